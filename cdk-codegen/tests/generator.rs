@@ -147,14 +147,20 @@ fn rendered_module_has_typed_builders_and_escaped_docs() {
     assert!(code.contains(
         "pub fn new(cidr_block: impl Into<Val<String>>, vpc_id: impl Into<Val<VpcId>>) -> Self {"
     ));
-    // Each property through `prop!`: builder, in-place setter and getter; a required
-    // property (set by `new`) has no builder.
-    assert!(code.contains("core.props, \"Tags\", tags, set_tags, get_tags, Val<List<Tag>>"));
-    assert!(code
-        .contains("core.props, \"Config\", config, set_config, get_config, Val<subnet::Config>"));
+    assert!(code.contains("pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {"));
     assert!(
-        code.contains("core.props, \"CidrBlock\", _, set_cidr_block, get_cidr_block, Val<String>")
+        code.contains("pub fn config(mut self, value: impl Into<Val<subnet::Config>>) -> Self {")
     );
+    // Every property, required ones too, can be changed in place and read back, typed.
+    assert!(code
+        .contains("pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {"));
+    assert!(code.contains(
+        "pub fn set_cidr_block(&mut self, value: impl Into<Val<String>>) -> &mut Self {"
+    ));
+    assert!(
+        code.contains("pub fn get_config(&self) -> ::std::option::Option<Val<subnet::Config>> {")
+    );
+    assert!(!code.contains("pub fn cidr_block(mut self"));
     assert!(code.contains("pub fn ref_(&self) -> Val<SubnetId> {"));
     assert!(code.contains("docs (<https://example.com/x>) &lt;b&gt;now&lt;/b&gt;."));
     assert!(code.contains("OnDemand => \"on-demand\","));

@@ -44,31 +44,88 @@ impl Analyzer {
         Analyzer { core }
     }
 
-    prop! {
-        /// `AnalyzerConfiguration`: The configuration for the analyzer
-        core.props, "AnalyzerConfiguration", analyzer_configuration, set_analyzer_configuration, get_analyzer_configuration, Val<analyzer::AnalyzerConfiguration>
+    /// `AnalyzerConfiguration`: The configuration for the analyzer
+    pub fn analyzer_configuration(mut self, value: impl Into<Val<analyzer::AnalyzerConfiguration>>) -> Self {
+        self.core.props.set("AnalyzerConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `AnalyzerName`: Analyzer name
-        core.props, "AnalyzerName", analyzer_name, set_analyzer_name, get_analyzer_name, Val<String>
+    /// Sets `AnalyzerConfiguration` in place: [`Self::analyzer_configuration`] on a value held by `&mut`.
+    pub fn set_analyzer_configuration(&mut self, value: impl Into<Val<analyzer::AnalyzerConfiguration>>) -> &mut Self {
+        self.core.props.set("AnalyzerConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ArchiveRules`.
-        core.props, "ArchiveRules", archive_rules, set_archive_rules, get_archive_rules, Val<List<analyzer::ArchiveRule>>
+    /// `AnalyzerConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_analyzer_configuration(&self) -> ::std::option::Option<Val<analyzer::AnalyzerConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AnalyzerConfiguration")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `AnalyzerName`: Analyzer name
+    pub fn analyzer_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AnalyzerName", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: The type of the analyzer, must be one of ACCOUNT, ORGANIZATION,
-        /// ACCOUNT_INTERNAL_ACCESS, ORGANIZATION_INTERNAL_ACCESS, ACCOUNT_UNUSED_ACCESS and
-        /// ORGANIZATION_UNUSED_ACCESS
-        core.props, "Type", _, set_type, get_type, Val<String>
+    /// Sets `AnalyzerName` in place: [`Self::analyzer_name`] on a value held by `&mut`.
+    pub fn set_analyzer_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AnalyzerName", value.into());
+        self
+    }
+
+    /// `AnalyzerName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_analyzer_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AnalyzerName")
+    }
+
+    /// `ArchiveRules`.
+    pub fn archive_rules(mut self, value: impl Into<Val<List<analyzer::ArchiveRule>>>) -> Self {
+        self.core.props.set("ArchiveRules", value.into());
+        self
+    }
+
+    /// Sets `ArchiveRules` in place: [`Self::archive_rules`] on a value held by `&mut`.
+    pub fn set_archive_rules(&mut self, value: impl Into<Val<List<analyzer::ArchiveRule>>>) -> &mut Self {
+        self.core.props.set("ArchiveRules", value.into());
+        self
+    }
+
+    /// `ArchiveRules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_archive_rules(&self) -> ::std::option::Option<Val<List<analyzer::ArchiveRule>>> {
+        crate::cfn::get_prop(&self.core.props, "ArchiveRules")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -104,16 +161,44 @@ pub mod analyzer {
             AnalyzerConfiguration { props }
         }
 
-        prop! {
-            /// `InternalAccessConfiguration`: Specifies the configuration of an internal access
-            /// analyzer for an AWS organization or account. This configuration determines how the
-            /// analyzer evaluates internal access within your AWS environment.
-            props, "InternalAccessConfiguration", internal_access_configuration, set_internal_access_configuration, get_internal_access_configuration, Val<InternalAccessConfiguration>
+        /// `InternalAccessConfiguration`: Specifies the configuration of an internal access analyzer
+        /// for an AWS organization or account. This configuration determines how the analyzer evaluates
+        /// internal access within your AWS environment.
+        pub fn internal_access_configuration(mut self, value: impl Into<Val<InternalAccessConfiguration>>) -> Self {
+            self.props.set("InternalAccessConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `UnusedAccessConfiguration`: The Configuration for Unused Access Analyzer
-            props, "UnusedAccessConfiguration", unused_access_configuration, set_unused_access_configuration, get_unused_access_configuration, Val<UnusedAccessConfiguration>
+        /// Sets `InternalAccessConfiguration` in place: [`Self::internal_access_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_internal_access_configuration(&mut self, value: impl Into<Val<InternalAccessConfiguration>>) -> &mut Self {
+            self.props.set("InternalAccessConfiguration", value.into());
+            self
+        }
+
+        /// `InternalAccessConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_internal_access_configuration(&self) -> ::std::option::Option<Val<InternalAccessConfiguration>> {
+            crate::cfn::get_prop(&self.props, "InternalAccessConfiguration")
+        }
+
+        /// `UnusedAccessConfiguration`: The Configuration for Unused Access Analyzer
+        pub fn unused_access_configuration(mut self, value: impl Into<Val<UnusedAccessConfiguration>>) -> Self {
+            self.props.set("UnusedAccessConfiguration", value.into());
+            self
+        }
+
+        /// Sets `UnusedAccessConfiguration` in place: [`Self::unused_access_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_unused_access_configuration(&mut self, value: impl Into<Val<UnusedAccessConfiguration>>) -> &mut Self {
+            self.props.set("UnusedAccessConfiguration", value.into());
+            self
+        }
+
+        /// `UnusedAccessConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unused_access_configuration(&self) -> ::std::option::Option<Val<UnusedAccessConfiguration>> {
+            crate::cfn::get_prop(&self.props, "UnusedAccessConfiguration")
         }
     }
 
@@ -134,11 +219,25 @@ pub mod analyzer {
             InternalAccessConfiguration { props }
         }
 
-        prop! {
-            /// `InternalAccessAnalysisRule`: Contains information about analysis rules for the internal
-            /// access analyzer. Analysis rules determine which entities will generate findings based on
-            /// the criteria you define when you create the rule.
-            props, "InternalAccessAnalysisRule", internal_access_analysis_rule, set_internal_access_analysis_rule, get_internal_access_analysis_rule, Val<InternalAccessConfigurationInternalAccessAnalysisRule>
+        /// `InternalAccessAnalysisRule`: Contains information about analysis rules for the internal
+        /// access analyzer. Analysis rules determine which entities will generate findings based on the
+        /// criteria you define when you create the rule.
+        pub fn internal_access_analysis_rule(mut self, value: impl Into<Val<InternalAccessConfigurationInternalAccessAnalysisRule>>) -> Self {
+            self.props.set("InternalAccessAnalysisRule", value.into());
+            self
+        }
+
+        /// Sets `InternalAccessAnalysisRule` in place: [`Self::internal_access_analysis_rule`] on a
+        /// value held by `&mut`.
+        pub fn set_internal_access_analysis_rule(&mut self, value: impl Into<Val<InternalAccessConfigurationInternalAccessAnalysisRule>>) -> &mut Self {
+            self.props.set("InternalAccessAnalysisRule", value.into());
+            self
+        }
+
+        /// `InternalAccessAnalysisRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_internal_access_analysis_rule(&self) -> ::std::option::Option<Val<InternalAccessConfigurationInternalAccessAnalysisRule>> {
+            crate::cfn::get_prop(&self.props, "InternalAccessAnalysisRule")
         }
     }
 
@@ -160,10 +259,23 @@ pub mod analyzer {
             InternalAccessConfigurationInternalAccessAnalysisRule { props }
         }
 
-        prop! {
-            /// `Inclusions`: A list of rules for the internal access analyzer containing criteria to
-            /// include in analysis. Only resources that meet the rule criteria will generate findings.
-            props, "Inclusions", inclusions, set_inclusions, get_inclusions, Val<List<InternalAccessAnalysisRuleCriteria>>
+        /// `Inclusions`: A list of rules for the internal access analyzer containing criteria to
+        /// include in analysis. Only resources that meet the rule criteria will generate findings.
+        pub fn inclusions(mut self, value: impl Into<Val<List<InternalAccessAnalysisRuleCriteria>>>) -> Self {
+            self.props.set("Inclusions", value.into());
+            self
+        }
+
+        /// Sets `Inclusions` in place: [`Self::inclusions`] on a value held by `&mut`.
+        pub fn set_inclusions(&mut self, value: impl Into<Val<List<InternalAccessAnalysisRuleCriteria>>>) -> &mut Self {
+            self.props.set("Inclusions", value.into());
+            self
+        }
+
+        /// `Inclusions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inclusions(&self) -> ::std::option::Option<Val<List<InternalAccessAnalysisRuleCriteria>>> {
+            crate::cfn::get_prop(&self.props, "Inclusions")
         }
     }
 
@@ -183,23 +295,62 @@ pub mod analyzer {
             InternalAccessAnalysisRuleCriteria { props }
         }
 
-        prop! {
-            /// `AccountIds`: A list of AWS account IDs to apply to the internal access analysis rule
-            /// criteria. Account IDs can only be applied to the analysis rule criteria for
-            /// organization-level analyzers and cannot include the organization owner account.
-            props, "AccountIds", account_ids, set_account_ids, get_account_ids, Val<List<String>>
+        /// `AccountIds`: A list of AWS account IDs to apply to the internal access analysis rule
+        /// criteria. Account IDs can only be applied to the analysis rule criteria for
+        /// organization-level analyzers and cannot include the organization owner account.
+        pub fn account_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AccountIds", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceArns`: A list of resource ARNs to apply to the internal access analysis rule
-            /// criteria. The analyzer will only generate findings for resources that match these ARNs.
-            props, "ResourceArns", resource_arns, set_resource_arns, get_resource_arns, Val<List<String>>
+        /// Sets `AccountIds` in place: [`Self::account_ids`] on a value held by `&mut`.
+        pub fn set_account_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AccountIds", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceTypes`: A list of resource types to apply to the internal access analysis rule
-            /// criteria. The analyzer will only generate findings for resources of these types.
-            props, "ResourceTypes", resource_types, set_resource_types, get_resource_types, Val<List<String>>
+        /// `AccountIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AccountIds")
+        }
+
+        /// `ResourceArns`: A list of resource ARNs to apply to the internal access analysis rule
+        /// criteria. The analyzer will only generate findings for resources that match these ARNs.
+        pub fn resource_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ResourceArns", value.into());
+            self
+        }
+
+        /// Sets `ResourceArns` in place: [`Self::resource_arns`] on a value held by `&mut`.
+        pub fn set_resource_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ResourceArns", value.into());
+            self
+        }
+
+        /// `ResourceArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ResourceArns")
+        }
+
+        /// `ResourceTypes`: A list of resource types to apply to the internal access analysis rule
+        /// criteria. The analyzer will only generate findings for resources of these types.
+        pub fn resource_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ResourceTypes", value.into());
+            self
+        }
+
+        /// Sets `ResourceTypes` in place: [`Self::resource_types`] on a value held by `&mut`.
+        pub fn set_resource_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ResourceTypes", value.into());
+            self
+        }
+
+        /// `ResourceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ResourceTypes")
         }
     }
 
@@ -219,18 +370,44 @@ pub mod analyzer {
             UnusedAccessConfiguration { props }
         }
 
-        prop! {
-            /// `AnalysisRule`: Contains information about rules for the analyzer.
-            props, "AnalysisRule", analysis_rule, set_analysis_rule, get_analysis_rule, Val<UnusedAccessConfigurationAnalysisRule>
+        /// `AnalysisRule`: Contains information about rules for the analyzer.
+        pub fn analysis_rule(mut self, value: impl Into<Val<UnusedAccessConfigurationAnalysisRule>>) -> Self {
+            self.props.set("AnalysisRule", value.into());
+            self
         }
 
-        prop! {
-            /// `UnusedAccessAge`: The specified access age in days for which to generate findings for
-            /// unused access. For example, if you specify 90 days, the analyzer will generate findings
-            /// for IAM entities within the accounts of the selected organization for any access that
-            /// hasn't been used in 90 or more days since the analyzer's last scan. You can choose a
-            /// value between 1 and 365 days.
-            props, "UnusedAccessAge", unused_access_age, set_unused_access_age, get_unused_access_age, Val<i64>
+        /// Sets `AnalysisRule` in place: [`Self::analysis_rule`] on a value held by `&mut`.
+        pub fn set_analysis_rule(&mut self, value: impl Into<Val<UnusedAccessConfigurationAnalysisRule>>) -> &mut Self {
+            self.props.set("AnalysisRule", value.into());
+            self
+        }
+
+        /// `AnalysisRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_analysis_rule(&self) -> ::std::option::Option<Val<UnusedAccessConfigurationAnalysisRule>> {
+            crate::cfn::get_prop(&self.props, "AnalysisRule")
+        }
+
+        /// `UnusedAccessAge`: The specified access age in days for which to generate findings for
+        /// unused access. For example, if you specify 90 days, the analyzer will generate findings for
+        /// IAM entities within the accounts of the selected organization for any access that hasn't
+        /// been used in 90 or more days since the analyzer's last scan. You can choose a value between 1
+        /// and 365 days.
+        pub fn unused_access_age(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("UnusedAccessAge", value.into());
+            self
+        }
+
+        /// Sets `UnusedAccessAge` in place: [`Self::unused_access_age`] on a value held by `&mut`.
+        pub fn set_unused_access_age(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("UnusedAccessAge", value.into());
+            self
+        }
+
+        /// `UnusedAccessAge` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unused_access_age(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "UnusedAccessAge")
         }
     }
 
@@ -250,10 +427,23 @@ pub mod analyzer {
             UnusedAccessConfigurationAnalysisRule { props }
         }
 
-        prop! {
-            /// `Exclusions`: A list of rules for the analyzer containing criteria to exclude from
-            /// analysis. Entities that meet the rule criteria will not generate findings.
-            props, "Exclusions", exclusions, set_exclusions, get_exclusions, Val<List<AnalysisRuleCriteria>>
+        /// `Exclusions`: A list of rules for the analyzer containing criteria to exclude from analysis.
+        /// Entities that meet the rule criteria will not generate findings.
+        pub fn exclusions(mut self, value: impl Into<Val<List<AnalysisRuleCriteria>>>) -> Self {
+            self.props.set("Exclusions", value.into());
+            self
+        }
+
+        /// Sets `Exclusions` in place: [`Self::exclusions`] on a value held by `&mut`.
+        pub fn set_exclusions(&mut self, value: impl Into<Val<List<AnalysisRuleCriteria>>>) -> &mut Self {
+            self.props.set("Exclusions", value.into());
+            self
+        }
+
+        /// `Exclusions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusions(&self) -> ::std::option::Option<Val<List<AnalysisRuleCriteria>>> {
+            crate::cfn::get_prop(&self.props, "Exclusions")
         }
     }
 
@@ -273,21 +463,47 @@ pub mod analyzer {
             AnalysisRuleCriteria { props }
         }
 
-        prop! {
-            /// `AccountIds`: A list of AWS account IDs to apply to the analysis rule criteria. The
-            /// accounts cannot include the organization analyzer owner account. Account IDs can only be
-            /// applied to the analysis rule criteria for organization-level analyzers.
-            props, "AccountIds", account_ids, set_account_ids, get_account_ids, Val<List<String>>
+        /// `AccountIds`: A list of AWS account IDs to apply to the analysis rule criteria. The accounts
+        /// cannot include the organization analyzer owner account. Account IDs can only be applied to
+        /// the analysis rule criteria for organization-level analyzers.
+        pub fn account_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AccountIds", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceTags`: An array of key-value pairs to match for your resources. You can use the
-            /// set of Unicode letters, digits, whitespace, _, ., /, =, +, and -. For the tag key, you
-            /// can specify a value that is 1 to 128 characters in length and cannot be prefixed with
-            /// aws:. For the tag value, you can specify a value that is 0 to 256 characters in length.
-            /// If the specified tag value is 0 characters, the rule is applied to all principals with
-            /// the specified tag key.
-            props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<List<Tag>>>
+        /// Sets `AccountIds` in place: [`Self::account_ids`] on a value held by `&mut`.
+        pub fn set_account_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AccountIds", value.into());
+            self
+        }
+
+        /// `AccountIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AccountIds")
+        }
+
+        /// `ResourceTags`: An array of key-value pairs to match for your resources. You can use the set
+        /// of Unicode letters, digits, whitespace, _, ., /, =, +, and -. For the tag key, you can
+        /// specify a value that is 1 to 128 characters in length and cannot be prefixed with aws:. For
+        /// the tag value, you can specify a value that is 0 to 256 characters in length. If the
+        /// specified tag value is 0 characters, the rule is applied to all principals with the
+        /// specified tag key.
+        pub fn resource_tags(mut self, value: impl Into<Val<List<List<Tag>>>>) -> Self {
+            self.props.set("ResourceTags", value.into());
+            self
+        }
+
+        /// Sets `ResourceTags` in place: [`Self::resource_tags`] on a value held by `&mut`.
+        pub fn set_resource_tags(&mut self, value: impl Into<Val<List<List<Tag>>>>) -> &mut Self {
+            self.props.set("ResourceTags", value.into());
+            self
+        }
+
+        /// `ResourceTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_tags(&self) -> ::std::option::Option<Val<List<List<Tag>>>> {
+            crate::cfn::get_prop(&self.props, "ResourceTags")
         }
     }
 
@@ -312,14 +528,28 @@ pub mod analyzer {
             ArchiveRule { props }
         }
 
-        prop! {
-            /// `Filter`.
-            props, "Filter", _, set_filter, get_filter, Val<List<Filter>>
+        /// Sets `Filter`, which `new` took, in place.
+        pub fn set_filter(&mut self, value: impl Into<Val<List<Filter>>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
         }
 
-        prop! {
-            /// `RuleName`: The archive rule name
-            props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<List<Filter>>> {
+            crate::cfn::get_prop(&self.props, "Filter")
+        }
+
+        /// Sets `RuleName`, which `new` took, in place.
+        pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuleName", value.into());
+            self
+        }
+
+        /// `RuleName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuleName")
         }
     }
 
@@ -340,29 +570,88 @@ pub mod analyzer {
             Filter { props }
         }
 
-        prop! {
-            /// `Property`.
-            props, "Property", _, set_property, get_property, Val<String>
+        /// Sets `Property`, which `new` took, in place.
+        pub fn set_property(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Property", value.into());
+            self
         }
 
-        prop! {
-            /// `Contains`.
-            props, "Contains", contains, set_contains, get_contains, Val<List<String>>
+        /// `Property` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Property")
         }
 
-        prop! {
-            /// `Eq`.
-            props, "Eq", eq, set_eq, get_eq, Val<List<String>>
+        /// `Contains`.
+        pub fn contains(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Contains", value.into());
+            self
         }
 
-        prop! {
-            /// `Exists`.
-            props, "Exists", exists, set_exists, get_exists, Val<bool>
+        /// Sets `Contains` in place: [`Self::contains`] on a value held by `&mut`.
+        pub fn set_contains(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Contains", value.into());
+            self
         }
 
-        prop! {
-            /// `Neq`.
-            props, "Neq", neq, set_neq, get_neq, Val<List<String>>
+        /// `Contains` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contains(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Contains")
+        }
+
+        /// `Eq`.
+        pub fn eq(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Eq", value.into());
+            self
+        }
+
+        /// Sets `Eq` in place: [`Self::eq`] on a value held by `&mut`.
+        pub fn set_eq(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Eq", value.into());
+            self
+        }
+
+        /// `Eq` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_eq(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Eq")
+        }
+
+        /// `Exists`.
+        pub fn exists(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Exists", value.into());
+            self
+        }
+
+        /// Sets `Exists` in place: [`Self::exists`] on a value held by `&mut`.
+        pub fn set_exists(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Exists", value.into());
+            self
+        }
+
+        /// `Exists` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exists(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Exists")
+        }
+
+        /// `Neq`.
+        pub fn neq(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Neq", value.into());
+            self
+        }
+
+        /// Sets `Neq` in place: [`Self::neq`] on a value held by `&mut`.
+        pub fn set_neq(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Neq", value.into());
+            self
+        }
+
+        /// `Neq` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_neq(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Neq")
         }
     }
 }
@@ -398,20 +687,40 @@ impl ArchiveRule {
         ArchiveRule { core }
     }
 
-    prop! {
-        /// `AnalyzerName`: The name of the analyzer for the archive rule.
-        core.props, "AnalyzerName", _, set_analyzer_name, get_analyzer_name, Val<String>
+    /// Sets `AnalyzerName`, which `new` took, in place.
+    pub fn set_analyzer_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AnalyzerName", value.into());
+        self
     }
 
-    prop! {
-        /// `Filter`: The criteria for the archive rule. A map of filter criteria property names to
-        /// their criterion values.
-        core.props, "Filter", _, set_filter, get_filter, Val<Map<archive_rule::Filter>>
+    /// `AnalyzerName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_analyzer_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AnalyzerName")
     }
 
-    prop! {
-        /// `RuleName`: The name of the archive rule.
-        core.props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+    /// Sets `Filter`, which `new` took, in place.
+    pub fn set_filter(&mut self, value: impl Into<Val<Map<archive_rule::Filter>>>) -> &mut Self {
+        self.core.props.set("Filter", value.into());
+        self
+    }
+
+    /// `Filter` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filter(&self) -> ::std::option::Option<Val<Map<archive_rule::Filter>>> {
+        crate::cfn::get_prop(&self.core.props, "Filter")
+    }
+
+    /// Sets `RuleName`, which `new` took, in place.
+    pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleName", value.into());
+        self
+    }
+
+    /// `RuleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -459,24 +768,76 @@ pub mod archive_rule {
             Filter { props }
         }
 
-        prop! {
-            /// `Contains`.
-            props, "Contains", contains, set_contains, get_contains, Val<List<String>>
+        /// `Contains`.
+        pub fn contains(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Contains", value.into());
+            self
         }
 
-        prop! {
-            /// `Eq`.
-            props, "Eq", eq, set_eq, get_eq, Val<List<String>>
+        /// Sets `Contains` in place: [`Self::contains`] on a value held by `&mut`.
+        pub fn set_contains(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Contains", value.into());
+            self
         }
 
-        prop! {
-            /// `Exists`.
-            props, "Exists", exists, set_exists, get_exists, Val<bool>
+        /// `Contains` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contains(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Contains")
         }
 
-        prop! {
-            /// `Neq`.
-            props, "Neq", neq, set_neq, get_neq, Val<List<String>>
+        /// `Eq`.
+        pub fn eq(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Eq", value.into());
+            self
+        }
+
+        /// Sets `Eq` in place: [`Self::eq`] on a value held by `&mut`.
+        pub fn set_eq(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Eq", value.into());
+            self
+        }
+
+        /// `Eq` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_eq(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Eq")
+        }
+
+        /// `Exists`.
+        pub fn exists(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Exists", value.into());
+            self
+        }
+
+        /// Sets `Exists` in place: [`Self::exists`] on a value held by `&mut`.
+        pub fn set_exists(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Exists", value.into());
+            self
+        }
+
+        /// `Exists` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exists(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Exists")
+        }
+
+        /// `Neq`.
+        pub fn neq(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Neq", value.into());
+            self
+        }
+
+        /// Sets `Neq` in place: [`Self::neq`] on a value held by `&mut`.
+        pub fn set_neq(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Neq", value.into());
+            self
+        }
+
+        /// `Neq` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_neq(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Neq")
         }
     }
 }

@@ -42,14 +42,34 @@ impl Application {
         Application { core }
     }
 
-    prop! {
-        /// `IdentitySource`: The identity source for the application
-        core.props, "IdentitySource", _, set_identity_source, get_identity_source, Val<application::IdentitySource>
+    /// Sets `IdentitySource`, which `new` took, in place.
+    pub fn set_identity_source(&mut self, value: impl Into<Val<application::IdentitySource>>) -> &mut Self {
+        self.core.props.set("IdentitySource", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `IdentitySource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_source(&self) -> ::std::option::Option<Val<application::IdentitySource>> {
+        crate::cfn::get_prop(&self.core.props, "IdentitySource")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -116,9 +136,16 @@ pub mod application {
             IdentitySource { props }
         }
 
-        prop! {
-            /// `IdentityCenter`.
-            props, "IdentityCenter", _, set_identity_center, get_identity_center, Val<IdentityCenter>
+        /// Sets `IdentityCenter`, which `new` took, in place.
+        pub fn set_identity_center(&mut self, value: impl Into<Val<IdentityCenter>>) -> &mut Self {
+            self.props.set("IdentityCenter", value.into());
+            self
+        }
+
+        /// `IdentityCenter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identity_center(&self) -> ::std::option::Option<Val<IdentityCenter>> {
+            crate::cfn::get_prop(&self.props, "IdentityCenter")
         }
     }
 
@@ -139,14 +166,34 @@ pub mod application {
             IdentityCenter { props }
         }
 
-        prop! {
-            /// `InstanceArn`: The ARN of the Identity Center instance
-            props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+        /// Sets `InstanceArn`, which `new` took, in place.
+        pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ApplicationArn`: The ARN of the associated Identity Center application
-            props, "ApplicationArn", application_arn, set_application_arn, get_application_arn, Val<String>
+        /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceArn")
+        }
+
+        /// `ApplicationArn`: The ARN of the associated Identity Center application
+        pub fn application_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApplicationArn", value.into());
+            self
+        }
+
+        /// Sets `ApplicationArn` in place: [`Self::application_arn`] on a value held by `&mut`.
+        pub fn set_application_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationArn", value.into());
+            self
+        }
+
+        /// `ApplicationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationArn")
         }
     }
 }
@@ -177,14 +224,28 @@ impl Entitlement {
         Entitlement { core }
     }
 
-    prop! {
-        /// `ApplicationArn`: The ARN of the application
-        core.props, "ApplicationArn", _, set_application_arn, get_application_arn, Val<String>
+    /// Sets `ApplicationArn`, which `new` took, in place.
+    pub fn set_application_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Entitlement`: The entitlement details
-        core.props, "Entitlement", _, set_entitlement, get_entitlement, Val<entitlement::Entitlement>
+    /// `ApplicationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationArn")
+    }
+
+    /// Sets `Entitlement`, which `new` took, in place.
+    pub fn set_entitlement(&mut self, value: impl Into<Val<entitlement::Entitlement>>) -> &mut Self {
+        self.core.props.set("Entitlement", value.into());
+        self
+    }
+
+    /// `Entitlement` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_entitlement(&self) -> ::std::option::Option<Val<entitlement::Entitlement>> {
+        crate::cfn::get_prop(&self.core.props, "Entitlement")
     }
 
     /// `Ref`: the resource's identifier.
@@ -233,9 +294,16 @@ pub mod entitlement {
             Entitlement { props }
         }
 
-        prop! {
-            /// `PrincipalRole`.
-            props, "PrincipalRole", _, set_principal_role, get_principal_role, Val<PrincipalRoleEntitlement>
+        /// Sets `PrincipalRole`, which `new` took, in place.
+        pub fn set_principal_role(&mut self, value: impl Into<Val<PrincipalRoleEntitlement>>) -> &mut Self {
+            self.props.set("PrincipalRole", value.into());
+            self
+        }
+
+        /// `PrincipalRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_principal_role(&self) -> ::std::option::Option<Val<PrincipalRoleEntitlement>> {
+            crate::cfn::get_prop(&self.props, "PrincipalRole")
         }
     }
 
@@ -258,19 +326,46 @@ pub mod entitlement {
             PrincipalRoleEntitlement { props }
         }
 
-        prop! {
-            /// `Principal`.
-            props, "Principal", _, set_principal, get_principal, Val<Principal>
+        /// Sets `Principal`, which `new` took, in place.
+        pub fn set_principal(&mut self, value: impl Into<Val<Principal>>) -> &mut Self {
+            self.props.set("Principal", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the IAM role
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `Principal` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_principal(&self) -> ::std::option::Option<Val<Principal>> {
+            crate::cfn::get_prop(&self.props, "Principal")
         }
 
-        prop! {
-            /// `Account`: The AWS account ID
-            props, "Account", account, set_account, get_account, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `Account`: The AWS account ID
+        pub fn account(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Account", value.into());
+            self
+        }
+
+        /// Sets `Account` in place: [`Self::account`] on a value held by `&mut`.
+        pub fn set_account(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Account", value.into());
+            self
+        }
+
+        /// `Account` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Account")
         }
     }
 
@@ -291,9 +386,16 @@ pub mod entitlement {
             Principal { props }
         }
 
-        prop! {
-            /// `IdentityCenter`.
-            props, "IdentityCenter", _, set_identity_center, get_identity_center, Val<IdentityCenterPrincipal>
+        /// Sets `IdentityCenter`, which `new` took, in place.
+        pub fn set_identity_center(&mut self, value: impl Into<Val<IdentityCenterPrincipal>>) -> &mut Self {
+            self.props.set("IdentityCenter", value.into());
+            self
+        }
+
+        /// `IdentityCenter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identity_center(&self) -> ::std::option::Option<Val<IdentityCenterPrincipal>> {
+            crate::cfn::get_prop(&self.props, "IdentityCenter")
         }
     }
 
@@ -314,14 +416,40 @@ pub mod entitlement {
             IdentityCenterPrincipal { props }
         }
 
-        prop! {
-            /// `GroupId`: The ID of the group
-            props, "GroupId", group_id, set_group_id, get_group_id, Val<String>
+        /// `GroupId`: The ID of the group
+        pub fn group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupId", value.into());
+            self
         }
 
-        prop! {
-            /// `UserId`: The ID of the user
-            props, "UserId", user_id, set_user_id, get_user_id, Val<String>
+        /// Sets `GroupId` in place: [`Self::group_id`] on a value held by `&mut`.
+        pub fn set_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupId", value.into());
+            self
+        }
+
+        /// `GroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupId")
+        }
+
+        /// `UserId`: The ID of the user
+        pub fn user_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserId", value.into());
+            self
+        }
+
+        /// Sets `UserId` in place: [`Self::user_id`] on a value held by `&mut`.
+        pub fn set_user_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserId", value.into());
+            self
+        }
+
+        /// `UserId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserId")
         }
     }
 }

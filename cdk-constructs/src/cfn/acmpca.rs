@@ -61,55 +61,116 @@ impl Certificate {
         Certificate { core }
     }
 
-    prop! {
-        /// `ApiPassthrough`: Specifies X.509 certificate information to be included in the issued
-        /// certificate. An ``APIPassthrough`` or ``APICSRPassthrough`` template variant must be
-        /// selected, or else this parameter is ignored.
-        core.props, "ApiPassthrough", api_passthrough, set_api_passthrough, get_api_passthrough, Val<certificate::ApiPassthrough>
+    /// `ApiPassthrough`: Specifies X.509 certificate information to be included in the issued
+    /// certificate. An ``APIPassthrough`` or ``APICSRPassthrough`` template variant must be
+    /// selected, or else this parameter is ignored.
+    pub fn api_passthrough(mut self, value: impl Into<Val<certificate::ApiPassthrough>>) -> Self {
+        self.core.props.set("ApiPassthrough", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificateAuthorityArn`: The Amazon Resource Name (ARN) for the private CA issues the
-        /// certificate.
-        core.props, "CertificateAuthorityArn", _, set_certificate_authority_arn, get_certificate_authority_arn, Val<String>
+    /// Sets `ApiPassthrough` in place: [`Self::api_passthrough`] on a value held by `&mut`.
+    pub fn set_api_passthrough(&mut self, value: impl Into<Val<certificate::ApiPassthrough>>) -> &mut Self {
+        self.core.props.set("ApiPassthrough", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificateSigningRequest`: The certificate signing request (CSR) for the certificate.
-        core.props, "CertificateSigningRequest", _, set_certificate_signing_request, get_certificate_signing_request, Val<String>
+    /// `ApiPassthrough` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_passthrough(&self) -> ::std::option::Option<Val<certificate::ApiPassthrough>> {
+        crate::cfn::get_prop(&self.core.props, "ApiPassthrough")
     }
 
-    prop! {
-        /// `SigningAlgorithm`: The name of the algorithm that will be used to sign the certificate
-        /// to be issued. This parameter should not be confused with the ``SigningAlgorithm``
-        /// parameter used to sign a CSR in the ``CreateCertificateAuthority`` action. The specified
-        /// signing algorithm family (RSA or ECDSA) must match the algorithm family of the CA's
-        /// secret key.
-        core.props, "SigningAlgorithm", _, set_signing_algorithm, get_signing_algorithm, Val<String>
+    /// Sets `CertificateAuthorityArn`, which `new` took, in place.
+    pub fn set_certificate_authority_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateAuthorityArn", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateArn`: Specifies a custom configuration template to use when issuing a
-        /// certificate. If this parameter is not provided, PCAshort defaults to the ``EndEntityCertificate/V1``
-        /// template. For more information about PCAshort templates, see Using Templates (<https://docs.aws.amazon.com/privateca/latest/userguide/UsingTemplates.html>).
-        core.props, "TemplateArn", template_arn, set_template_arn, get_template_arn, Val<String>
+    /// `CertificateAuthorityArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_authority_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateAuthorityArn")
     }
 
-    prop! {
-        /// `Validity`: The period of time during which the certificate will be valid.
-        core.props, "Validity", _, set_validity, get_validity, Val<certificate::Validity>
+    /// Sets `CertificateSigningRequest`, which `new` took, in place.
+    pub fn set_certificate_signing_request(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateSigningRequest", value.into());
+        self
     }
 
-    prop! {
-        /// `ValidityNotBefore`: Information describing the start of the validity period of the
-        /// certificate. This parameter sets the “Not Before" date for the certificate. By
-        /// default, when issuing a certificate, PCAshort sets the "Not Before" date to the issuance
-        /// time minus 60 minutes. This compensates for clock inconsistencies across computer
-        /// systems. The ``ValidityNotBefore`` parameter can be used to customize the “Not
-        /// Before” value. Unlike the ``Validity`` parameter, the ``ValidityNotBefore`` parameter
-        /// is optional. The ``ValidityNotBefore`` value is expressed as an explicit date and time,
-        /// using the ``Validity`` type value …
-        core.props, "ValidityNotBefore", validity_not_before, set_validity_not_before, get_validity_not_before, Val<certificate::Validity>
+    /// `CertificateSigningRequest` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_signing_request(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateSigningRequest")
+    }
+
+    /// Sets `SigningAlgorithm`, which `new` took, in place.
+    pub fn set_signing_algorithm(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SigningAlgorithm", value.into());
+        self
+    }
+
+    /// `SigningAlgorithm` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_signing_algorithm(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SigningAlgorithm")
+    }
+
+    /// `TemplateArn`: Specifies a custom configuration template to use when issuing a certificate.
+    /// If this parameter is not provided, PCAshort defaults to the ``EndEntityCertificate/V1``
+    /// template. For more information about PCAshort templates, see Using Templates (<https://docs.aws.amazon.com/privateca/latest/userguide/UsingTemplates.html>).
+    pub fn template_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TemplateArn", value.into());
+        self
+    }
+
+    /// Sets `TemplateArn` in place: [`Self::template_arn`] on a value held by `&mut`.
+    pub fn set_template_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateArn", value.into());
+        self
+    }
+
+    /// `TemplateArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateArn")
+    }
+
+    /// Sets `Validity`, which `new` took, in place.
+    pub fn set_validity(&mut self, value: impl Into<Val<certificate::Validity>>) -> &mut Self {
+        self.core.props.set("Validity", value.into());
+        self
+    }
+
+    /// `Validity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_validity(&self) -> ::std::option::Option<Val<certificate::Validity>> {
+        crate::cfn::get_prop(&self.core.props, "Validity")
+    }
+
+    /// `ValidityNotBefore`: Information describing the start of the validity period of the
+    /// certificate. This parameter sets the “Not Before" date for the certificate. By default,
+    /// when issuing a certificate, PCAshort sets the "Not Before" date to the issuance time minus 60
+    /// minutes. This compensates for clock inconsistencies across computer systems. The ``ValidityNotBefore``
+    /// parameter can be used to customize the “Not Before” value. Unlike the ``Validity``
+    /// parameter, the ``ValidityNotBefore`` parameter is optional. The ``ValidityNotBefore`` value
+    /// is expressed as an explicit date and time, using the ``Validity`` type value …
+    pub fn validity_not_before(mut self, value: impl Into<Val<certificate::Validity>>) -> Self {
+        self.core.props.set("ValidityNotBefore", value.into());
+        self
+    }
+
+    /// Sets `ValidityNotBefore` in place: [`Self::validity_not_before`] on a value held by `&mut`.
+    pub fn set_validity_not_before(&mut self, value: impl Into<Val<certificate::Validity>>) -> &mut Self {
+        self.core.props.set("ValidityNotBefore", value.into());
+        self
+    }
+
+    /// `ValidityNotBefore` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_validity_not_before(&self) -> ::std::option::Option<Val<certificate::Validity>> {
+        crate::cfn::get_prop(&self.core.props, "ValidityNotBefore")
     }
 
     /// `Ref`: the resource's identifier.
@@ -156,18 +217,44 @@ pub mod certificate {
             ApiPassthrough { props }
         }
 
-        prop! {
-            /// `Extensions`: Specifies X.509 extension information for a certificate.
-            props, "Extensions", extensions, set_extensions, get_extensions, Val<Extensions>
+        /// `Extensions`: Specifies X.509 extension information for a certificate.
+        pub fn extensions(mut self, value: impl Into<Val<Extensions>>) -> Self {
+            self.props.set("Extensions", value.into());
+            self
         }
 
-        prop! {
-            /// `Subject`: Contains information about the certificate subject. The Subject field in the
-            /// certificate identifies the entity that owns or controls the public key in the
-            /// certificate. The entity can be a user, computer, device, or service. The Subject must
-            /// contain an X.500 distinguished name (DN). A DN is a sequence of relative distinguished
-            /// names (RDNs). The RDNs are separated by commas in the certificate.
-            props, "Subject", subject, set_subject, get_subject, Val<Subject>
+        /// Sets `Extensions` in place: [`Self::extensions`] on a value held by `&mut`.
+        pub fn set_extensions(&mut self, value: impl Into<Val<Extensions>>) -> &mut Self {
+            self.props.set("Extensions", value.into());
+            self
+        }
+
+        /// `Extensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extensions(&self) -> ::std::option::Option<Val<Extensions>> {
+            crate::cfn::get_prop(&self.props, "Extensions")
+        }
+
+        /// `Subject`: Contains information about the certificate subject. The Subject field in the
+        /// certificate identifies the entity that owns or controls the public key in the certificate.
+        /// The entity can be a user, computer, device, or service. The Subject must contain an X.500
+        /// distinguished name (DN). A DN is a sequence of relative distinguished names (RDNs). The RDNs
+        /// are separated by commas in the certificate.
+        pub fn subject(mut self, value: impl Into<Val<Subject>>) -> Self {
+            self.props.set("Subject", value.into());
+            self
+        }
+
+        /// Sets `Subject` in place: [`Self::subject`] on a value held by `&mut`.
+        pub fn set_subject(&mut self, value: impl Into<Val<Subject>>) -> &mut Self {
+            self.props.set("Subject", value.into());
+            self
+        }
+
+        /// `Subject` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subject(&self) -> ::std::option::Option<Val<Subject>> {
+            crate::cfn::get_prop(&self.props, "Subject")
         }
     }
 
@@ -187,41 +274,106 @@ pub mod certificate {
             Extensions { props }
         }
 
-        prop! {
-            /// `CertificatePolicies`: Contains a sequence of one or more policy information terms, each
-            /// of which consists of an object identifier (OID) and optional qualifiers. For more
-            /// information, see NIST's definition of Object Identifier (OID) (<https://docs.aws.amazon.com/https://csrc.nist.gov/glossary/term/Object_Identifier>).
-            /// In an end-entity certificate, these terms indicate the policy under which the
-            /// certificate was issued and the purposes for which it may be used. In a CA certificate,
-            /// these terms limit the set of policies for certification paths that include this
-            /// certificate.
-            props, "CertificatePolicies", certificate_policies, set_certificate_policies, get_certificate_policies, Val<List<PolicyInformation>>
+        /// `CertificatePolicies`: Contains a sequence of one or more policy information terms, each of
+        /// which consists of an object identifier (OID) and optional qualifiers. For more information,
+        /// see NIST's definition of Object Identifier (OID) (<https://docs.aws.amazon.com/https://csrc.nist.gov/glossary/term/Object_Identifier>).
+        /// In an end-entity certificate, these terms indicate the policy under which the certificate
+        /// was issued and the purposes for which it may be used. In a CA certificate, these terms limit
+        /// the set of policies for certification paths that include this certificate.
+        pub fn certificate_policies(mut self, value: impl Into<Val<List<PolicyInformation>>>) -> Self {
+            self.props.set("CertificatePolicies", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomExtensions`: Contains a sequence of one or more X.509 extensions, each of which
-            /// consists of an object identifier (OID), a base64-encoded value, and the critical flag.
-            /// For more information, see the Global OID reference database. (<https://docs.aws.amazon.com/https://oidref.com/2.5.29>)
-            props, "CustomExtensions", custom_extensions, set_custom_extensions, get_custom_extensions, Val<List<CustomExtension>>
+        /// Sets `CertificatePolicies` in place: [`Self::certificate_policies`] on a value held by `&mut`.
+        pub fn set_certificate_policies(&mut self, value: impl Into<Val<List<PolicyInformation>>>) -> &mut Self {
+            self.props.set("CertificatePolicies", value.into());
+            self
         }
 
-        prop! {
-            /// `ExtendedKeyUsage`: Specifies additional purposes for which the certified public key may
-            /// be used other than basic purposes indicated in the ``KeyUsage`` extension.
-            props, "ExtendedKeyUsage", extended_key_usage, set_extended_key_usage, get_extended_key_usage, Val<List<ExtendedKeyUsage>>
+        /// `CertificatePolicies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_policies(&self) -> ::std::option::Option<Val<List<PolicyInformation>>> {
+            crate::cfn::get_prop(&self.props, "CertificatePolicies")
         }
 
-        prop! {
-            /// `KeyUsage`: Defines one or more purposes for which the key contained in the certificate
-            /// can be used. Default value for each option is false.
-            props, "KeyUsage", key_usage, set_key_usage, get_key_usage, Val<KeyUsage>
+        /// `CustomExtensions`: Contains a sequence of one or more X.509 extensions, each of which
+        /// consists of an object identifier (OID), a base64-encoded value, and the critical flag. For
+        /// more information, see the Global OID reference database. (<https://docs.aws.amazon.com/https://oidref.com/2.5.29>)
+        pub fn custom_extensions(mut self, value: impl Into<Val<List<CustomExtension>>>) -> Self {
+            self.props.set("CustomExtensions", value.into());
+            self
         }
 
-        prop! {
-            /// `SubjectAlternativeNames`: The subject alternative name extension allows identities to
-            /// be bound to the subject of the certificate. These identities may be included in addition
-            /// to or in place of the identity in the subject field of the certificate.
-            props, "SubjectAlternativeNames", subject_alternative_names, set_subject_alternative_names, get_subject_alternative_names, Val<List<GeneralName>>
+        /// Sets `CustomExtensions` in place: [`Self::custom_extensions`] on a value held by `&mut`.
+        pub fn set_custom_extensions(&mut self, value: impl Into<Val<List<CustomExtension>>>) -> &mut Self {
+            self.props.set("CustomExtensions", value.into());
+            self
+        }
+
+        /// `CustomExtensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_extensions(&self) -> ::std::option::Option<Val<List<CustomExtension>>> {
+            crate::cfn::get_prop(&self.props, "CustomExtensions")
+        }
+
+        /// `ExtendedKeyUsage`: Specifies additional purposes for which the certified public key may be
+        /// used other than basic purposes indicated in the ``KeyUsage`` extension.
+        pub fn extended_key_usage(mut self, value: impl Into<Val<List<ExtendedKeyUsage>>>) -> Self {
+            self.props.set("ExtendedKeyUsage", value.into());
+            self
+        }
+
+        /// Sets `ExtendedKeyUsage` in place: [`Self::extended_key_usage`] on a value held by `&mut`.
+        pub fn set_extended_key_usage(&mut self, value: impl Into<Val<List<ExtendedKeyUsage>>>) -> &mut Self {
+            self.props.set("ExtendedKeyUsage", value.into());
+            self
+        }
+
+        /// `ExtendedKeyUsage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extended_key_usage(&self) -> ::std::option::Option<Val<List<ExtendedKeyUsage>>> {
+            crate::cfn::get_prop(&self.props, "ExtendedKeyUsage")
+        }
+
+        /// `KeyUsage`: Defines one or more purposes for which the key contained in the certificate can
+        /// be used. Default value for each option is false.
+        pub fn key_usage(mut self, value: impl Into<Val<KeyUsage>>) -> Self {
+            self.props.set("KeyUsage", value.into());
+            self
+        }
+
+        /// Sets `KeyUsage` in place: [`Self::key_usage`] on a value held by `&mut`.
+        pub fn set_key_usage(&mut self, value: impl Into<Val<KeyUsage>>) -> &mut Self {
+            self.props.set("KeyUsage", value.into());
+            self
+        }
+
+        /// `KeyUsage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_usage(&self) -> ::std::option::Option<Val<KeyUsage>> {
+            crate::cfn::get_prop(&self.props, "KeyUsage")
+        }
+
+        /// `SubjectAlternativeNames`: The subject alternative name extension allows identities to be
+        /// bound to the subject of the certificate. These identities may be included in addition to or
+        /// in place of the identity in the subject field of the certificate.
+        pub fn subject_alternative_names(mut self, value: impl Into<Val<List<GeneralName>>>) -> Self {
+            self.props.set("SubjectAlternativeNames", value.into());
+            self
+        }
+
+        /// Sets `SubjectAlternativeNames` in place: [`Self::subject_alternative_names`] on a value held
+        /// by `&mut`.
+        pub fn set_subject_alternative_names(&mut self, value: impl Into<Val<List<GeneralName>>>) -> &mut Self {
+            self.props.set("SubjectAlternativeNames", value.into());
+            self
+        }
+
+        /// `SubjectAlternativeNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subject_alternative_names(&self) -> ::std::option::Option<Val<List<GeneralName>>> {
+            crate::cfn::get_prop(&self.props, "SubjectAlternativeNames")
         }
     }
 
@@ -245,17 +397,35 @@ pub mod certificate {
             PolicyInformation { props }
         }
 
-        prop! {
-            /// `CertPolicyId`: Specifies the object identifier (OID) of the certificate policy under
-            /// which the certificate was issued. For more information, see NIST's definition of Object
-            /// Identifier (OID) (<https://docs.aws.amazon.com/https://csrc.nist.gov/glossary/term/Object_Identifier>).
-            props, "CertPolicyId", _, set_cert_policy_id, get_cert_policy_id, Val<String>
+        /// Sets `CertPolicyId`, which `new` took, in place.
+        pub fn set_cert_policy_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertPolicyId", value.into());
+            self
         }
 
-        prop! {
-            /// `PolicyQualifiers`: Modifies the given ``CertPolicyId`` with a qualifier. AWS Private CA
-            /// supports the certification practice statement (CPS) qualifier.
-            props, "PolicyQualifiers", policy_qualifiers, set_policy_qualifiers, get_policy_qualifiers, Val<List<PolicyQualifierInfo>>
+        /// `CertPolicyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cert_policy_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertPolicyId")
+        }
+
+        /// `PolicyQualifiers`: Modifies the given ``CertPolicyId`` with a qualifier. AWS Private CA
+        /// supports the certification practice statement (CPS) qualifier.
+        pub fn policy_qualifiers(mut self, value: impl Into<Val<List<PolicyQualifierInfo>>>) -> Self {
+            self.props.set("PolicyQualifiers", value.into());
+            self
+        }
+
+        /// Sets `PolicyQualifiers` in place: [`Self::policy_qualifiers`] on a value held by `&mut`.
+        pub fn set_policy_qualifiers(&mut self, value: impl Into<Val<List<PolicyQualifierInfo>>>) -> &mut Self {
+            self.props.set("PolicyQualifiers", value.into());
+            self
+        }
+
+        /// `PolicyQualifiers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_qualifiers(&self) -> ::std::option::Option<Val<List<PolicyQualifierInfo>>> {
+            crate::cfn::get_prop(&self.props, "PolicyQualifiers")
         }
     }
 
@@ -284,15 +454,28 @@ pub mod certificate {
             PolicyQualifierInfo { props }
         }
 
-        prop! {
-            /// `PolicyQualifierId`: Identifies the qualifier modifying a ``CertPolicyId``.
-            props, "PolicyQualifierId", _, set_policy_qualifier_id, get_policy_qualifier_id, Val<String>
+        /// Sets `PolicyQualifierId`, which `new` took, in place.
+        pub fn set_policy_qualifier_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PolicyQualifierId", value.into());
+            self
         }
 
-        prop! {
-            /// `Qualifier`: Defines the qualifier type. AWS Private CA supports the use of a URI for a
-            /// CPS qualifier in this field.
-            props, "Qualifier", _, set_qualifier, get_qualifier, Val<Qualifier>
+        /// `PolicyQualifierId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_qualifier_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PolicyQualifierId")
+        }
+
+        /// Sets `Qualifier`, which `new` took, in place.
+        pub fn set_qualifier(&mut self, value: impl Into<Val<Qualifier>>) -> &mut Self {
+            self.props.set("Qualifier", value.into());
+            self
+        }
+
+        /// `Qualifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_qualifier(&self) -> ::std::option::Option<Val<Qualifier>> {
+            crate::cfn::get_prop(&self.props, "Qualifier")
         }
     }
 
@@ -316,10 +499,16 @@ pub mod certificate {
             Qualifier { props }
         }
 
-        prop! {
-            /// `CpsUri`: Contains a pointer to a certification practice statement (CPS) published by
-            /// the CA.
-            props, "CpsUri", _, set_cps_uri, get_cps_uri, Val<String>
+        /// Sets `CpsUri`, which `new` took, in place.
+        pub fn set_cps_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CpsUri", value.into());
+            self
+        }
+
+        /// `CpsUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cps_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CpsUri")
         }
     }
 
@@ -345,20 +534,46 @@ pub mod certificate {
             CustomExtension { props }
         }
 
-        prop! {
-            /// `ObjectIdentifier`: Specifies the object identifier (OID) of the X.509 extension. For
-            /// more information, see the Global OID reference database. (<https://docs.aws.amazon.com/https://oidref.com/2.5.29>)
-            props, "ObjectIdentifier", _, set_object_identifier, get_object_identifier, Val<String>
+        /// Sets `ObjectIdentifier`, which `new` took, in place.
+        pub fn set_object_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: Specifies the base64-encoded value of the X.509 extension.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `ObjectIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectIdentifier")
         }
 
-        prop! {
-            /// `Critical`: Specifies the critical flag of the X.509 extension.
-            props, "Critical", critical, set_critical, get_critical, Val<bool>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// `Critical`: Specifies the critical flag of the X.509 extension.
+        pub fn critical(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Critical", value.into());
+            self
+        }
+
+        /// Sets `Critical` in place: [`Self::critical`] on a value held by `&mut`.
+        pub fn set_critical(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Critical", value.into());
+            self
+        }
+
+        /// `Critical` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_critical(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Critical")
         }
     }
 
@@ -379,15 +594,42 @@ pub mod certificate {
             ExtendedKeyUsage { props }
         }
 
-        prop! {
-            /// `ExtendedKeyUsageObjectIdentifier`: Specifies a custom ``ExtendedKeyUsage`` with an
-            /// object identifier (OID).
-            props, "ExtendedKeyUsageObjectIdentifier", extended_key_usage_object_identifier, set_extended_key_usage_object_identifier, get_extended_key_usage_object_identifier, Val<String>
+        /// `ExtendedKeyUsageObjectIdentifier`: Specifies a custom ``ExtendedKeyUsage`` with an object
+        /// identifier (OID).
+        pub fn extended_key_usage_object_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExtendedKeyUsageObjectIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `ExtendedKeyUsageType`: Specifies a standard ``ExtendedKeyUsage`` as defined as in RFC 5280 (<https://docs.aws.amazon.com/https://datatracker.ietf.org/doc/html/rfc5280#section-4.2.1.12>).
-            props, "ExtendedKeyUsageType", extended_key_usage_type, set_extended_key_usage_type, get_extended_key_usage_type, Val<String>
+        /// Sets `ExtendedKeyUsageObjectIdentifier` in place: [`Self::extended_key_usage_object_identifier`]
+        /// on a value held by `&mut`.
+        pub fn set_extended_key_usage_object_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExtendedKeyUsageObjectIdentifier", value.into());
+            self
+        }
+
+        /// `ExtendedKeyUsageObjectIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extended_key_usage_object_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExtendedKeyUsageObjectIdentifier")
+        }
+
+        /// `ExtendedKeyUsageType`: Specifies a standard ``ExtendedKeyUsage`` as defined as in RFC 5280 (<https://docs.aws.amazon.com/https://datatracker.ietf.org/doc/html/rfc5280#section-4.2.1.12>).
+        pub fn extended_key_usage_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExtendedKeyUsageType", value.into());
+            self
+        }
+
+        /// Sets `ExtendedKeyUsageType` in place: [`Self::extended_key_usage_type`] on a value held by `&mut`.
+        pub fn set_extended_key_usage_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExtendedKeyUsageType", value.into());
+            self
+        }
+
+        /// `ExtendedKeyUsageType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extended_key_usage_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExtendedKeyUsageType")
         }
     }
 
@@ -407,49 +649,166 @@ pub mod certificate {
             KeyUsage { props }
         }
 
-        prop! {
-            /// `CRLSign`: Key can be used to sign CRLs.
-            props, "CRLSign", crl_sign, set_crl_sign, get_crl_sign, Val<bool>
+        /// `CRLSign`: Key can be used to sign CRLs.
+        pub fn crl_sign(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CRLSign", value.into());
+            self
         }
 
-        prop! {
-            /// `DataEncipherment`: Key can be used to decipher data.
-            props, "DataEncipherment", data_encipherment, set_data_encipherment, get_data_encipherment, Val<bool>
+        /// Sets `CRLSign` in place: [`Self::crl_sign`] on a value held by `&mut`.
+        pub fn set_crl_sign(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CRLSign", value.into());
+            self
         }
 
-        prop! {
-            /// `DecipherOnly`: Key can be used only to decipher data.
-            props, "DecipherOnly", decipher_only, set_decipher_only, get_decipher_only, Val<bool>
+        /// `CRLSign` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crl_sign(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CRLSign")
         }
 
-        prop! {
-            /// `DigitalSignature`: Key can be used for digital signing.
-            props, "DigitalSignature", digital_signature, set_digital_signature, get_digital_signature, Val<bool>
+        /// `DataEncipherment`: Key can be used to decipher data.
+        pub fn data_encipherment(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DataEncipherment", value.into());
+            self
         }
 
-        prop! {
-            /// `EncipherOnly`: Key can be used only to encipher data.
-            props, "EncipherOnly", encipher_only, set_encipher_only, get_encipher_only, Val<bool>
+        /// Sets `DataEncipherment` in place: [`Self::data_encipherment`] on a value held by `&mut`.
+        pub fn set_data_encipherment(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DataEncipherment", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyAgreement`: Key can be used in a key-agreement protocol.
-            props, "KeyAgreement", key_agreement, set_key_agreement, get_key_agreement, Val<bool>
+        /// `DataEncipherment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_encipherment(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DataEncipherment")
         }
 
-        prop! {
-            /// `KeyCertSign`: Key can be used to sign certificates.
-            props, "KeyCertSign", key_cert_sign, set_key_cert_sign, get_key_cert_sign, Val<bool>
+        /// `DecipherOnly`: Key can be used only to decipher data.
+        pub fn decipher_only(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DecipherOnly", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyEncipherment`: Key can be used to encipher data.
-            props, "KeyEncipherment", key_encipherment, set_key_encipherment, get_key_encipherment, Val<bool>
+        /// Sets `DecipherOnly` in place: [`Self::decipher_only`] on a value held by `&mut`.
+        pub fn set_decipher_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DecipherOnly", value.into());
+            self
         }
 
-        prop! {
-            /// `NonRepudiation`: Key can be used for non-repudiation.
-            props, "NonRepudiation", non_repudiation, set_non_repudiation, get_non_repudiation, Val<bool>
+        /// `DecipherOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_decipher_only(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DecipherOnly")
+        }
+
+        /// `DigitalSignature`: Key can be used for digital signing.
+        pub fn digital_signature(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DigitalSignature", value.into());
+            self
+        }
+
+        /// Sets `DigitalSignature` in place: [`Self::digital_signature`] on a value held by `&mut`.
+        pub fn set_digital_signature(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DigitalSignature", value.into());
+            self
+        }
+
+        /// `DigitalSignature` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_digital_signature(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DigitalSignature")
+        }
+
+        /// `EncipherOnly`: Key can be used only to encipher data.
+        pub fn encipher_only(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EncipherOnly", value.into());
+            self
+        }
+
+        /// Sets `EncipherOnly` in place: [`Self::encipher_only`] on a value held by `&mut`.
+        pub fn set_encipher_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EncipherOnly", value.into());
+            self
+        }
+
+        /// `EncipherOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encipher_only(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EncipherOnly")
+        }
+
+        /// `KeyAgreement`: Key can be used in a key-agreement protocol.
+        pub fn key_agreement(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("KeyAgreement", value.into());
+            self
+        }
+
+        /// Sets `KeyAgreement` in place: [`Self::key_agreement`] on a value held by `&mut`.
+        pub fn set_key_agreement(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("KeyAgreement", value.into());
+            self
+        }
+
+        /// `KeyAgreement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_agreement(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "KeyAgreement")
+        }
+
+        /// `KeyCertSign`: Key can be used to sign certificates.
+        pub fn key_cert_sign(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("KeyCertSign", value.into());
+            self
+        }
+
+        /// Sets `KeyCertSign` in place: [`Self::key_cert_sign`] on a value held by `&mut`.
+        pub fn set_key_cert_sign(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("KeyCertSign", value.into());
+            self
+        }
+
+        /// `KeyCertSign` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_cert_sign(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "KeyCertSign")
+        }
+
+        /// `KeyEncipherment`: Key can be used to encipher data.
+        pub fn key_encipherment(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("KeyEncipherment", value.into());
+            self
+        }
+
+        /// Sets `KeyEncipherment` in place: [`Self::key_encipherment`] on a value held by `&mut`.
+        pub fn set_key_encipherment(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("KeyEncipherment", value.into());
+            self
+        }
+
+        /// `KeyEncipherment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_encipherment(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "KeyEncipherment")
+        }
+
+        /// `NonRepudiation`: Key can be used for non-repudiation.
+        pub fn non_repudiation(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("NonRepudiation", value.into());
+            self
+        }
+
+        /// Sets `NonRepudiation` in place: [`Self::non_repudiation`] on a value held by `&mut`.
+        pub fn set_non_repudiation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("NonRepudiation", value.into());
+            self
+        }
+
+        /// `NonRepudiation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_non_repudiation(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "NonRepudiation")
         }
     }
 
@@ -471,52 +830,156 @@ pub mod certificate {
             GeneralName { props }
         }
 
-        prop! {
-            /// `DirectoryName`: Contains information about the certificate subject. The certificate can
-            /// be one issued by your private certificate authority (CA) or it can be your private CA
-            /// certificate. The Subject field in the certificate identifies the entity that owns or
-            /// controls the public key in the certificate. The entity can be a user, computer, device,
-            /// or service. The Subject must contain an X.500 distinguished name (DN). A DN is a
-            /// sequence of relative distinguished names (RDNs). The RDNs are separated by commas in the
-            /// certificate. The DN must be unique for each entity, but your private CA can issue more
-            /// than one …
-            props, "DirectoryName", directory_name, set_directory_name, get_directory_name, Val<Subject>
+        /// `DirectoryName`: Contains information about the certificate subject. The certificate can be
+        /// one issued by your private certificate authority (CA) or it can be your private CA
+        /// certificate. The Subject field in the certificate identifies the entity that owns or
+        /// controls the public key in the certificate. The entity can be a user, computer, device, or
+        /// service. The Subject must contain an X.500 distinguished name (DN). A DN is a sequence of
+        /// relative distinguished names (RDNs). The RDNs are separated by commas in the certificate.
+        /// The DN must be unique for each entity, but your private CA can issue more than one …
+        pub fn directory_name(mut self, value: impl Into<Val<Subject>>) -> Self {
+            self.props.set("DirectoryName", value.into());
+            self
         }
 
-        prop! {
-            /// `DnsName`: Represents ``GeneralName`` as a DNS name.
-            props, "DnsName", dns_name, set_dns_name, get_dns_name, Val<String>
+        /// Sets `DirectoryName` in place: [`Self::directory_name`] on a value held by `&mut`.
+        pub fn set_directory_name(&mut self, value: impl Into<Val<Subject>>) -> &mut Self {
+            self.props.set("DirectoryName", value.into());
+            self
         }
 
-        prop! {
-            /// `EdiPartyName`: Represents ``GeneralName`` as an ``EdiPartyName`` object.
-            props, "EdiPartyName", edi_party_name, set_edi_party_name, get_edi_party_name, Val<EdiPartyName>
+        /// `DirectoryName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_directory_name(&self) -> ::std::option::Option<Val<Subject>> {
+            crate::cfn::get_prop(&self.props, "DirectoryName")
         }
 
-        prop! {
-            /// `IpAddress`: Represents ``GeneralName`` as an IPv4 or IPv6 address.
-            props, "IpAddress", ip_address, set_ip_address, get_ip_address, Val<String>
+        /// `DnsName`: Represents ``GeneralName`` as a DNS name.
+        pub fn dns_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DnsName", value.into());
+            self
         }
 
-        prop! {
-            /// `OtherName`: Represents ``GeneralName`` using an ``OtherName`` object.
-            props, "OtherName", other_name, set_other_name, get_other_name, Val<OtherName>
+        /// Sets `DnsName` in place: [`Self::dns_name`] on a value held by `&mut`.
+        pub fn set_dns_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DnsName", value.into());
+            self
         }
 
-        prop! {
-            /// `RegisteredId`: Represents ``GeneralName`` as an object identifier (OID).
-            props, "RegisteredId", registered_id, set_registered_id, get_registered_id, Val<String>
+        /// `DnsName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DnsName")
         }
 
-        prop! {
-            /// `Rfc822Name`: Represents ``GeneralName`` as an RFC 822 (<https://docs.aws.amazon.com/https://datatracker.ietf.org/doc/html/rfc822>)
-            /// email address.
-            props, "Rfc822Name", rfc822_name, set_rfc822_name, get_rfc822_name, Val<String>
+        /// `EdiPartyName`: Represents ``GeneralName`` as an ``EdiPartyName`` object.
+        pub fn edi_party_name(mut self, value: impl Into<Val<EdiPartyName>>) -> Self {
+            self.props.set("EdiPartyName", value.into());
+            self
         }
 
-        prop! {
-            /// `UniformResourceIdentifier`: Represents ``GeneralName`` as a URI.
-            props, "UniformResourceIdentifier", uniform_resource_identifier, set_uniform_resource_identifier, get_uniform_resource_identifier, Val<String>
+        /// Sets `EdiPartyName` in place: [`Self::edi_party_name`] on a value held by `&mut`.
+        pub fn set_edi_party_name(&mut self, value: impl Into<Val<EdiPartyName>>) -> &mut Self {
+            self.props.set("EdiPartyName", value.into());
+            self
+        }
+
+        /// `EdiPartyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_edi_party_name(&self) -> ::std::option::Option<Val<EdiPartyName>> {
+            crate::cfn::get_prop(&self.props, "EdiPartyName")
+        }
+
+        /// `IpAddress`: Represents ``GeneralName`` as an IPv4 or IPv6 address.
+        pub fn ip_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IpAddress", value.into());
+            self
+        }
+
+        /// Sets `IpAddress` in place: [`Self::ip_address`] on a value held by `&mut`.
+        pub fn set_ip_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IpAddress", value.into());
+            self
+        }
+
+        /// `IpAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IpAddress")
+        }
+
+        /// `OtherName`: Represents ``GeneralName`` using an ``OtherName`` object.
+        pub fn other_name(mut self, value: impl Into<Val<OtherName>>) -> Self {
+            self.props.set("OtherName", value.into());
+            self
+        }
+
+        /// Sets `OtherName` in place: [`Self::other_name`] on a value held by `&mut`.
+        pub fn set_other_name(&mut self, value: impl Into<Val<OtherName>>) -> &mut Self {
+            self.props.set("OtherName", value.into());
+            self
+        }
+
+        /// `OtherName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_other_name(&self) -> ::std::option::Option<Val<OtherName>> {
+            crate::cfn::get_prop(&self.props, "OtherName")
+        }
+
+        /// `RegisteredId`: Represents ``GeneralName`` as an object identifier (OID).
+        pub fn registered_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RegisteredId", value.into());
+            self
+        }
+
+        /// Sets `RegisteredId` in place: [`Self::registered_id`] on a value held by `&mut`.
+        pub fn set_registered_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RegisteredId", value.into());
+            self
+        }
+
+        /// `RegisteredId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_registered_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RegisteredId")
+        }
+
+        /// `Rfc822Name`: Represents ``GeneralName`` as an RFC 822 (<https://docs.aws.amazon.com/https://datatracker.ietf.org/doc/html/rfc822>)
+        /// email address.
+        pub fn rfc822_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Rfc822Name", value.into());
+            self
+        }
+
+        /// Sets `Rfc822Name` in place: [`Self::rfc822_name`] on a value held by `&mut`.
+        pub fn set_rfc822_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Rfc822Name", value.into());
+            self
+        }
+
+        /// `Rfc822Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rfc822_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Rfc822Name")
+        }
+
+        /// `UniformResourceIdentifier`: Represents ``GeneralName`` as a URI.
+        pub fn uniform_resource_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UniformResourceIdentifier", value.into());
+            self
+        }
+
+        /// Sets `UniformResourceIdentifier` in place: [`Self::uniform_resource_identifier`] on a value
+        /// held by `&mut`.
+        pub fn set_uniform_resource_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UniformResourceIdentifier", value.into());
+            self
+        }
+
+        /// `UniformResourceIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uniform_resource_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UniformResourceIdentifier")
         }
     }
 
@@ -539,95 +1002,289 @@ pub mod certificate {
             Subject { props }
         }
 
-        prop! {
-            /// `CommonName`: For CA and end-entity certificates in a private PKI, the common name (CN)
-            /// can be any string within the length limit. Note: In publicly trusted certificates, the
-            /// common name must be a fully qualified domain name (FQDN) associated with the certificate
-            /// subject.
-            props, "CommonName", common_name, set_common_name, get_common_name, Val<String>
+        /// `CommonName`: For CA and end-entity certificates in a private PKI, the common name (CN) can
+        /// be any string within the length limit. Note: In publicly trusted certificates, the common
+        /// name must be a fully qualified domain name (FQDN) associated with the certificate subject.
+        pub fn common_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CommonName", value.into());
+            self
         }
 
-        prop! {
-            /// `Country`: Two-digit code that specifies the country in which the certificate subject
-            /// located.
-            props, "Country", country, set_country, get_country, Val<String>
+        /// Sets `CommonName` in place: [`Self::common_name`] on a value held by `&mut`.
+        pub fn set_common_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CommonName", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomAttributes`: Contains a sequence of one or more X.500 relative distinguished
-            /// names (RDNs), each of which consists of an object identifier (OID) and a value. For more
-            /// information, see NIST’s definition of Object Identifier (OID) (<https://docs.aws.amazon.com/https://csrc.nist.gov/glossary/term/Object_Identifier>).
-            /// Custom attributes cannot be used in combination with standard attributes.
-            props, "CustomAttributes", custom_attributes, set_custom_attributes, get_custom_attributes, Val<List<CustomAttribute>>
+        /// `CommonName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_common_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CommonName")
         }
 
-        prop! {
-            /// `DistinguishedNameQualifier`: Disambiguating information for the certificate subject.
-            props, "DistinguishedNameQualifier", distinguished_name_qualifier, set_distinguished_name_qualifier, get_distinguished_name_qualifier, Val<String>
+        /// `Country`: Two-digit code that specifies the country in which the certificate subject
+        /// located.
+        pub fn country(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Country", value.into());
+            self
         }
 
-        prop! {
-            /// `GenerationQualifier`: Typically a qualifier appended to the name of an individual.
-            /// Examples include Jr. for junior, Sr. for senior, and III for third.
-            props, "GenerationQualifier", generation_qualifier, set_generation_qualifier, get_generation_qualifier, Val<String>
+        /// Sets `Country` in place: [`Self::country`] on a value held by `&mut`.
+        pub fn set_country(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Country", value.into());
+            self
         }
 
-        prop! {
-            /// `GivenName`: First name.
-            props, "GivenName", given_name, set_given_name, get_given_name, Val<String>
+        /// `Country` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_country(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Country")
         }
 
-        prop! {
-            /// `Initials`: Concatenation that typically contains the first letter of the *GivenName*,
-            /// the first letter of the middle name if one exists, and the first letter of the *Surname*.
-            props, "Initials", initials, set_initials, get_initials, Val<String>
+        /// `CustomAttributes`: Contains a sequence of one or more X.500 relative distinguished names (RDNs),
+        /// each of which consists of an object identifier (OID) and a value. For more information, see
+        /// NIST’s definition of Object Identifier (OID) (<https://docs.aws.amazon.com/https://csrc.nist.gov/glossary/term/Object_Identifier>).
+        /// Custom attributes cannot be used in combination with standard attributes.
+        pub fn custom_attributes(mut self, value: impl Into<Val<List<CustomAttribute>>>) -> Self {
+            self.props.set("CustomAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `Locality`: The locality (such as a city or town) in which the certificate subject is
-            /// located.
-            props, "Locality", locality, set_locality, get_locality, Val<String>
+        /// Sets `CustomAttributes` in place: [`Self::custom_attributes`] on a value held by `&mut`.
+        pub fn set_custom_attributes(&mut self, value: impl Into<Val<List<CustomAttribute>>>) -> &mut Self {
+            self.props.set("CustomAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `Organization`: Legal name of the organization with which the certificate subject is
-            /// affiliated.
-            props, "Organization", organization, set_organization, get_organization, Val<String>
+        /// `CustomAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_attributes(&self) -> ::std::option::Option<Val<List<CustomAttribute>>> {
+            crate::cfn::get_prop(&self.props, "CustomAttributes")
         }
 
-        prop! {
-            /// `OrganizationalUnit`: A subdivision or unit of the organization (such as sales or
-            /// finance) with which the certificate subject is affiliated.
-            props, "OrganizationalUnit", organizational_unit, set_organizational_unit, get_organizational_unit, Val<String>
+        /// `DistinguishedNameQualifier`: Disambiguating information for the certificate subject.
+        pub fn distinguished_name_qualifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DistinguishedNameQualifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Pseudonym`: Typically a shortened version of a longer *GivenName*. For example,
-            /// Jonathan is often shortened to John. Elizabeth is often shortened to Beth, Liz, or
-            /// Eliza.
-            props, "Pseudonym", pseudonym, set_pseudonym, get_pseudonym, Val<String>
+        /// Sets `DistinguishedNameQualifier` in place: [`Self::distinguished_name_qualifier`] on a
+        /// value held by `&mut`.
+        pub fn set_distinguished_name_qualifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DistinguishedNameQualifier", value.into());
+            self
         }
 
-        prop! {
-            /// `SerialNumber`: The certificate serial number.
-            props, "SerialNumber", serial_number, set_serial_number, get_serial_number, Val<String>
+        /// `DistinguishedNameQualifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_distinguished_name_qualifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DistinguishedNameQualifier")
         }
 
-        prop! {
-            /// `State`: State in which the subject of the certificate is located.
-            props, "State", state, set_state, get_state, Val<String>
+        /// `GenerationQualifier`: Typically a qualifier appended to the name of an individual. Examples
+        /// include Jr. for junior, Sr. for senior, and III for third.
+        pub fn generation_qualifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GenerationQualifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Surname`: Family name. In the US and the UK, for example, the surname of an individual
-            /// is ordered last. In Asian cultures the surname is typically ordered first.
-            props, "Surname", surname, set_surname, get_surname, Val<String>
+        /// Sets `GenerationQualifier` in place: [`Self::generation_qualifier`] on a value held by `&mut`.
+        pub fn set_generation_qualifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GenerationQualifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Title`: A title such as Mr. or Ms., which is pre-pended to the name to refer formally
-            /// to the certificate subject.
-            props, "Title", title, set_title, get_title, Val<String>
+        /// `GenerationQualifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_generation_qualifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GenerationQualifier")
+        }
+
+        /// `GivenName`: First name.
+        pub fn given_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GivenName", value.into());
+            self
+        }
+
+        /// Sets `GivenName` in place: [`Self::given_name`] on a value held by `&mut`.
+        pub fn set_given_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GivenName", value.into());
+            self
+        }
+
+        /// `GivenName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_given_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GivenName")
+        }
+
+        /// `Initials`: Concatenation that typically contains the first letter of the *GivenName*, the
+        /// first letter of the middle name if one exists, and the first letter of the *Surname*.
+        pub fn initials(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Initials", value.into());
+            self
+        }
+
+        /// Sets `Initials` in place: [`Self::initials`] on a value held by `&mut`.
+        pub fn set_initials(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Initials", value.into());
+            self
+        }
+
+        /// `Initials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_initials(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Initials")
+        }
+
+        /// `Locality`: The locality (such as a city or town) in which the certificate subject is
+        /// located.
+        pub fn locality(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Locality", value.into());
+            self
+        }
+
+        /// Sets `Locality` in place: [`Self::locality`] on a value held by `&mut`.
+        pub fn set_locality(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Locality", value.into());
+            self
+        }
+
+        /// `Locality` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_locality(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Locality")
+        }
+
+        /// `Organization`: Legal name of the organization with which the certificate subject is
+        /// affiliated.
+        pub fn organization(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Organization", value.into());
+            self
+        }
+
+        /// Sets `Organization` in place: [`Self::organization`] on a value held by `&mut`.
+        pub fn set_organization(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Organization", value.into());
+            self
+        }
+
+        /// `Organization` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organization(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Organization")
+        }
+
+        /// `OrganizationalUnit`: A subdivision or unit of the organization (such as sales or finance)
+        /// with which the certificate subject is affiliated.
+        pub fn organizational_unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OrganizationalUnit", value.into());
+            self
+        }
+
+        /// Sets `OrganizationalUnit` in place: [`Self::organizational_unit`] on a value held by `&mut`.
+        pub fn set_organizational_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OrganizationalUnit", value.into());
+            self
+        }
+
+        /// `OrganizationalUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organizational_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OrganizationalUnit")
+        }
+
+        /// `Pseudonym`: Typically a shortened version of a longer *GivenName*. For example, Jonathan is
+        /// often shortened to John. Elizabeth is often shortened to Beth, Liz, or Eliza.
+        pub fn pseudonym(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Pseudonym", value.into());
+            self
+        }
+
+        /// Sets `Pseudonym` in place: [`Self::pseudonym`] on a value held by `&mut`.
+        pub fn set_pseudonym(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Pseudonym", value.into());
+            self
+        }
+
+        /// `Pseudonym` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pseudonym(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Pseudonym")
+        }
+
+        /// `SerialNumber`: The certificate serial number.
+        pub fn serial_number(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SerialNumber", value.into());
+            self
+        }
+
+        /// Sets `SerialNumber` in place: [`Self::serial_number`] on a value held by `&mut`.
+        pub fn set_serial_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SerialNumber", value.into());
+            self
+        }
+
+        /// `SerialNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_serial_number(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SerialNumber")
+        }
+
+        /// `State`: State in which the subject of the certificate is located.
+        pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+        pub fn set_state(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "State")
+        }
+
+        /// `Surname`: Family name. In the US and the UK, for example, the surname of an individual is
+        /// ordered last. In Asian cultures the surname is typically ordered first.
+        pub fn surname(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Surname", value.into());
+            self
+        }
+
+        /// Sets `Surname` in place: [`Self::surname`] on a value held by `&mut`.
+        pub fn set_surname(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Surname", value.into());
+            self
+        }
+
+        /// `Surname` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_surname(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Surname")
+        }
+
+        /// `Title`: A title such as Mr. or Ms., which is pre-pended to the name to refer formally to
+        /// the certificate subject.
+        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// Sets `Title` in place: [`Self::title`] on a value held by `&mut`.
+        pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// `Title` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Title")
         }
     }
 
@@ -651,15 +1308,28 @@ pub mod certificate {
             CustomAttribute { props }
         }
 
-        prop! {
-            /// `ObjectIdentifier`: Specifies the object identifier (OID) of the attribute type of the
-            /// relative distinguished name (RDN).
-            props, "ObjectIdentifier", _, set_object_identifier, get_object_identifier, Val<String>
+        /// Sets `ObjectIdentifier`, which `new` took, in place.
+        pub fn set_object_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: Specifies the attribute value of relative distinguished name (RDN).
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `ObjectIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectIdentifier")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -684,14 +1354,28 @@ pub mod certificate {
             EdiPartyName { props }
         }
 
-        prop! {
-            /// `PartyName`: Specifies the party name.
-            props, "PartyName", _, set_party_name, get_party_name, Val<String>
+        /// Sets `PartyName`, which `new` took, in place.
+        pub fn set_party_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PartyName", value.into());
+            self
         }
 
-        prop! {
-            /// `NameAssigner`: Specifies the name assigner.
-            props, "NameAssigner", _, set_name_assigner, get_name_assigner, Val<String>
+        /// `PartyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_party_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PartyName")
+        }
+
+        /// Sets `NameAssigner`, which `new` took, in place.
+        pub fn set_name_assigner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NameAssigner", value.into());
+            self
+        }
+
+        /// `NameAssigner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name_assigner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NameAssigner")
         }
     }
 
@@ -716,14 +1400,28 @@ pub mod certificate {
             OtherName { props }
         }
 
-        prop! {
-            /// `TypeId`: Specifies an OID.
-            props, "TypeId", _, set_type_id, get_type_id, Val<String>
+        /// Sets `TypeId`, which `new` took, in place.
+        pub fn set_type_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TypeId", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: Specifies an OID value.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `TypeId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TypeId")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -749,14 +1447,28 @@ pub mod certificate {
             Validity { props }
         }
 
-        prop! {
-            /// `Value`: A long integer interpreted according to the value of ``Type``, below.
-            props, "Value", _, set_value, get_value, Val<f64>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Specifies whether the ``Value`` parameter represents days, months, or years.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 }
@@ -795,53 +1507,147 @@ impl CertificateAuthority {
         CertificateAuthority { core }
     }
 
-    prop! {
-        /// `CsrExtensions`: Structure that contains CSR pass through extension information used by
-        /// the CreateCertificateAuthority action.
-        core.props, "CsrExtensions", csr_extensions, set_csr_extensions, get_csr_extensions, Val<certificate_authority::CsrExtensions>
+    /// `CsrExtensions`: Structure that contains CSR pass through extension information used by the
+    /// CreateCertificateAuthority action.
+    pub fn csr_extensions(mut self, value: impl Into<Val<certificate_authority::CsrExtensions>>) -> Self {
+        self.core.props.set("CsrExtensions", value.into());
+        self
     }
 
-    prop! {
-        /// `KeyAlgorithm`: Public key algorithm and size, in bits, of the key pair that your CA
-        /// creates when it issues a certificate.
-        core.props, "KeyAlgorithm", _, set_key_algorithm, get_key_algorithm, Val<String>
+    /// Sets `CsrExtensions` in place: [`Self::csr_extensions`] on a value held by `&mut`.
+    pub fn set_csr_extensions(&mut self, value: impl Into<Val<certificate_authority::CsrExtensions>>) -> &mut Self {
+        self.core.props.set("CsrExtensions", value.into());
+        self
     }
 
-    prop! {
-        /// `KeyStorageSecurityStandard`: KeyStorageSecurityStadard defines a cryptographic key
-        /// management compliance standard used for handling CA keys.
-        core.props, "KeyStorageSecurityStandard", key_storage_security_standard, set_key_storage_security_standard, get_key_storage_security_standard, Val<certificate_authority::KeyStorageSecurityStandard>
+    /// `CsrExtensions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_csr_extensions(&self) -> ::std::option::Option<Val<certificate_authority::CsrExtensions>> {
+        crate::cfn::get_prop(&self.core.props, "CsrExtensions")
     }
 
-    prop! {
-        /// `RevocationConfiguration`: Certificate revocation information used by the
-        /// CreateCertificateAuthority and UpdateCertificateAuthority actions.
-        core.props, "RevocationConfiguration", revocation_configuration, set_revocation_configuration, get_revocation_configuration, Val<certificate_authority::RevocationConfiguration>
+    /// Sets `KeyAlgorithm`, which `new` took, in place.
+    pub fn set_key_algorithm(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KeyAlgorithm", value.into());
+        self
     }
 
-    prop! {
-        /// `SigningAlgorithm`: Algorithm your CA uses to sign certificate requests.
-        core.props, "SigningAlgorithm", _, set_signing_algorithm, get_signing_algorithm, Val<String>
+    /// `KeyAlgorithm` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_algorithm(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KeyAlgorithm")
     }
 
-    prop! {
-        /// `Subject`: Structure that contains X.500 distinguished name information for your CA.
-        core.props, "Subject", _, set_subject, get_subject, Val<certificate_authority::Subject>
+    /// `KeyStorageSecurityStandard`: KeyStorageSecurityStadard defines a cryptographic key
+    /// management compliance standard used for handling CA keys.
+    pub fn key_storage_security_standard(mut self, value: impl Into<Val<certificate_authority::KeyStorageSecurityStandard>>) -> Self {
+        self.core.props.set("KeyStorageSecurityStandard", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `KeyStorageSecurityStandard` in place: [`Self::key_storage_security_standard`] on a
+    /// value held by `&mut`.
+    pub fn set_key_storage_security_standard(&mut self, value: impl Into<Val<certificate_authority::KeyStorageSecurityStandard>>) -> &mut Self {
+        self.core.props.set("KeyStorageSecurityStandard", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: The type of the certificate authority.
-        core.props, "Type", _, set_type, get_type, Val<String>
+    /// `KeyStorageSecurityStandard` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_storage_security_standard(&self) -> ::std::option::Option<Val<certificate_authority::KeyStorageSecurityStandard>> {
+        crate::cfn::get_prop(&self.core.props, "KeyStorageSecurityStandard")
     }
 
-    prop! {
-        /// `UsageMode`: Usage mode of the ceritificate authority.
-        core.props, "UsageMode", usage_mode, set_usage_mode, get_usage_mode, Val<certificate_authority::UsageMode>
+    /// `RevocationConfiguration`: Certificate revocation information used by the
+    /// CreateCertificateAuthority and UpdateCertificateAuthority actions.
+    pub fn revocation_configuration(mut self, value: impl Into<Val<certificate_authority::RevocationConfiguration>>) -> Self {
+        self.core.props.set("RevocationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `RevocationConfiguration` in place: [`Self::revocation_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_revocation_configuration(&mut self, value: impl Into<Val<certificate_authority::RevocationConfiguration>>) -> &mut Self {
+        self.core.props.set("RevocationConfiguration", value.into());
+        self
+    }
+
+    /// `RevocationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_revocation_configuration(&self) -> ::std::option::Option<Val<certificate_authority::RevocationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "RevocationConfiguration")
+    }
+
+    /// Sets `SigningAlgorithm`, which `new` took, in place.
+    pub fn set_signing_algorithm(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SigningAlgorithm", value.into());
+        self
+    }
+
+    /// `SigningAlgorithm` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_signing_algorithm(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SigningAlgorithm")
+    }
+
+    /// Sets `Subject`, which `new` took, in place.
+    pub fn set_subject(&mut self, value: impl Into<Val<certificate_authority::Subject>>) -> &mut Self {
+        self.core.props.set("Subject", value.into());
+        self
+    }
+
+    /// `Subject` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subject(&self) -> ::std::option::Option<Val<certificate_authority::Subject>> {
+        crate::cfn::get_prop(&self.core.props, "Subject")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
+    }
+
+    /// `UsageMode`: Usage mode of the ceritificate authority.
+    pub fn usage_mode(mut self, value: impl Into<Val<certificate_authority::UsageMode>>) -> Self {
+        self.core.props.set("UsageMode", value.into());
+        self
+    }
+
+    /// Sets `UsageMode` in place: [`Self::usage_mode`] on a value held by `&mut`.
+    pub fn set_usage_mode(&mut self, value: impl Into<Val<certificate_authority::UsageMode>>) -> &mut Self {
+        self.core.props.set("UsageMode", value.into());
+        self
+    }
+
+    /// `UsageMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_usage_mode(&self) -> ::std::option::Option<Val<certificate_authority::UsageMode>> {
+        crate::cfn::get_prop(&self.core.props, "UsageMode")
     }
 
     /// `Ref`: the resource's identifier.
@@ -884,14 +1690,41 @@ pub mod certificate_authority {
             CsrExtensions { props }
         }
 
-        prop! {
-            /// `KeyUsage`: Structure that contains X.509 KeyUsage information.
-            props, "KeyUsage", key_usage, set_key_usage, get_key_usage, Val<KeyUsage>
+        /// `KeyUsage`: Structure that contains X.509 KeyUsage information.
+        pub fn key_usage(mut self, value: impl Into<Val<KeyUsage>>) -> Self {
+            self.props.set("KeyUsage", value.into());
+            self
         }
 
-        prop! {
-            /// `SubjectInformationAccess`: Array of X.509 AccessDescription.
-            props, "SubjectInformationAccess", subject_information_access, set_subject_information_access, get_subject_information_access, Val<List<AccessDescription>>
+        /// Sets `KeyUsage` in place: [`Self::key_usage`] on a value held by `&mut`.
+        pub fn set_key_usage(&mut self, value: impl Into<Val<KeyUsage>>) -> &mut Self {
+            self.props.set("KeyUsage", value.into());
+            self
+        }
+
+        /// `KeyUsage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_usage(&self) -> ::std::option::Option<Val<KeyUsage>> {
+            crate::cfn::get_prop(&self.props, "KeyUsage")
+        }
+
+        /// `SubjectInformationAccess`: Array of X.509 AccessDescription.
+        pub fn subject_information_access(mut self, value: impl Into<Val<List<AccessDescription>>>) -> Self {
+            self.props.set("SubjectInformationAccess", value.into());
+            self
+        }
+
+        /// Sets `SubjectInformationAccess` in place: [`Self::subject_information_access`] on a value
+        /// held by `&mut`.
+        pub fn set_subject_information_access(&mut self, value: impl Into<Val<List<AccessDescription>>>) -> &mut Self {
+            self.props.set("SubjectInformationAccess", value.into());
+            self
+        }
+
+        /// `SubjectInformationAccess` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subject_information_access(&self) -> ::std::option::Option<Val<List<AccessDescription>>> {
+            crate::cfn::get_prop(&self.props, "SubjectInformationAccess")
         }
     }
 
@@ -911,49 +1744,166 @@ pub mod certificate_authority {
             KeyUsage { props }
         }
 
-        prop! {
-            /// `CRLSign`.
-            props, "CRLSign", crl_sign, set_crl_sign, get_crl_sign, Val<bool>
+        /// `CRLSign`.
+        pub fn crl_sign(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CRLSign", value.into());
+            self
         }
 
-        prop! {
-            /// `DataEncipherment`.
-            props, "DataEncipherment", data_encipherment, set_data_encipherment, get_data_encipherment, Val<bool>
+        /// Sets `CRLSign` in place: [`Self::crl_sign`] on a value held by `&mut`.
+        pub fn set_crl_sign(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CRLSign", value.into());
+            self
         }
 
-        prop! {
-            /// `DecipherOnly`.
-            props, "DecipherOnly", decipher_only, set_decipher_only, get_decipher_only, Val<bool>
+        /// `CRLSign` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crl_sign(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CRLSign")
         }
 
-        prop! {
-            /// `DigitalSignature`.
-            props, "DigitalSignature", digital_signature, set_digital_signature, get_digital_signature, Val<bool>
+        /// `DataEncipherment`.
+        pub fn data_encipherment(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DataEncipherment", value.into());
+            self
         }
 
-        prop! {
-            /// `EncipherOnly`.
-            props, "EncipherOnly", encipher_only, set_encipher_only, get_encipher_only, Val<bool>
+        /// Sets `DataEncipherment` in place: [`Self::data_encipherment`] on a value held by `&mut`.
+        pub fn set_data_encipherment(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DataEncipherment", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyAgreement`.
-            props, "KeyAgreement", key_agreement, set_key_agreement, get_key_agreement, Val<bool>
+        /// `DataEncipherment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_encipherment(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DataEncipherment")
         }
 
-        prop! {
-            /// `KeyCertSign`.
-            props, "KeyCertSign", key_cert_sign, set_key_cert_sign, get_key_cert_sign, Val<bool>
+        /// `DecipherOnly`.
+        pub fn decipher_only(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DecipherOnly", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyEncipherment`.
-            props, "KeyEncipherment", key_encipherment, set_key_encipherment, get_key_encipherment, Val<bool>
+        /// Sets `DecipherOnly` in place: [`Self::decipher_only`] on a value held by `&mut`.
+        pub fn set_decipher_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DecipherOnly", value.into());
+            self
         }
 
-        prop! {
-            /// `NonRepudiation`.
-            props, "NonRepudiation", non_repudiation, set_non_repudiation, get_non_repudiation, Val<bool>
+        /// `DecipherOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_decipher_only(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DecipherOnly")
+        }
+
+        /// `DigitalSignature`.
+        pub fn digital_signature(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DigitalSignature", value.into());
+            self
+        }
+
+        /// Sets `DigitalSignature` in place: [`Self::digital_signature`] on a value held by `&mut`.
+        pub fn set_digital_signature(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DigitalSignature", value.into());
+            self
+        }
+
+        /// `DigitalSignature` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_digital_signature(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DigitalSignature")
+        }
+
+        /// `EncipherOnly`.
+        pub fn encipher_only(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EncipherOnly", value.into());
+            self
+        }
+
+        /// Sets `EncipherOnly` in place: [`Self::encipher_only`] on a value held by `&mut`.
+        pub fn set_encipher_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EncipherOnly", value.into());
+            self
+        }
+
+        /// `EncipherOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encipher_only(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EncipherOnly")
+        }
+
+        /// `KeyAgreement`.
+        pub fn key_agreement(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("KeyAgreement", value.into());
+            self
+        }
+
+        /// Sets `KeyAgreement` in place: [`Self::key_agreement`] on a value held by `&mut`.
+        pub fn set_key_agreement(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("KeyAgreement", value.into());
+            self
+        }
+
+        /// `KeyAgreement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_agreement(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "KeyAgreement")
+        }
+
+        /// `KeyCertSign`.
+        pub fn key_cert_sign(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("KeyCertSign", value.into());
+            self
+        }
+
+        /// Sets `KeyCertSign` in place: [`Self::key_cert_sign`] on a value held by `&mut`.
+        pub fn set_key_cert_sign(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("KeyCertSign", value.into());
+            self
+        }
+
+        /// `KeyCertSign` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_cert_sign(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "KeyCertSign")
+        }
+
+        /// `KeyEncipherment`.
+        pub fn key_encipherment(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("KeyEncipherment", value.into());
+            self
+        }
+
+        /// Sets `KeyEncipherment` in place: [`Self::key_encipherment`] on a value held by `&mut`.
+        pub fn set_key_encipherment(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("KeyEncipherment", value.into());
+            self
+        }
+
+        /// `KeyEncipherment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_encipherment(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "KeyEncipherment")
+        }
+
+        /// `NonRepudiation`.
+        pub fn non_repudiation(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("NonRepudiation", value.into());
+            self
+        }
+
+        /// Sets `NonRepudiation` in place: [`Self::non_repudiation`] on a value held by `&mut`.
+        pub fn set_non_repudiation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("NonRepudiation", value.into());
+            self
+        }
+
+        /// `NonRepudiation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_non_repudiation(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "NonRepudiation")
         }
     }
 
@@ -982,16 +1932,28 @@ pub mod certificate_authority {
             AccessDescription { props }
         }
 
-        prop! {
-            /// `AccessMethod`: Structure that contains X.509 AccessMethod information. Assign one and
-            /// ONLY one field.
-            props, "AccessMethod", _, set_access_method, get_access_method, Val<AccessMethod>
+        /// Sets `AccessMethod`, which `new` took, in place.
+        pub fn set_access_method(&mut self, value: impl Into<Val<AccessMethod>>) -> &mut Self {
+            self.props.set("AccessMethod", value.into());
+            self
         }
 
-        prop! {
-            /// `AccessLocation`: Structure that contains X.509 GeneralName information. Assign one and
-            /// ONLY one field.
-            props, "AccessLocation", _, set_access_location, get_access_location, Val<GeneralName>
+        /// `AccessMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_method(&self) -> ::std::option::Option<Val<AccessMethod>> {
+            crate::cfn::get_prop(&self.props, "AccessMethod")
+        }
+
+        /// Sets `AccessLocation`, which `new` took, in place.
+        pub fn set_access_location(&mut self, value: impl Into<Val<GeneralName>>) -> &mut Self {
+            self.props.set("AccessLocation", value.into());
+            self
+        }
+
+        /// `AccessLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_location(&self) -> ::std::option::Option<Val<GeneralName>> {
+            crate::cfn::get_prop(&self.props, "AccessLocation")
         }
     }
 
@@ -1011,46 +1973,150 @@ pub mod certificate_authority {
             GeneralName { props }
         }
 
-        prop! {
-            /// `DirectoryName`: Structure that contains X.500 distinguished name information for your
-            /// CA.
-            props, "DirectoryName", directory_name, set_directory_name, get_directory_name, Val<Subject>
+        /// `DirectoryName`: Structure that contains X.500 distinguished name information for your CA.
+        pub fn directory_name(mut self, value: impl Into<Val<Subject>>) -> Self {
+            self.props.set("DirectoryName", value.into());
+            self
         }
 
-        prop! {
-            /// `DnsName`: String that contains X.509 DnsName information.
-            props, "DnsName", dns_name, set_dns_name, get_dns_name, Val<String>
+        /// Sets `DirectoryName` in place: [`Self::directory_name`] on a value held by `&mut`.
+        pub fn set_directory_name(&mut self, value: impl Into<Val<Subject>>) -> &mut Self {
+            self.props.set("DirectoryName", value.into());
+            self
         }
 
-        prop! {
-            /// `EdiPartyName`: Structure that contains X.509 EdiPartyName information.
-            props, "EdiPartyName", edi_party_name, set_edi_party_name, get_edi_party_name, Val<EdiPartyName>
+        /// `DirectoryName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_directory_name(&self) -> ::std::option::Option<Val<Subject>> {
+            crate::cfn::get_prop(&self.props, "DirectoryName")
         }
 
-        prop! {
-            /// `IpAddress`: String that contains X.509 IpAddress information.
-            props, "IpAddress", ip_address, set_ip_address, get_ip_address, Val<String>
+        /// `DnsName`: String that contains X.509 DnsName information.
+        pub fn dns_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DnsName", value.into());
+            self
         }
 
-        prop! {
-            /// `OtherName`: Structure that contains X.509 OtherName information.
-            props, "OtherName", other_name, set_other_name, get_other_name, Val<OtherName>
+        /// Sets `DnsName` in place: [`Self::dns_name`] on a value held by `&mut`.
+        pub fn set_dns_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DnsName", value.into());
+            self
         }
 
-        prop! {
-            /// `RegisteredId`: String that contains X.509 ObjectIdentifier information.
-            props, "RegisteredId", registered_id, set_registered_id, get_registered_id, Val<String>
+        /// `DnsName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DnsName")
         }
 
-        prop! {
-            /// `Rfc822Name`: String that contains X.509 Rfc822Name information.
-            props, "Rfc822Name", rfc822_name, set_rfc822_name, get_rfc822_name, Val<String>
+        /// `EdiPartyName`: Structure that contains X.509 EdiPartyName information.
+        pub fn edi_party_name(mut self, value: impl Into<Val<EdiPartyName>>) -> Self {
+            self.props.set("EdiPartyName", value.into());
+            self
         }
 
-        prop! {
-            /// `UniformResourceIdentifier`: String that contains X.509 UniformResourceIdentifier
-            /// information.
-            props, "UniformResourceIdentifier", uniform_resource_identifier, set_uniform_resource_identifier, get_uniform_resource_identifier, Val<String>
+        /// Sets `EdiPartyName` in place: [`Self::edi_party_name`] on a value held by `&mut`.
+        pub fn set_edi_party_name(&mut self, value: impl Into<Val<EdiPartyName>>) -> &mut Self {
+            self.props.set("EdiPartyName", value.into());
+            self
+        }
+
+        /// `EdiPartyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_edi_party_name(&self) -> ::std::option::Option<Val<EdiPartyName>> {
+            crate::cfn::get_prop(&self.props, "EdiPartyName")
+        }
+
+        /// `IpAddress`: String that contains X.509 IpAddress information.
+        pub fn ip_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IpAddress", value.into());
+            self
+        }
+
+        /// Sets `IpAddress` in place: [`Self::ip_address`] on a value held by `&mut`.
+        pub fn set_ip_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IpAddress", value.into());
+            self
+        }
+
+        /// `IpAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IpAddress")
+        }
+
+        /// `OtherName`: Structure that contains X.509 OtherName information.
+        pub fn other_name(mut self, value: impl Into<Val<OtherName>>) -> Self {
+            self.props.set("OtherName", value.into());
+            self
+        }
+
+        /// Sets `OtherName` in place: [`Self::other_name`] on a value held by `&mut`.
+        pub fn set_other_name(&mut self, value: impl Into<Val<OtherName>>) -> &mut Self {
+            self.props.set("OtherName", value.into());
+            self
+        }
+
+        /// `OtherName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_other_name(&self) -> ::std::option::Option<Val<OtherName>> {
+            crate::cfn::get_prop(&self.props, "OtherName")
+        }
+
+        /// `RegisteredId`: String that contains X.509 ObjectIdentifier information.
+        pub fn registered_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RegisteredId", value.into());
+            self
+        }
+
+        /// Sets `RegisteredId` in place: [`Self::registered_id`] on a value held by `&mut`.
+        pub fn set_registered_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RegisteredId", value.into());
+            self
+        }
+
+        /// `RegisteredId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_registered_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RegisteredId")
+        }
+
+        /// `Rfc822Name`: String that contains X.509 Rfc822Name information.
+        pub fn rfc822_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Rfc822Name", value.into());
+            self
+        }
+
+        /// Sets `Rfc822Name` in place: [`Self::rfc822_name`] on a value held by `&mut`.
+        pub fn set_rfc822_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Rfc822Name", value.into());
+            self
+        }
+
+        /// `Rfc822Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rfc822_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Rfc822Name")
+        }
+
+        /// `UniformResourceIdentifier`: String that contains X.509 UniformResourceIdentifier
+        /// information.
+        pub fn uniform_resource_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UniformResourceIdentifier", value.into());
+            self
+        }
+
+        /// Sets `UniformResourceIdentifier` in place: [`Self::uniform_resource_identifier`] on a value
+        /// held by `&mut`.
+        pub fn set_uniform_resource_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UniformResourceIdentifier", value.into());
+            self
+        }
+
+        /// `UniformResourceIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uniform_resource_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UniformResourceIdentifier")
         }
     }
 
@@ -1070,80 +2136,276 @@ pub mod certificate_authority {
             Subject { props }
         }
 
-        prop! {
-            /// `CommonName`.
-            props, "CommonName", common_name, set_common_name, get_common_name, Val<String>
+        /// `CommonName`.
+        pub fn common_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CommonName", value.into());
+            self
         }
 
-        prop! {
-            /// `Country`.
-            props, "Country", country, set_country, get_country, Val<String>
+        /// Sets `CommonName` in place: [`Self::common_name`] on a value held by `&mut`.
+        pub fn set_common_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CommonName", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomAttributes`: Array of X.500 attribute type and value. CustomAttributes cannot be
-            /// used along with pre-defined attributes.
-            props, "CustomAttributes", custom_attributes, set_custom_attributes, get_custom_attributes, Val<List<CustomAttribute>>
+        /// `CommonName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_common_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CommonName")
         }
 
-        prop! {
-            /// `DistinguishedNameQualifier`.
-            props, "DistinguishedNameQualifier", distinguished_name_qualifier, set_distinguished_name_qualifier, get_distinguished_name_qualifier, Val<String>
+        /// `Country`.
+        pub fn country(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Country", value.into());
+            self
         }
 
-        prop! {
-            /// `GenerationQualifier`.
-            props, "GenerationQualifier", generation_qualifier, set_generation_qualifier, get_generation_qualifier, Val<String>
+        /// Sets `Country` in place: [`Self::country`] on a value held by `&mut`.
+        pub fn set_country(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Country", value.into());
+            self
         }
 
-        prop! {
-            /// `GivenName`.
-            props, "GivenName", given_name, set_given_name, get_given_name, Val<String>
+        /// `Country` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_country(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Country")
         }
 
-        prop! {
-            /// `Initials`.
-            props, "Initials", initials, set_initials, get_initials, Val<String>
+        /// `CustomAttributes`: Array of X.500 attribute type and value. CustomAttributes cannot be used
+        /// along with pre-defined attributes.
+        pub fn custom_attributes(mut self, value: impl Into<Val<List<CustomAttribute>>>) -> Self {
+            self.props.set("CustomAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `Locality`.
-            props, "Locality", locality, set_locality, get_locality, Val<String>
+        /// Sets `CustomAttributes` in place: [`Self::custom_attributes`] on a value held by `&mut`.
+        pub fn set_custom_attributes(&mut self, value: impl Into<Val<List<CustomAttribute>>>) -> &mut Self {
+            self.props.set("CustomAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `Organization`.
-            props, "Organization", organization, set_organization, get_organization, Val<String>
+        /// `CustomAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_attributes(&self) -> ::std::option::Option<Val<List<CustomAttribute>>> {
+            crate::cfn::get_prop(&self.props, "CustomAttributes")
         }
 
-        prop! {
-            /// `OrganizationalUnit`.
-            props, "OrganizationalUnit", organizational_unit, set_organizational_unit, get_organizational_unit, Val<String>
+        /// `DistinguishedNameQualifier`.
+        pub fn distinguished_name_qualifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DistinguishedNameQualifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Pseudonym`.
-            props, "Pseudonym", pseudonym, set_pseudonym, get_pseudonym, Val<String>
+        /// Sets `DistinguishedNameQualifier` in place: [`Self::distinguished_name_qualifier`] on a
+        /// value held by `&mut`.
+        pub fn set_distinguished_name_qualifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DistinguishedNameQualifier", value.into());
+            self
         }
 
-        prop! {
-            /// `SerialNumber`.
-            props, "SerialNumber", serial_number, set_serial_number, get_serial_number, Val<String>
+        /// `DistinguishedNameQualifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_distinguished_name_qualifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DistinguishedNameQualifier")
         }
 
-        prop! {
-            /// `State`.
-            props, "State", state, set_state, get_state, Val<String>
+        /// `GenerationQualifier`.
+        pub fn generation_qualifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GenerationQualifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Surname`.
-            props, "Surname", surname, set_surname, get_surname, Val<String>
+        /// Sets `GenerationQualifier` in place: [`Self::generation_qualifier`] on a value held by `&mut`.
+        pub fn set_generation_qualifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GenerationQualifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Title`.
-            props, "Title", title, set_title, get_title, Val<String>
+        /// `GenerationQualifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_generation_qualifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GenerationQualifier")
+        }
+
+        /// `GivenName`.
+        pub fn given_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GivenName", value.into());
+            self
+        }
+
+        /// Sets `GivenName` in place: [`Self::given_name`] on a value held by `&mut`.
+        pub fn set_given_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GivenName", value.into());
+            self
+        }
+
+        /// `GivenName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_given_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GivenName")
+        }
+
+        /// `Initials`.
+        pub fn initials(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Initials", value.into());
+            self
+        }
+
+        /// Sets `Initials` in place: [`Self::initials`] on a value held by `&mut`.
+        pub fn set_initials(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Initials", value.into());
+            self
+        }
+
+        /// `Initials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_initials(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Initials")
+        }
+
+        /// `Locality`.
+        pub fn locality(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Locality", value.into());
+            self
+        }
+
+        /// Sets `Locality` in place: [`Self::locality`] on a value held by `&mut`.
+        pub fn set_locality(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Locality", value.into());
+            self
+        }
+
+        /// `Locality` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_locality(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Locality")
+        }
+
+        /// `Organization`.
+        pub fn organization(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Organization", value.into());
+            self
+        }
+
+        /// Sets `Organization` in place: [`Self::organization`] on a value held by `&mut`.
+        pub fn set_organization(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Organization", value.into());
+            self
+        }
+
+        /// `Organization` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organization(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Organization")
+        }
+
+        /// `OrganizationalUnit`.
+        pub fn organizational_unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OrganizationalUnit", value.into());
+            self
+        }
+
+        /// Sets `OrganizationalUnit` in place: [`Self::organizational_unit`] on a value held by `&mut`.
+        pub fn set_organizational_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OrganizationalUnit", value.into());
+            self
+        }
+
+        /// `OrganizationalUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organizational_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OrganizationalUnit")
+        }
+
+        /// `Pseudonym`.
+        pub fn pseudonym(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Pseudonym", value.into());
+            self
+        }
+
+        /// Sets `Pseudonym` in place: [`Self::pseudonym`] on a value held by `&mut`.
+        pub fn set_pseudonym(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Pseudonym", value.into());
+            self
+        }
+
+        /// `Pseudonym` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pseudonym(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Pseudonym")
+        }
+
+        /// `SerialNumber`.
+        pub fn serial_number(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SerialNumber", value.into());
+            self
+        }
+
+        /// Sets `SerialNumber` in place: [`Self::serial_number`] on a value held by `&mut`.
+        pub fn set_serial_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SerialNumber", value.into());
+            self
+        }
+
+        /// `SerialNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_serial_number(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SerialNumber")
+        }
+
+        /// `State`.
+        pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+        pub fn set_state(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "State")
+        }
+
+        /// `Surname`.
+        pub fn surname(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Surname", value.into());
+            self
+        }
+
+        /// Sets `Surname` in place: [`Self::surname`] on a value held by `&mut`.
+        pub fn set_surname(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Surname", value.into());
+            self
+        }
+
+        /// `Surname` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_surname(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Surname")
+        }
+
+        /// `Title`.
+        pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// Sets `Title` in place: [`Self::title`] on a value held by `&mut`.
+        pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// `Title` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Title")
         }
     }
 
@@ -1168,14 +2430,28 @@ pub mod certificate_authority {
             CustomAttribute { props }
         }
 
-        prop! {
-            /// `ObjectIdentifier`: String that contains X.509 ObjectIdentifier information.
-            props, "ObjectIdentifier", _, set_object_identifier, get_object_identifier, Val<String>
+        /// Sets `ObjectIdentifier`, which `new` took, in place.
+        pub fn set_object_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `ObjectIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectIdentifier")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1197,14 +2473,34 @@ pub mod certificate_authority {
             EdiPartyName { props }
         }
 
-        prop! {
-            /// `PartyName`.
-            props, "PartyName", _, set_party_name, get_party_name, Val<String>
+        /// Sets `PartyName`, which `new` took, in place.
+        pub fn set_party_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PartyName", value.into());
+            self
         }
 
-        prop! {
-            /// `NameAssigner`.
-            props, "NameAssigner", name_assigner, set_name_assigner, get_name_assigner, Val<String>
+        /// `PartyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_party_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PartyName")
+        }
+
+        /// `NameAssigner`.
+        pub fn name_assigner(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NameAssigner", value.into());
+            self
+        }
+
+        /// Sets `NameAssigner` in place: [`Self::name_assigner`] on a value held by `&mut`.
+        pub fn set_name_assigner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NameAssigner", value.into());
+            self
+        }
+
+        /// `NameAssigner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name_assigner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NameAssigner")
         }
     }
 
@@ -1228,14 +2524,28 @@ pub mod certificate_authority {
             OtherName { props }
         }
 
-        prop! {
-            /// `TypeId`: String that contains X.509 ObjectIdentifier information.
-            props, "TypeId", _, set_type_id, get_type_id, Val<String>
+        /// Sets `TypeId`, which `new` took, in place.
+        pub fn set_type_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TypeId", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `TypeId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TypeId")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1255,14 +2565,41 @@ pub mod certificate_authority {
             AccessMethod { props }
         }
 
-        prop! {
-            /// `AccessMethodType`: Pre-defined enum string for X.509 AccessMethod ObjectIdentifiers.
-            props, "AccessMethodType", access_method_type, set_access_method_type, get_access_method_type, Val<String>
+        /// `AccessMethodType`: Pre-defined enum string for X.509 AccessMethod ObjectIdentifiers.
+        pub fn access_method_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessMethodType", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomObjectIdentifier`: String that contains X.509 ObjectIdentifier information.
-            props, "CustomObjectIdentifier", custom_object_identifier, set_custom_object_identifier, get_custom_object_identifier, Val<String>
+        /// Sets `AccessMethodType` in place: [`Self::access_method_type`] on a value held by `&mut`.
+        pub fn set_access_method_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessMethodType", value.into());
+            self
+        }
+
+        /// `AccessMethodType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_method_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessMethodType")
+        }
+
+        /// `CustomObjectIdentifier`: String that contains X.509 ObjectIdentifier information.
+        pub fn custom_object_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomObjectIdentifier", value.into());
+            self
+        }
+
+        /// Sets `CustomObjectIdentifier` in place: [`Self::custom_object_identifier`] on a value held
+        /// by `&mut`.
+        pub fn set_custom_object_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomObjectIdentifier", value.into());
+            self
+        }
+
+        /// `CustomObjectIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_object_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomObjectIdentifier")
         }
     }
 
@@ -1299,17 +2636,42 @@ pub mod certificate_authority {
             RevocationConfiguration { props }
         }
 
-        prop! {
-            /// `CrlConfiguration`: Your certificate authority can create and maintain a certificate
-            /// revocation list (CRL). A CRL contains information about certificates that have been
-            /// revoked.
-            props, "CrlConfiguration", crl_configuration, set_crl_configuration, get_crl_configuration, Val<CrlConfiguration>
+        /// `CrlConfiguration`: Your certificate authority can create and maintain a certificate
+        /// revocation list (CRL). A CRL contains information about certificates that have been revoked.
+        pub fn crl_configuration(mut self, value: impl Into<Val<CrlConfiguration>>) -> Self {
+            self.props.set("CrlConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `OcspConfiguration`: Helps to configure online certificate status protocol (OCSP)
-            /// responder for your certificate authority
-            props, "OcspConfiguration", ocsp_configuration, set_ocsp_configuration, get_ocsp_configuration, Val<OcspConfiguration>
+        /// Sets `CrlConfiguration` in place: [`Self::crl_configuration`] on a value held by `&mut`.
+        pub fn set_crl_configuration(&mut self, value: impl Into<Val<CrlConfiguration>>) -> &mut Self {
+            self.props.set("CrlConfiguration", value.into());
+            self
+        }
+
+        /// `CrlConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crl_configuration(&self) -> ::std::option::Option<Val<CrlConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CrlConfiguration")
+        }
+
+        /// `OcspConfiguration`: Helps to configure online certificate status protocol (OCSP) responder
+        /// for your certificate authority
+        pub fn ocsp_configuration(mut self, value: impl Into<Val<OcspConfiguration>>) -> Self {
+            self.props.set("OcspConfiguration", value.into());
+            self
+        }
+
+        /// Sets `OcspConfiguration` in place: [`Self::ocsp_configuration`] on a value held by `&mut`.
+        pub fn set_ocsp_configuration(&mut self, value: impl Into<Val<OcspConfiguration>>) -> &mut Self {
+            self.props.set("OcspConfiguration", value.into());
+            self
+        }
+
+        /// `OcspConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ocsp_configuration(&self) -> ::std::option::Option<Val<OcspConfiguration>> {
+            crate::cfn::get_prop(&self.props, "OcspConfiguration")
         }
     }
 
@@ -1332,45 +2694,144 @@ pub mod certificate_authority {
             CrlConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `CrlDistributionPointExtensionConfiguration`: Configures the default behavior of the CRL
-            /// Distribution Point extension for certificates issued by your certificate authority
-            props, "CrlDistributionPointExtensionConfiguration", crl_distribution_point_extension_configuration, set_crl_distribution_point_extension_configuration, get_crl_distribution_point_extension_configuration, Val<CrlDistributionPointExtensionConfiguration>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `CrlType`.
-            props, "CrlType", crl_type, set_crl_type, get_crl_type, Val<CrlConfigurationCrlType>
+        /// `CrlDistributionPointExtensionConfiguration`: Configures the default behavior of the CRL
+        /// Distribution Point extension for certificates issued by your certificate authority
+        pub fn crl_distribution_point_extension_configuration(mut self, value: impl Into<Val<CrlDistributionPointExtensionConfiguration>>) -> Self {
+            self.props.set("CrlDistributionPointExtensionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomCname`.
-            props, "CustomCname", custom_cname, set_custom_cname, get_custom_cname, Val<String>
+        /// Sets `CrlDistributionPointExtensionConfiguration` in place: [`Self::crl_distribution_point_extension_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_crl_distribution_point_extension_configuration(&mut self, value: impl Into<Val<CrlDistributionPointExtensionConfiguration>>) -> &mut Self {
+            self.props.set("CrlDistributionPointExtensionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomPath`.
-            props, "CustomPath", custom_path, set_custom_path, get_custom_path, Val<String>
+        /// `CrlDistributionPointExtensionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crl_distribution_point_extension_configuration(&self) -> ::std::option::Option<Val<CrlDistributionPointExtensionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CrlDistributionPointExtensionConfiguration")
         }
 
-        prop! {
-            /// `ExpirationInDays`.
-            props, "ExpirationInDays", expiration_in_days, set_expiration_in_days, get_expiration_in_days, Val<i64>
+        /// `CrlType`.
+        pub fn crl_type(mut self, value: impl Into<Val<CrlConfigurationCrlType>>) -> Self {
+            self.props.set("CrlType", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BucketName`.
-            props, "S3BucketName", s3_bucket_name, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+        /// Sets `CrlType` in place: [`Self::crl_type`] on a value held by `&mut`.
+        pub fn set_crl_type(&mut self, value: impl Into<Val<CrlConfigurationCrlType>>) -> &mut Self {
+            self.props.set("CrlType", value.into());
+            self
         }
 
-        prop! {
-            /// `S3ObjectAcl`.
-            props, "S3ObjectAcl", s3_object_acl, set_s3_object_acl, get_s3_object_acl, Val<CrlConfigurationS3ObjectAcl>
+        /// `CrlType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crl_type(&self) -> ::std::option::Option<Val<CrlConfigurationCrlType>> {
+            crate::cfn::get_prop(&self.props, "CrlType")
+        }
+
+        /// `CustomCname`.
+        pub fn custom_cname(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomCname", value.into());
+            self
+        }
+
+        /// Sets `CustomCname` in place: [`Self::custom_cname`] on a value held by `&mut`.
+        pub fn set_custom_cname(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomCname", value.into());
+            self
+        }
+
+        /// `CustomCname` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_cname(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomCname")
+        }
+
+        /// `CustomPath`.
+        pub fn custom_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomPath", value.into());
+            self
+        }
+
+        /// Sets `CustomPath` in place: [`Self::custom_path`] on a value held by `&mut`.
+        pub fn set_custom_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomPath", value.into());
+            self
+        }
+
+        /// `CustomPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomPath")
+        }
+
+        /// `ExpirationInDays`.
+        pub fn expiration_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ExpirationInDays", value.into());
+            self
+        }
+
+        /// Sets `ExpirationInDays` in place: [`Self::expiration_in_days`] on a value held by `&mut`.
+        pub fn set_expiration_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ExpirationInDays", value.into());
+            self
+        }
+
+        /// `ExpirationInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expiration_in_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ExpirationInDays")
+        }
+
+        /// `S3BucketName`.
+        pub fn s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3BucketName", value.into());
+            self
+        }
+
+        /// Sets `S3BucketName` in place: [`Self::s3_bucket_name`] on a value held by `&mut`.
+        pub fn set_s3_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketName", value.into());
+            self
+        }
+
+        /// `S3BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketName")
+        }
+
+        /// `S3ObjectAcl`.
+        pub fn s3_object_acl(mut self, value: impl Into<Val<CrlConfigurationS3ObjectAcl>>) -> Self {
+            self.props.set("S3ObjectAcl", value.into());
+            self
+        }
+
+        /// Sets `S3ObjectAcl` in place: [`Self::s3_object_acl`] on a value held by `&mut`.
+        pub fn set_s3_object_acl(&mut self, value: impl Into<Val<CrlConfigurationS3ObjectAcl>>) -> &mut Self {
+            self.props.set("S3ObjectAcl", value.into());
+            self
+        }
+
+        /// `S3ObjectAcl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_object_acl(&self) -> ::std::option::Option<Val<CrlConfigurationS3ObjectAcl>> {
+            crate::cfn::get_prop(&self.props, "S3ObjectAcl")
         }
     }
 
@@ -1393,9 +2854,16 @@ pub mod certificate_authority {
             CrlDistributionPointExtensionConfiguration { props }
         }
 
-        prop! {
-            /// `OmitExtension`.
-            props, "OmitExtension", _, set_omit_extension, get_omit_extension, Val<bool>
+        /// Sets `OmitExtension`, which `new` took, in place.
+        pub fn set_omit_extension(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OmitExtension", value.into());
+            self
+        }
+
+        /// `OmitExtension` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_omit_extension(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OmitExtension")
         }
     }
 
@@ -1443,14 +2911,34 @@ pub mod certificate_authority {
             OcspConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `OcspCustomCname`.
-            props, "OcspCustomCname", ocsp_custom_cname, set_ocsp_custom_cname, get_ocsp_custom_cname, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `OcspCustomCname`.
+        pub fn ocsp_custom_cname(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OcspCustomCname", value.into());
+            self
+        }
+
+        /// Sets `OcspCustomCname` in place: [`Self::ocsp_custom_cname`] on a value held by `&mut`.
+        pub fn set_ocsp_custom_cname(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OcspCustomCname", value.into());
+            self
+        }
+
+        /// `OcspCustomCname` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ocsp_custom_cname(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OcspCustomCname")
         }
     }
 
@@ -1495,25 +2983,64 @@ impl CertificateAuthorityActivation {
         CertificateAuthorityActivation { core }
     }
 
-    prop! {
-        /// `Certificate`: Certificate Authority certificate that will be installed in the
-        /// Certificate Authority.
-        core.props, "Certificate", _, set_certificate, get_certificate, Val<String>
+    /// Sets `Certificate`, which `new` took, in place.
+    pub fn set_certificate(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Certificate", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificateAuthorityArn`: Arn of the Certificate Authority.
-        core.props, "CertificateAuthorityArn", _, set_certificate_authority_arn, get_certificate_authority_arn, Val<String>
+    /// `Certificate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Certificate")
     }
 
-    prop! {
-        /// `CertificateChain`: Certificate chain for the Certificate Authority certificate.
-        core.props, "CertificateChain", certificate_chain, set_certificate_chain, get_certificate_chain, Val<String>
+    /// Sets `CertificateAuthorityArn`, which `new` took, in place.
+    pub fn set_certificate_authority_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateAuthorityArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`: The status of the Certificate Authority.
-        core.props, "Status", status, set_status, get_status, Val<String>
+    /// `CertificateAuthorityArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_authority_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateAuthorityArn")
+    }
+
+    /// `CertificateChain`: Certificate chain for the Certificate Authority certificate.
+    pub fn certificate_chain(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CertificateChain", value.into());
+        self
+    }
+
+    /// Sets `CertificateChain` in place: [`Self::certificate_chain`] on a value held by `&mut`.
+    pub fn set_certificate_chain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateChain", value.into());
+        self
+    }
+
+    /// `CertificateChain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_chain(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateChain")
+    }
+
+    /// `Status`: The status of the Certificate Authority.
+    pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1560,27 +3087,58 @@ impl Permission {
         Permission { core }
     }
 
-    prop! {
-        /// `Actions`: The actions that the specified AWS service principal can use. Actions
-        /// IssueCertificate, GetCertificate and ListPermissions must be provided.
-        core.props, "Actions", _, set_actions, get_actions, Val<List<permission::Actions>>
+    /// Sets `Actions`, which `new` took, in place.
+    pub fn set_actions(&mut self, value: impl Into<Val<List<permission::Actions>>>) -> &mut Self {
+        self.core.props.set("Actions", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificateAuthorityArn`: The Amazon Resource Name (ARN) of the Private Certificate
-        /// Authority that grants the permission.
-        core.props, "CertificateAuthorityArn", _, set_certificate_authority_arn, get_certificate_authority_arn, Val<String>
+    /// `Actions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions(&self) -> ::std::option::Option<Val<List<permission::Actions>>> {
+        crate::cfn::get_prop(&self.core.props, "Actions")
     }
 
-    prop! {
-        /// `Principal`: The AWS service or identity that receives the permission. At this time, the
-        /// only valid principal is acm.amazonaws.com.
-        core.props, "Principal", _, set_principal, get_principal, Val<String>
+    /// Sets `CertificateAuthorityArn`, which `new` took, in place.
+    pub fn set_certificate_authority_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateAuthorityArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceAccount`: The ID of the calling account.
-        core.props, "SourceAccount", source_account, set_source_account, get_source_account, Val<String>
+    /// `CertificateAuthorityArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_authority_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateAuthorityArn")
+    }
+
+    /// Sets `Principal`, which `new` took, in place.
+    pub fn set_principal(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Principal", value.into());
+        self
+    }
+
+    /// `Principal` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Principal")
+    }
+
+    /// `SourceAccount`: The ID of the calling account.
+    pub fn source_account(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceAccount", value.into());
+        self
+    }
+
+    /// Sets `SourceAccount` in place: [`Self::source_account`] on a value held by `&mut`.
+    pub fn set_source_account(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceAccount", value.into());
+        self
+    }
+
+    /// `SourceAccount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_account(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceAccount")
     }
 
     /// `Ref`: the resource's identifier.

@@ -41,74 +41,199 @@ impl Registry {
         Registry { core }
     }
 
-    prop! {
-        /// `ApprovalConfiguration`: Configuration for the registry's record approval workflow.
-        core.props, "ApprovalConfiguration", approval_configuration, set_approval_configuration, get_approval_configuration, Val<registry::ApprovalConfiguration>
+    /// `ApprovalConfiguration`: Configuration for the registry's record approval workflow.
+    pub fn approval_configuration(mut self, value: impl Into<Val<registry::ApprovalConfiguration>>) -> Self {
+        self.core.props.set("ApprovalConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthorizerType`: The type of authorizer that controls how consumers access the
-        /// registry's search and MCP invoke operations.
-        core.props, "AuthorizerType", authorizer_type, set_authorizer_type, get_authorizer_type, Val<registry::RegistryAuthorizerType>
+    /// Sets `ApprovalConfiguration` in place: [`Self::approval_configuration`] on a value held by `&mut`.
+    pub fn set_approval_configuration(&mut self, value: impl Into<Val<registry::ApprovalConfiguration>>) -> &mut Self {
+        self.core.props.set("ApprovalConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoDetectionEnabled`: Specifies whether auto-detection is requested for the registry.
-        /// Must be specified together with AutoDetectionScope. Setting this to true is necessary
-        /// but not sufficient for auto-detection to become active; the preconditions of the
-        /// configured scope must also be met. To turn auto-detection off, explicitly set this to
-        /// false - removing AutoDetectionEnabled and AutoDetectionScope from the template is a
-        /// no-op and leaves the existing auto-detection settings unchanged. A registry cannot be
-        /// deleted while auto-detection is enabled: set this to false and update the stack before
-        /// deleting the registry.
-        core.props, "AutoDetectionEnabled", auto_detection_enabled, set_auto_detection_enabled, get_auto_detection_enabled, Val<bool>
+    /// `ApprovalConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_approval_configuration(&self) -> ::std::option::Option<Val<registry::ApprovalConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ApprovalConfiguration")
     }
 
-    prop! {
-        /// `AutoDetectionScope`: The source from which resources are detected. ORGANIZATION sources
-        /// resources from all member accounts of an AWS Organization.
-        core.props, "AutoDetectionScope", auto_detection_scope, set_auto_detection_scope, get_auto_detection_scope, Val<registry::AutoDetectionScope>
+    /// `AuthorizerType`: The type of authorizer that controls how consumers access the registry's
+    /// search and MCP invoke operations.
+    pub fn authorizer_type(mut self, value: impl Into<Val<registry::RegistryAuthorizerType>>) -> Self {
+        self.core.props.set("AuthorizerType", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomMetadataSchemaConfiguration`: Configuration that defines a typed metadata schema
-        /// for a registry. A default schema and per-record-type schema overrides are both optional.
-        /// Schema evolution is additive only: you can add fields and enum values, but you cannot
-        /// remove fields, change types, or remove enum values.
-        core.props, "CustomMetadataSchemaConfiguration", custom_metadata_schema_configuration, set_custom_metadata_schema_configuration, get_custom_metadata_schema_configuration, Val<registry::CustomMetadataSchemaConfiguration>
+    /// Sets `AuthorizerType` in place: [`Self::authorizer_type`] on a value held by `&mut`.
+    pub fn set_authorizer_type(&mut self, value: impl Into<Val<registry::RegistryAuthorizerType>>) -> &mut Self {
+        self.core.props.set("AuthorizerType", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the registry.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AuthorizerType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorizer_type(&self) -> ::std::option::Option<Val<registry::RegistryAuthorizerType>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizerType")
     }
 
-    prop! {
-        /// `DiscoveryConfiguration`: Discovery configuration for the registry. Controls how
-        /// consumers are authorized to search the registry and invoke its MCP endpoint.
-        core.props, "DiscoveryConfiguration", discovery_configuration, set_discovery_configuration, get_discovery_configuration, Val<registry::DiscoveryConfiguration>
+    /// `AutoDetectionEnabled`: Specifies whether auto-detection is requested for the registry. Must
+    /// be specified together with AutoDetectionScope. Setting this to true is necessary but not
+    /// sufficient for auto-detection to become active; the preconditions of the configured scope
+    /// must also be met. To turn auto-detection off, explicitly set this to false - removing
+    /// AutoDetectionEnabled and AutoDetectionScope from the template is a no-op and leaves the
+    /// existing auto-detection settings unchanged. A registry cannot be deleted while
+    /// auto-detection is enabled: set this to false and update the stack before deleting the
+    /// registry.
+    pub fn auto_detection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutoDetectionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionConfiguration`: The server-side encryption configuration for a registry.
-        /// Specifies a customer managed key used to encrypt the registry's content. When omitted,
-        /// the registry's content is encrypted with an AWS owned key. You cannot change the
-        /// encryption configuration after registry creation. Specifying a different KMS key, adding
-        /// this property to an existing registry, or removing it replaces the registry:
-        /// CloudFormation creates a new registry with a new Amazon Resource Name (ARN) and then
-        /// deletes the original, including all registry records it contains. Registry records that
-        /// are not managed by the stack are …
-        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<registry::EncryptionConfiguration>
+    /// Sets `AutoDetectionEnabled` in place: [`Self::auto_detection_enabled`] on a value held by `&mut`.
+    pub fn set_auto_detection_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoDetectionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the registry.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `AutoDetectionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_detection_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoDetectionEnabled")
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the registry.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `AutoDetectionScope`: The source from which resources are detected. ORGANIZATION sources
+    /// resources from all member accounts of an AWS Organization.
+    pub fn auto_detection_scope(mut self, value: impl Into<Val<registry::AutoDetectionScope>>) -> Self {
+        self.core.props.set("AutoDetectionScope", value.into());
+        self
+    }
+
+    /// Sets `AutoDetectionScope` in place: [`Self::auto_detection_scope`] on a value held by `&mut`.
+    pub fn set_auto_detection_scope(&mut self, value: impl Into<Val<registry::AutoDetectionScope>>) -> &mut Self {
+        self.core.props.set("AutoDetectionScope", value.into());
+        self
+    }
+
+    /// `AutoDetectionScope` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_detection_scope(&self) -> ::std::option::Option<Val<registry::AutoDetectionScope>> {
+        crate::cfn::get_prop(&self.core.props, "AutoDetectionScope")
+    }
+
+    /// `CustomMetadataSchemaConfiguration`: Configuration that defines a typed metadata schema for
+    /// a registry. A default schema and per-record-type schema overrides are both optional. Schema
+    /// evolution is additive only: you can add fields and enum values, but you cannot remove
+    /// fields, change types, or remove enum values.
+    pub fn custom_metadata_schema_configuration(mut self, value: impl Into<Val<registry::CustomMetadataSchemaConfiguration>>) -> Self {
+        self.core.props.set("CustomMetadataSchemaConfiguration", value.into());
+        self
+    }
+
+    /// Sets `CustomMetadataSchemaConfiguration` in place: [`Self::custom_metadata_schema_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_custom_metadata_schema_configuration(&mut self, value: impl Into<Val<registry::CustomMetadataSchemaConfiguration>>) -> &mut Self {
+        self.core.props.set("CustomMetadataSchemaConfiguration", value.into());
+        self
+    }
+
+    /// `CustomMetadataSchemaConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_metadata_schema_configuration(&self) -> ::std::option::Option<Val<registry::CustomMetadataSchemaConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "CustomMetadataSchemaConfiguration")
+    }
+
+    /// `Description`: The description of the registry.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `DiscoveryConfiguration`: Discovery configuration for the registry. Controls how consumers
+    /// are authorized to search the registry and invoke its MCP endpoint.
+    pub fn discovery_configuration(mut self, value: impl Into<Val<registry::DiscoveryConfiguration>>) -> Self {
+        self.core.props.set("DiscoveryConfiguration", value.into());
+        self
+    }
+
+    /// Sets `DiscoveryConfiguration` in place: [`Self::discovery_configuration`] on a value held by `&mut`.
+    pub fn set_discovery_configuration(&mut self, value: impl Into<Val<registry::DiscoveryConfiguration>>) -> &mut Self {
+        self.core.props.set("DiscoveryConfiguration", value.into());
+        self
+    }
+
+    /// `DiscoveryConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_discovery_configuration(&self) -> ::std::option::Option<Val<registry::DiscoveryConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DiscoveryConfiguration")
+    }
+
+    /// `EncryptionConfiguration`: The server-side encryption configuration for a registry.
+    /// Specifies a customer managed key used to encrypt the registry's content. When omitted, the
+    /// registry's content is encrypted with an AWS owned key. You cannot change the encryption
+    /// configuration after registry creation. Specifying a different KMS key, adding this property
+    /// to an existing registry, or removing it replaces the registry: CloudFormation creates a new
+    /// registry with a new Amazon Resource Name (ARN) and then deletes the original, including all
+    /// registry records it contains. Registry records that are not managed by the stack are …
+    pub fn encryption_configuration(mut self, value: impl Into<Val<registry::EncryptionConfiguration>>) -> Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
+    }
+
+    /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_encryption_configuration(&mut self, value: impl Into<Val<registry::EncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
+    }
+
+    /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<registry::EncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionConfiguration")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Tags to assign to the registry.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -175,10 +300,23 @@ pub mod registry {
             ApprovalConfiguration { props }
         }
 
-        prop! {
-            /// `AutoApprovalRules`: The rules that determine which registry records are automatically
-            /// approved on submission. When omitted or empty, submitted records require manual review.
-            props, "AutoApprovalRules", auto_approval_rules, set_auto_approval_rules, get_auto_approval_rules, Val<List<AutoApprovalRule>>
+        /// `AutoApprovalRules`: The rules that determine which registry records are automatically
+        /// approved on submission. When omitted or empty, submitted records require manual review.
+        pub fn auto_approval_rules(mut self, value: impl Into<Val<List<AutoApprovalRule>>>) -> Self {
+            self.props.set("AutoApprovalRules", value.into());
+            self
+        }
+
+        /// Sets `AutoApprovalRules` in place: [`Self::auto_approval_rules`] on a value held by `&mut`.
+        pub fn set_auto_approval_rules(&mut self, value: impl Into<Val<List<AutoApprovalRule>>>) -> &mut Self {
+            self.props.set("AutoApprovalRules", value.into());
+            self
+        }
+
+        /// `AutoApprovalRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_approval_rules(&self) -> ::std::option::Option<Val<List<AutoApprovalRule>>> {
+            crate::cfn::get_prop(&self.props, "AutoApprovalRules")
         }
     }
 
@@ -235,18 +373,45 @@ pub mod registry {
             CustomMetadataSchemaConfiguration { props }
         }
 
-        prop! {
-            /// `DefaultSchema`: The default JSON Schema that applies to record types without a specific
-            /// override. Supported property types are string, string with an enum constraint, string
-            /// with a uri format, and boolean.
-            props, "DefaultSchema", default_schema, set_default_schema, get_default_schema, Val<String>
+        /// `DefaultSchema`: The default JSON Schema that applies to record types without a specific
+        /// override. Supported property types are string, string with an enum constraint, string with a
+        /// uri format, and boolean.
+        pub fn default_schema(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordTypeSchemaOverrides`: A list of per-record-type schema overrides. When a record's
-            /// type matches an override, that override's schema is used instead of the default schema
-            /// for validation.
-            props, "RecordTypeSchemaOverrides", record_type_schema_overrides, set_record_type_schema_overrides, get_record_type_schema_overrides, Val<List<RecordTypeSchemaOverride>>
+        /// Sets `DefaultSchema` in place: [`Self::default_schema`] on a value held by `&mut`.
+        pub fn set_default_schema(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultSchema", value.into());
+            self
+        }
+
+        /// `DefaultSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_schema(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultSchema")
+        }
+
+        /// `RecordTypeSchemaOverrides`: A list of per-record-type schema overrides. When a record's
+        /// type matches an override, that override's schema is used instead of the default schema for
+        /// validation.
+        pub fn record_type_schema_overrides(mut self, value: impl Into<Val<List<RecordTypeSchemaOverride>>>) -> Self {
+            self.props.set("RecordTypeSchemaOverrides", value.into());
+            self
+        }
+
+        /// Sets `RecordTypeSchemaOverrides` in place: [`Self::record_type_schema_overrides`] on a value
+        /// held by `&mut`.
+        pub fn set_record_type_schema_overrides(&mut self, value: impl Into<Val<List<RecordTypeSchemaOverride>>>) -> &mut Self {
+            self.props.set("RecordTypeSchemaOverrides", value.into());
+            self
+        }
+
+        /// `RecordTypeSchemaOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_type_schema_overrides(&self) -> ::std::option::Option<Val<List<RecordTypeSchemaOverride>>> {
+            crate::cfn::get_prop(&self.props, "RecordTypeSchemaOverrides")
         }
     }
 
@@ -274,15 +439,28 @@ pub mod registry {
             RecordTypeSchemaOverride { props }
         }
 
-        prop! {
-            /// `RecordType`: The record type that this schema override applies to.
-            props, "RecordType", _, set_record_type, get_record_type, Val<RecordTypeSchemaOverrideRecordType>
+        /// Sets `RecordType`, which `new` took, in place.
+        pub fn set_record_type(&mut self, value: impl Into<Val<RecordTypeSchemaOverrideRecordType>>) -> &mut Self {
+            self.props.set("RecordType", value.into());
+            self
         }
 
-        prop! {
-            /// `Schema`: The JSON Schema for the specified record type. Must follow the same structural
-            /// rules as the default schema.
-            props, "Schema", _, set_schema, get_schema, Val<String>
+        /// `RecordType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_type(&self) -> ::std::option::Option<Val<RecordTypeSchemaOverrideRecordType>> {
+            crate::cfn::get_prop(&self.props, "RecordType")
+        }
+
+        /// Sets `Schema`, which `new` took, in place.
+        pub fn set_schema(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Schema", value.into());
+            self
+        }
+
+        /// `Schema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Schema")
         }
     }
 
@@ -325,10 +503,24 @@ pub mod registry {
             DiscoveryConfiguration { props }
         }
 
-        prop! {
-            /// `AuthorizerConfiguration`: The authorizer configuration for the registry. This is a
-            /// union - specify exactly one member.
-            props, "AuthorizerConfiguration", authorizer_configuration, set_authorizer_configuration, get_authorizer_configuration, Val<AuthorizerConfiguration>
+        /// `AuthorizerConfiguration`: The authorizer configuration for the registry. This is a union -
+        /// specify exactly one member.
+        pub fn authorizer_configuration(mut self, value: impl Into<Val<AuthorizerConfiguration>>) -> Self {
+            self.props.set("AuthorizerConfiguration", value.into());
+            self
+        }
+
+        /// Sets `AuthorizerConfiguration` in place: [`Self::authorizer_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_authorizer_configuration(&mut self, value: impl Into<Val<AuthorizerConfiguration>>) -> &mut Self {
+            self.props.set("AuthorizerConfiguration", value.into());
+            self
+        }
+
+        /// `AuthorizerConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorizer_configuration(&self) -> ::std::option::Option<Val<AuthorizerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AuthorizerConfiguration")
         }
     }
 
@@ -351,10 +543,16 @@ pub mod registry {
             AuthorizerConfiguration { props }
         }
 
-        prop! {
-            /// `CustomJWTAuthorizer`: Configuration for a custom JWT authorizer that validates inbound
-            /// bearer tokens against an OpenID Connect identity provider.
-            props, "CustomJWTAuthorizer", _, set_custom_jwt_authorizer, get_custom_jwt_authorizer, Val<CustomJwtAuthorizerConfiguration>
+        /// Sets `CustomJWTAuthorizer`, which `new` took, in place.
+        pub fn set_custom_jwt_authorizer(&mut self, value: impl Into<Val<CustomJwtAuthorizerConfiguration>>) -> &mut Self {
+            self.props.set("CustomJWTAuthorizer", value.into());
+            self
+        }
+
+        /// `CustomJWTAuthorizer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_jwt_authorizer(&self) -> ::std::option::Option<Val<CustomJwtAuthorizerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CustomJWTAuthorizer")
         }
     }
 
@@ -378,30 +576,88 @@ pub mod registry {
             CustomJwtAuthorizerConfiguration { props }
         }
 
-        prop! {
-            /// `DiscoveryUrl`: The OpenID Connect discovery URL used to retrieve the identity
-            /// provider's metadata and signing keys.
-            props, "DiscoveryUrl", _, set_discovery_url, get_discovery_url, Val<String>
+        /// Sets `DiscoveryUrl`, which `new` took, in place.
+        pub fn set_discovery_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DiscoveryUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedAudience`: The audience values accepted during JWT validation.
-            props, "AllowedAudience", allowed_audience, set_allowed_audience, get_allowed_audience, Val<List<String>>
+        /// `DiscoveryUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_discovery_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DiscoveryUrl")
         }
 
-        prop! {
-            /// `AllowedClients`: The client identifiers accepted during JWT validation.
-            props, "AllowedClients", allowed_clients, set_allowed_clients, get_allowed_clients, Val<List<String>>
+        /// `AllowedAudience`: The audience values accepted during JWT validation.
+        pub fn allowed_audience(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedAudience", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedScopes`: The scopes accepted during JWT validation.
-            props, "AllowedScopes", allowed_scopes, set_allowed_scopes, get_allowed_scopes, Val<List<String>>
+        /// Sets `AllowedAudience` in place: [`Self::allowed_audience`] on a value held by `&mut`.
+        pub fn set_allowed_audience(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedAudience", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomClaims`: Additional custom claim validations applied to the inbound JWT.
-            props, "CustomClaims", custom_claims, set_custom_claims, get_custom_claims, Val<List<CustomClaimValidationType>>
+        /// `AllowedAudience` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_audience(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedAudience")
+        }
+
+        /// `AllowedClients`: The client identifiers accepted during JWT validation.
+        pub fn allowed_clients(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedClients", value.into());
+            self
+        }
+
+        /// Sets `AllowedClients` in place: [`Self::allowed_clients`] on a value held by `&mut`.
+        pub fn set_allowed_clients(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedClients", value.into());
+            self
+        }
+
+        /// `AllowedClients` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_clients(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedClients")
+        }
+
+        /// `AllowedScopes`: The scopes accepted during JWT validation.
+        pub fn allowed_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedScopes", value.into());
+            self
+        }
+
+        /// Sets `AllowedScopes` in place: [`Self::allowed_scopes`] on a value held by `&mut`.
+        pub fn set_allowed_scopes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedScopes", value.into());
+            self
+        }
+
+        /// `AllowedScopes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_scopes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedScopes")
+        }
+
+        /// `CustomClaims`: Additional custom claim validations applied to the inbound JWT.
+        pub fn custom_claims(mut self, value: impl Into<Val<List<CustomClaimValidationType>>>) -> Self {
+            self.props.set("CustomClaims", value.into());
+            self
+        }
+
+        /// Sets `CustomClaims` in place: [`Self::custom_claims`] on a value held by `&mut`.
+        pub fn set_custom_claims(&mut self, value: impl Into<Val<List<CustomClaimValidationType>>>) -> &mut Self {
+            self.props.set("CustomClaims", value.into());
+            self
+        }
+
+        /// `CustomClaims` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_claims(&self) -> ::std::option::Option<Val<List<CustomClaimValidationType>>> {
+            crate::cfn::get_prop(&self.props, "CustomClaims")
         }
     }
 
@@ -432,20 +688,40 @@ pub mod registry {
             CustomClaimValidationType { props }
         }
 
-        prop! {
-            /// `InboundTokenClaimName`.
-            props, "InboundTokenClaimName", _, set_inbound_token_claim_name, get_inbound_token_claim_name, Val<String>
+        /// Sets `InboundTokenClaimName`, which `new` took, in place.
+        pub fn set_inbound_token_claim_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InboundTokenClaimName", value.into());
+            self
         }
 
-        prop! {
-            /// `InboundTokenClaimValueType`.
-            props, "InboundTokenClaimValueType", _, set_inbound_token_claim_value_type, get_inbound_token_claim_value_type, Val<CustomClaimValidationTypeInboundTokenClaimValueType>
+        /// `InboundTokenClaimName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inbound_token_claim_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InboundTokenClaimName")
         }
 
-        prop! {
-            /// `AuthorizingClaimMatchValue`: The value and match operator used to authorize a claim
-            /// during JWT validation.
-            props, "AuthorizingClaimMatchValue", _, set_authorizing_claim_match_value, get_authorizing_claim_match_value, Val<AuthorizingClaimMatchValueType>
+        /// Sets `InboundTokenClaimValueType`, which `new` took, in place.
+        pub fn set_inbound_token_claim_value_type(&mut self, value: impl Into<Val<CustomClaimValidationTypeInboundTokenClaimValueType>>) -> &mut Self {
+            self.props.set("InboundTokenClaimValueType", value.into());
+            self
+        }
+
+        /// `InboundTokenClaimValueType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inbound_token_claim_value_type(&self) -> ::std::option::Option<Val<CustomClaimValidationTypeInboundTokenClaimValueType>> {
+            crate::cfn::get_prop(&self.props, "InboundTokenClaimValueType")
+        }
+
+        /// Sets `AuthorizingClaimMatchValue`, which `new` took, in place.
+        pub fn set_authorizing_claim_match_value(&mut self, value: impl Into<Val<AuthorizingClaimMatchValueType>>) -> &mut Self {
+            self.props.set("AuthorizingClaimMatchValue", value.into());
+            self
+        }
+
+        /// `AuthorizingClaimMatchValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorizing_claim_match_value(&self) -> ::std::option::Option<Val<AuthorizingClaimMatchValueType>> {
+            crate::cfn::get_prop(&self.props, "AuthorizingClaimMatchValue")
         }
     }
 
@@ -473,14 +749,28 @@ pub mod registry {
             AuthorizingClaimMatchValueType { props }
         }
 
-        prop! {
-            /// `ClaimMatchValue`: The expected value used to match a claim. Exactly one member is set.
-            props, "ClaimMatchValue", _, set_claim_match_value, get_claim_match_value, Val<ClaimMatchValueType>
+        /// Sets `ClaimMatchValue`, which `new` took, in place.
+        pub fn set_claim_match_value(&mut self, value: impl Into<Val<ClaimMatchValueType>>) -> &mut Self {
+            self.props.set("ClaimMatchValue", value.into());
+            self
         }
 
-        prop! {
-            /// `ClaimMatchOperator`.
-            props, "ClaimMatchOperator", _, set_claim_match_operator, get_claim_match_operator, Val<AuthorizingClaimMatchValueTypeClaimMatchOperator>
+        /// `ClaimMatchValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_claim_match_value(&self) -> ::std::option::Option<Val<ClaimMatchValueType>> {
+            crate::cfn::get_prop(&self.props, "ClaimMatchValue")
+        }
+
+        /// Sets `ClaimMatchOperator`, which `new` took, in place.
+        pub fn set_claim_match_operator(&mut self, value: impl Into<Val<AuthorizingClaimMatchValueTypeClaimMatchOperator>>) -> &mut Self {
+            self.props.set("ClaimMatchOperator", value.into());
+            self
+        }
+
+        /// `ClaimMatchOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_claim_match_operator(&self) -> ::std::option::Option<Val<AuthorizingClaimMatchValueTypeClaimMatchOperator>> {
+            crate::cfn::get_prop(&self.props, "ClaimMatchOperator")
         }
     }
 
@@ -518,14 +808,40 @@ pub mod registry {
             ClaimMatchValueType { props }
         }
 
-        prop! {
-            /// `MatchValueString`.
-            props, "MatchValueString", match_value_string, set_match_value_string, get_match_value_string, Val<String>
+        /// `MatchValueString`.
+        pub fn match_value_string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MatchValueString", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchValueStringList`.
-            props, "MatchValueStringList", match_value_string_list, set_match_value_string_list, get_match_value_string_list, Val<List<String>>
+        /// Sets `MatchValueString` in place: [`Self::match_value_string`] on a value held by `&mut`.
+        pub fn set_match_value_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MatchValueString", value.into());
+            self
+        }
+
+        /// `MatchValueString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_value_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MatchValueString")
+        }
+
+        /// `MatchValueStringList`.
+        pub fn match_value_string_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("MatchValueStringList", value.into());
+            self
+        }
+
+        /// Sets `MatchValueStringList` in place: [`Self::match_value_string_list`] on a value held by `&mut`.
+        pub fn set_match_value_string_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchValueStringList", value.into());
+            self
+        }
+
+        /// `MatchValueStringList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_value_string_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchValueStringList")
         }
     }
 
@@ -568,11 +884,16 @@ pub mod registry {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the customer-managed AWS KMS key used to
-            /// encrypt the registry's content. The key must be a symmetric encryption key in the same
-            /// AWS account and Region as the registry. Multi-Region keys are not supported.
-            props, "KmsKeyArn", _, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// Sets `KmsKeyArn`, which `new` took, in place.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 }
@@ -607,54 +928,152 @@ impl RegistryRecord {
         RegistryRecord { core }
     }
 
-    prop! {
-        /// `CustomMetadata`: The custom metadata to attach to the registry record. Each key must
-        /// match a property defined in the registry's custom metadata schema. Values can be strings (maximum 128
-        /// characters) or native JSON booleans (true or false).
-        core.props, "CustomMetadata", custom_metadata, set_custom_metadata, get_custom_metadata, Val<Json>
+    /// `CustomMetadata`: The custom metadata to attach to the registry record. Each key must match
+    /// a property defined in the registry's custom metadata schema. Values can be strings (maximum 128
+    /// characters) or native JSON booleans (true or false).
+    pub fn custom_metadata(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("CustomMetadata", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the registry record.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `CustomMetadata` in place: [`Self::custom_metadata`] on a value held by `&mut`.
+    pub fn set_custom_metadata(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("CustomMetadata", value.into());
+        self
     }
 
-    prop! {
-        /// `Descriptors`: The typed set of descriptors for a registry record. Exactly one
-        /// descriptor field is populated based on the record type.
-        core.props, "Descriptors", _, set_descriptors, get_descriptors, Val<registry_record::Descriptors>
+    /// `CustomMetadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_metadata(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "CustomMetadata")
     }
 
-    prop! {
-        /// `DisplayName`: The human-readable display name of the registry record.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// `Description`: The description of the registry record.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the registry record.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RecordType`: The type of the registry record.
-        core.props, "RecordType", _, set_record_type, get_record_type, Val<registry_record::RecordType>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `RecordVersion`: The version of the registry record.
-        core.props, "RecordVersion", record_version, set_record_version, get_record_version, Val<String>
+    /// Sets `Descriptors`, which `new` took, in place.
+    pub fn set_descriptors(&mut self, value: impl Into<Val<registry_record::Descriptors>>) -> &mut Self {
+        self.core.props.set("Descriptors", value.into());
+        self
     }
 
-    prop! {
-        /// `RegistryId`: The identifier of the registry in which to create the record. You can
-        /// specify either the registry ID or the registry Amazon Resource Name (ARN). Use the ARN
-        /// form to reference a registry shared from another account via AWS Resource Access Manager (RAM).
-        core.props, "RegistryId", registry_id, set_registry_id, get_registry_id, Val<String>
+    /// `Descriptors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_descriptors(&self) -> ::std::option::Option<Val<registry_record::Descriptors>> {
+        crate::cfn::get_prop(&self.core.props, "Descriptors")
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the registry record.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DisplayName`: The human-readable display name of the registry record.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `RecordType`, which `new` took, in place.
+    pub fn set_record_type(&mut self, value: impl Into<Val<registry_record::RecordType>>) -> &mut Self {
+        self.core.props.set("RecordType", value.into());
+        self
+    }
+
+    /// `RecordType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_record_type(&self) -> ::std::option::Option<Val<registry_record::RecordType>> {
+        crate::cfn::get_prop(&self.core.props, "RecordType")
+    }
+
+    /// `RecordVersion`: The version of the registry record.
+    pub fn record_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RecordVersion", value.into());
+        self
+    }
+
+    /// Sets `RecordVersion` in place: [`Self::record_version`] on a value held by `&mut`.
+    pub fn set_record_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RecordVersion", value.into());
+        self
+    }
+
+    /// `RecordVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_record_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RecordVersion")
+    }
+
+    /// `RegistryId`: The identifier of the registry in which to create the record. You can specify
+    /// either the registry ID or the registry Amazon Resource Name (ARN). Use the ARN form to
+    /// reference a registry shared from another account via AWS Resource Access Manager (RAM).
+    pub fn registry_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RegistryId", value.into());
+        self
+    }
+
+    /// Sets `RegistryId` in place: [`Self::registry_id`] on a value held by `&mut`.
+    pub fn set_registry_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RegistryId", value.into());
+        self
+    }
+
+    /// `RegistryId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_registry_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RegistryId")
+    }
+
+    /// `Tags`: Tags to assign to the registry record.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -727,39 +1146,117 @@ pub mod registry_record {
             Descriptors { props }
         }
 
-        prop! {
-            /// `A2aAgentCard`: The A2A agent card descriptor, populated when the record type is AGENT.
-            props, "A2aAgentCard", a2a_agent_card, set_a2a_agent_card, get_a2a_agent_card, Val<A2aAgentCardDescriptor>
+        /// `A2aAgentCard`: The A2A agent card descriptor, populated when the record type is AGENT.
+        pub fn a2a_agent_card(mut self, value: impl Into<Val<A2aAgentCardDescriptor>>) -> Self {
+            self.props.set("A2aAgentCard", value.into());
+            self
         }
 
-        prop! {
-            /// `AgentSkillsDefinition`: The agent skills definition descriptor, populated when the
-            /// record type is SKILL.
-            props, "AgentSkillsDefinition", agent_skills_definition, set_agent_skills_definition, get_agent_skills_definition, Val<AgentSkillsDefinitionDescriptor>
+        /// Sets `A2aAgentCard` in place: [`Self::a2a_agent_card`] on a value held by `&mut`.
+        pub fn set_a2a_agent_card(&mut self, value: impl Into<Val<A2aAgentCardDescriptor>>) -> &mut Self {
+            self.props.set("A2aAgentCard", value.into());
+            self
         }
 
-        prop! {
-            /// `Agui`: The AG-UI (Agent-User Interaction) descriptor, populated for records detected
-            /// from an AG-UI protocol source. This descriptor is source-only: its content is
-            /// synchronized from the configured source URL rather than supplied inline.
-            props, "Agui", agui, set_agui, get_agui, Val<AgUiDescriptor>
+        /// `A2aAgentCard` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_a2a_agent_card(&self) -> ::std::option::Option<Val<A2aAgentCardDescriptor>> {
+            crate::cfn::get_prop(&self.props, "A2aAgentCard")
         }
 
-        prop! {
-            /// `Custom`: The custom descriptor, populated when the record type is CUSTOM.
-            props, "Custom", custom, set_custom, get_custom, Val<CustomDescriptor>
+        /// `AgentSkillsDefinition`: The agent skills definition descriptor, populated when the record
+        /// type is SKILL.
+        pub fn agent_skills_definition(mut self, value: impl Into<Val<AgentSkillsDefinitionDescriptor>>) -> Self {
+            self.props.set("AgentSkillsDefinition", value.into());
+            self
         }
 
-        prop! {
-            /// `Http`: The HTTP descriptor, populated for records detected from an HTTP protocol
-            /// source. This descriptor is source-only: its content is synchronized from the configured
-            /// source URL rather than supplied inline.
-            props, "Http", http, set_http, get_http, Val<HttpDescriptor>
+        /// Sets `AgentSkillsDefinition` in place: [`Self::agent_skills_definition`] on a value held by `&mut`.
+        pub fn set_agent_skills_definition(&mut self, value: impl Into<Val<AgentSkillsDefinitionDescriptor>>) -> &mut Self {
+            self.props.set("AgentSkillsDefinition", value.into());
+            self
         }
 
-        prop! {
-            /// `McpServer`: The MCP server descriptor, populated when the record type is MCP.
-            props, "McpServer", mcp_server, set_mcp_server, get_mcp_server, Val<McpServerDescriptor>
+        /// `AgentSkillsDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_skills_definition(&self) -> ::std::option::Option<Val<AgentSkillsDefinitionDescriptor>> {
+            crate::cfn::get_prop(&self.props, "AgentSkillsDefinition")
+        }
+
+        /// `Agui`: The AG-UI (Agent-User Interaction) descriptor, populated for records detected from
+        /// an AG-UI protocol source. This descriptor is source-only: its content is synchronized from
+        /// the configured source URL rather than supplied inline.
+        pub fn agui(mut self, value: impl Into<Val<AgUiDescriptor>>) -> Self {
+            self.props.set("Agui", value.into());
+            self
+        }
+
+        /// Sets `Agui` in place: [`Self::agui`] on a value held by `&mut`.
+        pub fn set_agui(&mut self, value: impl Into<Val<AgUiDescriptor>>) -> &mut Self {
+            self.props.set("Agui", value.into());
+            self
+        }
+
+        /// `Agui` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agui(&self) -> ::std::option::Option<Val<AgUiDescriptor>> {
+            crate::cfn::get_prop(&self.props, "Agui")
+        }
+
+        /// `Custom`: The custom descriptor, populated when the record type is CUSTOM.
+        pub fn custom(mut self, value: impl Into<Val<CustomDescriptor>>) -> Self {
+            self.props.set("Custom", value.into());
+            self
+        }
+
+        /// Sets `Custom` in place: [`Self::custom`] on a value held by `&mut`.
+        pub fn set_custom(&mut self, value: impl Into<Val<CustomDescriptor>>) -> &mut Self {
+            self.props.set("Custom", value.into());
+            self
+        }
+
+        /// `Custom` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom(&self) -> ::std::option::Option<Val<CustomDescriptor>> {
+            crate::cfn::get_prop(&self.props, "Custom")
+        }
+
+        /// `Http`: The HTTP descriptor, populated for records detected from an HTTP protocol source.
+        /// This descriptor is source-only: its content is synchronized from the configured source URL
+        /// rather than supplied inline.
+        pub fn http(mut self, value: impl Into<Val<HttpDescriptor>>) -> Self {
+            self.props.set("Http", value.into());
+            self
+        }
+
+        /// Sets `Http` in place: [`Self::http`] on a value held by `&mut`.
+        pub fn set_http(&mut self, value: impl Into<Val<HttpDescriptor>>) -> &mut Self {
+            self.props.set("Http", value.into());
+            self
+        }
+
+        /// `Http` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http(&self) -> ::std::option::Option<Val<HttpDescriptor>> {
+            crate::cfn::get_prop(&self.props, "Http")
+        }
+
+        /// `McpServer`: The MCP server descriptor, populated when the record type is MCP.
+        pub fn mcp_server(mut self, value: impl Into<Val<McpServerDescriptor>>) -> Self {
+            self.props.set("McpServer", value.into());
+            self
+        }
+
+        /// Sets `McpServer` in place: [`Self::mcp_server`] on a value held by `&mut`.
+        pub fn set_mcp_server(&mut self, value: impl Into<Val<McpServerDescriptor>>) -> &mut Self {
+            self.props.set("McpServer", value.into());
+            self
+        }
+
+        /// `McpServer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mcp_server(&self) -> ::std::option::Option<Val<McpServerDescriptor>> {
+            crate::cfn::get_prop(&self.props, "McpServer")
         }
     }
 
@@ -779,20 +1276,58 @@ pub mod registry_record {
             A2aAgentCardDescriptor { props }
         }
 
-        prop! {
-            /// `Data`: Descriptor payload data.
-            props, "Data", data, set_data, get_data, Val<String>
+        /// `Data`: Descriptor payload data.
+        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Data", value.into());
+            self
         }
 
-        prop! {
-            /// `DataSchemaVersion`: Version of the descriptor type schema.
-            props, "DataSchemaVersion", data_schema_version, set_data_schema_version, get_data_schema_version, Val<String>
+        /// Sets `Data` in place: [`Self::data`] on a value held by `&mut`.
+        pub fn set_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Data", value.into());
+            self
         }
 
-        prop! {
-            /// `Source`: The source configuration that defines where descriptor content is retrieved
-            /// from.
-            props, "Source", source, set_source, get_source, Val<DescriptorSource>
+        /// `Data` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Data")
+        }
+
+        /// `DataSchemaVersion`: Version of the descriptor type schema.
+        pub fn data_schema_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataSchemaVersion", value.into());
+            self
+        }
+
+        /// Sets `DataSchemaVersion` in place: [`Self::data_schema_version`] on a value held by `&mut`.
+        pub fn set_data_schema_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataSchemaVersion", value.into());
+            self
+        }
+
+        /// `DataSchemaVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_schema_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataSchemaVersion")
+        }
+
+        /// `Source`: The source configuration that defines where descriptor content is retrieved from.
+        pub fn source(mut self, value: impl Into<Val<DescriptorSource>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<DescriptorSource>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<DescriptorSource>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -812,10 +1347,23 @@ pub mod registry_record {
             DescriptorSource { props }
         }
 
-        prop! {
-            /// `FromUrl`: URL-based descriptor source configuration, with credential provider
-            /// configurations for authenticated URL retrieval.
-            props, "FromUrl", from_url, set_from_url, get_from_url, Val<DescriptorSourceFromUrl>
+        /// `FromUrl`: URL-based descriptor source configuration, with credential provider
+        /// configurations for authenticated URL retrieval.
+        pub fn from_url(mut self, value: impl Into<Val<DescriptorSourceFromUrl>>) -> Self {
+            self.props.set("FromUrl", value.into());
+            self
+        }
+
+        /// Sets `FromUrl` in place: [`Self::from_url`] on a value held by `&mut`.
+        pub fn set_from_url(&mut self, value: impl Into<Val<DescriptorSourceFromUrl>>) -> &mut Self {
+            self.props.set("FromUrl", value.into());
+            self
+        }
+
+        /// `FromUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_from_url(&self) -> ::std::option::Option<Val<DescriptorSourceFromUrl>> {
+            crate::cfn::get_prop(&self.props, "FromUrl")
         }
     }
 
@@ -837,15 +1385,36 @@ pub mod registry_record {
             DescriptorSourceFromUrl { props }
         }
 
-        prop! {
-            /// `Url`: URL source for descriptor content.
-            props, "Url", _, set_url, get_url, Val<String>
+        /// Sets `Url`, which `new` took, in place.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
         }
 
-        prop! {
-            /// `CredentialProviderConfigurations`: The credential providers used to authenticate when
-            /// fetching descriptor content from the source URL.
-            props, "CredentialProviderConfigurations", credential_provider_configurations, set_credential_provider_configurations, get_credential_provider_configurations, Val<List<RegistryRecordCredentialProviderConfiguration>>
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
+        }
+
+        /// `CredentialProviderConfigurations`: The credential providers used to authenticate when
+        /// fetching descriptor content from the source URL.
+        pub fn credential_provider_configurations(mut self, value: impl Into<Val<List<RegistryRecordCredentialProviderConfiguration>>>) -> Self {
+            self.props.set("CredentialProviderConfigurations", value.into());
+            self
+        }
+
+        /// Sets `CredentialProviderConfigurations` in place: [`Self::credential_provider_configurations`]
+        /// on a value held by `&mut`.
+        pub fn set_credential_provider_configurations(&mut self, value: impl Into<Val<List<RegistryRecordCredentialProviderConfiguration>>>) -> &mut Self {
+            self.props.set("CredentialProviderConfigurations", value.into());
+            self
+        }
+
+        /// `CredentialProviderConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credential_provider_configurations(&self) -> ::std::option::Option<Val<List<RegistryRecordCredentialProviderConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "CredentialProviderConfigurations")
         }
     }
 
@@ -873,14 +1442,28 @@ pub mod registry_record {
             RegistryRecordCredentialProviderConfiguration { props }
         }
 
-        prop! {
-            /// `CredentialProviderType`.
-            props, "CredentialProviderType", _, set_credential_provider_type, get_credential_provider_type, Val<RegistryRecordCredentialProviderConfigurationCredentialProviderType>
+        /// Sets `CredentialProviderType`, which `new` took, in place.
+        pub fn set_credential_provider_type(&mut self, value: impl Into<Val<RegistryRecordCredentialProviderConfigurationCredentialProviderType>>) -> &mut Self {
+            self.props.set("CredentialProviderType", value.into());
+            self
         }
 
-        prop! {
-            /// `CredentialProvider`: The credential provider details. Specify exactly one member.
-            props, "CredentialProvider", _, set_credential_provider, get_credential_provider, Val<RegistryRecordCredentialProviderUnion>
+        /// `CredentialProviderType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credential_provider_type(&self) -> ::std::option::Option<Val<RegistryRecordCredentialProviderConfigurationCredentialProviderType>> {
+            crate::cfn::get_prop(&self.props, "CredentialProviderType")
+        }
+
+        /// Sets `CredentialProvider`, which `new` took, in place.
+        pub fn set_credential_provider(&mut self, value: impl Into<Val<RegistryRecordCredentialProviderUnion>>) -> &mut Self {
+            self.props.set("CredentialProvider", value.into());
+            self
+        }
+
+        /// `CredentialProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credential_provider(&self) -> ::std::option::Option<Val<RegistryRecordCredentialProviderUnion>> {
+            crate::cfn::get_prop(&self.props, "CredentialProvider")
         }
     }
 
@@ -900,14 +1483,41 @@ pub mod registry_record {
             RegistryRecordCredentialProviderUnion { props }
         }
 
-        prop! {
-            /// `IamCredentialProvider`: IAM credential provider configuration.
-            props, "IamCredentialProvider", iam_credential_provider, set_iam_credential_provider, get_iam_credential_provider, Val<RegistryRecordIamCredentialProvider>
+        /// `IamCredentialProvider`: IAM credential provider configuration.
+        pub fn iam_credential_provider(mut self, value: impl Into<Val<RegistryRecordIamCredentialProvider>>) -> Self {
+            self.props.set("IamCredentialProvider", value.into());
+            self
         }
 
-        prop! {
-            /// `OauthCredentialProvider`: OAuth credential provider configuration.
-            props, "OauthCredentialProvider", oauth_credential_provider, set_oauth_credential_provider, get_oauth_credential_provider, Val<RegistryRecordOAuthCredentialProvider>
+        /// Sets `IamCredentialProvider` in place: [`Self::iam_credential_provider`] on a value held by `&mut`.
+        pub fn set_iam_credential_provider(&mut self, value: impl Into<Val<RegistryRecordIamCredentialProvider>>) -> &mut Self {
+            self.props.set("IamCredentialProvider", value.into());
+            self
+        }
+
+        /// `IamCredentialProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_credential_provider(&self) -> ::std::option::Option<Val<RegistryRecordIamCredentialProvider>> {
+            crate::cfn::get_prop(&self.props, "IamCredentialProvider")
+        }
+
+        /// `OauthCredentialProvider`: OAuth credential provider configuration.
+        pub fn oauth_credential_provider(mut self, value: impl Into<Val<RegistryRecordOAuthCredentialProvider>>) -> Self {
+            self.props.set("OauthCredentialProvider", value.into());
+            self
+        }
+
+        /// Sets `OauthCredentialProvider` in place: [`Self::oauth_credential_provider`] on a value held
+        /// by `&mut`.
+        pub fn set_oauth_credential_provider(&mut self, value: impl Into<Val<RegistryRecordOAuthCredentialProvider>>) -> &mut Self {
+            self.props.set("OauthCredentialProvider", value.into());
+            self
+        }
+
+        /// `OauthCredentialProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_oauth_credential_provider(&self) -> ::std::option::Option<Val<RegistryRecordOAuthCredentialProvider>> {
+            crate::cfn::get_prop(&self.props, "OauthCredentialProvider")
         }
     }
 
@@ -927,19 +1537,58 @@ pub mod registry_record {
             RegistryRecordIamCredentialProvider { props }
         }
 
-        prop! {
-            /// `Region`: The SigV4 signing region.
-            props, "Region", region, set_region, get_region, Val<String>
+        /// `Region`: The SigV4 signing region.
+        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Region", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the IAM role.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
         }
 
-        prop! {
-            /// `Service`: The SigV4 signing service name.
-            props, "Service", service, set_service, get_service, Val<String>
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
+        }
+
+        /// `RoleArn`: The ARN of the IAM role.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `Service`: The SigV4 signing service name.
+        pub fn service(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Service", value.into());
+            self
+        }
+
+        /// Sets `Service` in place: [`Self::service`] on a value held by `&mut`.
+        pub fn set_service(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Service", value.into());
+            self
+        }
+
+        /// `Service` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Service")
         }
     }
 
@@ -961,24 +1610,70 @@ pub mod registry_record {
             RegistryRecordOAuthCredentialProvider { props }
         }
 
-        prop! {
-            /// `ProviderArn`: The ARN of the OAuth credential provider.
-            props, "ProviderArn", _, set_provider_arn, get_provider_arn, Val<String>
+        /// Sets `ProviderArn`, which `new` took, in place.
+        pub fn set_provider_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProviderArn", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomParameters`: Additional custom parameters for the OAuth flow.
-            props, "CustomParameters", custom_parameters, set_custom_parameters, get_custom_parameters, Val<Map<String>>
+        /// `ProviderArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProviderArn")
         }
 
-        prop! {
-            /// `GrantType`.
-            props, "GrantType", grant_type, set_grant_type, get_grant_type, Val<RegistryRecordOAuthCredentialProviderGrantType>
+        /// `CustomParameters`: Additional custom parameters for the OAuth flow.
+        pub fn custom_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("CustomParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `Scopes`: OAuth scopes to request.
-            props, "Scopes", scopes, set_scopes, get_scopes, Val<List<String>>
+        /// Sets `CustomParameters` in place: [`Self::custom_parameters`] on a value held by `&mut`.
+        pub fn set_custom_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("CustomParameters", value.into());
+            self
+        }
+
+        /// `CustomParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "CustomParameters")
+        }
+
+        /// `GrantType`.
+        pub fn grant_type(mut self, value: impl Into<Val<RegistryRecordOAuthCredentialProviderGrantType>>) -> Self {
+            self.props.set("GrantType", value.into());
+            self
+        }
+
+        /// Sets `GrantType` in place: [`Self::grant_type`] on a value held by `&mut`.
+        pub fn set_grant_type(&mut self, value: impl Into<Val<RegistryRecordOAuthCredentialProviderGrantType>>) -> &mut Self {
+            self.props.set("GrantType", value.into());
+            self
+        }
+
+        /// `GrantType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_grant_type(&self) -> ::std::option::Option<Val<RegistryRecordOAuthCredentialProviderGrantType>> {
+            crate::cfn::get_prop(&self.props, "GrantType")
+        }
+
+        /// `Scopes`: OAuth scopes to request.
+        pub fn scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Scopes", value.into());
+            self
+        }
+
+        /// Sets `Scopes` in place: [`Self::scopes`] on a value held by `&mut`.
+        pub fn set_scopes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Scopes", value.into());
+            self
+        }
+
+        /// `Scopes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scopes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Scopes")
         }
     }
 
@@ -1021,19 +1716,58 @@ pub mod registry_record {
             AgentSkillsDefinitionDescriptor { props }
         }
 
-        prop! {
-            /// `AdditionalData`: Additional data associated with an agent skills definition descriptor.
-            props, "AdditionalData", additional_data, set_additional_data, get_additional_data, Val<AgentSkillsAdditionalData>
+        /// `AdditionalData`: Additional data associated with an agent skills definition descriptor.
+        pub fn additional_data(mut self, value: impl Into<Val<AgentSkillsAdditionalData>>) -> Self {
+            self.props.set("AdditionalData", value.into());
+            self
         }
 
-        prop! {
-            /// `Data`: Descriptor payload data.
-            props, "Data", data, set_data, get_data, Val<String>
+        /// Sets `AdditionalData` in place: [`Self::additional_data`] on a value held by `&mut`.
+        pub fn set_additional_data(&mut self, value: impl Into<Val<AgentSkillsAdditionalData>>) -> &mut Self {
+            self.props.set("AdditionalData", value.into());
+            self
         }
 
-        prop! {
-            /// `DataSchemaVersion`: Version of the descriptor type schema.
-            props, "DataSchemaVersion", data_schema_version, set_data_schema_version, get_data_schema_version, Val<String>
+        /// `AdditionalData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_data(&self) -> ::std::option::Option<Val<AgentSkillsAdditionalData>> {
+            crate::cfn::get_prop(&self.props, "AdditionalData")
+        }
+
+        /// `Data`: Descriptor payload data.
+        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Data", value.into());
+            self
+        }
+
+        /// Sets `Data` in place: [`Self::data`] on a value held by `&mut`.
+        pub fn set_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Data", value.into());
+            self
+        }
+
+        /// `Data` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Data")
+        }
+
+        /// `DataSchemaVersion`: Version of the descriptor type schema.
+        pub fn data_schema_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataSchemaVersion", value.into());
+            self
+        }
+
+        /// Sets `DataSchemaVersion` in place: [`Self::data_schema_version`] on a value held by `&mut`.
+        pub fn set_data_schema_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataSchemaVersion", value.into());
+            self
+        }
+
+        /// `DataSchemaVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_schema_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataSchemaVersion")
         }
     }
 
@@ -1053,9 +1787,22 @@ pub mod registry_record {
             AgentSkillsAdditionalData { props }
         }
 
-        prop! {
-            /// `SkillMd`: Markdown-format descriptor containing an agent skills document.
-            props, "SkillMd", skill_md, set_skill_md, get_skill_md, Val<AgentSkillsMdDescriptor>
+        /// `SkillMd`: Markdown-format descriptor containing an agent skills document.
+        pub fn skill_md(mut self, value: impl Into<Val<AgentSkillsMdDescriptor>>) -> Self {
+            self.props.set("SkillMd", value.into());
+            self
+        }
+
+        /// Sets `SkillMd` in place: [`Self::skill_md`] on a value held by `&mut`.
+        pub fn set_skill_md(&mut self, value: impl Into<Val<AgentSkillsMdDescriptor>>) -> &mut Self {
+            self.props.set("SkillMd", value.into());
+            self
+        }
+
+        /// `SkillMd` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_skill_md(&self) -> ::std::option::Option<Val<AgentSkillsMdDescriptor>> {
+            crate::cfn::get_prop(&self.props, "SkillMd")
         }
     }
 
@@ -1075,20 +1822,59 @@ pub mod registry_record {
             AgentSkillsMdDescriptor { props }
         }
 
-        prop! {
-            /// `Data`: Descriptor payload data.
-            props, "Data", data, set_data, get_data, Val<String>
+        /// `Data`: Descriptor payload data.
+        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Data", value.into());
+            self
         }
 
-        prop! {
-            /// `DataSchemaVersion`: Version of the descriptor type schema.
-            props, "DataSchemaVersion", data_schema_version, set_data_schema_version, get_data_schema_version, Val<String>
+        /// Sets `Data` in place: [`Self::data`] on a value held by `&mut`.
+        pub fn set_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Data", value.into());
+            self
         }
 
-        prop! {
-            /// `Source`: Source configuration for a SkillMd document. Unlike MCP/A2A sources, SkillMd
-            /// does not support credential providers.
-            props, "Source", source, set_source, get_source, Val<SkillMdSource>
+        /// `Data` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Data")
+        }
+
+        /// `DataSchemaVersion`: Version of the descriptor type schema.
+        pub fn data_schema_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataSchemaVersion", value.into());
+            self
+        }
+
+        /// Sets `DataSchemaVersion` in place: [`Self::data_schema_version`] on a value held by `&mut`.
+        pub fn set_data_schema_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataSchemaVersion", value.into());
+            self
+        }
+
+        /// `DataSchemaVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_schema_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataSchemaVersion")
+        }
+
+        /// `Source`: Source configuration for a SkillMd document. Unlike MCP/A2A sources, SkillMd does
+        /// not support credential providers.
+        pub fn source(mut self, value: impl Into<Val<SkillMdSource>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<SkillMdSource>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<SkillMdSource>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -1108,10 +1894,23 @@ pub mod registry_record {
             SkillMdSource { props }
         }
 
-        prop! {
-            /// `FromUrl`: URL-based source for SkillMd content (sync is skipped; content is provided
-            /// inline via Data).
-            props, "FromUrl", from_url, set_from_url, get_from_url, Val<SkillMdSourceFromUrl>
+        /// `FromUrl`: URL-based source for SkillMd content (sync is skipped; content is provided inline
+        /// via Data).
+        pub fn from_url(mut self, value: impl Into<Val<SkillMdSourceFromUrl>>) -> Self {
+            self.props.set("FromUrl", value.into());
+            self
+        }
+
+        /// Sets `FromUrl` in place: [`Self::from_url`] on a value held by `&mut`.
+        pub fn set_from_url(&mut self, value: impl Into<Val<SkillMdSourceFromUrl>>) -> &mut Self {
+            self.props.set("FromUrl", value.into());
+            self
+        }
+
+        /// `FromUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_from_url(&self) -> ::std::option::Option<Val<SkillMdSourceFromUrl>> {
+            crate::cfn::get_prop(&self.props, "FromUrl")
         }
     }
 
@@ -1133,9 +1932,16 @@ pub mod registry_record {
             SkillMdSourceFromUrl { props }
         }
 
-        prop! {
-            /// `Url`: URL source for the SkillMd document.
-            props, "Url", _, set_url, get_url, Val<String>
+        /// Sets `Url`, which `new` took, in place.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
     }
 
@@ -1157,11 +1963,23 @@ pub mod registry_record {
             AgUiDescriptor { props }
         }
 
-        prop! {
-            /// `Source`: Source configuration for a source-only descriptor. Unlike
-            /// mcpServer/a2aAgentCard sources, source-only descriptors do not support credential
-            /// providers.
-            props, "Source", source, set_source, get_source, Val<SourceOnlyDescriptorSource>
+        /// `Source`: Source configuration for a source-only descriptor. Unlike mcpServer/a2aAgentCard
+        /// sources, source-only descriptors do not support credential providers.
+        pub fn source(mut self, value: impl Into<Val<SourceOnlyDescriptorSource>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<SourceOnlyDescriptorSource>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<SourceOnlyDescriptorSource>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -1182,9 +2000,22 @@ pub mod registry_record {
             SourceOnlyDescriptorSource { props }
         }
 
-        prop! {
-            /// `FromUrl`: URL-based source configuration for a source-only descriptor.
-            props, "FromUrl", from_url, set_from_url, get_from_url, Val<SourceOnlyDescriptorSourceFromUrl>
+        /// `FromUrl`: URL-based source configuration for a source-only descriptor.
+        pub fn from_url(mut self, value: impl Into<Val<SourceOnlyDescriptorSourceFromUrl>>) -> Self {
+            self.props.set("FromUrl", value.into());
+            self
+        }
+
+        /// Sets `FromUrl` in place: [`Self::from_url`] on a value held by `&mut`.
+        pub fn set_from_url(&mut self, value: impl Into<Val<SourceOnlyDescriptorSourceFromUrl>>) -> &mut Self {
+            self.props.set("FromUrl", value.into());
+            self
+        }
+
+        /// `FromUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_from_url(&self) -> ::std::option::Option<Val<SourceOnlyDescriptorSourceFromUrl>> {
+            crate::cfn::get_prop(&self.props, "FromUrl")
         }
     }
 
@@ -1206,9 +2037,16 @@ pub mod registry_record {
             SourceOnlyDescriptorSourceFromUrl { props }
         }
 
-        prop! {
-            /// `Url`: URL source for descriptor content.
-            props, "Url", _, set_url, get_url, Val<String>
+        /// Sets `Url`, which `new` took, in place.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
     }
 
@@ -1228,9 +2066,22 @@ pub mod registry_record {
             CustomDescriptor { props }
         }
 
-        prop! {
-            /// `Data`: Descriptor payload data.
-            props, "Data", data, set_data, get_data, Val<String>
+        /// `Data`: Descriptor payload data.
+        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Data", value.into());
+            self
+        }
+
+        /// Sets `Data` in place: [`Self::data`] on a value held by `&mut`.
+        pub fn set_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Data", value.into());
+            self
+        }
+
+        /// `Data` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Data")
         }
     }
 
@@ -1251,11 +2102,23 @@ pub mod registry_record {
             HttpDescriptor { props }
         }
 
-        prop! {
-            /// `Source`: Source configuration for a source-only descriptor. Unlike
-            /// mcpServer/a2aAgentCard sources, source-only descriptors do not support credential
-            /// providers.
-            props, "Source", source, set_source, get_source, Val<SourceOnlyDescriptorSource>
+        /// `Source`: Source configuration for a source-only descriptor. Unlike mcpServer/a2aAgentCard
+        /// sources, source-only descriptors do not support credential providers.
+        pub fn source(mut self, value: impl Into<Val<SourceOnlyDescriptorSource>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<SourceOnlyDescriptorSource>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<SourceOnlyDescriptorSource>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -1275,25 +2138,76 @@ pub mod registry_record {
             McpServerDescriptor { props }
         }
 
-        prop! {
-            /// `AdditionalData`: Additional data associated with an MCP server descriptor.
-            props, "AdditionalData", additional_data, set_additional_data, get_additional_data, Val<McpServerAdditionalData>
+        /// `AdditionalData`: Additional data associated with an MCP server descriptor.
+        pub fn additional_data(mut self, value: impl Into<Val<McpServerAdditionalData>>) -> Self {
+            self.props.set("AdditionalData", value.into());
+            self
         }
 
-        prop! {
-            /// `Data`: Descriptor payload data.
-            props, "Data", data, set_data, get_data, Val<String>
+        /// Sets `AdditionalData` in place: [`Self::additional_data`] on a value held by `&mut`.
+        pub fn set_additional_data(&mut self, value: impl Into<Val<McpServerAdditionalData>>) -> &mut Self {
+            self.props.set("AdditionalData", value.into());
+            self
         }
 
-        prop! {
-            /// `DataSchemaVersion`: Version of the descriptor type schema.
-            props, "DataSchemaVersion", data_schema_version, set_data_schema_version, get_data_schema_version, Val<String>
+        /// `AdditionalData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_data(&self) -> ::std::option::Option<Val<McpServerAdditionalData>> {
+            crate::cfn::get_prop(&self.props, "AdditionalData")
         }
 
-        prop! {
-            /// `Source`: The source configuration that defines where descriptor content is retrieved
-            /// from.
-            props, "Source", source, set_source, get_source, Val<DescriptorSource>
+        /// `Data`: Descriptor payload data.
+        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Data", value.into());
+            self
+        }
+
+        /// Sets `Data` in place: [`Self::data`] on a value held by `&mut`.
+        pub fn set_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Data", value.into());
+            self
+        }
+
+        /// `Data` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Data")
+        }
+
+        /// `DataSchemaVersion`: Version of the descriptor type schema.
+        pub fn data_schema_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataSchemaVersion", value.into());
+            self
+        }
+
+        /// Sets `DataSchemaVersion` in place: [`Self::data_schema_version`] on a value held by `&mut`.
+        pub fn set_data_schema_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataSchemaVersion", value.into());
+            self
+        }
+
+        /// `DataSchemaVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_schema_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataSchemaVersion")
+        }
+
+        /// `Source`: The source configuration that defines where descriptor content is retrieved from.
+        pub fn source(mut self, value: impl Into<Val<DescriptorSource>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<DescriptorSource>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<DescriptorSource>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -1313,9 +2227,22 @@ pub mod registry_record {
             McpServerAdditionalData { props }
         }
 
-        prop! {
-            /// `Tools`: The MCP tools descriptor.
-            props, "Tools", tools, set_tools, get_tools, Val<McpToolsDescriptor>
+        /// `Tools`: The MCP tools descriptor.
+        pub fn tools(mut self, value: impl Into<Val<McpToolsDescriptor>>) -> Self {
+            self.props.set("Tools", value.into());
+            self
+        }
+
+        /// Sets `Tools` in place: [`Self::tools`] on a value held by `&mut`.
+        pub fn set_tools(&mut self, value: impl Into<Val<McpToolsDescriptor>>) -> &mut Self {
+            self.props.set("Tools", value.into());
+            self
+        }
+
+        /// `Tools` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tools(&self) -> ::std::option::Option<Val<McpToolsDescriptor>> {
+            crate::cfn::get_prop(&self.props, "Tools")
         }
     }
 
@@ -1334,14 +2261,40 @@ pub mod registry_record {
             McpToolsDescriptor { props }
         }
 
-        prop! {
-            /// `Data`: Descriptor payload data.
-            props, "Data", data, set_data, get_data, Val<String>
+        /// `Data`: Descriptor payload data.
+        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Data", value.into());
+            self
         }
 
-        prop! {
-            /// `DataSchemaVersion`: Version of the tools descriptor schema.
-            props, "DataSchemaVersion", data_schema_version, set_data_schema_version, get_data_schema_version, Val<String>
+        /// Sets `Data` in place: [`Self::data`] on a value held by `&mut`.
+        pub fn set_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Data", value.into());
+            self
+        }
+
+        /// `Data` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Data")
+        }
+
+        /// `DataSchemaVersion`: Version of the tools descriptor schema.
+        pub fn data_schema_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataSchemaVersion", value.into());
+            self
+        }
+
+        /// Sets `DataSchemaVersion` in place: [`Self::data_schema_version`] on a value held by `&mut`.
+        pub fn set_data_schema_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataSchemaVersion", value.into());
+            self
+        }
+
+        /// `DataSchemaVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_schema_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataSchemaVersion")
         }
     }
 

@@ -41,55 +41,183 @@ impl InvestigationGroup {
         InvestigationGroup { core }
     }
 
-    prop! {
-        /// `ChatbotNotificationChannels`: An array of key-value pairs of notification channels to
-        /// apply to this resource.
-        core.props, "ChatbotNotificationChannels", chatbot_notification_channels, set_chatbot_notification_channels, get_chatbot_notification_channels, Val<List<investigation_group::ChatbotNotificationChannel>>
+    /// `ChatbotNotificationChannels`: An array of key-value pairs of notification channels to apply
+    /// to this resource.
+    pub fn chatbot_notification_channels(mut self, value: impl Into<Val<List<investigation_group::ChatbotNotificationChannel>>>) -> Self {
+        self.core.props.set("ChatbotNotificationChannels", value.into());
+        self
     }
 
-    prop! {
-        /// `CrossAccountConfigurations`: An array of cross account configurations.
-        core.props, "CrossAccountConfigurations", cross_account_configurations, set_cross_account_configurations, get_cross_account_configurations, Val<List<investigation_group::CrossAccountConfiguration>>
+    /// Sets `ChatbotNotificationChannels` in place: [`Self::chatbot_notification_channels`] on a
+    /// value held by `&mut`.
+    pub fn set_chatbot_notification_channels(&mut self, value: impl Into<Val<List<investigation_group::ChatbotNotificationChannel>>>) -> &mut Self {
+        self.core.props.set("ChatbotNotificationChannels", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionConfig`.
-        core.props, "EncryptionConfig", encryption_config, set_encryption_config, get_encryption_config, Val<investigation_group::EncryptionConfigMap>
+    /// `ChatbotNotificationChannels` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_chatbot_notification_channels(&self) -> ::std::option::Option<Val<List<investigation_group::ChatbotNotificationChannel>>> {
+        crate::cfn::get_prop(&self.core.props, "ChatbotNotificationChannels")
     }
 
-    prop! {
-        /// `InvestigationGroupPolicy`: Investigation Group policy
-        core.props, "InvestigationGroupPolicy", investigation_group_policy, set_investigation_group_policy, get_investigation_group_policy, Val<String>
+    /// `CrossAccountConfigurations`: An array of cross account configurations.
+    pub fn cross_account_configurations(mut self, value: impl Into<Val<List<investigation_group::CrossAccountConfiguration>>>) -> Self {
+        self.core.props.set("CrossAccountConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `IsCloudTrailEventHistoryEnabled`: Flag to enable cloud trail history
-        core.props, "IsCloudTrailEventHistoryEnabled", is_cloud_trail_event_history_enabled, set_is_cloud_trail_event_history_enabled, get_is_cloud_trail_event_history_enabled, Val<bool>
+    /// Sets `CrossAccountConfigurations` in place: [`Self::cross_account_configurations`] on a
+    /// value held by `&mut`.
+    pub fn set_cross_account_configurations(&mut self, value: impl Into<Val<List<investigation_group::CrossAccountConfiguration>>>) -> &mut Self {
+        self.core.props.set("CrossAccountConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: User friendly name for resources.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `CrossAccountConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cross_account_configurations(&self) -> ::std::option::Option<Val<List<investigation_group::CrossAccountConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "CrossAccountConfigurations")
     }
 
-    prop! {
-        /// `RetentionInDays`: The number of days to retain the investigation group
-        core.props, "RetentionInDays", retention_in_days, set_retention_in_days, get_retention_in_days, Val<i64>
+    /// `EncryptionConfig`.
+    pub fn encryption_config(mut self, value: impl Into<Val<investigation_group::EncryptionConfigMap>>) -> Self {
+        self.core.props.set("EncryptionConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: The Investigation Role's ARN.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// Sets `EncryptionConfig` in place: [`Self::encryption_config`] on a value held by `&mut`.
+    pub fn set_encryption_config(&mut self, value: impl Into<Val<investigation_group::EncryptionConfigMap>>) -> &mut Self {
+        self.core.props.set("EncryptionConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `TagKeyBoundaries`.
-        core.props, "TagKeyBoundaries", tag_key_boundaries, set_tag_key_boundaries, get_tag_key_boundaries, Val<List<String>>
+    /// `EncryptionConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_config(&self) -> ::std::option::Option<Val<investigation_group::EncryptionConfigMap>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionConfig")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `InvestigationGroupPolicy`: Investigation Group policy
+    pub fn investigation_group_policy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InvestigationGroupPolicy", value.into());
+        self
+    }
+
+    /// Sets `InvestigationGroupPolicy` in place: [`Self::investigation_group_policy`] on a value
+    /// held by `&mut`.
+    pub fn set_investigation_group_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InvestigationGroupPolicy", value.into());
+        self
+    }
+
+    /// `InvestigationGroupPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_investigation_group_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InvestigationGroupPolicy")
+    }
+
+    /// `IsCloudTrailEventHistoryEnabled`: Flag to enable cloud trail history
+    pub fn is_cloud_trail_event_history_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IsCloudTrailEventHistoryEnabled", value.into());
+        self
+    }
+
+    /// Sets `IsCloudTrailEventHistoryEnabled` in place: [`Self::is_cloud_trail_event_history_enabled`]
+    /// on a value held by `&mut`.
+    pub fn set_is_cloud_trail_event_history_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IsCloudTrailEventHistoryEnabled", value.into());
+        self
+    }
+
+    /// `IsCloudTrailEventHistoryEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_is_cloud_trail_event_history_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IsCloudTrailEventHistoryEnabled")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RetentionInDays`: The number of days to retain the investigation group
+    pub fn retention_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("RetentionInDays", value.into());
+        self
+    }
+
+    /// Sets `RetentionInDays` in place: [`Self::retention_in_days`] on a value held by `&mut`.
+    pub fn set_retention_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("RetentionInDays", value.into());
+        self
+    }
+
+    /// `RetentionInDays` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_retention_in_days(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "RetentionInDays")
+    }
+
+    /// `RoleArn`: The Investigation Role's ARN.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `TagKeyBoundaries`.
+    pub fn tag_key_boundaries(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("TagKeyBoundaries", value.into());
+        self
+    }
+
+    /// Sets `TagKeyBoundaries` in place: [`Self::tag_key_boundaries`] on a value held by `&mut`.
+    pub fn set_tag_key_boundaries(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("TagKeyBoundaries", value.into());
+        self
+    }
+
+    /// `TagKeyBoundaries` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tag_key_boundaries(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "TagKeyBoundaries")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -149,14 +277,40 @@ pub mod investigation_group {
             ChatbotNotificationChannel { props }
         }
 
-        prop! {
-            /// `ChatConfigurationArns`.
-            props, "ChatConfigurationArns", chat_configuration_arns, set_chat_configuration_arns, get_chat_configuration_arns, Val<List<String>>
+        /// `ChatConfigurationArns`.
+        pub fn chat_configuration_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ChatConfigurationArns", value.into());
+            self
         }
 
-        prop! {
-            /// `SNSTopicArn`.
-            props, "SNSTopicArn", sns_topic_arn, set_sns_topic_arn, get_sns_topic_arn, Val<String>
+        /// Sets `ChatConfigurationArns` in place: [`Self::chat_configuration_arns`] on a value held by `&mut`.
+        pub fn set_chat_configuration_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ChatConfigurationArns", value.into());
+            self
+        }
+
+        /// `ChatConfigurationArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_chat_configuration_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ChatConfigurationArns")
+        }
+
+        /// `SNSTopicArn`.
+        pub fn sns_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SNSTopicArn", value.into());
+            self
+        }
+
+        /// Sets `SNSTopicArn` in place: [`Self::sns_topic_arn`] on a value held by `&mut`.
+        pub fn set_sns_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SNSTopicArn", value.into());
+            self
+        }
+
+        /// `SNSTopicArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sns_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SNSTopicArn")
         }
     }
 
@@ -175,9 +329,22 @@ pub mod investigation_group {
             CrossAccountConfiguration { props }
         }
 
-        prop! {
-            /// `SourceRoleArn`: The Investigation Role's ARN.
-            props, "SourceRoleArn", source_role_arn, set_source_role_arn, get_source_role_arn, Val<String>
+        /// `SourceRoleArn`: The Investigation Role's ARN.
+        pub fn source_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceRoleArn", value.into());
+            self
+        }
+
+        /// Sets `SourceRoleArn` in place: [`Self::source_role_arn`] on a value held by `&mut`.
+        pub fn set_source_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceRoleArn", value.into());
+            self
+        }
+
+        /// `SourceRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceRoleArn")
         }
     }
 
@@ -196,14 +363,41 @@ pub mod investigation_group {
             EncryptionConfigMap { props }
         }
 
-        prop! {
-            /// `EncryptionConfigurationType`.
-            props, "EncryptionConfigurationType", encryption_configuration_type, set_encryption_configuration_type, get_encryption_configuration_type, Val<String>
+        /// `EncryptionConfigurationType`.
+        pub fn encryption_configuration_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EncryptionConfigurationType", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyId`.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// Sets `EncryptionConfigurationType` in place: [`Self::encryption_configuration_type`] on a
+        /// value held by `&mut`.
+        pub fn set_encryption_configuration_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EncryptionConfigurationType", value.into());
+            self
+        }
+
+        /// `EncryptionConfigurationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_configuration_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EncryptionConfigurationType")
+        }
+
+        /// `KmsKeyId`.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
         }
     }
 }

@@ -55,124 +55,382 @@ impl Broker {
         Broker { core }
     }
 
-    prop! {
-        /// `AuthenticationStrategy`: Allowed values (any case): `config_managed`, `ldap`, `simple`.
-        core.props, "AuthenticationStrategy", authentication_strategy, set_authentication_strategy, get_authentication_strategy, Val<String>
+    /// `AuthenticationStrategy`: Allowed values (any case): `config_managed`, `ldap`, `simple`.
+    pub fn authentication_strategy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AuthenticationStrategy", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoMinorVersionUpgrade`.
-        core.props, "AutoMinorVersionUpgrade", auto_minor_version_upgrade, set_auto_minor_version_upgrade, get_auto_minor_version_upgrade, Val<bool>
+    /// Sets `AuthenticationStrategy` in place: [`Self::authentication_strategy`] on a value held by `&mut`.
+    pub fn set_authentication_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuthenticationStrategy", value.into());
+        self
     }
 
-    prop! {
-        /// `BrokerName`.
-        core.props, "BrokerName", _, set_broker_name, get_broker_name, Val<String>
+    /// `AuthenticationStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authentication_strategy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuthenticationStrategy")
     }
 
-    prop! {
-        /// `Configuration`: The intended configuration (ID and revision) to be set when creating or
-        /// updating. This property is write-only so that applications of a ConfigurationAssociation
-        /// do not cause drift.
-        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<broker::ConfigurationId>
+    /// `AutoMinorVersionUpgrade`.
+    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutoMinorVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `DataReplicationMode`: Allowed values (any case): `crdr`, `none`.
-        core.props, "DataReplicationMode", data_replication_mode, set_data_replication_mode, get_data_replication_mode, Val<String>
+    /// Sets `AutoMinorVersionUpgrade` in place: [`Self::auto_minor_version_upgrade`] on a value
+    /// held by `&mut`.
+    pub fn set_auto_minor_version_upgrade(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoMinorVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `DataReplicationPrimaryBrokerArn`: The ARN of the primary broker that is used to
-        /// replicate data from in a data replication pair when creating a replica. This field is
-        /// only used at creation-time. Changes to it subsequently are ignored by CloudFormation.
-        /// Information on the current primary is available on the DataReplicationMetadata object
-        /// returned by the API.
-        core.props, "DataReplicationPrimaryBrokerArn", data_replication_primary_broker_arn, set_data_replication_primary_broker_arn, get_data_replication_primary_broker_arn, Val<String>
+    /// `AutoMinorVersionUpgrade` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_minor_version_upgrade(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoMinorVersionUpgrade")
     }
 
-    prop! {
-        /// `DeploymentMode`: Allowed values (any case): `active_standby_multi_az`, `cluster_multi_az`, `single_instance`.
-        core.props, "DeploymentMode", _, set_deployment_mode, get_deployment_mode, Val<String>
+    /// Sets `BrokerName`, which `new` took, in place.
+    pub fn set_broker_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BrokerName", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionOptions`.
-        core.props, "EncryptionOptions", encryption_options, set_encryption_options, get_encryption_options, Val<broker::EncryptionOptions>
+    /// `BrokerName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_broker_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BrokerName")
     }
 
-    prop! {
-        /// `EngineType`: Allowed values (any case): `activemq`, `rabbitmq`.
-        core.props, "EngineType", _, set_engine_type, get_engine_type, Val<String>
+    /// `Configuration`: The intended configuration (ID and revision) to be set when creating or
+    /// updating. This property is write-only so that applications of a ConfigurationAssociation do
+    /// not cause drift.
+    pub fn configuration(mut self, value: impl Into<Val<broker::ConfigurationId>>) -> Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `EngineVersion`: The version specified to use. See also EngineVersionCurrent.
-        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
+    /// Sets `Configuration` in place: [`Self::configuration`] on a value held by `&mut`.
+    pub fn set_configuration(&mut self, value: impl Into<Val<broker::ConfigurationId>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `HostInstanceType`.
-        core.props, "HostInstanceType", _, set_host_instance_type, get_host_instance_type, Val<String>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<broker::ConfigurationId>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `LdapServerMetadata`.
-        core.props, "LdapServerMetadata", ldap_server_metadata, set_ldap_server_metadata, get_ldap_server_metadata, Val<broker::LdapServerMetadata>
+    /// `DataReplicationMode`: Allowed values (any case): `crdr`, `none`.
+    pub fn data_replication_mode(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DataReplicationMode", value.into());
+        self
     }
 
-    prop! {
-        /// `Logs`.
-        core.props, "Logs", logs, set_logs, get_logs, Val<broker::LogList>
+    /// Sets `DataReplicationMode` in place: [`Self::data_replication_mode`] on a value held by `&mut`.
+    pub fn set_data_replication_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataReplicationMode", value.into());
+        self
     }
 
-    prop! {
-        /// `MaintenanceWindowStartTime`.
-        core.props, "MaintenanceWindowStartTime", maintenance_window_start_time, set_maintenance_window_start_time, get_maintenance_window_start_time, Val<broker::MaintenanceWindow>
+    /// `DataReplicationMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_replication_mode(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataReplicationMode")
     }
 
-    prop! {
-        /// `PubliclyAccessible`.
-        core.props, "PubliclyAccessible", _, set_publicly_accessible, get_publicly_accessible, Val<bool>
+    /// `DataReplicationPrimaryBrokerArn`: The ARN of the primary broker that is used to replicate
+    /// data from in a data replication pair when creating a replica. This field is only used at
+    /// creation-time. Changes to it subsequently are ignored by CloudFormation. Information on the
+    /// current primary is available on the DataReplicationMetadata object returned by the API.
+    pub fn data_replication_primary_broker_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DataReplicationPrimaryBrokerArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceShareArns`: The ARNs of the resource shares to be associated with the broker.
-        core.props, "ResourceShareArns", resource_share_arns, set_resource_share_arns, get_resource_share_arns, Val<List<String>>
+    /// Sets `DataReplicationPrimaryBrokerArn` in place: [`Self::data_replication_primary_broker_arn`]
+    /// on a value held by `&mut`.
+    pub fn set_data_replication_primary_broker_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataReplicationPrimaryBrokerArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroups`.
-        core.props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
+    /// `DataReplicationPrimaryBrokerArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_replication_primary_broker_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataReplicationPrimaryBrokerArn")
     }
 
-    prop! {
-        /// `StorageSize`: The broker's storage size in GB.
-        core.props, "StorageSize", storage_size, set_storage_size, get_storage_size, Val<i64>
+    /// Sets `DeploymentMode`, which `new` took, in place.
+    pub fn set_deployment_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeploymentMode", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageType`: Allowed values (any case): `EBS`, `EFS`.
-        core.props, "StorageType", storage_type, set_storage_type, get_storage_type, Val<String>
+    /// `DeploymentMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_mode(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentMode")
     }
 
-    prop! {
-        /// `SubnetIds`.
-        core.props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `EncryptionOptions`.
+    pub fn encryption_options(mut self, value: impl Into<Val<broker::EncryptionOptions>>) -> Self {
+        self.core.props.set("EncryptionOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EncryptionOptions` in place: [`Self::encryption_options`] on a value held by `&mut`.
+    pub fn set_encryption_options(&mut self, value: impl Into<Val<broker::EncryptionOptions>>) -> &mut Self {
+        self.core.props.set("EncryptionOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `Users`: Users to configure on the broker. For RabbitMQ, this should be one user,
-        /// created when the broker is created, and changes thereafter are ignored. For ActiveMQ,
-        /// changes to anything but Password are detected and will trigger an update, but changes to
-        /// Password cannot be detected so updates to Password may not take effect unless there is
-        /// some other change.
-        core.props, "Users", users, set_users, get_users, Val<List<broker::User>>
+    /// `EncryptionOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_options(&self) -> ::std::option::Option<Val<broker::EncryptionOptions>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionOptions")
+    }
+
+    /// Sets `EngineType`, which `new` took, in place.
+    pub fn set_engine_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineType", value.into());
+        self
+    }
+
+    /// `EngineType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineType")
+    }
+
+    /// `EngineVersion`: The version specified to use. See also EngineVersionCurrent.
+    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// Sets `EngineVersion` in place: [`Self::engine_version`] on a value held by `&mut`.
+    pub fn set_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// `EngineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineVersion")
+    }
+
+    /// Sets `HostInstanceType`, which `new` took, in place.
+    pub fn set_host_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HostInstanceType", value.into());
+        self
+    }
+
+    /// `HostInstanceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_host_instance_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HostInstanceType")
+    }
+
+    /// `LdapServerMetadata`.
+    pub fn ldap_server_metadata(mut self, value: impl Into<Val<broker::LdapServerMetadata>>) -> Self {
+        self.core.props.set("LdapServerMetadata", value.into());
+        self
+    }
+
+    /// Sets `LdapServerMetadata` in place: [`Self::ldap_server_metadata`] on a value held by `&mut`.
+    pub fn set_ldap_server_metadata(&mut self, value: impl Into<Val<broker::LdapServerMetadata>>) -> &mut Self {
+        self.core.props.set("LdapServerMetadata", value.into());
+        self
+    }
+
+    /// `LdapServerMetadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ldap_server_metadata(&self) -> ::std::option::Option<Val<broker::LdapServerMetadata>> {
+        crate::cfn::get_prop(&self.core.props, "LdapServerMetadata")
+    }
+
+    /// `Logs`.
+    pub fn logs(mut self, value: impl Into<Val<broker::LogList>>) -> Self {
+        self.core.props.set("Logs", value.into());
+        self
+    }
+
+    /// Sets `Logs` in place: [`Self::logs`] on a value held by `&mut`.
+    pub fn set_logs(&mut self, value: impl Into<Val<broker::LogList>>) -> &mut Self {
+        self.core.props.set("Logs", value.into());
+        self
+    }
+
+    /// `Logs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logs(&self) -> ::std::option::Option<Val<broker::LogList>> {
+        crate::cfn::get_prop(&self.core.props, "Logs")
+    }
+
+    /// `MaintenanceWindowStartTime`.
+    pub fn maintenance_window_start_time(mut self, value: impl Into<Val<broker::MaintenanceWindow>>) -> Self {
+        self.core.props.set("MaintenanceWindowStartTime", value.into());
+        self
+    }
+
+    /// Sets `MaintenanceWindowStartTime` in place: [`Self::maintenance_window_start_time`] on a
+    /// value held by `&mut`.
+    pub fn set_maintenance_window_start_time(&mut self, value: impl Into<Val<broker::MaintenanceWindow>>) -> &mut Self {
+        self.core.props.set("MaintenanceWindowStartTime", value.into());
+        self
+    }
+
+    /// `MaintenanceWindowStartTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maintenance_window_start_time(&self) -> ::std::option::Option<Val<broker::MaintenanceWindow>> {
+        crate::cfn::get_prop(&self.core.props, "MaintenanceWindowStartTime")
+    }
+
+    /// Sets `PubliclyAccessible`, which `new` took, in place.
+    pub fn set_publicly_accessible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// `PubliclyAccessible` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_publicly_accessible(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PubliclyAccessible")
+    }
+
+    /// `ResourceShareArns`: The ARNs of the resource shares to be associated with the broker.
+    pub fn resource_share_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ResourceShareArns", value.into());
+        self
+    }
+
+    /// Sets `ResourceShareArns` in place: [`Self::resource_share_arns`] on a value held by `&mut`.
+    pub fn set_resource_share_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ResourceShareArns", value.into());
+        self
+    }
+
+    /// `ResourceShareArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_share_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceShareArns")
+    }
+
+    /// `SecurityGroups`.
+    pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SecurityGroups", value.into());
+        self
+    }
+
+    /// Sets `SecurityGroups` in place: [`Self::security_groups`] on a value held by `&mut`.
+    pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroups", value.into());
+        self
+    }
+
+    /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroups")
+    }
+
+    /// `StorageSize`: The broker's storage size in GB.
+    pub fn storage_size(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("StorageSize", value.into());
+        self
+    }
+
+    /// Sets `StorageSize` in place: [`Self::storage_size`] on a value held by `&mut`.
+    pub fn set_storage_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("StorageSize", value.into());
+        self
+    }
+
+    /// `StorageSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_size(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "StorageSize")
+    }
+
+    /// `StorageType`: Allowed values (any case): `EBS`, `EFS`.
+    pub fn storage_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StorageType", value.into());
+        self
+    }
+
+    /// Sets `StorageType` in place: [`Self::storage_type`] on a value held by `&mut`.
+    pub fn set_storage_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StorageType", value.into());
+        self
+    }
+
+    /// `StorageType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StorageType")
+    }
+
+    /// `SubnetIds`.
+    pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Users`: Users to configure on the broker. For RabbitMQ, this should be one user, created
+    /// when the broker is created, and changes thereafter are ignored. For ActiveMQ, changes to
+    /// anything but Password are detected and will trigger an update, but changes to Password
+    /// cannot be detected so updates to Password may not take effect unless there is some other
+    /// change.
+    pub fn users(mut self, value: impl Into<Val<List<broker::User>>>) -> Self {
+        self.core.props.set("Users", value.into());
+        self
+    }
+
+    /// Sets `Users` in place: [`Self::users`] on a value held by `&mut`.
+    pub fn set_users(&mut self, value: impl Into<Val<List<broker::User>>>) -> &mut Self {
+        self.core.props.set("Users", value.into());
+        self
+    }
+
+    /// `Users` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_users(&self) -> ::std::option::Option<Val<List<broker::User>>> {
+        crate::cfn::get_prop(&self.core.props, "Users")
     }
 
     /// `Ref`: the resource's identifier.
@@ -278,14 +536,28 @@ pub mod broker {
             ConfigurationId { props }
         }
 
-        prop! {
-            /// `Revision`.
-            props, "Revision", _, set_revision, get_revision, Val<i64>
+        /// Sets `Revision`, which `new` took, in place.
+        pub fn set_revision(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Revision", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `Revision` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_revision(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Revision")
+        }
+
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
     }
 
@@ -306,17 +578,37 @@ pub mod broker {
             EncryptionOptions { props }
         }
 
-        prop! {
-            /// `UseAwsOwnedKey`.
-            props, "UseAwsOwnedKey", _, set_use_aws_owned_key, get_use_aws_owned_key, Val<bool>
+        /// Sets `UseAwsOwnedKey`, which `new` took, in place.
+        pub fn set_use_aws_owned_key(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseAwsOwnedKey", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyId`: The customer master key (CMK) to use for the A KMS (KMS). This key is used
-            /// to encrypt your data at rest. If not provided, Amazon MQ will use a default CMK to
-            /// encrypt your data. The Key ARN is recommended so that drift can be detected, but a key
-            /// ID or key alias will also be accepted for API compatibility reasons.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `UseAwsOwnedKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_aws_owned_key(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseAwsOwnedKey")
+        }
+
+        /// `KmsKeyId`: The customer master key (CMK) to use for the A KMS (KMS). This key is used to
+        /// encrypt your data at rest. If not provided, Amazon MQ will use a default CMK to encrypt your
+        /// data. The Key ARN is recommended so that drift can be detected, but a key ID or key alias
+        /// will also be accepted for API compatibility reasons.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
         }
     }
 
@@ -354,59 +646,167 @@ pub mod broker {
             LdapServerMetadata { props }
         }
 
-        prop! {
-            /// `Hosts`.
-            props, "Hosts", _, set_hosts, get_hosts, Val<List<String>>
+        /// Sets `Hosts`, which `new` took, in place.
+        pub fn set_hosts(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Hosts", value.into());
+            self
         }
 
-        prop! {
-            /// `UserSearchMatching`.
-            props, "UserSearchMatching", _, set_user_search_matching, get_user_search_matching, Val<String>
+        /// `Hosts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hosts(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Hosts")
         }
 
-        prop! {
-            /// `UserBase`.
-            props, "UserBase", _, set_user_base, get_user_base, Val<String>
+        /// Sets `UserSearchMatching`, which `new` took, in place.
+        pub fn set_user_search_matching(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserSearchMatching", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleSearchMatching`.
-            props, "RoleSearchMatching", _, set_role_search_matching, get_role_search_matching, Val<String>
+        /// `UserSearchMatching` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_search_matching(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserSearchMatching")
         }
 
-        prop! {
-            /// `ServiceAccountUsername`.
-            props, "ServiceAccountUsername", _, set_service_account_username, get_service_account_username, Val<String>
+        /// Sets `UserBase`, which `new` took, in place.
+        pub fn set_user_base(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserBase", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleBase`.
-            props, "RoleBase", _, set_role_base, get_role_base, Val<String>
+        /// `UserBase` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_base(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserBase")
         }
 
-        prop! {
-            /// `RoleName`.
-            props, "RoleName", role_name, set_role_name, get_role_name, Val<String>
+        /// Sets `RoleSearchMatching`, which `new` took, in place.
+        pub fn set_role_search_matching(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleSearchMatching", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleSearchSubtree`.
-            props, "RoleSearchSubtree", role_search_subtree, set_role_search_subtree, get_role_search_subtree, Val<bool>
+        /// `RoleSearchMatching` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_search_matching(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleSearchMatching")
         }
 
-        prop! {
-            /// `ServiceAccountPassword`.
-            props, "ServiceAccountPassword", service_account_password, set_service_account_password, get_service_account_password, Val<String>
+        /// Sets `ServiceAccountUsername`, which `new` took, in place.
+        pub fn set_service_account_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceAccountUsername", value.into());
+            self
         }
 
-        prop! {
-            /// `UserRoleName`.
-            props, "UserRoleName", user_role_name, set_user_role_name, get_user_role_name, Val<String>
+        /// `ServiceAccountUsername` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_account_username(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceAccountUsername")
         }
 
-        prop! {
-            /// `UserSearchSubtree`.
-            props, "UserSearchSubtree", user_search_subtree, set_user_search_subtree, get_user_search_subtree, Val<bool>
+        /// Sets `RoleBase`, which `new` took, in place.
+        pub fn set_role_base(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleBase", value.into());
+            self
+        }
+
+        /// `RoleBase` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_base(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleBase")
+        }
+
+        /// `RoleName`.
+        pub fn role_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleName", value.into());
+            self
+        }
+
+        /// Sets `RoleName` in place: [`Self::role_name`] on a value held by `&mut`.
+        pub fn set_role_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleName", value.into());
+            self
+        }
+
+        /// `RoleName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleName")
+        }
+
+        /// `RoleSearchSubtree`.
+        pub fn role_search_subtree(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RoleSearchSubtree", value.into());
+            self
+        }
+
+        /// Sets `RoleSearchSubtree` in place: [`Self::role_search_subtree`] on a value held by `&mut`.
+        pub fn set_role_search_subtree(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RoleSearchSubtree", value.into());
+            self
+        }
+
+        /// `RoleSearchSubtree` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_search_subtree(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RoleSearchSubtree")
+        }
+
+        /// `ServiceAccountPassword`.
+        pub fn service_account_password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceAccountPassword", value.into());
+            self
+        }
+
+        /// Sets `ServiceAccountPassword` in place: [`Self::service_account_password`] on a value held
+        /// by `&mut`.
+        pub fn set_service_account_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceAccountPassword", value.into());
+            self
+        }
+
+        /// `ServiceAccountPassword` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_account_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceAccountPassword")
+        }
+
+        /// `UserRoleName`.
+        pub fn user_role_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserRoleName", value.into());
+            self
+        }
+
+        /// Sets `UserRoleName` in place: [`Self::user_role_name`] on a value held by `&mut`.
+        pub fn set_user_role_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserRoleName", value.into());
+            self
+        }
+
+        /// `UserRoleName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_role_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserRoleName")
+        }
+
+        /// `UserSearchSubtree`.
+        pub fn user_search_subtree(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UserSearchSubtree", value.into());
+            self
+        }
+
+        /// Sets `UserSearchSubtree` in place: [`Self::user_search_subtree`] on a value held by `&mut`.
+        pub fn set_user_search_subtree(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UserSearchSubtree", value.into());
+            self
+        }
+
+        /// `UserSearchSubtree` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_search_subtree(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UserSearchSubtree")
         }
     }
 
@@ -425,14 +825,40 @@ pub mod broker {
             LogList { props }
         }
 
-        prop! {
-            /// `Audit`.
-            props, "Audit", audit, set_audit, get_audit, Val<bool>
+        /// `Audit`.
+        pub fn audit(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Audit", value.into());
+            self
         }
 
-        prop! {
-            /// `General`.
-            props, "General", general, set_general, get_general, Val<bool>
+        /// Sets `Audit` in place: [`Self::audit`] on a value held by `&mut`.
+        pub fn set_audit(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Audit", value.into());
+            self
+        }
+
+        /// `Audit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audit(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Audit")
+        }
+
+        /// `General`.
+        pub fn general(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("General", value.into());
+            self
+        }
+
+        /// Sets `General` in place: [`Self::general`] on a value held by `&mut`.
+        pub fn set_general(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("General", value.into());
+            self
+        }
+
+        /// `General` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_general(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "General")
         }
     }
 
@@ -465,23 +891,40 @@ pub mod broker {
             MaintenanceWindow { props }
         }
 
-        prop! {
-            /// `DayOfWeek`: _Allowed Values_: &lt;code&gt;MONDAY&lt;/code&gt; | &lt;code&gt;TUESDAY&lt;/code&gt; | &lt;code&gt;WEDNESDAY&lt;/code&gt; | &lt;code&gt;THURSDAY&lt;/code&gt; | &lt;code&gt;FRIDAY&lt;/code&gt; | &lt;code&gt;SATURDAY&lt;/code&gt; | &lt;code&gt;SUNDAY&lt;/code&gt;
-            /// Allowed values (any case): `friday`, `monday`, `saturday`, `sunday`, `thursday`, `tuesday`, `wednesday`.
-            props, "DayOfWeek", _, set_day_of_week, get_day_of_week, Val<String>
+        /// Sets `DayOfWeek`, which `new` took, in place.
+        pub fn set_day_of_week(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DayOfWeek", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeOfDay`: The time, in 24-hour format, and use only numbers separated by a colon,
-            /// HH:MM or HH:MM:SS. Example: 13:05. When writing YAML this may need to be quoted to
-            /// prevent a timestamp being read and converted to a number of minutes or seconds.
-            props, "TimeOfDay", _, set_time_of_day, get_time_of_day, Val<String>
+        /// `DayOfWeek` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_day_of_week(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DayOfWeek")
         }
 
-        prop! {
-            /// `TimeZone`: The time zone, UTC by default, in either the Country/City format, or the UTC
-            /// offset format.
-            props, "TimeZone", _, set_time_zone, get_time_zone, Val<String>
+        /// Sets `TimeOfDay`, which `new` took, in place.
+        pub fn set_time_of_day(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimeOfDay", value.into());
+            self
+        }
+
+        /// `TimeOfDay` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_of_day(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimeOfDay")
+        }
+
+        /// Sets `TimeZone`, which `new` took, in place.
+        pub fn set_time_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimeZone", value.into());
+            self
+        }
+
+        /// `TimeZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimeZone")
         }
     }
 
@@ -504,29 +947,82 @@ pub mod broker {
             User { props }
         }
 
-        prop! {
-            /// `Username`.
-            props, "Username", _, set_username, get_username, Val<String>
+        /// Sets `Username`, which `new` took, in place.
+        pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Username", value.into());
+            self
         }
 
-        prop! {
-            /// `Password`.
-            props, "Password", _, set_password, get_password, Val<String>
+        /// `Username` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Username")
         }
 
-        prop! {
-            /// `ConsoleAccess`.
-            props, "ConsoleAccess", console_access, set_console_access, get_console_access, Val<bool>
+        /// Sets `Password`, which `new` took, in place.
+        pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
         }
 
-        prop! {
-            /// `Groups`.
-            props, "Groups", groups, set_groups, get_groups, Val<List<String>>
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Password")
         }
 
-        prop! {
-            /// `ReplicationUser`.
-            props, "ReplicationUser", replication_user, set_replication_user, get_replication_user, Val<bool>
+        /// `ConsoleAccess`.
+        pub fn console_access(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ConsoleAccess", value.into());
+            self
+        }
+
+        /// Sets `ConsoleAccess` in place: [`Self::console_access`] on a value held by `&mut`.
+        pub fn set_console_access(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ConsoleAccess", value.into());
+            self
+        }
+
+        /// `ConsoleAccess` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_console_access(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ConsoleAccess")
+        }
+
+        /// `Groups`.
+        pub fn groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Groups", value.into());
+            self
+        }
+
+        /// Sets `Groups` in place: [`Self::groups`] on a value held by `&mut`.
+        pub fn set_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Groups", value.into());
+            self
+        }
+
+        /// `Groups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Groups")
+        }
+
+        /// `ReplicationUser`.
+        pub fn replication_user(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReplicationUser", value.into());
+            self
+        }
+
+        /// Sets `ReplicationUser` in place: [`Self::replication_user`] on a value held by `&mut`.
+        pub fn set_replication_user(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReplicationUser", value.into());
+            self
+        }
+
+        /// `ReplicationUser` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replication_user(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReplicationUser")
         }
     }
 }
@@ -555,41 +1051,119 @@ impl Configuration {
         Configuration { core }
     }
 
-    prop! {
-        /// `AuthenticationStrategy`: The authentication strategy associated with the configuration.
-        /// The default is SIMPLE. Allowed values (any case): `config_managed`, `ldap`, `simple`.
-        core.props, "AuthenticationStrategy", authentication_strategy, set_authentication_strategy, get_authentication_strategy, Val<String>
+    /// `AuthenticationStrategy`: The authentication strategy associated with the configuration. The
+    /// default is SIMPLE. Allowed values (any case): `config_managed`, `ldap`, `simple`.
+    pub fn authentication_strategy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AuthenticationStrategy", value.into());
+        self
     }
 
-    prop! {
-        /// `Data`: The base64-encoded XML configuration.
-        core.props, "Data", data, set_data, get_data, Val<String>
+    /// Sets `AuthenticationStrategy` in place: [`Self::authentication_strategy`] on a value held by `&mut`.
+    pub fn set_authentication_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuthenticationStrategy", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the configuration.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AuthenticationStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authentication_strategy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuthenticationStrategy")
     }
 
-    prop! {
-        /// `EngineType`: The type of broker engine. Note: Currently, Amazon MQ only supports
-        /// ACTIVEMQ for creating and editing broker configurations. Allowed values (any case): `activemq`, `rabbitmq`.
-        core.props, "EngineType", _, set_engine_type, get_engine_type, Val<String>
+    /// `Data`: The base64-encoded XML configuration.
+    pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Data", value.into());
+        self
     }
 
-    prop! {
-        /// `EngineVersion`: The version of the broker engine.
-        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
+    /// Sets `Data` in place: [`Self::data`] on a value held by `&mut`.
+    pub fn set_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Data", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the configuration.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Data` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Data")
     }
 
-    prop! {
-        /// `Tags`: Create tags when creating the configuration.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`: The description of the configuration.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `EngineType`, which `new` took, in place.
+    pub fn set_engine_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineType", value.into());
+        self
+    }
+
+    /// `EngineType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineType")
+    }
+
+    /// `EngineVersion`: The version of the broker engine.
+    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// Sets `EngineVersion` in place: [`Self::engine_version`] on a value held by `&mut`.
+    pub fn set_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// `EngineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineVersion")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Create tags when creating the configuration.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -643,14 +1217,28 @@ impl ConfigurationAssociation {
         ConfigurationAssociation { core }
     }
 
-    prop! {
-        /// `Broker`: ID of the Broker that the configuration should be applied to
-        core.props, "Broker", _, set_broker, get_broker, Val<String>
+    /// Sets `Broker`, which `new` took, in place.
+    pub fn set_broker(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Broker", value.into());
+        self
     }
 
-    prop! {
-        /// `Configuration`.
-        core.props, "Configuration", _, set_configuration, get_configuration, Val<configuration_association::ConfigurationId>
+    /// `Broker` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_broker(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Broker")
+    }
+
+    /// Sets `Configuration`, which `new` took, in place.
+    pub fn set_configuration(&mut self, value: impl Into<Val<configuration_association::ConfigurationId>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
+    }
+
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<configuration_association::ConfigurationId>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -689,14 +1277,28 @@ pub mod configuration_association {
             ConfigurationId { props }
         }
 
-        prop! {
-            /// `Revision`: Revision of the Configuration to apply to a Broker
-            props, "Revision", _, set_revision, get_revision, Val<i64>
+        /// Sets `Revision`, which `new` took, in place.
+        pub fn set_revision(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Revision", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: ID of the Configuration to apply to a Broker
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `Revision` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_revision(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Revision")
+        }
+
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
     }
 }

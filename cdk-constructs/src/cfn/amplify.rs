@@ -42,94 +42,324 @@ impl App {
         App { core }
     }
 
-    prop! {
-        /// `AccessToken`.
-        core.props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
+    /// `AccessToken`.
+    pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AccessToken", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoBranchCreationConfig`.
-        core.props, "AutoBranchCreationConfig", auto_branch_creation_config, set_auto_branch_creation_config, get_auto_branch_creation_config, Val<app::AutoBranchCreationConfig>
+    /// Sets `AccessToken` in place: [`Self::access_token`] on a value held by `&mut`.
+    pub fn set_access_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccessToken", value.into());
+        self
     }
 
-    prop! {
-        /// `BasicAuthConfig`.
-        core.props, "BasicAuthConfig", basic_auth_config, set_basic_auth_config, get_basic_auth_config, Val<app::BasicAuthConfig>
+    /// `AccessToken` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_token(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccessToken")
     }
 
-    prop! {
-        /// `BuildSpec`.
-        core.props, "BuildSpec", build_spec, set_build_spec, get_build_spec, Val<String>
+    /// `AutoBranchCreationConfig`.
+    pub fn auto_branch_creation_config(mut self, value: impl Into<Val<app::AutoBranchCreationConfig>>) -> Self {
+        self.core.props.set("AutoBranchCreationConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `CacheConfig`.
-        core.props, "CacheConfig", cache_config, set_cache_config, get_cache_config, Val<app::CacheConfig>
+    /// Sets `AutoBranchCreationConfig` in place: [`Self::auto_branch_creation_config`] on a value
+    /// held by `&mut`.
+    pub fn set_auto_branch_creation_config(&mut self, value: impl Into<Val<app::AutoBranchCreationConfig>>) -> &mut Self {
+        self.core.props.set("AutoBranchCreationConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `ComputeRoleArn`.
-        core.props, "ComputeRoleArn", compute_role_arn, set_compute_role_arn, get_compute_role_arn, Val<String>
+    /// `AutoBranchCreationConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_branch_creation_config(&self) -> ::std::option::Option<Val<app::AutoBranchCreationConfig>> {
+        crate::cfn::get_prop(&self.core.props, "AutoBranchCreationConfig")
     }
 
-    prop! {
-        /// `CustomHeaders`.
-        core.props, "CustomHeaders", custom_headers, set_custom_headers, get_custom_headers, Val<String>
+    /// `BasicAuthConfig`.
+    pub fn basic_auth_config(mut self, value: impl Into<Val<app::BasicAuthConfig>>) -> Self {
+        self.core.props.set("BasicAuthConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomRules`.
-        core.props, "CustomRules", custom_rules, set_custom_rules, get_custom_rules, Val<List<app::CustomRule>>
+    /// Sets `BasicAuthConfig` in place: [`Self::basic_auth_config`] on a value held by `&mut`.
+    pub fn set_basic_auth_config(&mut self, value: impl Into<Val<app::BasicAuthConfig>>) -> &mut Self {
+        self.core.props.set("BasicAuthConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `BasicAuthConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_basic_auth_config(&self) -> ::std::option::Option<Val<app::BasicAuthConfig>> {
+        crate::cfn::get_prop(&self.core.props, "BasicAuthConfig")
     }
 
-    prop! {
-        /// `EnableBranchAutoDeletion`.
-        core.props, "EnableBranchAutoDeletion", enable_branch_auto_deletion, set_enable_branch_auto_deletion, get_enable_branch_auto_deletion, Val<bool>
+    /// `BuildSpec`.
+    pub fn build_spec(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BuildSpec", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentVariables`.
-        core.props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<List<app::EnvironmentVariable>>
+    /// Sets `BuildSpec` in place: [`Self::build_spec`] on a value held by `&mut`.
+    pub fn set_build_spec(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BuildSpec", value.into());
+        self
     }
 
-    prop! {
-        /// `IAMServiceRole`.
-        core.props, "IAMServiceRole", iam_service_role, set_iam_service_role, get_iam_service_role, Val<String>
+    /// `BuildSpec` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_build_spec(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BuildSpec")
     }
 
-    prop! {
-        /// `JobConfig`.
-        core.props, "JobConfig", job_config, set_job_config, get_job_config, Val<app::JobConfig>
+    /// `CacheConfig`.
+    pub fn cache_config(mut self, value: impl Into<Val<app::CacheConfig>>) -> Self {
+        self.core.props.set("CacheConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `CacheConfig` in place: [`Self::cache_config`] on a value held by `&mut`.
+    pub fn set_cache_config(&mut self, value: impl Into<Val<app::CacheConfig>>) -> &mut Self {
+        self.core.props.set("CacheConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `OauthToken`.
-        core.props, "OauthToken", oauth_token, set_oauth_token, get_oauth_token, Val<String>
+    /// `CacheConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_config(&self) -> ::std::option::Option<Val<app::CacheConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CacheConfig")
     }
 
-    prop! {
-        /// `Platform`.
-        core.props, "Platform", platform, set_platform, get_platform, Val<app::Platform>
+    /// `ComputeRoleArn`.
+    pub fn compute_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ComputeRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Repository`.
-        core.props, "Repository", repository, set_repository, get_repository, Val<String>
+    /// Sets `ComputeRoleArn` in place: [`Self::compute_role_arn`] on a value held by `&mut`.
+    pub fn set_compute_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ComputeRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ComputeRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compute_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ComputeRoleArn")
+    }
+
+    /// `CustomHeaders`.
+    pub fn custom_headers(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomHeaders", value.into());
+        self
+    }
+
+    /// Sets `CustomHeaders` in place: [`Self::custom_headers`] on a value held by `&mut`.
+    pub fn set_custom_headers(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomHeaders", value.into());
+        self
+    }
+
+    /// `CustomHeaders` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_headers(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomHeaders")
+    }
+
+    /// `CustomRules`.
+    pub fn custom_rules(mut self, value: impl Into<Val<List<app::CustomRule>>>) -> Self {
+        self.core.props.set("CustomRules", value.into());
+        self
+    }
+
+    /// Sets `CustomRules` in place: [`Self::custom_rules`] on a value held by `&mut`.
+    pub fn set_custom_rules(&mut self, value: impl Into<Val<List<app::CustomRule>>>) -> &mut Self {
+        self.core.props.set("CustomRules", value.into());
+        self
+    }
+
+    /// `CustomRules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_rules(&self) -> ::std::option::Option<Val<List<app::CustomRule>>> {
+        crate::cfn::get_prop(&self.core.props, "CustomRules")
+    }
+
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `EnableBranchAutoDeletion`.
+    pub fn enable_branch_auto_deletion(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableBranchAutoDeletion", value.into());
+        self
+    }
+
+    /// Sets `EnableBranchAutoDeletion` in place: [`Self::enable_branch_auto_deletion`] on a value
+    /// held by `&mut`.
+    pub fn set_enable_branch_auto_deletion(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableBranchAutoDeletion", value.into());
+        self
+    }
+
+    /// `EnableBranchAutoDeletion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_branch_auto_deletion(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableBranchAutoDeletion")
+    }
+
+    /// `EnvironmentVariables`.
+    pub fn environment_variables(mut self, value: impl Into<Val<List<app::EnvironmentVariable>>>) -> Self {
+        self.core.props.set("EnvironmentVariables", value.into());
+        self
+    }
+
+    /// Sets `EnvironmentVariables` in place: [`Self::environment_variables`] on a value held by `&mut`.
+    pub fn set_environment_variables(&mut self, value: impl Into<Val<List<app::EnvironmentVariable>>>) -> &mut Self {
+        self.core.props.set("EnvironmentVariables", value.into());
+        self
+    }
+
+    /// `EnvironmentVariables` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_variables(&self) -> ::std::option::Option<Val<List<app::EnvironmentVariable>>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentVariables")
+    }
+
+    /// `IAMServiceRole`.
+    pub fn iam_service_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IAMServiceRole", value.into());
+        self
+    }
+
+    /// Sets `IAMServiceRole` in place: [`Self::iam_service_role`] on a value held by `&mut`.
+    pub fn set_iam_service_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IAMServiceRole", value.into());
+        self
+    }
+
+    /// `IAMServiceRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_service_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IAMServiceRole")
+    }
+
+    /// `JobConfig`.
+    pub fn job_config(mut self, value: impl Into<Val<app::JobConfig>>) -> Self {
+        self.core.props.set("JobConfig", value.into());
+        self
+    }
+
+    /// Sets `JobConfig` in place: [`Self::job_config`] on a value held by `&mut`.
+    pub fn set_job_config(&mut self, value: impl Into<Val<app::JobConfig>>) -> &mut Self {
+        self.core.props.set("JobConfig", value.into());
+        self
+    }
+
+    /// `JobConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_config(&self) -> ::std::option::Option<Val<app::JobConfig>> {
+        crate::cfn::get_prop(&self.core.props, "JobConfig")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OauthToken`.
+    pub fn oauth_token(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OauthToken", value.into());
+        self
+    }
+
+    /// Sets `OauthToken` in place: [`Self::oauth_token`] on a value held by `&mut`.
+    pub fn set_oauth_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OauthToken", value.into());
+        self
+    }
+
+    /// `OauthToken` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_oauth_token(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OauthToken")
+    }
+
+    /// `Platform`.
+    pub fn platform(mut self, value: impl Into<Val<app::Platform>>) -> Self {
+        self.core.props.set("Platform", value.into());
+        self
+    }
+
+    /// Sets `Platform` in place: [`Self::platform`] on a value held by `&mut`.
+    pub fn set_platform(&mut self, value: impl Into<Val<app::Platform>>) -> &mut Self {
+        self.core.props.set("Platform", value.into());
+        self
+    }
+
+    /// `Platform` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_platform(&self) -> ::std::option::Option<Val<app::Platform>> {
+        crate::cfn::get_prop(&self.core.props, "Platform")
+    }
+
+    /// `Repository`.
+    pub fn repository(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Repository", value.into());
+        self
+    }
+
+    /// Sets `Repository` in place: [`Self::repository`] on a value held by `&mut`.
+    pub fn set_repository(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Repository", value.into());
+        self
+    }
+
+    /// `Repository` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_repository(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Repository")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -183,59 +413,206 @@ pub mod app {
             AutoBranchCreationConfig { props }
         }
 
-        prop! {
-            /// `AutoBranchCreationPatterns`.
-            props, "AutoBranchCreationPatterns", auto_branch_creation_patterns, set_auto_branch_creation_patterns, get_auto_branch_creation_patterns, Val<List<String>>
+        /// `AutoBranchCreationPatterns`.
+        pub fn auto_branch_creation_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AutoBranchCreationPatterns", value.into());
+            self
         }
 
-        prop! {
-            /// `BasicAuthConfig`.
-            props, "BasicAuthConfig", basic_auth_config, set_basic_auth_config, get_basic_auth_config, Val<BasicAuthConfig>
+        /// Sets `AutoBranchCreationPatterns` in place: [`Self::auto_branch_creation_patterns`] on a
+        /// value held by `&mut`.
+        pub fn set_auto_branch_creation_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AutoBranchCreationPatterns", value.into());
+            self
         }
 
-        prop! {
-            /// `BuildSpec`.
-            props, "BuildSpec", build_spec, set_build_spec, get_build_spec, Val<String>
+        /// `AutoBranchCreationPatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_branch_creation_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AutoBranchCreationPatterns")
         }
 
-        prop! {
-            /// `EnableAutoBranchCreation`.
-            props, "EnableAutoBranchCreation", enable_auto_branch_creation, set_enable_auto_branch_creation, get_enable_auto_branch_creation, Val<bool>
+        /// `BasicAuthConfig`.
+        pub fn basic_auth_config(mut self, value: impl Into<Val<BasicAuthConfig>>) -> Self {
+            self.props.set("BasicAuthConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableAutoBuild`.
-            props, "EnableAutoBuild", enable_auto_build, set_enable_auto_build, get_enable_auto_build, Val<bool>
+        /// Sets `BasicAuthConfig` in place: [`Self::basic_auth_config`] on a value held by `&mut`.
+        pub fn set_basic_auth_config(&mut self, value: impl Into<Val<BasicAuthConfig>>) -> &mut Self {
+            self.props.set("BasicAuthConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `EnablePerformanceMode`.
-            props, "EnablePerformanceMode", enable_performance_mode, set_enable_performance_mode, get_enable_performance_mode, Val<bool>
+        /// `BasicAuthConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_basic_auth_config(&self) -> ::std::option::Option<Val<BasicAuthConfig>> {
+            crate::cfn::get_prop(&self.props, "BasicAuthConfig")
         }
 
-        prop! {
-            /// `EnablePullRequestPreview`.
-            props, "EnablePullRequestPreview", enable_pull_request_preview, set_enable_pull_request_preview, get_enable_pull_request_preview, Val<bool>
+        /// `BuildSpec`.
+        pub fn build_spec(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BuildSpec", value.into());
+            self
         }
 
-        prop! {
-            /// `EnvironmentVariables`.
-            props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<List<EnvironmentVariable>>
+        /// Sets `BuildSpec` in place: [`Self::build_spec`] on a value held by `&mut`.
+        pub fn set_build_spec(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BuildSpec", value.into());
+            self
         }
 
-        prop! {
-            /// `Framework`.
-            props, "Framework", framework, set_framework, get_framework, Val<String>
+        /// `BuildSpec` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_build_spec(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BuildSpec")
         }
 
-        prop! {
-            /// `PullRequestEnvironmentName`.
-            props, "PullRequestEnvironmentName", pull_request_environment_name, set_pull_request_environment_name, get_pull_request_environment_name, Val<String>
+        /// `EnableAutoBranchCreation`.
+        pub fn enable_auto_branch_creation(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableAutoBranchCreation", value.into());
+            self
         }
 
-        prop! {
-            /// `Stage`.
-            props, "Stage", stage, set_stage, get_stage, Val<AutoBranchCreationConfigStage>
+        /// Sets `EnableAutoBranchCreation` in place: [`Self::enable_auto_branch_creation`] on a value
+        /// held by `&mut`.
+        pub fn set_enable_auto_branch_creation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableAutoBranchCreation", value.into());
+            self
+        }
+
+        /// `EnableAutoBranchCreation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_auto_branch_creation(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableAutoBranchCreation")
+        }
+
+        /// `EnableAutoBuild`.
+        pub fn enable_auto_build(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableAutoBuild", value.into());
+            self
+        }
+
+        /// Sets `EnableAutoBuild` in place: [`Self::enable_auto_build`] on a value held by `&mut`.
+        pub fn set_enable_auto_build(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableAutoBuild", value.into());
+            self
+        }
+
+        /// `EnableAutoBuild` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_auto_build(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableAutoBuild")
+        }
+
+        /// `EnablePerformanceMode`.
+        pub fn enable_performance_mode(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnablePerformanceMode", value.into());
+            self
+        }
+
+        /// Sets `EnablePerformanceMode` in place: [`Self::enable_performance_mode`] on a value held by `&mut`.
+        pub fn set_enable_performance_mode(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnablePerformanceMode", value.into());
+            self
+        }
+
+        /// `EnablePerformanceMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_performance_mode(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnablePerformanceMode")
+        }
+
+        /// `EnablePullRequestPreview`.
+        pub fn enable_pull_request_preview(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnablePullRequestPreview", value.into());
+            self
+        }
+
+        /// Sets `EnablePullRequestPreview` in place: [`Self::enable_pull_request_preview`] on a value
+        /// held by `&mut`.
+        pub fn set_enable_pull_request_preview(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnablePullRequestPreview", value.into());
+            self
+        }
+
+        /// `EnablePullRequestPreview` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_pull_request_preview(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnablePullRequestPreview")
+        }
+
+        /// `EnvironmentVariables`.
+        pub fn environment_variables(mut self, value: impl Into<Val<List<EnvironmentVariable>>>) -> Self {
+            self.props.set("EnvironmentVariables", value.into());
+            self
+        }
+
+        /// Sets `EnvironmentVariables` in place: [`Self::environment_variables`] on a value held by `&mut`.
+        pub fn set_environment_variables(&mut self, value: impl Into<Val<List<EnvironmentVariable>>>) -> &mut Self {
+            self.props.set("EnvironmentVariables", value.into());
+            self
+        }
+
+        /// `EnvironmentVariables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment_variables(&self) -> ::std::option::Option<Val<List<EnvironmentVariable>>> {
+            crate::cfn::get_prop(&self.props, "EnvironmentVariables")
+        }
+
+        /// `Framework`.
+        pub fn framework(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Framework", value.into());
+            self
+        }
+
+        /// Sets `Framework` in place: [`Self::framework`] on a value held by `&mut`.
+        pub fn set_framework(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Framework", value.into());
+            self
+        }
+
+        /// `Framework` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_framework(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Framework")
+        }
+
+        /// `PullRequestEnvironmentName`.
+        pub fn pull_request_environment_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PullRequestEnvironmentName", value.into());
+            self
+        }
+
+        /// Sets `PullRequestEnvironmentName` in place: [`Self::pull_request_environment_name`] on a
+        /// value held by `&mut`.
+        pub fn set_pull_request_environment_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PullRequestEnvironmentName", value.into());
+            self
+        }
+
+        /// `PullRequestEnvironmentName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pull_request_environment_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PullRequestEnvironmentName")
+        }
+
+        /// `Stage`.
+        pub fn stage(mut self, value: impl Into<Val<AutoBranchCreationConfigStage>>) -> Self {
+            self.props.set("Stage", value.into());
+            self
+        }
+
+        /// Sets `Stage` in place: [`Self::stage`] on a value held by `&mut`.
+        pub fn set_stage(&mut self, value: impl Into<Val<AutoBranchCreationConfigStage>>) -> &mut Self {
+            self.props.set("Stage", value.into());
+            self
+        }
+
+        /// `Stage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stage(&self) -> ::std::option::Option<Val<AutoBranchCreationConfigStage>> {
+            crate::cfn::get_prop(&self.props, "Stage")
         }
     }
 
@@ -254,19 +631,58 @@ pub mod app {
             BasicAuthConfig { props }
         }
 
-        prop! {
-            /// `EnableBasicAuth`.
-            props, "EnableBasicAuth", enable_basic_auth, set_enable_basic_auth, get_enable_basic_auth, Val<bool>
+        /// `EnableBasicAuth`.
+        pub fn enable_basic_auth(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableBasicAuth", value.into());
+            self
         }
 
-        prop! {
-            /// `Password`.
-            props, "Password", password, set_password, get_password, Val<String>
+        /// Sets `EnableBasicAuth` in place: [`Self::enable_basic_auth`] on a value held by `&mut`.
+        pub fn set_enable_basic_auth(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableBasicAuth", value.into());
+            self
         }
 
-        prop! {
-            /// `Username`.
-            props, "Username", username, set_username, get_username, Val<String>
+        /// `EnableBasicAuth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_basic_auth(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableBasicAuth")
+        }
+
+        /// `Password`.
+        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+        pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Password")
+        }
+
+        /// `Username`.
+        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// Sets `Username` in place: [`Self::username`] on a value held by `&mut`.
+        pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// `Username` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Username")
         }
     }
 
@@ -289,14 +705,28 @@ pub mod app {
             EnvironmentVariable { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -337,9 +767,22 @@ pub mod app {
             CacheConfig { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<CacheConfigType>
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<CacheConfigType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<CacheConfigType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<CacheConfigType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -375,24 +818,64 @@ pub mod app {
             CustomRule { props }
         }
 
-        prop! {
-            /// `Target`.
-            props, "Target", _, set_target, get_target, Val<String>
+        /// Sets `Target`, which `new` took, in place.
+        pub fn set_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", _, set_source, get_source, Val<String>
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Target")
         }
 
-        prop! {
-            /// `Condition`.
-            props, "Condition", condition, set_condition, get_condition, Val<String>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`.
-            props, "Status", status, set_status, get_status, Val<String>
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
+        }
+
+        /// `Condition`.
+        pub fn condition(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Condition", value.into());
+            self
+        }
+
+        /// Sets `Condition` in place: [`Self::condition`] on a value held by `&mut`.
+        pub fn set_condition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Condition", value.into());
+            self
+        }
+
+        /// `Condition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Condition")
+        }
+
+        /// `Status`.
+        pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -413,9 +896,16 @@ pub mod app {
             JobConfig { props }
         }
 
-        prop! {
-            /// `BuildComputeType`.
-            props, "BuildComputeType", _, set_build_compute_type, get_build_compute_type, Val<JobConfigBuildComputeType>
+        /// Sets `BuildComputeType`, which `new` took, in place.
+        pub fn set_build_compute_type(&mut self, value: impl Into<Val<JobConfigBuildComputeType>>) -> &mut Self {
+            self.props.set("BuildComputeType", value.into());
+            self
+        }
+
+        /// `BuildComputeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_build_compute_type(&self) -> ::std::option::Option<Val<JobConfigBuildComputeType>> {
+            crate::cfn::get_prop(&self.props, "BuildComputeType")
         }
     }
 
@@ -474,84 +964,282 @@ impl Branch {
         Branch { core }
     }
 
-    prop! {
-        /// `AppId`.
-        core.props, "AppId", _, set_app_id, get_app_id, Val<String>
+    /// Sets `AppId`, which `new` took, in place.
+    pub fn set_app_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AppId", value.into());
+        self
     }
 
-    prop! {
-        /// `Backend`.
-        core.props, "Backend", backend, set_backend, get_backend, Val<branch::Backend>
+    /// `AppId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AppId")
     }
 
-    prop! {
-        /// `BasicAuthConfig`.
-        core.props, "BasicAuthConfig", basic_auth_config, set_basic_auth_config, get_basic_auth_config, Val<branch::BasicAuthConfig>
+    /// `Backend`.
+    pub fn backend(mut self, value: impl Into<Val<branch::Backend>>) -> Self {
+        self.core.props.set("Backend", value.into());
+        self
     }
 
-    prop! {
-        /// `BranchName`.
-        core.props, "BranchName", _, set_branch_name, get_branch_name, Val<String>
+    /// Sets `Backend` in place: [`Self::backend`] on a value held by `&mut`.
+    pub fn set_backend(&mut self, value: impl Into<Val<branch::Backend>>) -> &mut Self {
+        self.core.props.set("Backend", value.into());
+        self
     }
 
-    prop! {
-        /// `BuildSpec`.
-        core.props, "BuildSpec", build_spec, set_build_spec, get_build_spec, Val<String>
+    /// `Backend` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backend(&self) -> ::std::option::Option<Val<branch::Backend>> {
+        crate::cfn::get_prop(&self.core.props, "Backend")
     }
 
-    prop! {
-        /// `ComputeRoleArn`.
-        core.props, "ComputeRoleArn", compute_role_arn, set_compute_role_arn, get_compute_role_arn, Val<String>
+    /// `BasicAuthConfig`.
+    pub fn basic_auth_config(mut self, value: impl Into<Val<branch::BasicAuthConfig>>) -> Self {
+        self.core.props.set("BasicAuthConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `BasicAuthConfig` in place: [`Self::basic_auth_config`] on a value held by `&mut`.
+    pub fn set_basic_auth_config(&mut self, value: impl Into<Val<branch::BasicAuthConfig>>) -> &mut Self {
+        self.core.props.set("BasicAuthConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableAutoBuild`.
-        core.props, "EnableAutoBuild", enable_auto_build, set_enable_auto_build, get_enable_auto_build, Val<bool>
+    /// `BasicAuthConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_basic_auth_config(&self) -> ::std::option::Option<Val<branch::BasicAuthConfig>> {
+        crate::cfn::get_prop(&self.core.props, "BasicAuthConfig")
     }
 
-    prop! {
-        /// `EnablePerformanceMode`.
-        core.props, "EnablePerformanceMode", enable_performance_mode, set_enable_performance_mode, get_enable_performance_mode, Val<bool>
+    /// Sets `BranchName`, which `new` took, in place.
+    pub fn set_branch_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BranchName", value.into());
+        self
     }
 
-    prop! {
-        /// `EnablePullRequestPreview`.
-        core.props, "EnablePullRequestPreview", enable_pull_request_preview, set_enable_pull_request_preview, get_enable_pull_request_preview, Val<bool>
+    /// `BranchName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_branch_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BranchName")
     }
 
-    prop! {
-        /// `EnableSkewProtection`.
-        core.props, "EnableSkewProtection", enable_skew_protection, set_enable_skew_protection, get_enable_skew_protection, Val<bool>
+    /// `BuildSpec`.
+    pub fn build_spec(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BuildSpec", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentVariables`.
-        core.props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<List<branch::EnvironmentVariable>>
+    /// Sets `BuildSpec` in place: [`Self::build_spec`] on a value held by `&mut`.
+    pub fn set_build_spec(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BuildSpec", value.into());
+        self
     }
 
-    prop! {
-        /// `Framework`.
-        core.props, "Framework", framework, set_framework, get_framework, Val<String>
+    /// `BuildSpec` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_build_spec(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BuildSpec")
     }
 
-    prop! {
-        /// `PullRequestEnvironmentName`.
-        core.props, "PullRequestEnvironmentName", pull_request_environment_name, set_pull_request_environment_name, get_pull_request_environment_name, Val<String>
+    /// `ComputeRoleArn`.
+    pub fn compute_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ComputeRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Stage`.
-        core.props, "Stage", stage, set_stage, get_stage, Val<branch::Stage>
+    /// Sets `ComputeRoleArn` in place: [`Self::compute_role_arn`] on a value held by `&mut`.
+    pub fn set_compute_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ComputeRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ComputeRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compute_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ComputeRoleArn")
+    }
+
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `EnableAutoBuild`.
+    pub fn enable_auto_build(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableAutoBuild", value.into());
+        self
+    }
+
+    /// Sets `EnableAutoBuild` in place: [`Self::enable_auto_build`] on a value held by `&mut`.
+    pub fn set_enable_auto_build(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableAutoBuild", value.into());
+        self
+    }
+
+    /// `EnableAutoBuild` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_auto_build(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableAutoBuild")
+    }
+
+    /// `EnablePerformanceMode`.
+    pub fn enable_performance_mode(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnablePerformanceMode", value.into());
+        self
+    }
+
+    /// Sets `EnablePerformanceMode` in place: [`Self::enable_performance_mode`] on a value held by `&mut`.
+    pub fn set_enable_performance_mode(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnablePerformanceMode", value.into());
+        self
+    }
+
+    /// `EnablePerformanceMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_performance_mode(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnablePerformanceMode")
+    }
+
+    /// `EnablePullRequestPreview`.
+    pub fn enable_pull_request_preview(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnablePullRequestPreview", value.into());
+        self
+    }
+
+    /// Sets `EnablePullRequestPreview` in place: [`Self::enable_pull_request_preview`] on a value
+    /// held by `&mut`.
+    pub fn set_enable_pull_request_preview(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnablePullRequestPreview", value.into());
+        self
+    }
+
+    /// `EnablePullRequestPreview` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_pull_request_preview(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnablePullRequestPreview")
+    }
+
+    /// `EnableSkewProtection`.
+    pub fn enable_skew_protection(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableSkewProtection", value.into());
+        self
+    }
+
+    /// Sets `EnableSkewProtection` in place: [`Self::enable_skew_protection`] on a value held by `&mut`.
+    pub fn set_enable_skew_protection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableSkewProtection", value.into());
+        self
+    }
+
+    /// `EnableSkewProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_skew_protection(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableSkewProtection")
+    }
+
+    /// `EnvironmentVariables`.
+    pub fn environment_variables(mut self, value: impl Into<Val<List<branch::EnvironmentVariable>>>) -> Self {
+        self.core.props.set("EnvironmentVariables", value.into());
+        self
+    }
+
+    /// Sets `EnvironmentVariables` in place: [`Self::environment_variables`] on a value held by `&mut`.
+    pub fn set_environment_variables(&mut self, value: impl Into<Val<List<branch::EnvironmentVariable>>>) -> &mut Self {
+        self.core.props.set("EnvironmentVariables", value.into());
+        self
+    }
+
+    /// `EnvironmentVariables` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_variables(&self) -> ::std::option::Option<Val<List<branch::EnvironmentVariable>>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentVariables")
+    }
+
+    /// `Framework`.
+    pub fn framework(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Framework", value.into());
+        self
+    }
+
+    /// Sets `Framework` in place: [`Self::framework`] on a value held by `&mut`.
+    pub fn set_framework(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Framework", value.into());
+        self
+    }
+
+    /// `Framework` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_framework(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Framework")
+    }
+
+    /// `PullRequestEnvironmentName`.
+    pub fn pull_request_environment_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PullRequestEnvironmentName", value.into());
+        self
+    }
+
+    /// Sets `PullRequestEnvironmentName` in place: [`Self::pull_request_environment_name`] on a
+    /// value held by `&mut`.
+    pub fn set_pull_request_environment_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PullRequestEnvironmentName", value.into());
+        self
+    }
+
+    /// `PullRequestEnvironmentName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pull_request_environment_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PullRequestEnvironmentName")
+    }
+
+    /// `Stage`.
+    pub fn stage(mut self, value: impl Into<Val<branch::Stage>>) -> Self {
+        self.core.props.set("Stage", value.into());
+        self
+    }
+
+    /// Sets `Stage` in place: [`Self::stage`] on a value held by `&mut`.
+    pub fn set_stage(&mut self, value: impl Into<Val<branch::Stage>>) -> &mut Self {
+        self.core.props.set("Stage", value.into());
+        self
+    }
+
+    /// `Stage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stage(&self) -> ::std::option::Option<Val<branch::Stage>> {
+        crate::cfn::get_prop(&self.core.props, "Stage")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -694,9 +1382,22 @@ pub mod branch {
             Backend { props }
         }
 
-        prop! {
-            /// `StackArn`.
-            props, "StackArn", stack_arn, set_stack_arn, get_stack_arn, Val<String>
+        /// `StackArn`.
+        pub fn stack_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StackArn", value.into());
+            self
+        }
+
+        /// Sets `StackArn` in place: [`Self::stack_arn`] on a value held by `&mut`.
+        pub fn set_stack_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StackArn", value.into());
+            self
+        }
+
+        /// `StackArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stack_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StackArn")
         }
     }
 
@@ -719,19 +1420,46 @@ pub mod branch {
             BasicAuthConfig { props }
         }
 
-        prop! {
-            /// `Username`.
-            props, "Username", _, set_username, get_username, Val<String>
+        /// Sets `Username`, which `new` took, in place.
+        pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Username", value.into());
+            self
         }
 
-        prop! {
-            /// `Password`.
-            props, "Password", _, set_password, get_password, Val<String>
+        /// `Username` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Username")
         }
 
-        prop! {
-            /// `EnableBasicAuth`.
-            props, "EnableBasicAuth", enable_basic_auth, set_enable_basic_auth, get_enable_basic_auth, Val<bool>
+        /// Sets `Password`, which `new` took, in place.
+        pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Password")
+        }
+
+        /// `EnableBasicAuth`.
+        pub fn enable_basic_auth(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableBasicAuth", value.into());
+            self
+        }
+
+        /// Sets `EnableBasicAuth` in place: [`Self::enable_basic_auth`] on a value held by `&mut`.
+        pub fn set_enable_basic_auth(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableBasicAuth", value.into());
+            self
+        }
+
+        /// `EnableBasicAuth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_basic_auth(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableBasicAuth")
         }
     }
 
@@ -754,14 +1482,28 @@ pub mod branch {
             EnvironmentVariable { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -817,39 +1559,113 @@ impl Domain {
         Domain { core }
     }
 
-    prop! {
-        /// `AppId`.
-        core.props, "AppId", _, set_app_id, get_app_id, Val<String>
+    /// Sets `AppId`, which `new` took, in place.
+    pub fn set_app_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AppId", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoSubDomainCreationPatterns`.
-        core.props, "AutoSubDomainCreationPatterns", auto_sub_domain_creation_patterns, set_auto_sub_domain_creation_patterns, get_auto_sub_domain_creation_patterns, Val<List<String>>
+    /// `AppId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AppId")
     }
 
-    prop! {
-        /// `AutoSubDomainIAMRole`.
-        core.props, "AutoSubDomainIAMRole", auto_sub_domain_iam_role, set_auto_sub_domain_iam_role, get_auto_sub_domain_iam_role, Val<String>
+    /// `AutoSubDomainCreationPatterns`.
+    pub fn auto_sub_domain_creation_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AutoSubDomainCreationPatterns", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificateSettings`.
-        core.props, "CertificateSettings", certificate_settings, set_certificate_settings, get_certificate_settings, Val<domain::CertificateSettings>
+    /// Sets `AutoSubDomainCreationPatterns` in place: [`Self::auto_sub_domain_creation_patterns`]
+    /// on a value held by `&mut`.
+    pub fn set_auto_sub_domain_creation_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AutoSubDomainCreationPatterns", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainName`.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// `AutoSubDomainCreationPatterns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_sub_domain_creation_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AutoSubDomainCreationPatterns")
     }
 
-    prop! {
-        /// `EnableAutoSubDomain`.
-        core.props, "EnableAutoSubDomain", enable_auto_sub_domain, set_enable_auto_sub_domain, get_enable_auto_sub_domain, Val<bool>
+    /// `AutoSubDomainIAMRole`.
+    pub fn auto_sub_domain_iam_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AutoSubDomainIAMRole", value.into());
+        self
     }
 
-    prop! {
-        /// `SubDomainSettings`.
-        core.props, "SubDomainSettings", _, set_sub_domain_settings, get_sub_domain_settings, Val<List<domain::SubDomainSetting>>
+    /// Sets `AutoSubDomainIAMRole` in place: [`Self::auto_sub_domain_iam_role`] on a value held by `&mut`.
+    pub fn set_auto_sub_domain_iam_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AutoSubDomainIAMRole", value.into());
+        self
+    }
+
+    /// `AutoSubDomainIAMRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_sub_domain_iam_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AutoSubDomainIAMRole")
+    }
+
+    /// `CertificateSettings`.
+    pub fn certificate_settings(mut self, value: impl Into<Val<domain::CertificateSettings>>) -> Self {
+        self.core.props.set("CertificateSettings", value.into());
+        self
+    }
+
+    /// Sets `CertificateSettings` in place: [`Self::certificate_settings`] on a value held by `&mut`.
+    pub fn set_certificate_settings(&mut self, value: impl Into<Val<domain::CertificateSettings>>) -> &mut Self {
+        self.core.props.set("CertificateSettings", value.into());
+        self
+    }
+
+    /// `CertificateSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_settings(&self) -> ::std::option::Option<Val<domain::CertificateSettings>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateSettings")
+    }
+
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
+    }
+
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
+    }
+
+    /// `EnableAutoSubDomain`.
+    pub fn enable_auto_sub_domain(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableAutoSubDomain", value.into());
+        self
+    }
+
+    /// Sets `EnableAutoSubDomain` in place: [`Self::enable_auto_sub_domain`] on a value held by `&mut`.
+    pub fn set_enable_auto_sub_domain(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableAutoSubDomain", value.into());
+        self
+    }
+
+    /// `EnableAutoSubDomain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_auto_sub_domain(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableAutoSubDomain")
+    }
+
+    /// Sets `SubDomainSettings`, which `new` took, in place.
+    pub fn set_sub_domain_settings(&mut self, value: impl Into<Val<List<domain::SubDomainSetting>>>) -> &mut Self {
+        self.core.props.set("SubDomainSettings", value.into());
+        self
+    }
+
+    /// `SubDomainSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sub_domain_settings(&self) -> ::std::option::Option<Val<List<domain::SubDomainSetting>>> {
+        crate::cfn::get_prop(&self.core.props, "SubDomainSettings")
     }
 
     /// `Ref`: the resource's identifier.
@@ -974,14 +1790,40 @@ pub mod domain {
             CertificateSettings { props }
         }
 
-        prop! {
-            /// `CertificateType`.
-            props, "CertificateType", certificate_type, set_certificate_type, get_certificate_type, Val<CertificateSettingsCertificateType>
+        /// `CertificateType`.
+        pub fn certificate_type(mut self, value: impl Into<Val<CertificateSettingsCertificateType>>) -> Self {
+            self.props.set("CertificateType", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomCertificateArn`.
-            props, "CustomCertificateArn", custom_certificate_arn, set_custom_certificate_arn, get_custom_certificate_arn, Val<String>
+        /// Sets `CertificateType` in place: [`Self::certificate_type`] on a value held by `&mut`.
+        pub fn set_certificate_type(&mut self, value: impl Into<Val<CertificateSettingsCertificateType>>) -> &mut Self {
+            self.props.set("CertificateType", value.into());
+            self
+        }
+
+        /// `CertificateType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_type(&self) -> ::std::option::Option<Val<CertificateSettingsCertificateType>> {
+            crate::cfn::get_prop(&self.props, "CertificateType")
+        }
+
+        /// `CustomCertificateArn`.
+        pub fn custom_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomCertificateArn", value.into());
+            self
+        }
+
+        /// Sets `CustomCertificateArn` in place: [`Self::custom_certificate_arn`] on a value held by `&mut`.
+        pub fn set_custom_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomCertificateArn", value.into());
+            self
+        }
+
+        /// `CustomCertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomCertificateArn")
         }
     }
 
@@ -1017,14 +1859,28 @@ pub mod domain {
             SubDomainSetting { props }
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", _, set_prefix, get_prefix, Val<String>
+        /// Sets `Prefix`, which `new` took, in place.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
         }
 
-        prop! {
-            /// `BranchName`.
-            props, "BranchName", _, set_branch_name, get_branch_name, Val<String>
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
+        }
+
+        /// Sets `BranchName`, which `new` took, in place.
+        pub fn set_branch_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BranchName", value.into());
+            self
+        }
+
+        /// `BranchName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_branch_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BranchName")
         }
     }
 }
@@ -1050,24 +1906,70 @@ impl Webhook {
         Webhook { core }
     }
 
-    prop! {
-        /// `AppId`: The unique ID for an Amplify app.
-        core.props, "AppId", app_id, set_app_id, get_app_id, Val<String>
+    /// `AppId`: The unique ID for an Amplify app.
+    pub fn app_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AppId", value.into());
+        self
     }
 
-    prop! {
-        /// `BranchName`: The name for a branch that is part of an Amplify app.
-        core.props, "BranchName", _, set_branch_name, get_branch_name, Val<String>
+    /// Sets `AppId` in place: [`Self::app_id`] on a value held by `&mut`.
+    pub fn set_app_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AppId", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description for a webhook.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AppId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AppId")
     }
 
-    prop! {
-        /// `Tags`: Tags for the webhook.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `BranchName`, which `new` took, in place.
+    pub fn set_branch_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BranchName", value.into());
+        self
+    }
+
+    /// `BranchName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_branch_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BranchName")
+    }
+
+    /// `Description`: The description for a webhook.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Tags`: Tags for the webhook.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

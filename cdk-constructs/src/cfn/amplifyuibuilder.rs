@@ -39,74 +39,256 @@ impl Component {
         Component { core }
     }
 
-    prop! {
-        /// `AppId`.
-        core.props, "AppId", app_id, set_app_id, get_app_id, Val<String>
+    /// `AppId`.
+    pub fn app_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AppId", value.into());
+        self
     }
 
-    prop! {
-        /// `BindingProperties`.
-        core.props, "BindingProperties", binding_properties, set_binding_properties, get_binding_properties, Val<Map<component::ComponentBindingPropertiesValue>>
+    /// Sets `AppId` in place: [`Self::app_id`] on a value held by `&mut`.
+    pub fn set_app_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AppId", value.into());
+        self
     }
 
-    prop! {
-        /// `Children`.
-        core.props, "Children", children_property, set_children_property, get_children_property, Val<List<component::ComponentChild>>
+    /// `AppId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AppId")
     }
 
-    prop! {
-        /// `CollectionProperties`.
-        core.props, "CollectionProperties", collection_properties, set_collection_properties, get_collection_properties, Val<Map<component::ComponentDataConfiguration>>
+    /// `BindingProperties`.
+    pub fn binding_properties(mut self, value: impl Into<Val<Map<component::ComponentBindingPropertiesValue>>>) -> Self {
+        self.core.props.set("BindingProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `ComponentType`.
-        core.props, "ComponentType", component_type, set_component_type, get_component_type, Val<String>
+    /// Sets `BindingProperties` in place: [`Self::binding_properties`] on a value held by `&mut`.
+    pub fn set_binding_properties(&mut self, value: impl Into<Val<Map<component::ComponentBindingPropertiesValue>>>) -> &mut Self {
+        self.core.props.set("BindingProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentName`.
-        core.props, "EnvironmentName", environment_name, set_environment_name, get_environment_name, Val<String>
+    /// `BindingProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_binding_properties(&self) -> ::std::option::Option<Val<Map<component::ComponentBindingPropertiesValue>>> {
+        crate::cfn::get_prop(&self.core.props, "BindingProperties")
     }
 
-    prop! {
-        /// `Events`.
-        core.props, "Events", events, set_events, get_events, Val<Map<component::ComponentEvent>>
+    /// `Children`.
+    pub fn children_property(mut self, value: impl Into<Val<List<component::ComponentChild>>>) -> Self {
+        self.core.props.set("Children", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `Children` in place: [`Self::children_property`] on a value held by `&mut`.
+    pub fn set_children_property(&mut self, value: impl Into<Val<List<component::ComponentChild>>>) -> &mut Self {
+        self.core.props.set("Children", value.into());
+        self
     }
 
-    prop! {
-        /// `Overrides`.
-        core.props, "Overrides", overrides, set_overrides, get_overrides, Val<Map<Map<String>>>
+    /// `Children` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_children_property(&self) -> ::std::option::Option<Val<List<component::ComponentChild>>> {
+        crate::cfn::get_prop(&self.core.props, "Children")
     }
 
-    prop! {
-        /// `Properties`.
-        core.props, "Properties", properties, set_properties, get_properties, Val<Map<component::ComponentProperty>>
+    /// `CollectionProperties`.
+    pub fn collection_properties(mut self, value: impl Into<Val<Map<component::ComponentDataConfiguration>>>) -> Self {
+        self.core.props.set("CollectionProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `SchemaVersion`.
-        core.props, "SchemaVersion", schema_version, set_schema_version, get_schema_version, Val<String>
+    /// Sets `CollectionProperties` in place: [`Self::collection_properties`] on a value held by `&mut`.
+    pub fn set_collection_properties(&mut self, value: impl Into<Val<Map<component::ComponentDataConfiguration>>>) -> &mut Self {
+        self.core.props.set("CollectionProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceId`.
-        core.props, "SourceId", source_id, set_source_id, get_source_id, Val<String>
+    /// `CollectionProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_collection_properties(&self) -> ::std::option::Option<Val<Map<component::ComponentDataConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "CollectionProperties")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `ComponentType`.
+    pub fn component_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ComponentType", value.into());
+        self
     }
 
-    prop! {
-        /// `Variants`.
-        core.props, "Variants", variants, set_variants, get_variants, Val<List<component::ComponentVariant>>
+    /// Sets `ComponentType` in place: [`Self::component_type`] on a value held by `&mut`.
+    pub fn set_component_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ComponentType", value.into());
+        self
+    }
+
+    /// `ComponentType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_component_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ComponentType")
+    }
+
+    /// `EnvironmentName`.
+    pub fn environment_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EnvironmentName", value.into());
+        self
+    }
+
+    /// Sets `EnvironmentName` in place: [`Self::environment_name`] on a value held by `&mut`.
+    pub fn set_environment_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentName", value.into());
+        self
+    }
+
+    /// `EnvironmentName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentName")
+    }
+
+    /// `Events`.
+    pub fn events(mut self, value: impl Into<Val<Map<component::ComponentEvent>>>) -> Self {
+        self.core.props.set("Events", value.into());
+        self
+    }
+
+    /// Sets `Events` in place: [`Self::events`] on a value held by `&mut`.
+    pub fn set_events(&mut self, value: impl Into<Val<Map<component::ComponentEvent>>>) -> &mut Self {
+        self.core.props.set("Events", value.into());
+        self
+    }
+
+    /// `Events` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_events(&self) -> ::std::option::Option<Val<Map<component::ComponentEvent>>> {
+        crate::cfn::get_prop(&self.core.props, "Events")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Overrides`.
+    pub fn overrides(mut self, value: impl Into<Val<Map<Map<String>>>>) -> Self {
+        self.core.props.set("Overrides", value.into());
+        self
+    }
+
+    /// Sets `Overrides` in place: [`Self::overrides`] on a value held by `&mut`.
+    pub fn set_overrides(&mut self, value: impl Into<Val<Map<Map<String>>>>) -> &mut Self {
+        self.core.props.set("Overrides", value.into());
+        self
+    }
+
+    /// `Overrides` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_overrides(&self) -> ::std::option::Option<Val<Map<Map<String>>>> {
+        crate::cfn::get_prop(&self.core.props, "Overrides")
+    }
+
+    /// `Properties`.
+    pub fn properties(mut self, value: impl Into<Val<Map<component::ComponentProperty>>>) -> Self {
+        self.core.props.set("Properties", value.into());
+        self
+    }
+
+    /// Sets `Properties` in place: [`Self::properties`] on a value held by `&mut`.
+    pub fn set_properties(&mut self, value: impl Into<Val<Map<component::ComponentProperty>>>) -> &mut Self {
+        self.core.props.set("Properties", value.into());
+        self
+    }
+
+    /// `Properties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_properties(&self) -> ::std::option::Option<Val<Map<component::ComponentProperty>>> {
+        crate::cfn::get_prop(&self.core.props, "Properties")
+    }
+
+    /// `SchemaVersion`.
+    pub fn schema_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SchemaVersion", value.into());
+        self
+    }
+
+    /// Sets `SchemaVersion` in place: [`Self::schema_version`] on a value held by `&mut`.
+    pub fn set_schema_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SchemaVersion", value.into());
+        self
+    }
+
+    /// `SchemaVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SchemaVersion")
+    }
+
+    /// `SourceId`.
+    pub fn source_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceId", value.into());
+        self
+    }
+
+    /// Sets `SourceId` in place: [`Self::source_id`] on a value held by `&mut`.
+    pub fn set_source_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceId", value.into());
+        self
+    }
+
+    /// `SourceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceId")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Variants`.
+    pub fn variants(mut self, value: impl Into<Val<List<component::ComponentVariant>>>) -> Self {
+        self.core.props.set("Variants", value.into());
+        self
+    }
+
+    /// Sets `Variants` in place: [`Self::variants`] on a value held by `&mut`.
+    pub fn set_variants(&mut self, value: impl Into<Val<List<component::ComponentVariant>>>) -> &mut Self {
+        self.core.props.set("Variants", value.into());
+        self
+    }
+
+    /// `Variants` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_variants(&self) -> ::std::option::Option<Val<List<component::ComponentVariant>>> {
+        crate::cfn::get_prop(&self.core.props, "Variants")
     }
 
     /// `Ref`: the resource's identifier.
@@ -154,19 +336,58 @@ pub mod component {
             ComponentBindingPropertiesValue { props }
         }
 
-        prop! {
-            /// `BindingProperties`.
-            props, "BindingProperties", binding_properties, set_binding_properties, get_binding_properties, Val<ComponentBindingPropertiesValueProperties>
+        /// `BindingProperties`.
+        pub fn binding_properties(mut self, value: impl Into<Val<ComponentBindingPropertiesValueProperties>>) -> Self {
+            self.props.set("BindingProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultValue`.
-            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
+        /// Sets `BindingProperties` in place: [`Self::binding_properties`] on a value held by `&mut`.
+        pub fn set_binding_properties(&mut self, value: impl Into<Val<ComponentBindingPropertiesValueProperties>>) -> &mut Self {
+            self.props.set("BindingProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// `BindingProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_binding_properties(&self) -> ::std::option::Option<Val<ComponentBindingPropertiesValueProperties>> {
+            crate::cfn::get_prop(&self.props, "BindingProperties")
+        }
+
+        /// `DefaultValue`.
+        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// Sets `DefaultValue` in place: [`Self::default_value`] on a value held by `&mut`.
+        pub fn set_default_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -185,44 +406,148 @@ pub mod component {
             ComponentBindingPropertiesValueProperties { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
+        /// `Bucket`.
+        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultValue`.
-            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
+        /// Sets `Bucket` in place: [`Self::bucket`] on a value held by `&mut`.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Field`.
-            props, "Field", field, set_field, get_field, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `DefaultValue`.
+        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultValue", value.into());
+            self
         }
 
-        prop! {
-            /// `Model`.
-            props, "Model", model, set_model, get_model, Val<String>
+        /// Sets `DefaultValue` in place: [`Self::default_value`] on a value held by `&mut`.
+        pub fn set_default_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
         }
 
-        prop! {
-            /// `Predicates`.
-            props, "Predicates", predicates, set_predicates, get_predicates, Val<List<Predicate>>
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
         }
 
-        prop! {
-            /// `SlotName`.
-            props, "SlotName", slot_name, set_slot_name, get_slot_name, Val<String>
+        /// `Field`.
+        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Field", value.into());
+            self
         }
 
-        prop! {
-            /// `UserAttribute`.
-            props, "UserAttribute", user_attribute, set_user_attribute, get_user_attribute, Val<String>
+        /// Sets `Field` in place: [`Self::field`] on a value held by `&mut`.
+        pub fn set_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Field", value.into());
+            self
+        }
+
+        /// `Field` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Field")
+        }
+
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Model`.
+        pub fn model(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Model", value.into());
+            self
+        }
+
+        /// Sets `Model` in place: [`Self::model`] on a value held by `&mut`.
+        pub fn set_model(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Model", value.into());
+            self
+        }
+
+        /// `Model` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Model")
+        }
+
+        /// `Predicates`.
+        pub fn predicates(mut self, value: impl Into<Val<List<Predicate>>>) -> Self {
+            self.props.set("Predicates", value.into());
+            self
+        }
+
+        /// Sets `Predicates` in place: [`Self::predicates`] on a value held by `&mut`.
+        pub fn set_predicates(&mut self, value: impl Into<Val<List<Predicate>>>) -> &mut Self {
+            self.props.set("Predicates", value.into());
+            self
+        }
+
+        /// `Predicates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predicates(&self) -> ::std::option::Option<Val<List<Predicate>>> {
+            crate::cfn::get_prop(&self.props, "Predicates")
+        }
+
+        /// `SlotName`.
+        pub fn slot_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SlotName", value.into());
+            self
+        }
+
+        /// Sets `SlotName` in place: [`Self::slot_name`] on a value held by `&mut`.
+        pub fn set_slot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SlotName", value.into());
+            self
+        }
+
+        /// `SlotName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slot_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SlotName")
+        }
+
+        /// `UserAttribute`.
+        pub fn user_attribute(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserAttribute", value.into());
+            self
+        }
+
+        /// Sets `UserAttribute` in place: [`Self::user_attribute`] on a value held by `&mut`.
+        pub fn set_user_attribute(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserAttribute", value.into());
+            self
+        }
+
+        /// `UserAttribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_attribute(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserAttribute")
         }
     }
 
@@ -241,34 +566,112 @@ pub mod component {
             Predicate { props }
         }
 
-        prop! {
-            /// `And`.
-            props, "And", and, set_and, get_and, Val<List<Predicate>>
+        /// `And`.
+        pub fn and(mut self, value: impl Into<Val<List<Predicate>>>) -> Self {
+            self.props.set("And", value.into());
+            self
         }
 
-        prop! {
-            /// `Field`.
-            props, "Field", field, set_field, get_field, Val<String>
+        /// Sets `And` in place: [`Self::and`] on a value held by `&mut`.
+        pub fn set_and(&mut self, value: impl Into<Val<List<Predicate>>>) -> &mut Self {
+            self.props.set("And", value.into());
+            self
         }
 
-        prop! {
-            /// `Operand`.
-            props, "Operand", operand, set_operand, get_operand, Val<String>
+        /// `And` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_and(&self) -> ::std::option::Option<Val<List<Predicate>>> {
+            crate::cfn::get_prop(&self.props, "And")
         }
 
-        prop! {
-            /// `OperandType`.
-            props, "OperandType", operand_type, set_operand_type, get_operand_type, Val<String>
+        /// `Field`.
+        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Field", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`.
-            props, "Operator", operator, set_operator, get_operator, Val<String>
+        /// Sets `Field` in place: [`Self::field`] on a value held by `&mut`.
+        pub fn set_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Field", value.into());
+            self
         }
 
-        prop! {
-            /// `Or`.
-            props, "Or", or, set_or, get_or, Val<List<Predicate>>
+        /// `Field` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Field")
+        }
+
+        /// `Operand`.
+        pub fn operand(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Operand", value.into());
+            self
+        }
+
+        /// Sets `Operand` in place: [`Self::operand`] on a value held by `&mut`.
+        pub fn set_operand(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Operand", value.into());
+            self
+        }
+
+        /// `Operand` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operand(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Operand")
+        }
+
+        /// `OperandType`.
+        pub fn operand_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OperandType", value.into());
+            self
+        }
+
+        /// Sets `OperandType` in place: [`Self::operand_type`] on a value held by `&mut`.
+        pub fn set_operand_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OperandType", value.into());
+            self
+        }
+
+        /// `OperandType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operand_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OperandType")
+        }
+
+        /// `Operator`.
+        pub fn operator(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// Sets `Operator` in place: [`Self::operator`] on a value held by `&mut`.
+        pub fn set_operator(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Operator")
+        }
+
+        /// `Or`.
+        pub fn or(mut self, value: impl Into<Val<List<Predicate>>>) -> Self {
+            self.props.set("Or", value.into());
+            self
+        }
+
+        /// Sets `Or` in place: [`Self::or`] on a value held by `&mut`.
+        pub fn set_or(&mut self, value: impl Into<Val<List<Predicate>>>) -> &mut Self {
+            self.props.set("Or", value.into());
+            self
+        }
+
+        /// `Or` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_or(&self) -> ::std::option::Option<Val<List<Predicate>>> {
+            crate::cfn::get_prop(&self.props, "Or")
         }
     }
 
@@ -297,34 +700,94 @@ pub mod component {
             ComponentChild { props }
         }
 
-        prop! {
-            /// `ComponentType`.
-            props, "ComponentType", _, set_component_type, get_component_type, Val<String>
+        /// Sets `ComponentType`, which `new` took, in place.
+        pub fn set_component_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComponentType", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `ComponentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComponentType")
         }
 
-        prop! {
-            /// `Properties`.
-            props, "Properties", _, set_properties, get_properties, Val<Map<ComponentProperty>>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Children`.
-            props, "Children", children, set_children, get_children, Val<List<ComponentChild>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Events`.
-            props, "Events", events, set_events, get_events, Val<Map<ComponentEvent>>
+        /// Sets `Properties`, which `new` took, in place.
+        pub fn set_properties(&mut self, value: impl Into<Val<Map<ComponentProperty>>>) -> &mut Self {
+            self.props.set("Properties", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceId`.
-            props, "SourceId", source_id, set_source_id, get_source_id, Val<String>
+        /// `Properties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_properties(&self) -> ::std::option::Option<Val<Map<ComponentProperty>>> {
+            crate::cfn::get_prop(&self.props, "Properties")
+        }
+
+        /// `Children`.
+        pub fn children(mut self, value: impl Into<Val<List<ComponentChild>>>) -> Self {
+            self.props.set("Children", value.into());
+            self
+        }
+
+        /// Sets `Children` in place: [`Self::children`] on a value held by `&mut`.
+        pub fn set_children(&mut self, value: impl Into<Val<List<ComponentChild>>>) -> &mut Self {
+            self.props.set("Children", value.into());
+            self
+        }
+
+        /// `Children` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_children(&self) -> ::std::option::Option<Val<List<ComponentChild>>> {
+            crate::cfn::get_prop(&self.props, "Children")
+        }
+
+        /// `Events`.
+        pub fn events(mut self, value: impl Into<Val<Map<ComponentEvent>>>) -> Self {
+            self.props.set("Events", value.into());
+            self
+        }
+
+        /// Sets `Events` in place: [`Self::events`] on a value held by `&mut`.
+        pub fn set_events(&mut self, value: impl Into<Val<Map<ComponentEvent>>>) -> &mut Self {
+            self.props.set("Events", value.into());
+            self
+        }
+
+        /// `Events` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_events(&self) -> ::std::option::Option<Val<Map<ComponentEvent>>> {
+            crate::cfn::get_prop(&self.props, "Events")
+        }
+
+        /// `SourceId`.
+        pub fn source_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceId", value.into());
+            self
+        }
+
+        /// Sets `SourceId` in place: [`Self::source_id`] on a value held by `&mut`.
+        pub fn set_source_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceId", value.into());
+            self
+        }
+
+        /// `SourceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceId")
         }
     }
 
@@ -343,19 +806,58 @@ pub mod component {
             ComponentEvent { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", action, set_action, get_action, Val<String>
+        /// `Action`.
+        pub fn action(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `BindingEvent`.
-            props, "BindingEvent", binding_event, set_binding_event, get_binding_event, Val<String>
+        /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+        pub fn set_action(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<ActionParameters>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// `BindingEvent`.
+        pub fn binding_event(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BindingEvent", value.into());
+            self
+        }
+
+        /// Sets `BindingEvent` in place: [`Self::binding_event`] on a value held by `&mut`.
+        pub fn set_binding_event(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BindingEvent", value.into());
+            self
+        }
+
+        /// `BindingEvent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_binding_event(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BindingEvent")
+        }
+
+        /// `Parameters`.
+        pub fn parameters(mut self, value: impl Into<Val<ActionParameters>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<ActionParameters>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<ActionParameters>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
         }
     }
 
@@ -374,49 +876,166 @@ pub mod component {
             ActionParameters { props }
         }
 
-        prop! {
-            /// `Anchor`.
-            props, "Anchor", anchor, set_anchor, get_anchor, Val<ComponentProperty>
+        /// `Anchor`.
+        pub fn anchor(mut self, value: impl Into<Val<ComponentProperty>>) -> Self {
+            self.props.set("Anchor", value.into());
+            self
         }
 
-        prop! {
-            /// `Fields`.
-            props, "Fields", fields, set_fields, get_fields, Val<Map<ComponentProperty>>
+        /// Sets `Anchor` in place: [`Self::anchor`] on a value held by `&mut`.
+        pub fn set_anchor(&mut self, value: impl Into<Val<ComponentProperty>>) -> &mut Self {
+            self.props.set("Anchor", value.into());
+            self
         }
 
-        prop! {
-            /// `Global`.
-            props, "Global", global, set_global, get_global, Val<ComponentProperty>
+        /// `Anchor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_anchor(&self) -> ::std::option::Option<Val<ComponentProperty>> {
+            crate::cfn::get_prop(&self.props, "Anchor")
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", id, set_id, get_id, Val<ComponentProperty>
+        /// `Fields`.
+        pub fn fields(mut self, value: impl Into<Val<Map<ComponentProperty>>>) -> Self {
+            self.props.set("Fields", value.into());
+            self
         }
 
-        prop! {
-            /// `Model`.
-            props, "Model", model, set_model, get_model, Val<String>
+        /// Sets `Fields` in place: [`Self::fields`] on a value held by `&mut`.
+        pub fn set_fields(&mut self, value: impl Into<Val<Map<ComponentProperty>>>) -> &mut Self {
+            self.props.set("Fields", value.into());
+            self
         }
 
-        prop! {
-            /// `State`.
-            props, "State", state, set_state, get_state, Val<MutationActionSetStateParameter>
+        /// `Fields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fields(&self) -> ::std::option::Option<Val<Map<ComponentProperty>>> {
+            crate::cfn::get_prop(&self.props, "Fields")
         }
 
-        prop! {
-            /// `Target`.
-            props, "Target", target, set_target, get_target, Val<ComponentProperty>
+        /// `Global`.
+        pub fn global(mut self, value: impl Into<Val<ComponentProperty>>) -> Self {
+            self.props.set("Global", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<ComponentProperty>
+        /// Sets `Global` in place: [`Self::global`] on a value held by `&mut`.
+        pub fn set_global(&mut self, value: impl Into<Val<ComponentProperty>>) -> &mut Self {
+            self.props.set("Global", value.into());
+            self
         }
 
-        prop! {
-            /// `Url`.
-            props, "Url", url, set_url, get_url, Val<ComponentProperty>
+        /// `Global` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_global(&self) -> ::std::option::Option<Val<ComponentProperty>> {
+            crate::cfn::get_prop(&self.props, "Global")
+        }
+
+        /// `Id`.
+        pub fn id(mut self, value: impl Into<Val<ComponentProperty>>) -> Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<ComponentProperty>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<ComponentProperty>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `Model`.
+        pub fn model(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Model", value.into());
+            self
+        }
+
+        /// Sets `Model` in place: [`Self::model`] on a value held by `&mut`.
+        pub fn set_model(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Model", value.into());
+            self
+        }
+
+        /// `Model` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Model")
+        }
+
+        /// `State`.
+        pub fn state(mut self, value: impl Into<Val<MutationActionSetStateParameter>>) -> Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+        pub fn set_state(&mut self, value: impl Into<Val<MutationActionSetStateParameter>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<MutationActionSetStateParameter>> {
+            crate::cfn::get_prop(&self.props, "State")
+        }
+
+        /// `Target`.
+        pub fn target(mut self, value: impl Into<Val<ComponentProperty>>) -> Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// Sets `Target` in place: [`Self::target`] on a value held by `&mut`.
+        pub fn set_target(&mut self, value: impl Into<Val<ComponentProperty>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<ComponentProperty>> {
+            crate::cfn::get_prop(&self.props, "Target")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<ComponentProperty>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<ComponentProperty>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ComponentProperty>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Url`.
+        pub fn url(mut self, value: impl Into<Val<ComponentProperty>>) -> Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// Sets `Url` in place: [`Self::url`] on a value held by `&mut`.
+        pub fn set_url(&mut self, value: impl Into<Val<ComponentProperty>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<ComponentProperty>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
     }
 
@@ -435,79 +1054,275 @@ pub mod component {
             ComponentProperty { props }
         }
 
-        prop! {
-            /// `BindingProperties`.
-            props, "BindingProperties", binding_properties, set_binding_properties, get_binding_properties, Val<ComponentPropertyBindingProperties>
+        /// `BindingProperties`.
+        pub fn binding_properties(mut self, value: impl Into<Val<ComponentPropertyBindingProperties>>) -> Self {
+            self.props.set("BindingProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `Bindings`.
-            props, "Bindings", bindings, set_bindings, get_bindings, Val<Map<FormBindingElement>>
+        /// Sets `BindingProperties` in place: [`Self::binding_properties`] on a value held by `&mut`.
+        pub fn set_binding_properties(&mut self, value: impl Into<Val<ComponentPropertyBindingProperties>>) -> &mut Self {
+            self.props.set("BindingProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `CollectionBindingProperties`.
-            props, "CollectionBindingProperties", collection_binding_properties, set_collection_binding_properties, get_collection_binding_properties, Val<ComponentPropertyBindingProperties>
+        /// `BindingProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_binding_properties(&self) -> ::std::option::Option<Val<ComponentPropertyBindingProperties>> {
+            crate::cfn::get_prop(&self.props, "BindingProperties")
         }
 
-        prop! {
-            /// `ComponentName`.
-            props, "ComponentName", component_name, set_component_name, get_component_name, Val<String>
+        /// `Bindings`.
+        pub fn bindings(mut self, value: impl Into<Val<Map<FormBindingElement>>>) -> Self {
+            self.props.set("Bindings", value.into());
+            self
         }
 
-        prop! {
-            /// `Concat`.
-            props, "Concat", concat, set_concat, get_concat, Val<List<ComponentProperty>>
+        /// Sets `Bindings` in place: [`Self::bindings`] on a value held by `&mut`.
+        pub fn set_bindings(&mut self, value: impl Into<Val<Map<FormBindingElement>>>) -> &mut Self {
+            self.props.set("Bindings", value.into());
+            self
         }
 
-        prop! {
-            /// `Condition`.
-            props, "Condition", condition, set_condition, get_condition, Val<ComponentConditionProperty>
+        /// `Bindings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bindings(&self) -> ::std::option::Option<Val<Map<FormBindingElement>>> {
+            crate::cfn::get_prop(&self.props, "Bindings")
         }
 
-        prop! {
-            /// `Configured`.
-            props, "Configured", configured, set_configured, get_configured, Val<bool>
+        /// `CollectionBindingProperties`.
+        pub fn collection_binding_properties(mut self, value: impl Into<Val<ComponentPropertyBindingProperties>>) -> Self {
+            self.props.set("CollectionBindingProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultValue`.
-            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
+        /// Sets `CollectionBindingProperties` in place: [`Self::collection_binding_properties`] on a
+        /// value held by `&mut`.
+        pub fn set_collection_binding_properties(&mut self, value: impl Into<Val<ComponentPropertyBindingProperties>>) -> &mut Self {
+            self.props.set("CollectionBindingProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `Event`.
-            props, "Event", event, set_event, get_event, Val<String>
+        /// `CollectionBindingProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_collection_binding_properties(&self) -> ::std::option::Option<Val<ComponentPropertyBindingProperties>> {
+            crate::cfn::get_prop(&self.props, "CollectionBindingProperties")
         }
 
-        prop! {
-            /// `ImportedValue`.
-            props, "ImportedValue", imported_value, set_imported_value, get_imported_value, Val<String>
+        /// `ComponentName`.
+        pub fn component_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComponentName", value.into());
+            self
         }
 
-        prop! {
-            /// `Model`.
-            props, "Model", model, set_model, get_model, Val<String>
+        /// Sets `ComponentName` in place: [`Self::component_name`] on a value held by `&mut`.
+        pub fn set_component_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComponentName", value.into());
+            self
         }
 
-        prop! {
-            /// `Property`.
-            props, "Property", property, set_property, get_property, Val<String>
+        /// `ComponentName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComponentName")
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// `Concat`.
+        pub fn concat(mut self, value: impl Into<Val<List<ComponentProperty>>>) -> Self {
+            self.props.set("Concat", value.into());
+            self
         }
 
-        prop! {
-            /// `UserAttribute`.
-            props, "UserAttribute", user_attribute, set_user_attribute, get_user_attribute, Val<String>
+        /// Sets `Concat` in place: [`Self::concat`] on a value held by `&mut`.
+        pub fn set_concat(&mut self, value: impl Into<Val<List<ComponentProperty>>>) -> &mut Self {
+            self.props.set("Concat", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// `Concat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_concat(&self) -> ::std::option::Option<Val<List<ComponentProperty>>> {
+            crate::cfn::get_prop(&self.props, "Concat")
+        }
+
+        /// `Condition`.
+        pub fn condition(mut self, value: impl Into<Val<ComponentConditionProperty>>) -> Self {
+            self.props.set("Condition", value.into());
+            self
+        }
+
+        /// Sets `Condition` in place: [`Self::condition`] on a value held by `&mut`.
+        pub fn set_condition(&mut self, value: impl Into<Val<ComponentConditionProperty>>) -> &mut Self {
+            self.props.set("Condition", value.into());
+            self
+        }
+
+        /// `Condition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition(&self) -> ::std::option::Option<Val<ComponentConditionProperty>> {
+            crate::cfn::get_prop(&self.props, "Condition")
+        }
+
+        /// `Configured`.
+        pub fn configured(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Configured", value.into());
+            self
+        }
+
+        /// Sets `Configured` in place: [`Self::configured`] on a value held by `&mut`.
+        pub fn set_configured(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Configured", value.into());
+            self
+        }
+
+        /// `Configured` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configured(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Configured")
+        }
+
+        /// `DefaultValue`.
+        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// Sets `DefaultValue` in place: [`Self::default_value`] on a value held by `&mut`.
+        pub fn set_default_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
+        }
+
+        /// `Event`.
+        pub fn event(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Event", value.into());
+            self
+        }
+
+        /// Sets `Event` in place: [`Self::event`] on a value held by `&mut`.
+        pub fn set_event(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Event", value.into());
+            self
+        }
+
+        /// `Event` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Event")
+        }
+
+        /// `ImportedValue`.
+        pub fn imported_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ImportedValue", value.into());
+            self
+        }
+
+        /// Sets `ImportedValue` in place: [`Self::imported_value`] on a value held by `&mut`.
+        pub fn set_imported_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImportedValue", value.into());
+            self
+        }
+
+        /// `ImportedValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_imported_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImportedValue")
+        }
+
+        /// `Model`.
+        pub fn model(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Model", value.into());
+            self
+        }
+
+        /// Sets `Model` in place: [`Self::model`] on a value held by `&mut`.
+        pub fn set_model(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Model", value.into());
+            self
+        }
+
+        /// `Model` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Model")
+        }
+
+        /// `Property`.
+        pub fn property(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Property", value.into());
+            self
+        }
+
+        /// Sets `Property` in place: [`Self::property`] on a value held by `&mut`.
+        pub fn set_property(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Property", value.into());
+            self
+        }
+
+        /// `Property` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Property")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `UserAttribute`.
+        pub fn user_attribute(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserAttribute", value.into());
+            self
+        }
+
+        /// Sets `UserAttribute` in place: [`Self::user_attribute`] on a value held by `&mut`.
+        pub fn set_user_attribute(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserAttribute", value.into());
+            self
+        }
+
+        /// `UserAttribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_attribute(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserAttribute")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -528,14 +1343,34 @@ pub mod component {
             ComponentPropertyBindingProperties { props }
         }
 
-        prop! {
-            /// `Property`.
-            props, "Property", _, set_property, get_property, Val<String>
+        /// Sets `Property`, which `new` took, in place.
+        pub fn set_property(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Property", value.into());
+            self
         }
 
-        prop! {
-            /// `Field`.
-            props, "Field", field, set_field, get_field, Val<String>
+        /// `Property` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Property")
+        }
+
+        /// `Field`.
+        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Field", value.into());
+            self
+        }
+
+        /// Sets `Field` in place: [`Self::field`] on a value held by `&mut`.
+        pub fn set_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Field", value.into());
+            self
+        }
+
+        /// `Field` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Field")
         }
     }
 
@@ -558,14 +1393,28 @@ pub mod component {
             FormBindingElement { props }
         }
 
-        prop! {
-            /// `Element`.
-            props, "Element", _, set_element, get_element, Val<String>
+        /// Sets `Element`, which `new` took, in place.
+        pub fn set_element(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Element", value.into());
+            self
         }
 
-        prop! {
-            /// `Property`.
-            props, "Property", _, set_property, get_property, Val<String>
+        /// `Element` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_element(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Element")
+        }
+
+        /// Sets `Property`, which `new` took, in place.
+        pub fn set_property(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Property", value.into());
+            self
+        }
+
+        /// `Property` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Property")
         }
     }
 
@@ -584,39 +1433,130 @@ pub mod component {
             ComponentConditionProperty { props }
         }
 
-        prop! {
-            /// `Else`.
-            props, "Else", else_, set_else, get_else, Val<ComponentProperty>
+        /// `Else`.
+        pub fn else_(mut self, value: impl Into<Val<ComponentProperty>>) -> Self {
+            self.props.set("Else", value.into());
+            self
         }
 
-        prop! {
-            /// `Field`.
-            props, "Field", field, set_field, get_field, Val<String>
+        /// Sets `Else` in place: [`Self::else_`] on a value held by `&mut`.
+        pub fn set_else(&mut self, value: impl Into<Val<ComponentProperty>>) -> &mut Self {
+            self.props.set("Else", value.into());
+            self
         }
 
-        prop! {
-            /// `Operand`.
-            props, "Operand", operand, set_operand, get_operand, Val<String>
+        /// `Else` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_else(&self) -> ::std::option::Option<Val<ComponentProperty>> {
+            crate::cfn::get_prop(&self.props, "Else")
         }
 
-        prop! {
-            /// `OperandType`.
-            props, "OperandType", operand_type, set_operand_type, get_operand_type, Val<String>
+        /// `Field`.
+        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Field", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`.
-            props, "Operator", operator, set_operator, get_operator, Val<String>
+        /// Sets `Field` in place: [`Self::field`] on a value held by `&mut`.
+        pub fn set_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Field", value.into());
+            self
         }
 
-        prop! {
-            /// `Property`.
-            props, "Property", property, set_property, get_property, Val<String>
+        /// `Field` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Field")
         }
 
-        prop! {
-            /// `Then`.
-            props, "Then", then, set_then, get_then, Val<ComponentProperty>
+        /// `Operand`.
+        pub fn operand(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Operand", value.into());
+            self
+        }
+
+        /// Sets `Operand` in place: [`Self::operand`] on a value held by `&mut`.
+        pub fn set_operand(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Operand", value.into());
+            self
+        }
+
+        /// `Operand` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operand(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Operand")
+        }
+
+        /// `OperandType`.
+        pub fn operand_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OperandType", value.into());
+            self
+        }
+
+        /// Sets `OperandType` in place: [`Self::operand_type`] on a value held by `&mut`.
+        pub fn set_operand_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OperandType", value.into());
+            self
+        }
+
+        /// `OperandType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operand_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OperandType")
+        }
+
+        /// `Operator`.
+        pub fn operator(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// Sets `Operator` in place: [`Self::operator`] on a value held by `&mut`.
+        pub fn set_operator(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Operator")
+        }
+
+        /// `Property`.
+        pub fn property(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Property", value.into());
+            self
+        }
+
+        /// Sets `Property` in place: [`Self::property`] on a value held by `&mut`.
+        pub fn set_property(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Property", value.into());
+            self
+        }
+
+        /// `Property` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Property")
+        }
+
+        /// `Then`.
+        pub fn then(mut self, value: impl Into<Val<ComponentProperty>>) -> Self {
+            self.props.set("Then", value.into());
+            self
+        }
+
+        /// Sets `Then` in place: [`Self::then`] on a value held by `&mut`.
+        pub fn set_then(&mut self, value: impl Into<Val<ComponentProperty>>) -> &mut Self {
+            self.props.set("Then", value.into());
+            self
+        }
+
+        /// `Then` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_then(&self) -> ::std::option::Option<Val<ComponentProperty>> {
+            crate::cfn::get_prop(&self.props, "Then")
         }
     }
 
@@ -645,19 +1585,40 @@ pub mod component {
             MutationActionSetStateParameter { props }
         }
 
-        prop! {
-            /// `ComponentName`.
-            props, "ComponentName", _, set_component_name, get_component_name, Val<String>
+        /// Sets `ComponentName`, which `new` took, in place.
+        pub fn set_component_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComponentName", value.into());
+            self
         }
 
-        prop! {
-            /// `Property`.
-            props, "Property", _, set_property, get_property, Val<String>
+        /// `ComponentName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComponentName")
         }
 
-        prop! {
-            /// `Set`.
-            props, "Set", _, set_set, get_set, Val<ComponentProperty>
+        /// Sets `Property`, which `new` took, in place.
+        pub fn set_property(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Property", value.into());
+            self
+        }
+
+        /// `Property` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Property")
+        }
+
+        /// Sets `Set`, which `new` took, in place.
+        pub fn set_set(&mut self, value: impl Into<Val<ComponentProperty>>) -> &mut Self {
+            self.props.set("Set", value.into());
+            self
+        }
+
+        /// `Set` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_set(&self) -> ::std::option::Option<Val<ComponentProperty>> {
+            crate::cfn::get_prop(&self.props, "Set")
         }
     }
 
@@ -678,24 +1639,70 @@ pub mod component {
             ComponentDataConfiguration { props }
         }
 
-        prop! {
-            /// `Model`.
-            props, "Model", _, set_model, get_model, Val<String>
+        /// Sets `Model`, which `new` took, in place.
+        pub fn set_model(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Model", value.into());
+            self
         }
 
-        prop! {
-            /// `Identifiers`.
-            props, "Identifiers", identifiers, set_identifiers, get_identifiers, Val<List<String>>
+        /// `Model` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Model")
         }
 
-        prop! {
-            /// `Predicate`.
-            props, "Predicate", predicate, set_predicate, get_predicate, Val<Predicate>
+        /// `Identifiers`.
+        pub fn identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Identifiers", value.into());
+            self
         }
 
-        prop! {
-            /// `Sort`.
-            props, "Sort", sort, set_sort, get_sort, Val<List<SortProperty>>
+        /// Sets `Identifiers` in place: [`Self::identifiers`] on a value held by `&mut`.
+        pub fn set_identifiers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Identifiers", value.into());
+            self
+        }
+
+        /// `Identifiers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identifiers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Identifiers")
+        }
+
+        /// `Predicate`.
+        pub fn predicate(mut self, value: impl Into<Val<Predicate>>) -> Self {
+            self.props.set("Predicate", value.into());
+            self
+        }
+
+        /// Sets `Predicate` in place: [`Self::predicate`] on a value held by `&mut`.
+        pub fn set_predicate(&mut self, value: impl Into<Val<Predicate>>) -> &mut Self {
+            self.props.set("Predicate", value.into());
+            self
+        }
+
+        /// `Predicate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predicate(&self) -> ::std::option::Option<Val<Predicate>> {
+            crate::cfn::get_prop(&self.props, "Predicate")
+        }
+
+        /// `Sort`.
+        pub fn sort(mut self, value: impl Into<Val<List<SortProperty>>>) -> Self {
+            self.props.set("Sort", value.into());
+            self
+        }
+
+        /// Sets `Sort` in place: [`Self::sort`] on a value held by `&mut`.
+        pub fn set_sort(&mut self, value: impl Into<Val<List<SortProperty>>>) -> &mut Self {
+            self.props.set("Sort", value.into());
+            self
+        }
+
+        /// `Sort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sort(&self) -> ::std::option::Option<Val<List<SortProperty>>> {
+            crate::cfn::get_prop(&self.props, "Sort")
         }
     }
 
@@ -718,14 +1725,28 @@ pub mod component {
             SortProperty { props }
         }
 
-        prop! {
-            /// `Direction`.
-            props, "Direction", _, set_direction, get_direction, Val<SortDirection>
+        /// Sets `Direction`, which `new` took, in place.
+        pub fn set_direction(&mut self, value: impl Into<Val<SortDirection>>) -> &mut Self {
+            self.props.set("Direction", value.into());
+            self
         }
 
-        prop! {
-            /// `Field`.
-            props, "Field", _, set_field, get_field, Val<String>
+        /// `Direction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_direction(&self) -> ::std::option::Option<Val<SortDirection>> {
+            crate::cfn::get_prop(&self.props, "Direction")
+        }
+
+        /// Sets `Field`, which `new` took, in place.
+        pub fn set_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Field", value.into());
+            self
+        }
+
+        /// `Field` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Field")
         }
     }
 
@@ -757,14 +1778,40 @@ pub mod component {
             ComponentVariant { props }
         }
 
-        prop! {
-            /// `Overrides`.
-            props, "Overrides", overrides, set_overrides, get_overrides, Val<Map<Map<String>>>
+        /// `Overrides`.
+        pub fn overrides(mut self, value: impl Into<Val<Map<Map<String>>>>) -> Self {
+            self.props.set("Overrides", value.into());
+            self
         }
 
-        prop! {
-            /// `VariantValues`.
-            props, "VariantValues", variant_values, set_variant_values, get_variant_values, Val<Map<String>>
+        /// Sets `Overrides` in place: [`Self::overrides`] on a value held by `&mut`.
+        pub fn set_overrides(&mut self, value: impl Into<Val<Map<Map<String>>>>) -> &mut Self {
+            self.props.set("Overrides", value.into());
+            self
+        }
+
+        /// `Overrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overrides(&self) -> ::std::option::Option<Val<Map<Map<String>>>> {
+            crate::cfn::get_prop(&self.props, "Overrides")
+        }
+
+        /// `VariantValues`.
+        pub fn variant_values(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("VariantValues", value.into());
+            self
+        }
+
+        /// Sets `VariantValues` in place: [`Self::variant_values`] on a value held by `&mut`.
+        pub fn set_variant_values(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("VariantValues", value.into());
+            self
+        }
+
+        /// `VariantValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variant_values(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "VariantValues")
         }
     }
 }
@@ -787,64 +1834,220 @@ impl Form {
         Form { core }
     }
 
-    prop! {
-        /// `AppId`.
-        core.props, "AppId", app_id, set_app_id, get_app_id, Val<String>
+    /// `AppId`.
+    pub fn app_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AppId", value.into());
+        self
     }
 
-    prop! {
-        /// `Cta`.
-        core.props, "Cta", cta, set_cta, get_cta, Val<form::FormCta>
+    /// Sets `AppId` in place: [`Self::app_id`] on a value held by `&mut`.
+    pub fn set_app_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AppId", value.into());
+        self
     }
 
-    prop! {
-        /// `DataType`.
-        core.props, "DataType", data_type, set_data_type, get_data_type, Val<form::FormDataTypeConfig>
+    /// `AppId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AppId")
     }
 
-    prop! {
-        /// `EnvironmentName`.
-        core.props, "EnvironmentName", environment_name, set_environment_name, get_environment_name, Val<String>
+    /// `Cta`.
+    pub fn cta(mut self, value: impl Into<Val<form::FormCta>>) -> Self {
+        self.core.props.set("Cta", value.into());
+        self
     }
 
-    prop! {
-        /// `Fields`.
-        core.props, "Fields", fields, set_fields, get_fields, Val<Map<form::FieldConfig>>
+    /// Sets `Cta` in place: [`Self::cta`] on a value held by `&mut`.
+    pub fn set_cta(&mut self, value: impl Into<Val<form::FormCta>>) -> &mut Self {
+        self.core.props.set("Cta", value.into());
+        self
     }
 
-    prop! {
-        /// `FormActionType`.
-        core.props, "FormActionType", form_action_type, set_form_action_type, get_form_action_type, Val<form::FormActionType>
+    /// `Cta` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cta(&self) -> ::std::option::Option<Val<form::FormCta>> {
+        crate::cfn::get_prop(&self.core.props, "Cta")
     }
 
-    prop! {
-        /// `LabelDecorator`.
-        core.props, "LabelDecorator", label_decorator, set_label_decorator, get_label_decorator, Val<form::LabelDecorator>
+    /// `DataType`.
+    pub fn data_type(mut self, value: impl Into<Val<form::FormDataTypeConfig>>) -> Self {
+        self.core.props.set("DataType", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `DataType` in place: [`Self::data_type`] on a value held by `&mut`.
+    pub fn set_data_type(&mut self, value: impl Into<Val<form::FormDataTypeConfig>>) -> &mut Self {
+        self.core.props.set("DataType", value.into());
+        self
     }
 
-    prop! {
-        /// `SchemaVersion`.
-        core.props, "SchemaVersion", schema_version, set_schema_version, get_schema_version, Val<String>
+    /// `DataType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_type(&self) -> ::std::option::Option<Val<form::FormDataTypeConfig>> {
+        crate::cfn::get_prop(&self.core.props, "DataType")
     }
 
-    prop! {
-        /// `SectionalElements`.
-        core.props, "SectionalElements", sectional_elements, set_sectional_elements, get_sectional_elements, Val<Map<form::SectionalElement>>
+    /// `EnvironmentName`.
+    pub fn environment_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EnvironmentName", value.into());
+        self
     }
 
-    prop! {
-        /// `Style`.
-        core.props, "Style", style, set_style, get_style, Val<form::FormStyle>
+    /// Sets `EnvironmentName` in place: [`Self::environment_name`] on a value held by `&mut`.
+    pub fn set_environment_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `EnvironmentName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentName")
+    }
+
+    /// `Fields`.
+    pub fn fields(mut self, value: impl Into<Val<Map<form::FieldConfig>>>) -> Self {
+        self.core.props.set("Fields", value.into());
+        self
+    }
+
+    /// Sets `Fields` in place: [`Self::fields`] on a value held by `&mut`.
+    pub fn set_fields(&mut self, value: impl Into<Val<Map<form::FieldConfig>>>) -> &mut Self {
+        self.core.props.set("Fields", value.into());
+        self
+    }
+
+    /// `Fields` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fields(&self) -> ::std::option::Option<Val<Map<form::FieldConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "Fields")
+    }
+
+    /// `FormActionType`.
+    pub fn form_action_type(mut self, value: impl Into<Val<form::FormActionType>>) -> Self {
+        self.core.props.set("FormActionType", value.into());
+        self
+    }
+
+    /// Sets `FormActionType` in place: [`Self::form_action_type`] on a value held by `&mut`.
+    pub fn set_form_action_type(&mut self, value: impl Into<Val<form::FormActionType>>) -> &mut Self {
+        self.core.props.set("FormActionType", value.into());
+        self
+    }
+
+    /// `FormActionType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_form_action_type(&self) -> ::std::option::Option<Val<form::FormActionType>> {
+        crate::cfn::get_prop(&self.core.props, "FormActionType")
+    }
+
+    /// `LabelDecorator`.
+    pub fn label_decorator(mut self, value: impl Into<Val<form::LabelDecorator>>) -> Self {
+        self.core.props.set("LabelDecorator", value.into());
+        self
+    }
+
+    /// Sets `LabelDecorator` in place: [`Self::label_decorator`] on a value held by `&mut`.
+    pub fn set_label_decorator(&mut self, value: impl Into<Val<form::LabelDecorator>>) -> &mut Self {
+        self.core.props.set("LabelDecorator", value.into());
+        self
+    }
+
+    /// `LabelDecorator` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_label_decorator(&self) -> ::std::option::Option<Val<form::LabelDecorator>> {
+        crate::cfn::get_prop(&self.core.props, "LabelDecorator")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `SchemaVersion`.
+    pub fn schema_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SchemaVersion", value.into());
+        self
+    }
+
+    /// Sets `SchemaVersion` in place: [`Self::schema_version`] on a value held by `&mut`.
+    pub fn set_schema_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SchemaVersion", value.into());
+        self
+    }
+
+    /// `SchemaVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SchemaVersion")
+    }
+
+    /// `SectionalElements`.
+    pub fn sectional_elements(mut self, value: impl Into<Val<Map<form::SectionalElement>>>) -> Self {
+        self.core.props.set("SectionalElements", value.into());
+        self
+    }
+
+    /// Sets `SectionalElements` in place: [`Self::sectional_elements`] on a value held by `&mut`.
+    pub fn set_sectional_elements(&mut self, value: impl Into<Val<Map<form::SectionalElement>>>) -> &mut Self {
+        self.core.props.set("SectionalElements", value.into());
+        self
+    }
+
+    /// `SectionalElements` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sectional_elements(&self) -> ::std::option::Option<Val<Map<form::SectionalElement>>> {
+        crate::cfn::get_prop(&self.core.props, "SectionalElements")
+    }
+
+    /// `Style`.
+    pub fn style(mut self, value: impl Into<Val<form::FormStyle>>) -> Self {
+        self.core.props.set("Style", value.into());
+        self
+    }
+
+    /// Sets `Style` in place: [`Self::style`] on a value held by `&mut`.
+    pub fn set_style(&mut self, value: impl Into<Val<form::FormStyle>>) -> &mut Self {
+        self.core.props.set("Style", value.into());
+        self
+    }
+
+    /// `Style` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_style(&self) -> ::std::option::Option<Val<form::FormStyle>> {
+        crate::cfn::get_prop(&self.core.props, "Style")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -880,24 +2083,76 @@ pub mod form {
             FormCta { props }
         }
 
-        prop! {
-            /// `Cancel`.
-            props, "Cancel", cancel, set_cancel, get_cancel, Val<FormButton>
+        /// `Cancel`.
+        pub fn cancel(mut self, value: impl Into<Val<FormButton>>) -> Self {
+            self.props.set("Cancel", value.into());
+            self
         }
 
-        prop! {
-            /// `Clear`.
-            props, "Clear", clear, set_clear, get_clear, Val<FormButton>
+        /// Sets `Cancel` in place: [`Self::cancel`] on a value held by `&mut`.
+        pub fn set_cancel(&mut self, value: impl Into<Val<FormButton>>) -> &mut Self {
+            self.props.set("Cancel", value.into());
+            self
         }
 
-        prop! {
-            /// `Position`.
-            props, "Position", position, set_position, get_position, Val<FormButtonsPosition>
+        /// `Cancel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cancel(&self) -> ::std::option::Option<Val<FormButton>> {
+            crate::cfn::get_prop(&self.props, "Cancel")
         }
 
-        prop! {
-            /// `Submit`.
-            props, "Submit", submit, set_submit, get_submit, Val<FormButton>
+        /// `Clear`.
+        pub fn clear(mut self, value: impl Into<Val<FormButton>>) -> Self {
+            self.props.set("Clear", value.into());
+            self
+        }
+
+        /// Sets `Clear` in place: [`Self::clear`] on a value held by `&mut`.
+        pub fn set_clear(&mut self, value: impl Into<Val<FormButton>>) -> &mut Self {
+            self.props.set("Clear", value.into());
+            self
+        }
+
+        /// `Clear` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_clear(&self) -> ::std::option::Option<Val<FormButton>> {
+            crate::cfn::get_prop(&self.props, "Clear")
+        }
+
+        /// `Position`.
+        pub fn position(mut self, value: impl Into<Val<FormButtonsPosition>>) -> Self {
+            self.props.set("Position", value.into());
+            self
+        }
+
+        /// Sets `Position` in place: [`Self::position`] on a value held by `&mut`.
+        pub fn set_position(&mut self, value: impl Into<Val<FormButtonsPosition>>) -> &mut Self {
+            self.props.set("Position", value.into());
+            self
+        }
+
+        /// `Position` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_position(&self) -> ::std::option::Option<Val<FormButtonsPosition>> {
+            crate::cfn::get_prop(&self.props, "Position")
+        }
+
+        /// `Submit`.
+        pub fn submit(mut self, value: impl Into<Val<FormButton>>) -> Self {
+            self.props.set("Submit", value.into());
+            self
+        }
+
+        /// Sets `Submit` in place: [`Self::submit`] on a value held by `&mut`.
+        pub fn set_submit(&mut self, value: impl Into<Val<FormButton>>) -> &mut Self {
+            self.props.set("Submit", value.into());
+            self
+        }
+
+        /// `Submit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_submit(&self) -> ::std::option::Option<Val<FormButton>> {
+            crate::cfn::get_prop(&self.props, "Submit")
         }
     }
 
@@ -916,19 +2171,58 @@ pub mod form {
             FormButton { props }
         }
 
-        prop! {
-            /// `Children`.
-            props, "Children", children, set_children, get_children, Val<String>
+        /// `Children`.
+        pub fn children(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Children", value.into());
+            self
         }
 
-        prop! {
-            /// `Excluded`.
-            props, "Excluded", excluded, set_excluded, get_excluded, Val<bool>
+        /// Sets `Children` in place: [`Self::children`] on a value held by `&mut`.
+        pub fn set_children(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Children", value.into());
+            self
         }
 
-        prop! {
-            /// `Position`.
-            props, "Position", position, set_position, get_position, Val<FieldPosition>
+        /// `Children` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_children(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Children")
+        }
+
+        /// `Excluded`.
+        pub fn excluded(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Excluded", value.into());
+            self
+        }
+
+        /// Sets `Excluded` in place: [`Self::excluded`] on a value held by `&mut`.
+        pub fn set_excluded(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Excluded", value.into());
+            self
+        }
+
+        /// `Excluded` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Excluded")
+        }
+
+        /// `Position`.
+        pub fn position(mut self, value: impl Into<Val<FieldPosition>>) -> Self {
+            self.props.set("Position", value.into());
+            self
+        }
+
+        /// Sets `Position` in place: [`Self::position`] on a value held by `&mut`.
+        pub fn set_position(&mut self, value: impl Into<Val<FieldPosition>>) -> &mut Self {
+            self.props.set("Position", value.into());
+            self
+        }
+
+        /// `Position` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_position(&self) -> ::std::option::Option<Val<FieldPosition>> {
+            crate::cfn::get_prop(&self.props, "Position")
         }
     }
 
@@ -949,19 +2243,58 @@ pub mod form {
             FieldPosition { props }
         }
 
-        prop! {
-            /// `Fixed`.
-            props, "Fixed", fixed, set_fixed, get_fixed, Val<FixedPosition>
+        /// `Fixed`.
+        pub fn fixed(mut self, value: impl Into<Val<FixedPosition>>) -> Self {
+            self.props.set("Fixed", value.into());
+            self
         }
 
-        prop! {
-            /// `RightOf`.
-            props, "RightOf", right_of, set_right_of, get_right_of, Val<String>
+        /// Sets `Fixed` in place: [`Self::fixed`] on a value held by `&mut`.
+        pub fn set_fixed(&mut self, value: impl Into<Val<FixedPosition>>) -> &mut Self {
+            self.props.set("Fixed", value.into());
+            self
         }
 
-        prop! {
-            /// `Below`.
-            props, "Below", below, set_below, get_below, Val<String>
+        /// `Fixed` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fixed(&self) -> ::std::option::Option<Val<FixedPosition>> {
+            crate::cfn::get_prop(&self.props, "Fixed")
+        }
+
+        /// `RightOf`.
+        pub fn right_of(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RightOf", value.into());
+            self
+        }
+
+        /// Sets `RightOf` in place: [`Self::right_of`] on a value held by `&mut`.
+        pub fn set_right_of(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RightOf", value.into());
+            self
+        }
+
+        /// `RightOf` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_right_of(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RightOf")
+        }
+
+        /// `Below`.
+        pub fn below(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Below", value.into());
+            self
+        }
+
+        /// Sets `Below` in place: [`Self::below`] on a value held by `&mut`.
+        pub fn set_below(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Below", value.into());
+            self
+        }
+
+        /// `Below` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_below(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Below")
         }
     }
 
@@ -1013,14 +2346,28 @@ pub mod form {
             FormDataTypeConfig { props }
         }
 
-        prop! {
-            /// `DataSourceType`.
-            props, "DataSourceType", _, set_data_source_type, get_data_source_type, Val<FormDataSourceType>
+        /// Sets `DataSourceType`, which `new` took, in place.
+        pub fn set_data_source_type(&mut self, value: impl Into<Val<FormDataSourceType>>) -> &mut Self {
+            self.props.set("DataSourceType", value.into());
+            self
         }
 
-        prop! {
-            /// `DataTypeName`.
-            props, "DataTypeName", _, set_data_type_name, get_data_type_name, Val<String>
+        /// `DataSourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_source_type(&self) -> ::std::option::Option<Val<FormDataSourceType>> {
+            crate::cfn::get_prop(&self.props, "DataSourceType")
+        }
+
+        /// Sets `DataTypeName`, which `new` took, in place.
+        pub fn set_data_type_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataTypeName", value.into());
+            self
+        }
+
+        /// `DataTypeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_type_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataTypeName")
         }
     }
 
@@ -1052,29 +2399,94 @@ pub mod form {
             FieldConfig { props }
         }
 
-        prop! {
-            /// `Excluded`.
-            props, "Excluded", excluded, set_excluded, get_excluded, Val<bool>
+        /// `Excluded`.
+        pub fn excluded(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Excluded", value.into());
+            self
         }
 
-        prop! {
-            /// `InputType`.
-            props, "InputType", input_type, set_input_type, get_input_type, Val<FieldInputConfig>
+        /// Sets `Excluded` in place: [`Self::excluded`] on a value held by `&mut`.
+        pub fn set_excluded(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Excluded", value.into());
+            self
         }
 
-        prop! {
-            /// `Label`.
-            props, "Label", label, set_label, get_label, Val<String>
+        /// `Excluded` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Excluded")
         }
 
-        prop! {
-            /// `Position`.
-            props, "Position", position, set_position, get_position, Val<FieldPosition>
+        /// `InputType`.
+        pub fn input_type(mut self, value: impl Into<Val<FieldInputConfig>>) -> Self {
+            self.props.set("InputType", value.into());
+            self
         }
 
-        prop! {
-            /// `Validations`.
-            props, "Validations", validations, set_validations, get_validations, Val<List<FieldValidationConfiguration>>
+        /// Sets `InputType` in place: [`Self::input_type`] on a value held by `&mut`.
+        pub fn set_input_type(&mut self, value: impl Into<Val<FieldInputConfig>>) -> &mut Self {
+            self.props.set("InputType", value.into());
+            self
+        }
+
+        /// `InputType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_type(&self) -> ::std::option::Option<Val<FieldInputConfig>> {
+            crate::cfn::get_prop(&self.props, "InputType")
+        }
+
+        /// `Label`.
+        pub fn label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Label", value.into());
+            self
+        }
+
+        /// Sets `Label` in place: [`Self::label`] on a value held by `&mut`.
+        pub fn set_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Label", value.into());
+            self
+        }
+
+        /// `Label` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Label")
+        }
+
+        /// `Position`.
+        pub fn position(mut self, value: impl Into<Val<FieldPosition>>) -> Self {
+            self.props.set("Position", value.into());
+            self
+        }
+
+        /// Sets `Position` in place: [`Self::position`] on a value held by `&mut`.
+        pub fn set_position(&mut self, value: impl Into<Val<FieldPosition>>) -> &mut Self {
+            self.props.set("Position", value.into());
+            self
+        }
+
+        /// `Position` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_position(&self) -> ::std::option::Option<Val<FieldPosition>> {
+            crate::cfn::get_prop(&self.props, "Position")
+        }
+
+        /// `Validations`.
+        pub fn validations(mut self, value: impl Into<Val<List<FieldValidationConfiguration>>>) -> Self {
+            self.props.set("Validations", value.into());
+            self
+        }
+
+        /// Sets `Validations` in place: [`Self::validations`] on a value held by `&mut`.
+        pub fn set_validations(&mut self, value: impl Into<Val<List<FieldValidationConfiguration>>>) -> &mut Self {
+            self.props.set("Validations", value.into());
+            self
+        }
+
+        /// `Validations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validations(&self) -> ::std::option::Option<Val<List<FieldValidationConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "Validations")
         }
     }
 
@@ -1095,84 +2507,286 @@ pub mod form {
             FieldInputConfig { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultChecked`.
-            props, "DefaultChecked", default_checked, set_default_checked, get_default_checked, Val<bool>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `DefaultCountryCode`.
-            props, "DefaultCountryCode", default_country_code, set_default_country_code, get_default_country_code, Val<String>
+        /// `DefaultChecked`.
+        pub fn default_checked(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DefaultChecked", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultValue`.
-            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
+        /// Sets `DefaultChecked` in place: [`Self::default_checked`] on a value held by `&mut`.
+        pub fn set_default_checked(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DefaultChecked", value.into());
+            self
         }
 
-        prop! {
-            /// `DescriptiveText`.
-            props, "DescriptiveText", descriptive_text, set_descriptive_text, get_descriptive_text, Val<String>
+        /// `DefaultChecked` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_checked(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DefaultChecked")
         }
 
-        prop! {
-            /// `FileUploaderConfig`.
-            props, "FileUploaderConfig", file_uploader_config, set_file_uploader_config, get_file_uploader_config, Val<FileUploaderFieldConfig>
+        /// `DefaultCountryCode`.
+        pub fn default_country_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultCountryCode", value.into());
+            self
         }
 
-        prop! {
-            /// `IsArray`.
-            props, "IsArray", is_array, set_is_array, get_is_array, Val<bool>
+        /// Sets `DefaultCountryCode` in place: [`Self::default_country_code`] on a value held by `&mut`.
+        pub fn set_default_country_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultCountryCode", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxValue`.
-            props, "MaxValue", max_value, set_max_value, get_max_value, Val<f64>
+        /// `DefaultCountryCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_country_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultCountryCode")
         }
 
-        prop! {
-            /// `MinValue`.
-            props, "MinValue", min_value, set_min_value, get_min_value, Val<f64>
+        /// `DefaultValue`.
+        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultValue", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `DefaultValue` in place: [`Self::default_value`] on a value held by `&mut`.
+        pub fn set_default_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
         }
 
-        prop! {
-            /// `Placeholder`.
-            props, "Placeholder", placeholder, set_placeholder, get_placeholder, Val<String>
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
         }
 
-        prop! {
-            /// `ReadOnly`.
-            props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
+        /// `DescriptiveText`.
+        pub fn descriptive_text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DescriptiveText", value.into());
+            self
         }
 
-        prop! {
-            /// `Required`.
-            props, "Required", required, set_required, get_required, Val<bool>
+        /// Sets `DescriptiveText` in place: [`Self::descriptive_text`] on a value held by `&mut`.
+        pub fn set_descriptive_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DescriptiveText", value.into());
+            self
         }
 
-        prop! {
-            /// `Step`.
-            props, "Step", step, set_step, get_step, Val<f64>
+        /// `DescriptiveText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_descriptive_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DescriptiveText")
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// `FileUploaderConfig`.
+        pub fn file_uploader_config(mut self, value: impl Into<Val<FileUploaderFieldConfig>>) -> Self {
+            self.props.set("FileUploaderConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `ValueMappings`.
-            props, "ValueMappings", value_mappings, set_value_mappings, get_value_mappings, Val<ValueMappings>
+        /// Sets `FileUploaderConfig` in place: [`Self::file_uploader_config`] on a value held by `&mut`.
+        pub fn set_file_uploader_config(&mut self, value: impl Into<Val<FileUploaderFieldConfig>>) -> &mut Self {
+            self.props.set("FileUploaderConfig", value.into());
+            self
+        }
+
+        /// `FileUploaderConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_uploader_config(&self) -> ::std::option::Option<Val<FileUploaderFieldConfig>> {
+            crate::cfn::get_prop(&self.props, "FileUploaderConfig")
+        }
+
+        /// `IsArray`.
+        pub fn is_array(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsArray", value.into());
+            self
+        }
+
+        /// Sets `IsArray` in place: [`Self::is_array`] on a value held by `&mut`.
+        pub fn set_is_array(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsArray", value.into());
+            self
+        }
+
+        /// `IsArray` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_array(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsArray")
+        }
+
+        /// `MaxValue`.
+        pub fn max_value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxValue", value.into());
+            self
+        }
+
+        /// Sets `MaxValue` in place: [`Self::max_value`] on a value held by `&mut`.
+        pub fn set_max_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxValue", value.into());
+            self
+        }
+
+        /// `MaxValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxValue")
+        }
+
+        /// `MinValue`.
+        pub fn min_value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MinValue", value.into());
+            self
+        }
+
+        /// Sets `MinValue` in place: [`Self::min_value`] on a value held by `&mut`.
+        pub fn set_min_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinValue", value.into());
+            self
+        }
+
+        /// `MinValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinValue")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Placeholder`.
+        pub fn placeholder(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Placeholder", value.into());
+            self
+        }
+
+        /// Sets `Placeholder` in place: [`Self::placeholder`] on a value held by `&mut`.
+        pub fn set_placeholder(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Placeholder", value.into());
+            self
+        }
+
+        /// `Placeholder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_placeholder(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Placeholder")
+        }
+
+        /// `ReadOnly`.
+        pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReadOnly", value.into());
+            self
+        }
+
+        /// Sets `ReadOnly` in place: [`Self::read_only`] on a value held by `&mut`.
+        pub fn set_read_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReadOnly", value.into());
+            self
+        }
+
+        /// `ReadOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_only(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReadOnly")
+        }
+
+        /// `Required`.
+        pub fn required(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Required", value.into());
+            self
+        }
+
+        /// Sets `Required` in place: [`Self::required`] on a value held by `&mut`.
+        pub fn set_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Required", value.into());
+            self
+        }
+
+        /// `Required` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Required")
+        }
+
+        /// `Step`.
+        pub fn step(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Step", value.into());
+            self
+        }
+
+        /// Sets `Step` in place: [`Self::step`] on a value held by `&mut`.
+        pub fn set_step(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Step", value.into());
+            self
+        }
+
+        /// `Step` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_step(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Step")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// `ValueMappings`.
+        pub fn value_mappings(mut self, value: impl Into<Val<ValueMappings>>) -> Self {
+            self.props.set("ValueMappings", value.into());
+            self
+        }
+
+        /// Sets `ValueMappings` in place: [`Self::value_mappings`] on a value held by `&mut`.
+        pub fn set_value_mappings(&mut self, value: impl Into<Val<ValueMappings>>) -> &mut Self {
+            self.props.set("ValueMappings", value.into());
+            self
+        }
+
+        /// `ValueMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_mappings(&self) -> ::std::option::Option<Val<ValueMappings>> {
+            crate::cfn::get_prop(&self.props, "ValueMappings")
         }
     }
 
@@ -1198,34 +2812,100 @@ pub mod form {
             FileUploaderFieldConfig { props }
         }
 
-        prop! {
-            /// `AcceptedFileTypes`.
-            props, "AcceptedFileTypes", _, set_accepted_file_types, get_accepted_file_types, Val<List<String>>
+        /// Sets `AcceptedFileTypes`, which `new` took, in place.
+        pub fn set_accepted_file_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AcceptedFileTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `AccessLevel`.
-            props, "AccessLevel", _, set_access_level, get_access_level, Val<StorageAccessLevel>
+        /// `AcceptedFileTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_accepted_file_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AcceptedFileTypes")
         }
 
-        prop! {
-            /// `IsResumable`.
-            props, "IsResumable", is_resumable, set_is_resumable, get_is_resumable, Val<bool>
+        /// Sets `AccessLevel`, which `new` took, in place.
+        pub fn set_access_level(&mut self, value: impl Into<Val<StorageAccessLevel>>) -> &mut Self {
+            self.props.set("AccessLevel", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxFileCount`.
-            props, "MaxFileCount", max_file_count, set_max_file_count, get_max_file_count, Val<f64>
+        /// `AccessLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_level(&self) -> ::std::option::Option<Val<StorageAccessLevel>> {
+            crate::cfn::get_prop(&self.props, "AccessLevel")
         }
 
-        prop! {
-            /// `MaxSize`.
-            props, "MaxSize", max_size, set_max_size, get_max_size, Val<f64>
+        /// `IsResumable`.
+        pub fn is_resumable(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsResumable", value.into());
+            self
         }
 
-        prop! {
-            /// `ShowThumbnails`.
-            props, "ShowThumbnails", show_thumbnails, set_show_thumbnails, get_show_thumbnails, Val<bool>
+        /// Sets `IsResumable` in place: [`Self::is_resumable`] on a value held by `&mut`.
+        pub fn set_is_resumable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsResumable", value.into());
+            self
+        }
+
+        /// `IsResumable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_resumable(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsResumable")
+        }
+
+        /// `MaxFileCount`.
+        pub fn max_file_count(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxFileCount", value.into());
+            self
+        }
+
+        /// Sets `MaxFileCount` in place: [`Self::max_file_count`] on a value held by `&mut`.
+        pub fn set_max_file_count(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxFileCount", value.into());
+            self
+        }
+
+        /// `MaxFileCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_file_count(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxFileCount")
+        }
+
+        /// `MaxSize`.
+        pub fn max_size(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxSize", value.into());
+            self
+        }
+
+        /// Sets `MaxSize` in place: [`Self::max_size`] on a value held by `&mut`.
+        pub fn set_max_size(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxSize", value.into());
+            self
+        }
+
+        /// `MaxSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_size(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxSize")
+        }
+
+        /// `ShowThumbnails`.
+        pub fn show_thumbnails(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ShowThumbnails", value.into());
+            self
+        }
+
+        /// Sets `ShowThumbnails` in place: [`Self::show_thumbnails`] on a value held by `&mut`.
+        pub fn set_show_thumbnails(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ShowThumbnails", value.into());
+            self
+        }
+
+        /// `ShowThumbnails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_show_thumbnails(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ShowThumbnails")
         }
     }
 
@@ -1262,14 +2942,34 @@ pub mod form {
             ValueMappings { props }
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<ValueMapping>>
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<ValueMapping>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
         }
 
-        prop! {
-            /// `BindingProperties`.
-            props, "BindingProperties", binding_properties, set_binding_properties, get_binding_properties, Val<Map<FormInputBindingPropertiesValue>>
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<ValueMapping>>> {
+            crate::cfn::get_prop(&self.props, "Values")
+        }
+
+        /// `BindingProperties`.
+        pub fn binding_properties(mut self, value: impl Into<Val<Map<FormInputBindingPropertiesValue>>>) -> Self {
+            self.props.set("BindingProperties", value.into());
+            self
+        }
+
+        /// Sets `BindingProperties` in place: [`Self::binding_properties`] on a value held by `&mut`.
+        pub fn set_binding_properties(&mut self, value: impl Into<Val<Map<FormInputBindingPropertiesValue>>>) -> &mut Self {
+            self.props.set("BindingProperties", value.into());
+            self
+        }
+
+        /// `BindingProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_binding_properties(&self) -> ::std::option::Option<Val<Map<FormInputBindingPropertiesValue>>> {
+            crate::cfn::get_prop(&self.props, "BindingProperties")
         }
     }
 
@@ -1288,14 +2988,40 @@ pub mod form {
             FormInputBindingPropertiesValue { props }
         }
 
-        prop! {
-            /// `BindingProperties`.
-            props, "BindingProperties", binding_properties, set_binding_properties, get_binding_properties, Val<FormInputBindingPropertiesValueProperties>
+        /// `BindingProperties`.
+        pub fn binding_properties(mut self, value: impl Into<Val<FormInputBindingPropertiesValueProperties>>) -> Self {
+            self.props.set("BindingProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// Sets `BindingProperties` in place: [`Self::binding_properties`] on a value held by `&mut`.
+        pub fn set_binding_properties(&mut self, value: impl Into<Val<FormInputBindingPropertiesValueProperties>>) -> &mut Self {
+            self.props.set("BindingProperties", value.into());
+            self
+        }
+
+        /// `BindingProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_binding_properties(&self) -> ::std::option::Option<Val<FormInputBindingPropertiesValueProperties>> {
+            crate::cfn::get_prop(&self.props, "BindingProperties")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1314,9 +3040,22 @@ pub mod form {
             FormInputBindingPropertiesValueProperties { props }
         }
 
-        prop! {
-            /// `Model`.
-            props, "Model", model, set_model, get_model, Val<String>
+        /// `Model`.
+        pub fn model(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Model", value.into());
+            self
+        }
+
+        /// Sets `Model` in place: [`Self::model`] on a value held by `&mut`.
+        pub fn set_model(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Model", value.into());
+            self
+        }
+
+        /// `Model` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Model")
         }
     }
 
@@ -1337,14 +3076,34 @@ pub mod form {
             ValueMapping { props }
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<FormInputValueProperty>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<FormInputValueProperty>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `DisplayValue`.
-            props, "DisplayValue", display_value, set_display_value, get_display_value, Val<FormInputValueProperty>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<FormInputValueProperty>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// `DisplayValue`.
+        pub fn display_value(mut self, value: impl Into<Val<FormInputValueProperty>>) -> Self {
+            self.props.set("DisplayValue", value.into());
+            self
+        }
+
+        /// Sets `DisplayValue` in place: [`Self::display_value`] on a value held by `&mut`.
+        pub fn set_display_value(&mut self, value: impl Into<Val<FormInputValueProperty>>) -> &mut Self {
+            self.props.set("DisplayValue", value.into());
+            self
+        }
+
+        /// `DisplayValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_display_value(&self) -> ::std::option::Option<Val<FormInputValueProperty>> {
+            crate::cfn::get_prop(&self.props, "DisplayValue")
         }
     }
 
@@ -1363,19 +3122,58 @@ pub mod form {
             FormInputValueProperty { props }
         }
 
-        prop! {
-            /// `BindingProperties`.
-            props, "BindingProperties", binding_properties, set_binding_properties, get_binding_properties, Val<FormInputValuePropertyBindingProperties>
+        /// `BindingProperties`.
+        pub fn binding_properties(mut self, value: impl Into<Val<FormInputValuePropertyBindingProperties>>) -> Self {
+            self.props.set("BindingProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `Concat`.
-            props, "Concat", concat, set_concat, get_concat, Val<List<FormInputValueProperty>>
+        /// Sets `BindingProperties` in place: [`Self::binding_properties`] on a value held by `&mut`.
+        pub fn set_binding_properties(&mut self, value: impl Into<Val<FormInputValuePropertyBindingProperties>>) -> &mut Self {
+            self.props.set("BindingProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// `BindingProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_binding_properties(&self) -> ::std::option::Option<Val<FormInputValuePropertyBindingProperties>> {
+            crate::cfn::get_prop(&self.props, "BindingProperties")
+        }
+
+        /// `Concat`.
+        pub fn concat(mut self, value: impl Into<Val<List<FormInputValueProperty>>>) -> Self {
+            self.props.set("Concat", value.into());
+            self
+        }
+
+        /// Sets `Concat` in place: [`Self::concat`] on a value held by `&mut`.
+        pub fn set_concat(&mut self, value: impl Into<Val<List<FormInputValueProperty>>>) -> &mut Self {
+            self.props.set("Concat", value.into());
+            self
+        }
+
+        /// `Concat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_concat(&self) -> ::std::option::Option<Val<List<FormInputValueProperty>>> {
+            crate::cfn::get_prop(&self.props, "Concat")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1396,14 +3194,34 @@ pub mod form {
             FormInputValuePropertyBindingProperties { props }
         }
 
-        prop! {
-            /// `Property`.
-            props, "Property", _, set_property, get_property, Val<String>
+        /// Sets `Property`, which `new` took, in place.
+        pub fn set_property(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Property", value.into());
+            self
         }
 
-        prop! {
-            /// `Field`.
-            props, "Field", field, set_field, get_field, Val<String>
+        /// `Property` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Property")
+        }
+
+        /// `Field`.
+        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Field", value.into());
+            self
+        }
+
+        /// Sets `Field` in place: [`Self::field`] on a value held by `&mut`.
+        pub fn set_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Field", value.into());
+            self
+        }
+
+        /// `Field` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Field")
         }
     }
 
@@ -1424,24 +3242,70 @@ pub mod form {
             FieldValidationConfiguration { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `NumValues`.
-            props, "NumValues", num_values, set_num_values, get_num_values, Val<List<f64>>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `StrValues`.
-            props, "StrValues", str_values, set_str_values, get_str_values, Val<List<String>>
+        /// `NumValues`.
+        pub fn num_values(mut self, value: impl Into<Val<List<f64>>>) -> Self {
+            self.props.set("NumValues", value.into());
+            self
         }
 
-        prop! {
-            /// `ValidationMessage`.
-            props, "ValidationMessage", validation_message, set_validation_message, get_validation_message, Val<String>
+        /// Sets `NumValues` in place: [`Self::num_values`] on a value held by `&mut`.
+        pub fn set_num_values(&mut self, value: impl Into<Val<List<f64>>>) -> &mut Self {
+            self.props.set("NumValues", value.into());
+            self
+        }
+
+        /// `NumValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_num_values(&self) -> ::std::option::Option<Val<List<f64>>> {
+            crate::cfn::get_prop(&self.props, "NumValues")
+        }
+
+        /// `StrValues`.
+        pub fn str_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("StrValues", value.into());
+            self
+        }
+
+        /// Sets `StrValues` in place: [`Self::str_values`] on a value held by `&mut`.
+        pub fn set_str_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StrValues", value.into());
+            self
+        }
+
+        /// `StrValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_str_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StrValues")
+        }
+
+        /// `ValidationMessage`.
+        pub fn validation_message(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ValidationMessage", value.into());
+            self
+        }
+
+        /// Sets `ValidationMessage` in place: [`Self::validation_message`] on a value held by `&mut`.
+        pub fn set_validation_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ValidationMessage", value.into());
+            self
+        }
+
+        /// `ValidationMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validation_message(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ValidationMessage")
         }
     }
 
@@ -1491,34 +3355,106 @@ pub mod form {
             SectionalElement { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Excluded`.
-            props, "Excluded", excluded, set_excluded, get_excluded, Val<bool>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Level`.
-            props, "Level", level, set_level, get_level, Val<f64>
+        /// `Excluded`.
+        pub fn excluded(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Excluded", value.into());
+            self
         }
 
-        prop! {
-            /// `Orientation`.
-            props, "Orientation", orientation, set_orientation, get_orientation, Val<String>
+        /// Sets `Excluded` in place: [`Self::excluded`] on a value held by `&mut`.
+        pub fn set_excluded(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Excluded", value.into());
+            self
         }
 
-        prop! {
-            /// `Position`.
-            props, "Position", position, set_position, get_position, Val<FieldPosition>
+        /// `Excluded` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Excluded")
         }
 
-        prop! {
-            /// `Text`.
-            props, "Text", text, set_text, get_text, Val<String>
+        /// `Level`.
+        pub fn level(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Level", value.into());
+            self
+        }
+
+        /// Sets `Level` in place: [`Self::level`] on a value held by `&mut`.
+        pub fn set_level(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Level", value.into());
+            self
+        }
+
+        /// `Level` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_level(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Level")
+        }
+
+        /// `Orientation`.
+        pub fn orientation(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Orientation", value.into());
+            self
+        }
+
+        /// Sets `Orientation` in place: [`Self::orientation`] on a value held by `&mut`.
+        pub fn set_orientation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Orientation", value.into());
+            self
+        }
+
+        /// `Orientation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_orientation(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Orientation")
+        }
+
+        /// `Position`.
+        pub fn position(mut self, value: impl Into<Val<FieldPosition>>) -> Self {
+            self.props.set("Position", value.into());
+            self
+        }
+
+        /// Sets `Position` in place: [`Self::position`] on a value held by `&mut`.
+        pub fn set_position(&mut self, value: impl Into<Val<FieldPosition>>) -> &mut Self {
+            self.props.set("Position", value.into());
+            self
+        }
+
+        /// `Position` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_position(&self) -> ::std::option::Option<Val<FieldPosition>> {
+            crate::cfn::get_prop(&self.props, "Position")
+        }
+
+        /// `Text`.
+        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// Sets `Text` in place: [`Self::text`] on a value held by `&mut`.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
         }
     }
 
@@ -1537,19 +3473,58 @@ pub mod form {
             FormStyle { props }
         }
 
-        prop! {
-            /// `HorizontalGap`.
-            props, "HorizontalGap", horizontal_gap, set_horizontal_gap, get_horizontal_gap, Val<FormStyleConfig>
+        /// `HorizontalGap`.
+        pub fn horizontal_gap(mut self, value: impl Into<Val<FormStyleConfig>>) -> Self {
+            self.props.set("HorizontalGap", value.into());
+            self
         }
 
-        prop! {
-            /// `OuterPadding`.
-            props, "OuterPadding", outer_padding, set_outer_padding, get_outer_padding, Val<FormStyleConfig>
+        /// Sets `HorizontalGap` in place: [`Self::horizontal_gap`] on a value held by `&mut`.
+        pub fn set_horizontal_gap(&mut self, value: impl Into<Val<FormStyleConfig>>) -> &mut Self {
+            self.props.set("HorizontalGap", value.into());
+            self
         }
 
-        prop! {
-            /// `VerticalGap`.
-            props, "VerticalGap", vertical_gap, set_vertical_gap, get_vertical_gap, Val<FormStyleConfig>
+        /// `HorizontalGap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_horizontal_gap(&self) -> ::std::option::Option<Val<FormStyleConfig>> {
+            crate::cfn::get_prop(&self.props, "HorizontalGap")
+        }
+
+        /// `OuterPadding`.
+        pub fn outer_padding(mut self, value: impl Into<Val<FormStyleConfig>>) -> Self {
+            self.props.set("OuterPadding", value.into());
+            self
+        }
+
+        /// Sets `OuterPadding` in place: [`Self::outer_padding`] on a value held by `&mut`.
+        pub fn set_outer_padding(&mut self, value: impl Into<Val<FormStyleConfig>>) -> &mut Self {
+            self.props.set("OuterPadding", value.into());
+            self
+        }
+
+        /// `OuterPadding` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_outer_padding(&self) -> ::std::option::Option<Val<FormStyleConfig>> {
+            crate::cfn::get_prop(&self.props, "OuterPadding")
+        }
+
+        /// `VerticalGap`.
+        pub fn vertical_gap(mut self, value: impl Into<Val<FormStyleConfig>>) -> Self {
+            self.props.set("VerticalGap", value.into());
+            self
+        }
+
+        /// Sets `VerticalGap` in place: [`Self::vertical_gap`] on a value held by `&mut`.
+        pub fn set_vertical_gap(&mut self, value: impl Into<Val<FormStyleConfig>>) -> &mut Self {
+            self.props.set("VerticalGap", value.into());
+            self
+        }
+
+        /// `VerticalGap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vertical_gap(&self) -> ::std::option::Option<Val<FormStyleConfig>> {
+            crate::cfn::get_prop(&self.props, "VerticalGap")
         }
     }
 
@@ -1570,14 +3545,40 @@ pub mod form {
             FormStyleConfig { props }
         }
 
-        prop! {
-            /// `TokenReference`.
-            props, "TokenReference", token_reference, set_token_reference, get_token_reference, Val<String>
+        /// `TokenReference`.
+        pub fn token_reference(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TokenReference", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `TokenReference` in place: [`Self::token_reference`] on a value held by `&mut`.
+        pub fn set_token_reference(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TokenReference", value.into());
+            self
+        }
+
+        /// `TokenReference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_reference(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TokenReference")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 }
@@ -1600,34 +3601,112 @@ impl Theme {
         Theme { core }
     }
 
-    prop! {
-        /// `AppId`.
-        core.props, "AppId", app_id, set_app_id, get_app_id, Val<String>
+    /// `AppId`.
+    pub fn app_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AppId", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentName`.
-        core.props, "EnvironmentName", environment_name, set_environment_name, get_environment_name, Val<String>
+    /// Sets `AppId` in place: [`Self::app_id`] on a value held by `&mut`.
+    pub fn set_app_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AppId", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `AppId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AppId")
     }
 
-    prop! {
-        /// `Overrides`.
-        core.props, "Overrides", overrides, set_overrides, get_overrides, Val<List<theme::ThemeValues>>
+    /// `EnvironmentName`.
+    pub fn environment_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EnvironmentName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `EnvironmentName` in place: [`Self::environment_name`] on a value held by `&mut`.
+    pub fn set_environment_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentName", value.into());
+        self
     }
 
-    prop! {
-        /// `Values`.
-        core.props, "Values", values, set_values, get_values, Val<List<theme::ThemeValues>>
+    /// `EnvironmentName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentName")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Overrides`.
+    pub fn overrides(mut self, value: impl Into<Val<List<theme::ThemeValues>>>) -> Self {
+        self.core.props.set("Overrides", value.into());
+        self
+    }
+
+    /// Sets `Overrides` in place: [`Self::overrides`] on a value held by `&mut`.
+    pub fn set_overrides(&mut self, value: impl Into<Val<List<theme::ThemeValues>>>) -> &mut Self {
+        self.core.props.set("Overrides", value.into());
+        self
+    }
+
+    /// `Overrides` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_overrides(&self) -> ::std::option::Option<Val<List<theme::ThemeValues>>> {
+        crate::cfn::get_prop(&self.core.props, "Overrides")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Values`.
+    pub fn values(mut self, value: impl Into<Val<List<theme::ThemeValues>>>) -> Self {
+        self.core.props.set("Values", value.into());
+        self
+    }
+
+    /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+    pub fn set_values(&mut self, value: impl Into<Val<List<theme::ThemeValues>>>) -> &mut Self {
+        self.core.props.set("Values", value.into());
+        self
+    }
+
+    /// `Values` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_values(&self) -> ::std::option::Option<Val<List<theme::ThemeValues>>> {
+        crate::cfn::get_prop(&self.core.props, "Values")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1675,14 +3754,40 @@ pub mod theme {
             ThemeValues { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<ThemeValue>
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<ThemeValue>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<ThemeValue>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<ThemeValue>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1701,14 +3806,40 @@ pub mod theme {
             ThemeValue { props }
         }
 
-        prop! {
-            /// `Children`.
-            props, "Children", children, set_children, get_children, Val<List<ThemeValues>>
+        /// `Children`.
+        pub fn children(mut self, value: impl Into<Val<List<ThemeValues>>>) -> Self {
+            self.props.set("Children", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Children` in place: [`Self::children`] on a value held by `&mut`.
+        pub fn set_children(&mut self, value: impl Into<Val<List<ThemeValues>>>) -> &mut Self {
+            self.props.set("Children", value.into());
+            self
+        }
+
+        /// `Children` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_children(&self) -> ::std::option::Option<Val<List<ThemeValues>>> {
+            crate::cfn::get_prop(&self.props, "Children")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 }

@@ -44,9 +44,22 @@ impl Account {
         Account { core }
     }
 
-    prop! {
-        /// `CloudWatchRoleArn`.
-        core.props, "CloudWatchRoleArn", cloud_watch_role_arn, set_cloud_watch_role_arn, get_cloud_watch_role_arn, Val<String>
+    /// `CloudWatchRoleArn`.
+    pub fn cloud_watch_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CloudWatchRoleArn", value.into());
+        self
+    }
+
+    /// Sets `CloudWatchRoleArn` in place: [`Self::cloud_watch_role_arn`] on a value held by `&mut`.
+    pub fn set_cloud_watch_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CloudWatchRoleArn", value.into());
+        self
+    }
+
+    /// `CloudWatchRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cloud_watch_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CloudWatchRoleArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -83,48 +96,152 @@ impl ApiKey {
         ApiKey { core }
     }
 
-    prop! {
-        /// `CustomerId`.
-        core.props, "CustomerId", customer_id, set_customer_id, get_customer_id, Val<String>
+    /// `CustomerId`.
+    pub fn customer_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomerId", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `CustomerId` in place: [`Self::customer_id`] on a value held by `&mut`.
+    pub fn set_customer_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomerId", value.into());
+        self
     }
 
-    prop! {
-        /// `Enabled`.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// `CustomerId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_customer_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomerId")
     }
 
-    prop! {
-        /// `GenerateDistinctId`.
-        core.props, "GenerateDistinctId", generate_distinct_id, set_generate_distinct_id, get_generate_distinct_id, Val<bool>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A name for the API key. If you don't specify a name, CFN generates a unique
-        /// physical ID and uses that ID for the API key name. For more information, see Name Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
-        /// If you specify a name, you cannot perform updates that require replacement of this
-        /// resource. You can perform updates that require no or some interruption. If you must
-        /// replace the resource, specify a new name.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `StageKeys`.
-        core.props, "StageKeys", stage_keys, set_stage_keys, get_stage_keys, Val<List<api_key::StageKey>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Enabled`.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Value`.
-        core.props, "Value", value, set_value, get_value, Val<String>
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
+    }
+
+    /// `GenerateDistinctId`.
+    pub fn generate_distinct_id(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("GenerateDistinctId", value.into());
+        self
+    }
+
+    /// Sets `GenerateDistinctId` in place: [`Self::generate_distinct_id`] on a value held by `&mut`.
+    pub fn set_generate_distinct_id(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("GenerateDistinctId", value.into());
+        self
+    }
+
+    /// `GenerateDistinctId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_generate_distinct_id(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "GenerateDistinctId")
+    }
+
+    /// `Name`: A name for the API key. If you don't specify a name, CFN generates a unique physical
+    /// ID and uses that ID for the API key name. For more information, see Name Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
+    /// If you specify a name, you cannot perform updates that require replacement of this resource.
+    /// You can perform updates that require no or some interruption. If you must replace the
+    /// resource, specify a new name.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `StageKeys`.
+    pub fn stage_keys(mut self, value: impl Into<Val<List<api_key::StageKey>>>) -> Self {
+        self.core.props.set("StageKeys", value.into());
+        self
+    }
+
+    /// Sets `StageKeys` in place: [`Self::stage_keys`] on a value held by `&mut`.
+    pub fn set_stage_keys(&mut self, value: impl Into<Val<List<api_key::StageKey>>>) -> &mut Self {
+        self.core.props.set("StageKeys", value.into());
+        self
+    }
+
+    /// `StageKeys` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stage_keys(&self) -> ::std::option::Option<Val<List<api_key::StageKey>>> {
+        crate::cfn::get_prop(&self.core.props, "StageKeys")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Value`.
+    pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Value", value.into());
+        self
+    }
+
+    /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+    pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Value", value.into());
+        self
+    }
+
+    /// `Value` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Value")
     }
 
     /// `Ref`: the resource's identifier.
@@ -162,14 +279,40 @@ pub mod api_key {
             StageKey { props }
         }
 
-        prop! {
-            /// `RestApiId`.
-            props, "RestApiId", rest_api_id, set_rest_api_id, get_rest_api_id, Val<String>
+        /// `RestApiId`.
+        pub fn rest_api_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RestApiId", value.into());
+            self
         }
 
-        prop! {
-            /// `StageName`.
-            props, "StageName", stage_name, set_stage_name, get_stage_name, Val<String>
+        /// Sets `RestApiId` in place: [`Self::rest_api_id`] on a value held by `&mut`.
+        pub fn set_rest_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RestApiId", value.into());
+            self
+        }
+
+        /// `RestApiId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rest_api_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RestApiId")
+        }
+
+        /// `StageName`.
+        pub fn stage_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StageName", value.into());
+            self
+        }
+
+        /// Sets `StageName` in place: [`Self::stage_name`] on a value held by `&mut`.
+        pub fn set_stage_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StageName", value.into());
+            self
+        }
+
+        /// `StageName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stage_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StageName")
         }
     }
 }
@@ -204,54 +347,168 @@ impl Authorizer {
         Authorizer { core }
     }
 
-    prop! {
-        /// `AuthType`.
-        core.props, "AuthType", auth_type, set_auth_type, get_auth_type, Val<String>
+    /// `AuthType`.
+    pub fn auth_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AuthType", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthorizerCredentials`.
-        core.props, "AuthorizerCredentials", authorizer_credentials, set_authorizer_credentials, get_authorizer_credentials, Val<String>
+    /// Sets `AuthType` in place: [`Self::auth_type`] on a value held by `&mut`.
+    pub fn set_auth_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuthType", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthorizerResultTtlInSeconds`.
-        core.props, "AuthorizerResultTtlInSeconds", authorizer_result_ttl_in_seconds, set_authorizer_result_ttl_in_seconds, get_authorizer_result_ttl_in_seconds, Val<i64>
+    /// `AuthType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auth_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuthType")
     }
 
-    prop! {
-        /// `AuthorizerUri`.
-        core.props, "AuthorizerUri", authorizer_uri, set_authorizer_uri, get_authorizer_uri, Val<String>
+    /// `AuthorizerCredentials`.
+    pub fn authorizer_credentials(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AuthorizerCredentials", value.into());
+        self
     }
 
-    prop! {
-        /// `IdentitySource`.
-        core.props, "IdentitySource", identity_source, set_identity_source, get_identity_source, Val<String>
+    /// Sets `AuthorizerCredentials` in place: [`Self::authorizer_credentials`] on a value held by `&mut`.
+    pub fn set_authorizer_credentials(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuthorizerCredentials", value.into());
+        self
     }
 
-    prop! {
-        /// `IdentityValidationExpression`.
-        core.props, "IdentityValidationExpression", identity_validation_expression, set_identity_validation_expression, get_identity_validation_expression, Val<String>
+    /// `AuthorizerCredentials` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorizer_credentials(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizerCredentials")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `AuthorizerResultTtlInSeconds`.
+    pub fn authorizer_result_ttl_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("AuthorizerResultTtlInSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `ProviderARNs`.
-        core.props, "ProviderARNs", provider_ar_ns, set_provider_ar_ns, get_provider_ar_ns, Val<List<String>>
+    /// Sets `AuthorizerResultTtlInSeconds` in place: [`Self::authorizer_result_ttl_in_seconds`] on
+    /// a value held by `&mut`.
+    pub fn set_authorizer_result_ttl_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("AuthorizerResultTtlInSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `RestApiId`.
-        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
+    /// `AuthorizerResultTtlInSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorizer_result_ttl_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizerResultTtlInSeconds")
     }
 
-    prop! {
-        /// `Type`.
-        core.props, "Type", _, set_type, get_type, Val<String>
+    /// `AuthorizerUri`.
+    pub fn authorizer_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AuthorizerUri", value.into());
+        self
+    }
+
+    /// Sets `AuthorizerUri` in place: [`Self::authorizer_uri`] on a value held by `&mut`.
+    pub fn set_authorizer_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuthorizerUri", value.into());
+        self
+    }
+
+    /// `AuthorizerUri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorizer_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizerUri")
+    }
+
+    /// `IdentitySource`.
+    pub fn identity_source(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IdentitySource", value.into());
+        self
+    }
+
+    /// Sets `IdentitySource` in place: [`Self::identity_source`] on a value held by `&mut`.
+    pub fn set_identity_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdentitySource", value.into());
+        self
+    }
+
+    /// `IdentitySource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_source(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdentitySource")
+    }
+
+    /// `IdentityValidationExpression`.
+    pub fn identity_validation_expression(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IdentityValidationExpression", value.into());
+        self
+    }
+
+    /// Sets `IdentityValidationExpression` in place: [`Self::identity_validation_expression`] on a
+    /// value held by `&mut`.
+    pub fn set_identity_validation_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdentityValidationExpression", value.into());
+        self
+    }
+
+    /// `IdentityValidationExpression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_validation_expression(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityValidationExpression")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ProviderARNs`.
+    pub fn provider_ar_ns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ProviderARNs", value.into());
+        self
+    }
+
+    /// Sets `ProviderARNs` in place: [`Self::provider_ar_ns`] on a value held by `&mut`.
+    pub fn set_provider_ar_ns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ProviderARNs", value.into());
+        self
+    }
+
+    /// `ProviderARNs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provider_ar_ns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ProviderARNs")
+    }
+
+    /// Sets `RestApiId`, which `new` took, in place.
+    pub fn set_rest_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestApiId", value.into());
+        self
+    }
+
+    /// `RestApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rest_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestApiId")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -289,24 +546,70 @@ impl BasePathMapping {
         BasePathMapping { core }
     }
 
-    prop! {
-        /// `BasePath`.
-        core.props, "BasePath", base_path, set_base_path, get_base_path, Val<String>
+    /// `BasePath`.
+    pub fn base_path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BasePath", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainName`.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// Sets `BasePath` in place: [`Self::base_path`] on a value held by `&mut`.
+    pub fn set_base_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BasePath", value.into());
+        self
     }
 
-    prop! {
-        /// `RestApiId`.
-        core.props, "RestApiId", rest_api_id, set_rest_api_id, get_rest_api_id, Val<String>
+    /// `BasePath` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_base_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BasePath")
     }
 
-    prop! {
-        /// `Stage`.
-        core.props, "Stage", stage, set_stage, get_stage, Val<String>
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
+    }
+
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
+    }
+
+    /// `RestApiId`.
+    pub fn rest_api_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RestApiId", value.into());
+        self
+    }
+
+    /// Sets `RestApiId` in place: [`Self::rest_api_id`] on a value held by `&mut`.
+    pub fn set_rest_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestApiId", value.into());
+        self
+    }
+
+    /// `RestApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rest_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestApiId")
+    }
+
+    /// `Stage`.
+    pub fn stage(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Stage", value.into());
+        self
+    }
+
+    /// Sets `Stage` in place: [`Self::stage`] on a value held by `&mut`.
+    pub fn set_stage(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Stage", value.into());
+        self
+    }
+
+    /// `Stage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stage(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Stage")
     }
 
     /// `Ref`: the resource's identifier.
@@ -342,25 +645,65 @@ impl BasePathMappingV2 {
         BasePathMappingV2 { core }
     }
 
-    prop! {
-        /// `BasePath`: The base path name that callers of the API must provide in the URL after the
-        /// domain name.
-        core.props, "BasePath", base_path, set_base_path, get_base_path, Val<String>
+    /// `BasePath`: The base path name that callers of the API must provide in the URL after the
+    /// domain name.
+    pub fn base_path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BasePath", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainNameArn`: The Arn of an AWS::ApiGateway::DomainNameV2 resource.
-        core.props, "DomainNameArn", _, set_domain_name_arn, get_domain_name_arn, Val<String>
+    /// Sets `BasePath` in place: [`Self::base_path`] on a value held by `&mut`.
+    pub fn set_base_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BasePath", value.into());
+        self
     }
 
-    prop! {
-        /// `RestApiId`: The ID of the API.
-        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
+    /// `BasePath` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_base_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BasePath")
     }
 
-    prop! {
-        /// `Stage`: The name of the API's stage.
-        core.props, "Stage", stage, set_stage, get_stage, Val<String>
+    /// Sets `DomainNameArn`, which `new` took, in place.
+    pub fn set_domain_name_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainNameArn", value.into());
+        self
+    }
+
+    /// `DomainNameArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainNameArn")
+    }
+
+    /// Sets `RestApiId`, which `new` took, in place.
+    pub fn set_rest_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestApiId", value.into());
+        self
+    }
+
+    /// `RestApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rest_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestApiId")
+    }
+
+    /// `Stage`: The name of the API's stage.
+    pub fn stage(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Stage", value.into());
+        self
+    }
+
+    /// Sets `Stage` in place: [`Self::stage`] on a value held by `&mut`.
+    pub fn set_stage(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Stage", value.into());
+        self
+    }
+
+    /// `Stage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stage(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Stage")
     }
 
     /// `Ref`: the resource's identifier.
@@ -396,14 +739,40 @@ impl ClientCertificate {
         ClientCertificate { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -441,30 +810,90 @@ impl Deployment {
         Deployment { core }
     }
 
-    prop! {
-        /// `DeploymentCanarySettings`.
-        core.props, "DeploymentCanarySettings", deployment_canary_settings, set_deployment_canary_settings, get_deployment_canary_settings, Val<deployment::DeploymentCanarySettings>
+    /// `DeploymentCanarySettings`.
+    pub fn deployment_canary_settings(mut self, value: impl Into<Val<deployment::DeploymentCanarySettings>>) -> Self {
+        self.core.props.set("DeploymentCanarySettings", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `DeploymentCanarySettings` in place: [`Self::deployment_canary_settings`] on a value
+    /// held by `&mut`.
+    pub fn set_deployment_canary_settings(&mut self, value: impl Into<Val<deployment::DeploymentCanarySettings>>) -> &mut Self {
+        self.core.props.set("DeploymentCanarySettings", value.into());
+        self
     }
 
-    prop! {
-        /// `RestApiId`.
-        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
+    /// `DeploymentCanarySettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_canary_settings(&self) -> ::std::option::Option<Val<deployment::DeploymentCanarySettings>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentCanarySettings")
     }
 
-    prop! {
-        /// `StageDescription`: The description of the Stage resource for the Deployment resource to
-        /// create. To specify a stage description, you must also provide a stage name.
-        core.props, "StageDescription", stage_description, set_stage_description, get_stage_description, Val<deployment::StageDescription>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `StageName`.
-        core.props, "StageName", stage_name, set_stage_name, get_stage_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `RestApiId`, which `new` took, in place.
+    pub fn set_rest_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestApiId", value.into());
+        self
+    }
+
+    /// `RestApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rest_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestApiId")
+    }
+
+    /// `StageDescription`: The description of the Stage resource for the Deployment resource to
+    /// create. To specify a stage description, you must also provide a stage name.
+    pub fn stage_description(mut self, value: impl Into<Val<deployment::StageDescription>>) -> Self {
+        self.core.props.set("StageDescription", value.into());
+        self
+    }
+
+    /// Sets `StageDescription` in place: [`Self::stage_description`] on a value held by `&mut`.
+    pub fn set_stage_description(&mut self, value: impl Into<Val<deployment::StageDescription>>) -> &mut Self {
+        self.core.props.set("StageDescription", value.into());
+        self
+    }
+
+    /// `StageDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stage_description(&self) -> ::std::option::Option<Val<deployment::StageDescription>> {
+        crate::cfn::get_prop(&self.core.props, "StageDescription")
+    }
+
+    /// `StageName`.
+    pub fn stage_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StageName", value.into());
+        self
+    }
+
+    /// Sets `StageName` in place: [`Self::stage_name`] on a value held by `&mut`.
+    pub fn set_stage_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StageName", value.into());
+        self
+    }
+
+    /// `StageName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stage_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StageName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -501,19 +930,59 @@ pub mod deployment {
             DeploymentCanarySettings { props }
         }
 
-        prop! {
-            /// `PercentTraffic`.
-            props, "PercentTraffic", percent_traffic, set_percent_traffic, get_percent_traffic, Val<f64>
+        /// `PercentTraffic`.
+        pub fn percent_traffic(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("PercentTraffic", value.into());
+            self
         }
 
-        prop! {
-            /// `StageVariableOverrides`.
-            props, "StageVariableOverrides", stage_variable_overrides, set_stage_variable_overrides, get_stage_variable_overrides, Val<Map<String>>
+        /// Sets `PercentTraffic` in place: [`Self::percent_traffic`] on a value held by `&mut`.
+        pub fn set_percent_traffic(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("PercentTraffic", value.into());
+            self
         }
 
-        prop! {
-            /// `UseStageCache`.
-            props, "UseStageCache", use_stage_cache, set_use_stage_cache, get_use_stage_cache, Val<bool>
+        /// `PercentTraffic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_percent_traffic(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "PercentTraffic")
+        }
+
+        /// `StageVariableOverrides`.
+        pub fn stage_variable_overrides(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("StageVariableOverrides", value.into());
+            self
+        }
+
+        /// Sets `StageVariableOverrides` in place: [`Self::stage_variable_overrides`] on a value held
+        /// by `&mut`.
+        pub fn set_stage_variable_overrides(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("StageVariableOverrides", value.into());
+            self
+        }
+
+        /// `StageVariableOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stage_variable_overrides(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "StageVariableOverrides")
+        }
+
+        /// `UseStageCache`.
+        pub fn use_stage_cache(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseStageCache", value.into());
+            self
+        }
+
+        /// Sets `UseStageCache` in place: [`Self::use_stage_cache`] on a value held by `&mut`.
+        pub fn set_use_stage_cache(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseStageCache", value.into());
+            self
+        }
+
+        /// `UseStageCache` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_stage_cache(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseStageCache")
         }
     }
 
@@ -534,118 +1003,365 @@ pub mod deployment {
             StageDescription { props }
         }
 
-        prop! {
-            /// `AccessLogSetting`: Specifies settings for logging access in this stage.
-            props, "AccessLogSetting", access_log_setting, set_access_log_setting, get_access_log_setting, Val<AccessLogSetting>
+        /// `AccessLogSetting`: Specifies settings for logging access in this stage.
+        pub fn access_log_setting(mut self, value: impl Into<Val<AccessLogSetting>>) -> Self {
+            self.props.set("AccessLogSetting", value.into());
+            self
         }
 
-        prop! {
-            /// `CacheClusterEnabled`.
-            props, "CacheClusterEnabled", cache_cluster_enabled, set_cache_cluster_enabled, get_cache_cluster_enabled, Val<bool>
+        /// Sets `AccessLogSetting` in place: [`Self::access_log_setting`] on a value held by `&mut`.
+        pub fn set_access_log_setting(&mut self, value: impl Into<Val<AccessLogSetting>>) -> &mut Self {
+            self.props.set("AccessLogSetting", value.into());
+            self
         }
 
-        prop! {
-            /// `CacheClusterSize`: The size of the stage's cache cluster. For more information, see
-            /// cacheClusterSize (<https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html#apigw-CreateStage-request-cacheClusterSize>)
-            /// in the *API Gateway API Reference*.
-            props, "CacheClusterSize", cache_cluster_size, set_cache_cluster_size, get_cache_cluster_size, Val<String>
+        /// `AccessLogSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_log_setting(&self) -> ::std::option::Option<Val<AccessLogSetting>> {
+            crate::cfn::get_prop(&self.props, "AccessLogSetting")
         }
 
-        prop! {
-            /// `CacheDataEncrypted`: Indicates whether the cached responses are encrypted.
-            props, "CacheDataEncrypted", cache_data_encrypted, set_cache_data_encrypted, get_cache_data_encrypted, Val<bool>
+        /// `CacheClusterEnabled`.
+        pub fn cache_cluster_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CacheClusterEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `CacheTtlInSeconds`: The time-to-live (TTL) period, in seconds, that specifies how long
-            /// API Gateway caches responses.
-            props, "CacheTtlInSeconds", cache_ttl_in_seconds, set_cache_ttl_in_seconds, get_cache_ttl_in_seconds, Val<i64>
+        /// Sets `CacheClusterEnabled` in place: [`Self::cache_cluster_enabled`] on a value held by `&mut`.
+        pub fn set_cache_cluster_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CacheClusterEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `CachingEnabled`: Indicates whether responses are cached and returned for requests. You
-            /// must enable a cache cluster on the stage to cache responses. For more information, see
-            /// Enable API Gateway Caching in a Stage to Enhance API Performance (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html>)
-            /// in the *API Gateway Developer Guide*.
-            props, "CachingEnabled", caching_enabled, set_caching_enabled, get_caching_enabled, Val<bool>
+        /// `CacheClusterEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cache_cluster_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CacheClusterEnabled")
         }
 
-        prop! {
-            /// `CanarySetting`: Specifies settings for the canary deployment in this stage.
-            props, "CanarySetting", canary_setting, set_canary_setting, get_canary_setting, Val<CanarySetting>
+        /// `CacheClusterSize`: The size of the stage's cache cluster. For more information, see
+        /// cacheClusterSize (<https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html#apigw-CreateStage-request-cacheClusterSize>)
+        /// in the *API Gateway API Reference*.
+        pub fn cache_cluster_size(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CacheClusterSize", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientCertificateId`: The identifier of the client certificate that API Gateway uses to
-            /// call your integration endpoints in the stage.
-            props, "ClientCertificateId", client_certificate_id, set_client_certificate_id, get_client_certificate_id, Val<String>
+        /// Sets `CacheClusterSize` in place: [`Self::cache_cluster_size`] on a value held by `&mut`.
+        pub fn set_cache_cluster_size(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CacheClusterSize", value.into());
+            self
         }
 
-        prop! {
-            /// `DataTraceEnabled`: Indicates whether data trace logging is enabled for methods in the
-            /// stage. API Gateway pushes these logs to Amazon CloudWatch Logs.
-            props, "DataTraceEnabled", data_trace_enabled, set_data_trace_enabled, get_data_trace_enabled, Val<bool>
+        /// `CacheClusterSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cache_cluster_size(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CacheClusterSize")
         }
 
-        prop! {
-            /// `Description`: A description of the purpose of the stage.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `CacheDataEncrypted`: Indicates whether the cached responses are encrypted.
+        pub fn cache_data_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CacheDataEncrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `DocumentationVersion`: The version identifier of the API documentation snapshot.
-            props, "DocumentationVersion", documentation_version, set_documentation_version, get_documentation_version, Val<String>
+        /// Sets `CacheDataEncrypted` in place: [`Self::cache_data_encrypted`] on a value held by `&mut`.
+        pub fn set_cache_data_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CacheDataEncrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `LoggingLevel`: The logging level for this method. For valid values, see the ``loggingLevel``
-            /// property of the MethodSetting (<https://docs.aws.amazon.com/apigateway/latest/api/API_MethodSetting.html>)
-            /// resource in the *Amazon API Gateway API Reference*.
-            props, "LoggingLevel", logging_level, set_logging_level, get_logging_level, Val<String>
+        /// `CacheDataEncrypted` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cache_data_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CacheDataEncrypted")
         }
 
-        prop! {
-            /// `MethodSettings`: Configures settings for all of the stage's methods.
-            props, "MethodSettings", method_settings, set_method_settings, get_method_settings, Val<List<MethodSetting>>
+        /// `CacheTtlInSeconds`: The time-to-live (TTL) period, in seconds, that specifies how long API
+        /// Gateway caches responses.
+        pub fn cache_ttl_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("CacheTtlInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricsEnabled`: Indicates whether Amazon CloudWatch metrics are enabled for methods in
-            /// the stage.
-            props, "MetricsEnabled", metrics_enabled, set_metrics_enabled, get_metrics_enabled, Val<bool>
+        /// Sets `CacheTtlInSeconds` in place: [`Self::cache_ttl_in_seconds`] on a value held by `&mut`.
+        pub fn set_cache_ttl_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CacheTtlInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`: An array of arbitrary tags (key-value pairs) to associate with the stage.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// `CacheTtlInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cache_ttl_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CacheTtlInSeconds")
         }
 
-        prop! {
-            /// `ThrottlingBurstLimit`: The target request burst rate limit. This allows more requests
-            /// through for a period of time than the target rate limit. For more information, see
-            /// Manage API Request Throttling (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html>)
-            /// in the *API Gateway Developer Guide*.
-            props, "ThrottlingBurstLimit", throttling_burst_limit, set_throttling_burst_limit, get_throttling_burst_limit, Val<i64>
+        /// `CachingEnabled`: Indicates whether responses are cached and returned for requests. You must
+        /// enable a cache cluster on the stage to cache responses. For more information, see Enable API
+        /// Gateway Caching in a Stage to Enhance API Performance (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-caching.html>)
+        /// in the *API Gateway Developer Guide*.
+        pub fn caching_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CachingEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `ThrottlingRateLimit`: The target request steady-state rate limit. For more information,
-            /// see Manage API Request Throttling (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html>)
-            /// in the *API Gateway Developer Guide*.
-            props, "ThrottlingRateLimit", throttling_rate_limit, set_throttling_rate_limit, get_throttling_rate_limit, Val<f64>
+        /// Sets `CachingEnabled` in place: [`Self::caching_enabled`] on a value held by `&mut`.
+        pub fn set_caching_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CachingEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `TracingEnabled`: Specifies whether active tracing with X-ray is enabled for this stage.
-            /// For more information, see Trace API Gateway API Execution with X-Ray (<https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-xray.html>)
-            /// in the *API Gateway Developer Guide*.
-            props, "TracingEnabled", tracing_enabled, set_tracing_enabled, get_tracing_enabled, Val<bool>
+        /// `CachingEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_caching_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CachingEnabled")
         }
 
-        prop! {
-            /// `Variables`: A map that defines the stage variables. Variable names must consist of
-            /// alphanumeric characters, and the values must match the following regular expression: ``\[A-Za-z0-9-._~:/?#&=,\]+``.
-            props, "Variables", variables, set_variables, get_variables, Val<Map<String>>
+        /// `CanarySetting`: Specifies settings for the canary deployment in this stage.
+        pub fn canary_setting(mut self, value: impl Into<Val<CanarySetting>>) -> Self {
+            self.props.set("CanarySetting", value.into());
+            self
+        }
+
+        /// Sets `CanarySetting` in place: [`Self::canary_setting`] on a value held by `&mut`.
+        pub fn set_canary_setting(&mut self, value: impl Into<Val<CanarySetting>>) -> &mut Self {
+            self.props.set("CanarySetting", value.into());
+            self
+        }
+
+        /// `CanarySetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_canary_setting(&self) -> ::std::option::Option<Val<CanarySetting>> {
+            crate::cfn::get_prop(&self.props, "CanarySetting")
+        }
+
+        /// `ClientCertificateId`: The identifier of the client certificate that API Gateway uses to
+        /// call your integration endpoints in the stage.
+        pub fn client_certificate_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientCertificateId", value.into());
+            self
+        }
+
+        /// Sets `ClientCertificateId` in place: [`Self::client_certificate_id`] on a value held by `&mut`.
+        pub fn set_client_certificate_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientCertificateId", value.into());
+            self
+        }
+
+        /// `ClientCertificateId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_certificate_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientCertificateId")
+        }
+
+        /// `DataTraceEnabled`: Indicates whether data trace logging is enabled for methods in the
+        /// stage. API Gateway pushes these logs to Amazon CloudWatch Logs.
+        pub fn data_trace_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DataTraceEnabled", value.into());
+            self
+        }
+
+        /// Sets `DataTraceEnabled` in place: [`Self::data_trace_enabled`] on a value held by `&mut`.
+        pub fn set_data_trace_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DataTraceEnabled", value.into());
+            self
+        }
+
+        /// `DataTraceEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_trace_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DataTraceEnabled")
+        }
+
+        /// `Description`: A description of the purpose of the stage.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `DocumentationVersion`: The version identifier of the API documentation snapshot.
+        pub fn documentation_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DocumentationVersion", value.into());
+            self
+        }
+
+        /// Sets `DocumentationVersion` in place: [`Self::documentation_version`] on a value held by `&mut`.
+        pub fn set_documentation_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentationVersion", value.into());
+            self
+        }
+
+        /// `DocumentationVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_documentation_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentationVersion")
+        }
+
+        /// `LoggingLevel`: The logging level for this method. For valid values, see the ``loggingLevel``
+        /// property of the MethodSetting (<https://docs.aws.amazon.com/apigateway/latest/api/API_MethodSetting.html>)
+        /// resource in the *Amazon API Gateway API Reference*.
+        pub fn logging_level(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LoggingLevel", value.into());
+            self
+        }
+
+        /// Sets `LoggingLevel` in place: [`Self::logging_level`] on a value held by `&mut`.
+        pub fn set_logging_level(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LoggingLevel", value.into());
+            self
+        }
+
+        /// `LoggingLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logging_level(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LoggingLevel")
+        }
+
+        /// `MethodSettings`: Configures settings for all of the stage's methods.
+        pub fn method_settings(mut self, value: impl Into<Val<List<MethodSetting>>>) -> Self {
+            self.props.set("MethodSettings", value.into());
+            self
+        }
+
+        /// Sets `MethodSettings` in place: [`Self::method_settings`] on a value held by `&mut`.
+        pub fn set_method_settings(&mut self, value: impl Into<Val<List<MethodSetting>>>) -> &mut Self {
+            self.props.set("MethodSettings", value.into());
+            self
+        }
+
+        /// `MethodSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_method_settings(&self) -> ::std::option::Option<Val<List<MethodSetting>>> {
+            crate::cfn::get_prop(&self.props, "MethodSettings")
+        }
+
+        /// `MetricsEnabled`: Indicates whether Amazon CloudWatch metrics are enabled for methods in the
+        /// stage.
+        pub fn metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("MetricsEnabled", value.into());
+            self
+        }
+
+        /// Sets `MetricsEnabled` in place: [`Self::metrics_enabled`] on a value held by `&mut`.
+        pub fn set_metrics_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("MetricsEnabled", value.into());
+            self
+        }
+
+        /// `MetricsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metrics_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "MetricsEnabled")
+        }
+
+        /// `Tags`: An array of arbitrary tags (key-value pairs) to associate with the stage.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
+        }
+
+        /// `ThrottlingBurstLimit`: The target request burst rate limit. This allows more requests
+        /// through for a period of time than the target rate limit. For more information, see Manage
+        /// API Request Throttling (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html>)
+        /// in the *API Gateway Developer Guide*.
+        pub fn throttling_burst_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ThrottlingBurstLimit", value.into());
+            self
+        }
+
+        /// Sets `ThrottlingBurstLimit` in place: [`Self::throttling_burst_limit`] on a value held by `&mut`.
+        pub fn set_throttling_burst_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ThrottlingBurstLimit", value.into());
+            self
+        }
+
+        /// `ThrottlingBurstLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throttling_burst_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ThrottlingBurstLimit")
+        }
+
+        /// `ThrottlingRateLimit`: The target request steady-state rate limit. For more information, see
+        /// Manage API Request Throttling (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html>)
+        /// in the *API Gateway Developer Guide*.
+        pub fn throttling_rate_limit(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ThrottlingRateLimit", value.into());
+            self
+        }
+
+        /// Sets `ThrottlingRateLimit` in place: [`Self::throttling_rate_limit`] on a value held by `&mut`.
+        pub fn set_throttling_rate_limit(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ThrottlingRateLimit", value.into());
+            self
+        }
+
+        /// `ThrottlingRateLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throttling_rate_limit(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ThrottlingRateLimit")
+        }
+
+        /// `TracingEnabled`: Specifies whether active tracing with X-ray is enabled for this stage. For
+        /// more information, see Trace API Gateway API Execution with X-Ray (<https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-xray.html>)
+        /// in the *API Gateway Developer Guide*.
+        pub fn tracing_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("TracingEnabled", value.into());
+            self
+        }
+
+        /// Sets `TracingEnabled` in place: [`Self::tracing_enabled`] on a value held by `&mut`.
+        pub fn set_tracing_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("TracingEnabled", value.into());
+            self
+        }
+
+        /// `TracingEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tracing_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "TracingEnabled")
+        }
+
+        /// `Variables`: A map that defines the stage variables. Variable names must consist of
+        /// alphanumeric characters, and the values must match the following regular expression: ``\[A-Za-z0-9-._~:/?#&=,\]+``.
+        pub fn variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Variables", value.into());
+            self
+        }
+
+        /// Sets `Variables` in place: [`Self::variables`] on a value held by `&mut`.
+        pub fn set_variables(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Variables", value.into());
+            self
+        }
+
+        /// `Variables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variables(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Variables")
         }
     }
 
@@ -667,14 +1383,40 @@ pub mod deployment {
             AccessLogSetting { props }
         }
 
-        prop! {
-            /// `DestinationArn`.
-            props, "DestinationArn", destination_arn, set_destination_arn, get_destination_arn, Val<String>
+        /// `DestinationArn`.
+        pub fn destination_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DestinationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Format`.
-            props, "Format", format, set_format, get_format, Val<String>
+        /// Sets `DestinationArn` in place: [`Self::destination_arn`] on a value held by `&mut`.
+        pub fn set_destination_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationArn", value.into());
+            self
+        }
+
+        /// `DestinationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationArn")
+        }
+
+        /// `Format`.
+        pub fn format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Format", value.into());
+            self
+        }
+
+        /// Sets `Format` in place: [`Self::format`] on a value held by `&mut`.
+        pub fn set_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
+        }
+
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Format")
         }
     }
 
@@ -696,19 +1438,59 @@ pub mod deployment {
             CanarySetting { props }
         }
 
-        prop! {
-            /// `PercentTraffic`.
-            props, "PercentTraffic", percent_traffic, set_percent_traffic, get_percent_traffic, Val<f64>
+        /// `PercentTraffic`.
+        pub fn percent_traffic(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("PercentTraffic", value.into());
+            self
         }
 
-        prop! {
-            /// `StageVariableOverrides`.
-            props, "StageVariableOverrides", stage_variable_overrides, set_stage_variable_overrides, get_stage_variable_overrides, Val<Map<String>>
+        /// Sets `PercentTraffic` in place: [`Self::percent_traffic`] on a value held by `&mut`.
+        pub fn set_percent_traffic(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("PercentTraffic", value.into());
+            self
         }
 
-        prop! {
-            /// `UseStageCache`.
-            props, "UseStageCache", use_stage_cache, set_use_stage_cache, get_use_stage_cache, Val<bool>
+        /// `PercentTraffic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_percent_traffic(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "PercentTraffic")
+        }
+
+        /// `StageVariableOverrides`.
+        pub fn stage_variable_overrides(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("StageVariableOverrides", value.into());
+            self
+        }
+
+        /// Sets `StageVariableOverrides` in place: [`Self::stage_variable_overrides`] on a value held
+        /// by `&mut`.
+        pub fn set_stage_variable_overrides(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("StageVariableOverrides", value.into());
+            self
+        }
+
+        /// `StageVariableOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stage_variable_overrides(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "StageVariableOverrides")
+        }
+
+        /// `UseStageCache`.
+        pub fn use_stage_cache(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseStageCache", value.into());
+            self
+        }
+
+        /// Sets `UseStageCache` in place: [`Self::use_stage_cache`] on a value held by `&mut`.
+        pub fn set_use_stage_cache(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseStageCache", value.into());
+            self
+        }
+
+        /// `UseStageCache` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_stage_cache(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseStageCache")
         }
     }
 
@@ -730,57 +1512,186 @@ pub mod deployment {
             MethodSetting { props }
         }
 
-        prop! {
-            /// `CacheDataEncrypted`.
-            props, "CacheDataEncrypted", cache_data_encrypted, set_cache_data_encrypted, get_cache_data_encrypted, Val<bool>
+        /// `CacheDataEncrypted`.
+        pub fn cache_data_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CacheDataEncrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `CacheTtlInSeconds`.
-            props, "CacheTtlInSeconds", cache_ttl_in_seconds, set_cache_ttl_in_seconds, get_cache_ttl_in_seconds, Val<i64>
+        /// Sets `CacheDataEncrypted` in place: [`Self::cache_data_encrypted`] on a value held by `&mut`.
+        pub fn set_cache_data_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CacheDataEncrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `CachingEnabled`.
-            props, "CachingEnabled", caching_enabled, set_caching_enabled, get_caching_enabled, Val<bool>
+        /// `CacheDataEncrypted` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cache_data_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CacheDataEncrypted")
         }
 
-        prop! {
-            /// `DataTraceEnabled`.
-            props, "DataTraceEnabled", data_trace_enabled, set_data_trace_enabled, get_data_trace_enabled, Val<bool>
+        /// `CacheTtlInSeconds`.
+        pub fn cache_ttl_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("CacheTtlInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `HttpMethod`: The HTTP method.
-            props, "HttpMethod", http_method, set_http_method, get_http_method, Val<String>
+        /// Sets `CacheTtlInSeconds` in place: [`Self::cache_ttl_in_seconds`] on a value held by `&mut`.
+        pub fn set_cache_ttl_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CacheTtlInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `LoggingLevel`.
-            props, "LoggingLevel", logging_level, set_logging_level, get_logging_level, Val<String>
+        /// `CacheTtlInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cache_ttl_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CacheTtlInSeconds")
         }
 
-        prop! {
-            /// `MetricsEnabled`.
-            props, "MetricsEnabled", metrics_enabled, set_metrics_enabled, get_metrics_enabled, Val<bool>
+        /// `CachingEnabled`.
+        pub fn caching_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CachingEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourcePath`: The resource path for this method. Forward slashes (``/``) are encoded
-            /// as ``~1`` and the initial slash must include a forward slash. For example, the path
-            /// value ``/resource/subresource`` must be encoded as ``/~1resource~1subresource``. To
-            /// specify the root path, use only a slash (``/``).
-            props, "ResourcePath", resource_path, set_resource_path, get_resource_path, Val<String>
+        /// Sets `CachingEnabled` in place: [`Self::caching_enabled`] on a value held by `&mut`.
+        pub fn set_caching_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CachingEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `ThrottlingBurstLimit`.
-            props, "ThrottlingBurstLimit", throttling_burst_limit, set_throttling_burst_limit, get_throttling_burst_limit, Val<i64>
+        /// `CachingEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_caching_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CachingEnabled")
         }
 
-        prop! {
-            /// `ThrottlingRateLimit`.
-            props, "ThrottlingRateLimit", throttling_rate_limit, set_throttling_rate_limit, get_throttling_rate_limit, Val<f64>
+        /// `DataTraceEnabled`.
+        pub fn data_trace_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DataTraceEnabled", value.into());
+            self
+        }
+
+        /// Sets `DataTraceEnabled` in place: [`Self::data_trace_enabled`] on a value held by `&mut`.
+        pub fn set_data_trace_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DataTraceEnabled", value.into());
+            self
+        }
+
+        /// `DataTraceEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_trace_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DataTraceEnabled")
+        }
+
+        /// `HttpMethod`: The HTTP method.
+        pub fn http_method(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HttpMethod", value.into());
+            self
+        }
+
+        /// Sets `HttpMethod` in place: [`Self::http_method`] on a value held by `&mut`.
+        pub fn set_http_method(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HttpMethod", value.into());
+            self
+        }
+
+        /// `HttpMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_method(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HttpMethod")
+        }
+
+        /// `LoggingLevel`.
+        pub fn logging_level(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LoggingLevel", value.into());
+            self
+        }
+
+        /// Sets `LoggingLevel` in place: [`Self::logging_level`] on a value held by `&mut`.
+        pub fn set_logging_level(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LoggingLevel", value.into());
+            self
+        }
+
+        /// `LoggingLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logging_level(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LoggingLevel")
+        }
+
+        /// `MetricsEnabled`.
+        pub fn metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("MetricsEnabled", value.into());
+            self
+        }
+
+        /// Sets `MetricsEnabled` in place: [`Self::metrics_enabled`] on a value held by `&mut`.
+        pub fn set_metrics_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("MetricsEnabled", value.into());
+            self
+        }
+
+        /// `MetricsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metrics_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "MetricsEnabled")
+        }
+
+        /// `ResourcePath`: The resource path for this method. Forward slashes (``/``) are encoded as ``~1``
+        /// and the initial slash must include a forward slash. For example, the path value ``/resource/subresource``
+        /// must be encoded as ``/~1resource~1subresource``. To specify the root path, use only a slash (``/``).
+        pub fn resource_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourcePath", value.into());
+            self
+        }
+
+        /// Sets `ResourcePath` in place: [`Self::resource_path`] on a value held by `&mut`.
+        pub fn set_resource_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourcePath", value.into());
+            self
+        }
+
+        /// `ResourcePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourcePath")
+        }
+
+        /// `ThrottlingBurstLimit`.
+        pub fn throttling_burst_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ThrottlingBurstLimit", value.into());
+            self
+        }
+
+        /// Sets `ThrottlingBurstLimit` in place: [`Self::throttling_burst_limit`] on a value held by `&mut`.
+        pub fn set_throttling_burst_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ThrottlingBurstLimit", value.into());
+            self
+        }
+
+        /// `ThrottlingBurstLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throttling_burst_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ThrottlingBurstLimit")
+        }
+
+        /// `ThrottlingRateLimit`.
+        pub fn throttling_rate_limit(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ThrottlingRateLimit", value.into());
+            self
+        }
+
+        /// Sets `ThrottlingRateLimit` in place: [`Self::throttling_rate_limit`] on a value held by `&mut`.
+        pub fn set_throttling_rate_limit(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ThrottlingRateLimit", value.into());
+            self
+        }
+
+        /// `ThrottlingRateLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throttling_rate_limit(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ThrottlingRateLimit")
         }
     }
 }
@@ -816,19 +1727,40 @@ impl DocumentationPart {
         DocumentationPart { core }
     }
 
-    prop! {
-        /// `Location`.
-        core.props, "Location", _, set_location, get_location, Val<documentation_part::Location>
+    /// Sets `Location`, which `new` took, in place.
+    pub fn set_location(&mut self, value: impl Into<Val<documentation_part::Location>>) -> &mut Self {
+        self.core.props.set("Location", value.into());
+        self
     }
 
-    prop! {
-        /// `Properties`.
-        core.props, "Properties", _, set_properties, get_properties, Val<String>
+    /// `Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_location(&self) -> ::std::option::Option<Val<documentation_part::Location>> {
+        crate::cfn::get_prop(&self.core.props, "Location")
     }
 
-    prop! {
-        /// `RestApiId`.
-        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
+    /// Sets `Properties`, which `new` took, in place.
+    pub fn set_properties(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Properties", value.into());
+        self
+    }
+
+    /// `Properties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_properties(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Properties")
+    }
+
+    /// Sets `RestApiId`, which `new` took, in place.
+    pub fn set_rest_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestApiId", value.into());
+        self
+    }
+
+    /// `RestApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rest_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestApiId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -868,29 +1800,94 @@ pub mod documentation_part {
             Location { props }
         }
 
-        prop! {
-            /// `Method`.
-            props, "Method", method, set_method, get_method, Val<String>
+        /// `Method`.
+        pub fn method(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Method", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `Method` in place: [`Self::method`] on a value held by `&mut`.
+        pub fn set_method(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Method", value.into());
+            self
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// `Method` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_method(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Method")
         }
 
-        prop! {
-            /// `StatusCode`.
-            props, "StatusCode", status_code, set_status_code, get_status_code, Val<String>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<LocationType>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Path`.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// `StatusCode`.
+        pub fn status_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StatusCode", value.into());
+            self
+        }
+
+        /// Sets `StatusCode` in place: [`Self::status_code`] on a value held by `&mut`.
+        pub fn set_status_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StatusCode", value.into());
+            self
+        }
+
+        /// `StatusCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StatusCode")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<LocationType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<LocationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<LocationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -966,19 +1963,46 @@ impl DocumentationVersion {
         DocumentationVersion { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DocumentationVersion`.
-        core.props, "DocumentationVersion", _, set_documentation_version, get_documentation_version, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RestApiId`.
-        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `DocumentationVersion`, which `new` took, in place.
+    pub fn set_documentation_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DocumentationVersion", value.into());
+        self
+    }
+
+    /// `DocumentationVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_documentation_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DocumentationVersion")
+    }
+
+    /// Sets `RestApiId`, which `new` took, in place.
+    pub fn set_rest_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestApiId", value.into());
+        self
+    }
+
+    /// `RestApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rest_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestApiId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1011,57 +2035,190 @@ impl DomainName {
         DomainName { core }
     }
 
-    prop! {
-        /// `CertificateArn`.
-        core.props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+    /// `CertificateArn`.
+    pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CertificateArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainName`.
-        core.props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
+    /// Sets `CertificateArn` in place: [`Self::certificate_arn`] on a value held by `&mut`.
+    pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateArn", value.into());
+        self
     }
 
-    prop! {
-        /// `EndpointAccessMode`.
-        core.props, "EndpointAccessMode", endpoint_access_mode, set_endpoint_access_mode, get_endpoint_access_mode, Val<String>
+    /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateArn")
     }
 
-    prop! {
-        /// `EndpointConfiguration`: The endpoint configuration of this DomainName showing the
-        /// endpoint types and IP address types of the domain name.
-        core.props, "EndpointConfiguration", endpoint_configuration, set_endpoint_configuration, get_endpoint_configuration, Val<domain_name::EndpointConfiguration>
+    /// `DomainName`.
+    pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `MutualTlsAuthentication`.
-        core.props, "MutualTlsAuthentication", mutual_tls_authentication, set_mutual_tls_authentication, get_mutual_tls_authentication, Val<domain_name::MutualTlsAuthentication>
+    /// Sets `DomainName` in place: [`Self::domain_name`] on a value held by `&mut`.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `OwnershipVerificationCertificateArn`: The ARN of the public certificate issued by ACM
-        /// to validate ownership of your custom domain. Only required when configuring mutual TLS
-        /// and using an ACM imported or private CA certificate ARN as the RegionalCertificateArn.
-        core.props, "OwnershipVerificationCertificateArn", ownership_verification_certificate_arn, set_ownership_verification_certificate_arn, get_ownership_verification_certificate_arn, Val<String>
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
     }
 
-    prop! {
-        /// `RegionalCertificateArn`.
-        core.props, "RegionalCertificateArn", regional_certificate_arn, set_regional_certificate_arn, get_regional_certificate_arn, Val<String>
+    /// `EndpointAccessMode`.
+    pub fn endpoint_access_mode(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EndpointAccessMode", value.into());
+        self
     }
 
-    prop! {
-        /// `RoutingMode`.
-        core.props, "RoutingMode", routing_mode, set_routing_mode, get_routing_mode, Val<domain_name::RoutingMode>
+    /// Sets `EndpointAccessMode` in place: [`Self::endpoint_access_mode`] on a value held by `&mut`.
+    pub fn set_endpoint_access_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EndpointAccessMode", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityPolicy`.
-        core.props, "SecurityPolicy", security_policy, set_security_policy, get_security_policy, Val<String>
+    /// `EndpointAccessMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_access_mode(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointAccessMode")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EndpointConfiguration`: The endpoint configuration of this DomainName showing the endpoint
+    /// types and IP address types of the domain name.
+    pub fn endpoint_configuration(mut self, value: impl Into<Val<domain_name::EndpointConfiguration>>) -> Self {
+        self.core.props.set("EndpointConfiguration", value.into());
+        self
+    }
+
+    /// Sets `EndpointConfiguration` in place: [`Self::endpoint_configuration`] on a value held by `&mut`.
+    pub fn set_endpoint_configuration(&mut self, value: impl Into<Val<domain_name::EndpointConfiguration>>) -> &mut Self {
+        self.core.props.set("EndpointConfiguration", value.into());
+        self
+    }
+
+    /// `EndpointConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_configuration(&self) -> ::std::option::Option<Val<domain_name::EndpointConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointConfiguration")
+    }
+
+    /// `MutualTlsAuthentication`.
+    pub fn mutual_tls_authentication(mut self, value: impl Into<Val<domain_name::MutualTlsAuthentication>>) -> Self {
+        self.core.props.set("MutualTlsAuthentication", value.into());
+        self
+    }
+
+    /// Sets `MutualTlsAuthentication` in place: [`Self::mutual_tls_authentication`] on a value held
+    /// by `&mut`.
+    pub fn set_mutual_tls_authentication(&mut self, value: impl Into<Val<domain_name::MutualTlsAuthentication>>) -> &mut Self {
+        self.core.props.set("MutualTlsAuthentication", value.into());
+        self
+    }
+
+    /// `MutualTlsAuthentication` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mutual_tls_authentication(&self) -> ::std::option::Option<Val<domain_name::MutualTlsAuthentication>> {
+        crate::cfn::get_prop(&self.core.props, "MutualTlsAuthentication")
+    }
+
+    /// `OwnershipVerificationCertificateArn`: The ARN of the public certificate issued by ACM to
+    /// validate ownership of your custom domain. Only required when configuring mutual TLS and
+    /// using an ACM imported or private CA certificate ARN as the RegionalCertificateArn.
+    pub fn ownership_verification_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OwnershipVerificationCertificateArn", value.into());
+        self
+    }
+
+    /// Sets `OwnershipVerificationCertificateArn` in place: [`Self::ownership_verification_certificate_arn`]
+    /// on a value held by `&mut`.
+    pub fn set_ownership_verification_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OwnershipVerificationCertificateArn", value.into());
+        self
+    }
+
+    /// `OwnershipVerificationCertificateArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ownership_verification_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OwnershipVerificationCertificateArn")
+    }
+
+    /// `RegionalCertificateArn`.
+    pub fn regional_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RegionalCertificateArn", value.into());
+        self
+    }
+
+    /// Sets `RegionalCertificateArn` in place: [`Self::regional_certificate_arn`] on a value held
+    /// by `&mut`.
+    pub fn set_regional_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RegionalCertificateArn", value.into());
+        self
+    }
+
+    /// `RegionalCertificateArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_regional_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RegionalCertificateArn")
+    }
+
+    /// `RoutingMode`.
+    pub fn routing_mode(mut self, value: impl Into<Val<domain_name::RoutingMode>>) -> Self {
+        self.core.props.set("RoutingMode", value.into());
+        self
+    }
+
+    /// Sets `RoutingMode` in place: [`Self::routing_mode`] on a value held by `&mut`.
+    pub fn set_routing_mode(&mut self, value: impl Into<Val<domain_name::RoutingMode>>) -> &mut Self {
+        self.core.props.set("RoutingMode", value.into());
+        self
+    }
+
+    /// `RoutingMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_routing_mode(&self) -> ::std::option::Option<Val<domain_name::RoutingMode>> {
+        crate::cfn::get_prop(&self.core.props, "RoutingMode")
+    }
+
+    /// `SecurityPolicy`.
+    pub fn security_policy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SecurityPolicy", value.into());
+        self
+    }
+
+    /// Sets `SecurityPolicy` in place: [`Self::security_policy`] on a value held by `&mut`.
+    pub fn set_security_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecurityPolicy", value.into());
+        self
+    }
+
+    /// `SecurityPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityPolicy")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1124,14 +2281,40 @@ pub mod domain_name {
             EndpointConfiguration { props }
         }
 
-        prop! {
-            /// `IpAddressType`.
-            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<String>
+        /// `IpAddressType`.
+        pub fn ip_address_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IpAddressType", value.into());
+            self
         }
 
-        prop! {
-            /// `Types`.
-            props, "Types", types, set_types, get_types, Val<List<String>>
+        /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+        pub fn set_ip_address_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IpAddressType", value.into());
+            self
+        }
+
+        /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IpAddressType")
+        }
+
+        /// `Types`.
+        pub fn types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// Sets `Types` in place: [`Self::types`] on a value held by `&mut`.
+        pub fn set_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// `Types` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Types")
         }
     }
 
@@ -1150,14 +2333,40 @@ pub mod domain_name {
             MutualTlsAuthentication { props }
         }
 
-        prop! {
-            /// `TruststoreUri`.
-            props, "TruststoreUri", truststore_uri, set_truststore_uri, get_truststore_uri, Val<String>
+        /// `TruststoreUri`.
+        pub fn truststore_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TruststoreUri", value.into());
+            self
         }
 
-        prop! {
-            /// `TruststoreVersion`.
-            props, "TruststoreVersion", truststore_version, set_truststore_version, get_truststore_version, Val<String>
+        /// Sets `TruststoreUri` in place: [`Self::truststore_uri`] on a value held by `&mut`.
+        pub fn set_truststore_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TruststoreUri", value.into());
+            self
+        }
+
+        /// `TruststoreUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_truststore_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TruststoreUri")
+        }
+
+        /// `TruststoreVersion`.
+        pub fn truststore_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TruststoreVersion", value.into());
+            self
+        }
+
+        /// Sets `TruststoreVersion` in place: [`Self::truststore_version`] on a value held by `&mut`.
+        pub fn set_truststore_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TruststoreVersion", value.into());
+            self
+        }
+
+        /// `TruststoreVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_truststore_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TruststoreVersion")
         }
     }
 
@@ -1210,26 +2419,59 @@ impl DomainNameAccessAssociation {
         DomainNameAccessAssociation { core }
     }
 
-    prop! {
-        /// `AccessAssociationSource`: The source of the domain name access association resource.
-        core.props, "AccessAssociationSource", _, set_access_association_source, get_access_association_source, Val<String>
+    /// Sets `AccessAssociationSource`, which `new` took, in place.
+    pub fn set_access_association_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccessAssociationSource", value.into());
+        self
     }
 
-    prop! {
-        /// `AccessAssociationSourceType`: The source type of the domain name access association
-        /// resource.
-        core.props, "AccessAssociationSourceType", _, set_access_association_source_type, get_access_association_source_type, Val<domain_name_access_association::AccessAssociationSourceType>
+    /// `AccessAssociationSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_association_source(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccessAssociationSource")
     }
 
-    prop! {
-        /// `DomainNameArn`: The amazon resource name (ARN) of the domain name resource.
-        core.props, "DomainNameArn", _, set_domain_name_arn, get_domain_name_arn, Val<String>
+    /// Sets `AccessAssociationSourceType`, which `new` took, in place.
+    pub fn set_access_association_source_type(&mut self, value: impl Into<Val<domain_name_access_association::AccessAssociationSourceType>>) -> &mut Self {
+        self.core.props.set("AccessAssociationSourceType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of arbitrary tags (key-value pairs) to associate with the domainname
-        /// access association.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `AccessAssociationSourceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_association_source_type(&self) -> ::std::option::Option<Val<domain_name_access_association::AccessAssociationSourceType>> {
+        crate::cfn::get_prop(&self.core.props, "AccessAssociationSourceType")
+    }
+
+    /// Sets `DomainNameArn`, which `new` took, in place.
+    pub fn set_domain_name_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainNameArn", value.into());
+        self
+    }
+
+    /// `DomainNameArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainNameArn")
+    }
+
+    /// `Tags`: An array of arbitrary tags (key-value pairs) to associate with the domainname access
+    /// association.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1277,45 +2519,149 @@ impl DomainNameV2 {
         DomainNameV2 { core }
     }
 
-    prop! {
-        /// `CertificateArn`.
-        core.props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+    /// `CertificateArn`.
+    pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CertificateArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainName`.
-        core.props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
+    /// Sets `CertificateArn` in place: [`Self::certificate_arn`] on a value held by `&mut`.
+    pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateArn", value.into());
+        self
     }
 
-    prop! {
-        /// `EndpointAccessMode`.
-        core.props, "EndpointAccessMode", endpoint_access_mode, set_endpoint_access_mode, get_endpoint_access_mode, Val<String>
+    /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateArn")
     }
 
-    prop! {
-        /// `EndpointConfiguration`.
-        core.props, "EndpointConfiguration", endpoint_configuration, set_endpoint_configuration, get_endpoint_configuration, Val<domain_name_v2::EndpointConfiguration>
+    /// `DomainName`.
+    pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `Policy`.
-        core.props, "Policy", policy, set_policy, get_policy, Val<Json>
+    /// Sets `DomainName` in place: [`Self::domain_name`] on a value held by `&mut`.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `RoutingMode`: The valid routing modes are \[BASE_PATH_MAPPING_ONLY\], \[ROUTING_RULE_THEN_BASE_PATH_MAPPING\]
-        /// and \[ROUTING_RULE_ONLY\]. All other inputs are invalid.
-        core.props, "RoutingMode", routing_mode, set_routing_mode, get_routing_mode, Val<domain_name_v2::RoutingMode>
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
     }
 
-    prop! {
-        /// `SecurityPolicy`.
-        core.props, "SecurityPolicy", security_policy, set_security_policy, get_security_policy, Val<String>
+    /// `EndpointAccessMode`.
+    pub fn endpoint_access_mode(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EndpointAccessMode", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EndpointAccessMode` in place: [`Self::endpoint_access_mode`] on a value held by `&mut`.
+    pub fn set_endpoint_access_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EndpointAccessMode", value.into());
+        self
+    }
+
+    /// `EndpointAccessMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_access_mode(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointAccessMode")
+    }
+
+    /// `EndpointConfiguration`.
+    pub fn endpoint_configuration(mut self, value: impl Into<Val<domain_name_v2::EndpointConfiguration>>) -> Self {
+        self.core.props.set("EndpointConfiguration", value.into());
+        self
+    }
+
+    /// Sets `EndpointConfiguration` in place: [`Self::endpoint_configuration`] on a value held by `&mut`.
+    pub fn set_endpoint_configuration(&mut self, value: impl Into<Val<domain_name_v2::EndpointConfiguration>>) -> &mut Self {
+        self.core.props.set("EndpointConfiguration", value.into());
+        self
+    }
+
+    /// `EndpointConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_configuration(&self) -> ::std::option::Option<Val<domain_name_v2::EndpointConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointConfiguration")
+    }
+
+    /// `Policy`.
+    pub fn policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// Sets `Policy` in place: [`Self::policy`] on a value held by `&mut`.
+    pub fn set_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
+    }
+
+    /// `RoutingMode`: The valid routing modes are \[BASE_PATH_MAPPING_ONLY\], \[ROUTING_RULE_THEN_BASE_PATH_MAPPING\]
+    /// and \[ROUTING_RULE_ONLY\]. All other inputs are invalid.
+    pub fn routing_mode(mut self, value: impl Into<Val<domain_name_v2::RoutingMode>>) -> Self {
+        self.core.props.set("RoutingMode", value.into());
+        self
+    }
+
+    /// Sets `RoutingMode` in place: [`Self::routing_mode`] on a value held by `&mut`.
+    pub fn set_routing_mode(&mut self, value: impl Into<Val<domain_name_v2::RoutingMode>>) -> &mut Self {
+        self.core.props.set("RoutingMode", value.into());
+        self
+    }
+
+    /// `RoutingMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_routing_mode(&self) -> ::std::option::Option<Val<domain_name_v2::RoutingMode>> {
+        crate::cfn::get_prop(&self.core.props, "RoutingMode")
+    }
+
+    /// `SecurityPolicy`.
+    pub fn security_policy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SecurityPolicy", value.into());
+        self
+    }
+
+    /// Sets `SecurityPolicy` in place: [`Self::security_policy`] on a value held by `&mut`.
+    pub fn set_security_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecurityPolicy", value.into());
+        self
+    }
+
+    /// `SecurityPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityPolicy")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1357,14 +2703,40 @@ pub mod domain_name_v2 {
             EndpointConfiguration { props }
         }
 
-        prop! {
-            /// `IpAddressType`.
-            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<String>
+        /// `IpAddressType`.
+        pub fn ip_address_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IpAddressType", value.into());
+            self
         }
 
-        prop! {
-            /// `Types`.
-            props, "Types", types, set_types, get_types, Val<List<String>>
+        /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+        pub fn set_ip_address_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IpAddressType", value.into());
+            self
+        }
+
+        /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IpAddressType")
+        }
+
+        /// `Types`.
+        pub fn types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// Sets `Types` in place: [`Self::types`] on a value held by `&mut`.
+        pub fn set_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// `Types` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Types")
         }
     }
 
@@ -1411,29 +2783,82 @@ impl GatewayResponse {
         GatewayResponse { core }
     }
 
-    prop! {
-        /// `ResponseParameters`.
-        core.props, "ResponseParameters", response_parameters, set_response_parameters, get_response_parameters, Val<Map<String>>
+    /// `ResponseParameters`.
+    pub fn response_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("ResponseParameters", value.into());
+        self
     }
 
-    prop! {
-        /// `ResponseTemplates`.
-        core.props, "ResponseTemplates", response_templates, set_response_templates, get_response_templates, Val<Map<String>>
+    /// Sets `ResponseParameters` in place: [`Self::response_parameters`] on a value held by `&mut`.
+    pub fn set_response_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("ResponseParameters", value.into());
+        self
     }
 
-    prop! {
-        /// `ResponseType`.
-        core.props, "ResponseType", _, set_response_type, get_response_type, Val<String>
+    /// `ResponseParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_response_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ResponseParameters")
     }
 
-    prop! {
-        /// `RestApiId`.
-        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
+    /// `ResponseTemplates`.
+    pub fn response_templates(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("ResponseTemplates", value.into());
+        self
     }
 
-    prop! {
-        /// `StatusCode`.
-        core.props, "StatusCode", status_code, set_status_code, get_status_code, Val<String>
+    /// Sets `ResponseTemplates` in place: [`Self::response_templates`] on a value held by `&mut`.
+    pub fn set_response_templates(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("ResponseTemplates", value.into());
+        self
+    }
+
+    /// `ResponseTemplates` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_response_templates(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ResponseTemplates")
+    }
+
+    /// Sets `ResponseType`, which `new` took, in place.
+    pub fn set_response_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResponseType", value.into());
+        self
+    }
+
+    /// `ResponseType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_response_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResponseType")
+    }
+
+    /// Sets `RestApiId`, which `new` took, in place.
+    pub fn set_rest_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestApiId", value.into());
+        self
+    }
+
+    /// `RestApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rest_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestApiId")
+    }
+
+    /// `StatusCode`.
+    pub fn status_code(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StatusCode", value.into());
+        self
+    }
+
+    /// Sets `StatusCode` in place: [`Self::status_code`] on a value held by `&mut`.
+    pub fn set_status_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StatusCode", value.into());
+        self
+    }
+
+    /// `StatusCode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status_code(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StatusCode")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1478,72 +2903,223 @@ impl Method {
         Method { core }
     }
 
-    prop! {
-        /// `ApiKeyRequired`.
-        core.props, "ApiKeyRequired", api_key_required, set_api_key_required, get_api_key_required, Val<bool>
+    /// `ApiKeyRequired`.
+    pub fn api_key_required(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ApiKeyRequired", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthorizationScopes`.
-        core.props, "AuthorizationScopes", authorization_scopes, set_authorization_scopes, get_authorization_scopes, Val<List<String>>
+    /// Sets `ApiKeyRequired` in place: [`Self::api_key_required`] on a value held by `&mut`.
+    pub fn set_api_key_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ApiKeyRequired", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthorizationType`: The method's authorization type. This parameter is required. For
-        /// valid values, see Method (<https://docs.aws.amazon.com/apigateway/latest/api/API_Method.html>)
-        /// in the *API Gateway API Reference*. If you specify the ``AuthorizerId`` property,
-        /// specify ``CUSTOM`` or ``COGNITO_USER_POOLS`` for this property.
-        core.props, "AuthorizationType", authorization_type, set_authorization_type, get_authorization_type, Val<String>
+    /// `ApiKeyRequired` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_key_required(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ApiKeyRequired")
     }
 
-    prop! {
-        /// `AuthorizerId`.
-        core.props, "AuthorizerId", authorizer_id, set_authorizer_id, get_authorizer_id, Val<String>
+    /// `AuthorizationScopes`.
+    pub fn authorization_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AuthorizationScopes", value.into());
+        self
     }
 
-    prop! {
-        /// `HttpMethod`.
-        core.props, "HttpMethod", _, set_http_method, get_http_method, Val<String>
+    /// Sets `AuthorizationScopes` in place: [`Self::authorization_scopes`] on a value held by `&mut`.
+    pub fn set_authorization_scopes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AuthorizationScopes", value.into());
+        self
     }
 
-    prop! {
-        /// `Integration`.
-        core.props, "Integration", integration, set_integration, get_integration, Val<method::Integration>
+    /// `AuthorizationScopes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorization_scopes(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizationScopes")
     }
 
-    prop! {
-        /// `MethodResponses`.
-        core.props, "MethodResponses", method_responses, set_method_responses, get_method_responses, Val<List<method::MethodResponse>>
+    /// `AuthorizationType`: The method's authorization type. This parameter is required. For valid
+    /// values, see Method (<https://docs.aws.amazon.com/apigateway/latest/api/API_Method.html>) in
+    /// the *API Gateway API Reference*. If you specify the ``AuthorizerId`` property, specify ``CUSTOM``
+    /// or ``COGNITO_USER_POOLS`` for this property.
+    pub fn authorization_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AuthorizationType", value.into());
+        self
     }
 
-    prop! {
-        /// `OperationName`.
-        core.props, "OperationName", operation_name, set_operation_name, get_operation_name, Val<String>
+    /// Sets `AuthorizationType` in place: [`Self::authorization_type`] on a value held by `&mut`.
+    pub fn set_authorization_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuthorizationType", value.into());
+        self
     }
 
-    prop! {
-        /// `RequestModels`.
-        core.props, "RequestModels", request_models, set_request_models, get_request_models, Val<Map<String>>
+    /// `AuthorizationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorization_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizationType")
     }
 
-    prop! {
-        /// `RequestParameters`.
-        core.props, "RequestParameters", request_parameters, set_request_parameters, get_request_parameters, Val<Map<Json>>
+    /// `AuthorizerId`.
+    pub fn authorizer_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AuthorizerId", value.into());
+        self
     }
 
-    prop! {
-        /// `RequestValidatorId`.
-        core.props, "RequestValidatorId", request_validator_id, set_request_validator_id, get_request_validator_id, Val<String>
+    /// Sets `AuthorizerId` in place: [`Self::authorizer_id`] on a value held by `&mut`.
+    pub fn set_authorizer_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuthorizerId", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceId`.
-        core.props, "ResourceId", _, set_resource_id, get_resource_id, Val<String>
+    /// `AuthorizerId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorizer_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizerId")
     }
 
-    prop! {
-        /// `RestApiId`.
-        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
+    /// Sets `HttpMethod`, which `new` took, in place.
+    pub fn set_http_method(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HttpMethod", value.into());
+        self
+    }
+
+    /// `HttpMethod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_http_method(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HttpMethod")
+    }
+
+    /// `Integration`.
+    pub fn integration(mut self, value: impl Into<Val<method::Integration>>) -> Self {
+        self.core.props.set("Integration", value.into());
+        self
+    }
+
+    /// Sets `Integration` in place: [`Self::integration`] on a value held by `&mut`.
+    pub fn set_integration(&mut self, value: impl Into<Val<method::Integration>>) -> &mut Self {
+        self.core.props.set("Integration", value.into());
+        self
+    }
+
+    /// `Integration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integration(&self) -> ::std::option::Option<Val<method::Integration>> {
+        crate::cfn::get_prop(&self.core.props, "Integration")
+    }
+
+    /// `MethodResponses`.
+    pub fn method_responses(mut self, value: impl Into<Val<List<method::MethodResponse>>>) -> Self {
+        self.core.props.set("MethodResponses", value.into());
+        self
+    }
+
+    /// Sets `MethodResponses` in place: [`Self::method_responses`] on a value held by `&mut`.
+    pub fn set_method_responses(&mut self, value: impl Into<Val<List<method::MethodResponse>>>) -> &mut Self {
+        self.core.props.set("MethodResponses", value.into());
+        self
+    }
+
+    /// `MethodResponses` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_method_responses(&self) -> ::std::option::Option<Val<List<method::MethodResponse>>> {
+        crate::cfn::get_prop(&self.core.props, "MethodResponses")
+    }
+
+    /// `OperationName`.
+    pub fn operation_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OperationName", value.into());
+        self
+    }
+
+    /// Sets `OperationName` in place: [`Self::operation_name`] on a value held by `&mut`.
+    pub fn set_operation_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OperationName", value.into());
+        self
+    }
+
+    /// `OperationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_operation_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OperationName")
+    }
+
+    /// `RequestModels`.
+    pub fn request_models(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("RequestModels", value.into());
+        self
+    }
+
+    /// Sets `RequestModels` in place: [`Self::request_models`] on a value held by `&mut`.
+    pub fn set_request_models(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("RequestModels", value.into());
+        self
+    }
+
+    /// `RequestModels` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_request_models(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "RequestModels")
+    }
+
+    /// `RequestParameters`.
+    pub fn request_parameters(mut self, value: impl Into<Val<Map<Json>>>) -> Self {
+        self.core.props.set("RequestParameters", value.into());
+        self
+    }
+
+    /// Sets `RequestParameters` in place: [`Self::request_parameters`] on a value held by `&mut`.
+    pub fn set_request_parameters(&mut self, value: impl Into<Val<Map<Json>>>) -> &mut Self {
+        self.core.props.set("RequestParameters", value.into());
+        self
+    }
+
+    /// `RequestParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_request_parameters(&self) -> ::std::option::Option<Val<Map<Json>>> {
+        crate::cfn::get_prop(&self.core.props, "RequestParameters")
+    }
+
+    /// `RequestValidatorId`.
+    pub fn request_validator_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RequestValidatorId", value.into());
+        self
+    }
+
+    /// Sets `RequestValidatorId` in place: [`Self::request_validator_id`] on a value held by `&mut`.
+    pub fn set_request_validator_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RequestValidatorId", value.into());
+        self
+    }
+
+    /// `RequestValidatorId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_request_validator_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RequestValidatorId")
+    }
+
+    /// Sets `ResourceId`, which `new` took, in place.
+    pub fn set_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceId", value.into());
+        self
+    }
+
+    /// `ResourceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceId")
+    }
+
+    /// Sets `RestApiId`, which `new` took, in place.
+    pub fn set_rest_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestApiId", value.into());
+        self
+    }
+
+    /// `RestApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rest_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestApiId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1577,84 +3153,286 @@ pub mod method {
             Integration { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<IntegrationType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<IntegrationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `CacheKeyParameters`.
-            props, "CacheKeyParameters", cache_key_parameters, set_cache_key_parameters, get_cache_key_parameters, Val<List<String>>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<IntegrationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `CacheNamespace`.
-            props, "CacheNamespace", cache_namespace, set_cache_namespace, get_cache_namespace, Val<String>
+        /// `CacheKeyParameters`.
+        pub fn cache_key_parameters(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CacheKeyParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectionId`.
-            props, "ConnectionId", connection_id, set_connection_id, get_connection_id, Val<String>
+        /// Sets `CacheKeyParameters` in place: [`Self::cache_key_parameters`] on a value held by `&mut`.
+        pub fn set_cache_key_parameters(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CacheKeyParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectionType`.
-            props, "ConnectionType", connection_type, set_connection_type, get_connection_type, Val<IntegrationConnectionType>
+        /// `CacheKeyParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cache_key_parameters(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CacheKeyParameters")
         }
 
-        prop! {
-            /// `ContentHandling`.
-            props, "ContentHandling", content_handling, set_content_handling, get_content_handling, Val<IntegrationContentHandling>
+        /// `CacheNamespace`.
+        pub fn cache_namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CacheNamespace", value.into());
+            self
         }
 
-        prop! {
-            /// `Credentials`.
-            props, "Credentials", credentials, set_credentials, get_credentials, Val<String>
+        /// Sets `CacheNamespace` in place: [`Self::cache_namespace`] on a value held by `&mut`.
+        pub fn set_cache_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CacheNamespace", value.into());
+            self
         }
 
-        prop! {
-            /// `IntegrationHttpMethod`.
-            props, "IntegrationHttpMethod", integration_http_method, set_integration_http_method, get_integration_http_method, Val<String>
+        /// `CacheNamespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cache_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CacheNamespace")
         }
 
-        prop! {
-            /// `IntegrationResponses`.
-            props, "IntegrationResponses", integration_responses, set_integration_responses, get_integration_responses, Val<List<IntegrationResponse>>
+        /// `ConnectionId`.
+        pub fn connection_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectionId", value.into());
+            self
         }
 
-        prop! {
-            /// `IntegrationTarget`.
-            props, "IntegrationTarget", integration_target, set_integration_target, get_integration_target, Val<String>
+        /// Sets `ConnectionId` in place: [`Self::connection_id`] on a value held by `&mut`.
+        pub fn set_connection_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectionId", value.into());
+            self
         }
 
-        prop! {
-            /// `PassthroughBehavior`.
-            props, "PassthroughBehavior", passthrough_behavior, set_passthrough_behavior, get_passthrough_behavior, Val<IntegrationPassthroughBehavior>
+        /// `ConnectionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectionId")
         }
 
-        prop! {
-            /// `RequestParameters`.
-            props, "RequestParameters", request_parameters, set_request_parameters, get_request_parameters, Val<Map<String>>
+        /// `ConnectionType`.
+        pub fn connection_type(mut self, value: impl Into<Val<IntegrationConnectionType>>) -> Self {
+            self.props.set("ConnectionType", value.into());
+            self
         }
 
-        prop! {
-            /// `RequestTemplates`.
-            props, "RequestTemplates", request_templates, set_request_templates, get_request_templates, Val<Map<String>>
+        /// Sets `ConnectionType` in place: [`Self::connection_type`] on a value held by `&mut`.
+        pub fn set_connection_type(&mut self, value: impl Into<Val<IntegrationConnectionType>>) -> &mut Self {
+            self.props.set("ConnectionType", value.into());
+            self
         }
 
-        prop! {
-            /// `ResponseTransferMode`.
-            props, "ResponseTransferMode", response_transfer_mode, set_response_transfer_mode, get_response_transfer_mode, Val<IntegrationResponseTransferMode>
+        /// `ConnectionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_type(&self) -> ::std::option::Option<Val<IntegrationConnectionType>> {
+            crate::cfn::get_prop(&self.props, "ConnectionType")
         }
 
-        prop! {
-            /// `TimeoutInMillis`.
-            props, "TimeoutInMillis", timeout_in_millis, set_timeout_in_millis, get_timeout_in_millis, Val<i64>
+        /// `ContentHandling`.
+        pub fn content_handling(mut self, value: impl Into<Val<IntegrationContentHandling>>) -> Self {
+            self.props.set("ContentHandling", value.into());
+            self
         }
 
-        prop! {
-            /// `Uri`.
-            props, "Uri", uri, set_uri, get_uri, Val<String>
+        /// Sets `ContentHandling` in place: [`Self::content_handling`] on a value held by `&mut`.
+        pub fn set_content_handling(&mut self, value: impl Into<Val<IntegrationContentHandling>>) -> &mut Self {
+            self.props.set("ContentHandling", value.into());
+            self
+        }
+
+        /// `ContentHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_handling(&self) -> ::std::option::Option<Val<IntegrationContentHandling>> {
+            crate::cfn::get_prop(&self.props, "ContentHandling")
+        }
+
+        /// `Credentials`.
+        pub fn credentials(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Credentials", value.into());
+            self
+        }
+
+        /// Sets `Credentials` in place: [`Self::credentials`] on a value held by `&mut`.
+        pub fn set_credentials(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Credentials", value.into());
+            self
+        }
+
+        /// `Credentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credentials(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Credentials")
+        }
+
+        /// `IntegrationHttpMethod`.
+        pub fn integration_http_method(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IntegrationHttpMethod", value.into());
+            self
+        }
+
+        /// Sets `IntegrationHttpMethod` in place: [`Self::integration_http_method`] on a value held by `&mut`.
+        pub fn set_integration_http_method(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IntegrationHttpMethod", value.into());
+            self
+        }
+
+        /// `IntegrationHttpMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_integration_http_method(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IntegrationHttpMethod")
+        }
+
+        /// `IntegrationResponses`.
+        pub fn integration_responses(mut self, value: impl Into<Val<List<IntegrationResponse>>>) -> Self {
+            self.props.set("IntegrationResponses", value.into());
+            self
+        }
+
+        /// Sets `IntegrationResponses` in place: [`Self::integration_responses`] on a value held by `&mut`.
+        pub fn set_integration_responses(&mut self, value: impl Into<Val<List<IntegrationResponse>>>) -> &mut Self {
+            self.props.set("IntegrationResponses", value.into());
+            self
+        }
+
+        /// `IntegrationResponses` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_integration_responses(&self) -> ::std::option::Option<Val<List<IntegrationResponse>>> {
+            crate::cfn::get_prop(&self.props, "IntegrationResponses")
+        }
+
+        /// `IntegrationTarget`.
+        pub fn integration_target(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IntegrationTarget", value.into());
+            self
+        }
+
+        /// Sets `IntegrationTarget` in place: [`Self::integration_target`] on a value held by `&mut`.
+        pub fn set_integration_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IntegrationTarget", value.into());
+            self
+        }
+
+        /// `IntegrationTarget` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_integration_target(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IntegrationTarget")
+        }
+
+        /// `PassthroughBehavior`.
+        pub fn passthrough_behavior(mut self, value: impl Into<Val<IntegrationPassthroughBehavior>>) -> Self {
+            self.props.set("PassthroughBehavior", value.into());
+            self
+        }
+
+        /// Sets `PassthroughBehavior` in place: [`Self::passthrough_behavior`] on a value held by `&mut`.
+        pub fn set_passthrough_behavior(&mut self, value: impl Into<Val<IntegrationPassthroughBehavior>>) -> &mut Self {
+            self.props.set("PassthroughBehavior", value.into());
+            self
+        }
+
+        /// `PassthroughBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_passthrough_behavior(&self) -> ::std::option::Option<Val<IntegrationPassthroughBehavior>> {
+            crate::cfn::get_prop(&self.props, "PassthroughBehavior")
+        }
+
+        /// `RequestParameters`.
+        pub fn request_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("RequestParameters", value.into());
+            self
+        }
+
+        /// Sets `RequestParameters` in place: [`Self::request_parameters`] on a value held by `&mut`.
+        pub fn set_request_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("RequestParameters", value.into());
+            self
+        }
+
+        /// `RequestParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_request_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "RequestParameters")
+        }
+
+        /// `RequestTemplates`.
+        pub fn request_templates(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("RequestTemplates", value.into());
+            self
+        }
+
+        /// Sets `RequestTemplates` in place: [`Self::request_templates`] on a value held by `&mut`.
+        pub fn set_request_templates(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("RequestTemplates", value.into());
+            self
+        }
+
+        /// `RequestTemplates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_request_templates(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "RequestTemplates")
+        }
+
+        /// `ResponseTransferMode`.
+        pub fn response_transfer_mode(mut self, value: impl Into<Val<IntegrationResponseTransferMode>>) -> Self {
+            self.props.set("ResponseTransferMode", value.into());
+            self
+        }
+
+        /// Sets `ResponseTransferMode` in place: [`Self::response_transfer_mode`] on a value held by `&mut`.
+        pub fn set_response_transfer_mode(&mut self, value: impl Into<Val<IntegrationResponseTransferMode>>) -> &mut Self {
+            self.props.set("ResponseTransferMode", value.into());
+            self
+        }
+
+        /// `ResponseTransferMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_transfer_mode(&self) -> ::std::option::Option<Val<IntegrationResponseTransferMode>> {
+            crate::cfn::get_prop(&self.props, "ResponseTransferMode")
+        }
+
+        /// `TimeoutInMillis`.
+        pub fn timeout_in_millis(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutInMillis", value.into());
+            self
+        }
+
+        /// Sets `TimeoutInMillis` in place: [`Self::timeout_in_millis`] on a value held by `&mut`.
+        pub fn set_timeout_in_millis(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutInMillis", value.into());
+            self
+        }
+
+        /// `TimeoutInMillis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_in_millis(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutInMillis")
+        }
+
+        /// `Uri`.
+        pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Uri", value.into());
+            self
+        }
+
+        /// Sets `Uri` in place: [`Self::uri`] on a value held by `&mut`.
+        pub fn set_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Uri", value.into());
+            self
+        }
+
+        /// `Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Uri")
         }
     }
 
@@ -1704,29 +3482,88 @@ pub mod method {
             IntegrationResponse { props }
         }
 
-        prop! {
-            /// `StatusCode`.
-            props, "StatusCode", _, set_status_code, get_status_code, Val<String>
+        /// Sets `StatusCode`, which `new` took, in place.
+        pub fn set_status_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StatusCode", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentHandling`.
-            props, "ContentHandling", content_handling, set_content_handling, get_content_handling, Val<IntegrationResponseContentHandling>
+        /// `StatusCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StatusCode")
         }
 
-        prop! {
-            /// `ResponseParameters`.
-            props, "ResponseParameters", response_parameters, set_response_parameters, get_response_parameters, Val<Map<String>>
+        /// `ContentHandling`.
+        pub fn content_handling(mut self, value: impl Into<Val<IntegrationResponseContentHandling>>) -> Self {
+            self.props.set("ContentHandling", value.into());
+            self
         }
 
-        prop! {
-            /// `ResponseTemplates`.
-            props, "ResponseTemplates", response_templates, set_response_templates, get_response_templates, Val<Map<String>>
+        /// Sets `ContentHandling` in place: [`Self::content_handling`] on a value held by `&mut`.
+        pub fn set_content_handling(&mut self, value: impl Into<Val<IntegrationResponseContentHandling>>) -> &mut Self {
+            self.props.set("ContentHandling", value.into());
+            self
         }
 
-        prop! {
-            /// `SelectionPattern`.
-            props, "SelectionPattern", selection_pattern, set_selection_pattern, get_selection_pattern, Val<String>
+        /// `ContentHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_handling(&self) -> ::std::option::Option<Val<IntegrationResponseContentHandling>> {
+            crate::cfn::get_prop(&self.props, "ContentHandling")
+        }
+
+        /// `ResponseParameters`.
+        pub fn response_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("ResponseParameters", value.into());
+            self
+        }
+
+        /// Sets `ResponseParameters` in place: [`Self::response_parameters`] on a value held by `&mut`.
+        pub fn set_response_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("ResponseParameters", value.into());
+            self
+        }
+
+        /// `ResponseParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "ResponseParameters")
+        }
+
+        /// `ResponseTemplates`.
+        pub fn response_templates(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("ResponseTemplates", value.into());
+            self
+        }
+
+        /// Sets `ResponseTemplates` in place: [`Self::response_templates`] on a value held by `&mut`.
+        pub fn set_response_templates(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("ResponseTemplates", value.into());
+            self
+        }
+
+        /// `ResponseTemplates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_templates(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "ResponseTemplates")
+        }
+
+        /// `SelectionPattern`.
+        pub fn selection_pattern(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SelectionPattern", value.into());
+            self
+        }
+
+        /// Sets `SelectionPattern` in place: [`Self::selection_pattern`] on a value held by `&mut`.
+        pub fn set_selection_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SelectionPattern", value.into());
+            self
+        }
+
+        /// `SelectionPattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_selection_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SelectionPattern")
         }
     }
 
@@ -1811,19 +3648,52 @@ pub mod method {
             MethodResponse { props }
         }
 
-        prop! {
-            /// `StatusCode`.
-            props, "StatusCode", _, set_status_code, get_status_code, Val<String>
+        /// Sets `StatusCode`, which `new` took, in place.
+        pub fn set_status_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StatusCode", value.into());
+            self
         }
 
-        prop! {
-            /// `ResponseModels`.
-            props, "ResponseModels", response_models, set_response_models, get_response_models, Val<Map<String>>
+        /// `StatusCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StatusCode")
         }
 
-        prop! {
-            /// `ResponseParameters`.
-            props, "ResponseParameters", response_parameters, set_response_parameters, get_response_parameters, Val<Map<Json>>
+        /// `ResponseModels`.
+        pub fn response_models(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("ResponseModels", value.into());
+            self
+        }
+
+        /// Sets `ResponseModels` in place: [`Self::response_models`] on a value held by `&mut`.
+        pub fn set_response_models(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("ResponseModels", value.into());
+            self
+        }
+
+        /// `ResponseModels` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_models(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "ResponseModels")
+        }
+
+        /// `ResponseParameters`.
+        pub fn response_parameters(mut self, value: impl Into<Val<Map<Json>>>) -> Self {
+            self.props.set("ResponseParameters", value.into());
+            self
+        }
+
+        /// Sets `ResponseParameters` in place: [`Self::response_parameters`] on a value held by `&mut`.
+        pub fn set_response_parameters(&mut self, value: impl Into<Val<Map<Json>>>) -> &mut Self {
+            self.props.set("ResponseParameters", value.into());
+            self
+        }
+
+        /// `ResponseParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_parameters(&self) -> ::std::option::Option<Val<Map<Json>>> {
+            crate::cfn::get_prop(&self.props, "ResponseParameters")
         }
     }
 }
@@ -1849,33 +3719,92 @@ impl Model {
         Model { core }
     }
 
-    prop! {
-        /// `ContentType`.
-        core.props, "ContentType", content_type, set_content_type, get_content_type, Val<String>
+    /// `ContentType`.
+    pub fn content_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ContentType", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ContentType` in place: [`Self::content_type`] on a value held by `&mut`.
+    pub fn set_content_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContentType", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A name for the model. If you don't specify a name, CFN generates a unique
-        /// physical ID and uses that ID for the model name. For more information, see Name Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
-        /// If you specify a name, you cannot perform updates that require replacement of this
-        /// resource. You can perform updates that require no or some interruption. If you must
-        /// replace the resource, specify a new name.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `ContentType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContentType")
     }
 
-    prop! {
-        /// `RestApiId`.
-        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Schema`.
-        core.props, "Schema", schema, set_schema, get_schema, Val<Json>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Name`: A name for the model. If you don't specify a name, CFN generates a unique physical
+    /// ID and uses that ID for the model name. For more information, see Name Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
+    /// If you specify a name, you cannot perform updates that require replacement of this resource.
+    /// You can perform updates that require no or some interruption. If you must replace the
+    /// resource, specify a new name.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `RestApiId`, which `new` took, in place.
+    pub fn set_rest_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestApiId", value.into());
+        self
+    }
+
+    /// `RestApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rest_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestApiId")
+    }
+
+    /// `Schema`.
+    pub fn schema(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Schema", value.into());
+        self
+    }
+
+    /// Sets `Schema` in place: [`Self::schema`] on a value held by `&mut`.
+    pub fn set_schema(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Schema", value.into());
+        self
+    }
+
+    /// `Schema` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Schema")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1908,24 +3837,71 @@ impl RequestValidator {
         RequestValidator { core }
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `RestApiId`.
-        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `ValidateRequestBody`.
-        core.props, "ValidateRequestBody", validate_request_body, set_validate_request_body, get_validate_request_body, Val<bool>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `ValidateRequestParameters`.
-        core.props, "ValidateRequestParameters", validate_request_parameters, set_validate_request_parameters, get_validate_request_parameters, Val<bool>
+    /// Sets `RestApiId`, which `new` took, in place.
+    pub fn set_rest_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestApiId", value.into());
+        self
+    }
+
+    /// `RestApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rest_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestApiId")
+    }
+
+    /// `ValidateRequestBody`.
+    pub fn validate_request_body(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ValidateRequestBody", value.into());
+        self
+    }
+
+    /// Sets `ValidateRequestBody` in place: [`Self::validate_request_body`] on a value held by `&mut`.
+    pub fn set_validate_request_body(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ValidateRequestBody", value.into());
+        self
+    }
+
+    /// `ValidateRequestBody` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_validate_request_body(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ValidateRequestBody")
+    }
+
+    /// `ValidateRequestParameters`.
+    pub fn validate_request_parameters(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ValidateRequestParameters", value.into());
+        self
+    }
+
+    /// Sets `ValidateRequestParameters` in place: [`Self::validate_request_parameters`] on a value
+    /// held by `&mut`.
+    pub fn set_validate_request_parameters(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ValidateRequestParameters", value.into());
+        self
+    }
+
+    /// `ValidateRequestParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_validate_request_parameters(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ValidateRequestParameters")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1970,19 +3946,40 @@ impl Resource {
         Resource { core }
     }
 
-    prop! {
-        /// `ParentId`.
-        core.props, "ParentId", _, set_parent_id, get_parent_id, Val<String>
+    /// Sets `ParentId`, which `new` took, in place.
+    pub fn set_parent_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ParentId", value.into());
+        self
     }
 
-    prop! {
-        /// `PathPart`.
-        core.props, "PathPart", _, set_path_part, get_path_part, Val<String>
+    /// `ParentId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parent_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ParentId")
     }
 
-    prop! {
-        /// `RestApiId`.
-        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
+    /// Sets `PathPart`, which `new` took, in place.
+    pub fn set_path_part(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PathPart", value.into());
+        self
+    }
+
+    /// `PathPart` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_path_part(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PathPart")
+    }
+
+    /// Sets `RestApiId`, which `new` took, in place.
+    pub fn set_rest_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestApiId", value.into());
+        self
+    }
+
+    /// `RestApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rest_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestApiId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2020,107 +4017,343 @@ impl RestApi {
         RestApi { core }
     }
 
-    prop! {
-        /// `ApiKeySourceType`.
-        core.props, "ApiKeySourceType", api_key_source_type, set_api_key_source_type, get_api_key_source_type, Val<String>
+    /// `ApiKeySourceType`.
+    pub fn api_key_source_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ApiKeySourceType", value.into());
+        self
     }
 
-    prop! {
-        /// `BinaryMediaTypes`.
-        core.props, "BinaryMediaTypes", binary_media_types, set_binary_media_types, get_binary_media_types, Val<List<String>>
+    /// Sets `ApiKeySourceType` in place: [`Self::api_key_source_type`] on a value held by `&mut`.
+    pub fn set_api_key_source_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiKeySourceType", value.into());
+        self
     }
 
-    prop! {
-        /// `Body`: An OpenAPI specification that defines a set of RESTful APIs in JSON format. For
-        /// YAML templates, you can also provide the specification in YAML format.
-        core.props, "Body", body, set_body, get_body, Val<Json>
+    /// `ApiKeySourceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_key_source_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiKeySourceType")
     }
 
-    prop! {
-        /// `BodyS3Location`: The Amazon Simple Storage Service (Amazon S3) location that points to
-        /// an OpenAPI file, which defines a set of RESTful APIs in JSON or YAML format.
-        core.props, "BodyS3Location", body_s3_location, set_body_s3_location, get_body_s3_location, Val<rest_api::S3Location>
+    /// `BinaryMediaTypes`.
+    pub fn binary_media_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("BinaryMediaTypes", value.into());
+        self
     }
 
-    prop! {
-        /// `CloneFrom`.
-        core.props, "CloneFrom", clone_from, set_clone_from, get_clone_from, Val<String>
+    /// Sets `BinaryMediaTypes` in place: [`Self::binary_media_types`] on a value held by `&mut`.
+    pub fn set_binary_media_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("BinaryMediaTypes", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `BinaryMediaTypes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_binary_media_types(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "BinaryMediaTypes")
     }
 
-    prop! {
-        /// `DisableExecuteApiEndpoint`.
-        core.props, "DisableExecuteApiEndpoint", disable_execute_api_endpoint, set_disable_execute_api_endpoint, get_disable_execute_api_endpoint, Val<bool>
+    /// `Body`: An OpenAPI specification that defines a set of RESTful APIs in JSON format. For YAML
+    /// templates, you can also provide the specification in YAML format.
+    pub fn body(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Body", value.into());
+        self
     }
 
-    prop! {
-        /// `EndpointAccessMode`.
-        core.props, "EndpointAccessMode", endpoint_access_mode, set_endpoint_access_mode, get_endpoint_access_mode, Val<String>
+    /// Sets `Body` in place: [`Self::body`] on a value held by `&mut`.
+    pub fn set_body(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Body", value.into());
+        self
     }
 
-    prop! {
-        /// `EndpointConfiguration`: A list of the endpoint types and IP address types of the API.
-        /// Use this property when creating an API. When importing an existing API, specify the
-        /// endpoint configuration types using the ``Parameters`` property.
-        core.props, "EndpointConfiguration", endpoint_configuration, set_endpoint_configuration, get_endpoint_configuration, Val<rest_api::EndpointConfiguration>
+    /// `Body` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_body(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Body")
     }
 
-    prop! {
-        /// `FailOnWarnings`.
-        core.props, "FailOnWarnings", fail_on_warnings, set_fail_on_warnings, get_fail_on_warnings, Val<bool>
+    /// `BodyS3Location`: The Amazon Simple Storage Service (Amazon S3) location that points to an
+    /// OpenAPI file, which defines a set of RESTful APIs in JSON or YAML format.
+    pub fn body_s3_location(mut self, value: impl Into<Val<rest_api::S3Location>>) -> Self {
+        self.core.props.set("BodyS3Location", value.into());
+        self
     }
 
-    prop! {
-        /// `MinimumCompressionSize`.
-        core.props, "MinimumCompressionSize", minimum_compression_size, set_minimum_compression_size, get_minimum_compression_size, Val<i64>
+    /// Sets `BodyS3Location` in place: [`Self::body_s3_location`] on a value held by `&mut`.
+    pub fn set_body_s3_location(&mut self, value: impl Into<Val<rest_api::S3Location>>) -> &mut Self {
+        self.core.props.set("BodyS3Location", value.into());
+        self
     }
 
-    prop! {
-        /// `Mode`: This property applies only when you use OpenAPI to define your REST API. The ``Mode``
-        /// determines how API Gateway handles resource updates. Valid values are ``overwrite`` or ``merge``.
-        /// For ``overwrite``, the new API definition replaces the existing one. The existing API
-        /// identifier remains unchanged. For ``merge``, the new API definition is merged with the
-        /// existing API. If you don't specify this property, a default value is chosen. For REST
-        /// APIs created before March 29, 2021, the default is ``overwrite``. For REST APIs created
-        /// after March 29, 2021, the new API definition takes precedence, but …
-        core.props, "Mode", mode, set_mode, get_mode, Val<String>
+    /// `BodyS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_body_s3_location(&self) -> ::std::option::Option<Val<rest_api::S3Location>> {
+        crate::cfn::get_prop(&self.core.props, "BodyS3Location")
     }
 
-    prop! {
-        /// `Name`: The name of the RestApi. A name is required if the REST API is not based on an
-        /// OpenAPI specification.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `CloneFrom`.
+    pub fn clone_from(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CloneFrom", value.into());
+        self
     }
 
-    prop! {
-        /// `Parameters`.
-        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
+    /// Sets `CloneFrom` in place: [`Self::clone_from`] on a value held by `&mut`.
+    pub fn set_clone_from(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CloneFrom", value.into());
+        self
     }
 
-    prop! {
-        /// `Policy`: A policy document that contains the permissions for the ``RestApi`` resource.
-        /// To set the ARN for the policy, use the ``!Join`` intrinsic function with ``""`` as
-        /// delimiter and values of ``"execute-api:/"`` and ``"*"``.
-        core.props, "Policy", policy, set_policy, get_policy, Val<Json>
+    /// `CloneFrom` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_clone_from(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CloneFrom")
     }
 
-    prop! {
-        /// `SecurityPolicy`.
-        core.props, "SecurityPolicy", security_policy, set_security_policy, get_security_policy, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Version`.
-        core.props, "Version", version, set_version, get_version, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `DisableExecuteApiEndpoint`.
+    pub fn disable_execute_api_endpoint(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DisableExecuteApiEndpoint", value.into());
+        self
+    }
+
+    /// Sets `DisableExecuteApiEndpoint` in place: [`Self::disable_execute_api_endpoint`] on a value
+    /// held by `&mut`.
+    pub fn set_disable_execute_api_endpoint(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DisableExecuteApiEndpoint", value.into());
+        self
+    }
+
+    /// `DisableExecuteApiEndpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disable_execute_api_endpoint(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DisableExecuteApiEndpoint")
+    }
+
+    /// `EndpointAccessMode`.
+    pub fn endpoint_access_mode(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EndpointAccessMode", value.into());
+        self
+    }
+
+    /// Sets `EndpointAccessMode` in place: [`Self::endpoint_access_mode`] on a value held by `&mut`.
+    pub fn set_endpoint_access_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EndpointAccessMode", value.into());
+        self
+    }
+
+    /// `EndpointAccessMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_access_mode(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointAccessMode")
+    }
+
+    /// `EndpointConfiguration`: A list of the endpoint types and IP address types of the API. Use
+    /// this property when creating an API. When importing an existing API, specify the endpoint
+    /// configuration types using the ``Parameters`` property.
+    pub fn endpoint_configuration(mut self, value: impl Into<Val<rest_api::EndpointConfiguration>>) -> Self {
+        self.core.props.set("EndpointConfiguration", value.into());
+        self
+    }
+
+    /// Sets `EndpointConfiguration` in place: [`Self::endpoint_configuration`] on a value held by `&mut`.
+    pub fn set_endpoint_configuration(&mut self, value: impl Into<Val<rest_api::EndpointConfiguration>>) -> &mut Self {
+        self.core.props.set("EndpointConfiguration", value.into());
+        self
+    }
+
+    /// `EndpointConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_configuration(&self) -> ::std::option::Option<Val<rest_api::EndpointConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointConfiguration")
+    }
+
+    /// `FailOnWarnings`.
+    pub fn fail_on_warnings(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("FailOnWarnings", value.into());
+        self
+    }
+
+    /// Sets `FailOnWarnings` in place: [`Self::fail_on_warnings`] on a value held by `&mut`.
+    pub fn set_fail_on_warnings(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("FailOnWarnings", value.into());
+        self
+    }
+
+    /// `FailOnWarnings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fail_on_warnings(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "FailOnWarnings")
+    }
+
+    /// `MinimumCompressionSize`.
+    pub fn minimum_compression_size(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MinimumCompressionSize", value.into());
+        self
+    }
+
+    /// Sets `MinimumCompressionSize` in place: [`Self::minimum_compression_size`] on a value held
+    /// by `&mut`.
+    pub fn set_minimum_compression_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MinimumCompressionSize", value.into());
+        self
+    }
+
+    /// `MinimumCompressionSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_minimum_compression_size(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MinimumCompressionSize")
+    }
+
+    /// `Mode`: This property applies only when you use OpenAPI to define your REST API. The ``Mode``
+    /// determines how API Gateway handles resource updates. Valid values are ``overwrite`` or ``merge``.
+    /// For ``overwrite``, the new API definition replaces the existing one. The existing API
+    /// identifier remains unchanged. For ``merge``, the new API definition is merged with the
+    /// existing API. If you don't specify this property, a default value is chosen. For REST APIs
+    /// created before March 29, 2021, the default is ``overwrite``. For REST APIs created after
+    /// March 29, 2021, the new API definition takes precedence, but …
+    pub fn mode(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Mode", value.into());
+        self
+    }
+
+    /// Sets `Mode` in place: [`Self::mode`] on a value held by `&mut`.
+    pub fn set_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Mode", value.into());
+        self
+    }
+
+    /// `Mode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mode(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Mode")
+    }
+
+    /// `Name`: The name of the RestApi. A name is required if the REST API is not based on an
+    /// OpenAPI specification.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Parameters`.
+    pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+    pub fn set_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `Policy`: A policy document that contains the permissions for the ``RestApi`` resource. To
+    /// set the ARN for the policy, use the ``!Join`` intrinsic function with ``""`` as delimiter
+    /// and values of ``"execute-api:/"`` and ``"*"``.
+    pub fn policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// Sets `Policy` in place: [`Self::policy`] on a value held by `&mut`.
+    pub fn set_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
+    }
+
+    /// `SecurityPolicy`.
+    pub fn security_policy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SecurityPolicy", value.into());
+        self
+    }
+
+    /// Sets `SecurityPolicy` in place: [`Self::security_policy`] on a value held by `&mut`.
+    pub fn set_security_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecurityPolicy", value.into());
+        self
+    }
+
+    /// `SecurityPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityPolicy")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Version`.
+    pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Version", value.into());
+        self
+    }
+
+    /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+    pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Version", value.into());
+        self
+    }
+
+    /// `Version` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Version")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2167,25 +4400,77 @@ pub mod rest_api {
             S3Location { props }
         }
 
-        prop! {
-            /// `Bucket`: The name of the S3 bucket where the OpenAPI file is stored.
-            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
+        /// `Bucket`: The name of the S3 bucket where the OpenAPI file is stored.
+        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `ETag`: The Amazon S3 ETag (a file checksum) of the OpenAPI file. If you don't specify a
-            /// value, API Gateway skips ETag validation of your OpenAPI file.
-            props, "ETag", e_tag, set_e_tag, get_e_tag, Val<String>
+        /// Sets `Bucket` in place: [`Self::bucket`] on a value held by `&mut`.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`: The file name of the OpenAPI file (Amazon S3 object name).
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `Version`: For versioning-enabled buckets, a specific version of the OpenAPI file.
-            props, "Version", version, set_version, get_version, Val<String>
+        /// `ETag`: The Amazon S3 ETag (a file checksum) of the OpenAPI file. If you don't specify a
+        /// value, API Gateway skips ETag validation of your OpenAPI file.
+        pub fn e_tag(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ETag", value.into());
+            self
+        }
+
+        /// Sets `ETag` in place: [`Self::e_tag`] on a value held by `&mut`.
+        pub fn set_e_tag(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ETag", value.into());
+            self
+        }
+
+        /// `ETag` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_e_tag(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ETag")
+        }
+
+        /// `Key`: The file name of the OpenAPI file (Amazon S3 object name).
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Version`: For versioning-enabled buckets, a specific version of the OpenAPI file.
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -2207,19 +4492,58 @@ pub mod rest_api {
             EndpointConfiguration { props }
         }
 
-        prop! {
-            /// `IpAddressType`.
-            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<String>
+        /// `IpAddressType`.
+        pub fn ip_address_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IpAddressType", value.into());
+            self
         }
 
-        prop! {
-            /// `Types`.
-            props, "Types", types, set_types, get_types, Val<List<String>>
+        /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+        pub fn set_ip_address_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IpAddressType", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcEndpointIds`.
-            props, "VpcEndpointIds", vpc_endpoint_ids, set_vpc_endpoint_ids, get_vpc_endpoint_ids, Val<List<String>>
+        /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IpAddressType")
+        }
+
+        /// `Types`.
+        pub fn types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// Sets `Types` in place: [`Self::types`] on a value held by `&mut`.
+        pub fn set_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// `Types` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Types")
+        }
+
+        /// `VpcEndpointIds`.
+        pub fn vpc_endpoint_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("VpcEndpointIds", value.into());
+            self
+        }
+
+        /// Sets `VpcEndpointIds` in place: [`Self::vpc_endpoint_ids`] on a value held by `&mut`.
+        pub fn set_vpc_endpoint_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("VpcEndpointIds", value.into());
+            self
+        }
+
+        /// `VpcEndpointIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_endpoint_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "VpcEndpointIds")
         }
     }
 }
@@ -2245,76 +4569,252 @@ impl Stage {
         Stage { core }
     }
 
-    prop! {
-        /// `AccessLogSetting`.
-        core.props, "AccessLogSetting", access_log_setting, set_access_log_setting, get_access_log_setting, Val<stage::AccessLogSetting>
+    /// `AccessLogSetting`.
+    pub fn access_log_setting(mut self, value: impl Into<Val<stage::AccessLogSetting>>) -> Self {
+        self.core.props.set("AccessLogSetting", value.into());
+        self
     }
 
-    prop! {
-        /// `CacheClusterEnabled`.
-        core.props, "CacheClusterEnabled", cache_cluster_enabled, set_cache_cluster_enabled, get_cache_cluster_enabled, Val<bool>
+    /// Sets `AccessLogSetting` in place: [`Self::access_log_setting`] on a value held by `&mut`.
+    pub fn set_access_log_setting(&mut self, value: impl Into<Val<stage::AccessLogSetting>>) -> &mut Self {
+        self.core.props.set("AccessLogSetting", value.into());
+        self
     }
 
-    prop! {
-        /// `CacheClusterSize`.
-        core.props, "CacheClusterSize", cache_cluster_size, set_cache_cluster_size, get_cache_cluster_size, Val<String>
+    /// `AccessLogSetting` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_log_setting(&self) -> ::std::option::Option<Val<stage::AccessLogSetting>> {
+        crate::cfn::get_prop(&self.core.props, "AccessLogSetting")
     }
 
-    prop! {
-        /// `CanarySetting`.
-        core.props, "CanarySetting", canary_setting, set_canary_setting, get_canary_setting, Val<stage::CanarySetting>
+    /// `CacheClusterEnabled`.
+    pub fn cache_cluster_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CacheClusterEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `ClientCertificateId`.
-        core.props, "ClientCertificateId", client_certificate_id, set_client_certificate_id, get_client_certificate_id, Val<String>
+    /// Sets `CacheClusterEnabled` in place: [`Self::cache_cluster_enabled`] on a value held by `&mut`.
+    pub fn set_cache_cluster_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CacheClusterEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `DeploymentId`.
-        core.props, "DeploymentId", deployment_id, set_deployment_id, get_deployment_id, Val<String>
+    /// `CacheClusterEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_cluster_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CacheClusterEnabled")
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `CacheClusterSize`.
+    pub fn cache_cluster_size(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CacheClusterSize", value.into());
+        self
     }
 
-    prop! {
-        /// `DocumentationVersion`.
-        core.props, "DocumentationVersion", documentation_version, set_documentation_version, get_documentation_version, Val<String>
+    /// Sets `CacheClusterSize` in place: [`Self::cache_cluster_size`] on a value held by `&mut`.
+    pub fn set_cache_cluster_size(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CacheClusterSize", value.into());
+        self
     }
 
-    prop! {
-        /// `MethodSettings`.
-        core.props, "MethodSettings", method_settings, set_method_settings, get_method_settings, Val<List<stage::MethodSetting>>
+    /// `CacheClusterSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_cluster_size(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CacheClusterSize")
     }
 
-    prop! {
-        /// `RestApiId`.
-        core.props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
+    /// `CanarySetting`.
+    pub fn canary_setting(mut self, value: impl Into<Val<stage::CanarySetting>>) -> Self {
+        self.core.props.set("CanarySetting", value.into());
+        self
     }
 
-    prop! {
-        /// `StageName`.
-        core.props, "StageName", stage_name, set_stage_name, get_stage_name, Val<String>
+    /// Sets `CanarySetting` in place: [`Self::canary_setting`] on a value held by `&mut`.
+    pub fn set_canary_setting(&mut self, value: impl Into<Val<stage::CanarySetting>>) -> &mut Self {
+        self.core.props.set("CanarySetting", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CanarySetting` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_canary_setting(&self) -> ::std::option::Option<Val<stage::CanarySetting>> {
+        crate::cfn::get_prop(&self.core.props, "CanarySetting")
     }
 
-    prop! {
-        /// `TracingEnabled`.
-        core.props, "TracingEnabled", tracing_enabled, set_tracing_enabled, get_tracing_enabled, Val<bool>
+    /// `ClientCertificateId`.
+    pub fn client_certificate_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClientCertificateId", value.into());
+        self
     }
 
-    prop! {
-        /// `Variables`: A map (string-to-string map) that defines the stage variables, where the
-        /// variable name is the key and the variable value is the value. Variable names are limited
-        /// to alphanumeric characters. Values must match the following regular expression: ``\[A-Za-z0-9-._~:/?#&=,\]+``.
-        core.props, "Variables", variables, set_variables, get_variables, Val<Map<String>>
+    /// Sets `ClientCertificateId` in place: [`Self::client_certificate_id`] on a value held by `&mut`.
+    pub fn set_client_certificate_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientCertificateId", value.into());
+        self
+    }
+
+    /// `ClientCertificateId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_certificate_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientCertificateId")
+    }
+
+    /// `DeploymentId`.
+    pub fn deployment_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DeploymentId", value.into());
+        self
+    }
+
+    /// Sets `DeploymentId` in place: [`Self::deployment_id`] on a value held by `&mut`.
+    pub fn set_deployment_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeploymentId", value.into());
+        self
+    }
+
+    /// `DeploymentId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentId")
+    }
+
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `DocumentationVersion`.
+    pub fn documentation_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DocumentationVersion", value.into());
+        self
+    }
+
+    /// Sets `DocumentationVersion` in place: [`Self::documentation_version`] on a value held by `&mut`.
+    pub fn set_documentation_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DocumentationVersion", value.into());
+        self
+    }
+
+    /// `DocumentationVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_documentation_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DocumentationVersion")
+    }
+
+    /// `MethodSettings`.
+    pub fn method_settings(mut self, value: impl Into<Val<List<stage::MethodSetting>>>) -> Self {
+        self.core.props.set("MethodSettings", value.into());
+        self
+    }
+
+    /// Sets `MethodSettings` in place: [`Self::method_settings`] on a value held by `&mut`.
+    pub fn set_method_settings(&mut self, value: impl Into<Val<List<stage::MethodSetting>>>) -> &mut Self {
+        self.core.props.set("MethodSettings", value.into());
+        self
+    }
+
+    /// `MethodSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_method_settings(&self) -> ::std::option::Option<Val<List<stage::MethodSetting>>> {
+        crate::cfn::get_prop(&self.core.props, "MethodSettings")
+    }
+
+    /// Sets `RestApiId`, which `new` took, in place.
+    pub fn set_rest_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestApiId", value.into());
+        self
+    }
+
+    /// `RestApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rest_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestApiId")
+    }
+
+    /// `StageName`.
+    pub fn stage_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StageName", value.into());
+        self
+    }
+
+    /// Sets `StageName` in place: [`Self::stage_name`] on a value held by `&mut`.
+    pub fn set_stage_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StageName", value.into());
+        self
+    }
+
+    /// `StageName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stage_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StageName")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TracingEnabled`.
+    pub fn tracing_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("TracingEnabled", value.into());
+        self
+    }
+
+    /// Sets `TracingEnabled` in place: [`Self::tracing_enabled`] on a value held by `&mut`.
+    pub fn set_tracing_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("TracingEnabled", value.into());
+        self
+    }
+
+    /// `TracingEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tracing_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "TracingEnabled")
+    }
+
+    /// `Variables`: A map (string-to-string map) that defines the stage variables, where the
+    /// variable name is the key and the variable value is the value. Variable names are limited to
+    /// alphanumeric characters. Values must match the following regular expression: ``\[A-Za-z0-9-._~:/?#&=,\]+``.
+    pub fn variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Variables", value.into());
+        self
+    }
+
+    /// Sets `Variables` in place: [`Self::variables`] on a value held by `&mut`.
+    pub fn set_variables(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Variables", value.into());
+        self
+    }
+
+    /// `Variables` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_variables(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Variables")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2347,20 +4847,46 @@ pub mod stage {
             AccessLogSetting { props }
         }
 
-        prop! {
-            /// `DestinationArn`: The Amazon Resource Name (ARN) of the CloudWatch Logs log group or
-            /// Kinesis Data Firehose delivery stream to receive access logs. If you specify a Kinesis
-            /// Data Firehose delivery stream, the stream name must begin with ``amazon-apigateway-``.
-            /// This parameter is required to enable access logging.
-            props, "DestinationArn", destination_arn, set_destination_arn, get_destination_arn, Val<String>
+        /// `DestinationArn`: The Amazon Resource Name (ARN) of the CloudWatch Logs log group or Kinesis
+        /// Data Firehose delivery stream to receive access logs. If you specify a Kinesis Data Firehose
+        /// delivery stream, the stream name must begin with ``amazon-apigateway-``. This parameter is
+        /// required to enable access logging.
+        pub fn destination_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DestinationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Format`: A single line format of the access logs of data, as specified by selected $context
-            /// variables (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#context-variable-reference>).
-            /// The format must include at least ``$context.requestId``. This parameter is required to
-            /// enable access logging.
-            props, "Format", format, set_format, get_format, Val<String>
+        /// Sets `DestinationArn` in place: [`Self::destination_arn`] on a value held by `&mut`.
+        pub fn set_destination_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationArn", value.into());
+            self
+        }
+
+        /// `DestinationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationArn")
+        }
+
+        /// `Format`: A single line format of the access logs of data, as specified by selected $context
+        /// variables (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#context-variable-reference>).
+        /// The format must include at least ``$context.requestId``. This parameter is required to
+        /// enable access logging.
+        pub fn format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Format", value.into());
+            self
+        }
+
+        /// Sets `Format` in place: [`Self::format`] on a value held by `&mut`.
+        pub fn set_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
+        }
+
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Format")
         }
     }
 
@@ -2379,24 +4905,77 @@ pub mod stage {
             CanarySetting { props }
         }
 
-        prop! {
-            /// `DeploymentId`.
-            props, "DeploymentId", deployment_id, set_deployment_id, get_deployment_id, Val<String>
+        /// `DeploymentId`.
+        pub fn deployment_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeploymentId", value.into());
+            self
         }
 
-        prop! {
-            /// `PercentTraffic`.
-            props, "PercentTraffic", percent_traffic, set_percent_traffic, get_percent_traffic, Val<f64>
+        /// Sets `DeploymentId` in place: [`Self::deployment_id`] on a value held by `&mut`.
+        pub fn set_deployment_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeploymentId", value.into());
+            self
         }
 
-        prop! {
-            /// `StageVariableOverrides`.
-            props, "StageVariableOverrides", stage_variable_overrides, set_stage_variable_overrides, get_stage_variable_overrides, Val<Map<String>>
+        /// `DeploymentId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deployment_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeploymentId")
         }
 
-        prop! {
-            /// `UseStageCache`.
-            props, "UseStageCache", use_stage_cache, set_use_stage_cache, get_use_stage_cache, Val<bool>
+        /// `PercentTraffic`.
+        pub fn percent_traffic(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("PercentTraffic", value.into());
+            self
+        }
+
+        /// Sets `PercentTraffic` in place: [`Self::percent_traffic`] on a value held by `&mut`.
+        pub fn set_percent_traffic(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("PercentTraffic", value.into());
+            self
+        }
+
+        /// `PercentTraffic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_percent_traffic(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "PercentTraffic")
+        }
+
+        /// `StageVariableOverrides`.
+        pub fn stage_variable_overrides(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("StageVariableOverrides", value.into());
+            self
+        }
+
+        /// Sets `StageVariableOverrides` in place: [`Self::stage_variable_overrides`] on a value held
+        /// by `&mut`.
+        pub fn set_stage_variable_overrides(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("StageVariableOverrides", value.into());
+            self
+        }
+
+        /// `StageVariableOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stage_variable_overrides(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "StageVariableOverrides")
+        }
+
+        /// `UseStageCache`.
+        pub fn use_stage_cache(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseStageCache", value.into());
+            self
+        }
+
+        /// Sets `UseStageCache` in place: [`Self::use_stage_cache`] on a value held by `&mut`.
+        pub fn set_use_stage_cache(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseStageCache", value.into());
+            self
+        }
+
+        /// `UseStageCache` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_stage_cache(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseStageCache")
         }
     }
 
@@ -2417,61 +4996,190 @@ pub mod stage {
             MethodSetting { props }
         }
 
-        prop! {
-            /// `CacheDataEncrypted`.
-            props, "CacheDataEncrypted", cache_data_encrypted, set_cache_data_encrypted, get_cache_data_encrypted, Val<bool>
+        /// `CacheDataEncrypted`.
+        pub fn cache_data_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CacheDataEncrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `CacheTtlInSeconds`.
-            props, "CacheTtlInSeconds", cache_ttl_in_seconds, set_cache_ttl_in_seconds, get_cache_ttl_in_seconds, Val<i64>
+        /// Sets `CacheDataEncrypted` in place: [`Self::cache_data_encrypted`] on a value held by `&mut`.
+        pub fn set_cache_data_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CacheDataEncrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `CachingEnabled`.
-            props, "CachingEnabled", caching_enabled, set_caching_enabled, get_caching_enabled, Val<bool>
+        /// `CacheDataEncrypted` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cache_data_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CacheDataEncrypted")
         }
 
-        prop! {
-            /// `DataTraceEnabled`.
-            props, "DataTraceEnabled", data_trace_enabled, set_data_trace_enabled, get_data_trace_enabled, Val<bool>
+        /// `CacheTtlInSeconds`.
+        pub fn cache_ttl_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("CacheTtlInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `HttpMethod`: The HTTP method. To apply settings to multiple resources and methods,
-            /// specify an asterisk (``*``) for the ``HttpMethod`` and ``/*`` for the ``ResourcePath``.
-            /// This parameter is required when you specify a ``MethodSetting``.
-            props, "HttpMethod", http_method, set_http_method, get_http_method, Val<String>
+        /// Sets `CacheTtlInSeconds` in place: [`Self::cache_ttl_in_seconds`] on a value held by `&mut`.
+        pub fn set_cache_ttl_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CacheTtlInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `LoggingLevel`.
-            props, "LoggingLevel", logging_level, set_logging_level, get_logging_level, Val<String>
+        /// `CacheTtlInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cache_ttl_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CacheTtlInSeconds")
         }
 
-        prop! {
-            /// `MetricsEnabled`.
-            props, "MetricsEnabled", metrics_enabled, set_metrics_enabled, get_metrics_enabled, Val<bool>
+        /// `CachingEnabled`.
+        pub fn caching_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CachingEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourcePath`: The resource path for this method. Forward slashes (``/``) are encoded
-            /// as ``~1`` and the initial slash must include a forward slash. For example, the path
-            /// value ``/resource/subresource`` must be encoded as ``/~1resource~1subresource``. To
-            /// specify the root path, use only a slash (``/``). To apply settings to multiple resources
-            /// and methods, specify an asterisk (``*``) for the ``HttpMethod`` and ``/*`` for the ``ResourcePath``.
-            /// This parameter is required when you specify a ``MethodSetting``.
-            props, "ResourcePath", resource_path, set_resource_path, get_resource_path, Val<String>
+        /// Sets `CachingEnabled` in place: [`Self::caching_enabled`] on a value held by `&mut`.
+        pub fn set_caching_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CachingEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `ThrottlingBurstLimit`.
-            props, "ThrottlingBurstLimit", throttling_burst_limit, set_throttling_burst_limit, get_throttling_burst_limit, Val<i64>
+        /// `CachingEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_caching_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CachingEnabled")
         }
 
-        prop! {
-            /// `ThrottlingRateLimit`.
-            props, "ThrottlingRateLimit", throttling_rate_limit, set_throttling_rate_limit, get_throttling_rate_limit, Val<f64>
+        /// `DataTraceEnabled`.
+        pub fn data_trace_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DataTraceEnabled", value.into());
+            self
+        }
+
+        /// Sets `DataTraceEnabled` in place: [`Self::data_trace_enabled`] on a value held by `&mut`.
+        pub fn set_data_trace_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DataTraceEnabled", value.into());
+            self
+        }
+
+        /// `DataTraceEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_trace_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DataTraceEnabled")
+        }
+
+        /// `HttpMethod`: The HTTP method. To apply settings to multiple resources and methods, specify
+        /// an asterisk (``*``) for the ``HttpMethod`` and ``/*`` for the ``ResourcePath``. This
+        /// parameter is required when you specify a ``MethodSetting``.
+        pub fn http_method(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HttpMethod", value.into());
+            self
+        }
+
+        /// Sets `HttpMethod` in place: [`Self::http_method`] on a value held by `&mut`.
+        pub fn set_http_method(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HttpMethod", value.into());
+            self
+        }
+
+        /// `HttpMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_method(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HttpMethod")
+        }
+
+        /// `LoggingLevel`.
+        pub fn logging_level(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LoggingLevel", value.into());
+            self
+        }
+
+        /// Sets `LoggingLevel` in place: [`Self::logging_level`] on a value held by `&mut`.
+        pub fn set_logging_level(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LoggingLevel", value.into());
+            self
+        }
+
+        /// `LoggingLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logging_level(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LoggingLevel")
+        }
+
+        /// `MetricsEnabled`.
+        pub fn metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("MetricsEnabled", value.into());
+            self
+        }
+
+        /// Sets `MetricsEnabled` in place: [`Self::metrics_enabled`] on a value held by `&mut`.
+        pub fn set_metrics_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("MetricsEnabled", value.into());
+            self
+        }
+
+        /// `MetricsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metrics_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "MetricsEnabled")
+        }
+
+        /// `ResourcePath`: The resource path for this method. Forward slashes (``/``) are encoded as ``~1``
+        /// and the initial slash must include a forward slash. For example, the path value ``/resource/subresource``
+        /// must be encoded as ``/~1resource~1subresource``. To specify the root path, use only a slash (``/``).
+        /// To apply settings to multiple resources and methods, specify an asterisk (``*``) for the ``HttpMethod``
+        /// and ``/*`` for the ``ResourcePath``. This parameter is required when you specify a ``MethodSetting``.
+        pub fn resource_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourcePath", value.into());
+            self
+        }
+
+        /// Sets `ResourcePath` in place: [`Self::resource_path`] on a value held by `&mut`.
+        pub fn set_resource_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourcePath", value.into());
+            self
+        }
+
+        /// `ResourcePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourcePath")
+        }
+
+        /// `ThrottlingBurstLimit`.
+        pub fn throttling_burst_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ThrottlingBurstLimit", value.into());
+            self
+        }
+
+        /// Sets `ThrottlingBurstLimit` in place: [`Self::throttling_burst_limit`] on a value held by `&mut`.
+        pub fn set_throttling_burst_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ThrottlingBurstLimit", value.into());
+            self
+        }
+
+        /// `ThrottlingBurstLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throttling_burst_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ThrottlingBurstLimit")
+        }
+
+        /// `ThrottlingRateLimit`.
+        pub fn throttling_rate_limit(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ThrottlingRateLimit", value.into());
+            self
+        }
+
+        /// Sets `ThrottlingRateLimit` in place: [`Self::throttling_rate_limit`] on a value held by `&mut`.
+        pub fn set_throttling_rate_limit(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ThrottlingRateLimit", value.into());
+            self
+        }
+
+        /// `ThrottlingRateLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throttling_rate_limit(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ThrottlingRateLimit")
         }
     }
 }
@@ -2499,34 +5207,112 @@ impl UsagePlan {
         UsagePlan { core }
     }
 
-    prop! {
-        /// `ApiStages`.
-        core.props, "ApiStages", api_stages, set_api_stages, get_api_stages, Val<List<usage_plan::ApiStage>>
+    /// `ApiStages`.
+    pub fn api_stages(mut self, value: impl Into<Val<List<usage_plan::ApiStage>>>) -> Self {
+        self.core.props.set("ApiStages", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ApiStages` in place: [`Self::api_stages`] on a value held by `&mut`.
+    pub fn set_api_stages(&mut self, value: impl Into<Val<List<usage_plan::ApiStage>>>) -> &mut Self {
+        self.core.props.set("ApiStages", value.into());
+        self
     }
 
-    prop! {
-        /// `Quota`.
-        core.props, "Quota", quota, set_quota, get_quota, Val<usage_plan::QuotaSettings>
+    /// `ApiStages` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_stages(&self) -> ::std::option::Option<Val<List<usage_plan::ApiStage>>> {
+        crate::cfn::get_prop(&self.core.props, "ApiStages")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Throttle`.
-        core.props, "Throttle", throttle, set_throttle, get_throttle, Val<usage_plan::ThrottleSettings>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `UsagePlanName`.
-        core.props, "UsagePlanName", usage_plan_name, set_usage_plan_name, get_usage_plan_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Quota`.
+    pub fn quota(mut self, value: impl Into<Val<usage_plan::QuotaSettings>>) -> Self {
+        self.core.props.set("Quota", value.into());
+        self
+    }
+
+    /// Sets `Quota` in place: [`Self::quota`] on a value held by `&mut`.
+    pub fn set_quota(&mut self, value: impl Into<Val<usage_plan::QuotaSettings>>) -> &mut Self {
+        self.core.props.set("Quota", value.into());
+        self
+    }
+
+    /// `Quota` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_quota(&self) -> ::std::option::Option<Val<usage_plan::QuotaSettings>> {
+        crate::cfn::get_prop(&self.core.props, "Quota")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Throttle`.
+    pub fn throttle(mut self, value: impl Into<Val<usage_plan::ThrottleSettings>>) -> Self {
+        self.core.props.set("Throttle", value.into());
+        self
+    }
+
+    /// Sets `Throttle` in place: [`Self::throttle`] on a value held by `&mut`.
+    pub fn set_throttle(&mut self, value: impl Into<Val<usage_plan::ThrottleSettings>>) -> &mut Self {
+        self.core.props.set("Throttle", value.into());
+        self
+    }
+
+    /// `Throttle` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_throttle(&self) -> ::std::option::Option<Val<usage_plan::ThrottleSettings>> {
+        crate::cfn::get_prop(&self.core.props, "Throttle")
+    }
+
+    /// `UsagePlanName`.
+    pub fn usage_plan_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("UsagePlanName", value.into());
+        self
+    }
+
+    /// Sets `UsagePlanName` in place: [`Self::usage_plan_name`] on a value held by `&mut`.
+    pub fn set_usage_plan_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UsagePlanName", value.into());
+        self
+    }
+
+    /// `UsagePlanName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_usage_plan_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UsagePlanName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2562,19 +5348,58 @@ pub mod usage_plan {
             ApiStage { props }
         }
 
-        prop! {
-            /// `ApiId`.
-            props, "ApiId", api_id, set_api_id, get_api_id, Val<String>
+        /// `ApiId`.
+        pub fn api_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApiId", value.into());
+            self
         }
 
-        prop! {
-            /// `Stage`.
-            props, "Stage", stage, set_stage, get_stage, Val<String>
+        /// Sets `ApiId` in place: [`Self::api_id`] on a value held by `&mut`.
+        pub fn set_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiId", value.into());
+            self
         }
 
-        prop! {
-            /// `Throttle`.
-            props, "Throttle", throttle, set_throttle, get_throttle, Val<Map<ThrottleSettings>>
+        /// `ApiId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiId")
+        }
+
+        /// `Stage`.
+        pub fn stage(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Stage", value.into());
+            self
+        }
+
+        /// Sets `Stage` in place: [`Self::stage`] on a value held by `&mut`.
+        pub fn set_stage(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Stage", value.into());
+            self
+        }
+
+        /// `Stage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stage(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Stage")
+        }
+
+        /// `Throttle`.
+        pub fn throttle(mut self, value: impl Into<Val<Map<ThrottleSettings>>>) -> Self {
+            self.props.set("Throttle", value.into());
+            self
+        }
+
+        /// Sets `Throttle` in place: [`Self::throttle`] on a value held by `&mut`.
+        pub fn set_throttle(&mut self, value: impl Into<Val<Map<ThrottleSettings>>>) -> &mut Self {
+            self.props.set("Throttle", value.into());
+            self
+        }
+
+        /// `Throttle` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throttle(&self) -> ::std::option::Option<Val<Map<ThrottleSettings>>> {
+            crate::cfn::get_prop(&self.props, "Throttle")
         }
     }
 
@@ -2596,14 +5421,40 @@ pub mod usage_plan {
             ThrottleSettings { props }
         }
 
-        prop! {
-            /// `BurstLimit`.
-            props, "BurstLimit", burst_limit, set_burst_limit, get_burst_limit, Val<i64>
+        /// `BurstLimit`.
+        pub fn burst_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BurstLimit", value.into());
+            self
         }
 
-        prop! {
-            /// `RateLimit`.
-            props, "RateLimit", rate_limit, set_rate_limit, get_rate_limit, Val<f64>
+        /// Sets `BurstLimit` in place: [`Self::burst_limit`] on a value held by `&mut`.
+        pub fn set_burst_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BurstLimit", value.into());
+            self
+        }
+
+        /// `BurstLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_burst_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BurstLimit")
+        }
+
+        /// `RateLimit`.
+        pub fn rate_limit(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("RateLimit", value.into());
+            self
+        }
+
+        /// Sets `RateLimit` in place: [`Self::rate_limit`] on a value held by `&mut`.
+        pub fn set_rate_limit(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("RateLimit", value.into());
+            self
+        }
+
+        /// `RateLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rate_limit(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "RateLimit")
         }
     }
 
@@ -2628,19 +5479,58 @@ pub mod usage_plan {
             QuotaSettings { props }
         }
 
-        prop! {
-            /// `Limit`.
-            props, "Limit", limit, set_limit, get_limit, Val<i64>
+        /// `Limit`.
+        pub fn limit(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Limit", value.into());
+            self
         }
 
-        prop! {
-            /// `Offset`.
-            props, "Offset", offset, set_offset, get_offset, Val<i64>
+        /// Sets `Limit` in place: [`Self::limit`] on a value held by `&mut`.
+        pub fn set_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Limit", value.into());
+            self
         }
 
-        prop! {
-            /// `Period`.
-            props, "Period", period, set_period, get_period, Val<String>
+        /// `Limit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Limit")
+        }
+
+        /// `Offset`.
+        pub fn offset(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Offset", value.into());
+            self
+        }
+
+        /// Sets `Offset` in place: [`Self::offset`] on a value held by `&mut`.
+        pub fn set_offset(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Offset", value.into());
+            self
+        }
+
+        /// `Offset` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_offset(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Offset")
+        }
+
+        /// `Period`.
+        pub fn period(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Period", value.into());
+            self
+        }
+
+        /// Sets `Period` in place: [`Self::period`] on a value held by `&mut`.
+        pub fn set_period(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Period", value.into());
+            self
+        }
+
+        /// `Period` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_period(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Period")
         }
     }
 }
@@ -2675,20 +5565,40 @@ impl UsagePlanKey {
         UsagePlanKey { core }
     }
 
-    prop! {
-        /// `KeyId`: The Id of the UsagePlanKey resource.
-        core.props, "KeyId", _, set_key_id, get_key_id, Val<String>
+    /// Sets `KeyId`, which `new` took, in place.
+    pub fn set_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `KeyType`.
-        core.props, "KeyType", _, set_key_type, get_key_type, Val<usage_plan_key::KeyType>
+    /// `KeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KeyId")
     }
 
-    prop! {
-        /// `UsagePlanId`: The Id of the UsagePlan resource representing the usage plan containing
-        /// the UsagePlanKey resource representing a plan customer.
-        core.props, "UsagePlanId", _, set_usage_plan_id, get_usage_plan_id, Val<String>
+    /// Sets `KeyType`, which `new` took, in place.
+    pub fn set_key_type(&mut self, value: impl Into<Val<usage_plan_key::KeyType>>) -> &mut Self {
+        self.core.props.set("KeyType", value.into());
+        self
+    }
+
+    /// `KeyType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_type(&self) -> ::std::option::Option<Val<usage_plan_key::KeyType>> {
+        crate::cfn::get_prop(&self.core.props, "KeyType")
+    }
+
+    /// Sets `UsagePlanId`, which `new` took, in place.
+    pub fn set_usage_plan_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UsagePlanId", value.into());
+        self
+    }
+
+    /// `UsagePlanId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_usage_plan_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UsagePlanId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2743,24 +5653,64 @@ impl VpcLink {
         VpcLink { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of arbitrary tags (key-value pairs) to associate with the VPC link.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `TargetArns`.
-        core.props, "TargetArns", _, set_target_arns, get_target_arns, Val<List<String>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of arbitrary tags (key-value pairs) to associate with the VPC link.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TargetArns`, which `new` took, in place.
+    pub fn set_target_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("TargetArns", value.into());
+        self
+    }
+
+    /// `TargetArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "TargetArns")
     }
 
     /// `Ref`: the resource's identifier.

@@ -43,132 +43,367 @@ impl Api {
         Api { core }
     }
 
-    prop! {
-        /// `ApiKeySelectionExpression`: An API key selection expression. Supported only for
-        /// WebSocket APIs. See API Key Selection Expressions (<https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-selection-expressions.html#apigateway-websocket-api-apikey-selection-expressions>).
-        core.props, "ApiKeySelectionExpression", api_key_selection_expression, set_api_key_selection_expression, get_api_key_selection_expression, Val<String>
+    /// `ApiKeySelectionExpression`: An API key selection expression. Supported only for WebSocket
+    /// APIs. See API Key Selection Expressions (<https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-selection-expressions.html#apigateway-websocket-api-apikey-selection-expressions>).
+    pub fn api_key_selection_expression(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ApiKeySelectionExpression", value.into());
+        self
     }
 
-    prop! {
-        /// `BasePath`: Specifies how to interpret the base path of the API during import. Valid
-        /// values are ``ignore``, ``prepend``, and ``split``. The default value is ``ignore``. To
-        /// learn more, see Set the OpenAPI basePath Property (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-import-api-basePath.html>).
-        /// Supported only for HTTP APIs.
-        core.props, "BasePath", base_path, set_base_path, get_base_path, Val<String>
+    /// Sets `ApiKeySelectionExpression` in place: [`Self::api_key_selection_expression`] on a value
+    /// held by `&mut`.
+    pub fn set_api_key_selection_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiKeySelectionExpression", value.into());
+        self
     }
 
-    prop! {
-        /// `Body`.
-        core.props, "Body", body, set_body, get_body, Val<Json>
+    /// `ApiKeySelectionExpression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_key_selection_expression(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiKeySelectionExpression")
     }
 
-    prop! {
-        /// `BodyS3Location`: The S3 location of an OpenAPI definition. Supported only for HTTP
-        /// APIs. To import an HTTP API, you must specify a ``Body`` or ``BodyS3Location``. If you
-        /// specify a ``Body`` or ``BodyS3Location``, don't specify CloudFormation resources such as ``AWS::ApiGatewayV2::Authorizer``
-        /// or ``AWS::ApiGatewayV2::Route``. API Gateway doesn't support the combination of OpenAPI
-        /// and CloudFormation resources.
-        core.props, "BodyS3Location", body_s3_location, set_body_s3_location, get_body_s3_location, Val<api::BodyS3Location>
+    /// `BasePath`: Specifies how to interpret the base path of the API during import. Valid values
+    /// are ``ignore``, ``prepend``, and ``split``. The default value is ``ignore``. To learn more,
+    /// see Set the OpenAPI basePath Property (<https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-import-api-basePath.html>).
+    /// Supported only for HTTP APIs.
+    pub fn base_path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BasePath", value.into());
+        self
     }
 
-    prop! {
-        /// `CorsConfiguration`: A CORS configuration. Supported only for HTTP APIs. See Configuring
-        /// CORS (<https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html>)
-        /// for more information.
-        core.props, "CorsConfiguration", cors_configuration, set_cors_configuration, get_cors_configuration, Val<api::Cors>
+    /// Sets `BasePath` in place: [`Self::base_path`] on a value held by `&mut`.
+    pub fn set_base_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BasePath", value.into());
+        self
     }
 
-    prop! {
-        /// `CredentialsArn`: This property is part of quick create. It specifies the credentials
-        /// required for the integration, if any. For a Lambda integration, three options are
-        /// available. To specify an IAM Role for API Gateway to assume, use the role's Amazon
-        /// Resource Name (ARN). To require that the caller's identity be passed through from the
-        /// request, specify ``arn:aws:iam::*:user/*``. To use resource-based permissions on
-        /// supported AWS services, specify ``null``. Currently, this property is not used for HTTP
-        /// integrations. Supported only for HTTP APIs.
-        core.props, "CredentialsArn", credentials_arn, set_credentials_arn, get_credentials_arn, Val<String>
+    /// `BasePath` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_base_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BasePath")
     }
 
-    prop! {
-        /// `Description`: The description of the API.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Body`.
+    pub fn body(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Body", value.into());
+        self
     }
 
-    prop! {
-        /// `DisableExecuteApiEndpoint`: Specifies whether clients can invoke your API by using the
-        /// default ``execute-api`` endpoint. By default, clients can invoke your API with the
-        /// default <https://{api_id}.execute-api.{region}.amazonaws.com> endpoint. To require that
-        /// clients use a custom domain name to invoke your API, disable the default endpoint.
-        core.props, "DisableExecuteApiEndpoint", disable_execute_api_endpoint, set_disable_execute_api_endpoint, get_disable_execute_api_endpoint, Val<bool>
+    /// Sets `Body` in place: [`Self::body`] on a value held by `&mut`.
+    pub fn set_body(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Body", value.into());
+        self
     }
 
-    prop! {
-        /// `DisableSchemaValidation`: Avoid validating models when creating a deployment. Supported
-        /// only for WebSocket APIs.
-        core.props, "DisableSchemaValidation", disable_schema_validation, set_disable_schema_validation, get_disable_schema_validation, Val<bool>
+    /// `Body` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_body(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Body")
     }
 
-    prop! {
-        /// `FailOnWarnings`: Specifies whether to rollback the API creation when a warning is
-        /// encountered. By default, API creation continues if a warning is encountered.
-        core.props, "FailOnWarnings", fail_on_warnings, set_fail_on_warnings, get_fail_on_warnings, Val<bool>
+    /// `BodyS3Location`: The S3 location of an OpenAPI definition. Supported only for HTTP APIs. To
+    /// import an HTTP API, you must specify a ``Body`` or ``BodyS3Location``. If you specify a ``Body``
+    /// or ``BodyS3Location``, don't specify CloudFormation resources such as ``AWS::ApiGatewayV2::Authorizer``
+    /// or ``AWS::ApiGatewayV2::Route``. API Gateway doesn't support the combination of OpenAPI and
+    /// CloudFormation resources.
+    pub fn body_s3_location(mut self, value: impl Into<Val<api::BodyS3Location>>) -> Self {
+        self.core.props.set("BodyS3Location", value.into());
+        self
     }
 
-    prop! {
-        /// `IpAddressType`: The IP address types that can invoke the API. Use ``ipv4`` to allow
-        /// only IPv4 addresses to invoke your API, or use ``dualstack`` to allow both IPv4 and IPv6
-        /// addresses to invoke your API. Don’t use IP address type for an HTTP API based on an
-        /// OpenAPI specification. Instead, specify the IP address type in the OpenAPI
-        /// specification.
-        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<String>
+    /// Sets `BodyS3Location` in place: [`Self::body_s3_location`] on a value held by `&mut`.
+    pub fn set_body_s3_location(&mut self, value: impl Into<Val<api::BodyS3Location>>) -> &mut Self {
+        self.core.props.set("BodyS3Location", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the API. Required unless you specify an OpenAPI definition for ``Body``
-        /// or ``S3BodyLocation``.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `BodyS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_body_s3_location(&self) -> ::std::option::Option<Val<api::BodyS3Location>> {
+        crate::cfn::get_prop(&self.core.props, "BodyS3Location")
     }
 
-    prop! {
-        /// `ProtocolType`: The API protocol. Valid values are ``WEBSOCKET`` or ``HTTP``. Required
-        /// unless you specify an OpenAPI definition for ``Body`` or ``S3BodyLocation``.
-        core.props, "ProtocolType", protocol_type, set_protocol_type, get_protocol_type, Val<String>
+    /// `CorsConfiguration`: A CORS configuration. Supported only for HTTP APIs. See Configuring
+    /// CORS (<https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html>) for
+    /// more information.
+    pub fn cors_configuration(mut self, value: impl Into<Val<api::Cors>>) -> Self {
+        self.core.props.set("CorsConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `RouteKey`: This property is part of quick create. If you don't specify a ``routeKey``,
-        /// a default route of ``$default`` is created. The ``$default`` route acts as a catch-all
-        /// for any request made to your API, for a particular stage. The ``$default`` route key
-        /// can't be modified. You can add routes after creating the API, and you can update the
-        /// route keys of additional routes. Supported only for HTTP APIs.
-        core.props, "RouteKey", route_key, set_route_key, get_route_key, Val<String>
+    /// Sets `CorsConfiguration` in place: [`Self::cors_configuration`] on a value held by `&mut`.
+    pub fn set_cors_configuration(&mut self, value: impl Into<Val<api::Cors>>) -> &mut Self {
+        self.core.props.set("CorsConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `RouteSelectionExpression`: The route selection expression for the API. For HTTP APIs,
-        /// the ``routeSelectionExpression`` must be ``${request.method} ${request.path}``. If not
-        /// provided, this will be the default for HTTP APIs. This property is required for
-        /// WebSocket APIs.
-        core.props, "RouteSelectionExpression", route_selection_expression, set_route_selection_expression, get_route_selection_expression, Val<String>
+    /// `CorsConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cors_configuration(&self) -> ::std::option::Option<Val<api::Cors>> {
+        crate::cfn::get_prop(&self.core.props, "CorsConfiguration")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `CredentialsArn`: This property is part of quick create. It specifies the credentials
+    /// required for the integration, if any. For a Lambda integration, three options are available.
+    /// To specify an IAM Role for API Gateway to assume, use the role's Amazon Resource Name (ARN).
+    /// To require that the caller's identity be passed through from the request, specify ``arn:aws:iam::*:user/*``.
+    /// To use resource-based permissions on supported AWS services, specify ``null``. Currently,
+    /// this property is not used for HTTP integrations. Supported only for HTTP APIs.
+    pub fn credentials_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CredentialsArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Target`: This property is part of quick create. Quick create produces an API with an
-        /// integration, a default catch-all route, and a default stage which is configured to
-        /// automatically deploy changes. For HTTP integrations, specify a fully qualified URL. For
-        /// Lambda integrations, specify a function ARN. The type of the integration will be
-        /// HTTP_PROXY or AWS_PROXY, respectively. Supported only for HTTP APIs.
-        core.props, "Target", target, set_target, get_target, Val<String>
+    /// Sets `CredentialsArn` in place: [`Self::credentials_arn`] on a value held by `&mut`.
+    pub fn set_credentials_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CredentialsArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Version`: A version identifier for the API.
-        core.props, "Version", version, set_version, get_version, Val<String>
+    /// `CredentialsArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_credentials_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CredentialsArn")
+    }
+
+    /// `Description`: The description of the API.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `DisableExecuteApiEndpoint`: Specifies whether clients can invoke your API by using the
+    /// default ``execute-api`` endpoint. By default, clients can invoke your API with the default <https://{api_id}.execute-api.{region}.amazonaws.com>
+    /// endpoint. To require that clients use a custom domain name to invoke your API, disable the
+    /// default endpoint.
+    pub fn disable_execute_api_endpoint(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DisableExecuteApiEndpoint", value.into());
+        self
+    }
+
+    /// Sets `DisableExecuteApiEndpoint` in place: [`Self::disable_execute_api_endpoint`] on a value
+    /// held by `&mut`.
+    pub fn set_disable_execute_api_endpoint(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DisableExecuteApiEndpoint", value.into());
+        self
+    }
+
+    /// `DisableExecuteApiEndpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disable_execute_api_endpoint(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DisableExecuteApiEndpoint")
+    }
+
+    /// `DisableSchemaValidation`: Avoid validating models when creating a deployment. Supported
+    /// only for WebSocket APIs.
+    pub fn disable_schema_validation(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DisableSchemaValidation", value.into());
+        self
+    }
+
+    /// Sets `DisableSchemaValidation` in place: [`Self::disable_schema_validation`] on a value held
+    /// by `&mut`.
+    pub fn set_disable_schema_validation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DisableSchemaValidation", value.into());
+        self
+    }
+
+    /// `DisableSchemaValidation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disable_schema_validation(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DisableSchemaValidation")
+    }
+
+    /// `FailOnWarnings`: Specifies whether to rollback the API creation when a warning is
+    /// encountered. By default, API creation continues if a warning is encountered.
+    pub fn fail_on_warnings(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("FailOnWarnings", value.into());
+        self
+    }
+
+    /// Sets `FailOnWarnings` in place: [`Self::fail_on_warnings`] on a value held by `&mut`.
+    pub fn set_fail_on_warnings(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("FailOnWarnings", value.into());
+        self
+    }
+
+    /// `FailOnWarnings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fail_on_warnings(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "FailOnWarnings")
+    }
+
+    /// `IpAddressType`: The IP address types that can invoke the API. Use ``ipv4`` to allow only
+    /// IPv4 addresses to invoke your API, or use ``dualstack`` to allow both IPv4 and IPv6
+    /// addresses to invoke your API. Don’t use IP address type for an HTTP API based on an
+    /// OpenAPI specification. Instead, specify the IP address type in the OpenAPI specification.
+    pub fn ip_address_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
+    }
+
+    /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+    pub fn set_ip_address_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
+    }
+
+    /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IpAddressType")
+    }
+
+    /// `Name`: The name of the API. Required unless you specify an OpenAPI definition for ``Body``
+    /// or ``S3BodyLocation``.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ProtocolType`: The API protocol. Valid values are ``WEBSOCKET`` or ``HTTP``. Required
+    /// unless you specify an OpenAPI definition for ``Body`` or ``S3BodyLocation``.
+    pub fn protocol_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProtocolType", value.into());
+        self
+    }
+
+    /// Sets `ProtocolType` in place: [`Self::protocol_type`] on a value held by `&mut`.
+    pub fn set_protocol_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProtocolType", value.into());
+        self
+    }
+
+    /// `ProtocolType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocol_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProtocolType")
+    }
+
+    /// `RouteKey`: This property is part of quick create. If you don't specify a ``routeKey``, a
+    /// default route of ``$default`` is created. The ``$default`` route acts as a catch-all for any
+    /// request made to your API, for a particular stage. The ``$default`` route key can't be
+    /// modified. You can add routes after creating the API, and you can update the route keys of
+    /// additional routes. Supported only for HTTP APIs.
+    pub fn route_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RouteKey", value.into());
+        self
+    }
+
+    /// Sets `RouteKey` in place: [`Self::route_key`] on a value held by `&mut`.
+    pub fn set_route_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RouteKey", value.into());
+        self
+    }
+
+    /// `RouteKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_route_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RouteKey")
+    }
+
+    /// `RouteSelectionExpression`: The route selection expression for the API. For HTTP APIs, the ``routeSelectionExpression``
+    /// must be ``${request.method} ${request.path}``. If not provided, this will be the default for
+    /// HTTP APIs. This property is required for WebSocket APIs.
+    pub fn route_selection_expression(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RouteSelectionExpression", value.into());
+        self
+    }
+
+    /// Sets `RouteSelectionExpression` in place: [`Self::route_selection_expression`] on a value
+    /// held by `&mut`.
+    pub fn set_route_selection_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RouteSelectionExpression", value.into());
+        self
+    }
+
+    /// `RouteSelectionExpression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_route_selection_expression(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RouteSelectionExpression")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Target`: This property is part of quick create. Quick create produces an API with an
+    /// integration, a default catch-all route, and a default stage which is configured to
+    /// automatically deploy changes. For HTTP integrations, specify a fully qualified URL. For
+    /// Lambda integrations, specify a function ARN. The type of the integration will be HTTP_PROXY
+    /// or AWS_PROXY, respectively. Supported only for HTTP APIs.
+    pub fn target(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Target", value.into());
+        self
+    }
+
+    /// Sets `Target` in place: [`Self::target`] on a value held by `&mut`.
+    pub fn set_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Target", value.into());
+        self
+    }
+
+    /// `Target` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Target")
+    }
+
+    /// `Version`: A version identifier for the API.
+    pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Version", value.into());
+        self
+    }
+
+    /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+    pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Version", value.into());
+        self
+    }
+
+    /// `Version` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Version")
     }
 
     /// `Ref`: the resource's identifier.
@@ -217,26 +452,77 @@ pub mod api {
             BodyS3Location { props }
         }
 
-        prop! {
-            /// `Bucket`: The S3 bucket that contains the OpenAPI definition to import. Required if you
-            /// specify a ``BodyS3Location`` for an API.
-            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
+        /// `Bucket`: The S3 bucket that contains the OpenAPI definition to import. Required if you
+        /// specify a ``BodyS3Location`` for an API.
+        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Etag`: The Etag of the S3 object.
-            props, "Etag", etag, set_etag, get_etag, Val<String>
+        /// Sets `Bucket` in place: [`Self::bucket`] on a value held by `&mut`.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`: The key of the S3 object. Required if you specify a ``BodyS3Location`` for an
-            /// API.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `Version`: The version of the S3 object.
-            props, "Version", version, set_version, get_version, Val<String>
+        /// `Etag`: The Etag of the S3 object.
+        pub fn etag(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Etag", value.into());
+            self
+        }
+
+        /// Sets `Etag` in place: [`Self::etag`] on a value held by `&mut`.
+        pub fn set_etag(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Etag", value.into());
+            self
+        }
+
+        /// `Etag` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_etag(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Etag")
+        }
+
+        /// `Key`: The key of the S3 object. Required if you specify a ``BodyS3Location`` for an API.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Version`: The version of the S3 object.
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -257,40 +543,115 @@ pub mod api {
             Cors { props }
         }
 
-        prop! {
-            /// `AllowCredentials`: Specifies whether credentials are included in the CORS request.
-            /// Supported only for HTTP APIs.
-            props, "AllowCredentials", allow_credentials, set_allow_credentials, get_allow_credentials, Val<bool>
+        /// `AllowCredentials`: Specifies whether credentials are included in the CORS request.
+        /// Supported only for HTTP APIs.
+        pub fn allow_credentials(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllowCredentials", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowHeaders`: Represents a collection of allowed headers. Supported only for HTTP
-            /// APIs.
-            props, "AllowHeaders", allow_headers, set_allow_headers, get_allow_headers, Val<List<String>>
+        /// Sets `AllowCredentials` in place: [`Self::allow_credentials`] on a value held by `&mut`.
+        pub fn set_allow_credentials(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowCredentials", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowMethods`: Represents a collection of allowed HTTP methods. Supported only for HTTP
-            /// APIs.
-            props, "AllowMethods", allow_methods, set_allow_methods, get_allow_methods, Val<List<String>>
+        /// `AllowCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_credentials(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowCredentials")
         }
 
-        prop! {
-            /// `AllowOrigins`: Represents a collection of allowed origins. Supported only for HTTP
-            /// APIs.
-            props, "AllowOrigins", allow_origins, set_allow_origins, get_allow_origins, Val<List<String>>
+        /// `AllowHeaders`: Represents a collection of allowed headers. Supported only for HTTP APIs.
+        pub fn allow_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowHeaders", value.into());
+            self
         }
 
-        prop! {
-            /// `ExposeHeaders`: Represents a collection of exposed headers. Supported only for HTTP
-            /// APIs.
-            props, "ExposeHeaders", expose_headers, set_expose_headers, get_expose_headers, Val<List<String>>
+        /// Sets `AllowHeaders` in place: [`Self::allow_headers`] on a value held by `&mut`.
+        pub fn set_allow_headers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowHeaders", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxAge`: The number of seconds that the browser should cache preflight request results.
-            /// Supported only for HTTP APIs.
-            props, "MaxAge", max_age, set_max_age, get_max_age, Val<i64>
+        /// `AllowHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_headers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowHeaders")
+        }
+
+        /// `AllowMethods`: Represents a collection of allowed HTTP methods. Supported only for HTTP
+        /// APIs.
+        pub fn allow_methods(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowMethods", value.into());
+            self
+        }
+
+        /// Sets `AllowMethods` in place: [`Self::allow_methods`] on a value held by `&mut`.
+        pub fn set_allow_methods(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowMethods", value.into());
+            self
+        }
+
+        /// `AllowMethods` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_methods(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowMethods")
+        }
+
+        /// `AllowOrigins`: Represents a collection of allowed origins. Supported only for HTTP APIs.
+        pub fn allow_origins(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowOrigins", value.into());
+            self
+        }
+
+        /// Sets `AllowOrigins` in place: [`Self::allow_origins`] on a value held by `&mut`.
+        pub fn set_allow_origins(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowOrigins", value.into());
+            self
+        }
+
+        /// `AllowOrigins` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_origins(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowOrigins")
+        }
+
+        /// `ExposeHeaders`: Represents a collection of exposed headers. Supported only for HTTP APIs.
+        pub fn expose_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExposeHeaders", value.into());
+            self
+        }
+
+        /// Sets `ExposeHeaders` in place: [`Self::expose_headers`] on a value held by `&mut`.
+        pub fn set_expose_headers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExposeHeaders", value.into());
+            self
+        }
+
+        /// `ExposeHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expose_headers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExposeHeaders")
+        }
+
+        /// `MaxAge`: The number of seconds that the browser should cache preflight request results.
+        /// Supported only for HTTP APIs.
+        pub fn max_age(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxAge", value.into());
+            self
+        }
+
+        /// Sets `MaxAge` in place: [`Self::max_age`] on a value held by `&mut`.
+        pub fn set_max_age(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxAge", value.into());
+            self
+        }
+
+        /// `MaxAge` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_age(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxAge")
         }
     }
 }
@@ -317,26 +678,71 @@ impl ApiGatewayManagedOverrides {
         ApiGatewayManagedOverrides { core }
     }
 
-    prop! {
-        /// `ApiId`: The ID of the API for which to override the configuration of API
-        /// Gateway-managed resources.
-        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    /// Sets `ApiId`, which `new` took, in place.
+    pub fn set_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiId", value.into());
+        self
     }
 
-    prop! {
-        /// `Integration`: Overrides the integration configuration for an API Gateway-managed
-        /// integration.
-        core.props, "Integration", integration, set_integration, get_integration, Val<api_gateway_managed_overrides::IntegrationOverrides>
+    /// `ApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiId")
     }
 
-    prop! {
-        /// `Route`: Overrides the route configuration for an API Gateway-managed route.
-        core.props, "Route", route, set_route, get_route, Val<api_gateway_managed_overrides::RouteOverrides>
+    /// `Integration`: Overrides the integration configuration for an API Gateway-managed
+    /// integration.
+    pub fn integration(mut self, value: impl Into<Val<api_gateway_managed_overrides::IntegrationOverrides>>) -> Self {
+        self.core.props.set("Integration", value.into());
+        self
     }
 
-    prop! {
-        /// `Stage`: Overrides the stage configuration for an API Gateway-managed stage.
-        core.props, "Stage", stage, set_stage, get_stage, Val<api_gateway_managed_overrides::StageOverrides>
+    /// Sets `Integration` in place: [`Self::integration`] on a value held by `&mut`.
+    pub fn set_integration(&mut self, value: impl Into<Val<api_gateway_managed_overrides::IntegrationOverrides>>) -> &mut Self {
+        self.core.props.set("Integration", value.into());
+        self
+    }
+
+    /// `Integration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integration(&self) -> ::std::option::Option<Val<api_gateway_managed_overrides::IntegrationOverrides>> {
+        crate::cfn::get_prop(&self.core.props, "Integration")
+    }
+
+    /// `Route`: Overrides the route configuration for an API Gateway-managed route.
+    pub fn route(mut self, value: impl Into<Val<api_gateway_managed_overrides::RouteOverrides>>) -> Self {
+        self.core.props.set("Route", value.into());
+        self
+    }
+
+    /// Sets `Route` in place: [`Self::route`] on a value held by `&mut`.
+    pub fn set_route(&mut self, value: impl Into<Val<api_gateway_managed_overrides::RouteOverrides>>) -> &mut Self {
+        self.core.props.set("Route", value.into());
+        self
+    }
+
+    /// `Route` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_route(&self) -> ::std::option::Option<Val<api_gateway_managed_overrides::RouteOverrides>> {
+        crate::cfn::get_prop(&self.core.props, "Route")
+    }
+
+    /// `Stage`: Overrides the stage configuration for an API Gateway-managed stage.
+    pub fn stage(mut self, value: impl Into<Val<api_gateway_managed_overrides::StageOverrides>>) -> Self {
+        self.core.props.set("Stage", value.into());
+        self
+    }
+
+    /// Sets `Stage` in place: [`Self::stage`] on a value held by `&mut`.
+    pub fn set_stage(&mut self, value: impl Into<Val<api_gateway_managed_overrides::StageOverrides>>) -> &mut Self {
+        self.core.props.set("Stage", value.into());
+        self
+    }
+
+    /// `Stage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stage(&self) -> ::std::option::Option<Val<api_gateway_managed_overrides::StageOverrides>> {
+        crate::cfn::get_prop(&self.core.props, "Stage")
     }
 
     /// `Ref`: the resource's identifier.
@@ -372,29 +778,81 @@ pub mod api_gateway_managed_overrides {
             IntegrationOverrides { props }
         }
 
-        prop! {
-            /// `Description`: The description of the integration.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Description`: The description of the integration.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `IntegrationMethod`: Specifies the integration's HTTP method type. For WebSocket APIs,
-            /// if you use a Lambda integration, you must set the integration method to POST.
-            props, "IntegrationMethod", integration_method, set_integration_method, get_integration_method, Val<String>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `PayloadFormatVersion`: Specifies the format of the payload sent to an integration.
-            /// Required for HTTP APIs. For HTTP APIs, supported values for Lambda proxy integrations
-            /// are 1.0 and 2.0. For all other integrations, 1.0 is the only supported value
-            props, "PayloadFormatVersion", payload_format_version, set_payload_format_version, get_payload_format_version, Val<String>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `TimeoutInMillis`: Custom timeout between 50 and 29,000 milliseconds for WebSocket APIs
-            /// and between 50 and 30,000 milliseconds for HTTP APIs. The default timeout is 29 seconds
-            /// for WebSocket APIs and 30 seconds for HTTP APIs.
-            props, "TimeoutInMillis", timeout_in_millis, set_timeout_in_millis, get_timeout_in_millis, Val<i64>
+        /// `IntegrationMethod`: Specifies the integration's HTTP method type. For WebSocket APIs, if
+        /// you use a Lambda integration, you must set the integration method to POST.
+        pub fn integration_method(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IntegrationMethod", value.into());
+            self
+        }
+
+        /// Sets `IntegrationMethod` in place: [`Self::integration_method`] on a value held by `&mut`.
+        pub fn set_integration_method(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IntegrationMethod", value.into());
+            self
+        }
+
+        /// `IntegrationMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_integration_method(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IntegrationMethod")
+        }
+
+        /// `PayloadFormatVersion`: Specifies the format of the payload sent to an integration. Required
+        /// for HTTP APIs. For HTTP APIs, supported values for Lambda proxy integrations are 1.0 and 2.0.
+        /// For all other integrations, 1.0 is the only supported value
+        pub fn payload_format_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PayloadFormatVersion", value.into());
+            self
+        }
+
+        /// Sets `PayloadFormatVersion` in place: [`Self::payload_format_version`] on a value held by `&mut`.
+        pub fn set_payload_format_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PayloadFormatVersion", value.into());
+            self
+        }
+
+        /// `PayloadFormatVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_payload_format_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PayloadFormatVersion")
+        }
+
+        /// `TimeoutInMillis`: Custom timeout between 50 and 29,000 milliseconds for WebSocket APIs and
+        /// between 50 and 30,000 milliseconds for HTTP APIs. The default timeout is 29 seconds for
+        /// WebSocket APIs and 30 seconds for HTTP APIs.
+        pub fn timeout_in_millis(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutInMillis", value.into());
+            self
+        }
+
+        /// Sets `TimeoutInMillis` in place: [`Self::timeout_in_millis`] on a value held by `&mut`.
+        pub fn set_timeout_in_millis(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutInMillis", value.into());
+            self
+        }
+
+        /// `TimeoutInMillis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_in_millis(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutInMillis")
         }
     }
 
@@ -413,34 +871,98 @@ pub mod api_gateway_managed_overrides {
             RouteOverrides { props }
         }
 
-        prop! {
-            /// `AuthorizationScopes`: The authorization scopes supported by this route.
-            props, "AuthorizationScopes", authorization_scopes, set_authorization_scopes, get_authorization_scopes, Val<List<String>>
+        /// `AuthorizationScopes`: The authorization scopes supported by this route.
+        pub fn authorization_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AuthorizationScopes", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthorizationType`: The authorization type for the route. To learn more, see
-            /// AuthorizationType.
-            props, "AuthorizationType", authorization_type, set_authorization_type, get_authorization_type, Val<String>
+        /// Sets `AuthorizationScopes` in place: [`Self::authorization_scopes`] on a value held by `&mut`.
+        pub fn set_authorization_scopes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AuthorizationScopes", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthorizerId`: The identifier of the Authorizer resource to be associated with this
-            /// route. The authorizer identifier is generated by API Gateway when you created the
-            /// authorizer.
-            props, "AuthorizerId", authorizer_id, set_authorizer_id, get_authorizer_id, Val<String>
+        /// `AuthorizationScopes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_scopes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationScopes")
         }
 
-        prop! {
-            /// `OperationName`: The operation name for the route.
-            props, "OperationName", operation_name, set_operation_name, get_operation_name, Val<String>
+        /// `AuthorizationType`: The authorization type for the route. To learn more, see
+        /// AuthorizationType.
+        pub fn authorization_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthorizationType", value.into());
+            self
         }
 
-        prop! {
-            /// `Target`: For HTTP integrations, specify a fully qualified URL. For Lambda integrations,
-            /// specify a function ARN. The type of the integration will be HTTP_PROXY or AWS_PROXY,
-            /// respectively.
-            props, "Target", target, set_target, get_target, Val<String>
+        /// Sets `AuthorizationType` in place: [`Self::authorization_type`] on a value held by `&mut`.
+        pub fn set_authorization_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthorizationType", value.into());
+            self
+        }
+
+        /// `AuthorizationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationType")
+        }
+
+        /// `AuthorizerId`: The identifier of the Authorizer resource to be associated with this route.
+        /// The authorizer identifier is generated by API Gateway when you created the authorizer.
+        pub fn authorizer_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthorizerId", value.into());
+            self
+        }
+
+        /// Sets `AuthorizerId` in place: [`Self::authorizer_id`] on a value held by `&mut`.
+        pub fn set_authorizer_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthorizerId", value.into());
+            self
+        }
+
+        /// `AuthorizerId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorizer_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthorizerId")
+        }
+
+        /// `OperationName`: The operation name for the route.
+        pub fn operation_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OperationName", value.into());
+            self
+        }
+
+        /// Sets `OperationName` in place: [`Self::operation_name`] on a value held by `&mut`.
+        pub fn set_operation_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OperationName", value.into());
+            self
+        }
+
+        /// `OperationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operation_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OperationName")
+        }
+
+        /// `Target`: For HTTP integrations, specify a fully qualified URL. For Lambda integrations,
+        /// specify a function ARN. The type of the integration will be HTTP_PROXY or AWS_PROXY,
+        /// respectively.
+        pub fn target(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// Sets `Target` in place: [`Self::target`] on a value held by `&mut`.
+        pub fn set_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Target")
         }
     }
 
@@ -459,35 +981,113 @@ pub mod api_gateway_managed_overrides {
             StageOverrides { props }
         }
 
-        prop! {
-            /// `AccessLogSettings`: Settings for logging access in a stage.
-            props, "AccessLogSettings", access_log_settings, set_access_log_settings, get_access_log_settings, Val<AccessLogSettings>
+        /// `AccessLogSettings`: Settings for logging access in a stage.
+        pub fn access_log_settings(mut self, value: impl Into<Val<AccessLogSettings>>) -> Self {
+            self.props.set("AccessLogSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `AutoDeploy`: Specifies whether updates to an API automatically trigger a new
-            /// deployment. The default value is true.
-            props, "AutoDeploy", auto_deploy, set_auto_deploy, get_auto_deploy, Val<bool>
+        /// Sets `AccessLogSettings` in place: [`Self::access_log_settings`] on a value held by `&mut`.
+        pub fn set_access_log_settings(&mut self, value: impl Into<Val<AccessLogSettings>>) -> &mut Self {
+            self.props.set("AccessLogSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultRouteSettings`: The default route settings for the stage.
-            props, "DefaultRouteSettings", default_route_settings, set_default_route_settings, get_default_route_settings, Val<RouteSettings>
+        /// `AccessLogSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_log_settings(&self) -> ::std::option::Option<Val<AccessLogSettings>> {
+            crate::cfn::get_prop(&self.props, "AccessLogSettings")
         }
 
-        prop! {
-            /// `Description`: The description for the API stage.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `AutoDeploy`: Specifies whether updates to an API automatically trigger a new deployment.
+        /// The default value is true.
+        pub fn auto_deploy(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AutoDeploy", value.into());
+            self
         }
 
-        prop! {
-            /// `RouteSettings`.
-            props, "RouteSettings", route_settings, set_route_settings, get_route_settings, Val<Json>
+        /// Sets `AutoDeploy` in place: [`Self::auto_deploy`] on a value held by `&mut`.
+        pub fn set_auto_deploy(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AutoDeploy", value.into());
+            self
         }
 
-        prop! {
-            /// `StageVariables`.
-            props, "StageVariables", stage_variables, set_stage_variables, get_stage_variables, Val<Json>
+        /// `AutoDeploy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_deploy(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AutoDeploy")
+        }
+
+        /// `DefaultRouteSettings`: The default route settings for the stage.
+        pub fn default_route_settings(mut self, value: impl Into<Val<RouteSettings>>) -> Self {
+            self.props.set("DefaultRouteSettings", value.into());
+            self
+        }
+
+        /// Sets `DefaultRouteSettings` in place: [`Self::default_route_settings`] on a value held by `&mut`.
+        pub fn set_default_route_settings(&mut self, value: impl Into<Val<RouteSettings>>) -> &mut Self {
+            self.props.set("DefaultRouteSettings", value.into());
+            self
+        }
+
+        /// `DefaultRouteSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_route_settings(&self) -> ::std::option::Option<Val<RouteSettings>> {
+            crate::cfn::get_prop(&self.props, "DefaultRouteSettings")
+        }
+
+        /// `Description`: The description for the API stage.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `RouteSettings`.
+        pub fn route_settings(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("RouteSettings", value.into());
+            self
+        }
+
+        /// Sets `RouteSettings` in place: [`Self::route_settings`] on a value held by `&mut`.
+        pub fn set_route_settings(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("RouteSettings", value.into());
+            self
+        }
+
+        /// `RouteSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_route_settings(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "RouteSettings")
+        }
+
+        /// `StageVariables`.
+        pub fn stage_variables(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("StageVariables", value.into());
+            self
+        }
+
+        /// Sets `StageVariables` in place: [`Self::stage_variables`] on a value held by `&mut`.
+        pub fn set_stage_variables(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("StageVariables", value.into());
+            self
+        }
+
+        /// `StageVariables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stage_variables(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "StageVariables")
         }
     }
 
@@ -506,15 +1106,41 @@ pub mod api_gateway_managed_overrides {
             AccessLogSettings { props }
         }
 
-        prop! {
-            /// `DestinationArn`: The ARN of the CloudWatch Logs log group to receive access logs.
-            props, "DestinationArn", destination_arn, set_destination_arn, get_destination_arn, Val<String>
+        /// `DestinationArn`: The ARN of the CloudWatch Logs log group to receive access logs.
+        pub fn destination_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DestinationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Format`: A single line format of the access logs of data, as specified by selected $context
-            /// variables. The format must include at least $context.requestId.
-            props, "Format", format, set_format, get_format, Val<String>
+        /// Sets `DestinationArn` in place: [`Self::destination_arn`] on a value held by `&mut`.
+        pub fn set_destination_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationArn", value.into());
+            self
+        }
+
+        /// `DestinationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationArn")
+        }
+
+        /// `Format`: A single line format of the access logs of data, as specified by selected $context
+        /// variables. The format must include at least $context.requestId.
+        pub fn format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Format", value.into());
+            self
+        }
+
+        /// Sets `Format` in place: [`Self::format`] on a value held by `&mut`.
+        pub fn set_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
+        }
+
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Format")
         }
     }
 
@@ -533,19 +1159,59 @@ pub mod api_gateway_managed_overrides {
             RouteSettings { props }
         }
 
-        prop! {
-            /// `DetailedMetricsEnabled`: Specifies whether detailed metrics are enabled.
-            props, "DetailedMetricsEnabled", detailed_metrics_enabled, set_detailed_metrics_enabled, get_detailed_metrics_enabled, Val<bool>
+        /// `DetailedMetricsEnabled`: Specifies whether detailed metrics are enabled.
+        pub fn detailed_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DetailedMetricsEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `ThrottlingBurstLimit`: Specifies the throttling burst limit.
-            props, "ThrottlingBurstLimit", throttling_burst_limit, set_throttling_burst_limit, get_throttling_burst_limit, Val<i64>
+        /// Sets `DetailedMetricsEnabled` in place: [`Self::detailed_metrics_enabled`] on a value held
+        /// by `&mut`.
+        pub fn set_detailed_metrics_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DetailedMetricsEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `ThrottlingRateLimit`: Specifies the throttling rate limit.
-            props, "ThrottlingRateLimit", throttling_rate_limit, set_throttling_rate_limit, get_throttling_rate_limit, Val<f64>
+        /// `DetailedMetricsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_detailed_metrics_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DetailedMetricsEnabled")
+        }
+
+        /// `ThrottlingBurstLimit`: Specifies the throttling burst limit.
+        pub fn throttling_burst_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ThrottlingBurstLimit", value.into());
+            self
+        }
+
+        /// Sets `ThrottlingBurstLimit` in place: [`Self::throttling_burst_limit`] on a value held by `&mut`.
+        pub fn set_throttling_burst_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ThrottlingBurstLimit", value.into());
+            self
+        }
+
+        /// `ThrottlingBurstLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throttling_burst_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ThrottlingBurstLimit")
+        }
+
+        /// `ThrottlingRateLimit`: Specifies the throttling rate limit.
+        pub fn throttling_rate_limit(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ThrottlingRateLimit", value.into());
+            self
+        }
+
+        /// Sets `ThrottlingRateLimit` in place: [`Self::throttling_rate_limit`] on a value held by `&mut`.
+        pub fn set_throttling_rate_limit(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ThrottlingRateLimit", value.into());
+            self
+        }
+
+        /// `ThrottlingRateLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throttling_rate_limit(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ThrottlingRateLimit")
         }
     }
 }
@@ -582,24 +1248,58 @@ impl ApiMapping {
         ApiMapping { core }
     }
 
-    prop! {
-        /// `ApiId`: The API identifier.
-        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    /// Sets `ApiId`, which `new` took, in place.
+    pub fn set_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiId", value.into());
+        self
     }
 
-    prop! {
-        /// `ApiMappingKey`: The API mapping key.
-        core.props, "ApiMappingKey", api_mapping_key, set_api_mapping_key, get_api_mapping_key, Val<String>
+    /// `ApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiId")
     }
 
-    prop! {
-        /// `DomainName`: The domain name.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// `ApiMappingKey`: The API mapping key.
+    pub fn api_mapping_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ApiMappingKey", value.into());
+        self
     }
 
-    prop! {
-        /// `Stage`: The API stage.
-        core.props, "Stage", _, set_stage, get_stage, Val<String>
+    /// Sets `ApiMappingKey` in place: [`Self::api_mapping_key`] on a value held by `&mut`.
+    pub fn set_api_mapping_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiMappingKey", value.into());
+        self
+    }
+
+    /// `ApiMappingKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_mapping_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiMappingKey")
+    }
+
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
+    }
+
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
+    }
+
+    /// Sets `Stage`, which `new` took, in place.
+    pub fn set_stage(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Stage", value.into());
+        self
+    }
+
+    /// `Stage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stage(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Stage")
     }
 
     /// `Ref`: the resource's identifier.
@@ -649,84 +1349,211 @@ impl Authorizer {
         Authorizer { core }
     }
 
-    prop! {
-        /// `ApiId`: The API identifier.
-        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    /// Sets `ApiId`, which `new` took, in place.
+    pub fn set_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiId", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthorizerCredentialsArn`: Specifies the required credentials as an IAM role for API
-        /// Gateway to invoke the authorizer. To specify an IAM role for API Gateway to assume, use
-        /// the role's Amazon Resource Name (ARN). To use resource-based permissions on the Lambda
-        /// function, specify null. Supported only for ``REQUEST`` authorizers.
-        core.props, "AuthorizerCredentialsArn", authorizer_credentials_arn, set_authorizer_credentials_arn, get_authorizer_credentials_arn, Val<String>
+    /// `ApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiId")
     }
 
-    prop! {
-        /// `AuthorizerPayloadFormatVersion`: Specifies the format of the payload sent to an HTTP
-        /// API Lambda authorizer. Required for HTTP API Lambda authorizers. Supported values are ``1.0``
-        /// and ``2.0``. To learn more, see Working with Lambda authorizers for HTTP APIs (<https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html>).
-        core.props, "AuthorizerPayloadFormatVersion", authorizer_payload_format_version, set_authorizer_payload_format_version, get_authorizer_payload_format_version, Val<String>
+    /// `AuthorizerCredentialsArn`: Specifies the required credentials as an IAM role for API
+    /// Gateway to invoke the authorizer. To specify an IAM role for API Gateway to assume, use the
+    /// role's Amazon Resource Name (ARN). To use resource-based permissions on the Lambda function,
+    /// specify null. Supported only for ``REQUEST`` authorizers.
+    pub fn authorizer_credentials_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AuthorizerCredentialsArn", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthorizerResultTtlInSeconds`: The time to live (TTL) for cached authorizer results, in
-        /// seconds. If it equals 0, authorization caching is disabled. If it is greater than 0, API
-        /// Gateway caches authorizer responses. The maximum value is 3600, or 1 hour. Supported
-        /// only for HTTP API Lambda authorizers.
-        core.props, "AuthorizerResultTtlInSeconds", authorizer_result_ttl_in_seconds, set_authorizer_result_ttl_in_seconds, get_authorizer_result_ttl_in_seconds, Val<i64>
+    /// Sets `AuthorizerCredentialsArn` in place: [`Self::authorizer_credentials_arn`] on a value
+    /// held by `&mut`.
+    pub fn set_authorizer_credentials_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuthorizerCredentialsArn", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthorizerType`: The authorizer type. Specify ``REQUEST`` for a Lambda function using
-        /// incoming request parameters. Specify ``JWT`` to use JSON Web Tokens (supported only for
-        /// HTTP APIs).
-        core.props, "AuthorizerType", _, set_authorizer_type, get_authorizer_type, Val<String>
+    /// `AuthorizerCredentialsArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorizer_credentials_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizerCredentialsArn")
     }
 
-    prop! {
-        /// `AuthorizerUri`: The authorizer's Uniform Resource Identifier (URI). For ``REQUEST``
-        /// authorizers, this must be a well-formed Lambda function URI, for example, ``arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-west-2:{account_id}:function:{lambda_function_name}/invocations``.
-        /// In general, the URI has this form: ``arn:aws:apigateway:{region}:lambda:path/{service_api}``,
-        /// where *{region}* is the same as the region hosting the Lambda function, path indicates
-        /// that the remaining substring in the URI should be treated as the path to the resource,
-        /// including the initial ``/``. For Lambda …
-        core.props, "AuthorizerUri", authorizer_uri, set_authorizer_uri, get_authorizer_uri, Val<String>
+    /// `AuthorizerPayloadFormatVersion`: Specifies the format of the payload sent to an HTTP API
+    /// Lambda authorizer. Required for HTTP API Lambda authorizers. Supported values are ``1.0``
+    /// and ``2.0``. To learn more, see Working with Lambda authorizers for HTTP APIs (<https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html>).
+    pub fn authorizer_payload_format_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AuthorizerPayloadFormatVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableSimpleResponses`: Specifies whether a Lambda authorizer returns a response in a
-        /// simple format. By default, a Lambda authorizer must return an IAM policy. If enabled,
-        /// the Lambda authorizer can return a boolean value instead of an IAM policy. Supported
-        /// only for HTTP APIs. To learn more, see Working with Lambda authorizers for HTTP APIs (<https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html>).
-        core.props, "EnableSimpleResponses", enable_simple_responses, set_enable_simple_responses, get_enable_simple_responses, Val<bool>
+    /// Sets `AuthorizerPayloadFormatVersion` in place: [`Self::authorizer_payload_format_version`]
+    /// on a value held by `&mut`.
+    pub fn set_authorizer_payload_format_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuthorizerPayloadFormatVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `IdentitySource`: The identity source for which authorization is requested. For a ``REQUEST``
-        /// authorizer, this is optional. The value is a set of one or more mapping expressions of
-        /// the specified request parameters. The identity source can be headers, query string
-        /// parameters, stage variables, and context parameters. For example, if an Auth header and
-        /// a Name query string parameter are defined as identity sources, this value is
-        /// route.request.header.Auth, route.request.querystring.Name for WebSocket APIs. For HTTP
-        /// APIs, use selection expressions prefixed with ``$``, for example, ``$request.header.Auth``, …
-        core.props, "IdentitySource", identity_source, set_identity_source, get_identity_source, Val<List<String>>
+    /// `AuthorizerPayloadFormatVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorizer_payload_format_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizerPayloadFormatVersion")
     }
 
-    prop! {
-        /// `IdentityValidationExpression`: This parameter is not used.
-        core.props, "IdentityValidationExpression", identity_validation_expression, set_identity_validation_expression, get_identity_validation_expression, Val<String>
+    /// `AuthorizerResultTtlInSeconds`: The time to live (TTL) for cached authorizer results, in
+    /// seconds. If it equals 0, authorization caching is disabled. If it is greater than 0, API
+    /// Gateway caches authorizer responses. The maximum value is 3600, or 1 hour. Supported only
+    /// for HTTP API Lambda authorizers.
+    pub fn authorizer_result_ttl_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("AuthorizerResultTtlInSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `JwtConfiguration`: The ``JWTConfiguration`` property specifies the configuration of a
-        /// JWT authorizer. Required for the ``JWT`` authorizer type. Supported only for HTTP APIs.
-        core.props, "JwtConfiguration", jwt_configuration, set_jwt_configuration, get_jwt_configuration, Val<authorizer::JwtConfiguration>
+    /// Sets `AuthorizerResultTtlInSeconds` in place: [`Self::authorizer_result_ttl_in_seconds`] on
+    /// a value held by `&mut`.
+    pub fn set_authorizer_result_ttl_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("AuthorizerResultTtlInSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the authorizer.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `AuthorizerResultTtlInSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorizer_result_ttl_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizerResultTtlInSeconds")
+    }
+
+    /// Sets `AuthorizerType`, which `new` took, in place.
+    pub fn set_authorizer_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuthorizerType", value.into());
+        self
+    }
+
+    /// `AuthorizerType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorizer_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizerType")
+    }
+
+    /// `AuthorizerUri`: The authorizer's Uniform Resource Identifier (URI). For ``REQUEST``
+    /// authorizers, this must be a well-formed Lambda function URI, for example, ``arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-west-2:{account_id}:function:{lambda_function_name}/invocations``.
+    /// In general, the URI has this form: ``arn:aws:apigateway:{region}:lambda:path/{service_api}``,
+    /// where *{region}* is the same as the region hosting the Lambda function, path indicates that
+    /// the remaining substring in the URI should be treated as the path to the resource, including
+    /// the initial ``/``. For Lambda …
+    pub fn authorizer_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AuthorizerUri", value.into());
+        self
+    }
+
+    /// Sets `AuthorizerUri` in place: [`Self::authorizer_uri`] on a value held by `&mut`.
+    pub fn set_authorizer_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuthorizerUri", value.into());
+        self
+    }
+
+    /// `AuthorizerUri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorizer_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizerUri")
+    }
+
+    /// `EnableSimpleResponses`: Specifies whether a Lambda authorizer returns a response in a
+    /// simple format. By default, a Lambda authorizer must return an IAM policy. If enabled, the
+    /// Lambda authorizer can return a boolean value instead of an IAM policy. Supported only for
+    /// HTTP APIs. To learn more, see Working with Lambda authorizers for HTTP APIs (<https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html>).
+    pub fn enable_simple_responses(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableSimpleResponses", value.into());
+        self
+    }
+
+    /// Sets `EnableSimpleResponses` in place: [`Self::enable_simple_responses`] on a value held by `&mut`.
+    pub fn set_enable_simple_responses(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableSimpleResponses", value.into());
+        self
+    }
+
+    /// `EnableSimpleResponses` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_simple_responses(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableSimpleResponses")
+    }
+
+    /// `IdentitySource`: The identity source for which authorization is requested. For a ``REQUEST``
+    /// authorizer, this is optional. The value is a set of one or more mapping expressions of the
+    /// specified request parameters. The identity source can be headers, query string parameters,
+    /// stage variables, and context parameters. For example, if an Auth header and a Name query
+    /// string parameter are defined as identity sources, this value is route.request.header.Auth,
+    /// route.request.querystring.Name for WebSocket APIs. For HTTP APIs, use selection expressions
+    /// prefixed with ``$``, for example, ``$request.header.Auth``, …
+    pub fn identity_source(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("IdentitySource", value.into());
+        self
+    }
+
+    /// Sets `IdentitySource` in place: [`Self::identity_source`] on a value held by `&mut`.
+    pub fn set_identity_source(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("IdentitySource", value.into());
+        self
+    }
+
+    /// `IdentitySource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_source(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "IdentitySource")
+    }
+
+    /// `IdentityValidationExpression`: This parameter is not used.
+    pub fn identity_validation_expression(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IdentityValidationExpression", value.into());
+        self
+    }
+
+    /// Sets `IdentityValidationExpression` in place: [`Self::identity_validation_expression`] on a
+    /// value held by `&mut`.
+    pub fn set_identity_validation_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdentityValidationExpression", value.into());
+        self
+    }
+
+    /// `IdentityValidationExpression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_validation_expression(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityValidationExpression")
+    }
+
+    /// `JwtConfiguration`: The ``JWTConfiguration`` property specifies the configuration of a JWT
+    /// authorizer. Required for the ``JWT`` authorizer type. Supported only for HTTP APIs.
+    pub fn jwt_configuration(mut self, value: impl Into<Val<authorizer::JwtConfiguration>>) -> Self {
+        self.core.props.set("JwtConfiguration", value.into());
+        self
+    }
+
+    /// Sets `JwtConfiguration` in place: [`Self::jwt_configuration`] on a value held by `&mut`.
+    pub fn set_jwt_configuration(&mut self, value: impl Into<Val<authorizer::JwtConfiguration>>) -> &mut Self {
+        self.core.props.set("JwtConfiguration", value.into());
+        self
+    }
+
+    /// `JwtConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_jwt_configuration(&self) -> ::std::option::Option<Val<authorizer::JwtConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "JwtConfiguration")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
     /// `Ref`: the resource's identifier.
@@ -764,18 +1591,44 @@ pub mod authorizer {
             JwtConfiguration { props }
         }
 
-        prop! {
-            /// `Audience`: A list of the intended recipients of the JWT. A valid JWT must provide an ``aud``
-            /// that matches at least one entry in this list. See RFC 7519 (<https://docs.aws.amazon.com/https://tools.ietf.org/html/rfc7519#section-4.1.3>).
-            /// Required for the ``JWT`` authorizer type. Supported only for HTTP APIs.
-            props, "Audience", audience, set_audience, get_audience, Val<List<String>>
+        /// `Audience`: A list of the intended recipients of the JWT. A valid JWT must provide an ``aud``
+        /// that matches at least one entry in this list. See RFC 7519 (<https://docs.aws.amazon.com/https://tools.ietf.org/html/rfc7519#section-4.1.3>).
+        /// Required for the ``JWT`` authorizer type. Supported only for HTTP APIs.
+        pub fn audience(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Audience", value.into());
+            self
         }
 
-        prop! {
-            /// `Issuer`: The base domain of the identity provider that issues JSON Web Tokens. For
-            /// example, an Amazon Cognito user pool has the following format: ``<https://cognito-idp.{region}.amazonaws.com/{userPoolId}>``.
-            /// Required for the ``JWT`` authorizer type. Supported only for HTTP APIs.
-            props, "Issuer", issuer, set_issuer, get_issuer, Val<String>
+        /// Sets `Audience` in place: [`Self::audience`] on a value held by `&mut`.
+        pub fn set_audience(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Audience", value.into());
+            self
+        }
+
+        /// `Audience` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audience(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Audience")
+        }
+
+        /// `Issuer`: The base domain of the identity provider that issues JSON Web Tokens. For example,
+        /// an Amazon Cognito user pool has the following format: ``<https://cognito-idp.{region}.amazonaws.com/{userPoolId}>``.
+        /// Required for the ``JWT`` authorizer type. Supported only for HTTP APIs.
+        pub fn issuer(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Issuer", value.into());
+            self
+        }
+
+        /// Sets `Issuer` in place: [`Self::issuer`] on a value held by `&mut`.
+        pub fn set_issuer(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Issuer", value.into());
+            self
+        }
+
+        /// `Issuer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_issuer(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Issuer")
         }
     }
 }
@@ -801,19 +1654,52 @@ impl Deployment {
         Deployment { core }
     }
 
-    prop! {
-        /// `ApiId`: The API identifier.
-        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    /// Sets `ApiId`, which `new` took, in place.
+    pub fn set_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiId", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description for the deployment resource.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiId")
     }
 
-    prop! {
-        /// `StageName`: The name of an existing stage to associate with the deployment.
-        core.props, "StageName", stage_name, set_stage_name, get_stage_name, Val<String>
+    /// `Description`: The description for the deployment resource.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `StageName`: The name of an existing stage to associate with the deployment.
+    pub fn stage_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StageName", value.into());
+        self
+    }
+
+    /// Sets `StageName` in place: [`Self::stage_name`] on a value held by `&mut`.
+    pub fn set_stage_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StageName", value.into());
+        self
+    }
+
+    /// `StageName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stage_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StageName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -854,31 +1740,91 @@ impl DomainName {
         DomainName { core }
     }
 
-    prop! {
-        /// `DomainName`: The custom domain name for your API in Amazon API Gateway. Uppercase
-        /// letters and the underscore (``_``) character are not supported.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainNameConfigurations`: The domain name configurations.
-        core.props, "DomainNameConfigurations", domain_name_configurations, set_domain_name_configurations, get_domain_name_configurations, Val<List<domain_name::DomainNameConfiguration>>
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
     }
 
-    prop! {
-        /// `MutualTlsAuthentication`: The mutual TLS authentication configuration for a custom
-        /// domain name.
-        core.props, "MutualTlsAuthentication", mutual_tls_authentication, set_mutual_tls_authentication, get_mutual_tls_authentication, Val<domain_name::MutualTlsAuthentication>
+    /// `DomainNameConfigurations`: The domain name configurations.
+    pub fn domain_name_configurations(mut self, value: impl Into<Val<List<domain_name::DomainNameConfiguration>>>) -> Self {
+        self.core.props.set("DomainNameConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `RoutingMode`: The routing mode API Gateway uses to route traffic to your APIs.
-        core.props, "RoutingMode", routing_mode, set_routing_mode, get_routing_mode, Val<domain_name::RoutingMode>
+    /// Sets `DomainNameConfigurations` in place: [`Self::domain_name_configurations`] on a value
+    /// held by `&mut`.
+    pub fn set_domain_name_configurations(&mut self, value: impl Into<Val<List<domain_name::DomainNameConfiguration>>>) -> &mut Self {
+        self.core.props.set("DomainNameConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `DomainNameConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name_configurations(&self) -> ::std::option::Option<Val<List<domain_name::DomainNameConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "DomainNameConfigurations")
+    }
+
+    /// `MutualTlsAuthentication`: The mutual TLS authentication configuration for a custom domain
+    /// name.
+    pub fn mutual_tls_authentication(mut self, value: impl Into<Val<domain_name::MutualTlsAuthentication>>) -> Self {
+        self.core.props.set("MutualTlsAuthentication", value.into());
+        self
+    }
+
+    /// Sets `MutualTlsAuthentication` in place: [`Self::mutual_tls_authentication`] on a value held
+    /// by `&mut`.
+    pub fn set_mutual_tls_authentication(&mut self, value: impl Into<Val<domain_name::MutualTlsAuthentication>>) -> &mut Self {
+        self.core.props.set("MutualTlsAuthentication", value.into());
+        self
+    }
+
+    /// `MutualTlsAuthentication` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mutual_tls_authentication(&self) -> ::std::option::Option<Val<domain_name::MutualTlsAuthentication>> {
+        crate::cfn::get_prop(&self.core.props, "MutualTlsAuthentication")
+    }
+
+    /// `RoutingMode`: The routing mode API Gateway uses to route traffic to your APIs.
+    pub fn routing_mode(mut self, value: impl Into<Val<domain_name::RoutingMode>>) -> Self {
+        self.core.props.set("RoutingMode", value.into());
+        self
+    }
+
+    /// Sets `RoutingMode` in place: [`Self::routing_mode`] on a value held by `&mut`.
+    pub fn set_routing_mode(&mut self, value: impl Into<Val<domain_name::RoutingMode>>) -> &mut Self {
+        self.core.props.set("RoutingMode", value.into());
+        self
+    }
+
+    /// `RoutingMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_routing_mode(&self) -> ::std::option::Option<Val<domain_name::RoutingMode>> {
+        crate::cfn::get_prop(&self.core.props, "RoutingMode")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -928,42 +1874,121 @@ pub mod domain_name {
             DomainNameConfiguration { props }
         }
 
-        prop! {
-            /// `CertificateArn`: An AWS-managed certificate that will be used by the edge-optimized
-            /// endpoint for this domain name. AWS Certificate Manager is the only supported source.
-            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        /// `CertificateArn`: An AWS-managed certificate that will be used by the edge-optimized
+        /// endpoint for this domain name. AWS Certificate Manager is the only supported source.
+        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertificateArn", value.into());
+            self
         }
 
-        prop! {
-            /// `CertificateName`: The user-friendly name of the certificate that will be used by the
-            /// edge-optimized endpoint for this domain name.
-            props, "CertificateName", certificate_name, set_certificate_name, get_certificate_name, Val<String>
+        /// Sets `CertificateArn` in place: [`Self::certificate_arn`] on a value held by `&mut`.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
         }
 
-        prop! {
-            /// `EndpointType`: The endpoint type.
-            props, "EndpointType", endpoint_type, set_endpoint_type, get_endpoint_type, Val<String>
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
         }
 
-        prop! {
-            /// `IpAddressType`: The IP address types that can invoke the domain name. Use ``ipv4`` to
-            /// allow only IPv4 addresses to invoke your domain name, or use ``dualstack`` to allow both
-            /// IPv4 and IPv6 addresses to invoke your domain name.
-            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<String>
+        /// `CertificateName`: The user-friendly name of the certificate that will be used by the
+        /// edge-optimized endpoint for this domain name.
+        pub fn certificate_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertificateName", value.into());
+            self
         }
 
-        prop! {
-            /// `OwnershipVerificationCertificateArn`: The Amazon resource name (ARN) for the public
-            /// certificate issued by ACMlong. This ARN is used to validate custom domain ownership.
-            /// It's required only if you configure mutual TLS and use either an ACM-imported or a
-            /// private CA certificate ARN as the regionalCertificateArn.
-            props, "OwnershipVerificationCertificateArn", ownership_verification_certificate_arn, set_ownership_verification_certificate_arn, get_ownership_verification_certificate_arn, Val<String>
+        /// Sets `CertificateName` in place: [`Self::certificate_name`] on a value held by `&mut`.
+        pub fn set_certificate_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateName", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityPolicy`: The Transport Layer Security (TLS) version of the security policy for
-            /// this domain name. The valid values are ``TLS_1_0`` and ``TLS_1_2``.
-            props, "SecurityPolicy", security_policy, set_security_policy, get_security_policy, Val<String>
+        /// `CertificateName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateName")
+        }
+
+        /// `EndpointType`: The endpoint type.
+        pub fn endpoint_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EndpointType", value.into());
+            self
+        }
+
+        /// Sets `EndpointType` in place: [`Self::endpoint_type`] on a value held by `&mut`.
+        pub fn set_endpoint_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndpointType", value.into());
+            self
+        }
+
+        /// `EndpointType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndpointType")
+        }
+
+        /// `IpAddressType`: The IP address types that can invoke the domain name. Use ``ipv4`` to allow
+        /// only IPv4 addresses to invoke your domain name, or use ``dualstack`` to allow both IPv4 and
+        /// IPv6 addresses to invoke your domain name.
+        pub fn ip_address_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IpAddressType", value.into());
+            self
+        }
+
+        /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+        pub fn set_ip_address_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IpAddressType", value.into());
+            self
+        }
+
+        /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IpAddressType")
+        }
+
+        /// `OwnershipVerificationCertificateArn`: The Amazon resource name (ARN) for the public
+        /// certificate issued by ACMlong. This ARN is used to validate custom domain ownership. It's
+        /// required only if you configure mutual TLS and use either an ACM-imported or a private CA
+        /// certificate ARN as the regionalCertificateArn.
+        pub fn ownership_verification_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OwnershipVerificationCertificateArn", value.into());
+            self
+        }
+
+        /// Sets `OwnershipVerificationCertificateArn` in place: [`Self::ownership_verification_certificate_arn`]
+        /// on a value held by `&mut`.
+        pub fn set_ownership_verification_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OwnershipVerificationCertificateArn", value.into());
+            self
+        }
+
+        /// `OwnershipVerificationCertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ownership_verification_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OwnershipVerificationCertificateArn")
+        }
+
+        /// `SecurityPolicy`: The Transport Layer Security (TLS) version of the security policy for this
+        /// domain name. The valid values are ``TLS_1_0`` and ``TLS_1_2``.
+        pub fn security_policy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecurityPolicy", value.into());
+            self
+        }
+
+        /// Sets `SecurityPolicy` in place: [`Self::security_policy`] on a value held by `&mut`.
+        pub fn set_security_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecurityPolicy", value.into());
+            self
+        }
+
+        /// `SecurityPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_policy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecurityPolicy")
         }
     }
 
@@ -984,19 +2009,45 @@ pub mod domain_name {
             MutualTlsAuthentication { props }
         }
 
-        prop! {
-            /// `TruststoreUri`: An Amazon S3 URL that specifies the truststore for mutual TLS
-            /// authentication, for example, ``s3://bucket-name/key-name``. The truststore can contain
-            /// certificates from public or private certificate authorities. To update the truststore,
-            /// upload a new version to S3, and then update your custom domain name to use the new
-            /// version. To update the truststore, you must have permissions to access the S3 object.
-            props, "TruststoreUri", truststore_uri, set_truststore_uri, get_truststore_uri, Val<String>
+        /// `TruststoreUri`: An Amazon S3 URL that specifies the truststore for mutual TLS
+        /// authentication, for example, ``s3://bucket-name/key-name``. The truststore can contain
+        /// certificates from public or private certificate authorities. To update the truststore,
+        /// upload a new version to S3, and then update your custom domain name to use the new version.
+        /// To update the truststore, you must have permissions to access the S3 object.
+        pub fn truststore_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TruststoreUri", value.into());
+            self
         }
 
-        prop! {
-            /// `TruststoreVersion`: The version of the S3 object that contains your truststore. To
-            /// specify a version, you must have versioning enabled for the S3 bucket.
-            props, "TruststoreVersion", truststore_version, set_truststore_version, get_truststore_version, Val<String>
+        /// Sets `TruststoreUri` in place: [`Self::truststore_uri`] on a value held by `&mut`.
+        pub fn set_truststore_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TruststoreUri", value.into());
+            self
+        }
+
+        /// `TruststoreUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_truststore_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TruststoreUri")
+        }
+
+        /// `TruststoreVersion`: The version of the S3 object that contains your truststore. To specify
+        /// a version, you must have versioning enabled for the S3 bucket.
+        pub fn truststore_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TruststoreVersion", value.into());
+            self
+        }
+
+        /// Sets `TruststoreVersion` in place: [`Self::truststore_version`] on a value held by `&mut`.
+        pub fn set_truststore_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TruststoreVersion", value.into());
+            self
+        }
+
+        /// `TruststoreVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_truststore_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TruststoreVersion")
         }
     }
 
@@ -1039,120 +2090,343 @@ impl Integration {
         Integration { core }
     }
 
-    prop! {
-        /// `ApiId`: The API identifier.
-        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    /// Sets `ApiId`, which `new` took, in place.
+    pub fn set_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiId", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectionId`: The ID of the VPC link for a private integration. Supported only for
-        /// HTTP APIs.
-        core.props, "ConnectionId", connection_id, set_connection_id, get_connection_id, Val<String>
+    /// `ApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiId")
     }
 
-    prop! {
-        /// `ConnectionType`: The type of the network connection to the integration endpoint.
-        /// Specify INTERNET for connections through the public routable internet or VPC_LINK for
-        /// private connections between API Gateway and resources in a VPC. The default value is
-        /// INTERNET.
-        core.props, "ConnectionType", connection_type, set_connection_type, get_connection_type, Val<String>
+    /// `ConnectionId`: The ID of the VPC link for a private integration. Supported only for HTTP
+    /// APIs.
+    pub fn connection_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ConnectionId", value.into());
+        self
     }
 
-    prop! {
-        /// `ContentHandlingStrategy`: Supported only for WebSocket APIs. Specifies how to handle
-        /// response payload content type conversions. Supported values are CONVERT_TO_BINARY and
-        /// CONVERT_TO_TEXT.
-        core.props, "ContentHandlingStrategy", content_handling_strategy, set_content_handling_strategy, get_content_handling_strategy, Val<String>
+    /// Sets `ConnectionId` in place: [`Self::connection_id`] on a value held by `&mut`.
+    pub fn set_connection_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectionId", value.into());
+        self
     }
 
-    prop! {
-        /// `CredentialsArn`: Specifies the credentials required for the integration, if any. For
-        /// AWS integrations, three options are available. To specify an IAM Role for API Gateway to
-        /// assume, use the role's Amazon Resource Name (ARN). To require that the caller's identity
-        /// be passed through from the request, specify the string arn:aws:iam::*:user/*. To use
-        /// resource-based permissions on supported AWS services, don't specify this parameter.
-        core.props, "CredentialsArn", credentials_arn, set_credentials_arn, get_credentials_arn, Val<String>
+    /// `ConnectionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionId")
     }
 
-    prop! {
-        /// `Description`: The description of the integration.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ConnectionType`: The type of the network connection to the integration endpoint. Specify
+    /// INTERNET for connections through the public routable internet or VPC_LINK for private
+    /// connections between API Gateway and resources in a VPC. The default value is INTERNET.
+    pub fn connection_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ConnectionType", value.into());
+        self
     }
 
-    prop! {
-        /// `IntegrationMethod`: Specifies the integration's HTTP method type.
-        core.props, "IntegrationMethod", integration_method, set_integration_method, get_integration_method, Val<String>
+    /// Sets `ConnectionType` in place: [`Self::connection_type`] on a value held by `&mut`.
+    pub fn set_connection_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectionType", value.into());
+        self
     }
 
-    prop! {
-        /// `IntegrationSubtype`: Supported only for HTTP API AWS_PROXY integrations. Specifies the
-        /// AWS service action to invoke.
-        core.props, "IntegrationSubtype", integration_subtype, set_integration_subtype, get_integration_subtype, Val<String>
+    /// `ConnectionType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionType")
     }
 
-    prop! {
-        /// `IntegrationType`: The integration type of an integration.
-        core.props, "IntegrationType", _, set_integration_type, get_integration_type, Val<String>
+    /// `ContentHandlingStrategy`: Supported only for WebSocket APIs. Specifies how to handle
+    /// response payload content type conversions. Supported values are CONVERT_TO_BINARY and
+    /// CONVERT_TO_TEXT.
+    pub fn content_handling_strategy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ContentHandlingStrategy", value.into());
+        self
     }
 
-    prop! {
-        /// `IntegrationUri`: For a Lambda integration, specify the URI of a Lambda function. For an
-        /// HTTP integration, specify a fully-qualified URL. For an HTTP API private integration,
-        /// specify the ARN of an Application Load Balancer listener, Network Load Balancer
-        /// listener, or AWS Cloud Map service.
-        core.props, "IntegrationUri", integration_uri, set_integration_uri, get_integration_uri, Val<String>
+    /// Sets `ContentHandlingStrategy` in place: [`Self::content_handling_strategy`] on a value held
+    /// by `&mut`.
+    pub fn set_content_handling_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContentHandlingStrategy", value.into());
+        self
     }
 
-    prop! {
-        /// `PassthroughBehavior`: Specifies the pass-through behavior for incoming requests based
-        /// on the Content-Type header in the request, and the available mapping templates specified
-        /// as the requestTemplates property on the Integration resource. There are three valid
-        /// values: WHEN_NO_MATCH, WHEN_NO_TEMPLATES, and NEVER. Supported only for WebSocket APIs.
-        core.props, "PassthroughBehavior", passthrough_behavior, set_passthrough_behavior, get_passthrough_behavior, Val<String>
+    /// `ContentHandlingStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content_handling_strategy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContentHandlingStrategy")
     }
 
-    prop! {
-        /// `PayloadFormatVersion`: Specifies the format of the payload sent to an integration.
-        /// Required for HTTP APIs. For HTTP APIs, supported values for Lambda proxy integrations
-        /// are 1.0 and 2.0 For all other integrations, 1.0 is the only supported value.
-        core.props, "PayloadFormatVersion", payload_format_version, set_payload_format_version, get_payload_format_version, Val<String>
+    /// `CredentialsArn`: Specifies the credentials required for the integration, if any. For AWS
+    /// integrations, three options are available. To specify an IAM Role for API Gateway to assume,
+    /// use the role's Amazon Resource Name (ARN). To require that the caller's identity be passed
+    /// through from the request, specify the string arn:aws:iam::*:user/*. To use resource-based
+    /// permissions on supported AWS services, don't specify this parameter.
+    pub fn credentials_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CredentialsArn", value.into());
+        self
     }
 
-    prop! {
-        /// `RequestParameters`: A key-value map specifying parameters.
-        core.props, "RequestParameters", request_parameters, set_request_parameters, get_request_parameters, Val<Json>
+    /// Sets `CredentialsArn` in place: [`Self::credentials_arn`] on a value held by `&mut`.
+    pub fn set_credentials_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CredentialsArn", value.into());
+        self
     }
 
-    prop! {
-        /// `RequestTemplates`: A map of Velocity templates that are applied on the request payload
-        /// based on the value of the Content-Type header sent by the client.
-        core.props, "RequestTemplates", request_templates, set_request_templates, get_request_templates, Val<Json>
+    /// `CredentialsArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_credentials_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CredentialsArn")
     }
 
-    prop! {
-        /// `ResponseParameters`: Parameters that transform the HTTP response from a backend
-        /// integration before returning the response to clients. Supported only for HTTP APIs.
-        core.props, "ResponseParameters", response_parameters, set_response_parameters, get_response_parameters, Val<Json>
+    /// `Description`: The description of the integration.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateSelectionExpression`: The template selection expression for the integration.
-        /// Supported only for WebSocket APIs.
-        core.props, "TemplateSelectionExpression", template_selection_expression, set_template_selection_expression, get_template_selection_expression, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `TimeoutInMillis`: Custom timeout between 50 and 29000 milliseconds for WebSocket APIs
-        /// and between 50 and 30000 milliseconds for HTTP APIs. The default timeout is 29 seconds
-        /// for WebSocket APIs and 30 seconds for HTTP APIs.
-        core.props, "TimeoutInMillis", timeout_in_millis, set_timeout_in_millis, get_timeout_in_millis, Val<i64>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `TlsConfig`: The TLS configuration for a private integration. If you specify a TLS
-        /// configuration, private integration traffic uses the HTTPS protocol. Supported only for
-        /// HTTP APIs.
-        core.props, "TlsConfig", tls_config, set_tls_config, get_tls_config, Val<integration::TlsConfig>
+    /// `IntegrationMethod`: Specifies the integration's HTTP method type.
+    pub fn integration_method(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IntegrationMethod", value.into());
+        self
+    }
+
+    /// Sets `IntegrationMethod` in place: [`Self::integration_method`] on a value held by `&mut`.
+    pub fn set_integration_method(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IntegrationMethod", value.into());
+        self
+    }
+
+    /// `IntegrationMethod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integration_method(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IntegrationMethod")
+    }
+
+    /// `IntegrationSubtype`: Supported only for HTTP API AWS_PROXY integrations. Specifies the AWS
+    /// service action to invoke.
+    pub fn integration_subtype(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IntegrationSubtype", value.into());
+        self
+    }
+
+    /// Sets `IntegrationSubtype` in place: [`Self::integration_subtype`] on a value held by `&mut`.
+    pub fn set_integration_subtype(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IntegrationSubtype", value.into());
+        self
+    }
+
+    /// `IntegrationSubtype` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integration_subtype(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IntegrationSubtype")
+    }
+
+    /// Sets `IntegrationType`, which `new` took, in place.
+    pub fn set_integration_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IntegrationType", value.into());
+        self
+    }
+
+    /// `IntegrationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integration_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IntegrationType")
+    }
+
+    /// `IntegrationUri`: For a Lambda integration, specify the URI of a Lambda function. For an
+    /// HTTP integration, specify a fully-qualified URL. For an HTTP API private integration,
+    /// specify the ARN of an Application Load Balancer listener, Network Load Balancer listener, or
+    /// AWS Cloud Map service.
+    pub fn integration_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IntegrationUri", value.into());
+        self
+    }
+
+    /// Sets `IntegrationUri` in place: [`Self::integration_uri`] on a value held by `&mut`.
+    pub fn set_integration_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IntegrationUri", value.into());
+        self
+    }
+
+    /// `IntegrationUri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integration_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IntegrationUri")
+    }
+
+    /// `PassthroughBehavior`: Specifies the pass-through behavior for incoming requests based on
+    /// the Content-Type header in the request, and the available mapping templates specified as the
+    /// requestTemplates property on the Integration resource. There are three valid values:
+    /// WHEN_NO_MATCH, WHEN_NO_TEMPLATES, and NEVER. Supported only for WebSocket APIs.
+    pub fn passthrough_behavior(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PassthroughBehavior", value.into());
+        self
+    }
+
+    /// Sets `PassthroughBehavior` in place: [`Self::passthrough_behavior`] on a value held by `&mut`.
+    pub fn set_passthrough_behavior(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PassthroughBehavior", value.into());
+        self
+    }
+
+    /// `PassthroughBehavior` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_passthrough_behavior(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PassthroughBehavior")
+    }
+
+    /// `PayloadFormatVersion`: Specifies the format of the payload sent to an integration. Required
+    /// for HTTP APIs. For HTTP APIs, supported values for Lambda proxy integrations are 1.0 and 2.0
+    /// For all other integrations, 1.0 is the only supported value.
+    pub fn payload_format_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PayloadFormatVersion", value.into());
+        self
+    }
+
+    /// Sets `PayloadFormatVersion` in place: [`Self::payload_format_version`] on a value held by `&mut`.
+    pub fn set_payload_format_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PayloadFormatVersion", value.into());
+        self
+    }
+
+    /// `PayloadFormatVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_payload_format_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PayloadFormatVersion")
+    }
+
+    /// `RequestParameters`: A key-value map specifying parameters.
+    pub fn request_parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("RequestParameters", value.into());
+        self
+    }
+
+    /// Sets `RequestParameters` in place: [`Self::request_parameters`] on a value held by `&mut`.
+    pub fn set_request_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("RequestParameters", value.into());
+        self
+    }
+
+    /// `RequestParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_request_parameters(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "RequestParameters")
+    }
+
+    /// `RequestTemplates`: A map of Velocity templates that are applied on the request payload
+    /// based on the value of the Content-Type header sent by the client.
+    pub fn request_templates(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("RequestTemplates", value.into());
+        self
+    }
+
+    /// Sets `RequestTemplates` in place: [`Self::request_templates`] on a value held by `&mut`.
+    pub fn set_request_templates(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("RequestTemplates", value.into());
+        self
+    }
+
+    /// `RequestTemplates` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_request_templates(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "RequestTemplates")
+    }
+
+    /// `ResponseParameters`: Parameters that transform the HTTP response from a backend integration
+    /// before returning the response to clients. Supported only for HTTP APIs.
+    pub fn response_parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("ResponseParameters", value.into());
+        self
+    }
+
+    /// Sets `ResponseParameters` in place: [`Self::response_parameters`] on a value held by `&mut`.
+    pub fn set_response_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("ResponseParameters", value.into());
+        self
+    }
+
+    /// `ResponseParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_response_parameters(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "ResponseParameters")
+    }
+
+    /// `TemplateSelectionExpression`: The template selection expression for the integration.
+    /// Supported only for WebSocket APIs.
+    pub fn template_selection_expression(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TemplateSelectionExpression", value.into());
+        self
+    }
+
+    /// Sets `TemplateSelectionExpression` in place: [`Self::template_selection_expression`] on a
+    /// value held by `&mut`.
+    pub fn set_template_selection_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateSelectionExpression", value.into());
+        self
+    }
+
+    /// `TemplateSelectionExpression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_selection_expression(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateSelectionExpression")
+    }
+
+    /// `TimeoutInMillis`: Custom timeout between 50 and 29000 milliseconds for WebSocket APIs and
+    /// between 50 and 30000 milliseconds for HTTP APIs. The default timeout is 29 seconds for
+    /// WebSocket APIs and 30 seconds for HTTP APIs.
+    pub fn timeout_in_millis(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("TimeoutInMillis", value.into());
+        self
+    }
+
+    /// Sets `TimeoutInMillis` in place: [`Self::timeout_in_millis`] on a value held by `&mut`.
+    pub fn set_timeout_in_millis(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("TimeoutInMillis", value.into());
+        self
+    }
+
+    /// `TimeoutInMillis` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_timeout_in_millis(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "TimeoutInMillis")
+    }
+
+    /// `TlsConfig`: The TLS configuration for a private integration. If you specify a TLS
+    /// configuration, private integration traffic uses the HTTPS protocol. Supported only for HTTP
+    /// APIs.
+    pub fn tls_config(mut self, value: impl Into<Val<integration::TlsConfig>>) -> Self {
+        self.core.props.set("TlsConfig", value.into());
+        self
+    }
+
+    /// Sets `TlsConfig` in place: [`Self::tls_config`] on a value held by `&mut`.
+    pub fn set_tls_config(&mut self, value: impl Into<Val<integration::TlsConfig>>) -> &mut Self {
+        self.core.props.set("TlsConfig", value.into());
+        self
+    }
+
+    /// `TlsConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tls_config(&self) -> ::std::option::Option<Val<integration::TlsConfig>> {
+        crate::cfn::get_prop(&self.core.props, "TlsConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1188,9 +2462,22 @@ pub mod integration {
             TlsConfig { props }
         }
 
-        prop! {
-            /// `ServerNameToVerify`.
-            props, "ServerNameToVerify", server_name_to_verify, set_server_name_to_verify, get_server_name_to_verify, Val<String>
+        /// `ServerNameToVerify`.
+        pub fn server_name_to_verify(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServerNameToVerify", value.into());
+            self
+        }
+
+        /// Sets `ServerNameToVerify` in place: [`Self::server_name_to_verify`] on a value held by `&mut`.
+        pub fn set_server_name_to_verify(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerNameToVerify", value.into());
+            self
+        }
+
+        /// `ServerNameToVerify` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_name_to_verify(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerNameToVerify")
         }
     }
 }
@@ -1226,46 +2513,121 @@ impl IntegrationResponse {
         IntegrationResponse { core }
     }
 
-    prop! {
-        /// `ApiId`: The API identifier.
-        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    /// Sets `ApiId`, which `new` took, in place.
+    pub fn set_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiId", value.into());
+        self
     }
 
-    prop! {
-        /// `ContentHandlingStrategy`: Supported only for WebSocket APIs. Specifies how to handle
-        /// response payload content type conversions. Supported values are ``CONVERT_TO_BINARY``
-        /// and ``CONVERT_TO_TEXT``, with the following behaviors: ``CONVERT_TO_BINARY``: Converts a
-        /// response payload from a Base64-encoded string to the corresponding binary blob. ``CONVERT_TO_TEXT``:
-        /// Converts a response payload from a binary blob to a Base64-encoded string. If this
-        /// property is not defined, the response payload will be passed through from the
-        /// integration response to the route response or method response without modification.
-        core.props, "ContentHandlingStrategy", content_handling_strategy, set_content_handling_strategy, get_content_handling_strategy, Val<String>
+    /// `ApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiId")
     }
 
-    prop! {
-        /// `IntegrationId`: The integration ID.
-        core.props, "IntegrationId", _, set_integration_id, get_integration_id, Val<String>
+    /// `ContentHandlingStrategy`: Supported only for WebSocket APIs. Specifies how to handle
+    /// response payload content type conversions. Supported values are ``CONVERT_TO_BINARY`` and ``CONVERT_TO_TEXT``,
+    /// with the following behaviors: ``CONVERT_TO_BINARY``: Converts a response payload from a
+    /// Base64-encoded string to the corresponding binary blob. ``CONVERT_TO_TEXT``: Converts a
+    /// response payload from a binary blob to a Base64-encoded string. If this property is not
+    /// defined, the response payload will be passed through from the integration response to the
+    /// route response or method response without modification.
+    pub fn content_handling_strategy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ContentHandlingStrategy", value.into());
+        self
     }
 
-    prop! {
-        /// `IntegrationResponseKey`: The integration response key.
-        core.props, "IntegrationResponseKey", _, set_integration_response_key, get_integration_response_key, Val<String>
+    /// Sets `ContentHandlingStrategy` in place: [`Self::content_handling_strategy`] on a value held
+    /// by `&mut`.
+    pub fn set_content_handling_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContentHandlingStrategy", value.into());
+        self
     }
 
-    prop! {
-        /// `ResponseParameters`.
-        core.props, "ResponseParameters", response_parameters, set_response_parameters, get_response_parameters, Val<Json>
+    /// `ContentHandlingStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content_handling_strategy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContentHandlingStrategy")
     }
 
-    prop! {
-        /// `ResponseTemplates`.
-        core.props, "ResponseTemplates", response_templates, set_response_templates, get_response_templates, Val<Json>
+    /// Sets `IntegrationId`, which `new` took, in place.
+    pub fn set_integration_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IntegrationId", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateSelectionExpression`: The template selection expression for the integration
-        /// response. Supported only for WebSocket APIs.
-        core.props, "TemplateSelectionExpression", template_selection_expression, set_template_selection_expression, get_template_selection_expression, Val<String>
+    /// `IntegrationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integration_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IntegrationId")
+    }
+
+    /// Sets `IntegrationResponseKey`, which `new` took, in place.
+    pub fn set_integration_response_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IntegrationResponseKey", value.into());
+        self
+    }
+
+    /// `IntegrationResponseKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integration_response_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IntegrationResponseKey")
+    }
+
+    /// `ResponseParameters`.
+    pub fn response_parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("ResponseParameters", value.into());
+        self
+    }
+
+    /// Sets `ResponseParameters` in place: [`Self::response_parameters`] on a value held by `&mut`.
+    pub fn set_response_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("ResponseParameters", value.into());
+        self
+    }
+
+    /// `ResponseParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_response_parameters(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "ResponseParameters")
+    }
+
+    /// `ResponseTemplates`.
+    pub fn response_templates(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("ResponseTemplates", value.into());
+        self
+    }
+
+    /// Sets `ResponseTemplates` in place: [`Self::response_templates`] on a value held by `&mut`.
+    pub fn set_response_templates(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("ResponseTemplates", value.into());
+        self
+    }
+
+    /// `ResponseTemplates` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_response_templates(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "ResponseTemplates")
+    }
+
+    /// `TemplateSelectionExpression`: The template selection expression for the integration
+    /// response. Supported only for WebSocket APIs.
+    pub fn template_selection_expression(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TemplateSelectionExpression", value.into());
+        self
+    }
+
+    /// Sets `TemplateSelectionExpression` in place: [`Self::template_selection_expression`] on a
+    /// value held by `&mut`.
+    pub fn set_template_selection_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateSelectionExpression", value.into());
+        self
+    }
+
+    /// `TemplateSelectionExpression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_selection_expression(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateSelectionExpression")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1311,29 +2673,76 @@ impl Model {
         Model { core }
     }
 
-    prop! {
-        /// `ApiId`: The API identifier.
-        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    /// Sets `ApiId`, which `new` took, in place.
+    pub fn set_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiId", value.into());
+        self
     }
 
-    prop! {
-        /// `ContentType`: The content-type for the model, for example, "application/json".
-        core.props, "ContentType", content_type, set_content_type, get_content_type, Val<String>
+    /// `ApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiId")
     }
 
-    prop! {
-        /// `Description`: The description of the model.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ContentType`: The content-type for the model, for example, "application/json".
+    pub fn content_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ContentType", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the model.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `ContentType` in place: [`Self::content_type`] on a value held by `&mut`.
+    pub fn set_content_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContentType", value.into());
+        self
     }
 
-    prop! {
-        /// `Schema`.
-        core.props, "Schema", _, set_schema, get_schema, Val<Json>
+    /// `ContentType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContentType")
+    }
+
+    /// `Description`: The description of the model.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Schema`, which `new` took, in place.
+    pub fn set_schema(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Schema", value.into());
+        self
+    }
+
+    /// `Schema` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Schema")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1371,19 +2780,52 @@ impl PortalProduct {
         PortalProduct { core }
     }
 
-    prop! {
-        /// `Description`: A description of the portal product.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description of the portal product.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`: The name of the portal product as it appears in a published portal.
-        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The collection of tags associated with the portal product.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `DisplayName`, which `new` took, in place.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// `Tags`: The collection of tags associated with the portal product.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1435,75 +2877,220 @@ impl Route {
         Route { core }
     }
 
-    prop! {
-        /// `ApiId`: The API identifier.
-        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    /// Sets `ApiId`, which `new` took, in place.
+    pub fn set_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiId", value.into());
+        self
     }
 
-    prop! {
-        /// `ApiKeyRequired`: Specifies whether an API key is required for the route. Supported only
-        /// for WebSocket APIs.
-        core.props, "ApiKeyRequired", api_key_required, set_api_key_required, get_api_key_required, Val<bool>
+    /// `ApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiId")
     }
 
-    prop! {
-        /// `AuthorizationScopes`: The authorization scopes supported by this route.
-        core.props, "AuthorizationScopes", authorization_scopes, set_authorization_scopes, get_authorization_scopes, Val<List<String>>
+    /// `ApiKeyRequired`: Specifies whether an API key is required for the route. Supported only for
+    /// WebSocket APIs.
+    pub fn api_key_required(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ApiKeyRequired", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthorizationType`: The authorization type for the route. For WebSocket APIs, valid
-        /// values are ``NONE`` for open access, ``AWS_IAM`` for using AWS IAM permissions, and ``CUSTOM``
-        /// for using a Lambda authorizer. For HTTP APIs, valid values are ``NONE`` for open access, ``JWT``
-        /// for using JSON Web Tokens, ``AWS_IAM`` for using AWS IAM permissions, and ``CUSTOM`` for
-        /// using a Lambda authorizer.
-        core.props, "AuthorizationType", authorization_type, set_authorization_type, get_authorization_type, Val<String>
+    /// Sets `ApiKeyRequired` in place: [`Self::api_key_required`] on a value held by `&mut`.
+    pub fn set_api_key_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ApiKeyRequired", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthorizerId`: The identifier of the ``Authorizer`` resource to be associated with this
-        /// route. The authorizer identifier is generated by API Gateway when you created the
-        /// authorizer.
-        core.props, "AuthorizerId", authorizer_id, set_authorizer_id, get_authorizer_id, Val<String>
+    /// `ApiKeyRequired` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_key_required(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ApiKeyRequired")
     }
 
-    prop! {
-        /// `ModelSelectionExpression`: The model selection expression for the route. Supported only
-        /// for WebSocket APIs.
-        core.props, "ModelSelectionExpression", model_selection_expression, set_model_selection_expression, get_model_selection_expression, Val<String>
+    /// `AuthorizationScopes`: The authorization scopes supported by this route.
+    pub fn authorization_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AuthorizationScopes", value.into());
+        self
     }
 
-    prop! {
-        /// `OperationName`: The operation name for the route.
-        core.props, "OperationName", operation_name, set_operation_name, get_operation_name, Val<String>
+    /// Sets `AuthorizationScopes` in place: [`Self::authorization_scopes`] on a value held by `&mut`.
+    pub fn set_authorization_scopes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AuthorizationScopes", value.into());
+        self
     }
 
-    prop! {
-        /// `RequestModels`.
-        core.props, "RequestModels", request_models, set_request_models, get_request_models, Val<Json>
+    /// `AuthorizationScopes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorization_scopes(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizationScopes")
     }
 
-    prop! {
-        /// `RequestParameters`: The request parameters for the route. Supported only for WebSocket
-        /// APIs.
-        core.props, "RequestParameters", request_parameters, set_request_parameters, get_request_parameters, Val<Json>
+    /// `AuthorizationType`: The authorization type for the route. For WebSocket APIs, valid values
+    /// are ``NONE`` for open access, ``AWS_IAM`` for using AWS IAM permissions, and ``CUSTOM`` for
+    /// using a Lambda authorizer. For HTTP APIs, valid values are ``NONE`` for open access, ``JWT``
+    /// for using JSON Web Tokens, ``AWS_IAM`` for using AWS IAM permissions, and ``CUSTOM`` for
+    /// using a Lambda authorizer.
+    pub fn authorization_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AuthorizationType", value.into());
+        self
     }
 
-    prop! {
-        /// `RouteKey`: The route key for the route. For HTTP APIs, the route key can be either ``$default``,
-        /// or a combination of an HTTP method and resource path, for example, ``GET /pets``.
-        core.props, "RouteKey", _, set_route_key, get_route_key, Val<String>
+    /// Sets `AuthorizationType` in place: [`Self::authorization_type`] on a value held by `&mut`.
+    pub fn set_authorization_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuthorizationType", value.into());
+        self
     }
 
-    prop! {
-        /// `RouteResponseSelectionExpression`: The route response selection expression for the
-        /// route. Supported only for WebSocket APIs.
-        core.props, "RouteResponseSelectionExpression", route_response_selection_expression, set_route_response_selection_expression, get_route_response_selection_expression, Val<String>
+    /// `AuthorizationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorization_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizationType")
     }
 
-    prop! {
-        /// `Target`: The target for the route.
-        core.props, "Target", target, set_target, get_target, Val<String>
+    /// `AuthorizerId`: The identifier of the ``Authorizer`` resource to be associated with this
+    /// route. The authorizer identifier is generated by API Gateway when you created the
+    /// authorizer.
+    pub fn authorizer_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AuthorizerId", value.into());
+        self
+    }
+
+    /// Sets `AuthorizerId` in place: [`Self::authorizer_id`] on a value held by `&mut`.
+    pub fn set_authorizer_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuthorizerId", value.into());
+        self
+    }
+
+    /// `AuthorizerId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorizer_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizerId")
+    }
+
+    /// `ModelSelectionExpression`: The model selection expression for the route. Supported only for
+    /// WebSocket APIs.
+    pub fn model_selection_expression(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ModelSelectionExpression", value.into());
+        self
+    }
+
+    /// Sets `ModelSelectionExpression` in place: [`Self::model_selection_expression`] on a value
+    /// held by `&mut`.
+    pub fn set_model_selection_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ModelSelectionExpression", value.into());
+        self
+    }
+
+    /// `ModelSelectionExpression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_model_selection_expression(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ModelSelectionExpression")
+    }
+
+    /// `OperationName`: The operation name for the route.
+    pub fn operation_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OperationName", value.into());
+        self
+    }
+
+    /// Sets `OperationName` in place: [`Self::operation_name`] on a value held by `&mut`.
+    pub fn set_operation_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OperationName", value.into());
+        self
+    }
+
+    /// `OperationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_operation_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OperationName")
+    }
+
+    /// `RequestModels`.
+    pub fn request_models(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("RequestModels", value.into());
+        self
+    }
+
+    /// Sets `RequestModels` in place: [`Self::request_models`] on a value held by `&mut`.
+    pub fn set_request_models(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("RequestModels", value.into());
+        self
+    }
+
+    /// `RequestModels` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_request_models(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "RequestModels")
+    }
+
+    /// `RequestParameters`: The request parameters for the route. Supported only for WebSocket
+    /// APIs.
+    pub fn request_parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("RequestParameters", value.into());
+        self
+    }
+
+    /// Sets `RequestParameters` in place: [`Self::request_parameters`] on a value held by `&mut`.
+    pub fn set_request_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("RequestParameters", value.into());
+        self
+    }
+
+    /// `RequestParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_request_parameters(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "RequestParameters")
+    }
+
+    /// Sets `RouteKey`, which `new` took, in place.
+    pub fn set_route_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RouteKey", value.into());
+        self
+    }
+
+    /// `RouteKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_route_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RouteKey")
+    }
+
+    /// `RouteResponseSelectionExpression`: The route response selection expression for the route.
+    /// Supported only for WebSocket APIs.
+    pub fn route_response_selection_expression(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RouteResponseSelectionExpression", value.into());
+        self
+    }
+
+    /// Sets `RouteResponseSelectionExpression` in place: [`Self::route_response_selection_expression`]
+    /// on a value held by `&mut`.
+    pub fn set_route_response_selection_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RouteResponseSelectionExpression", value.into());
+        self
+    }
+
+    /// `RouteResponseSelectionExpression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_route_response_selection_expression(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RouteResponseSelectionExpression")
+    }
+
+    /// `Target`: The target for the route.
+    pub fn target(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Target", value.into());
+        self
+    }
+
+    /// Sets `Target` in place: [`Self::target`] on a value held by `&mut`.
+    pub fn set_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Target", value.into());
+        self
+    }
+
+    /// `Target` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Target")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1550,35 +3137,96 @@ impl RouteResponse {
         RouteResponse { core }
     }
 
-    prop! {
-        /// `ApiId`: The API identifier.
-        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    /// Sets `ApiId`, which `new` took, in place.
+    pub fn set_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiId", value.into());
+        self
     }
 
-    prop! {
-        /// `ModelSelectionExpression`: The model selection expression for the route response.
-        /// Supported only for WebSocket APIs.
-        core.props, "ModelSelectionExpression", model_selection_expression, set_model_selection_expression, get_model_selection_expression, Val<String>
+    /// `ApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiId")
     }
 
-    prop! {
-        /// `ResponseModels`.
-        core.props, "ResponseModels", response_models, set_response_models, get_response_models, Val<Json>
+    /// `ModelSelectionExpression`: The model selection expression for the route response. Supported
+    /// only for WebSocket APIs.
+    pub fn model_selection_expression(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ModelSelectionExpression", value.into());
+        self
     }
 
-    prop! {
-        /// `ResponseParameters`: The route response parameters.
-        core.props, "ResponseParameters", response_parameters, set_response_parameters, get_response_parameters, Val<Map<route_response::ParameterConstraints>>
+    /// Sets `ModelSelectionExpression` in place: [`Self::model_selection_expression`] on a value
+    /// held by `&mut`.
+    pub fn set_model_selection_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ModelSelectionExpression", value.into());
+        self
     }
 
-    prop! {
-        /// `RouteId`: The route ID.
-        core.props, "RouteId", _, set_route_id, get_route_id, Val<String>
+    /// `ModelSelectionExpression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_model_selection_expression(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ModelSelectionExpression")
     }
 
-    prop! {
-        /// `RouteResponseKey`: The route response key.
-        core.props, "RouteResponseKey", _, set_route_response_key, get_route_response_key, Val<String>
+    /// `ResponseModels`.
+    pub fn response_models(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("ResponseModels", value.into());
+        self
+    }
+
+    /// Sets `ResponseModels` in place: [`Self::response_models`] on a value held by `&mut`.
+    pub fn set_response_models(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("ResponseModels", value.into());
+        self
+    }
+
+    /// `ResponseModels` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_response_models(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "ResponseModels")
+    }
+
+    /// `ResponseParameters`: The route response parameters.
+    pub fn response_parameters(mut self, value: impl Into<Val<Map<route_response::ParameterConstraints>>>) -> Self {
+        self.core.props.set("ResponseParameters", value.into());
+        self
+    }
+
+    /// Sets `ResponseParameters` in place: [`Self::response_parameters`] on a value held by `&mut`.
+    pub fn set_response_parameters(&mut self, value: impl Into<Val<Map<route_response::ParameterConstraints>>>) -> &mut Self {
+        self.core.props.set("ResponseParameters", value.into());
+        self
+    }
+
+    /// `ResponseParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_response_parameters(&self) -> ::std::option::Option<Val<Map<route_response::ParameterConstraints>>> {
+        crate::cfn::get_prop(&self.core.props, "ResponseParameters")
+    }
+
+    /// Sets `RouteId`, which `new` took, in place.
+    pub fn set_route_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RouteId", value.into());
+        self
+    }
+
+    /// `RouteId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_route_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RouteId")
+    }
+
+    /// Sets `RouteResponseKey`, which `new` took, in place.
+    pub fn set_route_response_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RouteResponseKey", value.into());
+        self
+    }
+
+    /// `RouteResponseKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_route_response_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RouteResponseKey")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1616,9 +3264,16 @@ pub mod route_response {
             ParameterConstraints { props }
         }
 
-        prop! {
-            /// `Required`: Specifies whether the parameter is required.
-            props, "Required", _, set_required, get_required, Val<bool>
+        /// Sets `Required`, which `new` took, in place.
+        pub fn set_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Required", value.into());
+            self
+        }
+
+        /// `Required` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Required")
         }
     }
 }
@@ -1659,27 +3314,52 @@ impl RoutingRule {
         RoutingRule { core }
     }
 
-    prop! {
-        /// `Actions`: The resulting action based on matching a routing rules condition. Only
-        /// InvokeApi is supported.
-        core.props, "Actions", _, set_actions, get_actions, Val<List<routing_rule::Action>>
+    /// Sets `Actions`, which `new` took, in place.
+    pub fn set_actions(&mut self, value: impl Into<Val<List<routing_rule::Action>>>) -> &mut Self {
+        self.core.props.set("Actions", value.into());
+        self
     }
 
-    prop! {
-        /// `Conditions`: The conditions of the routing rule.
-        core.props, "Conditions", _, set_conditions, get_conditions, Val<List<routing_rule::Condition>>
+    /// `Actions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions(&self) -> ::std::option::Option<Val<List<routing_rule::Action>>> {
+        crate::cfn::get_prop(&self.core.props, "Actions")
     }
 
-    prop! {
-        /// `DomainNameArn`: The ARN of the domain name.
-        core.props, "DomainNameArn", _, set_domain_name_arn, get_domain_name_arn, Val<String>
+    /// Sets `Conditions`, which `new` took, in place.
+    pub fn set_conditions(&mut self, value: impl Into<Val<List<routing_rule::Condition>>>) -> &mut Self {
+        self.core.props.set("Conditions", value.into());
+        self
     }
 
-    prop! {
-        /// `Priority`: The order in which API Gateway evaluates a rule. Priority is evaluated from
-        /// the lowest value to the highest value. Rules can't have the same priority. Priority
-        /// values 1-1,000,000 are supported.
-        core.props, "Priority", _, set_priority, get_priority, Val<i64>
+    /// `Conditions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_conditions(&self) -> ::std::option::Option<Val<List<routing_rule::Condition>>> {
+        crate::cfn::get_prop(&self.core.props, "Conditions")
+    }
+
+    /// Sets `DomainNameArn`, which `new` took, in place.
+    pub fn set_domain_name_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainNameArn", value.into());
+        self
+    }
+
+    /// `DomainNameArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainNameArn")
+    }
+
+    /// Sets `Priority`, which `new` took, in place.
+    pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// `Priority` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Priority")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1724,9 +3404,16 @@ pub mod routing_rule {
             Action { props }
         }
 
-        prop! {
-            /// `InvokeApi`: Represents an InvokeApi action.
-            props, "InvokeApi", _, set_invoke_api, get_invoke_api, Val<ActionInvokeApi>
+        /// Sets `InvokeApi`, which `new` took, in place.
+        pub fn set_invoke_api(&mut self, value: impl Into<Val<ActionInvokeApi>>) -> &mut Self {
+            self.props.set("InvokeApi", value.into());
+            self
+        }
+
+        /// `InvokeApi` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invoke_api(&self) -> ::std::option::Option<Val<ActionInvokeApi>> {
+            crate::cfn::get_prop(&self.props, "InvokeApi")
         }
     }
 
@@ -1749,20 +3436,47 @@ pub mod routing_rule {
             ActionInvokeApi { props }
         }
 
-        prop! {
-            /// `ApiId`: The API identifier of the target API.
-            props, "ApiId", _, set_api_id, get_api_id, Val<String>
+        /// Sets `ApiId`, which `new` took, in place.
+        pub fn set_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiId", value.into());
+            self
         }
 
-        prop! {
-            /// `Stage`: The name of the target stage.
-            props, "Stage", _, set_stage, get_stage, Val<String>
+        /// `ApiId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiId")
         }
 
-        prop! {
-            /// `StripBasePath`: The strip base path setting. When true, API Gateway strips the incoming
-            /// matched base path when forwarding the request to the target API.
-            props, "StripBasePath", strip_base_path, set_strip_base_path, get_strip_base_path, Val<bool>
+        /// Sets `Stage`, which `new` took, in place.
+        pub fn set_stage(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Stage", value.into());
+            self
+        }
+
+        /// `Stage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stage(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Stage")
+        }
+
+        /// `StripBasePath`: The strip base path setting. When true, API Gateway strips the incoming
+        /// matched base path when forwarding the request to the target API.
+        pub fn strip_base_path(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("StripBasePath", value.into());
+            self
+        }
+
+        /// Sets `StripBasePath` in place: [`Self::strip_base_path`] on a value held by `&mut`.
+        pub fn set_strip_base_path(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("StripBasePath", value.into());
+            self
+        }
+
+        /// `StripBasePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strip_base_path(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "StripBasePath")
         }
     }
 
@@ -1784,14 +3498,40 @@ pub mod routing_rule {
             Condition { props }
         }
 
-        prop! {
-            /// `MatchBasePaths`: The base path to be matched.
-            props, "MatchBasePaths", match_base_paths, set_match_base_paths, get_match_base_paths, Val<MatchBasePaths>
+        /// `MatchBasePaths`: The base path to be matched.
+        pub fn match_base_paths(mut self, value: impl Into<Val<MatchBasePaths>>) -> Self {
+            self.props.set("MatchBasePaths", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchHeaders`: The headers to be matched.
-            props, "MatchHeaders", match_headers, set_match_headers, get_match_headers, Val<MatchHeaders>
+        /// Sets `MatchBasePaths` in place: [`Self::match_base_paths`] on a value held by `&mut`.
+        pub fn set_match_base_paths(&mut self, value: impl Into<Val<MatchBasePaths>>) -> &mut Self {
+            self.props.set("MatchBasePaths", value.into());
+            self
+        }
+
+        /// `MatchBasePaths` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_base_paths(&self) -> ::std::option::Option<Val<MatchBasePaths>> {
+            crate::cfn::get_prop(&self.props, "MatchBasePaths")
+        }
+
+        /// `MatchHeaders`: The headers to be matched.
+        pub fn match_headers(mut self, value: impl Into<Val<MatchHeaders>>) -> Self {
+            self.props.set("MatchHeaders", value.into());
+            self
+        }
+
+        /// Sets `MatchHeaders` in place: [`Self::match_headers`] on a value held by `&mut`.
+        pub fn set_match_headers(&mut self, value: impl Into<Val<MatchHeaders>>) -> &mut Self {
+            self.props.set("MatchHeaders", value.into());
+            self
+        }
+
+        /// `MatchHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_headers(&self) -> ::std::option::Option<Val<MatchHeaders>> {
+            crate::cfn::get_prop(&self.props, "MatchHeaders")
         }
     }
 
@@ -1812,9 +3552,16 @@ pub mod routing_rule {
             MatchBasePaths { props }
         }
 
-        prop! {
-            /// `AnyOf`: The string of the case sensitive base path to be matched.
-            props, "AnyOf", _, set_any_of, get_any_of, Val<List<String>>
+        /// Sets `AnyOf`, which `new` took, in place.
+        pub fn set_any_of(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AnyOf", value.into());
+            self
+        }
+
+        /// `AnyOf` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_any_of(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AnyOf")
         }
     }
 
@@ -1836,10 +3583,16 @@ pub mod routing_rule {
             MatchHeaders { props }
         }
 
-        prop! {
-            /// `AnyOf`: The header name and header value glob to be matched. The matchHeaders condition
-            /// is matched if any of the header name and header value globs are matched.
-            props, "AnyOf", _, set_any_of, get_any_of, Val<List<MatchHeaderValue>>
+        /// Sets `AnyOf`, which `new` took, in place.
+        pub fn set_any_of(&mut self, value: impl Into<Val<List<MatchHeaderValue>>>) -> &mut Self {
+            self.props.set("AnyOf", value.into());
+            self
+        }
+
+        /// `AnyOf` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_any_of(&self) -> ::std::option::Option<Val<List<MatchHeaderValue>>> {
+            crate::cfn::get_prop(&self.props, "AnyOf")
         }
     }
 
@@ -1868,20 +3621,28 @@ pub mod routing_rule {
             MatchHeaderValue { props }
         }
 
-        prop! {
-            /// `Header`: The case insensitive header name to be matched. The header name must be less
-            /// than 40 characters and the only allowed characters are ``a-z``, ``A-Z``, ``0-9``, and
-            /// the following special characters: ``*?-!#$%&'.^_`|~.``.
-            props, "Header", _, set_header, get_header, Val<String>
+        /// Sets `Header`, which `new` took, in place.
+        pub fn set_header(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Header", value.into());
+            self
         }
 
-        prop! {
-            /// `ValueGlob`: The case sensitive header glob value to be matched against entire header
-            /// value. The header glob value must be less than 128 characters and the only allowed
-            /// characters are ``a-z``, ``A-Z``, ``0-9``, and the following special characters: ``*?-!#$%&'.^_`|~``.
-            /// Wildcard matching is supported for header glob values but must be for ``*prefix-match``, ``suffix-match*``,
-            /// or ``*infix*-match``.
-            props, "ValueGlob", _, set_value_glob, get_value_glob, Val<String>
+        /// `Header` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Header")
+        }
+
+        /// Sets `ValueGlob`, which `new` took, in place.
+        pub fn set_value_glob(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ValueGlob", value.into());
+            self
+        }
+
+        /// `ValueGlob` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_glob(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ValueGlob")
         }
     }
 }
@@ -1909,63 +3670,193 @@ impl Stage {
         Stage { core }
     }
 
-    prop! {
-        /// `AccessLogSettings`: Settings for logging access in this stage.
-        core.props, "AccessLogSettings", access_log_settings, set_access_log_settings, get_access_log_settings, Val<stage::AccessLogSettings>
+    /// `AccessLogSettings`: Settings for logging access in this stage.
+    pub fn access_log_settings(mut self, value: impl Into<Val<stage::AccessLogSettings>>) -> Self {
+        self.core.props.set("AccessLogSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `ApiId`: The API identifier.
-        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    /// Sets `AccessLogSettings` in place: [`Self::access_log_settings`] on a value held by `&mut`.
+    pub fn set_access_log_settings(&mut self, value: impl Into<Val<stage::AccessLogSettings>>) -> &mut Self {
+        self.core.props.set("AccessLogSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoDeploy`: Specifies whether updates to an API automatically trigger a new
-        /// deployment. The default value is false.
-        core.props, "AutoDeploy", auto_deploy, set_auto_deploy, get_auto_deploy, Val<bool>
+    /// `AccessLogSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_log_settings(&self) -> ::std::option::Option<Val<stage::AccessLogSettings>> {
+        crate::cfn::get_prop(&self.core.props, "AccessLogSettings")
     }
 
-    prop! {
-        /// `ClientCertificateId`: The identifier of a client certificate for a Stage. Supported
-        /// only for WebSocket APIs.
-        core.props, "ClientCertificateId", client_certificate_id, set_client_certificate_id, get_client_certificate_id, Val<String>
+    /// Sets `ApiId`, which `new` took, in place.
+    pub fn set_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiId", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultRouteSettings`: The default route settings for the stage.
-        core.props, "DefaultRouteSettings", default_route_settings, set_default_route_settings, get_default_route_settings, Val<stage::RouteSettings>
+    /// `ApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiId")
     }
 
-    prop! {
-        /// `DeploymentId`: The deployment identifier for the API stage. Can't be updated if
-        /// autoDeploy is enabled.
-        core.props, "DeploymentId", deployment_id, set_deployment_id, get_deployment_id, Val<String>
+    /// `AutoDeploy`: Specifies whether updates to an API automatically trigger a new deployment.
+    /// The default value is false.
+    pub fn auto_deploy(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutoDeploy", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description for the API stage.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AutoDeploy` in place: [`Self::auto_deploy`] on a value held by `&mut`.
+    pub fn set_auto_deploy(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoDeploy", value.into());
+        self
     }
 
-    prop! {
-        /// `RouteSettings`.
-        core.props, "RouteSettings", route_settings, set_route_settings, get_route_settings, Val<Json>
+    /// `AutoDeploy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_deploy(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoDeploy")
     }
 
-    prop! {
-        /// `StageName`: The stage name. Stage names can contain only alphanumeric characters,
-        /// hyphens, and underscores, or be $default. Maximum length is 128 characters.
-        core.props, "StageName", _, set_stage_name, get_stage_name, Val<String>
+    /// `ClientCertificateId`: The identifier of a client certificate for a Stage. Supported only
+    /// for WebSocket APIs.
+    pub fn client_certificate_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClientCertificateId", value.into());
+        self
     }
 
-    prop! {
-        /// `StageVariables`.
-        core.props, "StageVariables", stage_variables, set_stage_variables, get_stage_variables, Val<Json>
+    /// Sets `ClientCertificateId` in place: [`Self::client_certificate_id`] on a value held by `&mut`.
+    pub fn set_client_certificate_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientCertificateId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `ClientCertificateId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_certificate_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientCertificateId")
+    }
+
+    /// `DefaultRouteSettings`: The default route settings for the stage.
+    pub fn default_route_settings(mut self, value: impl Into<Val<stage::RouteSettings>>) -> Self {
+        self.core.props.set("DefaultRouteSettings", value.into());
+        self
+    }
+
+    /// Sets `DefaultRouteSettings` in place: [`Self::default_route_settings`] on a value held by `&mut`.
+    pub fn set_default_route_settings(&mut self, value: impl Into<Val<stage::RouteSettings>>) -> &mut Self {
+        self.core.props.set("DefaultRouteSettings", value.into());
+        self
+    }
+
+    /// `DefaultRouteSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_route_settings(&self) -> ::std::option::Option<Val<stage::RouteSettings>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultRouteSettings")
+    }
+
+    /// `DeploymentId`: The deployment identifier for the API stage. Can't be updated if autoDeploy
+    /// is enabled.
+    pub fn deployment_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DeploymentId", value.into());
+        self
+    }
+
+    /// Sets `DeploymentId` in place: [`Self::deployment_id`] on a value held by `&mut`.
+    pub fn set_deployment_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeploymentId", value.into());
+        self
+    }
+
+    /// `DeploymentId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentId")
+    }
+
+    /// `Description`: The description for the API stage.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `RouteSettings`.
+    pub fn route_settings(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("RouteSettings", value.into());
+        self
+    }
+
+    /// Sets `RouteSettings` in place: [`Self::route_settings`] on a value held by `&mut`.
+    pub fn set_route_settings(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("RouteSettings", value.into());
+        self
+    }
+
+    /// `RouteSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_route_settings(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "RouteSettings")
+    }
+
+    /// Sets `StageName`, which `new` took, in place.
+    pub fn set_stage_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StageName", value.into());
+        self
+    }
+
+    /// `StageName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stage_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StageName")
+    }
+
+    /// `StageVariables`.
+    pub fn stage_variables(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("StageVariables", value.into());
+        self
+    }
+
+    /// Sets `StageVariables` in place: [`Self::stage_variables`] on a value held by `&mut`.
+    pub fn set_stage_variables(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("StageVariables", value.into());
+        self
+    }
+
+    /// `StageVariables` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stage_variables(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "StageVariables")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1994,14 +3885,40 @@ pub mod stage {
             AccessLogSettings { props }
         }
 
-        prop! {
-            /// `DestinationArn`.
-            props, "DestinationArn", destination_arn, set_destination_arn, get_destination_arn, Val<String>
+        /// `DestinationArn`.
+        pub fn destination_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DestinationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Format`.
-            props, "Format", format, set_format, get_format, Val<String>
+        /// Sets `DestinationArn` in place: [`Self::destination_arn`] on a value held by `&mut`.
+        pub fn set_destination_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationArn", value.into());
+            self
+        }
+
+        /// `DestinationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationArn")
+        }
+
+        /// `Format`.
+        pub fn format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Format", value.into());
+            self
+        }
+
+        /// Sets `Format` in place: [`Self::format`] on a value held by `&mut`.
+        pub fn set_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
+        }
+
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Format")
         }
     }
 
@@ -2020,29 +3937,95 @@ pub mod stage {
             RouteSettings { props }
         }
 
-        prop! {
-            /// `DataTraceEnabled`.
-            props, "DataTraceEnabled", data_trace_enabled, set_data_trace_enabled, get_data_trace_enabled, Val<bool>
+        /// `DataTraceEnabled`.
+        pub fn data_trace_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DataTraceEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `DetailedMetricsEnabled`.
-            props, "DetailedMetricsEnabled", detailed_metrics_enabled, set_detailed_metrics_enabled, get_detailed_metrics_enabled, Val<bool>
+        /// Sets `DataTraceEnabled` in place: [`Self::data_trace_enabled`] on a value held by `&mut`.
+        pub fn set_data_trace_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DataTraceEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `LoggingLevel`.
-            props, "LoggingLevel", logging_level, set_logging_level, get_logging_level, Val<String>
+        /// `DataTraceEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_trace_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DataTraceEnabled")
         }
 
-        prop! {
-            /// `ThrottlingBurstLimit`.
-            props, "ThrottlingBurstLimit", throttling_burst_limit, set_throttling_burst_limit, get_throttling_burst_limit, Val<i64>
+        /// `DetailedMetricsEnabled`.
+        pub fn detailed_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DetailedMetricsEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `ThrottlingRateLimit`.
-            props, "ThrottlingRateLimit", throttling_rate_limit, set_throttling_rate_limit, get_throttling_rate_limit, Val<f64>
+        /// Sets `DetailedMetricsEnabled` in place: [`Self::detailed_metrics_enabled`] on a value held
+        /// by `&mut`.
+        pub fn set_detailed_metrics_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DetailedMetricsEnabled", value.into());
+            self
+        }
+
+        /// `DetailedMetricsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_detailed_metrics_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DetailedMetricsEnabled")
+        }
+
+        /// `LoggingLevel`.
+        pub fn logging_level(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LoggingLevel", value.into());
+            self
+        }
+
+        /// Sets `LoggingLevel` in place: [`Self::logging_level`] on a value held by `&mut`.
+        pub fn set_logging_level(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LoggingLevel", value.into());
+            self
+        }
+
+        /// `LoggingLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logging_level(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LoggingLevel")
+        }
+
+        /// `ThrottlingBurstLimit`.
+        pub fn throttling_burst_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ThrottlingBurstLimit", value.into());
+            self
+        }
+
+        /// Sets `ThrottlingBurstLimit` in place: [`Self::throttling_burst_limit`] on a value held by `&mut`.
+        pub fn set_throttling_burst_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ThrottlingBurstLimit", value.into());
+            self
+        }
+
+        /// `ThrottlingBurstLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throttling_burst_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ThrottlingBurstLimit")
+        }
+
+        /// `ThrottlingRateLimit`.
+        pub fn throttling_rate_limit(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ThrottlingRateLimit", value.into());
+            self
+        }
+
+        /// Sets `ThrottlingRateLimit` in place: [`Self::throttling_rate_limit`] on a value held by `&mut`.
+        pub fn set_throttling_rate_limit(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ThrottlingRateLimit", value.into());
+            self
+        }
+
+        /// `ThrottlingRateLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throttling_rate_limit(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ThrottlingRateLimit")
         }
     }
 }
@@ -2073,24 +4056,64 @@ impl VpcLink {
         VpcLink { core }
     }
 
-    prop! {
-        /// `Name`: The name of the VPC link.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroupIds`: A list of security group IDs for the VPC link.
-        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `SubnetIds`: A list of subnet IDs to include in the VPC link.
-        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `SecurityGroupIds`: A list of security group IDs for the VPC link.
+    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+    pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupIds")
+    }
+
+    /// Sets `SubnetIds`, which `new` took, in place.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

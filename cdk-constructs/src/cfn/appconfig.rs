@@ -41,21 +41,54 @@ impl Application {
         Application { core }
     }
 
-    prop! {
-        /// `Description`: A description of the application.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description of the application.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A name for the application.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Metadata to assign to the application. Tags help organize and categorize your
-        /// AWS AppConfig resources. Each tag consists of a key and an optional value, both of which
-        /// you define.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Metadata to assign to the application. Tags help organize and categorize your AWS
+    /// AppConfig resources. Each tag consists of a key and an optional value, both of which you
+    /// define.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -102,63 +135,174 @@ impl ConfigurationProfile {
         ConfigurationProfile { core }
     }
 
-    prop! {
-        /// `ApplicationId`: The application ID.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `DeletionProtectionCheck`: On resource deletion this controls whether the Deletion
-        /// Protection check should be applied, bypassed, or (the default) whether the behavior
-        /// should be controlled by the account-level Deletion Protection setting. See <https://docs.aws.amazon.com/appconfig/latest/userguide/deletion-protection.html>
-        core.props, "DeletionProtectionCheck", deletion_protection_check, set_deletion_protection_check, get_deletion_protection_check, Val<configuration_profile::DeletionProtectionCheck>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `Description`: A description of the configuration profile.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `DeletionProtectionCheck`: On resource deletion this controls whether the Deletion
+    /// Protection check should be applied, bypassed, or (the default) whether the behavior should
+    /// be controlled by the account-level Deletion Protection setting. See <https://docs.aws.amazon.com/appconfig/latest/userguide/deletion-protection.html>
+    pub fn deletion_protection_check(mut self, value: impl Into<Val<configuration_profile::DeletionProtectionCheck>>) -> Self {
+        self.core.props.set("DeletionProtectionCheck", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyIdentifier`: The AWS Key Management Service key identifier (key ID, key alias, or
-        /// key ARN) provided when the resource was created or updated.
-        core.props, "KmsKeyIdentifier", kms_key_identifier, set_kms_key_identifier, get_kms_key_identifier, Val<String>
+    /// Sets `DeletionProtectionCheck` in place: [`Self::deletion_protection_check`] on a value held
+    /// by `&mut`.
+    pub fn set_deletion_protection_check(&mut self, value: impl Into<Val<configuration_profile::DeletionProtectionCheck>>) -> &mut Self {
+        self.core.props.set("DeletionProtectionCheck", value.into());
+        self
     }
 
-    prop! {
-        /// `LocationUri`: A URI to locate the configuration. You can specify the AWS AppConfig
-        /// hosted configuration store, Systems Manager (SSM) document, an SSM Parameter Store
-        /// parameter, or an Amazon S3 object.
-        core.props, "LocationUri", _, set_location_uri, get_location_uri, Val<String>
+    /// `DeletionProtectionCheck` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection_check(&self) -> ::std::option::Option<Val<configuration_profile::DeletionProtectionCheck>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtectionCheck")
     }
 
-    prop! {
-        /// `Name`: A name for the configuration profile.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: A description of the configuration profile.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RetrievalRoleArn`: The ARN of an IAM role with permission to access the configuration
-        /// at the specified LocationUri.
-        core.props, "RetrievalRoleArn", retrieval_role_arn, set_retrieval_role_arn, get_retrieval_role_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Metadata to assign to the configuration profile. Tags help organize and
-        /// categorize your AWS AppConfig resources. Each tag consists of a key and an optional
-        /// value, both of which you define.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Type`: The type of configurations contained in the profile. When calling this API,
-        /// enter one of the following values for Type: AWS.AppConfig.FeatureFlags, AWS.Freeform
-        core.props, "Type", type_, set_type, get_type, Val<String>
+    /// `KmsKeyIdentifier`: The AWS Key Management Service key identifier (key ID, key alias, or key
+    /// ARN) provided when the resource was created or updated.
+    pub fn kms_key_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Validators`: A list of methods for validating the configuration.
-        core.props, "Validators", validators, set_validators, get_validators, Val<List<configuration_profile::Validators>>
+    /// Sets `KmsKeyIdentifier` in place: [`Self::kms_key_identifier`] on a value held by `&mut`.
+    pub fn set_kms_key_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyIdentifier", value.into());
+        self
+    }
+
+    /// `KmsKeyIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyIdentifier")
+    }
+
+    /// Sets `LocationUri`, which `new` took, in place.
+    pub fn set_location_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LocationUri", value.into());
+        self
+    }
+
+    /// `LocationUri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_location_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LocationUri")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RetrievalRoleArn`: The ARN of an IAM role with permission to access the configuration at
+    /// the specified LocationUri.
+    pub fn retrieval_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RetrievalRoleArn", value.into());
+        self
+    }
+
+    /// Sets `RetrievalRoleArn` in place: [`Self::retrieval_role_arn`] on a value held by `&mut`.
+    pub fn set_retrieval_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RetrievalRoleArn", value.into());
+        self
+    }
+
+    /// `RetrievalRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_retrieval_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RetrievalRoleArn")
+    }
+
+    /// `Tags`: Metadata to assign to the configuration profile. Tags help organize and categorize
+    /// your AWS AppConfig resources. Each tag consists of a key and an optional value, both of
+    /// which you define.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Type`: The type of configurations contained in the profile. When calling this API, enter
+    /// one of the following values for Type: AWS.AppConfig.FeatureFlags, AWS.Freeform
+    pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+    pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
+    }
+
+    /// `Validators`: A list of methods for validating the configuration.
+    pub fn validators(mut self, value: impl Into<Val<List<configuration_profile::Validators>>>) -> Self {
+        self.core.props.set("Validators", value.into());
+        self
+    }
+
+    /// Sets `Validators` in place: [`Self::validators`] on a value held by `&mut`.
+    pub fn set_validators(&mut self, value: impl Into<Val<List<configuration_profile::Validators>>>) -> &mut Self {
+        self.core.props.set("Validators", value.into());
+        self
+    }
+
+    /// `Validators` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_validators(&self) -> ::std::option::Option<Val<List<configuration_profile::Validators>>> {
+        crate::cfn::get_prop(&self.core.props, "Validators")
     }
 
     /// `Ref`: the resource's identifier.
@@ -218,15 +362,41 @@ pub mod configuration_profile {
             Validators { props }
         }
 
-        prop! {
-            /// `Content`: Either the JSON Schema content or the Amazon Resource Name (ARN) of an Lambda
-            /// function.
-            props, "Content", content, set_content, get_content, Val<String>
+        /// `Content`: Either the JSON Schema content or the Amazon Resource Name (ARN) of an Lambda
+        /// function.
+        pub fn content(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Content", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: AWS AppConfig supports validators of type JSON_SCHEMA and LAMBDA.
-            props, "Type", type_, set_type, get_type, Val<ValidatorsType>
+        /// Sets `Content` in place: [`Self::content`] on a value held by `&mut`.
+        pub fn set_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Content", value.into());
+            self
+        }
+
+        /// `Content` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Content")
+        }
+
+        /// `Type`: AWS AppConfig supports validators of type JSON_SCHEMA and LAMBDA.
+        pub fn type_(mut self, value: impl Into<Val<ValidatorsType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<ValidatorsType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ValidatorsType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -281,52 +451,138 @@ impl Deployment {
         Deployment { core }
     }
 
-    prop! {
-        /// `ApplicationId`: The application ID.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `ConfigurationProfileId`: The configuration profile ID.
-        core.props, "ConfigurationProfileId", _, set_configuration_profile_id, get_configuration_profile_id, Val<String>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `ConfigurationVersion`: The configuration version to deploy. If deploying an AWS
-        /// AppConfig hosted configuration version, you can specify either the version number or
-        /// version label. For all other configurations, you must specify the version number.
-        core.props, "ConfigurationVersion", _, set_configuration_version, get_configuration_version, Val<String>
+    /// Sets `ConfigurationProfileId`, which `new` took, in place.
+    pub fn set_configuration_profile_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConfigurationProfileId", value.into());
+        self
     }
 
-    prop! {
-        /// `DeploymentStrategyId`: The deployment strategy ID.
-        core.props, "DeploymentStrategyId", _, set_deployment_strategy_id, get_deployment_strategy_id, Val<String>
+    /// `ConfigurationProfileId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_profile_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationProfileId")
     }
 
-    prop! {
-        /// `Description`: A description of the deployment.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ConfigurationVersion`, which `new` took, in place.
+    pub fn set_configuration_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConfigurationVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `DynamicExtensionParameters`.
-        core.props, "DynamicExtensionParameters", dynamic_extension_parameters, set_dynamic_extension_parameters, get_dynamic_extension_parameters, Val<List<deployment::DynamicExtensionParameters>>
+    /// `ConfigurationVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationVersion")
     }
 
-    prop! {
-        /// `EnvironmentId`: The environment ID.
-        core.props, "EnvironmentId", _, set_environment_id, get_environment_id, Val<String>
+    /// Sets `DeploymentStrategyId`, which `new` took, in place.
+    pub fn set_deployment_strategy_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeploymentStrategyId", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyIdentifier`: The AWS Key Management Service key identifier (key ID, key alias, or
-        /// key ARN) provided when the resource was created or updated.
-        core.props, "KmsKeyIdentifier", kms_key_identifier, set_kms_key_identifier, get_kms_key_identifier, Val<String>
+    /// `DeploymentStrategyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_strategy_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentStrategyId")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`: A description of the deployment.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `DynamicExtensionParameters`.
+    pub fn dynamic_extension_parameters(mut self, value: impl Into<Val<List<deployment::DynamicExtensionParameters>>>) -> Self {
+        self.core.props.set("DynamicExtensionParameters", value.into());
+        self
+    }
+
+    /// Sets `DynamicExtensionParameters` in place: [`Self::dynamic_extension_parameters`] on a
+    /// value held by `&mut`.
+    pub fn set_dynamic_extension_parameters(&mut self, value: impl Into<Val<List<deployment::DynamicExtensionParameters>>>) -> &mut Self {
+        self.core.props.set("DynamicExtensionParameters", value.into());
+        self
+    }
+
+    /// `DynamicExtensionParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dynamic_extension_parameters(&self) -> ::std::option::Option<Val<List<deployment::DynamicExtensionParameters>>> {
+        crate::cfn::get_prop(&self.core.props, "DynamicExtensionParameters")
+    }
+
+    /// Sets `EnvironmentId`, which `new` took, in place.
+    pub fn set_environment_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentId", value.into());
+        self
+    }
+
+    /// `EnvironmentId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentId")
+    }
+
+    /// `KmsKeyIdentifier`: The AWS Key Management Service key identifier (key ID, key alias, or key
+    /// ARN) provided when the resource was created or updated.
+    pub fn kms_key_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyIdentifier", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyIdentifier` in place: [`Self::kms_key_identifier`] on a value held by `&mut`.
+    pub fn set_kms_key_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyIdentifier", value.into());
+        self
+    }
+
+    /// `KmsKeyIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyIdentifier")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -367,19 +623,58 @@ pub mod deployment {
             DynamicExtensionParameters { props }
         }
 
-        prop! {
-            /// `ExtensionReference`.
-            props, "ExtensionReference", extension_reference, set_extension_reference, get_extension_reference, Val<String>
+        /// `ExtensionReference`.
+        pub fn extension_reference(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExtensionReference", value.into());
+            self
         }
 
-        prop! {
-            /// `ParameterName`.
-            props, "ParameterName", parameter_name, set_parameter_name, get_parameter_name, Val<String>
+        /// Sets `ExtensionReference` in place: [`Self::extension_reference`] on a value held by `&mut`.
+        pub fn set_extension_reference(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExtensionReference", value.into());
+            self
         }
 
-        prop! {
-            /// `ParameterValue`.
-            props, "ParameterValue", parameter_value, set_parameter_value, get_parameter_value, Val<String>
+        /// `ExtensionReference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extension_reference(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExtensionReference")
+        }
+
+        /// `ParameterName`.
+        pub fn parameter_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ParameterName", value.into());
+            self
+        }
+
+        /// Sets `ParameterName` in place: [`Self::parameter_name`] on a value held by `&mut`.
+        pub fn set_parameter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterName", value.into());
+            self
+        }
+
+        /// `ParameterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterName")
+        }
+
+        /// `ParameterValue`.
+        pub fn parameter_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ParameterValue", value.into());
+            self
+        }
+
+        /// Sets `ParameterValue` in place: [`Self::parameter_value`] on a value held by `&mut`.
+        pub fn set_parameter_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterValue", value.into());
+            self
+        }
+
+        /// `ParameterValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterValue")
         }
     }
 }
@@ -419,60 +714,138 @@ impl DeploymentStrategy {
         DeploymentStrategy { core }
     }
 
-    prop! {
-        /// `DeploymentDurationInMinutes`: Total amount of time for a deployment to last.
-        core.props, "DeploymentDurationInMinutes", _, set_deployment_duration_in_minutes, get_deployment_duration_in_minutes, Val<f64>
+    /// Sets `DeploymentDurationInMinutes`, which `new` took, in place.
+    pub fn set_deployment_duration_in_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("DeploymentDurationInMinutes", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the deployment strategy.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `DeploymentDurationInMinutes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_duration_in_minutes(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentDurationInMinutes")
     }
 
-    prop! {
-        /// `FinalBakeTimeInMinutes`: Specifies the amount of time AWS AppConfig monitors for Amazon
-        /// CloudWatch alarms after the configuration has been deployed to 100% of its targets,
-        /// before considering the deployment to be complete. If an alarm is triggered during this
-        /// time, AWS AppConfig rolls back the deployment. You must configure permissions for AWS
-        /// AppConfig to roll back based on CloudWatch alarms. For more information, see Configuring
-        /// permissions for rollback based on Amazon CloudWatch alarms in the AWS AppConfig User
-        /// Guide.
-        core.props, "FinalBakeTimeInMinutes", final_bake_time_in_minutes, set_final_bake_time_in_minutes, get_final_bake_time_in_minutes, Val<f64>
+    /// `Description`: A description of the deployment strategy.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `GrowthFactor`: The percentage of targets to receive a deployed configuration during
-        /// each interval.
-        core.props, "GrowthFactor", _, set_growth_factor, get_growth_factor, Val<f64>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `GrowthType`: The algorithm used to define how percentage grows over time. AWS AppConfig
-        /// supports the following growth types: Linear: For this type, AWS AppConfig processes the
-        /// deployment by dividing the total number of targets by the value specified for Step
-        /// percentage. For example, a linear deployment that uses a Step percentage of 10 deploys
-        /// the configuration to 10 percent of the hosts. After those deployments are complete, the
-        /// system deploys the configuration to the next 10 percent. This continues until 100% of
-        /// the targets have successfully received the configuration. Exponential: For this type,
-        /// AWS …
-        core.props, "GrowthType", growth_type, set_growth_type, get_growth_type, Val<deployment_strategy::GrowthType>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: A name for the deployment strategy.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `FinalBakeTimeInMinutes`: Specifies the amount of time AWS AppConfig monitors for Amazon
+    /// CloudWatch alarms after the configuration has been deployed to 100% of its targets, before
+    /// considering the deployment to be complete. If an alarm is triggered during this time, AWS
+    /// AppConfig rolls back the deployment. You must configure permissions for AWS AppConfig to
+    /// roll back based on CloudWatch alarms. For more information, see Configuring permissions for
+    /// rollback based on Amazon CloudWatch alarms in the AWS AppConfig User Guide.
+    pub fn final_bake_time_in_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("FinalBakeTimeInMinutes", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicateTo`: Save the deployment strategy to a Systems Manager (SSM) document.
-        core.props, "ReplicateTo", _, set_replicate_to, get_replicate_to, Val<deployment_strategy::ReplicateTo>
+    /// Sets `FinalBakeTimeInMinutes` in place: [`Self::final_bake_time_in_minutes`] on a value held
+    /// by `&mut`.
+    pub fn set_final_bake_time_in_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("FinalBakeTimeInMinutes", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Assigns metadata to an AWS AppConfig resource. Tags help organize and categorize
-        /// your AWS AppConfig resources. Each tag consists of a key and an optional value, both of
-        /// which you define. You can specify a maximum of 50 tags for a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FinalBakeTimeInMinutes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_final_bake_time_in_minutes(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "FinalBakeTimeInMinutes")
+    }
+
+    /// Sets `GrowthFactor`, which `new` took, in place.
+    pub fn set_growth_factor(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("GrowthFactor", value.into());
+        self
+    }
+
+    /// `GrowthFactor` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_growth_factor(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "GrowthFactor")
+    }
+
+    /// `GrowthType`: The algorithm used to define how percentage grows over time. AWS AppConfig
+    /// supports the following growth types: Linear: For this type, AWS AppConfig processes the
+    /// deployment by dividing the total number of targets by the value specified for Step
+    /// percentage. For example, a linear deployment that uses a Step percentage of 10 deploys the
+    /// configuration to 10 percent of the hosts. After those deployments are complete, the system
+    /// deploys the configuration to the next 10 percent. This continues until 100% of the targets
+    /// have successfully received the configuration. Exponential: For this type, AWS …
+    pub fn growth_type(mut self, value: impl Into<Val<deployment_strategy::GrowthType>>) -> Self {
+        self.core.props.set("GrowthType", value.into());
+        self
+    }
+
+    /// Sets `GrowthType` in place: [`Self::growth_type`] on a value held by `&mut`.
+    pub fn set_growth_type(&mut self, value: impl Into<Val<deployment_strategy::GrowthType>>) -> &mut Self {
+        self.core.props.set("GrowthType", value.into());
+        self
+    }
+
+    /// `GrowthType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_growth_type(&self) -> ::std::option::Option<Val<deployment_strategy::GrowthType>> {
+        crate::cfn::get_prop(&self.core.props, "GrowthType")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `ReplicateTo`, which `new` took, in place.
+    pub fn set_replicate_to(&mut self, value: impl Into<Val<deployment_strategy::ReplicateTo>>) -> &mut Self {
+        self.core.props.set("ReplicateTo", value.into());
+        self
+    }
+
+    /// `ReplicateTo` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replicate_to(&self) -> ::std::option::Option<Val<deployment_strategy::ReplicateTo>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicateTo")
+    }
+
+    /// `Tags`: Assigns metadata to an AWS AppConfig resource. Tags help organize and categorize
+    /// your AWS AppConfig resources. Each tag consists of a key and an optional value, both of
+    /// which you define. You can specify a maximum of 50 tags for a resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -546,38 +919,105 @@ impl Environment {
         Environment { core }
     }
 
-    prop! {
-        /// `ApplicationId`: The application ID.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `DeletionProtectionCheck`: On resource deletion this controls whether the Deletion
-        /// Protection check should be applied, bypassed, or (the default) whether the behavior
-        /// should be controlled by the account-level Deletion Protection setting. See <https://docs.aws.amazon.com/appconfig/latest/userguide/deletion-protection.html>
-        core.props, "DeletionProtectionCheck", deletion_protection_check, set_deletion_protection_check, get_deletion_protection_check, Val<environment::DeletionProtectionCheck>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `Description`: A description of the environment.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `DeletionProtectionCheck`: On resource deletion this controls whether the Deletion
+    /// Protection check should be applied, bypassed, or (the default) whether the behavior should
+    /// be controlled by the account-level Deletion Protection setting. See <https://docs.aws.amazon.com/appconfig/latest/userguide/deletion-protection.html>
+    pub fn deletion_protection_check(mut self, value: impl Into<Val<environment::DeletionProtectionCheck>>) -> Self {
+        self.core.props.set("DeletionProtectionCheck", value.into());
+        self
     }
 
-    prop! {
-        /// `Monitors`: Amazon CloudWatch alarms to monitor during the deployment process.
-        core.props, "Monitors", monitors, set_monitors, get_monitors, Val<List<environment::Monitor>>
+    /// Sets `DeletionProtectionCheck` in place: [`Self::deletion_protection_check`] on a value held
+    /// by `&mut`.
+    pub fn set_deletion_protection_check(&mut self, value: impl Into<Val<environment::DeletionProtectionCheck>>) -> &mut Self {
+        self.core.props.set("DeletionProtectionCheck", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A name for the environment.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DeletionProtectionCheck` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection_check(&self) -> ::std::option::Option<Val<environment::DeletionProtectionCheck>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtectionCheck")
     }
 
-    prop! {
-        /// `Tags`: Metadata to assign to the environment. Tags help organize and categorize your
-        /// AWS AppConfig resources. Each tag consists of a key and an optional value, both of which
-        /// you define.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`: A description of the environment.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Monitors`: Amazon CloudWatch alarms to monitor during the deployment process.
+    pub fn monitors(mut self, value: impl Into<Val<List<environment::Monitor>>>) -> Self {
+        self.core.props.set("Monitors", value.into());
+        self
+    }
+
+    /// Sets `Monitors` in place: [`Self::monitors`] on a value held by `&mut`.
+    pub fn set_monitors(&mut self, value: impl Into<Val<List<environment::Monitor>>>) -> &mut Self {
+        self.core.props.set("Monitors", value.into());
+        self
+    }
+
+    /// `Monitors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_monitors(&self) -> ::std::option::Option<Val<List<environment::Monitor>>> {
+        crate::cfn::get_prop(&self.core.props, "Monitors")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Metadata to assign to the environment. Tags help organize and categorize your AWS
+    /// AppConfig resources. Each tag consists of a key and an optional value, both of which you
+    /// define.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -633,15 +1073,35 @@ pub mod environment {
             Monitor { props }
         }
 
-        prop! {
-            /// `AlarmArn`: Amazon Resource Name (ARN) of the Amazon CloudWatch alarm.
-            props, "AlarmArn", _, set_alarm_arn, get_alarm_arn, Val<String>
+        /// Sets `AlarmArn`, which `new` took, in place.
+        pub fn set_alarm_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AlarmArn", value.into());
+            self
         }
 
-        prop! {
-            /// `AlarmRoleArn`: ARN of an AWS Identity and Access Management (IAM) role for AWS
-            /// AppConfig to monitor AlarmArn.
-            props, "AlarmRoleArn", alarm_role_arn, set_alarm_role_arn, get_alarm_role_arn, Val<String>
+        /// `AlarmArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarm_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AlarmArn")
+        }
+
+        /// `AlarmRoleArn`: ARN of an AWS Identity and Access Management (IAM) role for AWS AppConfig to
+        /// monitor AlarmArn.
+        pub fn alarm_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AlarmRoleArn", value.into());
+            self
+        }
+
+        /// Sets `AlarmRoleArn` in place: [`Self::alarm_role_arn`] on a value held by `&mut`.
+        pub fn set_alarm_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AlarmRoleArn", value.into());
+            self
+        }
+
+        /// `AlarmRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarm_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AlarmRoleArn")
         }
     }
 }
@@ -692,64 +1152,172 @@ impl ExperimentDefinition {
         ExperimentDefinition { core }
     }
 
-    prop! {
-        /// `ApplicationIdentifier`: The application ID, name, or ARN.
-        core.props, "ApplicationIdentifier", _, set_application_identifier, get_application_identifier, Val<String>
+    /// Sets `ApplicationIdentifier`, which `new` took, in place.
+    pub fn set_application_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `AudienceDescription`: Human-readable description of the audience.
-        core.props, "AudienceDescription", audience_description, set_audience_description, get_audience_description, Val<String>
+    /// `ApplicationIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationIdentifier")
     }
 
-    prop! {
-        /// `AudienceRule`: Rule expression defining the experiment audience.
-        core.props, "AudienceRule", _, set_audience_rule, get_audience_rule, Val<String>
+    /// `AudienceDescription`: Human-readable description of the audience.
+    pub fn audience_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AudienceDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `ConfigurationProfileIdentifier`: The configuration profile ID, name, or ARN.
-        core.props, "ConfigurationProfileIdentifier", _, set_configuration_profile_identifier, get_configuration_profile_identifier, Val<String>
+    /// Sets `AudienceDescription` in place: [`Self::audience_description`] on a value held by `&mut`.
+    pub fn set_audience_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AudienceDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `Control`: The control (baseline) variant.
-        core.props, "Control", _, set_control, get_control, Val<experiment_definition::Treatment>
+    /// `AudienceDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_audience_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AudienceDescription")
     }
 
-    prop! {
-        /// `EnvironmentIdentifier`: The environment ID, name, or ARN.
-        core.props, "EnvironmentIdentifier", _, set_environment_identifier, get_environment_identifier, Val<String>
+    /// Sets `AudienceRule`, which `new` took, in place.
+    pub fn set_audience_rule(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AudienceRule", value.into());
+        self
     }
 
-    prop! {
-        /// `FlagKey`: The key of the existing flag in the configuration profile to experiment on.
-        core.props, "FlagKey", _, set_flag_key, get_flag_key, Val<String>
+    /// `AudienceRule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_audience_rule(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AudienceRule")
     }
 
-    prop! {
-        /// `Hypothesis`: The hypothesis of the experiment.
-        core.props, "Hypothesis", hypothesis, set_hypothesis, get_hypothesis, Val<String>
+    /// Sets `ConfigurationProfileIdentifier`, which `new` took, in place.
+    pub fn set_configuration_profile_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConfigurationProfileIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `LaunchCriteria`: Criteria for launching the experiment.
-        core.props, "LaunchCriteria", launch_criteria, set_launch_criteria, get_launch_criteria, Val<String>
+    /// `ConfigurationProfileIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_profile_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationProfileIdentifier")
     }
 
-    prop! {
-        /// `Name`: A name for the experiment definition.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Control`, which `new` took, in place.
+    pub fn set_control(&mut self, value: impl Into<Val<experiment_definition::Treatment>>) -> &mut Self {
+        self.core.props.set("Control", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to associate with the experiment definition.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Control` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_control(&self) -> ::std::option::Option<Val<experiment_definition::Treatment>> {
+        crate::cfn::get_prop(&self.core.props, "Control")
     }
 
-    prop! {
-        /// `Treatments`: Treatment variants (1-5).
-        core.props, "Treatments", _, set_treatments, get_treatments, Val<List<experiment_definition::Treatment>>
+    /// Sets `EnvironmentIdentifier`, which `new` took, in place.
+    pub fn set_environment_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentIdentifier", value.into());
+        self
+    }
+
+    /// `EnvironmentIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentIdentifier")
+    }
+
+    /// Sets `FlagKey`, which `new` took, in place.
+    pub fn set_flag_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FlagKey", value.into());
+        self
+    }
+
+    /// `FlagKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_flag_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FlagKey")
+    }
+
+    /// `Hypothesis`: The hypothesis of the experiment.
+    pub fn hypothesis(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Hypothesis", value.into());
+        self
+    }
+
+    /// Sets `Hypothesis` in place: [`Self::hypothesis`] on a value held by `&mut`.
+    pub fn set_hypothesis(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Hypothesis", value.into());
+        self
+    }
+
+    /// `Hypothesis` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hypothesis(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Hypothesis")
+    }
+
+    /// `LaunchCriteria`: Criteria for launching the experiment.
+    pub fn launch_criteria(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LaunchCriteria", value.into());
+        self
+    }
+
+    /// Sets `LaunchCriteria` in place: [`Self::launch_criteria`] on a value held by `&mut`.
+    pub fn set_launch_criteria(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LaunchCriteria", value.into());
+        self
+    }
+
+    /// `LaunchCriteria` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_launch_criteria(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LaunchCriteria")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Tags to associate with the experiment definition.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Treatments`, which `new` took, in place.
+    pub fn set_treatments(&mut self, value: impl Into<Val<List<experiment_definition::Treatment>>>) -> &mut Self {
+        self.core.props.set("Treatments", value.into());
+        self
+    }
+
+    /// `Treatments` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_treatments(&self) -> ::std::option::Option<Val<List<experiment_definition::Treatment>>> {
+        crate::cfn::get_prop(&self.core.props, "Treatments")
     }
 
     /// `Ref`: the resource's identifier.
@@ -820,29 +1388,82 @@ pub mod experiment_definition {
             Treatment { props }
         }
 
-        prop! {
-            /// `Weight`: Traffic weight percentage.
-            props, "Weight", _, set_weight, get_weight, Val<f64>
+        /// Sets `Weight`, which `new` took, in place.
+        pub fn set_weight(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`: Whether the flag is enabled for this variant.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
         }
 
-        prop! {
-            /// `AttributeValues`: Map of attribute name to attribute value.
-            props, "AttributeValues", attribute_values, set_attribute_values, get_attribute_values, Val<Map<AttributeValue>>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `Key`: The treatment key (read-only, auto-generated by service).
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `AttributeValues`: Map of attribute name to attribute value.
+        pub fn attribute_values(mut self, value: impl Into<Val<Map<AttributeValue>>>) -> Self {
+            self.props.set("AttributeValues", value.into());
+            self
+        }
+
+        /// Sets `AttributeValues` in place: [`Self::attribute_values`] on a value held by `&mut`.
+        pub fn set_attribute_values(&mut self, value: impl Into<Val<Map<AttributeValue>>>) -> &mut Self {
+            self.props.set("AttributeValues", value.into());
+            self
+        }
+
+        /// `AttributeValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_values(&self) -> ::std::option::Option<Val<Map<AttributeValue>>> {
+            crate::cfn::get_prop(&self.props, "AttributeValues")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Key`: The treatment key (read-only, auto-generated by service).
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
     }
 
@@ -862,29 +1483,94 @@ pub mod experiment_definition {
             AttributeValue { props }
         }
 
-        prop! {
-            /// `BooleanValue`: A boolean value.
-            props, "BooleanValue", boolean_value, set_boolean_value, get_boolean_value, Val<bool>
+        /// `BooleanValue`: A boolean value.
+        pub fn boolean_value(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BooleanValue", value.into());
+            self
         }
 
-        prop! {
-            /// `NumberArray`: An array of numeric values.
-            props, "NumberArray", number_array, set_number_array, get_number_array, Val<List<f64>>
+        /// Sets `BooleanValue` in place: [`Self::boolean_value`] on a value held by `&mut`.
+        pub fn set_boolean_value(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BooleanValue", value.into());
+            self
         }
 
-        prop! {
-            /// `NumberValue`: A numeric value.
-            props, "NumberValue", number_value, set_number_value, get_number_value, Val<f64>
+        /// `BooleanValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_boolean_value(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BooleanValue")
         }
 
-        prop! {
-            /// `StringArray`: An array of string values.
-            props, "StringArray", string_array, set_string_array, get_string_array, Val<List<String>>
+        /// `NumberArray`: An array of numeric values.
+        pub fn number_array(mut self, value: impl Into<Val<List<f64>>>) -> Self {
+            self.props.set("NumberArray", value.into());
+            self
         }
 
-        prop! {
-            /// `StringValue`: A string value.
-            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
+        /// Sets `NumberArray` in place: [`Self::number_array`] on a value held by `&mut`.
+        pub fn set_number_array(&mut self, value: impl Into<Val<List<f64>>>) -> &mut Self {
+            self.props.set("NumberArray", value.into());
+            self
+        }
+
+        /// `NumberArray` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_array(&self) -> ::std::option::Option<Val<List<f64>>> {
+            crate::cfn::get_prop(&self.props, "NumberArray")
+        }
+
+        /// `NumberValue`: A numeric value.
+        pub fn number_value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("NumberValue", value.into());
+            self
+        }
+
+        /// Sets `NumberValue` in place: [`Self::number_value`] on a value held by `&mut`.
+        pub fn set_number_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("NumberValue", value.into());
+            self
+        }
+
+        /// `NumberValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "NumberValue")
+        }
+
+        /// `StringArray`: An array of string values.
+        pub fn string_array(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("StringArray", value.into());
+            self
+        }
+
+        /// Sets `StringArray` in place: [`Self::string_array`] on a value held by `&mut`.
+        pub fn set_string_array(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StringArray", value.into());
+            self
+        }
+
+        /// `StringArray` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_array(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StringArray")
+        }
+
+        /// `StringValue`: A string value.
+        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// Sets `StringValue` in place: [`Self::string_value`] on a value held by `&mut`.
+        pub fn set_string_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// `StringValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StringValue")
         }
     }
 }
@@ -920,35 +1606,94 @@ impl ExperimentRun {
         ExperimentRun { core }
     }
 
-    prop! {
-        /// `ApplicationIdentifier`: The application name or ID used to create the experiment run.
-        core.props, "ApplicationIdentifier", _, set_application_identifier, get_application_identifier, Val<String>
+    /// Sets `ApplicationIdentifier`, which `new` took, in place.
+    pub fn set_application_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Description of the experiment run.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ApplicationIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationIdentifier")
     }
 
-    prop! {
-        /// `ExperimentDefinitionIdentifier`: The experiment definition name or ID used to create
-        /// the experiment run.
-        core.props, "ExperimentDefinitionIdentifier", _, set_experiment_definition_identifier, get_experiment_definition_identifier, Val<String>
+    /// `Description`: Description of the experiment run.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ExposurePercentage`: Percentage of traffic exposed to the experiment (0-100).
-        core.props, "ExposurePercentage", _, set_exposure_percentage, get_exposure_percentage, Val<f64>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to associate with the experiment run.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `TreatmentOverrides`: Treatment overrides for specific entities.
-        core.props, "TreatmentOverrides", treatment_overrides, set_treatment_overrides, get_treatment_overrides, Val<experiment_run::TreatmentOverrides>
+    /// Sets `ExperimentDefinitionIdentifier`, which `new` took, in place.
+    pub fn set_experiment_definition_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExperimentDefinitionIdentifier", value.into());
+        self
+    }
+
+    /// `ExperimentDefinitionIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_experiment_definition_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExperimentDefinitionIdentifier")
+    }
+
+    /// Sets `ExposurePercentage`, which `new` took, in place.
+    pub fn set_exposure_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("ExposurePercentage", value.into());
+        self
+    }
+
+    /// `ExposurePercentage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_exposure_percentage(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "ExposurePercentage")
+    }
+
+    /// `Tags`: Tags to associate with the experiment run.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TreatmentOverrides`: Treatment overrides for specific entities.
+    pub fn treatment_overrides(mut self, value: impl Into<Val<experiment_run::TreatmentOverrides>>) -> Self {
+        self.core.props.set("TreatmentOverrides", value.into());
+        self
+    }
+
+    /// Sets `TreatmentOverrides` in place: [`Self::treatment_overrides`] on a value held by `&mut`.
+    pub fn set_treatment_overrides(&mut self, value: impl Into<Val<experiment_run::TreatmentOverrides>>) -> &mut Self {
+        self.core.props.set("TreatmentOverrides", value.into());
+        self
+    }
+
+    /// `TreatmentOverrides` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_treatment_overrides(&self) -> ::std::option::Option<Val<experiment_run::TreatmentOverrides>> {
+        crate::cfn::get_prop(&self.core.props, "TreatmentOverrides")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1015,9 +1760,22 @@ pub mod experiment_run {
             TreatmentOverrides { props }
         }
 
-        prop! {
-            /// `Inline`: Map of entity ID to treatment key (t1, t2, ..., or c for control).
-            props, "Inline", inline, set_inline, get_inline, Val<Map<String>>
+        /// `Inline`: Map of entity ID to treatment key (t1, t2, ..., or c for control).
+        pub fn inline(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Inline", value.into());
+            self
+        }
+
+        /// Sets `Inline` in place: [`Self::inline`] on a value held by `&mut`.
+        pub fn set_inline(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Inline", value.into());
+            self
+        }
+
+        /// `Inline` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inline(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Inline")
         }
     }
 }
@@ -1047,34 +1805,100 @@ impl Extension {
         Extension { core }
     }
 
-    prop! {
-        /// `Actions`.
-        core.props, "Actions", _, set_actions, get_actions, Val<Map<List<extension::Action>>>
+    /// Sets `Actions`, which `new` took, in place.
+    pub fn set_actions(&mut self, value: impl Into<Val<Map<List<extension::Action>>>>) -> &mut Self {
+        self.core.props.set("Actions", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Description of the extension.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Actions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions(&self) -> ::std::option::Option<Val<Map<List<extension::Action>>>> {
+        crate::cfn::get_prop(&self.core.props, "Actions")
     }
 
-    prop! {
-        /// `LatestVersionNumber`.
-        core.props, "LatestVersionNumber", latest_version_number, set_latest_version_number, get_latest_version_number, Val<i64>
+    /// `Description`: Description of the extension.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of the extension.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Parameters`.
-        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<extension::Parameter>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value tags to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `LatestVersionNumber`.
+    pub fn latest_version_number(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("LatestVersionNumber", value.into());
+        self
+    }
+
+    /// Sets `LatestVersionNumber` in place: [`Self::latest_version_number`] on a value held by `&mut`.
+    pub fn set_latest_version_number(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("LatestVersionNumber", value.into());
+        self
+    }
+
+    /// `LatestVersionNumber` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_latest_version_number(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "LatestVersionNumber")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Parameters`.
+    pub fn parameters(mut self, value: impl Into<Val<Map<extension::Parameter>>>) -> Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+    pub fn set_parameters(&mut self, value: impl Into<Val<Map<extension::Parameter>>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<Map<extension::Parameter>>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `Tags`: An array of key-value tags to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1126,24 +1950,64 @@ pub mod extension {
             Action { props }
         }
 
-        prop! {
-            /// `Name`: The name of the extension action.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Uri`: The URI of the extension action.
-            props, "Uri", _, set_uri, get_uri, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Description`: The description of the extension Action.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `Uri`, which `new` took, in place.
+        pub fn set_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Uri", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the role for invoking the extension action.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Uri")
+        }
+
+        /// `Description`: The description of the extension Action.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `RoleArn`: The ARN of the role for invoking the extension action.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -1165,19 +2029,52 @@ pub mod extension {
             Parameter { props }
         }
 
-        prop! {
-            /// `Required`.
-            props, "Required", _, set_required, get_required, Val<bool>
+        /// Sets `Required`, which `new` took, in place.
+        pub fn set_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Required", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: The description of the extension Parameter.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Required` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Required")
         }
 
-        prop! {
-            /// `Dynamic`.
-            props, "Dynamic", dynamic, set_dynamic, get_dynamic, Val<bool>
+        /// `Description`: The description of the extension Parameter.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Dynamic`.
+        pub fn dynamic(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Dynamic", value.into());
+            self
+        }
+
+        /// Sets `Dynamic` in place: [`Self::dynamic`] on a value held by `&mut`.
+        pub fn set_dynamic(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Dynamic", value.into());
+            self
+        }
+
+        /// `Dynamic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dynamic(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Dynamic")
         }
     }
 }
@@ -1201,29 +2098,95 @@ impl ExtensionAssociation {
         ExtensionAssociation { core }
     }
 
-    prop! {
-        /// `ExtensionIdentifier`.
-        core.props, "ExtensionIdentifier", extension_identifier, set_extension_identifier, get_extension_identifier, Val<String>
+    /// `ExtensionIdentifier`.
+    pub fn extension_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExtensionIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `ExtensionVersionNumber`.
-        core.props, "ExtensionVersionNumber", extension_version_number, set_extension_version_number, get_extension_version_number, Val<i64>
+    /// Sets `ExtensionIdentifier` in place: [`Self::extension_identifier`] on a value held by `&mut`.
+    pub fn set_extension_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExtensionIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Parameters`.
-        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<String>>
+    /// `ExtensionIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_extension_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExtensionIdentifier")
     }
 
-    prop! {
-        /// `ResourceIdentifier`.
-        core.props, "ResourceIdentifier", resource_identifier, set_resource_identifier, get_resource_identifier, Val<String>
+    /// `ExtensionVersionNumber`.
+    pub fn extension_version_number(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ExtensionVersionNumber", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ExtensionVersionNumber` in place: [`Self::extension_version_number`] on a value held
+    /// by `&mut`.
+    pub fn set_extension_version_number(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ExtensionVersionNumber", value.into());
+        self
+    }
+
+    /// `ExtensionVersionNumber` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_extension_version_number(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ExtensionVersionNumber")
+    }
+
+    /// `Parameters`.
+    pub fn parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+    pub fn set_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `ResourceIdentifier`.
+    pub fn resource_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceIdentifier", value.into());
+        self
+    }
+
+    /// Sets `ResourceIdentifier` in place: [`Self::resource_identifier`] on a value held by `&mut`.
+    pub fn set_resource_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceIdentifier", value.into());
+        self
+    }
+
+    /// `ResourceIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceIdentifier")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1290,42 +2253,109 @@ impl HostedConfigurationVersion {
         HostedConfigurationVersion { core }
     }
 
-    prop! {
-        /// `ApplicationId`: The application ID.
-        core.props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+    /// Sets `ApplicationId`, which `new` took, in place.
+    pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationId", value.into());
+        self
     }
 
-    prop! {
-        /// `ConfigurationProfileId`: The configuration profile ID.
-        core.props, "ConfigurationProfileId", _, set_configuration_profile_id, get_configuration_profile_id, Val<String>
+    /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationId")
     }
 
-    prop! {
-        /// `Content`: The content of the configuration or the configuration data.
-        core.props, "Content", _, set_content, get_content, Val<String>
+    /// Sets `ConfigurationProfileId`, which `new` took, in place.
+    pub fn set_configuration_profile_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConfigurationProfileId", value.into());
+        self
     }
 
-    prop! {
-        /// `ContentType`: A standard MIME type describing the format of the configuration content.
-        core.props, "ContentType", _, set_content_type, get_content_type, Val<String>
+    /// `ConfigurationProfileId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_profile_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationProfileId")
     }
 
-    prop! {
-        /// `Description`: A description of the hosted configuration version.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Content`, which `new` took, in place.
+    pub fn set_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Content", value.into());
+        self
     }
 
-    prop! {
-        /// `LatestVersionNumber`: An optional locking token used to prevent race conditions from
-        /// overwriting configuration updates when creating a new version. To ensure your data is
-        /// not overwritten when creating multiple hosted configuration versions in rapid
-        /// succession, specify the version number of the latest hosted configuration version.
-        core.props, "LatestVersionNumber", latest_version_number, set_latest_version_number, get_latest_version_number, Val<i64>
+    /// `Content` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Content")
     }
 
-    prop! {
-        /// `VersionLabel`: A user-defined label for an AWS AppConfig hosted configuration version.
-        core.props, "VersionLabel", version_label, set_version_label, get_version_label, Val<String>
+    /// Sets `ContentType`, which `new` took, in place.
+    pub fn set_content_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContentType", value.into());
+        self
+    }
+
+    /// `ContentType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContentType")
+    }
+
+    /// `Description`: A description of the hosted configuration version.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `LatestVersionNumber`: An optional locking token used to prevent race conditions from
+    /// overwriting configuration updates when creating a new version. To ensure your data is not
+    /// overwritten when creating multiple hosted configuration versions in rapid succession,
+    /// specify the version number of the latest hosted configuration version.
+    pub fn latest_version_number(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("LatestVersionNumber", value.into());
+        self
+    }
+
+    /// Sets `LatestVersionNumber` in place: [`Self::latest_version_number`] on a value held by `&mut`.
+    pub fn set_latest_version_number(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("LatestVersionNumber", value.into());
+        self
+    }
+
+    /// `LatestVersionNumber` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_latest_version_number(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "LatestVersionNumber")
+    }
+
+    /// `VersionLabel`: A user-defined label for an AWS AppConfig hosted configuration version.
+    pub fn version_label(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VersionLabel", value.into());
+        self
+    }
+
+    /// Sets `VersionLabel` in place: [`Self::version_label`] on a value held by `&mut`.
+    pub fn set_version_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VersionLabel", value.into());
+        self
+    }
+
+    /// `VersionLabel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version_label(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VersionLabel")
     }
 
     /// `Ref`: the resource's identifier.

@@ -54,35 +54,88 @@ impl AppAuthorization {
         AppAuthorization { core }
     }
 
-    prop! {
-        /// `App`: The name of the application.
-        core.props, "App", _, set_app, get_app, Val<String>
+    /// Sets `App`, which `new` took, in place.
+    pub fn set_app(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("App", value.into());
+        self
     }
 
-    prop! {
-        /// `AppBundleIdentifier`: The Amazon Resource Name (ARN) or Universal Unique Identifier (UUID)
-        /// of the app bundle to use for the request.
-        core.props, "AppBundleIdentifier", _, set_app_bundle_identifier, get_app_bundle_identifier, Val<String>
+    /// `App` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "App")
     }
 
-    prop! {
-        /// `AuthType`: The authorization type.
-        core.props, "AuthType", _, set_auth_type, get_auth_type, Val<app_authorization::AuthType>
+    /// Sets `AppBundleIdentifier`, which `new` took, in place.
+    pub fn set_app_bundle_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AppBundleIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Credential`: Contains credentials for the application.
-        core.props, "Credential", credential, set_credential, get_credential, Val<app_authorization::Credential>
+    /// `AppBundleIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_bundle_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AppBundleIdentifier")
     }
 
-    prop! {
-        /// `Tags`: Tags to apply to the app authorization.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `AuthType`, which `new` took, in place.
+    pub fn set_auth_type(&mut self, value: impl Into<Val<app_authorization::AuthType>>) -> &mut Self {
+        self.core.props.set("AuthType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tenant`: Contains information about an application tenant.
-        core.props, "Tenant", _, set_tenant, get_tenant, Val<app_authorization::Tenant>
+    /// `AuthType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auth_type(&self) -> ::std::option::Option<Val<app_authorization::AuthType>> {
+        crate::cfn::get_prop(&self.core.props, "AuthType")
+    }
+
+    /// `Credential`: Contains credentials for the application.
+    pub fn credential(mut self, value: impl Into<Val<app_authorization::Credential>>) -> Self {
+        self.core.props.set("Credential", value.into());
+        self
+    }
+
+    /// Sets `Credential` in place: [`Self::credential`] on a value held by `&mut`.
+    pub fn set_credential(&mut self, value: impl Into<Val<app_authorization::Credential>>) -> &mut Self {
+        self.core.props.set("Credential", value.into());
+        self
+    }
+
+    /// `Credential` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_credential(&self) -> ::std::option::Option<Val<app_authorization::Credential>> {
+        crate::cfn::get_prop(&self.core.props, "Credential")
+    }
+
+    /// `Tags`: Tags to apply to the app authorization.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Tenant`, which `new` took, in place.
+    pub fn set_tenant(&mut self, value: impl Into<Val<app_authorization::Tenant>>) -> &mut Self {
+        self.core.props.set("Tenant", value.into());
+        self
+    }
+
+    /// `Tenant` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tenant(&self) -> ::std::option::Option<Val<app_authorization::Tenant>> {
+        crate::cfn::get_prop(&self.core.props, "Tenant")
     }
 
     /// `Ref`: the resource's identifier.
@@ -167,14 +220,40 @@ pub mod app_authorization {
             Credential { props }
         }
 
-        prop! {
-            /// `ApiKeyCredential`: Contains API key credential information.
-            props, "ApiKeyCredential", api_key_credential, set_api_key_credential, get_api_key_credential, Val<ApiKeyCredential>
+        /// `ApiKeyCredential`: Contains API key credential information.
+        pub fn api_key_credential(mut self, value: impl Into<Val<ApiKeyCredential>>) -> Self {
+            self.props.set("ApiKeyCredential", value.into());
+            self
         }
 
-        prop! {
-            /// `Oauth2Credential`: Contains OAuth2 client credential information.
-            props, "Oauth2Credential", oauth2_credential, set_oauth2_credential, get_oauth2_credential, Val<Oauth2Credential>
+        /// Sets `ApiKeyCredential` in place: [`Self::api_key_credential`] on a value held by `&mut`.
+        pub fn set_api_key_credential(&mut self, value: impl Into<Val<ApiKeyCredential>>) -> &mut Self {
+            self.props.set("ApiKeyCredential", value.into());
+            self
+        }
+
+        /// `ApiKeyCredential` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key_credential(&self) -> ::std::option::Option<Val<ApiKeyCredential>> {
+            crate::cfn::get_prop(&self.props, "ApiKeyCredential")
+        }
+
+        /// `Oauth2Credential`: Contains OAuth2 client credential information.
+        pub fn oauth2_credential(mut self, value: impl Into<Val<Oauth2Credential>>) -> Self {
+            self.props.set("Oauth2Credential", value.into());
+            self
+        }
+
+        /// Sets `Oauth2Credential` in place: [`Self::oauth2_credential`] on a value held by `&mut`.
+        pub fn set_oauth2_credential(&mut self, value: impl Into<Val<Oauth2Credential>>) -> &mut Self {
+            self.props.set("Oauth2Credential", value.into());
+            self
+        }
+
+        /// `Oauth2Credential` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_oauth2_credential(&self) -> ::std::option::Option<Val<Oauth2Credential>> {
+            crate::cfn::get_prop(&self.props, "Oauth2Credential")
         }
     }
 
@@ -196,9 +275,16 @@ pub mod app_authorization {
             ApiKeyCredential { props }
         }
 
-        prop! {
-            /// `ApiKey`: An API key for an application.
-            props, "ApiKey", _, set_api_key, get_api_key, Val<String>
+        /// Sets `ApiKey`, which `new` took, in place.
+        pub fn set_api_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiKey", value.into());
+            self
+        }
+
+        /// `ApiKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiKey")
         }
     }
 
@@ -222,14 +308,28 @@ pub mod app_authorization {
             Oauth2Credential { props }
         }
 
-        prop! {
-            /// `ClientId`: The client ID of the client application.
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecret`: The client secret of the client application.
-            props, "ClientSecret", _, set_client_secret, get_client_secret, Val<String>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
+        }
+
+        /// Sets `ClientSecret`, which `new` took, in place.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
+        }
+
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
         }
     }
 
@@ -255,14 +355,28 @@ pub mod app_authorization {
             Tenant { props }
         }
 
-        prop! {
-            /// `TenantIdentifier`: The ID of the application tenant.
-            props, "TenantIdentifier", _, set_tenant_identifier, get_tenant_identifier, Val<String>
+        /// Sets `TenantIdentifier`, which `new` took, in place.
+        pub fn set_tenant_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TenantIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `TenantDisplayName`: The display name of the tenant.
-            props, "TenantDisplayName", _, set_tenant_display_name, get_tenant_display_name, Val<String>
+        /// `TenantIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tenant_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TenantIdentifier")
+        }
+
+        /// Sets `TenantDisplayName`, which `new` took, in place.
+        pub fn set_tenant_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TenantDisplayName", value.into());
+            self
+        }
+
+        /// `TenantDisplayName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tenant_display_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TenantDisplayName")
         }
     }
 }
@@ -302,29 +416,70 @@ impl IngestionDestination {
         IngestionDestination { core }
     }
 
-    prop! {
-        /// `AppBundleArn`: The Amazon Resource Name (ARN) of the app bundle.
-        core.props, "AppBundleArn", _, set_app_bundle_arn, get_app_bundle_arn, Val<String>
+    /// Sets `AppBundleArn`, which `new` took, in place.
+    pub fn set_app_bundle_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AppBundleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DestinationConfiguration`: Contains information about the destination of ingested data.
-        core.props, "DestinationConfiguration", _, set_destination_configuration, get_destination_configuration, Val<ingestion_destination::DestinationConfiguration>
+    /// `AppBundleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_bundle_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AppBundleArn")
     }
 
-    prop! {
-        /// `IngestionArn`: The Amazon Resource Name (ARN) of the ingestion.
-        core.props, "IngestionArn", _, set_ingestion_arn, get_ingestion_arn, Val<String>
+    /// Sets `DestinationConfiguration`, which `new` took, in place.
+    pub fn set_destination_configuration(&mut self, value: impl Into<Val<ingestion_destination::DestinationConfiguration>>) -> &mut Self {
+        self.core.props.set("DestinationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ProcessingConfiguration`: Contains information about how ingested data is processed.
-        core.props, "ProcessingConfiguration", _, set_processing_configuration, get_processing_configuration, Val<ingestion_destination::ProcessingConfiguration>
+    /// `DestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_configuration(&self) -> ::std::option::Option<Val<ingestion_destination::DestinationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationConfiguration")
     }
 
-    prop! {
-        /// `Tags`: A map of the key-value pairs of the tag or tags to assign to the resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `IngestionArn`, which `new` took, in place.
+    pub fn set_ingestion_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IngestionArn", value.into());
+        self
+    }
+
+    /// `IngestionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ingestion_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IngestionArn")
+    }
+
+    /// Sets `ProcessingConfiguration`, which `new` took, in place.
+    pub fn set_processing_configuration(&mut self, value: impl Into<Val<ingestion_destination::ProcessingConfiguration>>) -> &mut Self {
+        self.core.props.set("ProcessingConfiguration", value.into());
+        self
+    }
+
+    /// `ProcessingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_processing_configuration(&self) -> ::std::option::Option<Val<ingestion_destination::ProcessingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ProcessingConfiguration")
+    }
+
+    /// `Tags`: A map of the key-value pairs of the tag or tags to assign to the resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -381,9 +536,16 @@ pub mod ingestion_destination {
             DestinationConfiguration { props }
         }
 
-        prop! {
-            /// `AuditLog`: Contains information about an audit log destination configuration.
-            props, "AuditLog", _, set_audit_log, get_audit_log, Val<AuditLogDestinationConfiguration>
+        /// Sets `AuditLog`, which `new` took, in place.
+        pub fn set_audit_log(&mut self, value: impl Into<Val<AuditLogDestinationConfiguration>>) -> &mut Self {
+            self.props.set("AuditLog", value.into());
+            self
+        }
+
+        /// `AuditLog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audit_log(&self) -> ::std::option::Option<Val<AuditLogDestinationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AuditLog")
         }
     }
 
@@ -405,9 +567,16 @@ pub mod ingestion_destination {
             AuditLogDestinationConfiguration { props }
         }
 
-        prop! {
-            /// `Destination`: Contains information about an audit log destination.
-            props, "Destination", _, set_destination, get_destination, Val<Destination>
+        /// Sets `Destination`, which `new` took, in place.
+        pub fn set_destination(&mut self, value: impl Into<Val<Destination>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
+        }
+
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<Destination>> {
+            crate::cfn::get_prop(&self.props, "Destination")
         }
     }
 
@@ -429,15 +598,41 @@ pub mod ingestion_destination {
             Destination { props }
         }
 
-        prop! {
-            /// `FirehoseStream`: Contains information about an Amazon Kinesis Data Firehose delivery
-            /// stream.
-            props, "FirehoseStream", firehose_stream, set_firehose_stream, get_firehose_stream, Val<FirehoseStream>
+        /// `FirehoseStream`: Contains information about an Amazon Kinesis Data Firehose delivery
+        /// stream.
+        pub fn firehose_stream(mut self, value: impl Into<Val<FirehoseStream>>) -> Self {
+            self.props.set("FirehoseStream", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Bucket`: Contains information about an Amazon S3 bucket.
-            props, "S3Bucket", s3_bucket, set_s3_bucket, get_s3_bucket, Val<S3Bucket>
+        /// Sets `FirehoseStream` in place: [`Self::firehose_stream`] on a value held by `&mut`.
+        pub fn set_firehose_stream(&mut self, value: impl Into<Val<FirehoseStream>>) -> &mut Self {
+            self.props.set("FirehoseStream", value.into());
+            self
+        }
+
+        /// `FirehoseStream` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firehose_stream(&self) -> ::std::option::Option<Val<FirehoseStream>> {
+            crate::cfn::get_prop(&self.props, "FirehoseStream")
+        }
+
+        /// `S3Bucket`: Contains information about an Amazon S3 bucket.
+        pub fn s3_bucket(mut self, value: impl Into<Val<S3Bucket>>) -> Self {
+            self.props.set("S3Bucket", value.into());
+            self
+        }
+
+        /// Sets `S3Bucket` in place: [`Self::s3_bucket`] on a value held by `&mut`.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<S3Bucket>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
+        }
+
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<S3Bucket>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
         }
     }
 
@@ -459,9 +654,16 @@ pub mod ingestion_destination {
             FirehoseStream { props }
         }
 
-        prop! {
-            /// `StreamName`: The name of the Amazon Kinesis Data Firehose delivery stream.
-            props, "StreamName", _, set_stream_name, get_stream_name, Val<String>
+        /// Sets `StreamName`, which `new` took, in place.
+        pub fn set_stream_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StreamName", value.into());
+            self
+        }
+
+        /// `StreamName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StreamName")
         }
     }
 
@@ -483,14 +685,34 @@ pub mod ingestion_destination {
             S3Bucket { props }
         }
 
-        prop! {
-            /// `BucketName`: The name of the Amazon S3 bucket.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`: The object key to use.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
+        }
+
+        /// `Prefix`: The object key to use.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -512,9 +734,16 @@ pub mod ingestion_destination {
             ProcessingConfiguration { props }
         }
 
-        prop! {
-            /// `AuditLog`: Contains information about an audit log processing configuration.
-            props, "AuditLog", _, set_audit_log, get_audit_log, Val<AuditLogProcessingConfiguration>
+        /// Sets `AuditLog`, which `new` took, in place.
+        pub fn set_audit_log(&mut self, value: impl Into<Val<AuditLogProcessingConfiguration>>) -> &mut Self {
+            self.props.set("AuditLog", value.into());
+            self
+        }
+
+        /// `AuditLog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audit_log(&self) -> ::std::option::Option<Val<AuditLogProcessingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AuditLog")
         }
     }
 
@@ -541,14 +770,28 @@ pub mod ingestion_destination {
             AuditLogProcessingConfiguration { props }
         }
 
-        prop! {
-            /// `Schema`: The event schema in which the audit logs need to be formatted.
-            props, "Schema", _, set_schema, get_schema, Val<AuditLogProcessingConfigurationSchema>
+        /// Sets `Schema`, which `new` took, in place.
+        pub fn set_schema(&mut self, value: impl Into<Val<AuditLogProcessingConfigurationSchema>>) -> &mut Self {
+            self.props.set("Schema", value.into());
+            self
         }
 
-        prop! {
-            /// `Format`: The format in which the audit logs need to be formatted.
-            props, "Format", _, set_format, get_format, Val<AuditLogProcessingConfigurationFormat>
+        /// `Schema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema(&self) -> ::std::option::Option<Val<AuditLogProcessingConfigurationSchema>> {
+            crate::cfn::get_prop(&self.props, "Schema")
+        }
+
+        /// Sets `Format`, which `new` took, in place.
+        pub fn set_format(&mut self, value: impl Into<Val<AuditLogProcessingConfigurationFormat>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
+        }
+
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<AuditLogProcessingConfigurationFormat>> {
+            crate::cfn::get_prop(&self.props, "Format")
         }
     }
 

@@ -48,27 +48,65 @@ impl Connector {
         Connector { core }
     }
 
-    prop! {
-        /// `ConnectorLabel`: The name of the connector. The name is unique for each
-        /// ConnectorRegistration in your AWS account.
-        core.props, "ConnectorLabel", connector_label, set_connector_label, get_connector_label, Val<String>
+    /// `ConnectorLabel`: The name of the connector. The name is unique for each
+    /// ConnectorRegistration in your AWS account.
+    pub fn connector_label(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ConnectorLabel", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectorProvisioningConfig`: Contains information about the configuration of the
-        /// connector being registered.
-        core.props, "ConnectorProvisioningConfig", _, set_connector_provisioning_config, get_connector_provisioning_config, Val<connector::ConnectorProvisioningConfig>
+    /// Sets `ConnectorLabel` in place: [`Self::connector_label`] on a value held by `&mut`.
+    pub fn set_connector_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectorLabel", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectorProvisioningType`: The provisioning type of the connector. Currently the only
-        /// supported value is LAMBDA.
-        core.props, "ConnectorProvisioningType", _, set_connector_provisioning_type, get_connector_provisioning_type, Val<String>
+    /// `ConnectorLabel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connector_label(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectorLabel")
     }
 
-    prop! {
-        /// `Description`: A description about the connector that's being registered.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ConnectorProvisioningConfig`, which `new` took, in place.
+    pub fn set_connector_provisioning_config(&mut self, value: impl Into<Val<connector::ConnectorProvisioningConfig>>) -> &mut Self {
+        self.core.props.set("ConnectorProvisioningConfig", value.into());
+        self
+    }
+
+    /// `ConnectorProvisioningConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connector_provisioning_config(&self) -> ::std::option::Option<Val<connector::ConnectorProvisioningConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectorProvisioningConfig")
+    }
+
+    /// Sets `ConnectorProvisioningType`, which `new` took, in place.
+    pub fn set_connector_provisioning_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectorProvisioningType", value.into());
+        self
+    }
+
+    /// `ConnectorProvisioningType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connector_provisioning_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectorProvisioningType")
+    }
+
+    /// `Description`: A description about the connector that's being registered.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
     /// `Ref`: the resource's identifier.
@@ -104,10 +142,23 @@ pub mod connector {
             ConnectorProvisioningConfig { props }
         }
 
-        prop! {
-            /// `Lambda`: Contains information about the configuration of the lambda which is being
-            /// registered as the connector.
-            props, "Lambda", lambda, set_lambda, get_lambda, Val<LambdaConnectorProvisioningConfig>
+        /// `Lambda`: Contains information about the configuration of the lambda which is being
+        /// registered as the connector.
+        pub fn lambda(mut self, value: impl Into<Val<LambdaConnectorProvisioningConfig>>) -> Self {
+            self.props.set("Lambda", value.into());
+            self
+        }
+
+        /// Sets `Lambda` in place: [`Self::lambda`] on a value held by `&mut`.
+        pub fn set_lambda(&mut self, value: impl Into<Val<LambdaConnectorProvisioningConfig>>) -> &mut Self {
+            self.props.set("Lambda", value.into());
+            self
+        }
+
+        /// `Lambda` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda(&self) -> ::std::option::Option<Val<LambdaConnectorProvisioningConfig>> {
+            crate::cfn::get_prop(&self.props, "Lambda")
         }
     }
 
@@ -129,9 +180,16 @@ pub mod connector {
             LambdaConnectorProvisioningConfig { props }
         }
 
-        prop! {
-            /// `LambdaArn`: Lambda ARN of the connector being registered.
-            props, "LambdaArn", _, set_lambda_arn, get_lambda_arn, Val<String>
+        /// Sets `LambdaArn`, which `new` took, in place.
+        pub fn set_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaArn", value.into());
+            self
+        }
+
+        /// `LambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaArn")
         }
     }
 }
@@ -168,40 +226,100 @@ impl ConnectorProfile {
         ConnectorProfile { core }
     }
 
-    prop! {
-        /// `ConnectionMode`: Mode in which data transfer should be enabled. Private connection mode
-        /// is currently enabled for Salesforce, Snowflake, Trendmicro and Singular
-        core.props, "ConnectionMode", _, set_connection_mode, get_connection_mode, Val<connector_profile::ConnectionMode>
+    /// Sets `ConnectionMode`, which `new` took, in place.
+    pub fn set_connection_mode(&mut self, value: impl Into<Val<connector_profile::ConnectionMode>>) -> &mut Self {
+        self.core.props.set("ConnectionMode", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectorLabel`: The label of the connector. The label is unique for each
-        /// ConnectorRegistration in your AWS account. Only needed if calling for CUSTOMCONNECTOR
-        /// connector type/.
-        core.props, "ConnectorLabel", connector_label, set_connector_label, get_connector_label, Val<String>
+    /// `ConnectionMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_mode(&self) -> ::std::option::Option<Val<connector_profile::ConnectionMode>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionMode")
     }
 
-    prop! {
-        /// `ConnectorProfileConfig`: Connector specific configurations needed to create connector
-        /// profile
-        core.props, "ConnectorProfileConfig", connector_profile_config, set_connector_profile_config, get_connector_profile_config, Val<connector_profile::ConnectorProfileConfig>
+    /// `ConnectorLabel`: The label of the connector. The label is unique for each
+    /// ConnectorRegistration in your AWS account. Only needed if calling for CUSTOMCONNECTOR
+    /// connector type/.
+    pub fn connector_label(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ConnectorLabel", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectorProfileName`: The maximum number of items to retrieve in a single batch.
-        core.props, "ConnectorProfileName", _, set_connector_profile_name, get_connector_profile_name, Val<String>
+    /// Sets `ConnectorLabel` in place: [`Self::connector_label`] on a value held by `&mut`.
+    pub fn set_connector_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectorLabel", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectorType`: List of Saas providers that need connector profile to be created
-        core.props, "ConnectorType", _, set_connector_type, get_connector_type, Val<connector_profile::ConnectorType>
+    /// `ConnectorLabel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connector_label(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectorLabel")
     }
 
-    prop! {
-        /// `KMSArn`: The ARN of the AWS Key Management Service (AWS KMS) key that's used to encrypt
-        /// your function's environment variables. If it's not provided, AWS Lambda uses a default
-        /// service key.
-        core.props, "KMSArn", kms_arn, set_kms_arn, get_kms_arn, Val<String>
+    /// `ConnectorProfileConfig`: Connector specific configurations needed to create connector
+    /// profile
+    pub fn connector_profile_config(mut self, value: impl Into<Val<connector_profile::ConnectorProfileConfig>>) -> Self {
+        self.core.props.set("ConnectorProfileConfig", value.into());
+        self
+    }
+
+    /// Sets `ConnectorProfileConfig` in place: [`Self::connector_profile_config`] on a value held
+    /// by `&mut`.
+    pub fn set_connector_profile_config(&mut self, value: impl Into<Val<connector_profile::ConnectorProfileConfig>>) -> &mut Self {
+        self.core.props.set("ConnectorProfileConfig", value.into());
+        self
+    }
+
+    /// `ConnectorProfileConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connector_profile_config(&self) -> ::std::option::Option<Val<connector_profile::ConnectorProfileConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectorProfileConfig")
+    }
+
+    /// Sets `ConnectorProfileName`, which `new` took, in place.
+    pub fn set_connector_profile_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectorProfileName", value.into());
+        self
+    }
+
+    /// `ConnectorProfileName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connector_profile_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectorProfileName")
+    }
+
+    /// Sets `ConnectorType`, which `new` took, in place.
+    pub fn set_connector_type(&mut self, value: impl Into<Val<connector_profile::ConnectorType>>) -> &mut Self {
+        self.core.props.set("ConnectorType", value.into());
+        self
+    }
+
+    /// `ConnectorType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connector_type(&self) -> ::std::option::Option<Val<connector_profile::ConnectorType>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectorType")
+    }
+
+    /// `KMSArn`: The ARN of the AWS Key Management Service (AWS KMS) key that's used to encrypt
+    /// your function's environment variables. If it's not provided, AWS Lambda uses a default
+    /// service key.
+    pub fn kms_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KMSArn", value.into());
+        self
+    }
+
+    /// Sets `KMSArn` in place: [`Self::kms_arn`] on a value held by `&mut`.
+    pub fn set_kms_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KMSArn", value.into());
+        self
+    }
+
+    /// `KMSArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KMSArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -258,16 +376,44 @@ pub mod connector_profile {
             ConnectorProfileConfig { props }
         }
 
-        prop! {
-            /// `ConnectorProfileCredentials`: Connector specific configuration needed to create
-            /// connector profile based on Authentication mechanism
-            props, "ConnectorProfileCredentials", connector_profile_credentials, set_connector_profile_credentials, get_connector_profile_credentials, Val<ConnectorProfileCredentials>
+        /// `ConnectorProfileCredentials`: Connector specific configuration needed to create connector
+        /// profile based on Authentication mechanism
+        pub fn connector_profile_credentials(mut self, value: impl Into<Val<ConnectorProfileCredentials>>) -> Self {
+            self.props.set("ConnectorProfileCredentials", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectorProfileProperties`: Connector specific properties needed to create connector
-            /// profile - currently not needed for Amplitude, Trendmicro, Googleanalytics and Singular
-            props, "ConnectorProfileProperties", connector_profile_properties, set_connector_profile_properties, get_connector_profile_properties, Val<ConnectorProfileProperties>
+        /// Sets `ConnectorProfileCredentials` in place: [`Self::connector_profile_credentials`] on a
+        /// value held by `&mut`.
+        pub fn set_connector_profile_credentials(&mut self, value: impl Into<Val<ConnectorProfileCredentials>>) -> &mut Self {
+            self.props.set("ConnectorProfileCredentials", value.into());
+            self
+        }
+
+        /// `ConnectorProfileCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_profile_credentials(&self) -> ::std::option::Option<Val<ConnectorProfileCredentials>> {
+            crate::cfn::get_prop(&self.props, "ConnectorProfileCredentials")
+        }
+
+        /// `ConnectorProfileProperties`: Connector specific properties needed to create connector
+        /// profile - currently not needed for Amplitude, Trendmicro, Googleanalytics and Singular
+        pub fn connector_profile_properties(mut self, value: impl Into<Val<ConnectorProfileProperties>>) -> Self {
+            self.props.set("ConnectorProfileProperties", value.into());
+            self
+        }
+
+        /// Sets `ConnectorProfileProperties` in place: [`Self::connector_profile_properties`] on a
+        /// value held by `&mut`.
+        pub fn set_connector_profile_properties(&mut self, value: impl Into<Val<ConnectorProfileProperties>>) -> &mut Self {
+            self.props.set("ConnectorProfileProperties", value.into());
+            self
+        }
+
+        /// `ConnectorProfileProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_profile_properties(&self) -> ::std::option::Option<Val<ConnectorProfileProperties>> {
+            crate::cfn::get_prop(&self.props, "ConnectorProfileProperties")
         }
     }
 
@@ -287,94 +433,328 @@ pub mod connector_profile {
             ConnectorProfileCredentials { props }
         }
 
-        prop! {
-            /// `Amplitude`.
-            props, "Amplitude", amplitude, set_amplitude, get_amplitude, Val<AmplitudeConnectorProfileCredentials>
+        /// `Amplitude`.
+        pub fn amplitude(mut self, value: impl Into<Val<AmplitudeConnectorProfileCredentials>>) -> Self {
+            self.props.set("Amplitude", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomConnector`.
-            props, "CustomConnector", custom_connector, set_custom_connector, get_custom_connector, Val<CustomConnectorProfileCredentials>
+        /// Sets `Amplitude` in place: [`Self::amplitude`] on a value held by `&mut`.
+        pub fn set_amplitude(&mut self, value: impl Into<Val<AmplitudeConnectorProfileCredentials>>) -> &mut Self {
+            self.props.set("Amplitude", value.into());
+            self
         }
 
-        prop! {
-            /// `Datadog`.
-            props, "Datadog", datadog, set_datadog, get_datadog, Val<DatadogConnectorProfileCredentials>
+        /// `Amplitude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_amplitude(&self) -> ::std::option::Option<Val<AmplitudeConnectorProfileCredentials>> {
+            crate::cfn::get_prop(&self.props, "Amplitude")
         }
 
-        prop! {
-            /// `Dynatrace`.
-            props, "Dynatrace", dynatrace, set_dynatrace, get_dynatrace, Val<DynatraceConnectorProfileCredentials>
+        /// `CustomConnector`.
+        pub fn custom_connector(mut self, value: impl Into<Val<CustomConnectorProfileCredentials>>) -> Self {
+            self.props.set("CustomConnector", value.into());
+            self
         }
 
-        prop! {
-            /// `GoogleAnalytics`.
-            props, "GoogleAnalytics", google_analytics, set_google_analytics, get_google_analytics, Val<GoogleAnalyticsConnectorProfileCredentials>
+        /// Sets `CustomConnector` in place: [`Self::custom_connector`] on a value held by `&mut`.
+        pub fn set_custom_connector(&mut self, value: impl Into<Val<CustomConnectorProfileCredentials>>) -> &mut Self {
+            self.props.set("CustomConnector", value.into());
+            self
         }
 
-        prop! {
-            /// `InforNexus`.
-            props, "InforNexus", infor_nexus, set_infor_nexus, get_infor_nexus, Val<InforNexusConnectorProfileCredentials>
+        /// `CustomConnector` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_connector(&self) -> ::std::option::Option<Val<CustomConnectorProfileCredentials>> {
+            crate::cfn::get_prop(&self.props, "CustomConnector")
         }
 
-        prop! {
-            /// `Marketo`.
-            props, "Marketo", marketo, set_marketo, get_marketo, Val<MarketoConnectorProfileCredentials>
+        /// `Datadog`.
+        pub fn datadog(mut self, value: impl Into<Val<DatadogConnectorProfileCredentials>>) -> Self {
+            self.props.set("Datadog", value.into());
+            self
         }
 
-        prop! {
-            /// `Pardot`.
-            props, "Pardot", pardot, set_pardot, get_pardot, Val<PardotConnectorProfileCredentials>
+        /// Sets `Datadog` in place: [`Self::datadog`] on a value held by `&mut`.
+        pub fn set_datadog(&mut self, value: impl Into<Val<DatadogConnectorProfileCredentials>>) -> &mut Self {
+            self.props.set("Datadog", value.into());
+            self
         }
 
-        prop! {
-            /// `Redshift`.
-            props, "Redshift", redshift, set_redshift, get_redshift, Val<RedshiftConnectorProfileCredentials>
+        /// `Datadog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_datadog(&self) -> ::std::option::Option<Val<DatadogConnectorProfileCredentials>> {
+            crate::cfn::get_prop(&self.props, "Datadog")
         }
 
-        prop! {
-            /// `SAPOData`.
-            props, "SAPOData", sapo_data, set_sapo_data, get_sapo_data, Val<SapoDataConnectorProfileCredentials>
+        /// `Dynatrace`.
+        pub fn dynatrace(mut self, value: impl Into<Val<DynatraceConnectorProfileCredentials>>) -> Self {
+            self.props.set("Dynatrace", value.into());
+            self
         }
 
-        prop! {
-            /// `Salesforce`.
-            props, "Salesforce", salesforce, set_salesforce, get_salesforce, Val<SalesforceConnectorProfileCredentials>
+        /// Sets `Dynatrace` in place: [`Self::dynatrace`] on a value held by `&mut`.
+        pub fn set_dynatrace(&mut self, value: impl Into<Val<DynatraceConnectorProfileCredentials>>) -> &mut Self {
+            self.props.set("Dynatrace", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceNow`.
-            props, "ServiceNow", service_now, set_service_now, get_service_now, Val<ServiceNowConnectorProfileCredentials>
+        /// `Dynatrace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dynatrace(&self) -> ::std::option::Option<Val<DynatraceConnectorProfileCredentials>> {
+            crate::cfn::get_prop(&self.props, "Dynatrace")
         }
 
-        prop! {
-            /// `Singular`.
-            props, "Singular", singular, set_singular, get_singular, Val<SingularConnectorProfileCredentials>
+        /// `GoogleAnalytics`.
+        pub fn google_analytics(mut self, value: impl Into<Val<GoogleAnalyticsConnectorProfileCredentials>>) -> Self {
+            self.props.set("GoogleAnalytics", value.into());
+            self
         }
 
-        prop! {
-            /// `Slack`.
-            props, "Slack", slack, set_slack, get_slack, Val<SlackConnectorProfileCredentials>
+        /// Sets `GoogleAnalytics` in place: [`Self::google_analytics`] on a value held by `&mut`.
+        pub fn set_google_analytics(&mut self, value: impl Into<Val<GoogleAnalyticsConnectorProfileCredentials>>) -> &mut Self {
+            self.props.set("GoogleAnalytics", value.into());
+            self
         }
 
-        prop! {
-            /// `Snowflake`.
-            props, "Snowflake", snowflake, set_snowflake, get_snowflake, Val<SnowflakeConnectorProfileCredentials>
+        /// `GoogleAnalytics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_google_analytics(&self) -> ::std::option::Option<Val<GoogleAnalyticsConnectorProfileCredentials>> {
+            crate::cfn::get_prop(&self.props, "GoogleAnalytics")
         }
 
-        prop! {
-            /// `Trendmicro`.
-            props, "Trendmicro", trendmicro, set_trendmicro, get_trendmicro, Val<TrendmicroConnectorProfileCredentials>
+        /// `InforNexus`.
+        pub fn infor_nexus(mut self, value: impl Into<Val<InforNexusConnectorProfileCredentials>>) -> Self {
+            self.props.set("InforNexus", value.into());
+            self
         }
 
-        prop! {
-            /// `Veeva`.
-            props, "Veeva", veeva, set_veeva, get_veeva, Val<VeevaConnectorProfileCredentials>
+        /// Sets `InforNexus` in place: [`Self::infor_nexus`] on a value held by `&mut`.
+        pub fn set_infor_nexus(&mut self, value: impl Into<Val<InforNexusConnectorProfileCredentials>>) -> &mut Self {
+            self.props.set("InforNexus", value.into());
+            self
         }
 
-        prop! {
-            /// `Zendesk`.
-            props, "Zendesk", zendesk, set_zendesk, get_zendesk, Val<ZendeskConnectorProfileCredentials>
+        /// `InforNexus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_infor_nexus(&self) -> ::std::option::Option<Val<InforNexusConnectorProfileCredentials>> {
+            crate::cfn::get_prop(&self.props, "InforNexus")
+        }
+
+        /// `Marketo`.
+        pub fn marketo(mut self, value: impl Into<Val<MarketoConnectorProfileCredentials>>) -> Self {
+            self.props.set("Marketo", value.into());
+            self
+        }
+
+        /// Sets `Marketo` in place: [`Self::marketo`] on a value held by `&mut`.
+        pub fn set_marketo(&mut self, value: impl Into<Val<MarketoConnectorProfileCredentials>>) -> &mut Self {
+            self.props.set("Marketo", value.into());
+            self
+        }
+
+        /// `Marketo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_marketo(&self) -> ::std::option::Option<Val<MarketoConnectorProfileCredentials>> {
+            crate::cfn::get_prop(&self.props, "Marketo")
+        }
+
+        /// `Pardot`.
+        pub fn pardot(mut self, value: impl Into<Val<PardotConnectorProfileCredentials>>) -> Self {
+            self.props.set("Pardot", value.into());
+            self
+        }
+
+        /// Sets `Pardot` in place: [`Self::pardot`] on a value held by `&mut`.
+        pub fn set_pardot(&mut self, value: impl Into<Val<PardotConnectorProfileCredentials>>) -> &mut Self {
+            self.props.set("Pardot", value.into());
+            self
+        }
+
+        /// `Pardot` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pardot(&self) -> ::std::option::Option<Val<PardotConnectorProfileCredentials>> {
+            crate::cfn::get_prop(&self.props, "Pardot")
+        }
+
+        /// `Redshift`.
+        pub fn redshift(mut self, value: impl Into<Val<RedshiftConnectorProfileCredentials>>) -> Self {
+            self.props.set("Redshift", value.into());
+            self
+        }
+
+        /// Sets `Redshift` in place: [`Self::redshift`] on a value held by `&mut`.
+        pub fn set_redshift(&mut self, value: impl Into<Val<RedshiftConnectorProfileCredentials>>) -> &mut Self {
+            self.props.set("Redshift", value.into());
+            self
+        }
+
+        /// `Redshift` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redshift(&self) -> ::std::option::Option<Val<RedshiftConnectorProfileCredentials>> {
+            crate::cfn::get_prop(&self.props, "Redshift")
+        }
+
+        /// `SAPOData`.
+        pub fn sapo_data(mut self, value: impl Into<Val<SapoDataConnectorProfileCredentials>>) -> Self {
+            self.props.set("SAPOData", value.into());
+            self
+        }
+
+        /// Sets `SAPOData` in place: [`Self::sapo_data`] on a value held by `&mut`.
+        pub fn set_sapo_data(&mut self, value: impl Into<Val<SapoDataConnectorProfileCredentials>>) -> &mut Self {
+            self.props.set("SAPOData", value.into());
+            self
+        }
+
+        /// `SAPOData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sapo_data(&self) -> ::std::option::Option<Val<SapoDataConnectorProfileCredentials>> {
+            crate::cfn::get_prop(&self.props, "SAPOData")
+        }
+
+        /// `Salesforce`.
+        pub fn salesforce(mut self, value: impl Into<Val<SalesforceConnectorProfileCredentials>>) -> Self {
+            self.props.set("Salesforce", value.into());
+            self
+        }
+
+        /// Sets `Salesforce` in place: [`Self::salesforce`] on a value held by `&mut`.
+        pub fn set_salesforce(&mut self, value: impl Into<Val<SalesforceConnectorProfileCredentials>>) -> &mut Self {
+            self.props.set("Salesforce", value.into());
+            self
+        }
+
+        /// `Salesforce` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_salesforce(&self) -> ::std::option::Option<Val<SalesforceConnectorProfileCredentials>> {
+            crate::cfn::get_prop(&self.props, "Salesforce")
+        }
+
+        /// `ServiceNow`.
+        pub fn service_now(mut self, value: impl Into<Val<ServiceNowConnectorProfileCredentials>>) -> Self {
+            self.props.set("ServiceNow", value.into());
+            self
+        }
+
+        /// Sets `ServiceNow` in place: [`Self::service_now`] on a value held by `&mut`.
+        pub fn set_service_now(&mut self, value: impl Into<Val<ServiceNowConnectorProfileCredentials>>) -> &mut Self {
+            self.props.set("ServiceNow", value.into());
+            self
+        }
+
+        /// `ServiceNow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_now(&self) -> ::std::option::Option<Val<ServiceNowConnectorProfileCredentials>> {
+            crate::cfn::get_prop(&self.props, "ServiceNow")
+        }
+
+        /// `Singular`.
+        pub fn singular(mut self, value: impl Into<Val<SingularConnectorProfileCredentials>>) -> Self {
+            self.props.set("Singular", value.into());
+            self
+        }
+
+        /// Sets `Singular` in place: [`Self::singular`] on a value held by `&mut`.
+        pub fn set_singular(&mut self, value: impl Into<Val<SingularConnectorProfileCredentials>>) -> &mut Self {
+            self.props.set("Singular", value.into());
+            self
+        }
+
+        /// `Singular` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_singular(&self) -> ::std::option::Option<Val<SingularConnectorProfileCredentials>> {
+            crate::cfn::get_prop(&self.props, "Singular")
+        }
+
+        /// `Slack`.
+        pub fn slack(mut self, value: impl Into<Val<SlackConnectorProfileCredentials>>) -> Self {
+            self.props.set("Slack", value.into());
+            self
+        }
+
+        /// Sets `Slack` in place: [`Self::slack`] on a value held by `&mut`.
+        pub fn set_slack(&mut self, value: impl Into<Val<SlackConnectorProfileCredentials>>) -> &mut Self {
+            self.props.set("Slack", value.into());
+            self
+        }
+
+        /// `Slack` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slack(&self) -> ::std::option::Option<Val<SlackConnectorProfileCredentials>> {
+            crate::cfn::get_prop(&self.props, "Slack")
+        }
+
+        /// `Snowflake`.
+        pub fn snowflake(mut self, value: impl Into<Val<SnowflakeConnectorProfileCredentials>>) -> Self {
+            self.props.set("Snowflake", value.into());
+            self
+        }
+
+        /// Sets `Snowflake` in place: [`Self::snowflake`] on a value held by `&mut`.
+        pub fn set_snowflake(&mut self, value: impl Into<Val<SnowflakeConnectorProfileCredentials>>) -> &mut Self {
+            self.props.set("Snowflake", value.into());
+            self
+        }
+
+        /// `Snowflake` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snowflake(&self) -> ::std::option::Option<Val<SnowflakeConnectorProfileCredentials>> {
+            crate::cfn::get_prop(&self.props, "Snowflake")
+        }
+
+        /// `Trendmicro`.
+        pub fn trendmicro(mut self, value: impl Into<Val<TrendmicroConnectorProfileCredentials>>) -> Self {
+            self.props.set("Trendmicro", value.into());
+            self
+        }
+
+        /// Sets `Trendmicro` in place: [`Self::trendmicro`] on a value held by `&mut`.
+        pub fn set_trendmicro(&mut self, value: impl Into<Val<TrendmicroConnectorProfileCredentials>>) -> &mut Self {
+            self.props.set("Trendmicro", value.into());
+            self
+        }
+
+        /// `Trendmicro` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trendmicro(&self) -> ::std::option::Option<Val<TrendmicroConnectorProfileCredentials>> {
+            crate::cfn::get_prop(&self.props, "Trendmicro")
+        }
+
+        /// `Veeva`.
+        pub fn veeva(mut self, value: impl Into<Val<VeevaConnectorProfileCredentials>>) -> Self {
+            self.props.set("Veeva", value.into());
+            self
+        }
+
+        /// Sets `Veeva` in place: [`Self::veeva`] on a value held by `&mut`.
+        pub fn set_veeva(&mut self, value: impl Into<Val<VeevaConnectorProfileCredentials>>) -> &mut Self {
+            self.props.set("Veeva", value.into());
+            self
+        }
+
+        /// `Veeva` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_veeva(&self) -> ::std::option::Option<Val<VeevaConnectorProfileCredentials>> {
+            crate::cfn::get_prop(&self.props, "Veeva")
+        }
+
+        /// `Zendesk`.
+        pub fn zendesk(mut self, value: impl Into<Val<ZendeskConnectorProfileCredentials>>) -> Self {
+            self.props.set("Zendesk", value.into());
+            self
+        }
+
+        /// Sets `Zendesk` in place: [`Self::zendesk`] on a value held by `&mut`.
+        pub fn set_zendesk(&mut self, value: impl Into<Val<ZendeskConnectorProfileCredentials>>) -> &mut Self {
+            self.props.set("Zendesk", value.into());
+            self
+        }
+
+        /// `Zendesk` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zendesk(&self) -> ::std::option::Option<Val<ZendeskConnectorProfileCredentials>> {
+            crate::cfn::get_prop(&self.props, "Zendesk")
         }
     }
 
@@ -398,15 +778,28 @@ pub mod connector_profile {
             AmplitudeConnectorProfileCredentials { props }
         }
 
-        prop! {
-            /// `ApiKey`: A unique alphanumeric identiﬁer used to authenticate a user, developer, or
-            /// calling program to your API.
-            props, "ApiKey", _, set_api_key, get_api_key, Val<String>
+        /// Sets `ApiKey`, which `new` took, in place.
+        pub fn set_api_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiKey", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretKey`.
-            props, "SecretKey", _, set_secret_key, get_secret_key, Val<String>
+        /// `ApiKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiKey")
+        }
+
+        /// Sets `SecretKey`, which `new` took, in place.
+        pub fn set_secret_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretKey", value.into());
+            self
+        }
+
+        /// `SecretKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretKey")
         }
     }
 
@@ -427,29 +820,88 @@ pub mod connector_profile {
             CustomConnectorProfileCredentials { props }
         }
 
-        prop! {
-            /// `AuthenticationType`.
-            props, "AuthenticationType", _, set_authentication_type, get_authentication_type, Val<AuthenticationType>
+        /// Sets `AuthenticationType`, which `new` took, in place.
+        pub fn set_authentication_type(&mut self, value: impl Into<Val<AuthenticationType>>) -> &mut Self {
+            self.props.set("AuthenticationType", value.into());
+            self
         }
 
-        prop! {
-            /// `ApiKey`.
-            props, "ApiKey", api_key, set_api_key, get_api_key, Val<ApiKeyCredentials>
+        /// `AuthenticationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_type(&self) -> ::std::option::Option<Val<AuthenticationType>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationType")
         }
 
-        prop! {
-            /// `Basic`.
-            props, "Basic", basic, set_basic, get_basic, Val<BasicAuthCredentials>
+        /// `ApiKey`.
+        pub fn api_key(mut self, value: impl Into<Val<ApiKeyCredentials>>) -> Self {
+            self.props.set("ApiKey", value.into());
+            self
         }
 
-        prop! {
-            /// `Custom`.
-            props, "Custom", custom, set_custom, get_custom, Val<CustomAuthCredentials>
+        /// Sets `ApiKey` in place: [`Self::api_key`] on a value held by `&mut`.
+        pub fn set_api_key(&mut self, value: impl Into<Val<ApiKeyCredentials>>) -> &mut Self {
+            self.props.set("ApiKey", value.into());
+            self
         }
 
-        prop! {
-            /// `Oauth2`.
-            props, "Oauth2", oauth2, set_oauth2, get_oauth2, Val<OAuth2Credentials>
+        /// `ApiKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key(&self) -> ::std::option::Option<Val<ApiKeyCredentials>> {
+            crate::cfn::get_prop(&self.props, "ApiKey")
+        }
+
+        /// `Basic`.
+        pub fn basic(mut self, value: impl Into<Val<BasicAuthCredentials>>) -> Self {
+            self.props.set("Basic", value.into());
+            self
+        }
+
+        /// Sets `Basic` in place: [`Self::basic`] on a value held by `&mut`.
+        pub fn set_basic(&mut self, value: impl Into<Val<BasicAuthCredentials>>) -> &mut Self {
+            self.props.set("Basic", value.into());
+            self
+        }
+
+        /// `Basic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_basic(&self) -> ::std::option::Option<Val<BasicAuthCredentials>> {
+            crate::cfn::get_prop(&self.props, "Basic")
+        }
+
+        /// `Custom`.
+        pub fn custom(mut self, value: impl Into<Val<CustomAuthCredentials>>) -> Self {
+            self.props.set("Custom", value.into());
+            self
+        }
+
+        /// Sets `Custom` in place: [`Self::custom`] on a value held by `&mut`.
+        pub fn set_custom(&mut self, value: impl Into<Val<CustomAuthCredentials>>) -> &mut Self {
+            self.props.set("Custom", value.into());
+            self
+        }
+
+        /// `Custom` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom(&self) -> ::std::option::Option<Val<CustomAuthCredentials>> {
+            crate::cfn::get_prop(&self.props, "Custom")
+        }
+
+        /// `Oauth2`.
+        pub fn oauth2(mut self, value: impl Into<Val<OAuth2Credentials>>) -> Self {
+            self.props.set("Oauth2", value.into());
+            self
+        }
+
+        /// Sets `Oauth2` in place: [`Self::oauth2`] on a value held by `&mut`.
+        pub fn set_oauth2(&mut self, value: impl Into<Val<OAuth2Credentials>>) -> &mut Self {
+            self.props.set("Oauth2", value.into());
+            self
+        }
+
+        /// `Oauth2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_oauth2(&self) -> ::std::option::Option<Val<OAuth2Credentials>> {
+            crate::cfn::get_prop(&self.props, "Oauth2")
         }
     }
 
@@ -470,14 +922,34 @@ pub mod connector_profile {
             ApiKeyCredentials { props }
         }
 
-        prop! {
-            /// `ApiKey`.
-            props, "ApiKey", _, set_api_key, get_api_key, Val<String>
+        /// Sets `ApiKey`, which `new` took, in place.
+        pub fn set_api_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiKey", value.into());
+            self
         }
 
-        prop! {
-            /// `ApiSecretKey`.
-            props, "ApiSecretKey", api_secret_key, set_api_secret_key, get_api_secret_key, Val<String>
+        /// `ApiKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiKey")
+        }
+
+        /// `ApiSecretKey`.
+        pub fn api_secret_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApiSecretKey", value.into());
+            self
+        }
+
+        /// Sets `ApiSecretKey` in place: [`Self::api_secret_key`] on a value held by `&mut`.
+        pub fn set_api_secret_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiSecretKey", value.into());
+            self
+        }
+
+        /// `ApiSecretKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_secret_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiSecretKey")
         }
     }
 
@@ -519,14 +991,28 @@ pub mod connector_profile {
             BasicAuthCredentials { props }
         }
 
-        prop! {
-            /// `Username`.
-            props, "Username", _, set_username, get_username, Val<String>
+        /// Sets `Username`, which `new` took, in place.
+        pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Username", value.into());
+            self
         }
 
-        prop! {
-            /// `Password`.
-            props, "Password", _, set_password, get_password, Val<String>
+        /// `Username` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Username")
+        }
+
+        /// Sets `Password`, which `new` took, in place.
+        pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Password")
         }
     }
 
@@ -547,14 +1033,34 @@ pub mod connector_profile {
             CustomAuthCredentials { props }
         }
 
-        prop! {
-            /// `CustomAuthenticationType`.
-            props, "CustomAuthenticationType", _, set_custom_authentication_type, get_custom_authentication_type, Val<String>
+        /// Sets `CustomAuthenticationType`, which `new` took, in place.
+        pub fn set_custom_authentication_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomAuthenticationType", value.into());
+            self
         }
 
-        prop! {
-            /// `CredentialsMap`: A map for properties for custom authentication.
-            props, "CredentialsMap", credentials_map, set_credentials_map, get_credentials_map, Val<Map<String>>
+        /// `CustomAuthenticationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_authentication_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomAuthenticationType")
+        }
+
+        /// `CredentialsMap`: A map for properties for custom authentication.
+        pub fn credentials_map(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("CredentialsMap", value.into());
+            self
+        }
+
+        /// Sets `CredentialsMap` in place: [`Self::credentials_map`] on a value held by `&mut`.
+        pub fn set_credentials_map(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("CredentialsMap", value.into());
+            self
+        }
+
+        /// `CredentialsMap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credentials_map(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "CredentialsMap")
         }
     }
 
@@ -573,29 +1079,94 @@ pub mod connector_profile {
             OAuth2Credentials { props }
         }
 
-        prop! {
-            /// `AccessToken`.
-            props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
+        /// `AccessToken`.
+        pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessToken", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientId`.
-            props, "ClientId", client_id, set_client_id, get_client_id, Val<String>
+        /// Sets `AccessToken` in place: [`Self::access_token`] on a value held by `&mut`.
+        pub fn set_access_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessToken", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecret`.
-            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
+        /// `AccessToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessToken")
         }
 
-        prop! {
-            /// `OAuthRequest`.
-            props, "OAuthRequest", o_auth_request, set_o_auth_request, get_o_auth_request, Val<ConnectorOAuthRequest>
+        /// `ClientId`.
+        pub fn client_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `RefreshToken`.
-            props, "RefreshToken", refresh_token, set_refresh_token, get_refresh_token, Val<String>
+        /// Sets `ClientId` in place: [`Self::client_id`] on a value held by `&mut`.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
+        }
+
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
+        }
+
+        /// `ClientSecret`.
+        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientSecret", value.into());
+            self
+        }
+
+        /// Sets `ClientSecret` in place: [`Self::client_secret`] on a value held by `&mut`.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
+        }
+
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
+        }
+
+        /// `OAuthRequest`.
+        pub fn o_auth_request(mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> Self {
+            self.props.set("OAuthRequest", value.into());
+            self
+        }
+
+        /// Sets `OAuthRequest` in place: [`Self::o_auth_request`] on a value held by `&mut`.
+        pub fn set_o_auth_request(&mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> &mut Self {
+            self.props.set("OAuthRequest", value.into());
+            self
+        }
+
+        /// `OAuthRequest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth_request(&self) -> ::std::option::Option<Val<ConnectorOAuthRequest>> {
+            crate::cfn::get_prop(&self.props, "OAuthRequest")
+        }
+
+        /// `RefreshToken`.
+        pub fn refresh_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RefreshToken", value.into());
+            self
+        }
+
+        /// Sets `RefreshToken` in place: [`Self::refresh_token`] on a value held by `&mut`.
+        pub fn set_refresh_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RefreshToken", value.into());
+            self
+        }
+
+        /// `RefreshToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_refresh_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RefreshToken")
         }
     }
 
@@ -614,16 +1185,42 @@ pub mod connector_profile {
             ConnectorOAuthRequest { props }
         }
 
-        prop! {
-            /// `AuthCode`: The code provided by the connector when it has been authenticated via the
-            /// connected app.
-            props, "AuthCode", auth_code, set_auth_code, get_auth_code, Val<String>
+        /// `AuthCode`: The code provided by the connector when it has been authenticated via the
+        /// connected app.
+        pub fn auth_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthCode", value.into());
+            self
         }
 
-        prop! {
-            /// `RedirectUri`: The URL to which the authentication server redirects the browser after
-            /// authorization has been granted.
-            props, "RedirectUri", redirect_uri, set_redirect_uri, get_redirect_uri, Val<String>
+        /// Sets `AuthCode` in place: [`Self::auth_code`] on a value held by `&mut`.
+        pub fn set_auth_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthCode", value.into());
+            self
+        }
+
+        /// `AuthCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthCode")
+        }
+
+        /// `RedirectUri`: The URL to which the authentication server redirects the browser after
+        /// authorization has been granted.
+        pub fn redirect_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RedirectUri", value.into());
+            self
+        }
+
+        /// Sets `RedirectUri` in place: [`Self::redirect_uri`] on a value held by `&mut`.
+        pub fn set_redirect_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RedirectUri", value.into());
+            self
+        }
+
+        /// `RedirectUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redirect_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RedirectUri")
         }
     }
 
@@ -650,18 +1247,28 @@ pub mod connector_profile {
             DatadogConnectorProfileCredentials { props }
         }
 
-        prop! {
-            /// `ApiKey`: A unique alphanumeric identiﬁer used to authenticate a user, developer, or
-            /// calling program to your API.
-            props, "ApiKey", _, set_api_key, get_api_key, Val<String>
+        /// Sets `ApiKey`, which `new` took, in place.
+        pub fn set_api_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiKey", value.into());
+            self
         }
 
-        prop! {
-            /// `ApplicationKey`: Application keys, in conjunction with your API key, give you full
-            /// access to Datadog’s programmatic API. Application keys are associated with the user
-            /// account that created them. The application key is used to log all requests made to the
-            /// API.
-            props, "ApplicationKey", _, set_application_key, get_application_key, Val<String>
+        /// `ApiKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiKey")
+        }
+
+        /// Sets `ApplicationKey`, which `new` took, in place.
+        pub fn set_application_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationKey", value.into());
+            self
+        }
+
+        /// `ApplicationKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationKey")
         }
     }
 
@@ -683,9 +1290,16 @@ pub mod connector_profile {
             DynatraceConnectorProfileCredentials { props }
         }
 
-        prop! {
-            /// `ApiToken`: The API tokens used by Dynatrace API to authenticate various API calls.
-            props, "ApiToken", _, set_api_token, get_api_token, Val<String>
+        /// Sets `ApiToken`, which `new` took, in place.
+        pub fn set_api_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiToken", value.into());
+            self
+        }
+
+        /// `ApiToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiToken")
         }
     }
 
@@ -709,31 +1323,83 @@ pub mod connector_profile {
             GoogleAnalyticsConnectorProfileCredentials { props }
         }
 
-        prop! {
-            /// `ClientId`: The identiﬁer for the desired client.
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecret`: The client secret used by the oauth client to authenticate to the
-            /// authorization server.
-            props, "ClientSecret", _, set_client_secret, get_client_secret, Val<String>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
 
-        prop! {
-            /// `AccessToken`: The credentials used to access protected resources.
-            props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
+        /// Sets `ClientSecret`, which `new` took, in place.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
-            /// endpoint.
-            props, "ConnectorOAuthRequest", connector_o_auth_request, set_connector_o_auth_request, get_connector_o_auth_request, Val<ConnectorOAuthRequest>
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
         }
 
-        prop! {
-            /// `RefreshToken`: The credentials used to acquire new access tokens.
-            props, "RefreshToken", refresh_token, set_refresh_token, get_refresh_token, Val<String>
+        /// `AccessToken`: The credentials used to access protected resources.
+        pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessToken", value.into());
+            self
+        }
+
+        /// Sets `AccessToken` in place: [`Self::access_token`] on a value held by `&mut`.
+        pub fn set_access_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessToken", value.into());
+            self
+        }
+
+        /// `AccessToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessToken")
+        }
+
+        /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
+        /// endpoint.
+        pub fn connector_o_auth_request(mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> Self {
+            self.props.set("ConnectorOAuthRequest", value.into());
+            self
+        }
+
+        /// Sets `ConnectorOAuthRequest` in place: [`Self::connector_o_auth_request`] on a value held by `&mut`.
+        pub fn set_connector_o_auth_request(&mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> &mut Self {
+            self.props.set("ConnectorOAuthRequest", value.into());
+            self
+        }
+
+        /// `ConnectorOAuthRequest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_o_auth_request(&self) -> ::std::option::Option<Val<ConnectorOAuthRequest>> {
+            crate::cfn::get_prop(&self.props, "ConnectorOAuthRequest")
+        }
+
+        /// `RefreshToken`: The credentials used to acquire new access tokens.
+        pub fn refresh_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RefreshToken", value.into());
+            self
+        }
+
+        /// Sets `RefreshToken` in place: [`Self::refresh_token`] on a value held by `&mut`.
+        pub fn set_refresh_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RefreshToken", value.into());
+            self
+        }
+
+        /// `RefreshToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_refresh_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RefreshToken")
         }
     }
 
@@ -765,24 +1431,52 @@ pub mod connector_profile {
             InforNexusConnectorProfileCredentials { props }
         }
 
-        prop! {
-            /// `AccessKeyId`: The Access Key portion of the credentials.
-            props, "AccessKeyId", _, set_access_key_id, get_access_key_id, Val<String>
+        /// Sets `AccessKeyId`, which `new` took, in place.
+        pub fn set_access_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessKeyId", value.into());
+            self
         }
 
-        prop! {
-            /// `UserId`: The identiﬁer for the user.
-            props, "UserId", _, set_user_id, get_user_id, Val<String>
+        /// `AccessKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessKeyId")
         }
 
-        prop! {
-            /// `SecretAccessKey`: The secret key used to sign requests.
-            props, "SecretAccessKey", _, set_secret_access_key, get_secret_access_key, Val<String>
+        /// Sets `UserId`, which `new` took, in place.
+        pub fn set_user_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserId", value.into());
+            self
         }
 
-        prop! {
-            /// `Datakey`: The encryption keys used to encrypt data.
-            props, "Datakey", _, set_datakey, get_datakey, Val<String>
+        /// `UserId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserId")
+        }
+
+        /// Sets `SecretAccessKey`, which `new` took, in place.
+        pub fn set_secret_access_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretAccessKey", value.into());
+            self
+        }
+
+        /// `SecretAccessKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_access_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretAccessKey")
+        }
+
+        /// Sets `Datakey`, which `new` took, in place.
+        pub fn set_datakey(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Datakey", value.into());
+            self
+        }
+
+        /// `Datakey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_datakey(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Datakey")
         }
     }
 
@@ -806,26 +1500,65 @@ pub mod connector_profile {
             MarketoConnectorProfileCredentials { props }
         }
 
-        prop! {
-            /// `ClientId`: The identiﬁer for the desired client.
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecret`: The client secret used by the oauth client to authenticate to the
-            /// authorization server.
-            props, "ClientSecret", _, set_client_secret, get_client_secret, Val<String>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
 
-        prop! {
-            /// `AccessToken`: The credentials used to access protected resources.
-            props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
+        /// Sets `ClientSecret`, which `new` took, in place.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
-            /// endpoint.
-            props, "ConnectorOAuthRequest", connector_o_auth_request, set_connector_o_auth_request, get_connector_o_auth_request, Val<ConnectorOAuthRequest>
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
+        }
+
+        /// `AccessToken`: The credentials used to access protected resources.
+        pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessToken", value.into());
+            self
+        }
+
+        /// Sets `AccessToken` in place: [`Self::access_token`] on a value held by `&mut`.
+        pub fn set_access_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessToken", value.into());
+            self
+        }
+
+        /// `AccessToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessToken")
+        }
+
+        /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
+        /// endpoint.
+        pub fn connector_o_auth_request(mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> Self {
+            self.props.set("ConnectorOAuthRequest", value.into());
+            self
+        }
+
+        /// Sets `ConnectorOAuthRequest` in place: [`Self::connector_o_auth_request`] on a value held by `&mut`.
+        pub fn set_connector_o_auth_request(&mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> &mut Self {
+            self.props.set("ConnectorOAuthRequest", value.into());
+            self
+        }
+
+        /// `ConnectorOAuthRequest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_o_auth_request(&self) -> ::std::option::Option<Val<ConnectorOAuthRequest>> {
+            crate::cfn::get_prop(&self.props, "ConnectorOAuthRequest")
         }
     }
 
@@ -844,25 +1577,77 @@ pub mod connector_profile {
             PardotConnectorProfileCredentials { props }
         }
 
-        prop! {
-            /// `AccessToken`: The credentials used to access protected resources.
-            props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
+        /// `AccessToken`: The credentials used to access protected resources.
+        pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessToken", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientCredentialsArn`: The client credentials to fetch access token and refresh token.
-            props, "ClientCredentialsArn", client_credentials_arn, set_client_credentials_arn, get_client_credentials_arn, Val<String>
+        /// Sets `AccessToken` in place: [`Self::access_token`] on a value held by `&mut`.
+        pub fn set_access_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessToken", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
-            /// endpoint.
-            props, "ConnectorOAuthRequest", connector_o_auth_request, set_connector_o_auth_request, get_connector_o_auth_request, Val<ConnectorOAuthRequest>
+        /// `AccessToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessToken")
         }
 
-        prop! {
-            /// `RefreshToken`: The credentials used to acquire new access tokens.
-            props, "RefreshToken", refresh_token, set_refresh_token, get_refresh_token, Val<String>
+        /// `ClientCredentialsArn`: The client credentials to fetch access token and refresh token.
+        pub fn client_credentials_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientCredentialsArn", value.into());
+            self
+        }
+
+        /// Sets `ClientCredentialsArn` in place: [`Self::client_credentials_arn`] on a value held by `&mut`.
+        pub fn set_client_credentials_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientCredentialsArn", value.into());
+            self
+        }
+
+        /// `ClientCredentialsArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_credentials_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientCredentialsArn")
+        }
+
+        /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
+        /// endpoint.
+        pub fn connector_o_auth_request(mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> Self {
+            self.props.set("ConnectorOAuthRequest", value.into());
+            self
+        }
+
+        /// Sets `ConnectorOAuthRequest` in place: [`Self::connector_o_auth_request`] on a value held by `&mut`.
+        pub fn set_connector_o_auth_request(&mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> &mut Self {
+            self.props.set("ConnectorOAuthRequest", value.into());
+            self
+        }
+
+        /// `ConnectorOAuthRequest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_o_auth_request(&self) -> ::std::option::Option<Val<ConnectorOAuthRequest>> {
+            crate::cfn::get_prop(&self.props, "ConnectorOAuthRequest")
+        }
+
+        /// `RefreshToken`: The credentials used to acquire new access tokens.
+        pub fn refresh_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RefreshToken", value.into());
+            self
+        }
+
+        /// Sets `RefreshToken` in place: [`Self::refresh_token`] on a value held by `&mut`.
+        pub fn set_refresh_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RefreshToken", value.into());
+            self
+        }
+
+        /// `RefreshToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_refresh_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RefreshToken")
         }
     }
 
@@ -881,14 +1666,40 @@ pub mod connector_profile {
             RedshiftConnectorProfileCredentials { props }
         }
 
-        prop! {
-            /// `Password`: The password that corresponds to the username.
-            props, "Password", password, set_password, get_password, Val<String>
+        /// `Password`: The password that corresponds to the username.
+        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Password", value.into());
+            self
         }
 
-        prop! {
-            /// `Username`: The name of the user.
-            props, "Username", username, set_username, get_username, Val<String>
+        /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+        pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Password")
+        }
+
+        /// `Username`: The name of the user.
+        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// Sets `Username` in place: [`Self::username`] on a value held by `&mut`.
+        pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// `Username` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Username")
         }
     }
 
@@ -907,14 +1718,40 @@ pub mod connector_profile {
             SapoDataConnectorProfileCredentials { props }
         }
 
-        prop! {
-            /// `BasicAuthCredentials`.
-            props, "BasicAuthCredentials", basic_auth_credentials, set_basic_auth_credentials, get_basic_auth_credentials, Val<BasicAuthCredentials>
+        /// `BasicAuthCredentials`.
+        pub fn basic_auth_credentials(mut self, value: impl Into<Val<BasicAuthCredentials>>) -> Self {
+            self.props.set("BasicAuthCredentials", value.into());
+            self
         }
 
-        prop! {
-            /// `OAuthCredentials`.
-            props, "OAuthCredentials", o_auth_credentials, set_o_auth_credentials, get_o_auth_credentials, Val<SapoDataConnectorProfileCredentialsOAuthCredentials>
+        /// Sets `BasicAuthCredentials` in place: [`Self::basic_auth_credentials`] on a value held by `&mut`.
+        pub fn set_basic_auth_credentials(&mut self, value: impl Into<Val<BasicAuthCredentials>>) -> &mut Self {
+            self.props.set("BasicAuthCredentials", value.into());
+            self
+        }
+
+        /// `BasicAuthCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_basic_auth_credentials(&self) -> ::std::option::Option<Val<BasicAuthCredentials>> {
+            crate::cfn::get_prop(&self.props, "BasicAuthCredentials")
+        }
+
+        /// `OAuthCredentials`.
+        pub fn o_auth_credentials(mut self, value: impl Into<Val<SapoDataConnectorProfileCredentialsOAuthCredentials>>) -> Self {
+            self.props.set("OAuthCredentials", value.into());
+            self
+        }
+
+        /// Sets `OAuthCredentials` in place: [`Self::o_auth_credentials`] on a value held by `&mut`.
+        pub fn set_o_auth_credentials(&mut self, value: impl Into<Val<SapoDataConnectorProfileCredentialsOAuthCredentials>>) -> &mut Self {
+            self.props.set("OAuthCredentials", value.into());
+            self
+        }
+
+        /// `OAuthCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth_credentials(&self) -> ::std::option::Option<Val<SapoDataConnectorProfileCredentialsOAuthCredentials>> {
+            crate::cfn::get_prop(&self.props, "OAuthCredentials")
         }
     }
 
@@ -933,29 +1770,94 @@ pub mod connector_profile {
             SapoDataConnectorProfileCredentialsOAuthCredentials { props }
         }
 
-        prop! {
-            /// `AccessToken`.
-            props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
+        /// `AccessToken`.
+        pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessToken", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientId`.
-            props, "ClientId", client_id, set_client_id, get_client_id, Val<String>
+        /// Sets `AccessToken` in place: [`Self::access_token`] on a value held by `&mut`.
+        pub fn set_access_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessToken", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecret`.
-            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
+        /// `AccessToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessToken")
         }
 
-        prop! {
-            /// `ConnectorOAuthRequest`.
-            props, "ConnectorOAuthRequest", connector_o_auth_request, set_connector_o_auth_request, get_connector_o_auth_request, Val<ConnectorOAuthRequest>
+        /// `ClientId`.
+        pub fn client_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `RefreshToken`.
-            props, "RefreshToken", refresh_token, set_refresh_token, get_refresh_token, Val<String>
+        /// Sets `ClientId` in place: [`Self::client_id`] on a value held by `&mut`.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
+        }
+
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
+        }
+
+        /// `ClientSecret`.
+        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientSecret", value.into());
+            self
+        }
+
+        /// Sets `ClientSecret` in place: [`Self::client_secret`] on a value held by `&mut`.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
+        }
+
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
+        }
+
+        /// `ConnectorOAuthRequest`.
+        pub fn connector_o_auth_request(mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> Self {
+            self.props.set("ConnectorOAuthRequest", value.into());
+            self
+        }
+
+        /// Sets `ConnectorOAuthRequest` in place: [`Self::connector_o_auth_request`] on a value held by `&mut`.
+        pub fn set_connector_o_auth_request(&mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> &mut Self {
+            self.props.set("ConnectorOAuthRequest", value.into());
+            self
+        }
+
+        /// `ConnectorOAuthRequest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_o_auth_request(&self) -> ::std::option::Option<Val<ConnectorOAuthRequest>> {
+            crate::cfn::get_prop(&self.props, "ConnectorOAuthRequest")
+        }
+
+        /// `RefreshToken`.
+        pub fn refresh_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RefreshToken", value.into());
+            self
+        }
+
+        /// Sets `RefreshToken` in place: [`Self::refresh_token`] on a value held by `&mut`.
+        pub fn set_refresh_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RefreshToken", value.into());
+            self
+        }
+
+        /// `RefreshToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_refresh_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RefreshToken")
         }
     }
 
@@ -974,35 +1876,113 @@ pub mod connector_profile {
             SalesforceConnectorProfileCredentials { props }
         }
 
-        prop! {
-            /// `AccessToken`: The credentials used to access protected resources.
-            props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
+        /// `AccessToken`: The credentials used to access protected resources.
+        pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessToken", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientCredentialsArn`: The client credentials to fetch access token and refresh token.
-            props, "ClientCredentialsArn", client_credentials_arn, set_client_credentials_arn, get_client_credentials_arn, Val<String>
+        /// Sets `AccessToken` in place: [`Self::access_token`] on a value held by `&mut`.
+        pub fn set_access_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessToken", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
-            /// endpoint.
-            props, "ConnectorOAuthRequest", connector_o_auth_request, set_connector_o_auth_request, get_connector_o_auth_request, Val<ConnectorOAuthRequest>
+        /// `AccessToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessToken")
         }
 
-        prop! {
-            /// `JwtToken`: The credentials used to access your Salesforce records
-            props, "JwtToken", jwt_token, set_jwt_token, get_jwt_token, Val<String>
+        /// `ClientCredentialsArn`: The client credentials to fetch access token and refresh token.
+        pub fn client_credentials_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientCredentialsArn", value.into());
+            self
         }
 
-        prop! {
-            /// `OAuth2GrantType`: The grant types to fetch an access token
-            props, "OAuth2GrantType", o_auth2_grant_type, set_o_auth2_grant_type, get_o_auth2_grant_type, Val<OAuth2GrantType>
+        /// Sets `ClientCredentialsArn` in place: [`Self::client_credentials_arn`] on a value held by `&mut`.
+        pub fn set_client_credentials_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientCredentialsArn", value.into());
+            self
         }
 
-        prop! {
-            /// `RefreshToken`: The credentials used to acquire new access tokens.
-            props, "RefreshToken", refresh_token, set_refresh_token, get_refresh_token, Val<String>
+        /// `ClientCredentialsArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_credentials_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientCredentialsArn")
+        }
+
+        /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
+        /// endpoint.
+        pub fn connector_o_auth_request(mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> Self {
+            self.props.set("ConnectorOAuthRequest", value.into());
+            self
+        }
+
+        /// Sets `ConnectorOAuthRequest` in place: [`Self::connector_o_auth_request`] on a value held by `&mut`.
+        pub fn set_connector_o_auth_request(&mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> &mut Self {
+            self.props.set("ConnectorOAuthRequest", value.into());
+            self
+        }
+
+        /// `ConnectorOAuthRequest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_o_auth_request(&self) -> ::std::option::Option<Val<ConnectorOAuthRequest>> {
+            crate::cfn::get_prop(&self.props, "ConnectorOAuthRequest")
+        }
+
+        /// `JwtToken`: The credentials used to access your Salesforce records
+        pub fn jwt_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("JwtToken", value.into());
+            self
+        }
+
+        /// Sets `JwtToken` in place: [`Self::jwt_token`] on a value held by `&mut`.
+        pub fn set_jwt_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JwtToken", value.into());
+            self
+        }
+
+        /// `JwtToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jwt_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JwtToken")
+        }
+
+        /// `OAuth2GrantType`: The grant types to fetch an access token
+        pub fn o_auth2_grant_type(mut self, value: impl Into<Val<OAuth2GrantType>>) -> Self {
+            self.props.set("OAuth2GrantType", value.into());
+            self
+        }
+
+        /// Sets `OAuth2GrantType` in place: [`Self::o_auth2_grant_type`] on a value held by `&mut`.
+        pub fn set_o_auth2_grant_type(&mut self, value: impl Into<Val<OAuth2GrantType>>) -> &mut Self {
+            self.props.set("OAuth2GrantType", value.into());
+            self
+        }
+
+        /// `OAuth2GrantType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth2_grant_type(&self) -> ::std::option::Option<Val<OAuth2GrantType>> {
+            crate::cfn::get_prop(&self.props, "OAuth2GrantType")
+        }
+
+        /// `RefreshToken`: The credentials used to acquire new access tokens.
+        pub fn refresh_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RefreshToken", value.into());
+            self
+        }
+
+        /// Sets `RefreshToken` in place: [`Self::refresh_token`] on a value held by `&mut`.
+        pub fn set_refresh_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RefreshToken", value.into());
+            self
+        }
+
+        /// `RefreshToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_refresh_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RefreshToken")
         }
     }
 
@@ -1037,19 +2017,58 @@ pub mod connector_profile {
             ServiceNowConnectorProfileCredentials { props }
         }
 
-        prop! {
-            /// `OAuth2Credentials`: The OAuth 2.0 credentials required to authenticate the user.
-            props, "OAuth2Credentials", o_auth2_credentials, set_o_auth2_credentials, get_o_auth2_credentials, Val<OAuth2Credentials>
+        /// `OAuth2Credentials`: The OAuth 2.0 credentials required to authenticate the user.
+        pub fn o_auth2_credentials(mut self, value: impl Into<Val<OAuth2Credentials>>) -> Self {
+            self.props.set("OAuth2Credentials", value.into());
+            self
         }
 
-        prop! {
-            /// `Password`: The password that corresponds to the username.
-            props, "Password", password, set_password, get_password, Val<String>
+        /// Sets `OAuth2Credentials` in place: [`Self::o_auth2_credentials`] on a value held by `&mut`.
+        pub fn set_o_auth2_credentials(&mut self, value: impl Into<Val<OAuth2Credentials>>) -> &mut Self {
+            self.props.set("OAuth2Credentials", value.into());
+            self
         }
 
-        prop! {
-            /// `Username`: The name of the user.
-            props, "Username", username, set_username, get_username, Val<String>
+        /// `OAuth2Credentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth2_credentials(&self) -> ::std::option::Option<Val<OAuth2Credentials>> {
+            crate::cfn::get_prop(&self.props, "OAuth2Credentials")
+        }
+
+        /// `Password`: The password that corresponds to the username.
+        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+        pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Password")
+        }
+
+        /// `Username`: The name of the user.
+        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// Sets `Username` in place: [`Self::username`] on a value held by `&mut`.
+        pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// `Username` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Username")
         }
     }
 
@@ -1071,10 +2090,16 @@ pub mod connector_profile {
             SingularConnectorProfileCredentials { props }
         }
 
-        prop! {
-            /// `ApiKey`: A unique alphanumeric identiﬁer used to authenticate a user, developer, or
-            /// calling program to your API.
-            props, "ApiKey", _, set_api_key, get_api_key, Val<String>
+        /// Sets `ApiKey`, which `new` took, in place.
+        pub fn set_api_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiKey", value.into());
+            self
+        }
+
+        /// `ApiKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiKey")
         }
     }
 
@@ -1098,26 +2123,65 @@ pub mod connector_profile {
             SlackConnectorProfileCredentials { props }
         }
 
-        prop! {
-            /// `ClientId`: The identiﬁer for the desired client.
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecret`: The client secret used by the oauth client to authenticate to the
-            /// authorization server.
-            props, "ClientSecret", _, set_client_secret, get_client_secret, Val<String>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
 
-        prop! {
-            /// `AccessToken`: The credentials used to access protected resources.
-            props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
+        /// Sets `ClientSecret`, which `new` took, in place.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
-            /// endpoint.
-            props, "ConnectorOAuthRequest", connector_o_auth_request, set_connector_o_auth_request, get_connector_o_auth_request, Val<ConnectorOAuthRequest>
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
+        }
+
+        /// `AccessToken`: The credentials used to access protected resources.
+        pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessToken", value.into());
+            self
+        }
+
+        /// Sets `AccessToken` in place: [`Self::access_token`] on a value held by `&mut`.
+        pub fn set_access_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessToken", value.into());
+            self
+        }
+
+        /// `AccessToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessToken")
+        }
+
+        /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
+        /// endpoint.
+        pub fn connector_o_auth_request(mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> Self {
+            self.props.set("ConnectorOAuthRequest", value.into());
+            self
+        }
+
+        /// Sets `ConnectorOAuthRequest` in place: [`Self::connector_o_auth_request`] on a value held by `&mut`.
+        pub fn set_connector_o_auth_request(&mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> &mut Self {
+            self.props.set("ConnectorOAuthRequest", value.into());
+            self
+        }
+
+        /// `ConnectorOAuthRequest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_o_auth_request(&self) -> ::std::option::Option<Val<ConnectorOAuthRequest>> {
+            crate::cfn::get_prop(&self.props, "ConnectorOAuthRequest")
         }
     }
 
@@ -1140,14 +2204,28 @@ pub mod connector_profile {
             SnowflakeConnectorProfileCredentials { props }
         }
 
-        prop! {
-            /// `Username`: The name of the user.
-            props, "Username", _, set_username, get_username, Val<String>
+        /// Sets `Username`, which `new` took, in place.
+        pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Username", value.into());
+            self
         }
 
-        prop! {
-            /// `Password`: The password that corresponds to the username.
-            props, "Password", _, set_password, get_password, Val<String>
+        /// `Username` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Username")
+        }
+
+        /// Sets `Password`, which `new` took, in place.
+        pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Password")
         }
     }
 
@@ -1168,9 +2246,16 @@ pub mod connector_profile {
             TrendmicroConnectorProfileCredentials { props }
         }
 
-        prop! {
-            /// `ApiSecretKey`: The Secret Access Key portion of the credentials.
-            props, "ApiSecretKey", _, set_api_secret_key, get_api_secret_key, Val<String>
+        /// Sets `ApiSecretKey`, which `new` took, in place.
+        pub fn set_api_secret_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiSecretKey", value.into());
+            self
+        }
+
+        /// `ApiSecretKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_secret_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiSecretKey")
         }
     }
 
@@ -1193,14 +2278,28 @@ pub mod connector_profile {
             VeevaConnectorProfileCredentials { props }
         }
 
-        prop! {
-            /// `Username`: The name of the user.
-            props, "Username", _, set_username, get_username, Val<String>
+        /// Sets `Username`, which `new` took, in place.
+        pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Username", value.into());
+            self
         }
 
-        prop! {
-            /// `Password`: The password that corresponds to the username.
-            props, "Password", _, set_password, get_password, Val<String>
+        /// `Username` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Username")
+        }
+
+        /// Sets `Password`, which `new` took, in place.
+        pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Password")
         }
     }
 
@@ -1224,26 +2323,65 @@ pub mod connector_profile {
             ZendeskConnectorProfileCredentials { props }
         }
 
-        prop! {
-            /// `ClientId`: The identiﬁer for the desired client.
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecret`: The client secret used by the oauth client to authenticate to the
-            /// authorization server.
-            props, "ClientSecret", _, set_client_secret, get_client_secret, Val<String>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
 
-        prop! {
-            /// `AccessToken`: The credentials used to access protected resources.
-            props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
+        /// Sets `ClientSecret`, which `new` took, in place.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
-            /// endpoint.
-            props, "ConnectorOAuthRequest", connector_o_auth_request, set_connector_o_auth_request, get_connector_o_auth_request, Val<ConnectorOAuthRequest>
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
+        }
+
+        /// `AccessToken`: The credentials used to access protected resources.
+        pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessToken", value.into());
+            self
+        }
+
+        /// Sets `AccessToken` in place: [`Self::access_token`] on a value held by `&mut`.
+        pub fn set_access_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessToken", value.into());
+            self
+        }
+
+        /// `AccessToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessToken")
+        }
+
+        /// `ConnectorOAuthRequest`: The oauth needed to request security tokens from the connector
+        /// endpoint.
+        pub fn connector_o_auth_request(mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> Self {
+            self.props.set("ConnectorOAuthRequest", value.into());
+            self
+        }
+
+        /// Sets `ConnectorOAuthRequest` in place: [`Self::connector_o_auth_request`] on a value held by `&mut`.
+        pub fn set_connector_o_auth_request(&mut self, value: impl Into<Val<ConnectorOAuthRequest>>) -> &mut Self {
+            self.props.set("ConnectorOAuthRequest", value.into());
+            self
+        }
+
+        /// `ConnectorOAuthRequest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_o_auth_request(&self) -> ::std::option::Option<Val<ConnectorOAuthRequest>> {
+            crate::cfn::get_prop(&self.props, "ConnectorOAuthRequest")
         }
     }
 
@@ -1264,74 +2402,256 @@ pub mod connector_profile {
             ConnectorProfileProperties { props }
         }
 
-        prop! {
-            /// `CustomConnector`.
-            props, "CustomConnector", custom_connector, set_custom_connector, get_custom_connector, Val<CustomConnectorProfileProperties>
+        /// `CustomConnector`.
+        pub fn custom_connector(mut self, value: impl Into<Val<CustomConnectorProfileProperties>>) -> Self {
+            self.props.set("CustomConnector", value.into());
+            self
         }
 
-        prop! {
-            /// `Datadog`.
-            props, "Datadog", datadog, set_datadog, get_datadog, Val<DatadogConnectorProfileProperties>
+        /// Sets `CustomConnector` in place: [`Self::custom_connector`] on a value held by `&mut`.
+        pub fn set_custom_connector(&mut self, value: impl Into<Val<CustomConnectorProfileProperties>>) -> &mut Self {
+            self.props.set("CustomConnector", value.into());
+            self
         }
 
-        prop! {
-            /// `Dynatrace`.
-            props, "Dynatrace", dynatrace, set_dynatrace, get_dynatrace, Val<DynatraceConnectorProfileProperties>
+        /// `CustomConnector` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_connector(&self) -> ::std::option::Option<Val<CustomConnectorProfileProperties>> {
+            crate::cfn::get_prop(&self.props, "CustomConnector")
         }
 
-        prop! {
-            /// `InforNexus`.
-            props, "InforNexus", infor_nexus, set_infor_nexus, get_infor_nexus, Val<InforNexusConnectorProfileProperties>
+        /// `Datadog`.
+        pub fn datadog(mut self, value: impl Into<Val<DatadogConnectorProfileProperties>>) -> Self {
+            self.props.set("Datadog", value.into());
+            self
         }
 
-        prop! {
-            /// `Marketo`.
-            props, "Marketo", marketo, set_marketo, get_marketo, Val<MarketoConnectorProfileProperties>
+        /// Sets `Datadog` in place: [`Self::datadog`] on a value held by `&mut`.
+        pub fn set_datadog(&mut self, value: impl Into<Val<DatadogConnectorProfileProperties>>) -> &mut Self {
+            self.props.set("Datadog", value.into());
+            self
         }
 
-        prop! {
-            /// `Pardot`.
-            props, "Pardot", pardot, set_pardot, get_pardot, Val<PardotConnectorProfileProperties>
+        /// `Datadog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_datadog(&self) -> ::std::option::Option<Val<DatadogConnectorProfileProperties>> {
+            crate::cfn::get_prop(&self.props, "Datadog")
         }
 
-        prop! {
-            /// `Redshift`.
-            props, "Redshift", redshift, set_redshift, get_redshift, Val<RedshiftConnectorProfileProperties>
+        /// `Dynatrace`.
+        pub fn dynatrace(mut self, value: impl Into<Val<DynatraceConnectorProfileProperties>>) -> Self {
+            self.props.set("Dynatrace", value.into());
+            self
         }
 
-        prop! {
-            /// `SAPOData`.
-            props, "SAPOData", sapo_data, set_sapo_data, get_sapo_data, Val<SapoDataConnectorProfileProperties>
+        /// Sets `Dynatrace` in place: [`Self::dynatrace`] on a value held by `&mut`.
+        pub fn set_dynatrace(&mut self, value: impl Into<Val<DynatraceConnectorProfileProperties>>) -> &mut Self {
+            self.props.set("Dynatrace", value.into());
+            self
         }
 
-        prop! {
-            /// `Salesforce`.
-            props, "Salesforce", salesforce, set_salesforce, get_salesforce, Val<SalesforceConnectorProfileProperties>
+        /// `Dynatrace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dynatrace(&self) -> ::std::option::Option<Val<DynatraceConnectorProfileProperties>> {
+            crate::cfn::get_prop(&self.props, "Dynatrace")
         }
 
-        prop! {
-            /// `ServiceNow`.
-            props, "ServiceNow", service_now, set_service_now, get_service_now, Val<ServiceNowConnectorProfileProperties>
+        /// `InforNexus`.
+        pub fn infor_nexus(mut self, value: impl Into<Val<InforNexusConnectorProfileProperties>>) -> Self {
+            self.props.set("InforNexus", value.into());
+            self
         }
 
-        prop! {
-            /// `Slack`.
-            props, "Slack", slack, set_slack, get_slack, Val<SlackConnectorProfileProperties>
+        /// Sets `InforNexus` in place: [`Self::infor_nexus`] on a value held by `&mut`.
+        pub fn set_infor_nexus(&mut self, value: impl Into<Val<InforNexusConnectorProfileProperties>>) -> &mut Self {
+            self.props.set("InforNexus", value.into());
+            self
         }
 
-        prop! {
-            /// `Snowflake`.
-            props, "Snowflake", snowflake, set_snowflake, get_snowflake, Val<SnowflakeConnectorProfileProperties>
+        /// `InforNexus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_infor_nexus(&self) -> ::std::option::Option<Val<InforNexusConnectorProfileProperties>> {
+            crate::cfn::get_prop(&self.props, "InforNexus")
         }
 
-        prop! {
-            /// `Veeva`.
-            props, "Veeva", veeva, set_veeva, get_veeva, Val<VeevaConnectorProfileProperties>
+        /// `Marketo`.
+        pub fn marketo(mut self, value: impl Into<Val<MarketoConnectorProfileProperties>>) -> Self {
+            self.props.set("Marketo", value.into());
+            self
         }
 
-        prop! {
-            /// `Zendesk`.
-            props, "Zendesk", zendesk, set_zendesk, get_zendesk, Val<ZendeskConnectorProfileProperties>
+        /// Sets `Marketo` in place: [`Self::marketo`] on a value held by `&mut`.
+        pub fn set_marketo(&mut self, value: impl Into<Val<MarketoConnectorProfileProperties>>) -> &mut Self {
+            self.props.set("Marketo", value.into());
+            self
+        }
+
+        /// `Marketo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_marketo(&self) -> ::std::option::Option<Val<MarketoConnectorProfileProperties>> {
+            crate::cfn::get_prop(&self.props, "Marketo")
+        }
+
+        /// `Pardot`.
+        pub fn pardot(mut self, value: impl Into<Val<PardotConnectorProfileProperties>>) -> Self {
+            self.props.set("Pardot", value.into());
+            self
+        }
+
+        /// Sets `Pardot` in place: [`Self::pardot`] on a value held by `&mut`.
+        pub fn set_pardot(&mut self, value: impl Into<Val<PardotConnectorProfileProperties>>) -> &mut Self {
+            self.props.set("Pardot", value.into());
+            self
+        }
+
+        /// `Pardot` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pardot(&self) -> ::std::option::Option<Val<PardotConnectorProfileProperties>> {
+            crate::cfn::get_prop(&self.props, "Pardot")
+        }
+
+        /// `Redshift`.
+        pub fn redshift(mut self, value: impl Into<Val<RedshiftConnectorProfileProperties>>) -> Self {
+            self.props.set("Redshift", value.into());
+            self
+        }
+
+        /// Sets `Redshift` in place: [`Self::redshift`] on a value held by `&mut`.
+        pub fn set_redshift(&mut self, value: impl Into<Val<RedshiftConnectorProfileProperties>>) -> &mut Self {
+            self.props.set("Redshift", value.into());
+            self
+        }
+
+        /// `Redshift` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redshift(&self) -> ::std::option::Option<Val<RedshiftConnectorProfileProperties>> {
+            crate::cfn::get_prop(&self.props, "Redshift")
+        }
+
+        /// `SAPOData`.
+        pub fn sapo_data(mut self, value: impl Into<Val<SapoDataConnectorProfileProperties>>) -> Self {
+            self.props.set("SAPOData", value.into());
+            self
+        }
+
+        /// Sets `SAPOData` in place: [`Self::sapo_data`] on a value held by `&mut`.
+        pub fn set_sapo_data(&mut self, value: impl Into<Val<SapoDataConnectorProfileProperties>>) -> &mut Self {
+            self.props.set("SAPOData", value.into());
+            self
+        }
+
+        /// `SAPOData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sapo_data(&self) -> ::std::option::Option<Val<SapoDataConnectorProfileProperties>> {
+            crate::cfn::get_prop(&self.props, "SAPOData")
+        }
+
+        /// `Salesforce`.
+        pub fn salesforce(mut self, value: impl Into<Val<SalesforceConnectorProfileProperties>>) -> Self {
+            self.props.set("Salesforce", value.into());
+            self
+        }
+
+        /// Sets `Salesforce` in place: [`Self::salesforce`] on a value held by `&mut`.
+        pub fn set_salesforce(&mut self, value: impl Into<Val<SalesforceConnectorProfileProperties>>) -> &mut Self {
+            self.props.set("Salesforce", value.into());
+            self
+        }
+
+        /// `Salesforce` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_salesforce(&self) -> ::std::option::Option<Val<SalesforceConnectorProfileProperties>> {
+            crate::cfn::get_prop(&self.props, "Salesforce")
+        }
+
+        /// `ServiceNow`.
+        pub fn service_now(mut self, value: impl Into<Val<ServiceNowConnectorProfileProperties>>) -> Self {
+            self.props.set("ServiceNow", value.into());
+            self
+        }
+
+        /// Sets `ServiceNow` in place: [`Self::service_now`] on a value held by `&mut`.
+        pub fn set_service_now(&mut self, value: impl Into<Val<ServiceNowConnectorProfileProperties>>) -> &mut Self {
+            self.props.set("ServiceNow", value.into());
+            self
+        }
+
+        /// `ServiceNow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_now(&self) -> ::std::option::Option<Val<ServiceNowConnectorProfileProperties>> {
+            crate::cfn::get_prop(&self.props, "ServiceNow")
+        }
+
+        /// `Slack`.
+        pub fn slack(mut self, value: impl Into<Val<SlackConnectorProfileProperties>>) -> Self {
+            self.props.set("Slack", value.into());
+            self
+        }
+
+        /// Sets `Slack` in place: [`Self::slack`] on a value held by `&mut`.
+        pub fn set_slack(&mut self, value: impl Into<Val<SlackConnectorProfileProperties>>) -> &mut Self {
+            self.props.set("Slack", value.into());
+            self
+        }
+
+        /// `Slack` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slack(&self) -> ::std::option::Option<Val<SlackConnectorProfileProperties>> {
+            crate::cfn::get_prop(&self.props, "Slack")
+        }
+
+        /// `Snowflake`.
+        pub fn snowflake(mut self, value: impl Into<Val<SnowflakeConnectorProfileProperties>>) -> Self {
+            self.props.set("Snowflake", value.into());
+            self
+        }
+
+        /// Sets `Snowflake` in place: [`Self::snowflake`] on a value held by `&mut`.
+        pub fn set_snowflake(&mut self, value: impl Into<Val<SnowflakeConnectorProfileProperties>>) -> &mut Self {
+            self.props.set("Snowflake", value.into());
+            self
+        }
+
+        /// `Snowflake` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snowflake(&self) -> ::std::option::Option<Val<SnowflakeConnectorProfileProperties>> {
+            crate::cfn::get_prop(&self.props, "Snowflake")
+        }
+
+        /// `Veeva`.
+        pub fn veeva(mut self, value: impl Into<Val<VeevaConnectorProfileProperties>>) -> Self {
+            self.props.set("Veeva", value.into());
+            self
+        }
+
+        /// Sets `Veeva` in place: [`Self::veeva`] on a value held by `&mut`.
+        pub fn set_veeva(&mut self, value: impl Into<Val<VeevaConnectorProfileProperties>>) -> &mut Self {
+            self.props.set("Veeva", value.into());
+            self
+        }
+
+        /// `Veeva` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_veeva(&self) -> ::std::option::Option<Val<VeevaConnectorProfileProperties>> {
+            crate::cfn::get_prop(&self.props, "Veeva")
+        }
+
+        /// `Zendesk`.
+        pub fn zendesk(mut self, value: impl Into<Val<ZendeskConnectorProfileProperties>>) -> Self {
+            self.props.set("Zendesk", value.into());
+            self
+        }
+
+        /// Sets `Zendesk` in place: [`Self::zendesk`] on a value held by `&mut`.
+        pub fn set_zendesk(&mut self, value: impl Into<Val<ZendeskConnectorProfileProperties>>) -> &mut Self {
+            self.props.set("Zendesk", value.into());
+            self
+        }
+
+        /// `Zendesk` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zendesk(&self) -> ::std::option::Option<Val<ZendeskConnectorProfileProperties>> {
+            crate::cfn::get_prop(&self.props, "Zendesk")
         }
     }
 
@@ -1350,14 +2670,40 @@ pub mod connector_profile {
             CustomConnectorProfileProperties { props }
         }
 
-        prop! {
-            /// `OAuth2Properties`.
-            props, "OAuth2Properties", o_auth2_properties, set_o_auth2_properties, get_o_auth2_properties, Val<OAuth2Properties>
+        /// `OAuth2Properties`.
+        pub fn o_auth2_properties(mut self, value: impl Into<Val<OAuth2Properties>>) -> Self {
+            self.props.set("OAuth2Properties", value.into());
+            self
         }
 
-        prop! {
-            /// `ProfileProperties`: A map for properties for custom connector.
-            props, "ProfileProperties", profile_properties, set_profile_properties, get_profile_properties, Val<Map<String>>
+        /// Sets `OAuth2Properties` in place: [`Self::o_auth2_properties`] on a value held by `&mut`.
+        pub fn set_o_auth2_properties(&mut self, value: impl Into<Val<OAuth2Properties>>) -> &mut Self {
+            self.props.set("OAuth2Properties", value.into());
+            self
+        }
+
+        /// `OAuth2Properties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth2_properties(&self) -> ::std::option::Option<Val<OAuth2Properties>> {
+            crate::cfn::get_prop(&self.props, "OAuth2Properties")
+        }
+
+        /// `ProfileProperties`: A map for properties for custom connector.
+        pub fn profile_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("ProfileProperties", value.into());
+            self
+        }
+
+        /// Sets `ProfileProperties` in place: [`Self::profile_properties`] on a value held by `&mut`.
+        pub fn set_profile_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("ProfileProperties", value.into());
+            self
+        }
+
+        /// `ProfileProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_profile_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "ProfileProperties")
         }
     }
 
@@ -1376,19 +2722,59 @@ pub mod connector_profile {
             OAuth2Properties { props }
         }
 
-        prop! {
-            /// `OAuth2GrantType`.
-            props, "OAuth2GrantType", o_auth2_grant_type, set_o_auth2_grant_type, get_o_auth2_grant_type, Val<OAuth2GrantType>
+        /// `OAuth2GrantType`.
+        pub fn o_auth2_grant_type(mut self, value: impl Into<Val<OAuth2GrantType>>) -> Self {
+            self.props.set("OAuth2GrantType", value.into());
+            self
         }
 
-        prop! {
-            /// `TokenUrl`.
-            props, "TokenUrl", token_url, set_token_url, get_token_url, Val<String>
+        /// Sets `OAuth2GrantType` in place: [`Self::o_auth2_grant_type`] on a value held by `&mut`.
+        pub fn set_o_auth2_grant_type(&mut self, value: impl Into<Val<OAuth2GrantType>>) -> &mut Self {
+            self.props.set("OAuth2GrantType", value.into());
+            self
         }
 
-        prop! {
-            /// `TokenUrlCustomProperties`: A map for properties for custom connector Token Url.
-            props, "TokenUrlCustomProperties", token_url_custom_properties, set_token_url_custom_properties, get_token_url_custom_properties, Val<Map<String>>
+        /// `OAuth2GrantType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth2_grant_type(&self) -> ::std::option::Option<Val<OAuth2GrantType>> {
+            crate::cfn::get_prop(&self.props, "OAuth2GrantType")
+        }
+
+        /// `TokenUrl`.
+        pub fn token_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TokenUrl", value.into());
+            self
+        }
+
+        /// Sets `TokenUrl` in place: [`Self::token_url`] on a value held by `&mut`.
+        pub fn set_token_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TokenUrl", value.into());
+            self
+        }
+
+        /// `TokenUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TokenUrl")
+        }
+
+        /// `TokenUrlCustomProperties`: A map for properties for custom connector Token Url.
+        pub fn token_url_custom_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("TokenUrlCustomProperties", value.into());
+            self
+        }
+
+        /// Sets `TokenUrlCustomProperties` in place: [`Self::token_url_custom_properties`] on a value
+        /// held by `&mut`.
+        pub fn set_token_url_custom_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("TokenUrlCustomProperties", value.into());
+            self
+        }
+
+        /// `TokenUrlCustomProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_url_custom_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "TokenUrlCustomProperties")
         }
     }
 
@@ -1409,9 +2795,16 @@ pub mod connector_profile {
             DatadogConnectorProfileProperties { props }
         }
 
-        prop! {
-            /// `InstanceUrl`: The location of the Datadog resource
-            props, "InstanceUrl", _, set_instance_url, get_instance_url, Val<String>
+        /// Sets `InstanceUrl`, which `new` took, in place.
+        pub fn set_instance_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceUrl", value.into());
+            self
+        }
+
+        /// `InstanceUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceUrl")
         }
     }
 
@@ -1432,9 +2825,16 @@ pub mod connector_profile {
             DynatraceConnectorProfileProperties { props }
         }
 
-        prop! {
-            /// `InstanceUrl`: The location of the Dynatrace resource
-            props, "InstanceUrl", _, set_instance_url, get_instance_url, Val<String>
+        /// Sets `InstanceUrl`, which `new` took, in place.
+        pub fn set_instance_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceUrl", value.into());
+            self
+        }
+
+        /// `InstanceUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceUrl")
         }
     }
 
@@ -1455,9 +2855,16 @@ pub mod connector_profile {
             InforNexusConnectorProfileProperties { props }
         }
 
-        prop! {
-            /// `InstanceUrl`: The location of the InforNexus resource
-            props, "InstanceUrl", _, set_instance_url, get_instance_url, Val<String>
+        /// Sets `InstanceUrl`, which `new` took, in place.
+        pub fn set_instance_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceUrl", value.into());
+            self
+        }
+
+        /// `InstanceUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceUrl")
         }
     }
 
@@ -1478,9 +2885,16 @@ pub mod connector_profile {
             MarketoConnectorProfileProperties { props }
         }
 
-        prop! {
-            /// `InstanceUrl`: The location of the Marketo resource
-            props, "InstanceUrl", _, set_instance_url, get_instance_url, Val<String>
+        /// Sets `InstanceUrl`, which `new` took, in place.
+        pub fn set_instance_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceUrl", value.into());
+            self
+        }
+
+        /// `InstanceUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceUrl")
         }
     }
 
@@ -1502,20 +2916,53 @@ pub mod connector_profile {
             PardotConnectorProfileProperties { props }
         }
 
-        prop! {
-            /// `BusinessUnitId`: The Business unit id of Salesforce Pardot instance to be connected
-            props, "BusinessUnitId", _, set_business_unit_id, get_business_unit_id, Val<String>
+        /// Sets `BusinessUnitId`, which `new` took, in place.
+        pub fn set_business_unit_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BusinessUnitId", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceUrl`: The location of the Salesforce Pardot resource
-            props, "InstanceUrl", instance_url, set_instance_url, get_instance_url, Val<String>
+        /// `BusinessUnitId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_business_unit_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BusinessUnitId")
         }
 
-        prop! {
-            /// `IsSandboxEnvironment`: Indicates whether the connector profile applies to a demo or
-            /// production environment
-            props, "IsSandboxEnvironment", is_sandbox_environment, set_is_sandbox_environment, get_is_sandbox_environment, Val<bool>
+        /// `InstanceUrl`: The location of the Salesforce Pardot resource
+        pub fn instance_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InstanceUrl", value.into());
+            self
+        }
+
+        /// Sets `InstanceUrl` in place: [`Self::instance_url`] on a value held by `&mut`.
+        pub fn set_instance_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceUrl", value.into());
+            self
+        }
+
+        /// `InstanceUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceUrl")
+        }
+
+        /// `IsSandboxEnvironment`: Indicates whether the connector profile applies to a demo or
+        /// production environment
+        pub fn is_sandbox_environment(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsSandboxEnvironment", value.into());
+            self
+        }
+
+        /// Sets `IsSandboxEnvironment` in place: [`Self::is_sandbox_environment`] on a value held by `&mut`.
+        pub fn set_is_sandbox_environment(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsSandboxEnvironment", value.into());
+            self
+        }
+
+        /// `IsSandboxEnvironment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_sandbox_environment(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsSandboxEnvironment")
         }
     }
 
@@ -1538,53 +2985,158 @@ pub mod connector_profile {
             RedshiftConnectorProfileProperties { props }
         }
 
-        prop! {
-            /// `BucketName`: The name of the Amazon S3 bucket associated with Redshift.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
 
-        prop! {
-            /// `BucketPrefix`: The object key for the destination bucket in which Amazon AppFlow will
-            /// place the ﬁles.
-            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ClusterIdentifier`: The unique identifier of the Amazon Redshift cluster.
-            props, "ClusterIdentifier", cluster_identifier, set_cluster_identifier, get_cluster_identifier, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `DataApiRoleArn`: The Amazon Resource Name (ARN) of the IAM role that grants Amazon
-            /// AppFlow access to the data through the Amazon Redshift Data API.
-            props, "DataApiRoleArn", data_api_role_arn, set_data_api_role_arn, get_data_api_role_arn, Val<String>
+        /// `BucketPrefix`: The object key for the destination bucket in which Amazon AppFlow will place
+        /// the ﬁles.
+        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketPrefix", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`: The name of the Amazon Redshift database that will store the transferred
-            /// data.
-            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+        /// Sets `BucketPrefix` in place: [`Self::bucket_prefix`] on a value held by `&mut`.
+        pub fn set_bucket_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketPrefix", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseUrl`: The JDBC URL of the Amazon Redshift cluster.
-            props, "DatabaseUrl", database_url, set_database_url, get_database_url, Val<String>
+        /// `BucketPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketPrefix")
         }
 
-        prop! {
-            /// `IsRedshiftServerless`: If Amazon AppFlow will connect to Amazon Redshift Serverless or
-            /// Amazon Redshift cluster.
-            props, "IsRedshiftServerless", is_redshift_serverless, set_is_redshift_serverless, get_is_redshift_serverless, Val<bool>
+        /// `ClusterIdentifier`: The unique identifier of the Amazon Redshift cluster.
+        pub fn cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClusterIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkgroupName`: The name of the Amazon Redshift serverless workgroup
-            props, "WorkgroupName", workgroup_name, set_workgroup_name, get_workgroup_name, Val<String>
+        /// Sets `ClusterIdentifier` in place: [`Self::cluster_identifier`] on a value held by `&mut`.
+        pub fn set_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterIdentifier", value.into());
+            self
+        }
+
+        /// `ClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterIdentifier")
+        }
+
+        /// `DataApiRoleArn`: The Amazon Resource Name (ARN) of the IAM role that grants Amazon AppFlow
+        /// access to the data through the Amazon Redshift Data API.
+        pub fn data_api_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataApiRoleArn", value.into());
+            self
+        }
+
+        /// Sets `DataApiRoleArn` in place: [`Self::data_api_role_arn`] on a value held by `&mut`.
+        pub fn set_data_api_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataApiRoleArn", value.into());
+            self
+        }
+
+        /// `DataApiRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_api_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataApiRoleArn")
+        }
+
+        /// `DatabaseName`: The name of the Amazon Redshift database that will store the transferred
+        /// data.
+        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `DatabaseUrl`: The JDBC URL of the Amazon Redshift cluster.
+        pub fn database_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseUrl", value.into());
+            self
+        }
+
+        /// Sets `DatabaseUrl` in place: [`Self::database_url`] on a value held by `&mut`.
+        pub fn set_database_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseUrl", value.into());
+            self
+        }
+
+        /// `DatabaseUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseUrl")
+        }
+
+        /// `IsRedshiftServerless`: If Amazon AppFlow will connect to Amazon Redshift Serverless or
+        /// Amazon Redshift cluster.
+        pub fn is_redshift_serverless(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsRedshiftServerless", value.into());
+            self
+        }
+
+        /// Sets `IsRedshiftServerless` in place: [`Self::is_redshift_serverless`] on a value held by `&mut`.
+        pub fn set_is_redshift_serverless(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsRedshiftServerless", value.into());
+            self
+        }
+
+        /// `IsRedshiftServerless` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_redshift_serverless(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsRedshiftServerless")
+        }
+
+        /// `WorkgroupName`: The name of the Amazon Redshift serverless workgroup
+        pub fn workgroup_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WorkgroupName", value.into());
+            self
+        }
+
+        /// Sets `WorkgroupName` in place: [`Self::workgroup_name`] on a value held by `&mut`.
+        pub fn set_workgroup_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkgroupName", value.into());
+            self
+        }
+
+        /// `WorkgroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workgroup_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkgroupName")
         }
     }
 
@@ -1603,45 +3155,151 @@ pub mod connector_profile {
             SapoDataConnectorProfileProperties { props }
         }
 
-        prop! {
-            /// `ApplicationHostUrl`.
-            props, "ApplicationHostUrl", application_host_url, set_application_host_url, get_application_host_url, Val<String>
+        /// `ApplicationHostUrl`.
+        pub fn application_host_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApplicationHostUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `ApplicationServicePath`.
-            props, "ApplicationServicePath", application_service_path, set_application_service_path, get_application_service_path, Val<String>
+        /// Sets `ApplicationHostUrl` in place: [`Self::application_host_url`] on a value held by `&mut`.
+        pub fn set_application_host_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationHostUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientNumber`.
-            props, "ClientNumber", client_number, set_client_number, get_client_number, Val<String>
+        /// `ApplicationHostUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_host_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationHostUrl")
         }
 
-        prop! {
-            /// `DisableSSO`: If you set this parameter to true, Amazon AppFlow bypasses the single
-            /// sign-on (SSO) settings in your SAP account when it accesses your SAP OData instance.
-            props, "DisableSSO", disable_sso, set_disable_sso, get_disable_sso, Val<bool>
+        /// `ApplicationServicePath`.
+        pub fn application_service_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApplicationServicePath", value.into());
+            self
         }
 
-        prop! {
-            /// `LogonLanguage`.
-            props, "LogonLanguage", logon_language, set_logon_language, get_logon_language, Val<String>
+        /// Sets `ApplicationServicePath` in place: [`Self::application_service_path`] on a value held
+        /// by `&mut`.
+        pub fn set_application_service_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationServicePath", value.into());
+            self
         }
 
-        prop! {
-            /// `OAuthProperties`.
-            props, "OAuthProperties", o_auth_properties, set_o_auth_properties, get_o_auth_properties, Val<OAuthProperties>
+        /// `ApplicationServicePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_service_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationServicePath")
         }
 
-        prop! {
-            /// `PortNumber`.
-            props, "PortNumber", port_number, set_port_number, get_port_number, Val<i64>
+        /// `ClientNumber`.
+        pub fn client_number(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientNumber", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateLinkServiceName`.
-            props, "PrivateLinkServiceName", private_link_service_name, set_private_link_service_name, get_private_link_service_name, Val<String>
+        /// Sets `ClientNumber` in place: [`Self::client_number`] on a value held by `&mut`.
+        pub fn set_client_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientNumber", value.into());
+            self
+        }
+
+        /// `ClientNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_number(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientNumber")
+        }
+
+        /// `DisableSSO`: If you set this parameter to true, Amazon AppFlow bypasses the single sign-on (SSO)
+        /// settings in your SAP account when it accesses your SAP OData instance.
+        pub fn disable_sso(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DisableSSO", value.into());
+            self
+        }
+
+        /// Sets `DisableSSO` in place: [`Self::disable_sso`] on a value held by `&mut`.
+        pub fn set_disable_sso(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DisableSSO", value.into());
+            self
+        }
+
+        /// `DisableSSO` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disable_sso(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DisableSSO")
+        }
+
+        /// `LogonLanguage`.
+        pub fn logon_language(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogonLanguage", value.into());
+            self
+        }
+
+        /// Sets `LogonLanguage` in place: [`Self::logon_language`] on a value held by `&mut`.
+        pub fn set_logon_language(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogonLanguage", value.into());
+            self
+        }
+
+        /// `LogonLanguage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logon_language(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogonLanguage")
+        }
+
+        /// `OAuthProperties`.
+        pub fn o_auth_properties(mut self, value: impl Into<Val<OAuthProperties>>) -> Self {
+            self.props.set("OAuthProperties", value.into());
+            self
+        }
+
+        /// Sets `OAuthProperties` in place: [`Self::o_auth_properties`] on a value held by `&mut`.
+        pub fn set_o_auth_properties(&mut self, value: impl Into<Val<OAuthProperties>>) -> &mut Self {
+            self.props.set("OAuthProperties", value.into());
+            self
+        }
+
+        /// `OAuthProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth_properties(&self) -> ::std::option::Option<Val<OAuthProperties>> {
+            crate::cfn::get_prop(&self.props, "OAuthProperties")
+        }
+
+        /// `PortNumber`.
+        pub fn port_number(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PortNumber", value.into());
+            self
+        }
+
+        /// Sets `PortNumber` in place: [`Self::port_number`] on a value held by `&mut`.
+        pub fn set_port_number(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PortNumber", value.into());
+            self
+        }
+
+        /// `PortNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port_number(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PortNumber")
+        }
+
+        /// `PrivateLinkServiceName`.
+        pub fn private_link_service_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PrivateLinkServiceName", value.into());
+            self
+        }
+
+        /// Sets `PrivateLinkServiceName` in place: [`Self::private_link_service_name`] on a value held
+        /// by `&mut`.
+        pub fn set_private_link_service_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrivateLinkServiceName", value.into());
+            self
+        }
+
+        /// `PrivateLinkServiceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_link_service_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrivateLinkServiceName")
         }
     }
 
@@ -1660,19 +3318,58 @@ pub mod connector_profile {
             OAuthProperties { props }
         }
 
-        prop! {
-            /// `AuthCodeUrl`.
-            props, "AuthCodeUrl", auth_code_url, set_auth_code_url, get_auth_code_url, Val<String>
+        /// `AuthCodeUrl`.
+        pub fn auth_code_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthCodeUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `OAuthScopes`.
-            props, "OAuthScopes", o_auth_scopes, set_o_auth_scopes, get_o_auth_scopes, Val<List<String>>
+        /// Sets `AuthCodeUrl` in place: [`Self::auth_code_url`] on a value held by `&mut`.
+        pub fn set_auth_code_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthCodeUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `TokenUrl`.
-            props, "TokenUrl", token_url, set_token_url, get_token_url, Val<String>
+        /// `AuthCodeUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_code_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthCodeUrl")
+        }
+
+        /// `OAuthScopes`.
+        pub fn o_auth_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("OAuthScopes", value.into());
+            self
+        }
+
+        /// Sets `OAuthScopes` in place: [`Self::o_auth_scopes`] on a value held by `&mut`.
+        pub fn set_o_auth_scopes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("OAuthScopes", value.into());
+            self
+        }
+
+        /// `OAuthScopes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth_scopes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "OAuthScopes")
+        }
+
+        /// `TokenUrl`.
+        pub fn token_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TokenUrl", value.into());
+            self
+        }
+
+        /// Sets `TokenUrl` in place: [`Self::token_url`] on a value held by `&mut`.
+        pub fn set_token_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TokenUrl", value.into());
+            self
+        }
+
+        /// `TokenUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TokenUrl")
         }
     }
 
@@ -1691,21 +3388,61 @@ pub mod connector_profile {
             SalesforceConnectorProfileProperties { props }
         }
 
-        prop! {
-            /// `InstanceUrl`: The location of the Salesforce resource
-            props, "InstanceUrl", instance_url, set_instance_url, get_instance_url, Val<String>
+        /// `InstanceUrl`: The location of the Salesforce resource
+        pub fn instance_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InstanceUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `isSandboxEnvironment`: Indicates whether the connector profile applies to a sandbox or
-            /// production environment
-            props, "isSandboxEnvironment", is_sandbox_environment, set_is_sandbox_environment, get_is_sandbox_environment, Val<bool>
+        /// Sets `InstanceUrl` in place: [`Self::instance_url`] on a value held by `&mut`.
+        pub fn set_instance_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `usePrivateLinkForMetadataAndAuthorization`: Indicates whether to make Metadata And
-            /// Authorization calls over Pivate Network
-            props, "usePrivateLinkForMetadataAndAuthorization", use_private_link_for_metadata_and_authorization, set_use_private_link_for_metadata_and_authorization, get_use_private_link_for_metadata_and_authorization, Val<bool>
+        /// `InstanceUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceUrl")
+        }
+
+        /// `isSandboxEnvironment`: Indicates whether the connector profile applies to a sandbox or
+        /// production environment
+        pub fn is_sandbox_environment(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("isSandboxEnvironment", value.into());
+            self
+        }
+
+        /// Sets `isSandboxEnvironment` in place: [`Self::is_sandbox_environment`] on a value held by `&mut`.
+        pub fn set_is_sandbox_environment(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("isSandboxEnvironment", value.into());
+            self
+        }
+
+        /// `isSandboxEnvironment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_sandbox_environment(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "isSandboxEnvironment")
+        }
+
+        /// `usePrivateLinkForMetadataAndAuthorization`: Indicates whether to make Metadata And
+        /// Authorization calls over Pivate Network
+        pub fn use_private_link_for_metadata_and_authorization(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("usePrivateLinkForMetadataAndAuthorization", value.into());
+            self
+        }
+
+        /// Sets `usePrivateLinkForMetadataAndAuthorization` in place: [`Self::use_private_link_for_metadata_and_authorization`]
+        /// on a value held by `&mut`.
+        pub fn set_use_private_link_for_metadata_and_authorization(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("usePrivateLinkForMetadataAndAuthorization", value.into());
+            self
+        }
+
+        /// `usePrivateLinkForMetadataAndAuthorization` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_private_link_for_metadata_and_authorization(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "usePrivateLinkForMetadataAndAuthorization")
         }
     }
 
@@ -1726,9 +3463,16 @@ pub mod connector_profile {
             ServiceNowConnectorProfileProperties { props }
         }
 
-        prop! {
-            /// `InstanceUrl`: The location of the ServiceNow resource
-            props, "InstanceUrl", _, set_instance_url, get_instance_url, Val<String>
+        /// Sets `InstanceUrl`, which `new` took, in place.
+        pub fn set_instance_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceUrl", value.into());
+            self
+        }
+
+        /// `InstanceUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceUrl")
         }
     }
 
@@ -1749,9 +3493,16 @@ pub mod connector_profile {
             SlackConnectorProfileProperties { props }
         }
 
-        prop! {
-            /// `InstanceUrl`: The location of the Slack resource
-            props, "InstanceUrl", _, set_instance_url, get_instance_url, Val<String>
+        /// Sets `InstanceUrl`, which `new` took, in place.
+        pub fn set_instance_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceUrl", value.into());
+            self
+        }
+
+        /// `InstanceUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceUrl")
         }
     }
 
@@ -1782,43 +3533,115 @@ pub mod connector_profile {
             SnowflakeConnectorProfileProperties { props }
         }
 
-        prop! {
-            /// `Warehouse`: The name of the Snowﬂake warehouse.
-            props, "Warehouse", _, set_warehouse, get_warehouse, Val<String>
+        /// Sets `Warehouse`, which `new` took, in place.
+        pub fn set_warehouse(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Warehouse", value.into());
+            self
         }
 
-        prop! {
-            /// `Stage`: The name of the Amazon S3 stage that was created while setting up an Amazon S3
-            /// stage in the Snowﬂake account. This is written in the following format: &lt;
-            /// Database&gt;&lt; Schema&gt;&lt;Stage Name&gt;.
-            props, "Stage", _, set_stage, get_stage, Val<String>
+        /// `Warehouse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_warehouse(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Warehouse")
         }
 
-        prop! {
-            /// `BucketName`: The name of the Amazon S3 bucket associated with Snowﬂake.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `Stage`, which `new` took, in place.
+        pub fn set_stage(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Stage", value.into());
+            self
         }
 
-        prop! {
-            /// `AccountName`: The name of the account.
-            props, "AccountName", account_name, set_account_name, get_account_name, Val<String>
+        /// `Stage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stage(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Stage")
         }
 
-        prop! {
-            /// `BucketPrefix`: The bucket prefix that refers to the Amazon S3 bucket associated with
-            /// Snowﬂake.
-            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateLinkServiceName`: The Snowﬂake Private Link service name to be used for
-            /// private data transfers.
-            props, "PrivateLinkServiceName", private_link_service_name, set_private_link_service_name, get_private_link_service_name, Val<String>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
 
-        prop! {
-            /// `Region`: The region of the Snowﬂake account.
-            props, "Region", region, set_region, get_region, Val<String>
+        /// `AccountName`: The name of the account.
+        pub fn account_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccountName", value.into());
+            self
+        }
+
+        /// Sets `AccountName` in place: [`Self::account_name`] on a value held by `&mut`.
+        pub fn set_account_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountName", value.into());
+            self
+        }
+
+        /// `AccountName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountName")
+        }
+
+        /// `BucketPrefix`: The bucket prefix that refers to the Amazon S3 bucket associated with
+        /// Snowﬂake.
+        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// Sets `BucketPrefix` in place: [`Self::bucket_prefix`] on a value held by `&mut`.
+        pub fn set_bucket_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// `BucketPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketPrefix")
+        }
+
+        /// `PrivateLinkServiceName`: The Snowﬂake Private Link service name to be used for private
+        /// data transfers.
+        pub fn private_link_service_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PrivateLinkServiceName", value.into());
+            self
+        }
+
+        /// Sets `PrivateLinkServiceName` in place: [`Self::private_link_service_name`] on a value held
+        /// by `&mut`.
+        pub fn set_private_link_service_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrivateLinkServiceName", value.into());
+            self
+        }
+
+        /// `PrivateLinkServiceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_link_service_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrivateLinkServiceName")
+        }
+
+        /// `Region`: The region of the Snowﬂake account.
+        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
     }
 
@@ -1839,9 +3662,16 @@ pub mod connector_profile {
             VeevaConnectorProfileProperties { props }
         }
 
-        prop! {
-            /// `InstanceUrl`: The location of the Veeva resource
-            props, "InstanceUrl", _, set_instance_url, get_instance_url, Val<String>
+        /// Sets `InstanceUrl`, which `new` took, in place.
+        pub fn set_instance_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceUrl", value.into());
+            self
+        }
+
+        /// `InstanceUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceUrl")
         }
     }
 
@@ -1862,9 +3692,16 @@ pub mod connector_profile {
             ZendeskConnectorProfileProperties { props }
         }
 
-        prop! {
-            /// `InstanceUrl`: The location of the Zendesk resource
-            props, "InstanceUrl", _, set_instance_url, get_instance_url, Val<String>
+        /// Sets `InstanceUrl`, which `new` took, in place.
+        pub fn set_instance_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceUrl", value.into());
+            self
+        }
+
+        /// `InstanceUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceUrl")
         }
     }
 
@@ -1965,56 +3802,156 @@ impl Flow {
         Flow { core }
     }
 
-    prop! {
-        /// `Description`: Description of the flow.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Description of the flow.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DestinationFlowConfigList`: List of Destination connectors of the flow.
-        core.props, "DestinationFlowConfigList", _, set_destination_flow_config_list, get_destination_flow_config_list, Val<List<flow::DestinationFlowConfig>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FlowName`: Name of the flow.
-        core.props, "FlowName", _, set_flow_name, get_flow_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `FlowStatus`: Flow activation status for Scheduled- and Event-triggered flows
-        core.props, "FlowStatus", flow_status, set_flow_status, get_flow_status, Val<flow::FlowStatus>
+    /// Sets `DestinationFlowConfigList`, which `new` took, in place.
+    pub fn set_destination_flow_config_list(&mut self, value: impl Into<Val<List<flow::DestinationFlowConfig>>>) -> &mut Self {
+        self.core.props.set("DestinationFlowConfigList", value.into());
+        self
     }
 
-    prop! {
-        /// `KMSArn`: The ARN of the AWS Key Management Service (AWS KMS) key that's used to encrypt
-        /// your function's environment variables. If it's not provided, AWS Lambda uses a default
-        /// service key.
-        core.props, "KMSArn", kms_arn, set_kms_arn, get_kms_arn, Val<String>
+    /// `DestinationFlowConfigList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_flow_config_list(&self) -> ::std::option::Option<Val<List<flow::DestinationFlowConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationFlowConfigList")
     }
 
-    prop! {
-        /// `MetadataCatalogConfig`: Configurations of metadata catalog of the flow.
-        core.props, "MetadataCatalogConfig", metadata_catalog_config, set_metadata_catalog_config, get_metadata_catalog_config, Val<flow::MetadataCatalogConfig>
+    /// Sets `FlowName`, which `new` took, in place.
+    pub fn set_flow_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FlowName", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceFlowConfig`: Configurations of Source connector of the flow.
-        core.props, "SourceFlowConfig", _, set_source_flow_config, get_source_flow_config, Val<flow::SourceFlowConfig>
+    /// `FlowName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_flow_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FlowName")
     }
 
-    prop! {
-        /// `Tags`: List of Tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FlowStatus`: Flow activation status for Scheduled- and Event-triggered flows
+    pub fn flow_status(mut self, value: impl Into<Val<flow::FlowStatus>>) -> Self {
+        self.core.props.set("FlowStatus", value.into());
+        self
     }
 
-    prop! {
-        /// `Tasks`: List of tasks for the flow.
-        core.props, "Tasks", _, set_tasks, get_tasks, Val<List<flow::Task>>
+    /// Sets `FlowStatus` in place: [`Self::flow_status`] on a value held by `&mut`.
+    pub fn set_flow_status(&mut self, value: impl Into<Val<flow::FlowStatus>>) -> &mut Self {
+        self.core.props.set("FlowStatus", value.into());
+        self
     }
 
-    prop! {
-        /// `TriggerConfig`: Trigger settings of the flow.
-        core.props, "TriggerConfig", _, set_trigger_config, get_trigger_config, Val<flow::TriggerConfig>
+    /// `FlowStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_flow_status(&self) -> ::std::option::Option<Val<flow::FlowStatus>> {
+        crate::cfn::get_prop(&self.core.props, "FlowStatus")
+    }
+
+    /// `KMSArn`: The ARN of the AWS Key Management Service (AWS KMS) key that's used to encrypt
+    /// your function's environment variables. If it's not provided, AWS Lambda uses a default
+    /// service key.
+    pub fn kms_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KMSArn", value.into());
+        self
+    }
+
+    /// Sets `KMSArn` in place: [`Self::kms_arn`] on a value held by `&mut`.
+    pub fn set_kms_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KMSArn", value.into());
+        self
+    }
+
+    /// `KMSArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KMSArn")
+    }
+
+    /// `MetadataCatalogConfig`: Configurations of metadata catalog of the flow.
+    pub fn metadata_catalog_config(mut self, value: impl Into<Val<flow::MetadataCatalogConfig>>) -> Self {
+        self.core.props.set("MetadataCatalogConfig", value.into());
+        self
+    }
+
+    /// Sets `MetadataCatalogConfig` in place: [`Self::metadata_catalog_config`] on a value held by `&mut`.
+    pub fn set_metadata_catalog_config(&mut self, value: impl Into<Val<flow::MetadataCatalogConfig>>) -> &mut Self {
+        self.core.props.set("MetadataCatalogConfig", value.into());
+        self
+    }
+
+    /// `MetadataCatalogConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metadata_catalog_config(&self) -> ::std::option::Option<Val<flow::MetadataCatalogConfig>> {
+        crate::cfn::get_prop(&self.core.props, "MetadataCatalogConfig")
+    }
+
+    /// Sets `SourceFlowConfig`, which `new` took, in place.
+    pub fn set_source_flow_config(&mut self, value: impl Into<Val<flow::SourceFlowConfig>>) -> &mut Self {
+        self.core.props.set("SourceFlowConfig", value.into());
+        self
+    }
+
+    /// `SourceFlowConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_flow_config(&self) -> ::std::option::Option<Val<flow::SourceFlowConfig>> {
+        crate::cfn::get_prop(&self.core.props, "SourceFlowConfig")
+    }
+
+    /// `Tags`: List of Tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Tasks`, which `new` took, in place.
+    pub fn set_tasks(&mut self, value: impl Into<Val<List<flow::Task>>>) -> &mut Self {
+        self.core.props.set("Tasks", value.into());
+        self
+    }
+
+    /// `Tasks` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tasks(&self) -> ::std::option::Option<Val<List<flow::Task>>> {
+        crate::cfn::get_prop(&self.core.props, "Tasks")
+    }
+
+    /// Sets `TriggerConfig`, which `new` took, in place.
+    pub fn set_trigger_config(&mut self, value: impl Into<Val<flow::TriggerConfig>>) -> &mut Self {
+        self.core.props.set("TriggerConfig", value.into());
+        self
+    }
+
+    /// `TriggerConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_trigger_config(&self) -> ::std::option::Option<Val<flow::TriggerConfig>> {
+        crate::cfn::get_prop(&self.core.props, "TriggerConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2058,24 +3995,64 @@ pub mod flow {
             DestinationFlowConfig { props }
         }
 
-        prop! {
-            /// `ConnectorType`: Destination connector type
-            props, "ConnectorType", _, set_connector_type, get_connector_type, Val<ConnectorType>
+        /// Sets `ConnectorType`, which `new` took, in place.
+        pub fn set_connector_type(&mut self, value: impl Into<Val<ConnectorType>>) -> &mut Self {
+            self.props.set("ConnectorType", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationConnectorProperties`: Destination connector details
-            props, "DestinationConnectorProperties", _, set_destination_connector_properties, get_destination_connector_properties, Val<DestinationConnectorProperties>
+        /// `ConnectorType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_type(&self) -> ::std::option::Option<Val<ConnectorType>> {
+            crate::cfn::get_prop(&self.props, "ConnectorType")
         }
 
-        prop! {
-            /// `ApiVersion`: The API version that the destination connector uses.
-            props, "ApiVersion", api_version, set_api_version, get_api_version, Val<String>
+        /// Sets `DestinationConnectorProperties`, which `new` took, in place.
+        pub fn set_destination_connector_properties(&mut self, value: impl Into<Val<DestinationConnectorProperties>>) -> &mut Self {
+            self.props.set("DestinationConnectorProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectorProfileName`: Name of destination connector profile
-            props, "ConnectorProfileName", connector_profile_name, set_connector_profile_name, get_connector_profile_name, Val<String>
+        /// `DestinationConnectorProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_connector_properties(&self) -> ::std::option::Option<Val<DestinationConnectorProperties>> {
+            crate::cfn::get_prop(&self.props, "DestinationConnectorProperties")
+        }
+
+        /// `ApiVersion`: The API version that the destination connector uses.
+        pub fn api_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApiVersion", value.into());
+            self
+        }
+
+        /// Sets `ApiVersion` in place: [`Self::api_version`] on a value held by `&mut`.
+        pub fn set_api_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiVersion", value.into());
+            self
+        }
+
+        /// `ApiVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiVersion")
+        }
+
+        /// `ConnectorProfileName`: Name of destination connector profile
+        pub fn connector_profile_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectorProfileName", value.into());
+            self
+        }
+
+        /// Sets `ConnectorProfileName` in place: [`Self::connector_profile_name`] on a value held by `&mut`.
+        pub fn set_connector_profile_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectorProfileName", value.into());
+            self
+        }
+
+        /// `ConnectorProfileName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_profile_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectorProfileName")
         }
     }
 
@@ -2167,59 +4144,202 @@ pub mod flow {
             DestinationConnectorProperties { props }
         }
 
-        prop! {
-            /// `CustomConnector`.
-            props, "CustomConnector", custom_connector, set_custom_connector, get_custom_connector, Val<CustomConnectorDestinationProperties>
+        /// `CustomConnector`.
+        pub fn custom_connector(mut self, value: impl Into<Val<CustomConnectorDestinationProperties>>) -> Self {
+            self.props.set("CustomConnector", value.into());
+            self
         }
 
-        prop! {
-            /// `EventBridge`.
-            props, "EventBridge", event_bridge, set_event_bridge, get_event_bridge, Val<EventBridgeDestinationProperties>
+        /// Sets `CustomConnector` in place: [`Self::custom_connector`] on a value held by `&mut`.
+        pub fn set_custom_connector(&mut self, value: impl Into<Val<CustomConnectorDestinationProperties>>) -> &mut Self {
+            self.props.set("CustomConnector", value.into());
+            self
         }
 
-        prop! {
-            /// `LookoutMetrics`.
-            props, "LookoutMetrics", lookout_metrics, set_lookout_metrics, get_lookout_metrics, Val<LookoutMetricsDestinationProperties>
+        /// `CustomConnector` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_connector(&self) -> ::std::option::Option<Val<CustomConnectorDestinationProperties>> {
+            crate::cfn::get_prop(&self.props, "CustomConnector")
         }
 
-        prop! {
-            /// `Marketo`.
-            props, "Marketo", marketo, set_marketo, get_marketo, Val<MarketoDestinationProperties>
+        /// `EventBridge`.
+        pub fn event_bridge(mut self, value: impl Into<Val<EventBridgeDestinationProperties>>) -> Self {
+            self.props.set("EventBridge", value.into());
+            self
         }
 
-        prop! {
-            /// `Redshift`.
-            props, "Redshift", redshift, set_redshift, get_redshift, Val<RedshiftDestinationProperties>
+        /// Sets `EventBridge` in place: [`Self::event_bridge`] on a value held by `&mut`.
+        pub fn set_event_bridge(&mut self, value: impl Into<Val<EventBridgeDestinationProperties>>) -> &mut Self {
+            self.props.set("EventBridge", value.into());
+            self
         }
 
-        prop! {
-            /// `S3`.
-            props, "S3", s3, set_s3, get_s3, Val<S3DestinationProperties>
+        /// `EventBridge` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_bridge(&self) -> ::std::option::Option<Val<EventBridgeDestinationProperties>> {
+            crate::cfn::get_prop(&self.props, "EventBridge")
         }
 
-        prop! {
-            /// `SAPOData`.
-            props, "SAPOData", sapo_data, set_sapo_data, get_sapo_data, Val<SapoDataDestinationProperties>
+        /// `LookoutMetrics`.
+        pub fn lookout_metrics(mut self, value: impl Into<Val<LookoutMetricsDestinationProperties>>) -> Self {
+            self.props.set("LookoutMetrics", value.into());
+            self
         }
 
-        prop! {
-            /// `Salesforce`.
-            props, "Salesforce", salesforce, set_salesforce, get_salesforce, Val<SalesforceDestinationProperties>
+        /// Sets `LookoutMetrics` in place: [`Self::lookout_metrics`] on a value held by `&mut`.
+        pub fn set_lookout_metrics(&mut self, value: impl Into<Val<LookoutMetricsDestinationProperties>>) -> &mut Self {
+            self.props.set("LookoutMetrics", value.into());
+            self
         }
 
-        prop! {
-            /// `Snowflake`.
-            props, "Snowflake", snowflake, set_snowflake, get_snowflake, Val<SnowflakeDestinationProperties>
+        /// `LookoutMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lookout_metrics(&self) -> ::std::option::Option<Val<LookoutMetricsDestinationProperties>> {
+            crate::cfn::get_prop(&self.props, "LookoutMetrics")
         }
 
-        prop! {
-            /// `Upsolver`.
-            props, "Upsolver", upsolver, set_upsolver, get_upsolver, Val<UpsolverDestinationProperties>
+        /// `Marketo`.
+        pub fn marketo(mut self, value: impl Into<Val<MarketoDestinationProperties>>) -> Self {
+            self.props.set("Marketo", value.into());
+            self
         }
 
-        prop! {
-            /// `Zendesk`.
-            props, "Zendesk", zendesk, set_zendesk, get_zendesk, Val<ZendeskDestinationProperties>
+        /// Sets `Marketo` in place: [`Self::marketo`] on a value held by `&mut`.
+        pub fn set_marketo(&mut self, value: impl Into<Val<MarketoDestinationProperties>>) -> &mut Self {
+            self.props.set("Marketo", value.into());
+            self
+        }
+
+        /// `Marketo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_marketo(&self) -> ::std::option::Option<Val<MarketoDestinationProperties>> {
+            crate::cfn::get_prop(&self.props, "Marketo")
+        }
+
+        /// `Redshift`.
+        pub fn redshift(mut self, value: impl Into<Val<RedshiftDestinationProperties>>) -> Self {
+            self.props.set("Redshift", value.into());
+            self
+        }
+
+        /// Sets `Redshift` in place: [`Self::redshift`] on a value held by `&mut`.
+        pub fn set_redshift(&mut self, value: impl Into<Val<RedshiftDestinationProperties>>) -> &mut Self {
+            self.props.set("Redshift", value.into());
+            self
+        }
+
+        /// `Redshift` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redshift(&self) -> ::std::option::Option<Val<RedshiftDestinationProperties>> {
+            crate::cfn::get_prop(&self.props, "Redshift")
+        }
+
+        /// `S3`.
+        pub fn s3(mut self, value: impl Into<Val<S3DestinationProperties>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3DestinationProperties>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3DestinationProperties>> {
+            crate::cfn::get_prop(&self.props, "S3")
+        }
+
+        /// `SAPOData`.
+        pub fn sapo_data(mut self, value: impl Into<Val<SapoDataDestinationProperties>>) -> Self {
+            self.props.set("SAPOData", value.into());
+            self
+        }
+
+        /// Sets `SAPOData` in place: [`Self::sapo_data`] on a value held by `&mut`.
+        pub fn set_sapo_data(&mut self, value: impl Into<Val<SapoDataDestinationProperties>>) -> &mut Self {
+            self.props.set("SAPOData", value.into());
+            self
+        }
+
+        /// `SAPOData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sapo_data(&self) -> ::std::option::Option<Val<SapoDataDestinationProperties>> {
+            crate::cfn::get_prop(&self.props, "SAPOData")
+        }
+
+        /// `Salesforce`.
+        pub fn salesforce(mut self, value: impl Into<Val<SalesforceDestinationProperties>>) -> Self {
+            self.props.set("Salesforce", value.into());
+            self
+        }
+
+        /// Sets `Salesforce` in place: [`Self::salesforce`] on a value held by `&mut`.
+        pub fn set_salesforce(&mut self, value: impl Into<Val<SalesforceDestinationProperties>>) -> &mut Self {
+            self.props.set("Salesforce", value.into());
+            self
+        }
+
+        /// `Salesforce` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_salesforce(&self) -> ::std::option::Option<Val<SalesforceDestinationProperties>> {
+            crate::cfn::get_prop(&self.props, "Salesforce")
+        }
+
+        /// `Snowflake`.
+        pub fn snowflake(mut self, value: impl Into<Val<SnowflakeDestinationProperties>>) -> Self {
+            self.props.set("Snowflake", value.into());
+            self
+        }
+
+        /// Sets `Snowflake` in place: [`Self::snowflake`] on a value held by `&mut`.
+        pub fn set_snowflake(&mut self, value: impl Into<Val<SnowflakeDestinationProperties>>) -> &mut Self {
+            self.props.set("Snowflake", value.into());
+            self
+        }
+
+        /// `Snowflake` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snowflake(&self) -> ::std::option::Option<Val<SnowflakeDestinationProperties>> {
+            crate::cfn::get_prop(&self.props, "Snowflake")
+        }
+
+        /// `Upsolver`.
+        pub fn upsolver(mut self, value: impl Into<Val<UpsolverDestinationProperties>>) -> Self {
+            self.props.set("Upsolver", value.into());
+            self
+        }
+
+        /// Sets `Upsolver` in place: [`Self::upsolver`] on a value held by `&mut`.
+        pub fn set_upsolver(&mut self, value: impl Into<Val<UpsolverDestinationProperties>>) -> &mut Self {
+            self.props.set("Upsolver", value.into());
+            self
+        }
+
+        /// `Upsolver` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_upsolver(&self) -> ::std::option::Option<Val<UpsolverDestinationProperties>> {
+            crate::cfn::get_prop(&self.props, "Upsolver")
+        }
+
+        /// `Zendesk`.
+        pub fn zendesk(mut self, value: impl Into<Val<ZendeskDestinationProperties>>) -> Self {
+            self.props.set("Zendesk", value.into());
+            self
+        }
+
+        /// Sets `Zendesk` in place: [`Self::zendesk`] on a value held by `&mut`.
+        pub fn set_zendesk(&mut self, value: impl Into<Val<ZendeskDestinationProperties>>) -> &mut Self {
+            self.props.set("Zendesk", value.into());
+            self
+        }
+
+        /// `Zendesk` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zendesk(&self) -> ::std::option::Option<Val<ZendeskDestinationProperties>> {
+            crate::cfn::get_prop(&self.props, "Zendesk")
         }
     }
 
@@ -2240,29 +4360,88 @@ pub mod flow {
             CustomConnectorDestinationProperties { props }
         }
 
-        prop! {
-            /// `EntityName`.
-            props, "EntityName", _, set_entity_name, get_entity_name, Val<String>
+        /// Sets `EntityName`, which `new` took, in place.
+        pub fn set_entity_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EntityName", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomProperties`: A map for properties for custom connector.
-            props, "CustomProperties", custom_properties, set_custom_properties, get_custom_properties, Val<Map<String>>
+        /// `EntityName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entity_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EntityName")
         }
 
-        prop! {
-            /// `ErrorHandlingConfig`.
-            props, "ErrorHandlingConfig", error_handling_config, set_error_handling_config, get_error_handling_config, Val<ErrorHandlingConfig>
+        /// `CustomProperties`: A map for properties for custom connector.
+        pub fn custom_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("CustomProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `IdFieldNames`: List of fields used as ID when performing a write operation.
-            props, "IdFieldNames", id_field_names, set_id_field_names, get_id_field_names, Val<List<String>>
+        /// Sets `CustomProperties` in place: [`Self::custom_properties`] on a value held by `&mut`.
+        pub fn set_custom_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("CustomProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `WriteOperationType`.
-            props, "WriteOperationType", write_operation_type, set_write_operation_type, get_write_operation_type, Val<WriteOperationType>
+        /// `CustomProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "CustomProperties")
+        }
+
+        /// `ErrorHandlingConfig`.
+        pub fn error_handling_config(mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> Self {
+            self.props.set("ErrorHandlingConfig", value.into());
+            self
+        }
+
+        /// Sets `ErrorHandlingConfig` in place: [`Self::error_handling_config`] on a value held by `&mut`.
+        pub fn set_error_handling_config(&mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> &mut Self {
+            self.props.set("ErrorHandlingConfig", value.into());
+            self
+        }
+
+        /// `ErrorHandlingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_handling_config(&self) -> ::std::option::Option<Val<ErrorHandlingConfig>> {
+            crate::cfn::get_prop(&self.props, "ErrorHandlingConfig")
+        }
+
+        /// `IdFieldNames`: List of fields used as ID when performing a write operation.
+        pub fn id_field_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IdFieldNames", value.into());
+            self
+        }
+
+        /// Sets `IdFieldNames` in place: [`Self::id_field_names`] on a value held by `&mut`.
+        pub fn set_id_field_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IdFieldNames", value.into());
+            self
+        }
+
+        /// `IdFieldNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id_field_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IdFieldNames")
+        }
+
+        /// `WriteOperationType`.
+        pub fn write_operation_type(mut self, value: impl Into<Val<WriteOperationType>>) -> Self {
+            self.props.set("WriteOperationType", value.into());
+            self
+        }
+
+        /// Sets `WriteOperationType` in place: [`Self::write_operation_type`] on a value held by `&mut`.
+        pub fn set_write_operation_type(&mut self, value: impl Into<Val<WriteOperationType>>) -> &mut Self {
+            self.props.set("WriteOperationType", value.into());
+            self
+        }
+
+        /// `WriteOperationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_write_operation_type(&self) -> ::std::option::Option<Val<WriteOperationType>> {
+            crate::cfn::get_prop(&self.props, "WriteOperationType")
         }
     }
 
@@ -2281,19 +4460,58 @@ pub mod flow {
             ErrorHandlingConfig { props }
         }
 
-        prop! {
-            /// `BucketName`.
-            props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
+        /// `BucketName`.
+        pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketPrefix`.
-            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
+        /// Sets `BucketName` in place: [`Self::bucket_name`] on a value held by `&mut`.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `FailOnFirstError`.
-            props, "FailOnFirstError", fail_on_first_error, set_fail_on_first_error, get_fail_on_first_error, Val<bool>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
+        }
+
+        /// `BucketPrefix`.
+        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// Sets `BucketPrefix` in place: [`Self::bucket_prefix`] on a value held by `&mut`.
+        pub fn set_bucket_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// `BucketPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketPrefix")
+        }
+
+        /// `FailOnFirstError`.
+        pub fn fail_on_first_error(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("FailOnFirstError", value.into());
+            self
+        }
+
+        /// Sets `FailOnFirstError` in place: [`Self::fail_on_first_error`] on a value held by `&mut`.
+        pub fn set_fail_on_first_error(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("FailOnFirstError", value.into());
+            self
+        }
+
+        /// `FailOnFirstError` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fail_on_first_error(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "FailOnFirstError")
         }
     }
 
@@ -2333,14 +4551,34 @@ pub mod flow {
             EventBridgeDestinationProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
         }
 
-        prop! {
-            /// `ErrorHandlingConfig`.
-            props, "ErrorHandlingConfig", error_handling_config, set_error_handling_config, get_error_handling_config, Val<ErrorHandlingConfig>
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
+        }
+
+        /// `ErrorHandlingConfig`.
+        pub fn error_handling_config(mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> Self {
+            self.props.set("ErrorHandlingConfig", value.into());
+            self
+        }
+
+        /// Sets `ErrorHandlingConfig` in place: [`Self::error_handling_config`] on a value held by `&mut`.
+        pub fn set_error_handling_config(&mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> &mut Self {
+            self.props.set("ErrorHandlingConfig", value.into());
+            self
+        }
+
+        /// `ErrorHandlingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_handling_config(&self) -> ::std::option::Option<Val<ErrorHandlingConfig>> {
+            crate::cfn::get_prop(&self.props, "ErrorHandlingConfig")
         }
     }
 
@@ -2359,9 +4597,22 @@ pub mod flow {
             LookoutMetricsDestinationProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", object, set_object, get_object, Val<String>
+        /// `Object`.
+        pub fn object(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Object", value.into());
+            self
+        }
+
+        /// Sets `Object` in place: [`Self::object`] on a value held by `&mut`.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
+        }
+
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
     }
 
@@ -2382,14 +4633,34 @@ pub mod flow {
             MarketoDestinationProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
         }
 
-        prop! {
-            /// `ErrorHandlingConfig`.
-            props, "ErrorHandlingConfig", error_handling_config, set_error_handling_config, get_error_handling_config, Val<ErrorHandlingConfig>
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
+        }
+
+        /// `ErrorHandlingConfig`.
+        pub fn error_handling_config(mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> Self {
+            self.props.set("ErrorHandlingConfig", value.into());
+            self
+        }
+
+        /// Sets `ErrorHandlingConfig` in place: [`Self::error_handling_config`] on a value held by `&mut`.
+        pub fn set_error_handling_config(&mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> &mut Self {
+            self.props.set("ErrorHandlingConfig", value.into());
+            self
+        }
+
+        /// `ErrorHandlingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_handling_config(&self) -> ::std::option::Option<Val<ErrorHandlingConfig>> {
+            crate::cfn::get_prop(&self.props, "ErrorHandlingConfig")
         }
     }
 
@@ -2415,24 +4686,64 @@ pub mod flow {
             RedshiftDestinationProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
         }
 
-        prop! {
-            /// `IntermediateBucketName`.
-            props, "IntermediateBucketName", _, set_intermediate_bucket_name, get_intermediate_bucket_name, Val<String>
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
 
-        prop! {
-            /// `BucketPrefix`.
-            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
+        /// Sets `IntermediateBucketName`, which `new` took, in place.
+        pub fn set_intermediate_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IntermediateBucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `ErrorHandlingConfig`.
-            props, "ErrorHandlingConfig", error_handling_config, set_error_handling_config, get_error_handling_config, Val<ErrorHandlingConfig>
+        /// `IntermediateBucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_intermediate_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IntermediateBucketName")
+        }
+
+        /// `BucketPrefix`.
+        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// Sets `BucketPrefix` in place: [`Self::bucket_prefix`] on a value held by `&mut`.
+        pub fn set_bucket_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// `BucketPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketPrefix")
+        }
+
+        /// `ErrorHandlingConfig`.
+        pub fn error_handling_config(mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> Self {
+            self.props.set("ErrorHandlingConfig", value.into());
+            self
+        }
+
+        /// Sets `ErrorHandlingConfig` in place: [`Self::error_handling_config`] on a value held by `&mut`.
+        pub fn set_error_handling_config(&mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> &mut Self {
+            self.props.set("ErrorHandlingConfig", value.into());
+            self
+        }
+
+        /// `ErrorHandlingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_handling_config(&self) -> ::std::option::Option<Val<ErrorHandlingConfig>> {
+            crate::cfn::get_prop(&self.props, "ErrorHandlingConfig")
         }
     }
 
@@ -2453,19 +4764,52 @@ pub mod flow {
             S3DestinationProperties { props }
         }
 
-        prop! {
-            /// `BucketName`.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketPrefix`.
-            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
 
-        prop! {
-            /// `S3OutputFormatConfig`.
-            props, "S3OutputFormatConfig", s3_output_format_config, set_s3_output_format_config, get_s3_output_format_config, Val<S3OutputFormatConfig>
+        /// `BucketPrefix`.
+        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// Sets `BucketPrefix` in place: [`Self::bucket_prefix`] on a value held by `&mut`.
+        pub fn set_bucket_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// `BucketPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketPrefix")
+        }
+
+        /// `S3OutputFormatConfig`.
+        pub fn s3_output_format_config(mut self, value: impl Into<Val<S3OutputFormatConfig>>) -> Self {
+            self.props.set("S3OutputFormatConfig", value.into());
+            self
+        }
+
+        /// Sets `S3OutputFormatConfig` in place: [`Self::s3_output_format_config`] on a value held by `&mut`.
+        pub fn set_s3_output_format_config(&mut self, value: impl Into<Val<S3OutputFormatConfig>>) -> &mut Self {
+            self.props.set("S3OutputFormatConfig", value.into());
+            self
+        }
+
+        /// `S3OutputFormatConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_output_format_config(&self) -> ::std::option::Option<Val<S3OutputFormatConfig>> {
+            crate::cfn::get_prop(&self.props, "S3OutputFormatConfig")
         }
     }
 
@@ -2484,24 +4828,77 @@ pub mod flow {
             S3OutputFormatConfig { props }
         }
 
-        prop! {
-            /// `AggregationConfig`.
-            props, "AggregationConfig", aggregation_config, set_aggregation_config, get_aggregation_config, Val<AggregationConfig>
+        /// `AggregationConfig`.
+        pub fn aggregation_config(mut self, value: impl Into<Val<AggregationConfig>>) -> Self {
+            self.props.set("AggregationConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `FileType`.
-            props, "FileType", file_type, set_file_type, get_file_type, Val<FileType>
+        /// Sets `AggregationConfig` in place: [`Self::aggregation_config`] on a value held by `&mut`.
+        pub fn set_aggregation_config(&mut self, value: impl Into<Val<AggregationConfig>>) -> &mut Self {
+            self.props.set("AggregationConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `PrefixConfig`.
-            props, "PrefixConfig", prefix_config, set_prefix_config, get_prefix_config, Val<PrefixConfig>
+        /// `AggregationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aggregation_config(&self) -> ::std::option::Option<Val<AggregationConfig>> {
+            crate::cfn::get_prop(&self.props, "AggregationConfig")
         }
 
-        prop! {
-            /// `PreserveSourceDataTyping`.
-            props, "PreserveSourceDataTyping", preserve_source_data_typing, set_preserve_source_data_typing, get_preserve_source_data_typing, Val<bool>
+        /// `FileType`.
+        pub fn file_type(mut self, value: impl Into<Val<FileType>>) -> Self {
+            self.props.set("FileType", value.into());
+            self
+        }
+
+        /// Sets `FileType` in place: [`Self::file_type`] on a value held by `&mut`.
+        pub fn set_file_type(&mut self, value: impl Into<Val<FileType>>) -> &mut Self {
+            self.props.set("FileType", value.into());
+            self
+        }
+
+        /// `FileType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_type(&self) -> ::std::option::Option<Val<FileType>> {
+            crate::cfn::get_prop(&self.props, "FileType")
+        }
+
+        /// `PrefixConfig`.
+        pub fn prefix_config(mut self, value: impl Into<Val<PrefixConfig>>) -> Self {
+            self.props.set("PrefixConfig", value.into());
+            self
+        }
+
+        /// Sets `PrefixConfig` in place: [`Self::prefix_config`] on a value held by `&mut`.
+        pub fn set_prefix_config(&mut self, value: impl Into<Val<PrefixConfig>>) -> &mut Self {
+            self.props.set("PrefixConfig", value.into());
+            self
+        }
+
+        /// `PrefixConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix_config(&self) -> ::std::option::Option<Val<PrefixConfig>> {
+            crate::cfn::get_prop(&self.props, "PrefixConfig")
+        }
+
+        /// `PreserveSourceDataTyping`.
+        pub fn preserve_source_data_typing(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("PreserveSourceDataTyping", value.into());
+            self
+        }
+
+        /// Sets `PreserveSourceDataTyping` in place: [`Self::preserve_source_data_typing`] on a value
+        /// held by `&mut`.
+        pub fn set_preserve_source_data_typing(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PreserveSourceDataTyping", value.into());
+            self
+        }
+
+        /// `PreserveSourceDataTyping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preserve_source_data_typing(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PreserveSourceDataTyping")
         }
     }
 
@@ -2520,14 +4917,40 @@ pub mod flow {
             AggregationConfig { props }
         }
 
-        prop! {
-            /// `AggregationType`.
-            props, "AggregationType", aggregation_type, set_aggregation_type, get_aggregation_type, Val<AggregationType>
+        /// `AggregationType`.
+        pub fn aggregation_type(mut self, value: impl Into<Val<AggregationType>>) -> Self {
+            self.props.set("AggregationType", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetFileSize`.
-            props, "TargetFileSize", target_file_size, set_target_file_size, get_target_file_size, Val<i64>
+        /// Sets `AggregationType` in place: [`Self::aggregation_type`] on a value held by `&mut`.
+        pub fn set_aggregation_type(&mut self, value: impl Into<Val<AggregationType>>) -> &mut Self {
+            self.props.set("AggregationType", value.into());
+            self
+        }
+
+        /// `AggregationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aggregation_type(&self) -> ::std::option::Option<Val<AggregationType>> {
+            crate::cfn::get_prop(&self.props, "AggregationType")
+        }
+
+        /// `TargetFileSize`.
+        pub fn target_file_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TargetFileSize", value.into());
+            self
+        }
+
+        /// Sets `TargetFileSize` in place: [`Self::target_file_size`] on a value held by `&mut`.
+        pub fn set_target_file_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TargetFileSize", value.into());
+            self
+        }
+
+        /// `TargetFileSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_file_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TargetFileSize")
         }
     }
 
@@ -2575,19 +4998,58 @@ pub mod flow {
             PrefixConfig { props }
         }
 
-        prop! {
-            /// `PathPrefixHierarchy`.
-            props, "PathPrefixHierarchy", path_prefix_hierarchy, set_path_prefix_hierarchy, get_path_prefix_hierarchy, Val<List<PathPrefix>>
+        /// `PathPrefixHierarchy`.
+        pub fn path_prefix_hierarchy(mut self, value: impl Into<Val<List<PathPrefix>>>) -> Self {
+            self.props.set("PathPrefixHierarchy", value.into());
+            self
         }
 
-        prop! {
-            /// `PrefixFormat`.
-            props, "PrefixFormat", prefix_format, set_prefix_format, get_prefix_format, Val<PrefixFormat>
+        /// Sets `PathPrefixHierarchy` in place: [`Self::path_prefix_hierarchy`] on a value held by `&mut`.
+        pub fn set_path_prefix_hierarchy(&mut self, value: impl Into<Val<List<PathPrefix>>>) -> &mut Self {
+            self.props.set("PathPrefixHierarchy", value.into());
+            self
         }
 
-        prop! {
-            /// `PrefixType`.
-            props, "PrefixType", prefix_type, set_prefix_type, get_prefix_type, Val<PrefixType>
+        /// `PathPrefixHierarchy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path_prefix_hierarchy(&self) -> ::std::option::Option<Val<List<PathPrefix>>> {
+            crate::cfn::get_prop(&self.props, "PathPrefixHierarchy")
+        }
+
+        /// `PrefixFormat`.
+        pub fn prefix_format(mut self, value: impl Into<Val<PrefixFormat>>) -> Self {
+            self.props.set("PrefixFormat", value.into());
+            self
+        }
+
+        /// Sets `PrefixFormat` in place: [`Self::prefix_format`] on a value held by `&mut`.
+        pub fn set_prefix_format(&mut self, value: impl Into<Val<PrefixFormat>>) -> &mut Self {
+            self.props.set("PrefixFormat", value.into());
+            self
+        }
+
+        /// `PrefixFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix_format(&self) -> ::std::option::Option<Val<PrefixFormat>> {
+            crate::cfn::get_prop(&self.props, "PrefixFormat")
+        }
+
+        /// `PrefixType`.
+        pub fn prefix_type(mut self, value: impl Into<Val<PrefixType>>) -> Self {
+            self.props.set("PrefixType", value.into());
+            self
+        }
+
+        /// Sets `PrefixType` in place: [`Self::prefix_type`] on a value held by `&mut`.
+        pub fn set_prefix_type(&mut self, value: impl Into<Val<PrefixType>>) -> &mut Self {
+            self.props.set("PrefixType", value.into());
+            self
+        }
+
+        /// `PrefixType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix_type(&self) -> ::std::option::Option<Val<PrefixType>> {
+            crate::cfn::get_prop(&self.props, "PrefixType")
         }
     }
 
@@ -2659,29 +5121,89 @@ pub mod flow {
             SapoDataDestinationProperties { props }
         }
 
-        prop! {
-            /// `ObjectPath`.
-            props, "ObjectPath", _, set_object_path, get_object_path, Val<String>
+        /// Sets `ObjectPath`, which `new` took, in place.
+        pub fn set_object_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectPath", value.into());
+            self
         }
 
-        prop! {
-            /// `ErrorHandlingConfig`.
-            props, "ErrorHandlingConfig", error_handling_config, set_error_handling_config, get_error_handling_config, Val<ErrorHandlingConfig>
+        /// `ObjectPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectPath")
         }
 
-        prop! {
-            /// `IdFieldNames`: List of fields used as ID when performing a write operation.
-            props, "IdFieldNames", id_field_names, set_id_field_names, get_id_field_names, Val<List<String>>
+        /// `ErrorHandlingConfig`.
+        pub fn error_handling_config(mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> Self {
+            self.props.set("ErrorHandlingConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `SuccessResponseHandlingConfig`.
-            props, "SuccessResponseHandlingConfig", success_response_handling_config, set_success_response_handling_config, get_success_response_handling_config, Val<SuccessResponseHandlingConfig>
+        /// Sets `ErrorHandlingConfig` in place: [`Self::error_handling_config`] on a value held by `&mut`.
+        pub fn set_error_handling_config(&mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> &mut Self {
+            self.props.set("ErrorHandlingConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `WriteOperationType`.
-            props, "WriteOperationType", write_operation_type, set_write_operation_type, get_write_operation_type, Val<WriteOperationType>
+        /// `ErrorHandlingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_handling_config(&self) -> ::std::option::Option<Val<ErrorHandlingConfig>> {
+            crate::cfn::get_prop(&self.props, "ErrorHandlingConfig")
+        }
+
+        /// `IdFieldNames`: List of fields used as ID when performing a write operation.
+        pub fn id_field_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IdFieldNames", value.into());
+            self
+        }
+
+        /// Sets `IdFieldNames` in place: [`Self::id_field_names`] on a value held by `&mut`.
+        pub fn set_id_field_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IdFieldNames", value.into());
+            self
+        }
+
+        /// `IdFieldNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id_field_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IdFieldNames")
+        }
+
+        /// `SuccessResponseHandlingConfig`.
+        pub fn success_response_handling_config(mut self, value: impl Into<Val<SuccessResponseHandlingConfig>>) -> Self {
+            self.props.set("SuccessResponseHandlingConfig", value.into());
+            self
+        }
+
+        /// Sets `SuccessResponseHandlingConfig` in place: [`Self::success_response_handling_config`] on
+        /// a value held by `&mut`.
+        pub fn set_success_response_handling_config(&mut self, value: impl Into<Val<SuccessResponseHandlingConfig>>) -> &mut Self {
+            self.props.set("SuccessResponseHandlingConfig", value.into());
+            self
+        }
+
+        /// `SuccessResponseHandlingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_success_response_handling_config(&self) -> ::std::option::Option<Val<SuccessResponseHandlingConfig>> {
+            crate::cfn::get_prop(&self.props, "SuccessResponseHandlingConfig")
+        }
+
+        /// `WriteOperationType`.
+        pub fn write_operation_type(mut self, value: impl Into<Val<WriteOperationType>>) -> Self {
+            self.props.set("WriteOperationType", value.into());
+            self
+        }
+
+        /// Sets `WriteOperationType` in place: [`Self::write_operation_type`] on a value held by `&mut`.
+        pub fn set_write_operation_type(&mut self, value: impl Into<Val<WriteOperationType>>) -> &mut Self {
+            self.props.set("WriteOperationType", value.into());
+            self
+        }
+
+        /// `WriteOperationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_write_operation_type(&self) -> ::std::option::Option<Val<WriteOperationType>> {
+            crate::cfn::get_prop(&self.props, "WriteOperationType")
         }
     }
 
@@ -2700,14 +5222,40 @@ pub mod flow {
             SuccessResponseHandlingConfig { props }
         }
 
-        prop! {
-            /// `BucketName`.
-            props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
+        /// `BucketName`.
+        pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketPrefix`.
-            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
+        /// Sets `BucketName` in place: [`Self::bucket_name`] on a value held by `&mut`.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
+        }
+
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
+        }
+
+        /// `BucketPrefix`.
+        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// Sets `BucketPrefix` in place: [`Self::bucket_prefix`] on a value held by `&mut`.
+        pub fn set_bucket_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// `BucketPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketPrefix")
         }
     }
 
@@ -2728,29 +5276,88 @@ pub mod flow {
             SalesforceDestinationProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
         }
 
-        prop! {
-            /// `DataTransferApi`.
-            props, "DataTransferApi", data_transfer_api, set_data_transfer_api, get_data_transfer_api, Val<DataTransferApi>
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
 
-        prop! {
-            /// `ErrorHandlingConfig`.
-            props, "ErrorHandlingConfig", error_handling_config, set_error_handling_config, get_error_handling_config, Val<ErrorHandlingConfig>
+        /// `DataTransferApi`.
+        pub fn data_transfer_api(mut self, value: impl Into<Val<DataTransferApi>>) -> Self {
+            self.props.set("DataTransferApi", value.into());
+            self
         }
 
-        prop! {
-            /// `IdFieldNames`: List of fields used as ID when performing a write operation.
-            props, "IdFieldNames", id_field_names, set_id_field_names, get_id_field_names, Val<List<String>>
+        /// Sets `DataTransferApi` in place: [`Self::data_transfer_api`] on a value held by `&mut`.
+        pub fn set_data_transfer_api(&mut self, value: impl Into<Val<DataTransferApi>>) -> &mut Self {
+            self.props.set("DataTransferApi", value.into());
+            self
         }
 
-        prop! {
-            /// `WriteOperationType`.
-            props, "WriteOperationType", write_operation_type, set_write_operation_type, get_write_operation_type, Val<WriteOperationType>
+        /// `DataTransferApi` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_transfer_api(&self) -> ::std::option::Option<Val<DataTransferApi>> {
+            crate::cfn::get_prop(&self.props, "DataTransferApi")
+        }
+
+        /// `ErrorHandlingConfig`.
+        pub fn error_handling_config(mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> Self {
+            self.props.set("ErrorHandlingConfig", value.into());
+            self
+        }
+
+        /// Sets `ErrorHandlingConfig` in place: [`Self::error_handling_config`] on a value held by `&mut`.
+        pub fn set_error_handling_config(&mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> &mut Self {
+            self.props.set("ErrorHandlingConfig", value.into());
+            self
+        }
+
+        /// `ErrorHandlingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_handling_config(&self) -> ::std::option::Option<Val<ErrorHandlingConfig>> {
+            crate::cfn::get_prop(&self.props, "ErrorHandlingConfig")
+        }
+
+        /// `IdFieldNames`: List of fields used as ID when performing a write operation.
+        pub fn id_field_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IdFieldNames", value.into());
+            self
+        }
+
+        /// Sets `IdFieldNames` in place: [`Self::id_field_names`] on a value held by `&mut`.
+        pub fn set_id_field_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IdFieldNames", value.into());
+            self
+        }
+
+        /// `IdFieldNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id_field_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IdFieldNames")
+        }
+
+        /// `WriteOperationType`.
+        pub fn write_operation_type(mut self, value: impl Into<Val<WriteOperationType>>) -> Self {
+            self.props.set("WriteOperationType", value.into());
+            self
+        }
+
+        /// Sets `WriteOperationType` in place: [`Self::write_operation_type`] on a value held by `&mut`.
+        pub fn set_write_operation_type(&mut self, value: impl Into<Val<WriteOperationType>>) -> &mut Self {
+            self.props.set("WriteOperationType", value.into());
+            self
+        }
+
+        /// `WriteOperationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_write_operation_type(&self) -> ::std::option::Option<Val<WriteOperationType>> {
+            crate::cfn::get_prop(&self.props, "WriteOperationType")
         }
     }
 
@@ -2792,24 +5399,64 @@ pub mod flow {
             SnowflakeDestinationProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
         }
 
-        prop! {
-            /// `IntermediateBucketName`.
-            props, "IntermediateBucketName", _, set_intermediate_bucket_name, get_intermediate_bucket_name, Val<String>
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
 
-        prop! {
-            /// `BucketPrefix`.
-            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
+        /// Sets `IntermediateBucketName`, which `new` took, in place.
+        pub fn set_intermediate_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IntermediateBucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `ErrorHandlingConfig`.
-            props, "ErrorHandlingConfig", error_handling_config, set_error_handling_config, get_error_handling_config, Val<ErrorHandlingConfig>
+        /// `IntermediateBucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_intermediate_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IntermediateBucketName")
+        }
+
+        /// `BucketPrefix`.
+        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// Sets `BucketPrefix` in place: [`Self::bucket_prefix`] on a value held by `&mut`.
+        pub fn set_bucket_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// `BucketPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketPrefix")
+        }
+
+        /// `ErrorHandlingConfig`.
+        pub fn error_handling_config(mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> Self {
+            self.props.set("ErrorHandlingConfig", value.into());
+            self
+        }
+
+        /// Sets `ErrorHandlingConfig` in place: [`Self::error_handling_config`] on a value held by `&mut`.
+        pub fn set_error_handling_config(&mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> &mut Self {
+            self.props.set("ErrorHandlingConfig", value.into());
+            self
+        }
+
+        /// `ErrorHandlingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_handling_config(&self) -> ::std::option::Option<Val<ErrorHandlingConfig>> {
+            crate::cfn::get_prop(&self.props, "ErrorHandlingConfig")
         }
     }
 
@@ -2835,19 +5482,46 @@ pub mod flow {
             UpsolverDestinationProperties { props }
         }
 
-        prop! {
-            /// `BucketName`.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `S3OutputFormatConfig`.
-            props, "S3OutputFormatConfig", _, set_s3_output_format_config, get_s3_output_format_config, Val<UpsolverS3OutputFormatConfig>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
 
-        prop! {
-            /// `BucketPrefix`.
-            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
+        /// Sets `S3OutputFormatConfig`, which `new` took, in place.
+        pub fn set_s3_output_format_config(&mut self, value: impl Into<Val<UpsolverS3OutputFormatConfig>>) -> &mut Self {
+            self.props.set("S3OutputFormatConfig", value.into());
+            self
+        }
+
+        /// `S3OutputFormatConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_output_format_config(&self) -> ::std::option::Option<Val<UpsolverS3OutputFormatConfig>> {
+            crate::cfn::get_prop(&self.props, "S3OutputFormatConfig")
+        }
+
+        /// `BucketPrefix`.
+        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// Sets `BucketPrefix` in place: [`Self::bucket_prefix`] on a value held by `&mut`.
+        pub fn set_bucket_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// `BucketPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketPrefix")
         }
     }
 
@@ -2868,19 +5542,52 @@ pub mod flow {
             UpsolverS3OutputFormatConfig { props }
         }
 
-        prop! {
-            /// `PrefixConfig`.
-            props, "PrefixConfig", _, set_prefix_config, get_prefix_config, Val<PrefixConfig>
+        /// Sets `PrefixConfig`, which `new` took, in place.
+        pub fn set_prefix_config(&mut self, value: impl Into<Val<PrefixConfig>>) -> &mut Self {
+            self.props.set("PrefixConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `AggregationConfig`.
-            props, "AggregationConfig", aggregation_config, set_aggregation_config, get_aggregation_config, Val<AggregationConfig>
+        /// `PrefixConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix_config(&self) -> ::std::option::Option<Val<PrefixConfig>> {
+            crate::cfn::get_prop(&self.props, "PrefixConfig")
         }
 
-        prop! {
-            /// `FileType`.
-            props, "FileType", file_type, set_file_type, get_file_type, Val<FileType>
+        /// `AggregationConfig`.
+        pub fn aggregation_config(mut self, value: impl Into<Val<AggregationConfig>>) -> Self {
+            self.props.set("AggregationConfig", value.into());
+            self
+        }
+
+        /// Sets `AggregationConfig` in place: [`Self::aggregation_config`] on a value held by `&mut`.
+        pub fn set_aggregation_config(&mut self, value: impl Into<Val<AggregationConfig>>) -> &mut Self {
+            self.props.set("AggregationConfig", value.into());
+            self
+        }
+
+        /// `AggregationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aggregation_config(&self) -> ::std::option::Option<Val<AggregationConfig>> {
+            crate::cfn::get_prop(&self.props, "AggregationConfig")
+        }
+
+        /// `FileType`.
+        pub fn file_type(mut self, value: impl Into<Val<FileType>>) -> Self {
+            self.props.set("FileType", value.into());
+            self
+        }
+
+        /// Sets `FileType` in place: [`Self::file_type`] on a value held by `&mut`.
+        pub fn set_file_type(&mut self, value: impl Into<Val<FileType>>) -> &mut Self {
+            self.props.set("FileType", value.into());
+            self
+        }
+
+        /// `FileType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_type(&self) -> ::std::option::Option<Val<FileType>> {
+            crate::cfn::get_prop(&self.props, "FileType")
         }
     }
 
@@ -2901,24 +5608,70 @@ pub mod flow {
             ZendeskDestinationProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
         }
 
-        prop! {
-            /// `ErrorHandlingConfig`.
-            props, "ErrorHandlingConfig", error_handling_config, set_error_handling_config, get_error_handling_config, Val<ErrorHandlingConfig>
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
 
-        prop! {
-            /// `IdFieldNames`: List of fields used as ID when performing a write operation.
-            props, "IdFieldNames", id_field_names, set_id_field_names, get_id_field_names, Val<List<String>>
+        /// `ErrorHandlingConfig`.
+        pub fn error_handling_config(mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> Self {
+            self.props.set("ErrorHandlingConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `WriteOperationType`.
-            props, "WriteOperationType", write_operation_type, set_write_operation_type, get_write_operation_type, Val<WriteOperationType>
+        /// Sets `ErrorHandlingConfig` in place: [`Self::error_handling_config`] on a value held by `&mut`.
+        pub fn set_error_handling_config(&mut self, value: impl Into<Val<ErrorHandlingConfig>>) -> &mut Self {
+            self.props.set("ErrorHandlingConfig", value.into());
+            self
+        }
+
+        /// `ErrorHandlingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_handling_config(&self) -> ::std::option::Option<Val<ErrorHandlingConfig>> {
+            crate::cfn::get_prop(&self.props, "ErrorHandlingConfig")
+        }
+
+        /// `IdFieldNames`: List of fields used as ID when performing a write operation.
+        pub fn id_field_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IdFieldNames", value.into());
+            self
+        }
+
+        /// Sets `IdFieldNames` in place: [`Self::id_field_names`] on a value held by `&mut`.
+        pub fn set_id_field_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IdFieldNames", value.into());
+            self
+        }
+
+        /// `IdFieldNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id_field_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IdFieldNames")
+        }
+
+        /// `WriteOperationType`.
+        pub fn write_operation_type(mut self, value: impl Into<Val<WriteOperationType>>) -> Self {
+            self.props.set("WriteOperationType", value.into());
+            self
+        }
+
+        /// Sets `WriteOperationType` in place: [`Self::write_operation_type`] on a value held by `&mut`.
+        pub fn set_write_operation_type(&mut self, value: impl Into<Val<WriteOperationType>>) -> &mut Self {
+            self.props.set("WriteOperationType", value.into());
+            self
+        }
+
+        /// `WriteOperationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_write_operation_type(&self) -> ::std::option::Option<Val<WriteOperationType>> {
+            crate::cfn::get_prop(&self.props, "WriteOperationType")
         }
     }
 
@@ -2953,9 +5706,22 @@ pub mod flow {
             MetadataCatalogConfig { props }
         }
 
-        prop! {
-            /// `GlueDataCatalog`: Configurations of glue data catalog of the flow.
-            props, "GlueDataCatalog", glue_data_catalog, set_glue_data_catalog, get_glue_data_catalog, Val<GlueDataCatalog>
+        /// `GlueDataCatalog`: Configurations of glue data catalog of the flow.
+        pub fn glue_data_catalog(mut self, value: impl Into<Val<GlueDataCatalog>>) -> Self {
+            self.props.set("GlueDataCatalog", value.into());
+            self
+        }
+
+        /// Sets `GlueDataCatalog` in place: [`Self::glue_data_catalog`] on a value held by `&mut`.
+        pub fn set_glue_data_catalog(&mut self, value: impl Into<Val<GlueDataCatalog>>) -> &mut Self {
+            self.props.set("GlueDataCatalog", value.into());
+            self
+        }
+
+        /// `GlueDataCatalog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_glue_data_catalog(&self) -> ::std::option::Option<Val<GlueDataCatalog>> {
+            crate::cfn::get_prop(&self.props, "GlueDataCatalog")
         }
     }
 
@@ -2984,19 +5750,40 @@ pub mod flow {
             GlueDataCatalog { props }
         }
 
-        prop! {
-            /// `RoleArn`: A string containing the value for the tag
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`: A string containing the value for the tag
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `TablePrefix`: A string containing the value for the tag
-            props, "TablePrefix", _, set_table_prefix, get_table_prefix, Val<String>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// Sets `TablePrefix`, which `new` took, in place.
+        pub fn set_table_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TablePrefix", value.into());
+            self
+        }
+
+        /// `TablePrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TablePrefix")
         }
     }
 
@@ -3023,29 +5810,82 @@ pub mod flow {
             SourceFlowConfig { props }
         }
 
-        prop! {
-            /// `ConnectorType`: Type of source connector
-            props, "ConnectorType", _, set_connector_type, get_connector_type, Val<ConnectorType>
+        /// Sets `ConnectorType`, which `new` took, in place.
+        pub fn set_connector_type(&mut self, value: impl Into<Val<ConnectorType>>) -> &mut Self {
+            self.props.set("ConnectorType", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceConnectorProperties`: Source connector details required to query a connector
-            props, "SourceConnectorProperties", _, set_source_connector_properties, get_source_connector_properties, Val<SourceConnectorProperties>
+        /// `ConnectorType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_type(&self) -> ::std::option::Option<Val<ConnectorType>> {
+            crate::cfn::get_prop(&self.props, "ConnectorType")
         }
 
-        prop! {
-            /// `ApiVersion`: The API version that the destination connector uses.
-            props, "ApiVersion", api_version, set_api_version, get_api_version, Val<String>
+        /// Sets `SourceConnectorProperties`, which `new` took, in place.
+        pub fn set_source_connector_properties(&mut self, value: impl Into<Val<SourceConnectorProperties>>) -> &mut Self {
+            self.props.set("SourceConnectorProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectorProfileName`: Name of source connector profile
-            props, "ConnectorProfileName", connector_profile_name, set_connector_profile_name, get_connector_profile_name, Val<String>
+        /// `SourceConnectorProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_connector_properties(&self) -> ::std::option::Option<Val<SourceConnectorProperties>> {
+            crate::cfn::get_prop(&self.props, "SourceConnectorProperties")
         }
 
-        prop! {
-            /// `IncrementalPullConfig`: Configuration for scheduled incremental data pull
-            props, "IncrementalPullConfig", incremental_pull_config, set_incremental_pull_config, get_incremental_pull_config, Val<IncrementalPullConfig>
+        /// `ApiVersion`: The API version that the destination connector uses.
+        pub fn api_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApiVersion", value.into());
+            self
+        }
+
+        /// Sets `ApiVersion` in place: [`Self::api_version`] on a value held by `&mut`.
+        pub fn set_api_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiVersion", value.into());
+            self
+        }
+
+        /// `ApiVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiVersion")
+        }
+
+        /// `ConnectorProfileName`: Name of source connector profile
+        pub fn connector_profile_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectorProfileName", value.into());
+            self
+        }
+
+        /// Sets `ConnectorProfileName` in place: [`Self::connector_profile_name`] on a value held by `&mut`.
+        pub fn set_connector_profile_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectorProfileName", value.into());
+            self
+        }
+
+        /// `ConnectorProfileName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_profile_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectorProfileName")
+        }
+
+        /// `IncrementalPullConfig`: Configuration for scheduled incremental data pull
+        pub fn incremental_pull_config(mut self, value: impl Into<Val<IncrementalPullConfig>>) -> Self {
+            self.props.set("IncrementalPullConfig", value.into());
+            self
+        }
+
+        /// Sets `IncrementalPullConfig` in place: [`Self::incremental_pull_config`] on a value held by `&mut`.
+        pub fn set_incremental_pull_config(&mut self, value: impl Into<Val<IncrementalPullConfig>>) -> &mut Self {
+            self.props.set("IncrementalPullConfig", value.into());
+            self
+        }
+
+        /// `IncrementalPullConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_incremental_pull_config(&self) -> ::std::option::Option<Val<IncrementalPullConfig>> {
+            crate::cfn::get_prop(&self.props, "IncrementalPullConfig")
         }
     }
 
@@ -3065,10 +5905,23 @@ pub mod flow {
             IncrementalPullConfig { props }
         }
 
-        prop! {
-            /// `DatetimeTypeFieldName`: Name of the datetime/timestamp data type field to be used for
-            /// importing incremental records from the source
-            props, "DatetimeTypeFieldName", datetime_type_field_name, set_datetime_type_field_name, get_datetime_type_field_name, Val<String>
+        /// `DatetimeTypeFieldName`: Name of the datetime/timestamp data type field to be used for
+        /// importing incremental records from the source
+        pub fn datetime_type_field_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatetimeTypeFieldName", value.into());
+            self
+        }
+
+        /// Sets `DatetimeTypeFieldName` in place: [`Self::datetime_type_field_name`] on a value held by `&mut`.
+        pub fn set_datetime_type_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatetimeTypeFieldName", value.into());
+            self
+        }
+
+        /// `DatetimeTypeFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_datetime_type_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatetimeTypeFieldName")
         }
     }
 
@@ -3088,89 +5941,310 @@ pub mod flow {
             SourceConnectorProperties { props }
         }
 
-        prop! {
-            /// `Amplitude`.
-            props, "Amplitude", amplitude, set_amplitude, get_amplitude, Val<AmplitudeSourceProperties>
+        /// `Amplitude`.
+        pub fn amplitude(mut self, value: impl Into<Val<AmplitudeSourceProperties>>) -> Self {
+            self.props.set("Amplitude", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomConnector`.
-            props, "CustomConnector", custom_connector, set_custom_connector, get_custom_connector, Val<CustomConnectorSourceProperties>
+        /// Sets `Amplitude` in place: [`Self::amplitude`] on a value held by `&mut`.
+        pub fn set_amplitude(&mut self, value: impl Into<Val<AmplitudeSourceProperties>>) -> &mut Self {
+            self.props.set("Amplitude", value.into());
+            self
         }
 
-        prop! {
-            /// `Datadog`.
-            props, "Datadog", datadog, set_datadog, get_datadog, Val<DatadogSourceProperties>
+        /// `Amplitude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_amplitude(&self) -> ::std::option::Option<Val<AmplitudeSourceProperties>> {
+            crate::cfn::get_prop(&self.props, "Amplitude")
         }
 
-        prop! {
-            /// `Dynatrace`.
-            props, "Dynatrace", dynatrace, set_dynatrace, get_dynatrace, Val<DynatraceSourceProperties>
+        /// `CustomConnector`.
+        pub fn custom_connector(mut self, value: impl Into<Val<CustomConnectorSourceProperties>>) -> Self {
+            self.props.set("CustomConnector", value.into());
+            self
         }
 
-        prop! {
-            /// `GoogleAnalytics`.
-            props, "GoogleAnalytics", google_analytics, set_google_analytics, get_google_analytics, Val<GoogleAnalyticsSourceProperties>
+        /// Sets `CustomConnector` in place: [`Self::custom_connector`] on a value held by `&mut`.
+        pub fn set_custom_connector(&mut self, value: impl Into<Val<CustomConnectorSourceProperties>>) -> &mut Self {
+            self.props.set("CustomConnector", value.into());
+            self
         }
 
-        prop! {
-            /// `InforNexus`.
-            props, "InforNexus", infor_nexus, set_infor_nexus, get_infor_nexus, Val<InforNexusSourceProperties>
+        /// `CustomConnector` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_connector(&self) -> ::std::option::Option<Val<CustomConnectorSourceProperties>> {
+            crate::cfn::get_prop(&self.props, "CustomConnector")
         }
 
-        prop! {
-            /// `Marketo`.
-            props, "Marketo", marketo, set_marketo, get_marketo, Val<MarketoSourceProperties>
+        /// `Datadog`.
+        pub fn datadog(mut self, value: impl Into<Val<DatadogSourceProperties>>) -> Self {
+            self.props.set("Datadog", value.into());
+            self
         }
 
-        prop! {
-            /// `Pardot`.
-            props, "Pardot", pardot, set_pardot, get_pardot, Val<PardotSourceProperties>
+        /// Sets `Datadog` in place: [`Self::datadog`] on a value held by `&mut`.
+        pub fn set_datadog(&mut self, value: impl Into<Val<DatadogSourceProperties>>) -> &mut Self {
+            self.props.set("Datadog", value.into());
+            self
         }
 
-        prop! {
-            /// `S3`.
-            props, "S3", s3, set_s3, get_s3, Val<S3SourceProperties>
+        /// `Datadog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_datadog(&self) -> ::std::option::Option<Val<DatadogSourceProperties>> {
+            crate::cfn::get_prop(&self.props, "Datadog")
         }
 
-        prop! {
-            /// `SAPOData`.
-            props, "SAPOData", sapo_data, set_sapo_data, get_sapo_data, Val<SapoDataSourceProperties>
+        /// `Dynatrace`.
+        pub fn dynatrace(mut self, value: impl Into<Val<DynatraceSourceProperties>>) -> Self {
+            self.props.set("Dynatrace", value.into());
+            self
         }
 
-        prop! {
-            /// `Salesforce`.
-            props, "Salesforce", salesforce, set_salesforce, get_salesforce, Val<SalesforceSourceProperties>
+        /// Sets `Dynatrace` in place: [`Self::dynatrace`] on a value held by `&mut`.
+        pub fn set_dynatrace(&mut self, value: impl Into<Val<DynatraceSourceProperties>>) -> &mut Self {
+            self.props.set("Dynatrace", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceNow`.
-            props, "ServiceNow", service_now, set_service_now, get_service_now, Val<ServiceNowSourceProperties>
+        /// `Dynatrace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dynatrace(&self) -> ::std::option::Option<Val<DynatraceSourceProperties>> {
+            crate::cfn::get_prop(&self.props, "Dynatrace")
         }
 
-        prop! {
-            /// `Singular`.
-            props, "Singular", singular, set_singular, get_singular, Val<SingularSourceProperties>
+        /// `GoogleAnalytics`.
+        pub fn google_analytics(mut self, value: impl Into<Val<GoogleAnalyticsSourceProperties>>) -> Self {
+            self.props.set("GoogleAnalytics", value.into());
+            self
         }
 
-        prop! {
-            /// `Slack`.
-            props, "Slack", slack, set_slack, get_slack, Val<SlackSourceProperties>
+        /// Sets `GoogleAnalytics` in place: [`Self::google_analytics`] on a value held by `&mut`.
+        pub fn set_google_analytics(&mut self, value: impl Into<Val<GoogleAnalyticsSourceProperties>>) -> &mut Self {
+            self.props.set("GoogleAnalytics", value.into());
+            self
         }
 
-        prop! {
-            /// `Trendmicro`.
-            props, "Trendmicro", trendmicro, set_trendmicro, get_trendmicro, Val<TrendmicroSourceProperties>
+        /// `GoogleAnalytics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_google_analytics(&self) -> ::std::option::Option<Val<GoogleAnalyticsSourceProperties>> {
+            crate::cfn::get_prop(&self.props, "GoogleAnalytics")
         }
 
-        prop! {
-            /// `Veeva`.
-            props, "Veeva", veeva, set_veeva, get_veeva, Val<VeevaSourceProperties>
+        /// `InforNexus`.
+        pub fn infor_nexus(mut self, value: impl Into<Val<InforNexusSourceProperties>>) -> Self {
+            self.props.set("InforNexus", value.into());
+            self
         }
 
-        prop! {
-            /// `Zendesk`.
-            props, "Zendesk", zendesk, set_zendesk, get_zendesk, Val<ZendeskSourceProperties>
+        /// Sets `InforNexus` in place: [`Self::infor_nexus`] on a value held by `&mut`.
+        pub fn set_infor_nexus(&mut self, value: impl Into<Val<InforNexusSourceProperties>>) -> &mut Self {
+            self.props.set("InforNexus", value.into());
+            self
+        }
+
+        /// `InforNexus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_infor_nexus(&self) -> ::std::option::Option<Val<InforNexusSourceProperties>> {
+            crate::cfn::get_prop(&self.props, "InforNexus")
+        }
+
+        /// `Marketo`.
+        pub fn marketo(mut self, value: impl Into<Val<MarketoSourceProperties>>) -> Self {
+            self.props.set("Marketo", value.into());
+            self
+        }
+
+        /// Sets `Marketo` in place: [`Self::marketo`] on a value held by `&mut`.
+        pub fn set_marketo(&mut self, value: impl Into<Val<MarketoSourceProperties>>) -> &mut Self {
+            self.props.set("Marketo", value.into());
+            self
+        }
+
+        /// `Marketo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_marketo(&self) -> ::std::option::Option<Val<MarketoSourceProperties>> {
+            crate::cfn::get_prop(&self.props, "Marketo")
+        }
+
+        /// `Pardot`.
+        pub fn pardot(mut self, value: impl Into<Val<PardotSourceProperties>>) -> Self {
+            self.props.set("Pardot", value.into());
+            self
+        }
+
+        /// Sets `Pardot` in place: [`Self::pardot`] on a value held by `&mut`.
+        pub fn set_pardot(&mut self, value: impl Into<Val<PardotSourceProperties>>) -> &mut Self {
+            self.props.set("Pardot", value.into());
+            self
+        }
+
+        /// `Pardot` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pardot(&self) -> ::std::option::Option<Val<PardotSourceProperties>> {
+            crate::cfn::get_prop(&self.props, "Pardot")
+        }
+
+        /// `S3`.
+        pub fn s3(mut self, value: impl Into<Val<S3SourceProperties>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3SourceProperties>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3SourceProperties>> {
+            crate::cfn::get_prop(&self.props, "S3")
+        }
+
+        /// `SAPOData`.
+        pub fn sapo_data(mut self, value: impl Into<Val<SapoDataSourceProperties>>) -> Self {
+            self.props.set("SAPOData", value.into());
+            self
+        }
+
+        /// Sets `SAPOData` in place: [`Self::sapo_data`] on a value held by `&mut`.
+        pub fn set_sapo_data(&mut self, value: impl Into<Val<SapoDataSourceProperties>>) -> &mut Self {
+            self.props.set("SAPOData", value.into());
+            self
+        }
+
+        /// `SAPOData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sapo_data(&self) -> ::std::option::Option<Val<SapoDataSourceProperties>> {
+            crate::cfn::get_prop(&self.props, "SAPOData")
+        }
+
+        /// `Salesforce`.
+        pub fn salesforce(mut self, value: impl Into<Val<SalesforceSourceProperties>>) -> Self {
+            self.props.set("Salesforce", value.into());
+            self
+        }
+
+        /// Sets `Salesforce` in place: [`Self::salesforce`] on a value held by `&mut`.
+        pub fn set_salesforce(&mut self, value: impl Into<Val<SalesforceSourceProperties>>) -> &mut Self {
+            self.props.set("Salesforce", value.into());
+            self
+        }
+
+        /// `Salesforce` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_salesforce(&self) -> ::std::option::Option<Val<SalesforceSourceProperties>> {
+            crate::cfn::get_prop(&self.props, "Salesforce")
+        }
+
+        /// `ServiceNow`.
+        pub fn service_now(mut self, value: impl Into<Val<ServiceNowSourceProperties>>) -> Self {
+            self.props.set("ServiceNow", value.into());
+            self
+        }
+
+        /// Sets `ServiceNow` in place: [`Self::service_now`] on a value held by `&mut`.
+        pub fn set_service_now(&mut self, value: impl Into<Val<ServiceNowSourceProperties>>) -> &mut Self {
+            self.props.set("ServiceNow", value.into());
+            self
+        }
+
+        /// `ServiceNow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_now(&self) -> ::std::option::Option<Val<ServiceNowSourceProperties>> {
+            crate::cfn::get_prop(&self.props, "ServiceNow")
+        }
+
+        /// `Singular`.
+        pub fn singular(mut self, value: impl Into<Val<SingularSourceProperties>>) -> Self {
+            self.props.set("Singular", value.into());
+            self
+        }
+
+        /// Sets `Singular` in place: [`Self::singular`] on a value held by `&mut`.
+        pub fn set_singular(&mut self, value: impl Into<Val<SingularSourceProperties>>) -> &mut Self {
+            self.props.set("Singular", value.into());
+            self
+        }
+
+        /// `Singular` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_singular(&self) -> ::std::option::Option<Val<SingularSourceProperties>> {
+            crate::cfn::get_prop(&self.props, "Singular")
+        }
+
+        /// `Slack`.
+        pub fn slack(mut self, value: impl Into<Val<SlackSourceProperties>>) -> Self {
+            self.props.set("Slack", value.into());
+            self
+        }
+
+        /// Sets `Slack` in place: [`Self::slack`] on a value held by `&mut`.
+        pub fn set_slack(&mut self, value: impl Into<Val<SlackSourceProperties>>) -> &mut Self {
+            self.props.set("Slack", value.into());
+            self
+        }
+
+        /// `Slack` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slack(&self) -> ::std::option::Option<Val<SlackSourceProperties>> {
+            crate::cfn::get_prop(&self.props, "Slack")
+        }
+
+        /// `Trendmicro`.
+        pub fn trendmicro(mut self, value: impl Into<Val<TrendmicroSourceProperties>>) -> Self {
+            self.props.set("Trendmicro", value.into());
+            self
+        }
+
+        /// Sets `Trendmicro` in place: [`Self::trendmicro`] on a value held by `&mut`.
+        pub fn set_trendmicro(&mut self, value: impl Into<Val<TrendmicroSourceProperties>>) -> &mut Self {
+            self.props.set("Trendmicro", value.into());
+            self
+        }
+
+        /// `Trendmicro` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trendmicro(&self) -> ::std::option::Option<Val<TrendmicroSourceProperties>> {
+            crate::cfn::get_prop(&self.props, "Trendmicro")
+        }
+
+        /// `Veeva`.
+        pub fn veeva(mut self, value: impl Into<Val<VeevaSourceProperties>>) -> Self {
+            self.props.set("Veeva", value.into());
+            self
+        }
+
+        /// Sets `Veeva` in place: [`Self::veeva`] on a value held by `&mut`.
+        pub fn set_veeva(&mut self, value: impl Into<Val<VeevaSourceProperties>>) -> &mut Self {
+            self.props.set("Veeva", value.into());
+            self
+        }
+
+        /// `Veeva` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_veeva(&self) -> ::std::option::Option<Val<VeevaSourceProperties>> {
+            crate::cfn::get_prop(&self.props, "Veeva")
+        }
+
+        /// `Zendesk`.
+        pub fn zendesk(mut self, value: impl Into<Val<ZendeskSourceProperties>>) -> Self {
+            self.props.set("Zendesk", value.into());
+            self
+        }
+
+        /// Sets `Zendesk` in place: [`Self::zendesk`] on a value held by `&mut`.
+        pub fn set_zendesk(&mut self, value: impl Into<Val<ZendeskSourceProperties>>) -> &mut Self {
+            self.props.set("Zendesk", value.into());
+            self
+        }
+
+        /// `Zendesk` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zendesk(&self) -> ::std::option::Option<Val<ZendeskSourceProperties>> {
+            crate::cfn::get_prop(&self.props, "Zendesk")
         }
     }
 
@@ -3191,9 +6265,16 @@ pub mod flow {
             AmplitudeSourceProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
+        }
+
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
     }
 
@@ -3214,19 +6295,52 @@ pub mod flow {
             CustomConnectorSourceProperties { props }
         }
 
-        prop! {
-            /// `EntityName`.
-            props, "EntityName", _, set_entity_name, get_entity_name, Val<String>
+        /// Sets `EntityName`, which `new` took, in place.
+        pub fn set_entity_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EntityName", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomProperties`: A map for properties for custom connector.
-            props, "CustomProperties", custom_properties, set_custom_properties, get_custom_properties, Val<Map<String>>
+        /// `EntityName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entity_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EntityName")
         }
 
-        prop! {
-            /// `DataTransferApi`.
-            props, "DataTransferApi", data_transfer_api, set_data_transfer_api, get_data_transfer_api, Val<CustomConnectorSourcePropertiesDataTransferApi>
+        /// `CustomProperties`: A map for properties for custom connector.
+        pub fn custom_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("CustomProperties", value.into());
+            self
+        }
+
+        /// Sets `CustomProperties` in place: [`Self::custom_properties`] on a value held by `&mut`.
+        pub fn set_custom_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("CustomProperties", value.into());
+            self
+        }
+
+        /// `CustomProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "CustomProperties")
+        }
+
+        /// `DataTransferApi`.
+        pub fn data_transfer_api(mut self, value: impl Into<Val<CustomConnectorSourcePropertiesDataTransferApi>>) -> Self {
+            self.props.set("DataTransferApi", value.into());
+            self
+        }
+
+        /// Sets `DataTransferApi` in place: [`Self::data_transfer_api`] on a value held by `&mut`.
+        pub fn set_data_transfer_api(&mut self, value: impl Into<Val<CustomConnectorSourcePropertiesDataTransferApi>>) -> &mut Self {
+            self.props.set("DataTransferApi", value.into());
+            self
+        }
+
+        /// `DataTransferApi` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_transfer_api(&self) -> ::std::option::Option<Val<CustomConnectorSourcePropertiesDataTransferApi>> {
+            crate::cfn::get_prop(&self.props, "DataTransferApi")
         }
     }
 
@@ -3252,14 +6366,28 @@ pub mod flow {
             CustomConnectorSourcePropertiesDataTransferApi { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<CustomConnectorSourcePropertiesDataTransferApiType>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<CustomConnectorSourcePropertiesDataTransferApiType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<CustomConnectorSourcePropertiesDataTransferApiType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -3296,9 +6424,16 @@ pub mod flow {
             DatadogSourceProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
+        }
+
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
     }
 
@@ -3319,9 +6454,16 @@ pub mod flow {
             DynatraceSourceProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
+        }
+
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
     }
 
@@ -3342,9 +6484,16 @@ pub mod flow {
             GoogleAnalyticsSourceProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
+        }
+
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
     }
 
@@ -3365,9 +6514,16 @@ pub mod flow {
             InforNexusSourceProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
+        }
+
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
     }
 
@@ -3388,9 +6544,16 @@ pub mod flow {
             MarketoSourceProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
+        }
+
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
     }
 
@@ -3411,9 +6574,16 @@ pub mod flow {
             PardotSourceProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
+        }
+
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
     }
 
@@ -3436,19 +6606,46 @@ pub mod flow {
             S3SourceProperties { props }
         }
 
-        prop! {
-            /// `BucketName`.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketPrefix`.
-            props, "BucketPrefix", _, set_bucket_prefix, get_bucket_prefix, Val<String>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
 
-        prop! {
-            /// `S3InputFormatConfig`.
-            props, "S3InputFormatConfig", s3_input_format_config, set_s3_input_format_config, get_s3_input_format_config, Val<S3InputFormatConfig>
+        /// Sets `BucketPrefix`, which `new` took, in place.
+        pub fn set_bucket_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// `BucketPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketPrefix")
+        }
+
+        /// `S3InputFormatConfig`.
+        pub fn s3_input_format_config(mut self, value: impl Into<Val<S3InputFormatConfig>>) -> Self {
+            self.props.set("S3InputFormatConfig", value.into());
+            self
+        }
+
+        /// Sets `S3InputFormatConfig` in place: [`Self::s3_input_format_config`] on a value held by `&mut`.
+        pub fn set_s3_input_format_config(&mut self, value: impl Into<Val<S3InputFormatConfig>>) -> &mut Self {
+            self.props.set("S3InputFormatConfig", value.into());
+            self
+        }
+
+        /// `S3InputFormatConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_input_format_config(&self) -> ::std::option::Option<Val<S3InputFormatConfig>> {
+            crate::cfn::get_prop(&self.props, "S3InputFormatConfig")
         }
     }
 
@@ -3467,9 +6664,22 @@ pub mod flow {
             S3InputFormatConfig { props }
         }
 
-        prop! {
-            /// `S3InputFileType`.
-            props, "S3InputFileType", s3_input_file_type, set_s3_input_file_type, get_s3_input_file_type, Val<S3InputFormatConfigS3InputFileType>
+        /// `S3InputFileType`.
+        pub fn s3_input_file_type(mut self, value: impl Into<Val<S3InputFormatConfigS3InputFileType>>) -> Self {
+            self.props.set("S3InputFileType", value.into());
+            self
+        }
+
+        /// Sets `S3InputFileType` in place: [`Self::s3_input_file_type`] on a value held by `&mut`.
+        pub fn set_s3_input_file_type(&mut self, value: impl Into<Val<S3InputFormatConfigS3InputFileType>>) -> &mut Self {
+            self.props.set("S3InputFileType", value.into());
+            self
+        }
+
+        /// `S3InputFileType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_input_file_type(&self) -> ::std::option::Option<Val<S3InputFormatConfigS3InputFileType>> {
+            crate::cfn::get_prop(&self.props, "S3InputFileType")
         }
     }
 
@@ -3503,19 +6713,52 @@ pub mod flow {
             SapoDataSourceProperties { props }
         }
 
-        prop! {
-            /// `ObjectPath`.
-            props, "ObjectPath", _, set_object_path, get_object_path, Val<String>
+        /// Sets `ObjectPath`, which `new` took, in place.
+        pub fn set_object_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectPath", value.into());
+            self
         }
 
-        prop! {
-            /// `paginationConfig`: SAP Source connector page size
-            props, "paginationConfig", pagination_config, set_pagination_config, get_pagination_config, Val<SapoDataPaginationConfig>
+        /// `ObjectPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectPath")
         }
 
-        prop! {
-            /// `parallelismConfig`: SAP Source connector parallelism factor
-            props, "parallelismConfig", parallelism_config, set_parallelism_config, get_parallelism_config, Val<SapoDataParallelismConfig>
+        /// `paginationConfig`: SAP Source connector page size
+        pub fn pagination_config(mut self, value: impl Into<Val<SapoDataPaginationConfig>>) -> Self {
+            self.props.set("paginationConfig", value.into());
+            self
+        }
+
+        /// Sets `paginationConfig` in place: [`Self::pagination_config`] on a value held by `&mut`.
+        pub fn set_pagination_config(&mut self, value: impl Into<Val<SapoDataPaginationConfig>>) -> &mut Self {
+            self.props.set("paginationConfig", value.into());
+            self
+        }
+
+        /// `paginationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pagination_config(&self) -> ::std::option::Option<Val<SapoDataPaginationConfig>> {
+            crate::cfn::get_prop(&self.props, "paginationConfig")
+        }
+
+        /// `parallelismConfig`: SAP Source connector parallelism factor
+        pub fn parallelism_config(mut self, value: impl Into<Val<SapoDataParallelismConfig>>) -> Self {
+            self.props.set("parallelismConfig", value.into());
+            self
+        }
+
+        /// Sets `parallelismConfig` in place: [`Self::parallelism_config`] on a value held by `&mut`.
+        pub fn set_parallelism_config(&mut self, value: impl Into<Val<SapoDataParallelismConfig>>) -> &mut Self {
+            self.props.set("parallelismConfig", value.into());
+            self
+        }
+
+        /// `parallelismConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parallelism_config(&self) -> ::std::option::Option<Val<SapoDataParallelismConfig>> {
+            crate::cfn::get_prop(&self.props, "parallelismConfig")
         }
     }
 
@@ -3536,9 +6779,16 @@ pub mod flow {
             SapoDataPaginationConfig { props }
         }
 
-        prop! {
-            /// `maxPageSize`.
-            props, "maxPageSize", _, set_max_page_size, get_max_page_size, Val<i64>
+        /// Sets `maxPageSize`, which `new` took, in place.
+        pub fn set_max_page_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("maxPageSize", value.into());
+            self
+        }
+
+        /// `maxPageSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_page_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "maxPageSize")
         }
     }
 
@@ -3559,9 +6809,16 @@ pub mod flow {
             SapoDataParallelismConfig { props }
         }
 
-        prop! {
-            /// `maxParallelism`.
-            props, "maxParallelism", _, set_max_parallelism, get_max_parallelism, Val<i64>
+        /// Sets `maxParallelism`, which `new` took, in place.
+        pub fn set_max_parallelism(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("maxParallelism", value.into());
+            self
+        }
+
+        /// `maxParallelism` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_parallelism(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "maxParallelism")
         }
     }
 
@@ -3582,24 +6839,71 @@ pub mod flow {
             SalesforceSourceProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
         }
 
-        prop! {
-            /// `DataTransferApi`.
-            props, "DataTransferApi", data_transfer_api, set_data_transfer_api, get_data_transfer_api, Val<DataTransferApi>
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
 
-        prop! {
-            /// `EnableDynamicFieldUpdate`.
-            props, "EnableDynamicFieldUpdate", enable_dynamic_field_update, set_enable_dynamic_field_update, get_enable_dynamic_field_update, Val<bool>
+        /// `DataTransferApi`.
+        pub fn data_transfer_api(mut self, value: impl Into<Val<DataTransferApi>>) -> Self {
+            self.props.set("DataTransferApi", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeDeletedRecords`.
-            props, "IncludeDeletedRecords", include_deleted_records, set_include_deleted_records, get_include_deleted_records, Val<bool>
+        /// Sets `DataTransferApi` in place: [`Self::data_transfer_api`] on a value held by `&mut`.
+        pub fn set_data_transfer_api(&mut self, value: impl Into<Val<DataTransferApi>>) -> &mut Self {
+            self.props.set("DataTransferApi", value.into());
+            self
+        }
+
+        /// `DataTransferApi` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_transfer_api(&self) -> ::std::option::Option<Val<DataTransferApi>> {
+            crate::cfn::get_prop(&self.props, "DataTransferApi")
+        }
+
+        /// `EnableDynamicFieldUpdate`.
+        pub fn enable_dynamic_field_update(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableDynamicFieldUpdate", value.into());
+            self
+        }
+
+        /// Sets `EnableDynamicFieldUpdate` in place: [`Self::enable_dynamic_field_update`] on a value
+        /// held by `&mut`.
+        pub fn set_enable_dynamic_field_update(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableDynamicFieldUpdate", value.into());
+            self
+        }
+
+        /// `EnableDynamicFieldUpdate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_dynamic_field_update(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableDynamicFieldUpdate")
+        }
+
+        /// `IncludeDeletedRecords`.
+        pub fn include_deleted_records(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeDeletedRecords", value.into());
+            self
+        }
+
+        /// Sets `IncludeDeletedRecords` in place: [`Self::include_deleted_records`] on a value held by `&mut`.
+        pub fn set_include_deleted_records(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeDeletedRecords", value.into());
+            self
+        }
+
+        /// `IncludeDeletedRecords` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_deleted_records(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeDeletedRecords")
         }
     }
 
@@ -3620,9 +6924,16 @@ pub mod flow {
             ServiceNowSourceProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
+        }
+
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
     }
 
@@ -3643,9 +6954,16 @@ pub mod flow {
             SingularSourceProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
+        }
+
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
     }
 
@@ -3666,9 +6984,16 @@ pub mod flow {
             SlackSourceProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
+        }
+
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
     }
 
@@ -3689,9 +7014,16 @@ pub mod flow {
             TrendmicroSourceProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
+        }
+
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
     }
 
@@ -3712,29 +7044,88 @@ pub mod flow {
             VeevaSourceProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
         }
 
-        prop! {
-            /// `DocumentType`.
-            props, "DocumentType", document_type, set_document_type, get_document_type, Val<String>
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
 
-        prop! {
-            /// `IncludeAllVersions`.
-            props, "IncludeAllVersions", include_all_versions, set_include_all_versions, get_include_all_versions, Val<bool>
+        /// `DocumentType`.
+        pub fn document_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DocumentType", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeRenditions`.
-            props, "IncludeRenditions", include_renditions, set_include_renditions, get_include_renditions, Val<bool>
+        /// Sets `DocumentType` in place: [`Self::document_type`] on a value held by `&mut`.
+        pub fn set_document_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentType", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeSourceFiles`.
-            props, "IncludeSourceFiles", include_source_files, set_include_source_files, get_include_source_files, Val<bool>
+        /// `DocumentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentType")
+        }
+
+        /// `IncludeAllVersions`.
+        pub fn include_all_versions(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeAllVersions", value.into());
+            self
+        }
+
+        /// Sets `IncludeAllVersions` in place: [`Self::include_all_versions`] on a value held by `&mut`.
+        pub fn set_include_all_versions(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeAllVersions", value.into());
+            self
+        }
+
+        /// `IncludeAllVersions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_all_versions(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeAllVersions")
+        }
+
+        /// `IncludeRenditions`.
+        pub fn include_renditions(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeRenditions", value.into());
+            self
+        }
+
+        /// Sets `IncludeRenditions` in place: [`Self::include_renditions`] on a value held by `&mut`.
+        pub fn set_include_renditions(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeRenditions", value.into());
+            self
+        }
+
+        /// `IncludeRenditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_renditions(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeRenditions")
+        }
+
+        /// `IncludeSourceFiles`.
+        pub fn include_source_files(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeSourceFiles", value.into());
+            self
+        }
+
+        /// Sets `IncludeSourceFiles` in place: [`Self::include_source_files`] on a value held by `&mut`.
+        pub fn set_include_source_files(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeSourceFiles", value.into());
+            self
+        }
+
+        /// `IncludeSourceFiles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_source_files(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeSourceFiles")
         }
     }
 
@@ -3755,9 +7146,16 @@ pub mod flow {
             ZendeskSourceProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
+        }
+
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
     }
 
@@ -3783,29 +7181,82 @@ pub mod flow {
             Task { props }
         }
 
-        prop! {
-            /// `SourceFields`: Source fields on which particular task will be applied
-            props, "SourceFields", _, set_source_fields, get_source_fields, Val<List<String>>
+        /// Sets `SourceFields`, which `new` took, in place.
+        pub fn set_source_fields(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SourceFields", value.into());
+            self
         }
 
-        prop! {
-            /// `TaskType`: Type of task
-            props, "TaskType", _, set_task_type, get_task_type, Val<TaskType>
+        /// `SourceFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_fields(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SourceFields")
         }
 
-        prop! {
-            /// `ConnectorOperator`: Operation to be performed on provided source fields
-            props, "ConnectorOperator", connector_operator, set_connector_operator, get_connector_operator, Val<ConnectorOperator>
+        /// Sets `TaskType`, which `new` took, in place.
+        pub fn set_task_type(&mut self, value: impl Into<Val<TaskType>>) -> &mut Self {
+            self.props.set("TaskType", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationField`: A field value on which source field should be validated
-            props, "DestinationField", destination_field, set_destination_field, get_destination_field, Val<String>
+        /// `TaskType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_type(&self) -> ::std::option::Option<Val<TaskType>> {
+            crate::cfn::get_prop(&self.props, "TaskType")
         }
 
-        prop! {
-            /// `TaskProperties`: A Map used to store task related info
-            props, "TaskProperties", task_properties, set_task_properties, get_task_properties, Val<List<Tag>>
+        /// `ConnectorOperator`: Operation to be performed on provided source fields
+        pub fn connector_operator(mut self, value: impl Into<Val<ConnectorOperator>>) -> Self {
+            self.props.set("ConnectorOperator", value.into());
+            self
+        }
+
+        /// Sets `ConnectorOperator` in place: [`Self::connector_operator`] on a value held by `&mut`.
+        pub fn set_connector_operator(&mut self, value: impl Into<Val<ConnectorOperator>>) -> &mut Self {
+            self.props.set("ConnectorOperator", value.into());
+            self
+        }
+
+        /// `ConnectorOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_operator(&self) -> ::std::option::Option<Val<ConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "ConnectorOperator")
+        }
+
+        /// `DestinationField`: A field value on which source field should be validated
+        pub fn destination_field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DestinationField", value.into());
+            self
+        }
+
+        /// Sets `DestinationField` in place: [`Self::destination_field`] on a value held by `&mut`.
+        pub fn set_destination_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationField", value.into());
+            self
+        }
+
+        /// `DestinationField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationField")
+        }
+
+        /// `TaskProperties`: A Map used to store task related info
+        pub fn task_properties(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("TaskProperties", value.into());
+            self
+        }
+
+        /// Sets `TaskProperties` in place: [`Self::task_properties`] on a value held by `&mut`.
+        pub fn set_task_properties(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("TaskProperties", value.into());
+            self
+        }
+
+        /// `TaskProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_properties(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "TaskProperties")
         }
     }
 
@@ -3824,89 +7275,310 @@ pub mod flow {
             ConnectorOperator { props }
         }
 
-        prop! {
-            /// `Amplitude`.
-            props, "Amplitude", amplitude, set_amplitude, get_amplitude, Val<AmplitudeConnectorOperator>
+        /// `Amplitude`.
+        pub fn amplitude(mut self, value: impl Into<Val<AmplitudeConnectorOperator>>) -> Self {
+            self.props.set("Amplitude", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomConnector`.
-            props, "CustomConnector", custom_connector, set_custom_connector, get_custom_connector, Val<Operator>
+        /// Sets `Amplitude` in place: [`Self::amplitude`] on a value held by `&mut`.
+        pub fn set_amplitude(&mut self, value: impl Into<Val<AmplitudeConnectorOperator>>) -> &mut Self {
+            self.props.set("Amplitude", value.into());
+            self
         }
 
-        prop! {
-            /// `Datadog`.
-            props, "Datadog", datadog, set_datadog, get_datadog, Val<DatadogConnectorOperator>
+        /// `Amplitude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_amplitude(&self) -> ::std::option::Option<Val<AmplitudeConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "Amplitude")
         }
 
-        prop! {
-            /// `Dynatrace`.
-            props, "Dynatrace", dynatrace, set_dynatrace, get_dynatrace, Val<DynatraceConnectorOperator>
+        /// `CustomConnector`.
+        pub fn custom_connector(mut self, value: impl Into<Val<Operator>>) -> Self {
+            self.props.set("CustomConnector", value.into());
+            self
         }
 
-        prop! {
-            /// `GoogleAnalytics`.
-            props, "GoogleAnalytics", google_analytics, set_google_analytics, get_google_analytics, Val<GoogleAnalyticsConnectorOperator>
+        /// Sets `CustomConnector` in place: [`Self::custom_connector`] on a value held by `&mut`.
+        pub fn set_custom_connector(&mut self, value: impl Into<Val<Operator>>) -> &mut Self {
+            self.props.set("CustomConnector", value.into());
+            self
         }
 
-        prop! {
-            /// `InforNexus`.
-            props, "InforNexus", infor_nexus, set_infor_nexus, get_infor_nexus, Val<InforNexusConnectorOperator>
+        /// `CustomConnector` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_connector(&self) -> ::std::option::Option<Val<Operator>> {
+            crate::cfn::get_prop(&self.props, "CustomConnector")
         }
 
-        prop! {
-            /// `Marketo`.
-            props, "Marketo", marketo, set_marketo, get_marketo, Val<MarketoConnectorOperator>
+        /// `Datadog`.
+        pub fn datadog(mut self, value: impl Into<Val<DatadogConnectorOperator>>) -> Self {
+            self.props.set("Datadog", value.into());
+            self
         }
 
-        prop! {
-            /// `Pardot`.
-            props, "Pardot", pardot, set_pardot, get_pardot, Val<PardotConnectorOperator>
+        /// Sets `Datadog` in place: [`Self::datadog`] on a value held by `&mut`.
+        pub fn set_datadog(&mut self, value: impl Into<Val<DatadogConnectorOperator>>) -> &mut Self {
+            self.props.set("Datadog", value.into());
+            self
         }
 
-        prop! {
-            /// `S3`.
-            props, "S3", s3, set_s3, get_s3, Val<S3ConnectorOperator>
+        /// `Datadog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_datadog(&self) -> ::std::option::Option<Val<DatadogConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "Datadog")
         }
 
-        prop! {
-            /// `SAPOData`.
-            props, "SAPOData", sapo_data, set_sapo_data, get_sapo_data, Val<SapoDataConnectorOperator>
+        /// `Dynatrace`.
+        pub fn dynatrace(mut self, value: impl Into<Val<DynatraceConnectorOperator>>) -> Self {
+            self.props.set("Dynatrace", value.into());
+            self
         }
 
-        prop! {
-            /// `Salesforce`.
-            props, "Salesforce", salesforce, set_salesforce, get_salesforce, Val<SalesforceConnectorOperator>
+        /// Sets `Dynatrace` in place: [`Self::dynatrace`] on a value held by `&mut`.
+        pub fn set_dynatrace(&mut self, value: impl Into<Val<DynatraceConnectorOperator>>) -> &mut Self {
+            self.props.set("Dynatrace", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceNow`.
-            props, "ServiceNow", service_now, set_service_now, get_service_now, Val<ServiceNowConnectorOperator>
+        /// `Dynatrace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dynatrace(&self) -> ::std::option::Option<Val<DynatraceConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "Dynatrace")
         }
 
-        prop! {
-            /// `Singular`.
-            props, "Singular", singular, set_singular, get_singular, Val<SingularConnectorOperator>
+        /// `GoogleAnalytics`.
+        pub fn google_analytics(mut self, value: impl Into<Val<GoogleAnalyticsConnectorOperator>>) -> Self {
+            self.props.set("GoogleAnalytics", value.into());
+            self
         }
 
-        prop! {
-            /// `Slack`.
-            props, "Slack", slack, set_slack, get_slack, Val<SlackConnectorOperator>
+        /// Sets `GoogleAnalytics` in place: [`Self::google_analytics`] on a value held by `&mut`.
+        pub fn set_google_analytics(&mut self, value: impl Into<Val<GoogleAnalyticsConnectorOperator>>) -> &mut Self {
+            self.props.set("GoogleAnalytics", value.into());
+            self
         }
 
-        prop! {
-            /// `Trendmicro`.
-            props, "Trendmicro", trendmicro, set_trendmicro, get_trendmicro, Val<TrendmicroConnectorOperator>
+        /// `GoogleAnalytics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_google_analytics(&self) -> ::std::option::Option<Val<GoogleAnalyticsConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "GoogleAnalytics")
         }
 
-        prop! {
-            /// `Veeva`.
-            props, "Veeva", veeva, set_veeva, get_veeva, Val<VeevaConnectorOperator>
+        /// `InforNexus`.
+        pub fn infor_nexus(mut self, value: impl Into<Val<InforNexusConnectorOperator>>) -> Self {
+            self.props.set("InforNexus", value.into());
+            self
         }
 
-        prop! {
-            /// `Zendesk`.
-            props, "Zendesk", zendesk, set_zendesk, get_zendesk, Val<ZendeskConnectorOperator>
+        /// Sets `InforNexus` in place: [`Self::infor_nexus`] on a value held by `&mut`.
+        pub fn set_infor_nexus(&mut self, value: impl Into<Val<InforNexusConnectorOperator>>) -> &mut Self {
+            self.props.set("InforNexus", value.into());
+            self
+        }
+
+        /// `InforNexus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_infor_nexus(&self) -> ::std::option::Option<Val<InforNexusConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "InforNexus")
+        }
+
+        /// `Marketo`.
+        pub fn marketo(mut self, value: impl Into<Val<MarketoConnectorOperator>>) -> Self {
+            self.props.set("Marketo", value.into());
+            self
+        }
+
+        /// Sets `Marketo` in place: [`Self::marketo`] on a value held by `&mut`.
+        pub fn set_marketo(&mut self, value: impl Into<Val<MarketoConnectorOperator>>) -> &mut Self {
+            self.props.set("Marketo", value.into());
+            self
+        }
+
+        /// `Marketo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_marketo(&self) -> ::std::option::Option<Val<MarketoConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "Marketo")
+        }
+
+        /// `Pardot`.
+        pub fn pardot(mut self, value: impl Into<Val<PardotConnectorOperator>>) -> Self {
+            self.props.set("Pardot", value.into());
+            self
+        }
+
+        /// Sets `Pardot` in place: [`Self::pardot`] on a value held by `&mut`.
+        pub fn set_pardot(&mut self, value: impl Into<Val<PardotConnectorOperator>>) -> &mut Self {
+            self.props.set("Pardot", value.into());
+            self
+        }
+
+        /// `Pardot` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pardot(&self) -> ::std::option::Option<Val<PardotConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "Pardot")
+        }
+
+        /// `S3`.
+        pub fn s3(mut self, value: impl Into<Val<S3ConnectorOperator>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3ConnectorOperator>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3ConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "S3")
+        }
+
+        /// `SAPOData`.
+        pub fn sapo_data(mut self, value: impl Into<Val<SapoDataConnectorOperator>>) -> Self {
+            self.props.set("SAPOData", value.into());
+            self
+        }
+
+        /// Sets `SAPOData` in place: [`Self::sapo_data`] on a value held by `&mut`.
+        pub fn set_sapo_data(&mut self, value: impl Into<Val<SapoDataConnectorOperator>>) -> &mut Self {
+            self.props.set("SAPOData", value.into());
+            self
+        }
+
+        /// `SAPOData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sapo_data(&self) -> ::std::option::Option<Val<SapoDataConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "SAPOData")
+        }
+
+        /// `Salesforce`.
+        pub fn salesforce(mut self, value: impl Into<Val<SalesforceConnectorOperator>>) -> Self {
+            self.props.set("Salesforce", value.into());
+            self
+        }
+
+        /// Sets `Salesforce` in place: [`Self::salesforce`] on a value held by `&mut`.
+        pub fn set_salesforce(&mut self, value: impl Into<Val<SalesforceConnectorOperator>>) -> &mut Self {
+            self.props.set("Salesforce", value.into());
+            self
+        }
+
+        /// `Salesforce` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_salesforce(&self) -> ::std::option::Option<Val<SalesforceConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "Salesforce")
+        }
+
+        /// `ServiceNow`.
+        pub fn service_now(mut self, value: impl Into<Val<ServiceNowConnectorOperator>>) -> Self {
+            self.props.set("ServiceNow", value.into());
+            self
+        }
+
+        /// Sets `ServiceNow` in place: [`Self::service_now`] on a value held by `&mut`.
+        pub fn set_service_now(&mut self, value: impl Into<Val<ServiceNowConnectorOperator>>) -> &mut Self {
+            self.props.set("ServiceNow", value.into());
+            self
+        }
+
+        /// `ServiceNow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_now(&self) -> ::std::option::Option<Val<ServiceNowConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "ServiceNow")
+        }
+
+        /// `Singular`.
+        pub fn singular(mut self, value: impl Into<Val<SingularConnectorOperator>>) -> Self {
+            self.props.set("Singular", value.into());
+            self
+        }
+
+        /// Sets `Singular` in place: [`Self::singular`] on a value held by `&mut`.
+        pub fn set_singular(&mut self, value: impl Into<Val<SingularConnectorOperator>>) -> &mut Self {
+            self.props.set("Singular", value.into());
+            self
+        }
+
+        /// `Singular` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_singular(&self) -> ::std::option::Option<Val<SingularConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "Singular")
+        }
+
+        /// `Slack`.
+        pub fn slack(mut self, value: impl Into<Val<SlackConnectorOperator>>) -> Self {
+            self.props.set("Slack", value.into());
+            self
+        }
+
+        /// Sets `Slack` in place: [`Self::slack`] on a value held by `&mut`.
+        pub fn set_slack(&mut self, value: impl Into<Val<SlackConnectorOperator>>) -> &mut Self {
+            self.props.set("Slack", value.into());
+            self
+        }
+
+        /// `Slack` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slack(&self) -> ::std::option::Option<Val<SlackConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "Slack")
+        }
+
+        /// `Trendmicro`.
+        pub fn trendmicro(mut self, value: impl Into<Val<TrendmicroConnectorOperator>>) -> Self {
+            self.props.set("Trendmicro", value.into());
+            self
+        }
+
+        /// Sets `Trendmicro` in place: [`Self::trendmicro`] on a value held by `&mut`.
+        pub fn set_trendmicro(&mut self, value: impl Into<Val<TrendmicroConnectorOperator>>) -> &mut Self {
+            self.props.set("Trendmicro", value.into());
+            self
+        }
+
+        /// `Trendmicro` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trendmicro(&self) -> ::std::option::Option<Val<TrendmicroConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "Trendmicro")
+        }
+
+        /// `Veeva`.
+        pub fn veeva(mut self, value: impl Into<Val<VeevaConnectorOperator>>) -> Self {
+            self.props.set("Veeva", value.into());
+            self
+        }
+
+        /// Sets `Veeva` in place: [`Self::veeva`] on a value held by `&mut`.
+        pub fn set_veeva(&mut self, value: impl Into<Val<VeevaConnectorOperator>>) -> &mut Self {
+            self.props.set("Veeva", value.into());
+            self
+        }
+
+        /// `Veeva` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_veeva(&self) -> ::std::option::Option<Val<VeevaConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "Veeva")
+        }
+
+        /// `Zendesk`.
+        pub fn zendesk(mut self, value: impl Into<Val<ZendeskConnectorOperator>>) -> Self {
+            self.props.set("Zendesk", value.into());
+            self
+        }
+
+        /// Sets `Zendesk` in place: [`Self::zendesk`] on a value held by `&mut`.
+        pub fn set_zendesk(&mut self, value: impl Into<Val<ZendeskConnectorOperator>>) -> &mut Self {
+            self.props.set("Zendesk", value.into());
+            self
+        }
+
+        /// `Zendesk` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zendesk(&self) -> ::std::option::Option<Val<ZendeskConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "Zendesk")
         }
     }
 
@@ -4860,14 +8532,34 @@ pub mod flow {
             TriggerConfig { props }
         }
 
-        prop! {
-            /// `TriggerType`: Trigger type of the flow
-            props, "TriggerType", _, set_trigger_type, get_trigger_type, Val<TriggerType>
+        /// Sets `TriggerType`, which `new` took, in place.
+        pub fn set_trigger_type(&mut self, value: impl Into<Val<TriggerType>>) -> &mut Self {
+            self.props.set("TriggerType", value.into());
+            self
         }
 
-        prop! {
-            /// `TriggerProperties`: Details required based on the type of trigger
-            props, "TriggerProperties", trigger_properties, set_trigger_properties, get_trigger_properties, Val<ScheduledTriggerProperties>
+        /// `TriggerType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trigger_type(&self) -> ::std::option::Option<Val<TriggerType>> {
+            crate::cfn::get_prop(&self.props, "TriggerType")
+        }
+
+        /// `TriggerProperties`: Details required based on the type of trigger
+        pub fn trigger_properties(mut self, value: impl Into<Val<ScheduledTriggerProperties>>) -> Self {
+            self.props.set("TriggerProperties", value.into());
+            self
+        }
+
+        /// Sets `TriggerProperties` in place: [`Self::trigger_properties`] on a value held by `&mut`.
+        pub fn set_trigger_properties(&mut self, value: impl Into<Val<ScheduledTriggerProperties>>) -> &mut Self {
+            self.props.set("TriggerProperties", value.into());
+            self
+        }
+
+        /// `TriggerProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trigger_properties(&self) -> ::std::option::Option<Val<ScheduledTriggerProperties>> {
+            crate::cfn::get_prop(&self.props, "TriggerProperties")
         }
     }
 
@@ -4888,44 +8580,143 @@ pub mod flow {
             ScheduledTriggerProperties { props }
         }
 
-        prop! {
-            /// `ScheduleExpression`.
-            props, "ScheduleExpression", _, set_schedule_expression, get_schedule_expression, Val<String>
+        /// Sets `ScheduleExpression`, which `new` took, in place.
+        pub fn set_schedule_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScheduleExpression", value.into());
+            self
         }
 
-        prop! {
-            /// `DataPullMode`.
-            props, "DataPullMode", data_pull_mode, set_data_pull_mode, get_data_pull_mode, Val<ScheduledTriggerPropertiesDataPullMode>
+        /// `ScheduleExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScheduleExpression")
         }
 
-        prop! {
-            /// `FirstExecutionFrom`.
-            props, "FirstExecutionFrom", first_execution_from, set_first_execution_from, get_first_execution_from, Val<f64>
+        /// `DataPullMode`.
+        pub fn data_pull_mode(mut self, value: impl Into<Val<ScheduledTriggerPropertiesDataPullMode>>) -> Self {
+            self.props.set("DataPullMode", value.into());
+            self
         }
 
-        prop! {
-            /// `FlowErrorDeactivationThreshold`.
-            props, "FlowErrorDeactivationThreshold", flow_error_deactivation_threshold, set_flow_error_deactivation_threshold, get_flow_error_deactivation_threshold, Val<i64>
+        /// Sets `DataPullMode` in place: [`Self::data_pull_mode`] on a value held by `&mut`.
+        pub fn set_data_pull_mode(&mut self, value: impl Into<Val<ScheduledTriggerPropertiesDataPullMode>>) -> &mut Self {
+            self.props.set("DataPullMode", value.into());
+            self
         }
 
-        prop! {
-            /// `ScheduleEndTime`.
-            props, "ScheduleEndTime", schedule_end_time, set_schedule_end_time, get_schedule_end_time, Val<f64>
+        /// `DataPullMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_pull_mode(&self) -> ::std::option::Option<Val<ScheduledTriggerPropertiesDataPullMode>> {
+            crate::cfn::get_prop(&self.props, "DataPullMode")
         }
 
-        prop! {
-            /// `ScheduleOffset`.
-            props, "ScheduleOffset", schedule_offset, set_schedule_offset, get_schedule_offset, Val<f64>
+        /// `FirstExecutionFrom`.
+        pub fn first_execution_from(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("FirstExecutionFrom", value.into());
+            self
         }
 
-        prop! {
-            /// `ScheduleStartTime`.
-            props, "ScheduleStartTime", schedule_start_time, set_schedule_start_time, get_schedule_start_time, Val<f64>
+        /// Sets `FirstExecutionFrom` in place: [`Self::first_execution_from`] on a value held by `&mut`.
+        pub fn set_first_execution_from(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("FirstExecutionFrom", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeZone`.
-            props, "TimeZone", time_zone, set_time_zone, get_time_zone, Val<String>
+        /// `FirstExecutionFrom` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_first_execution_from(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "FirstExecutionFrom")
+        }
+
+        /// `FlowErrorDeactivationThreshold`.
+        pub fn flow_error_deactivation_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("FlowErrorDeactivationThreshold", value.into());
+            self
+        }
+
+        /// Sets `FlowErrorDeactivationThreshold` in place: [`Self::flow_error_deactivation_threshold`]
+        /// on a value held by `&mut`.
+        pub fn set_flow_error_deactivation_threshold(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FlowErrorDeactivationThreshold", value.into());
+            self
+        }
+
+        /// `FlowErrorDeactivationThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flow_error_deactivation_threshold(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FlowErrorDeactivationThreshold")
+        }
+
+        /// `ScheduleEndTime`.
+        pub fn schedule_end_time(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ScheduleEndTime", value.into());
+            self
+        }
+
+        /// Sets `ScheduleEndTime` in place: [`Self::schedule_end_time`] on a value held by `&mut`.
+        pub fn set_schedule_end_time(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ScheduleEndTime", value.into());
+            self
+        }
+
+        /// `ScheduleEndTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_end_time(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ScheduleEndTime")
+        }
+
+        /// `ScheduleOffset`.
+        pub fn schedule_offset(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ScheduleOffset", value.into());
+            self
+        }
+
+        /// Sets `ScheduleOffset` in place: [`Self::schedule_offset`] on a value held by `&mut`.
+        pub fn set_schedule_offset(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ScheduleOffset", value.into());
+            self
+        }
+
+        /// `ScheduleOffset` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_offset(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ScheduleOffset")
+        }
+
+        /// `ScheduleStartTime`.
+        pub fn schedule_start_time(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ScheduleStartTime", value.into());
+            self
+        }
+
+        /// Sets `ScheduleStartTime` in place: [`Self::schedule_start_time`] on a value held by `&mut`.
+        pub fn set_schedule_start_time(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ScheduleStartTime", value.into());
+            self
+        }
+
+        /// `ScheduleStartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_start_time(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ScheduleStartTime")
+        }
+
+        /// `TimeZone`.
+        pub fn time_zone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TimeZone", value.into());
+            self
+        }
+
+        /// Sets `TimeZone` in place: [`Self::time_zone`] on a value held by `&mut`.
+        pub fn set_time_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimeZone", value.into());
+            self
+        }
+
+        /// `TimeZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimeZone")
         }
     }
 

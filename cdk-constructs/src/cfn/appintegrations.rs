@@ -50,62 +50,185 @@ impl Application {
         Application { core }
     }
 
-    prop! {
-        /// `ApplicationConfig`: The application configuration. Cannot be used when IsService is
-        /// true.
-        core.props, "ApplicationConfig", application_config, set_application_config, get_application_config, Val<application::ApplicationConfig>
+    /// `ApplicationConfig`: The application configuration. Cannot be used when IsService is true.
+    pub fn application_config(mut self, value: impl Into<Val<application::ApplicationConfig>>) -> Self {
+        self.core.props.set("ApplicationConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `ApplicationSourceConfig`: Application source config
-        core.props, "ApplicationSourceConfig", _, set_application_source_config, get_application_source_config, Val<application::ApplicationSourceConfig>
+    /// Sets `ApplicationConfig` in place: [`Self::application_config`] on a value held by `&mut`.
+    pub fn set_application_config(&mut self, value: impl Into<Val<application::ApplicationConfig>>) -> &mut Self {
+        self.core.props.set("ApplicationConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `ApplicationType`: The type of application
-        core.props, "ApplicationType", application_type, set_application_type, get_application_type, Val<application::ApplicationType>
+    /// `ApplicationConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_config(&self) -> ::std::option::Option<Val<application::ApplicationConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationConfig")
     }
 
-    prop! {
-        /// `Description`: The application description.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ApplicationSourceConfig`, which `new` took, in place.
+    pub fn set_application_source_config(&mut self, value: impl Into<Val<application::ApplicationSourceConfig>>) -> &mut Self {
+        self.core.props.set("ApplicationSourceConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `IframeConfig`: The iframe configuration
-        core.props, "IframeConfig", iframe_config, set_iframe_config, get_iframe_config, Val<application::IframeConfig>
+    /// `ApplicationSourceConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_source_config(&self) -> ::std::option::Option<Val<application::ApplicationSourceConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationSourceConfig")
     }
 
-    prop! {
-        /// `InitializationTimeout`: The initialization timeout in milliseconds. Required when
-        /// IsService is true.
-        core.props, "InitializationTimeout", initialization_timeout, set_initialization_timeout, get_initialization_timeout, Val<i64>
+    /// `ApplicationType`: The type of application
+    pub fn application_type(mut self, value: impl Into<Val<application::ApplicationType>>) -> Self {
+        self.core.props.set("ApplicationType", value.into());
+        self
     }
 
-    prop! {
-        /// `IsService`: Indicates if the application is a service
-        core.props, "IsService", is_service, set_is_service, get_is_service, Val<bool>
+    /// Sets `ApplicationType` in place: [`Self::application_type`] on a value held by `&mut`.
+    pub fn set_application_type(&mut self, value: impl Into<Val<application::ApplicationType>>) -> &mut Self {
+        self.core.props.set("ApplicationType", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the application.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `ApplicationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_type(&self) -> ::std::option::Option<Val<application::ApplicationType>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationType")
     }
 
-    prop! {
-        /// `Namespace`: The namespace of the application.
-        core.props, "Namespace", _, set_namespace, get_namespace, Val<String>
+    /// `Description`: The application description.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Permissions`: The configuration of events or requests that the application has access
-        /// to.
-        core.props, "Permissions", permissions, set_permissions, get_permissions, Val<List<String>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags (keys and values) associated with the application.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `IframeConfig`: The iframe configuration
+    pub fn iframe_config(mut self, value: impl Into<Val<application::IframeConfig>>) -> Self {
+        self.core.props.set("IframeConfig", value.into());
+        self
+    }
+
+    /// Sets `IframeConfig` in place: [`Self::iframe_config`] on a value held by `&mut`.
+    pub fn set_iframe_config(&mut self, value: impl Into<Val<application::IframeConfig>>) -> &mut Self {
+        self.core.props.set("IframeConfig", value.into());
+        self
+    }
+
+    /// `IframeConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iframe_config(&self) -> ::std::option::Option<Val<application::IframeConfig>> {
+        crate::cfn::get_prop(&self.core.props, "IframeConfig")
+    }
+
+    /// `InitializationTimeout`: The initialization timeout in milliseconds. Required when IsService
+    /// is true.
+    pub fn initialization_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("InitializationTimeout", value.into());
+        self
+    }
+
+    /// Sets `InitializationTimeout` in place: [`Self::initialization_timeout`] on a value held by `&mut`.
+    pub fn set_initialization_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("InitializationTimeout", value.into());
+        self
+    }
+
+    /// `InitializationTimeout` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_initialization_timeout(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "InitializationTimeout")
+    }
+
+    /// `IsService`: Indicates if the application is a service
+    pub fn is_service(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IsService", value.into());
+        self
+    }
+
+    /// Sets `IsService` in place: [`Self::is_service`] on a value held by `&mut`.
+    pub fn set_is_service(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IsService", value.into());
+        self
+    }
+
+    /// `IsService` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_is_service(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IsService")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Namespace`, which `new` took, in place.
+    pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Namespace", value.into());
+        self
+    }
+
+    /// `Namespace` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Namespace")
+    }
+
+    /// `Permissions`: The configuration of events or requests that the application has access to.
+    pub fn permissions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Permissions", value.into());
+        self
+    }
+
+    /// Sets `Permissions` in place: [`Self::permissions`] on a value held by `&mut`.
+    pub fn set_permissions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Permissions", value.into());
+        self
+    }
+
+    /// `Permissions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permissions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Permissions")
+    }
+
+    /// `Tags`: The tags (keys and values) associated with the application.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -147,9 +270,22 @@ pub mod application {
             ApplicationConfig { props }
         }
 
-        prop! {
-            /// `ContactHandling`.
-            props, "ContactHandling", contact_handling, set_contact_handling, get_contact_handling, Val<ContactHandling>
+        /// `ContactHandling`.
+        pub fn contact_handling(mut self, value: impl Into<Val<ContactHandling>>) -> Self {
+            self.props.set("ContactHandling", value.into());
+            self
+        }
+
+        /// Sets `ContactHandling` in place: [`Self::contact_handling`] on a value held by `&mut`.
+        pub fn set_contact_handling(&mut self, value: impl Into<Val<ContactHandling>>) -> &mut Self {
+            self.props.set("ContactHandling", value.into());
+            self
+        }
+
+        /// `ContactHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contact_handling(&self) -> ::std::option::Option<Val<ContactHandling>> {
+            crate::cfn::get_prop(&self.props, "ContactHandling")
         }
     }
 
@@ -170,9 +306,16 @@ pub mod application {
             ContactHandling { props }
         }
 
-        prop! {
-            /// `Scope`.
-            props, "Scope", _, set_scope, get_scope, Val<ContactHandlingScope>
+        /// Sets `Scope`, which `new` took, in place.
+        pub fn set_scope(&mut self, value: impl Into<Val<ContactHandlingScope>>) -> &mut Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// `Scope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope(&self) -> ::std::option::Option<Val<ContactHandlingScope>> {
+            crate::cfn::get_prop(&self.props, "Scope")
         }
     }
 
@@ -206,9 +349,16 @@ pub mod application {
             ApplicationSourceConfig { props }
         }
 
-        prop! {
-            /// `ExternalUrlConfig`.
-            props, "ExternalUrlConfig", _, set_external_url_config, get_external_url_config, Val<ExternalUrlConfig>
+        /// Sets `ExternalUrlConfig`, which `new` took, in place.
+        pub fn set_external_url_config(&mut self, value: impl Into<Val<ExternalUrlConfig>>) -> &mut Self {
+            self.props.set("ExternalUrlConfig", value.into());
+            self
+        }
+
+        /// `ExternalUrlConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_url_config(&self) -> ::std::option::Option<Val<ExternalUrlConfig>> {
+            crate::cfn::get_prop(&self.props, "ExternalUrlConfig")
         }
     }
 
@@ -229,14 +379,34 @@ pub mod application {
             ExternalUrlConfig { props }
         }
 
-        prop! {
-            /// `AccessUrl`.
-            props, "AccessUrl", _, set_access_url, get_access_url, Val<String>
+        /// Sets `AccessUrl`, which `new` took, in place.
+        pub fn set_access_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `ApprovedOrigins`.
-            props, "ApprovedOrigins", approved_origins, set_approved_origins, get_approved_origins, Val<List<String>>
+        /// `AccessUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessUrl")
+        }
+
+        /// `ApprovedOrigins`.
+        pub fn approved_origins(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ApprovedOrigins", value.into());
+            self
+        }
+
+        /// Sets `ApprovedOrigins` in place: [`Self::approved_origins`] on a value held by `&mut`.
+        pub fn set_approved_origins(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ApprovedOrigins", value.into());
+            self
+        }
+
+        /// `ApprovedOrigins` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_approved_origins(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ApprovedOrigins")
         }
     }
 
@@ -271,14 +441,40 @@ pub mod application {
             IframeConfig { props }
         }
 
-        prop! {
-            /// `Allow`.
-            props, "Allow", allow, set_allow, get_allow, Val<List<String>>
+        /// `Allow`.
+        pub fn allow(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Allow", value.into());
+            self
         }
 
-        prop! {
-            /// `Sandbox`.
-            props, "Sandbox", sandbox, set_sandbox, get_sandbox, Val<List<String>>
+        /// Sets `Allow` in place: [`Self::allow`] on a value held by `&mut`.
+        pub fn set_allow(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Allow", value.into());
+            self
+        }
+
+        /// `Allow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Allow")
+        }
+
+        /// `Sandbox`.
+        pub fn sandbox(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Sandbox", value.into());
+            self
+        }
+
+        /// Sets `Sandbox` in place: [`Self::sandbox`] on a value held by `&mut`.
+        pub fn set_sandbox(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Sandbox", value.into());
+            self
+        }
+
+        /// `Sandbox` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sandbox(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Sandbox")
         }
     }
 }
@@ -312,45 +508,130 @@ impl DataIntegration {
         DataIntegration { core }
     }
 
-    prop! {
-        /// `Description`: The data integration description.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The data integration description.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FileConfiguration`: The configuration for what files should be pulled from the source.
-        core.props, "FileConfiguration", file_configuration, set_file_configuration, get_file_configuration, Val<data_integration::FileConfiguration>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKey`: The KMS key of the data integration.
-        core.props, "KmsKey", _, set_kms_key, get_kms_key, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: The name of the data integration.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `FileConfiguration`: The configuration for what files should be pulled from the source.
+    pub fn file_configuration(mut self, value: impl Into<Val<data_integration::FileConfiguration>>) -> Self {
+        self.core.props.set("FileConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ObjectConfiguration`: The configuration for what data should be pulled from the source.
-        core.props, "ObjectConfiguration", object_configuration, set_object_configuration, get_object_configuration, Val<Map<Map<List<String>>>>
+    /// Sets `FileConfiguration` in place: [`Self::file_configuration`] on a value held by `&mut`.
+    pub fn set_file_configuration(&mut self, value: impl Into<Val<data_integration::FileConfiguration>>) -> &mut Self {
+        self.core.props.set("FileConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ScheduleConfig`: The name of the data and how often it should be pulled from the
-        /// source.
-        core.props, "ScheduleConfig", schedule_config, set_schedule_config, get_schedule_config, Val<data_integration::ScheduleConfig>
+    /// `FileConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_configuration(&self) -> ::std::option::Option<Val<data_integration::FileConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "FileConfiguration")
     }
 
-    prop! {
-        /// `SourceURI`: The URI of the data source.
-        core.props, "SourceURI", _, set_source_uri, get_source_uri, Val<String>
+    /// Sets `KmsKey`, which `new` took, in place.
+    pub fn set_kms_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKey", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags (keys and values) associated with the data integration.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KmsKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKey")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ObjectConfiguration`: The configuration for what data should be pulled from the source.
+    pub fn object_configuration(mut self, value: impl Into<Val<Map<Map<List<String>>>>>) -> Self {
+        self.core.props.set("ObjectConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ObjectConfiguration` in place: [`Self::object_configuration`] on a value held by `&mut`.
+    pub fn set_object_configuration(&mut self, value: impl Into<Val<Map<Map<List<String>>>>>) -> &mut Self {
+        self.core.props.set("ObjectConfiguration", value.into());
+        self
+    }
+
+    /// `ObjectConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_object_configuration(&self) -> ::std::option::Option<Val<Map<Map<List<String>>>>> {
+        crate::cfn::get_prop(&self.core.props, "ObjectConfiguration")
+    }
+
+    /// `ScheduleConfig`: The name of the data and how often it should be pulled from the source.
+    pub fn schedule_config(mut self, value: impl Into<Val<data_integration::ScheduleConfig>>) -> Self {
+        self.core.props.set("ScheduleConfig", value.into());
+        self
+    }
+
+    /// Sets `ScheduleConfig` in place: [`Self::schedule_config`] on a value held by `&mut`.
+    pub fn set_schedule_config(&mut self, value: impl Into<Val<data_integration::ScheduleConfig>>) -> &mut Self {
+        self.core.props.set("ScheduleConfig", value.into());
+        self
+    }
+
+    /// `ScheduleConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule_config(&self) -> ::std::option::Option<Val<data_integration::ScheduleConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduleConfig")
+    }
+
+    /// Sets `SourceURI`, which `new` took, in place.
+    pub fn set_source_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceURI", value.into());
+        self
+    }
+
+    /// `SourceURI` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceURI")
+    }
+
+    /// `Tags`: The tags (keys and values) associated with the data integration.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -396,14 +677,34 @@ pub mod data_integration {
             FileConfiguration { props }
         }
 
-        prop! {
-            /// `Folders`: Identifiers for the source folders to pull all files from recursively.
-            props, "Folders", _, set_folders, get_folders, Val<List<String>>
+        /// Sets `Folders`, which `new` took, in place.
+        pub fn set_folders(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Folders", value.into());
+            self
         }
 
-        prop! {
-            /// `Filters`: Restrictions for what files should be pulled from the source.
-            props, "Filters", filters, set_filters, get_filters, Val<Map<List<String>>>
+        /// `Folders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_folders(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Folders")
+        }
+
+        /// `Filters`: Restrictions for what files should be pulled from the source.
+        pub fn filters(mut self, value: impl Into<Val<Map<List<String>>>>) -> Self {
+            self.props.set("Filters", value.into());
+            self
+        }
+
+        /// Sets `Filters` in place: [`Self::filters`] on a value held by `&mut`.
+        pub fn set_filters(&mut self, value: impl Into<Val<Map<List<String>>>>) -> &mut Self {
+            self.props.set("Filters", value.into());
+            self
+        }
+
+        /// `Filters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filters(&self) -> ::std::option::Option<Val<Map<List<String>>>> {
+            crate::cfn::get_prop(&self.props, "Filters")
         }
     }
 
@@ -425,20 +726,53 @@ pub mod data_integration {
             ScheduleConfig { props }
         }
 
-        prop! {
-            /// `ScheduleExpression`: How often the data should be pulled from data source.
-            props, "ScheduleExpression", _, set_schedule_expression, get_schedule_expression, Val<String>
+        /// Sets `ScheduleExpression`, which `new` took, in place.
+        pub fn set_schedule_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScheduleExpression", value.into());
+            self
         }
 
-        prop! {
-            /// `FirstExecutionFrom`: The start date for objects to import in the first flow run. Epoch
-            /// or ISO timestamp format is supported.
-            props, "FirstExecutionFrom", first_execution_from, set_first_execution_from, get_first_execution_from, Val<String>
+        /// `ScheduleExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScheduleExpression")
         }
 
-        prop! {
-            /// `Object`: The name of the object to pull from the data source.
-            props, "Object", object, set_object, get_object, Val<String>
+        /// `FirstExecutionFrom`: The start date for objects to import in the first flow run. Epoch or
+        /// ISO timestamp format is supported.
+        pub fn first_execution_from(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FirstExecutionFrom", value.into());
+            self
+        }
+
+        /// Sets `FirstExecutionFrom` in place: [`Self::first_execution_from`] on a value held by `&mut`.
+        pub fn set_first_execution_from(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FirstExecutionFrom", value.into());
+            self
+        }
+
+        /// `FirstExecutionFrom` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_first_execution_from(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FirstExecutionFrom")
+        }
+
+        /// `Object`: The name of the object to pull from the data source.
+        pub fn object(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Object", value.into());
+            self
+        }
+
+        /// Sets `Object` in place: [`Self::object`] on a value held by `&mut`.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
+        }
+
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
     }
 }
@@ -474,29 +808,76 @@ impl EventIntegration {
         EventIntegration { core }
     }
 
-    prop! {
-        /// `Description`: The event integration description.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The event integration description.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EventBridgeBus`: The Amazon Eventbridge bus for the event integration.
-        core.props, "EventBridgeBus", _, set_event_bridge_bus, get_event_bridge_bus, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EventFilter`: The EventFilter (source) associated with the event integration.
-        core.props, "EventFilter", _, set_event_filter, get_event_filter, Val<event_integration::EventFilter>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: The name of the event integration.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `EventBridgeBus`, which `new` took, in place.
+    pub fn set_event_bridge_bus(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EventBridgeBus", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags (keys and values) associated with the event integration.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EventBridgeBus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_bridge_bus(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EventBridgeBus")
+    }
+
+    /// Sets `EventFilter`, which `new` took, in place.
+    pub fn set_event_filter(&mut self, value: impl Into<Val<event_integration::EventFilter>>) -> &mut Self {
+        self.core.props.set("EventFilter", value.into());
+        self
+    }
+
+    /// `EventFilter` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_filter(&self) -> ::std::option::Option<Val<event_integration::EventFilter>> {
+        crate::cfn::get_prop(&self.core.props, "EventFilter")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: The tags (keys and values) associated with the event integration.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -533,9 +914,16 @@ pub mod event_integration {
             EventFilter { props }
         }
 
-        prop! {
-            /// `Source`: The source of the events.
-            props, "Source", _, set_source, get_source, Val<String>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 }

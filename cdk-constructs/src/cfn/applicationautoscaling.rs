@@ -77,77 +77,148 @@ impl ScalableTarget {
         ScalableTarget { core }
     }
 
-    prop! {
-        /// `MaxCapacity`: The maximum value that you plan to scale out to. When a scaling policy is
-        /// in effect, Application Auto Scaling can scale out (expand) as needed to the maximum
-        /// capacity limit in response to changing demand.
-        core.props, "MaxCapacity", _, set_max_capacity, get_max_capacity, Val<i64>
+    /// Sets `MaxCapacity`, which `new` took, in place.
+    pub fn set_max_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxCapacity", value.into());
+        self
     }
 
-    prop! {
-        /// `MinCapacity`: The minimum value that you plan to scale in to. When a scaling policy is
-        /// in effect, Application Auto Scaling can scale in (contract) as needed to the minimum
-        /// capacity limit in response to changing demand.
-        core.props, "MinCapacity", _, set_min_capacity, get_min_capacity, Val<i64>
+    /// `MaxCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_capacity(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxCapacity")
     }
 
-    prop! {
-        /// `ResourceId`: The identifier of the resource associated with the scalable target. This
-        /// string consists of the resource type and unique identifier. + ECS service - The resource
-        /// type is ``service`` and the unique identifier is the cluster name and service name.
-        /// Example: ``service/my-cluster/my-service``. + Spot Fleet - The resource type is ``spot-fleet-request``
-        /// and the unique identifier is the Spot Fleet request ID. Example: ``spot-fleet-request/sfr-73fbd2ce-aa30-494c-8788-1cee4EXAMPLE``. +
-        /// EMR cluster - The resource type is ``instancegroup`` and the unique identifier is the
-        /// cluster ID and instance group …
-        core.props, "ResourceId", _, set_resource_id, get_resource_id, Val<String>
+    /// Sets `MinCapacity`, which `new` took, in place.
+    pub fn set_min_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MinCapacity", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleARN`: Specify the Amazon Resource Name (ARN) of an Identity and Access Management (IAM)
-        /// role that allows Application Auto Scaling to modify the scalable target on your behalf.
-        /// This can be either an IAM service role that Application Auto Scaling can assume to make
-        /// calls to other AWS resources on your behalf, or a service-linked role for the specified
-        /// service. For more information, see How Application Auto Scaling works with IAM (<https://docs.aws.amazon.com/autoscaling/application/userguide/security_iam_service-with-iam.html>)
-        /// in the *Application Auto Scaling User Guide*. To automatically create a …
-        core.props, "RoleARN", role_arn, set_role_arn, get_role_arn, Val<RoleArn>
+    /// `MinCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_min_capacity(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MinCapacity")
     }
 
-    prop! {
-        /// `ScalableDimension`: The scalable dimension associated with the scalable target. This
-        /// string consists of the service namespace, resource type, and scaling property. + ``ecs:service:DesiredCount`` -
-        /// The task count of an ECS service. + ``elasticmapreduce:instancegroup:InstanceCount`` -
-        /// The instance count of an EMR Instance Group. + ``ec2:spot-fleet-request:TargetCapacity`` -
-        /// The target capacity of a Spot Fleet. + ``appstream:fleet:DesiredCapacity`` - The
-        /// capacity of an AppStream 2.0 fleet. + ``dynamodb:table:ReadCapacityUnits`` - The
-        /// provisioned read capacity for a DynamoDB table. + …
-        core.props, "ScalableDimension", _, set_scalable_dimension, get_scalable_dimension, Val<scalable_target::ScalableDimension>
+    /// Sets `ResourceId`, which `new` took, in place.
+    pub fn set_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceId", value.into());
+        self
     }
 
-    prop! {
-        /// `ScheduledActions`: The scheduled actions for the scalable target. Duplicates aren't
-        /// allowed.
-        core.props, "ScheduledActions", scheduled_actions, set_scheduled_actions, get_scheduled_actions, Val<List<scalable_target::ScheduledAction>>
+    /// `ResourceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceId")
     }
 
-    prop! {
-        /// `ServiceNamespace`: The namespace of the AWS service that provides the resource, or a ``custom-resource``.
-        core.props, "ServiceNamespace", _, set_service_namespace, get_service_namespace, Val<scalable_target::ServiceNamespace>
+    /// `RoleARN`: Specify the Amazon Resource Name (ARN) of an Identity and Access Management (IAM)
+    /// role that allows Application Auto Scaling to modify the scalable target on your behalf. This
+    /// can be either an IAM service role that Application Auto Scaling can assume to make calls to
+    /// other AWS resources on your behalf, or a service-linked role for the specified service. For
+    /// more information, see How Application Auto Scaling works with IAM (<https://docs.aws.amazon.com/autoscaling/application/userguide/security_iam_service-with-iam.html>)
+    /// in the *Application Auto Scaling User Guide*. To automatically create a …
+    pub fn role_arn(mut self, value: impl Into<Val<RoleArn>>) -> Self {
+        self.core.props.set("RoleARN", value.into());
+        self
     }
 
-    prop! {
-        /// `SuspendedState`: An embedded object that contains attributes and attribute values that
-        /// are used to suspend and resume automatic scaling. Setting the value of an attribute to ``true``
-        /// suspends the specified scaling activities. Setting it to ``false`` (default) resumes the
-        /// specified scaling activities. *Suspension Outcomes* + For ``DynamicScalingInSuspended``,
-        /// while a suspension is in effect, all scale-in activities that are triggered by a scaling
-        /// policy are suspended. + For ``DynamicScalingOutSuspended``, while a suspension is in
-        /// effect, all scale-out activities that are triggered by a scaling policy are …
-        core.props, "SuspendedState", suspended_state, set_suspended_state, get_suspended_state, Val<scalable_target::SuspendedState>
+    /// Sets `RoleARN` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<RoleArn>>) -> &mut Self {
+        self.core.props.set("RoleARN", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<RoleArn>> {
+        crate::cfn::get_prop(&self.core.props, "RoleARN")
+    }
+
+    /// Sets `ScalableDimension`, which `new` took, in place.
+    pub fn set_scalable_dimension(&mut self, value: impl Into<Val<scalable_target::ScalableDimension>>) -> &mut Self {
+        self.core.props.set("ScalableDimension", value.into());
+        self
+    }
+
+    /// `ScalableDimension` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scalable_dimension(&self) -> ::std::option::Option<Val<scalable_target::ScalableDimension>> {
+        crate::cfn::get_prop(&self.core.props, "ScalableDimension")
+    }
+
+    /// `ScheduledActions`: The scheduled actions for the scalable target. Duplicates aren't
+    /// allowed.
+    pub fn scheduled_actions(mut self, value: impl Into<Val<List<scalable_target::ScheduledAction>>>) -> Self {
+        self.core.props.set("ScheduledActions", value.into());
+        self
+    }
+
+    /// Sets `ScheduledActions` in place: [`Self::scheduled_actions`] on a value held by `&mut`.
+    pub fn set_scheduled_actions(&mut self, value: impl Into<Val<List<scalable_target::ScheduledAction>>>) -> &mut Self {
+        self.core.props.set("ScheduledActions", value.into());
+        self
+    }
+
+    /// `ScheduledActions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scheduled_actions(&self) -> ::std::option::Option<Val<List<scalable_target::ScheduledAction>>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduledActions")
+    }
+
+    /// Sets `ServiceNamespace`, which `new` took, in place.
+    pub fn set_service_namespace(&mut self, value: impl Into<Val<scalable_target::ServiceNamespace>>) -> &mut Self {
+        self.core.props.set("ServiceNamespace", value.into());
+        self
+    }
+
+    /// `ServiceNamespace` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_namespace(&self) -> ::std::option::Option<Val<scalable_target::ServiceNamespace>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceNamespace")
+    }
+
+    /// `SuspendedState`: An embedded object that contains attributes and attribute values that are
+    /// used to suspend and resume automatic scaling. Setting the value of an attribute to ``true``
+    /// suspends the specified scaling activities. Setting it to ``false`` (default) resumes the
+    /// specified scaling activities. *Suspension Outcomes* + For ``DynamicScalingInSuspended``,
+    /// while a suspension is in effect, all scale-in activities that are triggered by a scaling
+    /// policy are suspended. + For ``DynamicScalingOutSuspended``, while a suspension is in effect,
+    /// all scale-out activities that are triggered by a scaling policy are …
+    pub fn suspended_state(mut self, value: impl Into<Val<scalable_target::SuspendedState>>) -> Self {
+        self.core.props.set("SuspendedState", value.into());
+        self
+    }
+
+    /// Sets `SuspendedState` in place: [`Self::suspended_state`] on a value held by `&mut`.
+    pub fn set_suspended_state(&mut self, value: impl Into<Val<scalable_target::SuspendedState>>) -> &mut Self {
+        self.core.props.set("SuspendedState", value.into());
+        self
+    }
+
+    /// `SuspendedState` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_suspended_state(&self) -> ::std::option::Option<Val<scalable_target::SuspendedState>> {
+        crate::cfn::get_prop(&self.core.props, "SuspendedState")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -288,45 +359,104 @@ pub mod scalable_target {
             ScheduledAction { props }
         }
 
-        prop! {
-            /// `ScheduledActionName`: The name of the scheduled action. This name must be unique among
-            /// all other scheduled actions on the specified scalable target.
-            props, "ScheduledActionName", _, set_scheduled_action_name, get_scheduled_action_name, Val<String>
+        /// Sets `ScheduledActionName`, which `new` took, in place.
+        pub fn set_scheduled_action_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScheduledActionName", value.into());
+            self
         }
 
-        prop! {
-            /// `Schedule`: The schedule for this action. The following formats are supported: + At
-            /// expressions - "``at(yyyy-mm-ddThh:mm:ss)``" + Rate expressions - "``rate(valueunit)``" +
-            /// Cron expressions - "``cron(fields)``" At expressions are useful for one-time schedules.
-            /// Cron expressions are useful for scheduled actions that run periodically at a specified
-            /// date and time, and rate expressions are useful for scheduled actions that run at a
-            /// regular interval. At and cron expressions use Universal Coordinated Time (UTC) by
-            /// default. The cron format consists of six fields separated by white spaces: \[Minutes\] \[Hours\] …
-            props, "Schedule", _, set_schedule, get_schedule, Val<String>
+        /// `ScheduledActionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scheduled_action_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScheduledActionName")
         }
 
-        prop! {
-            /// `EndTime`: The date and time that the action is scheduled to end, in UTC.
-            props, "EndTime", end_time, set_end_time, get_end_time, Val<String>
+        /// Sets `Schedule`, which `new` took, in place.
+        pub fn set_schedule(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Schedule", value.into());
+            self
         }
 
-        prop! {
-            /// `ScalableTargetAction`: The new minimum and maximum capacity. You can set both values or
-            /// just one. At the scheduled time, if the current capacity is below the minimum capacity,
-            /// Application Auto Scaling scales out to the minimum capacity. If the current capacity is
-            /// above the maximum capacity, Application Auto Scaling scales in to the maximum capacity.
-            props, "ScalableTargetAction", scalable_target_action, set_scalable_target_action, get_scalable_target_action, Val<ScalableTargetAction>
+        /// `Schedule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Schedule")
         }
 
-        prop! {
-            /// `StartTime`: The date and time that the action is scheduled to begin, in UTC.
-            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
+        /// `EndTime`: The date and time that the action is scheduled to end, in UTC.
+        pub fn end_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EndTime", value.into());
+            self
         }
 
-        prop! {
-            /// `Timezone`: The time zone used when referring to the date and time of a scheduled
-            /// action, when the scheduled action uses an at or cron expression.
-            props, "Timezone", timezone, set_timezone, get_timezone, Val<String>
+        /// Sets `EndTime` in place: [`Self::end_time`] on a value held by `&mut`.
+        pub fn set_end_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndTime", value.into());
+            self
+        }
+
+        /// `EndTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndTime")
+        }
+
+        /// `ScalableTargetAction`: The new minimum and maximum capacity. You can set both values or
+        /// just one. At the scheduled time, if the current capacity is below the minimum capacity,
+        /// Application Auto Scaling scales out to the minimum capacity. If the current capacity is
+        /// above the maximum capacity, Application Auto Scaling scales in to the maximum capacity.
+        pub fn scalable_target_action(mut self, value: impl Into<Val<ScalableTargetAction>>) -> Self {
+            self.props.set("ScalableTargetAction", value.into());
+            self
+        }
+
+        /// Sets `ScalableTargetAction` in place: [`Self::scalable_target_action`] on a value held by `&mut`.
+        pub fn set_scalable_target_action(&mut self, value: impl Into<Val<ScalableTargetAction>>) -> &mut Self {
+            self.props.set("ScalableTargetAction", value.into());
+            self
+        }
+
+        /// `ScalableTargetAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scalable_target_action(&self) -> ::std::option::Option<Val<ScalableTargetAction>> {
+            crate::cfn::get_prop(&self.props, "ScalableTargetAction")
+        }
+
+        /// `StartTime`: The date and time that the action is scheduled to begin, in UTC.
+        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// Sets `StartTime` in place: [`Self::start_time`] on a value held by `&mut`.
+        pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
+        }
+
+        /// `Timezone`: The time zone used when referring to the date and time of a scheduled action,
+        /// when the scheduled action uses an at or cron expression.
+        pub fn timezone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Timezone", value.into());
+            self
+        }
+
+        /// Sets `Timezone` in place: [`Self::timezone`] on a value held by `&mut`.
+        pub fn set_timezone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Timezone", value.into());
+            self
+        }
+
+        /// `Timezone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timezone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Timezone")
         }
     }
 
@@ -348,14 +478,40 @@ pub mod scalable_target {
             ScalableTargetAction { props }
         }
 
-        prop! {
-            /// `MaxCapacity`: The maximum capacity.
-            props, "MaxCapacity", max_capacity, set_max_capacity, get_max_capacity, Val<i64>
+        /// `MaxCapacity`: The maximum capacity.
+        pub fn max_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxCapacity", value.into());
+            self
         }
 
-        prop! {
-            /// `MinCapacity`: The minimum capacity.
-            props, "MinCapacity", min_capacity, set_min_capacity, get_min_capacity, Val<i64>
+        /// Sets `MaxCapacity` in place: [`Self::max_capacity`] on a value held by `&mut`.
+        pub fn set_max_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxCapacity", value.into());
+            self
+        }
+
+        /// `MaxCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxCapacity")
+        }
+
+        /// `MinCapacity`: The minimum capacity.
+        pub fn min_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinCapacity", value.into());
+            self
+        }
+
+        /// Sets `MinCapacity` in place: [`Self::min_capacity`] on a value held by `&mut`.
+        pub fn set_min_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinCapacity", value.into());
+            self
+        }
+
+        /// `MinCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinCapacity")
         }
     }
 
@@ -430,27 +586,67 @@ pub mod scalable_target {
             SuspendedState { props }
         }
 
-        prop! {
-            /// `DynamicScalingInSuspended`: Whether scale in by a target tracking scaling policy or a
-            /// step scaling policy is suspended. Set the value to ``true`` if you don't want
-            /// Application Auto Scaling to remove capacity when a scaling policy is triggered. The
-            /// default is ``false``.
-            props, "DynamicScalingInSuspended", dynamic_scaling_in_suspended, set_dynamic_scaling_in_suspended, get_dynamic_scaling_in_suspended, Val<bool>
+        /// `DynamicScalingInSuspended`: Whether scale in by a target tracking scaling policy or a step
+        /// scaling policy is suspended. Set the value to ``true`` if you don't want Application Auto
+        /// Scaling to remove capacity when a scaling policy is triggered. The default is ``false``.
+        pub fn dynamic_scaling_in_suspended(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DynamicScalingInSuspended", value.into());
+            self
         }
 
-        prop! {
-            /// `DynamicScalingOutSuspended`: Whether scale out by a target tracking scaling policy or a
-            /// step scaling policy is suspended. Set the value to ``true`` if you don't want
-            /// Application Auto Scaling to add capacity when a scaling policy is triggered. The default
-            /// is ``false``.
-            props, "DynamicScalingOutSuspended", dynamic_scaling_out_suspended, set_dynamic_scaling_out_suspended, get_dynamic_scaling_out_suspended, Val<bool>
+        /// Sets `DynamicScalingInSuspended` in place: [`Self::dynamic_scaling_in_suspended`] on a value
+        /// held by `&mut`.
+        pub fn set_dynamic_scaling_in_suspended(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DynamicScalingInSuspended", value.into());
+            self
         }
 
-        prop! {
-            /// `ScheduledScalingSuspended`: Whether scheduled scaling is suspended. Set the value to ``true``
-            /// if you don't want Application Auto Scaling to add or remove capacity by initiating
-            /// scheduled actions. The default is ``false``.
-            props, "ScheduledScalingSuspended", scheduled_scaling_suspended, set_scheduled_scaling_suspended, get_scheduled_scaling_suspended, Val<bool>
+        /// `DynamicScalingInSuspended` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dynamic_scaling_in_suspended(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DynamicScalingInSuspended")
+        }
+
+        /// `DynamicScalingOutSuspended`: Whether scale out by a target tracking scaling policy or a
+        /// step scaling policy is suspended. Set the value to ``true`` if you don't want Application
+        /// Auto Scaling to add capacity when a scaling policy is triggered. The default is ``false``.
+        pub fn dynamic_scaling_out_suspended(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DynamicScalingOutSuspended", value.into());
+            self
+        }
+
+        /// Sets `DynamicScalingOutSuspended` in place: [`Self::dynamic_scaling_out_suspended`] on a
+        /// value held by `&mut`.
+        pub fn set_dynamic_scaling_out_suspended(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DynamicScalingOutSuspended", value.into());
+            self
+        }
+
+        /// `DynamicScalingOutSuspended` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dynamic_scaling_out_suspended(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DynamicScalingOutSuspended")
+        }
+
+        /// `ScheduledScalingSuspended`: Whether scheduled scaling is suspended. Set the value to ``true``
+        /// if you don't want Application Auto Scaling to add or remove capacity by initiating scheduled
+        /// actions. The default is ``false``.
+        pub fn scheduled_scaling_suspended(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ScheduledScalingSuspended", value.into());
+            self
+        }
+
+        /// Sets `ScheduledScalingSuspended` in place: [`Self::scheduled_scaling_suspended`] on a value
+        /// held by `&mut`.
+        pub fn set_scheduled_scaling_suspended(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ScheduledScalingSuspended", value.into());
+            self
+        }
+
+        /// `ScheduledScalingSuspended` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scheduled_scaling_suspended(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ScheduledScalingSuspended")
         }
     }
 }
@@ -499,73 +695,172 @@ impl ScalingPolicy {
         ScalingPolicy { core }
     }
 
-    prop! {
-        /// `PolicyName`: The name of the scaling policy. Updates to the name of a target tracking
-        /// scaling policy are not supported, unless you also update the metric used for scaling. To
-        /// change only a target tracking scaling policy's name, first delete the policy by removing
-        /// the existing ``AWS::ApplicationAutoScaling::ScalingPolicy`` resource from the template
-        /// and updating the stack. Then, recreate the resource with the same settings and a
-        /// different name.
-        core.props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+    /// Sets `PolicyName`, which `new` took, in place.
+    pub fn set_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyName", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyType`: The scaling policy type. The following policy types are supported: ``TargetTrackingScaling``—Not
-        /// supported for Amazon EMR ``StepScaling``—Not supported for DynamoDB, Amazon
-        /// Comprehend, Lambda, Amazon Keyspaces, Amazon MSK, Amazon ElastiCache, or Neptune. ``PredictiveScaling``—Only
-        /// supported for Amazon ECS
-        core.props, "PolicyType", _, set_policy_type, get_policy_type, Val<scaling_policy::PolicyType>
+    /// `PolicyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyName")
     }
 
-    prop! {
-        /// `PredictiveScalingPolicyConfiguration`: The predictive scaling policy configuration.
-        core.props, "PredictiveScalingPolicyConfiguration", predictive_scaling_policy_configuration, set_predictive_scaling_policy_configuration, get_predictive_scaling_policy_configuration, Val<scaling_policy::PredictiveScalingPolicyConfiguration>
+    /// Sets `PolicyType`, which `new` took, in place.
+    pub fn set_policy_type(&mut self, value: impl Into<Val<scaling_policy::PolicyType>>) -> &mut Self {
+        self.core.props.set("PolicyType", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceId`: The identifier of the resource associated with the scaling policy. This
-        /// string consists of the resource type and unique identifier. + ECS service - The resource
-        /// type is ``service`` and the unique identifier is the cluster name and service name.
-        /// Example: ``service/my-cluster/my-service``. + Spot Fleet - The resource type is ``spot-fleet-request``
-        /// and the unique identifier is the Spot Fleet request ID. Example: ``spot-fleet-request/sfr-73fbd2ce-aa30-494c-8788-1cee4EXAMPLE``. +
-        /// EMR cluster - The resource type is ``instancegroup`` and the unique identifier is the
-        /// cluster ID and instance group ID. …
-        core.props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<String>
+    /// `PolicyType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_type(&self) -> ::std::option::Option<Val<scaling_policy::PolicyType>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyType")
     }
 
-    prop! {
-        /// `ScalableDimension`: The scalable dimension. This string consists of the service
-        /// namespace, resource type, and scaling property. + ``ecs:service:DesiredCount`` - The
-        /// task count of an ECS service. + ``elasticmapreduce:instancegroup:InstanceCount`` - The
-        /// instance count of an EMR Instance Group. + ``ec2:spot-fleet-request:TargetCapacity`` -
-        /// The target capacity of a Spot Fleet. + ``appstream:fleet:DesiredCapacity`` - The
-        /// capacity of an AppStream 2.0 fleet. + ``dynamodb:table:ReadCapacityUnits`` - The
-        /// provisioned read capacity for a DynamoDB table. + ``dynamodb:table:WriteCapacityUnits`` -
-        /// The provisioned write …
-        core.props, "ScalableDimension", scalable_dimension, set_scalable_dimension, get_scalable_dimension, Val<scaling_policy::ScalableDimension>
+    /// `PredictiveScalingPolicyConfiguration`: The predictive scaling policy configuration.
+    pub fn predictive_scaling_policy_configuration(mut self, value: impl Into<Val<scaling_policy::PredictiveScalingPolicyConfiguration>>) -> Self {
+        self.core.props.set("PredictiveScalingPolicyConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ScalingTargetId`: The CloudFormation-generated ID of an Application Auto Scaling
-        /// scalable target. For more information about the ID, see the Return Value section of the ``AWS::ApplicationAutoScaling::ScalableTarget``
-        /// resource. You must specify either the ``ScalingTargetId`` property, or the ``ResourceId``, ``ScalableDimension``,
-        /// and ``ServiceNamespace`` properties, but not both.
-        core.props, "ScalingTargetId", scaling_target_id, set_scaling_target_id, get_scaling_target_id, Val<String>
+    /// Sets `PredictiveScalingPolicyConfiguration` in place: [`Self::predictive_scaling_policy_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_predictive_scaling_policy_configuration(&mut self, value: impl Into<Val<scaling_policy::PredictiveScalingPolicyConfiguration>>) -> &mut Self {
+        self.core.props.set("PredictiveScalingPolicyConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceNamespace`: The namespace of the AWS service that provides the resource, or a ``custom-resource``.
-        core.props, "ServiceNamespace", service_namespace, set_service_namespace, get_service_namespace, Val<scaling_policy::ServiceNamespace>
+    /// `PredictiveScalingPolicyConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_predictive_scaling_policy_configuration(&self) -> ::std::option::Option<Val<scaling_policy::PredictiveScalingPolicyConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "PredictiveScalingPolicyConfiguration")
     }
 
-    prop! {
-        /// `StepScalingPolicyConfiguration`: A step scaling policy.
-        core.props, "StepScalingPolicyConfiguration", step_scaling_policy_configuration, set_step_scaling_policy_configuration, get_step_scaling_policy_configuration, Val<scaling_policy::StepScalingPolicyConfiguration>
+    /// `ResourceId`: The identifier of the resource associated with the scaling policy. This string
+    /// consists of the resource type and unique identifier. + ECS service - The resource type is ``service``
+    /// and the unique identifier is the cluster name and service name. Example: ``service/my-cluster/my-service``. +
+    /// Spot Fleet - The resource type is ``spot-fleet-request`` and the unique identifier is the
+    /// Spot Fleet request ID. Example: ``spot-fleet-request/sfr-73fbd2ce-aa30-494c-8788-1cee4EXAMPLE``. +
+    /// EMR cluster - The resource type is ``instancegroup`` and the unique identifier is the
+    /// cluster ID and instance group ID. …
+    pub fn resource_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceId", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetTrackingScalingPolicyConfiguration`: A target tracking scaling policy.
-        core.props, "TargetTrackingScalingPolicyConfiguration", target_tracking_scaling_policy_configuration, set_target_tracking_scaling_policy_configuration, get_target_tracking_scaling_policy_configuration, Val<scaling_policy::TargetTrackingScalingPolicyConfiguration>
+    /// Sets `ResourceId` in place: [`Self::resource_id`] on a value held by `&mut`.
+    pub fn set_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceId", value.into());
+        self
+    }
+
+    /// `ResourceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceId")
+    }
+
+    /// `ScalableDimension`: The scalable dimension. This string consists of the service namespace,
+    /// resource type, and scaling property. + ``ecs:service:DesiredCount`` - The task count of an
+    /// ECS service. + ``elasticmapreduce:instancegroup:InstanceCount`` - The instance count of an
+    /// EMR Instance Group. + ``ec2:spot-fleet-request:TargetCapacity`` - The target capacity of a
+    /// Spot Fleet. + ``appstream:fleet:DesiredCapacity`` - The capacity of an AppStream 2.0 fleet. + ``dynamodb:table:ReadCapacityUnits`` -
+    /// The provisioned read capacity for a DynamoDB table. + ``dynamodb:table:WriteCapacityUnits`` -
+    /// The provisioned write …
+    pub fn scalable_dimension(mut self, value: impl Into<Val<scaling_policy::ScalableDimension>>) -> Self {
+        self.core.props.set("ScalableDimension", value.into());
+        self
+    }
+
+    /// Sets `ScalableDimension` in place: [`Self::scalable_dimension`] on a value held by `&mut`.
+    pub fn set_scalable_dimension(&mut self, value: impl Into<Val<scaling_policy::ScalableDimension>>) -> &mut Self {
+        self.core.props.set("ScalableDimension", value.into());
+        self
+    }
+
+    /// `ScalableDimension` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scalable_dimension(&self) -> ::std::option::Option<Val<scaling_policy::ScalableDimension>> {
+        crate::cfn::get_prop(&self.core.props, "ScalableDimension")
+    }
+
+    /// `ScalingTargetId`: The CloudFormation-generated ID of an Application Auto Scaling scalable
+    /// target. For more information about the ID, see the Return Value section of the ``AWS::ApplicationAutoScaling::ScalableTarget``
+    /// resource. You must specify either the ``ScalingTargetId`` property, or the ``ResourceId``, ``ScalableDimension``,
+    /// and ``ServiceNamespace`` properties, but not both.
+    pub fn scaling_target_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ScalingTargetId", value.into());
+        self
+    }
+
+    /// Sets `ScalingTargetId` in place: [`Self::scaling_target_id`] on a value held by `&mut`.
+    pub fn set_scaling_target_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScalingTargetId", value.into());
+        self
+    }
+
+    /// `ScalingTargetId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scaling_target_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScalingTargetId")
+    }
+
+    /// `ServiceNamespace`: The namespace of the AWS service that provides the resource, or a ``custom-resource``.
+    pub fn service_namespace(mut self, value: impl Into<Val<scaling_policy::ServiceNamespace>>) -> Self {
+        self.core.props.set("ServiceNamespace", value.into());
+        self
+    }
+
+    /// Sets `ServiceNamespace` in place: [`Self::service_namespace`] on a value held by `&mut`.
+    pub fn set_service_namespace(&mut self, value: impl Into<Val<scaling_policy::ServiceNamespace>>) -> &mut Self {
+        self.core.props.set("ServiceNamespace", value.into());
+        self
+    }
+
+    /// `ServiceNamespace` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_namespace(&self) -> ::std::option::Option<Val<scaling_policy::ServiceNamespace>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceNamespace")
+    }
+
+    /// `StepScalingPolicyConfiguration`: A step scaling policy.
+    pub fn step_scaling_policy_configuration(mut self, value: impl Into<Val<scaling_policy::StepScalingPolicyConfiguration>>) -> Self {
+        self.core.props.set("StepScalingPolicyConfiguration", value.into());
+        self
+    }
+
+    /// Sets `StepScalingPolicyConfiguration` in place: [`Self::step_scaling_policy_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_step_scaling_policy_configuration(&mut self, value: impl Into<Val<scaling_policy::StepScalingPolicyConfiguration>>) -> &mut Self {
+        self.core.props.set("StepScalingPolicyConfiguration", value.into());
+        self
+    }
+
+    /// `StepScalingPolicyConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_step_scaling_policy_configuration(&self) -> ::std::option::Option<Val<scaling_policy::StepScalingPolicyConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "StepScalingPolicyConfiguration")
+    }
+
+    /// `TargetTrackingScalingPolicyConfiguration`: A target tracking scaling policy.
+    pub fn target_tracking_scaling_policy_configuration(mut self, value: impl Into<Val<scaling_policy::TargetTrackingScalingPolicyConfiguration>>) -> Self {
+        self.core.props.set("TargetTrackingScalingPolicyConfiguration", value.into());
+        self
+    }
+
+    /// Sets `TargetTrackingScalingPolicyConfiguration` in place: [`Self::target_tracking_scaling_policy_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_target_tracking_scaling_policy_configuration(&mut self, value: impl Into<Val<scaling_policy::TargetTrackingScalingPolicyConfiguration>>) -> &mut Self {
+        self.core.props.set("TargetTrackingScalingPolicyConfiguration", value.into());
+        self
+    }
+
+    /// `TargetTrackingScalingPolicyConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_tracking_scaling_policy_configuration(&self) -> ::std::option::Option<Val<scaling_policy::TargetTrackingScalingPolicyConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "TargetTrackingScalingPolicyConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -629,41 +924,98 @@ pub mod scaling_policy {
             PredictiveScalingPolicyConfiguration { props }
         }
 
-        prop! {
-            /// `MetricSpecifications`: This structure includes the metrics and target utilization to
-            /// use for predictive scaling. This is an array, but we currently only support a single
-            /// metric specification. That is, you can specify a target value and a single metric pair,
-            /// or a target value and one scaling metric and one load metric.
-            props, "MetricSpecifications", _, set_metric_specifications, get_metric_specifications, Val<List<PredictiveScalingMetricSpecification>>
+        /// Sets `MetricSpecifications`, which `new` took, in place.
+        pub fn set_metric_specifications(&mut self, value: impl Into<Val<List<PredictiveScalingMetricSpecification>>>) -> &mut Self {
+            self.props.set("MetricSpecifications", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxCapacityBreachBehavior`: Defines the behavior that should be applied if the forecast
-            /// capacity approaches or exceeds the maximum capacity. Defaults to ``HonorMaxCapacity`` if
-            /// not specified.
-            props, "MaxCapacityBreachBehavior", max_capacity_breach_behavior, set_max_capacity_breach_behavior, get_max_capacity_breach_behavior, Val<PredictiveScalingPolicyConfigurationMaxCapacityBreachBehavior>
+        /// `MetricSpecifications` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_specifications(&self) -> ::std::option::Option<Val<List<PredictiveScalingMetricSpecification>>> {
+            crate::cfn::get_prop(&self.props, "MetricSpecifications")
         }
 
-        prop! {
-            /// `MaxCapacityBuffer`: The size of the capacity buffer to use when the forecast capacity
-            /// is close to or exceeds the maximum capacity. The value is specified as a percentage
-            /// relative to the forecast capacity. For example, if the buffer is 10, this means a 10
-            /// percent buffer, such that if the forecast capacity is 50, and the maximum capacity is 40,
-            /// then the effective maximum capacity is 55. Required if the ``MaxCapacityBreachBehavior``
-            /// property is set to ``IncreaseMaxCapacity``, and cannot be used otherwise.
-            props, "MaxCapacityBuffer", max_capacity_buffer, set_max_capacity_buffer, get_max_capacity_buffer, Val<i64>
+        /// `MaxCapacityBreachBehavior`: Defines the behavior that should be applied if the forecast
+        /// capacity approaches or exceeds the maximum capacity. Defaults to ``HonorMaxCapacity`` if not
+        /// specified.
+        pub fn max_capacity_breach_behavior(mut self, value: impl Into<Val<PredictiveScalingPolicyConfigurationMaxCapacityBreachBehavior>>) -> Self {
+            self.props.set("MaxCapacityBreachBehavior", value.into());
+            self
         }
 
-        prop! {
-            /// `Mode`: The predictive scaling mode. Defaults to ``ForecastOnly`` if not specified.
-            props, "Mode", mode, set_mode, get_mode, Val<PredictiveScalingPolicyConfigurationMode>
+        /// Sets `MaxCapacityBreachBehavior` in place: [`Self::max_capacity_breach_behavior`] on a value
+        /// held by `&mut`.
+        pub fn set_max_capacity_breach_behavior(&mut self, value: impl Into<Val<PredictiveScalingPolicyConfigurationMaxCapacityBreachBehavior>>) -> &mut Self {
+            self.props.set("MaxCapacityBreachBehavior", value.into());
+            self
         }
 
-        prop! {
-            /// `SchedulingBufferTime`: The amount of time, in seconds, that the start time can be
-            /// advanced. The value must be less than the forecast interval duration of 3600 seconds (60
-            /// minutes). Defaults to 300 seconds if not specified.
-            props, "SchedulingBufferTime", scheduling_buffer_time, set_scheduling_buffer_time, get_scheduling_buffer_time, Val<i64>
+        /// `MaxCapacityBreachBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_capacity_breach_behavior(&self) -> ::std::option::Option<Val<PredictiveScalingPolicyConfigurationMaxCapacityBreachBehavior>> {
+            crate::cfn::get_prop(&self.props, "MaxCapacityBreachBehavior")
+        }
+
+        /// `MaxCapacityBuffer`: The size of the capacity buffer to use when the forecast capacity is
+        /// close to or exceeds the maximum capacity. The value is specified as a percentage relative to
+        /// the forecast capacity. For example, if the buffer is 10, this means a 10 percent buffer,
+        /// such that if the forecast capacity is 50, and the maximum capacity is 40, then the effective
+        /// maximum capacity is 55. Required if the ``MaxCapacityBreachBehavior`` property is set to ``IncreaseMaxCapacity``,
+        /// and cannot be used otherwise.
+        pub fn max_capacity_buffer(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxCapacityBuffer", value.into());
+            self
+        }
+
+        /// Sets `MaxCapacityBuffer` in place: [`Self::max_capacity_buffer`] on a value held by `&mut`.
+        pub fn set_max_capacity_buffer(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxCapacityBuffer", value.into());
+            self
+        }
+
+        /// `MaxCapacityBuffer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_capacity_buffer(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxCapacityBuffer")
+        }
+
+        /// `Mode`: The predictive scaling mode. Defaults to ``ForecastOnly`` if not specified.
+        pub fn mode(mut self, value: impl Into<Val<PredictiveScalingPolicyConfigurationMode>>) -> Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// Sets `Mode` in place: [`Self::mode`] on a value held by `&mut`.
+        pub fn set_mode(&mut self, value: impl Into<Val<PredictiveScalingPolicyConfigurationMode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<PredictiveScalingPolicyConfigurationMode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
+        }
+
+        /// `SchedulingBufferTime`: The amount of time, in seconds, that the start time can be advanced.
+        /// The value must be less than the forecast interval duration of 3600 seconds (60 minutes).
+        /// Defaults to 300 seconds if not specified.
+        pub fn scheduling_buffer_time(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SchedulingBufferTime", value.into());
+            self
+        }
+
+        /// Sets `SchedulingBufferTime` in place: [`Self::scheduling_buffer_time`] on a value held by `&mut`.
+        pub fn set_scheduling_buffer_time(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SchedulingBufferTime", value.into());
+            self
+        }
+
+        /// `SchedulingBufferTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scheduling_buffer_time(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SchedulingBufferTime")
         }
     }
 
@@ -704,40 +1056,131 @@ pub mod scaling_policy {
             PredictiveScalingMetricSpecification { props }
         }
 
-        prop! {
-            /// `TargetValue`: Specifies the target utilization.
-            props, "TargetValue", _, set_target_value, get_target_value, Val<f64>
+        /// Sets `TargetValue`, which `new` took, in place.
+        pub fn set_target_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TargetValue", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomizedCapacityMetricSpecification`: The customized capacity metric specification.
-            props, "CustomizedCapacityMetricSpecification", customized_capacity_metric_specification, set_customized_capacity_metric_specification, get_customized_capacity_metric_specification, Val<PredictiveScalingCustomizedCapacityMetric>
+        /// `TargetValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TargetValue")
         }
 
-        prop! {
-            /// `CustomizedLoadMetricSpecification`: The customized load metric specification.
-            props, "CustomizedLoadMetricSpecification", customized_load_metric_specification, set_customized_load_metric_specification, get_customized_load_metric_specification, Val<PredictiveScalingCustomizedLoadMetric>
+        /// `CustomizedCapacityMetricSpecification`: The customized capacity metric specification.
+        pub fn customized_capacity_metric_specification(mut self, value: impl Into<Val<PredictiveScalingCustomizedCapacityMetric>>) -> Self {
+            self.props.set("CustomizedCapacityMetricSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomizedScalingMetricSpecification`: The customized scaling metric specification.
-            props, "CustomizedScalingMetricSpecification", customized_scaling_metric_specification, set_customized_scaling_metric_specification, get_customized_scaling_metric_specification, Val<PredictiveScalingCustomizedScalingMetric>
+        /// Sets `CustomizedCapacityMetricSpecification` in place: [`Self::customized_capacity_metric_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_customized_capacity_metric_specification(&mut self, value: impl Into<Val<PredictiveScalingCustomizedCapacityMetric>>) -> &mut Self {
+            self.props.set("CustomizedCapacityMetricSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `PredefinedLoadMetricSpecification`: The predefined load metric specification.
-            props, "PredefinedLoadMetricSpecification", predefined_load_metric_specification, set_predefined_load_metric_specification, get_predefined_load_metric_specification, Val<PredictiveScalingPredefinedLoadMetric>
+        /// `CustomizedCapacityMetricSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customized_capacity_metric_specification(&self) -> ::std::option::Option<Val<PredictiveScalingCustomizedCapacityMetric>> {
+            crate::cfn::get_prop(&self.props, "CustomizedCapacityMetricSpecification")
         }
 
-        prop! {
-            /// `PredefinedMetricPairSpecification`: The predefined metric pair specification that
-            /// determines the appropriate scaling metric and load metric to use.
-            props, "PredefinedMetricPairSpecification", predefined_metric_pair_specification, set_predefined_metric_pair_specification, get_predefined_metric_pair_specification, Val<PredictiveScalingPredefinedMetricPair>
+        /// `CustomizedLoadMetricSpecification`: The customized load metric specification.
+        pub fn customized_load_metric_specification(mut self, value: impl Into<Val<PredictiveScalingCustomizedLoadMetric>>) -> Self {
+            self.props.set("CustomizedLoadMetricSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `PredefinedScalingMetricSpecification`: The predefined scaling metric specification.
-            props, "PredefinedScalingMetricSpecification", predefined_scaling_metric_specification, set_predefined_scaling_metric_specification, get_predefined_scaling_metric_specification, Val<PredictiveScalingPredefinedScalingMetric>
+        /// Sets `CustomizedLoadMetricSpecification` in place: [`Self::customized_load_metric_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_customized_load_metric_specification(&mut self, value: impl Into<Val<PredictiveScalingCustomizedLoadMetric>>) -> &mut Self {
+            self.props.set("CustomizedLoadMetricSpecification", value.into());
+            self
+        }
+
+        /// `CustomizedLoadMetricSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customized_load_metric_specification(&self) -> ::std::option::Option<Val<PredictiveScalingCustomizedLoadMetric>> {
+            crate::cfn::get_prop(&self.props, "CustomizedLoadMetricSpecification")
+        }
+
+        /// `CustomizedScalingMetricSpecification`: The customized scaling metric specification.
+        pub fn customized_scaling_metric_specification(mut self, value: impl Into<Val<PredictiveScalingCustomizedScalingMetric>>) -> Self {
+            self.props.set("CustomizedScalingMetricSpecification", value.into());
+            self
+        }
+
+        /// Sets `CustomizedScalingMetricSpecification` in place: [`Self::customized_scaling_metric_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_customized_scaling_metric_specification(&mut self, value: impl Into<Val<PredictiveScalingCustomizedScalingMetric>>) -> &mut Self {
+            self.props.set("CustomizedScalingMetricSpecification", value.into());
+            self
+        }
+
+        /// `CustomizedScalingMetricSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customized_scaling_metric_specification(&self) -> ::std::option::Option<Val<PredictiveScalingCustomizedScalingMetric>> {
+            crate::cfn::get_prop(&self.props, "CustomizedScalingMetricSpecification")
+        }
+
+        /// `PredefinedLoadMetricSpecification`: The predefined load metric specification.
+        pub fn predefined_load_metric_specification(mut self, value: impl Into<Val<PredictiveScalingPredefinedLoadMetric>>) -> Self {
+            self.props.set("PredefinedLoadMetricSpecification", value.into());
+            self
+        }
+
+        /// Sets `PredefinedLoadMetricSpecification` in place: [`Self::predefined_load_metric_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_predefined_load_metric_specification(&mut self, value: impl Into<Val<PredictiveScalingPredefinedLoadMetric>>) -> &mut Self {
+            self.props.set("PredefinedLoadMetricSpecification", value.into());
+            self
+        }
+
+        /// `PredefinedLoadMetricSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predefined_load_metric_specification(&self) -> ::std::option::Option<Val<PredictiveScalingPredefinedLoadMetric>> {
+            crate::cfn::get_prop(&self.props, "PredefinedLoadMetricSpecification")
+        }
+
+        /// `PredefinedMetricPairSpecification`: The predefined metric pair specification that
+        /// determines the appropriate scaling metric and load metric to use.
+        pub fn predefined_metric_pair_specification(mut self, value: impl Into<Val<PredictiveScalingPredefinedMetricPair>>) -> Self {
+            self.props.set("PredefinedMetricPairSpecification", value.into());
+            self
+        }
+
+        /// Sets `PredefinedMetricPairSpecification` in place: [`Self::predefined_metric_pair_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_predefined_metric_pair_specification(&mut self, value: impl Into<Val<PredictiveScalingPredefinedMetricPair>>) -> &mut Self {
+            self.props.set("PredefinedMetricPairSpecification", value.into());
+            self
+        }
+
+        /// `PredefinedMetricPairSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predefined_metric_pair_specification(&self) -> ::std::option::Option<Val<PredictiveScalingPredefinedMetricPair>> {
+            crate::cfn::get_prop(&self.props, "PredefinedMetricPairSpecification")
+        }
+
+        /// `PredefinedScalingMetricSpecification`: The predefined scaling metric specification.
+        pub fn predefined_scaling_metric_specification(mut self, value: impl Into<Val<PredictiveScalingPredefinedScalingMetric>>) -> Self {
+            self.props.set("PredefinedScalingMetricSpecification", value.into());
+            self
+        }
+
+        /// Sets `PredefinedScalingMetricSpecification` in place: [`Self::predefined_scaling_metric_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_predefined_scaling_metric_specification(&mut self, value: impl Into<Val<PredictiveScalingPredefinedScalingMetric>>) -> &mut Self {
+            self.props.set("PredefinedScalingMetricSpecification", value.into());
+            self
+        }
+
+        /// `PredefinedScalingMetricSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predefined_scaling_metric_specification(&self) -> ::std::option::Option<Val<PredictiveScalingPredefinedScalingMetric>> {
+            crate::cfn::get_prop(&self.props, "PredefinedScalingMetricSpecification")
         }
     }
 
@@ -762,10 +1205,16 @@ pub mod scaling_policy {
             PredictiveScalingCustomizedCapacityMetric { props }
         }
 
-        prop! {
-            /// `MetricDataQueries`: One or more metric data queries to provide data points for a metric
-            /// specification.
-            props, "MetricDataQueries", _, set_metric_data_queries, get_metric_data_queries, Val<List<PredictiveScalingMetricDataQuery>>
+        /// Sets `MetricDataQueries`, which `new` took, in place.
+        pub fn set_metric_data_queries(&mut self, value: impl Into<Val<List<PredictiveScalingMetricDataQuery>>>) -> &mut Self {
+            self.props.set("MetricDataQueries", value.into());
+            self
+        }
+
+        /// `MetricDataQueries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_data_queries(&self) -> ::std::option::Option<Val<List<PredictiveScalingMetricDataQuery>>> {
+            crate::cfn::get_prop(&self.props, "MetricDataQueries")
         }
     }
 
@@ -788,44 +1237,109 @@ pub mod scaling_policy {
             PredictiveScalingMetricDataQuery { props }
         }
 
-        prop! {
-            /// `Expression`: The math expression to perform on the returned data, if this object is
-            /// performing a math expression. This expression can use the ``Id`` of the other metrics to
-            /// refer to those metrics, and can also use the ``Id`` of other expressions to use the
-            /// result of those expressions. Conditional: Within each ``MetricDataQuery`` object, you
-            /// must specify either ``Expression`` or ``MetricStat``, but not both.
-            props, "Expression", expression, set_expression, get_expression, Val<String>
+        /// `Expression`: The math expression to perform on the returned data, if this object is
+        /// performing a math expression. This expression can use the ``Id`` of the other metrics to
+        /// refer to those metrics, and can also use the ``Id`` of other expressions to use the result
+        /// of those expressions. Conditional: Within each ``MetricDataQuery`` object, you must specify
+        /// either ``Expression`` or ``MetricStat``, but not both.
+        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: A short name that identifies the object's results in the response. This name must
-            /// be unique among all ``MetricDataQuery`` objects specified for a single scaling policy.
-            /// If you are performing math expressions on this set of data, this name represents that
-            /// data and can serve as a variable in the mathematical expression. The valid characters
-            /// are letters, numbers, and underscores. The first character must be a lowercase letter.
-            props, "Id", id, set_id, get_id, Val<String>
+        /// Sets `Expression` in place: [`Self::expression`] on a value held by `&mut`.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `Label`: A human-readable label for this metric or expression. This is especially useful
-            /// if this is a math expression, so that you know what the value represents.
-            props, "Label", label, set_label, get_label, Val<String>
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
         }
 
-        prop! {
-            /// `MetricStat`: Information about the metric data to return. Conditional: Within each ``MetricDataQuery``
-            /// object, you must specify either ``Expression`` or ``MetricStat``, but not both.
-            props, "MetricStat", metric_stat, set_metric_stat, get_metric_stat, Val<PredictiveScalingMetricStat>
+        /// `Id`: A short name that identifies the object's results in the response. This name must be
+        /// unique among all ``MetricDataQuery`` objects specified for a single scaling policy. If you
+        /// are performing math expressions on this set of data, this name represents that data and can
+        /// serve as a variable in the mathematical expression. The valid characters are letters,
+        /// numbers, and underscores. The first character must be a lowercase letter.
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `ReturnData`: Indicates whether to return the timestamps and raw data values of this
-            /// metric. If you use any math expressions, specify ``true`` for this value for only the
-            /// final math expression that the metric specification is based on. You must specify ``false``
-            /// for ``ReturnData`` for all the other metrics and expressions used in the metric
-            /// specification. If you are only retrieving metrics and not performing any math
-            /// expressions, do not specify anything for ``ReturnData``. This sets it to its default (``true``).
-            props, "ReturnData", return_data, set_return_data, get_return_data, Val<bool>
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `Label`: A human-readable label for this metric or expression. This is especially useful if
+        /// this is a math expression, so that you know what the value represents.
+        pub fn label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Label", value.into());
+            self
+        }
+
+        /// Sets `Label` in place: [`Self::label`] on a value held by `&mut`.
+        pub fn set_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Label", value.into());
+            self
+        }
+
+        /// `Label` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Label")
+        }
+
+        /// `MetricStat`: Information about the metric data to return. Conditional: Within each ``MetricDataQuery``
+        /// object, you must specify either ``Expression`` or ``MetricStat``, but not both.
+        pub fn metric_stat(mut self, value: impl Into<Val<PredictiveScalingMetricStat>>) -> Self {
+            self.props.set("MetricStat", value.into());
+            self
+        }
+
+        /// Sets `MetricStat` in place: [`Self::metric_stat`] on a value held by `&mut`.
+        pub fn set_metric_stat(&mut self, value: impl Into<Val<PredictiveScalingMetricStat>>) -> &mut Self {
+            self.props.set("MetricStat", value.into());
+            self
+        }
+
+        /// `MetricStat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_stat(&self) -> ::std::option::Option<Val<PredictiveScalingMetricStat>> {
+            crate::cfn::get_prop(&self.props, "MetricStat")
+        }
+
+        /// `ReturnData`: Indicates whether to return the timestamps and raw data values of this metric.
+        /// If you use any math expressions, specify ``true`` for this value for only the final math
+        /// expression that the metric specification is based on. You must specify ``false`` for ``ReturnData``
+        /// for all the other metrics and expressions used in the metric specification. If you are only
+        /// retrieving metrics and not performing any math expressions, do not specify anything for ``ReturnData``.
+        /// This sets it to its default (``true``).
+        pub fn return_data(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReturnData", value.into());
+            self
+        }
+
+        /// Sets `ReturnData` in place: [`Self::return_data`] on a value held by `&mut`.
+        pub fn set_return_data(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReturnData", value.into());
+            self
+        }
+
+        /// `ReturnData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_return_data(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReturnData")
         }
     }
 
@@ -845,26 +1359,65 @@ pub mod scaling_policy {
             PredictiveScalingMetricStat { props }
         }
 
-        prop! {
-            /// `Metric`: The CloudWatch metric to return, including the metric name, namespace, and
-            /// dimensions. To get the exact metric name, namespace, and dimensions, inspect the Metric (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html>)
-            /// object that is returned by a call to ListMetrics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html>).
-            props, "Metric", metric, set_metric, get_metric, Val<PredictiveScalingMetric>
+        /// `Metric`: The CloudWatch metric to return, including the metric name, namespace, and
+        /// dimensions. To get the exact metric name, namespace, and dimensions, inspect the Metric (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html>)
+        /// object that is returned by a call to ListMetrics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html>).
+        pub fn metric(mut self, value: impl Into<Val<PredictiveScalingMetric>>) -> Self {
+            self.props.set("Metric", value.into());
+            self
         }
 
-        prop! {
-            /// `Stat`: The statistic to return. It can include any CloudWatch statistic or extended
-            /// statistic. For a list of valid values, see the table in Statistics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Statistic>)
-            /// in the *Amazon CloudWatch User Guide*. The most commonly used metrics for predictive
-            /// scaling are ``Average`` and ``Sum``.
-            props, "Stat", stat, set_stat, get_stat, Val<String>
+        /// Sets `Metric` in place: [`Self::metric`] on a value held by `&mut`.
+        pub fn set_metric(&mut self, value: impl Into<Val<PredictiveScalingMetric>>) -> &mut Self {
+            self.props.set("Metric", value.into());
+            self
         }
 
-        prop! {
-            /// `Unit`: The unit to use for the returned data points. For a complete list of the units
-            /// that CloudWatch supports, see the MetricDatum (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html>)
-            /// data type in the *Amazon CloudWatch API Reference*.
-            props, "Unit", unit, set_unit, get_unit, Val<String>
+        /// `Metric` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric(&self) -> ::std::option::Option<Val<PredictiveScalingMetric>> {
+            crate::cfn::get_prop(&self.props, "Metric")
+        }
+
+        /// `Stat`: The statistic to return. It can include any CloudWatch statistic or extended
+        /// statistic. For a list of valid values, see the table in Statistics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Statistic>)
+        /// in the *Amazon CloudWatch User Guide*. The most commonly used metrics for predictive scaling
+        /// are ``Average`` and ``Sum``.
+        pub fn stat(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Stat", value.into());
+            self
+        }
+
+        /// Sets `Stat` in place: [`Self::stat`] on a value held by `&mut`.
+        pub fn set_stat(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Stat", value.into());
+            self
+        }
+
+        /// `Stat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stat(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Stat")
+        }
+
+        /// `Unit`: The unit to use for the returned data points. For a complete list of the units that
+        /// CloudWatch supports, see the MetricDatum (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html>)
+        /// data type in the *Amazon CloudWatch API Reference*.
+        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -884,19 +1437,58 @@ pub mod scaling_policy {
             PredictiveScalingMetric { props }
         }
 
-        prop! {
-            /// `Dimensions`: Describes the dimensions of the metric.
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<PredictiveScalingMetricDimension>>
+        /// `Dimensions`: Describes the dimensions of the metric.
+        pub fn dimensions(mut self, value: impl Into<Val<List<PredictiveScalingMetricDimension>>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricName`: The name of the metric.
-            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<List<PredictiveScalingMetricDimension>>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `Namespace`: The namespace of the metric.
-            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<List<PredictiveScalingMetricDimension>>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
+        }
+
+        /// `MetricName`: The name of the metric.
+        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// Sets `MetricName` in place: [`Self::metric_name`] on a value held by `&mut`.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
+        }
+
+        /// `Namespace`: The namespace of the metric.
+        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
         }
     }
 
@@ -916,14 +1508,40 @@ pub mod scaling_policy {
             PredictiveScalingMetricDimension { props }
         }
 
-        prop! {
-            /// `Name`: The name of the dimension.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The name of the dimension.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The value of the dimension.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`: The value of the dimension.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -947,9 +1565,16 @@ pub mod scaling_policy {
             PredictiveScalingCustomizedLoadMetric { props }
         }
 
-        prop! {
-            /// `MetricDataQueries`.
-            props, "MetricDataQueries", _, set_metric_data_queries, get_metric_data_queries, Val<List<PredictiveScalingMetricDataQuery>>
+        /// Sets `MetricDataQueries`, which `new` took, in place.
+        pub fn set_metric_data_queries(&mut self, value: impl Into<Val<List<PredictiveScalingMetricDataQuery>>>) -> &mut Self {
+            self.props.set("MetricDataQueries", value.into());
+            self
+        }
+
+        /// `MetricDataQueries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_data_queries(&self) -> ::std::option::Option<Val<List<PredictiveScalingMetricDataQuery>>> {
+            crate::cfn::get_prop(&self.props, "MetricDataQueries")
         }
     }
 
@@ -974,10 +1599,16 @@ pub mod scaling_policy {
             PredictiveScalingCustomizedScalingMetric { props }
         }
 
-        prop! {
-            /// `MetricDataQueries`: One or more metric data queries to provide data points for a metric
-            /// specification.
-            props, "MetricDataQueries", _, set_metric_data_queries, get_metric_data_queries, Val<List<PredictiveScalingMetricDataQuery>>
+        /// Sets `MetricDataQueries`, which `new` took, in place.
+        pub fn set_metric_data_queries(&mut self, value: impl Into<Val<List<PredictiveScalingMetricDataQuery>>>) -> &mut Self {
+            self.props.set("MetricDataQueries", value.into());
+            self
+        }
+
+        /// `MetricDataQueries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_data_queries(&self) -> ::std::option::Option<Val<List<PredictiveScalingMetricDataQuery>>> {
+            crate::cfn::get_prop(&self.props, "MetricDataQueries")
         }
     }
 
@@ -1004,14 +1635,34 @@ pub mod scaling_policy {
             PredictiveScalingPredefinedLoadMetric { props }
         }
 
-        prop! {
-            /// `PredefinedMetricType`: The metric type.
-            props, "PredefinedMetricType", _, set_predefined_metric_type, get_predefined_metric_type, Val<PredictiveScalingPredefinedLoadMetricPredefinedMetricType>
+        /// Sets `PredefinedMetricType`, which `new` took, in place.
+        pub fn set_predefined_metric_type(&mut self, value: impl Into<Val<PredictiveScalingPredefinedLoadMetricPredefinedMetricType>>) -> &mut Self {
+            self.props.set("PredefinedMetricType", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceLabel`: A label that uniquely identifies a target group.
-            props, "ResourceLabel", resource_label, set_resource_label, get_resource_label, Val<String>
+        /// `PredefinedMetricType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predefined_metric_type(&self) -> ::std::option::Option<Val<PredictiveScalingPredefinedLoadMetricPredefinedMetricType>> {
+            crate::cfn::get_prop(&self.props, "PredefinedMetricType")
+        }
+
+        /// `ResourceLabel`: A label that uniquely identifies a target group.
+        pub fn resource_label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceLabel", value.into());
+            self
+        }
+
+        /// Sets `ResourceLabel` in place: [`Self::resource_label`] on a value held by `&mut`.
+        pub fn set_resource_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceLabel", value.into());
+            self
+        }
+
+        /// `ResourceLabel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceLabel")
         }
     }
 
@@ -1072,16 +1723,35 @@ pub mod scaling_policy {
             PredictiveScalingPredefinedMetricPair { props }
         }
 
-        prop! {
-            /// `PredefinedMetricType`: Indicates which metrics to use. There are two different types of
-            /// metrics for each metric type: one is a load metric and one is a scaling metric.
-            props, "PredefinedMetricType", _, set_predefined_metric_type, get_predefined_metric_type, Val<PredictiveScalingPredefinedMetricPairPredefinedMetricType>
+        /// Sets `PredefinedMetricType`, which `new` took, in place.
+        pub fn set_predefined_metric_type(&mut self, value: impl Into<Val<PredictiveScalingPredefinedMetricPairPredefinedMetricType>>) -> &mut Self {
+            self.props.set("PredefinedMetricType", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceLabel`: A label that uniquely identifies a specific target group from which to
-            /// determine the total and average request count.
-            props, "ResourceLabel", resource_label, set_resource_label, get_resource_label, Val<String>
+        /// `PredefinedMetricType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predefined_metric_type(&self) -> ::std::option::Option<Val<PredictiveScalingPredefinedMetricPairPredefinedMetricType>> {
+            crate::cfn::get_prop(&self.props, "PredefinedMetricType")
+        }
+
+        /// `ResourceLabel`: A label that uniquely identifies a specific target group from which to
+        /// determine the total and average request count.
+        pub fn resource_label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceLabel", value.into());
+            self
+        }
+
+        /// Sets `ResourceLabel` in place: [`Self::resource_label`] on a value held by `&mut`.
+        pub fn set_resource_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceLabel", value.into());
+            self
+        }
+
+        /// `ResourceLabel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceLabel")
         }
     }
 
@@ -1143,15 +1813,35 @@ pub mod scaling_policy {
             PredictiveScalingPredefinedScalingMetric { props }
         }
 
-        prop! {
-            /// `PredefinedMetricType`: The metric type.
-            props, "PredefinedMetricType", _, set_predefined_metric_type, get_predefined_metric_type, Val<PredictiveScalingPredefinedScalingMetricPredefinedMetricType>
+        /// Sets `PredefinedMetricType`, which `new` took, in place.
+        pub fn set_predefined_metric_type(&mut self, value: impl Into<Val<PredictiveScalingPredefinedScalingMetricPredefinedMetricType>>) -> &mut Self {
+            self.props.set("PredefinedMetricType", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceLabel`: A label that uniquely identifies a specific target group from which to
-            /// determine the average request count.
-            props, "ResourceLabel", resource_label, set_resource_label, get_resource_label, Val<String>
+        /// `PredefinedMetricType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predefined_metric_type(&self) -> ::std::option::Option<Val<PredictiveScalingPredefinedScalingMetricPredefinedMetricType>> {
+            crate::cfn::get_prop(&self.props, "PredefinedMetricType")
+        }
+
+        /// `ResourceLabel`: A label that uniquely identifies a specific target group from which to
+        /// determine the average request count.
+        pub fn resource_label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceLabel", value.into());
+            self
+        }
+
+        /// Sets `ResourceLabel` in place: [`Self::resource_label`] on a value held by `&mut`.
+        pub fn set_resource_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceLabel", value.into());
+            self
+        }
+
+        /// `ResourceLabel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceLabel")
         }
     }
 
@@ -1358,42 +2048,107 @@ pub mod scaling_policy {
             StepScalingPolicyConfiguration { props }
         }
 
-        prop! {
-            /// `AdjustmentType`: Specifies whether the ``ScalingAdjustment`` value in the ``StepAdjustment``
-            /// property is an absolute number or a percentage of the current capacity.
-            props, "AdjustmentType", adjustment_type, set_adjustment_type, get_adjustment_type, Val<StepScalingPolicyConfigurationAdjustmentType>
+        /// `AdjustmentType`: Specifies whether the ``ScalingAdjustment`` value in the ``StepAdjustment``
+        /// property is an absolute number or a percentage of the current capacity.
+        pub fn adjustment_type(mut self, value: impl Into<Val<StepScalingPolicyConfigurationAdjustmentType>>) -> Self {
+            self.props.set("AdjustmentType", value.into());
+            self
         }
 
-        prop! {
-            /// `Cooldown`: The amount of time, in seconds, to wait for a previous scaling activity to
-            /// take effect. If not specified, the default value is 300. For more information, see
-            /// Cooldown period (<https://docs.aws.amazon.com/autoscaling/application/userguide/step-scaling-policy-overview.html#step-scaling-cooldown>)
-            /// in the *Application Auto Scaling User Guide*.
-            props, "Cooldown", cooldown, set_cooldown, get_cooldown, Val<i64>
+        /// Sets `AdjustmentType` in place: [`Self::adjustment_type`] on a value held by `&mut`.
+        pub fn set_adjustment_type(&mut self, value: impl Into<Val<StepScalingPolicyConfigurationAdjustmentType>>) -> &mut Self {
+            self.props.set("AdjustmentType", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricAggregationType`: The aggregation type for the CloudWatch metrics. Valid values
-            /// are ``Minimum``, ``Maximum``, and ``Average``. If the aggregation type is null, the
-            /// value is treated as ``Average``.
-            props, "MetricAggregationType", metric_aggregation_type, set_metric_aggregation_type, get_metric_aggregation_type, Val<StepScalingPolicyConfigurationMetricAggregationType>
+        /// `AdjustmentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_adjustment_type(&self) -> ::std::option::Option<Val<StepScalingPolicyConfigurationAdjustmentType>> {
+            crate::cfn::get_prop(&self.props, "AdjustmentType")
         }
 
-        prop! {
-            /// `MinAdjustmentMagnitude`: The minimum value to scale by when the adjustment type is ``PercentChangeInCapacity``.
-            /// For example, suppose that you create a step scaling policy to scale out an Amazon ECS
-            /// service by 25 percent and you specify a ``MinAdjustmentMagnitude`` of 2. If the service
-            /// has 4 tasks and the scaling policy is performed, 25 percent of 4 is 1. However, because
-            /// you specified a ``MinAdjustmentMagnitude`` of 2, Application Auto Scaling scales out the
-            /// service by 2 tasks.
-            props, "MinAdjustmentMagnitude", min_adjustment_magnitude, set_min_adjustment_magnitude, get_min_adjustment_magnitude, Val<i64>
+        /// `Cooldown`: The amount of time, in seconds, to wait for a previous scaling activity to take
+        /// effect. If not specified, the default value is 300. For more information, see Cooldown
+        /// period (<https://docs.aws.amazon.com/autoscaling/application/userguide/step-scaling-policy-overview.html#step-scaling-cooldown>)
+        /// in the *Application Auto Scaling User Guide*.
+        pub fn cooldown(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Cooldown", value.into());
+            self
         }
 
-        prop! {
-            /// `StepAdjustments`: A set of adjustments that enable you to scale based on the size of
-            /// the alarm breach. At least one step adjustment is required if you are adding a new step
-            /// scaling policy configuration.
-            props, "StepAdjustments", step_adjustments, set_step_adjustments, get_step_adjustments, Val<List<StepAdjustment>>
+        /// Sets `Cooldown` in place: [`Self::cooldown`] on a value held by `&mut`.
+        pub fn set_cooldown(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Cooldown", value.into());
+            self
+        }
+
+        /// `Cooldown` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cooldown(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Cooldown")
+        }
+
+        /// `MetricAggregationType`: The aggregation type for the CloudWatch metrics. Valid values are ``Minimum``, ``Maximum``,
+        /// and ``Average``. If the aggregation type is null, the value is treated as ``Average``.
+        pub fn metric_aggregation_type(mut self, value: impl Into<Val<StepScalingPolicyConfigurationMetricAggregationType>>) -> Self {
+            self.props.set("MetricAggregationType", value.into());
+            self
+        }
+
+        /// Sets `MetricAggregationType` in place: [`Self::metric_aggregation_type`] on a value held by `&mut`.
+        pub fn set_metric_aggregation_type(&mut self, value: impl Into<Val<StepScalingPolicyConfigurationMetricAggregationType>>) -> &mut Self {
+            self.props.set("MetricAggregationType", value.into());
+            self
+        }
+
+        /// `MetricAggregationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_aggregation_type(&self) -> ::std::option::Option<Val<StepScalingPolicyConfigurationMetricAggregationType>> {
+            crate::cfn::get_prop(&self.props, "MetricAggregationType")
+        }
+
+        /// `MinAdjustmentMagnitude`: The minimum value to scale by when the adjustment type is ``PercentChangeInCapacity``.
+        /// For example, suppose that you create a step scaling policy to scale out an Amazon ECS
+        /// service by 25 percent and you specify a ``MinAdjustmentMagnitude`` of 2. If the service has 4
+        /// tasks and the scaling policy is performed, 25 percent of 4 is 1. However, because you
+        /// specified a ``MinAdjustmentMagnitude`` of 2, Application Auto Scaling scales out the service
+        /// by 2 tasks.
+        pub fn min_adjustment_magnitude(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinAdjustmentMagnitude", value.into());
+            self
+        }
+
+        /// Sets `MinAdjustmentMagnitude` in place: [`Self::min_adjustment_magnitude`] on a value held
+        /// by `&mut`.
+        pub fn set_min_adjustment_magnitude(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinAdjustmentMagnitude", value.into());
+            self
+        }
+
+        /// `MinAdjustmentMagnitude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_adjustment_magnitude(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinAdjustmentMagnitude")
+        }
+
+        /// `StepAdjustments`: A set of adjustments that enable you to scale based on the size of the
+        /// alarm breach. At least one step adjustment is required if you are adding a new step scaling
+        /// policy configuration.
+        pub fn step_adjustments(mut self, value: impl Into<Val<List<StepAdjustment>>>) -> Self {
+            self.props.set("StepAdjustments", value.into());
+            self
+        }
+
+        /// Sets `StepAdjustments` in place: [`Self::step_adjustments`] on a value held by `&mut`.
+        pub fn set_step_adjustments(&mut self, value: impl Into<Val<List<StepAdjustment>>>) -> &mut Self {
+            self.props.set("StepAdjustments", value.into());
+            self
+        }
+
+        /// `StepAdjustments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_step_adjustments(&self) -> ::std::option::Option<Val<List<StepAdjustment>>> {
+            crate::cfn::get_prop(&self.props, "StepAdjustments")
         }
     }
 
@@ -1456,32 +2211,64 @@ pub mod scaling_policy {
             StepAdjustment { props }
         }
 
-        prop! {
-            /// `ScalingAdjustment`: The amount by which to scale. The adjustment is based on the value
-            /// that you specified in the ``AdjustmentType`` property (either an absolute number or a
-            /// percentage). A positive value adds to the current capacity and a negative number
-            /// subtracts from the current capacity.
-            props, "ScalingAdjustment", _, set_scaling_adjustment, get_scaling_adjustment, Val<i64>
+        /// Sets `ScalingAdjustment`, which `new` took, in place.
+        pub fn set_scaling_adjustment(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScalingAdjustment", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricIntervalLowerBound`: The lower bound for the difference between the alarm
-            /// threshold and the CloudWatch metric. If the metric value is above the breach threshold,
-            /// the lower bound is inclusive (the metric must be greater than or equal to the threshold
-            /// plus the lower bound). Otherwise, it is exclusive (the metric must be greater than the
-            /// threshold plus the lower bound). A null value indicates negative infinity. You must
-            /// specify at least one upper or lower bound.
-            props, "MetricIntervalLowerBound", metric_interval_lower_bound, set_metric_interval_lower_bound, get_metric_interval_lower_bound, Val<f64>
+        /// `ScalingAdjustment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scaling_adjustment(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScalingAdjustment")
         }
 
-        prop! {
-            /// `MetricIntervalUpperBound`: The upper bound for the difference between the alarm
-            /// threshold and the CloudWatch metric. If the metric value is above the breach threshold,
-            /// the upper bound is exclusive (the metric must be less than the threshold plus the upper
-            /// bound). Otherwise, it is inclusive (the metric must be less than or equal to the
-            /// threshold plus the upper bound). A null value indicates positive infinity. You must
-            /// specify at least one upper or lower bound.
-            props, "MetricIntervalUpperBound", metric_interval_upper_bound, set_metric_interval_upper_bound, get_metric_interval_upper_bound, Val<f64>
+        /// `MetricIntervalLowerBound`: The lower bound for the difference between the alarm threshold
+        /// and the CloudWatch metric. If the metric value is above the breach threshold, the lower
+        /// bound is inclusive (the metric must be greater than or equal to the threshold plus the lower
+        /// bound). Otherwise, it is exclusive (the metric must be greater than the threshold plus the
+        /// lower bound). A null value indicates negative infinity. You must specify at least one upper
+        /// or lower bound.
+        pub fn metric_interval_lower_bound(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MetricIntervalLowerBound", value.into());
+            self
+        }
+
+        /// Sets `MetricIntervalLowerBound` in place: [`Self::metric_interval_lower_bound`] on a value
+        /// held by `&mut`.
+        pub fn set_metric_interval_lower_bound(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MetricIntervalLowerBound", value.into());
+            self
+        }
+
+        /// `MetricIntervalLowerBound` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_interval_lower_bound(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MetricIntervalLowerBound")
+        }
+
+        /// `MetricIntervalUpperBound`: The upper bound for the difference between the alarm threshold
+        /// and the CloudWatch metric. If the metric value is above the breach threshold, the upper
+        /// bound is exclusive (the metric must be less than the threshold plus the upper bound).
+        /// Otherwise, it is inclusive (the metric must be less than or equal to the threshold plus the
+        /// upper bound). A null value indicates positive infinity. You must specify at least one upper
+        /// or lower bound.
+        pub fn metric_interval_upper_bound(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MetricIntervalUpperBound", value.into());
+            self
+        }
+
+        /// Sets `MetricIntervalUpperBound` in place: [`Self::metric_interval_upper_bound`] on a value
+        /// held by `&mut`.
+        pub fn set_metric_interval_upper_bound(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MetricIntervalUpperBound", value.into());
+            self
+        }
+
+        /// `MetricIntervalUpperBound` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_interval_upper_bound(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MetricIntervalUpperBound")
         }
     }
 
@@ -1512,50 +2299,120 @@ pub mod scaling_policy {
             TargetTrackingScalingPolicyConfiguration { props }
         }
 
-        prop! {
-            /// `TargetValue`: The target value for the metric. Although this property accepts numbers
-            /// of type Double, it won't accept values that are either too small or too large. Values
-            /// must be in the range of -2^360 to 2^360. The value must be a valid number based on the
-            /// choice of metric. For example, if the metric is CPU utilization, then the target value
-            /// is a percent value that represents how much of the CPU can be used before scaling out.
-            props, "TargetValue", _, set_target_value, get_target_value, Val<f64>
+        /// Sets `TargetValue`, which `new` took, in place.
+        pub fn set_target_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TargetValue", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomizedMetricSpecification`: A customized metric. You can specify either a
-            /// predefined metric or a customized metric.
-            props, "CustomizedMetricSpecification", customized_metric_specification, set_customized_metric_specification, get_customized_metric_specification, Val<CustomizedMetricSpecification>
+        /// `TargetValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TargetValue")
         }
 
-        prop! {
-            /// `DisableScaleIn`: Indicates whether scale in by the target tracking scaling policy is
-            /// disabled. If the value is ``true``, scale in is disabled and the target tracking scaling
-            /// policy won't remove capacity from the scalable target. Otherwise, scale in is enabled
-            /// and the target tracking scaling policy can remove capacity from the scalable target. The
-            /// default value is ``false``.
-            props, "DisableScaleIn", disable_scale_in, set_disable_scale_in, get_disable_scale_in, Val<bool>
+        /// `CustomizedMetricSpecification`: A customized metric. You can specify either a predefined
+        /// metric or a customized metric.
+        pub fn customized_metric_specification(mut self, value: impl Into<Val<CustomizedMetricSpecification>>) -> Self {
+            self.props.set("CustomizedMetricSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `PredefinedMetricSpecification`: A predefined metric. You can specify either a
-            /// predefined metric or a customized metric.
-            props, "PredefinedMetricSpecification", predefined_metric_specification, set_predefined_metric_specification, get_predefined_metric_specification, Val<PredefinedMetricSpecification>
+        /// Sets `CustomizedMetricSpecification` in place: [`Self::customized_metric_specification`] on
+        /// a value held by `&mut`.
+        pub fn set_customized_metric_specification(&mut self, value: impl Into<Val<CustomizedMetricSpecification>>) -> &mut Self {
+            self.props.set("CustomizedMetricSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `ScaleInCooldown`: The amount of time, in seconds, after a scale-in activity completes
-            /// before another scale-in activity can start. For more information and for default values,
-            /// see Define cooldown periods (<https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html#target-tracking-cooldown>)
-            /// in the *Application Auto Scaling User Guide*.
-            props, "ScaleInCooldown", scale_in_cooldown, set_scale_in_cooldown, get_scale_in_cooldown, Val<i64>
+        /// `CustomizedMetricSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customized_metric_specification(&self) -> ::std::option::Option<Val<CustomizedMetricSpecification>> {
+            crate::cfn::get_prop(&self.props, "CustomizedMetricSpecification")
         }
 
-        prop! {
-            /// `ScaleOutCooldown`: The amount of time, in seconds, to wait for a previous scale-out
-            /// activity to take effect. For more information and for default values, see Define
-            /// cooldown periods (<https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html#target-tracking-cooldown>)
-            /// in the *Application Auto Scaling User Guide*.
-            props, "ScaleOutCooldown", scale_out_cooldown, set_scale_out_cooldown, get_scale_out_cooldown, Val<i64>
+        /// `DisableScaleIn`: Indicates whether scale in by the target tracking scaling policy is
+        /// disabled. If the value is ``true``, scale in is disabled and the target tracking scaling
+        /// policy won't remove capacity from the scalable target. Otherwise, scale in is enabled and
+        /// the target tracking scaling policy can remove capacity from the scalable target. The default
+        /// value is ``false``.
+        pub fn disable_scale_in(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DisableScaleIn", value.into());
+            self
+        }
+
+        /// Sets `DisableScaleIn` in place: [`Self::disable_scale_in`] on a value held by `&mut`.
+        pub fn set_disable_scale_in(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DisableScaleIn", value.into());
+            self
+        }
+
+        /// `DisableScaleIn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disable_scale_in(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DisableScaleIn")
+        }
+
+        /// `PredefinedMetricSpecification`: A predefined metric. You can specify either a predefined
+        /// metric or a customized metric.
+        pub fn predefined_metric_specification(mut self, value: impl Into<Val<PredefinedMetricSpecification>>) -> Self {
+            self.props.set("PredefinedMetricSpecification", value.into());
+            self
+        }
+
+        /// Sets `PredefinedMetricSpecification` in place: [`Self::predefined_metric_specification`] on
+        /// a value held by `&mut`.
+        pub fn set_predefined_metric_specification(&mut self, value: impl Into<Val<PredefinedMetricSpecification>>) -> &mut Self {
+            self.props.set("PredefinedMetricSpecification", value.into());
+            self
+        }
+
+        /// `PredefinedMetricSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predefined_metric_specification(&self) -> ::std::option::Option<Val<PredefinedMetricSpecification>> {
+            crate::cfn::get_prop(&self.props, "PredefinedMetricSpecification")
+        }
+
+        /// `ScaleInCooldown`: The amount of time, in seconds, after a scale-in activity completes
+        /// before another scale-in activity can start. For more information and for default values, see
+        /// Define cooldown periods (<https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html#target-tracking-cooldown>)
+        /// in the *Application Auto Scaling User Guide*.
+        pub fn scale_in_cooldown(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScaleInCooldown", value.into());
+            self
+        }
+
+        /// Sets `ScaleInCooldown` in place: [`Self::scale_in_cooldown`] on a value held by `&mut`.
+        pub fn set_scale_in_cooldown(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScaleInCooldown", value.into());
+            self
+        }
+
+        /// `ScaleInCooldown` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scale_in_cooldown(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScaleInCooldown")
+        }
+
+        /// `ScaleOutCooldown`: The amount of time, in seconds, to wait for a previous scale-out
+        /// activity to take effect. For more information and for default values, see Define cooldown
+        /// periods (<https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html#target-tracking-cooldown>)
+        /// in the *Application Auto Scaling User Guide*.
+        pub fn scale_out_cooldown(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScaleOutCooldown", value.into());
+            self
+        }
+
+        /// Sets `ScaleOutCooldown` in place: [`Self::scale_out_cooldown`] on a value held by `&mut`.
+        pub fn set_scale_out_cooldown(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScaleOutCooldown", value.into());
+            self
+        }
+
+        /// `ScaleOutCooldown` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scale_out_cooldown(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScaleOutCooldown")
         }
     }
 
@@ -1580,40 +2437,118 @@ pub mod scaling_policy {
             CustomizedMetricSpecification { props }
         }
 
-        prop! {
-            /// `Dimensions`: The dimensions of the metric. Conditional: If you published your metric
-            /// with dimensions, you must specify the same dimensions in your scaling policy.
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<MetricDimension>>
+        /// `Dimensions`: The dimensions of the metric. Conditional: If you published your metric with
+        /// dimensions, you must specify the same dimensions in your scaling policy.
+        pub fn dimensions(mut self, value: impl Into<Val<List<MetricDimension>>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricName`: The name of the metric. To get the exact metric name, namespace, and
-            /// dimensions, inspect the Metric (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html>)
-            /// object that's returned by a call to ListMetrics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html>).
-            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<List<MetricDimension>>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `Metrics`: The metrics to include in the target tracking scaling policy, as a metric
-            /// data query. This can include both raw metric and metric math expressions.
-            props, "Metrics", metrics, set_metrics, get_metrics, Val<List<TargetTrackingMetricDataQuery>>
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<List<MetricDimension>>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
         }
 
-        prop! {
-            /// `Namespace`: The namespace of the metric.
-            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        /// `MetricName`: The name of the metric. To get the exact metric name, namespace, and
+        /// dimensions, inspect the Metric (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html>)
+        /// object that's returned by a call to ListMetrics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html>).
+        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MetricName", value.into());
+            self
         }
 
-        prop! {
-            /// `Statistic`: The statistic of the metric.
-            props, "Statistic", statistic, set_statistic, get_statistic, Val<CustomizedMetricSpecificationStatistic>
+        /// Sets `MetricName` in place: [`Self::metric_name`] on a value held by `&mut`.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
         }
 
-        prop! {
-            /// `Unit`: The unit of the metric. For a complete list of the units that CloudWatch
-            /// supports, see the MetricDatum (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html>)
-            /// data type in the *Amazon CloudWatch API Reference*.
-            props, "Unit", unit, set_unit, get_unit, Val<String>
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
+        }
+
+        /// `Metrics`: The metrics to include in the target tracking scaling policy, as a metric data
+        /// query. This can include both raw metric and metric math expressions.
+        pub fn metrics(mut self, value: impl Into<Val<List<TargetTrackingMetricDataQuery>>>) -> Self {
+            self.props.set("Metrics", value.into());
+            self
+        }
+
+        /// Sets `Metrics` in place: [`Self::metrics`] on a value held by `&mut`.
+        pub fn set_metrics(&mut self, value: impl Into<Val<List<TargetTrackingMetricDataQuery>>>) -> &mut Self {
+            self.props.set("Metrics", value.into());
+            self
+        }
+
+        /// `Metrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metrics(&self) -> ::std::option::Option<Val<List<TargetTrackingMetricDataQuery>>> {
+            crate::cfn::get_prop(&self.props, "Metrics")
+        }
+
+        /// `Namespace`: The namespace of the metric.
+        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
+        }
+
+        /// `Statistic`: The statistic of the metric.
+        pub fn statistic(mut self, value: impl Into<Val<CustomizedMetricSpecificationStatistic>>) -> Self {
+            self.props.set("Statistic", value.into());
+            self
+        }
+
+        /// Sets `Statistic` in place: [`Self::statistic`] on a value held by `&mut`.
+        pub fn set_statistic(&mut self, value: impl Into<Val<CustomizedMetricSpecificationStatistic>>) -> &mut Self {
+            self.props.set("Statistic", value.into());
+            self
+        }
+
+        /// `Statistic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statistic(&self) -> ::std::option::Option<Val<CustomizedMetricSpecificationStatistic>> {
+            crate::cfn::get_prop(&self.props, "Statistic")
+        }
+
+        /// `Unit`: The unit of the metric. For a complete list of the units that CloudWatch supports,
+        /// see the MetricDatum (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html>)
+        /// data type in the *Amazon CloudWatch API Reference*.
+        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -1639,14 +2574,28 @@ pub mod scaling_policy {
             MetricDimension { props }
         }
 
-        prop! {
-            /// `Value`: The value of the dimension.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the dimension.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1672,44 +2621,109 @@ pub mod scaling_policy {
             TargetTrackingMetricDataQuery { props }
         }
 
-        prop! {
-            /// `Expression`: The math expression to perform on the returned data, if this object is
-            /// performing a math expression. This expression can use the ``Id`` of the other metrics to
-            /// refer to those metrics, and can also use the ``Id`` of other expressions to use the
-            /// result of those expressions. Conditional: Within each ``TargetTrackingMetricDataQuery``
-            /// object, you must specify either ``Expression`` or ``MetricStat``, but not both.
-            props, "Expression", expression, set_expression, get_expression, Val<String>
+        /// `Expression`: The math expression to perform on the returned data, if this object is
+        /// performing a math expression. This expression can use the ``Id`` of the other metrics to
+        /// refer to those metrics, and can also use the ``Id`` of other expressions to use the result
+        /// of those expressions. Conditional: Within each ``TargetTrackingMetricDataQuery`` object, you
+        /// must specify either ``Expression`` or ``MetricStat``, but not both.
+        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: A short name that identifies the object's results in the response. This name must
-            /// be unique among all ``MetricDataQuery`` objects specified for a single scaling policy.
-            /// If you are performing math expressions on this set of data, this name represents that
-            /// data and can serve as a variable in the mathematical expression. The valid characters
-            /// are letters, numbers, and underscores. The first character must be a lowercase letter.
-            props, "Id", id, set_id, get_id, Val<String>
+        /// Sets `Expression` in place: [`Self::expression`] on a value held by `&mut`.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `Label`: A human-readable label for this metric or expression. This is especially useful
-            /// if this is a math expression, so that you know what the value represents.
-            props, "Label", label, set_label, get_label, Val<String>
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
         }
 
-        prop! {
-            /// `MetricStat`: Information about the metric data to return. Conditional: Within each ``MetricDataQuery``
-            /// object, you must specify either ``Expression`` or ``MetricStat``, but not both.
-            props, "MetricStat", metric_stat, set_metric_stat, get_metric_stat, Val<TargetTrackingMetricStat>
+        /// `Id`: A short name that identifies the object's results in the response. This name must be
+        /// unique among all ``MetricDataQuery`` objects specified for a single scaling policy. If you
+        /// are performing math expressions on this set of data, this name represents that data and can
+        /// serve as a variable in the mathematical expression. The valid characters are letters,
+        /// numbers, and underscores. The first character must be a lowercase letter.
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `ReturnData`: Indicates whether to return the timestamps and raw data values of this
-            /// metric. If you use any math expressions, specify ``true`` for this value for only the
-            /// final math expression that the metric specification is based on. You must specify ``false``
-            /// for ``ReturnData`` for all the other metrics and expressions used in the metric
-            /// specification. If you are only retrieving metrics and not performing any math
-            /// expressions, do not specify anything for ``ReturnData``. This sets it to its default (``true``).
-            props, "ReturnData", return_data, set_return_data, get_return_data, Val<bool>
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `Label`: A human-readable label for this metric or expression. This is especially useful if
+        /// this is a math expression, so that you know what the value represents.
+        pub fn label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Label", value.into());
+            self
+        }
+
+        /// Sets `Label` in place: [`Self::label`] on a value held by `&mut`.
+        pub fn set_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Label", value.into());
+            self
+        }
+
+        /// `Label` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Label")
+        }
+
+        /// `MetricStat`: Information about the metric data to return. Conditional: Within each ``MetricDataQuery``
+        /// object, you must specify either ``Expression`` or ``MetricStat``, but not both.
+        pub fn metric_stat(mut self, value: impl Into<Val<TargetTrackingMetricStat>>) -> Self {
+            self.props.set("MetricStat", value.into());
+            self
+        }
+
+        /// Sets `MetricStat` in place: [`Self::metric_stat`] on a value held by `&mut`.
+        pub fn set_metric_stat(&mut self, value: impl Into<Val<TargetTrackingMetricStat>>) -> &mut Self {
+            self.props.set("MetricStat", value.into());
+            self
+        }
+
+        /// `MetricStat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_stat(&self) -> ::std::option::Option<Val<TargetTrackingMetricStat>> {
+            crate::cfn::get_prop(&self.props, "MetricStat")
+        }
+
+        /// `ReturnData`: Indicates whether to return the timestamps and raw data values of this metric.
+        /// If you use any math expressions, specify ``true`` for this value for only the final math
+        /// expression that the metric specification is based on. You must specify ``false`` for ``ReturnData``
+        /// for all the other metrics and expressions used in the metric specification. If you are only
+        /// retrieving metrics and not performing any math expressions, do not specify anything for ``ReturnData``.
+        /// This sets it to its default (``true``).
+        pub fn return_data(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReturnData", value.into());
+            self
+        }
+
+        /// Sets `ReturnData` in place: [`Self::return_data`] on a value held by `&mut`.
+        pub fn set_return_data(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReturnData", value.into());
+            self
+        }
+
+        /// `ReturnData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_return_data(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReturnData")
         }
     }
 
@@ -1734,25 +2748,64 @@ pub mod scaling_policy {
             TargetTrackingMetricStat { props }
         }
 
-        prop! {
-            /// `Metric`: The CloudWatch metric to return, including the metric name, namespace, and
-            /// dimensions. To get the exact metric name, namespace, and dimensions, inspect the Metric (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html>)
-            /// object that is returned by a call to ListMetrics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html>).
-            props, "Metric", metric, set_metric, get_metric, Val<TargetTrackingMetric>
+        /// `Metric`: The CloudWatch metric to return, including the metric name, namespace, and
+        /// dimensions. To get the exact metric name, namespace, and dimensions, inspect the Metric (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html>)
+        /// object that is returned by a call to ListMetrics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_ListMetrics.html>).
+        pub fn metric(mut self, value: impl Into<Val<TargetTrackingMetric>>) -> Self {
+            self.props.set("Metric", value.into());
+            self
         }
 
-        prop! {
-            /// `Stat`: The statistic to return. It can include any CloudWatch statistic or extended
-            /// statistic. For a list of valid values, see the table in Statistics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Statistic>)
-            /// in the *Amazon CloudWatch User Guide*. The most commonly used metric for scaling is ``Average``.
-            props, "Stat", stat, set_stat, get_stat, Val<String>
+        /// Sets `Metric` in place: [`Self::metric`] on a value held by `&mut`.
+        pub fn set_metric(&mut self, value: impl Into<Val<TargetTrackingMetric>>) -> &mut Self {
+            self.props.set("Metric", value.into());
+            self
         }
 
-        prop! {
-            /// `Unit`: The unit to use for the returned data points. For a complete list of the units
-            /// that CloudWatch supports, see the MetricDatum (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html>)
-            /// data type in the *Amazon CloudWatch API Reference*.
-            props, "Unit", unit, set_unit, get_unit, Val<String>
+        /// `Metric` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric(&self) -> ::std::option::Option<Val<TargetTrackingMetric>> {
+            crate::cfn::get_prop(&self.props, "Metric")
+        }
+
+        /// `Stat`: The statistic to return. It can include any CloudWatch statistic or extended
+        /// statistic. For a list of valid values, see the table in Statistics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Statistic>)
+        /// in the *Amazon CloudWatch User Guide*. The most commonly used metric for scaling is ``Average``.
+        pub fn stat(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Stat", value.into());
+            self
+        }
+
+        /// Sets `Stat` in place: [`Self::stat`] on a value held by `&mut`.
+        pub fn set_stat(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Stat", value.into());
+            self
+        }
+
+        /// `Stat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stat(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Stat")
+        }
+
+        /// `Unit`: The unit to use for the returned data points. For a complete list of the units that
+        /// CloudWatch supports, see the MetricDatum (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum.html>)
+        /// data type in the *Amazon CloudWatch API Reference*.
+        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -1774,25 +2827,63 @@ pub mod scaling_policy {
             TargetTrackingMetric { props }
         }
 
-        prop! {
-            /// `Dimensions`: The dimensions for the metric. For the list of available dimensions, see
-            /// the AWS documentation available from the table in services that publish CloudWatch
-            /// metrics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/aws-services-cloudwatch-metrics.html>)
-            /// in the *Amazon CloudWatch User Guide*. Conditional: If you published your metric with
-            /// dimensions, you must specify the same dimensions in your scaling policy.
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<TargetTrackingMetricDimension>>
+        /// `Dimensions`: The dimensions for the metric. For the list of available dimensions, see the
+        /// AWS documentation available from the table in services that publish CloudWatch metrics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/aws-services-cloudwatch-metrics.html>)
+        /// in the *Amazon CloudWatch User Guide*. Conditional: If you published your metric with
+        /// dimensions, you must specify the same dimensions in your scaling policy.
+        pub fn dimensions(mut self, value: impl Into<Val<List<TargetTrackingMetricDimension>>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricName`: The name of the metric.
-            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<List<TargetTrackingMetricDimension>>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `Namespace`: The namespace of the metric. For more information, see the table in
-            /// services that publish CloudWatch metrics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/aws-services-cloudwatch-metrics.html>)
-            /// in the *Amazon CloudWatch User Guide*.
-            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<List<TargetTrackingMetricDimension>>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
+        }
+
+        /// `MetricName`: The name of the metric.
+        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// Sets `MetricName` in place: [`Self::metric_name`] on a value held by `&mut`.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
+        }
+
+        /// `Namespace`: The namespace of the metric. For more information, see the table in services
+        /// that publish CloudWatch metrics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/aws-services-cloudwatch-metrics.html>)
+        /// in the *Amazon CloudWatch User Guide*.
+        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
         }
     }
 
@@ -1814,14 +2905,40 @@ pub mod scaling_policy {
             TargetTrackingMetricDimension { props }
         }
 
-        prop! {
-            /// `Name`: The name of the dimension.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The name of the dimension.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The value of the dimension.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`: The value of the dimension.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1871,21 +2988,40 @@ pub mod scaling_policy {
             PredefinedMetricSpecification { props }
         }
 
-        prop! {
-            /// `PredefinedMetricType`: The metric type. The ``ALBRequestCountPerTarget`` metric type
-            /// applies only to Spot fleet requests and ECS services.
-            props, "PredefinedMetricType", _, set_predefined_metric_type, get_predefined_metric_type, Val<PredefinedMetricSpecificationPredefinedMetricType>
+        /// Sets `PredefinedMetricType`, which `new` took, in place.
+        pub fn set_predefined_metric_type(&mut self, value: impl Into<Val<PredefinedMetricSpecificationPredefinedMetricType>>) -> &mut Self {
+            self.props.set("PredefinedMetricType", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceLabel`: Identifies the resource associated with the metric type. You can't
-            /// specify a resource label unless the metric type is ``ALBRequestCountPerTarget`` and
-            /// there is a target group attached to the Spot Fleet or ECS service. You create the
-            /// resource label by appending the final portion of the load balancer ARN and the final
-            /// portion of the target group ARN into a single value, separated by a forward slash (/).
-            /// The format of the resource label is: ``app/my-alb/778d41231b141a0f/targetgroup/my-alb-target-group/943f017f100becff``.
-            /// Where: + app/&lt;load-balancer-name&gt;/&lt;load-balancer-id&gt; is the final portion …
-            props, "ResourceLabel", resource_label, set_resource_label, get_resource_label, Val<String>
+        /// `PredefinedMetricType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predefined_metric_type(&self) -> ::std::option::Option<Val<PredefinedMetricSpecificationPredefinedMetricType>> {
+            crate::cfn::get_prop(&self.props, "PredefinedMetricType")
+        }
+
+        /// `ResourceLabel`: Identifies the resource associated with the metric type. You can't specify
+        /// a resource label unless the metric type is ``ALBRequestCountPerTarget`` and there is a
+        /// target group attached to the Spot Fleet or ECS service. You create the resource label by
+        /// appending the final portion of the load balancer ARN and the final portion of the target
+        /// group ARN into a single value, separated by a forward slash (/). The format of the resource
+        /// label is: ``app/my-alb/778d41231b141a0f/targetgroup/my-alb-target-group/943f017f100becff``.
+        /// Where: + app/&lt;load-balancer-name&gt;/&lt;load-balancer-id&gt; is the final portion …
+        pub fn resource_label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceLabel", value.into());
+            self
+        }
+
+        /// Sets `ResourceLabel` in place: [`Self::resource_label`] on a value held by `&mut`.
+        pub fn set_resource_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceLabel", value.into());
+            self
+        }
+
+        /// `ResourceLabel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceLabel")
         }
     }
 

@@ -42,70 +42,223 @@ impl Application {
         Application { core }
     }
 
-    prop! {
-        /// `AttachMissingPermission`: If set to true, the managed policies for SSM and CW will be
-        /// attached to the instance roles if they are missing
-        core.props, "AttachMissingPermission", attach_missing_permission, set_attach_missing_permission, get_attach_missing_permission, Val<bool>
+    /// `AttachMissingPermission`: If set to true, the managed policies for SSM and CW will be
+    /// attached to the instance roles if they are missing
+    pub fn attach_missing_permission(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AttachMissingPermission", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoConfigurationEnabled`: If set to true, application will be configured with
-        /// recommended monitoring configuration.
-        core.props, "AutoConfigurationEnabled", auto_configuration_enabled, set_auto_configuration_enabled, get_auto_configuration_enabled, Val<bool>
+    /// Sets `AttachMissingPermission` in place: [`Self::attach_missing_permission`] on a value held
+    /// by `&mut`.
+    pub fn set_attach_missing_permission(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AttachMissingPermission", value.into());
+        self
     }
 
-    prop! {
-        /// `CWEMonitorEnabled`: Indicates whether Application Insights can listen to CloudWatch
-        /// events for the application resources.
-        core.props, "CWEMonitorEnabled", cwe_monitor_enabled, set_cwe_monitor_enabled, get_cwe_monitor_enabled, Val<bool>
+    /// `AttachMissingPermission` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attach_missing_permission(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AttachMissingPermission")
     }
 
-    prop! {
-        /// `ComponentMonitoringSettings`: The monitoring settings of the components.
-        core.props, "ComponentMonitoringSettings", component_monitoring_settings, set_component_monitoring_settings, get_component_monitoring_settings, Val<List<application::ComponentMonitoringSetting>>
+    /// `AutoConfigurationEnabled`: If set to true, application will be configured with recommended
+    /// monitoring configuration.
+    pub fn auto_configuration_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutoConfigurationEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomComponents`: The custom grouped components.
-        core.props, "CustomComponents", custom_components, set_custom_components, get_custom_components, Val<List<application::CustomComponent>>
+    /// Sets `AutoConfigurationEnabled` in place: [`Self::auto_configuration_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_auto_configuration_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoConfigurationEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `GroupingType`: The grouping type of the application
-        core.props, "GroupingType", grouping_type, set_grouping_type, get_grouping_type, Val<application::GroupingType>
+    /// `AutoConfigurationEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_configuration_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoConfigurationEnabled")
     }
 
-    prop! {
-        /// `LogPatternSets`: The log pattern sets.
-        core.props, "LogPatternSets", log_pattern_sets, set_log_pattern_sets, get_log_pattern_sets, Val<List<application::LogPatternSet>>
+    /// `CWEMonitorEnabled`: Indicates whether Application Insights can listen to CloudWatch events
+    /// for the application resources.
+    pub fn cwe_monitor_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CWEMonitorEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `OpsCenterEnabled`: When set to true, creates opsItems for any problems detected on an
-        /// application.
-        core.props, "OpsCenterEnabled", ops_center_enabled, set_ops_center_enabled, get_ops_center_enabled, Val<bool>
+    /// Sets `CWEMonitorEnabled` in place: [`Self::cwe_monitor_enabled`] on a value held by `&mut`.
+    pub fn set_cwe_monitor_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CWEMonitorEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `OpsItemSNSTopicArn`: The SNS topic provided to Application Insights that is associated
-        /// to the created opsItem.
-        core.props, "OpsItemSNSTopicArn", ops_item_sns_topic_arn, set_ops_item_sns_topic_arn, get_ops_item_sns_topic_arn, Val<String>
+    /// `CWEMonitorEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cwe_monitor_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CWEMonitorEnabled")
     }
 
-    prop! {
-        /// `ResourceGroupName`: The name of the resource group.
-        core.props, "ResourceGroupName", _, set_resource_group_name, get_resource_group_name, Val<String>
+    /// `ComponentMonitoringSettings`: The monitoring settings of the components.
+    pub fn component_monitoring_settings(mut self, value: impl Into<Val<List<application::ComponentMonitoringSetting>>>) -> Self {
+        self.core.props.set("ComponentMonitoringSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `SNSNotificationArn`: Application Insights sends notifications to this SNS topic
-        /// whenever there is a problem update in the associated application.
-        core.props, "SNSNotificationArn", sns_notification_arn, set_sns_notification_arn, get_sns_notification_arn, Val<String>
+    /// Sets `ComponentMonitoringSettings` in place: [`Self::component_monitoring_settings`] on a
+    /// value held by `&mut`.
+    pub fn set_component_monitoring_settings(&mut self, value: impl Into<Val<List<application::ComponentMonitoringSetting>>>) -> &mut Self {
+        self.core.props.set("ComponentMonitoringSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags of Application Insights application.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ComponentMonitoringSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_component_monitoring_settings(&self) -> ::std::option::Option<Val<List<application::ComponentMonitoringSetting>>> {
+        crate::cfn::get_prop(&self.core.props, "ComponentMonitoringSettings")
+    }
+
+    /// `CustomComponents`: The custom grouped components.
+    pub fn custom_components(mut self, value: impl Into<Val<List<application::CustomComponent>>>) -> Self {
+        self.core.props.set("CustomComponents", value.into());
+        self
+    }
+
+    /// Sets `CustomComponents` in place: [`Self::custom_components`] on a value held by `&mut`.
+    pub fn set_custom_components(&mut self, value: impl Into<Val<List<application::CustomComponent>>>) -> &mut Self {
+        self.core.props.set("CustomComponents", value.into());
+        self
+    }
+
+    /// `CustomComponents` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_components(&self) -> ::std::option::Option<Val<List<application::CustomComponent>>> {
+        crate::cfn::get_prop(&self.core.props, "CustomComponents")
+    }
+
+    /// `GroupingType`: The grouping type of the application
+    pub fn grouping_type(mut self, value: impl Into<Val<application::GroupingType>>) -> Self {
+        self.core.props.set("GroupingType", value.into());
+        self
+    }
+
+    /// Sets `GroupingType` in place: [`Self::grouping_type`] on a value held by `&mut`.
+    pub fn set_grouping_type(&mut self, value: impl Into<Val<application::GroupingType>>) -> &mut Self {
+        self.core.props.set("GroupingType", value.into());
+        self
+    }
+
+    /// `GroupingType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_grouping_type(&self) -> ::std::option::Option<Val<application::GroupingType>> {
+        crate::cfn::get_prop(&self.core.props, "GroupingType")
+    }
+
+    /// `LogPatternSets`: The log pattern sets.
+    pub fn log_pattern_sets(mut self, value: impl Into<Val<List<application::LogPatternSet>>>) -> Self {
+        self.core.props.set("LogPatternSets", value.into());
+        self
+    }
+
+    /// Sets `LogPatternSets` in place: [`Self::log_pattern_sets`] on a value held by `&mut`.
+    pub fn set_log_pattern_sets(&mut self, value: impl Into<Val<List<application::LogPatternSet>>>) -> &mut Self {
+        self.core.props.set("LogPatternSets", value.into());
+        self
+    }
+
+    /// `LogPatternSets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_pattern_sets(&self) -> ::std::option::Option<Val<List<application::LogPatternSet>>> {
+        crate::cfn::get_prop(&self.core.props, "LogPatternSets")
+    }
+
+    /// `OpsCenterEnabled`: When set to true, creates opsItems for any problems detected on an
+    /// application.
+    pub fn ops_center_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("OpsCenterEnabled", value.into());
+        self
+    }
+
+    /// Sets `OpsCenterEnabled` in place: [`Self::ops_center_enabled`] on a value held by `&mut`.
+    pub fn set_ops_center_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("OpsCenterEnabled", value.into());
+        self
+    }
+
+    /// `OpsCenterEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ops_center_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "OpsCenterEnabled")
+    }
+
+    /// `OpsItemSNSTopicArn`: The SNS topic provided to Application Insights that is associated to
+    /// the created opsItem.
+    pub fn ops_item_sns_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OpsItemSNSTopicArn", value.into());
+        self
+    }
+
+    /// Sets `OpsItemSNSTopicArn` in place: [`Self::ops_item_sns_topic_arn`] on a value held by `&mut`.
+    pub fn set_ops_item_sns_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OpsItemSNSTopicArn", value.into());
+        self
+    }
+
+    /// `OpsItemSNSTopicArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ops_item_sns_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OpsItemSNSTopicArn")
+    }
+
+    /// Sets `ResourceGroupName`, which `new` took, in place.
+    pub fn set_resource_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceGroupName", value.into());
+        self
+    }
+
+    /// `ResourceGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceGroupName")
+    }
+
+    /// `SNSNotificationArn`: Application Insights sends notifications to this SNS topic whenever
+    /// there is a problem update in the associated application.
+    pub fn sns_notification_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SNSNotificationArn", value.into());
+        self
+    }
+
+    /// Sets `SNSNotificationArn` in place: [`Self::sns_notification_arn`] on a value held by `&mut`.
+    pub fn set_sns_notification_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SNSNotificationArn", value.into());
+        self
+    }
+
+    /// `SNSNotificationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sns_notification_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SNSNotificationArn")
+    }
+
+    /// `Tags`: The tags of Application Insights application.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -152,35 +305,103 @@ pub mod application {
             ComponentMonitoringSetting { props }
         }
 
-        prop! {
-            /// `Tier`: The tier of the application component.
-            props, "Tier", _, set_tier, get_tier, Val<String>
+        /// Sets `Tier`, which `new` took, in place.
+        pub fn set_tier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Tier", value.into());
+            self
         }
 
-        prop! {
-            /// `ComponentConfigurationMode`: The component monitoring configuration mode.
-            props, "ComponentConfigurationMode", _, set_component_configuration_mode, get_component_configuration_mode, Val<ComponentMonitoringSettingComponentConfigurationMode>
+        /// `Tier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Tier")
         }
 
-        prop! {
-            /// `ComponentARN`: The ARN of the compnonent.
-            props, "ComponentARN", component_arn, set_component_arn, get_component_arn, Val<String>
+        /// Sets `ComponentConfigurationMode`, which `new` took, in place.
+        pub fn set_component_configuration_mode(&mut self, value: impl Into<Val<ComponentMonitoringSettingComponentConfigurationMode>>) -> &mut Self {
+            self.props.set("ComponentConfigurationMode", value.into());
+            self
         }
 
-        prop! {
-            /// `ComponentName`: The name of the component.
-            props, "ComponentName", component_name, set_component_name, get_component_name, Val<String>
+        /// `ComponentConfigurationMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_configuration_mode(&self) -> ::std::option::Option<Val<ComponentMonitoringSettingComponentConfigurationMode>> {
+            crate::cfn::get_prop(&self.props, "ComponentConfigurationMode")
         }
 
-        prop! {
-            /// `CustomComponentConfiguration`: The monitoring configuration of the component.
-            props, "CustomComponentConfiguration", custom_component_configuration, set_custom_component_configuration, get_custom_component_configuration, Val<ComponentConfiguration>
+        /// `ComponentARN`: The ARN of the compnonent.
+        pub fn component_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComponentARN", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultOverwriteComponentConfiguration`: The overwritten settings on default component
-            /// monitoring configuration.
-            props, "DefaultOverwriteComponentConfiguration", default_overwrite_component_configuration, set_default_overwrite_component_configuration, get_default_overwrite_component_configuration, Val<ComponentConfiguration>
+        /// Sets `ComponentARN` in place: [`Self::component_arn`] on a value held by `&mut`.
+        pub fn set_component_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComponentARN", value.into());
+            self
+        }
+
+        /// `ComponentARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComponentARN")
+        }
+
+        /// `ComponentName`: The name of the component.
+        pub fn component_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComponentName", value.into());
+            self
+        }
+
+        /// Sets `ComponentName` in place: [`Self::component_name`] on a value held by `&mut`.
+        pub fn set_component_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComponentName", value.into());
+            self
+        }
+
+        /// `ComponentName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComponentName")
+        }
+
+        /// `CustomComponentConfiguration`: The monitoring configuration of the component.
+        pub fn custom_component_configuration(mut self, value: impl Into<Val<ComponentConfiguration>>) -> Self {
+            self.props.set("CustomComponentConfiguration", value.into());
+            self
+        }
+
+        /// Sets `CustomComponentConfiguration` in place: [`Self::custom_component_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_custom_component_configuration(&mut self, value: impl Into<Val<ComponentConfiguration>>) -> &mut Self {
+            self.props.set("CustomComponentConfiguration", value.into());
+            self
+        }
+
+        /// `CustomComponentConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_component_configuration(&self) -> ::std::option::Option<Val<ComponentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CustomComponentConfiguration")
+        }
+
+        /// `DefaultOverwriteComponentConfiguration`: The overwritten settings on default component
+        /// monitoring configuration.
+        pub fn default_overwrite_component_configuration(mut self, value: impl Into<Val<ComponentConfiguration>>) -> Self {
+            self.props.set("DefaultOverwriteComponentConfiguration", value.into());
+            self
+        }
+
+        /// Sets `DefaultOverwriteComponentConfiguration` in place: [`Self::default_overwrite_component_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_default_overwrite_component_configuration(&mut self, value: impl Into<Val<ComponentConfiguration>>) -> &mut Self {
+            self.props.set("DefaultOverwriteComponentConfiguration", value.into());
+            self
+        }
+
+        /// `DefaultOverwriteComponentConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_overwrite_component_configuration(&self) -> ::std::option::Option<Val<ComponentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DefaultOverwriteComponentConfiguration")
         }
     }
 
@@ -216,14 +437,41 @@ pub mod application {
             ComponentConfiguration { props }
         }
 
-        prop! {
-            /// `ConfigurationDetails`: The configuration settings
-            props, "ConfigurationDetails", configuration_details, set_configuration_details, get_configuration_details, Val<ConfigurationDetails>
+        /// `ConfigurationDetails`: The configuration settings
+        pub fn configuration_details(mut self, value: impl Into<Val<ConfigurationDetails>>) -> Self {
+            self.props.set("ConfigurationDetails", value.into());
+            self
         }
 
-        prop! {
-            /// `SubComponentTypeConfigurations`: Sub component configurations of the component.
-            props, "SubComponentTypeConfigurations", sub_component_type_configurations, set_sub_component_type_configurations, get_sub_component_type_configurations, Val<List<SubComponentTypeConfiguration>>
+        /// Sets `ConfigurationDetails` in place: [`Self::configuration_details`] on a value held by `&mut`.
+        pub fn set_configuration_details(&mut self, value: impl Into<Val<ConfigurationDetails>>) -> &mut Self {
+            self.props.set("ConfigurationDetails", value.into());
+            self
+        }
+
+        /// `ConfigurationDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_details(&self) -> ::std::option::Option<Val<ConfigurationDetails>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationDetails")
+        }
+
+        /// `SubComponentTypeConfigurations`: Sub component configurations of the component.
+        pub fn sub_component_type_configurations(mut self, value: impl Into<Val<List<SubComponentTypeConfiguration>>>) -> Self {
+            self.props.set("SubComponentTypeConfigurations", value.into());
+            self
+        }
+
+        /// Sets `SubComponentTypeConfigurations` in place: [`Self::sub_component_type_configurations`]
+        /// on a value held by `&mut`.
+        pub fn set_sub_component_type_configurations(&mut self, value: impl Into<Val<List<SubComponentTypeConfiguration>>>) -> &mut Self {
+            self.props.set("SubComponentTypeConfigurations", value.into());
+            self
+        }
+
+        /// `SubComponentTypeConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sub_component_type_configurations(&self) -> ::std::option::Option<Val<List<SubComponentTypeConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "SubComponentTypeConfigurations")
         }
     }
 
@@ -242,55 +490,189 @@ pub mod application {
             ConfigurationDetails { props }
         }
 
-        prop! {
-            /// `AlarmMetrics`: A list of metrics to monitor for the component.
-            props, "AlarmMetrics", alarm_metrics, set_alarm_metrics, get_alarm_metrics, Val<List<AlarmMetric>>
+        /// `AlarmMetrics`: A list of metrics to monitor for the component.
+        pub fn alarm_metrics(mut self, value: impl Into<Val<List<AlarmMetric>>>) -> Self {
+            self.props.set("AlarmMetrics", value.into());
+            self
         }
 
-        prop! {
-            /// `Alarms`: A list of alarms to monitor for the component.
-            props, "Alarms", alarms, set_alarms, get_alarms, Val<List<Alarm>>
+        /// Sets `AlarmMetrics` in place: [`Self::alarm_metrics`] on a value held by `&mut`.
+        pub fn set_alarm_metrics(&mut self, value: impl Into<Val<List<AlarmMetric>>>) -> &mut Self {
+            self.props.set("AlarmMetrics", value.into());
+            self
         }
 
-        prop! {
-            /// `HAClusterPrometheusExporter`: The HA cluster Prometheus Exporter settings.
-            props, "HAClusterPrometheusExporter", ha_cluster_prometheus_exporter, set_ha_cluster_prometheus_exporter, get_ha_cluster_prometheus_exporter, Val<HaClusterPrometheusExporter>
+        /// `AlarmMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarm_metrics(&self) -> ::std::option::Option<Val<List<AlarmMetric>>> {
+            crate::cfn::get_prop(&self.props, "AlarmMetrics")
         }
 
-        prop! {
-            /// `HANAPrometheusExporter`: The HANA DB Prometheus Exporter settings.
-            props, "HANAPrometheusExporter", hana_prometheus_exporter, set_hana_prometheus_exporter, get_hana_prometheus_exporter, Val<HanaPrometheusExporter>
+        /// `Alarms`: A list of alarms to monitor for the component.
+        pub fn alarms(mut self, value: impl Into<Val<List<Alarm>>>) -> Self {
+            self.props.set("Alarms", value.into());
+            self
         }
 
-        prop! {
-            /// `JMXPrometheusExporter`: The JMX Prometheus Exporter settings.
-            props, "JMXPrometheusExporter", jmx_prometheus_exporter, set_jmx_prometheus_exporter, get_jmx_prometheus_exporter, Val<JmxPrometheusExporter>
+        /// Sets `Alarms` in place: [`Self::alarms`] on a value held by `&mut`.
+        pub fn set_alarms(&mut self, value: impl Into<Val<List<Alarm>>>) -> &mut Self {
+            self.props.set("Alarms", value.into());
+            self
         }
 
-        prop! {
-            /// `Logs`: A list of logs to monitor for the component.
-            props, "Logs", logs, set_logs, get_logs, Val<List<Log>>
+        /// `Alarms` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarms(&self) -> ::std::option::Option<Val<List<Alarm>>> {
+            crate::cfn::get_prop(&self.props, "Alarms")
         }
 
-        prop! {
-            /// `NetWeaverPrometheusExporter`: The NetWeaver Prometheus Exporter settings.
-            props, "NetWeaverPrometheusExporter", net_weaver_prometheus_exporter, set_net_weaver_prometheus_exporter, get_net_weaver_prometheus_exporter, Val<NetWeaverPrometheusExporter>
+        /// `HAClusterPrometheusExporter`: The HA cluster Prometheus Exporter settings.
+        pub fn ha_cluster_prometheus_exporter(mut self, value: impl Into<Val<HaClusterPrometheusExporter>>) -> Self {
+            self.props.set("HAClusterPrometheusExporter", value.into());
+            self
         }
 
-        prop! {
-            /// `Processes`: A list of processes to monitor for the component. Only Windows EC2
-            /// instances can have a processes section.
-            props, "Processes", processes, set_processes, get_processes, Val<List<Process>>
+        /// Sets `HAClusterPrometheusExporter` in place: [`Self::ha_cluster_prometheus_exporter`] on a
+        /// value held by `&mut`.
+        pub fn set_ha_cluster_prometheus_exporter(&mut self, value: impl Into<Val<HaClusterPrometheusExporter>>) -> &mut Self {
+            self.props.set("HAClusterPrometheusExporter", value.into());
+            self
         }
 
-        prop! {
-            /// `SQLServerPrometheusExporter`: The SQL Prometheus Exporter settings.
-            props, "SQLServerPrometheusExporter", sql_server_prometheus_exporter, set_sql_server_prometheus_exporter, get_sql_server_prometheus_exporter, Val<SqlServerPrometheusExporter>
+        /// `HAClusterPrometheusExporter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ha_cluster_prometheus_exporter(&self) -> ::std::option::Option<Val<HaClusterPrometheusExporter>> {
+            crate::cfn::get_prop(&self.props, "HAClusterPrometheusExporter")
         }
 
-        prop! {
-            /// `WindowsEvents`: A list of Windows Events to log.
-            props, "WindowsEvents", windows_events, set_windows_events, get_windows_events, Val<List<WindowsEvent>>
+        /// `HANAPrometheusExporter`: The HANA DB Prometheus Exporter settings.
+        pub fn hana_prometheus_exporter(mut self, value: impl Into<Val<HanaPrometheusExporter>>) -> Self {
+            self.props.set("HANAPrometheusExporter", value.into());
+            self
+        }
+
+        /// Sets `HANAPrometheusExporter` in place: [`Self::hana_prometheus_exporter`] on a value held
+        /// by `&mut`.
+        pub fn set_hana_prometheus_exporter(&mut self, value: impl Into<Val<HanaPrometheusExporter>>) -> &mut Self {
+            self.props.set("HANAPrometheusExporter", value.into());
+            self
+        }
+
+        /// `HANAPrometheusExporter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hana_prometheus_exporter(&self) -> ::std::option::Option<Val<HanaPrometheusExporter>> {
+            crate::cfn::get_prop(&self.props, "HANAPrometheusExporter")
+        }
+
+        /// `JMXPrometheusExporter`: The JMX Prometheus Exporter settings.
+        pub fn jmx_prometheus_exporter(mut self, value: impl Into<Val<JmxPrometheusExporter>>) -> Self {
+            self.props.set("JMXPrometheusExporter", value.into());
+            self
+        }
+
+        /// Sets `JMXPrometheusExporter` in place: [`Self::jmx_prometheus_exporter`] on a value held by `&mut`.
+        pub fn set_jmx_prometheus_exporter(&mut self, value: impl Into<Val<JmxPrometheusExporter>>) -> &mut Self {
+            self.props.set("JMXPrometheusExporter", value.into());
+            self
+        }
+
+        /// `JMXPrometheusExporter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jmx_prometheus_exporter(&self) -> ::std::option::Option<Val<JmxPrometheusExporter>> {
+            crate::cfn::get_prop(&self.props, "JMXPrometheusExporter")
+        }
+
+        /// `Logs`: A list of logs to monitor for the component.
+        pub fn logs(mut self, value: impl Into<Val<List<Log>>>) -> Self {
+            self.props.set("Logs", value.into());
+            self
+        }
+
+        /// Sets `Logs` in place: [`Self::logs`] on a value held by `&mut`.
+        pub fn set_logs(&mut self, value: impl Into<Val<List<Log>>>) -> &mut Self {
+            self.props.set("Logs", value.into());
+            self
+        }
+
+        /// `Logs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logs(&self) -> ::std::option::Option<Val<List<Log>>> {
+            crate::cfn::get_prop(&self.props, "Logs")
+        }
+
+        /// `NetWeaverPrometheusExporter`: The NetWeaver Prometheus Exporter settings.
+        pub fn net_weaver_prometheus_exporter(mut self, value: impl Into<Val<NetWeaverPrometheusExporter>>) -> Self {
+            self.props.set("NetWeaverPrometheusExporter", value.into());
+            self
+        }
+
+        /// Sets `NetWeaverPrometheusExporter` in place: [`Self::net_weaver_prometheus_exporter`] on a
+        /// value held by `&mut`.
+        pub fn set_net_weaver_prometheus_exporter(&mut self, value: impl Into<Val<NetWeaverPrometheusExporter>>) -> &mut Self {
+            self.props.set("NetWeaverPrometheusExporter", value.into());
+            self
+        }
+
+        /// `NetWeaverPrometheusExporter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_net_weaver_prometheus_exporter(&self) -> ::std::option::Option<Val<NetWeaverPrometheusExporter>> {
+            crate::cfn::get_prop(&self.props, "NetWeaverPrometheusExporter")
+        }
+
+        /// `Processes`: A list of processes to monitor for the component. Only Windows EC2 instances
+        /// can have a processes section.
+        pub fn processes(mut self, value: impl Into<Val<List<Process>>>) -> Self {
+            self.props.set("Processes", value.into());
+            self
+        }
+
+        /// Sets `Processes` in place: [`Self::processes`] on a value held by `&mut`.
+        pub fn set_processes(&mut self, value: impl Into<Val<List<Process>>>) -> &mut Self {
+            self.props.set("Processes", value.into());
+            self
+        }
+
+        /// `Processes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_processes(&self) -> ::std::option::Option<Val<List<Process>>> {
+            crate::cfn::get_prop(&self.props, "Processes")
+        }
+
+        /// `SQLServerPrometheusExporter`: The SQL Prometheus Exporter settings.
+        pub fn sql_server_prometheus_exporter(mut self, value: impl Into<Val<SqlServerPrometheusExporter>>) -> Self {
+            self.props.set("SQLServerPrometheusExporter", value.into());
+            self
+        }
+
+        /// Sets `SQLServerPrometheusExporter` in place: [`Self::sql_server_prometheus_exporter`] on a
+        /// value held by `&mut`.
+        pub fn set_sql_server_prometheus_exporter(&mut self, value: impl Into<Val<SqlServerPrometheusExporter>>) -> &mut Self {
+            self.props.set("SQLServerPrometheusExporter", value.into());
+            self
+        }
+
+        /// `SQLServerPrometheusExporter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sql_server_prometheus_exporter(&self) -> ::std::option::Option<Val<SqlServerPrometheusExporter>> {
+            crate::cfn::get_prop(&self.props, "SQLServerPrometheusExporter")
+        }
+
+        /// `WindowsEvents`: A list of Windows Events to log.
+        pub fn windows_events(mut self, value: impl Into<Val<List<WindowsEvent>>>) -> Self {
+            self.props.set("WindowsEvents", value.into());
+            self
+        }
+
+        /// Sets `WindowsEvents` in place: [`Self::windows_events`] on a value held by `&mut`.
+        pub fn set_windows_events(&mut self, value: impl Into<Val<List<WindowsEvent>>>) -> &mut Self {
+            self.props.set("WindowsEvents", value.into());
+            self
+        }
+
+        /// `WindowsEvents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_windows_events(&self) -> ::std::option::Option<Val<List<WindowsEvent>>> {
+            crate::cfn::get_prop(&self.props, "WindowsEvents")
         }
     }
 
@@ -313,9 +695,16 @@ pub mod application {
             AlarmMetric { props }
         }
 
-        prop! {
-            /// `AlarmMetricName`: The name of the metric to be monitored for the component.
-            props, "AlarmMetricName", _, set_alarm_metric_name, get_alarm_metric_name, Val<String>
+        /// Sets `AlarmMetricName`, which `new` took, in place.
+        pub fn set_alarm_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AlarmMetricName", value.into());
+            self
+        }
+
+        /// `AlarmMetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarm_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AlarmMetricName")
         }
     }
 
@@ -338,14 +727,34 @@ pub mod application {
             Alarm { props }
         }
 
-        prop! {
-            /// `AlarmName`: The name of the CloudWatch alarm to be monitored for the component.
-            props, "AlarmName", _, set_alarm_name, get_alarm_name, Val<String>
+        /// Sets `AlarmName`, which `new` took, in place.
+        pub fn set_alarm_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AlarmName", value.into());
+            self
         }
 
-        prop! {
-            /// `Severity`: Indicates the degree of outage when the alarm goes off.
-            props, "Severity", severity, set_severity, get_severity, Val<AlarmSeverity>
+        /// `AlarmName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarm_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AlarmName")
+        }
+
+        /// `Severity`: Indicates the degree of outage when the alarm goes off.
+        pub fn severity(mut self, value: impl Into<Val<AlarmSeverity>>) -> Self {
+            self.props.set("Severity", value.into());
+            self
+        }
+
+        /// Sets `Severity` in place: [`Self::severity`] on a value held by `&mut`.
+        pub fn set_severity(&mut self, value: impl Into<Val<AlarmSeverity>>) -> &mut Self {
+            self.props.set("Severity", value.into());
+            self
+        }
+
+        /// `Severity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_severity(&self) -> ::std::option::Option<Val<AlarmSeverity>> {
+            crate::cfn::get_prop(&self.props, "Severity")
         }
     }
 
@@ -381,9 +790,22 @@ pub mod application {
             HaClusterPrometheusExporter { props }
         }
 
-        prop! {
-            /// `PrometheusPort`: Prometheus exporter port.
-            props, "PrometheusPort", prometheus_port, set_prometheus_port, get_prometheus_port, Val<String>
+        /// `PrometheusPort`: Prometheus exporter port.
+        pub fn prometheus_port(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PrometheusPort", value.into());
+            self
+        }
+
+        /// Sets `PrometheusPort` in place: [`Self::prometheus_port`] on a value held by `&mut`.
+        pub fn set_prometheus_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrometheusPort", value.into());
+            self
+        }
+
+        /// `PrometheusPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prometheus_port(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrometheusPort")
         }
     }
 
@@ -418,30 +840,70 @@ pub mod application {
             HanaPrometheusExporter { props }
         }
 
-        prop! {
-            /// `HANASID`: HANA DB SID.
-            props, "HANASID", _, set_hanasid, get_hanasid, Val<String>
+        /// Sets `HANASID`, which `new` took, in place.
+        pub fn set_hanasid(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HANASID", value.into());
+            self
         }
 
-        prop! {
-            /// `HANAPort`: The HANA DB port.
-            props, "HANAPort", _, set_hana_port, get_hana_port, Val<String>
+        /// `HANASID` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hanasid(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HANASID")
         }
 
-        prop! {
-            /// `HANASecretName`: The secret name which manages the HANA DB credentials e.g. { "username": "&lt;&gt;", "password": "&lt;&gt;" }.
-            props, "HANASecretName", _, set_hana_secret_name, get_hana_secret_name, Val<String>
+        /// Sets `HANAPort`, which `new` took, in place.
+        pub fn set_hana_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HANAPort", value.into());
+            self
         }
 
-        prop! {
-            /// `AgreeToInstallHANADBClient`: A flag which indicates agreeing to install SAP HANA DB
-            /// client.
-            props, "AgreeToInstallHANADBClient", _, set_agree_to_install_hanadb_client, get_agree_to_install_hanadb_client, Val<bool>
+        /// `HANAPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hana_port(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HANAPort")
         }
 
-        prop! {
-            /// `PrometheusPort`: Prometheus exporter port.
-            props, "PrometheusPort", prometheus_port, set_prometheus_port, get_prometheus_port, Val<String>
+        /// Sets `HANASecretName`, which `new` took, in place.
+        pub fn set_hana_secret_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HANASecretName", value.into());
+            self
+        }
+
+        /// `HANASecretName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hana_secret_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HANASecretName")
+        }
+
+        /// Sets `AgreeToInstallHANADBClient`, which `new` took, in place.
+        pub fn set_agree_to_install_hanadb_client(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AgreeToInstallHANADBClient", value.into());
+            self
+        }
+
+        /// `AgreeToInstallHANADBClient` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agree_to_install_hanadb_client(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AgreeToInstallHANADBClient")
+        }
+
+        /// `PrometheusPort`: Prometheus exporter port.
+        pub fn prometheus_port(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PrometheusPort", value.into());
+            self
+        }
+
+        /// Sets `PrometheusPort` in place: [`Self::prometheus_port`] on a value held by `&mut`.
+        pub fn set_prometheus_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrometheusPort", value.into());
+            self
+        }
+
+        /// `PrometheusPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prometheus_port(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrometheusPort")
         }
     }
 
@@ -461,19 +923,58 @@ pub mod application {
             JmxPrometheusExporter { props }
         }
 
-        prop! {
-            /// `HostPort`: Java agent host port
-            props, "HostPort", host_port, set_host_port, get_host_port, Val<String>
+        /// `HostPort`: Java agent host port
+        pub fn host_port(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HostPort", value.into());
+            self
         }
 
-        prop! {
-            /// `JMXURL`: JMX service URL.
-            props, "JMXURL", jmxurl, set_jmxurl, get_jmxurl, Val<String>
+        /// Sets `HostPort` in place: [`Self::host_port`] on a value held by `&mut`.
+        pub fn set_host_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostPort", value.into());
+            self
         }
 
-        prop! {
-            /// `PrometheusPort`: Prometheus exporter port.
-            props, "PrometheusPort", prometheus_port, set_prometheus_port, get_prometheus_port, Val<String>
+        /// `HostPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_port(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostPort")
+        }
+
+        /// `JMXURL`: JMX service URL.
+        pub fn jmxurl(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("JMXURL", value.into());
+            self
+        }
+
+        /// Sets `JMXURL` in place: [`Self::jmxurl`] on a value held by `&mut`.
+        pub fn set_jmxurl(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JMXURL", value.into());
+            self
+        }
+
+        /// `JMXURL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jmxurl(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JMXURL")
+        }
+
+        /// `PrometheusPort`: Prometheus exporter port.
+        pub fn prometheus_port(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PrometheusPort", value.into());
+            self
+        }
+
+        /// Sets `PrometheusPort` in place: [`Self::prometheus_port`] on a value held by `&mut`.
+        pub fn set_prometheus_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrometheusPort", value.into());
+            self
+        }
+
+        /// `PrometheusPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prometheus_port(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrometheusPort")
         }
     }
 
@@ -495,30 +996,88 @@ pub mod application {
             Log { props }
         }
 
-        prop! {
-            /// `LogType`: The log type decides the log patterns against which Application Insights
-            /// analyzes the log.
-            props, "LogType", _, set_log_type, get_log_type, Val<String>
+        /// Sets `LogType`, which `new` took, in place.
+        pub fn set_log_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogType", value.into());
+            self
         }
 
-        prop! {
-            /// `Encoding`: The type of encoding of the logs to be monitored.
-            props, "Encoding", encoding, set_encoding, get_encoding, Val<LogEncoding>
+        /// `LogType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogType")
         }
 
-        prop! {
-            /// `LogGroupName`: The CloudWatch log group name to be associated to the monitored log.
-            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
+        /// `Encoding`: The type of encoding of the logs to be monitored.
+        pub fn encoding(mut self, value: impl Into<Val<LogEncoding>>) -> Self {
+            self.props.set("Encoding", value.into());
+            self
         }
 
-        prop! {
-            /// `LogPath`: The path of the logs to be monitored.
-            props, "LogPath", log_path, set_log_path, get_log_path, Val<String>
+        /// Sets `Encoding` in place: [`Self::encoding`] on a value held by `&mut`.
+        pub fn set_encoding(&mut self, value: impl Into<Val<LogEncoding>>) -> &mut Self {
+            self.props.set("Encoding", value.into());
+            self
         }
 
-        prop! {
-            /// `PatternSet`: The name of the log pattern set.
-            props, "PatternSet", pattern_set, set_pattern_set, get_pattern_set, Val<String>
+        /// `Encoding` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encoding(&self) -> ::std::option::Option<Val<LogEncoding>> {
+            crate::cfn::get_prop(&self.props, "Encoding")
+        }
+
+        /// `LogGroupName`: The CloudWatch log group name to be associated to the monitored log.
+        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroupName", value.into());
+            self
+        }
+
+        /// Sets `LogGroupName` in place: [`Self::log_group_name`] on a value held by `&mut`.
+        pub fn set_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupName", value.into());
+            self
+        }
+
+        /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupName")
+        }
+
+        /// `LogPath`: The path of the logs to be monitored.
+        pub fn log_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogPath", value.into());
+            self
+        }
+
+        /// Sets `LogPath` in place: [`Self::log_path`] on a value held by `&mut`.
+        pub fn set_log_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogPath", value.into());
+            self
+        }
+
+        /// `LogPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogPath")
+        }
+
+        /// `PatternSet`: The name of the log pattern set.
+        pub fn pattern_set(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PatternSet", value.into());
+            self
+        }
+
+        /// Sets `PatternSet` in place: [`Self::pattern_set`] on a value held by `&mut`.
+        pub fn set_pattern_set(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PatternSet", value.into());
+            self
+        }
+
+        /// `PatternSet` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern_set(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PatternSet")
         }
     }
 
@@ -562,19 +1121,46 @@ pub mod application {
             NetWeaverPrometheusExporter { props }
         }
 
-        prop! {
-            /// `SAPSID`: SAP NetWeaver SID.
-            props, "SAPSID", _, set_sapsid, get_sapsid, Val<String>
+        /// Sets `SAPSID`, which `new` took, in place.
+        pub fn set_sapsid(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SAPSID", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceNumbers`: SAP instance numbers for ASCS, ERS, and App Servers.
-            props, "InstanceNumbers", _, set_instance_numbers, get_instance_numbers, Val<List<String>>
+        /// `SAPSID` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sapsid(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SAPSID")
         }
 
-        prop! {
-            /// `PrometheusPort`: Prometheus exporter port.
-            props, "PrometheusPort", prometheus_port, set_prometheus_port, get_prometheus_port, Val<String>
+        /// Sets `InstanceNumbers`, which `new` took, in place.
+        pub fn set_instance_numbers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("InstanceNumbers", value.into());
+            self
+        }
+
+        /// `InstanceNumbers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_numbers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "InstanceNumbers")
+        }
+
+        /// `PrometheusPort`: Prometheus exporter port.
+        pub fn prometheus_port(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PrometheusPort", value.into());
+            self
+        }
+
+        /// Sets `PrometheusPort` in place: [`Self::prometheus_port`] on a value held by `&mut`.
+        pub fn set_prometheus_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrometheusPort", value.into());
+            self
+        }
+
+        /// `PrometheusPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prometheus_port(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrometheusPort")
         }
     }
 
@@ -601,14 +1187,28 @@ pub mod application {
             Process { props }
         }
 
-        prop! {
-            /// `ProcessName`: The name of the process to be monitored for the component.
-            props, "ProcessName", _, set_process_name, get_process_name, Val<String>
+        /// Sets `ProcessName`, which `new` took, in place.
+        pub fn set_process_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProcessName", value.into());
+            self
         }
 
-        prop! {
-            /// `AlarmMetrics`: A list of metrics to monitor for the component.
-            props, "AlarmMetrics", _, set_alarm_metrics, get_alarm_metrics, Val<List<AlarmMetric>>
+        /// `ProcessName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_process_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProcessName")
+        }
+
+        /// Sets `AlarmMetrics`, which `new` took, in place.
+        pub fn set_alarm_metrics(&mut self, value: impl Into<Val<List<AlarmMetric>>>) -> &mut Self {
+            self.props.set("AlarmMetrics", value.into());
+            self
+        }
+
+        /// `AlarmMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarm_metrics(&self) -> ::std::option::Option<Val<List<AlarmMetric>>> {
+            crate::cfn::get_prop(&self.props, "AlarmMetrics")
         }
     }
 
@@ -636,14 +1236,28 @@ pub mod application {
             SqlServerPrometheusExporter { props }
         }
 
-        prop! {
-            /// `PrometheusPort`: Prometheus exporter port.
-            props, "PrometheusPort", _, set_prometheus_port, get_prometheus_port, Val<String>
+        /// Sets `PrometheusPort`, which `new` took, in place.
+        pub fn set_prometheus_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrometheusPort", value.into());
+            self
         }
 
-        prop! {
-            /// `SQLSecretName`: Secret name which managers SQL exporter connection. e.g. {"data_source_name": "sqlserver://&lt;USERNAME&gt;:&lt;PASSWORD&gt;@localhost:1433"}
-            props, "SQLSecretName", _, set_sql_secret_name, get_sql_secret_name, Val<String>
+        /// `PrometheusPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prometheus_port(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrometheusPort")
+        }
+
+        /// Sets `SQLSecretName`, which `new` took, in place.
+        pub fn set_sql_secret_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SQLSecretName", value.into());
+            self
+        }
+
+        /// `SQLSecretName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sql_secret_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SQLSecretName")
         }
     }
 
@@ -674,24 +1288,58 @@ pub mod application {
             WindowsEvent { props }
         }
 
-        prop! {
-            /// `LogGroupName`: The CloudWatch log group name to be associated to the monitored log.
-            props, "LogGroupName", _, set_log_group_name, get_log_group_name, Val<String>
+        /// Sets `LogGroupName`, which `new` took, in place.
+        pub fn set_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupName", value.into());
+            self
         }
 
-        prop! {
-            /// `EventName`: The type of Windows Events to log.
-            props, "EventName", _, set_event_name, get_event_name, Val<String>
+        /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupName")
         }
 
-        prop! {
-            /// `EventLevels`: The levels of event to log.
-            props, "EventLevels", _, set_event_levels, get_event_levels, Val<List<EventLevel>>
+        /// Sets `EventName`, which `new` took, in place.
+        pub fn set_event_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventName", value.into());
+            self
         }
 
-        prop! {
-            /// `PatternSet`: The name of the log pattern set.
-            props, "PatternSet", pattern_set, set_pattern_set, get_pattern_set, Val<String>
+        /// `EventName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventName")
+        }
+
+        /// Sets `EventLevels`, which `new` took, in place.
+        pub fn set_event_levels(&mut self, value: impl Into<Val<List<EventLevel>>>) -> &mut Self {
+            self.props.set("EventLevels", value.into());
+            self
+        }
+
+        /// `EventLevels` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_levels(&self) -> ::std::option::Option<Val<List<EventLevel>>> {
+            crate::cfn::get_prop(&self.props, "EventLevels")
+        }
+
+        /// `PatternSet`: The name of the log pattern set.
+        pub fn pattern_set(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PatternSet", value.into());
+            self
+        }
+
+        /// Sets `PatternSet` in place: [`Self::pattern_set`] on a value held by `&mut`.
+        pub fn set_pattern_set(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PatternSet", value.into());
+            self
+        }
+
+        /// `PatternSet` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern_set(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PatternSet")
         }
     }
 
@@ -741,14 +1389,28 @@ pub mod application {
             SubComponentTypeConfiguration { props }
         }
 
-        prop! {
-            /// `SubComponentType`: The sub component type.
-            props, "SubComponentType", _, set_sub_component_type, get_sub_component_type, Val<SubComponentTypeConfigurationSubComponentType>
+        /// Sets `SubComponentType`, which `new` took, in place.
+        pub fn set_sub_component_type(&mut self, value: impl Into<Val<SubComponentTypeConfigurationSubComponentType>>) -> &mut Self {
+            self.props.set("SubComponentType", value.into());
+            self
         }
 
-        prop! {
-            /// `SubComponentConfigurationDetails`: The configuration settings of sub components.
-            props, "SubComponentConfigurationDetails", _, set_sub_component_configuration_details, get_sub_component_configuration_details, Val<SubComponentConfigurationDetails>
+        /// `SubComponentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sub_component_type(&self) -> ::std::option::Option<Val<SubComponentTypeConfigurationSubComponentType>> {
+            crate::cfn::get_prop(&self.props, "SubComponentType")
+        }
+
+        /// Sets `SubComponentConfigurationDetails`, which `new` took, in place.
+        pub fn set_sub_component_configuration_details(&mut self, value: impl Into<Val<SubComponentConfigurationDetails>>) -> &mut Self {
+            self.props.set("SubComponentConfigurationDetails", value.into());
+            self
+        }
+
+        /// `SubComponentConfigurationDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sub_component_configuration_details(&self) -> ::std::option::Option<Val<SubComponentConfigurationDetails>> {
+            crate::cfn::get_prop(&self.props, "SubComponentConfigurationDetails")
         }
     }
 
@@ -768,25 +1430,77 @@ pub mod application {
             SubComponentConfigurationDetails { props }
         }
 
-        prop! {
-            /// `AlarmMetrics`: A list of metrics to monitor for the component.
-            props, "AlarmMetrics", alarm_metrics, set_alarm_metrics, get_alarm_metrics, Val<List<AlarmMetric>>
+        /// `AlarmMetrics`: A list of metrics to monitor for the component.
+        pub fn alarm_metrics(mut self, value: impl Into<Val<List<AlarmMetric>>>) -> Self {
+            self.props.set("AlarmMetrics", value.into());
+            self
         }
 
-        prop! {
-            /// `Logs`: A list of logs to monitor for the component.
-            props, "Logs", logs, set_logs, get_logs, Val<List<Log>>
+        /// Sets `AlarmMetrics` in place: [`Self::alarm_metrics`] on a value held by `&mut`.
+        pub fn set_alarm_metrics(&mut self, value: impl Into<Val<List<AlarmMetric>>>) -> &mut Self {
+            self.props.set("AlarmMetrics", value.into());
+            self
         }
 
-        prop! {
-            /// `Processes`: A list of processes to monitor for the component. Only Windows EC2
-            /// instances can have a processes section.
-            props, "Processes", processes, set_processes, get_processes, Val<List<Process>>
+        /// `AlarmMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarm_metrics(&self) -> ::std::option::Option<Val<List<AlarmMetric>>> {
+            crate::cfn::get_prop(&self.props, "AlarmMetrics")
         }
 
-        prop! {
-            /// `WindowsEvents`: A list of Windows Events to log.
-            props, "WindowsEvents", windows_events, set_windows_events, get_windows_events, Val<List<WindowsEvent>>
+        /// `Logs`: A list of logs to monitor for the component.
+        pub fn logs(mut self, value: impl Into<Val<List<Log>>>) -> Self {
+            self.props.set("Logs", value.into());
+            self
+        }
+
+        /// Sets `Logs` in place: [`Self::logs`] on a value held by `&mut`.
+        pub fn set_logs(&mut self, value: impl Into<Val<List<Log>>>) -> &mut Self {
+            self.props.set("Logs", value.into());
+            self
+        }
+
+        /// `Logs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logs(&self) -> ::std::option::Option<Val<List<Log>>> {
+            crate::cfn::get_prop(&self.props, "Logs")
+        }
+
+        /// `Processes`: A list of processes to monitor for the component. Only Windows EC2 instances
+        /// can have a processes section.
+        pub fn processes(mut self, value: impl Into<Val<List<Process>>>) -> Self {
+            self.props.set("Processes", value.into());
+            self
+        }
+
+        /// Sets `Processes` in place: [`Self::processes`] on a value held by `&mut`.
+        pub fn set_processes(&mut self, value: impl Into<Val<List<Process>>>) -> &mut Self {
+            self.props.set("Processes", value.into());
+            self
+        }
+
+        /// `Processes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_processes(&self) -> ::std::option::Option<Val<List<Process>>> {
+            crate::cfn::get_prop(&self.props, "Processes")
+        }
+
+        /// `WindowsEvents`: A list of Windows Events to log.
+        pub fn windows_events(mut self, value: impl Into<Val<List<WindowsEvent>>>) -> Self {
+            self.props.set("WindowsEvents", value.into());
+            self
+        }
+
+        /// Sets `WindowsEvents` in place: [`Self::windows_events`] on a value held by `&mut`.
+        pub fn set_windows_events(&mut self, value: impl Into<Val<List<WindowsEvent>>>) -> &mut Self {
+            self.props.set("WindowsEvents", value.into());
+            self
+        }
+
+        /// `WindowsEvents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_windows_events(&self) -> ::std::option::Option<Val<List<WindowsEvent>>> {
+            crate::cfn::get_prop(&self.props, "WindowsEvents")
         }
     }
 
@@ -825,14 +1539,28 @@ pub mod application {
             CustomComponent { props }
         }
 
-        prop! {
-            /// `ComponentName`: The name of the component.
-            props, "ComponentName", _, set_component_name, get_component_name, Val<String>
+        /// Sets `ComponentName`, which `new` took, in place.
+        pub fn set_component_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComponentName", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceList`: The list of resource ARNs that belong to the component.
-            props, "ResourceList", _, set_resource_list, get_resource_list, Val<List<String>>
+        /// `ComponentName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComponentName")
+        }
+
+        /// Sets `ResourceList`, which `new` took, in place.
+        pub fn set_resource_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ResourceList", value.into());
+            self
+        }
+
+        /// `ResourceList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ResourceList")
         }
     }
 
@@ -868,14 +1596,28 @@ pub mod application {
             LogPatternSet { props }
         }
 
-        prop! {
-            /// `PatternSetName`: The name of the log pattern set.
-            props, "PatternSetName", _, set_pattern_set_name, get_pattern_set_name, Val<String>
+        /// Sets `PatternSetName`, which `new` took, in place.
+        pub fn set_pattern_set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PatternSetName", value.into());
+            self
         }
 
-        prop! {
-            /// `LogPatterns`: The log patterns of a set.
-            props, "LogPatterns", _, set_log_patterns, get_log_patterns, Val<List<LogPattern>>
+        /// `PatternSetName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern_set_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PatternSetName")
+        }
+
+        /// Sets `LogPatterns`, which `new` took, in place.
+        pub fn set_log_patterns(&mut self, value: impl Into<Val<List<LogPattern>>>) -> &mut Self {
+            self.props.set("LogPatterns", value.into());
+            self
+        }
+
+        /// `LogPatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_patterns(&self) -> ::std::option::Option<Val<List<LogPattern>>> {
+            crate::cfn::get_prop(&self.props, "LogPatterns")
         }
     }
 
@@ -904,19 +1646,40 @@ pub mod application {
             LogPattern { props }
         }
 
-        prop! {
-            /// `PatternName`: The name of the log pattern.
-            props, "PatternName", _, set_pattern_name, get_pattern_name, Val<String>
+        /// Sets `PatternName`, which `new` took, in place.
+        pub fn set_pattern_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PatternName", value.into());
+            self
         }
 
-        prop! {
-            /// `Pattern`: The log pattern.
-            props, "Pattern", _, set_pattern, get_pattern, Val<String>
+        /// `PatternName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PatternName")
         }
 
-        prop! {
-            /// `Rank`: Rank of the log pattern.
-            props, "Rank", _, set_rank, get_rank, Val<i64>
+        /// Sets `Pattern`, which `new` took, in place.
+        pub fn set_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Pattern", value.into());
+            self
+        }
+
+        /// `Pattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Pattern")
+        }
+
+        /// Sets `Rank`, which `new` took, in place.
+        pub fn set_rank(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Rank", value.into());
+            self
+        }
+
+        /// `Rank` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rank(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Rank")
         }
     }
 }

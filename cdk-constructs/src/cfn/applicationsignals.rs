@@ -76,9 +76,16 @@ impl GroupingConfiguration {
         GroupingConfiguration { core }
     }
 
-    prop! {
-        /// `GroupingAttributeDefinitions`.
-        core.props, "GroupingAttributeDefinitions", _, set_grouping_attribute_definitions, get_grouping_attribute_definitions, Val<List<grouping_configuration::GroupingAttributeDefinition>>
+    /// Sets `GroupingAttributeDefinitions`, which `new` took, in place.
+    pub fn set_grouping_attribute_definitions(&mut self, value: impl Into<Val<List<grouping_configuration::GroupingAttributeDefinition>>>) -> &mut Self {
+        self.core.props.set("GroupingAttributeDefinitions", value.into());
+        self
+    }
+
+    /// `GroupingAttributeDefinitions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_grouping_attribute_definitions(&self) -> ::std::option::Option<Val<List<grouping_configuration::GroupingAttributeDefinition>>> {
+        crate::cfn::get_prop(&self.core.props, "GroupingAttributeDefinitions")
     }
 
     /// `Ref`: the resource's identifier.
@@ -127,19 +134,46 @@ pub mod grouping_configuration {
             GroupingAttributeDefinition { props }
         }
 
-        prop! {
-            /// `GroupingName`.
-            props, "GroupingName", _, set_grouping_name, get_grouping_name, Val<String>
+        /// Sets `GroupingName`, which `new` took, in place.
+        pub fn set_grouping_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupingName", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupingSourceKeys`.
-            props, "GroupingSourceKeys", _, set_grouping_source_keys, get_grouping_source_keys, Val<List<String>>
+        /// `GroupingName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_grouping_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupingName")
         }
 
-        prop! {
-            /// `DefaultGroupingValue`.
-            props, "DefaultGroupingValue", default_grouping_value, set_default_grouping_value, get_default_grouping_value, Val<String>
+        /// Sets `GroupingSourceKeys`, which `new` took, in place.
+        pub fn set_grouping_source_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("GroupingSourceKeys", value.into());
+            self
+        }
+
+        /// `GroupingSourceKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_grouping_source_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "GroupingSourceKeys")
+        }
+
+        /// `DefaultGroupingValue`.
+        pub fn default_grouping_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultGroupingValue", value.into());
+            self
+        }
+
+        /// Sets `DefaultGroupingValue` in place: [`Self::default_grouping_value`] on a value held by `&mut`.
+        pub fn set_default_grouping_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultGroupingValue", value.into());
+            self
+        }
+
+        /// `DefaultGroupingValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_grouping_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultGroupingValue")
         }
     }
 }
@@ -186,61 +220,152 @@ impl InstrumentationConfig {
         InstrumentationConfig { core }
     }
 
-    prop! {
-        /// `AttributeFilters`: Client-side filters that target specific instances. Each object is
-        /// AND-matched on keys, multiple objects are OR-matched.
-        core.props, "AttributeFilters", attribute_filters, set_attribute_filters, get_attribute_filters, Val<List<Map<String>>>
+    /// `AttributeFilters`: Client-side filters that target specific instances. Each object is
+    /// AND-matched on keys, multiple objects are OR-matched.
+    pub fn attribute_filters(mut self, value: impl Into<Val<List<Map<String>>>>) -> Self {
+        self.core.props.set("AttributeFilters", value.into());
+        self
     }
 
-    prop! {
-        /// `CaptureConfiguration`: Specifies what to capture when the instrumentation point is hit.
-        core.props, "CaptureConfiguration", _, set_capture_configuration, get_capture_configuration, Val<instrumentation_config::CaptureConfiguration>
+    /// Sets `AttributeFilters` in place: [`Self::attribute_filters`] on a value held by `&mut`.
+    pub fn set_attribute_filters(&mut self, value: impl Into<Val<List<Map<String>>>>) -> &mut Self {
+        self.core.props.set("AttributeFilters", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: An optional short description that explains the purpose of this
-        /// instrumentation.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AttributeFilters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attribute_filters(&self) -> ::std::option::Option<Val<List<Map<String>>>> {
+        crate::cfn::get_prop(&self.core.props, "AttributeFilters")
     }
 
-    prop! {
-        /// `Environment`: The environment that the service is running in.
-        core.props, "Environment", _, set_environment, get_environment, Val<String>
+    /// Sets `CaptureConfiguration`, which `new` took, in place.
+    pub fn set_capture_configuration(&mut self, value: impl Into<Val<instrumentation_config::CaptureConfiguration>>) -> &mut Self {
+        self.core.props.set("CaptureConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ExpiresAt`: The timestamp after which this configuration is no longer served. For
-        /// BREAKPOINT only; defaults to 24 hours.
-        core.props, "ExpiresAt", expires_at, set_expires_at, get_expires_at, Val<String>
+    /// `CaptureConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capture_configuration(&self) -> ::std::option::Option<Val<instrumentation_config::CaptureConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "CaptureConfiguration")
     }
 
-    prop! {
-        /// `InstrumentationType`: Type of instrumentation: BREAKPOINT (temporary, expires after 24
-        /// hours) or PROBE (permanent, persists until deleted).
-        core.props, "InstrumentationType", _, set_instrumentation_type, get_instrumentation_type, Val<instrumentation_config::InstrumentationType>
+    /// `Description`: An optional short description that explains the purpose of this
+    /// instrumentation.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Location`: The location where instrumentation should be applied.
-        core.props, "Location", _, set_location, get_location, Val<instrumentation_config::Location>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Service`: The name of the service to instrument. This should match the service.name
-        /// resource attribute reported by the application.
-        core.props, "Service", _, set_service, get_service, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `SignalType`: The telemetry signal type to emit for this instrumentation. The supported
-        /// value is SNAPSHOT.
-        core.props, "SignalType", _, set_signal_type, get_signal_type, Val<instrumentation_config::SignalType>
+    /// Sets `Environment`, which `new` took, in place.
+    pub fn set_environment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Environment", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An optional list of key-value pairs to associate with the instrumentation
-        /// configuration.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Environment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Environment")
+    }
+
+    /// `ExpiresAt`: The timestamp after which this configuration is no longer served. For
+    /// BREAKPOINT only; defaults to 24 hours.
+    pub fn expires_at(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExpiresAt", value.into());
+        self
+    }
+
+    /// Sets `ExpiresAt` in place: [`Self::expires_at`] on a value held by `&mut`.
+    pub fn set_expires_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExpiresAt", value.into());
+        self
+    }
+
+    /// `ExpiresAt` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_expires_at(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExpiresAt")
+    }
+
+    /// Sets `InstrumentationType`, which `new` took, in place.
+    pub fn set_instrumentation_type(&mut self, value: impl Into<Val<instrumentation_config::InstrumentationType>>) -> &mut Self {
+        self.core.props.set("InstrumentationType", value.into());
+        self
+    }
+
+    /// `InstrumentationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instrumentation_type(&self) -> ::std::option::Option<Val<instrumentation_config::InstrumentationType>> {
+        crate::cfn::get_prop(&self.core.props, "InstrumentationType")
+    }
+
+    /// Sets `Location`, which `new` took, in place.
+    pub fn set_location(&mut self, value: impl Into<Val<instrumentation_config::Location>>) -> &mut Self {
+        self.core.props.set("Location", value.into());
+        self
+    }
+
+    /// `Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_location(&self) -> ::std::option::Option<Val<instrumentation_config::Location>> {
+        crate::cfn::get_prop(&self.core.props, "Location")
+    }
+
+    /// Sets `Service`, which `new` took, in place.
+    pub fn set_service(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Service", value.into());
+        self
+    }
+
+    /// `Service` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Service")
+    }
+
+    /// Sets `SignalType`, which `new` took, in place.
+    pub fn set_signal_type(&mut self, value: impl Into<Val<instrumentation_config::SignalType>>) -> &mut Self {
+        self.core.props.set("SignalType", value.into());
+        self
+    }
+
+    /// `SignalType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_signal_type(&self) -> ::std::option::Option<Val<instrumentation_config::SignalType>> {
+        crate::cfn::get_prop(&self.core.props, "SignalType")
+    }
+
+    /// `Tags`: An optional list of key-value pairs to associate with the instrumentation
+    /// configuration.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -292,9 +417,16 @@ pub mod instrumentation_config {
             CaptureConfiguration { props }
         }
 
-        prop! {
-            /// `CodeCapture`: Defines what data to capture for code-level instrumentation.
-            props, "CodeCapture", _, set_code_capture, get_code_capture, Val<CodeCaptureConfiguration>
+        /// Sets `CodeCapture`, which `new` took, in place.
+        pub fn set_code_capture(&mut self, value: impl Into<Val<CodeCaptureConfiguration>>) -> &mut Self {
+            self.props.set("CodeCapture", value.into());
+            self
+        }
+
+        /// `CodeCapture` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_capture(&self) -> ::std::option::Option<Val<CodeCaptureConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CodeCapture")
         }
     }
 
@@ -316,29 +448,88 @@ pub mod instrumentation_config {
             CodeCaptureConfiguration { props }
         }
 
-        prop! {
-            /// `CaptureLimits`: Safety limits that bound what is captured.
-            props, "CaptureLimits", _, set_capture_limits, get_capture_limits, Val<CaptureLimitsConfig>
+        /// Sets `CaptureLimits`, which `new` took, in place.
+        pub fn set_capture_limits(&mut self, value: impl Into<Val<CaptureLimitsConfig>>) -> &mut Self {
+            self.props.set("CaptureLimits", value.into());
+            self
         }
 
-        prop! {
-            /// `CaptureArguments`: The function arguments to capture.
-            props, "CaptureArguments", capture_arguments, set_capture_arguments, get_capture_arguments, Val<List<String>>
+        /// `CaptureLimits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capture_limits(&self) -> ::std::option::Option<Val<CaptureLimitsConfig>> {
+            crate::cfn::get_prop(&self.props, "CaptureLimits")
         }
 
-        prop! {
-            /// `CaptureLocals`: The local variables to capture by name.
-            props, "CaptureLocals", capture_locals, set_capture_locals, get_capture_locals, Val<List<String>>
+        /// `CaptureArguments`: The function arguments to capture.
+        pub fn capture_arguments(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CaptureArguments", value.into());
+            self
         }
 
-        prop! {
-            /// `CaptureReturn`: Whether to capture the return value. Defaults to false.
-            props, "CaptureReturn", capture_return, set_capture_return, get_capture_return, Val<bool>
+        /// Sets `CaptureArguments` in place: [`Self::capture_arguments`] on a value held by `&mut`.
+        pub fn set_capture_arguments(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CaptureArguments", value.into());
+            self
         }
 
-        prop! {
-            /// `CaptureStackTrace`: Whether to capture a stack trace. Defaults to true.
-            props, "CaptureStackTrace", capture_stack_trace, set_capture_stack_trace, get_capture_stack_trace, Val<bool>
+        /// `CaptureArguments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capture_arguments(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CaptureArguments")
+        }
+
+        /// `CaptureLocals`: The local variables to capture by name.
+        pub fn capture_locals(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CaptureLocals", value.into());
+            self
+        }
+
+        /// Sets `CaptureLocals` in place: [`Self::capture_locals`] on a value held by `&mut`.
+        pub fn set_capture_locals(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CaptureLocals", value.into());
+            self
+        }
+
+        /// `CaptureLocals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capture_locals(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CaptureLocals")
+        }
+
+        /// `CaptureReturn`: Whether to capture the return value. Defaults to false.
+        pub fn capture_return(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CaptureReturn", value.into());
+            self
+        }
+
+        /// Sets `CaptureReturn` in place: [`Self::capture_return`] on a value held by `&mut`.
+        pub fn set_capture_return(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CaptureReturn", value.into());
+            self
+        }
+
+        /// `CaptureReturn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capture_return(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CaptureReturn")
+        }
+
+        /// `CaptureStackTrace`: Whether to capture a stack trace. Defaults to true.
+        pub fn capture_stack_trace(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CaptureStackTrace", value.into());
+            self
+        }
+
+        /// Sets `CaptureStackTrace` in place: [`Self::capture_stack_trace`] on a value held by `&mut`.
+        pub fn set_capture_stack_trace(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CaptureStackTrace", value.into());
+            self
+        }
+
+        /// `CaptureStackTrace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capture_stack_trace(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CaptureStackTrace")
         }
     }
 
@@ -358,44 +549,148 @@ pub mod instrumentation_config {
             CaptureLimitsConfig { props }
         }
 
-        prop! {
-            /// `MaxCollectionDepth`: Maximum nesting depth to traverse inside collections.
-            props, "MaxCollectionDepth", max_collection_depth, set_max_collection_depth, get_max_collection_depth, Val<i64>
+        /// `MaxCollectionDepth`: Maximum nesting depth to traverse inside collections.
+        pub fn max_collection_depth(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxCollectionDepth", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxCollectionWidth`: Maximum number of items to capture from any collection.
-            props, "MaxCollectionWidth", max_collection_width, set_max_collection_width, get_max_collection_width, Val<i64>
+        /// Sets `MaxCollectionDepth` in place: [`Self::max_collection_depth`] on a value held by `&mut`.
+        pub fn set_max_collection_depth(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxCollectionDepth", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxFieldsPerObject`: Maximum number of fields to capture for any object.
-            props, "MaxFieldsPerObject", max_fields_per_object, set_max_fields_per_object, get_max_fields_per_object, Val<i64>
+        /// `MaxCollectionDepth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_collection_depth(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxCollectionDepth")
         }
 
-        prop! {
-            /// `MaxHits`: Maximum number of times the instrumentation point can be hit before disabled.
-            props, "MaxHits", max_hits, set_max_hits, get_max_hits, Val<i64>
+        /// `MaxCollectionWidth`: Maximum number of items to capture from any collection.
+        pub fn max_collection_width(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxCollectionWidth", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxObjectDepth`: Maximum depth for nested object traversal.
-            props, "MaxObjectDepth", max_object_depth, set_max_object_depth, get_max_object_depth, Val<i64>
+        /// Sets `MaxCollectionWidth` in place: [`Self::max_collection_width`] on a value held by `&mut`.
+        pub fn set_max_collection_width(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxCollectionWidth", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxStackFrames`: Maximum number of stack frames to capture.
-            props, "MaxStackFrames", max_stack_frames, set_max_stack_frames, get_max_stack_frames, Val<i64>
+        /// `MaxCollectionWidth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_collection_width(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxCollectionWidth")
         }
 
-        prop! {
-            /// `MaxStackTraceSize`: Maximum total size in bytes of a captured stack trace.
-            props, "MaxStackTraceSize", max_stack_trace_size, set_max_stack_trace_size, get_max_stack_trace_size, Val<i64>
+        /// `MaxFieldsPerObject`: Maximum number of fields to capture for any object.
+        pub fn max_fields_per_object(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxFieldsPerObject", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxStringLength`: Maximum length of captured string values in characters.
-            props, "MaxStringLength", max_string_length, set_max_string_length, get_max_string_length, Val<i64>
+        /// Sets `MaxFieldsPerObject` in place: [`Self::max_fields_per_object`] on a value held by `&mut`.
+        pub fn set_max_fields_per_object(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxFieldsPerObject", value.into());
+            self
+        }
+
+        /// `MaxFieldsPerObject` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_fields_per_object(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxFieldsPerObject")
+        }
+
+        /// `MaxHits`: Maximum number of times the instrumentation point can be hit before disabled.
+        pub fn max_hits(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxHits", value.into());
+            self
+        }
+
+        /// Sets `MaxHits` in place: [`Self::max_hits`] on a value held by `&mut`.
+        pub fn set_max_hits(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxHits", value.into());
+            self
+        }
+
+        /// `MaxHits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_hits(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxHits")
+        }
+
+        /// `MaxObjectDepth`: Maximum depth for nested object traversal.
+        pub fn max_object_depth(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxObjectDepth", value.into());
+            self
+        }
+
+        /// Sets `MaxObjectDepth` in place: [`Self::max_object_depth`] on a value held by `&mut`.
+        pub fn set_max_object_depth(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxObjectDepth", value.into());
+            self
+        }
+
+        /// `MaxObjectDepth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_object_depth(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxObjectDepth")
+        }
+
+        /// `MaxStackFrames`: Maximum number of stack frames to capture.
+        pub fn max_stack_frames(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxStackFrames", value.into());
+            self
+        }
+
+        /// Sets `MaxStackFrames` in place: [`Self::max_stack_frames`] on a value held by `&mut`.
+        pub fn set_max_stack_frames(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxStackFrames", value.into());
+            self
+        }
+
+        /// `MaxStackFrames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_stack_frames(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxStackFrames")
+        }
+
+        /// `MaxStackTraceSize`: Maximum total size in bytes of a captured stack trace.
+        pub fn max_stack_trace_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxStackTraceSize", value.into());
+            self
+        }
+
+        /// Sets `MaxStackTraceSize` in place: [`Self::max_stack_trace_size`] on a value held by `&mut`.
+        pub fn set_max_stack_trace_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxStackTraceSize", value.into());
+            self
+        }
+
+        /// `MaxStackTraceSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_stack_trace_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxStackTraceSize")
+        }
+
+        /// `MaxStringLength`: Maximum length of captured string values in characters.
+        pub fn max_string_length(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxStringLength", value.into());
+            self
+        }
+
+        /// Sets `MaxStringLength` in place: [`Self::max_string_length`] on a value held by `&mut`.
+        pub fn set_max_string_length(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxStringLength", value.into());
+            self
+        }
+
+        /// `MaxStringLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_string_length(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxStringLength")
         }
     }
 
@@ -431,9 +726,16 @@ pub mod instrumentation_config {
             Location { props }
         }
 
-        prop! {
-            /// `CodeLocation`: Identifies a code location to instrument.
-            props, "CodeLocation", _, set_code_location, get_code_location, Val<CodeLocation>
+        /// Sets `CodeLocation`, which `new` took, in place.
+        pub fn set_code_location(&mut self, value: impl Into<Val<CodeLocation>>) -> &mut Self {
+            self.props.set("CodeLocation", value.into());
+            self
+        }
+
+        /// `CodeLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_location(&self) -> ::std::option::Option<Val<CodeLocation>> {
+            crate::cfn::get_prop(&self.props, "CodeLocation")
         }
     }
 
@@ -460,34 +762,100 @@ pub mod instrumentation_config {
             CodeLocation { props }
         }
 
-        prop! {
-            /// `Language`: The programming language for this instrumentation point.
-            props, "Language", _, set_language, get_language, Val<CodeLocationLanguage>
+        /// Sets `Language`, which `new` took, in place.
+        pub fn set_language(&mut self, value: impl Into<Val<CodeLocationLanguage>>) -> &mut Self {
+            self.props.set("Language", value.into());
+            self
         }
 
-        prop! {
-            /// `FilePath`: The source file path relative to the project or source root.
-            props, "FilePath", _, set_file_path, get_file_path, Val<String>
+        /// `Language` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_language(&self) -> ::std::option::Option<Val<CodeLocationLanguage>> {
+            crate::cfn::get_prop(&self.props, "Language")
         }
 
-        prop! {
-            /// `ClassName`: The class or type name that contains the method.
-            props, "ClassName", class_name, set_class_name, get_class_name, Val<String>
+        /// Sets `FilePath`, which `new` took, in place.
+        pub fn set_file_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FilePath", value.into());
+            self
         }
 
-        prop! {
-            /// `CodeUnit`: The package, module, or namespace that contains the target code.
-            props, "CodeUnit", code_unit, set_code_unit, get_code_unit, Val<String>
+        /// `FilePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FilePath")
         }
 
-        prop! {
-            /// `LineNumber`: The line number to instrument.
-            props, "LineNumber", line_number, set_line_number, get_line_number, Val<i64>
+        /// `ClassName`: The class or type name that contains the method.
+        pub fn class_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClassName", value.into());
+            self
         }
 
-        prop! {
-            /// `MethodName`: The method or function name to instrument.
-            props, "MethodName", method_name, set_method_name, get_method_name, Val<String>
+        /// Sets `ClassName` in place: [`Self::class_name`] on a value held by `&mut`.
+        pub fn set_class_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClassName", value.into());
+            self
+        }
+
+        /// `ClassName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_class_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClassName")
+        }
+
+        /// `CodeUnit`: The package, module, or namespace that contains the target code.
+        pub fn code_unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CodeUnit", value.into());
+            self
+        }
+
+        /// Sets `CodeUnit` in place: [`Self::code_unit`] on a value held by `&mut`.
+        pub fn set_code_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CodeUnit", value.into());
+            self
+        }
+
+        /// `CodeUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CodeUnit")
+        }
+
+        /// `LineNumber`: The line number to instrument.
+        pub fn line_number(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("LineNumber", value.into());
+            self
+        }
+
+        /// Sets `LineNumber` in place: [`Self::line_number`] on a value held by `&mut`.
+        pub fn set_line_number(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("LineNumber", value.into());
+            self
+        }
+
+        /// `LineNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_line_number(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "LineNumber")
+        }
+
+        /// `MethodName`: The method or function name to instrument.
+        pub fn method_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MethodName", value.into());
+            self
+        }
+
+        /// Sets `MethodName` in place: [`Self::method_name`] on a value held by `&mut`.
+        pub fn set_method_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MethodName", value.into());
+            self
+        }
+
+        /// `MethodName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_method_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MethodName")
         }
     }
 
@@ -539,52 +907,150 @@ impl ServiceLevelObjective {
         ServiceLevelObjective { core }
     }
 
-    prop! {
-        /// `BurnRateConfigurations`: Each object in this array defines the length of the look-back
-        /// window used to calculate one burn rate metric for this SLO. The burn rate measures how
-        /// fast the service is consuming the error budget, relative to the attainment goal of the
-        /// SLO.
-        core.props, "BurnRateConfigurations", burn_rate_configurations, set_burn_rate_configurations, get_burn_rate_configurations, Val<List<service_level_objective::BurnRateConfiguration>>
+    /// `BurnRateConfigurations`: Each object in this array defines the length of the look-back
+    /// window used to calculate one burn rate metric for this SLO. The burn rate measures how fast
+    /// the service is consuming the error budget, relative to the attainment goal of the SLO.
+    pub fn burn_rate_configurations(mut self, value: impl Into<Val<List<service_level_objective::BurnRateConfiguration>>>) -> Self {
+        self.core.props.set("BurnRateConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: An optional description for this SLO. Default is 'No description'
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `BurnRateConfigurations` in place: [`Self::burn_rate_configurations`] on a value held
+    /// by `&mut`.
+    pub fn set_burn_rate_configurations(&mut self, value: impl Into<Val<List<service_level_objective::BurnRateConfiguration>>>) -> &mut Self {
+        self.core.props.set("BurnRateConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `ExclusionWindows`: Each object in this array defines a time exclusion window for this
-        /// SLO. The time exclusion window is used to exclude breaching data points from affecting
-        /// attainment rate, error budget, and burn rate metrics.
-        core.props, "ExclusionWindows", exclusion_windows, set_exclusion_windows, get_exclusion_windows, Val<List<service_level_objective::ExclusionWindow>>
+    /// `BurnRateConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_burn_rate_configurations(&self) -> ::std::option::Option<Val<List<service_level_objective::BurnRateConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "BurnRateConfigurations")
     }
 
-    prop! {
-        /// `Goal`: A structure that contains the attributes that determine the goal of the SLO.
-        /// This includes the time period for evaluation and the attainment threshold.
-        core.props, "Goal", goal, set_goal, get_goal, Val<service_level_objective::Goal>
+    /// `Description`: An optional description for this SLO. Default is 'No description'
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of this SLO.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RequestBasedSli`: This structure contains information about the performance metric that
-        /// a request-based SLO monitors.
-        core.props, "RequestBasedSli", request_based_sli, set_request_based_sli, get_request_based_sli, Val<service_level_objective::RequestBasedSli>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Sli`: This structure contains information about the performance metric that an SLO
-        /// monitors.
-        core.props, "Sli", sli, set_sli, get_sli, Val<service_level_objective::Sli>
+    /// `ExclusionWindows`: Each object in this array defines a time exclusion window for this SLO.
+    /// The time exclusion window is used to exclude breaching data points from affecting attainment
+    /// rate, error budget, and burn rate metrics.
+    pub fn exclusion_windows(mut self, value: impl Into<Val<List<service_level_objective::ExclusionWindow>>>) -> Self {
+        self.core.props.set("ExclusionWindows", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The list of tag keys and values associated with the resource you specified
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ExclusionWindows` in place: [`Self::exclusion_windows`] on a value held by `&mut`.
+    pub fn set_exclusion_windows(&mut self, value: impl Into<Val<List<service_level_objective::ExclusionWindow>>>) -> &mut Self {
+        self.core.props.set("ExclusionWindows", value.into());
+        self
+    }
+
+    /// `ExclusionWindows` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_exclusion_windows(&self) -> ::std::option::Option<Val<List<service_level_objective::ExclusionWindow>>> {
+        crate::cfn::get_prop(&self.core.props, "ExclusionWindows")
+    }
+
+    /// `Goal`: A structure that contains the attributes that determine the goal of the SLO. This
+    /// includes the time period for evaluation and the attainment threshold.
+    pub fn goal(mut self, value: impl Into<Val<service_level_objective::Goal>>) -> Self {
+        self.core.props.set("Goal", value.into());
+        self
+    }
+
+    /// Sets `Goal` in place: [`Self::goal`] on a value held by `&mut`.
+    pub fn set_goal(&mut self, value: impl Into<Val<service_level_objective::Goal>>) -> &mut Self {
+        self.core.props.set("Goal", value.into());
+        self
+    }
+
+    /// `Goal` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_goal(&self) -> ::std::option::Option<Val<service_level_objective::Goal>> {
+        crate::cfn::get_prop(&self.core.props, "Goal")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RequestBasedSli`: This structure contains information about the performance metric that a
+    /// request-based SLO monitors.
+    pub fn request_based_sli(mut self, value: impl Into<Val<service_level_objective::RequestBasedSli>>) -> Self {
+        self.core.props.set("RequestBasedSli", value.into());
+        self
+    }
+
+    /// Sets `RequestBasedSli` in place: [`Self::request_based_sli`] on a value held by `&mut`.
+    pub fn set_request_based_sli(&mut self, value: impl Into<Val<service_level_objective::RequestBasedSli>>) -> &mut Self {
+        self.core.props.set("RequestBasedSli", value.into());
+        self
+    }
+
+    /// `RequestBasedSli` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_request_based_sli(&self) -> ::std::option::Option<Val<service_level_objective::RequestBasedSli>> {
+        crate::cfn::get_prop(&self.core.props, "RequestBasedSli")
+    }
+
+    /// `Sli`: This structure contains information about the performance metric that an SLO
+    /// monitors.
+    pub fn sli(mut self, value: impl Into<Val<service_level_objective::Sli>>) -> Self {
+        self.core.props.set("Sli", value.into());
+        self
+    }
+
+    /// Sets `Sli` in place: [`Self::sli`] on a value held by `&mut`.
+    pub fn set_sli(&mut self, value: impl Into<Val<service_level_objective::Sli>>) -> &mut Self {
+        self.core.props.set("Sli", value.into());
+        self
+    }
+
+    /// `Sli` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sli(&self) -> ::std::option::Option<Val<service_level_objective::Sli>> {
+        crate::cfn::get_prop(&self.core.props, "Sli")
+    }
+
+    /// `Tags`: The list of tag keys and values associated with the resource you specified
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -647,9 +1113,16 @@ pub mod service_level_objective {
             BurnRateConfiguration { props }
         }
 
-        prop! {
-            /// `LookBackWindowMinutes`: The number of minutes to use as the look-back window.
-            props, "LookBackWindowMinutes", _, set_look_back_window_minutes, get_look_back_window_minutes, Val<i64>
+        /// Sets `LookBackWindowMinutes`, which `new` took, in place.
+        pub fn set_look_back_window_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("LookBackWindowMinutes", value.into());
+            self
+        }
+
+        /// `LookBackWindowMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_look_back_window_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "LookBackWindowMinutes")
         }
     }
 
@@ -673,26 +1146,72 @@ pub mod service_level_objective {
             ExclusionWindow { props }
         }
 
-        prop! {
-            /// `Window`: This object defines the length of time an exclusion window should span.
-            props, "Window", _, set_window, get_window, Val<Window>
+        /// Sets `Window`, which `new` took, in place.
+        pub fn set_window(&mut self, value: impl Into<Val<Window>>) -> &mut Self {
+            self.props.set("Window", value.into());
+            self
         }
 
-        prop! {
-            /// `Reason`: An optional reason for scheduling this time exclusion window. Default is 'No
-            /// reason'.
-            props, "Reason", reason, set_reason, get_reason, Val<String>
+        /// `Window` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_window(&self) -> ::std::option::Option<Val<Window>> {
+            crate::cfn::get_prop(&self.props, "Window")
         }
 
-        prop! {
-            /// `RecurrenceRule`: This object defines how often to repeat a time exclusion window.
-            props, "RecurrenceRule", recurrence_rule, set_recurrence_rule, get_recurrence_rule, Val<RecurrenceRule>
+        /// `Reason`: An optional reason for scheduling this time exclusion window. Default is 'No
+        /// reason'.
+        pub fn reason(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Reason", value.into());
+            self
         }
 
-        prop! {
-            /// `StartTime`: The time you want the exclusion window to start at. Note that time
-            /// exclusion windows can only be scheduled in the future, not the past.
-            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
+        /// Sets `Reason` in place: [`Self::reason`] on a value held by `&mut`.
+        pub fn set_reason(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Reason", value.into());
+            self
+        }
+
+        /// `Reason` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reason(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Reason")
+        }
+
+        /// `RecurrenceRule`: This object defines how often to repeat a time exclusion window.
+        pub fn recurrence_rule(mut self, value: impl Into<Val<RecurrenceRule>>) -> Self {
+            self.props.set("RecurrenceRule", value.into());
+            self
+        }
+
+        /// Sets `RecurrenceRule` in place: [`Self::recurrence_rule`] on a value held by `&mut`.
+        pub fn set_recurrence_rule(&mut self, value: impl Into<Val<RecurrenceRule>>) -> &mut Self {
+            self.props.set("RecurrenceRule", value.into());
+            self
+        }
+
+        /// `RecurrenceRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recurrence_rule(&self) -> ::std::option::Option<Val<RecurrenceRule>> {
+            crate::cfn::get_prop(&self.props, "RecurrenceRule")
+        }
+
+        /// `StartTime`: The time you want the exclusion window to start at. Note that time exclusion
+        /// windows can only be scheduled in the future, not the past.
+        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// Sets `StartTime` in place: [`Self::start_time`] on a value held by `&mut`.
+        pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
         }
     }
 
@@ -715,10 +1234,16 @@ pub mod service_level_objective {
             RecurrenceRule { props }
         }
 
-        prop! {
-            /// `Expression`: A cron or rate expression denoting how often to repeat this exclusion
-            /// window.
-            props, "Expression", _, set_expression, get_expression, Val<String>
+        /// Sets `Expression`, which `new` took, in place.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
         }
     }
 
@@ -743,15 +1268,28 @@ pub mod service_level_objective {
             Window { props }
         }
 
-        prop! {
-            /// `DurationUnit`: Specifies the interval unit.
-            props, "DurationUnit", _, set_duration_unit, get_duration_unit, Val<DurationUnit>
+        /// Sets `DurationUnit`, which `new` took, in place.
+        pub fn set_duration_unit(&mut self, value: impl Into<Val<DurationUnit>>) -> &mut Self {
+            self.props.set("DurationUnit", value.into());
+            self
         }
 
-        prop! {
-            /// `Duration`: Specifies the duration of each interval. For example, if `Duration` is 1 and `DurationUnit`
-            /// is `MONTH`, each interval is one month, aligned with the calendar.
-            props, "Duration", _, set_duration, get_duration, Val<i64>
+        /// `DurationUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_unit(&self) -> ::std::option::Option<Val<DurationUnit>> {
+            crate::cfn::get_prop(&self.props, "DurationUnit")
+        }
+
+        /// Sets `Duration`, which `new` took, in place.
+        pub fn set_duration(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Duration", value.into());
+            self
+        }
+
+        /// `Duration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Duration")
         }
     }
 
@@ -791,26 +1329,64 @@ pub mod service_level_objective {
             Goal { props }
         }
 
-        prop! {
-            /// `AttainmentGoal`: The threshold that determines if the goal is being met. An attainment
-            /// goal is the ratio of good periods that meet the threshold requirements to the total
-            /// periods within the interval. For example, an attainment goal of 99.9% means that within
-            /// your interval, you are targeting 99.9% of the periods to be in healthy state. If you
-            /// omit this parameter, 99 is used to represent 99% as the attainment goal.
-            props, "AttainmentGoal", attainment_goal, set_attainment_goal, get_attainment_goal, Val<f64>
+        /// `AttainmentGoal`: The threshold that determines if the goal is being met. An attainment goal
+        /// is the ratio of good periods that meet the threshold requirements to the total periods
+        /// within the interval. For example, an attainment goal of 99.9% means that within your
+        /// interval, you are targeting 99.9% of the periods to be in healthy state. If you omit this
+        /// parameter, 99 is used to represent 99% as the attainment goal.
+        pub fn attainment_goal(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("AttainmentGoal", value.into());
+            self
         }
 
-        prop! {
-            /// `Interval`: The time period used to evaluate the SLO. It can be either a calendar
-            /// interval or rolling interval. If you omit this parameter, a rolling interval of 7 days
-            /// is used.
-            props, "Interval", interval, set_interval, get_interval, Val<Interval>
+        /// Sets `AttainmentGoal` in place: [`Self::attainment_goal`] on a value held by `&mut`.
+        pub fn set_attainment_goal(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("AttainmentGoal", value.into());
+            self
         }
 
-        prop! {
-            /// `WarningThreshold`: The percentage of remaining budget over total budget that you want
-            /// to get warnings for. If you omit this parameter, the default of 50.0 is used.
-            props, "WarningThreshold", warning_threshold, set_warning_threshold, get_warning_threshold, Val<f64>
+        /// `AttainmentGoal` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attainment_goal(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "AttainmentGoal")
+        }
+
+        /// `Interval`: The time period used to evaluate the SLO. It can be either a calendar interval
+        /// or rolling interval. If you omit this parameter, a rolling interval of 7 days is used.
+        pub fn interval(mut self, value: impl Into<Val<Interval>>) -> Self {
+            self.props.set("Interval", value.into());
+            self
+        }
+
+        /// Sets `Interval` in place: [`Self::interval`] on a value held by `&mut`.
+        pub fn set_interval(&mut self, value: impl Into<Val<Interval>>) -> &mut Self {
+            self.props.set("Interval", value.into());
+            self
+        }
+
+        /// `Interval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval(&self) -> ::std::option::Option<Val<Interval>> {
+            crate::cfn::get_prop(&self.props, "Interval")
+        }
+
+        /// `WarningThreshold`: The percentage of remaining budget over total budget that you want to
+        /// get warnings for. If you omit this parameter, the default of 50.0 is used.
+        pub fn warning_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("WarningThreshold", value.into());
+            self
+        }
+
+        /// Sets `WarningThreshold` in place: [`Self::warning_threshold`] on a value held by `&mut`.
+        pub fn set_warning_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("WarningThreshold", value.into());
+            self
+        }
+
+        /// `WarningThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_warning_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "WarningThreshold")
         }
     }
 
@@ -831,16 +1407,42 @@ pub mod service_level_objective {
             Interval { props }
         }
 
-        prop! {
-            /// `CalendarInterval`: If the interval for this service level objective is a calendar
-            /// interval, this structure contains the interval specifications.
-            props, "CalendarInterval", calendar_interval, set_calendar_interval, get_calendar_interval, Val<CalendarInterval>
+        /// `CalendarInterval`: If the interval for this service level objective is a calendar interval,
+        /// this structure contains the interval specifications.
+        pub fn calendar_interval(mut self, value: impl Into<Val<CalendarInterval>>) -> Self {
+            self.props.set("CalendarInterval", value.into());
+            self
         }
 
-        prop! {
-            /// `RollingInterval`: If the interval is a calendar interval, this structure contains the
-            /// interval specifications.
-            props, "RollingInterval", rolling_interval, set_rolling_interval, get_rolling_interval, Val<RollingInterval>
+        /// Sets `CalendarInterval` in place: [`Self::calendar_interval`] on a value held by `&mut`.
+        pub fn set_calendar_interval(&mut self, value: impl Into<Val<CalendarInterval>>) -> &mut Self {
+            self.props.set("CalendarInterval", value.into());
+            self
+        }
+
+        /// `CalendarInterval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_calendar_interval(&self) -> ::std::option::Option<Val<CalendarInterval>> {
+            crate::cfn::get_prop(&self.props, "CalendarInterval")
+        }
+
+        /// `RollingInterval`: If the interval is a calendar interval, this structure contains the
+        /// interval specifications.
+        pub fn rolling_interval(mut self, value: impl Into<Val<RollingInterval>>) -> Self {
+            self.props.set("RollingInterval", value.into());
+            self
+        }
+
+        /// Sets `RollingInterval` in place: [`Self::rolling_interval`] on a value held by `&mut`.
+        pub fn set_rolling_interval(&mut self, value: impl Into<Val<RollingInterval>>) -> &mut Self {
+            self.props.set("RollingInterval", value.into());
+            self
+        }
+
+        /// `RollingInterval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rolling_interval(&self) -> ::std::option::Option<Val<RollingInterval>> {
+            crate::cfn::get_prop(&self.props, "RollingInterval")
         }
     }
 
@@ -876,24 +1478,40 @@ pub mod service_level_objective {
             CalendarInterval { props }
         }
 
-        prop! {
-            /// `StartTime`: Epoch time in seconds you want the first interval to start. Be sure to
-            /// choose a time that configures the intervals the way that you want. For example, if you
-            /// want weekly intervals starting on Mondays at 6 a.m., be sure to specify a start time
-            /// that is a Monday at 6 a.m. As soon as one calendar interval ends, another automatically
-            /// begins.
-            props, "StartTime", _, set_start_time, get_start_time, Val<i64>
+        /// Sets `StartTime`, which `new` took, in place.
+        pub fn set_start_time(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `DurationUnit`: Specifies the interval unit.
-            props, "DurationUnit", _, set_duration_unit, get_duration_unit, Val<DurationUnit>
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
         }
 
-        prop! {
-            /// `Duration`: Specifies the duration of each interval. For example, if `Duration` is 1 and `DurationUnit`
-            /// is `MONTH`, each interval is one month, aligned with the calendar.
-            props, "Duration", _, set_duration, get_duration, Val<i64>
+        /// Sets `DurationUnit`, which `new` took, in place.
+        pub fn set_duration_unit(&mut self, value: impl Into<Val<DurationUnit>>) -> &mut Self {
+            self.props.set("DurationUnit", value.into());
+            self
+        }
+
+        /// `DurationUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_unit(&self) -> ::std::option::Option<Val<DurationUnit>> {
+            crate::cfn::get_prop(&self.props, "DurationUnit")
+        }
+
+        /// Sets `Duration`, which `new` took, in place.
+        pub fn set_duration(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Duration", value.into());
+            self
+        }
+
+        /// `Duration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Duration")
         }
     }
 
@@ -918,15 +1536,28 @@ pub mod service_level_objective {
             RollingInterval { props }
         }
 
-        prop! {
-            /// `DurationUnit`: Specifies the interval unit.
-            props, "DurationUnit", _, set_duration_unit, get_duration_unit, Val<DurationUnit>
+        /// Sets `DurationUnit`, which `new` took, in place.
+        pub fn set_duration_unit(&mut self, value: impl Into<Val<DurationUnit>>) -> &mut Self {
+            self.props.set("DurationUnit", value.into());
+            self
         }
 
-        prop! {
-            /// `Duration`: Specifies the duration of each interval. For example, if `Duration` is 1 and `DurationUnit`
-            /// is `MONTH`, each interval is one month, aligned with the calendar.
-            props, "Duration", _, set_duration, get_duration, Val<i64>
+        /// `DurationUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_unit(&self) -> ::std::option::Option<Val<DurationUnit>> {
+            crate::cfn::get_prop(&self.props, "DurationUnit")
+        }
+
+        /// Sets `Duration`, which `new` took, in place.
+        pub fn set_duration(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Duration", value.into());
+            self
+        }
+
+        /// `Duration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Duration")
         }
     }
 
@@ -949,21 +1580,53 @@ pub mod service_level_objective {
             RequestBasedSli { props }
         }
 
-        prop! {
-            /// `RequestBasedSliMetric`: This structure contains the information about the metric that
-            /// is used for a request-based SLO.
-            props, "RequestBasedSliMetric", _, set_request_based_sli_metric, get_request_based_sli_metric, Val<RequestBasedSliMetric>
+        /// Sets `RequestBasedSliMetric`, which `new` took, in place.
+        pub fn set_request_based_sli_metric(&mut self, value: impl Into<Val<RequestBasedSliMetric>>) -> &mut Self {
+            self.props.set("RequestBasedSliMetric", value.into());
+            self
         }
 
-        prop! {
-            /// `ComparisonOperator`: The arithmetic operation used when comparing the specified metric
-            /// to the threshold.
-            props, "ComparisonOperator", comparison_operator, set_comparison_operator, get_comparison_operator, Val<RequestBasedSliComparisonOperator>
+        /// `RequestBasedSliMetric` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_request_based_sli_metric(&self) -> ::std::option::Option<Val<RequestBasedSliMetric>> {
+            crate::cfn::get_prop(&self.props, "RequestBasedSliMetric")
         }
 
-        prop! {
-            /// `MetricThreshold`: The value that the SLI metric is compared to.
-            props, "MetricThreshold", metric_threshold, set_metric_threshold, get_metric_threshold, Val<f64>
+        /// `ComparisonOperator`: The arithmetic operation used when comparing the specified metric to
+        /// the threshold.
+        pub fn comparison_operator(mut self, value: impl Into<Val<RequestBasedSliComparisonOperator>>) -> Self {
+            self.props.set("ComparisonOperator", value.into());
+            self
+        }
+
+        /// Sets `ComparisonOperator` in place: [`Self::comparison_operator`] on a value held by `&mut`.
+        pub fn set_comparison_operator(&mut self, value: impl Into<Val<RequestBasedSliComparisonOperator>>) -> &mut Self {
+            self.props.set("ComparisonOperator", value.into());
+            self
+        }
+
+        /// `ComparisonOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison_operator(&self) -> ::std::option::Option<Val<RequestBasedSliComparisonOperator>> {
+            crate::cfn::get_prop(&self.props, "ComparisonOperator")
+        }
+
+        /// `MetricThreshold`: The value that the SLI metric is compared to.
+        pub fn metric_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MetricThreshold", value.into());
+            self
+        }
+
+        /// Sets `MetricThreshold` in place: [`Self::metric_threshold`] on a value held by `&mut`.
+        pub fn set_metric_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MetricThreshold", value.into());
+            self
+        }
+
+        /// `MetricThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MetricThreshold")
         }
     }
 
@@ -1002,59 +1665,177 @@ pub mod service_level_objective {
             RequestBasedSliMetric { props }
         }
 
-        prop! {
-            /// `CompositeSliConfig`.
-            props, "CompositeSliConfig", composite_sli_config, set_composite_sli_config, get_composite_sli_config, Val<CompositeSliConfig>
+        /// `CompositeSliConfig`.
+        pub fn composite_sli_config(mut self, value: impl Into<Val<CompositeSliConfig>>) -> Self {
+            self.props.set("CompositeSliConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `DependencyConfig`: Configuration for identifying a dependency and its operation
-            props, "DependencyConfig", dependency_config, set_dependency_config, get_dependency_config, Val<DependencyConfig>
+        /// Sets `CompositeSliConfig` in place: [`Self::composite_sli_config`] on a value held by `&mut`.
+        pub fn set_composite_sli_config(&mut self, value: impl Into<Val<CompositeSliConfig>>) -> &mut Self {
+            self.props.set("CompositeSliConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyAttributes`: This is a string-to-string map that contains information about the type
-            /// of object that this SLO is related to.
-            props, "KeyAttributes", key_attributes, set_key_attributes, get_key_attributes, Val<Map<String>>
+        /// `CompositeSliConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_composite_sli_config(&self) -> ::std::option::Option<Val<CompositeSliConfig>> {
+            crate::cfn::get_prop(&self.props, "CompositeSliConfig")
         }
 
-        prop! {
-            /// `MetricName`: The name of the metric for non-Application Signals services
-            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
+        /// `DependencyConfig`: Configuration for identifying a dependency and its operation
+        pub fn dependency_config(mut self, value: impl Into<Val<DependencyConfig>>) -> Self {
+            self.props.set("DependencyConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricSource`: Configuration for identifying the source of metrics for non-Application
-            /// Signals services
-            props, "MetricSource", metric_source, set_metric_source, get_metric_source, Val<MetricSource>
+        /// Sets `DependencyConfig` in place: [`Self::dependency_config`] on a value held by `&mut`.
+        pub fn set_dependency_config(&mut self, value: impl Into<Val<DependencyConfig>>) -> &mut Self {
+            self.props.set("DependencyConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricType`: If the SLO monitors either the LATENCY or AVAILABILITY metric that
-            /// Application Signals collects, this field displays which of those metrics is used.
-            props, "MetricType", metric_type, set_metric_type, get_metric_type, Val<RequestBasedSliMetricMetricType>
+        /// `DependencyConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dependency_config(&self) -> ::std::option::Option<Val<DependencyConfig>> {
+            crate::cfn::get_prop(&self.props, "DependencyConfig")
         }
 
-        prop! {
-            /// `MonitoredRequestCountMetric`: This structure defines the metric that is used as the "good
-            /// request" or "bad request" value for a request-based SLO. This value observed for the
-            /// metric defined in `TotalRequestCountMetric` is divided by the number found for `MonitoredRequestCountMetric`
-            /// to determine the percentage of successful requests that this SLO tracks.
-            props, "MonitoredRequestCountMetric", monitored_request_count_metric, set_monitored_request_count_metric, get_monitored_request_count_metric, Val<MonitoredRequestCountMetric>
+        /// `KeyAttributes`: This is a string-to-string map that contains information about the type of
+        /// object that this SLO is related to.
+        pub fn key_attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("KeyAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `OperationName`: If the SLO monitors a specific operation of the service, this field
-            /// displays that operation name.
-            props, "OperationName", operation_name, set_operation_name, get_operation_name, Val<String>
+        /// Sets `KeyAttributes` in place: [`Self::key_attributes`] on a value held by `&mut`.
+        pub fn set_key_attributes(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("KeyAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `TotalRequestCountMetric`: This structure defines the metric that is used as the "total
-            /// requests" number for a request-based SLO. The number observed for this metric is divided
-            /// by the number of "good requests" or "bad requests" that is observed for the metric
-            /// defined in `MonitoredRequestCountMetric`.
-            props, "TotalRequestCountMetric", total_request_count_metric, set_total_request_count_metric, get_total_request_count_metric, Val<List<MetricDataQuery>>
+        /// `KeyAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_attributes(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "KeyAttributes")
+        }
+
+        /// `MetricName`: The name of the metric for non-Application Signals services
+        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// Sets `MetricName` in place: [`Self::metric_name`] on a value held by `&mut`.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
+        }
+
+        /// `MetricSource`: Configuration for identifying the source of metrics for non-Application
+        /// Signals services
+        pub fn metric_source(mut self, value: impl Into<Val<MetricSource>>) -> Self {
+            self.props.set("MetricSource", value.into());
+            self
+        }
+
+        /// Sets `MetricSource` in place: [`Self::metric_source`] on a value held by `&mut`.
+        pub fn set_metric_source(&mut self, value: impl Into<Val<MetricSource>>) -> &mut Self {
+            self.props.set("MetricSource", value.into());
+            self
+        }
+
+        /// `MetricSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_source(&self) -> ::std::option::Option<Val<MetricSource>> {
+            crate::cfn::get_prop(&self.props, "MetricSource")
+        }
+
+        /// `MetricType`: If the SLO monitors either the LATENCY or AVAILABILITY metric that Application
+        /// Signals collects, this field displays which of those metrics is used.
+        pub fn metric_type(mut self, value: impl Into<Val<RequestBasedSliMetricMetricType>>) -> Self {
+            self.props.set("MetricType", value.into());
+            self
+        }
+
+        /// Sets `MetricType` in place: [`Self::metric_type`] on a value held by `&mut`.
+        pub fn set_metric_type(&mut self, value: impl Into<Val<RequestBasedSliMetricMetricType>>) -> &mut Self {
+            self.props.set("MetricType", value.into());
+            self
+        }
+
+        /// `MetricType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_type(&self) -> ::std::option::Option<Val<RequestBasedSliMetricMetricType>> {
+            crate::cfn::get_prop(&self.props, "MetricType")
+        }
+
+        /// `MonitoredRequestCountMetric`: This structure defines the metric that is used as the "good
+        /// request" or "bad request" value for a request-based SLO. This value observed for the metric
+        /// defined in `TotalRequestCountMetric` is divided by the number found for `MonitoredRequestCountMetric`
+        /// to determine the percentage of successful requests that this SLO tracks.
+        pub fn monitored_request_count_metric(mut self, value: impl Into<Val<MonitoredRequestCountMetric>>) -> Self {
+            self.props.set("MonitoredRequestCountMetric", value.into());
+            self
+        }
+
+        /// Sets `MonitoredRequestCountMetric` in place: [`Self::monitored_request_count_metric`] on a
+        /// value held by `&mut`.
+        pub fn set_monitored_request_count_metric(&mut self, value: impl Into<Val<MonitoredRequestCountMetric>>) -> &mut Self {
+            self.props.set("MonitoredRequestCountMetric", value.into());
+            self
+        }
+
+        /// `MonitoredRequestCountMetric` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_monitored_request_count_metric(&self) -> ::std::option::Option<Val<MonitoredRequestCountMetric>> {
+            crate::cfn::get_prop(&self.props, "MonitoredRequestCountMetric")
+        }
+
+        /// `OperationName`: If the SLO monitors a specific operation of the service, this field
+        /// displays that operation name.
+        pub fn operation_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OperationName", value.into());
+            self
+        }
+
+        /// Sets `OperationName` in place: [`Self::operation_name`] on a value held by `&mut`.
+        pub fn set_operation_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OperationName", value.into());
+            self
+        }
+
+        /// `OperationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operation_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OperationName")
+        }
+
+        /// `TotalRequestCountMetric`: This structure defines the metric that is used as the "total
+        /// requests" number for a request-based SLO. The number observed for this metric is divided by
+        /// the number of "good requests" or "bad requests" that is observed for the metric defined in `MonitoredRequestCountMetric`.
+        pub fn total_request_count_metric(mut self, value: impl Into<Val<List<MetricDataQuery>>>) -> Self {
+            self.props.set("TotalRequestCountMetric", value.into());
+            self
+        }
+
+        /// Sets `TotalRequestCountMetric` in place: [`Self::total_request_count_metric`] on a value
+        /// held by `&mut`.
+        pub fn set_total_request_count_metric(&mut self, value: impl Into<Val<List<MetricDataQuery>>>) -> &mut Self {
+            self.props.set("TotalRequestCountMetric", value.into());
+            self
+        }
+
+        /// `TotalRequestCountMetric` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_total_request_count_metric(&self) -> ::std::option::Option<Val<List<MetricDataQuery>>> {
+            crate::cfn::get_prop(&self.props, "TotalRequestCountMetric")
         }
     }
 
@@ -1075,14 +1856,35 @@ pub mod service_level_objective {
             CompositeSliConfig { props }
         }
 
-        prop! {
-            /// `SelectionConfig`.
-            props, "SelectionConfig", _, set_selection_config, get_selection_config, Val<SelectionConfig>
+        /// Sets `SelectionConfig`, which `new` took, in place.
+        pub fn set_selection_config(&mut self, value: impl Into<Val<SelectionConfig>>) -> &mut Self {
+            self.props.set("SelectionConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `CompositeSliComponents`.
-            props, "CompositeSliComponents", composite_sli_components, set_composite_sli_components, get_composite_sli_components, Val<List<CompositeSliComponent>>
+        /// `SelectionConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_selection_config(&self) -> ::std::option::Option<Val<SelectionConfig>> {
+            crate::cfn::get_prop(&self.props, "SelectionConfig")
+        }
+
+        /// `CompositeSliComponents`.
+        pub fn composite_sli_components(mut self, value: impl Into<Val<List<CompositeSliComponent>>>) -> Self {
+            self.props.set("CompositeSliComponents", value.into());
+            self
+        }
+
+        /// Sets `CompositeSliComponents` in place: [`Self::composite_sli_components`] on a value held
+        /// by `&mut`.
+        pub fn set_composite_sli_components(&mut self, value: impl Into<Val<List<CompositeSliComponent>>>) -> &mut Self {
+            self.props.set("CompositeSliComponents", value.into());
+            self
+        }
+
+        /// `CompositeSliComponents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_composite_sli_components(&self) -> ::std::option::Option<Val<List<CompositeSliComponent>>> {
+            crate::cfn::get_prop(&self.props, "CompositeSliComponents")
         }
     }
 
@@ -1103,9 +1905,16 @@ pub mod service_level_objective {
             CompositeSliComponent { props }
         }
 
-        prop! {
-            /// `OperationName`.
-            props, "OperationName", _, set_operation_name, get_operation_name, Val<String>
+        /// Sets `OperationName`, which `new` took, in place.
+        pub fn set_operation_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OperationName", value.into());
+            self
+        }
+
+        /// `OperationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operation_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OperationName")
         }
     }
 
@@ -1126,14 +1935,34 @@ pub mod service_level_objective {
             SelectionConfig { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<SelectionType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<SelectionType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Pattern`.
-            props, "Pattern", pattern, set_pattern, get_pattern, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<SelectionType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Pattern`.
+        pub fn pattern(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Pattern", value.into());
+            self
+        }
+
+        /// Sets `Pattern` in place: [`Self::pattern`] on a value held by `&mut`.
+        pub fn set_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Pattern", value.into());
+            self
+        }
+
+        /// `Pattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Pattern")
         }
     }
 
@@ -1180,17 +2009,28 @@ pub mod service_level_objective {
             DependencyConfig { props }
         }
 
-        prop! {
-            /// `DependencyKeyAttributes`: If this SLO is related to a metric collected by Application
-            /// Signals, you must use this field to specify which dependency the SLO metric is related
-            /// to.
-            props, "DependencyKeyAttributes", _, set_dependency_key_attributes, get_dependency_key_attributes, Val<Map<String>>
+        /// Sets `DependencyKeyAttributes`, which `new` took, in place.
+        pub fn set_dependency_key_attributes(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("DependencyKeyAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `DependencyOperationName`: When the SLO monitors a specific operation of the dependency,
-            /// this field specifies the name of that operation in the dependency.
-            props, "DependencyOperationName", _, set_dependency_operation_name, get_dependency_operation_name, Val<String>
+        /// `DependencyKeyAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dependency_key_attributes(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "DependencyKeyAttributes")
+        }
+
+        /// Sets `DependencyOperationName`, which `new` took, in place.
+        pub fn set_dependency_operation_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DependencyOperationName", value.into());
+            self
+        }
+
+        /// `DependencyOperationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dependency_operation_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DependencyOperationName")
         }
     }
 
@@ -1213,14 +2053,35 @@ pub mod service_level_objective {
             MetricSource { props }
         }
 
-        prop! {
-            /// `MetricSourceKeyAttributes`: Required attributes that identify the metric source
-            props, "MetricSourceKeyAttributes", _, set_metric_source_key_attributes, get_metric_source_key_attributes, Val<Map<String>>
+        /// Sets `MetricSourceKeyAttributes`, which `new` took, in place.
+        pub fn set_metric_source_key_attributes(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("MetricSourceKeyAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricSourceAttributes`: Optional additional attributes for the metric source
-            props, "MetricSourceAttributes", metric_source_attributes, set_metric_source_attributes, get_metric_source_attributes, Val<Map<String>>
+        /// `MetricSourceKeyAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_source_key_attributes(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "MetricSourceKeyAttributes")
+        }
+
+        /// `MetricSourceAttributes`: Optional additional attributes for the metric source
+        pub fn metric_source_attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("MetricSourceAttributes", value.into());
+            self
+        }
+
+        /// Sets `MetricSourceAttributes` in place: [`Self::metric_source_attributes`] on a value held
+        /// by `&mut`.
+        pub fn set_metric_source_attributes(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("MetricSourceAttributes", value.into());
+            self
+        }
+
+        /// `MetricSourceAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_source_attributes(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "MetricSourceAttributes")
         }
     }
 
@@ -1257,18 +2118,44 @@ pub mod service_level_objective {
             MonitoredRequestCountMetric { props }
         }
 
-        prop! {
-            /// `BadCountMetric`: If you want to count "bad requests" to determine the percentage of
-            /// successful requests for this request-based SLO, specify the metric to use as "bad
-            /// requests" in this structure.
-            props, "BadCountMetric", bad_count_metric, set_bad_count_metric, get_bad_count_metric, Val<List<MetricDataQuery>>
+        /// `BadCountMetric`: If you want to count "bad requests" to determine the percentage of
+        /// successful requests for this request-based SLO, specify the metric to use as "bad requests"
+        /// in this structure.
+        pub fn bad_count_metric(mut self, value: impl Into<Val<List<MetricDataQuery>>>) -> Self {
+            self.props.set("BadCountMetric", value.into());
+            self
         }
 
-        prop! {
-            /// `GoodCountMetric`: If you want to count "good requests" to determine the percentage of
-            /// successful requests for this request-based SLO, specify the metric to use as "good
-            /// requests" in this structure.
-            props, "GoodCountMetric", good_count_metric, set_good_count_metric, get_good_count_metric, Val<List<MetricDataQuery>>
+        /// Sets `BadCountMetric` in place: [`Self::bad_count_metric`] on a value held by `&mut`.
+        pub fn set_bad_count_metric(&mut self, value: impl Into<Val<List<MetricDataQuery>>>) -> &mut Self {
+            self.props.set("BadCountMetric", value.into());
+            self
+        }
+
+        /// `BadCountMetric` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bad_count_metric(&self) -> ::std::option::Option<Val<List<MetricDataQuery>>> {
+            crate::cfn::get_prop(&self.props, "BadCountMetric")
+        }
+
+        /// `GoodCountMetric`: If you want to count "good requests" to determine the percentage of
+        /// successful requests for this request-based SLO, specify the metric to use as "good requests"
+        /// in this structure.
+        pub fn good_count_metric(mut self, value: impl Into<Val<List<MetricDataQuery>>>) -> Self {
+            self.props.set("GoodCountMetric", value.into());
+            self
+        }
+
+        /// Sets `GoodCountMetric` in place: [`Self::good_count_metric`] on a value held by `&mut`.
+        pub fn set_good_count_metric(&mut self, value: impl Into<Val<List<MetricDataQuery>>>) -> &mut Self {
+            self.props.set("GoodCountMetric", value.into());
+            self
+        }
+
+        /// `GoodCountMetric` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_good_count_metric(&self) -> ::std::option::Option<Val<List<MetricDataQuery>>> {
+            crate::cfn::get_prop(&self.props, "GoodCountMetric")
         }
     }
 
@@ -1296,33 +2183,92 @@ pub mod service_level_objective {
             MetricDataQuery { props }
         }
 
-        prop! {
-            /// `Id`: A short name used to tie this object to the results in the response.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `AccountId`: The ID of the account where the metrics are located, if this is a
-            /// cross-account alarm.
-            props, "AccountId", account_id, set_account_id, get_account_id, Val<String>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `Expression`: The math expression to be performed on the returned data.
-            props, "Expression", expression, set_expression, get_expression, Val<String>
+        /// `AccountId`: The ID of the account where the metrics are located, if this is a cross-account
+        /// alarm.
+        pub fn account_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricStat`: A metric to be used directly for the SLO, or to be used in the math
-            /// expression that will be used for the SLO. Within one MetricDataQuery, you must specify
-            /// either Expression or MetricStat but not both.
-            props, "MetricStat", metric_stat, set_metric_stat, get_metric_stat, Val<MetricStat>
+        /// Sets `AccountId` in place: [`Self::account_id`] on a value held by `&mut`.
+        pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `ReturnData`: This option indicates whether to return the timestamps and raw data values
-            /// of this metric.
-            props, "ReturnData", return_data, set_return_data, get_return_data, Val<bool>
+        /// `AccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountId")
+        }
+
+        /// `Expression`: The math expression to be performed on the returned data.
+        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// Sets `Expression` in place: [`Self::expression`] on a value held by `&mut`.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
+        }
+
+        /// `MetricStat`: A metric to be used directly for the SLO, or to be used in the math expression
+        /// that will be used for the SLO. Within one MetricDataQuery, you must specify either
+        /// Expression or MetricStat but not both.
+        pub fn metric_stat(mut self, value: impl Into<Val<MetricStat>>) -> Self {
+            self.props.set("MetricStat", value.into());
+            self
+        }
+
+        /// Sets `MetricStat` in place: [`Self::metric_stat`] on a value held by `&mut`.
+        pub fn set_metric_stat(&mut self, value: impl Into<Val<MetricStat>>) -> &mut Self {
+            self.props.set("MetricStat", value.into());
+            self
+        }
+
+        /// `MetricStat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_stat(&self) -> ::std::option::Option<Val<MetricStat>> {
+            crate::cfn::get_prop(&self.props, "MetricStat")
+        }
+
+        /// `ReturnData`: This option indicates whether to return the timestamps and raw data values of
+        /// this metric.
+        pub fn return_data(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReturnData", value.into());
+            self
+        }
+
+        /// Sets `ReturnData` in place: [`Self::return_data`] on a value held by `&mut`.
+        pub fn set_return_data(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReturnData", value.into());
+            self
+        }
+
+        /// `ReturnData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_return_data(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReturnData")
         }
     }
 
@@ -1355,30 +2301,62 @@ pub mod service_level_objective {
             MetricStat { props }
         }
 
-        prop! {
-            /// `Stat`: The statistic to use for comparison to the threshold. It can be any CloudWatch
-            /// statistic or extended statistic.
-            props, "Stat", _, set_stat, get_stat, Val<String>
+        /// Sets `Stat`, which `new` took, in place.
+        pub fn set_stat(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Stat", value.into());
+            self
         }
 
-        prop! {
-            /// `Period`: The granularity, in seconds, to be used for the metric.
-            props, "Period", _, set_period, get_period, Val<i64>
+        /// `Stat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stat(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Stat")
         }
 
-        prop! {
-            /// `Metric`: This structure defines the metric used for a service level indicator,
-            /// including the metric name, namespace, and dimensions.
-            props, "Metric", _, set_metric, get_metric, Val<Metric>
+        /// Sets `Period`, which `new` took, in place.
+        pub fn set_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Period", value.into());
+            self
         }
 
-        prop! {
-            /// `Unit`: If you omit Unit then all data that was collected with any unit is returned,
-            /// along with the corresponding units that were specified when the data was reported to
-            /// CloudWatch. If you specify a unit, the operation returns only data that was collected
-            /// with that unit specified. If you specify a unit that does not match the data collected,
-            /// the results of the operation are null. CloudWatch does not perform unit conversions.
-            props, "Unit", unit, set_unit, get_unit, Val<String>
+        /// `Period` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Period")
+        }
+
+        /// Sets `Metric`, which `new` took, in place.
+        pub fn set_metric(&mut self, value: impl Into<Val<Metric>>) -> &mut Self {
+            self.props.set("Metric", value.into());
+            self
+        }
+
+        /// `Metric` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric(&self) -> ::std::option::Option<Val<Metric>> {
+            crate::cfn::get_prop(&self.props, "Metric")
+        }
+
+        /// `Unit`: If you omit Unit then all data that was collected with any unit is returned, along
+        /// with the corresponding units that were specified when the data was reported to CloudWatch.
+        /// If you specify a unit, the operation returns only data that was collected with that unit
+        /// specified. If you specify a unit that does not match the data collected, the results of the
+        /// operation are null. CloudWatch does not perform unit conversions.
+        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -1398,20 +2376,59 @@ pub mod service_level_objective {
             Metric { props }
         }
 
-        prop! {
-            /// `Dimensions`: An array of one or more dimensions to use to define the metric that you
-            /// want to use.
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<Dimension>>
+        /// `Dimensions`: An array of one or more dimensions to use to define the metric that you want
+        /// to use.
+        pub fn dimensions(mut self, value: impl Into<Val<List<Dimension>>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricName`: The name of the metric to use.
-            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<List<Dimension>>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `Namespace`: The namespace of the metric.
-            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<List<Dimension>>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
+        }
+
+        /// `MetricName`: The name of the metric to use.
+        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// Sets `MetricName` in place: [`Self::metric_name`] on a value held by `&mut`.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
+        }
+
+        /// `Namespace`: The namespace of the metric.
+        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
         }
     }
 
@@ -1443,18 +2460,28 @@ pub mod service_level_objective {
             Dimension { props }
         }
 
-        prop! {
-            /// `Value`: The value of the dimension. Dimension values must contain only ASCII characters
-            /// and must include at least one non-whitespace character. ASCII control characters are not
-            /// supported as part of dimension values
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the dimension. Dimension names must contain only ASCII characters,
-            /// must include at least one non-whitespace character, and cannot start with a colon (:).
-            /// ASCII control characters are not supported as part of dimension names.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1486,21 +2513,40 @@ pub mod service_level_objective {
             Sli { props }
         }
 
-        prop! {
-            /// `SliMetric`: A structure that contains information about the metric that the SLO
-            /// monitors.
-            props, "SliMetric", _, set_sli_metric, get_sli_metric, Val<SliMetric>
+        /// Sets `SliMetric`, which `new` took, in place.
+        pub fn set_sli_metric(&mut self, value: impl Into<Val<SliMetric>>) -> &mut Self {
+            self.props.set("SliMetric", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricThreshold`: The value that the SLI metric is compared to.
-            props, "MetricThreshold", _, set_metric_threshold, get_metric_threshold, Val<f64>
+        /// `SliMetric` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sli_metric(&self) -> ::std::option::Option<Val<SliMetric>> {
+            crate::cfn::get_prop(&self.props, "SliMetric")
         }
 
-        prop! {
-            /// `ComparisonOperator`: The arithmetic operation used when comparing the specified metric
-            /// to the threshold.
-            props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<SliComparisonOperator>
+        /// Sets `MetricThreshold`, which `new` took, in place.
+        pub fn set_metric_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MetricThreshold", value.into());
+            self
+        }
+
+        /// `MetricThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MetricThreshold")
+        }
+
+        /// Sets `ComparisonOperator`, which `new` took, in place.
+        pub fn set_comparison_operator(&mut self, value: impl Into<Val<SliComparisonOperator>>) -> &mut Self {
+            self.props.set("ComparisonOperator", value.into());
+            self
+        }
+
+        /// `ComparisonOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison_operator(&self) -> ::std::option::Option<Val<SliComparisonOperator>> {
+            crate::cfn::get_prop(&self.props, "ComparisonOperator")
         }
     }
 
@@ -1539,64 +2585,193 @@ pub mod service_level_objective {
             SliMetric { props }
         }
 
-        prop! {
-            /// `CompositeSliConfig`.
-            props, "CompositeSliConfig", composite_sli_config, set_composite_sli_config, get_composite_sli_config, Val<CompositeSliConfig>
+        /// `CompositeSliConfig`.
+        pub fn composite_sli_config(mut self, value: impl Into<Val<CompositeSliConfig>>) -> Self {
+            self.props.set("CompositeSliConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `DependencyConfig`: Configuration for identifying a dependency and its operation
-            props, "DependencyConfig", dependency_config, set_dependency_config, get_dependency_config, Val<DependencyConfig>
+        /// Sets `CompositeSliConfig` in place: [`Self::composite_sli_config`] on a value held by `&mut`.
+        pub fn set_composite_sli_config(&mut self, value: impl Into<Val<CompositeSliConfig>>) -> &mut Self {
+            self.props.set("CompositeSliConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyAttributes`: This is a string-to-string map that contains information about the type
-            /// of object that this SLO is related to.
-            props, "KeyAttributes", key_attributes, set_key_attributes, get_key_attributes, Val<Map<String>>
+        /// `CompositeSliConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_composite_sli_config(&self) -> ::std::option::Option<Val<CompositeSliConfig>> {
+            crate::cfn::get_prop(&self.props, "CompositeSliConfig")
         }
 
-        prop! {
-            /// `MetricDataQueries`: If this SLO monitors a CloudWatch metric or the result of a
-            /// CloudWatch metric math expression, this structure includes the information about that
-            /// metric or expression.
-            props, "MetricDataQueries", metric_data_queries, set_metric_data_queries, get_metric_data_queries, Val<List<MetricDataQuery>>
+        /// `DependencyConfig`: Configuration for identifying a dependency and its operation
+        pub fn dependency_config(mut self, value: impl Into<Val<DependencyConfig>>) -> Self {
+            self.props.set("DependencyConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricName`: The name of the metric for non-Application Signals services
-            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
+        /// Sets `DependencyConfig` in place: [`Self::dependency_config`] on a value held by `&mut`.
+        pub fn set_dependency_config(&mut self, value: impl Into<Val<DependencyConfig>>) -> &mut Self {
+            self.props.set("DependencyConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricSource`: Configuration for identifying the source of metrics for non-Application
-            /// Signals services
-            props, "MetricSource", metric_source, set_metric_source, get_metric_source, Val<MetricSource>
+        /// `DependencyConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dependency_config(&self) -> ::std::option::Option<Val<DependencyConfig>> {
+            crate::cfn::get_prop(&self.props, "DependencyConfig")
         }
 
-        prop! {
-            /// `MetricType`: If the SLO monitors either the LATENCY or AVAILABILITY metric that
-            /// Application Signals collects, this field displays which of those metrics is used.
-            props, "MetricType", metric_type, set_metric_type, get_metric_type, Val<SliMetricMetricType>
+        /// `KeyAttributes`: This is a string-to-string map that contains information about the type of
+        /// object that this SLO is related to.
+        pub fn key_attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("KeyAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `OperationName`: If the SLO monitors a specific operation of the service, this field
-            /// displays that operation name.
-            props, "OperationName", operation_name, set_operation_name, get_operation_name, Val<String>
+        /// Sets `KeyAttributes` in place: [`Self::key_attributes`] on a value held by `&mut`.
+        pub fn set_key_attributes(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("KeyAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `PeriodSeconds`: The number of seconds to use as the period for SLO evaluation. Your
-            /// application's performance is compared to the SLI during each period. For each period,
-            /// the application is determined to have either achieved or not achieved the necessary
-            /// performance.
-            props, "PeriodSeconds", period_seconds, set_period_seconds, get_period_seconds, Val<i64>
+        /// `KeyAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_attributes(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "KeyAttributes")
         }
 
-        prop! {
-            /// `Statistic`: The statistic to use for comparison to the threshold. It can be any
-            /// CloudWatch statistic or extended statistic
-            props, "Statistic", statistic, set_statistic, get_statistic, Val<String>
+        /// `MetricDataQueries`: If this SLO monitors a CloudWatch metric or the result of a CloudWatch
+        /// metric math expression, this structure includes the information about that metric or
+        /// expression.
+        pub fn metric_data_queries(mut self, value: impl Into<Val<List<MetricDataQuery>>>) -> Self {
+            self.props.set("MetricDataQueries", value.into());
+            self
+        }
+
+        /// Sets `MetricDataQueries` in place: [`Self::metric_data_queries`] on a value held by `&mut`.
+        pub fn set_metric_data_queries(&mut self, value: impl Into<Val<List<MetricDataQuery>>>) -> &mut Self {
+            self.props.set("MetricDataQueries", value.into());
+            self
+        }
+
+        /// `MetricDataQueries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_data_queries(&self) -> ::std::option::Option<Val<List<MetricDataQuery>>> {
+            crate::cfn::get_prop(&self.props, "MetricDataQueries")
+        }
+
+        /// `MetricName`: The name of the metric for non-Application Signals services
+        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// Sets `MetricName` in place: [`Self::metric_name`] on a value held by `&mut`.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
+        }
+
+        /// `MetricSource`: Configuration for identifying the source of metrics for non-Application
+        /// Signals services
+        pub fn metric_source(mut self, value: impl Into<Val<MetricSource>>) -> Self {
+            self.props.set("MetricSource", value.into());
+            self
+        }
+
+        /// Sets `MetricSource` in place: [`Self::metric_source`] on a value held by `&mut`.
+        pub fn set_metric_source(&mut self, value: impl Into<Val<MetricSource>>) -> &mut Self {
+            self.props.set("MetricSource", value.into());
+            self
+        }
+
+        /// `MetricSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_source(&self) -> ::std::option::Option<Val<MetricSource>> {
+            crate::cfn::get_prop(&self.props, "MetricSource")
+        }
+
+        /// `MetricType`: If the SLO monitors either the LATENCY or AVAILABILITY metric that Application
+        /// Signals collects, this field displays which of those metrics is used.
+        pub fn metric_type(mut self, value: impl Into<Val<SliMetricMetricType>>) -> Self {
+            self.props.set("MetricType", value.into());
+            self
+        }
+
+        /// Sets `MetricType` in place: [`Self::metric_type`] on a value held by `&mut`.
+        pub fn set_metric_type(&mut self, value: impl Into<Val<SliMetricMetricType>>) -> &mut Self {
+            self.props.set("MetricType", value.into());
+            self
+        }
+
+        /// `MetricType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_type(&self) -> ::std::option::Option<Val<SliMetricMetricType>> {
+            crate::cfn::get_prop(&self.props, "MetricType")
+        }
+
+        /// `OperationName`: If the SLO monitors a specific operation of the service, this field
+        /// displays that operation name.
+        pub fn operation_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OperationName", value.into());
+            self
+        }
+
+        /// Sets `OperationName` in place: [`Self::operation_name`] on a value held by `&mut`.
+        pub fn set_operation_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OperationName", value.into());
+            self
+        }
+
+        /// `OperationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operation_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OperationName")
+        }
+
+        /// `PeriodSeconds`: The number of seconds to use as the period for SLO evaluation. Your
+        /// application's performance is compared to the SLI during each period. For each period, the
+        /// application is determined to have either achieved or not achieved the necessary performance.
+        pub fn period_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PeriodSeconds", value.into());
+            self
+        }
+
+        /// Sets `PeriodSeconds` in place: [`Self::period_seconds`] on a value held by `&mut`.
+        pub fn set_period_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PeriodSeconds", value.into());
+            self
+        }
+
+        /// `PeriodSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_period_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PeriodSeconds")
+        }
+
+        /// `Statistic`: The statistic to use for comparison to the threshold. It can be any CloudWatch
+        /// statistic or extended statistic
+        pub fn statistic(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Statistic", value.into());
+            self
+        }
+
+        /// Sets `Statistic` in place: [`Self::statistic`] on a value held by `&mut`.
+        pub fn set_statistic(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Statistic", value.into());
+            self
+        }
+
+        /// `Statistic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statistic(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Statistic")
         }
     }
 

@@ -49,34 +49,94 @@ impl GatewayRoute {
         GatewayRoute { core }
     }
 
-    prop! {
-        /// `GatewayRouteName`.
-        core.props, "GatewayRouteName", gateway_route_name, set_gateway_route_name, get_gateway_route_name, Val<String>
+    /// `GatewayRouteName`.
+    pub fn gateway_route_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GatewayRouteName", value.into());
+        self
     }
 
-    prop! {
-        /// `MeshName`.
-        core.props, "MeshName", _, set_mesh_name, get_mesh_name, Val<String>
+    /// Sets `GatewayRouteName` in place: [`Self::gateway_route_name`] on a value held by `&mut`.
+    pub fn set_gateway_route_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GatewayRouteName", value.into());
+        self
     }
 
-    prop! {
-        /// `MeshOwner`.
-        core.props, "MeshOwner", mesh_owner, set_mesh_owner, get_mesh_owner, Val<String>
+    /// `GatewayRouteName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gateway_route_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GatewayRouteName")
     }
 
-    prop! {
-        /// `Spec`.
-        core.props, "Spec", _, set_spec, get_spec, Val<gateway_route::GatewayRouteSpec>
+    /// Sets `MeshName`, which `new` took, in place.
+    pub fn set_mesh_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MeshName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `MeshName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mesh_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MeshName")
     }
 
-    prop! {
-        /// `VirtualGatewayName`.
-        core.props, "VirtualGatewayName", _, set_virtual_gateway_name, get_virtual_gateway_name, Val<String>
+    /// `MeshOwner`.
+    pub fn mesh_owner(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MeshOwner", value.into());
+        self
+    }
+
+    /// Sets `MeshOwner` in place: [`Self::mesh_owner`] on a value held by `&mut`.
+    pub fn set_mesh_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MeshOwner", value.into());
+        self
+    }
+
+    /// `MeshOwner` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mesh_owner(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MeshOwner")
+    }
+
+    /// Sets `Spec`, which `new` took, in place.
+    pub fn set_spec(&mut self, value: impl Into<Val<gateway_route::GatewayRouteSpec>>) -> &mut Self {
+        self.core.props.set("Spec", value.into());
+        self
+    }
+
+    /// `Spec` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_spec(&self) -> ::std::option::Option<Val<gateway_route::GatewayRouteSpec>> {
+        crate::cfn::get_prop(&self.core.props, "Spec")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VirtualGatewayName`, which `new` took, in place.
+    pub fn set_virtual_gateway_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VirtualGatewayName", value.into());
+        self
+    }
+
+    /// `VirtualGatewayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_virtual_gateway_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VirtualGatewayName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -154,24 +214,76 @@ pub mod gateway_route {
             GatewayRouteSpec { props }
         }
 
-        prop! {
-            /// `GrpcRoute`.
-            props, "GrpcRoute", grpc_route, set_grpc_route, get_grpc_route, Val<GrpcGatewayRoute>
+        /// `GrpcRoute`.
+        pub fn grpc_route(mut self, value: impl Into<Val<GrpcGatewayRoute>>) -> Self {
+            self.props.set("GrpcRoute", value.into());
+            self
         }
 
-        prop! {
-            /// `Http2Route`.
-            props, "Http2Route", http2_route, set_http2_route, get_http2_route, Val<HttpGatewayRoute>
+        /// Sets `GrpcRoute` in place: [`Self::grpc_route`] on a value held by `&mut`.
+        pub fn set_grpc_route(&mut self, value: impl Into<Val<GrpcGatewayRoute>>) -> &mut Self {
+            self.props.set("GrpcRoute", value.into());
+            self
         }
 
-        prop! {
-            /// `HttpRoute`.
-            props, "HttpRoute", http_route, set_http_route, get_http_route, Val<HttpGatewayRoute>
+        /// `GrpcRoute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_grpc_route(&self) -> ::std::option::Option<Val<GrpcGatewayRoute>> {
+            crate::cfn::get_prop(&self.props, "GrpcRoute")
         }
 
-        prop! {
-            /// `Priority`.
-            props, "Priority", priority, set_priority, get_priority, Val<i64>
+        /// `Http2Route`.
+        pub fn http2_route(mut self, value: impl Into<Val<HttpGatewayRoute>>) -> Self {
+            self.props.set("Http2Route", value.into());
+            self
+        }
+
+        /// Sets `Http2Route` in place: [`Self::http2_route`] on a value held by `&mut`.
+        pub fn set_http2_route(&mut self, value: impl Into<Val<HttpGatewayRoute>>) -> &mut Self {
+            self.props.set("Http2Route", value.into());
+            self
+        }
+
+        /// `Http2Route` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http2_route(&self) -> ::std::option::Option<Val<HttpGatewayRoute>> {
+            crate::cfn::get_prop(&self.props, "Http2Route")
+        }
+
+        /// `HttpRoute`.
+        pub fn http_route(mut self, value: impl Into<Val<HttpGatewayRoute>>) -> Self {
+            self.props.set("HttpRoute", value.into());
+            self
+        }
+
+        /// Sets `HttpRoute` in place: [`Self::http_route`] on a value held by `&mut`.
+        pub fn set_http_route(&mut self, value: impl Into<Val<HttpGatewayRoute>>) -> &mut Self {
+            self.props.set("HttpRoute", value.into());
+            self
+        }
+
+        /// `HttpRoute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_route(&self) -> ::std::option::Option<Val<HttpGatewayRoute>> {
+            crate::cfn::get_prop(&self.props, "HttpRoute")
+        }
+
+        /// `Priority`.
+        pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// Sets `Priority` in place: [`Self::priority`] on a value held by `&mut`.
+        pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
         }
     }
 
@@ -197,14 +309,28 @@ pub mod gateway_route {
             GrpcGatewayRoute { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<GrpcGatewayRouteAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<GrpcGatewayRouteAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Match`.
-            props, "Match", _, set_match, get_match, Val<GrpcGatewayRouteMatch>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<GrpcGatewayRouteAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// Sets `Match`, which `new` took, in place.
+        pub fn set_match(&mut self, value: impl Into<Val<GrpcGatewayRouteMatch>>) -> &mut Self {
+            self.props.set("Match", value.into());
+            self
+        }
+
+        /// `Match` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match(&self) -> ::std::option::Option<Val<GrpcGatewayRouteMatch>> {
+            crate::cfn::get_prop(&self.props, "Match")
         }
     }
 
@@ -225,14 +351,34 @@ pub mod gateway_route {
             GrpcGatewayRouteAction { props }
         }
 
-        prop! {
-            /// `Target`.
-            props, "Target", _, set_target, get_target, Val<GatewayRouteTarget>
+        /// Sets `Target`, which `new` took, in place.
+        pub fn set_target(&mut self, value: impl Into<Val<GatewayRouteTarget>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
         }
 
-        prop! {
-            /// `Rewrite`.
-            props, "Rewrite", rewrite, set_rewrite, get_rewrite, Val<GrpcGatewayRouteRewrite>
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<GatewayRouteTarget>> {
+            crate::cfn::get_prop(&self.props, "Target")
+        }
+
+        /// `Rewrite`.
+        pub fn rewrite(mut self, value: impl Into<Val<GrpcGatewayRouteRewrite>>) -> Self {
+            self.props.set("Rewrite", value.into());
+            self
+        }
+
+        /// Sets `Rewrite` in place: [`Self::rewrite`] on a value held by `&mut`.
+        pub fn set_rewrite(&mut self, value: impl Into<Val<GrpcGatewayRouteRewrite>>) -> &mut Self {
+            self.props.set("Rewrite", value.into());
+            self
+        }
+
+        /// `Rewrite` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rewrite(&self) -> ::std::option::Option<Val<GrpcGatewayRouteRewrite>> {
+            crate::cfn::get_prop(&self.props, "Rewrite")
         }
     }
 
@@ -251,9 +397,22 @@ pub mod gateway_route {
             GrpcGatewayRouteRewrite { props }
         }
 
-        prop! {
-            /// `Hostname`.
-            props, "Hostname", hostname, set_hostname, get_hostname, Val<GatewayRouteHostnameRewrite>
+        /// `Hostname`.
+        pub fn hostname(mut self, value: impl Into<Val<GatewayRouteHostnameRewrite>>) -> Self {
+            self.props.set("Hostname", value.into());
+            self
+        }
+
+        /// Sets `Hostname` in place: [`Self::hostname`] on a value held by `&mut`.
+        pub fn set_hostname(&mut self, value: impl Into<Val<GatewayRouteHostnameRewrite>>) -> &mut Self {
+            self.props.set("Hostname", value.into());
+            self
+        }
+
+        /// `Hostname` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hostname(&self) -> ::std::option::Option<Val<GatewayRouteHostnameRewrite>> {
+            crate::cfn::get_prop(&self.props, "Hostname")
         }
     }
 
@@ -272,9 +431,22 @@ pub mod gateway_route {
             GatewayRouteHostnameRewrite { props }
         }
 
-        prop! {
-            /// `DefaultTargetHostname`.
-            props, "DefaultTargetHostname", default_target_hostname, set_default_target_hostname, get_default_target_hostname, Val<String>
+        /// `DefaultTargetHostname`.
+        pub fn default_target_hostname(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultTargetHostname", value.into());
+            self
+        }
+
+        /// Sets `DefaultTargetHostname` in place: [`Self::default_target_hostname`] on a value held by `&mut`.
+        pub fn set_default_target_hostname(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultTargetHostname", value.into());
+            self
+        }
+
+        /// `DefaultTargetHostname` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_target_hostname(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultTargetHostname")
         }
     }
 
@@ -295,14 +467,34 @@ pub mod gateway_route {
             GatewayRouteTarget { props }
         }
 
-        prop! {
-            /// `VirtualService`.
-            props, "VirtualService", _, set_virtual_service, get_virtual_service, Val<GatewayRouteVirtualService>
+        /// Sets `VirtualService`, which `new` took, in place.
+        pub fn set_virtual_service(&mut self, value: impl Into<Val<GatewayRouteVirtualService>>) -> &mut Self {
+            self.props.set("VirtualService", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// `VirtualService` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_virtual_service(&self) -> ::std::option::Option<Val<GatewayRouteVirtualService>> {
+            crate::cfn::get_prop(&self.props, "VirtualService")
+        }
+
+        /// `Port`.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
     }
 
@@ -323,9 +515,16 @@ pub mod gateway_route {
             GatewayRouteVirtualService { props }
         }
 
-        prop! {
-            /// `VirtualServiceName`.
-            props, "VirtualServiceName", _, set_virtual_service_name, get_virtual_service_name, Val<String>
+        /// Sets `VirtualServiceName`, which `new` took, in place.
+        pub fn set_virtual_service_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VirtualServiceName", value.into());
+            self
+        }
+
+        /// `VirtualServiceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_virtual_service_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VirtualServiceName")
         }
     }
 
@@ -344,24 +543,76 @@ pub mod gateway_route {
             GrpcGatewayRouteMatch { props }
         }
 
-        prop! {
-            /// `Hostname`.
-            props, "Hostname", hostname, set_hostname, get_hostname, Val<GatewayRouteHostnameMatch>
+        /// `Hostname`.
+        pub fn hostname(mut self, value: impl Into<Val<GatewayRouteHostnameMatch>>) -> Self {
+            self.props.set("Hostname", value.into());
+            self
         }
 
-        prop! {
-            /// `Metadata`.
-            props, "Metadata", metadata, set_metadata, get_metadata, Val<List<GrpcGatewayRouteMetadata>>
+        /// Sets `Hostname` in place: [`Self::hostname`] on a value held by `&mut`.
+        pub fn set_hostname(&mut self, value: impl Into<Val<GatewayRouteHostnameMatch>>) -> &mut Self {
+            self.props.set("Hostname", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// `Hostname` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hostname(&self) -> ::std::option::Option<Val<GatewayRouteHostnameMatch>> {
+            crate::cfn::get_prop(&self.props, "Hostname")
         }
 
-        prop! {
-            /// `ServiceName`.
-            props, "ServiceName", service_name, set_service_name, get_service_name, Val<String>
+        /// `Metadata`.
+        pub fn metadata(mut self, value: impl Into<Val<List<GrpcGatewayRouteMetadata>>>) -> Self {
+            self.props.set("Metadata", value.into());
+            self
+        }
+
+        /// Sets `Metadata` in place: [`Self::metadata`] on a value held by `&mut`.
+        pub fn set_metadata(&mut self, value: impl Into<Val<List<GrpcGatewayRouteMetadata>>>) -> &mut Self {
+            self.props.set("Metadata", value.into());
+            self
+        }
+
+        /// `Metadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata(&self) -> ::std::option::Option<Val<List<GrpcGatewayRouteMetadata>>> {
+            crate::cfn::get_prop(&self.props, "Metadata")
+        }
+
+        /// `Port`.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `ServiceName`.
+        pub fn service_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceName", value.into());
+            self
+        }
+
+        /// Sets `ServiceName` in place: [`Self::service_name`] on a value held by `&mut`.
+        pub fn set_service_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceName", value.into());
+            self
+        }
+
+        /// `ServiceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceName")
         }
     }
 
@@ -380,14 +631,40 @@ pub mod gateway_route {
             GatewayRouteHostnameMatch { props }
         }
 
-        prop! {
-            /// `Exact`.
-            props, "Exact", exact, set_exact, get_exact, Val<String>
+        /// `Exact`.
+        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Exact", value.into());
+            self
         }
 
-        prop! {
-            /// `Suffix`.
-            props, "Suffix", suffix, set_suffix, get_suffix, Val<String>
+        /// Sets `Exact` in place: [`Self::exact`] on a value held by `&mut`.
+        pub fn set_exact(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Exact", value.into());
+            self
+        }
+
+        /// `Exact` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Exact")
+        }
+
+        /// `Suffix`.
+        pub fn suffix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Suffix", value.into());
+            self
+        }
+
+        /// Sets `Suffix` in place: [`Self::suffix`] on a value held by `&mut`.
+        pub fn set_suffix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Suffix", value.into());
+            self
+        }
+
+        /// `Suffix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_suffix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Suffix")
         }
     }
 
@@ -408,19 +685,52 @@ pub mod gateway_route {
             GrpcGatewayRouteMetadata { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Invert`.
-            props, "Invert", invert, set_invert, get_invert, Val<bool>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Match`.
-            props, "Match", match_, set_match, get_match, Val<GatewayRouteMetadataMatch>
+        /// `Invert`.
+        pub fn invert(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Invert", value.into());
+            self
+        }
+
+        /// Sets `Invert` in place: [`Self::invert`] on a value held by `&mut`.
+        pub fn set_invert(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Invert", value.into());
+            self
+        }
+
+        /// `Invert` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invert(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Invert")
+        }
+
+        /// `Match`.
+        pub fn match_(mut self, value: impl Into<Val<GatewayRouteMetadataMatch>>) -> Self {
+            self.props.set("Match", value.into());
+            self
+        }
+
+        /// Sets `Match` in place: [`Self::match_`] on a value held by `&mut`.
+        pub fn set_match(&mut self, value: impl Into<Val<GatewayRouteMetadataMatch>>) -> &mut Self {
+            self.props.set("Match", value.into());
+            self
+        }
+
+        /// `Match` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match(&self) -> ::std::option::Option<Val<GatewayRouteMetadataMatch>> {
+            crate::cfn::get_prop(&self.props, "Match")
         }
     }
 
@@ -439,29 +749,94 @@ pub mod gateway_route {
             GatewayRouteMetadataMatch { props }
         }
 
-        prop! {
-            /// `Exact`.
-            props, "Exact", exact, set_exact, get_exact, Val<String>
+        /// `Exact`.
+        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Exact", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// Sets `Exact` in place: [`Self::exact`] on a value held by `&mut`.
+        pub fn set_exact(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Exact", value.into());
+            self
         }
 
-        prop! {
-            /// `Range`.
-            props, "Range", range, set_range, get_range, Val<GatewayRouteRangeMatch>
+        /// `Exact` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Exact")
         }
 
-        prop! {
-            /// `Regex`.
-            props, "Regex", regex, set_regex, get_regex, Val<String>
+        /// `Prefix`.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
         }
 
-        prop! {
-            /// `Suffix`.
-            props, "Suffix", suffix, set_suffix, get_suffix, Val<String>
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
+        }
+
+        /// `Range`.
+        pub fn range(mut self, value: impl Into<Val<GatewayRouteRangeMatch>>) -> Self {
+            self.props.set("Range", value.into());
+            self
+        }
+
+        /// Sets `Range` in place: [`Self::range`] on a value held by `&mut`.
+        pub fn set_range(&mut self, value: impl Into<Val<GatewayRouteRangeMatch>>) -> &mut Self {
+            self.props.set("Range", value.into());
+            self
+        }
+
+        /// `Range` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_range(&self) -> ::std::option::Option<Val<GatewayRouteRangeMatch>> {
+            crate::cfn::get_prop(&self.props, "Range")
+        }
+
+        /// `Regex`.
+        pub fn regex(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Regex", value.into());
+            self
+        }
+
+        /// Sets `Regex` in place: [`Self::regex`] on a value held by `&mut`.
+        pub fn set_regex(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Regex", value.into());
+            self
+        }
+
+        /// `Regex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Regex")
+        }
+
+        /// `Suffix`.
+        pub fn suffix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Suffix", value.into());
+            self
+        }
+
+        /// Sets `Suffix` in place: [`Self::suffix`] on a value held by `&mut`.
+        pub fn set_suffix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Suffix", value.into());
+            self
+        }
+
+        /// `Suffix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_suffix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Suffix")
         }
     }
 
@@ -484,14 +859,28 @@ pub mod gateway_route {
             GatewayRouteRangeMatch { props }
         }
 
-        prop! {
-            /// `Start`.
-            props, "Start", _, set_start, get_start, Val<i64>
+        /// Sets `Start`, which `new` took, in place.
+        pub fn set_start(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Start", value.into());
+            self
         }
 
-        prop! {
-            /// `End`.
-            props, "End", _, set_end, get_end, Val<i64>
+        /// `Start` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Start")
+        }
+
+        /// Sets `End`, which `new` took, in place.
+        pub fn set_end(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("End", value.into());
+            self
+        }
+
+        /// `End` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "End")
         }
     }
 
@@ -517,14 +906,28 @@ pub mod gateway_route {
             HttpGatewayRoute { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<HttpGatewayRouteAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<HttpGatewayRouteAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Match`.
-            props, "Match", _, set_match, get_match, Val<HttpGatewayRouteMatch>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<HttpGatewayRouteAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// Sets `Match`, which `new` took, in place.
+        pub fn set_match(&mut self, value: impl Into<Val<HttpGatewayRouteMatch>>) -> &mut Self {
+            self.props.set("Match", value.into());
+            self
+        }
+
+        /// `Match` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match(&self) -> ::std::option::Option<Val<HttpGatewayRouteMatch>> {
+            crate::cfn::get_prop(&self.props, "Match")
         }
     }
 
@@ -545,14 +948,34 @@ pub mod gateway_route {
             HttpGatewayRouteAction { props }
         }
 
-        prop! {
-            /// `Target`.
-            props, "Target", _, set_target, get_target, Val<GatewayRouteTarget>
+        /// Sets `Target`, which `new` took, in place.
+        pub fn set_target(&mut self, value: impl Into<Val<GatewayRouteTarget>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
         }
 
-        prop! {
-            /// `Rewrite`.
-            props, "Rewrite", rewrite, set_rewrite, get_rewrite, Val<HttpGatewayRouteRewrite>
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<GatewayRouteTarget>> {
+            crate::cfn::get_prop(&self.props, "Target")
+        }
+
+        /// `Rewrite`.
+        pub fn rewrite(mut self, value: impl Into<Val<HttpGatewayRouteRewrite>>) -> Self {
+            self.props.set("Rewrite", value.into());
+            self
+        }
+
+        /// Sets `Rewrite` in place: [`Self::rewrite`] on a value held by `&mut`.
+        pub fn set_rewrite(&mut self, value: impl Into<Val<HttpGatewayRouteRewrite>>) -> &mut Self {
+            self.props.set("Rewrite", value.into());
+            self
+        }
+
+        /// `Rewrite` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rewrite(&self) -> ::std::option::Option<Val<HttpGatewayRouteRewrite>> {
+            crate::cfn::get_prop(&self.props, "Rewrite")
         }
     }
 
@@ -571,19 +994,58 @@ pub mod gateway_route {
             HttpGatewayRouteRewrite { props }
         }
 
-        prop! {
-            /// `Hostname`.
-            props, "Hostname", hostname, set_hostname, get_hostname, Val<GatewayRouteHostnameRewrite>
+        /// `Hostname`.
+        pub fn hostname(mut self, value: impl Into<Val<GatewayRouteHostnameRewrite>>) -> Self {
+            self.props.set("Hostname", value.into());
+            self
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", path, set_path, get_path, Val<HttpGatewayRoutePathRewrite>
+        /// Sets `Hostname` in place: [`Self::hostname`] on a value held by `&mut`.
+        pub fn set_hostname(&mut self, value: impl Into<Val<GatewayRouteHostnameRewrite>>) -> &mut Self {
+            self.props.set("Hostname", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<HttpGatewayRoutePrefixRewrite>
+        /// `Hostname` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hostname(&self) -> ::std::option::Option<Val<GatewayRouteHostnameRewrite>> {
+            crate::cfn::get_prop(&self.props, "Hostname")
+        }
+
+        /// `Path`.
+        pub fn path(mut self, value: impl Into<Val<HttpGatewayRoutePathRewrite>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<HttpGatewayRoutePathRewrite>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<HttpGatewayRoutePathRewrite>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// `Prefix`.
+        pub fn prefix(mut self, value: impl Into<Val<HttpGatewayRoutePrefixRewrite>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<HttpGatewayRoutePrefixRewrite>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<HttpGatewayRoutePrefixRewrite>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -602,9 +1064,22 @@ pub mod gateway_route {
             HttpGatewayRoutePathRewrite { props }
         }
 
-        prop! {
-            /// `Exact`.
-            props, "Exact", exact, set_exact, get_exact, Val<String>
+        /// `Exact`.
+        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Exact", value.into());
+            self
+        }
+
+        /// Sets `Exact` in place: [`Self::exact`] on a value held by `&mut`.
+        pub fn set_exact(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Exact", value.into());
+            self
+        }
+
+        /// `Exact` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Exact")
         }
     }
 
@@ -623,14 +1098,40 @@ pub mod gateway_route {
             HttpGatewayRoutePrefixRewrite { props }
         }
 
-        prop! {
-            /// `DefaultPrefix`.
-            props, "DefaultPrefix", default_prefix, set_default_prefix, get_default_prefix, Val<String>
+        /// `DefaultPrefix`.
+        pub fn default_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultPrefix", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `DefaultPrefix` in place: [`Self::default_prefix`] on a value held by `&mut`.
+        pub fn set_default_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultPrefix", value.into());
+            self
+        }
+
+        /// `DefaultPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultPrefix")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -649,39 +1150,130 @@ pub mod gateway_route {
             HttpGatewayRouteMatch { props }
         }
 
-        prop! {
-            /// `Headers`.
-            props, "Headers", headers, set_headers, get_headers, Val<List<HttpGatewayRouteHeader>>
+        /// `Headers`.
+        pub fn headers(mut self, value: impl Into<Val<List<HttpGatewayRouteHeader>>>) -> Self {
+            self.props.set("Headers", value.into());
+            self
         }
 
-        prop! {
-            /// `Hostname`.
-            props, "Hostname", hostname, set_hostname, get_hostname, Val<GatewayRouteHostnameMatch>
+        /// Sets `Headers` in place: [`Self::headers`] on a value held by `&mut`.
+        pub fn set_headers(&mut self, value: impl Into<Val<List<HttpGatewayRouteHeader>>>) -> &mut Self {
+            self.props.set("Headers", value.into());
+            self
         }
 
-        prop! {
-            /// `Method`.
-            props, "Method", method, set_method, get_method, Val<String>
+        /// `Headers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_headers(&self) -> ::std::option::Option<Val<List<HttpGatewayRouteHeader>>> {
+            crate::cfn::get_prop(&self.props, "Headers")
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", path, set_path, get_path, Val<HttpPathMatch>
+        /// `Hostname`.
+        pub fn hostname(mut self, value: impl Into<Val<GatewayRouteHostnameMatch>>) -> Self {
+            self.props.set("Hostname", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// Sets `Hostname` in place: [`Self::hostname`] on a value held by `&mut`.
+        pub fn set_hostname(&mut self, value: impl Into<Val<GatewayRouteHostnameMatch>>) -> &mut Self {
+            self.props.set("Hostname", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `Hostname` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hostname(&self) -> ::std::option::Option<Val<GatewayRouteHostnameMatch>> {
+            crate::cfn::get_prop(&self.props, "Hostname")
         }
 
-        prop! {
-            /// `QueryParameters`.
-            props, "QueryParameters", query_parameters, set_query_parameters, get_query_parameters, Val<List<QueryParameter>>
+        /// `Method`.
+        pub fn method(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Method", value.into());
+            self
+        }
+
+        /// Sets `Method` in place: [`Self::method`] on a value held by `&mut`.
+        pub fn set_method(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Method", value.into());
+            self
+        }
+
+        /// `Method` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_method(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Method")
+        }
+
+        /// `Path`.
+        pub fn path(mut self, value: impl Into<Val<HttpPathMatch>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<HttpPathMatch>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<HttpPathMatch>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// `Port`.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `Prefix`.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
+        }
+
+        /// `QueryParameters`.
+        pub fn query_parameters(mut self, value: impl Into<Val<List<QueryParameter>>>) -> Self {
+            self.props.set("QueryParameters", value.into());
+            self
+        }
+
+        /// Sets `QueryParameters` in place: [`Self::query_parameters`] on a value held by `&mut`.
+        pub fn set_query_parameters(&mut self, value: impl Into<Val<List<QueryParameter>>>) -> &mut Self {
+            self.props.set("QueryParameters", value.into());
+            self
+        }
+
+        /// `QueryParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_parameters(&self) -> ::std::option::Option<Val<List<QueryParameter>>> {
+            crate::cfn::get_prop(&self.props, "QueryParameters")
         }
     }
 
@@ -702,19 +1294,52 @@ pub mod gateway_route {
             HttpGatewayRouteHeader { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Invert`.
-            props, "Invert", invert, set_invert, get_invert, Val<bool>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Match`.
-            props, "Match", match_, set_match, get_match, Val<HttpGatewayRouteHeaderMatch>
+        /// `Invert`.
+        pub fn invert(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Invert", value.into());
+            self
+        }
+
+        /// Sets `Invert` in place: [`Self::invert`] on a value held by `&mut`.
+        pub fn set_invert(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Invert", value.into());
+            self
+        }
+
+        /// `Invert` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invert(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Invert")
+        }
+
+        /// `Match`.
+        pub fn match_(mut self, value: impl Into<Val<HttpGatewayRouteHeaderMatch>>) -> Self {
+            self.props.set("Match", value.into());
+            self
+        }
+
+        /// Sets `Match` in place: [`Self::match_`] on a value held by `&mut`.
+        pub fn set_match(&mut self, value: impl Into<Val<HttpGatewayRouteHeaderMatch>>) -> &mut Self {
+            self.props.set("Match", value.into());
+            self
+        }
+
+        /// `Match` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match(&self) -> ::std::option::Option<Val<HttpGatewayRouteHeaderMatch>> {
+            crate::cfn::get_prop(&self.props, "Match")
         }
     }
 
@@ -733,29 +1358,94 @@ pub mod gateway_route {
             HttpGatewayRouteHeaderMatch { props }
         }
 
-        prop! {
-            /// `Exact`.
-            props, "Exact", exact, set_exact, get_exact, Val<String>
+        /// `Exact`.
+        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Exact", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// Sets `Exact` in place: [`Self::exact`] on a value held by `&mut`.
+        pub fn set_exact(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Exact", value.into());
+            self
         }
 
-        prop! {
-            /// `Range`.
-            props, "Range", range, set_range, get_range, Val<GatewayRouteRangeMatch>
+        /// `Exact` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Exact")
         }
 
-        prop! {
-            /// `Regex`.
-            props, "Regex", regex, set_regex, get_regex, Val<String>
+        /// `Prefix`.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
         }
 
-        prop! {
-            /// `Suffix`.
-            props, "Suffix", suffix, set_suffix, get_suffix, Val<String>
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
+        }
+
+        /// `Range`.
+        pub fn range(mut self, value: impl Into<Val<GatewayRouteRangeMatch>>) -> Self {
+            self.props.set("Range", value.into());
+            self
+        }
+
+        /// Sets `Range` in place: [`Self::range`] on a value held by `&mut`.
+        pub fn set_range(&mut self, value: impl Into<Val<GatewayRouteRangeMatch>>) -> &mut Self {
+            self.props.set("Range", value.into());
+            self
+        }
+
+        /// `Range` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_range(&self) -> ::std::option::Option<Val<GatewayRouteRangeMatch>> {
+            crate::cfn::get_prop(&self.props, "Range")
+        }
+
+        /// `Regex`.
+        pub fn regex(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Regex", value.into());
+            self
+        }
+
+        /// Sets `Regex` in place: [`Self::regex`] on a value held by `&mut`.
+        pub fn set_regex(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Regex", value.into());
+            self
+        }
+
+        /// `Regex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Regex")
+        }
+
+        /// `Suffix`.
+        pub fn suffix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Suffix", value.into());
+            self
+        }
+
+        /// Sets `Suffix` in place: [`Self::suffix`] on a value held by `&mut`.
+        pub fn set_suffix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Suffix", value.into());
+            self
+        }
+
+        /// `Suffix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_suffix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Suffix")
         }
     }
 
@@ -774,14 +1464,40 @@ pub mod gateway_route {
             HttpPathMatch { props }
         }
 
-        prop! {
-            /// `Exact`.
-            props, "Exact", exact, set_exact, get_exact, Val<String>
+        /// `Exact`.
+        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Exact", value.into());
+            self
         }
 
-        prop! {
-            /// `Regex`.
-            props, "Regex", regex, set_regex, get_regex, Val<String>
+        /// Sets `Exact` in place: [`Self::exact`] on a value held by `&mut`.
+        pub fn set_exact(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Exact", value.into());
+            self
+        }
+
+        /// `Exact` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Exact")
+        }
+
+        /// `Regex`.
+        pub fn regex(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Regex", value.into());
+            self
+        }
+
+        /// Sets `Regex` in place: [`Self::regex`] on a value held by `&mut`.
+        pub fn set_regex(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Regex", value.into());
+            self
+        }
+
+        /// `Regex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Regex")
         }
     }
 
@@ -802,14 +1518,34 @@ pub mod gateway_route {
             QueryParameter { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Match`.
-            props, "Match", match_, set_match, get_match, Val<HttpQueryParameterMatch>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Match`.
+        pub fn match_(mut self, value: impl Into<Val<HttpQueryParameterMatch>>) -> Self {
+            self.props.set("Match", value.into());
+            self
+        }
+
+        /// Sets `Match` in place: [`Self::match_`] on a value held by `&mut`.
+        pub fn set_match(&mut self, value: impl Into<Val<HttpQueryParameterMatch>>) -> &mut Self {
+            self.props.set("Match", value.into());
+            self
+        }
+
+        /// `Match` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match(&self) -> ::std::option::Option<Val<HttpQueryParameterMatch>> {
+            crate::cfn::get_prop(&self.props, "Match")
         }
     }
 
@@ -828,9 +1564,22 @@ pub mod gateway_route {
             HttpQueryParameterMatch { props }
         }
 
-        prop! {
-            /// `Exact`.
-            props, "Exact", exact, set_exact, get_exact, Val<String>
+        /// `Exact`.
+        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Exact", value.into());
+            self
+        }
+
+        /// Sets `Exact` in place: [`Self::exact`] on a value held by `&mut`.
+        pub fn set_exact(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Exact", value.into());
+            self
+        }
+
+        /// `Exact` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Exact")
         }
     }
 }
@@ -853,19 +1602,58 @@ impl Mesh {
         Mesh { core }
     }
 
-    prop! {
-        /// `MeshName`.
-        core.props, "MeshName", mesh_name, set_mesh_name, get_mesh_name, Val<String>
+    /// `MeshName`.
+    pub fn mesh_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MeshName", value.into());
+        self
     }
 
-    prop! {
-        /// `Spec`.
-        core.props, "Spec", spec, set_spec, get_spec, Val<mesh::MeshSpec>
+    /// Sets `MeshName` in place: [`Self::mesh_name`] on a value held by `&mut`.
+    pub fn set_mesh_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MeshName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `MeshName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mesh_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MeshName")
+    }
+
+    /// `Spec`.
+    pub fn spec(mut self, value: impl Into<Val<mesh::MeshSpec>>) -> Self {
+        self.core.props.set("Spec", value.into());
+        self
+    }
+
+    /// Sets `Spec` in place: [`Self::spec`] on a value held by `&mut`.
+    pub fn set_spec(&mut self, value: impl Into<Val<mesh::MeshSpec>>) -> &mut Self {
+        self.core.props.set("Spec", value.into());
+        self
+    }
+
+    /// `Spec` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_spec(&self) -> ::std::option::Option<Val<mesh::MeshSpec>> {
+        crate::cfn::get_prop(&self.core.props, "Spec")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -930,14 +1718,40 @@ pub mod mesh {
             MeshSpec { props }
         }
 
-        prop! {
-            /// `EgressFilter`.
-            props, "EgressFilter", egress_filter, set_egress_filter, get_egress_filter, Val<EgressFilter>
+        /// `EgressFilter`.
+        pub fn egress_filter(mut self, value: impl Into<Val<EgressFilter>>) -> Self {
+            self.props.set("EgressFilter", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceDiscovery`.
-            props, "ServiceDiscovery", service_discovery, set_service_discovery, get_service_discovery, Val<MeshServiceDiscovery>
+        /// Sets `EgressFilter` in place: [`Self::egress_filter`] on a value held by `&mut`.
+        pub fn set_egress_filter(&mut self, value: impl Into<Val<EgressFilter>>) -> &mut Self {
+            self.props.set("EgressFilter", value.into());
+            self
+        }
+
+        /// `EgressFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_egress_filter(&self) -> ::std::option::Option<Val<EgressFilter>> {
+            crate::cfn::get_prop(&self.props, "EgressFilter")
+        }
+
+        /// `ServiceDiscovery`.
+        pub fn service_discovery(mut self, value: impl Into<Val<MeshServiceDiscovery>>) -> Self {
+            self.props.set("ServiceDiscovery", value.into());
+            self
+        }
+
+        /// Sets `ServiceDiscovery` in place: [`Self::service_discovery`] on a value held by `&mut`.
+        pub fn set_service_discovery(&mut self, value: impl Into<Val<MeshServiceDiscovery>>) -> &mut Self {
+            self.props.set("ServiceDiscovery", value.into());
+            self
+        }
+
+        /// `ServiceDiscovery` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_discovery(&self) -> ::std::option::Option<Val<MeshServiceDiscovery>> {
+            crate::cfn::get_prop(&self.props, "ServiceDiscovery")
         }
     }
 
@@ -958,9 +1772,16 @@ pub mod mesh {
             EgressFilter { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -979,9 +1800,22 @@ pub mod mesh {
             MeshServiceDiscovery { props }
         }
 
-        prop! {
-            /// `IpPreference`.
-            props, "IpPreference", ip_preference, set_ip_preference, get_ip_preference, Val<String>
+        /// `IpPreference`.
+        pub fn ip_preference(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IpPreference", value.into());
+            self
+        }
+
+        /// Sets `IpPreference` in place: [`Self::ip_preference`] on a value held by `&mut`.
+        pub fn set_ip_preference(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IpPreference", value.into());
+            self
+        }
+
+        /// `IpPreference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_preference(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IpPreference")
         }
     }
 }
@@ -1014,34 +1848,94 @@ impl Route {
         Route { core }
     }
 
-    prop! {
-        /// `MeshName`.
-        core.props, "MeshName", _, set_mesh_name, get_mesh_name, Val<String>
+    /// Sets `MeshName`, which `new` took, in place.
+    pub fn set_mesh_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MeshName", value.into());
+        self
     }
 
-    prop! {
-        /// `MeshOwner`.
-        core.props, "MeshOwner", mesh_owner, set_mesh_owner, get_mesh_owner, Val<String>
+    /// `MeshName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mesh_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MeshName")
     }
 
-    prop! {
-        /// `RouteName`.
-        core.props, "RouteName", route_name, set_route_name, get_route_name, Val<String>
+    /// `MeshOwner`.
+    pub fn mesh_owner(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MeshOwner", value.into());
+        self
     }
 
-    prop! {
-        /// `Spec`.
-        core.props, "Spec", _, set_spec, get_spec, Val<route::RouteSpec>
+    /// Sets `MeshOwner` in place: [`Self::mesh_owner`] on a value held by `&mut`.
+    pub fn set_mesh_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MeshOwner", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `MeshOwner` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mesh_owner(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MeshOwner")
     }
 
-    prop! {
-        /// `VirtualRouterName`.
-        core.props, "VirtualRouterName", _, set_virtual_router_name, get_virtual_router_name, Val<String>
+    /// `RouteName`.
+    pub fn route_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RouteName", value.into());
+        self
+    }
+
+    /// Sets `RouteName` in place: [`Self::route_name`] on a value held by `&mut`.
+    pub fn set_route_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RouteName", value.into());
+        self
+    }
+
+    /// `RouteName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_route_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RouteName")
+    }
+
+    /// Sets `Spec`, which `new` took, in place.
+    pub fn set_spec(&mut self, value: impl Into<Val<route::RouteSpec>>) -> &mut Self {
+        self.core.props.set("Spec", value.into());
+        self
+    }
+
+    /// `Spec` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_spec(&self) -> ::std::option::Option<Val<route::RouteSpec>> {
+        crate::cfn::get_prop(&self.core.props, "Spec")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VirtualRouterName`, which `new` took, in place.
+    pub fn set_virtual_router_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VirtualRouterName", value.into());
+        self
+    }
+
+    /// `VirtualRouterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_virtual_router_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VirtualRouterName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1119,29 +2013,94 @@ pub mod route {
             RouteSpec { props }
         }
 
-        prop! {
-            /// `GrpcRoute`.
-            props, "GrpcRoute", grpc_route, set_grpc_route, get_grpc_route, Val<GrpcRoute>
+        /// `GrpcRoute`.
+        pub fn grpc_route(mut self, value: impl Into<Val<GrpcRoute>>) -> Self {
+            self.props.set("GrpcRoute", value.into());
+            self
         }
 
-        prop! {
-            /// `Http2Route`.
-            props, "Http2Route", http2_route, set_http2_route, get_http2_route, Val<HttpRoute>
+        /// Sets `GrpcRoute` in place: [`Self::grpc_route`] on a value held by `&mut`.
+        pub fn set_grpc_route(&mut self, value: impl Into<Val<GrpcRoute>>) -> &mut Self {
+            self.props.set("GrpcRoute", value.into());
+            self
         }
 
-        prop! {
-            /// `HttpRoute`.
-            props, "HttpRoute", http_route, set_http_route, get_http_route, Val<HttpRoute>
+        /// `GrpcRoute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_grpc_route(&self) -> ::std::option::Option<Val<GrpcRoute>> {
+            crate::cfn::get_prop(&self.props, "GrpcRoute")
         }
 
-        prop! {
-            /// `Priority`.
-            props, "Priority", priority, set_priority, get_priority, Val<i64>
+        /// `Http2Route`.
+        pub fn http2_route(mut self, value: impl Into<Val<HttpRoute>>) -> Self {
+            self.props.set("Http2Route", value.into());
+            self
         }
 
-        prop! {
-            /// `TcpRoute`.
-            props, "TcpRoute", tcp_route, set_tcp_route, get_tcp_route, Val<TcpRoute>
+        /// Sets `Http2Route` in place: [`Self::http2_route`] on a value held by `&mut`.
+        pub fn set_http2_route(&mut self, value: impl Into<Val<HttpRoute>>) -> &mut Self {
+            self.props.set("Http2Route", value.into());
+            self
+        }
+
+        /// `Http2Route` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http2_route(&self) -> ::std::option::Option<Val<HttpRoute>> {
+            crate::cfn::get_prop(&self.props, "Http2Route")
+        }
+
+        /// `HttpRoute`.
+        pub fn http_route(mut self, value: impl Into<Val<HttpRoute>>) -> Self {
+            self.props.set("HttpRoute", value.into());
+            self
+        }
+
+        /// Sets `HttpRoute` in place: [`Self::http_route`] on a value held by `&mut`.
+        pub fn set_http_route(&mut self, value: impl Into<Val<HttpRoute>>) -> &mut Self {
+            self.props.set("HttpRoute", value.into());
+            self
+        }
+
+        /// `HttpRoute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_route(&self) -> ::std::option::Option<Val<HttpRoute>> {
+            crate::cfn::get_prop(&self.props, "HttpRoute")
+        }
+
+        /// `Priority`.
+        pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// Sets `Priority` in place: [`Self::priority`] on a value held by `&mut`.
+        pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
+        }
+
+        /// `TcpRoute`.
+        pub fn tcp_route(mut self, value: impl Into<Val<TcpRoute>>) -> Self {
+            self.props.set("TcpRoute", value.into());
+            self
+        }
+
+        /// Sets `TcpRoute` in place: [`Self::tcp_route`] on a value held by `&mut`.
+        pub fn set_tcp_route(&mut self, value: impl Into<Val<TcpRoute>>) -> &mut Self {
+            self.props.set("TcpRoute", value.into());
+            self
+        }
+
+        /// `TcpRoute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tcp_route(&self) -> ::std::option::Option<Val<TcpRoute>> {
+            crate::cfn::get_prop(&self.props, "TcpRoute")
         }
     }
 
@@ -1167,24 +2126,64 @@ pub mod route {
             GrpcRoute { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<GrpcRouteAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<GrpcRouteAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Match`.
-            props, "Match", _, set_match, get_match, Val<GrpcRouteMatch>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<GrpcRouteAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `RetryPolicy`.
-            props, "RetryPolicy", retry_policy, set_retry_policy, get_retry_policy, Val<GrpcRetryPolicy>
+        /// Sets `Match`, which `new` took, in place.
+        pub fn set_match(&mut self, value: impl Into<Val<GrpcRouteMatch>>) -> &mut Self {
+            self.props.set("Match", value.into());
+            self
         }
 
-        prop! {
-            /// `Timeout`.
-            props, "Timeout", timeout, set_timeout, get_timeout, Val<GrpcTimeout>
+        /// `Match` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match(&self) -> ::std::option::Option<Val<GrpcRouteMatch>> {
+            crate::cfn::get_prop(&self.props, "Match")
+        }
+
+        /// `RetryPolicy`.
+        pub fn retry_policy(mut self, value: impl Into<Val<GrpcRetryPolicy>>) -> Self {
+            self.props.set("RetryPolicy", value.into());
+            self
+        }
+
+        /// Sets `RetryPolicy` in place: [`Self::retry_policy`] on a value held by `&mut`.
+        pub fn set_retry_policy(&mut self, value: impl Into<Val<GrpcRetryPolicy>>) -> &mut Self {
+            self.props.set("RetryPolicy", value.into());
+            self
+        }
+
+        /// `RetryPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_policy(&self) -> ::std::option::Option<Val<GrpcRetryPolicy>> {
+            crate::cfn::get_prop(&self.props, "RetryPolicy")
+        }
+
+        /// `Timeout`.
+        pub fn timeout(mut self, value: impl Into<Val<GrpcTimeout>>) -> Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// Sets `Timeout` in place: [`Self::timeout`] on a value held by `&mut`.
+        pub fn set_timeout(&mut self, value: impl Into<Val<GrpcTimeout>>) -> &mut Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// `Timeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout(&self) -> ::std::option::Option<Val<GrpcTimeout>> {
+            crate::cfn::get_prop(&self.props, "Timeout")
         }
     }
 
@@ -1205,9 +2204,16 @@ pub mod route {
             GrpcRouteAction { props }
         }
 
-        prop! {
-            /// `WeightedTargets`.
-            props, "WeightedTargets", _, set_weighted_targets, get_weighted_targets, Val<List<WeightedTarget>>
+        /// Sets `WeightedTargets`, which `new` took, in place.
+        pub fn set_weighted_targets(&mut self, value: impl Into<Val<List<WeightedTarget>>>) -> &mut Self {
+            self.props.set("WeightedTargets", value.into());
+            self
+        }
+
+        /// `WeightedTargets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weighted_targets(&self) -> ::std::option::Option<Val<List<WeightedTarget>>> {
+            crate::cfn::get_prop(&self.props, "WeightedTargets")
         }
     }
 
@@ -1230,19 +2236,46 @@ pub mod route {
             WeightedTarget { props }
         }
 
-        prop! {
-            /// `VirtualNode`.
-            props, "VirtualNode", _, set_virtual_node, get_virtual_node, Val<String>
+        /// Sets `VirtualNode`, which `new` took, in place.
+        pub fn set_virtual_node(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VirtualNode", value.into());
+            self
         }
 
-        prop! {
-            /// `Weight`.
-            props, "Weight", _, set_weight, get_weight, Val<i64>
+        /// `VirtualNode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_virtual_node(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VirtualNode")
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// Sets `Weight`, which `new` took, in place.
+        pub fn set_weight(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
+        }
+
+        /// `Port`.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
     }
 
@@ -1261,24 +2294,76 @@ pub mod route {
             GrpcRouteMatch { props }
         }
 
-        prop! {
-            /// `Metadata`.
-            props, "Metadata", metadata, set_metadata, get_metadata, Val<List<GrpcRouteMetadata>>
+        /// `Metadata`.
+        pub fn metadata(mut self, value: impl Into<Val<List<GrpcRouteMetadata>>>) -> Self {
+            self.props.set("Metadata", value.into());
+            self
         }
 
-        prop! {
-            /// `MethodName`.
-            props, "MethodName", method_name, set_method_name, get_method_name, Val<String>
+        /// Sets `Metadata` in place: [`Self::metadata`] on a value held by `&mut`.
+        pub fn set_metadata(&mut self, value: impl Into<Val<List<GrpcRouteMetadata>>>) -> &mut Self {
+            self.props.set("Metadata", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// `Metadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata(&self) -> ::std::option::Option<Val<List<GrpcRouteMetadata>>> {
+            crate::cfn::get_prop(&self.props, "Metadata")
         }
 
-        prop! {
-            /// `ServiceName`.
-            props, "ServiceName", service_name, set_service_name, get_service_name, Val<String>
+        /// `MethodName`.
+        pub fn method_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MethodName", value.into());
+            self
+        }
+
+        /// Sets `MethodName` in place: [`Self::method_name`] on a value held by `&mut`.
+        pub fn set_method_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MethodName", value.into());
+            self
+        }
+
+        /// `MethodName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_method_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MethodName")
+        }
+
+        /// `Port`.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `ServiceName`.
+        pub fn service_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceName", value.into());
+            self
+        }
+
+        /// Sets `ServiceName` in place: [`Self::service_name`] on a value held by `&mut`.
+        pub fn set_service_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceName", value.into());
+            self
+        }
+
+        /// `ServiceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceName")
         }
     }
 
@@ -1299,19 +2384,52 @@ pub mod route {
             GrpcRouteMetadata { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Invert`.
-            props, "Invert", invert, set_invert, get_invert, Val<bool>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Match`.
-            props, "Match", match_, set_match, get_match, Val<GrpcRouteMetadataMatchMethod>
+        /// `Invert`.
+        pub fn invert(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Invert", value.into());
+            self
+        }
+
+        /// Sets `Invert` in place: [`Self::invert`] on a value held by `&mut`.
+        pub fn set_invert(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Invert", value.into());
+            self
+        }
+
+        /// `Invert` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invert(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Invert")
+        }
+
+        /// `Match`.
+        pub fn match_(mut self, value: impl Into<Val<GrpcRouteMetadataMatchMethod>>) -> Self {
+            self.props.set("Match", value.into());
+            self
+        }
+
+        /// Sets `Match` in place: [`Self::match_`] on a value held by `&mut`.
+        pub fn set_match(&mut self, value: impl Into<Val<GrpcRouteMetadataMatchMethod>>) -> &mut Self {
+            self.props.set("Match", value.into());
+            self
+        }
+
+        /// `Match` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match(&self) -> ::std::option::Option<Val<GrpcRouteMetadataMatchMethod>> {
+            crate::cfn::get_prop(&self.props, "Match")
         }
     }
 
@@ -1330,29 +2448,94 @@ pub mod route {
             GrpcRouteMetadataMatchMethod { props }
         }
 
-        prop! {
-            /// `Exact`.
-            props, "Exact", exact, set_exact, get_exact, Val<String>
+        /// `Exact`.
+        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Exact", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// Sets `Exact` in place: [`Self::exact`] on a value held by `&mut`.
+        pub fn set_exact(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Exact", value.into());
+            self
         }
 
-        prop! {
-            /// `Range`.
-            props, "Range", range, set_range, get_range, Val<MatchRange>
+        /// `Exact` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Exact")
         }
 
-        prop! {
-            /// `Regex`.
-            props, "Regex", regex, set_regex, get_regex, Val<String>
+        /// `Prefix`.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
         }
 
-        prop! {
-            /// `Suffix`.
-            props, "Suffix", suffix, set_suffix, get_suffix, Val<String>
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
+        }
+
+        /// `Range`.
+        pub fn range(mut self, value: impl Into<Val<MatchRange>>) -> Self {
+            self.props.set("Range", value.into());
+            self
+        }
+
+        /// Sets `Range` in place: [`Self::range`] on a value held by `&mut`.
+        pub fn set_range(&mut self, value: impl Into<Val<MatchRange>>) -> &mut Self {
+            self.props.set("Range", value.into());
+            self
+        }
+
+        /// `Range` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_range(&self) -> ::std::option::Option<Val<MatchRange>> {
+            crate::cfn::get_prop(&self.props, "Range")
+        }
+
+        /// `Regex`.
+        pub fn regex(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Regex", value.into());
+            self
+        }
+
+        /// Sets `Regex` in place: [`Self::regex`] on a value held by `&mut`.
+        pub fn set_regex(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Regex", value.into());
+            self
+        }
+
+        /// `Regex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Regex")
+        }
+
+        /// `Suffix`.
+        pub fn suffix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Suffix", value.into());
+            self
+        }
+
+        /// Sets `Suffix` in place: [`Self::suffix`] on a value held by `&mut`.
+        pub fn set_suffix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Suffix", value.into());
+            self
+        }
+
+        /// `Suffix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_suffix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Suffix")
         }
     }
 
@@ -1375,14 +2558,28 @@ pub mod route {
             MatchRange { props }
         }
 
-        prop! {
-            /// `Start`.
-            props, "Start", _, set_start, get_start, Val<i64>
+        /// Sets `Start`, which `new` took, in place.
+        pub fn set_start(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Start", value.into());
+            self
         }
 
-        prop! {
-            /// `End`.
-            props, "End", _, set_end, get_end, Val<i64>
+        /// `Start` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Start")
+        }
+
+        /// Sets `End`, which `new` took, in place.
+        pub fn set_end(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("End", value.into());
+            self
+        }
+
+        /// `End` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "End")
         }
     }
 
@@ -1408,29 +2605,82 @@ pub mod route {
             GrpcRetryPolicy { props }
         }
 
-        prop! {
-            /// `MaxRetries`.
-            props, "MaxRetries", _, set_max_retries, get_max_retries, Val<i64>
+        /// Sets `MaxRetries`, which `new` took, in place.
+        pub fn set_max_retries(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxRetries", value.into());
+            self
         }
 
-        prop! {
-            /// `PerRetryTimeout`.
-            props, "PerRetryTimeout", _, set_per_retry_timeout, get_per_retry_timeout, Val<Duration>
+        /// `MaxRetries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_retries(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxRetries")
         }
 
-        prop! {
-            /// `GrpcRetryEvents`.
-            props, "GrpcRetryEvents", grpc_retry_events, set_grpc_retry_events, get_grpc_retry_events, Val<List<String>>
+        /// Sets `PerRetryTimeout`, which `new` took, in place.
+        pub fn set_per_retry_timeout(&mut self, value: impl Into<Val<Duration>>) -> &mut Self {
+            self.props.set("PerRetryTimeout", value.into());
+            self
         }
 
-        prop! {
-            /// `HttpRetryEvents`.
-            props, "HttpRetryEvents", http_retry_events, set_http_retry_events, get_http_retry_events, Val<List<String>>
+        /// `PerRetryTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_per_retry_timeout(&self) -> ::std::option::Option<Val<Duration>> {
+            crate::cfn::get_prop(&self.props, "PerRetryTimeout")
         }
 
-        prop! {
-            /// `TcpRetryEvents`.
-            props, "TcpRetryEvents", tcp_retry_events, set_tcp_retry_events, get_tcp_retry_events, Val<List<String>>
+        /// `GrpcRetryEvents`.
+        pub fn grpc_retry_events(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("GrpcRetryEvents", value.into());
+            self
+        }
+
+        /// Sets `GrpcRetryEvents` in place: [`Self::grpc_retry_events`] on a value held by `&mut`.
+        pub fn set_grpc_retry_events(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("GrpcRetryEvents", value.into());
+            self
+        }
+
+        /// `GrpcRetryEvents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_grpc_retry_events(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "GrpcRetryEvents")
+        }
+
+        /// `HttpRetryEvents`.
+        pub fn http_retry_events(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("HttpRetryEvents", value.into());
+            self
+        }
+
+        /// Sets `HttpRetryEvents` in place: [`Self::http_retry_events`] on a value held by `&mut`.
+        pub fn set_http_retry_events(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("HttpRetryEvents", value.into());
+            self
+        }
+
+        /// `HttpRetryEvents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_retry_events(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "HttpRetryEvents")
+        }
+
+        /// `TcpRetryEvents`.
+        pub fn tcp_retry_events(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("TcpRetryEvents", value.into());
+            self
+        }
+
+        /// Sets `TcpRetryEvents` in place: [`Self::tcp_retry_events`] on a value held by `&mut`.
+        pub fn set_tcp_retry_events(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TcpRetryEvents", value.into());
+            self
+        }
+
+        /// `TcpRetryEvents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tcp_retry_events(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TcpRetryEvents")
         }
     }
 
@@ -1453,14 +2703,28 @@ pub mod route {
             Duration { props }
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<i64>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Unit`.
-            props, "Unit", _, set_unit, get_unit, Val<String>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Unit`, which `new` took, in place.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -1479,14 +2743,40 @@ pub mod route {
             GrpcTimeout { props }
         }
 
-        prop! {
-            /// `Idle`.
-            props, "Idle", idle, set_idle, get_idle, Val<Duration>
+        /// `Idle`.
+        pub fn idle(mut self, value: impl Into<Val<Duration>>) -> Self {
+            self.props.set("Idle", value.into());
+            self
         }
 
-        prop! {
-            /// `PerRequest`.
-            props, "PerRequest", per_request, set_per_request, get_per_request, Val<Duration>
+        /// Sets `Idle` in place: [`Self::idle`] on a value held by `&mut`.
+        pub fn set_idle(&mut self, value: impl Into<Val<Duration>>) -> &mut Self {
+            self.props.set("Idle", value.into());
+            self
+        }
+
+        /// `Idle` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idle(&self) -> ::std::option::Option<Val<Duration>> {
+            crate::cfn::get_prop(&self.props, "Idle")
+        }
+
+        /// `PerRequest`.
+        pub fn per_request(mut self, value: impl Into<Val<Duration>>) -> Self {
+            self.props.set("PerRequest", value.into());
+            self
+        }
+
+        /// Sets `PerRequest` in place: [`Self::per_request`] on a value held by `&mut`.
+        pub fn set_per_request(&mut self, value: impl Into<Val<Duration>>) -> &mut Self {
+            self.props.set("PerRequest", value.into());
+            self
+        }
+
+        /// `PerRequest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_per_request(&self) -> ::std::option::Option<Val<Duration>> {
+            crate::cfn::get_prop(&self.props, "PerRequest")
         }
     }
 
@@ -1512,24 +2802,64 @@ pub mod route {
             HttpRoute { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<HttpRouteAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<HttpRouteAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Match`.
-            props, "Match", _, set_match, get_match, Val<HttpRouteMatch>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<HttpRouteAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `RetryPolicy`.
-            props, "RetryPolicy", retry_policy, set_retry_policy, get_retry_policy, Val<HttpRetryPolicy>
+        /// Sets `Match`, which `new` took, in place.
+        pub fn set_match(&mut self, value: impl Into<Val<HttpRouteMatch>>) -> &mut Self {
+            self.props.set("Match", value.into());
+            self
         }
 
-        prop! {
-            /// `Timeout`.
-            props, "Timeout", timeout, set_timeout, get_timeout, Val<HttpTimeout>
+        /// `Match` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match(&self) -> ::std::option::Option<Val<HttpRouteMatch>> {
+            crate::cfn::get_prop(&self.props, "Match")
+        }
+
+        /// `RetryPolicy`.
+        pub fn retry_policy(mut self, value: impl Into<Val<HttpRetryPolicy>>) -> Self {
+            self.props.set("RetryPolicy", value.into());
+            self
+        }
+
+        /// Sets `RetryPolicy` in place: [`Self::retry_policy`] on a value held by `&mut`.
+        pub fn set_retry_policy(&mut self, value: impl Into<Val<HttpRetryPolicy>>) -> &mut Self {
+            self.props.set("RetryPolicy", value.into());
+            self
+        }
+
+        /// `RetryPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_policy(&self) -> ::std::option::Option<Val<HttpRetryPolicy>> {
+            crate::cfn::get_prop(&self.props, "RetryPolicy")
+        }
+
+        /// `Timeout`.
+        pub fn timeout(mut self, value: impl Into<Val<HttpTimeout>>) -> Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// Sets `Timeout` in place: [`Self::timeout`] on a value held by `&mut`.
+        pub fn set_timeout(&mut self, value: impl Into<Val<HttpTimeout>>) -> &mut Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// `Timeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout(&self) -> ::std::option::Option<Val<HttpTimeout>> {
+            crate::cfn::get_prop(&self.props, "Timeout")
         }
     }
 
@@ -1550,9 +2880,16 @@ pub mod route {
             HttpRouteAction { props }
         }
 
-        prop! {
-            /// `WeightedTargets`.
-            props, "WeightedTargets", _, set_weighted_targets, get_weighted_targets, Val<List<WeightedTarget>>
+        /// Sets `WeightedTargets`, which `new` took, in place.
+        pub fn set_weighted_targets(&mut self, value: impl Into<Val<List<WeightedTarget>>>) -> &mut Self {
+            self.props.set("WeightedTargets", value.into());
+            self
+        }
+
+        /// `WeightedTargets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weighted_targets(&self) -> ::std::option::Option<Val<List<WeightedTarget>>> {
+            crate::cfn::get_prop(&self.props, "WeightedTargets")
         }
     }
 
@@ -1571,39 +2908,130 @@ pub mod route {
             HttpRouteMatch { props }
         }
 
-        prop! {
-            /// `Headers`.
-            props, "Headers", headers, set_headers, get_headers, Val<List<HttpRouteHeader>>
+        /// `Headers`.
+        pub fn headers(mut self, value: impl Into<Val<List<HttpRouteHeader>>>) -> Self {
+            self.props.set("Headers", value.into());
+            self
         }
 
-        prop! {
-            /// `Method`.
-            props, "Method", method, set_method, get_method, Val<String>
+        /// Sets `Headers` in place: [`Self::headers`] on a value held by `&mut`.
+        pub fn set_headers(&mut self, value: impl Into<Val<List<HttpRouteHeader>>>) -> &mut Self {
+            self.props.set("Headers", value.into());
+            self
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", path, set_path, get_path, Val<HttpPathMatch>
+        /// `Headers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_headers(&self) -> ::std::option::Option<Val<List<HttpRouteHeader>>> {
+            crate::cfn::get_prop(&self.props, "Headers")
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// `Method`.
+        pub fn method(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Method", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// Sets `Method` in place: [`Self::method`] on a value held by `&mut`.
+        pub fn set_method(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Method", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryParameters`.
-            props, "QueryParameters", query_parameters, set_query_parameters, get_query_parameters, Val<List<QueryParameter>>
+        /// `Method` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_method(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Method")
         }
 
-        prop! {
-            /// `Scheme`.
-            props, "Scheme", scheme, set_scheme, get_scheme, Val<String>
+        /// `Path`.
+        pub fn path(mut self, value: impl Into<Val<HttpPathMatch>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<HttpPathMatch>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<HttpPathMatch>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// `Port`.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `Prefix`.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
+        }
+
+        /// `QueryParameters`.
+        pub fn query_parameters(mut self, value: impl Into<Val<List<QueryParameter>>>) -> Self {
+            self.props.set("QueryParameters", value.into());
+            self
+        }
+
+        /// Sets `QueryParameters` in place: [`Self::query_parameters`] on a value held by `&mut`.
+        pub fn set_query_parameters(&mut self, value: impl Into<Val<List<QueryParameter>>>) -> &mut Self {
+            self.props.set("QueryParameters", value.into());
+            self
+        }
+
+        /// `QueryParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_parameters(&self) -> ::std::option::Option<Val<List<QueryParameter>>> {
+            crate::cfn::get_prop(&self.props, "QueryParameters")
+        }
+
+        /// `Scheme`.
+        pub fn scheme(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Scheme", value.into());
+            self
+        }
+
+        /// Sets `Scheme` in place: [`Self::scheme`] on a value held by `&mut`.
+        pub fn set_scheme(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Scheme", value.into());
+            self
+        }
+
+        /// `Scheme` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scheme(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Scheme")
         }
     }
 
@@ -1624,19 +3052,52 @@ pub mod route {
             HttpRouteHeader { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Invert`.
-            props, "Invert", invert, set_invert, get_invert, Val<bool>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Match`.
-            props, "Match", match_, set_match, get_match, Val<HeaderMatchMethod>
+        /// `Invert`.
+        pub fn invert(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Invert", value.into());
+            self
+        }
+
+        /// Sets `Invert` in place: [`Self::invert`] on a value held by `&mut`.
+        pub fn set_invert(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Invert", value.into());
+            self
+        }
+
+        /// `Invert` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invert(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Invert")
+        }
+
+        /// `Match`.
+        pub fn match_(mut self, value: impl Into<Val<HeaderMatchMethod>>) -> Self {
+            self.props.set("Match", value.into());
+            self
+        }
+
+        /// Sets `Match` in place: [`Self::match_`] on a value held by `&mut`.
+        pub fn set_match(&mut self, value: impl Into<Val<HeaderMatchMethod>>) -> &mut Self {
+            self.props.set("Match", value.into());
+            self
+        }
+
+        /// `Match` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match(&self) -> ::std::option::Option<Val<HeaderMatchMethod>> {
+            crate::cfn::get_prop(&self.props, "Match")
         }
     }
 
@@ -1655,29 +3116,94 @@ pub mod route {
             HeaderMatchMethod { props }
         }
 
-        prop! {
-            /// `Exact`.
-            props, "Exact", exact, set_exact, get_exact, Val<String>
+        /// `Exact`.
+        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Exact", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// Sets `Exact` in place: [`Self::exact`] on a value held by `&mut`.
+        pub fn set_exact(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Exact", value.into());
+            self
         }
 
-        prop! {
-            /// `Range`.
-            props, "Range", range, set_range, get_range, Val<MatchRange>
+        /// `Exact` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Exact")
         }
 
-        prop! {
-            /// `Regex`.
-            props, "Regex", regex, set_regex, get_regex, Val<String>
+        /// `Prefix`.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
         }
 
-        prop! {
-            /// `Suffix`.
-            props, "Suffix", suffix, set_suffix, get_suffix, Val<String>
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
+        }
+
+        /// `Range`.
+        pub fn range(mut self, value: impl Into<Val<MatchRange>>) -> Self {
+            self.props.set("Range", value.into());
+            self
+        }
+
+        /// Sets `Range` in place: [`Self::range`] on a value held by `&mut`.
+        pub fn set_range(&mut self, value: impl Into<Val<MatchRange>>) -> &mut Self {
+            self.props.set("Range", value.into());
+            self
+        }
+
+        /// `Range` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_range(&self) -> ::std::option::Option<Val<MatchRange>> {
+            crate::cfn::get_prop(&self.props, "Range")
+        }
+
+        /// `Regex`.
+        pub fn regex(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Regex", value.into());
+            self
+        }
+
+        /// Sets `Regex` in place: [`Self::regex`] on a value held by `&mut`.
+        pub fn set_regex(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Regex", value.into());
+            self
+        }
+
+        /// `Regex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Regex")
+        }
+
+        /// `Suffix`.
+        pub fn suffix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Suffix", value.into());
+            self
+        }
+
+        /// Sets `Suffix` in place: [`Self::suffix`] on a value held by `&mut`.
+        pub fn set_suffix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Suffix", value.into());
+            self
+        }
+
+        /// `Suffix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_suffix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Suffix")
         }
     }
 
@@ -1696,14 +3222,40 @@ pub mod route {
             HttpPathMatch { props }
         }
 
-        prop! {
-            /// `Exact`.
-            props, "Exact", exact, set_exact, get_exact, Val<String>
+        /// `Exact`.
+        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Exact", value.into());
+            self
         }
 
-        prop! {
-            /// `Regex`.
-            props, "Regex", regex, set_regex, get_regex, Val<String>
+        /// Sets `Exact` in place: [`Self::exact`] on a value held by `&mut`.
+        pub fn set_exact(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Exact", value.into());
+            self
+        }
+
+        /// `Exact` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Exact")
+        }
+
+        /// `Regex`.
+        pub fn regex(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Regex", value.into());
+            self
+        }
+
+        /// Sets `Regex` in place: [`Self::regex`] on a value held by `&mut`.
+        pub fn set_regex(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Regex", value.into());
+            self
+        }
+
+        /// `Regex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Regex")
         }
     }
 
@@ -1724,14 +3276,34 @@ pub mod route {
             QueryParameter { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Match`.
-            props, "Match", match_, set_match, get_match, Val<HttpQueryParameterMatch>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Match`.
+        pub fn match_(mut self, value: impl Into<Val<HttpQueryParameterMatch>>) -> Self {
+            self.props.set("Match", value.into());
+            self
+        }
+
+        /// Sets `Match` in place: [`Self::match_`] on a value held by `&mut`.
+        pub fn set_match(&mut self, value: impl Into<Val<HttpQueryParameterMatch>>) -> &mut Self {
+            self.props.set("Match", value.into());
+            self
+        }
+
+        /// `Match` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match(&self) -> ::std::option::Option<Val<HttpQueryParameterMatch>> {
+            crate::cfn::get_prop(&self.props, "Match")
         }
     }
 
@@ -1750,9 +3322,22 @@ pub mod route {
             HttpQueryParameterMatch { props }
         }
 
-        prop! {
-            /// `Exact`.
-            props, "Exact", exact, set_exact, get_exact, Val<String>
+        /// `Exact`.
+        pub fn exact(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Exact", value.into());
+            self
+        }
+
+        /// Sets `Exact` in place: [`Self::exact`] on a value held by `&mut`.
+        pub fn set_exact(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Exact", value.into());
+            self
+        }
+
+        /// `Exact` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Exact")
         }
     }
 
@@ -1778,24 +3363,64 @@ pub mod route {
             HttpRetryPolicy { props }
         }
 
-        prop! {
-            /// `MaxRetries`.
-            props, "MaxRetries", _, set_max_retries, get_max_retries, Val<i64>
+        /// Sets `MaxRetries`, which `new` took, in place.
+        pub fn set_max_retries(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxRetries", value.into());
+            self
         }
 
-        prop! {
-            /// `PerRetryTimeout`.
-            props, "PerRetryTimeout", _, set_per_retry_timeout, get_per_retry_timeout, Val<Duration>
+        /// `MaxRetries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_retries(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxRetries")
         }
 
-        prop! {
-            /// `HttpRetryEvents`.
-            props, "HttpRetryEvents", http_retry_events, set_http_retry_events, get_http_retry_events, Val<List<String>>
+        /// Sets `PerRetryTimeout`, which `new` took, in place.
+        pub fn set_per_retry_timeout(&mut self, value: impl Into<Val<Duration>>) -> &mut Self {
+            self.props.set("PerRetryTimeout", value.into());
+            self
         }
 
-        prop! {
-            /// `TcpRetryEvents`.
-            props, "TcpRetryEvents", tcp_retry_events, set_tcp_retry_events, get_tcp_retry_events, Val<List<String>>
+        /// `PerRetryTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_per_retry_timeout(&self) -> ::std::option::Option<Val<Duration>> {
+            crate::cfn::get_prop(&self.props, "PerRetryTimeout")
+        }
+
+        /// `HttpRetryEvents`.
+        pub fn http_retry_events(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("HttpRetryEvents", value.into());
+            self
+        }
+
+        /// Sets `HttpRetryEvents` in place: [`Self::http_retry_events`] on a value held by `&mut`.
+        pub fn set_http_retry_events(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("HttpRetryEvents", value.into());
+            self
+        }
+
+        /// `HttpRetryEvents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_retry_events(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "HttpRetryEvents")
+        }
+
+        /// `TcpRetryEvents`.
+        pub fn tcp_retry_events(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("TcpRetryEvents", value.into());
+            self
+        }
+
+        /// Sets `TcpRetryEvents` in place: [`Self::tcp_retry_events`] on a value held by `&mut`.
+        pub fn set_tcp_retry_events(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TcpRetryEvents", value.into());
+            self
+        }
+
+        /// `TcpRetryEvents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tcp_retry_events(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TcpRetryEvents")
         }
     }
 
@@ -1814,14 +3439,40 @@ pub mod route {
             HttpTimeout { props }
         }
 
-        prop! {
-            /// `Idle`.
-            props, "Idle", idle, set_idle, get_idle, Val<Duration>
+        /// `Idle`.
+        pub fn idle(mut self, value: impl Into<Val<Duration>>) -> Self {
+            self.props.set("Idle", value.into());
+            self
         }
 
-        prop! {
-            /// `PerRequest`.
-            props, "PerRequest", per_request, set_per_request, get_per_request, Val<Duration>
+        /// Sets `Idle` in place: [`Self::idle`] on a value held by `&mut`.
+        pub fn set_idle(&mut self, value: impl Into<Val<Duration>>) -> &mut Self {
+            self.props.set("Idle", value.into());
+            self
+        }
+
+        /// `Idle` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idle(&self) -> ::std::option::Option<Val<Duration>> {
+            crate::cfn::get_prop(&self.props, "Idle")
+        }
+
+        /// `PerRequest`.
+        pub fn per_request(mut self, value: impl Into<Val<Duration>>) -> Self {
+            self.props.set("PerRequest", value.into());
+            self
+        }
+
+        /// Sets `PerRequest` in place: [`Self::per_request`] on a value held by `&mut`.
+        pub fn set_per_request(&mut self, value: impl Into<Val<Duration>>) -> &mut Self {
+            self.props.set("PerRequest", value.into());
+            self
+        }
+
+        /// `PerRequest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_per_request(&self) -> ::std::option::Option<Val<Duration>> {
+            crate::cfn::get_prop(&self.props, "PerRequest")
         }
     }
 
@@ -1842,19 +3493,52 @@ pub mod route {
             TcpRoute { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<TcpRouteAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<TcpRouteAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Match`.
-            props, "Match", match_, set_match, get_match, Val<TcpRouteMatch>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<TcpRouteAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `Timeout`.
-            props, "Timeout", timeout, set_timeout, get_timeout, Val<TcpTimeout>
+        /// `Match`.
+        pub fn match_(mut self, value: impl Into<Val<TcpRouteMatch>>) -> Self {
+            self.props.set("Match", value.into());
+            self
+        }
+
+        /// Sets `Match` in place: [`Self::match_`] on a value held by `&mut`.
+        pub fn set_match(&mut self, value: impl Into<Val<TcpRouteMatch>>) -> &mut Self {
+            self.props.set("Match", value.into());
+            self
+        }
+
+        /// `Match` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match(&self) -> ::std::option::Option<Val<TcpRouteMatch>> {
+            crate::cfn::get_prop(&self.props, "Match")
+        }
+
+        /// `Timeout`.
+        pub fn timeout(mut self, value: impl Into<Val<TcpTimeout>>) -> Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// Sets `Timeout` in place: [`Self::timeout`] on a value held by `&mut`.
+        pub fn set_timeout(&mut self, value: impl Into<Val<TcpTimeout>>) -> &mut Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// `Timeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout(&self) -> ::std::option::Option<Val<TcpTimeout>> {
+            crate::cfn::get_prop(&self.props, "Timeout")
         }
     }
 
@@ -1875,9 +3559,16 @@ pub mod route {
             TcpRouteAction { props }
         }
 
-        prop! {
-            /// `WeightedTargets`.
-            props, "WeightedTargets", _, set_weighted_targets, get_weighted_targets, Val<List<WeightedTarget>>
+        /// Sets `WeightedTargets`, which `new` took, in place.
+        pub fn set_weighted_targets(&mut self, value: impl Into<Val<List<WeightedTarget>>>) -> &mut Self {
+            self.props.set("WeightedTargets", value.into());
+            self
+        }
+
+        /// `WeightedTargets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weighted_targets(&self) -> ::std::option::Option<Val<List<WeightedTarget>>> {
+            crate::cfn::get_prop(&self.props, "WeightedTargets")
         }
     }
 
@@ -1896,9 +3587,22 @@ pub mod route {
             TcpRouteMatch { props }
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// `Port`.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
     }
 
@@ -1917,9 +3621,22 @@ pub mod route {
             TcpTimeout { props }
         }
 
-        prop! {
-            /// `Idle`.
-            props, "Idle", idle, set_idle, get_idle, Val<Duration>
+        /// `Idle`.
+        pub fn idle(mut self, value: impl Into<Val<Duration>>) -> Self {
+            self.props.set("Idle", value.into());
+            self
+        }
+
+        /// Sets `Idle` in place: [`Self::idle`] on a value held by `&mut`.
+        pub fn set_idle(&mut self, value: impl Into<Val<Duration>>) -> &mut Self {
+            self.props.set("Idle", value.into());
+            self
+        }
+
+        /// `Idle` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idle(&self) -> ::std::option::Option<Val<Duration>> {
+            crate::cfn::get_prop(&self.props, "Idle")
         }
     }
 }
@@ -1949,29 +3666,82 @@ impl VirtualGateway {
         VirtualGateway { core }
     }
 
-    prop! {
-        /// `MeshName`.
-        core.props, "MeshName", _, set_mesh_name, get_mesh_name, Val<String>
+    /// Sets `MeshName`, which `new` took, in place.
+    pub fn set_mesh_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MeshName", value.into());
+        self
     }
 
-    prop! {
-        /// `MeshOwner`.
-        core.props, "MeshOwner", mesh_owner, set_mesh_owner, get_mesh_owner, Val<String>
+    /// `MeshName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mesh_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MeshName")
     }
 
-    prop! {
-        /// `Spec`.
-        core.props, "Spec", _, set_spec, get_spec, Val<virtual_gateway::VirtualGatewaySpec>
+    /// `MeshOwner`.
+    pub fn mesh_owner(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MeshOwner", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `MeshOwner` in place: [`Self::mesh_owner`] on a value held by `&mut`.
+    pub fn set_mesh_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MeshOwner", value.into());
+        self
     }
 
-    prop! {
-        /// `VirtualGatewayName`.
-        core.props, "VirtualGatewayName", virtual_gateway_name, set_virtual_gateway_name, get_virtual_gateway_name, Val<String>
+    /// `MeshOwner` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mesh_owner(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MeshOwner")
+    }
+
+    /// Sets `Spec`, which `new` took, in place.
+    pub fn set_spec(&mut self, value: impl Into<Val<virtual_gateway::VirtualGatewaySpec>>) -> &mut Self {
+        self.core.props.set("Spec", value.into());
+        self
+    }
+
+    /// `Spec` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_spec(&self) -> ::std::option::Option<Val<virtual_gateway::VirtualGatewaySpec>> {
+        crate::cfn::get_prop(&self.core.props, "Spec")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VirtualGatewayName`.
+    pub fn virtual_gateway_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VirtualGatewayName", value.into());
+        self
+    }
+
+    /// Sets `VirtualGatewayName` in place: [`Self::virtual_gateway_name`] on a value held by `&mut`.
+    pub fn set_virtual_gateway_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VirtualGatewayName", value.into());
+        self
+    }
+
+    /// `VirtualGatewayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_virtual_gateway_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VirtualGatewayName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2045,19 +3815,52 @@ pub mod virtual_gateway {
             VirtualGatewaySpec { props }
         }
 
-        prop! {
-            /// `Listeners`.
-            props, "Listeners", _, set_listeners, get_listeners, Val<List<VirtualGatewayListener>>
+        /// Sets `Listeners`, which `new` took, in place.
+        pub fn set_listeners(&mut self, value: impl Into<Val<List<VirtualGatewayListener>>>) -> &mut Self {
+            self.props.set("Listeners", value.into());
+            self
         }
 
-        prop! {
-            /// `BackendDefaults`.
-            props, "BackendDefaults", backend_defaults, set_backend_defaults, get_backend_defaults, Val<VirtualGatewayBackendDefaults>
+        /// `Listeners` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_listeners(&self) -> ::std::option::Option<Val<List<VirtualGatewayListener>>> {
+            crate::cfn::get_prop(&self.props, "Listeners")
         }
 
-        prop! {
-            /// `Logging`.
-            props, "Logging", logging, set_logging, get_logging, Val<VirtualGatewayLogging>
+        /// `BackendDefaults`.
+        pub fn backend_defaults(mut self, value: impl Into<Val<VirtualGatewayBackendDefaults>>) -> Self {
+            self.props.set("BackendDefaults", value.into());
+            self
+        }
+
+        /// Sets `BackendDefaults` in place: [`Self::backend_defaults`] on a value held by `&mut`.
+        pub fn set_backend_defaults(&mut self, value: impl Into<Val<VirtualGatewayBackendDefaults>>) -> &mut Self {
+            self.props.set("BackendDefaults", value.into());
+            self
+        }
+
+        /// `BackendDefaults` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_backend_defaults(&self) -> ::std::option::Option<Val<VirtualGatewayBackendDefaults>> {
+            crate::cfn::get_prop(&self.props, "BackendDefaults")
+        }
+
+        /// `Logging`.
+        pub fn logging(mut self, value: impl Into<Val<VirtualGatewayLogging>>) -> Self {
+            self.props.set("Logging", value.into());
+            self
+        }
+
+        /// Sets `Logging` in place: [`Self::logging`] on a value held by `&mut`.
+        pub fn set_logging(&mut self, value: impl Into<Val<VirtualGatewayLogging>>) -> &mut Self {
+            self.props.set("Logging", value.into());
+            self
+        }
+
+        /// `Logging` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logging(&self) -> ::std::option::Option<Val<VirtualGatewayLogging>> {
+            crate::cfn::get_prop(&self.props, "Logging")
         }
     }
 
@@ -2076,9 +3879,22 @@ pub mod virtual_gateway {
             VirtualGatewayBackendDefaults { props }
         }
 
-        prop! {
-            /// `ClientPolicy`.
-            props, "ClientPolicy", client_policy, set_client_policy, get_client_policy, Val<VirtualGatewayClientPolicy>
+        /// `ClientPolicy`.
+        pub fn client_policy(mut self, value: impl Into<Val<VirtualGatewayClientPolicy>>) -> Self {
+            self.props.set("ClientPolicy", value.into());
+            self
+        }
+
+        /// Sets `ClientPolicy` in place: [`Self::client_policy`] on a value held by `&mut`.
+        pub fn set_client_policy(&mut self, value: impl Into<Val<VirtualGatewayClientPolicy>>) -> &mut Self {
+            self.props.set("ClientPolicy", value.into());
+            self
+        }
+
+        /// `ClientPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_policy(&self) -> ::std::option::Option<Val<VirtualGatewayClientPolicy>> {
+            crate::cfn::get_prop(&self.props, "ClientPolicy")
         }
     }
 
@@ -2097,9 +3913,22 @@ pub mod virtual_gateway {
             VirtualGatewayClientPolicy { props }
         }
 
-        prop! {
-            /// `TLS`.
-            props, "TLS", tls, set_tls, get_tls, Val<VirtualGatewayClientPolicyTls>
+        /// `TLS`.
+        pub fn tls(mut self, value: impl Into<Val<VirtualGatewayClientPolicyTls>>) -> Self {
+            self.props.set("TLS", value.into());
+            self
+        }
+
+        /// Sets `TLS` in place: [`Self::tls`] on a value held by `&mut`.
+        pub fn set_tls(&mut self, value: impl Into<Val<VirtualGatewayClientPolicyTls>>) -> &mut Self {
+            self.props.set("TLS", value.into());
+            self
+        }
+
+        /// `TLS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tls(&self) -> ::std::option::Option<Val<VirtualGatewayClientPolicyTls>> {
+            crate::cfn::get_prop(&self.props, "TLS")
         }
     }
 
@@ -2120,24 +3949,70 @@ pub mod virtual_gateway {
             VirtualGatewayClientPolicyTls { props }
         }
 
-        prop! {
-            /// `Validation`.
-            props, "Validation", _, set_validation, get_validation, Val<VirtualGatewayTlsValidationContext>
+        /// Sets `Validation`, which `new` took, in place.
+        pub fn set_validation(&mut self, value: impl Into<Val<VirtualGatewayTlsValidationContext>>) -> &mut Self {
+            self.props.set("Validation", value.into());
+            self
         }
 
-        prop! {
-            /// `Certificate`.
-            props, "Certificate", certificate, set_certificate, get_certificate, Val<VirtualGatewayClientTlsCertificate>
+        /// `Validation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validation(&self) -> ::std::option::Option<Val<VirtualGatewayTlsValidationContext>> {
+            crate::cfn::get_prop(&self.props, "Validation")
         }
 
-        prop! {
-            /// `Enforce`.
-            props, "Enforce", enforce, set_enforce, get_enforce, Val<bool>
+        /// `Certificate`.
+        pub fn certificate(mut self, value: impl Into<Val<VirtualGatewayClientTlsCertificate>>) -> Self {
+            self.props.set("Certificate", value.into());
+            self
         }
 
-        prop! {
-            /// `Ports`.
-            props, "Ports", ports, set_ports, get_ports, Val<List<i64>>
+        /// Sets `Certificate` in place: [`Self::certificate`] on a value held by `&mut`.
+        pub fn set_certificate(&mut self, value: impl Into<Val<VirtualGatewayClientTlsCertificate>>) -> &mut Self {
+            self.props.set("Certificate", value.into());
+            self
+        }
+
+        /// `Certificate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate(&self) -> ::std::option::Option<Val<VirtualGatewayClientTlsCertificate>> {
+            crate::cfn::get_prop(&self.props, "Certificate")
+        }
+
+        /// `Enforce`.
+        pub fn enforce(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enforce", value.into());
+            self
+        }
+
+        /// Sets `Enforce` in place: [`Self::enforce`] on a value held by `&mut`.
+        pub fn set_enforce(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enforce", value.into());
+            self
+        }
+
+        /// `Enforce` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enforce(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enforce")
+        }
+
+        /// `Ports`.
+        pub fn ports(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("Ports", value.into());
+            self
+        }
+
+        /// Sets `Ports` in place: [`Self::ports`] on a value held by `&mut`.
+        pub fn set_ports(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("Ports", value.into());
+            self
+        }
+
+        /// `Ports` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ports(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "Ports")
         }
     }
 
@@ -2156,14 +4031,40 @@ pub mod virtual_gateway {
             VirtualGatewayClientTlsCertificate { props }
         }
 
-        prop! {
-            /// `File`.
-            props, "File", file, set_file, get_file, Val<VirtualGatewayListenerTlsFileCertificate>
+        /// `File`.
+        pub fn file(mut self, value: impl Into<Val<VirtualGatewayListenerTlsFileCertificate>>) -> Self {
+            self.props.set("File", value.into());
+            self
         }
 
-        prop! {
-            /// `SDS`.
-            props, "SDS", sds, set_sds, get_sds, Val<VirtualGatewayListenerTlsSdsCertificate>
+        /// Sets `File` in place: [`Self::file`] on a value held by `&mut`.
+        pub fn set_file(&mut self, value: impl Into<Val<VirtualGatewayListenerTlsFileCertificate>>) -> &mut Self {
+            self.props.set("File", value.into());
+            self
+        }
+
+        /// `File` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file(&self) -> ::std::option::Option<Val<VirtualGatewayListenerTlsFileCertificate>> {
+            crate::cfn::get_prop(&self.props, "File")
+        }
+
+        /// `SDS`.
+        pub fn sds(mut self, value: impl Into<Val<VirtualGatewayListenerTlsSdsCertificate>>) -> Self {
+            self.props.set("SDS", value.into());
+            self
+        }
+
+        /// Sets `SDS` in place: [`Self::sds`] on a value held by `&mut`.
+        pub fn set_sds(&mut self, value: impl Into<Val<VirtualGatewayListenerTlsSdsCertificate>>) -> &mut Self {
+            self.props.set("SDS", value.into());
+            self
+        }
+
+        /// `SDS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sds(&self) -> ::std::option::Option<Val<VirtualGatewayListenerTlsSdsCertificate>> {
+            crate::cfn::get_prop(&self.props, "SDS")
         }
     }
 
@@ -2189,14 +4090,28 @@ pub mod virtual_gateway {
             VirtualGatewayListenerTlsFileCertificate { props }
         }
 
-        prop! {
-            /// `PrivateKey`.
-            props, "PrivateKey", _, set_private_key, get_private_key, Val<String>
+        /// Sets `PrivateKey`, which `new` took, in place.
+        pub fn set_private_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrivateKey", value.into());
+            self
         }
 
-        prop! {
-            /// `CertificateChain`.
-            props, "CertificateChain", _, set_certificate_chain, get_certificate_chain, Val<String>
+        /// `PrivateKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrivateKey")
+        }
+
+        /// Sets `CertificateChain`, which `new` took, in place.
+        pub fn set_certificate_chain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateChain", value.into());
+            self
+        }
+
+        /// `CertificateChain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_chain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateChain")
         }
     }
 
@@ -2217,9 +4132,16 @@ pub mod virtual_gateway {
             VirtualGatewayListenerTlsSdsCertificate { props }
         }
 
-        prop! {
-            /// `SecretName`.
-            props, "SecretName", _, set_secret_name, get_secret_name, Val<String>
+        /// Sets `SecretName`, which `new` took, in place.
+        pub fn set_secret_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretName", value.into());
+            self
+        }
+
+        /// `SecretName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretName")
         }
     }
 
@@ -2240,14 +4162,35 @@ pub mod virtual_gateway {
             VirtualGatewayTlsValidationContext { props }
         }
 
-        prop! {
-            /// `Trust`.
-            props, "Trust", _, set_trust, get_trust, Val<VirtualGatewayTlsValidationContextTrust>
+        /// Sets `Trust`, which `new` took, in place.
+        pub fn set_trust(&mut self, value: impl Into<Val<VirtualGatewayTlsValidationContextTrust>>) -> &mut Self {
+            self.props.set("Trust", value.into());
+            self
         }
 
-        prop! {
-            /// `SubjectAlternativeNames`.
-            props, "SubjectAlternativeNames", subject_alternative_names, set_subject_alternative_names, get_subject_alternative_names, Val<SubjectAlternativeNames>
+        /// `Trust` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trust(&self) -> ::std::option::Option<Val<VirtualGatewayTlsValidationContextTrust>> {
+            crate::cfn::get_prop(&self.props, "Trust")
+        }
+
+        /// `SubjectAlternativeNames`.
+        pub fn subject_alternative_names(mut self, value: impl Into<Val<SubjectAlternativeNames>>) -> Self {
+            self.props.set("SubjectAlternativeNames", value.into());
+            self
+        }
+
+        /// Sets `SubjectAlternativeNames` in place: [`Self::subject_alternative_names`] on a value held
+        /// by `&mut`.
+        pub fn set_subject_alternative_names(&mut self, value: impl Into<Val<SubjectAlternativeNames>>) -> &mut Self {
+            self.props.set("SubjectAlternativeNames", value.into());
+            self
+        }
+
+        /// `SubjectAlternativeNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subject_alternative_names(&self) -> ::std::option::Option<Val<SubjectAlternativeNames>> {
+            crate::cfn::get_prop(&self.props, "SubjectAlternativeNames")
         }
     }
 
@@ -2268,9 +4211,16 @@ pub mod virtual_gateway {
             SubjectAlternativeNames { props }
         }
 
-        prop! {
-            /// `Match`.
-            props, "Match", _, set_match, get_match, Val<SubjectAlternativeNameMatchers>
+        /// Sets `Match`, which `new` took, in place.
+        pub fn set_match(&mut self, value: impl Into<Val<SubjectAlternativeNameMatchers>>) -> &mut Self {
+            self.props.set("Match", value.into());
+            self
+        }
+
+        /// `Match` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match(&self) -> ::std::option::Option<Val<SubjectAlternativeNameMatchers>> {
+            crate::cfn::get_prop(&self.props, "Match")
         }
     }
 
@@ -2289,9 +4239,22 @@ pub mod virtual_gateway {
             SubjectAlternativeNameMatchers { props }
         }
 
-        prop! {
-            /// `Exact`.
-            props, "Exact", exact, set_exact, get_exact, Val<List<String>>
+        /// `Exact`.
+        pub fn exact(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Exact", value.into());
+            self
+        }
+
+        /// Sets `Exact` in place: [`Self::exact`] on a value held by `&mut`.
+        pub fn set_exact(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Exact", value.into());
+            self
+        }
+
+        /// `Exact` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Exact")
         }
     }
 
@@ -2310,19 +4273,58 @@ pub mod virtual_gateway {
             VirtualGatewayTlsValidationContextTrust { props }
         }
 
-        prop! {
-            /// `ACM`.
-            props, "ACM", acm, set_acm, get_acm, Val<VirtualGatewayTlsValidationContextAcmTrust>
+        /// `ACM`.
+        pub fn acm(mut self, value: impl Into<Val<VirtualGatewayTlsValidationContextAcmTrust>>) -> Self {
+            self.props.set("ACM", value.into());
+            self
         }
 
-        prop! {
-            /// `File`.
-            props, "File", file, set_file, get_file, Val<VirtualGatewayTlsValidationContextFileTrust>
+        /// Sets `ACM` in place: [`Self::acm`] on a value held by `&mut`.
+        pub fn set_acm(&mut self, value: impl Into<Val<VirtualGatewayTlsValidationContextAcmTrust>>) -> &mut Self {
+            self.props.set("ACM", value.into());
+            self
         }
 
-        prop! {
-            /// `SDS`.
-            props, "SDS", sds, set_sds, get_sds, Val<VirtualGatewayTlsValidationContextSdsTrust>
+        /// `ACM` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_acm(&self) -> ::std::option::Option<Val<VirtualGatewayTlsValidationContextAcmTrust>> {
+            crate::cfn::get_prop(&self.props, "ACM")
+        }
+
+        /// `File`.
+        pub fn file(mut self, value: impl Into<Val<VirtualGatewayTlsValidationContextFileTrust>>) -> Self {
+            self.props.set("File", value.into());
+            self
+        }
+
+        /// Sets `File` in place: [`Self::file`] on a value held by `&mut`.
+        pub fn set_file(&mut self, value: impl Into<Val<VirtualGatewayTlsValidationContextFileTrust>>) -> &mut Self {
+            self.props.set("File", value.into());
+            self
+        }
+
+        /// `File` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file(&self) -> ::std::option::Option<Val<VirtualGatewayTlsValidationContextFileTrust>> {
+            crate::cfn::get_prop(&self.props, "File")
+        }
+
+        /// `SDS`.
+        pub fn sds(mut self, value: impl Into<Val<VirtualGatewayTlsValidationContextSdsTrust>>) -> Self {
+            self.props.set("SDS", value.into());
+            self
+        }
+
+        /// Sets `SDS` in place: [`Self::sds`] on a value held by `&mut`.
+        pub fn set_sds(&mut self, value: impl Into<Val<VirtualGatewayTlsValidationContextSdsTrust>>) -> &mut Self {
+            self.props.set("SDS", value.into());
+            self
+        }
+
+        /// `SDS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sds(&self) -> ::std::option::Option<Val<VirtualGatewayTlsValidationContextSdsTrust>> {
+            crate::cfn::get_prop(&self.props, "SDS")
         }
     }
 
@@ -2343,9 +4345,16 @@ pub mod virtual_gateway {
             VirtualGatewayTlsValidationContextAcmTrust { props }
         }
 
-        prop! {
-            /// `CertificateAuthorityArns`.
-            props, "CertificateAuthorityArns", _, set_certificate_authority_arns, get_certificate_authority_arns, Val<List<String>>
+        /// Sets `CertificateAuthorityArns`, which `new` took, in place.
+        pub fn set_certificate_authority_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CertificateAuthorityArns", value.into());
+            self
+        }
+
+        /// `CertificateAuthorityArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_authority_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CertificateAuthorityArns")
         }
     }
 
@@ -2366,9 +4375,16 @@ pub mod virtual_gateway {
             VirtualGatewayTlsValidationContextFileTrust { props }
         }
 
-        prop! {
-            /// `CertificateChain`.
-            props, "CertificateChain", _, set_certificate_chain, get_certificate_chain, Val<String>
+        /// Sets `CertificateChain`, which `new` took, in place.
+        pub fn set_certificate_chain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateChain", value.into());
+            self
+        }
+
+        /// `CertificateChain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_chain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateChain")
         }
     }
 
@@ -2389,9 +4405,16 @@ pub mod virtual_gateway {
             VirtualGatewayTlsValidationContextSdsTrust { props }
         }
 
-        prop! {
-            /// `SecretName`.
-            props, "SecretName", _, set_secret_name, get_secret_name, Val<String>
+        /// Sets `SecretName`, which `new` took, in place.
+        pub fn set_secret_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretName", value.into());
+            self
+        }
+
+        /// `SecretName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretName")
         }
     }
 
@@ -2412,24 +4435,70 @@ pub mod virtual_gateway {
             VirtualGatewayListener { props }
         }
 
-        prop! {
-            /// `PortMapping`.
-            props, "PortMapping", _, set_port_mapping, get_port_mapping, Val<VirtualGatewayPortMapping>
+        /// Sets `PortMapping`, which `new` took, in place.
+        pub fn set_port_mapping(&mut self, value: impl Into<Val<VirtualGatewayPortMapping>>) -> &mut Self {
+            self.props.set("PortMapping", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectionPool`.
-            props, "ConnectionPool", connection_pool, set_connection_pool, get_connection_pool, Val<VirtualGatewayConnectionPool>
+        /// `PortMapping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port_mapping(&self) -> ::std::option::Option<Val<VirtualGatewayPortMapping>> {
+            crate::cfn::get_prop(&self.props, "PortMapping")
         }
 
-        prop! {
-            /// `HealthCheck`.
-            props, "HealthCheck", health_check, set_health_check, get_health_check, Val<VirtualGatewayHealthCheckPolicy>
+        /// `ConnectionPool`.
+        pub fn connection_pool(mut self, value: impl Into<Val<VirtualGatewayConnectionPool>>) -> Self {
+            self.props.set("ConnectionPool", value.into());
+            self
         }
 
-        prop! {
-            /// `TLS`.
-            props, "TLS", tls, set_tls, get_tls, Val<VirtualGatewayListenerTls>
+        /// Sets `ConnectionPool` in place: [`Self::connection_pool`] on a value held by `&mut`.
+        pub fn set_connection_pool(&mut self, value: impl Into<Val<VirtualGatewayConnectionPool>>) -> &mut Self {
+            self.props.set("ConnectionPool", value.into());
+            self
+        }
+
+        /// `ConnectionPool` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_pool(&self) -> ::std::option::Option<Val<VirtualGatewayConnectionPool>> {
+            crate::cfn::get_prop(&self.props, "ConnectionPool")
+        }
+
+        /// `HealthCheck`.
+        pub fn health_check(mut self, value: impl Into<Val<VirtualGatewayHealthCheckPolicy>>) -> Self {
+            self.props.set("HealthCheck", value.into());
+            self
+        }
+
+        /// Sets `HealthCheck` in place: [`Self::health_check`] on a value held by `&mut`.
+        pub fn set_health_check(&mut self, value: impl Into<Val<VirtualGatewayHealthCheckPolicy>>) -> &mut Self {
+            self.props.set("HealthCheck", value.into());
+            self
+        }
+
+        /// `HealthCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_health_check(&self) -> ::std::option::Option<Val<VirtualGatewayHealthCheckPolicy>> {
+            crate::cfn::get_prop(&self.props, "HealthCheck")
+        }
+
+        /// `TLS`.
+        pub fn tls(mut self, value: impl Into<Val<VirtualGatewayListenerTls>>) -> Self {
+            self.props.set("TLS", value.into());
+            self
+        }
+
+        /// Sets `TLS` in place: [`Self::tls`] on a value held by `&mut`.
+        pub fn set_tls(&mut self, value: impl Into<Val<VirtualGatewayListenerTls>>) -> &mut Self {
+            self.props.set("TLS", value.into());
+            self
+        }
+
+        /// `TLS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tls(&self) -> ::std::option::Option<Val<VirtualGatewayListenerTls>> {
+            crate::cfn::get_prop(&self.props, "TLS")
         }
     }
 
@@ -2448,19 +4517,58 @@ pub mod virtual_gateway {
             VirtualGatewayConnectionPool { props }
         }
 
-        prop! {
-            /// `GRPC`.
-            props, "GRPC", grpc, set_grpc, get_grpc, Val<VirtualGatewayGrpcConnectionPool>
+        /// `GRPC`.
+        pub fn grpc(mut self, value: impl Into<Val<VirtualGatewayGrpcConnectionPool>>) -> Self {
+            self.props.set("GRPC", value.into());
+            self
         }
 
-        prop! {
-            /// `HTTP`.
-            props, "HTTP", http, set_http, get_http, Val<VirtualGatewayHttpConnectionPool>
+        /// Sets `GRPC` in place: [`Self::grpc`] on a value held by `&mut`.
+        pub fn set_grpc(&mut self, value: impl Into<Val<VirtualGatewayGrpcConnectionPool>>) -> &mut Self {
+            self.props.set("GRPC", value.into());
+            self
         }
 
-        prop! {
-            /// `HTTP2`.
-            props, "HTTP2", http2, set_http2, get_http2, Val<VirtualGatewayHttp2ConnectionPool>
+        /// `GRPC` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_grpc(&self) -> ::std::option::Option<Val<VirtualGatewayGrpcConnectionPool>> {
+            crate::cfn::get_prop(&self.props, "GRPC")
+        }
+
+        /// `HTTP`.
+        pub fn http(mut self, value: impl Into<Val<VirtualGatewayHttpConnectionPool>>) -> Self {
+            self.props.set("HTTP", value.into());
+            self
+        }
+
+        /// Sets `HTTP` in place: [`Self::http`] on a value held by `&mut`.
+        pub fn set_http(&mut self, value: impl Into<Val<VirtualGatewayHttpConnectionPool>>) -> &mut Self {
+            self.props.set("HTTP", value.into());
+            self
+        }
+
+        /// `HTTP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http(&self) -> ::std::option::Option<Val<VirtualGatewayHttpConnectionPool>> {
+            crate::cfn::get_prop(&self.props, "HTTP")
+        }
+
+        /// `HTTP2`.
+        pub fn http2(mut self, value: impl Into<Val<VirtualGatewayHttp2ConnectionPool>>) -> Self {
+            self.props.set("HTTP2", value.into());
+            self
+        }
+
+        /// Sets `HTTP2` in place: [`Self::http2`] on a value held by `&mut`.
+        pub fn set_http2(&mut self, value: impl Into<Val<VirtualGatewayHttp2ConnectionPool>>) -> &mut Self {
+            self.props.set("HTTP2", value.into());
+            self
+        }
+
+        /// `HTTP2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http2(&self) -> ::std::option::Option<Val<VirtualGatewayHttp2ConnectionPool>> {
+            crate::cfn::get_prop(&self.props, "HTTP2")
         }
     }
 
@@ -2481,9 +4589,16 @@ pub mod virtual_gateway {
             VirtualGatewayGrpcConnectionPool { props }
         }
 
-        prop! {
-            /// `MaxRequests`.
-            props, "MaxRequests", _, set_max_requests, get_max_requests, Val<i64>
+        /// Sets `MaxRequests`, which `new` took, in place.
+        pub fn set_max_requests(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxRequests", value.into());
+            self
+        }
+
+        /// `MaxRequests` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_requests(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxRequests")
         }
     }
 
@@ -2504,14 +4619,34 @@ pub mod virtual_gateway {
             VirtualGatewayHttpConnectionPool { props }
         }
 
-        prop! {
-            /// `MaxConnections`.
-            props, "MaxConnections", _, set_max_connections, get_max_connections, Val<i64>
+        /// Sets `MaxConnections`, which `new` took, in place.
+        pub fn set_max_connections(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxConnections", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxPendingRequests`.
-            props, "MaxPendingRequests", max_pending_requests, set_max_pending_requests, get_max_pending_requests, Val<i64>
+        /// `MaxConnections` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_connections(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxConnections")
+        }
+
+        /// `MaxPendingRequests`.
+        pub fn max_pending_requests(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxPendingRequests", value.into());
+            self
+        }
+
+        /// Sets `MaxPendingRequests` in place: [`Self::max_pending_requests`] on a value held by `&mut`.
+        pub fn set_max_pending_requests(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxPendingRequests", value.into());
+            self
+        }
+
+        /// `MaxPendingRequests` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_pending_requests(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxPendingRequests")
         }
     }
 
@@ -2532,9 +4667,16 @@ pub mod virtual_gateway {
             VirtualGatewayHttp2ConnectionPool { props }
         }
 
-        prop! {
-            /// `MaxRequests`.
-            props, "MaxRequests", _, set_max_requests, get_max_requests, Val<i64>
+        /// Sets `MaxRequests`, which `new` took, in place.
+        pub fn set_max_requests(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxRequests", value.into());
+            self
+        }
+
+        /// `MaxRequests` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_requests(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxRequests")
         }
     }
 
@@ -2569,39 +4711,100 @@ pub mod virtual_gateway {
             VirtualGatewayHealthCheckPolicy { props }
         }
 
-        prop! {
-            /// `UnhealthyThreshold`.
-            props, "UnhealthyThreshold", _, set_unhealthy_threshold, get_unhealthy_threshold, Val<i64>
+        /// Sets `UnhealthyThreshold`, which `new` took, in place.
+        pub fn set_unhealthy_threshold(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("UnhealthyThreshold", value.into());
+            self
         }
 
-        prop! {
-            /// `HealthyThreshold`.
-            props, "HealthyThreshold", _, set_healthy_threshold, get_healthy_threshold, Val<i64>
+        /// `UnhealthyThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unhealthy_threshold(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "UnhealthyThreshold")
         }
 
-        prop! {
-            /// `TimeoutMillis`.
-            props, "TimeoutMillis", _, set_timeout_millis, get_timeout_millis, Val<i64>
+        /// Sets `HealthyThreshold`, which `new` took, in place.
+        pub fn set_healthy_threshold(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HealthyThreshold", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`.
-            props, "Protocol", _, set_protocol, get_protocol, Val<String>
+        /// `HealthyThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_healthy_threshold(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HealthyThreshold")
         }
 
-        prop! {
-            /// `IntervalMillis`.
-            props, "IntervalMillis", _, set_interval_millis, get_interval_millis, Val<i64>
+        /// Sets `TimeoutMillis`, which `new` took, in place.
+        pub fn set_timeout_millis(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutMillis", value.into());
+            self
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// `TimeoutMillis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_millis(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMillis")
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// Sets `Protocol`, which `new` took, in place.
+        pub fn set_protocol(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
+        }
+
+        /// Sets `IntervalMillis`, which `new` took, in place.
+        pub fn set_interval_millis(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IntervalMillis", value.into());
+            self
+        }
+
+        /// `IntervalMillis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval_millis(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IntervalMillis")
+        }
+
+        /// `Path`.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// `Port`.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
     }
 
@@ -2624,14 +4827,28 @@ pub mod virtual_gateway {
             VirtualGatewayPortMapping { props }
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`.
-            props, "Protocol", _, set_protocol, get_protocol, Val<String>
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// Sets `Protocol`, which `new` took, in place.
+        pub fn set_protocol(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
         }
     }
 
@@ -2657,19 +4874,46 @@ pub mod virtual_gateway {
             VirtualGatewayListenerTls { props }
         }
 
-        prop! {
-            /// `Mode`.
-            props, "Mode", _, set_mode, get_mode, Val<String>
+        /// Sets `Mode`, which `new` took, in place.
+        pub fn set_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
         }
 
-        prop! {
-            /// `Certificate`.
-            props, "Certificate", _, set_certificate, get_certificate, Val<VirtualGatewayListenerTlsCertificate>
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Mode")
         }
 
-        prop! {
-            /// `Validation`.
-            props, "Validation", validation, set_validation, get_validation, Val<VirtualGatewayListenerTlsValidationContext>
+        /// Sets `Certificate`, which `new` took, in place.
+        pub fn set_certificate(&mut self, value: impl Into<Val<VirtualGatewayListenerTlsCertificate>>) -> &mut Self {
+            self.props.set("Certificate", value.into());
+            self
+        }
+
+        /// `Certificate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate(&self) -> ::std::option::Option<Val<VirtualGatewayListenerTlsCertificate>> {
+            crate::cfn::get_prop(&self.props, "Certificate")
+        }
+
+        /// `Validation`.
+        pub fn validation(mut self, value: impl Into<Val<VirtualGatewayListenerTlsValidationContext>>) -> Self {
+            self.props.set("Validation", value.into());
+            self
+        }
+
+        /// Sets `Validation` in place: [`Self::validation`] on a value held by `&mut`.
+        pub fn set_validation(&mut self, value: impl Into<Val<VirtualGatewayListenerTlsValidationContext>>) -> &mut Self {
+            self.props.set("Validation", value.into());
+            self
+        }
+
+        /// `Validation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validation(&self) -> ::std::option::Option<Val<VirtualGatewayListenerTlsValidationContext>> {
+            crate::cfn::get_prop(&self.props, "Validation")
         }
     }
 
@@ -2688,19 +4932,58 @@ pub mod virtual_gateway {
             VirtualGatewayListenerTlsCertificate { props }
         }
 
-        prop! {
-            /// `ACM`.
-            props, "ACM", acm, set_acm, get_acm, Val<VirtualGatewayListenerTlsAcmCertificate>
+        /// `ACM`.
+        pub fn acm(mut self, value: impl Into<Val<VirtualGatewayListenerTlsAcmCertificate>>) -> Self {
+            self.props.set("ACM", value.into());
+            self
         }
 
-        prop! {
-            /// `File`.
-            props, "File", file, set_file, get_file, Val<VirtualGatewayListenerTlsFileCertificate>
+        /// Sets `ACM` in place: [`Self::acm`] on a value held by `&mut`.
+        pub fn set_acm(&mut self, value: impl Into<Val<VirtualGatewayListenerTlsAcmCertificate>>) -> &mut Self {
+            self.props.set("ACM", value.into());
+            self
         }
 
-        prop! {
-            /// `SDS`.
-            props, "SDS", sds, set_sds, get_sds, Val<VirtualGatewayListenerTlsSdsCertificate>
+        /// `ACM` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_acm(&self) -> ::std::option::Option<Val<VirtualGatewayListenerTlsAcmCertificate>> {
+            crate::cfn::get_prop(&self.props, "ACM")
+        }
+
+        /// `File`.
+        pub fn file(mut self, value: impl Into<Val<VirtualGatewayListenerTlsFileCertificate>>) -> Self {
+            self.props.set("File", value.into());
+            self
+        }
+
+        /// Sets `File` in place: [`Self::file`] on a value held by `&mut`.
+        pub fn set_file(&mut self, value: impl Into<Val<VirtualGatewayListenerTlsFileCertificate>>) -> &mut Self {
+            self.props.set("File", value.into());
+            self
+        }
+
+        /// `File` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file(&self) -> ::std::option::Option<Val<VirtualGatewayListenerTlsFileCertificate>> {
+            crate::cfn::get_prop(&self.props, "File")
+        }
+
+        /// `SDS`.
+        pub fn sds(mut self, value: impl Into<Val<VirtualGatewayListenerTlsSdsCertificate>>) -> Self {
+            self.props.set("SDS", value.into());
+            self
+        }
+
+        /// Sets `SDS` in place: [`Self::sds`] on a value held by `&mut`.
+        pub fn set_sds(&mut self, value: impl Into<Val<VirtualGatewayListenerTlsSdsCertificate>>) -> &mut Self {
+            self.props.set("SDS", value.into());
+            self
+        }
+
+        /// `SDS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sds(&self) -> ::std::option::Option<Val<VirtualGatewayListenerTlsSdsCertificate>> {
+            crate::cfn::get_prop(&self.props, "SDS")
         }
     }
 
@@ -2721,9 +5004,16 @@ pub mod virtual_gateway {
             VirtualGatewayListenerTlsAcmCertificate { props }
         }
 
-        prop! {
-            /// `CertificateArn`.
-            props, "CertificateArn", _, set_certificate_arn, get_certificate_arn, Val<String>
+        /// Sets `CertificateArn`, which `new` took, in place.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
         }
     }
 
@@ -2744,14 +5034,35 @@ pub mod virtual_gateway {
             VirtualGatewayListenerTlsValidationContext { props }
         }
 
-        prop! {
-            /// `Trust`.
-            props, "Trust", _, set_trust, get_trust, Val<VirtualGatewayListenerTlsValidationContextTrust>
+        /// Sets `Trust`, which `new` took, in place.
+        pub fn set_trust(&mut self, value: impl Into<Val<VirtualGatewayListenerTlsValidationContextTrust>>) -> &mut Self {
+            self.props.set("Trust", value.into());
+            self
         }
 
-        prop! {
-            /// `SubjectAlternativeNames`.
-            props, "SubjectAlternativeNames", subject_alternative_names, set_subject_alternative_names, get_subject_alternative_names, Val<SubjectAlternativeNames>
+        /// `Trust` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trust(&self) -> ::std::option::Option<Val<VirtualGatewayListenerTlsValidationContextTrust>> {
+            crate::cfn::get_prop(&self.props, "Trust")
+        }
+
+        /// `SubjectAlternativeNames`.
+        pub fn subject_alternative_names(mut self, value: impl Into<Val<SubjectAlternativeNames>>) -> Self {
+            self.props.set("SubjectAlternativeNames", value.into());
+            self
+        }
+
+        /// Sets `SubjectAlternativeNames` in place: [`Self::subject_alternative_names`] on a value held
+        /// by `&mut`.
+        pub fn set_subject_alternative_names(&mut self, value: impl Into<Val<SubjectAlternativeNames>>) -> &mut Self {
+            self.props.set("SubjectAlternativeNames", value.into());
+            self
+        }
+
+        /// `SubjectAlternativeNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subject_alternative_names(&self) -> ::std::option::Option<Val<SubjectAlternativeNames>> {
+            crate::cfn::get_prop(&self.props, "SubjectAlternativeNames")
         }
     }
 
@@ -2770,14 +5081,40 @@ pub mod virtual_gateway {
             VirtualGatewayListenerTlsValidationContextTrust { props }
         }
 
-        prop! {
-            /// `File`.
-            props, "File", file, set_file, get_file, Val<VirtualGatewayTlsValidationContextFileTrust>
+        /// `File`.
+        pub fn file(mut self, value: impl Into<Val<VirtualGatewayTlsValidationContextFileTrust>>) -> Self {
+            self.props.set("File", value.into());
+            self
         }
 
-        prop! {
-            /// `SDS`.
-            props, "SDS", sds, set_sds, get_sds, Val<VirtualGatewayTlsValidationContextSdsTrust>
+        /// Sets `File` in place: [`Self::file`] on a value held by `&mut`.
+        pub fn set_file(&mut self, value: impl Into<Val<VirtualGatewayTlsValidationContextFileTrust>>) -> &mut Self {
+            self.props.set("File", value.into());
+            self
+        }
+
+        /// `File` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file(&self) -> ::std::option::Option<Val<VirtualGatewayTlsValidationContextFileTrust>> {
+            crate::cfn::get_prop(&self.props, "File")
+        }
+
+        /// `SDS`.
+        pub fn sds(mut self, value: impl Into<Val<VirtualGatewayTlsValidationContextSdsTrust>>) -> Self {
+            self.props.set("SDS", value.into());
+            self
+        }
+
+        /// Sets `SDS` in place: [`Self::sds`] on a value held by `&mut`.
+        pub fn set_sds(&mut self, value: impl Into<Val<VirtualGatewayTlsValidationContextSdsTrust>>) -> &mut Self {
+            self.props.set("SDS", value.into());
+            self
+        }
+
+        /// `SDS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sds(&self) -> ::std::option::Option<Val<VirtualGatewayTlsValidationContextSdsTrust>> {
+            crate::cfn::get_prop(&self.props, "SDS")
         }
     }
 
@@ -2796,9 +5133,22 @@ pub mod virtual_gateway {
             VirtualGatewayLogging { props }
         }
 
-        prop! {
-            /// `AccessLog`.
-            props, "AccessLog", access_log, set_access_log, get_access_log, Val<VirtualGatewayAccessLog>
+        /// `AccessLog`.
+        pub fn access_log(mut self, value: impl Into<Val<VirtualGatewayAccessLog>>) -> Self {
+            self.props.set("AccessLog", value.into());
+            self
+        }
+
+        /// Sets `AccessLog` in place: [`Self::access_log`] on a value held by `&mut`.
+        pub fn set_access_log(&mut self, value: impl Into<Val<VirtualGatewayAccessLog>>) -> &mut Self {
+            self.props.set("AccessLog", value.into());
+            self
+        }
+
+        /// `AccessLog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_log(&self) -> ::std::option::Option<Val<VirtualGatewayAccessLog>> {
+            crate::cfn::get_prop(&self.props, "AccessLog")
         }
     }
 
@@ -2817,9 +5167,22 @@ pub mod virtual_gateway {
             VirtualGatewayAccessLog { props }
         }
 
-        prop! {
-            /// `File`.
-            props, "File", file, set_file, get_file, Val<VirtualGatewayFileAccessLog>
+        /// `File`.
+        pub fn file(mut self, value: impl Into<Val<VirtualGatewayFileAccessLog>>) -> Self {
+            self.props.set("File", value.into());
+            self
+        }
+
+        /// Sets `File` in place: [`Self::file`] on a value held by `&mut`.
+        pub fn set_file(&mut self, value: impl Into<Val<VirtualGatewayFileAccessLog>>) -> &mut Self {
+            self.props.set("File", value.into());
+            self
+        }
+
+        /// `File` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file(&self) -> ::std::option::Option<Val<VirtualGatewayFileAccessLog>> {
+            crate::cfn::get_prop(&self.props, "File")
         }
     }
 
@@ -2840,14 +5203,34 @@ pub mod virtual_gateway {
             VirtualGatewayFileAccessLog { props }
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", _, set_path, get_path, Val<String>
+        /// Sets `Path`, which `new` took, in place.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
         }
 
-        prop! {
-            /// `Format`.
-            props, "Format", format, set_format, get_format, Val<LoggingFormat>
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// `Format`.
+        pub fn format(mut self, value: impl Into<Val<LoggingFormat>>) -> Self {
+            self.props.set("Format", value.into());
+            self
+        }
+
+        /// Sets `Format` in place: [`Self::format`] on a value held by `&mut`.
+        pub fn set_format(&mut self, value: impl Into<Val<LoggingFormat>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
+        }
+
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<LoggingFormat>> {
+            crate::cfn::get_prop(&self.props, "Format")
         }
     }
 
@@ -2866,14 +5249,40 @@ pub mod virtual_gateway {
             LoggingFormat { props }
         }
 
-        prop! {
-            /// `Json`.
-            props, "Json", json, set_json, get_json, Val<List<Tag>>
+        /// `Json`.
+        pub fn json(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Json", value.into());
+            self
         }
 
-        prop! {
-            /// `Text`.
-            props, "Text", text, set_text, get_text, Val<String>
+        /// Sets `Json` in place: [`Self::json`] on a value held by `&mut`.
+        pub fn set_json(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Json", value.into());
+            self
+        }
+
+        /// `Json` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_json(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Json")
+        }
+
+        /// `Text`.
+        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// Sets `Text` in place: [`Self::text`] on a value held by `&mut`.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
         }
     }
 }
@@ -2903,29 +5312,82 @@ impl VirtualNode {
         VirtualNode { core }
     }
 
-    prop! {
-        /// `MeshName`.
-        core.props, "MeshName", _, set_mesh_name, get_mesh_name, Val<String>
+    /// Sets `MeshName`, which `new` took, in place.
+    pub fn set_mesh_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MeshName", value.into());
+        self
     }
 
-    prop! {
-        /// `MeshOwner`.
-        core.props, "MeshOwner", mesh_owner, set_mesh_owner, get_mesh_owner, Val<String>
+    /// `MeshName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mesh_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MeshName")
     }
 
-    prop! {
-        /// `Spec`.
-        core.props, "Spec", _, set_spec, get_spec, Val<virtual_node::VirtualNodeSpec>
+    /// `MeshOwner`.
+    pub fn mesh_owner(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MeshOwner", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `MeshOwner` in place: [`Self::mesh_owner`] on a value held by `&mut`.
+    pub fn set_mesh_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MeshOwner", value.into());
+        self
     }
 
-    prop! {
-        /// `VirtualNodeName`.
-        core.props, "VirtualNodeName", virtual_node_name, set_virtual_node_name, get_virtual_node_name, Val<String>
+    /// `MeshOwner` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mesh_owner(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MeshOwner")
+    }
+
+    /// Sets `Spec`, which `new` took, in place.
+    pub fn set_spec(&mut self, value: impl Into<Val<virtual_node::VirtualNodeSpec>>) -> &mut Self {
+        self.core.props.set("Spec", value.into());
+        self
+    }
+
+    /// `Spec` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_spec(&self) -> ::std::option::Option<Val<virtual_node::VirtualNodeSpec>> {
+        crate::cfn::get_prop(&self.core.props, "Spec")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VirtualNodeName`.
+    pub fn virtual_node_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VirtualNodeName", value.into());
+        self
+    }
+
+    /// Sets `VirtualNodeName` in place: [`Self::virtual_node_name`] on a value held by `&mut`.
+    pub fn set_virtual_node_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VirtualNodeName", value.into());
+        self
+    }
+
+    /// `VirtualNodeName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_virtual_node_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VirtualNodeName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2997,29 +5459,94 @@ pub mod virtual_node {
             VirtualNodeSpec { props }
         }
 
-        prop! {
-            /// `BackendDefaults`.
-            props, "BackendDefaults", backend_defaults, set_backend_defaults, get_backend_defaults, Val<BackendDefaults>
+        /// `BackendDefaults`.
+        pub fn backend_defaults(mut self, value: impl Into<Val<BackendDefaults>>) -> Self {
+            self.props.set("BackendDefaults", value.into());
+            self
         }
 
-        prop! {
-            /// `Backends`.
-            props, "Backends", backends, set_backends, get_backends, Val<List<Backend>>
+        /// Sets `BackendDefaults` in place: [`Self::backend_defaults`] on a value held by `&mut`.
+        pub fn set_backend_defaults(&mut self, value: impl Into<Val<BackendDefaults>>) -> &mut Self {
+            self.props.set("BackendDefaults", value.into());
+            self
         }
 
-        prop! {
-            /// `Listeners`.
-            props, "Listeners", listeners, set_listeners, get_listeners, Val<List<Listener>>
+        /// `BackendDefaults` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_backend_defaults(&self) -> ::std::option::Option<Val<BackendDefaults>> {
+            crate::cfn::get_prop(&self.props, "BackendDefaults")
         }
 
-        prop! {
-            /// `Logging`.
-            props, "Logging", logging, set_logging, get_logging, Val<Logging>
+        /// `Backends`.
+        pub fn backends(mut self, value: impl Into<Val<List<Backend>>>) -> Self {
+            self.props.set("Backends", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceDiscovery`.
-            props, "ServiceDiscovery", service_discovery, set_service_discovery, get_service_discovery, Val<ServiceDiscovery>
+        /// Sets `Backends` in place: [`Self::backends`] on a value held by `&mut`.
+        pub fn set_backends(&mut self, value: impl Into<Val<List<Backend>>>) -> &mut Self {
+            self.props.set("Backends", value.into());
+            self
+        }
+
+        /// `Backends` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_backends(&self) -> ::std::option::Option<Val<List<Backend>>> {
+            crate::cfn::get_prop(&self.props, "Backends")
+        }
+
+        /// `Listeners`.
+        pub fn listeners(mut self, value: impl Into<Val<List<Listener>>>) -> Self {
+            self.props.set("Listeners", value.into());
+            self
+        }
+
+        /// Sets `Listeners` in place: [`Self::listeners`] on a value held by `&mut`.
+        pub fn set_listeners(&mut self, value: impl Into<Val<List<Listener>>>) -> &mut Self {
+            self.props.set("Listeners", value.into());
+            self
+        }
+
+        /// `Listeners` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_listeners(&self) -> ::std::option::Option<Val<List<Listener>>> {
+            crate::cfn::get_prop(&self.props, "Listeners")
+        }
+
+        /// `Logging`.
+        pub fn logging(mut self, value: impl Into<Val<Logging>>) -> Self {
+            self.props.set("Logging", value.into());
+            self
+        }
+
+        /// Sets `Logging` in place: [`Self::logging`] on a value held by `&mut`.
+        pub fn set_logging(&mut self, value: impl Into<Val<Logging>>) -> &mut Self {
+            self.props.set("Logging", value.into());
+            self
+        }
+
+        /// `Logging` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logging(&self) -> ::std::option::Option<Val<Logging>> {
+            crate::cfn::get_prop(&self.props, "Logging")
+        }
+
+        /// `ServiceDiscovery`.
+        pub fn service_discovery(mut self, value: impl Into<Val<ServiceDiscovery>>) -> Self {
+            self.props.set("ServiceDiscovery", value.into());
+            self
+        }
+
+        /// Sets `ServiceDiscovery` in place: [`Self::service_discovery`] on a value held by `&mut`.
+        pub fn set_service_discovery(&mut self, value: impl Into<Val<ServiceDiscovery>>) -> &mut Self {
+            self.props.set("ServiceDiscovery", value.into());
+            self
+        }
+
+        /// `ServiceDiscovery` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_discovery(&self) -> ::std::option::Option<Val<ServiceDiscovery>> {
+            crate::cfn::get_prop(&self.props, "ServiceDiscovery")
         }
     }
 
@@ -3038,9 +5565,22 @@ pub mod virtual_node {
             BackendDefaults { props }
         }
 
-        prop! {
-            /// `ClientPolicy`.
-            props, "ClientPolicy", client_policy, set_client_policy, get_client_policy, Val<ClientPolicy>
+        /// `ClientPolicy`.
+        pub fn client_policy(mut self, value: impl Into<Val<ClientPolicy>>) -> Self {
+            self.props.set("ClientPolicy", value.into());
+            self
+        }
+
+        /// Sets `ClientPolicy` in place: [`Self::client_policy`] on a value held by `&mut`.
+        pub fn set_client_policy(&mut self, value: impl Into<Val<ClientPolicy>>) -> &mut Self {
+            self.props.set("ClientPolicy", value.into());
+            self
+        }
+
+        /// `ClientPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_policy(&self) -> ::std::option::Option<Val<ClientPolicy>> {
+            crate::cfn::get_prop(&self.props, "ClientPolicy")
         }
     }
 
@@ -3059,9 +5599,22 @@ pub mod virtual_node {
             ClientPolicy { props }
         }
 
-        prop! {
-            /// `TLS`.
-            props, "TLS", tls, set_tls, get_tls, Val<ClientPolicyTls>
+        /// `TLS`.
+        pub fn tls(mut self, value: impl Into<Val<ClientPolicyTls>>) -> Self {
+            self.props.set("TLS", value.into());
+            self
+        }
+
+        /// Sets `TLS` in place: [`Self::tls`] on a value held by `&mut`.
+        pub fn set_tls(&mut self, value: impl Into<Val<ClientPolicyTls>>) -> &mut Self {
+            self.props.set("TLS", value.into());
+            self
+        }
+
+        /// `TLS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tls(&self) -> ::std::option::Option<Val<ClientPolicyTls>> {
+            crate::cfn::get_prop(&self.props, "TLS")
         }
     }
 
@@ -3082,24 +5635,70 @@ pub mod virtual_node {
             ClientPolicyTls { props }
         }
 
-        prop! {
-            /// `Validation`.
-            props, "Validation", _, set_validation, get_validation, Val<TlsValidationContext>
+        /// Sets `Validation`, which `new` took, in place.
+        pub fn set_validation(&mut self, value: impl Into<Val<TlsValidationContext>>) -> &mut Self {
+            self.props.set("Validation", value.into());
+            self
         }
 
-        prop! {
-            /// `Certificate`.
-            props, "Certificate", certificate, set_certificate, get_certificate, Val<ClientTlsCertificate>
+        /// `Validation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validation(&self) -> ::std::option::Option<Val<TlsValidationContext>> {
+            crate::cfn::get_prop(&self.props, "Validation")
         }
 
-        prop! {
-            /// `Enforce`.
-            props, "Enforce", enforce, set_enforce, get_enforce, Val<bool>
+        /// `Certificate`.
+        pub fn certificate(mut self, value: impl Into<Val<ClientTlsCertificate>>) -> Self {
+            self.props.set("Certificate", value.into());
+            self
         }
 
-        prop! {
-            /// `Ports`.
-            props, "Ports", ports, set_ports, get_ports, Val<List<i64>>
+        /// Sets `Certificate` in place: [`Self::certificate`] on a value held by `&mut`.
+        pub fn set_certificate(&mut self, value: impl Into<Val<ClientTlsCertificate>>) -> &mut Self {
+            self.props.set("Certificate", value.into());
+            self
+        }
+
+        /// `Certificate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate(&self) -> ::std::option::Option<Val<ClientTlsCertificate>> {
+            crate::cfn::get_prop(&self.props, "Certificate")
+        }
+
+        /// `Enforce`.
+        pub fn enforce(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enforce", value.into());
+            self
+        }
+
+        /// Sets `Enforce` in place: [`Self::enforce`] on a value held by `&mut`.
+        pub fn set_enforce(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enforce", value.into());
+            self
+        }
+
+        /// `Enforce` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enforce(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enforce")
+        }
+
+        /// `Ports`.
+        pub fn ports(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("Ports", value.into());
+            self
+        }
+
+        /// Sets `Ports` in place: [`Self::ports`] on a value held by `&mut`.
+        pub fn set_ports(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("Ports", value.into());
+            self
+        }
+
+        /// `Ports` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ports(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "Ports")
         }
     }
 
@@ -3118,14 +5717,40 @@ pub mod virtual_node {
             ClientTlsCertificate { props }
         }
 
-        prop! {
-            /// `File`.
-            props, "File", file, set_file, get_file, Val<ListenerTlsFileCertificate>
+        /// `File`.
+        pub fn file(mut self, value: impl Into<Val<ListenerTlsFileCertificate>>) -> Self {
+            self.props.set("File", value.into());
+            self
         }
 
-        prop! {
-            /// `SDS`.
-            props, "SDS", sds, set_sds, get_sds, Val<ListenerTlsSdsCertificate>
+        /// Sets `File` in place: [`Self::file`] on a value held by `&mut`.
+        pub fn set_file(&mut self, value: impl Into<Val<ListenerTlsFileCertificate>>) -> &mut Self {
+            self.props.set("File", value.into());
+            self
+        }
+
+        /// `File` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file(&self) -> ::std::option::Option<Val<ListenerTlsFileCertificate>> {
+            crate::cfn::get_prop(&self.props, "File")
+        }
+
+        /// `SDS`.
+        pub fn sds(mut self, value: impl Into<Val<ListenerTlsSdsCertificate>>) -> Self {
+            self.props.set("SDS", value.into());
+            self
+        }
+
+        /// Sets `SDS` in place: [`Self::sds`] on a value held by `&mut`.
+        pub fn set_sds(&mut self, value: impl Into<Val<ListenerTlsSdsCertificate>>) -> &mut Self {
+            self.props.set("SDS", value.into());
+            self
+        }
+
+        /// `SDS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sds(&self) -> ::std::option::Option<Val<ListenerTlsSdsCertificate>> {
+            crate::cfn::get_prop(&self.props, "SDS")
         }
     }
 
@@ -3151,14 +5776,28 @@ pub mod virtual_node {
             ListenerTlsFileCertificate { props }
         }
 
-        prop! {
-            /// `PrivateKey`.
-            props, "PrivateKey", _, set_private_key, get_private_key, Val<String>
+        /// Sets `PrivateKey`, which `new` took, in place.
+        pub fn set_private_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrivateKey", value.into());
+            self
         }
 
-        prop! {
-            /// `CertificateChain`.
-            props, "CertificateChain", _, set_certificate_chain, get_certificate_chain, Val<String>
+        /// `PrivateKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrivateKey")
+        }
+
+        /// Sets `CertificateChain`, which `new` took, in place.
+        pub fn set_certificate_chain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateChain", value.into());
+            self
+        }
+
+        /// `CertificateChain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_chain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateChain")
         }
     }
 
@@ -3179,9 +5818,16 @@ pub mod virtual_node {
             ListenerTlsSdsCertificate { props }
         }
 
-        prop! {
-            /// `SecretName`.
-            props, "SecretName", _, set_secret_name, get_secret_name, Val<String>
+        /// Sets `SecretName`, which `new` took, in place.
+        pub fn set_secret_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretName", value.into());
+            self
+        }
+
+        /// `SecretName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretName")
         }
     }
 
@@ -3202,14 +5848,35 @@ pub mod virtual_node {
             TlsValidationContext { props }
         }
 
-        prop! {
-            /// `Trust`.
-            props, "Trust", _, set_trust, get_trust, Val<TlsValidationContextTrust>
+        /// Sets `Trust`, which `new` took, in place.
+        pub fn set_trust(&mut self, value: impl Into<Val<TlsValidationContextTrust>>) -> &mut Self {
+            self.props.set("Trust", value.into());
+            self
         }
 
-        prop! {
-            /// `SubjectAlternativeNames`.
-            props, "SubjectAlternativeNames", subject_alternative_names, set_subject_alternative_names, get_subject_alternative_names, Val<SubjectAlternativeNames>
+        /// `Trust` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trust(&self) -> ::std::option::Option<Val<TlsValidationContextTrust>> {
+            crate::cfn::get_prop(&self.props, "Trust")
+        }
+
+        /// `SubjectAlternativeNames`.
+        pub fn subject_alternative_names(mut self, value: impl Into<Val<SubjectAlternativeNames>>) -> Self {
+            self.props.set("SubjectAlternativeNames", value.into());
+            self
+        }
+
+        /// Sets `SubjectAlternativeNames` in place: [`Self::subject_alternative_names`] on a value held
+        /// by `&mut`.
+        pub fn set_subject_alternative_names(&mut self, value: impl Into<Val<SubjectAlternativeNames>>) -> &mut Self {
+            self.props.set("SubjectAlternativeNames", value.into());
+            self
+        }
+
+        /// `SubjectAlternativeNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subject_alternative_names(&self) -> ::std::option::Option<Val<SubjectAlternativeNames>> {
+            crate::cfn::get_prop(&self.props, "SubjectAlternativeNames")
         }
     }
 
@@ -3230,9 +5897,16 @@ pub mod virtual_node {
             SubjectAlternativeNames { props }
         }
 
-        prop! {
-            /// `Match`.
-            props, "Match", _, set_match, get_match, Val<SubjectAlternativeNameMatchers>
+        /// Sets `Match`, which `new` took, in place.
+        pub fn set_match(&mut self, value: impl Into<Val<SubjectAlternativeNameMatchers>>) -> &mut Self {
+            self.props.set("Match", value.into());
+            self
+        }
+
+        /// `Match` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match(&self) -> ::std::option::Option<Val<SubjectAlternativeNameMatchers>> {
+            crate::cfn::get_prop(&self.props, "Match")
         }
     }
 
@@ -3251,9 +5925,22 @@ pub mod virtual_node {
             SubjectAlternativeNameMatchers { props }
         }
 
-        prop! {
-            /// `Exact`.
-            props, "Exact", exact, set_exact, get_exact, Val<List<String>>
+        /// `Exact`.
+        pub fn exact(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Exact", value.into());
+            self
+        }
+
+        /// Sets `Exact` in place: [`Self::exact`] on a value held by `&mut`.
+        pub fn set_exact(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Exact", value.into());
+            self
+        }
+
+        /// `Exact` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Exact")
         }
     }
 
@@ -3272,19 +5959,58 @@ pub mod virtual_node {
             TlsValidationContextTrust { props }
         }
 
-        prop! {
-            /// `ACM`.
-            props, "ACM", acm, set_acm, get_acm, Val<TlsValidationContextAcmTrust>
+        /// `ACM`.
+        pub fn acm(mut self, value: impl Into<Val<TlsValidationContextAcmTrust>>) -> Self {
+            self.props.set("ACM", value.into());
+            self
         }
 
-        prop! {
-            /// `File`.
-            props, "File", file, set_file, get_file, Val<TlsValidationContextFileTrust>
+        /// Sets `ACM` in place: [`Self::acm`] on a value held by `&mut`.
+        pub fn set_acm(&mut self, value: impl Into<Val<TlsValidationContextAcmTrust>>) -> &mut Self {
+            self.props.set("ACM", value.into());
+            self
         }
 
-        prop! {
-            /// `SDS`.
-            props, "SDS", sds, set_sds, get_sds, Val<TlsValidationContextSdsTrust>
+        /// `ACM` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_acm(&self) -> ::std::option::Option<Val<TlsValidationContextAcmTrust>> {
+            crate::cfn::get_prop(&self.props, "ACM")
+        }
+
+        /// `File`.
+        pub fn file(mut self, value: impl Into<Val<TlsValidationContextFileTrust>>) -> Self {
+            self.props.set("File", value.into());
+            self
+        }
+
+        /// Sets `File` in place: [`Self::file`] on a value held by `&mut`.
+        pub fn set_file(&mut self, value: impl Into<Val<TlsValidationContextFileTrust>>) -> &mut Self {
+            self.props.set("File", value.into());
+            self
+        }
+
+        /// `File` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file(&self) -> ::std::option::Option<Val<TlsValidationContextFileTrust>> {
+            crate::cfn::get_prop(&self.props, "File")
+        }
+
+        /// `SDS`.
+        pub fn sds(mut self, value: impl Into<Val<TlsValidationContextSdsTrust>>) -> Self {
+            self.props.set("SDS", value.into());
+            self
+        }
+
+        /// Sets `SDS` in place: [`Self::sds`] on a value held by `&mut`.
+        pub fn set_sds(&mut self, value: impl Into<Val<TlsValidationContextSdsTrust>>) -> &mut Self {
+            self.props.set("SDS", value.into());
+            self
+        }
+
+        /// `SDS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sds(&self) -> ::std::option::Option<Val<TlsValidationContextSdsTrust>> {
+            crate::cfn::get_prop(&self.props, "SDS")
         }
     }
 
@@ -3305,9 +6031,16 @@ pub mod virtual_node {
             TlsValidationContextAcmTrust { props }
         }
 
-        prop! {
-            /// `CertificateAuthorityArns`.
-            props, "CertificateAuthorityArns", _, set_certificate_authority_arns, get_certificate_authority_arns, Val<List<String>>
+        /// Sets `CertificateAuthorityArns`, which `new` took, in place.
+        pub fn set_certificate_authority_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CertificateAuthorityArns", value.into());
+            self
+        }
+
+        /// `CertificateAuthorityArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_authority_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CertificateAuthorityArns")
         }
     }
 
@@ -3328,9 +6061,16 @@ pub mod virtual_node {
             TlsValidationContextFileTrust { props }
         }
 
-        prop! {
-            /// `CertificateChain`.
-            props, "CertificateChain", _, set_certificate_chain, get_certificate_chain, Val<String>
+        /// Sets `CertificateChain`, which `new` took, in place.
+        pub fn set_certificate_chain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateChain", value.into());
+            self
+        }
+
+        /// `CertificateChain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_chain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateChain")
         }
     }
 
@@ -3351,9 +6091,16 @@ pub mod virtual_node {
             TlsValidationContextSdsTrust { props }
         }
 
-        prop! {
-            /// `SecretName`.
-            props, "SecretName", _, set_secret_name, get_secret_name, Val<String>
+        /// Sets `SecretName`, which `new` took, in place.
+        pub fn set_secret_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretName", value.into());
+            self
+        }
+
+        /// `SecretName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretName")
         }
     }
 
@@ -3372,9 +6119,22 @@ pub mod virtual_node {
             Backend { props }
         }
 
-        prop! {
-            /// `VirtualService`.
-            props, "VirtualService", virtual_service, set_virtual_service, get_virtual_service, Val<VirtualServiceBackend>
+        /// `VirtualService`.
+        pub fn virtual_service(mut self, value: impl Into<Val<VirtualServiceBackend>>) -> Self {
+            self.props.set("VirtualService", value.into());
+            self
+        }
+
+        /// Sets `VirtualService` in place: [`Self::virtual_service`] on a value held by `&mut`.
+        pub fn set_virtual_service(&mut self, value: impl Into<Val<VirtualServiceBackend>>) -> &mut Self {
+            self.props.set("VirtualService", value.into());
+            self
+        }
+
+        /// `VirtualService` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_virtual_service(&self) -> ::std::option::Option<Val<VirtualServiceBackend>> {
+            crate::cfn::get_prop(&self.props, "VirtualService")
         }
     }
 
@@ -3395,14 +6155,34 @@ pub mod virtual_node {
             VirtualServiceBackend { props }
         }
 
-        prop! {
-            /// `VirtualServiceName`.
-            props, "VirtualServiceName", _, set_virtual_service_name, get_virtual_service_name, Val<String>
+        /// Sets `VirtualServiceName`, which `new` took, in place.
+        pub fn set_virtual_service_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VirtualServiceName", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientPolicy`.
-            props, "ClientPolicy", client_policy, set_client_policy, get_client_policy, Val<ClientPolicy>
+        /// `VirtualServiceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_virtual_service_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VirtualServiceName")
+        }
+
+        /// `ClientPolicy`.
+        pub fn client_policy(mut self, value: impl Into<Val<ClientPolicy>>) -> Self {
+            self.props.set("ClientPolicy", value.into());
+            self
+        }
+
+        /// Sets `ClientPolicy` in place: [`Self::client_policy`] on a value held by `&mut`.
+        pub fn set_client_policy(&mut self, value: impl Into<Val<ClientPolicy>>) -> &mut Self {
+            self.props.set("ClientPolicy", value.into());
+            self
+        }
+
+        /// `ClientPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_policy(&self) -> ::std::option::Option<Val<ClientPolicy>> {
+            crate::cfn::get_prop(&self.props, "ClientPolicy")
         }
     }
 
@@ -3423,34 +6203,106 @@ pub mod virtual_node {
             Listener { props }
         }
 
-        prop! {
-            /// `PortMapping`.
-            props, "PortMapping", _, set_port_mapping, get_port_mapping, Val<PortMapping>
+        /// Sets `PortMapping`, which `new` took, in place.
+        pub fn set_port_mapping(&mut self, value: impl Into<Val<PortMapping>>) -> &mut Self {
+            self.props.set("PortMapping", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectionPool`.
-            props, "ConnectionPool", connection_pool, set_connection_pool, get_connection_pool, Val<VirtualNodeConnectionPool>
+        /// `PortMapping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port_mapping(&self) -> ::std::option::Option<Val<PortMapping>> {
+            crate::cfn::get_prop(&self.props, "PortMapping")
         }
 
-        prop! {
-            /// `HealthCheck`.
-            props, "HealthCheck", health_check, set_health_check, get_health_check, Val<HealthCheck>
+        /// `ConnectionPool`.
+        pub fn connection_pool(mut self, value: impl Into<Val<VirtualNodeConnectionPool>>) -> Self {
+            self.props.set("ConnectionPool", value.into());
+            self
         }
 
-        prop! {
-            /// `OutlierDetection`.
-            props, "OutlierDetection", outlier_detection, set_outlier_detection, get_outlier_detection, Val<OutlierDetection>
+        /// Sets `ConnectionPool` in place: [`Self::connection_pool`] on a value held by `&mut`.
+        pub fn set_connection_pool(&mut self, value: impl Into<Val<VirtualNodeConnectionPool>>) -> &mut Self {
+            self.props.set("ConnectionPool", value.into());
+            self
         }
 
-        prop! {
-            /// `TLS`.
-            props, "TLS", tls, set_tls, get_tls, Val<ListenerTls>
+        /// `ConnectionPool` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_pool(&self) -> ::std::option::Option<Val<VirtualNodeConnectionPool>> {
+            crate::cfn::get_prop(&self.props, "ConnectionPool")
         }
 
-        prop! {
-            /// `Timeout`.
-            props, "Timeout", timeout, set_timeout, get_timeout, Val<ListenerTimeout>
+        /// `HealthCheck`.
+        pub fn health_check(mut self, value: impl Into<Val<HealthCheck>>) -> Self {
+            self.props.set("HealthCheck", value.into());
+            self
+        }
+
+        /// Sets `HealthCheck` in place: [`Self::health_check`] on a value held by `&mut`.
+        pub fn set_health_check(&mut self, value: impl Into<Val<HealthCheck>>) -> &mut Self {
+            self.props.set("HealthCheck", value.into());
+            self
+        }
+
+        /// `HealthCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_health_check(&self) -> ::std::option::Option<Val<HealthCheck>> {
+            crate::cfn::get_prop(&self.props, "HealthCheck")
+        }
+
+        /// `OutlierDetection`.
+        pub fn outlier_detection(mut self, value: impl Into<Val<OutlierDetection>>) -> Self {
+            self.props.set("OutlierDetection", value.into());
+            self
+        }
+
+        /// Sets `OutlierDetection` in place: [`Self::outlier_detection`] on a value held by `&mut`.
+        pub fn set_outlier_detection(&mut self, value: impl Into<Val<OutlierDetection>>) -> &mut Self {
+            self.props.set("OutlierDetection", value.into());
+            self
+        }
+
+        /// `OutlierDetection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_outlier_detection(&self) -> ::std::option::Option<Val<OutlierDetection>> {
+            crate::cfn::get_prop(&self.props, "OutlierDetection")
+        }
+
+        /// `TLS`.
+        pub fn tls(mut self, value: impl Into<Val<ListenerTls>>) -> Self {
+            self.props.set("TLS", value.into());
+            self
+        }
+
+        /// Sets `TLS` in place: [`Self::tls`] on a value held by `&mut`.
+        pub fn set_tls(&mut self, value: impl Into<Val<ListenerTls>>) -> &mut Self {
+            self.props.set("TLS", value.into());
+            self
+        }
+
+        /// `TLS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tls(&self) -> ::std::option::Option<Val<ListenerTls>> {
+            crate::cfn::get_prop(&self.props, "TLS")
+        }
+
+        /// `Timeout`.
+        pub fn timeout(mut self, value: impl Into<Val<ListenerTimeout>>) -> Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// Sets `Timeout` in place: [`Self::timeout`] on a value held by `&mut`.
+        pub fn set_timeout(&mut self, value: impl Into<Val<ListenerTimeout>>) -> &mut Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// `Timeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout(&self) -> ::std::option::Option<Val<ListenerTimeout>> {
+            crate::cfn::get_prop(&self.props, "Timeout")
         }
     }
 
@@ -3469,24 +6321,76 @@ pub mod virtual_node {
             VirtualNodeConnectionPool { props }
         }
 
-        prop! {
-            /// `GRPC`.
-            props, "GRPC", grpc, set_grpc, get_grpc, Val<VirtualNodeGrpcConnectionPool>
+        /// `GRPC`.
+        pub fn grpc(mut self, value: impl Into<Val<VirtualNodeGrpcConnectionPool>>) -> Self {
+            self.props.set("GRPC", value.into());
+            self
         }
 
-        prop! {
-            /// `HTTP`.
-            props, "HTTP", http, set_http, get_http, Val<VirtualNodeHttpConnectionPool>
+        /// Sets `GRPC` in place: [`Self::grpc`] on a value held by `&mut`.
+        pub fn set_grpc(&mut self, value: impl Into<Val<VirtualNodeGrpcConnectionPool>>) -> &mut Self {
+            self.props.set("GRPC", value.into());
+            self
         }
 
-        prop! {
-            /// `HTTP2`.
-            props, "HTTP2", http2, set_http2, get_http2, Val<VirtualNodeHttp2ConnectionPool>
+        /// `GRPC` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_grpc(&self) -> ::std::option::Option<Val<VirtualNodeGrpcConnectionPool>> {
+            crate::cfn::get_prop(&self.props, "GRPC")
         }
 
-        prop! {
-            /// `TCP`.
-            props, "TCP", tcp, set_tcp, get_tcp, Val<VirtualNodeTcpConnectionPool>
+        /// `HTTP`.
+        pub fn http(mut self, value: impl Into<Val<VirtualNodeHttpConnectionPool>>) -> Self {
+            self.props.set("HTTP", value.into());
+            self
+        }
+
+        /// Sets `HTTP` in place: [`Self::http`] on a value held by `&mut`.
+        pub fn set_http(&mut self, value: impl Into<Val<VirtualNodeHttpConnectionPool>>) -> &mut Self {
+            self.props.set("HTTP", value.into());
+            self
+        }
+
+        /// `HTTP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http(&self) -> ::std::option::Option<Val<VirtualNodeHttpConnectionPool>> {
+            crate::cfn::get_prop(&self.props, "HTTP")
+        }
+
+        /// `HTTP2`.
+        pub fn http2(mut self, value: impl Into<Val<VirtualNodeHttp2ConnectionPool>>) -> Self {
+            self.props.set("HTTP2", value.into());
+            self
+        }
+
+        /// Sets `HTTP2` in place: [`Self::http2`] on a value held by `&mut`.
+        pub fn set_http2(&mut self, value: impl Into<Val<VirtualNodeHttp2ConnectionPool>>) -> &mut Self {
+            self.props.set("HTTP2", value.into());
+            self
+        }
+
+        /// `HTTP2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http2(&self) -> ::std::option::Option<Val<VirtualNodeHttp2ConnectionPool>> {
+            crate::cfn::get_prop(&self.props, "HTTP2")
+        }
+
+        /// `TCP`.
+        pub fn tcp(mut self, value: impl Into<Val<VirtualNodeTcpConnectionPool>>) -> Self {
+            self.props.set("TCP", value.into());
+            self
+        }
+
+        /// Sets `TCP` in place: [`Self::tcp`] on a value held by `&mut`.
+        pub fn set_tcp(&mut self, value: impl Into<Val<VirtualNodeTcpConnectionPool>>) -> &mut Self {
+            self.props.set("TCP", value.into());
+            self
+        }
+
+        /// `TCP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tcp(&self) -> ::std::option::Option<Val<VirtualNodeTcpConnectionPool>> {
+            crate::cfn::get_prop(&self.props, "TCP")
         }
     }
 
@@ -3507,9 +6411,16 @@ pub mod virtual_node {
             VirtualNodeGrpcConnectionPool { props }
         }
 
-        prop! {
-            /// `MaxRequests`.
-            props, "MaxRequests", _, set_max_requests, get_max_requests, Val<i64>
+        /// Sets `MaxRequests`, which `new` took, in place.
+        pub fn set_max_requests(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxRequests", value.into());
+            self
+        }
+
+        /// `MaxRequests` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_requests(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxRequests")
         }
     }
 
@@ -3530,14 +6441,34 @@ pub mod virtual_node {
             VirtualNodeHttpConnectionPool { props }
         }
 
-        prop! {
-            /// `MaxConnections`.
-            props, "MaxConnections", _, set_max_connections, get_max_connections, Val<i64>
+        /// Sets `MaxConnections`, which `new` took, in place.
+        pub fn set_max_connections(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxConnections", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxPendingRequests`.
-            props, "MaxPendingRequests", max_pending_requests, set_max_pending_requests, get_max_pending_requests, Val<i64>
+        /// `MaxConnections` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_connections(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxConnections")
+        }
+
+        /// `MaxPendingRequests`.
+        pub fn max_pending_requests(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxPendingRequests", value.into());
+            self
+        }
+
+        /// Sets `MaxPendingRequests` in place: [`Self::max_pending_requests`] on a value held by `&mut`.
+        pub fn set_max_pending_requests(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxPendingRequests", value.into());
+            self
+        }
+
+        /// `MaxPendingRequests` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_pending_requests(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxPendingRequests")
         }
     }
 
@@ -3558,9 +6489,16 @@ pub mod virtual_node {
             VirtualNodeHttp2ConnectionPool { props }
         }
 
-        prop! {
-            /// `MaxRequests`.
-            props, "MaxRequests", _, set_max_requests, get_max_requests, Val<i64>
+        /// Sets `MaxRequests`, which `new` took, in place.
+        pub fn set_max_requests(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxRequests", value.into());
+            self
+        }
+
+        /// `MaxRequests` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_requests(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxRequests")
         }
     }
 
@@ -3581,9 +6519,16 @@ pub mod virtual_node {
             VirtualNodeTcpConnectionPool { props }
         }
 
-        prop! {
-            /// `MaxConnections`.
-            props, "MaxConnections", _, set_max_connections, get_max_connections, Val<i64>
+        /// Sets `MaxConnections`, which `new` took, in place.
+        pub fn set_max_connections(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxConnections", value.into());
+            self
+        }
+
+        /// `MaxConnections` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_connections(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxConnections")
         }
     }
 
@@ -3618,39 +6563,100 @@ pub mod virtual_node {
             HealthCheck { props }
         }
 
-        prop! {
-            /// `UnhealthyThreshold`.
-            props, "UnhealthyThreshold", _, set_unhealthy_threshold, get_unhealthy_threshold, Val<i64>
+        /// Sets `UnhealthyThreshold`, which `new` took, in place.
+        pub fn set_unhealthy_threshold(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("UnhealthyThreshold", value.into());
+            self
         }
 
-        prop! {
-            /// `HealthyThreshold`.
-            props, "HealthyThreshold", _, set_healthy_threshold, get_healthy_threshold, Val<i64>
+        /// `UnhealthyThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unhealthy_threshold(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "UnhealthyThreshold")
         }
 
-        prop! {
-            /// `TimeoutMillis`.
-            props, "TimeoutMillis", _, set_timeout_millis, get_timeout_millis, Val<i64>
+        /// Sets `HealthyThreshold`, which `new` took, in place.
+        pub fn set_healthy_threshold(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HealthyThreshold", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`.
-            props, "Protocol", _, set_protocol, get_protocol, Val<String>
+        /// `HealthyThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_healthy_threshold(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HealthyThreshold")
         }
 
-        prop! {
-            /// `IntervalMillis`.
-            props, "IntervalMillis", _, set_interval_millis, get_interval_millis, Val<i64>
+        /// Sets `TimeoutMillis`, which `new` took, in place.
+        pub fn set_timeout_millis(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutMillis", value.into());
+            self
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// `TimeoutMillis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_millis(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMillis")
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// Sets `Protocol`, which `new` took, in place.
+        pub fn set_protocol(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
+        }
+
+        /// Sets `IntervalMillis`, which `new` took, in place.
+        pub fn set_interval_millis(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IntervalMillis", value.into());
+            self
+        }
+
+        /// `IntervalMillis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval_millis(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IntervalMillis")
+        }
+
+        /// `Path`.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// `Port`.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
     }
 
@@ -3682,24 +6688,52 @@ pub mod virtual_node {
             OutlierDetection { props }
         }
 
-        prop! {
-            /// `MaxEjectionPercent`.
-            props, "MaxEjectionPercent", _, set_max_ejection_percent, get_max_ejection_percent, Val<i64>
+        /// Sets `MaxEjectionPercent`, which `new` took, in place.
+        pub fn set_max_ejection_percent(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxEjectionPercent", value.into());
+            self
         }
 
-        prop! {
-            /// `BaseEjectionDuration`.
-            props, "BaseEjectionDuration", _, set_base_ejection_duration, get_base_ejection_duration, Val<Duration>
+        /// `MaxEjectionPercent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_ejection_percent(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxEjectionPercent")
         }
 
-        prop! {
-            /// `MaxServerErrors`.
-            props, "MaxServerErrors", _, set_max_server_errors, get_max_server_errors, Val<i64>
+        /// Sets `BaseEjectionDuration`, which `new` took, in place.
+        pub fn set_base_ejection_duration(&mut self, value: impl Into<Val<Duration>>) -> &mut Self {
+            self.props.set("BaseEjectionDuration", value.into());
+            self
         }
 
-        prop! {
-            /// `Interval`.
-            props, "Interval", _, set_interval, get_interval, Val<Duration>
+        /// `BaseEjectionDuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base_ejection_duration(&self) -> ::std::option::Option<Val<Duration>> {
+            crate::cfn::get_prop(&self.props, "BaseEjectionDuration")
+        }
+
+        /// Sets `MaxServerErrors`, which `new` took, in place.
+        pub fn set_max_server_errors(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxServerErrors", value.into());
+            self
+        }
+
+        /// `MaxServerErrors` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_server_errors(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxServerErrors")
+        }
+
+        /// Sets `Interval`, which `new` took, in place.
+        pub fn set_interval(&mut self, value: impl Into<Val<Duration>>) -> &mut Self {
+            self.props.set("Interval", value.into());
+            self
+        }
+
+        /// `Interval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval(&self) -> ::std::option::Option<Val<Duration>> {
+            crate::cfn::get_prop(&self.props, "Interval")
         }
     }
 
@@ -3722,14 +6756,28 @@ pub mod virtual_node {
             Duration { props }
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<i64>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Unit`.
-            props, "Unit", _, set_unit, get_unit, Val<String>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Unit`, which `new` took, in place.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -3752,14 +6800,28 @@ pub mod virtual_node {
             PortMapping { props }
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`.
-            props, "Protocol", _, set_protocol, get_protocol, Val<String>
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// Sets `Protocol`, which `new` took, in place.
+        pub fn set_protocol(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
         }
     }
 
@@ -3785,19 +6847,46 @@ pub mod virtual_node {
             ListenerTls { props }
         }
 
-        prop! {
-            /// `Mode`.
-            props, "Mode", _, set_mode, get_mode, Val<String>
+        /// Sets `Mode`, which `new` took, in place.
+        pub fn set_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
         }
 
-        prop! {
-            /// `Certificate`.
-            props, "Certificate", _, set_certificate, get_certificate, Val<ListenerTlsCertificate>
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Mode")
         }
 
-        prop! {
-            /// `Validation`.
-            props, "Validation", validation, set_validation, get_validation, Val<ListenerTlsValidationContext>
+        /// Sets `Certificate`, which `new` took, in place.
+        pub fn set_certificate(&mut self, value: impl Into<Val<ListenerTlsCertificate>>) -> &mut Self {
+            self.props.set("Certificate", value.into());
+            self
+        }
+
+        /// `Certificate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate(&self) -> ::std::option::Option<Val<ListenerTlsCertificate>> {
+            crate::cfn::get_prop(&self.props, "Certificate")
+        }
+
+        /// `Validation`.
+        pub fn validation(mut self, value: impl Into<Val<ListenerTlsValidationContext>>) -> Self {
+            self.props.set("Validation", value.into());
+            self
+        }
+
+        /// Sets `Validation` in place: [`Self::validation`] on a value held by `&mut`.
+        pub fn set_validation(&mut self, value: impl Into<Val<ListenerTlsValidationContext>>) -> &mut Self {
+            self.props.set("Validation", value.into());
+            self
+        }
+
+        /// `Validation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validation(&self) -> ::std::option::Option<Val<ListenerTlsValidationContext>> {
+            crate::cfn::get_prop(&self.props, "Validation")
         }
     }
 
@@ -3816,19 +6905,58 @@ pub mod virtual_node {
             ListenerTlsCertificate { props }
         }
 
-        prop! {
-            /// `ACM`.
-            props, "ACM", acm, set_acm, get_acm, Val<ListenerTlsAcmCertificate>
+        /// `ACM`.
+        pub fn acm(mut self, value: impl Into<Val<ListenerTlsAcmCertificate>>) -> Self {
+            self.props.set("ACM", value.into());
+            self
         }
 
-        prop! {
-            /// `File`.
-            props, "File", file, set_file, get_file, Val<ListenerTlsFileCertificate>
+        /// Sets `ACM` in place: [`Self::acm`] on a value held by `&mut`.
+        pub fn set_acm(&mut self, value: impl Into<Val<ListenerTlsAcmCertificate>>) -> &mut Self {
+            self.props.set("ACM", value.into());
+            self
         }
 
-        prop! {
-            /// `SDS`.
-            props, "SDS", sds, set_sds, get_sds, Val<ListenerTlsSdsCertificate>
+        /// `ACM` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_acm(&self) -> ::std::option::Option<Val<ListenerTlsAcmCertificate>> {
+            crate::cfn::get_prop(&self.props, "ACM")
+        }
+
+        /// `File`.
+        pub fn file(mut self, value: impl Into<Val<ListenerTlsFileCertificate>>) -> Self {
+            self.props.set("File", value.into());
+            self
+        }
+
+        /// Sets `File` in place: [`Self::file`] on a value held by `&mut`.
+        pub fn set_file(&mut self, value: impl Into<Val<ListenerTlsFileCertificate>>) -> &mut Self {
+            self.props.set("File", value.into());
+            self
+        }
+
+        /// `File` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file(&self) -> ::std::option::Option<Val<ListenerTlsFileCertificate>> {
+            crate::cfn::get_prop(&self.props, "File")
+        }
+
+        /// `SDS`.
+        pub fn sds(mut self, value: impl Into<Val<ListenerTlsSdsCertificate>>) -> Self {
+            self.props.set("SDS", value.into());
+            self
+        }
+
+        /// Sets `SDS` in place: [`Self::sds`] on a value held by `&mut`.
+        pub fn set_sds(&mut self, value: impl Into<Val<ListenerTlsSdsCertificate>>) -> &mut Self {
+            self.props.set("SDS", value.into());
+            self
+        }
+
+        /// `SDS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sds(&self) -> ::std::option::Option<Val<ListenerTlsSdsCertificate>> {
+            crate::cfn::get_prop(&self.props, "SDS")
         }
     }
 
@@ -3849,9 +6977,16 @@ pub mod virtual_node {
             ListenerTlsAcmCertificate { props }
         }
 
-        prop! {
-            /// `CertificateArn`.
-            props, "CertificateArn", _, set_certificate_arn, get_certificate_arn, Val<String>
+        /// Sets `CertificateArn`, which `new` took, in place.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
         }
     }
 
@@ -3872,14 +7007,35 @@ pub mod virtual_node {
             ListenerTlsValidationContext { props }
         }
 
-        prop! {
-            /// `Trust`.
-            props, "Trust", _, set_trust, get_trust, Val<ListenerTlsValidationContextTrust>
+        /// Sets `Trust`, which `new` took, in place.
+        pub fn set_trust(&mut self, value: impl Into<Val<ListenerTlsValidationContextTrust>>) -> &mut Self {
+            self.props.set("Trust", value.into());
+            self
         }
 
-        prop! {
-            /// `SubjectAlternativeNames`.
-            props, "SubjectAlternativeNames", subject_alternative_names, set_subject_alternative_names, get_subject_alternative_names, Val<SubjectAlternativeNames>
+        /// `Trust` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trust(&self) -> ::std::option::Option<Val<ListenerTlsValidationContextTrust>> {
+            crate::cfn::get_prop(&self.props, "Trust")
+        }
+
+        /// `SubjectAlternativeNames`.
+        pub fn subject_alternative_names(mut self, value: impl Into<Val<SubjectAlternativeNames>>) -> Self {
+            self.props.set("SubjectAlternativeNames", value.into());
+            self
+        }
+
+        /// Sets `SubjectAlternativeNames` in place: [`Self::subject_alternative_names`] on a value held
+        /// by `&mut`.
+        pub fn set_subject_alternative_names(&mut self, value: impl Into<Val<SubjectAlternativeNames>>) -> &mut Self {
+            self.props.set("SubjectAlternativeNames", value.into());
+            self
+        }
+
+        /// `SubjectAlternativeNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subject_alternative_names(&self) -> ::std::option::Option<Val<SubjectAlternativeNames>> {
+            crate::cfn::get_prop(&self.props, "SubjectAlternativeNames")
         }
     }
 
@@ -3898,14 +7054,40 @@ pub mod virtual_node {
             ListenerTlsValidationContextTrust { props }
         }
 
-        prop! {
-            /// `File`.
-            props, "File", file, set_file, get_file, Val<TlsValidationContextFileTrust>
+        /// `File`.
+        pub fn file(mut self, value: impl Into<Val<TlsValidationContextFileTrust>>) -> Self {
+            self.props.set("File", value.into());
+            self
         }
 
-        prop! {
-            /// `SDS`.
-            props, "SDS", sds, set_sds, get_sds, Val<TlsValidationContextSdsTrust>
+        /// Sets `File` in place: [`Self::file`] on a value held by `&mut`.
+        pub fn set_file(&mut self, value: impl Into<Val<TlsValidationContextFileTrust>>) -> &mut Self {
+            self.props.set("File", value.into());
+            self
+        }
+
+        /// `File` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file(&self) -> ::std::option::Option<Val<TlsValidationContextFileTrust>> {
+            crate::cfn::get_prop(&self.props, "File")
+        }
+
+        /// `SDS`.
+        pub fn sds(mut self, value: impl Into<Val<TlsValidationContextSdsTrust>>) -> Self {
+            self.props.set("SDS", value.into());
+            self
+        }
+
+        /// Sets `SDS` in place: [`Self::sds`] on a value held by `&mut`.
+        pub fn set_sds(&mut self, value: impl Into<Val<TlsValidationContextSdsTrust>>) -> &mut Self {
+            self.props.set("SDS", value.into());
+            self
+        }
+
+        /// `SDS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sds(&self) -> ::std::option::Option<Val<TlsValidationContextSdsTrust>> {
+            crate::cfn::get_prop(&self.props, "SDS")
         }
     }
 
@@ -3924,24 +7106,76 @@ pub mod virtual_node {
             ListenerTimeout { props }
         }
 
-        prop! {
-            /// `GRPC`.
-            props, "GRPC", grpc, set_grpc, get_grpc, Val<GrpcTimeout>
+        /// `GRPC`.
+        pub fn grpc(mut self, value: impl Into<Val<GrpcTimeout>>) -> Self {
+            self.props.set("GRPC", value.into());
+            self
         }
 
-        prop! {
-            /// `HTTP`.
-            props, "HTTP", http, set_http, get_http, Val<HttpTimeout>
+        /// Sets `GRPC` in place: [`Self::grpc`] on a value held by `&mut`.
+        pub fn set_grpc(&mut self, value: impl Into<Val<GrpcTimeout>>) -> &mut Self {
+            self.props.set("GRPC", value.into());
+            self
         }
 
-        prop! {
-            /// `HTTP2`.
-            props, "HTTP2", http2, set_http2, get_http2, Val<HttpTimeout>
+        /// `GRPC` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_grpc(&self) -> ::std::option::Option<Val<GrpcTimeout>> {
+            crate::cfn::get_prop(&self.props, "GRPC")
         }
 
-        prop! {
-            /// `TCP`.
-            props, "TCP", tcp, set_tcp, get_tcp, Val<TcpTimeout>
+        /// `HTTP`.
+        pub fn http(mut self, value: impl Into<Val<HttpTimeout>>) -> Self {
+            self.props.set("HTTP", value.into());
+            self
+        }
+
+        /// Sets `HTTP` in place: [`Self::http`] on a value held by `&mut`.
+        pub fn set_http(&mut self, value: impl Into<Val<HttpTimeout>>) -> &mut Self {
+            self.props.set("HTTP", value.into());
+            self
+        }
+
+        /// `HTTP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http(&self) -> ::std::option::Option<Val<HttpTimeout>> {
+            crate::cfn::get_prop(&self.props, "HTTP")
+        }
+
+        /// `HTTP2`.
+        pub fn http2(mut self, value: impl Into<Val<HttpTimeout>>) -> Self {
+            self.props.set("HTTP2", value.into());
+            self
+        }
+
+        /// Sets `HTTP2` in place: [`Self::http2`] on a value held by `&mut`.
+        pub fn set_http2(&mut self, value: impl Into<Val<HttpTimeout>>) -> &mut Self {
+            self.props.set("HTTP2", value.into());
+            self
+        }
+
+        /// `HTTP2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http2(&self) -> ::std::option::Option<Val<HttpTimeout>> {
+            crate::cfn::get_prop(&self.props, "HTTP2")
+        }
+
+        /// `TCP`.
+        pub fn tcp(mut self, value: impl Into<Val<TcpTimeout>>) -> Self {
+            self.props.set("TCP", value.into());
+            self
+        }
+
+        /// Sets `TCP` in place: [`Self::tcp`] on a value held by `&mut`.
+        pub fn set_tcp(&mut self, value: impl Into<Val<TcpTimeout>>) -> &mut Self {
+            self.props.set("TCP", value.into());
+            self
+        }
+
+        /// `TCP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tcp(&self) -> ::std::option::Option<Val<TcpTimeout>> {
+            crate::cfn::get_prop(&self.props, "TCP")
         }
     }
 
@@ -3960,14 +7194,40 @@ pub mod virtual_node {
             GrpcTimeout { props }
         }
 
-        prop! {
-            /// `Idle`.
-            props, "Idle", idle, set_idle, get_idle, Val<Duration>
+        /// `Idle`.
+        pub fn idle(mut self, value: impl Into<Val<Duration>>) -> Self {
+            self.props.set("Idle", value.into());
+            self
         }
 
-        prop! {
-            /// `PerRequest`.
-            props, "PerRequest", per_request, set_per_request, get_per_request, Val<Duration>
+        /// Sets `Idle` in place: [`Self::idle`] on a value held by `&mut`.
+        pub fn set_idle(&mut self, value: impl Into<Val<Duration>>) -> &mut Self {
+            self.props.set("Idle", value.into());
+            self
+        }
+
+        /// `Idle` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idle(&self) -> ::std::option::Option<Val<Duration>> {
+            crate::cfn::get_prop(&self.props, "Idle")
+        }
+
+        /// `PerRequest`.
+        pub fn per_request(mut self, value: impl Into<Val<Duration>>) -> Self {
+            self.props.set("PerRequest", value.into());
+            self
+        }
+
+        /// Sets `PerRequest` in place: [`Self::per_request`] on a value held by `&mut`.
+        pub fn set_per_request(&mut self, value: impl Into<Val<Duration>>) -> &mut Self {
+            self.props.set("PerRequest", value.into());
+            self
+        }
+
+        /// `PerRequest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_per_request(&self) -> ::std::option::Option<Val<Duration>> {
+            crate::cfn::get_prop(&self.props, "PerRequest")
         }
     }
 
@@ -3986,14 +7246,40 @@ pub mod virtual_node {
             HttpTimeout { props }
         }
 
-        prop! {
-            /// `Idle`.
-            props, "Idle", idle, set_idle, get_idle, Val<Duration>
+        /// `Idle`.
+        pub fn idle(mut self, value: impl Into<Val<Duration>>) -> Self {
+            self.props.set("Idle", value.into());
+            self
         }
 
-        prop! {
-            /// `PerRequest`.
-            props, "PerRequest", per_request, set_per_request, get_per_request, Val<Duration>
+        /// Sets `Idle` in place: [`Self::idle`] on a value held by `&mut`.
+        pub fn set_idle(&mut self, value: impl Into<Val<Duration>>) -> &mut Self {
+            self.props.set("Idle", value.into());
+            self
+        }
+
+        /// `Idle` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idle(&self) -> ::std::option::Option<Val<Duration>> {
+            crate::cfn::get_prop(&self.props, "Idle")
+        }
+
+        /// `PerRequest`.
+        pub fn per_request(mut self, value: impl Into<Val<Duration>>) -> Self {
+            self.props.set("PerRequest", value.into());
+            self
+        }
+
+        /// Sets `PerRequest` in place: [`Self::per_request`] on a value held by `&mut`.
+        pub fn set_per_request(&mut self, value: impl Into<Val<Duration>>) -> &mut Self {
+            self.props.set("PerRequest", value.into());
+            self
+        }
+
+        /// `PerRequest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_per_request(&self) -> ::std::option::Option<Val<Duration>> {
+            crate::cfn::get_prop(&self.props, "PerRequest")
         }
     }
 
@@ -4012,9 +7298,22 @@ pub mod virtual_node {
             TcpTimeout { props }
         }
 
-        prop! {
-            /// `Idle`.
-            props, "Idle", idle, set_idle, get_idle, Val<Duration>
+        /// `Idle`.
+        pub fn idle(mut self, value: impl Into<Val<Duration>>) -> Self {
+            self.props.set("Idle", value.into());
+            self
+        }
+
+        /// Sets `Idle` in place: [`Self::idle`] on a value held by `&mut`.
+        pub fn set_idle(&mut self, value: impl Into<Val<Duration>>) -> &mut Self {
+            self.props.set("Idle", value.into());
+            self
+        }
+
+        /// `Idle` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idle(&self) -> ::std::option::Option<Val<Duration>> {
+            crate::cfn::get_prop(&self.props, "Idle")
         }
     }
 
@@ -4033,9 +7332,22 @@ pub mod virtual_node {
             Logging { props }
         }
 
-        prop! {
-            /// `AccessLog`.
-            props, "AccessLog", access_log, set_access_log, get_access_log, Val<AccessLog>
+        /// `AccessLog`.
+        pub fn access_log(mut self, value: impl Into<Val<AccessLog>>) -> Self {
+            self.props.set("AccessLog", value.into());
+            self
+        }
+
+        /// Sets `AccessLog` in place: [`Self::access_log`] on a value held by `&mut`.
+        pub fn set_access_log(&mut self, value: impl Into<Val<AccessLog>>) -> &mut Self {
+            self.props.set("AccessLog", value.into());
+            self
+        }
+
+        /// `AccessLog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_log(&self) -> ::std::option::Option<Val<AccessLog>> {
+            crate::cfn::get_prop(&self.props, "AccessLog")
         }
     }
 
@@ -4054,9 +7366,22 @@ pub mod virtual_node {
             AccessLog { props }
         }
 
-        prop! {
-            /// `File`.
-            props, "File", file, set_file, get_file, Val<FileAccessLog>
+        /// `File`.
+        pub fn file(mut self, value: impl Into<Val<FileAccessLog>>) -> Self {
+            self.props.set("File", value.into());
+            self
+        }
+
+        /// Sets `File` in place: [`Self::file`] on a value held by `&mut`.
+        pub fn set_file(&mut self, value: impl Into<Val<FileAccessLog>>) -> &mut Self {
+            self.props.set("File", value.into());
+            self
+        }
+
+        /// `File` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file(&self) -> ::std::option::Option<Val<FileAccessLog>> {
+            crate::cfn::get_prop(&self.props, "File")
         }
     }
 
@@ -4077,14 +7402,34 @@ pub mod virtual_node {
             FileAccessLog { props }
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", _, set_path, get_path, Val<String>
+        /// Sets `Path`, which `new` took, in place.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
         }
 
-        prop! {
-            /// `Format`.
-            props, "Format", format, set_format, get_format, Val<LoggingFormat>
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// `Format`.
+        pub fn format(mut self, value: impl Into<Val<LoggingFormat>>) -> Self {
+            self.props.set("Format", value.into());
+            self
+        }
+
+        /// Sets `Format` in place: [`Self::format`] on a value held by `&mut`.
+        pub fn set_format(&mut self, value: impl Into<Val<LoggingFormat>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
+        }
+
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<LoggingFormat>> {
+            crate::cfn::get_prop(&self.props, "Format")
         }
     }
 
@@ -4103,14 +7448,40 @@ pub mod virtual_node {
             LoggingFormat { props }
         }
 
-        prop! {
-            /// `Json`.
-            props, "Json", json, set_json, get_json, Val<List<Tag>>
+        /// `Json`.
+        pub fn json(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Json", value.into());
+            self
         }
 
-        prop! {
-            /// `Text`.
-            props, "Text", text, set_text, get_text, Val<String>
+        /// Sets `Json` in place: [`Self::json`] on a value held by `&mut`.
+        pub fn set_json(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Json", value.into());
+            self
+        }
+
+        /// `Json` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_json(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Json")
+        }
+
+        /// `Text`.
+        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// Sets `Text` in place: [`Self::text`] on a value held by `&mut`.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
         }
     }
 
@@ -4129,14 +7500,40 @@ pub mod virtual_node {
             ServiceDiscovery { props }
         }
 
-        prop! {
-            /// `AWSCloudMap`.
-            props, "AWSCloudMap", aws_cloud_map, set_aws_cloud_map, get_aws_cloud_map, Val<AwsCloudMapServiceDiscovery>
+        /// `AWSCloudMap`.
+        pub fn aws_cloud_map(mut self, value: impl Into<Val<AwsCloudMapServiceDiscovery>>) -> Self {
+            self.props.set("AWSCloudMap", value.into());
+            self
         }
 
-        prop! {
-            /// `DNS`.
-            props, "DNS", dns, set_dns, get_dns, Val<DnsServiceDiscovery>
+        /// Sets `AWSCloudMap` in place: [`Self::aws_cloud_map`] on a value held by `&mut`.
+        pub fn set_aws_cloud_map(&mut self, value: impl Into<Val<AwsCloudMapServiceDiscovery>>) -> &mut Self {
+            self.props.set("AWSCloudMap", value.into());
+            self
+        }
+
+        /// `AWSCloudMap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_cloud_map(&self) -> ::std::option::Option<Val<AwsCloudMapServiceDiscovery>> {
+            crate::cfn::get_prop(&self.props, "AWSCloudMap")
+        }
+
+        /// `DNS`.
+        pub fn dns(mut self, value: impl Into<Val<DnsServiceDiscovery>>) -> Self {
+            self.props.set("DNS", value.into());
+            self
+        }
+
+        /// Sets `DNS` in place: [`Self::dns`] on a value held by `&mut`.
+        pub fn set_dns(&mut self, value: impl Into<Val<DnsServiceDiscovery>>) -> &mut Self {
+            self.props.set("DNS", value.into());
+            self
+        }
+
+        /// `DNS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns(&self) -> ::std::option::Option<Val<DnsServiceDiscovery>> {
+            crate::cfn::get_prop(&self.props, "DNS")
         }
     }
 
@@ -4162,24 +7559,64 @@ pub mod virtual_node {
             AwsCloudMapServiceDiscovery { props }
         }
 
-        prop! {
-            /// `NamespaceName`.
-            props, "NamespaceName", _, set_namespace_name, get_namespace_name, Val<String>
+        /// Sets `NamespaceName`, which `new` took, in place.
+        pub fn set_namespace_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NamespaceName", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceName`.
-            props, "ServiceName", _, set_service_name, get_service_name, Val<String>
+        /// `NamespaceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NamespaceName")
         }
 
-        prop! {
-            /// `Attributes`.
-            props, "Attributes", attributes, set_attributes, get_attributes, Val<List<Tag>>
+        /// Sets `ServiceName`, which `new` took, in place.
+        pub fn set_service_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceName", value.into());
+            self
         }
 
-        prop! {
-            /// `IpPreference`.
-            props, "IpPreference", ip_preference, set_ip_preference, get_ip_preference, Val<String>
+        /// `ServiceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceName")
+        }
+
+        /// `Attributes`.
+        pub fn attributes(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Attributes", value.into());
+            self
+        }
+
+        /// Sets `Attributes` in place: [`Self::attributes`] on a value held by `&mut`.
+        pub fn set_attributes(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Attributes", value.into());
+            self
+        }
+
+        /// `Attributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attributes(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Attributes")
+        }
+
+        /// `IpPreference`.
+        pub fn ip_preference(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IpPreference", value.into());
+            self
+        }
+
+        /// Sets `IpPreference` in place: [`Self::ip_preference`] on a value held by `&mut`.
+        pub fn set_ip_preference(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IpPreference", value.into());
+            self
+        }
+
+        /// `IpPreference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_preference(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IpPreference")
         }
     }
 
@@ -4200,19 +7637,52 @@ pub mod virtual_node {
             DnsServiceDiscovery { props }
         }
 
-        prop! {
-            /// `Hostname`.
-            props, "Hostname", _, set_hostname, get_hostname, Val<String>
+        /// Sets `Hostname`, which `new` took, in place.
+        pub fn set_hostname(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Hostname", value.into());
+            self
         }
 
-        prop! {
-            /// `IpPreference`.
-            props, "IpPreference", ip_preference, set_ip_preference, get_ip_preference, Val<String>
+        /// `Hostname` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hostname(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Hostname")
         }
 
-        prop! {
-            /// `ResponseType`.
-            props, "ResponseType", response_type, set_response_type, get_response_type, Val<String>
+        /// `IpPreference`.
+        pub fn ip_preference(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IpPreference", value.into());
+            self
+        }
+
+        /// Sets `IpPreference` in place: [`Self::ip_preference`] on a value held by `&mut`.
+        pub fn set_ip_preference(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IpPreference", value.into());
+            self
+        }
+
+        /// `IpPreference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_preference(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IpPreference")
+        }
+
+        /// `ResponseType`.
+        pub fn response_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResponseType", value.into());
+            self
+        }
+
+        /// Sets `ResponseType` in place: [`Self::response_type`] on a value held by `&mut`.
+        pub fn set_response_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResponseType", value.into());
+            self
+        }
+
+        /// `ResponseType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResponseType")
         }
     }
 }
@@ -4242,29 +7712,82 @@ impl VirtualRouter {
         VirtualRouter { core }
     }
 
-    prop! {
-        /// `MeshName`.
-        core.props, "MeshName", _, set_mesh_name, get_mesh_name, Val<String>
+    /// Sets `MeshName`, which `new` took, in place.
+    pub fn set_mesh_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MeshName", value.into());
+        self
     }
 
-    prop! {
-        /// `MeshOwner`.
-        core.props, "MeshOwner", mesh_owner, set_mesh_owner, get_mesh_owner, Val<String>
+    /// `MeshName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mesh_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MeshName")
     }
 
-    prop! {
-        /// `Spec`.
-        core.props, "Spec", _, set_spec, get_spec, Val<virtual_router::VirtualRouterSpec>
+    /// `MeshOwner`.
+    pub fn mesh_owner(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MeshOwner", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `MeshOwner` in place: [`Self::mesh_owner`] on a value held by `&mut`.
+    pub fn set_mesh_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MeshOwner", value.into());
+        self
     }
 
-    prop! {
-        /// `VirtualRouterName`.
-        core.props, "VirtualRouterName", virtual_router_name, set_virtual_router_name, get_virtual_router_name, Val<String>
+    /// `MeshOwner` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mesh_owner(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MeshOwner")
+    }
+
+    /// Sets `Spec`, which `new` took, in place.
+    pub fn set_spec(&mut self, value: impl Into<Val<virtual_router::VirtualRouterSpec>>) -> &mut Self {
+        self.core.props.set("Spec", value.into());
+        self
+    }
+
+    /// `Spec` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_spec(&self) -> ::std::option::Option<Val<virtual_router::VirtualRouterSpec>> {
+        crate::cfn::get_prop(&self.core.props, "Spec")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VirtualRouterName`.
+    pub fn virtual_router_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VirtualRouterName", value.into());
+        self
+    }
+
+    /// Sets `VirtualRouterName` in place: [`Self::virtual_router_name`] on a value held by `&mut`.
+    pub fn set_virtual_router_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VirtualRouterName", value.into());
+        self
+    }
+
+    /// `VirtualRouterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_virtual_router_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VirtualRouterName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4338,9 +7861,16 @@ pub mod virtual_router {
             VirtualRouterSpec { props }
         }
 
-        prop! {
-            /// `Listeners`.
-            props, "Listeners", _, set_listeners, get_listeners, Val<List<VirtualRouterListener>>
+        /// Sets `Listeners`, which `new` took, in place.
+        pub fn set_listeners(&mut self, value: impl Into<Val<List<VirtualRouterListener>>>) -> &mut Self {
+            self.props.set("Listeners", value.into());
+            self
+        }
+
+        /// `Listeners` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_listeners(&self) -> ::std::option::Option<Val<List<VirtualRouterListener>>> {
+            crate::cfn::get_prop(&self.props, "Listeners")
         }
     }
 
@@ -4361,9 +7891,16 @@ pub mod virtual_router {
             VirtualRouterListener { props }
         }
 
-        prop! {
-            /// `PortMapping`.
-            props, "PortMapping", _, set_port_mapping, get_port_mapping, Val<PortMapping>
+        /// Sets `PortMapping`, which `new` took, in place.
+        pub fn set_port_mapping(&mut self, value: impl Into<Val<PortMapping>>) -> &mut Self {
+            self.props.set("PortMapping", value.into());
+            self
+        }
+
+        /// `PortMapping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port_mapping(&self) -> ::std::option::Option<Val<PortMapping>> {
+            crate::cfn::get_prop(&self.props, "PortMapping")
         }
     }
 
@@ -4386,14 +7923,28 @@ pub mod virtual_router {
             PortMapping { props }
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`.
-            props, "Protocol", _, set_protocol, get_protocol, Val<String>
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// Sets `Protocol`, which `new` took, in place.
+        pub fn set_protocol(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
         }
     }
 }
@@ -4426,29 +7977,76 @@ impl VirtualService {
         VirtualService { core }
     }
 
-    prop! {
-        /// `MeshName`.
-        core.props, "MeshName", _, set_mesh_name, get_mesh_name, Val<String>
+    /// Sets `MeshName`, which `new` took, in place.
+    pub fn set_mesh_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MeshName", value.into());
+        self
     }
 
-    prop! {
-        /// `MeshOwner`.
-        core.props, "MeshOwner", mesh_owner, set_mesh_owner, get_mesh_owner, Val<String>
+    /// `MeshName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mesh_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MeshName")
     }
 
-    prop! {
-        /// `Spec`.
-        core.props, "Spec", _, set_spec, get_spec, Val<virtual_service::VirtualServiceSpec>
+    /// `MeshOwner`.
+    pub fn mesh_owner(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MeshOwner", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `MeshOwner` in place: [`Self::mesh_owner`] on a value held by `&mut`.
+    pub fn set_mesh_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MeshOwner", value.into());
+        self
     }
 
-    prop! {
-        /// `VirtualServiceName`.
-        core.props, "VirtualServiceName", _, set_virtual_service_name, get_virtual_service_name, Val<String>
+    /// `MeshOwner` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mesh_owner(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MeshOwner")
+    }
+
+    /// Sets `Spec`, which `new` took, in place.
+    pub fn set_spec(&mut self, value: impl Into<Val<virtual_service::VirtualServiceSpec>>) -> &mut Self {
+        self.core.props.set("Spec", value.into());
+        self
+    }
+
+    /// `Spec` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_spec(&self) -> ::std::option::Option<Val<virtual_service::VirtualServiceSpec>> {
+        crate::cfn::get_prop(&self.core.props, "Spec")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VirtualServiceName`, which `new` took, in place.
+    pub fn set_virtual_service_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VirtualServiceName", value.into());
+        self
+    }
+
+    /// `VirtualServiceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_virtual_service_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VirtualServiceName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4519,9 +8117,22 @@ pub mod virtual_service {
             VirtualServiceSpec { props }
         }
 
-        prop! {
-            /// `Provider`.
-            props, "Provider", provider, set_provider, get_provider, Val<VirtualServiceProvider>
+        /// `Provider`.
+        pub fn provider(mut self, value: impl Into<Val<VirtualServiceProvider>>) -> Self {
+            self.props.set("Provider", value.into());
+            self
+        }
+
+        /// Sets `Provider` in place: [`Self::provider`] on a value held by `&mut`.
+        pub fn set_provider(&mut self, value: impl Into<Val<VirtualServiceProvider>>) -> &mut Self {
+            self.props.set("Provider", value.into());
+            self
+        }
+
+        /// `Provider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider(&self) -> ::std::option::Option<Val<VirtualServiceProvider>> {
+            crate::cfn::get_prop(&self.props, "Provider")
         }
     }
 
@@ -4540,14 +8151,40 @@ pub mod virtual_service {
             VirtualServiceProvider { props }
         }
 
-        prop! {
-            /// `VirtualNode`.
-            props, "VirtualNode", virtual_node, set_virtual_node, get_virtual_node, Val<VirtualNodeServiceProvider>
+        /// `VirtualNode`.
+        pub fn virtual_node(mut self, value: impl Into<Val<VirtualNodeServiceProvider>>) -> Self {
+            self.props.set("VirtualNode", value.into());
+            self
         }
 
-        prop! {
-            /// `VirtualRouter`.
-            props, "VirtualRouter", virtual_router, set_virtual_router, get_virtual_router, Val<VirtualRouterServiceProvider>
+        /// Sets `VirtualNode` in place: [`Self::virtual_node`] on a value held by `&mut`.
+        pub fn set_virtual_node(&mut self, value: impl Into<Val<VirtualNodeServiceProvider>>) -> &mut Self {
+            self.props.set("VirtualNode", value.into());
+            self
+        }
+
+        /// `VirtualNode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_virtual_node(&self) -> ::std::option::Option<Val<VirtualNodeServiceProvider>> {
+            crate::cfn::get_prop(&self.props, "VirtualNode")
+        }
+
+        /// `VirtualRouter`.
+        pub fn virtual_router(mut self, value: impl Into<Val<VirtualRouterServiceProvider>>) -> Self {
+            self.props.set("VirtualRouter", value.into());
+            self
+        }
+
+        /// Sets `VirtualRouter` in place: [`Self::virtual_router`] on a value held by `&mut`.
+        pub fn set_virtual_router(&mut self, value: impl Into<Val<VirtualRouterServiceProvider>>) -> &mut Self {
+            self.props.set("VirtualRouter", value.into());
+            self
+        }
+
+        /// `VirtualRouter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_virtual_router(&self) -> ::std::option::Option<Val<VirtualRouterServiceProvider>> {
+            crate::cfn::get_prop(&self.props, "VirtualRouter")
         }
     }
 
@@ -4568,9 +8205,16 @@ pub mod virtual_service {
             VirtualNodeServiceProvider { props }
         }
 
-        prop! {
-            /// `VirtualNodeName`.
-            props, "VirtualNodeName", _, set_virtual_node_name, get_virtual_node_name, Val<String>
+        /// Sets `VirtualNodeName`, which `new` took, in place.
+        pub fn set_virtual_node_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VirtualNodeName", value.into());
+            self
+        }
+
+        /// `VirtualNodeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_virtual_node_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VirtualNodeName")
         }
     }
 
@@ -4591,9 +8235,16 @@ pub mod virtual_service {
             VirtualRouterServiceProvider { props }
         }
 
-        prop! {
-            /// `VirtualRouterName`.
-            props, "VirtualRouterName", _, set_virtual_router_name, get_virtual_router_name, Val<String>
+        /// Sets `VirtualRouterName`, which `new` took, in place.
+        pub fn set_virtual_router_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VirtualRouterName", value.into());
+            self
+        }
+
+        /// `VirtualRouterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_virtual_router_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VirtualRouterName")
         }
     }
 }

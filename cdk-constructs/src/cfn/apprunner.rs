@@ -41,41 +41,107 @@ impl AutoScalingConfiguration {
         AutoScalingConfiguration { core }
     }
 
-    prop! {
-        /// `AutoScalingConfigurationName`: The customer-provided auto scaling configuration name.
-        /// When you use it for the first time in an AWS Region, App Runner creates revision number 1
-        /// of this name. When you use the same name in subsequent calls, App Runner creates
-        /// incremental revisions of the configuration. The auto scaling configuration name can be
-        /// used in multiple revisions of a configuration.
-        core.props, "AutoScalingConfigurationName", auto_scaling_configuration_name, set_auto_scaling_configuration_name, get_auto_scaling_configuration_name, Val<String>
+    /// `AutoScalingConfigurationName`: The customer-provided auto scaling configuration name. When
+    /// you use it for the first time in an AWS Region, App Runner creates revision number 1 of this
+    /// name. When you use the same name in subsequent calls, App Runner creates incremental
+    /// revisions of the configuration. The auto scaling configuration name can be used in multiple
+    /// revisions of a configuration.
+    pub fn auto_scaling_configuration_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AutoScalingConfigurationName", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxConcurrency`: The maximum number of concurrent requests that an instance processes.
-        /// If the number of concurrent requests exceeds this limit, App Runner scales the service
-        /// up to use more instances to process the requests.
-        core.props, "MaxConcurrency", max_concurrency, set_max_concurrency, get_max_concurrency, Val<i64>
+    /// Sets `AutoScalingConfigurationName` in place: [`Self::auto_scaling_configuration_name`] on a
+    /// value held by `&mut`.
+    pub fn set_auto_scaling_configuration_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AutoScalingConfigurationName", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxSize`: The maximum number of instances that an App Runner service scales up to. At
-        /// most MaxSize instances actively serve traffic for your service.
-        core.props, "MaxSize", max_size, set_max_size, get_max_size, Val<i64>
+    /// `AutoScalingConfigurationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_scaling_configuration_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AutoScalingConfigurationName")
     }
 
-    prop! {
-        /// `MinSize`: The minimum number of instances that App Runner provisions for a service. The
-        /// service always has at least MinSize provisioned instances. Some of them actively serve
-        /// traffic. The rest of them (provisioned and inactive instances) are a cost-effective
-        /// compute capacity reserve and are ready to be quickly activated. You pay for memory usage
-        /// of all the provisioned instances. You pay for CPU usage of only the active subset.
-        core.props, "MinSize", min_size, set_min_size, get_min_size, Val<i64>
+    /// `MaxConcurrency`: The maximum number of concurrent requests that an instance processes. If
+    /// the number of concurrent requests exceeds this limit, App Runner scales the service up to
+    /// use more instances to process the requests.
+    pub fn max_concurrency(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxConcurrency", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of metadata items that you can associate with your auto scaling
-        /// configuration resource. A tag is a key-value pair.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `MaxConcurrency` in place: [`Self::max_concurrency`] on a value held by `&mut`.
+    pub fn set_max_concurrency(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxConcurrency", value.into());
+        self
+    }
+
+    /// `MaxConcurrency` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_concurrency(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxConcurrency")
+    }
+
+    /// `MaxSize`: The maximum number of instances that an App Runner service scales up to. At most
+    /// MaxSize instances actively serve traffic for your service.
+    pub fn max_size(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxSize", value.into());
+        self
+    }
+
+    /// Sets `MaxSize` in place: [`Self::max_size`] on a value held by `&mut`.
+    pub fn set_max_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxSize", value.into());
+        self
+    }
+
+    /// `MaxSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_size(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxSize")
+    }
+
+    /// `MinSize`: The minimum number of instances that App Runner provisions for a service. The
+    /// service always has at least MinSize provisioned instances. Some of them actively serve
+    /// traffic. The rest of them (provisioned and inactive instances) are a cost-effective compute
+    /// capacity reserve and are ready to be quickly activated. You pay for memory usage of all the
+    /// provisioned instances. You pay for CPU usage of only the active subset.
+    pub fn min_size(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MinSize", value.into());
+        self
+    }
+
+    /// Sets `MinSize` in place: [`Self::min_size`] on a value held by `&mut`.
+    pub fn set_min_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MinSize", value.into());
+        self
+    }
+
+    /// `MinSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_min_size(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MinSize")
+    }
+
+    /// `Tags`: A list of metadata items that you can associate with your auto scaling configuration
+    /// resource. A tag is a key-value pair.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -123,24 +189,64 @@ impl ObservabilityConfiguration {
         ObservabilityConfiguration { core }
     }
 
-    prop! {
-        /// `ObservabilityConfigurationName`: A name for the observability configuration. When you
-        /// use it for the first time in an AWS Region, App Runner creates revision number 1 of this
-        /// name. When you use the same name in subsequent calls, App Runner creates incremental
-        /// revisions of the configuration.
-        core.props, "ObservabilityConfigurationName", observability_configuration_name, set_observability_configuration_name, get_observability_configuration_name, Val<String>
+    /// `ObservabilityConfigurationName`: A name for the observability configuration. When you use
+    /// it for the first time in an AWS Region, App Runner creates revision number 1 of this name.
+    /// When you use the same name in subsequent calls, App Runner creates incremental revisions of
+    /// the configuration.
+    pub fn observability_configuration_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ObservabilityConfigurationName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of metadata items that you can associate with your observability
-        /// configuration resource. A tag is a key-value pair.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ObservabilityConfigurationName` in place: [`Self::observability_configuration_name`]
+    /// on a value held by `&mut`.
+    pub fn set_observability_configuration_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ObservabilityConfigurationName", value.into());
+        self
     }
 
-    prop! {
-        /// `TraceConfiguration`: The configuration of the tracing feature within this observability
-        /// configuration. If you don't specify it, App Runner doesn't enable tracing.
-        core.props, "TraceConfiguration", trace_configuration, set_trace_configuration, get_trace_configuration, Val<observability_configuration::TraceConfiguration>
+    /// `ObservabilityConfigurationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_observability_configuration_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ObservabilityConfigurationName")
+    }
+
+    /// `Tags`: A list of metadata items that you can associate with your observability
+    /// configuration resource. A tag is a key-value pair.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TraceConfiguration`: The configuration of the tracing feature within this observability
+    /// configuration. If you don't specify it, App Runner doesn't enable tracing.
+    pub fn trace_configuration(mut self, value: impl Into<Val<observability_configuration::TraceConfiguration>>) -> Self {
+        self.core.props.set("TraceConfiguration", value.into());
+        self
+    }
+
+    /// Sets `TraceConfiguration` in place: [`Self::trace_configuration`] on a value held by `&mut`.
+    pub fn set_trace_configuration(&mut self, value: impl Into<Val<observability_configuration::TraceConfiguration>>) -> &mut Self {
+        self.core.props.set("TraceConfiguration", value.into());
+        self
+    }
+
+    /// `TraceConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_trace_configuration(&self) -> ::std::option::Option<Val<observability_configuration::TraceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "TraceConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -190,9 +296,16 @@ pub mod observability_configuration {
             TraceConfiguration { props }
         }
 
-        prop! {
-            /// `Vendor`: The implementation provider chosen for tracing App Runner services.
-            props, "Vendor", _, set_vendor, get_vendor, Val<TraceConfigurationVendor>
+        /// Sets `Vendor`, which `new` took, in place.
+        pub fn set_vendor(&mut self, value: impl Into<Val<TraceConfigurationVendor>>) -> &mut Self {
+            self.props.set("Vendor", value.into());
+            self
+        }
+
+        /// `Vendor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vendor(&self) -> ::std::option::Option<Val<TraceConfigurationVendor>> {
+            crate::cfn::get_prop(&self.props, "Vendor")
         }
     }
 
@@ -227,49 +340,164 @@ impl Service {
         Service { core }
     }
 
-    prop! {
-        /// `AutoScalingConfigurationArn`: Autoscaling configuration ARN
-        core.props, "AutoScalingConfigurationArn", auto_scaling_configuration_arn, set_auto_scaling_configuration_arn, get_auto_scaling_configuration_arn, Val<String>
+    /// `AutoScalingConfigurationArn`: Autoscaling configuration ARN
+    pub fn auto_scaling_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AutoScalingConfigurationArn", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionConfiguration`: Encryption configuration (KMS key)
-        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<service::EncryptionConfiguration>
+    /// Sets `AutoScalingConfigurationArn` in place: [`Self::auto_scaling_configuration_arn`] on a
+    /// value held by `&mut`.
+    pub fn set_auto_scaling_configuration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AutoScalingConfigurationArn", value.into());
+        self
     }
 
-    prop! {
-        /// `HealthCheckConfiguration`: Health check configuration
-        core.props, "HealthCheckConfiguration", health_check_configuration, set_health_check_configuration, get_health_check_configuration, Val<service::HealthCheckConfiguration>
+    /// `AutoScalingConfigurationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_scaling_configuration_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AutoScalingConfigurationArn")
     }
 
-    prop! {
-        /// `InstanceConfiguration`: Instance Configuration
-        core.props, "InstanceConfiguration", instance_configuration, set_instance_configuration, get_instance_configuration, Val<service::InstanceConfiguration>
+    /// `EncryptionConfiguration`: Encryption configuration (KMS key)
+    pub fn encryption_configuration(mut self, value: impl Into<Val<service::EncryptionConfiguration>>) -> Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkConfiguration`: Network configuration
-        core.props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<service::NetworkConfiguration>
+    /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_encryption_configuration(&mut self, value: impl Into<Val<service::EncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ObservabilityConfiguration`: Service observability configuration
-        core.props, "ObservabilityConfiguration", observability_configuration, set_observability_configuration, get_observability_configuration, Val<service::ServiceObservabilityConfiguration>
+    /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<service::EncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionConfiguration")
     }
 
-    prop! {
-        /// `ServiceName`: The AppRunner Service Name.
-        core.props, "ServiceName", service_name, set_service_name, get_service_name, Val<String>
+    /// `HealthCheckConfiguration`: Health check configuration
+    pub fn health_check_configuration(mut self, value: impl Into<Val<service::HealthCheckConfiguration>>) -> Self {
+        self.core.props.set("HealthCheckConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceConfiguration`: Source Code configuration
-        core.props, "SourceConfiguration", _, set_source_configuration, get_source_configuration, Val<service::SourceConfiguration>
+    /// Sets `HealthCheckConfiguration` in place: [`Self::health_check_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_health_check_configuration(&mut self, value: impl Into<Val<service::HealthCheckConfiguration>>) -> &mut Self {
+        self.core.props.set("HealthCheckConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `HealthCheckConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_configuration(&self) -> ::std::option::Option<Val<service::HealthCheckConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckConfiguration")
+    }
+
+    /// `InstanceConfiguration`: Instance Configuration
+    pub fn instance_configuration(mut self, value: impl Into<Val<service::InstanceConfiguration>>) -> Self {
+        self.core.props.set("InstanceConfiguration", value.into());
+        self
+    }
+
+    /// Sets `InstanceConfiguration` in place: [`Self::instance_configuration`] on a value held by `&mut`.
+    pub fn set_instance_configuration(&mut self, value: impl Into<Val<service::InstanceConfiguration>>) -> &mut Self {
+        self.core.props.set("InstanceConfiguration", value.into());
+        self
+    }
+
+    /// `InstanceConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_configuration(&self) -> ::std::option::Option<Val<service::InstanceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceConfiguration")
+    }
+
+    /// `NetworkConfiguration`: Network configuration
+    pub fn network_configuration(mut self, value: impl Into<Val<service::NetworkConfiguration>>) -> Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
+    }
+
+    /// Sets `NetworkConfiguration` in place: [`Self::network_configuration`] on a value held by `&mut`.
+    pub fn set_network_configuration(&mut self, value: impl Into<Val<service::NetworkConfiguration>>) -> &mut Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
+    }
+
+    /// `NetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_configuration(&self) -> ::std::option::Option<Val<service::NetworkConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkConfiguration")
+    }
+
+    /// `ObservabilityConfiguration`: Service observability configuration
+    pub fn observability_configuration(mut self, value: impl Into<Val<service::ServiceObservabilityConfiguration>>) -> Self {
+        self.core.props.set("ObservabilityConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ObservabilityConfiguration` in place: [`Self::observability_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_observability_configuration(&mut self, value: impl Into<Val<service::ServiceObservabilityConfiguration>>) -> &mut Self {
+        self.core.props.set("ObservabilityConfiguration", value.into());
+        self
+    }
+
+    /// `ObservabilityConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_observability_configuration(&self) -> ::std::option::Option<Val<service::ServiceObservabilityConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ObservabilityConfiguration")
+    }
+
+    /// `ServiceName`: The AppRunner Service Name.
+    pub fn service_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServiceName", value.into());
+        self
+    }
+
+    /// Sets `ServiceName` in place: [`Self::service_name`] on a value held by `&mut`.
+    pub fn set_service_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceName", value.into());
+        self
+    }
+
+    /// `ServiceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceName")
+    }
+
+    /// Sets `SourceConfiguration`, which `new` took, in place.
+    pub fn set_source_configuration(&mut self, value: impl Into<Val<service::SourceConfiguration>>) -> &mut Self {
+        self.core.props.set("SourceConfiguration", value.into());
+        self
+    }
+
+    /// `SourceConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_configuration(&self) -> ::std::option::Option<Val<service::SourceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "SourceConfiguration")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -325,9 +553,16 @@ pub mod service {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `KmsKey`: The KMS Key
-            props, "KmsKey", _, set_kms_key, get_kms_key, Val<String>
+        /// Sets `KmsKey`, which `new` took, in place.
+        pub fn set_kms_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKey", value.into());
+            self
+        }
+
+        /// `KmsKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKey")
         }
     }
 
@@ -346,34 +581,112 @@ pub mod service {
             HealthCheckConfiguration { props }
         }
 
-        prop! {
-            /// `HealthyThreshold`: Health check Healthy Threshold
-            props, "HealthyThreshold", healthy_threshold, set_healthy_threshold, get_healthy_threshold, Val<i64>
+        /// `HealthyThreshold`: Health check Healthy Threshold
+        pub fn healthy_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HealthyThreshold", value.into());
+            self
         }
 
-        prop! {
-            /// `Interval`: Health check Interval
-            props, "Interval", interval, set_interval, get_interval, Val<i64>
+        /// Sets `HealthyThreshold` in place: [`Self::healthy_threshold`] on a value held by `&mut`.
+        pub fn set_healthy_threshold(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HealthyThreshold", value.into());
+            self
         }
 
-        prop! {
-            /// `Path`: Health check Path
-            props, "Path", path, set_path, get_path, Val<String>
+        /// `HealthyThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_healthy_threshold(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HealthyThreshold")
         }
 
-        prop! {
-            /// `Protocol`: Health Check Protocol
-            props, "Protocol", protocol, set_protocol, get_protocol, Val<HealthCheckConfigurationProtocol>
+        /// `Interval`: Health check Interval
+        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Interval", value.into());
+            self
         }
 
-        prop! {
-            /// `Timeout`: Health check Timeout
-            props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
+        /// Sets `Interval` in place: [`Self::interval`] on a value held by `&mut`.
+        pub fn set_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Interval", value.into());
+            self
         }
 
-        prop! {
-            /// `UnhealthyThreshold`: Health check Unhealthy Threshold
-            props, "UnhealthyThreshold", unhealthy_threshold, set_unhealthy_threshold, get_unhealthy_threshold, Val<i64>
+        /// `Interval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Interval")
+        }
+
+        /// `Path`: Health check Path
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// `Protocol`: Health Check Protocol
+        pub fn protocol(mut self, value: impl Into<Val<HealthCheckConfigurationProtocol>>) -> Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+        pub fn set_protocol(&mut self, value: impl Into<Val<HealthCheckConfigurationProtocol>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<HealthCheckConfigurationProtocol>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
+        }
+
+        /// `Timeout`: Health check Timeout
+        pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// Sets `Timeout` in place: [`Self::timeout`] on a value held by `&mut`.
+        pub fn set_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// `Timeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Timeout")
+        }
+
+        /// `UnhealthyThreshold`: Health check Unhealthy Threshold
+        pub fn unhealthy_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("UnhealthyThreshold", value.into());
+            self
+        }
+
+        /// Sets `UnhealthyThreshold` in place: [`Self::unhealthy_threshold`] on a value held by `&mut`.
+        pub fn set_unhealthy_threshold(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("UnhealthyThreshold", value.into());
+            self
+        }
+
+        /// `UnhealthyThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unhealthy_threshold(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "UnhealthyThreshold")
         }
     }
 
@@ -405,19 +718,58 @@ pub mod service {
             InstanceConfiguration { props }
         }
 
-        prop! {
-            /// `Cpu`: CPU
-            props, "Cpu", cpu, set_cpu, get_cpu, Val<String>
+        /// `Cpu`: CPU
+        pub fn cpu(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Cpu", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceRoleArn`: Instance Role Arn
-            props, "InstanceRoleArn", instance_role_arn, set_instance_role_arn, get_instance_role_arn, Val<String>
+        /// Sets `Cpu` in place: [`Self::cpu`] on a value held by `&mut`.
+        pub fn set_cpu(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Cpu", value.into());
+            self
         }
 
-        prop! {
-            /// `Memory`: Memory
-            props, "Memory", memory, set_memory, get_memory, Val<String>
+        /// `Cpu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cpu(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Cpu")
+        }
+
+        /// `InstanceRoleArn`: Instance Role Arn
+        pub fn instance_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InstanceRoleArn", value.into());
+            self
+        }
+
+        /// Sets `InstanceRoleArn` in place: [`Self::instance_role_arn`] on a value held by `&mut`.
+        pub fn set_instance_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceRoleArn", value.into());
+            self
+        }
+
+        /// `InstanceRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceRoleArn")
+        }
+
+        /// `Memory`: Memory
+        pub fn memory(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Memory", value.into());
+            self
+        }
+
+        /// Sets `Memory` in place: [`Self::memory`] on a value held by `&mut`.
+        pub fn set_memory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Memory", value.into());
+            self
+        }
+
+        /// `Memory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Memory")
         }
     }
 
@@ -436,19 +788,58 @@ pub mod service {
             NetworkConfiguration { props }
         }
 
-        prop! {
-            /// `EgressConfiguration`: Network egress configuration
-            props, "EgressConfiguration", egress_configuration, set_egress_configuration, get_egress_configuration, Val<EgressConfiguration>
+        /// `EgressConfiguration`: Network egress configuration
+        pub fn egress_configuration(mut self, value: impl Into<Val<EgressConfiguration>>) -> Self {
+            self.props.set("EgressConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `IngressConfiguration`: Network ingress configuration
-            props, "IngressConfiguration", ingress_configuration, set_ingress_configuration, get_ingress_configuration, Val<IngressConfiguration>
+        /// Sets `EgressConfiguration` in place: [`Self::egress_configuration`] on a value held by `&mut`.
+        pub fn set_egress_configuration(&mut self, value: impl Into<Val<EgressConfiguration>>) -> &mut Self {
+            self.props.set("EgressConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `IpAddressType`: App Runner service endpoint IP address type
-            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<NetworkConfigurationIpAddressType>
+        /// `EgressConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_egress_configuration(&self) -> ::std::option::Option<Val<EgressConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EgressConfiguration")
+        }
+
+        /// `IngressConfiguration`: Network ingress configuration
+        pub fn ingress_configuration(mut self, value: impl Into<Val<IngressConfiguration>>) -> Self {
+            self.props.set("IngressConfiguration", value.into());
+            self
+        }
+
+        /// Sets `IngressConfiguration` in place: [`Self::ingress_configuration`] on a value held by `&mut`.
+        pub fn set_ingress_configuration(&mut self, value: impl Into<Val<IngressConfiguration>>) -> &mut Self {
+            self.props.set("IngressConfiguration", value.into());
+            self
+        }
+
+        /// `IngressConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ingress_configuration(&self) -> ::std::option::Option<Val<IngressConfiguration>> {
+            crate::cfn::get_prop(&self.props, "IngressConfiguration")
+        }
+
+        /// `IpAddressType`: App Runner service endpoint IP address type
+        pub fn ip_address_type(mut self, value: impl Into<Val<NetworkConfigurationIpAddressType>>) -> Self {
+            self.props.set("IpAddressType", value.into());
+            self
+        }
+
+        /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+        pub fn set_ip_address_type(&mut self, value: impl Into<Val<NetworkConfigurationIpAddressType>>) -> &mut Self {
+            self.props.set("IpAddressType", value.into());
+            self
+        }
+
+        /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<NetworkConfigurationIpAddressType>> {
+            crate::cfn::get_prop(&self.props, "IpAddressType")
         }
     }
 
@@ -469,14 +860,34 @@ pub mod service {
             EgressConfiguration { props }
         }
 
-        prop! {
-            /// `EgressType`: Network egress type.
-            props, "EgressType", _, set_egress_type, get_egress_type, Val<EgressConfigurationEgressType>
+        /// Sets `EgressType`, which `new` took, in place.
+        pub fn set_egress_type(&mut self, value: impl Into<Val<EgressConfigurationEgressType>>) -> &mut Self {
+            self.props.set("EgressType", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcConnectorArn`: The Amazon Resource Name (ARN) of the App Runner VpcConnector.
-            props, "VpcConnectorArn", vpc_connector_arn, set_vpc_connector_arn, get_vpc_connector_arn, Val<String>
+        /// `EgressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_egress_type(&self) -> ::std::option::Option<Val<EgressConfigurationEgressType>> {
+            crate::cfn::get_prop(&self.props, "EgressType")
+        }
+
+        /// `VpcConnectorArn`: The Amazon Resource Name (ARN) of the App Runner VpcConnector.
+        pub fn vpc_connector_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VpcConnectorArn", value.into());
+            self
+        }
+
+        /// Sets `VpcConnectorArn` in place: [`Self::vpc_connector_arn`] on a value held by `&mut`.
+        pub fn set_vpc_connector_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcConnectorArn", value.into());
+            self
+        }
+
+        /// `VpcConnectorArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_connector_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcConnectorArn")
         }
     }
 
@@ -511,10 +922,16 @@ pub mod service {
             IngressConfiguration { props }
         }
 
-        prop! {
-            /// `IsPubliclyAccessible`: It's set to true if the Apprunner service is publicly
-            /// accessible. It's set to false otherwise.
-            props, "IsPubliclyAccessible", _, set_is_publicly_accessible, get_is_publicly_accessible, Val<bool>
+        /// Sets `IsPubliclyAccessible`, which `new` took, in place.
+        pub fn set_is_publicly_accessible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsPubliclyAccessible", value.into());
+            self
+        }
+
+        /// `IsPubliclyAccessible` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_publicly_accessible(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsPubliclyAccessible")
         }
     }
 
@@ -549,15 +966,36 @@ pub mod service {
             ServiceObservabilityConfiguration { props }
         }
 
-        prop! {
-            /// `ObservabilityEnabled`: Observability enabled
-            props, "ObservabilityEnabled", _, set_observability_enabled, get_observability_enabled, Val<bool>
+        /// Sets `ObservabilityEnabled`, which `new` took, in place.
+        pub fn set_observability_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ObservabilityEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `ObservabilityConfigurationArn`: The Amazon Resource Name (ARN) of the App Runner
-            /// ObservabilityConfiguration.
-            props, "ObservabilityConfigurationArn", observability_configuration_arn, set_observability_configuration_arn, get_observability_configuration_arn, Val<String>
+        /// `ObservabilityEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_observability_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ObservabilityEnabled")
+        }
+
+        /// `ObservabilityConfigurationArn`: The Amazon Resource Name (ARN) of the App Runner
+        /// ObservabilityConfiguration.
+        pub fn observability_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ObservabilityConfigurationArn", value.into());
+            self
+        }
+
+        /// Sets `ObservabilityConfigurationArn` in place: [`Self::observability_configuration_arn`] on
+        /// a value held by `&mut`.
+        pub fn set_observability_configuration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObservabilityConfigurationArn", value.into());
+            self
+        }
+
+        /// `ObservabilityConfigurationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_observability_configuration_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObservabilityConfigurationArn")
         }
     }
 
@@ -576,24 +1014,78 @@ pub mod service {
             SourceConfiguration { props }
         }
 
-        prop! {
-            /// `AuthenticationConfiguration`: Authentication Configuration
-            props, "AuthenticationConfiguration", authentication_configuration, set_authentication_configuration, get_authentication_configuration, Val<AuthenticationConfiguration>
+        /// `AuthenticationConfiguration`: Authentication Configuration
+        pub fn authentication_configuration(mut self, value: impl Into<Val<AuthenticationConfiguration>>) -> Self {
+            self.props.set("AuthenticationConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `AutoDeploymentsEnabled`: Auto Deployment enabled
-            props, "AutoDeploymentsEnabled", auto_deployments_enabled, set_auto_deployments_enabled, get_auto_deployments_enabled, Val<bool>
+        /// Sets `AuthenticationConfiguration` in place: [`Self::authentication_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_authentication_configuration(&mut self, value: impl Into<Val<AuthenticationConfiguration>>) -> &mut Self {
+            self.props.set("AuthenticationConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `CodeRepository`: Source Code Repository
-            props, "CodeRepository", code_repository, set_code_repository, get_code_repository, Val<CodeRepository>
+        /// `AuthenticationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_configuration(&self) -> ::std::option::Option<Val<AuthenticationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationConfiguration")
         }
 
-        prop! {
-            /// `ImageRepository`: Image Repository
-            props, "ImageRepository", image_repository, set_image_repository, get_image_repository, Val<ImageRepository>
+        /// `AutoDeploymentsEnabled`: Auto Deployment enabled
+        pub fn auto_deployments_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AutoDeploymentsEnabled", value.into());
+            self
+        }
+
+        /// Sets `AutoDeploymentsEnabled` in place: [`Self::auto_deployments_enabled`] on a value held
+        /// by `&mut`.
+        pub fn set_auto_deployments_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AutoDeploymentsEnabled", value.into());
+            self
+        }
+
+        /// `AutoDeploymentsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_deployments_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AutoDeploymentsEnabled")
+        }
+
+        /// `CodeRepository`: Source Code Repository
+        pub fn code_repository(mut self, value: impl Into<Val<CodeRepository>>) -> Self {
+            self.props.set("CodeRepository", value.into());
+            self
+        }
+
+        /// Sets `CodeRepository` in place: [`Self::code_repository`] on a value held by `&mut`.
+        pub fn set_code_repository(&mut self, value: impl Into<Val<CodeRepository>>) -> &mut Self {
+            self.props.set("CodeRepository", value.into());
+            self
+        }
+
+        /// `CodeRepository` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_repository(&self) -> ::std::option::Option<Val<CodeRepository>> {
+            crate::cfn::get_prop(&self.props, "CodeRepository")
+        }
+
+        /// `ImageRepository`: Image Repository
+        pub fn image_repository(mut self, value: impl Into<Val<ImageRepository>>) -> Self {
+            self.props.set("ImageRepository", value.into());
+            self
+        }
+
+        /// Sets `ImageRepository` in place: [`Self::image_repository`] on a value held by `&mut`.
+        pub fn set_image_repository(&mut self, value: impl Into<Val<ImageRepository>>) -> &mut Self {
+            self.props.set("ImageRepository", value.into());
+            self
+        }
+
+        /// `ImageRepository` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_repository(&self) -> ::std::option::Option<Val<ImageRepository>> {
+            crate::cfn::get_prop(&self.props, "ImageRepository")
         }
     }
 
@@ -612,14 +1104,40 @@ pub mod service {
             AuthenticationConfiguration { props }
         }
 
-        prop! {
-            /// `AccessRoleArn`: Access Role Arn
-            props, "AccessRoleArn", access_role_arn, set_access_role_arn, get_access_role_arn, Val<String>
+        /// `AccessRoleArn`: Access Role Arn
+        pub fn access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectionArn`: Connection Arn
-            props, "ConnectionArn", connection_arn, set_connection_arn, get_connection_arn, Val<String>
+        /// Sets `AccessRoleArn` in place: [`Self::access_role_arn`] on a value held by `&mut`.
+        pub fn set_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessRoleArn", value.into());
+            self
+        }
+
+        /// `AccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessRoleArn")
+        }
+
+        /// `ConnectionArn`: Connection Arn
+        pub fn connection_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectionArn", value.into());
+            self
+        }
+
+        /// Sets `ConnectionArn` in place: [`Self::connection_arn`] on a value held by `&mut`.
+        pub fn set_connection_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectionArn", value.into());
+            self
+        }
+
+        /// `ConnectionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectionArn")
         }
     }
 
@@ -645,24 +1163,64 @@ pub mod service {
             CodeRepository { props }
         }
 
-        prop! {
-            /// `RepositoryUrl`: Repository Url
-            props, "RepositoryUrl", _, set_repository_url, get_repository_url, Val<String>
+        /// Sets `RepositoryUrl`, which `new` took, in place.
+        pub fn set_repository_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RepositoryUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceCodeVersion`: Source Code Version
-            props, "SourceCodeVersion", _, set_source_code_version, get_source_code_version, Val<SourceCodeVersion>
+        /// `RepositoryUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repository_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RepositoryUrl")
         }
 
-        prop! {
-            /// `CodeConfiguration`: Code Configuration
-            props, "CodeConfiguration", code_configuration, set_code_configuration, get_code_configuration, Val<CodeConfiguration>
+        /// Sets `SourceCodeVersion`, which `new` took, in place.
+        pub fn set_source_code_version(&mut self, value: impl Into<Val<SourceCodeVersion>>) -> &mut Self {
+            self.props.set("SourceCodeVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceDirectory`: Source Directory
-            props, "SourceDirectory", source_directory, set_source_directory, get_source_directory, Val<String>
+        /// `SourceCodeVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_code_version(&self) -> ::std::option::Option<Val<SourceCodeVersion>> {
+            crate::cfn::get_prop(&self.props, "SourceCodeVersion")
+        }
+
+        /// `CodeConfiguration`: Code Configuration
+        pub fn code_configuration(mut self, value: impl Into<Val<CodeConfiguration>>) -> Self {
+            self.props.set("CodeConfiguration", value.into());
+            self
+        }
+
+        /// Sets `CodeConfiguration` in place: [`Self::code_configuration`] on a value held by `&mut`.
+        pub fn set_code_configuration(&mut self, value: impl Into<Val<CodeConfiguration>>) -> &mut Self {
+            self.props.set("CodeConfiguration", value.into());
+            self
+        }
+
+        /// `CodeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_configuration(&self) -> ::std::option::Option<Val<CodeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CodeConfiguration")
+        }
+
+        /// `SourceDirectory`: Source Directory
+        pub fn source_directory(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceDirectory", value.into());
+            self
+        }
+
+        /// Sets `SourceDirectory` in place: [`Self::source_directory`] on a value held by `&mut`.
+        pub fn set_source_directory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceDirectory", value.into());
+            self
+        }
+
+        /// `SourceDirectory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_directory(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceDirectory")
         }
     }
 
@@ -683,14 +1241,35 @@ pub mod service {
             CodeConfiguration { props }
         }
 
-        prop! {
-            /// `ConfigurationSource`: Configuration Source
-            props, "ConfigurationSource", _, set_configuration_source, get_configuration_source, Val<CodeConfigurationConfigurationSource>
+        /// Sets `ConfigurationSource`, which `new` took, in place.
+        pub fn set_configuration_source(&mut self, value: impl Into<Val<CodeConfigurationConfigurationSource>>) -> &mut Self {
+            self.props.set("ConfigurationSource", value.into());
+            self
         }
 
-        prop! {
-            /// `CodeConfigurationValues`: Code Configuration Values
-            props, "CodeConfigurationValues", code_configuration_values, set_code_configuration_values, get_code_configuration_values, Val<CodeConfigurationValues>
+        /// `ConfigurationSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_source(&self) -> ::std::option::Option<Val<CodeConfigurationConfigurationSource>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationSource")
+        }
+
+        /// `CodeConfigurationValues`: Code Configuration Values
+        pub fn code_configuration_values(mut self, value: impl Into<Val<CodeConfigurationValues>>) -> Self {
+            self.props.set("CodeConfigurationValues", value.into());
+            self
+        }
+
+        /// Sets `CodeConfigurationValues` in place: [`Self::code_configuration_values`] on a value held
+        /// by `&mut`.
+        pub fn set_code_configuration_values(&mut self, value: impl Into<Val<CodeConfigurationValues>>) -> &mut Self {
+            self.props.set("CodeConfigurationValues", value.into());
+            self
+        }
+
+        /// `CodeConfigurationValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_configuration_values(&self) -> ::std::option::Option<Val<CodeConfigurationValues>> {
+            crate::cfn::get_prop(&self.props, "CodeConfigurationValues")
         }
     }
 
@@ -711,35 +1290,109 @@ pub mod service {
             CodeConfigurationValues { props }
         }
 
-        prop! {
-            /// `Runtime`: Runtime
-            props, "Runtime", _, set_runtime, get_runtime, Val<CodeConfigurationValuesRuntime>
+        /// Sets `Runtime`, which `new` took, in place.
+        pub fn set_runtime(&mut self, value: impl Into<Val<CodeConfigurationValuesRuntime>>) -> &mut Self {
+            self.props.set("Runtime", value.into());
+            self
         }
 
-        prop! {
-            /// `BuildCommand`: Build Command
-            props, "BuildCommand", build_command, set_build_command, get_build_command, Val<String>
+        /// `Runtime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime(&self) -> ::std::option::Option<Val<CodeConfigurationValuesRuntime>> {
+            crate::cfn::get_prop(&self.props, "Runtime")
         }
 
-        prop! {
-            /// `Port`: Port
-            props, "Port", port, set_port, get_port, Val<String>
+        /// `BuildCommand`: Build Command
+        pub fn build_command(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BuildCommand", value.into());
+            self
         }
 
-        prop! {
-            /// `RuntimeEnvironmentSecrets`: The secrets and parameters that get referenced by your
-            /// service as environment variables
-            props, "RuntimeEnvironmentSecrets", runtime_environment_secrets, set_runtime_environment_secrets, get_runtime_environment_secrets, Val<List<KeyValuePair>>
+        /// Sets `BuildCommand` in place: [`Self::build_command`] on a value held by `&mut`.
+        pub fn set_build_command(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BuildCommand", value.into());
+            self
         }
 
-        prop! {
-            /// `RuntimeEnvironmentVariables`.
-            props, "RuntimeEnvironmentVariables", runtime_environment_variables, set_runtime_environment_variables, get_runtime_environment_variables, Val<List<KeyValuePair>>
+        /// `BuildCommand` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_build_command(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BuildCommand")
         }
 
-        prop! {
-            /// `StartCommand`: Start Command
-            props, "StartCommand", start_command, set_start_command, get_start_command, Val<String>
+        /// `Port`: Port
+        pub fn port(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `RuntimeEnvironmentSecrets`: The secrets and parameters that get referenced by your service
+        /// as environment variables
+        pub fn runtime_environment_secrets(mut self, value: impl Into<Val<List<KeyValuePair>>>) -> Self {
+            self.props.set("RuntimeEnvironmentSecrets", value.into());
+            self
+        }
+
+        /// Sets `RuntimeEnvironmentSecrets` in place: [`Self::runtime_environment_secrets`] on a value
+        /// held by `&mut`.
+        pub fn set_runtime_environment_secrets(&mut self, value: impl Into<Val<List<KeyValuePair>>>) -> &mut Self {
+            self.props.set("RuntimeEnvironmentSecrets", value.into());
+            self
+        }
+
+        /// `RuntimeEnvironmentSecrets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime_environment_secrets(&self) -> ::std::option::Option<Val<List<KeyValuePair>>> {
+            crate::cfn::get_prop(&self.props, "RuntimeEnvironmentSecrets")
+        }
+
+        /// `RuntimeEnvironmentVariables`.
+        pub fn runtime_environment_variables(mut self, value: impl Into<Val<List<KeyValuePair>>>) -> Self {
+            self.props.set("RuntimeEnvironmentVariables", value.into());
+            self
+        }
+
+        /// Sets `RuntimeEnvironmentVariables` in place: [`Self::runtime_environment_variables`] on a
+        /// value held by `&mut`.
+        pub fn set_runtime_environment_variables(&mut self, value: impl Into<Val<List<KeyValuePair>>>) -> &mut Self {
+            self.props.set("RuntimeEnvironmentVariables", value.into());
+            self
+        }
+
+        /// `RuntimeEnvironmentVariables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime_environment_variables(&self) -> ::std::option::Option<Val<List<KeyValuePair>>> {
+            crate::cfn::get_prop(&self.props, "RuntimeEnvironmentVariables")
+        }
+
+        /// `StartCommand`: Start Command
+        pub fn start_command(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StartCommand", value.into());
+            self
+        }
+
+        /// Sets `StartCommand` in place: [`Self::start_command`] on a value held by `&mut`.
+        pub fn set_start_command(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartCommand", value.into());
+            self
+        }
+
+        /// `StartCommand` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_command(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartCommand")
         }
     }
 
@@ -804,14 +1457,40 @@ pub mod service {
             KeyValuePair { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -850,14 +1529,28 @@ pub mod service {
             SourceCodeVersion { props }
         }
 
-        prop! {
-            /// `Type`: Source Code Version Type
-            props, "Type", _, set_type, get_type, Val<SourceCodeVersionType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<SourceCodeVersionType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: Source Code Version Value
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<SourceCodeVersionType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -893,19 +1586,46 @@ pub mod service {
             ImageRepository { props }
         }
 
-        prop! {
-            /// `ImageIdentifier`: Image Identifier
-            props, "ImageIdentifier", _, set_image_identifier, get_image_identifier, Val<String>
+        /// Sets `ImageIdentifier`, which `new` took, in place.
+        pub fn set_image_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `ImageRepositoryType`: Image Repository Type
-            props, "ImageRepositoryType", _, set_image_repository_type, get_image_repository_type, Val<ImageRepositoryImageRepositoryType>
+        /// `ImageIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageIdentifier")
         }
 
-        prop! {
-            /// `ImageConfiguration`: Image Configuration
-            props, "ImageConfiguration", image_configuration, set_image_configuration, get_image_configuration, Val<ImageConfiguration>
+        /// Sets `ImageRepositoryType`, which `new` took, in place.
+        pub fn set_image_repository_type(&mut self, value: impl Into<Val<ImageRepositoryImageRepositoryType>>) -> &mut Self {
+            self.props.set("ImageRepositoryType", value.into());
+            self
+        }
+
+        /// `ImageRepositoryType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_repository_type(&self) -> ::std::option::Option<Val<ImageRepositoryImageRepositoryType>> {
+            crate::cfn::get_prop(&self.props, "ImageRepositoryType")
+        }
+
+        /// `ImageConfiguration`: Image Configuration
+        pub fn image_configuration(mut self, value: impl Into<Val<ImageConfiguration>>) -> Self {
+            self.props.set("ImageConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ImageConfiguration` in place: [`Self::image_configuration`] on a value held by `&mut`.
+        pub fn set_image_configuration(&mut self, value: impl Into<Val<ImageConfiguration>>) -> &mut Self {
+            self.props.set("ImageConfiguration", value.into());
+            self
+        }
+
+        /// `ImageConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_configuration(&self) -> ::std::option::Option<Val<ImageConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ImageConfiguration")
         }
     }
 
@@ -924,25 +1644,79 @@ pub mod service {
             ImageConfiguration { props }
         }
 
-        prop! {
-            /// `Port`: Port
-            props, "Port", port, set_port, get_port, Val<String>
+        /// `Port`: Port
+        pub fn port(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `RuntimeEnvironmentSecrets`: The secrets and parameters that get referenced by your
-            /// service as environment variables
-            props, "RuntimeEnvironmentSecrets", runtime_environment_secrets, set_runtime_environment_secrets, get_runtime_environment_secrets, Val<List<KeyValuePair>>
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `RuntimeEnvironmentVariables`.
-            props, "RuntimeEnvironmentVariables", runtime_environment_variables, set_runtime_environment_variables, get_runtime_environment_variables, Val<List<KeyValuePair>>
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
 
-        prop! {
-            /// `StartCommand`: Start Command
-            props, "StartCommand", start_command, set_start_command, get_start_command, Val<String>
+        /// `RuntimeEnvironmentSecrets`: The secrets and parameters that get referenced by your service
+        /// as environment variables
+        pub fn runtime_environment_secrets(mut self, value: impl Into<Val<List<KeyValuePair>>>) -> Self {
+            self.props.set("RuntimeEnvironmentSecrets", value.into());
+            self
+        }
+
+        /// Sets `RuntimeEnvironmentSecrets` in place: [`Self::runtime_environment_secrets`] on a value
+        /// held by `&mut`.
+        pub fn set_runtime_environment_secrets(&mut self, value: impl Into<Val<List<KeyValuePair>>>) -> &mut Self {
+            self.props.set("RuntimeEnvironmentSecrets", value.into());
+            self
+        }
+
+        /// `RuntimeEnvironmentSecrets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime_environment_secrets(&self) -> ::std::option::Option<Val<List<KeyValuePair>>> {
+            crate::cfn::get_prop(&self.props, "RuntimeEnvironmentSecrets")
+        }
+
+        /// `RuntimeEnvironmentVariables`.
+        pub fn runtime_environment_variables(mut self, value: impl Into<Val<List<KeyValuePair>>>) -> Self {
+            self.props.set("RuntimeEnvironmentVariables", value.into());
+            self
+        }
+
+        /// Sets `RuntimeEnvironmentVariables` in place: [`Self::runtime_environment_variables`] on a
+        /// value held by `&mut`.
+        pub fn set_runtime_environment_variables(&mut self, value: impl Into<Val<List<KeyValuePair>>>) -> &mut Self {
+            self.props.set("RuntimeEnvironmentVariables", value.into());
+            self
+        }
+
+        /// `RuntimeEnvironmentVariables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime_environment_variables(&self) -> ::std::option::Option<Val<List<KeyValuePair>>> {
+            crate::cfn::get_prop(&self.props, "RuntimeEnvironmentVariables")
+        }
+
+        /// `StartCommand`: Start Command
+        pub fn start_command(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StartCommand", value.into());
+            self
+        }
+
+        /// Sets `StartCommand` in place: [`Self::start_command`] on a value held by `&mut`.
+        pub fn set_start_command(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartCommand", value.into());
+            self
+        }
+
+        /// `StartCommand` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_command(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartCommand")
         }
     }
 
@@ -983,31 +1757,74 @@ impl VpcConnector {
         VpcConnector { core }
     }
 
-    prop! {
-        /// `SecurityGroups`: A list of IDs of security groups that App Runner should use for access
-        /// to AWS resources under the specified subnets. If not specified, App Runner uses the
-        /// default security group of the Amazon VPC. The default security group allows all outbound
-        /// traffic.
-        core.props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
+    /// `SecurityGroups`: A list of IDs of security groups that App Runner should use for access to
+    /// AWS resources under the specified subnets. If not specified, App Runner uses the default
+    /// security group of the Amazon VPC. The default security group allows all outbound traffic.
+    pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SecurityGroups", value.into());
+        self
     }
 
-    prop! {
-        /// `Subnets`: A list of IDs of subnets that App Runner should use when it associates your
-        /// service with a custom Amazon VPC. Specify IDs of subnets of a single Amazon VPC. App
-        /// Runner determines the Amazon VPC from the subnets you specify.
-        core.props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+    /// Sets `SecurityGroups` in place: [`Self::security_groups`] on a value held by `&mut`.
+    pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroups", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of metadata items that you can associate with your VPC connector
-        /// resource. A tag is a key-value pair.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroups")
     }
 
-    prop! {
-        /// `VpcConnectorName`: A name for the VPC connector. If you don't specify a name, AWS
-        /// CloudFormation generates a name for your VPC connector.
-        core.props, "VpcConnectorName", vpc_connector_name, set_vpc_connector_name, get_vpc_connector_name, Val<String>
+    /// Sets `Subnets`, which `new` took, in place.
+    pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Subnets", value.into());
+        self
+    }
+
+    /// `Subnets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Subnets")
+    }
+
+    /// `Tags`: A list of metadata items that you can associate with your VPC connector resource. A
+    /// tag is a key-value pair.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VpcConnectorName`: A name for the VPC connector. If you don't specify a name, AWS
+    /// CloudFormation generates a name for your VPC connector.
+    pub fn vpc_connector_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VpcConnectorName", value.into());
+        self
+    }
+
+    /// Sets `VpcConnectorName` in place: [`Self::vpc_connector_name`] on a value held by `&mut`.
+    pub fn set_vpc_connector_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VpcConnectorName", value.into());
+        self
+    }
+
+    /// `VpcConnectorName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_connector_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VpcConnectorName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1056,25 +1873,65 @@ impl VpcIngressConnection {
         VpcIngressConnection { core }
     }
 
-    prop! {
-        /// `IngressVpcConfiguration`: The configuration of customer’s VPC and related VPC
-        /// endpoint
-        core.props, "IngressVpcConfiguration", _, set_ingress_vpc_configuration, get_ingress_vpc_configuration, Val<vpc_ingress_connection::IngressVpcConfiguration>
+    /// Sets `IngressVpcConfiguration`, which `new` took, in place.
+    pub fn set_ingress_vpc_configuration(&mut self, value: impl Into<Val<vpc_ingress_connection::IngressVpcConfiguration>>) -> &mut Self {
+        self.core.props.set("IngressVpcConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceArn`: The Amazon Resource Name (ARN) of the service.
-        core.props, "ServiceArn", _, set_service_arn, get_service_arn, Val<String>
+    /// `IngressVpcConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ingress_vpc_configuration(&self) -> ::std::option::Option<Val<vpc_ingress_connection::IngressVpcConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "IngressVpcConfiguration")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ServiceArn`, which `new` took, in place.
+    pub fn set_service_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcIngressConnectionName`: The customer-provided Vpc Ingress Connection name.
-        core.props, "VpcIngressConnectionName", vpc_ingress_connection_name, set_vpc_ingress_connection_name, get_vpc_ingress_connection_name, Val<String>
+    /// `ServiceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceArn")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VpcIngressConnectionName`: The customer-provided Vpc Ingress Connection name.
+    pub fn vpc_ingress_connection_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VpcIngressConnectionName", value.into());
+        self
+    }
+
+    /// Sets `VpcIngressConnectionName` in place: [`Self::vpc_ingress_connection_name`] on a value
+    /// held by `&mut`.
+    pub fn set_vpc_ingress_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VpcIngressConnectionName", value.into());
+        self
+    }
+
+    /// `VpcIngressConnectionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_ingress_connection_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VpcIngressConnectionName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1128,14 +1985,28 @@ pub mod vpc_ingress_connection {
             IngressVpcConfiguration { props }
         }
 
-        prop! {
-            /// `VpcId`: The ID of the VPC that the VPC endpoint is used in.
-            props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+        /// Sets `VpcId`, which `new` took, in place.
+        pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+            self.props.set("VpcId", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcEndpointId`: The ID of the VPC endpoint that your App Runner service connects to.
-            props, "VpcEndpointId", _, set_vpc_endpoint_id, get_vpc_endpoint_id, Val<String>
+        /// `VpcId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+            crate::cfn::get_prop(&self.props, "VpcId")
+        }
+
+        /// Sets `VpcEndpointId`, which `new` took, in place.
+        pub fn set_vpc_endpoint_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcEndpointId", value.into());
+            self
+        }
+
+        /// `VpcEndpointId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_endpoint_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcEndpointId")
         }
     }
 }

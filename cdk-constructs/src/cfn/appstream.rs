@@ -46,44 +46,137 @@ impl AppBlock {
         AppBlock { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `PackagingType`.
-        core.props, "PackagingType", packaging_type, set_packaging_type, get_packaging_type, Val<app_block::PackagingType>
+    /// `DisplayName`.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `PostSetupScriptDetails`.
-        core.props, "PostSetupScriptDetails", post_setup_script_details, set_post_setup_script_details, get_post_setup_script_details, Val<app_block::ScriptDetails>
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `SetupScriptDetails`.
-        core.props, "SetupScriptDetails", setup_script_details, set_setup_script_details, get_setup_script_details, Val<app_block::ScriptDetails>
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
     }
 
-    prop! {
-        /// `SourceS3Location`.
-        core.props, "SourceS3Location", _, set_source_s3_location, get_source_s3_location, Val<app_block::S3Location>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<app_block::Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PackagingType`.
+    pub fn packaging_type(mut self, value: impl Into<Val<app_block::PackagingType>>) -> Self {
+        self.core.props.set("PackagingType", value.into());
+        self
+    }
+
+    /// Sets `PackagingType` in place: [`Self::packaging_type`] on a value held by `&mut`.
+    pub fn set_packaging_type(&mut self, value: impl Into<Val<app_block::PackagingType>>) -> &mut Self {
+        self.core.props.set("PackagingType", value.into());
+        self
+    }
+
+    /// `PackagingType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_packaging_type(&self) -> ::std::option::Option<Val<app_block::PackagingType>> {
+        crate::cfn::get_prop(&self.core.props, "PackagingType")
+    }
+
+    /// `PostSetupScriptDetails`.
+    pub fn post_setup_script_details(mut self, value: impl Into<Val<app_block::ScriptDetails>>) -> Self {
+        self.core.props.set("PostSetupScriptDetails", value.into());
+        self
+    }
+
+    /// Sets `PostSetupScriptDetails` in place: [`Self::post_setup_script_details`] on a value held
+    /// by `&mut`.
+    pub fn set_post_setup_script_details(&mut self, value: impl Into<Val<app_block::ScriptDetails>>) -> &mut Self {
+        self.core.props.set("PostSetupScriptDetails", value.into());
+        self
+    }
+
+    /// `PostSetupScriptDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_post_setup_script_details(&self) -> ::std::option::Option<Val<app_block::ScriptDetails>> {
+        crate::cfn::get_prop(&self.core.props, "PostSetupScriptDetails")
+    }
+
+    /// `SetupScriptDetails`.
+    pub fn setup_script_details(mut self, value: impl Into<Val<app_block::ScriptDetails>>) -> Self {
+        self.core.props.set("SetupScriptDetails", value.into());
+        self
+    }
+
+    /// Sets `SetupScriptDetails` in place: [`Self::setup_script_details`] on a value held by `&mut`.
+    pub fn set_setup_script_details(&mut self, value: impl Into<Val<app_block::ScriptDetails>>) -> &mut Self {
+        self.core.props.set("SetupScriptDetails", value.into());
+        self
+    }
+
+    /// `SetupScriptDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_setup_script_details(&self) -> ::std::option::Option<Val<app_block::ScriptDetails>> {
+        crate::cfn::get_prop(&self.core.props, "SetupScriptDetails")
+    }
+
+    /// Sets `SourceS3Location`, which `new` took, in place.
+    pub fn set_source_s3_location(&mut self, value: impl Into<Val<app_block::S3Location>>) -> &mut Self {
+        self.core.props.set("SourceS3Location", value.into());
+        self
+    }
+
+    /// `SourceS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_s3_location(&self) -> ::std::option::Option<Val<app_block::S3Location>> {
+        crate::cfn::get_prop(&self.core.props, "SourceS3Location")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<app_block::Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<app_block::Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<app_block::Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -147,24 +240,58 @@ pub mod app_block {
             ScriptDetails { props }
         }
 
-        prop! {
-            /// `ScriptS3Location`.
-            props, "ScriptS3Location", _, set_script_s3_location, get_script_s3_location, Val<S3Location>
+        /// Sets `ScriptS3Location`, which `new` took, in place.
+        pub fn set_script_s3_location(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("ScriptS3Location", value.into());
+            self
         }
 
-        prop! {
-            /// `ExecutablePath`.
-            props, "ExecutablePath", _, set_executable_path, get_executable_path, Val<String>
+        /// `ScriptS3Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_script_s3_location(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "ScriptS3Location")
         }
 
-        prop! {
-            /// `TimeoutInSeconds`.
-            props, "TimeoutInSeconds", _, set_timeout_in_seconds, get_timeout_in_seconds, Val<i64>
+        /// Sets `ExecutablePath`, which `new` took, in place.
+        pub fn set_executable_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExecutablePath", value.into());
+            self
         }
 
-        prop! {
-            /// `ExecutableParameters`.
-            props, "ExecutableParameters", executable_parameters, set_executable_parameters, get_executable_parameters, Val<String>
+        /// `ExecutablePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_executable_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExecutablePath")
+        }
+
+        /// Sets `TimeoutInSeconds`, which `new` took, in place.
+        pub fn set_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutInSeconds", value.into());
+            self
+        }
+
+        /// `TimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutInSeconds")
+        }
+
+        /// `ExecutableParameters`.
+        pub fn executable_parameters(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExecutableParameters", value.into());
+            self
+        }
+
+        /// Sets `ExecutableParameters` in place: [`Self::executable_parameters`] on a value held by `&mut`.
+        pub fn set_executable_parameters(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExecutableParameters", value.into());
+            self
+        }
+
+        /// `ExecutableParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_executable_parameters(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExecutableParameters")
         }
     }
 
@@ -185,14 +312,34 @@ pub mod app_block {
             S3Location { props }
         }
 
-        prop! {
-            /// `S3Bucket`.
-            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        /// Sets `S3Bucket`, which `new` took, in place.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Key`.
-            props, "S3Key", s3_key, set_s3_key, get_s3_key, Val<String>
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
+        }
+
+        /// `S3Key`.
+        pub fn s3_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3Key", value.into());
+            self
+        }
+
+        /// Sets `S3Key` in place: [`Self::s3_key`] on a value held by `&mut`.
+        pub fn set_s3_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Key", value.into());
+            self
+        }
+
+        /// `S3Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Key")
         }
     }
 
@@ -213,24 +360,76 @@ pub mod app_block {
             Tag { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `TagKey`.
-            props, "TagKey", tag_key, set_tag_key, get_tag_key, Val<String>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
 
-        prop! {
-            /// `TagValue`.
-            props, "TagValue", tag_value, set_tag_value, get_tag_value, Val<String>
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// `TagKey`.
+        pub fn tag_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TagKey", value.into());
+            self
+        }
+
+        /// Sets `TagKey` in place: [`Self::tag_key`] on a value held by `&mut`.
+        pub fn set_tag_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TagKey", value.into());
+            self
+        }
+
+        /// `TagKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TagKey")
+        }
+
+        /// `TagValue`.
+        pub fn tag_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TagValue", value.into());
+            self
+        }
+
+        /// Sets `TagValue` in place: [`Self::tag_value`] on a value held by `&mut`.
+        pub fn set_tag_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TagValue", value.into());
+            self
+        }
+
+        /// `TagValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TagValue")
         }
     }
 }
@@ -266,64 +465,197 @@ impl AppBlockBuilder {
         AppBlockBuilder { core }
     }
 
-    prop! {
-        /// `AccessEndpoints`.
-        core.props, "AccessEndpoints", access_endpoints, set_access_endpoints, get_access_endpoints, Val<List<app_block_builder::AccessEndpoint>>
+    /// `AccessEndpoints`.
+    pub fn access_endpoints(mut self, value: impl Into<Val<List<app_block_builder::AccessEndpoint>>>) -> Self {
+        self.core.props.set("AccessEndpoints", value.into());
+        self
     }
 
-    prop! {
-        /// `AppBlockArns`.
-        core.props, "AppBlockArns", app_block_arns, set_app_block_arns, get_app_block_arns, Val<List<String>>
+    /// Sets `AccessEndpoints` in place: [`Self::access_endpoints`] on a value held by `&mut`.
+    pub fn set_access_endpoints(&mut self, value: impl Into<Val<List<app_block_builder::AccessEndpoint>>>) -> &mut Self {
+        self.core.props.set("AccessEndpoints", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AccessEndpoints` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_endpoints(&self) -> ::std::option::Option<Val<List<app_block_builder::AccessEndpoint>>> {
+        crate::cfn::get_prop(&self.core.props, "AccessEndpoints")
     }
 
-    prop! {
-        /// `DisableIMDSV1`.
-        core.props, "DisableIMDSV1", disable_imdsv1, set_disable_imdsv1, get_disable_imdsv1, Val<bool>
+    /// `AppBlockArns`.
+    pub fn app_block_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AppBlockArns", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// Sets `AppBlockArns` in place: [`Self::app_block_arns`] on a value held by `&mut`.
+    pub fn set_app_block_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AppBlockArns", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableDefaultInternetAccess`.
-        core.props, "EnableDefaultInternetAccess", enable_default_internet_access, set_enable_default_internet_access, get_enable_default_internet_access, Val<bool>
+    /// `AppBlockArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_block_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AppBlockArns")
     }
 
-    prop! {
-        /// `IamRoleArn`.
-        core.props, "IamRoleArn", iam_role_arn, set_iam_role_arn, get_iam_role_arn, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceType`.
-        core.props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Platform`.
-        core.props, "Platform", _, set_platform, get_platform, Val<app_block_builder::PlatformType>
+    /// `DisableIMDSV1`.
+    pub fn disable_imdsv1(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DisableIMDSV1", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DisableIMDSV1` in place: [`Self::disable_imdsv1`] on a value held by `&mut`.
+    pub fn set_disable_imdsv1(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DisableIMDSV1", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcConfig`.
-        core.props, "VpcConfig", _, set_vpc_config, get_vpc_config, Val<app_block_builder::VpcConfig>
+    /// `DisableIMDSV1` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disable_imdsv1(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DisableIMDSV1")
+    }
+
+    /// `DisplayName`.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// `EnableDefaultInternetAccess`.
+    pub fn enable_default_internet_access(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableDefaultInternetAccess", value.into());
+        self
+    }
+
+    /// Sets `EnableDefaultInternetAccess` in place: [`Self::enable_default_internet_access`] on a
+    /// value held by `&mut`.
+    pub fn set_enable_default_internet_access(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableDefaultInternetAccess", value.into());
+        self
+    }
+
+    /// `EnableDefaultInternetAccess` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_default_internet_access(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableDefaultInternetAccess")
+    }
+
+    /// `IamRoleArn`.
+    pub fn iam_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IamRoleArn", value.into());
+        self
+    }
+
+    /// Sets `IamRoleArn` in place: [`Self::iam_role_arn`] on a value held by `&mut`.
+    pub fn set_iam_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IamRoleArn", value.into());
+        self
+    }
+
+    /// `IamRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IamRoleArn")
+    }
+
+    /// Sets `InstanceType`, which `new` took, in place.
+    pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceType", value.into());
+        self
+    }
+
+    /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceType")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Platform`, which `new` took, in place.
+    pub fn set_platform(&mut self, value: impl Into<Val<app_block_builder::PlatformType>>) -> &mut Self {
+        self.core.props.set("Platform", value.into());
+        self
+    }
+
+    /// `Platform` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_platform(&self) -> ::std::option::Option<Val<app_block_builder::PlatformType>> {
+        crate::cfn::get_prop(&self.core.props, "Platform")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VpcConfig`, which `new` took, in place.
+    pub fn set_vpc_config(&mut self, value: impl Into<Val<app_block_builder::VpcConfig>>) -> &mut Self {
+        self.core.props.set("VpcConfig", value.into());
+        self
+    }
+
+    /// `VpcConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_config(&self) -> ::std::option::Option<Val<app_block_builder::VpcConfig>> {
+        crate::cfn::get_prop(&self.core.props, "VpcConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -372,14 +704,28 @@ pub mod app_block_builder {
             AccessEndpoint { props }
         }
 
-        prop! {
-            /// `EndpointType`.
-            props, "EndpointType", _, set_endpoint_type, get_endpoint_type, Val<AccessEndpointEndpointType>
+        /// Sets `EndpointType`, which `new` took, in place.
+        pub fn set_endpoint_type(&mut self, value: impl Into<Val<AccessEndpointEndpointType>>) -> &mut Self {
+            self.props.set("EndpointType", value.into());
+            self
         }
 
-        prop! {
-            /// `VpceId`.
-            props, "VpceId", _, set_vpce_id, get_vpce_id, Val<String>
+        /// `EndpointType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_type(&self) -> ::std::option::Option<Val<AccessEndpointEndpointType>> {
+            crate::cfn::get_prop(&self.props, "EndpointType")
+        }
+
+        /// Sets `VpceId`, which `new` took, in place.
+        pub fn set_vpce_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpceId", value.into());
+            self
+        }
+
+        /// `VpceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpce_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpceId")
         }
     }
 
@@ -418,14 +764,40 @@ pub mod app_block_builder {
             VpcConfig { props }
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// `SecurityGroupIds`.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`.
-            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `SubnetIds`.
+        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
     }
 }
@@ -467,64 +839,184 @@ impl Application {
         Application { core }
     }
 
-    prop! {
-        /// `AppBlockArn`.
-        core.props, "AppBlockArn", _, set_app_block_arn, get_app_block_arn, Val<String>
+    /// Sets `AppBlockArn`, which `new` took, in place.
+    pub fn set_app_block_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AppBlockArn", value.into());
+        self
     }
 
-    prop! {
-        /// `AttributesToDelete`.
-        core.props, "AttributesToDelete", attributes_to_delete, set_attributes_to_delete, get_attributes_to_delete, Val<List<String>>
+    /// `AppBlockArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_block_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AppBlockArn")
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AttributesToDelete`.
+    pub fn attributes_to_delete(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AttributesToDelete", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// Sets `AttributesToDelete` in place: [`Self::attributes_to_delete`] on a value held by `&mut`.
+    pub fn set_attributes_to_delete(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AttributesToDelete", value.into());
+        self
     }
 
-    prop! {
-        /// `IconS3Location`.
-        core.props, "IconS3Location", _, set_icon_s3_location, get_icon_s3_location, Val<application::S3Location>
+    /// `AttributesToDelete` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attributes_to_delete(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AttributesToDelete")
     }
 
-    prop! {
-        /// `InstanceFamilies`.
-        core.props, "InstanceFamilies", _, set_instance_families, get_instance_families, Val<List<String>>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `LaunchParameters`.
-        core.props, "LaunchParameters", launch_parameters, set_launch_parameters, get_launch_parameters, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `LaunchPath`.
-        core.props, "LaunchPath", _, set_launch_path, get_launch_path, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DisplayName`.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `Platforms`.
-        core.props, "Platforms", _, set_platforms, get_platforms, Val<List<application::PlatformType>>
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<application::Tag>>
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
     }
 
-    prop! {
-        /// `WorkingDirectory`.
-        core.props, "WorkingDirectory", working_directory, set_working_directory, get_working_directory, Val<String>
+    /// Sets `IconS3Location`, which `new` took, in place.
+    pub fn set_icon_s3_location(&mut self, value: impl Into<Val<application::S3Location>>) -> &mut Self {
+        self.core.props.set("IconS3Location", value.into());
+        self
+    }
+
+    /// `IconS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_icon_s3_location(&self) -> ::std::option::Option<Val<application::S3Location>> {
+        crate::cfn::get_prop(&self.core.props, "IconS3Location")
+    }
+
+    /// Sets `InstanceFamilies`, which `new` took, in place.
+    pub fn set_instance_families(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("InstanceFamilies", value.into());
+        self
+    }
+
+    /// `InstanceFamilies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_families(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceFamilies")
+    }
+
+    /// `LaunchParameters`.
+    pub fn launch_parameters(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LaunchParameters", value.into());
+        self
+    }
+
+    /// Sets `LaunchParameters` in place: [`Self::launch_parameters`] on a value held by `&mut`.
+    pub fn set_launch_parameters(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LaunchParameters", value.into());
+        self
+    }
+
+    /// `LaunchParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_launch_parameters(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LaunchParameters")
+    }
+
+    /// Sets `LaunchPath`, which `new` took, in place.
+    pub fn set_launch_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LaunchPath", value.into());
+        self
+    }
+
+    /// `LaunchPath` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_launch_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LaunchPath")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Platforms`, which `new` took, in place.
+    pub fn set_platforms(&mut self, value: impl Into<Val<List<application::PlatformType>>>) -> &mut Self {
+        self.core.props.set("Platforms", value.into());
+        self
+    }
+
+    /// `Platforms` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_platforms(&self) -> ::std::option::Option<Val<List<application::PlatformType>>> {
+        crate::cfn::get_prop(&self.core.props, "Platforms")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<application::Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<application::Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<application::Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `WorkingDirectory`.
+    pub fn working_directory(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("WorkingDirectory", value.into());
+        self
+    }
+
+    /// Sets `WorkingDirectory` in place: [`Self::working_directory`] on a value held by `&mut`.
+    pub fn set_working_directory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkingDirectory", value.into());
+        self
+    }
+
+    /// `WorkingDirectory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_working_directory(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkingDirectory")
     }
 
     /// `Ref`: the resource's identifier.
@@ -569,14 +1061,28 @@ pub mod application {
             S3Location { props }
         }
 
-        prop! {
-            /// `S3Bucket`.
-            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        /// Sets `S3Bucket`, which `new` took, in place.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Key`.
-            props, "S3Key", _, set_s3_key, get_s3_key, Val<String>
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
+        }
+
+        /// Sets `S3Key`, which `new` took, in place.
+        pub fn set_s3_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Key", value.into());
+            self
+        }
+
+        /// `S3Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Key")
         }
     }
 
@@ -631,24 +1137,76 @@ pub mod application {
             Tag { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `TagKey`.
-            props, "TagKey", tag_key, set_tag_key, get_tag_key, Val<String>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
 
-        prop! {
-            /// `TagValue`.
-            props, "TagValue", tag_value, set_tag_value, get_tag_value, Val<String>
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// `TagKey`.
+        pub fn tag_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TagKey", value.into());
+            self
+        }
+
+        /// Sets `TagKey` in place: [`Self::tag_key`] on a value held by `&mut`.
+        pub fn set_tag_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TagKey", value.into());
+            self
+        }
+
+        /// `TagKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TagKey")
+        }
+
+        /// `TagValue`.
+        pub fn tag_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TagValue", value.into());
+            self
+        }
+
+        /// Sets `TagValue` in place: [`Self::tag_value`] on a value held by `&mut`.
+        pub fn set_tag_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TagValue", value.into());
+            self
+        }
+
+        /// `TagValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TagValue")
         }
     }
 }
@@ -682,19 +1240,40 @@ impl ApplicationEntitlementAssociation {
         ApplicationEntitlementAssociation { core }
     }
 
-    prop! {
-        /// `ApplicationIdentifier`.
-        core.props, "ApplicationIdentifier", _, set_application_identifier, get_application_identifier, Val<String>
+    /// Sets `ApplicationIdentifier`, which `new` took, in place.
+    pub fn set_application_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `EntitlementName`.
-        core.props, "EntitlementName", _, set_entitlement_name, get_entitlement_name, Val<String>
+    /// `ApplicationIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationIdentifier")
     }
 
-    prop! {
-        /// `StackName`.
-        core.props, "StackName", _, set_stack_name, get_stack_name, Val<String>
+    /// Sets `EntitlementName`, which `new` took, in place.
+    pub fn set_entitlement_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EntitlementName", value.into());
+        self
+    }
+
+    /// `EntitlementName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_entitlement_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EntitlementName")
+    }
+
+    /// Sets `StackName`, which `new` took, in place.
+    pub fn set_stack_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StackName", value.into());
+        self
+    }
+
+    /// `StackName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stack_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StackName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -730,14 +1309,28 @@ impl ApplicationFleetAssociation {
         ApplicationFleetAssociation { core }
     }
 
-    prop! {
-        /// `ApplicationArn`.
-        core.props, "ApplicationArn", _, set_application_arn, get_application_arn, Val<String>
+    /// Sets `ApplicationArn`, which `new` took, in place.
+    pub fn set_application_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationArn", value.into());
+        self
     }
 
-    prop! {
-        /// `FleetName`.
-        core.props, "FleetName", _, set_fleet_name, get_fleet_name, Val<String>
+    /// `ApplicationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationArn")
+    }
+
+    /// Sets `FleetName`, which `new` took, in place.
+    pub fn set_fleet_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FleetName", value.into());
+        self
+    }
+
+    /// `FleetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fleet_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FleetName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -775,24 +1368,59 @@ impl DirectoryConfig {
         DirectoryConfig { core }
     }
 
-    prop! {
-        /// `CertificateBasedAuthProperties`.
-        core.props, "CertificateBasedAuthProperties", certificate_based_auth_properties, set_certificate_based_auth_properties, get_certificate_based_auth_properties, Val<directory_config::CertificateBasedAuthProperties>
+    /// `CertificateBasedAuthProperties`.
+    pub fn certificate_based_auth_properties(mut self, value: impl Into<Val<directory_config::CertificateBasedAuthProperties>>) -> Self {
+        self.core.props.set("CertificateBasedAuthProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `DirectoryName`.
-        core.props, "DirectoryName", _, set_directory_name, get_directory_name, Val<String>
+    /// Sets `CertificateBasedAuthProperties` in place: [`Self::certificate_based_auth_properties`]
+    /// on a value held by `&mut`.
+    pub fn set_certificate_based_auth_properties(&mut self, value: impl Into<Val<directory_config::CertificateBasedAuthProperties>>) -> &mut Self {
+        self.core.props.set("CertificateBasedAuthProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `OrganizationalUnitDistinguishedNames`.
-        core.props, "OrganizationalUnitDistinguishedNames", _, set_organizational_unit_distinguished_names, get_organizational_unit_distinguished_names, Val<List<String>>
+    /// `CertificateBasedAuthProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_based_auth_properties(&self) -> ::std::option::Option<Val<directory_config::CertificateBasedAuthProperties>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateBasedAuthProperties")
     }
 
-    prop! {
-        /// `ServiceAccountCredentials`.
-        core.props, "ServiceAccountCredentials", _, set_service_account_credentials, get_service_account_credentials, Val<directory_config::ServiceAccountCredentials>
+    /// Sets `DirectoryName`, which `new` took, in place.
+    pub fn set_directory_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DirectoryName", value.into());
+        self
+    }
+
+    /// `DirectoryName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_directory_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DirectoryName")
+    }
+
+    /// Sets `OrganizationalUnitDistinguishedNames`, which `new` took, in place.
+    pub fn set_organizational_unit_distinguished_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("OrganizationalUnitDistinguishedNames", value.into());
+        self
+    }
+
+    /// `OrganizationalUnitDistinguishedNames` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_organizational_unit_distinguished_names(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "OrganizationalUnitDistinguishedNames")
+    }
+
+    /// Sets `ServiceAccountCredentials`, which `new` took, in place.
+    pub fn set_service_account_credentials(&mut self, value: impl Into<Val<directory_config::ServiceAccountCredentials>>) -> &mut Self {
+        self.core.props.set("ServiceAccountCredentials", value.into());
+        self
+    }
+
+    /// `ServiceAccountCredentials` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_account_credentials(&self) -> ::std::option::Option<Val<directory_config::ServiceAccountCredentials>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceAccountCredentials")
     }
 
     /// `Ref`: the resource's identifier.
@@ -821,14 +1449,41 @@ pub mod directory_config {
             CertificateBasedAuthProperties { props }
         }
 
-        prop! {
-            /// `CertificateAuthorityArn`.
-            props, "CertificateAuthorityArn", certificate_authority_arn, set_certificate_authority_arn, get_certificate_authority_arn, Val<String>
+        /// `CertificateAuthorityArn`.
+        pub fn certificate_authority_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertificateAuthorityArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`.
-            props, "Status", status, set_status, get_status, Val<CertificateBasedAuthPropertiesStatus>
+        /// Sets `CertificateAuthorityArn` in place: [`Self::certificate_authority_arn`] on a value held
+        /// by `&mut`.
+        pub fn set_certificate_authority_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateAuthorityArn", value.into());
+            self
+        }
+
+        /// `CertificateAuthorityArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_authority_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateAuthorityArn")
+        }
+
+        /// `Status`.
+        pub fn status(mut self, value: impl Into<Val<CertificateBasedAuthPropertiesStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<CertificateBasedAuthPropertiesStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<CertificateBasedAuthPropertiesStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -870,14 +1525,28 @@ pub mod directory_config {
             ServiceAccountCredentials { props }
         }
 
-        prop! {
-            /// `AccountName`.
-            props, "AccountName", _, set_account_name, get_account_name, Val<String>
+        /// Sets `AccountName`, which `new` took, in place.
+        pub fn set_account_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountName", value.into());
+            self
         }
 
-        prop! {
-            /// `AccountPassword`.
-            props, "AccountPassword", _, set_account_password, get_account_password, Val<String>
+        /// `AccountName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountName")
+        }
+
+        /// Sets `AccountPassword`, which `new` took, in place.
+        pub fn set_account_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountPassword", value.into());
+            self
+        }
+
+        /// `AccountPassword` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountPassword")
         }
     }
 }
@@ -913,29 +1582,70 @@ impl Entitlement {
         Entitlement { core }
     }
 
-    prop! {
-        /// `AppVisibility`.
-        core.props, "AppVisibility", _, set_app_visibility, get_app_visibility, Val<entitlement::AppVisibility>
+    /// Sets `AppVisibility`, which `new` took, in place.
+    pub fn set_app_visibility(&mut self, value: impl Into<Val<entitlement::AppVisibility>>) -> &mut Self {
+        self.core.props.set("AppVisibility", value.into());
+        self
     }
 
-    prop! {
-        /// `Attributes`.
-        core.props, "Attributes", _, set_attributes, get_attributes, Val<List<entitlement::Attribute>>
+    /// `AppVisibility` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_visibility(&self) -> ::std::option::Option<Val<entitlement::AppVisibility>> {
+        crate::cfn::get_prop(&self.core.props, "AppVisibility")
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Attributes`, which `new` took, in place.
+    pub fn set_attributes(&mut self, value: impl Into<Val<List<entitlement::Attribute>>>) -> &mut Self {
+        self.core.props.set("Attributes", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Attributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attributes(&self) -> ::std::option::Option<Val<List<entitlement::Attribute>>> {
+        crate::cfn::get_prop(&self.core.props, "Attributes")
     }
 
-    prop! {
-        /// `StackName`.
-        core.props, "StackName", _, set_stack_name, get_stack_name, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `StackName`, which `new` took, in place.
+    pub fn set_stack_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StackName", value.into());
+        self
+    }
+
+    /// `StackName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stack_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StackName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -993,14 +1703,28 @@ pub mod entitlement {
             Attribute { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 }
@@ -1027,129 +1751,449 @@ impl Fleet {
         Fleet { core }
     }
 
-    prop! {
-        /// `AttributesToDelete`.
-        core.props, "AttributesToDelete", attributes_to_delete, set_attributes_to_delete, get_attributes_to_delete, Val<List<fleet::AttributesToDelete>>
+    /// `AttributesToDelete`.
+    pub fn attributes_to_delete(mut self, value: impl Into<Val<List<fleet::AttributesToDelete>>>) -> Self {
+        self.core.props.set("AttributesToDelete", value.into());
+        self
     }
 
-    prop! {
-        /// `ComputeCapacity`.
-        core.props, "ComputeCapacity", compute_capacity, set_compute_capacity, get_compute_capacity, Val<fleet::ComputeCapacity>
+    /// Sets `AttributesToDelete` in place: [`Self::attributes_to_delete`] on a value held by `&mut`.
+    pub fn set_attributes_to_delete(&mut self, value: impl Into<Val<List<fleet::AttributesToDelete>>>) -> &mut Self {
+        self.core.props.set("AttributesToDelete", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AttributesToDelete` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attributes_to_delete(&self) -> ::std::option::Option<Val<List<fleet::AttributesToDelete>>> {
+        crate::cfn::get_prop(&self.core.props, "AttributesToDelete")
     }
 
-    prop! {
-        /// `DisableIMDSV1`.
-        core.props, "DisableIMDSV1", disable_imdsv1, set_disable_imdsv1, get_disable_imdsv1, Val<bool>
+    /// `ComputeCapacity`.
+    pub fn compute_capacity(mut self, value: impl Into<Val<fleet::ComputeCapacity>>) -> Self {
+        self.core.props.set("ComputeCapacity", value.into());
+        self
     }
 
-    prop! {
-        /// `DisconnectTimeoutInSeconds`.
-        core.props, "DisconnectTimeoutInSeconds", disconnect_timeout_in_seconds, set_disconnect_timeout_in_seconds, get_disconnect_timeout_in_seconds, Val<i64>
+    /// Sets `ComputeCapacity` in place: [`Self::compute_capacity`] on a value held by `&mut`.
+    pub fn set_compute_capacity(&mut self, value: impl Into<Val<fleet::ComputeCapacity>>) -> &mut Self {
+        self.core.props.set("ComputeCapacity", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// `ComputeCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compute_capacity(&self) -> ::std::option::Option<Val<fleet::ComputeCapacity>> {
+        crate::cfn::get_prop(&self.core.props, "ComputeCapacity")
     }
 
-    prop! {
-        /// `DomainJoinInfo`.
-        core.props, "DomainJoinInfo", domain_join_info, set_domain_join_info, get_domain_join_info, Val<fleet::DomainJoinInfo>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableDefaultInternetAccess`.
-        core.props, "EnableDefaultInternetAccess", enable_default_internet_access, set_enable_default_internet_access, get_enable_default_internet_access, Val<bool>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FleetType`.
-        core.props, "FleetType", fleet_type, set_fleet_type, get_fleet_type, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `IamRoleArn`.
-        core.props, "IamRoleArn", iam_role_arn, set_iam_role_arn, get_iam_role_arn, Val<String>
+    /// `DisableIMDSV1`.
+    pub fn disable_imdsv1(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DisableIMDSV1", value.into());
+        self
     }
 
-    prop! {
-        /// `IdleDisconnectTimeoutInSeconds`.
-        core.props, "IdleDisconnectTimeoutInSeconds", idle_disconnect_timeout_in_seconds, set_idle_disconnect_timeout_in_seconds, get_idle_disconnect_timeout_in_seconds, Val<i64>
+    /// Sets `DisableIMDSV1` in place: [`Self::disable_imdsv1`] on a value held by `&mut`.
+    pub fn set_disable_imdsv1(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DisableIMDSV1", value.into());
+        self
     }
 
-    prop! {
-        /// `ImageArn`.
-        core.props, "ImageArn", image_arn, set_image_arn, get_image_arn, Val<String>
+    /// `DisableIMDSV1` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disable_imdsv1(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DisableIMDSV1")
     }
 
-    prop! {
-        /// `ImageName`.
-        core.props, "ImageName", image_name, set_image_name, get_image_name, Val<String>
+    /// `DisconnectTimeoutInSeconds`.
+    pub fn disconnect_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("DisconnectTimeoutInSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceType`.
-        core.props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+    /// Sets `DisconnectTimeoutInSeconds` in place: [`Self::disconnect_timeout_in_seconds`] on a
+    /// value held by `&mut`.
+    pub fn set_disconnect_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DisconnectTimeoutInSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxConcurrentSessions`.
-        core.props, "MaxConcurrentSessions", max_concurrent_sessions, set_max_concurrent_sessions, get_max_concurrent_sessions, Val<i64>
+    /// `DisconnectTimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disconnect_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DisconnectTimeoutInSeconds")
     }
 
-    prop! {
-        /// `MaxSessionsPerInstance`.
-        core.props, "MaxSessionsPerInstance", max_sessions_per_instance, set_max_sessions_per_instance, get_max_sessions_per_instance, Val<i64>
+    /// `DisplayName`.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxUserDurationInSeconds`.
-        core.props, "MaxUserDurationInSeconds", max_user_duration_in_seconds, set_max_user_duration_in_seconds, get_max_user_duration_in_seconds, Val<i64>
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
     }
 
-    prop! {
-        /// `Platform`.
-        core.props, "Platform", platform, set_platform, get_platform, Val<fleet::Platform>
+    /// `DomainJoinInfo`.
+    pub fn domain_join_info(mut self, value: impl Into<Val<fleet::DomainJoinInfo>>) -> Self {
+        self.core.props.set("DomainJoinInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `RootVolumeConfig`.
-        core.props, "RootVolumeConfig", root_volume_config, set_root_volume_config, get_root_volume_config, Val<fleet::VolumeConfig>
+    /// Sets `DomainJoinInfo` in place: [`Self::domain_join_info`] on a value held by `&mut`.
+    pub fn set_domain_join_info(&mut self, value: impl Into<Val<fleet::DomainJoinInfo>>) -> &mut Self {
+        self.core.props.set("DomainJoinInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `SessionScriptS3Location`.
-        core.props, "SessionScriptS3Location", session_script_s3_location, set_session_script_s3_location, get_session_script_s3_location, Val<fleet::S3Location>
+    /// `DomainJoinInfo` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_join_info(&self) -> ::std::option::Option<Val<fleet::DomainJoinInfo>> {
+        crate::cfn::get_prop(&self.core.props, "DomainJoinInfo")
     }
 
-    prop! {
-        /// `StreamView`.
-        core.props, "StreamView", stream_view, set_stream_view, get_stream_view, Val<fleet::StreamView>
+    /// `EnableDefaultInternetAccess`.
+    pub fn enable_default_internet_access(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableDefaultInternetAccess", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EnableDefaultInternetAccess` in place: [`Self::enable_default_internet_access`] on a
+    /// value held by `&mut`.
+    pub fn set_enable_default_internet_access(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableDefaultInternetAccess", value.into());
+        self
     }
 
-    prop! {
-        /// `UsbDeviceFilterStrings`.
-        core.props, "UsbDeviceFilterStrings", usb_device_filter_strings, set_usb_device_filter_strings, get_usb_device_filter_strings, Val<List<String>>
+    /// `EnableDefaultInternetAccess` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_default_internet_access(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableDefaultInternetAccess")
     }
 
-    prop! {
-        /// `VpcConfig`.
-        core.props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<fleet::VpcConfig>
+    /// `FleetType`.
+    pub fn fleet_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FleetType", value.into());
+        self
+    }
+
+    /// Sets `FleetType` in place: [`Self::fleet_type`] on a value held by `&mut`.
+    pub fn set_fleet_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FleetType", value.into());
+        self
+    }
+
+    /// `FleetType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fleet_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FleetType")
+    }
+
+    /// `IamRoleArn`.
+    pub fn iam_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IamRoleArn", value.into());
+        self
+    }
+
+    /// Sets `IamRoleArn` in place: [`Self::iam_role_arn`] on a value held by `&mut`.
+    pub fn set_iam_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IamRoleArn", value.into());
+        self
+    }
+
+    /// `IamRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IamRoleArn")
+    }
+
+    /// `IdleDisconnectTimeoutInSeconds`.
+    pub fn idle_disconnect_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("IdleDisconnectTimeoutInSeconds", value.into());
+        self
+    }
+
+    /// Sets `IdleDisconnectTimeoutInSeconds` in place: [`Self::idle_disconnect_timeout_in_seconds`]
+    /// on a value held by `&mut`.
+    pub fn set_idle_disconnect_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("IdleDisconnectTimeoutInSeconds", value.into());
+        self
+    }
+
+    /// `IdleDisconnectTimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_idle_disconnect_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "IdleDisconnectTimeoutInSeconds")
+    }
+
+    /// `ImageArn`.
+    pub fn image_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ImageArn", value.into());
+        self
+    }
+
+    /// Sets `ImageArn` in place: [`Self::image_arn`] on a value held by `&mut`.
+    pub fn set_image_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ImageArn", value.into());
+        self
+    }
+
+    /// `ImageArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ImageArn")
+    }
+
+    /// `ImageName`.
+    pub fn image_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ImageName", value.into());
+        self
+    }
+
+    /// Sets `ImageName` in place: [`Self::image_name`] on a value held by `&mut`.
+    pub fn set_image_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ImageName", value.into());
+        self
+    }
+
+    /// `ImageName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ImageName")
+    }
+
+    /// Sets `InstanceType`, which `new` took, in place.
+    pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceType", value.into());
+        self
+    }
+
+    /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceType")
+    }
+
+    /// `MaxConcurrentSessions`.
+    pub fn max_concurrent_sessions(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxConcurrentSessions", value.into());
+        self
+    }
+
+    /// Sets `MaxConcurrentSessions` in place: [`Self::max_concurrent_sessions`] on a value held by `&mut`.
+    pub fn set_max_concurrent_sessions(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxConcurrentSessions", value.into());
+        self
+    }
+
+    /// `MaxConcurrentSessions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_concurrent_sessions(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxConcurrentSessions")
+    }
+
+    /// `MaxSessionsPerInstance`.
+    pub fn max_sessions_per_instance(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxSessionsPerInstance", value.into());
+        self
+    }
+
+    /// Sets `MaxSessionsPerInstance` in place: [`Self::max_sessions_per_instance`] on a value held
+    /// by `&mut`.
+    pub fn set_max_sessions_per_instance(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxSessionsPerInstance", value.into());
+        self
+    }
+
+    /// `MaxSessionsPerInstance` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_sessions_per_instance(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxSessionsPerInstance")
+    }
+
+    /// `MaxUserDurationInSeconds`.
+    pub fn max_user_duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxUserDurationInSeconds", value.into());
+        self
+    }
+
+    /// Sets `MaxUserDurationInSeconds` in place: [`Self::max_user_duration_in_seconds`] on a value
+    /// held by `&mut`.
+    pub fn set_max_user_duration_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxUserDurationInSeconds", value.into());
+        self
+    }
+
+    /// `MaxUserDurationInSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_user_duration_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxUserDurationInSeconds")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Platform`.
+    pub fn platform(mut self, value: impl Into<Val<fleet::Platform>>) -> Self {
+        self.core.props.set("Platform", value.into());
+        self
+    }
+
+    /// Sets `Platform` in place: [`Self::platform`] on a value held by `&mut`.
+    pub fn set_platform(&mut self, value: impl Into<Val<fleet::Platform>>) -> &mut Self {
+        self.core.props.set("Platform", value.into());
+        self
+    }
+
+    /// `Platform` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_platform(&self) -> ::std::option::Option<Val<fleet::Platform>> {
+        crate::cfn::get_prop(&self.core.props, "Platform")
+    }
+
+    /// `RootVolumeConfig`.
+    pub fn root_volume_config(mut self, value: impl Into<Val<fleet::VolumeConfig>>) -> Self {
+        self.core.props.set("RootVolumeConfig", value.into());
+        self
+    }
+
+    /// Sets `RootVolumeConfig` in place: [`Self::root_volume_config`] on a value held by `&mut`.
+    pub fn set_root_volume_config(&mut self, value: impl Into<Val<fleet::VolumeConfig>>) -> &mut Self {
+        self.core.props.set("RootVolumeConfig", value.into());
+        self
+    }
+
+    /// `RootVolumeConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_root_volume_config(&self) -> ::std::option::Option<Val<fleet::VolumeConfig>> {
+        crate::cfn::get_prop(&self.core.props, "RootVolumeConfig")
+    }
+
+    /// `SessionScriptS3Location`.
+    pub fn session_script_s3_location(mut self, value: impl Into<Val<fleet::S3Location>>) -> Self {
+        self.core.props.set("SessionScriptS3Location", value.into());
+        self
+    }
+
+    /// Sets `SessionScriptS3Location` in place: [`Self::session_script_s3_location`] on a value
+    /// held by `&mut`.
+    pub fn set_session_script_s3_location(&mut self, value: impl Into<Val<fleet::S3Location>>) -> &mut Self {
+        self.core.props.set("SessionScriptS3Location", value.into());
+        self
+    }
+
+    /// `SessionScriptS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_session_script_s3_location(&self) -> ::std::option::Option<Val<fleet::S3Location>> {
+        crate::cfn::get_prop(&self.core.props, "SessionScriptS3Location")
+    }
+
+    /// `StreamView`.
+    pub fn stream_view(mut self, value: impl Into<Val<fleet::StreamView>>) -> Self {
+        self.core.props.set("StreamView", value.into());
+        self
+    }
+
+    /// Sets `StreamView` in place: [`Self::stream_view`] on a value held by `&mut`.
+    pub fn set_stream_view(&mut self, value: impl Into<Val<fleet::StreamView>>) -> &mut Self {
+        self.core.props.set("StreamView", value.into());
+        self
+    }
+
+    /// `StreamView` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stream_view(&self) -> ::std::option::Option<Val<fleet::StreamView>> {
+        crate::cfn::get_prop(&self.core.props, "StreamView")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UsbDeviceFilterStrings`.
+    pub fn usb_device_filter_strings(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("UsbDeviceFilterStrings", value.into());
+        self
+    }
+
+    /// Sets `UsbDeviceFilterStrings` in place: [`Self::usb_device_filter_strings`] on a value held
+    /// by `&mut`.
+    pub fn set_usb_device_filter_strings(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("UsbDeviceFilterStrings", value.into());
+        self
+    }
+
+    /// `UsbDeviceFilterStrings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_usb_device_filter_strings(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "UsbDeviceFilterStrings")
+    }
+
+    /// `VpcConfig`.
+    pub fn vpc_config(mut self, value: impl Into<Val<fleet::VpcConfig>>) -> Self {
+        self.core.props.set("VpcConfig", value.into());
+        self
+    }
+
+    /// Sets `VpcConfig` in place: [`Self::vpc_config`] on a value held by `&mut`.
+    pub fn set_vpc_config(&mut self, value: impl Into<Val<fleet::VpcConfig>>) -> &mut Self {
+        self.core.props.set("VpcConfig", value.into());
+        self
+    }
+
+    /// `VpcConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_config(&self) -> ::std::option::Option<Val<fleet::VpcConfig>> {
+        crate::cfn::get_prop(&self.core.props, "VpcConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1213,14 +2257,40 @@ pub mod fleet {
             ComputeCapacity { props }
         }
 
-        prop! {
-            /// `DesiredInstances`.
-            props, "DesiredInstances", desired_instances, set_desired_instances, get_desired_instances, Val<i64>
+        /// `DesiredInstances`.
+        pub fn desired_instances(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DesiredInstances", value.into());
+            self
         }
 
-        prop! {
-            /// `DesiredSessions`.
-            props, "DesiredSessions", desired_sessions, set_desired_sessions, get_desired_sessions, Val<i64>
+        /// Sets `DesiredInstances` in place: [`Self::desired_instances`] on a value held by `&mut`.
+        pub fn set_desired_instances(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DesiredInstances", value.into());
+            self
+        }
+
+        /// `DesiredInstances` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_desired_instances(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DesiredInstances")
+        }
+
+        /// `DesiredSessions`.
+        pub fn desired_sessions(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DesiredSessions", value.into());
+            self
+        }
+
+        /// Sets `DesiredSessions` in place: [`Self::desired_sessions`] on a value held by `&mut`.
+        pub fn set_desired_sessions(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DesiredSessions", value.into());
+            self
+        }
+
+        /// `DesiredSessions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_desired_sessions(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DesiredSessions")
         }
     }
 
@@ -1239,14 +2309,41 @@ pub mod fleet {
             DomainJoinInfo { props }
         }
 
-        prop! {
-            /// `DirectoryName`.
-            props, "DirectoryName", directory_name, set_directory_name, get_directory_name, Val<String>
+        /// `DirectoryName`.
+        pub fn directory_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DirectoryName", value.into());
+            self
         }
 
-        prop! {
-            /// `OrganizationalUnitDistinguishedName`.
-            props, "OrganizationalUnitDistinguishedName", organizational_unit_distinguished_name, set_organizational_unit_distinguished_name, get_organizational_unit_distinguished_name, Val<String>
+        /// Sets `DirectoryName` in place: [`Self::directory_name`] on a value held by `&mut`.
+        pub fn set_directory_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DirectoryName", value.into());
+            self
+        }
+
+        /// `DirectoryName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_directory_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DirectoryName")
+        }
+
+        /// `OrganizationalUnitDistinguishedName`.
+        pub fn organizational_unit_distinguished_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OrganizationalUnitDistinguishedName", value.into());
+            self
+        }
+
+        /// Sets `OrganizationalUnitDistinguishedName` in place: [`Self::organizational_unit_distinguished_name`]
+        /// on a value held by `&mut`.
+        pub fn set_organizational_unit_distinguished_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OrganizationalUnitDistinguishedName", value.into());
+            self
+        }
+
+        /// `OrganizationalUnitDistinguishedName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organizational_unit_distinguished_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OrganizationalUnitDistinguishedName")
         }
     }
 
@@ -1299,9 +2396,22 @@ pub mod fleet {
             VolumeConfig { props }
         }
 
-        prop! {
-            /// `VolumeSizeInGb`.
-            props, "VolumeSizeInGb", volume_size_in_gb, set_volume_size_in_gb, get_volume_size_in_gb, Val<i64>
+        /// `VolumeSizeInGb`.
+        pub fn volume_size_in_gb(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("VolumeSizeInGb", value.into());
+            self
+        }
+
+        /// Sets `VolumeSizeInGb` in place: [`Self::volume_size_in_gb`] on a value held by `&mut`.
+        pub fn set_volume_size_in_gb(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("VolumeSizeInGb", value.into());
+            self
+        }
+
+        /// `VolumeSizeInGb` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_size_in_gb(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "VolumeSizeInGb")
         }
     }
 
@@ -1324,14 +2434,28 @@ pub mod fleet {
             S3Location { props }
         }
 
-        prop! {
-            /// `S3Bucket`.
-            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        /// Sets `S3Bucket`, which `new` took, in place.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Key`.
-            props, "S3Key", _, set_s3_key, get_s3_key, Val<String>
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
+        }
+
+        /// Sets `S3Key`, which `new` took, in place.
+        pub fn set_s3_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Key", value.into());
+            self
+        }
+
+        /// `S3Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Key")
         }
     }
 
@@ -1363,14 +2487,40 @@ pub mod fleet {
             VpcConfig { props }
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// `SecurityGroupIds`.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`.
-            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `SubnetIds`.
+        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
     }
 }
@@ -1404,89 +2554,299 @@ impl ImageBuilder {
         ImageBuilder { core }
     }
 
-    prop! {
-        /// `AccessEndpoints`.
-        core.props, "AccessEndpoints", access_endpoints, set_access_endpoints, get_access_endpoints, Val<List<image_builder::AccessEndpoint>>
+    /// `AccessEndpoints`.
+    pub fn access_endpoints(mut self, value: impl Into<Val<List<image_builder::AccessEndpoint>>>) -> Self {
+        self.core.props.set("AccessEndpoints", value.into());
+        self
     }
 
-    prop! {
-        /// `AppstreamAgentVersion`.
-        core.props, "AppstreamAgentVersion", appstream_agent_version, set_appstream_agent_version, get_appstream_agent_version, Val<String>
+    /// Sets `AccessEndpoints` in place: [`Self::access_endpoints`] on a value held by `&mut`.
+    pub fn set_access_endpoints(&mut self, value: impl Into<Val<List<image_builder::AccessEndpoint>>>) -> &mut Self {
+        self.core.props.set("AccessEndpoints", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AccessEndpoints` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_endpoints(&self) -> ::std::option::Option<Val<List<image_builder::AccessEndpoint>>> {
+        crate::cfn::get_prop(&self.core.props, "AccessEndpoints")
     }
 
-    prop! {
-        /// `DisableIMDSV1`.
-        core.props, "DisableIMDSV1", disable_imdsv1, set_disable_imdsv1, get_disable_imdsv1, Val<bool>
+    /// `AppstreamAgentVersion`.
+    pub fn appstream_agent_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AppstreamAgentVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// Sets `AppstreamAgentVersion` in place: [`Self::appstream_agent_version`] on a value held by `&mut`.
+    pub fn set_appstream_agent_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AppstreamAgentVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainJoinInfo`.
-        core.props, "DomainJoinInfo", domain_join_info, set_domain_join_info, get_domain_join_info, Val<image_builder::DomainJoinInfo>
+    /// `AppstreamAgentVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_appstream_agent_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AppstreamAgentVersion")
     }
 
-    prop! {
-        /// `EnableDefaultInternetAccess`.
-        core.props, "EnableDefaultInternetAccess", enable_default_internet_access, set_enable_default_internet_access, get_enable_default_internet_access, Val<bool>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `IamRoleArn`.
-        core.props, "IamRoleArn", iam_role_arn, set_iam_role_arn, get_iam_role_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ImageArn`.
-        core.props, "ImageArn", image_arn, set_image_arn, get_image_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ImageName`.
-        core.props, "ImageName", image_name, set_image_name, get_image_name, Val<String>
+    /// `DisableIMDSV1`.
+    pub fn disable_imdsv1(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DisableIMDSV1", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceType`.
-        core.props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+    /// Sets `DisableIMDSV1` in place: [`Self::disable_imdsv1`] on a value held by `&mut`.
+    pub fn set_disable_imdsv1(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DisableIMDSV1", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DisableIMDSV1` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disable_imdsv1(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DisableIMDSV1")
     }
 
-    prop! {
-        /// `RootVolumeConfig`.
-        core.props, "RootVolumeConfig", root_volume_config, set_root_volume_config, get_root_volume_config, Val<image_builder::VolumeConfig>
+    /// `DisplayName`.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `SoftwaresToInstall`.
-        core.props, "SoftwaresToInstall", softwares_to_install, set_softwares_to_install, get_softwares_to_install, Val<List<String>>
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `SoftwaresToUninstall`.
-        core.props, "SoftwaresToUninstall", softwares_to_uninstall, set_softwares_to_uninstall, get_softwares_to_uninstall, Val<List<String>>
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DomainJoinInfo`.
+    pub fn domain_join_info(mut self, value: impl Into<Val<image_builder::DomainJoinInfo>>) -> Self {
+        self.core.props.set("DomainJoinInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcConfig`.
-        core.props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<image_builder::VpcConfig>
+    /// Sets `DomainJoinInfo` in place: [`Self::domain_join_info`] on a value held by `&mut`.
+    pub fn set_domain_join_info(&mut self, value: impl Into<Val<image_builder::DomainJoinInfo>>) -> &mut Self {
+        self.core.props.set("DomainJoinInfo", value.into());
+        self
+    }
+
+    /// `DomainJoinInfo` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_join_info(&self) -> ::std::option::Option<Val<image_builder::DomainJoinInfo>> {
+        crate::cfn::get_prop(&self.core.props, "DomainJoinInfo")
+    }
+
+    /// `EnableDefaultInternetAccess`.
+    pub fn enable_default_internet_access(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableDefaultInternetAccess", value.into());
+        self
+    }
+
+    /// Sets `EnableDefaultInternetAccess` in place: [`Self::enable_default_internet_access`] on a
+    /// value held by `&mut`.
+    pub fn set_enable_default_internet_access(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableDefaultInternetAccess", value.into());
+        self
+    }
+
+    /// `EnableDefaultInternetAccess` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_default_internet_access(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableDefaultInternetAccess")
+    }
+
+    /// `IamRoleArn`.
+    pub fn iam_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IamRoleArn", value.into());
+        self
+    }
+
+    /// Sets `IamRoleArn` in place: [`Self::iam_role_arn`] on a value held by `&mut`.
+    pub fn set_iam_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IamRoleArn", value.into());
+        self
+    }
+
+    /// `IamRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IamRoleArn")
+    }
+
+    /// `ImageArn`.
+    pub fn image_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ImageArn", value.into());
+        self
+    }
+
+    /// Sets `ImageArn` in place: [`Self::image_arn`] on a value held by `&mut`.
+    pub fn set_image_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ImageArn", value.into());
+        self
+    }
+
+    /// `ImageArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ImageArn")
+    }
+
+    /// `ImageName`.
+    pub fn image_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ImageName", value.into());
+        self
+    }
+
+    /// Sets `ImageName` in place: [`Self::image_name`] on a value held by `&mut`.
+    pub fn set_image_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ImageName", value.into());
+        self
+    }
+
+    /// `ImageName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ImageName")
+    }
+
+    /// Sets `InstanceType`, which `new` took, in place.
+    pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceType", value.into());
+        self
+    }
+
+    /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceType")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RootVolumeConfig`.
+    pub fn root_volume_config(mut self, value: impl Into<Val<image_builder::VolumeConfig>>) -> Self {
+        self.core.props.set("RootVolumeConfig", value.into());
+        self
+    }
+
+    /// Sets `RootVolumeConfig` in place: [`Self::root_volume_config`] on a value held by `&mut`.
+    pub fn set_root_volume_config(&mut self, value: impl Into<Val<image_builder::VolumeConfig>>) -> &mut Self {
+        self.core.props.set("RootVolumeConfig", value.into());
+        self
+    }
+
+    /// `RootVolumeConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_root_volume_config(&self) -> ::std::option::Option<Val<image_builder::VolumeConfig>> {
+        crate::cfn::get_prop(&self.core.props, "RootVolumeConfig")
+    }
+
+    /// `SoftwaresToInstall`.
+    pub fn softwares_to_install(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SoftwaresToInstall", value.into());
+        self
+    }
+
+    /// Sets `SoftwaresToInstall` in place: [`Self::softwares_to_install`] on a value held by `&mut`.
+    pub fn set_softwares_to_install(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SoftwaresToInstall", value.into());
+        self
+    }
+
+    /// `SoftwaresToInstall` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_softwares_to_install(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SoftwaresToInstall")
+    }
+
+    /// `SoftwaresToUninstall`.
+    pub fn softwares_to_uninstall(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SoftwaresToUninstall", value.into());
+        self
+    }
+
+    /// Sets `SoftwaresToUninstall` in place: [`Self::softwares_to_uninstall`] on a value held by `&mut`.
+    pub fn set_softwares_to_uninstall(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SoftwaresToUninstall", value.into());
+        self
+    }
+
+    /// `SoftwaresToUninstall` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_softwares_to_uninstall(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SoftwaresToUninstall")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VpcConfig`.
+    pub fn vpc_config(mut self, value: impl Into<Val<image_builder::VpcConfig>>) -> Self {
+        self.core.props.set("VpcConfig", value.into());
+        self
+    }
+
+    /// Sets `VpcConfig` in place: [`Self::vpc_config`] on a value held by `&mut`.
+    pub fn set_vpc_config(&mut self, value: impl Into<Val<image_builder::VpcConfig>>) -> &mut Self {
+        self.core.props.set("VpcConfig", value.into());
+        self
+    }
+
+    /// `VpcConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_config(&self) -> ::std::option::Option<Val<image_builder::VpcConfig>> {
+        crate::cfn::get_prop(&self.core.props, "VpcConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1529,14 +2889,28 @@ pub mod image_builder {
             AccessEndpoint { props }
         }
 
-        prop! {
-            /// `EndpointType`.
-            props, "EndpointType", _, set_endpoint_type, get_endpoint_type, Val<AccessEndpointEndpointType>
+        /// Sets `EndpointType`, which `new` took, in place.
+        pub fn set_endpoint_type(&mut self, value: impl Into<Val<AccessEndpointEndpointType>>) -> &mut Self {
+            self.props.set("EndpointType", value.into());
+            self
         }
 
-        prop! {
-            /// `VpceId`.
-            props, "VpceId", _, set_vpce_id, get_vpce_id, Val<String>
+        /// `EndpointType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_type(&self) -> ::std::option::Option<Val<AccessEndpointEndpointType>> {
+            crate::cfn::get_prop(&self.props, "EndpointType")
+        }
+
+        /// Sets `VpceId`, which `new` took, in place.
+        pub fn set_vpce_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpceId", value.into());
+            self
+        }
+
+        /// `VpceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpce_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpceId")
         }
     }
 
@@ -1565,14 +2939,41 @@ pub mod image_builder {
             DomainJoinInfo { props }
         }
 
-        prop! {
-            /// `DirectoryName`.
-            props, "DirectoryName", directory_name, set_directory_name, get_directory_name, Val<String>
+        /// `DirectoryName`.
+        pub fn directory_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DirectoryName", value.into());
+            self
         }
 
-        prop! {
-            /// `OrganizationalUnitDistinguishedName`.
-            props, "OrganizationalUnitDistinguishedName", organizational_unit_distinguished_name, set_organizational_unit_distinguished_name, get_organizational_unit_distinguished_name, Val<String>
+        /// Sets `DirectoryName` in place: [`Self::directory_name`] on a value held by `&mut`.
+        pub fn set_directory_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DirectoryName", value.into());
+            self
+        }
+
+        /// `DirectoryName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_directory_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DirectoryName")
+        }
+
+        /// `OrganizationalUnitDistinguishedName`.
+        pub fn organizational_unit_distinguished_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OrganizationalUnitDistinguishedName", value.into());
+            self
+        }
+
+        /// Sets `OrganizationalUnitDistinguishedName` in place: [`Self::organizational_unit_distinguished_name`]
+        /// on a value held by `&mut`.
+        pub fn set_organizational_unit_distinguished_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OrganizationalUnitDistinguishedName", value.into());
+            self
+        }
+
+        /// `OrganizationalUnitDistinguishedName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organizational_unit_distinguished_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OrganizationalUnitDistinguishedName")
         }
     }
 
@@ -1591,9 +2992,22 @@ pub mod image_builder {
             VolumeConfig { props }
         }
 
-        prop! {
-            /// `VolumeSizeInGb`.
-            props, "VolumeSizeInGb", volume_size_in_gb, set_volume_size_in_gb, get_volume_size_in_gb, Val<i64>
+        /// `VolumeSizeInGb`.
+        pub fn volume_size_in_gb(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("VolumeSizeInGb", value.into());
+            self
+        }
+
+        /// Sets `VolumeSizeInGb` in place: [`Self::volume_size_in_gb`] on a value held by `&mut`.
+        pub fn set_volume_size_in_gb(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("VolumeSizeInGb", value.into());
+            self
+        }
+
+        /// `VolumeSizeInGb` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_size_in_gb(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "VolumeSizeInGb")
         }
     }
 
@@ -1612,14 +3026,40 @@ pub mod image_builder {
             VpcConfig { props }
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// `SecurityGroupIds`.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`.
-            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `SubnetIds`.
+        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
     }
 }
@@ -1642,96 +3082,305 @@ impl Stack {
         Stack { core }
     }
 
-    prop! {
-        /// `AccessEndpoints`: The list of virtual private cloud (VPC) interface endpoint objects.
-        /// Users of the stack can connect to AppStream 2.0 only through the specified endpoints.
-        core.props, "AccessEndpoints", access_endpoints, set_access_endpoints, get_access_endpoints, Val<List<stack::AccessEndpoint>>
+    /// `AccessEndpoints`: The list of virtual private cloud (VPC) interface endpoint objects. Users
+    /// of the stack can connect to AppStream 2.0 only through the specified endpoints.
+    pub fn access_endpoints(mut self, value: impl Into<Val<List<stack::AccessEndpoint>>>) -> Self {
+        self.core.props.set("AccessEndpoints", value.into());
+        self
     }
 
-    prop! {
-        /// `AgentAccessConfig`: The configuration for agent access on the stack. If specified,
-        /// agent access is enabled for the stack.
-        core.props, "AgentAccessConfig", agent_access_config, set_agent_access_config, get_agent_access_config, Val<stack::AgentAccessConfig>
+    /// Sets `AccessEndpoints` in place: [`Self::access_endpoints`] on a value held by `&mut`.
+    pub fn set_access_endpoints(&mut self, value: impl Into<Val<List<stack::AccessEndpoint>>>) -> &mut Self {
+        self.core.props.set("AccessEndpoints", value.into());
+        self
     }
 
-    prop! {
-        /// `ApplicationSettings`: The persistent application settings for users of the stack. When
-        /// these settings are enabled, changes that users make to applications and Windows settings
-        /// are automatically saved after each session and applied to the next session.
-        core.props, "ApplicationSettings", application_settings, set_application_settings, get_application_settings, Val<stack::ApplicationSettings>
+    /// `AccessEndpoints` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_endpoints(&self) -> ::std::option::Option<Val<List<stack::AccessEndpoint>>> {
+        crate::cfn::get_prop(&self.core.props, "AccessEndpoints")
     }
 
-    prop! {
-        /// `AttributesToDelete`: The stack attributes to delete.
-        core.props, "AttributesToDelete", attributes_to_delete, set_attributes_to_delete, get_attributes_to_delete, Val<List<String>>
+    /// `AgentAccessConfig`: The configuration for agent access on the stack. If specified, agent
+    /// access is enabled for the stack.
+    pub fn agent_access_config(mut self, value: impl Into<Val<stack::AgentAccessConfig>>) -> Self {
+        self.core.props.set("AgentAccessConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `ContentRedirection`: The content redirection settings for the stack. These settings
-        /// control URL redirection between the streaming session and the local device.
-        core.props, "ContentRedirection", content_redirection, set_content_redirection, get_content_redirection, Val<stack::ContentRedirection>
+    /// Sets `AgentAccessConfig` in place: [`Self::agent_access_config`] on a value held by `&mut`.
+    pub fn set_agent_access_config(&mut self, value: impl Into<Val<stack::AgentAccessConfig>>) -> &mut Self {
+        self.core.props.set("AgentAccessConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `DeleteStorageConnectors`: This parameter has been deprecated. Deletes the storage
-        /// connectors currently enabled for the stack.
-        core.props, "DeleteStorageConnectors", delete_storage_connectors, set_delete_storage_connectors, get_delete_storage_connectors, Val<bool>
+    /// `AgentAccessConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_access_config(&self) -> ::std::option::Option<Val<stack::AgentAccessConfig>> {
+        crate::cfn::get_prop(&self.core.props, "AgentAccessConfig")
     }
 
-    prop! {
-        /// `Description`: The description to display.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ApplicationSettings`: The persistent application settings for users of the stack. When
+    /// these settings are enabled, changes that users make to applications and Windows settings are
+    /// automatically saved after each session and applied to the next session.
+    pub fn application_settings(mut self, value: impl Into<Val<stack::ApplicationSettings>>) -> Self {
+        self.core.props.set("ApplicationSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`: The stack name to display.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// Sets `ApplicationSettings` in place: [`Self::application_settings`] on a value held by `&mut`.
+    pub fn set_application_settings(&mut self, value: impl Into<Val<stack::ApplicationSettings>>) -> &mut Self {
+        self.core.props.set("ApplicationSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `EmbedHostDomains`: The domains where AppStream 2.0 streaming sessions can be embedded
-        /// in an iframe. You must approve the domains that you want to host embedded AppStream 2.0
-        /// streaming sessions.
-        core.props, "EmbedHostDomains", embed_host_domains, set_embed_host_domains, get_embed_host_domains, Val<List<String>>
+    /// `ApplicationSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_settings(&self) -> ::std::option::Option<Val<stack::ApplicationSettings>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationSettings")
     }
 
-    prop! {
-        /// `FeedbackURL`: The URL that users are redirected to after they click the Send Feedback
-        /// link. If no URL is specified, no Send Feedback link is displayed.
-        core.props, "FeedbackURL", feedback_url, set_feedback_url, get_feedback_url, Val<String>
+    /// `AttributesToDelete`: The stack attributes to delete.
+    pub fn attributes_to_delete(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AttributesToDelete", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the stack.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `AttributesToDelete` in place: [`Self::attributes_to_delete`] on a value held by `&mut`.
+    pub fn set_attributes_to_delete(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AttributesToDelete", value.into());
+        self
     }
 
-    prop! {
-        /// `RedirectURL`: The URL that users are redirected to after their streaming session ends.
-        core.props, "RedirectURL", redirect_url, set_redirect_url, get_redirect_url, Val<String>
+    /// `AttributesToDelete` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attributes_to_delete(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AttributesToDelete")
     }
 
-    prop! {
-        /// `StorageConnectors`: The storage connectors to enable.
-        core.props, "StorageConnectors", storage_connectors, set_storage_connectors, get_storage_connectors, Val<List<stack::StorageConnector>>
+    /// `ContentRedirection`: The content redirection settings for the stack. These settings control
+    /// URL redirection between the streaming session and the local device.
+    pub fn content_redirection(mut self, value: impl Into<Val<stack::ContentRedirection>>) -> Self {
+        self.core.props.set("ContentRedirection", value.into());
+        self
     }
 
-    prop! {
-        /// `StreamingExperienceSettings`: The streaming protocol that you want your stack to
-        /// prefer. This can be UDP or TCP. Currently, UDP is only supported in the Windows native
-        /// client.
-        core.props, "StreamingExperienceSettings", streaming_experience_settings, set_streaming_experience_settings, get_streaming_experience_settings, Val<stack::StreamingExperienceSettings>
+    /// Sets `ContentRedirection` in place: [`Self::content_redirection`] on a value held by `&mut`.
+    pub fn set_content_redirection(&mut self, value: impl Into<Val<stack::ContentRedirection>>) -> &mut Self {
+        self.core.props.set("ContentRedirection", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ContentRedirection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content_redirection(&self) -> ::std::option::Option<Val<stack::ContentRedirection>> {
+        crate::cfn::get_prop(&self.core.props, "ContentRedirection")
     }
 
-    prop! {
-        /// `UserSettings`: The actions that are enabled or disabled for users during their
-        /// streaming sessions. By default, these actions are enabled.
-        core.props, "UserSettings", user_settings, set_user_settings, get_user_settings, Val<List<stack::UserSetting>>
+    /// `DeleteStorageConnectors`: This parameter has been deprecated. Deletes the storage
+    /// connectors currently enabled for the stack.
+    pub fn delete_storage_connectors(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeleteStorageConnectors", value.into());
+        self
+    }
+
+    /// Sets `DeleteStorageConnectors` in place: [`Self::delete_storage_connectors`] on a value held
+    /// by `&mut`.
+    pub fn set_delete_storage_connectors(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeleteStorageConnectors", value.into());
+        self
+    }
+
+    /// `DeleteStorageConnectors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delete_storage_connectors(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeleteStorageConnectors")
+    }
+
+    /// `Description`: The description to display.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `DisplayName`: The stack name to display.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// `EmbedHostDomains`: The domains where AppStream 2.0 streaming sessions can be embedded in an
+    /// iframe. You must approve the domains that you want to host embedded AppStream 2.0 streaming
+    /// sessions.
+    pub fn embed_host_domains(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("EmbedHostDomains", value.into());
+        self
+    }
+
+    /// Sets `EmbedHostDomains` in place: [`Self::embed_host_domains`] on a value held by `&mut`.
+    pub fn set_embed_host_domains(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("EmbedHostDomains", value.into());
+        self
+    }
+
+    /// `EmbedHostDomains` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_embed_host_domains(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EmbedHostDomains")
+    }
+
+    /// `FeedbackURL`: The URL that users are redirected to after they click the Send Feedback link.
+    /// If no URL is specified, no Send Feedback link is displayed.
+    pub fn feedback_url(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FeedbackURL", value.into());
+        self
+    }
+
+    /// Sets `FeedbackURL` in place: [`Self::feedback_url`] on a value held by `&mut`.
+    pub fn set_feedback_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FeedbackURL", value.into());
+        self
+    }
+
+    /// `FeedbackURL` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_feedback_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FeedbackURL")
+    }
+
+    /// `Name`: The name of the stack.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RedirectURL`: The URL that users are redirected to after their streaming session ends.
+    pub fn redirect_url(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RedirectURL", value.into());
+        self
+    }
+
+    /// Sets `RedirectURL` in place: [`Self::redirect_url`] on a value held by `&mut`.
+    pub fn set_redirect_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RedirectURL", value.into());
+        self
+    }
+
+    /// `RedirectURL` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_redirect_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RedirectURL")
+    }
+
+    /// `StorageConnectors`: The storage connectors to enable.
+    pub fn storage_connectors(mut self, value: impl Into<Val<List<stack::StorageConnector>>>) -> Self {
+        self.core.props.set("StorageConnectors", value.into());
+        self
+    }
+
+    /// Sets `StorageConnectors` in place: [`Self::storage_connectors`] on a value held by `&mut`.
+    pub fn set_storage_connectors(&mut self, value: impl Into<Val<List<stack::StorageConnector>>>) -> &mut Self {
+        self.core.props.set("StorageConnectors", value.into());
+        self
+    }
+
+    /// `StorageConnectors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_connectors(&self) -> ::std::option::Option<Val<List<stack::StorageConnector>>> {
+        crate::cfn::get_prop(&self.core.props, "StorageConnectors")
+    }
+
+    /// `StreamingExperienceSettings`: The streaming protocol that you want your stack to prefer.
+    /// This can be UDP or TCP. Currently, UDP is only supported in the Windows native client.
+    pub fn streaming_experience_settings(mut self, value: impl Into<Val<stack::StreamingExperienceSettings>>) -> Self {
+        self.core.props.set("StreamingExperienceSettings", value.into());
+        self
+    }
+
+    /// Sets `StreamingExperienceSettings` in place: [`Self::streaming_experience_settings`] on a
+    /// value held by `&mut`.
+    pub fn set_streaming_experience_settings(&mut self, value: impl Into<Val<stack::StreamingExperienceSettings>>) -> &mut Self {
+        self.core.props.set("StreamingExperienceSettings", value.into());
+        self
+    }
+
+    /// `StreamingExperienceSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_streaming_experience_settings(&self) -> ::std::option::Option<Val<stack::StreamingExperienceSettings>> {
+        crate::cfn::get_prop(&self.core.props, "StreamingExperienceSettings")
+    }
+
+    /// `Tags`: An array of key-value pairs.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UserSettings`: The actions that are enabled or disabled for users during their streaming
+    /// sessions. By default, these actions are enabled.
+    pub fn user_settings(mut self, value: impl Into<Val<List<stack::UserSetting>>>) -> Self {
+        self.core.props.set("UserSettings", value.into());
+        self
+    }
+
+    /// Sets `UserSettings` in place: [`Self::user_settings`] on a value held by `&mut`.
+    pub fn set_user_settings(&mut self, value: impl Into<Val<List<stack::UserSetting>>>) -> &mut Self {
+        self.core.props.set("UserSettings", value.into());
+        self
+    }
+
+    /// `UserSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_settings(&self) -> ::std::option::Option<Val<List<stack::UserSetting>>> {
+        crate::cfn::get_prop(&self.core.props, "UserSettings")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1774,14 +3423,28 @@ pub mod stack {
             AccessEndpoint { props }
         }
 
-        prop! {
-            /// `EndpointType`: The type of interface endpoint.
-            props, "EndpointType", _, set_endpoint_type, get_endpoint_type, Val<AccessEndpointEndpointType>
+        /// Sets `EndpointType`, which `new` took, in place.
+        pub fn set_endpoint_type(&mut self, value: impl Into<Val<AccessEndpointEndpointType>>) -> &mut Self {
+            self.props.set("EndpointType", value.into());
+            self
         }
 
-        prop! {
-            /// `VpceId`: The identifier (ID) of the VPC in which the interface endpoint is used.
-            props, "VpceId", _, set_vpce_id, get_vpce_id, Val<String>
+        /// `EndpointType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_type(&self) -> ::std::option::Option<Val<AccessEndpointEndpointType>> {
+            crate::cfn::get_prop(&self.props, "EndpointType")
+        }
+
+        /// Sets `VpceId`, which `new` took, in place.
+        pub fn set_vpce_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpceId", value.into());
+            self
+        }
+
+        /// `VpceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpce_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpceId")
         }
     }
 
@@ -1824,39 +3487,98 @@ pub mod stack {
             AgentAccessConfig { props }
         }
 
-        prop! {
-            /// `Settings`: The list of agent access settings that define permissions for each agent
-            /// action. You must specify at least one setting.
-            props, "Settings", _, set_settings, get_settings, Val<List<AgentAccessSetting>>
+        /// Sets `Settings`, which `new` took, in place.
+        pub fn set_settings(&mut self, value: impl Into<Val<List<AgentAccessSetting>>>) -> &mut Self {
+            self.props.set("Settings", value.into());
+            self
         }
 
-        prop! {
-            /// `ScreenResolution`: The screen resolution for the agent streaming environment.
-            props, "ScreenResolution", _, set_screen_resolution, get_screen_resolution, Val<AgentAccessConfigScreenResolution>
+        /// `Settings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_settings(&self) -> ::std::option::Option<Val<List<AgentAccessSetting>>> {
+            crate::cfn::get_prop(&self.props, "Settings")
         }
 
-        prop! {
-            /// `ScreenImageFormat`: The image format for agent screen captures.
-            props, "ScreenImageFormat", _, set_screen_image_format, get_screen_image_format, Val<AgentAccessConfigScreenImageFormat>
+        /// Sets `ScreenResolution`, which `new` took, in place.
+        pub fn set_screen_resolution(&mut self, value: impl Into<Val<AgentAccessConfigScreenResolution>>) -> &mut Self {
+            self.props.set("ScreenResolution", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BucketArn`: The Amazon Resource Name (ARN) of the Amazon S3 bucket where agent
-            /// screenshots are stored. Required when ScreenshotsUploadEnabled is true.
-            props, "S3BucketArn", s3_bucket_arn, set_s3_bucket_arn, get_s3_bucket_arn, Val<String>
+        /// `ScreenResolution` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_screen_resolution(&self) -> ::std::option::Option<Val<AgentAccessConfigScreenResolution>> {
+            crate::cfn::get_prop(&self.props, "ScreenResolution")
         }
 
-        prop! {
-            /// `ScreenshotsUploadEnabled`: Indicates whether screenshot uploads to Amazon S3 are
-            /// enabled for agent sessions.
-            props, "ScreenshotsUploadEnabled", screenshots_upload_enabled, set_screenshots_upload_enabled, get_screenshots_upload_enabled, Val<bool>
+        /// Sets `ScreenImageFormat`, which `new` took, in place.
+        pub fn set_screen_image_format(&mut self, value: impl Into<Val<AgentAccessConfigScreenImageFormat>>) -> &mut Self {
+            self.props.set("ScreenImageFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `UserControlMode`: The user control mode for agent sessions. This setting determines how
-            /// users can interact with agent sessions. Valid values are VIEW_ONLY, VIEW_STOP, and
-            /// DISABLED.
-            props, "UserControlMode", user_control_mode, set_user_control_mode, get_user_control_mode, Val<AgentAccessConfigUserControlMode>
+        /// `ScreenImageFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_screen_image_format(&self) -> ::std::option::Option<Val<AgentAccessConfigScreenImageFormat>> {
+            crate::cfn::get_prop(&self.props, "ScreenImageFormat")
+        }
+
+        /// `S3BucketArn`: The Amazon Resource Name (ARN) of the Amazon S3 bucket where agent
+        /// screenshots are stored. Required when ScreenshotsUploadEnabled is true.
+        pub fn s3_bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3BucketArn", value.into());
+            self
+        }
+
+        /// Sets `S3BucketArn` in place: [`Self::s3_bucket_arn`] on a value held by `&mut`.
+        pub fn set_s3_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketArn", value.into());
+            self
+        }
+
+        /// `S3BucketArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketArn")
+        }
+
+        /// `ScreenshotsUploadEnabled`: Indicates whether screenshot uploads to Amazon S3 are enabled
+        /// for agent sessions.
+        pub fn screenshots_upload_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ScreenshotsUploadEnabled", value.into());
+            self
+        }
+
+        /// Sets `ScreenshotsUploadEnabled` in place: [`Self::screenshots_upload_enabled`] on a value
+        /// held by `&mut`.
+        pub fn set_screenshots_upload_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ScreenshotsUploadEnabled", value.into());
+            self
+        }
+
+        /// `ScreenshotsUploadEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_screenshots_upload_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ScreenshotsUploadEnabled")
+        }
+
+        /// `UserControlMode`: The user control mode for agent sessions. This setting determines how
+        /// users can interact with agent sessions. Valid values are VIEW_ONLY, VIEW_STOP, and DISABLED.
+        pub fn user_control_mode(mut self, value: impl Into<Val<AgentAccessConfigUserControlMode>>) -> Self {
+            self.props.set("UserControlMode", value.into());
+            self
+        }
+
+        /// Sets `UserControlMode` in place: [`Self::user_control_mode`] on a value held by `&mut`.
+        pub fn set_user_control_mode(&mut self, value: impl Into<Val<AgentAccessConfigUserControlMode>>) -> &mut Self {
+            self.props.set("UserControlMode", value.into());
+            self
+        }
+
+        /// `UserControlMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_control_mode(&self) -> ::std::option::Option<Val<AgentAccessConfigUserControlMode>> {
+            crate::cfn::get_prop(&self.props, "UserControlMode")
         }
     }
 
@@ -1912,20 +3634,28 @@ pub mod stack {
             AgentAccessSetting { props }
         }
 
-        prop! {
-            /// `AgentAction`: The agent action to configure. Valid values are COMPUTER_VISION,
-            /// COMPUTER_INPUT, and FORWARD_MCP_TOOLS. COMPUTER_VISION allows agents to take screenshots
-            /// of the desktop. COMPUTER_INPUT allows agents to click, type, and scroll on the desktop
-            /// and requires COMPUTER_VISION to also be enabled. FORWARD_MCP_TOOLS allows agents to
-            /// interact with applications and the desktop operating system through direct MCP calls
-            /// rather than using computer use tools. Forwards MCP tools configured on the WorkSpaces
-            /// application session to the agent.
-            props, "AgentAction", _, set_agent_action, get_agent_action, Val<AgentAccessSettingAgentAction>
+        /// Sets `AgentAction`, which `new` took, in place.
+        pub fn set_agent_action(&mut self, value: impl Into<Val<AgentAccessSettingAgentAction>>) -> &mut Self {
+            self.props.set("AgentAction", value.into());
+            self
         }
 
-        prop! {
-            /// `Permission`: Whether the agent action is enabled or disabled.
-            props, "Permission", _, set_permission, get_permission, Val<AgentAccessSettingPermission>
+        /// `AgentAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_action(&self) -> ::std::option::Option<Val<AgentAccessSettingAgentAction>> {
+            crate::cfn::get_prop(&self.props, "AgentAction")
+        }
+
+        /// Sets `Permission`, which `new` took, in place.
+        pub fn set_permission(&mut self, value: impl Into<Val<AgentAccessSettingPermission>>) -> &mut Self {
+            self.props.set("Permission", value.into());
+            self
+        }
+
+        /// `Permission` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_permission(&self) -> ::std::option::Option<Val<AgentAccessSettingPermission>> {
+            crate::cfn::get_prop(&self.props, "Permission")
         }
     }
 
@@ -2000,17 +3730,36 @@ pub mod stack {
             ApplicationSettings { props }
         }
 
-        prop! {
-            /// `Enabled`: Enables or disables persistent application settings for users during their
-            /// streaming sessions.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `SettingsGroup`: The path prefix for the S3 bucket where users' persistent application
-            /// settings are stored. You can allow the same persistent application settings to be used
-            /// across multiple stacks by specifying the same settings group for each stack.
-            props, "SettingsGroup", settings_group, set_settings_group, get_settings_group, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `SettingsGroup`: The path prefix for the S3 bucket where users' persistent application
+        /// settings are stored. You can allow the same persistent application settings to be used
+        /// across multiple stacks by specifying the same settings group for each stack.
+        pub fn settings_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SettingsGroup", value.into());
+            self
+        }
+
+        /// Sets `SettingsGroup` in place: [`Self::settings_group`] on a value held by `&mut`.
+        pub fn set_settings_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SettingsGroup", value.into());
+            self
+        }
+
+        /// `SettingsGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_settings_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SettingsGroup")
         }
     }
 
@@ -2029,10 +3778,23 @@ pub mod stack {
             ContentRedirection { props }
         }
 
-        prop! {
-            /// `HostToClient`: The URL redirection configuration from the streaming session host to the
-            /// client.
-            props, "HostToClient", host_to_client, set_host_to_client, get_host_to_client, Val<UrlRedirectionConfig>
+        /// `HostToClient`: The URL redirection configuration from the streaming session host to the
+        /// client.
+        pub fn host_to_client(mut self, value: impl Into<Val<UrlRedirectionConfig>>) -> Self {
+            self.props.set("HostToClient", value.into());
+            self
+        }
+
+        /// Sets `HostToClient` in place: [`Self::host_to_client`] on a value held by `&mut`.
+        pub fn set_host_to_client(&mut self, value: impl Into<Val<UrlRedirectionConfig>>) -> &mut Self {
+            self.props.set("HostToClient", value.into());
+            self
+        }
+
+        /// `HostToClient` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_to_client(&self) -> ::std::option::Option<Val<UrlRedirectionConfig>> {
+            crate::cfn::get_prop(&self.props, "HostToClient")
         }
     }
 
@@ -2053,19 +3815,52 @@ pub mod stack {
             UrlRedirectionConfig { props }
         }
 
-        prop! {
-            /// `Enabled`: Specifies whether URL redirection is enabled or disabled.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedUrls`: The URLs that are allowed for redirection.
-            props, "AllowedUrls", allowed_urls, set_allowed_urls, get_allowed_urls, Val<List<String>>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `DeniedUrls`: The URLs that are denied for redirection.
-            props, "DeniedUrls", denied_urls, set_denied_urls, get_denied_urls, Val<List<String>>
+        /// `AllowedUrls`: The URLs that are allowed for redirection.
+        pub fn allowed_urls(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedUrls", value.into());
+            self
+        }
+
+        /// Sets `AllowedUrls` in place: [`Self::allowed_urls`] on a value held by `&mut`.
+        pub fn set_allowed_urls(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedUrls", value.into());
+            self
+        }
+
+        /// `AllowedUrls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_urls(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedUrls")
+        }
+
+        /// `DeniedUrls`: The URLs that are denied for redirection.
+        pub fn denied_urls(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("DeniedUrls", value.into());
+            self
+        }
+
+        /// Sets `DeniedUrls` in place: [`Self::denied_urls`] on a value held by `&mut`.
+        pub fn set_denied_urls(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DeniedUrls", value.into());
+            self
+        }
+
+        /// `DeniedUrls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_denied_urls(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DeniedUrls")
         }
     }
 
@@ -2087,19 +3882,52 @@ pub mod stack {
             StorageConnector { props }
         }
 
-        prop! {
-            /// `ConnectorType`: The type of storage connector.
-            props, "ConnectorType", _, set_connector_type, get_connector_type, Val<StorageConnectorConnectorType>
+        /// Sets `ConnectorType`, which `new` took, in place.
+        pub fn set_connector_type(&mut self, value: impl Into<Val<StorageConnectorConnectorType>>) -> &mut Self {
+            self.props.set("ConnectorType", value.into());
+            self
         }
 
-        prop! {
-            /// `Domains`: The names of the domains for the account.
-            props, "Domains", domains, set_domains, get_domains, Val<List<String>>
+        /// `ConnectorType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_type(&self) -> ::std::option::Option<Val<StorageConnectorConnectorType>> {
+            crate::cfn::get_prop(&self.props, "ConnectorType")
         }
 
-        prop! {
-            /// `ResourceIdentifier`: The ARN of the storage connector.
-            props, "ResourceIdentifier", resource_identifier, set_resource_identifier, get_resource_identifier, Val<String>
+        /// `Domains`: The names of the domains for the account.
+        pub fn domains(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Domains", value.into());
+            self
+        }
+
+        /// Sets `Domains` in place: [`Self::domains`] on a value held by `&mut`.
+        pub fn set_domains(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Domains", value.into());
+            self
+        }
+
+        /// `Domains` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domains(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Domains")
+        }
+
+        /// `ResourceIdentifier`: The ARN of the storage connector.
+        pub fn resource_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceIdentifier", value.into());
+            self
+        }
+
+        /// Sets `ResourceIdentifier` in place: [`Self::resource_identifier`] on a value held by `&mut`.
+        pub fn set_resource_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceIdentifier", value.into());
+            self
+        }
+
+        /// `ResourceIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceIdentifier")
         }
     }
 
@@ -2136,10 +3964,23 @@ pub mod stack {
             StreamingExperienceSettings { props }
         }
 
-        prop! {
-            /// `PreferredProtocol`: The preferred protocol that you want to use while streaming your
-            /// application.
-            props, "PreferredProtocol", preferred_protocol, set_preferred_protocol, get_preferred_protocol, Val<StreamingExperienceSettingsPreferredProtocol>
+        /// `PreferredProtocol`: The preferred protocol that you want to use while streaming your
+        /// application.
+        pub fn preferred_protocol(mut self, value: impl Into<Val<StreamingExperienceSettingsPreferredProtocol>>) -> Self {
+            self.props.set("PreferredProtocol", value.into());
+            self
+        }
+
+        /// Sets `PreferredProtocol` in place: [`Self::preferred_protocol`] on a value held by `&mut`.
+        pub fn set_preferred_protocol(&mut self, value: impl Into<Val<StreamingExperienceSettingsPreferredProtocol>>) -> &mut Self {
+            self.props.set("PreferredProtocol", value.into());
+            self
+        }
+
+        /// `PreferredProtocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preferred_protocol(&self) -> ::std::option::Option<Val<StreamingExperienceSettingsPreferredProtocol>> {
+            crate::cfn::get_prop(&self.props, "PreferredProtocol")
         }
     }
 
@@ -2179,24 +4020,51 @@ pub mod stack {
             UserSetting { props }
         }
 
-        prop! {
-            /// `Action`: The action that is enabled or disabled.
-            props, "Action", _, set_action, get_action, Val<UserSettingAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<UserSettingAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Permission`: Indicates whether the action is enabled or disabled.
-            props, "Permission", _, set_permission, get_permission, Val<UserSettingPermission>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<UserSettingAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `MaximumLength`: Specifies the number of characters that can be copied by end users from
-            /// the local device to the remote session, and to the local device from the remote session.
-            /// This can be specified only for the CLIPBOARD_COPY_FROM_LOCAL_DEVICE and
-            /// CLIPBOARD_COPY_TO_LOCAL_DEVICE actions. This defaults to 20,971,520 (20 MB) when
-            /// unspecified and the permission is ENABLED. This can't be specified when the permission
-            /// is DISABLED. The value can be between 1 and 20,971,520 (20 MB).
-            props, "MaximumLength", maximum_length, set_maximum_length, get_maximum_length, Val<i64>
+        /// Sets `Permission`, which `new` took, in place.
+        pub fn set_permission(&mut self, value: impl Into<Val<UserSettingPermission>>) -> &mut Self {
+            self.props.set("Permission", value.into());
+            self
+        }
+
+        /// `Permission` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_permission(&self) -> ::std::option::Option<Val<UserSettingPermission>> {
+            crate::cfn::get_prop(&self.props, "Permission")
+        }
+
+        /// `MaximumLength`: Specifies the number of characters that can be copied by end users from the
+        /// local device to the remote session, and to the local device from the remote session. This
+        /// can be specified only for the CLIPBOARD_COPY_FROM_LOCAL_DEVICE and
+        /// CLIPBOARD_COPY_TO_LOCAL_DEVICE actions. This defaults to 20,971,520 (20 MB) when unspecified
+        /// and the permission is ENABLED. This can't be specified when the permission is DISABLED. The
+        /// value can be between 1 and 20,971,520 (20 MB).
+        pub fn maximum_length(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumLength", value.into());
+            self
+        }
+
+        /// Sets `MaximumLength` in place: [`Self::maximum_length`] on a value held by `&mut`.
+        pub fn set_maximum_length(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumLength", value.into());
+            self
+        }
+
+        /// `MaximumLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_length(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumLength")
         }
     }
 
@@ -2270,16 +4138,28 @@ impl StackFleetAssociation {
         StackFleetAssociation { core }
     }
 
-    prop! {
-        /// `FleetName`: The name of the fleet. To associate a fleet with a stack, you must specify
-        /// a dependency on the fleet resource.
-        core.props, "FleetName", _, set_fleet_name, get_fleet_name, Val<String>
+    /// Sets `FleetName`, which `new` took, in place.
+    pub fn set_fleet_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FleetName", value.into());
+        self
     }
 
-    prop! {
-        /// `StackName`: The name of the stack. To associate a fleet with a stack, you must specify
-        /// a dependency on the stack resource.
-        core.props, "StackName", _, set_stack_name, get_stack_name, Val<String>
+    /// `FleetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fleet_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FleetName")
+    }
+
+    /// Sets `StackName`, which `new` took, in place.
+    pub fn set_stack_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StackName", value.into());
+        self
+    }
+
+    /// `StackName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stack_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StackName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2319,26 +4199,59 @@ impl StackUserAssociation {
         StackUserAssociation { core }
     }
 
-    prop! {
-        /// `AuthenticationType`: The authentication type for the user who is associated with the
-        /// stack. You must specify USERPOOL.
-        core.props, "AuthenticationType", _, set_authentication_type, get_authentication_type, Val<String>
+    /// Sets `AuthenticationType`, which `new` took, in place.
+    pub fn set_authentication_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuthenticationType", value.into());
+        self
     }
 
-    prop! {
-        /// `SendEmailNotification`: Specifies whether a welcome email is sent to a user after the
-        /// user is created in the user pool.
-        core.props, "SendEmailNotification", send_email_notification, set_send_email_notification, get_send_email_notification, Val<bool>
+    /// `AuthenticationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authentication_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuthenticationType")
     }
 
-    prop! {
-        /// `StackName`: The name of the stack that is associated with the user.
-        core.props, "StackName", _, set_stack_name, get_stack_name, Val<String>
+    /// `SendEmailNotification`: Specifies whether a welcome email is sent to a user after the user
+    /// is created in the user pool.
+    pub fn send_email_notification(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("SendEmailNotification", value.into());
+        self
     }
 
-    prop! {
-        /// `UserName`: The name of the user who is associated with the stack.
-        core.props, "UserName", _, set_user_name, get_user_name, Val<String>
+    /// Sets `SendEmailNotification` in place: [`Self::send_email_notification`] on a value held by `&mut`.
+    pub fn set_send_email_notification(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("SendEmailNotification", value.into());
+        self
+    }
+
+    /// `SendEmailNotification` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_send_email_notification(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "SendEmailNotification")
+    }
+
+    /// Sets `StackName`, which `new` took, in place.
+    pub fn set_stack_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StackName", value.into());
+        self
+    }
+
+    /// `StackName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stack_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StackName")
+    }
+
+    /// Sets `UserName`, which `new` took, in place.
+    pub fn set_user_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserName", value.into());
+        self
+    }
+
+    /// `UserName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2373,32 +4286,85 @@ impl User {
         User { core }
     }
 
-    prop! {
-        /// `AuthenticationType`: The authentication type for the user.
-        core.props, "AuthenticationType", _, set_authentication_type, get_authentication_type, Val<user::AuthenticationType>
+    /// Sets `AuthenticationType`, which `new` took, in place.
+    pub fn set_authentication_type(&mut self, value: impl Into<Val<user::AuthenticationType>>) -> &mut Self {
+        self.core.props.set("AuthenticationType", value.into());
+        self
     }
 
-    prop! {
-        /// `FirstName`: The first name, or given name, of the user.
-        core.props, "FirstName", first_name, set_first_name, get_first_name, Val<String>
+    /// `AuthenticationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authentication_type(&self) -> ::std::option::Option<Val<user::AuthenticationType>> {
+        crate::cfn::get_prop(&self.core.props, "AuthenticationType")
     }
 
-    prop! {
-        /// `LastName`: The last name, or surname, of the user.
-        core.props, "LastName", last_name, set_last_name, get_last_name, Val<String>
+    /// `FirstName`: The first name, or given name, of the user.
+    pub fn first_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FirstName", value.into());
+        self
     }
 
-    prop! {
-        /// `MessageAction`: The action to take for the welcome email that is sent to a user after
-        /// the user is created in the user pool. If you specify SUPPRESS, no email is sent. If you
-        /// specify RESEND, do not specify the first name or last name of the user. If the value is
-        /// null, the email is sent.
-        core.props, "MessageAction", message_action, set_message_action, get_message_action, Val<user::MessageAction>
+    /// Sets `FirstName` in place: [`Self::first_name`] on a value held by `&mut`.
+    pub fn set_first_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FirstName", value.into());
+        self
     }
 
-    prop! {
-        /// `UserName`: The email address of the user.
-        core.props, "UserName", _, set_user_name, get_user_name, Val<String>
+    /// `FirstName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_first_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FirstName")
+    }
+
+    /// `LastName`: The last name, or surname, of the user.
+    pub fn last_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LastName", value.into());
+        self
+    }
+
+    /// Sets `LastName` in place: [`Self::last_name`] on a value held by `&mut`.
+    pub fn set_last_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LastName", value.into());
+        self
+    }
+
+    /// `LastName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_last_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LastName")
+    }
+
+    /// `MessageAction`: The action to take for the welcome email that is sent to a user after the
+    /// user is created in the user pool. If you specify SUPPRESS, no email is sent. If you specify
+    /// RESEND, do not specify the first name or last name of the user. If the value is null, the
+    /// email is sent.
+    pub fn message_action(mut self, value: impl Into<Val<user::MessageAction>>) -> Self {
+        self.core.props.set("MessageAction", value.into());
+        self
+    }
+
+    /// Sets `MessageAction` in place: [`Self::message_action`] on a value held by `&mut`.
+    pub fn set_message_action(&mut self, value: impl Into<Val<user::MessageAction>>) -> &mut Self {
+        self.core.props.set("MessageAction", value.into());
+        self
+    }
+
+    /// `MessageAction` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_message_action(&self) -> ::std::option::Option<Val<user::MessageAction>> {
+        crate::cfn::get_prop(&self.core.props, "MessageAction")
+    }
+
+    /// Sets `UserName`, which `new` took, in place.
+    pub fn set_user_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserName", value.into());
+        self
+    }
+
+    /// `UserName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserName")
     }
 
     /// `Ref`: the resource's identifier.

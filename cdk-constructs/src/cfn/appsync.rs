@@ -41,24 +41,70 @@ impl Api {
         Api { core }
     }
 
-    prop! {
-        /// `EventConfig`: The configuration for an Event Api
-        core.props, "EventConfig", event_config, set_event_config, get_event_config, Val<api::EventConfig>
+    /// `EventConfig`: The configuration for an Event Api
+    pub fn event_config(mut self, value: impl Into<Val<api::EventConfig>>) -> Self {
+        self.core.props.set("EventConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the AppSync API.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `EventConfig` in place: [`Self::event_config`] on a value held by `&mut`.
+    pub fn set_event_config(&mut self, value: impl Into<Val<api::EventConfig>>) -> &mut Self {
+        self.core.props.set("EventConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `OwnerContact`: The owner contact information for an API resource.
-        core.props, "OwnerContact", owner_contact, set_owner_contact, get_owner_contact, Val<String>
+    /// `EventConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_config(&self) -> ::std::option::Option<Val<api::EventConfig>> {
+        crate::cfn::get_prop(&self.core.props, "EventConfig")
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) for this AppSync API.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OwnerContact`: The owner contact information for an API resource.
+    pub fn owner_contact(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OwnerContact", value.into());
+        self
+    }
+
+    /// Sets `OwnerContact` in place: [`Self::owner_contact`] on a value held by `&mut`.
+    pub fn set_owner_contact(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OwnerContact", value.into());
+        self
+    }
+
+    /// `OwnerContact` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_owner_contact(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OwnerContact")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) for this AppSync API.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -133,29 +179,70 @@ pub mod api {
             EventConfig { props }
         }
 
-        prop! {
-            /// `AuthProviders`: A list of auth providers for the AppSync API.
-            props, "AuthProviders", _, set_auth_providers, get_auth_providers, Val<List<AuthProvider>>
+        /// Sets `AuthProviders`, which `new` took, in place.
+        pub fn set_auth_providers(&mut self, value: impl Into<Val<List<AuthProvider>>>) -> &mut Self {
+            self.props.set("AuthProviders", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectionAuthModes`: A list of auth modes for the AppSync API.
-            props, "ConnectionAuthModes", _, set_connection_auth_modes, get_connection_auth_modes, Val<List<AuthMode>>
+        /// `AuthProviders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_providers(&self) -> ::std::option::Option<Val<List<AuthProvider>>> {
+            crate::cfn::get_prop(&self.props, "AuthProviders")
         }
 
-        prop! {
-            /// `DefaultPublishAuthModes`: A list of auth modes for the AppSync API.
-            props, "DefaultPublishAuthModes", _, set_default_publish_auth_modes, get_default_publish_auth_modes, Val<List<AuthMode>>
+        /// Sets `ConnectionAuthModes`, which `new` took, in place.
+        pub fn set_connection_auth_modes(&mut self, value: impl Into<Val<List<AuthMode>>>) -> &mut Self {
+            self.props.set("ConnectionAuthModes", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultSubscribeAuthModes`: A list of auth modes for the AppSync API.
-            props, "DefaultSubscribeAuthModes", _, set_default_subscribe_auth_modes, get_default_subscribe_auth_modes, Val<List<AuthMode>>
+        /// `ConnectionAuthModes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_auth_modes(&self) -> ::std::option::Option<Val<List<AuthMode>>> {
+            crate::cfn::get_prop(&self.props, "ConnectionAuthModes")
         }
 
-        prop! {
-            /// `LogConfig`: The log config for the AppSync API.
-            props, "LogConfig", log_config, set_log_config, get_log_config, Val<EventLogConfig>
+        /// Sets `DefaultPublishAuthModes`, which `new` took, in place.
+        pub fn set_default_publish_auth_modes(&mut self, value: impl Into<Val<List<AuthMode>>>) -> &mut Self {
+            self.props.set("DefaultPublishAuthModes", value.into());
+            self
+        }
+
+        /// `DefaultPublishAuthModes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_publish_auth_modes(&self) -> ::std::option::Option<Val<List<AuthMode>>> {
+            crate::cfn::get_prop(&self.props, "DefaultPublishAuthModes")
+        }
+
+        /// Sets `DefaultSubscribeAuthModes`, which `new` took, in place.
+        pub fn set_default_subscribe_auth_modes(&mut self, value: impl Into<Val<List<AuthMode>>>) -> &mut Self {
+            self.props.set("DefaultSubscribeAuthModes", value.into());
+            self
+        }
+
+        /// `DefaultSubscribeAuthModes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_subscribe_auth_modes(&self) -> ::std::option::Option<Val<List<AuthMode>>> {
+            crate::cfn::get_prop(&self.props, "DefaultSubscribeAuthModes")
+        }
+
+        /// `LogConfig`: The log config for the AppSync API.
+        pub fn log_config(mut self, value: impl Into<Val<EventLogConfig>>) -> Self {
+            self.props.set("LogConfig", value.into());
+            self
+        }
+
+        /// Sets `LogConfig` in place: [`Self::log_config`] on a value held by `&mut`.
+        pub fn set_log_config(&mut self, value: impl Into<Val<EventLogConfig>>) -> &mut Self {
+            self.props.set("LogConfig", value.into());
+            self
+        }
+
+        /// `LogConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_config(&self) -> ::std::option::Option<Val<EventLogConfig>> {
+            crate::cfn::get_prop(&self.props, "LogConfig")
         }
     }
 
@@ -176,27 +263,74 @@ pub mod api {
             AuthProvider { props }
         }
 
-        prop! {
-            /// `AuthType`: Security configuration for your AppSync API.
-            props, "AuthType", _, set_auth_type, get_auth_type, Val<AuthenticationType>
+        /// Sets `AuthType`, which `new` took, in place.
+        pub fn set_auth_type(&mut self, value: impl Into<Val<AuthenticationType>>) -> &mut Self {
+            self.props.set("AuthType", value.into());
+            self
         }
 
-        prop! {
-            /// `CognitoConfig`: Optional authorization configuration for using Amazon Cognito user
-            /// pools with your API endpoint.
-            props, "CognitoConfig", cognito_config, set_cognito_config, get_cognito_config, Val<CognitoConfig>
+        /// `AuthType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_type(&self) -> ::std::option::Option<Val<AuthenticationType>> {
+            crate::cfn::get_prop(&self.props, "AuthType")
         }
 
-        prop! {
-            /// `LambdaAuthorizerConfig`: A LambdaAuthorizerConfig holds configuration on how to
-            /// authorize AWS AppSync API access when using the AWS_LAMBDA authorizer mode. Be aware
-            /// that an AWS AppSync API may have only one Lambda authorizer configured at a time.
-            props, "LambdaAuthorizerConfig", lambda_authorizer_config, set_lambda_authorizer_config, get_lambda_authorizer_config, Val<LambdaAuthorizerConfig>
+        /// `CognitoConfig`: Optional authorization configuration for using Amazon Cognito user pools
+        /// with your API endpoint.
+        pub fn cognito_config(mut self, value: impl Into<Val<CognitoConfig>>) -> Self {
+            self.props.set("CognitoConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `OpenIDConnectConfig`: The OpenID Connect configuration.
-            props, "OpenIDConnectConfig", open_id_connect_config, set_open_id_connect_config, get_open_id_connect_config, Val<OpenIdConnectConfig>
+        /// Sets `CognitoConfig` in place: [`Self::cognito_config`] on a value held by `&mut`.
+        pub fn set_cognito_config(&mut self, value: impl Into<Val<CognitoConfig>>) -> &mut Self {
+            self.props.set("CognitoConfig", value.into());
+            self
+        }
+
+        /// `CognitoConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cognito_config(&self) -> ::std::option::Option<Val<CognitoConfig>> {
+            crate::cfn::get_prop(&self.props, "CognitoConfig")
+        }
+
+        /// `LambdaAuthorizerConfig`: A LambdaAuthorizerConfig holds configuration on how to authorize
+        /// AWS AppSync API access when using the AWS_LAMBDA authorizer mode. Be aware that an AWS
+        /// AppSync API may have only one Lambda authorizer configured at a time.
+        pub fn lambda_authorizer_config(mut self, value: impl Into<Val<LambdaAuthorizerConfig>>) -> Self {
+            self.props.set("LambdaAuthorizerConfig", value.into());
+            self
+        }
+
+        /// Sets `LambdaAuthorizerConfig` in place: [`Self::lambda_authorizer_config`] on a value held
+        /// by `&mut`.
+        pub fn set_lambda_authorizer_config(&mut self, value: impl Into<Val<LambdaAuthorizerConfig>>) -> &mut Self {
+            self.props.set("LambdaAuthorizerConfig", value.into());
+            self
+        }
+
+        /// `LambdaAuthorizerConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_authorizer_config(&self) -> ::std::option::Option<Val<LambdaAuthorizerConfig>> {
+            crate::cfn::get_prop(&self.props, "LambdaAuthorizerConfig")
+        }
+
+        /// `OpenIDConnectConfig`: The OpenID Connect configuration.
+        pub fn open_id_connect_config(mut self, value: impl Into<Val<OpenIdConnectConfig>>) -> Self {
+            self.props.set("OpenIDConnectConfig", value.into());
+            self
+        }
+
+        /// Sets `OpenIDConnectConfig` in place: [`Self::open_id_connect_config`] on a value held by `&mut`.
+        pub fn set_open_id_connect_config(&mut self, value: impl Into<Val<OpenIdConnectConfig>>) -> &mut Self {
+            self.props.set("OpenIDConnectConfig", value.into());
+            self
+        }
+
+        /// `OpenIDConnectConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_open_id_connect_config(&self) -> ::std::option::Option<Val<OpenIdConnectConfig>> {
+            crate::cfn::get_prop(&self.props, "OpenIDConnectConfig")
         }
     }
 
@@ -242,19 +376,46 @@ pub mod api {
             CognitoConfig { props }
         }
 
-        prop! {
-            /// `UserPoolId`.
-            props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
+        /// Sets `UserPoolId`, which `new` took, in place.
+        pub fn set_user_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserPoolId", value.into());
+            self
         }
 
-        prop! {
-            /// `AwsRegion`.
-            props, "AwsRegion", _, set_aws_region, get_aws_region, Val<String>
+        /// `UserPoolId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_pool_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserPoolId")
         }
 
-        prop! {
-            /// `AppIdClientRegex`.
-            props, "AppIdClientRegex", app_id_client_regex, set_app_id_client_regex, get_app_id_client_regex, Val<String>
+        /// Sets `AwsRegion`, which `new` took, in place.
+        pub fn set_aws_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsRegion", value.into());
+            self
+        }
+
+        /// `AwsRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsRegion")
+        }
+
+        /// `AppIdClientRegex`.
+        pub fn app_id_client_regex(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AppIdClientRegex", value.into());
+            self
+        }
+
+        /// Sets `AppIdClientRegex` in place: [`Self::app_id_client_regex`] on a value held by `&mut`.
+        pub fn set_app_id_client_regex(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppIdClientRegex", value.into());
+            self
+        }
+
+        /// `AppIdClientRegex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_id_client_regex(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppIdClientRegex")
         }
     }
 
@@ -277,19 +438,54 @@ pub mod api {
             LambdaAuthorizerConfig { props }
         }
 
-        prop! {
-            /// `AuthorizerUri`.
-            props, "AuthorizerUri", _, set_authorizer_uri, get_authorizer_uri, Val<String>
+        /// Sets `AuthorizerUri`, which `new` took, in place.
+        pub fn set_authorizer_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthorizerUri", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthorizerResultTtlInSeconds`.
-            props, "AuthorizerResultTtlInSeconds", authorizer_result_ttl_in_seconds, set_authorizer_result_ttl_in_seconds, get_authorizer_result_ttl_in_seconds, Val<i64>
+        /// `AuthorizerUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorizer_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthorizerUri")
         }
 
-        prop! {
-            /// `IdentityValidationExpression`.
-            props, "IdentityValidationExpression", identity_validation_expression, set_identity_validation_expression, get_identity_validation_expression, Val<String>
+        /// `AuthorizerResultTtlInSeconds`.
+        pub fn authorizer_result_ttl_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("AuthorizerResultTtlInSeconds", value.into());
+            self
+        }
+
+        /// Sets `AuthorizerResultTtlInSeconds` in place: [`Self::authorizer_result_ttl_in_seconds`] on
+        /// a value held by `&mut`.
+        pub fn set_authorizer_result_ttl_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AuthorizerResultTtlInSeconds", value.into());
+            self
+        }
+
+        /// `AuthorizerResultTtlInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorizer_result_ttl_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AuthorizerResultTtlInSeconds")
+        }
+
+        /// `IdentityValidationExpression`.
+        pub fn identity_validation_expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IdentityValidationExpression", value.into());
+            self
+        }
+
+        /// Sets `IdentityValidationExpression` in place: [`Self::identity_validation_expression`] on a
+        /// value held by `&mut`.
+        pub fn set_identity_validation_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdentityValidationExpression", value.into());
+            self
+        }
+
+        /// `IdentityValidationExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identity_validation_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdentityValidationExpression")
         }
     }
 
@@ -310,24 +506,70 @@ pub mod api {
             OpenIdConnectConfig { props }
         }
 
-        prop! {
-            /// `Issuer`.
-            props, "Issuer", _, set_issuer, get_issuer, Val<String>
+        /// Sets `Issuer`, which `new` took, in place.
+        pub fn set_issuer(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Issuer", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthTTL`.
-            props, "AuthTTL", auth_ttl, set_auth_ttl, get_auth_ttl, Val<f64>
+        /// `Issuer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_issuer(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Issuer")
         }
 
-        prop! {
-            /// `ClientId`.
-            props, "ClientId", client_id, set_client_id, get_client_id, Val<String>
+        /// `AuthTTL`.
+        pub fn auth_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("AuthTTL", value.into());
+            self
         }
 
-        prop! {
-            /// `IatTTL`.
-            props, "IatTTL", iat_ttl, set_iat_ttl, get_iat_ttl, Val<f64>
+        /// Sets `AuthTTL` in place: [`Self::auth_ttl`] on a value held by `&mut`.
+        pub fn set_auth_ttl(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("AuthTTL", value.into());
+            self
+        }
+
+        /// `AuthTTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_ttl(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "AuthTTL")
+        }
+
+        /// `ClientId`.
+        pub fn client_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientId", value.into());
+            self
+        }
+
+        /// Sets `ClientId` in place: [`Self::client_id`] on a value held by `&mut`.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
+        }
+
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
+        }
+
+        /// `IatTTL`.
+        pub fn iat_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("IatTTL", value.into());
+            self
+        }
+
+        /// Sets `IatTTL` in place: [`Self::iat_ttl`] on a value held by `&mut`.
+        pub fn set_iat_ttl(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("IatTTL", value.into());
+            self
+        }
+
+        /// `IatTTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iat_ttl(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "IatTTL")
         }
     }
 
@@ -346,9 +588,22 @@ pub mod api {
             AuthMode { props }
         }
 
-        prop! {
-            /// `AuthType`: Security configuration for your AppSync API.
-            props, "AuthType", auth_type, set_auth_type, get_auth_type, Val<AuthenticationType>
+        /// `AuthType`: Security configuration for your AppSync API.
+        pub fn auth_type(mut self, value: impl Into<Val<AuthenticationType>>) -> Self {
+            self.props.set("AuthType", value.into());
+            self
+        }
+
+        /// Sets `AuthType` in place: [`Self::auth_type`] on a value held by `&mut`.
+        pub fn set_auth_type(&mut self, value: impl Into<Val<AuthenticationType>>) -> &mut Self {
+            self.props.set("AuthType", value.into());
+            self
+        }
+
+        /// `AuthType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_type(&self) -> ::std::option::Option<Val<AuthenticationType>> {
+            crate::cfn::get_prop(&self.props, "AuthType")
         }
     }
 
@@ -374,14 +629,28 @@ pub mod api {
             EventLogConfig { props }
         }
 
-        prop! {
-            /// `LogLevel`: Logging level for the AppSync API.
-            props, "LogLevel", _, set_log_level, get_log_level, Val<EventLogLevel>
+        /// Sets `LogLevel`, which `new` took, in place.
+        pub fn set_log_level(&mut self, value: impl Into<Val<EventLogLevel>>) -> &mut Self {
+            self.props.set("LogLevel", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudWatchLogsRoleArn`.
-            props, "CloudWatchLogsRoleArn", _, set_cloud_watch_logs_role_arn, get_cloud_watch_logs_role_arn, Val<String>
+        /// `LogLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_level(&self) -> ::std::option::Option<Val<EventLogLevel>> {
+            crate::cfn::get_prop(&self.props, "LogLevel")
+        }
+
+        /// Sets `CloudWatchLogsRoleArn`, which `new` took, in place.
+        pub fn set_cloud_watch_logs_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CloudWatchLogsRoleArn", value.into());
+            self
+        }
+
+        /// `CloudWatchLogsRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogsRoleArn")
         }
     }
 
@@ -440,44 +709,111 @@ impl ApiCache {
         ApiCache { core }
     }
 
-    prop! {
-        /// `ApiCachingBehavior`: Caching behavior, such as FULL_REQUEST_CACHING,
-        /// PER_RESOLVER_CACHING, or OPERATION_LEVEL_CACHING
-        core.props, "ApiCachingBehavior", _, set_api_caching_behavior, get_api_caching_behavior, Val<api_cache::ApiCachingBehavior>
+    /// Sets `ApiCachingBehavior`, which `new` took, in place.
+    pub fn set_api_caching_behavior(&mut self, value: impl Into<Val<api_cache::ApiCachingBehavior>>) -> &mut Self {
+        self.core.props.set("ApiCachingBehavior", value.into());
+        self
     }
 
-    prop! {
-        /// `ApiId`: Unique AWS AppSync GraphQL API identifier.
-        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    /// `ApiCachingBehavior` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_caching_behavior(&self) -> ::std::option::Option<Val<api_cache::ApiCachingBehavior>> {
+        crate::cfn::get_prop(&self.core.props, "ApiCachingBehavior")
     }
 
-    prop! {
-        /// `AtRestEncryptionEnabled`: At-rest encryption flag for cache. You cannot update this
-        /// setting after creation.
-        core.props, "AtRestEncryptionEnabled", at_rest_encryption_enabled, set_at_rest_encryption_enabled, get_at_rest_encryption_enabled, Val<bool>
+    /// Sets `ApiId`, which `new` took, in place.
+    pub fn set_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiId", value.into());
+        self
     }
 
-    prop! {
-        /// `HealthMetricsConfig`: Controls how cache health metrics will be emitted to CloudWatch.
-        /// Cache health metrics include NetworkBandwidthOutAllowanceExceeded and
-        /// EngineCPUUtilization
-        core.props, "HealthMetricsConfig", health_metrics_config, set_health_metrics_config, get_health_metrics_config, Val<api_cache::HealthMetricsConfig>
+    /// `ApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiId")
     }
 
-    prop! {
-        /// `TransitEncryptionEnabled`: Transit encryption flag when connecting to cache. You cannot
-        /// update this setting after creation.
-        core.props, "TransitEncryptionEnabled", transit_encryption_enabled, set_transit_encryption_enabled, get_transit_encryption_enabled, Val<bool>
+    /// `AtRestEncryptionEnabled`: At-rest encryption flag for cache. You cannot update this setting
+    /// after creation.
+    pub fn at_rest_encryption_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AtRestEncryptionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Ttl`: TTL in seconds for cache entries. Valid values are 1-3600.
-        core.props, "Ttl", _, set_ttl, get_ttl, Val<i64>
+    /// Sets `AtRestEncryptionEnabled` in place: [`Self::at_rest_encryption_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_at_rest_encryption_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AtRestEncryptionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: The cache instance type, such as SMALL, LARGE and LARGE_4X
-        core.props, "Type", _, set_type, get_type, Val<api_cache::Type>
+    /// `AtRestEncryptionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_at_rest_encryption_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AtRestEncryptionEnabled")
+    }
+
+    /// `HealthMetricsConfig`: Controls how cache health metrics will be emitted to CloudWatch.
+    /// Cache health metrics include NetworkBandwidthOutAllowanceExceeded and EngineCPUUtilization
+    pub fn health_metrics_config(mut self, value: impl Into<Val<api_cache::HealthMetricsConfig>>) -> Self {
+        self.core.props.set("HealthMetricsConfig", value.into());
+        self
+    }
+
+    /// Sets `HealthMetricsConfig` in place: [`Self::health_metrics_config`] on a value held by `&mut`.
+    pub fn set_health_metrics_config(&mut self, value: impl Into<Val<api_cache::HealthMetricsConfig>>) -> &mut Self {
+        self.core.props.set("HealthMetricsConfig", value.into());
+        self
+    }
+
+    /// `HealthMetricsConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_metrics_config(&self) -> ::std::option::Option<Val<api_cache::HealthMetricsConfig>> {
+        crate::cfn::get_prop(&self.core.props, "HealthMetricsConfig")
+    }
+
+    /// `TransitEncryptionEnabled`: Transit encryption flag when connecting to cache. You cannot
+    /// update this setting after creation.
+    pub fn transit_encryption_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("TransitEncryptionEnabled", value.into());
+        self
+    }
+
+    /// Sets `TransitEncryptionEnabled` in place: [`Self::transit_encryption_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_transit_encryption_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("TransitEncryptionEnabled", value.into());
+        self
+    }
+
+    /// `TransitEncryptionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_transit_encryption_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "TransitEncryptionEnabled")
+    }
+
+    /// Sets `Ttl`, which `new` took, in place.
+    pub fn set_ttl(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Ttl", value.into());
+        self
+    }
+
+    /// `Ttl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ttl(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Ttl")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<api_cache::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<api_cache::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -600,20 +936,53 @@ impl ApiKey {
         ApiKey { core }
     }
 
-    prop! {
-        /// `ApiId`: Unique AWS AppSync GraphQL API ID for this API key.
-        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    /// Sets `ApiId`, which `new` took, in place.
+    pub fn set_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiId", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Unique description of your API key.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiId")
     }
 
-    prop! {
-        /// `Expires`: The time after which the API key expires. The date is represented as seconds
-        /// since the epoch, rounded down to the nearest hour.
-        core.props, "Expires", expires, set_expires, get_expires, Val<f64>
+    /// `Description`: Unique description of your API key.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Expires`: The time after which the API key expires. The date is represented as seconds
+    /// since the epoch, rounded down to the nearest hour.
+    pub fn expires(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("Expires", value.into());
+        self
+    }
+
+    /// Sets `Expires` in place: [`Self::expires`] on a value held by `&mut`.
+    pub fn set_expires(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("Expires", value.into());
+        self
+    }
+
+    /// `Expires` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_expires(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "Expires")
     }
 
     /// `Ref`: the resource's identifier.
@@ -663,44 +1032,136 @@ impl ChannelNamespace {
         ChannelNamespace { core }
     }
 
-    prop! {
-        /// `ApiId`: AppSync Api Id that this Channel Namespace belongs to.
-        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    /// Sets `ApiId`, which `new` took, in place.
+    pub fn set_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiId", value.into());
+        self
     }
 
-    prop! {
-        /// `CodeHandlers`: String of APPSYNC_JS code to be used by the handlers.
-        core.props, "CodeHandlers", code_handlers, set_code_handlers, get_code_handlers, Val<String>
+    /// `ApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiId")
     }
 
-    prop! {
-        /// `CodeS3Location`: The Amazon S3 endpoint where the code is located.
-        core.props, "CodeS3Location", code_s3_location, set_code_s3_location, get_code_s3_location, Val<String>
+    /// `CodeHandlers`: String of APPSYNC_JS code to be used by the handlers.
+    pub fn code_handlers(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CodeHandlers", value.into());
+        self
     }
 
-    prop! {
-        /// `HandlerConfigs`.
-        core.props, "HandlerConfigs", handler_configs, set_handler_configs, get_handler_configs, Val<channel_namespace::HandlerConfigs>
+    /// Sets `CodeHandlers` in place: [`Self::code_handlers`] on a value held by `&mut`.
+    pub fn set_code_handlers(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CodeHandlers", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Namespace indentifier.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `CodeHandlers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_code_handlers(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CodeHandlers")
     }
 
-    prop! {
-        /// `PublishAuthModes`: List of AuthModes supported for Publish operations.
-        core.props, "PublishAuthModes", publish_auth_modes, set_publish_auth_modes, get_publish_auth_modes, Val<List<channel_namespace::AuthMode>>
+    /// `CodeS3Location`: The Amazon S3 endpoint where the code is located.
+    pub fn code_s3_location(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CodeS3Location", value.into());
+        self
     }
 
-    prop! {
-        /// `SubscribeAuthModes`: List of AuthModes supported for Subscribe operations.
-        core.props, "SubscribeAuthModes", subscribe_auth_modes, set_subscribe_auth_modes, get_subscribe_auth_modes, Val<List<channel_namespace::AuthMode>>
+    /// Sets `CodeS3Location` in place: [`Self::code_s3_location`] on a value held by `&mut`.
+    pub fn set_code_s3_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CodeS3Location", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) for this AppSync API.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CodeS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_code_s3_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CodeS3Location")
+    }
+
+    /// `HandlerConfigs`.
+    pub fn handler_configs(mut self, value: impl Into<Val<channel_namespace::HandlerConfigs>>) -> Self {
+        self.core.props.set("HandlerConfigs", value.into());
+        self
+    }
+
+    /// Sets `HandlerConfigs` in place: [`Self::handler_configs`] on a value held by `&mut`.
+    pub fn set_handler_configs(&mut self, value: impl Into<Val<channel_namespace::HandlerConfigs>>) -> &mut Self {
+        self.core.props.set("HandlerConfigs", value.into());
+        self
+    }
+
+    /// `HandlerConfigs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_handler_configs(&self) -> ::std::option::Option<Val<channel_namespace::HandlerConfigs>> {
+        crate::cfn::get_prop(&self.core.props, "HandlerConfigs")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PublishAuthModes`: List of AuthModes supported for Publish operations.
+    pub fn publish_auth_modes(mut self, value: impl Into<Val<List<channel_namespace::AuthMode>>>) -> Self {
+        self.core.props.set("PublishAuthModes", value.into());
+        self
+    }
+
+    /// Sets `PublishAuthModes` in place: [`Self::publish_auth_modes`] on a value held by `&mut`.
+    pub fn set_publish_auth_modes(&mut self, value: impl Into<Val<List<channel_namespace::AuthMode>>>) -> &mut Self {
+        self.core.props.set("PublishAuthModes", value.into());
+        self
+    }
+
+    /// `PublishAuthModes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_publish_auth_modes(&self) -> ::std::option::Option<Val<List<channel_namespace::AuthMode>>> {
+        crate::cfn::get_prop(&self.core.props, "PublishAuthModes")
+    }
+
+    /// `SubscribeAuthModes`: List of AuthModes supported for Subscribe operations.
+    pub fn subscribe_auth_modes(mut self, value: impl Into<Val<List<channel_namespace::AuthMode>>>) -> Self {
+        self.core.props.set("SubscribeAuthModes", value.into());
+        self
+    }
+
+    /// Sets `SubscribeAuthModes` in place: [`Self::subscribe_auth_modes`] on a value held by `&mut`.
+    pub fn set_subscribe_auth_modes(&mut self, value: impl Into<Val<List<channel_namespace::AuthMode>>>) -> &mut Self {
+        self.core.props.set("SubscribeAuthModes", value.into());
+        self
+    }
+
+    /// `SubscribeAuthModes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subscribe_auth_modes(&self) -> ::std::option::Option<Val<List<channel_namespace::AuthMode>>> {
+        crate::cfn::get_prop(&self.core.props, "SubscribeAuthModes")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) for this AppSync API.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -735,14 +1196,40 @@ pub mod channel_namespace {
             HandlerConfigs { props }
         }
 
-        prop! {
-            /// `OnPublish`.
-            props, "OnPublish", on_publish, set_on_publish, get_on_publish, Val<HandlerConfig>
+        /// `OnPublish`.
+        pub fn on_publish(mut self, value: impl Into<Val<HandlerConfig>>) -> Self {
+            self.props.set("OnPublish", value.into());
+            self
         }
 
-        prop! {
-            /// `OnSubscribe`.
-            props, "OnSubscribe", on_subscribe, set_on_subscribe, get_on_subscribe, Val<HandlerConfig>
+        /// Sets `OnPublish` in place: [`Self::on_publish`] on a value held by `&mut`.
+        pub fn set_on_publish(&mut self, value: impl Into<Val<HandlerConfig>>) -> &mut Self {
+            self.props.set("OnPublish", value.into());
+            self
+        }
+
+        /// `OnPublish` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_publish(&self) -> ::std::option::Option<Val<HandlerConfig>> {
+            crate::cfn::get_prop(&self.props, "OnPublish")
+        }
+
+        /// `OnSubscribe`.
+        pub fn on_subscribe(mut self, value: impl Into<Val<HandlerConfig>>) -> Self {
+            self.props.set("OnSubscribe", value.into());
+            self
+        }
+
+        /// Sets `OnSubscribe` in place: [`Self::on_subscribe`] on a value held by `&mut`.
+        pub fn set_on_subscribe(&mut self, value: impl Into<Val<HandlerConfig>>) -> &mut Self {
+            self.props.set("OnSubscribe", value.into());
+            self
+        }
+
+        /// `OnSubscribe` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_subscribe(&self) -> ::std::option::Option<Val<HandlerConfig>> {
+            crate::cfn::get_prop(&self.props, "OnSubscribe")
         }
     }
 
@@ -768,14 +1255,28 @@ pub mod channel_namespace {
             HandlerConfig { props }
         }
 
-        prop! {
-            /// `Behavior`: Integration behavior for a handler configuration.
-            props, "Behavior", _, set_behavior, get_behavior, Val<HandlerBehavior>
+        /// Sets `Behavior`, which `new` took, in place.
+        pub fn set_behavior(&mut self, value: impl Into<Val<HandlerBehavior>>) -> &mut Self {
+            self.props.set("Behavior", value.into());
+            self
         }
 
-        prop! {
-            /// `Integration`.
-            props, "Integration", _, set_integration, get_integration, Val<Integration>
+        /// `Behavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_behavior(&self) -> ::std::option::Option<Val<HandlerBehavior>> {
+            crate::cfn::get_prop(&self.props, "Behavior")
+        }
+
+        /// Sets `Integration`, which `new` took, in place.
+        pub fn set_integration(&mut self, value: impl Into<Val<Integration>>) -> &mut Self {
+            self.props.set("Integration", value.into());
+            self
+        }
+
+        /// `Integration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_integration(&self) -> ::std::option::Option<Val<Integration>> {
+            crate::cfn::get_prop(&self.props, "Integration")
         }
     }
 
@@ -809,14 +1310,34 @@ pub mod channel_namespace {
             Integration { props }
         }
 
-        prop! {
-            /// `DataSourceName`: Data source to invoke for this integration.
-            props, "DataSourceName", _, set_data_source_name, get_data_source_name, Val<String>
+        /// Sets `DataSourceName`, which `new` took, in place.
+        pub fn set_data_source_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataSourceName", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaConfig`.
-            props, "LambdaConfig", lambda_config, set_lambda_config, get_lambda_config, Val<LambdaConfig>
+        /// `DataSourceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_source_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataSourceName")
+        }
+
+        /// `LambdaConfig`.
+        pub fn lambda_config(mut self, value: impl Into<Val<LambdaConfig>>) -> Self {
+            self.props.set("LambdaConfig", value.into());
+            self
+        }
+
+        /// Sets `LambdaConfig` in place: [`Self::lambda_config`] on a value held by `&mut`.
+        pub fn set_lambda_config(&mut self, value: impl Into<Val<LambdaConfig>>) -> &mut Self {
+            self.props.set("LambdaConfig", value.into());
+            self
+        }
+
+        /// `LambdaConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_config(&self) -> ::std::option::Option<Val<LambdaConfig>> {
+            crate::cfn::get_prop(&self.props, "LambdaConfig")
         }
     }
 
@@ -837,9 +1358,16 @@ pub mod channel_namespace {
             LambdaConfig { props }
         }
 
-        prop! {
-            /// `InvokeType`: Invocation type for direct lambda integrations.
-            props, "InvokeType", _, set_invoke_type, get_invoke_type, Val<InvokeType>
+        /// Sets `InvokeType`, which `new` took, in place.
+        pub fn set_invoke_type(&mut self, value: impl Into<Val<InvokeType>>) -> &mut Self {
+            self.props.set("InvokeType", value.into());
+            self
+        }
+
+        /// `InvokeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invoke_type(&self) -> ::std::option::Option<Val<InvokeType>> {
+            crate::cfn::get_prop(&self.props, "InvokeType")
         }
     }
 
@@ -871,9 +1399,22 @@ pub mod channel_namespace {
             AuthMode { props }
         }
 
-        prop! {
-            /// `AuthType`: Security configuration for your AppSync API.
-            props, "AuthType", auth_type, set_auth_type, get_auth_type, Val<AuthenticationType>
+        /// `AuthType`: Security configuration for your AppSync API.
+        pub fn auth_type(mut self, value: impl Into<Val<AuthenticationType>>) -> Self {
+            self.props.set("AuthType", value.into());
+            self
+        }
+
+        /// Sets `AuthType` in place: [`Self::auth_type`] on a value held by `&mut`.
+        pub fn set_auth_type(&mut self, value: impl Into<Val<AuthenticationType>>) -> &mut Self {
+            self.props.set("AuthType", value.into());
+            self
+        }
+
+        /// `AuthType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_type(&self) -> ::std::option::Option<Val<AuthenticationType>> {
+            crate::cfn::get_prop(&self.props, "AuthType")
         }
     }
 
@@ -929,77 +1470,229 @@ impl DataSource {
         DataSource { core }
     }
 
-    prop! {
-        /// `ApiId`: Unique AWS AppSync GraphQL API identifier where this data source will be
-        /// created.
-        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    /// Sets `ApiId`, which `new` took, in place.
+    pub fn set_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiId", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the data source.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiId")
     }
 
-    prop! {
-        /// `DynamoDBConfig`: AWS Region and TableName for an Amazon DynamoDB table in your account.
-        core.props, "DynamoDBConfig", dynamo_db_config, set_dynamo_db_config, get_dynamo_db_config, Val<data_source::DynamoDbConfig>
+    /// `Description`: The description of the data source.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ElasticsearchConfig`: AWS Region and Endpoints for an Amazon OpenSearch Service domain
-        /// in your account. As of September 2021, Amazon Elasticsearch Service is Amazon OpenSearch
-        /// Service. This property is deprecated. For new data sources, use OpenSearchServiceConfig
-        /// to specify an OpenSearch Service data source.
-        core.props, "ElasticsearchConfig", elasticsearch_config, set_elasticsearch_config, get_elasticsearch_config, Val<data_source::ElasticsearchConfig>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EventBridgeConfig`: ARN for the EventBridge bus.
-        core.props, "EventBridgeConfig", event_bridge_config, set_event_bridge_config, get_event_bridge_config, Val<data_source::EventBridgeConfig>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `HttpConfig`: Endpoints for an HTTP data source.
-        core.props, "HttpConfig", http_config, set_http_config, get_http_config, Val<data_source::HttpConfig>
+    /// `DynamoDBConfig`: AWS Region and TableName for an Amazon DynamoDB table in your account.
+    pub fn dynamo_db_config(mut self, value: impl Into<Val<data_source::DynamoDbConfig>>) -> Self {
+        self.core.props.set("DynamoDBConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `LambdaConfig`: An ARN of a Lambda function in valid ARN format. This can be the ARN of
-        /// a Lambda function that exists in the current account or in another account.
-        core.props, "LambdaConfig", lambda_config, set_lambda_config, get_lambda_config, Val<data_source::LambdaConfig>
+    /// Sets `DynamoDBConfig` in place: [`Self::dynamo_db_config`] on a value held by `&mut`.
+    pub fn set_dynamo_db_config(&mut self, value: impl Into<Val<data_source::DynamoDbConfig>>) -> &mut Self {
+        self.core.props.set("DynamoDBConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `MetricsConfig`.
-        core.props, "MetricsConfig", metrics_config, set_metrics_config, get_metrics_config, Val<data_source::MetricsConfig>
+    /// `DynamoDBConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dynamo_db_config(&self) -> ::std::option::Option<Val<data_source::DynamoDbConfig>> {
+        crate::cfn::get_prop(&self.core.props, "DynamoDBConfig")
     }
 
-    prop! {
-        /// `Name`: Friendly name for you to identify your AppSync data source after creation.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `ElasticsearchConfig`: AWS Region and Endpoints for an Amazon OpenSearch Service domain in
+    /// your account. As of September 2021, Amazon Elasticsearch Service is Amazon OpenSearch
+    /// Service. This property is deprecated. For new data sources, use OpenSearchServiceConfig to
+    /// specify an OpenSearch Service data source.
+    pub fn elasticsearch_config(mut self, value: impl Into<Val<data_source::ElasticsearchConfig>>) -> Self {
+        self.core.props.set("ElasticsearchConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `OpenSearchServiceConfig`: AWS Region and Endpoints for an Amazon OpenSearch Service
-        /// domain in your account.
-        core.props, "OpenSearchServiceConfig", open_search_service_config, set_open_search_service_config, get_open_search_service_config, Val<data_source::OpenSearchServiceConfig>
+    /// Sets `ElasticsearchConfig` in place: [`Self::elasticsearch_config`] on a value held by `&mut`.
+    pub fn set_elasticsearch_config(&mut self, value: impl Into<Val<data_source::ElasticsearchConfig>>) -> &mut Self {
+        self.core.props.set("ElasticsearchConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `RelationalDatabaseConfig`: Relational Database configuration of the relational database
-        /// data source.
-        core.props, "RelationalDatabaseConfig", relational_database_config, set_relational_database_config, get_relational_database_config, Val<data_source::RelationalDatabaseConfig>
+    /// `ElasticsearchConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_elasticsearch_config(&self) -> ::std::option::Option<Val<data_source::ElasticsearchConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ElasticsearchConfig")
     }
 
-    prop! {
-        /// `ServiceRoleArn`: The AWS Identity and Access Management service role ARN for the data
-        /// source. The system assumes this role when accessing the data source.
-        core.props, "ServiceRoleArn", service_role_arn, set_service_role_arn, get_service_role_arn, Val<String>
+    /// `EventBridgeConfig`: ARN for the EventBridge bus.
+    pub fn event_bridge_config(mut self, value: impl Into<Val<data_source::EventBridgeConfig>>) -> Self {
+        self.core.props.set("EventBridgeConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: The type of the data source.
-        core.props, "Type", _, set_type, get_type, Val<data_source::Type>
+    /// Sets `EventBridgeConfig` in place: [`Self::event_bridge_config`] on a value held by `&mut`.
+    pub fn set_event_bridge_config(&mut self, value: impl Into<Val<data_source::EventBridgeConfig>>) -> &mut Self {
+        self.core.props.set("EventBridgeConfig", value.into());
+        self
+    }
+
+    /// `EventBridgeConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_bridge_config(&self) -> ::std::option::Option<Val<data_source::EventBridgeConfig>> {
+        crate::cfn::get_prop(&self.core.props, "EventBridgeConfig")
+    }
+
+    /// `HttpConfig`: Endpoints for an HTTP data source.
+    pub fn http_config(mut self, value: impl Into<Val<data_source::HttpConfig>>) -> Self {
+        self.core.props.set("HttpConfig", value.into());
+        self
+    }
+
+    /// Sets `HttpConfig` in place: [`Self::http_config`] on a value held by `&mut`.
+    pub fn set_http_config(&mut self, value: impl Into<Val<data_source::HttpConfig>>) -> &mut Self {
+        self.core.props.set("HttpConfig", value.into());
+        self
+    }
+
+    /// `HttpConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_http_config(&self) -> ::std::option::Option<Val<data_source::HttpConfig>> {
+        crate::cfn::get_prop(&self.core.props, "HttpConfig")
+    }
+
+    /// `LambdaConfig`: An ARN of a Lambda function in valid ARN format. This can be the ARN of a
+    /// Lambda function that exists in the current account or in another account.
+    pub fn lambda_config(mut self, value: impl Into<Val<data_source::LambdaConfig>>) -> Self {
+        self.core.props.set("LambdaConfig", value.into());
+        self
+    }
+
+    /// Sets `LambdaConfig` in place: [`Self::lambda_config`] on a value held by `&mut`.
+    pub fn set_lambda_config(&mut self, value: impl Into<Val<data_source::LambdaConfig>>) -> &mut Self {
+        self.core.props.set("LambdaConfig", value.into());
+        self
+    }
+
+    /// `LambdaConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lambda_config(&self) -> ::std::option::Option<Val<data_source::LambdaConfig>> {
+        crate::cfn::get_prop(&self.core.props, "LambdaConfig")
+    }
+
+    /// `MetricsConfig`.
+    pub fn metrics_config(mut self, value: impl Into<Val<data_source::MetricsConfig>>) -> Self {
+        self.core.props.set("MetricsConfig", value.into());
+        self
+    }
+
+    /// Sets `MetricsConfig` in place: [`Self::metrics_config`] on a value held by `&mut`.
+    pub fn set_metrics_config(&mut self, value: impl Into<Val<data_source::MetricsConfig>>) -> &mut Self {
+        self.core.props.set("MetricsConfig", value.into());
+        self
+    }
+
+    /// `MetricsConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metrics_config(&self) -> ::std::option::Option<Val<data_source::MetricsConfig>> {
+        crate::cfn::get_prop(&self.core.props, "MetricsConfig")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OpenSearchServiceConfig`: AWS Region and Endpoints for an Amazon OpenSearch Service domain
+    /// in your account.
+    pub fn open_search_service_config(mut self, value: impl Into<Val<data_source::OpenSearchServiceConfig>>) -> Self {
+        self.core.props.set("OpenSearchServiceConfig", value.into());
+        self
+    }
+
+    /// Sets `OpenSearchServiceConfig` in place: [`Self::open_search_service_config`] on a value
+    /// held by `&mut`.
+    pub fn set_open_search_service_config(&mut self, value: impl Into<Val<data_source::OpenSearchServiceConfig>>) -> &mut Self {
+        self.core.props.set("OpenSearchServiceConfig", value.into());
+        self
+    }
+
+    /// `OpenSearchServiceConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_open_search_service_config(&self) -> ::std::option::Option<Val<data_source::OpenSearchServiceConfig>> {
+        crate::cfn::get_prop(&self.core.props, "OpenSearchServiceConfig")
+    }
+
+    /// `RelationalDatabaseConfig`: Relational Database configuration of the relational database
+    /// data source.
+    pub fn relational_database_config(mut self, value: impl Into<Val<data_source::RelationalDatabaseConfig>>) -> Self {
+        self.core.props.set("RelationalDatabaseConfig", value.into());
+        self
+    }
+
+    /// Sets `RelationalDatabaseConfig` in place: [`Self::relational_database_config`] on a value
+    /// held by `&mut`.
+    pub fn set_relational_database_config(&mut self, value: impl Into<Val<data_source::RelationalDatabaseConfig>>) -> &mut Self {
+        self.core.props.set("RelationalDatabaseConfig", value.into());
+        self
+    }
+
+    /// `RelationalDatabaseConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_relational_database_config(&self) -> ::std::option::Option<Val<data_source::RelationalDatabaseConfig>> {
+        crate::cfn::get_prop(&self.core.props, "RelationalDatabaseConfig")
+    }
+
+    /// `ServiceRoleArn`: The AWS Identity and Access Management service role ARN for the data
+    /// source. The system assumes this role when accessing the data source.
+    pub fn service_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServiceRoleArn", value.into());
+        self
+    }
+
+    /// Sets `ServiceRoleArn` in place: [`Self::service_role_arn`] on a value held by `&mut`.
+    pub fn set_service_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceRoleArn", value.into());
+        self
+    }
+
+    /// `ServiceRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceRoleArn")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<data_source::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<data_source::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1044,30 +1737,83 @@ pub mod data_source {
             DynamoDbConfig { props }
         }
 
-        prop! {
-            /// `TableName`: The table name.
-            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        /// Sets `TableName`, which `new` took, in place.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
         }
 
-        prop! {
-            /// `AwsRegion`: The AWS Region.
-            props, "AwsRegion", _, set_aws_region, get_aws_region, Val<String>
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
         }
 
-        prop! {
-            /// `DeltaSyncConfig`: The DeltaSyncConfig for a versioned datasource.
-            props, "DeltaSyncConfig", delta_sync_config, set_delta_sync_config, get_delta_sync_config, Val<DeltaSyncConfig>
+        /// Sets `AwsRegion`, which `new` took, in place.
+        pub fn set_aws_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsRegion", value.into());
+            self
         }
 
-        prop! {
-            /// `UseCallerCredentials`: Set to TRUE to use AWS Identity and Access Management with this
-            /// data source.
-            props, "UseCallerCredentials", use_caller_credentials, set_use_caller_credentials, get_use_caller_credentials, Val<bool>
+        /// `AwsRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsRegion")
         }
 
-        prop! {
-            /// `Versioned`: Set to TRUE to use Conflict Detection and Resolution with this data source.
-            props, "Versioned", versioned, set_versioned, get_versioned, Val<bool>
+        /// `DeltaSyncConfig`: The DeltaSyncConfig for a versioned datasource.
+        pub fn delta_sync_config(mut self, value: impl Into<Val<DeltaSyncConfig>>) -> Self {
+            self.props.set("DeltaSyncConfig", value.into());
+            self
+        }
+
+        /// Sets `DeltaSyncConfig` in place: [`Self::delta_sync_config`] on a value held by `&mut`.
+        pub fn set_delta_sync_config(&mut self, value: impl Into<Val<DeltaSyncConfig>>) -> &mut Self {
+            self.props.set("DeltaSyncConfig", value.into());
+            self
+        }
+
+        /// `DeltaSyncConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delta_sync_config(&self) -> ::std::option::Option<Val<DeltaSyncConfig>> {
+            crate::cfn::get_prop(&self.props, "DeltaSyncConfig")
+        }
+
+        /// `UseCallerCredentials`: Set to TRUE to use AWS Identity and Access Management with this data
+        /// source.
+        pub fn use_caller_credentials(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseCallerCredentials", value.into());
+            self
+        }
+
+        /// Sets `UseCallerCredentials` in place: [`Self::use_caller_credentials`] on a value held by `&mut`.
+        pub fn set_use_caller_credentials(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseCallerCredentials", value.into());
+            self
+        }
+
+        /// `UseCallerCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_caller_credentials(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseCallerCredentials")
+        }
+
+        /// `Versioned`: Set to TRUE to use Conflict Detection and Resolution with this data source.
+        pub fn versioned(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Versioned", value.into());
+            self
+        }
+
+        /// Sets `Versioned` in place: [`Self::versioned`] on a value held by `&mut`.
+        pub fn set_versioned(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Versioned", value.into());
+            self
+        }
+
+        /// `Versioned` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_versioned(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Versioned")
         }
     }
 
@@ -1098,20 +1844,40 @@ pub mod data_source {
             DeltaSyncConfig { props }
         }
 
-        prop! {
-            /// `BaseTableTTL`: The number of minutes that an Item is stored in the data source.
-            props, "BaseTableTTL", _, set_base_table_ttl, get_base_table_ttl, Val<String>
+        /// Sets `BaseTableTTL`, which `new` took, in place.
+        pub fn set_base_table_ttl(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BaseTableTTL", value.into());
+            self
         }
 
-        prop! {
-            /// `DeltaSyncTableTTL`: The number of minutes that a Delta Sync log entry is stored in the
-            /// Delta Sync table.
-            props, "DeltaSyncTableTTL", _, set_delta_sync_table_ttl, get_delta_sync_table_ttl, Val<String>
+        /// `BaseTableTTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base_table_ttl(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BaseTableTTL")
         }
 
-        prop! {
-            /// `DeltaSyncTableName`: The Delta Sync table name.
-            props, "DeltaSyncTableName", _, set_delta_sync_table_name, get_delta_sync_table_name, Val<String>
+        /// Sets `DeltaSyncTableTTL`, which `new` took, in place.
+        pub fn set_delta_sync_table_ttl(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeltaSyncTableTTL", value.into());
+            self
+        }
+
+        /// `DeltaSyncTableTTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delta_sync_table_ttl(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeltaSyncTableTTL")
+        }
+
+        /// Sets `DeltaSyncTableName`, which `new` took, in place.
+        pub fn set_delta_sync_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeltaSyncTableName", value.into());
+            self
+        }
+
+        /// `DeltaSyncTableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delta_sync_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeltaSyncTableName")
         }
     }
 
@@ -1134,14 +1900,28 @@ pub mod data_source {
             ElasticsearchConfig { props }
         }
 
-        prop! {
-            /// `AwsRegion`: The AWS Region.
-            props, "AwsRegion", _, set_aws_region, get_aws_region, Val<String>
+        /// Sets `AwsRegion`, which `new` took, in place.
+        pub fn set_aws_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsRegion", value.into());
+            self
         }
 
-        prop! {
-            /// `Endpoint`: The endpoint.
-            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        /// `AwsRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsRegion")
+        }
+
+        /// Sets `Endpoint`, which `new` took, in place.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
+        }
+
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
         }
     }
 
@@ -1162,9 +1942,16 @@ pub mod data_source {
             EventBridgeConfig { props }
         }
 
-        prop! {
-            /// `EventBusArn`: ARN for the EventBridge bus.
-            props, "EventBusArn", _, set_event_bus_arn, get_event_bus_arn, Val<String>
+        /// Sets `EventBusArn`, which `new` took, in place.
+        pub fn set_event_bus_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventBusArn", value.into());
+            self
+        }
+
+        /// `EventBusArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_bus_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventBusArn")
         }
     }
 
@@ -1185,14 +1972,34 @@ pub mod data_source {
             HttpConfig { props }
         }
 
-        prop! {
-            /// `Endpoint`: The endpoint.
-            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        /// Sets `Endpoint`, which `new` took, in place.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthorizationConfig`: The authorization configuration.
-            props, "AuthorizationConfig", authorization_config, set_authorization_config, get_authorization_config, Val<AuthorizationConfig>
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
+        }
+
+        /// `AuthorizationConfig`: The authorization configuration.
+        pub fn authorization_config(mut self, value: impl Into<Val<AuthorizationConfig>>) -> Self {
+            self.props.set("AuthorizationConfig", value.into());
+            self
+        }
+
+        /// Sets `AuthorizationConfig` in place: [`Self::authorization_config`] on a value held by `&mut`.
+        pub fn set_authorization_config(&mut self, value: impl Into<Val<AuthorizationConfig>>) -> &mut Self {
+            self.props.set("AuthorizationConfig", value.into());
+            self
+        }
+
+        /// `AuthorizationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_config(&self) -> ::std::option::Option<Val<AuthorizationConfig>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationConfig")
         }
     }
 
@@ -1214,14 +2021,34 @@ pub mod data_source {
             AuthorizationConfig { props }
         }
 
-        prop! {
-            /// `AuthorizationType`: The authorization type that the HTTP endpoint requires.
-            props, "AuthorizationType", _, set_authorization_type, get_authorization_type, Val<AuthorizationConfigAuthorizationType>
+        /// Sets `AuthorizationType`, which `new` took, in place.
+        pub fn set_authorization_type(&mut self, value: impl Into<Val<AuthorizationConfigAuthorizationType>>) -> &mut Self {
+            self.props.set("AuthorizationType", value.into());
+            self
         }
 
-        prop! {
-            /// `AwsIamConfig`: The AWS Identity and Access Management settings.
-            props, "AwsIamConfig", aws_iam_config, set_aws_iam_config, get_aws_iam_config, Val<AwsIamConfig>
+        /// `AuthorizationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_type(&self) -> ::std::option::Option<Val<AuthorizationConfigAuthorizationType>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationType")
+        }
+
+        /// `AwsIamConfig`: The AWS Identity and Access Management settings.
+        pub fn aws_iam_config(mut self, value: impl Into<Val<AwsIamConfig>>) -> Self {
+            self.props.set("AwsIamConfig", value.into());
+            self
+        }
+
+        /// Sets `AwsIamConfig` in place: [`Self::aws_iam_config`] on a value held by `&mut`.
+        pub fn set_aws_iam_config(&mut self, value: impl Into<Val<AwsIamConfig>>) -> &mut Self {
+            self.props.set("AwsIamConfig", value.into());
+            self
+        }
+
+        /// `AwsIamConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_iam_config(&self) -> ::std::option::Option<Val<AwsIamConfig>> {
+            crate::cfn::get_prop(&self.props, "AwsIamConfig")
         }
     }
 
@@ -1250,16 +2077,41 @@ pub mod data_source {
             AwsIamConfig { props }
         }
 
-        prop! {
-            /// `SigningRegion`: The signing Region for AWS Identity and Access Management
-            /// authorization.
-            props, "SigningRegion", signing_region, set_signing_region, get_signing_region, Val<String>
+        /// `SigningRegion`: The signing Region for AWS Identity and Access Management authorization.
+        pub fn signing_region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SigningRegion", value.into());
+            self
         }
 
-        prop! {
-            /// `SigningServiceName`: The signing service name for AWS Identity and Access Management
-            /// authorization.
-            props, "SigningServiceName", signing_service_name, set_signing_service_name, get_signing_service_name, Val<String>
+        /// Sets `SigningRegion` in place: [`Self::signing_region`] on a value held by `&mut`.
+        pub fn set_signing_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SigningRegion", value.into());
+            self
+        }
+
+        /// `SigningRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_signing_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SigningRegion")
+        }
+
+        /// `SigningServiceName`: The signing service name for AWS Identity and Access Management
+        /// authorization.
+        pub fn signing_service_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SigningServiceName", value.into());
+            self
+        }
+
+        /// Sets `SigningServiceName` in place: [`Self::signing_service_name`] on a value held by `&mut`.
+        pub fn set_signing_service_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SigningServiceName", value.into());
+            self
+        }
+
+        /// `SigningServiceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_signing_service_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SigningServiceName")
         }
     }
 
@@ -1280,9 +2132,16 @@ pub mod data_source {
             LambdaConfig { props }
         }
 
-        prop! {
-            /// `LambdaFunctionArn`: The ARN for the Lambda function.
-            props, "LambdaFunctionArn", _, set_lambda_function_arn, get_lambda_function_arn, Val<String>
+        /// Sets `LambdaFunctionArn`, which `new` took, in place.
+        pub fn set_lambda_function_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaFunctionArn", value.into());
+            self
+        }
+
+        /// `LambdaFunctionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_function_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaFunctionArn")
         }
     }
 
@@ -1318,14 +2177,28 @@ pub mod data_source {
             OpenSearchServiceConfig { props }
         }
 
-        prop! {
-            /// `AwsRegion`: The AWS Region.
-            props, "AwsRegion", _, set_aws_region, get_aws_region, Val<String>
+        /// Sets `AwsRegion`, which `new` took, in place.
+        pub fn set_aws_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsRegion", value.into());
+            self
         }
 
-        prop! {
-            /// `Endpoint`: The endpoint.
-            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        /// `AwsRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsRegion")
+        }
+
+        /// Sets `Endpoint`, which `new` took, in place.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
+        }
+
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
         }
     }
 
@@ -1349,14 +2222,34 @@ pub mod data_source {
             RelationalDatabaseConfig { props }
         }
 
-        prop! {
-            /// `RelationalDatabaseSourceType`: The type of relational data source.
-            props, "RelationalDatabaseSourceType", _, set_relational_database_source_type, get_relational_database_source_type, Val<RelationalDatabaseConfigRelationalDatabaseSourceType>
+        /// Sets `RelationalDatabaseSourceType`, which `new` took, in place.
+        pub fn set_relational_database_source_type(&mut self, value: impl Into<Val<RelationalDatabaseConfigRelationalDatabaseSourceType>>) -> &mut Self {
+            self.props.set("RelationalDatabaseSourceType", value.into());
+            self
         }
 
-        prop! {
-            /// `RdsHttpEndpointConfig`: Information about the Amazon RDS resource.
-            props, "RdsHttpEndpointConfig", rds_http_endpoint_config, set_rds_http_endpoint_config, get_rds_http_endpoint_config, Val<RdsHttpEndpointConfig>
+        /// `RelationalDatabaseSourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relational_database_source_type(&self) -> ::std::option::Option<Val<RelationalDatabaseConfigRelationalDatabaseSourceType>> {
+            crate::cfn::get_prop(&self.props, "RelationalDatabaseSourceType")
+        }
+
+        /// `RdsHttpEndpointConfig`: Information about the Amazon RDS resource.
+        pub fn rds_http_endpoint_config(mut self, value: impl Into<Val<RdsHttpEndpointConfig>>) -> Self {
+            self.props.set("RdsHttpEndpointConfig", value.into());
+            self
+        }
+
+        /// Sets `RdsHttpEndpointConfig` in place: [`Self::rds_http_endpoint_config`] on a value held by `&mut`.
+        pub fn set_rds_http_endpoint_config(&mut self, value: impl Into<Val<RdsHttpEndpointConfig>>) -> &mut Self {
+            self.props.set("RdsHttpEndpointConfig", value.into());
+            self
+        }
+
+        /// `RdsHttpEndpointConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rds_http_endpoint_config(&self) -> ::std::option::Option<Val<RdsHttpEndpointConfig>> {
+            crate::cfn::get_prop(&self.props, "RdsHttpEndpointConfig")
         }
     }
 
@@ -1386,29 +2279,76 @@ pub mod data_source {
             RdsHttpEndpointConfig { props }
         }
 
-        prop! {
-            /// `AwsRegion`: AWS Region for RDS HTTP endpoint.
-            props, "AwsRegion", _, set_aws_region, get_aws_region, Val<String>
+        /// Sets `AwsRegion`, which `new` took, in place.
+        pub fn set_aws_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsRegion", value.into());
+            self
         }
 
-        prop! {
-            /// `DbClusterIdentifier`: Amazon RDS cluster Amazon Resource Name (ARN).
-            props, "DbClusterIdentifier", _, set_db_cluster_identifier, get_db_cluster_identifier, Val<String>
+        /// `AwsRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsRegion")
         }
 
-        prop! {
-            /// `AwsSecretStoreArn`: The ARN for database credentials stored in AWS Secrets Manager.
-            props, "AwsSecretStoreArn", _, set_aws_secret_store_arn, get_aws_secret_store_arn, Val<String>
+        /// Sets `DbClusterIdentifier`, which `new` took, in place.
+        pub fn set_db_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DbClusterIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`: Logical database name.
-            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+        /// `DbClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_db_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DbClusterIdentifier")
         }
 
-        prop! {
-            /// `Schema`: Logical schema name.
-            props, "Schema", schema, set_schema, get_schema, Val<String>
+        /// Sets `AwsSecretStoreArn`, which `new` took, in place.
+        pub fn set_aws_secret_store_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsSecretStoreArn", value.into());
+            self
+        }
+
+        /// `AwsSecretStoreArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_secret_store_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsSecretStoreArn")
+        }
+
+        /// `DatabaseName`: Logical database name.
+        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `Schema`: Logical schema name.
+        pub fn schema(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Schema", value.into());
+            self
+        }
+
+        /// Sets `Schema` in place: [`Self::schema`] on a value held by `&mut`.
+        pub fn set_schema(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Schema", value.into());
+            self
+        }
+
+        /// `Schema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Schema")
         }
     }
 
@@ -1482,24 +2422,64 @@ impl DomainName {
         DomainName { core }
     }
 
-    prop! {
-        /// `CertificateArn`.
-        core.props, "CertificateArn", _, set_certificate_arn, get_certificate_arn, Val<String>
+    /// Sets `CertificateArn`, which `new` took, in place.
+    pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateArn")
     }
 
-    prop! {
-        /// `DomainName`.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) for this Domain Name.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
+    }
+
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) for this Domain Name.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1574,14 +2554,28 @@ impl DomainNameApiAssociation {
         DomainNameApiAssociation { core }
     }
 
-    prop! {
-        /// `ApiId`.
-        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    /// Sets `ApiId`, which `new` took, in place.
+    pub fn set_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiId", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainName`.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// `ApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiId")
+    }
+
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
+    }
+
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1627,85 +2621,253 @@ impl FunctionConfiguration {
         FunctionConfiguration { core }
     }
 
-    prop! {
-        /// `ApiId`: The AWS AppSync GraphQL API that you want to attach using this function.
-        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    /// Sets `ApiId`, which `new` took, in place.
+    pub fn set_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiId", value.into());
+        self
     }
 
-    prop! {
-        /// `Code`: The resolver code that contains the request and response functions. When code is
-        /// used, the runtime is required. The runtime value must be APPSYNC_JS.
-        core.props, "Code", code, set_code, get_code, Val<String>
+    /// `ApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiId")
     }
 
-    prop! {
-        /// `CodeS3Location`: The Amazon S3 endpoint (where the code is located??).
-        core.props, "CodeS3Location", code_s3_location, set_code_s3_location, get_code_s3_location, Val<String>
+    /// `Code`: The resolver code that contains the request and response functions. When code is
+    /// used, the runtime is required. The runtime value must be APPSYNC_JS.
+    pub fn code(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Code", value.into());
+        self
     }
 
-    prop! {
-        /// `DataSourceName`: The name of data source this function will attach.
-        core.props, "DataSourceName", _, set_data_source_name, get_data_source_name, Val<String>
+    /// Sets `Code` in place: [`Self::code`] on a value held by `&mut`.
+    pub fn set_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Code", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The function description.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Code` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_code(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Code")
     }
 
-    prop! {
-        /// `FunctionVersion`: The version of the request mapping template. Currently, only the 2018-05-29
-        /// version of the template is supported.
-        core.props, "FunctionVersion", function_version, set_function_version, get_function_version, Val<String>
+    /// `CodeS3Location`: The Amazon S3 endpoint (where the code is located??).
+    pub fn code_s3_location(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CodeS3Location", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxBatchSize`: The maximum number of resolver request inputs that will be sent to a
-        /// single AWS Lambda function in a BatchInvoke operation.
-        core.props, "MaxBatchSize", max_batch_size, set_max_batch_size, get_max_batch_size, Val<i64>
+    /// Sets `CodeS3Location` in place: [`Self::code_s3_location`] on a value held by `&mut`.
+    pub fn set_code_s3_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CodeS3Location", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the function.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `CodeS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_code_s3_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CodeS3Location")
     }
 
-    prop! {
-        /// `RequestMappingTemplate`: The Function request mapping template. Functions support only
-        /// the 2018-05-29 version of the request mapping template.
-        core.props, "RequestMappingTemplate", request_mapping_template, set_request_mapping_template, get_request_mapping_template, Val<String>
+    /// Sets `DataSourceName`, which `new` took, in place.
+    pub fn set_data_source_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataSourceName", value.into());
+        self
     }
 
-    prop! {
-        /// `RequestMappingTemplateS3Location`: Describes a Sync configuration for a resolver.
-        /// Contains information on which Conflict Detection, as well as Resolution strategy, should
-        /// be performed when the resolver is invoked.
-        core.props, "RequestMappingTemplateS3Location", request_mapping_template_s3_location, set_request_mapping_template_s3_location, get_request_mapping_template_s3_location, Val<String>
+    /// `DataSourceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_source_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataSourceName")
     }
 
-    prop! {
-        /// `ResponseMappingTemplate`: The Function response mapping template.
-        core.props, "ResponseMappingTemplate", response_mapping_template, set_response_mapping_template, get_response_mapping_template, Val<String>
+    /// `Description`: The function description.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ResponseMappingTemplateS3Location`: The location of a response mapping template in an
-        /// Amazon S3 bucket. Use this if you want to provision with a template file in Amazon S3
-        /// rather than embedding it in your CloudFormation template.
-        core.props, "ResponseMappingTemplateS3Location", response_mapping_template_s3_location, set_response_mapping_template_s3_location, get_response_mapping_template_s3_location, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Runtime`: Describes a runtime used by an AWS AppSync pipeline resolver or AWS AppSync
-        /// function. Specifies the name and version of the runtime to use. Note that if a runtime
-        /// is specified, code must also be specified.
-        core.props, "Runtime", runtime, set_runtime, get_runtime, Val<function_configuration::AppSyncRuntime>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `SyncConfig`: Describes a Sync configuration for a resolver. Specifies which Conflict
-        /// Detection strategy and Resolution strategy to use when the resolver is invoked.
-        core.props, "SyncConfig", sync_config, set_sync_config, get_sync_config, Val<function_configuration::SyncConfig>
+    /// `FunctionVersion`: The version of the request mapping template. Currently, only the 2018-05-29
+    /// version of the template is supported.
+    pub fn function_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FunctionVersion", value.into());
+        self
+    }
+
+    /// Sets `FunctionVersion` in place: [`Self::function_version`] on a value held by `&mut`.
+    pub fn set_function_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FunctionVersion", value.into());
+        self
+    }
+
+    /// `FunctionVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionVersion")
+    }
+
+    /// `MaxBatchSize`: The maximum number of resolver request inputs that will be sent to a single
+    /// AWS Lambda function in a BatchInvoke operation.
+    pub fn max_batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxBatchSize", value.into());
+        self
+    }
+
+    /// Sets `MaxBatchSize` in place: [`Self::max_batch_size`] on a value held by `&mut`.
+    pub fn set_max_batch_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxBatchSize", value.into());
+        self
+    }
+
+    /// `MaxBatchSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_batch_size(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxBatchSize")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RequestMappingTemplate`: The Function request mapping template. Functions support only the 2018-05-29
+    /// version of the request mapping template.
+    pub fn request_mapping_template(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RequestMappingTemplate", value.into());
+        self
+    }
+
+    /// Sets `RequestMappingTemplate` in place: [`Self::request_mapping_template`] on a value held
+    /// by `&mut`.
+    pub fn set_request_mapping_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RequestMappingTemplate", value.into());
+        self
+    }
+
+    /// `RequestMappingTemplate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_request_mapping_template(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RequestMappingTemplate")
+    }
+
+    /// `RequestMappingTemplateS3Location`: Describes a Sync configuration for a resolver. Contains
+    /// information on which Conflict Detection, as well as Resolution strategy, should be performed
+    /// when the resolver is invoked.
+    pub fn request_mapping_template_s3_location(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RequestMappingTemplateS3Location", value.into());
+        self
+    }
+
+    /// Sets `RequestMappingTemplateS3Location` in place: [`Self::request_mapping_template_s3_location`]
+    /// on a value held by `&mut`.
+    pub fn set_request_mapping_template_s3_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RequestMappingTemplateS3Location", value.into());
+        self
+    }
+
+    /// `RequestMappingTemplateS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_request_mapping_template_s3_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RequestMappingTemplateS3Location")
+    }
+
+    /// `ResponseMappingTemplate`: The Function response mapping template.
+    pub fn response_mapping_template(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResponseMappingTemplate", value.into());
+        self
+    }
+
+    /// Sets `ResponseMappingTemplate` in place: [`Self::response_mapping_template`] on a value held
+    /// by `&mut`.
+    pub fn set_response_mapping_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResponseMappingTemplate", value.into());
+        self
+    }
+
+    /// `ResponseMappingTemplate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_response_mapping_template(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResponseMappingTemplate")
+    }
+
+    /// `ResponseMappingTemplateS3Location`: The location of a response mapping template in an
+    /// Amazon S3 bucket. Use this if you want to provision with a template file in Amazon S3 rather
+    /// than embedding it in your CloudFormation template.
+    pub fn response_mapping_template_s3_location(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResponseMappingTemplateS3Location", value.into());
+        self
+    }
+
+    /// Sets `ResponseMappingTemplateS3Location` in place: [`Self::response_mapping_template_s3_location`]
+    /// on a value held by `&mut`.
+    pub fn set_response_mapping_template_s3_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResponseMappingTemplateS3Location", value.into());
+        self
+    }
+
+    /// `ResponseMappingTemplateS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_response_mapping_template_s3_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResponseMappingTemplateS3Location")
+    }
+
+    /// `Runtime`: Describes a runtime used by an AWS AppSync pipeline resolver or AWS AppSync
+    /// function. Specifies the name and version of the runtime to use. Note that if a runtime is
+    /// specified, code must also be specified.
+    pub fn runtime(mut self, value: impl Into<Val<function_configuration::AppSyncRuntime>>) -> Self {
+        self.core.props.set("Runtime", value.into());
+        self
+    }
+
+    /// Sets `Runtime` in place: [`Self::runtime`] on a value held by `&mut`.
+    pub fn set_runtime(&mut self, value: impl Into<Val<function_configuration::AppSyncRuntime>>) -> &mut Self {
+        self.core.props.set("Runtime", value.into());
+        self
+    }
+
+    /// `Runtime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_runtime(&self) -> ::std::option::Option<Val<function_configuration::AppSyncRuntime>> {
+        crate::cfn::get_prop(&self.core.props, "Runtime")
+    }
+
+    /// `SyncConfig`: Describes a Sync configuration for a resolver. Specifies which Conflict
+    /// Detection strategy and Resolution strategy to use when the resolver is invoked.
+    pub fn sync_config(mut self, value: impl Into<Val<function_configuration::SyncConfig>>) -> Self {
+        self.core.props.set("SyncConfig", value.into());
+        self
+    }
+
+    /// Sets `SyncConfig` in place: [`Self::sync_config`] on a value held by `&mut`.
+    pub fn set_sync_config(&mut self, value: impl Into<Val<function_configuration::SyncConfig>>) -> &mut Self {
+        self.core.props.set("SyncConfig", value.into());
+        self
+    }
+
+    /// `SyncConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sync_config(&self) -> ::std::option::Option<Val<function_configuration::SyncConfig>> {
+        crate::cfn::get_prop(&self.core.props, "SyncConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1859,15 +3021,28 @@ pub mod function_configuration {
             AppSyncRuntime { props }
         }
 
-        prop! {
-            /// `Name`: The name of the runtime to use. Currently, the only allowed value is APPSYNC_JS.
-            props, "Name", _, set_name, get_name, Val<AppSyncRuntimeName>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<AppSyncRuntimeName>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `RuntimeVersion`: The version of the runtime to use. Currently, the only allowed version
-            /// is 1.0.0.
-            props, "RuntimeVersion", _, set_runtime_version, get_runtime_version, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<AppSyncRuntimeName>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `RuntimeVersion`, which `new` took, in place.
+        pub fn set_runtime_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuntimeVersion", value.into());
+            self
+        }
+
+        /// `RuntimeVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuntimeVersion")
         }
     }
 
@@ -1900,21 +3075,54 @@ pub mod function_configuration {
             SyncConfig { props }
         }
 
-        prop! {
-            /// `ConflictDetection`: The Conflict Detection strategy to use.
-            props, "ConflictDetection", _, set_conflict_detection, get_conflict_detection, Val<SyncConfigConflictDetection>
+        /// Sets `ConflictDetection`, which `new` took, in place.
+        pub fn set_conflict_detection(&mut self, value: impl Into<Val<SyncConfigConflictDetection>>) -> &mut Self {
+            self.props.set("ConflictDetection", value.into());
+            self
         }
 
-        prop! {
-            /// `ConflictHandler`: The Conflict Resolution strategy to perform in the event of a
-            /// conflict.
-            props, "ConflictHandler", conflict_handler, set_conflict_handler, get_conflict_handler, Val<SyncConfigConflictHandler>
+        /// `ConflictDetection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conflict_detection(&self) -> ::std::option::Option<Val<SyncConfigConflictDetection>> {
+            crate::cfn::get_prop(&self.props, "ConflictDetection")
         }
 
-        prop! {
-            /// `LambdaConflictHandlerConfig`: The LambdaConflictHandlerConfig when configuring LAMBDA
-            /// as the Conflict Handler.
-            props, "LambdaConflictHandlerConfig", lambda_conflict_handler_config, set_lambda_conflict_handler_config, get_lambda_conflict_handler_config, Val<LambdaConflictHandlerConfig>
+        /// `ConflictHandler`: The Conflict Resolution strategy to perform in the event of a conflict.
+        pub fn conflict_handler(mut self, value: impl Into<Val<SyncConfigConflictHandler>>) -> Self {
+            self.props.set("ConflictHandler", value.into());
+            self
+        }
+
+        /// Sets `ConflictHandler` in place: [`Self::conflict_handler`] on a value held by `&mut`.
+        pub fn set_conflict_handler(&mut self, value: impl Into<Val<SyncConfigConflictHandler>>) -> &mut Self {
+            self.props.set("ConflictHandler", value.into());
+            self
+        }
+
+        /// `ConflictHandler` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conflict_handler(&self) -> ::std::option::Option<Val<SyncConfigConflictHandler>> {
+            crate::cfn::get_prop(&self.props, "ConflictHandler")
+        }
+
+        /// `LambdaConflictHandlerConfig`: The LambdaConflictHandlerConfig when configuring LAMBDA as
+        /// the Conflict Handler.
+        pub fn lambda_conflict_handler_config(mut self, value: impl Into<Val<LambdaConflictHandlerConfig>>) -> Self {
+            self.props.set("LambdaConflictHandlerConfig", value.into());
+            self
+        }
+
+        /// Sets `LambdaConflictHandlerConfig` in place: [`Self::lambda_conflict_handler_config`] on a
+        /// value held by `&mut`.
+        pub fn set_lambda_conflict_handler_config(&mut self, value: impl Into<Val<LambdaConflictHandlerConfig>>) -> &mut Self {
+            self.props.set("LambdaConflictHandlerConfig", value.into());
+            self
+        }
+
+        /// `LambdaConflictHandlerConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_conflict_handler_config(&self) -> ::std::option::Option<Val<LambdaConflictHandlerConfig>> {
+            crate::cfn::get_prop(&self.props, "LambdaConflictHandlerConfig")
         }
     }
 
@@ -1966,10 +3174,24 @@ pub mod function_configuration {
             LambdaConflictHandlerConfig { props }
         }
 
-        prop! {
-            /// `LambdaConflictHandlerArn`: The Amazon Resource Name (ARN) for the Lambda function to
-            /// use as the Conflict Handler.
-            props, "LambdaConflictHandlerArn", lambda_conflict_handler_arn, set_lambda_conflict_handler_arn, get_lambda_conflict_handler_arn, Val<String>
+        /// `LambdaConflictHandlerArn`: The Amazon Resource Name (ARN) for the Lambda function to use as
+        /// the Conflict Handler.
+        pub fn lambda_conflict_handler_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LambdaConflictHandlerArn", value.into());
+            self
+        }
+
+        /// Sets `LambdaConflictHandlerArn` in place: [`Self::lambda_conflict_handler_arn`] on a value
+        /// held by `&mut`.
+        pub fn set_lambda_conflict_handler_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaConflictHandlerArn", value.into());
+            self
+        }
+
+        /// `LambdaConflictHandlerArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_conflict_handler_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaConflictHandlerArn")
         }
     }
 }
@@ -1999,110 +3221,335 @@ impl GraphQlApi {
         GraphQlApi { core }
     }
 
-    prop! {
-        /// `AdditionalAuthenticationProviders`: A list of additional authentication providers for
-        /// the GraphqlApi API.
-        core.props, "AdditionalAuthenticationProviders", additional_authentication_providers, set_additional_authentication_providers, get_additional_authentication_providers, Val<List<graph_ql_api::AdditionalAuthenticationProvider>>
+    /// `AdditionalAuthenticationProviders`: A list of additional authentication providers for the
+    /// GraphqlApi API.
+    pub fn additional_authentication_providers(mut self, value: impl Into<Val<List<graph_ql_api::AdditionalAuthenticationProvider>>>) -> Self {
+        self.core.props.set("AdditionalAuthenticationProviders", value.into());
+        self
     }
 
-    prop! {
-        /// `ApiType`: The value that indicates whether the GraphQL API is a standard API (GRAPHQL)
-        /// or merged API (MERGED).
-        core.props, "ApiType", api_type, set_api_type, get_api_type, Val<graph_ql_api::ApiType>
+    /// Sets `AdditionalAuthenticationProviders` in place: [`Self::additional_authentication_providers`]
+    /// on a value held by `&mut`.
+    pub fn set_additional_authentication_providers(&mut self, value: impl Into<Val<List<graph_ql_api::AdditionalAuthenticationProvider>>>) -> &mut Self {
+        self.core.props.set("AdditionalAuthenticationProviders", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthenticationType`: Security configuration for your GraphQL API
-        core.props, "AuthenticationType", _, set_authentication_type, get_authentication_type, Val<graph_ql_api::AuthenticationType>
+    /// `AdditionalAuthenticationProviders` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_additional_authentication_providers(&self) -> ::std::option::Option<Val<List<graph_ql_api::AdditionalAuthenticationProvider>>> {
+        crate::cfn::get_prop(&self.core.props, "AdditionalAuthenticationProviders")
     }
 
-    prop! {
-        /// `EnhancedMetricsConfig`: Enables and controls the enhanced metrics feature. Enhanced
-        /// metrics emit granular data on API usage and performance such as AppSync request and
-        /// error counts, latency, and cache hits/misses. All enhanced metric data is sent to your
-        /// CloudWatch account, and you can configure the types of data that will be sent.
-        core.props, "EnhancedMetricsConfig", enhanced_metrics_config, set_enhanced_metrics_config, get_enhanced_metrics_config, Val<graph_ql_api::EnhancedMetricsConfig>
+    /// `ApiType`: The value that indicates whether the GraphQL API is a standard API (GRAPHQL) or
+    /// merged API (MERGED).
+    pub fn api_type(mut self, value: impl Into<Val<graph_ql_api::ApiType>>) -> Self {
+        self.core.props.set("ApiType", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentVariables`: A map containing the list of resources with their properties and
-        /// environment variables.
-        core.props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<Json>
+    /// Sets `ApiType` in place: [`Self::api_type`] on a value held by `&mut`.
+    pub fn set_api_type(&mut self, value: impl Into<Val<graph_ql_api::ApiType>>) -> &mut Self {
+        self.core.props.set("ApiType", value.into());
+        self
     }
 
-    prop! {
-        /// `IntrospectionConfig`: Sets the value of the GraphQL API to enable (ENABLED) or disable (DISABLED)
-        /// introspection. If no value is provided, the introspection configuration will be set to
-        /// ENABLED by default. This field will produce an error if the operation attempts to use
-        /// the introspection feature while this field is disabled.
-        core.props, "IntrospectionConfig", introspection_config, set_introspection_config, get_introspection_config, Val<graph_ql_api::IntrospectionConfig>
+    /// `ApiType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_type(&self) -> ::std::option::Option<Val<graph_ql_api::ApiType>> {
+        crate::cfn::get_prop(&self.core.props, "ApiType")
     }
 
-    prop! {
-        /// `LambdaAuthorizerConfig`: A LambdaAuthorizerConfig holds configuration on how to
-        /// authorize AWS AppSync API access when using the AWS_LAMBDA authorizer mode. Be aware
-        /// that an AWS AppSync API may have only one Lambda authorizer configured at a time.
-        core.props, "LambdaAuthorizerConfig", lambda_authorizer_config, set_lambda_authorizer_config, get_lambda_authorizer_config, Val<graph_ql_api::LambdaAuthorizerConfig>
+    /// Sets `AuthenticationType`, which `new` took, in place.
+    pub fn set_authentication_type(&mut self, value: impl Into<Val<graph_ql_api::AuthenticationType>>) -> &mut Self {
+        self.core.props.set("AuthenticationType", value.into());
+        self
     }
 
-    prop! {
-        /// `LogConfig`: The Amazon CloudWatch Logs configuration.
-        core.props, "LogConfig", log_config, set_log_config, get_log_config, Val<graph_ql_api::LogConfig>
+    /// `AuthenticationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authentication_type(&self) -> ::std::option::Option<Val<graph_ql_api::AuthenticationType>> {
+        crate::cfn::get_prop(&self.core.props, "AuthenticationType")
     }
 
-    prop! {
-        /// `MergedApiExecutionRoleArn`: The AWS Identity and Access Management service role ARN for
-        /// a merged API.
-        core.props, "MergedApiExecutionRoleArn", merged_api_execution_role_arn, set_merged_api_execution_role_arn, get_merged_api_execution_role_arn, Val<String>
+    /// `EnhancedMetricsConfig`: Enables and controls the enhanced metrics feature. Enhanced metrics
+    /// emit granular data on API usage and performance such as AppSync request and error counts,
+    /// latency, and cache hits/misses. All enhanced metric data is sent to your CloudWatch account,
+    /// and you can configure the types of data that will be sent.
+    pub fn enhanced_metrics_config(mut self, value: impl Into<Val<graph_ql_api::EnhancedMetricsConfig>>) -> Self {
+        self.core.props.set("EnhancedMetricsConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The API name
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `EnhancedMetricsConfig` in place: [`Self::enhanced_metrics_config`] on a value held by `&mut`.
+    pub fn set_enhanced_metrics_config(&mut self, value: impl Into<Val<graph_ql_api::EnhancedMetricsConfig>>) -> &mut Self {
+        self.core.props.set("EnhancedMetricsConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `OpenIDConnectConfig`: The OpenID Connect configuration.
-        core.props, "OpenIDConnectConfig", open_id_connect_config, set_open_id_connect_config, get_open_id_connect_config, Val<graph_ql_api::OpenIdConnectConfig>
+    /// `EnhancedMetricsConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enhanced_metrics_config(&self) -> ::std::option::Option<Val<graph_ql_api::EnhancedMetricsConfig>> {
+        crate::cfn::get_prop(&self.core.props, "EnhancedMetricsConfig")
     }
 
-    prop! {
-        /// `OwnerContact`: The owner contact information for an API resource.
-        core.props, "OwnerContact", owner_contact, set_owner_contact, get_owner_contact, Val<String>
+    /// `EnvironmentVariables`: A map containing the list of resources with their properties and
+    /// environment variables.
+    pub fn environment_variables(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("EnvironmentVariables", value.into());
+        self
     }
 
-    prop! {
-        /// `QueryDepthLimit`: The maximum depth a query can have in a single request. Depth refers
-        /// to the amount of nested levels allowed in the body of query.
-        core.props, "QueryDepthLimit", query_depth_limit, set_query_depth_limit, get_query_depth_limit, Val<i64>
+    /// Sets `EnvironmentVariables` in place: [`Self::environment_variables`] on a value held by `&mut`.
+    pub fn set_environment_variables(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("EnvironmentVariables", value.into());
+        self
     }
 
-    prop! {
-        /// `ResolverCountLimit`: The maximum number of resolvers that can be invoked in a single
-        /// request.
-        core.props, "ResolverCountLimit", resolver_count_limit, set_resolver_count_limit, get_resolver_count_limit, Val<i64>
+    /// `EnvironmentVariables` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_variables(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentVariables")
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) for this GraphQL API.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `IntrospectionConfig`: Sets the value of the GraphQL API to enable (ENABLED) or disable (DISABLED)
+    /// introspection. If no value is provided, the introspection configuration will be set to
+    /// ENABLED by default. This field will produce an error if the operation attempts to use the
+    /// introspection feature while this field is disabled.
+    pub fn introspection_config(mut self, value: impl Into<Val<graph_ql_api::IntrospectionConfig>>) -> Self {
+        self.core.props.set("IntrospectionConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `UserPoolConfig`: Optional authorization configuration for using Amazon Cognito user
-        /// pools with your GraphQL endpoint.
-        core.props, "UserPoolConfig", user_pool_config, set_user_pool_config, get_user_pool_config, Val<graph_ql_api::UserPoolConfig>
+    /// Sets `IntrospectionConfig` in place: [`Self::introspection_config`] on a value held by `&mut`.
+    pub fn set_introspection_config(&mut self, value: impl Into<Val<graph_ql_api::IntrospectionConfig>>) -> &mut Self {
+        self.core.props.set("IntrospectionConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Visibility`: Sets the scope of the GraphQL API to public (GLOBAL) or private (PRIVATE).
-        /// By default, the scope is set to Global if no value is provided.
-        core.props, "Visibility", visibility, set_visibility, get_visibility, Val<graph_ql_api::Visibility>
+    /// `IntrospectionConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_introspection_config(&self) -> ::std::option::Option<Val<graph_ql_api::IntrospectionConfig>> {
+        crate::cfn::get_prop(&self.core.props, "IntrospectionConfig")
     }
 
-    prop! {
-        /// `XrayEnabled`: A flag indicating whether to use AWS X-Ray tracing for this GraphqlApi.
-        core.props, "XrayEnabled", xray_enabled, set_xray_enabled, get_xray_enabled, Val<bool>
+    /// `LambdaAuthorizerConfig`: A LambdaAuthorizerConfig holds configuration on how to authorize
+    /// AWS AppSync API access when using the AWS_LAMBDA authorizer mode. Be aware that an AWS
+    /// AppSync API may have only one Lambda authorizer configured at a time.
+    pub fn lambda_authorizer_config(mut self, value: impl Into<Val<graph_ql_api::LambdaAuthorizerConfig>>) -> Self {
+        self.core.props.set("LambdaAuthorizerConfig", value.into());
+        self
+    }
+
+    /// Sets `LambdaAuthorizerConfig` in place: [`Self::lambda_authorizer_config`] on a value held
+    /// by `&mut`.
+    pub fn set_lambda_authorizer_config(&mut self, value: impl Into<Val<graph_ql_api::LambdaAuthorizerConfig>>) -> &mut Self {
+        self.core.props.set("LambdaAuthorizerConfig", value.into());
+        self
+    }
+
+    /// `LambdaAuthorizerConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lambda_authorizer_config(&self) -> ::std::option::Option<Val<graph_ql_api::LambdaAuthorizerConfig>> {
+        crate::cfn::get_prop(&self.core.props, "LambdaAuthorizerConfig")
+    }
+
+    /// `LogConfig`: The Amazon CloudWatch Logs configuration.
+    pub fn log_config(mut self, value: impl Into<Val<graph_ql_api::LogConfig>>) -> Self {
+        self.core.props.set("LogConfig", value.into());
+        self
+    }
+
+    /// Sets `LogConfig` in place: [`Self::log_config`] on a value held by `&mut`.
+    pub fn set_log_config(&mut self, value: impl Into<Val<graph_ql_api::LogConfig>>) -> &mut Self {
+        self.core.props.set("LogConfig", value.into());
+        self
+    }
+
+    /// `LogConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_config(&self) -> ::std::option::Option<Val<graph_ql_api::LogConfig>> {
+        crate::cfn::get_prop(&self.core.props, "LogConfig")
+    }
+
+    /// `MergedApiExecutionRoleArn`: The AWS Identity and Access Management service role ARN for a
+    /// merged API.
+    pub fn merged_api_execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MergedApiExecutionRoleArn", value.into());
+        self
+    }
+
+    /// Sets `MergedApiExecutionRoleArn` in place: [`Self::merged_api_execution_role_arn`] on a
+    /// value held by `&mut`.
+    pub fn set_merged_api_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MergedApiExecutionRoleArn", value.into());
+        self
+    }
+
+    /// `MergedApiExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_merged_api_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MergedApiExecutionRoleArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OpenIDConnectConfig`: The OpenID Connect configuration.
+    pub fn open_id_connect_config(mut self, value: impl Into<Val<graph_ql_api::OpenIdConnectConfig>>) -> Self {
+        self.core.props.set("OpenIDConnectConfig", value.into());
+        self
+    }
+
+    /// Sets `OpenIDConnectConfig` in place: [`Self::open_id_connect_config`] on a value held by `&mut`.
+    pub fn set_open_id_connect_config(&mut self, value: impl Into<Val<graph_ql_api::OpenIdConnectConfig>>) -> &mut Self {
+        self.core.props.set("OpenIDConnectConfig", value.into());
+        self
+    }
+
+    /// `OpenIDConnectConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_open_id_connect_config(&self) -> ::std::option::Option<Val<graph_ql_api::OpenIdConnectConfig>> {
+        crate::cfn::get_prop(&self.core.props, "OpenIDConnectConfig")
+    }
+
+    /// `OwnerContact`: The owner contact information for an API resource.
+    pub fn owner_contact(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OwnerContact", value.into());
+        self
+    }
+
+    /// Sets `OwnerContact` in place: [`Self::owner_contact`] on a value held by `&mut`.
+    pub fn set_owner_contact(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OwnerContact", value.into());
+        self
+    }
+
+    /// `OwnerContact` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_owner_contact(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OwnerContact")
+    }
+
+    /// `QueryDepthLimit`: The maximum depth a query can have in a single request. Depth refers to
+    /// the amount of nested levels allowed in the body of query.
+    pub fn query_depth_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("QueryDepthLimit", value.into());
+        self
+    }
+
+    /// Sets `QueryDepthLimit` in place: [`Self::query_depth_limit`] on a value held by `&mut`.
+    pub fn set_query_depth_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("QueryDepthLimit", value.into());
+        self
+    }
+
+    /// `QueryDepthLimit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_depth_limit(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "QueryDepthLimit")
+    }
+
+    /// `ResolverCountLimit`: The maximum number of resolvers that can be invoked in a single
+    /// request.
+    pub fn resolver_count_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ResolverCountLimit", value.into());
+        self
+    }
+
+    /// Sets `ResolverCountLimit` in place: [`Self::resolver_count_limit`] on a value held by `&mut`.
+    pub fn set_resolver_count_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ResolverCountLimit", value.into());
+        self
+    }
+
+    /// `ResolverCountLimit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resolver_count_limit(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ResolverCountLimit")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) for this GraphQL API.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UserPoolConfig`: Optional authorization configuration for using Amazon Cognito user pools
+    /// with your GraphQL endpoint.
+    pub fn user_pool_config(mut self, value: impl Into<Val<graph_ql_api::UserPoolConfig>>) -> Self {
+        self.core.props.set("UserPoolConfig", value.into());
+        self
+    }
+
+    /// Sets `UserPoolConfig` in place: [`Self::user_pool_config`] on a value held by `&mut`.
+    pub fn set_user_pool_config(&mut self, value: impl Into<Val<graph_ql_api::UserPoolConfig>>) -> &mut Self {
+        self.core.props.set("UserPoolConfig", value.into());
+        self
+    }
+
+    /// `UserPoolConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_pool_config(&self) -> ::std::option::Option<Val<graph_ql_api::UserPoolConfig>> {
+        crate::cfn::get_prop(&self.core.props, "UserPoolConfig")
+    }
+
+    /// `Visibility`: Sets the scope of the GraphQL API to public (GLOBAL) or private (PRIVATE). By
+    /// default, the scope is set to Global if no value is provided.
+    pub fn visibility(mut self, value: impl Into<Val<graph_ql_api::Visibility>>) -> Self {
+        self.core.props.set("Visibility", value.into());
+        self
+    }
+
+    /// Sets `Visibility` in place: [`Self::visibility`] on a value held by `&mut`.
+    pub fn set_visibility(&mut self, value: impl Into<Val<graph_ql_api::Visibility>>) -> &mut Self {
+        self.core.props.set("Visibility", value.into());
+        self
+    }
+
+    /// `Visibility` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_visibility(&self) -> ::std::option::Option<Val<graph_ql_api::Visibility>> {
+        crate::cfn::get_prop(&self.core.props, "Visibility")
+    }
+
+    /// `XrayEnabled`: A flag indicating whether to use AWS X-Ray tracing for this GraphqlApi.
+    pub fn xray_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("XrayEnabled", value.into());
+        self
+    }
+
+    /// Sets `XrayEnabled` in place: [`Self::xray_enabled`] on a value held by `&mut`.
+    pub fn set_xray_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("XrayEnabled", value.into());
+        self
+    }
+
+    /// `XrayEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_xray_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "XrayEnabled")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2178,25 +3625,71 @@ pub mod graph_ql_api {
             AdditionalAuthenticationProvider { props }
         }
 
-        prop! {
-            /// `AuthenticationType`: The authentication type for API key, AWS Identity and Access
-            /// Management, OIDC, Amazon Cognito user pools, or AWS Lambda.
-            props, "AuthenticationType", _, set_authentication_type, get_authentication_type, Val<AdditionalAuthenticationProviderAuthenticationType>
+        /// Sets `AuthenticationType`, which `new` took, in place.
+        pub fn set_authentication_type(&mut self, value: impl Into<Val<AdditionalAuthenticationProviderAuthenticationType>>) -> &mut Self {
+            self.props.set("AuthenticationType", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaAuthorizerConfig`.
-            props, "LambdaAuthorizerConfig", lambda_authorizer_config, set_lambda_authorizer_config, get_lambda_authorizer_config, Val<LambdaAuthorizerConfig>
+        /// `AuthenticationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_type(&self) -> ::std::option::Option<Val<AdditionalAuthenticationProviderAuthenticationType>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationType")
         }
 
-        prop! {
-            /// `OpenIDConnectConfig`.
-            props, "OpenIDConnectConfig", open_id_connect_config, set_open_id_connect_config, get_open_id_connect_config, Val<OpenIdConnectConfig>
+        /// `LambdaAuthorizerConfig`.
+        pub fn lambda_authorizer_config(mut self, value: impl Into<Val<LambdaAuthorizerConfig>>) -> Self {
+            self.props.set("LambdaAuthorizerConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `UserPoolConfig`.
-            props, "UserPoolConfig", user_pool_config, set_user_pool_config, get_user_pool_config, Val<CognitoUserPoolConfig>
+        /// Sets `LambdaAuthorizerConfig` in place: [`Self::lambda_authorizer_config`] on a value held
+        /// by `&mut`.
+        pub fn set_lambda_authorizer_config(&mut self, value: impl Into<Val<LambdaAuthorizerConfig>>) -> &mut Self {
+            self.props.set("LambdaAuthorizerConfig", value.into());
+            self
+        }
+
+        /// `LambdaAuthorizerConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_authorizer_config(&self) -> ::std::option::Option<Val<LambdaAuthorizerConfig>> {
+            crate::cfn::get_prop(&self.props, "LambdaAuthorizerConfig")
+        }
+
+        /// `OpenIDConnectConfig`.
+        pub fn open_id_connect_config(mut self, value: impl Into<Val<OpenIdConnectConfig>>) -> Self {
+            self.props.set("OpenIDConnectConfig", value.into());
+            self
+        }
+
+        /// Sets `OpenIDConnectConfig` in place: [`Self::open_id_connect_config`] on a value held by `&mut`.
+        pub fn set_open_id_connect_config(&mut self, value: impl Into<Val<OpenIdConnectConfig>>) -> &mut Self {
+            self.props.set("OpenIDConnectConfig", value.into());
+            self
+        }
+
+        /// `OpenIDConnectConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_open_id_connect_config(&self) -> ::std::option::Option<Val<OpenIdConnectConfig>> {
+            crate::cfn::get_prop(&self.props, "OpenIDConnectConfig")
+        }
+
+        /// `UserPoolConfig`.
+        pub fn user_pool_config(mut self, value: impl Into<Val<CognitoUserPoolConfig>>) -> Self {
+            self.props.set("UserPoolConfig", value.into());
+            self
+        }
+
+        /// Sets `UserPoolConfig` in place: [`Self::user_pool_config`] on a value held by `&mut`.
+        pub fn set_user_pool_config(&mut self, value: impl Into<Val<CognitoUserPoolConfig>>) -> &mut Self {
+            self.props.set("UserPoolConfig", value.into());
+            self
+        }
+
+        /// `UserPoolConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_pool_config(&self) -> ::std::option::Option<Val<CognitoUserPoolConfig>> {
+            crate::cfn::get_prop(&self.props, "UserPoolConfig")
         }
     }
 
@@ -2238,20 +3731,61 @@ pub mod graph_ql_api {
             LambdaAuthorizerConfig { props }
         }
 
-        prop! {
-            /// `AuthorizerResultTtlInSeconds`: The number of seconds a response should be cached for.
-            props, "AuthorizerResultTtlInSeconds", authorizer_result_ttl_in_seconds, set_authorizer_result_ttl_in_seconds, get_authorizer_result_ttl_in_seconds, Val<i64>
+        /// `AuthorizerResultTtlInSeconds`: The number of seconds a response should be cached for.
+        pub fn authorizer_result_ttl_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("AuthorizerResultTtlInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthorizerUri`: The ARN of the Lambda function to be called for authorization.
-            props, "AuthorizerUri", authorizer_uri, set_authorizer_uri, get_authorizer_uri, Val<String>
+        /// Sets `AuthorizerResultTtlInSeconds` in place: [`Self::authorizer_result_ttl_in_seconds`] on
+        /// a value held by `&mut`.
+        pub fn set_authorizer_result_ttl_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AuthorizerResultTtlInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `IdentityValidationExpression`: A regular expression for validation of tokens before the
-            /// Lambda function is called.
-            props, "IdentityValidationExpression", identity_validation_expression, set_identity_validation_expression, get_identity_validation_expression, Val<String>
+        /// `AuthorizerResultTtlInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorizer_result_ttl_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AuthorizerResultTtlInSeconds")
+        }
+
+        /// `AuthorizerUri`: The ARN of the Lambda function to be called for authorization.
+        pub fn authorizer_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthorizerUri", value.into());
+            self
+        }
+
+        /// Sets `AuthorizerUri` in place: [`Self::authorizer_uri`] on a value held by `&mut`.
+        pub fn set_authorizer_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthorizerUri", value.into());
+            self
+        }
+
+        /// `AuthorizerUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorizer_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthorizerUri")
+        }
+
+        /// `IdentityValidationExpression`: A regular expression for validation of tokens before the
+        /// Lambda function is called.
+        pub fn identity_validation_expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IdentityValidationExpression", value.into());
+            self
+        }
+
+        /// Sets `IdentityValidationExpression` in place: [`Self::identity_validation_expression`] on a
+        /// value held by `&mut`.
+        pub fn set_identity_validation_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdentityValidationExpression", value.into());
+            self
+        }
+
+        /// `IdentityValidationExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identity_validation_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdentityValidationExpression")
         }
     }
 
@@ -2270,24 +3804,76 @@ pub mod graph_ql_api {
             OpenIdConnectConfig { props }
         }
 
-        prop! {
-            /// `AuthTTL`: The number of milliseconds that a token is valid after being authenticated.
-            props, "AuthTTL", auth_ttl, set_auth_ttl, get_auth_ttl, Val<f64>
+        /// `AuthTTL`: The number of milliseconds that a token is valid after being authenticated.
+        pub fn auth_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("AuthTTL", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientId`: The client identifier of the Relying party at the OpenID identity provider.
-            props, "ClientId", client_id, set_client_id, get_client_id, Val<String>
+        /// Sets `AuthTTL` in place: [`Self::auth_ttl`] on a value held by `&mut`.
+        pub fn set_auth_ttl(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("AuthTTL", value.into());
+            self
         }
 
-        prop! {
-            /// `IatTTL`: The number of milliseconds that a token is valid after it's issued to a user.
-            props, "IatTTL", iat_ttl, set_iat_ttl, get_iat_ttl, Val<f64>
+        /// `AuthTTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_ttl(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "AuthTTL")
         }
 
-        prop! {
-            /// `Issuer`: The issuer for the OIDC configuration.
-            props, "Issuer", issuer, set_issuer, get_issuer, Val<String>
+        /// `ClientId`: The client identifier of the Relying party at the OpenID identity provider.
+        pub fn client_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientId", value.into());
+            self
+        }
+
+        /// Sets `ClientId` in place: [`Self::client_id`] on a value held by `&mut`.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
+        }
+
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
+        }
+
+        /// `IatTTL`: The number of milliseconds that a token is valid after it's issued to a user.
+        pub fn iat_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("IatTTL", value.into());
+            self
+        }
+
+        /// Sets `IatTTL` in place: [`Self::iat_ttl`] on a value held by `&mut`.
+        pub fn set_iat_ttl(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("IatTTL", value.into());
+            self
+        }
+
+        /// `IatTTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iat_ttl(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "IatTTL")
+        }
+
+        /// `Issuer`: The issuer for the OIDC configuration.
+        pub fn issuer(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Issuer", value.into());
+            self
+        }
+
+        /// Sets `Issuer` in place: [`Self::issuer`] on a value held by `&mut`.
+        pub fn set_issuer(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Issuer", value.into());
+            self
+        }
+
+        /// `Issuer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_issuer(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Issuer")
         }
     }
 
@@ -2306,20 +3892,59 @@ pub mod graph_ql_api {
             CognitoUserPoolConfig { props }
         }
 
-        prop! {
-            /// `AppIdClientRegex`: A regular expression for validating the incoming Amazon Cognito user
-            /// pool app client ID.
-            props, "AppIdClientRegex", app_id_client_regex, set_app_id_client_regex, get_app_id_client_regex, Val<String>
+        /// `AppIdClientRegex`: A regular expression for validating the incoming Amazon Cognito user
+        /// pool app client ID.
+        pub fn app_id_client_regex(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AppIdClientRegex", value.into());
+            self
         }
 
-        prop! {
-            /// `AwsRegion`: The AWS Region in which the user pool was created.
-            props, "AwsRegion", aws_region, set_aws_region, get_aws_region, Val<String>
+        /// Sets `AppIdClientRegex` in place: [`Self::app_id_client_regex`] on a value held by `&mut`.
+        pub fn set_app_id_client_regex(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppIdClientRegex", value.into());
+            self
         }
 
-        prop! {
-            /// `UserPoolId`: The user pool ID
-            props, "UserPoolId", user_pool_id, set_user_pool_id, get_user_pool_id, Val<String>
+        /// `AppIdClientRegex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_id_client_regex(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppIdClientRegex")
+        }
+
+        /// `AwsRegion`: The AWS Region in which the user pool was created.
+        pub fn aws_region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AwsRegion", value.into());
+            self
+        }
+
+        /// Sets `AwsRegion` in place: [`Self::aws_region`] on a value held by `&mut`.
+        pub fn set_aws_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsRegion", value.into());
+            self
+        }
+
+        /// `AwsRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsRegion")
+        }
+
+        /// `UserPoolId`: The user pool ID
+        pub fn user_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserPoolId", value.into());
+            self
+        }
+
+        /// Sets `UserPoolId` in place: [`Self::user_pool_id`] on a value held by `&mut`.
+        pub fn set_user_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserPoolId", value.into());
+            self
+        }
+
+        /// `UserPoolId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_pool_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserPoolId")
         }
     }
 
@@ -2386,22 +4011,40 @@ pub mod graph_ql_api {
             EnhancedMetricsConfig { props }
         }
 
-        prop! {
-            /// `OperationLevelMetricsConfig`: Controls how operation metrics will be emitted to
-            /// CloudWatch. Operation metrics include:
-            props, "OperationLevelMetricsConfig", _, set_operation_level_metrics_config, get_operation_level_metrics_config, Val<EnhancedMetricsConfigOperationLevelMetricsConfig>
+        /// Sets `OperationLevelMetricsConfig`, which `new` took, in place.
+        pub fn set_operation_level_metrics_config(&mut self, value: impl Into<Val<EnhancedMetricsConfigOperationLevelMetricsConfig>>) -> &mut Self {
+            self.props.set("OperationLevelMetricsConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `ResolverLevelMetricsBehavior`: Controls how resolver metrics will be emitted to
-            /// CloudWatch. Resolver metrics include:
-            props, "ResolverLevelMetricsBehavior", _, set_resolver_level_metrics_behavior, get_resolver_level_metrics_behavior, Val<EnhancedMetricsConfigResolverLevelMetricsBehavior>
+        /// `OperationLevelMetricsConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operation_level_metrics_config(&self) -> ::std::option::Option<Val<EnhancedMetricsConfigOperationLevelMetricsConfig>> {
+            crate::cfn::get_prop(&self.props, "OperationLevelMetricsConfig")
         }
 
-        prop! {
-            /// `DataSourceLevelMetricsBehavior`: Controls how data source metrics will be emitted to
-            /// CloudWatch. Data source metrics include:
-            props, "DataSourceLevelMetricsBehavior", _, set_data_source_level_metrics_behavior, get_data_source_level_metrics_behavior, Val<EnhancedMetricsConfigDataSourceLevelMetricsBehavior>
+        /// Sets `ResolverLevelMetricsBehavior`, which `new` took, in place.
+        pub fn set_resolver_level_metrics_behavior(&mut self, value: impl Into<Val<EnhancedMetricsConfigResolverLevelMetricsBehavior>>) -> &mut Self {
+            self.props.set("ResolverLevelMetricsBehavior", value.into());
+            self
+        }
+
+        /// `ResolverLevelMetricsBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resolver_level_metrics_behavior(&self) -> ::std::option::Option<Val<EnhancedMetricsConfigResolverLevelMetricsBehavior>> {
+            crate::cfn::get_prop(&self.props, "ResolverLevelMetricsBehavior")
+        }
+
+        /// Sets `DataSourceLevelMetricsBehavior`, which `new` took, in place.
+        pub fn set_data_source_level_metrics_behavior(&mut self, value: impl Into<Val<EnhancedMetricsConfigDataSourceLevelMetricsBehavior>>) -> &mut Self {
+            self.props.set("DataSourceLevelMetricsBehavior", value.into());
+            self
+        }
+
+        /// `DataSourceLevelMetricsBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_source_level_metrics_behavior(&self) -> ::std::option::Option<Val<EnhancedMetricsConfigDataSourceLevelMetricsBehavior>> {
+            crate::cfn::get_prop(&self.props, "DataSourceLevelMetricsBehavior")
         }
     }
 
@@ -2484,22 +4127,47 @@ pub mod graph_ql_api {
             LogConfig { props }
         }
 
-        prop! {
-            /// `FieldLogLevel`: The field logging level. Values can be NONE, ERROR, INFO, DEBUG, or
-            /// ALL.
-            props, "FieldLogLevel", _, set_field_log_level, get_field_log_level, Val<LogConfigFieldLogLevel>
+        /// Sets `FieldLogLevel`, which `new` took, in place.
+        pub fn set_field_log_level(&mut self, value: impl Into<Val<LogConfigFieldLogLevel>>) -> &mut Self {
+            self.props.set("FieldLogLevel", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudWatchLogsRoleArn`: The service role that AWS AppSync will assume to publish to
-            /// Amazon CloudWatch Logs in your account.
-            props, "CloudWatchLogsRoleArn", _, set_cloud_watch_logs_role_arn, get_cloud_watch_logs_role_arn, Val<String>
+        /// `FieldLogLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_log_level(&self) -> ::std::option::Option<Val<LogConfigFieldLogLevel>> {
+            crate::cfn::get_prop(&self.props, "FieldLogLevel")
         }
 
-        prop! {
-            /// `ExcludeVerboseContent`: Set to TRUE to exclude sections that contain information such
-            /// as headers, context, and evaluated mapping templates, regardless of logging level.
-            props, "ExcludeVerboseContent", exclude_verbose_content, set_exclude_verbose_content, get_exclude_verbose_content, Val<bool>
+        /// Sets `CloudWatchLogsRoleArn`, which `new` took, in place.
+        pub fn set_cloud_watch_logs_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CloudWatchLogsRoleArn", value.into());
+            self
+        }
+
+        /// `CloudWatchLogsRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogsRoleArn")
+        }
+
+        /// `ExcludeVerboseContent`: Set to TRUE to exclude sections that contain information such as
+        /// headers, context, and evaluated mapping templates, regardless of logging level.
+        pub fn exclude_verbose_content(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExcludeVerboseContent", value.into());
+            self
+        }
+
+        /// Sets `ExcludeVerboseContent` in place: [`Self::exclude_verbose_content`] on a value held by `&mut`.
+        pub fn set_exclude_verbose_content(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExcludeVerboseContent", value.into());
+            self
+        }
+
+        /// `ExcludeVerboseContent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_verbose_content(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExcludeVerboseContent")
         }
     }
 
@@ -2540,27 +4208,79 @@ pub mod graph_ql_api {
             UserPoolConfig { props }
         }
 
-        prop! {
-            /// `AppIdClientRegex`: A regular expression for validating the incoming Amazon Cognito user
-            /// pool app client ID.
-            props, "AppIdClientRegex", app_id_client_regex, set_app_id_client_regex, get_app_id_client_regex, Val<String>
+        /// `AppIdClientRegex`: A regular expression for validating the incoming Amazon Cognito user
+        /// pool app client ID.
+        pub fn app_id_client_regex(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AppIdClientRegex", value.into());
+            self
         }
 
-        prop! {
-            /// `AwsRegion`: The AWS Region in which the user pool was created.
-            props, "AwsRegion", aws_region, set_aws_region, get_aws_region, Val<String>
+        /// Sets `AppIdClientRegex` in place: [`Self::app_id_client_regex`] on a value held by `&mut`.
+        pub fn set_app_id_client_regex(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppIdClientRegex", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultAction`: The action that you want your GraphQL API to take when a request that
-            /// uses Amazon Cognito user pool authentication doesn't match the Amazon Cognito user pool
-            /// configuration.
-            props, "DefaultAction", default_action, set_default_action, get_default_action, Val<UserPoolConfigDefaultAction>
+        /// `AppIdClientRegex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_id_client_regex(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppIdClientRegex")
         }
 
-        prop! {
-            /// `UserPoolId`: The user pool ID.
-            props, "UserPoolId", user_pool_id, set_user_pool_id, get_user_pool_id, Val<String>
+        /// `AwsRegion`: The AWS Region in which the user pool was created.
+        pub fn aws_region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AwsRegion", value.into());
+            self
+        }
+
+        /// Sets `AwsRegion` in place: [`Self::aws_region`] on a value held by `&mut`.
+        pub fn set_aws_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsRegion", value.into());
+            self
+        }
+
+        /// `AwsRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsRegion")
+        }
+
+        /// `DefaultAction`: The action that you want your GraphQL API to take when a request that uses
+        /// Amazon Cognito user pool authentication doesn't match the Amazon Cognito user pool
+        /// configuration.
+        pub fn default_action(mut self, value: impl Into<Val<UserPoolConfigDefaultAction>>) -> Self {
+            self.props.set("DefaultAction", value.into());
+            self
+        }
+
+        /// Sets `DefaultAction` in place: [`Self::default_action`] on a value held by `&mut`.
+        pub fn set_default_action(&mut self, value: impl Into<Val<UserPoolConfigDefaultAction>>) -> &mut Self {
+            self.props.set("DefaultAction", value.into());
+            self
+        }
+
+        /// `DefaultAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_action(&self) -> ::std::option::Option<Val<UserPoolConfigDefaultAction>> {
+            crate::cfn::get_prop(&self.props, "DefaultAction")
+        }
+
+        /// `UserPoolId`: The user pool ID.
+        pub fn user_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserPoolId", value.into());
+            self
+        }
+
+        /// Sets `UserPoolId` in place: [`Self::user_pool_id`] on a value held by `&mut`.
+        pub fn set_user_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserPoolId", value.into());
+            self
+        }
+
+        /// `UserPoolId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_pool_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserPoolId")
         }
     }
 
@@ -2613,19 +4333,52 @@ impl GraphQlSchema {
         GraphQlSchema { core }
     }
 
-    prop! {
-        /// `ApiId`.
-        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    /// Sets `ApiId`, which `new` took, in place.
+    pub fn set_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiId", value.into());
+        self
     }
 
-    prop! {
-        /// `Definition`.
-        core.props, "Definition", definition, set_definition, get_definition, Val<String>
+    /// `ApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiId")
     }
 
-    prop! {
-        /// `DefinitionS3Location`.
-        core.props, "DefinitionS3Location", definition_s3_location, set_definition_s3_location, get_definition_s3_location, Val<String>
+    /// `Definition`.
+    pub fn definition(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Definition", value.into());
+        self
+    }
+
+    /// Sets `Definition` in place: [`Self::definition`] on a value held by `&mut`.
+    pub fn set_definition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Definition", value.into());
+        self
+    }
+
+    /// `Definition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Definition")
+    }
+
+    /// `DefinitionS3Location`.
+    pub fn definition_s3_location(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefinitionS3Location", value.into());
+        self
+    }
+
+    /// Sets `DefinitionS3Location` in place: [`Self::definition_s3_location`] on a value held by `&mut`.
+    pub fn set_definition_s3_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefinitionS3Location", value.into());
+        self
+    }
+
+    /// `DefinitionS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition_s3_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefinitionS3Location")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2675,107 +4428,313 @@ impl Resolver {
         Resolver { core }
     }
 
-    prop! {
-        /// `ApiId`: The APSYlong GraphQL API to which you want to attach this resolver.
-        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    /// Sets `ApiId`, which `new` took, in place.
+    pub fn set_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiId", value.into());
+        self
     }
 
-    prop! {
-        /// `CachingConfig`: The caching configuration for the resolver.
-        core.props, "CachingConfig", caching_config, set_caching_config, get_caching_config, Val<resolver::CachingConfig>
+    /// `ApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiId")
     }
 
-    prop! {
-        /// `Code`: The ``resolver`` code that contains the request and response functions. When
-        /// code is used, the ``runtime`` is required. The runtime value must be ``APPSYNC_JS``.
-        core.props, "Code", code, set_code, get_code, Val<String>
+    /// `CachingConfig`: The caching configuration for the resolver.
+    pub fn caching_config(mut self, value: impl Into<Val<resolver::CachingConfig>>) -> Self {
+        self.core.props.set("CachingConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `CodeS3Location`: The Amazon S3 endpoint.
-        core.props, "CodeS3Location", code_s3_location, set_code_s3_location, get_code_s3_location, Val<String>
+    /// Sets `CachingConfig` in place: [`Self::caching_config`] on a value held by `&mut`.
+    pub fn set_caching_config(&mut self, value: impl Into<Val<resolver::CachingConfig>>) -> &mut Self {
+        self.core.props.set("CachingConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `DataSourceName`: The resolver data source name.
-        core.props, "DataSourceName", data_source_name, set_data_source_name, get_data_source_name, Val<String>
+    /// `CachingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_caching_config(&self) -> ::std::option::Option<Val<resolver::CachingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CachingConfig")
     }
 
-    prop! {
-        /// `FieldName`: The GraphQL field on a type that invokes the resolver.
-        core.props, "FieldName", _, set_field_name, get_field_name, Val<String>
+    /// `Code`: The ``resolver`` code that contains the request and response functions. When code is
+    /// used, the ``runtime`` is required. The runtime value must be ``APPSYNC_JS``.
+    pub fn code(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Code", value.into());
+        self
     }
 
-    prop! {
-        /// `Kind`: The resolver type. + *UNIT*: A UNIT resolver type. A UNIT resolver is the
-        /// default resolver type. You can use a UNIT resolver to run a GraphQL query against a
-        /// single data source. + *PIPELINE*: A PIPELINE resolver type. You can use a PIPELINE
-        /// resolver to invoke a series of ``Function`` objects in a serial manner. You can use a
-        /// pipeline resolver to run a GraphQL query against multiple data sources.
-        core.props, "Kind", kind, set_kind, get_kind, Val<resolver::Kind>
+    /// Sets `Code` in place: [`Self::code`] on a value held by `&mut`.
+    pub fn set_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Code", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxBatchSize`: The maximum number of resolver request inputs that will be sent to a
-        /// single LAMlong function in a ``BatchInvoke`` operation.
-        core.props, "MaxBatchSize", max_batch_size, set_max_batch_size, get_max_batch_size, Val<i64>
+    /// `Code` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_code(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Code")
     }
 
-    prop! {
-        /// `MetricsConfig`: Enables or disables enhanced resolver metrics for specified resolvers.
-        /// Note that ``MetricsConfig`` won't be used unless the ``resolverLevelMetricsBehavior``
-        /// value is set to ``PER_RESOLVER_METRICS``. If the ``resolverLevelMetricsBehavior`` is set
-        /// to ``FULL_REQUEST_RESOLVER_METRICS`` instead, ``MetricsConfig`` will be ignored.
-        /// However, you can still set its value.
-        core.props, "MetricsConfig", metrics_config, set_metrics_config, get_metrics_config, Val<resolver::MetricsConfig>
+    /// `CodeS3Location`: The Amazon S3 endpoint.
+    pub fn code_s3_location(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CodeS3Location", value.into());
+        self
     }
 
-    prop! {
-        /// `PipelineConfig`: Functions linked with the pipeline resolver.
-        core.props, "PipelineConfig", pipeline_config, set_pipeline_config, get_pipeline_config, Val<resolver::PipelineConfig>
+    /// Sets `CodeS3Location` in place: [`Self::code_s3_location`] on a value held by `&mut`.
+    pub fn set_code_s3_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CodeS3Location", value.into());
+        self
     }
 
-    prop! {
-        /// `RequestMappingTemplate`: The request mapping template. Request mapping templates are
-        /// optional when using a Lambda data source. For all other data sources, a request mapping
-        /// template is required.
-        core.props, "RequestMappingTemplate", request_mapping_template, set_request_mapping_template, get_request_mapping_template, Val<String>
+    /// `CodeS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_code_s3_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CodeS3Location")
     }
 
-    prop! {
-        /// `RequestMappingTemplateS3Location`: The location of a request mapping template in an S3
-        /// bucket. Use this if you want to provision with a template file in S3 rather than
-        /// embedding it in your CFNshort template.
-        core.props, "RequestMappingTemplateS3Location", request_mapping_template_s3_location, set_request_mapping_template_s3_location, get_request_mapping_template_s3_location, Val<String>
+    /// `DataSourceName`: The resolver data source name.
+    pub fn data_source_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DataSourceName", value.into());
+        self
     }
 
-    prop! {
-        /// `ResponseMappingTemplate`: The response mapping template.
-        core.props, "ResponseMappingTemplate", response_mapping_template, set_response_mapping_template, get_response_mapping_template, Val<String>
+    /// Sets `DataSourceName` in place: [`Self::data_source_name`] on a value held by `&mut`.
+    pub fn set_data_source_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataSourceName", value.into());
+        self
     }
 
-    prop! {
-        /// `ResponseMappingTemplateS3Location`: The location of a response mapping template in an
-        /// S3 bucket. Use this if you want to provision with a template file in S3 rather than
-        /// embedding it in your CFNshort template.
-        core.props, "ResponseMappingTemplateS3Location", response_mapping_template_s3_location, set_response_mapping_template_s3_location, get_response_mapping_template_s3_location, Val<String>
+    /// `DataSourceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_source_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataSourceName")
     }
 
-    prop! {
-        /// `Runtime`: Describes a runtime used by an APSYlong resolver or APSYlong function.
-        /// Specifies the name and version of the runtime to use. Note that if a runtime is
-        /// specified, code must also be specified.
-        core.props, "Runtime", runtime, set_runtime, get_runtime, Val<resolver::AppSyncRuntime>
+    /// Sets `FieldName`, which `new` took, in place.
+    pub fn set_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FieldName", value.into());
+        self
     }
 
-    prop! {
-        /// `SyncConfig`: The ``SyncConfig`` for a resolver attached to a versioned data source.
-        core.props, "SyncConfig", sync_config, set_sync_config, get_sync_config, Val<resolver::SyncConfig>
+    /// `FieldName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_field_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FieldName")
     }
 
-    prop! {
-        /// `TypeName`: The GraphQL type that invokes this resolver.
-        core.props, "TypeName", _, set_type_name, get_type_name, Val<String>
+    /// `Kind`: The resolver type. + *UNIT*: A UNIT resolver type. A UNIT resolver is the default
+    /// resolver type. You can use a UNIT resolver to run a GraphQL query against a single data
+    /// source. + *PIPELINE*: A PIPELINE resolver type. You can use a PIPELINE resolver to invoke a
+    /// series of ``Function`` objects in a serial manner. You can use a pipeline resolver to run a
+    /// GraphQL query against multiple data sources.
+    pub fn kind(mut self, value: impl Into<Val<resolver::Kind>>) -> Self {
+        self.core.props.set("Kind", value.into());
+        self
+    }
+
+    /// Sets `Kind` in place: [`Self::kind`] on a value held by `&mut`.
+    pub fn set_kind(&mut self, value: impl Into<Val<resolver::Kind>>) -> &mut Self {
+        self.core.props.set("Kind", value.into());
+        self
+    }
+
+    /// `Kind` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kind(&self) -> ::std::option::Option<Val<resolver::Kind>> {
+        crate::cfn::get_prop(&self.core.props, "Kind")
+    }
+
+    /// `MaxBatchSize`: The maximum number of resolver request inputs that will be sent to a single
+    /// LAMlong function in a ``BatchInvoke`` operation.
+    pub fn max_batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxBatchSize", value.into());
+        self
+    }
+
+    /// Sets `MaxBatchSize` in place: [`Self::max_batch_size`] on a value held by `&mut`.
+    pub fn set_max_batch_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxBatchSize", value.into());
+        self
+    }
+
+    /// `MaxBatchSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_batch_size(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxBatchSize")
+    }
+
+    /// `MetricsConfig`: Enables or disables enhanced resolver metrics for specified resolvers. Note
+    /// that ``MetricsConfig`` won't be used unless the ``resolverLevelMetricsBehavior`` value is
+    /// set to ``PER_RESOLVER_METRICS``. If the ``resolverLevelMetricsBehavior`` is set to ``FULL_REQUEST_RESOLVER_METRICS``
+    /// instead, ``MetricsConfig`` will be ignored. However, you can still set its value.
+    pub fn metrics_config(mut self, value: impl Into<Val<resolver::MetricsConfig>>) -> Self {
+        self.core.props.set("MetricsConfig", value.into());
+        self
+    }
+
+    /// Sets `MetricsConfig` in place: [`Self::metrics_config`] on a value held by `&mut`.
+    pub fn set_metrics_config(&mut self, value: impl Into<Val<resolver::MetricsConfig>>) -> &mut Self {
+        self.core.props.set("MetricsConfig", value.into());
+        self
+    }
+
+    /// `MetricsConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metrics_config(&self) -> ::std::option::Option<Val<resolver::MetricsConfig>> {
+        crate::cfn::get_prop(&self.core.props, "MetricsConfig")
+    }
+
+    /// `PipelineConfig`: Functions linked with the pipeline resolver.
+    pub fn pipeline_config(mut self, value: impl Into<Val<resolver::PipelineConfig>>) -> Self {
+        self.core.props.set("PipelineConfig", value.into());
+        self
+    }
+
+    /// Sets `PipelineConfig` in place: [`Self::pipeline_config`] on a value held by `&mut`.
+    pub fn set_pipeline_config(&mut self, value: impl Into<Val<resolver::PipelineConfig>>) -> &mut Self {
+        self.core.props.set("PipelineConfig", value.into());
+        self
+    }
+
+    /// `PipelineConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pipeline_config(&self) -> ::std::option::Option<Val<resolver::PipelineConfig>> {
+        crate::cfn::get_prop(&self.core.props, "PipelineConfig")
+    }
+
+    /// `RequestMappingTemplate`: The request mapping template. Request mapping templates are
+    /// optional when using a Lambda data source. For all other data sources, a request mapping
+    /// template is required.
+    pub fn request_mapping_template(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RequestMappingTemplate", value.into());
+        self
+    }
+
+    /// Sets `RequestMappingTemplate` in place: [`Self::request_mapping_template`] on a value held
+    /// by `&mut`.
+    pub fn set_request_mapping_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RequestMappingTemplate", value.into());
+        self
+    }
+
+    /// `RequestMappingTemplate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_request_mapping_template(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RequestMappingTemplate")
+    }
+
+    /// `RequestMappingTemplateS3Location`: The location of a request mapping template in an S3
+    /// bucket. Use this if you want to provision with a template file in S3 rather than embedding
+    /// it in your CFNshort template.
+    pub fn request_mapping_template_s3_location(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RequestMappingTemplateS3Location", value.into());
+        self
+    }
+
+    /// Sets `RequestMappingTemplateS3Location` in place: [`Self::request_mapping_template_s3_location`]
+    /// on a value held by `&mut`.
+    pub fn set_request_mapping_template_s3_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RequestMappingTemplateS3Location", value.into());
+        self
+    }
+
+    /// `RequestMappingTemplateS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_request_mapping_template_s3_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RequestMappingTemplateS3Location")
+    }
+
+    /// `ResponseMappingTemplate`: The response mapping template.
+    pub fn response_mapping_template(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResponseMappingTemplate", value.into());
+        self
+    }
+
+    /// Sets `ResponseMappingTemplate` in place: [`Self::response_mapping_template`] on a value held
+    /// by `&mut`.
+    pub fn set_response_mapping_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResponseMappingTemplate", value.into());
+        self
+    }
+
+    /// `ResponseMappingTemplate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_response_mapping_template(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResponseMappingTemplate")
+    }
+
+    /// `ResponseMappingTemplateS3Location`: The location of a response mapping template in an S3
+    /// bucket. Use this if you want to provision with a template file in S3 rather than embedding
+    /// it in your CFNshort template.
+    pub fn response_mapping_template_s3_location(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResponseMappingTemplateS3Location", value.into());
+        self
+    }
+
+    /// Sets `ResponseMappingTemplateS3Location` in place: [`Self::response_mapping_template_s3_location`]
+    /// on a value held by `&mut`.
+    pub fn set_response_mapping_template_s3_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResponseMappingTemplateS3Location", value.into());
+        self
+    }
+
+    /// `ResponseMappingTemplateS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_response_mapping_template_s3_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResponseMappingTemplateS3Location")
+    }
+
+    /// `Runtime`: Describes a runtime used by an APSYlong resolver or APSYlong function. Specifies
+    /// the name and version of the runtime to use. Note that if a runtime is specified, code must
+    /// also be specified.
+    pub fn runtime(mut self, value: impl Into<Val<resolver::AppSyncRuntime>>) -> Self {
+        self.core.props.set("Runtime", value.into());
+        self
+    }
+
+    /// Sets `Runtime` in place: [`Self::runtime`] on a value held by `&mut`.
+    pub fn set_runtime(&mut self, value: impl Into<Val<resolver::AppSyncRuntime>>) -> &mut Self {
+        self.core.props.set("Runtime", value.into());
+        self
+    }
+
+    /// `Runtime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_runtime(&self) -> ::std::option::Option<Val<resolver::AppSyncRuntime>> {
+        crate::cfn::get_prop(&self.core.props, "Runtime")
+    }
+
+    /// `SyncConfig`: The ``SyncConfig`` for a resolver attached to a versioned data source.
+    pub fn sync_config(mut self, value: impl Into<Val<resolver::SyncConfig>>) -> Self {
+        self.core.props.set("SyncConfig", value.into());
+        self
+    }
+
+    /// Sets `SyncConfig` in place: [`Self::sync_config`] on a value held by `&mut`.
+    pub fn set_sync_config(&mut self, value: impl Into<Val<resolver::SyncConfig>>) -> &mut Self {
+        self.core.props.set("SyncConfig", value.into());
+        self
+    }
+
+    /// `SyncConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sync_config(&self) -> ::std::option::Option<Val<resolver::SyncConfig>> {
+        crate::cfn::get_prop(&self.core.props, "SyncConfig")
+    }
+
+    /// Sets `TypeName`, which `new` took, in place.
+    pub fn set_type_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TypeName", value.into());
+        self
+    }
+
+    /// `TypeName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TypeName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2941,17 +4900,36 @@ pub mod resolver {
             CachingConfig { props }
         }
 
-        prop! {
-            /// `Ttl`: The TTL in seconds for a resolver that has caching activated. Valid values are 1–3,600
-            /// seconds.
-            props, "Ttl", _, set_ttl, get_ttl, Val<f64>
+        /// Sets `Ttl`, which `new` took, in place.
+        pub fn set_ttl(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Ttl", value.into());
+            self
         }
 
-        prop! {
-            /// `CachingKeys`: The caching keys for a resolver that has caching activated. Valid values
-            /// are entries from the ``$context.arguments``, ``$context.source``, and ``$context.identity``
-            /// maps.
-            props, "CachingKeys", caching_keys, set_caching_keys, get_caching_keys, Val<List<String>>
+        /// `Ttl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ttl(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Ttl")
+        }
+
+        /// `CachingKeys`: The caching keys for a resolver that has caching activated. Valid values are
+        /// entries from the ``$context.arguments``, ``$context.source``, and ``$context.identity``
+        /// maps.
+        pub fn caching_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CachingKeys", value.into());
+            self
+        }
+
+        /// Sets `CachingKeys` in place: [`Self::caching_keys`] on a value held by `&mut`.
+        pub fn set_caching_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CachingKeys", value.into());
+            self
+        }
+
+        /// `CachingKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_caching_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CachingKeys")
         }
     }
 
@@ -3005,9 +4983,22 @@ pub mod resolver {
             PipelineConfig { props }
         }
 
-        prop! {
-            /// `Functions`: A list of ``Function`` objects.
-            props, "Functions", functions, set_functions, get_functions, Val<List<String>>
+        /// `Functions`: A list of ``Function`` objects.
+        pub fn functions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Functions", value.into());
+            self
+        }
+
+        /// Sets `Functions` in place: [`Self::functions`] on a value held by `&mut`.
+        pub fn set_functions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Functions", value.into());
+            self
+        }
+
+        /// `Functions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_functions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Functions")
         }
     }
 
@@ -3036,15 +5027,28 @@ pub mod resolver {
             AppSyncRuntime { props }
         }
 
-        prop! {
-            /// `RuntimeVersion`: The ``version`` of the runtime to use. Currently, the only allowed
-            /// version is ``1.0.0``.
-            props, "RuntimeVersion", _, set_runtime_version, get_runtime_version, Val<String>
+        /// Sets `RuntimeVersion`, which `new` took, in place.
+        pub fn set_runtime_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuntimeVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The ``name`` of the runtime to use. Currently, the only allowed value is ``APPSYNC_JS``.
-            props, "Name", _, set_name, get_name, Val<AppSyncRuntimeName>
+        /// `RuntimeVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuntimeVersion")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<AppSyncRuntimeName>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<AppSyncRuntimeName>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -3079,26 +5083,57 @@ pub mod resolver {
             SyncConfig { props }
         }
 
-        prop! {
-            /// `ConflictDetection`: The Conflict Detection strategy to use. + *VERSION*: Detect
-            /// conflicts based on object versions for this resolver. + *NONE*: Do not detect conflicts
-            /// when invoking this resolver.
-            props, "ConflictDetection", _, set_conflict_detection, get_conflict_detection, Val<SyncConfigConflictDetection>
+        /// Sets `ConflictDetection`, which `new` took, in place.
+        pub fn set_conflict_detection(&mut self, value: impl Into<Val<SyncConfigConflictDetection>>) -> &mut Self {
+            self.props.set("ConflictDetection", value.into());
+            self
         }
 
-        prop! {
-            /// `ConflictHandler`: The Conflict Resolution strategy to perform in the event of a
-            /// conflict. + *OPTIMISTIC_CONCURRENCY*: Resolve conflicts by rejecting mutations when
-            /// versions don't match the latest version at the server. + *AUTOMERGE*: Resolve conflicts
-            /// with the Automerge conflict resolution strategy. + *LAMBDA*: Resolve conflicts with an
-            /// LAMlong function supplied in the ``LambdaConflictHandlerConfig``.
-            props, "ConflictHandler", conflict_handler, set_conflict_handler, get_conflict_handler, Val<SyncConfigConflictHandler>
+        /// `ConflictDetection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conflict_detection(&self) -> ::std::option::Option<Val<SyncConfigConflictDetection>> {
+            crate::cfn::get_prop(&self.props, "ConflictDetection")
         }
 
-        prop! {
-            /// `LambdaConflictHandlerConfig`: The ``LambdaConflictHandlerConfig`` when configuring ``LAMBDA``
-            /// as the Conflict Handler.
-            props, "LambdaConflictHandlerConfig", lambda_conflict_handler_config, set_lambda_conflict_handler_config, get_lambda_conflict_handler_config, Val<LambdaConflictHandlerConfig>
+        /// `ConflictHandler`: The Conflict Resolution strategy to perform in the event of a conflict. + *OPTIMISTIC_CONCURRENCY*:
+        /// Resolve conflicts by rejecting mutations when versions don't match the latest version at the
+        /// server. + *AUTOMERGE*: Resolve conflicts with the Automerge conflict resolution strategy. + *LAMBDA*:
+        /// Resolve conflicts with an LAMlong function supplied in the ``LambdaConflictHandlerConfig``.
+        pub fn conflict_handler(mut self, value: impl Into<Val<SyncConfigConflictHandler>>) -> Self {
+            self.props.set("ConflictHandler", value.into());
+            self
+        }
+
+        /// Sets `ConflictHandler` in place: [`Self::conflict_handler`] on a value held by `&mut`.
+        pub fn set_conflict_handler(&mut self, value: impl Into<Val<SyncConfigConflictHandler>>) -> &mut Self {
+            self.props.set("ConflictHandler", value.into());
+            self
+        }
+
+        /// `ConflictHandler` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conflict_handler(&self) -> ::std::option::Option<Val<SyncConfigConflictHandler>> {
+            crate::cfn::get_prop(&self.props, "ConflictHandler")
+        }
+
+        /// `LambdaConflictHandlerConfig`: The ``LambdaConflictHandlerConfig`` when configuring ``LAMBDA``
+        /// as the Conflict Handler.
+        pub fn lambda_conflict_handler_config(mut self, value: impl Into<Val<LambdaConflictHandlerConfig>>) -> Self {
+            self.props.set("LambdaConflictHandlerConfig", value.into());
+            self
+        }
+
+        /// Sets `LambdaConflictHandlerConfig` in place: [`Self::lambda_conflict_handler_config`] on a
+        /// value held by `&mut`.
+        pub fn set_lambda_conflict_handler_config(&mut self, value: impl Into<Val<LambdaConflictHandlerConfig>>) -> &mut Self {
+            self.props.set("LambdaConflictHandlerConfig", value.into());
+            self
+        }
+
+        /// `LambdaConflictHandlerConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_conflict_handler_config(&self) -> ::std::option::Option<Val<LambdaConflictHandlerConfig>> {
+            crate::cfn::get_prop(&self.props, "LambdaConflictHandlerConfig")
         }
     }
 
@@ -3154,10 +5189,24 @@ pub mod resolver {
             LambdaConflictHandlerConfig { props }
         }
 
-        prop! {
-            /// `LambdaConflictHandlerArn`: The Amazon Resource Name (ARN) for the Lambda function to
-            /// use as the Conflict Handler.
-            props, "LambdaConflictHandlerArn", lambda_conflict_handler_arn, set_lambda_conflict_handler_arn, get_lambda_conflict_handler_arn, Val<String>
+        /// `LambdaConflictHandlerArn`: The Amazon Resource Name (ARN) for the Lambda function to use as
+        /// the Conflict Handler.
+        pub fn lambda_conflict_handler_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LambdaConflictHandlerArn", value.into());
+            self
+        }
+
+        /// Sets `LambdaConflictHandlerArn` in place: [`Self::lambda_conflict_handler_arn`] on a value
+        /// held by `&mut`.
+        pub fn set_lambda_conflict_handler_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaConflictHandlerArn", value.into());
+            self
+        }
+
+        /// `LambdaConflictHandlerArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_conflict_handler_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaConflictHandlerArn")
         }
     }
 }
@@ -3181,26 +5230,79 @@ impl SourceApiAssociation {
         SourceApiAssociation { core }
     }
 
-    prop! {
-        /// `Description`: Description of the SourceApiAssociation.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Description of the SourceApiAssociation.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `MergedApiIdentifier`: Identifier of the Merged GraphQLApi to associate. It could be
-        /// either GraphQLApi ApiId or ARN
-        core.props, "MergedApiIdentifier", merged_api_identifier, set_merged_api_identifier, get_merged_api_identifier, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceApiAssociationConfig`: Customized configuration for SourceApiAssociation.
-        core.props, "SourceApiAssociationConfig", source_api_association_config, set_source_api_association_config, get_source_api_association_config, Val<source_api_association::SourceApiAssociationConfig>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `SourceApiIdentifier`: Identifier of the Source GraphQLApi to associate. It could be
-        /// either GraphQLApi ApiId or ARN
-        core.props, "SourceApiIdentifier", source_api_identifier, set_source_api_identifier, get_source_api_identifier, Val<String>
+    /// `MergedApiIdentifier`: Identifier of the Merged GraphQLApi to associate. It could be either
+    /// GraphQLApi ApiId or ARN
+    pub fn merged_api_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MergedApiIdentifier", value.into());
+        self
+    }
+
+    /// Sets `MergedApiIdentifier` in place: [`Self::merged_api_identifier`] on a value held by `&mut`.
+    pub fn set_merged_api_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MergedApiIdentifier", value.into());
+        self
+    }
+
+    /// `MergedApiIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_merged_api_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MergedApiIdentifier")
+    }
+
+    /// `SourceApiAssociationConfig`: Customized configuration for SourceApiAssociation.
+    pub fn source_api_association_config(mut self, value: impl Into<Val<source_api_association::SourceApiAssociationConfig>>) -> Self {
+        self.core.props.set("SourceApiAssociationConfig", value.into());
+        self
+    }
+
+    /// Sets `SourceApiAssociationConfig` in place: [`Self::source_api_association_config`] on a
+    /// value held by `&mut`.
+    pub fn set_source_api_association_config(&mut self, value: impl Into<Val<source_api_association::SourceApiAssociationConfig>>) -> &mut Self {
+        self.core.props.set("SourceApiAssociationConfig", value.into());
+        self
+    }
+
+    /// `SourceApiAssociationConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_api_association_config(&self) -> ::std::option::Option<Val<source_api_association::SourceApiAssociationConfig>> {
+        crate::cfn::get_prop(&self.core.props, "SourceApiAssociationConfig")
+    }
+
+    /// `SourceApiIdentifier`: Identifier of the Source GraphQLApi to associate. It could be either
+    /// GraphQLApi ApiId or ARN
+    pub fn source_api_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceApiIdentifier", value.into());
+        self
+    }
+
+    /// Sets `SourceApiIdentifier` in place: [`Self::source_api_identifier`] on a value held by `&mut`.
+    pub fn set_source_api_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceApiIdentifier", value.into());
+        self
+    }
+
+    /// `SourceApiIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_api_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceApiIdentifier")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3283,10 +5385,23 @@ pub mod source_api_association {
             SourceApiAssociationConfig { props }
         }
 
-        prop! {
-            /// `MergeType`: Configuration of the merged behavior for the association. For example when
-            /// it could be auto or has to be manual.
-            props, "MergeType", merge_type, set_merge_type, get_merge_type, Val<SourceApiAssociationConfigMergeType>
+        /// `MergeType`: Configuration of the merged behavior for the association. For example when it
+        /// could be auto or has to be manual.
+        pub fn merge_type(mut self, value: impl Into<Val<SourceApiAssociationConfigMergeType>>) -> Self {
+            self.props.set("MergeType", value.into());
+            self
+        }
+
+        /// Sets `MergeType` in place: [`Self::merge_type`] on a value held by `&mut`.
+        pub fn set_merge_type(&mut self, value: impl Into<Val<SourceApiAssociationConfigMergeType>>) -> &mut Self {
+            self.props.set("MergeType", value.into());
+            self
+        }
+
+        /// `MergeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_merge_type(&self) -> ::std::option::Option<Val<SourceApiAssociationConfigMergeType>> {
+            crate::cfn::get_prop(&self.props, "MergeType")
         }
     }
 
@@ -3334,19 +5449,40 @@ impl Type {
         Type { core }
     }
 
-    prop! {
-        /// `ApiId`: The API ID.
-        core.props, "ApiId", _, set_api_id, get_api_id, Val<String>
+    /// Sets `ApiId`, which `new` took, in place.
+    pub fn set_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiId", value.into());
+        self
     }
 
-    prop! {
-        /// `Definition`: The type definition, in GraphQL Schema Definition Language (SDL) format.
-        core.props, "Definition", _, set_definition, get_definition, Val<String>
+    /// `ApiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiId")
     }
 
-    prop! {
-        /// `Format`: The type format: SDL or JSON.
-        core.props, "Format", _, set_format, get_format, Val<type_::Format>
+    /// Sets `Definition`, which `new` took, in place.
+    pub fn set_definition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Definition", value.into());
+        self
+    }
+
+    /// `Definition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Definition")
+    }
+
+    /// Sets `Format`, which `new` took, in place.
+    pub fn set_format(&mut self, value: impl Into<Val<type_::Format>>) -> &mut Self {
+        self.core.props.set("Format", value.into());
+        self
+    }
+
+    /// `Format` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_format(&self) -> ::std::option::Option<Val<type_::Format>> {
+        crate::cfn::get_prop(&self.core.props, "Format")
     }
 
     /// `Ref`: the resource's identifier.

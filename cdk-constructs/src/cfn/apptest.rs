@@ -43,24 +43,64 @@ impl TestCase {
         TestCase { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Steps`.
-        core.props, "Steps", _, set_steps, get_steps, Val<List<test_case::Step>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Steps`, which `new` took, in place.
+    pub fn set_steps(&mut self, value: impl Into<Val<List<test_case::Step>>>) -> &mut Self {
+        self.core.props.set("Steps", value.into());
+        self
+    }
+
+    /// `Steps` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_steps(&self) -> ::std::option::Option<Val<List<test_case::Step>>> {
+        crate::cfn::get_prop(&self.core.props, "Steps")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -136,19 +176,46 @@ pub mod test_case {
             Step { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<StepAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<StepAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<StepAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -169,19 +236,58 @@ pub mod test_case {
             StepAction { props }
         }
 
-        prop! {
-            /// `ResourceAction`.
-            props, "ResourceAction", resource_action, set_resource_action, get_resource_action, Val<ResourceAction>
+        /// `ResourceAction`.
+        pub fn resource_action(mut self, value: impl Into<Val<ResourceAction>>) -> Self {
+            self.props.set("ResourceAction", value.into());
+            self
         }
 
-        prop! {
-            /// `MainframeAction`.
-            props, "MainframeAction", mainframe_action, set_mainframe_action, get_mainframe_action, Val<MainframeAction>
+        /// Sets `ResourceAction` in place: [`Self::resource_action`] on a value held by `&mut`.
+        pub fn set_resource_action(&mut self, value: impl Into<Val<ResourceAction>>) -> &mut Self {
+            self.props.set("ResourceAction", value.into());
+            self
         }
 
-        prop! {
-            /// `CompareAction`.
-            props, "CompareAction", compare_action, set_compare_action, get_compare_action, Val<CompareAction>
+        /// `ResourceAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_action(&self) -> ::std::option::Option<Val<ResourceAction>> {
+            crate::cfn::get_prop(&self.props, "ResourceAction")
+        }
+
+        /// `MainframeAction`.
+        pub fn mainframe_action(mut self, value: impl Into<Val<MainframeAction>>) -> Self {
+            self.props.set("MainframeAction", value.into());
+            self
+        }
+
+        /// Sets `MainframeAction` in place: [`Self::mainframe_action`] on a value held by `&mut`.
+        pub fn set_mainframe_action(&mut self, value: impl Into<Val<MainframeAction>>) -> &mut Self {
+            self.props.set("MainframeAction", value.into());
+            self
+        }
+
+        /// `MainframeAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mainframe_action(&self) -> ::std::option::Option<Val<MainframeAction>> {
+            crate::cfn::get_prop(&self.props, "MainframeAction")
+        }
+
+        /// `CompareAction`.
+        pub fn compare_action(mut self, value: impl Into<Val<CompareAction>>) -> Self {
+            self.props.set("CompareAction", value.into());
+            self
+        }
+
+        /// Sets `CompareAction` in place: [`Self::compare_action`] on a value held by `&mut`.
+        pub fn set_compare_action(&mut self, value: impl Into<Val<CompareAction>>) -> &mut Self {
+            self.props.set("CompareAction", value.into());
+            self
+        }
+
+        /// `CompareAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compare_action(&self) -> ::std::option::Option<Val<CompareAction>> {
+            crate::cfn::get_prop(&self.props, "CompareAction")
         }
     }
 
@@ -202,19 +308,60 @@ pub mod test_case {
             ResourceAction { props }
         }
 
-        prop! {
-            /// `M2ManagedApplicationAction`.
-            props, "M2ManagedApplicationAction", m2_managed_application_action, set_m2_managed_application_action, get_m2_managed_application_action, Val<M2ManagedApplicationAction>
+        /// `M2ManagedApplicationAction`.
+        pub fn m2_managed_application_action(mut self, value: impl Into<Val<M2ManagedApplicationAction>>) -> Self {
+            self.props.set("M2ManagedApplicationAction", value.into());
+            self
         }
 
-        prop! {
-            /// `M2NonManagedApplicationAction`.
-            props, "M2NonManagedApplicationAction", m2_non_managed_application_action, set_m2_non_managed_application_action, get_m2_non_managed_application_action, Val<M2NonManagedApplicationAction>
+        /// Sets `M2ManagedApplicationAction` in place: [`Self::m2_managed_application_action`] on a
+        /// value held by `&mut`.
+        pub fn set_m2_managed_application_action(&mut self, value: impl Into<Val<M2ManagedApplicationAction>>) -> &mut Self {
+            self.props.set("M2ManagedApplicationAction", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudFormationAction`.
-            props, "CloudFormationAction", cloud_formation_action, set_cloud_formation_action, get_cloud_formation_action, Val<CloudFormationAction>
+        /// `M2ManagedApplicationAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_m2_managed_application_action(&self) -> ::std::option::Option<Val<M2ManagedApplicationAction>> {
+            crate::cfn::get_prop(&self.props, "M2ManagedApplicationAction")
+        }
+
+        /// `M2NonManagedApplicationAction`.
+        pub fn m2_non_managed_application_action(mut self, value: impl Into<Val<M2NonManagedApplicationAction>>) -> Self {
+            self.props.set("M2NonManagedApplicationAction", value.into());
+            self
+        }
+
+        /// Sets `M2NonManagedApplicationAction` in place: [`Self::m2_non_managed_application_action`]
+        /// on a value held by `&mut`.
+        pub fn set_m2_non_managed_application_action(&mut self, value: impl Into<Val<M2NonManagedApplicationAction>>) -> &mut Self {
+            self.props.set("M2NonManagedApplicationAction", value.into());
+            self
+        }
+
+        /// `M2NonManagedApplicationAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_m2_non_managed_application_action(&self) -> ::std::option::Option<Val<M2NonManagedApplicationAction>> {
+            crate::cfn::get_prop(&self.props, "M2NonManagedApplicationAction")
+        }
+
+        /// `CloudFormationAction`.
+        pub fn cloud_formation_action(mut self, value: impl Into<Val<CloudFormationAction>>) -> Self {
+            self.props.set("CloudFormationAction", value.into());
+            self
+        }
+
+        /// Sets `CloudFormationAction` in place: [`Self::cloud_formation_action`] on a value held by `&mut`.
+        pub fn set_cloud_formation_action(&mut self, value: impl Into<Val<CloudFormationAction>>) -> &mut Self {
+            self.props.set("CloudFormationAction", value.into());
+            self
+        }
+
+        /// `CloudFormationAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_formation_action(&self) -> ::std::option::Option<Val<CloudFormationAction>> {
+            crate::cfn::get_prop(&self.props, "CloudFormationAction")
         }
     }
 
@@ -240,19 +387,46 @@ pub mod test_case {
             M2ManagedApplicationAction { props }
         }
 
-        prop! {
-            /// `ActionType`.
-            props, "ActionType", _, set_action_type, get_action_type, Val<M2ManagedActionType>
+        /// Sets `ActionType`, which `new` took, in place.
+        pub fn set_action_type(&mut self, value: impl Into<Val<M2ManagedActionType>>) -> &mut Self {
+            self.props.set("ActionType", value.into());
+            self
         }
 
-        prop! {
-            /// `Resource`.
-            props, "Resource", _, set_resource, get_resource, Val<String>
+        /// `ActionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_type(&self) -> ::std::option::Option<Val<M2ManagedActionType>> {
+            crate::cfn::get_prop(&self.props, "ActionType")
         }
 
-        prop! {
-            /// `Properties`.
-            props, "Properties", properties, set_properties, get_properties, Val<M2ManagedActionProperties>
+        /// Sets `Resource`, which `new` took, in place.
+        pub fn set_resource(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Resource", value.into());
+            self
+        }
+
+        /// `Resource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Resource")
+        }
+
+        /// `Properties`.
+        pub fn properties(mut self, value: impl Into<Val<M2ManagedActionProperties>>) -> Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// Sets `Properties` in place: [`Self::properties`] on a value held by `&mut`.
+        pub fn set_properties(&mut self, value: impl Into<Val<M2ManagedActionProperties>>) -> &mut Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// `Properties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_properties(&self) -> ::std::option::Option<Val<M2ManagedActionProperties>> {
+            crate::cfn::get_prop(&self.props, "Properties")
         }
     }
 
@@ -284,14 +458,40 @@ pub mod test_case {
             M2ManagedActionProperties { props }
         }
 
-        prop! {
-            /// `ForceStop`.
-            props, "ForceStop", force_stop, set_force_stop, get_force_stop, Val<bool>
+        /// `ForceStop`.
+        pub fn force_stop(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ForceStop", value.into());
+            self
         }
 
-        prop! {
-            /// `ImportDataSetLocation`.
-            props, "ImportDataSetLocation", import_data_set_location, set_import_data_set_location, get_import_data_set_location, Val<String>
+        /// Sets `ForceStop` in place: [`Self::force_stop`] on a value held by `&mut`.
+        pub fn set_force_stop(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ForceStop", value.into());
+            self
+        }
+
+        /// `ForceStop` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_force_stop(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ForceStop")
+        }
+
+        /// `ImportDataSetLocation`.
+        pub fn import_data_set_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ImportDataSetLocation", value.into());
+            self
+        }
+
+        /// Sets `ImportDataSetLocation` in place: [`Self::import_data_set_location`] on a value held by `&mut`.
+        pub fn set_import_data_set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImportDataSetLocation", value.into());
+            self
+        }
+
+        /// `ImportDataSetLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_import_data_set_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImportDataSetLocation")
         }
     }
 
@@ -317,14 +517,28 @@ pub mod test_case {
             M2NonManagedApplicationAction { props }
         }
 
-        prop! {
-            /// `ActionType`.
-            props, "ActionType", _, set_action_type, get_action_type, Val<M2NonManagedActionType>
+        /// Sets `ActionType`, which `new` took, in place.
+        pub fn set_action_type(&mut self, value: impl Into<Val<M2NonManagedActionType>>) -> &mut Self {
+            self.props.set("ActionType", value.into());
+            self
         }
 
-        prop! {
-            /// `Resource`.
-            props, "Resource", _, set_resource, get_resource, Val<String>
+        /// `ActionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_type(&self) -> ::std::option::Option<Val<M2NonManagedActionType>> {
+            crate::cfn::get_prop(&self.props, "ActionType")
+        }
+
+        /// Sets `Resource`, which `new` took, in place.
+        pub fn set_resource(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Resource", value.into());
+            self
+        }
+
+        /// `Resource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Resource")
         }
     }
 
@@ -358,14 +572,34 @@ pub mod test_case {
             CloudFormationAction { props }
         }
 
-        prop! {
-            /// `Resource`.
-            props, "Resource", _, set_resource, get_resource, Val<String>
+        /// Sets `Resource`, which `new` took, in place.
+        pub fn set_resource(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Resource", value.into());
+            self
         }
 
-        prop! {
-            /// `ActionType`.
-            props, "ActionType", action_type, set_action_type, get_action_type, Val<CloudFormationActionType>
+        /// `Resource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Resource")
+        }
+
+        /// `ActionType`.
+        pub fn action_type(mut self, value: impl Into<Val<CloudFormationActionType>>) -> Self {
+            self.props.set("ActionType", value.into());
+            self
+        }
+
+        /// Sets `ActionType` in place: [`Self::action_type`] on a value held by `&mut`.
+        pub fn set_action_type(&mut self, value: impl Into<Val<CloudFormationActionType>>) -> &mut Self {
+            self.props.set("ActionType", value.into());
+            self
+        }
+
+        /// `ActionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_type(&self) -> ::std::option::Option<Val<CloudFormationActionType>> {
+            crate::cfn::get_prop(&self.props, "ActionType")
         }
     }
 
@@ -404,19 +638,46 @@ pub mod test_case {
             MainframeAction { props }
         }
 
-        prop! {
-            /// `ActionType`.
-            props, "ActionType", _, set_action_type, get_action_type, Val<MainframeActionType>
+        /// Sets `ActionType`, which `new` took, in place.
+        pub fn set_action_type(&mut self, value: impl Into<Val<MainframeActionType>>) -> &mut Self {
+            self.props.set("ActionType", value.into());
+            self
         }
 
-        prop! {
-            /// `Resource`.
-            props, "Resource", _, set_resource, get_resource, Val<String>
+        /// `ActionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_type(&self) -> ::std::option::Option<Val<MainframeActionType>> {
+            crate::cfn::get_prop(&self.props, "ActionType")
         }
 
-        prop! {
-            /// `Properties`.
-            props, "Properties", properties, set_properties, get_properties, Val<MainframeActionProperties>
+        /// Sets `Resource`, which `new` took, in place.
+        pub fn set_resource(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Resource", value.into());
+            self
+        }
+
+        /// `Resource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Resource")
+        }
+
+        /// `Properties`.
+        pub fn properties(mut self, value: impl Into<Val<MainframeActionProperties>>) -> Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// Sets `Properties` in place: [`Self::properties`] on a value held by `&mut`.
+        pub fn set_properties(&mut self, value: impl Into<Val<MainframeActionProperties>>) -> &mut Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// `Properties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_properties(&self) -> ::std::option::Option<Val<MainframeActionProperties>> {
+            crate::cfn::get_prop(&self.props, "Properties")
         }
     }
 
@@ -437,14 +698,40 @@ pub mod test_case {
             MainframeActionType { props }
         }
 
-        prop! {
-            /// `Batch`.
-            props, "Batch", batch, set_batch, get_batch, Val<Batch>
+        /// `Batch`.
+        pub fn batch(mut self, value: impl Into<Val<Batch>>) -> Self {
+            self.props.set("Batch", value.into());
+            self
         }
 
-        prop! {
-            /// `Tn3270`.
-            props, "Tn3270", tn3270, set_tn3270, get_tn3270, Val<Tn3270>
+        /// Sets `Batch` in place: [`Self::batch`] on a value held by `&mut`.
+        pub fn set_batch(&mut self, value: impl Into<Val<Batch>>) -> &mut Self {
+            self.props.set("Batch", value.into());
+            self
+        }
+
+        /// `Batch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch(&self) -> ::std::option::Option<Val<Batch>> {
+            crate::cfn::get_prop(&self.props, "Batch")
+        }
+
+        /// `Tn3270`.
+        pub fn tn3270(mut self, value: impl Into<Val<Tn3270>>) -> Self {
+            self.props.set("Tn3270", value.into());
+            self
+        }
+
+        /// Sets `Tn3270` in place: [`Self::tn3270`] on a value held by `&mut`.
+        pub fn set_tn3270(&mut self, value: impl Into<Val<Tn3270>>) -> &mut Self {
+            self.props.set("Tn3270", value.into());
+            self
+        }
+
+        /// `Tn3270` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tn3270(&self) -> ::std::option::Option<Val<Tn3270>> {
+            crate::cfn::get_prop(&self.props, "Tn3270")
         }
     }
 
@@ -465,19 +752,52 @@ pub mod test_case {
             Batch { props }
         }
 
-        prop! {
-            /// `BatchJobName`.
-            props, "BatchJobName", _, set_batch_job_name, get_batch_job_name, Val<String>
+        /// Sets `BatchJobName`, which `new` took, in place.
+        pub fn set_batch_job_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BatchJobName", value.into());
+            self
         }
 
-        prop! {
-            /// `BatchJobParameters`.
-            props, "BatchJobParameters", batch_job_parameters, set_batch_job_parameters, get_batch_job_parameters, Val<Map<String>>
+        /// `BatchJobName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_job_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BatchJobName")
         }
 
-        prop! {
-            /// `ExportDataSetNames`.
-            props, "ExportDataSetNames", export_data_set_names, set_export_data_set_names, get_export_data_set_names, Val<List<String>>
+        /// `BatchJobParameters`.
+        pub fn batch_job_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("BatchJobParameters", value.into());
+            self
+        }
+
+        /// Sets `BatchJobParameters` in place: [`Self::batch_job_parameters`] on a value held by `&mut`.
+        pub fn set_batch_job_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("BatchJobParameters", value.into());
+            self
+        }
+
+        /// `BatchJobParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_job_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "BatchJobParameters")
+        }
+
+        /// `ExportDataSetNames`.
+        pub fn export_data_set_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExportDataSetNames", value.into());
+            self
+        }
+
+        /// Sets `ExportDataSetNames` in place: [`Self::export_data_set_names`] on a value held by `&mut`.
+        pub fn set_export_data_set_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExportDataSetNames", value.into());
+            self
+        }
+
+        /// `ExportDataSetNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_export_data_set_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExportDataSetNames")
         }
     }
 
@@ -498,14 +818,34 @@ pub mod test_case {
             Tn3270 { props }
         }
 
-        prop! {
-            /// `Script`.
-            props, "Script", _, set_script, get_script, Val<Script>
+        /// Sets `Script`, which `new` took, in place.
+        pub fn set_script(&mut self, value: impl Into<Val<Script>>) -> &mut Self {
+            self.props.set("Script", value.into());
+            self
         }
 
-        prop! {
-            /// `ExportDataSetNames`.
-            props, "ExportDataSetNames", export_data_set_names, set_export_data_set_names, get_export_data_set_names, Val<List<String>>
+        /// `Script` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_script(&self) -> ::std::option::Option<Val<Script>> {
+            crate::cfn::get_prop(&self.props, "Script")
+        }
+
+        /// `ExportDataSetNames`.
+        pub fn export_data_set_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExportDataSetNames", value.into());
+            self
+        }
+
+        /// Sets `ExportDataSetNames` in place: [`Self::export_data_set_names`] on a value held by `&mut`.
+        pub fn set_export_data_set_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExportDataSetNames", value.into());
+            self
+        }
+
+        /// `ExportDataSetNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_export_data_set_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExportDataSetNames")
         }
     }
 
@@ -528,14 +868,28 @@ pub mod test_case {
             Script { props }
         }
 
-        prop! {
-            /// `ScriptLocation`.
-            props, "ScriptLocation", _, set_script_location, get_script_location, Val<String>
+        /// Sets `ScriptLocation`, which `new` took, in place.
+        pub fn set_script_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScriptLocation", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<ScriptType>
+        /// `ScriptLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_script_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScriptLocation")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ScriptType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ScriptType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -564,9 +918,22 @@ pub mod test_case {
             MainframeActionProperties { props }
         }
 
-        prop! {
-            /// `DmsTaskArn`.
-            props, "DmsTaskArn", dms_task_arn, set_dms_task_arn, get_dms_task_arn, Val<String>
+        /// `DmsTaskArn`.
+        pub fn dms_task_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DmsTaskArn", value.into());
+            self
+        }
+
+        /// Sets `DmsTaskArn` in place: [`Self::dms_task_arn`] on a value held by `&mut`.
+        pub fn set_dms_task_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DmsTaskArn", value.into());
+            self
+        }
+
+        /// `DmsTaskArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dms_task_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DmsTaskArn")
         }
     }
 
@@ -587,14 +954,34 @@ pub mod test_case {
             CompareAction { props }
         }
 
-        prop! {
-            /// `Input`.
-            props, "Input", _, set_input, get_input, Val<Input>
+        /// Sets `Input`, which `new` took, in place.
+        pub fn set_input(&mut self, value: impl Into<Val<Input>>) -> &mut Self {
+            self.props.set("Input", value.into());
+            self
         }
 
-        prop! {
-            /// `Output`.
-            props, "Output", output, set_output, get_output, Val<Output>
+        /// `Input` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input(&self) -> ::std::option::Option<Val<Input>> {
+            crate::cfn::get_prop(&self.props, "Input")
+        }
+
+        /// `Output`.
+        pub fn output(mut self, value: impl Into<Val<Output>>) -> Self {
+            self.props.set("Output", value.into());
+            self
+        }
+
+        /// Sets `Output` in place: [`Self::output`] on a value held by `&mut`.
+        pub fn set_output(&mut self, value: impl Into<Val<Output>>) -> &mut Self {
+            self.props.set("Output", value.into());
+            self
+        }
+
+        /// `Output` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output(&self) -> ::std::option::Option<Val<Output>> {
+            crate::cfn::get_prop(&self.props, "Output")
         }
     }
 
@@ -615,9 +1002,22 @@ pub mod test_case {
             Input { props }
         }
 
-        prop! {
-            /// `File`.
-            props, "File", file, set_file, get_file, Val<InputFile>
+        /// `File`.
+        pub fn file(mut self, value: impl Into<Val<InputFile>>) -> Self {
+            self.props.set("File", value.into());
+            self
+        }
+
+        /// Sets `File` in place: [`Self::file`] on a value held by `&mut`.
+        pub fn set_file(&mut self, value: impl Into<Val<InputFile>>) -> &mut Self {
+            self.props.set("File", value.into());
+            self
+        }
+
+        /// `File` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file(&self) -> ::std::option::Option<Val<InputFile>> {
+            crate::cfn::get_prop(&self.props, "File")
         }
     }
 
@@ -646,19 +1046,40 @@ pub mod test_case {
             InputFile { props }
         }
 
-        prop! {
-            /// `FileMetadata`.
-            props, "FileMetadata", _, set_file_metadata, get_file_metadata, Val<FileMetadata>
+        /// Sets `FileMetadata`, which `new` took, in place.
+        pub fn set_file_metadata(&mut self, value: impl Into<Val<FileMetadata>>) -> &mut Self {
+            self.props.set("FileMetadata", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceLocation`.
-            props, "SourceLocation", _, set_source_location, get_source_location, Val<String>
+        /// `FileMetadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_metadata(&self) -> ::std::option::Option<Val<FileMetadata>> {
+            crate::cfn::get_prop(&self.props, "FileMetadata")
         }
 
-        prop! {
-            /// `TargetLocation`.
-            props, "TargetLocation", _, set_target_location, get_target_location, Val<String>
+        /// Sets `SourceLocation`, which `new` took, in place.
+        pub fn set_source_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceLocation", value.into());
+            self
+        }
+
+        /// `SourceLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceLocation")
+        }
+
+        /// Sets `TargetLocation`, which `new` took, in place.
+        pub fn set_target_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetLocation", value.into());
+            self
+        }
+
+        /// `TargetLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetLocation")
         }
     }
 
@@ -679,14 +1100,40 @@ pub mod test_case {
             FileMetadata { props }
         }
 
-        prop! {
-            /// `DataSets`.
-            props, "DataSets", data_sets, set_data_sets, get_data_sets, Val<List<DataSet>>
+        /// `DataSets`.
+        pub fn data_sets(mut self, value: impl Into<Val<List<DataSet>>>) -> Self {
+            self.props.set("DataSets", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseCDC`.
-            props, "DatabaseCDC", database_cdc, set_database_cdc, get_database_cdc, Val<DatabaseCdc>
+        /// Sets `DataSets` in place: [`Self::data_sets`] on a value held by `&mut`.
+        pub fn set_data_sets(&mut self, value: impl Into<Val<List<DataSet>>>) -> &mut Self {
+            self.props.set("DataSets", value.into());
+            self
+        }
+
+        /// `DataSets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_sets(&self) -> ::std::option::Option<Val<List<DataSet>>> {
+            crate::cfn::get_prop(&self.props, "DataSets")
+        }
+
+        /// `DatabaseCDC`.
+        pub fn database_cdc(mut self, value: impl Into<Val<DatabaseCdc>>) -> Self {
+            self.props.set("DatabaseCDC", value.into());
+            self
+        }
+
+        /// Sets `DatabaseCDC` in place: [`Self::database_cdc`] on a value held by `&mut`.
+        pub fn set_database_cdc(&mut self, value: impl Into<Val<DatabaseCdc>>) -> &mut Self {
+            self.props.set("DatabaseCDC", value.into());
+            self
+        }
+
+        /// `DatabaseCDC` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_cdc(&self) -> ::std::option::Option<Val<DatabaseCdc>> {
+            crate::cfn::get_prop(&self.props, "DatabaseCDC")
         }
     }
 
@@ -721,29 +1168,64 @@ pub mod test_case {
             DataSet { props }
         }
 
-        prop! {
-            /// `Ccsid`.
-            props, "Ccsid", _, set_ccsid, get_ccsid, Val<String>
+        /// Sets `Ccsid`, which `new` took, in place.
+        pub fn set_ccsid(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Ccsid", value.into());
+            self
         }
 
-        prop! {
-            /// `Format`.
-            props, "Format", _, set_format, get_format, Val<Format>
+        /// `Ccsid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ccsid(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Ccsid")
         }
 
-        prop! {
-            /// `Length`.
-            props, "Length", _, set_length, get_length, Val<f64>
+        /// Sets `Format`, which `new` took, in place.
+        pub fn set_format(&mut self, value: impl Into<Val<Format>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<Format>> {
+            crate::cfn::get_prop(&self.props, "Format")
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<DataSetType>
+        /// Sets `Length`, which `new` took, in place.
+        pub fn set_length(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Length", value.into());
+            self
+        }
+
+        /// `Length` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_length(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Length")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<DataSetType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<DataSetType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -795,14 +1277,28 @@ pub mod test_case {
             DatabaseCdc { props }
         }
 
-        prop! {
-            /// `SourceMetadata`.
-            props, "SourceMetadata", _, set_source_metadata, get_source_metadata, Val<SourceDatabaseMetadata>
+        /// Sets `SourceMetadata`, which `new` took, in place.
+        pub fn set_source_metadata(&mut self, value: impl Into<Val<SourceDatabaseMetadata>>) -> &mut Self {
+            self.props.set("SourceMetadata", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetMetadata`.
-            props, "TargetMetadata", _, set_target_metadata, get_target_metadata, Val<TargetDatabaseMetadata>
+        /// `SourceMetadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_metadata(&self) -> ::std::option::Option<Val<SourceDatabaseMetadata>> {
+            crate::cfn::get_prop(&self.props, "SourceMetadata")
+        }
+
+        /// Sets `TargetMetadata`, which `new` took, in place.
+        pub fn set_target_metadata(&mut self, value: impl Into<Val<TargetDatabaseMetadata>>) -> &mut Self {
+            self.props.set("TargetMetadata", value.into());
+            self
+        }
+
+        /// `TargetMetadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_metadata(&self) -> ::std::option::Option<Val<TargetDatabaseMetadata>> {
+            crate::cfn::get_prop(&self.props, "TargetMetadata")
         }
     }
 
@@ -828,14 +1324,28 @@ pub mod test_case {
             SourceDatabaseMetadata { props }
         }
 
-        prop! {
-            /// `CaptureTool`.
-            props, "CaptureTool", _, set_capture_tool, get_capture_tool, Val<CaptureTool>
+        /// Sets `CaptureTool`, which `new` took, in place.
+        pub fn set_capture_tool(&mut self, value: impl Into<Val<CaptureTool>>) -> &mut Self {
+            self.props.set("CaptureTool", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<SourceDatabase>
+        /// `CaptureTool` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capture_tool(&self) -> ::std::option::Option<Val<CaptureTool>> {
+            crate::cfn::get_prop(&self.props, "CaptureTool")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<SourceDatabase>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<SourceDatabase>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -884,14 +1394,28 @@ pub mod test_case {
             TargetDatabaseMetadata { props }
         }
 
-        prop! {
-            /// `CaptureTool`.
-            props, "CaptureTool", _, set_capture_tool, get_capture_tool, Val<CaptureTool>
+        /// Sets `CaptureTool`, which `new` took, in place.
+        pub fn set_capture_tool(&mut self, value: impl Into<Val<CaptureTool>>) -> &mut Self {
+            self.props.set("CaptureTool", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<TargetDatabase>
+        /// `CaptureTool` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capture_tool(&self) -> ::std::option::Option<Val<CaptureTool>> {
+            crate::cfn::get_prop(&self.props, "CaptureTool")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<TargetDatabase>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<TargetDatabase>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -922,9 +1446,22 @@ pub mod test_case {
             Output { props }
         }
 
-        prop! {
-            /// `File`.
-            props, "File", file, set_file, get_file, Val<OutputFile>
+        /// `File`.
+        pub fn file(mut self, value: impl Into<Val<OutputFile>>) -> Self {
+            self.props.set("File", value.into());
+            self
+        }
+
+        /// Sets `File` in place: [`Self::file`] on a value held by `&mut`.
+        pub fn set_file(&mut self, value: impl Into<Val<OutputFile>>) -> &mut Self {
+            self.props.set("File", value.into());
+            self
+        }
+
+        /// `File` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file(&self) -> ::std::option::Option<Val<OutputFile>> {
+            crate::cfn::get_prop(&self.props, "File")
         }
     }
 
@@ -943,9 +1480,22 @@ pub mod test_case {
             OutputFile { props }
         }
 
-        prop! {
-            /// `FileLocation`.
-            props, "FileLocation", file_location, set_file_location, get_file_location, Val<String>
+        /// `FileLocation`.
+        pub fn file_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FileLocation", value.into());
+            self
+        }
+
+        /// Sets `FileLocation` in place: [`Self::file_location`] on a value held by `&mut`.
+        pub fn set_file_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileLocation", value.into());
+            self
+        }
+
+        /// `FileLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileLocation")
         }
     }
 }

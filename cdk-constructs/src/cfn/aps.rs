@@ -51,41 +51,114 @@ impl AnomalyDetector {
         AnomalyDetector { core }
     }
 
-    prop! {
-        /// `Alias`: The AnomalyDetector alias.
-        core.props, "Alias", _, set_alias, get_alias, Val<String>
+    /// Sets `Alias`, which `new` took, in place.
+    pub fn set_alias(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Alias", value.into());
+        self
     }
 
-    prop! {
-        /// `Configuration`: Determines the anomaly detector's algorithm and its configuration.
-        core.props, "Configuration", _, set_configuration, get_configuration, Val<anomaly_detector::AnomalyDetectorConfiguration>
+    /// `Alias` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alias(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Alias")
     }
 
-    prop! {
-        /// `EvaluationIntervalInSeconds`: The AnomalyDetector period of detection and metric
-        /// generation.
-        core.props, "EvaluationIntervalInSeconds", evaluation_interval_in_seconds, set_evaluation_interval_in_seconds, get_evaluation_interval_in_seconds, Val<i64>
+    /// Sets `Configuration`, which `new` took, in place.
+    pub fn set_configuration(&mut self, value: impl Into<Val<anomaly_detector::AnomalyDetectorConfiguration>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Labels`: An array of key-value pairs to provide meta-data.
-        core.props, "Labels", labels, set_labels, get_labels, Val<List<Tag>>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<anomaly_detector::AnomalyDetectorConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `MissingDataAction`: The action to perform when running the expression returns no data.
-        core.props, "MissingDataAction", missing_data_action, set_missing_data_action, get_missing_data_action, Val<anomaly_detector::MissingDataAction>
+    /// `EvaluationIntervalInSeconds`: The AnomalyDetector period of detection and metric
+    /// generation.
+    pub fn evaluation_interval_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("EvaluationIntervalInSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EvaluationIntervalInSeconds` in place: [`Self::evaluation_interval_in_seconds`] on a
+    /// value held by `&mut`.
+    pub fn set_evaluation_interval_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("EvaluationIntervalInSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `Workspace`: Required to identify a specific APS Workspace associated with this Anomaly
-        /// Detector.
-        core.props, "Workspace", _, set_workspace, get_workspace, Val<String>
+    /// `EvaluationIntervalInSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_evaluation_interval_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "EvaluationIntervalInSeconds")
+    }
+
+    /// `Labels`: An array of key-value pairs to provide meta-data.
+    pub fn labels(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Labels", value.into());
+        self
+    }
+
+    /// Sets `Labels` in place: [`Self::labels`] on a value held by `&mut`.
+    pub fn set_labels(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Labels", value.into());
+        self
+    }
+
+    /// `Labels` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_labels(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Labels")
+    }
+
+    /// `MissingDataAction`: The action to perform when running the expression returns no data.
+    pub fn missing_data_action(mut self, value: impl Into<Val<anomaly_detector::MissingDataAction>>) -> Self {
+        self.core.props.set("MissingDataAction", value.into());
+        self
+    }
+
+    /// Sets `MissingDataAction` in place: [`Self::missing_data_action`] on a value held by `&mut`.
+    pub fn set_missing_data_action(&mut self, value: impl Into<Val<anomaly_detector::MissingDataAction>>) -> &mut Self {
+        self.core.props.set("MissingDataAction", value.into());
+        self
+    }
+
+    /// `MissingDataAction` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_missing_data_action(&self) -> ::std::option::Option<Val<anomaly_detector::MissingDataAction>> {
+        crate::cfn::get_prop(&self.core.props, "MissingDataAction")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Workspace`, which `new` took, in place.
+    pub fn set_workspace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Workspace", value.into());
+        self
+    }
+
+    /// `Workspace` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Workspace")
     }
 
     /// `Ref`: the resource's identifier.
@@ -122,9 +195,16 @@ pub mod anomaly_detector {
             AnomalyDetectorConfiguration { props }
         }
 
-        prop! {
-            /// `RandomCutForest`.
-            props, "RandomCutForest", _, set_random_cut_forest, get_random_cut_forest, Val<RandomCutForestConfiguration>
+        /// Sets `RandomCutForest`, which `new` took, in place.
+        pub fn set_random_cut_forest(&mut self, value: impl Into<Val<RandomCutForestConfiguration>>) -> &mut Self {
+            self.props.set("RandomCutForest", value.into());
+            self
+        }
+
+        /// `RandomCutForest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_random_cut_forest(&self) -> ::std::option::Option<Val<RandomCutForestConfiguration>> {
+            crate::cfn::get_prop(&self.props, "RandomCutForest")
         }
     }
 
@@ -145,29 +225,90 @@ pub mod anomaly_detector {
             RandomCutForestConfiguration { props }
         }
 
-        prop! {
-            /// `Query`.
-            props, "Query", _, set_query, get_query, Val<String>
+        /// Sets `Query`, which `new` took, in place.
+        pub fn set_query(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Query", value.into());
+            self
         }
 
-        prop! {
-            /// `IgnoreNearExpectedFromAbove`.
-            props, "IgnoreNearExpectedFromAbove", ignore_near_expected_from_above, set_ignore_near_expected_from_above, get_ignore_near_expected_from_above, Val<IgnoreNearExpected>
+        /// `Query` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Query")
         }
 
-        prop! {
-            /// `IgnoreNearExpectedFromBelow`.
-            props, "IgnoreNearExpectedFromBelow", ignore_near_expected_from_below, set_ignore_near_expected_from_below, get_ignore_near_expected_from_below, Val<IgnoreNearExpected>
+        /// `IgnoreNearExpectedFromAbove`.
+        pub fn ignore_near_expected_from_above(mut self, value: impl Into<Val<IgnoreNearExpected>>) -> Self {
+            self.props.set("IgnoreNearExpectedFromAbove", value.into());
+            self
         }
 
-        prop! {
-            /// `SampleSize`.
-            props, "SampleSize", sample_size, set_sample_size, get_sample_size, Val<i64>
+        /// Sets `IgnoreNearExpectedFromAbove` in place: [`Self::ignore_near_expected_from_above`] on a
+        /// value held by `&mut`.
+        pub fn set_ignore_near_expected_from_above(&mut self, value: impl Into<Val<IgnoreNearExpected>>) -> &mut Self {
+            self.props.set("IgnoreNearExpectedFromAbove", value.into());
+            self
         }
 
-        prop! {
-            /// `ShingleSize`.
-            props, "ShingleSize", shingle_size, set_shingle_size, get_shingle_size, Val<i64>
+        /// `IgnoreNearExpectedFromAbove` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ignore_near_expected_from_above(&self) -> ::std::option::Option<Val<IgnoreNearExpected>> {
+            crate::cfn::get_prop(&self.props, "IgnoreNearExpectedFromAbove")
+        }
+
+        /// `IgnoreNearExpectedFromBelow`.
+        pub fn ignore_near_expected_from_below(mut self, value: impl Into<Val<IgnoreNearExpected>>) -> Self {
+            self.props.set("IgnoreNearExpectedFromBelow", value.into());
+            self
+        }
+
+        /// Sets `IgnoreNearExpectedFromBelow` in place: [`Self::ignore_near_expected_from_below`] on a
+        /// value held by `&mut`.
+        pub fn set_ignore_near_expected_from_below(&mut self, value: impl Into<Val<IgnoreNearExpected>>) -> &mut Self {
+            self.props.set("IgnoreNearExpectedFromBelow", value.into());
+            self
+        }
+
+        /// `IgnoreNearExpectedFromBelow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ignore_near_expected_from_below(&self) -> ::std::option::Option<Val<IgnoreNearExpected>> {
+            crate::cfn::get_prop(&self.props, "IgnoreNearExpectedFromBelow")
+        }
+
+        /// `SampleSize`.
+        pub fn sample_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SampleSize", value.into());
+            self
+        }
+
+        /// Sets `SampleSize` in place: [`Self::sample_size`] on a value held by `&mut`.
+        pub fn set_sample_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SampleSize", value.into());
+            self
+        }
+
+        /// `SampleSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sample_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SampleSize")
+        }
+
+        /// `ShingleSize`.
+        pub fn shingle_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ShingleSize", value.into());
+            self
+        }
+
+        /// Sets `ShingleSize` in place: [`Self::shingle_size`] on a value held by `&mut`.
+        pub fn set_shingle_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ShingleSize", value.into());
+            self
+        }
+
+        /// `ShingleSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_shingle_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ShingleSize")
         }
     }
 
@@ -188,14 +329,40 @@ pub mod anomaly_detector {
             IgnoreNearExpected { props }
         }
 
-        prop! {
-            /// `Amount`.
-            props, "Amount", amount, set_amount, get_amount, Val<f64>
+        /// `Amount`.
+        pub fn amount(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Amount", value.into());
+            self
         }
 
-        prop! {
-            /// `Ratio`.
-            props, "Ratio", ratio, set_ratio, get_ratio, Val<f64>
+        /// Sets `Amount` in place: [`Self::amount`] on a value held by `&mut`.
+        pub fn set_amount(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Amount", value.into());
+            self
+        }
+
+        /// `Amount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_amount(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Amount")
+        }
+
+        /// `Ratio`.
+        pub fn ratio(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Ratio", value.into());
+            self
+        }
+
+        /// Sets `Ratio` in place: [`Self::ratio`] on a value held by `&mut`.
+        pub fn set_ratio(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Ratio", value.into());
+            self
+        }
+
+        /// `Ratio` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ratio(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Ratio")
         }
     }
 
@@ -216,14 +383,40 @@ pub mod anomaly_detector {
             MissingDataAction { props }
         }
 
-        prop! {
-            /// `MarkAsAnomaly`.
-            props, "MarkAsAnomaly", mark_as_anomaly, set_mark_as_anomaly, get_mark_as_anomaly, Val<bool>
+        /// `MarkAsAnomaly`.
+        pub fn mark_as_anomaly(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("MarkAsAnomaly", value.into());
+            self
         }
 
-        prop! {
-            /// `Skip`.
-            props, "Skip", skip, set_skip, get_skip, Val<bool>
+        /// Sets `MarkAsAnomaly` in place: [`Self::mark_as_anomaly`] on a value held by `&mut`.
+        pub fn set_mark_as_anomaly(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("MarkAsAnomaly", value.into());
+            self
+        }
+
+        /// `MarkAsAnomaly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mark_as_anomaly(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "MarkAsAnomaly")
+        }
+
+        /// `Skip`.
+        pub fn skip(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Skip", value.into());
+            self
+        }
+
+        /// Sets `Skip` in place: [`Self::skip`] on a value held by `&mut`.
+        pub fn set_skip(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Skip", value.into());
+            self
+        }
+
+        /// `Skip` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_skip(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Skip")
         }
     }
 }
@@ -254,14 +447,28 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
-    prop! {
-        /// `PolicyDocument`: The JSON to use as the Resource-based Policy.
-        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<String>
+    /// Sets `PolicyDocument`, which `new` took, in place.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkspaceArn`: The Arn of an APS Workspace that the PolicyDocument will be attached to.
-        core.props, "WorkspaceArn", _, set_workspace_arn, get_workspace_arn, Val<String>
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
+    }
+
+    /// Sets `WorkspaceArn`, which `new` took, in place.
+    pub fn set_workspace_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkspaceArn", value.into());
+        self
+    }
+
+    /// `WorkspaceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkspaceArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -300,25 +507,58 @@ impl RuleGroupsNamespace {
         RuleGroupsNamespace { core }
     }
 
-    prop! {
-        /// `Data`: The RuleGroupsNamespace data.
-        core.props, "Data", _, set_data, get_data, Val<String>
+    /// Sets `Data`, which `new` took, in place.
+    pub fn set_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Data", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The RuleGroupsNamespace name.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Data` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Data")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Workspace`: Required to identify a specific APS Workspace associated with this
-        /// RuleGroupsNamespace.
-        core.props, "Workspace", _, set_workspace, get_workspace, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Workspace`, which `new` took, in place.
+    pub fn set_workspace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Workspace", value.into());
+        self
+    }
+
+    /// `Workspace` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Workspace")
     }
 
     /// `Ref`: the resource's identifier.
@@ -362,39 +602,113 @@ impl Scraper {
         Scraper { core }
     }
 
-    prop! {
-        /// `Alias`: Scraper alias.
-        core.props, "Alias", alias, set_alias, get_alias, Val<String>
+    /// `Alias`: Scraper alias.
+    pub fn alias(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Alias", value.into());
+        self
     }
 
-    prop! {
-        /// `Destination`: Scraper metrics destination
-        core.props, "Destination", _, set_destination, get_destination, Val<scraper::Destination>
+    /// Sets `Alias` in place: [`Self::alias`] on a value held by `&mut`.
+    pub fn set_alias(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Alias", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleConfiguration`: Role configuration
-        core.props, "RoleConfiguration", role_configuration, set_role_configuration, get_role_configuration, Val<scraper::RoleConfiguration>
+    /// `Alias` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alias(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Alias")
     }
 
-    prop! {
-        /// `ScrapeConfiguration`: Scraper configuration
-        core.props, "ScrapeConfiguration", _, set_scrape_configuration, get_scrape_configuration, Val<scraper::ScrapeConfiguration>
+    /// Sets `Destination`, which `new` took, in place.
+    pub fn set_destination(&mut self, value: impl Into<Val<scraper::Destination>>) -> &mut Self {
+        self.core.props.set("Destination", value.into());
+        self
     }
 
-    prop! {
-        /// `ScraperLoggingConfiguration`: Configuration for scraper logging
-        core.props, "ScraperLoggingConfiguration", scraper_logging_configuration, set_scraper_logging_configuration, get_scraper_logging_configuration, Val<scraper::ScraperLoggingConfiguration>
+    /// `Destination` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination(&self) -> ::std::option::Option<Val<scraper::Destination>> {
+        crate::cfn::get_prop(&self.core.props, "Destination")
     }
 
-    prop! {
-        /// `Source`: Scraper metrics source
-        core.props, "Source", _, set_source, get_source, Val<scraper::Source>
+    /// `RoleConfiguration`: Role configuration
+    pub fn role_configuration(mut self, value: impl Into<Val<scraper::RoleConfiguration>>) -> Self {
+        self.core.props.set("RoleConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `RoleConfiguration` in place: [`Self::role_configuration`] on a value held by `&mut`.
+    pub fn set_role_configuration(&mut self, value: impl Into<Val<scraper::RoleConfiguration>>) -> &mut Self {
+        self.core.props.set("RoleConfiguration", value.into());
+        self
+    }
+
+    /// `RoleConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_configuration(&self) -> ::std::option::Option<Val<scraper::RoleConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "RoleConfiguration")
+    }
+
+    /// Sets `ScrapeConfiguration`, which `new` took, in place.
+    pub fn set_scrape_configuration(&mut self, value: impl Into<Val<scraper::ScrapeConfiguration>>) -> &mut Self {
+        self.core.props.set("ScrapeConfiguration", value.into());
+        self
+    }
+
+    /// `ScrapeConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scrape_configuration(&self) -> ::std::option::Option<Val<scraper::ScrapeConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ScrapeConfiguration")
+    }
+
+    /// `ScraperLoggingConfiguration`: Configuration for scraper logging
+    pub fn scraper_logging_configuration(mut self, value: impl Into<Val<scraper::ScraperLoggingConfiguration>>) -> Self {
+        self.core.props.set("ScraperLoggingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ScraperLoggingConfiguration` in place: [`Self::scraper_logging_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_scraper_logging_configuration(&mut self, value: impl Into<Val<scraper::ScraperLoggingConfiguration>>) -> &mut Self {
+        self.core.props.set("ScraperLoggingConfiguration", value.into());
+        self
+    }
+
+    /// `ScraperLoggingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scraper_logging_configuration(&self) -> ::std::option::Option<Val<scraper::ScraperLoggingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ScraperLoggingConfiguration")
+    }
+
+    /// Sets `Source`, which `new` took, in place.
+    pub fn set_source(&mut self, value: impl Into<Val<scraper::Source>>) -> &mut Self {
+        self.core.props.set("Source", value.into());
+        self
+    }
+
+    /// `Source` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source(&self) -> ::std::option::Option<Val<scraper::Source>> {
+        crate::cfn::get_prop(&self.core.props, "Source")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -444,14 +758,41 @@ pub mod scraper {
             Destination { props }
         }
 
-        prop! {
-            /// `AmpConfiguration`: Configuration for Amazon Managed Prometheus metrics destination
-            props, "AmpConfiguration", amp_configuration, set_amp_configuration, get_amp_configuration, Val<DestinationAmpConfiguration>
+        /// `AmpConfiguration`: Configuration for Amazon Managed Prometheus metrics destination
+        pub fn amp_configuration(mut self, value: impl Into<Val<DestinationAmpConfiguration>>) -> Self {
+            self.props.set("AmpConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudWatchConfiguration`: Configuration for CloudWatch metrics destination
-            props, "CloudWatchConfiguration", cloud_watch_configuration, set_cloud_watch_configuration, get_cloud_watch_configuration, Val<DestinationCloudWatchConfiguration>
+        /// Sets `AmpConfiguration` in place: [`Self::amp_configuration`] on a value held by `&mut`.
+        pub fn set_amp_configuration(&mut self, value: impl Into<Val<DestinationAmpConfiguration>>) -> &mut Self {
+            self.props.set("AmpConfiguration", value.into());
+            self
+        }
+
+        /// `AmpConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_amp_configuration(&self) -> ::std::option::Option<Val<DestinationAmpConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AmpConfiguration")
+        }
+
+        /// `CloudWatchConfiguration`: Configuration for CloudWatch metrics destination
+        pub fn cloud_watch_configuration(mut self, value: impl Into<Val<DestinationCloudWatchConfiguration>>) -> Self {
+            self.props.set("CloudWatchConfiguration", value.into());
+            self
+        }
+
+        /// Sets `CloudWatchConfiguration` in place: [`Self::cloud_watch_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_cloud_watch_configuration(&mut self, value: impl Into<Val<DestinationCloudWatchConfiguration>>) -> &mut Self {
+            self.props.set("CloudWatchConfiguration", value.into());
+            self
+        }
+
+        /// `CloudWatchConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_configuration(&self) -> ::std::option::Option<Val<DestinationCloudWatchConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchConfiguration")
         }
     }
 
@@ -473,9 +814,16 @@ pub mod scraper {
             DestinationAmpConfiguration { props }
         }
 
-        prop! {
-            /// `WorkspaceArn`: ARN of an Amazon Managed Prometheus workspace
-            props, "WorkspaceArn", _, set_workspace_arn, get_workspace_arn, Val<String>
+        /// Sets `WorkspaceArn`, which `new` took, in place.
+        pub fn set_workspace_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkspaceArn", value.into());
+            self
+        }
+
+        /// `WorkspaceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workspace_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkspaceArn")
         }
     }
 
@@ -497,9 +845,16 @@ pub mod scraper {
             DestinationCloudWatchConfiguration { props }
         }
 
-        prop! {
-            /// `DatasetArn`: ARN of a CloudWatch dataset
-            props, "DatasetArn", _, set_dataset_arn, get_dataset_arn, Val<String>
+        /// Sets `DatasetArn`, which `new` took, in place.
+        pub fn set_dataset_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatasetArn", value.into());
+            self
+        }
+
+        /// `DatasetArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dataset_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatasetArn")
         }
     }
 
@@ -518,14 +873,40 @@ pub mod scraper {
             RoleConfiguration { props }
         }
 
-        prop! {
-            /// `SourceRoleArn`: IAM Role in source account
-            props, "SourceRoleArn", source_role_arn, set_source_role_arn, get_source_role_arn, Val<String>
+        /// `SourceRoleArn`: IAM Role in source account
+        pub fn source_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetRoleArn`: IAM Role in the target account
-            props, "TargetRoleArn", target_role_arn, set_target_role_arn, get_target_role_arn, Val<String>
+        /// Sets `SourceRoleArn` in place: [`Self::source_role_arn`] on a value held by `&mut`.
+        pub fn set_source_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceRoleArn", value.into());
+            self
+        }
+
+        /// `SourceRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceRoleArn")
+        }
+
+        /// `TargetRoleArn`: IAM Role in the target account
+        pub fn target_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetRoleArn", value.into());
+            self
+        }
+
+        /// Sets `TargetRoleArn` in place: [`Self::target_role_arn`] on a value held by `&mut`.
+        pub fn set_target_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetRoleArn", value.into());
+            self
+        }
+
+        /// `TargetRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetRoleArn")
         }
     }
 
@@ -546,10 +927,23 @@ pub mod scraper {
             ScrapeConfiguration { props }
         }
 
-        prop! {
-            /// `ConfigurationBlob`: Prometheus compatible scrape configuration in base64 encoded blob
-            /// format
-            props, "ConfigurationBlob", configuration_blob, set_configuration_blob, get_configuration_blob, Val<String>
+        /// `ConfigurationBlob`: Prometheus compatible scrape configuration in base64 encoded blob
+        /// format
+        pub fn configuration_blob(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConfigurationBlob", value.into());
+            self
+        }
+
+        /// Sets `ConfigurationBlob` in place: [`Self::configuration_blob`] on a value held by `&mut`.
+        pub fn set_configuration_blob(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConfigurationBlob", value.into());
+            self
+        }
+
+        /// `ConfigurationBlob` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_blob(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationBlob")
         }
     }
 
@@ -575,14 +969,28 @@ pub mod scraper {
             ScraperLoggingConfiguration { props }
         }
 
-        prop! {
-            /// `ScraperComponents`.
-            props, "ScraperComponents", _, set_scraper_components, get_scraper_components, Val<List<ScraperComponent>>
+        /// Sets `ScraperComponents`, which `new` took, in place.
+        pub fn set_scraper_components(&mut self, value: impl Into<Val<List<ScraperComponent>>>) -> &mut Self {
+            self.props.set("ScraperComponents", value.into());
+            self
         }
 
-        prop! {
-            /// `LoggingDestination`: Destination for scraper logging
-            props, "LoggingDestination", _, set_logging_destination, get_logging_destination, Val<ScraperLoggingDestination>
+        /// `ScraperComponents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scraper_components(&self) -> ::std::option::Option<Val<List<ScraperComponent>>> {
+            crate::cfn::get_prop(&self.props, "ScraperComponents")
+        }
+
+        /// Sets `LoggingDestination`, which `new` took, in place.
+        pub fn set_logging_destination(&mut self, value: impl Into<Val<ScraperLoggingDestination>>) -> &mut Self {
+            self.props.set("LoggingDestination", value.into());
+            self
+        }
+
+        /// `LoggingDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logging_destination(&self) -> ::std::option::Option<Val<ScraperLoggingDestination>> {
+            crate::cfn::get_prop(&self.props, "LoggingDestination")
         }
     }
 
@@ -601,9 +1009,22 @@ pub mod scraper {
             ScraperLoggingDestination { props }
         }
 
-        prop! {
-            /// `CloudWatchLogs`: Represents a cloudwatch logs destination for scraper logging
-            props, "CloudWatchLogs", cloud_watch_logs, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogDestination>
+        /// `CloudWatchLogs`: Represents a cloudwatch logs destination for scraper logging
+        pub fn cloud_watch_logs(mut self, value: impl Into<Val<CloudWatchLogDestination>>) -> Self {
+            self.props.set("CloudWatchLogs", value.into());
+            self
+        }
+
+        /// Sets `CloudWatchLogs` in place: [`Self::cloud_watch_logs`] on a value held by `&mut`.
+        pub fn set_cloud_watch_logs(&mut self, value: impl Into<Val<CloudWatchLogDestination>>) -> &mut Self {
+            self.props.set("CloudWatchLogs", value.into());
+            self
+        }
+
+        /// `CloudWatchLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs(&self) -> ::std::option::Option<Val<CloudWatchLogDestination>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogs")
         }
     }
 
@@ -623,9 +1044,22 @@ pub mod scraper {
             CloudWatchLogDestination { props }
         }
 
-        prop! {
-            /// `LogGroupArn`: ARN of the CloudWatch log group
-            props, "LogGroupArn", log_group_arn, set_log_group_arn, get_log_group_arn, Val<String>
+        /// `LogGroupArn`: ARN of the CloudWatch log group
+        pub fn log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroupArn", value.into());
+            self
+        }
+
+        /// Sets `LogGroupArn` in place: [`Self::log_group_arn`] on a value held by `&mut`.
+        pub fn set_log_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupArn", value.into());
+            self
+        }
+
+        /// `LogGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupArn")
         }
     }
 
@@ -646,14 +1080,34 @@ pub mod scraper {
             ScraperComponent { props }
         }
 
-        prop! {
-            /// `Type`: Type of scraper component
-            props, "Type", _, set_type, get_type, Val<ScraperComponentType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ScraperComponentType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Config`.
-            props, "Config", config, set_config, get_config, Val<ComponentConfig>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ScraperComponentType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Config`.
+        pub fn config(mut self, value: impl Into<Val<ComponentConfig>>) -> Self {
+            self.props.set("Config", value.into());
+            self
+        }
+
+        /// Sets `Config` in place: [`Self::config`] on a value held by `&mut`.
+        pub fn set_config(&mut self, value: impl Into<Val<ComponentConfig>>) -> &mut Self {
+            self.props.set("Config", value.into());
+            self
+        }
+
+        /// `Config` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_config(&self) -> ::std::option::Option<Val<ComponentConfig>> {
+            crate::cfn::get_prop(&self.props, "Config")
         }
     }
 
@@ -672,9 +1126,22 @@ pub mod scraper {
             ComponentConfig { props }
         }
 
-        prop! {
-            /// `Options`.
-            props, "Options", options, set_options, get_options, Val<Map<String>>
+        /// `Options`.
+        pub fn options(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// Sets `Options` in place: [`Self::options`] on a value held by `&mut`.
+        pub fn set_options(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// `Options` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_options(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Options")
         }
     }
 
@@ -711,14 +1178,40 @@ pub mod scraper {
             Source { props }
         }
 
-        prop! {
-            /// `EksConfiguration`: Configuration for EKS metrics source
-            props, "EksConfiguration", eks_configuration, set_eks_configuration, get_eks_configuration, Val<SourceEksConfiguration>
+        /// `EksConfiguration`: Configuration for EKS metrics source
+        pub fn eks_configuration(mut self, value: impl Into<Val<SourceEksConfiguration>>) -> Self {
+            self.props.set("EksConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcConfiguration`: Configuration for VPC metrics source
-            props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<SourceVpcConfiguration>
+        /// Sets `EksConfiguration` in place: [`Self::eks_configuration`] on a value held by `&mut`.
+        pub fn set_eks_configuration(&mut self, value: impl Into<Val<SourceEksConfiguration>>) -> &mut Self {
+            self.props.set("EksConfiguration", value.into());
+            self
+        }
+
+        /// `EksConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_eks_configuration(&self) -> ::std::option::Option<Val<SourceEksConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EksConfiguration")
+        }
+
+        /// `VpcConfiguration`: Configuration for VPC metrics source
+        pub fn vpc_configuration(mut self, value: impl Into<Val<SourceVpcConfiguration>>) -> Self {
+            self.props.set("VpcConfiguration", value.into());
+            self
+        }
+
+        /// Sets `VpcConfiguration` in place: [`Self::vpc_configuration`] on a value held by `&mut`.
+        pub fn set_vpc_configuration(&mut self, value: impl Into<Val<SourceVpcConfiguration>>) -> &mut Self {
+            self.props.set("VpcConfiguration", value.into());
+            self
+        }
+
+        /// `VpcConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_configuration(&self) -> ::std::option::Option<Val<SourceVpcConfiguration>> {
+            crate::cfn::get_prop(&self.props, "VpcConfiguration")
         }
     }
 
@@ -744,19 +1237,46 @@ pub mod scraper {
             SourceEksConfiguration { props }
         }
 
-        prop! {
-            /// `ClusterArn`: ARN of an EKS cluster
-            props, "ClusterArn", _, set_cluster_arn, get_cluster_arn, Val<String>
+        /// Sets `ClusterArn`, which `new` took, in place.
+        pub fn set_cluster_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`: List of subnet IDs
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `ClusterArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterArn")
         }
 
-        prop! {
-            /// `SecurityGroupIds`: List of security group IDs
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
+        }
+
+        /// `SecurityGroupIds`: List of security group IDs
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
         }
     }
 
@@ -782,14 +1302,28 @@ pub mod scraper {
             SourceVpcConfiguration { props }
         }
 
-        prop! {
-            /// `SecurityGroupIds`: List of security group IDs
-            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `SecurityGroupIds`, which `new` took, in place.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`: List of subnet IDs
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
     }
 }
@@ -812,39 +1346,132 @@ impl Workspace {
         Workspace { core }
     }
 
-    prop! {
-        /// `AlertManagerDefinition`: The AMP Workspace alert manager definition data
-        core.props, "AlertManagerDefinition", alert_manager_definition, set_alert_manager_definition, get_alert_manager_definition, Val<String>
+    /// `AlertManagerDefinition`: The AMP Workspace alert manager definition data
+    pub fn alert_manager_definition(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AlertManagerDefinition", value.into());
+        self
     }
 
-    prop! {
-        /// `Alias`: AMP Workspace alias.
-        core.props, "Alias", alias, set_alias, get_alias, Val<String>
+    /// Sets `AlertManagerDefinition` in place: [`Self::alert_manager_definition`] on a value held
+    /// by `&mut`.
+    pub fn set_alert_manager_definition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AlertManagerDefinition", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyArn`: KMS Key ARN used to encrypt and decrypt AMP workspace data.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// `AlertManagerDefinition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alert_manager_definition(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AlertManagerDefinition")
     }
 
-    prop! {
-        /// `LoggingConfiguration`: Logging configuration
-        core.props, "LoggingConfiguration", logging_configuration, set_logging_configuration, get_logging_configuration, Val<workspace::LoggingConfiguration>
+    /// `Alias`: AMP Workspace alias.
+    pub fn alias(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Alias", value.into());
+        self
     }
 
-    prop! {
-        /// `QueryLoggingConfiguration`: Query logging configuration
-        core.props, "QueryLoggingConfiguration", query_logging_configuration, set_query_logging_configuration, get_query_logging_configuration, Val<workspace::QueryLoggingConfiguration>
+    /// Sets `Alias` in place: [`Self::alias`] on a value held by `&mut`.
+    pub fn set_alias(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Alias", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Alias` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alias(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Alias")
     }
 
-    prop! {
-        /// `WorkspaceConfiguration`: Workspace configuration
-        core.props, "WorkspaceConfiguration", workspace_configuration, set_workspace_configuration, get_workspace_configuration, Val<workspace::WorkspaceConfiguration>
+    /// `KmsKeyArn`: KMS Key ARN used to encrypt and decrypt AMP workspace data.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// `LoggingConfiguration`: Logging configuration
+    pub fn logging_configuration(mut self, value: impl Into<Val<workspace::LoggingConfiguration>>) -> Self {
+        self.core.props.set("LoggingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `LoggingConfiguration` in place: [`Self::logging_configuration`] on a value held by `&mut`.
+    pub fn set_logging_configuration(&mut self, value: impl Into<Val<workspace::LoggingConfiguration>>) -> &mut Self {
+        self.core.props.set("LoggingConfiguration", value.into());
+        self
+    }
+
+    /// `LoggingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_configuration(&self) -> ::std::option::Option<Val<workspace::LoggingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingConfiguration")
+    }
+
+    /// `QueryLoggingConfiguration`: Query logging configuration
+    pub fn query_logging_configuration(mut self, value: impl Into<Val<workspace::QueryLoggingConfiguration>>) -> Self {
+        self.core.props.set("QueryLoggingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `QueryLoggingConfiguration` in place: [`Self::query_logging_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_query_logging_configuration(&mut self, value: impl Into<Val<workspace::QueryLoggingConfiguration>>) -> &mut Self {
+        self.core.props.set("QueryLoggingConfiguration", value.into());
+        self
+    }
+
+    /// `QueryLoggingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_logging_configuration(&self) -> ::std::option::Option<Val<workspace::QueryLoggingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "QueryLoggingConfiguration")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `WorkspaceConfiguration`: Workspace configuration
+    pub fn workspace_configuration(mut self, value: impl Into<Val<workspace::WorkspaceConfiguration>>) -> Self {
+        self.core.props.set("WorkspaceConfiguration", value.into());
+        self
+    }
+
+    /// Sets `WorkspaceConfiguration` in place: [`Self::workspace_configuration`] on a value held by `&mut`.
+    pub fn set_workspace_configuration(&mut self, value: impl Into<Val<workspace::WorkspaceConfiguration>>) -> &mut Self {
+        self.core.props.set("WorkspaceConfiguration", value.into());
+        self
+    }
+
+    /// `WorkspaceConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace_configuration(&self) -> ::std::option::Option<Val<workspace::WorkspaceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "WorkspaceConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -892,9 +1519,22 @@ pub mod workspace {
             LoggingConfiguration { props }
         }
 
-        prop! {
-            /// `LogGroupArn`: CloudWatch log group ARN
-            props, "LogGroupArn", log_group_arn, set_log_group_arn, get_log_group_arn, Val<String>
+        /// `LogGroupArn`: CloudWatch log group ARN
+        pub fn log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroupArn", value.into());
+            self
+        }
+
+        /// Sets `LogGroupArn` in place: [`Self::log_group_arn`] on a value held by `&mut`.
+        pub fn set_log_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupArn", value.into());
+            self
+        }
+
+        /// `LogGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupArn")
         }
     }
 
@@ -915,9 +1555,16 @@ pub mod workspace {
             QueryLoggingConfiguration { props }
         }
 
-        prop! {
-            /// `Destinations`: The destinations configuration for query logging
-            props, "Destinations", _, set_destinations, get_destinations, Val<List<LoggingDestination>>
+        /// Sets `Destinations`, which `new` took, in place.
+        pub fn set_destinations(&mut self, value: impl Into<Val<List<LoggingDestination>>>) -> &mut Self {
+            self.props.set("Destinations", value.into());
+            self
+        }
+
+        /// `Destinations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destinations(&self) -> ::std::option::Option<Val<List<LoggingDestination>>> {
+            crate::cfn::get_prop(&self.props, "Destinations")
         }
     }
 
@@ -944,14 +1591,28 @@ pub mod workspace {
             LoggingDestination { props }
         }
 
-        prop! {
-            /// `CloudWatchLogs`: Represents a cloudwatch logs destination for query logging
-            props, "CloudWatchLogs", _, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogDestination>
+        /// Sets `CloudWatchLogs`, which `new` took, in place.
+        pub fn set_cloud_watch_logs(&mut self, value: impl Into<Val<CloudWatchLogDestination>>) -> &mut Self {
+            self.props.set("CloudWatchLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `Filters`: Filters for logging
-            props, "Filters", _, set_filters, get_filters, Val<LoggingFilter>
+        /// `CloudWatchLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs(&self) -> ::std::option::Option<Val<CloudWatchLogDestination>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogs")
+        }
+
+        /// Sets `Filters`, which `new` took, in place.
+        pub fn set_filters(&mut self, value: impl Into<Val<LoggingFilter>>) -> &mut Self {
+            self.props.set("Filters", value.into());
+            self
+        }
+
+        /// `Filters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filters(&self) -> ::std::option::Option<Val<LoggingFilter>> {
+            crate::cfn::get_prop(&self.props, "Filters")
         }
     }
 
@@ -973,9 +1634,16 @@ pub mod workspace {
             CloudWatchLogDestination { props }
         }
 
-        prop! {
-            /// `LogGroupArn`: The ARN of the CloudWatch Logs log group
-            props, "LogGroupArn", _, set_log_group_arn, get_log_group_arn, Val<String>
+        /// Sets `LogGroupArn`, which `new` took, in place.
+        pub fn set_log_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupArn", value.into());
+            self
+        }
+
+        /// `LogGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupArn")
         }
     }
 
@@ -996,9 +1664,16 @@ pub mod workspace {
             LoggingFilter { props }
         }
 
-        prop! {
-            /// `QspThreshold`: Query logs with QSP above this limit are vended
-            props, "QspThreshold", _, set_qsp_threshold, get_qsp_threshold, Val<i64>
+        /// Sets `QspThreshold`, which `new` took, in place.
+        pub fn set_qsp_threshold(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("QspThreshold", value.into());
+            self
+        }
+
+        /// `QspThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_qsp_threshold(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "QspThreshold")
         }
     }
 
@@ -1017,26 +1692,80 @@ pub mod workspace {
             WorkspaceConfiguration { props }
         }
 
-        prop! {
-            /// `LimitsPerLabelSets`: An array of label set and associated limits
-            props, "LimitsPerLabelSets", limits_per_label_sets, set_limits_per_label_sets, get_limits_per_label_sets, Val<List<LimitsPerLabelSet>>
+        /// `LimitsPerLabelSets`: An array of label set and associated limits
+        pub fn limits_per_label_sets(mut self, value: impl Into<Val<List<LimitsPerLabelSet>>>) -> Self {
+            self.props.set("LimitsPerLabelSets", value.into());
+            self
         }
 
-        prop! {
-            /// `OutOfOrderTimeWindowInSeconds`: The time window in seconds for accepting out-of-order
-            /// samples
-            props, "OutOfOrderTimeWindowInSeconds", out_of_order_time_window_in_seconds, set_out_of_order_time_window_in_seconds, get_out_of_order_time_window_in_seconds, Val<i64>
+        /// Sets `LimitsPerLabelSets` in place: [`Self::limits_per_label_sets`] on a value held by `&mut`.
+        pub fn set_limits_per_label_sets(&mut self, value: impl Into<Val<List<LimitsPerLabelSet>>>) -> &mut Self {
+            self.props.set("LimitsPerLabelSets", value.into());
+            self
         }
 
-        prop! {
-            /// `RetentionPeriodInDays`: How many days that metrics are retained in the workspace
-            props, "RetentionPeriodInDays", retention_period_in_days, set_retention_period_in_days, get_retention_period_in_days, Val<i64>
+        /// `LimitsPerLabelSets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_limits_per_label_sets(&self) -> ::std::option::Option<Val<List<LimitsPerLabelSet>>> {
+            crate::cfn::get_prop(&self.props, "LimitsPerLabelSets")
         }
 
-        prop! {
-            /// `RuleQueryOffsetInSeconds`: Duration in seconds to offset rule evaluation queries into
-            /// the past
-            props, "RuleQueryOffsetInSeconds", rule_query_offset_in_seconds, set_rule_query_offset_in_seconds, get_rule_query_offset_in_seconds, Val<i64>
+        /// `OutOfOrderTimeWindowInSeconds`: The time window in seconds for accepting out-of-order
+        /// samples
+        pub fn out_of_order_time_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("OutOfOrderTimeWindowInSeconds", value.into());
+            self
+        }
+
+        /// Sets `OutOfOrderTimeWindowInSeconds` in place: [`Self::out_of_order_time_window_in_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_out_of_order_time_window_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("OutOfOrderTimeWindowInSeconds", value.into());
+            self
+        }
+
+        /// `OutOfOrderTimeWindowInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_out_of_order_time_window_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "OutOfOrderTimeWindowInSeconds")
+        }
+
+        /// `RetentionPeriodInDays`: How many days that metrics are retained in the workspace
+        pub fn retention_period_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RetentionPeriodInDays", value.into());
+            self
+        }
+
+        /// Sets `RetentionPeriodInDays` in place: [`Self::retention_period_in_days`] on a value held by `&mut`.
+        pub fn set_retention_period_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RetentionPeriodInDays", value.into());
+            self
+        }
+
+        /// `RetentionPeriodInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retention_period_in_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RetentionPeriodInDays")
+        }
+
+        /// `RuleQueryOffsetInSeconds`: Duration in seconds to offset rule evaluation queries into the
+        /// past
+        pub fn rule_query_offset_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RuleQueryOffsetInSeconds", value.into());
+            self
+        }
+
+        /// Sets `RuleQueryOffsetInSeconds` in place: [`Self::rule_query_offset_in_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_rule_query_offset_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RuleQueryOffsetInSeconds", value.into());
+            self
+        }
+
+        /// `RuleQueryOffsetInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_query_offset_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RuleQueryOffsetInSeconds")
         }
     }
 
@@ -1062,14 +1791,28 @@ pub mod workspace {
             LimitsPerLabelSet { props }
         }
 
-        prop! {
-            /// `Limits`: Limits that can be applied to a label set
-            props, "Limits", _, set_limits, get_limits, Val<LimitsPerLabelSetEntry>
+        /// Sets `Limits`, which `new` took, in place.
+        pub fn set_limits(&mut self, value: impl Into<Val<LimitsPerLabelSetEntry>>) -> &mut Self {
+            self.props.set("Limits", value.into());
+            self
         }
 
-        prop! {
-            /// `LabelSet`: An array of series labels
-            props, "LabelSet", _, set_label_set, get_label_set, Val<List<Label>>
+        /// `Limits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_limits(&self) -> ::std::option::Option<Val<LimitsPerLabelSetEntry>> {
+            crate::cfn::get_prop(&self.props, "Limits")
+        }
+
+        /// Sets `LabelSet`, which `new` took, in place.
+        pub fn set_label_set(&mut self, value: impl Into<Val<List<Label>>>) -> &mut Self {
+            self.props.set("LabelSet", value.into());
+            self
+        }
+
+        /// `LabelSet` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label_set(&self) -> ::std::option::Option<Val<List<Label>>> {
+            crate::cfn::get_prop(&self.props, "LabelSet")
         }
     }
 
@@ -1092,14 +1835,28 @@ pub mod workspace {
             Label { props }
         }
 
-        prop! {
-            /// `Name`: Name of the label
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: Value of the label
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1118,9 +1875,22 @@ pub mod workspace {
             LimitsPerLabelSetEntry { props }
         }
 
-        prop! {
-            /// `MaxSeries`: The maximum number of active series that can be ingested for this label set
-            props, "MaxSeries", max_series, set_max_series, get_max_series, Val<i64>
+        /// `MaxSeries`: The maximum number of active series that can be ingested for this label set
+        pub fn max_series(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxSeries", value.into());
+            self
+        }
+
+        /// Sets `MaxSeries` in place: [`Self::max_series`] on a value held by `&mut`.
+        pub fn set_max_series(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxSeries", value.into());
+            self
+        }
+
+        /// `MaxSeries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_series(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxSeries")
         }
     }
 }

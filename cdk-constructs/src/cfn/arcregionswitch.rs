@@ -56,69 +56,210 @@ impl Plan {
         Plan { core }
     }
 
-    prop! {
-        /// `AssociatedAlarms`.
-        core.props, "AssociatedAlarms", associated_alarms, set_associated_alarms, get_associated_alarms, Val<Map<plan::AssociatedAlarm>>
+    /// `AssociatedAlarms`.
+    pub fn associated_alarms(mut self, value: impl Into<Val<Map<plan::AssociatedAlarm>>>) -> Self {
+        self.core.props.set("AssociatedAlarms", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AssociatedAlarms` in place: [`Self::associated_alarms`] on a value held by `&mut`.
+    pub fn set_associated_alarms(&mut self, value: impl Into<Val<Map<plan::AssociatedAlarm>>>) -> &mut Self {
+        self.core.props.set("AssociatedAlarms", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionRole`.
-        core.props, "ExecutionRole", _, set_execution_role, get_execution_role, Val<String>
+    /// `AssociatedAlarms` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_associated_alarms(&self) -> ::std::option::Option<Val<Map<plan::AssociatedAlarm>>> {
+        crate::cfn::get_prop(&self.core.props, "AssociatedAlarms")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PrimaryRegion`.
-        core.props, "PrimaryRegion", primary_region, set_primary_region, get_primary_region, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RecoveryApproach`.
-        core.props, "RecoveryApproach", _, set_recovery_approach, get_recovery_approach, Val<plan::RecoveryApproach>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `RecoveryTimeObjectiveMinutes`.
-        core.props, "RecoveryTimeObjectiveMinutes", recovery_time_objective_minutes, set_recovery_time_objective_minutes, get_recovery_time_objective_minutes, Val<f64>
+    /// Sets `ExecutionRole`, which `new` took, in place.
+    pub fn set_execution_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRole", value.into());
+        self
     }
 
-    prop! {
-        /// `Regions`.
-        core.props, "Regions", _, set_regions, get_regions, Val<List<String>>
+    /// `ExecutionRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRole")
     }
 
-    prop! {
-        /// `ReportConfiguration`.
-        core.props, "ReportConfiguration", report_configuration, set_report_configuration, get_report_configuration, Val<plan::ReportConfiguration>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceQuotaChecksEnabled`.
-        core.props, "ServiceQuotaChecksEnabled", service_quota_checks_enabled, set_service_quota_checks_enabled, get_service_quota_checks_enabled, Val<bool>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `PrimaryRegion`.
+    pub fn primary_region(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PrimaryRegion", value.into());
+        self
     }
 
-    prop! {
-        /// `Triggers`.
-        core.props, "Triggers", triggers, set_triggers, get_triggers, Val<List<plan::Trigger>>
+    /// Sets `PrimaryRegion` in place: [`Self::primary_region`] on a value held by `&mut`.
+    pub fn set_primary_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrimaryRegion", value.into());
+        self
     }
 
-    prop! {
-        /// `Workflows`.
-        core.props, "Workflows", _, set_workflows, get_workflows, Val<List<plan::Workflow>>
+    /// `PrimaryRegion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_primary_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrimaryRegion")
+    }
+
+    /// Sets `RecoveryApproach`, which `new` took, in place.
+    pub fn set_recovery_approach(&mut self, value: impl Into<Val<plan::RecoveryApproach>>) -> &mut Self {
+        self.core.props.set("RecoveryApproach", value.into());
+        self
+    }
+
+    /// `RecoveryApproach` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recovery_approach(&self) -> ::std::option::Option<Val<plan::RecoveryApproach>> {
+        crate::cfn::get_prop(&self.core.props, "RecoveryApproach")
+    }
+
+    /// `RecoveryTimeObjectiveMinutes`.
+    pub fn recovery_time_objective_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("RecoveryTimeObjectiveMinutes", value.into());
+        self
+    }
+
+    /// Sets `RecoveryTimeObjectiveMinutes` in place: [`Self::recovery_time_objective_minutes`] on a
+    /// value held by `&mut`.
+    pub fn set_recovery_time_objective_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("RecoveryTimeObjectiveMinutes", value.into());
+        self
+    }
+
+    /// `RecoveryTimeObjectiveMinutes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recovery_time_objective_minutes(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "RecoveryTimeObjectiveMinutes")
+    }
+
+    /// Sets `Regions`, which `new` took, in place.
+    pub fn set_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Regions", value.into());
+        self
+    }
+
+    /// `Regions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Regions")
+    }
+
+    /// `ReportConfiguration`.
+    pub fn report_configuration(mut self, value: impl Into<Val<plan::ReportConfiguration>>) -> Self {
+        self.core.props.set("ReportConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ReportConfiguration` in place: [`Self::report_configuration`] on a value held by `&mut`.
+    pub fn set_report_configuration(&mut self, value: impl Into<Val<plan::ReportConfiguration>>) -> &mut Self {
+        self.core.props.set("ReportConfiguration", value.into());
+        self
+    }
+
+    /// `ReportConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_report_configuration(&self) -> ::std::option::Option<Val<plan::ReportConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ReportConfiguration")
+    }
+
+    /// `ServiceQuotaChecksEnabled`.
+    pub fn service_quota_checks_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ServiceQuotaChecksEnabled", value.into());
+        self
+    }
+
+    /// Sets `ServiceQuotaChecksEnabled` in place: [`Self::service_quota_checks_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_service_quota_checks_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ServiceQuotaChecksEnabled", value.into());
+        self
+    }
+
+    /// `ServiceQuotaChecksEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_quota_checks_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceQuotaChecksEnabled")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Triggers`.
+    pub fn triggers(mut self, value: impl Into<Val<List<plan::Trigger>>>) -> Self {
+        self.core.props.set("Triggers", value.into());
+        self
+    }
+
+    /// Sets `Triggers` in place: [`Self::triggers`] on a value held by `&mut`.
+    pub fn set_triggers(&mut self, value: impl Into<Val<List<plan::Trigger>>>) -> &mut Self {
+        self.core.props.set("Triggers", value.into());
+        self
+    }
+
+    /// `Triggers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_triggers(&self) -> ::std::option::Option<Val<List<plan::Trigger>>> {
+        crate::cfn::get_prop(&self.core.props, "Triggers")
+    }
+
+    /// Sets `Workflows`, which `new` took, in place.
+    pub fn set_workflows(&mut self, value: impl Into<Val<List<plan::Workflow>>>) -> &mut Self {
+        self.core.props.set("Workflows", value.into());
+        self
+    }
+
+    /// `Workflows` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workflows(&self) -> ::std::option::Option<Val<List<plan::Workflow>>> {
+        crate::cfn::get_prop(&self.core.props, "Workflows")
     }
 
     /// `Ref`: the resource's identifier.
@@ -191,24 +332,64 @@ pub mod plan {
             AssociatedAlarm { props }
         }
 
-        prop! {
-            /// `AlarmType`.
-            props, "AlarmType", _, set_alarm_type, get_alarm_type, Val<AlarmType>
+        /// Sets `AlarmType`, which `new` took, in place.
+        pub fn set_alarm_type(&mut self, value: impl Into<Val<AlarmType>>) -> &mut Self {
+            self.props.set("AlarmType", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceIdentifier`.
-            props, "ResourceIdentifier", _, set_resource_identifier, get_resource_identifier, Val<String>
+        /// `AlarmType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarm_type(&self) -> ::std::option::Option<Val<AlarmType>> {
+            crate::cfn::get_prop(&self.props, "AlarmType")
         }
 
-        prop! {
-            /// `CrossAccountRole`.
-            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        /// Sets `ResourceIdentifier`, which `new` took, in place.
+        pub fn set_resource_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// `ResourceIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceIdentifier")
+        }
+
+        /// `CrossAccountRole`.
+        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// Sets `CrossAccountRole` in place: [`Self::cross_account_role`] on a value held by `&mut`.
+        pub fn set_cross_account_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// `CrossAccountRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_account_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrossAccountRole")
+        }
+
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
         }
     }
 
@@ -253,9 +434,22 @@ pub mod plan {
             ReportConfiguration { props }
         }
 
-        prop! {
-            /// `ReportOutput`.
-            props, "ReportOutput", report_output, set_report_output, get_report_output, Val<List<ReportOutputConfiguration>>
+        /// `ReportOutput`.
+        pub fn report_output(mut self, value: impl Into<Val<List<ReportOutputConfiguration>>>) -> Self {
+            self.props.set("ReportOutput", value.into());
+            self
+        }
+
+        /// Sets `ReportOutput` in place: [`Self::report_output`] on a value held by `&mut`.
+        pub fn set_report_output(&mut self, value: impl Into<Val<List<ReportOutputConfiguration>>>) -> &mut Self {
+            self.props.set("ReportOutput", value.into());
+            self
+        }
+
+        /// `ReportOutput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_report_output(&self) -> ::std::option::Option<Val<List<ReportOutputConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "ReportOutput")
         }
     }
 
@@ -276,9 +470,22 @@ pub mod plan {
             ReportOutputConfiguration { props }
         }
 
-        prop! {
-            /// `S3Configuration`.
-            props, "S3Configuration", s3_configuration, set_s3_configuration, get_s3_configuration, Val<S3ReportOutputConfiguration>
+        /// `S3Configuration`.
+        pub fn s3_configuration(mut self, value: impl Into<Val<S3ReportOutputConfiguration>>) -> Self {
+            self.props.set("S3Configuration", value.into());
+            self
+        }
+
+        /// Sets `S3Configuration` in place: [`Self::s3_configuration`] on a value held by `&mut`.
+        pub fn set_s3_configuration(&mut self, value: impl Into<Val<S3ReportOutputConfiguration>>) -> &mut Self {
+            self.props.set("S3Configuration", value.into());
+            self
+        }
+
+        /// `S3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_configuration(&self) -> ::std::option::Option<Val<S3ReportOutputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3Configuration")
         }
     }
 
@@ -297,14 +504,40 @@ pub mod plan {
             S3ReportOutputConfiguration { props }
         }
 
-        prop! {
-            /// `BucketOwner`.
-            props, "BucketOwner", bucket_owner, set_bucket_owner, get_bucket_owner, Val<String>
+        /// `BucketOwner`.
+        pub fn bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketOwner", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketPath`.
-            props, "BucketPath", bucket_path, set_bucket_path, get_bucket_path, Val<String>
+        /// Sets `BucketOwner` in place: [`Self::bucket_owner`] on a value held by `&mut`.
+        pub fn set_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketOwner", value.into());
+            self
+        }
+
+        /// `BucketOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketOwner")
+        }
+
+        /// `BucketPath`.
+        pub fn bucket_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketPath", value.into());
+            self
+        }
+
+        /// Sets `BucketPath` in place: [`Self::bucket_path`] on a value held by `&mut`.
+        pub fn set_bucket_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketPath", value.into());
+            self
+        }
+
+        /// `BucketPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketPath")
         }
     }
 
@@ -336,29 +569,70 @@ pub mod plan {
             Trigger { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<WorkflowTargetAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<WorkflowTargetAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Conditions`.
-            props, "Conditions", _, set_conditions, get_conditions, Val<List<TriggerCondition>>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<WorkflowTargetAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `MinDelayMinutesBetweenExecutions`.
-            props, "MinDelayMinutesBetweenExecutions", _, set_min_delay_minutes_between_executions, get_min_delay_minutes_between_executions, Val<f64>
+        /// Sets `Conditions`, which `new` took, in place.
+        pub fn set_conditions(&mut self, value: impl Into<Val<List<TriggerCondition>>>) -> &mut Self {
+            self.props.set("Conditions", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetRegion`.
-            props, "TargetRegion", _, set_target_region, get_target_region, Val<String>
+        /// `Conditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conditions(&self) -> ::std::option::Option<Val<List<TriggerCondition>>> {
+            crate::cfn::get_prop(&self.props, "Conditions")
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `MinDelayMinutesBetweenExecutions`, which `new` took, in place.
+        pub fn set_min_delay_minutes_between_executions(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinDelayMinutesBetweenExecutions", value.into());
+            self
+        }
+
+        /// `MinDelayMinutesBetweenExecutions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_delay_minutes_between_executions(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinDelayMinutesBetweenExecutions")
+        }
+
+        /// Sets `TargetRegion`, which `new` took, in place.
+        pub fn set_target_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetRegion", value.into());
+            self
+        }
+
+        /// `TargetRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetRegion")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -400,14 +674,28 @@ pub mod plan {
             TriggerCondition { props }
         }
 
-        prop! {
-            /// `AssociatedAlarmName`.
-            props, "AssociatedAlarmName", _, set_associated_alarm_name, get_associated_alarm_name, Val<String>
+        /// Sets `AssociatedAlarmName`, which `new` took, in place.
+        pub fn set_associated_alarm_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AssociatedAlarmName", value.into());
+            self
         }
 
-        prop! {
-            /// `Condition`.
-            props, "Condition", _, set_condition, get_condition, Val<AlarmCondition>
+        /// `AssociatedAlarmName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_associated_alarm_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AssociatedAlarmName")
+        }
+
+        /// Sets `Condition`, which `new` took, in place.
+        pub fn set_condition(&mut self, value: impl Into<Val<AlarmCondition>>) -> &mut Self {
+            self.props.set("Condition", value.into());
+            self
+        }
+
+        /// `Condition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition(&self) -> ::std::option::Option<Val<AlarmCondition>> {
+            crate::cfn::get_prop(&self.props, "Condition")
         }
     }
 
@@ -441,24 +729,70 @@ pub mod plan {
             Workflow { props }
         }
 
-        prop! {
-            /// `WorkflowTargetAction`.
-            props, "WorkflowTargetAction", _, set_workflow_target_action, get_workflow_target_action, Val<WorkflowTargetAction>
+        /// Sets `WorkflowTargetAction`, which `new` took, in place.
+        pub fn set_workflow_target_action(&mut self, value: impl Into<Val<WorkflowTargetAction>>) -> &mut Self {
+            self.props.set("WorkflowTargetAction", value.into());
+            self
         }
 
-        prop! {
-            /// `Steps`.
-            props, "Steps", steps, set_steps, get_steps, Val<List<Step>>
+        /// `WorkflowTargetAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workflow_target_action(&self) -> ::std::option::Option<Val<WorkflowTargetAction>> {
+            crate::cfn::get_prop(&self.props, "WorkflowTargetAction")
         }
 
-        prop! {
-            /// `WorkflowDescription`.
-            props, "WorkflowDescription", workflow_description, set_workflow_description, get_workflow_description, Val<String>
+        /// `Steps`.
+        pub fn steps(mut self, value: impl Into<Val<List<Step>>>) -> Self {
+            self.props.set("Steps", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkflowTargetRegion`.
-            props, "WorkflowTargetRegion", workflow_target_region, set_workflow_target_region, get_workflow_target_region, Val<String>
+        /// Sets `Steps` in place: [`Self::steps`] on a value held by `&mut`.
+        pub fn set_steps(&mut self, value: impl Into<Val<List<Step>>>) -> &mut Self {
+            self.props.set("Steps", value.into());
+            self
+        }
+
+        /// `Steps` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_steps(&self) -> ::std::option::Option<Val<List<Step>>> {
+            crate::cfn::get_prop(&self.props, "Steps")
+        }
+
+        /// `WorkflowDescription`.
+        pub fn workflow_description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WorkflowDescription", value.into());
+            self
+        }
+
+        /// Sets `WorkflowDescription` in place: [`Self::workflow_description`] on a value held by `&mut`.
+        pub fn set_workflow_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkflowDescription", value.into());
+            self
+        }
+
+        /// `WorkflowDescription` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workflow_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkflowDescription")
+        }
+
+        /// `WorkflowTargetRegion`.
+        pub fn workflow_target_region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WorkflowTargetRegion", value.into());
+            self
+        }
+
+        /// Sets `WorkflowTargetRegion` in place: [`Self::workflow_target_region`] on a value held by `&mut`.
+        pub fn set_workflow_target_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkflowTargetRegion", value.into());
+            self
+        }
+
+        /// `WorkflowTargetRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workflow_target_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkflowTargetRegion")
         }
     }
 
@@ -487,24 +821,58 @@ pub mod plan {
             Step { props }
         }
 
-        prop! {
-            /// `ExecutionBlockConfiguration`.
-            props, "ExecutionBlockConfiguration", _, set_execution_block_configuration, get_execution_block_configuration, Val<ExecutionBlockConfiguration>
+        /// Sets `ExecutionBlockConfiguration`, which `new` took, in place.
+        pub fn set_execution_block_configuration(&mut self, value: impl Into<Val<ExecutionBlockConfiguration>>) -> &mut Self {
+            self.props.set("ExecutionBlockConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ExecutionBlockType`.
-            props, "ExecutionBlockType", _, set_execution_block_type, get_execution_block_type, Val<ExecutionBlockType>
+        /// `ExecutionBlockConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_block_configuration(&self) -> ::std::option::Option<Val<ExecutionBlockConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ExecutionBlockConfiguration")
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `ExecutionBlockType`, which `new` took, in place.
+        pub fn set_execution_block_type(&mut self, value: impl Into<Val<ExecutionBlockType>>) -> &mut Self {
+            self.props.set("ExecutionBlockType", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `ExecutionBlockType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_block_type(&self) -> ::std::option::Option<Val<ExecutionBlockType>> {
+            crate::cfn::get_prop(&self.props, "ExecutionBlockType")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -525,99 +893,361 @@ pub mod plan {
             ExecutionBlockConfiguration { props }
         }
 
-        prop! {
-            /// `CustomActionLambdaConfig`.
-            props, "CustomActionLambdaConfig", custom_action_lambda_config, set_custom_action_lambda_config, get_custom_action_lambda_config, Val<CustomActionLambdaConfiguration>
+        /// `CustomActionLambdaConfig`.
+        pub fn custom_action_lambda_config(mut self, value: impl Into<Val<CustomActionLambdaConfiguration>>) -> Self {
+            self.props.set("CustomActionLambdaConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `Ec2AsgCapacityIncreaseConfig`.
-            props, "Ec2AsgCapacityIncreaseConfig", ec2_asg_capacity_increase_config, set_ec2_asg_capacity_increase_config, get_ec2_asg_capacity_increase_config, Val<Ec2AsgCapacityIncreaseConfiguration>
+        /// Sets `CustomActionLambdaConfig` in place: [`Self::custom_action_lambda_config`] on a value
+        /// held by `&mut`.
+        pub fn set_custom_action_lambda_config(&mut self, value: impl Into<Val<CustomActionLambdaConfiguration>>) -> &mut Self {
+            self.props.set("CustomActionLambdaConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `ExecutionApprovalConfig`.
-            props, "ExecutionApprovalConfig", execution_approval_config, set_execution_approval_config, get_execution_approval_config, Val<ExecutionApprovalConfiguration>
+        /// `CustomActionLambdaConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_action_lambda_config(&self) -> ::std::option::Option<Val<CustomActionLambdaConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CustomActionLambdaConfig")
         }
 
-        prop! {
-            /// `ArcRoutingControlConfig`.
-            props, "ArcRoutingControlConfig", arc_routing_control_config, set_arc_routing_control_config, get_arc_routing_control_config, Val<ArcRoutingControlConfiguration>
+        /// `Ec2AsgCapacityIncreaseConfig`.
+        pub fn ec2_asg_capacity_increase_config(mut self, value: impl Into<Val<Ec2AsgCapacityIncreaseConfiguration>>) -> Self {
+            self.props.set("Ec2AsgCapacityIncreaseConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `AuroraProvisionedScalingConfig`.
-            props, "AuroraProvisionedScalingConfig", aurora_provisioned_scaling_config, set_aurora_provisioned_scaling_config, get_aurora_provisioned_scaling_config, Val<AuroraProvisionedScalingConfiguration>
+        /// Sets `Ec2AsgCapacityIncreaseConfig` in place: [`Self::ec2_asg_capacity_increase_config`] on
+        /// a value held by `&mut`.
+        pub fn set_ec2_asg_capacity_increase_config(&mut self, value: impl Into<Val<Ec2AsgCapacityIncreaseConfiguration>>) -> &mut Self {
+            self.props.set("Ec2AsgCapacityIncreaseConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `AuroraServerlessScalingConfig`.
-            props, "AuroraServerlessScalingConfig", aurora_serverless_scaling_config, set_aurora_serverless_scaling_config, get_aurora_serverless_scaling_config, Val<AuroraServerlessScalingConfiguration>
+        /// `Ec2AsgCapacityIncreaseConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ec2_asg_capacity_increase_config(&self) -> ::std::option::Option<Val<Ec2AsgCapacityIncreaseConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Ec2AsgCapacityIncreaseConfig")
         }
 
-        prop! {
-            /// `GlobalAuroraConfig`.
-            props, "GlobalAuroraConfig", global_aurora_config, set_global_aurora_config, get_global_aurora_config, Val<GlobalAuroraConfiguration>
+        /// `ExecutionApprovalConfig`.
+        pub fn execution_approval_config(mut self, value: impl Into<Val<ExecutionApprovalConfiguration>>) -> Self {
+            self.props.set("ExecutionApprovalConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `ParallelConfig`.
-            props, "ParallelConfig", parallel_config, set_parallel_config, get_parallel_config, Val<ParallelExecutionBlockConfiguration>
+        /// Sets `ExecutionApprovalConfig` in place: [`Self::execution_approval_config`] on a value held
+        /// by `&mut`.
+        pub fn set_execution_approval_config(&mut self, value: impl Into<Val<ExecutionApprovalConfiguration>>) -> &mut Self {
+            self.props.set("ExecutionApprovalConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `RegionSwitchPlanConfig`.
-            props, "RegionSwitchPlanConfig", region_switch_plan_config, set_region_switch_plan_config, get_region_switch_plan_config, Val<RegionSwitchPlanConfiguration>
+        /// `ExecutionApprovalConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_approval_config(&self) -> ::std::option::Option<Val<ExecutionApprovalConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ExecutionApprovalConfig")
         }
 
-        prop! {
-            /// `EcsCapacityIncreaseConfig`.
-            props, "EcsCapacityIncreaseConfig", ecs_capacity_increase_config, set_ecs_capacity_increase_config, get_ecs_capacity_increase_config, Val<EcsCapacityIncreaseConfiguration>
+        /// `ArcRoutingControlConfig`.
+        pub fn arc_routing_control_config(mut self, value: impl Into<Val<ArcRoutingControlConfiguration>>) -> Self {
+            self.props.set("ArcRoutingControlConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `EksResourceScalingConfig`.
-            props, "EksResourceScalingConfig", eks_resource_scaling_config, set_eks_resource_scaling_config, get_eks_resource_scaling_config, Val<EksResourceScalingConfiguration>
+        /// Sets `ArcRoutingControlConfig` in place: [`Self::arc_routing_control_config`] on a value
+        /// held by `&mut`.
+        pub fn set_arc_routing_control_config(&mut self, value: impl Into<Val<ArcRoutingControlConfiguration>>) -> &mut Self {
+            self.props.set("ArcRoutingControlConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `Route53HealthCheckConfig`.
-            props, "Route53HealthCheckConfig", route53_health_check_config, set_route53_health_check_config, get_route53_health_check_config, Val<Route53HealthCheckConfiguration>
+        /// `ArcRoutingControlConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arc_routing_control_config(&self) -> ::std::option::Option<Val<ArcRoutingControlConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ArcRoutingControlConfig")
         }
 
-        prop! {
-            /// `DocumentDbConfig`.
-            props, "DocumentDbConfig", document_db_config, set_document_db_config, get_document_db_config, Val<DocumentDbConfiguration>
+        /// `AuroraProvisionedScalingConfig`.
+        pub fn aurora_provisioned_scaling_config(mut self, value: impl Into<Val<AuroraProvisionedScalingConfiguration>>) -> Self {
+            self.props.set("AuroraProvisionedScalingConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `RdsPromoteReadReplicaConfig`.
-            props, "RdsPromoteReadReplicaConfig", rds_promote_read_replica_config, set_rds_promote_read_replica_config, get_rds_promote_read_replica_config, Val<RdsPromoteReadReplicaConfiguration>
+        /// Sets `AuroraProvisionedScalingConfig` in place: [`Self::aurora_provisioned_scaling_config`]
+        /// on a value held by `&mut`.
+        pub fn set_aurora_provisioned_scaling_config(&mut self, value: impl Into<Val<AuroraProvisionedScalingConfiguration>>) -> &mut Self {
+            self.props.set("AuroraProvisionedScalingConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `RdsCreateCrossRegionReadReplicaConfig`.
-            props, "RdsCreateCrossRegionReadReplicaConfig", rds_create_cross_region_read_replica_config, set_rds_create_cross_region_read_replica_config, get_rds_create_cross_region_read_replica_config, Val<RdsCreateCrossRegionReplicaConfiguration>
+        /// `AuroraProvisionedScalingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aurora_provisioned_scaling_config(&self) -> ::std::option::Option<Val<AuroraProvisionedScalingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AuroraProvisionedScalingConfig")
         }
 
-        prop! {
-            /// `LambdaEventSourceMappingConfig`.
-            props, "LambdaEventSourceMappingConfig", lambda_event_source_mapping_config, set_lambda_event_source_mapping_config, get_lambda_event_source_mapping_config, Val<LambdaEventSourceMappingConfiguration>
+        /// `AuroraServerlessScalingConfig`.
+        pub fn aurora_serverless_scaling_config(mut self, value: impl Into<Val<AuroraServerlessScalingConfiguration>>) -> Self {
+            self.props.set("AuroraServerlessScalingConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `NeptuneGlobalDatabaseConfig`.
-            props, "NeptuneGlobalDatabaseConfig", neptune_global_database_config, set_neptune_global_database_config, get_neptune_global_database_config, Val<NeptuneGlobalDatabaseConfiguration>
+        /// Sets `AuroraServerlessScalingConfig` in place: [`Self::aurora_serverless_scaling_config`] on
+        /// a value held by `&mut`.
+        pub fn set_aurora_serverless_scaling_config(&mut self, value: impl Into<Val<AuroraServerlessScalingConfiguration>>) -> &mut Self {
+            self.props.set("AuroraServerlessScalingConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `RdsSwitchoverReadReplicaConfig`.
-            props, "RdsSwitchoverReadReplicaConfig", rds_switchover_read_replica_config, set_rds_switchover_read_replica_config, get_rds_switchover_read_replica_config, Val<RdsSwitchoverReadReplicaConfiguration>
+        /// `AuroraServerlessScalingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aurora_serverless_scaling_config(&self) -> ::std::option::Option<Val<AuroraServerlessScalingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AuroraServerlessScalingConfig")
         }
 
-        prop! {
-            /// `SsmSendCommandConfig`.
-            props, "SsmSendCommandConfig", ssm_send_command_config, set_ssm_send_command_config, get_ssm_send_command_config, Val<SsmSendCommandConfiguration>
+        /// `GlobalAuroraConfig`.
+        pub fn global_aurora_config(mut self, value: impl Into<Val<GlobalAuroraConfiguration>>) -> Self {
+            self.props.set("GlobalAuroraConfig", value.into());
+            self
+        }
+
+        /// Sets `GlobalAuroraConfig` in place: [`Self::global_aurora_config`] on a value held by `&mut`.
+        pub fn set_global_aurora_config(&mut self, value: impl Into<Val<GlobalAuroraConfiguration>>) -> &mut Self {
+            self.props.set("GlobalAuroraConfig", value.into());
+            self
+        }
+
+        /// `GlobalAuroraConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_global_aurora_config(&self) -> ::std::option::Option<Val<GlobalAuroraConfiguration>> {
+            crate::cfn::get_prop(&self.props, "GlobalAuroraConfig")
+        }
+
+        /// `ParallelConfig`.
+        pub fn parallel_config(mut self, value: impl Into<Val<ParallelExecutionBlockConfiguration>>) -> Self {
+            self.props.set("ParallelConfig", value.into());
+            self
+        }
+
+        /// Sets `ParallelConfig` in place: [`Self::parallel_config`] on a value held by `&mut`.
+        pub fn set_parallel_config(&mut self, value: impl Into<Val<ParallelExecutionBlockConfiguration>>) -> &mut Self {
+            self.props.set("ParallelConfig", value.into());
+            self
+        }
+
+        /// `ParallelConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parallel_config(&self) -> ::std::option::Option<Val<ParallelExecutionBlockConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ParallelConfig")
+        }
+
+        /// `RegionSwitchPlanConfig`.
+        pub fn region_switch_plan_config(mut self, value: impl Into<Val<RegionSwitchPlanConfiguration>>) -> Self {
+            self.props.set("RegionSwitchPlanConfig", value.into());
+            self
+        }
+
+        /// Sets `RegionSwitchPlanConfig` in place: [`Self::region_switch_plan_config`] on a value held
+        /// by `&mut`.
+        pub fn set_region_switch_plan_config(&mut self, value: impl Into<Val<RegionSwitchPlanConfiguration>>) -> &mut Self {
+            self.props.set("RegionSwitchPlanConfig", value.into());
+            self
+        }
+
+        /// `RegionSwitchPlanConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region_switch_plan_config(&self) -> ::std::option::Option<Val<RegionSwitchPlanConfiguration>> {
+            crate::cfn::get_prop(&self.props, "RegionSwitchPlanConfig")
+        }
+
+        /// `EcsCapacityIncreaseConfig`.
+        pub fn ecs_capacity_increase_config(mut self, value: impl Into<Val<EcsCapacityIncreaseConfiguration>>) -> Self {
+            self.props.set("EcsCapacityIncreaseConfig", value.into());
+            self
+        }
+
+        /// Sets `EcsCapacityIncreaseConfig` in place: [`Self::ecs_capacity_increase_config`] on a value
+        /// held by `&mut`.
+        pub fn set_ecs_capacity_increase_config(&mut self, value: impl Into<Val<EcsCapacityIncreaseConfiguration>>) -> &mut Self {
+            self.props.set("EcsCapacityIncreaseConfig", value.into());
+            self
+        }
+
+        /// `EcsCapacityIncreaseConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ecs_capacity_increase_config(&self) -> ::std::option::Option<Val<EcsCapacityIncreaseConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EcsCapacityIncreaseConfig")
+        }
+
+        /// `EksResourceScalingConfig`.
+        pub fn eks_resource_scaling_config(mut self, value: impl Into<Val<EksResourceScalingConfiguration>>) -> Self {
+            self.props.set("EksResourceScalingConfig", value.into());
+            self
+        }
+
+        /// Sets `EksResourceScalingConfig` in place: [`Self::eks_resource_scaling_config`] on a value
+        /// held by `&mut`.
+        pub fn set_eks_resource_scaling_config(&mut self, value: impl Into<Val<EksResourceScalingConfiguration>>) -> &mut Self {
+            self.props.set("EksResourceScalingConfig", value.into());
+            self
+        }
+
+        /// `EksResourceScalingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_eks_resource_scaling_config(&self) -> ::std::option::Option<Val<EksResourceScalingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EksResourceScalingConfig")
+        }
+
+        /// `Route53HealthCheckConfig`.
+        pub fn route53_health_check_config(mut self, value: impl Into<Val<Route53HealthCheckConfiguration>>) -> Self {
+            self.props.set("Route53HealthCheckConfig", value.into());
+            self
+        }
+
+        /// Sets `Route53HealthCheckConfig` in place: [`Self::route53_health_check_config`] on a value
+        /// held by `&mut`.
+        pub fn set_route53_health_check_config(&mut self, value: impl Into<Val<Route53HealthCheckConfiguration>>) -> &mut Self {
+            self.props.set("Route53HealthCheckConfig", value.into());
+            self
+        }
+
+        /// `Route53HealthCheckConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_route53_health_check_config(&self) -> ::std::option::Option<Val<Route53HealthCheckConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Route53HealthCheckConfig")
+        }
+
+        /// `DocumentDbConfig`.
+        pub fn document_db_config(mut self, value: impl Into<Val<DocumentDbConfiguration>>) -> Self {
+            self.props.set("DocumentDbConfig", value.into());
+            self
+        }
+
+        /// Sets `DocumentDbConfig` in place: [`Self::document_db_config`] on a value held by `&mut`.
+        pub fn set_document_db_config(&mut self, value: impl Into<Val<DocumentDbConfiguration>>) -> &mut Self {
+            self.props.set("DocumentDbConfig", value.into());
+            self
+        }
+
+        /// `DocumentDbConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_db_config(&self) -> ::std::option::Option<Val<DocumentDbConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DocumentDbConfig")
+        }
+
+        /// `RdsPromoteReadReplicaConfig`.
+        pub fn rds_promote_read_replica_config(mut self, value: impl Into<Val<RdsPromoteReadReplicaConfiguration>>) -> Self {
+            self.props.set("RdsPromoteReadReplicaConfig", value.into());
+            self
+        }
+
+        /// Sets `RdsPromoteReadReplicaConfig` in place: [`Self::rds_promote_read_replica_config`] on a
+        /// value held by `&mut`.
+        pub fn set_rds_promote_read_replica_config(&mut self, value: impl Into<Val<RdsPromoteReadReplicaConfiguration>>) -> &mut Self {
+            self.props.set("RdsPromoteReadReplicaConfig", value.into());
+            self
+        }
+
+        /// `RdsPromoteReadReplicaConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rds_promote_read_replica_config(&self) -> ::std::option::Option<Val<RdsPromoteReadReplicaConfiguration>> {
+            crate::cfn::get_prop(&self.props, "RdsPromoteReadReplicaConfig")
+        }
+
+        /// `RdsCreateCrossRegionReadReplicaConfig`.
+        pub fn rds_create_cross_region_read_replica_config(mut self, value: impl Into<Val<RdsCreateCrossRegionReplicaConfiguration>>) -> Self {
+            self.props.set("RdsCreateCrossRegionReadReplicaConfig", value.into());
+            self
+        }
+
+        /// Sets `RdsCreateCrossRegionReadReplicaConfig` in place: [`Self::rds_create_cross_region_read_replica_config`]
+        /// on a value held by `&mut`.
+        pub fn set_rds_create_cross_region_read_replica_config(&mut self, value: impl Into<Val<RdsCreateCrossRegionReplicaConfiguration>>) -> &mut Self {
+            self.props.set("RdsCreateCrossRegionReadReplicaConfig", value.into());
+            self
+        }
+
+        /// `RdsCreateCrossRegionReadReplicaConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rds_create_cross_region_read_replica_config(&self) -> ::std::option::Option<Val<RdsCreateCrossRegionReplicaConfiguration>> {
+            crate::cfn::get_prop(&self.props, "RdsCreateCrossRegionReadReplicaConfig")
+        }
+
+        /// `LambdaEventSourceMappingConfig`.
+        pub fn lambda_event_source_mapping_config(mut self, value: impl Into<Val<LambdaEventSourceMappingConfiguration>>) -> Self {
+            self.props.set("LambdaEventSourceMappingConfig", value.into());
+            self
+        }
+
+        /// Sets `LambdaEventSourceMappingConfig` in place: [`Self::lambda_event_source_mapping_config`]
+        /// on a value held by `&mut`.
+        pub fn set_lambda_event_source_mapping_config(&mut self, value: impl Into<Val<LambdaEventSourceMappingConfiguration>>) -> &mut Self {
+            self.props.set("LambdaEventSourceMappingConfig", value.into());
+            self
+        }
+
+        /// `LambdaEventSourceMappingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_event_source_mapping_config(&self) -> ::std::option::Option<Val<LambdaEventSourceMappingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LambdaEventSourceMappingConfig")
+        }
+
+        /// `NeptuneGlobalDatabaseConfig`.
+        pub fn neptune_global_database_config(mut self, value: impl Into<Val<NeptuneGlobalDatabaseConfiguration>>) -> Self {
+            self.props.set("NeptuneGlobalDatabaseConfig", value.into());
+            self
+        }
+
+        /// Sets `NeptuneGlobalDatabaseConfig` in place: [`Self::neptune_global_database_config`] on a
+        /// value held by `&mut`.
+        pub fn set_neptune_global_database_config(&mut self, value: impl Into<Val<NeptuneGlobalDatabaseConfiguration>>) -> &mut Self {
+            self.props.set("NeptuneGlobalDatabaseConfig", value.into());
+            self
+        }
+
+        /// `NeptuneGlobalDatabaseConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_neptune_global_database_config(&self) -> ::std::option::Option<Val<NeptuneGlobalDatabaseConfiguration>> {
+            crate::cfn::get_prop(&self.props, "NeptuneGlobalDatabaseConfig")
+        }
+
+        /// `RdsSwitchoverReadReplicaConfig`.
+        pub fn rds_switchover_read_replica_config(mut self, value: impl Into<Val<RdsSwitchoverReadReplicaConfiguration>>) -> Self {
+            self.props.set("RdsSwitchoverReadReplicaConfig", value.into());
+            self
+        }
+
+        /// Sets `RdsSwitchoverReadReplicaConfig` in place: [`Self::rds_switchover_read_replica_config`]
+        /// on a value held by `&mut`.
+        pub fn set_rds_switchover_read_replica_config(&mut self, value: impl Into<Val<RdsSwitchoverReadReplicaConfiguration>>) -> &mut Self {
+            self.props.set("RdsSwitchoverReadReplicaConfig", value.into());
+            self
+        }
+
+        /// `RdsSwitchoverReadReplicaConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rds_switchover_read_replica_config(&self) -> ::std::option::Option<Val<RdsSwitchoverReadReplicaConfiguration>> {
+            crate::cfn::get_prop(&self.props, "RdsSwitchoverReadReplicaConfig")
+        }
+
+        /// `SsmSendCommandConfig`.
+        pub fn ssm_send_command_config(mut self, value: impl Into<Val<SsmSendCommandConfiguration>>) -> Self {
+            self.props.set("SsmSendCommandConfig", value.into());
+            self
+        }
+
+        /// Sets `SsmSendCommandConfig` in place: [`Self::ssm_send_command_config`] on a value held by `&mut`.
+        pub fn set_ssm_send_command_config(&mut self, value: impl Into<Val<SsmSendCommandConfiguration>>) -> &mut Self {
+            self.props.set("SsmSendCommandConfig", value.into());
+            self
+        }
+
+        /// `SsmSendCommandConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssm_send_command_config(&self) -> ::std::option::Option<Val<SsmSendCommandConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SsmSendCommandConfig")
         }
     }
 
@@ -646,29 +1276,76 @@ pub mod plan {
             CustomActionLambdaConfiguration { props }
         }
 
-        prop! {
-            /// `Lambdas`.
-            props, "Lambdas", _, set_lambdas, get_lambdas, Val<List<Lambdas>>
+        /// Sets `Lambdas`, which `new` took, in place.
+        pub fn set_lambdas(&mut self, value: impl Into<Val<List<Lambdas>>>) -> &mut Self {
+            self.props.set("Lambdas", value.into());
+            self
         }
 
-        prop! {
-            /// `RegionToRun`.
-            props, "RegionToRun", _, set_region_to_run, get_region_to_run, Val<RegionToRunIn>
+        /// `Lambdas` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambdas(&self) -> ::std::option::Option<Val<List<Lambdas>>> {
+            crate::cfn::get_prop(&self.props, "Lambdas")
         }
 
-        prop! {
-            /// `RetryIntervalMinutes`.
-            props, "RetryIntervalMinutes", _, set_retry_interval_minutes, get_retry_interval_minutes, Val<f64>
+        /// Sets `RegionToRun`, which `new` took, in place.
+        pub fn set_region_to_run(&mut self, value: impl Into<Val<RegionToRunIn>>) -> &mut Self {
+            self.props.set("RegionToRun", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutMinutes`.
-            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        /// `RegionToRun` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region_to_run(&self) -> ::std::option::Option<Val<RegionToRunIn>> {
+            crate::cfn::get_prop(&self.props, "RegionToRun")
         }
 
-        prop! {
-            /// `Ungraceful`.
-            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<LambdaUngraceful>
+        /// Sets `RetryIntervalMinutes`, which `new` took, in place.
+        pub fn set_retry_interval_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("RetryIntervalMinutes", value.into());
+            self
+        }
+
+        /// `RetryIntervalMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_interval_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "RetryIntervalMinutes")
+        }
+
+        /// `TimeoutMinutes`.
+        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutMinutes` in place: [`Self::timeout_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMinutes")
+        }
+
+        /// `Ungraceful`.
+        pub fn ungraceful(mut self, value: impl Into<Val<LambdaUngraceful>>) -> Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// Sets `Ungraceful` in place: [`Self::ungraceful`] on a value held by `&mut`.
+        pub fn set_ungraceful(&mut self, value: impl Into<Val<LambdaUngraceful>>) -> &mut Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// `Ungraceful` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ungraceful(&self) -> ::std::option::Option<Val<LambdaUngraceful>> {
+            crate::cfn::get_prop(&self.props, "Ungraceful")
         }
     }
 
@@ -687,24 +1364,76 @@ pub mod plan {
             Lambdas { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `CrossAccountRole`.
-            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `Payload`.
-            props, "Payload", payload, set_payload, get_payload, Val<String>
+        /// `CrossAccountRole`.
+        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// Sets `CrossAccountRole` in place: [`Self::cross_account_role`] on a value held by `&mut`.
+        pub fn set_cross_account_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// `CrossAccountRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_account_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrossAccountRole")
+        }
+
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `Payload`.
+        pub fn payload(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Payload", value.into());
+            self
+        }
+
+        /// Sets `Payload` in place: [`Self::payload`] on a value held by `&mut`.
+        pub fn set_payload(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Payload", value.into());
+            self
+        }
+
+        /// `Payload` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_payload(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Payload")
         }
     }
 
@@ -742,9 +1471,22 @@ pub mod plan {
             LambdaUngraceful { props }
         }
 
-        prop! {
-            /// `Behavior`.
-            props, "Behavior", behavior, set_behavior, get_behavior, Val<Json>
+        /// `Behavior`.
+        pub fn behavior(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Behavior", value.into());
+            self
+        }
+
+        /// Sets `Behavior` in place: [`Self::behavior`] on a value held by `&mut`.
+        pub fn set_behavior(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Behavior", value.into());
+            self
+        }
+
+        /// `Behavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_behavior(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Behavior")
         }
     }
 
@@ -765,34 +1507,108 @@ pub mod plan {
             Ec2AsgCapacityIncreaseConfiguration { props }
         }
 
-        prop! {
-            /// `Asgs`.
-            props, "Asgs", _, set_asgs, get_asgs, Val<List<Asg>>
+        /// Sets `Asgs`, which `new` took, in place.
+        pub fn set_asgs(&mut self, value: impl Into<Val<List<Asg>>>) -> &mut Self {
+            self.props.set("Asgs", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityMonitoringApproach`.
-            props, "CapacityMonitoringApproach", capacity_monitoring_approach, set_capacity_monitoring_approach, get_capacity_monitoring_approach, Val<Json>
+        /// `Asgs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asgs(&self) -> ::std::option::Option<Val<List<Asg>>> {
+            crate::cfn::get_prop(&self.props, "Asgs")
         }
 
-        prop! {
-            /// `TargetPercent`.
-            props, "TargetPercent", target_percent, set_target_percent, get_target_percent, Val<f64>
+        /// `CapacityMonitoringApproach`.
+        pub fn capacity_monitoring_approach(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("CapacityMonitoringApproach", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutMinutes`.
-            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        /// Sets `CapacityMonitoringApproach` in place: [`Self::capacity_monitoring_approach`] on a
+        /// value held by `&mut`.
+        pub fn set_capacity_monitoring_approach(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("CapacityMonitoringApproach", value.into());
+            self
         }
 
-        prop! {
-            /// `Ungraceful`.
-            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<Ec2Ungraceful>
+        /// `CapacityMonitoringApproach` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_monitoring_approach(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "CapacityMonitoringApproach")
         }
 
-        prop! {
-            /// `WaitELBTargetGroupHealthy`.
-            props, "WaitELBTargetGroupHealthy", wait_elb_target_group_healthy, set_wait_elb_target_group_healthy, get_wait_elb_target_group_healthy, Val<WaitElbTargetGroupHealthy>
+        /// `TargetPercent`.
+        pub fn target_percent(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TargetPercent", value.into());
+            self
+        }
+
+        /// Sets `TargetPercent` in place: [`Self::target_percent`] on a value held by `&mut`.
+        pub fn set_target_percent(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TargetPercent", value.into());
+            self
+        }
+
+        /// `TargetPercent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_percent(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TargetPercent")
+        }
+
+        /// `TimeoutMinutes`.
+        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutMinutes` in place: [`Self::timeout_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMinutes")
+        }
+
+        /// `Ungraceful`.
+        pub fn ungraceful(mut self, value: impl Into<Val<Ec2Ungraceful>>) -> Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// Sets `Ungraceful` in place: [`Self::ungraceful`] on a value held by `&mut`.
+        pub fn set_ungraceful(&mut self, value: impl Into<Val<Ec2Ungraceful>>) -> &mut Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// `Ungraceful` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ungraceful(&self) -> ::std::option::Option<Val<Ec2Ungraceful>> {
+            crate::cfn::get_prop(&self.props, "Ungraceful")
+        }
+
+        /// `WaitELBTargetGroupHealthy`.
+        pub fn wait_elb_target_group_healthy(mut self, value: impl Into<Val<WaitElbTargetGroupHealthy>>) -> Self {
+            self.props.set("WaitELBTargetGroupHealthy", value.into());
+            self
+        }
+
+        /// Sets `WaitELBTargetGroupHealthy` in place: [`Self::wait_elb_target_group_healthy`] on a
+        /// value held by `&mut`.
+        pub fn set_wait_elb_target_group_healthy(&mut self, value: impl Into<Val<WaitElbTargetGroupHealthy>>) -> &mut Self {
+            self.props.set("WaitELBTargetGroupHealthy", value.into());
+            self
+        }
+
+        /// `WaitELBTargetGroupHealthy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wait_elb_target_group_healthy(&self) -> ::std::option::Option<Val<WaitElbTargetGroupHealthy>> {
+            crate::cfn::get_prop(&self.props, "WaitELBTargetGroupHealthy")
         }
     }
 
@@ -811,19 +1627,58 @@ pub mod plan {
             Asg { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `CrossAccountRole`.
-            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
+        }
+
+        /// `CrossAccountRole`.
+        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// Sets `CrossAccountRole` in place: [`Self::cross_account_role`] on a value held by `&mut`.
+        pub fn set_cross_account_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// `CrossAccountRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_account_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrossAccountRole")
+        }
+
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
         }
     }
 
@@ -844,9 +1699,16 @@ pub mod plan {
             Ec2Ungraceful { props }
         }
 
-        prop! {
-            /// `MinimumSuccessPercentage`.
-            props, "MinimumSuccessPercentage", _, set_minimum_success_percentage, get_minimum_success_percentage, Val<f64>
+        /// Sets `MinimumSuccessPercentage`, which `new` took, in place.
+        pub fn set_minimum_success_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinimumSuccessPercentage", value.into());
+            self
+        }
+
+        /// `MinimumSuccessPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_success_percentage(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinimumSuccessPercentage")
         }
     }
 
@@ -880,14 +1742,34 @@ pub mod plan {
             ExecutionApprovalConfiguration { props }
         }
 
-        prop! {
-            /// `ApprovalRole`.
-            props, "ApprovalRole", _, set_approval_role, get_approval_role, Val<String>
+        /// Sets `ApprovalRole`, which `new` took, in place.
+        pub fn set_approval_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApprovalRole", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutMinutes`.
-            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        /// `ApprovalRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_approval_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApprovalRole")
+        }
+
+        /// `TimeoutMinutes`.
+        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutMinutes` in place: [`Self::timeout_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMinutes")
         }
     }
 
@@ -910,24 +1792,70 @@ pub mod plan {
             ArcRoutingControlConfiguration { props }
         }
 
-        prop! {
-            /// `RegionAndRoutingControls`.
-            props, "RegionAndRoutingControls", _, set_region_and_routing_controls, get_region_and_routing_controls, Val<Map<List<ArcRoutingControlState>>>
+        /// Sets `RegionAndRoutingControls`, which `new` took, in place.
+        pub fn set_region_and_routing_controls(&mut self, value: impl Into<Val<Map<List<ArcRoutingControlState>>>>) -> &mut Self {
+            self.props.set("RegionAndRoutingControls", value.into());
+            self
         }
 
-        prop! {
-            /// `CrossAccountRole`.
-            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        /// `RegionAndRoutingControls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region_and_routing_controls(&self) -> ::std::option::Option<Val<Map<List<ArcRoutingControlState>>>> {
+            crate::cfn::get_prop(&self.props, "RegionAndRoutingControls")
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// `CrossAccountRole`.
+        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutMinutes`.
-            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        /// Sets `CrossAccountRole` in place: [`Self::cross_account_role`] on a value held by `&mut`.
+        pub fn set_cross_account_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// `CrossAccountRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_account_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrossAccountRole")
+        }
+
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `TimeoutMinutes`.
+        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutMinutes` in place: [`Self::timeout_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMinutes")
         }
     }
 
@@ -953,14 +1881,28 @@ pub mod plan {
             ArcRoutingControlState { props }
         }
 
-        prop! {
-            /// `RoutingControlArn`.
-            props, "RoutingControlArn", _, set_routing_control_arn, get_routing_control_arn, Val<String>
+        /// Sets `RoutingControlArn`, which `new` took, in place.
+        pub fn set_routing_control_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoutingControlArn", value.into());
+            self
         }
 
-        prop! {
-            /// `State`.
-            props, "State", _, set_state, get_state, Val<RoutingControlStateChange>
+        /// `RoutingControlArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_routing_control_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoutingControlArn")
+        }
+
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<RoutingControlStateChange>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<RoutingControlStateChange>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
     }
 
@@ -1002,34 +1944,94 @@ pub mod plan {
             AuroraProvisionedScalingConfiguration { props }
         }
 
-        prop! {
-            /// `GlobalClusterIdentifier`.
-            props, "GlobalClusterIdentifier", _, set_global_cluster_identifier, get_global_cluster_identifier, Val<String>
+        /// Sets `GlobalClusterIdentifier`, which `new` took, in place.
+        pub fn set_global_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GlobalClusterIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceArns`.
-            props, "InstanceArns", _, set_instance_arns, get_instance_arns, Val<Map<String>>
+        /// `GlobalClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_global_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GlobalClusterIdentifier")
         }
 
-        prop! {
-            /// `RegionDatabaseClusterArns`.
-            props, "RegionDatabaseClusterArns", _, set_region_database_cluster_arns, get_region_database_cluster_arns, Val<Map<String>>
+        /// Sets `InstanceArns`, which `new` took, in place.
+        pub fn set_instance_arns(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("InstanceArns", value.into());
+            self
         }
 
-        prop! {
-            /// `CrossAccountRole`.
-            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        /// `InstanceArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_arns(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "InstanceArns")
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// Sets `RegionDatabaseClusterArns`, which `new` took, in place.
+        pub fn set_region_database_cluster_arns(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("RegionDatabaseClusterArns", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutMinutes`.
-            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        /// `RegionDatabaseClusterArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region_database_cluster_arns(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "RegionDatabaseClusterArns")
+        }
+
+        /// `CrossAccountRole`.
+        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// Sets `CrossAccountRole` in place: [`Self::cross_account_role`] on a value held by `&mut`.
+        pub fn set_cross_account_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// `CrossAccountRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_account_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrossAccountRole")
+        }
+
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `TimeoutMinutes`.
+        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutMinutes` in place: [`Self::timeout_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMinutes")
         }
     }
 
@@ -1055,34 +2057,100 @@ pub mod plan {
             AuroraServerlessScalingConfiguration { props }
         }
 
-        prop! {
-            /// `GlobalClusterIdentifier`.
-            props, "GlobalClusterIdentifier", _, set_global_cluster_identifier, get_global_cluster_identifier, Val<String>
+        /// Sets `GlobalClusterIdentifier`, which `new` took, in place.
+        pub fn set_global_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GlobalClusterIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `RegionDatabaseClusterArns`.
-            props, "RegionDatabaseClusterArns", _, set_region_database_cluster_arns, get_region_database_cluster_arns, Val<Map<String>>
+        /// `GlobalClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_global_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GlobalClusterIdentifier")
         }
 
-        prop! {
-            /// `CrossAccountRole`.
-            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        /// Sets `RegionDatabaseClusterArns`, which `new` took, in place.
+        pub fn set_region_database_cluster_arns(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("RegionDatabaseClusterArns", value.into());
+            self
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// `RegionDatabaseClusterArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region_database_cluster_arns(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "RegionDatabaseClusterArns")
         }
 
-        prop! {
-            /// `TargetPercent`.
-            props, "TargetPercent", target_percent, set_target_percent, get_target_percent, Val<f64>
+        /// `CrossAccountRole`.
+        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutMinutes`.
-            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        /// Sets `CrossAccountRole` in place: [`Self::cross_account_role`] on a value held by `&mut`.
+        pub fn set_cross_account_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// `CrossAccountRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_account_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrossAccountRole")
+        }
+
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `TargetPercent`.
+        pub fn target_percent(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TargetPercent", value.into());
+            self
+        }
+
+        /// Sets `TargetPercent` in place: [`Self::target_percent`] on a value held by `&mut`.
+        pub fn set_target_percent(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TargetPercent", value.into());
+            self
+        }
+
+        /// `TargetPercent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_percent(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TargetPercent")
+        }
+
+        /// `TimeoutMinutes`.
+        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutMinutes` in place: [`Self::timeout_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMinutes")
         }
     }
 
@@ -1111,39 +2179,112 @@ pub mod plan {
             GlobalAuroraConfiguration { props }
         }
 
-        prop! {
-            /// `Behavior`.
-            props, "Behavior", _, set_behavior, get_behavior, Val<Json>
+        /// Sets `Behavior`, which `new` took, in place.
+        pub fn set_behavior(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Behavior", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseClusterArns`.
-            props, "DatabaseClusterArns", _, set_database_cluster_arns, get_database_cluster_arns, Val<List<String>>
+        /// `Behavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_behavior(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Behavior")
         }
 
-        prop! {
-            /// `GlobalClusterIdentifier`.
-            props, "GlobalClusterIdentifier", _, set_global_cluster_identifier, get_global_cluster_identifier, Val<String>
+        /// Sets `DatabaseClusterArns`, which `new` took, in place.
+        pub fn set_database_cluster_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DatabaseClusterArns", value.into());
+            self
         }
 
-        prop! {
-            /// `CrossAccountRole`.
-            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        /// `DatabaseClusterArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_cluster_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DatabaseClusterArns")
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// Sets `GlobalClusterIdentifier`, which `new` took, in place.
+        pub fn set_global_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GlobalClusterIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutMinutes`.
-            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        /// `GlobalClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_global_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GlobalClusterIdentifier")
         }
 
-        prop! {
-            /// `Ungraceful`.
-            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<GlobalAuroraUngraceful>
+        /// `CrossAccountRole`.
+        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// Sets `CrossAccountRole` in place: [`Self::cross_account_role`] on a value held by `&mut`.
+        pub fn set_cross_account_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// `CrossAccountRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_account_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrossAccountRole")
+        }
+
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `TimeoutMinutes`.
+        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutMinutes` in place: [`Self::timeout_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMinutes")
+        }
+
+        /// `Ungraceful`.
+        pub fn ungraceful(mut self, value: impl Into<Val<GlobalAuroraUngraceful>>) -> Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// Sets `Ungraceful` in place: [`Self::ungraceful`] on a value held by `&mut`.
+        pub fn set_ungraceful(&mut self, value: impl Into<Val<GlobalAuroraUngraceful>>) -> &mut Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// `Ungraceful` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ungraceful(&self) -> ::std::option::Option<Val<GlobalAuroraUngraceful>> {
+            crate::cfn::get_prop(&self.props, "Ungraceful")
         }
     }
 
@@ -1162,9 +2303,22 @@ pub mod plan {
             GlobalAuroraUngraceful { props }
         }
 
-        prop! {
-            /// `Ungraceful`.
-            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<GlobalAuroraUngracefulBehavior>
+        /// `Ungraceful`.
+        pub fn ungraceful(mut self, value: impl Into<Val<GlobalAuroraUngracefulBehavior>>) -> Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// Sets `Ungraceful` in place: [`Self::ungraceful`] on a value held by `&mut`.
+        pub fn set_ungraceful(&mut self, value: impl Into<Val<GlobalAuroraUngracefulBehavior>>) -> &mut Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// `Ungraceful` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ungraceful(&self) -> ::std::option::Option<Val<GlobalAuroraUngracefulBehavior>> {
+            crate::cfn::get_prop(&self.props, "Ungraceful")
         }
     }
 
@@ -1195,9 +2349,16 @@ pub mod plan {
             ParallelExecutionBlockConfiguration { props }
         }
 
-        prop! {
-            /// `Steps`.
-            props, "Steps", _, set_steps, get_steps, Val<List<Step>>
+        /// Sets `Steps`, which `new` took, in place.
+        pub fn set_steps(&mut self, value: impl Into<Val<List<Step>>>) -> &mut Self {
+            self.props.set("Steps", value.into());
+            self
+        }
+
+        /// `Steps` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_steps(&self) -> ::std::option::Option<Val<List<Step>>> {
+            crate::cfn::get_prop(&self.props, "Steps")
         }
     }
 
@@ -1218,19 +2379,52 @@ pub mod plan {
             RegionSwitchPlanConfiguration { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `CrossAccountRole`.
-            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// `CrossAccountRole`.
+        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// Sets `CrossAccountRole` in place: [`Self::cross_account_role`] on a value held by `&mut`.
+        pub fn set_cross_account_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// `CrossAccountRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_account_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrossAccountRole")
+        }
+
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
         }
     }
 
@@ -1251,34 +2445,108 @@ pub mod plan {
             EcsCapacityIncreaseConfiguration { props }
         }
 
-        prop! {
-            /// `Services`.
-            props, "Services", _, set_services, get_services, Val<List<Service>>
+        /// Sets `Services`, which `new` took, in place.
+        pub fn set_services(&mut self, value: impl Into<Val<List<Service>>>) -> &mut Self {
+            self.props.set("Services", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityMonitoringApproach`.
-            props, "CapacityMonitoringApproach", capacity_monitoring_approach, set_capacity_monitoring_approach, get_capacity_monitoring_approach, Val<Json>
+        /// `Services` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_services(&self) -> ::std::option::Option<Val<List<Service>>> {
+            crate::cfn::get_prop(&self.props, "Services")
         }
 
-        prop! {
-            /// `TargetPercent`.
-            props, "TargetPercent", target_percent, set_target_percent, get_target_percent, Val<f64>
+        /// `CapacityMonitoringApproach`.
+        pub fn capacity_monitoring_approach(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("CapacityMonitoringApproach", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutMinutes`.
-            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        /// Sets `CapacityMonitoringApproach` in place: [`Self::capacity_monitoring_approach`] on a
+        /// value held by `&mut`.
+        pub fn set_capacity_monitoring_approach(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("CapacityMonitoringApproach", value.into());
+            self
         }
 
-        prop! {
-            /// `Ungraceful`.
-            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<EcsUngraceful>
+        /// `CapacityMonitoringApproach` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_monitoring_approach(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "CapacityMonitoringApproach")
         }
 
-        prop! {
-            /// `WaitELBTargetGroupHealthy`.
-            props, "WaitELBTargetGroupHealthy", wait_elb_target_group_healthy, set_wait_elb_target_group_healthy, get_wait_elb_target_group_healthy, Val<WaitElbTargetGroupHealthy>
+        /// `TargetPercent`.
+        pub fn target_percent(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TargetPercent", value.into());
+            self
+        }
+
+        /// Sets `TargetPercent` in place: [`Self::target_percent`] on a value held by `&mut`.
+        pub fn set_target_percent(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TargetPercent", value.into());
+            self
+        }
+
+        /// `TargetPercent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_percent(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TargetPercent")
+        }
+
+        /// `TimeoutMinutes`.
+        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutMinutes` in place: [`Self::timeout_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMinutes")
+        }
+
+        /// `Ungraceful`.
+        pub fn ungraceful(mut self, value: impl Into<Val<EcsUngraceful>>) -> Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// Sets `Ungraceful` in place: [`Self::ungraceful`] on a value held by `&mut`.
+        pub fn set_ungraceful(&mut self, value: impl Into<Val<EcsUngraceful>>) -> &mut Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// `Ungraceful` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ungraceful(&self) -> ::std::option::Option<Val<EcsUngraceful>> {
+            crate::cfn::get_prop(&self.props, "Ungraceful")
+        }
+
+        /// `WaitELBTargetGroupHealthy`.
+        pub fn wait_elb_target_group_healthy(mut self, value: impl Into<Val<WaitElbTargetGroupHealthy>>) -> Self {
+            self.props.set("WaitELBTargetGroupHealthy", value.into());
+            self
+        }
+
+        /// Sets `WaitELBTargetGroupHealthy` in place: [`Self::wait_elb_target_group_healthy`] on a
+        /// value held by `&mut`.
+        pub fn set_wait_elb_target_group_healthy(&mut self, value: impl Into<Val<WaitElbTargetGroupHealthy>>) -> &mut Self {
+            self.props.set("WaitELBTargetGroupHealthy", value.into());
+            self
+        }
+
+        /// `WaitELBTargetGroupHealthy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wait_elb_target_group_healthy(&self) -> ::std::option::Option<Val<WaitElbTargetGroupHealthy>> {
+            crate::cfn::get_prop(&self.props, "WaitELBTargetGroupHealthy")
         }
     }
 
@@ -1297,24 +2565,76 @@ pub mod plan {
             Service { props }
         }
 
-        prop! {
-            /// `ClusterArn`.
-            props, "ClusterArn", cluster_arn, set_cluster_arn, get_cluster_arn, Val<String>
+        /// `ClusterArn`.
+        pub fn cluster_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClusterArn", value.into());
+            self
         }
 
-        prop! {
-            /// `CrossAccountRole`.
-            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        /// Sets `ClusterArn` in place: [`Self::cluster_arn`] on a value held by `&mut`.
+        pub fn set_cluster_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// `ClusterArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterArn")
         }
 
-        prop! {
-            /// `ServiceArn`.
-            props, "ServiceArn", service_arn, set_service_arn, get_service_arn, Val<String>
+        /// `CrossAccountRole`.
+        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// Sets `CrossAccountRole` in place: [`Self::cross_account_role`] on a value held by `&mut`.
+        pub fn set_cross_account_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// `CrossAccountRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_account_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrossAccountRole")
+        }
+
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `ServiceArn`.
+        pub fn service_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceArn", value.into());
+            self
+        }
+
+        /// Sets `ServiceArn` in place: [`Self::service_arn`] on a value held by `&mut`.
+        pub fn set_service_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceArn", value.into());
+            self
+        }
+
+        /// `ServiceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceArn")
         }
     }
 
@@ -1335,9 +2655,16 @@ pub mod plan {
             EcsUngraceful { props }
         }
 
-        prop! {
-            /// `MinimumSuccessPercentage`.
-            props, "MinimumSuccessPercentage", _, set_minimum_success_percentage, get_minimum_success_percentage, Val<f64>
+        /// Sets `MinimumSuccessPercentage`, which `new` took, in place.
+        pub fn set_minimum_success_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinimumSuccessPercentage", value.into());
+            self
+        }
+
+        /// `MinimumSuccessPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_success_percentage(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinimumSuccessPercentage")
         }
     }
 
@@ -1358,39 +2685,125 @@ pub mod plan {
             EksResourceScalingConfiguration { props }
         }
 
-        prop! {
-            /// `KubernetesResourceType`.
-            props, "KubernetesResourceType", _, set_kubernetes_resource_type, get_kubernetes_resource_type, Val<KubernetesResourceType>
+        /// Sets `KubernetesResourceType`, which `new` took, in place.
+        pub fn set_kubernetes_resource_type(&mut self, value: impl Into<Val<KubernetesResourceType>>) -> &mut Self {
+            self.props.set("KubernetesResourceType", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityMonitoringApproach`.
-            props, "CapacityMonitoringApproach", capacity_monitoring_approach, set_capacity_monitoring_approach, get_capacity_monitoring_approach, Val<Json>
+        /// `KubernetesResourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kubernetes_resource_type(&self) -> ::std::option::Option<Val<KubernetesResourceType>> {
+            crate::cfn::get_prop(&self.props, "KubernetesResourceType")
         }
 
-        prop! {
-            /// `EksClusters`.
-            props, "EksClusters", eks_clusters, set_eks_clusters, get_eks_clusters, Val<List<EksCluster>>
+        /// `CapacityMonitoringApproach`.
+        pub fn capacity_monitoring_approach(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("CapacityMonitoringApproach", value.into());
+            self
         }
 
-        prop! {
-            /// `ScalingResources`.
-            props, "ScalingResources", scaling_resources, set_scaling_resources, get_scaling_resources, Val<List<Map<Map<KubernetesScalingResource>>>>
+        /// Sets `CapacityMonitoringApproach` in place: [`Self::capacity_monitoring_approach`] on a
+        /// value held by `&mut`.
+        pub fn set_capacity_monitoring_approach(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("CapacityMonitoringApproach", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetPercent`.
-            props, "TargetPercent", target_percent, set_target_percent, get_target_percent, Val<f64>
+        /// `CapacityMonitoringApproach` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_monitoring_approach(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "CapacityMonitoringApproach")
         }
 
-        prop! {
-            /// `TimeoutMinutes`.
-            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        /// `EksClusters`.
+        pub fn eks_clusters(mut self, value: impl Into<Val<List<EksCluster>>>) -> Self {
+            self.props.set("EksClusters", value.into());
+            self
         }
 
-        prop! {
-            /// `Ungraceful`.
-            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<EksResourceScalingUngraceful>
+        /// Sets `EksClusters` in place: [`Self::eks_clusters`] on a value held by `&mut`.
+        pub fn set_eks_clusters(&mut self, value: impl Into<Val<List<EksCluster>>>) -> &mut Self {
+            self.props.set("EksClusters", value.into());
+            self
+        }
+
+        /// `EksClusters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_eks_clusters(&self) -> ::std::option::Option<Val<List<EksCluster>>> {
+            crate::cfn::get_prop(&self.props, "EksClusters")
+        }
+
+        /// `ScalingResources`.
+        pub fn scaling_resources(mut self, value: impl Into<Val<List<Map<Map<KubernetesScalingResource>>>>>) -> Self {
+            self.props.set("ScalingResources", value.into());
+            self
+        }
+
+        /// Sets `ScalingResources` in place: [`Self::scaling_resources`] on a value held by `&mut`.
+        pub fn set_scaling_resources(&mut self, value: impl Into<Val<List<Map<Map<KubernetesScalingResource>>>>>) -> &mut Self {
+            self.props.set("ScalingResources", value.into());
+            self
+        }
+
+        /// `ScalingResources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scaling_resources(&self) -> ::std::option::Option<Val<List<Map<Map<KubernetesScalingResource>>>>> {
+            crate::cfn::get_prop(&self.props, "ScalingResources")
+        }
+
+        /// `TargetPercent`.
+        pub fn target_percent(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TargetPercent", value.into());
+            self
+        }
+
+        /// Sets `TargetPercent` in place: [`Self::target_percent`] on a value held by `&mut`.
+        pub fn set_target_percent(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TargetPercent", value.into());
+            self
+        }
+
+        /// `TargetPercent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_percent(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TargetPercent")
+        }
+
+        /// `TimeoutMinutes`.
+        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutMinutes` in place: [`Self::timeout_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMinutes")
+        }
+
+        /// `Ungraceful`.
+        pub fn ungraceful(mut self, value: impl Into<Val<EksResourceScalingUngraceful>>) -> Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// Sets `Ungraceful` in place: [`Self::ungraceful`] on a value held by `&mut`.
+        pub fn set_ungraceful(&mut self, value: impl Into<Val<EksResourceScalingUngraceful>>) -> &mut Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// `Ungraceful` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ungraceful(&self) -> ::std::option::Option<Val<EksResourceScalingUngraceful>> {
+            crate::cfn::get_prop(&self.props, "Ungraceful")
         }
     }
 
@@ -1411,19 +2824,52 @@ pub mod plan {
             EksCluster { props }
         }
 
-        prop! {
-            /// `ClusterArn`.
-            props, "ClusterArn", _, set_cluster_arn, get_cluster_arn, Val<String>
+        /// Sets `ClusterArn`, which `new` took, in place.
+        pub fn set_cluster_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterArn", value.into());
+            self
         }
 
-        prop! {
-            /// `CrossAccountRole`.
-            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        /// `ClusterArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterArn")
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// `CrossAccountRole`.
+        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// Sets `CrossAccountRole` in place: [`Self::cross_account_role`] on a value held by `&mut`.
+        pub fn set_cross_account_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// `CrossAccountRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_account_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrossAccountRole")
+        }
+
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
         }
     }
 
@@ -1446,14 +2892,28 @@ pub mod plan {
             KubernetesResourceType { props }
         }
 
-        prop! {
-            /// `ApiVersion`.
-            props, "ApiVersion", _, set_api_version, get_api_version, Val<String>
+        /// Sets `ApiVersion`, which `new` took, in place.
+        pub fn set_api_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `Kind`.
-            props, "Kind", _, set_kind, get_kind, Val<String>
+        /// `ApiVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiVersion")
+        }
+
+        /// Sets `Kind`, which `new` took, in place.
+        pub fn set_kind(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Kind", value.into());
+            self
+        }
+
+        /// `Kind` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kind(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Kind")
         }
     }
 
@@ -1476,19 +2936,46 @@ pub mod plan {
             KubernetesScalingResource { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Namespace`.
-            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `HpaName`.
-            props, "HpaName", hpa_name, set_hpa_name, get_hpa_name, Val<String>
+        /// Sets `Namespace`, which `new` took, in place.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
+        }
+
+        /// `HpaName`.
+        pub fn hpa_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HpaName", value.into());
+            self
+        }
+
+        /// Sets `HpaName` in place: [`Self::hpa_name`] on a value held by `&mut`.
+        pub fn set_hpa_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HpaName", value.into());
+            self
+        }
+
+        /// `HpaName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hpa_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HpaName")
         }
     }
 
@@ -1509,9 +2996,16 @@ pub mod plan {
             EksResourceScalingUngraceful { props }
         }
 
-        prop! {
-            /// `MinimumSuccessPercentage`.
-            props, "MinimumSuccessPercentage", _, set_minimum_success_percentage, get_minimum_success_percentage, Val<f64>
+        /// Sets `MinimumSuccessPercentage`, which `new` took, in place.
+        pub fn set_minimum_success_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinimumSuccessPercentage", value.into());
+            self
+        }
+
+        /// `MinimumSuccessPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_success_percentage(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinimumSuccessPercentage")
         }
     }
 
@@ -1537,34 +3031,100 @@ pub mod plan {
             Route53HealthCheckConfiguration { props }
         }
 
-        prop! {
-            /// `HostedZoneId`.
-            props, "HostedZoneId", _, set_hosted_zone_id, get_hosted_zone_id, Val<String>
+        /// Sets `HostedZoneId`, which `new` took, in place.
+        pub fn set_hosted_zone_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostedZoneId", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordName`.
-            props, "RecordName", _, set_record_name, get_record_name, Val<String>
+        /// `HostedZoneId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hosted_zone_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostedZoneId")
         }
 
-        prop! {
-            /// `CrossAccountRole`.
-            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        /// Sets `RecordName`, which `new` took, in place.
+        pub fn set_record_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordName", value.into());
+            self
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// `RecordName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordName")
         }
 
-        prop! {
-            /// `RecordSets`.
-            props, "RecordSets", record_sets, set_record_sets, get_record_sets, Val<List<Route53ResourceRecordSet>>
+        /// `CrossAccountRole`.
+        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutMinutes`.
-            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        /// Sets `CrossAccountRole` in place: [`Self::cross_account_role`] on a value held by `&mut`.
+        pub fn set_cross_account_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// `CrossAccountRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_account_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrossAccountRole")
+        }
+
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `RecordSets`.
+        pub fn record_sets(mut self, value: impl Into<Val<List<Route53ResourceRecordSet>>>) -> Self {
+            self.props.set("RecordSets", value.into());
+            self
+        }
+
+        /// Sets `RecordSets` in place: [`Self::record_sets`] on a value held by `&mut`.
+        pub fn set_record_sets(&mut self, value: impl Into<Val<List<Route53ResourceRecordSet>>>) -> &mut Self {
+            self.props.set("RecordSets", value.into());
+            self
+        }
+
+        /// `RecordSets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_sets(&self) -> ::std::option::Option<Val<List<Route53ResourceRecordSet>>> {
+            crate::cfn::get_prop(&self.props, "RecordSets")
+        }
+
+        /// `TimeoutMinutes`.
+        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutMinutes` in place: [`Self::timeout_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMinutes")
         }
     }
 
@@ -1583,14 +3143,40 @@ pub mod plan {
             Route53ResourceRecordSet { props }
         }
 
-        prop! {
-            /// `RecordSetIdentifier`.
-            props, "RecordSetIdentifier", record_set_identifier, set_record_set_identifier, get_record_set_identifier, Val<String>
+        /// `RecordSetIdentifier`.
+        pub fn record_set_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RecordSetIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`.
-            props, "Region", region, set_region, get_region, Val<String>
+        /// Sets `RecordSetIdentifier` in place: [`Self::record_set_identifier`] on a value held by `&mut`.
+        pub fn set_record_set_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordSetIdentifier", value.into());
+            self
+        }
+
+        /// `RecordSetIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_set_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordSetIdentifier")
+        }
+
+        /// `Region`.
+        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
     }
 
@@ -1619,39 +3205,112 @@ pub mod plan {
             DocumentDbConfiguration { props }
         }
 
-        prop! {
-            /// `Behavior`.
-            props, "Behavior", _, set_behavior, get_behavior, Val<Json>
+        /// Sets `Behavior`, which `new` took, in place.
+        pub fn set_behavior(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Behavior", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseClusterArns`.
-            props, "DatabaseClusterArns", _, set_database_cluster_arns, get_database_cluster_arns, Val<List<String>>
+        /// `Behavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_behavior(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Behavior")
         }
 
-        prop! {
-            /// `GlobalClusterIdentifier`.
-            props, "GlobalClusterIdentifier", _, set_global_cluster_identifier, get_global_cluster_identifier, Val<String>
+        /// Sets `DatabaseClusterArns`, which `new` took, in place.
+        pub fn set_database_cluster_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DatabaseClusterArns", value.into());
+            self
         }
 
-        prop! {
-            /// `CrossAccountRole`.
-            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        /// `DatabaseClusterArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_cluster_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DatabaseClusterArns")
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// Sets `GlobalClusterIdentifier`, which `new` took, in place.
+        pub fn set_global_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GlobalClusterIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutMinutes`.
-            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        /// `GlobalClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_global_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GlobalClusterIdentifier")
         }
 
-        prop! {
-            /// `Ungraceful`.
-            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<DocumentDbUngraceful>
+        /// `CrossAccountRole`.
+        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// Sets `CrossAccountRole` in place: [`Self::cross_account_role`] on a value held by `&mut`.
+        pub fn set_cross_account_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// `CrossAccountRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_account_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrossAccountRole")
+        }
+
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `TimeoutMinutes`.
+        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutMinutes` in place: [`Self::timeout_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMinutes")
+        }
+
+        /// `Ungraceful`.
+        pub fn ungraceful(mut self, value: impl Into<Val<DocumentDbUngraceful>>) -> Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// Sets `Ungraceful` in place: [`Self::ungraceful`] on a value held by `&mut`.
+        pub fn set_ungraceful(&mut self, value: impl Into<Val<DocumentDbUngraceful>>) -> &mut Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// `Ungraceful` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ungraceful(&self) -> ::std::option::Option<Val<DocumentDbUngraceful>> {
+            crate::cfn::get_prop(&self.props, "Ungraceful")
         }
     }
 
@@ -1670,9 +3329,22 @@ pub mod plan {
             DocumentDbUngraceful { props }
         }
 
-        prop! {
-            /// `Ungraceful`.
-            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<DocumentDbUngracefulBehavior>
+        /// `Ungraceful`.
+        pub fn ungraceful(mut self, value: impl Into<Val<DocumentDbUngracefulBehavior>>) -> Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// Sets `Ungraceful` in place: [`Self::ungraceful`] on a value held by `&mut`.
+        pub fn set_ungraceful(&mut self, value: impl Into<Val<DocumentDbUngracefulBehavior>>) -> &mut Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// `Ungraceful` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ungraceful(&self) -> ::std::option::Option<Val<DocumentDbUngracefulBehavior>> {
+            crate::cfn::get_prop(&self.props, "Ungraceful")
         }
     }
 
@@ -1703,24 +3375,70 @@ pub mod plan {
             RdsPromoteReadReplicaConfiguration { props }
         }
 
-        prop! {
-            /// `DbInstanceArnMap`.
-            props, "DbInstanceArnMap", _, set_db_instance_arn_map, get_db_instance_arn_map, Val<Map<String>>
+        /// Sets `DbInstanceArnMap`, which `new` took, in place.
+        pub fn set_db_instance_arn_map(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("DbInstanceArnMap", value.into());
+            self
         }
 
-        prop! {
-            /// `CrossAccountRole`.
-            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        /// `DbInstanceArnMap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_db_instance_arn_map(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "DbInstanceArnMap")
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// `CrossAccountRole`.
+        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutMinutes`.
-            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        /// Sets `CrossAccountRole` in place: [`Self::cross_account_role`] on a value held by `&mut`.
+        pub fn set_cross_account_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// `CrossAccountRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_account_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrossAccountRole")
+        }
+
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `TimeoutMinutes`.
+        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutMinutes` in place: [`Self::timeout_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMinutes")
         }
     }
 
@@ -1741,24 +3459,70 @@ pub mod plan {
             RdsCreateCrossRegionReplicaConfiguration { props }
         }
 
-        prop! {
-            /// `DbInstanceArnMap`.
-            props, "DbInstanceArnMap", _, set_db_instance_arn_map, get_db_instance_arn_map, Val<Map<String>>
+        /// Sets `DbInstanceArnMap`, which `new` took, in place.
+        pub fn set_db_instance_arn_map(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("DbInstanceArnMap", value.into());
+            self
         }
 
-        prop! {
-            /// `CrossAccountRole`.
-            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        /// `DbInstanceArnMap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_db_instance_arn_map(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "DbInstanceArnMap")
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// `CrossAccountRole`.
+        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutMinutes`.
-            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        /// Sets `CrossAccountRole` in place: [`Self::cross_account_role`] on a value held by `&mut`.
+        pub fn set_cross_account_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// `CrossAccountRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_account_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrossAccountRole")
+        }
+
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `TimeoutMinutes`.
+        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutMinutes` in place: [`Self::timeout_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMinutes")
         }
     }
 
@@ -1784,24 +3548,64 @@ pub mod plan {
             LambdaEventSourceMappingConfiguration { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<LambdaEventSourceMappingConfigurationAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<LambdaEventSourceMappingConfigurationAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `RegionEventSourceMappings`.
-            props, "RegionEventSourceMappings", _, set_region_event_source_mappings, get_region_event_source_mappings, Val<Map<EventSourceMapping>>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<LambdaEventSourceMappingConfigurationAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `TimeoutMinutes`.
-            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        /// Sets `RegionEventSourceMappings`, which `new` took, in place.
+        pub fn set_region_event_source_mappings(&mut self, value: impl Into<Val<Map<EventSourceMapping>>>) -> &mut Self {
+            self.props.set("RegionEventSourceMappings", value.into());
+            self
         }
 
-        prop! {
-            /// `Ungraceful`.
-            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<LambdaEventSourceMappingUngraceful>
+        /// `RegionEventSourceMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region_event_source_mappings(&self) -> ::std::option::Option<Val<Map<EventSourceMapping>>> {
+            crate::cfn::get_prop(&self.props, "RegionEventSourceMappings")
+        }
+
+        /// `TimeoutMinutes`.
+        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutMinutes` in place: [`Self::timeout_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMinutes")
+        }
+
+        /// `Ungraceful`.
+        pub fn ungraceful(mut self, value: impl Into<Val<LambdaEventSourceMappingUngraceful>>) -> Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// Sets `Ungraceful` in place: [`Self::ungraceful`] on a value held by `&mut`.
+        pub fn set_ungraceful(&mut self, value: impl Into<Val<LambdaEventSourceMappingUngraceful>>) -> &mut Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// `Ungraceful` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ungraceful(&self) -> ::std::option::Option<Val<LambdaEventSourceMappingUngraceful>> {
+            crate::cfn::get_prop(&self.props, "Ungraceful")
         }
     }
 
@@ -1835,19 +3639,52 @@ pub mod plan {
             EventSourceMapping { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `CrossAccountRole`.
-            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// `CrossAccountRole`.
+        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// Sets `CrossAccountRole` in place: [`Self::cross_account_role`] on a value held by `&mut`.
+        pub fn set_cross_account_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// `CrossAccountRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_account_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrossAccountRole")
+        }
+
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
         }
     }
 
@@ -1866,9 +3703,22 @@ pub mod plan {
             LambdaEventSourceMappingUngraceful { props }
         }
 
-        prop! {
-            /// `Behavior`.
-            props, "Behavior", behavior, set_behavior, get_behavior, Val<LambdaEventSourceMappingUngracefulBehavior>
+        /// `Behavior`.
+        pub fn behavior(mut self, value: impl Into<Val<LambdaEventSourceMappingUngracefulBehavior>>) -> Self {
+            self.props.set("Behavior", value.into());
+            self
+        }
+
+        /// Sets `Behavior` in place: [`Self::behavior`] on a value held by `&mut`.
+        pub fn set_behavior(&mut self, value: impl Into<Val<LambdaEventSourceMappingUngracefulBehavior>>) -> &mut Self {
+            self.props.set("Behavior", value.into());
+            self
+        }
+
+        /// `Behavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_behavior(&self) -> ::std::option::Option<Val<LambdaEventSourceMappingUngracefulBehavior>> {
+            crate::cfn::get_prop(&self.props, "Behavior")
         }
     }
 
@@ -1907,39 +3757,112 @@ pub mod plan {
             NeptuneGlobalDatabaseConfiguration { props }
         }
 
-        prop! {
-            /// `Behavior`.
-            props, "Behavior", _, set_behavior, get_behavior, Val<Json>
+        /// Sets `Behavior`, which `new` took, in place.
+        pub fn set_behavior(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Behavior", value.into());
+            self
         }
 
-        prop! {
-            /// `GlobalClusterIdentifier`.
-            props, "GlobalClusterIdentifier", _, set_global_cluster_identifier, get_global_cluster_identifier, Val<String>
+        /// `Behavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_behavior(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Behavior")
         }
 
-        prop! {
-            /// `RegionDatabaseClusterArns`.
-            props, "RegionDatabaseClusterArns", _, set_region_database_cluster_arns, get_region_database_cluster_arns, Val<Map<String>>
+        /// Sets `GlobalClusterIdentifier`, which `new` took, in place.
+        pub fn set_global_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GlobalClusterIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `CrossAccountRole`.
-            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        /// `GlobalClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_global_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GlobalClusterIdentifier")
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// Sets `RegionDatabaseClusterArns`, which `new` took, in place.
+        pub fn set_region_database_cluster_arns(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("RegionDatabaseClusterArns", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutMinutes`.
-            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        /// `RegionDatabaseClusterArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region_database_cluster_arns(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "RegionDatabaseClusterArns")
         }
 
-        prop! {
-            /// `Ungraceful`.
-            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<NeptuneUngraceful>
+        /// `CrossAccountRole`.
+        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// Sets `CrossAccountRole` in place: [`Self::cross_account_role`] on a value held by `&mut`.
+        pub fn set_cross_account_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// `CrossAccountRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_account_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrossAccountRole")
+        }
+
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `TimeoutMinutes`.
+        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutMinutes` in place: [`Self::timeout_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMinutes")
+        }
+
+        /// `Ungraceful`.
+        pub fn ungraceful(mut self, value: impl Into<Val<NeptuneUngraceful>>) -> Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// Sets `Ungraceful` in place: [`Self::ungraceful`] on a value held by `&mut`.
+        pub fn set_ungraceful(&mut self, value: impl Into<Val<NeptuneUngraceful>>) -> &mut Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// `Ungraceful` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ungraceful(&self) -> ::std::option::Option<Val<NeptuneUngraceful>> {
+            crate::cfn::get_prop(&self.props, "Ungraceful")
         }
     }
 
@@ -1958,9 +3881,22 @@ pub mod plan {
             NeptuneUngraceful { props }
         }
 
-        prop! {
-            /// `Ungraceful`.
-            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<NeptuneUngracefulBehavior>
+        /// `Ungraceful`.
+        pub fn ungraceful(mut self, value: impl Into<Val<NeptuneUngracefulBehavior>>) -> Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// Sets `Ungraceful` in place: [`Self::ungraceful`] on a value held by `&mut`.
+        pub fn set_ungraceful(&mut self, value: impl Into<Val<NeptuneUngracefulBehavior>>) -> &mut Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// `Ungraceful` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ungraceful(&self) -> ::std::option::Option<Val<NeptuneUngracefulBehavior>> {
+            crate::cfn::get_prop(&self.props, "Ungraceful")
         }
     }
 
@@ -1991,29 +3927,88 @@ pub mod plan {
             RdsSwitchoverReadReplicaConfiguration { props }
         }
 
-        prop! {
-            /// `DbInstanceArnMap`.
-            props, "DbInstanceArnMap", _, set_db_instance_arn_map, get_db_instance_arn_map, Val<Map<String>>
+        /// Sets `DbInstanceArnMap`, which `new` took, in place.
+        pub fn set_db_instance_arn_map(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("DbInstanceArnMap", value.into());
+            self
         }
 
-        prop! {
-            /// `CrossAccountRole`.
-            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        /// `DbInstanceArnMap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_db_instance_arn_map(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "DbInstanceArnMap")
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// `CrossAccountRole`.
+        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutMinutes`.
-            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        /// Sets `CrossAccountRole` in place: [`Self::cross_account_role`] on a value held by `&mut`.
+        pub fn set_cross_account_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
         }
 
-        prop! {
-            /// `Ungraceful`.
-            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<RdsUngraceful>
+        /// `CrossAccountRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_account_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrossAccountRole")
+        }
+
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `TimeoutMinutes`.
+        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutMinutes` in place: [`Self::timeout_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMinutes")
+        }
+
+        /// `Ungraceful`.
+        pub fn ungraceful(mut self, value: impl Into<Val<RdsUngraceful>>) -> Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// Sets `Ungraceful` in place: [`Self::ungraceful`] on a value held by `&mut`.
+        pub fn set_ungraceful(&mut self, value: impl Into<Val<RdsUngraceful>>) -> &mut Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// `Ungraceful` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ungraceful(&self) -> ::std::option::Option<Val<RdsUngraceful>> {
+            crate::cfn::get_prop(&self.props, "Ungraceful")
         }
     }
 
@@ -2032,9 +4027,22 @@ pub mod plan {
             RdsUngraceful { props }
         }
 
-        prop! {
-            /// `Ungraceful`.
-            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<RdsUngracefulBehavior>
+        /// `Ungraceful`.
+        pub fn ungraceful(mut self, value: impl Into<Val<RdsUngracefulBehavior>>) -> Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// Sets `Ungraceful` in place: [`Self::ungraceful`] on a value held by `&mut`.
+        pub fn set_ungraceful(&mut self, value: impl Into<Val<RdsUngracefulBehavior>>) -> &mut Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// `Ungraceful` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ungraceful(&self) -> ::std::option::Option<Val<RdsUngracefulBehavior>> {
+            crate::cfn::get_prop(&self.props, "Ungraceful")
         }
     }
 
@@ -2070,24 +4078,64 @@ pub mod plan {
             SsmSendCommandConfiguration { props }
         }
 
-        prop! {
-            /// `RegionDocuments`.
-            props, "RegionDocuments", _, set_region_documents, get_region_documents, Val<Map<SsmDocumentConfig>>
+        /// Sets `RegionDocuments`, which `new` took, in place.
+        pub fn set_region_documents(&mut self, value: impl Into<Val<Map<SsmDocumentConfig>>>) -> &mut Self {
+            self.props.set("RegionDocuments", value.into());
+            self
         }
 
-        prop! {
-            /// `RetryIntervalMinutes`.
-            props, "RetryIntervalMinutes", _, set_retry_interval_minutes, get_retry_interval_minutes, Val<f64>
+        /// `RegionDocuments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region_documents(&self) -> ::std::option::Option<Val<Map<SsmDocumentConfig>>> {
+            crate::cfn::get_prop(&self.props, "RegionDocuments")
         }
 
-        prop! {
-            /// `TimeoutMinutes`.
-            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<f64>
+        /// Sets `RetryIntervalMinutes`, which `new` took, in place.
+        pub fn set_retry_interval_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("RetryIntervalMinutes", value.into());
+            self
         }
 
-        prop! {
-            /// `Ungraceful`.
-            props, "Ungraceful", ungraceful, set_ungraceful, get_ungraceful, Val<SsmSendCommandUngraceful>
+        /// `RetryIntervalMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_interval_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "RetryIntervalMinutes")
+        }
+
+        /// `TimeoutMinutes`.
+        pub fn timeout_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutMinutes` in place: [`Self::timeout_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMinutes")
+        }
+
+        /// `Ungraceful`.
+        pub fn ungraceful(mut self, value: impl Into<Val<SsmSendCommandUngraceful>>) -> Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// Sets `Ungraceful` in place: [`Self::ungraceful`] on a value held by `&mut`.
+        pub fn set_ungraceful(&mut self, value: impl Into<Val<SsmSendCommandUngraceful>>) -> &mut Self {
+            self.props.set("Ungraceful", value.into());
+            self
+        }
+
+        /// `Ungraceful` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ungraceful(&self) -> ::std::option::Option<Val<SsmSendCommandUngraceful>> {
+            crate::cfn::get_prop(&self.props, "Ungraceful")
         }
     }
 
@@ -2113,34 +4161,100 @@ pub mod plan {
             SsmDocumentConfig { props }
         }
 
-        prop! {
-            /// `DocumentArn`.
-            props, "DocumentArn", _, set_document_arn, get_document_arn, Val<String>
+        /// Sets `DocumentArn`, which `new` took, in place.
+        pub fn set_document_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Targets`.
-            props, "Targets", _, set_targets, get_targets, Val<List<SsmTarget>>
+        /// `DocumentArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentArn")
         }
 
-        prop! {
-            /// `CrossAccountRole`.
-            props, "CrossAccountRole", cross_account_role, set_cross_account_role, get_cross_account_role, Val<String>
+        /// Sets `Targets`, which `new` took, in place.
+        pub fn set_targets(&mut self, value: impl Into<Val<List<SsmTarget>>>) -> &mut Self {
+            self.props.set("Targets", value.into());
+            self
         }
 
-        prop! {
-            /// `DocumentVersion`.
-            props, "DocumentVersion", document_version, set_document_version, get_document_version, Val<String>
+        /// `Targets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_targets(&self) -> ::std::option::Option<Val<List<SsmTarget>>> {
+            crate::cfn::get_prop(&self.props, "Targets")
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// `CrossAccountRole`.
+        pub fn cross_account_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<List<String>>>
+        /// Sets `CrossAccountRole` in place: [`Self::cross_account_role`] on a value held by `&mut`.
+        pub fn set_cross_account_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrossAccountRole", value.into());
+            self
+        }
+
+        /// `CrossAccountRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_account_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrossAccountRole")
+        }
+
+        /// `DocumentVersion`.
+        pub fn document_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DocumentVersion", value.into());
+            self
+        }
+
+        /// Sets `DocumentVersion` in place: [`Self::document_version`] on a value held by `&mut`.
+        pub fn set_document_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentVersion", value.into());
+            self
+        }
+
+        /// `DocumentVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentVersion")
+        }
+
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `Parameters`.
+        pub fn parameters(mut self, value: impl Into<Val<Map<List<String>>>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Map<List<String>>>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Map<List<String>>>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
         }
     }
 
@@ -2163,14 +4277,28 @@ pub mod plan {
             SsmTarget { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -2189,9 +4317,22 @@ pub mod plan {
             SsmSendCommandUngraceful { props }
         }
 
-        prop! {
-            /// `Behavior`.
-            props, "Behavior", behavior, set_behavior, get_behavior, Val<SsmSendCommandUngracefulBehavior>
+        /// `Behavior`.
+        pub fn behavior(mut self, value: impl Into<Val<SsmSendCommandUngracefulBehavior>>) -> Self {
+            self.props.set("Behavior", value.into());
+            self
+        }
+
+        /// Sets `Behavior` in place: [`Self::behavior`] on a value held by `&mut`.
+        pub fn set_behavior(&mut self, value: impl Into<Val<SsmSendCommandUngracefulBehavior>>) -> &mut Self {
+            self.props.set("Behavior", value.into());
+            self
+        }
+
+        /// `Behavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_behavior(&self) -> ::std::option::Option<Val<SsmSendCommandUngracefulBehavior>> {
+            crate::cfn::get_prop(&self.props, "Behavior")
         }
     }
 

@@ -43,9 +43,16 @@ impl AutoshiftObserverNotificationStatus {
         AutoshiftObserverNotificationStatus { core }
     }
 
-    prop! {
-        /// `Status`.
-        core.props, "Status", _, set_status, get_status, Val<autoshift_observer_notification_status::AutoshiftObserverNotificationStatus>
+    /// Sets `Status`, which `new` took, in place.
+    pub fn set_status(&mut self, value: impl Into<Val<autoshift_observer_notification_status::AutoshiftObserverNotificationStatus>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<autoshift_observer_notification_status::AutoshiftObserverNotificationStatus>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
     }
 
     /// `Ref`: the resource's identifier.
@@ -100,19 +107,59 @@ impl ZonalAutoshiftConfiguration {
         ZonalAutoshiftConfiguration { core }
     }
 
-    prop! {
-        /// `PracticeRunConfiguration`.
-        core.props, "PracticeRunConfiguration", practice_run_configuration, set_practice_run_configuration, get_practice_run_configuration, Val<zonal_autoshift_configuration::PracticeRunConfiguration>
+    /// `PracticeRunConfiguration`.
+    pub fn practice_run_configuration(mut self, value: impl Into<Val<zonal_autoshift_configuration::PracticeRunConfiguration>>) -> Self {
+        self.core.props.set("PracticeRunConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceIdentifier`.
-        core.props, "ResourceIdentifier", resource_identifier, set_resource_identifier, get_resource_identifier, Val<String>
+    /// Sets `PracticeRunConfiguration` in place: [`Self::practice_run_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_practice_run_configuration(&mut self, value: impl Into<Val<zonal_autoshift_configuration::PracticeRunConfiguration>>) -> &mut Self {
+        self.core.props.set("PracticeRunConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ZonalAutoshiftStatus`.
-        core.props, "ZonalAutoshiftStatus", zonal_autoshift_status, set_zonal_autoshift_status, get_zonal_autoshift_status, Val<zonal_autoshift_configuration::ZonalAutoshiftStatus>
+    /// `PracticeRunConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_practice_run_configuration(&self) -> ::std::option::Option<Val<zonal_autoshift_configuration::PracticeRunConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "PracticeRunConfiguration")
+    }
+
+    /// `ResourceIdentifier`.
+    pub fn resource_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceIdentifier", value.into());
+        self
+    }
+
+    /// Sets `ResourceIdentifier` in place: [`Self::resource_identifier`] on a value held by `&mut`.
+    pub fn set_resource_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceIdentifier", value.into());
+        self
+    }
+
+    /// `ResourceIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceIdentifier")
+    }
+
+    /// `ZonalAutoshiftStatus`.
+    pub fn zonal_autoshift_status(mut self, value: impl Into<Val<zonal_autoshift_configuration::ZonalAutoshiftStatus>>) -> Self {
+        self.core.props.set("ZonalAutoshiftStatus", value.into());
+        self
+    }
+
+    /// Sets `ZonalAutoshiftStatus` in place: [`Self::zonal_autoshift_status`] on a value held by `&mut`.
+    pub fn set_zonal_autoshift_status(&mut self, value: impl Into<Val<zonal_autoshift_configuration::ZonalAutoshiftStatus>>) -> &mut Self {
+        self.core.props.set("ZonalAutoshiftStatus", value.into());
+        self
+    }
+
+    /// `ZonalAutoshiftStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_zonal_autoshift_status(&self) -> ::std::option::Option<Val<zonal_autoshift_configuration::ZonalAutoshiftStatus>> {
+        crate::cfn::get_prop(&self.core.props, "ZonalAutoshiftStatus")
     }
 
     /// `Ref`: the resource's identifier.
@@ -144,24 +191,70 @@ pub mod zonal_autoshift_configuration {
             PracticeRunConfiguration { props }
         }
 
-        prop! {
-            /// `OutcomeAlarms`.
-            props, "OutcomeAlarms", _, set_outcome_alarms, get_outcome_alarms, Val<List<ControlCondition>>
+        /// Sets `OutcomeAlarms`, which `new` took, in place.
+        pub fn set_outcome_alarms(&mut self, value: impl Into<Val<List<ControlCondition>>>) -> &mut Self {
+            self.props.set("OutcomeAlarms", value.into());
+            self
         }
 
-        prop! {
-            /// `BlockedDates`.
-            props, "BlockedDates", blocked_dates, set_blocked_dates, get_blocked_dates, Val<List<String>>
+        /// `OutcomeAlarms` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_outcome_alarms(&self) -> ::std::option::Option<Val<List<ControlCondition>>> {
+            crate::cfn::get_prop(&self.props, "OutcomeAlarms")
         }
 
-        prop! {
-            /// `BlockedWindows`.
-            props, "BlockedWindows", blocked_windows, set_blocked_windows, get_blocked_windows, Val<List<String>>
+        /// `BlockedDates`.
+        pub fn blocked_dates(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("BlockedDates", value.into());
+            self
         }
 
-        prop! {
-            /// `BlockingAlarms`.
-            props, "BlockingAlarms", blocking_alarms, set_blocking_alarms, get_blocking_alarms, Val<List<ControlCondition>>
+        /// Sets `BlockedDates` in place: [`Self::blocked_dates`] on a value held by `&mut`.
+        pub fn set_blocked_dates(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("BlockedDates", value.into());
+            self
+        }
+
+        /// `BlockedDates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_blocked_dates(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "BlockedDates")
+        }
+
+        /// `BlockedWindows`.
+        pub fn blocked_windows(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("BlockedWindows", value.into());
+            self
+        }
+
+        /// Sets `BlockedWindows` in place: [`Self::blocked_windows`] on a value held by `&mut`.
+        pub fn set_blocked_windows(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("BlockedWindows", value.into());
+            self
+        }
+
+        /// `BlockedWindows` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_blocked_windows(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "BlockedWindows")
+        }
+
+        /// `BlockingAlarms`.
+        pub fn blocking_alarms(mut self, value: impl Into<Val<List<ControlCondition>>>) -> Self {
+            self.props.set("BlockingAlarms", value.into());
+            self
+        }
+
+        /// Sets `BlockingAlarms` in place: [`Self::blocking_alarms`] on a value held by `&mut`.
+        pub fn set_blocking_alarms(&mut self, value: impl Into<Val<List<ControlCondition>>>) -> &mut Self {
+            self.props.set("BlockingAlarms", value.into());
+            self
+        }
+
+        /// `BlockingAlarms` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_blocking_alarms(&self) -> ::std::option::Option<Val<List<ControlCondition>>> {
+            crate::cfn::get_prop(&self.props, "BlockingAlarms")
         }
     }
 
@@ -184,14 +277,28 @@ pub mod zonal_autoshift_configuration {
             ControlCondition { props }
         }
 
-        prop! {
-            /// `AlarmIdentifier`.
-            props, "AlarmIdentifier", _, set_alarm_identifier, get_alarm_identifier, Val<String>
+        /// Sets `AlarmIdentifier`, which `new` took, in place.
+        pub fn set_alarm_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AlarmIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// `AlarmIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarm_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AlarmIdentifier")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 

@@ -44,25 +44,66 @@ impl CapacityReservation {
         CapacityReservation { core }
     }
 
-    prop! {
-        /// `CapacityAssignmentConfiguration`: Assignment configuration to assign workgroups to a
-        /// reservation
-        core.props, "CapacityAssignmentConfiguration", capacity_assignment_configuration, set_capacity_assignment_configuration, get_capacity_assignment_configuration, Val<capacity_reservation::CapacityAssignmentConfiguration>
+    /// `CapacityAssignmentConfiguration`: Assignment configuration to assign workgroups to a
+    /// reservation
+    pub fn capacity_assignment_configuration(mut self, value: impl Into<Val<capacity_reservation::CapacityAssignmentConfiguration>>) -> Self {
+        self.core.props.set("CapacityAssignmentConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The reservation name.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `CapacityAssignmentConfiguration` in place: [`Self::capacity_assignment_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_capacity_assignment_configuration(&mut self, value: impl Into<Val<capacity_reservation::CapacityAssignmentConfiguration>>) -> &mut Self {
+        self.core.props.set("CapacityAssignmentConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CapacityAssignmentConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity_assignment_configuration(&self) -> ::std::option::Option<Val<capacity_reservation::CapacityAssignmentConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "CapacityAssignmentConfiguration")
     }
 
-    prop! {
-        /// `TargetDpus`: The number of DPUs to request to be allocated to the reservation.
-        core.props, "TargetDpus", _, set_target_dpus, get_target_dpus, Val<i64>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TargetDpus`, which `new` took, in place.
+    pub fn set_target_dpus(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("TargetDpus", value.into());
+        self
+    }
+
+    /// `TargetDpus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_dpus(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "TargetDpus")
     }
 
     /// `Ref`: the resource's identifier.
@@ -125,9 +166,16 @@ pub mod capacity_reservation {
             CapacityAssignmentConfiguration { props }
         }
 
-        prop! {
-            /// `CapacityAssignments`: List of capacity assignments
-            props, "CapacityAssignments", _, set_capacity_assignments, get_capacity_assignments, Val<List<CapacityAssignment>>
+        /// Sets `CapacityAssignments`, which `new` took, in place.
+        pub fn set_capacity_assignments(&mut self, value: impl Into<Val<List<CapacityAssignment>>>) -> &mut Self {
+            self.props.set("CapacityAssignments", value.into());
+            self
+        }
+
+        /// `CapacityAssignments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_assignments(&self) -> ::std::option::Option<Val<List<CapacityAssignment>>> {
+            crate::cfn::get_prop(&self.props, "CapacityAssignments")
         }
     }
 
@@ -148,9 +196,16 @@ pub mod capacity_reservation {
             CapacityAssignment { props }
         }
 
-        prop! {
-            /// `WorkgroupNames`.
-            props, "WorkgroupNames", _, set_workgroup_names, get_workgroup_names, Val<List<String>>
+        /// Sets `WorkgroupNames`, which `new` took, in place.
+        pub fn set_workgroup_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("WorkgroupNames", value.into());
+            self
+        }
+
+        /// `WorkgroupNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workgroup_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "WorkgroupNames")
         }
     }
 }
@@ -182,53 +237,139 @@ impl DataCatalog {
         DataCatalog { core }
     }
 
-    prop! {
-        /// `ConnectionType`: The type of connection for a FEDERATED data catalog
-        core.props, "ConnectionType", connection_type, set_connection_type, get_connection_type, Val<String>
+    /// `ConnectionType`: The type of connection for a FEDERATED data catalog
+    pub fn connection_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ConnectionType", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the data catalog to be created.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ConnectionType` in place: [`Self::connection_type`] on a value held by `&mut`.
+    pub fn set_connection_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectionType", value.into());
+        self
     }
 
-    prop! {
-        /// `Error`: Text of the error that occurred during data catalog creation or deletion.
-        core.props, "Error", error, set_error, get_error, Val<String>
+    /// `ConnectionType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionType")
     }
 
-    prop! {
-        /// `Name`: The name of the data catalog to create. The catalog name must be unique for the
-        /// AWS account and can use a maximum of 128 alphanumeric, underscore, at sign, or hyphen
-        /// characters.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: A description of the data catalog to be created.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Parameters`: Specifies the Lambda function or functions to use for creating the data
-        /// catalog. This is a mapping whose values depend on the catalog type.
-        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<String>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`: The status of the creation or deletion of the data catalog. LAMBDA, GLUE, and
-        /// HIVE data catalog types are created synchronously. Their status is either
-        /// CREATE_COMPLETE or CREATE_FAILED. The FEDERATED data catalog type is created
-        /// asynchronously.
-        core.props, "Status", status, set_status, get_status, Val<data_catalog::Status>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: A list of comma separated tags to add to the data catalog that is created.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Error`: Text of the error that occurred during data catalog creation or deletion.
+    pub fn error(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Error", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: The type of data catalog to create: LAMBDA for a federated catalog, GLUE for AWS
-        /// Glue Catalog, or HIVE for an external hive metastore. FEDERATED is a federated catalog
-        /// for which Athena creates the connection and the Lambda function for you based on the
-        /// parameters that you pass.
-        core.props, "Type", _, set_type, get_type, Val<data_catalog::Type>
+    /// Sets `Error` in place: [`Self::error`] on a value held by `&mut`.
+    pub fn set_error(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Error", value.into());
+        self
+    }
+
+    /// `Error` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_error(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Error")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Parameters`: Specifies the Lambda function or functions to use for creating the data
+    /// catalog. This is a mapping whose values depend on the catalog type.
+    pub fn parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+    pub fn set_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `Status`: The status of the creation or deletion of the data catalog. LAMBDA, GLUE, and HIVE
+    /// data catalog types are created synchronously. Their status is either CREATE_COMPLETE or
+    /// CREATE_FAILED. The FEDERATED data catalog type is created asynchronously.
+    pub fn status(mut self, value: impl Into<Val<data_catalog::Status>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<data_catalog::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<data_catalog::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`: A list of comma separated tags to add to the data catalog that is created.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<data_catalog::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<data_catalog::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -322,29 +463,82 @@ impl NamedQuery {
         NamedQuery { core }
     }
 
-    prop! {
-        /// `Database`: The database to which the query belongs.
-        core.props, "Database", _, set_database, get_database, Val<String>
+    /// Sets `Database`, which `new` took, in place.
+    pub fn set_database(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Database", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The query description.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Database` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Database")
     }
 
-    prop! {
-        /// `Name`: The query name.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Description`: The query description.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `QueryString`: The contents of the query with all query statements.
-        core.props, "QueryString", _, set_query_string, get_query_string, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkGroup`: The name of the workgroup that contains the named query.
-        core.props, "WorkGroup", work_group, set_work_group, get_work_group, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Name`: The query name.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `QueryString`, which `new` took, in place.
+    pub fn set_query_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("QueryString", value.into());
+        self
+    }
+
+    /// `QueryString` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_string(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "QueryString")
+    }
+
+    /// `WorkGroup`: The name of the workgroup that contains the named query.
+    pub fn work_group(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("WorkGroup", value.into());
+        self
+    }
+
+    /// Sets `WorkGroup` in place: [`Self::work_group`] on a value held by `&mut`.
+    pub fn set_work_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkGroup", value.into());
+        self
+    }
+
+    /// `WorkGroup` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_work_group(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkGroup")
     }
 
     /// `Ref`: the resource's identifier.
@@ -389,24 +583,58 @@ impl PreparedStatement {
         PreparedStatement { core }
     }
 
-    prop! {
-        /// `Description`: The description of the prepared statement.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the prepared statement.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `QueryStatement`: The query string for the prepared statement.
-        core.props, "QueryStatement", _, set_query_statement, get_query_statement, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `StatementName`: The name of the prepared statement.
-        core.props, "StatementName", _, set_statement_name, get_statement_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `WorkGroup`: The name of the workgroup to which the prepared statement belongs.
-        core.props, "WorkGroup", _, set_work_group, get_work_group, Val<String>
+    /// Sets `QueryStatement`, which `new` took, in place.
+    pub fn set_query_statement(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("QueryStatement", value.into());
+        self
+    }
+
+    /// `QueryStatement` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_statement(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "QueryStatement")
+    }
+
+    /// Sets `StatementName`, which `new` took, in place.
+    pub fn set_statement_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StatementName", value.into());
+        self
+    }
+
+    /// `StatementName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_statement_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StatementName")
+    }
+
+    /// Sets `WorkGroup`, which `new` took, in place.
+    pub fn set_work_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkGroup", value.into());
+        self
+    }
+
+    /// `WorkGroup` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_work_group(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkGroup")
     }
 
     /// `Ref`: the resource's identifier.
@@ -436,41 +664,128 @@ impl WorkGroup {
         WorkGroup { core }
     }
 
-    prop! {
-        /// `Description`: The workgroup description.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The workgroup description.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The workGroup name.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RecursiveDeleteOption`: The option to delete the workgroup and its contents even if the
-        /// workgroup contains any named queries.
-        core.props, "RecursiveDeleteOption", recursive_delete_option, set_recursive_delete_option, get_recursive_delete_option, Val<bool>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `State`: The state of the workgroup: ENABLED or DISABLED.
-        core.props, "State", state, set_state, get_state, Val<work_group::State>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: One or more tags, separated by commas, that you want to attach to the workgroup
-        /// as you create it
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `WorkGroupConfiguration`: The workgroup configuration
-        core.props, "WorkGroupConfiguration", work_group_configuration, set_work_group_configuration, get_work_group_configuration, Val<work_group::WorkGroupConfiguration>
+    /// `RecursiveDeleteOption`: The option to delete the workgroup and its contents even if the
+    /// workgroup contains any named queries.
+    pub fn recursive_delete_option(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("RecursiveDeleteOption", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkGroupConfigurationUpdates`: The workgroup configuration update object
-        core.props, "WorkGroupConfigurationUpdates", work_group_configuration_updates, set_work_group_configuration_updates, get_work_group_configuration_updates, Val<work_group::WorkGroupConfigurationUpdates>
+    /// Sets `RecursiveDeleteOption` in place: [`Self::recursive_delete_option`] on a value held by `&mut`.
+    pub fn set_recursive_delete_option(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("RecursiveDeleteOption", value.into());
+        self
+    }
+
+    /// `RecursiveDeleteOption` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recursive_delete_option(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "RecursiveDeleteOption")
+    }
+
+    /// `State`: The state of the workgroup: ENABLED or DISABLED.
+    pub fn state(mut self, value: impl Into<Val<work_group::State>>) -> Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+    pub fn set_state(&mut self, value: impl Into<Val<work_group::State>>) -> &mut Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// `State` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state(&self) -> ::std::option::Option<Val<work_group::State>> {
+        crate::cfn::get_prop(&self.core.props, "State")
+    }
+
+    /// `Tags`: One or more tags, separated by commas, that you want to attach to the workgroup as
+    /// you create it
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `WorkGroupConfiguration`: The workgroup configuration
+    pub fn work_group_configuration(mut self, value: impl Into<Val<work_group::WorkGroupConfiguration>>) -> Self {
+        self.core.props.set("WorkGroupConfiguration", value.into());
+        self
+    }
+
+    /// Sets `WorkGroupConfiguration` in place: [`Self::work_group_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_work_group_configuration(&mut self, value: impl Into<Val<work_group::WorkGroupConfiguration>>) -> &mut Self {
+        self.core.props.set("WorkGroupConfiguration", value.into());
+        self
+    }
+
+    /// `WorkGroupConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_work_group_configuration(&self) -> ::std::option::Option<Val<work_group::WorkGroupConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "WorkGroupConfiguration")
+    }
+
+    /// `WorkGroupConfigurationUpdates`: The workgroup configuration update object
+    pub fn work_group_configuration_updates(mut self, value: impl Into<Val<work_group::WorkGroupConfigurationUpdates>>) -> Self {
+        self.core.props.set("WorkGroupConfigurationUpdates", value.into());
+        self
+    }
+
+    /// Sets `WorkGroupConfigurationUpdates` in place: [`Self::work_group_configuration_updates`] on
+    /// a value held by `&mut`.
+    pub fn set_work_group_configuration_updates(&mut self, value: impl Into<Val<work_group::WorkGroupConfigurationUpdates>>) -> &mut Self {
+        self.core.props.set("WorkGroupConfigurationUpdates", value.into());
+        self
+    }
+
+    /// `WorkGroupConfigurationUpdates` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_work_group_configuration_updates(&self) -> ::std::option::Option<Val<work_group::WorkGroupConfigurationUpdates>> {
+        crate::cfn::get_prop(&self.core.props, "WorkGroupConfigurationUpdates")
     }
 
     /// `Ref`: the resource's identifier.
@@ -531,80 +846,243 @@ pub mod work_group {
             WorkGroupConfiguration { props }
         }
 
-        prop! {
-            /// `AdditionalConfiguration`: Additional Configuration that are passed to Athena Spark
-            /// Calculations running in this workgroup
-            props, "AdditionalConfiguration", additional_configuration, set_additional_configuration, get_additional_configuration, Val<String>
+        /// `AdditionalConfiguration`: Additional Configuration that are passed to Athena Spark
+        /// Calculations running in this workgroup
+        pub fn additional_configuration(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AdditionalConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `BytesScannedCutoffPerQuery`: The upper data usage limit (cutoff) for the amount of
-            /// bytes a single query in a workgroup is allowed to scan.
-            props, "BytesScannedCutoffPerQuery", bytes_scanned_cutoff_per_query, set_bytes_scanned_cutoff_per_query, get_bytes_scanned_cutoff_per_query, Val<i64>
+        /// Sets `AdditionalConfiguration` in place: [`Self::additional_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_additional_configuration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AdditionalConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomerContentEncryptionConfiguration`: Indicates the KMS key for encrypting notebook
-            /// content.
-            props, "CustomerContentEncryptionConfiguration", customer_content_encryption_configuration, set_customer_content_encryption_configuration, get_customer_content_encryption_configuration, Val<CustomerContentEncryptionConfiguration>
+        /// `AdditionalConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_configuration(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AdditionalConfiguration")
         }
 
-        prop! {
-            /// `EnforceWorkGroupConfiguration`: If set to "true", the settings for the workgroup
-            /// override client-side settings. If set to "false", client-side settings are used
-            props, "EnforceWorkGroupConfiguration", enforce_work_group_configuration, set_enforce_work_group_configuration, get_enforce_work_group_configuration, Val<bool>
+        /// `BytesScannedCutoffPerQuery`: The upper data usage limit (cutoff) for the amount of bytes a
+        /// single query in a workgroup is allowed to scan.
+        pub fn bytes_scanned_cutoff_per_query(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BytesScannedCutoffPerQuery", value.into());
+            self
         }
 
-        prop! {
-            /// `EngineConfiguration`: The engine configuration for running queries.
-            props, "EngineConfiguration", engine_configuration, set_engine_configuration, get_engine_configuration, Val<EngineConfiguration>
+        /// Sets `BytesScannedCutoffPerQuery` in place: [`Self::bytes_scanned_cutoff_per_query`] on a
+        /// value held by `&mut`.
+        pub fn set_bytes_scanned_cutoff_per_query(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BytesScannedCutoffPerQuery", value.into());
+            self
         }
 
-        prop! {
-            /// `EngineVersion`: The Athena engine version for running queries.
-            props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<EngineVersion>
+        /// `BytesScannedCutoffPerQuery` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bytes_scanned_cutoff_per_query(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BytesScannedCutoffPerQuery")
         }
 
-        prop! {
-            /// `ExecutionRole`: The ARN of the execution role used to access user resources for Spark
-            /// sessions and Identity Center enabled workgroups. This property applies only to Spark
-            /// enabled workgroups and Identity Center enabled workgroups.
-            props, "ExecutionRole", execution_role, set_execution_role, get_execution_role, Val<String>
+        /// `CustomerContentEncryptionConfiguration`: Indicates the KMS key for encrypting notebook
+        /// content.
+        pub fn customer_content_encryption_configuration(mut self, value: impl Into<Val<CustomerContentEncryptionConfiguration>>) -> Self {
+            self.props.set("CustomerContentEncryptionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ManagedQueryResultsConfiguration`: The configuration for the managed query results and
-            /// encryption option. ResultConfiguration and ManagedQueryResultsConfiguration cannot be
-            /// set at the same time
-            props, "ManagedQueryResultsConfiguration", managed_query_results_configuration, set_managed_query_results_configuration, get_managed_query_results_configuration, Val<ManagedQueryResultsConfiguration>
+        /// Sets `CustomerContentEncryptionConfiguration` in place: [`Self::customer_content_encryption_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_customer_content_encryption_configuration(&mut self, value: impl Into<Val<CustomerContentEncryptionConfiguration>>) -> &mut Self {
+            self.props.set("CustomerContentEncryptionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `MonitoringConfiguration`: Contains the configuration settings for managed log
-            /// persistence, delivering logs to Amazon S3 buckets, Amazon CloudWatch log groups etc.
-            props, "MonitoringConfiguration", monitoring_configuration, set_monitoring_configuration, get_monitoring_configuration, Val<MonitoringConfiguration>
+        /// `CustomerContentEncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customer_content_encryption_configuration(&self) -> ::std::option::Option<Val<CustomerContentEncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CustomerContentEncryptionConfiguration")
         }
 
-        prop! {
-            /// `PublishCloudWatchMetricsEnabled`: Indicates that the Amazon CloudWatch metrics are
-            /// enabled for the workgroup.
-            props, "PublishCloudWatchMetricsEnabled", publish_cloud_watch_metrics_enabled, set_publish_cloud_watch_metrics_enabled, get_publish_cloud_watch_metrics_enabled, Val<bool>
+        /// `EnforceWorkGroupConfiguration`: If set to "true", the settings for the workgroup override
+        /// client-side settings. If set to "false", client-side settings are used
+        pub fn enforce_work_group_configuration(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnforceWorkGroupConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `RequesterPaysEnabled`: If set to true, allows members assigned to a workgroup to
-            /// reference Amazon S3 Requester Pays buckets in queries. If set to false, workgroup
-            /// members cannot query data from Requester Pays buckets, and queries that retrieve data
-            /// from Requester Pays buckets cause an error.
-            props, "RequesterPaysEnabled", requester_pays_enabled, set_requester_pays_enabled, get_requester_pays_enabled, Val<bool>
+        /// Sets `EnforceWorkGroupConfiguration` in place: [`Self::enforce_work_group_configuration`] on
+        /// a value held by `&mut`.
+        pub fn set_enforce_work_group_configuration(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnforceWorkGroupConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ResultConfiguration`: The location in Amazon S3 where query results are stored and the
-            /// encryption option, if any, used for query results. These are known as "client-side
-            /// settings". If workgroup settings override client-side settings, then the query uses the
-            /// workgroup settings.
-            props, "ResultConfiguration", result_configuration, set_result_configuration, get_result_configuration, Val<ResultConfiguration>
+        /// `EnforceWorkGroupConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enforce_work_group_configuration(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnforceWorkGroupConfiguration")
+        }
+
+        /// `EngineConfiguration`: The engine configuration for running queries.
+        pub fn engine_configuration(mut self, value: impl Into<Val<EngineConfiguration>>) -> Self {
+            self.props.set("EngineConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EngineConfiguration` in place: [`Self::engine_configuration`] on a value held by `&mut`.
+        pub fn set_engine_configuration(&mut self, value: impl Into<Val<EngineConfiguration>>) -> &mut Self {
+            self.props.set("EngineConfiguration", value.into());
+            self
+        }
+
+        /// `EngineConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_engine_configuration(&self) -> ::std::option::Option<Val<EngineConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EngineConfiguration")
+        }
+
+        /// `EngineVersion`: The Athena engine version for running queries.
+        pub fn engine_version(mut self, value: impl Into<Val<EngineVersion>>) -> Self {
+            self.props.set("EngineVersion", value.into());
+            self
+        }
+
+        /// Sets `EngineVersion` in place: [`Self::engine_version`] on a value held by `&mut`.
+        pub fn set_engine_version(&mut self, value: impl Into<Val<EngineVersion>>) -> &mut Self {
+            self.props.set("EngineVersion", value.into());
+            self
+        }
+
+        /// `EngineVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_engine_version(&self) -> ::std::option::Option<Val<EngineVersion>> {
+            crate::cfn::get_prop(&self.props, "EngineVersion")
+        }
+
+        /// `ExecutionRole`: The ARN of the execution role used to access user resources for Spark
+        /// sessions and Identity Center enabled workgroups. This property applies only to Spark enabled
+        /// workgroups and Identity Center enabled workgroups.
+        pub fn execution_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExecutionRole", value.into());
+            self
+        }
+
+        /// Sets `ExecutionRole` in place: [`Self::execution_role`] on a value held by `&mut`.
+        pub fn set_execution_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExecutionRole", value.into());
+            self
+        }
+
+        /// `ExecutionRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExecutionRole")
+        }
+
+        /// `ManagedQueryResultsConfiguration`: The configuration for the managed query results and
+        /// encryption option. ResultConfiguration and ManagedQueryResultsConfiguration cannot be set at
+        /// the same time
+        pub fn managed_query_results_configuration(mut self, value: impl Into<Val<ManagedQueryResultsConfiguration>>) -> Self {
+            self.props.set("ManagedQueryResultsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ManagedQueryResultsConfiguration` in place: [`Self::managed_query_results_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_managed_query_results_configuration(&mut self, value: impl Into<Val<ManagedQueryResultsConfiguration>>) -> &mut Self {
+            self.props.set("ManagedQueryResultsConfiguration", value.into());
+            self
+        }
+
+        /// `ManagedQueryResultsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_query_results_configuration(&self) -> ::std::option::Option<Val<ManagedQueryResultsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ManagedQueryResultsConfiguration")
+        }
+
+        /// `MonitoringConfiguration`: Contains the configuration settings for managed log persistence,
+        /// delivering logs to Amazon S3 buckets, Amazon CloudWatch log groups etc.
+        pub fn monitoring_configuration(mut self, value: impl Into<Val<MonitoringConfiguration>>) -> Self {
+            self.props.set("MonitoringConfiguration", value.into());
+            self
+        }
+
+        /// Sets `MonitoringConfiguration` in place: [`Self::monitoring_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_monitoring_configuration(&mut self, value: impl Into<Val<MonitoringConfiguration>>) -> &mut Self {
+            self.props.set("MonitoringConfiguration", value.into());
+            self
+        }
+
+        /// `MonitoringConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_monitoring_configuration(&self) -> ::std::option::Option<Val<MonitoringConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MonitoringConfiguration")
+        }
+
+        /// `PublishCloudWatchMetricsEnabled`: Indicates that the Amazon CloudWatch metrics are enabled
+        /// for the workgroup.
+        pub fn publish_cloud_watch_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("PublishCloudWatchMetricsEnabled", value.into());
+            self
+        }
+
+        /// Sets `PublishCloudWatchMetricsEnabled` in place: [`Self::publish_cloud_watch_metrics_enabled`]
+        /// on a value held by `&mut`.
+        pub fn set_publish_cloud_watch_metrics_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PublishCloudWatchMetricsEnabled", value.into());
+            self
+        }
+
+        /// `PublishCloudWatchMetricsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_publish_cloud_watch_metrics_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PublishCloudWatchMetricsEnabled")
+        }
+
+        /// `RequesterPaysEnabled`: If set to true, allows members assigned to a workgroup to reference
+        /// Amazon S3 Requester Pays buckets in queries. If set to false, workgroup members cannot query
+        /// data from Requester Pays buckets, and queries that retrieve data from Requester Pays buckets
+        /// cause an error.
+        pub fn requester_pays_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequesterPaysEnabled", value.into());
+            self
+        }
+
+        /// Sets `RequesterPaysEnabled` in place: [`Self::requester_pays_enabled`] on a value held by `&mut`.
+        pub fn set_requester_pays_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequesterPaysEnabled", value.into());
+            self
+        }
+
+        /// `RequesterPaysEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_requester_pays_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequesterPaysEnabled")
+        }
+
+        /// `ResultConfiguration`: The location in Amazon S3 where query results are stored and the
+        /// encryption option, if any, used for query results. These are known as "client-side
+        /// settings". If workgroup settings override client-side settings, then the query uses the
+        /// workgroup settings.
+        pub fn result_configuration(mut self, value: impl Into<Val<ResultConfiguration>>) -> Self {
+            self.props.set("ResultConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ResultConfiguration` in place: [`Self::result_configuration`] on a value held by `&mut`.
+        pub fn set_result_configuration(&mut self, value: impl Into<Val<ResultConfiguration>>) -> &mut Self {
+            self.props.set("ResultConfiguration", value.into());
+            self
+        }
+
+        /// `ResultConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_result_configuration(&self) -> ::std::option::Option<Val<ResultConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ResultConfiguration")
         }
     }
 
@@ -626,9 +1104,16 @@ pub mod work_group {
             CustomerContentEncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `KmsKey`: For SSE-KMS and CSE-KMS, this is the KMS key ARN or ID.
-            props, "KmsKey", _, set_kms_key, get_kms_key, Val<String>
+        /// Sets `KmsKey`, which `new` took, in place.
+        pub fn set_kms_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKey", value.into());
+            self
+        }
+
+        /// `KmsKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKey")
         }
     }
 
@@ -647,44 +1132,121 @@ pub mod work_group {
             EngineConfiguration { props }
         }
 
-        prop! {
-            /// `AdditionalConfigs`: Contains additional notebook engine MAP&lt;string, string&gt;
-            /// parameter mappings in the form of key-value pairs. To specify an Athena notebook that
-            /// the Jupyter server will download and serve, specify a value for the
-            /// StartSessionRequest$NotebookVersion field, and then add a key named NotebookId to
-            /// AdditionalConfigs that has the value of the Athena notebook ID.
-            props, "AdditionalConfigs", additional_configs, set_additional_configs, get_additional_configs, Val<Map<String>>
+        /// `AdditionalConfigs`: Contains additional notebook engine MAP&lt;string, string&gt; parameter
+        /// mappings in the form of key-value pairs. To specify an Athena notebook that the Jupyter
+        /// server will download and serve, specify a value for the StartSessionRequest$NotebookVersion
+        /// field, and then add a key named NotebookId to AdditionalConfigs that has the value of the
+        /// Athena notebook ID.
+        pub fn additional_configs(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("AdditionalConfigs", value.into());
+            self
         }
 
-        prop! {
-            /// `Classifications`: The configuration classifications that can be specified for the
-            /// engine.
-            props, "Classifications", classifications, set_classifications, get_classifications, Val<List<Classification>>
+        /// Sets `AdditionalConfigs` in place: [`Self::additional_configs`] on a value held by `&mut`.
+        pub fn set_additional_configs(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("AdditionalConfigs", value.into());
+            self
         }
 
-        prop! {
-            /// `CoordinatorDpuSize`: The number of DPUs to use for the coordinator. A coordinator is a
-            /// special executor that orchestrates processing work and manages other executors in a
-            /// notebook session. The default is 1.
-            props, "CoordinatorDpuSize", coordinator_dpu_size, set_coordinator_dpu_size, get_coordinator_dpu_size, Val<i64>
+        /// `AdditionalConfigs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_configs(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "AdditionalConfigs")
         }
 
-        prop! {
-            /// `DefaultExecutorDpuSize`: The default number of DPUs to use for executors. An executor
-            /// is the smallest unit of compute that a notebook session can request from Athena. The
-            /// default is 1.
-            props, "DefaultExecutorDpuSize", default_executor_dpu_size, set_default_executor_dpu_size, get_default_executor_dpu_size, Val<i64>
+        /// `Classifications`: The configuration classifications that can be specified for the engine.
+        pub fn classifications(mut self, value: impl Into<Val<List<Classification>>>) -> Self {
+            self.props.set("Classifications", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxConcurrentDpus`: The maximum number of DPUs that can run concurrently.
-            props, "MaxConcurrentDpus", max_concurrent_dpus, set_max_concurrent_dpus, get_max_concurrent_dpus, Val<i64>
+        /// Sets `Classifications` in place: [`Self::classifications`] on a value held by `&mut`.
+        pub fn set_classifications(&mut self, value: impl Into<Val<List<Classification>>>) -> &mut Self {
+            self.props.set("Classifications", value.into());
+            self
         }
 
-        prop! {
-            /// `SparkProperties`: Specifies custom jar files and Spark properties for use cases like
-            /// cluster encryption, table formats, and general Spark tuning.
-            props, "SparkProperties", spark_properties, set_spark_properties, get_spark_properties, Val<Map<String>>
+        /// `Classifications` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_classifications(&self) -> ::std::option::Option<Val<List<Classification>>> {
+            crate::cfn::get_prop(&self.props, "Classifications")
+        }
+
+        /// `CoordinatorDpuSize`: The number of DPUs to use for the coordinator. A coordinator is a
+        /// special executor that orchestrates processing work and manages other executors in a notebook
+        /// session. The default is 1.
+        pub fn coordinator_dpu_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("CoordinatorDpuSize", value.into());
+            self
+        }
+
+        /// Sets `CoordinatorDpuSize` in place: [`Self::coordinator_dpu_size`] on a value held by `&mut`.
+        pub fn set_coordinator_dpu_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CoordinatorDpuSize", value.into());
+            self
+        }
+
+        /// `CoordinatorDpuSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_coordinator_dpu_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CoordinatorDpuSize")
+        }
+
+        /// `DefaultExecutorDpuSize`: The default number of DPUs to use for executors. An executor is
+        /// the smallest unit of compute that a notebook session can request from Athena. The default is 1.
+        pub fn default_executor_dpu_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DefaultExecutorDpuSize", value.into());
+            self
+        }
+
+        /// Sets `DefaultExecutorDpuSize` in place: [`Self::default_executor_dpu_size`] on a value held
+        /// by `&mut`.
+        pub fn set_default_executor_dpu_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DefaultExecutorDpuSize", value.into());
+            self
+        }
+
+        /// `DefaultExecutorDpuSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_executor_dpu_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DefaultExecutorDpuSize")
+        }
+
+        /// `MaxConcurrentDpus`: The maximum number of DPUs that can run concurrently.
+        pub fn max_concurrent_dpus(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxConcurrentDpus", value.into());
+            self
+        }
+
+        /// Sets `MaxConcurrentDpus` in place: [`Self::max_concurrent_dpus`] on a value held by `&mut`.
+        pub fn set_max_concurrent_dpus(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxConcurrentDpus", value.into());
+            self
+        }
+
+        /// `MaxConcurrentDpus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_concurrent_dpus(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxConcurrentDpus")
+        }
+
+        /// `SparkProperties`: Specifies custom jar files and Spark properties for use cases like
+        /// cluster encryption, table formats, and general Spark tuning.
+        pub fn spark_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("SparkProperties", value.into());
+            self
+        }
+
+        /// Sets `SparkProperties` in place: [`Self::spark_properties`] on a value held by `&mut`.
+        pub fn set_spark_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("SparkProperties", value.into());
+            self
+        }
+
+        /// `SparkProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spark_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "SparkProperties")
         }
     }
 
@@ -704,14 +1266,40 @@ pub mod work_group {
             Classification { props }
         }
 
-        prop! {
-            /// `Name`: The name of the configuration classification.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The name of the configuration classification.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Properties`: A set of properties specified within a configuration classification.
-            props, "Properties", properties, set_properties, get_properties, Val<Map<String>>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Properties`: A set of properties specified within a configuration classification.
+        pub fn properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// Sets `Properties` in place: [`Self::properties`] on a value held by `&mut`.
+        pub fn set_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// `Properties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Properties")
         }
     }
 
@@ -730,20 +1318,46 @@ pub mod work_group {
             EngineVersion { props }
         }
 
-        prop! {
-            /// `EffectiveEngineVersion`: Read only. The engine version on which the query runs. If the
-            /// user requests a valid engine version other than Auto, the effective engine version is
-            /// the same as the engine version that the user requested. If the user requests Auto, the
-            /// effective engine version is chosen by Athena. When a request to update the engine
-            /// version is made by a CreateWorkGroup or UpdateWorkGroup operation, the
-            /// EffectiveEngineVersion field is ignored.
-            props, "EffectiveEngineVersion", effective_engine_version, set_effective_engine_version, get_effective_engine_version, Val<String>
+        /// `EffectiveEngineVersion`: Read only. The engine version on which the query runs. If the user
+        /// requests a valid engine version other than Auto, the effective engine version is the same as
+        /// the engine version that the user requested. If the user requests Auto, the effective engine
+        /// version is chosen by Athena. When a request to update the engine version is made by a
+        /// CreateWorkGroup or UpdateWorkGroup operation, the EffectiveEngineVersion field is ignored.
+        pub fn effective_engine_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EffectiveEngineVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `SelectedEngineVersion`: The engine version requested by the user. Possible values are
-            /// determined by the output of ListEngineVersions, including Auto. The default is Auto.
-            props, "SelectedEngineVersion", selected_engine_version, set_selected_engine_version, get_selected_engine_version, Val<String>
+        /// Sets `EffectiveEngineVersion` in place: [`Self::effective_engine_version`] on a value held
+        /// by `&mut`.
+        pub fn set_effective_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EffectiveEngineVersion", value.into());
+            self
+        }
+
+        /// `EffectiveEngineVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_effective_engine_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EffectiveEngineVersion")
+        }
+
+        /// `SelectedEngineVersion`: The engine version requested by the user. Possible values are
+        /// determined by the output of ListEngineVersions, including Auto. The default is Auto.
+        pub fn selected_engine_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SelectedEngineVersion", value.into());
+            self
+        }
+
+        /// Sets `SelectedEngineVersion` in place: [`Self::selected_engine_version`] on a value held by `&mut`.
+        pub fn set_selected_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SelectedEngineVersion", value.into());
+            self
+        }
+
+        /// `SelectedEngineVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_selected_engine_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SelectedEngineVersion")
         }
     }
 
@@ -764,16 +1378,43 @@ pub mod work_group {
             ManagedQueryResultsConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionConfiguration`: Indicates the encryption configuration for Athena Managed
-            /// Storage. If not setting this field, Managed Storage will encrypt the query results with
-            /// Athena's encryption key
-            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<ManagedStorageEncryptionConfiguration>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `EncryptionConfiguration`: Indicates the encryption configuration for Athena Managed
+        /// Storage. If not setting this field, Managed Storage will encrypt the query results with
+        /// Athena's encryption key
+        pub fn encryption_configuration(mut self, value: impl Into<Val<ManagedStorageEncryptionConfiguration>>) -> Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_encryption_configuration(&mut self, value: impl Into<Val<ManagedStorageEncryptionConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
+        }
+
+        /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<ManagedStorageEncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionConfiguration")
         }
     }
 
@@ -794,9 +1435,22 @@ pub mod work_group {
             ManagedStorageEncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `KmsKey`: For SSE-KMS and CSE-KMS, this is the KMS key ARN or ID.
-            props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
+        /// `KmsKey`: For SSE-KMS and CSE-KMS, this is the KMS key ARN or ID.
+        pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKey", value.into());
+            self
+        }
+
+        /// Sets `KmsKey` in place: [`Self::kms_key`] on a value held by `&mut`.
+        pub fn set_kms_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKey", value.into());
+            self
+        }
+
+        /// `KmsKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKey")
         }
     }
 
@@ -817,21 +1471,62 @@ pub mod work_group {
             MonitoringConfiguration { props }
         }
 
-        prop! {
-            /// `CloudWatchLoggingConfiguration`: Configuration settings for delivering logs to Amazon
-            /// CloudWatch log groups.
-            props, "CloudWatchLoggingConfiguration", cloud_watch_logging_configuration, set_cloud_watch_logging_configuration, get_cloud_watch_logging_configuration, Val<CloudWatchLoggingConfiguration>
+        /// `CloudWatchLoggingConfiguration`: Configuration settings for delivering logs to Amazon
+        /// CloudWatch log groups.
+        pub fn cloud_watch_logging_configuration(mut self, value: impl Into<Val<CloudWatchLoggingConfiguration>>) -> Self {
+            self.props.set("CloudWatchLoggingConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ManagedLoggingConfiguration`: Configuration settings for managed log persistence.
-            props, "ManagedLoggingConfiguration", managed_logging_configuration, set_managed_logging_configuration, get_managed_logging_configuration, Val<ManagedLoggingConfiguration>
+        /// Sets `CloudWatchLoggingConfiguration` in place: [`Self::cloud_watch_logging_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_cloud_watch_logging_configuration(&mut self, value: impl Into<Val<CloudWatchLoggingConfiguration>>) -> &mut Self {
+            self.props.set("CloudWatchLoggingConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `S3LoggingConfiguration`: Configuration settings for delivering logs to Amazon S3
-            /// buckets.
-            props, "S3LoggingConfiguration", s3_logging_configuration, set_s3_logging_configuration, get_s3_logging_configuration, Val<S3LoggingConfiguration>
+        /// `CloudWatchLoggingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logging_configuration(&self) -> ::std::option::Option<Val<CloudWatchLoggingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLoggingConfiguration")
+        }
+
+        /// `ManagedLoggingConfiguration`: Configuration settings for managed log persistence.
+        pub fn managed_logging_configuration(mut self, value: impl Into<Val<ManagedLoggingConfiguration>>) -> Self {
+            self.props.set("ManagedLoggingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ManagedLoggingConfiguration` in place: [`Self::managed_logging_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_managed_logging_configuration(&mut self, value: impl Into<Val<ManagedLoggingConfiguration>>) -> &mut Self {
+            self.props.set("ManagedLoggingConfiguration", value.into());
+            self
+        }
+
+        /// `ManagedLoggingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_logging_configuration(&self) -> ::std::option::Option<Val<ManagedLoggingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ManagedLoggingConfiguration")
+        }
+
+        /// `S3LoggingConfiguration`: Configuration settings for delivering logs to Amazon S3 buckets.
+        pub fn s3_logging_configuration(mut self, value: impl Into<Val<S3LoggingConfiguration>>) -> Self {
+            self.props.set("S3LoggingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `S3LoggingConfiguration` in place: [`Self::s3_logging_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_s3_logging_configuration(&mut self, value: impl Into<Val<S3LoggingConfiguration>>) -> &mut Self {
+            self.props.set("S3LoggingConfiguration", value.into());
+            self
+        }
+
+        /// `S3LoggingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_logging_configuration(&self) -> ::std::option::Option<Val<S3LoggingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3LoggingConfiguration")
         }
     }
 
@@ -851,25 +1546,77 @@ pub mod work_group {
             CloudWatchLoggingConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`: Enables CloudWatch logging.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: Enables CloudWatch logging.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `LogGroup`: The name of the log group in Amazon CloudWatch Logs where you want to
-            /// publish your logs.
-            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `LogStreamNamePrefix`: Prefix for the CloudWatch log stream name.
-            props, "LogStreamNamePrefix", log_stream_name_prefix, set_log_stream_name_prefix, get_log_stream_name_prefix, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `LogTypes`: The types of logs that you want to publish to CloudWatch.
-            props, "LogTypes", log_types, set_log_types, get_log_types, Val<Map<List<String>>>
+        /// `LogGroup`: The name of the log group in Amazon CloudWatch Logs where you want to publish
+        /// your logs.
+        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroup", value.into());
+            self
+        }
+
+        /// Sets `LogGroup` in place: [`Self::log_group`] on a value held by `&mut`.
+        pub fn set_log_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroup", value.into());
+            self
+        }
+
+        /// `LogGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroup")
+        }
+
+        /// `LogStreamNamePrefix`: Prefix for the CloudWatch log stream name.
+        pub fn log_stream_name_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogStreamNamePrefix", value.into());
+            self
+        }
+
+        /// Sets `LogStreamNamePrefix` in place: [`Self::log_stream_name_prefix`] on a value held by `&mut`.
+        pub fn set_log_stream_name_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogStreamNamePrefix", value.into());
+            self
+        }
+
+        /// `LogStreamNamePrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_stream_name_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogStreamNamePrefix")
+        }
+
+        /// `LogTypes`: The types of logs that you want to publish to CloudWatch.
+        pub fn log_types(mut self, value: impl Into<Val<Map<List<String>>>>) -> Self {
+            self.props.set("LogTypes", value.into());
+            self
+        }
+
+        /// Sets `LogTypes` in place: [`Self::log_types`] on a value held by `&mut`.
+        pub fn set_log_types(&mut self, value: impl Into<Val<Map<List<String>>>>) -> &mut Self {
+            self.props.set("LogTypes", value.into());
+            self
+        }
+
+        /// `LogTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_types(&self) -> ::std::option::Option<Val<Map<List<String>>>> {
+            crate::cfn::get_prop(&self.props, "LogTypes")
         }
     }
 
@@ -889,14 +1636,40 @@ pub mod work_group {
             ManagedLoggingConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`: Enables managed log persistence.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: Enables managed log persistence.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKey`: The KMS key ARN to encrypt the logs stored in managed log persistence.
-            props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `KmsKey`: The KMS key ARN to encrypt the logs stored in managed log persistence.
+        pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKey", value.into());
+            self
+        }
+
+        /// Sets `KmsKey` in place: [`Self::kms_key`] on a value held by `&mut`.
+        pub fn set_kms_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKey", value.into());
+            self
+        }
+
+        /// `KmsKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKey")
         }
     }
 
@@ -916,20 +1689,58 @@ pub mod work_group {
             S3LoggingConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`: Enables S3 log delivery.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: Enables S3 log delivery.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKey`: The KMS key ARN to encrypt the logs published to the given Amazon S3
-            /// destination.
-            props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `LogLocation`: The Amazon S3 destination URI for log publishing.
-            props, "LogLocation", log_location, set_log_location, get_log_location, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `KmsKey`: The KMS key ARN to encrypt the logs published to the given Amazon S3 destination.
+        pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKey", value.into());
+            self
+        }
+
+        /// Sets `KmsKey` in place: [`Self::kms_key`] on a value held by `&mut`.
+        pub fn set_kms_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKey", value.into());
+            self
+        }
+
+        /// `KmsKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKey")
+        }
+
+        /// `LogLocation`: The Amazon S3 destination URI for log publishing.
+        pub fn log_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogLocation", value.into());
+            self
+        }
+
+        /// Sets `LogLocation` in place: [`Self::log_location`] on a value held by `&mut`.
+        pub fn set_log_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogLocation", value.into());
+            self
+        }
+
+        /// `LogLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogLocation")
         }
     }
 
@@ -951,30 +1762,83 @@ pub mod work_group {
             ResultConfiguration { props }
         }
 
-        prop! {
-            /// `AclConfiguration`: Indicates that an Amazon S3 canned ACL should be set to control
-            /// ownership of stored query results
-            props, "AclConfiguration", acl_configuration, set_acl_configuration, get_acl_configuration, Val<AclConfiguration>
+        /// `AclConfiguration`: Indicates that an Amazon S3 canned ACL should be set to control
+        /// ownership of stored query results
+        pub fn acl_configuration(mut self, value: impl Into<Val<AclConfiguration>>) -> Self {
+            self.props.set("AclConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionConfiguration`: If query results are encrypted in Amazon S3, indicates the
-            /// encryption option used (for example, SSE-KMS or CSE-KMS) and key information.
-            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<EncryptionConfiguration>
+        /// Sets `AclConfiguration` in place: [`Self::acl_configuration`] on a value held by `&mut`.
+        pub fn set_acl_configuration(&mut self, value: impl Into<Val<AclConfiguration>>) -> &mut Self {
+            self.props.set("AclConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ExpectedBucketOwner`: The AWS account ID of the owner of S3 bucket where query results
-            /// are stored
-            props, "ExpectedBucketOwner", expected_bucket_owner, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
+        /// `AclConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_acl_configuration(&self) -> ::std::option::Option<Val<AclConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AclConfiguration")
         }
 
-        prop! {
-            /// `OutputLocation`: The location in Amazon S3 where your query results are stored, such as
-            /// s3://path/to/query/bucket/. To run the query, you must specify the query results
-            /// location using one of the ways: either for individual queries using either this setting (client-side),
-            /// or in the workgroup, using WorkGroupConfiguration
-            props, "OutputLocation", output_location, set_output_location, get_output_location, Val<String>
+        /// `EncryptionConfiguration`: If query results are encrypted in Amazon S3, indicates the
+        /// encryption option used (for example, SSE-KMS or CSE-KMS) and key information.
+        pub fn encryption_configuration(mut self, value: impl Into<Val<EncryptionConfiguration>>) -> Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_encryption_configuration(&mut self, value: impl Into<Val<EncryptionConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
+        }
+
+        /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<EncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionConfiguration")
+        }
+
+        /// `ExpectedBucketOwner`: The AWS account ID of the owner of S3 bucket where query results are
+        /// stored
+        pub fn expected_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExpectedBucketOwner", value.into());
+            self
+        }
+
+        /// Sets `ExpectedBucketOwner` in place: [`Self::expected_bucket_owner`] on a value held by `&mut`.
+        pub fn set_expected_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExpectedBucketOwner", value.into());
+            self
+        }
+
+        /// `ExpectedBucketOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expected_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExpectedBucketOwner")
+        }
+
+        /// `OutputLocation`: The location in Amazon S3 where your query results are stored, such as
+        /// s3://path/to/query/bucket/. To run the query, you must specify the query results location
+        /// using one of the ways: either for individual queries using either this setting (client-side),
+        /// or in the workgroup, using WorkGroupConfiguration
+        pub fn output_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutputLocation", value.into());
+            self
+        }
+
+        /// Sets `OutputLocation` in place: [`Self::output_location`] on a value held by `&mut`.
+        pub fn set_output_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputLocation", value.into());
+            self
+        }
+
+        /// `OutputLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputLocation")
         }
     }
 
@@ -998,10 +1862,16 @@ pub mod work_group {
             AclConfiguration { props }
         }
 
-        prop! {
-            /// `S3AclOption`: The Amazon S3 canned ACL that Athena should specify when storing query
-            /// results. Currently the only supported canned ACL is BUCKET_OWNER_FULL_CONTROL
-            props, "S3AclOption", _, set_s3_acl_option, get_s3_acl_option, Val<S3AclOption>
+        /// Sets `S3AclOption`, which `new` took, in place.
+        pub fn set_s3_acl_option(&mut self, value: impl Into<Val<S3AclOption>>) -> &mut Self {
+            self.props.set("S3AclOption", value.into());
+            self
+        }
+
+        /// `S3AclOption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_acl_option(&self) -> ::std::option::Option<Val<S3AclOption>> {
+            crate::cfn::get_prop(&self.props, "S3AclOption")
         }
     }
 
@@ -1037,16 +1907,34 @@ pub mod work_group {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `EncryptionOption`: Indicates whether Amazon S3 server-side encryption with Amazon
-            /// S3-managed keys (SSE-S3), server-side encryption with KMS-managed keys (SSE-KMS), or
-            /// client-side encryption with KMS-managed keys (CSE-KMS) is used.
-            props, "EncryptionOption", _, set_encryption_option, get_encryption_option, Val<EncryptionOption>
+        /// Sets `EncryptionOption`, which `new` took, in place.
+        pub fn set_encryption_option(&mut self, value: impl Into<Val<EncryptionOption>>) -> &mut Self {
+            self.props.set("EncryptionOption", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKey`: For SSE-KMS and CSE-KMS, this is the KMS key ARN or ID.
-            props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
+        /// `EncryptionOption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_option(&self) -> ::std::option::Option<Val<EncryptionOption>> {
+            crate::cfn::get_prop(&self.props, "EncryptionOption")
+        }
+
+        /// `KmsKey`: For SSE-KMS and CSE-KMS, this is the KMS key ARN or ID.
+        pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKey", value.into());
+            self
+        }
+
+        /// Sets `KmsKey` in place: [`Self::kms_key`] on a value held by `&mut`.
+        pub fn set_kms_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKey", value.into());
+            self
+        }
+
+        /// `KmsKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKey")
         }
     }
 
@@ -1088,90 +1976,282 @@ pub mod work_group {
             WorkGroupConfigurationUpdates { props }
         }
 
-        prop! {
-            /// `AdditionalConfiguration`: Additional Configuration that are passed to Athena Spark
-            /// Calculations running in this workgroup
-            props, "AdditionalConfiguration", additional_configuration, set_additional_configuration, get_additional_configuration, Val<String>
+        /// `AdditionalConfiguration`: Additional Configuration that are passed to Athena Spark
+        /// Calculations running in this workgroup
+        pub fn additional_configuration(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AdditionalConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `BytesScannedCutoffPerQuery`: The upper data usage limit (cutoff) for the amount of
-            /// bytes a single query in a workgroup is allowed to scan.
-            props, "BytesScannedCutoffPerQuery", bytes_scanned_cutoff_per_query, set_bytes_scanned_cutoff_per_query, get_bytes_scanned_cutoff_per_query, Val<i64>
+        /// Sets `AdditionalConfiguration` in place: [`Self::additional_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_additional_configuration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AdditionalConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomerContentEncryptionConfiguration`: Indicates the KMS key for encrypting notebook
-            /// content.
-            props, "CustomerContentEncryptionConfiguration", customer_content_encryption_configuration, set_customer_content_encryption_configuration, get_customer_content_encryption_configuration, Val<CustomerContentEncryptionConfiguration>
+        /// `AdditionalConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_configuration(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AdditionalConfiguration")
         }
 
-        prop! {
-            /// `EnforceWorkGroupConfiguration`: If set to "true", the settings for the workgroup
-            /// override client-side settings. If set to "false", client-side settings are used
-            props, "EnforceWorkGroupConfiguration", enforce_work_group_configuration, set_enforce_work_group_configuration, get_enforce_work_group_configuration, Val<bool>
+        /// `BytesScannedCutoffPerQuery`: The upper data usage limit (cutoff) for the amount of bytes a
+        /// single query in a workgroup is allowed to scan.
+        pub fn bytes_scanned_cutoff_per_query(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BytesScannedCutoffPerQuery", value.into());
+            self
         }
 
-        prop! {
-            /// `EngineConfiguration`: The engine configuration for running queries.
-            props, "EngineConfiguration", engine_configuration, set_engine_configuration, get_engine_configuration, Val<EngineConfiguration>
+        /// Sets `BytesScannedCutoffPerQuery` in place: [`Self::bytes_scanned_cutoff_per_query`] on a
+        /// value held by `&mut`.
+        pub fn set_bytes_scanned_cutoff_per_query(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BytesScannedCutoffPerQuery", value.into());
+            self
         }
 
-        prop! {
-            /// `EngineVersion`: The Athena engine version for running queries.
-            props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<EngineVersion>
+        /// `BytesScannedCutoffPerQuery` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bytes_scanned_cutoff_per_query(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BytesScannedCutoffPerQuery")
         }
 
-        prop! {
-            /// `ExecutionRole`: The ARN of the execution role used to access user resources for Spark
-            /// sessions and Identity Center enabled workgroups. This property applies only to Spark
-            /// enabled workgroups and Identity Center enabled workgroups.
-            props, "ExecutionRole", execution_role, set_execution_role, get_execution_role, Val<String>
+        /// `CustomerContentEncryptionConfiguration`: Indicates the KMS key for encrypting notebook
+        /// content.
+        pub fn customer_content_encryption_configuration(mut self, value: impl Into<Val<CustomerContentEncryptionConfiguration>>) -> Self {
+            self.props.set("CustomerContentEncryptionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ManagedQueryResultsConfiguration`: The configuration for the managed query results and
-            /// encryption option. ResultConfiguration and ManagedQueryResultsConfiguration cannot be
-            /// set at the same time
-            props, "ManagedQueryResultsConfiguration", managed_query_results_configuration, set_managed_query_results_configuration, get_managed_query_results_configuration, Val<ManagedQueryResultsConfiguration>
+        /// Sets `CustomerContentEncryptionConfiguration` in place: [`Self::customer_content_encryption_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_customer_content_encryption_configuration(&mut self, value: impl Into<Val<CustomerContentEncryptionConfiguration>>) -> &mut Self {
+            self.props.set("CustomerContentEncryptionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `MonitoringConfiguration`: Contains the configuration settings for managed log
-            /// persistence, delivering logs to Amazon S3 buckets, Amazon CloudWatch log groups etc.
-            props, "MonitoringConfiguration", monitoring_configuration, set_monitoring_configuration, get_monitoring_configuration, Val<MonitoringConfiguration>
+        /// `CustomerContentEncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customer_content_encryption_configuration(&self) -> ::std::option::Option<Val<CustomerContentEncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CustomerContentEncryptionConfiguration")
         }
 
-        prop! {
-            /// `PublishCloudWatchMetricsEnabled`: Indicates that the Amazon CloudWatch metrics are
-            /// enabled for the workgroup.
-            props, "PublishCloudWatchMetricsEnabled", publish_cloud_watch_metrics_enabled, set_publish_cloud_watch_metrics_enabled, get_publish_cloud_watch_metrics_enabled, Val<bool>
+        /// `EnforceWorkGroupConfiguration`: If set to "true", the settings for the workgroup override
+        /// client-side settings. If set to "false", client-side settings are used
+        pub fn enforce_work_group_configuration(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnforceWorkGroupConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `RemoveBytesScannedCutoffPerQuery`: Indicates that the data usage control limit per
-            /// query is removed.
-            props, "RemoveBytesScannedCutoffPerQuery", remove_bytes_scanned_cutoff_per_query, set_remove_bytes_scanned_cutoff_per_query, get_remove_bytes_scanned_cutoff_per_query, Val<bool>
+        /// Sets `EnforceWorkGroupConfiguration` in place: [`Self::enforce_work_group_configuration`] on
+        /// a value held by `&mut`.
+        pub fn set_enforce_work_group_configuration(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnforceWorkGroupConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `RemoveCustomerContentEncryptionConfiguration`.
-            props, "RemoveCustomerContentEncryptionConfiguration", remove_customer_content_encryption_configuration, set_remove_customer_content_encryption_configuration, get_remove_customer_content_encryption_configuration, Val<bool>
+        /// `EnforceWorkGroupConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enforce_work_group_configuration(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnforceWorkGroupConfiguration")
         }
 
-        prop! {
-            /// `RequesterPaysEnabled`: If set to true, allows members assigned to a workgroup to
-            /// reference Amazon S3 Requester Pays buckets in queries. If set to false, workgroup
-            /// members cannot query data from Requester Pays buckets, and queries that retrieve data
-            /// from Requester Pays buckets cause an error.
-            props, "RequesterPaysEnabled", requester_pays_enabled, set_requester_pays_enabled, get_requester_pays_enabled, Val<bool>
+        /// `EngineConfiguration`: The engine configuration for running queries.
+        pub fn engine_configuration(mut self, value: impl Into<Val<EngineConfiguration>>) -> Self {
+            self.props.set("EngineConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ResultConfigurationUpdates`: The result configuration information about the queries in
-            /// this workgroup that will be updated. Includes the updated results location and an
-            /// updated option for encrypting query results.
-            props, "ResultConfigurationUpdates", result_configuration_updates, set_result_configuration_updates, get_result_configuration_updates, Val<ResultConfigurationUpdates>
+        /// Sets `EngineConfiguration` in place: [`Self::engine_configuration`] on a value held by `&mut`.
+        pub fn set_engine_configuration(&mut self, value: impl Into<Val<EngineConfiguration>>) -> &mut Self {
+            self.props.set("EngineConfiguration", value.into());
+            self
+        }
+
+        /// `EngineConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_engine_configuration(&self) -> ::std::option::Option<Val<EngineConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EngineConfiguration")
+        }
+
+        /// `EngineVersion`: The Athena engine version for running queries.
+        pub fn engine_version(mut self, value: impl Into<Val<EngineVersion>>) -> Self {
+            self.props.set("EngineVersion", value.into());
+            self
+        }
+
+        /// Sets `EngineVersion` in place: [`Self::engine_version`] on a value held by `&mut`.
+        pub fn set_engine_version(&mut self, value: impl Into<Val<EngineVersion>>) -> &mut Self {
+            self.props.set("EngineVersion", value.into());
+            self
+        }
+
+        /// `EngineVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_engine_version(&self) -> ::std::option::Option<Val<EngineVersion>> {
+            crate::cfn::get_prop(&self.props, "EngineVersion")
+        }
+
+        /// `ExecutionRole`: The ARN of the execution role used to access user resources for Spark
+        /// sessions and Identity Center enabled workgroups. This property applies only to Spark enabled
+        /// workgroups and Identity Center enabled workgroups.
+        pub fn execution_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExecutionRole", value.into());
+            self
+        }
+
+        /// Sets `ExecutionRole` in place: [`Self::execution_role`] on a value held by `&mut`.
+        pub fn set_execution_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExecutionRole", value.into());
+            self
+        }
+
+        /// `ExecutionRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExecutionRole")
+        }
+
+        /// `ManagedQueryResultsConfiguration`: The configuration for the managed query results and
+        /// encryption option. ResultConfiguration and ManagedQueryResultsConfiguration cannot be set at
+        /// the same time
+        pub fn managed_query_results_configuration(mut self, value: impl Into<Val<ManagedQueryResultsConfiguration>>) -> Self {
+            self.props.set("ManagedQueryResultsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ManagedQueryResultsConfiguration` in place: [`Self::managed_query_results_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_managed_query_results_configuration(&mut self, value: impl Into<Val<ManagedQueryResultsConfiguration>>) -> &mut Self {
+            self.props.set("ManagedQueryResultsConfiguration", value.into());
+            self
+        }
+
+        /// `ManagedQueryResultsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_query_results_configuration(&self) -> ::std::option::Option<Val<ManagedQueryResultsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ManagedQueryResultsConfiguration")
+        }
+
+        /// `MonitoringConfiguration`: Contains the configuration settings for managed log persistence,
+        /// delivering logs to Amazon S3 buckets, Amazon CloudWatch log groups etc.
+        pub fn monitoring_configuration(mut self, value: impl Into<Val<MonitoringConfiguration>>) -> Self {
+            self.props.set("MonitoringConfiguration", value.into());
+            self
+        }
+
+        /// Sets `MonitoringConfiguration` in place: [`Self::monitoring_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_monitoring_configuration(&mut self, value: impl Into<Val<MonitoringConfiguration>>) -> &mut Self {
+            self.props.set("MonitoringConfiguration", value.into());
+            self
+        }
+
+        /// `MonitoringConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_monitoring_configuration(&self) -> ::std::option::Option<Val<MonitoringConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MonitoringConfiguration")
+        }
+
+        /// `PublishCloudWatchMetricsEnabled`: Indicates that the Amazon CloudWatch metrics are enabled
+        /// for the workgroup.
+        pub fn publish_cloud_watch_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("PublishCloudWatchMetricsEnabled", value.into());
+            self
+        }
+
+        /// Sets `PublishCloudWatchMetricsEnabled` in place: [`Self::publish_cloud_watch_metrics_enabled`]
+        /// on a value held by `&mut`.
+        pub fn set_publish_cloud_watch_metrics_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PublishCloudWatchMetricsEnabled", value.into());
+            self
+        }
+
+        /// `PublishCloudWatchMetricsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_publish_cloud_watch_metrics_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PublishCloudWatchMetricsEnabled")
+        }
+
+        /// `RemoveBytesScannedCutoffPerQuery`: Indicates that the data usage control limit per query is
+        /// removed.
+        pub fn remove_bytes_scanned_cutoff_per_query(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RemoveBytesScannedCutoffPerQuery", value.into());
+            self
+        }
+
+        /// Sets `RemoveBytesScannedCutoffPerQuery` in place: [`Self::remove_bytes_scanned_cutoff_per_query`]
+        /// on a value held by `&mut`.
+        pub fn set_remove_bytes_scanned_cutoff_per_query(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RemoveBytesScannedCutoffPerQuery", value.into());
+            self
+        }
+
+        /// `RemoveBytesScannedCutoffPerQuery` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_bytes_scanned_cutoff_per_query(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RemoveBytesScannedCutoffPerQuery")
+        }
+
+        /// `RemoveCustomerContentEncryptionConfiguration`.
+        pub fn remove_customer_content_encryption_configuration(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RemoveCustomerContentEncryptionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `RemoveCustomerContentEncryptionConfiguration` in place: [`Self::remove_customer_content_encryption_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_remove_customer_content_encryption_configuration(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RemoveCustomerContentEncryptionConfiguration", value.into());
+            self
+        }
+
+        /// `RemoveCustomerContentEncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_customer_content_encryption_configuration(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RemoveCustomerContentEncryptionConfiguration")
+        }
+
+        /// `RequesterPaysEnabled`: If set to true, allows members assigned to a workgroup to reference
+        /// Amazon S3 Requester Pays buckets in queries. If set to false, workgroup members cannot query
+        /// data from Requester Pays buckets, and queries that retrieve data from Requester Pays buckets
+        /// cause an error.
+        pub fn requester_pays_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequesterPaysEnabled", value.into());
+            self
+        }
+
+        /// Sets `RequesterPaysEnabled` in place: [`Self::requester_pays_enabled`] on a value held by `&mut`.
+        pub fn set_requester_pays_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequesterPaysEnabled", value.into());
+            self
+        }
+
+        /// `RequesterPaysEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_requester_pays_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequesterPaysEnabled")
+        }
+
+        /// `ResultConfigurationUpdates`: The result configuration information about the queries in this
+        /// workgroup that will be updated. Includes the updated results location and an updated option
+        /// for encrypting query results.
+        pub fn result_configuration_updates(mut self, value: impl Into<Val<ResultConfigurationUpdates>>) -> Self {
+            self.props.set("ResultConfigurationUpdates", value.into());
+            self
+        }
+
+        /// Sets `ResultConfigurationUpdates` in place: [`Self::result_configuration_updates`] on a
+        /// value held by `&mut`.
+        pub fn set_result_configuration_updates(&mut self, value: impl Into<Val<ResultConfigurationUpdates>>) -> &mut Self {
+            self.props.set("ResultConfigurationUpdates", value.into());
+            self
+        }
+
+        /// `ResultConfigurationUpdates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_result_configuration_updates(&self) -> ::std::option::Option<Val<ResultConfigurationUpdates>> {
+            crate::cfn::get_prop(&self.props, "ResultConfigurationUpdates")
         }
     }
 
@@ -1192,50 +2272,158 @@ pub mod work_group {
             ResultConfigurationUpdates { props }
         }
 
-        prop! {
-            /// `AclConfiguration`: Indicates that an Amazon S3 canned ACL should be set to control
-            /// ownership of stored query results
-            props, "AclConfiguration", acl_configuration, set_acl_configuration, get_acl_configuration, Val<AclConfiguration>
+        /// `AclConfiguration`: Indicates that an Amazon S3 canned ACL should be set to control
+        /// ownership of stored query results
+        pub fn acl_configuration(mut self, value: impl Into<Val<AclConfiguration>>) -> Self {
+            self.props.set("AclConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionConfiguration`: If query results are encrypted in Amazon S3, indicates the
-            /// encryption option used (for example, SSE-KMS or CSE-KMS) and key information.
-            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<EncryptionConfiguration>
+        /// Sets `AclConfiguration` in place: [`Self::acl_configuration`] on a value held by `&mut`.
+        pub fn set_acl_configuration(&mut self, value: impl Into<Val<AclConfiguration>>) -> &mut Self {
+            self.props.set("AclConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ExpectedBucketOwner`: The AWS account ID of the owner of S3 bucket where query results
-            /// are stored
-            props, "ExpectedBucketOwner", expected_bucket_owner, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
+        /// `AclConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_acl_configuration(&self) -> ::std::option::Option<Val<AclConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AclConfiguration")
         }
 
-        prop! {
-            /// `OutputLocation`: The location in Amazon S3 where your query results are stored, such as
-            /// s3://path/to/query/bucket/. To run the query, you must specify the query results
-            /// location using one of the ways: either for individual queries using either this setting (client-side),
-            /// or in the workgroup, using WorkGroupConfiguration
-            props, "OutputLocation", output_location, set_output_location, get_output_location, Val<String>
+        /// `EncryptionConfiguration`: If query results are encrypted in Amazon S3, indicates the
+        /// encryption option used (for example, SSE-KMS or CSE-KMS) and key information.
+        pub fn encryption_configuration(mut self, value: impl Into<Val<EncryptionConfiguration>>) -> Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `RemoveAclConfiguration`.
-            props, "RemoveAclConfiguration", remove_acl_configuration, set_remove_acl_configuration, get_remove_acl_configuration, Val<bool>
+        /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_encryption_configuration(&mut self, value: impl Into<Val<EncryptionConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `RemoveEncryptionConfiguration`.
-            props, "RemoveEncryptionConfiguration", remove_encryption_configuration, set_remove_encryption_configuration, get_remove_encryption_configuration, Val<bool>
+        /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<EncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionConfiguration")
         }
 
-        prop! {
-            /// `RemoveExpectedBucketOwner`.
-            props, "RemoveExpectedBucketOwner", remove_expected_bucket_owner, set_remove_expected_bucket_owner, get_remove_expected_bucket_owner, Val<bool>
+        /// `ExpectedBucketOwner`: The AWS account ID of the owner of S3 bucket where query results are
+        /// stored
+        pub fn expected_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExpectedBucketOwner", value.into());
+            self
         }
 
-        prop! {
-            /// `RemoveOutputLocation`.
-            props, "RemoveOutputLocation", remove_output_location, set_remove_output_location, get_remove_output_location, Val<bool>
+        /// Sets `ExpectedBucketOwner` in place: [`Self::expected_bucket_owner`] on a value held by `&mut`.
+        pub fn set_expected_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExpectedBucketOwner", value.into());
+            self
+        }
+
+        /// `ExpectedBucketOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expected_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExpectedBucketOwner")
+        }
+
+        /// `OutputLocation`: The location in Amazon S3 where your query results are stored, such as
+        /// s3://path/to/query/bucket/. To run the query, you must specify the query results location
+        /// using one of the ways: either for individual queries using either this setting (client-side),
+        /// or in the workgroup, using WorkGroupConfiguration
+        pub fn output_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutputLocation", value.into());
+            self
+        }
+
+        /// Sets `OutputLocation` in place: [`Self::output_location`] on a value held by `&mut`.
+        pub fn set_output_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputLocation", value.into());
+            self
+        }
+
+        /// `OutputLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputLocation")
+        }
+
+        /// `RemoveAclConfiguration`.
+        pub fn remove_acl_configuration(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RemoveAclConfiguration", value.into());
+            self
+        }
+
+        /// Sets `RemoveAclConfiguration` in place: [`Self::remove_acl_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_remove_acl_configuration(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RemoveAclConfiguration", value.into());
+            self
+        }
+
+        /// `RemoveAclConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_acl_configuration(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RemoveAclConfiguration")
+        }
+
+        /// `RemoveEncryptionConfiguration`.
+        pub fn remove_encryption_configuration(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RemoveEncryptionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `RemoveEncryptionConfiguration` in place: [`Self::remove_encryption_configuration`] on
+        /// a value held by `&mut`.
+        pub fn set_remove_encryption_configuration(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RemoveEncryptionConfiguration", value.into());
+            self
+        }
+
+        /// `RemoveEncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_encryption_configuration(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RemoveEncryptionConfiguration")
+        }
+
+        /// `RemoveExpectedBucketOwner`.
+        pub fn remove_expected_bucket_owner(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RemoveExpectedBucketOwner", value.into());
+            self
+        }
+
+        /// Sets `RemoveExpectedBucketOwner` in place: [`Self::remove_expected_bucket_owner`] on a value
+        /// held by `&mut`.
+        pub fn set_remove_expected_bucket_owner(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RemoveExpectedBucketOwner", value.into());
+            self
+        }
+
+        /// `RemoveExpectedBucketOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_expected_bucket_owner(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RemoveExpectedBucketOwner")
+        }
+
+        /// `RemoveOutputLocation`.
+        pub fn remove_output_location(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RemoveOutputLocation", value.into());
+            self
+        }
+
+        /// Sets `RemoveOutputLocation` in place: [`Self::remove_output_location`] on a value held by `&mut`.
+        pub fn set_remove_output_location(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RemoveOutputLocation", value.into());
+            self
+        }
+
+        /// `RemoveOutputLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_output_location(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RemoveOutputLocation")
         }
     }
 }

@@ -40,56 +40,187 @@ impl Assessment {
         Assessment { core }
     }
 
-    prop! {
-        /// `AssessmentReportsDestination`: The destination in which evidence reports are stored for
-        /// the specified assessment.
-        core.props, "AssessmentReportsDestination", assessment_reports_destination, set_assessment_reports_destination, get_assessment_reports_destination, Val<assessment::AssessmentReportsDestination>
+    /// `AssessmentReportsDestination`: The destination in which evidence reports are stored for the
+    /// specified assessment.
+    pub fn assessment_reports_destination(mut self, value: impl Into<Val<assessment::AssessmentReportsDestination>>) -> Self {
+        self.core.props.set("AssessmentReportsDestination", value.into());
+        self
     }
 
-    prop! {
-        /// `AwsAccount`: The AWS account associated with the assessment.
-        core.props, "AwsAccount", aws_account, set_aws_account, get_aws_account, Val<assessment::AwsAccount>
+    /// Sets `AssessmentReportsDestination` in place: [`Self::assessment_reports_destination`] on a
+    /// value held by `&mut`.
+    pub fn set_assessment_reports_destination(&mut self, value: impl Into<Val<assessment::AssessmentReportsDestination>>) -> &mut Self {
+        self.core.props.set("AssessmentReportsDestination", value.into());
+        self
     }
 
-    prop! {
-        /// `Delegations`: The list of delegations.
-        core.props, "Delegations", delegations, set_delegations, get_delegations, Val<List<assessment::Delegation>>
+    /// `AssessmentReportsDestination` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_assessment_reports_destination(&self) -> ::std::option::Option<Val<assessment::AssessmentReportsDestination>> {
+        crate::cfn::get_prop(&self.core.props, "AssessmentReportsDestination")
     }
 
-    prop! {
-        /// `Description`: The description of the specified assessment.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AwsAccount`: The AWS account associated with the assessment.
+    pub fn aws_account(mut self, value: impl Into<Val<assessment::AwsAccount>>) -> Self {
+        self.core.props.set("AwsAccount", value.into());
+        self
     }
 
-    prop! {
-        /// `FrameworkId`: The identifier for the specified framework.
-        core.props, "FrameworkId", framework_id, set_framework_id, get_framework_id, Val<String>
+    /// Sets `AwsAccount` in place: [`Self::aws_account`] on a value held by `&mut`.
+    pub fn set_aws_account(&mut self, value: impl Into<Val<assessment::AwsAccount>>) -> &mut Self {
+        self.core.props.set("AwsAccount", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the related assessment.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `AwsAccount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_aws_account(&self) -> ::std::option::Option<Val<assessment::AwsAccount>> {
+        crate::cfn::get_prop(&self.core.props, "AwsAccount")
     }
 
-    prop! {
-        /// `Roles`: The list of roles for the specified assessment.
-        core.props, "Roles", roles, set_roles, get_roles, Val<List<assessment::Role>>
+    /// `Delegations`: The list of delegations.
+    pub fn delegations(mut self, value: impl Into<Val<List<assessment::Delegation>>>) -> Self {
+        self.core.props.set("Delegations", value.into());
+        self
     }
 
-    prop! {
-        /// `Scope`: The wrapper that contains the AWS accounts and AWS services in scope for the
-        /// assessment.
-        core.props, "Scope", scope, set_scope, get_scope, Val<assessment::Scope>
+    /// Sets `Delegations` in place: [`Self::delegations`] on a value held by `&mut`.
+    pub fn set_delegations(&mut self, value: impl Into<Val<List<assessment::Delegation>>>) -> &mut Self {
+        self.core.props.set("Delegations", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`: The status of the specified assessment.
-        core.props, "Status", status, set_status, get_status, Val<assessment::AssessmentStatus>
+    /// `Delegations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delegations(&self) -> ::std::option::Option<Val<List<assessment::Delegation>>> {
+        crate::cfn::get_prop(&self.core.props, "Delegations")
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the assessment.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`: The description of the specified assessment.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `FrameworkId`: The identifier for the specified framework.
+    pub fn framework_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FrameworkId", value.into());
+        self
+    }
+
+    /// Sets `FrameworkId` in place: [`Self::framework_id`] on a value held by `&mut`.
+    pub fn set_framework_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FrameworkId", value.into());
+        self
+    }
+
+    /// `FrameworkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_framework_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FrameworkId")
+    }
+
+    /// `Name`: The name of the related assessment.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Roles`: The list of roles for the specified assessment.
+    pub fn roles(mut self, value: impl Into<Val<List<assessment::Role>>>) -> Self {
+        self.core.props.set("Roles", value.into());
+        self
+    }
+
+    /// Sets `Roles` in place: [`Self::roles`] on a value held by `&mut`.
+    pub fn set_roles(&mut self, value: impl Into<Val<List<assessment::Role>>>) -> &mut Self {
+        self.core.props.set("Roles", value.into());
+        self
+    }
+
+    /// `Roles` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_roles(&self) -> ::std::option::Option<Val<List<assessment::Role>>> {
+        crate::cfn::get_prop(&self.core.props, "Roles")
+    }
+
+    /// `Scope`: The wrapper that contains the AWS accounts and AWS services in scope for the
+    /// assessment.
+    pub fn scope(mut self, value: impl Into<Val<assessment::Scope>>) -> Self {
+        self.core.props.set("Scope", value.into());
+        self
+    }
+
+    /// Sets `Scope` in place: [`Self::scope`] on a value held by `&mut`.
+    pub fn set_scope(&mut self, value: impl Into<Val<assessment::Scope>>) -> &mut Self {
+        self.core.props.set("Scope", value.into());
+        self
+    }
+
+    /// `Scope` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scope(&self) -> ::std::option::Option<Val<assessment::Scope>> {
+        crate::cfn::get_prop(&self.core.props, "Scope")
+    }
+
+    /// `Status`: The status of the specified assessment.
+    pub fn status(mut self, value: impl Into<Val<assessment::AssessmentStatus>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<assessment::AssessmentStatus>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<assessment::AssessmentStatus>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`: The tags associated with the assessment.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -138,14 +269,40 @@ pub mod assessment {
             AssessmentReportsDestination { props }
         }
 
-        prop! {
-            /// `Destination`: The URL of the specified Amazon S3 bucket.
-            props, "Destination", destination, set_destination, get_destination, Val<String>
+        /// `Destination`: The URL of the specified Amazon S3 bucket.
+        pub fn destination(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Destination", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationType`: The destination type, such as Amazon S3.
-            props, "DestinationType", destination_type, set_destination_type, get_destination_type, Val<AssessmentReportDestinationType>
+        /// Sets `Destination` in place: [`Self::destination`] on a value held by `&mut`.
+        pub fn set_destination(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
+        }
+
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Destination")
+        }
+
+        /// `DestinationType`: The destination type, such as Amazon S3.
+        pub fn destination_type(mut self, value: impl Into<Val<AssessmentReportDestinationType>>) -> Self {
+            self.props.set("DestinationType", value.into());
+            self
+        }
+
+        /// Sets `DestinationType` in place: [`Self::destination_type`] on a value held by `&mut`.
+        pub fn set_destination_type(&mut self, value: impl Into<Val<AssessmentReportDestinationType>>) -> &mut Self {
+            self.props.set("DestinationType", value.into());
+            self
+        }
+
+        /// `DestinationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_type(&self) -> ::std::option::Option<Val<AssessmentReportDestinationType>> {
+            crate::cfn::get_prop(&self.props, "DestinationType")
         }
     }
 
@@ -174,19 +331,58 @@ pub mod assessment {
             AwsAccount { props }
         }
 
-        prop! {
-            /// `EmailAddress`: The unique identifier for the email account.
-            props, "EmailAddress", email_address, set_email_address, get_email_address, Val<String>
+        /// `EmailAddress`: The unique identifier for the email account.
+        pub fn email_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EmailAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: The identifier for the specified AWS account.
-            props, "Id", id, set_id, get_id, Val<String>
+        /// Sets `EmailAddress` in place: [`Self::email_address`] on a value held by `&mut`.
+        pub fn set_email_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmailAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the specified AWS account.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `EmailAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmailAddress")
+        }
+
+        /// `Id`: The identifier for the specified AWS account.
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `Name`: The name of the specified AWS account.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -206,59 +402,202 @@ pub mod assessment {
             Delegation { props }
         }
 
-        prop! {
-            /// `AssessmentId`.
-            props, "AssessmentId", assessment_id, set_assessment_id, get_assessment_id, Val<String>
+        /// `AssessmentId`.
+        pub fn assessment_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AssessmentId", value.into());
+            self
         }
 
-        prop! {
-            /// `AssessmentName`: The name of the related assessment.
-            props, "AssessmentName", assessment_name, set_assessment_name, get_assessment_name, Val<String>
+        /// Sets `AssessmentId` in place: [`Self::assessment_id`] on a value held by `&mut`.
+        pub fn set_assessment_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AssessmentId", value.into());
+            self
         }
 
-        prop! {
-            /// `Comment`: The comment related to the delegation.
-            props, "Comment", comment, set_comment, get_comment, Val<String>
+        /// `AssessmentId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_assessment_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AssessmentId")
         }
 
-        prop! {
-            /// `ControlSetId`: The identifier for the specified control set.
-            props, "ControlSetId", control_set_id, set_control_set_id, get_control_set_id, Val<String>
+        /// `AssessmentName`: The name of the related assessment.
+        pub fn assessment_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AssessmentName", value.into());
+            self
         }
 
-        prop! {
-            /// `CreatedBy`: The IAM user or role that performed the action.
-            props, "CreatedBy", created_by, set_created_by, get_created_by, Val<String>
+        /// Sets `AssessmentName` in place: [`Self::assessment_name`] on a value held by `&mut`.
+        pub fn set_assessment_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AssessmentName", value.into());
+            self
         }
 
-        prop! {
-            /// `CreationTime`: The sequence of characters that identifies when the event occurred.
-            props, "CreationTime", creation_time, set_creation_time, get_creation_time, Val<f64>
+        /// `AssessmentName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_assessment_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AssessmentName")
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", id, set_id, get_id, Val<String>
+        /// `Comment`: The comment related to the delegation.
+        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Comment", value.into());
+            self
         }
 
-        prop! {
-            /// `LastUpdated`: The sequence of characters that identifies when the event occurred.
-            props, "LastUpdated", last_updated, set_last_updated, get_last_updated, Val<f64>
+        /// Sets `Comment` in place: [`Self::comment`] on a value held by `&mut`.
+        pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Comment", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM user or role.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `Comment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Comment")
         }
 
-        prop! {
-            /// `RoleType`: The IAM role type.
-            props, "RoleType", role_type, set_role_type, get_role_type, Val<RoleType>
+        /// `ControlSetId`: The identifier for the specified control set.
+        pub fn control_set_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ControlSetId", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`: The status of the delegation.
-            props, "Status", status, set_status, get_status, Val<DelegationStatus>
+        /// Sets `ControlSetId` in place: [`Self::control_set_id`] on a value held by `&mut`.
+        pub fn set_control_set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ControlSetId", value.into());
+            self
+        }
+
+        /// `ControlSetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_control_set_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ControlSetId")
+        }
+
+        /// `CreatedBy`: The IAM user or role that performed the action.
+        pub fn created_by(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreatedBy", value.into());
+            self
+        }
+
+        /// Sets `CreatedBy` in place: [`Self::created_by`] on a value held by `&mut`.
+        pub fn set_created_by(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreatedBy", value.into());
+            self
+        }
+
+        /// `CreatedBy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_created_by(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreatedBy")
+        }
+
+        /// `CreationTime`: The sequence of characters that identifies when the event occurred.
+        pub fn creation_time(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("CreationTime", value.into());
+            self
+        }
+
+        /// Sets `CreationTime` in place: [`Self::creation_time`] on a value held by `&mut`.
+        pub fn set_creation_time(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("CreationTime", value.into());
+            self
+        }
+
+        /// `CreationTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_creation_time(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "CreationTime")
+        }
+
+        /// `Id`.
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `LastUpdated`: The sequence of characters that identifies when the event occurred.
+        pub fn last_updated(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("LastUpdated", value.into());
+            self
+        }
+
+        /// Sets `LastUpdated` in place: [`Self::last_updated`] on a value held by `&mut`.
+        pub fn set_last_updated(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("LastUpdated", value.into());
+            self
+        }
+
+        /// `LastUpdated` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_updated(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "LastUpdated")
+        }
+
+        /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM user or role.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `RoleType`: The IAM role type.
+        pub fn role_type(mut self, value: impl Into<Val<RoleType>>) -> Self {
+            self.props.set("RoleType", value.into());
+            self
+        }
+
+        /// Sets `RoleType` in place: [`Self::role_type`] on a value held by `&mut`.
+        pub fn set_role_type(&mut self, value: impl Into<Val<RoleType>>) -> &mut Self {
+            self.props.set("RoleType", value.into());
+            self
+        }
+
+        /// `RoleType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_type(&self) -> ::std::option::Option<Val<RoleType>> {
+            crate::cfn::get_prop(&self.props, "RoleType")
+        }
+
+        /// `Status`: The status of the delegation.
+        pub fn status(mut self, value: impl Into<Val<DelegationStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<DelegationStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<DelegationStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -307,14 +646,40 @@ pub mod assessment {
             Role { props }
         }
 
-        prop! {
-            /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM user or role.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM user or role.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleType`: The IAM role type.
-            props, "RoleType", role_type, set_role_type, get_role_type, Val<RoleType>
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `RoleType`: The IAM role type.
+        pub fn role_type(mut self, value: impl Into<Val<RoleType>>) -> Self {
+            self.props.set("RoleType", value.into());
+            self
+        }
+
+        /// Sets `RoleType` in place: [`Self::role_type`] on a value held by `&mut`.
+        pub fn set_role_type(&mut self, value: impl Into<Val<RoleType>>) -> &mut Self {
+            self.props.set("RoleType", value.into());
+            self
+        }
+
+        /// `RoleType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_type(&self) -> ::std::option::Option<Val<RoleType>> {
+            crate::cfn::get_prop(&self.props, "RoleType")
         }
     }
 
@@ -334,14 +699,40 @@ pub mod assessment {
             Scope { props }
         }
 
-        prop! {
-            /// `AwsAccounts`: The AWS accounts included in scope.
-            props, "AwsAccounts", aws_accounts, set_aws_accounts, get_aws_accounts, Val<List<AwsAccount>>
+        /// `AwsAccounts`: The AWS accounts included in scope.
+        pub fn aws_accounts(mut self, value: impl Into<Val<List<AwsAccount>>>) -> Self {
+            self.props.set("AwsAccounts", value.into());
+            self
         }
 
-        prop! {
-            /// `AwsServices`: The AWS services included in scope.
-            props, "AwsServices", aws_services, set_aws_services, get_aws_services, Val<List<AwsService>>
+        /// Sets `AwsAccounts` in place: [`Self::aws_accounts`] on a value held by `&mut`.
+        pub fn set_aws_accounts(&mut self, value: impl Into<Val<List<AwsAccount>>>) -> &mut Self {
+            self.props.set("AwsAccounts", value.into());
+            self
+        }
+
+        /// `AwsAccounts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_accounts(&self) -> ::std::option::Option<Val<List<AwsAccount>>> {
+            crate::cfn::get_prop(&self.props, "AwsAccounts")
+        }
+
+        /// `AwsServices`: The AWS services included in scope.
+        pub fn aws_services(mut self, value: impl Into<Val<List<AwsService>>>) -> Self {
+            self.props.set("AwsServices", value.into());
+            self
+        }
+
+        /// Sets `AwsServices` in place: [`Self::aws_services`] on a value held by `&mut`.
+        pub fn set_aws_services(&mut self, value: impl Into<Val<List<AwsService>>>) -> &mut Self {
+            self.props.set("AwsServices", value.into());
+            self
+        }
+
+        /// `AwsServices` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_services(&self) -> ::std::option::Option<Val<List<AwsService>>> {
+            crate::cfn::get_prop(&self.props, "AwsServices")
         }
     }
 
@@ -361,9 +752,22 @@ pub mod assessment {
             AwsService { props }
         }
 
-        prop! {
-            /// `ServiceName`: The name of the AWS service.
-            props, "ServiceName", service_name, set_service_name, get_service_name, Val<String>
+        /// `ServiceName`: The name of the AWS service.
+        pub fn service_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceName", value.into());
+            self
+        }
+
+        /// Sets `ServiceName` in place: [`Self::service_name`] on a value held by `&mut`.
+        pub fn set_service_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceName", value.into());
+            self
+        }
+
+        /// `ServiceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceName")
         }
     }
 
@@ -406,29 +810,82 @@ impl AssessmentFramework {
         AssessmentFramework { core }
     }
 
-    prop! {
-        /// `ComplianceType`: The compliance type that the framework supports, such as CIS or HIPAA.
-        core.props, "ComplianceType", compliance_type, set_compliance_type, get_compliance_type, Val<String>
+    /// `ComplianceType`: The compliance type that the framework supports, such as CIS or HIPAA.
+    pub fn compliance_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ComplianceType", value.into());
+        self
     }
 
-    prop! {
-        /// `ControlSets`: The control sets that are associated with the framework.
-        core.props, "ControlSets", _, set_control_sets, get_control_sets, Val<List<assessment_framework::ControlSet>>
+    /// Sets `ComplianceType` in place: [`Self::compliance_type`] on a value held by `&mut`.
+    pub fn set_compliance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ComplianceType", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the framework.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ComplianceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compliance_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ComplianceType")
     }
 
-    prop! {
-        /// `Name`: The name of the framework.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `ControlSets`, which `new` took, in place.
+    pub fn set_control_sets(&mut self, value: impl Into<Val<List<assessment_framework::ControlSet>>>) -> &mut Self {
+        self.core.props.set("ControlSets", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the framework.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ControlSets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_control_sets(&self) -> ::std::option::Option<Val<List<assessment_framework::ControlSet>>> {
+        crate::cfn::get_prop(&self.core.props, "ControlSets")
+    }
+
+    /// `Description`: The description of the framework.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: The tags associated with the framework.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -508,14 +965,28 @@ pub mod assessment_framework {
             ControlSet { props }
         }
 
-        prop! {
-            /// `Name`: The name of the control set.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Controls`: The list of controls within the control set.
-            props, "Controls", _, set_controls, get_controls, Val<List<ControlSetControl>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Controls`, which `new` took, in place.
+        pub fn set_controls(&mut self, value: impl Into<Val<List<ControlSetControl>>>) -> &mut Self {
+            self.props.set("Controls", value.into());
+            self
+        }
+
+        /// `Controls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_controls(&self) -> ::std::option::Option<Val<List<ControlSetControl>>> {
+            crate::cfn::get_prop(&self.props, "Controls")
         }
     }
 
@@ -537,9 +1008,16 @@ pub mod assessment_framework {
             ControlSetControl { props }
         }
 
-        prop! {
-            /// `Id`: The unique identifier of the control.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
     }
 }

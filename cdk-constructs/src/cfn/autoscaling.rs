@@ -61,306 +61,789 @@ impl AutoScalingGroup {
         AutoScalingGroup { core }
     }
 
-    prop! {
-        /// `AutoScalingGroupName`: The name of the Auto Scaling group. This name must be unique per
-        /// Region per account. The name can contain any ASCII character 33 to 126 including most
-        /// punctuation characters, digits, and upper and lowercased letters. You cannot use a colon (:)
-        /// in the name.
-        core.props, "AutoScalingGroupName", auto_scaling_group_name, set_auto_scaling_group_name, get_auto_scaling_group_name, Val<String>
+    /// `AutoScalingGroupName`: The name of the Auto Scaling group. This name must be unique per
+    /// Region per account. The name can contain any ASCII character 33 to 126 including most
+    /// punctuation characters, digits, and upper and lowercased letters. You cannot use a colon (:)
+    /// in the name.
+    pub fn auto_scaling_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AutoScalingGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `AvailabilityZoneDistribution`: The EC2 instance capacity distribution across
-        /// Availability Zones for the Auto Scaling group.
-        core.props, "AvailabilityZoneDistribution", availability_zone_distribution, set_availability_zone_distribution, get_availability_zone_distribution, Val<auto_scaling_group::AvailabilityZoneDistribution>
+    /// Sets `AutoScalingGroupName` in place: [`Self::auto_scaling_group_name`] on a value held by `&mut`.
+    pub fn set_auto_scaling_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AutoScalingGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `AvailabilityZoneIds`: The Availability Zone IDs where the Auto Scaling group can launch
-        /// instances.
-        core.props, "AvailabilityZoneIds", availability_zone_ids, set_availability_zone_ids, get_availability_zone_ids, Val<List<String>>
+    /// `AutoScalingGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_scaling_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AutoScalingGroupName")
     }
 
-    prop! {
-        /// `AvailabilityZoneImpairmentPolicy`: The Availability Zone impairment policy for the Auto
-        /// Scaling group.
-        core.props, "AvailabilityZoneImpairmentPolicy", availability_zone_impairment_policy, set_availability_zone_impairment_policy, get_availability_zone_impairment_policy, Val<auto_scaling_group::AvailabilityZoneImpairmentPolicy>
+    /// `AvailabilityZoneDistribution`: The EC2 instance capacity distribution across Availability
+    /// Zones for the Auto Scaling group.
+    pub fn availability_zone_distribution(mut self, value: impl Into<Val<auto_scaling_group::AvailabilityZoneDistribution>>) -> Self {
+        self.core.props.set("AvailabilityZoneDistribution", value.into());
+        self
     }
 
-    prop! {
-        /// `AvailabilityZones`: A list of Availability Zones where instances in the Auto Scaling
-        /// group can be created. Used for launching into the default VPC subnet in each
-        /// Availability Zone when not using the ``VPCZoneIdentifier`` property, or for attaching a
-        /// network interface when an existing network interface ID is specified in a launch
-        /// template.
-        core.props, "AvailabilityZones", availability_zones, set_availability_zones, get_availability_zones, Val<List<String>>
+    /// Sets `AvailabilityZoneDistribution` in place: [`Self::availability_zone_distribution`] on a
+    /// value held by `&mut`.
+    pub fn set_availability_zone_distribution(&mut self, value: impl Into<Val<auto_scaling_group::AvailabilityZoneDistribution>>) -> &mut Self {
+        self.core.props.set("AvailabilityZoneDistribution", value.into());
+        self
     }
 
-    prop! {
-        /// `CapacityRebalance`: Indicates whether Capacity Rebalancing is enabled. Otherwise,
-        /// Capacity Rebalancing is disabled. When you turn on Capacity Rebalancing, Amazon EC2 Auto
-        /// Scaling attempts to launch a Spot Instance whenever Amazon EC2 notifies that a Spot
-        /// Instance is at an elevated risk of interruption. After launching a new instance, it then
-        /// terminates an old instance. For more information, see Use Capacity Rebalancing to handle
-        /// Amazon EC2 Spot Interruptions (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-capacity-rebalancing.html>)
-        /// in the in the *Amazon EC2 Auto Scaling User Guide*.
-        core.props, "CapacityRebalance", capacity_rebalance, set_capacity_rebalance, get_capacity_rebalance, Val<bool>
+    /// `AvailabilityZoneDistribution` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone_distribution(&self) -> ::std::option::Option<Val<auto_scaling_group::AvailabilityZoneDistribution>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZoneDistribution")
     }
 
-    prop! {
-        /// `CapacityReservationSpecification`: The capacity reservation specification for the Auto
-        /// Scaling group.
-        core.props, "CapacityReservationSpecification", capacity_reservation_specification, set_capacity_reservation_specification, get_capacity_reservation_specification, Val<auto_scaling_group::CapacityReservationSpecification>
+    /// `AvailabilityZoneIds`: The Availability Zone IDs where the Auto Scaling group can launch
+    /// instances.
+    pub fn availability_zone_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AvailabilityZoneIds", value.into());
+        self
     }
 
-    prop! {
-        /// `Context`: Reserved.
-        core.props, "Context", context, set_context, get_context, Val<String>
+    /// Sets `AvailabilityZoneIds` in place: [`Self::availability_zone_ids`] on a value held by `&mut`.
+    pub fn set_availability_zone_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AvailabilityZoneIds", value.into());
+        self
     }
 
-    prop! {
-        /// `Cooldown`: *Only needed if you use simple scaling policies.* The amount of time, in
-        /// seconds, between one scaling activity ending and another one starting due to simple
-        /// scaling policies. For more information, see Scaling cooldowns for Amazon EC2 Auto
-        /// Scaling (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scaling-cooldowns.html>)
-        /// in the *Amazon EC2 Auto Scaling User Guide*. Default: ``300`` seconds
-        core.props, "Cooldown", cooldown, set_cooldown, get_cooldown, Val<String>
+    /// `AvailabilityZoneIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZoneIds")
     }
 
-    prop! {
-        /// `DefaultInstanceWarmup`: The amount of time, in seconds, until a new instance is
-        /// considered to have finished initializing and resource consumption to become stable after
-        /// it enters the ``InService`` state. During an instance refresh, Amazon EC2 Auto Scaling
-        /// waits for the warm-up period after it replaces an instance before it moves on to
-        /// replacing the next instance. Amazon EC2 Auto Scaling also waits for the warm-up period
-        /// before aggregating the metrics for new instances with existing instances in the Amazon
-        /// CloudWatch metrics that are used for scaling, resulting in more reliable usage data. For
-        /// more information, see …
-        core.props, "DefaultInstanceWarmup", default_instance_warmup, set_default_instance_warmup, get_default_instance_warmup, Val<i64>
+    /// `AvailabilityZoneImpairmentPolicy`: The Availability Zone impairment policy for the Auto
+    /// Scaling group.
+    pub fn availability_zone_impairment_policy(mut self, value: impl Into<Val<auto_scaling_group::AvailabilityZoneImpairmentPolicy>>) -> Self {
+        self.core.props.set("AvailabilityZoneImpairmentPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `DeletionProtection`: The deletion protection setting for the Auto Scaling group.
-        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<auto_scaling_group::DeletionProtection>
+    /// Sets `AvailabilityZoneImpairmentPolicy` in place: [`Self::availability_zone_impairment_policy`]
+    /// on a value held by `&mut`.
+    pub fn set_availability_zone_impairment_policy(&mut self, value: impl Into<Val<auto_scaling_group::AvailabilityZoneImpairmentPolicy>>) -> &mut Self {
+        self.core.props.set("AvailabilityZoneImpairmentPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `DesiredCapacity`: The desired capacity is the initial capacity of the Auto Scaling
-        /// group at the time of its creation and the capacity it attempts to maintain. It can scale
-        /// beyond this capacity if you configure automatic scaling. The number must be greater than
-        /// or equal to the minimum size of the group and less than or equal to the maximum size of
-        /// the group. If you do not specify a desired capacity when creating the stack, the default
-        /// is the minimum size of the group. CloudFormation marks the Auto Scaling group as
-        /// successful (by setting its status to CREATE_COMPLETE) when the desired capacity is
-        /// reached. …
-        core.props, "DesiredCapacity", desired_capacity, set_desired_capacity, get_desired_capacity, Val<String>
+    /// `AvailabilityZoneImpairmentPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone_impairment_policy(&self) -> ::std::option::Option<Val<auto_scaling_group::AvailabilityZoneImpairmentPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZoneImpairmentPolicy")
     }
 
-    prop! {
-        /// `DesiredCapacityType`: The unit of measurement for the value specified for desired
-        /// capacity. Amazon EC2 Auto Scaling supports ``DesiredCapacityType`` for attribute-based
-        /// instance type selection only. For more information, see Create a mixed instances group
-        /// using attribute-based instance type selection (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-mixed-instances-group-attribute-based-instance-type-selection.html>)
-        /// in the *Amazon EC2 Auto Scaling User Guide*. By default, Amazon EC2 Auto Scaling
-        /// specifies ``units``, which translates into number of instances. Valid values: ``units`` | ``vcpu`` | …
-        core.props, "DesiredCapacityType", desired_capacity_type, set_desired_capacity_type, get_desired_capacity_type, Val<String>
+    /// `AvailabilityZones`: A list of Availability Zones where instances in the Auto Scaling group
+    /// can be created. Used for launching into the default VPC subnet in each Availability Zone
+    /// when not using the ``VPCZoneIdentifier`` property, or for attaching a network interface when
+    /// an existing network interface ID is specified in a launch template.
+    pub fn availability_zones(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AvailabilityZones", value.into());
+        self
     }
 
-    prop! {
-        /// `HealthCheckGracePeriod`: The amount of time, in seconds, that Amazon EC2 Auto Scaling
-        /// waits before checking the health status of an EC2 instance that has come into service
-        /// and marking it unhealthy due to a failed health check. This is useful if your instances
-        /// do not immediately pass their health checks after they enter the ``InService`` state.
-        /// For more information, see Set the health check grace period for an Auto Scaling group (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-check-grace-period.html>)
-        /// in the *Amazon EC2 Auto Scaling User Guide*. Default: ``0`` seconds
-        core.props, "HealthCheckGracePeriod", health_check_grace_period, set_health_check_grace_period, get_health_check_grace_period, Val<i64>
+    /// Sets `AvailabilityZones` in place: [`Self::availability_zones`] on a value held by `&mut`.
+    pub fn set_availability_zones(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AvailabilityZones", value.into());
+        self
     }
 
-    prop! {
-        /// `HealthCheckType`: A comma-separated value string of one or more health check types. The
-        /// valid values are ``EC2``, ``EBS``, ``ELB``, and ``VPC_LATTICE``. ``EC2`` is the default
-        /// health check and cannot be disabled. For more information, see Health checks for
-        /// instances in an Auto Scaling group (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-health-checks.html>)
-        /// in the *Amazon EC2 Auto Scaling User Guide*. Only specify ``EC2`` if you must clear a
-        /// value that was previously set.
-        core.props, "HealthCheckType", health_check_type, set_health_check_type, get_health_check_type, Val<String>
+    /// `AvailabilityZones` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zones(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZones")
     }
 
-    prop! {
-        /// `InstanceId`: The ID of the instance used to base the launch configuration on. For more
-        /// information, see Create an Auto Scaling group using an EC2 instance (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-asg-from-instance.html>)
-        /// in the *Amazon EC2 Auto Scaling User Guide*. If you specify ``LaunchTemplate``, ``MixedInstancesPolicy``,
-        /// or ``LaunchConfigurationName``, don't specify ``InstanceId``.
-        core.props, "InstanceId", instance_id, set_instance_id, get_instance_id, Val<String>
+    /// `CapacityRebalance`: Indicates whether Capacity Rebalancing is enabled. Otherwise, Capacity
+    /// Rebalancing is disabled. When you turn on Capacity Rebalancing, Amazon EC2 Auto Scaling
+    /// attempts to launch a Spot Instance whenever Amazon EC2 notifies that a Spot Instance is at
+    /// an elevated risk of interruption. After launching a new instance, it then terminates an old
+    /// instance. For more information, see Use Capacity Rebalancing to handle Amazon EC2 Spot
+    /// Interruptions (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-capacity-rebalancing.html>)
+    /// in the in the *Amazon EC2 Auto Scaling User Guide*.
+    pub fn capacity_rebalance(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CapacityRebalance", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceLifecyclePolicy`: The instance lifecycle policy for the Auto Scaling group.
-        core.props, "InstanceLifecyclePolicy", instance_lifecycle_policy, set_instance_lifecycle_policy, get_instance_lifecycle_policy, Val<auto_scaling_group::InstanceLifecyclePolicy>
+    /// Sets `CapacityRebalance` in place: [`Self::capacity_rebalance`] on a value held by `&mut`.
+    pub fn set_capacity_rebalance(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CapacityRebalance", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceMaintenancePolicy`: An instance maintenance policy. For more information, see
-        /// Set instance maintenance policy (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-maintenance-policy.html>)
-        /// in the *Amazon EC2 Auto Scaling User Guide*.
-        core.props, "InstanceMaintenancePolicy", instance_maintenance_policy, set_instance_maintenance_policy, get_instance_maintenance_policy, Val<auto_scaling_group::InstanceMaintenancePolicy>
+    /// `CapacityRebalance` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity_rebalance(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CapacityRebalance")
     }
 
-    prop! {
-        /// `LaunchConfigurationName`: The name of the launch configuration to use to launch
-        /// instances. Required only if you don't specify ``LaunchTemplate``, ``MixedInstancesPolicy``,
-        /// or ``InstanceId``.
-        core.props, "LaunchConfigurationName", launch_configuration_name, set_launch_configuration_name, get_launch_configuration_name, Val<String>
+    /// `CapacityReservationSpecification`: The capacity reservation specification for the Auto
+    /// Scaling group.
+    pub fn capacity_reservation_specification(mut self, value: impl Into<Val<auto_scaling_group::CapacityReservationSpecification>>) -> Self {
+        self.core.props.set("CapacityReservationSpecification", value.into());
+        self
     }
 
-    prop! {
-        /// `LaunchTemplate`: Information used to specify the launch template and version to use to
-        /// launch instances. You can alternatively associate a launch template to the Auto Scaling
-        /// group by specifying a ``MixedInstancesPolicy``. For more information about creating
-        /// launch templates, see Create a launch template for an Auto Scaling group (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-launch-template.html>)
-        /// in the *Amazon EC2 Auto Scaling User Guide*. If you omit this property, you must specify ``MixedInstancesPolicy``, ``LaunchConfigurationName``,
-        /// or ``InstanceId``.
-        core.props, "LaunchTemplate", launch_template, set_launch_template, get_launch_template, Val<auto_scaling_group::LaunchTemplateSpecification>
+    /// Sets `CapacityReservationSpecification` in place: [`Self::capacity_reservation_specification`]
+    /// on a value held by `&mut`.
+    pub fn set_capacity_reservation_specification(&mut self, value: impl Into<Val<auto_scaling_group::CapacityReservationSpecification>>) -> &mut Self {
+        self.core.props.set("CapacityReservationSpecification", value.into());
+        self
     }
 
-    prop! {
-        /// `LifecycleHookSpecificationList`: One or more lifecycle hooks to add to the Auto Scaling
-        /// group before instances are launched.
-        core.props, "LifecycleHookSpecificationList", lifecycle_hook_specification_list, set_lifecycle_hook_specification_list, get_lifecycle_hook_specification_list, Val<List<auto_scaling_group::LifecycleHookSpecification>>
+    /// `CapacityReservationSpecification` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity_reservation_specification(&self) -> ::std::option::Option<Val<auto_scaling_group::CapacityReservationSpecification>> {
+        crate::cfn::get_prop(&self.core.props, "CapacityReservationSpecification")
     }
 
-    prop! {
-        /// `LoadBalancerNames`: A list of Classic Load Balancers associated with this Auto Scaling
-        /// group. For Application Load Balancers, Network Load Balancers, and Gateway Load
-        /// Balancers, specify the ``TargetGroupARNs`` property instead.
-        core.props, "LoadBalancerNames", load_balancer_names, set_load_balancer_names, get_load_balancer_names, Val<List<String>>
+    /// `Context`: Reserved.
+    pub fn context(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Context", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxInstanceLifetime`: The maximum amount of time, in seconds, that an instance can be
-        /// in service. The default is null. If specified, the value must be either 0 or a number
-        /// equal to or greater than 86,400 seconds (1 day). For more information, see Replace Auto
-        /// Scaling instances based on maximum instance lifetime (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-max-instance-lifetime.html>)
-        /// in the *Amazon EC2 Auto Scaling User Guide*.
-        core.props, "MaxInstanceLifetime", max_instance_lifetime, set_max_instance_lifetime, get_max_instance_lifetime, Val<i64>
+    /// Sets `Context` in place: [`Self::context`] on a value held by `&mut`.
+    pub fn set_context(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Context", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxSize`: The maximum size of the group. With a mixed instances policy that uses
-        /// instance weighting, Amazon EC2 Auto Scaling may need to go above ``MaxSize`` to meet
-        /// your capacity requirements. In this event, Amazon EC2 Auto Scaling will never go above ``MaxSize``
-        /// by more than your largest instance weight (weights that define how many units each
-        /// instance contributes to the desired capacity of the group).
-        core.props, "MaxSize", _, set_max_size, get_max_size, Val<String>
+    /// `Context` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_context(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Context")
     }
 
-    prop! {
-        /// `MetricsCollection`: Enables the monitoring of group metrics of an Auto Scaling group.
-        /// By default, these metrics are disabled.
-        core.props, "MetricsCollection", metrics_collection, set_metrics_collection, get_metrics_collection, Val<List<auto_scaling_group::MetricsCollection>>
+    /// `Cooldown`: *Only needed if you use simple scaling policies.* The amount of time, in
+    /// seconds, between one scaling activity ending and another one starting due to simple scaling
+    /// policies. For more information, see Scaling cooldowns for Amazon EC2 Auto Scaling (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scaling-cooldowns.html>)
+    /// in the *Amazon EC2 Auto Scaling User Guide*. Default: ``300`` seconds
+    pub fn cooldown(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Cooldown", value.into());
+        self
     }
 
-    prop! {
-        /// `MinSize`: The minimum size of the group.
-        core.props, "MinSize", _, set_min_size, get_min_size, Val<String>
+    /// Sets `Cooldown` in place: [`Self::cooldown`] on a value held by `&mut`.
+    pub fn set_cooldown(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Cooldown", value.into());
+        self
     }
 
-    prop! {
-        /// `MixedInstancesPolicy`: An embedded object that specifies a mixed instances policy. The
-        /// policy includes properties that not only define the distribution of On-Demand Instances
-        /// and Spot Instances, the maximum price to pay for Spot Instances (optional), and how the
-        /// Auto Scaling group allocates instance types to fulfill On-Demand and Spot capacities,
-        /// but also the properties that specify the instance configuration information—the launch
-        /// template and instance types. The policy can also include a weight for each instance type
-        /// and different launch templates for individual instance types. For more information, see \[Auto …
-        core.props, "MixedInstancesPolicy", mixed_instances_policy, set_mixed_instances_policy, get_mixed_instances_policy, Val<auto_scaling_group::MixedInstancesPolicy>
+    /// `Cooldown` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cooldown(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Cooldown")
     }
 
-    prop! {
-        /// `NewInstancesProtectedFromScaleIn`: Indicates whether newly launched instances are
-        /// protected from termination by Amazon EC2 Auto Scaling when scaling in. For more
-        /// information about preventing instances from terminating on scale in, see Use instance
-        /// scale-in protection (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-protection.html>)
-        /// in the *Amazon EC2 Auto Scaling User Guide*.
-        core.props, "NewInstancesProtectedFromScaleIn", new_instances_protected_from_scale_in, set_new_instances_protected_from_scale_in, get_new_instances_protected_from_scale_in, Val<bool>
+    /// `DefaultInstanceWarmup`: The amount of time, in seconds, until a new instance is considered
+    /// to have finished initializing and resource consumption to become stable after it enters the ``InService``
+    /// state. During an instance refresh, Amazon EC2 Auto Scaling waits for the warm-up period
+    /// after it replaces an instance before it moves on to replacing the next instance. Amazon EC2
+    /// Auto Scaling also waits for the warm-up period before aggregating the metrics for new
+    /// instances with existing instances in the Amazon CloudWatch metrics that are used for
+    /// scaling, resulting in more reliable usage data. For more information, see …
+    pub fn default_instance_warmup(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("DefaultInstanceWarmup", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationConfiguration`.
-        core.props, "NotificationConfiguration", notification_configuration, set_notification_configuration, get_notification_configuration, Val<auto_scaling_group::NotificationConfiguration>
+    /// Sets `DefaultInstanceWarmup` in place: [`Self::default_instance_warmup`] on a value held by `&mut`.
+    pub fn set_default_instance_warmup(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DefaultInstanceWarmup", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationConfigurations`: Configures an Auto Scaling group to send notifications
-        /// when specified events take place.
-        core.props, "NotificationConfigurations", notification_configurations, set_notification_configurations, get_notification_configurations, Val<List<auto_scaling_group::NotificationConfiguration>>
+    /// `DefaultInstanceWarmup` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_instance_warmup(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultInstanceWarmup")
     }
 
-    prop! {
-        /// `PlacementGroup`: The name of the placement group into which to launch your instances.
-        /// For more information, see Placement groups (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html>)
-        /// in the *Amazon EC2 User Guide*. A *cluster* placement group is a logical grouping of
-        /// instances within a single Availability Zone. You cannot specify multiple Availability
-        /// Zones and a cluster placement group.
-        core.props, "PlacementGroup", placement_group, set_placement_group, get_placement_group, Val<String>
+    /// `DeletionProtection`: The deletion protection setting for the Auto Scaling group.
+    pub fn deletion_protection(mut self, value: impl Into<Val<auto_scaling_group::DeletionProtection>>) -> Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceLinkedRoleARN`: The Amazon Resource Name (ARN) of the service-linked role that
-        /// the Auto Scaling group uses to call other AWS service on your behalf. By default, Amazon
-        /// EC2 Auto Scaling uses a service-linked role named ``AWSServiceRoleForAutoScaling``,
-        /// which it creates if it does not exist. For more information, see Service-linked roles (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-service-linked-role.html>)
-        /// in the *Amazon EC2 Auto Scaling User Guide*.
-        core.props, "ServiceLinkedRoleARN", service_linked_role_arn, set_service_linked_role_arn, get_service_linked_role_arn, Val<String>
+    /// Sets `DeletionProtection` in place: [`Self::deletion_protection`] on a value held by `&mut`.
+    pub fn set_deletion_protection(&mut self, value: impl Into<Val<auto_scaling_group::DeletionProtection>>) -> &mut Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `SkipZonalShiftValidation`.
-        core.props, "SkipZonalShiftValidation", skip_zonal_shift_validation, set_skip_zonal_shift_validation, get_skip_zonal_shift_validation, Val<bool>
+    /// `DeletionProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection(&self) -> ::std::option::Option<Val<auto_scaling_group::DeletionProtection>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtection")
     }
 
-    prop! {
-        /// `Tags`: One or more tags. You can tag your Auto Scaling group and propagate the tags to
-        /// the Amazon EC2 instances it launches. Tags are not propagated to Amazon EBS volumes. To
-        /// add tags to Amazon EBS volumes, specify the tags in a launch template but use caution.
-        /// If the launch template specifies an instance tag with a key that is also specified for
-        /// the Auto Scaling group, Amazon EC2 Auto Scaling overrides the value of that instance tag
-        /// with the value specified by the Auto Scaling group. For more information, see \[Tag Auto
-        /// Scaling groups and …
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<auto_scaling_group::TagProperty>>
+    /// `DesiredCapacity`: The desired capacity is the initial capacity of the Auto Scaling group at
+    /// the time of its creation and the capacity it attempts to maintain. It can scale beyond this
+    /// capacity if you configure automatic scaling. The number must be greater than or equal to the
+    /// minimum size of the group and less than or equal to the maximum size of the group. If you do
+    /// not specify a desired capacity when creating the stack, the default is the minimum size of
+    /// the group. CloudFormation marks the Auto Scaling group as successful (by setting its status
+    /// to CREATE_COMPLETE) when the desired capacity is reached. …
+    pub fn desired_capacity(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DesiredCapacity", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetGroupARNs`: The Amazon Resource Names (ARN) of the Elastic Load Balancing target
-        /// groups to associate with the Auto Scaling group. Instances are registered as targets
-        /// with the target groups. The target groups receive incoming traffic and route requests to
-        /// one or more registered targets. For more information, see Use Elastic Load Balancing to
-        /// distribute traffic across the instances in your Auto Scaling group (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-load-balancer.html>)
-        /// in the *Amazon EC2 Auto Scaling User Guide*.
-        core.props, "TargetGroupARNs", target_group_ar_ns, set_target_group_ar_ns, get_target_group_ar_ns, Val<List<String>>
+    /// Sets `DesiredCapacity` in place: [`Self::desired_capacity`] on a value held by `&mut`.
+    pub fn set_desired_capacity(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DesiredCapacity", value.into());
+        self
     }
 
-    prop! {
-        /// `TerminationPolicies`: A policy or a list of policies that are used to select the
-        /// instance to terminate. These policies are executed in the order that you list them. For
-        /// more information, see Configure termination policies for Amazon EC2 Auto Scaling (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-termination-policies.html>)
-        /// in the *Amazon EC2 Auto Scaling User Guide*. Valid values: ``Default`` | ``AllocationStrategy`` | ``ClosestToNextInstanceHour`` | ``NewestInstance`` | ``OldestInstance`` | ``OldestLaunchConfiguration`` | ``OldestLaunchTemplate`` | …
-        core.props, "TerminationPolicies", termination_policies, set_termination_policies, get_termination_policies, Val<List<String>>
+    /// `DesiredCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_desired_capacity(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DesiredCapacity")
     }
 
-    prop! {
-        /// `TrafficSources`: The traffic sources associated with this Auto Scaling group.
-        core.props, "TrafficSources", traffic_sources, set_traffic_sources, get_traffic_sources, Val<List<auto_scaling_group::TrafficSourceIdentifier>>
+    /// `DesiredCapacityType`: The unit of measurement for the value specified for desired capacity.
+    /// Amazon EC2 Auto Scaling supports ``DesiredCapacityType`` for attribute-based instance type
+    /// selection only. For more information, see Create a mixed instances group using
+    /// attribute-based instance type selection (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-mixed-instances-group-attribute-based-instance-type-selection.html>)
+    /// in the *Amazon EC2 Auto Scaling User Guide*. By default, Amazon EC2 Auto Scaling specifies ``units``,
+    /// which translates into number of instances. Valid values: ``units`` | ``vcpu`` | …
+    pub fn desired_capacity_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DesiredCapacityType", value.into());
+        self
     }
 
-    prop! {
-        /// `VPCZoneIdentifier`: A list of subnet IDs for a virtual private cloud (VPC) where
-        /// instances in the Auto Scaling group can be created. If this resource specifies public
-        /// subnets and is also in a VPC that is defined in the same stack template, you must use
-        /// the DependsOn attribute (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html>)
-        /// to declare a dependency on the VPC-gateway attachment (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc-gateway-attachment.html>).
-        /// When you update ``VPCZoneIdentifier``, this retains the same Auto Scaling group …
-        core.props, "VPCZoneIdentifier", vpc_zone_identifier, set_vpc_zone_identifier, get_vpc_zone_identifier, Val<List<String>>
+    /// Sets `DesiredCapacityType` in place: [`Self::desired_capacity_type`] on a value held by `&mut`.
+    pub fn set_desired_capacity_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DesiredCapacityType", value.into());
+        self
+    }
+
+    /// `DesiredCapacityType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_desired_capacity_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DesiredCapacityType")
+    }
+
+    /// `HealthCheckGracePeriod`: The amount of time, in seconds, that Amazon EC2 Auto Scaling waits
+    /// before checking the health status of an EC2 instance that has come into service and marking
+    /// it unhealthy due to a failed health check. This is useful if your instances do not
+    /// immediately pass their health checks after they enter the ``InService`` state. For more
+    /// information, see Set the health check grace period for an Auto Scaling group (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-check-grace-period.html>)
+    /// in the *Amazon EC2 Auto Scaling User Guide*. Default: ``0`` seconds
+    pub fn health_check_grace_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("HealthCheckGracePeriod", value.into());
+        self
+    }
+
+    /// Sets `HealthCheckGracePeriod` in place: [`Self::health_check_grace_period`] on a value held
+    /// by `&mut`.
+    pub fn set_health_check_grace_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("HealthCheckGracePeriod", value.into());
+        self
+    }
+
+    /// `HealthCheckGracePeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_grace_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckGracePeriod")
+    }
+
+    /// `HealthCheckType`: A comma-separated value string of one or more health check types. The
+    /// valid values are ``EC2``, ``EBS``, ``ELB``, and ``VPC_LATTICE``. ``EC2`` is the default
+    /// health check and cannot be disabled. For more information, see Health checks for instances
+    /// in an Auto Scaling group (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-health-checks.html>)
+    /// in the *Amazon EC2 Auto Scaling User Guide*. Only specify ``EC2`` if you must clear a value
+    /// that was previously set.
+    pub fn health_check_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("HealthCheckType", value.into());
+        self
+    }
+
+    /// Sets `HealthCheckType` in place: [`Self::health_check_type`] on a value held by `&mut`.
+    pub fn set_health_check_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HealthCheckType", value.into());
+        self
+    }
+
+    /// `HealthCheckType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckType")
+    }
+
+    /// `InstanceId`: The ID of the instance used to base the launch configuration on. For more
+    /// information, see Create an Auto Scaling group using an EC2 instance (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-asg-from-instance.html>)
+    /// in the *Amazon EC2 Auto Scaling User Guide*. If you specify ``LaunchTemplate``, ``MixedInstancesPolicy``,
+    /// or ``LaunchConfigurationName``, don't specify ``InstanceId``.
+    pub fn instance_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InstanceId", value.into());
+        self
+    }
+
+    /// Sets `InstanceId` in place: [`Self::instance_id`] on a value held by `&mut`.
+    pub fn set_instance_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceId", value.into());
+        self
+    }
+
+    /// `InstanceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceId")
+    }
+
+    /// `InstanceLifecyclePolicy`: The instance lifecycle policy for the Auto Scaling group.
+    pub fn instance_lifecycle_policy(mut self, value: impl Into<Val<auto_scaling_group::InstanceLifecyclePolicy>>) -> Self {
+        self.core.props.set("InstanceLifecyclePolicy", value.into());
+        self
+    }
+
+    /// Sets `InstanceLifecyclePolicy` in place: [`Self::instance_lifecycle_policy`] on a value held
+    /// by `&mut`.
+    pub fn set_instance_lifecycle_policy(&mut self, value: impl Into<Val<auto_scaling_group::InstanceLifecyclePolicy>>) -> &mut Self {
+        self.core.props.set("InstanceLifecyclePolicy", value.into());
+        self
+    }
+
+    /// `InstanceLifecyclePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_lifecycle_policy(&self) -> ::std::option::Option<Val<auto_scaling_group::InstanceLifecyclePolicy>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceLifecyclePolicy")
+    }
+
+    /// `InstanceMaintenancePolicy`: An instance maintenance policy. For more information, see Set
+    /// instance maintenance policy (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-maintenance-policy.html>)
+    /// in the *Amazon EC2 Auto Scaling User Guide*.
+    pub fn instance_maintenance_policy(mut self, value: impl Into<Val<auto_scaling_group::InstanceMaintenancePolicy>>) -> Self {
+        self.core.props.set("InstanceMaintenancePolicy", value.into());
+        self
+    }
+
+    /// Sets `InstanceMaintenancePolicy` in place: [`Self::instance_maintenance_policy`] on a value
+    /// held by `&mut`.
+    pub fn set_instance_maintenance_policy(&mut self, value: impl Into<Val<auto_scaling_group::InstanceMaintenancePolicy>>) -> &mut Self {
+        self.core.props.set("InstanceMaintenancePolicy", value.into());
+        self
+    }
+
+    /// `InstanceMaintenancePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_maintenance_policy(&self) -> ::std::option::Option<Val<auto_scaling_group::InstanceMaintenancePolicy>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceMaintenancePolicy")
+    }
+
+    /// `LaunchConfigurationName`: The name of the launch configuration to use to launch instances.
+    /// Required only if you don't specify ``LaunchTemplate``, ``MixedInstancesPolicy``, or ``InstanceId``.
+    pub fn launch_configuration_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LaunchConfigurationName", value.into());
+        self
+    }
+
+    /// Sets `LaunchConfigurationName` in place: [`Self::launch_configuration_name`] on a value held
+    /// by `&mut`.
+    pub fn set_launch_configuration_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LaunchConfigurationName", value.into());
+        self
+    }
+
+    /// `LaunchConfigurationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_launch_configuration_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LaunchConfigurationName")
+    }
+
+    /// `LaunchTemplate`: Information used to specify the launch template and version to use to
+    /// launch instances. You can alternatively associate a launch template to the Auto Scaling
+    /// group by specifying a ``MixedInstancesPolicy``. For more information about creating launch
+    /// templates, see Create a launch template for an Auto Scaling group (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-launch-template.html>)
+    /// in the *Amazon EC2 Auto Scaling User Guide*. If you omit this property, you must specify ``MixedInstancesPolicy``, ``LaunchConfigurationName``,
+    /// or ``InstanceId``.
+    pub fn launch_template(mut self, value: impl Into<Val<auto_scaling_group::LaunchTemplateSpecification>>) -> Self {
+        self.core.props.set("LaunchTemplate", value.into());
+        self
+    }
+
+    /// Sets `LaunchTemplate` in place: [`Self::launch_template`] on a value held by `&mut`.
+    pub fn set_launch_template(&mut self, value: impl Into<Val<auto_scaling_group::LaunchTemplateSpecification>>) -> &mut Self {
+        self.core.props.set("LaunchTemplate", value.into());
+        self
+    }
+
+    /// `LaunchTemplate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_launch_template(&self) -> ::std::option::Option<Val<auto_scaling_group::LaunchTemplateSpecification>> {
+        crate::cfn::get_prop(&self.core.props, "LaunchTemplate")
+    }
+
+    /// `LifecycleHookSpecificationList`: One or more lifecycle hooks to add to the Auto Scaling
+    /// group before instances are launched.
+    pub fn lifecycle_hook_specification_list(mut self, value: impl Into<Val<List<auto_scaling_group::LifecycleHookSpecification>>>) -> Self {
+        self.core.props.set("LifecycleHookSpecificationList", value.into());
+        self
+    }
+
+    /// Sets `LifecycleHookSpecificationList` in place: [`Self::lifecycle_hook_specification_list`]
+    /// on a value held by `&mut`.
+    pub fn set_lifecycle_hook_specification_list(&mut self, value: impl Into<Val<List<auto_scaling_group::LifecycleHookSpecification>>>) -> &mut Self {
+        self.core.props.set("LifecycleHookSpecificationList", value.into());
+        self
+    }
+
+    /// `LifecycleHookSpecificationList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lifecycle_hook_specification_list(&self) -> ::std::option::Option<Val<List<auto_scaling_group::LifecycleHookSpecification>>> {
+        crate::cfn::get_prop(&self.core.props, "LifecycleHookSpecificationList")
+    }
+
+    /// `LoadBalancerNames`: A list of Classic Load Balancers associated with this Auto Scaling
+    /// group. For Application Load Balancers, Network Load Balancers, and Gateway Load Balancers,
+    /// specify the ``TargetGroupARNs`` property instead.
+    pub fn load_balancer_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("LoadBalancerNames", value.into());
+        self
+    }
+
+    /// Sets `LoadBalancerNames` in place: [`Self::load_balancer_names`] on a value held by `&mut`.
+    pub fn set_load_balancer_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("LoadBalancerNames", value.into());
+        self
+    }
+
+    /// `LoadBalancerNames` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_load_balancer_names(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "LoadBalancerNames")
+    }
+
+    /// `MaxInstanceLifetime`: The maximum amount of time, in seconds, that an instance can be in
+    /// service. The default is null. If specified, the value must be either 0 or a number equal to
+    /// or greater than 86,400 seconds (1 day). For more information, see Replace Auto Scaling
+    /// instances based on maximum instance lifetime (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-max-instance-lifetime.html>)
+    /// in the *Amazon EC2 Auto Scaling User Guide*.
+    pub fn max_instance_lifetime(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxInstanceLifetime", value.into());
+        self
+    }
+
+    /// Sets `MaxInstanceLifetime` in place: [`Self::max_instance_lifetime`] on a value held by `&mut`.
+    pub fn set_max_instance_lifetime(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxInstanceLifetime", value.into());
+        self
+    }
+
+    /// `MaxInstanceLifetime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_instance_lifetime(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxInstanceLifetime")
+    }
+
+    /// Sets `MaxSize`, which `new` took, in place.
+    pub fn set_max_size(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MaxSize", value.into());
+        self
+    }
+
+    /// `MaxSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_size(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MaxSize")
+    }
+
+    /// `MetricsCollection`: Enables the monitoring of group metrics of an Auto Scaling group. By
+    /// default, these metrics are disabled.
+    pub fn metrics_collection(mut self, value: impl Into<Val<List<auto_scaling_group::MetricsCollection>>>) -> Self {
+        self.core.props.set("MetricsCollection", value.into());
+        self
+    }
+
+    /// Sets `MetricsCollection` in place: [`Self::metrics_collection`] on a value held by `&mut`.
+    pub fn set_metrics_collection(&mut self, value: impl Into<Val<List<auto_scaling_group::MetricsCollection>>>) -> &mut Self {
+        self.core.props.set("MetricsCollection", value.into());
+        self
+    }
+
+    /// `MetricsCollection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metrics_collection(&self) -> ::std::option::Option<Val<List<auto_scaling_group::MetricsCollection>>> {
+        crate::cfn::get_prop(&self.core.props, "MetricsCollection")
+    }
+
+    /// Sets `MinSize`, which `new` took, in place.
+    pub fn set_min_size(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MinSize", value.into());
+        self
+    }
+
+    /// `MinSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_min_size(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MinSize")
+    }
+
+    /// `MixedInstancesPolicy`: An embedded object that specifies a mixed instances policy. The
+    /// policy includes properties that not only define the distribution of On-Demand Instances and
+    /// Spot Instances, the maximum price to pay for Spot Instances (optional), and how the Auto
+    /// Scaling group allocates instance types to fulfill On-Demand and Spot capacities, but also
+    /// the properties that specify the instance configuration information—the launch template and
+    /// instance types. The policy can also include a weight for each instance type and different
+    /// launch templates for individual instance types. For more information, see \[Auto …
+    pub fn mixed_instances_policy(mut self, value: impl Into<Val<auto_scaling_group::MixedInstancesPolicy>>) -> Self {
+        self.core.props.set("MixedInstancesPolicy", value.into());
+        self
+    }
+
+    /// Sets `MixedInstancesPolicy` in place: [`Self::mixed_instances_policy`] on a value held by `&mut`.
+    pub fn set_mixed_instances_policy(&mut self, value: impl Into<Val<auto_scaling_group::MixedInstancesPolicy>>) -> &mut Self {
+        self.core.props.set("MixedInstancesPolicy", value.into());
+        self
+    }
+
+    /// `MixedInstancesPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mixed_instances_policy(&self) -> ::std::option::Option<Val<auto_scaling_group::MixedInstancesPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "MixedInstancesPolicy")
+    }
+
+    /// `NewInstancesProtectedFromScaleIn`: Indicates whether newly launched instances are protected
+    /// from termination by Amazon EC2 Auto Scaling when scaling in. For more information about
+    /// preventing instances from terminating on scale in, see Use instance scale-in protection (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-protection.html>)
+    /// in the *Amazon EC2 Auto Scaling User Guide*.
+    pub fn new_instances_protected_from_scale_in(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("NewInstancesProtectedFromScaleIn", value.into());
+        self
+    }
+
+    /// Sets `NewInstancesProtectedFromScaleIn` in place: [`Self::new_instances_protected_from_scale_in`]
+    /// on a value held by `&mut`.
+    pub fn set_new_instances_protected_from_scale_in(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("NewInstancesProtectedFromScaleIn", value.into());
+        self
+    }
+
+    /// `NewInstancesProtectedFromScaleIn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_new_instances_protected_from_scale_in(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "NewInstancesProtectedFromScaleIn")
+    }
+
+    /// `NotificationConfiguration`.
+    pub fn notification_configuration(mut self, value: impl Into<Val<auto_scaling_group::NotificationConfiguration>>) -> Self {
+        self.core.props.set("NotificationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `NotificationConfiguration` in place: [`Self::notification_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_notification_configuration(&mut self, value: impl Into<Val<auto_scaling_group::NotificationConfiguration>>) -> &mut Self {
+        self.core.props.set("NotificationConfiguration", value.into());
+        self
+    }
+
+    /// `NotificationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_configuration(&self) -> ::std::option::Option<Val<auto_scaling_group::NotificationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationConfiguration")
+    }
+
+    /// `NotificationConfigurations`: Configures an Auto Scaling group to send notifications when
+    /// specified events take place.
+    pub fn notification_configurations(mut self, value: impl Into<Val<List<auto_scaling_group::NotificationConfiguration>>>) -> Self {
+        self.core.props.set("NotificationConfigurations", value.into());
+        self
+    }
+
+    /// Sets `NotificationConfigurations` in place: [`Self::notification_configurations`] on a value
+    /// held by `&mut`.
+    pub fn set_notification_configurations(&mut self, value: impl Into<Val<List<auto_scaling_group::NotificationConfiguration>>>) -> &mut Self {
+        self.core.props.set("NotificationConfigurations", value.into());
+        self
+    }
+
+    /// `NotificationConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_configurations(&self) -> ::std::option::Option<Val<List<auto_scaling_group::NotificationConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationConfigurations")
+    }
+
+    /// `PlacementGroup`: The name of the placement group into which to launch your instances. For
+    /// more information, see Placement groups (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html>)
+    /// in the *Amazon EC2 User Guide*. A *cluster* placement group is a logical grouping of
+    /// instances within a single Availability Zone. You cannot specify multiple Availability Zones
+    /// and a cluster placement group.
+    pub fn placement_group(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PlacementGroup", value.into());
+        self
+    }
+
+    /// Sets `PlacementGroup` in place: [`Self::placement_group`] on a value held by `&mut`.
+    pub fn set_placement_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PlacementGroup", value.into());
+        self
+    }
+
+    /// `PlacementGroup` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_placement_group(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PlacementGroup")
+    }
+
+    /// `ServiceLinkedRoleARN`: The Amazon Resource Name (ARN) of the service-linked role that the
+    /// Auto Scaling group uses to call other AWS service on your behalf. By default, Amazon EC2
+    /// Auto Scaling uses a service-linked role named ``AWSServiceRoleForAutoScaling``, which it
+    /// creates if it does not exist. For more information, see Service-linked roles (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-service-linked-role.html>)
+    /// in the *Amazon EC2 Auto Scaling User Guide*.
+    pub fn service_linked_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServiceLinkedRoleARN", value.into());
+        self
+    }
+
+    /// Sets `ServiceLinkedRoleARN` in place: [`Self::service_linked_role_arn`] on a value held by `&mut`.
+    pub fn set_service_linked_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceLinkedRoleARN", value.into());
+        self
+    }
+
+    /// `ServiceLinkedRoleARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_linked_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceLinkedRoleARN")
+    }
+
+    /// `SkipZonalShiftValidation`.
+    pub fn skip_zonal_shift_validation(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("SkipZonalShiftValidation", value.into());
+        self
+    }
+
+    /// Sets `SkipZonalShiftValidation` in place: [`Self::skip_zonal_shift_validation`] on a value
+    /// held by `&mut`.
+    pub fn set_skip_zonal_shift_validation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("SkipZonalShiftValidation", value.into());
+        self
+    }
+
+    /// `SkipZonalShiftValidation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_skip_zonal_shift_validation(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "SkipZonalShiftValidation")
+    }
+
+    /// `Tags`: One or more tags. You can tag your Auto Scaling group and propagate the tags to the
+    /// Amazon EC2 instances it launches. Tags are not propagated to Amazon EBS volumes. To add tags
+    /// to Amazon EBS volumes, specify the tags in a launch template but use caution. If the launch
+    /// template specifies an instance tag with a key that is also specified for the Auto Scaling
+    /// group, Amazon EC2 Auto Scaling overrides the value of that instance tag with the value
+    /// specified by the Auto Scaling group. For more information, see \[Tag Auto Scaling groups and …
+    pub fn tags(mut self, value: impl Into<Val<List<auto_scaling_group::TagProperty>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<auto_scaling_group::TagProperty>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<auto_scaling_group::TagProperty>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetGroupARNs`: The Amazon Resource Names (ARN) of the Elastic Load Balancing target
+    /// groups to associate with the Auto Scaling group. Instances are registered as targets with
+    /// the target groups. The target groups receive incoming traffic and route requests to one or
+    /// more registered targets. For more information, see Use Elastic Load Balancing to distribute
+    /// traffic across the instances in your Auto Scaling group (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-load-balancer.html>)
+    /// in the *Amazon EC2 Auto Scaling User Guide*.
+    pub fn target_group_ar_ns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("TargetGroupARNs", value.into());
+        self
+    }
+
+    /// Sets `TargetGroupARNs` in place: [`Self::target_group_ar_ns`] on a value held by `&mut`.
+    pub fn set_target_group_ar_ns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("TargetGroupARNs", value.into());
+        self
+    }
+
+    /// `TargetGroupARNs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_group_ar_ns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "TargetGroupARNs")
+    }
+
+    /// `TerminationPolicies`: A policy or a list of policies that are used to select the instance
+    /// to terminate. These policies are executed in the order that you list them. For more
+    /// information, see Configure termination policies for Amazon EC2 Auto Scaling (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-termination-policies.html>)
+    /// in the *Amazon EC2 Auto Scaling User Guide*. Valid values: ``Default`` | ``AllocationStrategy`` | ``ClosestToNextInstanceHour`` | ``NewestInstance`` | ``OldestInstance`` | ``OldestLaunchConfiguration`` | ``OldestLaunchTemplate`` | …
+    pub fn termination_policies(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("TerminationPolicies", value.into());
+        self
+    }
+
+    /// Sets `TerminationPolicies` in place: [`Self::termination_policies`] on a value held by `&mut`.
+    pub fn set_termination_policies(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("TerminationPolicies", value.into());
+        self
+    }
+
+    /// `TerminationPolicies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_termination_policies(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "TerminationPolicies")
+    }
+
+    /// `TrafficSources`: The traffic sources associated with this Auto Scaling group.
+    pub fn traffic_sources(mut self, value: impl Into<Val<List<auto_scaling_group::TrafficSourceIdentifier>>>) -> Self {
+        self.core.props.set("TrafficSources", value.into());
+        self
+    }
+
+    /// Sets `TrafficSources` in place: [`Self::traffic_sources`] on a value held by `&mut`.
+    pub fn set_traffic_sources(&mut self, value: impl Into<Val<List<auto_scaling_group::TrafficSourceIdentifier>>>) -> &mut Self {
+        self.core.props.set("TrafficSources", value.into());
+        self
+    }
+
+    /// `TrafficSources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_traffic_sources(&self) -> ::std::option::Option<Val<List<auto_scaling_group::TrafficSourceIdentifier>>> {
+        crate::cfn::get_prop(&self.core.props, "TrafficSources")
+    }
+
+    /// `VPCZoneIdentifier`: A list of subnet IDs for a virtual private cloud (VPC) where instances
+    /// in the Auto Scaling group can be created. If this resource specifies public subnets and is
+    /// also in a VPC that is defined in the same stack template, you must use the DependsOn
+    /// attribute (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html>)
+    /// to declare a dependency on the VPC-gateway attachment (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc-gateway-attachment.html>).
+    /// When you update ``VPCZoneIdentifier``, this retains the same Auto Scaling group …
+    pub fn vpc_zone_identifier(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("VPCZoneIdentifier", value.into());
+        self
+    }
+
+    /// Sets `VPCZoneIdentifier` in place: [`Self::vpc_zone_identifier`] on a value held by `&mut`.
+    pub fn set_vpc_zone_identifier(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("VPCZoneIdentifier", value.into());
+        self
+    }
+
+    /// `VPCZoneIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_zone_identifier(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "VPCZoneIdentifier")
     }
 
     /// `Ref`: the resource's identifier.
@@ -728,16 +1211,30 @@ pub mod auto_scaling_group {
             AvailabilityZoneDistribution { props }
         }
 
-        prop! {
-            /// `CapacityDistributionStrategy`: If launches fail in an Availability Zone, the following
-            /// strategies are available. The default is ``balanced-best-effort``. + ``balanced-only`` -
-            /// If launches fail in an Availability Zone, Auto Scaling will continue to attempt to
-            /// launch in the unhealthy zone to preserve a balanced distribution. + ``balanced-best-effort`` -
-            /// If launches fail in an Availability Zone, Auto Scaling will attempt to launch in another
-            /// healthy Availability Zone instead. + ``reservations-then-balanced`` - Auto Scaling will
-            /// first attempt to launch into your Capacity Reservations, and then balance any remaining
-            /// capacity …
-            props, "CapacityDistributionStrategy", capacity_distribution_strategy, set_capacity_distribution_strategy, get_capacity_distribution_strategy, Val<AvailabilityZoneDistributionCapacityDistributionStrategy>
+        /// `CapacityDistributionStrategy`: If launches fail in an Availability Zone, the following
+        /// strategies are available. The default is ``balanced-best-effort``. + ``balanced-only`` - If
+        /// launches fail in an Availability Zone, Auto Scaling will continue to attempt to launch in
+        /// the unhealthy zone to preserve a balanced distribution. + ``balanced-best-effort`` - If
+        /// launches fail in an Availability Zone, Auto Scaling will attempt to launch in another
+        /// healthy Availability Zone instead. + ``reservations-then-balanced`` - Auto Scaling will
+        /// first attempt to launch into your Capacity Reservations, and then balance any remaining
+        /// capacity …
+        pub fn capacity_distribution_strategy(mut self, value: impl Into<Val<AvailabilityZoneDistributionCapacityDistributionStrategy>>) -> Self {
+            self.props.set("CapacityDistributionStrategy", value.into());
+            self
+        }
+
+        /// Sets `CapacityDistributionStrategy` in place: [`Self::capacity_distribution_strategy`] on a
+        /// value held by `&mut`.
+        pub fn set_capacity_distribution_strategy(&mut self, value: impl Into<Val<AvailabilityZoneDistributionCapacityDistributionStrategy>>) -> &mut Self {
+            self.props.set("CapacityDistributionStrategy", value.into());
+            self
+        }
+
+        /// `CapacityDistributionStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_distribution_strategy(&self) -> ::std::option::Option<Val<AvailabilityZoneDistributionCapacityDistributionStrategy>> {
+            crate::cfn::get_prop(&self.props, "CapacityDistributionStrategy")
         }
     }
 
@@ -793,19 +1290,28 @@ pub mod auto_scaling_group {
             AvailabilityZoneImpairmentPolicy { props }
         }
 
-        prop! {
-            /// `ImpairedZoneHealthCheckBehavior`: Specifies the health check behavior for the impaired
-            /// Availability Zone in an active zonal shift. If you select ``Replace unhealthy``,
-            /// instances that appear unhealthy will be replaced in all Availability Zones. If you
-            /// select ``Ignore unhealthy``, instances will not be replaced in the Availability Zone
-            /// with the active zonal shift. For more information, see Auto Scaling group zonal shift (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-zonal-shift.html>)
-            /// in the *Amazon EC2 Auto Scaling User Guide*.
-            props, "ImpairedZoneHealthCheckBehavior", _, set_impaired_zone_health_check_behavior, get_impaired_zone_health_check_behavior, Val<AvailabilityZoneImpairmentPolicyImpairedZoneHealthCheckBehavior>
+        /// Sets `ImpairedZoneHealthCheckBehavior`, which `new` took, in place.
+        pub fn set_impaired_zone_health_check_behavior(&mut self, value: impl Into<Val<AvailabilityZoneImpairmentPolicyImpairedZoneHealthCheckBehavior>>) -> &mut Self {
+            self.props.set("ImpairedZoneHealthCheckBehavior", value.into());
+            self
         }
 
-        prop! {
-            /// `ZonalShiftEnabled`: If ``true``, enable zonal shift for your Auto Scaling group.
-            props, "ZonalShiftEnabled", _, set_zonal_shift_enabled, get_zonal_shift_enabled, Val<bool>
+        /// `ImpairedZoneHealthCheckBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_impaired_zone_health_check_behavior(&self) -> ::std::option::Option<Val<AvailabilityZoneImpairmentPolicyImpairedZoneHealthCheckBehavior>> {
+            crate::cfn::get_prop(&self.props, "ImpairedZoneHealthCheckBehavior")
+        }
+
+        /// Sets `ZonalShiftEnabled`, which `new` took, in place.
+        pub fn set_zonal_shift_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ZonalShiftEnabled", value.into());
+            self
+        }
+
+        /// `ZonalShiftEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zonal_shift_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ZonalShiftEnabled")
         }
     }
 
@@ -855,22 +1361,36 @@ pub mod auto_scaling_group {
             CapacityReservationSpecification { props }
         }
 
-        prop! {
-            /// `CapacityReservationPreference`: The capacity reservation preference. The following
-            /// options are available: + ``capacity-reservations-only`` - Auto Scaling will only launch
-            /// instances into a Capacity Reservation or Capacity Reservation resource group. If
-            /// capacity isn't available, instances will fail to launch. + ``capacity-reservations-first`` -
-            /// Auto Scaling will try to launch instances into a Capacity Reservation or Capacity
-            /// Reservation resource group first. If capacity isn't available, instances will run in
-            /// On-Demand capacity. + ``none`` - Auto Scaling will not launch instances into a Capacity
-            /// Reservation. Instances will run …
-            props, "CapacityReservationPreference", _, set_capacity_reservation_preference, get_capacity_reservation_preference, Val<CapacityReservationSpecificationCapacityReservationPreference>
+        /// Sets `CapacityReservationPreference`, which `new` took, in place.
+        pub fn set_capacity_reservation_preference(&mut self, value: impl Into<Val<CapacityReservationSpecificationCapacityReservationPreference>>) -> &mut Self {
+            self.props.set("CapacityReservationPreference", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityReservationTarget`: Describes a target Capacity Reservation or Capacity
-            /// Reservation resource group.
-            props, "CapacityReservationTarget", capacity_reservation_target, set_capacity_reservation_target, get_capacity_reservation_target, Val<CapacityReservationTarget>
+        /// `CapacityReservationPreference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_preference(&self) -> ::std::option::Option<Val<CapacityReservationSpecificationCapacityReservationPreference>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationPreference")
+        }
+
+        /// `CapacityReservationTarget`: Describes a target Capacity Reservation or Capacity Reservation
+        /// resource group.
+        pub fn capacity_reservation_target(mut self, value: impl Into<Val<CapacityReservationTarget>>) -> Self {
+            self.props.set("CapacityReservationTarget", value.into());
+            self
+        }
+
+        /// Sets `CapacityReservationTarget` in place: [`Self::capacity_reservation_target`] on a value
+        /// held by `&mut`.
+        pub fn set_capacity_reservation_target(&mut self, value: impl Into<Val<CapacityReservationTarget>>) -> &mut Self {
+            self.props.set("CapacityReservationTarget", value.into());
+            self
+        }
+
+        /// `CapacityReservationTarget` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_target(&self) -> ::std::option::Option<Val<CapacityReservationTarget>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationTarget")
         }
     }
 
@@ -915,15 +1435,43 @@ pub mod auto_scaling_group {
             CapacityReservationTarget { props }
         }
 
-        prop! {
-            /// `CapacityReservationIds`: The Capacity Reservation IDs to launch instances into.
-            props, "CapacityReservationIds", capacity_reservation_ids, set_capacity_reservation_ids, get_capacity_reservation_ids, Val<List<String>>
+        /// `CapacityReservationIds`: The Capacity Reservation IDs to launch instances into.
+        pub fn capacity_reservation_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CapacityReservationIds", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityReservationResourceGroupArns`: The resource group ARNs of the Capacity
-            /// Reservation to launch instances into.
-            props, "CapacityReservationResourceGroupArns", capacity_reservation_resource_group_arns, set_capacity_reservation_resource_group_arns, get_capacity_reservation_resource_group_arns, Val<List<String>>
+        /// Sets `CapacityReservationIds` in place: [`Self::capacity_reservation_ids`] on a value held
+        /// by `&mut`.
+        pub fn set_capacity_reservation_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CapacityReservationIds", value.into());
+            self
+        }
+
+        /// `CapacityReservationIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationIds")
+        }
+
+        /// `CapacityReservationResourceGroupArns`: The resource group ARNs of the Capacity Reservation
+        /// to launch instances into.
+        pub fn capacity_reservation_resource_group_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CapacityReservationResourceGroupArns", value.into());
+            self
+        }
+
+        /// Sets `CapacityReservationResourceGroupArns` in place: [`Self::capacity_reservation_resource_group_arns`]
+        /// on a value held by `&mut`.
+        pub fn set_capacity_reservation_resource_group_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CapacityReservationResourceGroupArns", value.into());
+            self
+        }
+
+        /// `CapacityReservationResourceGroupArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_resource_group_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationResourceGroupArns")
         }
     }
 
@@ -963,12 +1511,25 @@ pub mod auto_scaling_group {
             InstanceLifecyclePolicy { props }
         }
 
-        prop! {
-            /// `RetentionTriggers`: Specifies the conditions that trigger instance retention behavior.
-            /// These triggers determine when instances should move to a ``Retained`` state instead of
-            /// automatic termination. This allows you to maintain control over instance management when
-            /// lifecycles transition and operations fail.
-            props, "RetentionTriggers", retention_triggers, set_retention_triggers, get_retention_triggers, Val<RetentionTriggers>
+        /// `RetentionTriggers`: Specifies the conditions that trigger instance retention behavior.
+        /// These triggers determine when instances should move to a ``Retained`` state instead of
+        /// automatic termination. This allows you to maintain control over instance management when
+        /// lifecycles transition and operations fail.
+        pub fn retention_triggers(mut self, value: impl Into<Val<RetentionTriggers>>) -> Self {
+            self.props.set("RetentionTriggers", value.into());
+            self
+        }
+
+        /// Sets `RetentionTriggers` in place: [`Self::retention_triggers`] on a value held by `&mut`.
+        pub fn set_retention_triggers(&mut self, value: impl Into<Val<RetentionTriggers>>) -> &mut Self {
+            self.props.set("RetentionTriggers", value.into());
+            self
+        }
+
+        /// `RetentionTriggers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retention_triggers(&self) -> ::std::option::Option<Val<RetentionTriggers>> {
+            crate::cfn::get_prop(&self.props, "RetentionTriggers")
         }
     }
 
@@ -990,13 +1551,25 @@ pub mod auto_scaling_group {
             RetentionTriggers { props }
         }
 
-        prop! {
-            /// `TerminateHookAbandon`: Specifies the action when a termination lifecycle hook is
-            /// abandoned due to failure, timeout, or explicit abandonment (calling
-            /// CompleteLifecycleAction). Set to ``retain`` to move instances to a retained state. Set
-            /// to ``terminate`` for default termination behavior. Retained instances don't count toward
-            /// desired capacity and remain until you call ``TerminateInstanceInAutoScalingGroup``.
-            props, "TerminateHookAbandon", terminate_hook_abandon, set_terminate_hook_abandon, get_terminate_hook_abandon, Val<RetentionTriggersTerminateHookAbandon>
+        /// `TerminateHookAbandon`: Specifies the action when a termination lifecycle hook is abandoned
+        /// due to failure, timeout, or explicit abandonment (calling CompleteLifecycleAction). Set to ``retain``
+        /// to move instances to a retained state. Set to ``terminate`` for default termination
+        /// behavior. Retained instances don't count toward desired capacity and remain until you call ``TerminateInstanceInAutoScalingGroup``.
+        pub fn terminate_hook_abandon(mut self, value: impl Into<Val<RetentionTriggersTerminateHookAbandon>>) -> Self {
+            self.props.set("TerminateHookAbandon", value.into());
+            self
+        }
+
+        /// Sets `TerminateHookAbandon` in place: [`Self::terminate_hook_abandon`] on a value held by `&mut`.
+        pub fn set_terminate_hook_abandon(&mut self, value: impl Into<Val<RetentionTriggersTerminateHookAbandon>>) -> &mut Self {
+            self.props.set("TerminateHookAbandon", value.into());
+            self
+        }
+
+        /// `TerminateHookAbandon` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_terminate_hook_abandon(&self) -> ::std::option::Option<Val<RetentionTriggersTerminateHookAbandon>> {
+            crate::cfn::get_prop(&self.props, "TerminateHookAbandon")
         }
     }
 
@@ -1034,23 +1607,49 @@ pub mod auto_scaling_group {
             InstanceMaintenancePolicy { props }
         }
 
-        prop! {
-            /// `MaxHealthyPercentage`: Specifies the upper threshold as a percentage of the desired
-            /// capacity of the Auto Scaling group. It represents the maximum percentage of the group
-            /// that can be in service and healthy, or pending, to support your workload when replacing
-            /// instances. Value range is 100 to 200. To clear a previously set value, specify a value
-            /// of ``-1``. Both ``MinHealthyPercentage`` and ``MaxHealthyPercentage`` must be specified,
-            /// and the difference between them cannot be greater than 100. A large range increases the
-            /// number of instances that can be replaced at the same time.
-            props, "MaxHealthyPercentage", max_healthy_percentage, set_max_healthy_percentage, get_max_healthy_percentage, Val<i64>
+        /// `MaxHealthyPercentage`: Specifies the upper threshold as a percentage of the desired
+        /// capacity of the Auto Scaling group. It represents the maximum percentage of the group that
+        /// can be in service and healthy, or pending, to support your workload when replacing
+        /// instances. Value range is 100 to 200. To clear a previously set value, specify a value of ``-1``.
+        /// Both ``MinHealthyPercentage`` and ``MaxHealthyPercentage`` must be specified, and the
+        /// difference between them cannot be greater than 100. A large range increases the number of
+        /// instances that can be replaced at the same time.
+        pub fn max_healthy_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxHealthyPercentage", value.into());
+            self
         }
 
-        prop! {
-            /// `MinHealthyPercentage`: Specifies the lower threshold as a percentage of the desired
-            /// capacity of the Auto Scaling group. It represents the minimum percentage of the group to
-            /// keep in service, healthy, and ready to use to support your workload when replacing
-            /// instances. Value range is 0 to 100. To clear a previously set value, specify a value of ``-1``.
-            props, "MinHealthyPercentage", min_healthy_percentage, set_min_healthy_percentage, get_min_healthy_percentage, Val<i64>
+        /// Sets `MaxHealthyPercentage` in place: [`Self::max_healthy_percentage`] on a value held by `&mut`.
+        pub fn set_max_healthy_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxHealthyPercentage", value.into());
+            self
+        }
+
+        /// `MaxHealthyPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_healthy_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxHealthyPercentage")
+        }
+
+        /// `MinHealthyPercentage`: Specifies the lower threshold as a percentage of the desired
+        /// capacity of the Auto Scaling group. It represents the minimum percentage of the group to
+        /// keep in service, healthy, and ready to use to support your workload when replacing
+        /// instances. Value range is 0 to 100. To clear a previously set value, specify a value of ``-1``.
+        pub fn min_healthy_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinHealthyPercentage", value.into());
+            self
+        }
+
+        /// Sets `MinHealthyPercentage` in place: [`Self::min_healthy_percentage`] on a value held by `&mut`.
+        pub fn set_min_healthy_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinHealthyPercentage", value.into());
+            self
+        }
+
+        /// `MinHealthyPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_healthy_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinHealthyPercentage")
         }
     }
 
@@ -1082,25 +1681,54 @@ pub mod auto_scaling_group {
             LaunchTemplateSpecification { props }
         }
 
-        prop! {
-            /// `Version`: The version number of the launch template. Specifying ``$Latest`` or ``$Default``
-            /// for the template version number is not supported. However, you can specify ``LatestVersionNumber``
-            /// or ``DefaultVersionNumber`` using the ``Fn::GetAtt`` intrinsic function. For more
-            /// information, see Fn::GetAtt (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-getatt.html>).
-            /// For an example of using the ``Fn::GetAtt`` function, see the …
-            props, "Version", _, set_version, get_version, Val<String>
+        /// Sets `Version`, which `new` took, in place.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
         }
 
-        prop! {
-            /// `LaunchTemplateId`: The ID of the launch template. You must specify the ``LaunchTemplateID``
-            /// or the ``LaunchTemplateName``, but not both.
-            props, "LaunchTemplateId", launch_template_id, set_launch_template_id, get_launch_template_id, Val<String>
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
 
-        prop! {
-            /// `LaunchTemplateName`: The name of the launch template. You must specify the ``LaunchTemplateName``
-            /// or the ``LaunchTemplateID``, but not both.
-            props, "LaunchTemplateName", launch_template_name, set_launch_template_name, get_launch_template_name, Val<String>
+        /// `LaunchTemplateId`: The ID of the launch template. You must specify the ``LaunchTemplateID``
+        /// or the ``LaunchTemplateName``, but not both.
+        pub fn launch_template_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LaunchTemplateId", value.into());
+            self
+        }
+
+        /// Sets `LaunchTemplateId` in place: [`Self::launch_template_id`] on a value held by `&mut`.
+        pub fn set_launch_template_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LaunchTemplateId", value.into());
+            self
+        }
+
+        /// `LaunchTemplateId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_template_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LaunchTemplateId")
+        }
+
+        /// `LaunchTemplateName`: The name of the launch template. You must specify the ``LaunchTemplateName``
+        /// or the ``LaunchTemplateID``, but not both.
+        pub fn launch_template_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LaunchTemplateName", value.into());
+            self
+        }
+
+        /// Sets `LaunchTemplateName` in place: [`Self::launch_template_name`] on a value held by `&mut`.
+        pub fn set_launch_template_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LaunchTemplateName", value.into());
+            self
+        }
+
+        /// `LaunchTemplateName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_template_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LaunchTemplateName")
         }
     }
 
@@ -1135,52 +1763,128 @@ pub mod auto_scaling_group {
             LifecycleHookSpecification { props }
         }
 
-        prop! {
-            /// `LifecycleHookName`: The name of the lifecycle hook.
-            props, "LifecycleHookName", _, set_lifecycle_hook_name, get_lifecycle_hook_name, Val<String>
+        /// Sets `LifecycleHookName`, which `new` took, in place.
+        pub fn set_lifecycle_hook_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LifecycleHookName", value.into());
+            self
         }
 
-        prop! {
-            /// `LifecycleTransition`: The lifecycle transition. For Auto Scaling groups, there are two
-            /// major lifecycle transitions. + To create a lifecycle hook for scale-out events, specify ``autoscaling:EC2_INSTANCE_LAUNCHING``. +
-            /// To create a lifecycle hook for scale-in events, specify ``autoscaling:EC2_INSTANCE_TERMINATING``.
-            props, "LifecycleTransition", _, set_lifecycle_transition, get_lifecycle_transition, Val<String>
+        /// `LifecycleHookName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lifecycle_hook_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LifecycleHookName")
         }
 
-        prop! {
-            /// `DefaultResult`: The action the Auto Scaling group takes when the lifecycle hook timeout
-            /// elapses or if an unexpected failure occurs. The default value is ``ABANDON``. Valid
-            /// values: ``CONTINUE`` | ``ABANDON``
-            props, "DefaultResult", default_result, set_default_result, get_default_result, Val<String>
+        /// Sets `LifecycleTransition`, which `new` took, in place.
+        pub fn set_lifecycle_transition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LifecycleTransition", value.into());
+            self
         }
 
-        prop! {
-            /// `HeartbeatTimeout`: The maximum time, in seconds, that can elapse before the lifecycle
-            /// hook times out. The range is from ``30`` to ``7200`` seconds. The default value is ``3600``
-            /// seconds (1 hour).
-            props, "HeartbeatTimeout", heartbeat_timeout, set_heartbeat_timeout, get_heartbeat_timeout, Val<i64>
+        /// `LifecycleTransition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lifecycle_transition(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LifecycleTransition")
         }
 
-        prop! {
-            /// `NotificationMetadata`: Additional information that you want to include any time Amazon
-            /// EC2 Auto Scaling sends a message to the notification target.
-            props, "NotificationMetadata", notification_metadata, set_notification_metadata, get_notification_metadata, Val<String>
+        /// `DefaultResult`: The action the Auto Scaling group takes when the lifecycle hook timeout
+        /// elapses or if an unexpected failure occurs. The default value is ``ABANDON``. Valid values: ``CONTINUE`` | ``ABANDON``
+        pub fn default_result(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultResult", value.into());
+            self
         }
 
-        prop! {
-            /// `NotificationTargetARN`: The Amazon Resource Name (ARN) of the notification target that
-            /// Amazon EC2 Auto Scaling sends notifications to when an instance is in a wait state for
-            /// the lifecycle hook. You can specify an Amazon SNS topic or an Amazon SQS queue.
-            props, "NotificationTargetARN", notification_target_arn, set_notification_target_arn, get_notification_target_arn, Val<String>
+        /// Sets `DefaultResult` in place: [`Self::default_result`] on a value held by `&mut`.
+        pub fn set_default_result(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultResult", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleARN`: The ARN of the IAM role that allows the Auto Scaling group to publish to the
-            /// specified notification target. For information about creating this role, see Prepare to
-            /// add a lifecycle hook to your Auto Scaling group (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/prepare-for-lifecycle-notifications.html>)
-            /// in the *Amazon EC2 Auto Scaling User Guide*. Valid only if the notification target is an
-            /// Amazon SNS topic or an Amazon SQS queue.
-            props, "RoleARN", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `DefaultResult` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_result(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultResult")
+        }
+
+        /// `HeartbeatTimeout`: The maximum time, in seconds, that can elapse before the lifecycle hook
+        /// times out. The range is from ``30`` to ``7200`` seconds. The default value is ``3600``
+        /// seconds (1 hour).
+        pub fn heartbeat_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HeartbeatTimeout", value.into());
+            self
+        }
+
+        /// Sets `HeartbeatTimeout` in place: [`Self::heartbeat_timeout`] on a value held by `&mut`.
+        pub fn set_heartbeat_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HeartbeatTimeout", value.into());
+            self
+        }
+
+        /// `HeartbeatTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_heartbeat_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HeartbeatTimeout")
+        }
+
+        /// `NotificationMetadata`: Additional information that you want to include any time Amazon EC2
+        /// Auto Scaling sends a message to the notification target.
+        pub fn notification_metadata(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NotificationMetadata", value.into());
+            self
+        }
+
+        /// Sets `NotificationMetadata` in place: [`Self::notification_metadata`] on a value held by `&mut`.
+        pub fn set_notification_metadata(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NotificationMetadata", value.into());
+            self
+        }
+
+        /// `NotificationMetadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_notification_metadata(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NotificationMetadata")
+        }
+
+        /// `NotificationTargetARN`: The Amazon Resource Name (ARN) of the notification target that
+        /// Amazon EC2 Auto Scaling sends notifications to when an instance is in a wait state for the
+        /// lifecycle hook. You can specify an Amazon SNS topic or an Amazon SQS queue.
+        pub fn notification_target_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NotificationTargetARN", value.into());
+            self
+        }
+
+        /// Sets `NotificationTargetARN` in place: [`Self::notification_target_arn`] on a value held by `&mut`.
+        pub fn set_notification_target_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NotificationTargetARN", value.into());
+            self
+        }
+
+        /// `NotificationTargetARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_notification_target_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NotificationTargetARN")
+        }
+
+        /// `RoleARN`: The ARN of the IAM role that allows the Auto Scaling group to publish to the
+        /// specified notification target. For information about creating this role, see Prepare to add
+        /// a lifecycle hook to your Auto Scaling group (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/prepare-for-lifecycle-notifications.html>)
+        /// in the *Amazon EC2 Auto Scaling User Guide*. Valid only if the notification target is an
+        /// Amazon SNS topic or an Amazon SQS queue.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleARN", value.into());
+            self
+        }
+
+        /// Sets `RoleARN` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
+        }
+
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
         }
     }
 
@@ -1207,16 +1911,35 @@ pub mod auto_scaling_group {
             MetricsCollection { props }
         }
 
-        prop! {
-            /// `Granularity`: The frequency at which Amazon EC2 Auto Scaling sends aggregated data to
-            /// CloudWatch. The only valid value is ``1Minute``.
-            props, "Granularity", _, set_granularity, get_granularity, Val<String>
+        /// Sets `Granularity`, which `new` took, in place.
+        pub fn set_granularity(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Granularity", value.into());
+            self
         }
 
-        prop! {
-            /// `Metrics`: Identifies the metrics to enable. You can specify one or more of the
-            /// following metrics: + ``GroupMinSize`` + ``GroupMaxSize`` + ``GroupDesiredCapacity`` + ``GroupInServiceInstances`` + ``GroupPendingInstances`` + ``GroupStandbyInstances`` + ``GroupTerminatingInstances`` + ``GroupTotalInstances`` + ``GroupInServiceCapacity`` + ``GroupPendingCapacity`` + ``GroupStandbyCapacity`` + ``GroupTerminatingCapacity`` + ``GroupTotalCapacity`` + ``WarmPoolDesiredCapacity`` + ``WarmPoolWarmedCapacity`` + ``WarmPoolPendingCapacity`` + ``WarmPoolTerminatingCapacity`` + ``WarmPoolTotalCapacity`` + …
-            props, "Metrics", metrics, set_metrics, get_metrics, Val<List<String>>
+        /// `Granularity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_granularity(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Granularity")
+        }
+
+        /// `Metrics`: Identifies the metrics to enable. You can specify one or more of the following
+        /// metrics: + ``GroupMinSize`` + ``GroupMaxSize`` + ``GroupDesiredCapacity`` + ``GroupInServiceInstances`` + ``GroupPendingInstances`` + ``GroupStandbyInstances`` + ``GroupTerminatingInstances`` + ``GroupTotalInstances`` + ``GroupInServiceCapacity`` + ``GroupPendingCapacity`` + ``GroupStandbyCapacity`` + ``GroupTerminatingCapacity`` + ``GroupTotalCapacity`` + ``WarmPoolDesiredCapacity`` + ``WarmPoolWarmedCapacity`` + ``WarmPoolPendingCapacity`` + ``WarmPoolTerminatingCapacity`` + ``WarmPoolTotalCapacity`` + …
+        pub fn metrics(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Metrics", value.into());
+            self
+        }
+
+        /// Sets `Metrics` in place: [`Self::metrics`] on a value held by `&mut`.
+        pub fn set_metrics(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Metrics", value.into());
+            self
+        }
+
+        /// `Metrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metrics(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Metrics")
         }
     }
 
@@ -1244,15 +1967,34 @@ pub mod auto_scaling_group {
             MixedInstancesPolicy { props }
         }
 
-        prop! {
-            /// `LaunchTemplate`: One or more launch templates and the instance types (overrides) that
-            /// are used to launch EC2 instances to fulfill the configured capacities.
-            props, "LaunchTemplate", _, set_launch_template, get_launch_template, Val<LaunchTemplate>
+        /// Sets `LaunchTemplate`, which `new` took, in place.
+        pub fn set_launch_template(&mut self, value: impl Into<Val<LaunchTemplate>>) -> &mut Self {
+            self.props.set("LaunchTemplate", value.into());
+            self
         }
 
-        prop! {
-            /// `InstancesDistribution`: The instances distribution.
-            props, "InstancesDistribution", instances_distribution, set_instances_distribution, get_instances_distribution, Val<InstancesDistribution>
+        /// `LaunchTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_template(&self) -> ::std::option::Option<Val<LaunchTemplate>> {
+            crate::cfn::get_prop(&self.props, "LaunchTemplate")
+        }
+
+        /// `InstancesDistribution`: The instances distribution.
+        pub fn instances_distribution(mut self, value: impl Into<Val<InstancesDistribution>>) -> Self {
+            self.props.set("InstancesDistribution", value.into());
+            self
+        }
+
+        /// Sets `InstancesDistribution` in place: [`Self::instances_distribution`] on a value held by `&mut`.
+        pub fn set_instances_distribution(&mut self, value: impl Into<Val<InstancesDistribution>>) -> &mut Self {
+            self.props.set("InstancesDistribution", value.into());
+            self
+        }
+
+        /// `InstancesDistribution` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instances_distribution(&self) -> ::std::option::Option<Val<InstancesDistribution>> {
+            crate::cfn::get_prop(&self.props, "InstancesDistribution")
         }
     }
 
@@ -1275,80 +2017,169 @@ pub mod auto_scaling_group {
             InstancesDistribution { props }
         }
 
-        prop! {
-            /// `DistributionSegments`: The Distribution Segments configuration. Each segment contains
-            /// an ordered list of capacity types to prioritize. For more information, see Use
-            /// Distribution Segments to target multiple capacity types (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/use-distribution-segments.html>)
-            /// in the *Amazon EC2 Auto Scaling User Guide*.
-            props, "DistributionSegments", distribution_segments, set_distribution_segments, get_distribution_segments, Val<List<DistributionSegment>>
+        /// `DistributionSegments`: The Distribution Segments configuration. Each segment contains an
+        /// ordered list of capacity types to prioritize. For more information, see Use Distribution
+        /// Segments to target multiple capacity types (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/use-distribution-segments.html>)
+        /// in the *Amazon EC2 Auto Scaling User Guide*.
+        pub fn distribution_segments(mut self, value: impl Into<Val<List<DistributionSegment>>>) -> Self {
+            self.props.set("DistributionSegments", value.into());
+            self
         }
 
-        prop! {
-            /// `OnDemandAllocationStrategy`: The allocation strategy to apply to your On-Demand
-            /// Instances when they are launched. Possible instance types are determined by the launch
-            /// template overrides that you specify. The following lists the valid values: +
-            /// lowest-price Uses price to determine which instance types are the highest priority,
-            /// launching the lowest priced instance types within an Availability Zone first. This is
-            /// the default value for Auto Scaling groups that specify InstanceRequirements. +
-            /// prioritized You set the order of instance types for the launch template overrides from
-            /// highest to lowest priority (from first to last …
-            props, "OnDemandAllocationStrategy", on_demand_allocation_strategy, set_on_demand_allocation_strategy, get_on_demand_allocation_strategy, Val<String>
+        /// Sets `DistributionSegments` in place: [`Self::distribution_segments`] on a value held by `&mut`.
+        pub fn set_distribution_segments(&mut self, value: impl Into<Val<List<DistributionSegment>>>) -> &mut Self {
+            self.props.set("DistributionSegments", value.into());
+            self
         }
 
-        prop! {
-            /// `OnDemandBaseCapacity`: The minimum amount of the Auto Scaling group's capacity that
-            /// must be fulfilled by On-Demand Instances. This base portion is launched first as your
-            /// group scales. This number has the same unit of measurement as the group's desired
-            /// capacity. If you change the default unit of measurement (number of instances) by
-            /// specifying weighted capacity values in your launch template overrides list, or by
-            /// changing the default desired capacity type setting of the group, you must specify this
-            /// number using the same unit of measurement. Default: 0 An update to this setting means a
-            /// gradual replacement of instances …
-            props, "OnDemandBaseCapacity", on_demand_base_capacity, set_on_demand_base_capacity, get_on_demand_base_capacity, Val<i64>
+        /// `DistributionSegments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_distribution_segments(&self) -> ::std::option::Option<Val<List<DistributionSegment>>> {
+            crate::cfn::get_prop(&self.props, "DistributionSegments")
         }
 
-        prop! {
-            /// `OnDemandPercentageAboveBaseCapacity`: Controls the percentages of On-Demand Instances
-            /// and Spot Instances for your additional capacity beyond ``OnDemandBaseCapacity``.
-            /// Expressed as a number (for example, 20 specifies 20% On-Demand Instances, 80% Spot
-            /// Instances). If set to 100, only On-Demand Instances are used. Default: 100 An update to
-            /// this setting means a gradual replacement of instances to adjust the current On-Demand
-            /// and Spot Instance levels for your additional capacity higher than the base capacity.
-            /// When replacing instances, Amazon EC2 Auto Scaling launches new instances before
-            /// terminating the previous ones.
-            props, "OnDemandPercentageAboveBaseCapacity", on_demand_percentage_above_base_capacity, set_on_demand_percentage_above_base_capacity, get_on_demand_percentage_above_base_capacity, Val<i64>
+        /// `OnDemandAllocationStrategy`: The allocation strategy to apply to your On-Demand Instances
+        /// when they are launched. Possible instance types are determined by the launch template
+        /// overrides that you specify. The following lists the valid values: + lowest-price Uses price
+        /// to determine which instance types are the highest priority, launching the lowest priced
+        /// instance types within an Availability Zone first. This is the default value for Auto Scaling
+        /// groups that specify InstanceRequirements. + prioritized You set the order of instance types
+        /// for the launch template overrides from highest to lowest priority (from first to last …
+        pub fn on_demand_allocation_strategy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OnDemandAllocationStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `SpotAllocationStrategy`: The allocation strategy to apply to your Spot Instances when
-            /// they are launched. Possible instance types are determined by the launch template
-            /// overrides that you specify. The following lists the valid values: + capacity-optimized
-            /// Requests Spot Instances using pools that are optimally chosen based on the available
-            /// Spot capacity. This strategy has the lowest risk of interruption. To give certain
-            /// instance types a higher chance of launching first, use capacity-optimized-prioritized. +
-            /// capacity-optimized-prioritized You set the order of instance types for the launch
-            /// template overrides from highest …
-            props, "SpotAllocationStrategy", spot_allocation_strategy, set_spot_allocation_strategy, get_spot_allocation_strategy, Val<String>
+        /// Sets `OnDemandAllocationStrategy` in place: [`Self::on_demand_allocation_strategy`] on a
+        /// value held by `&mut`.
+        pub fn set_on_demand_allocation_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OnDemandAllocationStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `SpotInstancePools`: The number of Spot Instance pools across which to allocate your
-            /// Spot Instances. The Spot pools are determined from the different instance types in the
-            /// overrides. Valid only when the ``SpotAllocationStrategy`` is ``lowest-price``. Value
-            /// must be in the range of 1–20. Default: 2
-            props, "SpotInstancePools", spot_instance_pools, set_spot_instance_pools, get_spot_instance_pools, Val<i64>
+        /// `OnDemandAllocationStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_demand_allocation_strategy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OnDemandAllocationStrategy")
         }
 
-        prop! {
-            /// `SpotMaxPrice`: The maximum price per unit hour that you are willing to pay for a Spot
-            /// Instance. If your maximum price is lower than the Spot price for the instance types that
-            /// you selected, your Spot Instances are not launched. We do not recommend specifying a
-            /// maximum price because it can lead to increased interruptions. When Spot Instances
-            /// launch, you pay the current Spot price. To remove a maximum price that you previously
-            /// set, include the property but specify an empty string ("") for the value. If you specify
-            /// a maximum price, your instances will be interrupted more frequently than if you do not
-            /// specify …
-            props, "SpotMaxPrice", spot_max_price, set_spot_max_price, get_spot_max_price, Val<String>
+        /// `OnDemandBaseCapacity`: The minimum amount of the Auto Scaling group's capacity that must be
+        /// fulfilled by On-Demand Instances. This base portion is launched first as your group scales.
+        /// This number has the same unit of measurement as the group's desired capacity. If you change
+        /// the default unit of measurement (number of instances) by specifying weighted capacity values
+        /// in your launch template overrides list, or by changing the default desired capacity type
+        /// setting of the group, you must specify this number using the same unit of measurement.
+        /// Default: 0 An update to this setting means a gradual replacement of instances …
+        pub fn on_demand_base_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("OnDemandBaseCapacity", value.into());
+            self
+        }
+
+        /// Sets `OnDemandBaseCapacity` in place: [`Self::on_demand_base_capacity`] on a value held by `&mut`.
+        pub fn set_on_demand_base_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("OnDemandBaseCapacity", value.into());
+            self
+        }
+
+        /// `OnDemandBaseCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_demand_base_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "OnDemandBaseCapacity")
+        }
+
+        /// `OnDemandPercentageAboveBaseCapacity`: Controls the percentages of On-Demand Instances and
+        /// Spot Instances for your additional capacity beyond ``OnDemandBaseCapacity``. Expressed as a
+        /// number (for example, 20 specifies 20% On-Demand Instances, 80% Spot Instances). If set to 100,
+        /// only On-Demand Instances are used. Default: 100 An update to this setting means a gradual
+        /// replacement of instances to adjust the current On-Demand and Spot Instance levels for your
+        /// additional capacity higher than the base capacity. When replacing instances, Amazon EC2 Auto
+        /// Scaling launches new instances before terminating the previous ones.
+        pub fn on_demand_percentage_above_base_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("OnDemandPercentageAboveBaseCapacity", value.into());
+            self
+        }
+
+        /// Sets `OnDemandPercentageAboveBaseCapacity` in place: [`Self::on_demand_percentage_above_base_capacity`]
+        /// on a value held by `&mut`.
+        pub fn set_on_demand_percentage_above_base_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("OnDemandPercentageAboveBaseCapacity", value.into());
+            self
+        }
+
+        /// `OnDemandPercentageAboveBaseCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_demand_percentage_above_base_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "OnDemandPercentageAboveBaseCapacity")
+        }
+
+        /// `SpotAllocationStrategy`: The allocation strategy to apply to your Spot Instances when they
+        /// are launched. Possible instance types are determined by the launch template overrides that
+        /// you specify. The following lists the valid values: + capacity-optimized Requests Spot
+        /// Instances using pools that are optimally chosen based on the available Spot capacity. This
+        /// strategy has the lowest risk of interruption. To give certain instance types a higher chance
+        /// of launching first, use capacity-optimized-prioritized. + capacity-optimized-prioritized You
+        /// set the order of instance types for the launch template overrides from highest …
+        pub fn spot_allocation_strategy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SpotAllocationStrategy", value.into());
+            self
+        }
+
+        /// Sets `SpotAllocationStrategy` in place: [`Self::spot_allocation_strategy`] on a value held
+        /// by `&mut`.
+        pub fn set_spot_allocation_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SpotAllocationStrategy", value.into());
+            self
+        }
+
+        /// `SpotAllocationStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spot_allocation_strategy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SpotAllocationStrategy")
+        }
+
+        /// `SpotInstancePools`: The number of Spot Instance pools across which to allocate your Spot
+        /// Instances. The Spot pools are determined from the different instance types in the overrides.
+        /// Valid only when the ``SpotAllocationStrategy`` is ``lowest-price``. Value must be in the
+        /// range of 1–20. Default: 2
+        pub fn spot_instance_pools(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SpotInstancePools", value.into());
+            self
+        }
+
+        /// Sets `SpotInstancePools` in place: [`Self::spot_instance_pools`] on a value held by `&mut`.
+        pub fn set_spot_instance_pools(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SpotInstancePools", value.into());
+            self
+        }
+
+        /// `SpotInstancePools` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spot_instance_pools(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SpotInstancePools")
+        }
+
+        /// `SpotMaxPrice`: The maximum price per unit hour that you are willing to pay for a Spot
+        /// Instance. If your maximum price is lower than the Spot price for the instance types that you
+        /// selected, your Spot Instances are not launched. We do not recommend specifying a maximum
+        /// price because it can lead to increased interruptions. When Spot Instances launch, you pay
+        /// the current Spot price. To remove a maximum price that you previously set, include the
+        /// property but specify an empty string ("") for the value. If you specify a maximum price,
+        /// your instances will be interrupted more frequently than if you do not specify …
+        pub fn spot_max_price(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SpotMaxPrice", value.into());
+            self
+        }
+
+        /// Sets `SpotMaxPrice` in place: [`Self::spot_max_price`] on a value held by `&mut`.
+        pub fn set_spot_max_price(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SpotMaxPrice", value.into());
+            self
+        }
+
+        /// `SpotMaxPrice` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spot_max_price(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SpotMaxPrice")
         }
     }
 
@@ -1379,16 +2210,16 @@ pub mod auto_scaling_group {
             DistributionSegment { props }
         }
 
-        prop! {
-            /// `TargetCapacityTypes`: The capacity types to prioritize, in order. Amazon EC2 Auto
-            /// Scaling attempts to launch instances in the priority order of the capacity types, and
-            /// within each capacity type, in the order of instance types listed in your launch template ``Overrides``.
-            /// The following lists the valid values: + on-demand-capacity-reservation On-Demand
-            /// Capacity Reservations. + capacity-block Capacity Blocks. +
-            /// interruptible-capacity-reservation Interruptible Capacity Reservations. + on-demand
-            /// On-Demand capacity. Include this value to allow the group to fall back to On-Demand
-            /// capacity when the preceding capacity …
-            props, "TargetCapacityTypes", _, set_target_capacity_types, get_target_capacity_types, Val<List<DistributionSegmentTargetCapacityTypes>>
+        /// Sets `TargetCapacityTypes`, which `new` took, in place.
+        pub fn set_target_capacity_types(&mut self, value: impl Into<Val<List<DistributionSegmentTargetCapacityTypes>>>) -> &mut Self {
+            self.props.set("TargetCapacityTypes", value.into());
+            self
+        }
+
+        /// `TargetCapacityTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_capacity_types(&self) -> ::std::option::Option<Val<List<DistributionSegmentTargetCapacityTypes>>> {
+            crate::cfn::get_prop(&self.props, "TargetCapacityTypes")
         }
     }
 
@@ -1431,15 +2262,35 @@ pub mod auto_scaling_group {
             LaunchTemplate { props }
         }
 
-        prop! {
-            /// `LaunchTemplateSpecification`: The launch template.
-            props, "LaunchTemplateSpecification", _, set_launch_template_specification, get_launch_template_specification, Val<LaunchTemplateSpecification>
+        /// Sets `LaunchTemplateSpecification`, which `new` took, in place.
+        pub fn set_launch_template_specification(&mut self, value: impl Into<Val<LaunchTemplateSpecification>>) -> &mut Self {
+            self.props.set("LaunchTemplateSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `Overrides`: Any properties that you specify override the same properties in the launch
-            /// template.
-            props, "Overrides", overrides, set_overrides, get_overrides, Val<List<LaunchTemplateOverrides>>
+        /// `LaunchTemplateSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_template_specification(&self) -> ::std::option::Option<Val<LaunchTemplateSpecification>> {
+            crate::cfn::get_prop(&self.props, "LaunchTemplateSpecification")
+        }
+
+        /// `Overrides`: Any properties that you specify override the same properties in the launch
+        /// template.
+        pub fn overrides(mut self, value: impl Into<Val<List<LaunchTemplateOverrides>>>) -> Self {
+            self.props.set("Overrides", value.into());
+            self
+        }
+
+        /// Sets `Overrides` in place: [`Self::overrides`] on a value held by `&mut`.
+        pub fn set_overrides(&mut self, value: impl Into<Val<List<LaunchTemplateOverrides>>>) -> &mut Self {
+            self.props.set("Overrides", value.into());
+            self
+        }
+
+        /// `Overrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overrides(&self) -> ::std::option::Option<Val<List<LaunchTemplateOverrides>>> {
+            crate::cfn::get_prop(&self.props, "Overrides")
         }
     }
 
@@ -1465,57 +2316,120 @@ pub mod auto_scaling_group {
             LaunchTemplateOverrides { props }
         }
 
-        prop! {
-            /// `ImageId`: The ID of the Amazon Machine Image (AMI) to use for instances launched with
-            /// this override. When using Instance Refresh with ``ReplaceRootVolume`` strategy, this
-            /// specifies the AMI for root volume replacement operations. For ``ReplaceRootVolume``
-            /// operations: + All overrides in the ``MixedInstancesPolicy`` must specify an ImageId +
-            /// The AMI must contain only a single root volume + Root volume replacement doesn't support
-            /// multi-volume AMIs
-            props, "ImageId", image_id, set_image_id, get_image_id, Val<String>
+        /// `ImageId`: The ID of the Amazon Machine Image (AMI) to use for instances launched with this
+        /// override. When using Instance Refresh with ``ReplaceRootVolume`` strategy, this specifies
+        /// the AMI for root volume replacement operations. For ``ReplaceRootVolume`` operations: + All
+        /// overrides in the ``MixedInstancesPolicy`` must specify an ImageId + The AMI must contain
+        /// only a single root volume + Root volume replacement doesn't support multi-volume AMIs
+        pub fn image_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ImageId", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceRequirements`: The instance requirements. Amazon EC2 Auto Scaling uses your
-            /// specified requirements to identify instance types. Then, it uses your On-Demand and Spot
-            /// allocation strategies to launch instances from these instance types. You can specify up
-            /// to four separate sets of instance requirements per Auto Scaling group. This is useful
-            /// for provisioning instances from different Amazon Machine Images (AMIs) in the same Auto
-            /// Scaling group. To do this, create the AMIs and create a new launch template for each
-            /// AMI. Then, create a compatible set of instance requirements for each launch template. If
-            /// you specify …
-            props, "InstanceRequirements", instance_requirements, set_instance_requirements, get_instance_requirements, Val<InstanceRequirements>
+        /// Sets `ImageId` in place: [`Self::image_id`] on a value held by `&mut`.
+        pub fn set_image_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageId", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceType`: The instance type, such as ``m3.xlarge``. You must specify an instance
-            /// type that is supported in your requested Region and Availability Zones. For more
-            /// information, see Instance types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html>)
-            /// in the *Amazon EC2 User Guide*. You can specify up to 40 instance types per Auto Scaling
-            /// group.
-            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
+        /// `ImageId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageId")
         }
 
-        prop! {
-            /// `LaunchTemplateSpecification`: Provides a launch template for the specified instance
-            /// type or set of instance requirements. For example, some instance types might require a
-            /// launch template with a different AMI. If not provided, Amazon EC2 Auto Scaling uses the
-            /// launch template that's specified in the ``LaunchTemplate`` definition. For more
-            /// information, see Specifying a different launch template for an instance type (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups-launch-template-overrides.html>)
-            /// in the *Amazon EC2 Auto Scaling User Guide*. You can specify up to 20 launch …
-            props, "LaunchTemplateSpecification", launch_template_specification, set_launch_template_specification, get_launch_template_specification, Val<LaunchTemplateSpecification>
+        /// `InstanceRequirements`: The instance requirements. Amazon EC2 Auto Scaling uses your
+        /// specified requirements to identify instance types. Then, it uses your On-Demand and Spot
+        /// allocation strategies to launch instances from these instance types. You can specify up to
+        /// four separate sets of instance requirements per Auto Scaling group. This is useful for
+        /// provisioning instances from different Amazon Machine Images (AMIs) in the same Auto Scaling
+        /// group. To do this, create the AMIs and create a new launch template for each AMI. Then,
+        /// create a compatible set of instance requirements for each launch template. If you specify …
+        pub fn instance_requirements(mut self, value: impl Into<Val<InstanceRequirements>>) -> Self {
+            self.props.set("InstanceRequirements", value.into());
+            self
         }
 
-        prop! {
-            /// `WeightedCapacity`: If you provide a list of instance types to use, you can specify the
-            /// number of capacity units provided by each instance type in terms of virtual CPUs,
-            /// memory, storage, throughput, or other relative performance characteristic. When a Spot
-            /// or On-Demand Instance is launched, the capacity units count toward the desired capacity.
-            /// Amazon EC2 Auto Scaling launches instances until the desired capacity is totally
-            /// fulfilled, even if this results in an overage. For example, if there are two units
-            /// remaining to fulfill capacity, and Amazon EC2 Auto Scaling can only launch an instance
-            /// with a …
-            props, "WeightedCapacity", weighted_capacity, set_weighted_capacity, get_weighted_capacity, Val<String>
+        /// Sets `InstanceRequirements` in place: [`Self::instance_requirements`] on a value held by `&mut`.
+        pub fn set_instance_requirements(&mut self, value: impl Into<Val<InstanceRequirements>>) -> &mut Self {
+            self.props.set("InstanceRequirements", value.into());
+            self
+        }
+
+        /// `InstanceRequirements` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_requirements(&self) -> ::std::option::Option<Val<InstanceRequirements>> {
+            crate::cfn::get_prop(&self.props, "InstanceRequirements")
+        }
+
+        /// `InstanceType`: The instance type, such as ``m3.xlarge``. You must specify an instance type
+        /// that is supported in your requested Region and Availability Zones. For more information, see
+        /// Instance types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html>)
+        /// in the *Amazon EC2 User Guide*. You can specify up to 40 instance types per Auto Scaling
+        /// group.
+        pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InstanceType", value.into());
+            self
+        }
+
+        /// Sets `InstanceType` in place: [`Self::instance_type`] on a value held by `&mut`.
+        pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceType", value.into());
+            self
+        }
+
+        /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceType")
+        }
+
+        /// `LaunchTemplateSpecification`: Provides a launch template for the specified instance type or
+        /// set of instance requirements. For example, some instance types might require a launch
+        /// template with a different AMI. If not provided, Amazon EC2 Auto Scaling uses the launch
+        /// template that's specified in the ``LaunchTemplate`` definition. For more information, see
+        /// Specifying a different launch template for an instance type (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups-launch-template-overrides.html>)
+        /// in the *Amazon EC2 Auto Scaling User Guide*. You can specify up to 20 launch …
+        pub fn launch_template_specification(mut self, value: impl Into<Val<LaunchTemplateSpecification>>) -> Self {
+            self.props.set("LaunchTemplateSpecification", value.into());
+            self
+        }
+
+        /// Sets `LaunchTemplateSpecification` in place: [`Self::launch_template_specification`] on a
+        /// value held by `&mut`.
+        pub fn set_launch_template_specification(&mut self, value: impl Into<Val<LaunchTemplateSpecification>>) -> &mut Self {
+            self.props.set("LaunchTemplateSpecification", value.into());
+            self
+        }
+
+        /// `LaunchTemplateSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_template_specification(&self) -> ::std::option::Option<Val<LaunchTemplateSpecification>> {
+            crate::cfn::get_prop(&self.props, "LaunchTemplateSpecification")
+        }
+
+        /// `WeightedCapacity`: If you provide a list of instance types to use, you can specify the
+        /// number of capacity units provided by each instance type in terms of virtual CPUs, memory,
+        /// storage, throughput, or other relative performance characteristic. When a Spot or On-Demand
+        /// Instance is launched, the capacity units count toward the desired capacity. Amazon EC2 Auto
+        /// Scaling launches instances until the desired capacity is totally fulfilled, even if this
+        /// results in an overage. For example, if there are two units remaining to fulfill capacity,
+        /// and Amazon EC2 Auto Scaling can only launch an instance with a …
+        pub fn weighted_capacity(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WeightedCapacity", value.into());
+            self
+        }
+
+        /// Sets `WeightedCapacity` in place: [`Self::weighted_capacity`] on a value held by `&mut`.
+        pub fn set_weighted_capacity(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WeightedCapacity", value.into());
+            self
+        }
+
+        /// `WeightedCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weighted_capacity(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WeightedCapacity")
         }
     }
 
@@ -1549,205 +2463,525 @@ pub mod auto_scaling_group {
             InstanceRequirements { props }
         }
 
-        prop! {
-            /// `MemoryMiB`: The minimum and maximum instance memory size for an instance type, in MiB.
-            props, "MemoryMiB", _, set_memory_mi_b, get_memory_mi_b, Val<MemoryMiBRequest>
+        /// Sets `MemoryMiB`, which `new` took, in place.
+        pub fn set_memory_mi_b(&mut self, value: impl Into<Val<MemoryMiBRequest>>) -> &mut Self {
+            self.props.set("MemoryMiB", value.into());
+            self
         }
 
-        prop! {
-            /// `VCpuCount`: The minimum and maximum number of vCPUs for an instance type.
-            props, "VCpuCount", _, set_v_cpu_count, get_v_cpu_count, Val<VCpuCountRequest>
+        /// `MemoryMiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_mi_b(&self) -> ::std::option::Option<Val<MemoryMiBRequest>> {
+            crate::cfn::get_prop(&self.props, "MemoryMiB")
         }
 
-        prop! {
-            /// `AcceleratorCount`: The minimum and maximum number of accelerators (GPUs, FPGAs, or AWS
-            /// Inferentia chips) for an instance type. To exclude accelerator-enabled instance types,
-            /// set ``Max`` to ``0``. Default: No minimum or maximum limits
-            props, "AcceleratorCount", accelerator_count, set_accelerator_count, get_accelerator_count, Val<AcceleratorCountRequest>
+        /// Sets `VCpuCount`, which `new` took, in place.
+        pub fn set_v_cpu_count(&mut self, value: impl Into<Val<VCpuCountRequest>>) -> &mut Self {
+            self.props.set("VCpuCount", value.into());
+            self
         }
 
-        prop! {
-            /// `AcceleratorManufacturers`: Indicates whether instance types must have accelerators by
-            /// specific manufacturers. + For instance types with NVIDIA devices, specify ``nvidia``. +
-            /// For instance types with AMD devices, specify ``amd``. + For instance types with AWS
-            /// devices, specify ``amazon-web-services``. + For instance types with Xilinx devices,
-            /// specify ``xilinx``. Default: Any manufacturer
-            props, "AcceleratorManufacturers", accelerator_manufacturers, set_accelerator_manufacturers, get_accelerator_manufacturers, Val<List<InstanceRequirementsAcceleratorManufacturers>>
+        /// `VCpuCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_v_cpu_count(&self) -> ::std::option::Option<Val<VCpuCountRequest>> {
+            crate::cfn::get_prop(&self.props, "VCpuCount")
         }
 
-        prop! {
-            /// `AcceleratorNames`: Lists the accelerators that must be on an instance type. + For
-            /// instance types with NVIDIA A100 GPUs, specify ``a100``. + For instance types with NVIDIA
-            /// V100 GPUs, specify ``v100``. + For instance types with NVIDIA K80 GPUs, specify ``k80``. +
-            /// For instance types with NVIDIA T4 GPUs, specify ``t4``. + For instance types with NVIDIA
-            /// M60 GPUs, specify ``m60``. + For instance types with AMD Radeon Pro V520 GPUs, specify ``radeon-pro-v520``. +
-            /// For instance types with Xilinx VU9P FPGAs, specify ``vu9p``. Default: Any accelerator
-            props, "AcceleratorNames", accelerator_names, set_accelerator_names, get_accelerator_names, Val<List<InstanceRequirementsAcceleratorNames>>
+        /// `AcceleratorCount`: The minimum and maximum number of accelerators (GPUs, FPGAs, or AWS
+        /// Inferentia chips) for an instance type. To exclude accelerator-enabled instance types, set ``Max``
+        /// to ``0``. Default: No minimum or maximum limits
+        pub fn accelerator_count(mut self, value: impl Into<Val<AcceleratorCountRequest>>) -> Self {
+            self.props.set("AcceleratorCount", value.into());
+            self
         }
 
-        prop! {
-            /// `AcceleratorTotalMemoryMiB`: The minimum and maximum total memory size for the
-            /// accelerators on an instance type, in MiB. Default: No minimum or maximum limits
-            props, "AcceleratorTotalMemoryMiB", accelerator_total_memory_mi_b, set_accelerator_total_memory_mi_b, get_accelerator_total_memory_mi_b, Val<AcceleratorTotalMemoryMiBRequest>
+        /// Sets `AcceleratorCount` in place: [`Self::accelerator_count`] on a value held by `&mut`.
+        pub fn set_accelerator_count(&mut self, value: impl Into<Val<AcceleratorCountRequest>>) -> &mut Self {
+            self.props.set("AcceleratorCount", value.into());
+            self
         }
 
-        prop! {
-            /// `AcceleratorTypes`: Lists the accelerator types that must be on an instance type. + For
-            /// instance types with GPU accelerators, specify ``gpu``. + For instance types with FPGA
-            /// accelerators, specify ``fpga``. + For instance types with inference accelerators,
-            /// specify ``inference``. Default: Any accelerator type
-            props, "AcceleratorTypes", accelerator_types, set_accelerator_types, get_accelerator_types, Val<List<InstanceRequirementsAcceleratorTypes>>
+        /// `AcceleratorCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_accelerator_count(&self) -> ::std::option::Option<Val<AcceleratorCountRequest>> {
+            crate::cfn::get_prop(&self.props, "AcceleratorCount")
         }
 
-        prop! {
-            /// `AllowedInstanceTypes`: The instance types to apply your specified attributes against.
-            /// All other instance types are ignored, even if they match your specified attributes. You
-            /// can use strings with one or more wild cards, represented by an asterisk (``*``), to
-            /// allow an instance type, size, or generation. The following are examples: ``m5.8xlarge``, ``c5*.*``, ``m5a.*``, ``r*``, ``*3*``.
-            /// For example, if you specify ``c5*``, Amazon EC2 Auto Scaling will allow the entire C5
-            /// instance family, which includes all C5a and C5n instance types. If you specify ``m5a.*``,
-            /// Amazon EC2 Auto Scaling will allow all the M5a instance …
-            props, "AllowedInstanceTypes", allowed_instance_types, set_allowed_instance_types, get_allowed_instance_types, Val<List<String>>
+        /// `AcceleratorManufacturers`: Indicates whether instance types must have accelerators by
+        /// specific manufacturers. + For instance types with NVIDIA devices, specify ``nvidia``. + For
+        /// instance types with AMD devices, specify ``amd``. + For instance types with AWS devices,
+        /// specify ``amazon-web-services``. + For instance types with Xilinx devices, specify ``xilinx``.
+        /// Default: Any manufacturer
+        pub fn accelerator_manufacturers(mut self, value: impl Into<Val<List<InstanceRequirementsAcceleratorManufacturers>>>) -> Self {
+            self.props.set("AcceleratorManufacturers", value.into());
+            self
         }
 
-        prop! {
-            /// `BareMetal`: Indicates whether bare metal instance types are included, excluded, or
-            /// required. Default: ``excluded``
-            props, "BareMetal", bare_metal, set_bare_metal, get_bare_metal, Val<InstanceRequirementsBareMetal>
+        /// Sets `AcceleratorManufacturers` in place: [`Self::accelerator_manufacturers`] on a value
+        /// held by `&mut`.
+        pub fn set_accelerator_manufacturers(&mut self, value: impl Into<Val<List<InstanceRequirementsAcceleratorManufacturers>>>) -> &mut Self {
+            self.props.set("AcceleratorManufacturers", value.into());
+            self
         }
 
-        prop! {
-            /// `BaselineEbsBandwidthMbps`: The minimum and maximum baseline bandwidth performance for
-            /// an instance type, in Mbps. For more information, see Amazon EBS–optimized instances (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html>)
-            /// in the *Amazon EC2 User Guide*. Default: No minimum or maximum limits
-            props, "BaselineEbsBandwidthMbps", baseline_ebs_bandwidth_mbps, set_baseline_ebs_bandwidth_mbps, get_baseline_ebs_bandwidth_mbps, Val<BaselineEbsBandwidthMbpsRequest>
+        /// `AcceleratorManufacturers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_accelerator_manufacturers(&self) -> ::std::option::Option<Val<List<InstanceRequirementsAcceleratorManufacturers>>> {
+            crate::cfn::get_prop(&self.props, "AcceleratorManufacturers")
         }
 
-        prop! {
-            /// `BaselinePerformanceFactors`: The baseline performance factors for the instance
-            /// requirements.
-            props, "BaselinePerformanceFactors", baseline_performance_factors, set_baseline_performance_factors, get_baseline_performance_factors, Val<BaselinePerformanceFactorsRequest>
+        /// `AcceleratorNames`: Lists the accelerators that must be on an instance type. + For instance
+        /// types with NVIDIA A100 GPUs, specify ``a100``. + For instance types with NVIDIA V100 GPUs,
+        /// specify ``v100``. + For instance types with NVIDIA K80 GPUs, specify ``k80``. + For instance
+        /// types with NVIDIA T4 GPUs, specify ``t4``. + For instance types with NVIDIA M60 GPUs,
+        /// specify ``m60``. + For instance types with AMD Radeon Pro V520 GPUs, specify ``radeon-pro-v520``. +
+        /// For instance types with Xilinx VU9P FPGAs, specify ``vu9p``. Default: Any accelerator
+        pub fn accelerator_names(mut self, value: impl Into<Val<List<InstanceRequirementsAcceleratorNames>>>) -> Self {
+            self.props.set("AcceleratorNames", value.into());
+            self
         }
 
-        prop! {
-            /// `BurstablePerformance`: Indicates whether burstable performance instance types are
-            /// included, excluded, or required. For more information, see Burstable performance
-            /// instances (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html>)
-            /// in the *Amazon EC2 User Guide*. Default: ``excluded``
-            props, "BurstablePerformance", burstable_performance, set_burstable_performance, get_burstable_performance, Val<InstanceRequirementsBurstablePerformance>
+        /// Sets `AcceleratorNames` in place: [`Self::accelerator_names`] on a value held by `&mut`.
+        pub fn set_accelerator_names(&mut self, value: impl Into<Val<List<InstanceRequirementsAcceleratorNames>>>) -> &mut Self {
+            self.props.set("AcceleratorNames", value.into());
+            self
         }
 
-        prop! {
-            /// `CpuManufacturers`: Lists which specific CPU manufacturers to include. + For instance
-            /// types with Intel CPUs, specify ``intel``. + For instance types with AMD CPUs, specify ``amd``. +
-            /// For instance types with AWS CPUs, specify ``amazon-web-services``. + For instance types
-            /// with Apple CPUs, specify ``apple``. Don't confuse the CPU hardware manufacturer with the
-            /// CPU hardware architecture. Instances will be launched with a compatible CPU architecture
-            /// based on the Amazon Machine Image (AMI) that you specify in your launch template.
-            /// Default: Any manufacturer
-            props, "CpuManufacturers", cpu_manufacturers, set_cpu_manufacturers, get_cpu_manufacturers, Val<List<InstanceRequirementsCpuManufacturers>>
+        /// `AcceleratorNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_accelerator_names(&self) -> ::std::option::Option<Val<List<InstanceRequirementsAcceleratorNames>>> {
+            crate::cfn::get_prop(&self.props, "AcceleratorNames")
         }
 
-        prop! {
-            /// `ExcludedInstanceTypes`: The instance types to exclude. You can use strings with one or
-            /// more wild cards, represented by an asterisk (``*``), to exclude an instance family,
-            /// type, size, or generation. The following are examples: ``m5.8xlarge``, ``c5*.*``, ``m5a.*``, ``r*``, ``*3*``.
-            /// For example, if you specify ``c5*``, you are excluding the entire C5 instance family,
-            /// which includes all C5a and C5n instance types. If you specify ``m5a.*``, Amazon EC2 Auto
-            /// Scaling will exclude all the M5a instance types, but not the M5n instance types. If you
-            /// specify ``ExcludedInstanceTypes``, you can't specify ``AllowedInstanceTypes``. …
-            props, "ExcludedInstanceTypes", excluded_instance_types, set_excluded_instance_types, get_excluded_instance_types, Val<List<String>>
+        /// `AcceleratorTotalMemoryMiB`: The minimum and maximum total memory size for the accelerators
+        /// on an instance type, in MiB. Default: No minimum or maximum limits
+        pub fn accelerator_total_memory_mi_b(mut self, value: impl Into<Val<AcceleratorTotalMemoryMiBRequest>>) -> Self {
+            self.props.set("AcceleratorTotalMemoryMiB", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceGenerations`: Indicates whether current or previous generation instance types
-            /// are included. + For current generation instance types, specify ``current``. The current
-            /// generation includes EC2 instance types currently recommended for use. This typically
-            /// includes the latest two to three generations in each instance family. For more
-            /// information, see Instance types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html>)
-            /// in the *Amazon EC2 User Guide*. + For previous generation instance types, specify ``previous``.
-            /// Default: Any current or previous generation
-            props, "InstanceGenerations", instance_generations, set_instance_generations, get_instance_generations, Val<List<InstanceRequirementsInstanceGenerations>>
+        /// Sets `AcceleratorTotalMemoryMiB` in place: [`Self::accelerator_total_memory_mi_b`] on a
+        /// value held by `&mut`.
+        pub fn set_accelerator_total_memory_mi_b(&mut self, value: impl Into<Val<AcceleratorTotalMemoryMiBRequest>>) -> &mut Self {
+            self.props.set("AcceleratorTotalMemoryMiB", value.into());
+            self
         }
 
-        prop! {
-            /// `LocalStorage`: Indicates whether instance types with instance store volumes are
-            /// included, excluded, or required. For more information, see Amazon EC2 instance store (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html>)
-            /// in the *Amazon EC2 User Guide*. Default: ``included``
-            props, "LocalStorage", local_storage, set_local_storage, get_local_storage, Val<InstanceRequirementsLocalStorage>
+        /// `AcceleratorTotalMemoryMiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_accelerator_total_memory_mi_b(&self) -> ::std::option::Option<Val<AcceleratorTotalMemoryMiBRequest>> {
+            crate::cfn::get_prop(&self.props, "AcceleratorTotalMemoryMiB")
         }
 
-        prop! {
-            /// `LocalStorageTypes`: Indicates the type of local storage that is required. + For
-            /// instance types with hard disk drive (HDD) storage, specify ``hdd``. + For instance types
-            /// with solid state drive (SSD) storage, specify ``ssd``. Default: Any local storage type
-            props, "LocalStorageTypes", local_storage_types, set_local_storage_types, get_local_storage_types, Val<List<InstanceRequirementsLocalStorageTypes>>
+        /// `AcceleratorTypes`: Lists the accelerator types that must be on an instance type. + For
+        /// instance types with GPU accelerators, specify ``gpu``. + For instance types with FPGA
+        /// accelerators, specify ``fpga``. + For instance types with inference accelerators, specify ``inference``.
+        /// Default: Any accelerator type
+        pub fn accelerator_types(mut self, value: impl Into<Val<List<InstanceRequirementsAcceleratorTypes>>>) -> Self {
+            self.props.set("AcceleratorTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`: \[Price protection\] The price
-            /// protection threshold for Spot Instances, as a percentage of an identified On-Demand
-            /// price. The identified On-Demand price is the price of the lowest priced current
-            /// generation C, M, or R instance type with your specified attributes. If no current
-            /// generation C, M, or R instance type matches your attributes, then the identified price
-            /// is from either the lowest priced current generation instance types or, failing that, the
-            /// lowest priced previous generation instance types that match your attributes. When Amazon
-            /// EC2 Auto Scaling selects instance types with your …
-            props, "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", max_spot_price_as_percentage_of_optimal_on_demand_price, set_max_spot_price_as_percentage_of_optimal_on_demand_price, get_max_spot_price_as_percentage_of_optimal_on_demand_price, Val<i64>
+        /// Sets `AcceleratorTypes` in place: [`Self::accelerator_types`] on a value held by `&mut`.
+        pub fn set_accelerator_types(&mut self, value: impl Into<Val<List<InstanceRequirementsAcceleratorTypes>>>) -> &mut Self {
+            self.props.set("AcceleratorTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `MemoryGiBPerVCpu`: The minimum and maximum amount of memory per vCPU for an instance
-            /// type, in GiB. Default: No minimum or maximum limits
-            props, "MemoryGiBPerVCpu", memory_gi_b_per_v_cpu, set_memory_gi_b_per_v_cpu, get_memory_gi_b_per_v_cpu, Val<MemoryGiBPerVCpuRequest>
+        /// `AcceleratorTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_accelerator_types(&self) -> ::std::option::Option<Val<List<InstanceRequirementsAcceleratorTypes>>> {
+            crate::cfn::get_prop(&self.props, "AcceleratorTypes")
         }
 
-        prop! {
-            /// `NetworkBandwidthGbps`: The minimum and maximum amount of network bandwidth, in gigabits
-            /// per second (Gbps). Default: No minimum or maximum limits
-            props, "NetworkBandwidthGbps", network_bandwidth_gbps, set_network_bandwidth_gbps, get_network_bandwidth_gbps, Val<NetworkBandwidthGbpsRequest>
+        /// `AllowedInstanceTypes`: The instance types to apply your specified attributes against. All
+        /// other instance types are ignored, even if they match your specified attributes. You can use
+        /// strings with one or more wild cards, represented by an asterisk (``*``), to allow an
+        /// instance type, size, or generation. The following are examples: ``m5.8xlarge``, ``c5*.*``, ``m5a.*``, ``r*``, ``*3*``.
+        /// For example, if you specify ``c5*``, Amazon EC2 Auto Scaling will allow the entire C5
+        /// instance family, which includes all C5a and C5n instance types. If you specify ``m5a.*``,
+        /// Amazon EC2 Auto Scaling will allow all the M5a instance …
+        pub fn allowed_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedInstanceTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkInterfaceCount`: The minimum and maximum number of network interfaces for an
-            /// instance type. Default: No minimum or maximum limits
-            props, "NetworkInterfaceCount", network_interface_count, set_network_interface_count, get_network_interface_count, Val<NetworkInterfaceCountRequest>
+        /// Sets `AllowedInstanceTypes` in place: [`Self::allowed_instance_types`] on a value held by `&mut`.
+        pub fn set_allowed_instance_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedInstanceTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `OnDemandMaxPricePercentageOverLowestPrice`: \[Price protection\] The price protection
-            /// threshold for On-Demand Instances, as a percentage higher than an identified On-Demand
-            /// price. The identified On-Demand price is the price of the lowest priced current
-            /// generation C, M, or R instance type with your specified attributes. If no current
-            /// generation C, M, or R instance type matches your attributes, then the identified price
-            /// is from either the lowest priced current generation instance types or, failing that, the
-            /// lowest priced previous generation instance types that match your attributes. When Amazon
-            /// EC2 Auto Scaling selects instance types with …
-            props, "OnDemandMaxPricePercentageOverLowestPrice", on_demand_max_price_percentage_over_lowest_price, set_on_demand_max_price_percentage_over_lowest_price, get_on_demand_max_price_percentage_over_lowest_price, Val<i64>
+        /// `AllowedInstanceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_instance_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedInstanceTypes")
         }
 
-        prop! {
-            /// `RequireHibernateSupport`: Indicates whether instance types must provide On-Demand
-            /// Instance hibernation support. Default: ``false``
-            props, "RequireHibernateSupport", require_hibernate_support, set_require_hibernate_support, get_require_hibernate_support, Val<bool>
+        /// `BareMetal`: Indicates whether bare metal instance types are included, excluded, or
+        /// required. Default: ``excluded``
+        pub fn bare_metal(mut self, value: impl Into<Val<InstanceRequirementsBareMetal>>) -> Self {
+            self.props.set("BareMetal", value.into());
+            self
         }
 
-        prop! {
-            /// `SpotMaxPricePercentageOverLowestPrice`: \[Price protection\] The price protection
-            /// threshold for Spot Instances, as a percentage higher than an identified Spot price. The
-            /// identified Spot price is the price of the lowest priced current generation C, M, or R
-            /// instance type with your specified attributes. If no current generation C, M, or R
-            /// instance type matches your attributes, then the identified price is from either the
-            /// lowest priced current generation instance types or, failing that, the lowest priced
-            /// previous generation instance types that match your attributes. When Amazon EC2 Auto
-            /// Scaling selects instance types with your …
-            props, "SpotMaxPricePercentageOverLowestPrice", spot_max_price_percentage_over_lowest_price, set_spot_max_price_percentage_over_lowest_price, get_spot_max_price_percentage_over_lowest_price, Val<i64>
+        /// Sets `BareMetal` in place: [`Self::bare_metal`] on a value held by `&mut`.
+        pub fn set_bare_metal(&mut self, value: impl Into<Val<InstanceRequirementsBareMetal>>) -> &mut Self {
+            self.props.set("BareMetal", value.into());
+            self
         }
 
-        prop! {
-            /// `TotalLocalStorageGB`: The minimum and maximum total local storage size for an instance
-            /// type, in GB. Default: No minimum or maximum limits
-            props, "TotalLocalStorageGB", total_local_storage_gb, set_total_local_storage_gb, get_total_local_storage_gb, Val<TotalLocalStorageGbRequest>
+        /// `BareMetal` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bare_metal(&self) -> ::std::option::Option<Val<InstanceRequirementsBareMetal>> {
+            crate::cfn::get_prop(&self.props, "BareMetal")
+        }
+
+        /// `BaselineEbsBandwidthMbps`: The minimum and maximum baseline bandwidth performance for an
+        /// instance type, in Mbps. For more information, see Amazon EBS–optimized instances (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html>)
+        /// in the *Amazon EC2 User Guide*. Default: No minimum or maximum limits
+        pub fn baseline_ebs_bandwidth_mbps(mut self, value: impl Into<Val<BaselineEbsBandwidthMbpsRequest>>) -> Self {
+            self.props.set("BaselineEbsBandwidthMbps", value.into());
+            self
+        }
+
+        /// Sets `BaselineEbsBandwidthMbps` in place: [`Self::baseline_ebs_bandwidth_mbps`] on a value
+        /// held by `&mut`.
+        pub fn set_baseline_ebs_bandwidth_mbps(&mut self, value: impl Into<Val<BaselineEbsBandwidthMbpsRequest>>) -> &mut Self {
+            self.props.set("BaselineEbsBandwidthMbps", value.into());
+            self
+        }
+
+        /// `BaselineEbsBandwidthMbps` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_baseline_ebs_bandwidth_mbps(&self) -> ::std::option::Option<Val<BaselineEbsBandwidthMbpsRequest>> {
+            crate::cfn::get_prop(&self.props, "BaselineEbsBandwidthMbps")
+        }
+
+        /// `BaselinePerformanceFactors`: The baseline performance factors for the instance
+        /// requirements.
+        pub fn baseline_performance_factors(mut self, value: impl Into<Val<BaselinePerformanceFactorsRequest>>) -> Self {
+            self.props.set("BaselinePerformanceFactors", value.into());
+            self
+        }
+
+        /// Sets `BaselinePerformanceFactors` in place: [`Self::baseline_performance_factors`] on a
+        /// value held by `&mut`.
+        pub fn set_baseline_performance_factors(&mut self, value: impl Into<Val<BaselinePerformanceFactorsRequest>>) -> &mut Self {
+            self.props.set("BaselinePerformanceFactors", value.into());
+            self
+        }
+
+        /// `BaselinePerformanceFactors` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_baseline_performance_factors(&self) -> ::std::option::Option<Val<BaselinePerformanceFactorsRequest>> {
+            crate::cfn::get_prop(&self.props, "BaselinePerformanceFactors")
+        }
+
+        /// `BurstablePerformance`: Indicates whether burstable performance instance types are included,
+        /// excluded, or required. For more information, see Burstable performance instances (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html>)
+        /// in the *Amazon EC2 User Guide*. Default: ``excluded``
+        pub fn burstable_performance(mut self, value: impl Into<Val<InstanceRequirementsBurstablePerformance>>) -> Self {
+            self.props.set("BurstablePerformance", value.into());
+            self
+        }
+
+        /// Sets `BurstablePerformance` in place: [`Self::burstable_performance`] on a value held by `&mut`.
+        pub fn set_burstable_performance(&mut self, value: impl Into<Val<InstanceRequirementsBurstablePerformance>>) -> &mut Self {
+            self.props.set("BurstablePerformance", value.into());
+            self
+        }
+
+        /// `BurstablePerformance` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_burstable_performance(&self) -> ::std::option::Option<Val<InstanceRequirementsBurstablePerformance>> {
+            crate::cfn::get_prop(&self.props, "BurstablePerformance")
+        }
+
+        /// `CpuManufacturers`: Lists which specific CPU manufacturers to include. + For instance types
+        /// with Intel CPUs, specify ``intel``. + For instance types with AMD CPUs, specify ``amd``. +
+        /// For instance types with AWS CPUs, specify ``amazon-web-services``. + For instance types with
+        /// Apple CPUs, specify ``apple``. Don't confuse the CPU hardware manufacturer with the CPU
+        /// hardware architecture. Instances will be launched with a compatible CPU architecture based
+        /// on the Amazon Machine Image (AMI) that you specify in your launch template. Default: Any
+        /// manufacturer
+        pub fn cpu_manufacturers(mut self, value: impl Into<Val<List<InstanceRequirementsCpuManufacturers>>>) -> Self {
+            self.props.set("CpuManufacturers", value.into());
+            self
+        }
+
+        /// Sets `CpuManufacturers` in place: [`Self::cpu_manufacturers`] on a value held by `&mut`.
+        pub fn set_cpu_manufacturers(&mut self, value: impl Into<Val<List<InstanceRequirementsCpuManufacturers>>>) -> &mut Self {
+            self.props.set("CpuManufacturers", value.into());
+            self
+        }
+
+        /// `CpuManufacturers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cpu_manufacturers(&self) -> ::std::option::Option<Val<List<InstanceRequirementsCpuManufacturers>>> {
+            crate::cfn::get_prop(&self.props, "CpuManufacturers")
+        }
+
+        /// `ExcludedInstanceTypes`: The instance types to exclude. You can use strings with one or more
+        /// wild cards, represented by an asterisk (``*``), to exclude an instance family, type, size,
+        /// or generation. The following are examples: ``m5.8xlarge``, ``c5*.*``, ``m5a.*``, ``r*``, ``*3*``.
+        /// For example, if you specify ``c5*``, you are excluding the entire C5 instance family, which
+        /// includes all C5a and C5n instance types. If you specify ``m5a.*``, Amazon EC2 Auto Scaling
+        /// will exclude all the M5a instance types, but not the M5n instance types. If you specify ``ExcludedInstanceTypes``,
+        /// you can't specify ``AllowedInstanceTypes``. …
+        pub fn excluded_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludedInstanceTypes", value.into());
+            self
+        }
+
+        /// Sets `ExcludedInstanceTypes` in place: [`Self::excluded_instance_types`] on a value held by `&mut`.
+        pub fn set_excluded_instance_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludedInstanceTypes", value.into());
+            self
+        }
+
+        /// `ExcludedInstanceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded_instance_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludedInstanceTypes")
+        }
+
+        /// `InstanceGenerations`: Indicates whether current or previous generation instance types are
+        /// included. + For current generation instance types, specify ``current``. The current
+        /// generation includes EC2 instance types currently recommended for use. This typically
+        /// includes the latest two to three generations in each instance family. For more information,
+        /// see Instance types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html>)
+        /// in the *Amazon EC2 User Guide*. + For previous generation instance types, specify ``previous``.
+        /// Default: Any current or previous generation
+        pub fn instance_generations(mut self, value: impl Into<Val<List<InstanceRequirementsInstanceGenerations>>>) -> Self {
+            self.props.set("InstanceGenerations", value.into());
+            self
+        }
+
+        /// Sets `InstanceGenerations` in place: [`Self::instance_generations`] on a value held by `&mut`.
+        pub fn set_instance_generations(&mut self, value: impl Into<Val<List<InstanceRequirementsInstanceGenerations>>>) -> &mut Self {
+            self.props.set("InstanceGenerations", value.into());
+            self
+        }
+
+        /// `InstanceGenerations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_generations(&self) -> ::std::option::Option<Val<List<InstanceRequirementsInstanceGenerations>>> {
+            crate::cfn::get_prop(&self.props, "InstanceGenerations")
+        }
+
+        /// `LocalStorage`: Indicates whether instance types with instance store volumes are included,
+        /// excluded, or required. For more information, see Amazon EC2 instance store (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html>)
+        /// in the *Amazon EC2 User Guide*. Default: ``included``
+        pub fn local_storage(mut self, value: impl Into<Val<InstanceRequirementsLocalStorage>>) -> Self {
+            self.props.set("LocalStorage", value.into());
+            self
+        }
+
+        /// Sets `LocalStorage` in place: [`Self::local_storage`] on a value held by `&mut`.
+        pub fn set_local_storage(&mut self, value: impl Into<Val<InstanceRequirementsLocalStorage>>) -> &mut Self {
+            self.props.set("LocalStorage", value.into());
+            self
+        }
+
+        /// `LocalStorage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_local_storage(&self) -> ::std::option::Option<Val<InstanceRequirementsLocalStorage>> {
+            crate::cfn::get_prop(&self.props, "LocalStorage")
+        }
+
+        /// `LocalStorageTypes`: Indicates the type of local storage that is required. + For instance
+        /// types with hard disk drive (HDD) storage, specify ``hdd``. + For instance types with solid
+        /// state drive (SSD) storage, specify ``ssd``. Default: Any local storage type
+        pub fn local_storage_types(mut self, value: impl Into<Val<List<InstanceRequirementsLocalStorageTypes>>>) -> Self {
+            self.props.set("LocalStorageTypes", value.into());
+            self
+        }
+
+        /// Sets `LocalStorageTypes` in place: [`Self::local_storage_types`] on a value held by `&mut`.
+        pub fn set_local_storage_types(&mut self, value: impl Into<Val<List<InstanceRequirementsLocalStorageTypes>>>) -> &mut Self {
+            self.props.set("LocalStorageTypes", value.into());
+            self
+        }
+
+        /// `LocalStorageTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_local_storage_types(&self) -> ::std::option::Option<Val<List<InstanceRequirementsLocalStorageTypes>>> {
+            crate::cfn::get_prop(&self.props, "LocalStorageTypes")
+        }
+
+        /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`: \[Price protection\] The price protection
+        /// threshold for Spot Instances, as a percentage of an identified On-Demand price. The
+        /// identified On-Demand price is the price of the lowest priced current generation C, M, or R
+        /// instance type with your specified attributes. If no current generation C, M, or R instance
+        /// type matches your attributes, then the identified price is from either the lowest priced
+        /// current generation instance types or, failing that, the lowest priced previous generation
+        /// instance types that match your attributes. When Amazon EC2 Auto Scaling selects instance
+        /// types with your …
+        pub fn max_spot_price_as_percentage_of_optimal_on_demand_price(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", value.into());
+            self
+        }
+
+        /// Sets `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` in place: [`Self::max_spot_price_as_percentage_of_optimal_on_demand_price`]
+        /// on a value held by `&mut`.
+        pub fn set_max_spot_price_as_percentage_of_optimal_on_demand_price(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", value.into());
+            self
+        }
+
+        /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_spot_price_as_percentage_of_optimal_on_demand_price(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice")
+        }
+
+        /// `MemoryGiBPerVCpu`: The minimum and maximum amount of memory per vCPU for an instance type,
+        /// in GiB. Default: No minimum or maximum limits
+        pub fn memory_gi_b_per_v_cpu(mut self, value: impl Into<Val<MemoryGiBPerVCpuRequest>>) -> Self {
+            self.props.set("MemoryGiBPerVCpu", value.into());
+            self
+        }
+
+        /// Sets `MemoryGiBPerVCpu` in place: [`Self::memory_gi_b_per_v_cpu`] on a value held by `&mut`.
+        pub fn set_memory_gi_b_per_v_cpu(&mut self, value: impl Into<Val<MemoryGiBPerVCpuRequest>>) -> &mut Self {
+            self.props.set("MemoryGiBPerVCpu", value.into());
+            self
+        }
+
+        /// `MemoryGiBPerVCpu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_gi_b_per_v_cpu(&self) -> ::std::option::Option<Val<MemoryGiBPerVCpuRequest>> {
+            crate::cfn::get_prop(&self.props, "MemoryGiBPerVCpu")
+        }
+
+        /// `NetworkBandwidthGbps`: The minimum and maximum amount of network bandwidth, in gigabits per
+        /// second (Gbps). Default: No minimum or maximum limits
+        pub fn network_bandwidth_gbps(mut self, value: impl Into<Val<NetworkBandwidthGbpsRequest>>) -> Self {
+            self.props.set("NetworkBandwidthGbps", value.into());
+            self
+        }
+
+        /// Sets `NetworkBandwidthGbps` in place: [`Self::network_bandwidth_gbps`] on a value held by `&mut`.
+        pub fn set_network_bandwidth_gbps(&mut self, value: impl Into<Val<NetworkBandwidthGbpsRequest>>) -> &mut Self {
+            self.props.set("NetworkBandwidthGbps", value.into());
+            self
+        }
+
+        /// `NetworkBandwidthGbps` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_bandwidth_gbps(&self) -> ::std::option::Option<Val<NetworkBandwidthGbpsRequest>> {
+            crate::cfn::get_prop(&self.props, "NetworkBandwidthGbps")
+        }
+
+        /// `NetworkInterfaceCount`: The minimum and maximum number of network interfaces for an
+        /// instance type. Default: No minimum or maximum limits
+        pub fn network_interface_count(mut self, value: impl Into<Val<NetworkInterfaceCountRequest>>) -> Self {
+            self.props.set("NetworkInterfaceCount", value.into());
+            self
+        }
+
+        /// Sets `NetworkInterfaceCount` in place: [`Self::network_interface_count`] on a value held by `&mut`.
+        pub fn set_network_interface_count(&mut self, value: impl Into<Val<NetworkInterfaceCountRequest>>) -> &mut Self {
+            self.props.set("NetworkInterfaceCount", value.into());
+            self
+        }
+
+        /// `NetworkInterfaceCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_interface_count(&self) -> ::std::option::Option<Val<NetworkInterfaceCountRequest>> {
+            crate::cfn::get_prop(&self.props, "NetworkInterfaceCount")
+        }
+
+        /// `OnDemandMaxPricePercentageOverLowestPrice`: \[Price protection\] The price protection
+        /// threshold for On-Demand Instances, as a percentage higher than an identified On-Demand
+        /// price. The identified On-Demand price is the price of the lowest priced current generation
+        /// C, M, or R instance type with your specified attributes. If no current generation C, M, or R
+        /// instance type matches your attributes, then the identified price is from either the lowest
+        /// priced current generation instance types or, failing that, the lowest priced previous
+        /// generation instance types that match your attributes. When Amazon EC2 Auto Scaling selects
+        /// instance types with …
+        pub fn on_demand_max_price_percentage_over_lowest_price(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("OnDemandMaxPricePercentageOverLowestPrice", value.into());
+            self
+        }
+
+        /// Sets `OnDemandMaxPricePercentageOverLowestPrice` in place: [`Self::on_demand_max_price_percentage_over_lowest_price`]
+        /// on a value held by `&mut`.
+        pub fn set_on_demand_max_price_percentage_over_lowest_price(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("OnDemandMaxPricePercentageOverLowestPrice", value.into());
+            self
+        }
+
+        /// `OnDemandMaxPricePercentageOverLowestPrice` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_demand_max_price_percentage_over_lowest_price(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "OnDemandMaxPricePercentageOverLowestPrice")
+        }
+
+        /// `RequireHibernateSupport`: Indicates whether instance types must provide On-Demand Instance
+        /// hibernation support. Default: ``false``
+        pub fn require_hibernate_support(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireHibernateSupport", value.into());
+            self
+        }
+
+        /// Sets `RequireHibernateSupport` in place: [`Self::require_hibernate_support`] on a value held
+        /// by `&mut`.
+        pub fn set_require_hibernate_support(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireHibernateSupport", value.into());
+            self
+        }
+
+        /// `RequireHibernateSupport` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_hibernate_support(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireHibernateSupport")
+        }
+
+        /// `SpotMaxPricePercentageOverLowestPrice`: \[Price protection\] The price protection threshold
+        /// for Spot Instances, as a percentage higher than an identified Spot price. The identified
+        /// Spot price is the price of the lowest priced current generation C, M, or R instance type
+        /// with your specified attributes. If no current generation C, M, or R instance type matches
+        /// your attributes, then the identified price is from either the lowest priced current
+        /// generation instance types or, failing that, the lowest priced previous generation instance
+        /// types that match your attributes. When Amazon EC2 Auto Scaling selects instance types with
+        /// your …
+        pub fn spot_max_price_percentage_over_lowest_price(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SpotMaxPricePercentageOverLowestPrice", value.into());
+            self
+        }
+
+        /// Sets `SpotMaxPricePercentageOverLowestPrice` in place: [`Self::spot_max_price_percentage_over_lowest_price`]
+        /// on a value held by `&mut`.
+        pub fn set_spot_max_price_percentage_over_lowest_price(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SpotMaxPricePercentageOverLowestPrice", value.into());
+            self
+        }
+
+        /// `SpotMaxPricePercentageOverLowestPrice` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spot_max_price_percentage_over_lowest_price(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SpotMaxPricePercentageOverLowestPrice")
+        }
+
+        /// `TotalLocalStorageGB`: The minimum and maximum total local storage size for an instance
+        /// type, in GB. Default: No minimum or maximum limits
+        pub fn total_local_storage_gb(mut self, value: impl Into<Val<TotalLocalStorageGbRequest>>) -> Self {
+            self.props.set("TotalLocalStorageGB", value.into());
+            self
+        }
+
+        /// Sets `TotalLocalStorageGB` in place: [`Self::total_local_storage_gb`] on a value held by `&mut`.
+        pub fn set_total_local_storage_gb(&mut self, value: impl Into<Val<TotalLocalStorageGbRequest>>) -> &mut Self {
+            self.props.set("TotalLocalStorageGB", value.into());
+            self
+        }
+
+        /// `TotalLocalStorageGB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_total_local_storage_gb(&self) -> ::std::option::Option<Val<TotalLocalStorageGbRequest>> {
+            crate::cfn::get_prop(&self.props, "TotalLocalStorageGB")
         }
     }
 
@@ -1770,14 +3004,40 @@ pub mod auto_scaling_group {
             AcceleratorCountRequest { props }
         }
 
-        prop! {
-            /// `Max`: The maximum value.
-            props, "Max", max, set_max, get_max, Val<i64>
+        /// `Max`: The maximum value.
+        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
         }
 
-        prop! {
-            /// `Min`: The minimum value.
-            props, "Min", min, set_min, get_min, Val<i64>
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Max")
+        }
+
+        /// `Min`: The minimum value.
+        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// Sets `Min` in place: [`Self::min`] on a value held by `&mut`.
+        pub fn set_min(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Min")
         }
     }
 
@@ -1847,14 +3107,40 @@ pub mod auto_scaling_group {
             AcceleratorTotalMemoryMiBRequest { props }
         }
 
-        prop! {
-            /// `Max`: The memory maximum in MiB.
-            props, "Max", max, set_max, get_max, Val<i64>
+        /// `Max`: The memory maximum in MiB.
+        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
         }
 
-        prop! {
-            /// `Min`: The memory minimum in MiB.
-            props, "Min", min, set_min, get_min, Val<i64>
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Max")
+        }
+
+        /// `Min`: The memory minimum in MiB.
+        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// Sets `Min` in place: [`Self::min`] on a value held by `&mut`.
+        pub fn set_min(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Min")
         }
     }
 
@@ -1909,14 +3195,40 @@ pub mod auto_scaling_group {
             BaselineEbsBandwidthMbpsRequest { props }
         }
 
-        prop! {
-            /// `Max`: The maximum value in Mbps.
-            props, "Max", max, set_max, get_max, Val<i64>
+        /// `Max`: The maximum value in Mbps.
+        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
         }
 
-        prop! {
-            /// `Min`: The minimum value in Mbps.
-            props, "Min", min, set_min, get_min, Val<i64>
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Max")
+        }
+
+        /// `Min`: The minimum value in Mbps.
+        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// Sets `Min` in place: [`Self::min`] on a value held by `&mut`.
+        pub fn set_min(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Min")
         }
     }
 
@@ -1941,10 +3253,22 @@ pub mod auto_scaling_group {
             BaselinePerformanceFactorsRequest { props }
         }
 
-        prop! {
-            /// `Cpu`: The CPU performance to consider, using an instance family as the baseline
-            /// reference.
-            props, "Cpu", cpu, set_cpu, get_cpu, Val<CpuPerformanceFactorRequest>
+        /// `Cpu`: The CPU performance to consider, using an instance family as the baseline reference.
+        pub fn cpu(mut self, value: impl Into<Val<CpuPerformanceFactorRequest>>) -> Self {
+            self.props.set("Cpu", value.into());
+            self
+        }
+
+        /// Sets `Cpu` in place: [`Self::cpu`] on a value held by `&mut`.
+        pub fn set_cpu(&mut self, value: impl Into<Val<CpuPerformanceFactorRequest>>) -> &mut Self {
+            self.props.set("Cpu", value.into());
+            self
+        }
+
+        /// `Cpu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cpu(&self) -> ::std::option::Option<Val<CpuPerformanceFactorRequest>> {
+            crate::cfn::get_prop(&self.props, "Cpu")
         }
     }
 
@@ -1964,13 +3288,26 @@ pub mod auto_scaling_group {
             CpuPerformanceFactorRequest { props }
         }
 
-        prop! {
-            /// `References`: Specify an instance family to use as the baseline reference for CPU
-            /// performance. All instance types that match your specified attributes will be compared
-            /// against the CPU performance of the referenced instance family, regardless of CPU
-            /// manufacturer or architecture differences. Currently only one instance family can be
-            /// specified in the list.
-            props, "References", references, set_references, get_references, Val<List<PerformanceFactorReferenceRequest>>
+        /// `References`: Specify an instance family to use as the baseline reference for CPU
+        /// performance. All instance types that match your specified attributes will be compared
+        /// against the CPU performance of the referenced instance family, regardless of CPU
+        /// manufacturer or architecture differences. Currently only one instance family can be
+        /// specified in the list.
+        pub fn references(mut self, value: impl Into<Val<List<PerformanceFactorReferenceRequest>>>) -> Self {
+            self.props.set("References", value.into());
+            self
+        }
+
+        /// Sets `References` in place: [`Self::references`] on a value held by `&mut`.
+        pub fn set_references(&mut self, value: impl Into<Val<List<PerformanceFactorReferenceRequest>>>) -> &mut Self {
+            self.props.set("References", value.into());
+            self
+        }
+
+        /// `References` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_references(&self) -> ::std::option::Option<Val<List<PerformanceFactorReferenceRequest>>> {
+            crate::cfn::get_prop(&self.props, "References")
         }
     }
 
@@ -1993,15 +3330,28 @@ pub mod auto_scaling_group {
             PerformanceFactorReferenceRequest { props }
         }
 
-        prop! {
-            /// `InstanceFamily`: The instance family to use as a baseline reference. Make sure that you
-            /// specify the correct value for the instance family. The instance family is everything
-            /// before the period (.) in the instance type name. For example, in the instance ``c6i.large``,
-            /// the instance family is ``c6i``, not ``c6``. For more information, see Amazon EC2
-            /// instance type naming conventions (<https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html>)
-            /// in *Amazon EC2 Instance Types*. The following instance types are *not supported* for
-            /// performance protection. + ``c1`` + ``g3| g3s`` + ``hpc7g`` + ``m1| …
-            props, "InstanceFamily", instance_family, set_instance_family, get_instance_family, Val<String>
+        /// `InstanceFamily`: The instance family to use as a baseline reference. Make sure that you
+        /// specify the correct value for the instance family. The instance family is everything before
+        /// the period (.) in the instance type name. For example, in the instance ``c6i.large``, the
+        /// instance family is ``c6i``, not ``c6``. For more information, see Amazon EC2 instance type
+        /// naming conventions (<https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html>)
+        /// in *Amazon EC2 Instance Types*. The following instance types are *not supported* for
+        /// performance protection. + ``c1`` + ``g3| g3s`` + ``hpc7g`` + ``m1| …
+        pub fn instance_family(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InstanceFamily", value.into());
+            self
+        }
+
+        /// Sets `InstanceFamily` in place: [`Self::instance_family`] on a value held by `&mut`.
+        pub fn set_instance_family(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceFamily", value.into());
+            self
+        }
+
+        /// `InstanceFamily` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_family(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceFamily")
         }
     }
 
@@ -2105,14 +3455,40 @@ pub mod auto_scaling_group {
             MemoryGiBPerVCpuRequest { props }
         }
 
-        prop! {
-            /// `Max`: The memory maximum in GiB.
-            props, "Max", max, set_max, get_max, Val<f64>
+        /// `Max`: The memory maximum in GiB.
+        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
         }
 
-        prop! {
-            /// `Min`: The memory minimum in GiB.
-            props, "Min", min, set_min, get_min, Val<f64>
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Max")
+        }
+
+        /// `Min`: The memory minimum in GiB.
+        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// Sets `Min` in place: [`Self::min`] on a value held by `&mut`.
+        pub fn set_min(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Min")
         }
     }
 
@@ -2135,14 +3511,40 @@ pub mod auto_scaling_group {
             MemoryMiBRequest { props }
         }
 
-        prop! {
-            /// `Max`: The memory maximum in MiB.
-            props, "Max", max, set_max, get_max, Val<i64>
+        /// `Max`: The memory maximum in MiB.
+        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
         }
 
-        prop! {
-            /// `Min`: The memory minimum in MiB.
-            props, "Min", min, set_min, get_min, Val<i64>
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Max")
+        }
+
+        /// `Min`: The memory minimum in MiB.
+        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// Sets `Min` in place: [`Self::min`] on a value held by `&mut`.
+        pub fn set_min(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Min")
         }
     }
 
@@ -2167,14 +3569,40 @@ pub mod auto_scaling_group {
             NetworkBandwidthGbpsRequest { props }
         }
 
-        prop! {
-            /// `Max`: The maximum amount of network bandwidth, in gigabits per second (Gbps).
-            props, "Max", max, set_max, get_max, Val<f64>
+        /// `Max`: The maximum amount of network bandwidth, in gigabits per second (Gbps).
+        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
         }
 
-        prop! {
-            /// `Min`: The minimum amount of network bandwidth, in gigabits per second (Gbps).
-            props, "Min", min, set_min, get_min, Val<f64>
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Max")
+        }
+
+        /// `Min`: The minimum amount of network bandwidth, in gigabits per second (Gbps).
+        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// Sets `Min` in place: [`Self::min`] on a value held by `&mut`.
+        pub fn set_min(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Min")
         }
     }
 
@@ -2197,14 +3625,40 @@ pub mod auto_scaling_group {
             NetworkInterfaceCountRequest { props }
         }
 
-        prop! {
-            /// `Max`: The maximum number of network interfaces.
-            props, "Max", max, set_max, get_max, Val<i64>
+        /// `Max`: The maximum number of network interfaces.
+        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
         }
 
-        prop! {
-            /// `Min`: The minimum number of network interfaces.
-            props, "Min", min, set_min, get_min, Val<i64>
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Max")
+        }
+
+        /// `Min`: The minimum number of network interfaces.
+        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// Sets `Min` in place: [`Self::min`] on a value held by `&mut`.
+        pub fn set_min(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Min")
         }
     }
 
@@ -2227,14 +3681,40 @@ pub mod auto_scaling_group {
             TotalLocalStorageGbRequest { props }
         }
 
-        prop! {
-            /// `Max`: The storage maximum in GB.
-            props, "Max", max, set_max, get_max, Val<f64>
+        /// `Max`: The storage maximum in GB.
+        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
         }
 
-        prop! {
-            /// `Min`: The storage minimum in GB.
-            props, "Min", min, set_min, get_min, Val<f64>
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Max")
+        }
+
+        /// `Min`: The storage minimum in GB.
+        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// Sets `Min` in place: [`Self::min`] on a value held by `&mut`.
+        pub fn set_min(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Min")
         }
     }
 
@@ -2256,14 +3736,40 @@ pub mod auto_scaling_group {
             VCpuCountRequest { props }
         }
 
-        prop! {
-            /// `Max`: The maximum number of vCPUs.
-            props, "Max", max, set_max, get_max, Val<i64>
+        /// `Max`: The maximum number of vCPUs.
+        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
         }
 
-        prop! {
-            /// `Min`: The minimum number of vCPUs.
-            props, "Min", min, set_min, get_min, Val<i64>
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Max")
+        }
+
+        /// `Min`: The minimum number of vCPUs.
+        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// Sets `Min` in place: [`Self::min`] on a value held by `&mut`.
+        pub fn set_min(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Min")
         }
     }
 
@@ -2288,15 +3794,35 @@ pub mod auto_scaling_group {
             NotificationConfiguration { props }
         }
 
-        prop! {
-            /// `TopicARN`: The Amazon Resource Name (ARN) of the Amazon SNS topic.
-            props, "TopicARN", _, set_topic_arn, get_topic_arn, Val<Json>
+        /// Sets `TopicARN`, which `new` took, in place.
+        pub fn set_topic_arn(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("TopicARN", value.into());
+            self
         }
 
-        prop! {
-            /// `NotificationTypes`: A list of event types that send a notification. Event types can
-            /// include any of the following types. *Allowed values*: + ``autoscaling:EC2_INSTANCE_LAUNCH`` + ``autoscaling:EC2_INSTANCE_LAUNCH_ERROR`` + ``autoscaling:EC2_INSTANCE_TERMINATE`` + ``autoscaling:EC2_INSTANCE_TERMINATE_ERROR`` + ``autoscaling:TEST_NOTIFICATION``
-            props, "NotificationTypes", notification_types, set_notification_types, get_notification_types, Val<List<String>>
+        /// `TopicARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_arn(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "TopicARN")
+        }
+
+        /// `NotificationTypes`: A list of event types that send a notification. Event types can include
+        /// any of the following types. *Allowed values*: + ``autoscaling:EC2_INSTANCE_LAUNCH`` + ``autoscaling:EC2_INSTANCE_LAUNCH_ERROR`` + ``autoscaling:EC2_INSTANCE_TERMINATE`` + ``autoscaling:EC2_INSTANCE_TERMINATE_ERROR`` + ``autoscaling:TEST_NOTIFICATION``
+        pub fn notification_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NotificationTypes", value.into());
+            self
+        }
+
+        /// Sets `NotificationTypes` in place: [`Self::notification_types`] on a value held by `&mut`.
+        pub fn set_notification_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NotificationTypes", value.into());
+            self
+        }
+
+        /// `NotificationTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_notification_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NotificationTypes")
         }
     }
 
@@ -2331,22 +3857,40 @@ pub mod auto_scaling_group {
             TagProperty { props }
         }
 
-        prop! {
-            /// `Value`: The tag value.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`: The tag key.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
 
-        prop! {
-            /// `PropagateAtLaunch`: Set to ``true`` if you want CloudFormation to copy the tag to EC2
-            /// instances that are launched as part of the Auto Scaling group. Set to ``false`` if you
-            /// want the tag attached only to the Auto Scaling group and not copied to any instances
-            /// launched as part of the Auto Scaling group.
-            props, "PropagateAtLaunch", _, set_propagate_at_launch, get_propagate_at_launch, Val<bool>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// Sets `PropagateAtLaunch`, which `new` took, in place.
+        pub fn set_propagate_at_launch(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PropagateAtLaunch", value.into());
+            self
+        }
+
+        /// `PropagateAtLaunch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_propagate_at_launch(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PropagateAtLaunch")
         }
     }
 
@@ -2380,24 +3924,28 @@ pub mod auto_scaling_group {
             TrafficSourceIdentifier { props }
         }
 
-        prop! {
-            /// `Identifier`: Identifies the traffic source. For Application Load Balancers, Gateway
-            /// Load Balancers, Network Load Balancers, and VPC Lattice, this will be the Amazon
-            /// Resource Name (ARN) for a target group in this account and Region. For Classic Load
-            /// Balancers, this will be the name of the Classic Load Balancer in this account and
-            /// Region. For example: + Application Load Balancer ARN: ``arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-targets/1234567890123456`` +
-            /// Classic Load Balancer name: ``my-classic-load-balancer`` + VPC Lattice ARN: …
-            props, "Identifier", _, set_identifier, get_identifier, Val<String>
+        /// Sets `Identifier`, which `new` took, in place.
+        pub fn set_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Identifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Provides additional context for the value of ``Identifier``. The following lists
-            /// the valid values: + ``elb`` if ``Identifier`` is the name of a Classic Load Balancer. + ``elbv2``
-            /// if ``Identifier`` is the ARN of an Application Load Balancer, Gateway Load Balancer, or
-            /// Network Load Balancer target group. + ``vpc-lattice`` if ``Identifier`` is the ARN of a
-            /// VPC Lattice target group. Required if the identifier is the name of a Classic Load
-            /// Balancer.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// `Identifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Identifier")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 }
@@ -2427,114 +3975,349 @@ impl LaunchConfiguration {
         LaunchConfiguration { core }
     }
 
-    prop! {
-        /// `AssociatePublicIpAddress`: For Auto Scaling groups that are running in a virtual
-        /// private cloud (VPC), specifies whether to assign a public IP address to the group's
-        /// instances.
-        core.props, "AssociatePublicIpAddress", associate_public_ip_address, set_associate_public_ip_address, get_associate_public_ip_address, Val<bool>
+    /// `AssociatePublicIpAddress`: For Auto Scaling groups that are running in a virtual private
+    /// cloud (VPC), specifies whether to assign a public IP address to the group's instances.
+    pub fn associate_public_ip_address(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AssociatePublicIpAddress", value.into());
+        self
     }
 
-    prop! {
-        /// `BlockDeviceMappings`: Specifies how block devices are exposed to the instance. You can
-        /// specify virtual devices and EBS volumes.
-        core.props, "BlockDeviceMappings", block_device_mappings, set_block_device_mappings, get_block_device_mappings, Val<List<launch_configuration::BlockDeviceMapping>>
+    /// Sets `AssociatePublicIpAddress` in place: [`Self::associate_public_ip_address`] on a value
+    /// held by `&mut`.
+    pub fn set_associate_public_ip_address(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AssociatePublicIpAddress", value.into());
+        self
     }
 
-    prop! {
-        /// `ClassicLinkVPCId`: The ID of a ClassicLink-enabled VPC to link your EC2-Classic
-        /// instances to.
-        core.props, "ClassicLinkVPCId", classic_link_vpc_id, set_classic_link_vpc_id, get_classic_link_vpc_id, Val<String>
+    /// `AssociatePublicIpAddress` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_associate_public_ip_address(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AssociatePublicIpAddress")
     }
 
-    prop! {
-        /// `ClassicLinkVPCSecurityGroups`: The IDs of one or more security groups for the VPC that
-        /// you specified in the ClassicLinkVPCId property.
-        core.props, "ClassicLinkVPCSecurityGroups", classic_link_vpc_security_groups, set_classic_link_vpc_security_groups, get_classic_link_vpc_security_groups, Val<List<String>>
+    /// `BlockDeviceMappings`: Specifies how block devices are exposed to the instance. You can
+    /// specify virtual devices and EBS volumes.
+    pub fn block_device_mappings(mut self, value: impl Into<Val<List<launch_configuration::BlockDeviceMapping>>>) -> Self {
+        self.core.props.set("BlockDeviceMappings", value.into());
+        self
     }
 
-    prop! {
-        /// `EbsOptimized`: Specifies whether the launch configuration is optimized for EBS I/O (true)
-        /// or not (false).
-        core.props, "EbsOptimized", ebs_optimized, set_ebs_optimized, get_ebs_optimized, Val<bool>
+    /// Sets `BlockDeviceMappings` in place: [`Self::block_device_mappings`] on a value held by `&mut`.
+    pub fn set_block_device_mappings(&mut self, value: impl Into<Val<List<launch_configuration::BlockDeviceMapping>>>) -> &mut Self {
+        self.core.props.set("BlockDeviceMappings", value.into());
+        self
     }
 
-    prop! {
-        /// `IamInstanceProfile`: Provides the name or the Amazon Resource Name (ARN) of the
-        /// instance profile associated with the IAM role for the instance. The instance profile
-        /// contains the IAM role.
-        core.props, "IamInstanceProfile", iam_instance_profile, set_iam_instance_profile, get_iam_instance_profile, Val<String>
+    /// `BlockDeviceMappings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_block_device_mappings(&self) -> ::std::option::Option<Val<List<launch_configuration::BlockDeviceMapping>>> {
+        crate::cfn::get_prop(&self.core.props, "BlockDeviceMappings")
     }
 
-    prop! {
-        /// `ImageId`: Provides the unique ID of the Amazon Machine Image (AMI) that was assigned
-        /// during registration.
-        core.props, "ImageId", _, set_image_id, get_image_id, Val<String>
+    /// `ClassicLinkVPCId`: The ID of a ClassicLink-enabled VPC to link your EC2-Classic instances
+    /// to.
+    pub fn classic_link_vpc_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClassicLinkVPCId", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceId`: The ID of the Amazon EC2 instance you want to use to create the launch
-        /// configuration.
-        core.props, "InstanceId", instance_id, set_instance_id, get_instance_id, Val<String>
+    /// Sets `ClassicLinkVPCId` in place: [`Self::classic_link_vpc_id`] on a value held by `&mut`.
+    pub fn set_classic_link_vpc_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClassicLinkVPCId", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceMonitoring`: Controls whether instances in this group are launched with
-        /// detailed (true) or basic (false) monitoring.
-        core.props, "InstanceMonitoring", instance_monitoring, set_instance_monitoring, get_instance_monitoring, Val<bool>
+    /// `ClassicLinkVPCId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_classic_link_vpc_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClassicLinkVPCId")
     }
 
-    prop! {
-        /// `InstanceType`: Specifies the instance type of the EC2 instance.
-        core.props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+    /// `ClassicLinkVPCSecurityGroups`: The IDs of one or more security groups for the VPC that you
+    /// specified in the ClassicLinkVPCId property.
+    pub fn classic_link_vpc_security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ClassicLinkVPCSecurityGroups", value.into());
+        self
     }
 
-    prop! {
-        /// `KernelId`: Provides the ID of the kernel associated with the EC2 AMI.
-        core.props, "KernelId", kernel_id, set_kernel_id, get_kernel_id, Val<String>
+    /// Sets `ClassicLinkVPCSecurityGroups` in place: [`Self::classic_link_vpc_security_groups`] on
+    /// a value held by `&mut`.
+    pub fn set_classic_link_vpc_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ClassicLinkVPCSecurityGroups", value.into());
+        self
     }
 
-    prop! {
-        /// `KeyName`: Provides the name of the EC2 key pair.
-        core.props, "KeyName", key_name, set_key_name, get_key_name, Val<String>
+    /// `ClassicLinkVPCSecurityGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_classic_link_vpc_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ClassicLinkVPCSecurityGroups")
     }
 
-    prop! {
-        /// `LaunchConfigurationName`: The name of the launch configuration. This name must be
-        /// unique per Region per account.
-        core.props, "LaunchConfigurationName", launch_configuration_name, set_launch_configuration_name, get_launch_configuration_name, Val<String>
+    /// `EbsOptimized`: Specifies whether the launch configuration is optimized for EBS I/O (true)
+    /// or not (false).
+    pub fn ebs_optimized(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EbsOptimized", value.into());
+        self
     }
 
-    prop! {
-        /// `MetadataOptions`: The metadata options for the instances.
-        core.props, "MetadataOptions", metadata_options, set_metadata_options, get_metadata_options, Val<launch_configuration::MetadataOptions>
+    /// Sets `EbsOptimized` in place: [`Self::ebs_optimized`] on a value held by `&mut`.
+    pub fn set_ebs_optimized(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EbsOptimized", value.into());
+        self
     }
 
-    prop! {
-        /// `PlacementTenancy`: The tenancy of the instance, either default or dedicated.
-        core.props, "PlacementTenancy", placement_tenancy, set_placement_tenancy, get_placement_tenancy, Val<String>
+    /// `EbsOptimized` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ebs_optimized(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EbsOptimized")
     }
 
-    prop! {
-        /// `RamDiskId`: The ID of the RAM disk to select.
-        core.props, "RamDiskId", ram_disk_id, set_ram_disk_id, get_ram_disk_id, Val<String>
+    /// `IamInstanceProfile`: Provides the name or the Amazon Resource Name (ARN) of the instance
+    /// profile associated with the IAM role for the instance. The instance profile contains the IAM
+    /// role.
+    pub fn iam_instance_profile(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IamInstanceProfile", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroups`: A list that contains the security groups to assign to the instances in
-        /// the Auto Scaling group.
-        core.props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
+    /// Sets `IamInstanceProfile` in place: [`Self::iam_instance_profile`] on a value held by `&mut`.
+    pub fn set_iam_instance_profile(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IamInstanceProfile", value.into());
+        self
     }
 
-    prop! {
-        /// `SpotPrice`: The maximum hourly price you are willing to pay for any Spot Instances
-        /// launched to fulfill the request.
-        core.props, "SpotPrice", spot_price, set_spot_price, get_spot_price, Val<String>
+    /// `IamInstanceProfile` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_instance_profile(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IamInstanceProfile")
     }
 
-    prop! {
-        /// `UserData`: The Base64-encoded user data to make available to the launched EC2
-        /// instances.
-        core.props, "UserData", user_data, set_user_data, get_user_data, Val<String>
+    /// Sets `ImageId`, which `new` took, in place.
+    pub fn set_image_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ImageId", value.into());
+        self
+    }
+
+    /// `ImageId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ImageId")
+    }
+
+    /// `InstanceId`: The ID of the Amazon EC2 instance you want to use to create the launch
+    /// configuration.
+    pub fn instance_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InstanceId", value.into());
+        self
+    }
+
+    /// Sets `InstanceId` in place: [`Self::instance_id`] on a value held by `&mut`.
+    pub fn set_instance_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceId", value.into());
+        self
+    }
+
+    /// `InstanceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceId")
+    }
+
+    /// `InstanceMonitoring`: Controls whether instances in this group are launched with detailed (true)
+    /// or basic (false) monitoring.
+    pub fn instance_monitoring(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("InstanceMonitoring", value.into());
+        self
+    }
+
+    /// Sets `InstanceMonitoring` in place: [`Self::instance_monitoring`] on a value held by `&mut`.
+    pub fn set_instance_monitoring(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("InstanceMonitoring", value.into());
+        self
+    }
+
+    /// `InstanceMonitoring` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_monitoring(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceMonitoring")
+    }
+
+    /// Sets `InstanceType`, which `new` took, in place.
+    pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceType", value.into());
+        self
+    }
+
+    /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceType")
+    }
+
+    /// `KernelId`: Provides the ID of the kernel associated with the EC2 AMI.
+    pub fn kernel_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KernelId", value.into());
+        self
+    }
+
+    /// Sets `KernelId` in place: [`Self::kernel_id`] on a value held by `&mut`.
+    pub fn set_kernel_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KernelId", value.into());
+        self
+    }
+
+    /// `KernelId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kernel_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KernelId")
+    }
+
+    /// `KeyName`: Provides the name of the EC2 key pair.
+    pub fn key_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KeyName", value.into());
+        self
+    }
+
+    /// Sets `KeyName` in place: [`Self::key_name`] on a value held by `&mut`.
+    pub fn set_key_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KeyName", value.into());
+        self
+    }
+
+    /// `KeyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KeyName")
+    }
+
+    /// `LaunchConfigurationName`: The name of the launch configuration. This name must be unique
+    /// per Region per account.
+    pub fn launch_configuration_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LaunchConfigurationName", value.into());
+        self
+    }
+
+    /// Sets `LaunchConfigurationName` in place: [`Self::launch_configuration_name`] on a value held
+    /// by `&mut`.
+    pub fn set_launch_configuration_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LaunchConfigurationName", value.into());
+        self
+    }
+
+    /// `LaunchConfigurationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_launch_configuration_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LaunchConfigurationName")
+    }
+
+    /// `MetadataOptions`: The metadata options for the instances.
+    pub fn metadata_options(mut self, value: impl Into<Val<launch_configuration::MetadataOptions>>) -> Self {
+        self.core.props.set("MetadataOptions", value.into());
+        self
+    }
+
+    /// Sets `MetadataOptions` in place: [`Self::metadata_options`] on a value held by `&mut`.
+    pub fn set_metadata_options(&mut self, value: impl Into<Val<launch_configuration::MetadataOptions>>) -> &mut Self {
+        self.core.props.set("MetadataOptions", value.into());
+        self
+    }
+
+    /// `MetadataOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metadata_options(&self) -> ::std::option::Option<Val<launch_configuration::MetadataOptions>> {
+        crate::cfn::get_prop(&self.core.props, "MetadataOptions")
+    }
+
+    /// `PlacementTenancy`: The tenancy of the instance, either default or dedicated.
+    pub fn placement_tenancy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PlacementTenancy", value.into());
+        self
+    }
+
+    /// Sets `PlacementTenancy` in place: [`Self::placement_tenancy`] on a value held by `&mut`.
+    pub fn set_placement_tenancy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PlacementTenancy", value.into());
+        self
+    }
+
+    /// `PlacementTenancy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_placement_tenancy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PlacementTenancy")
+    }
+
+    /// `RamDiskId`: The ID of the RAM disk to select.
+    pub fn ram_disk_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RamDiskId", value.into());
+        self
+    }
+
+    /// Sets `RamDiskId` in place: [`Self::ram_disk_id`] on a value held by `&mut`.
+    pub fn set_ram_disk_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RamDiskId", value.into());
+        self
+    }
+
+    /// `RamDiskId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ram_disk_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RamDiskId")
+    }
+
+    /// `SecurityGroups`: A list that contains the security groups to assign to the instances in the
+    /// Auto Scaling group.
+    pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SecurityGroups", value.into());
+        self
+    }
+
+    /// Sets `SecurityGroups` in place: [`Self::security_groups`] on a value held by `&mut`.
+    pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroups", value.into());
+        self
+    }
+
+    /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroups")
+    }
+
+    /// `SpotPrice`: The maximum hourly price you are willing to pay for any Spot Instances launched
+    /// to fulfill the request.
+    pub fn spot_price(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SpotPrice", value.into());
+        self
+    }
+
+    /// Sets `SpotPrice` in place: [`Self::spot_price`] on a value held by `&mut`.
+    pub fn set_spot_price(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SpotPrice", value.into());
+        self
+    }
+
+    /// `SpotPrice` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_spot_price(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SpotPrice")
+    }
+
+    /// `UserData`: The Base64-encoded user data to make available to the launched EC2 instances.
+    pub fn user_data(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("UserData", value.into());
+        self
+    }
+
+    /// Sets `UserData` in place: [`Self::user_data`] on a value held by `&mut`.
+    pub fn set_user_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserData", value.into());
+        self
+    }
+
+    /// `UserData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_data(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserData")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2570,26 +4353,71 @@ pub mod launch_configuration {
             BlockDeviceMapping { props }
         }
 
-        prop! {
-            /// `DeviceName`: The device name exposed to the EC2 instance (for example, /dev/sdh or
-            /// xvdh).
-            props, "DeviceName", _, set_device_name, get_device_name, Val<String>
+        /// Sets `DeviceName`, which `new` took, in place.
+        pub fn set_device_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeviceName", value.into());
+            self
         }
 
-        prop! {
-            /// `Ebs`: Parameters used to automatically set up EBS volumes when an instance is launched.
-            props, "Ebs", ebs, set_ebs, get_ebs, Val<BlockDevice>
+        /// `DeviceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeviceName")
         }
 
-        prop! {
-            /// `NoDevice`: Setting this value to true suppresses the specified device included in the
-            /// block device mapping of the AMI.
-            props, "NoDevice", no_device, set_no_device, get_no_device, Val<bool>
+        /// `Ebs`: Parameters used to automatically set up EBS volumes when an instance is launched.
+        pub fn ebs(mut self, value: impl Into<Val<BlockDevice>>) -> Self {
+            self.props.set("Ebs", value.into());
+            self
         }
 
-        prop! {
-            /// `VirtualName`: The name of the virtual device.
-            props, "VirtualName", virtual_name, set_virtual_name, get_virtual_name, Val<String>
+        /// Sets `Ebs` in place: [`Self::ebs`] on a value held by `&mut`.
+        pub fn set_ebs(&mut self, value: impl Into<Val<BlockDevice>>) -> &mut Self {
+            self.props.set("Ebs", value.into());
+            self
+        }
+
+        /// `Ebs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs(&self) -> ::std::option::Option<Val<BlockDevice>> {
+            crate::cfn::get_prop(&self.props, "Ebs")
+        }
+
+        /// `NoDevice`: Setting this value to true suppresses the specified device included in the block
+        /// device mapping of the AMI.
+        pub fn no_device(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("NoDevice", value.into());
+            self
+        }
+
+        /// Sets `NoDevice` in place: [`Self::no_device`] on a value held by `&mut`.
+        pub fn set_no_device(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("NoDevice", value.into());
+            self
+        }
+
+        /// `NoDevice` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_no_device(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "NoDevice")
+        }
+
+        /// `VirtualName`: The name of the virtual device.
+        pub fn virtual_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VirtualName", value.into());
+            self
+        }
+
+        /// Sets `VirtualName` in place: [`Self::virtual_name`] on a value held by `&mut`.
+        pub fn set_virtual_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VirtualName", value.into());
+            self
+        }
+
+        /// `VirtualName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_virtual_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VirtualName")
         }
     }
 
@@ -2609,40 +4437,131 @@ pub mod launch_configuration {
             BlockDevice { props }
         }
 
-        prop! {
-            /// `DeleteOnTermination`: Indicates whether the volume is deleted on instance termination.
-            props, "DeleteOnTermination", delete_on_termination, set_delete_on_termination, get_delete_on_termination, Val<bool>
+        /// `DeleteOnTermination`: Indicates whether the volume is deleted on instance termination.
+        pub fn delete_on_termination(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DeleteOnTermination", value.into());
+            self
         }
 
-        prop! {
-            /// `Encrypted`: Specifies whether the volume should be encrypted.
-            props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
+        /// Sets `DeleteOnTermination` in place: [`Self::delete_on_termination`] on a value held by `&mut`.
+        pub fn set_delete_on_termination(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DeleteOnTermination", value.into());
+            self
         }
 
-        prop! {
-            /// `Iops`: The number of input/output (I/O) operations per second (IOPS) to provision for
-            /// the volume.
-            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        /// `DeleteOnTermination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delete_on_termination(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DeleteOnTermination")
         }
 
-        prop! {
-            /// `SnapshotId`: The snapshot ID of the volume to use.
-            props, "SnapshotId", snapshot_id, set_snapshot_id, get_snapshot_id, Val<String>
+        /// `Encrypted`: Specifies whether the volume should be encrypted.
+        pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Encrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `Throughput`: The throughput (MiBps) to provision for a gp3 volume.
-            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
+        /// Sets `Encrypted` in place: [`Self::encrypted`] on a value held by `&mut`.
+        pub fn set_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Encrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumeSize`: The volume size, in GiBs.
-            props, "VolumeSize", volume_size, set_volume_size, get_volume_size, Val<i64>
+        /// `Encrypted` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Encrypted")
         }
 
-        prop! {
-            /// `VolumeType`: The volume type.
-            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<String>
+        /// `Iops`: The number of input/output (I/O) operations per second (IOPS) to provision for the
+        /// volume.
+        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Iops", value.into());
+            self
+        }
+
+        /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+        pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Iops", value.into());
+            self
+        }
+
+        /// `Iops` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Iops")
+        }
+
+        /// `SnapshotId`: The snapshot ID of the volume to use.
+        pub fn snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SnapshotId", value.into());
+            self
+        }
+
+        /// Sets `SnapshotId` in place: [`Self::snapshot_id`] on a value held by `&mut`.
+        pub fn set_snapshot_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SnapshotId", value.into());
+            self
+        }
+
+        /// `SnapshotId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snapshot_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SnapshotId")
+        }
+
+        /// `Throughput`: The throughput (MiBps) to provision for a gp3 volume.
+        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// Sets `Throughput` in place: [`Self::throughput`] on a value held by `&mut`.
+        pub fn set_throughput(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// `Throughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throughput(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Throughput")
+        }
+
+        /// `VolumeSize`: The volume size, in GiBs.
+        pub fn volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("VolumeSize", value.into());
+            self
+        }
+
+        /// Sets `VolumeSize` in place: [`Self::volume_size`] on a value held by `&mut`.
+        pub fn set_volume_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("VolumeSize", value.into());
+            self
+        }
+
+        /// `VolumeSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "VolumeSize")
+        }
+
+        /// `VolumeType`: The volume type.
+        pub fn volume_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// Sets `VolumeType` in place: [`Self::volume_type`] on a value held by `&mut`.
+        pub fn set_volume_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// `VolumeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VolumeType")
         }
     }
 
@@ -2662,21 +4581,61 @@ pub mod launch_configuration {
             MetadataOptions { props }
         }
 
-        prop! {
-            /// `HttpEndpoint`: This parameter enables or disables the HTTP metadata endpoint on your
-            /// instances.
-            props, "HttpEndpoint", http_endpoint, set_http_endpoint, get_http_endpoint, Val<MetadataOptionsHttpEndpoint>
+        /// `HttpEndpoint`: This parameter enables or disables the HTTP metadata endpoint on your
+        /// instances.
+        pub fn http_endpoint(mut self, value: impl Into<Val<MetadataOptionsHttpEndpoint>>) -> Self {
+            self.props.set("HttpEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `HttpPutResponseHopLimit`: The desired HTTP PUT response hop limit for instance metadata
-            /// requests.
-            props, "HttpPutResponseHopLimit", http_put_response_hop_limit, set_http_put_response_hop_limit, get_http_put_response_hop_limit, Val<i64>
+        /// Sets `HttpEndpoint` in place: [`Self::http_endpoint`] on a value held by `&mut`.
+        pub fn set_http_endpoint(&mut self, value: impl Into<Val<MetadataOptionsHttpEndpoint>>) -> &mut Self {
+            self.props.set("HttpEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `HttpTokens`: The state of token usage for your instance metadata requests.
-            props, "HttpTokens", http_tokens, set_http_tokens, get_http_tokens, Val<MetadataOptionsHttpTokens>
+        /// `HttpEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_endpoint(&self) -> ::std::option::Option<Val<MetadataOptionsHttpEndpoint>> {
+            crate::cfn::get_prop(&self.props, "HttpEndpoint")
+        }
+
+        /// `HttpPutResponseHopLimit`: The desired HTTP PUT response hop limit for instance metadata
+        /// requests.
+        pub fn http_put_response_hop_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HttpPutResponseHopLimit", value.into());
+            self
+        }
+
+        /// Sets `HttpPutResponseHopLimit` in place: [`Self::http_put_response_hop_limit`] on a value
+        /// held by `&mut`.
+        pub fn set_http_put_response_hop_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HttpPutResponseHopLimit", value.into());
+            self
+        }
+
+        /// `HttpPutResponseHopLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_put_response_hop_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HttpPutResponseHopLimit")
+        }
+
+        /// `HttpTokens`: The state of token usage for your instance metadata requests.
+        pub fn http_tokens(mut self, value: impl Into<Val<MetadataOptionsHttpTokens>>) -> Self {
+            self.props.set("HttpTokens", value.into());
+            self
+        }
+
+        /// Sets `HttpTokens` in place: [`Self::http_tokens`] on a value held by `&mut`.
+        pub fn set_http_tokens(&mut self, value: impl Into<Val<MetadataOptionsHttpTokens>>) -> &mut Self {
+            self.props.set("HttpTokens", value.into());
+            self
+        }
+
+        /// `HttpTokens` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_tokens(&self) -> ::std::option::Option<Val<MetadataOptionsHttpTokens>> {
+            crate::cfn::get_prop(&self.props, "HttpTokens")
         }
     }
 
@@ -2734,56 +4693,147 @@ impl LifecycleHook {
         LifecycleHook { core }
     }
 
-    prop! {
-        /// `AutoScalingGroupName`: The name of the Auto Scaling group for the lifecycle hook.
-        core.props, "AutoScalingGroupName", _, set_auto_scaling_group_name, get_auto_scaling_group_name, Val<String>
+    /// Sets `AutoScalingGroupName`, which `new` took, in place.
+    pub fn set_auto_scaling_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AutoScalingGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultResult`: The action the Auto Scaling group takes when the lifecycle hook timeout
-        /// elapses or if an unexpected failure occurs. The valid values are CONTINUE and ABANDON (default).
-        core.props, "DefaultResult", default_result, set_default_result, get_default_result, Val<lifecycle_hook::DefaultResult>
+    /// `AutoScalingGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_scaling_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AutoScalingGroupName")
     }
 
-    prop! {
-        /// `HeartbeatTimeout`: The maximum time, in seconds, that can elapse before the lifecycle
-        /// hook times out. The range is from 30 to 7200 seconds. The default value is 3600 seconds (1
-        /// hour). If the lifecycle hook times out, Amazon EC2 Auto Scaling performs the action that
-        /// you specified in the DefaultResult property.
-        core.props, "HeartbeatTimeout", heartbeat_timeout, set_heartbeat_timeout, get_heartbeat_timeout, Val<i64>
+    /// `DefaultResult`: The action the Auto Scaling group takes when the lifecycle hook timeout
+    /// elapses or if an unexpected failure occurs. The valid values are CONTINUE and ABANDON (default).
+    pub fn default_result(mut self, value: impl Into<Val<lifecycle_hook::DefaultResult>>) -> Self {
+        self.core.props.set("DefaultResult", value.into());
+        self
     }
 
-    prop! {
-        /// `LifecycleHookName`: The name of the lifecycle hook.
-        core.props, "LifecycleHookName", lifecycle_hook_name, set_lifecycle_hook_name, get_lifecycle_hook_name, Val<String>
+    /// Sets `DefaultResult` in place: [`Self::default_result`] on a value held by `&mut`.
+    pub fn set_default_result(&mut self, value: impl Into<Val<lifecycle_hook::DefaultResult>>) -> &mut Self {
+        self.core.props.set("DefaultResult", value.into());
+        self
     }
 
-    prop! {
-        /// `LifecycleTransition`: The instance state to which you want to attach the lifecycle
-        /// hook.
-        core.props, "LifecycleTransition", _, set_lifecycle_transition, get_lifecycle_transition, Val<lifecycle_hook::LifecycleTransition>
+    /// `DefaultResult` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_result(&self) -> ::std::option::Option<Val<lifecycle_hook::DefaultResult>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultResult")
     }
 
-    prop! {
-        /// `NotificationMetadata`: Additional information that is included any time Amazon EC2 Auto
-        /// Scaling sends a message to the notification target.
-        core.props, "NotificationMetadata", notification_metadata, set_notification_metadata, get_notification_metadata, Val<String>
+    /// `HeartbeatTimeout`: The maximum time, in seconds, that can elapse before the lifecycle hook
+    /// times out. The range is from 30 to 7200 seconds. The default value is 3600 seconds (1 hour).
+    /// If the lifecycle hook times out, Amazon EC2 Auto Scaling performs the action that you
+    /// specified in the DefaultResult property.
+    pub fn heartbeat_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("HeartbeatTimeout", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationTargetARN`: The Amazon Resource Name (ARN) of the notification target that
-        /// Amazon EC2 Auto Scaling uses to notify you when an instance is in the transition state
-        /// for the lifecycle hook. You can specify an Amazon SQS queue or an Amazon SNS topic. The
-        /// notification message includes the following information: lifecycle action token, user
-        /// account ID, Auto Scaling group name, lifecycle hook name, instance ID, lifecycle
-        /// transition, and notification metadata.
-        core.props, "NotificationTargetARN", notification_target_arn, set_notification_target_arn, get_notification_target_arn, Val<String>
+    /// Sets `HeartbeatTimeout` in place: [`Self::heartbeat_timeout`] on a value held by `&mut`.
+    pub fn set_heartbeat_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("HeartbeatTimeout", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleARN`: The ARN of the IAM role that allows the Auto Scaling group to publish to the
-        /// specified notification target, for example, an Amazon SNS topic or an Amazon SQS queue.
-        core.props, "RoleARN", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// `HeartbeatTimeout` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_heartbeat_timeout(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "HeartbeatTimeout")
+    }
+
+    /// `LifecycleHookName`: The name of the lifecycle hook.
+    pub fn lifecycle_hook_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LifecycleHookName", value.into());
+        self
+    }
+
+    /// Sets `LifecycleHookName` in place: [`Self::lifecycle_hook_name`] on a value held by `&mut`.
+    pub fn set_lifecycle_hook_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LifecycleHookName", value.into());
+        self
+    }
+
+    /// `LifecycleHookName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lifecycle_hook_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LifecycleHookName")
+    }
+
+    /// Sets `LifecycleTransition`, which `new` took, in place.
+    pub fn set_lifecycle_transition(&mut self, value: impl Into<Val<lifecycle_hook::LifecycleTransition>>) -> &mut Self {
+        self.core.props.set("LifecycleTransition", value.into());
+        self
+    }
+
+    /// `LifecycleTransition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lifecycle_transition(&self) -> ::std::option::Option<Val<lifecycle_hook::LifecycleTransition>> {
+        crate::cfn::get_prop(&self.core.props, "LifecycleTransition")
+    }
+
+    /// `NotificationMetadata`: Additional information that is included any time Amazon EC2 Auto
+    /// Scaling sends a message to the notification target.
+    pub fn notification_metadata(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NotificationMetadata", value.into());
+        self
+    }
+
+    /// Sets `NotificationMetadata` in place: [`Self::notification_metadata`] on a value held by `&mut`.
+    pub fn set_notification_metadata(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NotificationMetadata", value.into());
+        self
+    }
+
+    /// `NotificationMetadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_metadata(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationMetadata")
+    }
+
+    /// `NotificationTargetARN`: The Amazon Resource Name (ARN) of the notification target that
+    /// Amazon EC2 Auto Scaling uses to notify you when an instance is in the transition state for
+    /// the lifecycle hook. You can specify an Amazon SQS queue or an Amazon SNS topic. The
+    /// notification message includes the following information: lifecycle action token, user
+    /// account ID, Auto Scaling group name, lifecycle hook name, instance ID, lifecycle transition,
+    /// and notification metadata.
+    pub fn notification_target_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NotificationTargetARN", value.into());
+        self
+    }
+
+    /// Sets `NotificationTargetARN` in place: [`Self::notification_target_arn`] on a value held by `&mut`.
+    pub fn set_notification_target_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NotificationTargetARN", value.into());
+        self
+    }
+
+    /// `NotificationTargetARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_target_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationTargetARN")
+    }
+
+    /// `RoleARN`: The ARN of the IAM role that allows the Auto Scaling group to publish to the
+    /// specified notification target, for example, an Amazon SNS topic or an Amazon SQS queue.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleARN", value.into());
+        self
+    }
+
+    /// Sets `RoleARN` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleARN", value.into());
+        self
+    }
+
+    /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleARN")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2846,80 +4896,221 @@ impl ScalingPolicy {
         ScalingPolicy { core }
     }
 
-    prop! {
-        /// `AdjustmentType`: Specifies how the scaling adjustment is interpreted. The valid values
-        /// are ChangeInCapacity, ExactCapacity, and PercentChangeInCapacity.
-        core.props, "AdjustmentType", adjustment_type, set_adjustment_type, get_adjustment_type, Val<scaling_policy::AdjustmentType>
+    /// `AdjustmentType`: Specifies how the scaling adjustment is interpreted. The valid values are
+    /// ChangeInCapacity, ExactCapacity, and PercentChangeInCapacity.
+    pub fn adjustment_type(mut self, value: impl Into<Val<scaling_policy::AdjustmentType>>) -> Self {
+        self.core.props.set("AdjustmentType", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoScalingGroupName`: The name of the Auto Scaling group.
-        core.props, "AutoScalingGroupName", _, set_auto_scaling_group_name, get_auto_scaling_group_name, Val<String>
+    /// Sets `AdjustmentType` in place: [`Self::adjustment_type`] on a value held by `&mut`.
+    pub fn set_adjustment_type(&mut self, value: impl Into<Val<scaling_policy::AdjustmentType>>) -> &mut Self {
+        self.core.props.set("AdjustmentType", value.into());
+        self
     }
 
-    prop! {
-        /// `Cooldown`: The duration of the policy's cooldown period, in seconds. When a cooldown
-        /// period is specified here, it overrides the default cooldown period defined for the Auto
-        /// Scaling group.
-        core.props, "Cooldown", cooldown, set_cooldown, get_cooldown, Val<String>
+    /// `AdjustmentType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_adjustment_type(&self) -> ::std::option::Option<Val<scaling_policy::AdjustmentType>> {
+        crate::cfn::get_prop(&self.core.props, "AdjustmentType")
     }
 
-    prop! {
-        /// `EstimatedInstanceWarmup`: The estimated time, in seconds, until a newly launched
-        /// instance can contribute to the CloudWatch metrics. If not provided, the default is to
-        /// use the value from the default cooldown period for the Auto Scaling group. Valid only if
-        /// the policy type is TargetTrackingScaling or StepScaling.
-        core.props, "EstimatedInstanceWarmup", estimated_instance_warmup, set_estimated_instance_warmup, get_estimated_instance_warmup, Val<i64>
+    /// Sets `AutoScalingGroupName`, which `new` took, in place.
+    pub fn set_auto_scaling_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AutoScalingGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `MetricAggregationType`: The aggregation type for the CloudWatch metrics. The valid
-        /// values are Minimum, Maximum, and Average. If the aggregation type is null, the value is
-        /// treated as Average. Valid only if the policy type is StepScaling.
-        core.props, "MetricAggregationType", metric_aggregation_type, set_metric_aggregation_type, get_metric_aggregation_type, Val<scaling_policy::MetricAggregationType>
+    /// `AutoScalingGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_scaling_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AutoScalingGroupName")
     }
 
-    prop! {
-        /// `MinAdjustmentMagnitude`: The minimum value to scale by when the adjustment type is
-        /// PercentChangeInCapacity. For example, suppose that you create a step scaling policy to
-        /// scale out an Auto Scaling group by 25 percent and you specify a MinAdjustmentMagnitude
-        /// of 2. If the group has 4 instances and the scaling policy is performed, 25 percent of 4
-        /// is 1. However, because you specified a MinAdjustmentMagnitude of 2, Amazon EC2 Auto
-        /// Scaling scales out the group by 2 instances.
-        core.props, "MinAdjustmentMagnitude", min_adjustment_magnitude, set_min_adjustment_magnitude, get_min_adjustment_magnitude, Val<i64>
+    /// `Cooldown`: The duration of the policy's cooldown period, in seconds. When a cooldown period
+    /// is specified here, it overrides the default cooldown period defined for the Auto Scaling
+    /// group.
+    pub fn cooldown(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Cooldown", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyType`: One of the following policy types: TargetTrackingScaling, StepScaling,
-        /// SimpleScaling (default), PredictiveScaling
-        core.props, "PolicyType", policy_type, set_policy_type, get_policy_type, Val<scaling_policy::PolicyType>
+    /// Sets `Cooldown` in place: [`Self::cooldown`] on a value held by `&mut`.
+    pub fn set_cooldown(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Cooldown", value.into());
+        self
     }
 
-    prop! {
-        /// `PredictiveScalingConfiguration`: A predictive scaling policy. Includes support for
-        /// predefined metrics only.
-        core.props, "PredictiveScalingConfiguration", predictive_scaling_configuration, set_predictive_scaling_configuration, get_predictive_scaling_configuration, Val<scaling_policy::PredictiveScalingConfiguration>
+    /// `Cooldown` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cooldown(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Cooldown")
     }
 
-    prop! {
-        /// `ScalingAdjustment`: The amount by which to scale, based on the specified adjustment
-        /// type. A positive value adds to the current capacity while a negative number removes from
-        /// the current capacity. For exact capacity, you must specify a positive value. Required if
-        /// the policy type is SimpleScaling. (Not used with any other policy type.)
-        core.props, "ScalingAdjustment", scaling_adjustment, set_scaling_adjustment, get_scaling_adjustment, Val<i64>
+    /// `EstimatedInstanceWarmup`: The estimated time, in seconds, until a newly launched instance
+    /// can contribute to the CloudWatch metrics. If not provided, the default is to use the value
+    /// from the default cooldown period for the Auto Scaling group. Valid only if the policy type
+    /// is TargetTrackingScaling or StepScaling.
+    pub fn estimated_instance_warmup(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("EstimatedInstanceWarmup", value.into());
+        self
     }
 
-    prop! {
-        /// `StepAdjustments`: A set of adjustments that enable you to scale based on the size of
-        /// the alarm breach. Required if the policy type is StepScaling. (Not used with any other
-        /// policy type.)
-        core.props, "StepAdjustments", step_adjustments, set_step_adjustments, get_step_adjustments, Val<List<scaling_policy::StepAdjustment>>
+    /// Sets `EstimatedInstanceWarmup` in place: [`Self::estimated_instance_warmup`] on a value held
+    /// by `&mut`.
+    pub fn set_estimated_instance_warmup(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("EstimatedInstanceWarmup", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetTrackingConfiguration`: A target tracking scaling policy. Includes support for
-        /// predefined or customized metrics.
-        core.props, "TargetTrackingConfiguration", target_tracking_configuration, set_target_tracking_configuration, get_target_tracking_configuration, Val<scaling_policy::TargetTrackingConfiguration>
+    /// `EstimatedInstanceWarmup` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_estimated_instance_warmup(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "EstimatedInstanceWarmup")
+    }
+
+    /// `MetricAggregationType`: The aggregation type for the CloudWatch metrics. The valid values
+    /// are Minimum, Maximum, and Average. If the aggregation type is null, the value is treated as
+    /// Average. Valid only if the policy type is StepScaling.
+    pub fn metric_aggregation_type(mut self, value: impl Into<Val<scaling_policy::MetricAggregationType>>) -> Self {
+        self.core.props.set("MetricAggregationType", value.into());
+        self
+    }
+
+    /// Sets `MetricAggregationType` in place: [`Self::metric_aggregation_type`] on a value held by `&mut`.
+    pub fn set_metric_aggregation_type(&mut self, value: impl Into<Val<scaling_policy::MetricAggregationType>>) -> &mut Self {
+        self.core.props.set("MetricAggregationType", value.into());
+        self
+    }
+
+    /// `MetricAggregationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metric_aggregation_type(&self) -> ::std::option::Option<Val<scaling_policy::MetricAggregationType>> {
+        crate::cfn::get_prop(&self.core.props, "MetricAggregationType")
+    }
+
+    /// `MinAdjustmentMagnitude`: The minimum value to scale by when the adjustment type is
+    /// PercentChangeInCapacity. For example, suppose that you create a step scaling policy to scale
+    /// out an Auto Scaling group by 25 percent and you specify a MinAdjustmentMagnitude of 2. If
+    /// the group has 4 instances and the scaling policy is performed, 25 percent of 4 is 1.
+    /// However, because you specified a MinAdjustmentMagnitude of 2, Amazon EC2 Auto Scaling scales
+    /// out the group by 2 instances.
+    pub fn min_adjustment_magnitude(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MinAdjustmentMagnitude", value.into());
+        self
+    }
+
+    /// Sets `MinAdjustmentMagnitude` in place: [`Self::min_adjustment_magnitude`] on a value held
+    /// by `&mut`.
+    pub fn set_min_adjustment_magnitude(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MinAdjustmentMagnitude", value.into());
+        self
+    }
+
+    /// `MinAdjustmentMagnitude` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_min_adjustment_magnitude(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MinAdjustmentMagnitude")
+    }
+
+    /// `PolicyType`: One of the following policy types: TargetTrackingScaling, StepScaling,
+    /// SimpleScaling (default), PredictiveScaling
+    pub fn policy_type(mut self, value: impl Into<Val<scaling_policy::PolicyType>>) -> Self {
+        self.core.props.set("PolicyType", value.into());
+        self
+    }
+
+    /// Sets `PolicyType` in place: [`Self::policy_type`] on a value held by `&mut`.
+    pub fn set_policy_type(&mut self, value: impl Into<Val<scaling_policy::PolicyType>>) -> &mut Self {
+        self.core.props.set("PolicyType", value.into());
+        self
+    }
+
+    /// `PolicyType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_type(&self) -> ::std::option::Option<Val<scaling_policy::PolicyType>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyType")
+    }
+
+    /// `PredictiveScalingConfiguration`: A predictive scaling policy. Includes support for
+    /// predefined metrics only.
+    pub fn predictive_scaling_configuration(mut self, value: impl Into<Val<scaling_policy::PredictiveScalingConfiguration>>) -> Self {
+        self.core.props.set("PredictiveScalingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `PredictiveScalingConfiguration` in place: [`Self::predictive_scaling_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_predictive_scaling_configuration(&mut self, value: impl Into<Val<scaling_policy::PredictiveScalingConfiguration>>) -> &mut Self {
+        self.core.props.set("PredictiveScalingConfiguration", value.into());
+        self
+    }
+
+    /// `PredictiveScalingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_predictive_scaling_configuration(&self) -> ::std::option::Option<Val<scaling_policy::PredictiveScalingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "PredictiveScalingConfiguration")
+    }
+
+    /// `ScalingAdjustment`: The amount by which to scale, based on the specified adjustment type. A
+    /// positive value adds to the current capacity while a negative number removes from the current
+    /// capacity. For exact capacity, you must specify a positive value. Required if the policy type
+    /// is SimpleScaling. (Not used with any other policy type.)
+    pub fn scaling_adjustment(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ScalingAdjustment", value.into());
+        self
+    }
+
+    /// Sets `ScalingAdjustment` in place: [`Self::scaling_adjustment`] on a value held by `&mut`.
+    pub fn set_scaling_adjustment(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ScalingAdjustment", value.into());
+        self
+    }
+
+    /// `ScalingAdjustment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scaling_adjustment(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ScalingAdjustment")
+    }
+
+    /// `StepAdjustments`: A set of adjustments that enable you to scale based on the size of the
+    /// alarm breach. Required if the policy type is StepScaling. (Not used with any other policy
+    /// type.)
+    pub fn step_adjustments(mut self, value: impl Into<Val<List<scaling_policy::StepAdjustment>>>) -> Self {
+        self.core.props.set("StepAdjustments", value.into());
+        self
+    }
+
+    /// Sets `StepAdjustments` in place: [`Self::step_adjustments`] on a value held by `&mut`.
+    pub fn set_step_adjustments(&mut self, value: impl Into<Val<List<scaling_policy::StepAdjustment>>>) -> &mut Self {
+        self.core.props.set("StepAdjustments", value.into());
+        self
+    }
+
+    /// `StepAdjustments` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_step_adjustments(&self) -> ::std::option::Option<Val<List<scaling_policy::StepAdjustment>>> {
+        crate::cfn::get_prop(&self.core.props, "StepAdjustments")
+    }
+
+    /// `TargetTrackingConfiguration`: A target tracking scaling policy. Includes support for
+    /// predefined or customized metrics.
+    pub fn target_tracking_configuration(mut self, value: impl Into<Val<scaling_policy::TargetTrackingConfiguration>>) -> Self {
+        self.core.props.set("TargetTrackingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `TargetTrackingConfiguration` in place: [`Self::target_tracking_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_target_tracking_configuration(&mut self, value: impl Into<Val<scaling_policy::TargetTrackingConfiguration>>) -> &mut Self {
+        self.core.props.set("TargetTrackingConfiguration", value.into());
+        self
+    }
+
+    /// `TargetTrackingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_tracking_configuration(&self) -> ::std::option::Option<Val<scaling_policy::TargetTrackingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "TargetTrackingConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3020,29 +5211,89 @@ pub mod scaling_policy {
             PredictiveScalingConfiguration { props }
         }
 
-        prop! {
-            /// `MetricSpecifications`.
-            props, "MetricSpecifications", _, set_metric_specifications, get_metric_specifications, Val<List<PredictiveScalingMetricSpecification>>
+        /// Sets `MetricSpecifications`, which `new` took, in place.
+        pub fn set_metric_specifications(&mut self, value: impl Into<Val<List<PredictiveScalingMetricSpecification>>>) -> &mut Self {
+            self.props.set("MetricSpecifications", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxCapacityBreachBehavior`.
-            props, "MaxCapacityBreachBehavior", max_capacity_breach_behavior, set_max_capacity_breach_behavior, get_max_capacity_breach_behavior, Val<PredictiveScalingConfigurationMaxCapacityBreachBehavior>
+        /// `MetricSpecifications` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_specifications(&self) -> ::std::option::Option<Val<List<PredictiveScalingMetricSpecification>>> {
+            crate::cfn::get_prop(&self.props, "MetricSpecifications")
         }
 
-        prop! {
-            /// `MaxCapacityBuffer`.
-            props, "MaxCapacityBuffer", max_capacity_buffer, set_max_capacity_buffer, get_max_capacity_buffer, Val<i64>
+        /// `MaxCapacityBreachBehavior`.
+        pub fn max_capacity_breach_behavior(mut self, value: impl Into<Val<PredictiveScalingConfigurationMaxCapacityBreachBehavior>>) -> Self {
+            self.props.set("MaxCapacityBreachBehavior", value.into());
+            self
         }
 
-        prop! {
-            /// `Mode`.
-            props, "Mode", mode, set_mode, get_mode, Val<PredictiveScalingConfigurationMode>
+        /// Sets `MaxCapacityBreachBehavior` in place: [`Self::max_capacity_breach_behavior`] on a value
+        /// held by `&mut`.
+        pub fn set_max_capacity_breach_behavior(&mut self, value: impl Into<Val<PredictiveScalingConfigurationMaxCapacityBreachBehavior>>) -> &mut Self {
+            self.props.set("MaxCapacityBreachBehavior", value.into());
+            self
         }
 
-        prop! {
-            /// `SchedulingBufferTime`.
-            props, "SchedulingBufferTime", scheduling_buffer_time, set_scheduling_buffer_time, get_scheduling_buffer_time, Val<i64>
+        /// `MaxCapacityBreachBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_capacity_breach_behavior(&self) -> ::std::option::Option<Val<PredictiveScalingConfigurationMaxCapacityBreachBehavior>> {
+            crate::cfn::get_prop(&self.props, "MaxCapacityBreachBehavior")
+        }
+
+        /// `MaxCapacityBuffer`.
+        pub fn max_capacity_buffer(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxCapacityBuffer", value.into());
+            self
+        }
+
+        /// Sets `MaxCapacityBuffer` in place: [`Self::max_capacity_buffer`] on a value held by `&mut`.
+        pub fn set_max_capacity_buffer(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxCapacityBuffer", value.into());
+            self
+        }
+
+        /// `MaxCapacityBuffer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_capacity_buffer(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxCapacityBuffer")
+        }
+
+        /// `Mode`.
+        pub fn mode(mut self, value: impl Into<Val<PredictiveScalingConfigurationMode>>) -> Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// Sets `Mode` in place: [`Self::mode`] on a value held by `&mut`.
+        pub fn set_mode(&mut self, value: impl Into<Val<PredictiveScalingConfigurationMode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<PredictiveScalingConfigurationMode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
+        }
+
+        /// `SchedulingBufferTime`.
+        pub fn scheduling_buffer_time(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SchedulingBufferTime", value.into());
+            self
+        }
+
+        /// Sets `SchedulingBufferTime` in place: [`Self::scheduling_buffer_time`] on a value held by `&mut`.
+        pub fn set_scheduling_buffer_time(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SchedulingBufferTime", value.into());
+            self
+        }
+
+        /// `SchedulingBufferTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scheduling_buffer_time(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SchedulingBufferTime")
         }
     }
 
@@ -3076,39 +5327,130 @@ pub mod scaling_policy {
             PredictiveScalingMetricSpecification { props }
         }
 
-        prop! {
-            /// `TargetValue`.
-            props, "TargetValue", _, set_target_value, get_target_value, Val<f64>
+        /// Sets `TargetValue`, which `new` took, in place.
+        pub fn set_target_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TargetValue", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomizedCapacityMetricSpecification`.
-            props, "CustomizedCapacityMetricSpecification", customized_capacity_metric_specification, set_customized_capacity_metric_specification, get_customized_capacity_metric_specification, Val<PredictiveScalingCustomizedCapacityMetric>
+        /// `TargetValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TargetValue")
         }
 
-        prop! {
-            /// `CustomizedLoadMetricSpecification`.
-            props, "CustomizedLoadMetricSpecification", customized_load_metric_specification, set_customized_load_metric_specification, get_customized_load_metric_specification, Val<PredictiveScalingCustomizedLoadMetric>
+        /// `CustomizedCapacityMetricSpecification`.
+        pub fn customized_capacity_metric_specification(mut self, value: impl Into<Val<PredictiveScalingCustomizedCapacityMetric>>) -> Self {
+            self.props.set("CustomizedCapacityMetricSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomizedScalingMetricSpecification`.
-            props, "CustomizedScalingMetricSpecification", customized_scaling_metric_specification, set_customized_scaling_metric_specification, get_customized_scaling_metric_specification, Val<PredictiveScalingCustomizedScalingMetric>
+        /// Sets `CustomizedCapacityMetricSpecification` in place: [`Self::customized_capacity_metric_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_customized_capacity_metric_specification(&mut self, value: impl Into<Val<PredictiveScalingCustomizedCapacityMetric>>) -> &mut Self {
+            self.props.set("CustomizedCapacityMetricSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `PredefinedLoadMetricSpecification`.
-            props, "PredefinedLoadMetricSpecification", predefined_load_metric_specification, set_predefined_load_metric_specification, get_predefined_load_metric_specification, Val<PredictiveScalingPredefinedLoadMetric>
+        /// `CustomizedCapacityMetricSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customized_capacity_metric_specification(&self) -> ::std::option::Option<Val<PredictiveScalingCustomizedCapacityMetric>> {
+            crate::cfn::get_prop(&self.props, "CustomizedCapacityMetricSpecification")
         }
 
-        prop! {
-            /// `PredefinedMetricPairSpecification`.
-            props, "PredefinedMetricPairSpecification", predefined_metric_pair_specification, set_predefined_metric_pair_specification, get_predefined_metric_pair_specification, Val<PredictiveScalingPredefinedMetricPair>
+        /// `CustomizedLoadMetricSpecification`.
+        pub fn customized_load_metric_specification(mut self, value: impl Into<Val<PredictiveScalingCustomizedLoadMetric>>) -> Self {
+            self.props.set("CustomizedLoadMetricSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `PredefinedScalingMetricSpecification`.
-            props, "PredefinedScalingMetricSpecification", predefined_scaling_metric_specification, set_predefined_scaling_metric_specification, get_predefined_scaling_metric_specification, Val<PredictiveScalingPredefinedScalingMetric>
+        /// Sets `CustomizedLoadMetricSpecification` in place: [`Self::customized_load_metric_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_customized_load_metric_specification(&mut self, value: impl Into<Val<PredictiveScalingCustomizedLoadMetric>>) -> &mut Self {
+            self.props.set("CustomizedLoadMetricSpecification", value.into());
+            self
+        }
+
+        /// `CustomizedLoadMetricSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customized_load_metric_specification(&self) -> ::std::option::Option<Val<PredictiveScalingCustomizedLoadMetric>> {
+            crate::cfn::get_prop(&self.props, "CustomizedLoadMetricSpecification")
+        }
+
+        /// `CustomizedScalingMetricSpecification`.
+        pub fn customized_scaling_metric_specification(mut self, value: impl Into<Val<PredictiveScalingCustomizedScalingMetric>>) -> Self {
+            self.props.set("CustomizedScalingMetricSpecification", value.into());
+            self
+        }
+
+        /// Sets `CustomizedScalingMetricSpecification` in place: [`Self::customized_scaling_metric_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_customized_scaling_metric_specification(&mut self, value: impl Into<Val<PredictiveScalingCustomizedScalingMetric>>) -> &mut Self {
+            self.props.set("CustomizedScalingMetricSpecification", value.into());
+            self
+        }
+
+        /// `CustomizedScalingMetricSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customized_scaling_metric_specification(&self) -> ::std::option::Option<Val<PredictiveScalingCustomizedScalingMetric>> {
+            crate::cfn::get_prop(&self.props, "CustomizedScalingMetricSpecification")
+        }
+
+        /// `PredefinedLoadMetricSpecification`.
+        pub fn predefined_load_metric_specification(mut self, value: impl Into<Val<PredictiveScalingPredefinedLoadMetric>>) -> Self {
+            self.props.set("PredefinedLoadMetricSpecification", value.into());
+            self
+        }
+
+        /// Sets `PredefinedLoadMetricSpecification` in place: [`Self::predefined_load_metric_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_predefined_load_metric_specification(&mut self, value: impl Into<Val<PredictiveScalingPredefinedLoadMetric>>) -> &mut Self {
+            self.props.set("PredefinedLoadMetricSpecification", value.into());
+            self
+        }
+
+        /// `PredefinedLoadMetricSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predefined_load_metric_specification(&self) -> ::std::option::Option<Val<PredictiveScalingPredefinedLoadMetric>> {
+            crate::cfn::get_prop(&self.props, "PredefinedLoadMetricSpecification")
+        }
+
+        /// `PredefinedMetricPairSpecification`.
+        pub fn predefined_metric_pair_specification(mut self, value: impl Into<Val<PredictiveScalingPredefinedMetricPair>>) -> Self {
+            self.props.set("PredefinedMetricPairSpecification", value.into());
+            self
+        }
+
+        /// Sets `PredefinedMetricPairSpecification` in place: [`Self::predefined_metric_pair_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_predefined_metric_pair_specification(&mut self, value: impl Into<Val<PredictiveScalingPredefinedMetricPair>>) -> &mut Self {
+            self.props.set("PredefinedMetricPairSpecification", value.into());
+            self
+        }
+
+        /// `PredefinedMetricPairSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predefined_metric_pair_specification(&self) -> ::std::option::Option<Val<PredictiveScalingPredefinedMetricPair>> {
+            crate::cfn::get_prop(&self.props, "PredefinedMetricPairSpecification")
+        }
+
+        /// `PredefinedScalingMetricSpecification`.
+        pub fn predefined_scaling_metric_specification(mut self, value: impl Into<Val<PredictiveScalingPredefinedScalingMetric>>) -> Self {
+            self.props.set("PredefinedScalingMetricSpecification", value.into());
+            self
+        }
+
+        /// Sets `PredefinedScalingMetricSpecification` in place: [`Self::predefined_scaling_metric_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_predefined_scaling_metric_specification(&mut self, value: impl Into<Val<PredictiveScalingPredefinedScalingMetric>>) -> &mut Self {
+            self.props.set("PredefinedScalingMetricSpecification", value.into());
+            self
+        }
+
+        /// `PredefinedScalingMetricSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predefined_scaling_metric_specification(&self) -> ::std::option::Option<Val<PredictiveScalingPredefinedScalingMetric>> {
+            crate::cfn::get_prop(&self.props, "PredefinedScalingMetricSpecification")
         }
     }
 
@@ -3129,9 +5471,16 @@ pub mod scaling_policy {
             PredictiveScalingCustomizedCapacityMetric { props }
         }
 
-        prop! {
-            /// `MetricDataQueries`.
-            props, "MetricDataQueries", _, set_metric_data_queries, get_metric_data_queries, Val<List<MetricDataQuery>>
+        /// Sets `MetricDataQueries`, which `new` took, in place.
+        pub fn set_metric_data_queries(&mut self, value: impl Into<Val<List<MetricDataQuery>>>) -> &mut Self {
+            self.props.set("MetricDataQueries", value.into());
+            self
+        }
+
+        /// `MetricDataQueries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_data_queries(&self) -> ::std::option::Option<Val<List<MetricDataQuery>>> {
+            crate::cfn::get_prop(&self.props, "MetricDataQueries")
         }
     }
 
@@ -3152,29 +5501,88 @@ pub mod scaling_policy {
             MetricDataQuery { props }
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `Expression`.
-            props, "Expression", expression, set_expression, get_expression, Val<String>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `Label`.
-            props, "Label", label, set_label, get_label, Val<String>
+        /// `Expression`.
+        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricStat`.
-            props, "MetricStat", metric_stat, set_metric_stat, get_metric_stat, Val<MetricStat>
+        /// Sets `Expression` in place: [`Self::expression`] on a value held by `&mut`.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `ReturnData`.
-            props, "ReturnData", return_data, set_return_data, get_return_data, Val<bool>
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
+        }
+
+        /// `Label`.
+        pub fn label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Label", value.into());
+            self
+        }
+
+        /// Sets `Label` in place: [`Self::label`] on a value held by `&mut`.
+        pub fn set_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Label", value.into());
+            self
+        }
+
+        /// `Label` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Label")
+        }
+
+        /// `MetricStat`.
+        pub fn metric_stat(mut self, value: impl Into<Val<MetricStat>>) -> Self {
+            self.props.set("MetricStat", value.into());
+            self
+        }
+
+        /// Sets `MetricStat` in place: [`Self::metric_stat`] on a value held by `&mut`.
+        pub fn set_metric_stat(&mut self, value: impl Into<Val<MetricStat>>) -> &mut Self {
+            self.props.set("MetricStat", value.into());
+            self
+        }
+
+        /// `MetricStat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_stat(&self) -> ::std::option::Option<Val<MetricStat>> {
+            crate::cfn::get_prop(&self.props, "MetricStat")
+        }
+
+        /// `ReturnData`.
+        pub fn return_data(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReturnData", value.into());
+            self
+        }
+
+        /// Sets `ReturnData` in place: [`Self::return_data`] on a value held by `&mut`.
+        pub fn set_return_data(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReturnData", value.into());
+            self
+        }
+
+        /// `ReturnData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_return_data(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReturnData")
         }
     }
 
@@ -3197,19 +5605,46 @@ pub mod scaling_policy {
             MetricStat { props }
         }
 
-        prop! {
-            /// `Stat`.
-            props, "Stat", _, set_stat, get_stat, Val<String>
+        /// Sets `Stat`, which `new` took, in place.
+        pub fn set_stat(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Stat", value.into());
+            self
         }
 
-        prop! {
-            /// `Metric`.
-            props, "Metric", _, set_metric, get_metric, Val<Metric>
+        /// `Stat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stat(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Stat")
         }
 
-        prop! {
-            /// `Unit`.
-            props, "Unit", unit, set_unit, get_unit, Val<String>
+        /// Sets `Metric`, which `new` took, in place.
+        pub fn set_metric(&mut self, value: impl Into<Val<Metric>>) -> &mut Self {
+            self.props.set("Metric", value.into());
+            self
+        }
+
+        /// `Metric` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric(&self) -> ::std::option::Option<Val<Metric>> {
+            crate::cfn::get_prop(&self.props, "Metric")
+        }
+
+        /// `Unit`.
+        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -3232,19 +5667,46 @@ pub mod scaling_policy {
             Metric { props }
         }
 
-        prop! {
-            /// `MetricName`.
-            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        /// Sets `MetricName`, which `new` took, in place.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
         }
 
-        prop! {
-            /// `Namespace`.
-            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
         }
 
-        prop! {
-            /// `Dimensions`.
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<MetricDimension>>
+        /// Sets `Namespace`, which `new` took, in place.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
+        }
+
+        /// `Dimensions`.
+        pub fn dimensions(mut self, value: impl Into<Val<List<MetricDimension>>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<List<MetricDimension>>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<List<MetricDimension>>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
         }
     }
 
@@ -3267,14 +5729,28 @@ pub mod scaling_policy {
             MetricDimension { props }
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -3295,9 +5771,16 @@ pub mod scaling_policy {
             PredictiveScalingCustomizedLoadMetric { props }
         }
 
-        prop! {
-            /// `MetricDataQueries`.
-            props, "MetricDataQueries", _, set_metric_data_queries, get_metric_data_queries, Val<List<MetricDataQuery>>
+        /// Sets `MetricDataQueries`, which `new` took, in place.
+        pub fn set_metric_data_queries(&mut self, value: impl Into<Val<List<MetricDataQuery>>>) -> &mut Self {
+            self.props.set("MetricDataQueries", value.into());
+            self
+        }
+
+        /// `MetricDataQueries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_data_queries(&self) -> ::std::option::Option<Val<List<MetricDataQuery>>> {
+            crate::cfn::get_prop(&self.props, "MetricDataQueries")
         }
     }
 
@@ -3318,9 +5801,16 @@ pub mod scaling_policy {
             PredictiveScalingCustomizedScalingMetric { props }
         }
 
-        prop! {
-            /// `MetricDataQueries`.
-            props, "MetricDataQueries", _, set_metric_data_queries, get_metric_data_queries, Val<List<MetricDataQuery>>
+        /// Sets `MetricDataQueries`, which `new` took, in place.
+        pub fn set_metric_data_queries(&mut self, value: impl Into<Val<List<MetricDataQuery>>>) -> &mut Self {
+            self.props.set("MetricDataQueries", value.into());
+            self
+        }
+
+        /// `MetricDataQueries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_data_queries(&self) -> ::std::option::Option<Val<List<MetricDataQuery>>> {
+            crate::cfn::get_prop(&self.props, "MetricDataQueries")
         }
     }
 
@@ -3343,14 +5833,34 @@ pub mod scaling_policy {
             PredictiveScalingPredefinedLoadMetric { props }
         }
 
-        prop! {
-            /// `PredefinedMetricType`.
-            props, "PredefinedMetricType", _, set_predefined_metric_type, get_predefined_metric_type, Val<PredictiveScalingPredefinedLoadMetricPredefinedMetricType>
+        /// Sets `PredefinedMetricType`, which `new` took, in place.
+        pub fn set_predefined_metric_type(&mut self, value: impl Into<Val<PredictiveScalingPredefinedLoadMetricPredefinedMetricType>>) -> &mut Self {
+            self.props.set("PredefinedMetricType", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceLabel`.
-            props, "ResourceLabel", resource_label, set_resource_label, get_resource_label, Val<String>
+        /// `PredefinedMetricType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predefined_metric_type(&self) -> ::std::option::Option<Val<PredictiveScalingPredefinedLoadMetricPredefinedMetricType>> {
+            crate::cfn::get_prop(&self.props, "PredefinedMetricType")
+        }
+
+        /// `ResourceLabel`.
+        pub fn resource_label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceLabel", value.into());
+            self
+        }
+
+        /// Sets `ResourceLabel` in place: [`Self::resource_label`] on a value held by `&mut`.
+        pub fn set_resource_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceLabel", value.into());
+            self
+        }
+
+        /// `ResourceLabel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceLabel")
         }
     }
 
@@ -3392,14 +5902,34 @@ pub mod scaling_policy {
             PredictiveScalingPredefinedMetricPair { props }
         }
 
-        prop! {
-            /// `PredefinedMetricType`.
-            props, "PredefinedMetricType", _, set_predefined_metric_type, get_predefined_metric_type, Val<PredictiveScalingPredefinedMetricPairPredefinedMetricType>
+        /// Sets `PredefinedMetricType`, which `new` took, in place.
+        pub fn set_predefined_metric_type(&mut self, value: impl Into<Val<PredictiveScalingPredefinedMetricPairPredefinedMetricType>>) -> &mut Self {
+            self.props.set("PredefinedMetricType", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceLabel`.
-            props, "ResourceLabel", resource_label, set_resource_label, get_resource_label, Val<String>
+        /// `PredefinedMetricType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predefined_metric_type(&self) -> ::std::option::Option<Val<PredictiveScalingPredefinedMetricPairPredefinedMetricType>> {
+            crate::cfn::get_prop(&self.props, "PredefinedMetricType")
+        }
+
+        /// `ResourceLabel`.
+        pub fn resource_label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceLabel", value.into());
+            self
+        }
+
+        /// Sets `ResourceLabel` in place: [`Self::resource_label`] on a value held by `&mut`.
+        pub fn set_resource_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceLabel", value.into());
+            self
+        }
+
+        /// `ResourceLabel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceLabel")
         }
     }
 
@@ -3441,14 +5971,34 @@ pub mod scaling_policy {
             PredictiveScalingPredefinedScalingMetric { props }
         }
 
-        prop! {
-            /// `PredefinedMetricType`.
-            props, "PredefinedMetricType", _, set_predefined_metric_type, get_predefined_metric_type, Val<PredictiveScalingPredefinedScalingMetricPredefinedMetricType>
+        /// Sets `PredefinedMetricType`, which `new` took, in place.
+        pub fn set_predefined_metric_type(&mut self, value: impl Into<Val<PredictiveScalingPredefinedScalingMetricPredefinedMetricType>>) -> &mut Self {
+            self.props.set("PredefinedMetricType", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceLabel`.
-            props, "ResourceLabel", resource_label, set_resource_label, get_resource_label, Val<String>
+        /// `PredefinedMetricType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predefined_metric_type(&self) -> ::std::option::Option<Val<PredictiveScalingPredefinedScalingMetricPredefinedMetricType>> {
+            crate::cfn::get_prop(&self.props, "PredefinedMetricType")
+        }
+
+        /// `ResourceLabel`.
+        pub fn resource_label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceLabel", value.into());
+            self
+        }
+
+        /// Sets `ResourceLabel` in place: [`Self::resource_label`] on a value held by `&mut`.
+        pub fn set_resource_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceLabel", value.into());
+            self
+        }
+
+        /// `ResourceLabel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceLabel")
         }
     }
 
@@ -3501,19 +6051,54 @@ pub mod scaling_policy {
             StepAdjustment { props }
         }
 
-        prop! {
-            /// `ScalingAdjustment`.
-            props, "ScalingAdjustment", _, set_scaling_adjustment, get_scaling_adjustment, Val<i64>
+        /// Sets `ScalingAdjustment`, which `new` took, in place.
+        pub fn set_scaling_adjustment(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScalingAdjustment", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricIntervalLowerBound`.
-            props, "MetricIntervalLowerBound", metric_interval_lower_bound, set_metric_interval_lower_bound, get_metric_interval_lower_bound, Val<f64>
+        /// `ScalingAdjustment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scaling_adjustment(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScalingAdjustment")
         }
 
-        prop! {
-            /// `MetricIntervalUpperBound`.
-            props, "MetricIntervalUpperBound", metric_interval_upper_bound, set_metric_interval_upper_bound, get_metric_interval_upper_bound, Val<f64>
+        /// `MetricIntervalLowerBound`.
+        pub fn metric_interval_lower_bound(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MetricIntervalLowerBound", value.into());
+            self
+        }
+
+        /// Sets `MetricIntervalLowerBound` in place: [`Self::metric_interval_lower_bound`] on a value
+        /// held by `&mut`.
+        pub fn set_metric_interval_lower_bound(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MetricIntervalLowerBound", value.into());
+            self
+        }
+
+        /// `MetricIntervalLowerBound` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_interval_lower_bound(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MetricIntervalLowerBound")
+        }
+
+        /// `MetricIntervalUpperBound`.
+        pub fn metric_interval_upper_bound(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MetricIntervalUpperBound", value.into());
+            self
+        }
+
+        /// Sets `MetricIntervalUpperBound` in place: [`Self::metric_interval_upper_bound`] on a value
+        /// held by `&mut`.
+        pub fn set_metric_interval_upper_bound(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MetricIntervalUpperBound", value.into());
+            self
+        }
+
+        /// `MetricIntervalUpperBound` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_interval_upper_bound(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MetricIntervalUpperBound")
         }
     }
 
@@ -3534,24 +6119,72 @@ pub mod scaling_policy {
             TargetTrackingConfiguration { props }
         }
 
-        prop! {
-            /// `TargetValue`.
-            props, "TargetValue", _, set_target_value, get_target_value, Val<f64>
+        /// Sets `TargetValue`, which `new` took, in place.
+        pub fn set_target_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TargetValue", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomizedMetricSpecification`.
-            props, "CustomizedMetricSpecification", customized_metric_specification, set_customized_metric_specification, get_customized_metric_specification, Val<CustomizedMetricSpecification>
+        /// `TargetValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TargetValue")
         }
 
-        prop! {
-            /// `DisableScaleIn`.
-            props, "DisableScaleIn", disable_scale_in, set_disable_scale_in, get_disable_scale_in, Val<bool>
+        /// `CustomizedMetricSpecification`.
+        pub fn customized_metric_specification(mut self, value: impl Into<Val<CustomizedMetricSpecification>>) -> Self {
+            self.props.set("CustomizedMetricSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `PredefinedMetricSpecification`.
-            props, "PredefinedMetricSpecification", predefined_metric_specification, set_predefined_metric_specification, get_predefined_metric_specification, Val<PredefinedMetricSpecification>
+        /// Sets `CustomizedMetricSpecification` in place: [`Self::customized_metric_specification`] on
+        /// a value held by `&mut`.
+        pub fn set_customized_metric_specification(&mut self, value: impl Into<Val<CustomizedMetricSpecification>>) -> &mut Self {
+            self.props.set("CustomizedMetricSpecification", value.into());
+            self
+        }
+
+        /// `CustomizedMetricSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customized_metric_specification(&self) -> ::std::option::Option<Val<CustomizedMetricSpecification>> {
+            crate::cfn::get_prop(&self.props, "CustomizedMetricSpecification")
+        }
+
+        /// `DisableScaleIn`.
+        pub fn disable_scale_in(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DisableScaleIn", value.into());
+            self
+        }
+
+        /// Sets `DisableScaleIn` in place: [`Self::disable_scale_in`] on a value held by `&mut`.
+        pub fn set_disable_scale_in(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DisableScaleIn", value.into());
+            self
+        }
+
+        /// `DisableScaleIn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disable_scale_in(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DisableScaleIn")
+        }
+
+        /// `PredefinedMetricSpecification`.
+        pub fn predefined_metric_specification(mut self, value: impl Into<Val<PredefinedMetricSpecification>>) -> Self {
+            self.props.set("PredefinedMetricSpecification", value.into());
+            self
+        }
+
+        /// Sets `PredefinedMetricSpecification` in place: [`Self::predefined_metric_specification`] on
+        /// a value held by `&mut`.
+        pub fn set_predefined_metric_specification(&mut self, value: impl Into<Val<PredefinedMetricSpecification>>) -> &mut Self {
+            self.props.set("PredefinedMetricSpecification", value.into());
+            self
+        }
+
+        /// `PredefinedMetricSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predefined_metric_specification(&self) -> ::std::option::Option<Val<PredefinedMetricSpecification>> {
+            crate::cfn::get_prop(&self.props, "PredefinedMetricSpecification")
         }
     }
 
@@ -3570,39 +6203,130 @@ pub mod scaling_policy {
             CustomizedMetricSpecification { props }
         }
 
-        prop! {
-            /// `Dimensions`.
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<MetricDimension>>
+        /// `Dimensions`.
+        pub fn dimensions(mut self, value: impl Into<Val<List<MetricDimension>>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricName`.
-            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<List<MetricDimension>>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `Metrics`.
-            props, "Metrics", metrics, set_metrics, get_metrics, Val<List<TargetTrackingMetricDataQuery>>
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<List<MetricDimension>>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
         }
 
-        prop! {
-            /// `Namespace`.
-            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        /// `MetricName`.
+        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MetricName", value.into());
+            self
         }
 
-        prop! {
-            /// `Period`.
-            props, "Period", period, set_period, get_period, Val<i64>
+        /// Sets `MetricName` in place: [`Self::metric_name`] on a value held by `&mut`.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
         }
 
-        prop! {
-            /// `Statistic`.
-            props, "Statistic", statistic, set_statistic, get_statistic, Val<CustomizedMetricSpecificationStatistic>
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
         }
 
-        prop! {
-            /// `Unit`.
-            props, "Unit", unit, set_unit, get_unit, Val<String>
+        /// `Metrics`.
+        pub fn metrics(mut self, value: impl Into<Val<List<TargetTrackingMetricDataQuery>>>) -> Self {
+            self.props.set("Metrics", value.into());
+            self
+        }
+
+        /// Sets `Metrics` in place: [`Self::metrics`] on a value held by `&mut`.
+        pub fn set_metrics(&mut self, value: impl Into<Val<List<TargetTrackingMetricDataQuery>>>) -> &mut Self {
+            self.props.set("Metrics", value.into());
+            self
+        }
+
+        /// `Metrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metrics(&self) -> ::std::option::Option<Val<List<TargetTrackingMetricDataQuery>>> {
+            crate::cfn::get_prop(&self.props, "Metrics")
+        }
+
+        /// `Namespace`.
+        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
+        }
+
+        /// `Period`.
+        pub fn period(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Period", value.into());
+            self
+        }
+
+        /// Sets `Period` in place: [`Self::period`] on a value held by `&mut`.
+        pub fn set_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Period", value.into());
+            self
+        }
+
+        /// `Period` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Period")
+        }
+
+        /// `Statistic`.
+        pub fn statistic(mut self, value: impl Into<Val<CustomizedMetricSpecificationStatistic>>) -> Self {
+            self.props.set("Statistic", value.into());
+            self
+        }
+
+        /// Sets `Statistic` in place: [`Self::statistic`] on a value held by `&mut`.
+        pub fn set_statistic(&mut self, value: impl Into<Val<CustomizedMetricSpecificationStatistic>>) -> &mut Self {
+            self.props.set("Statistic", value.into());
+            self
+        }
+
+        /// `Statistic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statistic(&self) -> ::std::option::Option<Val<CustomizedMetricSpecificationStatistic>> {
+            crate::cfn::get_prop(&self.props, "Statistic")
+        }
+
+        /// `Unit`.
+        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -3623,34 +6347,106 @@ pub mod scaling_policy {
             TargetTrackingMetricDataQuery { props }
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `Expression`.
-            props, "Expression", expression, set_expression, get_expression, Val<String>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `Label`.
-            props, "Label", label, set_label, get_label, Val<String>
+        /// `Expression`.
+        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricStat`.
-            props, "MetricStat", metric_stat, set_metric_stat, get_metric_stat, Val<TargetTrackingMetricStat>
+        /// Sets `Expression` in place: [`Self::expression`] on a value held by `&mut`.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `Period`.
-            props, "Period", period, set_period, get_period, Val<i64>
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
         }
 
-        prop! {
-            /// `ReturnData`.
-            props, "ReturnData", return_data, set_return_data, get_return_data, Val<bool>
+        /// `Label`.
+        pub fn label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Label", value.into());
+            self
+        }
+
+        /// Sets `Label` in place: [`Self::label`] on a value held by `&mut`.
+        pub fn set_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Label", value.into());
+            self
+        }
+
+        /// `Label` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Label")
+        }
+
+        /// `MetricStat`.
+        pub fn metric_stat(mut self, value: impl Into<Val<TargetTrackingMetricStat>>) -> Self {
+            self.props.set("MetricStat", value.into());
+            self
+        }
+
+        /// Sets `MetricStat` in place: [`Self::metric_stat`] on a value held by `&mut`.
+        pub fn set_metric_stat(&mut self, value: impl Into<Val<TargetTrackingMetricStat>>) -> &mut Self {
+            self.props.set("MetricStat", value.into());
+            self
+        }
+
+        /// `MetricStat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_stat(&self) -> ::std::option::Option<Val<TargetTrackingMetricStat>> {
+            crate::cfn::get_prop(&self.props, "MetricStat")
+        }
+
+        /// `Period`.
+        pub fn period(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Period", value.into());
+            self
+        }
+
+        /// Sets `Period` in place: [`Self::period`] on a value held by `&mut`.
+        pub fn set_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Period", value.into());
+            self
+        }
+
+        /// `Period` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Period")
+        }
+
+        /// `ReturnData`.
+        pub fn return_data(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReturnData", value.into());
+            self
+        }
+
+        /// Sets `ReturnData` in place: [`Self::return_data`] on a value held by `&mut`.
+        pub fn set_return_data(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReturnData", value.into());
+            self
+        }
+
+        /// `ReturnData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_return_data(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReturnData")
         }
     }
 
@@ -3673,24 +6469,64 @@ pub mod scaling_policy {
             TargetTrackingMetricStat { props }
         }
 
-        prop! {
-            /// `Stat`.
-            props, "Stat", _, set_stat, get_stat, Val<String>
+        /// Sets `Stat`, which `new` took, in place.
+        pub fn set_stat(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Stat", value.into());
+            self
         }
 
-        prop! {
-            /// `Metric`.
-            props, "Metric", _, set_metric, get_metric, Val<Metric>
+        /// `Stat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stat(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Stat")
         }
 
-        prop! {
-            /// `Period`.
-            props, "Period", period, set_period, get_period, Val<i64>
+        /// Sets `Metric`, which `new` took, in place.
+        pub fn set_metric(&mut self, value: impl Into<Val<Metric>>) -> &mut Self {
+            self.props.set("Metric", value.into());
+            self
         }
 
-        prop! {
-            /// `Unit`.
-            props, "Unit", unit, set_unit, get_unit, Val<String>
+        /// `Metric` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric(&self) -> ::std::option::Option<Val<Metric>> {
+            crate::cfn::get_prop(&self.props, "Metric")
+        }
+
+        /// `Period`.
+        pub fn period(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Period", value.into());
+            self
+        }
+
+        /// Sets `Period` in place: [`Self::period`] on a value held by `&mut`.
+        pub fn set_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Period", value.into());
+            self
+        }
+
+        /// `Period` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Period")
+        }
+
+        /// `Unit`.
+        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -3735,14 +6571,34 @@ pub mod scaling_policy {
             PredefinedMetricSpecification { props }
         }
 
-        prop! {
-            /// `PredefinedMetricType`.
-            props, "PredefinedMetricType", _, set_predefined_metric_type, get_predefined_metric_type, Val<PredefinedMetricSpecificationPredefinedMetricType>
+        /// Sets `PredefinedMetricType`, which `new` took, in place.
+        pub fn set_predefined_metric_type(&mut self, value: impl Into<Val<PredefinedMetricSpecificationPredefinedMetricType>>) -> &mut Self {
+            self.props.set("PredefinedMetricType", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceLabel`.
-            props, "ResourceLabel", resource_label, set_resource_label, get_resource_label, Val<String>
+        /// `PredefinedMetricType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predefined_metric_type(&self) -> ::std::option::Option<Val<PredefinedMetricSpecificationPredefinedMetricType>> {
+            crate::cfn::get_prop(&self.props, "PredefinedMetricType")
+        }
+
+        /// `ResourceLabel`.
+        pub fn resource_label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceLabel", value.into());
+            self
+        }
+
+        /// Sets `ResourceLabel` in place: [`Self::resource_label`] on a value held by `&mut`.
+        pub fn set_resource_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceLabel", value.into());
+            self
+        }
+
+        /// `ResourceLabel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceLabel")
         }
     }
 
@@ -3788,49 +6644,147 @@ impl ScheduledAction {
         ScheduledAction { core }
     }
 
-    prop! {
-        /// `AutoScalingGroupName`: The name of the Auto Scaling group.
-        core.props, "AutoScalingGroupName", _, set_auto_scaling_group_name, get_auto_scaling_group_name, Val<String>
+    /// Sets `AutoScalingGroupName`, which `new` took, in place.
+    pub fn set_auto_scaling_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AutoScalingGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `DesiredCapacity`: The desired capacity is the initial capacity of the Auto Scaling
-        /// group after the scheduled action runs and the capacity it attempts to maintain.
-        core.props, "DesiredCapacity", desired_capacity, set_desired_capacity, get_desired_capacity, Val<i64>
+    /// `AutoScalingGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_scaling_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AutoScalingGroupName")
     }
 
-    prop! {
-        /// `EndTime`: The latest scheduled start time to return. If scheduled action names are
-        /// provided, this parameter is ignored.
-        core.props, "EndTime", end_time, set_end_time, get_end_time, Val<String>
+    /// `DesiredCapacity`: The desired capacity is the initial capacity of the Auto Scaling group
+    /// after the scheduled action runs and the capacity it attempts to maintain.
+    pub fn desired_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("DesiredCapacity", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxSize`: The minimum size of the Auto Scaling group.
-        core.props, "MaxSize", max_size, set_max_size, get_max_size, Val<i64>
+    /// Sets `DesiredCapacity` in place: [`Self::desired_capacity`] on a value held by `&mut`.
+    pub fn set_desired_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DesiredCapacity", value.into());
+        self
     }
 
-    prop! {
-        /// `MinSize`: The minimum size of the Auto Scaling group.
-        core.props, "MinSize", min_size, set_min_size, get_min_size, Val<i64>
+    /// `DesiredCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_desired_capacity(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DesiredCapacity")
     }
 
-    prop! {
-        /// `Recurrence`: The recurring schedule for the action, in Unix cron syntax format. When
-        /// StartTime and EndTime are specified with Recurrence , they form the boundaries of when
-        /// the recurring action starts and stops.
-        core.props, "Recurrence", recurrence, set_recurrence, get_recurrence, Val<String>
+    /// `EndTime`: The latest scheduled start time to return. If scheduled action names are
+    /// provided, this parameter is ignored.
+    pub fn end_time(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EndTime", value.into());
+        self
     }
 
-    prop! {
-        /// `StartTime`: The earliest scheduled start time to return. If scheduled action names are
-        /// provided, this parameter is ignored.
-        core.props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
+    /// Sets `EndTime` in place: [`Self::end_time`] on a value held by `&mut`.
+    pub fn set_end_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EndTime", value.into());
+        self
     }
 
-    prop! {
-        /// `TimeZone`: The time zone for the cron expression.
-        core.props, "TimeZone", time_zone, set_time_zone, get_time_zone, Val<String>
+    /// `EndTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_end_time(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EndTime")
+    }
+
+    /// `MaxSize`: The minimum size of the Auto Scaling group.
+    pub fn max_size(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxSize", value.into());
+        self
+    }
+
+    /// Sets `MaxSize` in place: [`Self::max_size`] on a value held by `&mut`.
+    pub fn set_max_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxSize", value.into());
+        self
+    }
+
+    /// `MaxSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_size(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxSize")
+    }
+
+    /// `MinSize`: The minimum size of the Auto Scaling group.
+    pub fn min_size(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MinSize", value.into());
+        self
+    }
+
+    /// Sets `MinSize` in place: [`Self::min_size`] on a value held by `&mut`.
+    pub fn set_min_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MinSize", value.into());
+        self
+    }
+
+    /// `MinSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_min_size(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MinSize")
+    }
+
+    /// `Recurrence`: The recurring schedule for the action, in Unix cron syntax format. When
+    /// StartTime and EndTime are specified with Recurrence , they form the boundaries of when the
+    /// recurring action starts and stops.
+    pub fn recurrence(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Recurrence", value.into());
+        self
+    }
+
+    /// Sets `Recurrence` in place: [`Self::recurrence`] on a value held by `&mut`.
+    pub fn set_recurrence(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Recurrence", value.into());
+        self
+    }
+
+    /// `Recurrence` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recurrence(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Recurrence")
+    }
+
+    /// `StartTime`: The earliest scheduled start time to return. If scheduled action names are
+    /// provided, this parameter is ignored.
+    pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StartTime", value.into());
+        self
+    }
+
+    /// Sets `StartTime` in place: [`Self::start_time`] on a value held by `&mut`.
+    pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StartTime", value.into());
+        self
+    }
+
+    /// `StartTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StartTime")
+    }
+
+    /// `TimeZone`: The time zone for the cron expression.
+    pub fn time_zone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TimeZone", value.into());
+        self
+    }
+
+    /// Sets `TimeZone` in place: [`Self::time_zone`] on a value held by `&mut`.
+    pub fn set_time_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TimeZone", value.into());
+        self
+    }
+
+    /// `TimeZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_time_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TimeZone")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3866,29 +6820,89 @@ impl WarmPool {
         WarmPool { core }
     }
 
-    prop! {
-        /// `AutoScalingGroupName`.
-        core.props, "AutoScalingGroupName", _, set_auto_scaling_group_name, get_auto_scaling_group_name, Val<String>
+    /// Sets `AutoScalingGroupName`, which `new` took, in place.
+    pub fn set_auto_scaling_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AutoScalingGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceReusePolicy`.
-        core.props, "InstanceReusePolicy", instance_reuse_policy, set_instance_reuse_policy, get_instance_reuse_policy, Val<warm_pool::InstanceReusePolicy>
+    /// `AutoScalingGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_scaling_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AutoScalingGroupName")
     }
 
-    prop! {
-        /// `MaxGroupPreparedCapacity`.
-        core.props, "MaxGroupPreparedCapacity", max_group_prepared_capacity, set_max_group_prepared_capacity, get_max_group_prepared_capacity, Val<i64>
+    /// `InstanceReusePolicy`.
+    pub fn instance_reuse_policy(mut self, value: impl Into<Val<warm_pool::InstanceReusePolicy>>) -> Self {
+        self.core.props.set("InstanceReusePolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `MinSize`.
-        core.props, "MinSize", min_size, set_min_size, get_min_size, Val<i64>
+    /// Sets `InstanceReusePolicy` in place: [`Self::instance_reuse_policy`] on a value held by `&mut`.
+    pub fn set_instance_reuse_policy(&mut self, value: impl Into<Val<warm_pool::InstanceReusePolicy>>) -> &mut Self {
+        self.core.props.set("InstanceReusePolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `PoolState`.
-        core.props, "PoolState", pool_state, set_pool_state, get_pool_state, Val<warm_pool::PoolState>
+    /// `InstanceReusePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_reuse_policy(&self) -> ::std::option::Option<Val<warm_pool::InstanceReusePolicy>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceReusePolicy")
+    }
+
+    /// `MaxGroupPreparedCapacity`.
+    pub fn max_group_prepared_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxGroupPreparedCapacity", value.into());
+        self
+    }
+
+    /// Sets `MaxGroupPreparedCapacity` in place: [`Self::max_group_prepared_capacity`] on a value
+    /// held by `&mut`.
+    pub fn set_max_group_prepared_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxGroupPreparedCapacity", value.into());
+        self
+    }
+
+    /// `MaxGroupPreparedCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_group_prepared_capacity(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxGroupPreparedCapacity")
+    }
+
+    /// `MinSize`.
+    pub fn min_size(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MinSize", value.into());
+        self
+    }
+
+    /// Sets `MinSize` in place: [`Self::min_size`] on a value held by `&mut`.
+    pub fn set_min_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MinSize", value.into());
+        self
+    }
+
+    /// `MinSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_min_size(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MinSize")
+    }
+
+    /// `PoolState`.
+    pub fn pool_state(mut self, value: impl Into<Val<warm_pool::PoolState>>) -> Self {
+        self.core.props.set("PoolState", value.into());
+        self
+    }
+
+    /// Sets `PoolState` in place: [`Self::pool_state`] on a value held by `&mut`.
+    pub fn set_pool_state(&mut self, value: impl Into<Val<warm_pool::PoolState>>) -> &mut Self {
+        self.core.props.set("PoolState", value.into());
+        self
+    }
+
+    /// `PoolState` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pool_state(&self) -> ::std::option::Option<Val<warm_pool::PoolState>> {
+        crate::cfn::get_prop(&self.core.props, "PoolState")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3917,9 +6931,22 @@ pub mod warm_pool {
             InstanceReusePolicy { props }
         }
 
-        prop! {
-            /// `ReuseOnScaleIn`.
-            props, "ReuseOnScaleIn", reuse_on_scale_in, set_reuse_on_scale_in, get_reuse_on_scale_in, Val<bool>
+        /// `ReuseOnScaleIn`.
+        pub fn reuse_on_scale_in(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReuseOnScaleIn", value.into());
+            self
+        }
+
+        /// Sets `ReuseOnScaleIn` in place: [`Self::reuse_on_scale_in`] on a value held by `&mut`.
+        pub fn set_reuse_on_scale_in(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReuseOnScaleIn", value.into());
+            self
+        }
+
+        /// `ReuseOnScaleIn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reuse_on_scale_in(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReuseOnScaleIn")
         }
     }
 

@@ -49,16 +49,28 @@ impl ScalingPlan {
         ScalingPlan { core }
     }
 
-    prop! {
-        /// `ApplicationSource`: A CloudFormation stack or a set of tags. You can create one scaling
-        /// plan per application source. The ApplicationSource property must be present to ensure
-        /// interoperability with the AWS Auto Scaling console.
-        core.props, "ApplicationSource", _, set_application_source, get_application_source, Val<scaling_plan::ApplicationSource>
+    /// Sets `ApplicationSource`, which `new` took, in place.
+    pub fn set_application_source(&mut self, value: impl Into<Val<scaling_plan::ApplicationSource>>) -> &mut Self {
+        self.core.props.set("ApplicationSource", value.into());
+        self
     }
 
-    prop! {
-        /// `ScalingInstructions`: The scaling instructions.
-        core.props, "ScalingInstructions", _, set_scaling_instructions, get_scaling_instructions, Val<List<scaling_plan::ScalingInstruction>>
+    /// `ApplicationSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_source(&self) -> ::std::option::Option<Val<scaling_plan::ApplicationSource>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationSource")
+    }
+
+    /// Sets `ScalingInstructions`, which `new` took, in place.
+    pub fn set_scaling_instructions(&mut self, value: impl Into<Val<List<scaling_plan::ScalingInstruction>>>) -> &mut Self {
+        self.core.props.set("ScalingInstructions", value.into());
+        self
+    }
+
+    /// `ScalingInstructions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scaling_instructions(&self) -> ::std::option::Option<Val<List<scaling_plan::ScalingInstruction>>> {
+        crate::cfn::get_prop(&self.core.props, "ScalingInstructions")
     }
 
     /// `Ref`: the resource's identifier.
@@ -106,17 +118,44 @@ pub mod scaling_plan {
             ApplicationSource { props }
         }
 
-        prop! {
-            /// `CloudFormationStackARN`: The Amazon Resource Name (ARN) of a CloudFormation stack. The
-            /// stack must contain at least one scalable resource.
-            props, "CloudFormationStackARN", cloud_formation_stack_arn, set_cloud_formation_stack_arn, get_cloud_formation_stack_arn, Val<String>
+        /// `CloudFormationStackARN`: The Amazon Resource Name (ARN) of a CloudFormation stack. The
+        /// stack must contain at least one scalable resource.
+        pub fn cloud_formation_stack_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CloudFormationStackARN", value.into());
+            self
         }
 
-        prop! {
-            /// `TagFilters`: A set of tag filters (keys and values). Each tag filter specified must
-            /// contain a key with values as optional. Each scaling plan can include up to 50 keys, and
-            /// each key can include up to 20 values.
-            props, "TagFilters", tag_filters, set_tag_filters, get_tag_filters, Val<List<TagFilter>>
+        /// Sets `CloudFormationStackARN` in place: [`Self::cloud_formation_stack_arn`] on a value held
+        /// by `&mut`.
+        pub fn set_cloud_formation_stack_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CloudFormationStackARN", value.into());
+            self
+        }
+
+        /// `CloudFormationStackARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_formation_stack_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CloudFormationStackARN")
+        }
+
+        /// `TagFilters`: A set of tag filters (keys and values). Each tag filter specified must contain
+        /// a key with values as optional. Each scaling plan can include up to 50 keys, and each key can
+        /// include up to 20 values.
+        pub fn tag_filters(mut self, value: impl Into<Val<List<TagFilter>>>) -> Self {
+            self.props.set("TagFilters", value.into());
+            self
+        }
+
+        /// Sets `TagFilters` in place: [`Self::tag_filters`] on a value held by `&mut`.
+        pub fn set_tag_filters(&mut self, value: impl Into<Val<List<TagFilter>>>) -> &mut Self {
+            self.props.set("TagFilters", value.into());
+            self
+        }
+
+        /// `TagFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_filters(&self) -> ::std::option::Option<Val<List<TagFilter>>> {
+            crate::cfn::get_prop(&self.props, "TagFilters")
         }
     }
 
@@ -137,14 +176,34 @@ pub mod scaling_plan {
             TagFilter { props }
         }
 
-        prop! {
-            /// `Key`: The tag key.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`: The tag values (0 to 20).
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Values`: The tag values (0 to 20).
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -188,97 +247,245 @@ pub mod scaling_plan {
             ScalingInstruction { props }
         }
 
-        prop! {
-            /// `ResourceId`: The ID of the resource. This string consists of the resource type and
-            /// unique identifier.
-            props, "ResourceId", _, set_resource_id, get_resource_id, Val<String>
+        /// Sets `ResourceId`, which `new` took, in place.
+        pub fn set_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceId", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceNamespace`: The namespace of the AWS service.
-            props, "ServiceNamespace", _, set_service_namespace, get_service_namespace, Val<ScalingInstructionServiceNamespace>
+        /// `ResourceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceId")
         }
 
-        prop! {
-            /// `ScalableDimension`: The scalable dimension associated with the resource.
-            props, "ScalableDimension", _, set_scalable_dimension, get_scalable_dimension, Val<ScalingInstructionScalableDimension>
+        /// Sets `ServiceNamespace`, which `new` took, in place.
+        pub fn set_service_namespace(&mut self, value: impl Into<Val<ScalingInstructionServiceNamespace>>) -> &mut Self {
+            self.props.set("ServiceNamespace", value.into());
+            self
         }
 
-        prop! {
-            /// `MinCapacity`: The minimum capacity of the resource.
-            props, "MinCapacity", _, set_min_capacity, get_min_capacity, Val<i64>
+        /// `ServiceNamespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_namespace(&self) -> ::std::option::Option<Val<ScalingInstructionServiceNamespace>> {
+            crate::cfn::get_prop(&self.props, "ServiceNamespace")
         }
 
-        prop! {
-            /// `TargetTrackingConfigurations`: The target tracking configurations (up to 10). Each of
-            /// these structures must specify a unique scaling metric and a target value for the metric.
-            props, "TargetTrackingConfigurations", _, set_target_tracking_configurations, get_target_tracking_configurations, Val<List<TargetTrackingConfiguration>>
+        /// Sets `ScalableDimension`, which `new` took, in place.
+        pub fn set_scalable_dimension(&mut self, value: impl Into<Val<ScalingInstructionScalableDimension>>) -> &mut Self {
+            self.props.set("ScalableDimension", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxCapacity`: The maximum capacity of the resource. The exception to this upper limit
-            /// is if you specify a non-default setting for PredictiveScalingMaxCapacityBehavior.
-            props, "MaxCapacity", _, set_max_capacity, get_max_capacity, Val<i64>
+        /// `ScalableDimension` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scalable_dimension(&self) -> ::std::option::Option<Val<ScalingInstructionScalableDimension>> {
+            crate::cfn::get_prop(&self.props, "ScalableDimension")
         }
 
-        prop! {
-            /// `CustomizedLoadMetricSpecification`: The customized load metric to use for predictive
-            /// scaling. This property or a PredefinedLoadMetricSpecification is required when
-            /// configuring predictive scaling, and cannot be used otherwise.
-            props, "CustomizedLoadMetricSpecification", customized_load_metric_specification, set_customized_load_metric_specification, get_customized_load_metric_specification, Val<CustomizedLoadMetricSpecification>
+        /// Sets `MinCapacity`, which `new` took, in place.
+        pub fn set_min_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinCapacity", value.into());
+            self
         }
 
-        prop! {
-            /// `DisableDynamicScaling`: Controls whether dynamic scaling is disabled. When dynamic
-            /// scaling is enabled, AWS Auto Scaling creates target tracking scaling policies based on
-            /// the specified target tracking configurations. The default is enabled (false).
-            props, "DisableDynamicScaling", disable_dynamic_scaling, set_disable_dynamic_scaling, get_disable_dynamic_scaling, Val<bool>
+        /// `MinCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinCapacity")
         }
 
-        prop! {
-            /// `PredefinedLoadMetricSpecification`: The predefined load metric to use for predictive
-            /// scaling. This property or a CustomizedLoadMetricSpecification is required when
-            /// configuring predictive scaling, and cannot be used otherwise.
-            props, "PredefinedLoadMetricSpecification", predefined_load_metric_specification, set_predefined_load_metric_specification, get_predefined_load_metric_specification, Val<PredefinedLoadMetricSpecification>
+        /// Sets `TargetTrackingConfigurations`, which `new` took, in place.
+        pub fn set_target_tracking_configurations(&mut self, value: impl Into<Val<List<TargetTrackingConfiguration>>>) -> &mut Self {
+            self.props.set("TargetTrackingConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `PredictiveScalingMaxCapacityBehavior`: Defines the behavior that should be applied if
-            /// the forecast capacity approaches or exceeds the maximum capacity specified for the
-            /// resource. The default value is SetForecastCapacityToMaxCapacity.
-            props, "PredictiveScalingMaxCapacityBehavior", predictive_scaling_max_capacity_behavior, set_predictive_scaling_max_capacity_behavior, get_predictive_scaling_max_capacity_behavior, Val<ScalingInstructionPredictiveScalingMaxCapacityBehavior>
+        /// `TargetTrackingConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_tracking_configurations(&self) -> ::std::option::Option<Val<List<TargetTrackingConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "TargetTrackingConfigurations")
         }
 
-        prop! {
-            /// `PredictiveScalingMaxCapacityBuffer`: The size of the capacity buffer to use when the
-            /// forecast capacity is close to or exceeds the maximum capacity. The value is specified as
-            /// a percentage relative to the forecast capacity. For example, if the buffer is 10, this
-            /// means a 10 percent buffer. The range is 1-100. Required if
-            /// PredictiveScalingMaxCapacityBehavior is set to SetMaxCapacityAboveForecastCapacity, and
-            /// cannot be used otherwise.
-            props, "PredictiveScalingMaxCapacityBuffer", predictive_scaling_max_capacity_buffer, set_predictive_scaling_max_capacity_buffer, get_predictive_scaling_max_capacity_buffer, Val<i64>
+        /// Sets `MaxCapacity`, which `new` took, in place.
+        pub fn set_max_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxCapacity", value.into());
+            self
         }
 
-        prop! {
-            /// `PredictiveScalingMode`: The predictive scaling mode. The default value is
-            /// ForecastAndScale. Otherwise, AWS Auto Scaling forecasts capacity but does not apply any
-            /// scheduled scaling actions based on the capacity forecast.
-            props, "PredictiveScalingMode", predictive_scaling_mode, set_predictive_scaling_mode, get_predictive_scaling_mode, Val<ScalingInstructionPredictiveScalingMode>
+        /// `MaxCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxCapacity")
         }
 
-        prop! {
-            /// `ScalingPolicyUpdateBehavior`: Controls whether a resource's externally created scaling
-            /// policies are deleted and new target tracking scaling policies created. The default value
-            /// is KeepExternalPolicies. Valid only when configuring dynamic scaling.
-            props, "ScalingPolicyUpdateBehavior", scaling_policy_update_behavior, set_scaling_policy_update_behavior, get_scaling_policy_update_behavior, Val<ScalingInstructionScalingPolicyUpdateBehavior>
+        /// `CustomizedLoadMetricSpecification`: The customized load metric to use for predictive
+        /// scaling. This property or a PredefinedLoadMetricSpecification is required when configuring
+        /// predictive scaling, and cannot be used otherwise.
+        pub fn customized_load_metric_specification(mut self, value: impl Into<Val<CustomizedLoadMetricSpecification>>) -> Self {
+            self.props.set("CustomizedLoadMetricSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `ScheduledActionBufferTime`: The amount of time, in seconds, to buffer the run time of
-            /// scheduled scaling actions when scaling out. The value must be less than the forecast
-            /// interval duration of 3600 seconds (60 minutes). The default is 300 seconds. Valid only
-            /// when configuring predictive scaling.
-            props, "ScheduledActionBufferTime", scheduled_action_buffer_time, set_scheduled_action_buffer_time, get_scheduled_action_buffer_time, Val<i64>
+        /// Sets `CustomizedLoadMetricSpecification` in place: [`Self::customized_load_metric_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_customized_load_metric_specification(&mut self, value: impl Into<Val<CustomizedLoadMetricSpecification>>) -> &mut Self {
+            self.props.set("CustomizedLoadMetricSpecification", value.into());
+            self
+        }
+
+        /// `CustomizedLoadMetricSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customized_load_metric_specification(&self) -> ::std::option::Option<Val<CustomizedLoadMetricSpecification>> {
+            crate::cfn::get_prop(&self.props, "CustomizedLoadMetricSpecification")
+        }
+
+        /// `DisableDynamicScaling`: Controls whether dynamic scaling is disabled. When dynamic scaling
+        /// is enabled, AWS Auto Scaling creates target tracking scaling policies based on the specified
+        /// target tracking configurations. The default is enabled (false).
+        pub fn disable_dynamic_scaling(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DisableDynamicScaling", value.into());
+            self
+        }
+
+        /// Sets `DisableDynamicScaling` in place: [`Self::disable_dynamic_scaling`] on a value held by `&mut`.
+        pub fn set_disable_dynamic_scaling(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DisableDynamicScaling", value.into());
+            self
+        }
+
+        /// `DisableDynamicScaling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disable_dynamic_scaling(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DisableDynamicScaling")
+        }
+
+        /// `PredefinedLoadMetricSpecification`: The predefined load metric to use for predictive
+        /// scaling. This property or a CustomizedLoadMetricSpecification is required when configuring
+        /// predictive scaling, and cannot be used otherwise.
+        pub fn predefined_load_metric_specification(mut self, value: impl Into<Val<PredefinedLoadMetricSpecification>>) -> Self {
+            self.props.set("PredefinedLoadMetricSpecification", value.into());
+            self
+        }
+
+        /// Sets `PredefinedLoadMetricSpecification` in place: [`Self::predefined_load_metric_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_predefined_load_metric_specification(&mut self, value: impl Into<Val<PredefinedLoadMetricSpecification>>) -> &mut Self {
+            self.props.set("PredefinedLoadMetricSpecification", value.into());
+            self
+        }
+
+        /// `PredefinedLoadMetricSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predefined_load_metric_specification(&self) -> ::std::option::Option<Val<PredefinedLoadMetricSpecification>> {
+            crate::cfn::get_prop(&self.props, "PredefinedLoadMetricSpecification")
+        }
+
+        /// `PredictiveScalingMaxCapacityBehavior`: Defines the behavior that should be applied if the
+        /// forecast capacity approaches or exceeds the maximum capacity specified for the resource. The
+        /// default value is SetForecastCapacityToMaxCapacity.
+        pub fn predictive_scaling_max_capacity_behavior(mut self, value: impl Into<Val<ScalingInstructionPredictiveScalingMaxCapacityBehavior>>) -> Self {
+            self.props.set("PredictiveScalingMaxCapacityBehavior", value.into());
+            self
+        }
+
+        /// Sets `PredictiveScalingMaxCapacityBehavior` in place: [`Self::predictive_scaling_max_capacity_behavior`]
+        /// on a value held by `&mut`.
+        pub fn set_predictive_scaling_max_capacity_behavior(&mut self, value: impl Into<Val<ScalingInstructionPredictiveScalingMaxCapacityBehavior>>) -> &mut Self {
+            self.props.set("PredictiveScalingMaxCapacityBehavior", value.into());
+            self
+        }
+
+        /// `PredictiveScalingMaxCapacityBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predictive_scaling_max_capacity_behavior(&self) -> ::std::option::Option<Val<ScalingInstructionPredictiveScalingMaxCapacityBehavior>> {
+            crate::cfn::get_prop(&self.props, "PredictiveScalingMaxCapacityBehavior")
+        }
+
+        /// `PredictiveScalingMaxCapacityBuffer`: The size of the capacity buffer to use when the
+        /// forecast capacity is close to or exceeds the maximum capacity. The value is specified as a
+        /// percentage relative to the forecast capacity. For example, if the buffer is 10, this means a 10
+        /// percent buffer. The range is 1-100. Required if PredictiveScalingMaxCapacityBehavior is set
+        /// to SetMaxCapacityAboveForecastCapacity, and cannot be used otherwise.
+        pub fn predictive_scaling_max_capacity_buffer(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PredictiveScalingMaxCapacityBuffer", value.into());
+            self
+        }
+
+        /// Sets `PredictiveScalingMaxCapacityBuffer` in place: [`Self::predictive_scaling_max_capacity_buffer`]
+        /// on a value held by `&mut`.
+        pub fn set_predictive_scaling_max_capacity_buffer(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PredictiveScalingMaxCapacityBuffer", value.into());
+            self
+        }
+
+        /// `PredictiveScalingMaxCapacityBuffer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predictive_scaling_max_capacity_buffer(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PredictiveScalingMaxCapacityBuffer")
+        }
+
+        /// `PredictiveScalingMode`: The predictive scaling mode. The default value is ForecastAndScale.
+        /// Otherwise, AWS Auto Scaling forecasts capacity but does not apply any scheduled scaling
+        /// actions based on the capacity forecast.
+        pub fn predictive_scaling_mode(mut self, value: impl Into<Val<ScalingInstructionPredictiveScalingMode>>) -> Self {
+            self.props.set("PredictiveScalingMode", value.into());
+            self
+        }
+
+        /// Sets `PredictiveScalingMode` in place: [`Self::predictive_scaling_mode`] on a value held by `&mut`.
+        pub fn set_predictive_scaling_mode(&mut self, value: impl Into<Val<ScalingInstructionPredictiveScalingMode>>) -> &mut Self {
+            self.props.set("PredictiveScalingMode", value.into());
+            self
+        }
+
+        /// `PredictiveScalingMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predictive_scaling_mode(&self) -> ::std::option::Option<Val<ScalingInstructionPredictiveScalingMode>> {
+            crate::cfn::get_prop(&self.props, "PredictiveScalingMode")
+        }
+
+        /// `ScalingPolicyUpdateBehavior`: Controls whether a resource's externally created scaling
+        /// policies are deleted and new target tracking scaling policies created. The default value is
+        /// KeepExternalPolicies. Valid only when configuring dynamic scaling.
+        pub fn scaling_policy_update_behavior(mut self, value: impl Into<Val<ScalingInstructionScalingPolicyUpdateBehavior>>) -> Self {
+            self.props.set("ScalingPolicyUpdateBehavior", value.into());
+            self
+        }
+
+        /// Sets `ScalingPolicyUpdateBehavior` in place: [`Self::scaling_policy_update_behavior`] on a
+        /// value held by `&mut`.
+        pub fn set_scaling_policy_update_behavior(&mut self, value: impl Into<Val<ScalingInstructionScalingPolicyUpdateBehavior>>) -> &mut Self {
+            self.props.set("ScalingPolicyUpdateBehavior", value.into());
+            self
+        }
+
+        /// `ScalingPolicyUpdateBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scaling_policy_update_behavior(&self) -> ::std::option::Option<Val<ScalingInstructionScalingPolicyUpdateBehavior>> {
+            crate::cfn::get_prop(&self.props, "ScalingPolicyUpdateBehavior")
+        }
+
+        /// `ScheduledActionBufferTime`: The amount of time, in seconds, to buffer the run time of
+        /// scheduled scaling actions when scaling out. The value must be less than the forecast
+        /// interval duration of 3600 seconds (60 minutes). The default is 300 seconds. Valid only when
+        /// configuring predictive scaling.
+        pub fn scheduled_action_buffer_time(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScheduledActionBufferTime", value.into());
+            self
+        }
+
+        /// Sets `ScheduledActionBufferTime` in place: [`Self::scheduled_action_buffer_time`] on a value
+        /// held by `&mut`.
+        pub fn set_scheduled_action_buffer_time(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScheduledActionBufferTime", value.into());
+            self
+        }
+
+        /// `ScheduledActionBufferTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scheduled_action_buffer_time(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScheduledActionBufferTime")
         }
     }
 
@@ -307,29 +514,76 @@ pub mod scaling_plan {
             CustomizedLoadMetricSpecification { props }
         }
 
-        prop! {
-            /// `MetricName`: The name of the metric.
-            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        /// Sets `MetricName`, which `new` took, in place.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
         }
 
-        prop! {
-            /// `Statistic`: The statistic of the metric.
-            props, "Statistic", _, set_statistic, get_statistic, Val<CustomizedLoadMetricSpecificationStatistic>
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
         }
 
-        prop! {
-            /// `Namespace`: The namespace of the metric.
-            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        /// Sets `Statistic`, which `new` took, in place.
+        pub fn set_statistic(&mut self, value: impl Into<Val<CustomizedLoadMetricSpecificationStatistic>>) -> &mut Self {
+            self.props.set("Statistic", value.into());
+            self
         }
 
-        prop! {
-            /// `Dimensions`: The dimensions of the metric.
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<MetricDimension>>
+        /// `Statistic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statistic(&self) -> ::std::option::Option<Val<CustomizedLoadMetricSpecificationStatistic>> {
+            crate::cfn::get_prop(&self.props, "Statistic")
         }
 
-        prop! {
-            /// `Unit`: The unit of the metric.
-            props, "Unit", unit, set_unit, get_unit, Val<String>
+        /// Sets `Namespace`, which `new` took, in place.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
+        }
+
+        /// `Dimensions`: The dimensions of the metric.
+        pub fn dimensions(mut self, value: impl Into<Val<List<MetricDimension>>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<List<MetricDimension>>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<List<MetricDimension>>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
+        }
+
+        /// `Unit`: The unit of the metric.
+        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -352,14 +606,28 @@ pub mod scaling_plan {
             MetricDimension { props }
         }
 
-        prop! {
-            /// `Value`: The value of the dimension.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the dimension.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -404,16 +672,36 @@ pub mod scaling_plan {
             PredefinedLoadMetricSpecification { props }
         }
 
-        prop! {
-            /// `PredefinedLoadMetricType`: The metric type.
-            props, "PredefinedLoadMetricType", _, set_predefined_load_metric_type, get_predefined_load_metric_type, Val<PredefinedLoadMetricSpecificationPredefinedLoadMetricType>
+        /// Sets `PredefinedLoadMetricType`, which `new` took, in place.
+        pub fn set_predefined_load_metric_type(&mut self, value: impl Into<Val<PredefinedLoadMetricSpecificationPredefinedLoadMetricType>>) -> &mut Self {
+            self.props.set("PredefinedLoadMetricType", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceLabel`: Identifies the resource associated with the metric type. You can't
-            /// specify a resource label unless the metric type is ALBTargetGroupRequestCount and there
-            /// is a target group for an Application Load Balancer attached to the Auto Scaling group.
-            props, "ResourceLabel", resource_label, set_resource_label, get_resource_label, Val<String>
+        /// `PredefinedLoadMetricType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predefined_load_metric_type(&self) -> ::std::option::Option<Val<PredefinedLoadMetricSpecificationPredefinedLoadMetricType>> {
+            crate::cfn::get_prop(&self.props, "PredefinedLoadMetricType")
+        }
+
+        /// `ResourceLabel`: Identifies the resource associated with the metric type. You can't specify
+        /// a resource label unless the metric type is ALBTargetGroupRequestCount and there is a target
+        /// group for an Application Load Balancer attached to the Auto Scaling group.
+        pub fn resource_label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceLabel", value.into());
+            self
+        }
+
+        /// Sets `ResourceLabel` in place: [`Self::resource_label`] on a value held by `&mut`.
+        pub fn set_resource_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceLabel", value.into());
+            self
+        }
+
+        /// `ResourceLabel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceLabel")
         }
     }
 
@@ -554,51 +842,139 @@ pub mod scaling_plan {
             TargetTrackingConfiguration { props }
         }
 
-        prop! {
-            /// `TargetValue`: The target value for the metric.
-            props, "TargetValue", _, set_target_value, get_target_value, Val<f64>
+        /// Sets `TargetValue`, which `new` took, in place.
+        pub fn set_target_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TargetValue", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomizedScalingMetricSpecification`: A customized metric. You can specify either a
-            /// predefined metric or a customized metric.
-            props, "CustomizedScalingMetricSpecification", customized_scaling_metric_specification, set_customized_scaling_metric_specification, get_customized_scaling_metric_specification, Val<CustomizedScalingMetricSpecification>
+        /// `TargetValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TargetValue")
         }
 
-        prop! {
-            /// `DisableScaleIn`: Indicates whether scale in by the target tracking scaling policy is
-            /// disabled. If the value is true, scale in is disabled and the target tracking scaling
-            /// policy doesn't remove capacity from the scalable resource. Otherwise, scale in is
-            /// enabled and the target tracking scaling policy can remove capacity from the scalable
-            /// resource. The default value is false.
-            props, "DisableScaleIn", disable_scale_in, set_disable_scale_in, get_disable_scale_in, Val<bool>
+        /// `CustomizedScalingMetricSpecification`: A customized metric. You can specify either a
+        /// predefined metric or a customized metric.
+        pub fn customized_scaling_metric_specification(mut self, value: impl Into<Val<CustomizedScalingMetricSpecification>>) -> Self {
+            self.props.set("CustomizedScalingMetricSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `EstimatedInstanceWarmup`: The estimated time, in seconds, until a newly launched
-            /// instance can contribute to the CloudWatch metrics. This value is used only if the
-            /// resource is an Auto Scaling group.
-            props, "EstimatedInstanceWarmup", estimated_instance_warmup, set_estimated_instance_warmup, get_estimated_instance_warmup, Val<i64>
+        /// Sets `CustomizedScalingMetricSpecification` in place: [`Self::customized_scaling_metric_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_customized_scaling_metric_specification(&mut self, value: impl Into<Val<CustomizedScalingMetricSpecification>>) -> &mut Self {
+            self.props.set("CustomizedScalingMetricSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `PredefinedScalingMetricSpecification`: A predefined metric. You can specify either a
-            /// predefined metric or a customized metric.
-            props, "PredefinedScalingMetricSpecification", predefined_scaling_metric_specification, set_predefined_scaling_metric_specification, get_predefined_scaling_metric_specification, Val<PredefinedScalingMetricSpecification>
+        /// `CustomizedScalingMetricSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customized_scaling_metric_specification(&self) -> ::std::option::Option<Val<CustomizedScalingMetricSpecification>> {
+            crate::cfn::get_prop(&self.props, "CustomizedScalingMetricSpecification")
         }
 
-        prop! {
-            /// `ScaleInCooldown`: The amount of time, in seconds, after a scale-in activity completes
-            /// before another scale in activity can start. This value is not used if the scalable
-            /// resource is an Auto Scaling group.
-            props, "ScaleInCooldown", scale_in_cooldown, set_scale_in_cooldown, get_scale_in_cooldown, Val<i64>
+        /// `DisableScaleIn`: Indicates whether scale in by the target tracking scaling policy is
+        /// disabled. If the value is true, scale in is disabled and the target tracking scaling policy
+        /// doesn't remove capacity from the scalable resource. Otherwise, scale in is enabled and the
+        /// target tracking scaling policy can remove capacity from the scalable resource. The default
+        /// value is false.
+        pub fn disable_scale_in(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DisableScaleIn", value.into());
+            self
         }
 
-        prop! {
-            /// `ScaleOutCooldown`: The amount of time, in seconds, after a scale-out activity completes
-            /// before another scale-out activity can start. This value is not used if the scalable
-            /// resource is an Auto Scaling group.
-            props, "ScaleOutCooldown", scale_out_cooldown, set_scale_out_cooldown, get_scale_out_cooldown, Val<i64>
+        /// Sets `DisableScaleIn` in place: [`Self::disable_scale_in`] on a value held by `&mut`.
+        pub fn set_disable_scale_in(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DisableScaleIn", value.into());
+            self
+        }
+
+        /// `DisableScaleIn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disable_scale_in(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DisableScaleIn")
+        }
+
+        /// `EstimatedInstanceWarmup`: The estimated time, in seconds, until a newly launched instance
+        /// can contribute to the CloudWatch metrics. This value is used only if the resource is an Auto
+        /// Scaling group.
+        pub fn estimated_instance_warmup(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EstimatedInstanceWarmup", value.into());
+            self
+        }
+
+        /// Sets `EstimatedInstanceWarmup` in place: [`Self::estimated_instance_warmup`] on a value held
+        /// by `&mut`.
+        pub fn set_estimated_instance_warmup(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EstimatedInstanceWarmup", value.into());
+            self
+        }
+
+        /// `EstimatedInstanceWarmup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_estimated_instance_warmup(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EstimatedInstanceWarmup")
+        }
+
+        /// `PredefinedScalingMetricSpecification`: A predefined metric. You can specify either a
+        /// predefined metric or a customized metric.
+        pub fn predefined_scaling_metric_specification(mut self, value: impl Into<Val<PredefinedScalingMetricSpecification>>) -> Self {
+            self.props.set("PredefinedScalingMetricSpecification", value.into());
+            self
+        }
+
+        /// Sets `PredefinedScalingMetricSpecification` in place: [`Self::predefined_scaling_metric_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_predefined_scaling_metric_specification(&mut self, value: impl Into<Val<PredefinedScalingMetricSpecification>>) -> &mut Self {
+            self.props.set("PredefinedScalingMetricSpecification", value.into());
+            self
+        }
+
+        /// `PredefinedScalingMetricSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predefined_scaling_metric_specification(&self) -> ::std::option::Option<Val<PredefinedScalingMetricSpecification>> {
+            crate::cfn::get_prop(&self.props, "PredefinedScalingMetricSpecification")
+        }
+
+        /// `ScaleInCooldown`: The amount of time, in seconds, after a scale-in activity completes
+        /// before another scale in activity can start. This value is not used if the scalable resource
+        /// is an Auto Scaling group.
+        pub fn scale_in_cooldown(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScaleInCooldown", value.into());
+            self
+        }
+
+        /// Sets `ScaleInCooldown` in place: [`Self::scale_in_cooldown`] on a value held by `&mut`.
+        pub fn set_scale_in_cooldown(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScaleInCooldown", value.into());
+            self
+        }
+
+        /// `ScaleInCooldown` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scale_in_cooldown(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScaleInCooldown")
+        }
+
+        /// `ScaleOutCooldown`: The amount of time, in seconds, after a scale-out activity completes
+        /// before another scale-out activity can start. This value is not used if the scalable resource
+        /// is an Auto Scaling group.
+        pub fn scale_out_cooldown(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScaleOutCooldown", value.into());
+            self
+        }
+
+        /// Sets `ScaleOutCooldown` in place: [`Self::scale_out_cooldown`] on a value held by `&mut`.
+        pub fn set_scale_out_cooldown(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScaleOutCooldown", value.into());
+            self
+        }
+
+        /// `ScaleOutCooldown` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scale_out_cooldown(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScaleOutCooldown")
         }
     }
 
@@ -627,29 +1003,76 @@ pub mod scaling_plan {
             CustomizedScalingMetricSpecification { props }
         }
 
-        prop! {
-            /// `MetricName`: The name of the metric.
-            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        /// Sets `MetricName`, which `new` took, in place.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
         }
 
-        prop! {
-            /// `Statistic`: The statistic of the metric.
-            props, "Statistic", _, set_statistic, get_statistic, Val<CustomizedScalingMetricSpecificationStatistic>
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
         }
 
-        prop! {
-            /// `Namespace`: The namespace of the metric.
-            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        /// Sets `Statistic`, which `new` took, in place.
+        pub fn set_statistic(&mut self, value: impl Into<Val<CustomizedScalingMetricSpecificationStatistic>>) -> &mut Self {
+            self.props.set("Statistic", value.into());
+            self
         }
 
-        prop! {
-            /// `Dimensions`: The dimensions of the metric.
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<MetricDimension>>
+        /// `Statistic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statistic(&self) -> ::std::option::Option<Val<CustomizedScalingMetricSpecificationStatistic>> {
+            crate::cfn::get_prop(&self.props, "Statistic")
         }
 
-        prop! {
-            /// `Unit`: The unit of the metric.
-            props, "Unit", unit, set_unit, get_unit, Val<String>
+        /// Sets `Namespace`, which `new` took, in place.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
+        }
+
+        /// `Dimensions`: The dimensions of the metric.
+        pub fn dimensions(mut self, value: impl Into<Val<List<MetricDimension>>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<List<MetricDimension>>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<List<MetricDimension>>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
+        }
+
+        /// `Unit`: The unit of the metric.
+        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -696,18 +1119,37 @@ pub mod scaling_plan {
             PredefinedScalingMetricSpecification { props }
         }
 
-        prop! {
-            /// `PredefinedScalingMetricType`: The metric type. The ALBRequestCountPerTarget metric type
-            /// applies only to Auto Scaling groups, Spot Fleet requests, and ECS services.
-            props, "PredefinedScalingMetricType", _, set_predefined_scaling_metric_type, get_predefined_scaling_metric_type, Val<PredefinedScalingMetricSpecificationPredefinedScalingMetricType>
+        /// Sets `PredefinedScalingMetricType`, which `new` took, in place.
+        pub fn set_predefined_scaling_metric_type(&mut self, value: impl Into<Val<PredefinedScalingMetricSpecificationPredefinedScalingMetricType>>) -> &mut Self {
+            self.props.set("PredefinedScalingMetricType", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceLabel`: Identifies the resource associated with the metric type. You can't
-            /// specify a resource label unless the metric type is ALBRequestCountPerTarget and there is
-            /// a target group for an Application Load Balancer attached to the Auto Scaling group, Spot
-            /// Fleet request, or ECS service.
-            props, "ResourceLabel", resource_label, set_resource_label, get_resource_label, Val<String>
+        /// `PredefinedScalingMetricType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predefined_scaling_metric_type(&self) -> ::std::option::Option<Val<PredefinedScalingMetricSpecificationPredefinedScalingMetricType>> {
+            crate::cfn::get_prop(&self.props, "PredefinedScalingMetricType")
+        }
+
+        /// `ResourceLabel`: Identifies the resource associated with the metric type. You can't specify
+        /// a resource label unless the metric type is ALBRequestCountPerTarget and there is a target
+        /// group for an Application Load Balancer attached to the Auto Scaling group, Spot Fleet
+        /// request, or ECS service.
+        pub fn resource_label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceLabel", value.into());
+            self
+        }
+
+        /// Sets `ResourceLabel` in place: [`Self::resource_label`] on a value held by `&mut`.
+        pub fn set_resource_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceLabel", value.into());
+            self
+        }
+
+        /// `ResourceLabel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceLabel")
         }
     }
 

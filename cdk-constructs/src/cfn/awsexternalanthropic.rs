@@ -42,20 +42,53 @@ impl Workspace {
         Workspace { core }
     }
 
-    prop! {
-        /// `DataResidency`: Data residency configuration for the workspace. WorkspaceGeo is
-        /// immutable after creation.
-        core.props, "DataResidency", data_residency, set_data_residency, get_data_residency, Val<workspace::DataResidency>
+    /// `DataResidency`: Data residency configuration for the workspace. WorkspaceGeo is immutable
+    /// after creation.
+    pub fn data_residency(mut self, value: impl Into<Val<workspace::DataResidency>>) -> Self {
+        self.core.props.set("DataResidency", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the workspace.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `DataResidency` in place: [`Self::data_residency`] on a value held by `&mut`.
+    pub fn set_data_residency(&mut self, value: impl Into<Val<workspace::DataResidency>>) -> &mut Self {
+        self.core.props.set("DataResidency", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DataResidency` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_residency(&self) -> ::std::option::Option<Val<workspace::DataResidency>> {
+        crate::cfn::get_prop(&self.core.props, "DataResidency")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -104,23 +137,62 @@ pub mod workspace {
             DataResidency { props }
         }
 
-        prop! {
-            /// `AllowedInferenceGeos`: Permitted inference geo values. Omit to allow all geos (the
-            /// service default of 'unrestricted'); otherwise list specific geos.
-            props, "AllowedInferenceGeos", allowed_inference_geos, set_allowed_inference_geos, get_allowed_inference_geos, Val<List<String>>
+        /// `AllowedInferenceGeos`: Permitted inference geo values. Omit to allow all geos (the service
+        /// default of 'unrestricted'); otherwise list specific geos.
+        pub fn allowed_inference_geos(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedInferenceGeos", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultInferenceGeo`: Default inference geo applied when requests omit the parameter.
-            /// Defaults to 'global' if omitted. Must be a member of AllowedInferenceGeos unless
-            /// AllowedInferenceGeos is omitted.
-            props, "DefaultInferenceGeo", default_inference_geo, set_default_inference_geo, get_default_inference_geo, Val<String>
+        /// Sets `AllowedInferenceGeos` in place: [`Self::allowed_inference_geos`] on a value held by `&mut`.
+        pub fn set_allowed_inference_geos(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedInferenceGeos", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkspaceGeo`: Geographic region for workspace data storage. Immutable after creation.
-            /// Defaults to 'us' if omitted.
-            props, "WorkspaceGeo", workspace_geo, set_workspace_geo, get_workspace_geo, Val<String>
+        /// `AllowedInferenceGeos` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_inference_geos(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedInferenceGeos")
+        }
+
+        /// `DefaultInferenceGeo`: Default inference geo applied when requests omit the parameter.
+        /// Defaults to 'global' if omitted. Must be a member of AllowedInferenceGeos unless
+        /// AllowedInferenceGeos is omitted.
+        pub fn default_inference_geo(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultInferenceGeo", value.into());
+            self
+        }
+
+        /// Sets `DefaultInferenceGeo` in place: [`Self::default_inference_geo`] on a value held by `&mut`.
+        pub fn set_default_inference_geo(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultInferenceGeo", value.into());
+            self
+        }
+
+        /// `DefaultInferenceGeo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_inference_geo(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultInferenceGeo")
+        }
+
+        /// `WorkspaceGeo`: Geographic region for workspace data storage. Immutable after creation.
+        /// Defaults to 'us' if omitted.
+        pub fn workspace_geo(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WorkspaceGeo", value.into());
+            self
+        }
+
+        /// Sets `WorkspaceGeo` in place: [`Self::workspace_geo`] on a value held by `&mut`.
+        pub fn set_workspace_geo(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkspaceGeo", value.into());
+            self
+        }
+
+        /// `WorkspaceGeo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workspace_geo(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkspaceGeo")
         }
     }
 }

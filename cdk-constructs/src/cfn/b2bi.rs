@@ -49,29 +49,76 @@ impl Capability {
         Capability { core }
     }
 
-    prop! {
-        /// `Configuration`.
-        core.props, "Configuration", _, set_configuration, get_configuration, Val<capability::CapabilityConfiguration>
+    /// Sets `Configuration`, which `new` took, in place.
+    pub fn set_configuration(&mut self, value: impl Into<Val<capability::CapabilityConfiguration>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `InstructionsDocuments`.
-        core.props, "InstructionsDocuments", instructions_documents, set_instructions_documents, get_instructions_documents, Val<List<capability::S3Location>>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<capability::CapabilityConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `InstructionsDocuments`.
+    pub fn instructions_documents(mut self, value: impl Into<Val<List<capability::S3Location>>>) -> Self {
+        self.core.props.set("InstructionsDocuments", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `InstructionsDocuments` in place: [`Self::instructions_documents`] on a value held by `&mut`.
+    pub fn set_instructions_documents(&mut self, value: impl Into<Val<List<capability::S3Location>>>) -> &mut Self {
+        self.core.props.set("InstructionsDocuments", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`.
-        core.props, "Type", _, set_type, get_type, Val<capability::CapabilityType>
+    /// `InstructionsDocuments` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instructions_documents(&self) -> ::std::option::Option<Val<List<capability::S3Location>>> {
+        crate::cfn::get_prop(&self.core.props, "InstructionsDocuments")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<capability::CapabilityType>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<capability::CapabilityType>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -126,9 +173,22 @@ pub mod capability {
             CapabilityConfiguration { props }
         }
 
-        prop! {
-            /// `Edi`.
-            props, "Edi", edi, set_edi, get_edi, Val<EdiConfiguration>
+        /// `Edi`.
+        pub fn edi(mut self, value: impl Into<Val<EdiConfiguration>>) -> Self {
+            self.props.set("Edi", value.into());
+            self
+        }
+
+        /// Sets `Edi` in place: [`Self::edi`] on a value held by `&mut`.
+        pub fn set_edi(&mut self, value: impl Into<Val<EdiConfiguration>>) -> &mut Self {
+            self.props.set("Edi", value.into());
+            self
+        }
+
+        /// `Edi` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_edi(&self) -> ::std::option::Option<Val<EdiConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Edi")
         }
     }
 
@@ -160,29 +220,70 @@ pub mod capability {
             EdiConfiguration { props }
         }
 
-        prop! {
-            /// `InputLocation`.
-            props, "InputLocation", _, set_input_location, get_input_location, Val<S3Location>
+        /// Sets `InputLocation`, which `new` took, in place.
+        pub fn set_input_location(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("InputLocation", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputLocation`.
-            props, "OutputLocation", _, set_output_location, get_output_location, Val<S3Location>
+        /// `InputLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_location(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "InputLocation")
         }
 
-        prop! {
-            /// `TransformerId`.
-            props, "TransformerId", _, set_transformer_id, get_transformer_id, Val<String>
+        /// Sets `OutputLocation`, which `new` took, in place.
+        pub fn set_output_location(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("OutputLocation", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<EdiType>
+        /// `OutputLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_location(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "OutputLocation")
         }
 
-        prop! {
-            /// `CapabilityDirection`.
-            props, "CapabilityDirection", capability_direction, set_capability_direction, get_capability_direction, Val<CapabilityDirection>
+        /// Sets `TransformerId`, which `new` took, in place.
+        pub fn set_transformer_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TransformerId", value.into());
+            self
+        }
+
+        /// `TransformerId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transformer_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TransformerId")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<EdiType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<EdiType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `CapabilityDirection`.
+        pub fn capability_direction(mut self, value: impl Into<Val<CapabilityDirection>>) -> Self {
+            self.props.set("CapabilityDirection", value.into());
+            self
+        }
+
+        /// Sets `CapabilityDirection` in place: [`Self::capability_direction`] on a value held by `&mut`.
+        pub fn set_capability_direction(&mut self, value: impl Into<Val<CapabilityDirection>>) -> &mut Self {
+            self.props.set("CapabilityDirection", value.into());
+            self
+        }
+
+        /// `CapabilityDirection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capability_direction(&self) -> ::std::option::Option<Val<CapabilityDirection>> {
+            crate::cfn::get_prop(&self.props, "CapabilityDirection")
         }
     }
 
@@ -214,14 +315,40 @@ pub mod capability {
             S3Location { props }
         }
 
-        prop! {
-            /// `BucketName`.
-            props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
+        /// `BucketName`.
+        pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// Sets `BucketName` in place: [`Self::bucket_name`] on a value held by `&mut`.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
+        }
+
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
+        }
+
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
     }
 
@@ -242,9 +369,22 @@ pub mod capability {
             EdiType { props }
         }
 
-        prop! {
-            /// `X12Details`.
-            props, "X12Details", x12_details, set_x12_details, get_x12_details, Val<X12Details>
+        /// `X12Details`.
+        pub fn x12_details(mut self, value: impl Into<Val<X12Details>>) -> Self {
+            self.props.set("X12Details", value.into());
+            self
+        }
+
+        /// Sets `X12Details` in place: [`Self::x12_details`] on a value held by `&mut`.
+        pub fn set_x12_details(&mut self, value: impl Into<Val<X12Details>>) -> &mut Self {
+            self.props.set("X12Details", value.into());
+            self
+        }
+
+        /// `X12Details` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_x12_details(&self) -> ::std::option::Option<Val<X12Details>> {
+            crate::cfn::get_prop(&self.props, "X12Details")
         }
     }
 
@@ -263,14 +403,40 @@ pub mod capability {
             X12Details { props }
         }
 
-        prop! {
-            /// `TransactionSet`.
-            props, "TransactionSet", transaction_set, set_transaction_set, get_transaction_set, Val<X12TransactionSet>
+        /// `TransactionSet`.
+        pub fn transaction_set(mut self, value: impl Into<Val<X12TransactionSet>>) -> Self {
+            self.props.set("TransactionSet", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`.
-            props, "Version", version, set_version, get_version, Val<X12Version>
+        /// Sets `TransactionSet` in place: [`Self::transaction_set`] on a value held by `&mut`.
+        pub fn set_transaction_set(&mut self, value: impl Into<Val<X12TransactionSet>>) -> &mut Self {
+            self.props.set("TransactionSet", value.into());
+            self
+        }
+
+        /// `TransactionSet` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transaction_set(&self) -> ::std::option::Option<Val<X12TransactionSet>> {
+            crate::cfn::get_prop(&self.props, "TransactionSet")
+        }
+
+        /// `Version`.
+        pub fn version(mut self, value: impl Into<Val<X12Version>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<X12Version>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<X12Version>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -1374,39 +1540,106 @@ impl Partnership {
         Partnership { core }
     }
 
-    prop! {
-        /// `Capabilities`.
-        core.props, "Capabilities", _, set_capabilities, get_capabilities, Val<List<String>>
+    /// Sets `Capabilities`, which `new` took, in place.
+    pub fn set_capabilities(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Capabilities", value.into());
+        self
     }
 
-    prop! {
-        /// `CapabilityOptions`.
-        core.props, "CapabilityOptions", capability_options, set_capability_options, get_capability_options, Val<partnership::CapabilityOptions>
+    /// `Capabilities` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capabilities(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Capabilities")
     }
 
-    prop! {
-        /// `Email`.
-        core.props, "Email", _, set_email, get_email, Val<String>
+    /// `CapabilityOptions`.
+    pub fn capability_options(mut self, value: impl Into<Val<partnership::CapabilityOptions>>) -> Self {
+        self.core.props.set("CapabilityOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `CapabilityOptions` in place: [`Self::capability_options`] on a value held by `&mut`.
+    pub fn set_capability_options(&mut self, value: impl Into<Val<partnership::CapabilityOptions>>) -> &mut Self {
+        self.core.props.set("CapabilityOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `Phone`.
-        core.props, "Phone", phone, set_phone, get_phone, Val<String>
+    /// `CapabilityOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capability_options(&self) -> ::std::option::Option<Val<partnership::CapabilityOptions>> {
+        crate::cfn::get_prop(&self.core.props, "CapabilityOptions")
     }
 
-    prop! {
-        /// `ProfileId`.
-        core.props, "ProfileId", _, set_profile_id, get_profile_id, Val<String>
+    /// Sets `Email`, which `new` took, in place.
+    pub fn set_email(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Email", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Email` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_email(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Email")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Phone`.
+    pub fn phone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Phone", value.into());
+        self
+    }
+
+    /// Sets `Phone` in place: [`Self::phone`] on a value held by `&mut`.
+    pub fn set_phone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Phone", value.into());
+        self
+    }
+
+    /// `Phone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_phone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Phone")
+    }
+
+    /// Sets `ProfileId`, which `new` took, in place.
+    pub fn set_profile_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProfileId", value.into());
+        self
+    }
+
+    /// `ProfileId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_profile_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProfileId")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1465,14 +1698,40 @@ pub mod partnership {
             CapabilityOptions { props }
         }
 
-        prop! {
-            /// `InboundEdi`.
-            props, "InboundEdi", inbound_edi, set_inbound_edi, get_inbound_edi, Val<InboundEdiOptions>
+        /// `InboundEdi`.
+        pub fn inbound_edi(mut self, value: impl Into<Val<InboundEdiOptions>>) -> Self {
+            self.props.set("InboundEdi", value.into());
+            self
         }
 
-        prop! {
-            /// `OutboundEdi`.
-            props, "OutboundEdi", outbound_edi, set_outbound_edi, get_outbound_edi, Val<OutboundEdiOptions>
+        /// Sets `InboundEdi` in place: [`Self::inbound_edi`] on a value held by `&mut`.
+        pub fn set_inbound_edi(&mut self, value: impl Into<Val<InboundEdiOptions>>) -> &mut Self {
+            self.props.set("InboundEdi", value.into());
+            self
+        }
+
+        /// `InboundEdi` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inbound_edi(&self) -> ::std::option::Option<Val<InboundEdiOptions>> {
+            crate::cfn::get_prop(&self.props, "InboundEdi")
+        }
+
+        /// `OutboundEdi`.
+        pub fn outbound_edi(mut self, value: impl Into<Val<OutboundEdiOptions>>) -> Self {
+            self.props.set("OutboundEdi", value.into());
+            self
+        }
+
+        /// Sets `OutboundEdi` in place: [`Self::outbound_edi`] on a value held by `&mut`.
+        pub fn set_outbound_edi(&mut self, value: impl Into<Val<OutboundEdiOptions>>) -> &mut Self {
+            self.props.set("OutboundEdi", value.into());
+            self
+        }
+
+        /// `OutboundEdi` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_outbound_edi(&self) -> ::std::option::Option<Val<OutboundEdiOptions>> {
+            crate::cfn::get_prop(&self.props, "OutboundEdi")
         }
     }
 
@@ -1491,9 +1750,22 @@ pub mod partnership {
             InboundEdiOptions { props }
         }
 
-        prop! {
-            /// `X12`.
-            props, "X12", x12, set_x12, get_x12, Val<X12InboundEdiOptions>
+        /// `X12`.
+        pub fn x12(mut self, value: impl Into<Val<X12InboundEdiOptions>>) -> Self {
+            self.props.set("X12", value.into());
+            self
+        }
+
+        /// Sets `X12` in place: [`Self::x12`] on a value held by `&mut`.
+        pub fn set_x12(&mut self, value: impl Into<Val<X12InboundEdiOptions>>) -> &mut Self {
+            self.props.set("X12", value.into());
+            self
+        }
+
+        /// `X12` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_x12(&self) -> ::std::option::Option<Val<X12InboundEdiOptions>> {
+            crate::cfn::get_prop(&self.props, "X12")
         }
     }
 
@@ -1512,9 +1784,22 @@ pub mod partnership {
             X12InboundEdiOptions { props }
         }
 
-        prop! {
-            /// `AcknowledgmentOptions`.
-            props, "AcknowledgmentOptions", acknowledgment_options, set_acknowledgment_options, get_acknowledgment_options, Val<X12AcknowledgmentOptions>
+        /// `AcknowledgmentOptions`.
+        pub fn acknowledgment_options(mut self, value: impl Into<Val<X12AcknowledgmentOptions>>) -> Self {
+            self.props.set("AcknowledgmentOptions", value.into());
+            self
+        }
+
+        /// Sets `AcknowledgmentOptions` in place: [`Self::acknowledgment_options`] on a value held by `&mut`.
+        pub fn set_acknowledgment_options(&mut self, value: impl Into<Val<X12AcknowledgmentOptions>>) -> &mut Self {
+            self.props.set("AcknowledgmentOptions", value.into());
+            self
+        }
+
+        /// `AcknowledgmentOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_acknowledgment_options(&self) -> ::std::option::Option<Val<X12AcknowledgmentOptions>> {
+            crate::cfn::get_prop(&self.props, "AcknowledgmentOptions")
         }
     }
 
@@ -1540,14 +1825,28 @@ pub mod partnership {
             X12AcknowledgmentOptions { props }
         }
 
-        prop! {
-            /// `FunctionalAcknowledgment`.
-            props, "FunctionalAcknowledgment", _, set_functional_acknowledgment, get_functional_acknowledgment, Val<X12FunctionalAcknowledgment>
+        /// Sets `FunctionalAcknowledgment`, which `new` took, in place.
+        pub fn set_functional_acknowledgment(&mut self, value: impl Into<Val<X12FunctionalAcknowledgment>>) -> &mut Self {
+            self.props.set("FunctionalAcknowledgment", value.into());
+            self
         }
 
-        prop! {
-            /// `TechnicalAcknowledgment`.
-            props, "TechnicalAcknowledgment", _, set_technical_acknowledgment, get_technical_acknowledgment, Val<X12TechnicalAcknowledgment>
+        /// `FunctionalAcknowledgment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_functional_acknowledgment(&self) -> ::std::option::Option<Val<X12FunctionalAcknowledgment>> {
+            crate::cfn::get_prop(&self.props, "FunctionalAcknowledgment")
+        }
+
+        /// Sets `TechnicalAcknowledgment`, which `new` took, in place.
+        pub fn set_technical_acknowledgment(&mut self, value: impl Into<Val<X12TechnicalAcknowledgment>>) -> &mut Self {
+            self.props.set("TechnicalAcknowledgment", value.into());
+            self
+        }
+
+        /// `TechnicalAcknowledgment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_technical_acknowledgment(&self) -> ::std::option::Option<Val<X12TechnicalAcknowledgment>> {
+            crate::cfn::get_prop(&self.props, "TechnicalAcknowledgment")
         }
     }
 
@@ -1597,9 +1896,22 @@ pub mod partnership {
             OutboundEdiOptions { props }
         }
 
-        prop! {
-            /// `X12`.
-            props, "X12", x12, set_x12, get_x12, Val<X12Envelope>
+        /// `X12`.
+        pub fn x12(mut self, value: impl Into<Val<X12Envelope>>) -> Self {
+            self.props.set("X12", value.into());
+            self
+        }
+
+        /// Sets `X12` in place: [`Self::x12`] on a value held by `&mut`.
+        pub fn set_x12(&mut self, value: impl Into<Val<X12Envelope>>) -> &mut Self {
+            self.props.set("X12", value.into());
+            self
+        }
+
+        /// `X12` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_x12(&self) -> ::std::option::Option<Val<X12Envelope>> {
+            crate::cfn::get_prop(&self.props, "X12")
         }
     }
 
@@ -1618,14 +1930,40 @@ pub mod partnership {
             X12Envelope { props }
         }
 
-        prop! {
-            /// `Common`.
-            props, "Common", common, set_common, get_common, Val<X12OutboundEdiHeaders>
+        /// `Common`.
+        pub fn common(mut self, value: impl Into<Val<X12OutboundEdiHeaders>>) -> Self {
+            self.props.set("Common", value.into());
+            self
         }
 
-        prop! {
-            /// `WrapOptions`.
-            props, "WrapOptions", wrap_options, set_wrap_options, get_wrap_options, Val<WrapOptions>
+        /// Sets `Common` in place: [`Self::common`] on a value held by `&mut`.
+        pub fn set_common(&mut self, value: impl Into<Val<X12OutboundEdiHeaders>>) -> &mut Self {
+            self.props.set("Common", value.into());
+            self
+        }
+
+        /// `Common` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_common(&self) -> ::std::option::Option<Val<X12OutboundEdiHeaders>> {
+            crate::cfn::get_prop(&self.props, "Common")
+        }
+
+        /// `WrapOptions`.
+        pub fn wrap_options(mut self, value: impl Into<Val<WrapOptions>>) -> Self {
+            self.props.set("WrapOptions", value.into());
+            self
+        }
+
+        /// Sets `WrapOptions` in place: [`Self::wrap_options`] on a value held by `&mut`.
+        pub fn set_wrap_options(&mut self, value: impl Into<Val<WrapOptions>>) -> &mut Self {
+            self.props.set("WrapOptions", value.into());
+            self
+        }
+
+        /// `WrapOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wrap_options(&self) -> ::std::option::Option<Val<WrapOptions>> {
+            crate::cfn::get_prop(&self.props, "WrapOptions")
         }
     }
 
@@ -1644,34 +1982,114 @@ pub mod partnership {
             X12OutboundEdiHeaders { props }
         }
 
-        prop! {
-            /// `ControlNumbers`.
-            props, "ControlNumbers", control_numbers, set_control_numbers, get_control_numbers, Val<X12ControlNumbers>
+        /// `ControlNumbers`.
+        pub fn control_numbers(mut self, value: impl Into<Val<X12ControlNumbers>>) -> Self {
+            self.props.set("ControlNumbers", value.into());
+            self
         }
 
-        prop! {
-            /// `Delimiters`.
-            props, "Delimiters", delimiters, set_delimiters, get_delimiters, Val<X12Delimiters>
+        /// Sets `ControlNumbers` in place: [`Self::control_numbers`] on a value held by `&mut`.
+        pub fn set_control_numbers(&mut self, value: impl Into<Val<X12ControlNumbers>>) -> &mut Self {
+            self.props.set("ControlNumbers", value.into());
+            self
         }
 
-        prop! {
-            /// `FunctionalGroupHeaders`.
-            props, "FunctionalGroupHeaders", functional_group_headers, set_functional_group_headers, get_functional_group_headers, Val<X12FunctionalGroupHeaders>
+        /// `ControlNumbers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_control_numbers(&self) -> ::std::option::Option<Val<X12ControlNumbers>> {
+            crate::cfn::get_prop(&self.props, "ControlNumbers")
         }
 
-        prop! {
-            /// `Gs05TimeFormat`.
-            props, "Gs05TimeFormat", gs05_time_format, set_gs05_time_format, get_gs05_time_format, Val<X12Gs05TimeFormat>
+        /// `Delimiters`.
+        pub fn delimiters(mut self, value: impl Into<Val<X12Delimiters>>) -> Self {
+            self.props.set("Delimiters", value.into());
+            self
         }
 
-        prop! {
-            /// `InterchangeControlHeaders`.
-            props, "InterchangeControlHeaders", interchange_control_headers, set_interchange_control_headers, get_interchange_control_headers, Val<X12InterchangeControlHeaders>
+        /// Sets `Delimiters` in place: [`Self::delimiters`] on a value held by `&mut`.
+        pub fn set_delimiters(&mut self, value: impl Into<Val<X12Delimiters>>) -> &mut Self {
+            self.props.set("Delimiters", value.into());
+            self
         }
 
-        prop! {
-            /// `ValidateEdi`.
-            props, "ValidateEdi", validate_edi, set_validate_edi, get_validate_edi, Val<bool>
+        /// `Delimiters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delimiters(&self) -> ::std::option::Option<Val<X12Delimiters>> {
+            crate::cfn::get_prop(&self.props, "Delimiters")
+        }
+
+        /// `FunctionalGroupHeaders`.
+        pub fn functional_group_headers(mut self, value: impl Into<Val<X12FunctionalGroupHeaders>>) -> Self {
+            self.props.set("FunctionalGroupHeaders", value.into());
+            self
+        }
+
+        /// Sets `FunctionalGroupHeaders` in place: [`Self::functional_group_headers`] on a value held
+        /// by `&mut`.
+        pub fn set_functional_group_headers(&mut self, value: impl Into<Val<X12FunctionalGroupHeaders>>) -> &mut Self {
+            self.props.set("FunctionalGroupHeaders", value.into());
+            self
+        }
+
+        /// `FunctionalGroupHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_functional_group_headers(&self) -> ::std::option::Option<Val<X12FunctionalGroupHeaders>> {
+            crate::cfn::get_prop(&self.props, "FunctionalGroupHeaders")
+        }
+
+        /// `Gs05TimeFormat`.
+        pub fn gs05_time_format(mut self, value: impl Into<Val<X12Gs05TimeFormat>>) -> Self {
+            self.props.set("Gs05TimeFormat", value.into());
+            self
+        }
+
+        /// Sets `Gs05TimeFormat` in place: [`Self::gs05_time_format`] on a value held by `&mut`.
+        pub fn set_gs05_time_format(&mut self, value: impl Into<Val<X12Gs05TimeFormat>>) -> &mut Self {
+            self.props.set("Gs05TimeFormat", value.into());
+            self
+        }
+
+        /// `Gs05TimeFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gs05_time_format(&self) -> ::std::option::Option<Val<X12Gs05TimeFormat>> {
+            crate::cfn::get_prop(&self.props, "Gs05TimeFormat")
+        }
+
+        /// `InterchangeControlHeaders`.
+        pub fn interchange_control_headers(mut self, value: impl Into<Val<X12InterchangeControlHeaders>>) -> Self {
+            self.props.set("InterchangeControlHeaders", value.into());
+            self
+        }
+
+        /// Sets `InterchangeControlHeaders` in place: [`Self::interchange_control_headers`] on a value
+        /// held by `&mut`.
+        pub fn set_interchange_control_headers(&mut self, value: impl Into<Val<X12InterchangeControlHeaders>>) -> &mut Self {
+            self.props.set("InterchangeControlHeaders", value.into());
+            self
+        }
+
+        /// `InterchangeControlHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interchange_control_headers(&self) -> ::std::option::Option<Val<X12InterchangeControlHeaders>> {
+            crate::cfn::get_prop(&self.props, "InterchangeControlHeaders")
+        }
+
+        /// `ValidateEdi`.
+        pub fn validate_edi(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ValidateEdi", value.into());
+            self
+        }
+
+        /// Sets `ValidateEdi` in place: [`Self::validate_edi`] on a value held by `&mut`.
+        pub fn set_validate_edi(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ValidateEdi", value.into());
+            self
+        }
+
+        /// `ValidateEdi` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validate_edi(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ValidateEdi")
         }
     }
 
@@ -1690,19 +2108,61 @@ pub mod partnership {
             X12ControlNumbers { props }
         }
 
-        prop! {
-            /// `StartingFunctionalGroupControlNumber`.
-            props, "StartingFunctionalGroupControlNumber", starting_functional_group_control_number, set_starting_functional_group_control_number, get_starting_functional_group_control_number, Val<f64>
+        /// `StartingFunctionalGroupControlNumber`.
+        pub fn starting_functional_group_control_number(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("StartingFunctionalGroupControlNumber", value.into());
+            self
         }
 
-        prop! {
-            /// `StartingInterchangeControlNumber`.
-            props, "StartingInterchangeControlNumber", starting_interchange_control_number, set_starting_interchange_control_number, get_starting_interchange_control_number, Val<f64>
+        /// Sets `StartingFunctionalGroupControlNumber` in place: [`Self::starting_functional_group_control_number`]
+        /// on a value held by `&mut`.
+        pub fn set_starting_functional_group_control_number(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("StartingFunctionalGroupControlNumber", value.into());
+            self
         }
 
-        prop! {
-            /// `StartingTransactionSetControlNumber`.
-            props, "StartingTransactionSetControlNumber", starting_transaction_set_control_number, set_starting_transaction_set_control_number, get_starting_transaction_set_control_number, Val<f64>
+        /// `StartingFunctionalGroupControlNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_starting_functional_group_control_number(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "StartingFunctionalGroupControlNumber")
+        }
+
+        /// `StartingInterchangeControlNumber`.
+        pub fn starting_interchange_control_number(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("StartingInterchangeControlNumber", value.into());
+            self
+        }
+
+        /// Sets `StartingInterchangeControlNumber` in place: [`Self::starting_interchange_control_number`]
+        /// on a value held by `&mut`.
+        pub fn set_starting_interchange_control_number(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("StartingInterchangeControlNumber", value.into());
+            self
+        }
+
+        /// `StartingInterchangeControlNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_starting_interchange_control_number(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "StartingInterchangeControlNumber")
+        }
+
+        /// `StartingTransactionSetControlNumber`.
+        pub fn starting_transaction_set_control_number(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("StartingTransactionSetControlNumber", value.into());
+            self
+        }
+
+        /// Sets `StartingTransactionSetControlNumber` in place: [`Self::starting_transaction_set_control_number`]
+        /// on a value held by `&mut`.
+        pub fn set_starting_transaction_set_control_number(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("StartingTransactionSetControlNumber", value.into());
+            self
+        }
+
+        /// `StartingTransactionSetControlNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_starting_transaction_set_control_number(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "StartingTransactionSetControlNumber")
         }
     }
 
@@ -1721,19 +2181,58 @@ pub mod partnership {
             X12Delimiters { props }
         }
 
-        prop! {
-            /// `ComponentSeparator`.
-            props, "ComponentSeparator", component_separator, set_component_separator, get_component_separator, Val<String>
+        /// `ComponentSeparator`.
+        pub fn component_separator(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComponentSeparator", value.into());
+            self
         }
 
-        prop! {
-            /// `DataElementSeparator`.
-            props, "DataElementSeparator", data_element_separator, set_data_element_separator, get_data_element_separator, Val<String>
+        /// Sets `ComponentSeparator` in place: [`Self::component_separator`] on a value held by `&mut`.
+        pub fn set_component_separator(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComponentSeparator", value.into());
+            self
         }
 
-        prop! {
-            /// `SegmentTerminator`.
-            props, "SegmentTerminator", segment_terminator, set_segment_terminator, get_segment_terminator, Val<String>
+        /// `ComponentSeparator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_separator(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComponentSeparator")
+        }
+
+        /// `DataElementSeparator`.
+        pub fn data_element_separator(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataElementSeparator", value.into());
+            self
+        }
+
+        /// Sets `DataElementSeparator` in place: [`Self::data_element_separator`] on a value held by `&mut`.
+        pub fn set_data_element_separator(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataElementSeparator", value.into());
+            self
+        }
+
+        /// `DataElementSeparator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_element_separator(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataElementSeparator")
+        }
+
+        /// `SegmentTerminator`.
+        pub fn segment_terminator(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SegmentTerminator", value.into());
+            self
+        }
+
+        /// Sets `SegmentTerminator` in place: [`Self::segment_terminator`] on a value held by `&mut`.
+        pub fn set_segment_terminator(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SegmentTerminator", value.into());
+            self
+        }
+
+        /// `SegmentTerminator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segment_terminator(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SegmentTerminator")
         }
     }
 
@@ -1752,19 +2251,59 @@ pub mod partnership {
             X12FunctionalGroupHeaders { props }
         }
 
-        prop! {
-            /// `ApplicationReceiverCode`.
-            props, "ApplicationReceiverCode", application_receiver_code, set_application_receiver_code, get_application_receiver_code, Val<String>
+        /// `ApplicationReceiverCode`.
+        pub fn application_receiver_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApplicationReceiverCode", value.into());
+            self
         }
 
-        prop! {
-            /// `ApplicationSenderCode`.
-            props, "ApplicationSenderCode", application_sender_code, set_application_sender_code, get_application_sender_code, Val<String>
+        /// Sets `ApplicationReceiverCode` in place: [`Self::application_receiver_code`] on a value held
+        /// by `&mut`.
+        pub fn set_application_receiver_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationReceiverCode", value.into());
+            self
         }
 
-        prop! {
-            /// `ResponsibleAgencyCode`.
-            props, "ResponsibleAgencyCode", responsible_agency_code, set_responsible_agency_code, get_responsible_agency_code, Val<String>
+        /// `ApplicationReceiverCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_receiver_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationReceiverCode")
+        }
+
+        /// `ApplicationSenderCode`.
+        pub fn application_sender_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApplicationSenderCode", value.into());
+            self
+        }
+
+        /// Sets `ApplicationSenderCode` in place: [`Self::application_sender_code`] on a value held by `&mut`.
+        pub fn set_application_sender_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationSenderCode", value.into());
+            self
+        }
+
+        /// `ApplicationSenderCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_sender_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationSenderCode")
+        }
+
+        /// `ResponsibleAgencyCode`.
+        pub fn responsible_agency_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResponsibleAgencyCode", value.into());
+            self
+        }
+
+        /// Sets `ResponsibleAgencyCode` in place: [`Self::responsible_agency_code`] on a value held by `&mut`.
+        pub fn set_responsible_agency_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResponsibleAgencyCode", value.into());
+            self
+        }
+
+        /// `ResponsibleAgencyCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_responsible_agency_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResponsibleAgencyCode")
         }
     }
 
@@ -1799,39 +2338,131 @@ pub mod partnership {
             X12InterchangeControlHeaders { props }
         }
 
-        prop! {
-            /// `AcknowledgmentRequestedCode`.
-            props, "AcknowledgmentRequestedCode", acknowledgment_requested_code, set_acknowledgment_requested_code, get_acknowledgment_requested_code, Val<String>
+        /// `AcknowledgmentRequestedCode`.
+        pub fn acknowledgment_requested_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AcknowledgmentRequestedCode", value.into());
+            self
         }
 
-        prop! {
-            /// `ReceiverId`.
-            props, "ReceiverId", receiver_id, set_receiver_id, get_receiver_id, Val<String>
+        /// Sets `AcknowledgmentRequestedCode` in place: [`Self::acknowledgment_requested_code`] on a
+        /// value held by `&mut`.
+        pub fn set_acknowledgment_requested_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AcknowledgmentRequestedCode", value.into());
+            self
         }
 
-        prop! {
-            /// `ReceiverIdQualifier`.
-            props, "ReceiverIdQualifier", receiver_id_qualifier, set_receiver_id_qualifier, get_receiver_id_qualifier, Val<String>
+        /// `AcknowledgmentRequestedCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_acknowledgment_requested_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AcknowledgmentRequestedCode")
         }
 
-        prop! {
-            /// `RepetitionSeparator`.
-            props, "RepetitionSeparator", repetition_separator, set_repetition_separator, get_repetition_separator, Val<String>
+        /// `ReceiverId`.
+        pub fn receiver_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReceiverId", value.into());
+            self
         }
 
-        prop! {
-            /// `SenderId`.
-            props, "SenderId", sender_id, set_sender_id, get_sender_id, Val<String>
+        /// Sets `ReceiverId` in place: [`Self::receiver_id`] on a value held by `&mut`.
+        pub fn set_receiver_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReceiverId", value.into());
+            self
         }
 
-        prop! {
-            /// `SenderIdQualifier`.
-            props, "SenderIdQualifier", sender_id_qualifier, set_sender_id_qualifier, get_sender_id_qualifier, Val<String>
+        /// `ReceiverId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_receiver_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReceiverId")
         }
 
-        prop! {
-            /// `UsageIndicatorCode`.
-            props, "UsageIndicatorCode", usage_indicator_code, set_usage_indicator_code, get_usage_indicator_code, Val<String>
+        /// `ReceiverIdQualifier`.
+        pub fn receiver_id_qualifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReceiverIdQualifier", value.into());
+            self
+        }
+
+        /// Sets `ReceiverIdQualifier` in place: [`Self::receiver_id_qualifier`] on a value held by `&mut`.
+        pub fn set_receiver_id_qualifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReceiverIdQualifier", value.into());
+            self
+        }
+
+        /// `ReceiverIdQualifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_receiver_id_qualifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReceiverIdQualifier")
+        }
+
+        /// `RepetitionSeparator`.
+        pub fn repetition_separator(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RepetitionSeparator", value.into());
+            self
+        }
+
+        /// Sets `RepetitionSeparator` in place: [`Self::repetition_separator`] on a value held by `&mut`.
+        pub fn set_repetition_separator(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RepetitionSeparator", value.into());
+            self
+        }
+
+        /// `RepetitionSeparator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repetition_separator(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RepetitionSeparator")
+        }
+
+        /// `SenderId`.
+        pub fn sender_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SenderId", value.into());
+            self
+        }
+
+        /// Sets `SenderId` in place: [`Self::sender_id`] on a value held by `&mut`.
+        pub fn set_sender_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SenderId", value.into());
+            self
+        }
+
+        /// `SenderId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sender_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SenderId")
+        }
+
+        /// `SenderIdQualifier`.
+        pub fn sender_id_qualifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SenderIdQualifier", value.into());
+            self
+        }
+
+        /// Sets `SenderIdQualifier` in place: [`Self::sender_id_qualifier`] on a value held by `&mut`.
+        pub fn set_sender_id_qualifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SenderIdQualifier", value.into());
+            self
+        }
+
+        /// `SenderIdQualifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sender_id_qualifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SenderIdQualifier")
+        }
+
+        /// `UsageIndicatorCode`.
+        pub fn usage_indicator_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UsageIndicatorCode", value.into());
+            self
+        }
+
+        /// Sets `UsageIndicatorCode` in place: [`Self::usage_indicator_code`] on a value held by `&mut`.
+        pub fn set_usage_indicator_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UsageIndicatorCode", value.into());
+            self
+        }
+
+        /// `UsageIndicatorCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_usage_indicator_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UsageIndicatorCode")
         }
     }
 
@@ -1850,19 +2481,58 @@ pub mod partnership {
             WrapOptions { props }
         }
 
-        prop! {
-            /// `LineLength`.
-            props, "LineLength", line_length, set_line_length, get_line_length, Val<f64>
+        /// `LineLength`.
+        pub fn line_length(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("LineLength", value.into());
+            self
         }
 
-        prop! {
-            /// `LineTerminator`.
-            props, "LineTerminator", line_terminator, set_line_terminator, get_line_terminator, Val<LineTerminator>
+        /// Sets `LineLength` in place: [`Self::line_length`] on a value held by `&mut`.
+        pub fn set_line_length(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("LineLength", value.into());
+            self
         }
 
-        prop! {
-            /// `WrapBy`.
-            props, "WrapBy", wrap_by, set_wrap_by, get_wrap_by, Val<WrapFormat>
+        /// `LineLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_line_length(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "LineLength")
+        }
+
+        /// `LineTerminator`.
+        pub fn line_terminator(mut self, value: impl Into<Val<LineTerminator>>) -> Self {
+            self.props.set("LineTerminator", value.into());
+            self
+        }
+
+        /// Sets `LineTerminator` in place: [`Self::line_terminator`] on a value held by `&mut`.
+        pub fn set_line_terminator(&mut self, value: impl Into<Val<LineTerminator>>) -> &mut Self {
+            self.props.set("LineTerminator", value.into());
+            self
+        }
+
+        /// `LineTerminator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_line_terminator(&self) -> ::std::option::Option<Val<LineTerminator>> {
+            crate::cfn::get_prop(&self.props, "LineTerminator")
+        }
+
+        /// `WrapBy`.
+        pub fn wrap_by(mut self, value: impl Into<Val<WrapFormat>>) -> Self {
+            self.props.set("WrapBy", value.into());
+            self
+        }
+
+        /// Sets `WrapBy` in place: [`Self::wrap_by`] on a value held by `&mut`.
+        pub fn set_wrap_by(&mut self, value: impl Into<Val<WrapFormat>>) -> &mut Self {
+            self.props.set("WrapBy", value.into());
+            self
+        }
+
+        /// `WrapBy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wrap_by(&self) -> ::std::option::Option<Val<WrapFormat>> {
+            crate::cfn::get_prop(&self.props, "WrapBy")
         }
     }
 
@@ -1930,34 +2600,88 @@ impl Profile {
         Profile { core }
     }
 
-    prop! {
-        /// `BusinessName`.
-        core.props, "BusinessName", _, set_business_name, get_business_name, Val<String>
+    /// Sets `BusinessName`, which `new` took, in place.
+    pub fn set_business_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BusinessName", value.into());
+        self
     }
 
-    prop! {
-        /// `Email`.
-        core.props, "Email", email, set_email, get_email, Val<String>
+    /// `BusinessName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_business_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BusinessName")
     }
 
-    prop! {
-        /// `Logging`.
-        core.props, "Logging", _, set_logging, get_logging, Val<profile::Logging>
+    /// `Email`.
+    pub fn email(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Email", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Email` in place: [`Self::email`] on a value held by `&mut`.
+    pub fn set_email(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Email", value.into());
+        self
     }
 
-    prop! {
-        /// `Phone`.
-        core.props, "Phone", _, set_phone, get_phone, Val<String>
+    /// `Email` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_email(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Email")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Logging`, which `new` took, in place.
+    pub fn set_logging(&mut self, value: impl Into<Val<profile::Logging>>) -> &mut Self {
+        self.core.props.set("Logging", value.into());
+        self
+    }
+
+    /// `Logging` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging(&self) -> ::std::option::Option<Val<profile::Logging>> {
+        crate::cfn::get_prop(&self.core.props, "Logging")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Phone`, which `new` took, in place.
+    pub fn set_phone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Phone", value.into());
+        self
+    }
+
+    /// `Phone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_phone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Phone")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2039,61 +2763,192 @@ impl Transformer {
         Transformer { core }
     }
 
-    prop! {
-        /// `EdiType`.
-        core.props, "EdiType", edi_type, set_edi_type, get_edi_type, Val<transformer::EdiType>
+    /// `EdiType`.
+    pub fn edi_type(mut self, value: impl Into<Val<transformer::EdiType>>) -> Self {
+        self.core.props.set("EdiType", value.into());
+        self
     }
 
-    prop! {
-        /// `FileFormat`.
-        core.props, "FileFormat", file_format, set_file_format, get_file_format, Val<transformer::FileFormat>
+    /// Sets `EdiType` in place: [`Self::edi_type`] on a value held by `&mut`.
+    pub fn set_edi_type(&mut self, value: impl Into<Val<transformer::EdiType>>) -> &mut Self {
+        self.core.props.set("EdiType", value.into());
+        self
     }
 
-    prop! {
-        /// `InputConversion`.
-        core.props, "InputConversion", input_conversion, set_input_conversion, get_input_conversion, Val<transformer::InputConversion>
+    /// `EdiType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_edi_type(&self) -> ::std::option::Option<Val<transformer::EdiType>> {
+        crate::cfn::get_prop(&self.core.props, "EdiType")
     }
 
-    prop! {
-        /// `Mapping`.
-        core.props, "Mapping", mapping, set_mapping, get_mapping, Val<transformer::Mapping>
+    /// `FileFormat`.
+    pub fn file_format(mut self, value: impl Into<Val<transformer::FileFormat>>) -> Self {
+        self.core.props.set("FileFormat", value.into());
+        self
     }
 
-    prop! {
-        /// `MappingTemplate`: This shape is deprecated: This is a legacy trait. Please use
-        /// input-conversion or output-conversion.
-        core.props, "MappingTemplate", mapping_template, set_mapping_template, get_mapping_template, Val<String>
+    /// Sets `FileFormat` in place: [`Self::file_format`] on a value held by `&mut`.
+    pub fn set_file_format(&mut self, value: impl Into<Val<transformer::FileFormat>>) -> &mut Self {
+        self.core.props.set("FileFormat", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `FileFormat` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_format(&self) -> ::std::option::Option<Val<transformer::FileFormat>> {
+        crate::cfn::get_prop(&self.core.props, "FileFormat")
     }
 
-    prop! {
-        /// `OutputConversion`.
-        core.props, "OutputConversion", output_conversion, set_output_conversion, get_output_conversion, Val<transformer::OutputConversion>
+    /// `InputConversion`.
+    pub fn input_conversion(mut self, value: impl Into<Val<transformer::InputConversion>>) -> Self {
+        self.core.props.set("InputConversion", value.into());
+        self
     }
 
-    prop! {
-        /// `SampleDocument`: This shape is deprecated: This is a legacy trait. Please use
-        /// input-conversion or output-conversion.
-        core.props, "SampleDocument", sample_document, set_sample_document, get_sample_document, Val<String>
+    /// Sets `InputConversion` in place: [`Self::input_conversion`] on a value held by `&mut`.
+    pub fn set_input_conversion(&mut self, value: impl Into<Val<transformer::InputConversion>>) -> &mut Self {
+        self.core.props.set("InputConversion", value.into());
+        self
     }
 
-    prop! {
-        /// `SampleDocuments`.
-        core.props, "SampleDocuments", sample_documents, set_sample_documents, get_sample_documents, Val<transformer::SampleDocuments>
+    /// `InputConversion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_input_conversion(&self) -> ::std::option::Option<Val<transformer::InputConversion>> {
+        crate::cfn::get_prop(&self.core.props, "InputConversion")
     }
 
-    prop! {
-        /// `Status`.
-        core.props, "Status", _, set_status, get_status, Val<transformer::TransformerStatus>
+    /// `Mapping`.
+    pub fn mapping(mut self, value: impl Into<Val<transformer::Mapping>>) -> Self {
+        self.core.props.set("Mapping", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Mapping` in place: [`Self::mapping`] on a value held by `&mut`.
+    pub fn set_mapping(&mut self, value: impl Into<Val<transformer::Mapping>>) -> &mut Self {
+        self.core.props.set("Mapping", value.into());
+        self
+    }
+
+    /// `Mapping` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mapping(&self) -> ::std::option::Option<Val<transformer::Mapping>> {
+        crate::cfn::get_prop(&self.core.props, "Mapping")
+    }
+
+    /// `MappingTemplate`: This shape is deprecated: This is a legacy trait. Please use
+    /// input-conversion or output-conversion.
+    pub fn mapping_template(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MappingTemplate", value.into());
+        self
+    }
+
+    /// Sets `MappingTemplate` in place: [`Self::mapping_template`] on a value held by `&mut`.
+    pub fn set_mapping_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MappingTemplate", value.into());
+        self
+    }
+
+    /// `MappingTemplate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mapping_template(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MappingTemplate")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OutputConversion`.
+    pub fn output_conversion(mut self, value: impl Into<Val<transformer::OutputConversion>>) -> Self {
+        self.core.props.set("OutputConversion", value.into());
+        self
+    }
+
+    /// Sets `OutputConversion` in place: [`Self::output_conversion`] on a value held by `&mut`.
+    pub fn set_output_conversion(&mut self, value: impl Into<Val<transformer::OutputConversion>>) -> &mut Self {
+        self.core.props.set("OutputConversion", value.into());
+        self
+    }
+
+    /// `OutputConversion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_output_conversion(&self) -> ::std::option::Option<Val<transformer::OutputConversion>> {
+        crate::cfn::get_prop(&self.core.props, "OutputConversion")
+    }
+
+    /// `SampleDocument`: This shape is deprecated: This is a legacy trait. Please use
+    /// input-conversion or output-conversion.
+    pub fn sample_document(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SampleDocument", value.into());
+        self
+    }
+
+    /// Sets `SampleDocument` in place: [`Self::sample_document`] on a value held by `&mut`.
+    pub fn set_sample_document(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SampleDocument", value.into());
+        self
+    }
+
+    /// `SampleDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sample_document(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SampleDocument")
+    }
+
+    /// `SampleDocuments`.
+    pub fn sample_documents(mut self, value: impl Into<Val<transformer::SampleDocuments>>) -> Self {
+        self.core.props.set("SampleDocuments", value.into());
+        self
+    }
+
+    /// Sets `SampleDocuments` in place: [`Self::sample_documents`] on a value held by `&mut`.
+    pub fn set_sample_documents(&mut self, value: impl Into<Val<transformer::SampleDocuments>>) -> &mut Self {
+        self.core.props.set("SampleDocuments", value.into());
+        self
+    }
+
+    /// `SampleDocuments` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sample_documents(&self) -> ::std::option::Option<Val<transformer::SampleDocuments>> {
+        crate::cfn::get_prop(&self.core.props, "SampleDocuments")
+    }
+
+    /// Sets `Status`, which `new` took, in place.
+    pub fn set_status(&mut self, value: impl Into<Val<transformer::TransformerStatus>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<transformer::TransformerStatus>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2149,9 +3004,22 @@ pub mod transformer {
             EdiType { props }
         }
 
-        prop! {
-            /// `X12Details`.
-            props, "X12Details", x12_details, set_x12_details, get_x12_details, Val<X12Details>
+        /// `X12Details`.
+        pub fn x12_details(mut self, value: impl Into<Val<X12Details>>) -> Self {
+            self.props.set("X12Details", value.into());
+            self
+        }
+
+        /// Sets `X12Details` in place: [`Self::x12_details`] on a value held by `&mut`.
+        pub fn set_x12_details(&mut self, value: impl Into<Val<X12Details>>) -> &mut Self {
+            self.props.set("X12Details", value.into());
+            self
+        }
+
+        /// `X12Details` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_x12_details(&self) -> ::std::option::Option<Val<X12Details>> {
+            crate::cfn::get_prop(&self.props, "X12Details")
         }
     }
 
@@ -2170,14 +3038,40 @@ pub mod transformer {
             X12Details { props }
         }
 
-        prop! {
-            /// `TransactionSet`.
-            props, "TransactionSet", transaction_set, set_transaction_set, get_transaction_set, Val<X12TransactionSet>
+        /// `TransactionSet`.
+        pub fn transaction_set(mut self, value: impl Into<Val<X12TransactionSet>>) -> Self {
+            self.props.set("TransactionSet", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`.
-            props, "Version", version, set_version, get_version, Val<X12Version>
+        /// Sets `TransactionSet` in place: [`Self::transaction_set`] on a value held by `&mut`.
+        pub fn set_transaction_set(&mut self, value: impl Into<Val<X12TransactionSet>>) -> &mut Self {
+            self.props.set("TransactionSet", value.into());
+            self
+        }
+
+        /// `TransactionSet` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transaction_set(&self) -> ::std::option::Option<Val<X12TransactionSet>> {
+            crate::cfn::get_prop(&self.props, "TransactionSet")
+        }
+
+        /// `Version`.
+        pub fn version(mut self, value: impl Into<Val<X12Version>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<X12Version>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<X12Version>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -3272,19 +4166,52 @@ pub mod transformer {
             InputConversion { props }
         }
 
-        prop! {
-            /// `FromFormat`.
-            props, "FromFormat", _, set_from_format, get_from_format, Val<FromFormat>
+        /// Sets `FromFormat`, which `new` took, in place.
+        pub fn set_from_format(&mut self, value: impl Into<Val<FromFormat>>) -> &mut Self {
+            self.props.set("FromFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `AdvancedOptions`.
-            props, "AdvancedOptions", advanced_options, set_advanced_options, get_advanced_options, Val<AdvancedOptions>
+        /// `FromFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_from_format(&self) -> ::std::option::Option<Val<FromFormat>> {
+            crate::cfn::get_prop(&self.props, "FromFormat")
         }
 
-        prop! {
-            /// `FormatOptions`.
-            props, "FormatOptions", format_options, set_format_options, get_format_options, Val<FormatOptions>
+        /// `AdvancedOptions`.
+        pub fn advanced_options(mut self, value: impl Into<Val<AdvancedOptions>>) -> Self {
+            self.props.set("AdvancedOptions", value.into());
+            self
+        }
+
+        /// Sets `AdvancedOptions` in place: [`Self::advanced_options`] on a value held by `&mut`.
+        pub fn set_advanced_options(&mut self, value: impl Into<Val<AdvancedOptions>>) -> &mut Self {
+            self.props.set("AdvancedOptions", value.into());
+            self
+        }
+
+        /// `AdvancedOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_advanced_options(&self) -> ::std::option::Option<Val<AdvancedOptions>> {
+            crate::cfn::get_prop(&self.props, "AdvancedOptions")
+        }
+
+        /// `FormatOptions`.
+        pub fn format_options(mut self, value: impl Into<Val<FormatOptions>>) -> Self {
+            self.props.set("FormatOptions", value.into());
+            self
+        }
+
+        /// Sets `FormatOptions` in place: [`Self::format_options`] on a value held by `&mut`.
+        pub fn set_format_options(&mut self, value: impl Into<Val<FormatOptions>>) -> &mut Self {
+            self.props.set("FormatOptions", value.into());
+            self
+        }
+
+        /// `FormatOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format_options(&self) -> ::std::option::Option<Val<FormatOptions>> {
+            crate::cfn::get_prop(&self.props, "FormatOptions")
         }
     }
 
@@ -3303,9 +4230,22 @@ pub mod transformer {
             AdvancedOptions { props }
         }
 
-        prop! {
-            /// `X12`.
-            props, "X12", x12, set_x12, get_x12, Val<X12AdvancedOptions>
+        /// `X12`.
+        pub fn x12(mut self, value: impl Into<Val<X12AdvancedOptions>>) -> Self {
+            self.props.set("X12", value.into());
+            self
+        }
+
+        /// Sets `X12` in place: [`Self::x12`] on a value held by `&mut`.
+        pub fn set_x12(&mut self, value: impl Into<Val<X12AdvancedOptions>>) -> &mut Self {
+            self.props.set("X12", value.into());
+            self
+        }
+
+        /// `X12` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_x12(&self) -> ::std::option::Option<Val<X12AdvancedOptions>> {
+            crate::cfn::get_prop(&self.props, "X12")
         }
     }
 
@@ -3324,14 +4264,40 @@ pub mod transformer {
             X12AdvancedOptions { props }
         }
 
-        prop! {
-            /// `SplitOptions`.
-            props, "SplitOptions", split_options, set_split_options, get_split_options, Val<X12SplitOptions>
+        /// `SplitOptions`.
+        pub fn split_options(mut self, value: impl Into<Val<X12SplitOptions>>) -> Self {
+            self.props.set("SplitOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `ValidationOptions`.
-            props, "ValidationOptions", validation_options, set_validation_options, get_validation_options, Val<X12ValidationOptions>
+        /// Sets `SplitOptions` in place: [`Self::split_options`] on a value held by `&mut`.
+        pub fn set_split_options(&mut self, value: impl Into<Val<X12SplitOptions>>) -> &mut Self {
+            self.props.set("SplitOptions", value.into());
+            self
+        }
+
+        /// `SplitOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_split_options(&self) -> ::std::option::Option<Val<X12SplitOptions>> {
+            crate::cfn::get_prop(&self.props, "SplitOptions")
+        }
+
+        /// `ValidationOptions`.
+        pub fn validation_options(mut self, value: impl Into<Val<X12ValidationOptions>>) -> Self {
+            self.props.set("ValidationOptions", value.into());
+            self
+        }
+
+        /// Sets `ValidationOptions` in place: [`Self::validation_options`] on a value held by `&mut`.
+        pub fn set_validation_options(&mut self, value: impl Into<Val<X12ValidationOptions>>) -> &mut Self {
+            self.props.set("ValidationOptions", value.into());
+            self
+        }
+
+        /// `ValidationOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validation_options(&self) -> ::std::option::Option<Val<X12ValidationOptions>> {
+            crate::cfn::get_prop(&self.props, "ValidationOptions")
         }
     }
 
@@ -3350,9 +4316,22 @@ pub mod transformer {
             X12SplitOptions { props }
         }
 
-        prop! {
-            /// `SplitBy`.
-            props, "SplitBy", split_by, set_split_by, get_split_by, Val<X12SplitBy>
+        /// `SplitBy`.
+        pub fn split_by(mut self, value: impl Into<Val<X12SplitBy>>) -> Self {
+            self.props.set("SplitBy", value.into());
+            self
+        }
+
+        /// Sets `SplitBy` in place: [`Self::split_by`] on a value held by `&mut`.
+        pub fn set_split_by(&mut self, value: impl Into<Val<X12SplitBy>>) -> &mut Self {
+            self.props.set("SplitBy", value.into());
+            self
+        }
+
+        /// `SplitBy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_split_by(&self) -> ::std::option::Option<Val<X12SplitBy>> {
+            crate::cfn::get_prop(&self.props, "SplitBy")
         }
     }
 
@@ -3384,9 +4363,22 @@ pub mod transformer {
             X12ValidationOptions { props }
         }
 
-        prop! {
-            /// `ValidationRules`.
-            props, "ValidationRules", validation_rules, set_validation_rules, get_validation_rules, Val<List<X12ValidationRule>>
+        /// `ValidationRules`.
+        pub fn validation_rules(mut self, value: impl Into<Val<List<X12ValidationRule>>>) -> Self {
+            self.props.set("ValidationRules", value.into());
+            self
+        }
+
+        /// Sets `ValidationRules` in place: [`Self::validation_rules`] on a value held by `&mut`.
+        pub fn set_validation_rules(&mut self, value: impl Into<Val<List<X12ValidationRule>>>) -> &mut Self {
+            self.props.set("ValidationRules", value.into());
+            self
+        }
+
+        /// `ValidationRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validation_rules(&self) -> ::std::option::Option<Val<List<X12ValidationRule>>> {
+            crate::cfn::get_prop(&self.props, "ValidationRules")
         }
     }
 
@@ -3407,19 +4399,61 @@ pub mod transformer {
             X12ValidationRule { props }
         }
 
-        prop! {
-            /// `CodeListValidationRule`.
-            props, "CodeListValidationRule", code_list_validation_rule, set_code_list_validation_rule, get_code_list_validation_rule, Val<X12CodeListValidationRule>
+        /// `CodeListValidationRule`.
+        pub fn code_list_validation_rule(mut self, value: impl Into<Val<X12CodeListValidationRule>>) -> Self {
+            self.props.set("CodeListValidationRule", value.into());
+            self
         }
 
-        prop! {
-            /// `ElementLengthValidationRule`.
-            props, "ElementLengthValidationRule", element_length_validation_rule, set_element_length_validation_rule, get_element_length_validation_rule, Val<X12ElementLengthValidationRule>
+        /// Sets `CodeListValidationRule` in place: [`Self::code_list_validation_rule`] on a value held
+        /// by `&mut`.
+        pub fn set_code_list_validation_rule(&mut self, value: impl Into<Val<X12CodeListValidationRule>>) -> &mut Self {
+            self.props.set("CodeListValidationRule", value.into());
+            self
         }
 
-        prop! {
-            /// `ElementRequirementValidationRule`.
-            props, "ElementRequirementValidationRule", element_requirement_validation_rule, set_element_requirement_validation_rule, get_element_requirement_validation_rule, Val<X12ElementRequirementValidationRule>
+        /// `CodeListValidationRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_list_validation_rule(&self) -> ::std::option::Option<Val<X12CodeListValidationRule>> {
+            crate::cfn::get_prop(&self.props, "CodeListValidationRule")
+        }
+
+        /// `ElementLengthValidationRule`.
+        pub fn element_length_validation_rule(mut self, value: impl Into<Val<X12ElementLengthValidationRule>>) -> Self {
+            self.props.set("ElementLengthValidationRule", value.into());
+            self
+        }
+
+        /// Sets `ElementLengthValidationRule` in place: [`Self::element_length_validation_rule`] on a
+        /// value held by `&mut`.
+        pub fn set_element_length_validation_rule(&mut self, value: impl Into<Val<X12ElementLengthValidationRule>>) -> &mut Self {
+            self.props.set("ElementLengthValidationRule", value.into());
+            self
+        }
+
+        /// `ElementLengthValidationRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_element_length_validation_rule(&self) -> ::std::option::Option<Val<X12ElementLengthValidationRule>> {
+            crate::cfn::get_prop(&self.props, "ElementLengthValidationRule")
+        }
+
+        /// `ElementRequirementValidationRule`.
+        pub fn element_requirement_validation_rule(mut self, value: impl Into<Val<X12ElementRequirementValidationRule>>) -> Self {
+            self.props.set("ElementRequirementValidationRule", value.into());
+            self
+        }
+
+        /// Sets `ElementRequirementValidationRule` in place: [`Self::element_requirement_validation_rule`]
+        /// on a value held by `&mut`.
+        pub fn set_element_requirement_validation_rule(&mut self, value: impl Into<Val<X12ElementRequirementValidationRule>>) -> &mut Self {
+            self.props.set("ElementRequirementValidationRule", value.into());
+            self
+        }
+
+        /// `ElementRequirementValidationRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_element_requirement_validation_rule(&self) -> ::std::option::Option<Val<X12ElementRequirementValidationRule>> {
+            crate::cfn::get_prop(&self.props, "ElementRequirementValidationRule")
         }
     }
 
@@ -3440,19 +4474,52 @@ pub mod transformer {
             X12CodeListValidationRule { props }
         }
 
-        prop! {
-            /// `ElementId`.
-            props, "ElementId", _, set_element_id, get_element_id, Val<String>
+        /// Sets `ElementId`, which `new` took, in place.
+        pub fn set_element_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ElementId", value.into());
+            self
         }
 
-        prop! {
-            /// `CodesToAdd`.
-            props, "CodesToAdd", codes_to_add, set_codes_to_add, get_codes_to_add, Val<List<String>>
+        /// `ElementId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_element_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ElementId")
         }
 
-        prop! {
-            /// `CodesToRemove`.
-            props, "CodesToRemove", codes_to_remove, set_codes_to_remove, get_codes_to_remove, Val<List<String>>
+        /// `CodesToAdd`.
+        pub fn codes_to_add(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CodesToAdd", value.into());
+            self
+        }
+
+        /// Sets `CodesToAdd` in place: [`Self::codes_to_add`] on a value held by `&mut`.
+        pub fn set_codes_to_add(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CodesToAdd", value.into());
+            self
+        }
+
+        /// `CodesToAdd` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_codes_to_add(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CodesToAdd")
+        }
+
+        /// `CodesToRemove`.
+        pub fn codes_to_remove(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CodesToRemove", value.into());
+            self
+        }
+
+        /// Sets `CodesToRemove` in place: [`Self::codes_to_remove`] on a value held by `&mut`.
+        pub fn set_codes_to_remove(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CodesToRemove", value.into());
+            self
+        }
+
+        /// `CodesToRemove` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_codes_to_remove(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CodesToRemove")
         }
     }
 
@@ -3481,19 +4548,40 @@ pub mod transformer {
             X12ElementLengthValidationRule { props }
         }
 
-        prop! {
-            /// `ElementId`.
-            props, "ElementId", _, set_element_id, get_element_id, Val<String>
+        /// Sets `ElementId`, which `new` took, in place.
+        pub fn set_element_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ElementId", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxLength`.
-            props, "MaxLength", _, set_max_length, get_max_length, Val<f64>
+        /// `ElementId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_element_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ElementId")
         }
 
-        prop! {
-            /// `MinLength`.
-            props, "MinLength", _, set_min_length, get_min_length, Val<f64>
+        /// Sets `MaxLength`, which `new` took, in place.
+        pub fn set_max_length(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxLength", value.into());
+            self
+        }
+
+        /// `MaxLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_length(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxLength")
+        }
+
+        /// Sets `MinLength`, which `new` took, in place.
+        pub fn set_min_length(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinLength", value.into());
+            self
+        }
+
+        /// `MinLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_length(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinLength")
         }
     }
 
@@ -3519,14 +4607,28 @@ pub mod transformer {
             X12ElementRequirementValidationRule { props }
         }
 
-        prop! {
-            /// `ElementPosition`.
-            props, "ElementPosition", _, set_element_position, get_element_position, Val<String>
+        /// Sets `ElementPosition`, which `new` took, in place.
+        pub fn set_element_position(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ElementPosition", value.into());
+            self
         }
 
-        prop! {
-            /// `Requirement`.
-            props, "Requirement", _, set_requirement, get_requirement, Val<ElementRequirement>
+        /// `ElementPosition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_element_position(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ElementPosition")
+        }
+
+        /// Sets `Requirement`, which `new` took, in place.
+        pub fn set_requirement(&mut self, value: impl Into<Val<ElementRequirement>>) -> &mut Self {
+            self.props.set("Requirement", value.into());
+            self
+        }
+
+        /// `Requirement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_requirement(&self) -> ::std::option::Option<Val<ElementRequirement>> {
+            crate::cfn::get_prop(&self.props, "Requirement")
         }
     }
 
@@ -3560,9 +4662,22 @@ pub mod transformer {
             FormatOptions { props }
         }
 
-        prop! {
-            /// `X12`.
-            props, "X12", x12, set_x12, get_x12, Val<X12Details>
+        /// `X12`.
+        pub fn x12(mut self, value: impl Into<Val<X12Details>>) -> Self {
+            self.props.set("X12", value.into());
+            self
+        }
+
+        /// Sets `X12` in place: [`Self::x12`] on a value held by `&mut`.
+        pub fn set_x12(&mut self, value: impl Into<Val<X12Details>>) -> &mut Self {
+            self.props.set("X12", value.into());
+            self
+        }
+
+        /// `X12` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_x12(&self) -> ::std::option::Option<Val<X12Details>> {
+            crate::cfn::get_prop(&self.props, "X12")
         }
     }
 
@@ -3593,14 +4708,34 @@ pub mod transformer {
             Mapping { props }
         }
 
-        prop! {
-            /// `TemplateLanguage`.
-            props, "TemplateLanguage", _, set_template_language, get_template_language, Val<MappingTemplateLanguage>
+        /// Sets `TemplateLanguage`, which `new` took, in place.
+        pub fn set_template_language(&mut self, value: impl Into<Val<MappingTemplateLanguage>>) -> &mut Self {
+            self.props.set("TemplateLanguage", value.into());
+            self
         }
 
-        prop! {
-            /// `Template`.
-            props, "Template", template, set_template, get_template, Val<String>
+        /// `TemplateLanguage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_language(&self) -> ::std::option::Option<Val<MappingTemplateLanguage>> {
+            crate::cfn::get_prop(&self.props, "TemplateLanguage")
+        }
+
+        /// `Template`.
+        pub fn template(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Template", value.into());
+            self
+        }
+
+        /// Sets `Template` in place: [`Self::template`] on a value held by `&mut`.
+        pub fn set_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Template", value.into());
+            self
+        }
+
+        /// `Template` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Template")
         }
     }
 
@@ -3634,19 +4769,52 @@ pub mod transformer {
             OutputConversion { props }
         }
 
-        prop! {
-            /// `ToFormat`.
-            props, "ToFormat", _, set_to_format, get_to_format, Val<ToFormat>
+        /// Sets `ToFormat`, which `new` took, in place.
+        pub fn set_to_format(&mut self, value: impl Into<Val<ToFormat>>) -> &mut Self {
+            self.props.set("ToFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `AdvancedOptions`.
-            props, "AdvancedOptions", advanced_options, set_advanced_options, get_advanced_options, Val<AdvancedOptions>
+        /// `ToFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_to_format(&self) -> ::std::option::Option<Val<ToFormat>> {
+            crate::cfn::get_prop(&self.props, "ToFormat")
         }
 
-        prop! {
-            /// `FormatOptions`.
-            props, "FormatOptions", format_options, set_format_options, get_format_options, Val<FormatOptions>
+        /// `AdvancedOptions`.
+        pub fn advanced_options(mut self, value: impl Into<Val<AdvancedOptions>>) -> Self {
+            self.props.set("AdvancedOptions", value.into());
+            self
+        }
+
+        /// Sets `AdvancedOptions` in place: [`Self::advanced_options`] on a value held by `&mut`.
+        pub fn set_advanced_options(&mut self, value: impl Into<Val<AdvancedOptions>>) -> &mut Self {
+            self.props.set("AdvancedOptions", value.into());
+            self
+        }
+
+        /// `AdvancedOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_advanced_options(&self) -> ::std::option::Option<Val<AdvancedOptions>> {
+            crate::cfn::get_prop(&self.props, "AdvancedOptions")
+        }
+
+        /// `FormatOptions`.
+        pub fn format_options(mut self, value: impl Into<Val<FormatOptions>>) -> Self {
+            self.props.set("FormatOptions", value.into());
+            self
+        }
+
+        /// Sets `FormatOptions` in place: [`Self::format_options`] on a value held by `&mut`.
+        pub fn set_format_options(&mut self, value: impl Into<Val<FormatOptions>>) -> &mut Self {
+            self.props.set("FormatOptions", value.into());
+            self
+        }
+
+        /// `FormatOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format_options(&self) -> ::std::option::Option<Val<FormatOptions>> {
+            crate::cfn::get_prop(&self.props, "FormatOptions")
         }
     }
 
@@ -3682,14 +4850,28 @@ pub mod transformer {
             SampleDocuments { props }
         }
 
-        prop! {
-            /// `BucketName`.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `Keys`.
-            props, "Keys", _, set_keys, get_keys, Val<List<SampleDocumentKeys>>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
+        }
+
+        /// Sets `Keys`, which `new` took, in place.
+        pub fn set_keys(&mut self, value: impl Into<Val<List<SampleDocumentKeys>>>) -> &mut Self {
+            self.props.set("Keys", value.into());
+            self
+        }
+
+        /// `Keys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_keys(&self) -> ::std::option::Option<Val<List<SampleDocumentKeys>>> {
+            crate::cfn::get_prop(&self.props, "Keys")
         }
     }
 
@@ -3708,14 +4890,40 @@ pub mod transformer {
             SampleDocumentKeys { props }
         }
 
-        prop! {
-            /// `Input`.
-            props, "Input", input, set_input, get_input, Val<String>
+        /// `Input`.
+        pub fn input(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Input", value.into());
+            self
         }
 
-        prop! {
-            /// `Output`.
-            props, "Output", output, set_output, get_output, Val<String>
+        /// Sets `Input` in place: [`Self::input`] on a value held by `&mut`.
+        pub fn set_input(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Input", value.into());
+            self
+        }
+
+        /// `Input` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Input")
+        }
+
+        /// `Output`.
+        pub fn output(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Output", value.into());
+            self
+        }
+
+        /// Sets `Output` in place: [`Self::output`] on a value held by `&mut`.
+        pub fn set_output(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Output", value.into());
+            self
+        }
+
+        /// `Output` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Output")
         }
     }
 

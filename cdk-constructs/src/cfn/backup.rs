@@ -41,14 +41,34 @@ impl BackupPlan {
         BackupPlan { core }
     }
 
-    prop! {
-        /// `BackupPlan`.
-        core.props, "BackupPlan", _, set_backup_plan, get_backup_plan, Val<backup_plan::BackupPlanResourceType>
+    /// Sets `BackupPlan`, which `new` took, in place.
+    pub fn set_backup_plan(&mut self, value: impl Into<Val<backup_plan::BackupPlanResourceType>>) -> &mut Self {
+        self.core.props.set("BackupPlan", value.into());
+        self
     }
 
-    prop! {
-        /// `BackupPlanTags`.
-        core.props, "BackupPlanTags", backup_plan_tags, set_backup_plan_tags, get_backup_plan_tags, Val<Map<String>>
+    /// `BackupPlan` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backup_plan(&self) -> ::std::option::Option<Val<backup_plan::BackupPlanResourceType>> {
+        crate::cfn::get_prop(&self.core.props, "BackupPlan")
+    }
+
+    /// `BackupPlanTags`.
+    pub fn backup_plan_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("BackupPlanTags", value.into());
+        self
+    }
+
+    /// Sets `BackupPlanTags` in place: [`Self::backup_plan_tags`] on a value held by `&mut`.
+    pub fn set_backup_plan_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("BackupPlanTags", value.into());
+        self
+    }
+
+    /// `BackupPlanTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backup_plan_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "BackupPlanTags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -103,24 +123,65 @@ pub mod backup_plan {
             BackupPlanResourceType { props }
         }
 
-        prop! {
-            /// `BackupPlanName`.
-            props, "BackupPlanName", _, set_backup_plan_name, get_backup_plan_name, Val<String>
+        /// Sets `BackupPlanName`, which `new` took, in place.
+        pub fn set_backup_plan_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BackupPlanName", value.into());
+            self
         }
 
-        prop! {
-            /// `BackupPlanRule`.
-            props, "BackupPlanRule", _, set_backup_plan_rule, get_backup_plan_rule, Val<List<BackupRuleResourceType>>
+        /// `BackupPlanName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_backup_plan_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BackupPlanName")
         }
 
-        prop! {
-            /// `AdvancedBackupSettings`.
-            props, "AdvancedBackupSettings", advanced_backup_settings, set_advanced_backup_settings, get_advanced_backup_settings, Val<List<AdvancedBackupSettingResourceType>>
+        /// Sets `BackupPlanRule`, which `new` took, in place.
+        pub fn set_backup_plan_rule(&mut self, value: impl Into<Val<List<BackupRuleResourceType>>>) -> &mut Self {
+            self.props.set("BackupPlanRule", value.into());
+            self
         }
 
-        prop! {
-            /// `ScanSettings`.
-            props, "ScanSettings", scan_settings, set_scan_settings, get_scan_settings, Val<List<ScanSettingResourceType>>
+        /// `BackupPlanRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_backup_plan_rule(&self) -> ::std::option::Option<Val<List<BackupRuleResourceType>>> {
+            crate::cfn::get_prop(&self.props, "BackupPlanRule")
+        }
+
+        /// `AdvancedBackupSettings`.
+        pub fn advanced_backup_settings(mut self, value: impl Into<Val<List<AdvancedBackupSettingResourceType>>>) -> Self {
+            self.props.set("AdvancedBackupSettings", value.into());
+            self
+        }
+
+        /// Sets `AdvancedBackupSettings` in place: [`Self::advanced_backup_settings`] on a value held
+        /// by `&mut`.
+        pub fn set_advanced_backup_settings(&mut self, value: impl Into<Val<List<AdvancedBackupSettingResourceType>>>) -> &mut Self {
+            self.props.set("AdvancedBackupSettings", value.into());
+            self
+        }
+
+        /// `AdvancedBackupSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_advanced_backup_settings(&self) -> ::std::option::Option<Val<List<AdvancedBackupSettingResourceType>>> {
+            crate::cfn::get_prop(&self.props, "AdvancedBackupSettings")
+        }
+
+        /// `ScanSettings`.
+        pub fn scan_settings(mut self, value: impl Into<Val<List<ScanSettingResourceType>>>) -> Self {
+            self.props.set("ScanSettings", value.into());
+            self
+        }
+
+        /// Sets `ScanSettings` in place: [`Self::scan_settings`] on a value held by `&mut`.
+        pub fn set_scan_settings(&mut self, value: impl Into<Val<List<ScanSettingResourceType>>>) -> &mut Self {
+            self.props.set("ScanSettings", value.into());
+            self
+        }
+
+        /// `ScanSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scan_settings(&self) -> ::std::option::Option<Val<List<ScanSettingResourceType>>> {
+            crate::cfn::get_prop(&self.props, "ScanSettings")
         }
     }
 
@@ -146,14 +207,28 @@ pub mod backup_plan {
             AdvancedBackupSettingResourceType { props }
         }
 
-        prop! {
-            /// `BackupOptions`.
-            props, "BackupOptions", _, set_backup_options, get_backup_options, Val<Json>
+        /// Sets `BackupOptions`, which `new` took, in place.
+        pub fn set_backup_options(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("BackupOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceType`.
-            props, "ResourceType", _, set_resource_type, get_resource_type, Val<String>
+        /// `BackupOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_backup_options(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "BackupOptions")
+        }
+
+        /// Sets `ResourceType`, which `new` took, in place.
+        pub fn set_resource_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceType", value.into());
+            self
+        }
+
+        /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceType")
         }
     }
 
@@ -179,69 +254,230 @@ pub mod backup_plan {
             BackupRuleResourceType { props }
         }
 
-        prop! {
-            /// `TargetBackupVault`.
-            props, "TargetBackupVault", _, set_target_backup_vault, get_target_backup_vault, Val<String>
+        /// Sets `TargetBackupVault`, which `new` took, in place.
+        pub fn set_target_backup_vault(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetBackupVault", value.into());
+            self
         }
 
-        prop! {
-            /// `RuleName`.
-            props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+        /// `TargetBackupVault` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_backup_vault(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetBackupVault")
         }
 
-        prop! {
-            /// `CompletionWindowMinutes`.
-            props, "CompletionWindowMinutes", completion_window_minutes, set_completion_window_minutes, get_completion_window_minutes, Val<f64>
+        /// Sets `RuleName`, which `new` took, in place.
+        pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuleName", value.into());
+            self
         }
 
-        prop! {
-            /// `CopyActions`.
-            props, "CopyActions", copy_actions, set_copy_actions, get_copy_actions, Val<List<CopyActionResourceType>>
+        /// `RuleName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuleName")
         }
 
-        prop! {
-            /// `EnableContinuousBackup`.
-            props, "EnableContinuousBackup", enable_continuous_backup, set_enable_continuous_backup, get_enable_continuous_backup, Val<bool>
+        /// `CompletionWindowMinutes`.
+        pub fn completion_window_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("CompletionWindowMinutes", value.into());
+            self
         }
 
-        prop! {
-            /// `IndexActions`.
-            props, "IndexActions", index_actions, set_index_actions, get_index_actions, Val<List<IndexActionsResourceType>>
+        /// Sets `CompletionWindowMinutes` in place: [`Self::completion_window_minutes`] on a value held
+        /// by `&mut`.
+        pub fn set_completion_window_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("CompletionWindowMinutes", value.into());
+            self
         }
 
-        prop! {
-            /// `Lifecycle`.
-            props, "Lifecycle", lifecycle, set_lifecycle, get_lifecycle, Val<LifecycleResourceType>
+        /// `CompletionWindowMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_completion_window_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "CompletionWindowMinutes")
         }
 
-        prop! {
-            /// `RecoveryPointTags`.
-            props, "RecoveryPointTags", recovery_point_tags, set_recovery_point_tags, get_recovery_point_tags, Val<Map<String>>
+        /// `CopyActions`.
+        pub fn copy_actions(mut self, value: impl Into<Val<List<CopyActionResourceType>>>) -> Self {
+            self.props.set("CopyActions", value.into());
+            self
         }
 
-        prop! {
-            /// `ScanActions`.
-            props, "ScanActions", scan_actions, set_scan_actions, get_scan_actions, Val<List<ScanActionResourceType>>
+        /// Sets `CopyActions` in place: [`Self::copy_actions`] on a value held by `&mut`.
+        pub fn set_copy_actions(&mut self, value: impl Into<Val<List<CopyActionResourceType>>>) -> &mut Self {
+            self.props.set("CopyActions", value.into());
+            self
         }
 
-        prop! {
-            /// `ScheduleExpression`.
-            props, "ScheduleExpression", schedule_expression, set_schedule_expression, get_schedule_expression, Val<String>
+        /// `CopyActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_copy_actions(&self) -> ::std::option::Option<Val<List<CopyActionResourceType>>> {
+            crate::cfn::get_prop(&self.props, "CopyActions")
         }
 
-        prop! {
-            /// `ScheduleExpressionTimezone`.
-            props, "ScheduleExpressionTimezone", schedule_expression_timezone, set_schedule_expression_timezone, get_schedule_expression_timezone, Val<String>
+        /// `EnableContinuousBackup`.
+        pub fn enable_continuous_backup(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableContinuousBackup", value.into());
+            self
         }
 
-        prop! {
-            /// `StartWindowMinutes`.
-            props, "StartWindowMinutes", start_window_minutes, set_start_window_minutes, get_start_window_minutes, Val<f64>
+        /// Sets `EnableContinuousBackup` in place: [`Self::enable_continuous_backup`] on a value held
+        /// by `&mut`.
+        pub fn set_enable_continuous_backup(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableContinuousBackup", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetLogicallyAirGappedBackupVaultArn`.
-            props, "TargetLogicallyAirGappedBackupVaultArn", target_logically_air_gapped_backup_vault_arn, set_target_logically_air_gapped_backup_vault_arn, get_target_logically_air_gapped_backup_vault_arn, Val<String>
+        /// `EnableContinuousBackup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_continuous_backup(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableContinuousBackup")
+        }
+
+        /// `IndexActions`.
+        pub fn index_actions(mut self, value: impl Into<Val<List<IndexActionsResourceType>>>) -> Self {
+            self.props.set("IndexActions", value.into());
+            self
+        }
+
+        /// Sets `IndexActions` in place: [`Self::index_actions`] on a value held by `&mut`.
+        pub fn set_index_actions(&mut self, value: impl Into<Val<List<IndexActionsResourceType>>>) -> &mut Self {
+            self.props.set("IndexActions", value.into());
+            self
+        }
+
+        /// `IndexActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_actions(&self) -> ::std::option::Option<Val<List<IndexActionsResourceType>>> {
+            crate::cfn::get_prop(&self.props, "IndexActions")
+        }
+
+        /// `Lifecycle`.
+        pub fn lifecycle(mut self, value: impl Into<Val<LifecycleResourceType>>) -> Self {
+            self.props.set("Lifecycle", value.into());
+            self
+        }
+
+        /// Sets `Lifecycle` in place: [`Self::lifecycle`] on a value held by `&mut`.
+        pub fn set_lifecycle(&mut self, value: impl Into<Val<LifecycleResourceType>>) -> &mut Self {
+            self.props.set("Lifecycle", value.into());
+            self
+        }
+
+        /// `Lifecycle` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lifecycle(&self) -> ::std::option::Option<Val<LifecycleResourceType>> {
+            crate::cfn::get_prop(&self.props, "Lifecycle")
+        }
+
+        /// `RecoveryPointTags`.
+        pub fn recovery_point_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("RecoveryPointTags", value.into());
+            self
+        }
+
+        /// Sets `RecoveryPointTags` in place: [`Self::recovery_point_tags`] on a value held by `&mut`.
+        pub fn set_recovery_point_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("RecoveryPointTags", value.into());
+            self
+        }
+
+        /// `RecoveryPointTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recovery_point_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "RecoveryPointTags")
+        }
+
+        /// `ScanActions`.
+        pub fn scan_actions(mut self, value: impl Into<Val<List<ScanActionResourceType>>>) -> Self {
+            self.props.set("ScanActions", value.into());
+            self
+        }
+
+        /// Sets `ScanActions` in place: [`Self::scan_actions`] on a value held by `&mut`.
+        pub fn set_scan_actions(&mut self, value: impl Into<Val<List<ScanActionResourceType>>>) -> &mut Self {
+            self.props.set("ScanActions", value.into());
+            self
+        }
+
+        /// `ScanActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scan_actions(&self) -> ::std::option::Option<Val<List<ScanActionResourceType>>> {
+            crate::cfn::get_prop(&self.props, "ScanActions")
+        }
+
+        /// `ScheduleExpression`.
+        pub fn schedule_expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ScheduleExpression", value.into());
+            self
+        }
+
+        /// Sets `ScheduleExpression` in place: [`Self::schedule_expression`] on a value held by `&mut`.
+        pub fn set_schedule_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScheduleExpression", value.into());
+            self
+        }
+
+        /// `ScheduleExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScheduleExpression")
+        }
+
+        /// `ScheduleExpressionTimezone`.
+        pub fn schedule_expression_timezone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ScheduleExpressionTimezone", value.into());
+            self
+        }
+
+        /// Sets `ScheduleExpressionTimezone` in place: [`Self::schedule_expression_timezone`] on a
+        /// value held by `&mut`.
+        pub fn set_schedule_expression_timezone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScheduleExpressionTimezone", value.into());
+            self
+        }
+
+        /// `ScheduleExpressionTimezone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_expression_timezone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScheduleExpressionTimezone")
+        }
+
+        /// `StartWindowMinutes`.
+        pub fn start_window_minutes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("StartWindowMinutes", value.into());
+            self
+        }
+
+        /// Sets `StartWindowMinutes` in place: [`Self::start_window_minutes`] on a value held by `&mut`.
+        pub fn set_start_window_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("StartWindowMinutes", value.into());
+            self
+        }
+
+        /// `StartWindowMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_window_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "StartWindowMinutes")
+        }
+
+        /// `TargetLogicallyAirGappedBackupVaultArn`.
+        pub fn target_logically_air_gapped_backup_vault_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetLogicallyAirGappedBackupVaultArn", value.into());
+            self
+        }
+
+        /// Sets `TargetLogicallyAirGappedBackupVaultArn` in place: [`Self::target_logically_air_gapped_backup_vault_arn`]
+        /// on a value held by `&mut`.
+        pub fn set_target_logically_air_gapped_backup_vault_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetLogicallyAirGappedBackupVaultArn", value.into());
+            self
+        }
+
+        /// `TargetLogicallyAirGappedBackupVaultArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_logically_air_gapped_backup_vault_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetLogicallyAirGappedBackupVaultArn")
         }
     }
 
@@ -262,14 +498,34 @@ pub mod backup_plan {
             CopyActionResourceType { props }
         }
 
-        prop! {
-            /// `DestinationBackupVaultArn`.
-            props, "DestinationBackupVaultArn", _, set_destination_backup_vault_arn, get_destination_backup_vault_arn, Val<String>
+        /// Sets `DestinationBackupVaultArn`, which `new` took, in place.
+        pub fn set_destination_backup_vault_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationBackupVaultArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Lifecycle`.
-            props, "Lifecycle", lifecycle, set_lifecycle, get_lifecycle, Val<LifecycleResourceType>
+        /// `DestinationBackupVaultArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_backup_vault_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationBackupVaultArn")
+        }
+
+        /// `Lifecycle`.
+        pub fn lifecycle(mut self, value: impl Into<Val<LifecycleResourceType>>) -> Self {
+            self.props.set("Lifecycle", value.into());
+            self
+        }
+
+        /// Sets `Lifecycle` in place: [`Self::lifecycle`] on a value held by `&mut`.
+        pub fn set_lifecycle(&mut self, value: impl Into<Val<LifecycleResourceType>>) -> &mut Self {
+            self.props.set("Lifecycle", value.into());
+            self
+        }
+
+        /// `Lifecycle` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lifecycle(&self) -> ::std::option::Option<Val<LifecycleResourceType>> {
+            crate::cfn::get_prop(&self.props, "Lifecycle")
         }
     }
 
@@ -288,19 +544,60 @@ pub mod backup_plan {
             LifecycleResourceType { props }
         }
 
-        prop! {
-            /// `DeleteAfterDays`.
-            props, "DeleteAfterDays", delete_after_days, set_delete_after_days, get_delete_after_days, Val<f64>
+        /// `DeleteAfterDays`.
+        pub fn delete_after_days(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("DeleteAfterDays", value.into());
+            self
         }
 
-        prop! {
-            /// `MoveToColdStorageAfterDays`.
-            props, "MoveToColdStorageAfterDays", move_to_cold_storage_after_days, set_move_to_cold_storage_after_days, get_move_to_cold_storage_after_days, Val<f64>
+        /// Sets `DeleteAfterDays` in place: [`Self::delete_after_days`] on a value held by `&mut`.
+        pub fn set_delete_after_days(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("DeleteAfterDays", value.into());
+            self
         }
 
-        prop! {
-            /// `OptInToArchiveForSupportedResources`.
-            props, "OptInToArchiveForSupportedResources", opt_in_to_archive_for_supported_resources, set_opt_in_to_archive_for_supported_resources, get_opt_in_to_archive_for_supported_resources, Val<bool>
+        /// `DeleteAfterDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delete_after_days(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "DeleteAfterDays")
+        }
+
+        /// `MoveToColdStorageAfterDays`.
+        pub fn move_to_cold_storage_after_days(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MoveToColdStorageAfterDays", value.into());
+            self
+        }
+
+        /// Sets `MoveToColdStorageAfterDays` in place: [`Self::move_to_cold_storage_after_days`] on a
+        /// value held by `&mut`.
+        pub fn set_move_to_cold_storage_after_days(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MoveToColdStorageAfterDays", value.into());
+            self
+        }
+
+        /// `MoveToColdStorageAfterDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_move_to_cold_storage_after_days(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MoveToColdStorageAfterDays")
+        }
+
+        /// `OptInToArchiveForSupportedResources`.
+        pub fn opt_in_to_archive_for_supported_resources(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("OptInToArchiveForSupportedResources", value.into());
+            self
+        }
+
+        /// Sets `OptInToArchiveForSupportedResources` in place: [`Self::opt_in_to_archive_for_supported_resources`]
+        /// on a value held by `&mut`.
+        pub fn set_opt_in_to_archive_for_supported_resources(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OptInToArchiveForSupportedResources", value.into());
+            self
+        }
+
+        /// `OptInToArchiveForSupportedResources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_opt_in_to_archive_for_supported_resources(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OptInToArchiveForSupportedResources")
         }
     }
 
@@ -319,9 +616,22 @@ pub mod backup_plan {
             IndexActionsResourceType { props }
         }
 
-        prop! {
-            /// `ResourceTypes`.
-            props, "ResourceTypes", resource_types, set_resource_types, get_resource_types, Val<List<String>>
+        /// `ResourceTypes`.
+        pub fn resource_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ResourceTypes", value.into());
+            self
+        }
+
+        /// Sets `ResourceTypes` in place: [`Self::resource_types`] on a value held by `&mut`.
+        pub fn set_resource_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ResourceTypes", value.into());
+            self
+        }
+
+        /// `ResourceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ResourceTypes")
         }
     }
 
@@ -340,14 +650,40 @@ pub mod backup_plan {
             ScanActionResourceType { props }
         }
 
-        prop! {
-            /// `MalwareScanner`.
-            props, "MalwareScanner", malware_scanner, set_malware_scanner, get_malware_scanner, Val<MalwareScanner>
+        /// `MalwareScanner`.
+        pub fn malware_scanner(mut self, value: impl Into<Val<MalwareScanner>>) -> Self {
+            self.props.set("MalwareScanner", value.into());
+            self
         }
 
-        prop! {
-            /// `ScanMode`.
-            props, "ScanMode", scan_mode, set_scan_mode, get_scan_mode, Val<ScanMode>
+        /// Sets `MalwareScanner` in place: [`Self::malware_scanner`] on a value held by `&mut`.
+        pub fn set_malware_scanner(&mut self, value: impl Into<Val<MalwareScanner>>) -> &mut Self {
+            self.props.set("MalwareScanner", value.into());
+            self
+        }
+
+        /// `MalwareScanner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_malware_scanner(&self) -> ::std::option::Option<Val<MalwareScanner>> {
+            crate::cfn::get_prop(&self.props, "MalwareScanner")
+        }
+
+        /// `ScanMode`.
+        pub fn scan_mode(mut self, value: impl Into<Val<ScanMode>>) -> Self {
+            self.props.set("ScanMode", value.into());
+            self
+        }
+
+        /// Sets `ScanMode` in place: [`Self::scan_mode`] on a value held by `&mut`.
+        pub fn set_scan_mode(&mut self, value: impl Into<Val<ScanMode>>) -> &mut Self {
+            self.props.set("ScanMode", value.into());
+            self
+        }
+
+        /// `ScanMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scan_mode(&self) -> ::std::option::Option<Val<ScanMode>> {
+            crate::cfn::get_prop(&self.props, "ScanMode")
         }
     }
 
@@ -389,19 +725,58 @@ pub mod backup_plan {
             ScanSettingResourceType { props }
         }
 
-        prop! {
-            /// `MalwareScanner`.
-            props, "MalwareScanner", malware_scanner, set_malware_scanner, get_malware_scanner, Val<MalwareScanner>
+        /// `MalwareScanner`.
+        pub fn malware_scanner(mut self, value: impl Into<Val<MalwareScanner>>) -> Self {
+            self.props.set("MalwareScanner", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceTypes`.
-            props, "ResourceTypes", resource_types, set_resource_types, get_resource_types, Val<List<String>>
+        /// Sets `MalwareScanner` in place: [`Self::malware_scanner`] on a value held by `&mut`.
+        pub fn set_malware_scanner(&mut self, value: impl Into<Val<MalwareScanner>>) -> &mut Self {
+            self.props.set("MalwareScanner", value.into());
+            self
         }
 
-        prop! {
-            /// `ScannerRoleArn`.
-            props, "ScannerRoleArn", scanner_role_arn, set_scanner_role_arn, get_scanner_role_arn, Val<String>
+        /// `MalwareScanner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_malware_scanner(&self) -> ::std::option::Option<Val<MalwareScanner>> {
+            crate::cfn::get_prop(&self.props, "MalwareScanner")
+        }
+
+        /// `ResourceTypes`.
+        pub fn resource_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ResourceTypes", value.into());
+            self
+        }
+
+        /// Sets `ResourceTypes` in place: [`Self::resource_types`] on a value held by `&mut`.
+        pub fn set_resource_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ResourceTypes", value.into());
+            self
+        }
+
+        /// `ResourceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ResourceTypes")
+        }
+
+        /// `ScannerRoleArn`.
+        pub fn scanner_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ScannerRoleArn", value.into());
+            self
+        }
+
+        /// Sets `ScannerRoleArn` in place: [`Self::scanner_role_arn`] on a value held by `&mut`.
+        pub fn set_scanner_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScannerRoleArn", value.into());
+            self
+        }
+
+        /// `ScannerRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scanner_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScannerRoleArn")
         }
     }
 }
@@ -431,14 +806,28 @@ impl BackupSelection {
         BackupSelection { core }
     }
 
-    prop! {
-        /// `BackupPlanId`.
-        core.props, "BackupPlanId", _, set_backup_plan_id, get_backup_plan_id, Val<String>
+    /// Sets `BackupPlanId`, which `new` took, in place.
+    pub fn set_backup_plan_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BackupPlanId", value.into());
+        self
     }
 
-    prop! {
-        /// `BackupSelection`.
-        core.props, "BackupSelection", _, set_backup_selection, get_backup_selection, Val<backup_selection::BackupSelectionResourceType>
+    /// `BackupPlanId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backup_plan_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BackupPlanId")
+    }
+
+    /// Sets `BackupSelection`, which `new` took, in place.
+    pub fn set_backup_selection(&mut self, value: impl Into<Val<backup_selection::BackupSelectionResourceType>>) -> &mut Self {
+        self.core.props.set("BackupSelection", value.into());
+        self
+    }
+
+    /// `BackupSelection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backup_selection(&self) -> ::std::option::Option<Val<backup_selection::BackupSelectionResourceType>> {
+        crate::cfn::get_prop(&self.core.props, "BackupSelection")
     }
 
     /// `Ref`: the resource's identifier.
@@ -547,34 +936,100 @@ pub mod backup_selection {
             BackupSelectionResourceType { props }
         }
 
-        prop! {
-            /// `SelectionName`.
-            props, "SelectionName", _, set_selection_name, get_selection_name, Val<String>
+        /// Sets `SelectionName`, which `new` took, in place.
+        pub fn set_selection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SelectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `IamRoleArn`.
-            props, "IamRoleArn", _, set_iam_role_arn, get_iam_role_arn, Val<String>
+        /// `SelectionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_selection_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SelectionName")
         }
 
-        prop! {
-            /// `Conditions`.
-            props, "Conditions", conditions, set_conditions, get_conditions, Val<BackupSelectionResourceTypeConditions>
+        /// Sets `IamRoleArn`, which `new` took, in place.
+        pub fn set_iam_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IamRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ListOfTags`.
-            props, "ListOfTags", list_of_tags, set_list_of_tags, get_list_of_tags, Val<List<ConditionResourceType>>
+        /// `IamRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IamRoleArn")
         }
 
-        prop! {
-            /// `NotResources`.
-            props, "NotResources", not_resources, set_not_resources, get_not_resources, Val<List<String>>
+        /// `Conditions`.
+        pub fn conditions(mut self, value: impl Into<Val<BackupSelectionResourceTypeConditions>>) -> Self {
+            self.props.set("Conditions", value.into());
+            self
         }
 
-        prop! {
-            /// `Resources`.
-            props, "Resources", resources, set_resources, get_resources, Val<List<String>>
+        /// Sets `Conditions` in place: [`Self::conditions`] on a value held by `&mut`.
+        pub fn set_conditions(&mut self, value: impl Into<Val<BackupSelectionResourceTypeConditions>>) -> &mut Self {
+            self.props.set("Conditions", value.into());
+            self
+        }
+
+        /// `Conditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conditions(&self) -> ::std::option::Option<Val<BackupSelectionResourceTypeConditions>> {
+            crate::cfn::get_prop(&self.props, "Conditions")
+        }
+
+        /// `ListOfTags`.
+        pub fn list_of_tags(mut self, value: impl Into<Val<List<ConditionResourceType>>>) -> Self {
+            self.props.set("ListOfTags", value.into());
+            self
+        }
+
+        /// Sets `ListOfTags` in place: [`Self::list_of_tags`] on a value held by `&mut`.
+        pub fn set_list_of_tags(&mut self, value: impl Into<Val<List<ConditionResourceType>>>) -> &mut Self {
+            self.props.set("ListOfTags", value.into());
+            self
+        }
+
+        /// `ListOfTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_list_of_tags(&self) -> ::std::option::Option<Val<List<ConditionResourceType>>> {
+            crate::cfn::get_prop(&self.props, "ListOfTags")
+        }
+
+        /// `NotResources`.
+        pub fn not_resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NotResources", value.into());
+            self
+        }
+
+        /// Sets `NotResources` in place: [`Self::not_resources`] on a value held by `&mut`.
+        pub fn set_not_resources(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NotResources", value.into());
+            self
+        }
+
+        /// `NotResources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not_resources(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NotResources")
+        }
+
+        /// `Resources`.
+        pub fn resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Resources", value.into());
+            self
+        }
+
+        /// Sets `Resources` in place: [`Self::resources`] on a value held by `&mut`.
+        pub fn set_resources(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Resources", value.into());
+            self
+        }
+
+        /// `Resources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resources(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Resources")
         }
     }
 
@@ -593,24 +1048,76 @@ pub mod backup_selection {
             BackupSelectionResourceTypeConditions { props }
         }
 
-        prop! {
-            /// `StringEquals`.
-            props, "StringEquals", string_equals, set_string_equals, get_string_equals, Val<List<ConditionParameter>>
+        /// `StringEquals`.
+        pub fn string_equals(mut self, value: impl Into<Val<List<ConditionParameter>>>) -> Self {
+            self.props.set("StringEquals", value.into());
+            self
         }
 
-        prop! {
-            /// `StringLike`.
-            props, "StringLike", string_like, set_string_like, get_string_like, Val<List<ConditionParameter>>
+        /// Sets `StringEquals` in place: [`Self::string_equals`] on a value held by `&mut`.
+        pub fn set_string_equals(&mut self, value: impl Into<Val<List<ConditionParameter>>>) -> &mut Self {
+            self.props.set("StringEquals", value.into());
+            self
         }
 
-        prop! {
-            /// `StringNotEquals`.
-            props, "StringNotEquals", string_not_equals, set_string_not_equals, get_string_not_equals, Val<List<ConditionParameter>>
+        /// `StringEquals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_equals(&self) -> ::std::option::Option<Val<List<ConditionParameter>>> {
+            crate::cfn::get_prop(&self.props, "StringEquals")
         }
 
-        prop! {
-            /// `StringNotLike`.
-            props, "StringNotLike", string_not_like, set_string_not_like, get_string_not_like, Val<List<ConditionParameter>>
+        /// `StringLike`.
+        pub fn string_like(mut self, value: impl Into<Val<List<ConditionParameter>>>) -> Self {
+            self.props.set("StringLike", value.into());
+            self
+        }
+
+        /// Sets `StringLike` in place: [`Self::string_like`] on a value held by `&mut`.
+        pub fn set_string_like(&mut self, value: impl Into<Val<List<ConditionParameter>>>) -> &mut Self {
+            self.props.set("StringLike", value.into());
+            self
+        }
+
+        /// `StringLike` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_like(&self) -> ::std::option::Option<Val<List<ConditionParameter>>> {
+            crate::cfn::get_prop(&self.props, "StringLike")
+        }
+
+        /// `StringNotEquals`.
+        pub fn string_not_equals(mut self, value: impl Into<Val<List<ConditionParameter>>>) -> Self {
+            self.props.set("StringNotEquals", value.into());
+            self
+        }
+
+        /// Sets `StringNotEquals` in place: [`Self::string_not_equals`] on a value held by `&mut`.
+        pub fn set_string_not_equals(&mut self, value: impl Into<Val<List<ConditionParameter>>>) -> &mut Self {
+            self.props.set("StringNotEquals", value.into());
+            self
+        }
+
+        /// `StringNotEquals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_not_equals(&self) -> ::std::option::Option<Val<List<ConditionParameter>>> {
+            crate::cfn::get_prop(&self.props, "StringNotEquals")
+        }
+
+        /// `StringNotLike`.
+        pub fn string_not_like(mut self, value: impl Into<Val<List<ConditionParameter>>>) -> Self {
+            self.props.set("StringNotLike", value.into());
+            self
+        }
+
+        /// Sets `StringNotLike` in place: [`Self::string_not_like`] on a value held by `&mut`.
+        pub fn set_string_not_like(&mut self, value: impl Into<Val<List<ConditionParameter>>>) -> &mut Self {
+            self.props.set("StringNotLike", value.into());
+            self
+        }
+
+        /// `StringNotLike` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_not_like(&self) -> ::std::option::Option<Val<List<ConditionParameter>>> {
+            crate::cfn::get_prop(&self.props, "StringNotLike")
         }
     }
 
@@ -629,14 +1136,40 @@ pub mod backup_selection {
             ConditionParameter { props }
         }
 
-        prop! {
-            /// `ConditionKey`.
-            props, "ConditionKey", condition_key, set_condition_key, get_condition_key, Val<String>
+        /// `ConditionKey`.
+        pub fn condition_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConditionKey", value.into());
+            self
         }
 
-        prop! {
-            /// `ConditionValue`.
-            props, "ConditionValue", condition_value, set_condition_value, get_condition_value, Val<String>
+        /// Sets `ConditionKey` in place: [`Self::condition_key`] on a value held by `&mut`.
+        pub fn set_condition_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConditionKey", value.into());
+            self
+        }
+
+        /// `ConditionKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConditionKey")
+        }
+
+        /// `ConditionValue`.
+        pub fn condition_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConditionValue", value.into());
+            self
+        }
+
+        /// Sets `ConditionValue` in place: [`Self::condition_value`] on a value held by `&mut`.
+        pub fn set_condition_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConditionValue", value.into());
+            self
+        }
+
+        /// `ConditionValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConditionValue")
         }
     }
 
@@ -665,19 +1198,40 @@ pub mod backup_selection {
             ConditionResourceType { props }
         }
 
-        prop! {
-            /// `ConditionValue`.
-            props, "ConditionValue", _, set_condition_value, get_condition_value, Val<String>
+        /// Sets `ConditionValue`, which `new` took, in place.
+        pub fn set_condition_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConditionValue", value.into());
+            self
         }
 
-        prop! {
-            /// `ConditionKey`.
-            props, "ConditionKey", _, set_condition_key, get_condition_key, Val<String>
+        /// `ConditionValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConditionValue")
         }
 
-        prop! {
-            /// `ConditionType`: Allowed values (any case): `stringequals`.
-            props, "ConditionType", _, set_condition_type, get_condition_type, Val<String>
+        /// Sets `ConditionKey`, which `new` took, in place.
+        pub fn set_condition_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConditionKey", value.into());
+            self
+        }
+
+        /// `ConditionKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConditionKey")
+        }
+
+        /// Sets `ConditionType`, which `new` took, in place.
+        pub fn set_condition_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConditionType", value.into());
+            self
+        }
+
+        /// `ConditionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConditionType")
         }
     }
 }
@@ -702,34 +1256,106 @@ impl BackupVault {
         BackupVault { core }
     }
 
-    prop! {
-        /// `AccessPolicy`.
-        core.props, "AccessPolicy", access_policy, set_access_policy, get_access_policy, Val<Json>
+    /// `AccessPolicy`.
+    pub fn access_policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("AccessPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `BackupVaultName`.
-        core.props, "BackupVaultName", _, set_backup_vault_name, get_backup_vault_name, Val<String>
+    /// Sets `AccessPolicy` in place: [`Self::access_policy`] on a value held by `&mut`.
+    pub fn set_access_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("AccessPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `BackupVaultTags`.
-        core.props, "BackupVaultTags", backup_vault_tags, set_backup_vault_tags, get_backup_vault_tags, Val<Map<String>>
+    /// `AccessPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "AccessPolicy")
     }
 
-    prop! {
-        /// `EncryptionKeyArn`.
-        core.props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
+    /// Sets `BackupVaultName`, which `new` took, in place.
+    pub fn set_backup_vault_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BackupVaultName", value.into());
+        self
     }
 
-    prop! {
-        /// `LockConfiguration`.
-        core.props, "LockConfiguration", lock_configuration, set_lock_configuration, get_lock_configuration, Val<backup_vault::LockConfigurationType>
+    /// `BackupVaultName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backup_vault_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BackupVaultName")
     }
 
-    prop! {
-        /// `Notifications`.
-        core.props, "Notifications", notifications, set_notifications, get_notifications, Val<backup_vault::NotificationObjectType>
+    /// `BackupVaultTags`.
+    pub fn backup_vault_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("BackupVaultTags", value.into());
+        self
+    }
+
+    /// Sets `BackupVaultTags` in place: [`Self::backup_vault_tags`] on a value held by `&mut`.
+    pub fn set_backup_vault_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("BackupVaultTags", value.into());
+        self
+    }
+
+    /// `BackupVaultTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backup_vault_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "BackupVaultTags")
+    }
+
+    /// `EncryptionKeyArn`.
+    pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EncryptionKeyArn", value.into());
+        self
+    }
+
+    /// Sets `EncryptionKeyArn` in place: [`Self::encryption_key_arn`] on a value held by `&mut`.
+    pub fn set_encryption_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EncryptionKeyArn", value.into());
+        self
+    }
+
+    /// `EncryptionKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionKeyArn")
+    }
+
+    /// `LockConfiguration`.
+    pub fn lock_configuration(mut self, value: impl Into<Val<backup_vault::LockConfigurationType>>) -> Self {
+        self.core.props.set("LockConfiguration", value.into());
+        self
+    }
+
+    /// Sets `LockConfiguration` in place: [`Self::lock_configuration`] on a value held by `&mut`.
+    pub fn set_lock_configuration(&mut self, value: impl Into<Val<backup_vault::LockConfigurationType>>) -> &mut Self {
+        self.core.props.set("LockConfiguration", value.into());
+        self
+    }
+
+    /// `LockConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lock_configuration(&self) -> ::std::option::Option<Val<backup_vault::LockConfigurationType>> {
+        crate::cfn::get_prop(&self.core.props, "LockConfiguration")
+    }
+
+    /// `Notifications`.
+    pub fn notifications(mut self, value: impl Into<Val<backup_vault::NotificationObjectType>>) -> Self {
+        self.core.props.set("Notifications", value.into());
+        self
+    }
+
+    /// Sets `Notifications` in place: [`Self::notifications`] on a value held by `&mut`.
+    pub fn set_notifications(&mut self, value: impl Into<Val<backup_vault::NotificationObjectType>>) -> &mut Self {
+        self.core.props.set("Notifications", value.into());
+        self
+    }
+
+    /// `Notifications` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notifications(&self) -> ::std::option::Option<Val<backup_vault::NotificationObjectType>> {
+        crate::cfn::get_prop(&self.core.props, "Notifications")
     }
 
     /// `Ref`: the resource's identifier.
@@ -809,19 +1435,52 @@ pub mod backup_vault {
             LockConfigurationType { props }
         }
 
-        prop! {
-            /// `MinRetentionDays`.
-            props, "MinRetentionDays", _, set_min_retention_days, get_min_retention_days, Val<i64>
+        /// Sets `MinRetentionDays`, which `new` took, in place.
+        pub fn set_min_retention_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinRetentionDays", value.into());
+            self
         }
 
-        prop! {
-            /// `ChangeableForDays`.
-            props, "ChangeableForDays", changeable_for_days, set_changeable_for_days, get_changeable_for_days, Val<i64>
+        /// `MinRetentionDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_retention_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinRetentionDays")
         }
 
-        prop! {
-            /// `MaxRetentionDays`.
-            props, "MaxRetentionDays", max_retention_days, set_max_retention_days, get_max_retention_days, Val<i64>
+        /// `ChangeableForDays`.
+        pub fn changeable_for_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ChangeableForDays", value.into());
+            self
+        }
+
+        /// Sets `ChangeableForDays` in place: [`Self::changeable_for_days`] on a value held by `&mut`.
+        pub fn set_changeable_for_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ChangeableForDays", value.into());
+            self
+        }
+
+        /// `ChangeableForDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_changeable_for_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ChangeableForDays")
+        }
+
+        /// `MaxRetentionDays`.
+        pub fn max_retention_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxRetentionDays", value.into());
+            self
+        }
+
+        /// Sets `MaxRetentionDays` in place: [`Self::max_retention_days`] on a value held by `&mut`.
+        pub fn set_max_retention_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxRetentionDays", value.into());
+            self
+        }
+
+        /// `MaxRetentionDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_retention_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxRetentionDays")
         }
     }
 
@@ -847,14 +1506,28 @@ pub mod backup_vault {
             NotificationObjectType { props }
         }
 
-        prop! {
-            /// `SNSTopicArn`.
-            props, "SNSTopicArn", _, set_sns_topic_arn, get_sns_topic_arn, Val<String>
+        /// Sets `SNSTopicArn`, which `new` took, in place.
+        pub fn set_sns_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SNSTopicArn", value.into());
+            self
         }
 
-        prop! {
-            /// `BackupVaultEvents`.
-            props, "BackupVaultEvents", _, set_backup_vault_events, get_backup_vault_events, Val<List<String>>
+        /// `SNSTopicArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sns_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SNSTopicArn")
+        }
+
+        /// Sets `BackupVaultEvents`, which `new` took, in place.
+        pub fn set_backup_vault_events(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("BackupVaultEvents", value.into());
+            self
+        }
+
+        /// `BackupVaultEvents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_backup_vault_events(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "BackupVaultEvents")
         }
     }
 }
@@ -882,29 +1555,73 @@ impl Framework {
         Framework { core }
     }
 
-    prop! {
-        /// `FrameworkControls`: Contains detailed information about all of the controls of a
-        /// framework. Each framework must contain at least one control.
-        core.props, "FrameworkControls", _, set_framework_controls, get_framework_controls, Val<List<framework::FrameworkControl>>
+    /// Sets `FrameworkControls`, which `new` took, in place.
+    pub fn set_framework_controls(&mut self, value: impl Into<Val<List<framework::FrameworkControl>>>) -> &mut Self {
+        self.core.props.set("FrameworkControls", value.into());
+        self
     }
 
-    prop! {
-        /// `FrameworkDescription`: An optional description of the framework with a maximum 1,024
-        /// characters.
-        core.props, "FrameworkDescription", framework_description, set_framework_description, get_framework_description, Val<String>
+    /// `FrameworkControls` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_framework_controls(&self) -> ::std::option::Option<Val<List<framework::FrameworkControl>>> {
+        crate::cfn::get_prop(&self.core.props, "FrameworkControls")
     }
 
-    prop! {
-        /// `FrameworkName`: The unique name of a framework. This name is between 1 and 256
-        /// characters, starting with a letter, and consisting of letters (a-z, A-Z), numbers (0-9),
-        /// and underscores (_).
-        core.props, "FrameworkName", framework_name, set_framework_name, get_framework_name, Val<String>
+    /// `FrameworkDescription`: An optional description of the framework with a maximum 1,024
+    /// characters.
+    pub fn framework_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FrameworkDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `FrameworkTags`: Metadata that you can assign to help organize the frameworks that you
-        /// create. Each tag is a key-value pair.
-        core.props, "FrameworkTags", framework_tags, set_framework_tags, get_framework_tags, Val<List<Tag>>
+    /// Sets `FrameworkDescription` in place: [`Self::framework_description`] on a value held by `&mut`.
+    pub fn set_framework_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FrameworkDescription", value.into());
+        self
+    }
+
+    /// `FrameworkDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_framework_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FrameworkDescription")
+    }
+
+    /// `FrameworkName`: The unique name of a framework. This name is between 1 and 256 characters,
+    /// starting with a letter, and consisting of letters (a-z, A-Z), numbers (0-9), and underscores (_).
+    pub fn framework_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FrameworkName", value.into());
+        self
+    }
+
+    /// Sets `FrameworkName` in place: [`Self::framework_name`] on a value held by `&mut`.
+    pub fn set_framework_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FrameworkName", value.into());
+        self
+    }
+
+    /// `FrameworkName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_framework_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FrameworkName")
+    }
+
+    /// `FrameworkTags`: Metadata that you can assign to help organize the frameworks that you
+    /// create. Each tag is a key-value pair.
+    pub fn framework_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("FrameworkTags", value.into());
+        self
+    }
+
+    /// Sets `FrameworkTags` in place: [`Self::framework_tags`] on a value held by `&mut`.
+    pub fn set_framework_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("FrameworkTags", value.into());
+        self
+    }
+
+    /// `FrameworkTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_framework_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "FrameworkTags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -961,21 +1678,55 @@ pub mod framework {
             FrameworkControl { props }
         }
 
-        prop! {
-            /// `ControlName`: The name of a control. This name is between 1 and 256 characters.
-            props, "ControlName", _, set_control_name, get_control_name, Val<String>
+        /// Sets `ControlName`, which `new` took, in place.
+        pub fn set_control_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ControlName", value.into());
+            self
         }
 
-        prop! {
-            /// `ControlInputParameters`: A list of ParameterName and ParameterValue pairs.
-            props, "ControlInputParameters", control_input_parameters, set_control_input_parameters, get_control_input_parameters, Val<List<ControlInputParameter>>
+        /// `ControlName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_control_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ControlName")
         }
 
-        prop! {
-            /// `ControlScope`: The scope of a control. The control scope defines what the control will
-            /// evaluate. Three examples of control scopes are: a specific backup plan, all backup plans
-            /// with a specific tag, or all backup plans.
-            props, "ControlScope", control_scope, set_control_scope, get_control_scope, Val<FrameworkControlControlScope>
+        /// `ControlInputParameters`: A list of ParameterName and ParameterValue pairs.
+        pub fn control_input_parameters(mut self, value: impl Into<Val<List<ControlInputParameter>>>) -> Self {
+            self.props.set("ControlInputParameters", value.into());
+            self
+        }
+
+        /// Sets `ControlInputParameters` in place: [`Self::control_input_parameters`] on a value held
+        /// by `&mut`.
+        pub fn set_control_input_parameters(&mut self, value: impl Into<Val<List<ControlInputParameter>>>) -> &mut Self {
+            self.props.set("ControlInputParameters", value.into());
+            self
+        }
+
+        /// `ControlInputParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_control_input_parameters(&self) -> ::std::option::Option<Val<List<ControlInputParameter>>> {
+            crate::cfn::get_prop(&self.props, "ControlInputParameters")
+        }
+
+        /// `ControlScope`: The scope of a control. The control scope defines what the control will
+        /// evaluate. Three examples of control scopes are: a specific backup plan, all backup plans
+        /// with a specific tag, or all backup plans.
+        pub fn control_scope(mut self, value: impl Into<Val<FrameworkControlControlScope>>) -> Self {
+            self.props.set("ControlScope", value.into());
+            self
+        }
+
+        /// Sets `ControlScope` in place: [`Self::control_scope`] on a value held by `&mut`.
+        pub fn set_control_scope(&mut self, value: impl Into<Val<FrameworkControlControlScope>>) -> &mut Self {
+            self.props.set("ControlScope", value.into());
+            self
+        }
+
+        /// `ControlScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_control_scope(&self) -> ::std::option::Option<Val<FrameworkControlControlScope>> {
+            crate::cfn::get_prop(&self.props, "ControlScope")
         }
     }
 
@@ -1001,14 +1752,28 @@ pub mod framework {
             ControlInputParameter { props }
         }
 
-        prop! {
-            /// `ParameterName`.
-            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
+        /// Sets `ParameterName`, which `new` took, in place.
+        pub fn set_parameter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterName", value.into());
+            self
         }
 
-        prop! {
-            /// `ParameterValue`.
-            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
+        /// `ParameterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterName")
+        }
+
+        /// Sets `ParameterValue`, which `new` took, in place.
+        pub fn set_parameter_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterValue", value.into());
+            self
+        }
+
+        /// `ParameterValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterValue")
         }
     }
 
@@ -1029,22 +1794,62 @@ pub mod framework {
             FrameworkControlControlScope { props }
         }
 
-        prop! {
-            /// `ComplianceResourceIds`: The ID of the only AWS resource that you want your control
-            /// scope to contain.
-            props, "ComplianceResourceIds", compliance_resource_ids, set_compliance_resource_ids, get_compliance_resource_ids, Val<List<String>>
+        /// `ComplianceResourceIds`: The ID of the only AWS resource that you want your control scope to
+        /// contain.
+        pub fn compliance_resource_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ComplianceResourceIds", value.into());
+            self
         }
 
-        prop! {
-            /// `ComplianceResourceTypes`: Describes whether the control scope includes one or more
-            /// types of resources, such as `EFS` or `RDS`.
-            props, "ComplianceResourceTypes", compliance_resource_types, set_compliance_resource_types, get_compliance_resource_types, Val<List<String>>
+        /// Sets `ComplianceResourceIds` in place: [`Self::compliance_resource_ids`] on a value held by `&mut`.
+        pub fn set_compliance_resource_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ComplianceResourceIds", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`: Describes whether the control scope includes resources with one or more tags.
-            /// Each tag is a key-value pair.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// `ComplianceResourceIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compliance_resource_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ComplianceResourceIds")
+        }
+
+        /// `ComplianceResourceTypes`: Describes whether the control scope includes one or more types of
+        /// resources, such as `EFS` or `RDS`.
+        pub fn compliance_resource_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ComplianceResourceTypes", value.into());
+            self
+        }
+
+        /// Sets `ComplianceResourceTypes` in place: [`Self::compliance_resource_types`] on a value held
+        /// by `&mut`.
+        pub fn set_compliance_resource_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ComplianceResourceTypes", value.into());
+            self
+        }
+
+        /// `ComplianceResourceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compliance_resource_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ComplianceResourceTypes")
+        }
+
+        /// `Tags`: Describes whether the control scope includes resources with one or more tags. Each
+        /// tag is a key-value pair.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 }
@@ -1079,25 +1884,58 @@ impl LegalHold {
         LegalHold { core }
     }
 
-    prop! {
-        /// `Description`: The description of the legal hold.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RecoveryPointSelection`: The criteria to assign a set of resources, such as resource
-        /// types or backup vaults.
-        core.props, "RecoveryPointSelection", _, set_recovery_point_selection, get_recovery_point_selection, Val<legal_hold::RecoveryPointSelection>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: Optional tags to include.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `RecoveryPointSelection`, which `new` took, in place.
+    pub fn set_recovery_point_selection(&mut self, value: impl Into<Val<legal_hold::RecoveryPointSelection>>) -> &mut Self {
+        self.core.props.set("RecoveryPointSelection", value.into());
+        self
     }
 
-    prop! {
-        /// `Title`: The title of the legal hold.
-        core.props, "Title", _, set_title, get_title, Val<String>
+    /// `RecoveryPointSelection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recovery_point_selection(&self) -> ::std::option::Option<Val<legal_hold::RecoveryPointSelection>> {
+        crate::cfn::get_prop(&self.core.props, "RecoveryPointSelection")
+    }
+
+    /// `Tags`: Optional tags to include.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Title`, which `new` took, in place.
+    pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Title", value.into());
+        self
+    }
+
+    /// `Title` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Title")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1152,20 +1990,58 @@ pub mod legal_hold {
             RecoveryPointSelection { props }
         }
 
-        prop! {
-            /// `DateRange`: A date range for filtering recovery points.
-            props, "DateRange", date_range, set_date_range, get_date_range, Val<RecoveryPointSelectionDateRange>
+        /// `DateRange`: A date range for filtering recovery points.
+        pub fn date_range(mut self, value: impl Into<Val<RecoveryPointSelectionDateRange>>) -> Self {
+            self.props.set("DateRange", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceIdentifiers`: The resources included in the resource selection.
-            props, "ResourceIdentifiers", resource_identifiers, set_resource_identifiers, get_resource_identifiers, Val<List<String>>
+        /// Sets `DateRange` in place: [`Self::date_range`] on a value held by `&mut`.
+        pub fn set_date_range(&mut self, value: impl Into<Val<RecoveryPointSelectionDateRange>>) -> &mut Self {
+            self.props.set("DateRange", value.into());
+            self
         }
 
-        prop! {
-            /// `VaultNames`: The names of the vaults in which the selected recovery points are
-            /// contained.
-            props, "VaultNames", vault_names, set_vault_names, get_vault_names, Val<List<String>>
+        /// `DateRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_range(&self) -> ::std::option::Option<Val<RecoveryPointSelectionDateRange>> {
+            crate::cfn::get_prop(&self.props, "DateRange")
+        }
+
+        /// `ResourceIdentifiers`: The resources included in the resource selection.
+        pub fn resource_identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ResourceIdentifiers", value.into());
+            self
+        }
+
+        /// Sets `ResourceIdentifiers` in place: [`Self::resource_identifiers`] on a value held by `&mut`.
+        pub fn set_resource_identifiers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ResourceIdentifiers", value.into());
+            self
+        }
+
+        /// `ResourceIdentifiers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_identifiers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ResourceIdentifiers")
+        }
+
+        /// `VaultNames`: The names of the vaults in which the selected recovery points are contained.
+        pub fn vault_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("VaultNames", value.into());
+            self
+        }
+
+        /// Sets `VaultNames` in place: [`Self::vault_names`] on a value held by `&mut`.
+        pub fn set_vault_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("VaultNames", value.into());
+            self
+        }
+
+        /// `VaultNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vault_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "VaultNames")
         }
     }
 
@@ -1189,14 +2065,28 @@ pub mod legal_hold {
             RecoveryPointSelectionDateRange { props }
         }
 
-        prop! {
-            /// `FromDate`: The beginning date, inclusive. ISO 8601 date-time.
-            props, "FromDate", _, set_from_date, get_from_date, Val<String>
+        /// Sets `FromDate`, which `new` took, in place.
+        pub fn set_from_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FromDate", value.into());
+            self
         }
 
-        prop! {
-            /// `ToDate`: The end date, inclusive. ISO 8601 date-time.
-            props, "ToDate", _, set_to_date, get_to_date, Val<String>
+        /// `FromDate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_from_date(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FromDate")
+        }
+
+        /// Sets `ToDate`, which `new` took, in place.
+        pub fn set_to_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ToDate", value.into());
+            self
+        }
+
+        /// `ToDate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_to_date(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ToDate")
         }
     }
 }
@@ -1230,44 +2120,130 @@ impl LogicallyAirGappedBackupVault {
         LogicallyAirGappedBackupVault { core }
     }
 
-    prop! {
-        /// `AccessPolicy`.
-        core.props, "AccessPolicy", access_policy, set_access_policy, get_access_policy, Val<Json>
+    /// `AccessPolicy`.
+    pub fn access_policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("AccessPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `BackupVaultName`.
-        core.props, "BackupVaultName", _, set_backup_vault_name, get_backup_vault_name, Val<String>
+    /// Sets `AccessPolicy` in place: [`Self::access_policy`] on a value held by `&mut`.
+    pub fn set_access_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("AccessPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `BackupVaultTags`.
-        core.props, "BackupVaultTags", backup_vault_tags, set_backup_vault_tags, get_backup_vault_tags, Val<Map<String>>
+    /// `AccessPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "AccessPolicy")
     }
 
-    prop! {
-        /// `EncryptionKeyArn`.
-        core.props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
+    /// Sets `BackupVaultName`, which `new` took, in place.
+    pub fn set_backup_vault_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BackupVaultName", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxRetentionDays`.
-        core.props, "MaxRetentionDays", _, set_max_retention_days, get_max_retention_days, Val<i64>
+    /// `BackupVaultName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backup_vault_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BackupVaultName")
     }
 
-    prop! {
-        /// `MinRetentionDays`.
-        core.props, "MinRetentionDays", _, set_min_retention_days, get_min_retention_days, Val<i64>
+    /// `BackupVaultTags`.
+    pub fn backup_vault_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("BackupVaultTags", value.into());
+        self
     }
 
-    prop! {
-        /// `MpaApprovalTeamArn`.
-        core.props, "MpaApprovalTeamArn", mpa_approval_team_arn, set_mpa_approval_team_arn, get_mpa_approval_team_arn, Val<String>
+    /// Sets `BackupVaultTags` in place: [`Self::backup_vault_tags`] on a value held by `&mut`.
+    pub fn set_backup_vault_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("BackupVaultTags", value.into());
+        self
     }
 
-    prop! {
-        /// `Notifications`.
-        core.props, "Notifications", notifications, set_notifications, get_notifications, Val<logically_air_gapped_backup_vault::NotificationObjectType>
+    /// `BackupVaultTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backup_vault_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "BackupVaultTags")
+    }
+
+    /// `EncryptionKeyArn`.
+    pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EncryptionKeyArn", value.into());
+        self
+    }
+
+    /// Sets `EncryptionKeyArn` in place: [`Self::encryption_key_arn`] on a value held by `&mut`.
+    pub fn set_encryption_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EncryptionKeyArn", value.into());
+        self
+    }
+
+    /// `EncryptionKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionKeyArn")
+    }
+
+    /// Sets `MaxRetentionDays`, which `new` took, in place.
+    pub fn set_max_retention_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxRetentionDays", value.into());
+        self
+    }
+
+    /// `MaxRetentionDays` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_retention_days(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxRetentionDays")
+    }
+
+    /// Sets `MinRetentionDays`, which `new` took, in place.
+    pub fn set_min_retention_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MinRetentionDays", value.into());
+        self
+    }
+
+    /// `MinRetentionDays` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_min_retention_days(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MinRetentionDays")
+    }
+
+    /// `MpaApprovalTeamArn`.
+    pub fn mpa_approval_team_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MpaApprovalTeamArn", value.into());
+        self
+    }
+
+    /// Sets `MpaApprovalTeamArn` in place: [`Self::mpa_approval_team_arn`] on a value held by `&mut`.
+    pub fn set_mpa_approval_team_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MpaApprovalTeamArn", value.into());
+        self
+    }
+
+    /// `MpaApprovalTeamArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mpa_approval_team_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MpaApprovalTeamArn")
+    }
+
+    /// `Notifications`.
+    pub fn notifications(mut self, value: impl Into<Val<logically_air_gapped_backup_vault::NotificationObjectType>>) -> Self {
+        self.core.props.set("Notifications", value.into());
+        self
+    }
+
+    /// Sets `Notifications` in place: [`Self::notifications`] on a value held by `&mut`.
+    pub fn set_notifications(&mut self, value: impl Into<Val<logically_air_gapped_backup_vault::NotificationObjectType>>) -> &mut Self {
+        self.core.props.set("Notifications", value.into());
+        self
+    }
+
+    /// `Notifications` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notifications(&self) -> ::std::option::Option<Val<logically_air_gapped_backup_vault::NotificationObjectType>> {
+        crate::cfn::get_prop(&self.core.props, "Notifications")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1364,14 +2340,28 @@ pub mod logically_air_gapped_backup_vault {
             NotificationObjectType { props }
         }
 
-        prop! {
-            /// `SNSTopicArn`.
-            props, "SNSTopicArn", _, set_sns_topic_arn, get_sns_topic_arn, Val<String>
+        /// Sets `SNSTopicArn`, which `new` took, in place.
+        pub fn set_sns_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SNSTopicArn", value.into());
+            self
         }
 
-        prop! {
-            /// `BackupVaultEvents`.
-            props, "BackupVaultEvents", _, set_backup_vault_events, get_backup_vault_events, Val<List<String>>
+        /// `SNSTopicArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sns_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SNSTopicArn")
+        }
+
+        /// Sets `BackupVaultEvents`, which `new` took, in place.
+        pub fn set_backup_vault_events(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("BackupVaultEvents", value.into());
+            self
+        }
+
+        /// `BackupVaultEvents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_backup_vault_events(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "BackupVaultEvents")
         }
     }
 }
@@ -1405,36 +2395,86 @@ impl ReportPlan {
         ReportPlan { core }
     }
 
-    prop! {
-        /// `ReportDeliveryChannel`: A structure that contains information about where and how to
-        /// deliver your reports, specifically your Amazon S3 bucket name, S3 key prefix, and the
-        /// formats of your reports.
-        core.props, "ReportDeliveryChannel", _, set_report_delivery_channel, get_report_delivery_channel, Val<report_plan::ReportDeliveryChannel>
+    /// Sets `ReportDeliveryChannel`, which `new` took, in place.
+    pub fn set_report_delivery_channel(&mut self, value: impl Into<Val<report_plan::ReportDeliveryChannel>>) -> &mut Self {
+        self.core.props.set("ReportDeliveryChannel", value.into());
+        self
     }
 
-    prop! {
-        /// `ReportPlanDescription`: An optional description of the report plan with a maximum of 1,024
-        /// characters.
-        core.props, "ReportPlanDescription", report_plan_description, set_report_plan_description, get_report_plan_description, Val<String>
+    /// `ReportDeliveryChannel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_report_delivery_channel(&self) -> ::std::option::Option<Val<report_plan::ReportDeliveryChannel>> {
+        crate::cfn::get_prop(&self.core.props, "ReportDeliveryChannel")
     }
 
-    prop! {
-        /// `ReportPlanName`: The unique name of the report plan. The name must be between 1 and 256
-        /// characters, starting with a letter, and consisting of letters (a-z, A-Z), numbers (0-9),
-        /// and underscores (_).
-        core.props, "ReportPlanName", report_plan_name, set_report_plan_name, get_report_plan_name, Val<String>
+    /// `ReportPlanDescription`: An optional description of the report plan with a maximum of 1,024
+    /// characters.
+    pub fn report_plan_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ReportPlanDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `ReportPlanTags`: Metadata that you can assign to help organize the report plans that
-        /// you create. Each tag is a key-value pair.
-        core.props, "ReportPlanTags", report_plan_tags, set_report_plan_tags, get_report_plan_tags, Val<List<Tag>>
+    /// Sets `ReportPlanDescription` in place: [`Self::report_plan_description`] on a value held by `&mut`.
+    pub fn set_report_plan_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReportPlanDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `ReportSetting`: Identifies the report template for the report. Reports are built using
-        /// a report template.
-        core.props, "ReportSetting", _, set_report_setting, get_report_setting, Val<report_plan::ReportSetting>
+    /// `ReportPlanDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_report_plan_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReportPlanDescription")
+    }
+
+    /// `ReportPlanName`: The unique name of the report plan. The name must be between 1 and 256
+    /// characters, starting with a letter, and consisting of letters (a-z, A-Z), numbers (0-9), and
+    /// underscores (_).
+    pub fn report_plan_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ReportPlanName", value.into());
+        self
+    }
+
+    /// Sets `ReportPlanName` in place: [`Self::report_plan_name`] on a value held by `&mut`.
+    pub fn set_report_plan_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReportPlanName", value.into());
+        self
+    }
+
+    /// `ReportPlanName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_report_plan_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReportPlanName")
+    }
+
+    /// `ReportPlanTags`: Metadata that you can assign to help organize the report plans that you
+    /// create. Each tag is a key-value pair.
+    pub fn report_plan_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("ReportPlanTags", value.into());
+        self
+    }
+
+    /// Sets `ReportPlanTags` in place: [`Self::report_plan_tags`] on a value held by `&mut`.
+    pub fn set_report_plan_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("ReportPlanTags", value.into());
+        self
+    }
+
+    /// `ReportPlanTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_report_plan_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "ReportPlanTags")
+    }
+
+    /// Sets `ReportSetting`, which `new` took, in place.
+    pub fn set_report_setting(&mut self, value: impl Into<Val<report_plan::ReportSetting>>) -> &mut Self {
+        self.core.props.set("ReportSetting", value.into());
+        self
+    }
+
+    /// `ReportSetting` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_report_setting(&self) -> ::std::option::Option<Val<report_plan::ReportSetting>> {
+        crate::cfn::get_prop(&self.core.props, "ReportSetting")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1475,23 +2515,56 @@ pub mod report_plan {
             ReportDeliveryChannel { props }
         }
 
-        prop! {
-            /// `S3BucketName`: The unique name of the S3 bucket that receives your reports.
-            props, "S3BucketName", _, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+        /// Sets `S3BucketName`, which `new` took, in place.
+        pub fn set_s3_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `Formats`: A list of the format of your reports: CSV, JSON, or both. If not specified,
-            /// the default format is CSV.
-            props, "Formats", formats, set_formats, get_formats, Val<List<String>>
+        /// `S3BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketName")
         }
 
-        prop! {
-            /// `S3KeyPrefix`: The prefix for where AWS Backup Audit Manager delivers your reports to
-            /// Amazon S3. The prefix is this part of the following path:
-            /// s3://your-bucket-name/prefix/Backup/us-west-2/year/month/day/report-name. If not
-            /// specified, there is no prefix.
-            props, "S3KeyPrefix", s3_key_prefix, set_s3_key_prefix, get_s3_key_prefix, Val<String>
+        /// `Formats`: A list of the format of your reports: CSV, JSON, or both. If not specified, the
+        /// default format is CSV.
+        pub fn formats(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Formats", value.into());
+            self
+        }
+
+        /// Sets `Formats` in place: [`Self::formats`] on a value held by `&mut`.
+        pub fn set_formats(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Formats", value.into());
+            self
+        }
+
+        /// `Formats` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_formats(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Formats")
+        }
+
+        /// `S3KeyPrefix`: The prefix for where AWS Backup Audit Manager delivers your reports to Amazon
+        /// S3. The prefix is this part of the following path:
+        /// s3://your-bucket-name/prefix/Backup/us-west-2/year/month/day/report-name. If not specified,
+        /// there is no prefix.
+        pub fn s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3KeyPrefix", value.into());
+            self
+        }
+
+        /// Sets `S3KeyPrefix` in place: [`Self::s3_key_prefix`] on a value held by `&mut`.
+        pub fn set_s3_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3KeyPrefix", value.into());
+            self
+        }
+
+        /// `S3KeyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3KeyPrefix")
         }
     }
 
@@ -1515,31 +2588,88 @@ pub mod report_plan {
             ReportSetting { props }
         }
 
-        prop! {
-            /// `ReportTemplate`: Identifies the report template for the report. Reports are built using
-            /// a report template. The report templates are: `BACKUP_JOB_REPORT | COPY_JOB_REPORT |
-            /// RESTORE_JOB_REPORT`
-            props, "ReportTemplate", _, set_report_template, get_report_template, Val<String>
+        /// Sets `ReportTemplate`, which `new` took, in place.
+        pub fn set_report_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReportTemplate", value.into());
+            self
         }
 
-        prop! {
-            /// `Accounts`: The list of AWS accounts that a report covers.
-            props, "Accounts", accounts, set_accounts, get_accounts, Val<List<String>>
+        /// `ReportTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_report_template(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReportTemplate")
         }
 
-        prop! {
-            /// `FrameworkArns`: The Amazon Resource Names (ARNs) of the frameworks a report covers.
-            props, "FrameworkArns", framework_arns, set_framework_arns, get_framework_arns, Val<List<String>>
+        /// `Accounts`: The list of AWS accounts that a report covers.
+        pub fn accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Accounts", value.into());
+            self
         }
 
-        prop! {
-            /// `OrganizationUnits`: The list of AWS organization units that a report covers.
-            props, "OrganizationUnits", organization_units, set_organization_units, get_organization_units, Val<List<String>>
+        /// Sets `Accounts` in place: [`Self::accounts`] on a value held by `&mut`.
+        pub fn set_accounts(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Accounts", value.into());
+            self
         }
 
-        prop! {
-            /// `Regions`: The list of AWS regions that a report covers.
-            props, "Regions", regions, set_regions, get_regions, Val<List<String>>
+        /// `Accounts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_accounts(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Accounts")
+        }
+
+        /// `FrameworkArns`: The Amazon Resource Names (ARNs) of the frameworks a report covers.
+        pub fn framework_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("FrameworkArns", value.into());
+            self
+        }
+
+        /// Sets `FrameworkArns` in place: [`Self::framework_arns`] on a value held by `&mut`.
+        pub fn set_framework_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("FrameworkArns", value.into());
+            self
+        }
+
+        /// `FrameworkArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_framework_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "FrameworkArns")
+        }
+
+        /// `OrganizationUnits`: The list of AWS organization units that a report covers.
+        pub fn organization_units(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("OrganizationUnits", value.into());
+            self
+        }
+
+        /// Sets `OrganizationUnits` in place: [`Self::organization_units`] on a value held by `&mut`.
+        pub fn set_organization_units(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("OrganizationUnits", value.into());
+            self
+        }
+
+        /// `OrganizationUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organization_units(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "OrganizationUnits")
+        }
+
+        /// `Regions`: The list of AWS regions that a report covers.
+        pub fn regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Regions", value.into());
+            self
+        }
+
+        /// Sets `Regions` in place: [`Self::regions`] on a value held by `&mut`.
+        pub fn set_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Regions", value.into());
+            self
+        }
+
+        /// `Regions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Regions")
         }
     }
 }
@@ -1572,34 +2702,95 @@ impl RestoreTestingPlan {
         RestoreTestingPlan { core }
     }
 
-    prop! {
-        /// `RecoveryPointSelection`.
-        core.props, "RecoveryPointSelection", _, set_recovery_point_selection, get_recovery_point_selection, Val<restore_testing_plan::RestoreTestingRecoveryPointSelection>
+    /// Sets `RecoveryPointSelection`, which `new` took, in place.
+    pub fn set_recovery_point_selection(&mut self, value: impl Into<Val<restore_testing_plan::RestoreTestingRecoveryPointSelection>>) -> &mut Self {
+        self.core.props.set("RecoveryPointSelection", value.into());
+        self
     }
 
-    prop! {
-        /// `RestoreTestingPlanName`.
-        core.props, "RestoreTestingPlanName", _, set_restore_testing_plan_name, get_restore_testing_plan_name, Val<String>
+    /// `RecoveryPointSelection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recovery_point_selection(&self) -> ::std::option::Option<Val<restore_testing_plan::RestoreTestingRecoveryPointSelection>> {
+        crate::cfn::get_prop(&self.core.props, "RecoveryPointSelection")
     }
 
-    prop! {
-        /// `ScheduleExpression`.
-        core.props, "ScheduleExpression", _, set_schedule_expression, get_schedule_expression, Val<String>
+    /// Sets `RestoreTestingPlanName`, which `new` took, in place.
+    pub fn set_restore_testing_plan_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestoreTestingPlanName", value.into());
+        self
     }
 
-    prop! {
-        /// `ScheduleExpressionTimezone`.
-        core.props, "ScheduleExpressionTimezone", schedule_expression_timezone, set_schedule_expression_timezone, get_schedule_expression_timezone, Val<String>
+    /// `RestoreTestingPlanName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_restore_testing_plan_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestoreTestingPlanName")
     }
 
-    prop! {
-        /// `StartWindowHours`.
-        core.props, "StartWindowHours", start_window_hours, set_start_window_hours, get_start_window_hours, Val<i64>
+    /// Sets `ScheduleExpression`, which `new` took, in place.
+    pub fn set_schedule_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScheduleExpression", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ScheduleExpression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule_expression(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduleExpression")
+    }
+
+    /// `ScheduleExpressionTimezone`.
+    pub fn schedule_expression_timezone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ScheduleExpressionTimezone", value.into());
+        self
+    }
+
+    /// Sets `ScheduleExpressionTimezone` in place: [`Self::schedule_expression_timezone`] on a
+    /// value held by `&mut`.
+    pub fn set_schedule_expression_timezone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScheduleExpressionTimezone", value.into());
+        self
+    }
+
+    /// `ScheduleExpressionTimezone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule_expression_timezone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduleExpressionTimezone")
+    }
+
+    /// `StartWindowHours`.
+    pub fn start_window_hours(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("StartWindowHours", value.into());
+        self
+    }
+
+    /// Sets `StartWindowHours` in place: [`Self::start_window_hours`] on a value held by `&mut`.
+    pub fn set_start_window_hours(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("StartWindowHours", value.into());
+        self
+    }
+
+    /// `StartWindowHours` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_start_window_hours(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "StartWindowHours")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1645,29 +2836,76 @@ pub mod restore_testing_plan {
             RestoreTestingRecoveryPointSelection { props }
         }
 
-        prop! {
-            /// `Algorithm`.
-            props, "Algorithm", _, set_algorithm, get_algorithm, Val<RestoreTestingRecoveryPointSelectionAlgorithm>
+        /// Sets `Algorithm`, which `new` took, in place.
+        pub fn set_algorithm(&mut self, value: impl Into<Val<RestoreTestingRecoveryPointSelectionAlgorithm>>) -> &mut Self {
+            self.props.set("Algorithm", value.into());
+            self
         }
 
-        prop! {
-            /// `RecoveryPointTypes`.
-            props, "RecoveryPointTypes", _, set_recovery_point_types, get_recovery_point_types, Val<List<RestoreTestingRecoveryPointType>>
+        /// `Algorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_algorithm(&self) -> ::std::option::Option<Val<RestoreTestingRecoveryPointSelectionAlgorithm>> {
+            crate::cfn::get_prop(&self.props, "Algorithm")
         }
 
-        prop! {
-            /// `IncludeVaults`.
-            props, "IncludeVaults", _, set_include_vaults, get_include_vaults, Val<List<String>>
+        /// Sets `RecoveryPointTypes`, which `new` took, in place.
+        pub fn set_recovery_point_types(&mut self, value: impl Into<Val<List<RestoreTestingRecoveryPointType>>>) -> &mut Self {
+            self.props.set("RecoveryPointTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludeVaults`.
-            props, "ExcludeVaults", exclude_vaults, set_exclude_vaults, get_exclude_vaults, Val<List<String>>
+        /// `RecoveryPointTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recovery_point_types(&self) -> ::std::option::Option<Val<List<RestoreTestingRecoveryPointType>>> {
+            crate::cfn::get_prop(&self.props, "RecoveryPointTypes")
         }
 
-        prop! {
-            /// `SelectionWindowDays`.
-            props, "SelectionWindowDays", selection_window_days, set_selection_window_days, get_selection_window_days, Val<i64>
+        /// Sets `IncludeVaults`, which `new` took, in place.
+        pub fn set_include_vaults(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IncludeVaults", value.into());
+            self
+        }
+
+        /// `IncludeVaults` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_vaults(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IncludeVaults")
+        }
+
+        /// `ExcludeVaults`.
+        pub fn exclude_vaults(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludeVaults", value.into());
+            self
+        }
+
+        /// Sets `ExcludeVaults` in place: [`Self::exclude_vaults`] on a value held by `&mut`.
+        pub fn set_exclude_vaults(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludeVaults", value.into());
+            self
+        }
+
+        /// `ExcludeVaults` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_vaults(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludeVaults")
+        }
+
+        /// `SelectionWindowDays`.
+        pub fn selection_window_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SelectionWindowDays", value.into());
+            self
+        }
+
+        /// Sets `SelectionWindowDays` in place: [`Self::selection_window_days`] on a value held by `&mut`.
+        pub fn set_selection_window_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SelectionWindowDays", value.into());
+            self
+        }
+
+        /// `SelectionWindowDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_selection_window_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SelectionWindowDays")
         }
     }
 
@@ -1730,44 +2968,126 @@ impl RestoreTestingSelection {
         RestoreTestingSelection { core }
     }
 
-    prop! {
-        /// `IamRoleArn`.
-        core.props, "IamRoleArn", _, set_iam_role_arn, get_iam_role_arn, Val<String>
+    /// Sets `IamRoleArn`, which `new` took, in place.
+    pub fn set_iam_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IamRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ProtectedResourceArns`.
-        core.props, "ProtectedResourceArns", protected_resource_arns, set_protected_resource_arns, get_protected_resource_arns, Val<List<String>>
+    /// `IamRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IamRoleArn")
     }
 
-    prop! {
-        /// `ProtectedResourceConditions`.
-        core.props, "ProtectedResourceConditions", protected_resource_conditions, set_protected_resource_conditions, get_protected_resource_conditions, Val<restore_testing_selection::ProtectedResourceConditions>
+    /// `ProtectedResourceArns`.
+    pub fn protected_resource_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ProtectedResourceArns", value.into());
+        self
     }
 
-    prop! {
-        /// `ProtectedResourceType`.
-        core.props, "ProtectedResourceType", _, set_protected_resource_type, get_protected_resource_type, Val<String>
+    /// Sets `ProtectedResourceArns` in place: [`Self::protected_resource_arns`] on a value held by `&mut`.
+    pub fn set_protected_resource_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ProtectedResourceArns", value.into());
+        self
     }
 
-    prop! {
-        /// `RestoreMetadataOverrides`.
-        core.props, "RestoreMetadataOverrides", restore_metadata_overrides, set_restore_metadata_overrides, get_restore_metadata_overrides, Val<Map<String>>
+    /// `ProtectedResourceArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protected_resource_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ProtectedResourceArns")
     }
 
-    prop! {
-        /// `RestoreTestingPlanName`.
-        core.props, "RestoreTestingPlanName", _, set_restore_testing_plan_name, get_restore_testing_plan_name, Val<String>
+    /// `ProtectedResourceConditions`.
+    pub fn protected_resource_conditions(mut self, value: impl Into<Val<restore_testing_selection::ProtectedResourceConditions>>) -> Self {
+        self.core.props.set("ProtectedResourceConditions", value.into());
+        self
     }
 
-    prop! {
-        /// `RestoreTestingSelectionName`.
-        core.props, "RestoreTestingSelectionName", _, set_restore_testing_selection_name, get_restore_testing_selection_name, Val<String>
+    /// Sets `ProtectedResourceConditions` in place: [`Self::protected_resource_conditions`] on a
+    /// value held by `&mut`.
+    pub fn set_protected_resource_conditions(&mut self, value: impl Into<Val<restore_testing_selection::ProtectedResourceConditions>>) -> &mut Self {
+        self.core.props.set("ProtectedResourceConditions", value.into());
+        self
     }
 
-    prop! {
-        /// `ValidationWindowHours`.
-        core.props, "ValidationWindowHours", validation_window_hours, set_validation_window_hours, get_validation_window_hours, Val<i64>
+    /// `ProtectedResourceConditions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protected_resource_conditions(&self) -> ::std::option::Option<Val<restore_testing_selection::ProtectedResourceConditions>> {
+        crate::cfn::get_prop(&self.core.props, "ProtectedResourceConditions")
+    }
+
+    /// Sets `ProtectedResourceType`, which `new` took, in place.
+    pub fn set_protected_resource_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProtectedResourceType", value.into());
+        self
+    }
+
+    /// `ProtectedResourceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protected_resource_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProtectedResourceType")
+    }
+
+    /// `RestoreMetadataOverrides`.
+    pub fn restore_metadata_overrides(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("RestoreMetadataOverrides", value.into());
+        self
+    }
+
+    /// Sets `RestoreMetadataOverrides` in place: [`Self::restore_metadata_overrides`] on a value
+    /// held by `&mut`.
+    pub fn set_restore_metadata_overrides(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("RestoreMetadataOverrides", value.into());
+        self
+    }
+
+    /// `RestoreMetadataOverrides` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_restore_metadata_overrides(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "RestoreMetadataOverrides")
+    }
+
+    /// Sets `RestoreTestingPlanName`, which `new` took, in place.
+    pub fn set_restore_testing_plan_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestoreTestingPlanName", value.into());
+        self
+    }
+
+    /// `RestoreTestingPlanName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_restore_testing_plan_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestoreTestingPlanName")
+    }
+
+    /// Sets `RestoreTestingSelectionName`, which `new` took, in place.
+    pub fn set_restore_testing_selection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestoreTestingSelectionName", value.into());
+        self
+    }
+
+    /// `RestoreTestingSelectionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_restore_testing_selection_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestoreTestingSelectionName")
+    }
+
+    /// `ValidationWindowHours`.
+    pub fn validation_window_hours(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ValidationWindowHours", value.into());
+        self
+    }
+
+    /// Sets `ValidationWindowHours` in place: [`Self::validation_window_hours`] on a value held by `&mut`.
+    pub fn set_validation_window_hours(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ValidationWindowHours", value.into());
+        self
+    }
+
+    /// `ValidationWindowHours` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_validation_window_hours(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ValidationWindowHours")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1797,14 +3117,40 @@ pub mod restore_testing_selection {
             ProtectedResourceConditions { props }
         }
 
-        prop! {
-            /// `StringEquals`.
-            props, "StringEquals", string_equals, set_string_equals, get_string_equals, Val<List<Tag>>
+        /// `StringEquals`.
+        pub fn string_equals(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("StringEquals", value.into());
+            self
         }
 
-        prop! {
-            /// `StringNotEquals`.
-            props, "StringNotEquals", string_not_equals, set_string_not_equals, get_string_not_equals, Val<List<Tag>>
+        /// Sets `StringEquals` in place: [`Self::string_equals`] on a value held by `&mut`.
+        pub fn set_string_equals(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("StringEquals", value.into());
+            self
+        }
+
+        /// `StringEquals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_equals(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "StringEquals")
+        }
+
+        /// `StringNotEquals`.
+        pub fn string_not_equals(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("StringNotEquals", value.into());
+            self
+        }
+
+        /// Sets `StringNotEquals` in place: [`Self::string_not_equals`] on a value held by `&mut`.
+        pub fn set_string_not_equals(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("StringNotEquals", value.into());
+            self
+        }
+
+        /// `StringNotEquals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_not_equals(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "StringNotEquals")
         }
     }
 }
@@ -1838,24 +3184,59 @@ impl TieringConfiguration {
         TieringConfiguration { core }
     }
 
-    prop! {
-        /// `BackupVaultName`.
-        core.props, "BackupVaultName", _, set_backup_vault_name, get_backup_vault_name, Val<String>
+    /// Sets `BackupVaultName`, which `new` took, in place.
+    pub fn set_backup_vault_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BackupVaultName", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceSelection`.
-        core.props, "ResourceSelection", _, set_resource_selection, get_resource_selection, Val<List<tiering_configuration::ResourceSelection>>
+    /// `BackupVaultName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backup_vault_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BackupVaultName")
     }
 
-    prop! {
-        /// `TieringConfigurationName`.
-        core.props, "TieringConfigurationName", _, set_tiering_configuration_name, get_tiering_configuration_name, Val<String>
+    /// Sets `ResourceSelection`, which `new` took, in place.
+    pub fn set_resource_selection(&mut self, value: impl Into<Val<List<tiering_configuration::ResourceSelection>>>) -> &mut Self {
+        self.core.props.set("ResourceSelection", value.into());
+        self
     }
 
-    prop! {
-        /// `TieringConfigurationTags`.
-        core.props, "TieringConfigurationTags", tiering_configuration_tags, set_tiering_configuration_tags, get_tiering_configuration_tags, Val<Map<String>>
+    /// `ResourceSelection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_selection(&self) -> ::std::option::Option<Val<List<tiering_configuration::ResourceSelection>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceSelection")
+    }
+
+    /// Sets `TieringConfigurationName`, which `new` took, in place.
+    pub fn set_tiering_configuration_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TieringConfigurationName", value.into());
+        self
+    }
+
+    /// `TieringConfigurationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tiering_configuration_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TieringConfigurationName")
+    }
+
+    /// `TieringConfigurationTags`.
+    pub fn tiering_configuration_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("TieringConfigurationTags", value.into());
+        self
+    }
+
+    /// Sets `TieringConfigurationTags` in place: [`Self::tiering_configuration_tags`] on a value
+    /// held by `&mut`.
+    pub fn set_tiering_configuration_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("TieringConfigurationTags", value.into());
+        self
+    }
+
+    /// `TieringConfigurationTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tiering_configuration_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "TieringConfigurationTags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1913,19 +3294,40 @@ pub mod tiering_configuration {
             ResourceSelection { props }
         }
 
-        prop! {
-            /// `Resources`.
-            props, "Resources", _, set_resources, get_resources, Val<List<String>>
+        /// Sets `Resources`, which `new` took, in place.
+        pub fn set_resources(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Resources", value.into());
+            self
         }
 
-        prop! {
-            /// `TieringDownSettingsInDays`.
-            props, "TieringDownSettingsInDays", _, set_tiering_down_settings_in_days, get_tiering_down_settings_in_days, Val<i64>
+        /// `Resources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resources(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Resources")
         }
 
-        prop! {
-            /// `ResourceType`.
-            props, "ResourceType", _, set_resource_type, get_resource_type, Val<String>
+        /// Sets `TieringDownSettingsInDays`, which `new` took, in place.
+        pub fn set_tiering_down_settings_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TieringDownSettingsInDays", value.into());
+            self
+        }
+
+        /// `TieringDownSettingsInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tiering_down_settings_in_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TieringDownSettingsInDays")
+        }
+
+        /// Sets `ResourceType`, which `new` took, in place.
+        pub fn set_resource_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceType", value.into());
+            self
+        }
+
+        /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceType")
         }
     }
 }

@@ -39,39 +39,130 @@ impl Hypervisor {
         Hypervisor { core }
     }
 
-    prop! {
-        /// `Host`.
-        core.props, "Host", host, set_host, get_host, Val<String>
+    /// `Host`.
+    pub fn host(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Host", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyArn`.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// Sets `Host` in place: [`Self::host`] on a value held by `&mut`.
+    pub fn set_host(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Host", value.into());
+        self
     }
 
-    prop! {
-        /// `LogGroupArn`.
-        core.props, "LogGroupArn", log_group_arn, set_log_group_arn, get_log_group_arn, Val<String>
+    /// `Host` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_host(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Host")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `KmsKeyArn`.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Password`.
-        core.props, "Password", password, set_password, get_password, Val<String>
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
     }
 
-    prop! {
-        /// `Username`.
-        core.props, "Username", username, set_username, get_username, Val<String>
+    /// `LogGroupArn`.
+    pub fn log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LogGroupArn", value.into());
+        self
+    }
+
+    /// Sets `LogGroupArn` in place: [`Self::log_group_arn`] on a value held by `&mut`.
+    pub fn set_log_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LogGroupArn", value.into());
+        self
+    }
+
+    /// `LogGroupArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_group_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LogGroupArn")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Password`.
+    pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Password", value.into());
+        self
+    }
+
+    /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+    pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Password", value.into());
+        self
+    }
+
+    /// `Password` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Password")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Username`.
+    pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Username", value.into());
+        self
+    }
+
+    /// Sets `Username` in place: [`Self::username`] on a value held by `&mut`.
+    pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Username", value.into());
+        self
+    }
+
+    /// `Username` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Username")
     }
 
     /// `Ref`: the resource's identifier.

@@ -41,64 +41,216 @@ impl ComputeEnvironment {
         ComputeEnvironment { core }
     }
 
-    prop! {
-        /// `ComputeEnvironmentName`.
-        core.props, "ComputeEnvironmentName", compute_environment_name, set_compute_environment_name, get_compute_environment_name, Val<String>
+    /// `ComputeEnvironmentName`.
+    pub fn compute_environment_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ComputeEnvironmentName", value.into());
+        self
     }
 
-    prop! {
-        /// `ComputeResources`.
-        core.props, "ComputeResources", compute_resources, set_compute_resources, get_compute_resources, Val<compute_environment::ComputeResources>
+    /// Sets `ComputeEnvironmentName` in place: [`Self::compute_environment_name`] on a value held
+    /// by `&mut`.
+    pub fn set_compute_environment_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ComputeEnvironmentName", value.into());
+        self
     }
 
-    prop! {
-        /// `Context`.
-        core.props, "Context", context, set_context, get_context, Val<String>
+    /// `ComputeEnvironmentName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compute_environment_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ComputeEnvironmentName")
     }
 
-    prop! {
-        /// `EcsSettings`.
-        core.props, "EcsSettings", ecs_settings, set_ecs_settings, get_ecs_settings, Val<compute_environment::EcsSettings>
+    /// `ComputeResources`.
+    pub fn compute_resources(mut self, value: impl Into<Val<compute_environment::ComputeResources>>) -> Self {
+        self.core.props.set("ComputeResources", value.into());
+        self
     }
 
-    prop! {
-        /// `EksConfiguration`.
-        core.props, "EksConfiguration", eks_configuration, set_eks_configuration, get_eks_configuration, Val<compute_environment::EksConfiguration>
+    /// Sets `ComputeResources` in place: [`Self::compute_resources`] on a value held by `&mut`.
+    pub fn set_compute_resources(&mut self, value: impl Into<Val<compute_environment::ComputeResources>>) -> &mut Self {
+        self.core.props.set("ComputeResources", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplaceComputeEnvironment`.
-        core.props, "ReplaceComputeEnvironment", replace_compute_environment, set_replace_compute_environment, get_replace_compute_environment, Val<bool>
+    /// `ComputeResources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compute_resources(&self) -> ::std::option::Option<Val<compute_environment::ComputeResources>> {
+        crate::cfn::get_prop(&self.core.props, "ComputeResources")
     }
 
-    prop! {
-        /// `ServiceRole`.
-        core.props, "ServiceRole", service_role, set_service_role, get_service_role, Val<String>
+    /// `Context`.
+    pub fn context(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Context", value.into());
+        self
     }
 
-    prop! {
-        /// `State`.
-        core.props, "State", state, set_state, get_state, Val<String>
+    /// Sets `Context` in place: [`Self::context`] on a value held by `&mut`.
+    pub fn set_context(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Context", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Context` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_context(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Context")
     }
 
-    prop! {
-        /// `Type`: Allowed values (any case): `managed`, `unmanaged`.
-        core.props, "Type", _, set_type, get_type, Val<String>
+    /// `EcsSettings`.
+    pub fn ecs_settings(mut self, value: impl Into<Val<compute_environment::EcsSettings>>) -> Self {
+        self.core.props.set("EcsSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `UnmanagedvCpus`.
-        core.props, "UnmanagedvCpus", unmanagedv_cpus, set_unmanagedv_cpus, get_unmanagedv_cpus, Val<i64>
+    /// Sets `EcsSettings` in place: [`Self::ecs_settings`] on a value held by `&mut`.
+    pub fn set_ecs_settings(&mut self, value: impl Into<Val<compute_environment::EcsSettings>>) -> &mut Self {
+        self.core.props.set("EcsSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `UpdatePolicy`.
-        core.props, "UpdatePolicy", update_policy_property, set_update_policy_property, get_update_policy_property, Val<compute_environment::UpdatePolicy>
+    /// `EcsSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ecs_settings(&self) -> ::std::option::Option<Val<compute_environment::EcsSettings>> {
+        crate::cfn::get_prop(&self.core.props, "EcsSettings")
+    }
+
+    /// `EksConfiguration`.
+    pub fn eks_configuration(mut self, value: impl Into<Val<compute_environment::EksConfiguration>>) -> Self {
+        self.core.props.set("EksConfiguration", value.into());
+        self
+    }
+
+    /// Sets `EksConfiguration` in place: [`Self::eks_configuration`] on a value held by `&mut`.
+    pub fn set_eks_configuration(&mut self, value: impl Into<Val<compute_environment::EksConfiguration>>) -> &mut Self {
+        self.core.props.set("EksConfiguration", value.into());
+        self
+    }
+
+    /// `EksConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_eks_configuration(&self) -> ::std::option::Option<Val<compute_environment::EksConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EksConfiguration")
+    }
+
+    /// `ReplaceComputeEnvironment`.
+    pub fn replace_compute_environment(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ReplaceComputeEnvironment", value.into());
+        self
+    }
+
+    /// Sets `ReplaceComputeEnvironment` in place: [`Self::replace_compute_environment`] on a value
+    /// held by `&mut`.
+    pub fn set_replace_compute_environment(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ReplaceComputeEnvironment", value.into());
+        self
+    }
+
+    /// `ReplaceComputeEnvironment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replace_compute_environment(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ReplaceComputeEnvironment")
+    }
+
+    /// `ServiceRole`.
+    pub fn service_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServiceRole", value.into());
+        self
+    }
+
+    /// Sets `ServiceRole` in place: [`Self::service_role`] on a value held by `&mut`.
+    pub fn set_service_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceRole", value.into());
+        self
+    }
+
+    /// `ServiceRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceRole")
+    }
+
+    /// `State`.
+    pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+    pub fn set_state(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// `State` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "State")
+    }
+
+    /// `Tags`: A key-value pair to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
+    }
+
+    /// `UnmanagedvCpus`.
+    pub fn unmanagedv_cpus(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("UnmanagedvCpus", value.into());
+        self
+    }
+
+    /// Sets `UnmanagedvCpus` in place: [`Self::unmanagedv_cpus`] on a value held by `&mut`.
+    pub fn set_unmanagedv_cpus(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("UnmanagedvCpus", value.into());
+        self
+    }
+
+    /// `UnmanagedvCpus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_unmanagedv_cpus(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "UnmanagedvCpus")
+    }
+
+    /// `UpdatePolicy`.
+    pub fn update_policy_property(mut self, value: impl Into<Val<compute_environment::UpdatePolicy>>) -> Self {
+        self.core.props.set("UpdatePolicy", value.into());
+        self
+    }
+
+    /// Sets `UpdatePolicy` in place: [`Self::update_policy_property`] on a value held by `&mut`.
+    pub fn set_update_policy_property(&mut self, value: impl Into<Val<compute_environment::UpdatePolicy>>) -> &mut Self {
+        self.core.props.set("UpdatePolicy", value.into());
+        self
+    }
+
+    /// `UpdatePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_update_policy_property(&self) -> ::std::option::Option<Val<compute_environment::UpdatePolicy>> {
+        crate::cfn::get_prop(&self.core.props, "UpdatePolicy")
     }
 
     /// `Ref`: the resource's identifier.
@@ -144,109 +296,372 @@ pub mod compute_environment {
             ComputeResources { props }
         }
 
-        prop! {
-            /// `Type`: Allowed values (any case): `ec2`, `ecs_managed_instances`, `fargate`, `fargate_spot`, `spot`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxvCpus`.
-            props, "MaxvCpus", _, set_maxv_cpus, get_maxv_cpus, Val<i64>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `AllocationStrategy`: Allowed values (any case): `best_fit`, `best_fit_progressive`, `best_fit_progressive_ordered`, `spot_capacity_optimized`, `spot_capacity_optimized_prioritized`, `spot_price_capacity_optimized`.
-            props, "AllocationStrategy", allocation_strategy, set_allocation_strategy, get_allocation_strategy, Val<String>
+        /// Sets `MaxvCpus`, which `new` took, in place.
+        pub fn set_maxv_cpus(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxvCpus", value.into());
+            self
         }
 
-        prop! {
-            /// `BidPercentage`.
-            props, "BidPercentage", bid_percentage, set_bid_percentage, get_bid_percentage, Val<i64>
+        /// `MaxvCpus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maxv_cpus(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxvCpus")
         }
 
-        prop! {
-            /// `CapacityTags`: Capacity-level tags for compute environments.
-            props, "CapacityTags", capacity_tags, set_capacity_tags, get_capacity_tags, Val<Map<String>>
+        /// `AllocationStrategy`: Allowed values (any case): `best_fit`, `best_fit_progressive`, `best_fit_progressive_ordered`, `spot_capacity_optimized`, `spot_capacity_optimized_prioritized`, `spot_price_capacity_optimized`.
+        pub fn allocation_strategy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AllocationStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `DesiredvCpus`.
-            props, "DesiredvCpus", desiredv_cpus, set_desiredv_cpus, get_desiredv_cpus, Val<i64>
+        /// Sets `AllocationStrategy` in place: [`Self::allocation_strategy`] on a value held by `&mut`.
+        pub fn set_allocation_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AllocationStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `Ec2Configuration`.
-            props, "Ec2Configuration", ec2_configuration, set_ec2_configuration, get_ec2_configuration, Val<List<Ec2ConfigurationObject>>
+        /// `AllocationStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allocation_strategy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AllocationStrategy")
         }
 
-        prop! {
-            /// `Ec2KeyPair`.
-            props, "Ec2KeyPair", ec2_key_pair, set_ec2_key_pair, get_ec2_key_pair, Val<String>
+        /// `BidPercentage`.
+        pub fn bid_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BidPercentage", value.into());
+            self
         }
 
-        prop! {
-            /// `ImageId`.
-            props, "ImageId", image_id, set_image_id, get_image_id, Val<String>
+        /// Sets `BidPercentage` in place: [`Self::bid_percentage`] on a value held by `&mut`.
+        pub fn set_bid_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BidPercentage", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceRole`.
-            props, "InstanceRole", instance_role, set_instance_role, get_instance_role, Val<String>
+        /// `BidPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bid_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BidPercentage")
         }
 
-        prop! {
-            /// `InstanceTypes`.
-            props, "InstanceTypes", instance_types, set_instance_types, get_instance_types, Val<List<String>>
+        /// `CapacityTags`: Capacity-level tags for compute environments.
+        pub fn capacity_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("CapacityTags", value.into());
+            self
         }
 
-        prop! {
-            /// `LaunchTemplate`.
-            props, "LaunchTemplate", launch_template, set_launch_template, get_launch_template, Val<LaunchTemplateSpecification>
+        /// Sets `CapacityTags` in place: [`Self::capacity_tags`] on a value held by `&mut`.
+        pub fn set_capacity_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("CapacityTags", value.into());
+            self
         }
 
-        prop! {
-            /// `ManagedInstancesProvider`.
-            props, "ManagedInstancesProvider", managed_instances_provider, set_managed_instances_provider, get_managed_instances_provider, Val<ManagedInstancesProvider>
+        /// `CapacityTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "CapacityTags")
         }
 
-        prop! {
-            /// `MinvCpus`.
-            props, "MinvCpus", minv_cpus, set_minv_cpus, get_minv_cpus, Val<i64>
+        /// `DesiredvCpus`.
+        pub fn desiredv_cpus(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DesiredvCpus", value.into());
+            self
         }
 
-        prop! {
-            /// `PlacementGroup`.
-            props, "PlacementGroup", placement_group, set_placement_group, get_placement_group, Val<String>
+        /// Sets `DesiredvCpus` in place: [`Self::desiredv_cpus`] on a value held by `&mut`.
+        pub fn set_desiredv_cpus(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DesiredvCpus", value.into());
+            self
         }
 
-        prop! {
-            /// `ScalingPolicy`.
-            props, "ScalingPolicy", scaling_policy, set_scaling_policy, get_scaling_policy, Val<ComputeScalingPolicy>
+        /// `DesiredvCpus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_desiredv_cpus(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DesiredvCpus")
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// `Ec2Configuration`.
+        pub fn ec2_configuration(mut self, value: impl Into<Val<List<Ec2ConfigurationObject>>>) -> Self {
+            self.props.set("Ec2Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `SpotIamFleetRole`.
-            props, "SpotIamFleetRole", spot_iam_fleet_role, set_spot_iam_fleet_role, get_spot_iam_fleet_role, Val<String>
+        /// Sets `Ec2Configuration` in place: [`Self::ec2_configuration`] on a value held by `&mut`.
+        pub fn set_ec2_configuration(&mut self, value: impl Into<Val<List<Ec2ConfigurationObject>>>) -> &mut Self {
+            self.props.set("Ec2Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `Subnets`.
-            props, "Subnets", subnets, set_subnets, get_subnets, Val<List<String>>
+        /// `Ec2Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ec2_configuration(&self) -> ::std::option::Option<Val<List<Ec2ConfigurationObject>>> {
+            crate::cfn::get_prop(&self.props, "Ec2Configuration")
         }
 
-        prop! {
-            /// `Tags`: A key-value pair to associate with a resource.
-            props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+        /// `Ec2KeyPair`.
+        pub fn ec2_key_pair(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Ec2KeyPair", value.into());
+            self
         }
 
-        prop! {
-            /// `UpdateToLatestImageVersion`.
-            props, "UpdateToLatestImageVersion", update_to_latest_image_version, set_update_to_latest_image_version, get_update_to_latest_image_version, Val<bool>
+        /// Sets `Ec2KeyPair` in place: [`Self::ec2_key_pair`] on a value held by `&mut`.
+        pub fn set_ec2_key_pair(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Ec2KeyPair", value.into());
+            self
+        }
+
+        /// `Ec2KeyPair` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ec2_key_pair(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Ec2KeyPair")
+        }
+
+        /// `ImageId`.
+        pub fn image_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ImageId", value.into());
+            self
+        }
+
+        /// Sets `ImageId` in place: [`Self::image_id`] on a value held by `&mut`.
+        pub fn set_image_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageId", value.into());
+            self
+        }
+
+        /// `ImageId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageId")
+        }
+
+        /// `InstanceRole`.
+        pub fn instance_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InstanceRole", value.into());
+            self
+        }
+
+        /// Sets `InstanceRole` in place: [`Self::instance_role`] on a value held by `&mut`.
+        pub fn set_instance_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceRole", value.into());
+            self
+        }
+
+        /// `InstanceRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceRole")
+        }
+
+        /// `InstanceTypes`.
+        pub fn instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("InstanceTypes", value.into());
+            self
+        }
+
+        /// Sets `InstanceTypes` in place: [`Self::instance_types`] on a value held by `&mut`.
+        pub fn set_instance_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("InstanceTypes", value.into());
+            self
+        }
+
+        /// `InstanceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "InstanceTypes")
+        }
+
+        /// `LaunchTemplate`.
+        pub fn launch_template(mut self, value: impl Into<Val<LaunchTemplateSpecification>>) -> Self {
+            self.props.set("LaunchTemplate", value.into());
+            self
+        }
+
+        /// Sets `LaunchTemplate` in place: [`Self::launch_template`] on a value held by `&mut`.
+        pub fn set_launch_template(&mut self, value: impl Into<Val<LaunchTemplateSpecification>>) -> &mut Self {
+            self.props.set("LaunchTemplate", value.into());
+            self
+        }
+
+        /// `LaunchTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_template(&self) -> ::std::option::Option<Val<LaunchTemplateSpecification>> {
+            crate::cfn::get_prop(&self.props, "LaunchTemplate")
+        }
+
+        /// `ManagedInstancesProvider`.
+        pub fn managed_instances_provider(mut self, value: impl Into<Val<ManagedInstancesProvider>>) -> Self {
+            self.props.set("ManagedInstancesProvider", value.into());
+            self
+        }
+
+        /// Sets `ManagedInstancesProvider` in place: [`Self::managed_instances_provider`] on a value
+        /// held by `&mut`.
+        pub fn set_managed_instances_provider(&mut self, value: impl Into<Val<ManagedInstancesProvider>>) -> &mut Self {
+            self.props.set("ManagedInstancesProvider", value.into());
+            self
+        }
+
+        /// `ManagedInstancesProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_instances_provider(&self) -> ::std::option::Option<Val<ManagedInstancesProvider>> {
+            crate::cfn::get_prop(&self.props, "ManagedInstancesProvider")
+        }
+
+        /// `MinvCpus`.
+        pub fn minv_cpus(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinvCpus", value.into());
+            self
+        }
+
+        /// Sets `MinvCpus` in place: [`Self::minv_cpus`] on a value held by `&mut`.
+        pub fn set_minv_cpus(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinvCpus", value.into());
+            self
+        }
+
+        /// `MinvCpus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minv_cpus(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinvCpus")
+        }
+
+        /// `PlacementGroup`.
+        pub fn placement_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PlacementGroup", value.into());
+            self
+        }
+
+        /// Sets `PlacementGroup` in place: [`Self::placement_group`] on a value held by `&mut`.
+        pub fn set_placement_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PlacementGroup", value.into());
+            self
+        }
+
+        /// `PlacementGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_placement_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PlacementGroup")
+        }
+
+        /// `ScalingPolicy`.
+        pub fn scaling_policy(mut self, value: impl Into<Val<ComputeScalingPolicy>>) -> Self {
+            self.props.set("ScalingPolicy", value.into());
+            self
+        }
+
+        /// Sets `ScalingPolicy` in place: [`Self::scaling_policy`] on a value held by `&mut`.
+        pub fn set_scaling_policy(&mut self, value: impl Into<Val<ComputeScalingPolicy>>) -> &mut Self {
+            self.props.set("ScalingPolicy", value.into());
+            self
+        }
+
+        /// `ScalingPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scaling_policy(&self) -> ::std::option::Option<Val<ComputeScalingPolicy>> {
+            crate::cfn::get_prop(&self.props, "ScalingPolicy")
+        }
+
+        /// `SecurityGroupIds`.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `SpotIamFleetRole`.
+        pub fn spot_iam_fleet_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SpotIamFleetRole", value.into());
+            self
+        }
+
+        /// Sets `SpotIamFleetRole` in place: [`Self::spot_iam_fleet_role`] on a value held by `&mut`.
+        pub fn set_spot_iam_fleet_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SpotIamFleetRole", value.into());
+            self
+        }
+
+        /// `SpotIamFleetRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spot_iam_fleet_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SpotIamFleetRole")
+        }
+
+        /// `Subnets`.
+        pub fn subnets(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// Sets `Subnets` in place: [`Self::subnets`] on a value held by `&mut`.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
+        }
+
+        /// `Tags`: A key-value pair to associate with a resource.
+        pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
+        }
+
+        /// `UpdateToLatestImageVersion`.
+        pub fn update_to_latest_image_version(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UpdateToLatestImageVersion", value.into());
+            self
+        }
+
+        /// Sets `UpdateToLatestImageVersion` in place: [`Self::update_to_latest_image_version`] on a
+        /// value held by `&mut`.
+        pub fn set_update_to_latest_image_version(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UpdateToLatestImageVersion", value.into());
+            self
+        }
+
+        /// `UpdateToLatestImageVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_update_to_latest_image_version(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UpdateToLatestImageVersion")
         }
     }
 
@@ -267,24 +682,71 @@ pub mod compute_environment {
             Ec2ConfigurationObject { props }
         }
 
-        prop! {
-            /// `ImageType`.
-            props, "ImageType", _, set_image_type, get_image_type, Val<String>
+        /// Sets `ImageType`, which `new` took, in place.
+        pub fn set_image_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageType", value.into());
+            self
         }
 
-        prop! {
-            /// `BatchImageStatus`.
-            props, "BatchImageStatus", batch_image_status, set_batch_image_status, get_batch_image_status, Val<String>
+        /// `ImageType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageType")
         }
 
-        prop! {
-            /// `ImageIdOverride`.
-            props, "ImageIdOverride", image_id_override, set_image_id_override, get_image_id_override, Val<String>
+        /// `BatchImageStatus`.
+        pub fn batch_image_status(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BatchImageStatus", value.into());
+            self
         }
 
-        prop! {
-            /// `ImageKubernetesVersion`.
-            props, "ImageKubernetesVersion", image_kubernetes_version, set_image_kubernetes_version, get_image_kubernetes_version, Val<String>
+        /// Sets `BatchImageStatus` in place: [`Self::batch_image_status`] on a value held by `&mut`.
+        pub fn set_batch_image_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BatchImageStatus", value.into());
+            self
+        }
+
+        /// `BatchImageStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_image_status(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BatchImageStatus")
+        }
+
+        /// `ImageIdOverride`.
+        pub fn image_id_override(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ImageIdOverride", value.into());
+            self
+        }
+
+        /// Sets `ImageIdOverride` in place: [`Self::image_id_override`] on a value held by `&mut`.
+        pub fn set_image_id_override(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageIdOverride", value.into());
+            self
+        }
+
+        /// `ImageIdOverride` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_id_override(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageIdOverride")
+        }
+
+        /// `ImageKubernetesVersion`.
+        pub fn image_kubernetes_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ImageKubernetesVersion", value.into());
+            self
+        }
+
+        /// Sets `ImageKubernetesVersion` in place: [`Self::image_kubernetes_version`] on a value held
+        /// by `&mut`.
+        pub fn set_image_kubernetes_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageKubernetesVersion", value.into());
+            self
+        }
+
+        /// `ImageKubernetesVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_kubernetes_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageKubernetesVersion")
         }
     }
 
@@ -303,29 +765,94 @@ pub mod compute_environment {
             LaunchTemplateSpecification { props }
         }
 
-        prop! {
-            /// `LaunchTemplateId`.
-            props, "LaunchTemplateId", launch_template_id, set_launch_template_id, get_launch_template_id, Val<String>
+        /// `LaunchTemplateId`.
+        pub fn launch_template_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LaunchTemplateId", value.into());
+            self
         }
 
-        prop! {
-            /// `LaunchTemplateName`.
-            props, "LaunchTemplateName", launch_template_name, set_launch_template_name, get_launch_template_name, Val<String>
+        /// Sets `LaunchTemplateId` in place: [`Self::launch_template_id`] on a value held by `&mut`.
+        pub fn set_launch_template_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LaunchTemplateId", value.into());
+            self
         }
 
-        prop! {
-            /// `Overrides`.
-            props, "Overrides", overrides, set_overrides, get_overrides, Val<List<LaunchTemplateSpecificationOverride>>
+        /// `LaunchTemplateId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_template_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LaunchTemplateId")
         }
 
-        prop! {
-            /// `UserdataType`: Allowed values (any case): `eks_bootstrap_sh`, `eks_nodeadm`.
-            props, "UserdataType", userdata_type, set_userdata_type, get_userdata_type, Val<String>
+        /// `LaunchTemplateName`.
+        pub fn launch_template_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LaunchTemplateName", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`.
-            props, "Version", version, set_version, get_version, Val<String>
+        /// Sets `LaunchTemplateName` in place: [`Self::launch_template_name`] on a value held by `&mut`.
+        pub fn set_launch_template_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LaunchTemplateName", value.into());
+            self
+        }
+
+        /// `LaunchTemplateName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_template_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LaunchTemplateName")
+        }
+
+        /// `Overrides`.
+        pub fn overrides(mut self, value: impl Into<Val<List<LaunchTemplateSpecificationOverride>>>) -> Self {
+            self.props.set("Overrides", value.into());
+            self
+        }
+
+        /// Sets `Overrides` in place: [`Self::overrides`] on a value held by `&mut`.
+        pub fn set_overrides(&mut self, value: impl Into<Val<List<LaunchTemplateSpecificationOverride>>>) -> &mut Self {
+            self.props.set("Overrides", value.into());
+            self
+        }
+
+        /// `Overrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overrides(&self) -> ::std::option::Option<Val<List<LaunchTemplateSpecificationOverride>>> {
+            crate::cfn::get_prop(&self.props, "Overrides")
+        }
+
+        /// `UserdataType`: Allowed values (any case): `eks_bootstrap_sh`, `eks_nodeadm`.
+        pub fn userdata_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserdataType", value.into());
+            self
+        }
+
+        /// Sets `UserdataType` in place: [`Self::userdata_type`] on a value held by `&mut`.
+        pub fn set_userdata_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserdataType", value.into());
+            self
+        }
+
+        /// `UserdataType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_userdata_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserdataType")
+        }
+
+        /// `Version`.
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -344,29 +871,94 @@ pub mod compute_environment {
             LaunchTemplateSpecificationOverride { props }
         }
 
-        prop! {
-            /// `LaunchTemplateId`.
-            props, "LaunchTemplateId", launch_template_id, set_launch_template_id, get_launch_template_id, Val<String>
+        /// `LaunchTemplateId`.
+        pub fn launch_template_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LaunchTemplateId", value.into());
+            self
         }
 
-        prop! {
-            /// `LaunchTemplateName`.
-            props, "LaunchTemplateName", launch_template_name, set_launch_template_name, get_launch_template_name, Val<String>
+        /// Sets `LaunchTemplateId` in place: [`Self::launch_template_id`] on a value held by `&mut`.
+        pub fn set_launch_template_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LaunchTemplateId", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetInstanceTypes`.
-            props, "TargetInstanceTypes", target_instance_types, set_target_instance_types, get_target_instance_types, Val<List<String>>
+        /// `LaunchTemplateId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_template_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LaunchTemplateId")
         }
 
-        prop! {
-            /// `UserdataType`: Allowed values (any case): `eks_bootstrap_sh`, `eks_nodeadm`.
-            props, "UserdataType", userdata_type, set_userdata_type, get_userdata_type, Val<String>
+        /// `LaunchTemplateName`.
+        pub fn launch_template_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LaunchTemplateName", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`.
-            props, "Version", version, set_version, get_version, Val<String>
+        /// Sets `LaunchTemplateName` in place: [`Self::launch_template_name`] on a value held by `&mut`.
+        pub fn set_launch_template_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LaunchTemplateName", value.into());
+            self
+        }
+
+        /// `LaunchTemplateName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_template_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LaunchTemplateName")
+        }
+
+        /// `TargetInstanceTypes`.
+        pub fn target_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("TargetInstanceTypes", value.into());
+            self
+        }
+
+        /// Sets `TargetInstanceTypes` in place: [`Self::target_instance_types`] on a value held by `&mut`.
+        pub fn set_target_instance_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TargetInstanceTypes", value.into());
+            self
+        }
+
+        /// `TargetInstanceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_instance_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TargetInstanceTypes")
+        }
+
+        /// `UserdataType`: Allowed values (any case): `eks_bootstrap_sh`, `eks_nodeadm`.
+        pub fn userdata_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserdataType", value.into());
+            self
+        }
+
+        /// Sets `UserdataType` in place: [`Self::userdata_type`] on a value held by `&mut`.
+        pub fn set_userdata_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserdataType", value.into());
+            self
+        }
+
+        /// `UserdataType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_userdata_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserdataType")
+        }
+
+        /// `Version`.
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -392,24 +984,65 @@ pub mod compute_environment {
             ManagedInstancesProvider { props }
         }
 
-        prop! {
-            /// `InfrastructureRoleArn`.
-            props, "InfrastructureRoleArn", _, set_infrastructure_role_arn, get_infrastructure_role_arn, Val<String>
+        /// Sets `InfrastructureRoleArn`, which `new` took, in place.
+        pub fn set_infrastructure_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InfrastructureRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceLaunchTemplate`.
-            props, "InstanceLaunchTemplate", _, set_instance_launch_template, get_instance_launch_template, Val<InstanceLaunchTemplate>
+        /// `InfrastructureRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_infrastructure_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InfrastructureRoleArn")
         }
 
-        prop! {
-            /// `InfrastructureOptimization`.
-            props, "InfrastructureOptimization", infrastructure_optimization, set_infrastructure_optimization, get_infrastructure_optimization, Val<InfrastructureOptimization>
+        /// Sets `InstanceLaunchTemplate`, which `new` took, in place.
+        pub fn set_instance_launch_template(&mut self, value: impl Into<Val<InstanceLaunchTemplate>>) -> &mut Self {
+            self.props.set("InstanceLaunchTemplate", value.into());
+            self
         }
 
-        prop! {
-            /// `PropagateTags`.
-            props, "PropagateTags", propagate_tags, set_propagate_tags, get_propagate_tags, Val<ManagedInstancesProviderPropagateTags>
+        /// `InstanceLaunchTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_launch_template(&self) -> ::std::option::Option<Val<InstanceLaunchTemplate>> {
+            crate::cfn::get_prop(&self.props, "InstanceLaunchTemplate")
+        }
+
+        /// `InfrastructureOptimization`.
+        pub fn infrastructure_optimization(mut self, value: impl Into<Val<InfrastructureOptimization>>) -> Self {
+            self.props.set("InfrastructureOptimization", value.into());
+            self
+        }
+
+        /// Sets `InfrastructureOptimization` in place: [`Self::infrastructure_optimization`] on a value
+        /// held by `&mut`.
+        pub fn set_infrastructure_optimization(&mut self, value: impl Into<Val<InfrastructureOptimization>>) -> &mut Self {
+            self.props.set("InfrastructureOptimization", value.into());
+            self
+        }
+
+        /// `InfrastructureOptimization` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_infrastructure_optimization(&self) -> ::std::option::Option<Val<InfrastructureOptimization>> {
+            crate::cfn::get_prop(&self.props, "InfrastructureOptimization")
+        }
+
+        /// `PropagateTags`.
+        pub fn propagate_tags(mut self, value: impl Into<Val<ManagedInstancesProviderPropagateTags>>) -> Self {
+            self.props.set("PropagateTags", value.into());
+            self
+        }
+
+        /// Sets `PropagateTags` in place: [`Self::propagate_tags`] on a value held by `&mut`.
+        pub fn set_propagate_tags(&mut self, value: impl Into<Val<ManagedInstancesProviderPropagateTags>>) -> &mut Self {
+            self.props.set("PropagateTags", value.into());
+            self
+        }
+
+        /// `PropagateTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_propagate_tags(&self) -> ::std::option::Option<Val<ManagedInstancesProviderPropagateTags>> {
+            crate::cfn::get_prop(&self.props, "PropagateTags")
         }
     }
 
@@ -428,9 +1061,22 @@ pub mod compute_environment {
             InfrastructureOptimization { props }
         }
 
-        prop! {
-            /// `ScaleInAfter`.
-            props, "ScaleInAfter", scale_in_after, set_scale_in_after, get_scale_in_after, Val<i64>
+        /// `ScaleInAfter`.
+        pub fn scale_in_after(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScaleInAfter", value.into());
+            self
+        }
+
+        /// Sets `ScaleInAfter` in place: [`Self::scale_in_after`] on a value held by `&mut`.
+        pub fn set_scale_in_after(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScaleInAfter", value.into());
+            self
+        }
+
+        /// `ScaleInAfter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scale_in_after(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScaleInAfter")
         }
     }
 
@@ -456,54 +1102,174 @@ pub mod compute_environment {
             InstanceLaunchTemplate { props }
         }
 
-        prop! {
-            /// `Ec2InstanceProfileArn`.
-            props, "Ec2InstanceProfileArn", _, set_ec2_instance_profile_arn, get_ec2_instance_profile_arn, Val<String>
+        /// Sets `Ec2InstanceProfileArn`, which `new` took, in place.
+        pub fn set_ec2_instance_profile_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Ec2InstanceProfileArn", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkConfiguration`.
-            props, "NetworkConfiguration", _, set_network_configuration, get_network_configuration, Val<ManagedInstancesNetworkConfiguration>
+        /// `Ec2InstanceProfileArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ec2_instance_profile_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Ec2InstanceProfileArn")
         }
 
-        prop! {
-            /// `CapacityOptionType`.
-            props, "CapacityOptionType", capacity_option_type, set_capacity_option_type, get_capacity_option_type, Val<InstanceLaunchTemplateCapacityOptionType>
+        /// Sets `NetworkConfiguration`, which `new` took, in place.
+        pub fn set_network_configuration(&mut self, value: impl Into<Val<ManagedInstancesNetworkConfiguration>>) -> &mut Self {
+            self.props.set("NetworkConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityReservations`.
-            props, "CapacityReservations", capacity_reservations, set_capacity_reservations, get_capacity_reservations, Val<CapacityReservations>
+        /// `NetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_configuration(&self) -> ::std::option::Option<Val<ManagedInstancesNetworkConfiguration>> {
+            crate::cfn::get_prop(&self.props, "NetworkConfiguration")
         }
 
-        prop! {
-            /// `FipsEnabled`.
-            props, "FipsEnabled", fips_enabled, set_fips_enabled, get_fips_enabled, Val<bool>
+        /// `CapacityOptionType`.
+        pub fn capacity_option_type(mut self, value: impl Into<Val<InstanceLaunchTemplateCapacityOptionType>>) -> Self {
+            self.props.set("CapacityOptionType", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceMetadataTagsPropagation`.
-            props, "InstanceMetadataTagsPropagation", instance_metadata_tags_propagation, set_instance_metadata_tags_propagation, get_instance_metadata_tags_propagation, Val<bool>
+        /// Sets `CapacityOptionType` in place: [`Self::capacity_option_type`] on a value held by `&mut`.
+        pub fn set_capacity_option_type(&mut self, value: impl Into<Val<InstanceLaunchTemplateCapacityOptionType>>) -> &mut Self {
+            self.props.set("CapacityOptionType", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceRequirements`.
-            props, "InstanceRequirements", instance_requirements, set_instance_requirements, get_instance_requirements, Val<InstanceRequirements>
+        /// `CapacityOptionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_option_type(&self) -> ::std::option::Option<Val<InstanceLaunchTemplateCapacityOptionType>> {
+            crate::cfn::get_prop(&self.props, "CapacityOptionType")
         }
 
-        prop! {
-            /// `LocalStorageConfiguration`.
-            props, "LocalStorageConfiguration", local_storage_configuration, set_local_storage_configuration, get_local_storage_configuration, Val<ManagedInstancesLocalStorageConfiguration>
+        /// `CapacityReservations`.
+        pub fn capacity_reservations(mut self, value: impl Into<Val<CapacityReservations>>) -> Self {
+            self.props.set("CapacityReservations", value.into());
+            self
         }
 
-        prop! {
-            /// `Monitoring`.
-            props, "Monitoring", monitoring, set_monitoring, get_monitoring, Val<String>
+        /// Sets `CapacityReservations` in place: [`Self::capacity_reservations`] on a value held by `&mut`.
+        pub fn set_capacity_reservations(&mut self, value: impl Into<Val<CapacityReservations>>) -> &mut Self {
+            self.props.set("CapacityReservations", value.into());
+            self
         }
 
-        prop! {
-            /// `StorageConfiguration`.
-            props, "StorageConfiguration", storage_configuration, set_storage_configuration, get_storage_configuration, Val<ManagedInstancesStorageConfiguration>
+        /// `CapacityReservations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservations(&self) -> ::std::option::Option<Val<CapacityReservations>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservations")
+        }
+
+        /// `FipsEnabled`.
+        pub fn fips_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("FipsEnabled", value.into());
+            self
+        }
+
+        /// Sets `FipsEnabled` in place: [`Self::fips_enabled`] on a value held by `&mut`.
+        pub fn set_fips_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("FipsEnabled", value.into());
+            self
+        }
+
+        /// `FipsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fips_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "FipsEnabled")
+        }
+
+        /// `InstanceMetadataTagsPropagation`.
+        pub fn instance_metadata_tags_propagation(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("InstanceMetadataTagsPropagation", value.into());
+            self
+        }
+
+        /// Sets `InstanceMetadataTagsPropagation` in place: [`Self::instance_metadata_tags_propagation`]
+        /// on a value held by `&mut`.
+        pub fn set_instance_metadata_tags_propagation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("InstanceMetadataTagsPropagation", value.into());
+            self
+        }
+
+        /// `InstanceMetadataTagsPropagation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_metadata_tags_propagation(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "InstanceMetadataTagsPropagation")
+        }
+
+        /// `InstanceRequirements`.
+        pub fn instance_requirements(mut self, value: impl Into<Val<InstanceRequirements>>) -> Self {
+            self.props.set("InstanceRequirements", value.into());
+            self
+        }
+
+        /// Sets `InstanceRequirements` in place: [`Self::instance_requirements`] on a value held by `&mut`.
+        pub fn set_instance_requirements(&mut self, value: impl Into<Val<InstanceRequirements>>) -> &mut Self {
+            self.props.set("InstanceRequirements", value.into());
+            self
+        }
+
+        /// `InstanceRequirements` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_requirements(&self) -> ::std::option::Option<Val<InstanceRequirements>> {
+            crate::cfn::get_prop(&self.props, "InstanceRequirements")
+        }
+
+        /// `LocalStorageConfiguration`.
+        pub fn local_storage_configuration(mut self, value: impl Into<Val<ManagedInstancesLocalStorageConfiguration>>) -> Self {
+            self.props.set("LocalStorageConfiguration", value.into());
+            self
+        }
+
+        /// Sets `LocalStorageConfiguration` in place: [`Self::local_storage_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_local_storage_configuration(&mut self, value: impl Into<Val<ManagedInstancesLocalStorageConfiguration>>) -> &mut Self {
+            self.props.set("LocalStorageConfiguration", value.into());
+            self
+        }
+
+        /// `LocalStorageConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_local_storage_configuration(&self) -> ::std::option::Option<Val<ManagedInstancesLocalStorageConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LocalStorageConfiguration")
+        }
+
+        /// `Monitoring`.
+        pub fn monitoring(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Monitoring", value.into());
+            self
+        }
+
+        /// Sets `Monitoring` in place: [`Self::monitoring`] on a value held by `&mut`.
+        pub fn set_monitoring(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Monitoring", value.into());
+            self
+        }
+
+        /// `Monitoring` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_monitoring(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Monitoring")
+        }
+
+        /// `StorageConfiguration`.
+        pub fn storage_configuration(mut self, value: impl Into<Val<ManagedInstancesStorageConfiguration>>) -> Self {
+            self.props.set("StorageConfiguration", value.into());
+            self
+        }
+
+        /// Sets `StorageConfiguration` in place: [`Self::storage_configuration`] on a value held by `&mut`.
+        pub fn set_storage_configuration(&mut self, value: impl Into<Val<ManagedInstancesStorageConfiguration>>) -> &mut Self {
+            self.props.set("StorageConfiguration", value.into());
+            self
+        }
+
+        /// `StorageConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_configuration(&self) -> ::std::option::Option<Val<ManagedInstancesStorageConfiguration>> {
+            crate::cfn::get_prop(&self.props, "StorageConfiguration")
         }
     }
 
@@ -538,14 +1304,40 @@ pub mod compute_environment {
             CapacityReservations { props }
         }
 
-        prop! {
-            /// `ReservationGroupArn`.
-            props, "ReservationGroupArn", reservation_group_arn, set_reservation_group_arn, get_reservation_group_arn, Val<String>
+        /// `ReservationGroupArn`.
+        pub fn reservation_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReservationGroupArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ReservationPreference`.
-            props, "ReservationPreference", reservation_preference, set_reservation_preference, get_reservation_preference, Val<String>
+        /// Sets `ReservationGroupArn` in place: [`Self::reservation_group_arn`] on a value held by `&mut`.
+        pub fn set_reservation_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReservationGroupArn", value.into());
+            self
+        }
+
+        /// `ReservationGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reservation_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReservationGroupArn")
+        }
+
+        /// `ReservationPreference`.
+        pub fn reservation_preference(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReservationPreference", value.into());
+            self
+        }
+
+        /// Sets `ReservationPreference` in place: [`Self::reservation_preference`] on a value held by `&mut`.
+        pub fn set_reservation_preference(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReservationPreference", value.into());
+            self
+        }
+
+        /// `ReservationPreference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reservation_preference(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReservationPreference")
         }
     }
 
@@ -564,9 +1356,22 @@ pub mod compute_environment {
             InstanceRequirements { props }
         }
 
-        prop! {
-            /// `AllowedInstanceTypes`.
-            props, "AllowedInstanceTypes", allowed_instance_types, set_allowed_instance_types, get_allowed_instance_types, Val<List<String>>
+        /// `AllowedInstanceTypes`.
+        pub fn allowed_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedInstanceTypes", value.into());
+            self
+        }
+
+        /// Sets `AllowedInstanceTypes` in place: [`Self::allowed_instance_types`] on a value held by `&mut`.
+        pub fn set_allowed_instance_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedInstanceTypes", value.into());
+            self
+        }
+
+        /// `AllowedInstanceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_instance_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedInstanceTypes")
         }
     }
 
@@ -585,9 +1390,22 @@ pub mod compute_environment {
             ManagedInstancesLocalStorageConfiguration { props }
         }
 
-        prop! {
-            /// `UseLocalStorage`.
-            props, "UseLocalStorage", use_local_storage, set_use_local_storage, get_use_local_storage, Val<bool>
+        /// `UseLocalStorage`.
+        pub fn use_local_storage(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseLocalStorage", value.into());
+            self
+        }
+
+        /// Sets `UseLocalStorage` in place: [`Self::use_local_storage`] on a value held by `&mut`.
+        pub fn set_use_local_storage(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseLocalStorage", value.into());
+            self
+        }
+
+        /// `UseLocalStorage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_local_storage(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseLocalStorage")
         }
     }
 
@@ -613,14 +1431,28 @@ pub mod compute_environment {
             ManagedInstancesNetworkConfiguration { props }
         }
 
-        prop! {
-            /// `Subnets`.
-            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        /// Sets `Subnets`, which `new` took, in place.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityGroups`.
-            props, "SecurityGroups", _, set_security_groups, get_security_groups, Val<List<String>>
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
+        }
+
+        /// Sets `SecurityGroups`, which `new` took, in place.
+        pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroups", value.into());
+            self
+        }
+
+        /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroups")
         }
     }
 
@@ -639,9 +1471,22 @@ pub mod compute_environment {
             ManagedInstancesStorageConfiguration { props }
         }
 
-        prop! {
-            /// `StorageSizeGiB`.
-            props, "StorageSizeGiB", storage_size_gi_b, set_storage_size_gi_b, get_storage_size_gi_b, Val<i64>
+        /// `StorageSizeGiB`.
+        pub fn storage_size_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StorageSizeGiB", value.into());
+            self
+        }
+
+        /// Sets `StorageSizeGiB` in place: [`Self::storage_size_gi_b`] on a value held by `&mut`.
+        pub fn set_storage_size_gi_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StorageSizeGiB", value.into());
+            self
+        }
+
+        /// `StorageSizeGiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_size_gi_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StorageSizeGiB")
         }
     }
 
@@ -673,9 +1518,23 @@ pub mod compute_environment {
             ComputeScalingPolicy { props }
         }
 
-        prop! {
-            /// `MinScaleDownDelayMinutes`.
-            props, "MinScaleDownDelayMinutes", min_scale_down_delay_minutes, set_min_scale_down_delay_minutes, get_min_scale_down_delay_minutes, Val<i64>
+        /// `MinScaleDownDelayMinutes`.
+        pub fn min_scale_down_delay_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinScaleDownDelayMinutes", value.into());
+            self
+        }
+
+        /// Sets `MinScaleDownDelayMinutes` in place: [`Self::min_scale_down_delay_minutes`] on a value
+        /// held by `&mut`.
+        pub fn set_min_scale_down_delay_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinScaleDownDelayMinutes", value.into());
+            self
+        }
+
+        /// `MinScaleDownDelayMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_scale_down_delay_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinScaleDownDelayMinutes")
         }
     }
 
@@ -694,15 +1553,28 @@ pub mod compute_environment {
             EcsSettings { props }
         }
 
-        prop! {
-            /// `ContainerInsights`: The CloudWatch Container Insights setting applied to the Amazon ECS
-            /// cluster that backs this compute environment. After you set this property, you can't
-            /// revert it to the default (unset) state in which the setting is managed outside of AWS
-            /// Batch. If you remove this property after previously setting it, AWS Batch treats the
-            /// omission as DISABLED, because the underlying API has no way to unset the value. Because
-            /// of this, if a stack rollback would return this property to its previous unset state, AWS
-            /// Batch sets it to DISABLED instead. Allowed values (any case): `disabled`, `enabled`, `enhanced`.
-            props, "ContainerInsights", container_insights, set_container_insights, get_container_insights, Val<String>
+        /// `ContainerInsights`: The CloudWatch Container Insights setting applied to the Amazon ECS
+        /// cluster that backs this compute environment. After you set this property, you can't revert
+        /// it to the default (unset) state in which the setting is managed outside of AWS Batch. If you
+        /// remove this property after previously setting it, AWS Batch treats the omission as DISABLED,
+        /// because the underlying API has no way to unset the value. Because of this, if a stack
+        /// rollback would return this property to its previous unset state, AWS Batch sets it to
+        /// DISABLED instead. Allowed values (any case): `disabled`, `enabled`, `enhanced`.
+        pub fn container_insights(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContainerInsights", value.into());
+            self
+        }
+
+        /// Sets `ContainerInsights` in place: [`Self::container_insights`] on a value held by `&mut`.
+        pub fn set_container_insights(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerInsights", value.into());
+            self
+        }
+
+        /// `ContainerInsights` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_insights(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerInsights")
         }
     }
 
@@ -728,21 +1600,48 @@ pub mod compute_environment {
             EksConfiguration { props }
         }
 
-        prop! {
-            /// `EksClusterArn`.
-            props, "EksClusterArn", _, set_eks_cluster_arn, get_eks_cluster_arn, Val<String>
+        /// Sets `EksClusterArn`, which `new` took, in place.
+        pub fn set_eks_cluster_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EksClusterArn", value.into());
+            self
         }
 
-        prop! {
-            /// `KubernetesNamespace`.
-            props, "KubernetesNamespace", _, set_kubernetes_namespace, get_kubernetes_namespace, Val<String>
+        /// `EksClusterArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_eks_cluster_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EksClusterArn")
         }
 
-        prop! {
-            /// `AccessEntry`: The EKS access entry configuration for the compute environment. Controls
-            /// whether AWS Batch manages the EKS access entry for the compute environment's service
-            /// role, or inherits it from the cluster.
-            props, "AccessEntry", access_entry, set_access_entry, get_access_entry, Val<EksAccessEntry>
+        /// Sets `KubernetesNamespace`, which `new` took, in place.
+        pub fn set_kubernetes_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KubernetesNamespace", value.into());
+            self
+        }
+
+        /// `KubernetesNamespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kubernetes_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KubernetesNamespace")
+        }
+
+        /// `AccessEntry`: The EKS access entry configuration for the compute environment. Controls
+        /// whether AWS Batch manages the EKS access entry for the compute environment's service role,
+        /// or inherits it from the cluster.
+        pub fn access_entry(mut self, value: impl Into<Val<EksAccessEntry>>) -> Self {
+            self.props.set("AccessEntry", value.into());
+            self
+        }
+
+        /// Sets `AccessEntry` in place: [`Self::access_entry`] on a value held by `&mut`.
+        pub fn set_access_entry(&mut self, value: impl Into<Val<EksAccessEntry>>) -> &mut Self {
+            self.props.set("AccessEntry", value.into());
+            self
+        }
+
+        /// `AccessEntry` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_entry(&self) -> ::std::option::Option<Val<EksAccessEntry>> {
+            crate::cfn::get_prop(&self.props, "AccessEntry")
         }
     }
 
@@ -763,16 +1662,42 @@ pub mod compute_environment {
             EksAccessEntry { props }
         }
 
-        prop! {
-            /// `DesiredState`: The desired state of the EKS access entry managed by AWS Batch. When
-            /// omitted, AWS Batch applies INHERIT_FROM_CLUSTER. Allowed values (any case): `disabled`, `enabled`, `inherit_from_cluster`.
-            props, "DesiredState", desired_state, set_desired_state, get_desired_state, Val<String>
+        /// `DesiredState`: The desired state of the EKS access entry managed by AWS Batch. When
+        /// omitted, AWS Batch applies INHERIT_FROM_CLUSTER. Allowed values (any case): `disabled`, `enabled`, `inherit_from_cluster`.
+        pub fn desired_state(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DesiredState", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`: The read-only status of the EKS access entry, returned by
-            /// DescribeComputeEnvironments. Allowed values (any case): `active`, `inactive`.
-            props, "Status", status, set_status, get_status, Val<String>
+        /// Sets `DesiredState` in place: [`Self::desired_state`] on a value held by `&mut`.
+        pub fn set_desired_state(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DesiredState", value.into());
+            self
+        }
+
+        /// `DesiredState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_desired_state(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DesiredState")
+        }
+
+        /// `Status`: The read-only status of the EKS access entry, returned by
+        /// DescribeComputeEnvironments. Allowed values (any case): `active`, `inactive`.
+        pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -791,14 +1716,41 @@ pub mod compute_environment {
             UpdatePolicy { props }
         }
 
-        prop! {
-            /// `JobExecutionTimeoutMinutes`.
-            props, "JobExecutionTimeoutMinutes", job_execution_timeout_minutes, set_job_execution_timeout_minutes, get_job_execution_timeout_minutes, Val<i64>
+        /// `JobExecutionTimeoutMinutes`.
+        pub fn job_execution_timeout_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("JobExecutionTimeoutMinutes", value.into());
+            self
         }
 
-        prop! {
-            /// `TerminateJobsOnUpdate`.
-            props, "TerminateJobsOnUpdate", terminate_jobs_on_update, set_terminate_jobs_on_update, get_terminate_jobs_on_update, Val<bool>
+        /// Sets `JobExecutionTimeoutMinutes` in place: [`Self::job_execution_timeout_minutes`] on a
+        /// value held by `&mut`.
+        pub fn set_job_execution_timeout_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("JobExecutionTimeoutMinutes", value.into());
+            self
+        }
+
+        /// `JobExecutionTimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_job_execution_timeout_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "JobExecutionTimeoutMinutes")
+        }
+
+        /// `TerminateJobsOnUpdate`.
+        pub fn terminate_jobs_on_update(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("TerminateJobsOnUpdate", value.into());
+            self
+        }
+
+        /// Sets `TerminateJobsOnUpdate` in place: [`Self::terminate_jobs_on_update`] on a value held by `&mut`.
+        pub fn set_terminate_jobs_on_update(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("TerminateJobsOnUpdate", value.into());
+            self
+        }
+
+        /// `TerminateJobsOnUpdate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_terminate_jobs_on_update(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "TerminateJobsOnUpdate")
         }
     }
 }
@@ -828,24 +1780,65 @@ impl ConsumableResource {
         ConsumableResource { core }
     }
 
-    prop! {
-        /// `ConsumableResourceName`: Name of ConsumableResource.
-        core.props, "ConsumableResourceName", consumable_resource_name, set_consumable_resource_name, get_consumable_resource_name, Val<String>
+    /// `ConsumableResourceName`: Name of ConsumableResource.
+    pub fn consumable_resource_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ConsumableResourceName", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceType`: Type of Consumable Resource.
-        core.props, "ResourceType", _, set_resource_type, get_resource_type, Val<consumable_resource::ResourceType>
+    /// Sets `ConsumableResourceName` in place: [`Self::consumable_resource_name`] on a value held
+    /// by `&mut`.
+    pub fn set_consumable_resource_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConsumableResourceName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `ConsumableResourceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_consumable_resource_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConsumableResourceName")
     }
 
-    prop! {
-        /// `TotalQuantity`: Total Quantity of ConsumableResource.
-        core.props, "TotalQuantity", _, set_total_quantity, get_total_quantity, Val<i64>
+    /// Sets `ResourceType`, which `new` took, in place.
+    pub fn set_resource_type(&mut self, value: impl Into<Val<consumable_resource::ResourceType>>) -> &mut Self {
+        self.core.props.set("ResourceType", value.into());
+        self
+    }
+
+    /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_type(&self) -> ::std::option::Option<Val<consumable_resource::ResourceType>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceType")
+    }
+
+    /// `Tags`: A key-value pair to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TotalQuantity`, which `new` took, in place.
+    pub fn set_total_quantity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("TotalQuantity", value.into());
+        self
+    }
+
+    /// `TotalQuantity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_total_quantity(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "TotalQuantity")
     }
 
     /// `Ref`: the resource's identifier.
@@ -916,79 +1909,270 @@ impl JobDefinition {
         JobDefinition { core }
     }
 
-    prop! {
-        /// `ConsumableResourceProperties`.
-        core.props, "ConsumableResourceProperties", consumable_resource_properties, set_consumable_resource_properties, get_consumable_resource_properties, Val<job_definition::ConsumableResourceProperties>
+    /// `ConsumableResourceProperties`.
+    pub fn consumable_resource_properties(mut self, value: impl Into<Val<job_definition::ConsumableResourceProperties>>) -> Self {
+        self.core.props.set("ConsumableResourceProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `ContainerProperties`.
-        core.props, "ContainerProperties", container_properties, set_container_properties, get_container_properties, Val<job_definition::ContainerProperties>
+    /// Sets `ConsumableResourceProperties` in place: [`Self::consumable_resource_properties`] on a
+    /// value held by `&mut`.
+    pub fn set_consumable_resource_properties(&mut self, value: impl Into<Val<job_definition::ConsumableResourceProperties>>) -> &mut Self {
+        self.core.props.set("ConsumableResourceProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `EcsProperties`.
-        core.props, "EcsProperties", ecs_properties, set_ecs_properties, get_ecs_properties, Val<job_definition::EcsProperties>
+    /// `ConsumableResourceProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_consumable_resource_properties(&self) -> ::std::option::Option<Val<job_definition::ConsumableResourceProperties>> {
+        crate::cfn::get_prop(&self.core.props, "ConsumableResourceProperties")
     }
 
-    prop! {
-        /// `EksProperties`.
-        core.props, "EksProperties", eks_properties, set_eks_properties, get_eks_properties, Val<job_definition::EksProperties>
+    /// `ContainerProperties`.
+    pub fn container_properties(mut self, value: impl Into<Val<job_definition::ContainerProperties>>) -> Self {
+        self.core.props.set("ContainerProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `JobDefinitionName`.
-        core.props, "JobDefinitionName", job_definition_name, set_job_definition_name, get_job_definition_name, Val<String>
+    /// Sets `ContainerProperties` in place: [`Self::container_properties`] on a value held by `&mut`.
+    pub fn set_container_properties(&mut self, value: impl Into<Val<job_definition::ContainerProperties>>) -> &mut Self {
+        self.core.props.set("ContainerProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `NodeProperties`.
-        core.props, "NodeProperties", node_properties, set_node_properties, get_node_properties, Val<job_definition::NodeProperties>
+    /// `ContainerProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_container_properties(&self) -> ::std::option::Option<Val<job_definition::ContainerProperties>> {
+        crate::cfn::get_prop(&self.core.props, "ContainerProperties")
     }
 
-    prop! {
-        /// `Parameters`.
-        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
+    /// `EcsProperties`.
+    pub fn ecs_properties(mut self, value: impl Into<Val<job_definition::EcsProperties>>) -> Self {
+        self.core.props.set("EcsProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `PlatformCapabilities`.
-        core.props, "PlatformCapabilities", platform_capabilities, set_platform_capabilities, get_platform_capabilities, Val<List<String>>
+    /// Sets `EcsProperties` in place: [`Self::ecs_properties`] on a value held by `&mut`.
+    pub fn set_ecs_properties(&mut self, value: impl Into<Val<job_definition::EcsProperties>>) -> &mut Self {
+        self.core.props.set("EcsProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `PropagateTags`.
-        core.props, "PropagateTags", propagate_tags, set_propagate_tags, get_propagate_tags, Val<bool>
+    /// `EcsProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ecs_properties(&self) -> ::std::option::Option<Val<job_definition::EcsProperties>> {
+        crate::cfn::get_prop(&self.core.props, "EcsProperties")
     }
 
-    prop! {
-        /// `ResourceRetentionPolicy`.
-        core.props, "ResourceRetentionPolicy", resource_retention_policy, set_resource_retention_policy, get_resource_retention_policy, Val<job_definition::ResourceRetentionPolicy>
+    /// `EksProperties`.
+    pub fn eks_properties(mut self, value: impl Into<Val<job_definition::EksProperties>>) -> Self {
+        self.core.props.set("EksProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `RetryStrategy`.
-        core.props, "RetryStrategy", retry_strategy, set_retry_strategy, get_retry_strategy, Val<job_definition::RetryStrategy>
+    /// Sets `EksProperties` in place: [`Self::eks_properties`] on a value held by `&mut`.
+    pub fn set_eks_properties(&mut self, value: impl Into<Val<job_definition::EksProperties>>) -> &mut Self {
+        self.core.props.set("EksProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `SchedulingPriority`.
-        core.props, "SchedulingPriority", scheduling_priority, set_scheduling_priority, get_scheduling_priority, Val<i64>
+    /// `EksProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_eks_properties(&self) -> ::std::option::Option<Val<job_definition::EksProperties>> {
+        crate::cfn::get_prop(&self.core.props, "EksProperties")
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `JobDefinitionName`.
+    pub fn job_definition_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("JobDefinitionName", value.into());
+        self
     }
 
-    prop! {
-        /// `Timeout`.
-        core.props, "Timeout", timeout, set_timeout, get_timeout, Val<job_definition::JobTimeout>
+    /// Sets `JobDefinitionName` in place: [`Self::job_definition_name`] on a value held by `&mut`.
+    pub fn set_job_definition_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("JobDefinitionName", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: Allowed values (any case): `container`, `multinode`.
-        core.props, "Type", _, set_type, get_type, Val<String>
+    /// `JobDefinitionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_definition_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "JobDefinitionName")
+    }
+
+    /// `NodeProperties`.
+    pub fn node_properties(mut self, value: impl Into<Val<job_definition::NodeProperties>>) -> Self {
+        self.core.props.set("NodeProperties", value.into());
+        self
+    }
+
+    /// Sets `NodeProperties` in place: [`Self::node_properties`] on a value held by `&mut`.
+    pub fn set_node_properties(&mut self, value: impl Into<Val<job_definition::NodeProperties>>) -> &mut Self {
+        self.core.props.set("NodeProperties", value.into());
+        self
+    }
+
+    /// `NodeProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_node_properties(&self) -> ::std::option::Option<Val<job_definition::NodeProperties>> {
+        crate::cfn::get_prop(&self.core.props, "NodeProperties")
+    }
+
+    /// `Parameters`.
+    pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+    pub fn set_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `PlatformCapabilities`.
+    pub fn platform_capabilities(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("PlatformCapabilities", value.into());
+        self
+    }
+
+    /// Sets `PlatformCapabilities` in place: [`Self::platform_capabilities`] on a value held by `&mut`.
+    pub fn set_platform_capabilities(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("PlatformCapabilities", value.into());
+        self
+    }
+
+    /// `PlatformCapabilities` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_platform_capabilities(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "PlatformCapabilities")
+    }
+
+    /// `PropagateTags`.
+    pub fn propagate_tags(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PropagateTags", value.into());
+        self
+    }
+
+    /// Sets `PropagateTags` in place: [`Self::propagate_tags`] on a value held by `&mut`.
+    pub fn set_propagate_tags(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PropagateTags", value.into());
+        self
+    }
+
+    /// `PropagateTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_propagate_tags(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PropagateTags")
+    }
+
+    /// `ResourceRetentionPolicy`.
+    pub fn resource_retention_policy(mut self, value: impl Into<Val<job_definition::ResourceRetentionPolicy>>) -> Self {
+        self.core.props.set("ResourceRetentionPolicy", value.into());
+        self
+    }
+
+    /// Sets `ResourceRetentionPolicy` in place: [`Self::resource_retention_policy`] on a value held
+    /// by `&mut`.
+    pub fn set_resource_retention_policy(&mut self, value: impl Into<Val<job_definition::ResourceRetentionPolicy>>) -> &mut Self {
+        self.core.props.set("ResourceRetentionPolicy", value.into());
+        self
+    }
+
+    /// `ResourceRetentionPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_retention_policy(&self) -> ::std::option::Option<Val<job_definition::ResourceRetentionPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceRetentionPolicy")
+    }
+
+    /// `RetryStrategy`.
+    pub fn retry_strategy(mut self, value: impl Into<Val<job_definition::RetryStrategy>>) -> Self {
+        self.core.props.set("RetryStrategy", value.into());
+        self
+    }
+
+    /// Sets `RetryStrategy` in place: [`Self::retry_strategy`] on a value held by `&mut`.
+    pub fn set_retry_strategy(&mut self, value: impl Into<Val<job_definition::RetryStrategy>>) -> &mut Self {
+        self.core.props.set("RetryStrategy", value.into());
+        self
+    }
+
+    /// `RetryStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_retry_strategy(&self) -> ::std::option::Option<Val<job_definition::RetryStrategy>> {
+        crate::cfn::get_prop(&self.core.props, "RetryStrategy")
+    }
+
+    /// `SchedulingPriority`.
+    pub fn scheduling_priority(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("SchedulingPriority", value.into());
+        self
+    }
+
+    /// Sets `SchedulingPriority` in place: [`Self::scheduling_priority`] on a value held by `&mut`.
+    pub fn set_scheduling_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("SchedulingPriority", value.into());
+        self
+    }
+
+    /// `SchedulingPriority` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scheduling_priority(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "SchedulingPriority")
+    }
+
+    /// `Tags`: A key-value pair to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Timeout`.
+    pub fn timeout(mut self, value: impl Into<Val<job_definition::JobTimeout>>) -> Self {
+        self.core.props.set("Timeout", value.into());
+        self
+    }
+
+    /// Sets `Timeout` in place: [`Self::timeout`] on a value held by `&mut`.
+    pub fn set_timeout(&mut self, value: impl Into<Val<job_definition::JobTimeout>>) -> &mut Self {
+        self.core.props.set("Timeout", value.into());
+        self
+    }
+
+    /// `Timeout` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_timeout(&self) -> ::std::option::Option<Val<job_definition::JobTimeout>> {
+        crate::cfn::get_prop(&self.core.props, "Timeout")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1028,9 +2212,16 @@ pub mod job_definition {
             ConsumableResourceProperties { props }
         }
 
-        prop! {
-            /// `ConsumableResourceList`.
-            props, "ConsumableResourceList", _, set_consumable_resource_list, get_consumable_resource_list, Val<List<ConsumableResourceRequirement>>
+        /// Sets `ConsumableResourceList`, which `new` took, in place.
+        pub fn set_consumable_resource_list(&mut self, value: impl Into<Val<List<ConsumableResourceRequirement>>>) -> &mut Self {
+            self.props.set("ConsumableResourceList", value.into());
+            self
+        }
+
+        /// `ConsumableResourceList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_consumable_resource_list(&self) -> ::std::option::Option<Val<List<ConsumableResourceRequirement>>> {
+            crate::cfn::get_prop(&self.props, "ConsumableResourceList")
         }
     }
 
@@ -1054,15 +2245,28 @@ pub mod job_definition {
             ConsumableResourceRequirement { props }
         }
 
-        prop! {
-            /// `ConsumableResource`: The ARN of the consumable resource the job definition should
-            /// consume.
-            props, "ConsumableResource", _, set_consumable_resource, get_consumable_resource, Val<String>
+        /// Sets `ConsumableResource`, which `new` took, in place.
+        pub fn set_consumable_resource(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConsumableResource", value.into());
+            self
         }
 
-        prop! {
-            /// `Quantity`.
-            props, "Quantity", _, set_quantity, get_quantity, Val<i64>
+        /// `ConsumableResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_consumable_resource(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConsumableResource")
+        }
+
+        /// Sets `Quantity`, which `new` took, in place.
+        pub fn set_quantity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Quantity", value.into());
+            self
+        }
+
+        /// `Quantity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_quantity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Quantity")
         }
     }
 
@@ -1083,119 +2287,414 @@ pub mod job_definition {
             ContainerProperties { props }
         }
 
-        prop! {
-            /// `Image`.
-            props, "Image", _, set_image, get_image, Val<String>
+        /// Sets `Image`, which `new` took, in place.
+        pub fn set_image(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Image", value.into());
+            self
         }
 
-        prop! {
-            /// `Command`.
-            props, "Command", command, set_command, get_command, Val<List<String>>
+        /// `Image` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Image")
         }
 
-        prop! {
-            /// `EnableExecuteCommand`.
-            props, "EnableExecuteCommand", enable_execute_command, set_enable_execute_command, get_enable_execute_command, Val<bool>
+        /// `Command`.
+        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `Environment`.
-            props, "Environment", environment, set_environment, get_environment, Val<List<Environment>>
+        /// Sets `Command` in place: [`Self::command`] on a value held by `&mut`.
+        pub fn set_command(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `EphemeralStorage`.
-            props, "EphemeralStorage", ephemeral_storage, set_ephemeral_storage, get_ephemeral_storage, Val<EphemeralStorage>
+        /// `Command` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_command(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Command")
         }
 
-        prop! {
-            /// `ExecutionRoleArn`.
-            props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
+        /// `EnableExecuteCommand`.
+        pub fn enable_execute_command(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableExecuteCommand", value.into());
+            self
         }
 
-        prop! {
-            /// `FargatePlatformConfiguration`.
-            props, "FargatePlatformConfiguration", fargate_platform_configuration, set_fargate_platform_configuration, get_fargate_platform_configuration, Val<ContainerPropertiesFargatePlatformConfiguration>
+        /// Sets `EnableExecuteCommand` in place: [`Self::enable_execute_command`] on a value held by `&mut`.
+        pub fn set_enable_execute_command(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableExecuteCommand", value.into());
+            self
         }
 
-        prop! {
-            /// `JobRoleArn`.
-            props, "JobRoleArn", job_role_arn, set_job_role_arn, get_job_role_arn, Val<String>
+        /// `EnableExecuteCommand` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_execute_command(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableExecuteCommand")
         }
 
-        prop! {
-            /// `LinuxParameters`.
-            props, "LinuxParameters", linux_parameters, set_linux_parameters, get_linux_parameters, Val<LinuxParameters>
+        /// `Environment`.
+        pub fn environment(mut self, value: impl Into<Val<List<Environment>>>) -> Self {
+            self.props.set("Environment", value.into());
+            self
         }
 
-        prop! {
-            /// `LogConfiguration`.
-            props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<LogConfiguration>
+        /// Sets `Environment` in place: [`Self::environment`] on a value held by `&mut`.
+        pub fn set_environment(&mut self, value: impl Into<Val<List<Environment>>>) -> &mut Self {
+            self.props.set("Environment", value.into());
+            self
         }
 
-        prop! {
-            /// `Memory`.
-            props, "Memory", memory, set_memory, get_memory, Val<i64>
+        /// `Environment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment(&self) -> ::std::option::Option<Val<List<Environment>>> {
+            crate::cfn::get_prop(&self.props, "Environment")
         }
 
-        prop! {
-            /// `MountPoints`.
-            props, "MountPoints", mount_points, set_mount_points, get_mount_points, Val<List<MountPoint>>
+        /// `EphemeralStorage`.
+        pub fn ephemeral_storage(mut self, value: impl Into<Val<EphemeralStorage>>) -> Self {
+            self.props.set("EphemeralStorage", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkConfiguration`.
-            props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<NetworkConfiguration>
+        /// Sets `EphemeralStorage` in place: [`Self::ephemeral_storage`] on a value held by `&mut`.
+        pub fn set_ephemeral_storage(&mut self, value: impl Into<Val<EphemeralStorage>>) -> &mut Self {
+            self.props.set("EphemeralStorage", value.into());
+            self
         }
 
-        prop! {
-            /// `Privileged`.
-            props, "Privileged", privileged, set_privileged, get_privileged, Val<bool>
+        /// `EphemeralStorage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ephemeral_storage(&self) -> ::std::option::Option<Val<EphemeralStorage>> {
+            crate::cfn::get_prop(&self.props, "EphemeralStorage")
         }
 
-        prop! {
-            /// `ReadonlyRootFilesystem`.
-            props, "ReadonlyRootFilesystem", readonly_root_filesystem, set_readonly_root_filesystem, get_readonly_root_filesystem, Val<bool>
+        /// `ExecutionRoleArn`.
+        pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExecutionRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `RepositoryCredentials`.
-            props, "RepositoryCredentials", repository_credentials, set_repository_credentials, get_repository_credentials, Val<RepositoryCredentials>
+        /// Sets `ExecutionRoleArn` in place: [`Self::execution_role_arn`] on a value held by `&mut`.
+        pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExecutionRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceRequirements`.
-            props, "ResourceRequirements", resource_requirements, set_resource_requirements, get_resource_requirements, Val<List<ResourceRequirement>>
+        /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExecutionRoleArn")
         }
 
-        prop! {
-            /// `RuntimePlatform`.
-            props, "RuntimePlatform", runtime_platform, set_runtime_platform, get_runtime_platform, Val<RuntimePlatform>
+        /// `FargatePlatformConfiguration`.
+        pub fn fargate_platform_configuration(mut self, value: impl Into<Val<ContainerPropertiesFargatePlatformConfiguration>>) -> Self {
+            self.props.set("FargatePlatformConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `Secrets`.
-            props, "Secrets", secrets, set_secrets, get_secrets, Val<List<Secret>>
+        /// Sets `FargatePlatformConfiguration` in place: [`Self::fargate_platform_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_fargate_platform_configuration(&mut self, value: impl Into<Val<ContainerPropertiesFargatePlatformConfiguration>>) -> &mut Self {
+            self.props.set("FargatePlatformConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `Ulimits`.
-            props, "Ulimits", ulimits, set_ulimits, get_ulimits, Val<List<Ulimit>>
+        /// `FargatePlatformConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fargate_platform_configuration(&self) -> ::std::option::Option<Val<ContainerPropertiesFargatePlatformConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FargatePlatformConfiguration")
         }
 
-        prop! {
-            /// `User`.
-            props, "User", user, set_user, get_user, Val<String>
+        /// `JobRoleArn`.
+        pub fn job_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("JobRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Vcpus`.
-            props, "Vcpus", vcpus, set_vcpus, get_vcpus, Val<i64>
+        /// Sets `JobRoleArn` in place: [`Self::job_role_arn`] on a value held by `&mut`.
+        pub fn set_job_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JobRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Volumes`.
-            props, "Volumes", volumes, set_volumes, get_volumes, Val<List<Volume>>
+        /// `JobRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_job_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JobRoleArn")
+        }
+
+        /// `LinuxParameters`.
+        pub fn linux_parameters(mut self, value: impl Into<Val<LinuxParameters>>) -> Self {
+            self.props.set("LinuxParameters", value.into());
+            self
+        }
+
+        /// Sets `LinuxParameters` in place: [`Self::linux_parameters`] on a value held by `&mut`.
+        pub fn set_linux_parameters(&mut self, value: impl Into<Val<LinuxParameters>>) -> &mut Self {
+            self.props.set("LinuxParameters", value.into());
+            self
+        }
+
+        /// `LinuxParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_linux_parameters(&self) -> ::std::option::Option<Val<LinuxParameters>> {
+            crate::cfn::get_prop(&self.props, "LinuxParameters")
+        }
+
+        /// `LogConfiguration`.
+        pub fn log_configuration(mut self, value: impl Into<Val<LogConfiguration>>) -> Self {
+            self.props.set("LogConfiguration", value.into());
+            self
+        }
+
+        /// Sets `LogConfiguration` in place: [`Self::log_configuration`] on a value held by `&mut`.
+        pub fn set_log_configuration(&mut self, value: impl Into<Val<LogConfiguration>>) -> &mut Self {
+            self.props.set("LogConfiguration", value.into());
+            self
+        }
+
+        /// `LogConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_configuration(&self) -> ::std::option::Option<Val<LogConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LogConfiguration")
+        }
+
+        /// `Memory`.
+        pub fn memory(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Memory", value.into());
+            self
+        }
+
+        /// Sets `Memory` in place: [`Self::memory`] on a value held by `&mut`.
+        pub fn set_memory(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Memory", value.into());
+            self
+        }
+
+        /// `Memory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Memory")
+        }
+
+        /// `MountPoints`.
+        pub fn mount_points(mut self, value: impl Into<Val<List<MountPoint>>>) -> Self {
+            self.props.set("MountPoints", value.into());
+            self
+        }
+
+        /// Sets `MountPoints` in place: [`Self::mount_points`] on a value held by `&mut`.
+        pub fn set_mount_points(&mut self, value: impl Into<Val<List<MountPoint>>>) -> &mut Self {
+            self.props.set("MountPoints", value.into());
+            self
+        }
+
+        /// `MountPoints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_points(&self) -> ::std::option::Option<Val<List<MountPoint>>> {
+            crate::cfn::get_prop(&self.props, "MountPoints")
+        }
+
+        /// `NetworkConfiguration`.
+        pub fn network_configuration(mut self, value: impl Into<Val<NetworkConfiguration>>) -> Self {
+            self.props.set("NetworkConfiguration", value.into());
+            self
+        }
+
+        /// Sets `NetworkConfiguration` in place: [`Self::network_configuration`] on a value held by `&mut`.
+        pub fn set_network_configuration(&mut self, value: impl Into<Val<NetworkConfiguration>>) -> &mut Self {
+            self.props.set("NetworkConfiguration", value.into());
+            self
+        }
+
+        /// `NetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_configuration(&self) -> ::std::option::Option<Val<NetworkConfiguration>> {
+            crate::cfn::get_prop(&self.props, "NetworkConfiguration")
+        }
+
+        /// `Privileged`.
+        pub fn privileged(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Privileged", value.into());
+            self
+        }
+
+        /// Sets `Privileged` in place: [`Self::privileged`] on a value held by `&mut`.
+        pub fn set_privileged(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Privileged", value.into());
+            self
+        }
+
+        /// `Privileged` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_privileged(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Privileged")
+        }
+
+        /// `ReadonlyRootFilesystem`.
+        pub fn readonly_root_filesystem(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReadonlyRootFilesystem", value.into());
+            self
+        }
+
+        /// Sets `ReadonlyRootFilesystem` in place: [`Self::readonly_root_filesystem`] on a value held
+        /// by `&mut`.
+        pub fn set_readonly_root_filesystem(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReadonlyRootFilesystem", value.into());
+            self
+        }
+
+        /// `ReadonlyRootFilesystem` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_readonly_root_filesystem(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReadonlyRootFilesystem")
+        }
+
+        /// `RepositoryCredentials`.
+        pub fn repository_credentials(mut self, value: impl Into<Val<RepositoryCredentials>>) -> Self {
+            self.props.set("RepositoryCredentials", value.into());
+            self
+        }
+
+        /// Sets `RepositoryCredentials` in place: [`Self::repository_credentials`] on a value held by `&mut`.
+        pub fn set_repository_credentials(&mut self, value: impl Into<Val<RepositoryCredentials>>) -> &mut Self {
+            self.props.set("RepositoryCredentials", value.into());
+            self
+        }
+
+        /// `RepositoryCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repository_credentials(&self) -> ::std::option::Option<Val<RepositoryCredentials>> {
+            crate::cfn::get_prop(&self.props, "RepositoryCredentials")
+        }
+
+        /// `ResourceRequirements`.
+        pub fn resource_requirements(mut self, value: impl Into<Val<List<ResourceRequirement>>>) -> Self {
+            self.props.set("ResourceRequirements", value.into());
+            self
+        }
+
+        /// Sets `ResourceRequirements` in place: [`Self::resource_requirements`] on a value held by `&mut`.
+        pub fn set_resource_requirements(&mut self, value: impl Into<Val<List<ResourceRequirement>>>) -> &mut Self {
+            self.props.set("ResourceRequirements", value.into());
+            self
+        }
+
+        /// `ResourceRequirements` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_requirements(&self) -> ::std::option::Option<Val<List<ResourceRequirement>>> {
+            crate::cfn::get_prop(&self.props, "ResourceRequirements")
+        }
+
+        /// `RuntimePlatform`.
+        pub fn runtime_platform(mut self, value: impl Into<Val<RuntimePlatform>>) -> Self {
+            self.props.set("RuntimePlatform", value.into());
+            self
+        }
+
+        /// Sets `RuntimePlatform` in place: [`Self::runtime_platform`] on a value held by `&mut`.
+        pub fn set_runtime_platform(&mut self, value: impl Into<Val<RuntimePlatform>>) -> &mut Self {
+            self.props.set("RuntimePlatform", value.into());
+            self
+        }
+
+        /// `RuntimePlatform` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime_platform(&self) -> ::std::option::Option<Val<RuntimePlatform>> {
+            crate::cfn::get_prop(&self.props, "RuntimePlatform")
+        }
+
+        /// `Secrets`.
+        pub fn secrets(mut self, value: impl Into<Val<List<Secret>>>) -> Self {
+            self.props.set("Secrets", value.into());
+            self
+        }
+
+        /// Sets `Secrets` in place: [`Self::secrets`] on a value held by `&mut`.
+        pub fn set_secrets(&mut self, value: impl Into<Val<List<Secret>>>) -> &mut Self {
+            self.props.set("Secrets", value.into());
+            self
+        }
+
+        /// `Secrets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets(&self) -> ::std::option::Option<Val<List<Secret>>> {
+            crate::cfn::get_prop(&self.props, "Secrets")
+        }
+
+        /// `Ulimits`.
+        pub fn ulimits(mut self, value: impl Into<Val<List<Ulimit>>>) -> Self {
+            self.props.set("Ulimits", value.into());
+            self
+        }
+
+        /// Sets `Ulimits` in place: [`Self::ulimits`] on a value held by `&mut`.
+        pub fn set_ulimits(&mut self, value: impl Into<Val<List<Ulimit>>>) -> &mut Self {
+            self.props.set("Ulimits", value.into());
+            self
+        }
+
+        /// `Ulimits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ulimits(&self) -> ::std::option::Option<Val<List<Ulimit>>> {
+            crate::cfn::get_prop(&self.props, "Ulimits")
+        }
+
+        /// `User`.
+        pub fn user(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("User", value.into());
+            self
+        }
+
+        /// Sets `User` in place: [`Self::user`] on a value held by `&mut`.
+        pub fn set_user(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("User", value.into());
+            self
+        }
+
+        /// `User` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "User")
+        }
+
+        /// `Vcpus`.
+        pub fn vcpus(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Vcpus", value.into());
+            self
+        }
+
+        /// Sets `Vcpus` in place: [`Self::vcpus`] on a value held by `&mut`.
+        pub fn set_vcpus(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Vcpus", value.into());
+            self
+        }
+
+        /// `Vcpus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vcpus(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Vcpus")
+        }
+
+        /// `Volumes`.
+        pub fn volumes(mut self, value: impl Into<Val<List<Volume>>>) -> Self {
+            self.props.set("Volumes", value.into());
+            self
+        }
+
+        /// Sets `Volumes` in place: [`Self::volumes`] on a value held by `&mut`.
+        pub fn set_volumes(&mut self, value: impl Into<Val<List<Volume>>>) -> &mut Self {
+            self.props.set("Volumes", value.into());
+            self
+        }
+
+        /// `Volumes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volumes(&self) -> ::std::option::Option<Val<List<Volume>>> {
+            crate::cfn::get_prop(&self.props, "Volumes")
         }
     }
 
@@ -1214,14 +2713,40 @@ pub mod job_definition {
             Environment { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1242,9 +2767,16 @@ pub mod job_definition {
             EphemeralStorage { props }
         }
 
-        prop! {
-            /// `SizeInGiB`.
-            props, "SizeInGiB", _, set_size_in_gi_b, get_size_in_gi_b, Val<i64>
+        /// Sets `SizeInGiB`, which `new` took, in place.
+        pub fn set_size_in_gi_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SizeInGiB", value.into());
+            self
+        }
+
+        /// `SizeInGiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_in_gi_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SizeInGiB")
         }
     }
 
@@ -1263,9 +2795,22 @@ pub mod job_definition {
             ContainerPropertiesFargatePlatformConfiguration { props }
         }
 
-        prop! {
-            /// `PlatformVersion`.
-            props, "PlatformVersion", platform_version, set_platform_version, get_platform_version, Val<String>
+        /// `PlatformVersion`.
+        pub fn platform_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PlatformVersion", value.into());
+            self
+        }
+
+        /// Sets `PlatformVersion` in place: [`Self::platform_version`] on a value held by `&mut`.
+        pub fn set_platform_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PlatformVersion", value.into());
+            self
+        }
+
+        /// `PlatformVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_platform_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PlatformVersion")
         }
     }
 
@@ -1284,34 +2829,112 @@ pub mod job_definition {
             LinuxParameters { props }
         }
 
-        prop! {
-            /// `Devices`.
-            props, "Devices", devices, set_devices, get_devices, Val<List<Device>>
+        /// `Devices`.
+        pub fn devices(mut self, value: impl Into<Val<List<Device>>>) -> Self {
+            self.props.set("Devices", value.into());
+            self
         }
 
-        prop! {
-            /// `InitProcessEnabled`.
-            props, "InitProcessEnabled", init_process_enabled, set_init_process_enabled, get_init_process_enabled, Val<bool>
+        /// Sets `Devices` in place: [`Self::devices`] on a value held by `&mut`.
+        pub fn set_devices(&mut self, value: impl Into<Val<List<Device>>>) -> &mut Self {
+            self.props.set("Devices", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxSwap`.
-            props, "MaxSwap", max_swap, set_max_swap, get_max_swap, Val<i64>
+        /// `Devices` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_devices(&self) -> ::std::option::Option<Val<List<Device>>> {
+            crate::cfn::get_prop(&self.props, "Devices")
         }
 
-        prop! {
-            /// `SharedMemorySize`.
-            props, "SharedMemorySize", shared_memory_size, set_shared_memory_size, get_shared_memory_size, Val<i64>
+        /// `InitProcessEnabled`.
+        pub fn init_process_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("InitProcessEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Swappiness`.
-            props, "Swappiness", swappiness, set_swappiness, get_swappiness, Val<i64>
+        /// Sets `InitProcessEnabled` in place: [`Self::init_process_enabled`] on a value held by `&mut`.
+        pub fn set_init_process_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("InitProcessEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Tmpfs`.
-            props, "Tmpfs", tmpfs, set_tmpfs, get_tmpfs, Val<List<Tmpfs>>
+        /// `InitProcessEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_init_process_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "InitProcessEnabled")
+        }
+
+        /// `MaxSwap`.
+        pub fn max_swap(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxSwap", value.into());
+            self
+        }
+
+        /// Sets `MaxSwap` in place: [`Self::max_swap`] on a value held by `&mut`.
+        pub fn set_max_swap(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxSwap", value.into());
+            self
+        }
+
+        /// `MaxSwap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_swap(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxSwap")
+        }
+
+        /// `SharedMemorySize`.
+        pub fn shared_memory_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SharedMemorySize", value.into());
+            self
+        }
+
+        /// Sets `SharedMemorySize` in place: [`Self::shared_memory_size`] on a value held by `&mut`.
+        pub fn set_shared_memory_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SharedMemorySize", value.into());
+            self
+        }
+
+        /// `SharedMemorySize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_shared_memory_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SharedMemorySize")
+        }
+
+        /// `Swappiness`.
+        pub fn swappiness(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Swappiness", value.into());
+            self
+        }
+
+        /// Sets `Swappiness` in place: [`Self::swappiness`] on a value held by `&mut`.
+        pub fn set_swappiness(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Swappiness", value.into());
+            self
+        }
+
+        /// `Swappiness` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_swappiness(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Swappiness")
+        }
+
+        /// `Tmpfs`.
+        pub fn tmpfs(mut self, value: impl Into<Val<List<Tmpfs>>>) -> Self {
+            self.props.set("Tmpfs", value.into());
+            self
+        }
+
+        /// Sets `Tmpfs` in place: [`Self::tmpfs`] on a value held by `&mut`.
+        pub fn set_tmpfs(&mut self, value: impl Into<Val<List<Tmpfs>>>) -> &mut Self {
+            self.props.set("Tmpfs", value.into());
+            self
+        }
+
+        /// `Tmpfs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tmpfs(&self) -> ::std::option::Option<Val<List<Tmpfs>>> {
+            crate::cfn::get_prop(&self.props, "Tmpfs")
         }
     }
 
@@ -1330,19 +2953,58 @@ pub mod job_definition {
             Device { props }
         }
 
-        prop! {
-            /// `ContainerPath`.
-            props, "ContainerPath", container_path, set_container_path, get_container_path, Val<String>
+        /// `ContainerPath`.
+        pub fn container_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContainerPath", value.into());
+            self
         }
 
-        prop! {
-            /// `HostPath`.
-            props, "HostPath", host_path, set_host_path, get_host_path, Val<String>
+        /// Sets `ContainerPath` in place: [`Self::container_path`] on a value held by `&mut`.
+        pub fn set_container_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerPath", value.into());
+            self
         }
 
-        prop! {
-            /// `Permissions`.
-            props, "Permissions", permissions, set_permissions, get_permissions, Val<List<String>>
+        /// `ContainerPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerPath")
+        }
+
+        /// `HostPath`.
+        pub fn host_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HostPath", value.into());
+            self
+        }
+
+        /// Sets `HostPath` in place: [`Self::host_path`] on a value held by `&mut`.
+        pub fn set_host_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostPath", value.into());
+            self
+        }
+
+        /// `HostPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostPath")
+        }
+
+        /// `Permissions`.
+        pub fn permissions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Permissions", value.into());
+            self
+        }
+
+        /// Sets `Permissions` in place: [`Self::permissions`] on a value held by `&mut`.
+        pub fn set_permissions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Permissions", value.into());
+            self
+        }
+
+        /// `Permissions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_permissions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Permissions")
         }
     }
 
@@ -1365,19 +3027,46 @@ pub mod job_definition {
             Tmpfs { props }
         }
 
-        prop! {
-            /// `ContainerPath`.
-            props, "ContainerPath", _, set_container_path, get_container_path, Val<String>
+        /// Sets `ContainerPath`, which `new` took, in place.
+        pub fn set_container_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerPath", value.into());
+            self
         }
 
-        prop! {
-            /// `Size`.
-            props, "Size", _, set_size, get_size, Val<i64>
+        /// `ContainerPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerPath")
         }
 
-        prop! {
-            /// `MountOptions`.
-            props, "MountOptions", mount_options, set_mount_options, get_mount_options, Val<List<String>>
+        /// Sets `Size`, which `new` took, in place.
+        pub fn set_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Size", value.into());
+            self
+        }
+
+        /// `Size` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Size")
+        }
+
+        /// `MountOptions`.
+        pub fn mount_options(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("MountOptions", value.into());
+            self
+        }
+
+        /// Sets `MountOptions` in place: [`Self::mount_options`] on a value held by `&mut`.
+        pub fn set_mount_options(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MountOptions", value.into());
+            self
+        }
+
+        /// `MountOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_options(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MountOptions")
         }
     }
 
@@ -1398,19 +3087,52 @@ pub mod job_definition {
             LogConfiguration { props }
         }
 
-        prop! {
-            /// `LogDriver`: Allowed values (any case): `awsfirelens`, `awslogs`, `fluentd`, `gelf`, `journald`, `json-file`, `splunk`, `syslog`.
-            props, "LogDriver", _, set_log_driver, get_log_driver, Val<String>
+        /// Sets `LogDriver`, which `new` took, in place.
+        pub fn set_log_driver(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogDriver", value.into());
+            self
         }
 
-        prop! {
-            /// `Options`.
-            props, "Options", options, set_options, get_options, Val<Json>
+        /// `LogDriver` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_driver(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogDriver")
         }
 
-        prop! {
-            /// `SecretOptions`.
-            props, "SecretOptions", secret_options, set_secret_options, get_secret_options, Val<List<Secret>>
+        /// `Options`.
+        pub fn options(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// Sets `Options` in place: [`Self::options`] on a value held by `&mut`.
+        pub fn set_options(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// `Options` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_options(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Options")
+        }
+
+        /// `SecretOptions`.
+        pub fn secret_options(mut self, value: impl Into<Val<List<Secret>>>) -> Self {
+            self.props.set("SecretOptions", value.into());
+            self
+        }
+
+        /// Sets `SecretOptions` in place: [`Self::secret_options`] on a value held by `&mut`.
+        pub fn set_secret_options(&mut self, value: impl Into<Val<List<Secret>>>) -> &mut Self {
+            self.props.set("SecretOptions", value.into());
+            self
+        }
+
+        /// `SecretOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_options(&self) -> ::std::option::Option<Val<List<Secret>>> {
+            crate::cfn::get_prop(&self.props, "SecretOptions")
         }
     }
 
@@ -1433,14 +3155,28 @@ pub mod job_definition {
             Secret { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `ValueFrom`.
-            props, "ValueFrom", _, set_value_from, get_value_from, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `ValueFrom`, which `new` took, in place.
+        pub fn set_value_from(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ValueFrom", value.into());
+            self
+        }
+
+        /// `ValueFrom` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_from(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ValueFrom")
         }
     }
 
@@ -1459,19 +3195,58 @@ pub mod job_definition {
             MountPoint { props }
         }
 
-        prop! {
-            /// `ContainerPath`.
-            props, "ContainerPath", container_path, set_container_path, get_container_path, Val<String>
+        /// `ContainerPath`.
+        pub fn container_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContainerPath", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadOnly`.
-            props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
+        /// Sets `ContainerPath` in place: [`Self::container_path`] on a value held by `&mut`.
+        pub fn set_container_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerPath", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceVolume`.
-            props, "SourceVolume", source_volume, set_source_volume, get_source_volume, Val<String>
+        /// `ContainerPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerPath")
+        }
+
+        /// `ReadOnly`.
+        pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReadOnly", value.into());
+            self
+        }
+
+        /// Sets `ReadOnly` in place: [`Self::read_only`] on a value held by `&mut`.
+        pub fn set_read_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReadOnly", value.into());
+            self
+        }
+
+        /// `ReadOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_only(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReadOnly")
+        }
+
+        /// `SourceVolume`.
+        pub fn source_volume(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceVolume", value.into());
+            self
+        }
+
+        /// Sets `SourceVolume` in place: [`Self::source_volume`] on a value held by `&mut`.
+        pub fn set_source_volume(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceVolume", value.into());
+            self
+        }
+
+        /// `SourceVolume` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_volume(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceVolume")
         }
     }
 
@@ -1490,9 +3265,22 @@ pub mod job_definition {
             NetworkConfiguration { props }
         }
 
-        prop! {
-            /// `AssignPublicIp`: Allowed values (any case): `disabled`, `enabled`.
-            props, "AssignPublicIp", assign_public_ip, set_assign_public_ip, get_assign_public_ip, Val<String>
+        /// `AssignPublicIp`: Allowed values (any case): `disabled`, `enabled`.
+        pub fn assign_public_ip(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AssignPublicIp", value.into());
+            self
+        }
+
+        /// Sets `AssignPublicIp` in place: [`Self::assign_public_ip`] on a value held by `&mut`.
+        pub fn set_assign_public_ip(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AssignPublicIp", value.into());
+            self
+        }
+
+        /// `AssignPublicIp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_assign_public_ip(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AssignPublicIp")
         }
     }
 
@@ -1513,9 +3301,16 @@ pub mod job_definition {
             RepositoryCredentials { props }
         }
 
-        prop! {
-            /// `CredentialsParameter`.
-            props, "CredentialsParameter", _, set_credentials_parameter, get_credentials_parameter, Val<String>
+        /// Sets `CredentialsParameter`, which `new` took, in place.
+        pub fn set_credentials_parameter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CredentialsParameter", value.into());
+            self
+        }
+
+        /// `CredentialsParameter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credentials_parameter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CredentialsParameter")
         }
     }
 
@@ -1534,14 +3329,40 @@ pub mod job_definition {
             ResourceRequirement { props }
         }
 
-        prop! {
-            /// `Type`: Allowed values (any case): `gpu`, `memory`, `vcpu`.
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// `Type`: Allowed values (any case): `gpu`, `memory`, `vcpu`.
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1560,14 +3381,40 @@ pub mod job_definition {
             RuntimePlatform { props }
         }
 
-        prop! {
-            /// `CpuArchitecture`.
-            props, "CpuArchitecture", cpu_architecture, set_cpu_architecture, get_cpu_architecture, Val<String>
+        /// `CpuArchitecture`.
+        pub fn cpu_architecture(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CpuArchitecture", value.into());
+            self
         }
 
-        prop! {
-            /// `OperatingSystemFamily`.
-            props, "OperatingSystemFamily", operating_system_family, set_operating_system_family, get_operating_system_family, Val<String>
+        /// Sets `CpuArchitecture` in place: [`Self::cpu_architecture`] on a value held by `&mut`.
+        pub fn set_cpu_architecture(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CpuArchitecture", value.into());
+            self
+        }
+
+        /// `CpuArchitecture` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cpu_architecture(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CpuArchitecture")
+        }
+
+        /// `OperatingSystemFamily`.
+        pub fn operating_system_family(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OperatingSystemFamily", value.into());
+            self
+        }
+
+        /// Sets `OperatingSystemFamily` in place: [`Self::operating_system_family`] on a value held by `&mut`.
+        pub fn set_operating_system_family(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OperatingSystemFamily", value.into());
+            self
+        }
+
+        /// `OperatingSystemFamily` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operating_system_family(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OperatingSystemFamily")
         }
     }
 
@@ -1596,19 +3443,40 @@ pub mod job_definition {
             Ulimit { props }
         }
 
-        prop! {
-            /// `HardLimit`.
-            props, "HardLimit", _, set_hard_limit, get_hard_limit, Val<i64>
+        /// Sets `HardLimit`, which `new` took, in place.
+        pub fn set_hard_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HardLimit", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `HardLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hard_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HardLimit")
         }
 
-        prop! {
-            /// `SoftLimit`.
-            props, "SoftLimit", _, set_soft_limit, get_soft_limit, Val<i64>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `SoftLimit`, which `new` took, in place.
+        pub fn set_soft_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SoftLimit", value.into());
+            self
+        }
+
+        /// `SoftLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_soft_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SoftLimit")
         }
     }
 
@@ -1627,24 +3495,78 @@ pub mod job_definition {
             Volume { props }
         }
 
-        prop! {
-            /// `EfsVolumeConfiguration`.
-            props, "EfsVolumeConfiguration", efs_volume_configuration, set_efs_volume_configuration, get_efs_volume_configuration, Val<EfsVolumeConfiguration>
+        /// `EfsVolumeConfiguration`.
+        pub fn efs_volume_configuration(mut self, value: impl Into<Val<EfsVolumeConfiguration>>) -> Self {
+            self.props.set("EfsVolumeConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `Host`.
-            props, "Host", host, set_host, get_host, Val<Host>
+        /// Sets `EfsVolumeConfiguration` in place: [`Self::efs_volume_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_efs_volume_configuration(&mut self, value: impl Into<Val<EfsVolumeConfiguration>>) -> &mut Self {
+            self.props.set("EfsVolumeConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `EfsVolumeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_efs_volume_configuration(&self) -> ::std::option::Option<Val<EfsVolumeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EfsVolumeConfiguration")
         }
 
-        prop! {
-            /// `S3FilesVolumeConfiguration`.
-            props, "S3FilesVolumeConfiguration", s3_files_volume_configuration, set_s3_files_volume_configuration, get_s3_files_volume_configuration, Val<S3FilesVolumeConfiguration>
+        /// `Host`.
+        pub fn host(mut self, value: impl Into<Val<Host>>) -> Self {
+            self.props.set("Host", value.into());
+            self
+        }
+
+        /// Sets `Host` in place: [`Self::host`] on a value held by `&mut`.
+        pub fn set_host(&mut self, value: impl Into<Val<Host>>) -> &mut Self {
+            self.props.set("Host", value.into());
+            self
+        }
+
+        /// `Host` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host(&self) -> ::std::option::Option<Val<Host>> {
+            crate::cfn::get_prop(&self.props, "Host")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `S3FilesVolumeConfiguration`.
+        pub fn s3_files_volume_configuration(mut self, value: impl Into<Val<S3FilesVolumeConfiguration>>) -> Self {
+            self.props.set("S3FilesVolumeConfiguration", value.into());
+            self
+        }
+
+        /// Sets `S3FilesVolumeConfiguration` in place: [`Self::s3_files_volume_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_s3_files_volume_configuration(&mut self, value: impl Into<Val<S3FilesVolumeConfiguration>>) -> &mut Self {
+            self.props.set("S3FilesVolumeConfiguration", value.into());
+            self
+        }
+
+        /// `S3FilesVolumeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_files_volume_configuration(&self) -> ::std::option::Option<Val<S3FilesVolumeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3FilesVolumeConfiguration")
         }
     }
 
@@ -1665,29 +3587,88 @@ pub mod job_definition {
             EfsVolumeConfiguration { props }
         }
 
-        prop! {
-            /// `FileSystemId`.
-            props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+        /// Sets `FileSystemId`, which `new` took, in place.
+        pub fn set_file_system_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileSystemId", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthorizationConfig`.
-            props, "AuthorizationConfig", authorization_config, set_authorization_config, get_authorization_config, Val<EfsAuthorizationConfig>
+        /// `FileSystemId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_system_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileSystemId")
         }
 
-        prop! {
-            /// `RootDirectory`.
-            props, "RootDirectory", root_directory, set_root_directory, get_root_directory, Val<String>
+        /// `AuthorizationConfig`.
+        pub fn authorization_config(mut self, value: impl Into<Val<EfsAuthorizationConfig>>) -> Self {
+            self.props.set("AuthorizationConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `TransitEncryption`: Allowed values (any case): `disabled`, `enabled`.
-            props, "TransitEncryption", transit_encryption, set_transit_encryption, get_transit_encryption, Val<String>
+        /// Sets `AuthorizationConfig` in place: [`Self::authorization_config`] on a value held by `&mut`.
+        pub fn set_authorization_config(&mut self, value: impl Into<Val<EfsAuthorizationConfig>>) -> &mut Self {
+            self.props.set("AuthorizationConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `TransitEncryptionPort`.
-            props, "TransitEncryptionPort", transit_encryption_port, set_transit_encryption_port, get_transit_encryption_port, Val<i64>
+        /// `AuthorizationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_config(&self) -> ::std::option::Option<Val<EfsAuthorizationConfig>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationConfig")
+        }
+
+        /// `RootDirectory`.
+        pub fn root_directory(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RootDirectory", value.into());
+            self
+        }
+
+        /// Sets `RootDirectory` in place: [`Self::root_directory`] on a value held by `&mut`.
+        pub fn set_root_directory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RootDirectory", value.into());
+            self
+        }
+
+        /// `RootDirectory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_root_directory(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RootDirectory")
+        }
+
+        /// `TransitEncryption`: Allowed values (any case): `disabled`, `enabled`.
+        pub fn transit_encryption(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TransitEncryption", value.into());
+            self
+        }
+
+        /// Sets `TransitEncryption` in place: [`Self::transit_encryption`] on a value held by `&mut`.
+        pub fn set_transit_encryption(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TransitEncryption", value.into());
+            self
+        }
+
+        /// `TransitEncryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transit_encryption(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TransitEncryption")
+        }
+
+        /// `TransitEncryptionPort`.
+        pub fn transit_encryption_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TransitEncryptionPort", value.into());
+            self
+        }
+
+        /// Sets `TransitEncryptionPort` in place: [`Self::transit_encryption_port`] on a value held by `&mut`.
+        pub fn set_transit_encryption_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TransitEncryptionPort", value.into());
+            self
+        }
+
+        /// `TransitEncryptionPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transit_encryption_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TransitEncryptionPort")
         }
     }
 
@@ -1706,14 +3687,40 @@ pub mod job_definition {
             EfsAuthorizationConfig { props }
         }
 
-        prop! {
-            /// `AccessPointId`.
-            props, "AccessPointId", access_point_id, set_access_point_id, get_access_point_id, Val<String>
+        /// `AccessPointId`.
+        pub fn access_point_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessPointId", value.into());
+            self
         }
 
-        prop! {
-            /// `Iam`: Allowed values (any case): `disabled`, `enabled`.
-            props, "Iam", iam, set_iam, get_iam, Val<String>
+        /// Sets `AccessPointId` in place: [`Self::access_point_id`] on a value held by `&mut`.
+        pub fn set_access_point_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessPointId", value.into());
+            self
+        }
+
+        /// `AccessPointId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_point_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessPointId")
+        }
+
+        /// `Iam`: Allowed values (any case): `disabled`, `enabled`.
+        pub fn iam(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Iam", value.into());
+            self
+        }
+
+        /// Sets `Iam` in place: [`Self::iam`] on a value held by `&mut`.
+        pub fn set_iam(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Iam", value.into());
+            self
+        }
+
+        /// `Iam` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Iam")
         }
     }
 
@@ -1732,9 +3739,22 @@ pub mod job_definition {
             Host { props }
         }
 
-        prop! {
-            /// `SourcePath`.
-            props, "SourcePath", source_path, set_source_path, get_source_path, Val<String>
+        /// `SourcePath`.
+        pub fn source_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourcePath", value.into());
+            self
+        }
+
+        /// Sets `SourcePath` in place: [`Self::source_path`] on a value held by `&mut`.
+        pub fn set_source_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourcePath", value.into());
+            self
+        }
+
+        /// `SourcePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourcePath")
         }
     }
 
@@ -1755,24 +3775,70 @@ pub mod job_definition {
             S3FilesVolumeConfiguration { props }
         }
 
-        prop! {
-            /// `FileSystemArn`.
-            props, "FileSystemArn", _, set_file_system_arn, get_file_system_arn, Val<String>
+        /// Sets `FileSystemArn`, which `new` took, in place.
+        pub fn set_file_system_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileSystemArn", value.into());
+            self
         }
 
-        prop! {
-            /// `AccessPointArn`.
-            props, "AccessPointArn", access_point_arn, set_access_point_arn, get_access_point_arn, Val<String>
+        /// `FileSystemArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_system_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileSystemArn")
         }
 
-        prop! {
-            /// `RootDirectory`.
-            props, "RootDirectory", root_directory, set_root_directory, get_root_directory, Val<String>
+        /// `AccessPointArn`.
+        pub fn access_point_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessPointArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TransitEncryptionPort`.
-            props, "TransitEncryptionPort", transit_encryption_port, set_transit_encryption_port, get_transit_encryption_port, Val<i64>
+        /// Sets `AccessPointArn` in place: [`Self::access_point_arn`] on a value held by `&mut`.
+        pub fn set_access_point_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessPointArn", value.into());
+            self
+        }
+
+        /// `AccessPointArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_point_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessPointArn")
+        }
+
+        /// `RootDirectory`.
+        pub fn root_directory(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RootDirectory", value.into());
+            self
+        }
+
+        /// Sets `RootDirectory` in place: [`Self::root_directory`] on a value held by `&mut`.
+        pub fn set_root_directory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RootDirectory", value.into());
+            self
+        }
+
+        /// `RootDirectory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_root_directory(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RootDirectory")
+        }
+
+        /// `TransitEncryptionPort`.
+        pub fn transit_encryption_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TransitEncryptionPort", value.into());
+            self
+        }
+
+        /// Sets `TransitEncryptionPort` in place: [`Self::transit_encryption_port`] on a value held by `&mut`.
+        pub fn set_transit_encryption_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TransitEncryptionPort", value.into());
+            self
+        }
+
+        /// `TransitEncryptionPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transit_encryption_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TransitEncryptionPort")
         }
     }
 
@@ -1793,9 +3859,16 @@ pub mod job_definition {
             EcsProperties { props }
         }
 
-        prop! {
-            /// `TaskProperties`.
-            props, "TaskProperties", _, set_task_properties, get_task_properties, Val<List<EcsTaskProperties>>
+        /// Sets `TaskProperties`, which `new` took, in place.
+        pub fn set_task_properties(&mut self, value: impl Into<Val<List<EcsTaskProperties>>>) -> &mut Self {
+            self.props.set("TaskProperties", value.into());
+            self
+        }
+
+        /// `TaskProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_properties(&self) -> ::std::option::Option<Val<List<EcsTaskProperties>>> {
+            crate::cfn::get_prop(&self.props, "TaskProperties")
         }
     }
 
@@ -1814,64 +3887,220 @@ pub mod job_definition {
             EcsTaskProperties { props }
         }
 
-        prop! {
-            /// `Containers`.
-            props, "Containers", containers, set_containers, get_containers, Val<List<TaskContainerProperties>>
+        /// `Containers`.
+        pub fn containers(mut self, value: impl Into<Val<List<TaskContainerProperties>>>) -> Self {
+            self.props.set("Containers", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableExecuteCommand`.
-            props, "EnableExecuteCommand", enable_execute_command, set_enable_execute_command, get_enable_execute_command, Val<bool>
+        /// Sets `Containers` in place: [`Self::containers`] on a value held by `&mut`.
+        pub fn set_containers(&mut self, value: impl Into<Val<List<TaskContainerProperties>>>) -> &mut Self {
+            self.props.set("Containers", value.into());
+            self
         }
 
-        prop! {
-            /// `EphemeralStorage`.
-            props, "EphemeralStorage", ephemeral_storage, set_ephemeral_storage, get_ephemeral_storage, Val<EphemeralStorage>
+        /// `Containers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_containers(&self) -> ::std::option::Option<Val<List<TaskContainerProperties>>> {
+            crate::cfn::get_prop(&self.props, "Containers")
         }
 
-        prop! {
-            /// `ExecutionRoleArn`.
-            props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
+        /// `EnableExecuteCommand`.
+        pub fn enable_execute_command(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableExecuteCommand", value.into());
+            self
         }
 
-        prop! {
-            /// `IpcMode`.
-            props, "IpcMode", ipc_mode, set_ipc_mode, get_ipc_mode, Val<String>
+        /// Sets `EnableExecuteCommand` in place: [`Self::enable_execute_command`] on a value held by `&mut`.
+        pub fn set_enable_execute_command(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableExecuteCommand", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkConfiguration`.
-            props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<NetworkConfiguration>
+        /// `EnableExecuteCommand` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_execute_command(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableExecuteCommand")
         }
 
-        prop! {
-            /// `NetworkMode`.
-            props, "NetworkMode", network_mode, set_network_mode, get_network_mode, Val<String>
+        /// `EphemeralStorage`.
+        pub fn ephemeral_storage(mut self, value: impl Into<Val<EphemeralStorage>>) -> Self {
+            self.props.set("EphemeralStorage", value.into());
+            self
         }
 
-        prop! {
-            /// `PidMode`.
-            props, "PidMode", pid_mode, set_pid_mode, get_pid_mode, Val<String>
+        /// Sets `EphemeralStorage` in place: [`Self::ephemeral_storage`] on a value held by `&mut`.
+        pub fn set_ephemeral_storage(&mut self, value: impl Into<Val<EphemeralStorage>>) -> &mut Self {
+            self.props.set("EphemeralStorage", value.into());
+            self
         }
 
-        prop! {
-            /// `PlatformVersion`.
-            props, "PlatformVersion", platform_version, set_platform_version, get_platform_version, Val<String>
+        /// `EphemeralStorage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ephemeral_storage(&self) -> ::std::option::Option<Val<EphemeralStorage>> {
+            crate::cfn::get_prop(&self.props, "EphemeralStorage")
         }
 
-        prop! {
-            /// `RuntimePlatform`.
-            props, "RuntimePlatform", runtime_platform, set_runtime_platform, get_runtime_platform, Val<RuntimePlatform>
+        /// `ExecutionRoleArn`.
+        pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExecutionRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TaskRoleArn`.
-            props, "TaskRoleArn", task_role_arn, set_task_role_arn, get_task_role_arn, Val<String>
+        /// Sets `ExecutionRoleArn` in place: [`Self::execution_role_arn`] on a value held by `&mut`.
+        pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExecutionRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Volumes`.
-            props, "Volumes", volumes, set_volumes, get_volumes, Val<List<Volume>>
+        /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExecutionRoleArn")
+        }
+
+        /// `IpcMode`.
+        pub fn ipc_mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IpcMode", value.into());
+            self
+        }
+
+        /// Sets `IpcMode` in place: [`Self::ipc_mode`] on a value held by `&mut`.
+        pub fn set_ipc_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IpcMode", value.into());
+            self
+        }
+
+        /// `IpcMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ipc_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IpcMode")
+        }
+
+        /// `NetworkConfiguration`.
+        pub fn network_configuration(mut self, value: impl Into<Val<NetworkConfiguration>>) -> Self {
+            self.props.set("NetworkConfiguration", value.into());
+            self
+        }
+
+        /// Sets `NetworkConfiguration` in place: [`Self::network_configuration`] on a value held by `&mut`.
+        pub fn set_network_configuration(&mut self, value: impl Into<Val<NetworkConfiguration>>) -> &mut Self {
+            self.props.set("NetworkConfiguration", value.into());
+            self
+        }
+
+        /// `NetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_configuration(&self) -> ::std::option::Option<Val<NetworkConfiguration>> {
+            crate::cfn::get_prop(&self.props, "NetworkConfiguration")
+        }
+
+        /// `NetworkMode`.
+        pub fn network_mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NetworkMode", value.into());
+            self
+        }
+
+        /// Sets `NetworkMode` in place: [`Self::network_mode`] on a value held by `&mut`.
+        pub fn set_network_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NetworkMode", value.into());
+            self
+        }
+
+        /// `NetworkMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NetworkMode")
+        }
+
+        /// `PidMode`.
+        pub fn pid_mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PidMode", value.into());
+            self
+        }
+
+        /// Sets `PidMode` in place: [`Self::pid_mode`] on a value held by `&mut`.
+        pub fn set_pid_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PidMode", value.into());
+            self
+        }
+
+        /// `PidMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pid_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PidMode")
+        }
+
+        /// `PlatformVersion`.
+        pub fn platform_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PlatformVersion", value.into());
+            self
+        }
+
+        /// Sets `PlatformVersion` in place: [`Self::platform_version`] on a value held by `&mut`.
+        pub fn set_platform_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PlatformVersion", value.into());
+            self
+        }
+
+        /// `PlatformVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_platform_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PlatformVersion")
+        }
+
+        /// `RuntimePlatform`.
+        pub fn runtime_platform(mut self, value: impl Into<Val<RuntimePlatform>>) -> Self {
+            self.props.set("RuntimePlatform", value.into());
+            self
+        }
+
+        /// Sets `RuntimePlatform` in place: [`Self::runtime_platform`] on a value held by `&mut`.
+        pub fn set_runtime_platform(&mut self, value: impl Into<Val<RuntimePlatform>>) -> &mut Self {
+            self.props.set("RuntimePlatform", value.into());
+            self
+        }
+
+        /// `RuntimePlatform` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime_platform(&self) -> ::std::option::Option<Val<RuntimePlatform>> {
+            crate::cfn::get_prop(&self.props, "RuntimePlatform")
+        }
+
+        /// `TaskRoleArn`.
+        pub fn task_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TaskRoleArn", value.into());
+            self
+        }
+
+        /// Sets `TaskRoleArn` in place: [`Self::task_role_arn`] on a value held by `&mut`.
+        pub fn set_task_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TaskRoleArn", value.into());
+            self
+        }
+
+        /// `TaskRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TaskRoleArn")
+        }
+
+        /// `Volumes`.
+        pub fn volumes(mut self, value: impl Into<Val<List<Volume>>>) -> Self {
+            self.props.set("Volumes", value.into());
+            self
+        }
+
+        /// Sets `Volumes` in place: [`Self::volumes`] on a value held by `&mut`.
+        pub fn set_volumes(&mut self, value: impl Into<Val<List<Volume>>>) -> &mut Self {
+            self.props.set("Volumes", value.into());
+            self
+        }
+
+        /// `Volumes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volumes(&self) -> ::std::option::Option<Val<List<Volume>>> {
+            crate::cfn::get_prop(&self.props, "Volumes")
         }
     }
 
@@ -1892,99 +4121,341 @@ pub mod job_definition {
             TaskContainerProperties { props }
         }
 
-        prop! {
-            /// `Image`.
-            props, "Image", _, set_image, get_image, Val<String>
+        /// Sets `Image`, which `new` took, in place.
+        pub fn set_image(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Image", value.into());
+            self
         }
 
-        prop! {
-            /// `Command`.
-            props, "Command", command, set_command, get_command, Val<List<String>>
+        /// `Image` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Image")
         }
 
-        prop! {
-            /// `DependsOn`.
-            props, "DependsOn", depends_on, set_depends_on, get_depends_on, Val<List<TaskContainerDependency>>
+        /// `Command`.
+        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `Environment`.
-            props, "Environment", environment, set_environment, get_environment, Val<List<Environment>>
+        /// Sets `Command` in place: [`Self::command`] on a value held by `&mut`.
+        pub fn set_command(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `Essential`.
-            props, "Essential", essential, set_essential, get_essential, Val<bool>
+        /// `Command` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_command(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Command")
         }
 
-        prop! {
-            /// `FirelensConfiguration`.
-            props, "FirelensConfiguration", firelens_configuration, set_firelens_configuration, get_firelens_configuration, Val<TaskContainerPropertiesFirelensConfiguration>
+        /// `DependsOn`.
+        pub fn depends_on(mut self, value: impl Into<Val<List<TaskContainerDependency>>>) -> Self {
+            self.props.set("DependsOn", value.into());
+            self
         }
 
-        prop! {
-            /// `LinuxParameters`.
-            props, "LinuxParameters", linux_parameters, set_linux_parameters, get_linux_parameters, Val<LinuxParameters>
+        /// Sets `DependsOn` in place: [`Self::depends_on`] on a value held by `&mut`.
+        pub fn set_depends_on(&mut self, value: impl Into<Val<List<TaskContainerDependency>>>) -> &mut Self {
+            self.props.set("DependsOn", value.into());
+            self
         }
 
-        prop! {
-            /// `LogConfiguration`.
-            props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<LogConfiguration>
+        /// `DependsOn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_depends_on(&self) -> ::std::option::Option<Val<List<TaskContainerDependency>>> {
+            crate::cfn::get_prop(&self.props, "DependsOn")
         }
 
-        prop! {
-            /// `MountPoints`.
-            props, "MountPoints", mount_points, set_mount_points, get_mount_points, Val<List<MountPoint>>
+        /// `Environment`.
+        pub fn environment(mut self, value: impl Into<Val<List<Environment>>>) -> Self {
+            self.props.set("Environment", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `Environment` in place: [`Self::environment`] on a value held by `&mut`.
+        pub fn set_environment(&mut self, value: impl Into<Val<List<Environment>>>) -> &mut Self {
+            self.props.set("Environment", value.into());
+            self
         }
 
-        prop! {
-            /// `Privileged`.
-            props, "Privileged", privileged, set_privileged, get_privileged, Val<bool>
+        /// `Environment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment(&self) -> ::std::option::Option<Val<List<Environment>>> {
+            crate::cfn::get_prop(&self.props, "Environment")
         }
 
-        prop! {
-            /// `ReadonlyRootFilesystem`.
-            props, "ReadonlyRootFilesystem", readonly_root_filesystem, set_readonly_root_filesystem, get_readonly_root_filesystem, Val<bool>
+        /// `Essential`.
+        pub fn essential(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Essential", value.into());
+            self
         }
 
-        prop! {
-            /// `RepositoryCredentials`.
-            props, "RepositoryCredentials", repository_credentials, set_repository_credentials, get_repository_credentials, Val<RepositoryCredentials>
+        /// Sets `Essential` in place: [`Self::essential`] on a value held by `&mut`.
+        pub fn set_essential(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Essential", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceRequirements`.
-            props, "ResourceRequirements", resource_requirements, set_resource_requirements, get_resource_requirements, Val<List<ResourceRequirement>>
+        /// `Essential` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_essential(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Essential")
         }
 
-        prop! {
-            /// `Secrets`.
-            props, "Secrets", secrets, set_secrets, get_secrets, Val<List<Secret>>
+        /// `FirelensConfiguration`.
+        pub fn firelens_configuration(mut self, value: impl Into<Val<TaskContainerPropertiesFirelensConfiguration>>) -> Self {
+            self.props.set("FirelensConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `StartTimeout`.
-            props, "StartTimeout", start_timeout, set_start_timeout, get_start_timeout, Val<i64>
+        /// Sets `FirelensConfiguration` in place: [`Self::firelens_configuration`] on a value held by `&mut`.
+        pub fn set_firelens_configuration(&mut self, value: impl Into<Val<TaskContainerPropertiesFirelensConfiguration>>) -> &mut Self {
+            self.props.set("FirelensConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `StopTimeout`.
-            props, "StopTimeout", stop_timeout, set_stop_timeout, get_stop_timeout, Val<i64>
+        /// `FirelensConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firelens_configuration(&self) -> ::std::option::Option<Val<TaskContainerPropertiesFirelensConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FirelensConfiguration")
         }
 
-        prop! {
-            /// `Ulimits`.
-            props, "Ulimits", ulimits, set_ulimits, get_ulimits, Val<List<Ulimit>>
+        /// `LinuxParameters`.
+        pub fn linux_parameters(mut self, value: impl Into<Val<LinuxParameters>>) -> Self {
+            self.props.set("LinuxParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `User`.
-            props, "User", user, set_user, get_user, Val<String>
+        /// Sets `LinuxParameters` in place: [`Self::linux_parameters`] on a value held by `&mut`.
+        pub fn set_linux_parameters(&mut self, value: impl Into<Val<LinuxParameters>>) -> &mut Self {
+            self.props.set("LinuxParameters", value.into());
+            self
+        }
+
+        /// `LinuxParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_linux_parameters(&self) -> ::std::option::Option<Val<LinuxParameters>> {
+            crate::cfn::get_prop(&self.props, "LinuxParameters")
+        }
+
+        /// `LogConfiguration`.
+        pub fn log_configuration(mut self, value: impl Into<Val<LogConfiguration>>) -> Self {
+            self.props.set("LogConfiguration", value.into());
+            self
+        }
+
+        /// Sets `LogConfiguration` in place: [`Self::log_configuration`] on a value held by `&mut`.
+        pub fn set_log_configuration(&mut self, value: impl Into<Val<LogConfiguration>>) -> &mut Self {
+            self.props.set("LogConfiguration", value.into());
+            self
+        }
+
+        /// `LogConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_configuration(&self) -> ::std::option::Option<Val<LogConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LogConfiguration")
+        }
+
+        /// `MountPoints`.
+        pub fn mount_points(mut self, value: impl Into<Val<List<MountPoint>>>) -> Self {
+            self.props.set("MountPoints", value.into());
+            self
+        }
+
+        /// Sets `MountPoints` in place: [`Self::mount_points`] on a value held by `&mut`.
+        pub fn set_mount_points(&mut self, value: impl Into<Val<List<MountPoint>>>) -> &mut Self {
+            self.props.set("MountPoints", value.into());
+            self
+        }
+
+        /// `MountPoints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_points(&self) -> ::std::option::Option<Val<List<MountPoint>>> {
+            crate::cfn::get_prop(&self.props, "MountPoints")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Privileged`.
+        pub fn privileged(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Privileged", value.into());
+            self
+        }
+
+        /// Sets `Privileged` in place: [`Self::privileged`] on a value held by `&mut`.
+        pub fn set_privileged(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Privileged", value.into());
+            self
+        }
+
+        /// `Privileged` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_privileged(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Privileged")
+        }
+
+        /// `ReadonlyRootFilesystem`.
+        pub fn readonly_root_filesystem(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReadonlyRootFilesystem", value.into());
+            self
+        }
+
+        /// Sets `ReadonlyRootFilesystem` in place: [`Self::readonly_root_filesystem`] on a value held
+        /// by `&mut`.
+        pub fn set_readonly_root_filesystem(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReadonlyRootFilesystem", value.into());
+            self
+        }
+
+        /// `ReadonlyRootFilesystem` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_readonly_root_filesystem(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReadonlyRootFilesystem")
+        }
+
+        /// `RepositoryCredentials`.
+        pub fn repository_credentials(mut self, value: impl Into<Val<RepositoryCredentials>>) -> Self {
+            self.props.set("RepositoryCredentials", value.into());
+            self
+        }
+
+        /// Sets `RepositoryCredentials` in place: [`Self::repository_credentials`] on a value held by `&mut`.
+        pub fn set_repository_credentials(&mut self, value: impl Into<Val<RepositoryCredentials>>) -> &mut Self {
+            self.props.set("RepositoryCredentials", value.into());
+            self
+        }
+
+        /// `RepositoryCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repository_credentials(&self) -> ::std::option::Option<Val<RepositoryCredentials>> {
+            crate::cfn::get_prop(&self.props, "RepositoryCredentials")
+        }
+
+        /// `ResourceRequirements`.
+        pub fn resource_requirements(mut self, value: impl Into<Val<List<ResourceRequirement>>>) -> Self {
+            self.props.set("ResourceRequirements", value.into());
+            self
+        }
+
+        /// Sets `ResourceRequirements` in place: [`Self::resource_requirements`] on a value held by `&mut`.
+        pub fn set_resource_requirements(&mut self, value: impl Into<Val<List<ResourceRequirement>>>) -> &mut Self {
+            self.props.set("ResourceRequirements", value.into());
+            self
+        }
+
+        /// `ResourceRequirements` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_requirements(&self) -> ::std::option::Option<Val<List<ResourceRequirement>>> {
+            crate::cfn::get_prop(&self.props, "ResourceRequirements")
+        }
+
+        /// `Secrets`.
+        pub fn secrets(mut self, value: impl Into<Val<List<Secret>>>) -> Self {
+            self.props.set("Secrets", value.into());
+            self
+        }
+
+        /// Sets `Secrets` in place: [`Self::secrets`] on a value held by `&mut`.
+        pub fn set_secrets(&mut self, value: impl Into<Val<List<Secret>>>) -> &mut Self {
+            self.props.set("Secrets", value.into());
+            self
+        }
+
+        /// `Secrets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets(&self) -> ::std::option::Option<Val<List<Secret>>> {
+            crate::cfn::get_prop(&self.props, "Secrets")
+        }
+
+        /// `StartTimeout`.
+        pub fn start_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StartTimeout", value.into());
+            self
+        }
+
+        /// Sets `StartTimeout` in place: [`Self::start_timeout`] on a value held by `&mut`.
+        pub fn set_start_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StartTimeout", value.into());
+            self
+        }
+
+        /// `StartTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StartTimeout")
+        }
+
+        /// `StopTimeout`.
+        pub fn stop_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StopTimeout", value.into());
+            self
+        }
+
+        /// Sets `StopTimeout` in place: [`Self::stop_timeout`] on a value held by `&mut`.
+        pub fn set_stop_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StopTimeout", value.into());
+            self
+        }
+
+        /// `StopTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stop_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StopTimeout")
+        }
+
+        /// `Ulimits`.
+        pub fn ulimits(mut self, value: impl Into<Val<List<Ulimit>>>) -> Self {
+            self.props.set("Ulimits", value.into());
+            self
+        }
+
+        /// Sets `Ulimits` in place: [`Self::ulimits`] on a value held by `&mut`.
+        pub fn set_ulimits(&mut self, value: impl Into<Val<List<Ulimit>>>) -> &mut Self {
+            self.props.set("Ulimits", value.into());
+            self
+        }
+
+        /// `Ulimits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ulimits(&self) -> ::std::option::Option<Val<List<Ulimit>>> {
+            crate::cfn::get_prop(&self.props, "Ulimits")
+        }
+
+        /// `User`.
+        pub fn user(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("User", value.into());
+            self
+        }
+
+        /// Sets `User` in place: [`Self::user`] on a value held by `&mut`.
+        pub fn set_user(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("User", value.into());
+            self
+        }
+
+        /// `User` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "User")
         }
     }
 
@@ -2007,14 +4478,28 @@ pub mod job_definition {
             TaskContainerDependency { props }
         }
 
-        prop! {
-            /// `ContainerName`.
-            props, "ContainerName", _, set_container_name, get_container_name, Val<String>
+        /// Sets `ContainerName`, which `new` took, in place.
+        pub fn set_container_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerName", value.into());
+            self
         }
 
-        prop! {
-            /// `Condition`.
-            props, "Condition", _, set_condition, get_condition, Val<String>
+        /// `ContainerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerName")
+        }
+
+        /// Sets `Condition`, which `new` took, in place.
+        pub fn set_condition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Condition", value.into());
+            self
+        }
+
+        /// `Condition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Condition")
         }
     }
 
@@ -2035,14 +4520,34 @@ pub mod job_definition {
             TaskContainerPropertiesFirelensConfiguration { props }
         }
 
-        prop! {
-            /// `Type`: Allowed values (any case): `fluentbit`, `fluentd`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Options`.
-            props, "Options", options, set_options, get_options, Val<Map<String>>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Options`.
+        pub fn options(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// Sets `Options` in place: [`Self::options`] on a value held by `&mut`.
+        pub fn set_options(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// `Options` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_options(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Options")
         }
     }
 
@@ -2061,9 +4566,22 @@ pub mod job_definition {
             EksProperties { props }
         }
 
-        prop! {
-            /// `PodProperties`.
-            props, "PodProperties", pod_properties, set_pod_properties, get_pod_properties, Val<EksPodProperties>
+        /// `PodProperties`.
+        pub fn pod_properties(mut self, value: impl Into<Val<EksPodProperties>>) -> Self {
+            self.props.set("PodProperties", value.into());
+            self
+        }
+
+        /// Sets `PodProperties` in place: [`Self::pod_properties`] on a value held by `&mut`.
+        pub fn set_pod_properties(&mut self, value: impl Into<Val<EksPodProperties>>) -> &mut Self {
+            self.props.set("PodProperties", value.into());
+            self
+        }
+
+        /// `PodProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pod_properties(&self) -> ::std::option::Option<Val<EksPodProperties>> {
+            crate::cfn::get_prop(&self.props, "PodProperties")
         }
     }
 
@@ -2082,49 +4600,166 @@ pub mod job_definition {
             EksPodProperties { props }
         }
 
-        prop! {
-            /// `Containers`.
-            props, "Containers", containers, set_containers, get_containers, Val<List<EksContainer>>
+        /// `Containers`.
+        pub fn containers(mut self, value: impl Into<Val<List<EksContainer>>>) -> Self {
+            self.props.set("Containers", value.into());
+            self
         }
 
-        prop! {
-            /// `DnsPolicy`.
-            props, "DnsPolicy", dns_policy, set_dns_policy, get_dns_policy, Val<String>
+        /// Sets `Containers` in place: [`Self::containers`] on a value held by `&mut`.
+        pub fn set_containers(&mut self, value: impl Into<Val<List<EksContainer>>>) -> &mut Self {
+            self.props.set("Containers", value.into());
+            self
         }
 
-        prop! {
-            /// `HostNetwork`.
-            props, "HostNetwork", host_network, set_host_network, get_host_network, Val<bool>
+        /// `Containers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_containers(&self) -> ::std::option::Option<Val<List<EksContainer>>> {
+            crate::cfn::get_prop(&self.props, "Containers")
         }
 
-        prop! {
-            /// `ImagePullSecrets`.
-            props, "ImagePullSecrets", image_pull_secrets, set_image_pull_secrets, get_image_pull_secrets, Val<List<ImagePullSecret>>
+        /// `DnsPolicy`.
+        pub fn dns_policy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DnsPolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `InitContainers`.
-            props, "InitContainers", init_containers, set_init_containers, get_init_containers, Val<List<EksContainer>>
+        /// Sets `DnsPolicy` in place: [`Self::dns_policy`] on a value held by `&mut`.
+        pub fn set_dns_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DnsPolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `Metadata`.
-            props, "Metadata", metadata, set_metadata, get_metadata, Val<EksMetadata>
+        /// `DnsPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_policy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DnsPolicy")
         }
 
-        prop! {
-            /// `ServiceAccountName`.
-            props, "ServiceAccountName", service_account_name, set_service_account_name, get_service_account_name, Val<String>
+        /// `HostNetwork`.
+        pub fn host_network(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("HostNetwork", value.into());
+            self
         }
 
-        prop! {
-            /// `ShareProcessNamespace`.
-            props, "ShareProcessNamespace", share_process_namespace, set_share_process_namespace, get_share_process_namespace, Val<bool>
+        /// Sets `HostNetwork` in place: [`Self::host_network`] on a value held by `&mut`.
+        pub fn set_host_network(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("HostNetwork", value.into());
+            self
         }
 
-        prop! {
-            /// `Volumes`.
-            props, "Volumes", volumes, set_volumes, get_volumes, Val<List<EksVolume>>
+        /// `HostNetwork` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_network(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "HostNetwork")
+        }
+
+        /// `ImagePullSecrets`.
+        pub fn image_pull_secrets(mut self, value: impl Into<Val<List<ImagePullSecret>>>) -> Self {
+            self.props.set("ImagePullSecrets", value.into());
+            self
+        }
+
+        /// Sets `ImagePullSecrets` in place: [`Self::image_pull_secrets`] on a value held by `&mut`.
+        pub fn set_image_pull_secrets(&mut self, value: impl Into<Val<List<ImagePullSecret>>>) -> &mut Self {
+            self.props.set("ImagePullSecrets", value.into());
+            self
+        }
+
+        /// `ImagePullSecrets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_pull_secrets(&self) -> ::std::option::Option<Val<List<ImagePullSecret>>> {
+            crate::cfn::get_prop(&self.props, "ImagePullSecrets")
+        }
+
+        /// `InitContainers`.
+        pub fn init_containers(mut self, value: impl Into<Val<List<EksContainer>>>) -> Self {
+            self.props.set("InitContainers", value.into());
+            self
+        }
+
+        /// Sets `InitContainers` in place: [`Self::init_containers`] on a value held by `&mut`.
+        pub fn set_init_containers(&mut self, value: impl Into<Val<List<EksContainer>>>) -> &mut Self {
+            self.props.set("InitContainers", value.into());
+            self
+        }
+
+        /// `InitContainers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_init_containers(&self) -> ::std::option::Option<Val<List<EksContainer>>> {
+            crate::cfn::get_prop(&self.props, "InitContainers")
+        }
+
+        /// `Metadata`.
+        pub fn metadata(mut self, value: impl Into<Val<EksMetadata>>) -> Self {
+            self.props.set("Metadata", value.into());
+            self
+        }
+
+        /// Sets `Metadata` in place: [`Self::metadata`] on a value held by `&mut`.
+        pub fn set_metadata(&mut self, value: impl Into<Val<EksMetadata>>) -> &mut Self {
+            self.props.set("Metadata", value.into());
+            self
+        }
+
+        /// `Metadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata(&self) -> ::std::option::Option<Val<EksMetadata>> {
+            crate::cfn::get_prop(&self.props, "Metadata")
+        }
+
+        /// `ServiceAccountName`.
+        pub fn service_account_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceAccountName", value.into());
+            self
+        }
+
+        /// Sets `ServiceAccountName` in place: [`Self::service_account_name`] on a value held by `&mut`.
+        pub fn set_service_account_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceAccountName", value.into());
+            self
+        }
+
+        /// `ServiceAccountName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_account_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceAccountName")
+        }
+
+        /// `ShareProcessNamespace`.
+        pub fn share_process_namespace(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ShareProcessNamespace", value.into());
+            self
+        }
+
+        /// Sets `ShareProcessNamespace` in place: [`Self::share_process_namespace`] on a value held by `&mut`.
+        pub fn set_share_process_namespace(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ShareProcessNamespace", value.into());
+            self
+        }
+
+        /// `ShareProcessNamespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_share_process_namespace(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ShareProcessNamespace")
+        }
+
+        /// `Volumes`.
+        pub fn volumes(mut self, value: impl Into<Val<List<EksVolume>>>) -> Self {
+            self.props.set("Volumes", value.into());
+            self
+        }
+
+        /// Sets `Volumes` in place: [`Self::volumes`] on a value held by `&mut`.
+        pub fn set_volumes(&mut self, value: impl Into<Val<List<EksVolume>>>) -> &mut Self {
+            self.props.set("Volumes", value.into());
+            self
+        }
+
+        /// `Volumes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volumes(&self) -> ::std::option::Option<Val<List<EksVolume>>> {
+            crate::cfn::get_prop(&self.props, "Volumes")
         }
     }
 
@@ -2145,49 +4780,160 @@ pub mod job_definition {
             EksContainer { props }
         }
 
-        prop! {
-            /// `Image`.
-            props, "Image", _, set_image, get_image, Val<String>
+        /// Sets `Image`, which `new` took, in place.
+        pub fn set_image(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Image", value.into());
+            self
         }
 
-        prop! {
-            /// `Args`.
-            props, "Args", args, set_args, get_args, Val<List<String>>
+        /// `Image` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Image")
         }
 
-        prop! {
-            /// `Command`.
-            props, "Command", command, set_command, get_command, Val<List<String>>
+        /// `Args`.
+        pub fn args(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Args", value.into());
+            self
         }
 
-        prop! {
-            /// `Env`.
-            props, "Env", env, set_env, get_env, Val<List<EksContainerEnvironmentVariable>>
+        /// Sets `Args` in place: [`Self::args`] on a value held by `&mut`.
+        pub fn set_args(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Args", value.into());
+            self
         }
 
-        prop! {
-            /// `ImagePullPolicy`.
-            props, "ImagePullPolicy", image_pull_policy, set_image_pull_policy, get_image_pull_policy, Val<String>
+        /// `Args` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_args(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Args")
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Command`.
+        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `Resources`.
-            props, "Resources", resources, set_resources, get_resources, Val<EksContainerResourceRequirements>
+        /// Sets `Command` in place: [`Self::command`] on a value held by `&mut`.
+        pub fn set_command(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityContext`.
-            props, "SecurityContext", security_context, set_security_context, get_security_context, Val<EksContainerSecurityContext>
+        /// `Command` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_command(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Command")
         }
 
-        prop! {
-            /// `VolumeMounts`.
-            props, "VolumeMounts", volume_mounts, set_volume_mounts, get_volume_mounts, Val<List<EksContainerVolumeMount>>
+        /// `Env`.
+        pub fn env(mut self, value: impl Into<Val<List<EksContainerEnvironmentVariable>>>) -> Self {
+            self.props.set("Env", value.into());
+            self
+        }
+
+        /// Sets `Env` in place: [`Self::env`] on a value held by `&mut`.
+        pub fn set_env(&mut self, value: impl Into<Val<List<EksContainerEnvironmentVariable>>>) -> &mut Self {
+            self.props.set("Env", value.into());
+            self
+        }
+
+        /// `Env` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_env(&self) -> ::std::option::Option<Val<List<EksContainerEnvironmentVariable>>> {
+            crate::cfn::get_prop(&self.props, "Env")
+        }
+
+        /// `ImagePullPolicy`.
+        pub fn image_pull_policy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ImagePullPolicy", value.into());
+            self
+        }
+
+        /// Sets `ImagePullPolicy` in place: [`Self::image_pull_policy`] on a value held by `&mut`.
+        pub fn set_image_pull_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImagePullPolicy", value.into());
+            self
+        }
+
+        /// `ImagePullPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_pull_policy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImagePullPolicy")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Resources`.
+        pub fn resources(mut self, value: impl Into<Val<EksContainerResourceRequirements>>) -> Self {
+            self.props.set("Resources", value.into());
+            self
+        }
+
+        /// Sets `Resources` in place: [`Self::resources`] on a value held by `&mut`.
+        pub fn set_resources(&mut self, value: impl Into<Val<EksContainerResourceRequirements>>) -> &mut Self {
+            self.props.set("Resources", value.into());
+            self
+        }
+
+        /// `Resources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resources(&self) -> ::std::option::Option<Val<EksContainerResourceRequirements>> {
+            crate::cfn::get_prop(&self.props, "Resources")
+        }
+
+        /// `SecurityContext`.
+        pub fn security_context(mut self, value: impl Into<Val<EksContainerSecurityContext>>) -> Self {
+            self.props.set("SecurityContext", value.into());
+            self
+        }
+
+        /// Sets `SecurityContext` in place: [`Self::security_context`] on a value held by `&mut`.
+        pub fn set_security_context(&mut self, value: impl Into<Val<EksContainerSecurityContext>>) -> &mut Self {
+            self.props.set("SecurityContext", value.into());
+            self
+        }
+
+        /// `SecurityContext` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_context(&self) -> ::std::option::Option<Val<EksContainerSecurityContext>> {
+            crate::cfn::get_prop(&self.props, "SecurityContext")
+        }
+
+        /// `VolumeMounts`.
+        pub fn volume_mounts(mut self, value: impl Into<Val<List<EksContainerVolumeMount>>>) -> Self {
+            self.props.set("VolumeMounts", value.into());
+            self
+        }
+
+        /// Sets `VolumeMounts` in place: [`Self::volume_mounts`] on a value held by `&mut`.
+        pub fn set_volume_mounts(&mut self, value: impl Into<Val<List<EksContainerVolumeMount>>>) -> &mut Self {
+            self.props.set("VolumeMounts", value.into());
+            self
+        }
+
+        /// `VolumeMounts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_mounts(&self) -> ::std::option::Option<Val<List<EksContainerVolumeMount>>> {
+            crate::cfn::get_prop(&self.props, "VolumeMounts")
         }
     }
 
@@ -2208,14 +4954,34 @@ pub mod job_definition {
             EksContainerEnvironmentVariable { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -2234,14 +5000,40 @@ pub mod job_definition {
             EksContainerResourceRequirements { props }
         }
 
-        prop! {
-            /// `Limits`.
-            props, "Limits", limits, set_limits, get_limits, Val<Json>
+        /// `Limits`.
+        pub fn limits(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Limits", value.into());
+            self
         }
 
-        prop! {
-            /// `Requests`.
-            props, "Requests", requests, set_requests, get_requests, Val<Json>
+        /// Sets `Limits` in place: [`Self::limits`] on a value held by `&mut`.
+        pub fn set_limits(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Limits", value.into());
+            self
+        }
+
+        /// `Limits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_limits(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Limits")
+        }
+
+        /// `Requests`.
+        pub fn requests(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Requests", value.into());
+            self
+        }
+
+        /// Sets `Requests` in place: [`Self::requests`] on a value held by `&mut`.
+        pub fn set_requests(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Requests", value.into());
+            self
+        }
+
+        /// `Requests` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_requests(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Requests")
         }
     }
 
@@ -2260,34 +5052,114 @@ pub mod job_definition {
             EksContainerSecurityContext { props }
         }
 
-        prop! {
-            /// `AllowPrivilegeEscalation`.
-            props, "AllowPrivilegeEscalation", allow_privilege_escalation, set_allow_privilege_escalation, get_allow_privilege_escalation, Val<bool>
+        /// `AllowPrivilegeEscalation`.
+        pub fn allow_privilege_escalation(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllowPrivilegeEscalation", value.into());
+            self
         }
 
-        prop! {
-            /// `Privileged`.
-            props, "Privileged", privileged, set_privileged, get_privileged, Val<bool>
+        /// Sets `AllowPrivilegeEscalation` in place: [`Self::allow_privilege_escalation`] on a value
+        /// held by `&mut`.
+        pub fn set_allow_privilege_escalation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowPrivilegeEscalation", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadOnlyRootFilesystem`.
-            props, "ReadOnlyRootFilesystem", read_only_root_filesystem, set_read_only_root_filesystem, get_read_only_root_filesystem, Val<bool>
+        /// `AllowPrivilegeEscalation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_privilege_escalation(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowPrivilegeEscalation")
         }
 
-        prop! {
-            /// `RunAsGroup`.
-            props, "RunAsGroup", run_as_group, set_run_as_group, get_run_as_group, Val<i64>
+        /// `Privileged`.
+        pub fn privileged(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Privileged", value.into());
+            self
         }
 
-        prop! {
-            /// `RunAsNonRoot`.
-            props, "RunAsNonRoot", run_as_non_root, set_run_as_non_root, get_run_as_non_root, Val<bool>
+        /// Sets `Privileged` in place: [`Self::privileged`] on a value held by `&mut`.
+        pub fn set_privileged(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Privileged", value.into());
+            self
         }
 
-        prop! {
-            /// `RunAsUser`.
-            props, "RunAsUser", run_as_user, set_run_as_user, get_run_as_user, Val<i64>
+        /// `Privileged` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_privileged(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Privileged")
+        }
+
+        /// `ReadOnlyRootFilesystem`.
+        pub fn read_only_root_filesystem(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReadOnlyRootFilesystem", value.into());
+            self
+        }
+
+        /// Sets `ReadOnlyRootFilesystem` in place: [`Self::read_only_root_filesystem`] on a value held
+        /// by `&mut`.
+        pub fn set_read_only_root_filesystem(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReadOnlyRootFilesystem", value.into());
+            self
+        }
+
+        /// `ReadOnlyRootFilesystem` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_only_root_filesystem(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReadOnlyRootFilesystem")
+        }
+
+        /// `RunAsGroup`.
+        pub fn run_as_group(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RunAsGroup", value.into());
+            self
+        }
+
+        /// Sets `RunAsGroup` in place: [`Self::run_as_group`] on a value held by `&mut`.
+        pub fn set_run_as_group(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RunAsGroup", value.into());
+            self
+        }
+
+        /// `RunAsGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_run_as_group(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RunAsGroup")
+        }
+
+        /// `RunAsNonRoot`.
+        pub fn run_as_non_root(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RunAsNonRoot", value.into());
+            self
+        }
+
+        /// Sets `RunAsNonRoot` in place: [`Self::run_as_non_root`] on a value held by `&mut`.
+        pub fn set_run_as_non_root(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RunAsNonRoot", value.into());
+            self
+        }
+
+        /// `RunAsNonRoot` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_run_as_non_root(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RunAsNonRoot")
+        }
+
+        /// `RunAsUser`.
+        pub fn run_as_user(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RunAsUser", value.into());
+            self
+        }
+
+        /// Sets `RunAsUser` in place: [`Self::run_as_user`] on a value held by `&mut`.
+        pub fn set_run_as_user(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RunAsUser", value.into());
+            self
+        }
+
+        /// `RunAsUser` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_run_as_user(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RunAsUser")
         }
     }
 
@@ -2306,24 +5178,76 @@ pub mod job_definition {
             EksContainerVolumeMount { props }
         }
 
-        prop! {
-            /// `MountPath`.
-            props, "MountPath", mount_path, set_mount_path, get_mount_path, Val<String>
+        /// `MountPath`.
+        pub fn mount_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MountPath", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `MountPath` in place: [`Self::mount_path`] on a value held by `&mut`.
+        pub fn set_mount_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MountPath", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadOnly`.
-            props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
+        /// `MountPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MountPath")
         }
 
-        prop! {
-            /// `SubPath`.
-            props, "SubPath", sub_path, set_sub_path, get_sub_path, Val<String>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `ReadOnly`.
+        pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReadOnly", value.into());
+            self
+        }
+
+        /// Sets `ReadOnly` in place: [`Self::read_only`] on a value held by `&mut`.
+        pub fn set_read_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReadOnly", value.into());
+            self
+        }
+
+        /// `ReadOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_only(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReadOnly")
+        }
+
+        /// `SubPath`.
+        pub fn sub_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SubPath", value.into());
+            self
+        }
+
+        /// Sets `SubPath` in place: [`Self::sub_path`] on a value held by `&mut`.
+        pub fn set_sub_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SubPath", value.into());
+            self
+        }
+
+        /// `SubPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sub_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SubPath")
         }
     }
 
@@ -2342,9 +5266,22 @@ pub mod job_definition {
             ImagePullSecret { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -2363,19 +5300,58 @@ pub mod job_definition {
             EksMetadata { props }
         }
 
-        prop! {
-            /// `Annotations`.
-            props, "Annotations", annotations, set_annotations, get_annotations, Val<Map<String>>
+        /// `Annotations`.
+        pub fn annotations(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Annotations", value.into());
+            self
         }
 
-        prop! {
-            /// `Labels`.
-            props, "Labels", labels, set_labels, get_labels, Val<Map<String>>
+        /// Sets `Annotations` in place: [`Self::annotations`] on a value held by `&mut`.
+        pub fn set_annotations(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Annotations", value.into());
+            self
         }
 
-        prop! {
-            /// `Namespace`.
-            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        /// `Annotations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_annotations(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Annotations")
+        }
+
+        /// `Labels`.
+        pub fn labels(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Labels", value.into());
+            self
+        }
+
+        /// Sets `Labels` in place: [`Self::labels`] on a value held by `&mut`.
+        pub fn set_labels(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Labels", value.into());
+            self
+        }
+
+        /// `Labels` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_labels(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Labels")
+        }
+
+        /// `Namespace`.
+        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
         }
     }
 
@@ -2396,29 +5372,88 @@ pub mod job_definition {
             EksVolume { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `EmptyDir`.
-            props, "EmptyDir", empty_dir, set_empty_dir, get_empty_dir, Val<EksEmptyDir>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `HostPath`.
-            props, "HostPath", host_path, set_host_path, get_host_path, Val<EksHostPath>
+        /// `EmptyDir`.
+        pub fn empty_dir(mut self, value: impl Into<Val<EksEmptyDir>>) -> Self {
+            self.props.set("EmptyDir", value.into());
+            self
         }
 
-        prop! {
-            /// `PersistentVolumeClaim`.
-            props, "PersistentVolumeClaim", persistent_volume_claim, set_persistent_volume_claim, get_persistent_volume_claim, Val<EksPersistentVolumeClaim>
+        /// Sets `EmptyDir` in place: [`Self::empty_dir`] on a value held by `&mut`.
+        pub fn set_empty_dir(&mut self, value: impl Into<Val<EksEmptyDir>>) -> &mut Self {
+            self.props.set("EmptyDir", value.into());
+            self
         }
 
-        prop! {
-            /// `Secret`.
-            props, "Secret", secret, set_secret, get_secret, Val<EksSecret>
+        /// `EmptyDir` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_empty_dir(&self) -> ::std::option::Option<Val<EksEmptyDir>> {
+            crate::cfn::get_prop(&self.props, "EmptyDir")
+        }
+
+        /// `HostPath`.
+        pub fn host_path(mut self, value: impl Into<Val<EksHostPath>>) -> Self {
+            self.props.set("HostPath", value.into());
+            self
+        }
+
+        /// Sets `HostPath` in place: [`Self::host_path`] on a value held by `&mut`.
+        pub fn set_host_path(&mut self, value: impl Into<Val<EksHostPath>>) -> &mut Self {
+            self.props.set("HostPath", value.into());
+            self
+        }
+
+        /// `HostPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_path(&self) -> ::std::option::Option<Val<EksHostPath>> {
+            crate::cfn::get_prop(&self.props, "HostPath")
+        }
+
+        /// `PersistentVolumeClaim`.
+        pub fn persistent_volume_claim(mut self, value: impl Into<Val<EksPersistentVolumeClaim>>) -> Self {
+            self.props.set("PersistentVolumeClaim", value.into());
+            self
+        }
+
+        /// Sets `PersistentVolumeClaim` in place: [`Self::persistent_volume_claim`] on a value held by `&mut`.
+        pub fn set_persistent_volume_claim(&mut self, value: impl Into<Val<EksPersistentVolumeClaim>>) -> &mut Self {
+            self.props.set("PersistentVolumeClaim", value.into());
+            self
+        }
+
+        /// `PersistentVolumeClaim` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_persistent_volume_claim(&self) -> ::std::option::Option<Val<EksPersistentVolumeClaim>> {
+            crate::cfn::get_prop(&self.props, "PersistentVolumeClaim")
+        }
+
+        /// `Secret`.
+        pub fn secret(mut self, value: impl Into<Val<EksSecret>>) -> Self {
+            self.props.set("Secret", value.into());
+            self
+        }
+
+        /// Sets `Secret` in place: [`Self::secret`] on a value held by `&mut`.
+        pub fn set_secret(&mut self, value: impl Into<Val<EksSecret>>) -> &mut Self {
+            self.props.set("Secret", value.into());
+            self
+        }
+
+        /// `Secret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret(&self) -> ::std::option::Option<Val<EksSecret>> {
+            crate::cfn::get_prop(&self.props, "Secret")
         }
     }
 
@@ -2437,14 +5472,40 @@ pub mod job_definition {
             EksEmptyDir { props }
         }
 
-        prop! {
-            /// `Medium`.
-            props, "Medium", medium, set_medium, get_medium, Val<String>
+        /// `Medium`.
+        pub fn medium(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Medium", value.into());
+            self
         }
 
-        prop! {
-            /// `SizeLimit`.
-            props, "SizeLimit", size_limit, set_size_limit, get_size_limit, Val<String>
+        /// Sets `Medium` in place: [`Self::medium`] on a value held by `&mut`.
+        pub fn set_medium(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Medium", value.into());
+            self
+        }
+
+        /// `Medium` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_medium(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Medium")
+        }
+
+        /// `SizeLimit`.
+        pub fn size_limit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SizeLimit", value.into());
+            self
+        }
+
+        /// Sets `SizeLimit` in place: [`Self::size_limit`] on a value held by `&mut`.
+        pub fn set_size_limit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SizeLimit", value.into());
+            self
+        }
+
+        /// `SizeLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_limit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SizeLimit")
         }
     }
 
@@ -2463,9 +5524,22 @@ pub mod job_definition {
             EksHostPath { props }
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// `Path`.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
         }
     }
 
@@ -2486,14 +5560,34 @@ pub mod job_definition {
             EksPersistentVolumeClaim { props }
         }
 
-        prop! {
-            /// `ClaimName`.
-            props, "ClaimName", _, set_claim_name, get_claim_name, Val<String>
+        /// Sets `ClaimName`, which `new` took, in place.
+        pub fn set_claim_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClaimName", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadOnly`.
-            props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
+        /// `ClaimName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_claim_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClaimName")
+        }
+
+        /// `ReadOnly`.
+        pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReadOnly", value.into());
+            self
+        }
+
+        /// Sets `ReadOnly` in place: [`Self::read_only`] on a value held by `&mut`.
+        pub fn set_read_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReadOnly", value.into());
+            self
+        }
+
+        /// `ReadOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_only(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReadOnly")
         }
     }
 
@@ -2514,14 +5608,34 @@ pub mod job_definition {
             EksSecret { props }
         }
 
-        prop! {
-            /// `SecretName`.
-            props, "SecretName", _, set_secret_name, get_secret_name, Val<String>
+        /// Sets `SecretName`, which `new` took, in place.
+        pub fn set_secret_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretName", value.into());
+            self
         }
 
-        prop! {
-            /// `Optional`.
-            props, "Optional", optional, set_optional, get_optional, Val<bool>
+        /// `SecretName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretName")
+        }
+
+        /// `Optional`.
+        pub fn optional(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Optional", value.into());
+            self
+        }
+
+        /// Sets `Optional` in place: [`Self::optional`] on a value held by `&mut`.
+        pub fn set_optional(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Optional", value.into());
+            self
+        }
+
+        /// `Optional` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_optional(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Optional")
         }
     }
 
@@ -2550,19 +5664,40 @@ pub mod job_definition {
             NodeProperties { props }
         }
 
-        prop! {
-            /// `NumNodes`.
-            props, "NumNodes", _, set_num_nodes, get_num_nodes, Val<i64>
+        /// Sets `NumNodes`, which `new` took, in place.
+        pub fn set_num_nodes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NumNodes", value.into());
+            self
         }
 
-        prop! {
-            /// `MainNode`.
-            props, "MainNode", _, set_main_node, get_main_node, Val<i64>
+        /// `NumNodes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_num_nodes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NumNodes")
         }
 
-        prop! {
-            /// `NodeRangeProperties`.
-            props, "NodeRangeProperties", _, set_node_range_properties, get_node_range_properties, Val<List<NodeRangeProperty>>
+        /// Sets `MainNode`, which `new` took, in place.
+        pub fn set_main_node(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MainNode", value.into());
+            self
+        }
+
+        /// `MainNode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_main_node(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MainNode")
+        }
+
+        /// Sets `NodeRangeProperties`, which `new` took, in place.
+        pub fn set_node_range_properties(&mut self, value: impl Into<Val<List<NodeRangeProperty>>>) -> &mut Self {
+            self.props.set("NodeRangeProperties", value.into());
+            self
+        }
+
+        /// `NodeRangeProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_node_range_properties(&self) -> ::std::option::Option<Val<List<NodeRangeProperty>>> {
+            crate::cfn::get_prop(&self.props, "NodeRangeProperties")
         }
     }
 
@@ -2583,34 +5718,107 @@ pub mod job_definition {
             NodeRangeProperty { props }
         }
 
-        prop! {
-            /// `TargetNodes`.
-            props, "TargetNodes", _, set_target_nodes, get_target_nodes, Val<String>
+        /// Sets `TargetNodes`, which `new` took, in place.
+        pub fn set_target_nodes(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetNodes", value.into());
+            self
         }
 
-        prop! {
-            /// `ConsumableResourceProperties`.
-            props, "ConsumableResourceProperties", consumable_resource_properties, set_consumable_resource_properties, get_consumable_resource_properties, Val<ConsumableResourceProperties>
+        /// `TargetNodes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_nodes(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetNodes")
         }
 
-        prop! {
-            /// `Container`.
-            props, "Container", container, set_container, get_container, Val<MultiNodeContainerProperties>
+        /// `ConsumableResourceProperties`.
+        pub fn consumable_resource_properties(mut self, value: impl Into<Val<ConsumableResourceProperties>>) -> Self {
+            self.props.set("ConsumableResourceProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `EcsProperties`.
-            props, "EcsProperties", ecs_properties, set_ecs_properties, get_ecs_properties, Val<MultiNodeEcsProperties>
+        /// Sets `ConsumableResourceProperties` in place: [`Self::consumable_resource_properties`] on a
+        /// value held by `&mut`.
+        pub fn set_consumable_resource_properties(&mut self, value: impl Into<Val<ConsumableResourceProperties>>) -> &mut Self {
+            self.props.set("ConsumableResourceProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `EksProperties`.
-            props, "EksProperties", eks_properties, set_eks_properties, get_eks_properties, Val<EksProperties>
+        /// `ConsumableResourceProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_consumable_resource_properties(&self) -> ::std::option::Option<Val<ConsumableResourceProperties>> {
+            crate::cfn::get_prop(&self.props, "ConsumableResourceProperties")
         }
 
-        prop! {
-            /// `InstanceTypes`.
-            props, "InstanceTypes", instance_types, set_instance_types, get_instance_types, Val<List<String>>
+        /// `Container`.
+        pub fn container(mut self, value: impl Into<Val<MultiNodeContainerProperties>>) -> Self {
+            self.props.set("Container", value.into());
+            self
+        }
+
+        /// Sets `Container` in place: [`Self::container`] on a value held by `&mut`.
+        pub fn set_container(&mut self, value: impl Into<Val<MultiNodeContainerProperties>>) -> &mut Self {
+            self.props.set("Container", value.into());
+            self
+        }
+
+        /// `Container` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container(&self) -> ::std::option::Option<Val<MultiNodeContainerProperties>> {
+            crate::cfn::get_prop(&self.props, "Container")
+        }
+
+        /// `EcsProperties`.
+        pub fn ecs_properties(mut self, value: impl Into<Val<MultiNodeEcsProperties>>) -> Self {
+            self.props.set("EcsProperties", value.into());
+            self
+        }
+
+        /// Sets `EcsProperties` in place: [`Self::ecs_properties`] on a value held by `&mut`.
+        pub fn set_ecs_properties(&mut self, value: impl Into<Val<MultiNodeEcsProperties>>) -> &mut Self {
+            self.props.set("EcsProperties", value.into());
+            self
+        }
+
+        /// `EcsProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ecs_properties(&self) -> ::std::option::Option<Val<MultiNodeEcsProperties>> {
+            crate::cfn::get_prop(&self.props, "EcsProperties")
+        }
+
+        /// `EksProperties`.
+        pub fn eks_properties(mut self, value: impl Into<Val<EksProperties>>) -> Self {
+            self.props.set("EksProperties", value.into());
+            self
+        }
+
+        /// Sets `EksProperties` in place: [`Self::eks_properties`] on a value held by `&mut`.
+        pub fn set_eks_properties(&mut self, value: impl Into<Val<EksProperties>>) -> &mut Self {
+            self.props.set("EksProperties", value.into());
+            self
+        }
+
+        /// `EksProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_eks_properties(&self) -> ::std::option::Option<Val<EksProperties>> {
+            crate::cfn::get_prop(&self.props, "EksProperties")
+        }
+
+        /// `InstanceTypes`.
+        pub fn instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("InstanceTypes", value.into());
+            self
+        }
+
+        /// Sets `InstanceTypes` in place: [`Self::instance_types`] on a value held by `&mut`.
+        pub fn set_instance_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("InstanceTypes", value.into());
+            self
+        }
+
+        /// `InstanceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "InstanceTypes")
         }
     }
 
@@ -2631,114 +5839,395 @@ pub mod job_definition {
             MultiNodeContainerProperties { props }
         }
 
-        prop! {
-            /// `Image`.
-            props, "Image", _, set_image, get_image, Val<String>
+        /// Sets `Image`, which `new` took, in place.
+        pub fn set_image(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Image", value.into());
+            self
         }
 
-        prop! {
-            /// `Command`.
-            props, "Command", command, set_command, get_command, Val<List<String>>
+        /// `Image` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Image")
         }
 
-        prop! {
-            /// `EnableExecuteCommand`.
-            props, "EnableExecuteCommand", enable_execute_command, set_enable_execute_command, get_enable_execute_command, Val<bool>
+        /// `Command`.
+        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `Environment`.
-            props, "Environment", environment, set_environment, get_environment, Val<List<Environment>>
+        /// Sets `Command` in place: [`Self::command`] on a value held by `&mut`.
+        pub fn set_command(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `EphemeralStorage`.
-            props, "EphemeralStorage", ephemeral_storage, set_ephemeral_storage, get_ephemeral_storage, Val<EphemeralStorage>
+        /// `Command` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_command(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Command")
         }
 
-        prop! {
-            /// `ExecutionRoleArn`.
-            props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
+        /// `EnableExecuteCommand`.
+        pub fn enable_execute_command(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableExecuteCommand", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceType`.
-            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
+        /// Sets `EnableExecuteCommand` in place: [`Self::enable_execute_command`] on a value held by `&mut`.
+        pub fn set_enable_execute_command(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableExecuteCommand", value.into());
+            self
         }
 
-        prop! {
-            /// `JobRoleArn`.
-            props, "JobRoleArn", job_role_arn, set_job_role_arn, get_job_role_arn, Val<String>
+        /// `EnableExecuteCommand` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_execute_command(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableExecuteCommand")
         }
 
-        prop! {
-            /// `LinuxParameters`.
-            props, "LinuxParameters", linux_parameters, set_linux_parameters, get_linux_parameters, Val<LinuxParameters>
+        /// `Environment`.
+        pub fn environment(mut self, value: impl Into<Val<List<Environment>>>) -> Self {
+            self.props.set("Environment", value.into());
+            self
         }
 
-        prop! {
-            /// `LogConfiguration`.
-            props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<LogConfiguration>
+        /// Sets `Environment` in place: [`Self::environment`] on a value held by `&mut`.
+        pub fn set_environment(&mut self, value: impl Into<Val<List<Environment>>>) -> &mut Self {
+            self.props.set("Environment", value.into());
+            self
         }
 
-        prop! {
-            /// `Memory`.
-            props, "Memory", memory, set_memory, get_memory, Val<i64>
+        /// `Environment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment(&self) -> ::std::option::Option<Val<List<Environment>>> {
+            crate::cfn::get_prop(&self.props, "Environment")
         }
 
-        prop! {
-            /// `MountPoints`.
-            props, "MountPoints", mount_points, set_mount_points, get_mount_points, Val<List<MountPoint>>
+        /// `EphemeralStorage`.
+        pub fn ephemeral_storage(mut self, value: impl Into<Val<EphemeralStorage>>) -> Self {
+            self.props.set("EphemeralStorage", value.into());
+            self
         }
 
-        prop! {
-            /// `Privileged`.
-            props, "Privileged", privileged, set_privileged, get_privileged, Val<bool>
+        /// Sets `EphemeralStorage` in place: [`Self::ephemeral_storage`] on a value held by `&mut`.
+        pub fn set_ephemeral_storage(&mut self, value: impl Into<Val<EphemeralStorage>>) -> &mut Self {
+            self.props.set("EphemeralStorage", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadonlyRootFilesystem`.
-            props, "ReadonlyRootFilesystem", readonly_root_filesystem, set_readonly_root_filesystem, get_readonly_root_filesystem, Val<bool>
+        /// `EphemeralStorage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ephemeral_storage(&self) -> ::std::option::Option<Val<EphemeralStorage>> {
+            crate::cfn::get_prop(&self.props, "EphemeralStorage")
         }
 
-        prop! {
-            /// `RepositoryCredentials`.
-            props, "RepositoryCredentials", repository_credentials, set_repository_credentials, get_repository_credentials, Val<RepositoryCredentials>
+        /// `ExecutionRoleArn`.
+        pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExecutionRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceRequirements`.
-            props, "ResourceRequirements", resource_requirements, set_resource_requirements, get_resource_requirements, Val<List<ResourceRequirement>>
+        /// Sets `ExecutionRoleArn` in place: [`Self::execution_role_arn`] on a value held by `&mut`.
+        pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExecutionRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `RuntimePlatform`.
-            props, "RuntimePlatform", runtime_platform, set_runtime_platform, get_runtime_platform, Val<RuntimePlatform>
+        /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExecutionRoleArn")
         }
 
-        prop! {
-            /// `Secrets`.
-            props, "Secrets", secrets, set_secrets, get_secrets, Val<List<Secret>>
+        /// `InstanceType`.
+        pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InstanceType", value.into());
+            self
         }
 
-        prop! {
-            /// `Ulimits`.
-            props, "Ulimits", ulimits, set_ulimits, get_ulimits, Val<List<Ulimit>>
+        /// Sets `InstanceType` in place: [`Self::instance_type`] on a value held by `&mut`.
+        pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceType", value.into());
+            self
         }
 
-        prop! {
-            /// `User`.
-            props, "User", user, set_user, get_user, Val<String>
+        /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceType")
         }
 
-        prop! {
-            /// `Vcpus`.
-            props, "Vcpus", vcpus, set_vcpus, get_vcpus, Val<i64>
+        /// `JobRoleArn`.
+        pub fn job_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("JobRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Volumes`.
-            props, "Volumes", volumes, set_volumes, get_volumes, Val<List<Volume>>
+        /// Sets `JobRoleArn` in place: [`Self::job_role_arn`] on a value held by `&mut`.
+        pub fn set_job_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JobRoleArn", value.into());
+            self
+        }
+
+        /// `JobRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_job_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JobRoleArn")
+        }
+
+        /// `LinuxParameters`.
+        pub fn linux_parameters(mut self, value: impl Into<Val<LinuxParameters>>) -> Self {
+            self.props.set("LinuxParameters", value.into());
+            self
+        }
+
+        /// Sets `LinuxParameters` in place: [`Self::linux_parameters`] on a value held by `&mut`.
+        pub fn set_linux_parameters(&mut self, value: impl Into<Val<LinuxParameters>>) -> &mut Self {
+            self.props.set("LinuxParameters", value.into());
+            self
+        }
+
+        /// `LinuxParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_linux_parameters(&self) -> ::std::option::Option<Val<LinuxParameters>> {
+            crate::cfn::get_prop(&self.props, "LinuxParameters")
+        }
+
+        /// `LogConfiguration`.
+        pub fn log_configuration(mut self, value: impl Into<Val<LogConfiguration>>) -> Self {
+            self.props.set("LogConfiguration", value.into());
+            self
+        }
+
+        /// Sets `LogConfiguration` in place: [`Self::log_configuration`] on a value held by `&mut`.
+        pub fn set_log_configuration(&mut self, value: impl Into<Val<LogConfiguration>>) -> &mut Self {
+            self.props.set("LogConfiguration", value.into());
+            self
+        }
+
+        /// `LogConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_configuration(&self) -> ::std::option::Option<Val<LogConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LogConfiguration")
+        }
+
+        /// `Memory`.
+        pub fn memory(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Memory", value.into());
+            self
+        }
+
+        /// Sets `Memory` in place: [`Self::memory`] on a value held by `&mut`.
+        pub fn set_memory(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Memory", value.into());
+            self
+        }
+
+        /// `Memory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Memory")
+        }
+
+        /// `MountPoints`.
+        pub fn mount_points(mut self, value: impl Into<Val<List<MountPoint>>>) -> Self {
+            self.props.set("MountPoints", value.into());
+            self
+        }
+
+        /// Sets `MountPoints` in place: [`Self::mount_points`] on a value held by `&mut`.
+        pub fn set_mount_points(&mut self, value: impl Into<Val<List<MountPoint>>>) -> &mut Self {
+            self.props.set("MountPoints", value.into());
+            self
+        }
+
+        /// `MountPoints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_points(&self) -> ::std::option::Option<Val<List<MountPoint>>> {
+            crate::cfn::get_prop(&self.props, "MountPoints")
+        }
+
+        /// `Privileged`.
+        pub fn privileged(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Privileged", value.into());
+            self
+        }
+
+        /// Sets `Privileged` in place: [`Self::privileged`] on a value held by `&mut`.
+        pub fn set_privileged(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Privileged", value.into());
+            self
+        }
+
+        /// `Privileged` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_privileged(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Privileged")
+        }
+
+        /// `ReadonlyRootFilesystem`.
+        pub fn readonly_root_filesystem(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReadonlyRootFilesystem", value.into());
+            self
+        }
+
+        /// Sets `ReadonlyRootFilesystem` in place: [`Self::readonly_root_filesystem`] on a value held
+        /// by `&mut`.
+        pub fn set_readonly_root_filesystem(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReadonlyRootFilesystem", value.into());
+            self
+        }
+
+        /// `ReadonlyRootFilesystem` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_readonly_root_filesystem(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReadonlyRootFilesystem")
+        }
+
+        /// `RepositoryCredentials`.
+        pub fn repository_credentials(mut self, value: impl Into<Val<RepositoryCredentials>>) -> Self {
+            self.props.set("RepositoryCredentials", value.into());
+            self
+        }
+
+        /// Sets `RepositoryCredentials` in place: [`Self::repository_credentials`] on a value held by `&mut`.
+        pub fn set_repository_credentials(&mut self, value: impl Into<Val<RepositoryCredentials>>) -> &mut Self {
+            self.props.set("RepositoryCredentials", value.into());
+            self
+        }
+
+        /// `RepositoryCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repository_credentials(&self) -> ::std::option::Option<Val<RepositoryCredentials>> {
+            crate::cfn::get_prop(&self.props, "RepositoryCredentials")
+        }
+
+        /// `ResourceRequirements`.
+        pub fn resource_requirements(mut self, value: impl Into<Val<List<ResourceRequirement>>>) -> Self {
+            self.props.set("ResourceRequirements", value.into());
+            self
+        }
+
+        /// Sets `ResourceRequirements` in place: [`Self::resource_requirements`] on a value held by `&mut`.
+        pub fn set_resource_requirements(&mut self, value: impl Into<Val<List<ResourceRequirement>>>) -> &mut Self {
+            self.props.set("ResourceRequirements", value.into());
+            self
+        }
+
+        /// `ResourceRequirements` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_requirements(&self) -> ::std::option::Option<Val<List<ResourceRequirement>>> {
+            crate::cfn::get_prop(&self.props, "ResourceRequirements")
+        }
+
+        /// `RuntimePlatform`.
+        pub fn runtime_platform(mut self, value: impl Into<Val<RuntimePlatform>>) -> Self {
+            self.props.set("RuntimePlatform", value.into());
+            self
+        }
+
+        /// Sets `RuntimePlatform` in place: [`Self::runtime_platform`] on a value held by `&mut`.
+        pub fn set_runtime_platform(&mut self, value: impl Into<Val<RuntimePlatform>>) -> &mut Self {
+            self.props.set("RuntimePlatform", value.into());
+            self
+        }
+
+        /// `RuntimePlatform` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime_platform(&self) -> ::std::option::Option<Val<RuntimePlatform>> {
+            crate::cfn::get_prop(&self.props, "RuntimePlatform")
+        }
+
+        /// `Secrets`.
+        pub fn secrets(mut self, value: impl Into<Val<List<Secret>>>) -> Self {
+            self.props.set("Secrets", value.into());
+            self
+        }
+
+        /// Sets `Secrets` in place: [`Self::secrets`] on a value held by `&mut`.
+        pub fn set_secrets(&mut self, value: impl Into<Val<List<Secret>>>) -> &mut Self {
+            self.props.set("Secrets", value.into());
+            self
+        }
+
+        /// `Secrets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets(&self) -> ::std::option::Option<Val<List<Secret>>> {
+            crate::cfn::get_prop(&self.props, "Secrets")
+        }
+
+        /// `Ulimits`.
+        pub fn ulimits(mut self, value: impl Into<Val<List<Ulimit>>>) -> Self {
+            self.props.set("Ulimits", value.into());
+            self
+        }
+
+        /// Sets `Ulimits` in place: [`Self::ulimits`] on a value held by `&mut`.
+        pub fn set_ulimits(&mut self, value: impl Into<Val<List<Ulimit>>>) -> &mut Self {
+            self.props.set("Ulimits", value.into());
+            self
+        }
+
+        /// `Ulimits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ulimits(&self) -> ::std::option::Option<Val<List<Ulimit>>> {
+            crate::cfn::get_prop(&self.props, "Ulimits")
+        }
+
+        /// `User`.
+        pub fn user(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("User", value.into());
+            self
+        }
+
+        /// Sets `User` in place: [`Self::user`] on a value held by `&mut`.
+        pub fn set_user(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("User", value.into());
+            self
+        }
+
+        /// `User` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "User")
+        }
+
+        /// `Vcpus`.
+        pub fn vcpus(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Vcpus", value.into());
+            self
+        }
+
+        /// Sets `Vcpus` in place: [`Self::vcpus`] on a value held by `&mut`.
+        pub fn set_vcpus(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Vcpus", value.into());
+            self
+        }
+
+        /// `Vcpus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vcpus(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Vcpus")
+        }
+
+        /// `Volumes`.
+        pub fn volumes(mut self, value: impl Into<Val<List<Volume>>>) -> Self {
+            self.props.set("Volumes", value.into());
+            self
+        }
+
+        /// Sets `Volumes` in place: [`Self::volumes`] on a value held by `&mut`.
+        pub fn set_volumes(&mut self, value: impl Into<Val<List<Volume>>>) -> &mut Self {
+            self.props.set("Volumes", value.into());
+            self
+        }
+
+        /// `Volumes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volumes(&self) -> ::std::option::Option<Val<List<Volume>>> {
+            crate::cfn::get_prop(&self.props, "Volumes")
         }
     }
 
@@ -2759,9 +6248,16 @@ pub mod job_definition {
             MultiNodeEcsProperties { props }
         }
 
-        prop! {
-            /// `TaskProperties`.
-            props, "TaskProperties", _, set_task_properties, get_task_properties, Val<List<MultiNodeEcsTaskProperties>>
+        /// Sets `TaskProperties`, which `new` took, in place.
+        pub fn set_task_properties(&mut self, value: impl Into<Val<List<MultiNodeEcsTaskProperties>>>) -> &mut Self {
+            self.props.set("TaskProperties", value.into());
+            self
+        }
+
+        /// `TaskProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_properties(&self) -> ::std::option::Option<Val<List<MultiNodeEcsTaskProperties>>> {
+            crate::cfn::get_prop(&self.props, "TaskProperties")
         }
     }
 
@@ -2780,39 +6276,130 @@ pub mod job_definition {
             MultiNodeEcsTaskProperties { props }
         }
 
-        prop! {
-            /// `Containers`.
-            props, "Containers", containers, set_containers, get_containers, Val<List<TaskContainerProperties>>
+        /// `Containers`.
+        pub fn containers(mut self, value: impl Into<Val<List<TaskContainerProperties>>>) -> Self {
+            self.props.set("Containers", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableExecuteCommand`.
-            props, "EnableExecuteCommand", enable_execute_command, set_enable_execute_command, get_enable_execute_command, Val<bool>
+        /// Sets `Containers` in place: [`Self::containers`] on a value held by `&mut`.
+        pub fn set_containers(&mut self, value: impl Into<Val<List<TaskContainerProperties>>>) -> &mut Self {
+            self.props.set("Containers", value.into());
+            self
         }
 
-        prop! {
-            /// `ExecutionRoleArn`.
-            props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
+        /// `Containers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_containers(&self) -> ::std::option::Option<Val<List<TaskContainerProperties>>> {
+            crate::cfn::get_prop(&self.props, "Containers")
         }
 
-        prop! {
-            /// `IpcMode`.
-            props, "IpcMode", ipc_mode, set_ipc_mode, get_ipc_mode, Val<String>
+        /// `EnableExecuteCommand`.
+        pub fn enable_execute_command(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableExecuteCommand", value.into());
+            self
         }
 
-        prop! {
-            /// `PidMode`.
-            props, "PidMode", pid_mode, set_pid_mode, get_pid_mode, Val<String>
+        /// Sets `EnableExecuteCommand` in place: [`Self::enable_execute_command`] on a value held by `&mut`.
+        pub fn set_enable_execute_command(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableExecuteCommand", value.into());
+            self
         }
 
-        prop! {
-            /// `TaskRoleArn`.
-            props, "TaskRoleArn", task_role_arn, set_task_role_arn, get_task_role_arn, Val<String>
+        /// `EnableExecuteCommand` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_execute_command(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableExecuteCommand")
         }
 
-        prop! {
-            /// `Volumes`.
-            props, "Volumes", volumes, set_volumes, get_volumes, Val<List<Volume>>
+        /// `ExecutionRoleArn`.
+        pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExecutionRoleArn", value.into());
+            self
+        }
+
+        /// Sets `ExecutionRoleArn` in place: [`Self::execution_role_arn`] on a value held by `&mut`.
+        pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExecutionRoleArn", value.into());
+            self
+        }
+
+        /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExecutionRoleArn")
+        }
+
+        /// `IpcMode`.
+        pub fn ipc_mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IpcMode", value.into());
+            self
+        }
+
+        /// Sets `IpcMode` in place: [`Self::ipc_mode`] on a value held by `&mut`.
+        pub fn set_ipc_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IpcMode", value.into());
+            self
+        }
+
+        /// `IpcMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ipc_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IpcMode")
+        }
+
+        /// `PidMode`.
+        pub fn pid_mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PidMode", value.into());
+            self
+        }
+
+        /// Sets `PidMode` in place: [`Self::pid_mode`] on a value held by `&mut`.
+        pub fn set_pid_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PidMode", value.into());
+            self
+        }
+
+        /// `PidMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pid_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PidMode")
+        }
+
+        /// `TaskRoleArn`.
+        pub fn task_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TaskRoleArn", value.into());
+            self
+        }
+
+        /// Sets `TaskRoleArn` in place: [`Self::task_role_arn`] on a value held by `&mut`.
+        pub fn set_task_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TaskRoleArn", value.into());
+            self
+        }
+
+        /// `TaskRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TaskRoleArn")
+        }
+
+        /// `Volumes`.
+        pub fn volumes(mut self, value: impl Into<Val<List<Volume>>>) -> Self {
+            self.props.set("Volumes", value.into());
+            self
+        }
+
+        /// Sets `Volumes` in place: [`Self::volumes`] on a value held by `&mut`.
+        pub fn set_volumes(&mut self, value: impl Into<Val<List<Volume>>>) -> &mut Self {
+            self.props.set("Volumes", value.into());
+            self
+        }
+
+        /// `Volumes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volumes(&self) -> ::std::option::Option<Val<List<Volume>>> {
+            crate::cfn::get_prop(&self.props, "Volumes")
         }
     }
 
@@ -2831,9 +6418,23 @@ pub mod job_definition {
             ResourceRetentionPolicy { props }
         }
 
-        prop! {
-            /// `SkipDeregisterOnUpdate`.
-            props, "SkipDeregisterOnUpdate", skip_deregister_on_update, set_skip_deregister_on_update, get_skip_deregister_on_update, Val<bool>
+        /// `SkipDeregisterOnUpdate`.
+        pub fn skip_deregister_on_update(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SkipDeregisterOnUpdate", value.into());
+            self
+        }
+
+        /// Sets `SkipDeregisterOnUpdate` in place: [`Self::skip_deregister_on_update`] on a value held
+        /// by `&mut`.
+        pub fn set_skip_deregister_on_update(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SkipDeregisterOnUpdate", value.into());
+            self
+        }
+
+        /// `SkipDeregisterOnUpdate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_skip_deregister_on_update(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SkipDeregisterOnUpdate")
         }
     }
 
@@ -2852,14 +6453,40 @@ pub mod job_definition {
             RetryStrategy { props }
         }
 
-        prop! {
-            /// `Attempts`.
-            props, "Attempts", attempts, set_attempts, get_attempts, Val<i64>
+        /// `Attempts`.
+        pub fn attempts(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Attempts", value.into());
+            self
         }
 
-        prop! {
-            /// `EvaluateOnExit`.
-            props, "EvaluateOnExit", evaluate_on_exit, set_evaluate_on_exit, get_evaluate_on_exit, Val<List<EvaluateOnExit>>
+        /// Sets `Attempts` in place: [`Self::attempts`] on a value held by `&mut`.
+        pub fn set_attempts(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Attempts", value.into());
+            self
+        }
+
+        /// `Attempts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attempts(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Attempts")
+        }
+
+        /// `EvaluateOnExit`.
+        pub fn evaluate_on_exit(mut self, value: impl Into<Val<List<EvaluateOnExit>>>) -> Self {
+            self.props.set("EvaluateOnExit", value.into());
+            self
+        }
+
+        /// Sets `EvaluateOnExit` in place: [`Self::evaluate_on_exit`] on a value held by `&mut`.
+        pub fn set_evaluate_on_exit(&mut self, value: impl Into<Val<List<EvaluateOnExit>>>) -> &mut Self {
+            self.props.set("EvaluateOnExit", value.into());
+            self
+        }
+
+        /// `EvaluateOnExit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluate_on_exit(&self) -> ::std::option::Option<Val<List<EvaluateOnExit>>> {
+            crate::cfn::get_prop(&self.props, "EvaluateOnExit")
         }
     }
 
@@ -2880,24 +6507,70 @@ pub mod job_definition {
             EvaluateOnExit { props }
         }
 
-        prop! {
-            /// `Action`: Allowed values (any case): `exit`, `retry`.
-            props, "Action", _, set_action, get_action, Val<String>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `OnExitCode`.
-            props, "OnExitCode", on_exit_code, set_on_exit_code, get_on_exit_code, Val<String>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `OnReason`.
-            props, "OnReason", on_reason, set_on_reason, get_on_reason, Val<String>
+        /// `OnExitCode`.
+        pub fn on_exit_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OnExitCode", value.into());
+            self
         }
 
-        prop! {
-            /// `OnStatusReason`.
-            props, "OnStatusReason", on_status_reason, set_on_status_reason, get_on_status_reason, Val<String>
+        /// Sets `OnExitCode` in place: [`Self::on_exit_code`] on a value held by `&mut`.
+        pub fn set_on_exit_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OnExitCode", value.into());
+            self
+        }
+
+        /// `OnExitCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_exit_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OnExitCode")
+        }
+
+        /// `OnReason`.
+        pub fn on_reason(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OnReason", value.into());
+            self
+        }
+
+        /// Sets `OnReason` in place: [`Self::on_reason`] on a value held by `&mut`.
+        pub fn set_on_reason(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OnReason", value.into());
+            self
+        }
+
+        /// `OnReason` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_reason(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OnReason")
+        }
+
+        /// `OnStatusReason`.
+        pub fn on_status_reason(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OnStatusReason", value.into());
+            self
+        }
+
+        /// Sets `OnStatusReason` in place: [`Self::on_status_reason`] on a value held by `&mut`.
+        pub fn set_on_status_reason(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OnStatusReason", value.into());
+            self
+        }
+
+        /// `OnStatusReason` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_status_reason(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OnStatusReason")
         }
     }
 
@@ -2916,9 +6589,23 @@ pub mod job_definition {
             JobTimeout { props }
         }
 
-        prop! {
-            /// `AttemptDurationSeconds`.
-            props, "AttemptDurationSeconds", attempt_duration_seconds, set_attempt_duration_seconds, get_attempt_duration_seconds, Val<i64>
+        /// `AttemptDurationSeconds`.
+        pub fn attempt_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("AttemptDurationSeconds", value.into());
+            self
+        }
+
+        /// Sets `AttemptDurationSeconds` in place: [`Self::attempt_duration_seconds`] on a value held
+        /// by `&mut`.
+        pub fn set_attempt_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AttemptDurationSeconds", value.into());
+            self
+        }
+
+        /// `AttemptDurationSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attempt_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AttemptDurationSeconds")
         }
     }
 }
@@ -2950,49 +6637,163 @@ impl JobQueue {
         JobQueue { core }
     }
 
-    prop! {
-        /// `ComputeEnvironmentOrder`.
-        core.props, "ComputeEnvironmentOrder", compute_environment_order, set_compute_environment_order, get_compute_environment_order, Val<List<job_queue::ComputeEnvironmentOrder>>
+    /// `ComputeEnvironmentOrder`.
+    pub fn compute_environment_order(mut self, value: impl Into<Val<List<job_queue::ComputeEnvironmentOrder>>>) -> Self {
+        self.core.props.set("ComputeEnvironmentOrder", value.into());
+        self
     }
 
-    prop! {
-        /// `JobQueueName`.
-        core.props, "JobQueueName", job_queue_name, set_job_queue_name, get_job_queue_name, Val<String>
+    /// Sets `ComputeEnvironmentOrder` in place: [`Self::compute_environment_order`] on a value held
+    /// by `&mut`.
+    pub fn set_compute_environment_order(&mut self, value: impl Into<Val<List<job_queue::ComputeEnvironmentOrder>>>) -> &mut Self {
+        self.core.props.set("ComputeEnvironmentOrder", value.into());
+        self
     }
 
-    prop! {
-        /// `JobQueueType`: Allowed values (any case): `ecs`, `ecs_fargate`, `ecs_managed_instances`, `eks`, `sagemaker_training`.
-        core.props, "JobQueueType", job_queue_type, set_job_queue_type, get_job_queue_type, Val<String>
+    /// `ComputeEnvironmentOrder` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compute_environment_order(&self) -> ::std::option::Option<Val<List<job_queue::ComputeEnvironmentOrder>>> {
+        crate::cfn::get_prop(&self.core.props, "ComputeEnvironmentOrder")
     }
 
-    prop! {
-        /// `JobStateTimeLimitActions`.
-        core.props, "JobStateTimeLimitActions", job_state_time_limit_actions, set_job_state_time_limit_actions, get_job_state_time_limit_actions, Val<List<job_queue::JobStateTimeLimitAction>>
+    /// `JobQueueName`.
+    pub fn job_queue_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("JobQueueName", value.into());
+        self
     }
 
-    prop! {
-        /// `Priority`.
-        core.props, "Priority", _, set_priority, get_priority, Val<i64>
+    /// Sets `JobQueueName` in place: [`Self::job_queue_name`] on a value held by `&mut`.
+    pub fn set_job_queue_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("JobQueueName", value.into());
+        self
     }
 
-    prop! {
-        /// `SchedulingPolicyArn`.
-        core.props, "SchedulingPolicyArn", scheduling_policy_arn, set_scheduling_policy_arn, get_scheduling_policy_arn, Val<String>
+    /// `JobQueueName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_queue_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "JobQueueName")
     }
 
-    prop! {
-        /// `ServiceEnvironmentOrder`.
-        core.props, "ServiceEnvironmentOrder", service_environment_order, set_service_environment_order, get_service_environment_order, Val<List<job_queue::ServiceEnvironmentOrder>>
+    /// `JobQueueType`: Allowed values (any case): `ecs`, `ecs_fargate`, `ecs_managed_instances`, `eks`, `sagemaker_training`.
+    pub fn job_queue_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("JobQueueType", value.into());
+        self
     }
 
-    prop! {
-        /// `State`.
-        core.props, "State", state, set_state, get_state, Val<job_queue::State>
+    /// Sets `JobQueueType` in place: [`Self::job_queue_type`] on a value held by `&mut`.
+    pub fn set_job_queue_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("JobQueueType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `JobQueueType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_queue_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "JobQueueType")
+    }
+
+    /// `JobStateTimeLimitActions`.
+    pub fn job_state_time_limit_actions(mut self, value: impl Into<Val<List<job_queue::JobStateTimeLimitAction>>>) -> Self {
+        self.core.props.set("JobStateTimeLimitActions", value.into());
+        self
+    }
+
+    /// Sets `JobStateTimeLimitActions` in place: [`Self::job_state_time_limit_actions`] on a value
+    /// held by `&mut`.
+    pub fn set_job_state_time_limit_actions(&mut self, value: impl Into<Val<List<job_queue::JobStateTimeLimitAction>>>) -> &mut Self {
+        self.core.props.set("JobStateTimeLimitActions", value.into());
+        self
+    }
+
+    /// `JobStateTimeLimitActions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_state_time_limit_actions(&self) -> ::std::option::Option<Val<List<job_queue::JobStateTimeLimitAction>>> {
+        crate::cfn::get_prop(&self.core.props, "JobStateTimeLimitActions")
+    }
+
+    /// Sets `Priority`, which `new` took, in place.
+    pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// `Priority` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Priority")
+    }
+
+    /// `SchedulingPolicyArn`.
+    pub fn scheduling_policy_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SchedulingPolicyArn", value.into());
+        self
+    }
+
+    /// Sets `SchedulingPolicyArn` in place: [`Self::scheduling_policy_arn`] on a value held by `&mut`.
+    pub fn set_scheduling_policy_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SchedulingPolicyArn", value.into());
+        self
+    }
+
+    /// `SchedulingPolicyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scheduling_policy_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SchedulingPolicyArn")
+    }
+
+    /// `ServiceEnvironmentOrder`.
+    pub fn service_environment_order(mut self, value: impl Into<Val<List<job_queue::ServiceEnvironmentOrder>>>) -> Self {
+        self.core.props.set("ServiceEnvironmentOrder", value.into());
+        self
+    }
+
+    /// Sets `ServiceEnvironmentOrder` in place: [`Self::service_environment_order`] on a value held
+    /// by `&mut`.
+    pub fn set_service_environment_order(&mut self, value: impl Into<Val<List<job_queue::ServiceEnvironmentOrder>>>) -> &mut Self {
+        self.core.props.set("ServiceEnvironmentOrder", value.into());
+        self
+    }
+
+    /// `ServiceEnvironmentOrder` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_environment_order(&self) -> ::std::option::Option<Val<List<job_queue::ServiceEnvironmentOrder>>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceEnvironmentOrder")
+    }
+
+    /// `State`.
+    pub fn state(mut self, value: impl Into<Val<job_queue::State>>) -> Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+    pub fn set_state(&mut self, value: impl Into<Val<job_queue::State>>) -> &mut Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// `State` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state(&self) -> ::std::option::Option<Val<job_queue::State>> {
+        crate::cfn::get_prop(&self.core.props, "State")
+    }
+
+    /// `Tags`: A key-value pair to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3031,14 +6832,28 @@ pub mod job_queue {
             ComputeEnvironmentOrder { props }
         }
 
-        prop! {
-            /// `ComputeEnvironment`.
-            props, "ComputeEnvironment", _, set_compute_environment, get_compute_environment, Val<String>
+        /// Sets `ComputeEnvironment`, which `new` took, in place.
+        pub fn set_compute_environment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComputeEnvironment", value.into());
+            self
         }
 
-        prop! {
-            /// `Order`.
-            props, "Order", _, set_order, get_order, Val<i64>
+        /// `ComputeEnvironment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compute_environment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComputeEnvironment")
+        }
+
+        /// Sets `Order`, which `new` took, in place.
+        pub fn set_order(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Order", value.into());
+            self
+        }
+
+        /// `Order` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_order(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Order")
         }
     }
 
@@ -3070,24 +6885,52 @@ pub mod job_queue {
             JobStateTimeLimitAction { props }
         }
 
-        prop! {
-            /// `Action`: Allowed values (any case): `cancel`, `terminate`.
-            props, "Action", _, set_action, get_action, Val<String>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxTimeSeconds`.
-            props, "MaxTimeSeconds", _, set_max_time_seconds, get_max_time_seconds, Val<i64>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `Reason`.
-            props, "Reason", _, set_reason, get_reason, Val<String>
+        /// Sets `MaxTimeSeconds`, which `new` took, in place.
+        pub fn set_max_time_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxTimeSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `State`.
-            props, "State", _, set_state, get_state, Val<JobStateTimeLimitActionState>
+        /// `MaxTimeSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_time_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxTimeSeconds")
+        }
+
+        /// Sets `Reason`, which `new` took, in place.
+        pub fn set_reason(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Reason", value.into());
+            self
+        }
+
+        /// `Reason` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reason(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Reason")
+        }
+
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<JobStateTimeLimitActionState>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<JobStateTimeLimitActionState>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
     }
 
@@ -3120,14 +6963,28 @@ pub mod job_queue {
             ServiceEnvironmentOrder { props }
         }
 
-        prop! {
-            /// `ServiceEnvironment`.
-            props, "ServiceEnvironment", _, set_service_environment, get_service_environment, Val<String>
+        /// Sets `ServiceEnvironment`, which `new` took, in place.
+        pub fn set_service_environment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceEnvironment", value.into());
+            self
         }
 
-        prop! {
-            /// `Order`.
-            props, "Order", _, set_order, get_order, Val<i64>
+        /// `ServiceEnvironment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_environment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceEnvironment")
+        }
+
+        /// Sets `Order`, which `new` took, in place.
+        pub fn set_order(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Order", value.into());
+            self
+        }
+
+        /// `Order` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_order(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Order")
         }
     }
 
@@ -3187,47 +7044,103 @@ impl QuotaShare {
         QuotaShare { core }
     }
 
-    prop! {
-        /// `CapacityLimits`: A list that specifies the quantity and type of compute capacity
-        /// allocated to the quota share.
-        core.props, "CapacityLimits", _, set_capacity_limits, get_capacity_limits, Val<List<quota_share::QuotaShareCapacityLimit>>
+    /// Sets `CapacityLimits`, which `new` took, in place.
+    pub fn set_capacity_limits(&mut self, value: impl Into<Val<List<quota_share::QuotaShareCapacityLimit>>>) -> &mut Self {
+        self.core.props.set("CapacityLimits", value.into());
+        self
     }
 
-    prop! {
-        /// `JobQueue`: The AWS Batch job queue associated with the quota share. This can be the job
-        /// queue name or ARN. A job queue must be in the `VALID` state before you can associate it
-        /// with a quota share.
-        core.props, "JobQueue", _, set_job_queue, get_job_queue, Val<String>
+    /// `CapacityLimits` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity_limits(&self) -> ::std::option::Option<Val<List<quota_share::QuotaShareCapacityLimit>>> {
+        crate::cfn::get_prop(&self.core.props, "CapacityLimits")
     }
 
-    prop! {
-        /// `PreemptionConfiguration`: Specifies the preemption behavior for jobs in a quota share.
-        core.props, "PreemptionConfiguration", _, set_preemption_configuration, get_preemption_configuration, Val<quota_share::QuotaSharePreemptionConfiguration>
+    /// Sets `JobQueue`, which `new` took, in place.
+    pub fn set_job_queue(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("JobQueue", value.into());
+        self
     }
 
-    prop! {
-        /// `QuotaShareName`: The name of the quota share. It can be up to 128 characters long. It
-        /// can contain uppercase and lowercase letters, numbers, hyphens (-), and underscores (_).
-        core.props, "QuotaShareName", _, set_quota_share_name, get_quota_share_name, Val<String>
+    /// `JobQueue` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_queue(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "JobQueue")
     }
 
-    prop! {
-        /// `ResourceSharingConfiguration`: Specifies whether a quota share reserves, lends, or both
-        /// lends and borrows idle compute capacity.
-        core.props, "ResourceSharingConfiguration", _, set_resource_sharing_configuration, get_resource_sharing_configuration, Val<quota_share::QuotaShareResourceSharingConfiguration>
+    /// Sets `PreemptionConfiguration`, which `new` took, in place.
+    pub fn set_preemption_configuration(&mut self, value: impl Into<Val<quota_share::QuotaSharePreemptionConfiguration>>) -> &mut Self {
+        self.core.props.set("PreemptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `State`: The state of the quota share. If the quota share is `ENABLED`, it is able to
-        /// accept jobs. If the quota share is `DISABLED`, new jobs won't be accepted but jobs
-        /// already submitted can finish. The default state is `ENABLED`.
-        core.props, "State", state, set_state, get_state, Val<quota_share::State>
+    /// `PreemptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preemption_configuration(&self) -> ::std::option::Option<Val<quota_share::QuotaSharePreemptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "PreemptionConfiguration")
     }
 
-    prop! {
-        /// `Tags`: The tags that you apply to the quota share to help you categorize and organize
-        /// your resources. Each tag consists of a key and an optional value.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `QuotaShareName`, which `new` took, in place.
+    pub fn set_quota_share_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("QuotaShareName", value.into());
+        self
+    }
+
+    /// `QuotaShareName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_quota_share_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "QuotaShareName")
+    }
+
+    /// Sets `ResourceSharingConfiguration`, which `new` took, in place.
+    pub fn set_resource_sharing_configuration(&mut self, value: impl Into<Val<quota_share::QuotaShareResourceSharingConfiguration>>) -> &mut Self {
+        self.core.props.set("ResourceSharingConfiguration", value.into());
+        self
+    }
+
+    /// `ResourceSharingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_sharing_configuration(&self) -> ::std::option::Option<Val<quota_share::QuotaShareResourceSharingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceSharingConfiguration")
+    }
+
+    /// `State`: The state of the quota share. If the quota share is `ENABLED`, it is able to accept
+    /// jobs. If the quota share is `DISABLED`, new jobs won't be accepted but jobs already
+    /// submitted can finish. The default state is `ENABLED`.
+    pub fn state(mut self, value: impl Into<Val<quota_share::State>>) -> Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+    pub fn set_state(&mut self, value: impl Into<Val<quota_share::State>>) -> &mut Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// `State` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state(&self) -> ::std::option::Option<Val<quota_share::State>> {
+        crate::cfn::get_prop(&self.core.props, "State")
+    }
+
+    /// `Tags`: The tags that you apply to the quota share to help you categorize and organize your
+    /// resources. Each tag consists of a key and an optional value.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3269,16 +7182,28 @@ pub mod quota_share {
             QuotaShareCapacityLimit { props }
         }
 
-        prop! {
-            /// `MaxCapacity`: The maximum capacity available for the quota share. This value represents
-            /// the maximum quantity of a resource that can be allocated to jobs in the quota share
-            /// without borrowing.
-            props, "MaxCapacity", _, set_max_capacity, get_max_capacity, Val<i64>
+        /// Sets `MaxCapacity`, which `new` took, in place.
+        pub fn set_max_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxCapacity", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityUnit`: The unit of compute capacity for the capacityLimit. For example, `ml.m5.large`.
-            props, "CapacityUnit", _, set_capacity_unit, get_capacity_unit, Val<String>
+        /// `MaxCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxCapacity")
+        }
+
+        /// Sets `CapacityUnit`, which `new` took, in place.
+        pub fn set_capacity_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapacityUnit", value.into());
+            self
+        }
+
+        /// `CapacityUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapacityUnit")
         }
     }
 
@@ -3301,10 +7226,16 @@ pub mod quota_share {
             QuotaSharePreemptionConfiguration { props }
         }
 
-        prop! {
-            /// `InSharePreemption`: Specifies whether jobs within a quota share can be preempted by
-            /// another, higher priority job in the same quota share. Allowed values (any case): `disabled`, `enabled`.
-            props, "InSharePreemption", _, set_in_share_preemption, get_in_share_preemption, Val<String>
+        /// Sets `InSharePreemption`, which `new` took, in place.
+        pub fn set_in_share_preemption(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InSharePreemption", value.into());
+            self
+        }
+
+        /// `InSharePreemption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_in_share_preemption(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InSharePreemption")
         }
     }
 
@@ -3329,24 +7260,39 @@ pub mod quota_share {
             QuotaShareResourceSharingConfiguration { props }
         }
 
-        prop! {
-            /// `Strategy`: The resource sharing strategy for the quota share. The `RESERVE` strategy
-            /// allows a quota share to reserve idle capacity for itself. `LEND` configures the share to
-            /// lend its idle capacity to another share in need of capacity. The `LEND_AND_BORROW`
-            /// strategy configures the share to borrow idle capacity from an underutilized share, as
-            /// well as lend to another share. Allowed values (any case): `lend`, `lend_and_borrow`, `reserve`.
-            props, "Strategy", _, set_strategy, get_strategy, Val<String>
+        /// Sets `Strategy`, which `new` took, in place.
+        pub fn set_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Strategy", value.into());
+            self
         }
 
-        prop! {
-            /// `BorrowLimit`: The maximum percentage of additional capacity that the quota share can
-            /// borrow from other shares. `BorrowLimit` can only be applied to quota shares with a
-            /// strategy of `LEND_AND_BORROW`. This value is expressed as a percentage of the quota
-            /// share's configured CapacityLimits. The `BorrowLimit` is applied uniformly across all
-            /// capacity units. For example, if the `BorrowLimit` is 200, the quota share can borrow up
-            /// to 200% of its configured `maxCapacity` for each capacity unit. The default `BorrowLimit`
-            /// is -1, which indicates unlimited borrowing.
-            props, "BorrowLimit", borrow_limit, set_borrow_limit, get_borrow_limit, Val<i64>
+        /// `Strategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strategy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Strategy")
+        }
+
+        /// `BorrowLimit`: The maximum percentage of additional capacity that the quota share can borrow
+        /// from other shares. `BorrowLimit` can only be applied to quota shares with a strategy of `LEND_AND_BORROW`.
+        /// This value is expressed as a percentage of the quota share's configured CapacityLimits. The `BorrowLimit`
+        /// is applied uniformly across all capacity units. For example, if the `BorrowLimit` is 200,
+        /// the quota share can borrow up to 200% of its configured `maxCapacity` for each capacity
+        /// unit. The default `BorrowLimit` is -1, which indicates unlimited borrowing.
+        pub fn borrow_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BorrowLimit", value.into());
+            self
+        }
+
+        /// Sets `BorrowLimit` in place: [`Self::borrow_limit`] on a value held by `&mut`.
+        pub fn set_borrow_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BorrowLimit", value.into());
+            self
+        }
+
+        /// `BorrowLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_borrow_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BorrowLimit")
         }
     }
 
@@ -3384,24 +7330,76 @@ impl SchedulingPolicy {
         SchedulingPolicy { core }
     }
 
-    prop! {
-        /// `FairsharePolicy`: Fair Share Policy for the Job Queue.
-        core.props, "FairsharePolicy", fairshare_policy, set_fairshare_policy, get_fairshare_policy, Val<scheduling_policy::FairsharePolicy>
+    /// `FairsharePolicy`: Fair Share Policy for the Job Queue.
+    pub fn fairshare_policy(mut self, value: impl Into<Val<scheduling_policy::FairsharePolicy>>) -> Self {
+        self.core.props.set("FairsharePolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of Scheduling Policy.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `FairsharePolicy` in place: [`Self::fairshare_policy`] on a value held by `&mut`.
+    pub fn set_fairshare_policy(&mut self, value: impl Into<Val<scheduling_policy::FairsharePolicy>>) -> &mut Self {
+        self.core.props.set("FairsharePolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `QuotaSharePolicy`: Quota Share Policy for the Job Queue.
-        core.props, "QuotaSharePolicy", quota_share_policy, set_quota_share_policy, get_quota_share_policy, Val<scheduling_policy::QuotaSharePolicy>
+    /// `FairsharePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fairshare_policy(&self) -> ::std::option::Option<Val<scheduling_policy::FairsharePolicy>> {
+        crate::cfn::get_prop(&self.core.props, "FairsharePolicy")
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Name`: Name of Scheduling Policy.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `QuotaSharePolicy`: Quota Share Policy for the Job Queue.
+    pub fn quota_share_policy(mut self, value: impl Into<Val<scheduling_policy::QuotaSharePolicy>>) -> Self {
+        self.core.props.set("QuotaSharePolicy", value.into());
+        self
+    }
+
+    /// Sets `QuotaSharePolicy` in place: [`Self::quota_share_policy`] on a value held by `&mut`.
+    pub fn set_quota_share_policy(&mut self, value: impl Into<Val<scheduling_policy::QuotaSharePolicy>>) -> &mut Self {
+        self.core.props.set("QuotaSharePolicy", value.into());
+        self
+    }
+
+    /// `QuotaSharePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_quota_share_policy(&self) -> ::std::option::Option<Val<scheduling_policy::QuotaSharePolicy>> {
+        crate::cfn::get_prop(&self.core.props, "QuotaSharePolicy")
+    }
+
+    /// `Tags`: A key-value pair to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3437,19 +7435,58 @@ pub mod scheduling_policy {
             FairsharePolicy { props }
         }
 
-        prop! {
-            /// `ComputeReservation`.
-            props, "ComputeReservation", compute_reservation, set_compute_reservation, get_compute_reservation, Val<f64>
+        /// `ComputeReservation`.
+        pub fn compute_reservation(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ComputeReservation", value.into());
+            self
         }
 
-        prop! {
-            /// `ShareDecaySeconds`.
-            props, "ShareDecaySeconds", share_decay_seconds, set_share_decay_seconds, get_share_decay_seconds, Val<f64>
+        /// Sets `ComputeReservation` in place: [`Self::compute_reservation`] on a value held by `&mut`.
+        pub fn set_compute_reservation(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ComputeReservation", value.into());
+            self
         }
 
-        prop! {
-            /// `ShareDistribution`: List of Share Attributes
-            props, "ShareDistribution", share_distribution, set_share_distribution, get_share_distribution, Val<List<ShareAttributes>>
+        /// `ComputeReservation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compute_reservation(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ComputeReservation")
+        }
+
+        /// `ShareDecaySeconds`.
+        pub fn share_decay_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ShareDecaySeconds", value.into());
+            self
+        }
+
+        /// Sets `ShareDecaySeconds` in place: [`Self::share_decay_seconds`] on a value held by `&mut`.
+        pub fn set_share_decay_seconds(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ShareDecaySeconds", value.into());
+            self
+        }
+
+        /// `ShareDecaySeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_share_decay_seconds(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ShareDecaySeconds")
+        }
+
+        /// `ShareDistribution`: List of Share Attributes
+        pub fn share_distribution(mut self, value: impl Into<Val<List<ShareAttributes>>>) -> Self {
+            self.props.set("ShareDistribution", value.into());
+            self
+        }
+
+        /// Sets `ShareDistribution` in place: [`Self::share_distribution`] on a value held by `&mut`.
+        pub fn set_share_distribution(&mut self, value: impl Into<Val<List<ShareAttributes>>>) -> &mut Self {
+            self.props.set("ShareDistribution", value.into());
+            self
+        }
+
+        /// `ShareDistribution` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_share_distribution(&self) -> ::std::option::Option<Val<List<ShareAttributes>>> {
+            crate::cfn::get_prop(&self.props, "ShareDistribution")
         }
     }
 
@@ -3468,14 +7505,40 @@ pub mod scheduling_policy {
             ShareAttributes { props }
         }
 
-        prop! {
-            /// `ShareIdentifier`.
-            props, "ShareIdentifier", share_identifier, set_share_identifier, get_share_identifier, Val<String>
+        /// `ShareIdentifier`.
+        pub fn share_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ShareIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `WeightFactor`.
-            props, "WeightFactor", weight_factor, set_weight_factor, get_weight_factor, Val<f64>
+        /// Sets `ShareIdentifier` in place: [`Self::share_identifier`] on a value held by `&mut`.
+        pub fn set_share_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ShareIdentifier", value.into());
+            self
+        }
+
+        /// `ShareIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_share_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ShareIdentifier")
+        }
+
+        /// `WeightFactor`.
+        pub fn weight_factor(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("WeightFactor", value.into());
+            self
+        }
+
+        /// Sets `WeightFactor` in place: [`Self::weight_factor`] on a value held by `&mut`.
+        pub fn set_weight_factor(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("WeightFactor", value.into());
+            self
+        }
+
+        /// `WeightFactor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight_factor(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "WeightFactor")
         }
     }
 
@@ -3494,9 +7557,23 @@ pub mod scheduling_policy {
             QuotaSharePolicy { props }
         }
 
-        prop! {
-            /// `IdleResourceAssignmentStrategy`: Allowed values (any case): `fifo`.
-            props, "IdleResourceAssignmentStrategy", idle_resource_assignment_strategy, set_idle_resource_assignment_strategy, get_idle_resource_assignment_strategy, Val<String>
+        /// `IdleResourceAssignmentStrategy`: Allowed values (any case): `fifo`.
+        pub fn idle_resource_assignment_strategy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IdleResourceAssignmentStrategy", value.into());
+            self
+        }
+
+        /// Sets `IdleResourceAssignmentStrategy` in place: [`Self::idle_resource_assignment_strategy`]
+        /// on a value held by `&mut`.
+        pub fn set_idle_resource_assignment_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdleResourceAssignmentStrategy", value.into());
+            self
+        }
+
+        /// `IdleResourceAssignmentStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idle_resource_assignment_strategy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdleResourceAssignmentStrategy")
         }
     }
 }
@@ -3526,29 +7603,83 @@ impl ServiceEnvironment {
         ServiceEnvironment { core }
     }
 
-    prop! {
-        /// `CapacityLimits`.
-        core.props, "CapacityLimits", _, set_capacity_limits, get_capacity_limits, Val<List<service_environment::CapacityLimit>>
+    /// Sets `CapacityLimits`, which `new` took, in place.
+    pub fn set_capacity_limits(&mut self, value: impl Into<Val<List<service_environment::CapacityLimit>>>) -> &mut Self {
+        self.core.props.set("CapacityLimits", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceEnvironmentName`.
-        core.props, "ServiceEnvironmentName", service_environment_name, set_service_environment_name, get_service_environment_name, Val<String>
+    /// `CapacityLimits` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity_limits(&self) -> ::std::option::Option<Val<List<service_environment::CapacityLimit>>> {
+        crate::cfn::get_prop(&self.core.props, "CapacityLimits")
     }
 
-    prop! {
-        /// `ServiceEnvironmentType`: Allowed values (any case): `sagemaker_training`.
-        core.props, "ServiceEnvironmentType", _, set_service_environment_type, get_service_environment_type, Val<String>
+    /// `ServiceEnvironmentName`.
+    pub fn service_environment_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServiceEnvironmentName", value.into());
+        self
     }
 
-    prop! {
-        /// `State`.
-        core.props, "State", state, set_state, get_state, Val<String>
+    /// Sets `ServiceEnvironmentName` in place: [`Self::service_environment_name`] on a value held
+    /// by `&mut`.
+    pub fn set_service_environment_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceEnvironmentName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `ServiceEnvironmentName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_environment_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceEnvironmentName")
+    }
+
+    /// Sets `ServiceEnvironmentType`, which `new` took, in place.
+    pub fn set_service_environment_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceEnvironmentType", value.into());
+        self
+    }
+
+    /// `ServiceEnvironmentType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_environment_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceEnvironmentType")
+    }
+
+    /// `State`.
+    pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+    pub fn set_state(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// `State` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "State")
+    }
+
+    /// `Tags`: A key-value pair to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3583,14 +7714,40 @@ pub mod service_environment {
             CapacityLimit { props }
         }
 
-        prop! {
-            /// `CapacityUnit`.
-            props, "CapacityUnit", capacity_unit, set_capacity_unit, get_capacity_unit, Val<String>
+        /// `CapacityUnit`.
+        pub fn capacity_unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CapacityUnit", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxCapacity`.
-            props, "MaxCapacity", max_capacity, set_max_capacity, get_max_capacity, Val<i64>
+        /// Sets `CapacityUnit` in place: [`Self::capacity_unit`] on a value held by `&mut`.
+        pub fn set_capacity_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapacityUnit", value.into());
+            self
+        }
+
+        /// `CapacityUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapacityUnit")
+        }
+
+        /// `MaxCapacity`.
+        pub fn max_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxCapacity", value.into());
+            self
+        }
+
+        /// Sets `MaxCapacity` in place: [`Self::max_capacity`] on a value held by `&mut`.
+        pub fn set_max_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxCapacity", value.into());
+            self
+        }
+
+        /// `MaxCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxCapacity")
         }
     }
 }

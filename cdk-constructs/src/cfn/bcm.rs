@@ -46,24 +46,64 @@ impl Dashboard {
         Dashboard { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Widgets`.
-        core.props, "Widgets", _, set_widgets, get_widgets, Val<List<dashboard::Widget>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Widgets`, which `new` took, in place.
+    pub fn set_widgets(&mut self, value: impl Into<Val<List<dashboard::Widget>>>) -> &mut Self {
+        self.core.props.set("Widgets", value.into());
+        self
+    }
+
+    /// `Widgets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_widgets(&self) -> ::std::option::Option<Val<List<dashboard::Widget>>> {
+        crate::cfn::get_prop(&self.core.props, "Widgets")
     }
 
     /// `Ref`: the resource's identifier.
@@ -121,34 +161,100 @@ pub mod dashboard {
             Widget { props }
         }
 
-        prop! {
-            /// `Title`.
-            props, "Title", _, set_title, get_title, Val<String>
+        /// Sets `Title`, which `new` took, in place.
+        pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Title", value.into());
+            self
         }
 
-        prop! {
-            /// `Configs`.
-            props, "Configs", _, set_configs, get_configs, Val<List<WidgetConfig>>
+        /// `Title` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Title")
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `Configs`, which `new` took, in place.
+        pub fn set_configs(&mut self, value: impl Into<Val<List<WidgetConfig>>>) -> &mut Self {
+            self.props.set("Configs", value.into());
+            self
         }
 
-        prop! {
-            /// `Height`.
-            props, "Height", height, set_height, get_height, Val<i64>
+        /// `Configs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configs(&self) -> ::std::option::Option<Val<List<WidgetConfig>>> {
+            crate::cfn::get_prop(&self.props, "Configs")
         }
 
-        prop! {
-            /// `HorizontalOffset`.
-            props, "HorizontalOffset", horizontal_offset, set_horizontal_offset, get_horizontal_offset, Val<i64>
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Width`.
-            props, "Width", width, set_width, get_width, Val<i64>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Height`.
+        pub fn height(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Height", value.into());
+            self
+        }
+
+        /// Sets `Height` in place: [`Self::height`] on a value held by `&mut`.
+        pub fn set_height(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Height", value.into());
+            self
+        }
+
+        /// `Height` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_height(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Height")
+        }
+
+        /// `HorizontalOffset`.
+        pub fn horizontal_offset(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HorizontalOffset", value.into());
+            self
+        }
+
+        /// Sets `HorizontalOffset` in place: [`Self::horizontal_offset`] on a value held by `&mut`.
+        pub fn set_horizontal_offset(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HorizontalOffset", value.into());
+            self
+        }
+
+        /// `HorizontalOffset` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_horizontal_offset(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HorizontalOffset")
+        }
+
+        /// `Width`.
+        pub fn width(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Width", value.into());
+            self
+        }
+
+        /// Sets `Width` in place: [`Self::width`] on a value held by `&mut`.
+        pub fn set_width(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Width", value.into());
+            self
+        }
+
+        /// `Width` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_width(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Width")
         }
     }
 
@@ -174,14 +280,28 @@ pub mod dashboard {
             WidgetConfig { props }
         }
 
-        prop! {
-            /// `QueryParameters`.
-            props, "QueryParameters", _, set_query_parameters, get_query_parameters, Val<QueryParameters>
+        /// Sets `QueryParameters`, which `new` took, in place.
+        pub fn set_query_parameters(&mut self, value: impl Into<Val<QueryParameters>>) -> &mut Self {
+            self.props.set("QueryParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `DisplayConfig`.
-            props, "DisplayConfig", _, set_display_config, get_display_config, Val<DisplayConfig>
+        /// `QueryParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_parameters(&self) -> ::std::option::Option<Val<QueryParameters>> {
+            crate::cfn::get_prop(&self.props, "QueryParameters")
+        }
+
+        /// Sets `DisplayConfig`, which `new` took, in place.
+        pub fn set_display_config(&mut self, value: impl Into<Val<DisplayConfig>>) -> &mut Self {
+            self.props.set("DisplayConfig", value.into());
+            self
+        }
+
+        /// `DisplayConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_display_config(&self) -> ::std::option::Option<Val<DisplayConfig>> {
+            crate::cfn::get_prop(&self.props, "DisplayConfig")
         }
     }
 
@@ -200,14 +320,40 @@ pub mod dashboard {
             DisplayConfig { props }
         }
 
-        prop! {
-            /// `Graph`.
-            props, "Graph", graph, set_graph, get_graph, Val<Map<GraphDisplayConfig>>
+        /// `Graph`.
+        pub fn graph(mut self, value: impl Into<Val<Map<GraphDisplayConfig>>>) -> Self {
+            self.props.set("Graph", value.into());
+            self
         }
 
-        prop! {
-            /// `Table`.
-            props, "Table", table, set_table, get_table, Val<Json>
+        /// Sets `Graph` in place: [`Self::graph`] on a value held by `&mut`.
+        pub fn set_graph(&mut self, value: impl Into<Val<Map<GraphDisplayConfig>>>) -> &mut Self {
+            self.props.set("Graph", value.into());
+            self
+        }
+
+        /// `Graph` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_graph(&self) -> ::std::option::Option<Val<Map<GraphDisplayConfig>>> {
+            crate::cfn::get_prop(&self.props, "Graph")
+        }
+
+        /// `Table`.
+        pub fn table(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Table", value.into());
+            self
+        }
+
+        /// Sets `Table` in place: [`Self::table`] on a value held by `&mut`.
+        pub fn set_table(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Table", value.into());
+            self
+        }
+
+        /// `Table` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Table")
         }
     }
 
@@ -228,9 +374,16 @@ pub mod dashboard {
             GraphDisplayConfig { props }
         }
 
-        prop! {
-            /// `VisualType`.
-            props, "VisualType", _, set_visual_type, get_visual_type, Val<VisualType>
+        /// Sets `VisualType`, which `new` took, in place.
+        pub fn set_visual_type(&mut self, value: impl Into<Val<VisualType>>) -> &mut Self {
+            self.props.set("VisualType", value.into());
+            self
+        }
+
+        /// `VisualType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_visual_type(&self) -> ::std::option::Option<Val<VisualType>> {
+            crate::cfn::get_prop(&self.props, "VisualType")
         }
     }
 
@@ -265,29 +418,95 @@ pub mod dashboard {
             QueryParameters { props }
         }
 
-        prop! {
-            /// `CostAndUsage`.
-            props, "CostAndUsage", cost_and_usage, set_cost_and_usage, get_cost_and_usage, Val<CostAndUsageQuery>
+        /// `CostAndUsage`.
+        pub fn cost_and_usage(mut self, value: impl Into<Val<CostAndUsageQuery>>) -> Self {
+            self.props.set("CostAndUsage", value.into());
+            self
         }
 
-        prop! {
-            /// `ReservationCoverage`.
-            props, "ReservationCoverage", reservation_coverage, set_reservation_coverage, get_reservation_coverage, Val<ReservationCoverageQuery>
+        /// Sets `CostAndUsage` in place: [`Self::cost_and_usage`] on a value held by `&mut`.
+        pub fn set_cost_and_usage(&mut self, value: impl Into<Val<CostAndUsageQuery>>) -> &mut Self {
+            self.props.set("CostAndUsage", value.into());
+            self
         }
 
-        prop! {
-            /// `ReservationUtilization`.
-            props, "ReservationUtilization", reservation_utilization, set_reservation_utilization, get_reservation_utilization, Val<ReservationUtilizationQuery>
+        /// `CostAndUsage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cost_and_usage(&self) -> ::std::option::Option<Val<CostAndUsageQuery>> {
+            crate::cfn::get_prop(&self.props, "CostAndUsage")
         }
 
-        prop! {
-            /// `SavingsPlansCoverage`.
-            props, "SavingsPlansCoverage", savings_plans_coverage, set_savings_plans_coverage, get_savings_plans_coverage, Val<SavingsPlansCoverageQuery>
+        /// `ReservationCoverage`.
+        pub fn reservation_coverage(mut self, value: impl Into<Val<ReservationCoverageQuery>>) -> Self {
+            self.props.set("ReservationCoverage", value.into());
+            self
         }
 
-        prop! {
-            /// `SavingsPlansUtilization`.
-            props, "SavingsPlansUtilization", savings_plans_utilization, set_savings_plans_utilization, get_savings_plans_utilization, Val<SavingsPlansUtilizationQuery>
+        /// Sets `ReservationCoverage` in place: [`Self::reservation_coverage`] on a value held by `&mut`.
+        pub fn set_reservation_coverage(&mut self, value: impl Into<Val<ReservationCoverageQuery>>) -> &mut Self {
+            self.props.set("ReservationCoverage", value.into());
+            self
+        }
+
+        /// `ReservationCoverage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reservation_coverage(&self) -> ::std::option::Option<Val<ReservationCoverageQuery>> {
+            crate::cfn::get_prop(&self.props, "ReservationCoverage")
+        }
+
+        /// `ReservationUtilization`.
+        pub fn reservation_utilization(mut self, value: impl Into<Val<ReservationUtilizationQuery>>) -> Self {
+            self.props.set("ReservationUtilization", value.into());
+            self
+        }
+
+        /// Sets `ReservationUtilization` in place: [`Self::reservation_utilization`] on a value held by `&mut`.
+        pub fn set_reservation_utilization(&mut self, value: impl Into<Val<ReservationUtilizationQuery>>) -> &mut Self {
+            self.props.set("ReservationUtilization", value.into());
+            self
+        }
+
+        /// `ReservationUtilization` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reservation_utilization(&self) -> ::std::option::Option<Val<ReservationUtilizationQuery>> {
+            crate::cfn::get_prop(&self.props, "ReservationUtilization")
+        }
+
+        /// `SavingsPlansCoverage`.
+        pub fn savings_plans_coverage(mut self, value: impl Into<Val<SavingsPlansCoverageQuery>>) -> Self {
+            self.props.set("SavingsPlansCoverage", value.into());
+            self
+        }
+
+        /// Sets `SavingsPlansCoverage` in place: [`Self::savings_plans_coverage`] on a value held by `&mut`.
+        pub fn set_savings_plans_coverage(&mut self, value: impl Into<Val<SavingsPlansCoverageQuery>>) -> &mut Self {
+            self.props.set("SavingsPlansCoverage", value.into());
+            self
+        }
+
+        /// `SavingsPlansCoverage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_savings_plans_coverage(&self) -> ::std::option::Option<Val<SavingsPlansCoverageQuery>> {
+            crate::cfn::get_prop(&self.props, "SavingsPlansCoverage")
+        }
+
+        /// `SavingsPlansUtilization`.
+        pub fn savings_plans_utilization(mut self, value: impl Into<Val<SavingsPlansUtilizationQuery>>) -> Self {
+            self.props.set("SavingsPlansUtilization", value.into());
+            self
+        }
+
+        /// Sets `SavingsPlansUtilization` in place: [`Self::savings_plans_utilization`] on a value held
+        /// by `&mut`.
+        pub fn set_savings_plans_utilization(&mut self, value: impl Into<Val<SavingsPlansUtilizationQuery>>) -> &mut Self {
+            self.props.set("SavingsPlansUtilization", value.into());
+            self
+        }
+
+        /// `SavingsPlansUtilization` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_savings_plans_utilization(&self) -> ::std::option::Option<Val<SavingsPlansUtilizationQuery>> {
+            crate::cfn::get_prop(&self.props, "SavingsPlansUtilization")
         }
     }
 
@@ -316,29 +535,76 @@ pub mod dashboard {
             CostAndUsageQuery { props }
         }
 
-        prop! {
-            /// `Metrics`.
-            props, "Metrics", _, set_metrics, get_metrics, Val<List<MetricName>>
+        /// Sets `Metrics`, which `new` took, in place.
+        pub fn set_metrics(&mut self, value: impl Into<Val<List<MetricName>>>) -> &mut Self {
+            self.props.set("Metrics", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeRange`.
-            props, "TimeRange", _, set_time_range, get_time_range, Val<DateTimeRange>
+        /// `Metrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metrics(&self) -> ::std::option::Option<Val<List<MetricName>>> {
+            crate::cfn::get_prop(&self.props, "Metrics")
         }
 
-        prop! {
-            /// `Granularity`.
-            props, "Granularity", _, set_granularity, get_granularity, Val<Granularity>
+        /// Sets `TimeRange`, which `new` took, in place.
+        pub fn set_time_range(&mut self, value: impl Into<Val<DateTimeRange>>) -> &mut Self {
+            self.props.set("TimeRange", value.into());
+            self
         }
 
-        prop! {
-            /// `Filter`.
-            props, "Filter", filter, set_filter, get_filter, Val<CostAndUsageExpression>
+        /// `TimeRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_range(&self) -> ::std::option::Option<Val<DateTimeRange>> {
+            crate::cfn::get_prop(&self.props, "TimeRange")
         }
 
-        prop! {
-            /// `GroupBy`.
-            props, "GroupBy", group_by, set_group_by, get_group_by, Val<List<GroupDefinition>>
+        /// Sets `Granularity`, which `new` took, in place.
+        pub fn set_granularity(&mut self, value: impl Into<Val<Granularity>>) -> &mut Self {
+            self.props.set("Granularity", value.into());
+            self
+        }
+
+        /// `Granularity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_granularity(&self) -> ::std::option::Option<Val<Granularity>> {
+            crate::cfn::get_prop(&self.props, "Granularity")
+        }
+
+        /// `Filter`.
+        pub fn filter(mut self, value: impl Into<Val<CostAndUsageExpression>>) -> Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// Sets `Filter` in place: [`Self::filter`] on a value held by `&mut`.
+        pub fn set_filter(&mut self, value: impl Into<Val<CostAndUsageExpression>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<CostAndUsageExpression>> {
+            crate::cfn::get_prop(&self.props, "Filter")
+        }
+
+        /// `GroupBy`.
+        pub fn group_by(mut self, value: impl Into<Val<List<GroupDefinition>>>) -> Self {
+            self.props.set("GroupBy", value.into());
+            self
+        }
+
+        /// Sets `GroupBy` in place: [`Self::group_by`] on a value held by `&mut`.
+        pub fn set_group_by(&mut self, value: impl Into<Val<List<GroupDefinition>>>) -> &mut Self {
+            self.props.set("GroupBy", value.into());
+            self
+        }
+
+        /// `GroupBy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_by(&self) -> ::std::option::Option<Val<List<GroupDefinition>>> {
+            crate::cfn::get_prop(&self.props, "GroupBy")
         }
     }
 
@@ -357,34 +623,112 @@ pub mod dashboard {
             CostAndUsageExpression { props }
         }
 
-        prop! {
-            /// `And`.
-            props, "And", and, set_and, get_and, Val<List<CostAndUsageExpression>>
+        /// `And`.
+        pub fn and(mut self, value: impl Into<Val<List<CostAndUsageExpression>>>) -> Self {
+            self.props.set("And", value.into());
+            self
         }
 
-        prop! {
-            /// `CostCategories`.
-            props, "CostCategories", cost_categories, set_cost_categories, get_cost_categories, Val<CostCategoryValues>
+        /// Sets `And` in place: [`Self::and`] on a value held by `&mut`.
+        pub fn set_and(&mut self, value: impl Into<Val<List<CostAndUsageExpression>>>) -> &mut Self {
+            self.props.set("And", value.into());
+            self
         }
 
-        prop! {
-            /// `Dimensions`.
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<DimensionValues>
+        /// `And` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_and(&self) -> ::std::option::Option<Val<List<CostAndUsageExpression>>> {
+            crate::cfn::get_prop(&self.props, "And")
         }
 
-        prop! {
-            /// `Not`.
-            props, "Not", not, set_not, get_not, Val<CostAndUsageExpression>
+        /// `CostCategories`.
+        pub fn cost_categories(mut self, value: impl Into<Val<CostCategoryValues>>) -> Self {
+            self.props.set("CostCategories", value.into());
+            self
         }
 
-        prop! {
-            /// `Or`.
-            props, "Or", or, set_or, get_or, Val<List<CostAndUsageExpression>>
+        /// Sets `CostCategories` in place: [`Self::cost_categories`] on a value held by `&mut`.
+        pub fn set_cost_categories(&mut self, value: impl Into<Val<CostCategoryValues>>) -> &mut Self {
+            self.props.set("CostCategories", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`.
-            props, "Tags", tags, set_tags, get_tags, Val<TagValues>
+        /// `CostCategories` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cost_categories(&self) -> ::std::option::Option<Val<CostCategoryValues>> {
+            crate::cfn::get_prop(&self.props, "CostCategories")
+        }
+
+        /// `Dimensions`.
+        pub fn dimensions(mut self, value: impl Into<Val<DimensionValues>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<DimensionValues>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<DimensionValues>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
+        }
+
+        /// `Not`.
+        pub fn not(mut self, value: impl Into<Val<CostAndUsageExpression>>) -> Self {
+            self.props.set("Not", value.into());
+            self
+        }
+
+        /// Sets `Not` in place: [`Self::not`] on a value held by `&mut`.
+        pub fn set_not(&mut self, value: impl Into<Val<CostAndUsageExpression>>) -> &mut Self {
+            self.props.set("Not", value.into());
+            self
+        }
+
+        /// `Not` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not(&self) -> ::std::option::Option<Val<CostAndUsageExpression>> {
+            crate::cfn::get_prop(&self.props, "Not")
+        }
+
+        /// `Or`.
+        pub fn or(mut self, value: impl Into<Val<List<CostAndUsageExpression>>>) -> Self {
+            self.props.set("Or", value.into());
+            self
+        }
+
+        /// Sets `Or` in place: [`Self::or`] on a value held by `&mut`.
+        pub fn set_or(&mut self, value: impl Into<Val<List<CostAndUsageExpression>>>) -> &mut Self {
+            self.props.set("Or", value.into());
+            self
+        }
+
+        /// `Or` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_or(&self) -> ::std::option::Option<Val<List<CostAndUsageExpression>>> {
+            crate::cfn::get_prop(&self.props, "Or")
+        }
+
+        /// `Tags`.
+        pub fn tags(mut self, value: impl Into<Val<TagValues>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<TagValues>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<TagValues>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -407,19 +751,46 @@ pub mod dashboard {
             CostCategoryValues { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
 
-        prop! {
-            /// `MatchOptions`.
-            props, "MatchOptions", match_options, set_match_options, get_match_options, Val<List<MatchOption>>
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
+        }
+
+        /// `MatchOptions`.
+        pub fn match_options(mut self, value: impl Into<Val<List<MatchOption>>>) -> Self {
+            self.props.set("MatchOptions", value.into());
+            self
+        }
+
+        /// Sets `MatchOptions` in place: [`Self::match_options`] on a value held by `&mut`.
+        pub fn set_match_options(&mut self, value: impl Into<Val<List<MatchOption>>>) -> &mut Self {
+            self.props.set("MatchOptions", value.into());
+            self
+        }
+
+        /// `MatchOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_options(&self) -> ::std::option::Option<Val<List<MatchOption>>> {
+            crate::cfn::get_prop(&self.props, "MatchOptions")
         }
     }
 
@@ -473,19 +844,46 @@ pub mod dashboard {
             DimensionValues { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<Dimension>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<Dimension>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<Dimension>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
 
-        prop! {
-            /// `MatchOptions`.
-            props, "MatchOptions", match_options, set_match_options, get_match_options, Val<List<MatchOption>>
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
+        }
+
+        /// `MatchOptions`.
+        pub fn match_options(mut self, value: impl Into<Val<List<MatchOption>>>) -> Self {
+            self.props.set("MatchOptions", value.into());
+            self
+        }
+
+        /// Sets `MatchOptions` in place: [`Self::match_options`] on a value held by `&mut`.
+        pub fn set_match_options(&mut self, value: impl Into<Val<List<MatchOption>>>) -> &mut Self {
+            self.props.set("MatchOptions", value.into());
+            self
+        }
+
+        /// `MatchOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_options(&self) -> ::std::option::Option<Val<List<MatchOption>>> {
+            crate::cfn::get_prop(&self.props, "MatchOptions")
         }
     }
 
@@ -593,19 +991,46 @@ pub mod dashboard {
             TagValues { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
 
-        prop! {
-            /// `MatchOptions`.
-            props, "MatchOptions", match_options, set_match_options, get_match_options, Val<List<MatchOption>>
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
+        }
+
+        /// `MatchOptions`.
+        pub fn match_options(mut self, value: impl Into<Val<List<MatchOption>>>) -> Self {
+            self.props.set("MatchOptions", value.into());
+            self
+        }
+
+        /// Sets `MatchOptions` in place: [`Self::match_options`] on a value held by `&mut`.
+        pub fn set_match_options(&mut self, value: impl Into<Val<List<MatchOption>>>) -> &mut Self {
+            self.props.set("MatchOptions", value.into());
+            self
+        }
+
+        /// `MatchOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_options(&self) -> ::std::option::Option<Val<List<MatchOption>>> {
+            crate::cfn::get_prop(&self.props, "MatchOptions")
         }
     }
 
@@ -642,14 +1067,34 @@ pub mod dashboard {
             GroupDefinition { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<GroupDefinitionType>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<GroupDefinitionType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<GroupDefinitionType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<GroupDefinitionType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -731,14 +1176,28 @@ pub mod dashboard {
             DateTimeRange { props }
         }
 
-        prop! {
-            /// `StartTime`.
-            props, "StartTime", _, set_start_time, get_start_time, Val<DateTimeValue>
+        /// Sets `StartTime`, which `new` took, in place.
+        pub fn set_start_time(&mut self, value: impl Into<Val<DateTimeValue>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `EndTime`.
-            props, "EndTime", _, set_end_time, get_end_time, Val<DateTimeValue>
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<DateTimeValue>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
+        }
+
+        /// Sets `EndTime`, which `new` took, in place.
+        pub fn set_end_time(&mut self, value: impl Into<Val<DateTimeValue>>) -> &mut Self {
+            self.props.set("EndTime", value.into());
+            self
+        }
+
+        /// `EndTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_time(&self) -> ::std::option::Option<Val<DateTimeValue>> {
+            crate::cfn::get_prop(&self.props, "EndTime")
         }
     }
 
@@ -761,14 +1220,28 @@ pub mod dashboard {
             DateTimeValue { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<DateTimeType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<DateTimeType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<DateTimeType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -802,29 +1275,88 @@ pub mod dashboard {
             ReservationCoverageQuery { props }
         }
 
-        prop! {
-            /// `TimeRange`.
-            props, "TimeRange", _, set_time_range, get_time_range, Val<DateTimeRange>
+        /// Sets `TimeRange`, which `new` took, in place.
+        pub fn set_time_range(&mut self, value: impl Into<Val<DateTimeRange>>) -> &mut Self {
+            self.props.set("TimeRange", value.into());
+            self
         }
 
-        prop! {
-            /// `Filter`.
-            props, "Filter", filter, set_filter, get_filter, Val<Expression>
+        /// `TimeRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_range(&self) -> ::std::option::Option<Val<DateTimeRange>> {
+            crate::cfn::get_prop(&self.props, "TimeRange")
         }
 
-        prop! {
-            /// `Granularity`.
-            props, "Granularity", granularity, set_granularity, get_granularity, Val<Granularity>
+        /// `Filter`.
+        pub fn filter(mut self, value: impl Into<Val<Expression>>) -> Self {
+            self.props.set("Filter", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupBy`.
-            props, "GroupBy", group_by, set_group_by, get_group_by, Val<List<GroupDefinition>>
+        /// Sets `Filter` in place: [`Self::filter`] on a value held by `&mut`.
+        pub fn set_filter(&mut self, value: impl Into<Val<Expression>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
         }
 
-        prop! {
-            /// `Metrics`.
-            props, "Metrics", metrics, set_metrics, get_metrics, Val<List<MetricName>>
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<Expression>> {
+            crate::cfn::get_prop(&self.props, "Filter")
+        }
+
+        /// `Granularity`.
+        pub fn granularity(mut self, value: impl Into<Val<Granularity>>) -> Self {
+            self.props.set("Granularity", value.into());
+            self
+        }
+
+        /// Sets `Granularity` in place: [`Self::granularity`] on a value held by `&mut`.
+        pub fn set_granularity(&mut self, value: impl Into<Val<Granularity>>) -> &mut Self {
+            self.props.set("Granularity", value.into());
+            self
+        }
+
+        /// `Granularity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_granularity(&self) -> ::std::option::Option<Val<Granularity>> {
+            crate::cfn::get_prop(&self.props, "Granularity")
+        }
+
+        /// `GroupBy`.
+        pub fn group_by(mut self, value: impl Into<Val<List<GroupDefinition>>>) -> Self {
+            self.props.set("GroupBy", value.into());
+            self
+        }
+
+        /// Sets `GroupBy` in place: [`Self::group_by`] on a value held by `&mut`.
+        pub fn set_group_by(&mut self, value: impl Into<Val<List<GroupDefinition>>>) -> &mut Self {
+            self.props.set("GroupBy", value.into());
+            self
+        }
+
+        /// `GroupBy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_by(&self) -> ::std::option::Option<Val<List<GroupDefinition>>> {
+            crate::cfn::get_prop(&self.props, "GroupBy")
+        }
+
+        /// `Metrics`.
+        pub fn metrics(mut self, value: impl Into<Val<List<MetricName>>>) -> Self {
+            self.props.set("Metrics", value.into());
+            self
+        }
+
+        /// Sets `Metrics` in place: [`Self::metrics`] on a value held by `&mut`.
+        pub fn set_metrics(&mut self, value: impl Into<Val<List<MetricName>>>) -> &mut Self {
+            self.props.set("Metrics", value.into());
+            self
+        }
+
+        /// `Metrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metrics(&self) -> ::std::option::Option<Val<List<MetricName>>> {
+            crate::cfn::get_prop(&self.props, "Metrics")
         }
     }
 
@@ -843,29 +1375,94 @@ pub mod dashboard {
             Expression { props }
         }
 
-        prop! {
-            /// `And`.
-            props, "And", and, set_and, get_and, Val<List<Expression>>
+        /// `And`.
+        pub fn and(mut self, value: impl Into<Val<List<Expression>>>) -> Self {
+            self.props.set("And", value.into());
+            self
         }
 
-        prop! {
-            /// `CostCategories`.
-            props, "CostCategories", cost_categories, set_cost_categories, get_cost_categories, Val<CostCategoryValues>
+        /// Sets `And` in place: [`Self::and`] on a value held by `&mut`.
+        pub fn set_and(&mut self, value: impl Into<Val<List<Expression>>>) -> &mut Self {
+            self.props.set("And", value.into());
+            self
         }
 
-        prop! {
-            /// `Dimensions`.
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<DimensionValues>
+        /// `And` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_and(&self) -> ::std::option::Option<Val<List<Expression>>> {
+            crate::cfn::get_prop(&self.props, "And")
         }
 
-        prop! {
-            /// `Not`.
-            props, "Not", not, set_not, get_not, Val<Expression>
+        /// `CostCategories`.
+        pub fn cost_categories(mut self, value: impl Into<Val<CostCategoryValues>>) -> Self {
+            self.props.set("CostCategories", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`.
-            props, "Tags", tags, set_tags, get_tags, Val<TagValues>
+        /// Sets `CostCategories` in place: [`Self::cost_categories`] on a value held by `&mut`.
+        pub fn set_cost_categories(&mut self, value: impl Into<Val<CostCategoryValues>>) -> &mut Self {
+            self.props.set("CostCategories", value.into());
+            self
+        }
+
+        /// `CostCategories` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cost_categories(&self) -> ::std::option::Option<Val<CostCategoryValues>> {
+            crate::cfn::get_prop(&self.props, "CostCategories")
+        }
+
+        /// `Dimensions`.
+        pub fn dimensions(mut self, value: impl Into<Val<DimensionValues>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<DimensionValues>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<DimensionValues>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
+        }
+
+        /// `Not`.
+        pub fn not(mut self, value: impl Into<Val<Expression>>) -> Self {
+            self.props.set("Not", value.into());
+            self
+        }
+
+        /// Sets `Not` in place: [`Self::not`] on a value held by `&mut`.
+        pub fn set_not(&mut self, value: impl Into<Val<Expression>>) -> &mut Self {
+            self.props.set("Not", value.into());
+            self
+        }
+
+        /// `Not` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not(&self) -> ::std::option::Option<Val<Expression>> {
+            crate::cfn::get_prop(&self.props, "Not")
+        }
+
+        /// `Tags`.
+        pub fn tags(mut self, value: impl Into<Val<TagValues>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<TagValues>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<TagValues>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -886,24 +1483,70 @@ pub mod dashboard {
             ReservationUtilizationQuery { props }
         }
 
-        prop! {
-            /// `TimeRange`.
-            props, "TimeRange", _, set_time_range, get_time_range, Val<DateTimeRange>
+        /// Sets `TimeRange`, which `new` took, in place.
+        pub fn set_time_range(&mut self, value: impl Into<Val<DateTimeRange>>) -> &mut Self {
+            self.props.set("TimeRange", value.into());
+            self
         }
 
-        prop! {
-            /// `Filter`.
-            props, "Filter", filter, set_filter, get_filter, Val<Expression>
+        /// `TimeRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_range(&self) -> ::std::option::Option<Val<DateTimeRange>> {
+            crate::cfn::get_prop(&self.props, "TimeRange")
         }
 
-        prop! {
-            /// `Granularity`.
-            props, "Granularity", granularity, set_granularity, get_granularity, Val<Granularity>
+        /// `Filter`.
+        pub fn filter(mut self, value: impl Into<Val<Expression>>) -> Self {
+            self.props.set("Filter", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupBy`.
-            props, "GroupBy", group_by, set_group_by, get_group_by, Val<List<GroupDefinition>>
+        /// Sets `Filter` in place: [`Self::filter`] on a value held by `&mut`.
+        pub fn set_filter(&mut self, value: impl Into<Val<Expression>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<Expression>> {
+            crate::cfn::get_prop(&self.props, "Filter")
+        }
+
+        /// `Granularity`.
+        pub fn granularity(mut self, value: impl Into<Val<Granularity>>) -> Self {
+            self.props.set("Granularity", value.into());
+            self
+        }
+
+        /// Sets `Granularity` in place: [`Self::granularity`] on a value held by `&mut`.
+        pub fn set_granularity(&mut self, value: impl Into<Val<Granularity>>) -> &mut Self {
+            self.props.set("Granularity", value.into());
+            self
+        }
+
+        /// `Granularity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_granularity(&self) -> ::std::option::Option<Val<Granularity>> {
+            crate::cfn::get_prop(&self.props, "Granularity")
+        }
+
+        /// `GroupBy`.
+        pub fn group_by(mut self, value: impl Into<Val<List<GroupDefinition>>>) -> Self {
+            self.props.set("GroupBy", value.into());
+            self
+        }
+
+        /// Sets `GroupBy` in place: [`Self::group_by`] on a value held by `&mut`.
+        pub fn set_group_by(&mut self, value: impl Into<Val<List<GroupDefinition>>>) -> &mut Self {
+            self.props.set("GroupBy", value.into());
+            self
+        }
+
+        /// `GroupBy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_by(&self) -> ::std::option::Option<Val<List<GroupDefinition>>> {
+            crate::cfn::get_prop(&self.props, "GroupBy")
         }
     }
 
@@ -924,29 +1567,88 @@ pub mod dashboard {
             SavingsPlansCoverageQuery { props }
         }
 
-        prop! {
-            /// `TimeRange`.
-            props, "TimeRange", _, set_time_range, get_time_range, Val<DateTimeRange>
+        /// Sets `TimeRange`, which `new` took, in place.
+        pub fn set_time_range(&mut self, value: impl Into<Val<DateTimeRange>>) -> &mut Self {
+            self.props.set("TimeRange", value.into());
+            self
         }
 
-        prop! {
-            /// `Filter`.
-            props, "Filter", filter, set_filter, get_filter, Val<Expression>
+        /// `TimeRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_range(&self) -> ::std::option::Option<Val<DateTimeRange>> {
+            crate::cfn::get_prop(&self.props, "TimeRange")
         }
 
-        prop! {
-            /// `Granularity`.
-            props, "Granularity", granularity, set_granularity, get_granularity, Val<Granularity>
+        /// `Filter`.
+        pub fn filter(mut self, value: impl Into<Val<Expression>>) -> Self {
+            self.props.set("Filter", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupBy`.
-            props, "GroupBy", group_by, set_group_by, get_group_by, Val<List<GroupDefinition>>
+        /// Sets `Filter` in place: [`Self::filter`] on a value held by `&mut`.
+        pub fn set_filter(&mut self, value: impl Into<Val<Expression>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
         }
 
-        prop! {
-            /// `Metrics`.
-            props, "Metrics", metrics, set_metrics, get_metrics, Val<List<MetricName>>
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<Expression>> {
+            crate::cfn::get_prop(&self.props, "Filter")
+        }
+
+        /// `Granularity`.
+        pub fn granularity(mut self, value: impl Into<Val<Granularity>>) -> Self {
+            self.props.set("Granularity", value.into());
+            self
+        }
+
+        /// Sets `Granularity` in place: [`Self::granularity`] on a value held by `&mut`.
+        pub fn set_granularity(&mut self, value: impl Into<Val<Granularity>>) -> &mut Self {
+            self.props.set("Granularity", value.into());
+            self
+        }
+
+        /// `Granularity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_granularity(&self) -> ::std::option::Option<Val<Granularity>> {
+            crate::cfn::get_prop(&self.props, "Granularity")
+        }
+
+        /// `GroupBy`.
+        pub fn group_by(mut self, value: impl Into<Val<List<GroupDefinition>>>) -> Self {
+            self.props.set("GroupBy", value.into());
+            self
+        }
+
+        /// Sets `GroupBy` in place: [`Self::group_by`] on a value held by `&mut`.
+        pub fn set_group_by(&mut self, value: impl Into<Val<List<GroupDefinition>>>) -> &mut Self {
+            self.props.set("GroupBy", value.into());
+            self
+        }
+
+        /// `GroupBy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_by(&self) -> ::std::option::Option<Val<List<GroupDefinition>>> {
+            crate::cfn::get_prop(&self.props, "GroupBy")
+        }
+
+        /// `Metrics`.
+        pub fn metrics(mut self, value: impl Into<Val<List<MetricName>>>) -> Self {
+            self.props.set("Metrics", value.into());
+            self
+        }
+
+        /// Sets `Metrics` in place: [`Self::metrics`] on a value held by `&mut`.
+        pub fn set_metrics(&mut self, value: impl Into<Val<List<MetricName>>>) -> &mut Self {
+            self.props.set("Metrics", value.into());
+            self
+        }
+
+        /// `Metrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metrics(&self) -> ::std::option::Option<Val<List<MetricName>>> {
+            crate::cfn::get_prop(&self.props, "Metrics")
         }
     }
 
@@ -967,19 +1669,52 @@ pub mod dashboard {
             SavingsPlansUtilizationQuery { props }
         }
 
-        prop! {
-            /// `TimeRange`.
-            props, "TimeRange", _, set_time_range, get_time_range, Val<DateTimeRange>
+        /// Sets `TimeRange`, which `new` took, in place.
+        pub fn set_time_range(&mut self, value: impl Into<Val<DateTimeRange>>) -> &mut Self {
+            self.props.set("TimeRange", value.into());
+            self
         }
 
-        prop! {
-            /// `Filter`.
-            props, "Filter", filter, set_filter, get_filter, Val<Expression>
+        /// `TimeRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_range(&self) -> ::std::option::Option<Val<DateTimeRange>> {
+            crate::cfn::get_prop(&self.props, "TimeRange")
         }
 
-        prop! {
-            /// `Granularity`.
-            props, "Granularity", granularity, set_granularity, get_granularity, Val<Granularity>
+        /// `Filter`.
+        pub fn filter(mut self, value: impl Into<Val<Expression>>) -> Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// Sets `Filter` in place: [`Self::filter`] on a value held by `&mut`.
+        pub fn set_filter(&mut self, value: impl Into<Val<Expression>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<Expression>> {
+            crate::cfn::get_prop(&self.props, "Filter")
+        }
+
+        /// `Granularity`.
+        pub fn granularity(mut self, value: impl Into<Val<Granularity>>) -> Self {
+            self.props.set("Granularity", value.into());
+            self
+        }
+
+        /// Sets `Granularity` in place: [`Self::granularity`] on a value held by `&mut`.
+        pub fn set_granularity(&mut self, value: impl Into<Val<Granularity>>) -> &mut Self {
+            self.props.set("Granularity", value.into());
+            self
+        }
+
+        /// `Granularity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_granularity(&self) -> ::std::option::Option<Val<Granularity>> {
+            crate::cfn::get_prop(&self.props, "Granularity")
         }
     }
 }
@@ -1022,50 +1757,127 @@ impl ScheduledReport {
         ScheduledReport { core }
     }
 
-    prop! {
-        /// `DashboardArn`: The ARN of the dashboard associated with the scheduled report. Managed
-        /// dashboards cannot be used.
-        core.props, "DashboardArn", _, set_dashboard_arn, get_dashboard_arn, Val<String>
+    /// Sets `DashboardArn`, which `new` took, in place.
+    pub fn set_dashboard_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DashboardArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the scheduled report's purpose or contents.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `DashboardArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dashboard_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DashboardArn")
     }
 
-    prop! {
-        /// `Name`: The name of the scheduled report.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: A description of the scheduled report's purpose or contents.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ScheduleConfig`: The schedule configuration that defines when and how often the report
-        /// is generated.
-        core.props, "ScheduleConfig", _, set_schedule_config, get_schedule_config, Val<scheduled_report::ScheduleConfig>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ScheduledReportExecutionRoleArn`: The ARN of the IAM role that the scheduled report
-        /// uses to execute. AWS Billing and Cost Management Dashboards assumes this IAM role while
-        /// executing the scheduled report.
-        core.props, "ScheduledReportExecutionRoleArn", _, set_scheduled_report_execution_role_arn, get_scheduled_report_execution_role_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: The tags applied to the scheduled report.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `WidgetDateRangeOverride`: The date range override applied to widgets in the scheduled
-        /// report.
-        core.props, "WidgetDateRangeOverride", widget_date_range_override, set_widget_date_range_override, get_widget_date_range_override, Val<scheduled_report::DateTimeRange>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `WidgetIds`: The list of widget identifiers included in the scheduled report. If not
-        /// specified, all widgets in the dashboard are included.
-        core.props, "WidgetIds", widget_ids, set_widget_ids, get_widget_ids, Val<List<String>>
+    /// Sets `ScheduleConfig`, which `new` took, in place.
+    pub fn set_schedule_config(&mut self, value: impl Into<Val<scheduled_report::ScheduleConfig>>) -> &mut Self {
+        self.core.props.set("ScheduleConfig", value.into());
+        self
+    }
+
+    /// `ScheduleConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule_config(&self) -> ::std::option::Option<Val<scheduled_report::ScheduleConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduleConfig")
+    }
+
+    /// Sets `ScheduledReportExecutionRoleArn`, which `new` took, in place.
+    pub fn set_scheduled_report_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScheduledReportExecutionRoleArn", value.into());
+        self
+    }
+
+    /// `ScheduledReportExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scheduled_report_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduledReportExecutionRoleArn")
+    }
+
+    /// `Tags`: The tags applied to the scheduled report.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `WidgetDateRangeOverride`: The date range override applied to widgets in the scheduled
+    /// report.
+    pub fn widget_date_range_override(mut self, value: impl Into<Val<scheduled_report::DateTimeRange>>) -> Self {
+        self.core.props.set("WidgetDateRangeOverride", value.into());
+        self
+    }
+
+    /// Sets `WidgetDateRangeOverride` in place: [`Self::widget_date_range_override`] on a value
+    /// held by `&mut`.
+    pub fn set_widget_date_range_override(&mut self, value: impl Into<Val<scheduled_report::DateTimeRange>>) -> &mut Self {
+        self.core.props.set("WidgetDateRangeOverride", value.into());
+        self
+    }
+
+    /// `WidgetDateRangeOverride` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_widget_date_range_override(&self) -> ::std::option::Option<Val<scheduled_report::DateTimeRange>> {
+        crate::cfn::get_prop(&self.core.props, "WidgetDateRangeOverride")
+    }
+
+    /// `WidgetIds`: The list of widget identifiers included in the scheduled report. If not
+    /// specified, all widgets in the dashboard are included.
+    pub fn widget_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("WidgetIds", value.into());
+        self
+    }
+
+    /// Sets `WidgetIds` in place: [`Self::widget_ids`] on a value held by `&mut`.
+    pub fn set_widget_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("WidgetIds", value.into());
+        self
+    }
+
+    /// `WidgetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_widget_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "WidgetIds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1119,29 +1931,81 @@ pub mod scheduled_report {
             ScheduleConfig { props }
         }
 
-        prop! {
-            /// `ScheduleExpression`: The schedule expression that specifies when to trigger the
-            /// scheduled report run. This value must be a cron expression consisting of six fields
-            /// separated by white spaces: cron(minutes hours day_of_month month day_of_week year).
-            props, "ScheduleExpression", schedule_expression, set_schedule_expression, get_schedule_expression, Val<String>
+        /// `ScheduleExpression`: The schedule expression that specifies when to trigger the scheduled
+        /// report run. This value must be a cron expression consisting of six fields separated by white
+        /// spaces: cron(minutes hours day_of_month month day_of_week year).
+        pub fn schedule_expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ScheduleExpression", value.into());
+            self
         }
 
-        prop! {
-            /// `ScheduleExpressionTimeZone`: The time zone for the schedule expression, for example,
-            /// UTC.
-            props, "ScheduleExpressionTimeZone", schedule_expression_time_zone, set_schedule_expression_time_zone, get_schedule_expression_time_zone, Val<String>
+        /// Sets `ScheduleExpression` in place: [`Self::schedule_expression`] on a value held by `&mut`.
+        pub fn set_schedule_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScheduleExpression", value.into());
+            self
         }
 
-        prop! {
-            /// `SchedulePeriod`: The time period during which the schedule is active.
-            props, "SchedulePeriod", schedule_period, set_schedule_period, get_schedule_period, Val<SchedulePeriod>
+        /// `ScheduleExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScheduleExpression")
         }
 
-        prop! {
-            /// `State`: The state of the schedule. ENABLED means the scheduled report runs according to
-            /// its schedule expression. DISABLED means the scheduled report is paused and will not run
-            /// until re-enabled.
-            props, "State", state, set_state, get_state, Val<ScheduleState>
+        /// `ScheduleExpressionTimeZone`: The time zone for the schedule expression, for example, UTC.
+        pub fn schedule_expression_time_zone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ScheduleExpressionTimeZone", value.into());
+            self
+        }
+
+        /// Sets `ScheduleExpressionTimeZone` in place: [`Self::schedule_expression_time_zone`] on a
+        /// value held by `&mut`.
+        pub fn set_schedule_expression_time_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScheduleExpressionTimeZone", value.into());
+            self
+        }
+
+        /// `ScheduleExpressionTimeZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_expression_time_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScheduleExpressionTimeZone")
+        }
+
+        /// `SchedulePeriod`: The time period during which the schedule is active.
+        pub fn schedule_period(mut self, value: impl Into<Val<SchedulePeriod>>) -> Self {
+            self.props.set("SchedulePeriod", value.into());
+            self
+        }
+
+        /// Sets `SchedulePeriod` in place: [`Self::schedule_period`] on a value held by `&mut`.
+        pub fn set_schedule_period(&mut self, value: impl Into<Val<SchedulePeriod>>) -> &mut Self {
+            self.props.set("SchedulePeriod", value.into());
+            self
+        }
+
+        /// `SchedulePeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_period(&self) -> ::std::option::Option<Val<SchedulePeriod>> {
+            crate::cfn::get_prop(&self.props, "SchedulePeriod")
+        }
+
+        /// `State`: The state of the schedule. ENABLED means the scheduled report runs according to its
+        /// schedule expression. DISABLED means the scheduled report is paused and will not run until
+        /// re-enabled.
+        pub fn state(mut self, value: impl Into<Val<ScheduleState>>) -> Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+        pub fn set_state(&mut self, value: impl Into<Val<ScheduleState>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<ScheduleState>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
     }
 
@@ -1162,14 +2026,40 @@ pub mod scheduled_report {
             SchedulePeriod { props }
         }
 
-        prop! {
-            /// `EndTime`: The time at which the schedule stops being active.
-            props, "EndTime", end_time, set_end_time, get_end_time, Val<String>
+        /// `EndTime`: The time at which the schedule stops being active.
+        pub fn end_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EndTime", value.into());
+            self
         }
 
-        prop! {
-            /// `StartTime`: The time at which the schedule becomes active.
-            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
+        /// Sets `EndTime` in place: [`Self::end_time`] on a value held by `&mut`.
+        pub fn set_end_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndTime", value.into());
+            self
+        }
+
+        /// `EndTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndTime")
+        }
+
+        /// `StartTime`: The time at which the schedule becomes active.
+        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// Sets `StartTime` in place: [`Self::start_time`] on a value held by `&mut`.
+        pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
         }
     }
 
@@ -1208,14 +2098,28 @@ pub mod scheduled_report {
             DateTimeRange { props }
         }
 
-        prop! {
-            /// `StartTime`: The start of the range.
-            props, "StartTime", _, set_start_time, get_start_time, Val<DateTimeValue>
+        /// Sets `StartTime`, which `new` took, in place.
+        pub fn set_start_time(&mut self, value: impl Into<Val<DateTimeValue>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `EndTime`: The end of the range.
-            props, "EndTime", _, set_end_time, get_end_time, Val<DateTimeValue>
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<DateTimeValue>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
+        }
+
+        /// Sets `EndTime`, which `new` took, in place.
+        pub fn set_end_time(&mut self, value: impl Into<Val<DateTimeValue>>) -> &mut Self {
+            self.props.set("EndTime", value.into());
+            self
+        }
+
+        /// `EndTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_time(&self) -> ::std::option::Option<Val<DateTimeValue>> {
+            crate::cfn::get_prop(&self.props, "EndTime")
         }
     }
 
@@ -1239,14 +2143,28 @@ pub mod scheduled_report {
             DateTimeValue { props }
         }
 
-        prop! {
-            /// `Type`: Whether Value is an absolute date or a duration relative to now.
-            props, "Type", _, set_type, get_type, Val<DateTimeType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<DateTimeType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The date, or an ISO 8601 duration when Type is RELATIVE.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<DateTimeType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 

@@ -41,14 +41,34 @@ impl Export {
         Export { core }
     }
 
-    prop! {
-        /// `Export`.
-        core.props, "Export", _, set_export, get_export, Val<export::Export>
+    /// Sets `Export`, which `new` took, in place.
+    pub fn set_export(&mut self, value: impl Into<Val<export::Export>>) -> &mut Self {
+        self.core.props.set("Export", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Export` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_export(&self) -> ::std::option::Option<Val<export::Export>> {
+        crate::cfn::get_prop(&self.core.props, "Export")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -103,34 +123,88 @@ pub mod export {
             Export { props }
         }
 
-        prop! {
-            /// `DataQuery`.
-            props, "DataQuery", _, set_data_query, get_data_query, Val<DataQuery>
+        /// Sets `DataQuery`, which `new` took, in place.
+        pub fn set_data_query(&mut self, value: impl Into<Val<DataQuery>>) -> &mut Self {
+            self.props.set("DataQuery", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationConfigurations`.
-            props, "DestinationConfigurations", _, set_destination_configurations, get_destination_configurations, Val<DestinationConfigurations>
+        /// `DataQuery` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_query(&self) -> ::std::option::Option<Val<DataQuery>> {
+            crate::cfn::get_prop(&self.props, "DataQuery")
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `DestinationConfigurations`, which `new` took, in place.
+        pub fn set_destination_configurations(&mut self, value: impl Into<Val<DestinationConfigurations>>) -> &mut Self {
+            self.props.set("DestinationConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `RefreshCadence`.
-            props, "RefreshCadence", _, set_refresh_cadence, get_refresh_cadence, Val<RefreshCadence>
+        /// `DestinationConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_configurations(&self) -> ::std::option::Option<Val<DestinationConfigurations>> {
+            crate::cfn::get_prop(&self.props, "DestinationConfigurations")
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `ExportArn`.
-            props, "ExportArn", export_arn, set_export_arn, get_export_arn, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `RefreshCadence`, which `new` took, in place.
+        pub fn set_refresh_cadence(&mut self, value: impl Into<Val<RefreshCadence>>) -> &mut Self {
+            self.props.set("RefreshCadence", value.into());
+            self
+        }
+
+        /// `RefreshCadence` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_refresh_cadence(&self) -> ::std::option::Option<Val<RefreshCadence>> {
+            crate::cfn::get_prop(&self.props, "RefreshCadence")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `ExportArn`.
+        pub fn export_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExportArn", value.into());
+            self
+        }
+
+        /// Sets `ExportArn` in place: [`Self::export_arn`] on a value held by `&mut`.
+        pub fn set_export_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExportArn", value.into());
+            self
+        }
+
+        /// `ExportArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_export_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExportArn")
         }
     }
 
@@ -151,14 +225,34 @@ pub mod export {
             DataQuery { props }
         }
 
-        prop! {
-            /// `QueryStatement`.
-            props, "QueryStatement", _, set_query_statement, get_query_statement, Val<String>
+        /// Sets `QueryStatement`, which `new` took, in place.
+        pub fn set_query_statement(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueryStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `TableConfigurations`.
-            props, "TableConfigurations", table_configurations, set_table_configurations, get_table_configurations, Val<Map<Map<String>>>
+        /// `QueryStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_statement(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueryStatement")
+        }
+
+        /// `TableConfigurations`.
+        pub fn table_configurations(mut self, value: impl Into<Val<Map<Map<String>>>>) -> Self {
+            self.props.set("TableConfigurations", value.into());
+            self
+        }
+
+        /// Sets `TableConfigurations` in place: [`Self::table_configurations`] on a value held by `&mut`.
+        pub fn set_table_configurations(&mut self, value: impl Into<Val<Map<Map<String>>>>) -> &mut Self {
+            self.props.set("TableConfigurations", value.into());
+            self
+        }
+
+        /// `TableConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_configurations(&self) -> ::std::option::Option<Val<Map<Map<String>>>> {
+            crate::cfn::get_prop(&self.props, "TableConfigurations")
         }
     }
 
@@ -179,9 +273,16 @@ pub mod export {
             DestinationConfigurations { props }
         }
 
-        prop! {
-            /// `S3Destination`.
-            props, "S3Destination", _, set_s3_destination, get_s3_destination, Val<S3Destination>
+        /// Sets `S3Destination`, which `new` took, in place.
+        pub fn set_s3_destination(&mut self, value: impl Into<Val<S3Destination>>) -> &mut Self {
+            self.props.set("S3Destination", value.into());
+            self
+        }
+
+        /// `S3Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_destination(&self) -> ::std::option::Option<Val<S3Destination>> {
+            crate::cfn::get_prop(&self.props, "S3Destination")
         }
     }
 
@@ -213,29 +314,70 @@ pub mod export {
             S3Destination { props }
         }
 
-        prop! {
-            /// `S3Bucket`.
-            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        /// Sets `S3Bucket`, which `new` took, in place.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `S3OutputConfigurations`.
-            props, "S3OutputConfigurations", _, set_s3_output_configurations, get_s3_output_configurations, Val<S3OutputConfigurations>
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
         }
 
-        prop! {
-            /// `S3Prefix`.
-            props, "S3Prefix", _, set_s3_prefix, get_s3_prefix, Val<String>
+        /// Sets `S3OutputConfigurations`, which `new` took, in place.
+        pub fn set_s3_output_configurations(&mut self, value: impl Into<Val<S3OutputConfigurations>>) -> &mut Self {
+            self.props.set("S3OutputConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Region`.
-            props, "S3Region", _, set_s3_region, get_s3_region, Val<String>
+        /// `S3OutputConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_output_configurations(&self) -> ::std::option::Option<Val<S3OutputConfigurations>> {
+            crate::cfn::get_prop(&self.props, "S3OutputConfigurations")
         }
 
-        prop! {
-            /// `S3BucketOwner`.
-            props, "S3BucketOwner", s3_bucket_owner, set_s3_bucket_owner, get_s3_bucket_owner, Val<String>
+        /// Sets `S3Prefix`, which `new` took, in place.
+        pub fn set_s3_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Prefix", value.into());
+            self
+        }
+
+        /// `S3Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Prefix")
+        }
+
+        /// Sets `S3Region`, which `new` took, in place.
+        pub fn set_s3_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Region", value.into());
+            self
+        }
+
+        /// `S3Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Region")
+        }
+
+        /// `S3BucketOwner`.
+        pub fn s3_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3BucketOwner", value.into());
+            self
+        }
+
+        /// Sets `S3BucketOwner` in place: [`Self::s3_bucket_owner`] on a value held by `&mut`.
+        pub fn set_s3_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketOwner", value.into());
+            self
+        }
+
+        /// `S3BucketOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketOwner")
         }
     }
 
@@ -267,24 +409,52 @@ pub mod export {
             S3OutputConfigurations { props }
         }
 
-        prop! {
-            /// `Compression`.
-            props, "Compression", _, set_compression, get_compression, Val<CompressionOption>
+        /// Sets `Compression`, which `new` took, in place.
+        pub fn set_compression(&mut self, value: impl Into<Val<CompressionOption>>) -> &mut Self {
+            self.props.set("Compression", value.into());
+            self
         }
 
-        prop! {
-            /// `Format`.
-            props, "Format", _, set_format, get_format, Val<FormatOption>
+        /// `Compression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compression(&self) -> ::std::option::Option<Val<CompressionOption>> {
+            crate::cfn::get_prop(&self.props, "Compression")
         }
 
-        prop! {
-            /// `OutputType`.
-            props, "OutputType", _, set_output_type, get_output_type, Val<S3OutputType>
+        /// Sets `Format`, which `new` took, in place.
+        pub fn set_format(&mut self, value: impl Into<Val<FormatOption>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
         }
 
-        prop! {
-            /// `Overwrite`.
-            props, "Overwrite", _, set_overwrite, get_overwrite, Val<OverwriteOption>
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<FormatOption>> {
+            crate::cfn::get_prop(&self.props, "Format")
+        }
+
+        /// Sets `OutputType`, which `new` took, in place.
+        pub fn set_output_type(&mut self, value: impl Into<Val<S3OutputType>>) -> &mut Self {
+            self.props.set("OutputType", value.into());
+            self
+        }
+
+        /// `OutputType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_type(&self) -> ::std::option::Option<Val<S3OutputType>> {
+            crate::cfn::get_prop(&self.props, "OutputType")
+        }
+
+        /// Sets `Overwrite`, which `new` took, in place.
+        pub fn set_overwrite(&mut self, value: impl Into<Val<OverwriteOption>>) -> &mut Self {
+            self.props.set("Overwrite", value.into());
+            self
+        }
+
+        /// `Overwrite` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overwrite(&self) -> ::std::option::Option<Val<OverwriteOption>> {
+            crate::cfn::get_prop(&self.props, "Overwrite")
         }
     }
 
@@ -363,9 +533,16 @@ pub mod export {
             RefreshCadence { props }
         }
 
-        prop! {
-            /// `Frequency`.
-            props, "Frequency", _, set_frequency, get_frequency, Val<FrequencyOption>
+        /// Sets `Frequency`, which `new` took, in place.
+        pub fn set_frequency(&mut self, value: impl Into<Val<FrequencyOption>>) -> &mut Self {
+            self.props.set("Frequency", value.into());
+            self
+        }
+
+        /// `Frequency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_frequency(&self) -> ::std::option::Option<Val<FrequencyOption>> {
+            crate::cfn::get_prop(&self.props, "Frequency")
         }
     }
 

@@ -42,24 +42,70 @@ impl BillEstimate {
         BillEstimate { core }
     }
 
-    prop! {
-        /// `BillScenarioId`: The unique identifier of the bill scenario this estimate is based on
-        core.props, "BillScenarioId", bill_scenario_id, set_bill_scenario_id, get_bill_scenario_id, Val<String>
+    /// `BillScenarioId`: The unique identifier of the bill scenario this estimate is based on
+    pub fn bill_scenario_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BillScenarioId", value.into());
+        self
     }
 
-    prop! {
-        /// `ExpiresAt`: The timestamp when the bill estimate expires
-        core.props, "ExpiresAt", expires_at, set_expires_at, get_expires_at, Val<String>
+    /// Sets `BillScenarioId` in place: [`Self::bill_scenario_id`] on a value held by `&mut`.
+    pub fn set_bill_scenario_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BillScenarioId", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the bill estimate
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `BillScenarioId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bill_scenario_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BillScenarioId")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ExpiresAt`: The timestamp when the bill estimate expires
+    pub fn expires_at(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExpiresAt", value.into());
+        self
+    }
+
+    /// Sets `ExpiresAt` in place: [`Self::expires_at`] on a value held by `&mut`.
+    pub fn set_expires_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExpiresAt", value.into());
+        self
+    }
+
+    /// `ExpiresAt` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_expires_at(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExpiresAt")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -136,30 +182,97 @@ impl BillScenario {
         BillScenario { core }
     }
 
-    prop! {
-        /// `CostCategoryGroupSharingPreferenceArn`: The ARN of the cost category group sharing
-        /// preference
-        core.props, "CostCategoryGroupSharingPreferenceArn", cost_category_group_sharing_preference_arn, set_cost_category_group_sharing_preference_arn, get_cost_category_group_sharing_preference_arn, Val<String>
+    /// `CostCategoryGroupSharingPreferenceArn`: The ARN of the cost category group sharing
+    /// preference
+    pub fn cost_category_group_sharing_preference_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CostCategoryGroupSharingPreferenceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ExpiresAt`: The timestamp when the bill scenario expires
-        core.props, "ExpiresAt", expires_at, set_expires_at, get_expires_at, Val<String>
+    /// Sets `CostCategoryGroupSharingPreferenceArn` in place: [`Self::cost_category_group_sharing_preference_arn`]
+    /// on a value held by `&mut`.
+    pub fn set_cost_category_group_sharing_preference_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CostCategoryGroupSharingPreferenceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `GroupSharingPreference`: The group sharing preference for the bill scenario
-        core.props, "GroupSharingPreference", group_sharing_preference, set_group_sharing_preference, get_group_sharing_preference, Val<bill_scenario::GroupSharingPreference>
+    /// `CostCategoryGroupSharingPreferenceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cost_category_group_sharing_preference_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CostCategoryGroupSharingPreferenceArn")
     }
 
-    prop! {
-        /// `Name`: The name of the bill scenario
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `ExpiresAt`: The timestamp when the bill scenario expires
+    pub fn expires_at(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExpiresAt", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ExpiresAt` in place: [`Self::expires_at`] on a value held by `&mut`.
+    pub fn set_expires_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExpiresAt", value.into());
+        self
+    }
+
+    /// `ExpiresAt` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_expires_at(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExpiresAt")
+    }
+
+    /// `GroupSharingPreference`: The group sharing preference for the bill scenario
+    pub fn group_sharing_preference(mut self, value: impl Into<Val<bill_scenario::GroupSharingPreference>>) -> Self {
+        self.core.props.set("GroupSharingPreference", value.into());
+        self
+    }
+
+    /// Sets `GroupSharingPreference` in place: [`Self::group_sharing_preference`] on a value held
+    /// by `&mut`.
+    pub fn set_group_sharing_preference(&mut self, value: impl Into<Val<bill_scenario::GroupSharingPreference>>) -> &mut Self {
+        self.core.props.set("GroupSharingPreference", value.into());
+        self
+    }
+
+    /// `GroupSharingPreference` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_group_sharing_preference(&self) -> ::std::option::Option<Val<bill_scenario::GroupSharingPreference>> {
+        crate::cfn::get_prop(&self.core.props, "GroupSharingPreference")
+    }
+
+    /// `Name`: The name of the bill scenario
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -246,24 +359,70 @@ impl WorkloadEstimate {
         WorkloadEstimate { core }
     }
 
-    prop! {
-        /// `ExpiresAt`: The timestamp when the workload estimate will expire.
-        core.props, "ExpiresAt", expires_at, set_expires_at, get_expires_at, Val<String>
+    /// `ExpiresAt`: The timestamp when the workload estimate will expire.
+    pub fn expires_at(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExpiresAt", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the workload estimate.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `ExpiresAt` in place: [`Self::expires_at`] on a value held by `&mut`.
+    pub fn set_expires_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExpiresAt", value.into());
+        self
     }
 
-    prop! {
-        /// `RateType`: The type of pricing rates used for the estimate.
-        core.props, "RateType", rate_type, set_rate_type, get_rate_type, Val<workload_estimate::WorkloadEstimateRateType>
+    /// `ExpiresAt` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_expires_at(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExpiresAt")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RateType`: The type of pricing rates used for the estimate.
+    pub fn rate_type(mut self, value: impl Into<Val<workload_estimate::WorkloadEstimateRateType>>) -> Self {
+        self.core.props.set("RateType", value.into());
+        self
+    }
+
+    /// Sets `RateType` in place: [`Self::rate_type`] on a value held by `&mut`.
+    pub fn set_rate_type(&mut self, value: impl Into<Val<workload_estimate::WorkloadEstimateRateType>>) -> &mut Self {
+        self.core.props.set("RateType", value.into());
+        self
+    }
+
+    /// `RateType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rate_type(&self) -> ::std::option::Option<Val<workload_estimate::WorkloadEstimateRateType>> {
+        crate::cfn::get_prop(&self.core.props, "RateType")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

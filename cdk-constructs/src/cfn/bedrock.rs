@@ -41,106 +41,364 @@ impl Agent {
         Agent { core }
     }
 
-    prop! {
-        /// `ActionGroups`: List of ActionGroups
-        core.props, "ActionGroups", action_groups, set_action_groups, get_action_groups, Val<List<agent::AgentActionGroup>>
+    /// `ActionGroups`: List of ActionGroups
+    pub fn action_groups(mut self, value: impl Into<Val<List<agent::AgentActionGroup>>>) -> Self {
+        self.core.props.set("ActionGroups", value.into());
+        self
     }
 
-    prop! {
-        /// `AgentCollaboration`: Agent collaboration state
-        core.props, "AgentCollaboration", agent_collaboration, set_agent_collaboration, get_agent_collaboration, Val<agent::AgentCollaboration>
+    /// Sets `ActionGroups` in place: [`Self::action_groups`] on a value held by `&mut`.
+    pub fn set_action_groups(&mut self, value: impl Into<Val<List<agent::AgentActionGroup>>>) -> &mut Self {
+        self.core.props.set("ActionGroups", value.into());
+        self
     }
 
-    prop! {
-        /// `AgentCollaborators`: List of Agent Collaborators
-        core.props, "AgentCollaborators", agent_collaborators, set_agent_collaborators, get_agent_collaborators, Val<List<agent::AgentCollaborator>>
+    /// `ActionGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action_groups(&self) -> ::std::option::Option<Val<List<agent::AgentActionGroup>>> {
+        crate::cfn::get_prop(&self.core.props, "ActionGroups")
     }
 
-    prop! {
-        /// `AgentName`: Name for a resource.
-        core.props, "AgentName", _, set_agent_name, get_agent_name, Val<String>
+    /// `AgentCollaboration`: Agent collaboration state
+    pub fn agent_collaboration(mut self, value: impl Into<Val<agent::AgentCollaboration>>) -> Self {
+        self.core.props.set("AgentCollaboration", value.into());
+        self
     }
 
-    prop! {
-        /// `AgentResourceRoleArn`: ARN of a IAM role.
-        core.props, "AgentResourceRoleArn", agent_resource_role_arn, set_agent_resource_role_arn, get_agent_resource_role_arn, Val<String>
+    /// Sets `AgentCollaboration` in place: [`Self::agent_collaboration`] on a value held by `&mut`.
+    pub fn set_agent_collaboration(&mut self, value: impl Into<Val<agent::AgentCollaboration>>) -> &mut Self {
+        self.core.props.set("AgentCollaboration", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoPrepare`: Specifies whether to automatically prepare after creating or updating the
-        /// agent.
-        core.props, "AutoPrepare", auto_prepare, set_auto_prepare, get_auto_prepare, Val<bool>
+    /// `AgentCollaboration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_collaboration(&self) -> ::std::option::Option<Val<agent::AgentCollaboration>> {
+        crate::cfn::get_prop(&self.core.props, "AgentCollaboration")
     }
 
-    prop! {
-        /// `CustomOrchestration`: Structure for custom orchestration
-        core.props, "CustomOrchestration", custom_orchestration, set_custom_orchestration, get_custom_orchestration, Val<agent::CustomOrchestration>
+    /// `AgentCollaborators`: List of Agent Collaborators
+    pub fn agent_collaborators(mut self, value: impl Into<Val<List<agent::AgentCollaborator>>>) -> Self {
+        self.core.props.set("AgentCollaborators", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomerEncryptionKeyArn`: A KMS key ARN
-        core.props, "CustomerEncryptionKeyArn", customer_encryption_key_arn, set_customer_encryption_key_arn, get_customer_encryption_key_arn, Val<String>
+    /// Sets `AgentCollaborators` in place: [`Self::agent_collaborators`] on a value held by `&mut`.
+    pub fn set_agent_collaborators(&mut self, value: impl Into<Val<List<agent::AgentCollaborator>>>) -> &mut Self {
+        self.core.props.set("AgentCollaborators", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Description of the Resource.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AgentCollaborators` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_collaborators(&self) -> ::std::option::Option<Val<List<agent::AgentCollaborator>>> {
+        crate::cfn::get_prop(&self.core.props, "AgentCollaborators")
     }
 
-    prop! {
-        /// `FoundationModel`: ARN or name of a Bedrock model.
-        core.props, "FoundationModel", foundation_model, set_foundation_model, get_foundation_model, Val<String>
+    /// Sets `AgentName`, which `new` took, in place.
+    pub fn set_agent_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AgentName", value.into());
+        self
     }
 
-    prop! {
-        /// `GuardrailConfiguration`: Configuration for a guardrail.
-        core.props, "GuardrailConfiguration", guardrail_configuration, set_guardrail_configuration, get_guardrail_configuration, Val<agent::GuardrailConfiguration>
+    /// `AgentName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AgentName")
     }
 
-    prop! {
-        /// `IdleSessionTTLInSeconds`: Max Session Time.
-        core.props, "IdleSessionTTLInSeconds", idle_session_ttl_in_seconds, set_idle_session_ttl_in_seconds, get_idle_session_ttl_in_seconds, Val<f64>
+    /// `AgentResourceRoleArn`: ARN of a IAM role.
+    pub fn agent_resource_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AgentResourceRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Instruction`: Instruction for the agent.
-        core.props, "Instruction", instruction, set_instruction, get_instruction, Val<String>
+    /// Sets `AgentResourceRoleArn` in place: [`Self::agent_resource_role_arn`] on a value held by `&mut`.
+    pub fn set_agent_resource_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AgentResourceRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `KnowledgeBases`: List of Agent Knowledge Bases
-        core.props, "KnowledgeBases", knowledge_bases, set_knowledge_bases, get_knowledge_bases, Val<List<agent::AgentKnowledgeBase>>
+    /// `AgentResourceRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_resource_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AgentResourceRoleArn")
     }
 
-    prop! {
-        /// `MemoryConfiguration`: Configuration for memory storage
-        core.props, "MemoryConfiguration", memory_configuration, set_memory_configuration, get_memory_configuration, Val<agent::MemoryConfiguration>
+    /// `AutoPrepare`: Specifies whether to automatically prepare after creating or updating the
+    /// agent.
+    pub fn auto_prepare(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutoPrepare", value.into());
+        self
     }
 
-    prop! {
-        /// `OrchestrationType`: Types of orchestration strategy for agents
-        core.props, "OrchestrationType", orchestration_type, set_orchestration_type, get_orchestration_type, Val<agent::OrchestrationType>
+    /// Sets `AutoPrepare` in place: [`Self::auto_prepare`] on a value held by `&mut`.
+    pub fn set_auto_prepare(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoPrepare", value.into());
+        self
     }
 
-    prop! {
-        /// `PromptOverrideConfiguration`: Configuration for prompt override.
-        core.props, "PromptOverrideConfiguration", prompt_override_configuration, set_prompt_override_configuration, get_prompt_override_configuration, Val<agent::PromptOverrideConfiguration>
+    /// `AutoPrepare` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_prepare(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoPrepare")
     }
 
-    prop! {
-        /// `SkipResourceInUseCheckOnDelete`: Specifies whether to allow deleting agent while it is
-        /// in use.
-        core.props, "SkipResourceInUseCheckOnDelete", skip_resource_in_use_check_on_delete, set_skip_resource_in_use_check_on_delete, get_skip_resource_in_use_check_on_delete, Val<bool>
+    /// `CustomOrchestration`: Structure for custom orchestration
+    pub fn custom_orchestration(mut self, value: impl Into<Val<agent::CustomOrchestration>>) -> Self {
+        self.core.props.set("CustomOrchestration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A map of tag keys and values
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `CustomOrchestration` in place: [`Self::custom_orchestration`] on a value held by `&mut`.
+    pub fn set_custom_orchestration(&mut self, value: impl Into<Val<agent::CustomOrchestration>>) -> &mut Self {
+        self.core.props.set("CustomOrchestration", value.into());
+        self
     }
 
-    prop! {
-        /// `TestAliasTags`: A map of tag keys and values
-        core.props, "TestAliasTags", test_alias_tags, set_test_alias_tags, get_test_alias_tags, Val<Map<String>>
+    /// `CustomOrchestration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_orchestration(&self) -> ::std::option::Option<Val<agent::CustomOrchestration>> {
+        crate::cfn::get_prop(&self.core.props, "CustomOrchestration")
+    }
+
+    /// `CustomerEncryptionKeyArn`: A KMS key ARN
+    pub fn customer_encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomerEncryptionKeyArn", value.into());
+        self
+    }
+
+    /// Sets `CustomerEncryptionKeyArn` in place: [`Self::customer_encryption_key_arn`] on a value
+    /// held by `&mut`.
+    pub fn set_customer_encryption_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomerEncryptionKeyArn", value.into());
+        self
+    }
+
+    /// `CustomerEncryptionKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_customer_encryption_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomerEncryptionKeyArn")
+    }
+
+    /// `Description`: Description of the Resource.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `FoundationModel`: ARN or name of a Bedrock model.
+    pub fn foundation_model(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FoundationModel", value.into());
+        self
+    }
+
+    /// Sets `FoundationModel` in place: [`Self::foundation_model`] on a value held by `&mut`.
+    pub fn set_foundation_model(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FoundationModel", value.into());
+        self
+    }
+
+    /// `FoundationModel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_foundation_model(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FoundationModel")
+    }
+
+    /// `GuardrailConfiguration`: Configuration for a guardrail.
+    pub fn guardrail_configuration(mut self, value: impl Into<Val<agent::GuardrailConfiguration>>) -> Self {
+        self.core.props.set("GuardrailConfiguration", value.into());
+        self
+    }
+
+    /// Sets `GuardrailConfiguration` in place: [`Self::guardrail_configuration`] on a value held by `&mut`.
+    pub fn set_guardrail_configuration(&mut self, value: impl Into<Val<agent::GuardrailConfiguration>>) -> &mut Self {
+        self.core.props.set("GuardrailConfiguration", value.into());
+        self
+    }
+
+    /// `GuardrailConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_guardrail_configuration(&self) -> ::std::option::Option<Val<agent::GuardrailConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "GuardrailConfiguration")
+    }
+
+    /// `IdleSessionTTLInSeconds`: Max Session Time.
+    pub fn idle_session_ttl_in_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("IdleSessionTTLInSeconds", value.into());
+        self
+    }
+
+    /// Sets `IdleSessionTTLInSeconds` in place: [`Self::idle_session_ttl_in_seconds`] on a value
+    /// held by `&mut`.
+    pub fn set_idle_session_ttl_in_seconds(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("IdleSessionTTLInSeconds", value.into());
+        self
+    }
+
+    /// `IdleSessionTTLInSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_idle_session_ttl_in_seconds(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "IdleSessionTTLInSeconds")
+    }
+
+    /// `Instruction`: Instruction for the agent.
+    pub fn instruction(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Instruction", value.into());
+        self
+    }
+
+    /// Sets `Instruction` in place: [`Self::instruction`] on a value held by `&mut`.
+    pub fn set_instruction(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Instruction", value.into());
+        self
+    }
+
+    /// `Instruction` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instruction(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Instruction")
+    }
+
+    /// `KnowledgeBases`: List of Agent Knowledge Bases
+    pub fn knowledge_bases(mut self, value: impl Into<Val<List<agent::AgentKnowledgeBase>>>) -> Self {
+        self.core.props.set("KnowledgeBases", value.into());
+        self
+    }
+
+    /// Sets `KnowledgeBases` in place: [`Self::knowledge_bases`] on a value held by `&mut`.
+    pub fn set_knowledge_bases(&mut self, value: impl Into<Val<List<agent::AgentKnowledgeBase>>>) -> &mut Self {
+        self.core.props.set("KnowledgeBases", value.into());
+        self
+    }
+
+    /// `KnowledgeBases` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_knowledge_bases(&self) -> ::std::option::Option<Val<List<agent::AgentKnowledgeBase>>> {
+        crate::cfn::get_prop(&self.core.props, "KnowledgeBases")
+    }
+
+    /// `MemoryConfiguration`: Configuration for memory storage
+    pub fn memory_configuration(mut self, value: impl Into<Val<agent::MemoryConfiguration>>) -> Self {
+        self.core.props.set("MemoryConfiguration", value.into());
+        self
+    }
+
+    /// Sets `MemoryConfiguration` in place: [`Self::memory_configuration`] on a value held by `&mut`.
+    pub fn set_memory_configuration(&mut self, value: impl Into<Val<agent::MemoryConfiguration>>) -> &mut Self {
+        self.core.props.set("MemoryConfiguration", value.into());
+        self
+    }
+
+    /// `MemoryConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_memory_configuration(&self) -> ::std::option::Option<Val<agent::MemoryConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "MemoryConfiguration")
+    }
+
+    /// `OrchestrationType`: Types of orchestration strategy for agents
+    pub fn orchestration_type(mut self, value: impl Into<Val<agent::OrchestrationType>>) -> Self {
+        self.core.props.set("OrchestrationType", value.into());
+        self
+    }
+
+    /// Sets `OrchestrationType` in place: [`Self::orchestration_type`] on a value held by `&mut`.
+    pub fn set_orchestration_type(&mut self, value: impl Into<Val<agent::OrchestrationType>>) -> &mut Self {
+        self.core.props.set("OrchestrationType", value.into());
+        self
+    }
+
+    /// `OrchestrationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_orchestration_type(&self) -> ::std::option::Option<Val<agent::OrchestrationType>> {
+        crate::cfn::get_prop(&self.core.props, "OrchestrationType")
+    }
+
+    /// `PromptOverrideConfiguration`: Configuration for prompt override.
+    pub fn prompt_override_configuration(mut self, value: impl Into<Val<agent::PromptOverrideConfiguration>>) -> Self {
+        self.core.props.set("PromptOverrideConfiguration", value.into());
+        self
+    }
+
+    /// Sets `PromptOverrideConfiguration` in place: [`Self::prompt_override_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_prompt_override_configuration(&mut self, value: impl Into<Val<agent::PromptOverrideConfiguration>>) -> &mut Self {
+        self.core.props.set("PromptOverrideConfiguration", value.into());
+        self
+    }
+
+    /// `PromptOverrideConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_prompt_override_configuration(&self) -> ::std::option::Option<Val<agent::PromptOverrideConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "PromptOverrideConfiguration")
+    }
+
+    /// `SkipResourceInUseCheckOnDelete`: Specifies whether to allow deleting agent while it is in
+    /// use.
+    pub fn skip_resource_in_use_check_on_delete(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("SkipResourceInUseCheckOnDelete", value.into());
+        self
+    }
+
+    /// Sets `SkipResourceInUseCheckOnDelete` in place: [`Self::skip_resource_in_use_check_on_delete`]
+    /// on a value held by `&mut`.
+    pub fn set_skip_resource_in_use_check_on_delete(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("SkipResourceInUseCheckOnDelete", value.into());
+        self
+    }
+
+    /// `SkipResourceInUseCheckOnDelete` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_skip_resource_in_use_check_on_delete(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "SkipResourceInUseCheckOnDelete")
+    }
+
+    /// `Tags`: A map of tag keys and values
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TestAliasTags`: A map of tag keys and values
+    pub fn test_alias_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("TestAliasTags", value.into());
+        self
+    }
+
+    /// Sets `TestAliasTags` in place: [`Self::test_alias_tags`] on a value held by `&mut`.
+    pub fn set_test_alias_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("TestAliasTags", value.into());
+        self
+    }
+
+    /// `TestAliasTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_test_alias_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "TestAliasTags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -226,45 +484,145 @@ pub mod agent {
             AgentActionGroup { props }
         }
 
-        prop! {
-            /// `ActionGroupName`: Name of the action group
-            props, "ActionGroupName", _, set_action_group_name, get_action_group_name, Val<String>
+        /// Sets `ActionGroupName`, which `new` took, in place.
+        pub fn set_action_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ActionGroupName", value.into());
+            self
         }
 
-        prop! {
-            /// `ActionGroupExecutor`: Type of Executors for an Action Group
-            props, "ActionGroupExecutor", action_group_executor, set_action_group_executor, get_action_group_executor, Val<ActionGroupExecutor>
+        /// `ActionGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ActionGroupName")
         }
 
-        prop! {
-            /// `ActionGroupState`: State of the action group
-            props, "ActionGroupState", action_group_state, set_action_group_state, get_action_group_state, Val<ActionGroupState>
+        /// `ActionGroupExecutor`: Type of Executors for an Action Group
+        pub fn action_group_executor(mut self, value: impl Into<Val<ActionGroupExecutor>>) -> Self {
+            self.props.set("ActionGroupExecutor", value.into());
+            self
         }
 
-        prop! {
-            /// `ApiSchema`: Contains information about the API Schema for the Action Group
-            props, "ApiSchema", api_schema, set_api_schema, get_api_schema, Val<ApiSchema>
+        /// Sets `ActionGroupExecutor` in place: [`Self::action_group_executor`] on a value held by `&mut`.
+        pub fn set_action_group_executor(&mut self, value: impl Into<Val<ActionGroupExecutor>>) -> &mut Self {
+            self.props.set("ActionGroupExecutor", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: Description of action group
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `ActionGroupExecutor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_group_executor(&self) -> ::std::option::Option<Val<ActionGroupExecutor>> {
+            crate::cfn::get_prop(&self.props, "ActionGroupExecutor")
         }
 
-        prop! {
-            /// `FunctionSchema`: Schema of Functions
-            props, "FunctionSchema", function_schema, set_function_schema, get_function_schema, Val<FunctionSchema>
+        /// `ActionGroupState`: State of the action group
+        pub fn action_group_state(mut self, value: impl Into<Val<ActionGroupState>>) -> Self {
+            self.props.set("ActionGroupState", value.into());
+            self
         }
 
-        prop! {
-            /// `ParentActionGroupSignature`: Action Group Signature for a BuiltIn Action
-            props, "ParentActionGroupSignature", parent_action_group_signature, set_parent_action_group_signature, get_parent_action_group_signature, Val<ActionGroupSignature>
+        /// Sets `ActionGroupState` in place: [`Self::action_group_state`] on a value held by `&mut`.
+        pub fn set_action_group_state(&mut self, value: impl Into<Val<ActionGroupState>>) -> &mut Self {
+            self.props.set("ActionGroupState", value.into());
+            self
         }
 
-        prop! {
-            /// `SkipResourceInUseCheckOnDelete`: Specifies whether to allow deleting action group while
-            /// it is in use.
-            props, "SkipResourceInUseCheckOnDelete", skip_resource_in_use_check_on_delete, set_skip_resource_in_use_check_on_delete, get_skip_resource_in_use_check_on_delete, Val<bool>
+        /// `ActionGroupState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_group_state(&self) -> ::std::option::Option<Val<ActionGroupState>> {
+            crate::cfn::get_prop(&self.props, "ActionGroupState")
+        }
+
+        /// `ApiSchema`: Contains information about the API Schema for the Action Group
+        pub fn api_schema(mut self, value: impl Into<Val<ApiSchema>>) -> Self {
+            self.props.set("ApiSchema", value.into());
+            self
+        }
+
+        /// Sets `ApiSchema` in place: [`Self::api_schema`] on a value held by `&mut`.
+        pub fn set_api_schema(&mut self, value: impl Into<Val<ApiSchema>>) -> &mut Self {
+            self.props.set("ApiSchema", value.into());
+            self
+        }
+
+        /// `ApiSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_schema(&self) -> ::std::option::Option<Val<ApiSchema>> {
+            crate::cfn::get_prop(&self.props, "ApiSchema")
+        }
+
+        /// `Description`: Description of action group
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `FunctionSchema`: Schema of Functions
+        pub fn function_schema(mut self, value: impl Into<Val<FunctionSchema>>) -> Self {
+            self.props.set("FunctionSchema", value.into());
+            self
+        }
+
+        /// Sets `FunctionSchema` in place: [`Self::function_schema`] on a value held by `&mut`.
+        pub fn set_function_schema(&mut self, value: impl Into<Val<FunctionSchema>>) -> &mut Self {
+            self.props.set("FunctionSchema", value.into());
+            self
+        }
+
+        /// `FunctionSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function_schema(&self) -> ::std::option::Option<Val<FunctionSchema>> {
+            crate::cfn::get_prop(&self.props, "FunctionSchema")
+        }
+
+        /// `ParentActionGroupSignature`: Action Group Signature for a BuiltIn Action
+        pub fn parent_action_group_signature(mut self, value: impl Into<Val<ActionGroupSignature>>) -> Self {
+            self.props.set("ParentActionGroupSignature", value.into());
+            self
+        }
+
+        /// Sets `ParentActionGroupSignature` in place: [`Self::parent_action_group_signature`] on a
+        /// value held by `&mut`.
+        pub fn set_parent_action_group_signature(&mut self, value: impl Into<Val<ActionGroupSignature>>) -> &mut Self {
+            self.props.set("ParentActionGroupSignature", value.into());
+            self
+        }
+
+        /// `ParentActionGroupSignature` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parent_action_group_signature(&self) -> ::std::option::Option<Val<ActionGroupSignature>> {
+            crate::cfn::get_prop(&self.props, "ParentActionGroupSignature")
+        }
+
+        /// `SkipResourceInUseCheckOnDelete`: Specifies whether to allow deleting action group while it
+        /// is in use.
+        pub fn skip_resource_in_use_check_on_delete(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SkipResourceInUseCheckOnDelete", value.into());
+            self
+        }
+
+        /// Sets `SkipResourceInUseCheckOnDelete` in place: [`Self::skip_resource_in_use_check_on_delete`]
+        /// on a value held by `&mut`.
+        pub fn set_skip_resource_in_use_check_on_delete(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SkipResourceInUseCheckOnDelete", value.into());
+            self
+        }
+
+        /// `SkipResourceInUseCheckOnDelete` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_skip_resource_in_use_check_on_delete(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SkipResourceInUseCheckOnDelete")
         }
     }
 
@@ -285,14 +643,40 @@ pub mod agent {
             ActionGroupExecutor { props }
         }
 
-        prop! {
-            /// `Lambda`: ARN of a Lambda.
-            props, "Lambda", lambda, set_lambda, get_lambda, Val<String>
+        /// `Lambda`: ARN of a Lambda.
+        pub fn lambda(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Lambda", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomControl`: Custom control of action execution
-            props, "CustomControl", custom_control, set_custom_control, get_custom_control, Val<CustomControlMethod>
+        /// Sets `Lambda` in place: [`Self::lambda`] on a value held by `&mut`.
+        pub fn set_lambda(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Lambda", value.into());
+            self
+        }
+
+        /// `Lambda` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Lambda")
+        }
+
+        /// `CustomControl`: Custom control of action execution
+        pub fn custom_control(mut self, value: impl Into<Val<CustomControlMethod>>) -> Self {
+            self.props.set("CustomControl", value.into());
+            self
+        }
+
+        /// Sets `CustomControl` in place: [`Self::custom_control`] on a value held by `&mut`.
+        pub fn set_custom_control(&mut self, value: impl Into<Val<CustomControlMethod>>) -> &mut Self {
+            self.props.set("CustomControl", value.into());
+            self
+        }
+
+        /// `CustomControl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_control(&self) -> ::std::option::Option<Val<CustomControlMethod>> {
+            crate::cfn::get_prop(&self.props, "CustomControl")
         }
     }
 
@@ -337,14 +721,40 @@ pub mod agent {
             ApiSchema { props }
         }
 
-        prop! {
-            /// `S3`: The identifier for the S3 resource.
-            props, "S3", s3, set_s3, get_s3, Val<S3Identifier>
+        /// `S3`: The identifier for the S3 resource.
+        pub fn s3(mut self, value: impl Into<Val<S3Identifier>>) -> Self {
+            self.props.set("S3", value.into());
+            self
         }
 
-        prop! {
-            /// `Payload`: String OpenAPI Payload
-            props, "Payload", payload, set_payload, get_payload, Val<String>
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3Identifier>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3Identifier>> {
+            crate::cfn::get_prop(&self.props, "S3")
+        }
+
+        /// `Payload`: String OpenAPI Payload
+        pub fn payload(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Payload", value.into());
+            self
+        }
+
+        /// Sets `Payload` in place: [`Self::payload`] on a value held by `&mut`.
+        pub fn set_payload(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Payload", value.into());
+            self
+        }
+
+        /// `Payload` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_payload(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Payload")
         }
     }
 
@@ -363,14 +773,40 @@ pub mod agent {
             S3Identifier { props }
         }
 
-        prop! {
-            /// `S3BucketName`: A bucket in S3.
-            props, "S3BucketName", s3_bucket_name, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+        /// `S3BucketName`: A bucket in S3.
+        pub fn s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `S3ObjectKey`: A object key in S3.
-            props, "S3ObjectKey", s3_object_key, set_s3_object_key, get_s3_object_key, Val<String>
+        /// Sets `S3BucketName` in place: [`Self::s3_bucket_name`] on a value held by `&mut`.
+        pub fn set_s3_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketName", value.into());
+            self
+        }
+
+        /// `S3BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketName")
+        }
+
+        /// `S3ObjectKey`: A object key in S3.
+        pub fn s3_object_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3ObjectKey", value.into());
+            self
+        }
+
+        /// Sets `S3ObjectKey` in place: [`Self::s3_object_key`] on a value held by `&mut`.
+        pub fn set_s3_object_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3ObjectKey", value.into());
+            self
+        }
+
+        /// `S3ObjectKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_object_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3ObjectKey")
         }
     }
 
@@ -391,9 +827,16 @@ pub mod agent {
             FunctionSchema { props }
         }
 
-        prop! {
-            /// `Functions`: List of Function definitions
-            props, "Functions", _, set_functions, get_functions, Val<List<Function>>
+        /// Sets `Functions`, which `new` took, in place.
+        pub fn set_functions(&mut self, value: impl Into<Val<List<Function>>>) -> &mut Self {
+            self.props.set("Functions", value.into());
+            self
+        }
+
+        /// `Functions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_functions(&self) -> ::std::option::Option<Val<List<Function>>> {
+            crate::cfn::get_prop(&self.props, "Functions")
         }
     }
 
@@ -414,24 +857,70 @@ pub mod agent {
             Function { props }
         }
 
-        prop! {
-            /// `Name`: Name for a resource.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: Description of function
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Parameters`: A map of parameter name and detail
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<ParameterDetail>>
+        /// `Description`: Description of function
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `RequireConfirmation`: ENUM to check if action requires user confirmation
-            props, "RequireConfirmation", require_confirmation, set_require_confirmation, get_require_confirmation, Val<RequireConfirmation>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Parameters`: A map of parameter name and detail
+        pub fn parameters(mut self, value: impl Into<Val<Map<ParameterDetail>>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Map<ParameterDetail>>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Map<ParameterDetail>>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
+        }
+
+        /// `RequireConfirmation`: ENUM to check if action requires user confirmation
+        pub fn require_confirmation(mut self, value: impl Into<Val<RequireConfirmation>>) -> Self {
+            self.props.set("RequireConfirmation", value.into());
+            self
+        }
+
+        /// Sets `RequireConfirmation` in place: [`Self::require_confirmation`] on a value held by `&mut`.
+        pub fn set_require_confirmation(&mut self, value: impl Into<Val<RequireConfirmation>>) -> &mut Self {
+            self.props.set("RequireConfirmation", value.into());
+            self
+        }
+
+        /// `RequireConfirmation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_confirmation(&self) -> ::std::option::Option<Val<RequireConfirmation>> {
+            crate::cfn::get_prop(&self.props, "RequireConfirmation")
         }
     }
 
@@ -452,20 +941,53 @@ pub mod agent {
             ParameterDetail { props }
         }
 
-        prop! {
-            /// `Type`: Parameter Type
-            props, "Type", _, set_type, get_type, Val<Type>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<Type>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: Description of function parameter.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<Type>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Required`: Information about if a parameter is required for function call. Default to
-            /// false.
-            props, "Required", required, set_required, get_required, Val<bool>
+        /// `Description`: Description of function parameter.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Required`: Information about if a parameter is required for function call. Default to
+        /// false.
+        pub fn required(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Required", value.into());
+            self
+        }
+
+        /// Sets `Required` in place: [`Self::required`] on a value held by `&mut`.
+        pub fn set_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Required", value.into());
+            self
+        }
+
+        /// `Required` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Required")
         }
     }
 
@@ -558,24 +1080,59 @@ pub mod agent {
             AgentCollaborator { props }
         }
 
-        prop! {
-            /// `AgentDescriptor`: Agent descriptor for agent collaborator
-            props, "AgentDescriptor", _, set_agent_descriptor, get_agent_descriptor, Val<AgentCollaboratorAgentDescriptor>
+        /// Sets `AgentDescriptor`, which `new` took, in place.
+        pub fn set_agent_descriptor(&mut self, value: impl Into<Val<AgentCollaboratorAgentDescriptor>>) -> &mut Self {
+            self.props.set("AgentDescriptor", value.into());
+            self
         }
 
-        prop! {
-            /// `CollaborationInstruction`: Agent collaborator instruction
-            props, "CollaborationInstruction", _, set_collaboration_instruction, get_collaboration_instruction, Val<String>
+        /// `AgentDescriptor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_descriptor(&self) -> ::std::option::Option<Val<AgentCollaboratorAgentDescriptor>> {
+            crate::cfn::get_prop(&self.props, "AgentDescriptor")
         }
 
-        prop! {
-            /// `CollaboratorName`: Agent collaborator name
-            props, "CollaboratorName", _, set_collaborator_name, get_collaborator_name, Val<String>
+        /// Sets `CollaborationInstruction`, which `new` took, in place.
+        pub fn set_collaboration_instruction(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CollaborationInstruction", value.into());
+            self
         }
 
-        prop! {
-            /// `RelayConversationHistory`: Relay conversation history state
-            props, "RelayConversationHistory", relay_conversation_history, set_relay_conversation_history, get_relay_conversation_history, Val<RelayConversationHistory>
+        /// `CollaborationInstruction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_collaboration_instruction(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CollaborationInstruction")
+        }
+
+        /// Sets `CollaboratorName`, which `new` took, in place.
+        pub fn set_collaborator_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CollaboratorName", value.into());
+            self
+        }
+
+        /// `CollaboratorName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_collaborator_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CollaboratorName")
+        }
+
+        /// `RelayConversationHistory`: Relay conversation history state
+        pub fn relay_conversation_history(mut self, value: impl Into<Val<RelayConversationHistory>>) -> Self {
+            self.props.set("RelayConversationHistory", value.into());
+            self
+        }
+
+        /// Sets `RelayConversationHistory` in place: [`Self::relay_conversation_history`] on a value
+        /// held by `&mut`.
+        pub fn set_relay_conversation_history(&mut self, value: impl Into<Val<RelayConversationHistory>>) -> &mut Self {
+            self.props.set("RelayConversationHistory", value.into());
+            self
+        }
+
+        /// `RelayConversationHistory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relay_conversation_history(&self) -> ::std::option::Option<Val<RelayConversationHistory>> {
+            crate::cfn::get_prop(&self.props, "RelayConversationHistory")
         }
     }
 
@@ -595,9 +1152,22 @@ pub mod agent {
             AgentCollaboratorAgentDescriptor { props }
         }
 
-        prop! {
-            /// `AliasArn`: Alias ARN for agent descriptor
-            props, "AliasArn", alias_arn, set_alias_arn, get_alias_arn, Val<String>
+        /// `AliasArn`: Alias ARN for agent descriptor
+        pub fn alias_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AliasArn", value.into());
+            self
+        }
+
+        /// Sets `AliasArn` in place: [`Self::alias_arn`] on a value held by `&mut`.
+        pub fn set_alias_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AliasArn", value.into());
+            self
+        }
+
+        /// `AliasArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alias_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AliasArn")
         }
     }
 
@@ -629,9 +1199,22 @@ pub mod agent {
             CustomOrchestration { props }
         }
 
-        prop! {
-            /// `Executor`: Types of executors for custom orchestration strategy
-            props, "Executor", executor, set_executor, get_executor, Val<OrchestrationExecutor>
+        /// `Executor`: Types of executors for custom orchestration strategy
+        pub fn executor(mut self, value: impl Into<Val<OrchestrationExecutor>>) -> Self {
+            self.props.set("Executor", value.into());
+            self
+        }
+
+        /// Sets `Executor` in place: [`Self::executor`] on a value held by `&mut`.
+        pub fn set_executor(&mut self, value: impl Into<Val<OrchestrationExecutor>>) -> &mut Self {
+            self.props.set("Executor", value.into());
+            self
+        }
+
+        /// `Executor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_executor(&self) -> ::std::option::Option<Val<OrchestrationExecutor>> {
+            crate::cfn::get_prop(&self.props, "Executor")
         }
     }
 
@@ -653,9 +1236,16 @@ pub mod agent {
             OrchestrationExecutor { props }
         }
 
-        prop! {
-            /// `Lambda`: ARN of a Lambda.
-            props, "Lambda", _, set_lambda, get_lambda, Val<String>
+        /// Sets `Lambda`, which `new` took, in place.
+        pub fn set_lambda(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Lambda", value.into());
+            self
+        }
+
+        /// `Lambda` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Lambda")
         }
     }
 
@@ -674,14 +1264,40 @@ pub mod agent {
             GuardrailConfiguration { props }
         }
 
-        prop! {
-            /// `GuardrailIdentifier`: Identifier for the guardrail, could be the id or the arn
-            props, "GuardrailIdentifier", guardrail_identifier, set_guardrail_identifier, get_guardrail_identifier, Val<String>
+        /// `GuardrailIdentifier`: Identifier for the guardrail, could be the id or the arn
+        pub fn guardrail_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GuardrailIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `GuardrailVersion`: Version of the guardrail
-            props, "GuardrailVersion", guardrail_version, set_guardrail_version, get_guardrail_version, Val<String>
+        /// Sets `GuardrailIdentifier` in place: [`Self::guardrail_identifier`] on a value held by `&mut`.
+        pub fn set_guardrail_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GuardrailIdentifier", value.into());
+            self
+        }
+
+        /// `GuardrailIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_guardrail_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GuardrailIdentifier")
+        }
+
+        /// `GuardrailVersion`: Version of the guardrail
+        pub fn guardrail_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GuardrailVersion", value.into());
+            self
+        }
+
+        /// Sets `GuardrailVersion` in place: [`Self::guardrail_version`] on a value held by `&mut`.
+        pub fn set_guardrail_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GuardrailVersion", value.into());
+            self
+        }
+
+        /// `GuardrailVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_guardrail_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GuardrailVersion")
         }
     }
 
@@ -707,19 +1323,46 @@ pub mod agent {
             AgentKnowledgeBase { props }
         }
 
-        prop! {
-            /// `KnowledgeBaseId`: Identifier for a resource.
-            props, "KnowledgeBaseId", _, set_knowledge_base_id, get_knowledge_base_id, Val<String>
+        /// Sets `KnowledgeBaseId`, which `new` took, in place.
+        pub fn set_knowledge_base_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KnowledgeBaseId", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: Description of the Resource.
-            props, "Description", _, set_description, get_description, Val<String>
+        /// `KnowledgeBaseId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_knowledge_base_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KnowledgeBaseId")
         }
 
-        prop! {
-            /// `KnowledgeBaseState`: State of the knowledge base; whether it is enabled or disabled
-            props, "KnowledgeBaseState", knowledge_base_state, set_knowledge_base_state, get_knowledge_base_state, Val<KnowledgeBaseState>
+        /// Sets `Description`, which `new` took, in place.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `KnowledgeBaseState`: State of the knowledge base; whether it is enabled or disabled
+        pub fn knowledge_base_state(mut self, value: impl Into<Val<KnowledgeBaseState>>) -> Self {
+            self.props.set("KnowledgeBaseState", value.into());
+            self
+        }
+
+        /// Sets `KnowledgeBaseState` in place: [`Self::knowledge_base_state`] on a value held by `&mut`.
+        pub fn set_knowledge_base_state(&mut self, value: impl Into<Val<KnowledgeBaseState>>) -> &mut Self {
+            self.props.set("KnowledgeBaseState", value.into());
+            self
+        }
+
+        /// `KnowledgeBaseState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_knowledge_base_state(&self) -> ::std::option::Option<Val<KnowledgeBaseState>> {
+            crate::cfn::get_prop(&self.props, "KnowledgeBaseState")
         }
     }
 
@@ -751,19 +1394,59 @@ pub mod agent {
             MemoryConfiguration { props }
         }
 
-        prop! {
-            /// `EnabledMemoryTypes`: Types of session storage persisted in memory
-            props, "EnabledMemoryTypes", enabled_memory_types, set_enabled_memory_types, get_enabled_memory_types, Val<List<MemoryType>>
+        /// `EnabledMemoryTypes`: Types of session storage persisted in memory
+        pub fn enabled_memory_types(mut self, value: impl Into<Val<List<MemoryType>>>) -> Self {
+            self.props.set("EnabledMemoryTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `SessionSummaryConfiguration`: Configuration for Session Summarization
-            props, "SessionSummaryConfiguration", session_summary_configuration, set_session_summary_configuration, get_session_summary_configuration, Val<SessionSummaryConfiguration>
+        /// Sets `EnabledMemoryTypes` in place: [`Self::enabled_memory_types`] on a value held by `&mut`.
+        pub fn set_enabled_memory_types(&mut self, value: impl Into<Val<List<MemoryType>>>) -> &mut Self {
+            self.props.set("EnabledMemoryTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `StorageDays`: Maximum number of days to store session details
-            props, "StorageDays", storage_days, set_storage_days, get_storage_days, Val<f64>
+        /// `EnabledMemoryTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled_memory_types(&self) -> ::std::option::Option<Val<List<MemoryType>>> {
+            crate::cfn::get_prop(&self.props, "EnabledMemoryTypes")
+        }
+
+        /// `SessionSummaryConfiguration`: Configuration for Session Summarization
+        pub fn session_summary_configuration(mut self, value: impl Into<Val<SessionSummaryConfiguration>>) -> Self {
+            self.props.set("SessionSummaryConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SessionSummaryConfiguration` in place: [`Self::session_summary_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_session_summary_configuration(&mut self, value: impl Into<Val<SessionSummaryConfiguration>>) -> &mut Self {
+            self.props.set("SessionSummaryConfiguration", value.into());
+            self
+        }
+
+        /// `SessionSummaryConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_summary_configuration(&self) -> ::std::option::Option<Val<SessionSummaryConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SessionSummaryConfiguration")
+        }
+
+        /// `StorageDays`: Maximum number of days to store session details
+        pub fn storage_days(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("StorageDays", value.into());
+            self
+        }
+
+        /// Sets `StorageDays` in place: [`Self::storage_days`] on a value held by `&mut`.
+        pub fn set_storage_days(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("StorageDays", value.into());
+            self
+        }
+
+        /// `StorageDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_days(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "StorageDays")
         }
     }
 
@@ -792,9 +1475,22 @@ pub mod agent {
             SessionSummaryConfiguration { props }
         }
 
-        prop! {
-            /// `MaxRecentSessions`: Maximum number of Sessions to Summarize
-            props, "MaxRecentSessions", max_recent_sessions, set_max_recent_sessions, get_max_recent_sessions, Val<f64>
+        /// `MaxRecentSessions`: Maximum number of Sessions to Summarize
+        pub fn max_recent_sessions(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxRecentSessions", value.into());
+            self
+        }
+
+        /// Sets `MaxRecentSessions` in place: [`Self::max_recent_sessions`] on a value held by `&mut`.
+        pub fn set_max_recent_sessions(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxRecentSessions", value.into());
+            self
+        }
+
+        /// `MaxRecentSessions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_recent_sessions(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxRecentSessions")
         }
     }
 
@@ -828,14 +1524,34 @@ pub mod agent {
             PromptOverrideConfiguration { props }
         }
 
-        prop! {
-            /// `PromptConfigurations`: List of BasePromptConfiguration
-            props, "PromptConfigurations", _, set_prompt_configurations, get_prompt_configurations, Val<List<PromptConfiguration>>
+        /// Sets `PromptConfigurations`, which `new` took, in place.
+        pub fn set_prompt_configurations(&mut self, value: impl Into<Val<List<PromptConfiguration>>>) -> &mut Self {
+            self.props.set("PromptConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `OverrideLambda`: ARN of a Lambda.
-            props, "OverrideLambda", override_lambda, set_override_lambda, get_override_lambda, Val<String>
+        /// `PromptConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prompt_configurations(&self) -> ::std::option::Option<Val<List<PromptConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "PromptConfigurations")
+        }
+
+        /// `OverrideLambda`: ARN of a Lambda.
+        pub fn override_lambda(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OverrideLambda", value.into());
+            self
+        }
+
+        /// Sets `OverrideLambda` in place: [`Self::override_lambda`] on a value held by `&mut`.
+        pub fn set_override_lambda(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OverrideLambda", value.into());
+            self
+        }
+
+        /// `OverrideLambda` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_override_lambda(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OverrideLambda")
         }
     }
 
@@ -854,44 +1570,149 @@ pub mod agent {
             PromptConfiguration { props }
         }
 
-        prop! {
-            /// `AdditionalModelRequestFields`: Additional Model Request Fields for Prompt Configuration
-            props, "AdditionalModelRequestFields", additional_model_request_fields, set_additional_model_request_fields, get_additional_model_request_fields, Val<Json>
+        /// `AdditionalModelRequestFields`: Additional Model Request Fields for Prompt Configuration
+        pub fn additional_model_request_fields(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AdditionalModelRequestFields", value.into());
+            self
         }
 
-        prop! {
-            /// `BasePromptTemplate`: Base Prompt Template.
-            props, "BasePromptTemplate", base_prompt_template, set_base_prompt_template, get_base_prompt_template, Val<String>
+        /// Sets `AdditionalModelRequestFields` in place: [`Self::additional_model_request_fields`] on a
+        /// value held by `&mut`.
+        pub fn set_additional_model_request_fields(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AdditionalModelRequestFields", value.into());
+            self
         }
 
-        prop! {
-            /// `FoundationModel`: ARN or name of a Bedrock model.
-            props, "FoundationModel", foundation_model, set_foundation_model, get_foundation_model, Val<String>
+        /// `AdditionalModelRequestFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_model_request_fields(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AdditionalModelRequestFields")
         }
 
-        prop! {
-            /// `InferenceConfiguration`: Configuration for inference in prompt configuration
-            props, "InferenceConfiguration", inference_configuration, set_inference_configuration, get_inference_configuration, Val<InferenceConfiguration>
+        /// `BasePromptTemplate`: Base Prompt Template.
+        pub fn base_prompt_template(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BasePromptTemplate", value.into());
+            self
         }
 
-        prop! {
-            /// `ParserMode`: Creation Mode for Prompt Configuration.
-            props, "ParserMode", parser_mode, set_parser_mode, get_parser_mode, Val<CreationMode>
+        /// Sets `BasePromptTemplate` in place: [`Self::base_prompt_template`] on a value held by `&mut`.
+        pub fn set_base_prompt_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BasePromptTemplate", value.into());
+            self
         }
 
-        prop! {
-            /// `PromptCreationMode`: Creation Mode for Prompt Configuration.
-            props, "PromptCreationMode", prompt_creation_mode, set_prompt_creation_mode, get_prompt_creation_mode, Val<CreationMode>
+        /// `BasePromptTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base_prompt_template(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BasePromptTemplate")
         }
 
-        prop! {
-            /// `PromptState`: Prompt State.
-            props, "PromptState", prompt_state, set_prompt_state, get_prompt_state, Val<PromptState>
+        /// `FoundationModel`: ARN or name of a Bedrock model.
+        pub fn foundation_model(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FoundationModel", value.into());
+            self
         }
 
-        prop! {
-            /// `PromptType`: Prompt Type.
-            props, "PromptType", prompt_type, set_prompt_type, get_prompt_type, Val<PromptType>
+        /// Sets `FoundationModel` in place: [`Self::foundation_model`] on a value held by `&mut`.
+        pub fn set_foundation_model(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FoundationModel", value.into());
+            self
+        }
+
+        /// `FoundationModel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_foundation_model(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FoundationModel")
+        }
+
+        /// `InferenceConfiguration`: Configuration for inference in prompt configuration
+        pub fn inference_configuration(mut self, value: impl Into<Val<InferenceConfiguration>>) -> Self {
+            self.props.set("InferenceConfiguration", value.into());
+            self
+        }
+
+        /// Sets `InferenceConfiguration` in place: [`Self::inference_configuration`] on a value held by `&mut`.
+        pub fn set_inference_configuration(&mut self, value: impl Into<Val<InferenceConfiguration>>) -> &mut Self {
+            self.props.set("InferenceConfiguration", value.into());
+            self
+        }
+
+        /// `InferenceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inference_configuration(&self) -> ::std::option::Option<Val<InferenceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "InferenceConfiguration")
+        }
+
+        /// `ParserMode`: Creation Mode for Prompt Configuration.
+        pub fn parser_mode(mut self, value: impl Into<Val<CreationMode>>) -> Self {
+            self.props.set("ParserMode", value.into());
+            self
+        }
+
+        /// Sets `ParserMode` in place: [`Self::parser_mode`] on a value held by `&mut`.
+        pub fn set_parser_mode(&mut self, value: impl Into<Val<CreationMode>>) -> &mut Self {
+            self.props.set("ParserMode", value.into());
+            self
+        }
+
+        /// `ParserMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parser_mode(&self) -> ::std::option::Option<Val<CreationMode>> {
+            crate::cfn::get_prop(&self.props, "ParserMode")
+        }
+
+        /// `PromptCreationMode`: Creation Mode for Prompt Configuration.
+        pub fn prompt_creation_mode(mut self, value: impl Into<Val<CreationMode>>) -> Self {
+            self.props.set("PromptCreationMode", value.into());
+            self
+        }
+
+        /// Sets `PromptCreationMode` in place: [`Self::prompt_creation_mode`] on a value held by `&mut`.
+        pub fn set_prompt_creation_mode(&mut self, value: impl Into<Val<CreationMode>>) -> &mut Self {
+            self.props.set("PromptCreationMode", value.into());
+            self
+        }
+
+        /// `PromptCreationMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prompt_creation_mode(&self) -> ::std::option::Option<Val<CreationMode>> {
+            crate::cfn::get_prop(&self.props, "PromptCreationMode")
+        }
+
+        /// `PromptState`: Prompt State.
+        pub fn prompt_state(mut self, value: impl Into<Val<PromptState>>) -> Self {
+            self.props.set("PromptState", value.into());
+            self
+        }
+
+        /// Sets `PromptState` in place: [`Self::prompt_state`] on a value held by `&mut`.
+        pub fn set_prompt_state(&mut self, value: impl Into<Val<PromptState>>) -> &mut Self {
+            self.props.set("PromptState", value.into());
+            self
+        }
+
+        /// `PromptState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prompt_state(&self) -> ::std::option::Option<Val<PromptState>> {
+            crate::cfn::get_prop(&self.props, "PromptState")
+        }
+
+        /// `PromptType`: Prompt Type.
+        pub fn prompt_type(mut self, value: impl Into<Val<PromptType>>) -> Self {
+            self.props.set("PromptType", value.into());
+            self
+        }
+
+        /// Sets `PromptType` in place: [`Self::prompt_type`] on a value held by `&mut`.
+        pub fn set_prompt_type(&mut self, value: impl Into<Val<PromptType>>) -> &mut Self {
+            self.props.set("PromptType", value.into());
+            self
+        }
+
+        /// `PromptType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prompt_type(&self) -> ::std::option::Option<Val<PromptType>> {
+            crate::cfn::get_prop(&self.props, "PromptType")
         }
     }
 
@@ -911,29 +1732,94 @@ pub mod agent {
             InferenceConfiguration { props }
         }
 
-        prop! {
-            /// `MaximumLength`: Maximum length of output
-            props, "MaximumLength", maximum_length, set_maximum_length, get_maximum_length, Val<f64>
+        /// `MaximumLength`: Maximum length of output
+        pub fn maximum_length(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaximumLength", value.into());
+            self
         }
 
-        prop! {
-            /// `StopSequences`: List of stop sequences
-            props, "StopSequences", stop_sequences, set_stop_sequences, get_stop_sequences, Val<List<String>>
+        /// Sets `MaximumLength` in place: [`Self::maximum_length`] on a value held by `&mut`.
+        pub fn set_maximum_length(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaximumLength", value.into());
+            self
         }
 
-        prop! {
-            /// `Temperature`: Controls randomness, higher values increase diversity
-            props, "Temperature", temperature, set_temperature, get_temperature, Val<f64>
+        /// `MaximumLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_length(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaximumLength")
         }
 
-        prop! {
-            /// `TopK`: Sample from the k most likely next tokens
-            props, "TopK", top_k, set_top_k, get_top_k, Val<f64>
+        /// `StopSequences`: List of stop sequences
+        pub fn stop_sequences(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("StopSequences", value.into());
+            self
         }
 
-        prop! {
-            /// `TopP`: Cumulative probability cutoff for token selection
-            props, "TopP", top_p, set_top_p, get_top_p, Val<f64>
+        /// Sets `StopSequences` in place: [`Self::stop_sequences`] on a value held by `&mut`.
+        pub fn set_stop_sequences(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StopSequences", value.into());
+            self
+        }
+
+        /// `StopSequences` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stop_sequences(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StopSequences")
+        }
+
+        /// `Temperature`: Controls randomness, higher values increase diversity
+        pub fn temperature(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Temperature", value.into());
+            self
+        }
+
+        /// Sets `Temperature` in place: [`Self::temperature`] on a value held by `&mut`.
+        pub fn set_temperature(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Temperature", value.into());
+            self
+        }
+
+        /// `Temperature` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_temperature(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Temperature")
+        }
+
+        /// `TopK`: Sample from the k most likely next tokens
+        pub fn top_k(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TopK", value.into());
+            self
+        }
+
+        /// Sets `TopK` in place: [`Self::top_k`] on a value held by `&mut`.
+        pub fn set_top_k(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TopK", value.into());
+            self
+        }
+
+        /// `TopK` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_top_k(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TopK")
+        }
+
+        /// `TopP`: Cumulative probability cutoff for token selection
+        pub fn top_p(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TopP", value.into());
+            self
+        }
+
+        /// Sets `TopP` in place: [`Self::top_p`] on a value held by `&mut`.
+        pub fn set_top_p(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TopP", value.into());
+            self
+        }
+
+        /// `TopP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_top_p(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TopP")
         }
     }
 
@@ -1011,29 +1897,82 @@ impl AgentAlias {
         AgentAlias { core }
     }
 
-    prop! {
-        /// `AgentAliasName`: Name for a resource.
-        core.props, "AgentAliasName", _, set_agent_alias_name, get_agent_alias_name, Val<String>
+    /// Sets `AgentAliasName`, which `new` took, in place.
+    pub fn set_agent_alias_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AgentAliasName", value.into());
+        self
     }
 
-    prop! {
-        /// `AgentId`: Identifier for a resource.
-        core.props, "AgentId", _, set_agent_id, get_agent_id, Val<String>
+    /// `AgentAliasName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_alias_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AgentAliasName")
     }
 
-    prop! {
-        /// `Description`: Description of the Resource.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AgentId`, which `new` took, in place.
+    pub fn set_agent_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AgentId", value.into());
+        self
     }
 
-    prop! {
-        /// `RoutingConfiguration`: Routing configuration for an Agent alias.
-        core.props, "RoutingConfiguration", routing_configuration, set_routing_configuration, get_routing_configuration, Val<List<agent_alias::AgentAliasRoutingConfigurationListItem>>
+    /// `AgentId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AgentId")
     }
 
-    prop! {
-        /// `Tags`: A map of tag keys and values
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Description`: Description of the Resource.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `RoutingConfiguration`: Routing configuration for an Agent alias.
+    pub fn routing_configuration(mut self, value: impl Into<Val<List<agent_alias::AgentAliasRoutingConfigurationListItem>>>) -> Self {
+        self.core.props.set("RoutingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `RoutingConfiguration` in place: [`Self::routing_configuration`] on a value held by `&mut`.
+    pub fn set_routing_configuration(&mut self, value: impl Into<Val<List<agent_alias::AgentAliasRoutingConfigurationListItem>>>) -> &mut Self {
+        self.core.props.set("RoutingConfiguration", value.into());
+        self
+    }
+
+    /// `RoutingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_routing_configuration(&self) -> ::std::option::Option<Val<List<agent_alias::AgentAliasRoutingConfigurationListItem>>> {
+        crate::cfn::get_prop(&self.core.props, "RoutingConfiguration")
+    }
+
+    /// `Tags`: A map of tag keys and values
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1101,9 +2040,16 @@ pub mod agent_alias {
             AgentAliasRoutingConfigurationListItem { props }
         }
 
-        prop! {
-            /// `AgentVersion`: Agent Version.
-            props, "AgentVersion", _, set_agent_version, get_agent_version, Val<String>
+        /// Sets `AgentVersion`, which `new` took, in place.
+        pub fn set_agent_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AgentVersion", value.into());
+            self
+        }
+
+        /// `AgentVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AgentVersion")
         }
     }
 }
@@ -1129,25 +2075,70 @@ impl ApplicationInferenceProfile {
         ApplicationInferenceProfile { core }
     }
 
-    prop! {
-        /// `Description`: Description of the inference profile
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Description of the inference profile
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InferenceProfileName`.
-        core.props, "InferenceProfileName", _, set_inference_profile_name, get_inference_profile_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ModelSource`: Various ways to encode a list of models in a CreateInferenceProfile
-        /// request
-        core.props, "ModelSource", model_source, set_model_source, get_model_source, Val<application_inference_profile::InferenceProfileModelSource>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: List of Tags
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `InferenceProfileName`, which `new` took, in place.
+    pub fn set_inference_profile_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InferenceProfileName", value.into());
+        self
+    }
+
+    /// `InferenceProfileName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_inference_profile_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InferenceProfileName")
+    }
+
+    /// `ModelSource`: Various ways to encode a list of models in a CreateInferenceProfile request
+    pub fn model_source(mut self, value: impl Into<Val<application_inference_profile::InferenceProfileModelSource>>) -> Self {
+        self.core.props.set("ModelSource", value.into());
+        self
+    }
+
+    /// Sets `ModelSource` in place: [`Self::model_source`] on a value held by `&mut`.
+    pub fn set_model_source(&mut self, value: impl Into<Val<application_inference_profile::InferenceProfileModelSource>>) -> &mut Self {
+        self.core.props.set("ModelSource", value.into());
+        self
+    }
+
+    /// `ModelSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_model_source(&self) -> ::std::option::Option<Val<application_inference_profile::InferenceProfileModelSource>> {
+        crate::cfn::get_prop(&self.core.props, "ModelSource")
+    }
+
+    /// `Tags`: List of Tags
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1227,11 +2218,23 @@ pub mod application_inference_profile {
             InferenceProfileModelSource { props }
         }
 
-        prop! {
-            /// `CopyFrom`: Source arns for a custom inference profile to copy its regional load
-            /// balancing config from. This can either be a foundation model or predefined inference
-            /// profile ARN.
-            props, "CopyFrom", copy_from, set_copy_from, get_copy_from, Val<String>
+        /// `CopyFrom`: Source arns for a custom inference profile to copy its regional load balancing
+        /// config from. This can either be a foundation model or predefined inference profile ARN.
+        pub fn copy_from(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CopyFrom", value.into());
+            self
+        }
+
+        /// Sets `CopyFrom` in place: [`Self::copy_from`] on a value held by `&mut`.
+        pub fn set_copy_from(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CopyFrom", value.into());
+            self
+        }
+
+        /// `CopyFrom` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_copy_from(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CopyFrom")
         }
     }
 }
@@ -1257,38 +2260,110 @@ impl AutomatedReasoningPolicy {
         AutomatedReasoningPolicy { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ForceDelete`: Specifies whether to force delete the automated reasoning policy even if
-        /// it has active resources. When false , Amazon Bedrock validates if all artifacts have
-        /// been deleted (e.g. policy version, test case, test result) for a policy before deletion.
-        /// When true , Amazon Bedrock will delete the policy and all its artifacts without
-        /// validation. Default is false
-        core.props, "ForceDelete", force_delete, set_force_delete, get_force_delete, Val<bool>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: The KMS key with which the Policy's assets will be encrypted at rest.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `ForceDelete`: Specifies whether to force delete the automated reasoning policy even if it
+    /// has active resources. When false , Amazon Bedrock validates if all artifacts have been
+    /// deleted (e.g. policy version, test case, test result) for a policy before deletion. When
+    /// true , Amazon Bedrock will delete the policy and all its artifacts without validation.
+    /// Default is false
+    pub fn force_delete(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ForceDelete", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyDefinition`.
-        core.props, "PolicyDefinition", policy_definition, set_policy_definition, get_policy_definition, Val<automated_reasoning_policy::PolicyDefinition>
+    /// Sets `ForceDelete` in place: [`Self::force_delete`] on a value held by `&mut`.
+    pub fn set_force_delete(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ForceDelete", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ForceDelete` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_force_delete(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ForceDelete")
+    }
+
+    /// `KmsKeyId`: The KMS key with which the Policy's assets will be encrypted at rest.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PolicyDefinition`.
+    pub fn policy_definition(mut self, value: impl Into<Val<automated_reasoning_policy::PolicyDefinition>>) -> Self {
+        self.core.props.set("PolicyDefinition", value.into());
+        self
+    }
+
+    /// Sets `PolicyDefinition` in place: [`Self::policy_definition`] on a value held by `&mut`.
+    pub fn set_policy_definition(&mut self, value: impl Into<Val<automated_reasoning_policy::PolicyDefinition>>) -> &mut Self {
+        self.core.props.set("PolicyDefinition", value.into());
+        self
+    }
+
+    /// `PolicyDefinition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_definition(&self) -> ::std::option::Option<Val<automated_reasoning_policy::PolicyDefinition>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDefinition")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1360,24 +2435,76 @@ pub mod automated_reasoning_policy {
             PolicyDefinition { props }
         }
 
-        prop! {
-            /// `Rules`: The rules definition block of an AutomatedReasoningPolicyDefinition.
-            props, "Rules", rules, set_rules, get_rules, Val<List<PolicyDefinitionRule>>
+        /// `Rules`: The rules definition block of an AutomatedReasoningPolicyDefinition.
+        pub fn rules(mut self, value: impl Into<Val<List<PolicyDefinitionRule>>>) -> Self {
+            self.props.set("Rules", value.into());
+            self
         }
 
-        prop! {
-            /// `Types`: The types definition block of an AutomatedReasoningPolicyDefinition.
-            props, "Types", types, set_types, get_types, Val<List<PolicyDefinitionType>>
+        /// Sets `Rules` in place: [`Self::rules`] on a value held by `&mut`.
+        pub fn set_rules(&mut self, value: impl Into<Val<List<PolicyDefinitionRule>>>) -> &mut Self {
+            self.props.set("Rules", value.into());
+            self
         }
 
-        prop! {
-            /// `Variables`: The variables definition block of an AutomatedReasoningPolicyDefinition.
-            props, "Variables", variables, set_variables, get_variables, Val<List<PolicyDefinitionVariable>>
+        /// `Rules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules(&self) -> ::std::option::Option<Val<List<PolicyDefinitionRule>>> {
+            crate::cfn::get_prop(&self.props, "Rules")
         }
 
-        prop! {
-            /// `Version`: The policy format version.
-            props, "Version", version, set_version, get_version, Val<String>
+        /// `Types`: The types definition block of an AutomatedReasoningPolicyDefinition.
+        pub fn types(mut self, value: impl Into<Val<List<PolicyDefinitionType>>>) -> Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// Sets `Types` in place: [`Self::types`] on a value held by `&mut`.
+        pub fn set_types(&mut self, value: impl Into<Val<List<PolicyDefinitionType>>>) -> &mut Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// `Types` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_types(&self) -> ::std::option::Option<Val<List<PolicyDefinitionType>>> {
+            crate::cfn::get_prop(&self.props, "Types")
+        }
+
+        /// `Variables`: The variables definition block of an AutomatedReasoningPolicyDefinition.
+        pub fn variables(mut self, value: impl Into<Val<List<PolicyDefinitionVariable>>>) -> Self {
+            self.props.set("Variables", value.into());
+            self
+        }
+
+        /// Sets `Variables` in place: [`Self::variables`] on a value held by `&mut`.
+        pub fn set_variables(&mut self, value: impl Into<Val<List<PolicyDefinitionVariable>>>) -> &mut Self {
+            self.props.set("Variables", value.into());
+            self
+        }
+
+        /// `Variables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variables(&self) -> ::std::option::Option<Val<List<PolicyDefinitionVariable>>> {
+            crate::cfn::get_prop(&self.props, "Variables")
+        }
+
+        /// `Version`: The policy format version.
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -1400,19 +2527,46 @@ pub mod automated_reasoning_policy {
             PolicyDefinitionRule { props }
         }
 
-        prop! {
-            /// `Id`: A unique id within the PolicyDefinition
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `Expression`: The SMT expression for this rule
-            props, "Expression", _, set_expression, get_expression, Val<String>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `AlternateExpression`: An alternate expression for this rule
-            props, "AlternateExpression", alternate_expression, set_alternate_expression, get_alternate_expression, Val<String>
+        /// Sets `Expression`, which `new` took, in place.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
+        }
+
+        /// `AlternateExpression`: An alternate expression for this rule
+        pub fn alternate_expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AlternateExpression", value.into());
+            self
+        }
+
+        /// Sets `AlternateExpression` in place: [`Self::alternate_expression`] on a value held by `&mut`.
+        pub fn set_alternate_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AlternateExpression", value.into());
+            self
+        }
+
+        /// `AlternateExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alternate_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AlternateExpression")
         }
     }
 
@@ -1438,19 +2592,46 @@ pub mod automated_reasoning_policy {
             PolicyDefinitionType { props }
         }
 
-        prop! {
-            /// `Name`: A name for this type.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`: A list of valid values for this type.
-            props, "Values", _, set_values, get_values, Val<List<PolicyDefinitionTypeValue>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Description`: A natural language description of this type.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<PolicyDefinitionTypeValue>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<PolicyDefinitionTypeValue>>> {
+            crate::cfn::get_prop(&self.props, "Values")
+        }
+
+        /// `Description`: A natural language description of this type.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -1471,14 +2652,34 @@ pub mod automated_reasoning_policy {
             PolicyDefinitionTypeValue { props }
         }
 
-        prop! {
-            /// `Value`: The value of the type value.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: A natural language description of the type's value.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// `Description`: A natural language description of the type's value.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -1507,19 +2708,40 @@ pub mod automated_reasoning_policy {
             PolicyDefinitionVariable { props }
         }
 
-        prop! {
-            /// `Name`: A name from this variable.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: A type for this variable.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Description`: A natural language description of this variable.
-            props, "Description", _, set_description, get_description, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Description`, which `new` took, in place.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 }
@@ -1545,19 +2767,53 @@ impl AutomatedReasoningPolicyVersion {
         AutomatedReasoningPolicyVersion { core }
     }
 
-    prop! {
-        /// `LastUpdatedDefinitionHash`: The hash for this version
-        core.props, "LastUpdatedDefinitionHash", last_updated_definition_hash, set_last_updated_definition_hash, get_last_updated_definition_hash, Val<String>
+    /// `LastUpdatedDefinitionHash`: The hash for this version
+    pub fn last_updated_definition_hash(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LastUpdatedDefinitionHash", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyArn`: Arn of the policy
-        core.props, "PolicyArn", _, set_policy_arn, get_policy_arn, Val<String>
+    /// Sets `LastUpdatedDefinitionHash` in place: [`Self::last_updated_definition_hash`] on a value
+    /// held by `&mut`.
+    pub fn set_last_updated_definition_hash(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LastUpdatedDefinitionHash", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `LastUpdatedDefinitionHash` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_last_updated_definition_hash(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LastUpdatedDefinitionHash")
+    }
+
+    /// Sets `PolicyArn`, which `new` took, in place.
+    pub fn set_policy_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyArn", value.into());
+        self
+    }
+
+    /// `PolicyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyArn")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1637,34 +2893,94 @@ impl Blueprint {
         Blueprint { core }
     }
 
-    prop! {
-        /// `BlueprintName`: Name of the Blueprint
-        core.props, "BlueprintName", _, set_blueprint_name, get_blueprint_name, Val<String>
+    /// Sets `BlueprintName`, which `new` took, in place.
+    pub fn set_blueprint_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BlueprintName", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsEncryptionContext`: KMS encryption context
-        core.props, "KmsEncryptionContext", kms_encryption_context, set_kms_encryption_context, get_kms_encryption_context, Val<Map<String>>
+    /// `BlueprintName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_blueprint_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BlueprintName")
     }
 
-    prop! {
-        /// `KmsKeyId`: KMS key identifier
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `KmsEncryptionContext`: KMS encryption context
+    pub fn kms_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("KmsEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `Schema`: Schema of the blueprint
-        core.props, "Schema", _, set_schema, get_schema, Val<Json>
+    /// Sets `KmsEncryptionContext` in place: [`Self::kms_encryption_context`] on a value held by `&mut`.
+    pub fn set_kms_encryption_context(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("KmsEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: List of Tags
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KmsEncryptionContext` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_encryption_context(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "KmsEncryptionContext")
     }
 
-    prop! {
-        /// `Type`: Modality Type
-        core.props, "Type", _, set_type, get_type, Val<blueprint::Type>
+    /// `KmsKeyId`: KMS key identifier
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// Sets `Schema`, which `new` took, in place.
+    pub fn set_schema(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Schema", value.into());
+        self
+    }
+
+    /// `Schema` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Schema")
+    }
+
+    /// `Tags`: List of Tags
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<blueprint::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<blueprint::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1742,24 +3058,71 @@ impl DataAutomationLibrary {
         DataAutomationLibrary { core }
     }
 
-    prop! {
-        /// `EncryptionConfiguration`: KMS Encryption Configuration
-        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<data_automation_library::EncryptionConfiguration>
+    /// `EncryptionConfiguration`: KMS Encryption Configuration
+    pub fn encryption_configuration(mut self, value: impl Into<Val<data_automation_library::EncryptionConfiguration>>) -> Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `LibraryDescription`: Description of the DataAutomationLibrary
-        core.props, "LibraryDescription", library_description, set_library_description, get_library_description, Val<String>
+    /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_encryption_configuration(&mut self, value: impl Into<Val<data_automation_library::EncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `LibraryName`: Name of the DataAutomationLibrary
-        core.props, "LibraryName", _, set_library_name, get_library_name, Val<String>
+    /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<data_automation_library::EncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionConfiguration")
     }
 
-    prop! {
-        /// `Tags`: List of tags
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `LibraryDescription`: Description of the DataAutomationLibrary
+    pub fn library_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LibraryDescription", value.into());
+        self
+    }
+
+    /// Sets `LibraryDescription` in place: [`Self::library_description`] on a value held by `&mut`.
+    pub fn set_library_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LibraryDescription", value.into());
+        self
+    }
+
+    /// `LibraryDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_library_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LibraryDescription")
+    }
+
+    /// Sets `LibraryName`, which `new` took, in place.
+    pub fn set_library_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LibraryName", value.into());
+        self
+    }
+
+    /// `LibraryName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_library_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LibraryName")
+    }
+
+    /// `Tags`: List of tags
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1815,14 +3178,34 @@ pub mod data_automation_library {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `KmsKeyId`: KMS Key Identifier
-            props, "KmsKeyId", _, set_kms_key_id, get_kms_key_id, Val<String>
+        /// Sets `KmsKeyId`, which `new` took, in place.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsEncryptionContext`: KMS Encryption Context
-            props, "KmsEncryptionContext", kms_encryption_context, set_kms_encryption_context, get_kms_encryption_context, Val<Map<String>>
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
+        }
+
+        /// `KmsEncryptionContext`: KMS Encryption Context
+        pub fn kms_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("KmsEncryptionContext", value.into());
+            self
+        }
+
+        /// Sets `KmsEncryptionContext` in place: [`Self::kms_encryption_context`] on a value held by `&mut`.
+        pub fn set_kms_encryption_context(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("KmsEncryptionContext", value.into());
+            self
+        }
+
+        /// `KmsEncryptionContext` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_encryption_context(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "KmsEncryptionContext")
         }
     }
 }
@@ -1848,49 +3231,162 @@ impl DataAutomationProject {
         DataAutomationProject { core }
     }
 
-    prop! {
-        /// `CustomOutputConfiguration`: Custom output configuration
-        core.props, "CustomOutputConfiguration", custom_output_configuration, set_custom_output_configuration, get_custom_output_configuration, Val<data_automation_project::CustomOutputConfiguration>
+    /// `CustomOutputConfiguration`: Custom output configuration
+    pub fn custom_output_configuration(mut self, value: impl Into<Val<data_automation_project::CustomOutputConfiguration>>) -> Self {
+        self.core.props.set("CustomOutputConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsEncryptionContext`: KMS encryption context
-        core.props, "KmsEncryptionContext", kms_encryption_context, set_kms_encryption_context, get_kms_encryption_context, Val<Map<String>>
+    /// Sets `CustomOutputConfiguration` in place: [`Self::custom_output_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_custom_output_configuration(&mut self, value: impl Into<Val<data_automation_project::CustomOutputConfiguration>>) -> &mut Self {
+        self.core.props.set("CustomOutputConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: KMS key identifier
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `CustomOutputConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_output_configuration(&self) -> ::std::option::Option<Val<data_automation_project::CustomOutputConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "CustomOutputConfiguration")
     }
 
-    prop! {
-        /// `OverrideConfiguration`: Override configuration
-        core.props, "OverrideConfiguration", override_configuration, set_override_configuration, get_override_configuration, Val<data_automation_project::OverrideConfiguration>
+    /// `KmsEncryptionContext`: KMS encryption context
+    pub fn kms_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("KmsEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `ProjectDescription`: Description of the DataAutomationProject
-        core.props, "ProjectDescription", project_description, set_project_description, get_project_description, Val<String>
+    /// Sets `KmsEncryptionContext` in place: [`Self::kms_encryption_context`] on a value held by `&mut`.
+    pub fn set_kms_encryption_context(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("KmsEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `ProjectName`: Name of the DataAutomationProject
-        core.props, "ProjectName", _, set_project_name, get_project_name, Val<String>
+    /// `KmsEncryptionContext` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_encryption_context(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "KmsEncryptionContext")
     }
 
-    prop! {
-        /// `ProjectType`: Type of the DataAutomationProject - Sync or Async
-        core.props, "ProjectType", project_type, set_project_type, get_project_type, Val<data_automation_project::ProjectType>
+    /// `KmsKeyId`: KMS key identifier
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `StandardOutputConfiguration`: Standard output configuration
-        core.props, "StandardOutputConfiguration", standard_output_configuration, set_standard_output_configuration, get_standard_output_configuration, Val<data_automation_project::StandardOutputConfiguration>
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: List of Tags
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `OverrideConfiguration`: Override configuration
+    pub fn override_configuration(mut self, value: impl Into<Val<data_automation_project::OverrideConfiguration>>) -> Self {
+        self.core.props.set("OverrideConfiguration", value.into());
+        self
+    }
+
+    /// Sets `OverrideConfiguration` in place: [`Self::override_configuration`] on a value held by `&mut`.
+    pub fn set_override_configuration(&mut self, value: impl Into<Val<data_automation_project::OverrideConfiguration>>) -> &mut Self {
+        self.core.props.set("OverrideConfiguration", value.into());
+        self
+    }
+
+    /// `OverrideConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_override_configuration(&self) -> ::std::option::Option<Val<data_automation_project::OverrideConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "OverrideConfiguration")
+    }
+
+    /// `ProjectDescription`: Description of the DataAutomationProject
+    pub fn project_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProjectDescription", value.into());
+        self
+    }
+
+    /// Sets `ProjectDescription` in place: [`Self::project_description`] on a value held by `&mut`.
+    pub fn set_project_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProjectDescription", value.into());
+        self
+    }
+
+    /// `ProjectDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProjectDescription")
+    }
+
+    /// Sets `ProjectName`, which `new` took, in place.
+    pub fn set_project_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProjectName", value.into());
+        self
+    }
+
+    /// `ProjectName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProjectName")
+    }
+
+    /// `ProjectType`: Type of the DataAutomationProject - Sync or Async
+    pub fn project_type(mut self, value: impl Into<Val<data_automation_project::ProjectType>>) -> Self {
+        self.core.props.set("ProjectType", value.into());
+        self
+    }
+
+    /// Sets `ProjectType` in place: [`Self::project_type`] on a value held by `&mut`.
+    pub fn set_project_type(&mut self, value: impl Into<Val<data_automation_project::ProjectType>>) -> &mut Self {
+        self.core.props.set("ProjectType", value.into());
+        self
+    }
+
+    /// `ProjectType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project_type(&self) -> ::std::option::Option<Val<data_automation_project::ProjectType>> {
+        crate::cfn::get_prop(&self.core.props, "ProjectType")
+    }
+
+    /// `StandardOutputConfiguration`: Standard output configuration
+    pub fn standard_output_configuration(mut self, value: impl Into<Val<data_automation_project::StandardOutputConfiguration>>) -> Self {
+        self.core.props.set("StandardOutputConfiguration", value.into());
+        self
+    }
+
+    /// Sets `StandardOutputConfiguration` in place: [`Self::standard_output_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_standard_output_configuration(&mut self, value: impl Into<Val<data_automation_project::StandardOutputConfiguration>>) -> &mut Self {
+        self.core.props.set("StandardOutputConfiguration", value.into());
+        self
+    }
+
+    /// `StandardOutputConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_standard_output_configuration(&self) -> ::std::option::Option<Val<data_automation_project::StandardOutputConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "StandardOutputConfiguration")
+    }
+
+    /// `Tags`: List of Tags
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1950,9 +3446,22 @@ pub mod data_automation_project {
             CustomOutputConfiguration { props }
         }
 
-        prop! {
-            /// `Blueprints`.
-            props, "Blueprints", blueprints, set_blueprints, get_blueprints, Val<List<BlueprintItem>>
+        /// `Blueprints`.
+        pub fn blueprints(mut self, value: impl Into<Val<List<BlueprintItem>>>) -> Self {
+            self.props.set("Blueprints", value.into());
+            self
+        }
+
+        /// Sets `Blueprints` in place: [`Self::blueprints`] on a value held by `&mut`.
+        pub fn set_blueprints(&mut self, value: impl Into<Val<List<BlueprintItem>>>) -> &mut Self {
+            self.props.set("Blueprints", value.into());
+            self
+        }
+
+        /// `Blueprints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_blueprints(&self) -> ::std::option::Option<Val<List<BlueprintItem>>> {
+            crate::cfn::get_prop(&self.props, "Blueprints")
         }
     }
 
@@ -1973,19 +3482,52 @@ pub mod data_automation_project {
             BlueprintItem { props }
         }
 
-        prop! {
-            /// `BlueprintArn`: ARN of a Blueprint
-            props, "BlueprintArn", _, set_blueprint_arn, get_blueprint_arn, Val<String>
+        /// Sets `BlueprintArn`, which `new` took, in place.
+        pub fn set_blueprint_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BlueprintArn", value.into());
+            self
         }
 
-        prop! {
-            /// `BlueprintStage`: Stage of the Blueprint
-            props, "BlueprintStage", blueprint_stage, set_blueprint_stage, get_blueprint_stage, Val<BlueprintStage>
+        /// `BlueprintArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_blueprint_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BlueprintArn")
         }
 
-        prop! {
-            /// `BlueprintVersion`: Blueprint Version
-            props, "BlueprintVersion", blueprint_version, set_blueprint_version, get_blueprint_version, Val<String>
+        /// `BlueprintStage`: Stage of the Blueprint
+        pub fn blueprint_stage(mut self, value: impl Into<Val<BlueprintStage>>) -> Self {
+            self.props.set("BlueprintStage", value.into());
+            self
+        }
+
+        /// Sets `BlueprintStage` in place: [`Self::blueprint_stage`] on a value held by `&mut`.
+        pub fn set_blueprint_stage(&mut self, value: impl Into<Val<BlueprintStage>>) -> &mut Self {
+            self.props.set("BlueprintStage", value.into());
+            self
+        }
+
+        /// `BlueprintStage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_blueprint_stage(&self) -> ::std::option::Option<Val<BlueprintStage>> {
+            crate::cfn::get_prop(&self.props, "BlueprintStage")
+        }
+
+        /// `BlueprintVersion`: Blueprint Version
+        pub fn blueprint_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BlueprintVersion", value.into());
+            self
+        }
+
+        /// Sets `BlueprintVersion` in place: [`Self::blueprint_version`] on a value held by `&mut`.
+        pub fn set_blueprint_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BlueprintVersion", value.into());
+            self
+        }
+
+        /// `BlueprintVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_blueprint_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BlueprintVersion")
         }
     }
 
@@ -2017,29 +3559,94 @@ pub mod data_automation_project {
             OverrideConfiguration { props }
         }
 
-        prop! {
-            /// `Audio`.
-            props, "Audio", audio, set_audio, get_audio, Val<AudioOverrideConfiguration>
+        /// `Audio`.
+        pub fn audio(mut self, value: impl Into<Val<AudioOverrideConfiguration>>) -> Self {
+            self.props.set("Audio", value.into());
+            self
         }
 
-        prop! {
-            /// `Document`.
-            props, "Document", document, set_document, get_document, Val<DocumentOverrideConfiguration>
+        /// Sets `Audio` in place: [`Self::audio`] on a value held by `&mut`.
+        pub fn set_audio(&mut self, value: impl Into<Val<AudioOverrideConfiguration>>) -> &mut Self {
+            self.props.set("Audio", value.into());
+            self
         }
 
-        prop! {
-            /// `Image`.
-            props, "Image", image, set_image, get_image, Val<ImageOverrideConfiguration>
+        /// `Audio` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audio(&self) -> ::std::option::Option<Val<AudioOverrideConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Audio")
         }
 
-        prop! {
-            /// `ModalityRouting`: Modality routing configuration
-            props, "ModalityRouting", modality_routing, set_modality_routing, get_modality_routing, Val<ModalityRoutingConfiguration>
+        /// `Document`.
+        pub fn document(mut self, value: impl Into<Val<DocumentOverrideConfiguration>>) -> Self {
+            self.props.set("Document", value.into());
+            self
         }
 
-        prop! {
-            /// `Video`.
-            props, "Video", video, set_video, get_video, Val<VideoOverrideConfiguration>
+        /// Sets `Document` in place: [`Self::document`] on a value held by `&mut`.
+        pub fn set_document(&mut self, value: impl Into<Val<DocumentOverrideConfiguration>>) -> &mut Self {
+            self.props.set("Document", value.into());
+            self
+        }
+
+        /// `Document` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document(&self) -> ::std::option::Option<Val<DocumentOverrideConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Document")
+        }
+
+        /// `Image`.
+        pub fn image(mut self, value: impl Into<Val<ImageOverrideConfiguration>>) -> Self {
+            self.props.set("Image", value.into());
+            self
+        }
+
+        /// Sets `Image` in place: [`Self::image`] on a value held by `&mut`.
+        pub fn set_image(&mut self, value: impl Into<Val<ImageOverrideConfiguration>>) -> &mut Self {
+            self.props.set("Image", value.into());
+            self
+        }
+
+        /// `Image` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image(&self) -> ::std::option::Option<Val<ImageOverrideConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Image")
+        }
+
+        /// `ModalityRouting`: Modality routing configuration
+        pub fn modality_routing(mut self, value: impl Into<Val<ModalityRoutingConfiguration>>) -> Self {
+            self.props.set("ModalityRouting", value.into());
+            self
+        }
+
+        /// Sets `ModalityRouting` in place: [`Self::modality_routing`] on a value held by `&mut`.
+        pub fn set_modality_routing(&mut self, value: impl Into<Val<ModalityRoutingConfiguration>>) -> &mut Self {
+            self.props.set("ModalityRouting", value.into());
+            self
+        }
+
+        /// `ModalityRouting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_modality_routing(&self) -> ::std::option::Option<Val<ModalityRoutingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ModalityRouting")
+        }
+
+        /// `Video`.
+        pub fn video(mut self, value: impl Into<Val<VideoOverrideConfiguration>>) -> Self {
+            self.props.set("Video", value.into());
+            self
+        }
+
+        /// Sets `Video` in place: [`Self::video`] on a value held by `&mut`.
+        pub fn set_video(&mut self, value: impl Into<Val<VideoOverrideConfiguration>>) -> &mut Self {
+            self.props.set("Video", value.into());
+            self
+        }
+
+        /// `Video` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_video(&self) -> ::std::option::Option<Val<VideoOverrideConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Video")
         }
     }
 
@@ -2058,19 +3665,59 @@ pub mod data_automation_project {
             AudioOverrideConfiguration { props }
         }
 
-        prop! {
-            /// `LanguageConfiguration`.
-            props, "LanguageConfiguration", language_configuration, set_language_configuration, get_language_configuration, Val<AudioLanguageConfiguration>
+        /// `LanguageConfiguration`.
+        pub fn language_configuration(mut self, value: impl Into<Val<AudioLanguageConfiguration>>) -> Self {
+            self.props.set("LanguageConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ModalityProcessing`.
-            props, "ModalityProcessing", modality_processing, set_modality_processing, get_modality_processing, Val<ModalityProcessingConfiguration>
+        /// Sets `LanguageConfiguration` in place: [`Self::language_configuration`] on a value held by `&mut`.
+        pub fn set_language_configuration(&mut self, value: impl Into<Val<AudioLanguageConfiguration>>) -> &mut Self {
+            self.props.set("LanguageConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `SensitiveDataConfiguration`.
-            props, "SensitiveDataConfiguration", sensitive_data_configuration, set_sensitive_data_configuration, get_sensitive_data_configuration, Val<SensitiveDataConfiguration>
+        /// `LanguageConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_language_configuration(&self) -> ::std::option::Option<Val<AudioLanguageConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LanguageConfiguration")
+        }
+
+        /// `ModalityProcessing`.
+        pub fn modality_processing(mut self, value: impl Into<Val<ModalityProcessingConfiguration>>) -> Self {
+            self.props.set("ModalityProcessing", value.into());
+            self
+        }
+
+        /// Sets `ModalityProcessing` in place: [`Self::modality_processing`] on a value held by `&mut`.
+        pub fn set_modality_processing(&mut self, value: impl Into<Val<ModalityProcessingConfiguration>>) -> &mut Self {
+            self.props.set("ModalityProcessing", value.into());
+            self
+        }
+
+        /// `ModalityProcessing` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_modality_processing(&self) -> ::std::option::Option<Val<ModalityProcessingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ModalityProcessing")
+        }
+
+        /// `SensitiveDataConfiguration`.
+        pub fn sensitive_data_configuration(mut self, value: impl Into<Val<SensitiveDataConfiguration>>) -> Self {
+            self.props.set("SensitiveDataConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SensitiveDataConfiguration` in place: [`Self::sensitive_data_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_sensitive_data_configuration(&mut self, value: impl Into<Val<SensitiveDataConfiguration>>) -> &mut Self {
+            self.props.set("SensitiveDataConfiguration", value.into());
+            self
+        }
+
+        /// `SensitiveDataConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sensitive_data_configuration(&self) -> ::std::option::Option<Val<SensitiveDataConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SensitiveDataConfiguration")
         }
     }
 
@@ -2089,19 +3736,60 @@ pub mod data_automation_project {
             AudioLanguageConfiguration { props }
         }
 
-        prop! {
-            /// `GenerativeOutputLanguage`.
-            props, "GenerativeOutputLanguage", generative_output_language, set_generative_output_language, get_generative_output_language, Val<AudioGenerativeOutputLanguage>
+        /// `GenerativeOutputLanguage`.
+        pub fn generative_output_language(mut self, value: impl Into<Val<AudioGenerativeOutputLanguage>>) -> Self {
+            self.props.set("GenerativeOutputLanguage", value.into());
+            self
         }
 
-        prop! {
-            /// `IdentifyMultipleLanguages`.
-            props, "IdentifyMultipleLanguages", identify_multiple_languages, set_identify_multiple_languages, get_identify_multiple_languages, Val<bool>
+        /// Sets `GenerativeOutputLanguage` in place: [`Self::generative_output_language`] on a value
+        /// held by `&mut`.
+        pub fn set_generative_output_language(&mut self, value: impl Into<Val<AudioGenerativeOutputLanguage>>) -> &mut Self {
+            self.props.set("GenerativeOutputLanguage", value.into());
+            self
         }
 
-        prop! {
-            /// `InputLanguages`.
-            props, "InputLanguages", input_languages, set_input_languages, get_input_languages, Val<List<Language>>
+        /// `GenerativeOutputLanguage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_generative_output_language(&self) -> ::std::option::Option<Val<AudioGenerativeOutputLanguage>> {
+            crate::cfn::get_prop(&self.props, "GenerativeOutputLanguage")
+        }
+
+        /// `IdentifyMultipleLanguages`.
+        pub fn identify_multiple_languages(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IdentifyMultipleLanguages", value.into());
+            self
+        }
+
+        /// Sets `IdentifyMultipleLanguages` in place: [`Self::identify_multiple_languages`] on a value
+        /// held by `&mut`.
+        pub fn set_identify_multiple_languages(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IdentifyMultipleLanguages", value.into());
+            self
+        }
+
+        /// `IdentifyMultipleLanguages` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identify_multiple_languages(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IdentifyMultipleLanguages")
+        }
+
+        /// `InputLanguages`.
+        pub fn input_languages(mut self, value: impl Into<Val<List<Language>>>) -> Self {
+            self.props.set("InputLanguages", value.into());
+            self
+        }
+
+        /// Sets `InputLanguages` in place: [`Self::input_languages`] on a value held by `&mut`.
+        pub fn set_input_languages(&mut self, value: impl Into<Val<List<Language>>>) -> &mut Self {
+            self.props.set("InputLanguages", value.into());
+            self
+        }
+
+        /// `InputLanguages` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_languages(&self) -> ::std::option::Option<Val<List<Language>>> {
+            crate::cfn::get_prop(&self.props, "InputLanguages")
         }
     }
 
@@ -2173,9 +3861,22 @@ pub mod data_automation_project {
             ModalityProcessingConfiguration { props }
         }
 
-        prop! {
-            /// `State`.
-            props, "State", state, set_state, get_state, Val<State>
+        /// `State`.
+        pub fn state(mut self, value: impl Into<Val<State>>) -> Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+        pub fn set_state(&mut self, value: impl Into<Val<State>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<State>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
     }
 
@@ -2207,19 +3908,59 @@ pub mod data_automation_project {
             SensitiveDataConfiguration { props }
         }
 
-        prop! {
-            /// `DetectionMode`.
-            props, "DetectionMode", detection_mode, set_detection_mode, get_detection_mode, Val<SensitiveDataDetectionMode>
+        /// `DetectionMode`.
+        pub fn detection_mode(mut self, value: impl Into<Val<SensitiveDataDetectionMode>>) -> Self {
+            self.props.set("DetectionMode", value.into());
+            self
         }
 
-        prop! {
-            /// `DetectionScope`.
-            props, "DetectionScope", detection_scope, set_detection_scope, get_detection_scope, Val<List<SensitiveDataDetectionScope>>
+        /// Sets `DetectionMode` in place: [`Self::detection_mode`] on a value held by `&mut`.
+        pub fn set_detection_mode(&mut self, value: impl Into<Val<SensitiveDataDetectionMode>>) -> &mut Self {
+            self.props.set("DetectionMode", value.into());
+            self
         }
 
-        prop! {
-            /// `PiiEntitiesConfiguration`.
-            props, "PiiEntitiesConfiguration", pii_entities_configuration, set_pii_entities_configuration, get_pii_entities_configuration, Val<PiiEntitiesConfiguration>
+        /// `DetectionMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_detection_mode(&self) -> ::std::option::Option<Val<SensitiveDataDetectionMode>> {
+            crate::cfn::get_prop(&self.props, "DetectionMode")
+        }
+
+        /// `DetectionScope`.
+        pub fn detection_scope(mut self, value: impl Into<Val<List<SensitiveDataDetectionScope>>>) -> Self {
+            self.props.set("DetectionScope", value.into());
+            self
+        }
+
+        /// Sets `DetectionScope` in place: [`Self::detection_scope`] on a value held by `&mut`.
+        pub fn set_detection_scope(&mut self, value: impl Into<Val<List<SensitiveDataDetectionScope>>>) -> &mut Self {
+            self.props.set("DetectionScope", value.into());
+            self
+        }
+
+        /// `DetectionScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_detection_scope(&self) -> ::std::option::Option<Val<List<SensitiveDataDetectionScope>>> {
+            crate::cfn::get_prop(&self.props, "DetectionScope")
+        }
+
+        /// `PiiEntitiesConfiguration`.
+        pub fn pii_entities_configuration(mut self, value: impl Into<Val<PiiEntitiesConfiguration>>) -> Self {
+            self.props.set("PiiEntitiesConfiguration", value.into());
+            self
+        }
+
+        /// Sets `PiiEntitiesConfiguration` in place: [`Self::pii_entities_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_pii_entities_configuration(&mut self, value: impl Into<Val<PiiEntitiesConfiguration>>) -> &mut Self {
+            self.props.set("PiiEntitiesConfiguration", value.into());
+            self
+        }
+
+        /// `PiiEntitiesConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pii_entities_configuration(&self) -> ::std::option::Option<Val<PiiEntitiesConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PiiEntitiesConfiguration")
         }
     }
 
@@ -2264,14 +4005,40 @@ pub mod data_automation_project {
             PiiEntitiesConfiguration { props }
         }
 
-        prop! {
-            /// `PiiEntityTypes`.
-            props, "PiiEntityTypes", pii_entity_types, set_pii_entity_types, get_pii_entity_types, Val<List<PiiEntityTypes>>
+        /// `PiiEntityTypes`.
+        pub fn pii_entity_types(mut self, value: impl Into<Val<List<PiiEntityTypes>>>) -> Self {
+            self.props.set("PiiEntityTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `RedactionMaskMode`.
-            props, "RedactionMaskMode", redaction_mask_mode, set_redaction_mask_mode, get_redaction_mask_mode, Val<PiiRedactionMaskMode>
+        /// Sets `PiiEntityTypes` in place: [`Self::pii_entity_types`] on a value held by `&mut`.
+        pub fn set_pii_entity_types(&mut self, value: impl Into<Val<List<PiiEntityTypes>>>) -> &mut Self {
+            self.props.set("PiiEntityTypes", value.into());
+            self
+        }
+
+        /// `PiiEntityTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pii_entity_types(&self) -> ::std::option::Option<Val<List<PiiEntityTypes>>> {
+            crate::cfn::get_prop(&self.props, "PiiEntityTypes")
+        }
+
+        /// `RedactionMaskMode`.
+        pub fn redaction_mask_mode(mut self, value: impl Into<Val<PiiRedactionMaskMode>>) -> Self {
+            self.props.set("RedactionMaskMode", value.into());
+            self
+        }
+
+        /// Sets `RedactionMaskMode` in place: [`Self::redaction_mask_mode`] on a value held by `&mut`.
+        pub fn set_redaction_mask_mode(&mut self, value: impl Into<Val<PiiRedactionMaskMode>>) -> &mut Self {
+            self.props.set("RedactionMaskMode", value.into());
+            self
+        }
+
+        /// `RedactionMaskMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redaction_mask_mode(&self) -> ::std::option::Option<Val<PiiRedactionMaskMode>> {
+            crate::cfn::get_prop(&self.props, "RedactionMaskMode")
         }
     }
 
@@ -2406,19 +4173,59 @@ pub mod data_automation_project {
             DocumentOverrideConfiguration { props }
         }
 
-        prop! {
-            /// `ModalityProcessing`.
-            props, "ModalityProcessing", modality_processing, set_modality_processing, get_modality_processing, Val<ModalityProcessingConfiguration>
+        /// `ModalityProcessing`.
+        pub fn modality_processing(mut self, value: impl Into<Val<ModalityProcessingConfiguration>>) -> Self {
+            self.props.set("ModalityProcessing", value.into());
+            self
         }
 
-        prop! {
-            /// `SensitiveDataConfiguration`.
-            props, "SensitiveDataConfiguration", sensitive_data_configuration, set_sensitive_data_configuration, get_sensitive_data_configuration, Val<SensitiveDataConfiguration>
+        /// Sets `ModalityProcessing` in place: [`Self::modality_processing`] on a value held by `&mut`.
+        pub fn set_modality_processing(&mut self, value: impl Into<Val<ModalityProcessingConfiguration>>) -> &mut Self {
+            self.props.set("ModalityProcessing", value.into());
+            self
         }
 
-        prop! {
-            /// `Splitter`.
-            props, "Splitter", splitter, set_splitter, get_splitter, Val<SplitterConfiguration>
+        /// `ModalityProcessing` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_modality_processing(&self) -> ::std::option::Option<Val<ModalityProcessingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ModalityProcessing")
+        }
+
+        /// `SensitiveDataConfiguration`.
+        pub fn sensitive_data_configuration(mut self, value: impl Into<Val<SensitiveDataConfiguration>>) -> Self {
+            self.props.set("SensitiveDataConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SensitiveDataConfiguration` in place: [`Self::sensitive_data_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_sensitive_data_configuration(&mut self, value: impl Into<Val<SensitiveDataConfiguration>>) -> &mut Self {
+            self.props.set("SensitiveDataConfiguration", value.into());
+            self
+        }
+
+        /// `SensitiveDataConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sensitive_data_configuration(&self) -> ::std::option::Option<Val<SensitiveDataConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SensitiveDataConfiguration")
+        }
+
+        /// `Splitter`.
+        pub fn splitter(mut self, value: impl Into<Val<SplitterConfiguration>>) -> Self {
+            self.props.set("Splitter", value.into());
+            self
+        }
+
+        /// Sets `Splitter` in place: [`Self::splitter`] on a value held by `&mut`.
+        pub fn set_splitter(&mut self, value: impl Into<Val<SplitterConfiguration>>) -> &mut Self {
+            self.props.set("Splitter", value.into());
+            self
+        }
+
+        /// `Splitter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_splitter(&self) -> ::std::option::Option<Val<SplitterConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Splitter")
         }
     }
 
@@ -2437,9 +4244,22 @@ pub mod data_automation_project {
             SplitterConfiguration { props }
         }
 
-        prop! {
-            /// `State`.
-            props, "State", state, set_state, get_state, Val<State>
+        /// `State`.
+        pub fn state(mut self, value: impl Into<Val<State>>) -> Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+        pub fn set_state(&mut self, value: impl Into<Val<State>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<State>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
     }
 
@@ -2458,14 +4278,41 @@ pub mod data_automation_project {
             ImageOverrideConfiguration { props }
         }
 
-        prop! {
-            /// `ModalityProcessing`.
-            props, "ModalityProcessing", modality_processing, set_modality_processing, get_modality_processing, Val<ModalityProcessingConfiguration>
+        /// `ModalityProcessing`.
+        pub fn modality_processing(mut self, value: impl Into<Val<ModalityProcessingConfiguration>>) -> Self {
+            self.props.set("ModalityProcessing", value.into());
+            self
         }
 
-        prop! {
-            /// `SensitiveDataConfiguration`.
-            props, "SensitiveDataConfiguration", sensitive_data_configuration, set_sensitive_data_configuration, get_sensitive_data_configuration, Val<SensitiveDataConfiguration>
+        /// Sets `ModalityProcessing` in place: [`Self::modality_processing`] on a value held by `&mut`.
+        pub fn set_modality_processing(&mut self, value: impl Into<Val<ModalityProcessingConfiguration>>) -> &mut Self {
+            self.props.set("ModalityProcessing", value.into());
+            self
+        }
+
+        /// `ModalityProcessing` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_modality_processing(&self) -> ::std::option::Option<Val<ModalityProcessingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ModalityProcessing")
+        }
+
+        /// `SensitiveDataConfiguration`.
+        pub fn sensitive_data_configuration(mut self, value: impl Into<Val<SensitiveDataConfiguration>>) -> Self {
+            self.props.set("SensitiveDataConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SensitiveDataConfiguration` in place: [`Self::sensitive_data_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_sensitive_data_configuration(&mut self, value: impl Into<Val<SensitiveDataConfiguration>>) -> &mut Self {
+            self.props.set("SensitiveDataConfiguration", value.into());
+            self
+        }
+
+        /// `SensitiveDataConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sensitive_data_configuration(&self) -> ::std::option::Option<Val<SensitiveDataConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SensitiveDataConfiguration")
         }
     }
 
@@ -2485,24 +4332,76 @@ pub mod data_automation_project {
             ModalityRoutingConfiguration { props }
         }
 
-        prop! {
-            /// `jpeg`.
-            props, "jpeg", jpeg, set_jpeg, get_jpeg, Val<DesiredModality>
+        /// `jpeg`.
+        pub fn jpeg(mut self, value: impl Into<Val<DesiredModality>>) -> Self {
+            self.props.set("jpeg", value.into());
+            self
         }
 
-        prop! {
-            /// `mov`.
-            props, "mov", mov, set_mov, get_mov, Val<DesiredModality>
+        /// Sets `jpeg` in place: [`Self::jpeg`] on a value held by `&mut`.
+        pub fn set_jpeg(&mut self, value: impl Into<Val<DesiredModality>>) -> &mut Self {
+            self.props.set("jpeg", value.into());
+            self
         }
 
-        prop! {
-            /// `mp4`.
-            props, "mp4", mp4, set_mp4, get_mp4, Val<DesiredModality>
+        /// `jpeg` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jpeg(&self) -> ::std::option::Option<Val<DesiredModality>> {
+            crate::cfn::get_prop(&self.props, "jpeg")
         }
 
-        prop! {
-            /// `png`.
-            props, "png", png, set_png, get_png, Val<DesiredModality>
+        /// `mov`.
+        pub fn mov(mut self, value: impl Into<Val<DesiredModality>>) -> Self {
+            self.props.set("mov", value.into());
+            self
+        }
+
+        /// Sets `mov` in place: [`Self::mov`] on a value held by `&mut`.
+        pub fn set_mov(&mut self, value: impl Into<Val<DesiredModality>>) -> &mut Self {
+            self.props.set("mov", value.into());
+            self
+        }
+
+        /// `mov` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mov(&self) -> ::std::option::Option<Val<DesiredModality>> {
+            crate::cfn::get_prop(&self.props, "mov")
+        }
+
+        /// `mp4`.
+        pub fn mp4(mut self, value: impl Into<Val<DesiredModality>>) -> Self {
+            self.props.set("mp4", value.into());
+            self
+        }
+
+        /// Sets `mp4` in place: [`Self::mp4`] on a value held by `&mut`.
+        pub fn set_mp4(&mut self, value: impl Into<Val<DesiredModality>>) -> &mut Self {
+            self.props.set("mp4", value.into());
+            self
+        }
+
+        /// `mp4` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mp4(&self) -> ::std::option::Option<Val<DesiredModality>> {
+            crate::cfn::get_prop(&self.props, "mp4")
+        }
+
+        /// `png`.
+        pub fn png(mut self, value: impl Into<Val<DesiredModality>>) -> Self {
+            self.props.set("png", value.into());
+            self
+        }
+
+        /// Sets `png` in place: [`Self::png`] on a value held by `&mut`.
+        pub fn set_png(&mut self, value: impl Into<Val<DesiredModality>>) -> &mut Self {
+            self.props.set("png", value.into());
+            self
+        }
+
+        /// `png` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_png(&self) -> ::std::option::Option<Val<DesiredModality>> {
+            crate::cfn::get_prop(&self.props, "png")
         }
     }
 
@@ -2540,14 +4439,41 @@ pub mod data_automation_project {
             VideoOverrideConfiguration { props }
         }
 
-        prop! {
-            /// `ModalityProcessing`.
-            props, "ModalityProcessing", modality_processing, set_modality_processing, get_modality_processing, Val<ModalityProcessingConfiguration>
+        /// `ModalityProcessing`.
+        pub fn modality_processing(mut self, value: impl Into<Val<ModalityProcessingConfiguration>>) -> Self {
+            self.props.set("ModalityProcessing", value.into());
+            self
         }
 
-        prop! {
-            /// `SensitiveDataConfiguration`.
-            props, "SensitiveDataConfiguration", sensitive_data_configuration, set_sensitive_data_configuration, get_sensitive_data_configuration, Val<SensitiveDataConfiguration>
+        /// Sets `ModalityProcessing` in place: [`Self::modality_processing`] on a value held by `&mut`.
+        pub fn set_modality_processing(&mut self, value: impl Into<Val<ModalityProcessingConfiguration>>) -> &mut Self {
+            self.props.set("ModalityProcessing", value.into());
+            self
+        }
+
+        /// `ModalityProcessing` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_modality_processing(&self) -> ::std::option::Option<Val<ModalityProcessingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ModalityProcessing")
+        }
+
+        /// `SensitiveDataConfiguration`.
+        pub fn sensitive_data_configuration(mut self, value: impl Into<Val<SensitiveDataConfiguration>>) -> Self {
+            self.props.set("SensitiveDataConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SensitiveDataConfiguration` in place: [`Self::sensitive_data_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_sensitive_data_configuration(&mut self, value: impl Into<Val<SensitiveDataConfiguration>>) -> &mut Self {
+            self.props.set("SensitiveDataConfiguration", value.into());
+            self
+        }
+
+        /// `SensitiveDataConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sensitive_data_configuration(&self) -> ::std::option::Option<Val<SensitiveDataConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SensitiveDataConfiguration")
         }
     }
 
@@ -2580,24 +4506,76 @@ pub mod data_automation_project {
             StandardOutputConfiguration { props }
         }
 
-        prop! {
-            /// `Audio`.
-            props, "Audio", audio, set_audio, get_audio, Val<AudioStandardOutputConfiguration>
+        /// `Audio`.
+        pub fn audio(mut self, value: impl Into<Val<AudioStandardOutputConfiguration>>) -> Self {
+            self.props.set("Audio", value.into());
+            self
         }
 
-        prop! {
-            /// `Document`.
-            props, "Document", document, set_document, get_document, Val<DocumentStandardOutputConfiguration>
+        /// Sets `Audio` in place: [`Self::audio`] on a value held by `&mut`.
+        pub fn set_audio(&mut self, value: impl Into<Val<AudioStandardOutputConfiguration>>) -> &mut Self {
+            self.props.set("Audio", value.into());
+            self
         }
 
-        prop! {
-            /// `Image`.
-            props, "Image", image, set_image, get_image, Val<ImageStandardOutputConfiguration>
+        /// `Audio` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audio(&self) -> ::std::option::Option<Val<AudioStandardOutputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Audio")
         }
 
-        prop! {
-            /// `Video`.
-            props, "Video", video, set_video, get_video, Val<VideoStandardOutputConfiguration>
+        /// `Document`.
+        pub fn document(mut self, value: impl Into<Val<DocumentStandardOutputConfiguration>>) -> Self {
+            self.props.set("Document", value.into());
+            self
+        }
+
+        /// Sets `Document` in place: [`Self::document`] on a value held by `&mut`.
+        pub fn set_document(&mut self, value: impl Into<Val<DocumentStandardOutputConfiguration>>) -> &mut Self {
+            self.props.set("Document", value.into());
+            self
+        }
+
+        /// `Document` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document(&self) -> ::std::option::Option<Val<DocumentStandardOutputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Document")
+        }
+
+        /// `Image`.
+        pub fn image(mut self, value: impl Into<Val<ImageStandardOutputConfiguration>>) -> Self {
+            self.props.set("Image", value.into());
+            self
+        }
+
+        /// Sets `Image` in place: [`Self::image`] on a value held by `&mut`.
+        pub fn set_image(&mut self, value: impl Into<Val<ImageStandardOutputConfiguration>>) -> &mut Self {
+            self.props.set("Image", value.into());
+            self
+        }
+
+        /// `Image` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image(&self) -> ::std::option::Option<Val<ImageStandardOutputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Image")
+        }
+
+        /// `Video`.
+        pub fn video(mut self, value: impl Into<Val<VideoStandardOutputConfiguration>>) -> Self {
+            self.props.set("Video", value.into());
+            self
+        }
+
+        /// Sets `Video` in place: [`Self::video`] on a value held by `&mut`.
+        pub fn set_video(&mut self, value: impl Into<Val<VideoStandardOutputConfiguration>>) -> &mut Self {
+            self.props.set("Video", value.into());
+            self
+        }
+
+        /// `Video` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_video(&self) -> ::std::option::Option<Val<VideoStandardOutputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Video")
         }
     }
 
@@ -2616,14 +4594,40 @@ pub mod data_automation_project {
             AudioStandardOutputConfiguration { props }
         }
 
-        prop! {
-            /// `Extraction`.
-            props, "Extraction", extraction, set_extraction, get_extraction, Val<AudioStandardExtraction>
+        /// `Extraction`.
+        pub fn extraction(mut self, value: impl Into<Val<AudioStandardExtraction>>) -> Self {
+            self.props.set("Extraction", value.into());
+            self
         }
 
-        prop! {
-            /// `GenerativeField`.
-            props, "GenerativeField", generative_field, set_generative_field, get_generative_field, Val<AudioStandardGenerativeField>
+        /// Sets `Extraction` in place: [`Self::extraction`] on a value held by `&mut`.
+        pub fn set_extraction(&mut self, value: impl Into<Val<AudioStandardExtraction>>) -> &mut Self {
+            self.props.set("Extraction", value.into());
+            self
+        }
+
+        /// `Extraction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extraction(&self) -> ::std::option::Option<Val<AudioStandardExtraction>> {
+            crate::cfn::get_prop(&self.props, "Extraction")
+        }
+
+        /// `GenerativeField`.
+        pub fn generative_field(mut self, value: impl Into<Val<AudioStandardGenerativeField>>) -> Self {
+            self.props.set("GenerativeField", value.into());
+            self
+        }
+
+        /// Sets `GenerativeField` in place: [`Self::generative_field`] on a value held by `&mut`.
+        pub fn set_generative_field(&mut self, value: impl Into<Val<AudioStandardGenerativeField>>) -> &mut Self {
+            self.props.set("GenerativeField", value.into());
+            self
+        }
+
+        /// `GenerativeField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_generative_field(&self) -> ::std::option::Option<Val<AudioStandardGenerativeField>> {
+            crate::cfn::get_prop(&self.props, "GenerativeField")
         }
     }
 
@@ -2644,9 +4648,16 @@ pub mod data_automation_project {
             AudioStandardExtraction { props }
         }
 
-        prop! {
-            /// `Category`.
-            props, "Category", _, set_category, get_category, Val<AudioExtractionCategory>
+        /// Sets `Category`, which `new` took, in place.
+        pub fn set_category(&mut self, value: impl Into<Val<AudioExtractionCategory>>) -> &mut Self {
+            self.props.set("Category", value.into());
+            self
+        }
+
+        /// `Category` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_category(&self) -> ::std::option::Option<Val<AudioExtractionCategory>> {
+            crate::cfn::get_prop(&self.props, "Category")
         }
     }
 
@@ -2667,19 +4678,52 @@ pub mod data_automation_project {
             AudioExtractionCategory { props }
         }
 
-        prop! {
-            /// `State`.
-            props, "State", _, set_state, get_state, Val<State>
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<State>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
         }
 
-        prop! {
-            /// `TypeConfiguration`.
-            props, "TypeConfiguration", type_configuration, set_type_configuration, get_type_configuration, Val<AudioExtractionCategoryTypeConfiguration>
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<State>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
 
-        prop! {
-            /// `Types`.
-            props, "Types", types, set_types, get_types, Val<List<AudioExtractionCategoryType>>
+        /// `TypeConfiguration`.
+        pub fn type_configuration(mut self, value: impl Into<Val<AudioExtractionCategoryTypeConfiguration>>) -> Self {
+            self.props.set("TypeConfiguration", value.into());
+            self
+        }
+
+        /// Sets `TypeConfiguration` in place: [`Self::type_configuration`] on a value held by `&mut`.
+        pub fn set_type_configuration(&mut self, value: impl Into<Val<AudioExtractionCategoryTypeConfiguration>>) -> &mut Self {
+            self.props.set("TypeConfiguration", value.into());
+            self
+        }
+
+        /// `TypeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type_configuration(&self) -> ::std::option::Option<Val<AudioExtractionCategoryTypeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TypeConfiguration")
+        }
+
+        /// `Types`.
+        pub fn types(mut self, value: impl Into<Val<List<AudioExtractionCategoryType>>>) -> Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// Sets `Types` in place: [`Self::types`] on a value held by `&mut`.
+        pub fn set_types(&mut self, value: impl Into<Val<List<AudioExtractionCategoryType>>>) -> &mut Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// `Types` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_types(&self) -> ::std::option::Option<Val<List<AudioExtractionCategoryType>>> {
+            crate::cfn::get_prop(&self.props, "Types")
         }
     }
 
@@ -2698,9 +4742,22 @@ pub mod data_automation_project {
             AudioExtractionCategoryTypeConfiguration { props }
         }
 
-        prop! {
-            /// `Transcript`.
-            props, "Transcript", transcript, set_transcript, get_transcript, Val<TranscriptConfiguration>
+        /// `Transcript`.
+        pub fn transcript(mut self, value: impl Into<Val<TranscriptConfiguration>>) -> Self {
+            self.props.set("Transcript", value.into());
+            self
+        }
+
+        /// Sets `Transcript` in place: [`Self::transcript`] on a value held by `&mut`.
+        pub fn set_transcript(&mut self, value: impl Into<Val<TranscriptConfiguration>>) -> &mut Self {
+            self.props.set("Transcript", value.into());
+            self
+        }
+
+        /// `Transcript` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transcript(&self) -> ::std::option::Option<Val<TranscriptConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Transcript")
         }
     }
 
@@ -2719,14 +4776,40 @@ pub mod data_automation_project {
             TranscriptConfiguration { props }
         }
 
-        prop! {
-            /// `ChannelLabeling`.
-            props, "ChannelLabeling", channel_labeling, set_channel_labeling, get_channel_labeling, Val<ChannelLabelingConfiguration>
+        /// `ChannelLabeling`.
+        pub fn channel_labeling(mut self, value: impl Into<Val<ChannelLabelingConfiguration>>) -> Self {
+            self.props.set("ChannelLabeling", value.into());
+            self
         }
 
-        prop! {
-            /// `SpeakerLabeling`.
-            props, "SpeakerLabeling", speaker_labeling, set_speaker_labeling, get_speaker_labeling, Val<SpeakerLabelingConfiguration>
+        /// Sets `ChannelLabeling` in place: [`Self::channel_labeling`] on a value held by `&mut`.
+        pub fn set_channel_labeling(&mut self, value: impl Into<Val<ChannelLabelingConfiguration>>) -> &mut Self {
+            self.props.set("ChannelLabeling", value.into());
+            self
+        }
+
+        /// `ChannelLabeling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel_labeling(&self) -> ::std::option::Option<Val<ChannelLabelingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ChannelLabeling")
+        }
+
+        /// `SpeakerLabeling`.
+        pub fn speaker_labeling(mut self, value: impl Into<Val<SpeakerLabelingConfiguration>>) -> Self {
+            self.props.set("SpeakerLabeling", value.into());
+            self
+        }
+
+        /// Sets `SpeakerLabeling` in place: [`Self::speaker_labeling`] on a value held by `&mut`.
+        pub fn set_speaker_labeling(&mut self, value: impl Into<Val<SpeakerLabelingConfiguration>>) -> &mut Self {
+            self.props.set("SpeakerLabeling", value.into());
+            self
+        }
+
+        /// `SpeakerLabeling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_speaker_labeling(&self) -> ::std::option::Option<Val<SpeakerLabelingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SpeakerLabeling")
         }
     }
 
@@ -2747,9 +4830,16 @@ pub mod data_automation_project {
             ChannelLabelingConfiguration { props }
         }
 
-        prop! {
-            /// `State`.
-            props, "State", _, set_state, get_state, Val<State>
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<State>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<State>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
     }
 
@@ -2770,9 +4860,16 @@ pub mod data_automation_project {
             SpeakerLabelingConfiguration { props }
         }
 
-        prop! {
-            /// `State`.
-            props, "State", _, set_state, get_state, Val<State>
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<State>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<State>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
     }
 
@@ -2809,14 +4906,34 @@ pub mod data_automation_project {
             AudioStandardGenerativeField { props }
         }
 
-        prop! {
-            /// `State`.
-            props, "State", _, set_state, get_state, Val<State>
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<State>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
         }
 
-        prop! {
-            /// `Types`.
-            props, "Types", types, set_types, get_types, Val<List<AudioStandardGenerativeFieldType>>
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<State>> {
+            crate::cfn::get_prop(&self.props, "State")
+        }
+
+        /// `Types`.
+        pub fn types(mut self, value: impl Into<Val<List<AudioStandardGenerativeFieldType>>>) -> Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// Sets `Types` in place: [`Self::types`] on a value held by `&mut`.
+        pub fn set_types(&mut self, value: impl Into<Val<List<AudioStandardGenerativeFieldType>>>) -> &mut Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// `Types` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_types(&self) -> ::std::option::Option<Val<List<AudioStandardGenerativeFieldType>>> {
+            crate::cfn::get_prop(&self.props, "Types")
         }
     }
 
@@ -2851,19 +4968,58 @@ pub mod data_automation_project {
             DocumentStandardOutputConfiguration { props }
         }
 
-        prop! {
-            /// `Extraction`.
-            props, "Extraction", extraction, set_extraction, get_extraction, Val<DocumentStandardExtraction>
+        /// `Extraction`.
+        pub fn extraction(mut self, value: impl Into<Val<DocumentStandardExtraction>>) -> Self {
+            self.props.set("Extraction", value.into());
+            self
         }
 
-        prop! {
-            /// `GenerativeField`.
-            props, "GenerativeField", generative_field, set_generative_field, get_generative_field, Val<DocumentStandardGenerativeField>
+        /// Sets `Extraction` in place: [`Self::extraction`] on a value held by `&mut`.
+        pub fn set_extraction(&mut self, value: impl Into<Val<DocumentStandardExtraction>>) -> &mut Self {
+            self.props.set("Extraction", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputFormat`.
-            props, "OutputFormat", output_format, set_output_format, get_output_format, Val<DocumentOutputFormat>
+        /// `Extraction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extraction(&self) -> ::std::option::Option<Val<DocumentStandardExtraction>> {
+            crate::cfn::get_prop(&self.props, "Extraction")
+        }
+
+        /// `GenerativeField`.
+        pub fn generative_field(mut self, value: impl Into<Val<DocumentStandardGenerativeField>>) -> Self {
+            self.props.set("GenerativeField", value.into());
+            self
+        }
+
+        /// Sets `GenerativeField` in place: [`Self::generative_field`] on a value held by `&mut`.
+        pub fn set_generative_field(&mut self, value: impl Into<Val<DocumentStandardGenerativeField>>) -> &mut Self {
+            self.props.set("GenerativeField", value.into());
+            self
+        }
+
+        /// `GenerativeField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_generative_field(&self) -> ::std::option::Option<Val<DocumentStandardGenerativeField>> {
+            crate::cfn::get_prop(&self.props, "GenerativeField")
+        }
+
+        /// `OutputFormat`.
+        pub fn output_format(mut self, value: impl Into<Val<DocumentOutputFormat>>) -> Self {
+            self.props.set("OutputFormat", value.into());
+            self
+        }
+
+        /// Sets `OutputFormat` in place: [`Self::output_format`] on a value held by `&mut`.
+        pub fn set_output_format(&mut self, value: impl Into<Val<DocumentOutputFormat>>) -> &mut Self {
+            self.props.set("OutputFormat", value.into());
+            self
+        }
+
+        /// `OutputFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_format(&self) -> ::std::option::Option<Val<DocumentOutputFormat>> {
+            crate::cfn::get_prop(&self.props, "OutputFormat")
         }
     }
 
@@ -2889,14 +5045,28 @@ pub mod data_automation_project {
             DocumentStandardExtraction { props }
         }
 
-        prop! {
-            /// `BoundingBox`.
-            props, "BoundingBox", _, set_bounding_box, get_bounding_box, Val<DocumentBoundingBox>
+        /// Sets `BoundingBox`, which `new` took, in place.
+        pub fn set_bounding_box(&mut self, value: impl Into<Val<DocumentBoundingBox>>) -> &mut Self {
+            self.props.set("BoundingBox", value.into());
+            self
         }
 
-        prop! {
-            /// `Granularity`.
-            props, "Granularity", _, set_granularity, get_granularity, Val<DocumentExtractionGranularity>
+        /// `BoundingBox` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bounding_box(&self) -> ::std::option::Option<Val<DocumentBoundingBox>> {
+            crate::cfn::get_prop(&self.props, "BoundingBox")
+        }
+
+        /// Sets `Granularity`, which `new` took, in place.
+        pub fn set_granularity(&mut self, value: impl Into<Val<DocumentExtractionGranularity>>) -> &mut Self {
+            self.props.set("Granularity", value.into());
+            self
+        }
+
+        /// `Granularity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_granularity(&self) -> ::std::option::Option<Val<DocumentExtractionGranularity>> {
+            crate::cfn::get_prop(&self.props, "Granularity")
         }
     }
 
@@ -2917,9 +5087,16 @@ pub mod data_automation_project {
             DocumentBoundingBox { props }
         }
 
-        prop! {
-            /// `State`.
-            props, "State", _, set_state, get_state, Val<State>
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<State>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<State>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
     }
 
@@ -2938,9 +5115,22 @@ pub mod data_automation_project {
             DocumentExtractionGranularity { props }
         }
 
-        prop! {
-            /// `Types`.
-            props, "Types", types, set_types, get_types, Val<List<DocumentExtractionGranularityType>>
+        /// `Types`.
+        pub fn types(mut self, value: impl Into<Val<List<DocumentExtractionGranularityType>>>) -> Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// Sets `Types` in place: [`Self::types`] on a value held by `&mut`.
+        pub fn set_types(&mut self, value: impl Into<Val<List<DocumentExtractionGranularityType>>>) -> &mut Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// `Types` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_types(&self) -> ::std::option::Option<Val<List<DocumentExtractionGranularityType>>> {
+            crate::cfn::get_prop(&self.props, "Types")
         }
     }
 
@@ -2983,9 +5173,16 @@ pub mod data_automation_project {
             DocumentStandardGenerativeField { props }
         }
 
-        prop! {
-            /// `State`.
-            props, "State", _, set_state, get_state, Val<State>
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<State>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<State>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
     }
 
@@ -3011,14 +5208,28 @@ pub mod data_automation_project {
             DocumentOutputFormat { props }
         }
 
-        prop! {
-            /// `AdditionalFileFormat`.
-            props, "AdditionalFileFormat", _, set_additional_file_format, get_additional_file_format, Val<DocumentOutputAdditionalFileFormat>
+        /// Sets `AdditionalFileFormat`, which `new` took, in place.
+        pub fn set_additional_file_format(&mut self, value: impl Into<Val<DocumentOutputAdditionalFileFormat>>) -> &mut Self {
+            self.props.set("AdditionalFileFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `TextFormat`.
-            props, "TextFormat", _, set_text_format, get_text_format, Val<DocumentOutputTextFormat>
+        /// `AdditionalFileFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_file_format(&self) -> ::std::option::Option<Val<DocumentOutputAdditionalFileFormat>> {
+            crate::cfn::get_prop(&self.props, "AdditionalFileFormat")
+        }
+
+        /// Sets `TextFormat`, which `new` took, in place.
+        pub fn set_text_format(&mut self, value: impl Into<Val<DocumentOutputTextFormat>>) -> &mut Self {
+            self.props.set("TextFormat", value.into());
+            self
+        }
+
+        /// `TextFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_format(&self) -> ::std::option::Option<Val<DocumentOutputTextFormat>> {
+            crate::cfn::get_prop(&self.props, "TextFormat")
         }
     }
 
@@ -3039,9 +5250,16 @@ pub mod data_automation_project {
             DocumentOutputAdditionalFileFormat { props }
         }
 
-        prop! {
-            /// `State`.
-            props, "State", _, set_state, get_state, Val<State>
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<State>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<State>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
     }
 
@@ -3060,9 +5278,22 @@ pub mod data_automation_project {
             DocumentOutputTextFormat { props }
         }
 
-        prop! {
-            /// `Types`.
-            props, "Types", types, set_types, get_types, Val<List<DocumentOutputTextFormatType>>
+        /// `Types`.
+        pub fn types(mut self, value: impl Into<Val<List<DocumentOutputTextFormatType>>>) -> Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// Sets `Types` in place: [`Self::types`] on a value held by `&mut`.
+        pub fn set_types(&mut self, value: impl Into<Val<List<DocumentOutputTextFormatType>>>) -> &mut Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// `Types` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_types(&self) -> ::std::option::Option<Val<List<DocumentOutputTextFormatType>>> {
+            crate::cfn::get_prop(&self.props, "Types")
         }
     }
 
@@ -3100,14 +5331,40 @@ pub mod data_automation_project {
             ImageStandardOutputConfiguration { props }
         }
 
-        prop! {
-            /// `Extraction`.
-            props, "Extraction", extraction, set_extraction, get_extraction, Val<ImageStandardExtraction>
+        /// `Extraction`.
+        pub fn extraction(mut self, value: impl Into<Val<ImageStandardExtraction>>) -> Self {
+            self.props.set("Extraction", value.into());
+            self
         }
 
-        prop! {
-            /// `GenerativeField`.
-            props, "GenerativeField", generative_field, set_generative_field, get_generative_field, Val<ImageStandardGenerativeField>
+        /// Sets `Extraction` in place: [`Self::extraction`] on a value held by `&mut`.
+        pub fn set_extraction(&mut self, value: impl Into<Val<ImageStandardExtraction>>) -> &mut Self {
+            self.props.set("Extraction", value.into());
+            self
+        }
+
+        /// `Extraction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extraction(&self) -> ::std::option::Option<Val<ImageStandardExtraction>> {
+            crate::cfn::get_prop(&self.props, "Extraction")
+        }
+
+        /// `GenerativeField`.
+        pub fn generative_field(mut self, value: impl Into<Val<ImageStandardGenerativeField>>) -> Self {
+            self.props.set("GenerativeField", value.into());
+            self
+        }
+
+        /// Sets `GenerativeField` in place: [`Self::generative_field`] on a value held by `&mut`.
+        pub fn set_generative_field(&mut self, value: impl Into<Val<ImageStandardGenerativeField>>) -> &mut Self {
+            self.props.set("GenerativeField", value.into());
+            self
+        }
+
+        /// `GenerativeField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_generative_field(&self) -> ::std::option::Option<Val<ImageStandardGenerativeField>> {
+            crate::cfn::get_prop(&self.props, "GenerativeField")
         }
     }
 
@@ -3133,14 +5390,28 @@ pub mod data_automation_project {
             ImageStandardExtraction { props }
         }
 
-        prop! {
-            /// `BoundingBox`.
-            props, "BoundingBox", _, set_bounding_box, get_bounding_box, Val<ImageBoundingBox>
+        /// Sets `BoundingBox`, which `new` took, in place.
+        pub fn set_bounding_box(&mut self, value: impl Into<Val<ImageBoundingBox>>) -> &mut Self {
+            self.props.set("BoundingBox", value.into());
+            self
         }
 
-        prop! {
-            /// `Category`.
-            props, "Category", _, set_category, get_category, Val<ImageExtractionCategory>
+        /// `BoundingBox` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bounding_box(&self) -> ::std::option::Option<Val<ImageBoundingBox>> {
+            crate::cfn::get_prop(&self.props, "BoundingBox")
+        }
+
+        /// Sets `Category`, which `new` took, in place.
+        pub fn set_category(&mut self, value: impl Into<Val<ImageExtractionCategory>>) -> &mut Self {
+            self.props.set("Category", value.into());
+            self
+        }
+
+        /// `Category` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_category(&self) -> ::std::option::Option<Val<ImageExtractionCategory>> {
+            crate::cfn::get_prop(&self.props, "Category")
         }
     }
 
@@ -3161,9 +5432,16 @@ pub mod data_automation_project {
             ImageBoundingBox { props }
         }
 
-        prop! {
-            /// `State`.
-            props, "State", _, set_state, get_state, Val<State>
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<State>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<State>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
     }
 
@@ -3184,14 +5462,34 @@ pub mod data_automation_project {
             ImageExtractionCategory { props }
         }
 
-        prop! {
-            /// `State`.
-            props, "State", _, set_state, get_state, Val<State>
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<State>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
         }
 
-        prop! {
-            /// `Types`.
-            props, "Types", types, set_types, get_types, Val<List<ImageExtractionCategoryType>>
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<State>> {
+            crate::cfn::get_prop(&self.props, "State")
+        }
+
+        /// `Types`.
+        pub fn types(mut self, value: impl Into<Val<List<ImageExtractionCategoryType>>>) -> Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// Sets `Types` in place: [`Self::types`] on a value held by `&mut`.
+        pub fn set_types(&mut self, value: impl Into<Val<List<ImageExtractionCategoryType>>>) -> &mut Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// `Types` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_types(&self) -> ::std::option::Option<Val<List<ImageExtractionCategoryType>>> {
+            crate::cfn::get_prop(&self.props, "Types")
         }
     }
 
@@ -3228,14 +5526,34 @@ pub mod data_automation_project {
             ImageStandardGenerativeField { props }
         }
 
-        prop! {
-            /// `State`.
-            props, "State", _, set_state, get_state, Val<State>
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<State>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
         }
 
-        prop! {
-            /// `Types`.
-            props, "Types", types, set_types, get_types, Val<List<ImageStandardGenerativeFieldType>>
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<State>> {
+            crate::cfn::get_prop(&self.props, "State")
+        }
+
+        /// `Types`.
+        pub fn types(mut self, value: impl Into<Val<List<ImageStandardGenerativeFieldType>>>) -> Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// Sets `Types` in place: [`Self::types`] on a value held by `&mut`.
+        pub fn set_types(&mut self, value: impl Into<Val<List<ImageStandardGenerativeFieldType>>>) -> &mut Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// `Types` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_types(&self) -> ::std::option::Option<Val<List<ImageStandardGenerativeFieldType>>> {
+            crate::cfn::get_prop(&self.props, "Types")
         }
     }
 
@@ -3267,14 +5585,40 @@ pub mod data_automation_project {
             VideoStandardOutputConfiguration { props }
         }
 
-        prop! {
-            /// `Extraction`.
-            props, "Extraction", extraction, set_extraction, get_extraction, Val<VideoStandardExtraction>
+        /// `Extraction`.
+        pub fn extraction(mut self, value: impl Into<Val<VideoStandardExtraction>>) -> Self {
+            self.props.set("Extraction", value.into());
+            self
         }
 
-        prop! {
-            /// `GenerativeField`.
-            props, "GenerativeField", generative_field, set_generative_field, get_generative_field, Val<VideoStandardGenerativeField>
+        /// Sets `Extraction` in place: [`Self::extraction`] on a value held by `&mut`.
+        pub fn set_extraction(&mut self, value: impl Into<Val<VideoStandardExtraction>>) -> &mut Self {
+            self.props.set("Extraction", value.into());
+            self
+        }
+
+        /// `Extraction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extraction(&self) -> ::std::option::Option<Val<VideoStandardExtraction>> {
+            crate::cfn::get_prop(&self.props, "Extraction")
+        }
+
+        /// `GenerativeField`.
+        pub fn generative_field(mut self, value: impl Into<Val<VideoStandardGenerativeField>>) -> Self {
+            self.props.set("GenerativeField", value.into());
+            self
+        }
+
+        /// Sets `GenerativeField` in place: [`Self::generative_field`] on a value held by `&mut`.
+        pub fn set_generative_field(&mut self, value: impl Into<Val<VideoStandardGenerativeField>>) -> &mut Self {
+            self.props.set("GenerativeField", value.into());
+            self
+        }
+
+        /// `GenerativeField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_generative_field(&self) -> ::std::option::Option<Val<VideoStandardGenerativeField>> {
+            crate::cfn::get_prop(&self.props, "GenerativeField")
         }
     }
 
@@ -3300,14 +5644,28 @@ pub mod data_automation_project {
             VideoStandardExtraction { props }
         }
 
-        prop! {
-            /// `BoundingBox`.
-            props, "BoundingBox", _, set_bounding_box, get_bounding_box, Val<VideoBoundingBox>
+        /// Sets `BoundingBox`, which `new` took, in place.
+        pub fn set_bounding_box(&mut self, value: impl Into<Val<VideoBoundingBox>>) -> &mut Self {
+            self.props.set("BoundingBox", value.into());
+            self
         }
 
-        prop! {
-            /// `Category`.
-            props, "Category", _, set_category, get_category, Val<VideoExtractionCategory>
+        /// `BoundingBox` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bounding_box(&self) -> ::std::option::Option<Val<VideoBoundingBox>> {
+            crate::cfn::get_prop(&self.props, "BoundingBox")
+        }
+
+        /// Sets `Category`, which `new` took, in place.
+        pub fn set_category(&mut self, value: impl Into<Val<VideoExtractionCategory>>) -> &mut Self {
+            self.props.set("Category", value.into());
+            self
+        }
+
+        /// `Category` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_category(&self) -> ::std::option::Option<Val<VideoExtractionCategory>> {
+            crate::cfn::get_prop(&self.props, "Category")
         }
     }
 
@@ -3328,9 +5686,16 @@ pub mod data_automation_project {
             VideoBoundingBox { props }
         }
 
-        prop! {
-            /// `State`.
-            props, "State", _, set_state, get_state, Val<State>
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<State>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<State>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
     }
 
@@ -3351,14 +5716,34 @@ pub mod data_automation_project {
             VideoExtractionCategory { props }
         }
 
-        prop! {
-            /// `State`.
-            props, "State", _, set_state, get_state, Val<State>
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<State>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
         }
 
-        prop! {
-            /// `Types`.
-            props, "Types", types, set_types, get_types, Val<List<VideoExtractionCategoryType>>
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<State>> {
+            crate::cfn::get_prop(&self.props, "State")
+        }
+
+        /// `Types`.
+        pub fn types(mut self, value: impl Into<Val<List<VideoExtractionCategoryType>>>) -> Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// Sets `Types` in place: [`Self::types`] on a value held by `&mut`.
+        pub fn set_types(&mut self, value: impl Into<Val<List<VideoExtractionCategoryType>>>) -> &mut Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// `Types` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_types(&self) -> ::std::option::Option<Val<List<VideoExtractionCategoryType>>> {
+            crate::cfn::get_prop(&self.props, "Types")
         }
     }
 
@@ -3398,14 +5783,34 @@ pub mod data_automation_project {
             VideoStandardGenerativeField { props }
         }
 
-        prop! {
-            /// `State`.
-            props, "State", _, set_state, get_state, Val<State>
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<State>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
         }
 
-        prop! {
-            /// `Types`.
-            props, "Types", types, set_types, get_types, Val<List<VideoStandardGenerativeFieldType>>
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<State>> {
+            crate::cfn::get_prop(&self.props, "State")
+        }
+
+        /// `Types`.
+        pub fn types(mut self, value: impl Into<Val<List<VideoStandardGenerativeFieldType>>>) -> Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// Sets `Types` in place: [`Self::types`] on a value held by `&mut`.
+        pub fn set_types(&mut self, value: impl Into<Val<List<VideoStandardGenerativeFieldType>>>) -> &mut Self {
+            self.props.set("Types", value.into());
+            self
+        }
+
+        /// `Types` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_types(&self) -> ::std::option::Option<Val<List<VideoStandardGenerativeFieldType>>> {
+            crate::cfn::get_prop(&self.props, "Types")
         }
     }
 
@@ -3456,43 +5861,117 @@ impl DataSource {
         DataSource { core }
     }
 
-    prop! {
-        /// `DataDeletionPolicy`: The deletion policy for the data source.
-        core.props, "DataDeletionPolicy", data_deletion_policy, set_data_deletion_policy, get_data_deletion_policy, Val<data_source::DataDeletionPolicy>
+    /// `DataDeletionPolicy`: The deletion policy for the data source.
+    pub fn data_deletion_policy(mut self, value: impl Into<Val<data_source::DataDeletionPolicy>>) -> Self {
+        self.core.props.set("DataDeletionPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `DataSourceConfiguration`: Specifies a raw data source location to ingest.
-        core.props, "DataSourceConfiguration", _, set_data_source_configuration, get_data_source_configuration, Val<data_source::DataSourceConfiguration>
+    /// Sets `DataDeletionPolicy` in place: [`Self::data_deletion_policy`] on a value held by `&mut`.
+    pub fn set_data_deletion_policy(&mut self, value: impl Into<Val<data_source::DataDeletionPolicy>>) -> &mut Self {
+        self.core.props.set("DataDeletionPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Description of the Resource.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `DataDeletionPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_deletion_policy(&self) -> ::std::option::Option<Val<data_source::DataDeletionPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "DataDeletionPolicy")
     }
 
-    prop! {
-        /// `KnowledgeBaseId`: The unique identifier of the knowledge base to which to add the data
-        /// source.
-        core.props, "KnowledgeBaseId", _, set_knowledge_base_id, get_knowledge_base_id, Val<String>
+    /// Sets `DataSourceConfiguration`, which `new` took, in place.
+    pub fn set_data_source_configuration(&mut self, value: impl Into<Val<data_source::DataSourceConfiguration>>) -> &mut Self {
+        self.core.props.set("DataSourceConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the data source.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DataSourceConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_source_configuration(&self) -> ::std::option::Option<Val<data_source::DataSourceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DataSourceConfiguration")
     }
 
-    prop! {
-        /// `ServerSideEncryptionConfiguration`: Contains details about the server-side encryption
-        /// for the data source.
-        core.props, "ServerSideEncryptionConfiguration", server_side_encryption_configuration, set_server_side_encryption_configuration, get_server_side_encryption_configuration, Val<data_source::ServerSideEncryptionConfiguration>
+    /// `Description`: Description of the Resource.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `VectorIngestionConfiguration`: Details about how to chunk the documents in the data
-        /// source. A chunk refers to an excerpt from a data source that is returned when the
-        /// knowledge base that it belongs to is queried.
-        core.props, "VectorIngestionConfiguration", vector_ingestion_configuration, set_vector_ingestion_configuration, get_vector_ingestion_configuration, Val<data_source::VectorIngestionConfiguration>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `KnowledgeBaseId`, which `new` took, in place.
+    pub fn set_knowledge_base_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KnowledgeBaseId", value.into());
+        self
+    }
+
+    /// `KnowledgeBaseId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_knowledge_base_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KnowledgeBaseId")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ServerSideEncryptionConfiguration`: Contains details about the server-side encryption for
+    /// the data source.
+    pub fn server_side_encryption_configuration(mut self, value: impl Into<Val<data_source::ServerSideEncryptionConfiguration>>) -> Self {
+        self.core.props.set("ServerSideEncryptionConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ServerSideEncryptionConfiguration` in place: [`Self::server_side_encryption_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_server_side_encryption_configuration(&mut self, value: impl Into<Val<data_source::ServerSideEncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("ServerSideEncryptionConfiguration", value.into());
+        self
+    }
+
+    /// `ServerSideEncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_side_encryption_configuration(&self) -> ::std::option::Option<Val<data_source::ServerSideEncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ServerSideEncryptionConfiguration")
+    }
+
+    /// `VectorIngestionConfiguration`: Details about how to chunk the documents in the data source.
+    /// A chunk refers to an excerpt from a data source that is returned when the knowledge base
+    /// that it belongs to is queried.
+    pub fn vector_ingestion_configuration(mut self, value: impl Into<Val<data_source::VectorIngestionConfiguration>>) -> Self {
+        self.core.props.set("VectorIngestionConfiguration", value.into());
+        self
+    }
+
+    /// Sets `VectorIngestionConfiguration` in place: [`Self::vector_ingestion_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_vector_ingestion_configuration(&mut self, value: impl Into<Val<data_source::VectorIngestionConfiguration>>) -> &mut Self {
+        self.core.props.set("VectorIngestionConfiguration", value.into());
+        self
+    }
+
+    /// `VectorIngestionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vector_ingestion_configuration(&self) -> ::std::option::Option<Val<data_source::VectorIngestionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "VectorIngestionConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3574,44 +6053,133 @@ pub mod data_source {
             DataSourceConfiguration { props }
         }
 
-        prop! {
-            /// `Type`: The type of the data source location.
-            props, "Type", _, set_type, get_type, Val<DataSourceType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<DataSourceType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `ConfluenceConfiguration`: The configuration information to connect to Confluence as
-            /// your data source.
-            props, "ConfluenceConfiguration", confluence_configuration, set_confluence_configuration, get_confluence_configuration, Val<ConfluenceDataSourceConfiguration>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<DataSourceType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `ManagedKnowledgeBaseConnectorConfiguration`: Configuration for managed knowledge base
-            /// connector data sources.
-            props, "ManagedKnowledgeBaseConnectorConfiguration", managed_knowledge_base_connector_configuration, set_managed_knowledge_base_connector_configuration, get_managed_knowledge_base_connector_configuration, Val<ManagedKnowledgeBaseConnectorConfiguration>
+        /// `ConfluenceConfiguration`: The configuration information to connect to Confluence as your
+        /// data source.
+        pub fn confluence_configuration(mut self, value: impl Into<Val<ConfluenceDataSourceConfiguration>>) -> Self {
+            self.props.set("ConfluenceConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Configuration`: The configuration information to connect to Amazon S3 as your data
-            /// source.
-            props, "S3Configuration", s3_configuration, set_s3_configuration, get_s3_configuration, Val<S3DataSourceConfiguration>
+        /// Sets `ConfluenceConfiguration` in place: [`Self::confluence_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_confluence_configuration(&mut self, value: impl Into<Val<ConfluenceDataSourceConfiguration>>) -> &mut Self {
+            self.props.set("ConfluenceConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `SalesforceConfiguration`: The configuration information to connect to Salesforce as
-            /// your data source.
-            props, "SalesforceConfiguration", salesforce_configuration, set_salesforce_configuration, get_salesforce_configuration, Val<SalesforceDataSourceConfiguration>
+        /// `ConfluenceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_confluence_configuration(&self) -> ::std::option::Option<Val<ConfluenceDataSourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ConfluenceConfiguration")
         }
 
-        prop! {
-            /// `SharePointConfiguration`: The configuration information to connect to SharePoint as
-            /// your data source.
-            props, "SharePointConfiguration", share_point_configuration, set_share_point_configuration, get_share_point_configuration, Val<SharePointDataSourceConfiguration>
+        /// `ManagedKnowledgeBaseConnectorConfiguration`: Configuration for managed knowledge base
+        /// connector data sources.
+        pub fn managed_knowledge_base_connector_configuration(mut self, value: impl Into<Val<ManagedKnowledgeBaseConnectorConfiguration>>) -> Self {
+            self.props.set("ManagedKnowledgeBaseConnectorConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `WebConfiguration`: Configures a web data source location.
-            props, "WebConfiguration", web_configuration, set_web_configuration, get_web_configuration, Val<WebDataSourceConfiguration>
+        /// Sets `ManagedKnowledgeBaseConnectorConfiguration` in place: [`Self::managed_knowledge_base_connector_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_managed_knowledge_base_connector_configuration(&mut self, value: impl Into<Val<ManagedKnowledgeBaseConnectorConfiguration>>) -> &mut Self {
+            self.props.set("ManagedKnowledgeBaseConnectorConfiguration", value.into());
+            self
+        }
+
+        /// `ManagedKnowledgeBaseConnectorConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_knowledge_base_connector_configuration(&self) -> ::std::option::Option<Val<ManagedKnowledgeBaseConnectorConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ManagedKnowledgeBaseConnectorConfiguration")
+        }
+
+        /// `S3Configuration`: The configuration information to connect to Amazon S3 as your data
+        /// source.
+        pub fn s3_configuration(mut self, value: impl Into<Val<S3DataSourceConfiguration>>) -> Self {
+            self.props.set("S3Configuration", value.into());
+            self
+        }
+
+        /// Sets `S3Configuration` in place: [`Self::s3_configuration`] on a value held by `&mut`.
+        pub fn set_s3_configuration(&mut self, value: impl Into<Val<S3DataSourceConfiguration>>) -> &mut Self {
+            self.props.set("S3Configuration", value.into());
+            self
+        }
+
+        /// `S3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_configuration(&self) -> ::std::option::Option<Val<S3DataSourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3Configuration")
+        }
+
+        /// `SalesforceConfiguration`: The configuration information to connect to Salesforce as your
+        /// data source.
+        pub fn salesforce_configuration(mut self, value: impl Into<Val<SalesforceDataSourceConfiguration>>) -> Self {
+            self.props.set("SalesforceConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SalesforceConfiguration` in place: [`Self::salesforce_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_salesforce_configuration(&mut self, value: impl Into<Val<SalesforceDataSourceConfiguration>>) -> &mut Self {
+            self.props.set("SalesforceConfiguration", value.into());
+            self
+        }
+
+        /// `SalesforceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_salesforce_configuration(&self) -> ::std::option::Option<Val<SalesforceDataSourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SalesforceConfiguration")
+        }
+
+        /// `SharePointConfiguration`: The configuration information to connect to SharePoint as your
+        /// data source.
+        pub fn share_point_configuration(mut self, value: impl Into<Val<SharePointDataSourceConfiguration>>) -> Self {
+            self.props.set("SharePointConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SharePointConfiguration` in place: [`Self::share_point_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_share_point_configuration(&mut self, value: impl Into<Val<SharePointDataSourceConfiguration>>) -> &mut Self {
+            self.props.set("SharePointConfiguration", value.into());
+            self
+        }
+
+        /// `SharePointConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_share_point_configuration(&self) -> ::std::option::Option<Val<SharePointDataSourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SharePointConfiguration")
+        }
+
+        /// `WebConfiguration`: Configures a web data source location.
+        pub fn web_configuration(mut self, value: impl Into<Val<WebDataSourceConfiguration>>) -> Self {
+            self.props.set("WebConfiguration", value.into());
+            self
+        }
+
+        /// Sets `WebConfiguration` in place: [`Self::web_configuration`] on a value held by `&mut`.
+        pub fn set_web_configuration(&mut self, value: impl Into<Val<WebDataSourceConfiguration>>) -> &mut Self {
+            self.props.set("WebConfiguration", value.into());
+            self
+        }
+
+        /// `WebConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_web_configuration(&self) -> ::std::option::Option<Val<WebDataSourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "WebConfiguration")
         }
     }
 
@@ -3634,16 +6202,35 @@ pub mod data_source {
             ConfluenceDataSourceConfiguration { props }
         }
 
-        prop! {
-            /// `SourceConfiguration`: The endpoint information to connect to your Confluence data
-            /// source.
-            props, "SourceConfiguration", _, set_source_configuration, get_source_configuration, Val<ConfluenceSourceConfiguration>
+        /// Sets `SourceConfiguration`, which `new` took, in place.
+        pub fn set_source_configuration(&mut self, value: impl Into<Val<ConfluenceSourceConfiguration>>) -> &mut Self {
+            self.props.set("SourceConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `CrawlerConfiguration`: The configuration of the Confluence content. For example,
-            /// configuring specific types of Confluence content.
-            props, "CrawlerConfiguration", crawler_configuration, set_crawler_configuration, get_crawler_configuration, Val<ConfluenceCrawlerConfiguration>
+        /// `SourceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_configuration(&self) -> ::std::option::Option<Val<ConfluenceSourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SourceConfiguration")
+        }
+
+        /// `CrawlerConfiguration`: The configuration of the Confluence content. For example,
+        /// configuring specific types of Confluence content.
+        pub fn crawler_configuration(mut self, value: impl Into<Val<ConfluenceCrawlerConfiguration>>) -> Self {
+            self.props.set("CrawlerConfiguration", value.into());
+            self
+        }
+
+        /// Sets `CrawlerConfiguration` in place: [`Self::crawler_configuration`] on a value held by `&mut`.
+        pub fn set_crawler_configuration(&mut self, value: impl Into<Val<ConfluenceCrawlerConfiguration>>) -> &mut Self {
+            self.props.set("CrawlerConfiguration", value.into());
+            self
+        }
+
+        /// `CrawlerConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crawler_configuration(&self) -> ::std::option::Option<Val<ConfluenceCrawlerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CrawlerConfiguration")
         }
     }
 
@@ -3663,11 +6250,24 @@ pub mod data_source {
             ConfluenceCrawlerConfiguration { props }
         }
 
-        prop! {
-            /// `FilterConfiguration`: The type of filtering that you want to apply to certain objects
-            /// or content of the data source. For example, the PATTERN type is regular expression
-            /// patterns you can apply to filter your content.
-            props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<CrawlFilterConfiguration>
+        /// `FilterConfiguration`: The type of filtering that you want to apply to certain objects or
+        /// content of the data source. For example, the PATTERN type is regular expression patterns you
+        /// can apply to filter your content.
+        pub fn filter_configuration(mut self, value: impl Into<Val<CrawlFilterConfiguration>>) -> Self {
+            self.props.set("FilterConfiguration", value.into());
+            self
+        }
+
+        /// Sets `FilterConfiguration` in place: [`Self::filter_configuration`] on a value held by `&mut`.
+        pub fn set_filter_configuration(&mut self, value: impl Into<Val<CrawlFilterConfiguration>>) -> &mut Self {
+            self.props.set("FilterConfiguration", value.into());
+            self
+        }
+
+        /// `FilterConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_configuration(&self) -> ::std::option::Option<Val<CrawlFilterConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FilterConfiguration")
         }
     }
 
@@ -3690,15 +6290,35 @@ pub mod data_source {
             CrawlFilterConfiguration { props }
         }
 
-        prop! {
-            /// `Type`: The crawl filter type.
-            props, "Type", _, set_type, get_type, Val<CrawlFilterConfigurationType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<CrawlFilterConfigurationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `PatternObjectFilter`: The configuration of specific filters applied to your data source
-            /// content. You can filter out or include certain content.
-            props, "PatternObjectFilter", pattern_object_filter, set_pattern_object_filter, get_pattern_object_filter, Val<PatternObjectFilterConfiguration>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<CrawlFilterConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `PatternObjectFilter`: The configuration of specific filters applied to your data source
+        /// content. You can filter out or include certain content.
+        pub fn pattern_object_filter(mut self, value: impl Into<Val<PatternObjectFilterConfiguration>>) -> Self {
+            self.props.set("PatternObjectFilter", value.into());
+            self
+        }
+
+        /// Sets `PatternObjectFilter` in place: [`Self::pattern_object_filter`] on a value held by `&mut`.
+        pub fn set_pattern_object_filter(&mut self, value: impl Into<Val<PatternObjectFilterConfiguration>>) -> &mut Self {
+            self.props.set("PatternObjectFilter", value.into());
+            self
+        }
+
+        /// `PatternObjectFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern_object_filter(&self) -> ::std::option::Option<Val<PatternObjectFilterConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PatternObjectFilter")
         }
     }
 
@@ -3720,9 +6340,16 @@ pub mod data_source {
             PatternObjectFilterConfiguration { props }
         }
 
-        prop! {
-            /// `Filters`: Contains information
-            props, "Filters", _, set_filters, get_filters, Val<List<PatternObjectFilter>>
+        /// Sets `Filters`, which `new` took, in place.
+        pub fn set_filters(&mut self, value: impl Into<Val<List<PatternObjectFilter>>>) -> &mut Self {
+            self.props.set("Filters", value.into());
+            self
+        }
+
+        /// `Filters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filters(&self) -> ::std::option::Option<Val<List<PatternObjectFilter>>> {
+            crate::cfn::get_prop(&self.props, "Filters")
         }
     }
 
@@ -3744,19 +6371,52 @@ pub mod data_source {
             PatternObjectFilter { props }
         }
 
-        prop! {
-            /// `ObjectType`: The supported object type or content type of the data source.
-            props, "ObjectType", _, set_object_type, get_object_type, Val<String>
+        /// Sets `ObjectType`, which `new` took, in place.
+        pub fn set_object_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectType", value.into());
+            self
         }
 
-        prop! {
-            /// `ExclusionFilters`: A set of regular expression filter patterns for a type of object.
-            props, "ExclusionFilters", exclusion_filters, set_exclusion_filters, get_exclusion_filters, Val<List<String>>
+        /// `ObjectType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectType")
         }
 
-        prop! {
-            /// `InclusionFilters`: A set of regular expression filter patterns for a type of object.
-            props, "InclusionFilters", inclusion_filters, set_inclusion_filters, get_inclusion_filters, Val<List<String>>
+        /// `ExclusionFilters`: A set of regular expression filter patterns for a type of object.
+        pub fn exclusion_filters(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExclusionFilters", value.into());
+            self
+        }
+
+        /// Sets `ExclusionFilters` in place: [`Self::exclusion_filters`] on a value held by `&mut`.
+        pub fn set_exclusion_filters(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExclusionFilters", value.into());
+            self
+        }
+
+        /// `ExclusionFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusion_filters(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExclusionFilters")
+        }
+
+        /// `InclusionFilters`: A set of regular expression filter patterns for a type of object.
+        pub fn inclusion_filters(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("InclusionFilters", value.into());
+            self
+        }
+
+        /// Sets `InclusionFilters` in place: [`Self::inclusion_filters`] on a value held by `&mut`.
+        pub fn set_inclusion_filters(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("InclusionFilters", value.into());
+            self
+        }
+
+        /// `InclusionFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inclusion_filters(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "InclusionFilters")
         }
     }
 
@@ -3804,28 +6464,52 @@ pub mod data_source {
             ConfluenceSourceConfiguration { props }
         }
 
-        prop! {
-            /// `HostUrl`: The Confluence host URL or instance URL.
-            props, "HostUrl", _, set_host_url, get_host_url, Val<String>
+        /// Sets `HostUrl`, which `new` took, in place.
+        pub fn set_host_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `HostType`: The supported host type, whether online/cloud or server/on-premises.
-            props, "HostType", _, set_host_type, get_host_type, Val<ConfluenceSourceConfigurationHostType>
+        /// `HostUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostUrl")
         }
 
-        prop! {
-            /// `AuthType`: The supported authentication type to authenticate and connect to your
-            /// Confluence instance.
-            props, "AuthType", _, set_auth_type, get_auth_type, Val<ConfluenceSourceConfigurationAuthType>
+        /// Sets `HostType`, which `new` took, in place.
+        pub fn set_host_type(&mut self, value: impl Into<Val<ConfluenceSourceConfigurationHostType>>) -> &mut Self {
+            self.props.set("HostType", value.into());
+            self
         }
 
-        prop! {
-            /// `CredentialsSecretArn`: The Amazon Resource Name of an AWS Secrets Manager secret that
-            /// stores your authentication credentials for your Confluence instance URL. For more
-            /// information on the key-value pairs that must be included in your secret, depending on
-            /// your authentication type, see Confluence connection configuration.
-            props, "CredentialsSecretArn", _, set_credentials_secret_arn, get_credentials_secret_arn, Val<String>
+        /// `HostType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_type(&self) -> ::std::option::Option<Val<ConfluenceSourceConfigurationHostType>> {
+            crate::cfn::get_prop(&self.props, "HostType")
+        }
+
+        /// Sets `AuthType`, which `new` took, in place.
+        pub fn set_auth_type(&mut self, value: impl Into<Val<ConfluenceSourceConfigurationAuthType>>) -> &mut Self {
+            self.props.set("AuthType", value.into());
+            self
+        }
+
+        /// `AuthType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_type(&self) -> ::std::option::Option<Val<ConfluenceSourceConfigurationAuthType>> {
+            crate::cfn::get_prop(&self.props, "AuthType")
+        }
+
+        /// Sets `CredentialsSecretArn`, which `new` took, in place.
+        pub fn set_credentials_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CredentialsSecretArn", value.into());
+            self
+        }
+
+        /// `CredentialsSecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credentials_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CredentialsSecretArn")
         }
     }
 
@@ -3868,25 +6552,79 @@ pub mod data_source {
             ManagedKnowledgeBaseConnectorConfiguration { props }
         }
 
-        prop! {
-            /// `ConnectorParameters`: Connector-specific parameters.
-            props, "ConnectorParameters", connector_parameters, set_connector_parameters, get_connector_parameters, Val<Json>
+        /// `ConnectorParameters`: Connector-specific parameters.
+        pub fn connector_parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("ConnectorParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `DeletionProtectionConfiguration`: Configuration for deletion protection.
-            props, "DeletionProtectionConfiguration", deletion_protection_configuration, set_deletion_protection_configuration, get_deletion_protection_configuration, Val<DeletionProtectionConfiguration>
+        /// Sets `ConnectorParameters` in place: [`Self::connector_parameters`] on a value held by `&mut`.
+        pub fn set_connector_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("ConnectorParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `MediaExtractionConfiguration`: Configuration for media extraction settings.
-            props, "MediaExtractionConfiguration", media_extraction_configuration, set_media_extraction_configuration, get_media_extraction_configuration, Val<MediaExtractionConfiguration>
+        /// `ConnectorParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_parameters(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "ConnectorParameters")
         }
 
-        prop! {
-            /// `SyncSchedule`: Recurring schedule on which the connector automatically refreshes
-            /// ingested content. Exactly one frequency variant is set.
-            props, "SyncSchedule", sync_schedule, set_sync_schedule, get_sync_schedule, Val<SyncSchedule>
+        /// `DeletionProtectionConfiguration`: Configuration for deletion protection.
+        pub fn deletion_protection_configuration(mut self, value: impl Into<Val<DeletionProtectionConfiguration>>) -> Self {
+            self.props.set("DeletionProtectionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `DeletionProtectionConfiguration` in place: [`Self::deletion_protection_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_deletion_protection_configuration(&mut self, value: impl Into<Val<DeletionProtectionConfiguration>>) -> &mut Self {
+            self.props.set("DeletionProtectionConfiguration", value.into());
+            self
+        }
+
+        /// `DeletionProtectionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deletion_protection_configuration(&self) -> ::std::option::Option<Val<DeletionProtectionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DeletionProtectionConfiguration")
+        }
+
+        /// `MediaExtractionConfiguration`: Configuration for media extraction settings.
+        pub fn media_extraction_configuration(mut self, value: impl Into<Val<MediaExtractionConfiguration>>) -> Self {
+            self.props.set("MediaExtractionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `MediaExtractionConfiguration` in place: [`Self::media_extraction_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_media_extraction_configuration(&mut self, value: impl Into<Val<MediaExtractionConfiguration>>) -> &mut Self {
+            self.props.set("MediaExtractionConfiguration", value.into());
+            self
+        }
+
+        /// `MediaExtractionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_media_extraction_configuration(&self) -> ::std::option::Option<Val<MediaExtractionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MediaExtractionConfiguration")
+        }
+
+        /// `SyncSchedule`: Recurring schedule on which the connector automatically refreshes ingested
+        /// content. Exactly one frequency variant is set.
+        pub fn sync_schedule(mut self, value: impl Into<Val<SyncSchedule>>) -> Self {
+            self.props.set("SyncSchedule", value.into());
+            self
+        }
+
+        /// Sets `SyncSchedule` in place: [`Self::sync_schedule`] on a value held by `&mut`.
+        pub fn set_sync_schedule(&mut self, value: impl Into<Val<SyncSchedule>>) -> &mut Self {
+            self.props.set("SyncSchedule", value.into());
+            self
+        }
+
+        /// `SyncSchedule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sync_schedule(&self) -> ::std::option::Option<Val<SyncSchedule>> {
+            crate::cfn::get_prop(&self.props, "SyncSchedule")
         }
     }
 
@@ -3909,14 +6647,35 @@ pub mod data_source {
             DeletionProtectionConfiguration { props }
         }
 
-        prop! {
-            /// `DeletionProtectionStatus`: Indicates whether a feature is enabled or disabled.
-            props, "DeletionProtectionStatus", _, set_deletion_protection_status, get_deletion_protection_status, Val<EnabledOrDisabledState>
+        /// Sets `DeletionProtectionStatus`, which `new` took, in place.
+        pub fn set_deletion_protection_status(&mut self, value: impl Into<Val<EnabledOrDisabledState>>) -> &mut Self {
+            self.props.set("DeletionProtectionStatus", value.into());
+            self
         }
 
-        prop! {
-            /// `DeletionProtectionThreshold`: Threshold for deletion protection.
-            props, "DeletionProtectionThreshold", deletion_protection_threshold, set_deletion_protection_threshold, get_deletion_protection_threshold, Val<i64>
+        /// `DeletionProtectionStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deletion_protection_status(&self) -> ::std::option::Option<Val<EnabledOrDisabledState>> {
+            crate::cfn::get_prop(&self.props, "DeletionProtectionStatus")
+        }
+
+        /// `DeletionProtectionThreshold`: Threshold for deletion protection.
+        pub fn deletion_protection_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DeletionProtectionThreshold", value.into());
+            self
+        }
+
+        /// Sets `DeletionProtectionThreshold` in place: [`Self::deletion_protection_threshold`] on a
+        /// value held by `&mut`.
+        pub fn set_deletion_protection_threshold(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DeletionProtectionThreshold", value.into());
+            self
+        }
+
+        /// `DeletionProtectionThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deletion_protection_threshold(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DeletionProtectionThreshold")
         }
     }
 
@@ -3949,19 +6708,61 @@ pub mod data_source {
             MediaExtractionConfiguration { props }
         }
 
-        prop! {
-            /// `AudioExtractionConfiguration`: Configuration for audio extraction.
-            props, "AudioExtractionConfiguration", audio_extraction_configuration, set_audio_extraction_configuration, get_audio_extraction_configuration, Val<AudioExtractionConfiguration>
+        /// `AudioExtractionConfiguration`: Configuration for audio extraction.
+        pub fn audio_extraction_configuration(mut self, value: impl Into<Val<AudioExtractionConfiguration>>) -> Self {
+            self.props.set("AudioExtractionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ImageExtractionConfiguration`: Configuration for image extraction.
-            props, "ImageExtractionConfiguration", image_extraction_configuration, set_image_extraction_configuration, get_image_extraction_configuration, Val<ImageExtractionConfiguration>
+        /// Sets `AudioExtractionConfiguration` in place: [`Self::audio_extraction_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_audio_extraction_configuration(&mut self, value: impl Into<Val<AudioExtractionConfiguration>>) -> &mut Self {
+            self.props.set("AudioExtractionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `VideoExtractionConfiguration`: Configuration for video extraction.
-            props, "VideoExtractionConfiguration", video_extraction_configuration, set_video_extraction_configuration, get_video_extraction_configuration, Val<VideoExtractionConfiguration>
+        /// `AudioExtractionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audio_extraction_configuration(&self) -> ::std::option::Option<Val<AudioExtractionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AudioExtractionConfiguration")
+        }
+
+        /// `ImageExtractionConfiguration`: Configuration for image extraction.
+        pub fn image_extraction_configuration(mut self, value: impl Into<Val<ImageExtractionConfiguration>>) -> Self {
+            self.props.set("ImageExtractionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ImageExtractionConfiguration` in place: [`Self::image_extraction_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_image_extraction_configuration(&mut self, value: impl Into<Val<ImageExtractionConfiguration>>) -> &mut Self {
+            self.props.set("ImageExtractionConfiguration", value.into());
+            self
+        }
+
+        /// `ImageExtractionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_extraction_configuration(&self) -> ::std::option::Option<Val<ImageExtractionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ImageExtractionConfiguration")
+        }
+
+        /// `VideoExtractionConfiguration`: Configuration for video extraction.
+        pub fn video_extraction_configuration(mut self, value: impl Into<Val<VideoExtractionConfiguration>>) -> Self {
+            self.props.set("VideoExtractionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `VideoExtractionConfiguration` in place: [`Self::video_extraction_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_video_extraction_configuration(&mut self, value: impl Into<Val<VideoExtractionConfiguration>>) -> &mut Self {
+            self.props.set("VideoExtractionConfiguration", value.into());
+            self
+        }
+
+        /// `VideoExtractionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_video_extraction_configuration(&self) -> ::std::option::Option<Val<VideoExtractionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "VideoExtractionConfiguration")
         }
     }
 
@@ -3983,9 +6784,16 @@ pub mod data_source {
             AudioExtractionConfiguration { props }
         }
 
-        prop! {
-            /// `AudioExtractionStatus`: Indicates whether a feature is enabled or disabled.
-            props, "AudioExtractionStatus", _, set_audio_extraction_status, get_audio_extraction_status, Val<EnabledOrDisabledState>
+        /// Sets `AudioExtractionStatus`, which `new` took, in place.
+        pub fn set_audio_extraction_status(&mut self, value: impl Into<Val<EnabledOrDisabledState>>) -> &mut Self {
+            self.props.set("AudioExtractionStatus", value.into());
+            self
+        }
+
+        /// `AudioExtractionStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audio_extraction_status(&self) -> ::std::option::Option<Val<EnabledOrDisabledState>> {
+            crate::cfn::get_prop(&self.props, "AudioExtractionStatus")
         }
     }
 
@@ -4007,9 +6815,16 @@ pub mod data_source {
             ImageExtractionConfiguration { props }
         }
 
-        prop! {
-            /// `ImageExtractionStatus`: Indicates whether a feature is enabled or disabled.
-            props, "ImageExtractionStatus", _, set_image_extraction_status, get_image_extraction_status, Val<EnabledOrDisabledState>
+        /// Sets `ImageExtractionStatus`, which `new` took, in place.
+        pub fn set_image_extraction_status(&mut self, value: impl Into<Val<EnabledOrDisabledState>>) -> &mut Self {
+            self.props.set("ImageExtractionStatus", value.into());
+            self
+        }
+
+        /// `ImageExtractionStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_extraction_status(&self) -> ::std::option::Option<Val<EnabledOrDisabledState>> {
+            crate::cfn::get_prop(&self.props, "ImageExtractionStatus")
         }
     }
 
@@ -4031,9 +6846,16 @@ pub mod data_source {
             VideoExtractionConfiguration { props }
         }
 
-        prop! {
-            /// `VideoExtractionStatus`: Indicates whether a feature is enabled or disabled.
-            props, "VideoExtractionStatus", _, set_video_extraction_status, get_video_extraction_status, Val<EnabledOrDisabledState>
+        /// Sets `VideoExtractionStatus`, which `new` took, in place.
+        pub fn set_video_extraction_status(&mut self, value: impl Into<Val<EnabledOrDisabledState>>) -> &mut Self {
+            self.props.set("VideoExtractionStatus", value.into());
+            self
+        }
+
+        /// `VideoExtractionStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_video_extraction_status(&self) -> ::std::option::Option<Val<EnabledOrDisabledState>> {
+            crate::cfn::get_prop(&self.props, "VideoExtractionStatus")
         }
     }
 
@@ -4055,20 +6877,59 @@ pub mod data_source {
             SyncSchedule { props }
         }
 
-        prop! {
-            /// `Daily`: A daily refresh. The run time is system-chosen (off-peak) and not
-            /// customer-configurable.
-            props, "Daily", daily, set_daily, get_daily, Val<Json>
+        /// `Daily`: A daily refresh. The run time is system-chosen (off-peak) and not
+        /// customer-configurable.
+        pub fn daily(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Daily", value.into());
+            self
         }
 
-        prop! {
-            /// `Monthly`: A monthly refresh on a specified day of the month.
-            props, "Monthly", monthly, set_monthly, get_monthly, Val<MonthlySchedule>
+        /// Sets `Daily` in place: [`Self::daily`] on a value held by `&mut`.
+        pub fn set_daily(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Daily", value.into());
+            self
         }
 
-        prop! {
-            /// `Weekly`: A weekly refresh on a specified day of the week.
-            props, "Weekly", weekly, set_weekly, get_weekly, Val<WeeklySchedule>
+        /// `Daily` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_daily(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Daily")
+        }
+
+        /// `Monthly`: A monthly refresh on a specified day of the month.
+        pub fn monthly(mut self, value: impl Into<Val<MonthlySchedule>>) -> Self {
+            self.props.set("Monthly", value.into());
+            self
+        }
+
+        /// Sets `Monthly` in place: [`Self::monthly`] on a value held by `&mut`.
+        pub fn set_monthly(&mut self, value: impl Into<Val<MonthlySchedule>>) -> &mut Self {
+            self.props.set("Monthly", value.into());
+            self
+        }
+
+        /// `Monthly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_monthly(&self) -> ::std::option::Option<Val<MonthlySchedule>> {
+            crate::cfn::get_prop(&self.props, "Monthly")
+        }
+
+        /// `Weekly`: A weekly refresh on a specified day of the week.
+        pub fn weekly(mut self, value: impl Into<Val<WeeklySchedule>>) -> Self {
+            self.props.set("Weekly", value.into());
+            self
+        }
+
+        /// Sets `Weekly` in place: [`Self::weekly`] on a value held by `&mut`.
+        pub fn set_weekly(&mut self, value: impl Into<Val<WeeklySchedule>>) -> &mut Self {
+            self.props.set("Weekly", value.into());
+            self
+        }
+
+        /// `Weekly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weekly(&self) -> ::std::option::Option<Val<WeeklySchedule>> {
+            crate::cfn::get_prop(&self.props, "Weekly")
         }
     }
 
@@ -4091,10 +6952,16 @@ pub mod data_source {
             MonthlySchedule { props }
         }
 
-        prop! {
-            /// `DayOfMonth`: Day of the month on which a monthly refresh runs. Exactly one variant is
-            /// set: an explicit day number, or the last calendar day of the month.
-            props, "DayOfMonth", _, set_day_of_month, get_day_of_month, Val<DayOfMonth>
+        /// Sets `DayOfMonth`, which `new` took, in place.
+        pub fn set_day_of_month(&mut self, value: impl Into<Val<DayOfMonth>>) -> &mut Self {
+            self.props.set("DayOfMonth", value.into());
+            self
+        }
+
+        /// `DayOfMonth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_day_of_month(&self) -> ::std::option::Option<Val<DayOfMonth>> {
+            crate::cfn::get_prop(&self.props, "DayOfMonth")
         }
     }
 
@@ -4116,15 +6983,41 @@ pub mod data_source {
             DayOfMonth { props }
         }
 
-        prop! {
-            /// `DayNumber`: Specific day of the month, 1 through 28 (capped at 28 to avoid month-length
-            /// ambiguity).
-            props, "DayNumber", day_number, set_day_number, get_day_number, Val<i64>
+        /// `DayNumber`: Specific day of the month, 1 through 28 (capped at 28 to avoid month-length
+        /// ambiguity).
+        pub fn day_number(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DayNumber", value.into());
+            self
         }
 
-        prop! {
-            /// `LastDayOfMonth`: Run on the last calendar day of each month.
-            props, "LastDayOfMonth", last_day_of_month, set_last_day_of_month, get_last_day_of_month, Val<Json>
+        /// Sets `DayNumber` in place: [`Self::day_number`] on a value held by `&mut`.
+        pub fn set_day_number(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DayNumber", value.into());
+            self
+        }
+
+        /// `DayNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_day_number(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DayNumber")
+        }
+
+        /// `LastDayOfMonth`: Run on the last calendar day of each month.
+        pub fn last_day_of_month(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("LastDayOfMonth", value.into());
+            self
+        }
+
+        /// Sets `LastDayOfMonth` in place: [`Self::last_day_of_month`] on a value held by `&mut`.
+        pub fn set_last_day_of_month(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("LastDayOfMonth", value.into());
+            self
+        }
+
+        /// `LastDayOfMonth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_day_of_month(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "LastDayOfMonth")
         }
     }
 
@@ -4145,9 +7038,16 @@ pub mod data_source {
             WeeklySchedule { props }
         }
 
-        prop! {
-            /// `DayOfWeek`: Day of the week.
-            props, "DayOfWeek", _, set_day_of_week, get_day_of_week, Val<DayOfWeek>
+        /// Sets `DayOfWeek`, which `new` took, in place.
+        pub fn set_day_of_week(&mut self, value: impl Into<Val<DayOfWeek>>) -> &mut Self {
+            self.props.set("DayOfWeek", value.into());
+            self
+        }
+
+        /// `DayOfWeek` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_day_of_week(&self) -> ::std::option::Option<Val<DayOfWeek>> {
+            crate::cfn::get_prop(&self.props, "DayOfWeek")
         }
     }
 
@@ -4197,20 +7097,53 @@ pub mod data_source {
             S3DataSourceConfiguration { props }
         }
 
-        prop! {
-            /// `BucketArn`: The ARN of the bucket that contains the data source.
-            props, "BucketArn", _, set_bucket_arn, get_bucket_arn, Val<String>
+        /// Sets `BucketArn`, which `new` took, in place.
+        pub fn set_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketArn", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketOwnerAccountId`: The account ID for the owner of the S3 bucket.
-            props, "BucketOwnerAccountId", bucket_owner_account_id, set_bucket_owner_account_id, get_bucket_owner_account_id, Val<String>
+        /// `BucketArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketArn")
         }
 
-        prop! {
-            /// `InclusionPrefixes`: A list of S3 prefixes that define the object containing the data
-            /// sources.
-            props, "InclusionPrefixes", inclusion_prefixes, set_inclusion_prefixes, get_inclusion_prefixes, Val<List<String>>
+        /// `BucketOwnerAccountId`: The account ID for the owner of the S3 bucket.
+        pub fn bucket_owner_account_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketOwnerAccountId", value.into());
+            self
+        }
+
+        /// Sets `BucketOwnerAccountId` in place: [`Self::bucket_owner_account_id`] on a value held by `&mut`.
+        pub fn set_bucket_owner_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketOwnerAccountId", value.into());
+            self
+        }
+
+        /// `BucketOwnerAccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_owner_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketOwnerAccountId")
+        }
+
+        /// `InclusionPrefixes`: A list of S3 prefixes that define the object containing the data
+        /// sources.
+        pub fn inclusion_prefixes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("InclusionPrefixes", value.into());
+            self
+        }
+
+        /// Sets `InclusionPrefixes` in place: [`Self::inclusion_prefixes`] on a value held by `&mut`.
+        pub fn set_inclusion_prefixes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("InclusionPrefixes", value.into());
+            self
+        }
+
+        /// `InclusionPrefixes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inclusion_prefixes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "InclusionPrefixes")
         }
     }
 
@@ -4233,16 +7166,35 @@ pub mod data_source {
             SalesforceDataSourceConfiguration { props }
         }
 
-        prop! {
-            /// `SourceConfiguration`: The endpoint information to connect to your Salesforce data
-            /// source.
-            props, "SourceConfiguration", _, set_source_configuration, get_source_configuration, Val<SalesforceSourceConfiguration>
+        /// Sets `SourceConfiguration`, which `new` took, in place.
+        pub fn set_source_configuration(&mut self, value: impl Into<Val<SalesforceSourceConfiguration>>) -> &mut Self {
+            self.props.set("SourceConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `CrawlerConfiguration`: The configuration of filtering the Salesforce content. For
-            /// example, configuring regular expression patterns to include or exclude certain content.
-            props, "CrawlerConfiguration", crawler_configuration, set_crawler_configuration, get_crawler_configuration, Val<SalesforceCrawlerConfiguration>
+        /// `SourceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_configuration(&self) -> ::std::option::Option<Val<SalesforceSourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SourceConfiguration")
+        }
+
+        /// `CrawlerConfiguration`: The configuration of filtering the Salesforce content. For example,
+        /// configuring regular expression patterns to include or exclude certain content.
+        pub fn crawler_configuration(mut self, value: impl Into<Val<SalesforceCrawlerConfiguration>>) -> Self {
+            self.props.set("CrawlerConfiguration", value.into());
+            self
+        }
+
+        /// Sets `CrawlerConfiguration` in place: [`Self::crawler_configuration`] on a value held by `&mut`.
+        pub fn set_crawler_configuration(&mut self, value: impl Into<Val<SalesforceCrawlerConfiguration>>) -> &mut Self {
+            self.props.set("CrawlerConfiguration", value.into());
+            self
+        }
+
+        /// `CrawlerConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crawler_configuration(&self) -> ::std::option::Option<Val<SalesforceCrawlerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CrawlerConfiguration")
         }
     }
 
@@ -4263,11 +7215,24 @@ pub mod data_source {
             SalesforceCrawlerConfiguration { props }
         }
 
-        prop! {
-            /// `FilterConfiguration`: The type of filtering that you want to apply to certain objects
-            /// or content of the data source. For example, the PATTERN type is regular expression
-            /// patterns you can apply to filter your content.
-            props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<CrawlFilterConfiguration>
+        /// `FilterConfiguration`: The type of filtering that you want to apply to certain objects or
+        /// content of the data source. For example, the PATTERN type is regular expression patterns you
+        /// can apply to filter your content.
+        pub fn filter_configuration(mut self, value: impl Into<Val<CrawlFilterConfiguration>>) -> Self {
+            self.props.set("FilterConfiguration", value.into());
+            self
+        }
+
+        /// Sets `FilterConfiguration` in place: [`Self::filter_configuration`] on a value held by `&mut`.
+        pub fn set_filter_configuration(&mut self, value: impl Into<Val<CrawlFilterConfiguration>>) -> &mut Self {
+            self.props.set("FilterConfiguration", value.into());
+            self
+        }
+
+        /// `FilterConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_configuration(&self) -> ::std::option::Option<Val<CrawlFilterConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FilterConfiguration")
         }
     }
 
@@ -4301,23 +7266,40 @@ pub mod data_source {
             SalesforceSourceConfiguration { props }
         }
 
-        prop! {
-            /// `HostUrl`: The Salesforce host URL or instance URL.
-            props, "HostUrl", _, set_host_url, get_host_url, Val<String>
+        /// Sets `HostUrl`, which `new` took, in place.
+        pub fn set_host_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthType`: The supported authentication type to authenticate and connect to your
-            /// Salesforce instance.
-            props, "AuthType", _, set_auth_type, get_auth_type, Val<SalesforceSourceConfigurationAuthType>
+        /// `HostUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostUrl")
         }
 
-        prop! {
-            /// `CredentialsSecretArn`: The Amazon Resource Name of an AWS Secrets Manager secret that
-            /// stores your authentication credentials for your Salesforce instance URL. For more
-            /// information on the key-value pairs that must be included in your secret, depending on
-            /// your authentication type, see Salesforce connection configuration.
-            props, "CredentialsSecretArn", _, set_credentials_secret_arn, get_credentials_secret_arn, Val<String>
+        /// Sets `AuthType`, which `new` took, in place.
+        pub fn set_auth_type(&mut self, value: impl Into<Val<SalesforceSourceConfigurationAuthType>>) -> &mut Self {
+            self.props.set("AuthType", value.into());
+            self
+        }
+
+        /// `AuthType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_type(&self) -> ::std::option::Option<Val<SalesforceSourceConfigurationAuthType>> {
+            crate::cfn::get_prop(&self.props, "AuthType")
+        }
+
+        /// Sets `CredentialsSecretArn`, which `new` took, in place.
+        pub fn set_credentials_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CredentialsSecretArn", value.into());
+            self
+        }
+
+        /// `CredentialsSecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credentials_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CredentialsSecretArn")
         }
     }
 
@@ -4350,16 +7332,35 @@ pub mod data_source {
             SharePointDataSourceConfiguration { props }
         }
 
-        prop! {
-            /// `SourceConfiguration`: The endpoint information to connect to your SharePoint data
-            /// source.
-            props, "SourceConfiguration", _, set_source_configuration, get_source_configuration, Val<SharePointSourceConfiguration>
+        /// Sets `SourceConfiguration`, which `new` took, in place.
+        pub fn set_source_configuration(&mut self, value: impl Into<Val<SharePointSourceConfiguration>>) -> &mut Self {
+            self.props.set("SourceConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `CrawlerConfiguration`: The configuration of the SharePoint content. For example,
-            /// configuring specific types of SharePoint content.
-            props, "CrawlerConfiguration", crawler_configuration, set_crawler_configuration, get_crawler_configuration, Val<SharePointCrawlerConfiguration>
+        /// `SourceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_configuration(&self) -> ::std::option::Option<Val<SharePointSourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SourceConfiguration")
+        }
+
+        /// `CrawlerConfiguration`: The configuration of the SharePoint content. For example,
+        /// configuring specific types of SharePoint content.
+        pub fn crawler_configuration(mut self, value: impl Into<Val<SharePointCrawlerConfiguration>>) -> Self {
+            self.props.set("CrawlerConfiguration", value.into());
+            self
+        }
+
+        /// Sets `CrawlerConfiguration` in place: [`Self::crawler_configuration`] on a value held by `&mut`.
+        pub fn set_crawler_configuration(&mut self, value: impl Into<Val<SharePointCrawlerConfiguration>>) -> &mut Self {
+            self.props.set("CrawlerConfiguration", value.into());
+            self
+        }
+
+        /// `CrawlerConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crawler_configuration(&self) -> ::std::option::Option<Val<SharePointCrawlerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CrawlerConfiguration")
         }
     }
 
@@ -4379,11 +7380,24 @@ pub mod data_source {
             SharePointCrawlerConfiguration { props }
         }
 
-        prop! {
-            /// `FilterConfiguration`: The type of filtering that you want to apply to certain objects
-            /// or content of the data source. For example, the PATTERN type is regular expression
-            /// patterns you can apply to filter your content.
-            props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<CrawlFilterConfiguration>
+        /// `FilterConfiguration`: The type of filtering that you want to apply to certain objects or
+        /// content of the data source. For example, the PATTERN type is regular expression patterns you
+        /// can apply to filter your content.
+        pub fn filter_configuration(mut self, value: impl Into<Val<CrawlFilterConfiguration>>) -> Self {
+            self.props.set("FilterConfiguration", value.into());
+            self
+        }
+
+        /// Sets `FilterConfiguration` in place: [`Self::filter_configuration`] on a value held by `&mut`.
+        pub fn set_filter_configuration(&mut self, value: impl Into<Val<CrawlFilterConfiguration>>) -> &mut Self {
+            self.props.set("FilterConfiguration", value.into());
+            self
+        }
+
+        /// `FilterConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_configuration(&self) -> ::std::option::Option<Val<CrawlFilterConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FilterConfiguration")
         }
     }
 
@@ -4424,38 +7438,82 @@ pub mod data_source {
             SharePointSourceConfiguration { props }
         }
 
-        prop! {
-            /// `Domain`: The domain of your SharePoint instance or site URL/URLs.
-            props, "Domain", _, set_domain, get_domain, Val<String>
+        /// Sets `Domain`, which `new` took, in place.
+        pub fn set_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Domain", value.into());
+            self
         }
 
-        prop! {
-            /// `SiteUrls`: A list of one or more SharePoint site URLs.
-            props, "SiteUrls", _, set_site_urls, get_site_urls, Val<List<String>>
+        /// `Domain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Domain")
         }
 
-        prop! {
-            /// `HostType`: The supported host type, whether online/cloud or server/on-premises.
-            props, "HostType", _, set_host_type, get_host_type, Val<SharePointSourceConfigurationHostType>
+        /// Sets `SiteUrls`, which `new` took, in place.
+        pub fn set_site_urls(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SiteUrls", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthType`: The supported authentication type to authenticate and connect to your
-            /// SharePoint site/sites.
-            props, "AuthType", _, set_auth_type, get_auth_type, Val<SharePointSourceConfigurationAuthType>
+        /// `SiteUrls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_site_urls(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SiteUrls")
         }
 
-        prop! {
-            /// `CredentialsSecretArn`: The Amazon Resource Name of an AWS Secrets Manager secret that
-            /// stores your authentication credentials for your SharePoint site/sites. For more
-            /// information on the key-value pairs that must be included in your secret, depending on
-            /// your authentication type, see SharePoint connection configuration.
-            props, "CredentialsSecretArn", _, set_credentials_secret_arn, get_credentials_secret_arn, Val<String>
+        /// Sets `HostType`, which `new` took, in place.
+        pub fn set_host_type(&mut self, value: impl Into<Val<SharePointSourceConfigurationHostType>>) -> &mut Self {
+            self.props.set("HostType", value.into());
+            self
         }
 
-        prop! {
-            /// `TenantId`: The identifier of your Microsoft 365 tenant.
-            props, "TenantId", tenant_id, set_tenant_id, get_tenant_id, Val<String>
+        /// `HostType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_type(&self) -> ::std::option::Option<Val<SharePointSourceConfigurationHostType>> {
+            crate::cfn::get_prop(&self.props, "HostType")
+        }
+
+        /// Sets `AuthType`, which `new` took, in place.
+        pub fn set_auth_type(&mut self, value: impl Into<Val<SharePointSourceConfigurationAuthType>>) -> &mut Self {
+            self.props.set("AuthType", value.into());
+            self
+        }
+
+        /// `AuthType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_type(&self) -> ::std::option::Option<Val<SharePointSourceConfigurationAuthType>> {
+            crate::cfn::get_prop(&self.props, "AuthType")
+        }
+
+        /// Sets `CredentialsSecretArn`, which `new` took, in place.
+        pub fn set_credentials_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CredentialsSecretArn", value.into());
+            self
+        }
+
+        /// `CredentialsSecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credentials_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CredentialsSecretArn")
+        }
+
+        /// `TenantId`: The identifier of your Microsoft 365 tenant.
+        pub fn tenant_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TenantId", value.into());
+            self
+        }
+
+        /// Sets `TenantId` in place: [`Self::tenant_id`] on a value held by `&mut`.
+        pub fn set_tenant_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TenantId", value.into());
+            self
+        }
+
+        /// `TenantId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tenant_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TenantId")
         }
     }
 
@@ -4531,14 +7589,34 @@ pub mod data_source {
             WebDataSourceConfiguration { props }
         }
 
-        prop! {
-            /// `SourceConfiguration`: A web source configuration.
-            props, "SourceConfiguration", _, set_source_configuration, get_source_configuration, Val<WebSourceConfiguration>
+        /// Sets `SourceConfiguration`, which `new` took, in place.
+        pub fn set_source_configuration(&mut self, value: impl Into<Val<WebSourceConfiguration>>) -> &mut Self {
+            self.props.set("SourceConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `CrawlerConfiguration`: Configuration for the web crawler.
-            props, "CrawlerConfiguration", crawler_configuration, set_crawler_configuration, get_crawler_configuration, Val<WebCrawlerConfiguration>
+        /// `SourceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_configuration(&self) -> ::std::option::Option<Val<WebSourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SourceConfiguration")
+        }
+
+        /// `CrawlerConfiguration`: Configuration for the web crawler.
+        pub fn crawler_configuration(mut self, value: impl Into<Val<WebCrawlerConfiguration>>) -> Self {
+            self.props.set("CrawlerConfiguration", value.into());
+            self
+        }
+
+        /// Sets `CrawlerConfiguration` in place: [`Self::crawler_configuration`] on a value held by `&mut`.
+        pub fn set_crawler_configuration(&mut self, value: impl Into<Val<WebCrawlerConfiguration>>) -> &mut Self {
+            self.props.set("CrawlerConfiguration", value.into());
+            self
+        }
+
+        /// `CrawlerConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crawler_configuration(&self) -> ::std::option::Option<Val<WebCrawlerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CrawlerConfiguration")
         }
     }
 
@@ -4557,34 +7635,112 @@ pub mod data_source {
             WebCrawlerConfiguration { props }
         }
 
-        prop! {
-            /// `CrawlerLimits`: Limit settings for the web crawler.
-            props, "CrawlerLimits", crawler_limits, set_crawler_limits, get_crawler_limits, Val<WebCrawlerLimits>
+        /// `CrawlerLimits`: Limit settings for the web crawler.
+        pub fn crawler_limits(mut self, value: impl Into<Val<WebCrawlerLimits>>) -> Self {
+            self.props.set("CrawlerLimits", value.into());
+            self
         }
 
-        prop! {
-            /// `ExclusionFilters`: A set of regular expression filter patterns for a type of object.
-            props, "ExclusionFilters", exclusion_filters, set_exclusion_filters, get_exclusion_filters, Val<List<String>>
+        /// Sets `CrawlerLimits` in place: [`Self::crawler_limits`] on a value held by `&mut`.
+        pub fn set_crawler_limits(&mut self, value: impl Into<Val<WebCrawlerLimits>>) -> &mut Self {
+            self.props.set("CrawlerLimits", value.into());
+            self
         }
 
-        prop! {
-            /// `InclusionFilters`: A set of regular expression filter patterns for a type of object.
-            props, "InclusionFilters", inclusion_filters, set_inclusion_filters, get_inclusion_filters, Val<List<String>>
+        /// `CrawlerLimits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crawler_limits(&self) -> ::std::option::Option<Val<WebCrawlerLimits>> {
+            crate::cfn::get_prop(&self.props, "CrawlerLimits")
         }
 
-        prop! {
-            /// `Scope`: The scope that a web crawl job will be restricted to.
-            props, "Scope", scope, set_scope, get_scope, Val<WebScopeType>
+        /// `ExclusionFilters`: A set of regular expression filter patterns for a type of object.
+        pub fn exclusion_filters(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExclusionFilters", value.into());
+            self
         }
 
-        prop! {
-            /// `UserAgent`: The suffix that will be included in the user agent header.
-            props, "UserAgent", user_agent, set_user_agent, get_user_agent, Val<String>
+        /// Sets `ExclusionFilters` in place: [`Self::exclusion_filters`] on a value held by `&mut`.
+        pub fn set_exclusion_filters(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExclusionFilters", value.into());
+            self
         }
 
-        prop! {
-            /// `UserAgentHeader`: The full user agent header, including UUID and suffix.
-            props, "UserAgentHeader", user_agent_header, set_user_agent_header, get_user_agent_header, Val<String>
+        /// `ExclusionFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusion_filters(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExclusionFilters")
+        }
+
+        /// `InclusionFilters`: A set of regular expression filter patterns for a type of object.
+        pub fn inclusion_filters(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("InclusionFilters", value.into());
+            self
+        }
+
+        /// Sets `InclusionFilters` in place: [`Self::inclusion_filters`] on a value held by `&mut`.
+        pub fn set_inclusion_filters(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("InclusionFilters", value.into());
+            self
+        }
+
+        /// `InclusionFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inclusion_filters(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "InclusionFilters")
+        }
+
+        /// `Scope`: The scope that a web crawl job will be restricted to.
+        pub fn scope(mut self, value: impl Into<Val<WebScopeType>>) -> Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// Sets `Scope` in place: [`Self::scope`] on a value held by `&mut`.
+        pub fn set_scope(&mut self, value: impl Into<Val<WebScopeType>>) -> &mut Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// `Scope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope(&self) -> ::std::option::Option<Val<WebScopeType>> {
+            crate::cfn::get_prop(&self.props, "Scope")
+        }
+
+        /// `UserAgent`: The suffix that will be included in the user agent header.
+        pub fn user_agent(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserAgent", value.into());
+            self
+        }
+
+        /// Sets `UserAgent` in place: [`Self::user_agent`] on a value held by `&mut`.
+        pub fn set_user_agent(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserAgent", value.into());
+            self
+        }
+
+        /// `UserAgent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_agent(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserAgent")
+        }
+
+        /// `UserAgentHeader`: The full user agent header, including UUID and suffix.
+        pub fn user_agent_header(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserAgentHeader", value.into());
+            self
+        }
+
+        /// Sets `UserAgentHeader` in place: [`Self::user_agent_header`] on a value held by `&mut`.
+        pub fn set_user_agent_header(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserAgentHeader", value.into());
+            self
+        }
+
+        /// `UserAgentHeader` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_agent_header(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserAgentHeader")
         }
     }
 
@@ -4603,14 +7759,40 @@ pub mod data_source {
             WebCrawlerLimits { props }
         }
 
-        prop! {
-            /// `MaxPages`: Maximum number of pages the crawler can crawl.
-            props, "MaxPages", max_pages, set_max_pages, get_max_pages, Val<i64>
+        /// `MaxPages`: Maximum number of pages the crawler can crawl.
+        pub fn max_pages(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxPages", value.into());
+            self
         }
 
-        prop! {
-            /// `RateLimit`: Rate of web URLs retrieved per minute.
-            props, "RateLimit", rate_limit, set_rate_limit, get_rate_limit, Val<i64>
+        /// Sets `MaxPages` in place: [`Self::max_pages`] on a value held by `&mut`.
+        pub fn set_max_pages(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxPages", value.into());
+            self
+        }
+
+        /// `MaxPages` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_pages(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxPages")
+        }
+
+        /// `RateLimit`: Rate of web URLs retrieved per minute.
+        pub fn rate_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RateLimit", value.into());
+            self
+        }
+
+        /// Sets `RateLimit` in place: [`Self::rate_limit`] on a value held by `&mut`.
+        pub fn set_rate_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RateLimit", value.into());
+            self
+        }
+
+        /// `RateLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rate_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RateLimit")
         }
     }
 
@@ -4644,9 +7826,16 @@ pub mod data_source {
             WebSourceConfiguration { props }
         }
 
-        prop! {
-            /// `UrlConfiguration`: A url configuration.
-            props, "UrlConfiguration", _, set_url_configuration, get_url_configuration, Val<UrlConfiguration>
+        /// Sets `UrlConfiguration`, which `new` took, in place.
+        pub fn set_url_configuration(&mut self, value: impl Into<Val<UrlConfiguration>>) -> &mut Self {
+            self.props.set("UrlConfiguration", value.into());
+            self
+        }
+
+        /// `UrlConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url_configuration(&self) -> ::std::option::Option<Val<UrlConfiguration>> {
+            crate::cfn::get_prop(&self.props, "UrlConfiguration")
         }
     }
 
@@ -4667,9 +7856,16 @@ pub mod data_source {
             UrlConfiguration { props }
         }
 
-        prop! {
-            /// `SeedUrls`: A list of web urls.
-            props, "SeedUrls", _, set_seed_urls, get_seed_urls, Val<List<SeedUrl>>
+        /// Sets `SeedUrls`, which `new` took, in place.
+        pub fn set_seed_urls(&mut self, value: impl Into<Val<List<SeedUrl>>>) -> &mut Self {
+            self.props.set("SeedUrls", value.into());
+            self
+        }
+
+        /// `SeedUrls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_seed_urls(&self) -> ::std::option::Option<Val<List<SeedUrl>>> {
+            crate::cfn::get_prop(&self.props, "SeedUrls")
         }
     }
 
@@ -4690,9 +7886,16 @@ pub mod data_source {
             SeedUrl { props }
         }
 
-        prop! {
-            /// `Url`: A web url.
-            props, "Url", _, set_url, get_url, Val<String>
+        /// Sets `Url`, which `new` took, in place.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
     }
 
@@ -4712,9 +7915,22 @@ pub mod data_source {
             ServerSideEncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `KmsKeyArn`: The ARN of the AWS KMS key used to encrypt the resource.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `KmsKeyArn`: The ARN of the AWS KMS key used to encrypt the resource.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 
@@ -4735,28 +7951,82 @@ pub mod data_source {
             VectorIngestionConfiguration { props }
         }
 
-        prop! {
-            /// `ChunkingConfiguration`: Details about how to chunk the documents in the data source. A
-            /// chunk refers to an excerpt from a data source that is returned when the knowledge base
-            /// that it belongs to is queried.
-            props, "ChunkingConfiguration", chunking_configuration, set_chunking_configuration, get_chunking_configuration, Val<ChunkingConfiguration>
+        /// `ChunkingConfiguration`: Details about how to chunk the documents in the data source. A
+        /// chunk refers to an excerpt from a data source that is returned when the knowledge base that
+        /// it belongs to is queried.
+        pub fn chunking_configuration(mut self, value: impl Into<Val<ChunkingConfiguration>>) -> Self {
+            self.props.set("ChunkingConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ContextEnrichmentConfiguration`: Additional Enrichment Configuration for example when
-            /// using GraphRag.
-            props, "ContextEnrichmentConfiguration", context_enrichment_configuration, set_context_enrichment_configuration, get_context_enrichment_configuration, Val<ContextEnrichmentConfiguration>
+        /// Sets `ChunkingConfiguration` in place: [`Self::chunking_configuration`] on a value held by `&mut`.
+        pub fn set_chunking_configuration(&mut self, value: impl Into<Val<ChunkingConfiguration>>) -> &mut Self {
+            self.props.set("ChunkingConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomTransformationConfiguration`: Settings for customizing steps in the data source
-            /// content ingestion pipeline.
-            props, "CustomTransformationConfiguration", custom_transformation_configuration, set_custom_transformation_configuration, get_custom_transformation_configuration, Val<CustomTransformationConfiguration>
+        /// `ChunkingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_chunking_configuration(&self) -> ::std::option::Option<Val<ChunkingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ChunkingConfiguration")
         }
 
-        prop! {
-            /// `ParsingConfiguration`: Settings for parsing document contents
-            props, "ParsingConfiguration", parsing_configuration, set_parsing_configuration, get_parsing_configuration, Val<ParsingConfiguration>
+        /// `ContextEnrichmentConfiguration`: Additional Enrichment Configuration for example when using
+        /// GraphRag.
+        pub fn context_enrichment_configuration(mut self, value: impl Into<Val<ContextEnrichmentConfiguration>>) -> Self {
+            self.props.set("ContextEnrichmentConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ContextEnrichmentConfiguration` in place: [`Self::context_enrichment_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_context_enrichment_configuration(&mut self, value: impl Into<Val<ContextEnrichmentConfiguration>>) -> &mut Self {
+            self.props.set("ContextEnrichmentConfiguration", value.into());
+            self
+        }
+
+        /// `ContextEnrichmentConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_context_enrichment_configuration(&self) -> ::std::option::Option<Val<ContextEnrichmentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ContextEnrichmentConfiguration")
+        }
+
+        /// `CustomTransformationConfiguration`: Settings for customizing steps in the data source
+        /// content ingestion pipeline.
+        pub fn custom_transformation_configuration(mut self, value: impl Into<Val<CustomTransformationConfiguration>>) -> Self {
+            self.props.set("CustomTransformationConfiguration", value.into());
+            self
+        }
+
+        /// Sets `CustomTransformationConfiguration` in place: [`Self::custom_transformation_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_custom_transformation_configuration(&mut self, value: impl Into<Val<CustomTransformationConfiguration>>) -> &mut Self {
+            self.props.set("CustomTransformationConfiguration", value.into());
+            self
+        }
+
+        /// `CustomTransformationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_transformation_configuration(&self) -> ::std::option::Option<Val<CustomTransformationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CustomTransformationConfiguration")
+        }
+
+        /// `ParsingConfiguration`: Settings for parsing document contents
+        pub fn parsing_configuration(mut self, value: impl Into<Val<ParsingConfiguration>>) -> Self {
+            self.props.set("ParsingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ParsingConfiguration` in place: [`Self::parsing_configuration`] on a value held by `&mut`.
+        pub fn set_parsing_configuration(&mut self, value: impl Into<Val<ParsingConfiguration>>) -> &mut Self {
+            self.props.set("ParsingConfiguration", value.into());
+            self
+        }
+
+        /// `ParsingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parsing_configuration(&self) -> ::std::option::Option<Val<ParsingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ParsingConfiguration")
         }
     }
 
@@ -4783,31 +8053,76 @@ pub mod data_source {
             ChunkingConfiguration { props }
         }
 
-        prop! {
-            /// `ChunkingStrategy`: Knowledge base can split your source data into chunks. A chunk
-            /// refers to an excerpt from a data source that is returned when the knowledge base that it
-            /// belongs to is queried. You have the following options for chunking your data. If you opt
-            /// for NONE, then you may want to pre-process your files by splitting them up such that
-            /// each file corresponds to a chunk.
-            props, "ChunkingStrategy", _, set_chunking_strategy, get_chunking_strategy, Val<ChunkingStrategy>
+        /// Sets `ChunkingStrategy`, which `new` took, in place.
+        pub fn set_chunking_strategy(&mut self, value: impl Into<Val<ChunkingStrategy>>) -> &mut Self {
+            self.props.set("ChunkingStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `FixedSizeChunkingConfiguration`: Configurations for when you choose fixed-size
-            /// chunking. If you set the chunkingStrategy as NONE, exclude this field.
-            props, "FixedSizeChunkingConfiguration", fixed_size_chunking_configuration, set_fixed_size_chunking_configuration, get_fixed_size_chunking_configuration, Val<FixedSizeChunkingConfiguration>
+        /// `ChunkingStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_chunking_strategy(&self) -> ::std::option::Option<Val<ChunkingStrategy>> {
+            crate::cfn::get_prop(&self.props, "ChunkingStrategy")
         }
 
-        prop! {
-            /// `HierarchicalChunkingConfiguration`: Configurations for when you choose hierarchical
-            /// chunking. If you set the chunkingStrategy as NONE, exclude this field.
-            props, "HierarchicalChunkingConfiguration", hierarchical_chunking_configuration, set_hierarchical_chunking_configuration, get_hierarchical_chunking_configuration, Val<HierarchicalChunkingConfiguration>
+        /// `FixedSizeChunkingConfiguration`: Configurations for when you choose fixed-size chunking. If
+        /// you set the chunkingStrategy as NONE, exclude this field.
+        pub fn fixed_size_chunking_configuration(mut self, value: impl Into<Val<FixedSizeChunkingConfiguration>>) -> Self {
+            self.props.set("FixedSizeChunkingConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `SemanticChunkingConfiguration`: Configurations for when you choose semantic chunking.
-            /// If you set the chunkingStrategy as NONE, exclude this field.
-            props, "SemanticChunkingConfiguration", semantic_chunking_configuration, set_semantic_chunking_configuration, get_semantic_chunking_configuration, Val<SemanticChunkingConfiguration>
+        /// Sets `FixedSizeChunkingConfiguration` in place: [`Self::fixed_size_chunking_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_fixed_size_chunking_configuration(&mut self, value: impl Into<Val<FixedSizeChunkingConfiguration>>) -> &mut Self {
+            self.props.set("FixedSizeChunkingConfiguration", value.into());
+            self
+        }
+
+        /// `FixedSizeChunkingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fixed_size_chunking_configuration(&self) -> ::std::option::Option<Val<FixedSizeChunkingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FixedSizeChunkingConfiguration")
+        }
+
+        /// `HierarchicalChunkingConfiguration`: Configurations for when you choose hierarchical
+        /// chunking. If you set the chunkingStrategy as NONE, exclude this field.
+        pub fn hierarchical_chunking_configuration(mut self, value: impl Into<Val<HierarchicalChunkingConfiguration>>) -> Self {
+            self.props.set("HierarchicalChunkingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `HierarchicalChunkingConfiguration` in place: [`Self::hierarchical_chunking_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_hierarchical_chunking_configuration(&mut self, value: impl Into<Val<HierarchicalChunkingConfiguration>>) -> &mut Self {
+            self.props.set("HierarchicalChunkingConfiguration", value.into());
+            self
+        }
+
+        /// `HierarchicalChunkingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hierarchical_chunking_configuration(&self) -> ::std::option::Option<Val<HierarchicalChunkingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "HierarchicalChunkingConfiguration")
+        }
+
+        /// `SemanticChunkingConfiguration`: Configurations for when you choose semantic chunking. If
+        /// you set the chunkingStrategy as NONE, exclude this field.
+        pub fn semantic_chunking_configuration(mut self, value: impl Into<Val<SemanticChunkingConfiguration>>) -> Self {
+            self.props.set("SemanticChunkingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SemanticChunkingConfiguration` in place: [`Self::semantic_chunking_configuration`] on
+        /// a value held by `&mut`.
+        pub fn set_semantic_chunking_configuration(&mut self, value: impl Into<Val<SemanticChunkingConfiguration>>) -> &mut Self {
+            self.props.set("SemanticChunkingConfiguration", value.into());
+            self
+        }
+
+        /// `SemanticChunkingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_semantic_chunking_configuration(&self) -> ::std::option::Option<Val<SemanticChunkingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SemanticChunkingConfiguration")
         }
     }
 
@@ -4854,14 +8169,28 @@ pub mod data_source {
             FixedSizeChunkingConfiguration { props }
         }
 
-        prop! {
-            /// `MaxTokens`: The maximum number of tokens to include in a chunk.
-            props, "MaxTokens", _, set_max_tokens, get_max_tokens, Val<i64>
+        /// Sets `MaxTokens`, which `new` took, in place.
+        pub fn set_max_tokens(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxTokens", value.into());
+            self
         }
 
-        prop! {
-            /// `OverlapPercentage`: The percentage of overlap between adjacent chunks of a data source.
-            props, "OverlapPercentage", _, set_overlap_percentage, get_overlap_percentage, Val<i64>
+        /// `MaxTokens` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_tokens(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxTokens")
+        }
+
+        /// Sets `OverlapPercentage`, which `new` took, in place.
+        pub fn set_overlap_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("OverlapPercentage", value.into());
+            self
+        }
+
+        /// `OverlapPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overlap_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "OverlapPercentage")
         }
     }
 
@@ -4889,14 +8218,28 @@ pub mod data_source {
             HierarchicalChunkingConfiguration { props }
         }
 
-        prop! {
-            /// `LevelConfigurations`: Token settings for each layer.
-            props, "LevelConfigurations", _, set_level_configurations, get_level_configurations, Val<List<HierarchicalChunkingLevelConfiguration>>
+        /// Sets `LevelConfigurations`, which `new` took, in place.
+        pub fn set_level_configurations(&mut self, value: impl Into<Val<List<HierarchicalChunkingLevelConfiguration>>>) -> &mut Self {
+            self.props.set("LevelConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `OverlapTokens`: The number of tokens to repeat across chunks in the same layer.
-            props, "OverlapTokens", _, set_overlap_tokens, get_overlap_tokens, Val<i64>
+        /// `LevelConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_level_configurations(&self) -> ::std::option::Option<Val<List<HierarchicalChunkingLevelConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "LevelConfigurations")
+        }
+
+        /// Sets `OverlapTokens`, which `new` took, in place.
+        pub fn set_overlap_tokens(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("OverlapTokens", value.into());
+            self
+        }
+
+        /// `OverlapTokens` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overlap_tokens(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "OverlapTokens")
         }
     }
 
@@ -4919,9 +8262,16 @@ pub mod data_source {
             HierarchicalChunkingLevelConfiguration { props }
         }
 
-        prop! {
-            /// `MaxTokens`: The maximum number of tokens that a chunk can contain in this layer.
-            props, "MaxTokens", _, set_max_tokens, get_max_tokens, Val<i64>
+        /// Sets `MaxTokens`, which `new` took, in place.
+        pub fn set_max_tokens(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxTokens", value.into());
+            self
+        }
+
+        /// `MaxTokens` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_tokens(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxTokens")
         }
     }
 
@@ -4952,19 +8302,40 @@ pub mod data_source {
             SemanticChunkingConfiguration { props }
         }
 
-        prop! {
-            /// `BreakpointPercentileThreshold`: The dissimilarity threshold for splitting chunks.
-            props, "BreakpointPercentileThreshold", _, set_breakpoint_percentile_threshold, get_breakpoint_percentile_threshold, Val<i64>
+        /// Sets `BreakpointPercentileThreshold`, which `new` took, in place.
+        pub fn set_breakpoint_percentile_threshold(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BreakpointPercentileThreshold", value.into());
+            self
         }
 
-        prop! {
-            /// `BufferSize`: The buffer size.
-            props, "BufferSize", _, set_buffer_size, get_buffer_size, Val<i64>
+        /// `BreakpointPercentileThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_breakpoint_percentile_threshold(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BreakpointPercentileThreshold")
         }
 
-        prop! {
-            /// `MaxTokens`: The maximum number of tokens that a chunk can contain.
-            props, "MaxTokens", _, set_max_tokens, get_max_tokens, Val<i64>
+        /// Sets `BufferSize`, which `new` took, in place.
+        pub fn set_buffer_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BufferSize", value.into());
+            self
+        }
+
+        /// `BufferSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_buffer_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BufferSize")
+        }
+
+        /// Sets `MaxTokens`, which `new` took, in place.
+        pub fn set_max_tokens(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxTokens", value.into());
+            self
+        }
+
+        /// `MaxTokens` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_tokens(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxTokens")
         }
     }
 
@@ -4986,15 +8357,36 @@ pub mod data_source {
             ContextEnrichmentConfiguration { props }
         }
 
-        prop! {
-            /// `Type`: Enrichment type to be used for the vector database.
-            props, "Type", _, set_type, get_type, Val<ContextEnrichmentType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ContextEnrichmentType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `BedrockFoundationModelConfiguration`: Bedrock Foundation Model configuration to be used
-            /// for Context Enrichment.
-            props, "BedrockFoundationModelConfiguration", bedrock_foundation_model_configuration, set_bedrock_foundation_model_configuration, get_bedrock_foundation_model_configuration, Val<BedrockFoundationModelContextEnrichmentConfiguration>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ContextEnrichmentType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `BedrockFoundationModelConfiguration`: Bedrock Foundation Model configuration to be used for
+        /// Context Enrichment.
+        pub fn bedrock_foundation_model_configuration(mut self, value: impl Into<Val<BedrockFoundationModelContextEnrichmentConfiguration>>) -> Self {
+            self.props.set("BedrockFoundationModelConfiguration", value.into());
+            self
+        }
+
+        /// Sets `BedrockFoundationModelConfiguration` in place: [`Self::bedrock_foundation_model_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_bedrock_foundation_model_configuration(&mut self, value: impl Into<Val<BedrockFoundationModelContextEnrichmentConfiguration>>) -> &mut Self {
+            self.props.set("BedrockFoundationModelConfiguration", value.into());
+            self
+        }
+
+        /// `BedrockFoundationModelConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_foundation_model_configuration(&self) -> ::std::option::Option<Val<BedrockFoundationModelContextEnrichmentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "BedrockFoundationModelConfiguration")
         }
     }
 
@@ -5022,15 +8414,28 @@ pub mod data_source {
             BedrockFoundationModelContextEnrichmentConfiguration { props }
         }
 
-        prop! {
-            /// `EnrichmentStrategyConfiguration`: Strategy to be used when using Bedrock Foundation
-            /// Model for Context Enrichment.
-            props, "EnrichmentStrategyConfiguration", _, set_enrichment_strategy_configuration, get_enrichment_strategy_configuration, Val<EnrichmentStrategyConfiguration>
+        /// Sets `EnrichmentStrategyConfiguration`, which `new` took, in place.
+        pub fn set_enrichment_strategy_configuration(&mut self, value: impl Into<Val<EnrichmentStrategyConfiguration>>) -> &mut Self {
+            self.props.set("EnrichmentStrategyConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ModelArn`: The model's ARN.
-            props, "ModelArn", _, set_model_arn, get_model_arn, Val<String>
+        /// `EnrichmentStrategyConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enrichment_strategy_configuration(&self) -> ::std::option::Option<Val<EnrichmentStrategyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EnrichmentStrategyConfiguration")
+        }
+
+        /// Sets `ModelArn`, which `new` took, in place.
+        pub fn set_model_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelArn", value.into());
+            self
+        }
+
+        /// `ModelArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelArn")
         }
     }
 
@@ -5052,9 +8457,16 @@ pub mod data_source {
             EnrichmentStrategyConfiguration { props }
         }
 
-        prop! {
-            /// `Method`: Enrichment Strategy method.
-            props, "Method", _, set_method, get_method, Val<EnrichmentStrategyMethod>
+        /// Sets `Method`, which `new` took, in place.
+        pub fn set_method(&mut self, value: impl Into<Val<EnrichmentStrategyMethod>>) -> &mut Self {
+            self.props.set("Method", value.into());
+            self
+        }
+
+        /// `Method` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_method(&self) -> ::std::option::Option<Val<EnrichmentStrategyMethod>> {
+            crate::cfn::get_prop(&self.props, "Method")
         }
     }
 
@@ -5102,15 +8514,28 @@ pub mod data_source {
             CustomTransformationConfiguration { props }
         }
 
-        prop! {
-            /// `IntermediateStorage`: A location for storing content from data sources temporarily as
-            /// it is processed by custom components in the ingestion pipeline.
-            props, "IntermediateStorage", _, set_intermediate_storage, get_intermediate_storage, Val<IntermediateStorage>
+        /// Sets `IntermediateStorage`, which `new` took, in place.
+        pub fn set_intermediate_storage(&mut self, value: impl Into<Val<IntermediateStorage>>) -> &mut Self {
+            self.props.set("IntermediateStorage", value.into());
+            self
         }
 
-        prop! {
-            /// `Transformations`: A list of Lambda functions that process documents.
-            props, "Transformations", _, set_transformations, get_transformations, Val<List<Transformation>>
+        /// `IntermediateStorage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_intermediate_storage(&self) -> ::std::option::Option<Val<IntermediateStorage>> {
+            crate::cfn::get_prop(&self.props, "IntermediateStorage")
+        }
+
+        /// Sets `Transformations`, which `new` took, in place.
+        pub fn set_transformations(&mut self, value: impl Into<Val<List<Transformation>>>) -> &mut Self {
+            self.props.set("Transformations", value.into());
+            self
+        }
+
+        /// `Transformations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transformations(&self) -> ::std::option::Option<Val<List<Transformation>>> {
+            crate::cfn::get_prop(&self.props, "Transformations")
         }
     }
 
@@ -5132,9 +8557,16 @@ pub mod data_source {
             IntermediateStorage { props }
         }
 
-        prop! {
-            /// `S3Location`: An Amazon S3 location.
-            props, "S3Location", _, set_s3_location, get_s3_location, Val<S3Location>
+        /// Sets `S3Location`, which `new` took, in place.
+        pub fn set_s3_location(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// `S3Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_location(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "S3Location")
         }
     }
 
@@ -5155,9 +8587,16 @@ pub mod data_source {
             S3Location { props }
         }
 
-        prop! {
-            /// `URI`: The location's URI
-            props, "URI", _, set_uri, get_uri, Val<String>
+        /// Sets `URI`, which `new` took, in place.
+        pub fn set_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("URI", value.into());
+            self
+        }
+
+        /// `URI` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "URI")
         }
     }
 
@@ -5184,14 +8623,28 @@ pub mod data_source {
             Transformation { props }
         }
 
-        prop! {
-            /// `StepToApply`: When the service applies the transformation.
-            props, "StepToApply", _, set_step_to_apply, get_step_to_apply, Val<TransformationStepToApply>
+        /// Sets `StepToApply`, which `new` took, in place.
+        pub fn set_step_to_apply(&mut self, value: impl Into<Val<TransformationStepToApply>>) -> &mut Self {
+            self.props.set("StepToApply", value.into());
+            self
         }
 
-        prop! {
-            /// `TransformationFunction`: A Lambda function that processes documents.
-            props, "TransformationFunction", _, set_transformation_function, get_transformation_function, Val<TransformationFunction>
+        /// `StepToApply` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_step_to_apply(&self) -> ::std::option::Option<Val<TransformationStepToApply>> {
+            crate::cfn::get_prop(&self.props, "StepToApply")
+        }
+
+        /// Sets `TransformationFunction`, which `new` took, in place.
+        pub fn set_transformation_function(&mut self, value: impl Into<Val<TransformationFunction>>) -> &mut Self {
+            self.props.set("TransformationFunction", value.into());
+            self
+        }
+
+        /// `TransformationFunction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transformation_function(&self) -> ::std::option::Option<Val<TransformationFunction>> {
+            crate::cfn::get_prop(&self.props, "TransformationFunction")
         }
     }
 
@@ -5226,9 +8679,16 @@ pub mod data_source {
             TransformationFunction { props }
         }
 
-        prop! {
-            /// `TransformationLambdaConfiguration`: A Lambda function that processes documents.
-            props, "TransformationLambdaConfiguration", _, set_transformation_lambda_configuration, get_transformation_lambda_configuration, Val<TransformationLambdaConfiguration>
+        /// Sets `TransformationLambdaConfiguration`, which `new` took, in place.
+        pub fn set_transformation_lambda_configuration(&mut self, value: impl Into<Val<TransformationLambdaConfiguration>>) -> &mut Self {
+            self.props.set("TransformationLambdaConfiguration", value.into());
+            self
+        }
+
+        /// `TransformationLambdaConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transformation_lambda_configuration(&self) -> ::std::option::Option<Val<TransformationLambdaConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TransformationLambdaConfiguration")
         }
     }
 
@@ -5250,9 +8710,16 @@ pub mod data_source {
             TransformationLambdaConfiguration { props }
         }
 
-        prop! {
-            /// `LambdaArn`: The function's ARN identifier.
-            props, "LambdaArn", _, set_lambda_arn, get_lambda_arn, Val<String>
+        /// Sets `LambdaArn`, which `new` took, in place.
+        pub fn set_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaArn", value.into());
+            self
+        }
+
+        /// `LambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaArn")
         }
     }
 
@@ -5273,21 +8740,56 @@ pub mod data_source {
             ParsingConfiguration { props }
         }
 
-        prop! {
-            /// `ParsingStrategy`: The parsing strategy for the data source.
-            props, "ParsingStrategy", _, set_parsing_strategy, get_parsing_strategy, Val<ParsingStrategy>
+        /// Sets `ParsingStrategy`, which `new` took, in place.
+        pub fn set_parsing_strategy(&mut self, value: impl Into<Val<ParsingStrategy>>) -> &mut Self {
+            self.props.set("ParsingStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `BedrockDataAutomationConfiguration`: Settings for a Bedrock Data Automation used to
-            /// parse documents for a data source.
-            props, "BedrockDataAutomationConfiguration", bedrock_data_automation_configuration, set_bedrock_data_automation_configuration, get_bedrock_data_automation_configuration, Val<BedrockDataAutomationConfiguration>
+        /// `ParsingStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parsing_strategy(&self) -> ::std::option::Option<Val<ParsingStrategy>> {
+            crate::cfn::get_prop(&self.props, "ParsingStrategy")
         }
 
-        prop! {
-            /// `BedrockFoundationModelConfiguration`: Settings for a foundation model used to parse
-            /// documents for a data source.
-            props, "BedrockFoundationModelConfiguration", bedrock_foundation_model_configuration, set_bedrock_foundation_model_configuration, get_bedrock_foundation_model_configuration, Val<BedrockFoundationModelConfiguration>
+        /// `BedrockDataAutomationConfiguration`: Settings for a Bedrock Data Automation used to parse
+        /// documents for a data source.
+        pub fn bedrock_data_automation_configuration(mut self, value: impl Into<Val<BedrockDataAutomationConfiguration>>) -> Self {
+            self.props.set("BedrockDataAutomationConfiguration", value.into());
+            self
+        }
+
+        /// Sets `BedrockDataAutomationConfiguration` in place: [`Self::bedrock_data_automation_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_bedrock_data_automation_configuration(&mut self, value: impl Into<Val<BedrockDataAutomationConfiguration>>) -> &mut Self {
+            self.props.set("BedrockDataAutomationConfiguration", value.into());
+            self
+        }
+
+        /// `BedrockDataAutomationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_data_automation_configuration(&self) -> ::std::option::Option<Val<BedrockDataAutomationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "BedrockDataAutomationConfiguration")
+        }
+
+        /// `BedrockFoundationModelConfiguration`: Settings for a foundation model used to parse
+        /// documents for a data source.
+        pub fn bedrock_foundation_model_configuration(mut self, value: impl Into<Val<BedrockFoundationModelConfiguration>>) -> Self {
+            self.props.set("BedrockFoundationModelConfiguration", value.into());
+            self
+        }
+
+        /// Sets `BedrockFoundationModelConfiguration` in place: [`Self::bedrock_foundation_model_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_bedrock_foundation_model_configuration(&mut self, value: impl Into<Val<BedrockFoundationModelConfiguration>>) -> &mut Self {
+            self.props.set("BedrockFoundationModelConfiguration", value.into());
+            self
+        }
+
+        /// `BedrockFoundationModelConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_foundation_model_configuration(&self) -> ::std::option::Option<Val<BedrockFoundationModelConfiguration>> {
+            crate::cfn::get_prop(&self.props, "BedrockFoundationModelConfiguration")
         }
     }
 
@@ -5307,9 +8809,22 @@ pub mod data_source {
             BedrockDataAutomationConfiguration { props }
         }
 
-        prop! {
-            /// `ParsingModality`: Determine how will parsed content be stored.
-            props, "ParsingModality", parsing_modality, set_parsing_modality, get_parsing_modality, Val<ParsingModality>
+        /// `ParsingModality`: Determine how will parsed content be stored.
+        pub fn parsing_modality(mut self, value: impl Into<Val<ParsingModality>>) -> Self {
+            self.props.set("ParsingModality", value.into());
+            self
+        }
+
+        /// Sets `ParsingModality` in place: [`Self::parsing_modality`] on a value held by `&mut`.
+        pub fn set_parsing_modality(&mut self, value: impl Into<Val<ParsingModality>>) -> &mut Self {
+            self.props.set("ParsingModality", value.into());
+            self
+        }
+
+        /// `ParsingModality` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parsing_modality(&self) -> ::std::option::Option<Val<ParsingModality>> {
+            crate::cfn::get_prop(&self.props, "ParsingModality")
         }
     }
 
@@ -5341,19 +8856,52 @@ pub mod data_source {
             BedrockFoundationModelConfiguration { props }
         }
 
-        prop! {
-            /// `ModelArn`: The model's ARN.
-            props, "ModelArn", _, set_model_arn, get_model_arn, Val<String>
+        /// Sets `ModelArn`, which `new` took, in place.
+        pub fn set_model_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ParsingModality`: Determine how will parsed content be stored.
-            props, "ParsingModality", parsing_modality, set_parsing_modality, get_parsing_modality, Val<ParsingModality>
+        /// `ModelArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelArn")
         }
 
-        prop! {
-            /// `ParsingPrompt`: Instructions for interpreting the contents of a document.
-            props, "ParsingPrompt", parsing_prompt, set_parsing_prompt, get_parsing_prompt, Val<ParsingPrompt>
+        /// `ParsingModality`: Determine how will parsed content be stored.
+        pub fn parsing_modality(mut self, value: impl Into<Val<ParsingModality>>) -> Self {
+            self.props.set("ParsingModality", value.into());
+            self
+        }
+
+        /// Sets `ParsingModality` in place: [`Self::parsing_modality`] on a value held by `&mut`.
+        pub fn set_parsing_modality(&mut self, value: impl Into<Val<ParsingModality>>) -> &mut Self {
+            self.props.set("ParsingModality", value.into());
+            self
+        }
+
+        /// `ParsingModality` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parsing_modality(&self) -> ::std::option::Option<Val<ParsingModality>> {
+            crate::cfn::get_prop(&self.props, "ParsingModality")
+        }
+
+        /// `ParsingPrompt`: Instructions for interpreting the contents of a document.
+        pub fn parsing_prompt(mut self, value: impl Into<Val<ParsingPrompt>>) -> Self {
+            self.props.set("ParsingPrompt", value.into());
+            self
+        }
+
+        /// Sets `ParsingPrompt` in place: [`Self::parsing_prompt`] on a value held by `&mut`.
+        pub fn set_parsing_prompt(&mut self, value: impl Into<Val<ParsingPrompt>>) -> &mut Self {
+            self.props.set("ParsingPrompt", value.into());
+            self
+        }
+
+        /// `ParsingPrompt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parsing_prompt(&self) -> ::std::option::Option<Val<ParsingPrompt>> {
+            crate::cfn::get_prop(&self.props, "ParsingPrompt")
         }
     }
 
@@ -5376,9 +8924,16 @@ pub mod data_source {
             ParsingPrompt { props }
         }
 
-        prop! {
-            /// `ParsingPromptText`: Instructions for interpreting the contents of a document.
-            props, "ParsingPromptText", _, set_parsing_prompt_text, get_parsing_prompt_text, Val<String>
+        /// Sets `ParsingPromptText`, which `new` took, in place.
+        pub fn set_parsing_prompt_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParsingPromptText", value.into());
+            self
+        }
+
+        /// `ParsingPromptText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parsing_prompt_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParsingPromptText")
         }
     }
 
@@ -5429,25 +8984,66 @@ impl EnforcedGuardrailConfiguration {
         EnforcedGuardrailConfiguration { core }
     }
 
-    prop! {
-        /// `GuardrailIdentifier`: Identifier for the guardrail, could be the ID or the ARN
-        core.props, "GuardrailIdentifier", _, set_guardrail_identifier, get_guardrail_identifier, Val<String>
+    /// Sets `GuardrailIdentifier`, which `new` took, in place.
+    pub fn set_guardrail_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GuardrailIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `GuardrailVersion`: Numerical guardrail version (not DRAFT)
-        core.props, "GuardrailVersion", _, set_guardrail_version, get_guardrail_version, Val<String>
+    /// `GuardrailIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_guardrail_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GuardrailIdentifier")
     }
 
-    prop! {
-        /// `ModelEnforcement`: Model-specific information for the enforced guardrail configuration.
-        /// If not present, the configuration is enforced on all models
-        core.props, "ModelEnforcement", model_enforcement, set_model_enforcement, get_model_enforcement, Val<enforced_guardrail_configuration::ModelEnforcement>
+    /// Sets `GuardrailVersion`, which `new` took, in place.
+    pub fn set_guardrail_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GuardrailVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `SelectiveContentGuarding`: Selective content guarding controls for enforced guardrails
-        core.props, "SelectiveContentGuarding", selective_content_guarding, set_selective_content_guarding, get_selective_content_guarding, Val<enforced_guardrail_configuration::SelectiveContentGuarding>
+    /// `GuardrailVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_guardrail_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GuardrailVersion")
+    }
+
+    /// `ModelEnforcement`: Model-specific information for the enforced guardrail configuration. If
+    /// not present, the configuration is enforced on all models
+    pub fn model_enforcement(mut self, value: impl Into<Val<enforced_guardrail_configuration::ModelEnforcement>>) -> Self {
+        self.core.props.set("ModelEnforcement", value.into());
+        self
+    }
+
+    /// Sets `ModelEnforcement` in place: [`Self::model_enforcement`] on a value held by `&mut`.
+    pub fn set_model_enforcement(&mut self, value: impl Into<Val<enforced_guardrail_configuration::ModelEnforcement>>) -> &mut Self {
+        self.core.props.set("ModelEnforcement", value.into());
+        self
+    }
+
+    /// `ModelEnforcement` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_model_enforcement(&self) -> ::std::option::Option<Val<enforced_guardrail_configuration::ModelEnforcement>> {
+        crate::cfn::get_prop(&self.core.props, "ModelEnforcement")
+    }
+
+    /// `SelectiveContentGuarding`: Selective content guarding controls for enforced guardrails
+    pub fn selective_content_guarding(mut self, value: impl Into<Val<enforced_guardrail_configuration::SelectiveContentGuarding>>) -> Self {
+        self.core.props.set("SelectiveContentGuarding", value.into());
+        self
+    }
+
+    /// Sets `SelectiveContentGuarding` in place: [`Self::selective_content_guarding`] on a value
+    /// held by `&mut`.
+    pub fn set_selective_content_guarding(&mut self, value: impl Into<Val<enforced_guardrail_configuration::SelectiveContentGuarding>>) -> &mut Self {
+        self.core.props.set("SelectiveContentGuarding", value.into());
+        self
+    }
+
+    /// `SelectiveContentGuarding` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_selective_content_guarding(&self) -> ::std::option::Option<Val<enforced_guardrail_configuration::SelectiveContentGuarding>> {
+        crate::cfn::get_prop(&self.core.props, "SelectiveContentGuarding")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5535,15 +9131,28 @@ pub mod enforced_guardrail_configuration {
             ModelEnforcement { props }
         }
 
-        prop! {
-            /// `IncludedModels`: Models to enforce the guardrail on
-            props, "IncludedModels", _, set_included_models, get_included_models, Val<List<String>>
+        /// Sets `IncludedModels`, which `new` took, in place.
+        pub fn set_included_models(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IncludedModels", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludedModels`: Models to exclude from enforcement. If a model is in both lists, it is
-            /// excluded
-            props, "ExcludedModels", _, set_excluded_models, get_excluded_models, Val<List<String>>
+        /// `IncludedModels` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_included_models(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IncludedModels")
+        }
+
+        /// Sets `ExcludedModels`, which `new` took, in place.
+        pub fn set_excluded_models(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludedModels", value.into());
+            self
+        }
+
+        /// `ExcludedModels` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded_models(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludedModels")
         }
     }
 
@@ -5563,14 +9172,40 @@ pub mod enforced_guardrail_configuration {
             SelectiveContentGuarding { props }
         }
 
-        prop! {
-            /// `Messages`: Selective guarding mode for user messages
-            props, "Messages", messages, set_messages, get_messages, Val<SelectiveContentGuardingMessages>
+        /// `Messages`: Selective guarding mode for user messages
+        pub fn messages(mut self, value: impl Into<Val<SelectiveContentGuardingMessages>>) -> Self {
+            self.props.set("Messages", value.into());
+            self
         }
 
-        prop! {
-            /// `System`: Selective guarding mode for system prompts
-            props, "System", system, set_system, get_system, Val<SelectiveContentGuardingSystem>
+        /// Sets `Messages` in place: [`Self::messages`] on a value held by `&mut`.
+        pub fn set_messages(&mut self, value: impl Into<Val<SelectiveContentGuardingMessages>>) -> &mut Self {
+            self.props.set("Messages", value.into());
+            self
+        }
+
+        /// `Messages` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_messages(&self) -> ::std::option::Option<Val<SelectiveContentGuardingMessages>> {
+            crate::cfn::get_prop(&self.props, "Messages")
+        }
+
+        /// `System`: Selective guarding mode for system prompts
+        pub fn system(mut self, value: impl Into<Val<SelectiveContentGuardingSystem>>) -> Self {
+            self.props.set("System", value.into());
+            self
+        }
+
+        /// Sets `System` in place: [`Self::system`] on a value held by `&mut`.
+        pub fn set_system(&mut self, value: impl Into<Val<SelectiveContentGuardingSystem>>) -> &mut Self {
+            self.props.set("System", value.into());
+            self
+        }
+
+        /// `System` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_system(&self) -> ::std::option::Option<Val<SelectiveContentGuardingSystem>> {
+            crate::cfn::get_prop(&self.props, "System")
         }
     }
 
@@ -5623,59 +9258,179 @@ impl Flow {
         Flow { core }
     }
 
-    prop! {
-        /// `CustomerEncryptionKeyArn`: A KMS key ARN
-        core.props, "CustomerEncryptionKeyArn", customer_encryption_key_arn, set_customer_encryption_key_arn, get_customer_encryption_key_arn, Val<String>
+    /// `CustomerEncryptionKeyArn`: A KMS key ARN
+    pub fn customer_encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomerEncryptionKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Definition`: Flow definition
-        core.props, "Definition", definition, set_definition, get_definition, Val<flow::FlowDefinition>
+    /// Sets `CustomerEncryptionKeyArn` in place: [`Self::customer_encryption_key_arn`] on a value
+    /// held by `&mut`.
+    pub fn set_customer_encryption_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomerEncryptionKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DefinitionS3Location`: A bucket, key and optional version pointing to an S3 object
-        /// containing a UTF-8 encoded JSON string Definition with the same schema as the Definition
-        /// property of this resource
-        core.props, "DefinitionS3Location", definition_s3_location, set_definition_s3_location, get_definition_s3_location, Val<flow::S3Location>
+    /// `CustomerEncryptionKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_customer_encryption_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomerEncryptionKeyArn")
     }
 
-    prop! {
-        /// `DefinitionString`: A JSON string containing a Definition with the same schema as the
-        /// Definition property of this resource
-        core.props, "DefinitionString", definition_string, set_definition_string, get_definition_string, Val<String>
+    /// `Definition`: Flow definition
+    pub fn definition(mut self, value: impl Into<Val<flow::FlowDefinition>>) -> Self {
+        self.core.props.set("Definition", value.into());
+        self
     }
 
-    prop! {
-        /// `DefinitionSubstitutions`: When supplied with DefinitionString or DefinitionS3Location,
-        /// substrings in the definition matching ${keyname} will be replaced with the associated
-        /// value from this map
-        core.props, "DefinitionSubstitutions", definition_substitutions, set_definition_substitutions, get_definition_substitutions, Val<Map<Json>>
+    /// Sets `Definition` in place: [`Self::definition`] on a value held by `&mut`.
+    pub fn set_definition(&mut self, value: impl Into<Val<flow::FlowDefinition>>) -> &mut Self {
+        self.core.props.set("Definition", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Description of the flow
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Definition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition(&self) -> ::std::option::Option<Val<flow::FlowDefinition>> {
+        crate::cfn::get_prop(&self.core.props, "Definition")
     }
 
-    prop! {
-        /// `ExecutionRoleArn`: ARN of a IAM role
-        core.props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
+    /// `DefinitionS3Location`: A bucket, key and optional version pointing to an S3 object
+    /// containing a UTF-8 encoded JSON string Definition with the same schema as the Definition
+    /// property of this resource
+    pub fn definition_s3_location(mut self, value: impl Into<Val<flow::S3Location>>) -> Self {
+        self.core.props.set("DefinitionS3Location", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name for the flow
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `DefinitionS3Location` in place: [`Self::definition_s3_location`] on a value held by `&mut`.
+    pub fn set_definition_s3_location(&mut self, value: impl Into<Val<flow::S3Location>>) -> &mut Self {
+        self.core.props.set("DefinitionS3Location", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A map of tag keys and values
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `DefinitionS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition_s3_location(&self) -> ::std::option::Option<Val<flow::S3Location>> {
+        crate::cfn::get_prop(&self.core.props, "DefinitionS3Location")
     }
 
-    prop! {
-        /// `TestAliasTags`: A map of tag keys and values
-        core.props, "TestAliasTags", test_alias_tags, set_test_alias_tags, get_test_alias_tags, Val<Map<String>>
+    /// `DefinitionString`: A JSON string containing a Definition with the same schema as the
+    /// Definition property of this resource
+    pub fn definition_string(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefinitionString", value.into());
+        self
+    }
+
+    /// Sets `DefinitionString` in place: [`Self::definition_string`] on a value held by `&mut`.
+    pub fn set_definition_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefinitionString", value.into());
+        self
+    }
+
+    /// `DefinitionString` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition_string(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefinitionString")
+    }
+
+    /// `DefinitionSubstitutions`: When supplied with DefinitionString or DefinitionS3Location,
+    /// substrings in the definition matching ${keyname} will be replaced with the associated value
+    /// from this map
+    pub fn definition_substitutions(mut self, value: impl Into<Val<Map<Json>>>) -> Self {
+        self.core.props.set("DefinitionSubstitutions", value.into());
+        self
+    }
+
+    /// Sets `DefinitionSubstitutions` in place: [`Self::definition_substitutions`] on a value held
+    /// by `&mut`.
+    pub fn set_definition_substitutions(&mut self, value: impl Into<Val<Map<Json>>>) -> &mut Self {
+        self.core.props.set("DefinitionSubstitutions", value.into());
+        self
+    }
+
+    /// `DefinitionSubstitutions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition_substitutions(&self) -> ::std::option::Option<Val<Map<Json>>> {
+        crate::cfn::get_prop(&self.core.props, "DefinitionSubstitutions")
+    }
+
+    /// `Description`: Description of the flow
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `ExecutionRoleArn`, which `new` took, in place.
+    pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
+    }
+
+    /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRoleArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A map of tag keys and values
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TestAliasTags`: A map of tag keys and values
+    pub fn test_alias_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("TestAliasTags", value.into());
+        self
+    }
+
+    /// Sets `TestAliasTags` in place: [`Self::test_alias_tags`] on a value held by `&mut`.
+    pub fn set_test_alias_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("TestAliasTags", value.into());
+        self
+    }
+
+    /// `TestAliasTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_test_alias_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "TestAliasTags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5747,14 +9502,40 @@ pub mod flow {
             FlowDefinition { props }
         }
 
-        prop! {
-            /// `Connections`: List of connections
-            props, "Connections", connections, set_connections, get_connections, Val<List<FlowConnection>>
+        /// `Connections`: List of connections
+        pub fn connections(mut self, value: impl Into<Val<List<FlowConnection>>>) -> Self {
+            self.props.set("Connections", value.into());
+            self
         }
 
-        prop! {
-            /// `Nodes`: List of nodes in a flow
-            props, "Nodes", nodes, set_nodes, get_nodes, Val<List<FlowNode>>
+        /// Sets `Connections` in place: [`Self::connections`] on a value held by `&mut`.
+        pub fn set_connections(&mut self, value: impl Into<Val<List<FlowConnection>>>) -> &mut Self {
+            self.props.set("Connections", value.into());
+            self
+        }
+
+        /// `Connections` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connections(&self) -> ::std::option::Option<Val<List<FlowConnection>>> {
+            crate::cfn::get_prop(&self.props, "Connections")
+        }
+
+        /// `Nodes`: List of nodes in a flow
+        pub fn nodes(mut self, value: impl Into<Val<List<FlowNode>>>) -> Self {
+            self.props.set("Nodes", value.into());
+            self
+        }
+
+        /// Sets `Nodes` in place: [`Self::nodes`] on a value held by `&mut`.
+        pub fn set_nodes(&mut self, value: impl Into<Val<List<FlowNode>>>) -> &mut Self {
+            self.props.set("Nodes", value.into());
+            self
+        }
+
+        /// `Nodes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nodes(&self) -> ::std::option::Option<Val<List<FlowNode>>> {
+            crate::cfn::get_prop(&self.props, "Nodes")
         }
     }
 
@@ -5786,29 +9567,70 @@ pub mod flow {
             FlowConnection { props }
         }
 
-        prop! {
-            /// `Name`: Name of a connection in a flow
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Source`: Name of a node in a flow
-            props, "Source", _, set_source, get_source, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Target`: Name of a node in a flow
-            props, "Target", _, set_target, get_target, Val<String>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Connection type
-            props, "Type", _, set_type, get_type, Val<FlowConnectionType>
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
 
-        prop! {
-            /// `Configuration`: Connection configuration
-            props, "Configuration", configuration, set_configuration, get_configuration, Val<FlowConnectionConfiguration>
+        /// Sets `Target`, which `new` took, in place.
+        pub fn set_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Target")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<FlowConnectionType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<FlowConnectionType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Configuration`: Connection configuration
+        pub fn configuration(mut self, value: impl Into<Val<FlowConnectionConfiguration>>) -> Self {
+            self.props.set("Configuration", value.into());
+            self
+        }
+
+        /// Sets `Configuration` in place: [`Self::configuration`] on a value held by `&mut`.
+        pub fn set_configuration(&mut self, value: impl Into<Val<FlowConnectionConfiguration>>) -> &mut Self {
+            self.props.set("Configuration", value.into());
+            self
+        }
+
+        /// `Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration(&self) -> ::std::option::Option<Val<FlowConnectionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Configuration")
         }
     }
 
@@ -5829,14 +9651,40 @@ pub mod flow {
             FlowConnectionConfiguration { props }
         }
 
-        prop! {
-            /// `Data`: Data connection configuration
-            props, "Data", data, set_data, get_data, Val<FlowDataConnectionConfiguration>
+        /// `Data`: Data connection configuration
+        pub fn data(mut self, value: impl Into<Val<FlowDataConnectionConfiguration>>) -> Self {
+            self.props.set("Data", value.into());
+            self
         }
 
-        prop! {
-            /// `Conditional`: Conditional connection configuration
-            props, "Conditional", conditional, set_conditional, get_conditional, Val<FlowConditionalConnectionConfiguration>
+        /// Sets `Data` in place: [`Self::data`] on a value held by `&mut`.
+        pub fn set_data(&mut self, value: impl Into<Val<FlowDataConnectionConfiguration>>) -> &mut Self {
+            self.props.set("Data", value.into());
+            self
+        }
+
+        /// `Data` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data(&self) -> ::std::option::Option<Val<FlowDataConnectionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Data")
+        }
+
+        /// `Conditional`: Conditional connection configuration
+        pub fn conditional(mut self, value: impl Into<Val<FlowConditionalConnectionConfiguration>>) -> Self {
+            self.props.set("Conditional", value.into());
+            self
+        }
+
+        /// Sets `Conditional` in place: [`Self::conditional`] on a value held by `&mut`.
+        pub fn set_conditional(&mut self, value: impl Into<Val<FlowConditionalConnectionConfiguration>>) -> &mut Self {
+            self.props.set("Conditional", value.into());
+            self
+        }
+
+        /// `Conditional` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conditional(&self) -> ::std::option::Option<Val<FlowConditionalConnectionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Conditional")
         }
     }
 
@@ -5862,14 +9710,28 @@ pub mod flow {
             FlowDataConnectionConfiguration { props }
         }
 
-        prop! {
-            /// `SourceOutput`: Name of a node output in a flow
-            props, "SourceOutput", _, set_source_output, get_source_output, Val<String>
+        /// Sets `SourceOutput`, which `new` took, in place.
+        pub fn set_source_output(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceOutput", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetInput`: Name of a node input in a flow
-            props, "TargetInput", _, set_target_input, get_target_input, Val<String>
+        /// `SourceOutput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_output(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceOutput")
+        }
+
+        /// Sets `TargetInput`, which `new` took, in place.
+        pub fn set_target_input(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetInput", value.into());
+            self
+        }
+
+        /// `TargetInput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_input(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetInput")
         }
     }
 
@@ -5891,9 +9753,16 @@ pub mod flow {
             FlowConditionalConnectionConfiguration { props }
         }
 
-        prop! {
-            /// `Condition`: Name of a condition in a flow
-            props, "Condition", _, set_condition, get_condition, Val<String>
+        /// Sets `Condition`, which `new` took, in place.
+        pub fn set_condition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Condition", value.into());
+            self
+        }
+
+        /// `Condition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Condition")
         }
     }
 
@@ -5929,29 +9798,82 @@ pub mod flow {
             FlowNode { props }
         }
 
-        prop! {
-            /// `Name`: Name of a node in a flow
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Flow node types
-            props, "Type", _, set_type, get_type, Val<FlowNodeType>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Configuration`: Node configuration in a flow
-            props, "Configuration", configuration, set_configuration, get_configuration, Val<FlowNodeConfiguration>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<FlowNodeType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Inputs`: List of node inputs in a flow
-            props, "Inputs", inputs, set_inputs, get_inputs, Val<List<FlowNodeInput>>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<FlowNodeType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Outputs`: List of node outputs in a flow
-            props, "Outputs", outputs, set_outputs, get_outputs, Val<List<FlowNodeOutput>>
+        /// `Configuration`: Node configuration in a flow
+        pub fn configuration(mut self, value: impl Into<Val<FlowNodeConfiguration>>) -> Self {
+            self.props.set("Configuration", value.into());
+            self
+        }
+
+        /// Sets `Configuration` in place: [`Self::configuration`] on a value held by `&mut`.
+        pub fn set_configuration(&mut self, value: impl Into<Val<FlowNodeConfiguration>>) -> &mut Self {
+            self.props.set("Configuration", value.into());
+            self
+        }
+
+        /// `Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration(&self) -> ::std::option::Option<Val<FlowNodeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Configuration")
+        }
+
+        /// `Inputs`: List of node inputs in a flow
+        pub fn inputs(mut self, value: impl Into<Val<List<FlowNodeInput>>>) -> Self {
+            self.props.set("Inputs", value.into());
+            self
+        }
+
+        /// Sets `Inputs` in place: [`Self::inputs`] on a value held by `&mut`.
+        pub fn set_inputs(&mut self, value: impl Into<Val<List<FlowNodeInput>>>) -> &mut Self {
+            self.props.set("Inputs", value.into());
+            self
+        }
+
+        /// `Inputs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inputs(&self) -> ::std::option::Option<Val<List<FlowNodeInput>>> {
+            crate::cfn::get_prop(&self.props, "Inputs")
+        }
+
+        /// `Outputs`: List of node outputs in a flow
+        pub fn outputs(mut self, value: impl Into<Val<List<FlowNodeOutput>>>) -> Self {
+            self.props.set("Outputs", value.into());
+            self
+        }
+
+        /// Sets `Outputs` in place: [`Self::outputs`] on a value held by `&mut`.
+        pub fn set_outputs(&mut self, value: impl Into<Val<List<FlowNodeOutput>>>) -> &mut Self {
+            self.props.set("Outputs", value.into());
+            self
+        }
+
+        /// `Outputs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_outputs(&self) -> ::std::option::Option<Val<List<FlowNodeOutput>>> {
+            crate::cfn::get_prop(&self.props, "Outputs")
         }
     }
 
@@ -5972,85 +9894,292 @@ pub mod flow {
             FlowNodeConfiguration { props }
         }
 
-        prop! {
-            /// `Input`: Input flow node configuration
-            props, "Input", input, set_input, get_input, Val<Json>
+        /// `Input`: Input flow node configuration
+        pub fn input(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Input", value.into());
+            self
         }
 
-        prop! {
-            /// `Output`: Output flow node configuration
-            props, "Output", output, set_output, get_output, Val<Json>
+        /// Sets `Input` in place: [`Self::input`] on a value held by `&mut`.
+        pub fn set_input(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Input", value.into());
+            self
         }
 
-        prop! {
-            /// `KnowledgeBase`: Knowledge base flow node configuration
-            props, "KnowledgeBase", knowledge_base, set_knowledge_base, get_knowledge_base, Val<KnowledgeBaseFlowNodeConfiguration>
+        /// `Input` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Input")
         }
 
-        prop! {
-            /// `Condition`: Condition flow node configuration
-            props, "Condition", condition, set_condition, get_condition, Val<ConditionFlowNodeConfiguration>
+        /// `Output`: Output flow node configuration
+        pub fn output(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Output", value.into());
+            self
         }
 
-        prop! {
-            /// `Lex`: Lex flow node configuration
-            props, "Lex", lex, set_lex, get_lex, Val<LexFlowNodeConfiguration>
+        /// Sets `Output` in place: [`Self::output`] on a value held by `&mut`.
+        pub fn set_output(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Output", value.into());
+            self
         }
 
-        prop! {
-            /// `Prompt`: Prompt flow node configuration
-            props, "Prompt", prompt, set_prompt, get_prompt, Val<PromptFlowNodeConfiguration>
+        /// `Output` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Output")
         }
 
-        prop! {
-            /// `LambdaFunction`: Lambda function flow node configuration
-            props, "LambdaFunction", lambda_function, set_lambda_function, get_lambda_function, Val<LambdaFunctionFlowNodeConfiguration>
+        /// `KnowledgeBase`: Knowledge base flow node configuration
+        pub fn knowledge_base(mut self, value: impl Into<Val<KnowledgeBaseFlowNodeConfiguration>>) -> Self {
+            self.props.set("KnowledgeBase", value.into());
+            self
         }
 
-        prop! {
-            /// `Agent`: Agent flow node configuration
-            props, "Agent", agent, set_agent, get_agent, Val<AgentFlowNodeConfiguration>
+        /// Sets `KnowledgeBase` in place: [`Self::knowledge_base`] on a value held by `&mut`.
+        pub fn set_knowledge_base(&mut self, value: impl Into<Val<KnowledgeBaseFlowNodeConfiguration>>) -> &mut Self {
+            self.props.set("KnowledgeBase", value.into());
+            self
         }
 
-        prop! {
-            /// `Storage`: Storage flow node configuration
-            props, "Storage", storage, set_storage, get_storage, Val<StorageFlowNodeConfiguration>
+        /// `KnowledgeBase` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_knowledge_base(&self) -> ::std::option::Option<Val<KnowledgeBaseFlowNodeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "KnowledgeBase")
         }
 
-        prop! {
-            /// `Iterator`: Iterator flow node configuration
-            props, "Iterator", iterator, set_iterator, get_iterator, Val<Json>
+        /// `Condition`: Condition flow node configuration
+        pub fn condition(mut self, value: impl Into<Val<ConditionFlowNodeConfiguration>>) -> Self {
+            self.props.set("Condition", value.into());
+            self
         }
 
-        prop! {
-            /// `Collector`: Collector flow node configuration
-            props, "Collector", collector, set_collector, get_collector, Val<Json>
+        /// Sets `Condition` in place: [`Self::condition`] on a value held by `&mut`.
+        pub fn set_condition(&mut self, value: impl Into<Val<ConditionFlowNodeConfiguration>>) -> &mut Self {
+            self.props.set("Condition", value.into());
+            self
         }
 
-        prop! {
-            /// `Retrieval`: Retrieval flow node configuration
-            props, "Retrieval", retrieval, set_retrieval, get_retrieval, Val<RetrievalFlowNodeConfiguration>
+        /// `Condition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition(&self) -> ::std::option::Option<Val<ConditionFlowNodeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Condition")
         }
 
-        prop! {
-            /// `InlineCode`: Inline code config strucuture, contains code configs
-            props, "InlineCode", inline_code, set_inline_code, get_inline_code, Val<InlineCodeFlowNodeConfiguration>
+        /// `Lex`: Lex flow node configuration
+        pub fn lex(mut self, value: impl Into<Val<LexFlowNodeConfiguration>>) -> Self {
+            self.props.set("Lex", value.into());
+            self
         }
 
-        prop! {
-            /// `Loop`: Loop node config, contains loop's internal definition
-            props, "Loop", loop_, set_loop, get_loop, Val<LoopFlowNodeConfiguration>
+        /// Sets `Lex` in place: [`Self::lex`] on a value held by `&mut`.
+        pub fn set_lex(&mut self, value: impl Into<Val<LexFlowNodeConfiguration>>) -> &mut Self {
+            self.props.set("Lex", value.into());
+            self
         }
 
-        prop! {
-            /// `LoopInput`: Configuration for the LoopInput node
-            props, "LoopInput", loop_input, set_loop_input, get_loop_input, Val<Json>
+        /// `Lex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lex(&self) -> ::std::option::Option<Val<LexFlowNodeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Lex")
         }
 
-        prop! {
-            /// `LoopController`: Configuration for the LoopController node, which manages loop
-            /// execution
-            props, "LoopController", loop_controller, set_loop_controller, get_loop_controller, Val<LoopControllerFlowNodeConfiguration>
+        /// `Prompt`: Prompt flow node configuration
+        pub fn prompt(mut self, value: impl Into<Val<PromptFlowNodeConfiguration>>) -> Self {
+            self.props.set("Prompt", value.into());
+            self
+        }
+
+        /// Sets `Prompt` in place: [`Self::prompt`] on a value held by `&mut`.
+        pub fn set_prompt(&mut self, value: impl Into<Val<PromptFlowNodeConfiguration>>) -> &mut Self {
+            self.props.set("Prompt", value.into());
+            self
+        }
+
+        /// `Prompt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prompt(&self) -> ::std::option::Option<Val<PromptFlowNodeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Prompt")
+        }
+
+        /// `LambdaFunction`: Lambda function flow node configuration
+        pub fn lambda_function(mut self, value: impl Into<Val<LambdaFunctionFlowNodeConfiguration>>) -> Self {
+            self.props.set("LambdaFunction", value.into());
+            self
+        }
+
+        /// Sets `LambdaFunction` in place: [`Self::lambda_function`] on a value held by `&mut`.
+        pub fn set_lambda_function(&mut self, value: impl Into<Val<LambdaFunctionFlowNodeConfiguration>>) -> &mut Self {
+            self.props.set("LambdaFunction", value.into());
+            self
+        }
+
+        /// `LambdaFunction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_function(&self) -> ::std::option::Option<Val<LambdaFunctionFlowNodeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LambdaFunction")
+        }
+
+        /// `Agent`: Agent flow node configuration
+        pub fn agent(mut self, value: impl Into<Val<AgentFlowNodeConfiguration>>) -> Self {
+            self.props.set("Agent", value.into());
+            self
+        }
+
+        /// Sets `Agent` in place: [`Self::agent`] on a value held by `&mut`.
+        pub fn set_agent(&mut self, value: impl Into<Val<AgentFlowNodeConfiguration>>) -> &mut Self {
+            self.props.set("Agent", value.into());
+            self
+        }
+
+        /// `Agent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent(&self) -> ::std::option::Option<Val<AgentFlowNodeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Agent")
+        }
+
+        /// `Storage`: Storage flow node configuration
+        pub fn storage(mut self, value: impl Into<Val<StorageFlowNodeConfiguration>>) -> Self {
+            self.props.set("Storage", value.into());
+            self
+        }
+
+        /// Sets `Storage` in place: [`Self::storage`] on a value held by `&mut`.
+        pub fn set_storage(&mut self, value: impl Into<Val<StorageFlowNodeConfiguration>>) -> &mut Self {
+            self.props.set("Storage", value.into());
+            self
+        }
+
+        /// `Storage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage(&self) -> ::std::option::Option<Val<StorageFlowNodeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Storage")
+        }
+
+        /// `Iterator`: Iterator flow node configuration
+        pub fn iterator(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Iterator", value.into());
+            self
+        }
+
+        /// Sets `Iterator` in place: [`Self::iterator`] on a value held by `&mut`.
+        pub fn set_iterator(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Iterator", value.into());
+            self
+        }
+
+        /// `Iterator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iterator(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Iterator")
+        }
+
+        /// `Collector`: Collector flow node configuration
+        pub fn collector(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Collector", value.into());
+            self
+        }
+
+        /// Sets `Collector` in place: [`Self::collector`] on a value held by `&mut`.
+        pub fn set_collector(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Collector", value.into());
+            self
+        }
+
+        /// `Collector` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_collector(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Collector")
+        }
+
+        /// `Retrieval`: Retrieval flow node configuration
+        pub fn retrieval(mut self, value: impl Into<Val<RetrievalFlowNodeConfiguration>>) -> Self {
+            self.props.set("Retrieval", value.into());
+            self
+        }
+
+        /// Sets `Retrieval` in place: [`Self::retrieval`] on a value held by `&mut`.
+        pub fn set_retrieval(&mut self, value: impl Into<Val<RetrievalFlowNodeConfiguration>>) -> &mut Self {
+            self.props.set("Retrieval", value.into());
+            self
+        }
+
+        /// `Retrieval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retrieval(&self) -> ::std::option::Option<Val<RetrievalFlowNodeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Retrieval")
+        }
+
+        /// `InlineCode`: Inline code config strucuture, contains code configs
+        pub fn inline_code(mut self, value: impl Into<Val<InlineCodeFlowNodeConfiguration>>) -> Self {
+            self.props.set("InlineCode", value.into());
+            self
+        }
+
+        /// Sets `InlineCode` in place: [`Self::inline_code`] on a value held by `&mut`.
+        pub fn set_inline_code(&mut self, value: impl Into<Val<InlineCodeFlowNodeConfiguration>>) -> &mut Self {
+            self.props.set("InlineCode", value.into());
+            self
+        }
+
+        /// `InlineCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inline_code(&self) -> ::std::option::Option<Val<InlineCodeFlowNodeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "InlineCode")
+        }
+
+        /// `Loop`: Loop node config, contains loop's internal definition
+        pub fn loop_(mut self, value: impl Into<Val<LoopFlowNodeConfiguration>>) -> Self {
+            self.props.set("Loop", value.into());
+            self
+        }
+
+        /// Sets `Loop` in place: [`Self::loop_`] on a value held by `&mut`.
+        pub fn set_loop(&mut self, value: impl Into<Val<LoopFlowNodeConfiguration>>) -> &mut Self {
+            self.props.set("Loop", value.into());
+            self
+        }
+
+        /// `Loop` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_loop(&self) -> ::std::option::Option<Val<LoopFlowNodeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Loop")
+        }
+
+        /// `LoopInput`: Configuration for the LoopInput node
+        pub fn loop_input(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("LoopInput", value.into());
+            self
+        }
+
+        /// Sets `LoopInput` in place: [`Self::loop_input`] on a value held by `&mut`.
+        pub fn set_loop_input(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("LoopInput", value.into());
+            self
+        }
+
+        /// `LoopInput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_loop_input(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "LoopInput")
+        }
+
+        /// `LoopController`: Configuration for the LoopController node, which manages loop execution
+        pub fn loop_controller(mut self, value: impl Into<Val<LoopControllerFlowNodeConfiguration>>) -> Self {
+            self.props.set("LoopController", value.into());
+            self
+        }
+
+        /// Sets `LoopController` in place: [`Self::loop_controller`] on a value held by `&mut`.
+        pub fn set_loop_controller(&mut self, value: impl Into<Val<LoopControllerFlowNodeConfiguration>>) -> &mut Self {
+            self.props.set("LoopController", value.into());
+            self
+        }
+
+        /// `LoopController` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_loop_controller(&self) -> ::std::option::Option<Val<LoopControllerFlowNodeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LoopController")
         }
     }
 
@@ -6072,45 +10201,144 @@ pub mod flow {
             KnowledgeBaseFlowNodeConfiguration { props }
         }
 
-        prop! {
-            /// `KnowledgeBaseId`: Identifier of the KnowledgeBase
-            props, "KnowledgeBaseId", _, set_knowledge_base_id, get_knowledge_base_id, Val<String>
+        /// Sets `KnowledgeBaseId`, which `new` took, in place.
+        pub fn set_knowledge_base_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KnowledgeBaseId", value.into());
+            self
         }
 
-        prop! {
-            /// `GuardrailConfiguration`: Configuration for a guardrail
-            props, "GuardrailConfiguration", guardrail_configuration, set_guardrail_configuration, get_guardrail_configuration, Val<GuardrailConfiguration>
+        /// `KnowledgeBaseId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_knowledge_base_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KnowledgeBaseId")
         }
 
-        prop! {
-            /// `InferenceConfiguration`: Model inference configuration
-            props, "InferenceConfiguration", inference_configuration, set_inference_configuration, get_inference_configuration, Val<PromptInferenceConfiguration>
+        /// `GuardrailConfiguration`: Configuration for a guardrail
+        pub fn guardrail_configuration(mut self, value: impl Into<Val<GuardrailConfiguration>>) -> Self {
+            self.props.set("GuardrailConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ModelId`: ARN or Id of a Bedrock Foundational Model or Inference Profile, or the ARN of
-            /// a imported model, or a provisioned throughput ARN for custom models.
-            props, "ModelId", model_id, set_model_id, get_model_id, Val<String>
+        /// Sets `GuardrailConfiguration` in place: [`Self::guardrail_configuration`] on a value held by `&mut`.
+        pub fn set_guardrail_configuration(&mut self, value: impl Into<Val<GuardrailConfiguration>>) -> &mut Self {
+            self.props.set("GuardrailConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `NumberOfResults`: Number Of Results to Retrieve
-            props, "NumberOfResults", number_of_results, set_number_of_results, get_number_of_results, Val<f64>
+        /// `GuardrailConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_guardrail_configuration(&self) -> ::std::option::Option<Val<GuardrailConfiguration>> {
+            crate::cfn::get_prop(&self.props, "GuardrailConfiguration")
         }
 
-        prop! {
-            /// `OrchestrationConfiguration`.
-            props, "OrchestrationConfiguration", orchestration_configuration, set_orchestration_configuration, get_orchestration_configuration, Val<KnowledgeBaseOrchestrationConfiguration>
+        /// `InferenceConfiguration`: Model inference configuration
+        pub fn inference_configuration(mut self, value: impl Into<Val<PromptInferenceConfiguration>>) -> Self {
+            self.props.set("InferenceConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `PromptTemplate`: Knowledge Base Prompt template
-            props, "PromptTemplate", prompt_template, set_prompt_template, get_prompt_template, Val<KnowledgeBasePromptTemplate>
+        /// Sets `InferenceConfiguration` in place: [`Self::inference_configuration`] on a value held by `&mut`.
+        pub fn set_inference_configuration(&mut self, value: impl Into<Val<PromptInferenceConfiguration>>) -> &mut Self {
+            self.props.set("InferenceConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `RerankingConfiguration`.
-            props, "RerankingConfiguration", reranking_configuration, set_reranking_configuration, get_reranking_configuration, Val<VectorSearchRerankingConfiguration>
+        /// `InferenceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inference_configuration(&self) -> ::std::option::Option<Val<PromptInferenceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "InferenceConfiguration")
+        }
+
+        /// `ModelId`: ARN or Id of a Bedrock Foundational Model or Inference Profile, or the ARN of a
+        /// imported model, or a provisioned throughput ARN for custom models.
+        pub fn model_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ModelId", value.into());
+            self
+        }
+
+        /// Sets `ModelId` in place: [`Self::model_id`] on a value held by `&mut`.
+        pub fn set_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelId", value.into());
+            self
+        }
+
+        /// `ModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelId")
+        }
+
+        /// `NumberOfResults`: Number Of Results to Retrieve
+        pub fn number_of_results(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("NumberOfResults", value.into());
+            self
+        }
+
+        /// Sets `NumberOfResults` in place: [`Self::number_of_results`] on a value held by `&mut`.
+        pub fn set_number_of_results(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("NumberOfResults", value.into());
+            self
+        }
+
+        /// `NumberOfResults` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_results(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfResults")
+        }
+
+        /// `OrchestrationConfiguration`.
+        pub fn orchestration_configuration(mut self, value: impl Into<Val<KnowledgeBaseOrchestrationConfiguration>>) -> Self {
+            self.props.set("OrchestrationConfiguration", value.into());
+            self
+        }
+
+        /// Sets `OrchestrationConfiguration` in place: [`Self::orchestration_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_orchestration_configuration(&mut self, value: impl Into<Val<KnowledgeBaseOrchestrationConfiguration>>) -> &mut Self {
+            self.props.set("OrchestrationConfiguration", value.into());
+            self
+        }
+
+        /// `OrchestrationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_orchestration_configuration(&self) -> ::std::option::Option<Val<KnowledgeBaseOrchestrationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "OrchestrationConfiguration")
+        }
+
+        /// `PromptTemplate`: Knowledge Base Prompt template
+        pub fn prompt_template(mut self, value: impl Into<Val<KnowledgeBasePromptTemplate>>) -> Self {
+            self.props.set("PromptTemplate", value.into());
+            self
+        }
+
+        /// Sets `PromptTemplate` in place: [`Self::prompt_template`] on a value held by `&mut`.
+        pub fn set_prompt_template(&mut self, value: impl Into<Val<KnowledgeBasePromptTemplate>>) -> &mut Self {
+            self.props.set("PromptTemplate", value.into());
+            self
+        }
+
+        /// `PromptTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prompt_template(&self) -> ::std::option::Option<Val<KnowledgeBasePromptTemplate>> {
+            crate::cfn::get_prop(&self.props, "PromptTemplate")
+        }
+
+        /// `RerankingConfiguration`.
+        pub fn reranking_configuration(mut self, value: impl Into<Val<VectorSearchRerankingConfiguration>>) -> Self {
+            self.props.set("RerankingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `RerankingConfiguration` in place: [`Self::reranking_configuration`] on a value held by `&mut`.
+        pub fn set_reranking_configuration(&mut self, value: impl Into<Val<VectorSearchRerankingConfiguration>>) -> &mut Self {
+            self.props.set("RerankingConfiguration", value.into());
+            self
+        }
+
+        /// `RerankingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reranking_configuration(&self) -> ::std::option::Option<Val<VectorSearchRerankingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "RerankingConfiguration")
         }
     }
 
@@ -6129,14 +10357,40 @@ pub mod flow {
             GuardrailConfiguration { props }
         }
 
-        prop! {
-            /// `GuardrailIdentifier`: Identifier for the guardrail, could be the id or the arn
-            props, "GuardrailIdentifier", guardrail_identifier, set_guardrail_identifier, get_guardrail_identifier, Val<String>
+        /// `GuardrailIdentifier`: Identifier for the guardrail, could be the id or the arn
+        pub fn guardrail_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GuardrailIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `GuardrailVersion`: Version of the guardrail
-            props, "GuardrailVersion", guardrail_version, set_guardrail_version, get_guardrail_version, Val<String>
+        /// Sets `GuardrailIdentifier` in place: [`Self::guardrail_identifier`] on a value held by `&mut`.
+        pub fn set_guardrail_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GuardrailIdentifier", value.into());
+            self
+        }
+
+        /// `GuardrailIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_guardrail_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GuardrailIdentifier")
+        }
+
+        /// `GuardrailVersion`: Version of the guardrail
+        pub fn guardrail_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GuardrailVersion", value.into());
+            self
+        }
+
+        /// Sets `GuardrailVersion` in place: [`Self::guardrail_version`] on a value held by `&mut`.
+        pub fn set_guardrail_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GuardrailVersion", value.into());
+            self
+        }
+
+        /// `GuardrailVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_guardrail_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GuardrailVersion")
         }
     }
 
@@ -6157,9 +10411,22 @@ pub mod flow {
             PromptInferenceConfiguration { props }
         }
 
-        prop! {
-            /// `Text`: Prompt model inference configuration
-            props, "Text", text, set_text, get_text, Val<PromptModelInferenceConfiguration>
+        /// `Text`: Prompt model inference configuration
+        pub fn text(mut self, value: impl Into<Val<PromptModelInferenceConfiguration>>) -> Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// Sets `Text` in place: [`Self::text`] on a value held by `&mut`.
+        pub fn set_text(&mut self, value: impl Into<Val<PromptModelInferenceConfiguration>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<PromptModelInferenceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Text")
         }
     }
 
@@ -6178,24 +10445,76 @@ pub mod flow {
             PromptModelInferenceConfiguration { props }
         }
 
-        prop! {
-            /// `MaxTokens`: Maximum length of output
-            props, "MaxTokens", max_tokens, set_max_tokens, get_max_tokens, Val<f64>
+        /// `MaxTokens`: Maximum length of output
+        pub fn max_tokens(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxTokens", value.into());
+            self
         }
 
-        prop! {
-            /// `StopSequences`: List of stop sequences
-            props, "StopSequences", stop_sequences, set_stop_sequences, get_stop_sequences, Val<List<String>>
+        /// Sets `MaxTokens` in place: [`Self::max_tokens`] on a value held by `&mut`.
+        pub fn set_max_tokens(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxTokens", value.into());
+            self
         }
 
-        prop! {
-            /// `Temperature`: Controls randomness, higher values increase diversity
-            props, "Temperature", temperature, set_temperature, get_temperature, Val<f64>
+        /// `MaxTokens` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_tokens(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxTokens")
         }
 
-        prop! {
-            /// `TopP`: Cumulative probability cutoff for token selection
-            props, "TopP", top_p, set_top_p, get_top_p, Val<f64>
+        /// `StopSequences`: List of stop sequences
+        pub fn stop_sequences(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("StopSequences", value.into());
+            self
+        }
+
+        /// Sets `StopSequences` in place: [`Self::stop_sequences`] on a value held by `&mut`.
+        pub fn set_stop_sequences(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StopSequences", value.into());
+            self
+        }
+
+        /// `StopSequences` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stop_sequences(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StopSequences")
+        }
+
+        /// `Temperature`: Controls randomness, higher values increase diversity
+        pub fn temperature(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Temperature", value.into());
+            self
+        }
+
+        /// Sets `Temperature` in place: [`Self::temperature`] on a value held by `&mut`.
+        pub fn set_temperature(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Temperature", value.into());
+            self
+        }
+
+        /// `Temperature` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_temperature(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Temperature")
+        }
+
+        /// `TopP`: Cumulative probability cutoff for token selection
+        pub fn top_p(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TopP", value.into());
+            self
+        }
+
+        /// Sets `TopP` in place: [`Self::top_p`] on a value held by `&mut`.
+        pub fn set_top_p(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TopP", value.into());
+            self
+        }
+
+        /// `TopP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_top_p(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TopP")
         }
     }
 
@@ -6214,24 +10533,77 @@ pub mod flow {
             KnowledgeBaseOrchestrationConfiguration { props }
         }
 
-        prop! {
-            /// `AdditionalModelRequestFields`.
-            props, "AdditionalModelRequestFields", additional_model_request_fields, set_additional_model_request_fields, get_additional_model_request_fields, Val<Json>
+        /// `AdditionalModelRequestFields`.
+        pub fn additional_model_request_fields(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AdditionalModelRequestFields", value.into());
+            self
         }
 
-        prop! {
-            /// `InferenceConfig`: Model inference configuration
-            props, "InferenceConfig", inference_config, set_inference_config, get_inference_config, Val<PromptInferenceConfiguration>
+        /// Sets `AdditionalModelRequestFields` in place: [`Self::additional_model_request_fields`] on a
+        /// value held by `&mut`.
+        pub fn set_additional_model_request_fields(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AdditionalModelRequestFields", value.into());
+            self
         }
 
-        prop! {
-            /// `PerformanceConfig`.
-            props, "PerformanceConfig", performance_config, set_performance_config, get_performance_config, Val<PerformanceConfiguration>
+        /// `AdditionalModelRequestFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_model_request_fields(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AdditionalModelRequestFields")
         }
 
-        prop! {
-            /// `PromptTemplate`: Knowledge Base Prompt template
-            props, "PromptTemplate", prompt_template, set_prompt_template, get_prompt_template, Val<KnowledgeBasePromptTemplate>
+        /// `InferenceConfig`: Model inference configuration
+        pub fn inference_config(mut self, value: impl Into<Val<PromptInferenceConfiguration>>) -> Self {
+            self.props.set("InferenceConfig", value.into());
+            self
+        }
+
+        /// Sets `InferenceConfig` in place: [`Self::inference_config`] on a value held by `&mut`.
+        pub fn set_inference_config(&mut self, value: impl Into<Val<PromptInferenceConfiguration>>) -> &mut Self {
+            self.props.set("InferenceConfig", value.into());
+            self
+        }
+
+        /// `InferenceConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inference_config(&self) -> ::std::option::Option<Val<PromptInferenceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "InferenceConfig")
+        }
+
+        /// `PerformanceConfig`.
+        pub fn performance_config(mut self, value: impl Into<Val<PerformanceConfiguration>>) -> Self {
+            self.props.set("PerformanceConfig", value.into());
+            self
+        }
+
+        /// Sets `PerformanceConfig` in place: [`Self::performance_config`] on a value held by `&mut`.
+        pub fn set_performance_config(&mut self, value: impl Into<Val<PerformanceConfiguration>>) -> &mut Self {
+            self.props.set("PerformanceConfig", value.into());
+            self
+        }
+
+        /// `PerformanceConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_performance_config(&self) -> ::std::option::Option<Val<PerformanceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PerformanceConfig")
+        }
+
+        /// `PromptTemplate`: Knowledge Base Prompt template
+        pub fn prompt_template(mut self, value: impl Into<Val<KnowledgeBasePromptTemplate>>) -> Self {
+            self.props.set("PromptTemplate", value.into());
+            self
+        }
+
+        /// Sets `PromptTemplate` in place: [`Self::prompt_template`] on a value held by `&mut`.
+        pub fn set_prompt_template(&mut self, value: impl Into<Val<KnowledgeBasePromptTemplate>>) -> &mut Self {
+            self.props.set("PromptTemplate", value.into());
+            self
+        }
+
+        /// `PromptTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prompt_template(&self) -> ::std::option::Option<Val<KnowledgeBasePromptTemplate>> {
+            crate::cfn::get_prop(&self.props, "PromptTemplate")
         }
     }
 
@@ -6250,9 +10622,22 @@ pub mod flow {
             PerformanceConfiguration { props }
         }
 
-        prop! {
-            /// `Latency`: Performance Configuration Latency
-            props, "Latency", latency, set_latency, get_latency, Val<PerformanceConfigurationLatency>
+        /// `Latency`: Performance Configuration Latency
+        pub fn latency(mut self, value: impl Into<Val<PerformanceConfigurationLatency>>) -> Self {
+            self.props.set("Latency", value.into());
+            self
+        }
+
+        /// Sets `Latency` in place: [`Self::latency`] on a value held by `&mut`.
+        pub fn set_latency(&mut self, value: impl Into<Val<PerformanceConfigurationLatency>>) -> &mut Self {
+            self.props.set("Latency", value.into());
+            self
+        }
+
+        /// `Latency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_latency(&self) -> ::std::option::Option<Val<PerformanceConfigurationLatency>> {
+            crate::cfn::get_prop(&self.props, "Latency")
         }
     }
 
@@ -6286,9 +10671,22 @@ pub mod flow {
             KnowledgeBasePromptTemplate { props }
         }
 
-        prop! {
-            /// `TextPromptTemplate`.
-            props, "TextPromptTemplate", text_prompt_template, set_text_prompt_template, get_text_prompt_template, Val<String>
+        /// `TextPromptTemplate`.
+        pub fn text_prompt_template(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TextPromptTemplate", value.into());
+            self
+        }
+
+        /// Sets `TextPromptTemplate` in place: [`Self::text_prompt_template`] on a value held by `&mut`.
+        pub fn set_text_prompt_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextPromptTemplate", value.into());
+            self
+        }
+
+        /// `TextPromptTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_prompt_template(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextPromptTemplate")
         }
     }
 
@@ -6309,14 +10707,35 @@ pub mod flow {
             VectorSearchRerankingConfiguration { props }
         }
 
-        prop! {
-            /// `Type`: Enum of Rerank Configuration Types
-            props, "Type", _, set_type, get_type, Val<VectorSearchRerankingConfigurationType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<VectorSearchRerankingConfigurationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `BedrockRerankingConfiguration`.
-            props, "BedrockRerankingConfiguration", bedrock_reranking_configuration, set_bedrock_reranking_configuration, get_bedrock_reranking_configuration, Val<VectorSearchBedrockRerankingConfiguration>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<VectorSearchRerankingConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `BedrockRerankingConfiguration`.
+        pub fn bedrock_reranking_configuration(mut self, value: impl Into<Val<VectorSearchBedrockRerankingConfiguration>>) -> Self {
+            self.props.set("BedrockRerankingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `BedrockRerankingConfiguration` in place: [`Self::bedrock_reranking_configuration`] on
+        /// a value held by `&mut`.
+        pub fn set_bedrock_reranking_configuration(&mut self, value: impl Into<Val<VectorSearchBedrockRerankingConfiguration>>) -> &mut Self {
+            self.props.set("BedrockRerankingConfiguration", value.into());
+            self
+        }
+
+        /// `BedrockRerankingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_reranking_configuration(&self) -> ::std::option::Option<Val<VectorSearchBedrockRerankingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "BedrockRerankingConfiguration")
         }
     }
 
@@ -6339,19 +10758,53 @@ pub mod flow {
             VectorSearchBedrockRerankingConfiguration { props }
         }
 
-        prop! {
-            /// `ModelConfiguration`.
-            props, "ModelConfiguration", _, set_model_configuration, get_model_configuration, Val<VectorSearchBedrockRerankingModelConfiguration>
+        /// Sets `ModelConfiguration`, which `new` took, in place.
+        pub fn set_model_configuration(&mut self, value: impl Into<Val<VectorSearchBedrockRerankingModelConfiguration>>) -> &mut Self {
+            self.props.set("ModelConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `MetadataConfiguration`.
-            props, "MetadataConfiguration", metadata_configuration, set_metadata_configuration, get_metadata_configuration, Val<MetadataConfigurationForReranking>
+        /// `ModelConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_configuration(&self) -> ::std::option::Option<Val<VectorSearchBedrockRerankingModelConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ModelConfiguration")
         }
 
-        prop! {
-            /// `NumberOfRerankedResults`: Number Of Results For Reranking
-            props, "NumberOfRerankedResults", number_of_reranked_results, set_number_of_reranked_results, get_number_of_reranked_results, Val<f64>
+        /// `MetadataConfiguration`.
+        pub fn metadata_configuration(mut self, value: impl Into<Val<MetadataConfigurationForReranking>>) -> Self {
+            self.props.set("MetadataConfiguration", value.into());
+            self
+        }
+
+        /// Sets `MetadataConfiguration` in place: [`Self::metadata_configuration`] on a value held by `&mut`.
+        pub fn set_metadata_configuration(&mut self, value: impl Into<Val<MetadataConfigurationForReranking>>) -> &mut Self {
+            self.props.set("MetadataConfiguration", value.into());
+            self
+        }
+
+        /// `MetadataConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata_configuration(&self) -> ::std::option::Option<Val<MetadataConfigurationForReranking>> {
+            crate::cfn::get_prop(&self.props, "MetadataConfiguration")
+        }
+
+        /// `NumberOfRerankedResults`: Number Of Results For Reranking
+        pub fn number_of_reranked_results(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("NumberOfRerankedResults", value.into());
+            self
+        }
+
+        /// Sets `NumberOfRerankedResults` in place: [`Self::number_of_reranked_results`] on a value
+        /// held by `&mut`.
+        pub fn set_number_of_reranked_results(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("NumberOfRerankedResults", value.into());
+            self
+        }
+
+        /// `NumberOfRerankedResults` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_reranked_results(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfRerankedResults")
         }
     }
 
@@ -6372,14 +10825,35 @@ pub mod flow {
             MetadataConfigurationForReranking { props }
         }
 
-        prop! {
-            /// `SelectionMode`: Reranking Metadata Selection Mode
-            props, "SelectionMode", _, set_selection_mode, get_selection_mode, Val<RerankingMetadataSelectionMode>
+        /// Sets `SelectionMode`, which `new` took, in place.
+        pub fn set_selection_mode(&mut self, value: impl Into<Val<RerankingMetadataSelectionMode>>) -> &mut Self {
+            self.props.set("SelectionMode", value.into());
+            self
         }
 
-        prop! {
-            /// `SelectiveModeConfiguration`: Reranking Metadata Selective Mode Configuration
-            props, "SelectiveModeConfiguration", selective_mode_configuration, set_selective_mode_configuration, get_selective_mode_configuration, Val<RerankingMetadataSelectiveModeConfiguration>
+        /// `SelectionMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_selection_mode(&self) -> ::std::option::Option<Val<RerankingMetadataSelectionMode>> {
+            crate::cfn::get_prop(&self.props, "SelectionMode")
+        }
+
+        /// `SelectiveModeConfiguration`: Reranking Metadata Selective Mode Configuration
+        pub fn selective_mode_configuration(mut self, value: impl Into<Val<RerankingMetadataSelectiveModeConfiguration>>) -> Self {
+            self.props.set("SelectiveModeConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SelectiveModeConfiguration` in place: [`Self::selective_mode_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_selective_mode_configuration(&mut self, value: impl Into<Val<RerankingMetadataSelectiveModeConfiguration>>) -> &mut Self {
+            self.props.set("SelectiveModeConfiguration", value.into());
+            self
+        }
+
+        /// `SelectiveModeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_selective_mode_configuration(&self) -> ::std::option::Option<Val<RerankingMetadataSelectiveModeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SelectiveModeConfiguration")
         }
     }
 
@@ -6414,14 +10888,40 @@ pub mod flow {
             RerankingMetadataSelectiveModeConfiguration { props }
         }
 
-        prop! {
-            /// `FieldsToInclude`: List of Fields For Reranking
-            props, "FieldsToInclude", fields_to_include, set_fields_to_include, get_fields_to_include, Val<List<FieldForReranking>>
+        /// `FieldsToInclude`: List of Fields For Reranking
+        pub fn fields_to_include(mut self, value: impl Into<Val<List<FieldForReranking>>>) -> Self {
+            self.props.set("FieldsToInclude", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldsToExclude`: List of Fields For Reranking
-            props, "FieldsToExclude", fields_to_exclude, set_fields_to_exclude, get_fields_to_exclude, Val<List<FieldForReranking>>
+        /// Sets `FieldsToInclude` in place: [`Self::fields_to_include`] on a value held by `&mut`.
+        pub fn set_fields_to_include(&mut self, value: impl Into<Val<List<FieldForReranking>>>) -> &mut Self {
+            self.props.set("FieldsToInclude", value.into());
+            self
+        }
+
+        /// `FieldsToInclude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fields_to_include(&self) -> ::std::option::Option<Val<List<FieldForReranking>>> {
+            crate::cfn::get_prop(&self.props, "FieldsToInclude")
+        }
+
+        /// `FieldsToExclude`: List of Fields For Reranking
+        pub fn fields_to_exclude(mut self, value: impl Into<Val<List<FieldForReranking>>>) -> Self {
+            self.props.set("FieldsToExclude", value.into());
+            self
+        }
+
+        /// Sets `FieldsToExclude` in place: [`Self::fields_to_exclude`] on a value held by `&mut`.
+        pub fn set_fields_to_exclude(&mut self, value: impl Into<Val<List<FieldForReranking>>>) -> &mut Self {
+            self.props.set("FieldsToExclude", value.into());
+            self
+        }
+
+        /// `FieldsToExclude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fields_to_exclude(&self) -> ::std::option::Option<Val<List<FieldForReranking>>> {
+            crate::cfn::get_prop(&self.props, "FieldsToExclude")
         }
     }
 
@@ -6442,9 +10942,16 @@ pub mod flow {
             FieldForReranking { props }
         }
 
-        prop! {
-            /// `FieldName`: Field name for reranking
-            props, "FieldName", _, set_field_name, get_field_name, Val<String>
+        /// Sets `FieldName`, which `new` took, in place.
+        pub fn set_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FieldName", value.into());
+            self
+        }
+
+        /// `FieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FieldName")
         }
     }
 
@@ -6465,14 +10972,35 @@ pub mod flow {
             VectorSearchBedrockRerankingModelConfiguration { props }
         }
 
-        prop! {
-            /// `ModelArn`: Arn of a Bedrock Reranking model
-            props, "ModelArn", _, set_model_arn, get_model_arn, Val<String>
+        /// Sets `ModelArn`, which `new` took, in place.
+        pub fn set_model_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelArn", value.into());
+            self
         }
 
-        prop! {
-            /// `AdditionalModelRequestFields`.
-            props, "AdditionalModelRequestFields", additional_model_request_fields, set_additional_model_request_fields, get_additional_model_request_fields, Val<Json>
+        /// `ModelArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelArn")
+        }
+
+        /// `AdditionalModelRequestFields`.
+        pub fn additional_model_request_fields(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AdditionalModelRequestFields", value.into());
+            self
+        }
+
+        /// Sets `AdditionalModelRequestFields` in place: [`Self::additional_model_request_fields`] on a
+        /// value held by `&mut`.
+        pub fn set_additional_model_request_fields(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AdditionalModelRequestFields", value.into());
+            self
+        }
+
+        /// `AdditionalModelRequestFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_model_request_fields(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AdditionalModelRequestFields")
         }
     }
 
@@ -6503,9 +11031,16 @@ pub mod flow {
             ConditionFlowNodeConfiguration { props }
         }
 
-        prop! {
-            /// `Conditions`: List of conditions in a condition node
-            props, "Conditions", _, set_conditions, get_conditions, Val<List<FlowCondition>>
+        /// Sets `Conditions`, which `new` took, in place.
+        pub fn set_conditions(&mut self, value: impl Into<Val<List<FlowCondition>>>) -> &mut Self {
+            self.props.set("Conditions", value.into());
+            self
+        }
+
+        /// `Conditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conditions(&self) -> ::std::option::Option<Val<List<FlowCondition>>> {
+            crate::cfn::get_prop(&self.props, "Conditions")
         }
     }
 
@@ -6526,14 +11061,34 @@ pub mod flow {
             FlowCondition { props }
         }
 
-        prop! {
-            /// `Name`: Name of a condition in a flow
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Expression`: Expression for a condition in a flow
-            props, "Expression", expression, set_expression, get_expression, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Expression`: Expression for a condition in a flow
+        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// Sets `Expression` in place: [`Self::expression`] on a value held by `&mut`.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
         }
     }
 
@@ -6556,14 +11111,28 @@ pub mod flow {
             LexFlowNodeConfiguration { props }
         }
 
-        prop! {
-            /// `BotAliasArn`: ARN of a Lex bot alias
-            props, "BotAliasArn", _, set_bot_alias_arn, get_bot_alias_arn, Val<String>
+        /// Sets `BotAliasArn`, which `new` took, in place.
+        pub fn set_bot_alias_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BotAliasArn", value.into());
+            self
         }
 
-        prop! {
-            /// `LocaleId`: Lex bot locale id
-            props, "LocaleId", _, set_locale_id, get_locale_id, Val<String>
+        /// `BotAliasArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bot_alias_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BotAliasArn")
+        }
+
+        /// Sets `LocaleId`, which `new` took, in place.
+        pub fn set_locale_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LocaleId", value.into());
+            self
+        }
+
+        /// `LocaleId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_locale_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LocaleId")
         }
     }
 
@@ -6584,14 +11153,34 @@ pub mod flow {
             PromptFlowNodeConfiguration { props }
         }
 
-        prop! {
-            /// `SourceConfiguration`: Prompt source configuration for prompt node
-            props, "SourceConfiguration", _, set_source_configuration, get_source_configuration, Val<PromptFlowNodeSourceConfiguration>
+        /// Sets `SourceConfiguration`, which `new` took, in place.
+        pub fn set_source_configuration(&mut self, value: impl Into<Val<PromptFlowNodeSourceConfiguration>>) -> &mut Self {
+            self.props.set("SourceConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `GuardrailConfiguration`: Configuration for a guardrail
-            props, "GuardrailConfiguration", guardrail_configuration, set_guardrail_configuration, get_guardrail_configuration, Val<GuardrailConfiguration>
+        /// `SourceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_configuration(&self) -> ::std::option::Option<Val<PromptFlowNodeSourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SourceConfiguration")
+        }
+
+        /// `GuardrailConfiguration`: Configuration for a guardrail
+        pub fn guardrail_configuration(mut self, value: impl Into<Val<GuardrailConfiguration>>) -> Self {
+            self.props.set("GuardrailConfiguration", value.into());
+            self
+        }
+
+        /// Sets `GuardrailConfiguration` in place: [`Self::guardrail_configuration`] on a value held by `&mut`.
+        pub fn set_guardrail_configuration(&mut self, value: impl Into<Val<GuardrailConfiguration>>) -> &mut Self {
+            self.props.set("GuardrailConfiguration", value.into());
+            self
+        }
+
+        /// `GuardrailConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_guardrail_configuration(&self) -> ::std::option::Option<Val<GuardrailConfiguration>> {
+            crate::cfn::get_prop(&self.props, "GuardrailConfiguration")
         }
     }
 
@@ -6613,14 +11202,40 @@ pub mod flow {
             PromptFlowNodeSourceConfiguration { props }
         }
 
-        prop! {
-            /// `Resource`: Resource prompt configuration for prompt node
-            props, "Resource", resource, set_resource, get_resource, Val<PromptFlowNodeResourceConfiguration>
+        /// `Resource`: Resource prompt configuration for prompt node
+        pub fn resource(mut self, value: impl Into<Val<PromptFlowNodeResourceConfiguration>>) -> Self {
+            self.props.set("Resource", value.into());
+            self
         }
 
-        prop! {
-            /// `Inline`: Inline prompt configuration for prompt node
-            props, "Inline", inline, set_inline, get_inline, Val<PromptFlowNodeInlineConfiguration>
+        /// Sets `Resource` in place: [`Self::resource`] on a value held by `&mut`.
+        pub fn set_resource(&mut self, value: impl Into<Val<PromptFlowNodeResourceConfiguration>>) -> &mut Self {
+            self.props.set("Resource", value.into());
+            self
+        }
+
+        /// `Resource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource(&self) -> ::std::option::Option<Val<PromptFlowNodeResourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Resource")
+        }
+
+        /// `Inline`: Inline prompt configuration for prompt node
+        pub fn inline(mut self, value: impl Into<Val<PromptFlowNodeInlineConfiguration>>) -> Self {
+            self.props.set("Inline", value.into());
+            self
+        }
+
+        /// Sets `Inline` in place: [`Self::inline`] on a value held by `&mut`.
+        pub fn set_inline(&mut self, value: impl Into<Val<PromptFlowNodeInlineConfiguration>>) -> &mut Self {
+            self.props.set("Inline", value.into());
+            self
+        }
+
+        /// `Inline` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inline(&self) -> ::std::option::Option<Val<PromptFlowNodeInlineConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Inline")
         }
     }
 
@@ -6642,9 +11257,16 @@ pub mod flow {
             PromptFlowNodeResourceConfiguration { props }
         }
 
-        prop! {
-            /// `PromptArn`: ARN of a prompt resource possibly with a version
-            props, "PromptArn", _, set_prompt_arn, get_prompt_arn, Val<String>
+        /// Sets `PromptArn`, which `new` took, in place.
+        pub fn set_prompt_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PromptArn", value.into());
+            self
+        }
+
+        /// `PromptArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prompt_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PromptArn")
         }
     }
 
@@ -6675,25 +11297,58 @@ pub mod flow {
             PromptFlowNodeInlineConfiguration { props }
         }
 
-        prop! {
-            /// `ModelId`: ARN or Id of a Bedrock Foundational Model or Inference Profile, or the ARN of
-            /// a imported model, or a provisioned throughput ARN for custom models.
-            props, "ModelId", _, set_model_id, get_model_id, Val<String>
+        /// Sets `ModelId`, which `new` took, in place.
+        pub fn set_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelId", value.into());
+            self
         }
 
-        prop! {
-            /// `TemplateConfiguration`: Prompt template configuration
-            props, "TemplateConfiguration", _, set_template_configuration, get_template_configuration, Val<PromptTemplateConfiguration>
+        /// `ModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelId")
         }
 
-        prop! {
-            /// `TemplateType`: Prompt template type
-            props, "TemplateType", _, set_template_type, get_template_type, Val<PromptTemplateType>
+        /// Sets `TemplateConfiguration`, which `new` took, in place.
+        pub fn set_template_configuration(&mut self, value: impl Into<Val<PromptTemplateConfiguration>>) -> &mut Self {
+            self.props.set("TemplateConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `InferenceConfiguration`: Model inference configuration
-            props, "InferenceConfiguration", inference_configuration, set_inference_configuration, get_inference_configuration, Val<PromptInferenceConfiguration>
+        /// `TemplateConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_configuration(&self) -> ::std::option::Option<Val<PromptTemplateConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TemplateConfiguration")
+        }
+
+        /// Sets `TemplateType`, which `new` took, in place.
+        pub fn set_template_type(&mut self, value: impl Into<Val<PromptTemplateType>>) -> &mut Self {
+            self.props.set("TemplateType", value.into());
+            self
+        }
+
+        /// `TemplateType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_type(&self) -> ::std::option::Option<Val<PromptTemplateType>> {
+            crate::cfn::get_prop(&self.props, "TemplateType")
+        }
+
+        /// `InferenceConfiguration`: Model inference configuration
+        pub fn inference_configuration(mut self, value: impl Into<Val<PromptInferenceConfiguration>>) -> Self {
+            self.props.set("InferenceConfiguration", value.into());
+            self
+        }
+
+        /// Sets `InferenceConfiguration` in place: [`Self::inference_configuration`] on a value held by `&mut`.
+        pub fn set_inference_configuration(&mut self, value: impl Into<Val<PromptInferenceConfiguration>>) -> &mut Self {
+            self.props.set("InferenceConfiguration", value.into());
+            self
+        }
+
+        /// `InferenceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inference_configuration(&self) -> ::std::option::Option<Val<PromptInferenceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "InferenceConfiguration")
         }
     }
 
@@ -6714,9 +11369,22 @@ pub mod flow {
             PromptTemplateConfiguration { props }
         }
 
-        prop! {
-            /// `Text`: Configuration for text prompt template
-            props, "Text", text, set_text, get_text, Val<TextPromptTemplateConfiguration>
+        /// `Text`: Configuration for text prompt template
+        pub fn text(mut self, value: impl Into<Val<TextPromptTemplateConfiguration>>) -> Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// Sets `Text` in place: [`Self::text`] on a value held by `&mut`.
+        pub fn set_text(&mut self, value: impl Into<Val<TextPromptTemplateConfiguration>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<TextPromptTemplateConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Text")
         }
     }
 
@@ -6737,14 +11405,34 @@ pub mod flow {
             TextPromptTemplateConfiguration { props }
         }
 
-        prop! {
-            /// `Text`: Prompt content for String prompt template
-            props, "Text", _, set_text, get_text, Val<String>
+        /// Sets `Text`, which `new` took, in place.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
         }
 
-        prop! {
-            /// `InputVariables`: List of input variables
-            props, "InputVariables", input_variables, set_input_variables, get_input_variables, Val<List<PromptInputVariable>>
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
+        }
+
+        /// `InputVariables`: List of input variables
+        pub fn input_variables(mut self, value: impl Into<Val<List<PromptInputVariable>>>) -> Self {
+            self.props.set("InputVariables", value.into());
+            self
+        }
+
+        /// Sets `InputVariables` in place: [`Self::input_variables`] on a value held by `&mut`.
+        pub fn set_input_variables(&mut self, value: impl Into<Val<List<PromptInputVariable>>>) -> &mut Self {
+            self.props.set("InputVariables", value.into());
+            self
+        }
+
+        /// `InputVariables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_variables(&self) -> ::std::option::Option<Val<List<PromptInputVariable>>> {
+            crate::cfn::get_prop(&self.props, "InputVariables")
         }
     }
 
@@ -6763,9 +11451,22 @@ pub mod flow {
             PromptInputVariable { props }
         }
 
-        prop! {
-            /// `Name`: Name for an input variable
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: Name for an input variable
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -6797,9 +11498,16 @@ pub mod flow {
             LambdaFunctionFlowNodeConfiguration { props }
         }
 
-        prop! {
-            /// `LambdaArn`: ARN of a Lambda.
-            props, "LambdaArn", _, set_lambda_arn, get_lambda_arn, Val<String>
+        /// Sets `LambdaArn`, which `new` took, in place.
+        pub fn set_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaArn", value.into());
+            self
+        }
+
+        /// `LambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaArn")
         }
     }
 
@@ -6820,9 +11528,16 @@ pub mod flow {
             AgentFlowNodeConfiguration { props }
         }
 
-        prop! {
-            /// `AgentAliasArn`: Arn representation of the Agent Alias.
-            props, "AgentAliasArn", _, set_agent_alias_arn, get_agent_alias_arn, Val<String>
+        /// Sets `AgentAliasArn`, which `new` took, in place.
+        pub fn set_agent_alias_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AgentAliasArn", value.into());
+            self
+        }
+
+        /// `AgentAliasArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_alias_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AgentAliasArn")
         }
     }
 
@@ -6844,9 +11559,16 @@ pub mod flow {
             StorageFlowNodeConfiguration { props }
         }
 
-        prop! {
-            /// `ServiceConfiguration`: storage service configuration for storage node
-            props, "ServiceConfiguration", _, set_service_configuration, get_service_configuration, Val<StorageFlowNodeServiceConfiguration>
+        /// Sets `ServiceConfiguration`, which `new` took, in place.
+        pub fn set_service_configuration(&mut self, value: impl Into<Val<StorageFlowNodeServiceConfiguration>>) -> &mut Self {
+            self.props.set("ServiceConfiguration", value.into());
+            self
+        }
+
+        /// `ServiceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_configuration(&self) -> ::std::option::Option<Val<StorageFlowNodeServiceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ServiceConfiguration")
         }
     }
 
@@ -6866,9 +11588,22 @@ pub mod flow {
             StorageFlowNodeServiceConfiguration { props }
         }
 
-        prop! {
-            /// `S3`: s3 storage configuration for storage node
-            props, "S3", s3, set_s3, get_s3, Val<StorageFlowNodeS3Configuration>
+        /// `S3`: s3 storage configuration for storage node
+        pub fn s3(mut self, value: impl Into<Val<StorageFlowNodeS3Configuration>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<StorageFlowNodeS3Configuration>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<StorageFlowNodeS3Configuration>> {
+            crate::cfn::get_prop(&self.props, "S3")
         }
     }
 
@@ -6891,9 +11626,16 @@ pub mod flow {
             StorageFlowNodeS3Configuration { props }
         }
 
-        prop! {
-            /// `BucketName`: bucket name of an s3 that will be used for storage flow node configuration
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
+        }
+
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
     }
 
@@ -6917,9 +11659,16 @@ pub mod flow {
             RetrievalFlowNodeConfiguration { props }
         }
 
-        prop! {
-            /// `ServiceConfiguration`: Retrieval service configuration for Retrieval node
-            props, "ServiceConfiguration", _, set_service_configuration, get_service_configuration, Val<RetrievalFlowNodeServiceConfiguration>
+        /// Sets `ServiceConfiguration`, which `new` took, in place.
+        pub fn set_service_configuration(&mut self, value: impl Into<Val<RetrievalFlowNodeServiceConfiguration>>) -> &mut Self {
+            self.props.set("ServiceConfiguration", value.into());
+            self
+        }
+
+        /// `ServiceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_configuration(&self) -> ::std::option::Option<Val<RetrievalFlowNodeServiceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ServiceConfiguration")
         }
     }
 
@@ -6939,9 +11688,22 @@ pub mod flow {
             RetrievalFlowNodeServiceConfiguration { props }
         }
 
-        prop! {
-            /// `S3`: s3 Retrieval configuration for Retrieval node
-            props, "S3", s3, set_s3, get_s3, Val<RetrievalFlowNodeS3Configuration>
+        /// `S3`: s3 Retrieval configuration for Retrieval node
+        pub fn s3(mut self, value: impl Into<Val<RetrievalFlowNodeS3Configuration>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<RetrievalFlowNodeS3Configuration>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<RetrievalFlowNodeS3Configuration>> {
+            crate::cfn::get_prop(&self.props, "S3")
         }
     }
 
@@ -6964,10 +11726,16 @@ pub mod flow {
             RetrievalFlowNodeS3Configuration { props }
         }
 
-        prop! {
-            /// `BucketName`: bucket name of an s3 that will be used for Retrieval flow node
-            /// configuration
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
+        }
+
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
     }
 
@@ -6991,14 +11759,28 @@ pub mod flow {
             InlineCodeFlowNodeConfiguration { props }
         }
 
-        prop! {
-            /// `Code`: The inline code entered by customers. max size is 5MB.
-            props, "Code", _, set_code, get_code, Val<String>
+        /// Sets `Code`, which `new` took, in place.
+        pub fn set_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Code", value.into());
+            self
         }
 
-        prop! {
-            /// `Language`: Enum encodes the supported language type
-            props, "Language", _, set_language, get_language, Val<SupportedLanguages>
+        /// `Code` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Code")
+        }
+
+        /// Sets `Language`, which `new` took, in place.
+        pub fn set_language(&mut self, value: impl Into<Val<SupportedLanguages>>) -> &mut Self {
+            self.props.set("Language", value.into());
+            self
+        }
+
+        /// `Language` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_language(&self) -> ::std::option::Option<Val<SupportedLanguages>> {
+            crate::cfn::get_prop(&self.props, "Language")
         }
     }
 
@@ -7030,9 +11812,16 @@ pub mod flow {
             LoopFlowNodeConfiguration { props }
         }
 
-        prop! {
-            /// `Definition`: Flow definition
-            props, "Definition", _, set_definition, get_definition, Val<FlowDefinition>
+        /// Sets `Definition`, which `new` took, in place.
+        pub fn set_definition(&mut self, value: impl Into<Val<FlowDefinition>>) -> &mut Self {
+            self.props.set("Definition", value.into());
+            self
+        }
+
+        /// `Definition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_definition(&self) -> ::std::option::Option<Val<FlowDefinition>> {
+            crate::cfn::get_prop(&self.props, "Definition")
         }
     }
 
@@ -7054,14 +11843,34 @@ pub mod flow {
             LoopControllerFlowNodeConfiguration { props }
         }
 
-        prop! {
-            /// `ContinueCondition`: Condition branch for a condition node
-            props, "ContinueCondition", _, set_continue_condition, get_continue_condition, Val<FlowCondition>
+        /// Sets `ContinueCondition`, which `new` took, in place.
+        pub fn set_continue_condition(&mut self, value: impl Into<Val<FlowCondition>>) -> &mut Self {
+            self.props.set("ContinueCondition", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxIterations`: Maximum number of iterations the loop can perform
-            props, "MaxIterations", max_iterations, set_max_iterations, get_max_iterations, Val<f64>
+        /// `ContinueCondition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_continue_condition(&self) -> ::std::option::Option<Val<FlowCondition>> {
+            crate::cfn::get_prop(&self.props, "ContinueCondition")
+        }
+
+        /// `MaxIterations`: Maximum number of iterations the loop can perform
+        pub fn max_iterations(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxIterations", value.into());
+            self
+        }
+
+        /// Sets `MaxIterations` in place: [`Self::max_iterations`] on a value held by `&mut`.
+        pub fn set_max_iterations(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxIterations", value.into());
+            self
+        }
+
+        /// `MaxIterations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_iterations(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxIterations")
         }
     }
 
@@ -7090,24 +11899,58 @@ pub mod flow {
             FlowNodeInput { props }
         }
 
-        prop! {
-            /// `Expression`: Expression for a node input in a flow
-            props, "Expression", _, set_expression, get_expression, Val<String>
+        /// Sets `Expression`, which `new` took, in place.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: Name of a node input in a flow
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
         }
 
-        prop! {
-            /// `Type`: Type of input/output for a node in a flow
-            props, "Type", _, set_type, get_type, Val<FlowNodeIoDataType>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Category`: Optional tag to classify input type, currently exclusive to LoopNode
-            props, "Category", category, set_category, get_category, Val<FlowNodeInputCategory>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<FlowNodeIoDataType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<FlowNodeIoDataType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Category`: Optional tag to classify input type, currently exclusive to LoopNode
+        pub fn category(mut self, value: impl Into<Val<FlowNodeInputCategory>>) -> Self {
+            self.props.set("Category", value.into());
+            self
+        }
+
+        /// Sets `Category` in place: [`Self::category`] on a value held by `&mut`.
+        pub fn set_category(&mut self, value: impl Into<Val<FlowNodeInputCategory>>) -> &mut Self {
+            self.props.set("Category", value.into());
+            self
+        }
+
+        /// `Category` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_category(&self) -> ::std::option::Option<Val<FlowNodeInputCategory>> {
+            crate::cfn::get_prop(&self.props, "Category")
         }
     }
 
@@ -7168,14 +12011,28 @@ pub mod flow {
             FlowNodeOutput { props }
         }
 
-        prop! {
-            /// `Name`: Name of a node output in a flow
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Type of input/output for a node in a flow
-            props, "Type", _, set_type, get_type, Val<FlowNodeIoDataType>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<FlowNodeIoDataType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<FlowNodeIoDataType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -7255,19 +12112,46 @@ pub mod flow {
             S3Location { props }
         }
 
-        prop! {
-            /// `Bucket`: A bucket in S3
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`: A object key in S3
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `Version`: The version of the the S3 object to use
-            props, "Version", version, set_version, get_version, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Version`: The version of the the S3 object to use
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 }
@@ -7300,34 +12184,95 @@ impl FlowAlias {
         FlowAlias { core }
     }
 
-    prop! {
-        /// `ConcurrencyConfiguration`.
-        core.props, "ConcurrencyConfiguration", concurrency_configuration, set_concurrency_configuration, get_concurrency_configuration, Val<flow_alias::FlowAliasConcurrencyConfiguration>
+    /// `ConcurrencyConfiguration`.
+    pub fn concurrency_configuration(mut self, value: impl Into<Val<flow_alias::FlowAliasConcurrencyConfiguration>>) -> Self {
+        self.core.props.set("ConcurrencyConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Description of the Resource.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ConcurrencyConfiguration` in place: [`Self::concurrency_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_concurrency_configuration(&mut self, value: impl Into<Val<flow_alias::FlowAliasConcurrencyConfiguration>>) -> &mut Self {
+        self.core.props.set("ConcurrencyConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `FlowArn`: Arn representation of the Flow
-        core.props, "FlowArn", _, set_flow_arn, get_flow_arn, Val<String>
+    /// `ConcurrencyConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_concurrency_configuration(&self) -> ::std::option::Option<Val<flow_alias::FlowAliasConcurrencyConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ConcurrencyConfiguration")
     }
 
-    prop! {
-        /// `Name`: Name for a resource.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: Description of the Resource.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RoutingConfiguration`: Routing configuration for a Flow alias.
-        core.props, "RoutingConfiguration", _, set_routing_configuration, get_routing_configuration, Val<List<flow_alias::FlowAliasRoutingConfigurationListItem>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A map of tag keys and values
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `FlowArn`, which `new` took, in place.
+    pub fn set_flow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FlowArn", value.into());
+        self
+    }
+
+    /// `FlowArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_flow_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FlowArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `RoutingConfiguration`, which `new` took, in place.
+    pub fn set_routing_configuration(&mut self, value: impl Into<Val<List<flow_alias::FlowAliasRoutingConfigurationListItem>>>) -> &mut Self {
+        self.core.props.set("RoutingConfiguration", value.into());
+        self
+    }
+
+    /// `RoutingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_routing_configuration(&self) -> ::std::option::Option<Val<List<flow_alias::FlowAliasRoutingConfigurationListItem>>> {
+        crate::cfn::get_prop(&self.core.props, "RoutingConfiguration")
+    }
+
+    /// `Tags`: A map of tag keys and values
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -7388,14 +12333,34 @@ pub mod flow_alias {
             FlowAliasConcurrencyConfiguration { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<ConcurrencyType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ConcurrencyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxConcurrency`: Number of nodes executed concurrently at a time
-            props, "MaxConcurrency", max_concurrency, set_max_concurrency, get_max_concurrency, Val<f64>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ConcurrencyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `MaxConcurrency`: Number of nodes executed concurrently at a time
+        pub fn max_concurrency(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxConcurrency", value.into());
+            self
+        }
+
+        /// Sets `MaxConcurrency` in place: [`Self::max_concurrency`] on a value held by `&mut`.
+        pub fn set_max_concurrency(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxConcurrency", value.into());
+            self
+        }
+
+        /// `MaxConcurrency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_concurrency(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxConcurrency")
         }
     }
 
@@ -7428,9 +12393,22 @@ pub mod flow_alias {
             FlowAliasRoutingConfigurationListItem { props }
         }
 
-        prop! {
-            /// `FlowVersion`: Version.
-            props, "FlowVersion", flow_version, set_flow_version, get_flow_version, Val<String>
+        /// `FlowVersion`: Version.
+        pub fn flow_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FlowVersion", value.into());
+            self
+        }
+
+        /// Sets `FlowVersion` in place: [`Self::flow_version`] on a value held by `&mut`.
+        pub fn set_flow_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FlowVersion", value.into());
+            self
+        }
+
+        /// `FlowVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flow_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FlowVersion")
         }
     }
 }
@@ -7455,14 +12433,34 @@ impl FlowVersion {
         FlowVersion { core }
     }
 
-    prop! {
-        /// `Description`: Description of the flow version
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Description of the flow version
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FlowArn`: Arn representation of the Flow
-        core.props, "FlowArn", _, set_flow_arn, get_flow_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `FlowArn`, which `new` took, in place.
+    pub fn set_flow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FlowArn", value.into());
+        self
+    }
+
+    /// `FlowArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_flow_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FlowArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -7550,71 +12548,225 @@ impl Guardrail {
         Guardrail { core }
     }
 
-    prop! {
-        /// `AutomatedReasoningPolicyConfig`: Optional configuration for integrating Automated
-        /// Reasoning policies with the guardrail.
-        core.props, "AutomatedReasoningPolicyConfig", automated_reasoning_policy_config, set_automated_reasoning_policy_config, get_automated_reasoning_policy_config, Val<guardrail::AutomatedReasoningPolicyConfig>
+    /// `AutomatedReasoningPolicyConfig`: Optional configuration for integrating Automated Reasoning
+    /// policies with the guardrail.
+    pub fn automated_reasoning_policy_config(mut self, value: impl Into<Val<guardrail::AutomatedReasoningPolicyConfig>>) -> Self {
+        self.core.props.set("AutomatedReasoningPolicyConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `BlockedInputMessaging`: Messaging for when violations are detected in text
-        core.props, "BlockedInputMessaging", _, set_blocked_input_messaging, get_blocked_input_messaging, Val<String>
+    /// Sets `AutomatedReasoningPolicyConfig` in place: [`Self::automated_reasoning_policy_config`]
+    /// on a value held by `&mut`.
+    pub fn set_automated_reasoning_policy_config(&mut self, value: impl Into<Val<guardrail::AutomatedReasoningPolicyConfig>>) -> &mut Self {
+        self.core.props.set("AutomatedReasoningPolicyConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `BlockedOutputsMessaging`: Messaging for when violations are detected in text
-        core.props, "BlockedOutputsMessaging", _, set_blocked_outputs_messaging, get_blocked_outputs_messaging, Val<String>
+    /// `AutomatedReasoningPolicyConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_automated_reasoning_policy_config(&self) -> ::std::option::Option<Val<guardrail::AutomatedReasoningPolicyConfig>> {
+        crate::cfn::get_prop(&self.core.props, "AutomatedReasoningPolicyConfig")
     }
 
-    prop! {
-        /// `ContentPolicyConfig`: Content policy config for a guardrail.
-        core.props, "ContentPolicyConfig", content_policy_config, set_content_policy_config, get_content_policy_config, Val<guardrail::ContentPolicyConfig>
+    /// Sets `BlockedInputMessaging`, which `new` took, in place.
+    pub fn set_blocked_input_messaging(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BlockedInputMessaging", value.into());
+        self
     }
 
-    prop! {
-        /// `ContextualGroundingPolicyConfig`: Contextual grounding policy config for a guardrail.
-        core.props, "ContextualGroundingPolicyConfig", contextual_grounding_policy_config, set_contextual_grounding_policy_config, get_contextual_grounding_policy_config, Val<guardrail::ContextualGroundingPolicyConfig>
+    /// `BlockedInputMessaging` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_blocked_input_messaging(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BlockedInputMessaging")
     }
 
-    prop! {
-        /// `CrossRegionConfig`: The system-defined guardrail profile that you’re using with your
-        /// guardrail
-        core.props, "CrossRegionConfig", cross_region_config, set_cross_region_config, get_cross_region_config, Val<guardrail::GuardrailCrossRegionConfig>
+    /// Sets `BlockedOutputsMessaging`, which `new` took, in place.
+    pub fn set_blocked_outputs_messaging(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BlockedOutputsMessaging", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Description of the guardrail or its version
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `BlockedOutputsMessaging` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_blocked_outputs_messaging(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BlockedOutputsMessaging")
     }
 
-    prop! {
-        /// `KmsKeyArn`: The KMS key with which the guardrail was encrypted at rest
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// `ContentPolicyConfig`: Content policy config for a guardrail.
+    pub fn content_policy_config(mut self, value: impl Into<Val<guardrail::ContentPolicyConfig>>) -> Self {
+        self.core.props.set("ContentPolicyConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of the guardrail
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `ContentPolicyConfig` in place: [`Self::content_policy_config`] on a value held by `&mut`.
+    pub fn set_content_policy_config(&mut self, value: impl Into<Val<guardrail::ContentPolicyConfig>>) -> &mut Self {
+        self.core.props.set("ContentPolicyConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `SensitiveInformationPolicyConfig`: Sensitive information policy config for a guardrail.
-        core.props, "SensitiveInformationPolicyConfig", sensitive_information_policy_config, set_sensitive_information_policy_config, get_sensitive_information_policy_config, Val<guardrail::SensitiveInformationPolicyConfig>
+    /// `ContentPolicyConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content_policy_config(&self) -> ::std::option::Option<Val<guardrail::ContentPolicyConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ContentPolicyConfig")
     }
 
-    prop! {
-        /// `Tags`: List of Tags
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ContextualGroundingPolicyConfig`: Contextual grounding policy config for a guardrail.
+    pub fn contextual_grounding_policy_config(mut self, value: impl Into<Val<guardrail::ContextualGroundingPolicyConfig>>) -> Self {
+        self.core.props.set("ContextualGroundingPolicyConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `TopicPolicyConfig`: Topic policy config for a guardrail.
-        core.props, "TopicPolicyConfig", topic_policy_config, set_topic_policy_config, get_topic_policy_config, Val<guardrail::TopicPolicyConfig>
+    /// Sets `ContextualGroundingPolicyConfig` in place: [`Self::contextual_grounding_policy_config`]
+    /// on a value held by `&mut`.
+    pub fn set_contextual_grounding_policy_config(&mut self, value: impl Into<Val<guardrail::ContextualGroundingPolicyConfig>>) -> &mut Self {
+        self.core.props.set("ContextualGroundingPolicyConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `WordPolicyConfig`: Word policy config for a guardrail.
-        core.props, "WordPolicyConfig", word_policy_config, set_word_policy_config, get_word_policy_config, Val<guardrail::WordPolicyConfig>
+    /// `ContextualGroundingPolicyConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contextual_grounding_policy_config(&self) -> ::std::option::Option<Val<guardrail::ContextualGroundingPolicyConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ContextualGroundingPolicyConfig")
+    }
+
+    /// `CrossRegionConfig`: The system-defined guardrail profile that you’re using with your
+    /// guardrail
+    pub fn cross_region_config(mut self, value: impl Into<Val<guardrail::GuardrailCrossRegionConfig>>) -> Self {
+        self.core.props.set("CrossRegionConfig", value.into());
+        self
+    }
+
+    /// Sets `CrossRegionConfig` in place: [`Self::cross_region_config`] on a value held by `&mut`.
+    pub fn set_cross_region_config(&mut self, value: impl Into<Val<guardrail::GuardrailCrossRegionConfig>>) -> &mut Self {
+        self.core.props.set("CrossRegionConfig", value.into());
+        self
+    }
+
+    /// `CrossRegionConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cross_region_config(&self) -> ::std::option::Option<Val<guardrail::GuardrailCrossRegionConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CrossRegionConfig")
+    }
+
+    /// `Description`: Description of the guardrail or its version
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `KmsKeyArn`: The KMS key with which the guardrail was encrypted at rest
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `SensitiveInformationPolicyConfig`: Sensitive information policy config for a guardrail.
+    pub fn sensitive_information_policy_config(mut self, value: impl Into<Val<guardrail::SensitiveInformationPolicyConfig>>) -> Self {
+        self.core.props.set("SensitiveInformationPolicyConfig", value.into());
+        self
+    }
+
+    /// Sets `SensitiveInformationPolicyConfig` in place: [`Self::sensitive_information_policy_config`]
+    /// on a value held by `&mut`.
+    pub fn set_sensitive_information_policy_config(&mut self, value: impl Into<Val<guardrail::SensitiveInformationPolicyConfig>>) -> &mut Self {
+        self.core.props.set("SensitiveInformationPolicyConfig", value.into());
+        self
+    }
+
+    /// `SensitiveInformationPolicyConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sensitive_information_policy_config(&self) -> ::std::option::Option<Val<guardrail::SensitiveInformationPolicyConfig>> {
+        crate::cfn::get_prop(&self.core.props, "SensitiveInformationPolicyConfig")
+    }
+
+    /// `Tags`: List of Tags
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TopicPolicyConfig`: Topic policy config for a guardrail.
+    pub fn topic_policy_config(mut self, value: impl Into<Val<guardrail::TopicPolicyConfig>>) -> Self {
+        self.core.props.set("TopicPolicyConfig", value.into());
+        self
+    }
+
+    /// Sets `TopicPolicyConfig` in place: [`Self::topic_policy_config`] on a value held by `&mut`.
+    pub fn set_topic_policy_config(&mut self, value: impl Into<Val<guardrail::TopicPolicyConfig>>) -> &mut Self {
+        self.core.props.set("TopicPolicyConfig", value.into());
+        self
+    }
+
+    /// `TopicPolicyConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_topic_policy_config(&self) -> ::std::option::Option<Val<guardrail::TopicPolicyConfig>> {
+        crate::cfn::get_prop(&self.core.props, "TopicPolicyConfig")
+    }
+
+    /// `WordPolicyConfig`: Word policy config for a guardrail.
+    pub fn word_policy_config(mut self, value: impl Into<Val<guardrail::WordPolicyConfig>>) -> Self {
+        self.core.props.set("WordPolicyConfig", value.into());
+        self
+    }
+
+    /// Sets `WordPolicyConfig` in place: [`Self::word_policy_config`] on a value held by `&mut`.
+    pub fn set_word_policy_config(&mut self, value: impl Into<Val<guardrail::WordPolicyConfig>>) -> &mut Self {
+        self.core.props.set("WordPolicyConfig", value.into());
+        self
+    }
+
+    /// `WordPolicyConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_word_policy_config(&self) -> ::std::option::Option<Val<guardrail::WordPolicyConfig>> {
+        crate::cfn::get_prop(&self.core.props, "WordPolicyConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -7696,16 +12848,35 @@ pub mod guardrail {
             AutomatedReasoningPolicyConfig { props }
         }
 
-        prop! {
-            /// `Policies`: The list of Automated Reasoning policy ARNs to include in the guardrail
-            /// configuration
-            props, "Policies", _, set_policies, get_policies, Val<List<String>>
+        /// Sets `Policies`, which `new` took, in place.
+        pub fn set_policies(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Policies", value.into());
+            self
         }
 
-        prop! {
-            /// `ConfidenceThreshold`: The confidence threshold for triggering guardrail actions based
-            /// on Automated Reasoning policy violations.
-            props, "ConfidenceThreshold", confidence_threshold, set_confidence_threshold, get_confidence_threshold, Val<f64>
+        /// `Policies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policies(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Policies")
+        }
+
+        /// `ConfidenceThreshold`: The confidence threshold for triggering guardrail actions based on
+        /// Automated Reasoning policy violations.
+        pub fn confidence_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ConfidenceThreshold", value.into());
+            self
+        }
+
+        /// Sets `ConfidenceThreshold` in place: [`Self::confidence_threshold`] on a value held by `&mut`.
+        pub fn set_confidence_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ConfidenceThreshold", value.into());
+            self
+        }
+
+        /// `ConfidenceThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_confidence_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ConfidenceThreshold")
         }
     }
 
@@ -7726,14 +12897,35 @@ pub mod guardrail {
             ContentPolicyConfig { props }
         }
 
-        prop! {
-            /// `FiltersConfig`: List of content filter configs in content policy.
-            props, "FiltersConfig", _, set_filters_config, get_filters_config, Val<List<ContentFilterConfig>>
+        /// Sets `FiltersConfig`, which `new` took, in place.
+        pub fn set_filters_config(&mut self, value: impl Into<Val<List<ContentFilterConfig>>>) -> &mut Self {
+            self.props.set("FiltersConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentFiltersTierConfig`: Guardrail tier config for content policy
-            props, "ContentFiltersTierConfig", content_filters_tier_config, set_content_filters_tier_config, get_content_filters_tier_config, Val<ContentPolicyConfigContentFiltersTierConfig>
+        /// `FiltersConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filters_config(&self) -> ::std::option::Option<Val<List<ContentFilterConfig>>> {
+            crate::cfn::get_prop(&self.props, "FiltersConfig")
+        }
+
+        /// `ContentFiltersTierConfig`: Guardrail tier config for content policy
+        pub fn content_filters_tier_config(mut self, value: impl Into<Val<ContentPolicyConfigContentFiltersTierConfig>>) -> Self {
+            self.props.set("ContentFiltersTierConfig", value.into());
+            self
+        }
+
+        /// Sets `ContentFiltersTierConfig` in place: [`Self::content_filters_tier_config`] on a value
+        /// held by `&mut`.
+        pub fn set_content_filters_tier_config(&mut self, value: impl Into<Val<ContentPolicyConfigContentFiltersTierConfig>>) -> &mut Self {
+            self.props.set("ContentFiltersTierConfig", value.into());
+            self
+        }
+
+        /// `ContentFiltersTierConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_filters_tier_config(&self) -> ::std::option::Option<Val<ContentPolicyConfigContentFiltersTierConfig>> {
+            crate::cfn::get_prop(&self.props, "ContentFiltersTierConfig")
         }
     }
 
@@ -7755,9 +12947,16 @@ pub mod guardrail {
             ContentPolicyConfigContentFiltersTierConfig { props }
         }
 
-        prop! {
-            /// `TierName`: Tier name for tier configuration in content filters policy
-            props, "TierName", _, set_tier_name, get_tier_name, Val<ContentFiltersTierName>
+        /// Sets `TierName`, which `new` took, in place.
+        pub fn set_tier_name(&mut self, value: impl Into<Val<ContentFiltersTierName>>) -> &mut Self {
+            self.props.set("TierName", value.into());
+            self
+        }
+
+        /// `TierName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tier_name(&self) -> ::std::option::Option<Val<ContentFiltersTierName>> {
+            crate::cfn::get_prop(&self.props, "TierName")
         }
     }
 
@@ -7799,49 +12998,148 @@ pub mod guardrail {
             ContentFilterConfig { props }
         }
 
-        prop! {
-            /// `InputStrength`: Strength for filters
-            props, "InputStrength", _, set_input_strength, get_input_strength, Val<FilterStrength>
+        /// Sets `InputStrength`, which `new` took, in place.
+        pub fn set_input_strength(&mut self, value: impl Into<Val<FilterStrength>>) -> &mut Self {
+            self.props.set("InputStrength", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputStrength`: Strength for filters
-            props, "OutputStrength", _, set_output_strength, get_output_strength, Val<FilterStrength>
+        /// `InputStrength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_strength(&self) -> ::std::option::Option<Val<FilterStrength>> {
+            crate::cfn::get_prop(&self.props, "InputStrength")
         }
 
-        prop! {
-            /// `Type`: Type of filter in content policy
-            props, "Type", _, set_type, get_type, Val<ContentFilterType>
+        /// Sets `OutputStrength`, which `new` took, in place.
+        pub fn set_output_strength(&mut self, value: impl Into<Val<FilterStrength>>) -> &mut Self {
+            self.props.set("OutputStrength", value.into());
+            self
         }
 
-        prop! {
-            /// `InputAction`.
-            props, "InputAction", input_action, set_input_action, get_input_action, Val<ContentFilterAction>
+        /// `OutputStrength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_strength(&self) -> ::std::option::Option<Val<FilterStrength>> {
+            crate::cfn::get_prop(&self.props, "OutputStrength")
         }
 
-        prop! {
-            /// `InputEnabled`.
-            props, "InputEnabled", input_enabled, set_input_enabled, get_input_enabled, Val<bool>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ContentFilterType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `InputModalities`: List of modalities
-            props, "InputModalities", input_modalities, set_input_modalities, get_input_modalities, Val<List<Modality>>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ContentFilterType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `OutputAction`.
-            props, "OutputAction", output_action, set_output_action, get_output_action, Val<ContentFilterAction>
+        /// `InputAction`.
+        pub fn input_action(mut self, value: impl Into<Val<ContentFilterAction>>) -> Self {
+            self.props.set("InputAction", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputEnabled`.
-            props, "OutputEnabled", output_enabled, set_output_enabled, get_output_enabled, Val<bool>
+        /// Sets `InputAction` in place: [`Self::input_action`] on a value held by `&mut`.
+        pub fn set_input_action(&mut self, value: impl Into<Val<ContentFilterAction>>) -> &mut Self {
+            self.props.set("InputAction", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputModalities`: List of modalities
-            props, "OutputModalities", output_modalities, set_output_modalities, get_output_modalities, Val<List<Modality>>
+        /// `InputAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_action(&self) -> ::std::option::Option<Val<ContentFilterAction>> {
+            crate::cfn::get_prop(&self.props, "InputAction")
+        }
+
+        /// `InputEnabled`.
+        pub fn input_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("InputEnabled", value.into());
+            self
+        }
+
+        /// Sets `InputEnabled` in place: [`Self::input_enabled`] on a value held by `&mut`.
+        pub fn set_input_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("InputEnabled", value.into());
+            self
+        }
+
+        /// `InputEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "InputEnabled")
+        }
+
+        /// `InputModalities`: List of modalities
+        pub fn input_modalities(mut self, value: impl Into<Val<List<Modality>>>) -> Self {
+            self.props.set("InputModalities", value.into());
+            self
+        }
+
+        /// Sets `InputModalities` in place: [`Self::input_modalities`] on a value held by `&mut`.
+        pub fn set_input_modalities(&mut self, value: impl Into<Val<List<Modality>>>) -> &mut Self {
+            self.props.set("InputModalities", value.into());
+            self
+        }
+
+        /// `InputModalities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_modalities(&self) -> ::std::option::Option<Val<List<Modality>>> {
+            crate::cfn::get_prop(&self.props, "InputModalities")
+        }
+
+        /// `OutputAction`.
+        pub fn output_action(mut self, value: impl Into<Val<ContentFilterAction>>) -> Self {
+            self.props.set("OutputAction", value.into());
+            self
+        }
+
+        /// Sets `OutputAction` in place: [`Self::output_action`] on a value held by `&mut`.
+        pub fn set_output_action(&mut self, value: impl Into<Val<ContentFilterAction>>) -> &mut Self {
+            self.props.set("OutputAction", value.into());
+            self
+        }
+
+        /// `OutputAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_action(&self) -> ::std::option::Option<Val<ContentFilterAction>> {
+            crate::cfn::get_prop(&self.props, "OutputAction")
+        }
+
+        /// `OutputEnabled`.
+        pub fn output_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("OutputEnabled", value.into());
+            self
+        }
+
+        /// Sets `OutputEnabled` in place: [`Self::output_enabled`] on a value held by `&mut`.
+        pub fn set_output_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OutputEnabled", value.into());
+            self
+        }
+
+        /// `OutputEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OutputEnabled")
+        }
+
+        /// `OutputModalities`: List of modalities
+        pub fn output_modalities(mut self, value: impl Into<Val<List<Modality>>>) -> Self {
+            self.props.set("OutputModalities", value.into());
+            self
+        }
+
+        /// Sets `OutputModalities` in place: [`Self::output_modalities`] on a value held by `&mut`.
+        pub fn set_output_modalities(&mut self, value: impl Into<Val<List<Modality>>>) -> &mut Self {
+            self.props.set("OutputModalities", value.into());
+            self
+        }
+
+        /// `OutputModalities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_modalities(&self) -> ::std::option::Option<Val<List<Modality>>> {
+            crate::cfn::get_prop(&self.props, "OutputModalities")
         }
     }
 
@@ -7933,9 +13231,16 @@ pub mod guardrail {
             ContextualGroundingPolicyConfig { props }
         }
 
-        prop! {
-            /// `FiltersConfig`: List of contextual grounding filter configs.
-            props, "FiltersConfig", _, set_filters_config, get_filters_config, Val<List<ContextualGroundingFilterConfig>>
+        /// Sets `FiltersConfig`, which `new` took, in place.
+        pub fn set_filters_config(&mut self, value: impl Into<Val<List<ContextualGroundingFilterConfig>>>) -> &mut Self {
+            self.props.set("FiltersConfig", value.into());
+            self
+        }
+
+        /// `FiltersConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filters_config(&self) -> ::std::option::Option<Val<List<ContextualGroundingFilterConfig>>> {
+            crate::cfn::get_prop(&self.props, "FiltersConfig")
         }
     }
 
@@ -7961,24 +13266,64 @@ pub mod guardrail {
             ContextualGroundingFilterConfig { props }
         }
 
-        prop! {
-            /// `Threshold`: The threshold for this filter.
-            props, "Threshold", _, set_threshold, get_threshold, Val<f64>
+        /// Sets `Threshold`, which `new` took, in place.
+        pub fn set_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Threshold", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Type of contextual grounding filter
-            props, "Type", _, set_type, get_type, Val<ContextualGroundingFilterType>
+        /// `Threshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Threshold")
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", action, set_action, get_action, Val<ContextualGroundingAction>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ContextualGroundingFilterType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ContextualGroundingFilterType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Action`.
+        pub fn action(mut self, value: impl Into<Val<ContextualGroundingAction>>) -> Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+        pub fn set_action(&mut self, value: impl Into<Val<ContextualGroundingAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<ContextualGroundingAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -8027,9 +13372,16 @@ pub mod guardrail {
             GuardrailCrossRegionConfig { props }
         }
 
-        prop! {
-            /// `GuardrailProfileArn`: The Amazon Resource Name (ARN) of the guardrail profile
-            props, "GuardrailProfileArn", _, set_guardrail_profile_arn, get_guardrail_profile_arn, Val<String>
+        /// Sets `GuardrailProfileArn`, which `new` took, in place.
+        pub fn set_guardrail_profile_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GuardrailProfileArn", value.into());
+            self
+        }
+
+        /// `GuardrailProfileArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_guardrail_profile_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GuardrailProfileArn")
         }
     }
 
@@ -8049,14 +13401,40 @@ pub mod guardrail {
             SensitiveInformationPolicyConfig { props }
         }
 
-        prop! {
-            /// `PiiEntitiesConfig`: List of entities.
-            props, "PiiEntitiesConfig", pii_entities_config, set_pii_entities_config, get_pii_entities_config, Val<List<PiiEntityConfig>>
+        /// `PiiEntitiesConfig`: List of entities.
+        pub fn pii_entities_config(mut self, value: impl Into<Val<List<PiiEntityConfig>>>) -> Self {
+            self.props.set("PiiEntitiesConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `RegexesConfig`: List of regex.
-            props, "RegexesConfig", regexes_config, set_regexes_config, get_regexes_config, Val<List<RegexConfig>>
+        /// Sets `PiiEntitiesConfig` in place: [`Self::pii_entities_config`] on a value held by `&mut`.
+        pub fn set_pii_entities_config(&mut self, value: impl Into<Val<List<PiiEntityConfig>>>) -> &mut Self {
+            self.props.set("PiiEntitiesConfig", value.into());
+            self
+        }
+
+        /// `PiiEntitiesConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pii_entities_config(&self) -> ::std::option::Option<Val<List<PiiEntityConfig>>> {
+            crate::cfn::get_prop(&self.props, "PiiEntitiesConfig")
+        }
+
+        /// `RegexesConfig`: List of regex.
+        pub fn regexes_config(mut self, value: impl Into<Val<List<RegexConfig>>>) -> Self {
+            self.props.set("RegexesConfig", value.into());
+            self
+        }
+
+        /// Sets `RegexesConfig` in place: [`Self::regexes_config`] on a value held by `&mut`.
+        pub fn set_regexes_config(&mut self, value: impl Into<Val<List<RegexConfig>>>) -> &mut Self {
+            self.props.set("RegexesConfig", value.into());
+            self
+        }
+
+        /// `RegexesConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regexes_config(&self) -> ::std::option::Option<Val<List<RegexConfig>>> {
+            crate::cfn::get_prop(&self.props, "RegexesConfig")
         }
     }
 
@@ -8082,34 +13460,100 @@ pub mod guardrail {
             PiiEntityConfig { props }
         }
 
-        prop! {
-            /// `Action`: Options for sensitive information action.
-            props, "Action", _, set_action, get_action, Val<SensitiveInformationAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<SensitiveInformationAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The currently supported PII entities
-            props, "Type", _, set_type, get_type, Val<PiiEntityType>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<SensitiveInformationAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `InputAction`: Options for sensitive information action.
-            props, "InputAction", input_action, set_input_action, get_input_action, Val<SensitiveInformationAction>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<PiiEntityType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `InputEnabled`.
-            props, "InputEnabled", input_enabled, set_input_enabled, get_input_enabled, Val<bool>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<PiiEntityType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `OutputAction`: Options for sensitive information action.
-            props, "OutputAction", output_action, set_output_action, get_output_action, Val<SensitiveInformationAction>
+        /// `InputAction`: Options for sensitive information action.
+        pub fn input_action(mut self, value: impl Into<Val<SensitiveInformationAction>>) -> Self {
+            self.props.set("InputAction", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputEnabled`.
-            props, "OutputEnabled", output_enabled, set_output_enabled, get_output_enabled, Val<bool>
+        /// Sets `InputAction` in place: [`Self::input_action`] on a value held by `&mut`.
+        pub fn set_input_action(&mut self, value: impl Into<Val<SensitiveInformationAction>>) -> &mut Self {
+            self.props.set("InputAction", value.into());
+            self
+        }
+
+        /// `InputAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_action(&self) -> ::std::option::Option<Val<SensitiveInformationAction>> {
+            crate::cfn::get_prop(&self.props, "InputAction")
+        }
+
+        /// `InputEnabled`.
+        pub fn input_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("InputEnabled", value.into());
+            self
+        }
+
+        /// Sets `InputEnabled` in place: [`Self::input_enabled`] on a value held by `&mut`.
+        pub fn set_input_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("InputEnabled", value.into());
+            self
+        }
+
+        /// `InputEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "InputEnabled")
+        }
+
+        /// `OutputAction`: Options for sensitive information action.
+        pub fn output_action(mut self, value: impl Into<Val<SensitiveInformationAction>>) -> Self {
+            self.props.set("OutputAction", value.into());
+            self
+        }
+
+        /// Sets `OutputAction` in place: [`Self::output_action`] on a value held by `&mut`.
+        pub fn set_output_action(&mut self, value: impl Into<Val<SensitiveInformationAction>>) -> &mut Self {
+            self.props.set("OutputAction", value.into());
+            self
+        }
+
+        /// `OutputAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_action(&self) -> ::std::option::Option<Val<SensitiveInformationAction>> {
+            crate::cfn::get_prop(&self.props, "OutputAction")
+        }
+
+        /// `OutputEnabled`.
+        pub fn output_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("OutputEnabled", value.into());
+            self
+        }
+
+        /// Sets `OutputEnabled` in place: [`Self::output_enabled`] on a value held by `&mut`.
+        pub fn set_output_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OutputEnabled", value.into());
+            self
+        }
+
+        /// `OutputEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OutputEnabled")
         }
     }
 
@@ -8254,44 +13698,130 @@ pub mod guardrail {
             RegexConfig { props }
         }
 
-        prop! {
-            /// `Action`: Options for sensitive information action.
-            props, "Action", _, set_action, get_action, Val<SensitiveInformationAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<SensitiveInformationAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The regex name.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<SensitiveInformationAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `Pattern`: The regex pattern.
-            props, "Pattern", _, set_pattern, get_pattern, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: The regex description.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `InputAction`: Options for sensitive information action.
-            props, "InputAction", input_action, set_input_action, get_input_action, Val<SensitiveInformationAction>
+        /// Sets `Pattern`, which `new` took, in place.
+        pub fn set_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Pattern", value.into());
+            self
         }
 
-        prop! {
-            /// `InputEnabled`.
-            props, "InputEnabled", input_enabled, set_input_enabled, get_input_enabled, Val<bool>
+        /// `Pattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Pattern")
         }
 
-        prop! {
-            /// `OutputAction`: Options for sensitive information action.
-            props, "OutputAction", output_action, set_output_action, get_output_action, Val<SensitiveInformationAction>
+        /// `Description`: The regex description.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputEnabled`.
-            props, "OutputEnabled", output_enabled, set_output_enabled, get_output_enabled, Val<bool>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `InputAction`: Options for sensitive information action.
+        pub fn input_action(mut self, value: impl Into<Val<SensitiveInformationAction>>) -> Self {
+            self.props.set("InputAction", value.into());
+            self
+        }
+
+        /// Sets `InputAction` in place: [`Self::input_action`] on a value held by `&mut`.
+        pub fn set_input_action(&mut self, value: impl Into<Val<SensitiveInformationAction>>) -> &mut Self {
+            self.props.set("InputAction", value.into());
+            self
+        }
+
+        /// `InputAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_action(&self) -> ::std::option::Option<Val<SensitiveInformationAction>> {
+            crate::cfn::get_prop(&self.props, "InputAction")
+        }
+
+        /// `InputEnabled`.
+        pub fn input_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("InputEnabled", value.into());
+            self
+        }
+
+        /// Sets `InputEnabled` in place: [`Self::input_enabled`] on a value held by `&mut`.
+        pub fn set_input_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("InputEnabled", value.into());
+            self
+        }
+
+        /// `InputEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "InputEnabled")
+        }
+
+        /// `OutputAction`: Options for sensitive information action.
+        pub fn output_action(mut self, value: impl Into<Val<SensitiveInformationAction>>) -> Self {
+            self.props.set("OutputAction", value.into());
+            self
+        }
+
+        /// Sets `OutputAction` in place: [`Self::output_action`] on a value held by `&mut`.
+        pub fn set_output_action(&mut self, value: impl Into<Val<SensitiveInformationAction>>) -> &mut Self {
+            self.props.set("OutputAction", value.into());
+            self
+        }
+
+        /// `OutputAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_action(&self) -> ::std::option::Option<Val<SensitiveInformationAction>> {
+            crate::cfn::get_prop(&self.props, "OutputAction")
+        }
+
+        /// `OutputEnabled`.
+        pub fn output_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("OutputEnabled", value.into());
+            self
+        }
+
+        /// Sets `OutputEnabled` in place: [`Self::output_enabled`] on a value held by `&mut`.
+        pub fn set_output_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OutputEnabled", value.into());
+            self
+        }
+
+        /// `OutputEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OutputEnabled")
         }
     }
 
@@ -8312,14 +13842,34 @@ pub mod guardrail {
             TopicPolicyConfig { props }
         }
 
-        prop! {
-            /// `TopicsConfig`: List of topic configs in topic policy.
-            props, "TopicsConfig", _, set_topics_config, get_topics_config, Val<List<TopicConfig>>
+        /// Sets `TopicsConfig`, which `new` took, in place.
+        pub fn set_topics_config(&mut self, value: impl Into<Val<List<TopicConfig>>>) -> &mut Self {
+            self.props.set("TopicsConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `TopicsTierConfig`: Guardrail tier config for topic policy
-            props, "TopicsTierConfig", topics_tier_config, set_topics_tier_config, get_topics_tier_config, Val<TopicPolicyConfigTopicsTierConfig>
+        /// `TopicsConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topics_config(&self) -> ::std::option::Option<Val<List<TopicConfig>>> {
+            crate::cfn::get_prop(&self.props, "TopicsConfig")
+        }
+
+        /// `TopicsTierConfig`: Guardrail tier config for topic policy
+        pub fn topics_tier_config(mut self, value: impl Into<Val<TopicPolicyConfigTopicsTierConfig>>) -> Self {
+            self.props.set("TopicsTierConfig", value.into());
+            self
+        }
+
+        /// Sets `TopicsTierConfig` in place: [`Self::topics_tier_config`] on a value held by `&mut`.
+        pub fn set_topics_tier_config(&mut self, value: impl Into<Val<TopicPolicyConfigTopicsTierConfig>>) -> &mut Self {
+            self.props.set("TopicsTierConfig", value.into());
+            self
+        }
+
+        /// `TopicsTierConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topics_tier_config(&self) -> ::std::option::Option<Val<TopicPolicyConfigTopicsTierConfig>> {
+            crate::cfn::get_prop(&self.props, "TopicsTierConfig")
         }
     }
 
@@ -8348,44 +13898,130 @@ pub mod guardrail {
             TopicConfig { props }
         }
 
-        prop! {
-            /// `Definition`: Definition of topic in topic policy
-            props, "Definition", _, set_definition, get_definition, Val<String>
+        /// Sets `Definition`, which `new` took, in place.
+        pub fn set_definition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Definition", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: Name of topic in topic policy
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Definition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_definition(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Definition")
         }
 
-        prop! {
-            /// `Type`: Type of topic in a policy
-            props, "Type", _, set_type, get_type, Val<TopicType>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Examples`: List of text examples
-            props, "Examples", examples, set_examples, get_examples, Val<List<String>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `InputAction`.
-            props, "InputAction", input_action, set_input_action, get_input_action, Val<TopicAction>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<TopicType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `InputEnabled`.
-            props, "InputEnabled", input_enabled, set_input_enabled, get_input_enabled, Val<bool>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<TopicType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `OutputAction`.
-            props, "OutputAction", output_action, set_output_action, get_output_action, Val<TopicAction>
+        /// `Examples`: List of text examples
+        pub fn examples(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Examples", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputEnabled`.
-            props, "OutputEnabled", output_enabled, set_output_enabled, get_output_enabled, Val<bool>
+        /// Sets `Examples` in place: [`Self::examples`] on a value held by `&mut`.
+        pub fn set_examples(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Examples", value.into());
+            self
+        }
+
+        /// `Examples` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_examples(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Examples")
+        }
+
+        /// `InputAction`.
+        pub fn input_action(mut self, value: impl Into<Val<TopicAction>>) -> Self {
+            self.props.set("InputAction", value.into());
+            self
+        }
+
+        /// Sets `InputAction` in place: [`Self::input_action`] on a value held by `&mut`.
+        pub fn set_input_action(&mut self, value: impl Into<Val<TopicAction>>) -> &mut Self {
+            self.props.set("InputAction", value.into());
+            self
+        }
+
+        /// `InputAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_action(&self) -> ::std::option::Option<Val<TopicAction>> {
+            crate::cfn::get_prop(&self.props, "InputAction")
+        }
+
+        /// `InputEnabled`.
+        pub fn input_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("InputEnabled", value.into());
+            self
+        }
+
+        /// Sets `InputEnabled` in place: [`Self::input_enabled`] on a value held by `&mut`.
+        pub fn set_input_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("InputEnabled", value.into());
+            self
+        }
+
+        /// `InputEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "InputEnabled")
+        }
+
+        /// `OutputAction`.
+        pub fn output_action(mut self, value: impl Into<Val<TopicAction>>) -> Self {
+            self.props.set("OutputAction", value.into());
+            self
+        }
+
+        /// Sets `OutputAction` in place: [`Self::output_action`] on a value held by `&mut`.
+        pub fn set_output_action(&mut self, value: impl Into<Val<TopicAction>>) -> &mut Self {
+            self.props.set("OutputAction", value.into());
+            self
+        }
+
+        /// `OutputAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_action(&self) -> ::std::option::Option<Val<TopicAction>> {
+            crate::cfn::get_prop(&self.props, "OutputAction")
+        }
+
+        /// `OutputEnabled`.
+        pub fn output_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("OutputEnabled", value.into());
+            self
+        }
+
+        /// Sets `OutputEnabled` in place: [`Self::output_enabled`] on a value held by `&mut`.
+        pub fn set_output_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OutputEnabled", value.into());
+            self
+        }
+
+        /// `OutputEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OutputEnabled")
         }
     }
 
@@ -8430,9 +14066,16 @@ pub mod guardrail {
             TopicPolicyConfigTopicsTierConfig { props }
         }
 
-        prop! {
-            /// `TierName`: Tier name for tier configuration in topic policy
-            props, "TierName", _, set_tier_name, get_tier_name, Val<TopicsTierName>
+        /// Sets `TierName`, which `new` took, in place.
+        pub fn set_tier_name(&mut self, value: impl Into<Val<TopicsTierName>>) -> &mut Self {
+            self.props.set("TierName", value.into());
+            self
+        }
+
+        /// `TierName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tier_name(&self) -> ::std::option::Option<Val<TopicsTierName>> {
+            crate::cfn::get_prop(&self.props, "TierName")
         }
     }
 
@@ -8464,14 +14107,41 @@ pub mod guardrail {
             WordPolicyConfig { props }
         }
 
-        prop! {
-            /// `ManagedWordListsConfig`: A config for the list of managed words.
-            props, "ManagedWordListsConfig", managed_word_lists_config, set_managed_word_lists_config, get_managed_word_lists_config, Val<List<ManagedWordsConfig>>
+        /// `ManagedWordListsConfig`: A config for the list of managed words.
+        pub fn managed_word_lists_config(mut self, value: impl Into<Val<List<ManagedWordsConfig>>>) -> Self {
+            self.props.set("ManagedWordListsConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `WordsConfig`: List of custom word configs.
-            props, "WordsConfig", words_config, set_words_config, get_words_config, Val<List<WordConfig>>
+        /// Sets `ManagedWordListsConfig` in place: [`Self::managed_word_lists_config`] on a value held
+        /// by `&mut`.
+        pub fn set_managed_word_lists_config(&mut self, value: impl Into<Val<List<ManagedWordsConfig>>>) -> &mut Self {
+            self.props.set("ManagedWordListsConfig", value.into());
+            self
+        }
+
+        /// `ManagedWordListsConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_word_lists_config(&self) -> ::std::option::Option<Val<List<ManagedWordsConfig>>> {
+            crate::cfn::get_prop(&self.props, "ManagedWordListsConfig")
+        }
+
+        /// `WordsConfig`: List of custom word configs.
+        pub fn words_config(mut self, value: impl Into<Val<List<WordConfig>>>) -> Self {
+            self.props.set("WordsConfig", value.into());
+            self
+        }
+
+        /// Sets `WordsConfig` in place: [`Self::words_config`] on a value held by `&mut`.
+        pub fn set_words_config(&mut self, value: impl Into<Val<List<WordConfig>>>) -> &mut Self {
+            self.props.set("WordsConfig", value.into());
+            self
+        }
+
+        /// `WordsConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_words_config(&self) -> ::std::option::Option<Val<List<WordConfig>>> {
+            crate::cfn::get_prop(&self.props, "WordsConfig")
         }
     }
 
@@ -8492,29 +14162,88 @@ pub mod guardrail {
             ManagedWordsConfig { props }
         }
 
-        prop! {
-            /// `Type`: Options for managed words.
-            props, "Type", _, set_type, get_type, Val<ManagedWordsType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ManagedWordsType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `InputAction`.
-            props, "InputAction", input_action, set_input_action, get_input_action, Val<WordAction>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ManagedWordsType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `InputEnabled`.
-            props, "InputEnabled", input_enabled, set_input_enabled, get_input_enabled, Val<bool>
+        /// `InputAction`.
+        pub fn input_action(mut self, value: impl Into<Val<WordAction>>) -> Self {
+            self.props.set("InputAction", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputAction`.
-            props, "OutputAction", output_action, set_output_action, get_output_action, Val<WordAction>
+        /// Sets `InputAction` in place: [`Self::input_action`] on a value held by `&mut`.
+        pub fn set_input_action(&mut self, value: impl Into<Val<WordAction>>) -> &mut Self {
+            self.props.set("InputAction", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputEnabled`.
-            props, "OutputEnabled", output_enabled, set_output_enabled, get_output_enabled, Val<bool>
+        /// `InputAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_action(&self) -> ::std::option::Option<Val<WordAction>> {
+            crate::cfn::get_prop(&self.props, "InputAction")
+        }
+
+        /// `InputEnabled`.
+        pub fn input_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("InputEnabled", value.into());
+            self
+        }
+
+        /// Sets `InputEnabled` in place: [`Self::input_enabled`] on a value held by `&mut`.
+        pub fn set_input_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("InputEnabled", value.into());
+            self
+        }
+
+        /// `InputEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "InputEnabled")
+        }
+
+        /// `OutputAction`.
+        pub fn output_action(mut self, value: impl Into<Val<WordAction>>) -> Self {
+            self.props.set("OutputAction", value.into());
+            self
+        }
+
+        /// Sets `OutputAction` in place: [`Self::output_action`] on a value held by `&mut`.
+        pub fn set_output_action(&mut self, value: impl Into<Val<WordAction>>) -> &mut Self {
+            self.props.set("OutputAction", value.into());
+            self
+        }
+
+        /// `OutputAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_action(&self) -> ::std::option::Option<Val<WordAction>> {
+            crate::cfn::get_prop(&self.props, "OutputAction")
+        }
+
+        /// `OutputEnabled`.
+        pub fn output_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("OutputEnabled", value.into());
+            self
+        }
+
+        /// Sets `OutputEnabled` in place: [`Self::output_enabled`] on a value held by `&mut`.
+        pub fn set_output_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OutputEnabled", value.into());
+            self
+        }
+
+        /// `OutputEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OutputEnabled")
         }
     }
 
@@ -8558,29 +14287,88 @@ pub mod guardrail {
             WordConfig { props }
         }
 
-        prop! {
-            /// `Text`: The custom word text.
-            props, "Text", _, set_text, get_text, Val<String>
+        /// Sets `Text`, which `new` took, in place.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
         }
 
-        prop! {
-            /// `InputAction`.
-            props, "InputAction", input_action, set_input_action, get_input_action, Val<WordAction>
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
         }
 
-        prop! {
-            /// `InputEnabled`.
-            props, "InputEnabled", input_enabled, set_input_enabled, get_input_enabled, Val<bool>
+        /// `InputAction`.
+        pub fn input_action(mut self, value: impl Into<Val<WordAction>>) -> Self {
+            self.props.set("InputAction", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputAction`.
-            props, "OutputAction", output_action, set_output_action, get_output_action, Val<WordAction>
+        /// Sets `InputAction` in place: [`Self::input_action`] on a value held by `&mut`.
+        pub fn set_input_action(&mut self, value: impl Into<Val<WordAction>>) -> &mut Self {
+            self.props.set("InputAction", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputEnabled`.
-            props, "OutputEnabled", output_enabled, set_output_enabled, get_output_enabled, Val<bool>
+        /// `InputAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_action(&self) -> ::std::option::Option<Val<WordAction>> {
+            crate::cfn::get_prop(&self.props, "InputAction")
+        }
+
+        /// `InputEnabled`.
+        pub fn input_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("InputEnabled", value.into());
+            self
+        }
+
+        /// Sets `InputEnabled` in place: [`Self::input_enabled`] on a value held by `&mut`.
+        pub fn set_input_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("InputEnabled", value.into());
+            self
+        }
+
+        /// `InputEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "InputEnabled")
+        }
+
+        /// `OutputAction`.
+        pub fn output_action(mut self, value: impl Into<Val<WordAction>>) -> Self {
+            self.props.set("OutputAction", value.into());
+            self
+        }
+
+        /// Sets `OutputAction` in place: [`Self::output_action`] on a value held by `&mut`.
+        pub fn set_output_action(&mut self, value: impl Into<Val<WordAction>>) -> &mut Self {
+            self.props.set("OutputAction", value.into());
+            self
+        }
+
+        /// `OutputAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_action(&self) -> ::std::option::Option<Val<WordAction>> {
+            crate::cfn::get_prop(&self.props, "OutputAction")
+        }
+
+        /// `OutputEnabled`.
+        pub fn output_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("OutputEnabled", value.into());
+            self
+        }
+
+        /// Sets `OutputEnabled` in place: [`Self::output_enabled`] on a value held by `&mut`.
+        pub fn set_output_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OutputEnabled", value.into());
+            self
+        }
+
+        /// `OutputEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OutputEnabled")
         }
     }
 }
@@ -8606,14 +14394,34 @@ impl GuardrailVersion {
         GuardrailVersion { core }
     }
 
-    prop! {
-        /// `Description`: Description of the Guardrail version
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Description of the Guardrail version
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `GuardrailIdentifier`: Identifier (GuardrailId or GuardrailArn) for the guardrail
-        core.props, "GuardrailIdentifier", _, set_guardrail_identifier, get_guardrail_identifier, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `GuardrailIdentifier`, which `new` took, in place.
+    pub fn set_guardrail_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GuardrailIdentifier", value.into());
+        self
+    }
+
+    /// `GuardrailIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_guardrail_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GuardrailIdentifier")
     }
 
     /// `Ref`: the resource's identifier.
@@ -8673,34 +14481,88 @@ impl IntelligentPromptRouter {
         IntelligentPromptRouter { core }
     }
 
-    prop! {
-        /// `Description`: Description of the Prompt Router.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Description of the Prompt Router.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FallbackModel`: Model configuration
-        core.props, "FallbackModel", _, set_fallback_model, get_fallback_model, Val<intelligent_prompt_router::PromptRouterTargetModel>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Models`: List of model configuration
-        core.props, "Models", _, set_models, get_models, Val<List<intelligent_prompt_router::PromptRouterTargetModel>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `PromptRouterName`: Name of the Prompt Router.
-        core.props, "PromptRouterName", _, set_prompt_router_name, get_prompt_router_name, Val<String>
+    /// Sets `FallbackModel`, which `new` took, in place.
+    pub fn set_fallback_model(&mut self, value: impl Into<Val<intelligent_prompt_router::PromptRouterTargetModel>>) -> &mut Self {
+        self.core.props.set("FallbackModel", value.into());
+        self
     }
 
-    prop! {
-        /// `RoutingCriteria`: Represents the criteria used for routing requests.
-        core.props, "RoutingCriteria", _, set_routing_criteria, get_routing_criteria, Val<intelligent_prompt_router::RoutingCriteria>
+    /// `FallbackModel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fallback_model(&self) -> ::std::option::Option<Val<intelligent_prompt_router::PromptRouterTargetModel>> {
+        crate::cfn::get_prop(&self.core.props, "FallbackModel")
     }
 
-    prop! {
-        /// `Tags`: List of Tags
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Models`, which `new` took, in place.
+    pub fn set_models(&mut self, value: impl Into<Val<List<intelligent_prompt_router::PromptRouterTargetModel>>>) -> &mut Self {
+        self.core.props.set("Models", value.into());
+        self
+    }
+
+    /// `Models` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_models(&self) -> ::std::option::Option<Val<List<intelligent_prompt_router::PromptRouterTargetModel>>> {
+        crate::cfn::get_prop(&self.core.props, "Models")
+    }
+
+    /// Sets `PromptRouterName`, which `new` took, in place.
+    pub fn set_prompt_router_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PromptRouterName", value.into());
+        self
+    }
+
+    /// `PromptRouterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_prompt_router_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PromptRouterName")
+    }
+
+    /// Sets `RoutingCriteria`, which `new` took, in place.
+    pub fn set_routing_criteria(&mut self, value: impl Into<Val<intelligent_prompt_router::RoutingCriteria>>) -> &mut Self {
+        self.core.props.set("RoutingCriteria", value.into());
+        self
+    }
+
+    /// `RoutingCriteria` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_routing_criteria(&self) -> ::std::option::Option<Val<intelligent_prompt_router::RoutingCriteria>> {
+        crate::cfn::get_prop(&self.core.props, "RoutingCriteria")
+    }
+
+    /// `Tags`: List of Tags
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -8761,9 +14623,16 @@ pub mod intelligent_prompt_router {
             PromptRouterTargetModel { props }
         }
 
-        prop! {
-            /// `ModelArn`: Arn of underlying model which are added in the Prompt Router.
-            props, "ModelArn", _, set_model_arn, get_model_arn, Val<String>
+        /// Sets `ModelArn`, which `new` took, in place.
+        pub fn set_model_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelArn", value.into());
+            self
+        }
+
+        /// `ModelArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelArn")
         }
     }
 
@@ -8785,9 +14654,16 @@ pub mod intelligent_prompt_router {
             RoutingCriteria { props }
         }
 
-        prop! {
-            /// `ResponseQualityDifference`.
-            props, "ResponseQualityDifference", _, set_response_quality_difference, get_response_quality_difference, Val<f64>
+        /// Sets `ResponseQualityDifference`, which `new` took, in place.
+        pub fn set_response_quality_difference(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ResponseQualityDifference", value.into());
+            self
+        }
+
+        /// `ResponseQualityDifference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_quality_difference(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ResponseQualityDifference")
         }
     }
 }
@@ -8822,36 +14698,94 @@ impl KnowledgeBase {
         KnowledgeBase { core }
     }
 
-    prop! {
-        /// `Description`: Description of the Resource.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Description of the Resource.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KnowledgeBaseConfiguration`: Contains details about the embeddings model used for the
-        /// knowledge base.
-        core.props, "KnowledgeBaseConfiguration", _, set_knowledge_base_configuration, get_knowledge_base_configuration, Val<knowledge_base::KnowledgeBaseConfiguration>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the knowledge base.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `RoleArn`: The ARN of the IAM role with permissions to invoke API operations on the
-        /// knowledge base. The ARN must begin with AmazonBedrockExecutionRoleForKnowledgeBase_
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// Sets `KnowledgeBaseConfiguration`, which `new` took, in place.
+    pub fn set_knowledge_base_configuration(&mut self, value: impl Into<Val<knowledge_base::KnowledgeBaseConfiguration>>) -> &mut Self {
+        self.core.props.set("KnowledgeBaseConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageConfiguration`: The vector store service in which the knowledge base is stored.
-        core.props, "StorageConfiguration", storage_configuration, set_storage_configuration, get_storage_configuration, Val<knowledge_base::StorageConfiguration>
+    /// `KnowledgeBaseConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_knowledge_base_configuration(&self) -> ::std::option::Option<Val<knowledge_base::KnowledgeBaseConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "KnowledgeBaseConfiguration")
     }
 
-    prop! {
-        /// `Tags`: A map of tag keys and values
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `StorageConfiguration`: The vector store service in which the knowledge base is stored.
+    pub fn storage_configuration(mut self, value: impl Into<Val<knowledge_base::StorageConfiguration>>) -> Self {
+        self.core.props.set("StorageConfiguration", value.into());
+        self
+    }
+
+    /// Sets `StorageConfiguration` in place: [`Self::storage_configuration`] on a value held by `&mut`.
+    pub fn set_storage_configuration(&mut self, value: impl Into<Val<knowledge_base::StorageConfiguration>>) -> &mut Self {
+        self.core.props.set("StorageConfiguration", value.into());
+        self
+    }
+
+    /// `StorageConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_configuration(&self) -> ::std::option::Option<Val<knowledge_base::StorageConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "StorageConfiguration")
+    }
+
+    /// `Tags`: A map of tag keys and values
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -8920,31 +14854,94 @@ pub mod knowledge_base {
             KnowledgeBaseConfiguration { props }
         }
 
-        prop! {
-            /// `Type`: The type of a knowledge base.
-            props, "Type", _, set_type, get_type, Val<KnowledgeBaseType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<KnowledgeBaseType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `KendraKnowledgeBaseConfiguration`: Configurations for a Kendra knowledge base
-            props, "KendraKnowledgeBaseConfiguration", kendra_knowledge_base_configuration, set_kendra_knowledge_base_configuration, get_kendra_knowledge_base_configuration, Val<KendraKnowledgeBaseConfiguration>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<KnowledgeBaseType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `ManagedKnowledgeBaseConfiguration`: Contains details about the model used to create
-            /// vector embeddings for a managed knowledge base.
-            props, "ManagedKnowledgeBaseConfiguration", managed_knowledge_base_configuration, set_managed_knowledge_base_configuration, get_managed_knowledge_base_configuration, Val<ManagedKnowledgeBaseConfiguration>
+        /// `KendraKnowledgeBaseConfiguration`: Configurations for a Kendra knowledge base
+        pub fn kendra_knowledge_base_configuration(mut self, value: impl Into<Val<KendraKnowledgeBaseConfiguration>>) -> Self {
+            self.props.set("KendraKnowledgeBaseConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `SqlKnowledgeBaseConfiguration`: Configurations for a SQL knowledge base
-            props, "SqlKnowledgeBaseConfiguration", sql_knowledge_base_configuration, set_sql_knowledge_base_configuration, get_sql_knowledge_base_configuration, Val<SqlKnowledgeBaseConfiguration>
+        /// Sets `KendraKnowledgeBaseConfiguration` in place: [`Self::kendra_knowledge_base_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_kendra_knowledge_base_configuration(&mut self, value: impl Into<Val<KendraKnowledgeBaseConfiguration>>) -> &mut Self {
+            self.props.set("KendraKnowledgeBaseConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `VectorKnowledgeBaseConfiguration`: Contains details about the model used to create
-            /// vector embeddings for the knowledge base.
-            props, "VectorKnowledgeBaseConfiguration", vector_knowledge_base_configuration, set_vector_knowledge_base_configuration, get_vector_knowledge_base_configuration, Val<VectorKnowledgeBaseConfiguration>
+        /// `KendraKnowledgeBaseConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kendra_knowledge_base_configuration(&self) -> ::std::option::Option<Val<KendraKnowledgeBaseConfiguration>> {
+            crate::cfn::get_prop(&self.props, "KendraKnowledgeBaseConfiguration")
+        }
+
+        /// `ManagedKnowledgeBaseConfiguration`: Contains details about the model used to create vector
+        /// embeddings for a managed knowledge base.
+        pub fn managed_knowledge_base_configuration(mut self, value: impl Into<Val<ManagedKnowledgeBaseConfiguration>>) -> Self {
+            self.props.set("ManagedKnowledgeBaseConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ManagedKnowledgeBaseConfiguration` in place: [`Self::managed_knowledge_base_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_managed_knowledge_base_configuration(&mut self, value: impl Into<Val<ManagedKnowledgeBaseConfiguration>>) -> &mut Self {
+            self.props.set("ManagedKnowledgeBaseConfiguration", value.into());
+            self
+        }
+
+        /// `ManagedKnowledgeBaseConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_knowledge_base_configuration(&self) -> ::std::option::Option<Val<ManagedKnowledgeBaseConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ManagedKnowledgeBaseConfiguration")
+        }
+
+        /// `SqlKnowledgeBaseConfiguration`: Configurations for a SQL knowledge base
+        pub fn sql_knowledge_base_configuration(mut self, value: impl Into<Val<SqlKnowledgeBaseConfiguration>>) -> Self {
+            self.props.set("SqlKnowledgeBaseConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SqlKnowledgeBaseConfiguration` in place: [`Self::sql_knowledge_base_configuration`] on
+        /// a value held by `&mut`.
+        pub fn set_sql_knowledge_base_configuration(&mut self, value: impl Into<Val<SqlKnowledgeBaseConfiguration>>) -> &mut Self {
+            self.props.set("SqlKnowledgeBaseConfiguration", value.into());
+            self
+        }
+
+        /// `SqlKnowledgeBaseConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sql_knowledge_base_configuration(&self) -> ::std::option::Option<Val<SqlKnowledgeBaseConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SqlKnowledgeBaseConfiguration")
+        }
+
+        /// `VectorKnowledgeBaseConfiguration`: Contains details about the model used to create vector
+        /// embeddings for the knowledge base.
+        pub fn vector_knowledge_base_configuration(mut self, value: impl Into<Val<VectorKnowledgeBaseConfiguration>>) -> Self {
+            self.props.set("VectorKnowledgeBaseConfiguration", value.into());
+            self
+        }
+
+        /// Sets `VectorKnowledgeBaseConfiguration` in place: [`Self::vector_knowledge_base_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_vector_knowledge_base_configuration(&mut self, value: impl Into<Val<VectorKnowledgeBaseConfiguration>>) -> &mut Self {
+            self.props.set("VectorKnowledgeBaseConfiguration", value.into());
+            self
+        }
+
+        /// `VectorKnowledgeBaseConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vector_knowledge_base_configuration(&self) -> ::std::option::Option<Val<VectorKnowledgeBaseConfiguration>> {
+            crate::cfn::get_prop(&self.props, "VectorKnowledgeBaseConfiguration")
         }
     }
 
@@ -8966,9 +14963,16 @@ pub mod knowledge_base {
             KendraKnowledgeBaseConfiguration { props }
         }
 
-        prop! {
-            /// `KendraIndexArn`: Arn of a Kendra index
-            props, "KendraIndexArn", _, set_kendra_index_arn, get_kendra_index_arn, Val<String>
+        /// Sets `KendraIndexArn`, which `new` took, in place.
+        pub fn set_kendra_index_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KendraIndexArn", value.into());
+            self
+        }
+
+        /// `KendraIndexArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kendra_index_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KendraIndexArn")
         }
     }
 
@@ -8988,32 +14992,100 @@ pub mod knowledge_base {
             ManagedKnowledgeBaseConfiguration { props }
         }
 
-        prop! {
-            /// `EmbeddingModelArn`: The ARN of the model used to create vector embeddings for the
-            /// knowledge base.
-            props, "EmbeddingModelArn", embedding_model_arn, set_embedding_model_arn, get_embedding_model_arn, Val<String>
+        /// `EmbeddingModelArn`: The ARN of the model used to create vector embeddings for the knowledge
+        /// base.
+        pub fn embedding_model_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EmbeddingModelArn", value.into());
+            self
         }
 
-        prop! {
-            /// `EmbeddingModelConfiguration`: The embeddings model configuration details for the vector
-            /// model used in Knowledge Base.
-            props, "EmbeddingModelConfiguration", embedding_model_configuration, set_embedding_model_configuration, get_embedding_model_configuration, Val<EmbeddingModelConfiguration>
+        /// Sets `EmbeddingModelArn` in place: [`Self::embedding_model_arn`] on a value held by `&mut`.
+        pub fn set_embedding_model_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmbeddingModelArn", value.into());
+            self
         }
 
-        prop! {
-            /// `EmbeddingModelType`: The type of embedding model to use for the managed knowledge base.
-            props, "EmbeddingModelType", embedding_model_type, set_embedding_model_type, get_embedding_model_type, Val<EmbeddingModelType>
+        /// `EmbeddingModelArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_embedding_model_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmbeddingModelArn")
         }
 
-        prop! {
-            /// `ServerSideEncryptionConfiguration`: Contains details about the server-side encryption
-            /// for the managed knowledge base.
-            props, "ServerSideEncryptionConfiguration", server_side_encryption_configuration, set_server_side_encryption_configuration, get_server_side_encryption_configuration, Val<ManagedKnowledgeBaseServerSideEncryptionConfiguration>
+        /// `EmbeddingModelConfiguration`: The embeddings model configuration details for the vector
+        /// model used in Knowledge Base.
+        pub fn embedding_model_configuration(mut self, value: impl Into<Val<EmbeddingModelConfiguration>>) -> Self {
+            self.props.set("EmbeddingModelConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `SupplementalDataStorageConfiguration`: Configurations for supplemental data storage.
-            props, "SupplementalDataStorageConfiguration", supplemental_data_storage_configuration, set_supplemental_data_storage_configuration, get_supplemental_data_storage_configuration, Val<SupplementalDataStorageConfiguration>
+        /// Sets `EmbeddingModelConfiguration` in place: [`Self::embedding_model_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_embedding_model_configuration(&mut self, value: impl Into<Val<EmbeddingModelConfiguration>>) -> &mut Self {
+            self.props.set("EmbeddingModelConfiguration", value.into());
+            self
+        }
+
+        /// `EmbeddingModelConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_embedding_model_configuration(&self) -> ::std::option::Option<Val<EmbeddingModelConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EmbeddingModelConfiguration")
+        }
+
+        /// `EmbeddingModelType`: The type of embedding model to use for the managed knowledge base.
+        pub fn embedding_model_type(mut self, value: impl Into<Val<EmbeddingModelType>>) -> Self {
+            self.props.set("EmbeddingModelType", value.into());
+            self
+        }
+
+        /// Sets `EmbeddingModelType` in place: [`Self::embedding_model_type`] on a value held by `&mut`.
+        pub fn set_embedding_model_type(&mut self, value: impl Into<Val<EmbeddingModelType>>) -> &mut Self {
+            self.props.set("EmbeddingModelType", value.into());
+            self
+        }
+
+        /// `EmbeddingModelType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_embedding_model_type(&self) -> ::std::option::Option<Val<EmbeddingModelType>> {
+            crate::cfn::get_prop(&self.props, "EmbeddingModelType")
+        }
+
+        /// `ServerSideEncryptionConfiguration`: Contains details about the server-side encryption for
+        /// the managed knowledge base.
+        pub fn server_side_encryption_configuration(mut self, value: impl Into<Val<ManagedKnowledgeBaseServerSideEncryptionConfiguration>>) -> Self {
+            self.props.set("ServerSideEncryptionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ServerSideEncryptionConfiguration` in place: [`Self::server_side_encryption_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_server_side_encryption_configuration(&mut self, value: impl Into<Val<ManagedKnowledgeBaseServerSideEncryptionConfiguration>>) -> &mut Self {
+            self.props.set("ServerSideEncryptionConfiguration", value.into());
+            self
+        }
+
+        /// `ServerSideEncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_side_encryption_configuration(&self) -> ::std::option::Option<Val<ManagedKnowledgeBaseServerSideEncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ServerSideEncryptionConfiguration")
+        }
+
+        /// `SupplementalDataStorageConfiguration`: Configurations for supplemental data storage.
+        pub fn supplemental_data_storage_configuration(mut self, value: impl Into<Val<SupplementalDataStorageConfiguration>>) -> Self {
+            self.props.set("SupplementalDataStorageConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SupplementalDataStorageConfiguration` in place: [`Self::supplemental_data_storage_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_supplemental_data_storage_configuration(&mut self, value: impl Into<Val<SupplementalDataStorageConfiguration>>) -> &mut Self {
+            self.props.set("SupplementalDataStorageConfiguration", value.into());
+            self
+        }
+
+        /// `SupplementalDataStorageConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_supplemental_data_storage_configuration(&self) -> ::std::option::Option<Val<SupplementalDataStorageConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SupplementalDataStorageConfiguration")
         }
     }
 
@@ -9033,10 +15105,24 @@ pub mod knowledge_base {
             EmbeddingModelConfiguration { props }
         }
 
-        prop! {
-            /// `BedrockEmbeddingModelConfiguration`: The vector configuration details for the Bedrock
-            /// embeddings model.
-            props, "BedrockEmbeddingModelConfiguration", bedrock_embedding_model_configuration, set_bedrock_embedding_model_configuration, get_bedrock_embedding_model_configuration, Val<BedrockEmbeddingModelConfiguration>
+        /// `BedrockEmbeddingModelConfiguration`: The vector configuration details for the Bedrock
+        /// embeddings model.
+        pub fn bedrock_embedding_model_configuration(mut self, value: impl Into<Val<BedrockEmbeddingModelConfiguration>>) -> Self {
+            self.props.set("BedrockEmbeddingModelConfiguration", value.into());
+            self
+        }
+
+        /// Sets `BedrockEmbeddingModelConfiguration` in place: [`Self::bedrock_embedding_model_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_bedrock_embedding_model_configuration(&mut self, value: impl Into<Val<BedrockEmbeddingModelConfiguration>>) -> &mut Self {
+            self.props.set("BedrockEmbeddingModelConfiguration", value.into());
+            self
+        }
+
+        /// `BedrockEmbeddingModelConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_embedding_model_configuration(&self) -> ::std::option::Option<Val<BedrockEmbeddingModelConfiguration>> {
+            crate::cfn::get_prop(&self.props, "BedrockEmbeddingModelConfiguration")
         }
     }
 
@@ -9056,31 +15142,96 @@ pub mod knowledge_base {
             BedrockEmbeddingModelConfiguration { props }
         }
 
-        prop! {
-            /// `Audio`: List of audio configurations for multi modal ingestion.
-            props, "Audio", audio, set_audio, get_audio, Val<List<AudioConfiguration>>
+        /// `Audio`: List of audio configurations for multi modal ingestion.
+        pub fn audio(mut self, value: impl Into<Val<List<AudioConfiguration>>>) -> Self {
+            self.props.set("Audio", value.into());
+            self
         }
 
-        prop! {
-            /// `Dimensions`: The dimensions details for the vector configuration used on the Bedrock
-            /// embeddings model.
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<i64>
+        /// Sets `Audio` in place: [`Self::audio`] on a value held by `&mut`.
+        pub fn set_audio(&mut self, value: impl Into<Val<List<AudioConfiguration>>>) -> &mut Self {
+            self.props.set("Audio", value.into());
+            self
         }
 
-        prop! {
-            /// `EmbeddingDataType`: The data type for the vectors when using a model to convert text
-            /// into vector embeddings.
-            props, "EmbeddingDataType", embedding_data_type, set_embedding_data_type, get_embedding_data_type, Val<BedrockEmbeddingModelConfigurationEmbeddingDataType>
+        /// `Audio` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audio(&self) -> ::std::option::Option<Val<List<AudioConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "Audio")
         }
 
-        prop! {
-            /// `ModelConfiguration`: Model-specific configuration for the embedding model.
-            props, "ModelConfiguration", model_configuration, set_model_configuration, get_model_configuration, Val<Json>
+        /// `Dimensions`: The dimensions details for the vector configuration used on the Bedrock
+        /// embeddings model.
+        pub fn dimensions(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `Video`: List of video configurations for multi modal ingestion.
-            props, "Video", video, set_video, get_video, Val<List<VideoConfiguration>>
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
+        }
+
+        /// `EmbeddingDataType`: The data type for the vectors when using a model to convert text into
+        /// vector embeddings.
+        pub fn embedding_data_type(mut self, value: impl Into<Val<BedrockEmbeddingModelConfigurationEmbeddingDataType>>) -> Self {
+            self.props.set("EmbeddingDataType", value.into());
+            self
+        }
+
+        /// Sets `EmbeddingDataType` in place: [`Self::embedding_data_type`] on a value held by `&mut`.
+        pub fn set_embedding_data_type(&mut self, value: impl Into<Val<BedrockEmbeddingModelConfigurationEmbeddingDataType>>) -> &mut Self {
+            self.props.set("EmbeddingDataType", value.into());
+            self
+        }
+
+        /// `EmbeddingDataType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_embedding_data_type(&self) -> ::std::option::Option<Val<BedrockEmbeddingModelConfigurationEmbeddingDataType>> {
+            crate::cfn::get_prop(&self.props, "EmbeddingDataType")
+        }
+
+        /// `ModelConfiguration`: Model-specific configuration for the embedding model.
+        pub fn model_configuration(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("ModelConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ModelConfiguration` in place: [`Self::model_configuration`] on a value held by `&mut`.
+        pub fn set_model_configuration(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("ModelConfiguration", value.into());
+            self
+        }
+
+        /// `ModelConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_configuration(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "ModelConfiguration")
+        }
+
+        /// `Video`: List of video configurations for multi modal ingestion.
+        pub fn video(mut self, value: impl Into<Val<List<VideoConfiguration>>>) -> Self {
+            self.props.set("Video", value.into());
+            self
+        }
+
+        /// Sets `Video` in place: [`Self::video`] on a value held by `&mut`.
+        pub fn set_video(&mut self, value: impl Into<Val<List<VideoConfiguration>>>) -> &mut Self {
+            self.props.set("Video", value.into());
+            self
+        }
+
+        /// `Video` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_video(&self) -> ::std::option::Option<Val<List<VideoConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "Video")
         }
     }
 
@@ -9103,10 +15254,16 @@ pub mod knowledge_base {
             AudioConfiguration { props }
         }
 
-        prop! {
-            /// `SegmentationConfiguration`: Configure the audio segmentation configuration for multi
-            /// modal ingestion.
-            props, "SegmentationConfiguration", _, set_segmentation_configuration, get_segmentation_configuration, Val<AudioSegmentationConfiguration>
+        /// Sets `SegmentationConfiguration`, which `new` took, in place.
+        pub fn set_segmentation_configuration(&mut self, value: impl Into<Val<AudioSegmentationConfiguration>>) -> &mut Self {
+            self.props.set("SegmentationConfiguration", value.into());
+            self
+        }
+
+        /// `SegmentationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segmentation_configuration(&self) -> ::std::option::Option<Val<AudioSegmentationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SegmentationConfiguration")
         }
     }
 
@@ -9129,9 +15286,16 @@ pub mod knowledge_base {
             AudioSegmentationConfiguration { props }
         }
 
-        prop! {
-            /// `FixedLengthDuration`: Duration in seconds to segment the multi modal media
-            props, "FixedLengthDuration", _, set_fixed_length_duration, get_fixed_length_duration, Val<i64>
+        /// Sets `FixedLengthDuration`, which `new` took, in place.
+        pub fn set_fixed_length_duration(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FixedLengthDuration", value.into());
+            self
+        }
+
+        /// `FixedLengthDuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fixed_length_duration(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FixedLengthDuration")
         }
     }
 
@@ -9167,10 +15331,16 @@ pub mod knowledge_base {
             VideoConfiguration { props }
         }
 
-        prop! {
-            /// `SegmentationConfiguration`: Configure the video segmentation configuration for multi
-            /// modal ingestion.
-            props, "SegmentationConfiguration", _, set_segmentation_configuration, get_segmentation_configuration, Val<VideoSegmentationConfiguration>
+        /// Sets `SegmentationConfiguration`, which `new` took, in place.
+        pub fn set_segmentation_configuration(&mut self, value: impl Into<Val<VideoSegmentationConfiguration>>) -> &mut Self {
+            self.props.set("SegmentationConfiguration", value.into());
+            self
+        }
+
+        /// `SegmentationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segmentation_configuration(&self) -> ::std::option::Option<Val<VideoSegmentationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SegmentationConfiguration")
         }
     }
 
@@ -9193,9 +15363,16 @@ pub mod knowledge_base {
             VideoSegmentationConfiguration { props }
         }
 
-        prop! {
-            /// `FixedLengthDuration`: Duration in seconds to segment the multi modal media
-            props, "FixedLengthDuration", _, set_fixed_length_duration, get_fixed_length_duration, Val<i64>
+        /// Sets `FixedLengthDuration`, which `new` took, in place.
+        pub fn set_fixed_length_duration(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FixedLengthDuration", value.into());
+            self
+        }
+
+        /// `FixedLengthDuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fixed_length_duration(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FixedLengthDuration")
         }
     }
 
@@ -9228,9 +15405,22 @@ pub mod knowledge_base {
             ManagedKnowledgeBaseServerSideEncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `KmsKeyArn`: The ARN of the AWS KMS key used to encrypt the managed knowledge base.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `KmsKeyArn`: The ARN of the AWS KMS key used to encrypt the managed knowledge base.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 
@@ -9255,9 +15445,16 @@ pub mod knowledge_base {
             SupplementalDataStorageConfiguration { props }
         }
 
-        prop! {
-            /// `SupplementalDataStorageLocations`: List of supplemental data storage locations.
-            props, "SupplementalDataStorageLocations", _, set_supplemental_data_storage_locations, get_supplemental_data_storage_locations, Val<List<SupplementalDataStorageLocation>>
+        /// Sets `SupplementalDataStorageLocations`, which `new` took, in place.
+        pub fn set_supplemental_data_storage_locations(&mut self, value: impl Into<Val<List<SupplementalDataStorageLocation>>>) -> &mut Self {
+            self.props.set("SupplementalDataStorageLocations", value.into());
+            self
+        }
+
+        /// `SupplementalDataStorageLocations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_supplemental_data_storage_locations(&self) -> ::std::option::Option<Val<List<SupplementalDataStorageLocation>>> {
+            crate::cfn::get_prop(&self.props, "SupplementalDataStorageLocations")
         }
     }
 
@@ -9282,14 +15479,34 @@ pub mod knowledge_base {
             SupplementalDataStorageLocation { props }
         }
 
-        prop! {
-            /// `SupplementalDataStorageLocationType`: Supplemental data storage location type.
-            props, "SupplementalDataStorageLocationType", _, set_supplemental_data_storage_location_type, get_supplemental_data_storage_location_type, Val<SupplementalDataStorageLocationType>
+        /// Sets `SupplementalDataStorageLocationType`, which `new` took, in place.
+        pub fn set_supplemental_data_storage_location_type(&mut self, value: impl Into<Val<SupplementalDataStorageLocationType>>) -> &mut Self {
+            self.props.set("SupplementalDataStorageLocationType", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Location`: An Amazon S3 location.
-            props, "S3Location", s3_location, set_s3_location, get_s3_location, Val<S3Location>
+        /// `SupplementalDataStorageLocationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_supplemental_data_storage_location_type(&self) -> ::std::option::Option<Val<SupplementalDataStorageLocationType>> {
+            crate::cfn::get_prop(&self.props, "SupplementalDataStorageLocationType")
+        }
+
+        /// `S3Location`: An Amazon S3 location.
+        pub fn s3_location(mut self, value: impl Into<Val<S3Location>>) -> Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// Sets `S3Location` in place: [`Self::s3_location`] on a value held by `&mut`.
+        pub fn set_s3_location(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// `S3Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_location(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "S3Location")
         }
     }
 
@@ -9310,9 +15527,16 @@ pub mod knowledge_base {
             S3Location { props }
         }
 
-        prop! {
-            /// `URI`: The location's URI
-            props, "URI", _, set_uri, get_uri, Val<String>
+        /// Sets `URI`, which `new` took, in place.
+        pub fn set_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("URI", value.into());
+            self
+        }
+
+        /// `URI` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "URI")
         }
     }
 
@@ -9344,14 +15568,34 @@ pub mod knowledge_base {
             SqlKnowledgeBaseConfiguration { props }
         }
 
-        prop! {
-            /// `Type`: SQL query engine type
-            props, "Type", _, set_type, get_type, Val<QueryEngineType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<QueryEngineType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `RedshiftConfiguration`: Configurations for a Redshift knowledge base
-            props, "RedshiftConfiguration", redshift_configuration, set_redshift_configuration, get_redshift_configuration, Val<RedshiftConfiguration>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<QueryEngineType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `RedshiftConfiguration`: Configurations for a Redshift knowledge base
+        pub fn redshift_configuration(mut self, value: impl Into<Val<RedshiftConfiguration>>) -> Self {
+            self.props.set("RedshiftConfiguration", value.into());
+            self
+        }
+
+        /// Sets `RedshiftConfiguration` in place: [`Self::redshift_configuration`] on a value held by `&mut`.
+        pub fn set_redshift_configuration(&mut self, value: impl Into<Val<RedshiftConfiguration>>) -> &mut Self {
+            self.props.set("RedshiftConfiguration", value.into());
+            self
+        }
+
+        /// `RedshiftConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redshift_configuration(&self) -> ::std::option::Option<Val<RedshiftConfiguration>> {
+            crate::cfn::get_prop(&self.props, "RedshiftConfiguration")
         }
     }
 
@@ -9380,20 +15624,47 @@ pub mod knowledge_base {
             RedshiftConfiguration { props }
         }
 
-        prop! {
-            /// `StorageConfigurations`: List of configurations for available Redshift query engine
-            /// storage types
-            props, "StorageConfigurations", _, set_storage_configurations, get_storage_configurations, Val<List<RedshiftQueryEngineStorageConfiguration>>
+        /// Sets `StorageConfigurations`, which `new` took, in place.
+        pub fn set_storage_configurations(&mut self, value: impl Into<Val<List<RedshiftQueryEngineStorageConfiguration>>>) -> &mut Self {
+            self.props.set("StorageConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryEngineConfiguration`: Configurations for Redshift query engine
-            props, "QueryEngineConfiguration", _, set_query_engine_configuration, get_query_engine_configuration, Val<RedshiftQueryEngineConfiguration>
+        /// `StorageConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_configurations(&self) -> ::std::option::Option<Val<List<RedshiftQueryEngineStorageConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "StorageConfigurations")
         }
 
-        prop! {
-            /// `QueryGenerationConfiguration`: Configurations for generating Redshift engine queries
-            props, "QueryGenerationConfiguration", query_generation_configuration, set_query_generation_configuration, get_query_generation_configuration, Val<QueryGenerationConfiguration>
+        /// Sets `QueryEngineConfiguration`, which `new` took, in place.
+        pub fn set_query_engine_configuration(&mut self, value: impl Into<Val<RedshiftQueryEngineConfiguration>>) -> &mut Self {
+            self.props.set("QueryEngineConfiguration", value.into());
+            self
+        }
+
+        /// `QueryEngineConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_engine_configuration(&self) -> ::std::option::Option<Val<RedshiftQueryEngineConfiguration>> {
+            crate::cfn::get_prop(&self.props, "QueryEngineConfiguration")
+        }
+
+        /// `QueryGenerationConfiguration`: Configurations for generating Redshift engine queries
+        pub fn query_generation_configuration(mut self, value: impl Into<Val<QueryGenerationConfiguration>>) -> Self {
+            self.props.set("QueryGenerationConfiguration", value.into());
+            self
+        }
+
+        /// Sets `QueryGenerationConfiguration` in place: [`Self::query_generation_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_query_generation_configuration(&mut self, value: impl Into<Val<QueryGenerationConfiguration>>) -> &mut Self {
+            self.props.set("QueryGenerationConfiguration", value.into());
+            self
+        }
+
+        /// `QueryGenerationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_generation_configuration(&self) -> ::std::option::Option<Val<QueryGenerationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "QueryGenerationConfiguration")
         }
     }
 
@@ -9415,19 +15686,54 @@ pub mod knowledge_base {
             RedshiftQueryEngineConfiguration { props }
         }
 
-        prop! {
-            /// `Type`: Redshift query engine type
-            props, "Type", _, set_type, get_type, Val<RedshiftQueryEngineType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<RedshiftQueryEngineType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `ProvisionedConfiguration`: Configurations for provisioned Redshift query engine
-            props, "ProvisionedConfiguration", provisioned_configuration, set_provisioned_configuration, get_provisioned_configuration, Val<RedshiftProvisionedConfiguration>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<RedshiftQueryEngineType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `ServerlessConfiguration`: Configurations for serverless Redshift query engine
-            props, "ServerlessConfiguration", serverless_configuration, set_serverless_configuration, get_serverless_configuration, Val<RedshiftServerlessConfiguration>
+        /// `ProvisionedConfiguration`: Configurations for provisioned Redshift query engine
+        pub fn provisioned_configuration(mut self, value: impl Into<Val<RedshiftProvisionedConfiguration>>) -> Self {
+            self.props.set("ProvisionedConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ProvisionedConfiguration` in place: [`Self::provisioned_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_provisioned_configuration(&mut self, value: impl Into<Val<RedshiftProvisionedConfiguration>>) -> &mut Self {
+            self.props.set("ProvisionedConfiguration", value.into());
+            self
+        }
+
+        /// `ProvisionedConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provisioned_configuration(&self) -> ::std::option::Option<Val<RedshiftProvisionedConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ProvisionedConfiguration")
+        }
+
+        /// `ServerlessConfiguration`: Configurations for serverless Redshift query engine
+        pub fn serverless_configuration(mut self, value: impl Into<Val<RedshiftServerlessConfiguration>>) -> Self {
+            self.props.set("ServerlessConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ServerlessConfiguration` in place: [`Self::serverless_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_serverless_configuration(&mut self, value: impl Into<Val<RedshiftServerlessConfiguration>>) -> &mut Self {
+            self.props.set("ServerlessConfiguration", value.into());
+            self
+        }
+
+        /// `ServerlessConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_serverless_configuration(&self) -> ::std::option::Option<Val<RedshiftServerlessConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ServerlessConfiguration")
         }
     }
 
@@ -9455,14 +15761,28 @@ pub mod knowledge_base {
             RedshiftProvisionedConfiguration { props }
         }
 
-        prop! {
-            /// `ClusterIdentifier`: Redshift cluster identifier
-            props, "ClusterIdentifier", _, set_cluster_identifier, get_cluster_identifier, Val<String>
+        /// Sets `ClusterIdentifier`, which `new` took, in place.
+        pub fn set_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthConfiguration`: Configurations for Redshift query engine provisioned auth setup
-            props, "AuthConfiguration", _, set_auth_configuration, get_auth_configuration, Val<RedshiftProvisionedAuthConfiguration>
+        /// `ClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterIdentifier")
+        }
+
+        /// Sets `AuthConfiguration`, which `new` took, in place.
+        pub fn set_auth_configuration(&mut self, value: impl Into<Val<RedshiftProvisionedAuthConfiguration>>) -> &mut Self {
+            self.props.set("AuthConfiguration", value.into());
+            self
+        }
+
+        /// `AuthConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_configuration(&self) -> ::std::option::Option<Val<RedshiftProvisionedAuthConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AuthConfiguration")
         }
     }
 
@@ -9484,19 +15804,53 @@ pub mod knowledge_base {
             RedshiftProvisionedAuthConfiguration { props }
         }
 
-        prop! {
-            /// `Type`: Provisioned Redshift auth type
-            props, "Type", _, set_type, get_type, Val<RedshiftProvisionedAuthType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<RedshiftProvisionedAuthType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseUser`: Redshift database user
-            props, "DatabaseUser", database_user, set_database_user, get_database_user, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<RedshiftProvisionedAuthType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `UsernamePasswordSecretArn`: Arn of a SecretsManager Secret
-            props, "UsernamePasswordSecretArn", username_password_secret_arn, set_username_password_secret_arn, get_username_password_secret_arn, Val<String>
+        /// `DatabaseUser`: Redshift database user
+        pub fn database_user(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseUser", value.into());
+            self
+        }
+
+        /// Sets `DatabaseUser` in place: [`Self::database_user`] on a value held by `&mut`.
+        pub fn set_database_user(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseUser", value.into());
+            self
+        }
+
+        /// `DatabaseUser` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_user(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseUser")
+        }
+
+        /// `UsernamePasswordSecretArn`: Arn of a SecretsManager Secret
+        pub fn username_password_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UsernamePasswordSecretArn", value.into());
+            self
+        }
+
+        /// Sets `UsernamePasswordSecretArn` in place: [`Self::username_password_secret_arn`] on a value
+        /// held by `&mut`.
+        pub fn set_username_password_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UsernamePasswordSecretArn", value.into());
+            self
+        }
+
+        /// `UsernamePasswordSecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username_password_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UsernamePasswordSecretArn")
         }
     }
 
@@ -9540,14 +15894,28 @@ pub mod knowledge_base {
             RedshiftServerlessConfiguration { props }
         }
 
-        prop! {
-            /// `WorkgroupArn`: Workgroup arn
-            props, "WorkgroupArn", _, set_workgroup_arn, get_workgroup_arn, Val<String>
+        /// Sets `WorkgroupArn`, which `new` took, in place.
+        pub fn set_workgroup_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkgroupArn", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthConfiguration`: Configurations for Redshift query engine serverless auth setup
-            props, "AuthConfiguration", _, set_auth_configuration, get_auth_configuration, Val<RedshiftServerlessAuthConfiguration>
+        /// `WorkgroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workgroup_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkgroupArn")
+        }
+
+        /// Sets `AuthConfiguration`, which `new` took, in place.
+        pub fn set_auth_configuration(&mut self, value: impl Into<Val<RedshiftServerlessAuthConfiguration>>) -> &mut Self {
+            self.props.set("AuthConfiguration", value.into());
+            self
+        }
+
+        /// `AuthConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_configuration(&self) -> ::std::option::Option<Val<RedshiftServerlessAuthConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AuthConfiguration")
         }
     }
 
@@ -9569,14 +15937,35 @@ pub mod knowledge_base {
             RedshiftServerlessAuthConfiguration { props }
         }
 
-        prop! {
-            /// `Type`: Serverless Redshift auth type
-            props, "Type", _, set_type, get_type, Val<RedshiftServerlessAuthType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<RedshiftServerlessAuthType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `UsernamePasswordSecretArn`: Arn of a SecretsManager Secret
-            props, "UsernamePasswordSecretArn", username_password_secret_arn, set_username_password_secret_arn, get_username_password_secret_arn, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<RedshiftServerlessAuthType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `UsernamePasswordSecretArn`: Arn of a SecretsManager Secret
+        pub fn username_password_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UsernamePasswordSecretArn", value.into());
+            self
+        }
+
+        /// Sets `UsernamePasswordSecretArn` in place: [`Self::username_password_secret_arn`] on a value
+        /// held by `&mut`.
+        pub fn set_username_password_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UsernamePasswordSecretArn", value.into());
+            self
+        }
+
+        /// `UsernamePasswordSecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username_password_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UsernamePasswordSecretArn")
         }
     }
 
@@ -9622,14 +16011,41 @@ pub mod knowledge_base {
             QueryGenerationConfiguration { props }
         }
 
-        prop! {
-            /// `ExecutionTimeoutSeconds`: Max query execution timeout
-            props, "ExecutionTimeoutSeconds", execution_timeout_seconds, set_execution_timeout_seconds, get_execution_timeout_seconds, Val<i64>
+        /// `ExecutionTimeoutSeconds`: Max query execution timeout
+        pub fn execution_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ExecutionTimeoutSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `GenerationContext`: Context used to improve query generation
-            props, "GenerationContext", generation_context, set_generation_context, get_generation_context, Val<QueryGenerationContext>
+        /// Sets `ExecutionTimeoutSeconds` in place: [`Self::execution_timeout_seconds`] on a value held
+        /// by `&mut`.
+        pub fn set_execution_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ExecutionTimeoutSeconds", value.into());
+            self
+        }
+
+        /// `ExecutionTimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ExecutionTimeoutSeconds")
+        }
+
+        /// `GenerationContext`: Context used to improve query generation
+        pub fn generation_context(mut self, value: impl Into<Val<QueryGenerationContext>>) -> Self {
+            self.props.set("GenerationContext", value.into());
+            self
+        }
+
+        /// Sets `GenerationContext` in place: [`Self::generation_context`] on a value held by `&mut`.
+        pub fn set_generation_context(&mut self, value: impl Into<Val<QueryGenerationContext>>) -> &mut Self {
+            self.props.set("GenerationContext", value.into());
+            self
+        }
+
+        /// `GenerationContext` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_generation_context(&self) -> ::std::option::Option<Val<QueryGenerationContext>> {
+            crate::cfn::get_prop(&self.props, "GenerationContext")
         }
     }
 
@@ -9649,14 +16065,40 @@ pub mod knowledge_base {
             QueryGenerationContext { props }
         }
 
-        prop! {
-            /// `CuratedQueries`: List of example queries and results
-            props, "CuratedQueries", curated_queries, set_curated_queries, get_curated_queries, Val<List<CuratedQuery>>
+        /// `CuratedQueries`: List of example queries and results
+        pub fn curated_queries(mut self, value: impl Into<Val<List<CuratedQuery>>>) -> Self {
+            self.props.set("CuratedQueries", value.into());
+            self
         }
 
-        prop! {
-            /// `Tables`: List of tables used for Redshift query generation context
-            props, "Tables", tables, set_tables, get_tables, Val<List<QueryGenerationTable>>
+        /// Sets `CuratedQueries` in place: [`Self::curated_queries`] on a value held by `&mut`.
+        pub fn set_curated_queries(&mut self, value: impl Into<Val<List<CuratedQuery>>>) -> &mut Self {
+            self.props.set("CuratedQueries", value.into());
+            self
+        }
+
+        /// `CuratedQueries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_curated_queries(&self) -> ::std::option::Option<Val<List<CuratedQuery>>> {
+            crate::cfn::get_prop(&self.props, "CuratedQueries")
+        }
+
+        /// `Tables`: List of tables used for Redshift query generation context
+        pub fn tables(mut self, value: impl Into<Val<List<QueryGenerationTable>>>) -> Self {
+            self.props.set("Tables", value.into());
+            self
+        }
+
+        /// Sets `Tables` in place: [`Self::tables`] on a value held by `&mut`.
+        pub fn set_tables(&mut self, value: impl Into<Val<List<QueryGenerationTable>>>) -> &mut Self {
+            self.props.set("Tables", value.into());
+            self
+        }
+
+        /// `Tables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tables(&self) -> ::std::option::Option<Val<List<QueryGenerationTable>>> {
+            crate::cfn::get_prop(&self.props, "Tables")
         }
     }
 
@@ -9679,14 +16121,28 @@ pub mod knowledge_base {
             CuratedQuery { props }
         }
 
-        prop! {
-            /// `NaturalLanguage`: Question for the curated query
-            props, "NaturalLanguage", _, set_natural_language, get_natural_language, Val<String>
+        /// Sets `NaturalLanguage`, which `new` took, in place.
+        pub fn set_natural_language(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NaturalLanguage", value.into());
+            self
         }
 
-        prop! {
-            /// `Sql`: Answer for the curated query
-            props, "Sql", _, set_sql, get_sql, Val<String>
+        /// `NaturalLanguage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_natural_language(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NaturalLanguage")
+        }
+
+        /// Sets `Sql`, which `new` took, in place.
+        pub fn set_sql(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Sql", value.into());
+            self
+        }
+
+        /// `Sql` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sql(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Sql")
         }
     }
 
@@ -9708,24 +16164,70 @@ pub mod knowledge_base {
             QueryGenerationTable { props }
         }
 
-        prop! {
-            /// `Name`: Query generation table name. Must follow three-part notation
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Columns`: List of Redshift query generation columns
-            props, "Columns", columns, set_columns, get_columns, Val<List<QueryGenerationColumn>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Description`: Description for the attached entity
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Columns`: List of Redshift query generation columns
+        pub fn columns(mut self, value: impl Into<Val<List<QueryGenerationColumn>>>) -> Self {
+            self.props.set("Columns", value.into());
+            self
         }
 
-        prop! {
-            /// `Inclusion`: Include or Exclude status for an entity
-            props, "Inclusion", inclusion, set_inclusion, get_inclusion, Val<InclusionType>
+        /// Sets `Columns` in place: [`Self::columns`] on a value held by `&mut`.
+        pub fn set_columns(&mut self, value: impl Into<Val<List<QueryGenerationColumn>>>) -> &mut Self {
+            self.props.set("Columns", value.into());
+            self
+        }
+
+        /// `Columns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_columns(&self) -> ::std::option::Option<Val<List<QueryGenerationColumn>>> {
+            crate::cfn::get_prop(&self.props, "Columns")
+        }
+
+        /// `Description`: Description for the attached entity
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Inclusion`: Include or Exclude status for an entity
+        pub fn inclusion(mut self, value: impl Into<Val<InclusionType>>) -> Self {
+            self.props.set("Inclusion", value.into());
+            self
+        }
+
+        /// Sets `Inclusion` in place: [`Self::inclusion`] on a value held by `&mut`.
+        pub fn set_inclusion(&mut self, value: impl Into<Val<InclusionType>>) -> &mut Self {
+            self.props.set("Inclusion", value.into());
+            self
+        }
+
+        /// `Inclusion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inclusion(&self) -> ::std::option::Option<Val<InclusionType>> {
+            crate::cfn::get_prop(&self.props, "Inclusion")
         }
     }
 
@@ -9744,19 +16246,58 @@ pub mod knowledge_base {
             QueryGenerationColumn { props }
         }
 
-        prop! {
-            /// `Description`: Description for the attached entity
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Description`: Description for the attached entity
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Inclusion`: Include or Exclude status for an entity
-            props, "Inclusion", inclusion, set_inclusion, get_inclusion, Val<InclusionType>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: Query generation column name
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Inclusion`: Include or Exclude status for an entity
+        pub fn inclusion(mut self, value: impl Into<Val<InclusionType>>) -> Self {
+            self.props.set("Inclusion", value.into());
+            self
+        }
+
+        /// Sets `Inclusion` in place: [`Self::inclusion`] on a value held by `&mut`.
+        pub fn set_inclusion(&mut self, value: impl Into<Val<InclusionType>>) -> &mut Self {
+            self.props.set("Inclusion", value.into());
+            self
+        }
+
+        /// `Inclusion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inclusion(&self) -> ::std::option::Option<Val<InclusionType>> {
+            crate::cfn::get_prop(&self.props, "Inclusion")
+        }
+
+        /// `Name`: Query generation column name
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -9791,21 +16332,54 @@ pub mod knowledge_base {
             RedshiftQueryEngineStorageConfiguration { props }
         }
 
-        prop! {
-            /// `Type`: Redshift query engine storage type
-            props, "Type", _, set_type, get_type, Val<RedshiftQueryEngineStorageType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<RedshiftQueryEngineStorageType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `AwsDataCatalogConfiguration`: Configurations for Redshift query engine AWS Data Catalog
-            /// backed storage
-            props, "AwsDataCatalogConfiguration", aws_data_catalog_configuration, set_aws_data_catalog_configuration, get_aws_data_catalog_configuration, Val<RedshiftQueryEngineAwsDataCatalogStorageConfiguration>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<RedshiftQueryEngineStorageType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `RedshiftConfiguration`: Configurations for Redshift query engine Redshift backed
-            /// storage
-            props, "RedshiftConfiguration", redshift_configuration, set_redshift_configuration, get_redshift_configuration, Val<RedshiftQueryEngineRedshiftStorageConfiguration>
+        /// `AwsDataCatalogConfiguration`: Configurations for Redshift query engine AWS Data Catalog
+        /// backed storage
+        pub fn aws_data_catalog_configuration(mut self, value: impl Into<Val<RedshiftQueryEngineAwsDataCatalogStorageConfiguration>>) -> Self {
+            self.props.set("AwsDataCatalogConfiguration", value.into());
+            self
+        }
+
+        /// Sets `AwsDataCatalogConfiguration` in place: [`Self::aws_data_catalog_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_aws_data_catalog_configuration(&mut self, value: impl Into<Val<RedshiftQueryEngineAwsDataCatalogStorageConfiguration>>) -> &mut Self {
+            self.props.set("AwsDataCatalogConfiguration", value.into());
+            self
+        }
+
+        /// `AwsDataCatalogConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_data_catalog_configuration(&self) -> ::std::option::Option<Val<RedshiftQueryEngineAwsDataCatalogStorageConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AwsDataCatalogConfiguration")
+        }
+
+        /// `RedshiftConfiguration`: Configurations for Redshift query engine Redshift backed storage
+        pub fn redshift_configuration(mut self, value: impl Into<Val<RedshiftQueryEngineRedshiftStorageConfiguration>>) -> Self {
+            self.props.set("RedshiftConfiguration", value.into());
+            self
+        }
+
+        /// Sets `RedshiftConfiguration` in place: [`Self::redshift_configuration`] on a value held by `&mut`.
+        pub fn set_redshift_configuration(&mut self, value: impl Into<Val<RedshiftQueryEngineRedshiftStorageConfiguration>>) -> &mut Self {
+            self.props.set("RedshiftConfiguration", value.into());
+            self
+        }
+
+        /// `RedshiftConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redshift_configuration(&self) -> ::std::option::Option<Val<RedshiftQueryEngineRedshiftStorageConfiguration>> {
+            crate::cfn::get_prop(&self.props, "RedshiftConfiguration")
         }
     }
 
@@ -9828,9 +16402,16 @@ pub mod knowledge_base {
             RedshiftQueryEngineAwsDataCatalogStorageConfiguration { props }
         }
 
-        prop! {
-            /// `TableNames`: List of table names in AWS Data Catalog. Must follow two part notation
-            props, "TableNames", _, set_table_names, get_table_names, Val<List<String>>
+        /// Sets `TableNames`, which `new` took, in place.
+        pub fn set_table_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TableNames", value.into());
+            self
+        }
+
+        /// `TableNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TableNames")
         }
     }
 
@@ -9852,9 +16433,16 @@ pub mod knowledge_base {
             RedshiftQueryEngineRedshiftStorageConfiguration { props }
         }
 
-        prop! {
-            /// `DatabaseName`: Redshift database name
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
         }
     }
 
@@ -9919,21 +16507,55 @@ pub mod knowledge_base {
             VectorKnowledgeBaseConfiguration { props }
         }
 
-        prop! {
-            /// `EmbeddingModelArn`: The ARN of the model used to create vector embeddings for the
-            /// knowledge base.
-            props, "EmbeddingModelArn", _, set_embedding_model_arn, get_embedding_model_arn, Val<String>
+        /// Sets `EmbeddingModelArn`, which `new` took, in place.
+        pub fn set_embedding_model_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmbeddingModelArn", value.into());
+            self
         }
 
-        prop! {
-            /// `EmbeddingModelConfiguration`: The embeddings model configuration details for the vector
-            /// model used in Knowledge Base.
-            props, "EmbeddingModelConfiguration", embedding_model_configuration, set_embedding_model_configuration, get_embedding_model_configuration, Val<EmbeddingModelConfiguration>
+        /// `EmbeddingModelArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_embedding_model_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmbeddingModelArn")
         }
 
-        prop! {
-            /// `SupplementalDataStorageConfiguration`: Configurations for supplemental data storage.
-            props, "SupplementalDataStorageConfiguration", supplemental_data_storage_configuration, set_supplemental_data_storage_configuration, get_supplemental_data_storage_configuration, Val<SupplementalDataStorageConfiguration>
+        /// `EmbeddingModelConfiguration`: The embeddings model configuration details for the vector
+        /// model used in Knowledge Base.
+        pub fn embedding_model_configuration(mut self, value: impl Into<Val<EmbeddingModelConfiguration>>) -> Self {
+            self.props.set("EmbeddingModelConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EmbeddingModelConfiguration` in place: [`Self::embedding_model_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_embedding_model_configuration(&mut self, value: impl Into<Val<EmbeddingModelConfiguration>>) -> &mut Self {
+            self.props.set("EmbeddingModelConfiguration", value.into());
+            self
+        }
+
+        /// `EmbeddingModelConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_embedding_model_configuration(&self) -> ::std::option::Option<Val<EmbeddingModelConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EmbeddingModelConfiguration")
+        }
+
+        /// `SupplementalDataStorageConfiguration`: Configurations for supplemental data storage.
+        pub fn supplemental_data_storage_configuration(mut self, value: impl Into<Val<SupplementalDataStorageConfiguration>>) -> Self {
+            self.props.set("SupplementalDataStorageConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SupplementalDataStorageConfiguration` in place: [`Self::supplemental_data_storage_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_supplemental_data_storage_configuration(&mut self, value: impl Into<Val<SupplementalDataStorageConfiguration>>) -> &mut Self {
+            self.props.set("SupplementalDataStorageConfiguration", value.into());
+            self
+        }
+
+        /// `SupplementalDataStorageConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_supplemental_data_storage_configuration(&self) -> ::std::option::Option<Val<SupplementalDataStorageConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SupplementalDataStorageConfiguration")
         }
     }
 
@@ -9957,51 +16579,154 @@ pub mod knowledge_base {
             StorageConfiguration { props }
         }
 
-        prop! {
-            /// `Type`: The storage type of a knowledge base.
-            props, "Type", _, set_type, get_type, Val<KnowledgeBaseStorageType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<KnowledgeBaseStorageType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `MongoDbAtlasConfiguration`: Contains the storage configuration of the knowledge base in
-            /// MongoDb Atlas Cloud.
-            props, "MongoDbAtlasConfiguration", mongo_db_atlas_configuration, set_mongo_db_atlas_configuration, get_mongo_db_atlas_configuration, Val<MongoDbAtlasConfiguration>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<KnowledgeBaseStorageType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `NeptuneAnalyticsConfiguration`: Contains the configurations to use Neptune Analytics as
-            /// Vector Store.
-            props, "NeptuneAnalyticsConfiguration", neptune_analytics_configuration, set_neptune_analytics_configuration, get_neptune_analytics_configuration, Val<NeptuneAnalyticsConfiguration>
+        /// `MongoDbAtlasConfiguration`: Contains the storage configuration of the knowledge base in
+        /// MongoDb Atlas Cloud.
+        pub fn mongo_db_atlas_configuration(mut self, value: impl Into<Val<MongoDbAtlasConfiguration>>) -> Self {
+            self.props.set("MongoDbAtlasConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `OpensearchManagedClusterConfiguration`: Contains the storage configuration of the
-            /// knowledge base in Amazon OpenSearch Service.
-            props, "OpensearchManagedClusterConfiguration", opensearch_managed_cluster_configuration, set_opensearch_managed_cluster_configuration, get_opensearch_managed_cluster_configuration, Val<OpenSearchManagedClusterConfiguration>
+        /// Sets `MongoDbAtlasConfiguration` in place: [`Self::mongo_db_atlas_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_mongo_db_atlas_configuration(&mut self, value: impl Into<Val<MongoDbAtlasConfiguration>>) -> &mut Self {
+            self.props.set("MongoDbAtlasConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `OpensearchServerlessConfiguration`: Contains the storage configuration of the knowledge
-            /// base in Amazon OpenSearch Service.
-            props, "OpensearchServerlessConfiguration", opensearch_serverless_configuration, set_opensearch_serverless_configuration, get_opensearch_serverless_configuration, Val<OpenSearchServerlessConfiguration>
+        /// `MongoDbAtlasConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mongo_db_atlas_configuration(&self) -> ::std::option::Option<Val<MongoDbAtlasConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MongoDbAtlasConfiguration")
         }
 
-        prop! {
-            /// `PineconeConfiguration`: Contains the storage configuration of the knowledge base in
-            /// Pinecone.
-            props, "PineconeConfiguration", pinecone_configuration, set_pinecone_configuration, get_pinecone_configuration, Val<PineconeConfiguration>
+        /// `NeptuneAnalyticsConfiguration`: Contains the configurations to use Neptune Analytics as
+        /// Vector Store.
+        pub fn neptune_analytics_configuration(mut self, value: impl Into<Val<NeptuneAnalyticsConfiguration>>) -> Self {
+            self.props.set("NeptuneAnalyticsConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `RdsConfiguration`: Contains details about the storage configuration of the knowledge
-            /// base in Amazon RDS. For more information, see Create a vector index in Amazon RDS.
-            props, "RdsConfiguration", rds_configuration, set_rds_configuration, get_rds_configuration, Val<RdsConfiguration>
+        /// Sets `NeptuneAnalyticsConfiguration` in place: [`Self::neptune_analytics_configuration`] on
+        /// a value held by `&mut`.
+        pub fn set_neptune_analytics_configuration(&mut self, value: impl Into<Val<NeptuneAnalyticsConfiguration>>) -> &mut Self {
+            self.props.set("NeptuneAnalyticsConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `S3VectorsConfiguration`: Contains the storage configuration of the knowledge base for
-            /// S3 vectors.
-            props, "S3VectorsConfiguration", s3_vectors_configuration, set_s3_vectors_configuration, get_s3_vectors_configuration, Val<S3VectorsConfiguration>
+        /// `NeptuneAnalyticsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_neptune_analytics_configuration(&self) -> ::std::option::Option<Val<NeptuneAnalyticsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "NeptuneAnalyticsConfiguration")
+        }
+
+        /// `OpensearchManagedClusterConfiguration`: Contains the storage configuration of the knowledge
+        /// base in Amazon OpenSearch Service.
+        pub fn opensearch_managed_cluster_configuration(mut self, value: impl Into<Val<OpenSearchManagedClusterConfiguration>>) -> Self {
+            self.props.set("OpensearchManagedClusterConfiguration", value.into());
+            self
+        }
+
+        /// Sets `OpensearchManagedClusterConfiguration` in place: [`Self::opensearch_managed_cluster_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_opensearch_managed_cluster_configuration(&mut self, value: impl Into<Val<OpenSearchManagedClusterConfiguration>>) -> &mut Self {
+            self.props.set("OpensearchManagedClusterConfiguration", value.into());
+            self
+        }
+
+        /// `OpensearchManagedClusterConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_opensearch_managed_cluster_configuration(&self) -> ::std::option::Option<Val<OpenSearchManagedClusterConfiguration>> {
+            crate::cfn::get_prop(&self.props, "OpensearchManagedClusterConfiguration")
+        }
+
+        /// `OpensearchServerlessConfiguration`: Contains the storage configuration of the knowledge
+        /// base in Amazon OpenSearch Service.
+        pub fn opensearch_serverless_configuration(mut self, value: impl Into<Val<OpenSearchServerlessConfiguration>>) -> Self {
+            self.props.set("OpensearchServerlessConfiguration", value.into());
+            self
+        }
+
+        /// Sets `OpensearchServerlessConfiguration` in place: [`Self::opensearch_serverless_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_opensearch_serverless_configuration(&mut self, value: impl Into<Val<OpenSearchServerlessConfiguration>>) -> &mut Self {
+            self.props.set("OpensearchServerlessConfiguration", value.into());
+            self
+        }
+
+        /// `OpensearchServerlessConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_opensearch_serverless_configuration(&self) -> ::std::option::Option<Val<OpenSearchServerlessConfiguration>> {
+            crate::cfn::get_prop(&self.props, "OpensearchServerlessConfiguration")
+        }
+
+        /// `PineconeConfiguration`: Contains the storage configuration of the knowledge base in
+        /// Pinecone.
+        pub fn pinecone_configuration(mut self, value: impl Into<Val<PineconeConfiguration>>) -> Self {
+            self.props.set("PineconeConfiguration", value.into());
+            self
+        }
+
+        /// Sets `PineconeConfiguration` in place: [`Self::pinecone_configuration`] on a value held by `&mut`.
+        pub fn set_pinecone_configuration(&mut self, value: impl Into<Val<PineconeConfiguration>>) -> &mut Self {
+            self.props.set("PineconeConfiguration", value.into());
+            self
+        }
+
+        /// `PineconeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pinecone_configuration(&self) -> ::std::option::Option<Val<PineconeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PineconeConfiguration")
+        }
+
+        /// `RdsConfiguration`: Contains details about the storage configuration of the knowledge base
+        /// in Amazon RDS. For more information, see Create a vector index in Amazon RDS.
+        pub fn rds_configuration(mut self, value: impl Into<Val<RdsConfiguration>>) -> Self {
+            self.props.set("RdsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `RdsConfiguration` in place: [`Self::rds_configuration`] on a value held by `&mut`.
+        pub fn set_rds_configuration(&mut self, value: impl Into<Val<RdsConfiguration>>) -> &mut Self {
+            self.props.set("RdsConfiguration", value.into());
+            self
+        }
+
+        /// `RdsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rds_configuration(&self) -> ::std::option::Option<Val<RdsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "RdsConfiguration")
+        }
+
+        /// `S3VectorsConfiguration`: Contains the storage configuration of the knowledge base for S3
+        /// vectors.
+        pub fn s3_vectors_configuration(mut self, value: impl Into<Val<S3VectorsConfiguration>>) -> Self {
+            self.props.set("S3VectorsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `S3VectorsConfiguration` in place: [`Self::s3_vectors_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_s3_vectors_configuration(&mut self, value: impl Into<Val<S3VectorsConfiguration>>) -> &mut Self {
+            self.props.set("S3VectorsConfiguration", value.into());
+            self
+        }
+
+        /// `S3VectorsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_vectors_configuration(&self) -> ::std::option::Option<Val<S3VectorsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3VectorsConfiguration")
         }
     }
 
@@ -10042,46 +16767,112 @@ pub mod knowledge_base {
             MongoDbAtlasConfiguration { props }
         }
 
-        prop! {
-            /// `Endpoint`: MongoDB Atlas endpoint.
-            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        /// Sets `Endpoint`, which `new` took, in place.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `CredentialsSecretArn`: The ARN of the secret that you created in AWS Secrets Manager
-            /// that is linked to your Amazon Mongo database.
-            props, "CredentialsSecretArn", _, set_credentials_secret_arn, get_credentials_secret_arn, Val<String>
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
         }
 
-        prop! {
-            /// `DatabaseName`: Name of the database within MongoDB Atlas.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// Sets `CredentialsSecretArn`, which `new` took, in place.
+        pub fn set_credentials_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CredentialsSecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `CollectionName`: Name of the collection within MongoDB Atlas.
-            props, "CollectionName", _, set_collection_name, get_collection_name, Val<String>
+        /// `CredentialsSecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credentials_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CredentialsSecretArn")
         }
 
-        prop! {
-            /// `VectorIndexName`: Name of a MongoDB Atlas index.
-            props, "VectorIndexName", _, set_vector_index_name, get_vector_index_name, Val<String>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldMapping`: Contains the names of the fields to which to map information about the
-            /// vector store.
-            props, "FieldMapping", _, set_field_mapping, get_field_mapping, Val<MongoDbAtlasFieldMapping>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
         }
 
-        prop! {
-            /// `EndpointServiceName`: MongoDB Atlas endpoint service name.
-            props, "EndpointServiceName", endpoint_service_name, set_endpoint_service_name, get_endpoint_service_name, Val<String>
+        /// Sets `CollectionName`, which `new` took, in place.
+        pub fn set_collection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CollectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `TextIndexName`: Name of a MongoDB Atlas text index.
-            props, "TextIndexName", text_index_name, set_text_index_name, get_text_index_name, Val<String>
+        /// `CollectionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_collection_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CollectionName")
+        }
+
+        /// Sets `VectorIndexName`, which `new` took, in place.
+        pub fn set_vector_index_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VectorIndexName", value.into());
+            self
+        }
+
+        /// `VectorIndexName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vector_index_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VectorIndexName")
+        }
+
+        /// Sets `FieldMapping`, which `new` took, in place.
+        pub fn set_field_mapping(&mut self, value: impl Into<Val<MongoDbAtlasFieldMapping>>) -> &mut Self {
+            self.props.set("FieldMapping", value.into());
+            self
+        }
+
+        /// `FieldMapping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_mapping(&self) -> ::std::option::Option<Val<MongoDbAtlasFieldMapping>> {
+            crate::cfn::get_prop(&self.props, "FieldMapping")
+        }
+
+        /// `EndpointServiceName`: MongoDB Atlas endpoint service name.
+        pub fn endpoint_service_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EndpointServiceName", value.into());
+            self
+        }
+
+        /// Sets `EndpointServiceName` in place: [`Self::endpoint_service_name`] on a value held by `&mut`.
+        pub fn set_endpoint_service_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndpointServiceName", value.into());
+            self
+        }
+
+        /// `EndpointServiceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_service_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndpointServiceName")
+        }
+
+        /// `TextIndexName`: Name of a MongoDB Atlas text index.
+        pub fn text_index_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TextIndexName", value.into());
+            self
+        }
+
+        /// Sets `TextIndexName` in place: [`Self::text_index_name`] on a value held by `&mut`.
+        pub fn set_text_index_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextIndexName", value.into());
+            self
+        }
+
+        /// `TextIndexName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_index_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextIndexName")
         }
     }
 
@@ -10114,22 +16905,40 @@ pub mod knowledge_base {
             MongoDbAtlasFieldMapping { props }
         }
 
-        prop! {
-            /// `VectorField`: The name of the field in which Amazon Bedrock stores the vector
-            /// embeddings for your data sources.
-            props, "VectorField", _, set_vector_field, get_vector_field, Val<String>
+        /// Sets `VectorField`, which `new` took, in place.
+        pub fn set_vector_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VectorField", value.into());
+            self
         }
 
-        prop! {
-            /// `MetadataField`: The name of the field in which Amazon Bedrock stores metadata about the
-            /// vector store.
-            props, "MetadataField", _, set_metadata_field, get_metadata_field, Val<String>
+        /// `VectorField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vector_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VectorField")
         }
 
-        prop! {
-            /// `TextField`: The name of the field in which Amazon Bedrock stores the raw text from your
-            /// data. The text is split according to the chunking strategy you choose.
-            props, "TextField", _, set_text_field, get_text_field, Val<String>
+        /// Sets `MetadataField`, which `new` took, in place.
+        pub fn set_metadata_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetadataField", value.into());
+            self
+        }
+
+        /// `MetadataField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetadataField")
+        }
+
+        /// Sets `TextField`, which `new` took, in place.
+        pub fn set_text_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextField", value.into());
+            self
+        }
+
+        /// `TextField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextField")
         }
     }
 
@@ -10157,14 +16966,28 @@ pub mod knowledge_base {
             NeptuneAnalyticsConfiguration { props }
         }
 
-        prop! {
-            /// `GraphArn`: ARN for Neptune Analytics graph database.
-            props, "GraphArn", _, set_graph_arn, get_graph_arn, Val<String>
+        /// Sets `GraphArn`, which `new` took, in place.
+        pub fn set_graph_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GraphArn", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldMapping`: A mapping of Bedrock Knowledge Base fields to Neptune Analytics fields.
-            props, "FieldMapping", _, set_field_mapping, get_field_mapping, Val<NeptuneAnalyticsFieldMapping>
+        /// `GraphArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_graph_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GraphArn")
+        }
+
+        /// Sets `FieldMapping`, which `new` took, in place.
+        pub fn set_field_mapping(&mut self, value: impl Into<Val<NeptuneAnalyticsFieldMapping>>) -> &mut Self {
+            self.props.set("FieldMapping", value.into());
+            self
+        }
+
+        /// `FieldMapping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_mapping(&self) -> ::std::option::Option<Val<NeptuneAnalyticsFieldMapping>> {
+            crate::cfn::get_prop(&self.props, "FieldMapping")
         }
     }
 
@@ -10190,16 +17013,28 @@ pub mod knowledge_base {
             NeptuneAnalyticsFieldMapping { props }
         }
 
-        prop! {
-            /// `TextField`: The name of the field in which Amazon Bedrock stores the raw text from your
-            /// data. The text is split according to the chunking strategy you choose.
-            props, "TextField", _, set_text_field, get_text_field, Val<String>
+        /// Sets `TextField`, which `new` took, in place.
+        pub fn set_text_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextField", value.into());
+            self
         }
 
-        prop! {
-            /// `MetadataField`: The name of the field in which Amazon Bedrock stores metadata about the
-            /// vector store.
-            props, "MetadataField", _, set_metadata_field, get_metadata_field, Val<String>
+        /// `TextField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextField")
+        }
+
+        /// Sets `MetadataField`, which `new` took, in place.
+        pub fn set_metadata_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetadataField", value.into());
+            self
+        }
+
+        /// `MetadataField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetadataField")
         }
     }
 
@@ -10233,25 +17068,52 @@ pub mod knowledge_base {
             OpenSearchManagedClusterConfiguration { props }
         }
 
-        prop! {
-            /// `DomainArn`: The Amazon Resource Name (ARN) of the OpenSearch domain.
-            props, "DomainArn", _, set_domain_arn, get_domain_arn, Val<String>
+        /// Sets `DomainArn`, which `new` took, in place.
+        pub fn set_domain_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainArn", value.into());
+            self
         }
 
-        prop! {
-            /// `DomainEndpoint`: The endpoint URL the OpenSearch domain.
-            props, "DomainEndpoint", _, set_domain_endpoint, get_domain_endpoint, Val<String>
+        /// `DomainArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainArn")
         }
 
-        prop! {
-            /// `VectorIndexName`: The name of the vector store.
-            props, "VectorIndexName", _, set_vector_index_name, get_vector_index_name, Val<String>
+        /// Sets `DomainEndpoint`, which `new` took, in place.
+        pub fn set_domain_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldMapping`: A mapping of Bedrock Knowledge Base fields to OpenSearch Managed Cluster
-            /// field names
-            props, "FieldMapping", _, set_field_mapping, get_field_mapping, Val<OpenSearchManagedClusterFieldMapping>
+        /// `DomainEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainEndpoint")
+        }
+
+        /// Sets `VectorIndexName`, which `new` took, in place.
+        pub fn set_vector_index_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VectorIndexName", value.into());
+            self
+        }
+
+        /// `VectorIndexName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vector_index_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VectorIndexName")
+        }
+
+        /// Sets `FieldMapping`, which `new` took, in place.
+        pub fn set_field_mapping(&mut self, value: impl Into<Val<OpenSearchManagedClusterFieldMapping>>) -> &mut Self {
+            self.props.set("FieldMapping", value.into());
+            self
+        }
+
+        /// `FieldMapping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_mapping(&self) -> ::std::option::Option<Val<OpenSearchManagedClusterFieldMapping>> {
+            crate::cfn::get_prop(&self.props, "FieldMapping")
         }
     }
 
@@ -10284,22 +17146,40 @@ pub mod knowledge_base {
             OpenSearchManagedClusterFieldMapping { props }
         }
 
-        prop! {
-            /// `MetadataField`: The name of the field in which Amazon Bedrock stores metadata about the
-            /// vector store.
-            props, "MetadataField", _, set_metadata_field, get_metadata_field, Val<String>
+        /// Sets `MetadataField`, which `new` took, in place.
+        pub fn set_metadata_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetadataField", value.into());
+            self
         }
 
-        prop! {
-            /// `TextField`: The name of the field in which Amazon Bedrock stores the raw text from your
-            /// data. The text is split according to the chunking strategy you choose.
-            props, "TextField", _, set_text_field, get_text_field, Val<String>
+        /// `MetadataField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetadataField")
         }
 
-        prop! {
-            /// `VectorField`: The name of the field in which Amazon Bedrock stores the vector
-            /// embeddings for your data sources.
-            props, "VectorField", _, set_vector_field, get_vector_field, Val<String>
+        /// Sets `TextField`, which `new` took, in place.
+        pub fn set_text_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextField", value.into());
+            self
+        }
+
+        /// `TextField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextField")
+        }
+
+        /// Sets `VectorField`, which `new` took, in place.
+        pub fn set_vector_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VectorField", value.into());
+            self
+        }
+
+        /// `VectorField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vector_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VectorField")
         }
     }
 
@@ -10330,20 +17210,40 @@ pub mod knowledge_base {
             OpenSearchServerlessConfiguration { props }
         }
 
-        prop! {
-            /// `CollectionArn`: The ARN of the OpenSearch Service vector store.
-            props, "CollectionArn", _, set_collection_arn, get_collection_arn, Val<String>
+        /// Sets `CollectionArn`, which `new` took, in place.
+        pub fn set_collection_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CollectionArn", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldMapping`: A mapping of Bedrock Knowledge Base fields to OpenSearch Serverless
-            /// field names
-            props, "FieldMapping", _, set_field_mapping, get_field_mapping, Val<OpenSearchServerlessFieldMapping>
+        /// `CollectionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_collection_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CollectionArn")
         }
 
-        prop! {
-            /// `VectorIndexName`: The name of the vector store.
-            props, "VectorIndexName", _, set_vector_index_name, get_vector_index_name, Val<String>
+        /// Sets `FieldMapping`, which `new` took, in place.
+        pub fn set_field_mapping(&mut self, value: impl Into<Val<OpenSearchServerlessFieldMapping>>) -> &mut Self {
+            self.props.set("FieldMapping", value.into());
+            self
+        }
+
+        /// `FieldMapping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_mapping(&self) -> ::std::option::Option<Val<OpenSearchServerlessFieldMapping>> {
+            crate::cfn::get_prop(&self.props, "FieldMapping")
+        }
+
+        /// Sets `VectorIndexName`, which `new` took, in place.
+        pub fn set_vector_index_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VectorIndexName", value.into());
+            self
+        }
+
+        /// `VectorIndexName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vector_index_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VectorIndexName")
         }
     }
 
@@ -10376,22 +17276,40 @@ pub mod knowledge_base {
             OpenSearchServerlessFieldMapping { props }
         }
 
-        prop! {
-            /// `MetadataField`: The name of the field in which Amazon Bedrock stores metadata about the
-            /// vector store.
-            props, "MetadataField", _, set_metadata_field, get_metadata_field, Val<String>
+        /// Sets `MetadataField`, which `new` took, in place.
+        pub fn set_metadata_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetadataField", value.into());
+            self
         }
 
-        prop! {
-            /// `TextField`: The name of the field in which Amazon Bedrock stores the raw text from your
-            /// data. The text is split according to the chunking strategy you choose.
-            props, "TextField", _, set_text_field, get_text_field, Val<String>
+        /// `MetadataField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetadataField")
         }
 
-        prop! {
-            /// `VectorField`: The name of the field in which Amazon Bedrock stores the vector
-            /// embeddings for your data sources.
-            props, "VectorField", _, set_vector_field, get_vector_field, Val<String>
+        /// Sets `TextField`, which `new` took, in place.
+        pub fn set_text_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextField", value.into());
+            self
+        }
+
+        /// `TextField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextField")
+        }
+
+        /// Sets `VectorField`, which `new` took, in place.
+        pub fn set_vector_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VectorField", value.into());
+            self
+        }
+
+        /// `VectorField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vector_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VectorField")
         }
     }
 
@@ -10423,26 +17341,58 @@ pub mod knowledge_base {
             PineconeConfiguration { props }
         }
 
-        prop! {
-            /// `ConnectionString`: The endpoint URL for your index management page.
-            props, "ConnectionString", _, set_connection_string, get_connection_string, Val<String>
+        /// Sets `ConnectionString`, which `new` took, in place.
+        pub fn set_connection_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectionString", value.into());
+            self
         }
 
-        prop! {
-            /// `CredentialsSecretArn`: The ARN of the secret that you created in AWS Secrets Manager
-            /// that is linked to your Pinecone API key.
-            props, "CredentialsSecretArn", _, set_credentials_secret_arn, get_credentials_secret_arn, Val<String>
+        /// `ConnectionString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectionString")
         }
 
-        prop! {
-            /// `FieldMapping`: Contains the names of the fields to which to map information about the
-            /// vector store.
-            props, "FieldMapping", _, set_field_mapping, get_field_mapping, Val<PineconeFieldMapping>
+        /// Sets `CredentialsSecretArn`, which `new` took, in place.
+        pub fn set_credentials_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CredentialsSecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Namespace`: The namespace to be used to write new data to your database.
-            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        /// `CredentialsSecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credentials_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CredentialsSecretArn")
+        }
+
+        /// Sets `FieldMapping`, which `new` took, in place.
+        pub fn set_field_mapping(&mut self, value: impl Into<Val<PineconeFieldMapping>>) -> &mut Self {
+            self.props.set("FieldMapping", value.into());
+            self
+        }
+
+        /// `FieldMapping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_mapping(&self) -> ::std::option::Option<Val<PineconeFieldMapping>> {
+            crate::cfn::get_prop(&self.props, "FieldMapping")
+        }
+
+        /// `Namespace`: The namespace to be used to write new data to your database.
+        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
         }
     }
 
@@ -10468,16 +17418,28 @@ pub mod knowledge_base {
             PineconeFieldMapping { props }
         }
 
-        prop! {
-            /// `MetadataField`: The name of the field in which Amazon Bedrock stores metadata about the
-            /// vector store.
-            props, "MetadataField", _, set_metadata_field, get_metadata_field, Val<String>
+        /// Sets `MetadataField`, which `new` took, in place.
+        pub fn set_metadata_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetadataField", value.into());
+            self
         }
 
-        prop! {
-            /// `TextField`: The name of the field in which Amazon Bedrock stores the raw text from your
-            /// data. The text is split according to the chunking strategy you choose.
-            props, "TextField", _, set_text_field, get_text_field, Val<String>
+        /// `MetadataField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetadataField")
+        }
+
+        /// Sets `TextField`, which `new` took, in place.
+        pub fn set_text_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextField", value.into());
+            self
+        }
+
+        /// `TextField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextField")
         }
     }
 
@@ -10516,31 +17478,64 @@ pub mod knowledge_base {
             RdsConfiguration { props }
         }
 
-        prop! {
-            /// `CredentialsSecretArn`: The ARN of the secret that you created in AWS Secrets Manager
-            /// that is linked to your Amazon RDS database.
-            props, "CredentialsSecretArn", _, set_credentials_secret_arn, get_credentials_secret_arn, Val<String>
+        /// Sets `CredentialsSecretArn`, which `new` took, in place.
+        pub fn set_credentials_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CredentialsSecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`: The name of your Amazon RDS database.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// `CredentialsSecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credentials_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CredentialsSecretArn")
         }
 
-        prop! {
-            /// `FieldMapping`: Contains the names of the fields to which to map information about the
-            /// vector store.
-            props, "FieldMapping", _, set_field_mapping, get_field_mapping, Val<RdsFieldMapping>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceArn`: The ARN of the vector store.
-            props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
         }
 
-        prop! {
-            /// `TableName`: The name of the table in the database.
-            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        /// Sets `FieldMapping`, which `new` took, in place.
+        pub fn set_field_mapping(&mut self, value: impl Into<Val<RdsFieldMapping>>) -> &mut Self {
+            self.props.set("FieldMapping", value.into());
+            self
+        }
+
+        /// `FieldMapping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_mapping(&self) -> ::std::option::Option<Val<RdsFieldMapping>> {
+            crate::cfn::get_prop(&self.props, "FieldMapping")
+        }
+
+        /// Sets `ResourceArn`, which `new` took, in place.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceArn", value.into());
+            self
+        }
+
+        /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceArn")
+        }
+
+        /// Sets `TableName`, which `new` took, in place.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
         }
     }
 
@@ -10577,34 +17572,71 @@ pub mod knowledge_base {
             RdsFieldMapping { props }
         }
 
-        prop! {
-            /// `MetadataField`: The name of the field in which Amazon Bedrock stores metadata about the
-            /// vector store.
-            props, "MetadataField", _, set_metadata_field, get_metadata_field, Val<String>
+        /// Sets `MetadataField`, which `new` took, in place.
+        pub fn set_metadata_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetadataField", value.into());
+            self
         }
 
-        prop! {
-            /// `PrimaryKeyField`: The name of the field in which Amazon Bedrock stores the ID for each
-            /// entry.
-            props, "PrimaryKeyField", _, set_primary_key_field, get_primary_key_field, Val<String>
+        /// `MetadataField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetadataField")
         }
 
-        prop! {
-            /// `TextField`: The name of the field in which Amazon Bedrock stores the raw text from your
-            /// data. The text is split according to the chunking strategy you choose.
-            props, "TextField", _, set_text_field, get_text_field, Val<String>
+        /// Sets `PrimaryKeyField`, which `new` took, in place.
+        pub fn set_primary_key_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrimaryKeyField", value.into());
+            self
         }
 
-        prop! {
-            /// `VectorField`: The name of the field in which Amazon Bedrock stores the vector
-            /// embeddings for your data sources.
-            props, "VectorField", _, set_vector_field, get_vector_field, Val<String>
+        /// `PrimaryKeyField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary_key_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrimaryKeyField")
         }
 
-        prop! {
-            /// `CustomMetadataField`: The name of the field in which Amazon Bedrock stores custom
-            /// metadata about the vector store.
-            props, "CustomMetadataField", custom_metadata_field, set_custom_metadata_field, get_custom_metadata_field, Val<String>
+        /// Sets `TextField`, which `new` took, in place.
+        pub fn set_text_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextField", value.into());
+            self
+        }
+
+        /// `TextField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextField")
+        }
+
+        /// Sets `VectorField`, which `new` took, in place.
+        pub fn set_vector_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VectorField", value.into());
+            self
+        }
+
+        /// `VectorField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vector_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VectorField")
+        }
+
+        /// `CustomMetadataField`: The name of the field in which Amazon Bedrock stores custom metadata
+        /// about the vector store.
+        pub fn custom_metadata_field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomMetadataField", value.into());
+            self
+        }
+
+        /// Sets `CustomMetadataField` in place: [`Self::custom_metadata_field`] on a value held by `&mut`.
+        pub fn set_custom_metadata_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomMetadataField", value.into());
+            self
+        }
+
+        /// `CustomMetadataField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_metadata_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomMetadataField")
         }
     }
 
@@ -10626,22 +17658,61 @@ pub mod knowledge_base {
             S3VectorsConfiguration { props }
         }
 
-        prop! {
-            /// `IndexArn`: The Amazon Resource Name (ARN) of the vector index used for the knowledge
-            /// base. This ARN identifies the specific vector index resource within Amazon Bedrock.
-            props, "IndexArn", index_arn, set_index_arn, get_index_arn, Val<String>
+        /// `IndexArn`: The Amazon Resource Name (ARN) of the vector index used for the knowledge base.
+        /// This ARN identifies the specific vector index resource within Amazon Bedrock.
+        pub fn index_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IndexArn", value.into());
+            self
         }
 
-        prop! {
-            /// `IndexName`: The name of the vector index used for the knowledge base. This name
-            /// identifies the vector index within the Amazon Bedrock service.
-            props, "IndexName", index_name, set_index_name, get_index_name, Val<String>
+        /// Sets `IndexArn` in place: [`Self::index_arn`] on a value held by `&mut`.
+        pub fn set_index_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexArn", value.into());
+            self
         }
 
-        prop! {
-            /// `VectorBucketArn`: The Amazon Resource Name (ARN) of the S3 bucket where vector
-            /// embeddings are stored. This bucket contains the vector data used by the knowledge base.
-            props, "VectorBucketArn", vector_bucket_arn, set_vector_bucket_arn, get_vector_bucket_arn, Val<String>
+        /// `IndexArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexArn")
+        }
+
+        /// `IndexName`: The name of the vector index used for the knowledge base. This name identifies
+        /// the vector index within the Amazon Bedrock service.
+        pub fn index_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IndexName", value.into());
+            self
+        }
+
+        /// Sets `IndexName` in place: [`Self::index_name`] on a value held by `&mut`.
+        pub fn set_index_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexName", value.into());
+            self
+        }
+
+        /// `IndexName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexName")
+        }
+
+        /// `VectorBucketArn`: The Amazon Resource Name (ARN) of the S3 bucket where vector embeddings
+        /// are stored. This bucket contains the vector data used by the knowledge base.
+        pub fn vector_bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VectorBucketArn", value.into());
+            self
+        }
+
+        /// Sets `VectorBucketArn` in place: [`Self::vector_bucket_arn`] on a value held by `&mut`.
+        pub fn set_vector_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VectorBucketArn", value.into());
+            self
+        }
+
+        /// `VectorBucketArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vector_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VectorBucketArn")
         }
     }
 
@@ -10701,15 +17772,28 @@ impl KnowledgeBasePolicy {
         KnowledgeBasePolicy { core }
     }
 
-    prop! {
-        /// `KnowledgeBaseId`: The unique identifier of the knowledge base
-        core.props, "KnowledgeBaseId", _, set_knowledge_base_id, get_knowledge_base_id, Val<String>
+    /// Sets `KnowledgeBaseId`, which `new` took, in place.
+    pub fn set_knowledge_base_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KnowledgeBaseId", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyDocument`: The IAM policy document defining access permissions for the knowledge
-        /// base
-        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    /// `KnowledgeBaseId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_knowledge_base_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KnowledgeBaseId")
+    }
+
+    /// Sets `PolicyDocument`, which `new` took, in place.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
+    }
+
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
     }
 
     /// `Ref`: the resource's identifier.
@@ -10745,34 +17829,107 @@ impl Prompt {
         Prompt { core }
     }
 
-    prop! {
-        /// `CustomerEncryptionKeyArn`: A KMS key ARN
-        core.props, "CustomerEncryptionKeyArn", customer_encryption_key_arn, set_customer_encryption_key_arn, get_customer_encryption_key_arn, Val<String>
+    /// `CustomerEncryptionKeyArn`: A KMS key ARN
+    pub fn customer_encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomerEncryptionKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultVariant`: Name for a variant.
-        core.props, "DefaultVariant", default_variant, set_default_variant, get_default_variant, Val<String>
+    /// Sets `CustomerEncryptionKeyArn` in place: [`Self::customer_encryption_key_arn`] on a value
+    /// held by `&mut`.
+    pub fn set_customer_encryption_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomerEncryptionKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Name for a prompt resource.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `CustomerEncryptionKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_customer_encryption_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomerEncryptionKeyArn")
     }
 
-    prop! {
-        /// `Name`: Name for a prompt resource.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DefaultVariant`: Name for a variant.
+    pub fn default_variant(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefaultVariant", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A map of tag keys and values
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `DefaultVariant` in place: [`Self::default_variant`] on a value held by `&mut`.
+    pub fn set_default_variant(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultVariant", value.into());
+        self
     }
 
-    prop! {
-        /// `Variants`: List of prompt variants
-        core.props, "Variants", variants, set_variants, get_variants, Val<List<prompt::PromptVariant>>
+    /// `DefaultVariant` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_variant(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultVariant")
+    }
+
+    /// `Description`: Name for a prompt resource.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A map of tag keys and values
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Variants`: List of prompt variants
+    pub fn variants(mut self, value: impl Into<Val<List<prompt::PromptVariant>>>) -> Self {
+        self.core.props.set("Variants", value.into());
+        self
+    }
+
+    /// Sets `Variants` in place: [`Self::variants`] on a value held by `&mut`.
+    pub fn set_variants(&mut self, value: impl Into<Val<List<prompt::PromptVariant>>>) -> &mut Self {
+        self.core.props.set("Variants", value.into());
+        self
+    }
+
+    /// `Variants` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_variants(&self) -> ::std::option::Option<Val<List<prompt::PromptVariant>>> {
+        crate::cfn::get_prop(&self.core.props, "Variants")
     }
 
     /// `Ref`: the resource's identifier.
@@ -10842,45 +17999,132 @@ pub mod prompt {
             PromptVariant { props }
         }
 
-        prop! {
-            /// `Name`: Name for a variant.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `TemplateType`: Prompt template type
-            props, "TemplateType", _, set_template_type, get_template_type, Val<PromptTemplateType>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `TemplateConfiguration`: Prompt template configuration
-            props, "TemplateConfiguration", _, set_template_configuration, get_template_configuration, Val<PromptTemplateConfiguration>
+        /// Sets `TemplateType`, which `new` took, in place.
+        pub fn set_template_type(&mut self, value: impl Into<Val<PromptTemplateType>>) -> &mut Self {
+            self.props.set("TemplateType", value.into());
+            self
         }
 
-        prop! {
-            /// `AdditionalModelRequestFields`: Contains model-specific configurations
-            props, "AdditionalModelRequestFields", additional_model_request_fields, set_additional_model_request_fields, get_additional_model_request_fields, Val<Json>
+        /// `TemplateType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_type(&self) -> ::std::option::Option<Val<PromptTemplateType>> {
+            crate::cfn::get_prop(&self.props, "TemplateType")
         }
 
-        prop! {
-            /// `GenAiResource`: Target resource to invoke with Prompt
-            props, "GenAiResource", gen_ai_resource, set_gen_ai_resource, get_gen_ai_resource, Val<PromptGenAiResource>
+        /// Sets `TemplateConfiguration`, which `new` took, in place.
+        pub fn set_template_configuration(&mut self, value: impl Into<Val<PromptTemplateConfiguration>>) -> &mut Self {
+            self.props.set("TemplateConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `InferenceConfiguration`: Model inference configuration
-            props, "InferenceConfiguration", inference_configuration, set_inference_configuration, get_inference_configuration, Val<PromptInferenceConfiguration>
+        /// `TemplateConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_configuration(&self) -> ::std::option::Option<Val<PromptTemplateConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TemplateConfiguration")
         }
 
-        prop! {
-            /// `Metadata`: List of metadata to associate with the prompt variant.
-            props, "Metadata", metadata, set_metadata, get_metadata, Val<List<Tag>>
+        /// `AdditionalModelRequestFields`: Contains model-specific configurations
+        pub fn additional_model_request_fields(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AdditionalModelRequestFields", value.into());
+            self
         }
 
-        prop! {
-            /// `ModelId`: ARN or Id of a Bedrock Foundational Model or Inference Profile, or the ARN of
-            /// a imported model, or a provisioned throughput ARN for custom models.
-            props, "ModelId", model_id, set_model_id, get_model_id, Val<String>
+        /// Sets `AdditionalModelRequestFields` in place: [`Self::additional_model_request_fields`] on a
+        /// value held by `&mut`.
+        pub fn set_additional_model_request_fields(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AdditionalModelRequestFields", value.into());
+            self
+        }
+
+        /// `AdditionalModelRequestFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_model_request_fields(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AdditionalModelRequestFields")
+        }
+
+        /// `GenAiResource`: Target resource to invoke with Prompt
+        pub fn gen_ai_resource(mut self, value: impl Into<Val<PromptGenAiResource>>) -> Self {
+            self.props.set("GenAiResource", value.into());
+            self
+        }
+
+        /// Sets `GenAiResource` in place: [`Self::gen_ai_resource`] on a value held by `&mut`.
+        pub fn set_gen_ai_resource(&mut self, value: impl Into<Val<PromptGenAiResource>>) -> &mut Self {
+            self.props.set("GenAiResource", value.into());
+            self
+        }
+
+        /// `GenAiResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gen_ai_resource(&self) -> ::std::option::Option<Val<PromptGenAiResource>> {
+            crate::cfn::get_prop(&self.props, "GenAiResource")
+        }
+
+        /// `InferenceConfiguration`: Model inference configuration
+        pub fn inference_configuration(mut self, value: impl Into<Val<PromptInferenceConfiguration>>) -> Self {
+            self.props.set("InferenceConfiguration", value.into());
+            self
+        }
+
+        /// Sets `InferenceConfiguration` in place: [`Self::inference_configuration`] on a value held by `&mut`.
+        pub fn set_inference_configuration(&mut self, value: impl Into<Val<PromptInferenceConfiguration>>) -> &mut Self {
+            self.props.set("InferenceConfiguration", value.into());
+            self
+        }
+
+        /// `InferenceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inference_configuration(&self) -> ::std::option::Option<Val<PromptInferenceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "InferenceConfiguration")
+        }
+
+        /// `Metadata`: List of metadata to associate with the prompt variant.
+        pub fn metadata(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Metadata", value.into());
+            self
+        }
+
+        /// Sets `Metadata` in place: [`Self::metadata`] on a value held by `&mut`.
+        pub fn set_metadata(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Metadata", value.into());
+            self
+        }
+
+        /// `Metadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Metadata")
+        }
+
+        /// `ModelId`: ARN or Id of a Bedrock Foundational Model or Inference Profile, or the ARN of a
+        /// imported model, or a provisioned throughput ARN for custom models.
+        pub fn model_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ModelId", value.into());
+            self
+        }
+
+        /// Sets `ModelId` in place: [`Self::model_id`] on a value held by `&mut`.
+        pub fn set_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelId", value.into());
+            self
+        }
+
+        /// `ModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelId")
         }
     }
 
@@ -10901,9 +18145,22 @@ pub mod prompt {
             PromptGenAiResource { props }
         }
 
-        prop! {
-            /// `Agent`: Target Agent to invoke with Prompt
-            props, "Agent", agent, set_agent, get_agent, Val<PromptAgentResource>
+        /// `Agent`: Target Agent to invoke with Prompt
+        pub fn agent(mut self, value: impl Into<Val<PromptAgentResource>>) -> Self {
+            self.props.set("Agent", value.into());
+            self
+        }
+
+        /// Sets `Agent` in place: [`Self::agent`] on a value held by `&mut`.
+        pub fn set_agent(&mut self, value: impl Into<Val<PromptAgentResource>>) -> &mut Self {
+            self.props.set("Agent", value.into());
+            self
+        }
+
+        /// `Agent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent(&self) -> ::std::option::Option<Val<PromptAgentResource>> {
+            crate::cfn::get_prop(&self.props, "Agent")
         }
     }
 
@@ -10924,9 +18181,16 @@ pub mod prompt {
             PromptAgentResource { props }
         }
 
-        prop! {
-            /// `AgentIdentifier`: Arn representation of the Agent Alias.
-            props, "AgentIdentifier", _, set_agent_identifier, get_agent_identifier, Val<String>
+        /// Sets `AgentIdentifier`, which `new` took, in place.
+        pub fn set_agent_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AgentIdentifier", value.into());
+            self
+        }
+
+        /// `AgentIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AgentIdentifier")
         }
     }
 
@@ -10947,9 +18211,22 @@ pub mod prompt {
             PromptInferenceConfiguration { props }
         }
 
-        prop! {
-            /// `Text`: Prompt model inference configuration
-            props, "Text", text, set_text, get_text, Val<PromptModelInferenceConfiguration>
+        /// `Text`: Prompt model inference configuration
+        pub fn text(mut self, value: impl Into<Val<PromptModelInferenceConfiguration>>) -> Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// Sets `Text` in place: [`Self::text`] on a value held by `&mut`.
+        pub fn set_text(&mut self, value: impl Into<Val<PromptModelInferenceConfiguration>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<PromptModelInferenceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Text")
         }
     }
 
@@ -10969,24 +18246,76 @@ pub mod prompt {
             PromptModelInferenceConfiguration { props }
         }
 
-        prop! {
-            /// `MaxTokens`: Maximum length of output
-            props, "MaxTokens", max_tokens, set_max_tokens, get_max_tokens, Val<f64>
+        /// `MaxTokens`: Maximum length of output
+        pub fn max_tokens(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxTokens", value.into());
+            self
         }
 
-        prop! {
-            /// `StopSequences`: List of stop sequences
-            props, "StopSequences", stop_sequences, set_stop_sequences, get_stop_sequences, Val<List<String>>
+        /// Sets `MaxTokens` in place: [`Self::max_tokens`] on a value held by `&mut`.
+        pub fn set_max_tokens(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxTokens", value.into());
+            self
         }
 
-        prop! {
-            /// `Temperature`: Controls randomness, higher values increase diversity
-            props, "Temperature", temperature, set_temperature, get_temperature, Val<f64>
+        /// `MaxTokens` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_tokens(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxTokens")
         }
 
-        prop! {
-            /// `TopP`: Cumulative probability cutoff for token selection
-            props, "TopP", top_p, set_top_p, get_top_p, Val<f64>
+        /// `StopSequences`: List of stop sequences
+        pub fn stop_sequences(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("StopSequences", value.into());
+            self
+        }
+
+        /// Sets `StopSequences` in place: [`Self::stop_sequences`] on a value held by `&mut`.
+        pub fn set_stop_sequences(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StopSequences", value.into());
+            self
+        }
+
+        /// `StopSequences` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stop_sequences(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StopSequences")
+        }
+
+        /// `Temperature`: Controls randomness, higher values increase diversity
+        pub fn temperature(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Temperature", value.into());
+            self
+        }
+
+        /// Sets `Temperature` in place: [`Self::temperature`] on a value held by `&mut`.
+        pub fn set_temperature(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Temperature", value.into());
+            self
+        }
+
+        /// `Temperature` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_temperature(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Temperature")
+        }
+
+        /// `TopP`: Cumulative probability cutoff for token selection
+        pub fn top_p(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TopP", value.into());
+            self
+        }
+
+        /// Sets `TopP` in place: [`Self::top_p`] on a value held by `&mut`.
+        pub fn set_top_p(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TopP", value.into());
+            self
+        }
+
+        /// `TopP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_top_p(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TopP")
         }
     }
 
@@ -11007,14 +18336,40 @@ pub mod prompt {
             PromptTemplateConfiguration { props }
         }
 
-        prop! {
-            /// `Text`: Configuration for text prompt template
-            props, "Text", text, set_text, get_text, Val<TextPromptTemplateConfiguration>
+        /// `Text`: Configuration for text prompt template
+        pub fn text(mut self, value: impl Into<Val<TextPromptTemplateConfiguration>>) -> Self {
+            self.props.set("Text", value.into());
+            self
         }
 
-        prop! {
-            /// `Chat`: Configuration for chat prompt template
-            props, "Chat", chat, set_chat, get_chat, Val<ChatPromptTemplateConfiguration>
+        /// Sets `Text` in place: [`Self::text`] on a value held by `&mut`.
+        pub fn set_text(&mut self, value: impl Into<Val<TextPromptTemplateConfiguration>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<TextPromptTemplateConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Text")
+        }
+
+        /// `Chat`: Configuration for chat prompt template
+        pub fn chat(mut self, value: impl Into<Val<ChatPromptTemplateConfiguration>>) -> Self {
+            self.props.set("Chat", value.into());
+            self
+        }
+
+        /// Sets `Chat` in place: [`Self::chat`] on a value held by `&mut`.
+        pub fn set_chat(&mut self, value: impl Into<Val<ChatPromptTemplateConfiguration>>) -> &mut Self {
+            self.props.set("Chat", value.into());
+            self
+        }
+
+        /// `Chat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_chat(&self) -> ::std::option::Option<Val<ChatPromptTemplateConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Chat")
         }
     }
 
@@ -11034,24 +18389,76 @@ pub mod prompt {
             TextPromptTemplateConfiguration { props }
         }
 
-        prop! {
-            /// `CachePoint`: CachePointBlock
-            props, "CachePoint", cache_point, set_cache_point, get_cache_point, Val<CachePointBlock>
+        /// `CachePoint`: CachePointBlock
+        pub fn cache_point(mut self, value: impl Into<Val<CachePointBlock>>) -> Self {
+            self.props.set("CachePoint", value.into());
+            self
         }
 
-        prop! {
-            /// `InputVariables`: List of input variables
-            props, "InputVariables", input_variables, set_input_variables, get_input_variables, Val<List<PromptInputVariable>>
+        /// Sets `CachePoint` in place: [`Self::cache_point`] on a value held by `&mut`.
+        pub fn set_cache_point(&mut self, value: impl Into<Val<CachePointBlock>>) -> &mut Self {
+            self.props.set("CachePoint", value.into());
+            self
         }
 
-        prop! {
-            /// `Text`: Prompt content for String prompt template
-            props, "Text", text, set_text, get_text, Val<String>
+        /// `CachePoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cache_point(&self) -> ::std::option::Option<Val<CachePointBlock>> {
+            crate::cfn::get_prop(&self.props, "CachePoint")
         }
 
-        prop! {
-            /// `TextS3Location`: The identifier for the S3 resource.
-            props, "TextS3Location", text_s3_location, set_text_s3_location, get_text_s3_location, Val<TextS3Location>
+        /// `InputVariables`: List of input variables
+        pub fn input_variables(mut self, value: impl Into<Val<List<PromptInputVariable>>>) -> Self {
+            self.props.set("InputVariables", value.into());
+            self
+        }
+
+        /// Sets `InputVariables` in place: [`Self::input_variables`] on a value held by `&mut`.
+        pub fn set_input_variables(&mut self, value: impl Into<Val<List<PromptInputVariable>>>) -> &mut Self {
+            self.props.set("InputVariables", value.into());
+            self
+        }
+
+        /// `InputVariables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_variables(&self) -> ::std::option::Option<Val<List<PromptInputVariable>>> {
+            crate::cfn::get_prop(&self.props, "InputVariables")
+        }
+
+        /// `Text`: Prompt content for String prompt template
+        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// Sets `Text` in place: [`Self::text`] on a value held by `&mut`.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
+        }
+
+        /// `TextS3Location`: The identifier for the S3 resource.
+        pub fn text_s3_location(mut self, value: impl Into<Val<TextS3Location>>) -> Self {
+            self.props.set("TextS3Location", value.into());
+            self
+        }
+
+        /// Sets `TextS3Location` in place: [`Self::text_s3_location`] on a value held by `&mut`.
+        pub fn set_text_s3_location(&mut self, value: impl Into<Val<TextS3Location>>) -> &mut Self {
+            self.props.set("TextS3Location", value.into());
+            self
+        }
+
+        /// `TextS3Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_s3_location(&self) -> ::std::option::Option<Val<TextS3Location>> {
+            crate::cfn::get_prop(&self.props, "TextS3Location")
         }
     }
 
@@ -11072,9 +18479,16 @@ pub mod prompt {
             CachePointBlock { props }
         }
 
-        prop! {
-            /// `Type`: CachePoint types for CachePointBlock
-            props, "Type", _, set_type, get_type, Val<CachePointType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<CachePointType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<CachePointType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -11103,9 +18517,22 @@ pub mod prompt {
             PromptInputVariable { props }
         }
 
-        prop! {
-            /// `Name`: Name for an input variable
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: Name for an input variable
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -11128,19 +18555,46 @@ pub mod prompt {
             TextS3Location { props }
         }
 
-        prop! {
-            /// `Bucket`: A bucket in S3
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`: A object key in S3
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `Version`: The version of the the S3 object to use
-            props, "Version", version, set_version, get_version, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Version`: The version of the the S3 object to use
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -11162,24 +18616,70 @@ pub mod prompt {
             ChatPromptTemplateConfiguration { props }
         }
 
-        prop! {
-            /// `Messages`: List of messages for chat prompt template
-            props, "Messages", _, set_messages, get_messages, Val<List<Message>>
+        /// Sets `Messages`, which `new` took, in place.
+        pub fn set_messages(&mut self, value: impl Into<Val<List<Message>>>) -> &mut Self {
+            self.props.set("Messages", value.into());
+            self
         }
 
-        prop! {
-            /// `InputVariables`: List of input variables
-            props, "InputVariables", input_variables, set_input_variables, get_input_variables, Val<List<PromptInputVariable>>
+        /// `Messages` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_messages(&self) -> ::std::option::Option<Val<List<Message>>> {
+            crate::cfn::get_prop(&self.props, "Messages")
         }
 
-        prop! {
-            /// `System`: Configuration for chat prompt template
-            props, "System", system, set_system, get_system, Val<List<SystemContentBlock>>
+        /// `InputVariables`: List of input variables
+        pub fn input_variables(mut self, value: impl Into<Val<List<PromptInputVariable>>>) -> Self {
+            self.props.set("InputVariables", value.into());
+            self
         }
 
-        prop! {
-            /// `ToolConfiguration`: Tool configuration
-            props, "ToolConfiguration", tool_configuration, set_tool_configuration, get_tool_configuration, Val<ToolConfiguration>
+        /// Sets `InputVariables` in place: [`Self::input_variables`] on a value held by `&mut`.
+        pub fn set_input_variables(&mut self, value: impl Into<Val<List<PromptInputVariable>>>) -> &mut Self {
+            self.props.set("InputVariables", value.into());
+            self
+        }
+
+        /// `InputVariables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_variables(&self) -> ::std::option::Option<Val<List<PromptInputVariable>>> {
+            crate::cfn::get_prop(&self.props, "InputVariables")
+        }
+
+        /// `System`: Configuration for chat prompt template
+        pub fn system(mut self, value: impl Into<Val<List<SystemContentBlock>>>) -> Self {
+            self.props.set("System", value.into());
+            self
+        }
+
+        /// Sets `System` in place: [`Self::system`] on a value held by `&mut`.
+        pub fn set_system(&mut self, value: impl Into<Val<List<SystemContentBlock>>>) -> &mut Self {
+            self.props.set("System", value.into());
+            self
+        }
+
+        /// `System` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_system(&self) -> ::std::option::Option<Val<List<SystemContentBlock>>> {
+            crate::cfn::get_prop(&self.props, "System")
+        }
+
+        /// `ToolConfiguration`: Tool configuration
+        pub fn tool_configuration(mut self, value: impl Into<Val<ToolConfiguration>>) -> Self {
+            self.props.set("ToolConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ToolConfiguration` in place: [`Self::tool_configuration`] on a value held by `&mut`.
+        pub fn set_tool_configuration(&mut self, value: impl Into<Val<ToolConfiguration>>) -> &mut Self {
+            self.props.set("ToolConfiguration", value.into());
+            self
+        }
+
+        /// `ToolConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tool_configuration(&self) -> ::std::option::Option<Val<ToolConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ToolConfiguration")
         }
     }
 
@@ -11205,14 +18705,28 @@ pub mod prompt {
             Message { props }
         }
 
-        prop! {
-            /// `Role`: Conversation roles for the chat prompt
-            props, "Role", _, set_role, get_role, Val<ConversationRole>
+        /// Sets `Role`, which `new` took, in place.
+        pub fn set_role(&mut self, value: impl Into<Val<ConversationRole>>) -> &mut Self {
+            self.props.set("Role", value.into());
+            self
         }
 
-        prop! {
-            /// `Content`: List of Content Blocks
-            props, "Content", _, set_content, get_content, Val<List<ContentBlock>>
+        /// `Role` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role(&self) -> ::std::option::Option<Val<ConversationRole>> {
+            crate::cfn::get_prop(&self.props, "Role")
+        }
+
+        /// Sets `Content`, which `new` took, in place.
+        pub fn set_content(&mut self, value: impl Into<Val<List<ContentBlock>>>) -> &mut Self {
+            self.props.set("Content", value.into());
+            self
+        }
+
+        /// `Content` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content(&self) -> ::std::option::Option<Val<List<ContentBlock>>> {
+            crate::cfn::get_prop(&self.props, "Content")
         }
     }
 
@@ -11233,14 +18747,40 @@ pub mod prompt {
             ContentBlock { props }
         }
 
-        prop! {
-            /// `Text`: Configuration for chat prompt template
-            props, "Text", text, set_text, get_text, Val<String>
+        /// `Text`: Configuration for chat prompt template
+        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Text", value.into());
+            self
         }
 
-        prop! {
-            /// `CachePoint`: CachePointBlock
-            props, "CachePoint", cache_point, set_cache_point, get_cache_point, Val<CachePointBlock>
+        /// Sets `Text` in place: [`Self::text`] on a value held by `&mut`.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
+        }
+
+        /// `CachePoint`: CachePointBlock
+        pub fn cache_point(mut self, value: impl Into<Val<CachePointBlock>>) -> Self {
+            self.props.set("CachePoint", value.into());
+            self
+        }
+
+        /// Sets `CachePoint` in place: [`Self::cache_point`] on a value held by `&mut`.
+        pub fn set_cache_point(&mut self, value: impl Into<Val<CachePointBlock>>) -> &mut Self {
+            self.props.set("CachePoint", value.into());
+            self
+        }
+
+        /// `CachePoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cache_point(&self) -> ::std::option::Option<Val<CachePointBlock>> {
+            crate::cfn::get_prop(&self.props, "CachePoint")
         }
     }
 
@@ -11274,14 +18814,40 @@ pub mod prompt {
             SystemContentBlock { props }
         }
 
-        prop! {
-            /// `Text`: Configuration for chat prompt template
-            props, "Text", text, set_text, get_text, Val<String>
+        /// `Text`: Configuration for chat prompt template
+        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Text", value.into());
+            self
         }
 
-        prop! {
-            /// `CachePoint`: CachePointBlock
-            props, "CachePoint", cache_point, set_cache_point, get_cache_point, Val<CachePointBlock>
+        /// Sets `Text` in place: [`Self::text`] on a value held by `&mut`.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
+        }
+
+        /// `CachePoint`: CachePointBlock
+        pub fn cache_point(mut self, value: impl Into<Val<CachePointBlock>>) -> Self {
+            self.props.set("CachePoint", value.into());
+            self
+        }
+
+        /// Sets `CachePoint` in place: [`Self::cache_point`] on a value held by `&mut`.
+        pub fn set_cache_point(&mut self, value: impl Into<Val<CachePointBlock>>) -> &mut Self {
+            self.props.set("CachePoint", value.into());
+            self
+        }
+
+        /// `CachePoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cache_point(&self) -> ::std::option::Option<Val<CachePointBlock>> {
+            crate::cfn::get_prop(&self.props, "CachePoint")
         }
     }
 
@@ -11302,14 +18868,34 @@ pub mod prompt {
             ToolConfiguration { props }
         }
 
-        prop! {
-            /// `Tools`: List of Tools
-            props, "Tools", _, set_tools, get_tools, Val<List<Tool>>
+        /// Sets `Tools`, which `new` took, in place.
+        pub fn set_tools(&mut self, value: impl Into<Val<List<Tool>>>) -> &mut Self {
+            self.props.set("Tools", value.into());
+            self
         }
 
-        prop! {
-            /// `ToolChoice`: Tool choice
-            props, "ToolChoice", tool_choice, set_tool_choice, get_tool_choice, Val<ToolChoice>
+        /// `Tools` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tools(&self) -> ::std::option::Option<Val<List<Tool>>> {
+            crate::cfn::get_prop(&self.props, "Tools")
+        }
+
+        /// `ToolChoice`: Tool choice
+        pub fn tool_choice(mut self, value: impl Into<Val<ToolChoice>>) -> Self {
+            self.props.set("ToolChoice", value.into());
+            self
+        }
+
+        /// Sets `ToolChoice` in place: [`Self::tool_choice`] on a value held by `&mut`.
+        pub fn set_tool_choice(&mut self, value: impl Into<Val<ToolChoice>>) -> &mut Self {
+            self.props.set("ToolChoice", value.into());
+            self
+        }
+
+        /// `ToolChoice` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tool_choice(&self) -> ::std::option::Option<Val<ToolChoice>> {
+            crate::cfn::get_prop(&self.props, "ToolChoice")
         }
     }
 
@@ -11330,19 +18916,58 @@ pub mod prompt {
             ToolChoice { props }
         }
 
-        prop! {
-            /// `Auto`: Auto Tool choice
-            props, "Auto", auto, set_auto, get_auto, Val<Json>
+        /// `Auto`: Auto Tool choice
+        pub fn auto(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Auto", value.into());
+            self
         }
 
-        prop! {
-            /// `Any`: Any Tool choice
-            props, "Any", any, set_any, get_any, Val<Json>
+        /// Sets `Auto` in place: [`Self::auto`] on a value held by `&mut`.
+        pub fn set_auto(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Auto", value.into());
+            self
         }
 
-        prop! {
-            /// `Tool`: Specific Tool choice
-            props, "Tool", tool, set_tool, get_tool, Val<SpecificToolChoice>
+        /// `Auto` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Auto")
+        }
+
+        /// `Any`: Any Tool choice
+        pub fn any(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Any", value.into());
+            self
+        }
+
+        /// Sets `Any` in place: [`Self::any`] on a value held by `&mut`.
+        pub fn set_any(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Any", value.into());
+            self
+        }
+
+        /// `Any` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_any(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Any")
+        }
+
+        /// `Tool`: Specific Tool choice
+        pub fn tool(mut self, value: impl Into<Val<SpecificToolChoice>>) -> Self {
+            self.props.set("Tool", value.into());
+            self
+        }
+
+        /// Sets `Tool` in place: [`Self::tool`] on a value held by `&mut`.
+        pub fn set_tool(&mut self, value: impl Into<Val<SpecificToolChoice>>) -> &mut Self {
+            self.props.set("Tool", value.into());
+            self
+        }
+
+        /// `Tool` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tool(&self) -> ::std::option::Option<Val<SpecificToolChoice>> {
+            crate::cfn::get_prop(&self.props, "Tool")
         }
     }
 
@@ -11363,9 +18988,16 @@ pub mod prompt {
             SpecificToolChoice { props }
         }
 
-        prop! {
-            /// `Name`: Tool name
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -11386,14 +19018,40 @@ pub mod prompt {
             Tool { props }
         }
 
-        prop! {
-            /// `ToolSpec`: Tool specification
-            props, "ToolSpec", tool_spec, set_tool_spec, get_tool_spec, Val<ToolSpecification>
+        /// `ToolSpec`: Tool specification
+        pub fn tool_spec(mut self, value: impl Into<Val<ToolSpecification>>) -> Self {
+            self.props.set("ToolSpec", value.into());
+            self
         }
 
-        prop! {
-            /// `CachePoint`: CachePointBlock
-            props, "CachePoint", cache_point, set_cache_point, get_cache_point, Val<CachePointBlock>
+        /// Sets `ToolSpec` in place: [`Self::tool_spec`] on a value held by `&mut`.
+        pub fn set_tool_spec(&mut self, value: impl Into<Val<ToolSpecification>>) -> &mut Self {
+            self.props.set("ToolSpec", value.into());
+            self
+        }
+
+        /// `ToolSpec` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tool_spec(&self) -> ::std::option::Option<Val<ToolSpecification>> {
+            crate::cfn::get_prop(&self.props, "ToolSpec")
+        }
+
+        /// `CachePoint`: CachePointBlock
+        pub fn cache_point(mut self, value: impl Into<Val<CachePointBlock>>) -> Self {
+            self.props.set("CachePoint", value.into());
+            self
+        }
+
+        /// Sets `CachePoint` in place: [`Self::cache_point`] on a value held by `&mut`.
+        pub fn set_cache_point(&mut self, value: impl Into<Val<CachePointBlock>>) -> &mut Self {
+            self.props.set("CachePoint", value.into());
+            self
+        }
+
+        /// `CachePoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cache_point(&self) -> ::std::option::Option<Val<CachePointBlock>> {
+            crate::cfn::get_prop(&self.props, "CachePoint")
         }
     }
 
@@ -11419,19 +19077,46 @@ pub mod prompt {
             ToolSpecification { props }
         }
 
-        prop! {
-            /// `Name`: Tool name
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `InputSchema`: Tool input schema
-            props, "InputSchema", _, set_input_schema, get_input_schema, Val<ToolInputSchema>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `InputSchema`, which `new` took, in place.
+        pub fn set_input_schema(&mut self, value: impl Into<Val<ToolInputSchema>>) -> &mut Self {
+            self.props.set("InputSchema", value.into());
+            self
+        }
+
+        /// `InputSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_schema(&self) -> ::std::option::Option<Val<ToolInputSchema>> {
+            crate::cfn::get_prop(&self.props, "InputSchema")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -11452,9 +19137,22 @@ pub mod prompt {
             ToolInputSchema { props }
         }
 
-        prop! {
-            /// `Json`.
-            props, "Json", json, set_json, get_json, Val<Json>
+        /// `Json`.
+        pub fn json(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Json", value.into());
+            self
+        }
+
+        /// Sets `Json` in place: [`Self::json`] on a value held by `&mut`.
+        pub fn set_json(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Json", value.into());
+            self
+        }
+
+        /// `Json` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_json(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Json")
         }
     }
 
@@ -11492,19 +19190,52 @@ impl PromptVersion {
         PromptVersion { core }
     }
 
-    prop! {
-        /// `Description`: Description for a prompt version resource.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Description for a prompt version resource.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PromptArn`: ARN of a prompt resource possibly with a version
-        core.props, "PromptArn", _, set_prompt_arn, get_prompt_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A map of tag keys and values
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `PromptArn`, which `new` took, in place.
+    pub fn set_prompt_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PromptArn", value.into());
+        self
+    }
+
+    /// `PromptArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_prompt_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PromptArn")
+    }
+
+    /// `Tags`: A map of tag keys and values
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -11595,15 +19326,28 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
-    prop! {
-        /// `PolicyDocument`: The IAM policy document defining access permissions for the guardrail
-        /// and guardrail profile resources
-        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    /// Sets `PolicyDocument`, which `new` took, in place.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceArn`: The ARN of the Bedrock Guardrail or Guardrail Profile resource
-        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
+    }
+
+    /// Sets `ResourceArn`, which `new` took, in place.
+    pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceArn", value.into());
+        self
+    }
+
+    /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -11641,33 +19385,85 @@ impl RetrievalInstruction {
         RetrievalInstruction { core }
     }
 
-    prop! {
-        /// `CustomerEncryptionKeyArn`: The ARN of the customer managed KMS key protecting this
-        /// content, when one was supplied at create.
-        core.props, "CustomerEncryptionKeyArn", customer_encryption_key_arn, set_customer_encryption_key_arn, get_customer_encryption_key_arn, Val<String>
+    /// `CustomerEncryptionKeyArn`: The ARN of the customer managed KMS key protecting this content,
+    /// when one was supplied at create.
+    pub fn customer_encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomerEncryptionKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the retrieval instruction. On a numbered version, the
-        /// description of that version.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `CustomerEncryptionKeyArn` in place: [`Self::customer_encryption_key_arn`] on a value
+    /// held by `&mut`.
+    pub fn set_customer_encryption_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomerEncryptionKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Instruction`: The reviewed content this instruction serves — what
-        /// AgenticRetrieveStream resolves while status is ACTIVE. Absent until the first create
-        /// review passes. Always present on a numbered version.
-        core.props, "Instruction", _, set_instruction, get_instruction, Val<retrieval_instruction::Instruction>
+    /// `CustomerEncryptionKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_customer_encryption_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomerEncryptionKeyArn")
     }
 
-    prop! {
-        /// `Name`: The name of the retrieval instruction.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: A description of the retrieval instruction. On a numbered version, the
+    /// description of that version.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Instruction`, which `new` took, in place.
+    pub fn set_instruction(&mut self, value: impl Into<Val<retrieval_instruction::Instruction>>) -> &mut Self {
+        self.core.props.set("Instruction", value.into());
+        self
+    }
+
+    /// `Instruction` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instruction(&self) -> ::std::option::Option<Val<retrieval_instruction::Instruction>> {
+        crate::cfn::get_prop(&self.core.props, "Instruction")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -11734,26 +19530,78 @@ pub mod retrieval_instruction {
             Instruction { props }
         }
 
-        prop! {
-            /// `AnswerFormat`: How the answer is structured, including how sources are cited.
-            props, "AnswerFormat", answer_format, set_answer_format, get_answer_format, Val<String>
+        /// `AnswerFormat`: How the answer is structured, including how sources are cited.
+        pub fn answer_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AnswerFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `AnswerPolicy`: Whether and how to answer: how strongly an answer must be supported, and
-            /// what to do with questions outside scope.
-            props, "AnswerPolicy", answer_policy, set_answer_policy, get_answer_policy, Val<String>
+        /// Sets `AnswerFormat` in place: [`Self::answer_format`] on a value held by `&mut`.
+        pub fn set_answer_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AnswerFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `Persona`: Who the assistant is: identity, tone and language.
-            props, "Persona", persona, set_persona, get_persona, Val<String>
+        /// `AnswerFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_answer_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AnswerFormat")
         }
 
-        prop! {
-            /// `RetrievalGuidance`: How to interpret and decompose the question, and what to prioritise
-            /// when searching.
-            props, "RetrievalGuidance", retrieval_guidance, set_retrieval_guidance, get_retrieval_guidance, Val<String>
+        /// `AnswerPolicy`: Whether and how to answer: how strongly an answer must be supported, and
+        /// what to do with questions outside scope.
+        pub fn answer_policy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AnswerPolicy", value.into());
+            self
+        }
+
+        /// Sets `AnswerPolicy` in place: [`Self::answer_policy`] on a value held by `&mut`.
+        pub fn set_answer_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AnswerPolicy", value.into());
+            self
+        }
+
+        /// `AnswerPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_answer_policy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AnswerPolicy")
+        }
+
+        /// `Persona`: Who the assistant is: identity, tone and language.
+        pub fn persona(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Persona", value.into());
+            self
+        }
+
+        /// Sets `Persona` in place: [`Self::persona`] on a value held by `&mut`.
+        pub fn set_persona(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Persona", value.into());
+            self
+        }
+
+        /// `Persona` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_persona(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Persona")
+        }
+
+        /// `RetrievalGuidance`: How to interpret and decompose the question, and what to prioritise
+        /// when searching.
+        pub fn retrieval_guidance(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RetrievalGuidance", value.into());
+            self
+        }
+
+        /// Sets `RetrievalGuidance` in place: [`Self::retrieval_guidance`] on a value held by `&mut`.
+        pub fn set_retrieval_guidance(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RetrievalGuidance", value.into());
+            self
+        }
+
+        /// `RetrievalGuidance` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retrieval_guidance(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RetrievalGuidance")
         }
     }
 }
@@ -11776,21 +19624,60 @@ impl Session {
         Session { core }
     }
 
-    prop! {
-        /// `EncryptionKeyArn`: The Amazon Resource Name (ARN) of the KMS key to use to encrypt the
-        /// session data.
-        core.props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
+    /// `EncryptionKeyArn`: The Amazon Resource Name (ARN) of the KMS key to use to encrypt the
+    /// session data.
+    pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EncryptionKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SessionMetadata`: A map of key-value pairs containing attributes to be persisted across
-        /// the session.
-        core.props, "SessionMetadata", session_metadata, set_session_metadata, get_session_metadata, Val<Map<String>>
+    /// Sets `EncryptionKeyArn` in place: [`Self::encryption_key_arn`] on a value held by `&mut`.
+    pub fn set_encryption_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EncryptionKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of tags associated with the session.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EncryptionKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionKeyArn")
+    }
+
+    /// `SessionMetadata`: A map of key-value pairs containing attributes to be persisted across the
+    /// session.
+    pub fn session_metadata(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("SessionMetadata", value.into());
+        self
+    }
+
+    /// Sets `SessionMetadata` in place: [`Self::session_metadata`] on a value held by `&mut`.
+    pub fn set_session_metadata(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("SessionMetadata", value.into());
+        self
+    }
+
+    /// `SessionMetadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_session_metadata(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SessionMetadata")
+    }
+
+    /// `Tags`: A list of tags associated with the session.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

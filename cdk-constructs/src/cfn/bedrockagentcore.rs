@@ -42,31 +42,89 @@ impl ApiKeyCredentialProvider {
         ApiKeyCredentialProvider { core }
     }
 
-    prop! {
-        /// `ApiKey`: The API key to use for authentication
-        core.props, "ApiKey", api_key, set_api_key, get_api_key, Val<String>
+    /// `ApiKey`: The API key to use for authentication
+    pub fn api_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ApiKey", value.into());
+        self
     }
 
-    prop! {
-        /// `ApiKeySecretConfig`: Configuration for a customer-provided secret containing the API
-        /// key
-        core.props, "ApiKeySecretConfig", api_key_secret_config, set_api_key_secret_config, get_api_key_secret_config, Val<api_key_credential_provider::SecretReference>
+    /// Sets `ApiKey` in place: [`Self::api_key`] on a value held by `&mut`.
+    pub fn set_api_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApiKey", value.into());
+        self
     }
 
-    prop! {
-        /// `ApiKeySecretSource`: The source of the API key secret. Use MANAGED for service-managed
-        /// secrets or EXTERNAL for customer-provided secrets.
-        core.props, "ApiKeySecretSource", api_key_secret_source, set_api_key_secret_source, get_api_key_secret_source, Val<api_key_credential_provider::ApiKeySecretSource>
+    /// `ApiKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApiKey")
     }
 
-    prop! {
-        /// `Name`: The name of the API key credential provider
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `ApiKeySecretConfig`: Configuration for a customer-provided secret containing the API key
+    pub fn api_key_secret_config(mut self, value: impl Into<Val<api_key_credential_provider::SecretReference>>) -> Self {
+        self.core.props.set("ApiKeySecretConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the API key credential provider
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ApiKeySecretConfig` in place: [`Self::api_key_secret_config`] on a value held by `&mut`.
+    pub fn set_api_key_secret_config(&mut self, value: impl Into<Val<api_key_credential_provider::SecretReference>>) -> &mut Self {
+        self.core.props.set("ApiKeySecretConfig", value.into());
+        self
+    }
+
+    /// `ApiKeySecretConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_key_secret_config(&self) -> ::std::option::Option<Val<api_key_credential_provider::SecretReference>> {
+        crate::cfn::get_prop(&self.core.props, "ApiKeySecretConfig")
+    }
+
+    /// `ApiKeySecretSource`: The source of the API key secret. Use MANAGED for service-managed
+    /// secrets or EXTERNAL for customer-provided secrets.
+    pub fn api_key_secret_source(mut self, value: impl Into<Val<api_key_credential_provider::ApiKeySecretSource>>) -> Self {
+        self.core.props.set("ApiKeySecretSource", value.into());
+        self
+    }
+
+    /// Sets `ApiKeySecretSource` in place: [`Self::api_key_secret_source`] on a value held by `&mut`.
+    pub fn set_api_key_secret_source(&mut self, value: impl Into<Val<api_key_credential_provider::ApiKeySecretSource>>) -> &mut Self {
+        self.core.props.set("ApiKeySecretSource", value.into());
+        self
+    }
+
+    /// `ApiKeySecretSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_api_key_secret_source(&self) -> ::std::option::Option<Val<api_key_credential_provider::ApiKeySecretSource>> {
+        crate::cfn::get_prop(&self.core.props, "ApiKeySecretSource")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Tags to assign to the API key credential provider
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -130,14 +188,28 @@ pub mod api_key_credential_provider {
             SecretReference { props }
         }
 
-        prop! {
-            /// `SecretId`: The ID or ARN of the secret in AWS Secrets Manager
-            props, "SecretId", _, set_secret_id, get_secret_id, Val<String>
+        /// Sets `SecretId`, which `new` took, in place.
+        pub fn set_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretId", value.into());
+            self
         }
 
-        prop! {
-            /// `JsonKey`: The JSON key within the secret that contains the credential value
-            props, "JsonKey", _, set_json_key, get_json_key, Val<String>
+        /// `SecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretId")
+        }
+
+        /// Sets `JsonKey`, which `new` took, in place.
+        pub fn set_json_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JsonKey", value.into());
+            self
+        }
+
+        /// `JsonKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_json_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JsonKey")
         }
     }
 
@@ -182,50 +254,155 @@ impl BrowserCustom {
         BrowserCustom { core }
     }
 
-    prop! {
-        /// `BrowserSigning`: Browser signing configuration.
-        core.props, "BrowserSigning", browser_signing, set_browser_signing, get_browser_signing, Val<browser_custom::BrowserSigning>
+    /// `BrowserSigning`: Browser signing configuration.
+    pub fn browser_signing(mut self, value: impl Into<Val<browser_custom::BrowserSigning>>) -> Self {
+        self.core.props.set("BrowserSigning", value.into());
+        self
     }
 
-    prop! {
-        /// `Certificates`: List of root CA certificates in PEM format.
-        core.props, "Certificates", certificates, set_certificates, get_certificates, Val<List<browser_custom::Certificate>>
+    /// Sets `BrowserSigning` in place: [`Self::browser_signing`] on a value held by `&mut`.
+    pub fn set_browser_signing(&mut self, value: impl Into<Val<browser_custom::BrowserSigning>>) -> &mut Self {
+        self.core.props.set("BrowserSigning", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the browser.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `BrowserSigning` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_browser_signing(&self) -> ::std::option::Option<Val<browser_custom::BrowserSigning>> {
+        crate::cfn::get_prop(&self.core.props, "BrowserSigning")
     }
 
-    prop! {
-        /// `EnterprisePolicies`: A list of enterprise policy files for the browser.
-        core.props, "EnterprisePolicies", enterprise_policies, set_enterprise_policies, get_enterprise_policies, Val<List<browser_custom::BrowserEnterprisePolicy>>
+    /// `Certificates`: List of root CA certificates in PEM format.
+    pub fn certificates(mut self, value: impl Into<Val<List<browser_custom::Certificate>>>) -> Self {
+        self.core.props.set("Certificates", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM role that the browser uses
-        /// to access resources.
-        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
+    /// Sets `Certificates` in place: [`Self::certificates`] on a value held by `&mut`.
+    pub fn set_certificates(&mut self, value: impl Into<Val<List<browser_custom::Certificate>>>) -> &mut Self {
+        self.core.props.set("Certificates", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the browser.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Certificates` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificates(&self) -> ::std::option::Option<Val<List<browser_custom::Certificate>>> {
+        crate::cfn::get_prop(&self.core.props, "Certificates")
     }
 
-    prop! {
-        /// `NetworkConfiguration`: Network configuration for browser.
-        core.props, "NetworkConfiguration", _, set_network_configuration, get_network_configuration, Val<browser_custom::BrowserNetworkConfiguration>
+    /// `Description`: The description of the browser.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RecordingConfig`: Recording configuration for browser.
-        core.props, "RecordingConfig", recording_config, set_recording_config, get_recording_config, Val<browser_custom::RecordingConfig>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A map of tag keys and values
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `EnterprisePolicies`: A list of enterprise policy files for the browser.
+    pub fn enterprise_policies(mut self, value: impl Into<Val<List<browser_custom::BrowserEnterprisePolicy>>>) -> Self {
+        self.core.props.set("EnterprisePolicies", value.into());
+        self
+    }
+
+    /// Sets `EnterprisePolicies` in place: [`Self::enterprise_policies`] on a value held by `&mut`.
+    pub fn set_enterprise_policies(&mut self, value: impl Into<Val<List<browser_custom::BrowserEnterprisePolicy>>>) -> &mut Self {
+        self.core.props.set("EnterprisePolicies", value.into());
+        self
+    }
+
+    /// `EnterprisePolicies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enterprise_policies(&self) -> ::std::option::Option<Val<List<browser_custom::BrowserEnterprisePolicy>>> {
+        crate::cfn::get_prop(&self.core.props, "EnterprisePolicies")
+    }
+
+    /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM role that the browser uses to
+    /// access resources.
+    pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
+    }
+
+    /// Sets `ExecutionRoleArn` in place: [`Self::execution_role_arn`] on a value held by `&mut`.
+    pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
+    }
+
+    /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRoleArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `NetworkConfiguration`, which `new` took, in place.
+    pub fn set_network_configuration(&mut self, value: impl Into<Val<browser_custom::BrowserNetworkConfiguration>>) -> &mut Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
+    }
+
+    /// `NetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_configuration(&self) -> ::std::option::Option<Val<browser_custom::BrowserNetworkConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkConfiguration")
+    }
+
+    /// `RecordingConfig`: Recording configuration for browser.
+    pub fn recording_config(mut self, value: impl Into<Val<browser_custom::RecordingConfig>>) -> Self {
+        self.core.props.set("RecordingConfig", value.into());
+        self
+    }
+
+    /// Sets `RecordingConfig` in place: [`Self::recording_config`] on a value held by `&mut`.
+    pub fn set_recording_config(&mut self, value: impl Into<Val<browser_custom::RecordingConfig>>) -> &mut Self {
+        self.core.props.set("RecordingConfig", value.into());
+        self
+    }
+
+    /// `RecordingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recording_config(&self) -> ::std::option::Option<Val<browser_custom::RecordingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "RecordingConfig")
+    }
+
+    /// `Tags`: A map of tag keys and values
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -291,9 +468,22 @@ pub mod browser_custom {
             BrowserSigning { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -314,9 +504,16 @@ pub mod browser_custom {
             Certificate { props }
         }
 
-        prop! {
-            /// `CertificateLocation`: Certificate location in Secrets Manager.
-            props, "CertificateLocation", _, set_certificate_location, get_certificate_location, Val<CertificateLocation>
+        /// Sets `CertificateLocation`, which `new` took, in place.
+        pub fn set_certificate_location(&mut self, value: impl Into<Val<CertificateLocation>>) -> &mut Self {
+            self.props.set("CertificateLocation", value.into());
+            self
+        }
+
+        /// `CertificateLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_location(&self) -> ::std::option::Option<Val<CertificateLocation>> {
+            crate::cfn::get_prop(&self.props, "CertificateLocation")
         }
     }
 
@@ -338,9 +535,16 @@ pub mod browser_custom {
             CertificateLocation { props }
         }
 
-        prop! {
-            /// `SecretArn`: Secrets Manager secret ARN.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -367,14 +571,28 @@ pub mod browser_custom {
             BrowserEnterprisePolicy { props }
         }
 
-        prop! {
-            /// `Location`: The S3 location of the enterprise policy file.
-            props, "Location", _, set_location, get_location, Val<S3Location>
+        /// Sets `Location`, which `new` took, in place.
+        pub fn set_location(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of browser enterprise policy.
-            props, "Type", _, set_type, get_type, Val<BrowserEnterprisePolicyType>
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "Location")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<BrowserEnterprisePolicyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<BrowserEnterprisePolicyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -397,14 +615,28 @@ pub mod browser_custom {
             S3Location { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", _, set_prefix, get_prefix, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// Sets `Prefix`, which `new` took, in place.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -439,14 +671,34 @@ pub mod browser_custom {
             BrowserNetworkConfiguration { props }
         }
 
-        prop! {
-            /// `NetworkMode`: Network modes supported by browser
-            props, "NetworkMode", _, set_network_mode, get_network_mode, Val<BrowserNetworkMode>
+        /// Sets `NetworkMode`, which `new` took, in place.
+        pub fn set_network_mode(&mut self, value: impl Into<Val<BrowserNetworkMode>>) -> &mut Self {
+            self.props.set("NetworkMode", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcConfig`: Network mode configuration for VPC
-            props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<VpcConfig>
+        /// `NetworkMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_mode(&self) -> ::std::option::Option<Val<BrowserNetworkMode>> {
+            crate::cfn::get_prop(&self.props, "NetworkMode")
+        }
+
+        /// `VpcConfig`: Network mode configuration for VPC
+        pub fn vpc_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
+            self.props.set("VpcConfig", value.into());
+            self
+        }
+
+        /// Sets `VpcConfig` in place: [`Self::vpc_config`] on a value held by `&mut`.
+        pub fn set_vpc_config(&mut self, value: impl Into<Val<VpcConfig>>) -> &mut Self {
+            self.props.set("VpcConfig", value.into());
+            self
+        }
+
+        /// `VpcConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_config(&self) -> ::std::option::Option<Val<VpcConfig>> {
+            crate::cfn::get_prop(&self.props, "VpcConfig")
         }
     }
 
@@ -485,14 +737,28 @@ pub mod browser_custom {
             VpcConfig { props }
         }
 
-        prop! {
-            /// `SecurityGroups`: Security groups for VPC
-            props, "SecurityGroups", _, set_security_groups, get_security_groups, Val<List<String>>
+        /// Sets `SecurityGroups`, which `new` took, in place.
+        pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroups", value.into());
+            self
         }
 
-        prop! {
-            /// `Subnets`: Subnets for VPC
-            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroups")
+        }
+
+        /// Sets `Subnets`, which `new` took, in place.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
         }
     }
 
@@ -511,14 +777,40 @@ pub mod browser_custom {
             RecordingConfig { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Location`: S3 Location Configuration
-            props, "S3Location", s3_location, set_s3_location, get_s3_location, Val<S3Location>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `S3Location`: S3 Location Configuration
+        pub fn s3_location(mut self, value: impl Into<Val<S3Location>>) -> Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// Sets `S3Location` in place: [`Self::s3_location`] on a value held by `&mut`.
+        pub fn set_s3_location(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// `S3Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_location(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "S3Location")
         }
     }
 }
@@ -544,19 +836,52 @@ impl BrowserProfile {
         BrowserProfile { core }
     }
 
-    prop! {
-        /// `Description`: The description of the browser profile.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the browser profile.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the browser profile.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A map of tag keys and values.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A map of tag keys and values.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -646,31 +971,76 @@ impl CapacityProvider {
         CapacityProvider { core }
     }
 
-    prop! {
-        /// `ComputeConfiguration`: The capacity configuration for the capacity provider. Defines
-        /// the compute resources for this capacity provider.
-        core.props, "ComputeConfiguration", _, set_compute_configuration, get_compute_configuration, Val<capacity_provider::ComputeConfiguration>
+    /// Sets `ComputeConfiguration`, which `new` took, in place.
+    pub fn set_compute_configuration(&mut self, value: impl Into<Val<capacity_provider::ComputeConfiguration>>) -> &mut Self {
+        self.core.props.set("ComputeConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: An optional description of the capacity provider.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ComputeConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compute_configuration(&self) -> ::std::option::Option<Val<capacity_provider::ComputeConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ComputeConfiguration")
     }
 
-    prop! {
-        /// `Name`: The name of the capacity provider.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: An optional description of the capacity provider.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PermissionsConfiguration`: Configuration for permissions associated with a capacity
-        /// provider.
-        core.props, "PermissionsConfiguration", _, set_permissions_configuration, get_permissions_configuration, Val<capacity_provider::PermissionsConfiguration>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to the capacity provider.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `PermissionsConfiguration`, which `new` took, in place.
+    pub fn set_permissions_configuration(&mut self, value: impl Into<Val<capacity_provider::PermissionsConfiguration>>) -> &mut Self {
+        self.core.props.set("PermissionsConfiguration", value.into());
+        self
+    }
+
+    /// `PermissionsConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permissions_configuration(&self) -> ::std::option::Option<Val<capacity_provider::PermissionsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "PermissionsConfiguration")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to the capacity provider.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -733,9 +1103,16 @@ pub mod capacity_provider {
             ComputeConfiguration { props }
         }
 
-        prop! {
-            /// `Ec2Configuration`: Configuration for EC2-based capacity.
-            props, "Ec2Configuration", _, set_ec2_configuration, get_ec2_configuration, Val<Ec2Configuration>
+        /// Sets `Ec2Configuration`, which `new` took, in place.
+        pub fn set_ec2_configuration(&mut self, value: impl Into<Val<Ec2Configuration>>) -> &mut Self {
+            self.props.set("Ec2Configuration", value.into());
+            self
+        }
+
+        /// `Ec2Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ec2_configuration(&self) -> ::std::option::Option<Val<Ec2Configuration>> {
+            crate::cfn::get_prop(&self.props, "Ec2Configuration")
         }
     }
 
@@ -762,34 +1139,87 @@ pub mod capacity_provider {
             Ec2Configuration { props }
         }
 
-        prop! {
-            /// `LaunchTemplateSource`: How the launch template is specified.
-            props, "LaunchTemplateSource", _, set_launch_template_source, get_launch_template_source, Val<LaunchTemplateSource>
+        /// Sets `LaunchTemplateSource`, which `new` took, in place.
+        pub fn set_launch_template_source(&mut self, value: impl Into<Val<LaunchTemplateSource>>) -> &mut Self {
+            self.props.set("LaunchTemplateSource", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcConfiguration`: VPC configuration for launching EC2 instances.
-            props, "VpcConfiguration", _, set_vpc_configuration, get_vpc_configuration, Val<VpcConfiguration>
+        /// `LaunchTemplateSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_template_source(&self) -> ::std::option::Option<Val<LaunchTemplateSource>> {
+            crate::cfn::get_prop(&self.props, "LaunchTemplateSource")
         }
 
-        prop! {
-            /// `LifecycleConfiguration`: Configuration for managing the lifecycle of instances in a
-            /// capacity provider.
-            props, "LifecycleConfiguration", lifecycle_configuration, set_lifecycle_configuration, get_lifecycle_configuration, Val<InstanceLifecycleConfiguration>
+        /// Sets `VpcConfiguration`, which `new` took, in place.
+        pub fn set_vpc_configuration(&mut self, value: impl Into<Val<VpcConfiguration>>) -> &mut Self {
+            self.props.set("VpcConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `RootVolume`: Customer-facing configuration for the (service-managed) root volume. The
-            /// service provisions the root volume at its own AMI size estimate plus FreeSpaceGiB, and
-            /// pins the visible free space to FreeSpaceGiB with a filler file, so the space you are
-            /// guaranteed does not change as the underlying AMI grows. The device name and the
-            /// delete-on-termination behavior are service-owned and are not configurable.
-            props, "RootVolume", root_volume, set_root_volume, get_root_volume, Val<RootVolumeConfiguration>
+        /// `VpcConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_configuration(&self) -> ::std::option::Option<Val<VpcConfiguration>> {
+            crate::cfn::get_prop(&self.props, "VpcConfiguration")
         }
 
-        prop! {
-            /// `Volumes`: Named persistent EBS volumes for this capacity provider.
-            props, "Volumes", volumes, set_volumes, get_volumes, Val<List<VolumeConfiguration>>
+        /// `LifecycleConfiguration`: Configuration for managing the lifecycle of instances in a
+        /// capacity provider.
+        pub fn lifecycle_configuration(mut self, value: impl Into<Val<InstanceLifecycleConfiguration>>) -> Self {
+            self.props.set("LifecycleConfiguration", value.into());
+            self
+        }
+
+        /// Sets `LifecycleConfiguration` in place: [`Self::lifecycle_configuration`] on a value held by `&mut`.
+        pub fn set_lifecycle_configuration(&mut self, value: impl Into<Val<InstanceLifecycleConfiguration>>) -> &mut Self {
+            self.props.set("LifecycleConfiguration", value.into());
+            self
+        }
+
+        /// `LifecycleConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lifecycle_configuration(&self) -> ::std::option::Option<Val<InstanceLifecycleConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LifecycleConfiguration")
+        }
+
+        /// `RootVolume`: Customer-facing configuration for the (service-managed) root volume. The
+        /// service provisions the root volume at its own AMI size estimate plus FreeSpaceGiB, and pins
+        /// the visible free space to FreeSpaceGiB with a filler file, so the space you are guaranteed
+        /// does not change as the underlying AMI grows. The device name and the delete-on-termination
+        /// behavior are service-owned and are not configurable.
+        pub fn root_volume(mut self, value: impl Into<Val<RootVolumeConfiguration>>) -> Self {
+            self.props.set("RootVolume", value.into());
+            self
+        }
+
+        /// Sets `RootVolume` in place: [`Self::root_volume`] on a value held by `&mut`.
+        pub fn set_root_volume(&mut self, value: impl Into<Val<RootVolumeConfiguration>>) -> &mut Self {
+            self.props.set("RootVolume", value.into());
+            self
+        }
+
+        /// `RootVolume` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_root_volume(&self) -> ::std::option::Option<Val<RootVolumeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "RootVolume")
+        }
+
+        /// `Volumes`: Named persistent EBS volumes for this capacity provider.
+        pub fn volumes(mut self, value: impl Into<Val<List<VolumeConfiguration>>>) -> Self {
+            self.props.set("Volumes", value.into());
+            self
+        }
+
+        /// Sets `Volumes` in place: [`Self::volumes`] on a value held by `&mut`.
+        pub fn set_volumes(&mut self, value: impl Into<Val<List<VolumeConfiguration>>>) -> &mut Self {
+            self.props.set("Volumes", value.into());
+            self
+        }
+
+        /// `Volumes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volumes(&self) -> ::std::option::Option<Val<List<VolumeConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "Volumes")
         }
     }
 
@@ -811,9 +1241,16 @@ pub mod capacity_provider {
             LaunchTemplateSource { props }
         }
 
-        prop! {
-            /// `LaunchParameters`: Parameters for launching EC2 instances.
-            props, "LaunchParameters", _, set_launch_parameters, get_launch_parameters, Val<LaunchParameters>
+        /// Sets `LaunchParameters`, which `new` took, in place.
+        pub fn set_launch_parameters(&mut self, value: impl Into<Val<LaunchParameters>>) -> &mut Self {
+            self.props.set("LaunchParameters", value.into());
+            self
+        }
+
+        /// `LaunchParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_parameters(&self) -> ::std::option::Option<Val<LaunchParameters>> {
+            crate::cfn::get_prop(&self.props, "LaunchParameters")
         }
     }
 
@@ -841,52 +1278,157 @@ pub mod capacity_provider {
             LaunchParameters { props }
         }
 
-        prop! {
-            /// `OperatingSystem`: The operating system and CPU architecture for the instances.
-            props, "OperatingSystem", _, set_operating_system, get_operating_system, Val<LaunchParametersOperatingSystem>
+        /// Sets `OperatingSystem`, which `new` took, in place.
+        pub fn set_operating_system(&mut self, value: impl Into<Val<LaunchParametersOperatingSystem>>) -> &mut Self {
+            self.props.set("OperatingSystem", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceRequirements`: Requirements for EC2 instance types.
-            props, "InstanceRequirements", _, set_instance_requirements, get_instance_requirements, Val<InstanceRequirements>
+        /// `OperatingSystem` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operating_system(&self) -> ::std::option::Option<Val<LaunchParametersOperatingSystem>> {
+            crate::cfn::get_prop(&self.props, "OperatingSystem")
         }
 
-        prop! {
-            /// `CapacityReservationSpecification`: The Capacity Reservation targeting option.
-            props, "CapacityReservationSpecification", capacity_reservation_specification, set_capacity_reservation_specification, get_capacity_reservation_specification, Val<CapacityReservationSpecification>
+        /// Sets `InstanceRequirements`, which `new` took, in place.
+        pub fn set_instance_requirements(&mut self, value: impl Into<Val<InstanceRequirements>>) -> &mut Self {
+            self.props.set("InstanceRequirements", value.into());
+            self
         }
 
-        prop! {
-            /// `EphemeralVolumes`: The block device mapping for ephemeral (instance store) volumes.
-            props, "EphemeralVolumes", ephemeral_volumes, set_ephemeral_volumes, get_ephemeral_volumes, Val<List<EphemeralBlockDeviceMapping>>
+        /// `InstanceRequirements` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_requirements(&self) -> ::std::option::Option<Val<InstanceRequirements>> {
+            crate::cfn::get_prop(&self.props, "InstanceRequirements")
         }
 
-        prop! {
-            /// `InstanceProfileArn`: The ARN of the IAM instance profile to associate with launched
-            /// instances.
-            props, "InstanceProfileArn", instance_profile_arn, set_instance_profile_arn, get_instance_profile_arn, Val<String>
+        /// `CapacityReservationSpecification`: The Capacity Reservation targeting option.
+        pub fn capacity_reservation_specification(mut self, value: impl Into<Val<CapacityReservationSpecification>>) -> Self {
+            self.props.set("CapacityReservationSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `LicenseSpecifications`: The license configurations.
-            props, "LicenseSpecifications", license_specifications, set_license_specifications, get_license_specifications, Val<List<LicenseSpecification>>
+        /// Sets `CapacityReservationSpecification` in place: [`Self::capacity_reservation_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_capacity_reservation_specification(&mut self, value: impl Into<Val<CapacityReservationSpecification>>) -> &mut Self {
+            self.props.set("CapacityReservationSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `Monitoring`: The monitoring level for the instance.
-            props, "Monitoring", monitoring, set_monitoring, get_monitoring, Val<LaunchParametersMonitoring>
+        /// `CapacityReservationSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_specification(&self) -> ::std::option::Option<Val<CapacityReservationSpecification>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationSpecification")
         }
 
-        prop! {
-            /// `PropagatedTags`: Tags to apply to all EC2 resources (instances, volumes, and network
-            /// interfaces) created by this capacity provider.
-            props, "PropagatedTags", propagated_tags, set_propagated_tags, get_propagated_tags, Val<Map<String>>
+        /// `EphemeralVolumes`: The block device mapping for ephemeral (instance store) volumes.
+        pub fn ephemeral_volumes(mut self, value: impl Into<Val<List<EphemeralBlockDeviceMapping>>>) -> Self {
+            self.props.set("EphemeralVolumes", value.into());
+            self
         }
 
-        prop! {
-            /// `SshKeyName`: The name of the SSH key pair to configure on instances for SSH
-            /// connectivity.
-            props, "SshKeyName", ssh_key_name, set_ssh_key_name, get_ssh_key_name, Val<String>
+        /// Sets `EphemeralVolumes` in place: [`Self::ephemeral_volumes`] on a value held by `&mut`.
+        pub fn set_ephemeral_volumes(&mut self, value: impl Into<Val<List<EphemeralBlockDeviceMapping>>>) -> &mut Self {
+            self.props.set("EphemeralVolumes", value.into());
+            self
+        }
+
+        /// `EphemeralVolumes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ephemeral_volumes(&self) -> ::std::option::Option<Val<List<EphemeralBlockDeviceMapping>>> {
+            crate::cfn::get_prop(&self.props, "EphemeralVolumes")
+        }
+
+        /// `InstanceProfileArn`: The ARN of the IAM instance profile to associate with launched
+        /// instances.
+        pub fn instance_profile_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InstanceProfileArn", value.into());
+            self
+        }
+
+        /// Sets `InstanceProfileArn` in place: [`Self::instance_profile_arn`] on a value held by `&mut`.
+        pub fn set_instance_profile_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceProfileArn", value.into());
+            self
+        }
+
+        /// `InstanceProfileArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_profile_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceProfileArn")
+        }
+
+        /// `LicenseSpecifications`: The license configurations.
+        pub fn license_specifications(mut self, value: impl Into<Val<List<LicenseSpecification>>>) -> Self {
+            self.props.set("LicenseSpecifications", value.into());
+            self
+        }
+
+        /// Sets `LicenseSpecifications` in place: [`Self::license_specifications`] on a value held by `&mut`.
+        pub fn set_license_specifications(&mut self, value: impl Into<Val<List<LicenseSpecification>>>) -> &mut Self {
+            self.props.set("LicenseSpecifications", value.into());
+            self
+        }
+
+        /// `LicenseSpecifications` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_license_specifications(&self) -> ::std::option::Option<Val<List<LicenseSpecification>>> {
+            crate::cfn::get_prop(&self.props, "LicenseSpecifications")
+        }
+
+        /// `Monitoring`: The monitoring level for the instance.
+        pub fn monitoring(mut self, value: impl Into<Val<LaunchParametersMonitoring>>) -> Self {
+            self.props.set("Monitoring", value.into());
+            self
+        }
+
+        /// Sets `Monitoring` in place: [`Self::monitoring`] on a value held by `&mut`.
+        pub fn set_monitoring(&mut self, value: impl Into<Val<LaunchParametersMonitoring>>) -> &mut Self {
+            self.props.set("Monitoring", value.into());
+            self
+        }
+
+        /// `Monitoring` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_monitoring(&self) -> ::std::option::Option<Val<LaunchParametersMonitoring>> {
+            crate::cfn::get_prop(&self.props, "Monitoring")
+        }
+
+        /// `PropagatedTags`: Tags to apply to all EC2 resources (instances, volumes, and network
+        /// interfaces) created by this capacity provider.
+        pub fn propagated_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("PropagatedTags", value.into());
+            self
+        }
+
+        /// Sets `PropagatedTags` in place: [`Self::propagated_tags`] on a value held by `&mut`.
+        pub fn set_propagated_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("PropagatedTags", value.into());
+            self
+        }
+
+        /// `PropagatedTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_propagated_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "PropagatedTags")
+        }
+
+        /// `SshKeyName`: The name of the SSH key pair to configure on instances for SSH connectivity.
+        pub fn ssh_key_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SshKeyName", value.into());
+            self
+        }
+
+        /// Sets `SshKeyName` in place: [`Self::ssh_key_name`] on a value held by `&mut`.
+        pub fn set_ssh_key_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SshKeyName", value.into());
+            self
+        }
+
+        /// `SshKeyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssh_key_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SshKeyName")
         }
     }
 
@@ -906,16 +1448,43 @@ pub mod capacity_provider {
             CapacityReservationSpecification { props }
         }
 
-        prop! {
-            /// `CapacityReservationPreference`: Indicates the instance's Capacity Reservation
-            /// preferences.
-            props, "CapacityReservationPreference", capacity_reservation_preference, set_capacity_reservation_preference, get_capacity_reservation_preference, Val<CapacityReservationSpecificationCapacityReservationPreference>
+        /// `CapacityReservationPreference`: Indicates the instance's Capacity Reservation preferences.
+        pub fn capacity_reservation_preference(mut self, value: impl Into<Val<CapacityReservationSpecificationCapacityReservationPreference>>) -> Self {
+            self.props.set("CapacityReservationPreference", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityReservationTarget`: Information about the target Capacity Reservation or
-            /// Capacity Reservation group.
-            props, "CapacityReservationTarget", capacity_reservation_target, set_capacity_reservation_target, get_capacity_reservation_target, Val<CapacityReservationTarget>
+        /// Sets `CapacityReservationPreference` in place: [`Self::capacity_reservation_preference`] on
+        /// a value held by `&mut`.
+        pub fn set_capacity_reservation_preference(&mut self, value: impl Into<Val<CapacityReservationSpecificationCapacityReservationPreference>>) -> &mut Self {
+            self.props.set("CapacityReservationPreference", value.into());
+            self
+        }
+
+        /// `CapacityReservationPreference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_preference(&self) -> ::std::option::Option<Val<CapacityReservationSpecificationCapacityReservationPreference>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationPreference")
+        }
+
+        /// `CapacityReservationTarget`: Information about the target Capacity Reservation or Capacity
+        /// Reservation group.
+        pub fn capacity_reservation_target(mut self, value: impl Into<Val<CapacityReservationTarget>>) -> Self {
+            self.props.set("CapacityReservationTarget", value.into());
+            self
+        }
+
+        /// Sets `CapacityReservationTarget` in place: [`Self::capacity_reservation_target`] on a value
+        /// held by `&mut`.
+        pub fn set_capacity_reservation_target(&mut self, value: impl Into<Val<CapacityReservationTarget>>) -> &mut Self {
+            self.props.set("CapacityReservationTarget", value.into());
+            self
+        }
+
+        /// `CapacityReservationTarget` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_target(&self) -> ::std::option::Option<Val<CapacityReservationTarget>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationTarget")
         }
     }
 
@@ -951,16 +1520,42 @@ pub mod capacity_provider {
             CapacityReservationTarget { props }
         }
 
-        prop! {
-            /// `CapacityReservationId`: The ID of the Capacity Reservation in which to run the
-            /// instance.
-            props, "CapacityReservationId", capacity_reservation_id, set_capacity_reservation_id, get_capacity_reservation_id, Val<String>
+        /// `CapacityReservationId`: The ID of the Capacity Reservation in which to run the instance.
+        pub fn capacity_reservation_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CapacityReservationId", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityReservationResourceGroupArn`: The ARN of the Capacity Reservation resource
-            /// group in which to run the instance.
-            props, "CapacityReservationResourceGroupArn", capacity_reservation_resource_group_arn, set_capacity_reservation_resource_group_arn, get_capacity_reservation_resource_group_arn, Val<String>
+        /// Sets `CapacityReservationId` in place: [`Self::capacity_reservation_id`] on a value held by `&mut`.
+        pub fn set_capacity_reservation_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapacityReservationId", value.into());
+            self
+        }
+
+        /// `CapacityReservationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationId")
+        }
+
+        /// `CapacityReservationResourceGroupArn`: The ARN of the Capacity Reservation resource group in
+        /// which to run the instance.
+        pub fn capacity_reservation_resource_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CapacityReservationResourceGroupArn", value.into());
+            self
+        }
+
+        /// Sets `CapacityReservationResourceGroupArn` in place: [`Self::capacity_reservation_resource_group_arn`]
+        /// on a value held by `&mut`.
+        pub fn set_capacity_reservation_resource_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapacityReservationResourceGroupArn", value.into());
+            self
+        }
+
+        /// `CapacityReservationResourceGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_resource_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationResourceGroupArn")
         }
     }
 
@@ -980,20 +1575,58 @@ pub mod capacity_provider {
             EphemeralBlockDeviceMapping { props }
         }
 
-        prop! {
-            /// `DeviceName`: The device name (for example, /dev/sdh or xvdh).
-            props, "DeviceName", device_name, set_device_name, get_device_name, Val<String>
+        /// `DeviceName`: The device name (for example, /dev/sdh or xvdh).
+        pub fn device_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeviceName", value.into());
+            self
         }
 
-        prop! {
-            /// `Ebs`: Parameters used to automatically set up EBS volumes when the instance is
-            /// launched.
-            props, "Ebs", ebs, set_ebs, get_ebs, Val<EphemeralEbsVolumeConfiguration>
+        /// Sets `DeviceName` in place: [`Self::device_name`] on a value held by `&mut`.
+        pub fn set_device_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeviceName", value.into());
+            self
         }
 
-        prop! {
-            /// `VirtualName`: The virtual device name (ephemeralN).
-            props, "VirtualName", virtual_name, set_virtual_name, get_virtual_name, Val<String>
+        /// `DeviceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeviceName")
+        }
+
+        /// `Ebs`: Parameters used to automatically set up EBS volumes when the instance is launched.
+        pub fn ebs(mut self, value: impl Into<Val<EphemeralEbsVolumeConfiguration>>) -> Self {
+            self.props.set("Ebs", value.into());
+            self
+        }
+
+        /// Sets `Ebs` in place: [`Self::ebs`] on a value held by `&mut`.
+        pub fn set_ebs(&mut self, value: impl Into<Val<EphemeralEbsVolumeConfiguration>>) -> &mut Self {
+            self.props.set("Ebs", value.into());
+            self
+        }
+
+        /// `Ebs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs(&self) -> ::std::option::Option<Val<EphemeralEbsVolumeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Ebs")
+        }
+
+        /// `VirtualName`: The virtual device name (ephemeralN).
+        pub fn virtual_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VirtualName", value.into());
+            self
+        }
+
+        /// Sets `VirtualName` in place: [`Self::virtual_name`] on a value held by `&mut`.
+        pub fn set_virtual_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VirtualName", value.into());
+            self
+        }
+
+        /// `VirtualName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_virtual_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VirtualName")
         }
     }
 
@@ -1013,53 +1646,171 @@ pub mod capacity_provider {
             EphemeralEbsVolumeConfiguration { props }
         }
 
-        prop! {
-            /// `EbsCardIndex`: The index of the EBS card. Applies to instances with multiple EBS cards.
-            props, "EbsCardIndex", ebs_card_index, set_ebs_card_index, get_ebs_card_index, Val<i64>
+        /// `EbsCardIndex`: The index of the EBS card. Applies to instances with multiple EBS cards.
+        pub fn ebs_card_index(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EbsCardIndex", value.into());
+            self
         }
 
-        prop! {
-            /// `Encrypted`: Indicates whether the EBS volume is encrypted.
-            props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
+        /// Sets `EbsCardIndex` in place: [`Self::ebs_card_index`] on a value held by `&mut`.
+        pub fn set_ebs_card_index(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EbsCardIndex", value.into());
+            self
         }
 
-        prop! {
-            /// `Iops`: The number of I/O operations per second (IOPS).
-            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        /// `EbsCardIndex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs_card_index(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EbsCardIndex")
         }
 
-        prop! {
-            /// `KmsKeyId`: Identifier of the customer managed KMS key to use for EBS encryption.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `Encrypted`: Indicates whether the EBS volume is encrypted.
+        pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Encrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `SnapshotId`: The ID of the snapshot.
-            props, "SnapshotId", snapshot_id, set_snapshot_id, get_snapshot_id, Val<String>
+        /// Sets `Encrypted` in place: [`Self::encrypted`] on a value held by `&mut`.
+        pub fn set_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Encrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `Throughput`: The throughput to provision for a gp3 volume, in MiB/s.
-            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
+        /// `Encrypted` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Encrypted")
         }
 
-        prop! {
-            /// `VolumeInitializationRate`: The rate at which the volume is initialized after creation,
-            /// in MiB/s. Supported only for volumes created from snapshots. If the snapshot is enabled
-            /// for fast snapshot restore and a volume initialization rate is also specified, the volume
-            /// is initialized at the specified rate instead of by fast snapshot restore. Valid range: 100-300
-            /// MiB/s.
-            props, "VolumeInitializationRate", volume_initialization_rate, set_volume_initialization_rate, get_volume_initialization_rate, Val<i64>
+        /// `Iops`: The number of I/O operations per second (IOPS).
+        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Iops", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumeSize`: The size of the volume, in GiBs.
-            props, "VolumeSize", volume_size, set_volume_size, get_volume_size, Val<i64>
+        /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+        pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Iops", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumeType`: The volume type. Defaults to gp3 if not specified.
-            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<EphemeralEbsVolumeConfigurationVolumeType>
+        /// `Iops` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Iops")
+        }
+
+        /// `KmsKeyId`: Identifier of the customer managed KMS key to use for EBS encryption.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
+        }
+
+        /// `SnapshotId`: The ID of the snapshot.
+        pub fn snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SnapshotId", value.into());
+            self
+        }
+
+        /// Sets `SnapshotId` in place: [`Self::snapshot_id`] on a value held by `&mut`.
+        pub fn set_snapshot_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SnapshotId", value.into());
+            self
+        }
+
+        /// `SnapshotId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snapshot_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SnapshotId")
+        }
+
+        /// `Throughput`: The throughput to provision for a gp3 volume, in MiB/s.
+        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// Sets `Throughput` in place: [`Self::throughput`] on a value held by `&mut`.
+        pub fn set_throughput(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// `Throughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throughput(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Throughput")
+        }
+
+        /// `VolumeInitializationRate`: The rate at which the volume is initialized after creation, in
+        /// MiB/s. Supported only for volumes created from snapshots. If the snapshot is enabled for
+        /// fast snapshot restore and a volume initialization rate is also specified, the volume is
+        /// initialized at the specified rate instead of by fast snapshot restore. Valid range: 100-300
+        /// MiB/s.
+        pub fn volume_initialization_rate(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("VolumeInitializationRate", value.into());
+            self
+        }
+
+        /// Sets `VolumeInitializationRate` in place: [`Self::volume_initialization_rate`] on a value
+        /// held by `&mut`.
+        pub fn set_volume_initialization_rate(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("VolumeInitializationRate", value.into());
+            self
+        }
+
+        /// `VolumeInitializationRate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_initialization_rate(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "VolumeInitializationRate")
+        }
+
+        /// `VolumeSize`: The size of the volume, in GiBs.
+        pub fn volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("VolumeSize", value.into());
+            self
+        }
+
+        /// Sets `VolumeSize` in place: [`Self::volume_size`] on a value held by `&mut`.
+        pub fn set_volume_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("VolumeSize", value.into());
+            self
+        }
+
+        /// `VolumeSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "VolumeSize")
+        }
+
+        /// `VolumeType`: The volume type. Defaults to gp3 if not specified.
+        pub fn volume_type(mut self, value: impl Into<Val<EphemeralEbsVolumeConfigurationVolumeType>>) -> Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// Sets `VolumeType` in place: [`Self::volume_type`] on a value held by `&mut`.
+        pub fn set_volume_type(&mut self, value: impl Into<Val<EphemeralEbsVolumeConfigurationVolumeType>>) -> &mut Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// `VolumeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_type(&self) -> ::std::option::Option<Val<EphemeralEbsVolumeConfigurationVolumeType>> {
+            crate::cfn::get_prop(&self.props, "VolumeType")
         }
     }
 
@@ -1109,9 +1860,16 @@ pub mod capacity_provider {
             InstanceRequirements { props }
         }
 
-        prop! {
-            /// `AllowedInstanceTypes`: List of allowed instance types.
-            props, "AllowedInstanceTypes", _, set_allowed_instance_types, get_allowed_instance_types, Val<List<String>>
+        /// Sets `AllowedInstanceTypes`, which `new` took, in place.
+        pub fn set_allowed_instance_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedInstanceTypes", value.into());
+            self
+        }
+
+        /// `AllowedInstanceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_instance_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedInstanceTypes")
         }
     }
 
@@ -1134,9 +1892,16 @@ pub mod capacity_provider {
             LicenseSpecification { props }
         }
 
-        prop! {
-            /// `LicenseConfigurationArn`: The ARN of the license configuration.
-            props, "LicenseConfigurationArn", _, set_license_configuration_arn, get_license_configuration_arn, Val<String>
+        /// Sets `LicenseConfigurationArn`, which `new` took, in place.
+        pub fn set_license_configuration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LicenseConfigurationArn", value.into());
+            self
+        }
+
+        /// `LicenseConfigurationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_license_configuration_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LicenseConfigurationArn")
         }
     }
 
@@ -1182,17 +1947,43 @@ pub mod capacity_provider {
             InstanceLifecycleConfiguration { props }
         }
 
-        prop! {
-            /// `IdleInstanceTimeout`: The number of seconds an instance can remain idle before it is
-            /// stopped.
-            props, "IdleInstanceTimeout", idle_instance_timeout, set_idle_instance_timeout, get_idle_instance_timeout, Val<i64>
+        /// `IdleInstanceTimeout`: The number of seconds an instance can remain idle before it is
+        /// stopped.
+        pub fn idle_instance_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IdleInstanceTimeout", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxLifetime`: Maximum lifetime for the instance in seconds. Once reached, instances
-            /// will be automatically terminated regardless of activity. Default: 28800 seconds (8
-            /// hours). Maximum: 1209600 seconds (14 days).
-            props, "MaxLifetime", max_lifetime, set_max_lifetime, get_max_lifetime, Val<i64>
+        /// Sets `IdleInstanceTimeout` in place: [`Self::idle_instance_timeout`] on a value held by `&mut`.
+        pub fn set_idle_instance_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IdleInstanceTimeout", value.into());
+            self
+        }
+
+        /// `IdleInstanceTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idle_instance_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IdleInstanceTimeout")
+        }
+
+        /// `MaxLifetime`: Maximum lifetime for the instance in seconds. Once reached, instances will be
+        /// automatically terminated regardless of activity. Default: 28800 seconds (8 hours). Maximum: 1209600
+        /// seconds (14 days).
+        pub fn max_lifetime(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxLifetime", value.into());
+            self
+        }
+
+        /// Sets `MaxLifetime` in place: [`Self::max_lifetime`] on a value held by `&mut`.
+        pub fn set_max_lifetime(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxLifetime", value.into());
+            self
+        }
+
+        /// `MaxLifetime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_lifetime(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxLifetime")
         }
     }
 
@@ -1216,40 +2007,118 @@ pub mod capacity_provider {
             RootVolumeConfiguration { props }
         }
 
-        prop! {
-            /// `Encrypted`: Indicates whether the EBS volume is encrypted. Encrypted volumes can only
-            /// be attached to instances that support Amazon EBS encryption. If you are creating a
-            /// volume from a snapshot, you can't specify an encryption value.
-            props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
+        /// `Encrypted`: Indicates whether the EBS volume is encrypted. Encrypted volumes can only be
+        /// attached to instances that support Amazon EBS encryption. If you are creating a volume from
+        /// a snapshot, you can't specify an encryption value.
+        pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Encrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `FreeSpaceGiB`: The free space guaranteed on the root volume, in GiB. The service adds
-            /// the operating system overhead on top of this value. Defaults to 8 GiB. The maximum is
-            /// below the 65,536 GiB gp3 ceiling because the service adds the AMI size bucket on top of
-            /// this value, and the resulting total must still be a provisionable gp3 volume.
-            props, "FreeSpaceGiB", free_space_gi_b, set_free_space_gi_b, get_free_space_gi_b, Val<i64>
+        /// Sets `Encrypted` in place: [`Self::encrypted`] on a value held by `&mut`.
+        pub fn set_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Encrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `Iops`: The number of IOPS to provision. Only valid for gp3, io1, and io2 volumes.
-            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        /// `Encrypted` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Encrypted")
         }
 
-        prop! {
-            /// `KmsKeyId`: Identifier of the customer managed KMS key to use for EBS encryption.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `FreeSpaceGiB`: The free space guaranteed on the root volume, in GiB. The service adds the
+        /// operating system overhead on top of this value. Defaults to 8 GiB. The maximum is below the 65,536
+        /// GiB gp3 ceiling because the service adds the AMI size bucket on top of this value, and the
+        /// resulting total must still be a provisionable gp3 volume.
+        pub fn free_space_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("FreeSpaceGiB", value.into());
+            self
         }
 
-        prop! {
-            /// `Throughput`: The throughput to provision for a gp3 volume, in MiB/s. Valid range: 125-2000
-            /// MiB/s.
-            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
+        /// Sets `FreeSpaceGiB` in place: [`Self::free_space_gi_b`] on a value held by `&mut`.
+        pub fn set_free_space_gi_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FreeSpaceGiB", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumeType`: The EBS volume type. Defaults to gp3 if not specified.
-            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<RootVolumeConfigurationVolumeType>
+        /// `FreeSpaceGiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_free_space_gi_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FreeSpaceGiB")
+        }
+
+        /// `Iops`: The number of IOPS to provision. Only valid for gp3, io1, and io2 volumes.
+        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Iops", value.into());
+            self
+        }
+
+        /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+        pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Iops", value.into());
+            self
+        }
+
+        /// `Iops` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Iops")
+        }
+
+        /// `KmsKeyId`: Identifier of the customer managed KMS key to use for EBS encryption.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
+        }
+
+        /// `Throughput`: The throughput to provision for a gp3 volume, in MiB/s. Valid range: 125-2000
+        /// MiB/s.
+        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// Sets `Throughput` in place: [`Self::throughput`] on a value held by `&mut`.
+        pub fn set_throughput(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// `Throughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throughput(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Throughput")
+        }
+
+        /// `VolumeType`: The EBS volume type. Defaults to gp3 if not specified.
+        pub fn volume_type(mut self, value: impl Into<Val<RootVolumeConfigurationVolumeType>>) -> Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// Sets `VolumeType` in place: [`Self::volume_type`] on a value held by `&mut`.
+        pub fn set_volume_type(&mut self, value: impl Into<Val<RootVolumeConfigurationVolumeType>>) -> &mut Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// `VolumeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_type(&self) -> ::std::option::Option<Val<RootVolumeConfigurationVolumeType>> {
+            crate::cfn::get_prop(&self.props, "VolumeType")
         }
     }
 
@@ -1300,9 +2169,16 @@ pub mod capacity_provider {
             VolumeConfiguration { props }
         }
 
-        prop! {
-            /// `EbsConfiguration`: Configuration for an EBS-backed persistent volume.
-            props, "EbsConfiguration", _, set_ebs_configuration, get_ebs_configuration, Val<EbsVolumeConfiguration>
+        /// Sets `EbsConfiguration`, which `new` took, in place.
+        pub fn set_ebs_configuration(&mut self, value: impl Into<Val<EbsVolumeConfiguration>>) -> &mut Self {
+            self.props.set("EbsConfiguration", value.into());
+            self
+        }
+
+        /// `EbsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs_configuration(&self) -> ::std::option::Option<Val<EbsVolumeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EbsConfiguration")
         }
     }
 
@@ -1326,44 +2202,136 @@ pub mod capacity_provider {
             EbsVolumeConfiguration { props }
         }
 
-        prop! {
-            /// `Name`: The logical name of the volume, used to reference it when mounting.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `SizeGiB`: The size of the volume in GiB.
-            props, "SizeGiB", _, set_size_gi_b, get_size_gi_b, Val<i64>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Encrypted`: Whether to encrypt the volume. Defaults to true.
-            props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
+        /// Sets `SizeGiB`, which `new` took, in place.
+        pub fn set_size_gi_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SizeGiB", value.into());
+            self
         }
 
-        prop! {
-            /// `Iops`: The number of IOPS to provision. Only valid for gp3, io1, and io2 volumes.
-            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        /// `SizeGiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_gi_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SizeGiB")
         }
 
-        prop! {
-            /// `KmsKeyId`: Identifier of the KMS key to use for encryption.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `Encrypted`: Whether to encrypt the volume. Defaults to true.
+        pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Encrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `SnapshotId`: Optional EBS snapshot ID to initialize the volume from.
-            props, "SnapshotId", snapshot_id, set_snapshot_id, get_snapshot_id, Val<String>
+        /// Sets `Encrypted` in place: [`Self::encrypted`] on a value held by `&mut`.
+        pub fn set_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Encrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `Throughput`: The throughput in MiB/s. Only valid for gp3 volumes.
-            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
+        /// `Encrypted` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Encrypted")
         }
 
-        prop! {
-            /// `VolumeType`: The EBS volume type. Defaults to gp3 if not specified.
-            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<EbsVolumeConfigurationVolumeType>
+        /// `Iops`: The number of IOPS to provision. Only valid for gp3, io1, and io2 volumes.
+        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Iops", value.into());
+            self
+        }
+
+        /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+        pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Iops", value.into());
+            self
+        }
+
+        /// `Iops` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Iops")
+        }
+
+        /// `KmsKeyId`: Identifier of the KMS key to use for encryption.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
+        }
+
+        /// `SnapshotId`: Optional EBS snapshot ID to initialize the volume from.
+        pub fn snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SnapshotId", value.into());
+            self
+        }
+
+        /// Sets `SnapshotId` in place: [`Self::snapshot_id`] on a value held by `&mut`.
+        pub fn set_snapshot_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SnapshotId", value.into());
+            self
+        }
+
+        /// `SnapshotId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snapshot_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SnapshotId")
+        }
+
+        /// `Throughput`: The throughput in MiB/s. Only valid for gp3 volumes.
+        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// Sets `Throughput` in place: [`Self::throughput`] on a value held by `&mut`.
+        pub fn set_throughput(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// `Throughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throughput(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Throughput")
+        }
+
+        /// `VolumeType`: The EBS volume type. Defaults to gp3 if not specified.
+        pub fn volume_type(mut self, value: impl Into<Val<EbsVolumeConfigurationVolumeType>>) -> Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// Sets `VolumeType` in place: [`Self::volume_type`] on a value held by `&mut`.
+        pub fn set_volume_type(&mut self, value: impl Into<Val<EbsVolumeConfigurationVolumeType>>) -> &mut Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// `VolumeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_type(&self) -> ::std::option::Option<Val<EbsVolumeConfigurationVolumeType>> {
+            crate::cfn::get_prop(&self.props, "VolumeType")
         }
     }
 
@@ -1419,14 +2387,28 @@ pub mod capacity_provider {
             VpcConfiguration { props }
         }
 
-        prop! {
-            /// `Subnets`: The IDs of the subnets in which to launch instances.
-            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        /// Sets `Subnets`, which `new` took, in place.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityGroups`: The IDs of the security groups to associate with the instances.
-            props, "SecurityGroups", _, set_security_groups, get_security_groups, Val<List<String>>
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
+        }
+
+        /// Sets `SecurityGroups`, which `new` took, in place.
+        pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroups", value.into());
+            self
+        }
+
+        /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroups")
         }
     }
 
@@ -1449,10 +2431,16 @@ pub mod capacity_provider {
             PermissionsConfiguration { props }
         }
 
-        prop! {
-            /// `CapacityProviderOperatorRoleArn`: The ARN of the IAM role that operators use to manage
-            /// the capacity provider.
-            props, "CapacityProviderOperatorRoleArn", _, set_capacity_provider_operator_role_arn, get_capacity_provider_operator_role_arn, Val<String>
+        /// Sets `CapacityProviderOperatorRoleArn`, which `new` took, in place.
+        pub fn set_capacity_provider_operator_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapacityProviderOperatorRoleArn", value.into());
+            self
+        }
+
+        /// `CapacityProviderOperatorRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_provider_operator_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapacityProviderOperatorRoleArn")
         }
     }
 }
@@ -1484,35 +2472,101 @@ impl CodeInterpreterCustom {
         CodeInterpreterCustom { core }
     }
 
-    prop! {
-        /// `Certificates`: List of root CA certificates in PEM format.
-        core.props, "Certificates", certificates, set_certificates, get_certificates, Val<List<code_interpreter_custom::Certificate>>
+    /// `Certificates`: List of root CA certificates in PEM format.
+    pub fn certificates(mut self, value: impl Into<Val<List<code_interpreter_custom::Certificate>>>) -> Self {
+        self.core.props.set("Certificates", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the code interpreter.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Certificates` in place: [`Self::certificates`] on a value held by `&mut`.
+    pub fn set_certificates(&mut self, value: impl Into<Val<List<code_interpreter_custom::Certificate>>>) -> &mut Self {
+        self.core.props.set("Certificates", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionRoleArn`: The ARN of the IAM role that the code interpreter uses to access
-        /// resources.
-        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
+    /// `Certificates` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificates(&self) -> ::std::option::Option<Val<List<code_interpreter_custom::Certificate>>> {
+        crate::cfn::get_prop(&self.core.props, "Certificates")
     }
 
-    prop! {
-        /// `Name`: The name of the code interpreter.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: The description of the code interpreter.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkConfiguration`: Network configuration for code interpreter.
-        core.props, "NetworkConfiguration", _, set_network_configuration, get_network_configuration, Val<code_interpreter_custom::CodeInterpreterNetworkConfiguration>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A map of tag keys and values
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `ExecutionRoleArn`: The ARN of the IAM role that the code interpreter uses to access
+    /// resources.
+    pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
+    }
+
+    /// Sets `ExecutionRoleArn` in place: [`Self::execution_role_arn`] on a value held by `&mut`.
+    pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
+    }
+
+    /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRoleArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `NetworkConfiguration`, which `new` took, in place.
+    pub fn set_network_configuration(&mut self, value: impl Into<Val<code_interpreter_custom::CodeInterpreterNetworkConfiguration>>) -> &mut Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
+    }
+
+    /// `NetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_configuration(&self) -> ::std::option::Option<Val<code_interpreter_custom::CodeInterpreterNetworkConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkConfiguration")
+    }
+
+    /// `Tags`: A map of tag keys and values
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1581,9 +2635,16 @@ pub mod code_interpreter_custom {
             Certificate { props }
         }
 
-        prop! {
-            /// `CertificateLocation`: Certificate location in Secrets Manager.
-            props, "CertificateLocation", _, set_certificate_location, get_certificate_location, Val<CertificateLocation>
+        /// Sets `CertificateLocation`, which `new` took, in place.
+        pub fn set_certificate_location(&mut self, value: impl Into<Val<CertificateLocation>>) -> &mut Self {
+            self.props.set("CertificateLocation", value.into());
+            self
+        }
+
+        /// `CertificateLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_location(&self) -> ::std::option::Option<Val<CertificateLocation>> {
+            crate::cfn::get_prop(&self.props, "CertificateLocation")
         }
     }
 
@@ -1605,9 +2666,16 @@ pub mod code_interpreter_custom {
             CertificateLocation { props }
         }
 
-        prop! {
-            /// `SecretArn`: Secrets Manager secret ARN.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -1629,14 +2697,34 @@ pub mod code_interpreter_custom {
             CodeInterpreterNetworkConfiguration { props }
         }
 
-        prop! {
-            /// `NetworkMode`: Network modes supported by code interpreter
-            props, "NetworkMode", _, set_network_mode, get_network_mode, Val<CodeInterpreterNetworkMode>
+        /// Sets `NetworkMode`, which `new` took, in place.
+        pub fn set_network_mode(&mut self, value: impl Into<Val<CodeInterpreterNetworkMode>>) -> &mut Self {
+            self.props.set("NetworkMode", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcConfig`: Network mode configuration for VPC
-            props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<VpcConfig>
+        /// `NetworkMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_mode(&self) -> ::std::option::Option<Val<CodeInterpreterNetworkMode>> {
+            crate::cfn::get_prop(&self.props, "NetworkMode")
+        }
+
+        /// `VpcConfig`: Network mode configuration for VPC
+        pub fn vpc_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
+            self.props.set("VpcConfig", value.into());
+            self
+        }
+
+        /// Sets `VpcConfig` in place: [`Self::vpc_config`] on a value held by `&mut`.
+        pub fn set_vpc_config(&mut self, value: impl Into<Val<VpcConfig>>) -> &mut Self {
+            self.props.set("VpcConfig", value.into());
+            self
+        }
+
+        /// `VpcConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_config(&self) -> ::std::option::Option<Val<VpcConfig>> {
+            crate::cfn::get_prop(&self.props, "VpcConfig")
         }
     }
 
@@ -1678,14 +2766,28 @@ pub mod code_interpreter_custom {
             VpcConfig { props }
         }
 
-        prop! {
-            /// `SecurityGroups`: Security groups for VPC
-            props, "SecurityGroups", _, set_security_groups, get_security_groups, Val<List<String>>
+        /// Sets `SecurityGroups`, which `new` took, in place.
+        pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroups", value.into());
+            self
         }
 
-        prop! {
-            /// `Subnets`: Subnets for VPC
-            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroups")
+        }
+
+        /// Sets `Subnets`, which `new` took, in place.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
         }
     }
 }
@@ -1717,45 +2819,136 @@ impl ConfigurationBundle {
         ConfigurationBundle { core }
     }
 
-    prop! {
-        /// `BranchName`: The branch name for version tracking.
-        core.props, "BranchName", branch_name, set_branch_name, get_branch_name, Val<String>
+    /// `BranchName`: The branch name for version tracking.
+    pub fn branch_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BranchName", value.into());
+        self
     }
 
-    prop! {
-        /// `BundleName`: The name for the configuration bundle. Names must be unique within your
-        /// account.
-        core.props, "BundleName", _, set_bundle_name, get_bundle_name, Val<String>
+    /// Sets `BranchName` in place: [`Self::branch_name`] on a value held by `&mut`.
+    pub fn set_branch_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BranchName", value.into());
+        self
     }
 
-    prop! {
-        /// `CommitMessage`: A commit message describing the version of the configuration bundle.
-        core.props, "CommitMessage", commit_message, set_commit_message, get_commit_message, Val<String>
+    /// `BranchName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_branch_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BranchName")
     }
 
-    prop! {
-        /// `Components`: A map of component identifiers to their configurations.
-        core.props, "Components", _, set_components, get_components, Val<Map<configuration_bundle::ComponentConfiguration>>
+    /// Sets `BundleName`, which `new` took, in place.
+    pub fn set_bundle_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BundleName", value.into());
+        self
     }
 
-    prop! {
-        /// `CreatedBy`: The source that created a configuration bundle version.
-        core.props, "CreatedBy", created_by, set_created_by, get_created_by, Val<configuration_bundle::VersionCreatedBySource>
+    /// `BundleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bundle_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BundleName")
     }
 
-    prop! {
-        /// `Description`: The description for the configuration bundle.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `CommitMessage`: A commit message describing the version of the configuration bundle.
+    pub fn commit_message(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CommitMessage", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyArn`: The ARN of the KMS key used to encrypt component configurations.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// Sets `CommitMessage` in place: [`Self::commit_message`] on a value held by `&mut`.
+    pub fn set_commit_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CommitMessage", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the configuration bundle.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CommitMessage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_commit_message(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CommitMessage")
+    }
+
+    /// Sets `Components`, which `new` took, in place.
+    pub fn set_components(&mut self, value: impl Into<Val<Map<configuration_bundle::ComponentConfiguration>>>) -> &mut Self {
+        self.core.props.set("Components", value.into());
+        self
+    }
+
+    /// `Components` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_components(&self) -> ::std::option::Option<Val<Map<configuration_bundle::ComponentConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "Components")
+    }
+
+    /// `CreatedBy`: The source that created a configuration bundle version.
+    pub fn created_by(mut self, value: impl Into<Val<configuration_bundle::VersionCreatedBySource>>) -> Self {
+        self.core.props.set("CreatedBy", value.into());
+        self
+    }
+
+    /// Sets `CreatedBy` in place: [`Self::created_by`] on a value held by `&mut`.
+    pub fn set_created_by(&mut self, value: impl Into<Val<configuration_bundle::VersionCreatedBySource>>) -> &mut Self {
+        self.core.props.set("CreatedBy", value.into());
+        self
+    }
+
+    /// `CreatedBy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_created_by(&self) -> ::std::option::Option<Val<configuration_bundle::VersionCreatedBySource>> {
+        crate::cfn::get_prop(&self.core.props, "CreatedBy")
+    }
+
+    /// `Description`: The description for the configuration bundle.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `KmsKeyArn`: The ARN of the KMS key used to encrypt component configurations.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// `Tags`: Tags to assign to the configuration bundle.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1824,9 +3017,16 @@ pub mod configuration_bundle {
             ComponentConfiguration { props }
         }
 
-        prop! {
-            /// `Configuration`: The configuration values as a flexible JSON document.
-            props, "Configuration", _, set_configuration, get_configuration, Val<Json>
+        /// Sets `Configuration`, which `new` took, in place.
+        pub fn set_configuration(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Configuration", value.into());
+            self
+        }
+
+        /// `Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Configuration")
         }
     }
 
@@ -1848,14 +3048,34 @@ pub mod configuration_bundle {
             VersionCreatedBySource { props }
         }
 
-        prop! {
-            /// `Name`: The name of the source (for example, user, optimization-job, or system).
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Arn`: The Amazon Resource Name (ARN) of the source, if applicable.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Arn`: The Amazon Resource Name (ARN) of the source, if applicable.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 }
@@ -1892,34 +3112,88 @@ impl ConsentPortal {
         ConsentPortal { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionRoleArn`.
-        core.props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `IdpConfig`.
-        core.props, "IdpConfig", _, set_idp_config, get_idp_config, Val<consent_portal::IdpConfig>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `ExecutionRoleArn`, which `new` took, in place.
+    pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Sources`.
-        core.props, "Sources", _, set_sources, get_sources, Val<List<consent_portal::ConsentPortalSource>>
+    /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRoleArn")
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the consent portal
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `IdpConfig`, which `new` took, in place.
+    pub fn set_idp_config(&mut self, value: impl Into<Val<consent_portal::IdpConfig>>) -> &mut Self {
+        self.core.props.set("IdpConfig", value.into());
+        self
+    }
+
+    /// `IdpConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_idp_config(&self) -> ::std::option::Option<Val<consent_portal::IdpConfig>> {
+        crate::cfn::get_prop(&self.core.props, "IdpConfig")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Sources`, which `new` took, in place.
+    pub fn set_sources(&mut self, value: impl Into<Val<List<consent_portal::ConsentPortalSource>>>) -> &mut Self {
+        self.core.props.set("Sources", value.into());
+        self
+    }
+
+    /// `Sources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sources(&self) -> ::std::option::Option<Val<List<consent_portal::ConsentPortalSource>>> {
+        crate::cfn::get_prop(&self.core.props, "Sources")
+    }
+
+    /// `Tags`: Tags to assign to the consent portal
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1993,20 +3267,46 @@ pub mod consent_portal {
             IdpConfig { props }
         }
 
-        prop! {
-            /// `CredentialProviderArn`: The ARN of an AWS::BedrockAgentCore::OAuth2CredentialProvider
-            /// resource.
-            props, "CredentialProviderArn", _, set_credential_provider_arn, get_credential_provider_arn, Val<String>
+        /// Sets `CredentialProviderArn`, which `new` took, in place.
+        pub fn set_credential_provider_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CredentialProviderArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Scopes`.
-            props, "Scopes", _, set_scopes, get_scopes, Val<List<String>>
+        /// `CredentialProviderArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credential_provider_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CredentialProviderArn")
         }
 
-        prop! {
-            /// `Audience`.
-            props, "Audience", audience, set_audience, get_audience, Val<String>
+        /// Sets `Scopes`, which `new` took, in place.
+        pub fn set_scopes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Scopes", value.into());
+            self
+        }
+
+        /// `Scopes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scopes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Scopes")
+        }
+
+        /// `Audience`.
+        pub fn audience(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Audience", value.into());
+            self
+        }
+
+        /// Sets `Audience` in place: [`Self::audience`] on a value held by `&mut`.
+        pub fn set_audience(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Audience", value.into());
+            self
+        }
+
+        /// `Audience` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audience(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Audience")
         }
     }
 
@@ -2032,14 +3332,28 @@ pub mod consent_portal {
             ConsentPortalSource { props }
         }
 
-        prop! {
-            /// `Identifier`.
-            props, "Identifier", _, set_identifier, get_identifier, Val<String>
+        /// Sets `Identifier`, which `new` took, in place.
+        pub fn set_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Identifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<ConsentPortalSourceType>
+        /// `Identifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Identifier")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ConsentPortalSourceType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ConsentPortalSourceType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -2081,37 +3395,101 @@ impl Dataset {
         Dataset { core }
     }
 
-    prop! {
-        /// `DatasetName`: Human-readable name for the dataset. Unique within the account (case-insensitive).
-        /// Immutable after creation.
-        core.props, "DatasetName", _, set_dataset_name, get_dataset_name, Val<String>
+    /// Sets `DatasetName`, which `new` took, in place.
+    pub fn set_dataset_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatasetName", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the dataset.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `DatasetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataset_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatasetName")
     }
 
-    prop! {
-        /// `KmsKeyArn`: Optional AWS KMS key ARN for SSE-KMS on service S3 writes.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// `Description`: A description of the dataset.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SchemaType`: Versioned schema type governing the structure of examples. Immutable after
-        /// creation.
-        core.props, "SchemaType", _, set_schema_type, get_schema_type, Val<dataset::SchemaType>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Source`: Source of initial examples. Provide either inline examples or an S3 URI
-        /// pointing to a JSONL file.
-        core.props, "Source", source, set_source, get_source, Val<dataset::DataSourceType>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: A list of tags to assign to the dataset.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KmsKeyArn`: Optional AWS KMS key ARN for SSE-KMS on service S3 writes.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// Sets `SchemaType`, which `new` took, in place.
+    pub fn set_schema_type(&mut self, value: impl Into<Val<dataset::SchemaType>>) -> &mut Self {
+        self.core.props.set("SchemaType", value.into());
+        self
+    }
+
+    /// `SchemaType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema_type(&self) -> ::std::option::Option<Val<dataset::SchemaType>> {
+        crate::cfn::get_prop(&self.core.props, "SchemaType")
+    }
+
+    /// `Source`: Source of initial examples. Provide either inline examples or an S3 URI pointing
+    /// to a JSONL file.
+    pub fn source(mut self, value: impl Into<Val<dataset::DataSourceType>>) -> Self {
+        self.core.props.set("Source", value.into());
+        self
+    }
+
+    /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+    pub fn set_source(&mut self, value: impl Into<Val<dataset::DataSourceType>>) -> &mut Self {
+        self.core.props.set("Source", value.into());
+        self
+    }
+
+    /// `Source` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source(&self) -> ::std::option::Option<Val<dataset::DataSourceType>> {
+        crate::cfn::get_prop(&self.core.props, "Source")
+    }
+
+    /// `Tags`: A list of tags to assign to the dataset.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2197,14 +3575,40 @@ pub mod dataset {
             DataSourceType { props }
         }
 
-        prop! {
-            /// `InlineExamples`: Inline examples provided directly in the request body.
-            props, "InlineExamples", inline_examples, set_inline_examples, get_inline_examples, Val<InlineExamplesSource>
+        /// `InlineExamples`: Inline examples provided directly in the request body.
+        pub fn inline_examples(mut self, value: impl Into<Val<InlineExamplesSource>>) -> Self {
+            self.props.set("InlineExamples", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Source`: S3 location of a JSONL file containing dataset examples.
-            props, "S3Source", s3_source, set_s3_source, get_s3_source, Val<S3Source>
+        /// Sets `InlineExamples` in place: [`Self::inline_examples`] on a value held by `&mut`.
+        pub fn set_inline_examples(&mut self, value: impl Into<Val<InlineExamplesSource>>) -> &mut Self {
+            self.props.set("InlineExamples", value.into());
+            self
+        }
+
+        /// `InlineExamples` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inline_examples(&self) -> ::std::option::Option<Val<InlineExamplesSource>> {
+            crate::cfn::get_prop(&self.props, "InlineExamples")
+        }
+
+        /// `S3Source`: S3 location of a JSONL file containing dataset examples.
+        pub fn s3_source(mut self, value: impl Into<Val<S3Source>>) -> Self {
+            self.props.set("S3Source", value.into());
+            self
+        }
+
+        /// Sets `S3Source` in place: [`Self::s3_source`] on a value held by `&mut`.
+        pub fn set_s3_source(&mut self, value: impl Into<Val<S3Source>>) -> &mut Self {
+            self.props.set("S3Source", value.into());
+            self
+        }
+
+        /// `S3Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_source(&self) -> ::std::option::Option<Val<S3Source>> {
+            crate::cfn::get_prop(&self.props, "S3Source")
         }
     }
 
@@ -2227,10 +3631,16 @@ pub mod dataset {
             InlineExamplesSource { props }
         }
 
-        prop! {
-            /// `Examples`: Examples to add. Each example is a free-form JSON document validated against
-            /// the declared schemaType.
-            props, "Examples", _, set_examples, get_examples, Val<List<Json>>
+        /// Sets `Examples`, which `new` took, in place.
+        pub fn set_examples(&mut self, value: impl Into<Val<List<Json>>>) -> &mut Self {
+            self.props.set("Examples", value.into());
+            self
+        }
+
+        /// `Examples` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_examples(&self) -> ::std::option::Option<Val<List<Json>>> {
+            crate::cfn::get_prop(&self.props, "Examples")
         }
     }
 
@@ -2252,9 +3662,16 @@ pub mod dataset {
             S3Source { props }
         }
 
-        prop! {
-            /// `S3Uri`: S3 URI of the JSONL file (e.g. s3://my-bucket/path/to/examples.jsonl).
-            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        /// Sets `S3Uri`, which `new` took, in place.
+        pub fn set_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Uri", value.into());
+            self
+        }
+
+        /// `S3Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Uri")
         }
     }
 }
@@ -2294,37 +3711,94 @@ impl Evaluator {
         Evaluator { core }
     }
 
-    prop! {
-        /// `Description`: The description of the evaluator.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the evaluator.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EvaluatorConfig`: The configuration for the evaluator, including LLM-as-a-Judge,
-        /// code-based, or derived settings.
-        core.props, "EvaluatorConfig", _, set_evaluator_config, get_evaluator_config, Val<evaluator::EvaluatorConfig>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EvaluatorName`: The name of the evaluator. Must be unique within your account.
-        core.props, "EvaluatorName", _, set_evaluator_name, get_evaluator_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `KmsKeyArn`: The ARN of the KMS key used to encrypt evaluator data.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// Sets `EvaluatorConfig`, which `new` took, in place.
+    pub fn set_evaluator_config(&mut self, value: impl Into<Val<evaluator::EvaluatorConfig>>) -> &mut Self {
+        self.core.props.set("EvaluatorConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Level`: The evaluation level that determines the scope of evaluation. Required for all
-        /// evaluator configuration types. For Derived evaluators it must match the level of the
-        /// base evaluator identified by BaseEvaluatorId.
-        core.props, "Level", _, set_level, get_level, Val<evaluator::EvaluatorLevel>
+    /// `EvaluatorConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_evaluator_config(&self) -> ::std::option::Option<Val<evaluator::EvaluatorConfig>> {
+        crate::cfn::get_prop(&self.core.props, "EvaluatorConfig")
     }
 
-    prop! {
-        /// `Tags`: A list of tags to assign to the evaluator.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EvaluatorName`, which `new` took, in place.
+    pub fn set_evaluator_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EvaluatorName", value.into());
+        self
+    }
+
+    /// `EvaluatorName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_evaluator_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EvaluatorName")
+    }
+
+    /// `KmsKeyArn`: The ARN of the KMS key used to encrypt evaluator data.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// Sets `Level`, which `new` took, in place.
+    pub fn set_level(&mut self, value: impl Into<Val<evaluator::EvaluatorLevel>>) -> &mut Self {
+        self.core.props.set("Level", value.into());
+        self
+    }
+
+    /// `Level` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_level(&self) -> ::std::option::Option<Val<evaluator::EvaluatorLevel>> {
+        crate::cfn::get_prop(&self.core.props, "Level")
+    }
+
+    /// `Tags`: A list of tags to assign to the evaluator.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2399,21 +3873,60 @@ pub mod evaluator {
             EvaluatorConfig { props }
         }
 
-        prop! {
-            /// `CodeBased`: The configuration for code-based evaluation using a Lambda function.
-            props, "CodeBased", code_based, set_code_based, get_code_based, Val<CodeBasedEvaluatorConfig>
+        /// `CodeBased`: The configuration for code-based evaluation using a Lambda function.
+        pub fn code_based(mut self, value: impl Into<Val<CodeBasedEvaluatorConfig>>) -> Self {
+            self.props.set("CodeBased", value.into());
+            self
         }
 
-        prop! {
-            /// `Derived`: The configuration for an evaluator derived from an existing base evaluator (a
-            /// built-in or third-party evaluator), run on your own model. The base evaluator supplies
-            /// the prompt and scoring logic.
-            props, "Derived", derived, set_derived, get_derived, Val<DerivedEvaluatorConfig>
+        /// Sets `CodeBased` in place: [`Self::code_based`] on a value held by `&mut`.
+        pub fn set_code_based(&mut self, value: impl Into<Val<CodeBasedEvaluatorConfig>>) -> &mut Self {
+            self.props.set("CodeBased", value.into());
+            self
         }
 
-        prop! {
-            /// `LlmAsAJudge`: The configuration for LLM-as-a-Judge evaluation.
-            props, "LlmAsAJudge", llm_as_a_judge, set_llm_as_a_judge, get_llm_as_a_judge, Val<LlmAsAJudgeEvaluatorConfig>
+        /// `CodeBased` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_based(&self) -> ::std::option::Option<Val<CodeBasedEvaluatorConfig>> {
+            crate::cfn::get_prop(&self.props, "CodeBased")
+        }
+
+        /// `Derived`: The configuration for an evaluator derived from an existing base evaluator (a
+        /// built-in or third-party evaluator), run on your own model. The base evaluator supplies the
+        /// prompt and scoring logic.
+        pub fn derived(mut self, value: impl Into<Val<DerivedEvaluatorConfig>>) -> Self {
+            self.props.set("Derived", value.into());
+            self
+        }
+
+        /// Sets `Derived` in place: [`Self::derived`] on a value held by `&mut`.
+        pub fn set_derived(&mut self, value: impl Into<Val<DerivedEvaluatorConfig>>) -> &mut Self {
+            self.props.set("Derived", value.into());
+            self
+        }
+
+        /// `Derived` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_derived(&self) -> ::std::option::Option<Val<DerivedEvaluatorConfig>> {
+            crate::cfn::get_prop(&self.props, "Derived")
+        }
+
+        /// `LlmAsAJudge`: The configuration for LLM-as-a-Judge evaluation.
+        pub fn llm_as_a_judge(mut self, value: impl Into<Val<LlmAsAJudgeEvaluatorConfig>>) -> Self {
+            self.props.set("LlmAsAJudge", value.into());
+            self
+        }
+
+        /// Sets `LlmAsAJudge` in place: [`Self::llm_as_a_judge`] on a value held by `&mut`.
+        pub fn set_llm_as_a_judge(&mut self, value: impl Into<Val<LlmAsAJudgeEvaluatorConfig>>) -> &mut Self {
+            self.props.set("LlmAsAJudge", value.into());
+            self
+        }
+
+        /// `LlmAsAJudge` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_llm_as_a_judge(&self) -> ::std::option::Option<Val<LlmAsAJudgeEvaluatorConfig>> {
+            crate::cfn::get_prop(&self.props, "LlmAsAJudge")
         }
     }
 
@@ -2436,9 +3949,16 @@ pub mod evaluator {
             CodeBasedEvaluatorConfig { props }
         }
 
-        prop! {
-            /// `LambdaConfig`: The Lambda function configuration for code-based evaluation.
-            props, "LambdaConfig", _, set_lambda_config, get_lambda_config, Val<LambdaEvaluatorConfig>
+        /// Sets `LambdaConfig`, which `new` took, in place.
+        pub fn set_lambda_config(&mut self, value: impl Into<Val<LambdaEvaluatorConfig>>) -> &mut Self {
+            self.props.set("LambdaConfig", value.into());
+            self
+        }
+
+        /// `LambdaConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_config(&self) -> ::std::option::Option<Val<LambdaEvaluatorConfig>> {
+            crate::cfn::get_prop(&self.props, "LambdaConfig")
         }
     }
 
@@ -2460,14 +3980,35 @@ pub mod evaluator {
             LambdaEvaluatorConfig { props }
         }
 
-        prop! {
-            /// `LambdaArn`: The ARN of the Lambda function used for evaluation.
-            props, "LambdaArn", _, set_lambda_arn, get_lambda_arn, Val<String>
+        /// Sets `LambdaArn`, which `new` took, in place.
+        pub fn set_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaArn", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaTimeoutInSeconds`: The timeout in seconds for the Lambda function invocation.
-            props, "LambdaTimeoutInSeconds", lambda_timeout_in_seconds, set_lambda_timeout_in_seconds, get_lambda_timeout_in_seconds, Val<i64>
+        /// `LambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaArn")
+        }
+
+        /// `LambdaTimeoutInSeconds`: The timeout in seconds for the Lambda function invocation.
+        pub fn lambda_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("LambdaTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// Sets `LambdaTimeoutInSeconds` in place: [`Self::lambda_timeout_in_seconds`] on a value held
+        /// by `&mut`.
+        pub fn set_lambda_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("LambdaTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// `LambdaTimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "LambdaTimeoutInSeconds")
         }
     }
 
@@ -2497,16 +4038,28 @@ pub mod evaluator {
             DerivedEvaluatorConfig { props }
         }
 
-        prop! {
-            /// `BaseEvaluatorId`: The identifier of the base evaluator whose logic to run (a Builtin.*
-            /// or ThirdParty.* evaluator).
-            props, "BaseEvaluatorId", _, set_base_evaluator_id, get_base_evaluator_id, Val<String>
+        /// Sets `BaseEvaluatorId`, which `new` took, in place.
+        pub fn set_base_evaluator_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BaseEvaluatorId", value.into());
+            self
         }
 
-        prop! {
-            /// `ModelConfig`: The model configuration that specifies which foundation model to use for
-            /// evaluation.
-            props, "ModelConfig", _, set_model_config, get_model_config, Val<EvaluatorModelConfig>
+        /// `BaseEvaluatorId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base_evaluator_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BaseEvaluatorId")
+        }
+
+        /// Sets `ModelConfig`, which `new` took, in place.
+        pub fn set_model_config(&mut self, value: impl Into<Val<EvaluatorModelConfig>>) -> &mut Self {
+            self.props.set("ModelConfig", value.into());
+            self
+        }
+
+        /// `ModelConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_config(&self) -> ::std::option::Option<Val<EvaluatorModelConfig>> {
+            crate::cfn::get_prop(&self.props, "ModelConfig")
         }
     }
 
@@ -2528,16 +4081,44 @@ pub mod evaluator {
             EvaluatorModelConfig { props }
         }
 
-        prop! {
-            /// `BedrockEvaluatorModelConfig`: The configuration for using Amazon Bedrock models in
-            /// evaluator assessments.
-            props, "BedrockEvaluatorModelConfig", bedrock_evaluator_model_config, set_bedrock_evaluator_model_config, get_bedrock_evaluator_model_config, Val<BedrockEvaluatorModelConfig>
+        /// `BedrockEvaluatorModelConfig`: The configuration for using Amazon Bedrock models in
+        /// evaluator assessments.
+        pub fn bedrock_evaluator_model_config(mut self, value: impl Into<Val<BedrockEvaluatorModelConfig>>) -> Self {
+            self.props.set("BedrockEvaluatorModelConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `ResponsesEvaluatorModelConfig`: The configuration for using OpenResponses-compatible
-            /// models in evaluator assessments.
-            props, "ResponsesEvaluatorModelConfig", responses_evaluator_model_config, set_responses_evaluator_model_config, get_responses_evaluator_model_config, Val<OpenResponsesEvaluatorModelConfig>
+        /// Sets `BedrockEvaluatorModelConfig` in place: [`Self::bedrock_evaluator_model_config`] on a
+        /// value held by `&mut`.
+        pub fn set_bedrock_evaluator_model_config(&mut self, value: impl Into<Val<BedrockEvaluatorModelConfig>>) -> &mut Self {
+            self.props.set("BedrockEvaluatorModelConfig", value.into());
+            self
+        }
+
+        /// `BedrockEvaluatorModelConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_evaluator_model_config(&self) -> ::std::option::Option<Val<BedrockEvaluatorModelConfig>> {
+            crate::cfn::get_prop(&self.props, "BedrockEvaluatorModelConfig")
+        }
+
+        /// `ResponsesEvaluatorModelConfig`: The configuration for using OpenResponses-compatible models
+        /// in evaluator assessments.
+        pub fn responses_evaluator_model_config(mut self, value: impl Into<Val<OpenResponsesEvaluatorModelConfig>>) -> Self {
+            self.props.set("ResponsesEvaluatorModelConfig", value.into());
+            self
+        }
+
+        /// Sets `ResponsesEvaluatorModelConfig` in place: [`Self::responses_evaluator_model_config`] on
+        /// a value held by `&mut`.
+        pub fn set_responses_evaluator_model_config(&mut self, value: impl Into<Val<OpenResponsesEvaluatorModelConfig>>) -> &mut Self {
+            self.props.set("ResponsesEvaluatorModelConfig", value.into());
+            self
+        }
+
+        /// `ResponsesEvaluatorModelConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_responses_evaluator_model_config(&self) -> ::std::option::Option<Val<OpenResponsesEvaluatorModelConfig>> {
+            crate::cfn::get_prop(&self.props, "ResponsesEvaluatorModelConfig")
         }
     }
 
@@ -2559,20 +4140,54 @@ pub mod evaluator {
             BedrockEvaluatorModelConfig { props }
         }
 
-        prop! {
-            /// `ModelId`: The identifier of the Amazon Bedrock model to use for evaluation.
-            props, "ModelId", _, set_model_id, get_model_id, Val<String>
+        /// Sets `ModelId`, which `new` took, in place.
+        pub fn set_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelId", value.into());
+            self
         }
 
-        prop! {
-            /// `AdditionalModelRequestFields`: Additional model-specific request fields.
-            props, "AdditionalModelRequestFields", additional_model_request_fields, set_additional_model_request_fields, get_additional_model_request_fields, Val<Json>
+        /// `ModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelId")
         }
 
-        prop! {
-            /// `InferenceConfig`: The inference configuration parameters that control model behavior
-            /// during evaluation.
-            props, "InferenceConfig", inference_config, set_inference_config, get_inference_config, Val<InferenceConfiguration>
+        /// `AdditionalModelRequestFields`: Additional model-specific request fields.
+        pub fn additional_model_request_fields(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AdditionalModelRequestFields", value.into());
+            self
+        }
+
+        /// Sets `AdditionalModelRequestFields` in place: [`Self::additional_model_request_fields`] on a
+        /// value held by `&mut`.
+        pub fn set_additional_model_request_fields(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AdditionalModelRequestFields", value.into());
+            self
+        }
+
+        /// `AdditionalModelRequestFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_model_request_fields(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AdditionalModelRequestFields")
+        }
+
+        /// `InferenceConfig`: The inference configuration parameters that control model behavior during
+        /// evaluation.
+        pub fn inference_config(mut self, value: impl Into<Val<InferenceConfiguration>>) -> Self {
+            self.props.set("InferenceConfig", value.into());
+            self
+        }
+
+        /// Sets `InferenceConfig` in place: [`Self::inference_config`] on a value held by `&mut`.
+        pub fn set_inference_config(&mut self, value: impl Into<Val<InferenceConfiguration>>) -> &mut Self {
+            self.props.set("InferenceConfig", value.into());
+            self
+        }
+
+        /// `InferenceConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inference_config(&self) -> ::std::option::Option<Val<InferenceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "InferenceConfig")
         }
     }
 
@@ -2592,25 +4207,76 @@ pub mod evaluator {
             InferenceConfiguration { props }
         }
 
-        prop! {
-            /// `MaxTokens`: The maximum number of tokens to generate in the model response.
-            props, "MaxTokens", max_tokens, set_max_tokens, get_max_tokens, Val<i64>
+        /// `MaxTokens`: The maximum number of tokens to generate in the model response.
+        pub fn max_tokens(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxTokens", value.into());
+            self
         }
 
-        prop! {
-            /// `StopSequences`: The sequences that make the model stop generating further tokens.
-            props, "StopSequences", stop_sequences, set_stop_sequences, get_stop_sequences, Val<List<String>>
+        /// Sets `MaxTokens` in place: [`Self::max_tokens`] on a value held by `&mut`.
+        pub fn set_max_tokens(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxTokens", value.into());
+            self
         }
 
-        prop! {
-            /// `Temperature`: The temperature value that controls randomness in the model's responses.
-            props, "Temperature", temperature, set_temperature, get_temperature, Val<f64>
+        /// `MaxTokens` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_tokens(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxTokens")
         }
 
-        prop! {
-            /// `TopP`: The top-p sampling parameter that controls the diversity of the model's
-            /// responses.
-            props, "TopP", top_p, set_top_p, get_top_p, Val<f64>
+        /// `StopSequences`: The sequences that make the model stop generating further tokens.
+        pub fn stop_sequences(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("StopSequences", value.into());
+            self
+        }
+
+        /// Sets `StopSequences` in place: [`Self::stop_sequences`] on a value held by `&mut`.
+        pub fn set_stop_sequences(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StopSequences", value.into());
+            self
+        }
+
+        /// `StopSequences` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stop_sequences(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StopSequences")
+        }
+
+        /// `Temperature`: The temperature value that controls randomness in the model's responses.
+        pub fn temperature(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Temperature", value.into());
+            self
+        }
+
+        /// Sets `Temperature` in place: [`Self::temperature`] on a value held by `&mut`.
+        pub fn set_temperature(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Temperature", value.into());
+            self
+        }
+
+        /// `Temperature` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_temperature(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Temperature")
+        }
+
+        /// `TopP`: The top-p sampling parameter that controls the diversity of the model's responses.
+        pub fn top_p(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TopP", value.into());
+            self
+        }
+
+        /// Sets `TopP` in place: [`Self::top_p`] on a value held by `&mut`.
+        pub fn set_top_p(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TopP", value.into());
+            self
+        }
+
+        /// `TopP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_top_p(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TopP")
         }
     }
 
@@ -2632,30 +4298,89 @@ pub mod evaluator {
             OpenResponsesEvaluatorModelConfig { props }
         }
 
-        prop! {
-            /// `ModelId`: The identifier of the model to use for evaluation.
-            props, "ModelId", _, set_model_id, get_model_id, Val<String>
+        /// Sets `ModelId`, which `new` took, in place.
+        pub fn set_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelId", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxOutputTokens`: The maximum number of output tokens to generate, including visible
-            /// output and reasoning tokens.
-            props, "MaxOutputTokens", max_output_tokens, set_max_output_tokens, get_max_output_tokens, Val<i64>
+        /// `ModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelId")
         }
 
-        prop! {
-            /// `Reasoning`: The reasoning configuration for reasoning models.
-            props, "Reasoning", reasoning, set_reasoning, get_reasoning, Val<ReasoningConfiguration>
+        /// `MaxOutputTokens`: The maximum number of output tokens to generate, including visible output
+        /// and reasoning tokens.
+        pub fn max_output_tokens(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxOutputTokens", value.into());
+            self
         }
 
-        prop! {
-            /// `Temperature`: The sampling temperature between 0 and 2.
-            props, "Temperature", temperature, set_temperature, get_temperature, Val<f64>
+        /// Sets `MaxOutputTokens` in place: [`Self::max_output_tokens`] on a value held by `&mut`.
+        pub fn set_max_output_tokens(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxOutputTokens", value.into());
+            self
         }
 
-        prop! {
-            /// `TopP`: The nucleus sampling probability mass between 0 and 1.
-            props, "TopP", top_p, set_top_p, get_top_p, Val<f64>
+        /// `MaxOutputTokens` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_output_tokens(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxOutputTokens")
+        }
+
+        /// `Reasoning`: The reasoning configuration for reasoning models.
+        pub fn reasoning(mut self, value: impl Into<Val<ReasoningConfiguration>>) -> Self {
+            self.props.set("Reasoning", value.into());
+            self
+        }
+
+        /// Sets `Reasoning` in place: [`Self::reasoning`] on a value held by `&mut`.
+        pub fn set_reasoning(&mut self, value: impl Into<Val<ReasoningConfiguration>>) -> &mut Self {
+            self.props.set("Reasoning", value.into());
+            self
+        }
+
+        /// `Reasoning` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reasoning(&self) -> ::std::option::Option<Val<ReasoningConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Reasoning")
+        }
+
+        /// `Temperature`: The sampling temperature between 0 and 2.
+        pub fn temperature(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Temperature", value.into());
+            self
+        }
+
+        /// Sets `Temperature` in place: [`Self::temperature`] on a value held by `&mut`.
+        pub fn set_temperature(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Temperature", value.into());
+            self
+        }
+
+        /// `Temperature` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_temperature(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Temperature")
+        }
+
+        /// `TopP`: The nucleus sampling probability mass between 0 and 1.
+        pub fn top_p(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TopP", value.into());
+            self
+        }
+
+        /// Sets `TopP` in place: [`Self::top_p`] on a value held by `&mut`.
+        pub fn set_top_p(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TopP", value.into());
+            self
+        }
+
+        /// `TopP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_top_p(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TopP")
         }
     }
 
@@ -2675,9 +4400,22 @@ pub mod evaluator {
             ReasoningConfiguration { props }
         }
 
-        prop! {
-            /// `Effort`: The level of reasoning effort the model applies.
-            props, "Effort", effort, set_effort, get_effort, Val<String>
+        /// `Effort`: The level of reasoning effort the model applies.
+        pub fn effort(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Effort", value.into());
+            self
+        }
+
+        /// Sets `Effort` in place: [`Self::effort`] on a value held by `&mut`.
+        pub fn set_effort(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Effort", value.into());
+            self
+        }
+
+        /// `Effort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_effort(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Effort")
         }
     }
 
@@ -2710,22 +4448,40 @@ pub mod evaluator {
             LlmAsAJudgeEvaluatorConfig { props }
         }
 
-        prop! {
-            /// `Instructions`: The evaluation instructions that guide the language model in assessing
-            /// agent performance.
-            props, "Instructions", _, set_instructions, get_instructions, Val<String>
+        /// Sets `Instructions`, which `new` took, in place.
+        pub fn set_instructions(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Instructions", value.into());
+            self
         }
 
-        prop! {
-            /// `RatingScale`: The rating scale that defines how evaluators should score agent
-            /// performance.
-            props, "RatingScale", _, set_rating_scale, get_rating_scale, Val<RatingScale>
+        /// `Instructions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instructions(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Instructions")
         }
 
-        prop! {
-            /// `ModelConfig`: The model configuration that specifies which foundation model to use for
-            /// evaluation.
-            props, "ModelConfig", _, set_model_config, get_model_config, Val<EvaluatorModelConfig>
+        /// Sets `RatingScale`, which `new` took, in place.
+        pub fn set_rating_scale(&mut self, value: impl Into<Val<RatingScale>>) -> &mut Self {
+            self.props.set("RatingScale", value.into());
+            self
+        }
+
+        /// `RatingScale` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rating_scale(&self) -> ::std::option::Option<Val<RatingScale>> {
+            crate::cfn::get_prop(&self.props, "RatingScale")
+        }
+
+        /// Sets `ModelConfig`, which `new` took, in place.
+        pub fn set_model_config(&mut self, value: impl Into<Val<EvaluatorModelConfig>>) -> &mut Self {
+            self.props.set("ModelConfig", value.into());
+            self
+        }
+
+        /// `ModelConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_config(&self) -> ::std::option::Option<Val<EvaluatorModelConfig>> {
+            crate::cfn::get_prop(&self.props, "ModelConfig")
         }
     }
 
@@ -2747,20 +4503,59 @@ pub mod evaluator {
             RatingScale { props }
         }
 
-        prop! {
-            /// `Categorical`.
-            props, "Categorical", categorical, set_categorical, get_categorical, Val<List<CategoricalScaleDefinition>>
+        /// `Categorical`.
+        pub fn categorical(mut self, value: impl Into<Val<List<CategoricalScaleDefinition>>>) -> Self {
+            self.props.set("Categorical", value.into());
+            self
         }
 
-        prop! {
-            /// `MultiDimensional`: The dimensions an LLM-as-a-Judge evaluator scores in a single judge
-            /// call. Each dimension has its own instruction and rating scale.
-            props, "MultiDimensional", multi_dimensional, set_multi_dimensional, get_multi_dimensional, Val<List<EvaluationDimension>>
+        /// Sets `Categorical` in place: [`Self::categorical`] on a value held by `&mut`.
+        pub fn set_categorical(&mut self, value: impl Into<Val<List<CategoricalScaleDefinition>>>) -> &mut Self {
+            self.props.set("Categorical", value.into());
+            self
         }
 
-        prop! {
-            /// `Numerical`.
-            props, "Numerical", numerical, set_numerical, get_numerical, Val<List<NumericalScaleDefinition>>
+        /// `Categorical` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_categorical(&self) -> ::std::option::Option<Val<List<CategoricalScaleDefinition>>> {
+            crate::cfn::get_prop(&self.props, "Categorical")
+        }
+
+        /// `MultiDimensional`: The dimensions an LLM-as-a-Judge evaluator scores in a single judge
+        /// call. Each dimension has its own instruction and rating scale.
+        pub fn multi_dimensional(mut self, value: impl Into<Val<List<EvaluationDimension>>>) -> Self {
+            self.props.set("MultiDimensional", value.into());
+            self
+        }
+
+        /// Sets `MultiDimensional` in place: [`Self::multi_dimensional`] on a value held by `&mut`.
+        pub fn set_multi_dimensional(&mut self, value: impl Into<Val<List<EvaluationDimension>>>) -> &mut Self {
+            self.props.set("MultiDimensional", value.into());
+            self
+        }
+
+        /// `MultiDimensional` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multi_dimensional(&self) -> ::std::option::Option<Val<List<EvaluationDimension>>> {
+            crate::cfn::get_prop(&self.props, "MultiDimensional")
+        }
+
+        /// `Numerical`.
+        pub fn numerical(mut self, value: impl Into<Val<List<NumericalScaleDefinition>>>) -> Self {
+            self.props.set("Numerical", value.into());
+            self
+        }
+
+        /// Sets `Numerical` in place: [`Self::numerical`] on a value held by `&mut`.
+        pub fn set_numerical(&mut self, value: impl Into<Val<List<NumericalScaleDefinition>>>) -> &mut Self {
+            self.props.set("Numerical", value.into());
+            self
+        }
+
+        /// `Numerical` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_numerical(&self) -> ::std::option::Option<Val<List<NumericalScaleDefinition>>> {
+            crate::cfn::get_prop(&self.props, "Numerical")
         }
     }
 
@@ -2785,14 +4580,28 @@ pub mod evaluator {
             CategoricalScaleDefinition { props }
         }
 
-        prop! {
-            /// `Label`: The label of this categorical rating option.
-            props, "Label", _, set_label, get_label, Val<String>
+        /// Sets `Label`, which `new` took, in place.
+        pub fn set_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Label", value.into());
+            self
         }
 
-        prop! {
-            /// `Definition`: The description that explains what this categorical rating represents.
-            props, "Definition", _, set_definition, get_definition, Val<String>
+        /// `Label` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Label")
+        }
+
+        /// Sets `Definition`, which `new` took, in place.
+        pub fn set_definition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Definition", value.into());
+            self
+        }
+
+        /// `Definition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_definition(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Definition")
         }
     }
 
@@ -2825,21 +4634,40 @@ pub mod evaluator {
             EvaluationDimension { props }
         }
 
-        prop! {
-            /// `DimensionName`: The name of the dimension. Must be unique within the evaluator.
-            props, "DimensionName", _, set_dimension_name, get_dimension_name, Val<String>
+        /// Sets `DimensionName`, which `new` took, in place.
+        pub fn set_dimension_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DimensionName", value.into());
+            self
         }
 
-        prop! {
-            /// `DimensionInstruction`: The instruction to the evaluator model describing what to judge
-            /// for this dimension.
-            props, "DimensionInstruction", _, set_dimension_instruction, get_dimension_instruction, Val<String>
+        /// `DimensionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DimensionName")
         }
 
-        prop! {
-            /// `DimensionRatingScale`: The rating scale for one dimension of an LLM-as-a-Judge
-            /// evaluator.
-            props, "DimensionRatingScale", _, set_dimension_rating_scale, get_dimension_rating_scale, Val<DimensionRatingScale>
+        /// Sets `DimensionInstruction`, which `new` took, in place.
+        pub fn set_dimension_instruction(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DimensionInstruction", value.into());
+            self
+        }
+
+        /// `DimensionInstruction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_instruction(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DimensionInstruction")
+        }
+
+        /// Sets `DimensionRatingScale`, which `new` took, in place.
+        pub fn set_dimension_rating_scale(&mut self, value: impl Into<Val<DimensionRatingScale>>) -> &mut Self {
+            self.props.set("DimensionRatingScale", value.into());
+            self
+        }
+
+        /// `DimensionRatingScale` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_rating_scale(&self) -> ::std::option::Option<Val<DimensionRatingScale>> {
+            crate::cfn::get_prop(&self.props, "DimensionRatingScale")
         }
     }
 
@@ -2861,14 +4689,40 @@ pub mod evaluator {
             DimensionRatingScale { props }
         }
 
-        prop! {
-            /// `Categorical`: The categorical rating scale for this dimension.
-            props, "Categorical", categorical, set_categorical, get_categorical, Val<List<CategoricalScaleDefinition>>
+        /// `Categorical`: The categorical rating scale for this dimension.
+        pub fn categorical(mut self, value: impl Into<Val<List<CategoricalScaleDefinition>>>) -> Self {
+            self.props.set("Categorical", value.into());
+            self
         }
 
-        prop! {
-            /// `Numerical`: The numerical rating scale for this dimension.
-            props, "Numerical", numerical, set_numerical, get_numerical, Val<List<NumericalScaleDefinition>>
+        /// Sets `Categorical` in place: [`Self::categorical`] on a value held by `&mut`.
+        pub fn set_categorical(&mut self, value: impl Into<Val<List<CategoricalScaleDefinition>>>) -> &mut Self {
+            self.props.set("Categorical", value.into());
+            self
+        }
+
+        /// `Categorical` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_categorical(&self) -> ::std::option::Option<Val<List<CategoricalScaleDefinition>>> {
+            crate::cfn::get_prop(&self.props, "Categorical")
+        }
+
+        /// `Numerical`: The numerical rating scale for this dimension.
+        pub fn numerical(mut self, value: impl Into<Val<List<NumericalScaleDefinition>>>) -> Self {
+            self.props.set("Numerical", value.into());
+            self
+        }
+
+        /// Sets `Numerical` in place: [`Self::numerical`] on a value held by `&mut`.
+        pub fn set_numerical(&mut self, value: impl Into<Val<List<NumericalScaleDefinition>>>) -> &mut Self {
+            self.props.set("Numerical", value.into());
+            self
+        }
+
+        /// `Numerical` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_numerical(&self) -> ::std::option::Option<Val<List<NumericalScaleDefinition>>> {
+            crate::cfn::get_prop(&self.props, "Numerical")
         }
     }
 
@@ -2899,19 +4753,40 @@ pub mod evaluator {
             NumericalScaleDefinition { props }
         }
 
-        prop! {
-            /// `Value`: The numerical value for this rating scale option.
-            props, "Value", _, set_value, get_value, Val<f64>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Label`: The label that describes this numerical rating option.
-            props, "Label", _, set_label, get_label, Val<String>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
 
-        prop! {
-            /// `Definition`: The description that explains what this numerical rating represents.
-            props, "Definition", _, set_definition, get_definition, Val<String>
+        /// Sets `Label`, which `new` took, in place.
+        pub fn set_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Label", value.into());
+            self
+        }
+
+        /// `Label` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Label")
+        }
+
+        /// Sets `Definition`, which `new` took, in place.
+        pub fn set_definition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Definition", value.into());
+            self
+        }
+
+        /// `Definition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_definition(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Definition")
         }
     }
 
@@ -2960,69 +4835,223 @@ impl Gateway {
         Gateway { core }
     }
 
-    prop! {
-        /// `AuthorizerConfiguration`.
-        core.props, "AuthorizerConfiguration", authorizer_configuration, set_authorizer_configuration, get_authorizer_configuration, Val<gateway::AuthorizerConfiguration>
+    /// `AuthorizerConfiguration`.
+    pub fn authorizer_configuration(mut self, value: impl Into<Val<gateway::AuthorizerConfiguration>>) -> Self {
+        self.core.props.set("AuthorizerConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthorizerType`.
-        core.props, "AuthorizerType", _, set_authorizer_type, get_authorizer_type, Val<gateway::AuthorizerType>
+    /// Sets `AuthorizerConfiguration` in place: [`Self::authorizer_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_authorizer_configuration(&mut self, value: impl Into<Val<gateway::AuthorizerConfiguration>>) -> &mut Self {
+        self.core.props.set("AuthorizerConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AuthorizerConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorizer_configuration(&self) -> ::std::option::Option<Val<gateway::AuthorizerConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizerConfiguration")
     }
 
-    prop! {
-        /// `ExceptionLevel`.
-        core.props, "ExceptionLevel", exception_level, set_exception_level, get_exception_level, Val<gateway::ExceptionLevel>
+    /// Sets `AuthorizerType`, which `new` took, in place.
+    pub fn set_authorizer_type(&mut self, value: impl Into<Val<gateway::AuthorizerType>>) -> &mut Self {
+        self.core.props.set("AuthorizerType", value.into());
+        self
     }
 
-    prop! {
-        /// `InterceptorConfigurations`.
-        core.props, "InterceptorConfigurations", interceptor_configurations, set_interceptor_configurations, get_interceptor_configurations, Val<List<gateway::GatewayInterceptorConfiguration>>
+    /// `AuthorizerType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorizer_type(&self) -> ::std::option::Option<Val<gateway::AuthorizerType>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizerType")
     }
 
-    prop! {
-        /// `KmsKeyArn`.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyEngineConfiguration`.
-        core.props, "PolicyEngineConfiguration", policy_engine_configuration, set_policy_engine_configuration, get_policy_engine_configuration, Val<gateway::GatewayPolicyEngineConfiguration>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ProtocolConfiguration`.
-        core.props, "ProtocolConfiguration", protocol_configuration, set_protocol_configuration, get_protocol_configuration, Val<gateway::GatewayProtocolConfiguration>
+    /// `ExceptionLevel`.
+    pub fn exception_level(mut self, value: impl Into<Val<gateway::ExceptionLevel>>) -> Self {
+        self.core.props.set("ExceptionLevel", value.into());
+        self
     }
 
-    prop! {
-        /// `ProtocolType`.
-        core.props, "ProtocolType", protocol_type, set_protocol_type, get_protocol_type, Val<Json>
+    /// Sets `ExceptionLevel` in place: [`Self::exception_level`] on a value held by `&mut`.
+    pub fn set_exception_level(&mut self, value: impl Into<Val<gateway::ExceptionLevel>>) -> &mut Self {
+        self.core.props.set("ExceptionLevel", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `ExceptionLevel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_exception_level(&self) -> ::std::option::Option<Val<gateway::ExceptionLevel>> {
+        crate::cfn::get_prop(&self.core.props, "ExceptionLevel")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `InterceptorConfigurations`.
+    pub fn interceptor_configurations(mut self, value: impl Into<Val<List<gateway::GatewayInterceptorConfiguration>>>) -> Self {
+        self.core.props.set("InterceptorConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `WafConfiguration`.
-        core.props, "WafConfiguration", waf_configuration, set_waf_configuration, get_waf_configuration, Val<gateway::WafConfiguration>
+    /// Sets `InterceptorConfigurations` in place: [`Self::interceptor_configurations`] on a value
+    /// held by `&mut`.
+    pub fn set_interceptor_configurations(&mut self, value: impl Into<Val<List<gateway::GatewayInterceptorConfiguration>>>) -> &mut Self {
+        self.core.props.set("InterceptorConfigurations", value.into());
+        self
+    }
+
+    /// `InterceptorConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_interceptor_configurations(&self) -> ::std::option::Option<Val<List<gateway::GatewayInterceptorConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "InterceptorConfigurations")
+    }
+
+    /// `KmsKeyArn`.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PolicyEngineConfiguration`.
+    pub fn policy_engine_configuration(mut self, value: impl Into<Val<gateway::GatewayPolicyEngineConfiguration>>) -> Self {
+        self.core.props.set("PolicyEngineConfiguration", value.into());
+        self
+    }
+
+    /// Sets `PolicyEngineConfiguration` in place: [`Self::policy_engine_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_policy_engine_configuration(&mut self, value: impl Into<Val<gateway::GatewayPolicyEngineConfiguration>>) -> &mut Self {
+        self.core.props.set("PolicyEngineConfiguration", value.into());
+        self
+    }
+
+    /// `PolicyEngineConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_engine_configuration(&self) -> ::std::option::Option<Val<gateway::GatewayPolicyEngineConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyEngineConfiguration")
+    }
+
+    /// `ProtocolConfiguration`.
+    pub fn protocol_configuration(mut self, value: impl Into<Val<gateway::GatewayProtocolConfiguration>>) -> Self {
+        self.core.props.set("ProtocolConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ProtocolConfiguration` in place: [`Self::protocol_configuration`] on a value held by `&mut`.
+    pub fn set_protocol_configuration(&mut self, value: impl Into<Val<gateway::GatewayProtocolConfiguration>>) -> &mut Self {
+        self.core.props.set("ProtocolConfiguration", value.into());
+        self
+    }
+
+    /// `ProtocolConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocol_configuration(&self) -> ::std::option::Option<Val<gateway::GatewayProtocolConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ProtocolConfiguration")
+    }
+
+    /// `ProtocolType`.
+    pub fn protocol_type(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("ProtocolType", value.into());
+        self
+    }
+
+    /// Sets `ProtocolType` in place: [`Self::protocol_type`] on a value held by `&mut`.
+    pub fn set_protocol_type(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("ProtocolType", value.into());
+        self
+    }
+
+    /// `ProtocolType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocol_type(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "ProtocolType")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `WafConfiguration`.
+    pub fn waf_configuration(mut self, value: impl Into<Val<gateway::WafConfiguration>>) -> Self {
+        self.core.props.set("WafConfiguration", value.into());
+        self
+    }
+
+    /// Sets `WafConfiguration` in place: [`Self::waf_configuration`] on a value held by `&mut`.
+    pub fn set_waf_configuration(&mut self, value: impl Into<Val<gateway::WafConfiguration>>) -> &mut Self {
+        self.core.props.set("WafConfiguration", value.into());
+        self
+    }
+
+    /// `WafConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_waf_configuration(&self) -> ::std::option::Option<Val<gateway::WafConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "WafConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3108,9 +5137,22 @@ pub mod gateway {
             AuthorizerConfiguration { props }
         }
 
-        prop! {
-            /// `CustomJWTAuthorizer`.
-            props, "CustomJWTAuthorizer", custom_jwt_authorizer, set_custom_jwt_authorizer, get_custom_jwt_authorizer, Val<CustomJwtAuthorizerConfiguration>
+        /// `CustomJWTAuthorizer`.
+        pub fn custom_jwt_authorizer(mut self, value: impl Into<Val<CustomJwtAuthorizerConfiguration>>) -> Self {
+            self.props.set("CustomJWTAuthorizer", value.into());
+            self
+        }
+
+        /// Sets `CustomJWTAuthorizer` in place: [`Self::custom_jwt_authorizer`] on a value held by `&mut`.
+        pub fn set_custom_jwt_authorizer(&mut self, value: impl Into<Val<CustomJwtAuthorizerConfiguration>>) -> &mut Self {
+            self.props.set("CustomJWTAuthorizer", value.into());
+            self
+        }
+
+        /// `CustomJWTAuthorizer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_jwt_authorizer(&self) -> ::std::option::Option<Val<CustomJwtAuthorizerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CustomJWTAuthorizer")
         }
     }
 
@@ -3131,40 +5173,126 @@ pub mod gateway {
             CustomJwtAuthorizerConfiguration { props }
         }
 
-        prop! {
-            /// `DiscoveryUrl`.
-            props, "DiscoveryUrl", _, set_discovery_url, get_discovery_url, Val<String>
+        /// Sets `DiscoveryUrl`, which `new` took, in place.
+        pub fn set_discovery_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DiscoveryUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `AdvertisedScopeMapping`: Maps an originalScope (from allowedScopes) to an
-            /// advertisedScope exposed in WWW-Authenticate / Protected Resource Metadata.
-            props, "AdvertisedScopeMapping", advertised_scope_mapping, set_advertised_scope_mapping, get_advertised_scope_mapping, Val<Map<String>>
+        /// `DiscoveryUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_discovery_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DiscoveryUrl")
         }
 
-        prop! {
-            /// `AllowedAudience`.
-            props, "AllowedAudience", allowed_audience, set_allowed_audience, get_allowed_audience, Val<List<String>>
+        /// `AdvertisedScopeMapping`: Maps an originalScope (from allowedScopes) to an advertisedScope
+        /// exposed in WWW-Authenticate / Protected Resource Metadata.
+        pub fn advertised_scope_mapping(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("AdvertisedScopeMapping", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedClients`.
-            props, "AllowedClients", allowed_clients, set_allowed_clients, get_allowed_clients, Val<List<String>>
+        /// Sets `AdvertisedScopeMapping` in place: [`Self::advertised_scope_mapping`] on a value held
+        /// by `&mut`.
+        pub fn set_advertised_scope_mapping(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("AdvertisedScopeMapping", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedScopes`.
-            props, "AllowedScopes", allowed_scopes, set_allowed_scopes, get_allowed_scopes, Val<List<String>>
+        /// `AdvertisedScopeMapping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_advertised_scope_mapping(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "AdvertisedScopeMapping")
         }
 
-        prop! {
-            /// `CustomClaims`.
-            props, "CustomClaims", custom_claims, set_custom_claims, get_custom_claims, Val<List<CustomClaimValidationType>>
+        /// `AllowedAudience`.
+        pub fn allowed_audience(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedAudience", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateEndpoint`.
-            props, "PrivateEndpoint", private_endpoint, set_private_endpoint, get_private_endpoint, Val<PrivateEndpoint>
+        /// Sets `AllowedAudience` in place: [`Self::allowed_audience`] on a value held by `&mut`.
+        pub fn set_allowed_audience(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedAudience", value.into());
+            self
+        }
+
+        /// `AllowedAudience` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_audience(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedAudience")
+        }
+
+        /// `AllowedClients`.
+        pub fn allowed_clients(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedClients", value.into());
+            self
+        }
+
+        /// Sets `AllowedClients` in place: [`Self::allowed_clients`] on a value held by `&mut`.
+        pub fn set_allowed_clients(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedClients", value.into());
+            self
+        }
+
+        /// `AllowedClients` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_clients(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedClients")
+        }
+
+        /// `AllowedScopes`.
+        pub fn allowed_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedScopes", value.into());
+            self
+        }
+
+        /// Sets `AllowedScopes` in place: [`Self::allowed_scopes`] on a value held by `&mut`.
+        pub fn set_allowed_scopes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedScopes", value.into());
+            self
+        }
+
+        /// `AllowedScopes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_scopes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedScopes")
+        }
+
+        /// `CustomClaims`.
+        pub fn custom_claims(mut self, value: impl Into<Val<List<CustomClaimValidationType>>>) -> Self {
+            self.props.set("CustomClaims", value.into());
+            self
+        }
+
+        /// Sets `CustomClaims` in place: [`Self::custom_claims`] on a value held by `&mut`.
+        pub fn set_custom_claims(&mut self, value: impl Into<Val<List<CustomClaimValidationType>>>) -> &mut Self {
+            self.props.set("CustomClaims", value.into());
+            self
+        }
+
+        /// `CustomClaims` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_claims(&self) -> ::std::option::Option<Val<List<CustomClaimValidationType>>> {
+            crate::cfn::get_prop(&self.props, "CustomClaims")
+        }
+
+        /// `PrivateEndpoint`.
+        pub fn private_endpoint(mut self, value: impl Into<Val<PrivateEndpoint>>) -> Self {
+            self.props.set("PrivateEndpoint", value.into());
+            self
+        }
+
+        /// Sets `PrivateEndpoint` in place: [`Self::private_endpoint`] on a value held by `&mut`.
+        pub fn set_private_endpoint(&mut self, value: impl Into<Val<PrivateEndpoint>>) -> &mut Self {
+            self.props.set("PrivateEndpoint", value.into());
+            self
+        }
+
+        /// `PrivateEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_endpoint(&self) -> ::std::option::Option<Val<PrivateEndpoint>> {
+            crate::cfn::get_prop(&self.props, "PrivateEndpoint")
         }
     }
 
@@ -3193,19 +5321,40 @@ pub mod gateway {
             CustomClaimValidationType { props }
         }
 
-        prop! {
-            /// `AuthorizingClaimMatchValue`.
-            props, "AuthorizingClaimMatchValue", _, set_authorizing_claim_match_value, get_authorizing_claim_match_value, Val<AuthorizingClaimMatchValueType>
+        /// Sets `AuthorizingClaimMatchValue`, which `new` took, in place.
+        pub fn set_authorizing_claim_match_value(&mut self, value: impl Into<Val<AuthorizingClaimMatchValueType>>) -> &mut Self {
+            self.props.set("AuthorizingClaimMatchValue", value.into());
+            self
         }
 
-        prop! {
-            /// `InboundTokenClaimName`.
-            props, "InboundTokenClaimName", _, set_inbound_token_claim_name, get_inbound_token_claim_name, Val<String>
+        /// `AuthorizingClaimMatchValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorizing_claim_match_value(&self) -> ::std::option::Option<Val<AuthorizingClaimMatchValueType>> {
+            crate::cfn::get_prop(&self.props, "AuthorizingClaimMatchValue")
         }
 
-        prop! {
-            /// `InboundTokenClaimValueType`.
-            props, "InboundTokenClaimValueType", _, set_inbound_token_claim_value_type, get_inbound_token_claim_value_type, Val<InboundTokenClaimValueType>
+        /// Sets `InboundTokenClaimName`, which `new` took, in place.
+        pub fn set_inbound_token_claim_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InboundTokenClaimName", value.into());
+            self
+        }
+
+        /// `InboundTokenClaimName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inbound_token_claim_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InboundTokenClaimName")
+        }
+
+        /// Sets `InboundTokenClaimValueType`, which `new` took, in place.
+        pub fn set_inbound_token_claim_value_type(&mut self, value: impl Into<Val<InboundTokenClaimValueType>>) -> &mut Self {
+            self.props.set("InboundTokenClaimValueType", value.into());
+            self
+        }
+
+        /// `InboundTokenClaimValueType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inbound_token_claim_value_type(&self) -> ::std::option::Option<Val<InboundTokenClaimValueType>> {
+            crate::cfn::get_prop(&self.props, "InboundTokenClaimValueType")
         }
     }
 
@@ -3231,14 +5380,28 @@ pub mod gateway {
             AuthorizingClaimMatchValueType { props }
         }
 
-        prop! {
-            /// `ClaimMatchOperator`.
-            props, "ClaimMatchOperator", _, set_claim_match_operator, get_claim_match_operator, Val<ClaimMatchOperatorType>
+        /// Sets `ClaimMatchOperator`, which `new` took, in place.
+        pub fn set_claim_match_operator(&mut self, value: impl Into<Val<ClaimMatchOperatorType>>) -> &mut Self {
+            self.props.set("ClaimMatchOperator", value.into());
+            self
         }
 
-        prop! {
-            /// `ClaimMatchValue`.
-            props, "ClaimMatchValue", _, set_claim_match_value, get_claim_match_value, Val<ClaimMatchValueType>
+        /// `ClaimMatchOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_claim_match_operator(&self) -> ::std::option::Option<Val<ClaimMatchOperatorType>> {
+            crate::cfn::get_prop(&self.props, "ClaimMatchOperator")
+        }
+
+        /// Sets `ClaimMatchValue`, which `new` took, in place.
+        pub fn set_claim_match_value(&mut self, value: impl Into<Val<ClaimMatchValueType>>) -> &mut Self {
+            self.props.set("ClaimMatchValue", value.into());
+            self
+        }
+
+        /// `ClaimMatchValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_claim_match_value(&self) -> ::std::option::Option<Val<ClaimMatchValueType>> {
+            crate::cfn::get_prop(&self.props, "ClaimMatchValue")
         }
     }
 
@@ -3275,14 +5438,40 @@ pub mod gateway {
             ClaimMatchValueType { props }
         }
 
-        prop! {
-            /// `MatchValueString`.
-            props, "MatchValueString", match_value_string, set_match_value_string, get_match_value_string, Val<String>
+        /// `MatchValueString`.
+        pub fn match_value_string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MatchValueString", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchValueStringList`.
-            props, "MatchValueStringList", match_value_string_list, set_match_value_string_list, get_match_value_string_list, Val<List<String>>
+        /// Sets `MatchValueString` in place: [`Self::match_value_string`] on a value held by `&mut`.
+        pub fn set_match_value_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MatchValueString", value.into());
+            self
+        }
+
+        /// `MatchValueString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_value_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MatchValueString")
+        }
+
+        /// `MatchValueStringList`.
+        pub fn match_value_string_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("MatchValueStringList", value.into());
+            self
+        }
+
+        /// Sets `MatchValueStringList` in place: [`Self::match_value_string_list`] on a value held by `&mut`.
+        pub fn set_match_value_string_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchValueStringList", value.into());
+            self
+        }
+
+        /// `MatchValueStringList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_value_string_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchValueStringList")
         }
     }
 
@@ -3316,14 +5505,41 @@ pub mod gateway {
             PrivateEndpoint { props }
         }
 
-        prop! {
-            /// `SelfManagedLatticeResource`.
-            props, "SelfManagedLatticeResource", self_managed_lattice_resource, set_self_managed_lattice_resource, get_self_managed_lattice_resource, Val<SelfManagedLatticeResource>
+        /// `SelfManagedLatticeResource`.
+        pub fn self_managed_lattice_resource(mut self, value: impl Into<Val<SelfManagedLatticeResource>>) -> Self {
+            self.props.set("SelfManagedLatticeResource", value.into());
+            self
         }
 
-        prop! {
-            /// `ManagedVpcResource`.
-            props, "ManagedVpcResource", managed_vpc_resource, set_managed_vpc_resource, get_managed_vpc_resource, Val<ManagedVpcResource>
+        /// Sets `SelfManagedLatticeResource` in place: [`Self::self_managed_lattice_resource`] on a
+        /// value held by `&mut`.
+        pub fn set_self_managed_lattice_resource(&mut self, value: impl Into<Val<SelfManagedLatticeResource>>) -> &mut Self {
+            self.props.set("SelfManagedLatticeResource", value.into());
+            self
+        }
+
+        /// `SelfManagedLatticeResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_self_managed_lattice_resource(&self) -> ::std::option::Option<Val<SelfManagedLatticeResource>> {
+            crate::cfn::get_prop(&self.props, "SelfManagedLatticeResource")
+        }
+
+        /// `ManagedVpcResource`.
+        pub fn managed_vpc_resource(mut self, value: impl Into<Val<ManagedVpcResource>>) -> Self {
+            self.props.set("ManagedVpcResource", value.into());
+            self
+        }
+
+        /// Sets `ManagedVpcResource` in place: [`Self::managed_vpc_resource`] on a value held by `&mut`.
+        pub fn set_managed_vpc_resource(&mut self, value: impl Into<Val<ManagedVpcResource>>) -> &mut Self {
+            self.props.set("ManagedVpcResource", value.into());
+            self
+        }
+
+        /// `ManagedVpcResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_vpc_resource(&self) -> ::std::option::Option<Val<ManagedVpcResource>> {
+            crate::cfn::get_prop(&self.props, "ManagedVpcResource")
         }
     }
 
@@ -3344,9 +5560,23 @@ pub mod gateway {
             SelfManagedLatticeResource { props }
         }
 
-        prop! {
-            /// `ResourceConfigurationIdentifier`.
-            props, "ResourceConfigurationIdentifier", resource_configuration_identifier, set_resource_configuration_identifier, get_resource_configuration_identifier, Val<String>
+        /// `ResourceConfigurationIdentifier`.
+        pub fn resource_configuration_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceConfigurationIdentifier", value.into());
+            self
+        }
+
+        /// Sets `ResourceConfigurationIdentifier` in place: [`Self::resource_configuration_identifier`]
+        /// on a value held by `&mut`.
+        pub fn set_resource_configuration_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceConfigurationIdentifier", value.into());
+            self
+        }
+
+        /// `ResourceConfigurationIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_configuration_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceConfigurationIdentifier")
         }
     }
 
@@ -3375,34 +5605,94 @@ pub mod gateway {
             ManagedVpcResource { props }
         }
 
-        prop! {
-            /// `EndpointIpAddressType`.
-            props, "EndpointIpAddressType", _, set_endpoint_ip_address_type, get_endpoint_ip_address_type, Val<EndpointIpAddressType>
+        /// Sets `EndpointIpAddressType`, which `new` took, in place.
+        pub fn set_endpoint_ip_address_type(&mut self, value: impl Into<Val<EndpointIpAddressType>>) -> &mut Self {
+            self.props.set("EndpointIpAddressType", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`.
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `EndpointIpAddressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_ip_address_type(&self) -> ::std::option::Option<Val<EndpointIpAddressType>> {
+            crate::cfn::get_prop(&self.props, "EndpointIpAddressType")
         }
 
-        prop! {
-            /// `VpcIdentifier`.
-            props, "VpcIdentifier", _, set_vpc_identifier, get_vpc_identifier, Val<String>
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
         }
 
-        prop! {
-            /// `RoutingDomain`.
-            props, "RoutingDomain", routing_domain, set_routing_domain, get_routing_domain, Val<String>
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `VpcIdentifier`, which `new` took, in place.
+        pub fn set_vpc_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`.
-            props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+        /// `VpcIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcIdentifier")
+        }
+
+        /// `RoutingDomain`.
+        pub fn routing_domain(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoutingDomain", value.into());
+            self
+        }
+
+        /// Sets `RoutingDomain` in place: [`Self::routing_domain`] on a value held by `&mut`.
+        pub fn set_routing_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoutingDomain", value.into());
+            self
+        }
+
+        /// `RoutingDomain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_routing_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoutingDomain")
+        }
+
+        /// `SecurityGroupIds`.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `Tags`.
+        pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -3470,19 +5760,46 @@ pub mod gateway {
             GatewayInterceptorConfiguration { props }
         }
 
-        prop! {
-            /// `InterceptionPoints`.
-            props, "InterceptionPoints", _, set_interception_points, get_interception_points, Val<List<GatewayInterceptionPoint>>
+        /// Sets `InterceptionPoints`, which `new` took, in place.
+        pub fn set_interception_points(&mut self, value: impl Into<Val<List<GatewayInterceptionPoint>>>) -> &mut Self {
+            self.props.set("InterceptionPoints", value.into());
+            self
         }
 
-        prop! {
-            /// `Interceptor`.
-            props, "Interceptor", _, set_interceptor, get_interceptor, Val<InterceptorConfiguration>
+        /// `InterceptionPoints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interception_points(&self) -> ::std::option::Option<Val<List<GatewayInterceptionPoint>>> {
+            crate::cfn::get_prop(&self.props, "InterceptionPoints")
         }
 
-        prop! {
-            /// `InputConfiguration`.
-            props, "InputConfiguration", input_configuration, set_input_configuration, get_input_configuration, Val<InterceptorInputConfiguration>
+        /// Sets `Interceptor`, which `new` took, in place.
+        pub fn set_interceptor(&mut self, value: impl Into<Val<InterceptorConfiguration>>) -> &mut Self {
+            self.props.set("Interceptor", value.into());
+            self
+        }
+
+        /// `Interceptor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interceptor(&self) -> ::std::option::Option<Val<InterceptorConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Interceptor")
+        }
+
+        /// `InputConfiguration`.
+        pub fn input_configuration(mut self, value: impl Into<Val<InterceptorInputConfiguration>>) -> Self {
+            self.props.set("InputConfiguration", value.into());
+            self
+        }
+
+        /// Sets `InputConfiguration` in place: [`Self::input_configuration`] on a value held by `&mut`.
+        pub fn set_input_configuration(&mut self, value: impl Into<Val<InterceptorInputConfiguration>>) -> &mut Self {
+            self.props.set("InputConfiguration", value.into());
+            self
+        }
+
+        /// `InputConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_configuration(&self) -> ::std::option::Option<Val<InterceptorInputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "InputConfiguration")
         }
     }
 
@@ -3503,14 +5820,34 @@ pub mod gateway {
             InterceptorInputConfiguration { props }
         }
 
-        prop! {
-            /// `PassRequestHeaders`.
-            props, "PassRequestHeaders", _, set_pass_request_headers, get_pass_request_headers, Val<bool>
+        /// Sets `PassRequestHeaders`, which `new` took, in place.
+        pub fn set_pass_request_headers(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PassRequestHeaders", value.into());
+            self
         }
 
-        prop! {
-            /// `PayloadFilter`.
-            props, "PayloadFilter", payload_filter, set_payload_filter, get_payload_filter, Val<InterceptorPayloadFilter>
+        /// `PassRequestHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pass_request_headers(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PassRequestHeaders")
+        }
+
+        /// `PayloadFilter`.
+        pub fn payload_filter(mut self, value: impl Into<Val<InterceptorPayloadFilter>>) -> Self {
+            self.props.set("PayloadFilter", value.into());
+            self
+        }
+
+        /// Sets `PayloadFilter` in place: [`Self::payload_filter`] on a value held by `&mut`.
+        pub fn set_payload_filter(&mut self, value: impl Into<Val<InterceptorPayloadFilter>>) -> &mut Self {
+            self.props.set("PayloadFilter", value.into());
+            self
+        }
+
+        /// `PayloadFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_payload_filter(&self) -> ::std::option::Option<Val<InterceptorPayloadFilter>> {
+            crate::cfn::get_prop(&self.props, "PayloadFilter")
         }
     }
 
@@ -3531,9 +5868,16 @@ pub mod gateway {
             InterceptorPayloadFilter { props }
         }
 
-        prop! {
-            /// `Exclude`.
-            props, "Exclude", _, set_exclude, get_exclude, Val<List<InterceptorPayloadExclusionSelector>>
+        /// Sets `Exclude`, which `new` took, in place.
+        pub fn set_exclude(&mut self, value: impl Into<Val<List<InterceptorPayloadExclusionSelector>>>) -> &mut Self {
+            self.props.set("Exclude", value.into());
+            self
+        }
+
+        /// `Exclude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude(&self) -> ::std::option::Option<Val<List<InterceptorPayloadExclusionSelector>>> {
+            crate::cfn::get_prop(&self.props, "Exclude")
         }
     }
 
@@ -3554,9 +5898,22 @@ pub mod gateway {
             InterceptorPayloadExclusionSelector { props }
         }
 
-        prop! {
-            /// `Field`.
-            props, "Field", field, set_field, get_field, Val<InterceptorPayloadExclusion>
+        /// `Field`.
+        pub fn field(mut self, value: impl Into<Val<InterceptorPayloadExclusion>>) -> Self {
+            self.props.set("Field", value.into());
+            self
+        }
+
+        /// Sets `Field` in place: [`Self::field`] on a value held by `&mut`.
+        pub fn set_field(&mut self, value: impl Into<Val<InterceptorPayloadExclusion>>) -> &mut Self {
+            self.props.set("Field", value.into());
+            self
+        }
+
+        /// `Field` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field(&self) -> ::std::option::Option<Val<InterceptorPayloadExclusion>> {
+            crate::cfn::get_prop(&self.props, "Field")
         }
     }
 
@@ -3600,9 +5957,22 @@ pub mod gateway {
             InterceptorConfiguration { props }
         }
 
-        prop! {
-            /// `Lambda`.
-            props, "Lambda", lambda, set_lambda, get_lambda, Val<LambdaInterceptorConfiguration>
+        /// `Lambda`.
+        pub fn lambda(mut self, value: impl Into<Val<LambdaInterceptorConfiguration>>) -> Self {
+            self.props.set("Lambda", value.into());
+            self
+        }
+
+        /// Sets `Lambda` in place: [`Self::lambda`] on a value held by `&mut`.
+        pub fn set_lambda(&mut self, value: impl Into<Val<LambdaInterceptorConfiguration>>) -> &mut Self {
+            self.props.set("Lambda", value.into());
+            self
+        }
+
+        /// `Lambda` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda(&self) -> ::std::option::Option<Val<LambdaInterceptorConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Lambda")
         }
     }
 
@@ -3623,9 +5993,16 @@ pub mod gateway {
             LambdaInterceptorConfiguration { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 
@@ -3648,14 +6025,28 @@ pub mod gateway {
             GatewayPolicyEngineConfiguration { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `Mode`.
-            props, "Mode", _, set_mode, get_mode, Val<GatewayPolicyEngineMode>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
+        }
+
+        /// Sets `Mode`, which `new` took, in place.
+        pub fn set_mode(&mut self, value: impl Into<Val<GatewayPolicyEngineMode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<GatewayPolicyEngineMode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
         }
     }
 
@@ -3689,9 +6080,22 @@ pub mod gateway {
             GatewayProtocolConfiguration { props }
         }
 
-        prop! {
-            /// `Mcp`.
-            props, "Mcp", mcp, set_mcp, get_mcp, Val<McpGatewayConfiguration>
+        /// `Mcp`.
+        pub fn mcp(mut self, value: impl Into<Val<McpGatewayConfiguration>>) -> Self {
+            self.props.set("Mcp", value.into());
+            self
+        }
+
+        /// Sets `Mcp` in place: [`Self::mcp`] on a value held by `&mut`.
+        pub fn set_mcp(&mut self, value: impl Into<Val<McpGatewayConfiguration>>) -> &mut Self {
+            self.props.set("Mcp", value.into());
+            self
+        }
+
+        /// `Mcp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mcp(&self) -> ::std::option::Option<Val<McpGatewayConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Mcp")
         }
     }
 
@@ -3710,29 +6114,94 @@ pub mod gateway {
             McpGatewayConfiguration { props }
         }
 
-        prop! {
-            /// `Instructions`.
-            props, "Instructions", instructions, set_instructions, get_instructions, Val<String>
+        /// `Instructions`.
+        pub fn instructions(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Instructions", value.into());
+            self
         }
 
-        prop! {
-            /// `SearchType`.
-            props, "SearchType", search_type, set_search_type, get_search_type, Val<SearchType>
+        /// Sets `Instructions` in place: [`Self::instructions`] on a value held by `&mut`.
+        pub fn set_instructions(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Instructions", value.into());
+            self
         }
 
-        prop! {
-            /// `SessionConfiguration`.
-            props, "SessionConfiguration", session_configuration, set_session_configuration, get_session_configuration, Val<SessionConfiguration>
+        /// `Instructions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instructions(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Instructions")
         }
 
-        prop! {
-            /// `StreamingConfiguration`.
-            props, "StreamingConfiguration", streaming_configuration, set_streaming_configuration, get_streaming_configuration, Val<StreamingConfiguration>
+        /// `SearchType`.
+        pub fn search_type(mut self, value: impl Into<Val<SearchType>>) -> Self {
+            self.props.set("SearchType", value.into());
+            self
         }
 
-        prop! {
-            /// `SupportedVersions`.
-            props, "SupportedVersions", supported_versions, set_supported_versions, get_supported_versions, Val<List<String>>
+        /// Sets `SearchType` in place: [`Self::search_type`] on a value held by `&mut`.
+        pub fn set_search_type(&mut self, value: impl Into<Val<SearchType>>) -> &mut Self {
+            self.props.set("SearchType", value.into());
+            self
+        }
+
+        /// `SearchType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_search_type(&self) -> ::std::option::Option<Val<SearchType>> {
+            crate::cfn::get_prop(&self.props, "SearchType")
+        }
+
+        /// `SessionConfiguration`.
+        pub fn session_configuration(mut self, value: impl Into<Val<SessionConfiguration>>) -> Self {
+            self.props.set("SessionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SessionConfiguration` in place: [`Self::session_configuration`] on a value held by `&mut`.
+        pub fn set_session_configuration(&mut self, value: impl Into<Val<SessionConfiguration>>) -> &mut Self {
+            self.props.set("SessionConfiguration", value.into());
+            self
+        }
+
+        /// `SessionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_configuration(&self) -> ::std::option::Option<Val<SessionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SessionConfiguration")
+        }
+
+        /// `StreamingConfiguration`.
+        pub fn streaming_configuration(mut self, value: impl Into<Val<StreamingConfiguration>>) -> Self {
+            self.props.set("StreamingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `StreamingConfiguration` in place: [`Self::streaming_configuration`] on a value held by `&mut`.
+        pub fn set_streaming_configuration(&mut self, value: impl Into<Val<StreamingConfiguration>>) -> &mut Self {
+            self.props.set("StreamingConfiguration", value.into());
+            self
+        }
+
+        /// `StreamingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_streaming_configuration(&self) -> ::std::option::Option<Val<StreamingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "StreamingConfiguration")
+        }
+
+        /// `SupportedVersions`.
+        pub fn supported_versions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SupportedVersions", value.into());
+            self
+        }
+
+        /// Sets `SupportedVersions` in place: [`Self::supported_versions`] on a value held by `&mut`.
+        pub fn set_supported_versions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SupportedVersions", value.into());
+            self
+        }
+
+        /// `SupportedVersions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_supported_versions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SupportedVersions")
         }
     }
 
@@ -3761,9 +6230,23 @@ pub mod gateway {
             SessionConfiguration { props }
         }
 
-        prop! {
-            /// `SessionTimeoutInSeconds`.
-            props, "SessionTimeoutInSeconds", session_timeout_in_seconds, set_session_timeout_in_seconds, get_session_timeout_in_seconds, Val<f64>
+        /// `SessionTimeoutInSeconds`.
+        pub fn session_timeout_in_seconds(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("SessionTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// Sets `SessionTimeoutInSeconds` in place: [`Self::session_timeout_in_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_session_timeout_in_seconds(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("SessionTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// `SessionTimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_timeout_in_seconds(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "SessionTimeoutInSeconds")
         }
     }
 
@@ -3782,9 +6265,23 @@ pub mod gateway {
             StreamingConfiguration { props }
         }
 
-        prop! {
-            /// `EnableResponseStreaming`.
-            props, "EnableResponseStreaming", enable_response_streaming, set_enable_response_streaming, get_enable_response_streaming, Val<bool>
+        /// `EnableResponseStreaming`.
+        pub fn enable_response_streaming(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableResponseStreaming", value.into());
+            self
+        }
+
+        /// Sets `EnableResponseStreaming` in place: [`Self::enable_response_streaming`] on a value held
+        /// by `&mut`.
+        pub fn set_enable_response_streaming(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableResponseStreaming", value.into());
+            self
+        }
+
+        /// `EnableResponseStreaming` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_response_streaming(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableResponseStreaming")
         }
     }
 
@@ -3803,9 +6300,22 @@ pub mod gateway {
             WafConfiguration { props }
         }
 
-        prop! {
-            /// `FailureMode`.
-            props, "FailureMode", failure_mode, set_failure_mode, get_failure_mode, Val<WafFailureMode>
+        /// `FailureMode`.
+        pub fn failure_mode(mut self, value: impl Into<Val<WafFailureMode>>) -> Self {
+            self.props.set("FailureMode", value.into());
+            self
+        }
+
+        /// Sets `FailureMode` in place: [`Self::failure_mode`] on a value held by `&mut`.
+        pub fn set_failure_mode(&mut self, value: impl Into<Val<WafFailureMode>>) -> &mut Self {
+            self.props.set("FailureMode", value.into());
+            self
+        }
+
+        /// `FailureMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_mode(&self) -> ::std::option::Option<Val<WafFailureMode>> {
+            crate::cfn::get_prop(&self.props, "FailureMode")
         }
     }
 
@@ -3850,31 +6360,83 @@ impl GatewayRateLimit {
         GatewayRateLimit { core }
     }
 
-    prop! {
-        /// `Description`: Optional human-readable description for this limit.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Optional human-readable description for this limit.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DimensionKeys`: Ordered list of dimension names defining the scope of this limit.
-        /// Unique per gateway — no two limits can share the same dimensionKeys.
-        core.props, "DimensionKeys", _, set_dimension_keys, get_dimension_keys, Val<List<String>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Entries`: Rule entries mapping dimension values to rate configurations.
-        core.props, "Entries", _, set_entries, get_entries, Val<List<gateway_rate_limit::LimitEntry>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `GatewayIdentifier`.
-        core.props, "GatewayIdentifier", gateway_identifier, set_gateway_identifier, get_gateway_identifier, Val<String>
+    /// Sets `DimensionKeys`, which `new` took, in place.
+    pub fn set_dimension_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("DimensionKeys", value.into());
+        self
     }
 
-    prop! {
-        /// `RateLimitId`: Limit identifier. Optional on Create (system-generates if not provided by
-        /// customer). Always present in responses.
-        core.props, "RateLimitId", rate_limit_id, set_rate_limit_id, get_rate_limit_id, Val<String>
+    /// `DimensionKeys` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dimension_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "DimensionKeys")
+    }
+
+    /// Sets `Entries`, which `new` took, in place.
+    pub fn set_entries(&mut self, value: impl Into<Val<List<gateway_rate_limit::LimitEntry>>>) -> &mut Self {
+        self.core.props.set("Entries", value.into());
+        self
+    }
+
+    /// `Entries` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_entries(&self) -> ::std::option::Option<Val<List<gateway_rate_limit::LimitEntry>>> {
+        crate::cfn::get_prop(&self.core.props, "Entries")
+    }
+
+    /// `GatewayIdentifier`.
+    pub fn gateway_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GatewayIdentifier", value.into());
+        self
+    }
+
+    /// Sets `GatewayIdentifier` in place: [`Self::gateway_identifier`] on a value held by `&mut`.
+    pub fn set_gateway_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GatewayIdentifier", value.into());
+        self
+    }
+
+    /// `GatewayIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gateway_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GatewayIdentifier")
+    }
+
+    /// `RateLimitId`: Limit identifier. Optional on Create (system-generates if not provided by
+    /// customer). Always present in responses.
+    pub fn rate_limit_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RateLimitId", value.into());
+        self
+    }
+
+    /// Sets `RateLimitId` in place: [`Self::rate_limit_id`] on a value held by `&mut`.
+    pub fn set_rate_limit_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RateLimitId", value.into());
+        self
+    }
+
+    /// `RateLimitId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rate_limit_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RateLimitId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3925,25 +6487,70 @@ pub mod gateway_rate_limit {
             LimitEntry { props }
         }
 
-        prop! {
-            /// `Dimensions`: Map of dimension name to dimension value for a rule entry
-            props, "Dimensions", _, set_dimensions, get_dimensions, Val<Map<String>>
+        /// Sets `Dimensions`, which `new` took, in place.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `Connections`: Connection rate limits (per second only). Limited to 1 entry for now. —
-            /// P2
-            props, "Connections", connections, set_connections, get_connections, Val<List<RateConfig>>
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
         }
 
-        prop! {
-            /// `Requests`: Request rate limits (RPS or RPM). Limited to 1 entry for now.
-            props, "Requests", requests, set_requests, get_requests, Val<List<RateConfig>>
+        /// `Connections`: Connection rate limits (per second only). Limited to 1 entry for now. — P2
+        pub fn connections(mut self, value: impl Into<Val<List<RateConfig>>>) -> Self {
+            self.props.set("Connections", value.into());
+            self
         }
 
-        prop! {
-            /// `Tokens`: Token rate limits (TPM). Limited to 1 entry for now. — P1
-            props, "Tokens", tokens, set_tokens, get_tokens, Val<List<RateConfig>>
+        /// Sets `Connections` in place: [`Self::connections`] on a value held by `&mut`.
+        pub fn set_connections(&mut self, value: impl Into<Val<List<RateConfig>>>) -> &mut Self {
+            self.props.set("Connections", value.into());
+            self
+        }
+
+        /// `Connections` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connections(&self) -> ::std::option::Option<Val<List<RateConfig>>> {
+            crate::cfn::get_prop(&self.props, "Connections")
+        }
+
+        /// `Requests`: Request rate limits (RPS or RPM). Limited to 1 entry for now.
+        pub fn requests(mut self, value: impl Into<Val<List<RateConfig>>>) -> Self {
+            self.props.set("Requests", value.into());
+            self
+        }
+
+        /// Sets `Requests` in place: [`Self::requests`] on a value held by `&mut`.
+        pub fn set_requests(&mut self, value: impl Into<Val<List<RateConfig>>>) -> &mut Self {
+            self.props.set("Requests", value.into());
+            self
+        }
+
+        /// `Requests` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_requests(&self) -> ::std::option::Option<Val<List<RateConfig>>> {
+            crate::cfn::get_prop(&self.props, "Requests")
+        }
+
+        /// `Tokens`: Token rate limits (TPM). Limited to 1 entry for now. — P1
+        pub fn tokens(mut self, value: impl Into<Val<List<RateConfig>>>) -> Self {
+            self.props.set("Tokens", value.into());
+            self
+        }
+
+        /// Sets `Tokens` in place: [`Self::tokens`] on a value held by `&mut`.
+        pub fn set_tokens(&mut self, value: impl Into<Val<List<RateConfig>>>) -> &mut Self {
+            self.props.set("Tokens", value.into());
+            self
+        }
+
+        /// `Tokens` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tokens(&self) -> ::std::option::Option<Val<List<RateConfig>>> {
+            crate::cfn::get_prop(&self.props, "Tokens")
         }
     }
 
@@ -3967,14 +6574,28 @@ pub mod gateway_rate_limit {
             RateConfig { props }
         }
 
-        prop! {
-            /// `Period`: Time period for rate limiting
-            props, "Period", _, set_period, get_period, Val<Period>
+        /// Sets `Period`, which `new` took, in place.
+        pub fn set_period(&mut self, value: impl Into<Val<Period>>) -> &mut Self {
+            self.props.set("Period", value.into());
+            self
         }
 
-        prop! {
-            /// `Rate`.
-            props, "Rate", _, set_rate, get_rate, Val<f64>
+        /// `Period` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_period(&self) -> ::std::option::Option<Val<Period>> {
+            crate::cfn::get_prop(&self.props, "Period")
+        }
+
+        /// Sets `Rate`, which `new` took, in place.
+        pub fn set_rate(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Rate", value.into());
+            self
+        }
+
+        /// `Rate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rate(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Rate")
         }
     }
 
@@ -4018,29 +6639,82 @@ impl GatewayRule {
         GatewayRule { core }
     }
 
-    prop! {
-        /// `Actions`.
-        core.props, "Actions", _, set_actions, get_actions, Val<List<gateway_rule::Action>>
+    /// Sets `Actions`, which `new` took, in place.
+    pub fn set_actions(&mut self, value: impl Into<Val<List<gateway_rule::Action>>>) -> &mut Self {
+        self.core.props.set("Actions", value.into());
+        self
     }
 
-    prop! {
-        /// `Conditions`.
-        core.props, "Conditions", conditions, set_conditions, get_conditions, Val<List<gateway_rule::Condition>>
+    /// `Actions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions(&self) -> ::std::option::Option<Val<List<gateway_rule::Action>>> {
+        crate::cfn::get_prop(&self.core.props, "Actions")
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Conditions`.
+    pub fn conditions(mut self, value: impl Into<Val<List<gateway_rule::Condition>>>) -> Self {
+        self.core.props.set("Conditions", value.into());
+        self
     }
 
-    prop! {
-        /// `GatewayIdentifier`.
-        core.props, "GatewayIdentifier", gateway_identifier, set_gateway_identifier, get_gateway_identifier, Val<String>
+    /// Sets `Conditions` in place: [`Self::conditions`] on a value held by `&mut`.
+    pub fn set_conditions(&mut self, value: impl Into<Val<List<gateway_rule::Condition>>>) -> &mut Self {
+        self.core.props.set("Conditions", value.into());
+        self
     }
 
-    prop! {
-        /// `Priority`.
-        core.props, "Priority", _, set_priority, get_priority, Val<f64>
+    /// `Conditions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_conditions(&self) -> ::std::option::Option<Val<List<gateway_rule::Condition>>> {
+        crate::cfn::get_prop(&self.core.props, "Conditions")
+    }
+
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `GatewayIdentifier`.
+    pub fn gateway_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GatewayIdentifier", value.into());
+        self
+    }
+
+    /// Sets `GatewayIdentifier` in place: [`Self::gateway_identifier`] on a value held by `&mut`.
+    pub fn set_gateway_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GatewayIdentifier", value.into());
+        self
+    }
+
+    /// `GatewayIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gateway_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GatewayIdentifier")
+    }
+
+    /// Sets `Priority`, which `new` took, in place.
+    pub fn set_priority(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// `Priority` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_priority(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "Priority")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4108,14 +6782,40 @@ pub mod gateway_rule {
             Action { props }
         }
 
-        prop! {
-            /// `ConfigurationBundle`.
-            props, "ConfigurationBundle", configuration_bundle, set_configuration_bundle, get_configuration_bundle, Val<ConfigurationBundleAction>
+        /// `ConfigurationBundle`.
+        pub fn configuration_bundle(mut self, value: impl Into<Val<ConfigurationBundleAction>>) -> Self {
+            self.props.set("ConfigurationBundle", value.into());
+            self
         }
 
-        prop! {
-            /// `RouteToTarget`.
-            props, "RouteToTarget", route_to_target, set_route_to_target, get_route_to_target, Val<RouteToTargetAction>
+        /// Sets `ConfigurationBundle` in place: [`Self::configuration_bundle`] on a value held by `&mut`.
+        pub fn set_configuration_bundle(&mut self, value: impl Into<Val<ConfigurationBundleAction>>) -> &mut Self {
+            self.props.set("ConfigurationBundle", value.into());
+            self
+        }
+
+        /// `ConfigurationBundle` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_bundle(&self) -> ::std::option::Option<Val<ConfigurationBundleAction>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationBundle")
+        }
+
+        /// `RouteToTarget`.
+        pub fn route_to_target(mut self, value: impl Into<Val<RouteToTargetAction>>) -> Self {
+            self.props.set("RouteToTarget", value.into());
+            self
+        }
+
+        /// Sets `RouteToTarget` in place: [`Self::route_to_target`] on a value held by `&mut`.
+        pub fn set_route_to_target(&mut self, value: impl Into<Val<RouteToTargetAction>>) -> &mut Self {
+            self.props.set("RouteToTarget", value.into());
+            self
+        }
+
+        /// `RouteToTarget` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_route_to_target(&self) -> ::std::option::Option<Val<RouteToTargetAction>> {
+            crate::cfn::get_prop(&self.props, "RouteToTarget")
         }
     }
 
@@ -4136,14 +6836,40 @@ pub mod gateway_rule {
             ConfigurationBundleAction { props }
         }
 
-        prop! {
-            /// `StaticOverride`.
-            props, "StaticOverride", static_override, set_static_override, get_static_override, Val<StaticOverride>
+        /// `StaticOverride`.
+        pub fn static_override(mut self, value: impl Into<Val<StaticOverride>>) -> Self {
+            self.props.set("StaticOverride", value.into());
+            self
         }
 
-        prop! {
-            /// `WeightedOverride`.
-            props, "WeightedOverride", weighted_override, set_weighted_override, get_weighted_override, Val<WeightedOverride>
+        /// Sets `StaticOverride` in place: [`Self::static_override`] on a value held by `&mut`.
+        pub fn set_static_override(&mut self, value: impl Into<Val<StaticOverride>>) -> &mut Self {
+            self.props.set("StaticOverride", value.into());
+            self
+        }
+
+        /// `StaticOverride` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_static_override(&self) -> ::std::option::Option<Val<StaticOverride>> {
+            crate::cfn::get_prop(&self.props, "StaticOverride")
+        }
+
+        /// `WeightedOverride`.
+        pub fn weighted_override(mut self, value: impl Into<Val<WeightedOverride>>) -> Self {
+            self.props.set("WeightedOverride", value.into());
+            self
+        }
+
+        /// Sets `WeightedOverride` in place: [`Self::weighted_override`] on a value held by `&mut`.
+        pub fn set_weighted_override(&mut self, value: impl Into<Val<WeightedOverride>>) -> &mut Self {
+            self.props.set("WeightedOverride", value.into());
+            self
+        }
+
+        /// `WeightedOverride` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weighted_override(&self) -> ::std::option::Option<Val<WeightedOverride>> {
+            crate::cfn::get_prop(&self.props, "WeightedOverride")
         }
     }
 
@@ -4166,14 +6892,28 @@ pub mod gateway_rule {
             StaticOverride { props }
         }
 
-        prop! {
-            /// `BundleArn`.
-            props, "BundleArn", _, set_bundle_arn, get_bundle_arn, Val<String>
+        /// Sets `BundleArn`, which `new` took, in place.
+        pub fn set_bundle_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BundleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `BundleVersion`.
-            props, "BundleVersion", _, set_bundle_version, get_bundle_version, Val<String>
+        /// `BundleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bundle_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BundleArn")
+        }
+
+        /// Sets `BundleVersion`, which `new` took, in place.
+        pub fn set_bundle_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BundleVersion", value.into());
+            self
+        }
+
+        /// `BundleVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bundle_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BundleVersion")
         }
     }
 
@@ -4194,9 +6934,16 @@ pub mod gateway_rule {
             WeightedOverride { props }
         }
 
-        prop! {
-            /// `TrafficSplit`.
-            props, "TrafficSplit", _, set_traffic_split, get_traffic_split, Val<List<TrafficSplitEntry>>
+        /// Sets `TrafficSplit`, which `new` took, in place.
+        pub fn set_traffic_split(&mut self, value: impl Into<Val<List<TrafficSplitEntry>>>) -> &mut Self {
+            self.props.set("TrafficSplit", value.into());
+            self
+        }
+
+        /// `TrafficSplit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_traffic_split(&self) -> ::std::option::Option<Val<List<TrafficSplitEntry>>> {
+            crate::cfn::get_prop(&self.props, "TrafficSplit")
         }
     }
 
@@ -4225,29 +6972,76 @@ pub mod gateway_rule {
             TrafficSplitEntry { props }
         }
 
-        prop! {
-            /// `ConfigurationBundle`.
-            props, "ConfigurationBundle", _, set_configuration_bundle, get_configuration_bundle, Val<ConfigurationBundleReference>
+        /// Sets `ConfigurationBundle`, which `new` took, in place.
+        pub fn set_configuration_bundle(&mut self, value: impl Into<Val<ConfigurationBundleReference>>) -> &mut Self {
+            self.props.set("ConfigurationBundle", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `ConfigurationBundle` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_bundle(&self) -> ::std::option::Option<Val<ConfigurationBundleReference>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationBundle")
         }
 
-        prop! {
-            /// `Weight`.
-            props, "Weight", _, set_weight, get_weight, Val<f64>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Metadata`.
-            props, "Metadata", metadata, set_metadata, get_metadata, Val<Map<String>>
+        /// Sets `Weight`, which `new` took, in place.
+        pub fn set_weight(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Metadata`.
+        pub fn metadata(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Metadata", value.into());
+            self
+        }
+
+        /// Sets `Metadata` in place: [`Self::metadata`] on a value held by `&mut`.
+        pub fn set_metadata(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Metadata", value.into());
+            self
+        }
+
+        /// `Metadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Metadata")
         }
     }
 
@@ -4270,14 +7064,28 @@ pub mod gateway_rule {
             ConfigurationBundleReference { props }
         }
 
-        prop! {
-            /// `BundleArn`.
-            props, "BundleArn", _, set_bundle_arn, get_bundle_arn, Val<String>
+        /// Sets `BundleArn`, which `new` took, in place.
+        pub fn set_bundle_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BundleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `BundleVersion`.
-            props, "BundleVersion", _, set_bundle_version, get_bundle_version, Val<String>
+        /// `BundleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bundle_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BundleArn")
+        }
+
+        /// Sets `BundleVersion`, which `new` took, in place.
+        pub fn set_bundle_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BundleVersion", value.into());
+            self
+        }
+
+        /// `BundleVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bundle_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BundleVersion")
         }
     }
 
@@ -4298,14 +7106,40 @@ pub mod gateway_rule {
             RouteToTargetAction { props }
         }
 
-        prop! {
-            /// `StaticRoute`.
-            props, "StaticRoute", static_route, set_static_route, get_static_route, Val<StaticRoute>
+        /// `StaticRoute`.
+        pub fn static_route(mut self, value: impl Into<Val<StaticRoute>>) -> Self {
+            self.props.set("StaticRoute", value.into());
+            self
         }
 
-        prop! {
-            /// `WeightedRoute`.
-            props, "WeightedRoute", weighted_route, set_weighted_route, get_weighted_route, Val<WeightedRoute>
+        /// Sets `StaticRoute` in place: [`Self::static_route`] on a value held by `&mut`.
+        pub fn set_static_route(&mut self, value: impl Into<Val<StaticRoute>>) -> &mut Self {
+            self.props.set("StaticRoute", value.into());
+            self
+        }
+
+        /// `StaticRoute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_static_route(&self) -> ::std::option::Option<Val<StaticRoute>> {
+            crate::cfn::get_prop(&self.props, "StaticRoute")
+        }
+
+        /// `WeightedRoute`.
+        pub fn weighted_route(mut self, value: impl Into<Val<WeightedRoute>>) -> Self {
+            self.props.set("WeightedRoute", value.into());
+            self
+        }
+
+        /// Sets `WeightedRoute` in place: [`Self::weighted_route`] on a value held by `&mut`.
+        pub fn set_weighted_route(&mut self, value: impl Into<Val<WeightedRoute>>) -> &mut Self {
+            self.props.set("WeightedRoute", value.into());
+            self
+        }
+
+        /// `WeightedRoute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weighted_route(&self) -> ::std::option::Option<Val<WeightedRoute>> {
+            crate::cfn::get_prop(&self.props, "WeightedRoute")
         }
     }
 
@@ -4326,9 +7160,16 @@ pub mod gateway_rule {
             StaticRoute { props }
         }
 
-        prop! {
-            /// `TargetName`.
-            props, "TargetName", _, set_target_name, get_target_name, Val<String>
+        /// Sets `TargetName`, which `new` took, in place.
+        pub fn set_target_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetName", value.into());
+            self
+        }
+
+        /// `TargetName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetName")
         }
     }
 
@@ -4349,9 +7190,16 @@ pub mod gateway_rule {
             WeightedRoute { props }
         }
 
-        prop! {
-            /// `TrafficSplit`.
-            props, "TrafficSplit", _, set_traffic_split, get_traffic_split, Val<List<TargetTrafficSplitEntry>>
+        /// Sets `TrafficSplit`, which `new` took, in place.
+        pub fn set_traffic_split(&mut self, value: impl Into<Val<List<TargetTrafficSplitEntry>>>) -> &mut Self {
+            self.props.set("TrafficSplit", value.into());
+            self
+        }
+
+        /// `TrafficSplit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_traffic_split(&self) -> ::std::option::Option<Val<List<TargetTrafficSplitEntry>>> {
+            crate::cfn::get_prop(&self.props, "TrafficSplit")
         }
     }
 
@@ -4380,29 +7228,76 @@ pub mod gateway_rule {
             TargetTrafficSplitEntry { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetName`.
-            props, "TargetName", _, set_target_name, get_target_name, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Weight`.
-            props, "Weight", _, set_weight, get_weight, Val<f64>
+        /// Sets `TargetName`, which `new` took, in place.
+        pub fn set_target_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetName", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `TargetName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetName")
         }
 
-        prop! {
-            /// `Metadata`.
-            props, "Metadata", metadata, set_metadata, get_metadata, Val<Map<String>>
+        /// Sets `Weight`, which `new` took, in place.
+        pub fn set_weight(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Metadata`.
+        pub fn metadata(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Metadata", value.into());
+            self
+        }
+
+        /// Sets `Metadata` in place: [`Self::metadata`] on a value held by `&mut`.
+        pub fn set_metadata(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Metadata", value.into());
+            self
+        }
+
+        /// `Metadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Metadata")
         }
     }
 
@@ -4423,14 +7318,40 @@ pub mod gateway_rule {
             Condition { props }
         }
 
-        prop! {
-            /// `MatchPrincipals`.
-            props, "MatchPrincipals", match_principals, set_match_principals, get_match_principals, Val<MatchPrincipals>
+        /// `MatchPrincipals`.
+        pub fn match_principals(mut self, value: impl Into<Val<MatchPrincipals>>) -> Self {
+            self.props.set("MatchPrincipals", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchPaths`.
-            props, "MatchPaths", match_paths, set_match_paths, get_match_paths, Val<MatchPaths>
+        /// Sets `MatchPrincipals` in place: [`Self::match_principals`] on a value held by `&mut`.
+        pub fn set_match_principals(&mut self, value: impl Into<Val<MatchPrincipals>>) -> &mut Self {
+            self.props.set("MatchPrincipals", value.into());
+            self
+        }
+
+        /// `MatchPrincipals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_principals(&self) -> ::std::option::Option<Val<MatchPrincipals>> {
+            crate::cfn::get_prop(&self.props, "MatchPrincipals")
+        }
+
+        /// `MatchPaths`.
+        pub fn match_paths(mut self, value: impl Into<Val<MatchPaths>>) -> Self {
+            self.props.set("MatchPaths", value.into());
+            self
+        }
+
+        /// Sets `MatchPaths` in place: [`Self::match_paths`] on a value held by `&mut`.
+        pub fn set_match_paths(&mut self, value: impl Into<Val<MatchPaths>>) -> &mut Self {
+            self.props.set("MatchPaths", value.into());
+            self
+        }
+
+        /// `MatchPaths` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_paths(&self) -> ::std::option::Option<Val<MatchPaths>> {
+            crate::cfn::get_prop(&self.props, "MatchPaths")
         }
     }
 
@@ -4451,9 +7372,16 @@ pub mod gateway_rule {
             MatchPrincipals { props }
         }
 
-        prop! {
-            /// `AnyOf`.
-            props, "AnyOf", _, set_any_of, get_any_of, Val<List<MatchPrincipalEntry>>
+        /// Sets `AnyOf`, which `new` took, in place.
+        pub fn set_any_of(&mut self, value: impl Into<Val<List<MatchPrincipalEntry>>>) -> &mut Self {
+            self.props.set("AnyOf", value.into());
+            self
+        }
+
+        /// `AnyOf` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_any_of(&self) -> ::std::option::Option<Val<List<MatchPrincipalEntry>>> {
+            crate::cfn::get_prop(&self.props, "AnyOf")
         }
     }
 
@@ -4474,9 +7402,22 @@ pub mod gateway_rule {
             MatchPrincipalEntry { props }
         }
 
-        prop! {
-            /// `IamPrincipal`.
-            props, "IamPrincipal", iam_principal, set_iam_principal, get_iam_principal, Val<IamPrincipal>
+        /// `IamPrincipal`.
+        pub fn iam_principal(mut self, value: impl Into<Val<IamPrincipal>>) -> Self {
+            self.props.set("IamPrincipal", value.into());
+            self
+        }
+
+        /// Sets `IamPrincipal` in place: [`Self::iam_principal`] on a value held by `&mut`.
+        pub fn set_iam_principal(&mut self, value: impl Into<Val<IamPrincipal>>) -> &mut Self {
+            self.props.set("IamPrincipal", value.into());
+            self
+        }
+
+        /// `IamPrincipal` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_principal(&self) -> ::std::option::Option<Val<IamPrincipal>> {
+            crate::cfn::get_prop(&self.props, "IamPrincipal")
         }
     }
 
@@ -4497,14 +7438,34 @@ pub mod gateway_rule {
             IamPrincipal { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`.
-            props, "Operator", operator, set_operator, get_operator, Val<PrincipalMatchOperator>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
+        }
+
+        /// `Operator`.
+        pub fn operator(mut self, value: impl Into<Val<PrincipalMatchOperator>>) -> Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// Sets `Operator` in place: [`Self::operator`] on a value held by `&mut`.
+        pub fn set_operator(&mut self, value: impl Into<Val<PrincipalMatchOperator>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<PrincipalMatchOperator>> {
+            crate::cfn::get_prop(&self.props, "Operator")
         }
     }
 
@@ -4538,9 +7499,16 @@ pub mod gateway_rule {
             MatchPaths { props }
         }
 
-        prop! {
-            /// `AnyOf`.
-            props, "AnyOf", _, set_any_of, get_any_of, Val<List<String>>
+        /// Sets `AnyOf`, which `new` took, in place.
+        pub fn set_any_of(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AnyOf", value.into());
+            self
+        }
+
+        /// `AnyOf` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_any_of(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AnyOf")
         }
     }
 }
@@ -4566,39 +7534,125 @@ impl GatewayTarget {
         GatewayTarget { core }
     }
 
-    prop! {
-        /// `CredentialProviderConfigurations`.
-        core.props, "CredentialProviderConfigurations", credential_provider_configurations, set_credential_provider_configurations, get_credential_provider_configurations, Val<List<gateway_target::CredentialProviderConfiguration>>
+    /// `CredentialProviderConfigurations`.
+    pub fn credential_provider_configurations(mut self, value: impl Into<Val<List<gateway_target::CredentialProviderConfiguration>>>) -> Self {
+        self.core.props.set("CredentialProviderConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `CredentialProviderConfigurations` in place: [`Self::credential_provider_configurations`]
+    /// on a value held by `&mut`.
+    pub fn set_credential_provider_configurations(&mut self, value: impl Into<Val<List<gateway_target::CredentialProviderConfiguration>>>) -> &mut Self {
+        self.core.props.set("CredentialProviderConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `GatewayIdentifier`.
-        core.props, "GatewayIdentifier", gateway_identifier, set_gateway_identifier, get_gateway_identifier, Val<String>
+    /// `CredentialProviderConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_credential_provider_configurations(&self) -> ::std::option::Option<Val<List<gateway_target::CredentialProviderConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "CredentialProviderConfigurations")
     }
 
-    prop! {
-        /// `MetadataConfiguration`.
-        core.props, "MetadataConfiguration", metadata_configuration, set_metadata_configuration, get_metadata_configuration, Val<gateway_target::MetadataConfiguration>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PrivateEndpoint`.
-        core.props, "PrivateEndpoint", private_endpoint, set_private_endpoint, get_private_endpoint, Val<gateway_target::PrivateEndpoint>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `TargetConfiguration`.
-        core.props, "TargetConfiguration", _, set_target_configuration, get_target_configuration, Val<gateway_target::TargetConfiguration>
+    /// `GatewayIdentifier`.
+    pub fn gateway_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GatewayIdentifier", value.into());
+        self
+    }
+
+    /// Sets `GatewayIdentifier` in place: [`Self::gateway_identifier`] on a value held by `&mut`.
+    pub fn set_gateway_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GatewayIdentifier", value.into());
+        self
+    }
+
+    /// `GatewayIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gateway_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GatewayIdentifier")
+    }
+
+    /// `MetadataConfiguration`.
+    pub fn metadata_configuration(mut self, value: impl Into<Val<gateway_target::MetadataConfiguration>>) -> Self {
+        self.core.props.set("MetadataConfiguration", value.into());
+        self
+    }
+
+    /// Sets `MetadataConfiguration` in place: [`Self::metadata_configuration`] on a value held by `&mut`.
+    pub fn set_metadata_configuration(&mut self, value: impl Into<Val<gateway_target::MetadataConfiguration>>) -> &mut Self {
+        self.core.props.set("MetadataConfiguration", value.into());
+        self
+    }
+
+    /// `MetadataConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metadata_configuration(&self) -> ::std::option::Option<Val<gateway_target::MetadataConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "MetadataConfiguration")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PrivateEndpoint`.
+    pub fn private_endpoint(mut self, value: impl Into<Val<gateway_target::PrivateEndpoint>>) -> Self {
+        self.core.props.set("PrivateEndpoint", value.into());
+        self
+    }
+
+    /// Sets `PrivateEndpoint` in place: [`Self::private_endpoint`] on a value held by `&mut`.
+    pub fn set_private_endpoint(&mut self, value: impl Into<Val<gateway_target::PrivateEndpoint>>) -> &mut Self {
+        self.core.props.set("PrivateEndpoint", value.into());
+        self
+    }
+
+    /// `PrivateEndpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_private_endpoint(&self) -> ::std::option::Option<Val<gateway_target::PrivateEndpoint>> {
+        crate::cfn::get_prop(&self.core.props, "PrivateEndpoint")
+    }
+
+    /// Sets `TargetConfiguration`, which `new` took, in place.
+    pub fn set_target_configuration(&mut self, value: impl Into<Val<gateway_target::TargetConfiguration>>) -> &mut Self {
+        self.core.props.set("TargetConfiguration", value.into());
+        self
+    }
+
+    /// `TargetConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_configuration(&self) -> ::std::option::Option<Val<gateway_target::TargetConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "TargetConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4690,14 +7744,34 @@ pub mod gateway_target {
             CredentialProviderConfiguration { props }
         }
 
-        prop! {
-            /// `CredentialProviderType`.
-            props, "CredentialProviderType", _, set_credential_provider_type, get_credential_provider_type, Val<CredentialProviderType>
+        /// Sets `CredentialProviderType`, which `new` took, in place.
+        pub fn set_credential_provider_type(&mut self, value: impl Into<Val<CredentialProviderType>>) -> &mut Self {
+            self.props.set("CredentialProviderType", value.into());
+            self
         }
 
-        prop! {
-            /// `CredentialProvider`.
-            props, "CredentialProvider", credential_provider, set_credential_provider, get_credential_provider, Val<CredentialProvider>
+        /// `CredentialProviderType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credential_provider_type(&self) -> ::std::option::Option<Val<CredentialProviderType>> {
+            crate::cfn::get_prop(&self.props, "CredentialProviderType")
+        }
+
+        /// `CredentialProvider`.
+        pub fn credential_provider(mut self, value: impl Into<Val<CredentialProvider>>) -> Self {
+            self.props.set("CredentialProvider", value.into());
+            self
+        }
+
+        /// Sets `CredentialProvider` in place: [`Self::credential_provider`] on a value held by `&mut`.
+        pub fn set_credential_provider(&mut self, value: impl Into<Val<CredentialProvider>>) -> &mut Self {
+            self.props.set("CredentialProvider", value.into());
+            self
+        }
+
+        /// `CredentialProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credential_provider(&self) -> ::std::option::Option<Val<CredentialProvider>> {
+            crate::cfn::get_prop(&self.props, "CredentialProvider")
         }
     }
 
@@ -4718,19 +7792,60 @@ pub mod gateway_target {
             CredentialProvider { props }
         }
 
-        prop! {
-            /// `OauthCredentialProvider`.
-            props, "OauthCredentialProvider", oauth_credential_provider, set_oauth_credential_provider, get_oauth_credential_provider, Val<OAuthCredentialProvider>
+        /// `OauthCredentialProvider`.
+        pub fn oauth_credential_provider(mut self, value: impl Into<Val<OAuthCredentialProvider>>) -> Self {
+            self.props.set("OauthCredentialProvider", value.into());
+            self
         }
 
-        prop! {
-            /// `ApiKeyCredentialProvider`.
-            props, "ApiKeyCredentialProvider", api_key_credential_provider, set_api_key_credential_provider, get_api_key_credential_provider, Val<ApiKeyCredentialProvider>
+        /// Sets `OauthCredentialProvider` in place: [`Self::oauth_credential_provider`] on a value held
+        /// by `&mut`.
+        pub fn set_oauth_credential_provider(&mut self, value: impl Into<Val<OAuthCredentialProvider>>) -> &mut Self {
+            self.props.set("OauthCredentialProvider", value.into());
+            self
         }
 
-        prop! {
-            /// `IamCredentialProvider`.
-            props, "IamCredentialProvider", iam_credential_provider, set_iam_credential_provider, get_iam_credential_provider, Val<IamCredentialProvider>
+        /// `OauthCredentialProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_oauth_credential_provider(&self) -> ::std::option::Option<Val<OAuthCredentialProvider>> {
+            crate::cfn::get_prop(&self.props, "OauthCredentialProvider")
+        }
+
+        /// `ApiKeyCredentialProvider`.
+        pub fn api_key_credential_provider(mut self, value: impl Into<Val<ApiKeyCredentialProvider>>) -> Self {
+            self.props.set("ApiKeyCredentialProvider", value.into());
+            self
+        }
+
+        /// Sets `ApiKeyCredentialProvider` in place: [`Self::api_key_credential_provider`] on a value
+        /// held by `&mut`.
+        pub fn set_api_key_credential_provider(&mut self, value: impl Into<Val<ApiKeyCredentialProvider>>) -> &mut Self {
+            self.props.set("ApiKeyCredentialProvider", value.into());
+            self
+        }
+
+        /// `ApiKeyCredentialProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key_credential_provider(&self) -> ::std::option::Option<Val<ApiKeyCredentialProvider>> {
+            crate::cfn::get_prop(&self.props, "ApiKeyCredentialProvider")
+        }
+
+        /// `IamCredentialProvider`.
+        pub fn iam_credential_provider(mut self, value: impl Into<Val<IamCredentialProvider>>) -> Self {
+            self.props.set("IamCredentialProvider", value.into());
+            self
+        }
+
+        /// Sets `IamCredentialProvider` in place: [`Self::iam_credential_provider`] on a value held by `&mut`.
+        pub fn set_iam_credential_provider(&mut self, value: impl Into<Val<IamCredentialProvider>>) -> &mut Self {
+            self.props.set("IamCredentialProvider", value.into());
+            self
+        }
+
+        /// `IamCredentialProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_credential_provider(&self) -> ::std::option::Option<Val<IamCredentialProvider>> {
+            crate::cfn::get_prop(&self.props, "IamCredentialProvider")
         }
     }
 
@@ -4753,29 +7868,82 @@ pub mod gateway_target {
             OAuthCredentialProvider { props }
         }
 
-        prop! {
-            /// `ProviderArn`.
-            props, "ProviderArn", _, set_provider_arn, get_provider_arn, Val<String>
+        /// Sets `ProviderArn`, which `new` took, in place.
+        pub fn set_provider_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProviderArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Scopes`.
-            props, "Scopes", _, set_scopes, get_scopes, Val<List<String>>
+        /// `ProviderArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProviderArn")
         }
 
-        prop! {
-            /// `CustomParameters`.
-            props, "CustomParameters", custom_parameters, set_custom_parameters, get_custom_parameters, Val<Map<String>>
+        /// Sets `Scopes`, which `new` took, in place.
+        pub fn set_scopes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Scopes", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultReturnUrl`.
-            props, "DefaultReturnUrl", default_return_url, set_default_return_url, get_default_return_url, Val<String>
+        /// `Scopes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scopes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Scopes")
         }
 
-        prop! {
-            /// `GrantType`.
-            props, "GrantType", grant_type, set_grant_type, get_grant_type, Val<Json>
+        /// `CustomParameters`.
+        pub fn custom_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("CustomParameters", value.into());
+            self
+        }
+
+        /// Sets `CustomParameters` in place: [`Self::custom_parameters`] on a value held by `&mut`.
+        pub fn set_custom_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("CustomParameters", value.into());
+            self
+        }
+
+        /// `CustomParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "CustomParameters")
+        }
+
+        /// `DefaultReturnUrl`.
+        pub fn default_return_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultReturnUrl", value.into());
+            self
+        }
+
+        /// Sets `DefaultReturnUrl` in place: [`Self::default_return_url`] on a value held by `&mut`.
+        pub fn set_default_return_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultReturnUrl", value.into());
+            self
+        }
+
+        /// `DefaultReturnUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_return_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultReturnUrl")
+        }
+
+        /// `GrantType`.
+        pub fn grant_type(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("GrantType", value.into());
+            self
+        }
+
+        /// Sets `GrantType` in place: [`Self::grant_type`] on a value held by `&mut`.
+        pub fn set_grant_type(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("GrantType", value.into());
+            self
+        }
+
+        /// `GrantType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_grant_type(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "GrantType")
         }
     }
 
@@ -4796,24 +7964,71 @@ pub mod gateway_target {
             ApiKeyCredentialProvider { props }
         }
 
-        prop! {
-            /// `ProviderArn`.
-            props, "ProviderArn", _, set_provider_arn, get_provider_arn, Val<String>
+        /// Sets `ProviderArn`, which `new` took, in place.
+        pub fn set_provider_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProviderArn", value.into());
+            self
         }
 
-        prop! {
-            /// `CredentialLocation`.
-            props, "CredentialLocation", credential_location, set_credential_location, get_credential_location, Val<ApiKeyCredentialLocation>
+        /// `ProviderArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProviderArn")
         }
 
-        prop! {
-            /// `CredentialParameterName`.
-            props, "CredentialParameterName", credential_parameter_name, set_credential_parameter_name, get_credential_parameter_name, Val<String>
+        /// `CredentialLocation`.
+        pub fn credential_location(mut self, value: impl Into<Val<ApiKeyCredentialLocation>>) -> Self {
+            self.props.set("CredentialLocation", value.into());
+            self
         }
 
-        prop! {
-            /// `CredentialPrefix`.
-            props, "CredentialPrefix", credential_prefix, set_credential_prefix, get_credential_prefix, Val<String>
+        /// Sets `CredentialLocation` in place: [`Self::credential_location`] on a value held by `&mut`.
+        pub fn set_credential_location(&mut self, value: impl Into<Val<ApiKeyCredentialLocation>>) -> &mut Self {
+            self.props.set("CredentialLocation", value.into());
+            self
+        }
+
+        /// `CredentialLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credential_location(&self) -> ::std::option::Option<Val<ApiKeyCredentialLocation>> {
+            crate::cfn::get_prop(&self.props, "CredentialLocation")
+        }
+
+        /// `CredentialParameterName`.
+        pub fn credential_parameter_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CredentialParameterName", value.into());
+            self
+        }
+
+        /// Sets `CredentialParameterName` in place: [`Self::credential_parameter_name`] on a value held
+        /// by `&mut`.
+        pub fn set_credential_parameter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CredentialParameterName", value.into());
+            self
+        }
+
+        /// `CredentialParameterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credential_parameter_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CredentialParameterName")
+        }
+
+        /// `CredentialPrefix`.
+        pub fn credential_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CredentialPrefix", value.into());
+            self
+        }
+
+        /// Sets `CredentialPrefix` in place: [`Self::credential_prefix`] on a value held by `&mut`.
+        pub fn set_credential_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CredentialPrefix", value.into());
+            self
+        }
+
+        /// `CredentialPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credential_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CredentialPrefix")
         }
     }
 
@@ -4847,14 +8062,34 @@ pub mod gateway_target {
             IamCredentialProvider { props }
         }
 
-        prop! {
-            /// `Service`.
-            props, "Service", _, set_service, get_service, Val<String>
+        /// Sets `Service`, which `new` took, in place.
+        pub fn set_service(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Service", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`.
-            props, "Region", region, set_region, get_region, Val<String>
+        /// `Service` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Service")
+        }
+
+        /// `Region`.
+        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
     }
 
@@ -4895,19 +8130,60 @@ pub mod gateway_target {
             MetadataConfiguration { props }
         }
 
-        prop! {
-            /// `AllowedQueryParameters`.
-            props, "AllowedQueryParameters", allowed_query_parameters, set_allowed_query_parameters, get_allowed_query_parameters, Val<List<String>>
+        /// `AllowedQueryParameters`.
+        pub fn allowed_query_parameters(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedQueryParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedRequestHeaders`.
-            props, "AllowedRequestHeaders", allowed_request_headers, set_allowed_request_headers, get_allowed_request_headers, Val<List<String>>
+        /// Sets `AllowedQueryParameters` in place: [`Self::allowed_query_parameters`] on a value held
+        /// by `&mut`.
+        pub fn set_allowed_query_parameters(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedQueryParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedResponseHeaders`.
-            props, "AllowedResponseHeaders", allowed_response_headers, set_allowed_response_headers, get_allowed_response_headers, Val<List<String>>
+        /// `AllowedQueryParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_query_parameters(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedQueryParameters")
+        }
+
+        /// `AllowedRequestHeaders`.
+        pub fn allowed_request_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedRequestHeaders", value.into());
+            self
+        }
+
+        /// Sets `AllowedRequestHeaders` in place: [`Self::allowed_request_headers`] on a value held by `&mut`.
+        pub fn set_allowed_request_headers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedRequestHeaders", value.into());
+            self
+        }
+
+        /// `AllowedRequestHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_request_headers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedRequestHeaders")
+        }
+
+        /// `AllowedResponseHeaders`.
+        pub fn allowed_response_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedResponseHeaders", value.into());
+            self
+        }
+
+        /// Sets `AllowedResponseHeaders` in place: [`Self::allowed_response_headers`] on a value held
+        /// by `&mut`.
+        pub fn set_allowed_response_headers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedResponseHeaders", value.into());
+            self
+        }
+
+        /// `AllowedResponseHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_response_headers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedResponseHeaders")
         }
     }
 
@@ -4928,14 +8204,41 @@ pub mod gateway_target {
             PrivateEndpoint { props }
         }
 
-        prop! {
-            /// `SelfManagedLatticeResource`.
-            props, "SelfManagedLatticeResource", self_managed_lattice_resource, set_self_managed_lattice_resource, get_self_managed_lattice_resource, Val<SelfManagedLatticeResource>
+        /// `SelfManagedLatticeResource`.
+        pub fn self_managed_lattice_resource(mut self, value: impl Into<Val<SelfManagedLatticeResource>>) -> Self {
+            self.props.set("SelfManagedLatticeResource", value.into());
+            self
         }
 
-        prop! {
-            /// `ManagedVpcResource`.
-            props, "ManagedVpcResource", managed_vpc_resource, set_managed_vpc_resource, get_managed_vpc_resource, Val<ManagedVpcResource>
+        /// Sets `SelfManagedLatticeResource` in place: [`Self::self_managed_lattice_resource`] on a
+        /// value held by `&mut`.
+        pub fn set_self_managed_lattice_resource(&mut self, value: impl Into<Val<SelfManagedLatticeResource>>) -> &mut Self {
+            self.props.set("SelfManagedLatticeResource", value.into());
+            self
+        }
+
+        /// `SelfManagedLatticeResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_self_managed_lattice_resource(&self) -> ::std::option::Option<Val<SelfManagedLatticeResource>> {
+            crate::cfn::get_prop(&self.props, "SelfManagedLatticeResource")
+        }
+
+        /// `ManagedVpcResource`.
+        pub fn managed_vpc_resource(mut self, value: impl Into<Val<ManagedVpcResource>>) -> Self {
+            self.props.set("ManagedVpcResource", value.into());
+            self
+        }
+
+        /// Sets `ManagedVpcResource` in place: [`Self::managed_vpc_resource`] on a value held by `&mut`.
+        pub fn set_managed_vpc_resource(&mut self, value: impl Into<Val<ManagedVpcResource>>) -> &mut Self {
+            self.props.set("ManagedVpcResource", value.into());
+            self
+        }
+
+        /// `ManagedVpcResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_vpc_resource(&self) -> ::std::option::Option<Val<ManagedVpcResource>> {
+            crate::cfn::get_prop(&self.props, "ManagedVpcResource")
         }
     }
 
@@ -4956,9 +8259,23 @@ pub mod gateway_target {
             SelfManagedLatticeResource { props }
         }
 
-        prop! {
-            /// `ResourceConfigurationIdentifier`.
-            props, "ResourceConfigurationIdentifier", resource_configuration_identifier, set_resource_configuration_identifier, get_resource_configuration_identifier, Val<String>
+        /// `ResourceConfigurationIdentifier`.
+        pub fn resource_configuration_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceConfigurationIdentifier", value.into());
+            self
+        }
+
+        /// Sets `ResourceConfigurationIdentifier` in place: [`Self::resource_configuration_identifier`]
+        /// on a value held by `&mut`.
+        pub fn set_resource_configuration_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceConfigurationIdentifier", value.into());
+            self
+        }
+
+        /// `ResourceConfigurationIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_configuration_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceConfigurationIdentifier")
         }
     }
 
@@ -4987,36 +8304,96 @@ pub mod gateway_target {
             ManagedVpcResource { props }
         }
 
-        prop! {
-            /// `EndpointIpAddressType`.
-            props, "EndpointIpAddressType", _, set_endpoint_ip_address_type, get_endpoint_ip_address_type, Val<EndpointIpAddressType>
+        /// Sets `EndpointIpAddressType`, which `new` took, in place.
+        pub fn set_endpoint_ip_address_type(&mut self, value: impl Into<Val<EndpointIpAddressType>>) -> &mut Self {
+            self.props.set("EndpointIpAddressType", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`.
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `EndpointIpAddressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_ip_address_type(&self) -> ::std::option::Option<Val<EndpointIpAddressType>> {
+            crate::cfn::get_prop(&self.props, "EndpointIpAddressType")
         }
 
-        prop! {
-            /// `VpcIdentifier`.
-            props, "VpcIdentifier", _, set_vpc_identifier, get_vpc_identifier, Val<String>
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
         }
 
-        prop! {
-            /// `RoutingDomain`.
-            props, "RoutingDomain", routing_domain, set_routing_domain, get_routing_domain, Val<String>
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `VpcIdentifier`, which `new` took, in place.
+        pub fn set_vpc_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`: Tags applied to the AWS-managed VPC Lattice resource gateway when it is created
-            /// on your behalf (tag-on-create). Useful for cost allocation. These tags are forwarded to
-            /// VPC Lattice and are not stored on the gateway target itself.
-            props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+        /// `VpcIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcIdentifier")
+        }
+
+        /// `RoutingDomain`.
+        pub fn routing_domain(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoutingDomain", value.into());
+            self
+        }
+
+        /// Sets `RoutingDomain` in place: [`Self::routing_domain`] on a value held by `&mut`.
+        pub fn set_routing_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoutingDomain", value.into());
+            self
+        }
+
+        /// `RoutingDomain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_routing_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoutingDomain")
+        }
+
+        /// `SecurityGroupIds`.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `Tags`: Tags applied to the AWS-managed VPC Lattice resource gateway when it is created on
+        /// your behalf (tag-on-create). Useful for cost allocation. These tags are forwarded to VPC
+        /// Lattice and are not stored on the gateway target itself.
+        pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -5050,19 +8427,58 @@ pub mod gateway_target {
             TargetConfiguration { props }
         }
 
-        prop! {
-            /// `Mcp`.
-            props, "Mcp", mcp, set_mcp, get_mcp, Val<McpTargetConfiguration>
+        /// `Mcp`.
+        pub fn mcp(mut self, value: impl Into<Val<McpTargetConfiguration>>) -> Self {
+            self.props.set("Mcp", value.into());
+            self
         }
 
-        prop! {
-            /// `Http`.
-            props, "Http", http, set_http, get_http, Val<HttpTargetConfiguration>
+        /// Sets `Mcp` in place: [`Self::mcp`] on a value held by `&mut`.
+        pub fn set_mcp(&mut self, value: impl Into<Val<McpTargetConfiguration>>) -> &mut Self {
+            self.props.set("Mcp", value.into());
+            self
         }
 
-        prop! {
-            /// `Inference`.
-            props, "Inference", inference, set_inference, get_inference, Val<InferenceTargetConfiguration>
+        /// `Mcp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mcp(&self) -> ::std::option::Option<Val<McpTargetConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Mcp")
+        }
+
+        /// `Http`.
+        pub fn http(mut self, value: impl Into<Val<HttpTargetConfiguration>>) -> Self {
+            self.props.set("Http", value.into());
+            self
+        }
+
+        /// Sets `Http` in place: [`Self::http`] on a value held by `&mut`.
+        pub fn set_http(&mut self, value: impl Into<Val<HttpTargetConfiguration>>) -> &mut Self {
+            self.props.set("Http", value.into());
+            self
+        }
+
+        /// `Http` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http(&self) -> ::std::option::Option<Val<HttpTargetConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Http")
+        }
+
+        /// `Inference`.
+        pub fn inference(mut self, value: impl Into<Val<InferenceTargetConfiguration>>) -> Self {
+            self.props.set("Inference", value.into());
+            self
+        }
+
+        /// Sets `Inference` in place: [`Self::inference`] on a value held by `&mut`.
+        pub fn set_inference(&mut self, value: impl Into<Val<InferenceTargetConfiguration>>) -> &mut Self {
+            self.props.set("Inference", value.into());
+            self
+        }
+
+        /// `Inference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inference(&self) -> ::std::option::Option<Val<InferenceTargetConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Inference")
         }
     }
 
@@ -5083,34 +8499,112 @@ pub mod gateway_target {
             McpTargetConfiguration { props }
         }
 
-        prop! {
-            /// `OpenApiSchema`.
-            props, "OpenApiSchema", open_api_schema, set_open_api_schema, get_open_api_schema, Val<ApiSchemaConfiguration>
+        /// `OpenApiSchema`.
+        pub fn open_api_schema(mut self, value: impl Into<Val<ApiSchemaConfiguration>>) -> Self {
+            self.props.set("OpenApiSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `SmithyModel`.
-            props, "SmithyModel", smithy_model, set_smithy_model, get_smithy_model, Val<ApiSchemaConfiguration>
+        /// Sets `OpenApiSchema` in place: [`Self::open_api_schema`] on a value held by `&mut`.
+        pub fn set_open_api_schema(&mut self, value: impl Into<Val<ApiSchemaConfiguration>>) -> &mut Self {
+            self.props.set("OpenApiSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `Lambda`.
-            props, "Lambda", lambda, set_lambda, get_lambda, Val<McpLambdaTargetConfiguration>
+        /// `OpenApiSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_open_api_schema(&self) -> ::std::option::Option<Val<ApiSchemaConfiguration>> {
+            crate::cfn::get_prop(&self.props, "OpenApiSchema")
         }
 
-        prop! {
-            /// `McpServer`.
-            props, "McpServer", mcp_server, set_mcp_server, get_mcp_server, Val<McpServerTargetConfiguration>
+        /// `SmithyModel`.
+        pub fn smithy_model(mut self, value: impl Into<Val<ApiSchemaConfiguration>>) -> Self {
+            self.props.set("SmithyModel", value.into());
+            self
         }
 
-        prop! {
-            /// `ApiGateway`.
-            props, "ApiGateway", api_gateway, set_api_gateway, get_api_gateway, Val<ApiGatewayTargetConfiguration>
+        /// Sets `SmithyModel` in place: [`Self::smithy_model`] on a value held by `&mut`.
+        pub fn set_smithy_model(&mut self, value: impl Into<Val<ApiSchemaConfiguration>>) -> &mut Self {
+            self.props.set("SmithyModel", value.into());
+            self
         }
 
-        prop! {
-            /// `Connector`.
-            props, "Connector", connector, set_connector, get_connector, Val<ConnectorTargetConfiguration>
+        /// `SmithyModel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_smithy_model(&self) -> ::std::option::Option<Val<ApiSchemaConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SmithyModel")
+        }
+
+        /// `Lambda`.
+        pub fn lambda(mut self, value: impl Into<Val<McpLambdaTargetConfiguration>>) -> Self {
+            self.props.set("Lambda", value.into());
+            self
+        }
+
+        /// Sets `Lambda` in place: [`Self::lambda`] on a value held by `&mut`.
+        pub fn set_lambda(&mut self, value: impl Into<Val<McpLambdaTargetConfiguration>>) -> &mut Self {
+            self.props.set("Lambda", value.into());
+            self
+        }
+
+        /// `Lambda` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda(&self) -> ::std::option::Option<Val<McpLambdaTargetConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Lambda")
+        }
+
+        /// `McpServer`.
+        pub fn mcp_server(mut self, value: impl Into<Val<McpServerTargetConfiguration>>) -> Self {
+            self.props.set("McpServer", value.into());
+            self
+        }
+
+        /// Sets `McpServer` in place: [`Self::mcp_server`] on a value held by `&mut`.
+        pub fn set_mcp_server(&mut self, value: impl Into<Val<McpServerTargetConfiguration>>) -> &mut Self {
+            self.props.set("McpServer", value.into());
+            self
+        }
+
+        /// `McpServer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mcp_server(&self) -> ::std::option::Option<Val<McpServerTargetConfiguration>> {
+            crate::cfn::get_prop(&self.props, "McpServer")
+        }
+
+        /// `ApiGateway`.
+        pub fn api_gateway(mut self, value: impl Into<Val<ApiGatewayTargetConfiguration>>) -> Self {
+            self.props.set("ApiGateway", value.into());
+            self
+        }
+
+        /// Sets `ApiGateway` in place: [`Self::api_gateway`] on a value held by `&mut`.
+        pub fn set_api_gateway(&mut self, value: impl Into<Val<ApiGatewayTargetConfiguration>>) -> &mut Self {
+            self.props.set("ApiGateway", value.into());
+            self
+        }
+
+        /// `ApiGateway` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_gateway(&self) -> ::std::option::Option<Val<ApiGatewayTargetConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ApiGateway")
+        }
+
+        /// `Connector`.
+        pub fn connector(mut self, value: impl Into<Val<ConnectorTargetConfiguration>>) -> Self {
+            self.props.set("Connector", value.into());
+            self
+        }
+
+        /// Sets `Connector` in place: [`Self::connector`] on a value held by `&mut`.
+        pub fn set_connector(&mut self, value: impl Into<Val<ConnectorTargetConfiguration>>) -> &mut Self {
+            self.props.set("Connector", value.into());
+            self
+        }
+
+        /// `Connector` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector(&self) -> ::std::option::Option<Val<ConnectorTargetConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Connector")
         }
     }
 
@@ -5131,14 +8625,40 @@ pub mod gateway_target {
             ApiSchemaConfiguration { props }
         }
 
-        prop! {
-            /// `S3`.
-            props, "S3", s3, set_s3, get_s3, Val<S3Configuration>
+        /// `S3`.
+        pub fn s3(mut self, value: impl Into<Val<S3Configuration>>) -> Self {
+            self.props.set("S3", value.into());
+            self
         }
 
-        prop! {
-            /// `InlinePayload`.
-            props, "InlinePayload", inline_payload, set_inline_payload, get_inline_payload, Val<String>
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3Configuration>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3Configuration>> {
+            crate::cfn::get_prop(&self.props, "S3")
+        }
+
+        /// `InlinePayload`.
+        pub fn inline_payload(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InlinePayload", value.into());
+            self
+        }
+
+        /// Sets `InlinePayload` in place: [`Self::inline_payload`] on a value held by `&mut`.
+        pub fn set_inline_payload(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InlinePayload", value.into());
+            self
+        }
+
+        /// `InlinePayload` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inline_payload(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InlinePayload")
         }
     }
 
@@ -5157,14 +8677,40 @@ pub mod gateway_target {
             S3Configuration { props }
         }
 
-        prop! {
-            /// `BucketOwnerAccountId`.
-            props, "BucketOwnerAccountId", bucket_owner_account_id, set_bucket_owner_account_id, get_bucket_owner_account_id, Val<String>
+        /// `BucketOwnerAccountId`.
+        pub fn bucket_owner_account_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketOwnerAccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `Uri`.
-            props, "Uri", uri, set_uri, get_uri, Val<String>
+        /// Sets `BucketOwnerAccountId` in place: [`Self::bucket_owner_account_id`] on a value held by `&mut`.
+        pub fn set_bucket_owner_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketOwnerAccountId", value.into());
+            self
+        }
+
+        /// `BucketOwnerAccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_owner_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketOwnerAccountId")
+        }
+
+        /// `Uri`.
+        pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Uri", value.into());
+            self
+        }
+
+        /// Sets `Uri` in place: [`Self::uri`] on a value held by `&mut`.
+        pub fn set_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Uri", value.into());
+            self
+        }
+
+        /// `Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Uri")
         }
     }
 
@@ -5190,14 +8736,28 @@ pub mod gateway_target {
             McpLambdaTargetConfiguration { props }
         }
 
-        prop! {
-            /// `LambdaArn`.
-            props, "LambdaArn", _, set_lambda_arn, get_lambda_arn, Val<String>
+        /// Sets `LambdaArn`, which `new` took, in place.
+        pub fn set_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ToolSchema`.
-            props, "ToolSchema", _, set_tool_schema, get_tool_schema, Val<ToolSchema>
+        /// `LambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaArn")
+        }
+
+        /// Sets `ToolSchema`, which `new` took, in place.
+        pub fn set_tool_schema(&mut self, value: impl Into<Val<ToolSchema>>) -> &mut Self {
+            self.props.set("ToolSchema", value.into());
+            self
+        }
+
+        /// `ToolSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tool_schema(&self) -> ::std::option::Option<Val<ToolSchema>> {
+            crate::cfn::get_prop(&self.props, "ToolSchema")
         }
     }
 
@@ -5218,14 +8778,40 @@ pub mod gateway_target {
             ToolSchema { props }
         }
 
-        prop! {
-            /// `S3`.
-            props, "S3", s3, set_s3, get_s3, Val<S3Configuration>
+        /// `S3`.
+        pub fn s3(mut self, value: impl Into<Val<S3Configuration>>) -> Self {
+            self.props.set("S3", value.into());
+            self
         }
 
-        prop! {
-            /// `InlinePayload`.
-            props, "InlinePayload", inline_payload, set_inline_payload, get_inline_payload, Val<List<ToolDefinition>>
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3Configuration>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3Configuration>> {
+            crate::cfn::get_prop(&self.props, "S3")
+        }
+
+        /// `InlinePayload`.
+        pub fn inline_payload(mut self, value: impl Into<Val<List<ToolDefinition>>>) -> Self {
+            self.props.set("InlinePayload", value.into());
+            self
+        }
+
+        /// Sets `InlinePayload` in place: [`Self::inline_payload`] on a value held by `&mut`.
+        pub fn set_inline_payload(&mut self, value: impl Into<Val<List<ToolDefinition>>>) -> &mut Self {
+            self.props.set("InlinePayload", value.into());
+            self
+        }
+
+        /// `InlinePayload` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inline_payload(&self) -> ::std::option::Option<Val<List<ToolDefinition>>> {
+            crate::cfn::get_prop(&self.props, "InlinePayload")
         }
     }
 
@@ -5254,24 +8840,58 @@ pub mod gateway_target {
             ToolDefinition { props }
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", _, set_description, get_description, Val<String>
+        /// Sets `Description`, which `new` took, in place.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `InputSchema`.
-            props, "InputSchema", _, set_input_schema, get_input_schema, Val<SchemaDefinition>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `InputSchema`, which `new` took, in place.
+        pub fn set_input_schema(&mut self, value: impl Into<Val<SchemaDefinition>>) -> &mut Self {
+            self.props.set("InputSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputSchema`.
-            props, "OutputSchema", output_schema, set_output_schema, get_output_schema, Val<SchemaDefinition>
+        /// `InputSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_schema(&self) -> ::std::option::Option<Val<SchemaDefinition>> {
+            crate::cfn::get_prop(&self.props, "InputSchema")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `OutputSchema`.
+        pub fn output_schema(mut self, value: impl Into<Val<SchemaDefinition>>) -> Self {
+            self.props.set("OutputSchema", value.into());
+            self
+        }
+
+        /// Sets `OutputSchema` in place: [`Self::output_schema`] on a value held by `&mut`.
+        pub fn set_output_schema(&mut self, value: impl Into<Val<SchemaDefinition>>) -> &mut Self {
+            self.props.set("OutputSchema", value.into());
+            self
+        }
+
+        /// `OutputSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_schema(&self) -> ::std::option::Option<Val<SchemaDefinition>> {
+            crate::cfn::get_prop(&self.props, "OutputSchema")
         }
     }
 
@@ -5292,29 +8912,88 @@ pub mod gateway_target {
             SchemaDefinition { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<SchemaType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<SchemaType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<SchemaType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Items`.
-            props, "Items", items, set_items, get_items, Val<SchemaDefinition>
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Properties`.
-            props, "Properties", properties, set_properties, get_properties, Val<Map<SchemaDefinition>>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Required`.
-            props, "Required", required, set_required, get_required, Val<List<String>>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Items`.
+        pub fn items(mut self, value: impl Into<Val<SchemaDefinition>>) -> Self {
+            self.props.set("Items", value.into());
+            self
+        }
+
+        /// Sets `Items` in place: [`Self::items`] on a value held by `&mut`.
+        pub fn set_items(&mut self, value: impl Into<Val<SchemaDefinition>>) -> &mut Self {
+            self.props.set("Items", value.into());
+            self
+        }
+
+        /// `Items` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_items(&self) -> ::std::option::Option<Val<SchemaDefinition>> {
+            crate::cfn::get_prop(&self.props, "Items")
+        }
+
+        /// `Properties`.
+        pub fn properties(mut self, value: impl Into<Val<Map<SchemaDefinition>>>) -> Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// Sets `Properties` in place: [`Self::properties`] on a value held by `&mut`.
+        pub fn set_properties(&mut self, value: impl Into<Val<Map<SchemaDefinition>>>) -> &mut Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// `Properties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_properties(&self) -> ::std::option::Option<Val<Map<SchemaDefinition>>> {
+            crate::cfn::get_prop(&self.props, "Properties")
+        }
+
+        /// `Required`.
+        pub fn required(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Required", value.into());
+            self
+        }
+
+        /// Sets `Required` in place: [`Self::required`] on a value held by `&mut`.
+        pub fn set_required(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Required", value.into());
+            self
+        }
+
+        /// `Required` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_required(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Required")
         }
     }
 
@@ -5360,24 +9039,70 @@ pub mod gateway_target {
             McpServerTargetConfiguration { props }
         }
 
-        prop! {
-            /// `Endpoint`.
-            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        /// Sets `Endpoint`, which `new` took, in place.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `ListingMode`.
-            props, "ListingMode", listing_mode, set_listing_mode, get_listing_mode, Val<ListingMode>
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
         }
 
-        prop! {
-            /// `McpToolSchema`.
-            props, "McpToolSchema", mcp_tool_schema, set_mcp_tool_schema, get_mcp_tool_schema, Val<McpToolSchemaConfiguration>
+        /// `ListingMode`.
+        pub fn listing_mode(mut self, value: impl Into<Val<ListingMode>>) -> Self {
+            self.props.set("ListingMode", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourcePriority`.
-            props, "ResourcePriority", resource_priority, set_resource_priority, get_resource_priority, Val<f64>
+        /// Sets `ListingMode` in place: [`Self::listing_mode`] on a value held by `&mut`.
+        pub fn set_listing_mode(&mut self, value: impl Into<Val<ListingMode>>) -> &mut Self {
+            self.props.set("ListingMode", value.into());
+            self
+        }
+
+        /// `ListingMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_listing_mode(&self) -> ::std::option::Option<Val<ListingMode>> {
+            crate::cfn::get_prop(&self.props, "ListingMode")
+        }
+
+        /// `McpToolSchema`.
+        pub fn mcp_tool_schema(mut self, value: impl Into<Val<McpToolSchemaConfiguration>>) -> Self {
+            self.props.set("McpToolSchema", value.into());
+            self
+        }
+
+        /// Sets `McpToolSchema` in place: [`Self::mcp_tool_schema`] on a value held by `&mut`.
+        pub fn set_mcp_tool_schema(&mut self, value: impl Into<Val<McpToolSchemaConfiguration>>) -> &mut Self {
+            self.props.set("McpToolSchema", value.into());
+            self
+        }
+
+        /// `McpToolSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mcp_tool_schema(&self) -> ::std::option::Option<Val<McpToolSchemaConfiguration>> {
+            crate::cfn::get_prop(&self.props, "McpToolSchema")
+        }
+
+        /// `ResourcePriority`.
+        pub fn resource_priority(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ResourcePriority", value.into());
+            self
+        }
+
+        /// Sets `ResourcePriority` in place: [`Self::resource_priority`] on a value held by `&mut`.
+        pub fn set_resource_priority(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ResourcePriority", value.into());
+            self
+        }
+
+        /// `ResourcePriority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_priority(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ResourcePriority")
         }
     }
 
@@ -5411,14 +9136,40 @@ pub mod gateway_target {
             McpToolSchemaConfiguration { props }
         }
 
-        prop! {
-            /// `S3`.
-            props, "S3", s3, set_s3, get_s3, Val<S3Configuration>
+        /// `S3`.
+        pub fn s3(mut self, value: impl Into<Val<S3Configuration>>) -> Self {
+            self.props.set("S3", value.into());
+            self
         }
 
-        prop! {
-            /// `InlinePayload`.
-            props, "InlinePayload", inline_payload, set_inline_payload, get_inline_payload, Val<String>
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3Configuration>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3Configuration>> {
+            crate::cfn::get_prop(&self.props, "S3")
+        }
+
+        /// `InlinePayload`.
+        pub fn inline_payload(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InlinePayload", value.into());
+            self
+        }
+
+        /// Sets `InlinePayload` in place: [`Self::inline_payload`] on a value held by `&mut`.
+        pub fn set_inline_payload(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InlinePayload", value.into());
+            self
+        }
+
+        /// `InlinePayload` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inline_payload(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InlinePayload")
         }
     }
 
@@ -5447,19 +9198,40 @@ pub mod gateway_target {
             ApiGatewayTargetConfiguration { props }
         }
 
-        prop! {
-            /// `ApiGatewayToolConfiguration`.
-            props, "ApiGatewayToolConfiguration", _, set_api_gateway_tool_configuration, get_api_gateway_tool_configuration, Val<ApiGatewayToolConfiguration>
+        /// Sets `ApiGatewayToolConfiguration`, which `new` took, in place.
+        pub fn set_api_gateway_tool_configuration(&mut self, value: impl Into<Val<ApiGatewayToolConfiguration>>) -> &mut Self {
+            self.props.set("ApiGatewayToolConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `RestApiId`.
-            props, "RestApiId", _, set_rest_api_id, get_rest_api_id, Val<String>
+        /// `ApiGatewayToolConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_gateway_tool_configuration(&self) -> ::std::option::Option<Val<ApiGatewayToolConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ApiGatewayToolConfiguration")
         }
 
-        prop! {
-            /// `Stage`.
-            props, "Stage", _, set_stage, get_stage, Val<String>
+        /// Sets `RestApiId`, which `new` took, in place.
+        pub fn set_rest_api_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RestApiId", value.into());
+            self
+        }
+
+        /// `RestApiId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rest_api_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RestApiId")
+        }
+
+        /// Sets `Stage`, which `new` took, in place.
+        pub fn set_stage(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Stage", value.into());
+            self
+        }
+
+        /// `Stage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stage(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Stage")
         }
     }
 
@@ -5480,14 +9252,34 @@ pub mod gateway_target {
             ApiGatewayToolConfiguration { props }
         }
 
-        prop! {
-            /// `ToolFilters`.
-            props, "ToolFilters", _, set_tool_filters, get_tool_filters, Val<List<ApiGatewayToolFilter>>
+        /// Sets `ToolFilters`, which `new` took, in place.
+        pub fn set_tool_filters(&mut self, value: impl Into<Val<List<ApiGatewayToolFilter>>>) -> &mut Self {
+            self.props.set("ToolFilters", value.into());
+            self
         }
 
-        prop! {
-            /// `ToolOverrides`.
-            props, "ToolOverrides", tool_overrides, set_tool_overrides, get_tool_overrides, Val<List<ApiGatewayToolOverride>>
+        /// `ToolFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tool_filters(&self) -> ::std::option::Option<Val<List<ApiGatewayToolFilter>>> {
+            crate::cfn::get_prop(&self.props, "ToolFilters")
+        }
+
+        /// `ToolOverrides`.
+        pub fn tool_overrides(mut self, value: impl Into<Val<List<ApiGatewayToolOverride>>>) -> Self {
+            self.props.set("ToolOverrides", value.into());
+            self
+        }
+
+        /// Sets `ToolOverrides` in place: [`Self::tool_overrides`] on a value held by `&mut`.
+        pub fn set_tool_overrides(&mut self, value: impl Into<Val<List<ApiGatewayToolOverride>>>) -> &mut Self {
+            self.props.set("ToolOverrides", value.into());
+            self
+        }
+
+        /// `ToolOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tool_overrides(&self) -> ::std::option::Option<Val<List<ApiGatewayToolOverride>>> {
+            crate::cfn::get_prop(&self.props, "ToolOverrides")
         }
     }
 
@@ -5513,14 +9305,28 @@ pub mod gateway_target {
             ApiGatewayToolFilter { props }
         }
 
-        prop! {
-            /// `FilterPath`.
-            props, "FilterPath", _, set_filter_path, get_filter_path, Val<String>
+        /// Sets `FilterPath`, which `new` took, in place.
+        pub fn set_filter_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FilterPath", value.into());
+            self
         }
 
-        prop! {
-            /// `Methods`.
-            props, "Methods", _, set_methods, get_methods, Val<List<RestApiMethod>>
+        /// `FilterPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FilterPath")
+        }
+
+        /// Sets `Methods`, which `new` took, in place.
+        pub fn set_methods(&mut self, value: impl Into<Val<List<RestApiMethod>>>) -> &mut Self {
+            self.props.set("Methods", value.into());
+            self
+        }
+
+        /// `Methods` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_methods(&self) -> ::std::option::Option<Val<List<RestApiMethod>>> {
+            crate::cfn::get_prop(&self.props, "Methods")
         }
     }
 
@@ -5577,24 +9383,58 @@ pub mod gateway_target {
             ApiGatewayToolOverride { props }
         }
 
-        prop! {
-            /// `Method`.
-            props, "Method", _, set_method, get_method, Val<RestApiMethod>
+        /// Sets `Method`, which `new` took, in place.
+        pub fn set_method(&mut self, value: impl Into<Val<RestApiMethod>>) -> &mut Self {
+            self.props.set("Method", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Method` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_method(&self) -> ::std::option::Option<Val<RestApiMethod>> {
+            crate::cfn::get_prop(&self.props, "Method")
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", _, set_path, get_path, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Path`, which `new` took, in place.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -5615,19 +9455,52 @@ pub mod gateway_target {
             ConnectorTargetConfiguration { props }
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", _, set_source, get_source, Val<ConnectorSource>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<ConnectorSource>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
         }
 
-        prop! {
-            /// `Configurations`.
-            props, "Configurations", configurations, set_configurations, get_configurations, Val<List<ConnectorConfiguration>>
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<ConnectorSource>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<List<String>>
+        /// `Configurations`.
+        pub fn configurations(mut self, value: impl Into<Val<List<ConnectorConfiguration>>>) -> Self {
+            self.props.set("Configurations", value.into());
+            self
+        }
+
+        /// Sets `Configurations` in place: [`Self::configurations`] on a value held by `&mut`.
+        pub fn set_configurations(&mut self, value: impl Into<Val<List<ConnectorConfiguration>>>) -> &mut Self {
+            self.props.set("Configurations", value.into());
+            self
+        }
+
+        /// `Configurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configurations(&self) -> ::std::option::Option<Val<List<ConnectorConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "Configurations")
+        }
+
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -5648,24 +9521,70 @@ pub mod gateway_target {
             ConnectorConfiguration { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `ParameterOverrides`.
-            props, "ParameterOverrides", parameter_overrides, set_parameter_overrides, get_parameter_overrides, Val<List<ConnectorParameterOverride>>
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `ParameterValues`.
-            props, "ParameterValues", parameter_values, set_parameter_values, get_parameter_values, Val<Json>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `ParameterOverrides`.
+        pub fn parameter_overrides(mut self, value: impl Into<Val<List<ConnectorParameterOverride>>>) -> Self {
+            self.props.set("ParameterOverrides", value.into());
+            self
+        }
+
+        /// Sets `ParameterOverrides` in place: [`Self::parameter_overrides`] on a value held by `&mut`.
+        pub fn set_parameter_overrides(&mut self, value: impl Into<Val<List<ConnectorParameterOverride>>>) -> &mut Self {
+            self.props.set("ParameterOverrides", value.into());
+            self
+        }
+
+        /// `ParameterOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_overrides(&self) -> ::std::option::Option<Val<List<ConnectorParameterOverride>>> {
+            crate::cfn::get_prop(&self.props, "ParameterOverrides")
+        }
+
+        /// `ParameterValues`.
+        pub fn parameter_values(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("ParameterValues", value.into());
+            self
+        }
+
+        /// Sets `ParameterValues` in place: [`Self::parameter_values`] on a value held by `&mut`.
+        pub fn set_parameter_values(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("ParameterValues", value.into());
+            self
+        }
+
+        /// `ParameterValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_values(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "ParameterValues")
         }
     }
 
@@ -5686,19 +9605,52 @@ pub mod gateway_target {
             ConnectorParameterOverride { props }
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", _, set_path, get_path, Val<String>
+        /// Sets `Path`, which `new` took, in place.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
         }
 
-        prop! {
-            /// `Visible`.
-            props, "Visible", visible, set_visible, get_visible, Val<bool>
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Visible`.
+        pub fn visible(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Visible", value.into());
+            self
+        }
+
+        /// Sets `Visible` in place: [`Self::visible`] on a value held by `&mut`.
+        pub fn set_visible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Visible", value.into());
+            self
+        }
+
+        /// `Visible` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_visible(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Visible")
         }
     }
 
@@ -5719,9 +9671,16 @@ pub mod gateway_target {
             ConnectorSource { props }
         }
 
-        prop! {
-            /// `ConnectorId`.
-            props, "ConnectorId", _, set_connector_id, get_connector_id, Val<String>
+        /// Sets `ConnectorId`, which `new` took, in place.
+        pub fn set_connector_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectorId", value.into());
+            self
+        }
+
+        /// `ConnectorId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectorId")
         }
     }
 
@@ -5742,19 +9701,58 @@ pub mod gateway_target {
             HttpTargetConfiguration { props }
         }
 
-        prop! {
-            /// `AgentcoreRuntime`.
-            props, "AgentcoreRuntime", agentcore_runtime, set_agentcore_runtime, get_agentcore_runtime, Val<RuntimeTargetConfiguration>
+        /// `AgentcoreRuntime`.
+        pub fn agentcore_runtime(mut self, value: impl Into<Val<RuntimeTargetConfiguration>>) -> Self {
+            self.props.set("AgentcoreRuntime", value.into());
+            self
         }
 
-        prop! {
-            /// `Passthrough`.
-            props, "Passthrough", passthrough, set_passthrough, get_passthrough, Val<PassthroughTargetConfiguration>
+        /// Sets `AgentcoreRuntime` in place: [`Self::agentcore_runtime`] on a value held by `&mut`.
+        pub fn set_agentcore_runtime(&mut self, value: impl Into<Val<RuntimeTargetConfiguration>>) -> &mut Self {
+            self.props.set("AgentcoreRuntime", value.into());
+            self
         }
 
-        prop! {
-            /// `Connector`.
-            props, "Connector", connector, set_connector, get_connector, Val<HttpConnectorTargetConfiguration>
+        /// `AgentcoreRuntime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agentcore_runtime(&self) -> ::std::option::Option<Val<RuntimeTargetConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AgentcoreRuntime")
+        }
+
+        /// `Passthrough`.
+        pub fn passthrough(mut self, value: impl Into<Val<PassthroughTargetConfiguration>>) -> Self {
+            self.props.set("Passthrough", value.into());
+            self
+        }
+
+        /// Sets `Passthrough` in place: [`Self::passthrough`] on a value held by `&mut`.
+        pub fn set_passthrough(&mut self, value: impl Into<Val<PassthroughTargetConfiguration>>) -> &mut Self {
+            self.props.set("Passthrough", value.into());
+            self
+        }
+
+        /// `Passthrough` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_passthrough(&self) -> ::std::option::Option<Val<PassthroughTargetConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Passthrough")
+        }
+
+        /// `Connector`.
+        pub fn connector(mut self, value: impl Into<Val<HttpConnectorTargetConfiguration>>) -> Self {
+            self.props.set("Connector", value.into());
+            self
+        }
+
+        /// Sets `Connector` in place: [`Self::connector`] on a value held by `&mut`.
+        pub fn set_connector(&mut self, value: impl Into<Val<HttpConnectorTargetConfiguration>>) -> &mut Self {
+            self.props.set("Connector", value.into());
+            self
+        }
+
+        /// `Connector` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector(&self) -> ::std::option::Option<Val<HttpConnectorTargetConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Connector")
         }
     }
 
@@ -5775,19 +9773,52 @@ pub mod gateway_target {
             RuntimeTargetConfiguration { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `Qualifier`.
-            props, "Qualifier", qualifier, set_qualifier, get_qualifier, Val<String>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `Schema`.
-            props, "Schema", schema, set_schema, get_schema, Val<HttpApiSchemaConfiguration>
+        /// `Qualifier`.
+        pub fn qualifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Qualifier", value.into());
+            self
+        }
+
+        /// Sets `Qualifier` in place: [`Self::qualifier`] on a value held by `&mut`.
+        pub fn set_qualifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Qualifier", value.into());
+            self
+        }
+
+        /// `Qualifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_qualifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Qualifier")
+        }
+
+        /// `Schema`.
+        pub fn schema(mut self, value: impl Into<Val<HttpApiSchemaConfiguration>>) -> Self {
+            self.props.set("Schema", value.into());
+            self
+        }
+
+        /// Sets `Schema` in place: [`Self::schema`] on a value held by `&mut`.
+        pub fn set_schema(&mut self, value: impl Into<Val<HttpApiSchemaConfiguration>>) -> &mut Self {
+            self.props.set("Schema", value.into());
+            self
+        }
+
+        /// `Schema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema(&self) -> ::std::option::Option<Val<HttpApiSchemaConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Schema")
         }
     }
 
@@ -5808,9 +9839,16 @@ pub mod gateway_target {
             HttpApiSchemaConfiguration { props }
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", _, set_source, get_source, Val<ApiSchemaConfiguration>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<ApiSchemaConfiguration>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<ApiSchemaConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -5836,24 +9874,65 @@ pub mod gateway_target {
             PassthroughTargetConfiguration { props }
         }
 
-        prop! {
-            /// `Endpoint`.
-            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        /// Sets `Endpoint`, which `new` took, in place.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `ProtocolType`.
-            props, "ProtocolType", _, set_protocol_type, get_protocol_type, Val<PassthroughProtocolType>
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
         }
 
-        prop! {
-            /// `Schema`.
-            props, "Schema", schema, set_schema, get_schema, Val<HttpApiSchemaConfiguration>
+        /// Sets `ProtocolType`, which `new` took, in place.
+        pub fn set_protocol_type(&mut self, value: impl Into<Val<PassthroughProtocolType>>) -> &mut Self {
+            self.props.set("ProtocolType", value.into());
+            self
         }
 
-        prop! {
-            /// `StickinessConfiguration`.
-            props, "StickinessConfiguration", stickiness_configuration, set_stickiness_configuration, get_stickiness_configuration, Val<StickinessConfiguration>
+        /// `ProtocolType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol_type(&self) -> ::std::option::Option<Val<PassthroughProtocolType>> {
+            crate::cfn::get_prop(&self.props, "ProtocolType")
+        }
+
+        /// `Schema`.
+        pub fn schema(mut self, value: impl Into<Val<HttpApiSchemaConfiguration>>) -> Self {
+            self.props.set("Schema", value.into());
+            self
+        }
+
+        /// Sets `Schema` in place: [`Self::schema`] on a value held by `&mut`.
+        pub fn set_schema(&mut self, value: impl Into<Val<HttpApiSchemaConfiguration>>) -> &mut Self {
+            self.props.set("Schema", value.into());
+            self
+        }
+
+        /// `Schema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema(&self) -> ::std::option::Option<Val<HttpApiSchemaConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Schema")
+        }
+
+        /// `StickinessConfiguration`.
+        pub fn stickiness_configuration(mut self, value: impl Into<Val<StickinessConfiguration>>) -> Self {
+            self.props.set("StickinessConfiguration", value.into());
+            self
+        }
+
+        /// Sets `StickinessConfiguration` in place: [`Self::stickiness_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_stickiness_configuration(&mut self, value: impl Into<Val<StickinessConfiguration>>) -> &mut Self {
+            self.props.set("StickinessConfiguration", value.into());
+            self
+        }
+
+        /// `StickinessConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stickiness_configuration(&self) -> ::std::option::Option<Val<StickinessConfiguration>> {
+            crate::cfn::get_prop(&self.props, "StickinessConfiguration")
         }
     }
 
@@ -5893,14 +9972,34 @@ pub mod gateway_target {
             StickinessConfiguration { props }
         }
 
-        prop! {
-            /// `Identifier`.
-            props, "Identifier", _, set_identifier, get_identifier, Val<String>
+        /// Sets `Identifier`, which `new` took, in place.
+        pub fn set_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Identifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Timeout`.
-            props, "Timeout", timeout, set_timeout, get_timeout, Val<f64>
+        /// `Identifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Identifier")
+        }
+
+        /// `Timeout`.
+        pub fn timeout(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// Sets `Timeout` in place: [`Self::timeout`] on a value held by `&mut`.
+        pub fn set_timeout(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// `Timeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Timeout")
         }
     }
 
@@ -5921,14 +10020,34 @@ pub mod gateway_target {
             HttpConnectorTargetConfiguration { props }
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", _, set_source, get_source, Val<HttpConnectorSource>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<HttpConnectorSource>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<String>>
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<HttpConnectorSource>> {
+            crate::cfn::get_prop(&self.props, "Source")
+        }
+
+        /// `Parameters`.
+        pub fn parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
         }
     }
 
@@ -5949,9 +10068,16 @@ pub mod gateway_target {
             HttpConnectorSource { props }
         }
 
-        prop! {
-            /// `ConnectorId`.
-            props, "ConnectorId", _, set_connector_id, get_connector_id, Val<String>
+        /// Sets `ConnectorId`, which `new` took, in place.
+        pub fn set_connector_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectorId", value.into());
+            self
+        }
+
+        /// `ConnectorId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectorId")
         }
     }
 
@@ -5972,14 +10098,40 @@ pub mod gateway_target {
             InferenceTargetConfiguration { props }
         }
 
-        prop! {
-            /// `Connector`.
-            props, "Connector", connector, set_connector, get_connector, Val<InferenceConnectorTargetConfiguration>
+        /// `Connector`.
+        pub fn connector(mut self, value: impl Into<Val<InferenceConnectorTargetConfiguration>>) -> Self {
+            self.props.set("Connector", value.into());
+            self
         }
 
-        prop! {
-            /// `Provider`.
-            props, "Provider", provider, set_provider, get_provider, Val<InferenceProviderTargetConfiguration>
+        /// Sets `Connector` in place: [`Self::connector`] on a value held by `&mut`.
+        pub fn set_connector(&mut self, value: impl Into<Val<InferenceConnectorTargetConfiguration>>) -> &mut Self {
+            self.props.set("Connector", value.into());
+            self
+        }
+
+        /// `Connector` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector(&self) -> ::std::option::Option<Val<InferenceConnectorTargetConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Connector")
+        }
+
+        /// `Provider`.
+        pub fn provider(mut self, value: impl Into<Val<InferenceProviderTargetConfiguration>>) -> Self {
+            self.props.set("Provider", value.into());
+            self
+        }
+
+        /// Sets `Provider` in place: [`Self::provider`] on a value held by `&mut`.
+        pub fn set_provider(&mut self, value: impl Into<Val<InferenceProviderTargetConfiguration>>) -> &mut Self {
+            self.props.set("Provider", value.into());
+            self
+        }
+
+        /// `Provider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider(&self) -> ::std::option::Option<Val<InferenceProviderTargetConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Provider")
         }
     }
 
@@ -6000,9 +10152,16 @@ pub mod gateway_target {
             InferenceConnectorTargetConfiguration { props }
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", _, set_source, get_source, Val<InferenceConnectorSource>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<InferenceConnectorSource>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<InferenceConnectorSource>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -6023,9 +10182,16 @@ pub mod gateway_target {
             InferenceConnectorSource { props }
         }
 
-        prop! {
-            /// `ConnectorId`.
-            props, "ConnectorId", _, set_connector_id, get_connector_id, Val<String>
+        /// Sets `ConnectorId`, which `new` took, in place.
+        pub fn set_connector_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectorId", value.into());
+            self
+        }
+
+        /// `ConnectorId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectorId")
         }
     }
 
@@ -6046,19 +10212,52 @@ pub mod gateway_target {
             InferenceProviderTargetConfiguration { props }
         }
 
-        prop! {
-            /// `Endpoint`.
-            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        /// Sets `Endpoint`, which `new` took, in place.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `ModelMapping`.
-            props, "ModelMapping", model_mapping, set_model_mapping, get_model_mapping, Val<ModelMapping>
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
         }
 
-        prop! {
-            /// `Operations`.
-            props, "Operations", operations, set_operations, get_operations, Val<List<InferenceOperationConfiguration>>
+        /// `ModelMapping`.
+        pub fn model_mapping(mut self, value: impl Into<Val<ModelMapping>>) -> Self {
+            self.props.set("ModelMapping", value.into());
+            self
+        }
+
+        /// Sets `ModelMapping` in place: [`Self::model_mapping`] on a value held by `&mut`.
+        pub fn set_model_mapping(&mut self, value: impl Into<Val<ModelMapping>>) -> &mut Self {
+            self.props.set("ModelMapping", value.into());
+            self
+        }
+
+        /// `ModelMapping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_mapping(&self) -> ::std::option::Option<Val<ModelMapping>> {
+            crate::cfn::get_prop(&self.props, "ModelMapping")
+        }
+
+        /// `Operations`.
+        pub fn operations(mut self, value: impl Into<Val<List<InferenceOperationConfiguration>>>) -> Self {
+            self.props.set("Operations", value.into());
+            self
+        }
+
+        /// Sets `Operations` in place: [`Self::operations`] on a value held by `&mut`.
+        pub fn set_operations(&mut self, value: impl Into<Val<List<InferenceOperationConfiguration>>>) -> &mut Self {
+            self.props.set("Operations", value.into());
+            self
+        }
+
+        /// `Operations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operations(&self) -> ::std::option::Option<Val<List<InferenceOperationConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "Operations")
         }
     }
 
@@ -6077,9 +10276,22 @@ pub mod gateway_target {
             ModelMapping { props }
         }
 
-        prop! {
-            /// `ProviderPrefix`.
-            props, "ProviderPrefix", provider_prefix, set_provider_prefix, get_provider_prefix, Val<ProviderPrefix>
+        /// `ProviderPrefix`.
+        pub fn provider_prefix(mut self, value: impl Into<Val<ProviderPrefix>>) -> Self {
+            self.props.set("ProviderPrefix", value.into());
+            self
+        }
+
+        /// Sets `ProviderPrefix` in place: [`Self::provider_prefix`] on a value held by `&mut`.
+        pub fn set_provider_prefix(&mut self, value: impl Into<Val<ProviderPrefix>>) -> &mut Self {
+            self.props.set("ProviderPrefix", value.into());
+            self
+        }
+
+        /// `ProviderPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider_prefix(&self) -> ::std::option::Option<Val<ProviderPrefix>> {
+            crate::cfn::get_prop(&self.props, "ProviderPrefix")
         }
     }
 
@@ -6098,14 +10310,40 @@ pub mod gateway_target {
             ProviderPrefix { props }
         }
 
-        prop! {
-            /// `Separator`.
-            props, "Separator", separator, set_separator, get_separator, Val<String>
+        /// `Separator`.
+        pub fn separator(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Separator", value.into());
+            self
         }
 
-        prop! {
-            /// `Strip`.
-            props, "Strip", strip, set_strip, get_strip, Val<bool>
+        /// Sets `Separator` in place: [`Self::separator`] on a value held by `&mut`.
+        pub fn set_separator(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Separator", value.into());
+            self
+        }
+
+        /// `Separator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_separator(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Separator")
+        }
+
+        /// `Strip`.
+        pub fn strip(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Strip", value.into());
+            self
+        }
+
+        /// Sets `Strip` in place: [`Self::strip`] on a value held by `&mut`.
+        pub fn set_strip(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Strip", value.into());
+            self
+        }
+
+        /// `Strip` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strip(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Strip")
         }
     }
 
@@ -6126,19 +10364,52 @@ pub mod gateway_target {
             InferenceOperationConfiguration { props }
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", _, set_path, get_path, Val<String>
+        /// Sets `Path`, which `new` took, in place.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
         }
 
-        prop! {
-            /// `Models`.
-            props, "Models", models, set_models, get_models, Val<List<ModelEntry>>
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
         }
 
-        prop! {
-            /// `ProviderPath`.
-            props, "ProviderPath", provider_path, set_provider_path, get_provider_path, Val<String>
+        /// `Models`.
+        pub fn models(mut self, value: impl Into<Val<List<ModelEntry>>>) -> Self {
+            self.props.set("Models", value.into());
+            self
+        }
+
+        /// Sets `Models` in place: [`Self::models`] on a value held by `&mut`.
+        pub fn set_models(&mut self, value: impl Into<Val<List<ModelEntry>>>) -> &mut Self {
+            self.props.set("Models", value.into());
+            self
+        }
+
+        /// `Models` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_models(&self) -> ::std::option::Option<Val<List<ModelEntry>>> {
+            crate::cfn::get_prop(&self.props, "Models")
+        }
+
+        /// `ProviderPath`.
+        pub fn provider_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ProviderPath", value.into());
+            self
+        }
+
+        /// Sets `ProviderPath` in place: [`Self::provider_path`] on a value held by `&mut`.
+        pub fn set_provider_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProviderPath", value.into());
+            self
+        }
+
+        /// `ProviderPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProviderPath")
         }
     }
 
@@ -6159,9 +10430,16 @@ pub mod gateway_target {
             ModelEntry { props }
         }
 
-        prop! {
-            /// `Model`.
-            props, "Model", _, set_model, get_model, Val<String>
+        /// Sets `Model`, which `new` took, in place.
+        pub fn set_model(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Model", value.into());
+            self
+        }
+
+        /// `Model` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Model")
         }
     }
 }
@@ -6197,100 +10475,316 @@ impl Harness {
         Harness { core }
     }
 
-    prop! {
-        /// `AllowedTools`: The tools that the agent is allowed to use.
-        core.props, "AllowedTools", allowed_tools, set_allowed_tools, get_allowed_tools, Val<List<String>>
+    /// `AllowedTools`: The tools that the agent is allowed to use.
+    pub fn allowed_tools(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AllowedTools", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthorizerConfiguration`: The inbound authorization configuration for authenticating
-        /// incoming requests.
-        core.props, "AuthorizerConfiguration", authorizer_configuration, set_authorizer_configuration, get_authorizer_configuration, Val<harness::AuthorizerConfiguration>
+    /// Sets `AllowedTools` in place: [`Self::allowed_tools`] on a value held by `&mut`.
+    pub fn set_allowed_tools(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AllowedTools", value.into());
+        self
     }
 
-    prop! {
-        /// `Environment`: The compute environment configuration for the harness, including
-        /// underlying runtime information.
-        core.props, "Environment", environment, set_environment, get_environment, Val<harness::HarnessEnvironmentProvider>
+    /// `AllowedTools` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allowed_tools(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AllowedTools")
     }
 
-    prop! {
-        /// `EnvironmentArtifact`: The environment artifact for the harness, such as a custom
-        /// container image.
-        core.props, "EnvironmentArtifact", environment_artifact, set_environment_artifact, get_environment_artifact, Val<harness::HarnessEnvironmentArtifact>
+    /// `AuthorizerConfiguration`: The inbound authorization configuration for authenticating
+    /// incoming requests.
+    pub fn authorizer_configuration(mut self, value: impl Into<Val<harness::AuthorizerConfiguration>>) -> Self {
+        self.core.props.set("AuthorizerConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentVariables`: Environment variables to set in the harness runtime environment.
-        core.props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<Map<String>>
+    /// Sets `AuthorizerConfiguration` in place: [`Self::authorizer_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_authorizer_configuration(&mut self, value: impl Into<Val<harness::AuthorizerConfiguration>>) -> &mut Self {
+        self.core.props.set("AuthorizerConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionRoleArn`: The ARN of the IAM role that the harness assumes when running.
-        core.props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
+    /// `AuthorizerConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorizer_configuration(&self) -> ::std::option::Option<Val<harness::AuthorizerConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizerConfiguration")
     }
 
-    prop! {
-        /// `HarnessName`: The name of the harness.
-        core.props, "HarnessName", _, set_harness_name, get_harness_name, Val<String>
+    /// `Environment`: The compute environment configuration for the harness, including underlying
+    /// runtime information.
+    pub fn environment(mut self, value: impl Into<Val<harness::HarnessEnvironmentProvider>>) -> Self {
+        self.core.props.set("Environment", value.into());
+        self
     }
 
-    prop! {
-        /// `Hooks`: Lifecycle hooks that fire at well-defined points in the agent loop for policy
-        /// enforcement, audit, and governance.
-        core.props, "Hooks", hooks, set_hooks, get_hooks, Val<List<harness::HarnessHook>>
+    /// Sets `Environment` in place: [`Self::environment`] on a value held by `&mut`.
+    pub fn set_environment(&mut self, value: impl Into<Val<harness::HarnessEnvironmentProvider>>) -> &mut Self {
+        self.core.props.set("Environment", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxIterations`: The maximum number of iterations the agent loop can execute per
-        /// invocation.
-        core.props, "MaxIterations", max_iterations, set_max_iterations, get_max_iterations, Val<i64>
+    /// `Environment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment(&self) -> ::std::option::Option<Val<harness::HarnessEnvironmentProvider>> {
+        crate::cfn::get_prop(&self.core.props, "Environment")
     }
 
-    prop! {
-        /// `MaxTokens`: The maximum number of tokens the agent can generate per iteration.
-        core.props, "MaxTokens", max_tokens, set_max_tokens, get_max_tokens, Val<i64>
+    /// `EnvironmentArtifact`: The environment artifact for the harness, such as a custom container
+    /// image.
+    pub fn environment_artifact(mut self, value: impl Into<Val<harness::HarnessEnvironmentArtifact>>) -> Self {
+        self.core.props.set("EnvironmentArtifact", value.into());
+        self
     }
 
-    prop! {
-        /// `Memory`: The AgentCore Memory configuration for persisting conversation context.
-        core.props, "Memory", memory, set_memory, get_memory, Val<harness::HarnessMemoryConfiguration>
+    /// Sets `EnvironmentArtifact` in place: [`Self::environment_artifact`] on a value held by `&mut`.
+    pub fn set_environment_artifact(&mut self, value: impl Into<Val<harness::HarnessEnvironmentArtifact>>) -> &mut Self {
+        self.core.props.set("EnvironmentArtifact", value.into());
+        self
     }
 
-    prop! {
-        /// `Model`: The model configuration for the harness.
-        core.props, "Model", _, set_model, get_model, Val<harness::HarnessModelConfiguration>
+    /// `EnvironmentArtifact` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_artifact(&self) -> ::std::option::Option<Val<harness::HarnessEnvironmentArtifact>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentArtifact")
     }
 
-    prop! {
-        /// `Skills`: The skills available to the agent.
-        core.props, "Skills", skills, set_skills, get_skills, Val<List<harness::HarnessSkill>>
+    /// `EnvironmentVariables`: Environment variables to set in the harness runtime environment.
+    pub fn environment_variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("EnvironmentVariables", value.into());
+        self
     }
 
-    prop! {
-        /// `SystemPrompt`: The system prompt that defines the agent's behavior.
-        core.props, "SystemPrompt", system_prompt, set_system_prompt, get_system_prompt, Val<List<harness::HarnessSystemContentBlock>>
+    /// Sets `EnvironmentVariables` in place: [`Self::environment_variables`] on a value held by `&mut`.
+    pub fn set_environment_variables(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("EnvironmentVariables", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to apply to the harness resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EnvironmentVariables` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_variables(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentVariables")
     }
 
-    prop! {
-        /// `TimeoutSeconds`: The maximum duration in seconds for the agent loop execution per
-        /// invocation.
-        core.props, "TimeoutSeconds", timeout_seconds, set_timeout_seconds, get_timeout_seconds, Val<i64>
+    /// Sets `ExecutionRoleArn`, which `new` took, in place.
+    pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tools`: The tools available to the agent.
-        core.props, "Tools", tools, set_tools, get_tools, Val<List<harness::HarnessTool>>
+    /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRoleArn")
     }
 
-    prop! {
-        /// `Truncation`: The truncation configuration for managing conversation context.
-        core.props, "Truncation", truncation, set_truncation, get_truncation, Val<harness::HarnessTruncationConfiguration>
+    /// Sets `HarnessName`, which `new` took, in place.
+    pub fn set_harness_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HarnessName", value.into());
+        self
+    }
+
+    /// `HarnessName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_harness_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HarnessName")
+    }
+
+    /// `Hooks`: Lifecycle hooks that fire at well-defined points in the agent loop for policy
+    /// enforcement, audit, and governance.
+    pub fn hooks(mut self, value: impl Into<Val<List<harness::HarnessHook>>>) -> Self {
+        self.core.props.set("Hooks", value.into());
+        self
+    }
+
+    /// Sets `Hooks` in place: [`Self::hooks`] on a value held by `&mut`.
+    pub fn set_hooks(&mut self, value: impl Into<Val<List<harness::HarnessHook>>>) -> &mut Self {
+        self.core.props.set("Hooks", value.into());
+        self
+    }
+
+    /// `Hooks` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hooks(&self) -> ::std::option::Option<Val<List<harness::HarnessHook>>> {
+        crate::cfn::get_prop(&self.core.props, "Hooks")
+    }
+
+    /// `MaxIterations`: The maximum number of iterations the agent loop can execute per invocation.
+    pub fn max_iterations(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxIterations", value.into());
+        self
+    }
+
+    /// Sets `MaxIterations` in place: [`Self::max_iterations`] on a value held by `&mut`.
+    pub fn set_max_iterations(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxIterations", value.into());
+        self
+    }
+
+    /// `MaxIterations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_iterations(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxIterations")
+    }
+
+    /// `MaxTokens`: The maximum number of tokens the agent can generate per iteration.
+    pub fn max_tokens(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxTokens", value.into());
+        self
+    }
+
+    /// Sets `MaxTokens` in place: [`Self::max_tokens`] on a value held by `&mut`.
+    pub fn set_max_tokens(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxTokens", value.into());
+        self
+    }
+
+    /// `MaxTokens` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_tokens(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxTokens")
+    }
+
+    /// `Memory`: The AgentCore Memory configuration for persisting conversation context.
+    pub fn memory(mut self, value: impl Into<Val<harness::HarnessMemoryConfiguration>>) -> Self {
+        self.core.props.set("Memory", value.into());
+        self
+    }
+
+    /// Sets `Memory` in place: [`Self::memory`] on a value held by `&mut`.
+    pub fn set_memory(&mut self, value: impl Into<Val<harness::HarnessMemoryConfiguration>>) -> &mut Self {
+        self.core.props.set("Memory", value.into());
+        self
+    }
+
+    /// `Memory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_memory(&self) -> ::std::option::Option<Val<harness::HarnessMemoryConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Memory")
+    }
+
+    /// Sets `Model`, which `new` took, in place.
+    pub fn set_model(&mut self, value: impl Into<Val<harness::HarnessModelConfiguration>>) -> &mut Self {
+        self.core.props.set("Model", value.into());
+        self
+    }
+
+    /// `Model` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_model(&self) -> ::std::option::Option<Val<harness::HarnessModelConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Model")
+    }
+
+    /// `Skills`: The skills available to the agent.
+    pub fn skills(mut self, value: impl Into<Val<List<harness::HarnessSkill>>>) -> Self {
+        self.core.props.set("Skills", value.into());
+        self
+    }
+
+    /// Sets `Skills` in place: [`Self::skills`] on a value held by `&mut`.
+    pub fn set_skills(&mut self, value: impl Into<Val<List<harness::HarnessSkill>>>) -> &mut Self {
+        self.core.props.set("Skills", value.into());
+        self
+    }
+
+    /// `Skills` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_skills(&self) -> ::std::option::Option<Val<List<harness::HarnessSkill>>> {
+        crate::cfn::get_prop(&self.core.props, "Skills")
+    }
+
+    /// `SystemPrompt`: The system prompt that defines the agent's behavior.
+    pub fn system_prompt(mut self, value: impl Into<Val<List<harness::HarnessSystemContentBlock>>>) -> Self {
+        self.core.props.set("SystemPrompt", value.into());
+        self
+    }
+
+    /// Sets `SystemPrompt` in place: [`Self::system_prompt`] on a value held by `&mut`.
+    pub fn set_system_prompt(&mut self, value: impl Into<Val<List<harness::HarnessSystemContentBlock>>>) -> &mut Self {
+        self.core.props.set("SystemPrompt", value.into());
+        self
+    }
+
+    /// `SystemPrompt` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_system_prompt(&self) -> ::std::option::Option<Val<List<harness::HarnessSystemContentBlock>>> {
+        crate::cfn::get_prop(&self.core.props, "SystemPrompt")
+    }
+
+    /// `Tags`: Tags to apply to the harness resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TimeoutSeconds`: The maximum duration in seconds for the agent loop execution per
+    /// invocation.
+    pub fn timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("TimeoutSeconds", value.into());
+        self
+    }
+
+    /// Sets `TimeoutSeconds` in place: [`Self::timeout_seconds`] on a value held by `&mut`.
+    pub fn set_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("TimeoutSeconds", value.into());
+        self
+    }
+
+    /// `TimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "TimeoutSeconds")
+    }
+
+    /// `Tools`: The tools available to the agent.
+    pub fn tools(mut self, value: impl Into<Val<List<harness::HarnessTool>>>) -> Self {
+        self.core.props.set("Tools", value.into());
+        self
+    }
+
+    /// Sets `Tools` in place: [`Self::tools`] on a value held by `&mut`.
+    pub fn set_tools(&mut self, value: impl Into<Val<List<harness::HarnessTool>>>) -> &mut Self {
+        self.core.props.set("Tools", value.into());
+        self
+    }
+
+    /// `Tools` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tools(&self) -> ::std::option::Option<Val<List<harness::HarnessTool>>> {
+        crate::cfn::get_prop(&self.core.props, "Tools")
+    }
+
+    /// `Truncation`: The truncation configuration for managing conversation context.
+    pub fn truncation(mut self, value: impl Into<Val<harness::HarnessTruncationConfiguration>>) -> Self {
+        self.core.props.set("Truncation", value.into());
+        self
+    }
+
+    /// Sets `Truncation` in place: [`Self::truncation`] on a value held by `&mut`.
+    pub fn set_truncation(&mut self, value: impl Into<Val<harness::HarnessTruncationConfiguration>>) -> &mut Self {
+        self.core.props.set("Truncation", value.into());
+        self
+    }
+
+    /// `Truncation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_truncation(&self) -> ::std::option::Option<Val<harness::HarnessTruncationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Truncation")
     }
 
     /// `Ref`: the resource's identifier.
@@ -6380,9 +10874,22 @@ pub mod harness {
             AuthorizerConfiguration { props }
         }
 
-        prop! {
-            /// `CustomJWTAuthorizer`.
-            props, "CustomJWTAuthorizer", custom_jwt_authorizer, set_custom_jwt_authorizer, get_custom_jwt_authorizer, Val<CustomJwtAuthorizerConfiguration>
+        /// `CustomJWTAuthorizer`.
+        pub fn custom_jwt_authorizer(mut self, value: impl Into<Val<CustomJwtAuthorizerConfiguration>>) -> Self {
+            self.props.set("CustomJWTAuthorizer", value.into());
+            self
+        }
+
+        /// Sets `CustomJWTAuthorizer` in place: [`Self::custom_jwt_authorizer`] on a value held by `&mut`.
+        pub fn set_custom_jwt_authorizer(&mut self, value: impl Into<Val<CustomJwtAuthorizerConfiguration>>) -> &mut Self {
+            self.props.set("CustomJWTAuthorizer", value.into());
+            self
+        }
+
+        /// `CustomJWTAuthorizer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_jwt_authorizer(&self) -> ::std::option::Option<Val<CustomJwtAuthorizerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CustomJWTAuthorizer")
         }
     }
 
@@ -6403,47 +10910,147 @@ pub mod harness {
             CustomJwtAuthorizerConfiguration { props }
         }
 
-        prop! {
-            /// `DiscoveryUrl`.
-            props, "DiscoveryUrl", _, set_discovery_url, get_discovery_url, Val<String>
+        /// Sets `DiscoveryUrl`, which `new` took, in place.
+        pub fn set_discovery_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DiscoveryUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `AdvertisedScopeMapping`: A map that associates each scope in AllowedScopes with a
-            /// corresponding advertised scope value. The advertised scope appears in OAuth protected
-            /// resource metadata and WWW-Authenticate response headers.
-            props, "AdvertisedScopeMapping", advertised_scope_mapping, set_advertised_scope_mapping, get_advertised_scope_mapping, Val<Map<String>>
+        /// `DiscoveryUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_discovery_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DiscoveryUrl")
         }
 
-        prop! {
-            /// `AllowedAudience`.
-            props, "AllowedAudience", allowed_audience, set_allowed_audience, get_allowed_audience, Val<List<String>>
+        /// `AdvertisedScopeMapping`: A map that associates each scope in AllowedScopes with a
+        /// corresponding advertised scope value. The advertised scope appears in OAuth protected
+        /// resource metadata and WWW-Authenticate response headers.
+        pub fn advertised_scope_mapping(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("AdvertisedScopeMapping", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedClients`.
-            props, "AllowedClients", allowed_clients, set_allowed_clients, get_allowed_clients, Val<List<String>>
+        /// Sets `AdvertisedScopeMapping` in place: [`Self::advertised_scope_mapping`] on a value held
+        /// by `&mut`.
+        pub fn set_advertised_scope_mapping(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("AdvertisedScopeMapping", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedScopes`.
-            props, "AllowedScopes", allowed_scopes, set_allowed_scopes, get_allowed_scopes, Val<List<String>>
+        /// `AdvertisedScopeMapping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_advertised_scope_mapping(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "AdvertisedScopeMapping")
         }
 
-        prop! {
-            /// `CustomClaims`.
-            props, "CustomClaims", custom_claims, set_custom_claims, get_custom_claims, Val<List<CustomClaimValidationType>>
+        /// `AllowedAudience`.
+        pub fn allowed_audience(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedAudience", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateEndpoint`: Private endpoint configuration for connecting to the OpenID Connect
-            /// discovery endpoint over a private network.
-            props, "PrivateEndpoint", private_endpoint, set_private_endpoint, get_private_endpoint, Val<PrivateEndpoint>
+        /// Sets `AllowedAudience` in place: [`Self::allowed_audience`] on a value held by `&mut`.
+        pub fn set_allowed_audience(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedAudience", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateEndpointOverrides`.
-            props, "PrivateEndpointOverrides", private_endpoint_overrides, set_private_endpoint_overrides, get_private_endpoint_overrides, Val<List<PrivateEndpointOverride>>
+        /// `AllowedAudience` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_audience(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedAudience")
+        }
+
+        /// `AllowedClients`.
+        pub fn allowed_clients(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedClients", value.into());
+            self
+        }
+
+        /// Sets `AllowedClients` in place: [`Self::allowed_clients`] on a value held by `&mut`.
+        pub fn set_allowed_clients(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedClients", value.into());
+            self
+        }
+
+        /// `AllowedClients` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_clients(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedClients")
+        }
+
+        /// `AllowedScopes`.
+        pub fn allowed_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedScopes", value.into());
+            self
+        }
+
+        /// Sets `AllowedScopes` in place: [`Self::allowed_scopes`] on a value held by `&mut`.
+        pub fn set_allowed_scopes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedScopes", value.into());
+            self
+        }
+
+        /// `AllowedScopes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_scopes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedScopes")
+        }
+
+        /// `CustomClaims`.
+        pub fn custom_claims(mut self, value: impl Into<Val<List<CustomClaimValidationType>>>) -> Self {
+            self.props.set("CustomClaims", value.into());
+            self
+        }
+
+        /// Sets `CustomClaims` in place: [`Self::custom_claims`] on a value held by `&mut`.
+        pub fn set_custom_claims(&mut self, value: impl Into<Val<List<CustomClaimValidationType>>>) -> &mut Self {
+            self.props.set("CustomClaims", value.into());
+            self
+        }
+
+        /// `CustomClaims` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_claims(&self) -> ::std::option::Option<Val<List<CustomClaimValidationType>>> {
+            crate::cfn::get_prop(&self.props, "CustomClaims")
+        }
+
+        /// `PrivateEndpoint`: Private endpoint configuration for connecting to the OpenID Connect
+        /// discovery endpoint over a private network.
+        pub fn private_endpoint(mut self, value: impl Into<Val<PrivateEndpoint>>) -> Self {
+            self.props.set("PrivateEndpoint", value.into());
+            self
+        }
+
+        /// Sets `PrivateEndpoint` in place: [`Self::private_endpoint`] on a value held by `&mut`.
+        pub fn set_private_endpoint(&mut self, value: impl Into<Val<PrivateEndpoint>>) -> &mut Self {
+            self.props.set("PrivateEndpoint", value.into());
+            self
+        }
+
+        /// `PrivateEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_endpoint(&self) -> ::std::option::Option<Val<PrivateEndpoint>> {
+            crate::cfn::get_prop(&self.props, "PrivateEndpoint")
+        }
+
+        /// `PrivateEndpointOverrides`.
+        pub fn private_endpoint_overrides(mut self, value: impl Into<Val<List<PrivateEndpointOverride>>>) -> Self {
+            self.props.set("PrivateEndpointOverrides", value.into());
+            self
+        }
+
+        /// Sets `PrivateEndpointOverrides` in place: [`Self::private_endpoint_overrides`] on a value
+        /// held by `&mut`.
+        pub fn set_private_endpoint_overrides(&mut self, value: impl Into<Val<List<PrivateEndpointOverride>>>) -> &mut Self {
+            self.props.set("PrivateEndpointOverrides", value.into());
+            self
+        }
+
+        /// `PrivateEndpointOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_endpoint_overrides(&self) -> ::std::option::Option<Val<List<PrivateEndpointOverride>>> {
+            crate::cfn::get_prop(&self.props, "PrivateEndpointOverrides")
         }
     }
 
@@ -6472,19 +11079,40 @@ pub mod harness {
             CustomClaimValidationType { props }
         }
 
-        prop! {
-            /// `InboundTokenClaimName`.
-            props, "InboundTokenClaimName", _, set_inbound_token_claim_name, get_inbound_token_claim_name, Val<String>
+        /// Sets `InboundTokenClaimName`, which `new` took, in place.
+        pub fn set_inbound_token_claim_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InboundTokenClaimName", value.into());
+            self
         }
 
-        prop! {
-            /// `InboundTokenClaimValueType`.
-            props, "InboundTokenClaimValueType", _, set_inbound_token_claim_value_type, get_inbound_token_claim_value_type, Val<CustomClaimValidationTypeInboundTokenClaimValueType>
+        /// `InboundTokenClaimName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inbound_token_claim_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InboundTokenClaimName")
         }
 
-        prop! {
-            /// `AuthorizingClaimMatchValue`.
-            props, "AuthorizingClaimMatchValue", _, set_authorizing_claim_match_value, get_authorizing_claim_match_value, Val<AuthorizingClaimMatchValueType>
+        /// Sets `InboundTokenClaimValueType`, which `new` took, in place.
+        pub fn set_inbound_token_claim_value_type(&mut self, value: impl Into<Val<CustomClaimValidationTypeInboundTokenClaimValueType>>) -> &mut Self {
+            self.props.set("InboundTokenClaimValueType", value.into());
+            self
+        }
+
+        /// `InboundTokenClaimValueType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inbound_token_claim_value_type(&self) -> ::std::option::Option<Val<CustomClaimValidationTypeInboundTokenClaimValueType>> {
+            crate::cfn::get_prop(&self.props, "InboundTokenClaimValueType")
+        }
+
+        /// Sets `AuthorizingClaimMatchValue`, which `new` took, in place.
+        pub fn set_authorizing_claim_match_value(&mut self, value: impl Into<Val<AuthorizingClaimMatchValueType>>) -> &mut Self {
+            self.props.set("AuthorizingClaimMatchValue", value.into());
+            self
+        }
+
+        /// `AuthorizingClaimMatchValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorizing_claim_match_value(&self) -> ::std::option::Option<Val<AuthorizingClaimMatchValueType>> {
+            crate::cfn::get_prop(&self.props, "AuthorizingClaimMatchValue")
         }
     }
 
@@ -6510,14 +11138,28 @@ pub mod harness {
             AuthorizingClaimMatchValueType { props }
         }
 
-        prop! {
-            /// `ClaimMatchValue`.
-            props, "ClaimMatchValue", _, set_claim_match_value, get_claim_match_value, Val<ClaimMatchValueType>
+        /// Sets `ClaimMatchValue`, which `new` took, in place.
+        pub fn set_claim_match_value(&mut self, value: impl Into<Val<ClaimMatchValueType>>) -> &mut Self {
+            self.props.set("ClaimMatchValue", value.into());
+            self
         }
 
-        prop! {
-            /// `ClaimMatchOperator`.
-            props, "ClaimMatchOperator", _, set_claim_match_operator, get_claim_match_operator, Val<AuthorizingClaimMatchValueTypeClaimMatchOperator>
+        /// `ClaimMatchValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_claim_match_value(&self) -> ::std::option::Option<Val<ClaimMatchValueType>> {
+            crate::cfn::get_prop(&self.props, "ClaimMatchValue")
+        }
+
+        /// Sets `ClaimMatchOperator`, which `new` took, in place.
+        pub fn set_claim_match_operator(&mut self, value: impl Into<Val<AuthorizingClaimMatchValueTypeClaimMatchOperator>>) -> &mut Self {
+            self.props.set("ClaimMatchOperator", value.into());
+            self
+        }
+
+        /// `ClaimMatchOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_claim_match_operator(&self) -> ::std::option::Option<Val<AuthorizingClaimMatchValueTypeClaimMatchOperator>> {
+            crate::cfn::get_prop(&self.props, "ClaimMatchOperator")
         }
     }
 
@@ -6554,14 +11196,40 @@ pub mod harness {
             ClaimMatchValueType { props }
         }
 
-        prop! {
-            /// `MatchValueString`.
-            props, "MatchValueString", match_value_string, set_match_value_string, get_match_value_string, Val<String>
+        /// `MatchValueString`.
+        pub fn match_value_string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MatchValueString", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchValueStringList`.
-            props, "MatchValueStringList", match_value_string_list, set_match_value_string_list, get_match_value_string_list, Val<List<String>>
+        /// Sets `MatchValueString` in place: [`Self::match_value_string`] on a value held by `&mut`.
+        pub fn set_match_value_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MatchValueString", value.into());
+            self
+        }
+
+        /// `MatchValueString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_value_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MatchValueString")
+        }
+
+        /// `MatchValueStringList`.
+        pub fn match_value_string_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("MatchValueStringList", value.into());
+            self
+        }
+
+        /// Sets `MatchValueStringList` in place: [`Self::match_value_string_list`] on a value held by `&mut`.
+        pub fn set_match_value_string_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchValueStringList", value.into());
+            self
+        }
+
+        /// `MatchValueStringList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_value_string_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchValueStringList")
         }
     }
 
@@ -6594,15 +11262,42 @@ pub mod harness {
             PrivateEndpoint { props }
         }
 
-        prop! {
-            /// `ManagedVpcResource`: Configuration for a service-managed VPC endpoint.
-            props, "ManagedVpcResource", managed_vpc_resource, set_managed_vpc_resource, get_managed_vpc_resource, Val<ManagedVpcResource>
+        /// `ManagedVpcResource`: Configuration for a service-managed VPC endpoint.
+        pub fn managed_vpc_resource(mut self, value: impl Into<Val<ManagedVpcResource>>) -> Self {
+            self.props.set("ManagedVpcResource", value.into());
+            self
         }
 
-        prop! {
-            /// `SelfManagedLatticeResource`: Configuration for connecting to a private resource using a
-            /// self-managed VPC Lattice resource configuration.
-            props, "SelfManagedLatticeResource", self_managed_lattice_resource, set_self_managed_lattice_resource, get_self_managed_lattice_resource, Val<SelfManagedLatticeResource>
+        /// Sets `ManagedVpcResource` in place: [`Self::managed_vpc_resource`] on a value held by `&mut`.
+        pub fn set_managed_vpc_resource(&mut self, value: impl Into<Val<ManagedVpcResource>>) -> &mut Self {
+            self.props.set("ManagedVpcResource", value.into());
+            self
+        }
+
+        /// `ManagedVpcResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_vpc_resource(&self) -> ::std::option::Option<Val<ManagedVpcResource>> {
+            crate::cfn::get_prop(&self.props, "ManagedVpcResource")
+        }
+
+        /// `SelfManagedLatticeResource`: Configuration for connecting to a private resource using a
+        /// self-managed VPC Lattice resource configuration.
+        pub fn self_managed_lattice_resource(mut self, value: impl Into<Val<SelfManagedLatticeResource>>) -> Self {
+            self.props.set("SelfManagedLatticeResource", value.into());
+            self
+        }
+
+        /// Sets `SelfManagedLatticeResource` in place: [`Self::self_managed_lattice_resource`] on a
+        /// value held by `&mut`.
+        pub fn set_self_managed_lattice_resource(&mut self, value: impl Into<Val<SelfManagedLatticeResource>>) -> &mut Self {
+            self.props.set("SelfManagedLatticeResource", value.into());
+            self
+        }
+
+        /// `SelfManagedLatticeResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_self_managed_lattice_resource(&self) -> ::std::option::Option<Val<SelfManagedLatticeResource>> {
+            crate::cfn::get_prop(&self.props, "SelfManagedLatticeResource")
         }
     }
 
@@ -6632,34 +11327,94 @@ pub mod harness {
             ManagedVpcResource { props }
         }
 
-        prop! {
-            /// `VpcIdentifier`.
-            props, "VpcIdentifier", _, set_vpc_identifier, get_vpc_identifier, Val<String>
+        /// Sets `VpcIdentifier`, which `new` took, in place.
+        pub fn set_vpc_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`.
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `VpcIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcIdentifier")
         }
 
-        prop! {
-            /// `EndpointIpAddressType`.
-            props, "EndpointIpAddressType", _, set_endpoint_ip_address_type, get_endpoint_ip_address_type, Val<ManagedVpcResourceEndpointIpAddressType>
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
         }
 
-        prop! {
-            /// `RoutingDomain`.
-            props, "RoutingDomain", routing_domain, set_routing_domain, get_routing_domain, Val<String>
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `EndpointIpAddressType`, which `new` took, in place.
+        pub fn set_endpoint_ip_address_type(&mut self, value: impl Into<Val<ManagedVpcResourceEndpointIpAddressType>>) -> &mut Self {
+            self.props.set("EndpointIpAddressType", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`.
-            props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+        /// `EndpointIpAddressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_ip_address_type(&self) -> ::std::option::Option<Val<ManagedVpcResourceEndpointIpAddressType>> {
+            crate::cfn::get_prop(&self.props, "EndpointIpAddressType")
+        }
+
+        /// `RoutingDomain`.
+        pub fn routing_domain(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoutingDomain", value.into());
+            self
+        }
+
+        /// Sets `RoutingDomain` in place: [`Self::routing_domain`] on a value held by `&mut`.
+        pub fn set_routing_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoutingDomain", value.into());
+            self
+        }
+
+        /// `RoutingDomain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_routing_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoutingDomain")
+        }
+
+        /// `SecurityGroupIds`.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `Tags`.
+        pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -6694,9 +11449,16 @@ pub mod harness {
             SelfManagedLatticeResource { props }
         }
 
-        prop! {
-            /// `ResourceConfigurationIdentifier`.
-            props, "ResourceConfigurationIdentifier", _, set_resource_configuration_identifier, get_resource_configuration_identifier, Val<String>
+        /// Sets `ResourceConfigurationIdentifier`, which `new` took, in place.
+        pub fn set_resource_configuration_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceConfigurationIdentifier", value.into());
+            self
+        }
+
+        /// `ResourceConfigurationIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_configuration_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceConfigurationIdentifier")
         }
     }
 
@@ -6724,15 +11486,28 @@ pub mod harness {
             PrivateEndpointOverride { props }
         }
 
-        prop! {
-            /// `Domain`.
-            props, "Domain", _, set_domain, get_domain, Val<String>
+        /// Sets `Domain`, which `new` took, in place.
+        pub fn set_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Domain", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateEndpoint`: Private endpoint configuration for connecting to the OpenID Connect
-            /// discovery endpoint over a private network.
-            props, "PrivateEndpoint", _, set_private_endpoint, get_private_endpoint, Val<PrivateEndpoint>
+        /// `Domain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Domain")
+        }
+
+        /// Sets `PrivateEndpoint`, which `new` took, in place.
+        pub fn set_private_endpoint(&mut self, value: impl Into<Val<PrivateEndpoint>>) -> &mut Self {
+            self.props.set("PrivateEndpoint", value.into());
+            self
+        }
+
+        /// `PrivateEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_endpoint(&self) -> ::std::option::Option<Val<PrivateEndpoint>> {
+            crate::cfn::get_prop(&self.props, "PrivateEndpoint")
         }
     }
 
@@ -6751,9 +11526,23 @@ pub mod harness {
             HarnessEnvironmentProvider { props }
         }
 
-        prop! {
-            /// `AgentCoreRuntimeEnvironment`.
-            props, "AgentCoreRuntimeEnvironment", agent_core_runtime_environment, set_agent_core_runtime_environment, get_agent_core_runtime_environment, Val<HarnessAgentCoreRuntimeEnvironment>
+        /// `AgentCoreRuntimeEnvironment`.
+        pub fn agent_core_runtime_environment(mut self, value: impl Into<Val<HarnessAgentCoreRuntimeEnvironment>>) -> Self {
+            self.props.set("AgentCoreRuntimeEnvironment", value.into());
+            self
+        }
+
+        /// Sets `AgentCoreRuntimeEnvironment` in place: [`Self::agent_core_runtime_environment`] on a
+        /// value held by `&mut`.
+        pub fn set_agent_core_runtime_environment(&mut self, value: impl Into<Val<HarnessAgentCoreRuntimeEnvironment>>) -> &mut Self {
+            self.props.set("AgentCoreRuntimeEnvironment", value.into());
+            self
+        }
+
+        /// `AgentCoreRuntimeEnvironment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_core_runtime_environment(&self) -> ::std::option::Option<Val<HarnessAgentCoreRuntimeEnvironment>> {
+            crate::cfn::get_prop(&self.props, "AgentCoreRuntimeEnvironment")
         }
     }
 
@@ -6772,34 +11561,113 @@ pub mod harness {
             HarnessAgentCoreRuntimeEnvironment { props }
         }
 
-        prop! {
-            /// `AgentRuntimeArn`: The ARN of the underlying AgentCore Runtime.
-            props, "AgentRuntimeArn", agent_runtime_arn, set_agent_runtime_arn, get_agent_runtime_arn, Val<String>
+        /// `AgentRuntimeArn`: The ARN of the underlying AgentCore Runtime.
+        pub fn agent_runtime_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AgentRuntimeArn", value.into());
+            self
         }
 
-        prop! {
-            /// `AgentRuntimeId`: The ID of the underlying AgentCore Runtime.
-            props, "AgentRuntimeId", agent_runtime_id, set_agent_runtime_id, get_agent_runtime_id, Val<String>
+        /// Sets `AgentRuntimeArn` in place: [`Self::agent_runtime_arn`] on a value held by `&mut`.
+        pub fn set_agent_runtime_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AgentRuntimeArn", value.into());
+            self
         }
 
-        prop! {
-            /// `AgentRuntimeName`: The name of the underlying AgentCore Runtime.
-            props, "AgentRuntimeName", agent_runtime_name, set_agent_runtime_name, get_agent_runtime_name, Val<String>
+        /// `AgentRuntimeArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_runtime_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AgentRuntimeArn")
         }
 
-        prop! {
-            /// `FilesystemConfigurations`.
-            props, "FilesystemConfigurations", filesystem_configurations, set_filesystem_configurations, get_filesystem_configurations, Val<List<FilesystemConfiguration>>
+        /// `AgentRuntimeId`: The ID of the underlying AgentCore Runtime.
+        pub fn agent_runtime_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AgentRuntimeId", value.into());
+            self
         }
 
-        prop! {
-            /// `LifecycleConfiguration`.
-            props, "LifecycleConfiguration", lifecycle_configuration, set_lifecycle_configuration, get_lifecycle_configuration, Val<LifecycleConfiguration>
+        /// Sets `AgentRuntimeId` in place: [`Self::agent_runtime_id`] on a value held by `&mut`.
+        pub fn set_agent_runtime_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AgentRuntimeId", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkConfiguration`.
-            props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<NetworkConfiguration>
+        /// `AgentRuntimeId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_runtime_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AgentRuntimeId")
+        }
+
+        /// `AgentRuntimeName`: The name of the underlying AgentCore Runtime.
+        pub fn agent_runtime_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AgentRuntimeName", value.into());
+            self
+        }
+
+        /// Sets `AgentRuntimeName` in place: [`Self::agent_runtime_name`] on a value held by `&mut`.
+        pub fn set_agent_runtime_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AgentRuntimeName", value.into());
+            self
+        }
+
+        /// `AgentRuntimeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_runtime_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AgentRuntimeName")
+        }
+
+        /// `FilesystemConfigurations`.
+        pub fn filesystem_configurations(mut self, value: impl Into<Val<List<FilesystemConfiguration>>>) -> Self {
+            self.props.set("FilesystemConfigurations", value.into());
+            self
+        }
+
+        /// Sets `FilesystemConfigurations` in place: [`Self::filesystem_configurations`] on a value
+        /// held by `&mut`.
+        pub fn set_filesystem_configurations(&mut self, value: impl Into<Val<List<FilesystemConfiguration>>>) -> &mut Self {
+            self.props.set("FilesystemConfigurations", value.into());
+            self
+        }
+
+        /// `FilesystemConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filesystem_configurations(&self) -> ::std::option::Option<Val<List<FilesystemConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "FilesystemConfigurations")
+        }
+
+        /// `LifecycleConfiguration`.
+        pub fn lifecycle_configuration(mut self, value: impl Into<Val<LifecycleConfiguration>>) -> Self {
+            self.props.set("LifecycleConfiguration", value.into());
+            self
+        }
+
+        /// Sets `LifecycleConfiguration` in place: [`Self::lifecycle_configuration`] on a value held by `&mut`.
+        pub fn set_lifecycle_configuration(&mut self, value: impl Into<Val<LifecycleConfiguration>>) -> &mut Self {
+            self.props.set("LifecycleConfiguration", value.into());
+            self
+        }
+
+        /// `LifecycleConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lifecycle_configuration(&self) -> ::std::option::Option<Val<LifecycleConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LifecycleConfiguration")
+        }
+
+        /// `NetworkConfiguration`.
+        pub fn network_configuration(mut self, value: impl Into<Val<NetworkConfiguration>>) -> Self {
+            self.props.set("NetworkConfiguration", value.into());
+            self
+        }
+
+        /// Sets `NetworkConfiguration` in place: [`Self::network_configuration`] on a value held by `&mut`.
+        pub fn set_network_configuration(&mut self, value: impl Into<Val<NetworkConfiguration>>) -> &mut Self {
+            self.props.set("NetworkConfiguration", value.into());
+            self
+        }
+
+        /// `NetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_configuration(&self) -> ::std::option::Option<Val<NetworkConfiguration>> {
+            crate::cfn::get_prop(&self.props, "NetworkConfiguration")
         }
     }
 
@@ -6818,21 +11686,60 @@ pub mod harness {
             FilesystemConfiguration { props }
         }
 
-        prop! {
-            /// `EfsAccessPoint`: Configuration for an Amazon EFS access point to mount into the
-            /// AgentCore Runtime.
-            props, "EfsAccessPoint", efs_access_point, set_efs_access_point, get_efs_access_point, Val<EfsAccessPointConfiguration>
+        /// `EfsAccessPoint`: Configuration for an Amazon EFS access point to mount into the AgentCore
+        /// Runtime.
+        pub fn efs_access_point(mut self, value: impl Into<Val<EfsAccessPointConfiguration>>) -> Self {
+            self.props.set("EfsAccessPoint", value.into());
+            self
         }
 
-        prop! {
-            /// `S3FilesAccessPoint`: Configuration for an Amazon S3 Files access point to mount into
-            /// the AgentCore Runtime.
-            props, "S3FilesAccessPoint", s3_files_access_point, set_s3_files_access_point, get_s3_files_access_point, Val<S3FilesAccessPointConfiguration>
+        /// Sets `EfsAccessPoint` in place: [`Self::efs_access_point`] on a value held by `&mut`.
+        pub fn set_efs_access_point(&mut self, value: impl Into<Val<EfsAccessPointConfiguration>>) -> &mut Self {
+            self.props.set("EfsAccessPoint", value.into());
+            self
         }
 
-        prop! {
-            /// `SessionStorage`.
-            props, "SessionStorage", session_storage, set_session_storage, get_session_storage, Val<SessionStorageConfiguration>
+        /// `EfsAccessPoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_efs_access_point(&self) -> ::std::option::Option<Val<EfsAccessPointConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EfsAccessPoint")
+        }
+
+        /// `S3FilesAccessPoint`: Configuration for an Amazon S3 Files access point to mount into the
+        /// AgentCore Runtime.
+        pub fn s3_files_access_point(mut self, value: impl Into<Val<S3FilesAccessPointConfiguration>>) -> Self {
+            self.props.set("S3FilesAccessPoint", value.into());
+            self
+        }
+
+        /// Sets `S3FilesAccessPoint` in place: [`Self::s3_files_access_point`] on a value held by `&mut`.
+        pub fn set_s3_files_access_point(&mut self, value: impl Into<Val<S3FilesAccessPointConfiguration>>) -> &mut Self {
+            self.props.set("S3FilesAccessPoint", value.into());
+            self
+        }
+
+        /// `S3FilesAccessPoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_files_access_point(&self) -> ::std::option::Option<Val<S3FilesAccessPointConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3FilesAccessPoint")
+        }
+
+        /// `SessionStorage`.
+        pub fn session_storage(mut self, value: impl Into<Val<SessionStorageConfiguration>>) -> Self {
+            self.props.set("SessionStorage", value.into());
+            self
+        }
+
+        /// Sets `SessionStorage` in place: [`Self::session_storage`] on a value held by `&mut`.
+        pub fn set_session_storage(&mut self, value: impl Into<Val<SessionStorageConfiguration>>) -> &mut Self {
+            self.props.set("SessionStorage", value.into());
+            self
+        }
+
+        /// `SessionStorage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_storage(&self) -> ::std::option::Option<Val<SessionStorageConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SessionStorage")
         }
     }
 
@@ -6859,14 +11766,28 @@ pub mod harness {
             EfsAccessPointConfiguration { props }
         }
 
-        prop! {
-            /// `AccessPointArn`.
-            props, "AccessPointArn", _, set_access_point_arn, get_access_point_arn, Val<String>
+        /// Sets `AccessPointArn`, which `new` took, in place.
+        pub fn set_access_point_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessPointArn", value.into());
+            self
         }
 
-        prop! {
-            /// `MountPath`.
-            props, "MountPath", _, set_mount_path, get_mount_path, Val<String>
+        /// `AccessPointArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_point_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessPointArn")
+        }
+
+        /// Sets `MountPath`, which `new` took, in place.
+        pub fn set_mount_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MountPath", value.into());
+            self
+        }
+
+        /// `MountPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MountPath")
         }
     }
 
@@ -6893,14 +11814,28 @@ pub mod harness {
             S3FilesAccessPointConfiguration { props }
         }
 
-        prop! {
-            /// `AccessPointArn`.
-            props, "AccessPointArn", _, set_access_point_arn, get_access_point_arn, Val<String>
+        /// Sets `AccessPointArn`, which `new` took, in place.
+        pub fn set_access_point_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessPointArn", value.into());
+            self
         }
 
-        prop! {
-            /// `MountPath`.
-            props, "MountPath", _, set_mount_path, get_mount_path, Val<String>
+        /// `AccessPointArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_point_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessPointArn")
+        }
+
+        /// Sets `MountPath`, which `new` took, in place.
+        pub fn set_mount_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MountPath", value.into());
+            self
+        }
+
+        /// `MountPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MountPath")
         }
     }
 
@@ -6921,9 +11856,16 @@ pub mod harness {
             SessionStorageConfiguration { props }
         }
 
-        prop! {
-            /// `MountPath`.
-            props, "MountPath", _, set_mount_path, get_mount_path, Val<String>
+        /// Sets `MountPath`, which `new` took, in place.
+        pub fn set_mount_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MountPath", value.into());
+            self
+        }
+
+        /// `MountPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MountPath")
         }
     }
 
@@ -6942,14 +11884,41 @@ pub mod harness {
             LifecycleConfiguration { props }
         }
 
-        prop! {
-            /// `IdleRuntimeSessionTimeout`.
-            props, "IdleRuntimeSessionTimeout", idle_runtime_session_timeout, set_idle_runtime_session_timeout, get_idle_runtime_session_timeout, Val<i64>
+        /// `IdleRuntimeSessionTimeout`.
+        pub fn idle_runtime_session_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IdleRuntimeSessionTimeout", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxLifetime`.
-            props, "MaxLifetime", max_lifetime, set_max_lifetime, get_max_lifetime, Val<i64>
+        /// Sets `IdleRuntimeSessionTimeout` in place: [`Self::idle_runtime_session_timeout`] on a value
+        /// held by `&mut`.
+        pub fn set_idle_runtime_session_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IdleRuntimeSessionTimeout", value.into());
+            self
+        }
+
+        /// `IdleRuntimeSessionTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idle_runtime_session_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IdleRuntimeSessionTimeout")
+        }
+
+        /// `MaxLifetime`.
+        pub fn max_lifetime(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxLifetime", value.into());
+            self
+        }
+
+        /// Sets `MaxLifetime` in place: [`Self::max_lifetime`] on a value held by `&mut`.
+        pub fn set_max_lifetime(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxLifetime", value.into());
+            self
+        }
+
+        /// `MaxLifetime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_lifetime(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxLifetime")
         }
     }
 
@@ -6970,14 +11939,34 @@ pub mod harness {
             NetworkConfiguration { props }
         }
 
-        prop! {
-            /// `NetworkMode`.
-            props, "NetworkMode", _, set_network_mode, get_network_mode, Val<NetworkConfigurationNetworkMode>
+        /// Sets `NetworkMode`, which `new` took, in place.
+        pub fn set_network_mode(&mut self, value: impl Into<Val<NetworkConfigurationNetworkMode>>) -> &mut Self {
+            self.props.set("NetworkMode", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkModeConfig`.
-            props, "NetworkModeConfig", network_mode_config, set_network_mode_config, get_network_mode_config, Val<VpcConfig>
+        /// `NetworkMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_mode(&self) -> ::std::option::Option<Val<NetworkConfigurationNetworkMode>> {
+            crate::cfn::get_prop(&self.props, "NetworkMode")
+        }
+
+        /// `NetworkModeConfig`.
+        pub fn network_mode_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
+            self.props.set("NetworkModeConfig", value.into());
+            self
+        }
+
+        /// Sets `NetworkModeConfig` in place: [`Self::network_mode_config`] on a value held by `&mut`.
+        pub fn set_network_mode_config(&mut self, value: impl Into<Val<VpcConfig>>) -> &mut Self {
+            self.props.set("NetworkModeConfig", value.into());
+            self
+        }
+
+        /// `NetworkModeConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_mode_config(&self) -> ::std::option::Option<Val<VpcConfig>> {
+            crate::cfn::get_prop(&self.props, "NetworkModeConfig")
         }
     }
 
@@ -7016,14 +12005,28 @@ pub mod harness {
             VpcConfig { props }
         }
 
-        prop! {
-            /// `SecurityGroups`.
-            props, "SecurityGroups", _, set_security_groups, get_security_groups, Val<List<String>>
+        /// Sets `SecurityGroups`, which `new` took, in place.
+        pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroups", value.into());
+            self
         }
 
-        prop! {
-            /// `Subnets`.
-            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroups")
+        }
+
+        /// Sets `Subnets`, which `new` took, in place.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
         }
     }
 
@@ -7042,9 +12045,22 @@ pub mod harness {
             HarnessEnvironmentArtifact { props }
         }
 
-        prop! {
-            /// `ContainerConfiguration`.
-            props, "ContainerConfiguration", container_configuration, set_container_configuration, get_container_configuration, Val<ContainerConfiguration>
+        /// `ContainerConfiguration`.
+        pub fn container_configuration(mut self, value: impl Into<Val<ContainerConfiguration>>) -> Self {
+            self.props.set("ContainerConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ContainerConfiguration` in place: [`Self::container_configuration`] on a value held by `&mut`.
+        pub fn set_container_configuration(&mut self, value: impl Into<Val<ContainerConfiguration>>) -> &mut Self {
+            self.props.set("ContainerConfiguration", value.into());
+            self
+        }
+
+        /// `ContainerConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_configuration(&self) -> ::std::option::Option<Val<ContainerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ContainerConfiguration")
         }
     }
 
@@ -7065,9 +12081,16 @@ pub mod harness {
             ContainerConfiguration { props }
         }
 
-        prop! {
-            /// `ContainerUri`: The ECR URI of the container.
-            props, "ContainerUri", _, set_container_uri, get_container_uri, Val<String>
+        /// Sets `ContainerUri`, which `new` took, in place.
+        pub fn set_container_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerUri", value.into());
+            self
+        }
+
+        /// `ContainerUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerUri")
         }
     }
 
@@ -7089,24 +12112,76 @@ pub mod harness {
             HarnessHook { props }
         }
 
-        prop! {
-            /// `AfterInvocation`: A hook that runs after an agent invocation.
-            props, "AfterInvocation", after_invocation, set_after_invocation, get_after_invocation, Val<HarnessAfterInvocationHook>
+        /// `AfterInvocation`: A hook that runs after an agent invocation.
+        pub fn after_invocation(mut self, value: impl Into<Val<HarnessAfterInvocationHook>>) -> Self {
+            self.props.set("AfterInvocation", value.into());
+            self
         }
 
-        prop! {
-            /// `AfterToolCall`: A hook that runs after each tool call.
-            props, "AfterToolCall", after_tool_call, set_after_tool_call, get_after_tool_call, Val<HarnessAfterToolCallHook>
+        /// Sets `AfterInvocation` in place: [`Self::after_invocation`] on a value held by `&mut`.
+        pub fn set_after_invocation(&mut self, value: impl Into<Val<HarnessAfterInvocationHook>>) -> &mut Self {
+            self.props.set("AfterInvocation", value.into());
+            self
         }
 
-        prop! {
-            /// `BeforeInvocation`: A hook that runs before an agent invocation.
-            props, "BeforeInvocation", before_invocation, set_before_invocation, get_before_invocation, Val<HarnessBeforeInvocationHook>
+        /// `AfterInvocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_after_invocation(&self) -> ::std::option::Option<Val<HarnessAfterInvocationHook>> {
+            crate::cfn::get_prop(&self.props, "AfterInvocation")
         }
 
-        prop! {
-            /// `BeforeToolCall`: A hook that runs before each tool call.
-            props, "BeforeToolCall", before_tool_call, set_before_tool_call, get_before_tool_call, Val<HarnessBeforeToolCallHook>
+        /// `AfterToolCall`: A hook that runs after each tool call.
+        pub fn after_tool_call(mut self, value: impl Into<Val<HarnessAfterToolCallHook>>) -> Self {
+            self.props.set("AfterToolCall", value.into());
+            self
+        }
+
+        /// Sets `AfterToolCall` in place: [`Self::after_tool_call`] on a value held by `&mut`.
+        pub fn set_after_tool_call(&mut self, value: impl Into<Val<HarnessAfterToolCallHook>>) -> &mut Self {
+            self.props.set("AfterToolCall", value.into());
+            self
+        }
+
+        /// `AfterToolCall` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_after_tool_call(&self) -> ::std::option::Option<Val<HarnessAfterToolCallHook>> {
+            crate::cfn::get_prop(&self.props, "AfterToolCall")
+        }
+
+        /// `BeforeInvocation`: A hook that runs before an agent invocation.
+        pub fn before_invocation(mut self, value: impl Into<Val<HarnessBeforeInvocationHook>>) -> Self {
+            self.props.set("BeforeInvocation", value.into());
+            self
+        }
+
+        /// Sets `BeforeInvocation` in place: [`Self::before_invocation`] on a value held by `&mut`.
+        pub fn set_before_invocation(&mut self, value: impl Into<Val<HarnessBeforeInvocationHook>>) -> &mut Self {
+            self.props.set("BeforeInvocation", value.into());
+            self
+        }
+
+        /// `BeforeInvocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_before_invocation(&self) -> ::std::option::Option<Val<HarnessBeforeInvocationHook>> {
+            crate::cfn::get_prop(&self.props, "BeforeInvocation")
+        }
+
+        /// `BeforeToolCall`: A hook that runs before each tool call.
+        pub fn before_tool_call(mut self, value: impl Into<Val<HarnessBeforeToolCallHook>>) -> Self {
+            self.props.set("BeforeToolCall", value.into());
+            self
+        }
+
+        /// Sets `BeforeToolCall` in place: [`Self::before_tool_call`] on a value held by `&mut`.
+        pub fn set_before_tool_call(&mut self, value: impl Into<Val<HarnessBeforeToolCallHook>>) -> &mut Self {
+            self.props.set("BeforeToolCall", value.into());
+            self
+        }
+
+        /// `BeforeToolCall` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_before_tool_call(&self) -> ::std::option::Option<Val<HarnessBeforeToolCallHook>> {
+            crate::cfn::get_prop(&self.props, "BeforeToolCall")
         }
     }
 
@@ -7130,14 +12205,28 @@ pub mod harness {
             HarnessAfterInvocationHook { props }
         }
 
-        prop! {
-            /// `Name`: The unique name of the hook.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Target`: The destination that receives lifecycle hook events.
-            props, "Target", _, set_target, get_target, Val<HarnessHookTarget>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Target`, which `new` took, in place.
+        pub fn set_target(&mut self, value: impl Into<Val<HarnessHookTarget>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<HarnessHookTarget>> {
+            crate::cfn::get_prop(&self.props, "Target")
         }
     }
 
@@ -7159,20 +12248,58 @@ pub mod harness {
             HarnessHookTarget { props }
         }
 
-        prop! {
-            /// `EventBridge`: An EventBridge event bus that receives lifecycle hook events
-            /// asynchronously.
-            props, "EventBridge", event_bridge, set_event_bridge, get_event_bridge, Val<HarnessHookEventBridgeTarget>
+        /// `EventBridge`: An EventBridge event bus that receives lifecycle hook events asynchronously.
+        pub fn event_bridge(mut self, value: impl Into<Val<HarnessHookEventBridgeTarget>>) -> Self {
+            self.props.set("EventBridge", value.into());
+            self
         }
 
-        prop! {
-            /// `Lambda`: A Lambda function invoked synchronously for a lifecycle hook.
-            props, "Lambda", lambda, set_lambda, get_lambda, Val<HarnessHookLambdaTarget>
+        /// Sets `EventBridge` in place: [`Self::event_bridge`] on a value held by `&mut`.
+        pub fn set_event_bridge(&mut self, value: impl Into<Val<HarnessHookEventBridgeTarget>>) -> &mut Self {
+            self.props.set("EventBridge", value.into());
+            self
         }
 
-        prop! {
-            /// `Sns`: An SNS topic that receives lifecycle hook events asynchronously.
-            props, "Sns", sns, set_sns, get_sns, Val<HarnessHookSnsTarget>
+        /// `EventBridge` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_bridge(&self) -> ::std::option::Option<Val<HarnessHookEventBridgeTarget>> {
+            crate::cfn::get_prop(&self.props, "EventBridge")
+        }
+
+        /// `Lambda`: A Lambda function invoked synchronously for a lifecycle hook.
+        pub fn lambda(mut self, value: impl Into<Val<HarnessHookLambdaTarget>>) -> Self {
+            self.props.set("Lambda", value.into());
+            self
+        }
+
+        /// Sets `Lambda` in place: [`Self::lambda`] on a value held by `&mut`.
+        pub fn set_lambda(&mut self, value: impl Into<Val<HarnessHookLambdaTarget>>) -> &mut Self {
+            self.props.set("Lambda", value.into());
+            self
+        }
+
+        /// `Lambda` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda(&self) -> ::std::option::Option<Val<HarnessHookLambdaTarget>> {
+            crate::cfn::get_prop(&self.props, "Lambda")
+        }
+
+        /// `Sns`: An SNS topic that receives lifecycle hook events asynchronously.
+        pub fn sns(mut self, value: impl Into<Val<HarnessHookSnsTarget>>) -> Self {
+            self.props.set("Sns", value.into());
+            self
+        }
+
+        /// Sets `Sns` in place: [`Self::sns`] on a value held by `&mut`.
+        pub fn set_sns(&mut self, value: impl Into<Val<HarnessHookSnsTarget>>) -> &mut Self {
+            self.props.set("Sns", value.into());
+            self
+        }
+
+        /// `Sns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sns(&self) -> ::std::option::Option<Val<HarnessHookSnsTarget>> {
+            crate::cfn::get_prop(&self.props, "Sns")
         }
     }
 
@@ -7194,9 +12321,16 @@ pub mod harness {
             HarnessHookEventBridgeTarget { props }
         }
 
-        prop! {
-            /// `Arn`: The ARN of the EventBridge event bus.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 
@@ -7218,21 +12352,53 @@ pub mod harness {
             HarnessHookLambdaTarget { props }
         }
 
-        prop! {
-            /// `Arn`: The ARN of the Lambda function.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `FailureMode`: Whether the agent loop continues or stops when the Lambda invocation
-            /// fails. Defaults to deny.
-            props, "FailureMode", failure_mode, set_failure_mode, get_failure_mode, Val<HarnessHookLambdaTargetFailureMode>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `TimeoutSeconds`: The maximum number of seconds to wait for the Lambda response.
-            /// Defaults to 60.
-            props, "TimeoutSeconds", timeout_seconds, set_timeout_seconds, get_timeout_seconds, Val<i64>
+        /// `FailureMode`: Whether the agent loop continues or stops when the Lambda invocation fails.
+        /// Defaults to deny.
+        pub fn failure_mode(mut self, value: impl Into<Val<HarnessHookLambdaTargetFailureMode>>) -> Self {
+            self.props.set("FailureMode", value.into());
+            self
+        }
+
+        /// Sets `FailureMode` in place: [`Self::failure_mode`] on a value held by `&mut`.
+        pub fn set_failure_mode(&mut self, value: impl Into<Val<HarnessHookLambdaTargetFailureMode>>) -> &mut Self {
+            self.props.set("FailureMode", value.into());
+            self
+        }
+
+        /// `FailureMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_mode(&self) -> ::std::option::Option<Val<HarnessHookLambdaTargetFailureMode>> {
+            crate::cfn::get_prop(&self.props, "FailureMode")
+        }
+
+        /// `TimeoutSeconds`: The maximum number of seconds to wait for the Lambda response. Defaults to 60.
+        pub fn timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutSeconds", value.into());
+            self
+        }
+
+        /// Sets `TimeoutSeconds` in place: [`Self::timeout_seconds`] on a value held by `&mut`.
+        pub fn set_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutSeconds", value.into());
+            self
+        }
+
+        /// `TimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutSeconds")
         }
     }
 
@@ -7268,9 +12434,16 @@ pub mod harness {
             HarnessHookSnsTarget { props }
         }
 
-        prop! {
-            /// `Arn`: The ARN of the SNS topic.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 
@@ -7294,14 +12467,28 @@ pub mod harness {
             HarnessAfterToolCallHook { props }
         }
 
-        prop! {
-            /// `Name`: The unique name of the hook.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Target`: The destination that receives lifecycle hook events.
-            props, "Target", _, set_target, get_target, Val<HarnessHookTarget>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Target`, which `new` took, in place.
+        pub fn set_target(&mut self, value: impl Into<Val<HarnessHookTarget>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<HarnessHookTarget>> {
+            crate::cfn::get_prop(&self.props, "Target")
         }
     }
 
@@ -7325,14 +12512,28 @@ pub mod harness {
             HarnessBeforeInvocationHook { props }
         }
 
-        prop! {
-            /// `Name`: The unique name of the hook.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Target`: The destination that receives lifecycle hook events.
-            props, "Target", _, set_target, get_target, Val<HarnessHookTarget>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Target`, which `new` took, in place.
+        pub fn set_target(&mut self, value: impl Into<Val<HarnessHookTarget>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<HarnessHookTarget>> {
+            crate::cfn::get_prop(&self.props, "Target")
         }
     }
 
@@ -7356,14 +12557,28 @@ pub mod harness {
             HarnessBeforeToolCallHook { props }
         }
 
-        prop! {
-            /// `Name`: The unique name of the hook.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Target`: The destination that receives lifecycle hook events.
-            props, "Target", _, set_target, get_target, Val<HarnessHookTarget>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Target`, which `new` took, in place.
+        pub fn set_target(&mut self, value: impl Into<Val<HarnessHookTarget>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<HarnessHookTarget>> {
+            crate::cfn::get_prop(&self.props, "Target")
         }
     }
 
@@ -7382,20 +12597,61 @@ pub mod harness {
             HarnessMemoryConfiguration { props }
         }
 
-        prop! {
-            /// `AgentCoreMemoryConfiguration`.
-            props, "AgentCoreMemoryConfiguration", agent_core_memory_configuration, set_agent_core_memory_configuration, get_agent_core_memory_configuration, Val<HarnessAgentCoreMemoryConfiguration>
+        /// `AgentCoreMemoryConfiguration`.
+        pub fn agent_core_memory_configuration(mut self, value: impl Into<Val<HarnessAgentCoreMemoryConfiguration>>) -> Self {
+            self.props.set("AgentCoreMemoryConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `Disabled`: Explicitly opt out of memory.
-            props, "Disabled", disabled, set_disabled, get_disabled, Val<Json>
+        /// Sets `AgentCoreMemoryConfiguration` in place: [`Self::agent_core_memory_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_agent_core_memory_configuration(&mut self, value: impl Into<Val<HarnessAgentCoreMemoryConfiguration>>) -> &mut Self {
+            self.props.set("AgentCoreMemoryConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ManagedMemoryConfiguration`: Configuration for managed memory. The harness creates and
-            /// manages a memory resource in the customer's account.
-            props, "ManagedMemoryConfiguration", managed_memory_configuration, set_managed_memory_configuration, get_managed_memory_configuration, Val<HarnessManagedMemoryConfiguration>
+        /// `AgentCoreMemoryConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_core_memory_configuration(&self) -> ::std::option::Option<Val<HarnessAgentCoreMemoryConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AgentCoreMemoryConfiguration")
+        }
+
+        /// `Disabled`: Explicitly opt out of memory.
+        pub fn disabled(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Disabled", value.into());
+            self
+        }
+
+        /// Sets `Disabled` in place: [`Self::disabled`] on a value held by `&mut`.
+        pub fn set_disabled(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Disabled", value.into());
+            self
+        }
+
+        /// `Disabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disabled(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Disabled")
+        }
+
+        /// `ManagedMemoryConfiguration`: Configuration for managed memory. The harness creates and
+        /// manages a memory resource in the customer's account.
+        pub fn managed_memory_configuration(mut self, value: impl Into<Val<HarnessManagedMemoryConfiguration>>) -> Self {
+            self.props.set("ManagedMemoryConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ManagedMemoryConfiguration` in place: [`Self::managed_memory_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_managed_memory_configuration(&mut self, value: impl Into<Val<HarnessManagedMemoryConfiguration>>) -> &mut Self {
+            self.props.set("ManagedMemoryConfiguration", value.into());
+            self
+        }
+
+        /// `ManagedMemoryConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_memory_configuration(&self) -> ::std::option::Option<Val<HarnessManagedMemoryConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ManagedMemoryConfiguration")
         }
     }
 
@@ -7416,24 +12672,70 @@ pub mod harness {
             HarnessAgentCoreMemoryConfiguration { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `ActorId`.
-            props, "ActorId", actor_id, set_actor_id, get_actor_id, Val<String>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `MessagesCount`.
-            props, "MessagesCount", messages_count, set_messages_count, get_messages_count, Val<i64>
+        /// `ActorId`.
+        pub fn actor_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ActorId", value.into());
+            self
         }
 
-        prop! {
-            /// `RetrievalConfig`.
-            props, "RetrievalConfig", retrieval_config, set_retrieval_config, get_retrieval_config, Val<Map<HarnessAgentCoreMemoryRetrievalConfig>>
+        /// Sets `ActorId` in place: [`Self::actor_id`] on a value held by `&mut`.
+        pub fn set_actor_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ActorId", value.into());
+            self
+        }
+
+        /// `ActorId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_actor_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ActorId")
+        }
+
+        /// `MessagesCount`.
+        pub fn messages_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MessagesCount", value.into());
+            self
+        }
+
+        /// Sets `MessagesCount` in place: [`Self::messages_count`] on a value held by `&mut`.
+        pub fn set_messages_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MessagesCount", value.into());
+            self
+        }
+
+        /// `MessagesCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_messages_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MessagesCount")
+        }
+
+        /// `RetrievalConfig`.
+        pub fn retrieval_config(mut self, value: impl Into<Val<Map<HarnessAgentCoreMemoryRetrievalConfig>>>) -> Self {
+            self.props.set("RetrievalConfig", value.into());
+            self
+        }
+
+        /// Sets `RetrievalConfig` in place: [`Self::retrieval_config`] on a value held by `&mut`.
+        pub fn set_retrieval_config(&mut self, value: impl Into<Val<Map<HarnessAgentCoreMemoryRetrievalConfig>>>) -> &mut Self {
+            self.props.set("RetrievalConfig", value.into());
+            self
+        }
+
+        /// `RetrievalConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retrieval_config(&self) -> ::std::option::Option<Val<Map<HarnessAgentCoreMemoryRetrievalConfig>>> {
+            crate::cfn::get_prop(&self.props, "RetrievalConfig")
         }
     }
 
@@ -7452,19 +12754,58 @@ pub mod harness {
             HarnessAgentCoreMemoryRetrievalConfig { props }
         }
 
-        prop! {
-            /// `RelevanceScore`: Minimum relevance score for retrieved memories.
-            props, "RelevanceScore", relevance_score, set_relevance_score, get_relevance_score, Val<f64>
+        /// `RelevanceScore`: Minimum relevance score for retrieved memories.
+        pub fn relevance_score(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("RelevanceScore", value.into());
+            self
         }
 
-        prop! {
-            /// `StrategyId`.
-            props, "StrategyId", strategy_id, set_strategy_id, get_strategy_id, Val<String>
+        /// Sets `RelevanceScore` in place: [`Self::relevance_score`] on a value held by `&mut`.
+        pub fn set_relevance_score(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("RelevanceScore", value.into());
+            self
         }
 
-        prop! {
-            /// `TopK`: Maximum number of memory records to retrieve.
-            props, "TopK", top_k, set_top_k, get_top_k, Val<i64>
+        /// `RelevanceScore` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relevance_score(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "RelevanceScore")
+        }
+
+        /// `StrategyId`.
+        pub fn strategy_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StrategyId", value.into());
+            self
+        }
+
+        /// Sets `StrategyId` in place: [`Self::strategy_id`] on a value held by `&mut`.
+        pub fn set_strategy_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StrategyId", value.into());
+            self
+        }
+
+        /// `StrategyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strategy_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StrategyId")
+        }
+
+        /// `TopK`: Maximum number of memory records to retrieve.
+        pub fn top_k(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TopK", value.into());
+            self
+        }
+
+        /// Sets `TopK` in place: [`Self::top_k`] on a value held by `&mut`.
+        pub fn set_top_k(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TopK", value.into());
+            self
+        }
+
+        /// `TopK` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_top_k(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TopK")
         }
     }
 
@@ -7484,25 +12825,77 @@ pub mod harness {
             HarnessManagedMemoryConfiguration { props }
         }
 
-        prop! {
-            /// `Arn`: The ARN of the managed memory resource. Read-only, populated by the service.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`: The ARN of the managed memory resource. Read-only, populated by the service.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionKeyArn`: Customer-managed KMS key ARN. Defaults to AWS-owned key. Not
-            /// updatable after creation.
-            props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `EventExpiryDuration`: Event retention in days. Defaults to 30.
-            props, "EventExpiryDuration", event_expiry_duration, set_event_expiry_duration, get_event_expiry_duration, Val<i64>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `Strategies`: Strategy types to enable. Defaults to \[SEMANTIC, SUMMARIZATION\].
-            props, "Strategies", strategies, set_strategies, get_strategies, Val<List<HarnessManagedMemoryConfigurationStrategies>>
+        /// `EncryptionKeyArn`: Customer-managed KMS key ARN. Defaults to AWS-owned key. Not updatable
+        /// after creation.
+        pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EncryptionKeyArn", value.into());
+            self
+        }
+
+        /// Sets `EncryptionKeyArn` in place: [`Self::encryption_key_arn`] on a value held by `&mut`.
+        pub fn set_encryption_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EncryptionKeyArn", value.into());
+            self
+        }
+
+        /// `EncryptionKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKeyArn")
+        }
+
+        /// `EventExpiryDuration`: Event retention in days. Defaults to 30.
+        pub fn event_expiry_duration(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EventExpiryDuration", value.into());
+            self
+        }
+
+        /// Sets `EventExpiryDuration` in place: [`Self::event_expiry_duration`] on a value held by `&mut`.
+        pub fn set_event_expiry_duration(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EventExpiryDuration", value.into());
+            self
+        }
+
+        /// `EventExpiryDuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_expiry_duration(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EventExpiryDuration")
+        }
+
+        /// `Strategies`: Strategy types to enable. Defaults to \[SEMANTIC, SUMMARIZATION\].
+        pub fn strategies(mut self, value: impl Into<Val<List<HarnessManagedMemoryConfigurationStrategies>>>) -> Self {
+            self.props.set("Strategies", value.into());
+            self
+        }
+
+        /// Sets `Strategies` in place: [`Self::strategies`] on a value held by `&mut`.
+        pub fn set_strategies(&mut self, value: impl Into<Val<List<HarnessManagedMemoryConfigurationStrategies>>>) -> &mut Self {
+            self.props.set("Strategies", value.into());
+            self
+        }
+
+        /// `Strategies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strategies(&self) -> ::std::option::Option<Val<List<HarnessManagedMemoryConfigurationStrategies>>> {
+            crate::cfn::get_prop(&self.props, "Strategies")
         }
     }
 
@@ -7542,24 +12935,76 @@ pub mod harness {
             HarnessModelConfiguration { props }
         }
 
-        prop! {
-            /// `BedrockModelConfig`.
-            props, "BedrockModelConfig", bedrock_model_config, set_bedrock_model_config, get_bedrock_model_config, Val<HarnessBedrockModelConfig>
+        /// `BedrockModelConfig`.
+        pub fn bedrock_model_config(mut self, value: impl Into<Val<HarnessBedrockModelConfig>>) -> Self {
+            self.props.set("BedrockModelConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `GeminiModelConfig`.
-            props, "GeminiModelConfig", gemini_model_config, set_gemini_model_config, get_gemini_model_config, Val<HarnessGeminiModelConfig>
+        /// Sets `BedrockModelConfig` in place: [`Self::bedrock_model_config`] on a value held by `&mut`.
+        pub fn set_bedrock_model_config(&mut self, value: impl Into<Val<HarnessBedrockModelConfig>>) -> &mut Self {
+            self.props.set("BedrockModelConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `LiteLlmModelConfig`.
-            props, "LiteLlmModelConfig", lite_llm_model_config, set_lite_llm_model_config, get_lite_llm_model_config, Val<HarnessLiteLlmModelConfig>
+        /// `BedrockModelConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_model_config(&self) -> ::std::option::Option<Val<HarnessBedrockModelConfig>> {
+            crate::cfn::get_prop(&self.props, "BedrockModelConfig")
         }
 
-        prop! {
-            /// `OpenAiModelConfig`.
-            props, "OpenAiModelConfig", open_ai_model_config, set_open_ai_model_config, get_open_ai_model_config, Val<HarnessOpenAiModelConfig>
+        /// `GeminiModelConfig`.
+        pub fn gemini_model_config(mut self, value: impl Into<Val<HarnessGeminiModelConfig>>) -> Self {
+            self.props.set("GeminiModelConfig", value.into());
+            self
+        }
+
+        /// Sets `GeminiModelConfig` in place: [`Self::gemini_model_config`] on a value held by `&mut`.
+        pub fn set_gemini_model_config(&mut self, value: impl Into<Val<HarnessGeminiModelConfig>>) -> &mut Self {
+            self.props.set("GeminiModelConfig", value.into());
+            self
+        }
+
+        /// `GeminiModelConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gemini_model_config(&self) -> ::std::option::Option<Val<HarnessGeminiModelConfig>> {
+            crate::cfn::get_prop(&self.props, "GeminiModelConfig")
+        }
+
+        /// `LiteLlmModelConfig`.
+        pub fn lite_llm_model_config(mut self, value: impl Into<Val<HarnessLiteLlmModelConfig>>) -> Self {
+            self.props.set("LiteLlmModelConfig", value.into());
+            self
+        }
+
+        /// Sets `LiteLlmModelConfig` in place: [`Self::lite_llm_model_config`] on a value held by `&mut`.
+        pub fn set_lite_llm_model_config(&mut self, value: impl Into<Val<HarnessLiteLlmModelConfig>>) -> &mut Self {
+            self.props.set("LiteLlmModelConfig", value.into());
+            self
+        }
+
+        /// `LiteLlmModelConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lite_llm_model_config(&self) -> ::std::option::Option<Val<HarnessLiteLlmModelConfig>> {
+            crate::cfn::get_prop(&self.props, "LiteLlmModelConfig")
+        }
+
+        /// `OpenAiModelConfig`.
+        pub fn open_ai_model_config(mut self, value: impl Into<Val<HarnessOpenAiModelConfig>>) -> Self {
+            self.props.set("OpenAiModelConfig", value.into());
+            self
+        }
+
+        /// Sets `OpenAiModelConfig` in place: [`Self::open_ai_model_config`] on a value held by `&mut`.
+        pub fn set_open_ai_model_config(&mut self, value: impl Into<Val<HarnessOpenAiModelConfig>>) -> &mut Self {
+            self.props.set("OpenAiModelConfig", value.into());
+            self
+        }
+
+        /// `OpenAiModelConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_open_ai_model_config(&self) -> ::std::option::Option<Val<HarnessOpenAiModelConfig>> {
+            crate::cfn::get_prop(&self.props, "OpenAiModelConfig")
         }
     }
 
@@ -7580,35 +13025,107 @@ pub mod harness {
             HarnessBedrockModelConfig { props }
         }
 
-        prop! {
-            /// `ModelId`.
-            props, "ModelId", _, set_model_id, get_model_id, Val<String>
+        /// Sets `ModelId`, which `new` took, in place.
+        pub fn set_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelId", value.into());
+            self
         }
 
-        prop! {
-            /// `AdditionalParams`: Provider-specific parameters passed through to the model provider
-            /// unchanged.
-            props, "AdditionalParams", additional_params, set_additional_params, get_additional_params, Val<Json>
+        /// `ModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelId")
         }
 
-        prop! {
-            /// `ApiFormat`.
-            props, "ApiFormat", api_format, set_api_format, get_api_format, Val<HarnessBedrockModelConfigApiFormat>
+        /// `AdditionalParams`: Provider-specific parameters passed through to the model provider
+        /// unchanged.
+        pub fn additional_params(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AdditionalParams", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxTokens`.
-            props, "MaxTokens", max_tokens, set_max_tokens, get_max_tokens, Val<i64>
+        /// Sets `AdditionalParams` in place: [`Self::additional_params`] on a value held by `&mut`.
+        pub fn set_additional_params(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AdditionalParams", value.into());
+            self
         }
 
-        prop! {
-            /// `Temperature`.
-            props, "Temperature", temperature, set_temperature, get_temperature, Val<f64>
+        /// `AdditionalParams` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_params(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AdditionalParams")
         }
 
-        prop! {
-            /// `TopP`.
-            props, "TopP", top_p, set_top_p, get_top_p, Val<f64>
+        /// `ApiFormat`.
+        pub fn api_format(mut self, value: impl Into<Val<HarnessBedrockModelConfigApiFormat>>) -> Self {
+            self.props.set("ApiFormat", value.into());
+            self
+        }
+
+        /// Sets `ApiFormat` in place: [`Self::api_format`] on a value held by `&mut`.
+        pub fn set_api_format(&mut self, value: impl Into<Val<HarnessBedrockModelConfigApiFormat>>) -> &mut Self {
+            self.props.set("ApiFormat", value.into());
+            self
+        }
+
+        /// `ApiFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_format(&self) -> ::std::option::Option<Val<HarnessBedrockModelConfigApiFormat>> {
+            crate::cfn::get_prop(&self.props, "ApiFormat")
+        }
+
+        /// `MaxTokens`.
+        pub fn max_tokens(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxTokens", value.into());
+            self
+        }
+
+        /// Sets `MaxTokens` in place: [`Self::max_tokens`] on a value held by `&mut`.
+        pub fn set_max_tokens(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxTokens", value.into());
+            self
+        }
+
+        /// `MaxTokens` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_tokens(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxTokens")
+        }
+
+        /// `Temperature`.
+        pub fn temperature(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Temperature", value.into());
+            self
+        }
+
+        /// Sets `Temperature` in place: [`Self::temperature`] on a value held by `&mut`.
+        pub fn set_temperature(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Temperature", value.into());
+            self
+        }
+
+        /// `Temperature` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_temperature(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Temperature")
+        }
+
+        /// `TopP`.
+        pub fn top_p(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TopP", value.into());
+            self
+        }
+
+        /// Sets `TopP` in place: [`Self::top_p`] on a value held by `&mut`.
+        pub fn set_top_p(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TopP", value.into());
+            self
+        }
+
+        /// `TopP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_top_p(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TopP")
         }
     }
 
@@ -7647,40 +13164,119 @@ pub mod harness {
             HarnessGeminiModelConfig { props }
         }
 
-        prop! {
-            /// `ModelId`.
-            props, "ModelId", _, set_model_id, get_model_id, Val<String>
+        /// Sets `ModelId`, which `new` took, in place.
+        pub fn set_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelId", value.into());
+            self
         }
 
-        prop! {
-            /// `ApiKeyArn`.
-            props, "ApiKeyArn", _, set_api_key_arn, get_api_key_arn, Val<String>
+        /// `ModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelId")
         }
 
-        prop! {
-            /// `AdditionalParams`: Provider-specific parameters passed through to the Gemini model
-            /// provider unchanged.
-            props, "AdditionalParams", additional_params, set_additional_params, get_additional_params, Val<Json>
+        /// Sets `ApiKeyArn`, which `new` took, in place.
+        pub fn set_api_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiKeyArn", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxTokens`.
-            props, "MaxTokens", max_tokens, set_max_tokens, get_max_tokens, Val<i64>
+        /// `ApiKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiKeyArn")
         }
 
-        prop! {
-            /// `Temperature`.
-            props, "Temperature", temperature, set_temperature, get_temperature, Val<f64>
+        /// `AdditionalParams`: Provider-specific parameters passed through to the Gemini model provider
+        /// unchanged.
+        pub fn additional_params(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AdditionalParams", value.into());
+            self
         }
 
-        prop! {
-            /// `TopK`.
-            props, "TopK", top_k, set_top_k, get_top_k, Val<i64>
+        /// Sets `AdditionalParams` in place: [`Self::additional_params`] on a value held by `&mut`.
+        pub fn set_additional_params(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AdditionalParams", value.into());
+            self
         }
 
-        prop! {
-            /// `TopP`.
-            props, "TopP", top_p, set_top_p, get_top_p, Val<f64>
+        /// `AdditionalParams` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_params(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AdditionalParams")
+        }
+
+        /// `MaxTokens`.
+        pub fn max_tokens(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxTokens", value.into());
+            self
+        }
+
+        /// Sets `MaxTokens` in place: [`Self::max_tokens`] on a value held by `&mut`.
+        pub fn set_max_tokens(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxTokens", value.into());
+            self
+        }
+
+        /// `MaxTokens` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_tokens(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxTokens")
+        }
+
+        /// `Temperature`.
+        pub fn temperature(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Temperature", value.into());
+            self
+        }
+
+        /// Sets `Temperature` in place: [`Self::temperature`] on a value held by `&mut`.
+        pub fn set_temperature(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Temperature", value.into());
+            self
+        }
+
+        /// `Temperature` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_temperature(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Temperature")
+        }
+
+        /// `TopK`.
+        pub fn top_k(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TopK", value.into());
+            self
+        }
+
+        /// Sets `TopK` in place: [`Self::top_k`] on a value held by `&mut`.
+        pub fn set_top_k(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TopK", value.into());
+            self
+        }
+
+        /// `TopK` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_top_k(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TopK")
+        }
+
+        /// `TopP`.
+        pub fn top_p(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TopP", value.into());
+            self
+        }
+
+        /// Sets `TopP` in place: [`Self::top_p`] on a value held by `&mut`.
+        pub fn set_top_p(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TopP", value.into());
+            self
+        }
+
+        /// `TopP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_top_p(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TopP")
         }
     }
 
@@ -7701,39 +13297,124 @@ pub mod harness {
             HarnessLiteLlmModelConfig { props }
         }
 
-        prop! {
-            /// `ModelId`.
-            props, "ModelId", _, set_model_id, get_model_id, Val<String>
+        /// Sets `ModelId`, which `new` took, in place.
+        pub fn set_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelId", value.into());
+            self
         }
 
-        prop! {
-            /// `AdditionalParams`: Provider-specific parameters passed through to LiteLLM unchanged.
-            props, "AdditionalParams", additional_params, set_additional_params, get_additional_params, Val<Json>
+        /// `ModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelId")
         }
 
-        prop! {
-            /// `ApiBase`.
-            props, "ApiBase", api_base, set_api_base, get_api_base, Val<String>
+        /// `AdditionalParams`: Provider-specific parameters passed through to LiteLLM unchanged.
+        pub fn additional_params(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AdditionalParams", value.into());
+            self
         }
 
-        prop! {
-            /// `ApiKeyArn`.
-            props, "ApiKeyArn", api_key_arn, set_api_key_arn, get_api_key_arn, Val<String>
+        /// Sets `AdditionalParams` in place: [`Self::additional_params`] on a value held by `&mut`.
+        pub fn set_additional_params(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AdditionalParams", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxTokens`.
-            props, "MaxTokens", max_tokens, set_max_tokens, get_max_tokens, Val<i64>
+        /// `AdditionalParams` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_params(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AdditionalParams")
         }
 
-        prop! {
-            /// `Temperature`.
-            props, "Temperature", temperature, set_temperature, get_temperature, Val<f64>
+        /// `ApiBase`.
+        pub fn api_base(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApiBase", value.into());
+            self
         }
 
-        prop! {
-            /// `TopP`.
-            props, "TopP", top_p, set_top_p, get_top_p, Val<f64>
+        /// Sets `ApiBase` in place: [`Self::api_base`] on a value held by `&mut`.
+        pub fn set_api_base(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiBase", value.into());
+            self
+        }
+
+        /// `ApiBase` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_base(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiBase")
+        }
+
+        /// `ApiKeyArn`.
+        pub fn api_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApiKeyArn", value.into());
+            self
+        }
+
+        /// Sets `ApiKeyArn` in place: [`Self::api_key_arn`] on a value held by `&mut`.
+        pub fn set_api_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiKeyArn", value.into());
+            self
+        }
+
+        /// `ApiKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiKeyArn")
+        }
+
+        /// `MaxTokens`.
+        pub fn max_tokens(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxTokens", value.into());
+            self
+        }
+
+        /// Sets `MaxTokens` in place: [`Self::max_tokens`] on a value held by `&mut`.
+        pub fn set_max_tokens(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxTokens", value.into());
+            self
+        }
+
+        /// `MaxTokens` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_tokens(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxTokens")
+        }
+
+        /// `Temperature`.
+        pub fn temperature(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Temperature", value.into());
+            self
+        }
+
+        /// Sets `Temperature` in place: [`Self::temperature`] on a value held by `&mut`.
+        pub fn set_temperature(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Temperature", value.into());
+            self
+        }
+
+        /// `Temperature` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_temperature(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Temperature")
+        }
+
+        /// `TopP`.
+        pub fn top_p(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TopP", value.into());
+            self
+        }
+
+        /// Sets `TopP` in place: [`Self::top_p`] on a value held by `&mut`.
+        pub fn set_top_p(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TopP", value.into());
+            self
+        }
+
+        /// `TopP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_top_p(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TopP")
         }
     }
 
@@ -7756,45 +13437,137 @@ pub mod harness {
             HarnessOpenAiModelConfig { props }
         }
 
-        prop! {
-            /// `ModelId`.
-            props, "ModelId", _, set_model_id, get_model_id, Val<String>
+        /// Sets `ModelId`, which `new` took, in place.
+        pub fn set_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelId", value.into());
+            self
         }
 
-        prop! {
-            /// `ApiKeyArn`.
-            props, "ApiKeyArn", _, set_api_key_arn, get_api_key_arn, Val<String>
+        /// `ModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelId")
         }
 
-        prop! {
-            /// `AdditionalParams`: Provider-specific parameters passed through to the model provider
-            /// unchanged.
-            props, "AdditionalParams", additional_params, set_additional_params, get_additional_params, Val<Json>
+        /// Sets `ApiKeyArn`, which `new` took, in place.
+        pub fn set_api_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiKeyArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ApiBase`: Optional custom endpoint URL for an OpenAI-compatible endpoint.
-            props, "ApiBase", api_base, set_api_base, get_api_base, Val<String>
+        /// `ApiKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiKeyArn")
         }
 
-        prop! {
-            /// `ApiFormat`.
-            props, "ApiFormat", api_format, set_api_format, get_api_format, Val<HarnessOpenAiModelConfigApiFormat>
+        /// `AdditionalParams`: Provider-specific parameters passed through to the model provider
+        /// unchanged.
+        pub fn additional_params(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AdditionalParams", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxTokens`.
-            props, "MaxTokens", max_tokens, set_max_tokens, get_max_tokens, Val<i64>
+        /// Sets `AdditionalParams` in place: [`Self::additional_params`] on a value held by `&mut`.
+        pub fn set_additional_params(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AdditionalParams", value.into());
+            self
         }
 
-        prop! {
-            /// `Temperature`.
-            props, "Temperature", temperature, set_temperature, get_temperature, Val<f64>
+        /// `AdditionalParams` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_params(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AdditionalParams")
         }
 
-        prop! {
-            /// `TopP`.
-            props, "TopP", top_p, set_top_p, get_top_p, Val<f64>
+        /// `ApiBase`: Optional custom endpoint URL for an OpenAI-compatible endpoint.
+        pub fn api_base(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApiBase", value.into());
+            self
+        }
+
+        /// Sets `ApiBase` in place: [`Self::api_base`] on a value held by `&mut`.
+        pub fn set_api_base(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiBase", value.into());
+            self
+        }
+
+        /// `ApiBase` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_base(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiBase")
+        }
+
+        /// `ApiFormat`.
+        pub fn api_format(mut self, value: impl Into<Val<HarnessOpenAiModelConfigApiFormat>>) -> Self {
+            self.props.set("ApiFormat", value.into());
+            self
+        }
+
+        /// Sets `ApiFormat` in place: [`Self::api_format`] on a value held by `&mut`.
+        pub fn set_api_format(&mut self, value: impl Into<Val<HarnessOpenAiModelConfigApiFormat>>) -> &mut Self {
+            self.props.set("ApiFormat", value.into());
+            self
+        }
+
+        /// `ApiFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_format(&self) -> ::std::option::Option<Val<HarnessOpenAiModelConfigApiFormat>> {
+            crate::cfn::get_prop(&self.props, "ApiFormat")
+        }
+
+        /// `MaxTokens`.
+        pub fn max_tokens(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxTokens", value.into());
+            self
+        }
+
+        /// Sets `MaxTokens` in place: [`Self::max_tokens`] on a value held by `&mut`.
+        pub fn set_max_tokens(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxTokens", value.into());
+            self
+        }
+
+        /// `MaxTokens` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_tokens(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxTokens")
+        }
+
+        /// `Temperature`.
+        pub fn temperature(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Temperature", value.into());
+            self
+        }
+
+        /// Sets `Temperature` in place: [`Self::temperature`] on a value held by `&mut`.
+        pub fn set_temperature(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Temperature", value.into());
+            self
+        }
+
+        /// `Temperature` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_temperature(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Temperature")
+        }
+
+        /// `TopP`.
+        pub fn top_p(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TopP", value.into());
+            self
+        }
+
+        /// Sets `TopP` in place: [`Self::top_p`] on a value held by `&mut`.
+        pub fn set_top_p(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TopP", value.into());
+            self
+        }
+
+        /// `TopP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_top_p(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TopP")
         }
     }
 
@@ -7826,24 +13599,76 @@ pub mod harness {
             HarnessSkill { props }
         }
 
-        prop! {
-            /// `AwsSkills`: AWS Skills baked into the Harness's underlying Runtime.
-            props, "AwsSkills", aws_skills, set_aws_skills, get_aws_skills, Val<HarnessSkillAwsSkillsSource>
+        /// `AwsSkills`: AWS Skills baked into the Harness's underlying Runtime.
+        pub fn aws_skills(mut self, value: impl Into<Val<HarnessSkillAwsSkillsSource>>) -> Self {
+            self.props.set("AwsSkills", value.into());
+            self
         }
 
-        prop! {
-            /// `Git`: A git repository containing the skill, cloned over HTTPS.
-            props, "Git", git, set_git, get_git, Val<HarnessSkillGitSource>
+        /// Sets `AwsSkills` in place: [`Self::aws_skills`] on a value held by `&mut`.
+        pub fn set_aws_skills(&mut self, value: impl Into<Val<HarnessSkillAwsSkillsSource>>) -> &mut Self {
+            self.props.set("AwsSkills", value.into());
+            self
         }
 
-        prop! {
-            /// `Path`: The filesystem path to the skill definition.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// `AwsSkills` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_skills(&self) -> ::std::option::Option<Val<HarnessSkillAwsSkillsSource>> {
+            crate::cfn::get_prop(&self.props, "AwsSkills")
         }
 
-        prop! {
-            /// `S3`: An S3 source containing the skill.
-            props, "S3", s3, set_s3, get_s3, Val<HarnessSkillS3Source>
+        /// `Git`: A git repository containing the skill, cloned over HTTPS.
+        pub fn git(mut self, value: impl Into<Val<HarnessSkillGitSource>>) -> Self {
+            self.props.set("Git", value.into());
+            self
+        }
+
+        /// Sets `Git` in place: [`Self::git`] on a value held by `&mut`.
+        pub fn set_git(&mut self, value: impl Into<Val<HarnessSkillGitSource>>) -> &mut Self {
+            self.props.set("Git", value.into());
+            self
+        }
+
+        /// `Git` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_git(&self) -> ::std::option::Option<Val<HarnessSkillGitSource>> {
+            crate::cfn::get_prop(&self.props, "Git")
+        }
+
+        /// `Path`: The filesystem path to the skill definition.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// `S3`: An S3 source containing the skill.
+        pub fn s3(mut self, value: impl Into<Val<HarnessSkillS3Source>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<HarnessSkillS3Source>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<HarnessSkillS3Source>> {
+            crate::cfn::get_prop(&self.props, "S3")
         }
     }
 
@@ -7863,9 +13688,22 @@ pub mod harness {
             HarnessSkillAwsSkillsSource { props }
         }
 
-        prop! {
-            /// `Paths`: Optionally filter allowed skills with glob syntax, e.g., \['core-skills/*'\].
-            props, "Paths", paths, set_paths, get_paths, Val<List<String>>
+        /// `Paths`: Optionally filter allowed skills with glob syntax, e.g., \['core-skills/*'\].
+        pub fn paths(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Paths", value.into());
+            self
+        }
+
+        /// Sets `Paths` in place: [`Self::paths`] on a value held by `&mut`.
+        pub fn set_paths(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Paths", value.into());
+            self
+        }
+
+        /// `Paths` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_paths(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Paths")
         }
     }
 
@@ -7887,19 +13725,52 @@ pub mod harness {
             HarnessSkillGitSource { props }
         }
 
-        prop! {
-            /// `Url`: The HTTPS URL of the git repository.
-            props, "Url", _, set_url, get_url, Val<String>
+        /// Sets `Url`, which `new` took, in place.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
         }
 
-        prop! {
-            /// `Auth`: Authentication configuration for accessing a private git repository.
-            props, "Auth", auth, set_auth, get_auth, Val<HarnessSkillGitAuth>
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
 
-        prop! {
-            /// `Path`: Subdirectory within the repository containing the skill.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// `Auth`: Authentication configuration for accessing a private git repository.
+        pub fn auth(mut self, value: impl Into<Val<HarnessSkillGitAuth>>) -> Self {
+            self.props.set("Auth", value.into());
+            self
+        }
+
+        /// Sets `Auth` in place: [`Self::auth`] on a value held by `&mut`.
+        pub fn set_auth(&mut self, value: impl Into<Val<HarnessSkillGitAuth>>) -> &mut Self {
+            self.props.set("Auth", value.into());
+            self
+        }
+
+        /// `Auth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth(&self) -> ::std::option::Option<Val<HarnessSkillGitAuth>> {
+            crate::cfn::get_prop(&self.props, "Auth")
+        }
+
+        /// `Path`: Subdirectory within the repository containing the skill.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
         }
     }
 
@@ -7922,15 +13793,34 @@ pub mod harness {
             HarnessSkillGitAuth { props }
         }
 
-        prop! {
-            /// `CredentialArn`: The ARN of the credential in AgentCore Identity containing the password
-            /// or personal access token.
-            props, "CredentialArn", _, set_credential_arn, get_credential_arn, Val<String>
+        /// Sets `CredentialArn`, which `new` took, in place.
+        pub fn set_credential_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CredentialArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Username`: Username for authentication. Defaults to 'oauth2' if not specified.
-            props, "Username", username, set_username, get_username, Val<String>
+        /// `CredentialArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credential_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CredentialArn")
+        }
+
+        /// `Username`: Username for authentication. Defaults to 'oauth2' if not specified.
+        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// Sets `Username` in place: [`Self::username`] on a value held by `&mut`.
+        pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// `Username` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Username")
         }
     }
 
@@ -7952,9 +13842,16 @@ pub mod harness {
             HarnessSkillS3Source { props }
         }
 
-        prop! {
-            /// `Uri`: The S3 URI pointing to the skill directory (e.g., s3://bucket/skills/my-skill/).
-            props, "Uri", _, set_uri, get_uri, Val<String>
+        /// Sets `Uri`, which `new` took, in place.
+        pub fn set_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Uri", value.into());
+            self
+        }
+
+        /// `Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Uri")
         }
     }
 
@@ -7975,9 +13872,16 @@ pub mod harness {
             HarnessSystemContentBlock { props }
         }
 
-        prop! {
-            /// `Text`: The text content of the system prompt block.
-            props, "Text", _, set_text, get_text, Val<String>
+        /// Sets `Text`, which `new` took, in place.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
         }
     }
 
@@ -7998,19 +13902,52 @@ pub mod harness {
             HarnessTool { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<HarnessToolType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<HarnessToolType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Config`.
-            props, "Config", config, set_config, get_config, Val<HarnessToolConfiguration>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<HarnessToolType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Config`.
+        pub fn config(mut self, value: impl Into<Val<HarnessToolConfiguration>>) -> Self {
+            self.props.set("Config", value.into());
+            self
+        }
+
+        /// Sets `Config` in place: [`Self::config`] on a value held by `&mut`.
+        pub fn set_config(&mut self, value: impl Into<Val<HarnessToolConfiguration>>) -> &mut Self {
+            self.props.set("Config", value.into());
+            self
+        }
+
+        /// `Config` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_config(&self) -> ::std::option::Option<Val<HarnessToolConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Config")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -8031,29 +13968,95 @@ pub mod harness {
             HarnessToolConfiguration { props }
         }
 
-        prop! {
-            /// `AgentCoreBrowser`.
-            props, "AgentCoreBrowser", agent_core_browser, set_agent_core_browser, get_agent_core_browser, Val<HarnessAgentCoreBrowserConfig>
+        /// `AgentCoreBrowser`.
+        pub fn agent_core_browser(mut self, value: impl Into<Val<HarnessAgentCoreBrowserConfig>>) -> Self {
+            self.props.set("AgentCoreBrowser", value.into());
+            self
         }
 
-        prop! {
-            /// `AgentCoreCodeInterpreter`.
-            props, "AgentCoreCodeInterpreter", agent_core_code_interpreter, set_agent_core_code_interpreter, get_agent_core_code_interpreter, Val<HarnessAgentCoreCodeInterpreterConfig>
+        /// Sets `AgentCoreBrowser` in place: [`Self::agent_core_browser`] on a value held by `&mut`.
+        pub fn set_agent_core_browser(&mut self, value: impl Into<Val<HarnessAgentCoreBrowserConfig>>) -> &mut Self {
+            self.props.set("AgentCoreBrowser", value.into());
+            self
         }
 
-        prop! {
-            /// `AgentCoreGateway`.
-            props, "AgentCoreGateway", agent_core_gateway, set_agent_core_gateway, get_agent_core_gateway, Val<HarnessAgentCoreGatewayConfig>
+        /// `AgentCoreBrowser` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_core_browser(&self) -> ::std::option::Option<Val<HarnessAgentCoreBrowserConfig>> {
+            crate::cfn::get_prop(&self.props, "AgentCoreBrowser")
         }
 
-        prop! {
-            /// `InlineFunction`.
-            props, "InlineFunction", inline_function, set_inline_function, get_inline_function, Val<HarnessInlineFunctionConfig>
+        /// `AgentCoreCodeInterpreter`.
+        pub fn agent_core_code_interpreter(mut self, value: impl Into<Val<HarnessAgentCoreCodeInterpreterConfig>>) -> Self {
+            self.props.set("AgentCoreCodeInterpreter", value.into());
+            self
         }
 
-        prop! {
-            /// `RemoteMcp`.
-            props, "RemoteMcp", remote_mcp, set_remote_mcp, get_remote_mcp, Val<HarnessRemoteMcpConfig>
+        /// Sets `AgentCoreCodeInterpreter` in place: [`Self::agent_core_code_interpreter`] on a value
+        /// held by `&mut`.
+        pub fn set_agent_core_code_interpreter(&mut self, value: impl Into<Val<HarnessAgentCoreCodeInterpreterConfig>>) -> &mut Self {
+            self.props.set("AgentCoreCodeInterpreter", value.into());
+            self
+        }
+
+        /// `AgentCoreCodeInterpreter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_core_code_interpreter(&self) -> ::std::option::Option<Val<HarnessAgentCoreCodeInterpreterConfig>> {
+            crate::cfn::get_prop(&self.props, "AgentCoreCodeInterpreter")
+        }
+
+        /// `AgentCoreGateway`.
+        pub fn agent_core_gateway(mut self, value: impl Into<Val<HarnessAgentCoreGatewayConfig>>) -> Self {
+            self.props.set("AgentCoreGateway", value.into());
+            self
+        }
+
+        /// Sets `AgentCoreGateway` in place: [`Self::agent_core_gateway`] on a value held by `&mut`.
+        pub fn set_agent_core_gateway(&mut self, value: impl Into<Val<HarnessAgentCoreGatewayConfig>>) -> &mut Self {
+            self.props.set("AgentCoreGateway", value.into());
+            self
+        }
+
+        /// `AgentCoreGateway` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_core_gateway(&self) -> ::std::option::Option<Val<HarnessAgentCoreGatewayConfig>> {
+            crate::cfn::get_prop(&self.props, "AgentCoreGateway")
+        }
+
+        /// `InlineFunction`.
+        pub fn inline_function(mut self, value: impl Into<Val<HarnessInlineFunctionConfig>>) -> Self {
+            self.props.set("InlineFunction", value.into());
+            self
+        }
+
+        /// Sets `InlineFunction` in place: [`Self::inline_function`] on a value held by `&mut`.
+        pub fn set_inline_function(&mut self, value: impl Into<Val<HarnessInlineFunctionConfig>>) -> &mut Self {
+            self.props.set("InlineFunction", value.into());
+            self
+        }
+
+        /// `InlineFunction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inline_function(&self) -> ::std::option::Option<Val<HarnessInlineFunctionConfig>> {
+            crate::cfn::get_prop(&self.props, "InlineFunction")
+        }
+
+        /// `RemoteMcp`.
+        pub fn remote_mcp(mut self, value: impl Into<Val<HarnessRemoteMcpConfig>>) -> Self {
+            self.props.set("RemoteMcp", value.into());
+            self
+        }
+
+        /// Sets `RemoteMcp` in place: [`Self::remote_mcp`] on a value held by `&mut`.
+        pub fn set_remote_mcp(&mut self, value: impl Into<Val<HarnessRemoteMcpConfig>>) -> &mut Self {
+            self.props.set("RemoteMcp", value.into());
+            self
+        }
+
+        /// `RemoteMcp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remote_mcp(&self) -> ::std::option::Option<Val<HarnessRemoteMcpConfig>> {
+            crate::cfn::get_prop(&self.props, "RemoteMcp")
         }
     }
 
@@ -8072,9 +14075,22 @@ pub mod harness {
             HarnessAgentCoreBrowserConfig { props }
         }
 
-        prop! {
-            /// `BrowserArn`.
-            props, "BrowserArn", browser_arn, set_browser_arn, get_browser_arn, Val<String>
+        /// `BrowserArn`.
+        pub fn browser_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BrowserArn", value.into());
+            self
+        }
+
+        /// Sets `BrowserArn` in place: [`Self::browser_arn`] on a value held by `&mut`.
+        pub fn set_browser_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BrowserArn", value.into());
+            self
+        }
+
+        /// `BrowserArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_browser_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BrowserArn")
         }
     }
 
@@ -8093,9 +14109,22 @@ pub mod harness {
             HarnessAgentCoreCodeInterpreterConfig { props }
         }
 
-        prop! {
-            /// `CodeInterpreterArn`.
-            props, "CodeInterpreterArn", code_interpreter_arn, set_code_interpreter_arn, get_code_interpreter_arn, Val<String>
+        /// `CodeInterpreterArn`.
+        pub fn code_interpreter_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CodeInterpreterArn", value.into());
+            self
+        }
+
+        /// Sets `CodeInterpreterArn` in place: [`Self::code_interpreter_arn`] on a value held by `&mut`.
+        pub fn set_code_interpreter_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CodeInterpreterArn", value.into());
+            self
+        }
+
+        /// `CodeInterpreterArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_interpreter_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CodeInterpreterArn")
         }
     }
 
@@ -8116,14 +14145,34 @@ pub mod harness {
             HarnessAgentCoreGatewayConfig { props }
         }
 
-        prop! {
-            /// `GatewayArn`.
-            props, "GatewayArn", _, set_gateway_arn, get_gateway_arn, Val<String>
+        /// Sets `GatewayArn`, which `new` took, in place.
+        pub fn set_gateway_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GatewayArn", value.into());
+            self
         }
 
-        prop! {
-            /// `OutboundAuth`.
-            props, "OutboundAuth", outbound_auth, set_outbound_auth, get_outbound_auth, Val<HarnessGatewayOutboundAuth>
+        /// `GatewayArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gateway_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GatewayArn")
+        }
+
+        /// `OutboundAuth`.
+        pub fn outbound_auth(mut self, value: impl Into<Val<HarnessGatewayOutboundAuth>>) -> Self {
+            self.props.set("OutboundAuth", value.into());
+            self
+        }
+
+        /// Sets `OutboundAuth` in place: [`Self::outbound_auth`] on a value held by `&mut`.
+        pub fn set_outbound_auth(&mut self, value: impl Into<Val<HarnessGatewayOutboundAuth>>) -> &mut Self {
+            self.props.set("OutboundAuth", value.into());
+            self
+        }
+
+        /// `OutboundAuth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_outbound_auth(&self) -> ::std::option::Option<Val<HarnessGatewayOutboundAuth>> {
+            crate::cfn::get_prop(&self.props, "OutboundAuth")
         }
     }
 
@@ -8144,19 +14193,58 @@ pub mod harness {
             HarnessGatewayOutboundAuth { props }
         }
 
-        prop! {
-            /// `AwsIam`.
-            props, "AwsIam", aws_iam, set_aws_iam, get_aws_iam, Val<Json>
+        /// `AwsIam`.
+        pub fn aws_iam(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AwsIam", value.into());
+            self
         }
 
-        prop! {
-            /// `None`.
-            props, "None", none, set_none, get_none, Val<Json>
+        /// Sets `AwsIam` in place: [`Self::aws_iam`] on a value held by `&mut`.
+        pub fn set_aws_iam(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AwsIam", value.into());
+            self
         }
 
-        prop! {
-            /// `Oauth`.
-            props, "Oauth", oauth, set_oauth, get_oauth, Val<OAuthCredentialProvider>
+        /// `AwsIam` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_iam(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AwsIam")
+        }
+
+        /// `None`.
+        pub fn none(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("None", value.into());
+            self
+        }
+
+        /// Sets `None` in place: [`Self::none`] on a value held by `&mut`.
+        pub fn set_none(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("None", value.into());
+            self
+        }
+
+        /// `None` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_none(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "None")
+        }
+
+        /// `Oauth`.
+        pub fn oauth(mut self, value: impl Into<Val<OAuthCredentialProvider>>) -> Self {
+            self.props.set("Oauth", value.into());
+            self
+        }
+
+        /// Sets `Oauth` in place: [`Self::oauth`] on a value held by `&mut`.
+        pub fn set_oauth(&mut self, value: impl Into<Val<OAuthCredentialProvider>>) -> &mut Self {
+            self.props.set("Oauth", value.into());
+            self
+        }
+
+        /// `Oauth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_oauth(&self) -> ::std::option::Option<Val<OAuthCredentialProvider>> {
+            crate::cfn::get_prop(&self.props, "Oauth")
         }
     }
 
@@ -8179,29 +14267,82 @@ pub mod harness {
             OAuthCredentialProvider { props }
         }
 
-        prop! {
-            /// `ProviderArn`.
-            props, "ProviderArn", _, set_provider_arn, get_provider_arn, Val<String>
+        /// Sets `ProviderArn`, which `new` took, in place.
+        pub fn set_provider_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProviderArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Scopes`.
-            props, "Scopes", _, set_scopes, get_scopes, Val<List<String>>
+        /// `ProviderArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProviderArn")
         }
 
-        prop! {
-            /// `CustomParameters`.
-            props, "CustomParameters", custom_parameters, set_custom_parameters, get_custom_parameters, Val<Map<String>>
+        /// Sets `Scopes`, which `new` took, in place.
+        pub fn set_scopes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Scopes", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultReturnUrl`.
-            props, "DefaultReturnUrl", default_return_url, set_default_return_url, get_default_return_url, Val<String>
+        /// `Scopes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scopes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Scopes")
         }
 
-        prop! {
-            /// `GrantType`.
-            props, "GrantType", grant_type, set_grant_type, get_grant_type, Val<OAuthCredentialProviderGrantType>
+        /// `CustomParameters`.
+        pub fn custom_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("CustomParameters", value.into());
+            self
+        }
+
+        /// Sets `CustomParameters` in place: [`Self::custom_parameters`] on a value held by `&mut`.
+        pub fn set_custom_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("CustomParameters", value.into());
+            self
+        }
+
+        /// `CustomParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "CustomParameters")
+        }
+
+        /// `DefaultReturnUrl`.
+        pub fn default_return_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultReturnUrl", value.into());
+            self
+        }
+
+        /// Sets `DefaultReturnUrl` in place: [`Self::default_return_url`] on a value held by `&mut`.
+        pub fn set_default_return_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultReturnUrl", value.into());
+            self
+        }
+
+        /// `DefaultReturnUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_return_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultReturnUrl")
+        }
+
+        /// `GrantType`.
+        pub fn grant_type(mut self, value: impl Into<Val<OAuthCredentialProviderGrantType>>) -> Self {
+            self.props.set("GrantType", value.into());
+            self
+        }
+
+        /// Sets `GrantType` in place: [`Self::grant_type`] on a value held by `&mut`.
+        pub fn set_grant_type(&mut self, value: impl Into<Val<OAuthCredentialProviderGrantType>>) -> &mut Self {
+            self.props.set("GrantType", value.into());
+            self
+        }
+
+        /// `GrantType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_grant_type(&self) -> ::std::option::Option<Val<OAuthCredentialProviderGrantType>> {
+            crate::cfn::get_prop(&self.props, "GrantType")
         }
     }
 
@@ -8237,14 +14378,28 @@ pub mod harness {
             HarnessInlineFunctionConfig { props }
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", _, set_description, get_description, Val<String>
+        /// Sets `Description`, which `new` took, in place.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `InputSchema`: JSON Schema describing the tool's input parameters.
-            props, "InputSchema", _, set_input_schema, get_input_schema, Val<Json>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// Sets `InputSchema`, which `new` took, in place.
+        pub fn set_input_schema(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("InputSchema", value.into());
+            self
+        }
+
+        /// `InputSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_schema(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "InputSchema")
         }
     }
 
@@ -8265,14 +14420,34 @@ pub mod harness {
             HarnessRemoteMcpConfig { props }
         }
 
-        prop! {
-            /// `Url`.
-            props, "Url", _, set_url, get_url, Val<String>
+        /// Sets `Url`, which `new` took, in place.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
         }
 
-        prop! {
-            /// `Headers`.
-            props, "Headers", headers, set_headers, get_headers, Val<Map<String>>
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
+        }
+
+        /// `Headers`.
+        pub fn headers(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// Sets `Headers` in place: [`Self::headers`] on a value held by `&mut`.
+        pub fn set_headers(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// `Headers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_headers(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Headers")
         }
     }
 
@@ -8315,14 +14490,34 @@ pub mod harness {
             HarnessTruncationConfiguration { props }
         }
 
-        prop! {
-            /// `Strategy`.
-            props, "Strategy", _, set_strategy, get_strategy, Val<HarnessTruncationConfigurationStrategy>
+        /// Sets `Strategy`, which `new` took, in place.
+        pub fn set_strategy(&mut self, value: impl Into<Val<HarnessTruncationConfigurationStrategy>>) -> &mut Self {
+            self.props.set("Strategy", value.into());
+            self
         }
 
-        prop! {
-            /// `Config`.
-            props, "Config", config, set_config, get_config, Val<HarnessTruncationStrategyConfiguration>
+        /// `Strategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strategy(&self) -> ::std::option::Option<Val<HarnessTruncationConfigurationStrategy>> {
+            crate::cfn::get_prop(&self.props, "Strategy")
+        }
+
+        /// `Config`.
+        pub fn config(mut self, value: impl Into<Val<HarnessTruncationStrategyConfiguration>>) -> Self {
+            self.props.set("Config", value.into());
+            self
+        }
+
+        /// Sets `Config` in place: [`Self::config`] on a value held by `&mut`.
+        pub fn set_config(&mut self, value: impl Into<Val<HarnessTruncationStrategyConfiguration>>) -> &mut Self {
+            self.props.set("Config", value.into());
+            self
+        }
+
+        /// `Config` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_config(&self) -> ::std::option::Option<Val<HarnessTruncationStrategyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Config")
         }
     }
 
@@ -8341,14 +14536,40 @@ pub mod harness {
             HarnessTruncationStrategyConfiguration { props }
         }
 
-        prop! {
-            /// `SlidingWindow`.
-            props, "SlidingWindow", sliding_window, set_sliding_window, get_sliding_window, Val<HarnessSlidingWindowConfiguration>
+        /// `SlidingWindow`.
+        pub fn sliding_window(mut self, value: impl Into<Val<HarnessSlidingWindowConfiguration>>) -> Self {
+            self.props.set("SlidingWindow", value.into());
+            self
         }
 
-        prop! {
-            /// `Summarization`.
-            props, "Summarization", summarization, set_summarization, get_summarization, Val<HarnessSummarizationConfiguration>
+        /// Sets `SlidingWindow` in place: [`Self::sliding_window`] on a value held by `&mut`.
+        pub fn set_sliding_window(&mut self, value: impl Into<Val<HarnessSlidingWindowConfiguration>>) -> &mut Self {
+            self.props.set("SlidingWindow", value.into());
+            self
+        }
+
+        /// `SlidingWindow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sliding_window(&self) -> ::std::option::Option<Val<HarnessSlidingWindowConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SlidingWindow")
+        }
+
+        /// `Summarization`.
+        pub fn summarization(mut self, value: impl Into<Val<HarnessSummarizationConfiguration>>) -> Self {
+            self.props.set("Summarization", value.into());
+            self
+        }
+
+        /// Sets `Summarization` in place: [`Self::summarization`] on a value held by `&mut`.
+        pub fn set_summarization(&mut self, value: impl Into<Val<HarnessSummarizationConfiguration>>) -> &mut Self {
+            self.props.set("Summarization", value.into());
+            self
+        }
+
+        /// `Summarization` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_summarization(&self) -> ::std::option::Option<Val<HarnessSummarizationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Summarization")
         }
     }
 
@@ -8367,9 +14588,22 @@ pub mod harness {
             HarnessSlidingWindowConfiguration { props }
         }
 
-        prop! {
-            /// `MessagesCount`.
-            props, "MessagesCount", messages_count, set_messages_count, get_messages_count, Val<i64>
+        /// `MessagesCount`.
+        pub fn messages_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MessagesCount", value.into());
+            self
+        }
+
+        /// Sets `MessagesCount` in place: [`Self::messages_count`] on a value held by `&mut`.
+        pub fn set_messages_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MessagesCount", value.into());
+            self
+        }
+
+        /// `MessagesCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_messages_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MessagesCount")
         }
     }
 
@@ -8388,19 +14622,60 @@ pub mod harness {
             HarnessSummarizationConfiguration { props }
         }
 
-        prop! {
-            /// `PreserveRecentMessages`.
-            props, "PreserveRecentMessages", preserve_recent_messages, set_preserve_recent_messages, get_preserve_recent_messages, Val<i64>
+        /// `PreserveRecentMessages`.
+        pub fn preserve_recent_messages(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PreserveRecentMessages", value.into());
+            self
         }
 
-        prop! {
-            /// `SummarizationSystemPrompt`.
-            props, "SummarizationSystemPrompt", summarization_system_prompt, set_summarization_system_prompt, get_summarization_system_prompt, Val<String>
+        /// Sets `PreserveRecentMessages` in place: [`Self::preserve_recent_messages`] on a value held
+        /// by `&mut`.
+        pub fn set_preserve_recent_messages(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PreserveRecentMessages", value.into());
+            self
         }
 
-        prop! {
-            /// `SummaryRatio`.
-            props, "SummaryRatio", summary_ratio, set_summary_ratio, get_summary_ratio, Val<f64>
+        /// `PreserveRecentMessages` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preserve_recent_messages(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PreserveRecentMessages")
+        }
+
+        /// `SummarizationSystemPrompt`.
+        pub fn summarization_system_prompt(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SummarizationSystemPrompt", value.into());
+            self
+        }
+
+        /// Sets `SummarizationSystemPrompt` in place: [`Self::summarization_system_prompt`] on a value
+        /// held by `&mut`.
+        pub fn set_summarization_system_prompt(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SummarizationSystemPrompt", value.into());
+            self
+        }
+
+        /// `SummarizationSystemPrompt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_summarization_system_prompt(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SummarizationSystemPrompt")
+        }
+
+        /// `SummaryRatio`.
+        pub fn summary_ratio(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("SummaryRatio", value.into());
+            self
+        }
+
+        /// Sets `SummaryRatio` in place: [`Self::summary_ratio`] on a value held by `&mut`.
+        pub fn set_summary_ratio(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("SummaryRatio", value.into());
+            self
+        }
+
+        /// `SummaryRatio` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_summary_ratio(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "SummaryRatio")
         }
     }
 
@@ -8447,31 +14722,83 @@ impl HarnessEndpoint {
         HarnessEndpoint { core }
     }
 
-    prop! {
-        /// `Description`: The description of the endpoint.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the endpoint.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EndpointName`: The name of the endpoint. Must start with a letter and contain only
-        /// alphanumeric characters and underscores.
-        core.props, "EndpointName", _, set_endpoint_name, get_endpoint_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `HarnessId`: The ID of the harness that the endpoint belongs to.
-        core.props, "HarnessId", _, set_harness_id, get_harness_id, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: Tags to apply to the harness endpoint resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EndpointName`, which `new` took, in place.
+    pub fn set_endpoint_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EndpointName", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetVersion`: The harness version that the endpoint points to and serves invocations
-        /// from.
-        core.props, "TargetVersion", target_version, set_target_version, get_target_version, Val<String>
+    /// `EndpointName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointName")
+    }
+
+    /// Sets `HarnessId`, which `new` took, in place.
+    pub fn set_harness_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HarnessId", value.into());
+        self
+    }
+
+    /// `HarnessId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_harness_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HarnessId")
+    }
+
+    /// `Tags`: Tags to apply to the harness endpoint resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetVersion`: The harness version that the endpoint points to and serves invocations
+    /// from.
+    pub fn target_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TargetVersion", value.into());
+        self
+    }
+
+    /// Sets `TargetVersion` in place: [`Self::target_version`] on a value held by `&mut`.
+    pub fn set_target_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetVersion", value.into());
+        self
+    }
+
+    /// `TargetVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetVersion")
     }
 
     /// `Ref`: the resource's identifier.
@@ -8540,54 +14867,174 @@ impl Memory {
         Memory { core }
     }
 
-    prop! {
-        /// `Description`: Description of the Memory resource
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Description of the Memory resource
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionKeyArn`: ARN format
-        core.props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EventExpiryDuration`: Duration in days until memory events expire
-        core.props, "EventExpiryDuration", _, set_event_expiry_duration, get_event_expiry_duration, Val<i64>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `IndexedKeys`: List of indexed keys for the memory
-        core.props, "IndexedKeys", indexed_keys, set_indexed_keys, get_indexed_keys, Val<List<memory::IndexedKey>>
+    /// `EncryptionKeyArn`: ARN format
+    pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EncryptionKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `MemoryExecutionRoleArn`: ARN format
-        core.props, "MemoryExecutionRoleArn", memory_execution_role_arn, set_memory_execution_role_arn, get_memory_execution_role_arn, Val<String>
+    /// Sets `EncryptionKeyArn` in place: [`Self::encryption_key_arn`] on a value held by `&mut`.
+    pub fn set_encryption_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EncryptionKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `MemoryStrategies`: List of memory strategies attached to this memory
-        core.props, "MemoryStrategies", memory_strategies, set_memory_strategies, get_memory_strategies, Val<List<memory::MemoryStrategy>>
+    /// `EncryptionKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionKeyArn")
     }
 
-    prop! {
-        /// `Name`: Name of the Memory resource
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `EventExpiryDuration`, which `new` took, in place.
+    pub fn set_event_expiry_duration(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("EventExpiryDuration", value.into());
+        self
     }
 
-    prop! {
-        /// `NamespaceKeys`: List of namespace variable key definitions for a memory resource
-        core.props, "NamespaceKeys", namespace_keys, set_namespace_keys, get_namespace_keys, Val<List<memory::NamespaceKeyEntry>>
+    /// `EventExpiryDuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_expiry_duration(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "EventExpiryDuration")
     }
 
-    prop! {
-        /// `StreamDeliveryResources`.
-        core.props, "StreamDeliveryResources", stream_delivery_resources, set_stream_delivery_resources, get_stream_delivery_resources, Val<memory::StreamDeliveryResources>
+    /// `IndexedKeys`: List of indexed keys for the memory
+    pub fn indexed_keys(mut self, value: impl Into<Val<List<memory::IndexedKey>>>) -> Self {
+        self.core.props.set("IndexedKeys", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A map of tag keys and values
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `IndexedKeys` in place: [`Self::indexed_keys`] on a value held by `&mut`.
+    pub fn set_indexed_keys(&mut self, value: impl Into<Val<List<memory::IndexedKey>>>) -> &mut Self {
+        self.core.props.set("IndexedKeys", value.into());
+        self
+    }
+
+    /// `IndexedKeys` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_indexed_keys(&self) -> ::std::option::Option<Val<List<memory::IndexedKey>>> {
+        crate::cfn::get_prop(&self.core.props, "IndexedKeys")
+    }
+
+    /// `MemoryExecutionRoleArn`: ARN format
+    pub fn memory_execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MemoryExecutionRoleArn", value.into());
+        self
+    }
+
+    /// Sets `MemoryExecutionRoleArn` in place: [`Self::memory_execution_role_arn`] on a value held
+    /// by `&mut`.
+    pub fn set_memory_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MemoryExecutionRoleArn", value.into());
+        self
+    }
+
+    /// `MemoryExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_memory_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MemoryExecutionRoleArn")
+    }
+
+    /// `MemoryStrategies`: List of memory strategies attached to this memory
+    pub fn memory_strategies(mut self, value: impl Into<Val<List<memory::MemoryStrategy>>>) -> Self {
+        self.core.props.set("MemoryStrategies", value.into());
+        self
+    }
+
+    /// Sets `MemoryStrategies` in place: [`Self::memory_strategies`] on a value held by `&mut`.
+    pub fn set_memory_strategies(&mut self, value: impl Into<Val<List<memory::MemoryStrategy>>>) -> &mut Self {
+        self.core.props.set("MemoryStrategies", value.into());
+        self
+    }
+
+    /// `MemoryStrategies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_memory_strategies(&self) -> ::std::option::Option<Val<List<memory::MemoryStrategy>>> {
+        crate::cfn::get_prop(&self.core.props, "MemoryStrategies")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NamespaceKeys`: List of namespace variable key definitions for a memory resource
+    pub fn namespace_keys(mut self, value: impl Into<Val<List<memory::NamespaceKeyEntry>>>) -> Self {
+        self.core.props.set("NamespaceKeys", value.into());
+        self
+    }
+
+    /// Sets `NamespaceKeys` in place: [`Self::namespace_keys`] on a value held by `&mut`.
+    pub fn set_namespace_keys(&mut self, value: impl Into<Val<List<memory::NamespaceKeyEntry>>>) -> &mut Self {
+        self.core.props.set("NamespaceKeys", value.into());
+        self
+    }
+
+    /// `NamespaceKeys` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_namespace_keys(&self) -> ::std::option::Option<Val<List<memory::NamespaceKeyEntry>>> {
+        crate::cfn::get_prop(&self.core.props, "NamespaceKeys")
+    }
+
+    /// `StreamDeliveryResources`.
+    pub fn stream_delivery_resources(mut self, value: impl Into<Val<memory::StreamDeliveryResources>>) -> Self {
+        self.core.props.set("StreamDeliveryResources", value.into());
+        self
+    }
+
+    /// Sets `StreamDeliveryResources` in place: [`Self::stream_delivery_resources`] on a value held
+    /// by `&mut`.
+    pub fn set_stream_delivery_resources(&mut self, value: impl Into<Val<memory::StreamDeliveryResources>>) -> &mut Self {
+        self.core.props.set("StreamDeliveryResources", value.into());
+        self
+    }
+
+    /// `StreamDeliveryResources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stream_delivery_resources(&self) -> ::std::option::Option<Val<memory::StreamDeliveryResources>> {
+        crate::cfn::get_prop(&self.core.props, "StreamDeliveryResources")
+    }
+
+    /// `Tags`: A map of tag keys and values
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -8657,14 +15104,28 @@ pub mod memory {
             IndexedKey { props }
         }
 
-        prop! {
-            /// `Key`: Key name for metadata fields
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Supported data types for metadata values
-            props, "Type", _, set_type, get_type, Val<MetadataValueType>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<MetadataValueType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<MetadataValueType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -8699,29 +15160,97 @@ pub mod memory {
             MemoryStrategy { props }
         }
 
-        prop! {
-            /// `CustomMemoryStrategy`.
-            props, "CustomMemoryStrategy", custom_memory_strategy, set_custom_memory_strategy, get_custom_memory_strategy, Val<CustomMemoryStrategy>
+        /// `CustomMemoryStrategy`.
+        pub fn custom_memory_strategy(mut self, value: impl Into<Val<CustomMemoryStrategy>>) -> Self {
+            self.props.set("CustomMemoryStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `EpisodicMemoryStrategy`.
-            props, "EpisodicMemoryStrategy", episodic_memory_strategy, set_episodic_memory_strategy, get_episodic_memory_strategy, Val<EpisodicMemoryStrategy>
+        /// Sets `CustomMemoryStrategy` in place: [`Self::custom_memory_strategy`] on a value held by `&mut`.
+        pub fn set_custom_memory_strategy(&mut self, value: impl Into<Val<CustomMemoryStrategy>>) -> &mut Self {
+            self.props.set("CustomMemoryStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `SemanticMemoryStrategy`.
-            props, "SemanticMemoryStrategy", semantic_memory_strategy, set_semantic_memory_strategy, get_semantic_memory_strategy, Val<SemanticMemoryStrategy>
+        /// `CustomMemoryStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_memory_strategy(&self) -> ::std::option::Option<Val<CustomMemoryStrategy>> {
+            crate::cfn::get_prop(&self.props, "CustomMemoryStrategy")
         }
 
-        prop! {
-            /// `SummaryMemoryStrategy`.
-            props, "SummaryMemoryStrategy", summary_memory_strategy, set_summary_memory_strategy, get_summary_memory_strategy, Val<SummaryMemoryStrategy>
+        /// `EpisodicMemoryStrategy`.
+        pub fn episodic_memory_strategy(mut self, value: impl Into<Val<EpisodicMemoryStrategy>>) -> Self {
+            self.props.set("EpisodicMemoryStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `UserPreferenceMemoryStrategy`.
-            props, "UserPreferenceMemoryStrategy", user_preference_memory_strategy, set_user_preference_memory_strategy, get_user_preference_memory_strategy, Val<UserPreferenceMemoryStrategy>
+        /// Sets `EpisodicMemoryStrategy` in place: [`Self::episodic_memory_strategy`] on a value held
+        /// by `&mut`.
+        pub fn set_episodic_memory_strategy(&mut self, value: impl Into<Val<EpisodicMemoryStrategy>>) -> &mut Self {
+            self.props.set("EpisodicMemoryStrategy", value.into());
+            self
+        }
+
+        /// `EpisodicMemoryStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_episodic_memory_strategy(&self) -> ::std::option::Option<Val<EpisodicMemoryStrategy>> {
+            crate::cfn::get_prop(&self.props, "EpisodicMemoryStrategy")
+        }
+
+        /// `SemanticMemoryStrategy`.
+        pub fn semantic_memory_strategy(mut self, value: impl Into<Val<SemanticMemoryStrategy>>) -> Self {
+            self.props.set("SemanticMemoryStrategy", value.into());
+            self
+        }
+
+        /// Sets `SemanticMemoryStrategy` in place: [`Self::semantic_memory_strategy`] on a value held
+        /// by `&mut`.
+        pub fn set_semantic_memory_strategy(&mut self, value: impl Into<Val<SemanticMemoryStrategy>>) -> &mut Self {
+            self.props.set("SemanticMemoryStrategy", value.into());
+            self
+        }
+
+        /// `SemanticMemoryStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_semantic_memory_strategy(&self) -> ::std::option::Option<Val<SemanticMemoryStrategy>> {
+            crate::cfn::get_prop(&self.props, "SemanticMemoryStrategy")
+        }
+
+        /// `SummaryMemoryStrategy`.
+        pub fn summary_memory_strategy(mut self, value: impl Into<Val<SummaryMemoryStrategy>>) -> Self {
+            self.props.set("SummaryMemoryStrategy", value.into());
+            self
+        }
+
+        /// Sets `SummaryMemoryStrategy` in place: [`Self::summary_memory_strategy`] on a value held by `&mut`.
+        pub fn set_summary_memory_strategy(&mut self, value: impl Into<Val<SummaryMemoryStrategy>>) -> &mut Self {
+            self.props.set("SummaryMemoryStrategy", value.into());
+            self
+        }
+
+        /// `SummaryMemoryStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_summary_memory_strategy(&self) -> ::std::option::Option<Val<SummaryMemoryStrategy>> {
+            crate::cfn::get_prop(&self.props, "SummaryMemoryStrategy")
+        }
+
+        /// `UserPreferenceMemoryStrategy`.
+        pub fn user_preference_memory_strategy(mut self, value: impl Into<Val<UserPreferenceMemoryStrategy>>) -> Self {
+            self.props.set("UserPreferenceMemoryStrategy", value.into());
+            self
+        }
+
+        /// Sets `UserPreferenceMemoryStrategy` in place: [`Self::user_preference_memory_strategy`] on a
+        /// value held by `&mut`.
+        pub fn set_user_preference_memory_strategy(&mut self, value: impl Into<Val<UserPreferenceMemoryStrategy>>) -> &mut Self {
+            self.props.set("UserPreferenceMemoryStrategy", value.into());
+            self
+        }
+
+        /// `UserPreferenceMemoryStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_preference_memory_strategy(&self) -> ::std::option::Option<Val<UserPreferenceMemoryStrategy>> {
+            crate::cfn::get_prop(&self.props, "UserPreferenceMemoryStrategy")
         }
     }
 
@@ -8742,74 +15271,239 @@ pub mod memory {
             CustomMemoryStrategy { props }
         }
 
-        prop! {
-            /// `Name`: Name of the Memory resource
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Configuration`.
-            props, "Configuration", configuration, set_configuration, get_configuration, Val<CustomConfigurationInput>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `CreatedAt`: Creation timestamp of the memory strategy
-            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
+        /// `Configuration`.
+        pub fn configuration(mut self, value: impl Into<Val<CustomConfigurationInput>>) -> Self {
+            self.props.set("Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: Description of the Memory resource
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `Configuration` in place: [`Self::configuration`] on a value held by `&mut`.
+        pub fn set_configuration(&mut self, value: impl Into<Val<CustomConfigurationInput>>) -> &mut Self {
+            self.props.set("Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `MemoryRecordSchema`.
-            props, "MemoryRecordSchema", memory_record_schema, set_memory_record_schema, get_memory_record_schema, Val<MemoryRecordSchema>
+        /// `Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration(&self) -> ::std::option::Option<Val<CustomConfigurationInput>> {
+            crate::cfn::get_prop(&self.props, "Configuration")
         }
 
-        prop! {
-            /// `NamespaceTemplates`: List of namespaces for memory strategy
-            props, "NamespaceTemplates", namespace_templates, set_namespace_templates, get_namespace_templates, Val<List<String>>
+        /// `CreatedAt`: Creation timestamp of the memory strategy
+        pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreatedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `Namespaces`: List of namespaces for memory strategy
-            props, "Namespaces", namespaces, set_namespaces, get_namespaces, Val<List<String>>
+        /// Sets `CreatedAt` in place: [`Self::created_at`] on a value held by `&mut`.
+        pub fn set_created_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreatedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
-            /// generated by this strategy expire (LTM TTL). Minimum 31 days.
-            props, "RecordExpiryDurationDays", record_expiry_duration_days, set_record_expiry_duration_days, get_record_expiry_duration_days, Val<i64>
+        /// `CreatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_created_at(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreatedAt")
         }
 
-        prop! {
-            /// `RecordExpirySpecification`: Specifies the record expiry (LTM TTL) for a strategy.
-            /// Provide RecordExpiryDurationDays to configure the duration after which records expire.
-            /// Omit the specification entirely to leave records without an expiry on create, or to
-            /// clear a previously configured expiry on update (the handler derives the removal from the
-            /// previous and desired state).
-            props, "RecordExpirySpecification", record_expiry_specification, set_record_expiry_specification, get_record_expiry_specification, Val<RecordExpirySpecification>
+        /// `Description`: Description of the Memory resource
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`: Status of the memory strategy
-            props, "Status", status, set_status, get_status, Val<CustomMemoryStrategyStatus>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `StrategyId`: Unique identifier for the memory strategy
-            props, "StrategyId", strategy_id, set_strategy_id, get_strategy_id, Val<String>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `Type`: Type of memory strategy
-            props, "Type", type_, set_type, get_type, Val<CustomMemoryStrategyType>
+        /// `MemoryRecordSchema`.
+        pub fn memory_record_schema(mut self, value: impl Into<Val<MemoryRecordSchema>>) -> Self {
+            self.props.set("MemoryRecordSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `UpdatedAt`: Last update timestamp of the memory strategy
-            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<String>
+        /// Sets `MemoryRecordSchema` in place: [`Self::memory_record_schema`] on a value held by `&mut`.
+        pub fn set_memory_record_schema(&mut self, value: impl Into<Val<MemoryRecordSchema>>) -> &mut Self {
+            self.props.set("MemoryRecordSchema", value.into());
+            self
+        }
+
+        /// `MemoryRecordSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_record_schema(&self) -> ::std::option::Option<Val<MemoryRecordSchema>> {
+            crate::cfn::get_prop(&self.props, "MemoryRecordSchema")
+        }
+
+        /// `NamespaceTemplates`: List of namespaces for memory strategy
+        pub fn namespace_templates(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NamespaceTemplates", value.into());
+            self
+        }
+
+        /// Sets `NamespaceTemplates` in place: [`Self::namespace_templates`] on a value held by `&mut`.
+        pub fn set_namespace_templates(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NamespaceTemplates", value.into());
+            self
+        }
+
+        /// `NamespaceTemplates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace_templates(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NamespaceTemplates")
+        }
+
+        /// `Namespaces`: List of namespaces for memory strategy
+        pub fn namespaces(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Namespaces", value.into());
+            self
+        }
+
+        /// Sets `Namespaces` in place: [`Self::namespaces`] on a value held by `&mut`.
+        pub fn set_namespaces(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Namespaces", value.into());
+            self
+        }
+
+        /// `Namespaces` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespaces(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Namespaces")
+        }
+
+        /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
+        /// generated by this strategy expire (LTM TTL). Minimum 31 days.
+        pub fn record_expiry_duration_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RecordExpiryDurationDays", value.into());
+            self
+        }
+
+        /// Sets `RecordExpiryDurationDays` in place: [`Self::record_expiry_duration_days`] on a value
+        /// held by `&mut`.
+        pub fn set_record_expiry_duration_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RecordExpiryDurationDays", value.into());
+            self
+        }
+
+        /// `RecordExpiryDurationDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_expiry_duration_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RecordExpiryDurationDays")
+        }
+
+        /// `RecordExpirySpecification`: Specifies the record expiry (LTM TTL) for a strategy. Provide
+        /// RecordExpiryDurationDays to configure the duration after which records expire. Omit the
+        /// specification entirely to leave records without an expiry on create, or to clear a
+        /// previously configured expiry on update (the handler derives the removal from the previous
+        /// and desired state).
+        pub fn record_expiry_specification(mut self, value: impl Into<Val<RecordExpirySpecification>>) -> Self {
+            self.props.set("RecordExpirySpecification", value.into());
+            self
+        }
+
+        /// Sets `RecordExpirySpecification` in place: [`Self::record_expiry_specification`] on a value
+        /// held by `&mut`.
+        pub fn set_record_expiry_specification(&mut self, value: impl Into<Val<RecordExpirySpecification>>) -> &mut Self {
+            self.props.set("RecordExpirySpecification", value.into());
+            self
+        }
+
+        /// `RecordExpirySpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_expiry_specification(&self) -> ::std::option::Option<Val<RecordExpirySpecification>> {
+            crate::cfn::get_prop(&self.props, "RecordExpirySpecification")
+        }
+
+        /// `Status`: Status of the memory strategy
+        pub fn status(mut self, value: impl Into<Val<CustomMemoryStrategyStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<CustomMemoryStrategyStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<CustomMemoryStrategyStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
+        }
+
+        /// `StrategyId`: Unique identifier for the memory strategy
+        pub fn strategy_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StrategyId", value.into());
+            self
+        }
+
+        /// Sets `StrategyId` in place: [`Self::strategy_id`] on a value held by `&mut`.
+        pub fn set_strategy_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StrategyId", value.into());
+            self
+        }
+
+        /// `StrategyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strategy_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StrategyId")
+        }
+
+        /// `Type`: Type of memory strategy
+        pub fn type_(mut self, value: impl Into<Val<CustomMemoryStrategyType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<CustomMemoryStrategyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<CustomMemoryStrategyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `UpdatedAt`: Last update timestamp of the memory strategy
+        pub fn updated_at(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// Sets `UpdatedAt` in place: [`Self::updated_at`] on a value held by `&mut`.
+        pub fn set_updated_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// `UpdatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_updated_at(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UpdatedAt")
         }
     }
 
@@ -8828,29 +15522,96 @@ pub mod memory {
             CustomConfigurationInput { props }
         }
 
-        prop! {
-            /// `EpisodicOverride`.
-            props, "EpisodicOverride", episodic_override, set_episodic_override, get_episodic_override, Val<EpisodicOverride>
+        /// `EpisodicOverride`.
+        pub fn episodic_override(mut self, value: impl Into<Val<EpisodicOverride>>) -> Self {
+            self.props.set("EpisodicOverride", value.into());
+            self
         }
 
-        prop! {
-            /// `SelfManagedConfiguration`.
-            props, "SelfManagedConfiguration", self_managed_configuration, set_self_managed_configuration, get_self_managed_configuration, Val<SelfManagedConfiguration>
+        /// Sets `EpisodicOverride` in place: [`Self::episodic_override`] on a value held by `&mut`.
+        pub fn set_episodic_override(&mut self, value: impl Into<Val<EpisodicOverride>>) -> &mut Self {
+            self.props.set("EpisodicOverride", value.into());
+            self
         }
 
-        prop! {
-            /// `SemanticOverride`.
-            props, "SemanticOverride", semantic_override, set_semantic_override, get_semantic_override, Val<SemanticOverride>
+        /// `EpisodicOverride` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_episodic_override(&self) -> ::std::option::Option<Val<EpisodicOverride>> {
+            crate::cfn::get_prop(&self.props, "EpisodicOverride")
         }
 
-        prop! {
-            /// `SummaryOverride`.
-            props, "SummaryOverride", summary_override, set_summary_override, get_summary_override, Val<SummaryOverride>
+        /// `SelfManagedConfiguration`.
+        pub fn self_managed_configuration(mut self, value: impl Into<Val<SelfManagedConfiguration>>) -> Self {
+            self.props.set("SelfManagedConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `UserPreferenceOverride`.
-            props, "UserPreferenceOverride", user_preference_override, set_user_preference_override, get_user_preference_override, Val<UserPreferenceOverride>
+        /// Sets `SelfManagedConfiguration` in place: [`Self::self_managed_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_self_managed_configuration(&mut self, value: impl Into<Val<SelfManagedConfiguration>>) -> &mut Self {
+            self.props.set("SelfManagedConfiguration", value.into());
+            self
+        }
+
+        /// `SelfManagedConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_self_managed_configuration(&self) -> ::std::option::Option<Val<SelfManagedConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SelfManagedConfiguration")
+        }
+
+        /// `SemanticOverride`.
+        pub fn semantic_override(mut self, value: impl Into<Val<SemanticOverride>>) -> Self {
+            self.props.set("SemanticOverride", value.into());
+            self
+        }
+
+        /// Sets `SemanticOverride` in place: [`Self::semantic_override`] on a value held by `&mut`.
+        pub fn set_semantic_override(&mut self, value: impl Into<Val<SemanticOverride>>) -> &mut Self {
+            self.props.set("SemanticOverride", value.into());
+            self
+        }
+
+        /// `SemanticOverride` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_semantic_override(&self) -> ::std::option::Option<Val<SemanticOverride>> {
+            crate::cfn::get_prop(&self.props, "SemanticOverride")
+        }
+
+        /// `SummaryOverride`.
+        pub fn summary_override(mut self, value: impl Into<Val<SummaryOverride>>) -> Self {
+            self.props.set("SummaryOverride", value.into());
+            self
+        }
+
+        /// Sets `SummaryOverride` in place: [`Self::summary_override`] on a value held by `&mut`.
+        pub fn set_summary_override(&mut self, value: impl Into<Val<SummaryOverride>>) -> &mut Self {
+            self.props.set("SummaryOverride", value.into());
+            self
+        }
+
+        /// `SummaryOverride` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_summary_override(&self) -> ::std::option::Option<Val<SummaryOverride>> {
+            crate::cfn::get_prop(&self.props, "SummaryOverride")
+        }
+
+        /// `UserPreferenceOverride`.
+        pub fn user_preference_override(mut self, value: impl Into<Val<UserPreferenceOverride>>) -> Self {
+            self.props.set("UserPreferenceOverride", value.into());
+            self
+        }
+
+        /// Sets `UserPreferenceOverride` in place: [`Self::user_preference_override`] on a value held
+        /// by `&mut`.
+        pub fn set_user_preference_override(&mut self, value: impl Into<Val<UserPreferenceOverride>>) -> &mut Self {
+            self.props.set("UserPreferenceOverride", value.into());
+            self
+        }
+
+        /// `UserPreferenceOverride` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_preference_override(&self) -> ::std::option::Option<Val<UserPreferenceOverride>> {
+            crate::cfn::get_prop(&self.props, "UserPreferenceOverride")
         }
     }
 
@@ -8869,19 +15630,58 @@ pub mod memory {
             EpisodicOverride { props }
         }
 
-        prop! {
-            /// `Consolidation`.
-            props, "Consolidation", consolidation, set_consolidation, get_consolidation, Val<EpisodicOverrideConsolidationConfigurationInput>
+        /// `Consolidation`.
+        pub fn consolidation(mut self, value: impl Into<Val<EpisodicOverrideConsolidationConfigurationInput>>) -> Self {
+            self.props.set("Consolidation", value.into());
+            self
         }
 
-        prop! {
-            /// `Extraction`.
-            props, "Extraction", extraction, set_extraction, get_extraction, Val<EpisodicOverrideExtractionConfigurationInput>
+        /// Sets `Consolidation` in place: [`Self::consolidation`] on a value held by `&mut`.
+        pub fn set_consolidation(&mut self, value: impl Into<Val<EpisodicOverrideConsolidationConfigurationInput>>) -> &mut Self {
+            self.props.set("Consolidation", value.into());
+            self
         }
 
-        prop! {
-            /// `Reflection`.
-            props, "Reflection", reflection, set_reflection, get_reflection, Val<EpisodicOverrideReflectionConfigurationInput>
+        /// `Consolidation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_consolidation(&self) -> ::std::option::Option<Val<EpisodicOverrideConsolidationConfigurationInput>> {
+            crate::cfn::get_prop(&self.props, "Consolidation")
+        }
+
+        /// `Extraction`.
+        pub fn extraction(mut self, value: impl Into<Val<EpisodicOverrideExtractionConfigurationInput>>) -> Self {
+            self.props.set("Extraction", value.into());
+            self
+        }
+
+        /// Sets `Extraction` in place: [`Self::extraction`] on a value held by `&mut`.
+        pub fn set_extraction(&mut self, value: impl Into<Val<EpisodicOverrideExtractionConfigurationInput>>) -> &mut Self {
+            self.props.set("Extraction", value.into());
+            self
+        }
+
+        /// `Extraction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extraction(&self) -> ::std::option::Option<Val<EpisodicOverrideExtractionConfigurationInput>> {
+            crate::cfn::get_prop(&self.props, "Extraction")
+        }
+
+        /// `Reflection`.
+        pub fn reflection(mut self, value: impl Into<Val<EpisodicOverrideReflectionConfigurationInput>>) -> Self {
+            self.props.set("Reflection", value.into());
+            self
+        }
+
+        /// Sets `Reflection` in place: [`Self::reflection`] on a value held by `&mut`.
+        pub fn set_reflection(&mut self, value: impl Into<Val<EpisodicOverrideReflectionConfigurationInput>>) -> &mut Self {
+            self.props.set("Reflection", value.into());
+            self
+        }
+
+        /// `Reflection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reflection(&self) -> ::std::option::Option<Val<EpisodicOverrideReflectionConfigurationInput>> {
+            crate::cfn::get_prop(&self.props, "Reflection")
         }
     }
 
@@ -8904,14 +15704,28 @@ pub mod memory {
             EpisodicOverrideConsolidationConfigurationInput { props }
         }
 
-        prop! {
-            /// `AppendToPrompt`: Text prompt for model instructions
-            props, "AppendToPrompt", _, set_append_to_prompt, get_append_to_prompt, Val<String>
+        /// Sets `AppendToPrompt`, which `new` took, in place.
+        pub fn set_append_to_prompt(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppendToPrompt", value.into());
+            self
         }
 
-        prop! {
-            /// `ModelId`.
-            props, "ModelId", _, set_model_id, get_model_id, Val<String>
+        /// `AppendToPrompt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_append_to_prompt(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppendToPrompt")
+        }
+
+        /// Sets `ModelId`, which `new` took, in place.
+        pub fn set_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelId", value.into());
+            self
+        }
+
+        /// `ModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelId")
         }
     }
 
@@ -8934,14 +15748,28 @@ pub mod memory {
             EpisodicOverrideExtractionConfigurationInput { props }
         }
 
-        prop! {
-            /// `AppendToPrompt`: Text prompt for model instructions
-            props, "AppendToPrompt", _, set_append_to_prompt, get_append_to_prompt, Val<String>
+        /// Sets `AppendToPrompt`, which `new` took, in place.
+        pub fn set_append_to_prompt(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppendToPrompt", value.into());
+            self
         }
 
-        prop! {
-            /// `ModelId`.
-            props, "ModelId", _, set_model_id, get_model_id, Val<String>
+        /// `AppendToPrompt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_append_to_prompt(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppendToPrompt")
+        }
+
+        /// Sets `ModelId`, which `new` took, in place.
+        pub fn set_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelId", value.into());
+            self
+        }
+
+        /// `ModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelId")
         }
     }
 
@@ -8964,29 +15792,82 @@ pub mod memory {
             EpisodicOverrideReflectionConfigurationInput { props }
         }
 
-        prop! {
-            /// `AppendToPrompt`: Text prompt for model instructions
-            props, "AppendToPrompt", _, set_append_to_prompt, get_append_to_prompt, Val<String>
+        /// Sets `AppendToPrompt`, which `new` took, in place.
+        pub fn set_append_to_prompt(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppendToPrompt", value.into());
+            self
         }
 
-        prop! {
-            /// `ModelId`.
-            props, "ModelId", _, set_model_id, get_model_id, Val<String>
+        /// `AppendToPrompt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_append_to_prompt(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppendToPrompt")
         }
 
-        prop! {
-            /// `MemoryRecordSchema`.
-            props, "MemoryRecordSchema", memory_record_schema, set_memory_record_schema, get_memory_record_schema, Val<MemoryRecordSchema>
+        /// Sets `ModelId`, which `new` took, in place.
+        pub fn set_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelId", value.into());
+            self
         }
 
-        prop! {
-            /// `NamespaceTemplates`: List of namespaces for memory strategy
-            props, "NamespaceTemplates", namespace_templates, set_namespace_templates, get_namespace_templates, Val<List<String>>
+        /// `ModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelId")
         }
 
-        prop! {
-            /// `Namespaces`: List of namespaces for memory strategy
-            props, "Namespaces", namespaces, set_namespaces, get_namespaces, Val<List<String>>
+        /// `MemoryRecordSchema`.
+        pub fn memory_record_schema(mut self, value: impl Into<Val<MemoryRecordSchema>>) -> Self {
+            self.props.set("MemoryRecordSchema", value.into());
+            self
+        }
+
+        /// Sets `MemoryRecordSchema` in place: [`Self::memory_record_schema`] on a value held by `&mut`.
+        pub fn set_memory_record_schema(&mut self, value: impl Into<Val<MemoryRecordSchema>>) -> &mut Self {
+            self.props.set("MemoryRecordSchema", value.into());
+            self
+        }
+
+        /// `MemoryRecordSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_record_schema(&self) -> ::std::option::Option<Val<MemoryRecordSchema>> {
+            crate::cfn::get_prop(&self.props, "MemoryRecordSchema")
+        }
+
+        /// `NamespaceTemplates`: List of namespaces for memory strategy
+        pub fn namespace_templates(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NamespaceTemplates", value.into());
+            self
+        }
+
+        /// Sets `NamespaceTemplates` in place: [`Self::namespace_templates`] on a value held by `&mut`.
+        pub fn set_namespace_templates(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NamespaceTemplates", value.into());
+            self
+        }
+
+        /// `NamespaceTemplates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace_templates(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NamespaceTemplates")
+        }
+
+        /// `Namespaces`: List of namespaces for memory strategy
+        pub fn namespaces(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Namespaces", value.into());
+            self
+        }
+
+        /// Sets `Namespaces` in place: [`Self::namespaces`] on a value held by `&mut`.
+        pub fn set_namespaces(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Namespaces", value.into());
+            self
+        }
+
+        /// `Namespaces` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespaces(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Namespaces")
         }
     }
 
@@ -9005,9 +15886,22 @@ pub mod memory {
             MemoryRecordSchema { props }
         }
 
-        prop! {
-            /// `MetadataSchema`: List of metadata schema entries
-            props, "MetadataSchema", metadata_schema, set_metadata_schema, get_metadata_schema, Val<List<MetadataSchemaEntry>>
+        /// `MetadataSchema`: List of metadata schema entries
+        pub fn metadata_schema(mut self, value: impl Into<Val<List<MetadataSchemaEntry>>>) -> Self {
+            self.props.set("MetadataSchema", value.into());
+            self
+        }
+
+        /// Sets `MetadataSchema` in place: [`Self::metadata_schema`] on a value held by `&mut`.
+        pub fn set_metadata_schema(&mut self, value: impl Into<Val<List<MetadataSchemaEntry>>>) -> &mut Self {
+            self.props.set("MetadataSchema", value.into());
+            self
+        }
+
+        /// `MetadataSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata_schema(&self) -> ::std::option::Option<Val<List<MetadataSchemaEntry>>> {
+            crate::cfn::get_prop(&self.props, "MetadataSchema")
         }
     }
 
@@ -9028,25 +15922,71 @@ pub mod memory {
             MetadataSchemaEntry { props }
         }
 
-        prop! {
-            /// `Key`: Key name for metadata fields
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `ExtractionConfig`.
-            props, "ExtractionConfig", extraction_config, set_extraction_config, get_extraction_config, Val<ExtractionConfig>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
 
-        prop! {
-            /// `ExtractionType`: Specifies whether the metadata value is extracted by the LLM or passed
-            /// through deterministically from the event
-            props, "ExtractionType", extraction_type, set_extraction_type, get_extraction_type, Val<ExtractionType>
+        /// `ExtractionConfig`.
+        pub fn extraction_config(mut self, value: impl Into<Val<ExtractionConfig>>) -> Self {
+            self.props.set("ExtractionConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Supported data types for metadata values
-            props, "Type", type_, set_type, get_type, Val<MetadataValueType>
+        /// Sets `ExtractionConfig` in place: [`Self::extraction_config`] on a value held by `&mut`.
+        pub fn set_extraction_config(&mut self, value: impl Into<Val<ExtractionConfig>>) -> &mut Self {
+            self.props.set("ExtractionConfig", value.into());
+            self
+        }
+
+        /// `ExtractionConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extraction_config(&self) -> ::std::option::Option<Val<ExtractionConfig>> {
+            crate::cfn::get_prop(&self.props, "ExtractionConfig")
+        }
+
+        /// `ExtractionType`: Specifies whether the metadata value is extracted by the LLM or passed
+        /// through deterministically from the event
+        pub fn extraction_type(mut self, value: impl Into<Val<ExtractionType>>) -> Self {
+            self.props.set("ExtractionType", value.into());
+            self
+        }
+
+        /// Sets `ExtractionType` in place: [`Self::extraction_type`] on a value held by `&mut`.
+        pub fn set_extraction_type(&mut self, value: impl Into<Val<ExtractionType>>) -> &mut Self {
+            self.props.set("ExtractionType", value.into());
+            self
+        }
+
+        /// `ExtractionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extraction_type(&self) -> ::std::option::Option<Val<ExtractionType>> {
+            crate::cfn::get_prop(&self.props, "ExtractionType")
+        }
+
+        /// `Type`: Supported data types for metadata values
+        pub fn type_(mut self, value: impl Into<Val<MetadataValueType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<MetadataValueType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<MetadataValueType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -9065,9 +16005,22 @@ pub mod memory {
             ExtractionConfig { props }
         }
 
-        prop! {
-            /// `LlmExtractionConfig`.
-            props, "LlmExtractionConfig", llm_extraction_config, set_llm_extraction_config, get_llm_extraction_config, Val<LlmExtractionConfig>
+        /// `LlmExtractionConfig`.
+        pub fn llm_extraction_config(mut self, value: impl Into<Val<LlmExtractionConfig>>) -> Self {
+            self.props.set("LlmExtractionConfig", value.into());
+            self
+        }
+
+        /// Sets `LlmExtractionConfig` in place: [`Self::llm_extraction_config`] on a value held by `&mut`.
+        pub fn set_llm_extraction_config(&mut self, value: impl Into<Val<LlmExtractionConfig>>) -> &mut Self {
+            self.props.set("LlmExtractionConfig", value.into());
+            self
+        }
+
+        /// `LlmExtractionConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_llm_extraction_config(&self) -> ::std::option::Option<Val<LlmExtractionConfig>> {
+            crate::cfn::get_prop(&self.props, "LlmExtractionConfig")
         }
     }
 
@@ -9088,19 +16041,53 @@ pub mod memory {
             LlmExtractionConfig { props }
         }
 
-        prop! {
-            /// `Definition`: Definition for the metadata schema entry
-            props, "Definition", _, set_definition, get_definition, Val<String>
+        /// Sets `Definition`, which `new` took, in place.
+        pub fn set_definition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Definition", value.into());
+            self
         }
 
-        prop! {
-            /// `LlmExtractionInstruction`: LLM extraction instruction
-            props, "LlmExtractionInstruction", llm_extraction_instruction, set_llm_extraction_instruction, get_llm_extraction_instruction, Val<String>
+        /// `Definition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_definition(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Definition")
         }
 
-        prop! {
-            /// `Validation`.
-            props, "Validation", validation, set_validation, get_validation, Val<Validation>
+        /// `LlmExtractionInstruction`: LLM extraction instruction
+        pub fn llm_extraction_instruction(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LlmExtractionInstruction", value.into());
+            self
+        }
+
+        /// Sets `LlmExtractionInstruction` in place: [`Self::llm_extraction_instruction`] on a value
+        /// held by `&mut`.
+        pub fn set_llm_extraction_instruction(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LlmExtractionInstruction", value.into());
+            self
+        }
+
+        /// `LlmExtractionInstruction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_llm_extraction_instruction(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LlmExtractionInstruction")
+        }
+
+        /// `Validation`.
+        pub fn validation(mut self, value: impl Into<Val<Validation>>) -> Self {
+            self.props.set("Validation", value.into());
+            self
+        }
+
+        /// Sets `Validation` in place: [`Self::validation`] on a value held by `&mut`.
+        pub fn set_validation(&mut self, value: impl Into<Val<Validation>>) -> &mut Self {
+            self.props.set("Validation", value.into());
+            self
+        }
+
+        /// `Validation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validation(&self) -> ::std::option::Option<Val<Validation>> {
+            crate::cfn::get_prop(&self.props, "Validation")
         }
     }
 
@@ -9119,19 +16106,58 @@ pub mod memory {
             Validation { props }
         }
 
-        prop! {
-            /// `NumberValidation`.
-            props, "NumberValidation", number_validation, set_number_validation, get_number_validation, Val<NumberValidation>
+        /// `NumberValidation`.
+        pub fn number_validation(mut self, value: impl Into<Val<NumberValidation>>) -> Self {
+            self.props.set("NumberValidation", value.into());
+            self
         }
 
-        prop! {
-            /// `StringListValidation`.
-            props, "StringListValidation", string_list_validation, set_string_list_validation, get_string_list_validation, Val<StringListValidation>
+        /// Sets `NumberValidation` in place: [`Self::number_validation`] on a value held by `&mut`.
+        pub fn set_number_validation(&mut self, value: impl Into<Val<NumberValidation>>) -> &mut Self {
+            self.props.set("NumberValidation", value.into());
+            self
         }
 
-        prop! {
-            /// `StringValidation`.
-            props, "StringValidation", string_validation, set_string_validation, get_string_validation, Val<StringValidation>
+        /// `NumberValidation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_validation(&self) -> ::std::option::Option<Val<NumberValidation>> {
+            crate::cfn::get_prop(&self.props, "NumberValidation")
+        }
+
+        /// `StringListValidation`.
+        pub fn string_list_validation(mut self, value: impl Into<Val<StringListValidation>>) -> Self {
+            self.props.set("StringListValidation", value.into());
+            self
+        }
+
+        /// Sets `StringListValidation` in place: [`Self::string_list_validation`] on a value held by `&mut`.
+        pub fn set_string_list_validation(&mut self, value: impl Into<Val<StringListValidation>>) -> &mut Self {
+            self.props.set("StringListValidation", value.into());
+            self
+        }
+
+        /// `StringListValidation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_list_validation(&self) -> ::std::option::Option<Val<StringListValidation>> {
+            crate::cfn::get_prop(&self.props, "StringListValidation")
+        }
+
+        /// `StringValidation`.
+        pub fn string_validation(mut self, value: impl Into<Val<StringValidation>>) -> Self {
+            self.props.set("StringValidation", value.into());
+            self
+        }
+
+        /// Sets `StringValidation` in place: [`Self::string_validation`] on a value held by `&mut`.
+        pub fn set_string_validation(&mut self, value: impl Into<Val<StringValidation>>) -> &mut Self {
+            self.props.set("StringValidation", value.into());
+            self
+        }
+
+        /// `StringValidation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_validation(&self) -> ::std::option::Option<Val<StringValidation>> {
+            crate::cfn::get_prop(&self.props, "StringValidation")
         }
     }
 
@@ -9150,14 +16176,40 @@ pub mod memory {
             NumberValidation { props }
         }
 
-        prop! {
-            /// `MaxValue`.
-            props, "MaxValue", max_value, set_max_value, get_max_value, Val<f64>
+        /// `MaxValue`.
+        pub fn max_value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxValue", value.into());
+            self
         }
 
-        prop! {
-            /// `MinValue`.
-            props, "MinValue", min_value, set_min_value, get_min_value, Val<f64>
+        /// Sets `MaxValue` in place: [`Self::max_value`] on a value held by `&mut`.
+        pub fn set_max_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxValue", value.into());
+            self
+        }
+
+        /// `MaxValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxValue")
+        }
+
+        /// `MinValue`.
+        pub fn min_value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MinValue", value.into());
+            self
+        }
+
+        /// Sets `MinValue` in place: [`Self::min_value`] on a value held by `&mut`.
+        pub fn set_min_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinValue", value.into());
+            self
+        }
+
+        /// `MinValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinValue")
         }
     }
 
@@ -9176,14 +16228,40 @@ pub mod memory {
             StringListValidation { props }
         }
 
-        prop! {
-            /// `AllowedValues`.
-            props, "AllowedValues", allowed_values, set_allowed_values, get_allowed_values, Val<List<String>>
+        /// `AllowedValues`.
+        pub fn allowed_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedValues", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxItems`.
-            props, "MaxItems", max_items, set_max_items, get_max_items, Val<i64>
+        /// Sets `AllowedValues` in place: [`Self::allowed_values`] on a value held by `&mut`.
+        pub fn set_allowed_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedValues", value.into());
+            self
+        }
+
+        /// `AllowedValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedValues")
+        }
+
+        /// `MaxItems`.
+        pub fn max_items(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxItems", value.into());
+            self
+        }
+
+        /// Sets `MaxItems` in place: [`Self::max_items`] on a value held by `&mut`.
+        pub fn set_max_items(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxItems", value.into());
+            self
+        }
+
+        /// `MaxItems` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_items(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxItems")
         }
     }
 
@@ -9204,9 +16282,16 @@ pub mod memory {
             StringValidation { props }
         }
 
-        prop! {
-            /// `AllowedValues`.
-            props, "AllowedValues", _, set_allowed_values, get_allowed_values, Val<List<String>>
+        /// Sets `AllowedValues`, which `new` took, in place.
+        pub fn set_allowed_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedValues", value.into());
+            self
+        }
+
+        /// `AllowedValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedValues")
         }
     }
 
@@ -9239,19 +16324,60 @@ pub mod memory {
             SelfManagedConfiguration { props }
         }
 
-        prop! {
-            /// `HistoricalContextWindowSize`.
-            props, "HistoricalContextWindowSize", historical_context_window_size, set_historical_context_window_size, get_historical_context_window_size, Val<i64>
+        /// `HistoricalContextWindowSize`.
+        pub fn historical_context_window_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HistoricalContextWindowSize", value.into());
+            self
         }
 
-        prop! {
-            /// `InvocationConfiguration`.
-            props, "InvocationConfiguration", invocation_configuration, set_invocation_configuration, get_invocation_configuration, Val<InvocationConfigurationInput>
+        /// Sets `HistoricalContextWindowSize` in place: [`Self::historical_context_window_size`] on a
+        /// value held by `&mut`.
+        pub fn set_historical_context_window_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HistoricalContextWindowSize", value.into());
+            self
         }
 
-        prop! {
-            /// `TriggerConditions`.
-            props, "TriggerConditions", trigger_conditions, set_trigger_conditions, get_trigger_conditions, Val<List<TriggerConditionInput>>
+        /// `HistoricalContextWindowSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_historical_context_window_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HistoricalContextWindowSize")
+        }
+
+        /// `InvocationConfiguration`.
+        pub fn invocation_configuration(mut self, value: impl Into<Val<InvocationConfigurationInput>>) -> Self {
+            self.props.set("InvocationConfiguration", value.into());
+            self
+        }
+
+        /// Sets `InvocationConfiguration` in place: [`Self::invocation_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_invocation_configuration(&mut self, value: impl Into<Val<InvocationConfigurationInput>>) -> &mut Self {
+            self.props.set("InvocationConfiguration", value.into());
+            self
+        }
+
+        /// `InvocationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_configuration(&self) -> ::std::option::Option<Val<InvocationConfigurationInput>> {
+            crate::cfn::get_prop(&self.props, "InvocationConfiguration")
+        }
+
+        /// `TriggerConditions`.
+        pub fn trigger_conditions(mut self, value: impl Into<Val<List<TriggerConditionInput>>>) -> Self {
+            self.props.set("TriggerConditions", value.into());
+            self
+        }
+
+        /// Sets `TriggerConditions` in place: [`Self::trigger_conditions`] on a value held by `&mut`.
+        pub fn set_trigger_conditions(&mut self, value: impl Into<Val<List<TriggerConditionInput>>>) -> &mut Self {
+            self.props.set("TriggerConditions", value.into());
+            self
+        }
+
+        /// `TriggerConditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trigger_conditions(&self) -> ::std::option::Option<Val<List<TriggerConditionInput>>> {
+            crate::cfn::get_prop(&self.props, "TriggerConditions")
         }
     }
 
@@ -9270,14 +16396,41 @@ pub mod memory {
             InvocationConfigurationInput { props }
         }
 
-        prop! {
-            /// `PayloadDeliveryBucketName`.
-            props, "PayloadDeliveryBucketName", payload_delivery_bucket_name, set_payload_delivery_bucket_name, get_payload_delivery_bucket_name, Val<String>
+        /// `PayloadDeliveryBucketName`.
+        pub fn payload_delivery_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PayloadDeliveryBucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `TopicArn`: ARN format
-            props, "TopicArn", topic_arn, set_topic_arn, get_topic_arn, Val<String>
+        /// Sets `PayloadDeliveryBucketName` in place: [`Self::payload_delivery_bucket_name`] on a value
+        /// held by `&mut`.
+        pub fn set_payload_delivery_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PayloadDeliveryBucketName", value.into());
+            self
+        }
+
+        /// `PayloadDeliveryBucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_payload_delivery_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PayloadDeliveryBucketName")
+        }
+
+        /// `TopicArn`: ARN format
+        pub fn topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TopicArn", value.into());
+            self
+        }
+
+        /// Sets `TopicArn` in place: [`Self::topic_arn`] on a value held by `&mut`.
+        pub fn set_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TopicArn", value.into());
+            self
+        }
+
+        /// `TopicArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TopicArn")
         }
     }
 
@@ -9296,19 +16449,58 @@ pub mod memory {
             TriggerConditionInput { props }
         }
 
-        prop! {
-            /// `MessageBasedTrigger`.
-            props, "MessageBasedTrigger", message_based_trigger, set_message_based_trigger, get_message_based_trigger, Val<MessageBasedTriggerInput>
+        /// `MessageBasedTrigger`.
+        pub fn message_based_trigger(mut self, value: impl Into<Val<MessageBasedTriggerInput>>) -> Self {
+            self.props.set("MessageBasedTrigger", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeBasedTrigger`.
-            props, "TimeBasedTrigger", time_based_trigger, set_time_based_trigger, get_time_based_trigger, Val<TimeBasedTriggerInput>
+        /// Sets `MessageBasedTrigger` in place: [`Self::message_based_trigger`] on a value held by `&mut`.
+        pub fn set_message_based_trigger(&mut self, value: impl Into<Val<MessageBasedTriggerInput>>) -> &mut Self {
+            self.props.set("MessageBasedTrigger", value.into());
+            self
         }
 
-        prop! {
-            /// `TokenBasedTrigger`.
-            props, "TokenBasedTrigger", token_based_trigger, set_token_based_trigger, get_token_based_trigger, Val<TokenBasedTriggerInput>
+        /// `MessageBasedTrigger` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_based_trigger(&self) -> ::std::option::Option<Val<MessageBasedTriggerInput>> {
+            crate::cfn::get_prop(&self.props, "MessageBasedTrigger")
+        }
+
+        /// `TimeBasedTrigger`.
+        pub fn time_based_trigger(mut self, value: impl Into<Val<TimeBasedTriggerInput>>) -> Self {
+            self.props.set("TimeBasedTrigger", value.into());
+            self
+        }
+
+        /// Sets `TimeBasedTrigger` in place: [`Self::time_based_trigger`] on a value held by `&mut`.
+        pub fn set_time_based_trigger(&mut self, value: impl Into<Val<TimeBasedTriggerInput>>) -> &mut Self {
+            self.props.set("TimeBasedTrigger", value.into());
+            self
+        }
+
+        /// `TimeBasedTrigger` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_based_trigger(&self) -> ::std::option::Option<Val<TimeBasedTriggerInput>> {
+            crate::cfn::get_prop(&self.props, "TimeBasedTrigger")
+        }
+
+        /// `TokenBasedTrigger`.
+        pub fn token_based_trigger(mut self, value: impl Into<Val<TokenBasedTriggerInput>>) -> Self {
+            self.props.set("TokenBasedTrigger", value.into());
+            self
+        }
+
+        /// Sets `TokenBasedTrigger` in place: [`Self::token_based_trigger`] on a value held by `&mut`.
+        pub fn set_token_based_trigger(&mut self, value: impl Into<Val<TokenBasedTriggerInput>>) -> &mut Self {
+            self.props.set("TokenBasedTrigger", value.into());
+            self
+        }
+
+        /// `TokenBasedTrigger` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_based_trigger(&self) -> ::std::option::Option<Val<TokenBasedTriggerInput>> {
+            crate::cfn::get_prop(&self.props, "TokenBasedTrigger")
         }
     }
 
@@ -9327,9 +16519,22 @@ pub mod memory {
             MessageBasedTriggerInput { props }
         }
 
-        prop! {
-            /// `MessageCount`.
-            props, "MessageCount", message_count, set_message_count, get_message_count, Val<i64>
+        /// `MessageCount`.
+        pub fn message_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MessageCount", value.into());
+            self
+        }
+
+        /// Sets `MessageCount` in place: [`Self::message_count`] on a value held by `&mut`.
+        pub fn set_message_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MessageCount", value.into());
+            self
+        }
+
+        /// `MessageCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MessageCount")
         }
     }
 
@@ -9348,9 +16553,22 @@ pub mod memory {
             TimeBasedTriggerInput { props }
         }
 
-        prop! {
-            /// `IdleSessionTimeout`.
-            props, "IdleSessionTimeout", idle_session_timeout, set_idle_session_timeout, get_idle_session_timeout, Val<i64>
+        /// `IdleSessionTimeout`.
+        pub fn idle_session_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IdleSessionTimeout", value.into());
+            self
+        }
+
+        /// Sets `IdleSessionTimeout` in place: [`Self::idle_session_timeout`] on a value held by `&mut`.
+        pub fn set_idle_session_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IdleSessionTimeout", value.into());
+            self
+        }
+
+        /// `IdleSessionTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idle_session_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IdleSessionTimeout")
         }
     }
 
@@ -9369,9 +16587,22 @@ pub mod memory {
             TokenBasedTriggerInput { props }
         }
 
-        prop! {
-            /// `TokenCount`.
-            props, "TokenCount", token_count, set_token_count, get_token_count, Val<i64>
+        /// `TokenCount`.
+        pub fn token_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TokenCount", value.into());
+            self
+        }
+
+        /// Sets `TokenCount` in place: [`Self::token_count`] on a value held by `&mut`.
+        pub fn set_token_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TokenCount", value.into());
+            self
+        }
+
+        /// `TokenCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TokenCount")
         }
     }
 
@@ -9390,14 +16621,40 @@ pub mod memory {
             SemanticOverride { props }
         }
 
-        prop! {
-            /// `Consolidation`.
-            props, "Consolidation", consolidation, set_consolidation, get_consolidation, Val<SemanticOverrideConsolidationConfigurationInput>
+        /// `Consolidation`.
+        pub fn consolidation(mut self, value: impl Into<Val<SemanticOverrideConsolidationConfigurationInput>>) -> Self {
+            self.props.set("Consolidation", value.into());
+            self
         }
 
-        prop! {
-            /// `Extraction`.
-            props, "Extraction", extraction, set_extraction, get_extraction, Val<SemanticOverrideExtractionConfigurationInput>
+        /// Sets `Consolidation` in place: [`Self::consolidation`] on a value held by `&mut`.
+        pub fn set_consolidation(&mut self, value: impl Into<Val<SemanticOverrideConsolidationConfigurationInput>>) -> &mut Self {
+            self.props.set("Consolidation", value.into());
+            self
+        }
+
+        /// `Consolidation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_consolidation(&self) -> ::std::option::Option<Val<SemanticOverrideConsolidationConfigurationInput>> {
+            crate::cfn::get_prop(&self.props, "Consolidation")
+        }
+
+        /// `Extraction`.
+        pub fn extraction(mut self, value: impl Into<Val<SemanticOverrideExtractionConfigurationInput>>) -> Self {
+            self.props.set("Extraction", value.into());
+            self
+        }
+
+        /// Sets `Extraction` in place: [`Self::extraction`] on a value held by `&mut`.
+        pub fn set_extraction(&mut self, value: impl Into<Val<SemanticOverrideExtractionConfigurationInput>>) -> &mut Self {
+            self.props.set("Extraction", value.into());
+            self
+        }
+
+        /// `Extraction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extraction(&self) -> ::std::option::Option<Val<SemanticOverrideExtractionConfigurationInput>> {
+            crate::cfn::get_prop(&self.props, "Extraction")
         }
     }
 
@@ -9420,14 +16677,28 @@ pub mod memory {
             SemanticOverrideConsolidationConfigurationInput { props }
         }
 
-        prop! {
-            /// `AppendToPrompt`: Text prompt for model instructions
-            props, "AppendToPrompt", _, set_append_to_prompt, get_append_to_prompt, Val<String>
+        /// Sets `AppendToPrompt`, which `new` took, in place.
+        pub fn set_append_to_prompt(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppendToPrompt", value.into());
+            self
         }
 
-        prop! {
-            /// `ModelId`.
-            props, "ModelId", _, set_model_id, get_model_id, Val<String>
+        /// `AppendToPrompt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_append_to_prompt(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppendToPrompt")
+        }
+
+        /// Sets `ModelId`, which `new` took, in place.
+        pub fn set_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelId", value.into());
+            self
+        }
+
+        /// `ModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelId")
         }
     }
 
@@ -9450,14 +16721,28 @@ pub mod memory {
             SemanticOverrideExtractionConfigurationInput { props }
         }
 
-        prop! {
-            /// `AppendToPrompt`: Text prompt for model instructions
-            props, "AppendToPrompt", _, set_append_to_prompt, get_append_to_prompt, Val<String>
+        /// Sets `AppendToPrompt`, which `new` took, in place.
+        pub fn set_append_to_prompt(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppendToPrompt", value.into());
+            self
         }
 
-        prop! {
-            /// `ModelId`.
-            props, "ModelId", _, set_model_id, get_model_id, Val<String>
+        /// `AppendToPrompt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_append_to_prompt(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppendToPrompt")
+        }
+
+        /// Sets `ModelId`, which `new` took, in place.
+        pub fn set_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelId", value.into());
+            self
+        }
+
+        /// `ModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelId")
         }
     }
 
@@ -9476,9 +16761,22 @@ pub mod memory {
             SummaryOverride { props }
         }
 
-        prop! {
-            /// `Consolidation`.
-            props, "Consolidation", consolidation, set_consolidation, get_consolidation, Val<SummaryOverrideConsolidationConfigurationInput>
+        /// `Consolidation`.
+        pub fn consolidation(mut self, value: impl Into<Val<SummaryOverrideConsolidationConfigurationInput>>) -> Self {
+            self.props.set("Consolidation", value.into());
+            self
+        }
+
+        /// Sets `Consolidation` in place: [`Self::consolidation`] on a value held by `&mut`.
+        pub fn set_consolidation(&mut self, value: impl Into<Val<SummaryOverrideConsolidationConfigurationInput>>) -> &mut Self {
+            self.props.set("Consolidation", value.into());
+            self
+        }
+
+        /// `Consolidation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_consolidation(&self) -> ::std::option::Option<Val<SummaryOverrideConsolidationConfigurationInput>> {
+            crate::cfn::get_prop(&self.props, "Consolidation")
         }
     }
 
@@ -9501,14 +16799,28 @@ pub mod memory {
             SummaryOverrideConsolidationConfigurationInput { props }
         }
 
-        prop! {
-            /// `AppendToPrompt`: Text prompt for model instructions
-            props, "AppendToPrompt", _, set_append_to_prompt, get_append_to_prompt, Val<String>
+        /// Sets `AppendToPrompt`, which `new` took, in place.
+        pub fn set_append_to_prompt(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppendToPrompt", value.into());
+            self
         }
 
-        prop! {
-            /// `ModelId`.
-            props, "ModelId", _, set_model_id, get_model_id, Val<String>
+        /// `AppendToPrompt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_append_to_prompt(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppendToPrompt")
+        }
+
+        /// Sets `ModelId`, which `new` took, in place.
+        pub fn set_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelId", value.into());
+            self
+        }
+
+        /// `ModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelId")
         }
     }
 
@@ -9527,14 +16839,40 @@ pub mod memory {
             UserPreferenceOverride { props }
         }
 
-        prop! {
-            /// `Consolidation`.
-            props, "Consolidation", consolidation, set_consolidation, get_consolidation, Val<UserPreferenceOverrideConsolidationConfigurationInput>
+        /// `Consolidation`.
+        pub fn consolidation(mut self, value: impl Into<Val<UserPreferenceOverrideConsolidationConfigurationInput>>) -> Self {
+            self.props.set("Consolidation", value.into());
+            self
         }
 
-        prop! {
-            /// `Extraction`.
-            props, "Extraction", extraction, set_extraction, get_extraction, Val<UserPreferenceOverrideExtractionConfigurationInput>
+        /// Sets `Consolidation` in place: [`Self::consolidation`] on a value held by `&mut`.
+        pub fn set_consolidation(&mut self, value: impl Into<Val<UserPreferenceOverrideConsolidationConfigurationInput>>) -> &mut Self {
+            self.props.set("Consolidation", value.into());
+            self
+        }
+
+        /// `Consolidation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_consolidation(&self) -> ::std::option::Option<Val<UserPreferenceOverrideConsolidationConfigurationInput>> {
+            crate::cfn::get_prop(&self.props, "Consolidation")
+        }
+
+        /// `Extraction`.
+        pub fn extraction(mut self, value: impl Into<Val<UserPreferenceOverrideExtractionConfigurationInput>>) -> Self {
+            self.props.set("Extraction", value.into());
+            self
+        }
+
+        /// Sets `Extraction` in place: [`Self::extraction`] on a value held by `&mut`.
+        pub fn set_extraction(&mut self, value: impl Into<Val<UserPreferenceOverrideExtractionConfigurationInput>>) -> &mut Self {
+            self.props.set("Extraction", value.into());
+            self
+        }
+
+        /// `Extraction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extraction(&self) -> ::std::option::Option<Val<UserPreferenceOverrideExtractionConfigurationInput>> {
+            crate::cfn::get_prop(&self.props, "Extraction")
         }
     }
 
@@ -9557,14 +16895,28 @@ pub mod memory {
             UserPreferenceOverrideConsolidationConfigurationInput { props }
         }
 
-        prop! {
-            /// `AppendToPrompt`: Text prompt for model instructions
-            props, "AppendToPrompt", _, set_append_to_prompt, get_append_to_prompt, Val<String>
+        /// Sets `AppendToPrompt`, which `new` took, in place.
+        pub fn set_append_to_prompt(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppendToPrompt", value.into());
+            self
         }
 
-        prop! {
-            /// `ModelId`.
-            props, "ModelId", _, set_model_id, get_model_id, Val<String>
+        /// `AppendToPrompt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_append_to_prompt(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppendToPrompt")
+        }
+
+        /// Sets `ModelId`, which `new` took, in place.
+        pub fn set_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelId", value.into());
+            self
+        }
+
+        /// `ModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelId")
         }
     }
 
@@ -9587,14 +16939,28 @@ pub mod memory {
             UserPreferenceOverrideExtractionConfigurationInput { props }
         }
 
-        prop! {
-            /// `AppendToPrompt`: Text prompt for model instructions
-            props, "AppendToPrompt", _, set_append_to_prompt, get_append_to_prompt, Val<String>
+        /// Sets `AppendToPrompt`, which `new` took, in place.
+        pub fn set_append_to_prompt(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppendToPrompt", value.into());
+            self
         }
 
-        prop! {
-            /// `ModelId`.
-            props, "ModelId", _, set_model_id, get_model_id, Val<String>
+        /// `AppendToPrompt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_append_to_prompt(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppendToPrompt")
+        }
+
+        /// Sets `ModelId`, which `new` took, in place.
+        pub fn set_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelId", value.into());
+            self
+        }
+
+        /// `ModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelId")
         }
     }
 
@@ -9619,10 +16985,24 @@ pub mod memory {
             RecordExpirySpecification { props }
         }
 
-        prop! {
-            /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
-            /// generated by this strategy expire (LTM TTL). Minimum 31 days.
-            props, "RecordExpiryDurationDays", record_expiry_duration_days, set_record_expiry_duration_days, get_record_expiry_duration_days, Val<i64>
+        /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
+        /// generated by this strategy expire (LTM TTL). Minimum 31 days.
+        pub fn record_expiry_duration_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RecordExpiryDurationDays", value.into());
+            self
+        }
+
+        /// Sets `RecordExpiryDurationDays` in place: [`Self::record_expiry_duration_days`] on a value
+        /// held by `&mut`.
+        pub fn set_record_expiry_duration_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RecordExpiryDurationDays", value.into());
+            self
+        }
+
+        /// `RecordExpiryDurationDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_expiry_duration_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RecordExpiryDurationDays")
         }
     }
 
@@ -9684,74 +17064,240 @@ pub mod memory {
             EpisodicMemoryStrategy { props }
         }
 
-        prop! {
-            /// `Name`: Name of the Memory resource
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `CreatedAt`: Creation timestamp of the memory strategy
-            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Description`: Description of the Memory resource
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `CreatedAt`: Creation timestamp of the memory strategy
+        pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreatedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `MemoryRecordSchema`.
-            props, "MemoryRecordSchema", memory_record_schema, set_memory_record_schema, get_memory_record_schema, Val<MemoryRecordSchema>
+        /// Sets `CreatedAt` in place: [`Self::created_at`] on a value held by `&mut`.
+        pub fn set_created_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreatedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `NamespaceTemplates`: List of namespaces for memory strategy
-            props, "NamespaceTemplates", namespace_templates, set_namespace_templates, get_namespace_templates, Val<List<String>>
+        /// `CreatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_created_at(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreatedAt")
         }
 
-        prop! {
-            /// `Namespaces`: List of namespaces for memory strategy
-            props, "Namespaces", namespaces, set_namespaces, get_namespaces, Val<List<String>>
+        /// `Description`: Description of the Memory resource
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
-            /// generated by this strategy expire (LTM TTL). Minimum 31 days.
-            props, "RecordExpiryDurationDays", record_expiry_duration_days, set_record_expiry_duration_days, get_record_expiry_duration_days, Val<i64>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordExpirySpecification`: Specifies the record expiry (LTM TTL) for a strategy.
-            /// Provide RecordExpiryDurationDays to configure the duration after which records expire.
-            /// Omit the specification entirely to leave records without an expiry on create, or to
-            /// clear a previously configured expiry on update (the handler derives the removal from the
-            /// previous and desired state).
-            props, "RecordExpirySpecification", record_expiry_specification, set_record_expiry_specification, get_record_expiry_specification, Val<RecordExpirySpecification>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `ReflectionConfiguration`.
-            props, "ReflectionConfiguration", reflection_configuration, set_reflection_configuration, get_reflection_configuration, Val<EpisodicReflectionConfigurationInput>
+        /// `MemoryRecordSchema`.
+        pub fn memory_record_schema(mut self, value: impl Into<Val<MemoryRecordSchema>>) -> Self {
+            self.props.set("MemoryRecordSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`: Status of the memory strategy
-            props, "Status", status, set_status, get_status, Val<EpisodicMemoryStrategyStatus>
+        /// Sets `MemoryRecordSchema` in place: [`Self::memory_record_schema`] on a value held by `&mut`.
+        pub fn set_memory_record_schema(&mut self, value: impl Into<Val<MemoryRecordSchema>>) -> &mut Self {
+            self.props.set("MemoryRecordSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `StrategyId`: Unique identifier for the memory strategy
-            props, "StrategyId", strategy_id, set_strategy_id, get_strategy_id, Val<String>
+        /// `MemoryRecordSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_record_schema(&self) -> ::std::option::Option<Val<MemoryRecordSchema>> {
+            crate::cfn::get_prop(&self.props, "MemoryRecordSchema")
         }
 
-        prop! {
-            /// `Type`: Type of memory strategy
-            props, "Type", type_, set_type, get_type, Val<EpisodicMemoryStrategyType>
+        /// `NamespaceTemplates`: List of namespaces for memory strategy
+        pub fn namespace_templates(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NamespaceTemplates", value.into());
+            self
         }
 
-        prop! {
-            /// `UpdatedAt`: Last update timestamp of the memory strategy
-            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<String>
+        /// Sets `NamespaceTemplates` in place: [`Self::namespace_templates`] on a value held by `&mut`.
+        pub fn set_namespace_templates(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NamespaceTemplates", value.into());
+            self
+        }
+
+        /// `NamespaceTemplates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace_templates(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NamespaceTemplates")
+        }
+
+        /// `Namespaces`: List of namespaces for memory strategy
+        pub fn namespaces(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Namespaces", value.into());
+            self
+        }
+
+        /// Sets `Namespaces` in place: [`Self::namespaces`] on a value held by `&mut`.
+        pub fn set_namespaces(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Namespaces", value.into());
+            self
+        }
+
+        /// `Namespaces` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespaces(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Namespaces")
+        }
+
+        /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
+        /// generated by this strategy expire (LTM TTL). Minimum 31 days.
+        pub fn record_expiry_duration_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RecordExpiryDurationDays", value.into());
+            self
+        }
+
+        /// Sets `RecordExpiryDurationDays` in place: [`Self::record_expiry_duration_days`] on a value
+        /// held by `&mut`.
+        pub fn set_record_expiry_duration_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RecordExpiryDurationDays", value.into());
+            self
+        }
+
+        /// `RecordExpiryDurationDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_expiry_duration_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RecordExpiryDurationDays")
+        }
+
+        /// `RecordExpirySpecification`: Specifies the record expiry (LTM TTL) for a strategy. Provide
+        /// RecordExpiryDurationDays to configure the duration after which records expire. Omit the
+        /// specification entirely to leave records without an expiry on create, or to clear a
+        /// previously configured expiry on update (the handler derives the removal from the previous
+        /// and desired state).
+        pub fn record_expiry_specification(mut self, value: impl Into<Val<RecordExpirySpecification>>) -> Self {
+            self.props.set("RecordExpirySpecification", value.into());
+            self
+        }
+
+        /// Sets `RecordExpirySpecification` in place: [`Self::record_expiry_specification`] on a value
+        /// held by `&mut`.
+        pub fn set_record_expiry_specification(&mut self, value: impl Into<Val<RecordExpirySpecification>>) -> &mut Self {
+            self.props.set("RecordExpirySpecification", value.into());
+            self
+        }
+
+        /// `RecordExpirySpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_expiry_specification(&self) -> ::std::option::Option<Val<RecordExpirySpecification>> {
+            crate::cfn::get_prop(&self.props, "RecordExpirySpecification")
+        }
+
+        /// `ReflectionConfiguration`.
+        pub fn reflection_configuration(mut self, value: impl Into<Val<EpisodicReflectionConfigurationInput>>) -> Self {
+            self.props.set("ReflectionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ReflectionConfiguration` in place: [`Self::reflection_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_reflection_configuration(&mut self, value: impl Into<Val<EpisodicReflectionConfigurationInput>>) -> &mut Self {
+            self.props.set("ReflectionConfiguration", value.into());
+            self
+        }
+
+        /// `ReflectionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reflection_configuration(&self) -> ::std::option::Option<Val<EpisodicReflectionConfigurationInput>> {
+            crate::cfn::get_prop(&self.props, "ReflectionConfiguration")
+        }
+
+        /// `Status`: Status of the memory strategy
+        pub fn status(mut self, value: impl Into<Val<EpisodicMemoryStrategyStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<EpisodicMemoryStrategyStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<EpisodicMemoryStrategyStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
+        }
+
+        /// `StrategyId`: Unique identifier for the memory strategy
+        pub fn strategy_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StrategyId", value.into());
+            self
+        }
+
+        /// Sets `StrategyId` in place: [`Self::strategy_id`] on a value held by `&mut`.
+        pub fn set_strategy_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StrategyId", value.into());
+            self
+        }
+
+        /// `StrategyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strategy_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StrategyId")
+        }
+
+        /// `Type`: Type of memory strategy
+        pub fn type_(mut self, value: impl Into<Val<EpisodicMemoryStrategyType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<EpisodicMemoryStrategyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<EpisodicMemoryStrategyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `UpdatedAt`: Last update timestamp of the memory strategy
+        pub fn updated_at(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// Sets `UpdatedAt` in place: [`Self::updated_at`] on a value held by `&mut`.
+        pub fn set_updated_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// `UpdatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_updated_at(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UpdatedAt")
         }
     }
 
@@ -9770,19 +17316,58 @@ pub mod memory {
             EpisodicReflectionConfigurationInput { props }
         }
 
-        prop! {
-            /// `MemoryRecordSchema`.
-            props, "MemoryRecordSchema", memory_record_schema, set_memory_record_schema, get_memory_record_schema, Val<MemoryRecordSchema>
+        /// `MemoryRecordSchema`.
+        pub fn memory_record_schema(mut self, value: impl Into<Val<MemoryRecordSchema>>) -> Self {
+            self.props.set("MemoryRecordSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `NamespaceTemplates`: List of namespaces for memory strategy
-            props, "NamespaceTemplates", namespace_templates, set_namespace_templates, get_namespace_templates, Val<List<String>>
+        /// Sets `MemoryRecordSchema` in place: [`Self::memory_record_schema`] on a value held by `&mut`.
+        pub fn set_memory_record_schema(&mut self, value: impl Into<Val<MemoryRecordSchema>>) -> &mut Self {
+            self.props.set("MemoryRecordSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `Namespaces`: List of namespaces for memory strategy
-            props, "Namespaces", namespaces, set_namespaces, get_namespaces, Val<List<String>>
+        /// `MemoryRecordSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_record_schema(&self) -> ::std::option::Option<Val<MemoryRecordSchema>> {
+            crate::cfn::get_prop(&self.props, "MemoryRecordSchema")
+        }
+
+        /// `NamespaceTemplates`: List of namespaces for memory strategy
+        pub fn namespace_templates(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NamespaceTemplates", value.into());
+            self
+        }
+
+        /// Sets `NamespaceTemplates` in place: [`Self::namespace_templates`] on a value held by `&mut`.
+        pub fn set_namespace_templates(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NamespaceTemplates", value.into());
+            self
+        }
+
+        /// `NamespaceTemplates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace_templates(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NamespaceTemplates")
+        }
+
+        /// `Namespaces`: List of namespaces for memory strategy
+        pub fn namespaces(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Namespaces", value.into());
+            self
+        }
+
+        /// Sets `Namespaces` in place: [`Self::namespaces`] on a value held by `&mut`.
+        pub fn set_namespaces(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Namespaces", value.into());
+            self
+        }
+
+        /// `Namespaces` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespaces(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Namespaces")
         }
     }
 
@@ -9844,69 +17429,221 @@ pub mod memory {
             SemanticMemoryStrategy { props }
         }
 
-        prop! {
-            /// `Name`: Name of the Memory resource
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `CreatedAt`: Creation timestamp of the memory strategy
-            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Description`: Description of the Memory resource
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `CreatedAt`: Creation timestamp of the memory strategy
+        pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreatedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `MemoryRecordSchema`.
-            props, "MemoryRecordSchema", memory_record_schema, set_memory_record_schema, get_memory_record_schema, Val<MemoryRecordSchema>
+        /// Sets `CreatedAt` in place: [`Self::created_at`] on a value held by `&mut`.
+        pub fn set_created_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreatedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `NamespaceTemplates`: List of namespaces for memory strategy
-            props, "NamespaceTemplates", namespace_templates, set_namespace_templates, get_namespace_templates, Val<List<String>>
+        /// `CreatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_created_at(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreatedAt")
         }
 
-        prop! {
-            /// `Namespaces`: List of namespaces for memory strategy
-            props, "Namespaces", namespaces, set_namespaces, get_namespaces, Val<List<String>>
+        /// `Description`: Description of the Memory resource
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
-            /// generated by this strategy expire (LTM TTL). Minimum 31 days.
-            props, "RecordExpiryDurationDays", record_expiry_duration_days, set_record_expiry_duration_days, get_record_expiry_duration_days, Val<i64>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordExpirySpecification`: Specifies the record expiry (LTM TTL) for a strategy.
-            /// Provide RecordExpiryDurationDays to configure the duration after which records expire.
-            /// Omit the specification entirely to leave records without an expiry on create, or to
-            /// clear a previously configured expiry on update (the handler derives the removal from the
-            /// previous and desired state).
-            props, "RecordExpirySpecification", record_expiry_specification, set_record_expiry_specification, get_record_expiry_specification, Val<RecordExpirySpecification>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `Status`: Status of the memory strategy
-            props, "Status", status, set_status, get_status, Val<SemanticMemoryStrategyStatus>
+        /// `MemoryRecordSchema`.
+        pub fn memory_record_schema(mut self, value: impl Into<Val<MemoryRecordSchema>>) -> Self {
+            self.props.set("MemoryRecordSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `StrategyId`: Unique identifier for the memory strategy
-            props, "StrategyId", strategy_id, set_strategy_id, get_strategy_id, Val<String>
+        /// Sets `MemoryRecordSchema` in place: [`Self::memory_record_schema`] on a value held by `&mut`.
+        pub fn set_memory_record_schema(&mut self, value: impl Into<Val<MemoryRecordSchema>>) -> &mut Self {
+            self.props.set("MemoryRecordSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Type of memory strategy
-            props, "Type", type_, set_type, get_type, Val<SemanticMemoryStrategyType>
+        /// `MemoryRecordSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_record_schema(&self) -> ::std::option::Option<Val<MemoryRecordSchema>> {
+            crate::cfn::get_prop(&self.props, "MemoryRecordSchema")
         }
 
-        prop! {
-            /// `UpdatedAt`: Last update timestamp of the memory strategy
-            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<String>
+        /// `NamespaceTemplates`: List of namespaces for memory strategy
+        pub fn namespace_templates(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NamespaceTemplates", value.into());
+            self
+        }
+
+        /// Sets `NamespaceTemplates` in place: [`Self::namespace_templates`] on a value held by `&mut`.
+        pub fn set_namespace_templates(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NamespaceTemplates", value.into());
+            self
+        }
+
+        /// `NamespaceTemplates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace_templates(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NamespaceTemplates")
+        }
+
+        /// `Namespaces`: List of namespaces for memory strategy
+        pub fn namespaces(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Namespaces", value.into());
+            self
+        }
+
+        /// Sets `Namespaces` in place: [`Self::namespaces`] on a value held by `&mut`.
+        pub fn set_namespaces(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Namespaces", value.into());
+            self
+        }
+
+        /// `Namespaces` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespaces(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Namespaces")
+        }
+
+        /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
+        /// generated by this strategy expire (LTM TTL). Minimum 31 days.
+        pub fn record_expiry_duration_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RecordExpiryDurationDays", value.into());
+            self
+        }
+
+        /// Sets `RecordExpiryDurationDays` in place: [`Self::record_expiry_duration_days`] on a value
+        /// held by `&mut`.
+        pub fn set_record_expiry_duration_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RecordExpiryDurationDays", value.into());
+            self
+        }
+
+        /// `RecordExpiryDurationDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_expiry_duration_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RecordExpiryDurationDays")
+        }
+
+        /// `RecordExpirySpecification`: Specifies the record expiry (LTM TTL) for a strategy. Provide
+        /// RecordExpiryDurationDays to configure the duration after which records expire. Omit the
+        /// specification entirely to leave records without an expiry on create, or to clear a
+        /// previously configured expiry on update (the handler derives the removal from the previous
+        /// and desired state).
+        pub fn record_expiry_specification(mut self, value: impl Into<Val<RecordExpirySpecification>>) -> Self {
+            self.props.set("RecordExpirySpecification", value.into());
+            self
+        }
+
+        /// Sets `RecordExpirySpecification` in place: [`Self::record_expiry_specification`] on a value
+        /// held by `&mut`.
+        pub fn set_record_expiry_specification(&mut self, value: impl Into<Val<RecordExpirySpecification>>) -> &mut Self {
+            self.props.set("RecordExpirySpecification", value.into());
+            self
+        }
+
+        /// `RecordExpirySpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_expiry_specification(&self) -> ::std::option::Option<Val<RecordExpirySpecification>> {
+            crate::cfn::get_prop(&self.props, "RecordExpirySpecification")
+        }
+
+        /// `Status`: Status of the memory strategy
+        pub fn status(mut self, value: impl Into<Val<SemanticMemoryStrategyStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<SemanticMemoryStrategyStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<SemanticMemoryStrategyStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
+        }
+
+        /// `StrategyId`: Unique identifier for the memory strategy
+        pub fn strategy_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StrategyId", value.into());
+            self
+        }
+
+        /// Sets `StrategyId` in place: [`Self::strategy_id`] on a value held by `&mut`.
+        pub fn set_strategy_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StrategyId", value.into());
+            self
+        }
+
+        /// `StrategyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strategy_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StrategyId")
+        }
+
+        /// `Type`: Type of memory strategy
+        pub fn type_(mut self, value: impl Into<Val<SemanticMemoryStrategyType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<SemanticMemoryStrategyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<SemanticMemoryStrategyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `UpdatedAt`: Last update timestamp of the memory strategy
+        pub fn updated_at(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// Sets `UpdatedAt` in place: [`Self::updated_at`] on a value held by `&mut`.
+        pub fn set_updated_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// `UpdatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_updated_at(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UpdatedAt")
         }
     }
 
@@ -9968,69 +17705,221 @@ pub mod memory {
             SummaryMemoryStrategy { props }
         }
 
-        prop! {
-            /// `Name`: Name of the Memory resource
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `CreatedAt`: Creation timestamp of the memory strategy
-            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Description`: Description of the Memory resource
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `CreatedAt`: Creation timestamp of the memory strategy
+        pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreatedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `MemoryRecordSchema`.
-            props, "MemoryRecordSchema", memory_record_schema, set_memory_record_schema, get_memory_record_schema, Val<MemoryRecordSchema>
+        /// Sets `CreatedAt` in place: [`Self::created_at`] on a value held by `&mut`.
+        pub fn set_created_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreatedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `NamespaceTemplates`: List of namespaces for memory strategy
-            props, "NamespaceTemplates", namespace_templates, set_namespace_templates, get_namespace_templates, Val<List<String>>
+        /// `CreatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_created_at(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreatedAt")
         }
 
-        prop! {
-            /// `Namespaces`: List of namespaces for memory strategy
-            props, "Namespaces", namespaces, set_namespaces, get_namespaces, Val<List<String>>
+        /// `Description`: Description of the Memory resource
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
-            /// generated by this strategy expire (LTM TTL). Minimum 31 days.
-            props, "RecordExpiryDurationDays", record_expiry_duration_days, set_record_expiry_duration_days, get_record_expiry_duration_days, Val<i64>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordExpirySpecification`: Specifies the record expiry (LTM TTL) for a strategy.
-            /// Provide RecordExpiryDurationDays to configure the duration after which records expire.
-            /// Omit the specification entirely to leave records without an expiry on create, or to
-            /// clear a previously configured expiry on update (the handler derives the removal from the
-            /// previous and desired state).
-            props, "RecordExpirySpecification", record_expiry_specification, set_record_expiry_specification, get_record_expiry_specification, Val<RecordExpirySpecification>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `Status`: Status of the memory strategy
-            props, "Status", status, set_status, get_status, Val<SummaryMemoryStrategyStatus>
+        /// `MemoryRecordSchema`.
+        pub fn memory_record_schema(mut self, value: impl Into<Val<MemoryRecordSchema>>) -> Self {
+            self.props.set("MemoryRecordSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `StrategyId`: Unique identifier for the memory strategy
-            props, "StrategyId", strategy_id, set_strategy_id, get_strategy_id, Val<String>
+        /// Sets `MemoryRecordSchema` in place: [`Self::memory_record_schema`] on a value held by `&mut`.
+        pub fn set_memory_record_schema(&mut self, value: impl Into<Val<MemoryRecordSchema>>) -> &mut Self {
+            self.props.set("MemoryRecordSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Type of memory strategy
-            props, "Type", type_, set_type, get_type, Val<SummaryMemoryStrategyType>
+        /// `MemoryRecordSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_record_schema(&self) -> ::std::option::Option<Val<MemoryRecordSchema>> {
+            crate::cfn::get_prop(&self.props, "MemoryRecordSchema")
         }
 
-        prop! {
-            /// `UpdatedAt`: Last update timestamp of the memory strategy
-            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<String>
+        /// `NamespaceTemplates`: List of namespaces for memory strategy
+        pub fn namespace_templates(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NamespaceTemplates", value.into());
+            self
+        }
+
+        /// Sets `NamespaceTemplates` in place: [`Self::namespace_templates`] on a value held by `&mut`.
+        pub fn set_namespace_templates(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NamespaceTemplates", value.into());
+            self
+        }
+
+        /// `NamespaceTemplates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace_templates(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NamespaceTemplates")
+        }
+
+        /// `Namespaces`: List of namespaces for memory strategy
+        pub fn namespaces(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Namespaces", value.into());
+            self
+        }
+
+        /// Sets `Namespaces` in place: [`Self::namespaces`] on a value held by `&mut`.
+        pub fn set_namespaces(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Namespaces", value.into());
+            self
+        }
+
+        /// `Namespaces` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespaces(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Namespaces")
+        }
+
+        /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
+        /// generated by this strategy expire (LTM TTL). Minimum 31 days.
+        pub fn record_expiry_duration_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RecordExpiryDurationDays", value.into());
+            self
+        }
+
+        /// Sets `RecordExpiryDurationDays` in place: [`Self::record_expiry_duration_days`] on a value
+        /// held by `&mut`.
+        pub fn set_record_expiry_duration_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RecordExpiryDurationDays", value.into());
+            self
+        }
+
+        /// `RecordExpiryDurationDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_expiry_duration_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RecordExpiryDurationDays")
+        }
+
+        /// `RecordExpirySpecification`: Specifies the record expiry (LTM TTL) for a strategy. Provide
+        /// RecordExpiryDurationDays to configure the duration after which records expire. Omit the
+        /// specification entirely to leave records without an expiry on create, or to clear a
+        /// previously configured expiry on update (the handler derives the removal from the previous
+        /// and desired state).
+        pub fn record_expiry_specification(mut self, value: impl Into<Val<RecordExpirySpecification>>) -> Self {
+            self.props.set("RecordExpirySpecification", value.into());
+            self
+        }
+
+        /// Sets `RecordExpirySpecification` in place: [`Self::record_expiry_specification`] on a value
+        /// held by `&mut`.
+        pub fn set_record_expiry_specification(&mut self, value: impl Into<Val<RecordExpirySpecification>>) -> &mut Self {
+            self.props.set("RecordExpirySpecification", value.into());
+            self
+        }
+
+        /// `RecordExpirySpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_expiry_specification(&self) -> ::std::option::Option<Val<RecordExpirySpecification>> {
+            crate::cfn::get_prop(&self.props, "RecordExpirySpecification")
+        }
+
+        /// `Status`: Status of the memory strategy
+        pub fn status(mut self, value: impl Into<Val<SummaryMemoryStrategyStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<SummaryMemoryStrategyStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<SummaryMemoryStrategyStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
+        }
+
+        /// `StrategyId`: Unique identifier for the memory strategy
+        pub fn strategy_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StrategyId", value.into());
+            self
+        }
+
+        /// Sets `StrategyId` in place: [`Self::strategy_id`] on a value held by `&mut`.
+        pub fn set_strategy_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StrategyId", value.into());
+            self
+        }
+
+        /// `StrategyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strategy_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StrategyId")
+        }
+
+        /// `Type`: Type of memory strategy
+        pub fn type_(mut self, value: impl Into<Val<SummaryMemoryStrategyType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<SummaryMemoryStrategyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<SummaryMemoryStrategyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `UpdatedAt`: Last update timestamp of the memory strategy
+        pub fn updated_at(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// Sets `UpdatedAt` in place: [`Self::updated_at`] on a value held by `&mut`.
+        pub fn set_updated_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// `UpdatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_updated_at(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UpdatedAt")
         }
     }
 
@@ -10092,69 +17981,221 @@ pub mod memory {
             UserPreferenceMemoryStrategy { props }
         }
 
-        prop! {
-            /// `Name`: Name of the Memory resource
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `CreatedAt`: Creation timestamp of the memory strategy
-            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Description`: Description of the Memory resource
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `CreatedAt`: Creation timestamp of the memory strategy
+        pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreatedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `MemoryRecordSchema`.
-            props, "MemoryRecordSchema", memory_record_schema, set_memory_record_schema, get_memory_record_schema, Val<MemoryRecordSchema>
+        /// Sets `CreatedAt` in place: [`Self::created_at`] on a value held by `&mut`.
+        pub fn set_created_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreatedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `NamespaceTemplates`: List of namespaces for memory strategy
-            props, "NamespaceTemplates", namespace_templates, set_namespace_templates, get_namespace_templates, Val<List<String>>
+        /// `CreatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_created_at(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreatedAt")
         }
 
-        prop! {
-            /// `Namespaces`: List of namespaces for memory strategy
-            props, "Namespaces", namespaces, set_namespaces, get_namespaces, Val<List<String>>
+        /// `Description`: Description of the Memory resource
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
-            /// generated by this strategy expire (LTM TTL). Minimum 31 days.
-            props, "RecordExpiryDurationDays", record_expiry_duration_days, set_record_expiry_duration_days, get_record_expiry_duration_days, Val<i64>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordExpirySpecification`: Specifies the record expiry (LTM TTL) for a strategy.
-            /// Provide RecordExpiryDurationDays to configure the duration after which records expire.
-            /// Omit the specification entirely to leave records without an expiry on create, or to
-            /// clear a previously configured expiry on update (the handler derives the removal from the
-            /// previous and desired state).
-            props, "RecordExpirySpecification", record_expiry_specification, set_record_expiry_specification, get_record_expiry_specification, Val<RecordExpirySpecification>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `Status`: Status of the memory strategy
-            props, "Status", status, set_status, get_status, Val<UserPreferenceMemoryStrategyStatus>
+        /// `MemoryRecordSchema`.
+        pub fn memory_record_schema(mut self, value: impl Into<Val<MemoryRecordSchema>>) -> Self {
+            self.props.set("MemoryRecordSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `StrategyId`: Unique identifier for the memory strategy
-            props, "StrategyId", strategy_id, set_strategy_id, get_strategy_id, Val<String>
+        /// Sets `MemoryRecordSchema` in place: [`Self::memory_record_schema`] on a value held by `&mut`.
+        pub fn set_memory_record_schema(&mut self, value: impl Into<Val<MemoryRecordSchema>>) -> &mut Self {
+            self.props.set("MemoryRecordSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Type of memory strategy
-            props, "Type", type_, set_type, get_type, Val<UserPreferenceMemoryStrategyType>
+        /// `MemoryRecordSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_record_schema(&self) -> ::std::option::Option<Val<MemoryRecordSchema>> {
+            crate::cfn::get_prop(&self.props, "MemoryRecordSchema")
         }
 
-        prop! {
-            /// `UpdatedAt`: Last update timestamp of the memory strategy
-            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<String>
+        /// `NamespaceTemplates`: List of namespaces for memory strategy
+        pub fn namespace_templates(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NamespaceTemplates", value.into());
+            self
+        }
+
+        /// Sets `NamespaceTemplates` in place: [`Self::namespace_templates`] on a value held by `&mut`.
+        pub fn set_namespace_templates(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NamespaceTemplates", value.into());
+            self
+        }
+
+        /// `NamespaceTemplates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace_templates(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NamespaceTemplates")
+        }
+
+        /// `Namespaces`: List of namespaces for memory strategy
+        pub fn namespaces(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Namespaces", value.into());
+            self
+        }
+
+        /// Sets `Namespaces` in place: [`Self::namespaces`] on a value held by `&mut`.
+        pub fn set_namespaces(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Namespaces", value.into());
+            self
+        }
+
+        /// `Namespaces` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespaces(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Namespaces")
+        }
+
+        /// `RecordExpiryDurationDays`: The duration, in days, after which long-term memory records
+        /// generated by this strategy expire (LTM TTL). Minimum 31 days.
+        pub fn record_expiry_duration_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RecordExpiryDurationDays", value.into());
+            self
+        }
+
+        /// Sets `RecordExpiryDurationDays` in place: [`Self::record_expiry_duration_days`] on a value
+        /// held by `&mut`.
+        pub fn set_record_expiry_duration_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RecordExpiryDurationDays", value.into());
+            self
+        }
+
+        /// `RecordExpiryDurationDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_expiry_duration_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RecordExpiryDurationDays")
+        }
+
+        /// `RecordExpirySpecification`: Specifies the record expiry (LTM TTL) for a strategy. Provide
+        /// RecordExpiryDurationDays to configure the duration after which records expire. Omit the
+        /// specification entirely to leave records without an expiry on create, or to clear a
+        /// previously configured expiry on update (the handler derives the removal from the previous
+        /// and desired state).
+        pub fn record_expiry_specification(mut self, value: impl Into<Val<RecordExpirySpecification>>) -> Self {
+            self.props.set("RecordExpirySpecification", value.into());
+            self
+        }
+
+        /// Sets `RecordExpirySpecification` in place: [`Self::record_expiry_specification`] on a value
+        /// held by `&mut`.
+        pub fn set_record_expiry_specification(&mut self, value: impl Into<Val<RecordExpirySpecification>>) -> &mut Self {
+            self.props.set("RecordExpirySpecification", value.into());
+            self
+        }
+
+        /// `RecordExpirySpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_expiry_specification(&self) -> ::std::option::Option<Val<RecordExpirySpecification>> {
+            crate::cfn::get_prop(&self.props, "RecordExpirySpecification")
+        }
+
+        /// `Status`: Status of the memory strategy
+        pub fn status(mut self, value: impl Into<Val<UserPreferenceMemoryStrategyStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<UserPreferenceMemoryStrategyStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<UserPreferenceMemoryStrategyStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
+        }
+
+        /// `StrategyId`: Unique identifier for the memory strategy
+        pub fn strategy_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StrategyId", value.into());
+            self
+        }
+
+        /// Sets `StrategyId` in place: [`Self::strategy_id`] on a value held by `&mut`.
+        pub fn set_strategy_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StrategyId", value.into());
+            self
+        }
+
+        /// `StrategyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strategy_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StrategyId")
+        }
+
+        /// `Type`: Type of memory strategy
+        pub fn type_(mut self, value: impl Into<Val<UserPreferenceMemoryStrategyType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<UserPreferenceMemoryStrategyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<UserPreferenceMemoryStrategyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `UpdatedAt`: Last update timestamp of the memory strategy
+        pub fn updated_at(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// Sets `UpdatedAt` in place: [`Self::updated_at`] on a value held by `&mut`.
+        pub fn set_updated_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// `UpdatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_updated_at(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UpdatedAt")
         }
     }
 
@@ -10219,17 +18260,35 @@ pub mod memory {
             NamespaceKeyEntry { props }
         }
 
-        prop! {
-            /// `Key`: A namespace variable key name. Must start with a lowercase letter and contain
-            /// only lowercase alphanumeric characters. Cannot be a built-in variable (memoryStrategyId,
-            /// sessionId, actorId).
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Validation`: Validation rules for namespace variable values. Multiple rules can be
-            /// specified and all must pass.
-            props, "Validation", validation, set_validation, get_validation, Val<NamespaceKeyValidation>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Validation`: Validation rules for namespace variable values. Multiple rules can be
+        /// specified and all must pass.
+        pub fn validation(mut self, value: impl Into<Val<NamespaceKeyValidation>>) -> Self {
+            self.props.set("Validation", value.into());
+            self
+        }
+
+        /// Sets `Validation` in place: [`Self::validation`] on a value held by `&mut`.
+        pub fn set_validation(&mut self, value: impl Into<Val<NamespaceKeyValidation>>) -> &mut Self {
+            self.props.set("Validation", value.into());
+            self
+        }
+
+        /// `Validation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validation(&self) -> ::std::option::Option<Val<NamespaceKeyValidation>> {
+            crate::cfn::get_prop(&self.props, "Validation")
         }
     }
 
@@ -10249,14 +18308,40 @@ pub mod memory {
             NamespaceKeyValidation { props }
         }
 
-        prop! {
-            /// `AllowedValues`: List of allowed values for this namespace variable
-            props, "AllowedValues", allowed_values, set_allowed_values, get_allowed_values, Val<List<String>>
+        /// `AllowedValues`: List of allowed values for this namespace variable
+        pub fn allowed_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedValues", value.into());
+            self
         }
 
-        prop! {
-            /// `RegexPattern`: A regex pattern that a namespace variable value must match
-            props, "RegexPattern", regex_pattern, set_regex_pattern, get_regex_pattern, Val<String>
+        /// Sets `AllowedValues` in place: [`Self::allowed_values`] on a value held by `&mut`.
+        pub fn set_allowed_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedValues", value.into());
+            self
+        }
+
+        /// `AllowedValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedValues")
+        }
+
+        /// `RegexPattern`: A regex pattern that a namespace variable value must match
+        pub fn regex_pattern(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RegexPattern", value.into());
+            self
+        }
+
+        /// Sets `RegexPattern` in place: [`Self::regex_pattern`] on a value held by `&mut`.
+        pub fn set_regex_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RegexPattern", value.into());
+            self
+        }
+
+        /// `RegexPattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RegexPattern")
         }
     }
 
@@ -10277,9 +18362,16 @@ pub mod memory {
             StreamDeliveryResources { props }
         }
 
-        prop! {
-            /// `Resources`.
-            props, "Resources", _, set_resources, get_resources, Val<List<StreamDeliveryResource>>
+        /// Sets `Resources`, which `new` took, in place.
+        pub fn set_resources(&mut self, value: impl Into<Val<List<StreamDeliveryResource>>>) -> &mut Self {
+            self.props.set("Resources", value.into());
+            self
+        }
+
+        /// `Resources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resources(&self) -> ::std::option::Option<Val<List<StreamDeliveryResource>>> {
+            crate::cfn::get_prop(&self.props, "Resources")
         }
     }
 
@@ -10298,9 +18390,22 @@ pub mod memory {
             StreamDeliveryResource { props }
         }
 
-        prop! {
-            /// `Kinesis`.
-            props, "Kinesis", kinesis, set_kinesis, get_kinesis, Val<KinesisResource>
+        /// `Kinesis`.
+        pub fn kinesis(mut self, value: impl Into<Val<KinesisResource>>) -> Self {
+            self.props.set("Kinesis", value.into());
+            self
+        }
+
+        /// Sets `Kinesis` in place: [`Self::kinesis`] on a value held by `&mut`.
+        pub fn set_kinesis(&mut self, value: impl Into<Val<KinesisResource>>) -> &mut Self {
+            self.props.set("Kinesis", value.into());
+            self
+        }
+
+        /// `Kinesis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis(&self) -> ::std::option::Option<Val<KinesisResource>> {
+            crate::cfn::get_prop(&self.props, "Kinesis")
         }
     }
 
@@ -10326,14 +18431,28 @@ pub mod memory {
             KinesisResource { props }
         }
 
-        prop! {
-            /// `DataStreamArn`: ARN format
-            props, "DataStreamArn", _, set_data_stream_arn, get_data_stream_arn, Val<String>
+        /// Sets `DataStreamArn`, which `new` took, in place.
+        pub fn set_data_stream_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataStreamArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentConfigurations`.
-            props, "ContentConfigurations", _, set_content_configurations, get_content_configurations, Val<List<ContentConfiguration>>
+        /// `DataStreamArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_stream_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataStreamArn")
+        }
+
+        /// Sets `ContentConfigurations`, which `new` took, in place.
+        pub fn set_content_configurations(&mut self, value: impl Into<Val<List<ContentConfiguration>>>) -> &mut Self {
+            self.props.set("ContentConfigurations", value.into());
+            self
+        }
+
+        /// `ContentConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_configurations(&self) -> ::std::option::Option<Val<List<ContentConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "ContentConfigurations")
         }
     }
 
@@ -10354,14 +18473,34 @@ pub mod memory {
             ContentConfiguration { props }
         }
 
-        prop! {
-            /// `Type`: The type of content to deliver
-            props, "Type", _, set_type, get_type, Val<ContentConfigurationType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ContentConfigurationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Level`: The level of content detail to deliver
-            props, "Level", level, set_level, get_level, Val<ContentConfigurationLevel>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ContentConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Level`: The level of content detail to deliver
+        pub fn level(mut self, value: impl Into<Val<ContentConfigurationLevel>>) -> Self {
+            self.props.set("Level", value.into());
+            self
+        }
+
+        /// Sets `Level` in place: [`Self::level`] on a value held by `&mut`.
+        pub fn set_level(&mut self, value: impl Into<Val<ContentConfigurationLevel>>) -> &mut Self {
+            self.props.set("Level", value.into());
+            self
+        }
+
+        /// `Level` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_level(&self) -> ::std::option::Option<Val<ContentConfigurationLevel>> {
+            crate::cfn::get_prop(&self.props, "Level")
         }
     }
 
@@ -10416,24 +18555,65 @@ impl OAuth2CredentialProvider {
         OAuth2CredentialProvider { core }
     }
 
-    prop! {
-        /// `CredentialProviderVendor`: The vendor of the OAuth2 credential provider
-        core.props, "CredentialProviderVendor", _, set_credential_provider_vendor, get_credential_provider_vendor, Val<o_auth2_credential_provider::CredentialProviderVendor>
+    /// Sets `CredentialProviderVendor`, which `new` took, in place.
+    pub fn set_credential_provider_vendor(&mut self, value: impl Into<Val<o_auth2_credential_provider::CredentialProviderVendor>>) -> &mut Self {
+        self.core.props.set("CredentialProviderVendor", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the OAuth2 credential provider
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `CredentialProviderVendor` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_credential_provider_vendor(&self) -> ::std::option::Option<Val<o_auth2_credential_provider::CredentialProviderVendor>> {
+        crate::cfn::get_prop(&self.core.props, "CredentialProviderVendor")
     }
 
-    prop! {
-        /// `Oauth2ProviderConfigInput`: The configuration settings for the OAuth2 provider
-        core.props, "Oauth2ProviderConfigInput", oauth2_provider_config_input, set_oauth2_provider_config_input, get_oauth2_provider_config_input, Val<o_auth2_credential_provider::Oauth2ProviderConfigInput>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the OAuth2 credential provider
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Oauth2ProviderConfigInput`: The configuration settings for the OAuth2 provider
+    pub fn oauth2_provider_config_input(mut self, value: impl Into<Val<o_auth2_credential_provider::Oauth2ProviderConfigInput>>) -> Self {
+        self.core.props.set("Oauth2ProviderConfigInput", value.into());
+        self
+    }
+
+    /// Sets `Oauth2ProviderConfigInput` in place: [`Self::oauth2_provider_config_input`] on a value
+    /// held by `&mut`.
+    pub fn set_oauth2_provider_config_input(&mut self, value: impl Into<Val<o_auth2_credential_provider::Oauth2ProviderConfigInput>>) -> &mut Self {
+        self.core.props.set("Oauth2ProviderConfigInput", value.into());
+        self
+    }
+
+    /// `Oauth2ProviderConfigInput` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_oauth2_provider_config_input(&self) -> ::std::option::Option<Val<o_auth2_credential_provider::Oauth2ProviderConfigInput>> {
+        crate::cfn::get_prop(&self.core.props, "Oauth2ProviderConfigInput")
+    }
+
+    /// `Tags`: Tags to assign to the OAuth2 credential provider
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -10600,50 +18780,176 @@ pub mod o_auth2_credential_provider {
             Oauth2ProviderConfigInput { props }
         }
 
-        prop! {
-            /// `AtlassianOauth2ProviderConfig`: Input configuration for an Atlassian OAuth2 provider
-            props, "AtlassianOauth2ProviderConfig", atlassian_oauth2_provider_config, set_atlassian_oauth2_provider_config, get_atlassian_oauth2_provider_config, Val<AtlassianOauth2ProviderConfigInput>
+        /// `AtlassianOauth2ProviderConfig`: Input configuration for an Atlassian OAuth2 provider
+        pub fn atlassian_oauth2_provider_config(mut self, value: impl Into<Val<AtlassianOauth2ProviderConfigInput>>) -> Self {
+            self.props.set("AtlassianOauth2ProviderConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomOauth2ProviderConfig`: Input configuration for a custom OAuth2 provider
-            props, "CustomOauth2ProviderConfig", custom_oauth2_provider_config, set_custom_oauth2_provider_config, get_custom_oauth2_provider_config, Val<CustomOauth2ProviderConfigInput>
+        /// Sets `AtlassianOauth2ProviderConfig` in place: [`Self::atlassian_oauth2_provider_config`] on
+        /// a value held by `&mut`.
+        pub fn set_atlassian_oauth2_provider_config(&mut self, value: impl Into<Val<AtlassianOauth2ProviderConfigInput>>) -> &mut Self {
+            self.props.set("AtlassianOauth2ProviderConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `GithubOauth2ProviderConfig`: Input configuration for a GitHub OAuth2 provider
-            props, "GithubOauth2ProviderConfig", github_oauth2_provider_config, set_github_oauth2_provider_config, get_github_oauth2_provider_config, Val<GithubOauth2ProviderConfigInput>
+        /// `AtlassianOauth2ProviderConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_atlassian_oauth2_provider_config(&self) -> ::std::option::Option<Val<AtlassianOauth2ProviderConfigInput>> {
+            crate::cfn::get_prop(&self.props, "AtlassianOauth2ProviderConfig")
         }
 
-        prop! {
-            /// `GoogleOauth2ProviderConfig`: Input configuration for a Google OAuth2 provider
-            props, "GoogleOauth2ProviderConfig", google_oauth2_provider_config, set_google_oauth2_provider_config, get_google_oauth2_provider_config, Val<GoogleOauth2ProviderConfigInput>
+        /// `CustomOauth2ProviderConfig`: Input configuration for a custom OAuth2 provider
+        pub fn custom_oauth2_provider_config(mut self, value: impl Into<Val<CustomOauth2ProviderConfigInput>>) -> Self {
+            self.props.set("CustomOauth2ProviderConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludedOauth2ProviderConfig`: Input configuration for a supported non-custom OAuth2
-            /// provider
-            props, "IncludedOauth2ProviderConfig", included_oauth2_provider_config, set_included_oauth2_provider_config, get_included_oauth2_provider_config, Val<IncludedOauth2ProviderConfigInput>
+        /// Sets `CustomOauth2ProviderConfig` in place: [`Self::custom_oauth2_provider_config`] on a
+        /// value held by `&mut`.
+        pub fn set_custom_oauth2_provider_config(&mut self, value: impl Into<Val<CustomOauth2ProviderConfigInput>>) -> &mut Self {
+            self.props.set("CustomOauth2ProviderConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `LinkedinOauth2ProviderConfig`: Input configuration for a LinkedIn OAuth2 provider
-            props, "LinkedinOauth2ProviderConfig", linkedin_oauth2_provider_config, set_linkedin_oauth2_provider_config, get_linkedin_oauth2_provider_config, Val<LinkedinOauth2ProviderConfigInput>
+        /// `CustomOauth2ProviderConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_oauth2_provider_config(&self) -> ::std::option::Option<Val<CustomOauth2ProviderConfigInput>> {
+            crate::cfn::get_prop(&self.props, "CustomOauth2ProviderConfig")
         }
 
-        prop! {
-            /// `MicrosoftOauth2ProviderConfig`: Input configuration for a Microsoft OAuth2 provider
-            props, "MicrosoftOauth2ProviderConfig", microsoft_oauth2_provider_config, set_microsoft_oauth2_provider_config, get_microsoft_oauth2_provider_config, Val<MicrosoftOauth2ProviderConfigInput>
+        /// `GithubOauth2ProviderConfig`: Input configuration for a GitHub OAuth2 provider
+        pub fn github_oauth2_provider_config(mut self, value: impl Into<Val<GithubOauth2ProviderConfigInput>>) -> Self {
+            self.props.set("GithubOauth2ProviderConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `SalesforceOauth2ProviderConfig`: Input configuration for a Salesforce OAuth2 provider
-            props, "SalesforceOauth2ProviderConfig", salesforce_oauth2_provider_config, set_salesforce_oauth2_provider_config, get_salesforce_oauth2_provider_config, Val<SalesforceOauth2ProviderConfigInput>
+        /// Sets `GithubOauth2ProviderConfig` in place: [`Self::github_oauth2_provider_config`] on a
+        /// value held by `&mut`.
+        pub fn set_github_oauth2_provider_config(&mut self, value: impl Into<Val<GithubOauth2ProviderConfigInput>>) -> &mut Self {
+            self.props.set("GithubOauth2ProviderConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `SlackOauth2ProviderConfig`: Input configuration for a Slack OAuth2 provider
-            props, "SlackOauth2ProviderConfig", slack_oauth2_provider_config, set_slack_oauth2_provider_config, get_slack_oauth2_provider_config, Val<SlackOauth2ProviderConfigInput>
+        /// `GithubOauth2ProviderConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_github_oauth2_provider_config(&self) -> ::std::option::Option<Val<GithubOauth2ProviderConfigInput>> {
+            crate::cfn::get_prop(&self.props, "GithubOauth2ProviderConfig")
+        }
+
+        /// `GoogleOauth2ProviderConfig`: Input configuration for a Google OAuth2 provider
+        pub fn google_oauth2_provider_config(mut self, value: impl Into<Val<GoogleOauth2ProviderConfigInput>>) -> Self {
+            self.props.set("GoogleOauth2ProviderConfig", value.into());
+            self
+        }
+
+        /// Sets `GoogleOauth2ProviderConfig` in place: [`Self::google_oauth2_provider_config`] on a
+        /// value held by `&mut`.
+        pub fn set_google_oauth2_provider_config(&mut self, value: impl Into<Val<GoogleOauth2ProviderConfigInput>>) -> &mut Self {
+            self.props.set("GoogleOauth2ProviderConfig", value.into());
+            self
+        }
+
+        /// `GoogleOauth2ProviderConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_google_oauth2_provider_config(&self) -> ::std::option::Option<Val<GoogleOauth2ProviderConfigInput>> {
+            crate::cfn::get_prop(&self.props, "GoogleOauth2ProviderConfig")
+        }
+
+        /// `IncludedOauth2ProviderConfig`: Input configuration for a supported non-custom OAuth2
+        /// provider
+        pub fn included_oauth2_provider_config(mut self, value: impl Into<Val<IncludedOauth2ProviderConfigInput>>) -> Self {
+            self.props.set("IncludedOauth2ProviderConfig", value.into());
+            self
+        }
+
+        /// Sets `IncludedOauth2ProviderConfig` in place: [`Self::included_oauth2_provider_config`] on a
+        /// value held by `&mut`.
+        pub fn set_included_oauth2_provider_config(&mut self, value: impl Into<Val<IncludedOauth2ProviderConfigInput>>) -> &mut Self {
+            self.props.set("IncludedOauth2ProviderConfig", value.into());
+            self
+        }
+
+        /// `IncludedOauth2ProviderConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_included_oauth2_provider_config(&self) -> ::std::option::Option<Val<IncludedOauth2ProviderConfigInput>> {
+            crate::cfn::get_prop(&self.props, "IncludedOauth2ProviderConfig")
+        }
+
+        /// `LinkedinOauth2ProviderConfig`: Input configuration for a LinkedIn OAuth2 provider
+        pub fn linkedin_oauth2_provider_config(mut self, value: impl Into<Val<LinkedinOauth2ProviderConfigInput>>) -> Self {
+            self.props.set("LinkedinOauth2ProviderConfig", value.into());
+            self
+        }
+
+        /// Sets `LinkedinOauth2ProviderConfig` in place: [`Self::linkedin_oauth2_provider_config`] on a
+        /// value held by `&mut`.
+        pub fn set_linkedin_oauth2_provider_config(&mut self, value: impl Into<Val<LinkedinOauth2ProviderConfigInput>>) -> &mut Self {
+            self.props.set("LinkedinOauth2ProviderConfig", value.into());
+            self
+        }
+
+        /// `LinkedinOauth2ProviderConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_linkedin_oauth2_provider_config(&self) -> ::std::option::Option<Val<LinkedinOauth2ProviderConfigInput>> {
+            crate::cfn::get_prop(&self.props, "LinkedinOauth2ProviderConfig")
+        }
+
+        /// `MicrosoftOauth2ProviderConfig`: Input configuration for a Microsoft OAuth2 provider
+        pub fn microsoft_oauth2_provider_config(mut self, value: impl Into<Val<MicrosoftOauth2ProviderConfigInput>>) -> Self {
+            self.props.set("MicrosoftOauth2ProviderConfig", value.into());
+            self
+        }
+
+        /// Sets `MicrosoftOauth2ProviderConfig` in place: [`Self::microsoft_oauth2_provider_config`] on
+        /// a value held by `&mut`.
+        pub fn set_microsoft_oauth2_provider_config(&mut self, value: impl Into<Val<MicrosoftOauth2ProviderConfigInput>>) -> &mut Self {
+            self.props.set("MicrosoftOauth2ProviderConfig", value.into());
+            self
+        }
+
+        /// `MicrosoftOauth2ProviderConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_microsoft_oauth2_provider_config(&self) -> ::std::option::Option<Val<MicrosoftOauth2ProviderConfigInput>> {
+            crate::cfn::get_prop(&self.props, "MicrosoftOauth2ProviderConfig")
+        }
+
+        /// `SalesforceOauth2ProviderConfig`: Input configuration for a Salesforce OAuth2 provider
+        pub fn salesforce_oauth2_provider_config(mut self, value: impl Into<Val<SalesforceOauth2ProviderConfigInput>>) -> Self {
+            self.props.set("SalesforceOauth2ProviderConfig", value.into());
+            self
+        }
+
+        /// Sets `SalesforceOauth2ProviderConfig` in place: [`Self::salesforce_oauth2_provider_config`]
+        /// on a value held by `&mut`.
+        pub fn set_salesforce_oauth2_provider_config(&mut self, value: impl Into<Val<SalesforceOauth2ProviderConfigInput>>) -> &mut Self {
+            self.props.set("SalesforceOauth2ProviderConfig", value.into());
+            self
+        }
+
+        /// `SalesforceOauth2ProviderConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_salesforce_oauth2_provider_config(&self) -> ::std::option::Option<Val<SalesforceOauth2ProviderConfigInput>> {
+            crate::cfn::get_prop(&self.props, "SalesforceOauth2ProviderConfig")
+        }
+
+        /// `SlackOauth2ProviderConfig`: Input configuration for a Slack OAuth2 provider
+        pub fn slack_oauth2_provider_config(mut self, value: impl Into<Val<SlackOauth2ProviderConfigInput>>) -> Self {
+            self.props.set("SlackOauth2ProviderConfig", value.into());
+            self
+        }
+
+        /// Sets `SlackOauth2ProviderConfig` in place: [`Self::slack_oauth2_provider_config`] on a value
+        /// held by `&mut`.
+        pub fn set_slack_oauth2_provider_config(&mut self, value: impl Into<Val<SlackOauth2ProviderConfigInput>>) -> &mut Self {
+            self.props.set("SlackOauth2ProviderConfig", value.into());
+            self
+        }
+
+        /// `SlackOauth2ProviderConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slack_oauth2_provider_config(&self) -> ::std::option::Option<Val<SlackOauth2ProviderConfigInput>> {
+            crate::cfn::get_prop(&self.props, "SlackOauth2ProviderConfig")
         }
     }
 
@@ -10665,25 +18971,71 @@ pub mod o_auth2_credential_provider {
             AtlassianOauth2ProviderConfigInput { props }
         }
 
-        prop! {
-            /// `ClientId`.
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecret`.
-            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
 
-        prop! {
-            /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-            /// Manager
-            props, "ClientSecretConfig", client_secret_config, set_client_secret_config, get_client_secret_config, Val<SecretReference>
+        /// `ClientSecret`.
+        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecretSource`.
-            props, "ClientSecretSource", client_secret_source, set_client_secret_source, get_client_secret_source, Val<AtlassianOauth2ProviderConfigInputClientSecretSource>
+        /// Sets `ClientSecret` in place: [`Self::client_secret`] on a value held by `&mut`.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
+        }
+
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
+        }
+
+        /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+        /// Manager
+        pub fn client_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
+            self.props.set("ClientSecretConfig", value.into());
+            self
+        }
+
+        /// Sets `ClientSecretConfig` in place: [`Self::client_secret_config`] on a value held by `&mut`.
+        pub fn set_client_secret_config(&mut self, value: impl Into<Val<SecretReference>>) -> &mut Self {
+            self.props.set("ClientSecretConfig", value.into());
+            self
+        }
+
+        /// `ClientSecretConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret_config(&self) -> ::std::option::Option<Val<SecretReference>> {
+            crate::cfn::get_prop(&self.props, "ClientSecretConfig")
+        }
+
+        /// `ClientSecretSource`.
+        pub fn client_secret_source(mut self, value: impl Into<Val<AtlassianOauth2ProviderConfigInputClientSecretSource>>) -> Self {
+            self.props.set("ClientSecretSource", value.into());
+            self
+        }
+
+        /// Sets `ClientSecretSource` in place: [`Self::client_secret_source`] on a value held by `&mut`.
+        pub fn set_client_secret_source(&mut self, value: impl Into<Val<AtlassianOauth2ProviderConfigInputClientSecretSource>>) -> &mut Self {
+            self.props.set("ClientSecretSource", value.into());
+            self
+        }
+
+        /// `ClientSecretSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret_source(&self) -> ::std::option::Option<Val<AtlassianOauth2ProviderConfigInputClientSecretSource>> {
+            crate::cfn::get_prop(&self.props, "ClientSecretSource")
         }
     }
 
@@ -10707,14 +19059,28 @@ pub mod o_auth2_credential_provider {
             SecretReference { props }
         }
 
-        prop! {
-            /// `SecretId`: The ID or ARN of the secret in AWS Secrets Manager
-            props, "SecretId", _, set_secret_id, get_secret_id, Val<String>
+        /// Sets `SecretId`, which `new` took, in place.
+        pub fn set_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretId", value.into());
+            self
         }
 
-        prop! {
-            /// `JsonKey`: The JSON key within the secret that contains the credential value
-            props, "JsonKey", _, set_json_key, get_json_key, Val<String>
+        /// `SecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretId")
+        }
+
+        /// Sets `JsonKey`, which `new` took, in place.
+        pub fn set_json_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JsonKey", value.into());
+            self
+        }
+
+        /// `JsonKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_json_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JsonKey")
         }
     }
 
@@ -10749,59 +19115,186 @@ pub mod o_auth2_credential_provider {
             CustomOauth2ProviderConfigInput { props }
         }
 
-        prop! {
-            /// `OauthDiscovery`: Discovery information for an OAuth2 provider
-            props, "OauthDiscovery", _, set_oauth_discovery, get_oauth_discovery, Val<Oauth2Discovery>
+        /// Sets `OauthDiscovery`, which `new` took, in place.
+        pub fn set_oauth_discovery(&mut self, value: impl Into<Val<Oauth2Discovery>>) -> &mut Self {
+            self.props.set("OauthDiscovery", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientAuthenticationMethod`: The client authentication method to use when
-            /// authenticating with the token endpoint
-            props, "ClientAuthenticationMethod", client_authentication_method, set_client_authentication_method, get_client_authentication_method, Val<CustomOauth2ProviderConfigInputClientAuthenticationMethod>
+        /// `OauthDiscovery` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_oauth_discovery(&self) -> ::std::option::Option<Val<Oauth2Discovery>> {
+            crate::cfn::get_prop(&self.props, "OauthDiscovery")
         }
 
-        prop! {
-            /// `ClientId`: The client ID for the custom OAuth2 provider
-            props, "ClientId", client_id, set_client_id, get_client_id, Val<String>
+        /// `ClientAuthenticationMethod`: The client authentication method to use when authenticating
+        /// with the token endpoint
+        pub fn client_authentication_method(mut self, value: impl Into<Val<CustomOauth2ProviderConfigInputClientAuthenticationMethod>>) -> Self {
+            self.props.set("ClientAuthenticationMethod", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecret`: The client secret for the custom OAuth2 provider
-            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
+        /// Sets `ClientAuthenticationMethod` in place: [`Self::client_authentication_method`] on a
+        /// value held by `&mut`.
+        pub fn set_client_authentication_method(&mut self, value: impl Into<Val<CustomOauth2ProviderConfigInputClientAuthenticationMethod>>) -> &mut Self {
+            self.props.set("ClientAuthenticationMethod", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-            /// Manager
-            props, "ClientSecretConfig", client_secret_config, set_client_secret_config, get_client_secret_config, Val<SecretReference>
+        /// `ClientAuthenticationMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_authentication_method(&self) -> ::std::option::Option<Val<CustomOauth2ProviderConfigInputClientAuthenticationMethod>> {
+            crate::cfn::get_prop(&self.props, "ClientAuthenticationMethod")
         }
 
-        prop! {
-            /// `ClientSecretSource`: The source of the client secret
-            props, "ClientSecretSource", client_secret_source, set_client_secret_source, get_client_secret_source, Val<CustomOauth2ProviderConfigInputClientSecretSource>
+        /// `ClientId`: The client ID for the custom OAuth2 provider
+        pub fn client_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `OnBehalfOfTokenExchangeConfig`: Configuration for on-behalf-of token exchange
-            props, "OnBehalfOfTokenExchangeConfig", on_behalf_of_token_exchange_config, set_on_behalf_of_token_exchange_config, get_on_behalf_of_token_exchange_config, Val<OnBehalfOfTokenExchangeConfig>
+        /// Sets `ClientId` in place: [`Self::client_id`] on a value held by `&mut`.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateEndpoint`: The private endpoint configuration for connecting to private
-            /// resources in your VPC
-            props, "PrivateEndpoint", private_endpoint, set_private_endpoint, get_private_endpoint, Val<PrivateEndpoint>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
 
-        prop! {
-            /// `PrivateEndpointOverrides`: A list of private endpoint overrides. Each override maps a
-            /// specific domain to a private endpoint, enabling secure connectivity through VPC Lattice
-            /// resource configurations.
-            props, "PrivateEndpointOverrides", private_endpoint_overrides, set_private_endpoint_overrides, get_private_endpoint_overrides, Val<List<PrivateEndpointOverride>>
+        /// `ClientSecret`: The client secret for the custom OAuth2 provider
+        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateKeyJwtConfig`: Configuration for private_key_jwt client authentication (RFC 7523)
-            props, "PrivateKeyJwtConfig", private_key_jwt_config, set_private_key_jwt_config, get_private_key_jwt_config, Val<PrivateKeyJwtConfig>
+        /// Sets `ClientSecret` in place: [`Self::client_secret`] on a value held by `&mut`.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
+        }
+
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
+        }
+
+        /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+        /// Manager
+        pub fn client_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
+            self.props.set("ClientSecretConfig", value.into());
+            self
+        }
+
+        /// Sets `ClientSecretConfig` in place: [`Self::client_secret_config`] on a value held by `&mut`.
+        pub fn set_client_secret_config(&mut self, value: impl Into<Val<SecretReference>>) -> &mut Self {
+            self.props.set("ClientSecretConfig", value.into());
+            self
+        }
+
+        /// `ClientSecretConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret_config(&self) -> ::std::option::Option<Val<SecretReference>> {
+            crate::cfn::get_prop(&self.props, "ClientSecretConfig")
+        }
+
+        /// `ClientSecretSource`: The source of the client secret
+        pub fn client_secret_source(mut self, value: impl Into<Val<CustomOauth2ProviderConfigInputClientSecretSource>>) -> Self {
+            self.props.set("ClientSecretSource", value.into());
+            self
+        }
+
+        /// Sets `ClientSecretSource` in place: [`Self::client_secret_source`] on a value held by `&mut`.
+        pub fn set_client_secret_source(&mut self, value: impl Into<Val<CustomOauth2ProviderConfigInputClientSecretSource>>) -> &mut Self {
+            self.props.set("ClientSecretSource", value.into());
+            self
+        }
+
+        /// `ClientSecretSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret_source(&self) -> ::std::option::Option<Val<CustomOauth2ProviderConfigInputClientSecretSource>> {
+            crate::cfn::get_prop(&self.props, "ClientSecretSource")
+        }
+
+        /// `OnBehalfOfTokenExchangeConfig`: Configuration for on-behalf-of token exchange
+        pub fn on_behalf_of_token_exchange_config(mut self, value: impl Into<Val<OnBehalfOfTokenExchangeConfig>>) -> Self {
+            self.props.set("OnBehalfOfTokenExchangeConfig", value.into());
+            self
+        }
+
+        /// Sets `OnBehalfOfTokenExchangeConfig` in place: [`Self::on_behalf_of_token_exchange_config`]
+        /// on a value held by `&mut`.
+        pub fn set_on_behalf_of_token_exchange_config(&mut self, value: impl Into<Val<OnBehalfOfTokenExchangeConfig>>) -> &mut Self {
+            self.props.set("OnBehalfOfTokenExchangeConfig", value.into());
+            self
+        }
+
+        /// `OnBehalfOfTokenExchangeConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_behalf_of_token_exchange_config(&self) -> ::std::option::Option<Val<OnBehalfOfTokenExchangeConfig>> {
+            crate::cfn::get_prop(&self.props, "OnBehalfOfTokenExchangeConfig")
+        }
+
+        /// `PrivateEndpoint`: The private endpoint configuration for connecting to private resources in
+        /// your VPC
+        pub fn private_endpoint(mut self, value: impl Into<Val<PrivateEndpoint>>) -> Self {
+            self.props.set("PrivateEndpoint", value.into());
+            self
+        }
+
+        /// Sets `PrivateEndpoint` in place: [`Self::private_endpoint`] on a value held by `&mut`.
+        pub fn set_private_endpoint(&mut self, value: impl Into<Val<PrivateEndpoint>>) -> &mut Self {
+            self.props.set("PrivateEndpoint", value.into());
+            self
+        }
+
+        /// `PrivateEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_endpoint(&self) -> ::std::option::Option<Val<PrivateEndpoint>> {
+            crate::cfn::get_prop(&self.props, "PrivateEndpoint")
+        }
+
+        /// `PrivateEndpointOverrides`: A list of private endpoint overrides. Each override maps a
+        /// specific domain to a private endpoint, enabling secure connectivity through VPC Lattice
+        /// resource configurations.
+        pub fn private_endpoint_overrides(mut self, value: impl Into<Val<List<PrivateEndpointOverride>>>) -> Self {
+            self.props.set("PrivateEndpointOverrides", value.into());
+            self
+        }
+
+        /// Sets `PrivateEndpointOverrides` in place: [`Self::private_endpoint_overrides`] on a value
+        /// held by `&mut`.
+        pub fn set_private_endpoint_overrides(&mut self, value: impl Into<Val<List<PrivateEndpointOverride>>>) -> &mut Self {
+            self.props.set("PrivateEndpointOverrides", value.into());
+            self
+        }
+
+        /// `PrivateEndpointOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_endpoint_overrides(&self) -> ::std::option::Option<Val<List<PrivateEndpointOverride>>> {
+            crate::cfn::get_prop(&self.props, "PrivateEndpointOverrides")
+        }
+
+        /// `PrivateKeyJwtConfig`: Configuration for private_key_jwt client authentication (RFC 7523)
+        pub fn private_key_jwt_config(mut self, value: impl Into<Val<PrivateKeyJwtConfig>>) -> Self {
+            self.props.set("PrivateKeyJwtConfig", value.into());
+            self
+        }
+
+        /// Sets `PrivateKeyJwtConfig` in place: [`Self::private_key_jwt_config`] on a value held by `&mut`.
+        pub fn set_private_key_jwt_config(&mut self, value: impl Into<Val<PrivateKeyJwtConfig>>) -> &mut Self {
+            self.props.set("PrivateKeyJwtConfig", value.into());
+            self
+        }
+
+        /// `PrivateKeyJwtConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_key_jwt_config(&self) -> ::std::option::Option<Val<PrivateKeyJwtConfig>> {
+            crate::cfn::get_prop(&self.props, "PrivateKeyJwtConfig")
         }
     }
 
@@ -10853,14 +19346,41 @@ pub mod o_auth2_credential_provider {
             Oauth2Discovery { props }
         }
 
-        prop! {
-            /// `AuthorizationServerMetadata`: Authorization server metadata for the OAuth2 provider
-            props, "AuthorizationServerMetadata", authorization_server_metadata, set_authorization_server_metadata, get_authorization_server_metadata, Val<Oauth2AuthorizationServerMetadata>
+        /// `AuthorizationServerMetadata`: Authorization server metadata for the OAuth2 provider
+        pub fn authorization_server_metadata(mut self, value: impl Into<Val<Oauth2AuthorizationServerMetadata>>) -> Self {
+            self.props.set("AuthorizationServerMetadata", value.into());
+            self
         }
 
-        prop! {
-            /// `DiscoveryUrl`: The discovery URL for the OAuth2 provider
-            props, "DiscoveryUrl", discovery_url, set_discovery_url, get_discovery_url, Val<String>
+        /// Sets `AuthorizationServerMetadata` in place: [`Self::authorization_server_metadata`] on a
+        /// value held by `&mut`.
+        pub fn set_authorization_server_metadata(&mut self, value: impl Into<Val<Oauth2AuthorizationServerMetadata>>) -> &mut Self {
+            self.props.set("AuthorizationServerMetadata", value.into());
+            self
+        }
+
+        /// `AuthorizationServerMetadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_server_metadata(&self) -> ::std::option::Option<Val<Oauth2AuthorizationServerMetadata>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationServerMetadata")
+        }
+
+        /// `DiscoveryUrl`: The discovery URL for the OAuth2 provider
+        pub fn discovery_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DiscoveryUrl", value.into());
+            self
+        }
+
+        /// Sets `DiscoveryUrl` in place: [`Self::discovery_url`] on a value held by `&mut`.
+        pub fn set_discovery_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DiscoveryUrl", value.into());
+            self
+        }
+
+        /// `DiscoveryUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_discovery_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DiscoveryUrl")
         }
     }
 
@@ -10890,24 +19410,58 @@ pub mod o_auth2_credential_provider {
             Oauth2AuthorizationServerMetadata { props }
         }
 
-        prop! {
-            /// `Issuer`: The issuer URL for the OAuth2 authorization server
-            props, "Issuer", _, set_issuer, get_issuer, Val<String>
+        /// Sets `Issuer`, which `new` took, in place.
+        pub fn set_issuer(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Issuer", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthorizationEndpoint`: The authorization endpoint URL
-            props, "AuthorizationEndpoint", _, set_authorization_endpoint, get_authorization_endpoint, Val<String>
+        /// `Issuer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_issuer(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Issuer")
         }
 
-        prop! {
-            /// `TokenEndpoint`: The token endpoint URL
-            props, "TokenEndpoint", _, set_token_endpoint, get_token_endpoint, Val<String>
+        /// Sets `AuthorizationEndpoint`, which `new` took, in place.
+        pub fn set_authorization_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthorizationEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `ResponseTypes`: The supported response types
-            props, "ResponseTypes", response_types, set_response_types, get_response_types, Val<List<String>>
+        /// `AuthorizationEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationEndpoint")
+        }
+
+        /// Sets `TokenEndpoint`, which `new` took, in place.
+        pub fn set_token_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TokenEndpoint", value.into());
+            self
+        }
+
+        /// `TokenEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TokenEndpoint")
+        }
+
+        /// `ResponseTypes`: The supported response types
+        pub fn response_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ResponseTypes", value.into());
+            self
+        }
+
+        /// Sets `ResponseTypes` in place: [`Self::response_types`] on a value held by `&mut`.
+        pub fn set_response_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ResponseTypes", value.into());
+            self
+        }
+
+        /// `ResponseTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ResponseTypes")
         }
     }
 
@@ -10929,14 +19483,35 @@ pub mod o_auth2_credential_provider {
             OnBehalfOfTokenExchangeConfig { props }
         }
 
-        prop! {
-            /// `GrantType`: The grant type for on-behalf-of token exchange
-            props, "GrantType", _, set_grant_type, get_grant_type, Val<OnBehalfOfTokenExchangeConfigGrantType>
+        /// Sets `GrantType`, which `new` took, in place.
+        pub fn set_grant_type(&mut self, value: impl Into<Val<OnBehalfOfTokenExchangeConfigGrantType>>) -> &mut Self {
+            self.props.set("GrantType", value.into());
+            self
         }
 
-        prop! {
-            /// `TokenExchangeGrantTypeConfig`: Configuration for RFC 8693 Token Exchange
-            props, "TokenExchangeGrantTypeConfig", token_exchange_grant_type_config, set_token_exchange_grant_type_config, get_token_exchange_grant_type_config, Val<TokenExchangeGrantTypeConfig>
+        /// `GrantType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_grant_type(&self) -> ::std::option::Option<Val<OnBehalfOfTokenExchangeConfigGrantType>> {
+            crate::cfn::get_prop(&self.props, "GrantType")
+        }
+
+        /// `TokenExchangeGrantTypeConfig`: Configuration for RFC 8693 Token Exchange
+        pub fn token_exchange_grant_type_config(mut self, value: impl Into<Val<TokenExchangeGrantTypeConfig>>) -> Self {
+            self.props.set("TokenExchangeGrantTypeConfig", value.into());
+            self
+        }
+
+        /// Sets `TokenExchangeGrantTypeConfig` in place: [`Self::token_exchange_grant_type_config`] on
+        /// a value held by `&mut`.
+        pub fn set_token_exchange_grant_type_config(&mut self, value: impl Into<Val<TokenExchangeGrantTypeConfig>>) -> &mut Self {
+            self.props.set("TokenExchangeGrantTypeConfig", value.into());
+            self
+        }
+
+        /// `TokenExchangeGrantTypeConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_exchange_grant_type_config(&self) -> ::std::option::Option<Val<TokenExchangeGrantTypeConfig>> {
+            crate::cfn::get_prop(&self.props, "TokenExchangeGrantTypeConfig")
         }
     }
 
@@ -10973,14 +19548,34 @@ pub mod o_auth2_credential_provider {
             TokenExchangeGrantTypeConfig { props }
         }
 
-        prop! {
-            /// `ActorTokenContent`: The actor token content type
-            props, "ActorTokenContent", _, set_actor_token_content, get_actor_token_content, Val<TokenExchangeGrantTypeConfigActorTokenContent>
+        /// Sets `ActorTokenContent`, which `new` took, in place.
+        pub fn set_actor_token_content(&mut self, value: impl Into<Val<TokenExchangeGrantTypeConfigActorTokenContent>>) -> &mut Self {
+            self.props.set("ActorTokenContent", value.into());
+            self
         }
 
-        prop! {
-            /// `ActorTokenScopes`: The actor token scopes. Only valid when ActorTokenContent is M2M.
-            props, "ActorTokenScopes", actor_token_scopes, set_actor_token_scopes, get_actor_token_scopes, Val<List<String>>
+        /// `ActorTokenContent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_actor_token_content(&self) -> ::std::option::Option<Val<TokenExchangeGrantTypeConfigActorTokenContent>> {
+            crate::cfn::get_prop(&self.props, "ActorTokenContent")
+        }
+
+        /// `ActorTokenScopes`: The actor token scopes. Only valid when ActorTokenContent is M2M.
+        pub fn actor_token_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ActorTokenScopes", value.into());
+            self
+        }
+
+        /// Sets `ActorTokenScopes` in place: [`Self::actor_token_scopes`] on a value held by `&mut`.
+        pub fn set_actor_token_scopes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ActorTokenScopes", value.into());
+            self
+        }
+
+        /// `ActorTokenScopes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_actor_token_scopes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ActorTokenScopes")
         }
     }
 
@@ -11016,18 +19611,44 @@ pub mod o_auth2_credential_provider {
             PrivateEndpoint { props }
         }
 
-        prop! {
-            /// `ManagedVpcResource`: Configuration for a managed VPC Lattice resource. AgentCore
-            /// creates and manages the VPC Lattice resource gateway and resource configuration on your
-            /// behalf.
-            props, "ManagedVpcResource", managed_vpc_resource, set_managed_vpc_resource, get_managed_vpc_resource, Val<ManagedVpcResource>
+        /// `ManagedVpcResource`: Configuration for a managed VPC Lattice resource. AgentCore creates
+        /// and manages the VPC Lattice resource gateway and resource configuration on your behalf.
+        pub fn managed_vpc_resource(mut self, value: impl Into<Val<ManagedVpcResource>>) -> Self {
+            self.props.set("ManagedVpcResource", value.into());
+            self
         }
 
-        prop! {
-            /// `SelfManagedLatticeResource`: Configuration for a self-managed VPC Lattice resource. You
-            /// create and manage the VPC Lattice resource gateway and resource configuration, then
-            /// provide the resource configuration identifier.
-            props, "SelfManagedLatticeResource", self_managed_lattice_resource, set_self_managed_lattice_resource, get_self_managed_lattice_resource, Val<SelfManagedLatticeResource>
+        /// Sets `ManagedVpcResource` in place: [`Self::managed_vpc_resource`] on a value held by `&mut`.
+        pub fn set_managed_vpc_resource(&mut self, value: impl Into<Val<ManagedVpcResource>>) -> &mut Self {
+            self.props.set("ManagedVpcResource", value.into());
+            self
+        }
+
+        /// `ManagedVpcResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_vpc_resource(&self) -> ::std::option::Option<Val<ManagedVpcResource>> {
+            crate::cfn::get_prop(&self.props, "ManagedVpcResource")
+        }
+
+        /// `SelfManagedLatticeResource`: Configuration for a self-managed VPC Lattice resource. You
+        /// create and manage the VPC Lattice resource gateway and resource configuration, then provide
+        /// the resource configuration identifier.
+        pub fn self_managed_lattice_resource(mut self, value: impl Into<Val<SelfManagedLatticeResource>>) -> Self {
+            self.props.set("SelfManagedLatticeResource", value.into());
+            self
+        }
+
+        /// Sets `SelfManagedLatticeResource` in place: [`Self::self_managed_lattice_resource`] on a
+        /// value held by `&mut`.
+        pub fn set_self_managed_lattice_resource(&mut self, value: impl Into<Val<SelfManagedLatticeResource>>) -> &mut Self {
+            self.props.set("SelfManagedLatticeResource", value.into());
+            self
+        }
+
+        /// `SelfManagedLatticeResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_self_managed_lattice_resource(&self) -> ::std::option::Option<Val<SelfManagedLatticeResource>> {
+            crate::cfn::get_prop(&self.props, "SelfManagedLatticeResource")
         }
     }
 
@@ -11060,37 +19681,96 @@ pub mod o_auth2_credential_provider {
             ManagedVpcResource { props }
         }
 
-        prop! {
-            /// `VpcIdentifier`: The ID of the VPC that contains your private resource
-            props, "VpcIdentifier", _, set_vpc_identifier, get_vpc_identifier, Val<String>
+        /// Sets `VpcIdentifier`, which `new` took, in place.
+        pub fn set_vpc_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`: The subnet IDs within the VPC where the VPC Lattice resource gateway is
-            /// placed
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `VpcIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcIdentifier")
         }
 
-        prop! {
-            /// `EndpointIpAddressType`: The IP address type for the resource configuration endpoint
-            props, "EndpointIpAddressType", _, set_endpoint_ip_address_type, get_endpoint_ip_address_type, Val<ManagedVpcResourceEndpointIpAddressType>
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
         }
 
-        prop! {
-            /// `RoutingDomain`: An intermediate publicly resolvable domain used as the VPC Lattice
-            /// resource configuration endpoint
-            props, "RoutingDomain", routing_domain, set_routing_domain, get_routing_domain, Val<String>
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
 
-        prop! {
-            /// `SecurityGroupIds`: The security group IDs to associate with the VPC Lattice resource
-            /// gateway
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `EndpointIpAddressType`, which `new` took, in place.
+        pub fn set_endpoint_ip_address_type(&mut self, value: impl Into<Val<ManagedVpcResourceEndpointIpAddressType>>) -> &mut Self {
+            self.props.set("EndpointIpAddressType", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`: Tags to apply to the managed VPC Lattice resource gateway
-            props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+        /// `EndpointIpAddressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_ip_address_type(&self) -> ::std::option::Option<Val<ManagedVpcResourceEndpointIpAddressType>> {
+            crate::cfn::get_prop(&self.props, "EndpointIpAddressType")
+        }
+
+        /// `RoutingDomain`: An intermediate publicly resolvable domain used as the VPC Lattice resource
+        /// configuration endpoint
+        pub fn routing_domain(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoutingDomain", value.into());
+            self
+        }
+
+        /// Sets `RoutingDomain` in place: [`Self::routing_domain`] on a value held by `&mut`.
+        pub fn set_routing_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoutingDomain", value.into());
+            self
+        }
+
+        /// `RoutingDomain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_routing_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoutingDomain")
+        }
+
+        /// `SecurityGroupIds`: The security group IDs to associate with the VPC Lattice resource
+        /// gateway
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `Tags`: Tags to apply to the managed VPC Lattice resource gateway
+        pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -11127,10 +19807,16 @@ pub mod o_auth2_credential_provider {
             SelfManagedLatticeResource { props }
         }
 
-        prop! {
-            /// `ResourceConfigurationIdentifier`: The ARN or ID of the VPC Lattice resource
-            /// configuration
-            props, "ResourceConfigurationIdentifier", _, set_resource_configuration_identifier, get_resource_configuration_identifier, Val<String>
+        /// Sets `ResourceConfigurationIdentifier`, which `new` took, in place.
+        pub fn set_resource_configuration_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceConfigurationIdentifier", value.into());
+            self
+        }
+
+        /// `ResourceConfigurationIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_configuration_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceConfigurationIdentifier")
         }
     }
 
@@ -11159,15 +19845,28 @@ pub mod o_auth2_credential_provider {
             PrivateEndpointOverride { props }
         }
 
-        prop! {
-            /// `Domain`: The domain to override with a private endpoint
-            props, "Domain", _, set_domain, get_domain, Val<String>
+        /// Sets `Domain`, which `new` took, in place.
+        pub fn set_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Domain", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateEndpoint`: The private endpoint configuration for connecting to private
-            /// resources in your VPC
-            props, "PrivateEndpoint", _, set_private_endpoint, get_private_endpoint, Val<PrivateEndpoint>
+        /// `Domain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Domain")
+        }
+
+        /// Sets `PrivateEndpoint`, which `new` took, in place.
+        pub fn set_private_endpoint(&mut self, value: impl Into<Val<PrivateEndpoint>>) -> &mut Self {
+            self.props.set("PrivateEndpoint", value.into());
+            self
+        }
+
+        /// `PrivateEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_endpoint(&self) -> ::std::option::Option<Val<PrivateEndpoint>> {
+            crate::cfn::get_prop(&self.props, "PrivateEndpoint")
         }
     }
 
@@ -11187,27 +19886,78 @@ pub mod o_auth2_credential_provider {
             PrivateKeyJwtConfig { props }
         }
 
-        prop! {
-            /// `AdditionalHeaderClaims`: A map of additional claims to include in the JWT client
-            /// assertion
-            props, "AdditionalHeaderClaims", additional_header_claims, set_additional_header_claims, get_additional_header_claims, Val<Map<String>>
+        /// `AdditionalHeaderClaims`: A map of additional claims to include in the JWT client assertion
+        pub fn additional_header_claims(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("AdditionalHeaderClaims", value.into());
+            self
         }
 
-        prop! {
-            /// `AdditionalPayloadClaims`: A map of additional claims to include in the JWT client
-            /// assertion
-            props, "AdditionalPayloadClaims", additional_payload_claims, set_additional_payload_claims, get_additional_payload_claims, Val<Map<String>>
+        /// Sets `AdditionalHeaderClaims` in place: [`Self::additional_header_claims`] on a value held
+        /// by `&mut`.
+        pub fn set_additional_header_claims(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("AdditionalHeaderClaims", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateKeySource`: Contains the private key source configuration for a JWT client
-            /// assertion
-            props, "PrivateKeySource", private_key_source, set_private_key_source, get_private_key_source, Val<PrivateKeySource>
+        /// `AdditionalHeaderClaims` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_header_claims(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "AdditionalHeaderClaims")
         }
 
-        prop! {
-            /// `SigningAlgorithm`: The algorithm used to sign the JWT client assertion
-            props, "SigningAlgorithm", signing_algorithm, set_signing_algorithm, get_signing_algorithm, Val<PrivateKeyJwtConfigSigningAlgorithm>
+        /// `AdditionalPayloadClaims`: A map of additional claims to include in the JWT client assertion
+        pub fn additional_payload_claims(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("AdditionalPayloadClaims", value.into());
+            self
+        }
+
+        /// Sets `AdditionalPayloadClaims` in place: [`Self::additional_payload_claims`] on a value held
+        /// by `&mut`.
+        pub fn set_additional_payload_claims(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("AdditionalPayloadClaims", value.into());
+            self
+        }
+
+        /// `AdditionalPayloadClaims` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_payload_claims(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "AdditionalPayloadClaims")
+        }
+
+        /// `PrivateKeySource`: Contains the private key source configuration for a JWT client assertion
+        pub fn private_key_source(mut self, value: impl Into<Val<PrivateKeySource>>) -> Self {
+            self.props.set("PrivateKeySource", value.into());
+            self
+        }
+
+        /// Sets `PrivateKeySource` in place: [`Self::private_key_source`] on a value held by `&mut`.
+        pub fn set_private_key_source(&mut self, value: impl Into<Val<PrivateKeySource>>) -> &mut Self {
+            self.props.set("PrivateKeySource", value.into());
+            self
+        }
+
+        /// `PrivateKeySource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_key_source(&self) -> ::std::option::Option<Val<PrivateKeySource>> {
+            crate::cfn::get_prop(&self.props, "PrivateKeySource")
+        }
+
+        /// `SigningAlgorithm`: The algorithm used to sign the JWT client assertion
+        pub fn signing_algorithm(mut self, value: impl Into<Val<PrivateKeyJwtConfigSigningAlgorithm>>) -> Self {
+            self.props.set("SigningAlgorithm", value.into());
+            self
+        }
+
+        /// Sets `SigningAlgorithm` in place: [`Self::signing_algorithm`] on a value held by `&mut`.
+        pub fn set_signing_algorithm(&mut self, value: impl Into<Val<PrivateKeyJwtConfigSigningAlgorithm>>) -> &mut Self {
+            self.props.set("SigningAlgorithm", value.into());
+            self
+        }
+
+        /// `SigningAlgorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_signing_algorithm(&self) -> ::std::option::Option<Val<PrivateKeyJwtConfigSigningAlgorithm>> {
+            crate::cfn::get_prop(&self.props, "SigningAlgorithm")
         }
     }
 
@@ -11227,9 +19977,22 @@ pub mod o_auth2_credential_provider {
             PrivateKeySource { props }
         }
 
-        prop! {
-            /// `KmsKeySource`: Contains the KMS key configuration for a JWT client assertion
-            props, "KmsKeySource", kms_key_source, set_kms_key_source, get_kms_key_source, Val<KmsKeySourceType>
+        /// `KmsKeySource`: Contains the KMS key configuration for a JWT client assertion
+        pub fn kms_key_source(mut self, value: impl Into<Val<KmsKeySourceType>>) -> Self {
+            self.props.set("KmsKeySource", value.into());
+            self
+        }
+
+        /// Sets `KmsKeySource` in place: [`Self::kms_key_source`] on a value held by `&mut`.
+        pub fn set_kms_key_source(&mut self, value: impl Into<Val<KmsKeySourceType>>) -> &mut Self {
+            self.props.set("KmsKeySource", value.into());
+            self
+        }
+
+        /// `KmsKeySource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_source(&self) -> ::std::option::Option<Val<KmsKeySourceType>> {
+            crate::cfn::get_prop(&self.props, "KmsKeySource")
         }
     }
 
@@ -11252,10 +20015,16 @@ pub mod o_auth2_credential_provider {
             KmsKeySourceType { props }
         }
 
-        prop! {
-            /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the KMS key used to sign the JWT client
-            /// assertion
-            props, "KmsKeyArn", _, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// Sets `KmsKeyArn`, which `new` took, in place.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 
@@ -11293,25 +20062,71 @@ pub mod o_auth2_credential_provider {
             GithubOauth2ProviderConfigInput { props }
         }
 
-        prop! {
-            /// `ClientId`.
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecret`.
-            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
 
-        prop! {
-            /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-            /// Manager
-            props, "ClientSecretConfig", client_secret_config, set_client_secret_config, get_client_secret_config, Val<SecretReference>
+        /// `ClientSecret`.
+        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecretSource`.
-            props, "ClientSecretSource", client_secret_source, set_client_secret_source, get_client_secret_source, Val<GithubOauth2ProviderConfigInputClientSecretSource>
+        /// Sets `ClientSecret` in place: [`Self::client_secret`] on a value held by `&mut`.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
+        }
+
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
+        }
+
+        /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+        /// Manager
+        pub fn client_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
+            self.props.set("ClientSecretConfig", value.into());
+            self
+        }
+
+        /// Sets `ClientSecretConfig` in place: [`Self::client_secret_config`] on a value held by `&mut`.
+        pub fn set_client_secret_config(&mut self, value: impl Into<Val<SecretReference>>) -> &mut Self {
+            self.props.set("ClientSecretConfig", value.into());
+            self
+        }
+
+        /// `ClientSecretConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret_config(&self) -> ::std::option::Option<Val<SecretReference>> {
+            crate::cfn::get_prop(&self.props, "ClientSecretConfig")
+        }
+
+        /// `ClientSecretSource`.
+        pub fn client_secret_source(mut self, value: impl Into<Val<GithubOauth2ProviderConfigInputClientSecretSource>>) -> Self {
+            self.props.set("ClientSecretSource", value.into());
+            self
+        }
+
+        /// Sets `ClientSecretSource` in place: [`Self::client_secret_source`] on a value held by `&mut`.
+        pub fn set_client_secret_source(&mut self, value: impl Into<Val<GithubOauth2ProviderConfigInputClientSecretSource>>) -> &mut Self {
+            self.props.set("ClientSecretSource", value.into());
+            self
+        }
+
+        /// `ClientSecretSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret_source(&self) -> ::std::option::Option<Val<GithubOauth2ProviderConfigInputClientSecretSource>> {
+            crate::cfn::get_prop(&self.props, "ClientSecretSource")
         }
     }
 
@@ -11346,25 +20161,71 @@ pub mod o_auth2_credential_provider {
             GoogleOauth2ProviderConfigInput { props }
         }
 
-        prop! {
-            /// `ClientId`.
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecret`.
-            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
 
-        prop! {
-            /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-            /// Manager
-            props, "ClientSecretConfig", client_secret_config, set_client_secret_config, get_client_secret_config, Val<SecretReference>
+        /// `ClientSecret`.
+        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecretSource`.
-            props, "ClientSecretSource", client_secret_source, set_client_secret_source, get_client_secret_source, Val<GoogleOauth2ProviderConfigInputClientSecretSource>
+        /// Sets `ClientSecret` in place: [`Self::client_secret`] on a value held by `&mut`.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
+        }
+
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
+        }
+
+        /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+        /// Manager
+        pub fn client_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
+            self.props.set("ClientSecretConfig", value.into());
+            self
+        }
+
+        /// Sets `ClientSecretConfig` in place: [`Self::client_secret_config`] on a value held by `&mut`.
+        pub fn set_client_secret_config(&mut self, value: impl Into<Val<SecretReference>>) -> &mut Self {
+            self.props.set("ClientSecretConfig", value.into());
+            self
+        }
+
+        /// `ClientSecretConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret_config(&self) -> ::std::option::Option<Val<SecretReference>> {
+            crate::cfn::get_prop(&self.props, "ClientSecretConfig")
+        }
+
+        /// `ClientSecretSource`.
+        pub fn client_secret_source(mut self, value: impl Into<Val<GoogleOauth2ProviderConfigInputClientSecretSource>>) -> Self {
+            self.props.set("ClientSecretSource", value.into());
+            self
+        }
+
+        /// Sets `ClientSecretSource` in place: [`Self::client_secret_source`] on a value held by `&mut`.
+        pub fn set_client_secret_source(&mut self, value: impl Into<Val<GoogleOauth2ProviderConfigInputClientSecretSource>>) -> &mut Self {
+            self.props.set("ClientSecretSource", value.into());
+            self
+        }
+
+        /// `ClientSecretSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret_source(&self) -> ::std::option::Option<Val<GoogleOauth2ProviderConfigInputClientSecretSource>> {
+            crate::cfn::get_prop(&self.props, "ClientSecretSource")
         }
     }
 
@@ -11399,41 +20260,126 @@ pub mod o_auth2_credential_provider {
             IncludedOauth2ProviderConfigInput { props }
         }
 
-        prop! {
-            /// `ClientId`.
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthorizationEndpoint`: OAuth2 authorization endpoint for your isolated OAuth2
-            /// application tenant
-            props, "AuthorizationEndpoint", authorization_endpoint, set_authorization_endpoint, get_authorization_endpoint, Val<String>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
 
-        prop! {
-            /// `ClientSecret`.
-            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
+        /// `AuthorizationEndpoint`: OAuth2 authorization endpoint for your isolated OAuth2 application
+        /// tenant
+        pub fn authorization_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthorizationEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-            /// Manager
-            props, "ClientSecretConfig", client_secret_config, set_client_secret_config, get_client_secret_config, Val<SecretReference>
+        /// Sets `AuthorizationEndpoint` in place: [`Self::authorization_endpoint`] on a value held by `&mut`.
+        pub fn set_authorization_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthorizationEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecretSource`.
-            props, "ClientSecretSource", client_secret_source, set_client_secret_source, get_client_secret_source, Val<IncludedOauth2ProviderConfigInputClientSecretSource>
+        /// `AuthorizationEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationEndpoint")
         }
 
-        prop! {
-            /// `Issuer`: Token issuer of your isolated OAuth2 application tenant
-            props, "Issuer", issuer, set_issuer, get_issuer, Val<String>
+        /// `ClientSecret`.
+        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `TokenEndpoint`: OAuth2 token endpoint for your isolated OAuth2 application tenant
-            props, "TokenEndpoint", token_endpoint, set_token_endpoint, get_token_endpoint, Val<String>
+        /// Sets `ClientSecret` in place: [`Self::client_secret`] on a value held by `&mut`.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
+        }
+
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
+        }
+
+        /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+        /// Manager
+        pub fn client_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
+            self.props.set("ClientSecretConfig", value.into());
+            self
+        }
+
+        /// Sets `ClientSecretConfig` in place: [`Self::client_secret_config`] on a value held by `&mut`.
+        pub fn set_client_secret_config(&mut self, value: impl Into<Val<SecretReference>>) -> &mut Self {
+            self.props.set("ClientSecretConfig", value.into());
+            self
+        }
+
+        /// `ClientSecretConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret_config(&self) -> ::std::option::Option<Val<SecretReference>> {
+            crate::cfn::get_prop(&self.props, "ClientSecretConfig")
+        }
+
+        /// `ClientSecretSource`.
+        pub fn client_secret_source(mut self, value: impl Into<Val<IncludedOauth2ProviderConfigInputClientSecretSource>>) -> Self {
+            self.props.set("ClientSecretSource", value.into());
+            self
+        }
+
+        /// Sets `ClientSecretSource` in place: [`Self::client_secret_source`] on a value held by `&mut`.
+        pub fn set_client_secret_source(&mut self, value: impl Into<Val<IncludedOauth2ProviderConfigInputClientSecretSource>>) -> &mut Self {
+            self.props.set("ClientSecretSource", value.into());
+            self
+        }
+
+        /// `ClientSecretSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret_source(&self) -> ::std::option::Option<Val<IncludedOauth2ProviderConfigInputClientSecretSource>> {
+            crate::cfn::get_prop(&self.props, "ClientSecretSource")
+        }
+
+        /// `Issuer`: Token issuer of your isolated OAuth2 application tenant
+        pub fn issuer(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Issuer", value.into());
+            self
+        }
+
+        /// Sets `Issuer` in place: [`Self::issuer`] on a value held by `&mut`.
+        pub fn set_issuer(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Issuer", value.into());
+            self
+        }
+
+        /// `Issuer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_issuer(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Issuer")
+        }
+
+        /// `TokenEndpoint`: OAuth2 token endpoint for your isolated OAuth2 application tenant
+        pub fn token_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TokenEndpoint", value.into());
+            self
+        }
+
+        /// Sets `TokenEndpoint` in place: [`Self::token_endpoint`] on a value held by `&mut`.
+        pub fn set_token_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TokenEndpoint", value.into());
+            self
+        }
+
+        /// `TokenEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TokenEndpoint")
         }
     }
 
@@ -11468,25 +20414,71 @@ pub mod o_auth2_credential_provider {
             LinkedinOauth2ProviderConfigInput { props }
         }
 
-        prop! {
-            /// `ClientId`.
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecret`.
-            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
 
-        prop! {
-            /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-            /// Manager
-            props, "ClientSecretConfig", client_secret_config, set_client_secret_config, get_client_secret_config, Val<SecretReference>
+        /// `ClientSecret`.
+        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecretSource`.
-            props, "ClientSecretSource", client_secret_source, set_client_secret_source, get_client_secret_source, Val<LinkedinOauth2ProviderConfigInputClientSecretSource>
+        /// Sets `ClientSecret` in place: [`Self::client_secret`] on a value held by `&mut`.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
+        }
+
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
+        }
+
+        /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+        /// Manager
+        pub fn client_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
+            self.props.set("ClientSecretConfig", value.into());
+            self
+        }
+
+        /// Sets `ClientSecretConfig` in place: [`Self::client_secret_config`] on a value held by `&mut`.
+        pub fn set_client_secret_config(&mut self, value: impl Into<Val<SecretReference>>) -> &mut Self {
+            self.props.set("ClientSecretConfig", value.into());
+            self
+        }
+
+        /// `ClientSecretConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret_config(&self) -> ::std::option::Option<Val<SecretReference>> {
+            crate::cfn::get_prop(&self.props, "ClientSecretConfig")
+        }
+
+        /// `ClientSecretSource`.
+        pub fn client_secret_source(mut self, value: impl Into<Val<LinkedinOauth2ProviderConfigInputClientSecretSource>>) -> Self {
+            self.props.set("ClientSecretSource", value.into());
+            self
+        }
+
+        /// Sets `ClientSecretSource` in place: [`Self::client_secret_source`] on a value held by `&mut`.
+        pub fn set_client_secret_source(&mut self, value: impl Into<Val<LinkedinOauth2ProviderConfigInputClientSecretSource>>) -> &mut Self {
+            self.props.set("ClientSecretSource", value.into());
+            self
+        }
+
+        /// `ClientSecretSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret_source(&self) -> ::std::option::Option<Val<LinkedinOauth2ProviderConfigInputClientSecretSource>> {
+            crate::cfn::get_prop(&self.props, "ClientSecretSource")
         }
     }
 
@@ -11521,30 +20513,89 @@ pub mod o_auth2_credential_provider {
             MicrosoftOauth2ProviderConfigInput { props }
         }
 
-        prop! {
-            /// `ClientId`.
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecret`.
-            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
 
-        prop! {
-            /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-            /// Manager
-            props, "ClientSecretConfig", client_secret_config, set_client_secret_config, get_client_secret_config, Val<SecretReference>
+        /// `ClientSecret`.
+        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecretSource`.
-            props, "ClientSecretSource", client_secret_source, set_client_secret_source, get_client_secret_source, Val<MicrosoftOauth2ProviderConfigInputClientSecretSource>
+        /// Sets `ClientSecret` in place: [`Self::client_secret`] on a value held by `&mut`.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `TenantId`: The Microsoft Entra ID tenant ID
-            props, "TenantId", tenant_id, set_tenant_id, get_tenant_id, Val<String>
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
+        }
+
+        /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+        /// Manager
+        pub fn client_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
+            self.props.set("ClientSecretConfig", value.into());
+            self
+        }
+
+        /// Sets `ClientSecretConfig` in place: [`Self::client_secret_config`] on a value held by `&mut`.
+        pub fn set_client_secret_config(&mut self, value: impl Into<Val<SecretReference>>) -> &mut Self {
+            self.props.set("ClientSecretConfig", value.into());
+            self
+        }
+
+        /// `ClientSecretConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret_config(&self) -> ::std::option::Option<Val<SecretReference>> {
+            crate::cfn::get_prop(&self.props, "ClientSecretConfig")
+        }
+
+        /// `ClientSecretSource`.
+        pub fn client_secret_source(mut self, value: impl Into<Val<MicrosoftOauth2ProviderConfigInputClientSecretSource>>) -> Self {
+            self.props.set("ClientSecretSource", value.into());
+            self
+        }
+
+        /// Sets `ClientSecretSource` in place: [`Self::client_secret_source`] on a value held by `&mut`.
+        pub fn set_client_secret_source(&mut self, value: impl Into<Val<MicrosoftOauth2ProviderConfigInputClientSecretSource>>) -> &mut Self {
+            self.props.set("ClientSecretSource", value.into());
+            self
+        }
+
+        /// `ClientSecretSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret_source(&self) -> ::std::option::Option<Val<MicrosoftOauth2ProviderConfigInputClientSecretSource>> {
+            crate::cfn::get_prop(&self.props, "ClientSecretSource")
+        }
+
+        /// `TenantId`: The Microsoft Entra ID tenant ID
+        pub fn tenant_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TenantId", value.into());
+            self
+        }
+
+        /// Sets `TenantId` in place: [`Self::tenant_id`] on a value held by `&mut`.
+        pub fn set_tenant_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TenantId", value.into());
+            self
+        }
+
+        /// `TenantId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tenant_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TenantId")
         }
     }
 
@@ -11579,25 +20630,71 @@ pub mod o_auth2_credential_provider {
             SalesforceOauth2ProviderConfigInput { props }
         }
 
-        prop! {
-            /// `ClientId`.
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecret`.
-            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
 
-        prop! {
-            /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-            /// Manager
-            props, "ClientSecretConfig", client_secret_config, set_client_secret_config, get_client_secret_config, Val<SecretReference>
+        /// `ClientSecret`.
+        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecretSource`.
-            props, "ClientSecretSource", client_secret_source, set_client_secret_source, get_client_secret_source, Val<SalesforceOauth2ProviderConfigInputClientSecretSource>
+        /// Sets `ClientSecret` in place: [`Self::client_secret`] on a value held by `&mut`.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
+        }
+
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
+        }
+
+        /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+        /// Manager
+        pub fn client_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
+            self.props.set("ClientSecretConfig", value.into());
+            self
+        }
+
+        /// Sets `ClientSecretConfig` in place: [`Self::client_secret_config`] on a value held by `&mut`.
+        pub fn set_client_secret_config(&mut self, value: impl Into<Val<SecretReference>>) -> &mut Self {
+            self.props.set("ClientSecretConfig", value.into());
+            self
+        }
+
+        /// `ClientSecretConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret_config(&self) -> ::std::option::Option<Val<SecretReference>> {
+            crate::cfn::get_prop(&self.props, "ClientSecretConfig")
+        }
+
+        /// `ClientSecretSource`.
+        pub fn client_secret_source(mut self, value: impl Into<Val<SalesforceOauth2ProviderConfigInputClientSecretSource>>) -> Self {
+            self.props.set("ClientSecretSource", value.into());
+            self
+        }
+
+        /// Sets `ClientSecretSource` in place: [`Self::client_secret_source`] on a value held by `&mut`.
+        pub fn set_client_secret_source(&mut self, value: impl Into<Val<SalesforceOauth2ProviderConfigInputClientSecretSource>>) -> &mut Self {
+            self.props.set("ClientSecretSource", value.into());
+            self
+        }
+
+        /// `ClientSecretSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret_source(&self) -> ::std::option::Option<Val<SalesforceOauth2ProviderConfigInputClientSecretSource>> {
+            crate::cfn::get_prop(&self.props, "ClientSecretSource")
         }
     }
 
@@ -11632,25 +20729,71 @@ pub mod o_auth2_credential_provider {
             SlackOauth2ProviderConfigInput { props }
         }
 
-        prop! {
-            /// `ClientId`.
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecret`.
-            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
 
-        prop! {
-            /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-            /// Manager
-            props, "ClientSecretConfig", client_secret_config, set_client_secret_config, get_client_secret_config, Val<SecretReference>
+        /// `ClientSecret`.
+        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecretSource`.
-            props, "ClientSecretSource", client_secret_source, set_client_secret_source, get_client_secret_source, Val<SlackOauth2ProviderConfigInputClientSecretSource>
+        /// Sets `ClientSecret` in place: [`Self::client_secret`] on a value held by `&mut`.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
+        }
+
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
+        }
+
+        /// `ClientSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+        /// Manager
+        pub fn client_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
+            self.props.set("ClientSecretConfig", value.into());
+            self
+        }
+
+        /// Sets `ClientSecretConfig` in place: [`Self::client_secret_config`] on a value held by `&mut`.
+        pub fn set_client_secret_config(&mut self, value: impl Into<Val<SecretReference>>) -> &mut Self {
+            self.props.set("ClientSecretConfig", value.into());
+            self
+        }
+
+        /// `ClientSecretConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret_config(&self) -> ::std::option::Option<Val<SecretReference>> {
+            crate::cfn::get_prop(&self.props, "ClientSecretConfig")
+        }
+
+        /// `ClientSecretSource`.
+        pub fn client_secret_source(mut self, value: impl Into<Val<SlackOauth2ProviderConfigInputClientSecretSource>>) -> Self {
+            self.props.set("ClientSecretSource", value.into());
+            self
+        }
+
+        /// Sets `ClientSecretSource` in place: [`Self::client_secret_source`] on a value held by `&mut`.
+        pub fn set_client_secret_source(&mut self, value: impl Into<Val<SlackOauth2ProviderConfigInputClientSecretSource>>) -> &mut Self {
+            self.props.set("ClientSecretSource", value.into());
+            self
+        }
+
+        /// `ClientSecretSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret_source(&self) -> ::std::option::Option<Val<SlackOauth2ProviderConfigInputClientSecretSource>> {
+            crate::cfn::get_prop(&self.props, "ClientSecretSource")
         }
     }
 
@@ -11705,65 +20848,179 @@ impl OnlineEvaluationConfig {
         OnlineEvaluationConfig { core }
     }
 
-    prop! {
-        /// `ClusteringConfig`: The configuration for clustering analysis of evaluation results.
-        core.props, "ClusteringConfig", clustering_config, set_clustering_config, get_clustering_config, Val<online_evaluation_config::ClusteringConfig>
+    /// `ClusteringConfig`: The configuration for clustering analysis of evaluation results.
+    pub fn clustering_config(mut self, value: impl Into<Val<online_evaluation_config::ClusteringConfig>>) -> Self {
+        self.core.props.set("ClusteringConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `DataSourceConfig`: The data source configuration that specifies CloudWatch log groups
-        /// and service names to monitor.
-        core.props, "DataSourceConfig", _, set_data_source_config, get_data_source_config, Val<online_evaluation_config::DataSourceConfig>
+    /// Sets `ClusteringConfig` in place: [`Self::clustering_config`] on a value held by `&mut`.
+    pub fn set_clustering_config(&mut self, value: impl Into<Val<online_evaluation_config::ClusteringConfig>>) -> &mut Self {
+        self.core.props.set("ClusteringConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the online evaluation configuration.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ClusteringConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_clustering_config(&self) -> ::std::option::Option<Val<online_evaluation_config::ClusteringConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ClusteringConfig")
     }
 
-    prop! {
-        /// `EvaluationExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM role that grants
-        /// permissions for evaluation.
-        core.props, "EvaluationExecutionRoleArn", _, set_evaluation_execution_role_arn, get_evaluation_execution_role_arn, Val<String>
+    /// Sets `DataSourceConfig`, which `new` took, in place.
+    pub fn set_data_source_config(&mut self, value: impl Into<Val<online_evaluation_config::DataSourceConfig>>) -> &mut Self {
+        self.core.props.set("DataSourceConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Evaluators`: The list of evaluators to apply during online evaluation.
-        core.props, "Evaluators", evaluators, set_evaluators, get_evaluators, Val<List<online_evaluation_config::EvaluatorReference>>
+    /// `DataSourceConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_source_config(&self) -> ::std::option::Option<Val<online_evaluation_config::DataSourceConfig>> {
+        crate::cfn::get_prop(&self.core.props, "DataSourceConfig")
     }
 
-    prop! {
-        /// `ExecutionStatus`: The execution status indicating whether the online evaluation is
-        /// currently running.
-        core.props, "ExecutionStatus", execution_status, set_execution_status, get_execution_status, Val<online_evaluation_config::ExecutionStatus>
+    /// `Description`: The description of the online evaluation configuration.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Insights`: The list of insights to enable for failure analysis.
-        core.props, "Insights", insights, set_insights, get_insights, Val<List<online_evaluation_config::Insight>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `OnlineEvaluationConfigName`: The name of the online evaluation configuration. Must be
-        /// unique within your account.
-        core.props, "OnlineEvaluationConfigName", _, set_online_evaluation_config_name, get_online_evaluation_config_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `OutputConfig`: The configuration that specifies where evaluation results should be
-        /// written.
-        core.props, "OutputConfig", output_config, set_output_config, get_output_config, Val<online_evaluation_config::OutputConfig>
+    /// Sets `EvaluationExecutionRoleArn`, which `new` took, in place.
+    pub fn set_evaluation_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EvaluationExecutionRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Rule`: The evaluation rule that defines sampling configuration, filters, and session
-        /// detection settings.
-        core.props, "Rule", _, set_rule, get_rule, Val<online_evaluation_config::Rule>
+    /// `EvaluationExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_evaluation_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EvaluationExecutionRoleArn")
     }
 
-    prop! {
-        /// `Tags`: A list of tags to assign to the online evaluation configuration.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Evaluators`: The list of evaluators to apply during online evaluation.
+    pub fn evaluators(mut self, value: impl Into<Val<List<online_evaluation_config::EvaluatorReference>>>) -> Self {
+        self.core.props.set("Evaluators", value.into());
+        self
+    }
+
+    /// Sets `Evaluators` in place: [`Self::evaluators`] on a value held by `&mut`.
+    pub fn set_evaluators(&mut self, value: impl Into<Val<List<online_evaluation_config::EvaluatorReference>>>) -> &mut Self {
+        self.core.props.set("Evaluators", value.into());
+        self
+    }
+
+    /// `Evaluators` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_evaluators(&self) -> ::std::option::Option<Val<List<online_evaluation_config::EvaluatorReference>>> {
+        crate::cfn::get_prop(&self.core.props, "Evaluators")
+    }
+
+    /// `ExecutionStatus`: The execution status indicating whether the online evaluation is
+    /// currently running.
+    pub fn execution_status(mut self, value: impl Into<Val<online_evaluation_config::ExecutionStatus>>) -> Self {
+        self.core.props.set("ExecutionStatus", value.into());
+        self
+    }
+
+    /// Sets `ExecutionStatus` in place: [`Self::execution_status`] on a value held by `&mut`.
+    pub fn set_execution_status(&mut self, value: impl Into<Val<online_evaluation_config::ExecutionStatus>>) -> &mut Self {
+        self.core.props.set("ExecutionStatus", value.into());
+        self
+    }
+
+    /// `ExecutionStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_status(&self) -> ::std::option::Option<Val<online_evaluation_config::ExecutionStatus>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionStatus")
+    }
+
+    /// `Insights`: The list of insights to enable for failure analysis.
+    pub fn insights(mut self, value: impl Into<Val<List<online_evaluation_config::Insight>>>) -> Self {
+        self.core.props.set("Insights", value.into());
+        self
+    }
+
+    /// Sets `Insights` in place: [`Self::insights`] on a value held by `&mut`.
+    pub fn set_insights(&mut self, value: impl Into<Val<List<online_evaluation_config::Insight>>>) -> &mut Self {
+        self.core.props.set("Insights", value.into());
+        self
+    }
+
+    /// `Insights` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_insights(&self) -> ::std::option::Option<Val<List<online_evaluation_config::Insight>>> {
+        crate::cfn::get_prop(&self.core.props, "Insights")
+    }
+
+    /// Sets `OnlineEvaluationConfigName`, which `new` took, in place.
+    pub fn set_online_evaluation_config_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OnlineEvaluationConfigName", value.into());
+        self
+    }
+
+    /// `OnlineEvaluationConfigName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_online_evaluation_config_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OnlineEvaluationConfigName")
+    }
+
+    /// `OutputConfig`: The configuration that specifies where evaluation results should be written.
+    pub fn output_config(mut self, value: impl Into<Val<online_evaluation_config::OutputConfig>>) -> Self {
+        self.core.props.set("OutputConfig", value.into());
+        self
+    }
+
+    /// Sets `OutputConfig` in place: [`Self::output_config`] on a value held by `&mut`.
+    pub fn set_output_config(&mut self, value: impl Into<Val<online_evaluation_config::OutputConfig>>) -> &mut Self {
+        self.core.props.set("OutputConfig", value.into());
+        self
+    }
+
+    /// `OutputConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_output_config(&self) -> ::std::option::Option<Val<online_evaluation_config::OutputConfig>> {
+        crate::cfn::get_prop(&self.core.props, "OutputConfig")
+    }
+
+    /// Sets `Rule`, which `new` took, in place.
+    pub fn set_rule(&mut self, value: impl Into<Val<online_evaluation_config::Rule>>) -> &mut Self {
+        self.core.props.set("Rule", value.into());
+        self
+    }
+
+    /// `Rule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule(&self) -> ::std::option::Option<Val<online_evaluation_config::Rule>> {
+        crate::cfn::get_prop(&self.core.props, "Rule")
+    }
+
+    /// `Tags`: A list of tags to assign to the online evaluation configuration.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -11827,9 +21084,16 @@ pub mod online_evaluation_config {
             ClusteringConfig { props }
         }
 
-        prop! {
-            /// `Frequencies`: The list of frequencies at which clustering reports are generated.
-            props, "Frequencies", _, set_frequencies, get_frequencies, Val<List<ClusteringFrequency>>
+        /// Sets `Frequencies`, which `new` took, in place.
+        pub fn set_frequencies(&mut self, value: impl Into<Val<List<ClusteringFrequency>>>) -> &mut Self {
+            self.props.set("Frequencies", value.into());
+            self
+        }
+
+        /// `Frequencies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_frequencies(&self) -> ::std::option::Option<Val<List<ClusteringFrequency>>> {
+            crate::cfn::get_prop(&self.props, "Frequencies")
         }
     }
 
@@ -11868,9 +21132,16 @@ pub mod online_evaluation_config {
             DataSourceConfig { props }
         }
 
-        prop! {
-            /// `CloudWatchLogs`: The configuration for reading agent traces from CloudWatch logs.
-            props, "CloudWatchLogs", _, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogsInputConfig>
+        /// Sets `CloudWatchLogs`, which `new` took, in place.
+        pub fn set_cloud_watch_logs(&mut self, value: impl Into<Val<CloudWatchLogsInputConfig>>) -> &mut Self {
+            self.props.set("CloudWatchLogs", value.into());
+            self
+        }
+
+        /// `CloudWatchLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs(&self) -> ::std::option::Option<Val<CloudWatchLogsInputConfig>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogs")
         }
     }
 
@@ -11895,22 +21166,53 @@ pub mod online_evaluation_config {
             CloudWatchLogsInputConfig { props }
         }
 
-        prop! {
-            /// `ServiceNames`: The list of service names to filter traces within the specified log
-            /// groups.
-            props, "ServiceNames", _, set_service_names, get_service_names, Val<List<String>>
+        /// Sets `ServiceNames`, which `new` took, in place.
+        pub fn set_service_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ServiceNames", value.into());
+            self
         }
 
-        prop! {
-            /// `LogGroupNamePrefixes`: The list of CloudWatch log group name prefixes to monitor for
-            /// agent traces. Mutually exclusive with LogGroupNames; specify exactly one of the two
-            /// selectors.
-            props, "LogGroupNamePrefixes", log_group_name_prefixes, set_log_group_name_prefixes, get_log_group_name_prefixes, Val<List<String>>
+        /// `ServiceNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ServiceNames")
         }
 
-        prop! {
-            /// `LogGroupNames`: The list of CloudWatch log group names to monitor for agent traces.
-            props, "LogGroupNames", log_group_names, set_log_group_names, get_log_group_names, Val<List<String>>
+        /// `LogGroupNamePrefixes`: The list of CloudWatch log group name prefixes to monitor for agent
+        /// traces. Mutually exclusive with LogGroupNames; specify exactly one of the two selectors.
+        pub fn log_group_name_prefixes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("LogGroupNamePrefixes", value.into());
+            self
+        }
+
+        /// Sets `LogGroupNamePrefixes` in place: [`Self::log_group_name_prefixes`] on a value held by `&mut`.
+        pub fn set_log_group_name_prefixes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("LogGroupNamePrefixes", value.into());
+            self
+        }
+
+        /// `LogGroupNamePrefixes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_name_prefixes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "LogGroupNamePrefixes")
+        }
+
+        /// `LogGroupNames`: The list of CloudWatch log group names to monitor for agent traces.
+        pub fn log_group_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("LogGroupNames", value.into());
+            self
+        }
+
+        /// Sets `LogGroupNames` in place: [`Self::log_group_names`] on a value held by `&mut`.
+        pub fn set_log_group_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("LogGroupNames", value.into());
+            self
+        }
+
+        /// `LogGroupNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "LogGroupNames")
         }
     }
 
@@ -11935,12 +21237,16 @@ pub mod online_evaluation_config {
             EvaluatorReference { props }
         }
 
-        prop! {
-            /// `EvaluatorId`: The ID of the evaluator: a built-in evaluator ID (Builtin.*), a managed
-            /// third-party evaluator ID (ThirdParty.&lt;provider&gt;.&lt;name&gt;), or a custom
-            /// evaluator ID. For a custom evaluator in the same template, use Fn::GetAtt with
-            /// EvaluatorId. Ref returns the evaluator ARN, which this property does not accept.
-            props, "EvaluatorId", _, set_evaluator_id, get_evaluator_id, Val<String>
+        /// Sets `EvaluatorId`, which `new` took, in place.
+        pub fn set_evaluator_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EvaluatorId", value.into());
+            self
+        }
+
+        /// `EvaluatorId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluator_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EvaluatorId")
         }
     }
 
@@ -11975,9 +21281,16 @@ pub mod online_evaluation_config {
             Insight { props }
         }
 
-        prop! {
-            /// `InsightId`: The unique identifier of the insight.
-            props, "InsightId", _, set_insight_id, get_insight_id, Val<String>
+        /// Sets `InsightId`, which `new` took, in place.
+        pub fn set_insight_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InsightId", value.into());
+            self
+        }
+
+        /// `InsightId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_insight_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InsightId")
         }
     }
 
@@ -11997,9 +21310,22 @@ pub mod online_evaluation_config {
             OutputConfig { props }
         }
 
-        prop! {
-            /// `CloudWatchConfig`: The CloudWatch configuration for writing evaluation results.
-            props, "CloudWatchConfig", cloud_watch_config, set_cloud_watch_config, get_cloud_watch_config, Val<CloudWatchOutputConfig>
+        /// `CloudWatchConfig`: The CloudWatch configuration for writing evaluation results.
+        pub fn cloud_watch_config(mut self, value: impl Into<Val<CloudWatchOutputConfig>>) -> Self {
+            self.props.set("CloudWatchConfig", value.into());
+            self
+        }
+
+        /// Sets `CloudWatchConfig` in place: [`Self::cloud_watch_config`] on a value held by `&mut`.
+        pub fn set_cloud_watch_config(&mut self, value: impl Into<Val<CloudWatchOutputConfig>>) -> &mut Self {
+            self.props.set("CloudWatchConfig", value.into());
+            self
+        }
+
+        /// `CloudWatchConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_config(&self) -> ::std::option::Option<Val<CloudWatchOutputConfig>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchConfig")
         }
     }
 
@@ -12019,24 +21345,62 @@ pub mod online_evaluation_config {
             CloudWatchOutputConfig { props }
         }
 
-        prop! {
-            /// `LogGroupName`: The CloudWatch log group name for evaluation results. Omit to use the
-            /// service-managed default log group.
-            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
+        /// `LogGroupName`: The CloudWatch log group name for evaluation results. Omit to use the
+        /// service-managed default log group.
+        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroupName", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricsNamespace`: The CloudWatch metrics namespace for evaluation result metrics. Omit
-            /// to use the service-managed default namespace.
-            props, "MetricsNamespace", metrics_namespace, set_metrics_namespace, get_metrics_namespace, Val<String>
+        /// Sets `LogGroupName` in place: [`Self::log_group_name`] on a value held by `&mut`.
+        pub fn set_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupName", value.into());
+            self
         }
 
-        prop! {
-            /// `ResultDestination`: Where evaluation results are written. DEDICATED_LOG_GROUP, the
-            /// default when omitted, writes to a dedicated result log group. SOURCE_LOG_GROUP writes
-            /// results back to the trace source log group; LogGroupName must not be specified with
-            /// SOURCE_LOG_GROUP.
-            props, "ResultDestination", result_destination, set_result_destination, get_result_destination, Val<CloudWatchOutputConfigResultDestination>
+        /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupName")
+        }
+
+        /// `MetricsNamespace`: The CloudWatch metrics namespace for evaluation result metrics. Omit to
+        /// use the service-managed default namespace.
+        pub fn metrics_namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MetricsNamespace", value.into());
+            self
+        }
+
+        /// Sets `MetricsNamespace` in place: [`Self::metrics_namespace`] on a value held by `&mut`.
+        pub fn set_metrics_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricsNamespace", value.into());
+            self
+        }
+
+        /// `MetricsNamespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metrics_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricsNamespace")
+        }
+
+        /// `ResultDestination`: Where evaluation results are written. DEDICATED_LOG_GROUP, the default
+        /// when omitted, writes to a dedicated result log group. SOURCE_LOG_GROUP writes results back
+        /// to the trace source log group; LogGroupName must not be specified with SOURCE_LOG_GROUP.
+        pub fn result_destination(mut self, value: impl Into<Val<CloudWatchOutputConfigResultDestination>>) -> Self {
+            self.props.set("ResultDestination", value.into());
+            self
+        }
+
+        /// Sets `ResultDestination` in place: [`Self::result_destination`] on a value held by `&mut`.
+        pub fn set_result_destination(&mut self, value: impl Into<Val<CloudWatchOutputConfigResultDestination>>) -> &mut Self {
+            self.props.set("ResultDestination", value.into());
+            self
+        }
+
+        /// `ResultDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_result_destination(&self) -> ::std::option::Option<Val<CloudWatchOutputConfigResultDestination>> {
+            crate::cfn::get_prop(&self.props, "ResultDestination")
         }
     }
 
@@ -12074,21 +21438,53 @@ pub mod online_evaluation_config {
             Rule { props }
         }
 
-        prop! {
-            /// `SamplingConfig`: The configuration that controls what percentage of agent traces are
-            /// sampled for evaluation.
-            props, "SamplingConfig", _, set_sampling_config, get_sampling_config, Val<SamplingConfig>
+        /// Sets `SamplingConfig`, which `new` took, in place.
+        pub fn set_sampling_config(&mut self, value: impl Into<Val<SamplingConfig>>) -> &mut Self {
+            self.props.set("SamplingConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `Filters`: The list of filters that determine which agent traces should be included in
-            /// the evaluation.
-            props, "Filters", filters, set_filters, get_filters, Val<List<Filter>>
+        /// `SamplingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sampling_config(&self) -> ::std::option::Option<Val<SamplingConfig>> {
+            crate::cfn::get_prop(&self.props, "SamplingConfig")
         }
 
-        prop! {
-            /// `SessionConfig`: The configuration that defines how agent sessions are detected.
-            props, "SessionConfig", session_config, set_session_config, get_session_config, Val<SessionConfig>
+        /// `Filters`: The list of filters that determine which agent traces should be included in the
+        /// evaluation.
+        pub fn filters(mut self, value: impl Into<Val<List<Filter>>>) -> Self {
+            self.props.set("Filters", value.into());
+            self
+        }
+
+        /// Sets `Filters` in place: [`Self::filters`] on a value held by `&mut`.
+        pub fn set_filters(&mut self, value: impl Into<Val<List<Filter>>>) -> &mut Self {
+            self.props.set("Filters", value.into());
+            self
+        }
+
+        /// `Filters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filters(&self) -> ::std::option::Option<Val<List<Filter>>> {
+            crate::cfn::get_prop(&self.props, "Filters")
+        }
+
+        /// `SessionConfig`: The configuration that defines how agent sessions are detected.
+        pub fn session_config(mut self, value: impl Into<Val<SessionConfig>>) -> Self {
+            self.props.set("SessionConfig", value.into());
+            self
+        }
+
+        /// Sets `SessionConfig` in place: [`Self::session_config`] on a value held by `&mut`.
+        pub fn set_session_config(&mut self, value: impl Into<Val<SessionConfig>>) -> &mut Self {
+            self.props.set("SessionConfig", value.into());
+            self
+        }
+
+        /// `SessionConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_config(&self) -> ::std::option::Option<Val<SessionConfig>> {
+            crate::cfn::get_prop(&self.props, "SessionConfig")
         }
     }
 
@@ -12118,19 +21514,40 @@ pub mod online_evaluation_config {
             Filter { props }
         }
 
-        prop! {
-            /// `Key`: The key or field name to filter on within the agent trace data.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`: The comparison operator to use for filtering.
-            props, "Operator", _, set_operator, get_operator, Val<FilterOperator>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
 
-        prop! {
-            /// `Value`: The value used in filter comparisons.
-            props, "Value", _, set_value, get_value, Val<FilterValue>
+        /// Sets `Operator`, which `new` took, in place.
+        pub fn set_operator(&mut self, value: impl Into<Val<FilterOperator>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<FilterOperator>> {
+            crate::cfn::get_prop(&self.props, "Operator")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<FilterValue>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<FilterValue>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -12181,19 +21598,58 @@ pub mod online_evaluation_config {
             FilterValue { props }
         }
 
-        prop! {
-            /// `BooleanValue`: The boolean value for true/false filtering conditions.
-            props, "BooleanValue", boolean_value, set_boolean_value, get_boolean_value, Val<bool>
+        /// `BooleanValue`: The boolean value for true/false filtering conditions.
+        pub fn boolean_value(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BooleanValue", value.into());
+            self
         }
 
-        prop! {
-            /// `DoubleValue`: The numeric value for numerical filtering.
-            props, "DoubleValue", double_value, set_double_value, get_double_value, Val<f64>
+        /// Sets `BooleanValue` in place: [`Self::boolean_value`] on a value held by `&mut`.
+        pub fn set_boolean_value(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BooleanValue", value.into());
+            self
         }
 
-        prop! {
-            /// `StringValue`: The string value for text-based filtering.
-            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
+        /// `BooleanValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_boolean_value(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BooleanValue")
+        }
+
+        /// `DoubleValue`: The numeric value for numerical filtering.
+        pub fn double_value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("DoubleValue", value.into());
+            self
+        }
+
+        /// Sets `DoubleValue` in place: [`Self::double_value`] on a value held by `&mut`.
+        pub fn set_double_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("DoubleValue", value.into());
+            self
+        }
+
+        /// `DoubleValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_double_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "DoubleValue")
+        }
+
+        /// `StringValue`: The string value for text-based filtering.
+        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// Sets `StringValue` in place: [`Self::string_value`] on a value held by `&mut`.
+        pub fn set_string_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// `StringValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StringValue")
         }
     }
 
@@ -12216,9 +21672,16 @@ pub mod online_evaluation_config {
             SamplingConfig { props }
         }
 
-        prop! {
-            /// `SamplingPercentage`: The percentage of agent traces to sample for evaluation.
-            props, "SamplingPercentage", _, set_sampling_percentage, get_sampling_percentage, Val<f64>
+        /// Sets `SamplingPercentage`, which `new` took, in place.
+        pub fn set_sampling_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("SamplingPercentage", value.into());
+            self
+        }
+
+        /// `SamplingPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sampling_percentage(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "SamplingPercentage")
         }
     }
 
@@ -12241,10 +21704,16 @@ pub mod online_evaluation_config {
             SessionConfig { props }
         }
 
-        prop! {
-            /// `SessionTimeoutMinutes`: The number of minutes of inactivity after which an agent
-            /// session is considered complete.
-            props, "SessionTimeoutMinutes", _, set_session_timeout_minutes, get_session_timeout_minutes, Val<i64>
+        /// Sets `SessionTimeoutMinutes`, which `new` took, in place.
+        pub fn set_session_timeout_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SessionTimeoutMinutes", value.into());
+            self
+        }
+
+        /// `SessionTimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_timeout_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SessionTimeoutMinutes")
         }
     }
 }
@@ -12278,38 +21747,99 @@ impl PaymentConnector {
         PaymentConnector { core }
     }
 
-    prop! {
-        /// `ConnectorName`: The name of the payment connector
-        core.props, "ConnectorName", _, set_connector_name, get_connector_name, Val<String>
+    /// Sets `ConnectorName`, which `new` took, in place.
+    pub fn set_connector_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectorName", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectorType`.
-        core.props, "ConnectorType", _, set_connector_type, get_connector_type, Val<payment_connector::PaymentConnectorType>
+    /// `ConnectorName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connector_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectorName")
     }
 
-    prop! {
-        /// `CredentialProviderConfigurations`: The credential provider configurations for the
-        /// connector. Required when ProvisionMode is MANUAL or not specified. Empty for
-        /// QUICK_CREATE until provisioning completes.
-        core.props, "CredentialProviderConfigurations", credential_provider_configurations, set_credential_provider_configurations, get_credential_provider_configurations, Val<List<payment_connector::CredentialsProviderConfiguration>>
+    /// Sets `ConnectorType`, which `new` took, in place.
+    pub fn set_connector_type(&mut self, value: impl Into<Val<payment_connector::PaymentConnectorType>>) -> &mut Self {
+        self.core.props.set("ConnectorType", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the payment connector
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ConnectorType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connector_type(&self) -> ::std::option::Option<Val<payment_connector::PaymentConnectorType>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectorType")
     }
 
-    prop! {
-        /// `PaymentManagerId`: The identifier of the parent payment manager
-        core.props, "PaymentManagerId", _, set_payment_manager_id, get_payment_manager_id, Val<String>
+    /// `CredentialProviderConfigurations`: The credential provider configurations for the
+    /// connector. Required when ProvisionMode is MANUAL or not specified. Empty for QUICK_CREATE
+    /// until provisioning completes.
+    pub fn credential_provider_configurations(mut self, value: impl Into<Val<List<payment_connector::CredentialsProviderConfiguration>>>) -> Self {
+        self.core.props.set("CredentialProviderConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `ProvisionMode`: The provision mode for creating the connector. MANUAL requires
-        /// CredentialProviderConfigurations; QUICK_CREATE orchestrates OAuth consent and credential
-        /// provisioning.
-        core.props, "ProvisionMode", provision_mode, set_provision_mode, get_provision_mode, Val<payment_connector::PaymentConnectorProvisionMode>
+    /// Sets `CredentialProviderConfigurations` in place: [`Self::credential_provider_configurations`]
+    /// on a value held by `&mut`.
+    pub fn set_credential_provider_configurations(&mut self, value: impl Into<Val<List<payment_connector::CredentialsProviderConfiguration>>>) -> &mut Self {
+        self.core.props.set("CredentialProviderConfigurations", value.into());
+        self
+    }
+
+    /// `CredentialProviderConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_credential_provider_configurations(&self) -> ::std::option::Option<Val<List<payment_connector::CredentialsProviderConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "CredentialProviderConfigurations")
+    }
+
+    /// `Description`: A description of the payment connector
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `PaymentManagerId`, which `new` took, in place.
+    pub fn set_payment_manager_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PaymentManagerId", value.into());
+        self
+    }
+
+    /// `PaymentManagerId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_payment_manager_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PaymentManagerId")
+    }
+
+    /// `ProvisionMode`: The provision mode for creating the connector. MANUAL requires
+    /// CredentialProviderConfigurations; QUICK_CREATE orchestrates OAuth consent and credential
+    /// provisioning.
+    pub fn provision_mode(mut self, value: impl Into<Val<payment_connector::PaymentConnectorProvisionMode>>) -> Self {
+        self.core.props.set("ProvisionMode", value.into());
+        self
+    }
+
+    /// Sets `ProvisionMode` in place: [`Self::provision_mode`] on a value held by `&mut`.
+    pub fn set_provision_mode(&mut self, value: impl Into<Val<payment_connector::PaymentConnectorProvisionMode>>) -> &mut Self {
+        self.core.props.set("ProvisionMode", value.into());
+        self
+    }
+
+    /// `ProvisionMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provision_mode(&self) -> ::std::option::Option<Val<payment_connector::PaymentConnectorProvisionMode>> {
+        crate::cfn::get_prop(&self.core.props, "ProvisionMode")
     }
 
     /// `Ref`: the resource's identifier.
@@ -12387,14 +21917,40 @@ pub mod payment_connector {
             CredentialsProviderConfiguration { props }
         }
 
-        prop! {
-            /// `CoinbaseCDP`.
-            props, "CoinbaseCDP", coinbase_cdp, set_coinbase_cdp, get_coinbase_cdp, Val<PaymentCredentialProviderConfiguration>
+        /// `CoinbaseCDP`.
+        pub fn coinbase_cdp(mut self, value: impl Into<Val<PaymentCredentialProviderConfiguration>>) -> Self {
+            self.props.set("CoinbaseCDP", value.into());
+            self
         }
 
-        prop! {
-            /// `StripePrivy`.
-            props, "StripePrivy", stripe_privy, set_stripe_privy, get_stripe_privy, Val<PaymentCredentialProviderConfiguration>
+        /// Sets `CoinbaseCDP` in place: [`Self::coinbase_cdp`] on a value held by `&mut`.
+        pub fn set_coinbase_cdp(&mut self, value: impl Into<Val<PaymentCredentialProviderConfiguration>>) -> &mut Self {
+            self.props.set("CoinbaseCDP", value.into());
+            self
+        }
+
+        /// `CoinbaseCDP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_coinbase_cdp(&self) -> ::std::option::Option<Val<PaymentCredentialProviderConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CoinbaseCDP")
+        }
+
+        /// `StripePrivy`.
+        pub fn stripe_privy(mut self, value: impl Into<Val<PaymentCredentialProviderConfiguration>>) -> Self {
+            self.props.set("StripePrivy", value.into());
+            self
+        }
+
+        /// Sets `StripePrivy` in place: [`Self::stripe_privy`] on a value held by `&mut`.
+        pub fn set_stripe_privy(&mut self, value: impl Into<Val<PaymentCredentialProviderConfiguration>>) -> &mut Self {
+            self.props.set("StripePrivy", value.into());
+            self
+        }
+
+        /// `StripePrivy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stripe_privy(&self) -> ::std::option::Option<Val<PaymentCredentialProviderConfiguration>> {
+            crate::cfn::get_prop(&self.props, "StripePrivy")
         }
     }
 
@@ -12416,9 +21972,16 @@ pub mod payment_connector {
             PaymentCredentialProviderConfiguration { props }
         }
 
-        prop! {
-            /// `CredentialProviderArn`: The ARN of the payment credential provider
-            props, "CredentialProviderArn", _, set_credential_provider_arn, get_credential_provider_arn, Val<String>
+        /// Sets `CredentialProviderArn`, which `new` took, in place.
+        pub fn set_credential_provider_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CredentialProviderArn", value.into());
+            self
+        }
+
+        /// `CredentialProviderArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credential_provider_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CredentialProviderArn")
         }
     }
 
@@ -12463,25 +22026,66 @@ impl PaymentCredentialProvider {
         PaymentCredentialProvider { core }
     }
 
-    prop! {
-        /// `CredentialProviderVendor`: Supported vendor types for payment providers
-        core.props, "CredentialProviderVendor", _, set_credential_provider_vendor, get_credential_provider_vendor, Val<payment_credential_provider::PaymentCredentialProviderVendorType>
+    /// Sets `CredentialProviderVendor`, which `new` took, in place.
+    pub fn set_credential_provider_vendor(&mut self, value: impl Into<Val<payment_credential_provider::PaymentCredentialProviderVendorType>>) -> &mut Self {
+        self.core.props.set("CredentialProviderVendor", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Unique name for the payment credential provider
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `CredentialProviderVendor` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_credential_provider_vendor(&self) -> ::std::option::Option<Val<payment_credential_provider::PaymentCredentialProviderVendorType>> {
+        crate::cfn::get_prop(&self.core.props, "CredentialProviderVendor")
     }
 
-    prop! {
-        /// `ProviderConfigurationInput`: Provider configuration input containing secrets for
-        /// creation/update
-        core.props, "ProviderConfigurationInput", provider_configuration_input, set_provider_configuration_input, get_provider_configuration_input, Val<payment_credential_provider::PaymentProviderConfigurationInput>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags for the payment credential provider
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ProviderConfigurationInput`: Provider configuration input containing secrets for
+    /// creation/update
+    pub fn provider_configuration_input(mut self, value: impl Into<Val<payment_credential_provider::PaymentProviderConfigurationInput>>) -> Self {
+        self.core.props.set("ProviderConfigurationInput", value.into());
+        self
+    }
+
+    /// Sets `ProviderConfigurationInput` in place: [`Self::provider_configuration_input`] on a
+    /// value held by `&mut`.
+    pub fn set_provider_configuration_input(&mut self, value: impl Into<Val<payment_credential_provider::PaymentProviderConfigurationInput>>) -> &mut Self {
+        self.core.props.set("ProviderConfigurationInput", value.into());
+        self
+    }
+
+    /// `ProviderConfigurationInput` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provider_configuration_input(&self) -> ::std::option::Option<Val<payment_credential_provider::PaymentProviderConfigurationInput>> {
+        crate::cfn::get_prop(&self.core.props, "ProviderConfigurationInput")
+    }
+
+    /// `Tags`: Tags for the payment credential provider
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -12548,14 +22152,42 @@ pub mod payment_credential_provider {
             PaymentProviderConfigurationInput { props }
         }
 
-        prop! {
-            /// `CoinbaseCdpConfiguration`: Coinbase CDP configuration with API credentials
-            props, "CoinbaseCdpConfiguration", coinbase_cdp_configuration, set_coinbase_cdp_configuration, get_coinbase_cdp_configuration, Val<CoinbaseCdpConfigurationInput>
+        /// `CoinbaseCdpConfiguration`: Coinbase CDP configuration with API credentials
+        pub fn coinbase_cdp_configuration(mut self, value: impl Into<Val<CoinbaseCdpConfigurationInput>>) -> Self {
+            self.props.set("CoinbaseCdpConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `StripePrivyConfiguration`: Stripe Privy configuration with credentials
-            props, "StripePrivyConfiguration", stripe_privy_configuration, set_stripe_privy_configuration, get_stripe_privy_configuration, Val<StripePrivyConfigurationInput>
+        /// Sets `CoinbaseCdpConfiguration` in place: [`Self::coinbase_cdp_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_coinbase_cdp_configuration(&mut self, value: impl Into<Val<CoinbaseCdpConfigurationInput>>) -> &mut Self {
+            self.props.set("CoinbaseCdpConfiguration", value.into());
+            self
+        }
+
+        /// `CoinbaseCdpConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_coinbase_cdp_configuration(&self) -> ::std::option::Option<Val<CoinbaseCdpConfigurationInput>> {
+            crate::cfn::get_prop(&self.props, "CoinbaseCdpConfiguration")
+        }
+
+        /// `StripePrivyConfiguration`: Stripe Privy configuration with credentials
+        pub fn stripe_privy_configuration(mut self, value: impl Into<Val<StripePrivyConfigurationInput>>) -> Self {
+            self.props.set("StripePrivyConfiguration", value.into());
+            self
+        }
+
+        /// Sets `StripePrivyConfiguration` in place: [`Self::stripe_privy_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_stripe_privy_configuration(&mut self, value: impl Into<Val<StripePrivyConfigurationInput>>) -> &mut Self {
+            self.props.set("StripePrivyConfiguration", value.into());
+            self
+        }
+
+        /// `StripePrivyConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stripe_privy_configuration(&self) -> ::std::option::Option<Val<StripePrivyConfigurationInput>> {
+            crate::cfn::get_prop(&self.props, "StripePrivyConfiguration")
         }
     }
 
@@ -12577,43 +22209,128 @@ pub mod payment_credential_provider {
             CoinbaseCdpConfigurationInput { props }
         }
 
-        prop! {
-            /// `ApiKeyId`: The Coinbase CDP API key ID
-            props, "ApiKeyId", _, set_api_key_id, get_api_key_id, Val<String>
+        /// Sets `ApiKeyId`, which `new` took, in place.
+        pub fn set_api_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiKeyId", value.into());
+            self
         }
 
-        prop! {
-            /// `ApiKeySecret`: The Coinbase CDP API key secret
-            props, "ApiKeySecret", api_key_secret, set_api_key_secret, get_api_key_secret, Val<String>
+        /// `ApiKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiKeyId")
         }
 
-        prop! {
-            /// `ApiKeySecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-            /// Manager
-            props, "ApiKeySecretConfig", api_key_secret_config, set_api_key_secret_config, get_api_key_secret_config, Val<SecretReference>
+        /// `ApiKeySecret`: The Coinbase CDP API key secret
+        pub fn api_key_secret(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApiKeySecret", value.into());
+            self
         }
 
-        prop! {
-            /// `ApiKeySecretSource`: The source of the secret. Use MANAGED for service-managed secrets
-            /// or EXTERNAL for customer-provided secrets.
-            props, "ApiKeySecretSource", api_key_secret_source, set_api_key_secret_source, get_api_key_secret_source, Val<SecretSourceType>
+        /// Sets `ApiKeySecret` in place: [`Self::api_key_secret`] on a value held by `&mut`.
+        pub fn set_api_key_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiKeySecret", value.into());
+            self
         }
 
-        prop! {
-            /// `WalletSecret`: The Coinbase CDP wallet secret
-            props, "WalletSecret", wallet_secret, set_wallet_secret, get_wallet_secret, Val<String>
+        /// `ApiKeySecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiKeySecret")
         }
 
-        prop! {
-            /// `WalletSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-            /// Manager
-            props, "WalletSecretConfig", wallet_secret_config, set_wallet_secret_config, get_wallet_secret_config, Val<SecretReference>
+        /// `ApiKeySecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+        /// Manager
+        pub fn api_key_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
+            self.props.set("ApiKeySecretConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `WalletSecretSource`: The source of the secret. Use MANAGED for service-managed secrets
-            /// or EXTERNAL for customer-provided secrets.
-            props, "WalletSecretSource", wallet_secret_source, set_wallet_secret_source, get_wallet_secret_source, Val<SecretSourceType>
+        /// Sets `ApiKeySecretConfig` in place: [`Self::api_key_secret_config`] on a value held by `&mut`.
+        pub fn set_api_key_secret_config(&mut self, value: impl Into<Val<SecretReference>>) -> &mut Self {
+            self.props.set("ApiKeySecretConfig", value.into());
+            self
+        }
+
+        /// `ApiKeySecretConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key_secret_config(&self) -> ::std::option::Option<Val<SecretReference>> {
+            crate::cfn::get_prop(&self.props, "ApiKeySecretConfig")
+        }
+
+        /// `ApiKeySecretSource`: The source of the secret. Use MANAGED for service-managed secrets or
+        /// EXTERNAL for customer-provided secrets.
+        pub fn api_key_secret_source(mut self, value: impl Into<Val<SecretSourceType>>) -> Self {
+            self.props.set("ApiKeySecretSource", value.into());
+            self
+        }
+
+        /// Sets `ApiKeySecretSource` in place: [`Self::api_key_secret_source`] on a value held by `&mut`.
+        pub fn set_api_key_secret_source(&mut self, value: impl Into<Val<SecretSourceType>>) -> &mut Self {
+            self.props.set("ApiKeySecretSource", value.into());
+            self
+        }
+
+        /// `ApiKeySecretSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key_secret_source(&self) -> ::std::option::Option<Val<SecretSourceType>> {
+            crate::cfn::get_prop(&self.props, "ApiKeySecretSource")
+        }
+
+        /// `WalletSecret`: The Coinbase CDP wallet secret
+        pub fn wallet_secret(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WalletSecret", value.into());
+            self
+        }
+
+        /// Sets `WalletSecret` in place: [`Self::wallet_secret`] on a value held by `&mut`.
+        pub fn set_wallet_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WalletSecret", value.into());
+            self
+        }
+
+        /// `WalletSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wallet_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WalletSecret")
+        }
+
+        /// `WalletSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
+        /// Manager
+        pub fn wallet_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
+            self.props.set("WalletSecretConfig", value.into());
+            self
+        }
+
+        /// Sets `WalletSecretConfig` in place: [`Self::wallet_secret_config`] on a value held by `&mut`.
+        pub fn set_wallet_secret_config(&mut self, value: impl Into<Val<SecretReference>>) -> &mut Self {
+            self.props.set("WalletSecretConfig", value.into());
+            self
+        }
+
+        /// `WalletSecretConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wallet_secret_config(&self) -> ::std::option::Option<Val<SecretReference>> {
+            crate::cfn::get_prop(&self.props, "WalletSecretConfig")
+        }
+
+        /// `WalletSecretSource`: The source of the secret. Use MANAGED for service-managed secrets or
+        /// EXTERNAL for customer-provided secrets.
+        pub fn wallet_secret_source(mut self, value: impl Into<Val<SecretSourceType>>) -> Self {
+            self.props.set("WalletSecretSource", value.into());
+            self
+        }
+
+        /// Sets `WalletSecretSource` in place: [`Self::wallet_secret_source`] on a value held by `&mut`.
+        pub fn set_wallet_secret_source(&mut self, value: impl Into<Val<SecretSourceType>>) -> &mut Self {
+            self.props.set("WalletSecretSource", value.into());
+            self
+        }
+
+        /// `WalletSecretSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wallet_secret_source(&self) -> ::std::option::Option<Val<SecretSourceType>> {
+            crate::cfn::get_prop(&self.props, "WalletSecretSource")
         }
     }
 
@@ -12637,14 +22354,28 @@ pub mod payment_credential_provider {
             SecretReference { props }
         }
 
-        prop! {
-            /// `SecretId`: The ID or ARN of the secret in AWS Secrets Manager
-            props, "SecretId", _, set_secret_id, get_secret_id, Val<String>
+        /// Sets `SecretId`, which `new` took, in place.
+        pub fn set_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretId", value.into());
+            self
         }
 
-        prop! {
-            /// `JsonKey`: The JSON key within the secret that contains the credential value
-            props, "JsonKey", _, set_json_key, get_json_key, Val<String>
+        /// `SecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretId")
+        }
+
+        /// Sets `JsonKey`, which `new` took, in place.
+        pub fn set_json_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JsonKey", value.into());
+            self
+        }
+
+        /// `JsonKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_json_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JsonKey")
         }
     }
 
@@ -12683,49 +22414,142 @@ pub mod payment_credential_provider {
             StripePrivyConfigurationInput { props }
         }
 
-        prop! {
-            /// `AppId`: The app ID provided by Privy
-            props, "AppId", _, set_app_id, get_app_id, Val<String>
+        /// Sets `AppId`, which `new` took, in place.
+        pub fn set_app_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppId", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthorizationId`: The authorization ID for the Stripe Privy integration
-            props, "AuthorizationId", _, set_authorization_id, get_authorization_id, Val<String>
+        /// `AppId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppId")
         }
 
-        prop! {
-            /// `AppSecret`: The app secret provided by Privy
-            props, "AppSecret", app_secret, set_app_secret, get_app_secret, Val<String>
+        /// Sets `AuthorizationId`, which `new` took, in place.
+        pub fn set_authorization_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthorizationId", value.into());
+            self
         }
 
-        prop! {
-            /// `AppSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets
-            /// Manager
-            props, "AppSecretConfig", app_secret_config, set_app_secret_config, get_app_secret_config, Val<SecretReference>
+        /// `AuthorizationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationId")
         }
 
-        prop! {
-            /// `AppSecretSource`: The source of the secret. Use MANAGED for service-managed secrets or
-            /// EXTERNAL for customer-provided secrets.
-            props, "AppSecretSource", app_secret_source, set_app_secret_source, get_app_secret_source, Val<SecretSourceType>
+        /// `AppSecret`: The app secret provided by Privy
+        pub fn app_secret(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AppSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthorizationPrivateKey`: The authorization private key for the Stripe Privy
-            /// integration
-            props, "AuthorizationPrivateKey", authorization_private_key, set_authorization_private_key, get_authorization_private_key, Val<String>
+        /// Sets `AppSecret` in place: [`Self::app_secret`] on a value held by `&mut`.
+        pub fn set_app_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthorizationPrivateKeyConfig`: A reference to a customer-provided secret stored in AWS
-            /// Secrets Manager
-            props, "AuthorizationPrivateKeyConfig", authorization_private_key_config, set_authorization_private_key_config, get_authorization_private_key_config, Val<SecretReference>
+        /// `AppSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppSecret")
         }
 
-        prop! {
-            /// `AuthorizationPrivateKeySource`: The source of the secret. Use MANAGED for
-            /// service-managed secrets or EXTERNAL for customer-provided secrets.
-            props, "AuthorizationPrivateKeySource", authorization_private_key_source, set_authorization_private_key_source, get_authorization_private_key_source, Val<SecretSourceType>
+        /// `AppSecretConfig`: A reference to a customer-provided secret stored in AWS Secrets Manager
+        pub fn app_secret_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
+            self.props.set("AppSecretConfig", value.into());
+            self
+        }
+
+        /// Sets `AppSecretConfig` in place: [`Self::app_secret_config`] on a value held by `&mut`.
+        pub fn set_app_secret_config(&mut self, value: impl Into<Val<SecretReference>>) -> &mut Self {
+            self.props.set("AppSecretConfig", value.into());
+            self
+        }
+
+        /// `AppSecretConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_secret_config(&self) -> ::std::option::Option<Val<SecretReference>> {
+            crate::cfn::get_prop(&self.props, "AppSecretConfig")
+        }
+
+        /// `AppSecretSource`: The source of the secret. Use MANAGED for service-managed secrets or
+        /// EXTERNAL for customer-provided secrets.
+        pub fn app_secret_source(mut self, value: impl Into<Val<SecretSourceType>>) -> Self {
+            self.props.set("AppSecretSource", value.into());
+            self
+        }
+
+        /// Sets `AppSecretSource` in place: [`Self::app_secret_source`] on a value held by `&mut`.
+        pub fn set_app_secret_source(&mut self, value: impl Into<Val<SecretSourceType>>) -> &mut Self {
+            self.props.set("AppSecretSource", value.into());
+            self
+        }
+
+        /// `AppSecretSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_secret_source(&self) -> ::std::option::Option<Val<SecretSourceType>> {
+            crate::cfn::get_prop(&self.props, "AppSecretSource")
+        }
+
+        /// `AuthorizationPrivateKey`: The authorization private key for the Stripe Privy integration
+        pub fn authorization_private_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthorizationPrivateKey", value.into());
+            self
+        }
+
+        /// Sets `AuthorizationPrivateKey` in place: [`Self::authorization_private_key`] on a value held
+        /// by `&mut`.
+        pub fn set_authorization_private_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthorizationPrivateKey", value.into());
+            self
+        }
+
+        /// `AuthorizationPrivateKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_private_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationPrivateKey")
+        }
+
+        /// `AuthorizationPrivateKeyConfig`: A reference to a customer-provided secret stored in AWS
+        /// Secrets Manager
+        pub fn authorization_private_key_config(mut self, value: impl Into<Val<SecretReference>>) -> Self {
+            self.props.set("AuthorizationPrivateKeyConfig", value.into());
+            self
+        }
+
+        /// Sets `AuthorizationPrivateKeyConfig` in place: [`Self::authorization_private_key_config`] on
+        /// a value held by `&mut`.
+        pub fn set_authorization_private_key_config(&mut self, value: impl Into<Val<SecretReference>>) -> &mut Self {
+            self.props.set("AuthorizationPrivateKeyConfig", value.into());
+            self
+        }
+
+        /// `AuthorizationPrivateKeyConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_private_key_config(&self) -> ::std::option::Option<Val<SecretReference>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationPrivateKeyConfig")
+        }
+
+        /// `AuthorizationPrivateKeySource`: The source of the secret. Use MANAGED for service-managed
+        /// secrets or EXTERNAL for customer-provided secrets.
+        pub fn authorization_private_key_source(mut self, value: impl Into<Val<SecretSourceType>>) -> Self {
+            self.props.set("AuthorizationPrivateKeySource", value.into());
+            self
+        }
+
+        /// Sets `AuthorizationPrivateKeySource` in place: [`Self::authorization_private_key_source`] on
+        /// a value held by `&mut`.
+        pub fn set_authorization_private_key_source(&mut self, value: impl Into<Val<SecretSourceType>>) -> &mut Self {
+            self.props.set("AuthorizationPrivateKeySource", value.into());
+            self
+        }
+
+        /// `AuthorizationPrivateKeySource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_private_key_source(&self) -> ::std::option::Option<Val<SecretSourceType>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationPrivateKeySource")
         }
     }
 }
@@ -12759,34 +22583,95 @@ impl PaymentManager {
         PaymentManager { core }
     }
 
-    prop! {
-        /// `AuthorizerConfiguration`.
-        core.props, "AuthorizerConfiguration", authorizer_configuration, set_authorizer_configuration, get_authorizer_configuration, Val<payment_manager::AuthorizerConfiguration>
+    /// `AuthorizerConfiguration`.
+    pub fn authorizer_configuration(mut self, value: impl Into<Val<payment_manager::AuthorizerConfiguration>>) -> Self {
+        self.core.props.set("AuthorizerConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthorizerType`.
-        core.props, "AuthorizerType", _, set_authorizer_type, get_authorizer_type, Val<payment_manager::PaymentsAuthorizerType>
+    /// Sets `AuthorizerConfiguration` in place: [`Self::authorizer_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_authorizer_configuration(&mut self, value: impl Into<Val<payment_manager::AuthorizerConfiguration>>) -> &mut Self {
+        self.core.props.set("AuthorizerConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the payment manager
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AuthorizerConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorizer_configuration(&self) -> ::std::option::Option<Val<payment_manager::AuthorizerConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizerConfiguration")
     }
 
-    prop! {
-        /// `Name`: The name of the payment manager
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `AuthorizerType`, which `new` took, in place.
+    pub fn set_authorizer_type(&mut self, value: impl Into<Val<payment_manager::PaymentsAuthorizerType>>) -> &mut Self {
+        self.core.props.set("AuthorizerType", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: The ARN of the IAM role for the payment manager
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `AuthorizerType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorizer_type(&self) -> ::std::option::Option<Val<payment_manager::PaymentsAuthorizerType>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizerType")
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the payment manager
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`: A description of the payment manager
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: Tags to assign to the payment manager
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -12854,9 +22739,16 @@ pub mod payment_manager {
             AuthorizerConfiguration { props }
         }
 
-        prop! {
-            /// `CustomJWTAuthorizer`.
-            props, "CustomJWTAuthorizer", _, set_custom_jwt_authorizer, get_custom_jwt_authorizer, Val<CustomJwtAuthorizerConfiguration>
+        /// Sets `CustomJWTAuthorizer`, which `new` took, in place.
+        pub fn set_custom_jwt_authorizer(&mut self, value: impl Into<Val<CustomJwtAuthorizerConfiguration>>) -> &mut Self {
+            self.props.set("CustomJWTAuthorizer", value.into());
+            self
+        }
+
+        /// `CustomJWTAuthorizer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_jwt_authorizer(&self) -> ::std::option::Option<Val<CustomJwtAuthorizerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CustomJWTAuthorizer")
         }
     }
 
@@ -12877,29 +22769,88 @@ pub mod payment_manager {
             CustomJwtAuthorizerConfiguration { props }
         }
 
-        prop! {
-            /// `DiscoveryUrl`.
-            props, "DiscoveryUrl", _, set_discovery_url, get_discovery_url, Val<String>
+        /// Sets `DiscoveryUrl`, which `new` took, in place.
+        pub fn set_discovery_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DiscoveryUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedAudience`.
-            props, "AllowedAudience", allowed_audience, set_allowed_audience, get_allowed_audience, Val<List<String>>
+        /// `DiscoveryUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_discovery_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DiscoveryUrl")
         }
 
-        prop! {
-            /// `AllowedClients`.
-            props, "AllowedClients", allowed_clients, set_allowed_clients, get_allowed_clients, Val<List<String>>
+        /// `AllowedAudience`.
+        pub fn allowed_audience(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedAudience", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedScopes`.
-            props, "AllowedScopes", allowed_scopes, set_allowed_scopes, get_allowed_scopes, Val<List<String>>
+        /// Sets `AllowedAudience` in place: [`Self::allowed_audience`] on a value held by `&mut`.
+        pub fn set_allowed_audience(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedAudience", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomClaims`.
-            props, "CustomClaims", custom_claims, set_custom_claims, get_custom_claims, Val<List<CustomClaimValidationType>>
+        /// `AllowedAudience` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_audience(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedAudience")
+        }
+
+        /// `AllowedClients`.
+        pub fn allowed_clients(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedClients", value.into());
+            self
+        }
+
+        /// Sets `AllowedClients` in place: [`Self::allowed_clients`] on a value held by `&mut`.
+        pub fn set_allowed_clients(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedClients", value.into());
+            self
+        }
+
+        /// `AllowedClients` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_clients(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedClients")
+        }
+
+        /// `AllowedScopes`.
+        pub fn allowed_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedScopes", value.into());
+            self
+        }
+
+        /// Sets `AllowedScopes` in place: [`Self::allowed_scopes`] on a value held by `&mut`.
+        pub fn set_allowed_scopes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedScopes", value.into());
+            self
+        }
+
+        /// `AllowedScopes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_scopes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedScopes")
+        }
+
+        /// `CustomClaims`.
+        pub fn custom_claims(mut self, value: impl Into<Val<List<CustomClaimValidationType>>>) -> Self {
+            self.props.set("CustomClaims", value.into());
+            self
+        }
+
+        /// Sets `CustomClaims` in place: [`Self::custom_claims`] on a value held by `&mut`.
+        pub fn set_custom_claims(&mut self, value: impl Into<Val<List<CustomClaimValidationType>>>) -> &mut Self {
+            self.props.set("CustomClaims", value.into());
+            self
+        }
+
+        /// `CustomClaims` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_claims(&self) -> ::std::option::Option<Val<List<CustomClaimValidationType>>> {
+            crate::cfn::get_prop(&self.props, "CustomClaims")
         }
     }
 
@@ -12928,19 +22879,40 @@ pub mod payment_manager {
             CustomClaimValidationType { props }
         }
 
-        prop! {
-            /// `InboundTokenClaimName`.
-            props, "InboundTokenClaimName", _, set_inbound_token_claim_name, get_inbound_token_claim_name, Val<String>
+        /// Sets `InboundTokenClaimName`, which `new` took, in place.
+        pub fn set_inbound_token_claim_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InboundTokenClaimName", value.into());
+            self
         }
 
-        prop! {
-            /// `InboundTokenClaimValueType`.
-            props, "InboundTokenClaimValueType", _, set_inbound_token_claim_value_type, get_inbound_token_claim_value_type, Val<CustomClaimValidationTypeInboundTokenClaimValueType>
+        /// `InboundTokenClaimName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inbound_token_claim_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InboundTokenClaimName")
         }
 
-        prop! {
-            /// `AuthorizingClaimMatchValue`.
-            props, "AuthorizingClaimMatchValue", _, set_authorizing_claim_match_value, get_authorizing_claim_match_value, Val<AuthorizingClaimMatchValueType>
+        /// Sets `InboundTokenClaimValueType`, which `new` took, in place.
+        pub fn set_inbound_token_claim_value_type(&mut self, value: impl Into<Val<CustomClaimValidationTypeInboundTokenClaimValueType>>) -> &mut Self {
+            self.props.set("InboundTokenClaimValueType", value.into());
+            self
+        }
+
+        /// `InboundTokenClaimValueType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inbound_token_claim_value_type(&self) -> ::std::option::Option<Val<CustomClaimValidationTypeInboundTokenClaimValueType>> {
+            crate::cfn::get_prop(&self.props, "InboundTokenClaimValueType")
+        }
+
+        /// Sets `AuthorizingClaimMatchValue`, which `new` took, in place.
+        pub fn set_authorizing_claim_match_value(&mut self, value: impl Into<Val<AuthorizingClaimMatchValueType>>) -> &mut Self {
+            self.props.set("AuthorizingClaimMatchValue", value.into());
+            self
+        }
+
+        /// `AuthorizingClaimMatchValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorizing_claim_match_value(&self) -> ::std::option::Option<Val<AuthorizingClaimMatchValueType>> {
+            crate::cfn::get_prop(&self.props, "AuthorizingClaimMatchValue")
         }
     }
 
@@ -12966,14 +22938,28 @@ pub mod payment_manager {
             AuthorizingClaimMatchValueType { props }
         }
 
-        prop! {
-            /// `ClaimMatchValue`.
-            props, "ClaimMatchValue", _, set_claim_match_value, get_claim_match_value, Val<ClaimMatchValueType>
+        /// Sets `ClaimMatchValue`, which `new` took, in place.
+        pub fn set_claim_match_value(&mut self, value: impl Into<Val<ClaimMatchValueType>>) -> &mut Self {
+            self.props.set("ClaimMatchValue", value.into());
+            self
         }
 
-        prop! {
-            /// `ClaimMatchOperator`.
-            props, "ClaimMatchOperator", _, set_claim_match_operator, get_claim_match_operator, Val<AuthorizingClaimMatchValueTypeClaimMatchOperator>
+        /// `ClaimMatchValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_claim_match_value(&self) -> ::std::option::Option<Val<ClaimMatchValueType>> {
+            crate::cfn::get_prop(&self.props, "ClaimMatchValue")
+        }
+
+        /// Sets `ClaimMatchOperator`, which `new` took, in place.
+        pub fn set_claim_match_operator(&mut self, value: impl Into<Val<AuthorizingClaimMatchValueTypeClaimMatchOperator>>) -> &mut Self {
+            self.props.set("ClaimMatchOperator", value.into());
+            self
+        }
+
+        /// `ClaimMatchOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_claim_match_operator(&self) -> ::std::option::Option<Val<AuthorizingClaimMatchValueTypeClaimMatchOperator>> {
+            crate::cfn::get_prop(&self.props, "ClaimMatchOperator")
         }
     }
 
@@ -13008,14 +22994,40 @@ pub mod payment_manager {
             ClaimMatchValueType { props }
         }
 
-        prop! {
-            /// `MatchValueString`.
-            props, "MatchValueString", match_value_string, set_match_value_string, get_match_value_string, Val<String>
+        /// `MatchValueString`.
+        pub fn match_value_string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MatchValueString", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchValueStringList`.
-            props, "MatchValueStringList", match_value_string_list, set_match_value_string_list, get_match_value_string_list, Val<List<String>>
+        /// Sets `MatchValueString` in place: [`Self::match_value_string`] on a value held by `&mut`.
+        pub fn set_match_value_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MatchValueString", value.into());
+            self
+        }
+
+        /// `MatchValueString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_value_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MatchValueString")
+        }
+
+        /// `MatchValueStringList`.
+        pub fn match_value_string_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("MatchValueStringList", value.into());
+            self
+        }
+
+        /// Sets `MatchValueStringList` in place: [`Self::match_value_string_list`] on a value held by `&mut`.
+        pub fn set_match_value_string_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchValueStringList", value.into());
+            self
+        }
+
+        /// `MatchValueStringList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_value_string_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchValueStringList")
         }
     }
 
@@ -13077,39 +23089,97 @@ impl Policy {
         Policy { core }
     }
 
-    prop! {
-        /// `Definition`: The definition structure for policies. Encapsulates different policy
-        /// formats.
-        core.props, "Definition", _, set_definition, get_definition, Val<policy::PolicyDefinition>
+    /// Sets `Definition`, which `new` took, in place.
+    pub fn set_definition(&mut self, value: impl Into<Val<policy::PolicyDefinition>>) -> &mut Self {
+        self.core.props.set("Definition", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A human-readable description of the policy's purpose and functionality.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Definition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition(&self) -> ::std::option::Option<Val<policy::PolicyDefinition>> {
+        crate::cfn::get_prop(&self.core.props, "Definition")
     }
 
-    prop! {
-        /// `EnforcementMode`: Whether the policy contributes to the enforce decision returned to
-        /// Gateway. LOG_ONLY policies are still evaluated but their decisions are observed only,
-        /// allowing customers to validate a policy against real traffic before promoting it.
-        core.props, "EnforcementMode", enforcement_mode, set_enforcement_mode, get_enforcement_mode, Val<policy::EnforcementMode>
+    /// `Description`: A human-readable description of the policy's purpose and functionality.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The customer-assigned immutable name for the policy. Must be unique within the
-        /// policy engine.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyEngineId`: The identifier of the policy engine which contains this policy.
-        core.props, "PolicyEngineId", _, set_policy_engine_id, get_policy_engine_id, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ValidationMode`: The validation mode for the policy. Determines how Cedar analyzer
-        /// validation results are handled.
-        core.props, "ValidationMode", validation_mode, set_validation_mode, get_validation_mode, Val<policy::PolicyValidationMode>
+    /// `EnforcementMode`: Whether the policy contributes to the enforce decision returned to
+    /// Gateway. LOG_ONLY policies are still evaluated but their decisions are observed only,
+    /// allowing customers to validate a policy against real traffic before promoting it.
+    pub fn enforcement_mode(mut self, value: impl Into<Val<policy::EnforcementMode>>) -> Self {
+        self.core.props.set("EnforcementMode", value.into());
+        self
+    }
+
+    /// Sets `EnforcementMode` in place: [`Self::enforcement_mode`] on a value held by `&mut`.
+    pub fn set_enforcement_mode(&mut self, value: impl Into<Val<policy::EnforcementMode>>) -> &mut Self {
+        self.core.props.set("EnforcementMode", value.into());
+        self
+    }
+
+    /// `EnforcementMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enforcement_mode(&self) -> ::std::option::Option<Val<policy::EnforcementMode>> {
+        crate::cfn::get_prop(&self.core.props, "EnforcementMode")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `PolicyEngineId`, which `new` took, in place.
+    pub fn set_policy_engine_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyEngineId", value.into());
+        self
+    }
+
+    /// `PolicyEngineId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_engine_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyEngineId")
+    }
+
+    /// `ValidationMode`: The validation mode for the policy. Determines how Cedar analyzer
+    /// validation results are handled.
+    pub fn validation_mode(mut self, value: impl Into<Val<policy::PolicyValidationMode>>) -> Self {
+        self.core.props.set("ValidationMode", value.into());
+        self
+    }
+
+    /// Sets `ValidationMode` in place: [`Self::validation_mode`] on a value held by `&mut`.
+    pub fn set_validation_mode(&mut self, value: impl Into<Val<policy::PolicyValidationMode>>) -> &mut Self {
+        self.core.props.set("ValidationMode", value.into());
+        self
+    }
+
+    /// `ValidationMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_validation_mode(&self) -> ::std::option::Option<Val<policy::PolicyValidationMode>> {
+        crate::cfn::get_prop(&self.core.props, "ValidationMode")
     }
 
     /// `Ref`: the resource's identifier.
@@ -13177,14 +23247,40 @@ pub mod policy {
             PolicyDefinition { props }
         }
 
-        prop! {
-            /// `Cedar`: A Cedar policy statement within the AgentCore Policy system.
-            props, "Cedar", cedar, set_cedar, get_cedar, Val<CedarPolicy>
+        /// `Cedar`: A Cedar policy statement within the AgentCore Policy system.
+        pub fn cedar(mut self, value: impl Into<Val<CedarPolicy>>) -> Self {
+            self.props.set("Cedar", value.into());
+            self
         }
 
-        prop! {
-            /// `Policy`: A policy statement within the AgentCore Policy system.
-            props, "Policy", policy, set_policy, get_policy, Val<PolicyStatement>
+        /// Sets `Cedar` in place: [`Self::cedar`] on a value held by `&mut`.
+        pub fn set_cedar(&mut self, value: impl Into<Val<CedarPolicy>>) -> &mut Self {
+            self.props.set("Cedar", value.into());
+            self
+        }
+
+        /// `Cedar` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cedar(&self) -> ::std::option::Option<Val<CedarPolicy>> {
+            crate::cfn::get_prop(&self.props, "Cedar")
+        }
+
+        /// `Policy`: A policy statement within the AgentCore Policy system.
+        pub fn policy(mut self, value: impl Into<Val<PolicyStatement>>) -> Self {
+            self.props.set("Policy", value.into());
+            self
+        }
+
+        /// Sets `Policy` in place: [`Self::policy`] on a value held by `&mut`.
+        pub fn set_policy(&mut self, value: impl Into<Val<PolicyStatement>>) -> &mut Self {
+            self.props.set("Policy", value.into());
+            self
+        }
+
+        /// `Policy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy(&self) -> ::std::option::Option<Val<PolicyStatement>> {
+            crate::cfn::get_prop(&self.props, "Policy")
         }
     }
 
@@ -13206,9 +23302,16 @@ pub mod policy {
             CedarPolicy { props }
         }
 
-        prop! {
-            /// `Statement`: The Cedar policy statement that defines the authorization logic.
-            props, "Statement", _, set_statement, get_statement, Val<String>
+        /// Sets `Statement`, which `new` took, in place.
+        pub fn set_statement(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Statement", value.into());
+            self
+        }
+
+        /// `Statement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statement(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Statement")
         }
     }
 
@@ -13230,9 +23333,16 @@ pub mod policy {
             PolicyStatement { props }
         }
 
-        prop! {
-            /// `Statement`: The policy statement.
-            props, "Statement", _, set_statement, get_statement, Val<String>
+        /// Sets `Statement`, which `new` took, in place.
+        pub fn set_statement(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Statement", value.into());
+            self
+        }
+
+        /// `Statement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statement(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Statement")
         }
     }
 
@@ -13287,24 +23397,70 @@ impl PolicyEngine {
         PolicyEngine { core }
     }
 
-    prop! {
-        /// `Description`: A human-readable description of the policy engine's purpose and scope
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A human-readable description of the policy engine's purpose and scope
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionKeyArn`: The ARN of the KMS key used to encrypt the policy engine data
-        core.props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The customer-assigned immutable name for the policy engine
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: A list of tags to assign to the policy engine.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EncryptionKeyArn`: The ARN of the KMS key used to encrypt the policy engine data
+    pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EncryptionKeyArn", value.into());
+        self
+    }
+
+    /// Sets `EncryptionKeyArn` in place: [`Self::encryption_key_arn`] on a value held by `&mut`.
+    pub fn set_encryption_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EncryptionKeyArn", value.into());
+        self
+    }
+
+    /// `EncryptionKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionKeyArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A list of tags to assign to the policy engine.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -13374,15 +23530,28 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
-    prop! {
-        /// `Policy`: The resource policy to create or update.
-        core.props, "Policy", _, set_policy, get_policy, Val<String>
+    /// Sets `Policy`, which `new` took, in place.
+    pub fn set_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceArn`: The Amazon Resource Name (ARN) of the resource for which to create or
-        /// update the resource policy.
-        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
+    }
+
+    /// Sets `ResourceArn`, which `new` took, in place.
+    pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceArn", value.into());
+        self
+    }
+
+    /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -13420,74 +23589,242 @@ impl Runtime {
         Runtime { core }
     }
 
-    prop! {
-        /// `AgentRuntimeArtifact`: The artifact of the agent
-        core.props, "AgentRuntimeArtifact", _, set_agent_runtime_artifact, get_agent_runtime_artifact, Val<runtime::AgentRuntimeArtifact>
+    /// Sets `AgentRuntimeArtifact`, which `new` took, in place.
+    pub fn set_agent_runtime_artifact(&mut self, value: impl Into<Val<runtime::AgentRuntimeArtifact>>) -> &mut Self {
+        self.core.props.set("AgentRuntimeArtifact", value.into());
+        self
     }
 
-    prop! {
-        /// `AgentRuntimeName`: Name for a resource
-        core.props, "AgentRuntimeName", _, set_agent_runtime_name, get_agent_runtime_name, Val<String>
+    /// `AgentRuntimeArtifact` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_runtime_artifact(&self) -> ::std::option::Option<Val<runtime::AgentRuntimeArtifact>> {
+        crate::cfn::get_prop(&self.core.props, "AgentRuntimeArtifact")
     }
 
-    prop! {
-        /// `AuthorizerConfiguration`: Authorizer configuration for the agent runtime
-        core.props, "AuthorizerConfiguration", authorizer_configuration, set_authorizer_configuration, get_authorizer_configuration, Val<runtime::AuthorizerConfiguration>
+    /// Sets `AgentRuntimeName`, which `new` took, in place.
+    pub fn set_agent_runtime_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AgentRuntimeName", value.into());
+        self
     }
 
-    prop! {
-        /// `CapacityProviderConfiguration`: Capacity provider configuration for the agent runtime
-        core.props, "CapacityProviderConfiguration", capacity_provider_configuration, set_capacity_provider_configuration, get_capacity_provider_configuration, Val<runtime::CapacityProviderConfiguration>
+    /// `AgentRuntimeName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_runtime_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AgentRuntimeName")
     }
 
-    prop! {
-        /// `Description`: Description of the resource
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AuthorizerConfiguration`: Authorizer configuration for the agent runtime
+    pub fn authorizer_configuration(mut self, value: impl Into<Val<runtime::AuthorizerConfiguration>>) -> Self {
+        self.core.props.set("AuthorizerConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentVariables`: Environment variables for the agent runtime
-        core.props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<Map<String>>
+    /// Sets `AuthorizerConfiguration` in place: [`Self::authorizer_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_authorizer_configuration(&mut self, value: impl Into<Val<runtime::AuthorizerConfiguration>>) -> &mut Self {
+        self.core.props.set("AuthorizerConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `FilesystemConfigurations`: Filesystem configurations for the agent runtime
-        core.props, "FilesystemConfigurations", filesystem_configurations, set_filesystem_configurations, get_filesystem_configurations, Val<List<runtime::FilesystemConfiguration>>
+    /// `AuthorizerConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorizer_configuration(&self) -> ::std::option::Option<Val<runtime::AuthorizerConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizerConfiguration")
     }
 
-    prop! {
-        /// `LifecycleConfiguration`: Lifecycle configuration for managing runtime sessions
-        core.props, "LifecycleConfiguration", lifecycle_configuration, set_lifecycle_configuration, get_lifecycle_configuration, Val<runtime::LifecycleConfiguration>
+    /// `CapacityProviderConfiguration`: Capacity provider configuration for the agent runtime
+    pub fn capacity_provider_configuration(mut self, value: impl Into<Val<runtime::CapacityProviderConfiguration>>) -> Self {
+        self.core.props.set("CapacityProviderConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkConfiguration`: Network access configuration for the Agent
-        core.props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<runtime::NetworkConfiguration>
+    /// Sets `CapacityProviderConfiguration` in place: [`Self::capacity_provider_configuration`] on
+    /// a value held by `&mut`.
+    pub fn set_capacity_provider_configuration(&mut self, value: impl Into<Val<runtime::CapacityProviderConfiguration>>) -> &mut Self {
+        self.core.props.set("CapacityProviderConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `PlatformVersion`: The version of the runtime platform
-        core.props, "PlatformVersion", platform_version, set_platform_version, get_platform_version, Val<String>
+    /// `CapacityProviderConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity_provider_configuration(&self) -> ::std::option::Option<Val<runtime::CapacityProviderConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "CapacityProviderConfiguration")
     }
 
-    prop! {
-        /// `ProtocolConfiguration`: Protocol configuration for the agent runtime
-        core.props, "ProtocolConfiguration", protocol_configuration, set_protocol_configuration, get_protocol_configuration, Val<runtime::ProtocolConfiguration>
+    /// `Description`: Description of the resource
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RequestHeaderConfiguration`: Configuration for HTTP request headers
-        core.props, "RequestHeaderConfiguration", request_header_configuration, set_request_header_configuration, get_request_header_configuration, Val<runtime::RequestHeaderConfiguration>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: Amazon Resource Name (ARN) of an IAM role
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: A map of tag keys and values
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `EnvironmentVariables`: Environment variables for the agent runtime
+    pub fn environment_variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("EnvironmentVariables", value.into());
+        self
+    }
+
+    /// Sets `EnvironmentVariables` in place: [`Self::environment_variables`] on a value held by `&mut`.
+    pub fn set_environment_variables(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("EnvironmentVariables", value.into());
+        self
+    }
+
+    /// `EnvironmentVariables` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_variables(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentVariables")
+    }
+
+    /// `FilesystemConfigurations`: Filesystem configurations for the agent runtime
+    pub fn filesystem_configurations(mut self, value: impl Into<Val<List<runtime::FilesystemConfiguration>>>) -> Self {
+        self.core.props.set("FilesystemConfigurations", value.into());
+        self
+    }
+
+    /// Sets `FilesystemConfigurations` in place: [`Self::filesystem_configurations`] on a value
+    /// held by `&mut`.
+    pub fn set_filesystem_configurations(&mut self, value: impl Into<Val<List<runtime::FilesystemConfiguration>>>) -> &mut Self {
+        self.core.props.set("FilesystemConfigurations", value.into());
+        self
+    }
+
+    /// `FilesystemConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filesystem_configurations(&self) -> ::std::option::Option<Val<List<runtime::FilesystemConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "FilesystemConfigurations")
+    }
+
+    /// `LifecycleConfiguration`: Lifecycle configuration for managing runtime sessions
+    pub fn lifecycle_configuration(mut self, value: impl Into<Val<runtime::LifecycleConfiguration>>) -> Self {
+        self.core.props.set("LifecycleConfiguration", value.into());
+        self
+    }
+
+    /// Sets `LifecycleConfiguration` in place: [`Self::lifecycle_configuration`] on a value held by `&mut`.
+    pub fn set_lifecycle_configuration(&mut self, value: impl Into<Val<runtime::LifecycleConfiguration>>) -> &mut Self {
+        self.core.props.set("LifecycleConfiguration", value.into());
+        self
+    }
+
+    /// `LifecycleConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lifecycle_configuration(&self) -> ::std::option::Option<Val<runtime::LifecycleConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LifecycleConfiguration")
+    }
+
+    /// `NetworkConfiguration`: Network access configuration for the Agent
+    pub fn network_configuration(mut self, value: impl Into<Val<runtime::NetworkConfiguration>>) -> Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
+    }
+
+    /// Sets `NetworkConfiguration` in place: [`Self::network_configuration`] on a value held by `&mut`.
+    pub fn set_network_configuration(&mut self, value: impl Into<Val<runtime::NetworkConfiguration>>) -> &mut Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
+    }
+
+    /// `NetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_configuration(&self) -> ::std::option::Option<Val<runtime::NetworkConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkConfiguration")
+    }
+
+    /// `PlatformVersion`: The version of the runtime platform
+    pub fn platform_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PlatformVersion", value.into());
+        self
+    }
+
+    /// Sets `PlatformVersion` in place: [`Self::platform_version`] on a value held by `&mut`.
+    pub fn set_platform_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PlatformVersion", value.into());
+        self
+    }
+
+    /// `PlatformVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_platform_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PlatformVersion")
+    }
+
+    /// `ProtocolConfiguration`: Protocol configuration for the agent runtime
+    pub fn protocol_configuration(mut self, value: impl Into<Val<runtime::ProtocolConfiguration>>) -> Self {
+        self.core.props.set("ProtocolConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ProtocolConfiguration` in place: [`Self::protocol_configuration`] on a value held by `&mut`.
+    pub fn set_protocol_configuration(&mut self, value: impl Into<Val<runtime::ProtocolConfiguration>>) -> &mut Self {
+        self.core.props.set("ProtocolConfiguration", value.into());
+        self
+    }
+
+    /// `ProtocolConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocol_configuration(&self) -> ::std::option::Option<Val<runtime::ProtocolConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ProtocolConfiguration")
+    }
+
+    /// `RequestHeaderConfiguration`: Configuration for HTTP request headers
+    pub fn request_header_configuration(mut self, value: impl Into<Val<runtime::RequestHeaderConfiguration>>) -> Self {
+        self.core.props.set("RequestHeaderConfiguration", value.into());
+        self
+    }
+
+    /// Sets `RequestHeaderConfiguration` in place: [`Self::request_header_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_request_header_configuration(&mut self, value: impl Into<Val<runtime::RequestHeaderConfiguration>>) -> &mut Self {
+        self.core.props.set("RequestHeaderConfiguration", value.into());
+        self
+    }
+
+    /// `RequestHeaderConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_request_header_configuration(&self) -> ::std::option::Option<Val<runtime::RequestHeaderConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "RequestHeaderConfiguration")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: A map of tag keys and values
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -13565,14 +23902,40 @@ pub mod runtime {
             AgentRuntimeArtifact { props }
         }
 
-        prop! {
-            /// `CodeConfiguration`: Representation of a code configuration
-            props, "CodeConfiguration", code_configuration, set_code_configuration, get_code_configuration, Val<CodeConfiguration>
+        /// `CodeConfiguration`: Representation of a code configuration
+        pub fn code_configuration(mut self, value: impl Into<Val<CodeConfiguration>>) -> Self {
+            self.props.set("CodeConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainerConfiguration`.
-            props, "ContainerConfiguration", container_configuration, set_container_configuration, get_container_configuration, Val<ContainerConfiguration>
+        /// Sets `CodeConfiguration` in place: [`Self::code_configuration`] on a value held by `&mut`.
+        pub fn set_code_configuration(&mut self, value: impl Into<Val<CodeConfiguration>>) -> &mut Self {
+            self.props.set("CodeConfiguration", value.into());
+            self
+        }
+
+        /// `CodeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_configuration(&self) -> ::std::option::Option<Val<CodeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CodeConfiguration")
+        }
+
+        /// `ContainerConfiguration`.
+        pub fn container_configuration(mut self, value: impl Into<Val<ContainerConfiguration>>) -> Self {
+            self.props.set("ContainerConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ContainerConfiguration` in place: [`Self::container_configuration`] on a value held by `&mut`.
+        pub fn set_container_configuration(&mut self, value: impl Into<Val<ContainerConfiguration>>) -> &mut Self {
+            self.props.set("ContainerConfiguration", value.into());
+            self
+        }
+
+        /// `ContainerConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_configuration(&self) -> ::std::option::Option<Val<ContainerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ContainerConfiguration")
         }
     }
 
@@ -13601,19 +23964,40 @@ pub mod runtime {
             CodeConfiguration { props }
         }
 
-        prop! {
-            /// `Code`: Object represents source code from zip file
-            props, "Code", _, set_code, get_code, Val<Code>
+        /// Sets `Code`, which `new` took, in place.
+        pub fn set_code(&mut self, value: impl Into<Val<Code>>) -> &mut Self {
+            self.props.set("Code", value.into());
+            self
         }
 
-        prop! {
-            /// `Runtime`: Managed runtime types
-            props, "Runtime", _, set_runtime, get_runtime, Val<AgentManagedRuntimeType>
+        /// `Code` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code(&self) -> ::std::option::Option<Val<Code>> {
+            crate::cfn::get_prop(&self.props, "Code")
         }
 
-        prop! {
-            /// `EntryPoint`: List of entry points
-            props, "EntryPoint", _, set_entry_point, get_entry_point, Val<List<String>>
+        /// Sets `Runtime`, which `new` took, in place.
+        pub fn set_runtime(&mut self, value: impl Into<Val<AgentManagedRuntimeType>>) -> &mut Self {
+            self.props.set("Runtime", value.into());
+            self
+        }
+
+        /// `Runtime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime(&self) -> ::std::option::Option<Val<AgentManagedRuntimeType>> {
+            crate::cfn::get_prop(&self.props, "Runtime")
+        }
+
+        /// Sets `EntryPoint`, which `new` took, in place.
+        pub fn set_entry_point(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EntryPoint", value.into());
+            self
+        }
+
+        /// `EntryPoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entry_point(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EntryPoint")
         }
     }
 
@@ -13632,9 +24016,22 @@ pub mod runtime {
             Code { props }
         }
 
-        prop! {
-            /// `S3`: S3 Location Configuration
-            props, "S3", s3, set_s3, get_s3, Val<S3Location>
+        /// `S3`: S3 Location Configuration
+        pub fn s3(mut self, value: impl Into<Val<S3Location>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "S3")
         }
     }
 
@@ -13657,19 +24054,46 @@ pub mod runtime {
             S3Location { props }
         }
 
-        prop! {
-            /// `Bucket`: S3 bucket name
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`: S3 object key prefix
-            props, "Prefix", _, set_prefix, get_prefix, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `VersionId`: S3 object version ID
-            props, "VersionId", version_id, set_version_id, get_version_id, Val<String>
+        /// Sets `Prefix`, which `new` took, in place.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
+        }
+
+        /// `VersionId`: S3 object version ID
+        pub fn version_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VersionId", value.into());
+            self
+        }
+
+        /// Sets `VersionId` in place: [`Self::version_id`] on a value held by `&mut`.
+        pub fn set_version_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VersionId", value.into());
+            self
+        }
+
+        /// `VersionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VersionId")
         }
     }
 
@@ -13715,9 +24139,16 @@ pub mod runtime {
             ContainerConfiguration { props }
         }
 
-        prop! {
-            /// `ContainerUri`: The ECR URI of the container
-            props, "ContainerUri", _, set_container_uri, get_container_uri, Val<String>
+        /// Sets `ContainerUri`, which `new` took, in place.
+        pub fn set_container_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerUri", value.into());
+            self
+        }
+
+        /// `ContainerUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerUri")
         }
     }
 
@@ -13736,9 +24167,22 @@ pub mod runtime {
             AuthorizerConfiguration { props }
         }
 
-        prop! {
-            /// `CustomJWTAuthorizer`: Configuration for custom JWT authorizer
-            props, "CustomJWTAuthorizer", custom_jwt_authorizer, set_custom_jwt_authorizer, get_custom_jwt_authorizer, Val<CustomJwtAuthorizerConfiguration>
+        /// `CustomJWTAuthorizer`: Configuration for custom JWT authorizer
+        pub fn custom_jwt_authorizer(mut self, value: impl Into<Val<CustomJwtAuthorizerConfiguration>>) -> Self {
+            self.props.set("CustomJWTAuthorizer", value.into());
+            self
+        }
+
+        /// Sets `CustomJWTAuthorizer` in place: [`Self::custom_jwt_authorizer`] on a value held by `&mut`.
+        pub fn set_custom_jwt_authorizer(&mut self, value: impl Into<Val<CustomJwtAuthorizerConfiguration>>) -> &mut Self {
+            self.props.set("CustomJWTAuthorizer", value.into());
+            self
+        }
+
+        /// `CustomJWTAuthorizer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_jwt_authorizer(&self) -> ::std::option::Option<Val<CustomJwtAuthorizerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CustomJWTAuthorizer")
         }
     }
 
@@ -13760,48 +24204,148 @@ pub mod runtime {
             CustomJwtAuthorizerConfiguration { props }
         }
 
-        prop! {
-            /// `DiscoveryUrl`: OpenID Connect discovery URL
-            props, "DiscoveryUrl", _, set_discovery_url, get_discovery_url, Val<String>
+        /// Sets `DiscoveryUrl`, which `new` took, in place.
+        pub fn set_discovery_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DiscoveryUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedAudience`: List of allowed audiences
-            props, "AllowedAudience", allowed_audience, set_allowed_audience, get_allowed_audience, Val<List<String>>
+        /// `DiscoveryUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_discovery_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DiscoveryUrl")
         }
 
-        prop! {
-            /// `AllowedClients`: List of allowed clients
-            props, "AllowedClients", allowed_clients, set_allowed_clients, get_allowed_clients, Val<List<String>>
+        /// `AllowedAudience`: List of allowed audiences
+        pub fn allowed_audience(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedAudience", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedScopes`: List of allowed scopes
-            props, "AllowedScopes", allowed_scopes, set_allowed_scopes, get_allowed_scopes, Val<List<String>>
+        /// Sets `AllowedAudience` in place: [`Self::allowed_audience`] on a value held by `&mut`.
+        pub fn set_allowed_audience(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedAudience", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedWorkloadConfiguration`: Allow-list of upstream workloads permitted to reach this
-            /// resource via the workload identity chain. When set, the data plane enforces that the
-            /// introspected workload chain's caller matches one of the configured hosting environments
-            /// or workload identities; absent means no chain enforcement.
-            props, "AllowedWorkloadConfiguration", allowed_workload_configuration, set_allowed_workload_configuration, get_allowed_workload_configuration, Val<AllowedWorkloadConfiguration>
+        /// `AllowedAudience` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_audience(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedAudience")
         }
 
-        prop! {
-            /// `CustomClaims`: List of required custom claims
-            props, "CustomClaims", custom_claims, set_custom_claims, get_custom_claims, Val<List<CustomClaimValidationType>>
+        /// `AllowedClients`: List of allowed clients
+        pub fn allowed_clients(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedClients", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateEndpoint`: Private endpoint configuration. Exactly one of
-            /// SelfManagedLatticeResource or ManagedVpcResource must be specified.
-            props, "PrivateEndpoint", private_endpoint, set_private_endpoint, get_private_endpoint, Val<PrivateEndpoint>
+        /// Sets `AllowedClients` in place: [`Self::allowed_clients`] on a value held by `&mut`.
+        pub fn set_allowed_clients(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedClients", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateEndpointOverrides`: List of private endpoint overrides
-            props, "PrivateEndpointOverrides", private_endpoint_overrides, set_private_endpoint_overrides, get_private_endpoint_overrides, Val<List<PrivateEndpointOverride>>
+        /// `AllowedClients` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_clients(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedClients")
+        }
+
+        /// `AllowedScopes`: List of allowed scopes
+        pub fn allowed_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedScopes", value.into());
+            self
+        }
+
+        /// Sets `AllowedScopes` in place: [`Self::allowed_scopes`] on a value held by `&mut`.
+        pub fn set_allowed_scopes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedScopes", value.into());
+            self
+        }
+
+        /// `AllowedScopes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_scopes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedScopes")
+        }
+
+        /// `AllowedWorkloadConfiguration`: Allow-list of upstream workloads permitted to reach this
+        /// resource via the workload identity chain. When set, the data plane enforces that the
+        /// introspected workload chain's caller matches one of the configured hosting environments or
+        /// workload identities; absent means no chain enforcement.
+        pub fn allowed_workload_configuration(mut self, value: impl Into<Val<AllowedWorkloadConfiguration>>) -> Self {
+            self.props.set("AllowedWorkloadConfiguration", value.into());
+            self
+        }
+
+        /// Sets `AllowedWorkloadConfiguration` in place: [`Self::allowed_workload_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_allowed_workload_configuration(&mut self, value: impl Into<Val<AllowedWorkloadConfiguration>>) -> &mut Self {
+            self.props.set("AllowedWorkloadConfiguration", value.into());
+            self
+        }
+
+        /// `AllowedWorkloadConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_workload_configuration(&self) -> ::std::option::Option<Val<AllowedWorkloadConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AllowedWorkloadConfiguration")
+        }
+
+        /// `CustomClaims`: List of required custom claims
+        pub fn custom_claims(mut self, value: impl Into<Val<List<CustomClaimValidationType>>>) -> Self {
+            self.props.set("CustomClaims", value.into());
+            self
+        }
+
+        /// Sets `CustomClaims` in place: [`Self::custom_claims`] on a value held by `&mut`.
+        pub fn set_custom_claims(&mut self, value: impl Into<Val<List<CustomClaimValidationType>>>) -> &mut Self {
+            self.props.set("CustomClaims", value.into());
+            self
+        }
+
+        /// `CustomClaims` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_claims(&self) -> ::std::option::Option<Val<List<CustomClaimValidationType>>> {
+            crate::cfn::get_prop(&self.props, "CustomClaims")
+        }
+
+        /// `PrivateEndpoint`: Private endpoint configuration. Exactly one of SelfManagedLatticeResource
+        /// or ManagedVpcResource must be specified.
+        pub fn private_endpoint(mut self, value: impl Into<Val<PrivateEndpoint>>) -> Self {
+            self.props.set("PrivateEndpoint", value.into());
+            self
+        }
+
+        /// Sets `PrivateEndpoint` in place: [`Self::private_endpoint`] on a value held by `&mut`.
+        pub fn set_private_endpoint(&mut self, value: impl Into<Val<PrivateEndpoint>>) -> &mut Self {
+            self.props.set("PrivateEndpoint", value.into());
+            self
+        }
+
+        /// `PrivateEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_endpoint(&self) -> ::std::option::Option<Val<PrivateEndpoint>> {
+            crate::cfn::get_prop(&self.props, "PrivateEndpoint")
+        }
+
+        /// `PrivateEndpointOverrides`: List of private endpoint overrides
+        pub fn private_endpoint_overrides(mut self, value: impl Into<Val<List<PrivateEndpointOverride>>>) -> Self {
+            self.props.set("PrivateEndpointOverrides", value.into());
+            self
+        }
+
+        /// Sets `PrivateEndpointOverrides` in place: [`Self::private_endpoint_overrides`] on a value
+        /// held by `&mut`.
+        pub fn set_private_endpoint_overrides(&mut self, value: impl Into<Val<List<PrivateEndpointOverride>>>) -> &mut Self {
+            self.props.set("PrivateEndpointOverrides", value.into());
+            self
+        }
+
+        /// `PrivateEndpointOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_endpoint_overrides(&self) -> ::std::option::Option<Val<List<PrivateEndpointOverride>>> {
+            crate::cfn::get_prop(&self.props, "PrivateEndpointOverrides")
         }
     }
 
@@ -13823,14 +24367,40 @@ pub mod runtime {
             AllowedWorkloadConfiguration { props }
         }
 
-        prop! {
-            /// `HostingEnvironments`: List of allow-listed hosting environments
-            props, "HostingEnvironments", hosting_environments, set_hosting_environments, get_hosting_environments, Val<List<HostingEnvironment>>
+        /// `HostingEnvironments`: List of allow-listed hosting environments
+        pub fn hosting_environments(mut self, value: impl Into<Val<List<HostingEnvironment>>>) -> Self {
+            self.props.set("HostingEnvironments", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkloadIdentities`: List of allow-listed workload identity names
-            props, "WorkloadIdentities", workload_identities, set_workload_identities, get_workload_identities, Val<List<String>>
+        /// Sets `HostingEnvironments` in place: [`Self::hosting_environments`] on a value held by `&mut`.
+        pub fn set_hosting_environments(&mut self, value: impl Into<Val<List<HostingEnvironment>>>) -> &mut Self {
+            self.props.set("HostingEnvironments", value.into());
+            self
+        }
+
+        /// `HostingEnvironments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hosting_environments(&self) -> ::std::option::Option<Val<List<HostingEnvironment>>> {
+            crate::cfn::get_prop(&self.props, "HostingEnvironments")
+        }
+
+        /// `WorkloadIdentities`: List of allow-listed workload identity names
+        pub fn workload_identities(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("WorkloadIdentities", value.into());
+            self
+        }
+
+        /// Sets `WorkloadIdentities` in place: [`Self::workload_identities`] on a value held by `&mut`.
+        pub fn set_workload_identities(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("WorkloadIdentities", value.into());
+            self
+        }
+
+        /// `WorkloadIdentities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workload_identities(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "WorkloadIdentities")
         }
     }
 
@@ -13852,9 +24422,16 @@ pub mod runtime {
             HostingEnvironment { props }
         }
 
-        prop! {
-            /// `Arn`: The ARN of the bedrock-agentcore hosting environment
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 
@@ -13885,20 +24462,40 @@ pub mod runtime {
             CustomClaimValidationType { props }
         }
 
-        prop! {
-            /// `AuthorizingClaimMatchValue`: The value or values in the custom claim to match and
-            /// relationship of match
-            props, "AuthorizingClaimMatchValue", _, set_authorizing_claim_match_value, get_authorizing_claim_match_value, Val<AuthorizingClaimMatchValueType>
+        /// Sets `AuthorizingClaimMatchValue`, which `new` took, in place.
+        pub fn set_authorizing_claim_match_value(&mut self, value: impl Into<Val<AuthorizingClaimMatchValueType>>) -> &mut Self {
+            self.props.set("AuthorizingClaimMatchValue", value.into());
+            self
         }
 
-        prop! {
-            /// `InboundTokenClaimName`: The name of the custom claim to validate
-            props, "InboundTokenClaimName", _, set_inbound_token_claim_name, get_inbound_token_claim_name, Val<String>
+        /// `AuthorizingClaimMatchValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorizing_claim_match_value(&self) -> ::std::option::Option<Val<AuthorizingClaimMatchValueType>> {
+            crate::cfn::get_prop(&self.props, "AuthorizingClaimMatchValue")
         }
 
-        prop! {
-            /// `InboundTokenClaimValueType`: Token claim data type
-            props, "InboundTokenClaimValueType", _, set_inbound_token_claim_value_type, get_inbound_token_claim_value_type, Val<InboundTokenClaimValueType>
+        /// Sets `InboundTokenClaimName`, which `new` took, in place.
+        pub fn set_inbound_token_claim_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InboundTokenClaimName", value.into());
+            self
+        }
+
+        /// `InboundTokenClaimName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inbound_token_claim_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InboundTokenClaimName")
+        }
+
+        /// Sets `InboundTokenClaimValueType`, which `new` took, in place.
+        pub fn set_inbound_token_claim_value_type(&mut self, value: impl Into<Val<InboundTokenClaimValueType>>) -> &mut Self {
+            self.props.set("InboundTokenClaimValueType", value.into());
+            self
+        }
+
+        /// `InboundTokenClaimValueType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inbound_token_claim_value_type(&self) -> ::std::option::Option<Val<InboundTokenClaimValueType>> {
+            crate::cfn::get_prop(&self.props, "InboundTokenClaimValueType")
         }
     }
 
@@ -13927,15 +24524,28 @@ pub mod runtime {
             AuthorizingClaimMatchValueType { props }
         }
 
-        prop! {
-            /// `ClaimMatchOperator`: The relationship between the claim field value and the value or
-            /// values being matched
-            props, "ClaimMatchOperator", _, set_claim_match_operator, get_claim_match_operator, Val<ClaimMatchOperator>
+        /// Sets `ClaimMatchOperator`, which `new` took, in place.
+        pub fn set_claim_match_operator(&mut self, value: impl Into<Val<ClaimMatchOperator>>) -> &mut Self {
+            self.props.set("ClaimMatchOperator", value.into());
+            self
         }
 
-        prop! {
-            /// `ClaimMatchValue`: The value or values in the custom claim to match for
-            props, "ClaimMatchValue", _, set_claim_match_value, get_claim_match_value, Val<ClaimMatchValueType>
+        /// `ClaimMatchOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_claim_match_operator(&self) -> ::std::option::Option<Val<ClaimMatchOperator>> {
+            crate::cfn::get_prop(&self.props, "ClaimMatchOperator")
+        }
+
+        /// Sets `ClaimMatchValue`, which `new` took, in place.
+        pub fn set_claim_match_value(&mut self, value: impl Into<Val<ClaimMatchValueType>>) -> &mut Self {
+            self.props.set("ClaimMatchValue", value.into());
+            self
+        }
+
+        /// `ClaimMatchValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_claim_match_value(&self) -> ::std::option::Option<Val<ClaimMatchValueType>> {
+            crate::cfn::get_prop(&self.props, "ClaimMatchValue")
         }
     }
 
@@ -13971,14 +24581,40 @@ pub mod runtime {
             ClaimMatchValueType { props }
         }
 
-        prop! {
-            /// `MatchValueString`: The string value to match for
-            props, "MatchValueString", match_value_string, set_match_value_string, get_match_value_string, Val<String>
+        /// `MatchValueString`: The string value to match for
+        pub fn match_value_string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MatchValueString", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchValueStringList`: The list of strings to check for a match
-            props, "MatchValueStringList", match_value_string_list, set_match_value_string_list, get_match_value_string_list, Val<List<String>>
+        /// Sets `MatchValueString` in place: [`Self::match_value_string`] on a value held by `&mut`.
+        pub fn set_match_value_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MatchValueString", value.into());
+            self
+        }
+
+        /// `MatchValueString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_value_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MatchValueString")
+        }
+
+        /// `MatchValueStringList`: The list of strings to check for a match
+        pub fn match_value_string_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("MatchValueStringList", value.into());
+            self
+        }
+
+        /// Sets `MatchValueStringList` in place: [`Self::match_value_string_list`] on a value held by `&mut`.
+        pub fn set_match_value_string_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchValueStringList", value.into());
+            self
+        }
+
+        /// `MatchValueStringList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_value_string_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchValueStringList")
         }
     }
 
@@ -14013,14 +24649,41 @@ pub mod runtime {
             PrivateEndpoint { props }
         }
 
-        prop! {
-            /// `SelfManagedLatticeResource`: Self-managed VPC Lattice resource configuration
-            props, "SelfManagedLatticeResource", self_managed_lattice_resource, set_self_managed_lattice_resource, get_self_managed_lattice_resource, Val<SelfManagedLatticeResource>
+        /// `SelfManagedLatticeResource`: Self-managed VPC Lattice resource configuration
+        pub fn self_managed_lattice_resource(mut self, value: impl Into<Val<SelfManagedLatticeResource>>) -> Self {
+            self.props.set("SelfManagedLatticeResource", value.into());
+            self
         }
 
-        prop! {
-            /// `ManagedVpcResource`: Managed VPC resource configuration
-            props, "ManagedVpcResource", managed_vpc_resource, set_managed_vpc_resource, get_managed_vpc_resource, Val<ManagedVpcResource>
+        /// Sets `SelfManagedLatticeResource` in place: [`Self::self_managed_lattice_resource`] on a
+        /// value held by `&mut`.
+        pub fn set_self_managed_lattice_resource(&mut self, value: impl Into<Val<SelfManagedLatticeResource>>) -> &mut Self {
+            self.props.set("SelfManagedLatticeResource", value.into());
+            self
+        }
+
+        /// `SelfManagedLatticeResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_self_managed_lattice_resource(&self) -> ::std::option::Option<Val<SelfManagedLatticeResource>> {
+            crate::cfn::get_prop(&self.props, "SelfManagedLatticeResource")
+        }
+
+        /// `ManagedVpcResource`: Managed VPC resource configuration
+        pub fn managed_vpc_resource(mut self, value: impl Into<Val<ManagedVpcResource>>) -> Self {
+            self.props.set("ManagedVpcResource", value.into());
+            self
+        }
+
+        /// Sets `ManagedVpcResource` in place: [`Self::managed_vpc_resource`] on a value held by `&mut`.
+        pub fn set_managed_vpc_resource(&mut self, value: impl Into<Val<ManagedVpcResource>>) -> &mut Self {
+            self.props.set("ManagedVpcResource", value.into());
+            self
+        }
+
+        /// `ManagedVpcResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_vpc_resource(&self) -> ::std::option::Option<Val<ManagedVpcResource>> {
+            crate::cfn::get_prop(&self.props, "ManagedVpcResource")
         }
     }
 
@@ -14043,10 +24706,16 @@ pub mod runtime {
             SelfManagedLatticeResource { props }
         }
 
-        prop! {
-            /// `ResourceConfigurationIdentifier`: The identifier of the VPC Lattice resource
-            /// configuration
-            props, "ResourceConfigurationIdentifier", _, set_resource_configuration_identifier, get_resource_configuration_identifier, Val<String>
+        /// Sets `ResourceConfigurationIdentifier`, which `new` took, in place.
+        pub fn set_resource_configuration_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceConfigurationIdentifier", value.into());
+            self
+        }
+
+        /// `ResourceConfigurationIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_configuration_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceConfigurationIdentifier")
         }
     }
 
@@ -14075,35 +24744,95 @@ pub mod runtime {
             ManagedVpcResource { props }
         }
 
-        prop! {
-            /// `VpcIdentifier`: The VPC identifier
-            props, "VpcIdentifier", _, set_vpc_identifier, get_vpc_identifier, Val<String>
+        /// Sets `VpcIdentifier`, which `new` took, in place.
+        pub fn set_vpc_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`: The subnet IDs
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `VpcIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcIdentifier")
         }
 
-        prop! {
-            /// `EndpointIpAddressType`: The IP address type for the endpoint
-            props, "EndpointIpAddressType", _, set_endpoint_ip_address_type, get_endpoint_ip_address_type, Val<ManagedVpcResourceEndpointIpAddressType>
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
         }
 
-        prop! {
-            /// `RoutingDomain`: An intermediate domain to use as the resource configuration endpoint
-            /// instead of the actual target domain
-            props, "RoutingDomain", routing_domain, set_routing_domain, get_routing_domain, Val<String>
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
 
-        prop! {
-            /// `SecurityGroupIds`: The security group IDs
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `EndpointIpAddressType`, which `new` took, in place.
+        pub fn set_endpoint_ip_address_type(&mut self, value: impl Into<Val<ManagedVpcResourceEndpointIpAddressType>>) -> &mut Self {
+            self.props.set("EndpointIpAddressType", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`: Tags to apply to the managed VPC Lattice resource gateway
-            props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+        /// `EndpointIpAddressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_ip_address_type(&self) -> ::std::option::Option<Val<ManagedVpcResourceEndpointIpAddressType>> {
+            crate::cfn::get_prop(&self.props, "EndpointIpAddressType")
+        }
+
+        /// `RoutingDomain`: An intermediate domain to use as the resource configuration endpoint
+        /// instead of the actual target domain
+        pub fn routing_domain(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoutingDomain", value.into());
+            self
+        }
+
+        /// Sets `RoutingDomain` in place: [`Self::routing_domain`] on a value held by `&mut`.
+        pub fn set_routing_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoutingDomain", value.into());
+            self
+        }
+
+        /// `RoutingDomain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_routing_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoutingDomain")
+        }
+
+        /// `SecurityGroupIds`: The security group IDs
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `Tags`: Tags to apply to the managed VPC Lattice resource gateway
+        pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -14144,15 +24873,28 @@ pub mod runtime {
             PrivateEndpointOverride { props }
         }
 
-        prop! {
-            /// `Domain`: The domain to override
-            props, "Domain", _, set_domain, get_domain, Val<String>
+        /// Sets `Domain`, which `new` took, in place.
+        pub fn set_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Domain", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateEndpoint`: Private endpoint configuration. Exactly one of
-            /// SelfManagedLatticeResource or ManagedVpcResource must be specified.
-            props, "PrivateEndpoint", _, set_private_endpoint, get_private_endpoint, Val<PrivateEndpoint>
+        /// `Domain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Domain")
+        }
+
+        /// Sets `PrivateEndpoint`, which `new` took, in place.
+        pub fn set_private_endpoint(&mut self, value: impl Into<Val<PrivateEndpoint>>) -> &mut Self {
+            self.props.set("PrivateEndpoint", value.into());
+            self
+        }
+
+        /// `PrivateEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_endpoint(&self) -> ::std::option::Option<Val<PrivateEndpoint>> {
+            crate::cfn::get_prop(&self.props, "PrivateEndpoint")
         }
     }
 
@@ -14174,9 +24916,16 @@ pub mod runtime {
             CapacityProviderConfiguration { props }
         }
 
-        prop! {
-            /// `CapacityProviderArn`: ARN of the capacity provider
-            props, "CapacityProviderArn", _, set_capacity_provider_arn, get_capacity_provider_arn, Val<String>
+        /// Sets `CapacityProviderArn`, which `new` took, in place.
+        pub fn set_capacity_provider_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapacityProviderArn", value.into());
+            self
+        }
+
+        /// `CapacityProviderArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_provider_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapacityProviderArn")
         }
     }
 
@@ -14196,25 +24945,78 @@ pub mod runtime {
             FilesystemConfiguration { props }
         }
 
-        prop! {
-            /// `CapacityProviderVolume`: Configuration for a CapacityProvider-managed volume to mount
-            /// into the agent runtime
-            props, "CapacityProviderVolume", capacity_provider_volume, set_capacity_provider_volume, get_capacity_provider_volume, Val<CapacityProviderVolumeConfiguration>
+        /// `CapacityProviderVolume`: Configuration for a CapacityProvider-managed volume to mount into
+        /// the agent runtime
+        pub fn capacity_provider_volume(mut self, value: impl Into<Val<CapacityProviderVolumeConfiguration>>) -> Self {
+            self.props.set("CapacityProviderVolume", value.into());
+            self
         }
 
-        prop! {
-            /// `EfsAccessPoint`: Configuration for EFS access point filesystem
-            props, "EfsAccessPoint", efs_access_point, set_efs_access_point, get_efs_access_point, Val<EfsAccessPointConfiguration>
+        /// Sets `CapacityProviderVolume` in place: [`Self::capacity_provider_volume`] on a value held
+        /// by `&mut`.
+        pub fn set_capacity_provider_volume(&mut self, value: impl Into<Val<CapacityProviderVolumeConfiguration>>) -> &mut Self {
+            self.props.set("CapacityProviderVolume", value.into());
+            self
         }
 
-        prop! {
-            /// `S3FilesAccessPoint`: Configuration for S3 Files access point filesystem
-            props, "S3FilesAccessPoint", s3_files_access_point, set_s3_files_access_point, get_s3_files_access_point, Val<S3FilesAccessPointConfiguration>
+        /// `CapacityProviderVolume` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_provider_volume(&self) -> ::std::option::Option<Val<CapacityProviderVolumeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CapacityProviderVolume")
         }
 
-        prop! {
-            /// `SessionStorage`: Configuration for session storage
-            props, "SessionStorage", session_storage, set_session_storage, get_session_storage, Val<SessionStorageConfiguration>
+        /// `EfsAccessPoint`: Configuration for EFS access point filesystem
+        pub fn efs_access_point(mut self, value: impl Into<Val<EfsAccessPointConfiguration>>) -> Self {
+            self.props.set("EfsAccessPoint", value.into());
+            self
+        }
+
+        /// Sets `EfsAccessPoint` in place: [`Self::efs_access_point`] on a value held by `&mut`.
+        pub fn set_efs_access_point(&mut self, value: impl Into<Val<EfsAccessPointConfiguration>>) -> &mut Self {
+            self.props.set("EfsAccessPoint", value.into());
+            self
+        }
+
+        /// `EfsAccessPoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_efs_access_point(&self) -> ::std::option::Option<Val<EfsAccessPointConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EfsAccessPoint")
+        }
+
+        /// `S3FilesAccessPoint`: Configuration for S3 Files access point filesystem
+        pub fn s3_files_access_point(mut self, value: impl Into<Val<S3FilesAccessPointConfiguration>>) -> Self {
+            self.props.set("S3FilesAccessPoint", value.into());
+            self
+        }
+
+        /// Sets `S3FilesAccessPoint` in place: [`Self::s3_files_access_point`] on a value held by `&mut`.
+        pub fn set_s3_files_access_point(&mut self, value: impl Into<Val<S3FilesAccessPointConfiguration>>) -> &mut Self {
+            self.props.set("S3FilesAccessPoint", value.into());
+            self
+        }
+
+        /// `S3FilesAccessPoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_files_access_point(&self) -> ::std::option::Option<Val<S3FilesAccessPointConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3FilesAccessPoint")
+        }
+
+        /// `SessionStorage`: Configuration for session storage
+        pub fn session_storage(mut self, value: impl Into<Val<SessionStorageConfiguration>>) -> Self {
+            self.props.set("SessionStorage", value.into());
+            self
+        }
+
+        /// Sets `SessionStorage` in place: [`Self::session_storage`] on a value held by `&mut`.
+        pub fn set_session_storage(&mut self, value: impl Into<Val<SessionStorageConfiguration>>) -> &mut Self {
+            self.props.set("SessionStorage", value.into());
+            self
+        }
+
+        /// `SessionStorage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_storage(&self) -> ::std::option::Option<Val<SessionStorageConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SessionStorage")
         }
     }
 
@@ -14238,14 +25040,28 @@ pub mod runtime {
             CapacityProviderVolumeConfiguration { props }
         }
 
-        prop! {
-            /// `VolumeName`: Name of the capacity provider volume
-            props, "VolumeName", _, set_volume_name, get_volume_name, Val<String>
+        /// Sets `VolumeName`, which `new` took, in place.
+        pub fn set_volume_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VolumeName", value.into());
+            self
         }
 
-        prop! {
-            /// `MountPath`: Mount path for filesystem configuration
-            props, "MountPath", _, set_mount_path, get_mount_path, Val<String>
+        /// `VolumeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VolumeName")
+        }
+
+        /// Sets `MountPath`, which `new` took, in place.
+        pub fn set_mount_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MountPath", value.into());
+            self
+        }
+
+        /// `MountPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MountPath")
         }
     }
 
@@ -14272,14 +25088,28 @@ pub mod runtime {
             EfsAccessPointConfiguration { props }
         }
 
-        prop! {
-            /// `AccessPointArn`: ARN of the EFS access point
-            props, "AccessPointArn", _, set_access_point_arn, get_access_point_arn, Val<String>
+        /// Sets `AccessPointArn`, which `new` took, in place.
+        pub fn set_access_point_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessPointArn", value.into());
+            self
         }
 
-        prop! {
-            /// `MountPath`: Mount path for filesystem configuration
-            props, "MountPath", _, set_mount_path, get_mount_path, Val<String>
+        /// `AccessPointArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_point_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessPointArn")
+        }
+
+        /// Sets `MountPath`, which `new` took, in place.
+        pub fn set_mount_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MountPath", value.into());
+            self
+        }
+
+        /// `MountPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MountPath")
         }
     }
 
@@ -14306,14 +25136,28 @@ pub mod runtime {
             S3FilesAccessPointConfiguration { props }
         }
 
-        prop! {
-            /// `AccessPointArn`: ARN of the S3 Files access point
-            props, "AccessPointArn", _, set_access_point_arn, get_access_point_arn, Val<String>
+        /// Sets `AccessPointArn`, which `new` took, in place.
+        pub fn set_access_point_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessPointArn", value.into());
+            self
         }
 
-        prop! {
-            /// `MountPath`: Mount path for filesystem configuration
-            props, "MountPath", _, set_mount_path, get_mount_path, Val<String>
+        /// `AccessPointArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_point_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessPointArn")
+        }
+
+        /// Sets `MountPath`, which `new` took, in place.
+        pub fn set_mount_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MountPath", value.into());
+            self
+        }
+
+        /// `MountPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MountPath")
         }
     }
 
@@ -14335,9 +25179,16 @@ pub mod runtime {
             SessionStorageConfiguration { props }
         }
 
-        prop! {
-            /// `MountPath`: Mount path for filesystem configuration
-            props, "MountPath", _, set_mount_path, get_mount_path, Val<String>
+        /// Sets `MountPath`, which `new` took, in place.
+        pub fn set_mount_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MountPath", value.into());
+            self
+        }
+
+        /// `MountPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MountPath")
         }
     }
 
@@ -14357,14 +25208,41 @@ pub mod runtime {
             LifecycleConfiguration { props }
         }
 
-        prop! {
-            /// `IdleRuntimeSessionTimeout`: Timeout in seconds for idle runtime sessions
-            props, "IdleRuntimeSessionTimeout", idle_runtime_session_timeout, set_idle_runtime_session_timeout, get_idle_runtime_session_timeout, Val<i64>
+        /// `IdleRuntimeSessionTimeout`: Timeout in seconds for idle runtime sessions
+        pub fn idle_runtime_session_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IdleRuntimeSessionTimeout", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxLifetime`: Maximum lifetime in seconds for runtime sessions
-            props, "MaxLifetime", max_lifetime, set_max_lifetime, get_max_lifetime, Val<i64>
+        /// Sets `IdleRuntimeSessionTimeout` in place: [`Self::idle_runtime_session_timeout`] on a value
+        /// held by `&mut`.
+        pub fn set_idle_runtime_session_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IdleRuntimeSessionTimeout", value.into());
+            self
+        }
+
+        /// `IdleRuntimeSessionTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idle_runtime_session_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IdleRuntimeSessionTimeout")
+        }
+
+        /// `MaxLifetime`: Maximum lifetime in seconds for runtime sessions
+        pub fn max_lifetime(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxLifetime", value.into());
+            self
+        }
+
+        /// Sets `MaxLifetime` in place: [`Self::max_lifetime`] on a value held by `&mut`.
+        pub fn set_max_lifetime(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxLifetime", value.into());
+            self
+        }
+
+        /// `MaxLifetime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_lifetime(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxLifetime")
         }
     }
 
@@ -14385,14 +25263,34 @@ pub mod runtime {
             NetworkConfiguration { props }
         }
 
-        prop! {
-            /// `NetworkMode`: Network mode configuration type
-            props, "NetworkMode", _, set_network_mode, get_network_mode, Val<NetworkMode>
+        /// Sets `NetworkMode`, which `new` took, in place.
+        pub fn set_network_mode(&mut self, value: impl Into<Val<NetworkMode>>) -> &mut Self {
+            self.props.set("NetworkMode", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkModeConfig`: Network mode configuration for VPC
-            props, "NetworkModeConfig", network_mode_config, set_network_mode_config, get_network_mode_config, Val<VpcConfig>
+        /// `NetworkMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_mode(&self) -> ::std::option::Option<Val<NetworkMode>> {
+            crate::cfn::get_prop(&self.props, "NetworkMode")
+        }
+
+        /// `NetworkModeConfig`: Network mode configuration for VPC
+        pub fn network_mode_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
+            self.props.set("NetworkModeConfig", value.into());
+            self
+        }
+
+        /// Sets `NetworkModeConfig` in place: [`Self::network_mode_config`] on a value held by `&mut`.
+        pub fn set_network_mode_config(&mut self, value: impl Into<Val<VpcConfig>>) -> &mut Self {
+            self.props.set("NetworkModeConfig", value.into());
+            self
+        }
+
+        /// `NetworkModeConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_mode_config(&self) -> ::std::option::Option<Val<VpcConfig>> {
+            crate::cfn::get_prop(&self.props, "NetworkModeConfig")
         }
     }
 
@@ -14431,14 +25329,28 @@ pub mod runtime {
             VpcConfig { props }
         }
 
-        prop! {
-            /// `SecurityGroups`: Security groups for VPC
-            props, "SecurityGroups", _, set_security_groups, get_security_groups, Val<List<String>>
+        /// Sets `SecurityGroups`, which `new` took, in place.
+        pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroups", value.into());
+            self
         }
 
-        prop! {
-            /// `Subnets`: Subnets for VPC
-            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroups")
+        }
+
+        /// Sets `Subnets`, which `new` took, in place.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
         }
     }
 
@@ -14477,9 +25389,23 @@ pub mod runtime {
             RequestHeaderConfiguration { props }
         }
 
-        prop! {
-            /// `RequestHeaderAllowlist`: List of allowed HTTP headers for agent runtime requests
-            props, "RequestHeaderAllowlist", request_header_allowlist, set_request_header_allowlist, get_request_header_allowlist, Val<List<String>>
+        /// `RequestHeaderAllowlist`: List of allowed HTTP headers for agent runtime requests
+        pub fn request_header_allowlist(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("RequestHeaderAllowlist", value.into());
+            self
+        }
+
+        /// Sets `RequestHeaderAllowlist` in place: [`Self::request_header_allowlist`] on a value held
+        /// by `&mut`.
+        pub fn set_request_header_allowlist(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("RequestHeaderAllowlist", value.into());
+            self
+        }
+
+        /// `RequestHeaderAllowlist` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_request_header_allowlist(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "RequestHeaderAllowlist")
         }
     }
 }
@@ -14508,29 +25434,82 @@ impl RuntimeEndpoint {
         RuntimeEndpoint { core }
     }
 
-    prop! {
-        /// `AgentRuntimeId`: The ID of the parent Agent Runtime (required for creation)
-        core.props, "AgentRuntimeId", _, set_agent_runtime_id, get_agent_runtime_id, Val<String>
+    /// Sets `AgentRuntimeId`, which `new` took, in place.
+    pub fn set_agent_runtime_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AgentRuntimeId", value.into());
+        self
     }
 
-    prop! {
-        /// `AgentRuntimeVersion`: The version of the AgentCore Runtime to use for the endpoint.
-        core.props, "AgentRuntimeVersion", agent_runtime_version, set_agent_runtime_version, get_agent_runtime_version, Val<String>
+    /// `AgentRuntimeId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_runtime_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AgentRuntimeId")
     }
 
-    prop! {
-        /// `Description`: The description of the AgentCore Runtime endpoint.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AgentRuntimeVersion`: The version of the AgentCore Runtime to use for the endpoint.
+    pub fn agent_runtime_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AgentRuntimeVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the Agent Runtime Endpoint
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `AgentRuntimeVersion` in place: [`Self::agent_runtime_version`] on a value held by `&mut`.
+    pub fn set_agent_runtime_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AgentRuntimeVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A map of tag keys and values
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `AgentRuntimeVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_runtime_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AgentRuntimeVersion")
+    }
+
+    /// `Description`: The description of the AgentCore Runtime endpoint.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A map of tag keys and values
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -14616,20 +25595,54 @@ impl WorkloadIdentity {
         WorkloadIdentity { core }
     }
 
-    prop! {
-        /// `AllowedResourceOauth2ReturnUrls`: The list of allowed OAuth2 return URLs for resources
-        /// associated with this workload identity.
-        core.props, "AllowedResourceOauth2ReturnUrls", allowed_resource_oauth2_return_urls, set_allowed_resource_oauth2_return_urls, get_allowed_resource_oauth2_return_urls, Val<List<String>>
+    /// `AllowedResourceOauth2ReturnUrls`: The list of allowed OAuth2 return URLs for resources
+    /// associated with this workload identity.
+    pub fn allowed_resource_oauth2_return_urls(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AllowedResourceOauth2ReturnUrls", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the workload identity. The name must be unique within your account.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `AllowedResourceOauth2ReturnUrls` in place: [`Self::allowed_resource_oauth2_return_urls`]
+    /// on a value held by `&mut`.
+    pub fn set_allowed_resource_oauth2_return_urls(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AllowedResourceOauth2ReturnUrls", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `AllowedResourceOauth2ReturnUrls` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allowed_resource_oauth2_return_urls(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AllowedResourceOauth2ReturnUrls")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

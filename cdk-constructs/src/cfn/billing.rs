@@ -43,29 +43,82 @@ impl BillingView {
         BillingView { core }
     }
 
-    prop! {
-        /// `DataFilterExpression`.
-        core.props, "DataFilterExpression", data_filter_expression, set_data_filter_expression, get_data_filter_expression, Val<billing_view::DataFilterExpression>
+    /// `DataFilterExpression`.
+    pub fn data_filter_expression(mut self, value: impl Into<Val<billing_view::DataFilterExpression>>) -> Self {
+        self.core.props.set("DataFilterExpression", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `DataFilterExpression` in place: [`Self::data_filter_expression`] on a value held by `&mut`.
+    pub fn set_data_filter_expression(&mut self, value: impl Into<Val<billing_view::DataFilterExpression>>) -> &mut Self {
+        self.core.props.set("DataFilterExpression", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DataFilterExpression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_filter_expression(&self) -> ::std::option::Option<Val<billing_view::DataFilterExpression>> {
+        crate::cfn::get_prop(&self.core.props, "DataFilterExpression")
     }
 
-    prop! {
-        /// `SourceViews`: An array of strings that define the billing view's source.
-        core.props, "SourceViews", _, set_source_views, get_source_views, Val<List<String>>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs associated to the billing view being created.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `SourceViews`, which `new` took, in place.
+    pub fn set_source_views(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SourceViews", value.into());
+        self
+    }
+
+    /// `SourceViews` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_views(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SourceViews")
+    }
+
+    /// `Tags`: An array of key-value pairs associated to the billing view being created.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -125,19 +178,58 @@ pub mod billing_view {
             DataFilterExpression { props }
         }
 
-        prop! {
-            /// `Dimensions`.
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<DataFilterExpressionDimensions>
+        /// `Dimensions`.
+        pub fn dimensions(mut self, value: impl Into<Val<DataFilterExpressionDimensions>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`.
-            props, "Tags", tags, set_tags, get_tags, Val<DataFilterExpressionTags>
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<DataFilterExpressionDimensions>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeRange`.
-            props, "TimeRange", time_range, set_time_range, get_time_range, Val<DataFilterExpressionTimeRange>
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<DataFilterExpressionDimensions>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
+        }
+
+        /// `Tags`.
+        pub fn tags(mut self, value: impl Into<Val<DataFilterExpressionTags>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<DataFilterExpressionTags>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<DataFilterExpressionTags>> {
+            crate::cfn::get_prop(&self.props, "Tags")
+        }
+
+        /// `TimeRange`.
+        pub fn time_range(mut self, value: impl Into<Val<DataFilterExpressionTimeRange>>) -> Self {
+            self.props.set("TimeRange", value.into());
+            self
+        }
+
+        /// Sets `TimeRange` in place: [`Self::time_range`] on a value held by `&mut`.
+        pub fn set_time_range(&mut self, value: impl Into<Val<DataFilterExpressionTimeRange>>) -> &mut Self {
+            self.props.set("TimeRange", value.into());
+            self
+        }
+
+        /// `TimeRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_range(&self) -> ::std::option::Option<Val<DataFilterExpressionTimeRange>> {
+            crate::cfn::get_prop(&self.props, "TimeRange")
         }
     }
 
@@ -156,14 +248,40 @@ pub mod billing_view {
             DataFilterExpressionDimensions { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<DimensionKey>
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<DimensionKey>>) -> Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<DimensionKey>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<DimensionKey>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Values`.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -192,14 +310,40 @@ pub mod billing_view {
             DataFilterExpressionTags { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Values`.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -218,14 +362,40 @@ pub mod billing_view {
             DataFilterExpressionTimeRange { props }
         }
 
-        prop! {
-            /// `BeginDateInclusive`: The time in ISO 8601 format, UTC time (YYYY-MM-DDTHH:MM:SSZ).
-            props, "BeginDateInclusive", begin_date_inclusive, set_begin_date_inclusive, get_begin_date_inclusive, Val<String>
+        /// `BeginDateInclusive`: The time in ISO 8601 format, UTC time (YYYY-MM-DDTHH:MM:SSZ).
+        pub fn begin_date_inclusive(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BeginDateInclusive", value.into());
+            self
         }
 
-        prop! {
-            /// `EndDateInclusive`: The time in ISO 8601 format, UTC time (YYYY-MM-DDTHH:MM:SSZ).
-            props, "EndDateInclusive", end_date_inclusive, set_end_date_inclusive, get_end_date_inclusive, Val<String>
+        /// Sets `BeginDateInclusive` in place: [`Self::begin_date_inclusive`] on a value held by `&mut`.
+        pub fn set_begin_date_inclusive(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BeginDateInclusive", value.into());
+            self
+        }
+
+        /// `BeginDateInclusive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_begin_date_inclusive(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BeginDateInclusive")
+        }
+
+        /// `EndDateInclusive`: The time in ISO 8601 format, UTC time (YYYY-MM-DDTHH:MM:SSZ).
+        pub fn end_date_inclusive(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EndDateInclusive", value.into());
+            self
+        }
+
+        /// Sets `EndDateInclusive` in place: [`Self::end_date_inclusive`] on a value held by `&mut`.
+        pub fn set_end_date_inclusive(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndDateInclusive", value.into());
+            self
+        }
+
+        /// `EndDateInclusive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_date_inclusive(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndDateInclusive")
         }
     }
 }

@@ -54,35 +54,94 @@ impl BillingGroup {
         BillingGroup { core }
     }
 
-    prop! {
-        /// `AccountGrouping`.
-        core.props, "AccountGrouping", _, set_account_grouping, get_account_grouping, Val<billing_group::AccountGrouping>
+    /// Sets `AccountGrouping`, which `new` took, in place.
+    pub fn set_account_grouping(&mut self, value: impl Into<Val<billing_group::AccountGrouping>>) -> &mut Self {
+        self.core.props.set("AccountGrouping", value.into());
+        self
     }
 
-    prop! {
-        /// `ComputationPreference`.
-        core.props, "ComputationPreference", _, set_computation_preference, get_computation_preference, Val<billing_group::ComputationPreference>
+    /// `AccountGrouping` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_account_grouping(&self) -> ::std::option::Option<Val<billing_group::AccountGrouping>> {
+        crate::cfn::get_prop(&self.core.props, "AccountGrouping")
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ComputationPreference`, which `new` took, in place.
+    pub fn set_computation_preference(&mut self, value: impl Into<Val<billing_group::ComputationPreference>>) -> &mut Self {
+        self.core.props.set("ComputationPreference", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `ComputationPreference` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_computation_preference(&self) -> ::std::option::Option<Val<billing_group::ComputationPreference>> {
+        crate::cfn::get_prop(&self.core.props, "ComputationPreference")
     }
 
-    prop! {
-        /// `PrimaryAccountId`: This account will act as a virtual payer account of the billing
-        /// group
-        core.props, "PrimaryAccountId", primary_account_id, set_primary_account_id, get_primary_account_id, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PrimaryAccountId`: This account will act as a virtual payer account of the billing group
+    pub fn primary_account_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PrimaryAccountId", value.into());
+        self
+    }
+
+    /// Sets `PrimaryAccountId` in place: [`Self::primary_account_id`] on a value held by `&mut`.
+    pub fn set_primary_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrimaryAccountId", value.into());
+        self
+    }
+
+    /// `PrimaryAccountId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_primary_account_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrimaryAccountId")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -148,19 +207,59 @@ pub mod billing_group {
             AccountGrouping { props }
         }
 
-        prop! {
-            /// `AutoAssociate`.
-            props, "AutoAssociate", auto_associate, set_auto_associate, get_auto_associate, Val<bool>
+        /// `AutoAssociate`.
+        pub fn auto_associate(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AutoAssociate", value.into());
+            self
         }
 
-        prop! {
-            /// `LinkedAccountIds`.
-            props, "LinkedAccountIds", linked_account_ids, set_linked_account_ids, get_linked_account_ids, Val<List<String>>
+        /// Sets `AutoAssociate` in place: [`Self::auto_associate`] on a value held by `&mut`.
+        pub fn set_auto_associate(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AutoAssociate", value.into());
+            self
         }
 
-        prop! {
-            /// `ResponsibilityTransferArn`.
-            props, "ResponsibilityTransferArn", responsibility_transfer_arn, set_responsibility_transfer_arn, get_responsibility_transfer_arn, Val<String>
+        /// `AutoAssociate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_associate(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AutoAssociate")
+        }
+
+        /// `LinkedAccountIds`.
+        pub fn linked_account_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("LinkedAccountIds", value.into());
+            self
+        }
+
+        /// Sets `LinkedAccountIds` in place: [`Self::linked_account_ids`] on a value held by `&mut`.
+        pub fn set_linked_account_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("LinkedAccountIds", value.into());
+            self
+        }
+
+        /// `LinkedAccountIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_linked_account_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "LinkedAccountIds")
+        }
+
+        /// `ResponsibilityTransferArn`.
+        pub fn responsibility_transfer_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResponsibilityTransferArn", value.into());
+            self
+        }
+
+        /// Sets `ResponsibilityTransferArn` in place: [`Self::responsibility_transfer_arn`] on a value
+        /// held by `&mut`.
+        pub fn set_responsibility_transfer_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResponsibilityTransferArn", value.into());
+            self
+        }
+
+        /// `ResponsibilityTransferArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_responsibility_transfer_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResponsibilityTransferArn")
         }
     }
 
@@ -181,9 +280,16 @@ pub mod billing_group {
             ComputationPreference { props }
         }
 
-        prop! {
-            /// `PricingPlanArn`: ARN of the attached pricing plan
-            props, "PricingPlanArn", _, set_pricing_plan_arn, get_pricing_plan_arn, Val<String>
+        /// Sets `PricingPlanArn`, which `new` took, in place.
+        pub fn set_pricing_plan_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PricingPlanArn", value.into());
+            self
+        }
+
+        /// `PricingPlanArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pricing_plan_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PricingPlanArn")
         }
     }
 }
@@ -211,49 +317,155 @@ impl CustomLineItem {
         CustomLineItem { core }
     }
 
-    prop! {
-        /// `AccountId`: The account which this custom line item will be charged to
-        core.props, "AccountId", account_id, set_account_id, get_account_id, Val<String>
+    /// `AccountId`: The account which this custom line item will be charged to
+    pub fn account_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AccountId", value.into());
+        self
     }
 
-    prop! {
-        /// `BillingGroupArn`: Billing Group ARN
-        core.props, "BillingGroupArn", _, set_billing_group_arn, get_billing_group_arn, Val<String>
+    /// Sets `AccountId` in place: [`Self::account_id`] on a value held by `&mut`.
+    pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccountId", value.into());
+        self
     }
 
-    prop! {
-        /// `BillingPeriodRange`.
-        core.props, "BillingPeriodRange", billing_period_range, set_billing_period_range, get_billing_period_range, Val<custom_line_item::BillingPeriodRange>
+    /// `AccountId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccountId")
     }
 
-    prop! {
-        /// `ComputationRule`: The display settings of the Custom Line Item.
-        core.props, "ComputationRule", computation_rule, set_computation_rule, get_computation_rule, Val<custom_line_item::ComputationRule>
+    /// Sets `BillingGroupArn`, which `new` took, in place.
+    pub fn set_billing_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BillingGroupArn", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomLineItemChargeDetails`.
-        core.props, "CustomLineItemChargeDetails", custom_line_item_charge_details, set_custom_line_item_charge_details, get_custom_line_item_charge_details, Val<custom_line_item::CustomLineItemChargeDetails>
+    /// `BillingGroupArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_billing_group_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BillingGroupArn")
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `BillingPeriodRange`.
+    pub fn billing_period_range(mut self, value: impl Into<Val<custom_line_item::BillingPeriodRange>>) -> Self {
+        self.core.props.set("BillingPeriodRange", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `BillingPeriodRange` in place: [`Self::billing_period_range`] on a value held by `&mut`.
+    pub fn set_billing_period_range(&mut self, value: impl Into<Val<custom_line_item::BillingPeriodRange>>) -> &mut Self {
+        self.core.props.set("BillingPeriodRange", value.into());
+        self
     }
 
-    prop! {
-        /// `PresentationDetails`.
-        core.props, "PresentationDetails", presentation_details, set_presentation_details, get_presentation_details, Val<custom_line_item::PresentationDetails>
+    /// `BillingPeriodRange` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_billing_period_range(&self) -> ::std::option::Option<Val<custom_line_item::BillingPeriodRange>> {
+        crate::cfn::get_prop(&self.core.props, "BillingPeriodRange")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ComputationRule`: The display settings of the Custom Line Item.
+    pub fn computation_rule(mut self, value: impl Into<Val<custom_line_item::ComputationRule>>) -> Self {
+        self.core.props.set("ComputationRule", value.into());
+        self
+    }
+
+    /// Sets `ComputationRule` in place: [`Self::computation_rule`] on a value held by `&mut`.
+    pub fn set_computation_rule(&mut self, value: impl Into<Val<custom_line_item::ComputationRule>>) -> &mut Self {
+        self.core.props.set("ComputationRule", value.into());
+        self
+    }
+
+    /// `ComputationRule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_computation_rule(&self) -> ::std::option::Option<Val<custom_line_item::ComputationRule>> {
+        crate::cfn::get_prop(&self.core.props, "ComputationRule")
+    }
+
+    /// `CustomLineItemChargeDetails`.
+    pub fn custom_line_item_charge_details(mut self, value: impl Into<Val<custom_line_item::CustomLineItemChargeDetails>>) -> Self {
+        self.core.props.set("CustomLineItemChargeDetails", value.into());
+        self
+    }
+
+    /// Sets `CustomLineItemChargeDetails` in place: [`Self::custom_line_item_charge_details`] on a
+    /// value held by `&mut`.
+    pub fn set_custom_line_item_charge_details(&mut self, value: impl Into<Val<custom_line_item::CustomLineItemChargeDetails>>) -> &mut Self {
+        self.core.props.set("CustomLineItemChargeDetails", value.into());
+        self
+    }
+
+    /// `CustomLineItemChargeDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_line_item_charge_details(&self) -> ::std::option::Option<Val<custom_line_item::CustomLineItemChargeDetails>> {
+        crate::cfn::get_prop(&self.core.props, "CustomLineItemChargeDetails")
+    }
+
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PresentationDetails`.
+    pub fn presentation_details(mut self, value: impl Into<Val<custom_line_item::PresentationDetails>>) -> Self {
+        self.core.props.set("PresentationDetails", value.into());
+        self
+    }
+
+    /// Sets `PresentationDetails` in place: [`Self::presentation_details`] on a value held by `&mut`.
+    pub fn set_presentation_details(&mut self, value: impl Into<Val<custom_line_item::PresentationDetails>>) -> &mut Self {
+        self.core.props.set("PresentationDetails", value.into());
+        self
+    }
+
+    /// `PresentationDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_presentation_details(&self) -> ::std::option::Option<Val<custom_line_item::PresentationDetails>> {
+        crate::cfn::get_prop(&self.core.props, "PresentationDetails")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -319,14 +531,42 @@ pub mod custom_line_item {
             BillingPeriodRange { props }
         }
 
-        prop! {
-            /// `ExclusiveEndBillingPeriod`.
-            props, "ExclusiveEndBillingPeriod", exclusive_end_billing_period, set_exclusive_end_billing_period, get_exclusive_end_billing_period, Val<String>
+        /// `ExclusiveEndBillingPeriod`.
+        pub fn exclusive_end_billing_period(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExclusiveEndBillingPeriod", value.into());
+            self
         }
 
-        prop! {
-            /// `InclusiveStartBillingPeriod`.
-            props, "InclusiveStartBillingPeriod", inclusive_start_billing_period, set_inclusive_start_billing_period, get_inclusive_start_billing_period, Val<String>
+        /// Sets `ExclusiveEndBillingPeriod` in place: [`Self::exclusive_end_billing_period`] on a value
+        /// held by `&mut`.
+        pub fn set_exclusive_end_billing_period(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExclusiveEndBillingPeriod", value.into());
+            self
+        }
+
+        /// `ExclusiveEndBillingPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusive_end_billing_period(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExclusiveEndBillingPeriod")
+        }
+
+        /// `InclusiveStartBillingPeriod`.
+        pub fn inclusive_start_billing_period(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InclusiveStartBillingPeriod", value.into());
+            self
+        }
+
+        /// Sets `InclusiveStartBillingPeriod` in place: [`Self::inclusive_start_billing_period`] on a
+        /// value held by `&mut`.
+        pub fn set_inclusive_start_billing_period(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InclusiveStartBillingPeriod", value.into());
+            self
+        }
+
+        /// `InclusiveStartBillingPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inclusive_start_billing_period(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InclusiveStartBillingPeriod")
         }
     }
 
@@ -360,24 +600,70 @@ pub mod custom_line_item {
             CustomLineItemChargeDetails { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<Type>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<Type>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Flat`.
-            props, "Flat", flat, set_flat, get_flat, Val<CustomLineItemFlatChargeDetails>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<Type>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `LineItemFilters`.
-            props, "LineItemFilters", line_item_filters, set_line_item_filters, get_line_item_filters, Val<List<LineItemFilter>>
+        /// `Flat`.
+        pub fn flat(mut self, value: impl Into<Val<CustomLineItemFlatChargeDetails>>) -> Self {
+            self.props.set("Flat", value.into());
+            self
         }
 
-        prop! {
-            /// `Percentage`.
-            props, "Percentage", percentage, set_percentage, get_percentage, Val<CustomLineItemPercentageChargeDetails>
+        /// Sets `Flat` in place: [`Self::flat`] on a value held by `&mut`.
+        pub fn set_flat(&mut self, value: impl Into<Val<CustomLineItemFlatChargeDetails>>) -> &mut Self {
+            self.props.set("Flat", value.into());
+            self
+        }
+
+        /// `Flat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flat(&self) -> ::std::option::Option<Val<CustomLineItemFlatChargeDetails>> {
+            crate::cfn::get_prop(&self.props, "Flat")
+        }
+
+        /// `LineItemFilters`.
+        pub fn line_item_filters(mut self, value: impl Into<Val<List<LineItemFilter>>>) -> Self {
+            self.props.set("LineItemFilters", value.into());
+            self
+        }
+
+        /// Sets `LineItemFilters` in place: [`Self::line_item_filters`] on a value held by `&mut`.
+        pub fn set_line_item_filters(&mut self, value: impl Into<Val<List<LineItemFilter>>>) -> &mut Self {
+            self.props.set("LineItemFilters", value.into());
+            self
+        }
+
+        /// `LineItemFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_line_item_filters(&self) -> ::std::option::Option<Val<List<LineItemFilter>>> {
+            crate::cfn::get_prop(&self.props, "LineItemFilters")
+        }
+
+        /// `Percentage`.
+        pub fn percentage(mut self, value: impl Into<Val<CustomLineItemPercentageChargeDetails>>) -> Self {
+            self.props.set("Percentage", value.into());
+            self
+        }
+
+        /// Sets `Percentage` in place: [`Self::percentage`] on a value held by `&mut`.
+        pub fn set_percentage(&mut self, value: impl Into<Val<CustomLineItemPercentageChargeDetails>>) -> &mut Self {
+            self.props.set("Percentage", value.into());
+            self
+        }
+
+        /// `Percentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_percentage(&self) -> ::std::option::Option<Val<CustomLineItemPercentageChargeDetails>> {
+            crate::cfn::get_prop(&self.props, "Percentage")
         }
     }
 
@@ -398,9 +684,16 @@ pub mod custom_line_item {
             CustomLineItemFlatChargeDetails { props }
         }
 
-        prop! {
-            /// `ChargeValue`.
-            props, "ChargeValue", _, set_charge_value, get_charge_value, Val<f64>
+        /// Sets `ChargeValue`, which `new` took, in place.
+        pub fn set_charge_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ChargeValue", value.into());
+            self
+        }
+
+        /// `ChargeValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_charge_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ChargeValue")
         }
     }
 
@@ -426,24 +719,64 @@ pub mod custom_line_item {
             LineItemFilter { props }
         }
 
-        prop! {
-            /// `Attribute`.
-            props, "Attribute", _, set_attribute, get_attribute, Val<LineItemFilterAttribute>
+        /// Sets `Attribute`, which `new` took, in place.
+        pub fn set_attribute(&mut self, value: impl Into<Val<LineItemFilterAttribute>>) -> &mut Self {
+            self.props.set("Attribute", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchOption`.
-            props, "MatchOption", _, set_match_option, get_match_option, Val<LineItemFilterMatchOption>
+        /// `Attribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute(&self) -> ::std::option::Option<Val<LineItemFilterAttribute>> {
+            crate::cfn::get_prop(&self.props, "Attribute")
         }
 
-        prop! {
-            /// `AttributeValues`.
-            props, "AttributeValues", attribute_values, set_attribute_values, get_attribute_values, Val<List<String>>
+        /// Sets `MatchOption`, which `new` took, in place.
+        pub fn set_match_option(&mut self, value: impl Into<Val<LineItemFilterMatchOption>>) -> &mut Self {
+            self.props.set("MatchOption", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", values, set_values, get_values, Val<List<LineItemFilterValue>>
+        /// `MatchOption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_option(&self) -> ::std::option::Option<Val<LineItemFilterMatchOption>> {
+            crate::cfn::get_prop(&self.props, "MatchOption")
+        }
+
+        /// `AttributeValues`.
+        pub fn attribute_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AttributeValues", value.into());
+            self
+        }
+
+        /// Sets `AttributeValues` in place: [`Self::attribute_values`] on a value held by `&mut`.
+        pub fn set_attribute_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AttributeValues", value.into());
+            self
+        }
+
+        /// `AttributeValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AttributeValues")
+        }
+
+        /// `Values`.
+        pub fn values(mut self, value: impl Into<Val<List<LineItemFilterValue>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<LineItemFilterValue>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<LineItemFilterValue>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -500,14 +833,35 @@ pub mod custom_line_item {
             CustomLineItemPercentageChargeDetails { props }
         }
 
-        prop! {
-            /// `PercentageValue`.
-            props, "PercentageValue", _, set_percentage_value, get_percentage_value, Val<f64>
+        /// Sets `PercentageValue`, which `new` took, in place.
+        pub fn set_percentage_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("PercentageValue", value.into());
+            self
         }
 
-        prop! {
-            /// `ChildAssociatedResources`.
-            props, "ChildAssociatedResources", child_associated_resources, set_child_associated_resources, get_child_associated_resources, Val<List<String>>
+        /// `PercentageValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_percentage_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "PercentageValue")
+        }
+
+        /// `ChildAssociatedResources`.
+        pub fn child_associated_resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ChildAssociatedResources", value.into());
+            self
+        }
+
+        /// Sets `ChildAssociatedResources` in place: [`Self::child_associated_resources`] on a value
+        /// held by `&mut`.
+        pub fn set_child_associated_resources(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ChildAssociatedResources", value.into());
+            self
+        }
+
+        /// `ChildAssociatedResources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_child_associated_resources(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ChildAssociatedResources")
         }
     }
 
@@ -541,9 +895,16 @@ pub mod custom_line_item {
             PresentationDetails { props }
         }
 
-        prop! {
-            /// `Service`.
-            props, "Service", _, set_service, get_service, Val<String>
+        /// Sets `Service`, which `new` took, in place.
+        pub fn set_service(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Service", value.into());
+            self
+        }
+
+        /// `Service` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Service")
         }
     }
 }
@@ -569,24 +930,70 @@ impl PricingPlan {
         PricingPlan { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PricingRuleArns`.
-        core.props, "PricingRuleArns", pricing_rule_arns, set_pricing_rule_arns, get_pricing_rule_arns, Val<List<String>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PricingRuleArns`.
+    pub fn pricing_rule_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("PricingRuleArns", value.into());
+        self
+    }
+
+    /// Sets `PricingRuleArns` in place: [`Self::pricing_rule_arns`] on a value held by `&mut`.
+    pub fn set_pricing_rule_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("PricingRuleArns", value.into());
+        self
+    }
+
+    /// `PricingRuleArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pricing_rule_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "PricingRuleArns")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -650,62 +1057,186 @@ impl PricingRule {
         PricingRule { core }
     }
 
-    prop! {
-        /// `BillingEntity`: The seller of services provided by AWS, their affiliates, or
-        /// third-party providers selling services via AWS Marketplaces. Supported billing entities
-        /// are AWS, AWS Marketplace, and AISPL.
-        core.props, "BillingEntity", billing_entity, set_billing_entity, get_billing_entity, Val<pricing_rule::BillingEntity>
+    /// `BillingEntity`: The seller of services provided by AWS, their affiliates, or third-party
+    /// providers selling services via AWS Marketplaces. Supported billing entities are AWS, AWS
+    /// Marketplace, and AISPL.
+    pub fn billing_entity(mut self, value: impl Into<Val<pricing_rule::BillingEntity>>) -> Self {
+        self.core.props.set("BillingEntity", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Pricing rule description
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `BillingEntity` in place: [`Self::billing_entity`] on a value held by `&mut`.
+    pub fn set_billing_entity(&mut self, value: impl Into<Val<pricing_rule::BillingEntity>>) -> &mut Self {
+        self.core.props.set("BillingEntity", value.into());
+        self
     }
 
-    prop! {
-        /// `ModifierPercentage`: Pricing rule modifier percentage
-        core.props, "ModifierPercentage", modifier_percentage, set_modifier_percentage, get_modifier_percentage, Val<f64>
+    /// `BillingEntity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_billing_entity(&self) -> ::std::option::Option<Val<pricing_rule::BillingEntity>> {
+        crate::cfn::get_prop(&self.core.props, "BillingEntity")
     }
 
-    prop! {
-        /// `Name`: Pricing rule name
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: Pricing rule description
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Operation`: The Operation which a SKU pricing rule is modifying
-        core.props, "Operation", operation, set_operation, get_operation, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Scope`: A term used to categorize the granularity of a Pricing Rule.
-        core.props, "Scope", _, set_scope, get_scope, Val<pricing_rule::Scope>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Service`: The service which a pricing rule is applied on
-        core.props, "Service", service, set_service, get_service, Val<String>
+    /// `ModifierPercentage`: Pricing rule modifier percentage
+    pub fn modifier_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("ModifierPercentage", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ModifierPercentage` in place: [`Self::modifier_percentage`] on a value held by `&mut`.
+    pub fn set_modifier_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("ModifierPercentage", value.into());
+        self
     }
 
-    prop! {
-        /// `Tiering`: The set of tiering configurations for the pricing rule.
-        core.props, "Tiering", tiering, set_tiering, get_tiering, Val<pricing_rule::Tiering>
+    /// `ModifierPercentage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_modifier_percentage(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "ModifierPercentage")
     }
 
-    prop! {
-        /// `Type`: One of MARKUP, DISCOUNT or TIERING that describes the behaviour of the pricing
-        /// rule.
-        core.props, "Type", _, set_type, get_type, Val<pricing_rule::Type>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `UsageType`: The UsageType which a SKU pricing rule is modifying
-        core.props, "UsageType", usage_type, set_usage_type, get_usage_type, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Operation`: The Operation which a SKU pricing rule is modifying
+    pub fn operation(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Operation", value.into());
+        self
+    }
+
+    /// Sets `Operation` in place: [`Self::operation`] on a value held by `&mut`.
+    pub fn set_operation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Operation", value.into());
+        self
+    }
+
+    /// `Operation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_operation(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Operation")
+    }
+
+    /// Sets `Scope`, which `new` took, in place.
+    pub fn set_scope(&mut self, value: impl Into<Val<pricing_rule::Scope>>) -> &mut Self {
+        self.core.props.set("Scope", value.into());
+        self
+    }
+
+    /// `Scope` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scope(&self) -> ::std::option::Option<Val<pricing_rule::Scope>> {
+        crate::cfn::get_prop(&self.core.props, "Scope")
+    }
+
+    /// `Service`: The service which a pricing rule is applied on
+    pub fn service(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Service", value.into());
+        self
+    }
+
+    /// Sets `Service` in place: [`Self::service`] on a value held by `&mut`.
+    pub fn set_service(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Service", value.into());
+        self
+    }
+
+    /// `Service` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Service")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Tiering`: The set of tiering configurations for the pricing rule.
+    pub fn tiering(mut self, value: impl Into<Val<pricing_rule::Tiering>>) -> Self {
+        self.core.props.set("Tiering", value.into());
+        self
+    }
+
+    /// Sets `Tiering` in place: [`Self::tiering`] on a value held by `&mut`.
+    pub fn set_tiering(&mut self, value: impl Into<Val<pricing_rule::Tiering>>) -> &mut Self {
+        self.core.props.set("Tiering", value.into());
+        self
+    }
+
+    /// `Tiering` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tiering(&self) -> ::std::option::Option<Val<pricing_rule::Tiering>> {
+        crate::cfn::get_prop(&self.core.props, "Tiering")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<pricing_rule::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<pricing_rule::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
+    }
+
+    /// `UsageType`: The UsageType which a SKU pricing rule is modifying
+    pub fn usage_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("UsageType", value.into());
+        self
+    }
+
+    /// Sets `UsageType` in place: [`Self::usage_type`] on a value held by `&mut`.
+    pub fn set_usage_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UsageType", value.into());
+        self
+    }
+
+    /// `UsageType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_usage_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UsageType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -797,15 +1328,41 @@ pub mod pricing_rule {
             Tiering { props }
         }
 
-        prop! {
-            /// `CustomTiers`: The set of custom volume tiers for a SKU-scoped TIERING pricing rule.
-            /// Tiers must start at 0, be contiguous, and the last tier must have no end range.
-            props, "CustomTiers", custom_tiers, set_custom_tiers, get_custom_tiers, Val<List<CustomTier>>
+        /// `CustomTiers`: The set of custom volume tiers for a SKU-scoped TIERING pricing rule. Tiers
+        /// must start at 0, be contiguous, and the last tier must have no end range.
+        pub fn custom_tiers(mut self, value: impl Into<Val<List<CustomTier>>>) -> Self {
+            self.props.set("CustomTiers", value.into());
+            self
         }
 
-        prop! {
-            /// `FreeTier`: The possible customizable free tier configurations.
-            props, "FreeTier", free_tier, set_free_tier, get_free_tier, Val<FreeTier>
+        /// Sets `CustomTiers` in place: [`Self::custom_tiers`] on a value held by `&mut`.
+        pub fn set_custom_tiers(&mut self, value: impl Into<Val<List<CustomTier>>>) -> &mut Self {
+            self.props.set("CustomTiers", value.into());
+            self
+        }
+
+        /// `CustomTiers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_tiers(&self) -> ::std::option::Option<Val<List<CustomTier>>> {
+            crate::cfn::get_prop(&self.props, "CustomTiers")
+        }
+
+        /// `FreeTier`: The possible customizable free tier configurations.
+        pub fn free_tier(mut self, value: impl Into<Val<FreeTier>>) -> Self {
+            self.props.set("FreeTier", value.into());
+            self
+        }
+
+        /// Sets `FreeTier` in place: [`Self::free_tier`] on a value held by `&mut`.
+        pub fn set_free_tier(&mut self, value: impl Into<Val<FreeTier>>) -> &mut Self {
+            self.props.set("FreeTier", value.into());
+            self
+        }
+
+        /// `FreeTier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_free_tier(&self) -> ::std::option::Option<Val<FreeTier>> {
+            crate::cfn::get_prop(&self.props, "FreeTier")
         }
     }
 
@@ -833,19 +1390,46 @@ pub mod pricing_rule {
             CustomTier { props }
         }
 
-        prop! {
-            /// `BeginRangeInclusive`: The inclusive beginning of the tier's usage range.
-            props, "BeginRangeInclusive", _, set_begin_range_inclusive, get_begin_range_inclusive, Val<f64>
+        /// Sets `BeginRangeInclusive`, which `new` took, in place.
+        pub fn set_begin_range_inclusive(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("BeginRangeInclusive", value.into());
+            self
         }
 
-        prop! {
-            /// `RateValue`: The custom rate applied to usage within the tier's range.
-            props, "RateValue", _, set_rate_value, get_rate_value, Val<f64>
+        /// `BeginRangeInclusive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_begin_range_inclusive(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "BeginRangeInclusive")
         }
 
-        prop! {
-            /// `EndRangeExclusive`: The exclusive end of the tier's usage range. Omit for the last tier (infinity).
-            props, "EndRangeExclusive", end_range_exclusive, set_end_range_exclusive, get_end_range_exclusive, Val<f64>
+        /// Sets `RateValue`, which `new` took, in place.
+        pub fn set_rate_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("RateValue", value.into());
+            self
+        }
+
+        /// `RateValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rate_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "RateValue")
+        }
+
+        /// `EndRangeExclusive`: The exclusive end of the tier's usage range. Omit for the last tier (infinity).
+        pub fn end_range_exclusive(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("EndRangeExclusive", value.into());
+            self
+        }
+
+        /// Sets `EndRangeExclusive` in place: [`Self::end_range_exclusive`] on a value held by `&mut`.
+        pub fn set_end_range_exclusive(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("EndRangeExclusive", value.into());
+            self
+        }
+
+        /// `EndRangeExclusive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_range_exclusive(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "EndRangeExclusive")
         }
     }
 
@@ -867,9 +1451,16 @@ pub mod pricing_rule {
             FreeTier { props }
         }
 
-        prop! {
-            /// `Activated`.
-            props, "Activated", _, set_activated, get_activated, Val<bool>
+        /// Sets `Activated`, which `new` took, in place.
+        pub fn set_activated(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Activated", value.into());
+            self
+        }
+
+        /// `Activated` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_activated(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Activated")
         }
     }
 

@@ -47,26 +47,64 @@ impl SpendingLimit {
         SpendingLimit { core }
     }
 
-    prop! {
-        /// `DeviceArn`: The Amazon Resource Name (ARN) of the quantum device to apply the spending
-        /// limit to.
-        core.props, "DeviceArn", _, set_device_arn, get_device_arn, Val<String>
+    /// Sets `DeviceArn`, which `new` took, in place.
+    pub fn set_device_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeviceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SpendingLimit`: The maximum amount that can be spent on the specified device, in USD.
-        core.props, "SpendingLimit", _, set_spending_limit, get_spending_limit, Val<String>
+    /// `DeviceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_device_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeviceArn")
     }
 
-    prop! {
-        /// `Tags`: The tags to apply to the spending limit.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `SpendingLimit`, which `new` took, in place.
+    pub fn set_spending_limit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SpendingLimit", value.into());
+        self
     }
 
-    prop! {
-        /// `TimePeriod`: Defines a time range for spending limits, specifying when the limit is
-        /// active.
-        core.props, "TimePeriod", time_period, set_time_period, get_time_period, Val<spending_limit::TimePeriod>
+    /// `SpendingLimit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_spending_limit(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SpendingLimit")
+    }
+
+    /// `Tags`: The tags to apply to the spending limit.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TimePeriod`: Defines a time range for spending limits, specifying when the limit is active.
+    pub fn time_period(mut self, value: impl Into<Val<spending_limit::TimePeriod>>) -> Self {
+        self.core.props.set("TimePeriod", value.into());
+        self
+    }
+
+    /// Sets `TimePeriod` in place: [`Self::time_period`] on a value held by `&mut`.
+    pub fn set_time_period(&mut self, value: impl Into<Val<spending_limit::TimePeriod>>) -> &mut Self {
+        self.core.props.set("TimePeriod", value.into());
+        self
+    }
+
+    /// `TimePeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_time_period(&self) -> ::std::option::Option<Val<spending_limit::TimePeriod>> {
+        crate::cfn::get_prop(&self.core.props, "TimePeriod")
     }
 
     /// `Ref`: the resource's identifier.
@@ -132,14 +170,28 @@ pub mod spending_limit {
             TimePeriod { props }
         }
 
-        prop! {
-            /// `StartAt`: The start date and time for the spending limit period, in ISO 8601 format.
-            props, "StartAt", _, set_start_at, get_start_at, Val<String>
+        /// Sets `StartAt`, which `new` took, in place.
+        pub fn set_start_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartAt", value.into());
+            self
         }
 
-        prop! {
-            /// `EndAt`: The end date and time for the spending limit period, in ISO 8601 format.
-            props, "EndAt", _, set_end_at, get_end_at, Val<String>
+        /// `StartAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_at(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartAt")
+        }
+
+        /// Sets `EndAt`, which `new` took, in place.
+        pub fn set_end_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndAt", value.into());
+            self
+        }
+
+        /// `EndAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_at(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndAt")
         }
     }
 }

@@ -41,19 +41,53 @@ impl Budget {
         Budget { core }
     }
 
-    prop! {
-        /// `Budget`.
-        core.props, "Budget", _, set_budget, get_budget, Val<budget::BudgetData>
+    /// Sets `Budget`, which `new` took, in place.
+    pub fn set_budget(&mut self, value: impl Into<Val<budget::BudgetData>>) -> &mut Self {
+        self.core.props.set("Budget", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationsWithSubscribers`.
-        core.props, "NotificationsWithSubscribers", notifications_with_subscribers, set_notifications_with_subscribers, get_notifications_with_subscribers, Val<List<budget::NotificationWithSubscribers>>
+    /// `Budget` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_budget(&self) -> ::std::option::Option<Val<budget::BudgetData>> {
+        crate::cfn::get_prop(&self.core.props, "Budget")
     }
 
-    prop! {
-        /// `ResourceTags`.
-        core.props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<Tag>>
+    /// `NotificationsWithSubscribers`.
+    pub fn notifications_with_subscribers(mut self, value: impl Into<Val<List<budget::NotificationWithSubscribers>>>) -> Self {
+        self.core.props.set("NotificationsWithSubscribers", value.into());
+        self
+    }
+
+    /// Sets `NotificationsWithSubscribers` in place: [`Self::notifications_with_subscribers`] on a
+    /// value held by `&mut`.
+    pub fn set_notifications_with_subscribers(&mut self, value: impl Into<Val<List<budget::NotificationWithSubscribers>>>) -> &mut Self {
+        self.core.props.set("NotificationsWithSubscribers", value.into());
+        self
+    }
+
+    /// `NotificationsWithSubscribers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notifications_with_subscribers(&self) -> ::std::option::Option<Val<List<budget::NotificationWithSubscribers>>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationsWithSubscribers")
+    }
+
+    /// `ResourceTags`.
+    pub fn resource_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("ResourceTags", value.into());
+        self
+    }
+
+    /// Sets `ResourceTags` in place: [`Self::resource_tags`] on a value held by `&mut`.
+    pub fn set_resource_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("ResourceTags", value.into());
+        self
+    }
+
+    /// `ResourceTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceTags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -93,64 +127,208 @@ pub mod budget {
             BudgetData { props }
         }
 
-        prop! {
-            /// `TimeUnit`.
-            props, "TimeUnit", _, set_time_unit, get_time_unit, Val<String>
+        /// Sets `TimeUnit`, which `new` took, in place.
+        pub fn set_time_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimeUnit", value.into());
+            self
         }
 
-        prop! {
-            /// `BudgetType`.
-            props, "BudgetType", _, set_budget_type, get_budget_type, Val<String>
+        /// `TimeUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimeUnit")
         }
 
-        prop! {
-            /// `AutoAdjustData`.
-            props, "AutoAdjustData", auto_adjust_data, set_auto_adjust_data, get_auto_adjust_data, Val<AutoAdjustData>
+        /// Sets `BudgetType`, which `new` took, in place.
+        pub fn set_budget_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BudgetType", value.into());
+            self
         }
 
-        prop! {
-            /// `BillingViewArn`.
-            props, "BillingViewArn", billing_view_arn, set_billing_view_arn, get_billing_view_arn, Val<String>
+        /// `BudgetType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_budget_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BudgetType")
         }
 
-        prop! {
-            /// `BudgetLimit`.
-            props, "BudgetLimit", budget_limit, set_budget_limit, get_budget_limit, Val<Spend>
+        /// `AutoAdjustData`.
+        pub fn auto_adjust_data(mut self, value: impl Into<Val<AutoAdjustData>>) -> Self {
+            self.props.set("AutoAdjustData", value.into());
+            self
         }
 
-        prop! {
-            /// `BudgetName`.
-            props, "BudgetName", budget_name, set_budget_name, get_budget_name, Val<String>
+        /// Sets `AutoAdjustData` in place: [`Self::auto_adjust_data`] on a value held by `&mut`.
+        pub fn set_auto_adjust_data(&mut self, value: impl Into<Val<AutoAdjustData>>) -> &mut Self {
+            self.props.set("AutoAdjustData", value.into());
+            self
         }
 
-        prop! {
-            /// `CostFilters`.
-            props, "CostFilters", cost_filters, set_cost_filters, get_cost_filters, Val<Json>
+        /// `AutoAdjustData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_adjust_data(&self) -> ::std::option::Option<Val<AutoAdjustData>> {
+            crate::cfn::get_prop(&self.props, "AutoAdjustData")
         }
 
-        prop! {
-            /// `CostTypes`.
-            props, "CostTypes", cost_types, set_cost_types, get_cost_types, Val<CostTypes>
+        /// `BillingViewArn`.
+        pub fn billing_view_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BillingViewArn", value.into());
+            self
         }
 
-        prop! {
-            /// `FilterExpression`.
-            props, "FilterExpression", filter_expression, set_filter_expression, get_filter_expression, Val<Expression>
+        /// Sets `BillingViewArn` in place: [`Self::billing_view_arn`] on a value held by `&mut`.
+        pub fn set_billing_view_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BillingViewArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Metrics`.
-            props, "Metrics", metrics, set_metrics, get_metrics, Val<List<String>>
+        /// `BillingViewArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_billing_view_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BillingViewArn")
         }
 
-        prop! {
-            /// `PlannedBudgetLimits`.
-            props, "PlannedBudgetLimits", planned_budget_limits, set_planned_budget_limits, get_planned_budget_limits, Val<Json>
+        /// `BudgetLimit`.
+        pub fn budget_limit(mut self, value: impl Into<Val<Spend>>) -> Self {
+            self.props.set("BudgetLimit", value.into());
+            self
         }
 
-        prop! {
-            /// `TimePeriod`.
-            props, "TimePeriod", time_period, set_time_period, get_time_period, Val<TimePeriod>
+        /// Sets `BudgetLimit` in place: [`Self::budget_limit`] on a value held by `&mut`.
+        pub fn set_budget_limit(&mut self, value: impl Into<Val<Spend>>) -> &mut Self {
+            self.props.set("BudgetLimit", value.into());
+            self
+        }
+
+        /// `BudgetLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_budget_limit(&self) -> ::std::option::Option<Val<Spend>> {
+            crate::cfn::get_prop(&self.props, "BudgetLimit")
+        }
+
+        /// `BudgetName`.
+        pub fn budget_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BudgetName", value.into());
+            self
+        }
+
+        /// Sets `BudgetName` in place: [`Self::budget_name`] on a value held by `&mut`.
+        pub fn set_budget_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BudgetName", value.into());
+            self
+        }
+
+        /// `BudgetName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_budget_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BudgetName")
+        }
+
+        /// `CostFilters`.
+        pub fn cost_filters(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("CostFilters", value.into());
+            self
+        }
+
+        /// Sets `CostFilters` in place: [`Self::cost_filters`] on a value held by `&mut`.
+        pub fn set_cost_filters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("CostFilters", value.into());
+            self
+        }
+
+        /// `CostFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cost_filters(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "CostFilters")
+        }
+
+        /// `CostTypes`.
+        pub fn cost_types(mut self, value: impl Into<Val<CostTypes>>) -> Self {
+            self.props.set("CostTypes", value.into());
+            self
+        }
+
+        /// Sets `CostTypes` in place: [`Self::cost_types`] on a value held by `&mut`.
+        pub fn set_cost_types(&mut self, value: impl Into<Val<CostTypes>>) -> &mut Self {
+            self.props.set("CostTypes", value.into());
+            self
+        }
+
+        /// `CostTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cost_types(&self) -> ::std::option::Option<Val<CostTypes>> {
+            crate::cfn::get_prop(&self.props, "CostTypes")
+        }
+
+        /// `FilterExpression`.
+        pub fn filter_expression(mut self, value: impl Into<Val<Expression>>) -> Self {
+            self.props.set("FilterExpression", value.into());
+            self
+        }
+
+        /// Sets `FilterExpression` in place: [`Self::filter_expression`] on a value held by `&mut`.
+        pub fn set_filter_expression(&mut self, value: impl Into<Val<Expression>>) -> &mut Self {
+            self.props.set("FilterExpression", value.into());
+            self
+        }
+
+        /// `FilterExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_expression(&self) -> ::std::option::Option<Val<Expression>> {
+            crate::cfn::get_prop(&self.props, "FilterExpression")
+        }
+
+        /// `Metrics`.
+        pub fn metrics(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Metrics", value.into());
+            self
+        }
+
+        /// Sets `Metrics` in place: [`Self::metrics`] on a value held by `&mut`.
+        pub fn set_metrics(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Metrics", value.into());
+            self
+        }
+
+        /// `Metrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metrics(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Metrics")
+        }
+
+        /// `PlannedBudgetLimits`.
+        pub fn planned_budget_limits(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("PlannedBudgetLimits", value.into());
+            self
+        }
+
+        /// Sets `PlannedBudgetLimits` in place: [`Self::planned_budget_limits`] on a value held by `&mut`.
+        pub fn set_planned_budget_limits(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("PlannedBudgetLimits", value.into());
+            self
+        }
+
+        /// `PlannedBudgetLimits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_planned_budget_limits(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "PlannedBudgetLimits")
+        }
+
+        /// `TimePeriod`.
+        pub fn time_period(mut self, value: impl Into<Val<TimePeriod>>) -> Self {
+            self.props.set("TimePeriod", value.into());
+            self
+        }
+
+        /// Sets `TimePeriod` in place: [`Self::time_period`] on a value held by `&mut`.
+        pub fn set_time_period(&mut self, value: impl Into<Val<TimePeriod>>) -> &mut Self {
+            self.props.set("TimePeriod", value.into());
+            self
+        }
+
+        /// `TimePeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_period(&self) -> ::std::option::Option<Val<TimePeriod>> {
+            crate::cfn::get_prop(&self.props, "TimePeriod")
         }
     }
 
@@ -171,14 +349,34 @@ pub mod budget {
             AutoAdjustData { props }
         }
 
-        prop! {
-            /// `AutoAdjustType`.
-            props, "AutoAdjustType", _, set_auto_adjust_type, get_auto_adjust_type, Val<String>
+        /// Sets `AutoAdjustType`, which `new` took, in place.
+        pub fn set_auto_adjust_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AutoAdjustType", value.into());
+            self
         }
 
-        prop! {
-            /// `HistoricalOptions`.
-            props, "HistoricalOptions", historical_options, set_historical_options, get_historical_options, Val<HistoricalOptions>
+        /// `AutoAdjustType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_adjust_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AutoAdjustType")
+        }
+
+        /// `HistoricalOptions`.
+        pub fn historical_options(mut self, value: impl Into<Val<HistoricalOptions>>) -> Self {
+            self.props.set("HistoricalOptions", value.into());
+            self
+        }
+
+        /// Sets `HistoricalOptions` in place: [`Self::historical_options`] on a value held by `&mut`.
+        pub fn set_historical_options(&mut self, value: impl Into<Val<HistoricalOptions>>) -> &mut Self {
+            self.props.set("HistoricalOptions", value.into());
+            self
+        }
+
+        /// `HistoricalOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_historical_options(&self) -> ::std::option::Option<Val<HistoricalOptions>> {
+            crate::cfn::get_prop(&self.props, "HistoricalOptions")
         }
     }
 
@@ -199,9 +397,16 @@ pub mod budget {
             HistoricalOptions { props }
         }
 
-        prop! {
-            /// `BudgetAdjustmentPeriod`.
-            props, "BudgetAdjustmentPeriod", _, set_budget_adjustment_period, get_budget_adjustment_period, Val<i64>
+        /// Sets `BudgetAdjustmentPeriod`, which `new` took, in place.
+        pub fn set_budget_adjustment_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BudgetAdjustmentPeriod", value.into());
+            self
+        }
+
+        /// `BudgetAdjustmentPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_budget_adjustment_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BudgetAdjustmentPeriod")
         }
     }
 
@@ -224,14 +429,28 @@ pub mod budget {
             Spend { props }
         }
 
-        prop! {
-            /// `Amount`.
-            props, "Amount", _, set_amount, get_amount, Val<f64>
+        /// Sets `Amount`, which `new` took, in place.
+        pub fn set_amount(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Amount", value.into());
+            self
         }
 
-        prop! {
-            /// `Unit`.
-            props, "Unit", _, set_unit, get_unit, Val<String>
+        /// `Amount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_amount(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Amount")
+        }
+
+        /// Sets `Unit`, which `new` took, in place.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -250,59 +469,203 @@ pub mod budget {
             CostTypes { props }
         }
 
-        prop! {
-            /// `IncludeCredit`.
-            props, "IncludeCredit", include_credit, set_include_credit, get_include_credit, Val<bool>
+        /// `IncludeCredit`.
+        pub fn include_credit(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeCredit", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeDiscount`.
-            props, "IncludeDiscount", include_discount, set_include_discount, get_include_discount, Val<bool>
+        /// Sets `IncludeCredit` in place: [`Self::include_credit`] on a value held by `&mut`.
+        pub fn set_include_credit(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeCredit", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeOtherSubscription`.
-            props, "IncludeOtherSubscription", include_other_subscription, set_include_other_subscription, get_include_other_subscription, Val<bool>
+        /// `IncludeCredit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_credit(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeCredit")
         }
 
-        prop! {
-            /// `IncludeRecurring`.
-            props, "IncludeRecurring", include_recurring, set_include_recurring, get_include_recurring, Val<bool>
+        /// `IncludeDiscount`.
+        pub fn include_discount(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeDiscount", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeRefund`.
-            props, "IncludeRefund", include_refund, set_include_refund, get_include_refund, Val<bool>
+        /// Sets `IncludeDiscount` in place: [`Self::include_discount`] on a value held by `&mut`.
+        pub fn set_include_discount(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeDiscount", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeSubscription`.
-            props, "IncludeSubscription", include_subscription, set_include_subscription, get_include_subscription, Val<bool>
+        /// `IncludeDiscount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_discount(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeDiscount")
         }
 
-        prop! {
-            /// `IncludeSupport`.
-            props, "IncludeSupport", include_support, set_include_support, get_include_support, Val<bool>
+        /// `IncludeOtherSubscription`.
+        pub fn include_other_subscription(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeOtherSubscription", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeTax`.
-            props, "IncludeTax", include_tax, set_include_tax, get_include_tax, Val<bool>
+        /// Sets `IncludeOtherSubscription` in place: [`Self::include_other_subscription`] on a value
+        /// held by `&mut`.
+        pub fn set_include_other_subscription(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeOtherSubscription", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeUpfront`.
-            props, "IncludeUpfront", include_upfront, set_include_upfront, get_include_upfront, Val<bool>
+        /// `IncludeOtherSubscription` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_other_subscription(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeOtherSubscription")
         }
 
-        prop! {
-            /// `UseAmortized`.
-            props, "UseAmortized", use_amortized, set_use_amortized, get_use_amortized, Val<bool>
+        /// `IncludeRecurring`.
+        pub fn include_recurring(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeRecurring", value.into());
+            self
         }
 
-        prop! {
-            /// `UseBlended`.
-            props, "UseBlended", use_blended, set_use_blended, get_use_blended, Val<bool>
+        /// Sets `IncludeRecurring` in place: [`Self::include_recurring`] on a value held by `&mut`.
+        pub fn set_include_recurring(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeRecurring", value.into());
+            self
+        }
+
+        /// `IncludeRecurring` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_recurring(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeRecurring")
+        }
+
+        /// `IncludeRefund`.
+        pub fn include_refund(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeRefund", value.into());
+            self
+        }
+
+        /// Sets `IncludeRefund` in place: [`Self::include_refund`] on a value held by `&mut`.
+        pub fn set_include_refund(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeRefund", value.into());
+            self
+        }
+
+        /// `IncludeRefund` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_refund(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeRefund")
+        }
+
+        /// `IncludeSubscription`.
+        pub fn include_subscription(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeSubscription", value.into());
+            self
+        }
+
+        /// Sets `IncludeSubscription` in place: [`Self::include_subscription`] on a value held by `&mut`.
+        pub fn set_include_subscription(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeSubscription", value.into());
+            self
+        }
+
+        /// `IncludeSubscription` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_subscription(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeSubscription")
+        }
+
+        /// `IncludeSupport`.
+        pub fn include_support(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeSupport", value.into());
+            self
+        }
+
+        /// Sets `IncludeSupport` in place: [`Self::include_support`] on a value held by `&mut`.
+        pub fn set_include_support(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeSupport", value.into());
+            self
+        }
+
+        /// `IncludeSupport` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_support(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeSupport")
+        }
+
+        /// `IncludeTax`.
+        pub fn include_tax(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeTax", value.into());
+            self
+        }
+
+        /// Sets `IncludeTax` in place: [`Self::include_tax`] on a value held by `&mut`.
+        pub fn set_include_tax(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeTax", value.into());
+            self
+        }
+
+        /// `IncludeTax` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_tax(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeTax")
+        }
+
+        /// `IncludeUpfront`.
+        pub fn include_upfront(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeUpfront", value.into());
+            self
+        }
+
+        /// Sets `IncludeUpfront` in place: [`Self::include_upfront`] on a value held by `&mut`.
+        pub fn set_include_upfront(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeUpfront", value.into());
+            self
+        }
+
+        /// `IncludeUpfront` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_upfront(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeUpfront")
+        }
+
+        /// `UseAmortized`.
+        pub fn use_amortized(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseAmortized", value.into());
+            self
+        }
+
+        /// Sets `UseAmortized` in place: [`Self::use_amortized`] on a value held by `&mut`.
+        pub fn set_use_amortized(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseAmortized", value.into());
+            self
+        }
+
+        /// `UseAmortized` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_amortized(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseAmortized")
+        }
+
+        /// `UseBlended`.
+        pub fn use_blended(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseBlended", value.into());
+            self
+        }
+
+        /// Sets `UseBlended` in place: [`Self::use_blended`] on a value held by `&mut`.
+        pub fn set_use_blended(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseBlended", value.into());
+            self
+        }
+
+        /// `UseBlended` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_blended(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseBlended")
         }
     }
 
@@ -321,34 +684,112 @@ pub mod budget {
             Expression { props }
         }
 
-        prop! {
-            /// `And`.
-            props, "And", and, set_and, get_and, Val<List<Expression>>
+        /// `And`.
+        pub fn and(mut self, value: impl Into<Val<List<Expression>>>) -> Self {
+            self.props.set("And", value.into());
+            self
         }
 
-        prop! {
-            /// `CostCategories`.
-            props, "CostCategories", cost_categories, set_cost_categories, get_cost_categories, Val<CostCategoryValues>
+        /// Sets `And` in place: [`Self::and`] on a value held by `&mut`.
+        pub fn set_and(&mut self, value: impl Into<Val<List<Expression>>>) -> &mut Self {
+            self.props.set("And", value.into());
+            self
         }
 
-        prop! {
-            /// `Dimensions`.
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<ExpressionDimensionValues>
+        /// `And` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_and(&self) -> ::std::option::Option<Val<List<Expression>>> {
+            crate::cfn::get_prop(&self.props, "And")
         }
 
-        prop! {
-            /// `Not`.
-            props, "Not", not, set_not, get_not, Val<Expression>
+        /// `CostCategories`.
+        pub fn cost_categories(mut self, value: impl Into<Val<CostCategoryValues>>) -> Self {
+            self.props.set("CostCategories", value.into());
+            self
         }
 
-        prop! {
-            /// `Or`.
-            props, "Or", or, set_or, get_or, Val<List<Expression>>
+        /// Sets `CostCategories` in place: [`Self::cost_categories`] on a value held by `&mut`.
+        pub fn set_cost_categories(&mut self, value: impl Into<Val<CostCategoryValues>>) -> &mut Self {
+            self.props.set("CostCategories", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`.
-            props, "Tags", tags, set_tags, get_tags, Val<TagValues>
+        /// `CostCategories` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cost_categories(&self) -> ::std::option::Option<Val<CostCategoryValues>> {
+            crate::cfn::get_prop(&self.props, "CostCategories")
+        }
+
+        /// `Dimensions`.
+        pub fn dimensions(mut self, value: impl Into<Val<ExpressionDimensionValues>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<ExpressionDimensionValues>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<ExpressionDimensionValues>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
+        }
+
+        /// `Not`.
+        pub fn not(mut self, value: impl Into<Val<Expression>>) -> Self {
+            self.props.set("Not", value.into());
+            self
+        }
+
+        /// Sets `Not` in place: [`Self::not`] on a value held by `&mut`.
+        pub fn set_not(&mut self, value: impl Into<Val<Expression>>) -> &mut Self {
+            self.props.set("Not", value.into());
+            self
+        }
+
+        /// `Not` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not(&self) -> ::std::option::Option<Val<Expression>> {
+            crate::cfn::get_prop(&self.props, "Not")
+        }
+
+        /// `Or`.
+        pub fn or(mut self, value: impl Into<Val<List<Expression>>>) -> Self {
+            self.props.set("Or", value.into());
+            self
+        }
+
+        /// Sets `Or` in place: [`Self::or`] on a value held by `&mut`.
+        pub fn set_or(&mut self, value: impl Into<Val<List<Expression>>>) -> &mut Self {
+            self.props.set("Or", value.into());
+            self
+        }
+
+        /// `Or` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_or(&self) -> ::std::option::Option<Val<List<Expression>>> {
+            crate::cfn::get_prop(&self.props, "Or")
+        }
+
+        /// `Tags`.
+        pub fn tags(mut self, value: impl Into<Val<TagValues>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<TagValues>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<TagValues>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -367,19 +808,58 @@ pub mod budget {
             CostCategoryValues { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchOptions`.
-            props, "MatchOptions", match_options, set_match_options, get_match_options, Val<List<String>>
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `MatchOptions`.
+        pub fn match_options(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("MatchOptions", value.into());
+            self
+        }
+
+        /// Sets `MatchOptions` in place: [`Self::match_options`] on a value held by `&mut`.
+        pub fn set_match_options(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchOptions", value.into());
+            self
+        }
+
+        /// `MatchOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_options(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchOptions")
+        }
+
+        /// `Values`.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -398,19 +878,58 @@ pub mod budget {
             ExpressionDimensionValues { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchOptions`.
-            props, "MatchOptions", match_options, set_match_options, get_match_options, Val<List<String>>
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `MatchOptions`.
+        pub fn match_options(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("MatchOptions", value.into());
+            self
+        }
+
+        /// Sets `MatchOptions` in place: [`Self::match_options`] on a value held by `&mut`.
+        pub fn set_match_options(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchOptions", value.into());
+            self
+        }
+
+        /// `MatchOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_options(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchOptions")
+        }
+
+        /// `Values`.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -429,19 +948,58 @@ pub mod budget {
             TagValues { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchOptions`.
-            props, "MatchOptions", match_options, set_match_options, get_match_options, Val<List<String>>
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `MatchOptions`.
+        pub fn match_options(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("MatchOptions", value.into());
+            self
+        }
+
+        /// Sets `MatchOptions` in place: [`Self::match_options`] on a value held by `&mut`.
+        pub fn set_match_options(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchOptions", value.into());
+            self
+        }
+
+        /// `MatchOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_options(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchOptions")
+        }
+
+        /// `Values`.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -460,14 +1018,40 @@ pub mod budget {
             TimePeriod { props }
         }
 
-        prop! {
-            /// `End`.
-            props, "End", end, set_end, get_end, Val<String>
+        /// `End`.
+        pub fn end(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("End", value.into());
+            self
         }
 
-        prop! {
-            /// `Start`.
-            props, "Start", start, set_start, get_start, Val<String>
+        /// Sets `End` in place: [`Self::end`] on a value held by `&mut`.
+        pub fn set_end(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("End", value.into());
+            self
+        }
+
+        /// `End` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "End")
+        }
+
+        /// `Start`.
+        pub fn start(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Start", value.into());
+            self
+        }
+
+        /// Sets `Start` in place: [`Self::start`] on a value held by `&mut`.
+        pub fn set_start(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Start", value.into());
+            self
+        }
+
+        /// `Start` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Start")
         }
     }
 
@@ -493,14 +1077,28 @@ pub mod budget {
             NotificationWithSubscribers { props }
         }
 
-        prop! {
-            /// `Subscribers`.
-            props, "Subscribers", _, set_subscribers, get_subscribers, Val<List<Subscriber>>
+        /// Sets `Subscribers`, which `new` took, in place.
+        pub fn set_subscribers(&mut self, value: impl Into<Val<List<Subscriber>>>) -> &mut Self {
+            self.props.set("Subscribers", value.into());
+            self
         }
 
-        prop! {
-            /// `Notification`.
-            props, "Notification", _, set_notification, get_notification, Val<Notification>
+        /// `Subscribers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subscribers(&self) -> ::std::option::Option<Val<List<Subscriber>>> {
+            crate::cfn::get_prop(&self.props, "Subscribers")
+        }
+
+        /// Sets `Notification`, which `new` took, in place.
+        pub fn set_notification(&mut self, value: impl Into<Val<Notification>>) -> &mut Self {
+            self.props.set("Notification", value.into());
+            self
+        }
+
+        /// `Notification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_notification(&self) -> ::std::option::Option<Val<Notification>> {
+            crate::cfn::get_prop(&self.props, "Notification")
         }
     }
 
@@ -529,24 +1127,58 @@ pub mod budget {
             Notification { props }
         }
 
-        prop! {
-            /// `ComparisonOperator`.
-            props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<String>
+        /// Sets `ComparisonOperator`, which `new` took, in place.
+        pub fn set_comparison_operator(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComparisonOperator", value.into());
+            self
         }
 
-        prop! {
-            /// `NotificationType`.
-            props, "NotificationType", _, set_notification_type, get_notification_type, Val<String>
+        /// `ComparisonOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison_operator(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComparisonOperator")
         }
 
-        prop! {
-            /// `Threshold`.
-            props, "Threshold", _, set_threshold, get_threshold, Val<f64>
+        /// Sets `NotificationType`, which `new` took, in place.
+        pub fn set_notification_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NotificationType", value.into());
+            self
         }
 
-        prop! {
-            /// `ThresholdType`.
-            props, "ThresholdType", threshold_type, set_threshold_type, get_threshold_type, Val<String>
+        /// `NotificationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_notification_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NotificationType")
+        }
+
+        /// Sets `Threshold`, which `new` took, in place.
+        pub fn set_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Threshold", value.into());
+            self
+        }
+
+        /// `Threshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Threshold")
+        }
+
+        /// `ThresholdType`.
+        pub fn threshold_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ThresholdType", value.into());
+            self
+        }
+
+        /// Sets `ThresholdType` in place: [`Self::threshold_type`] on a value held by `&mut`.
+        pub fn set_threshold_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ThresholdType", value.into());
+            self
+        }
+
+        /// `ThresholdType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ThresholdType")
         }
     }
 
@@ -569,14 +1201,28 @@ pub mod budget {
             Subscriber { props }
         }
 
-        prop! {
-            /// `SubscriptionType`.
-            props, "SubscriptionType", _, set_subscription_type, get_subscription_type, Val<String>
+        /// Sets `SubscriptionType`, which `new` took, in place.
+        pub fn set_subscription_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SubscriptionType", value.into());
+            self
         }
 
-        prop! {
-            /// `Address`.
-            props, "Address", _, set_address, get_address, Val<String>
+        /// `SubscriptionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subscription_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SubscriptionType")
+        }
+
+        /// Sets `Address`, which `new` took, in place.
+        pub fn set_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Address", value.into());
+            self
+        }
+
+        /// `Address` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Address")
         }
     }
 }
@@ -622,49 +1268,124 @@ impl BudgetsAction {
         BudgetsAction { core }
     }
 
-    prop! {
-        /// `ActionThreshold`.
-        core.props, "ActionThreshold", _, set_action_threshold, get_action_threshold, Val<budgets_action::ActionThreshold>
+    /// Sets `ActionThreshold`, which `new` took, in place.
+    pub fn set_action_threshold(&mut self, value: impl Into<Val<budgets_action::ActionThreshold>>) -> &mut Self {
+        self.core.props.set("ActionThreshold", value.into());
+        self
     }
 
-    prop! {
-        /// `ActionType`.
-        core.props, "ActionType", _, set_action_type, get_action_type, Val<budgets_action::ActionType>
+    /// `ActionThreshold` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action_threshold(&self) -> ::std::option::Option<Val<budgets_action::ActionThreshold>> {
+        crate::cfn::get_prop(&self.core.props, "ActionThreshold")
     }
 
-    prop! {
-        /// `ApprovalModel`.
-        core.props, "ApprovalModel", approval_model, set_approval_model, get_approval_model, Val<budgets_action::ApprovalModel>
+    /// Sets `ActionType`, which `new` took, in place.
+    pub fn set_action_type(&mut self, value: impl Into<Val<budgets_action::ActionType>>) -> &mut Self {
+        self.core.props.set("ActionType", value.into());
+        self
     }
 
-    prop! {
-        /// `BudgetName`.
-        core.props, "BudgetName", _, set_budget_name, get_budget_name, Val<String>
+    /// `ActionType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action_type(&self) -> ::std::option::Option<Val<budgets_action::ActionType>> {
+        crate::cfn::get_prop(&self.core.props, "ActionType")
     }
 
-    prop! {
-        /// `Definition`.
-        core.props, "Definition", _, set_definition, get_definition, Val<budgets_action::Definition>
+    /// `ApprovalModel`.
+    pub fn approval_model(mut self, value: impl Into<Val<budgets_action::ApprovalModel>>) -> Self {
+        self.core.props.set("ApprovalModel", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionRoleArn`.
-        core.props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
+    /// Sets `ApprovalModel` in place: [`Self::approval_model`] on a value held by `&mut`.
+    pub fn set_approval_model(&mut self, value: impl Into<Val<budgets_action::ApprovalModel>>) -> &mut Self {
+        self.core.props.set("ApprovalModel", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationType`.
-        core.props, "NotificationType", _, set_notification_type, get_notification_type, Val<budgets_action::NotificationType>
+    /// `ApprovalModel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_approval_model(&self) -> ::std::option::Option<Val<budgets_action::ApprovalModel>> {
+        crate::cfn::get_prop(&self.core.props, "ApprovalModel")
     }
 
-    prop! {
-        /// `ResourceTags`.
-        core.props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<Tag>>
+    /// Sets `BudgetName`, which `new` took, in place.
+    pub fn set_budget_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BudgetName", value.into());
+        self
     }
 
-    prop! {
-        /// `Subscribers`.
-        core.props, "Subscribers", _, set_subscribers, get_subscribers, Val<List<budgets_action::Subscriber>>
+    /// `BudgetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_budget_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BudgetName")
+    }
+
+    /// Sets `Definition`, which `new` took, in place.
+    pub fn set_definition(&mut self, value: impl Into<Val<budgets_action::Definition>>) -> &mut Self {
+        self.core.props.set("Definition", value.into());
+        self
+    }
+
+    /// `Definition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition(&self) -> ::std::option::Option<Val<budgets_action::Definition>> {
+        crate::cfn::get_prop(&self.core.props, "Definition")
+    }
+
+    /// Sets `ExecutionRoleArn`, which `new` took, in place.
+    pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
+    }
+
+    /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRoleArn")
+    }
+
+    /// Sets `NotificationType`, which `new` took, in place.
+    pub fn set_notification_type(&mut self, value: impl Into<Val<budgets_action::NotificationType>>) -> &mut Self {
+        self.core.props.set("NotificationType", value.into());
+        self
+    }
+
+    /// `NotificationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_type(&self) -> ::std::option::Option<Val<budgets_action::NotificationType>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationType")
+    }
+
+    /// `ResourceTags`.
+    pub fn resource_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("ResourceTags", value.into());
+        self
+    }
+
+    /// Sets `ResourceTags` in place: [`Self::resource_tags`] on a value held by `&mut`.
+    pub fn set_resource_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("ResourceTags", value.into());
+        self
+    }
+
+    /// `ResourceTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceTags")
+    }
+
+    /// Sets `Subscribers`, which `new` took, in place.
+    pub fn set_subscribers(&mut self, value: impl Into<Val<List<budgets_action::Subscriber>>>) -> &mut Self {
+        self.core.props.set("Subscribers", value.into());
+        self
+    }
+
+    /// `Subscribers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subscribers(&self) -> ::std::option::Option<Val<List<budgets_action::Subscriber>>> {
+        crate::cfn::get_prop(&self.core.props, "Subscribers")
     }
 
     /// `Ref`: the resource's identifier.
@@ -704,14 +1425,28 @@ pub mod budgets_action {
             ActionThreshold { props }
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<f64>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<ActionThresholdType>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ActionThresholdType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ActionThresholdType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -772,19 +1507,58 @@ pub mod budgets_action {
             Definition { props }
         }
 
-        prop! {
-            /// `IamActionDefinition`.
-            props, "IamActionDefinition", iam_action_definition, set_iam_action_definition, get_iam_action_definition, Val<IamActionDefinition>
+        /// `IamActionDefinition`.
+        pub fn iam_action_definition(mut self, value: impl Into<Val<IamActionDefinition>>) -> Self {
+            self.props.set("IamActionDefinition", value.into());
+            self
         }
 
-        prop! {
-            /// `ScpActionDefinition`.
-            props, "ScpActionDefinition", scp_action_definition, set_scp_action_definition, get_scp_action_definition, Val<ScpActionDefinition>
+        /// Sets `IamActionDefinition` in place: [`Self::iam_action_definition`] on a value held by `&mut`.
+        pub fn set_iam_action_definition(&mut self, value: impl Into<Val<IamActionDefinition>>) -> &mut Self {
+            self.props.set("IamActionDefinition", value.into());
+            self
         }
 
-        prop! {
-            /// `SsmActionDefinition`.
-            props, "SsmActionDefinition", ssm_action_definition, set_ssm_action_definition, get_ssm_action_definition, Val<SsmActionDefinition>
+        /// `IamActionDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_action_definition(&self) -> ::std::option::Option<Val<IamActionDefinition>> {
+            crate::cfn::get_prop(&self.props, "IamActionDefinition")
+        }
+
+        /// `ScpActionDefinition`.
+        pub fn scp_action_definition(mut self, value: impl Into<Val<ScpActionDefinition>>) -> Self {
+            self.props.set("ScpActionDefinition", value.into());
+            self
+        }
+
+        /// Sets `ScpActionDefinition` in place: [`Self::scp_action_definition`] on a value held by `&mut`.
+        pub fn set_scp_action_definition(&mut self, value: impl Into<Val<ScpActionDefinition>>) -> &mut Self {
+            self.props.set("ScpActionDefinition", value.into());
+            self
+        }
+
+        /// `ScpActionDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scp_action_definition(&self) -> ::std::option::Option<Val<ScpActionDefinition>> {
+            crate::cfn::get_prop(&self.props, "ScpActionDefinition")
+        }
+
+        /// `SsmActionDefinition`.
+        pub fn ssm_action_definition(mut self, value: impl Into<Val<SsmActionDefinition>>) -> Self {
+            self.props.set("SsmActionDefinition", value.into());
+            self
+        }
+
+        /// Sets `SsmActionDefinition` in place: [`Self::ssm_action_definition`] on a value held by `&mut`.
+        pub fn set_ssm_action_definition(&mut self, value: impl Into<Val<SsmActionDefinition>>) -> &mut Self {
+            self.props.set("SsmActionDefinition", value.into());
+            self
+        }
+
+        /// `SsmActionDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssm_action_definition(&self) -> ::std::option::Option<Val<SsmActionDefinition>> {
+            crate::cfn::get_prop(&self.props, "SsmActionDefinition")
         }
     }
 
@@ -805,24 +1579,70 @@ pub mod budgets_action {
             IamActionDefinition { props }
         }
 
-        prop! {
-            /// `PolicyArn`.
-            props, "PolicyArn", _, set_policy_arn, get_policy_arn, Val<String>
+        /// Sets `PolicyArn`, which `new` took, in place.
+        pub fn set_policy_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PolicyArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Groups`.
-            props, "Groups", groups, set_groups, get_groups, Val<List<String>>
+        /// `PolicyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PolicyArn")
         }
 
-        prop! {
-            /// `Roles`.
-            props, "Roles", roles, set_roles, get_roles, Val<List<String>>
+        /// `Groups`.
+        pub fn groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Groups", value.into());
+            self
         }
 
-        prop! {
-            /// `Users`.
-            props, "Users", users, set_users, get_users, Val<List<String>>
+        /// Sets `Groups` in place: [`Self::groups`] on a value held by `&mut`.
+        pub fn set_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Groups", value.into());
+            self
+        }
+
+        /// `Groups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Groups")
+        }
+
+        /// `Roles`.
+        pub fn roles(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Roles", value.into());
+            self
+        }
+
+        /// Sets `Roles` in place: [`Self::roles`] on a value held by `&mut`.
+        pub fn set_roles(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Roles", value.into());
+            self
+        }
+
+        /// `Roles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_roles(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Roles")
+        }
+
+        /// `Users`.
+        pub fn users(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Users", value.into());
+            self
+        }
+
+        /// Sets `Users` in place: [`Self::users`] on a value held by `&mut`.
+        pub fn set_users(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Users", value.into());
+            self
+        }
+
+        /// `Users` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_users(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Users")
         }
     }
 
@@ -848,14 +1668,28 @@ pub mod budgets_action {
             ScpActionDefinition { props }
         }
 
-        prop! {
-            /// `PolicyId`.
-            props, "PolicyId", _, set_policy_id, get_policy_id, Val<String>
+        /// Sets `PolicyId`, which `new` took, in place.
+        pub fn set_policy_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PolicyId", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetIds`.
-            props, "TargetIds", _, set_target_ids, get_target_ids, Val<List<String>>
+        /// `PolicyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PolicyId")
+        }
+
+        /// Sets `TargetIds`, which `new` took, in place.
+        pub fn set_target_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TargetIds", value.into());
+            self
+        }
+
+        /// `TargetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TargetIds")
         }
     }
 
@@ -884,19 +1718,40 @@ pub mod budgets_action {
             SsmActionDefinition { props }
         }
 
-        prop! {
-            /// `Subtype`.
-            props, "Subtype", _, set_subtype, get_subtype, Val<SsmActionDefinitionSubtype>
+        /// Sets `Subtype`, which `new` took, in place.
+        pub fn set_subtype(&mut self, value: impl Into<Val<SsmActionDefinitionSubtype>>) -> &mut Self {
+            self.props.set("Subtype", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`.
-            props, "Region", _, set_region, get_region, Val<String>
+        /// `Subtype` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subtype(&self) -> ::std::option::Option<Val<SsmActionDefinitionSubtype>> {
+            crate::cfn::get_prop(&self.props, "Subtype")
         }
 
-        prop! {
-            /// `InstanceIds`.
-            props, "InstanceIds", _, set_instance_ids, get_instance_ids, Val<List<String>>
+        /// Sets `Region`, which `new` took, in place.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
+        }
+
+        /// Sets `InstanceIds`, which `new` took, in place.
+        pub fn set_instance_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("InstanceIds", value.into());
+            self
+        }
+
+        /// `InstanceIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "InstanceIds")
         }
     }
 
@@ -945,14 +1800,28 @@ pub mod budgets_action {
             Subscriber { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<SubscriberType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<SubscriberType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Address`.
-            props, "Address", _, set_address, get_address, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<SubscriberType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Address`, which `new` took, in place.
+        pub fn set_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Address", value.into());
+            self
+        }
+
+        /// `Address` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Address")
         }
     }
 

@@ -52,29 +52,70 @@ impl Case {
         Case { core }
     }
 
-    prop! {
-        /// `CustomerId`: The full customer profile ARN for the case.
-        core.props, "CustomerId", _, set_customer_id, get_customer_id, Val<String>
+    /// Sets `CustomerId`, which `new` took, in place.
+    pub fn set_customer_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomerId", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainId`: The unique identifier of the Cases domain.
-        core.props, "DomainId", _, set_domain_id, get_domain_id, Val<String>
+    /// `CustomerId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_customer_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomerId")
     }
 
-    prop! {
-        /// `Tags`: A list of tags for the case.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DomainId`, which `new` took, in place.
+    pub fn set_domain_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainId", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateId`: A unique identifier of a template.
-        core.props, "TemplateId", _, set_template_id, get_template_id, Val<String>
+    /// `DomainId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainId")
     }
 
-    prop! {
-        /// `Title`: The title of the case.
-        core.props, "Title", _, set_title, get_title, Val<String>
+    /// `Tags`: A list of tags for the case.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TemplateId`, which `new` took, in place.
+    pub fn set_template_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateId", value.into());
+        self
+    }
+
+    /// `TemplateId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateId")
+    }
+
+    /// Sets `Title`, which `new` took, in place.
+    pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Title", value.into());
+        self
+    }
+
+    /// `Title` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Title")
     }
 
     /// `Ref`: the resource's identifier.
@@ -127,34 +168,83 @@ impl CaseRule {
         CaseRule { core }
     }
 
-    prop! {
-        /// `Description`: A description explaining the purpose and behavior of this case rule.
-        /// Helps administrators understand when and why this rule applies to case fields.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description explaining the purpose and behavior of this case rule. Helps
+    /// administrators understand when and why this rule applies to case fields.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainId`: The unique identifier of the Cases domain.
-        core.props, "DomainId", domain_id, set_domain_id, get_domain_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A descriptive name for the case rule. Must be unique within the domain and
-        /// should clearly indicate the rule's purpose (e.g., 'Priority Field Required for Urgent
-        /// Cases').
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Rule`: Defines the rule behavior and conditions. Specifies the rule type and the
-        /// conditions under which it applies. In the Amazon Connect admin website, this corresponds
-        /// to case field conditions.
-        core.props, "Rule", _, set_rule, get_rule, Val<case_rule::CaseRuleDetails>
+    /// `DomainId`: The unique identifier of the Cases domain.
+    pub fn domain_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags that you attach to this case rule.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DomainId` in place: [`Self::domain_id`] on a value held by `&mut`.
+    pub fn set_domain_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainId", value.into());
+        self
+    }
+
+    /// `DomainId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainId")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Rule`, which `new` took, in place.
+    pub fn set_rule(&mut self, value: impl Into<Val<case_rule::CaseRuleDetails>>) -> &mut Self {
+        self.core.props.set("Rule", value.into());
+        self
+    }
+
+    /// `Rule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule(&self) -> ::std::option::Option<Val<case_rule::CaseRuleDetails>> {
+        crate::cfn::get_prop(&self.core.props, "Rule")
+    }
+
+    /// `Tags`: The tags that you attach to this case rule.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -212,14 +302,40 @@ pub mod case_rule {
             CaseRuleDetails { props }
         }
 
-        prop! {
-            /// `Required`: A required rule type, used to indicate whether a field is required.
-            props, "Required", required, set_required, get_required, Val<RequiredCaseRule>
+        /// `Required`: A required rule type, used to indicate whether a field is required.
+        pub fn required(mut self, value: impl Into<Val<RequiredCaseRule>>) -> Self {
+            self.props.set("Required", value.into());
+            self
         }
 
-        prop! {
-            /// `Hidden`: Hidden rule type, used to indicate whether a field is hidden
-            props, "Hidden", hidden, set_hidden, get_hidden, Val<HiddenCaseRule>
+        /// Sets `Required` in place: [`Self::required`] on a value held by `&mut`.
+        pub fn set_required(&mut self, value: impl Into<Val<RequiredCaseRule>>) -> &mut Self {
+            self.props.set("Required", value.into());
+            self
+        }
+
+        /// `Required` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_required(&self) -> ::std::option::Option<Val<RequiredCaseRule>> {
+            crate::cfn::get_prop(&self.props, "Required")
+        }
+
+        /// `Hidden`: Hidden rule type, used to indicate whether a field is hidden
+        pub fn hidden(mut self, value: impl Into<Val<HiddenCaseRule>>) -> Self {
+            self.props.set("Hidden", value.into());
+            self
+        }
+
+        /// Sets `Hidden` in place: [`Self::hidden`] on a value held by `&mut`.
+        pub fn set_hidden(&mut self, value: impl Into<Val<HiddenCaseRule>>) -> &mut Self {
+            self.props.set("Hidden", value.into());
+            self
+        }
+
+        /// `Hidden` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hidden(&self) -> ::std::option::Option<Val<HiddenCaseRule>> {
+            crate::cfn::get_prop(&self.props, "Hidden")
         }
     }
 
@@ -250,18 +366,28 @@ pub mod case_rule {
             RequiredCaseRule { props }
         }
 
-        prop! {
-            /// `Conditions`: An ordered list of boolean conditions that determine when the field should
-            /// be required. Conditions are evaluated in order, and the first condition that evaluates
-            /// to true determines whether the field is required, overriding the default value.
-            props, "Conditions", _, set_conditions, get_conditions, Val<List<BooleanCondition>>
+        /// Sets `Conditions`, which `new` took, in place.
+        pub fn set_conditions(&mut self, value: impl Into<Val<List<BooleanCondition>>>) -> &mut Self {
+            self.props.set("Conditions", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultValue`: The default required state for the field when none of the specified
-            /// conditions are met. If true, the field is required by default; if false, the field is
-            /// optional by default.
-            props, "DefaultValue", _, set_default_value, get_default_value, Val<bool>
+        /// `Conditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conditions(&self) -> ::std::option::Option<Val<List<BooleanCondition>>> {
+            crate::cfn::get_prop(&self.props, "Conditions")
+        }
+
+        /// Sets `DefaultValue`, which `new` took, in place.
+        pub fn set_default_value(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
         }
     }
 
@@ -282,14 +408,40 @@ pub mod case_rule {
             BooleanCondition { props }
         }
 
-        prop! {
-            /// `EqualTo`: Boolean operands for a condition.
-            props, "EqualTo", equal_to, set_equal_to, get_equal_to, Val<BooleanOperands>
+        /// `EqualTo`: Boolean operands for a condition.
+        pub fn equal_to(mut self, value: impl Into<Val<BooleanOperands>>) -> Self {
+            self.props.set("EqualTo", value.into());
+            self
         }
 
-        prop! {
-            /// `NotEqualTo`: Boolean operands for a condition.
-            props, "NotEqualTo", not_equal_to, set_not_equal_to, get_not_equal_to, Val<BooleanOperands>
+        /// Sets `EqualTo` in place: [`Self::equal_to`] on a value held by `&mut`.
+        pub fn set_equal_to(&mut self, value: impl Into<Val<BooleanOperands>>) -> &mut Self {
+            self.props.set("EqualTo", value.into());
+            self
+        }
+
+        /// `EqualTo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_equal_to(&self) -> ::std::option::Option<Val<BooleanOperands>> {
+            crate::cfn::get_prop(&self.props, "EqualTo")
+        }
+
+        /// `NotEqualTo`: Boolean operands for a condition.
+        pub fn not_equal_to(mut self, value: impl Into<Val<BooleanOperands>>) -> Self {
+            self.props.set("NotEqualTo", value.into());
+            self
+        }
+
+        /// Sets `NotEqualTo` in place: [`Self::not_equal_to`] on a value held by `&mut`.
+        pub fn set_not_equal_to(&mut self, value: impl Into<Val<BooleanOperands>>) -> &mut Self {
+            self.props.set("NotEqualTo", value.into());
+            self
+        }
+
+        /// `NotEqualTo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not_equal_to(&self) -> ::std::option::Option<Val<BooleanOperands>> {
+            crate::cfn::get_prop(&self.props, "NotEqualTo")
         }
     }
 
@@ -318,19 +470,40 @@ pub mod case_rule {
             BooleanOperands { props }
         }
 
-        prop! {
-            /// `OperandOne`: The left hand operand in the condition.
-            props, "OperandOne", _, set_operand_one, get_operand_one, Val<OperandOne>
+        /// Sets `OperandOne`, which `new` took, in place.
+        pub fn set_operand_one(&mut self, value: impl Into<Val<OperandOne>>) -> &mut Self {
+            self.props.set("OperandOne", value.into());
+            self
         }
 
-        prop! {
-            /// `OperandTwo`: The right hand operand in the condition.
-            props, "OperandTwo", _, set_operand_two, get_operand_two, Val<OperandTwo>
+        /// `OperandOne` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operand_one(&self) -> ::std::option::Option<Val<OperandOne>> {
+            crate::cfn::get_prop(&self.props, "OperandOne")
         }
 
-        prop! {
-            /// `Result`: The value of the outer rule if the condition evaluates to true.
-            props, "Result", _, set_result, get_result, Val<bool>
+        /// Sets `OperandTwo`, which `new` took, in place.
+        pub fn set_operand_two(&mut self, value: impl Into<Val<OperandTwo>>) -> &mut Self {
+            self.props.set("OperandTwo", value.into());
+            self
+        }
+
+        /// `OperandTwo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operand_two(&self) -> ::std::option::Option<Val<OperandTwo>> {
+            crate::cfn::get_prop(&self.props, "OperandTwo")
+        }
+
+        /// Sets `Result`, which `new` took, in place.
+        pub fn set_result(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Result", value.into());
+            self
+        }
+
+        /// `Result` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_result(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Result")
         }
     }
 
@@ -351,9 +524,22 @@ pub mod case_rule {
             OperandOne { props }
         }
 
-        prop! {
-            /// `FieldId`: The field ID this operand should take the value of.
-            props, "FieldId", field_id, set_field_id, get_field_id, Val<String>
+        /// `FieldId`: The field ID this operand should take the value of.
+        pub fn field_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FieldId", value.into());
+            self
+        }
+
+        /// Sets `FieldId` in place: [`Self::field_id`] on a value held by `&mut`.
+        pub fn set_field_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FieldId", value.into());
+            self
+        }
+
+        /// `FieldId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FieldId")
         }
     }
 
@@ -374,27 +560,79 @@ pub mod case_rule {
             OperandTwo { props }
         }
 
-        prop! {
-            /// `StringValue`: A string value to compare against the field value in the condition
-            /// evaluation.
-            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
+        /// `StringValue`: A string value to compare against the field value in the condition
+        /// evaluation.
+        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StringValue", value.into());
+            self
         }
 
-        prop! {
-            /// `BooleanValue`: A boolean value to compare against the field value in the condition
-            /// evaluation.
-            props, "BooleanValue", boolean_value, set_boolean_value, get_boolean_value, Val<bool>
+        /// Sets `StringValue` in place: [`Self::string_value`] on a value held by `&mut`.
+        pub fn set_string_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StringValue", value.into());
+            self
         }
 
-        prop! {
-            /// `DoubleValue`: A numeric value to compare against the field value in the condition
-            /// evaluation.
-            props, "DoubleValue", double_value, set_double_value, get_double_value, Val<f64>
+        /// `StringValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StringValue")
         }
 
-        prop! {
-            /// `EmptyValue`: An empty operand value.
-            props, "EmptyValue", empty_value, set_empty_value, get_empty_value, Val<Json>
+        /// `BooleanValue`: A boolean value to compare against the field value in the condition
+        /// evaluation.
+        pub fn boolean_value(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BooleanValue", value.into());
+            self
+        }
+
+        /// Sets `BooleanValue` in place: [`Self::boolean_value`] on a value held by `&mut`.
+        pub fn set_boolean_value(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BooleanValue", value.into());
+            self
+        }
+
+        /// `BooleanValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_boolean_value(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BooleanValue")
+        }
+
+        /// `DoubleValue`: A numeric value to compare against the field value in the condition
+        /// evaluation.
+        pub fn double_value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("DoubleValue", value.into());
+            self
+        }
+
+        /// Sets `DoubleValue` in place: [`Self::double_value`] on a value held by `&mut`.
+        pub fn set_double_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("DoubleValue", value.into());
+            self
+        }
+
+        /// `DoubleValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_double_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "DoubleValue")
+        }
+
+        /// `EmptyValue`: An empty operand value.
+        pub fn empty_value(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("EmptyValue", value.into());
+            self
+        }
+
+        /// Sets `EmptyValue` in place: [`Self::empty_value`] on a value held by `&mut`.
+        pub fn set_empty_value(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("EmptyValue", value.into());
+            self
+        }
+
+        /// `EmptyValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_empty_value(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "EmptyValue")
         }
     }
 
@@ -423,16 +661,28 @@ pub mod case_rule {
             HiddenCaseRule { props }
         }
 
-        prop! {
-            /// `Conditions`: List of conditions for the hidden rule; the first condition to evaluate to
-            /// true dictates the value of the rule
-            props, "Conditions", _, set_conditions, get_conditions, Val<List<BooleanCondition>>
+        /// Sets `Conditions`, which `new` took, in place.
+        pub fn set_conditions(&mut self, value: impl Into<Val<List<BooleanCondition>>>) -> &mut Self {
+            self.props.set("Conditions", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultValue`: The value of the rule (i.e. whether the field is hidden) should none of
-            /// the conditions evaluate to true
-            props, "DefaultValue", _, set_default_value, get_default_value, Val<bool>
+        /// `Conditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conditions(&self) -> ::std::option::Option<Val<List<BooleanCondition>>> {
+            crate::cfn::get_prop(&self.props, "Conditions")
+        }
+
+        /// Sets `DefaultValue`, which `new` took, in place.
+        pub fn set_default_value(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
         }
     }
 }
@@ -459,14 +709,34 @@ impl Domain {
         Domain { core }
     }
 
-    prop! {
-        /// `Name`: The name for your Cases domain. It must be unique for your AWS account.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags that you attach to this domain.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: The tags that you attach to this domain.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -528,43 +798,101 @@ impl Field {
         Field { core }
     }
 
-    prop! {
-        /// `Attributes`: Field-type specific attributes that control rendering and validation
-        /// behavior
-        core.props, "Attributes", attributes, set_attributes, get_attributes, Val<field::FieldAttributes>
+    /// `Attributes`: Field-type specific attributes that control rendering and validation behavior
+    pub fn attributes(mut self, value: impl Into<Val<field::FieldAttributes>>) -> Self {
+        self.core.props.set("Attributes", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description explaining the purpose and usage of this field in cases.
-        /// Helps agents and administrators understand what information should be captured in this
-        /// field.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Attributes` in place: [`Self::attributes`] on a value held by `&mut`.
+    pub fn set_attributes(&mut self, value: impl Into<Val<field::FieldAttributes>>) -> &mut Self {
+        self.core.props.set("Attributes", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainId`: The unique identifier of the Cases domain.
-        core.props, "DomainId", domain_id, set_domain_id, get_domain_id, Val<String>
+    /// `Attributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attributes(&self) -> ::std::option::Option<Val<field::FieldAttributes>> {
+        crate::cfn::get_prop(&self.core.props, "Attributes")
     }
 
-    prop! {
-        /// `Name`: The display name of the field as it appears to agents in the case interface.
-        /// Should be descriptive and user-friendly (e.g., 'Customer Priority Level', 'Issue
-        /// Category').
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: A description explaining the purpose and usage of this field in cases. Helps
+    /// agents and administrators understand what information should be captured in this field.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags that you attach to this field.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: The data type of the field, which determines validation rules, input
-        /// constraints, and display format. Each type has specific constraints: Text (string
-        /// input), Number (numeric values), Boolean (true/false), DateTime (date/time picker),
-        /// SingleSelect (dropdown options), Url (URL validation), User (Amazon Connect user
-        /// selection).
-        core.props, "Type", _, set_type, get_type, Val<field::FieldType>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `DomainId`: The unique identifier of the Cases domain.
+    pub fn domain_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainId", value.into());
+        self
+    }
+
+    /// Sets `DomainId` in place: [`Self::domain_id`] on a value held by `&mut`.
+    pub fn set_domain_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainId", value.into());
+        self
+    }
+
+    /// `DomainId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainId")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: The tags that you attach to this field.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<field::FieldType>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<field::FieldType>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -623,9 +951,22 @@ pub mod field {
             FieldAttributes { props }
         }
 
-        prop! {
-            /// `Text`: Field attributes for Text field type
-            props, "Text", text, set_text, get_text, Val<TextAttributes>
+        /// `Text`: Field attributes for Text field type
+        pub fn text(mut self, value: impl Into<Val<TextAttributes>>) -> Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// Sets `Text` in place: [`Self::text`] on a value held by `&mut`.
+        pub fn set_text(&mut self, value: impl Into<Val<TextAttributes>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<TextAttributes>> {
+            crate::cfn::get_prop(&self.props, "Text")
         }
     }
 
@@ -646,9 +987,16 @@ pub mod field {
             TextAttributes { props }
         }
 
-        prop! {
-            /// `IsMultiline`: Attribute that defines rendering component and validation
-            props, "IsMultiline", _, set_is_multiline, get_is_multiline, Val<bool>
+        /// Sets `IsMultiline`, which `new` took, in place.
+        pub fn set_is_multiline(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsMultiline", value.into());
+            self
+        }
+
+        /// `IsMultiline` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_multiline(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsMultiline")
         }
     }
 
@@ -714,27 +1062,64 @@ impl Layout {
         Layout { core }
     }
 
-    prop! {
-        /// `Content`: Defines the layout structure and field organization for the case interface.
-        /// Specifies which fields appear in the top panel and More Info tab, and their display
-        /// order.
-        core.props, "Content", _, set_content, get_content, Val<layout::LayoutContent>
+    /// Sets `Content`, which `new` took, in place.
+    pub fn set_content(&mut self, value: impl Into<Val<layout::LayoutContent>>) -> &mut Self {
+        self.core.props.set("Content", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainId`: The unique identifier of the Cases domain.
-        core.props, "DomainId", domain_id, set_domain_id, get_domain_id, Val<String>
+    /// `Content` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content(&self) -> ::std::option::Option<Val<layout::LayoutContent>> {
+        crate::cfn::get_prop(&self.core.props, "Content")
     }
 
-    prop! {
-        /// `Name`: A descriptive name for the layout. Must be unique within the Cases domain and
-        /// should clearly indicate the layout's purpose and field organization.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DomainId`: The unique identifier of the Cases domain.
+    pub fn domain_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags that you attach to this layout.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DomainId` in place: [`Self::domain_id`] on a value held by `&mut`.
+    pub fn set_domain_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainId", value.into());
+        self
+    }
+
+    /// `DomainId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainId")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: The tags that you attach to this layout.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -792,11 +1177,24 @@ pub mod layout {
             LayoutContent { props }
         }
 
-        prop! {
-            /// `Basic`: Defines the field layout for the agent's case interface. Configures which
-            /// fields appear in the top panel (immediately visible) and More Info tab (expandable
-            /// section) of the case view, allowing customization of the agent experience.
-            props, "Basic", basic, set_basic, get_basic, Val<BasicLayout>
+        /// `Basic`: Defines the field layout for the agent's case interface. Configures which fields
+        /// appear in the top panel (immediately visible) and More Info tab (expandable section) of the
+        /// case view, allowing customization of the agent experience.
+        pub fn basic(mut self, value: impl Into<Val<BasicLayout>>) -> Self {
+            self.props.set("Basic", value.into());
+            self
+        }
+
+        /// Sets `Basic` in place: [`Self::basic`] on a value held by `&mut`.
+        pub fn set_basic(&mut self, value: impl Into<Val<BasicLayout>>) -> &mut Self {
+            self.props.set("Basic", value.into());
+            self
+        }
+
+        /// `Basic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_basic(&self) -> ::std::option::Option<Val<BasicLayout>> {
+            crate::cfn::get_prop(&self.props, "Basic")
         }
     }
 
@@ -817,14 +1215,40 @@ pub mod layout {
             BasicLayout { props }
         }
 
-        prop! {
-            /// `MoreInfo`: Sections within a panel or tab of the page layout.
-            props, "MoreInfo", more_info, set_more_info, get_more_info, Val<LayoutSections>
+        /// `MoreInfo`: Sections within a panel or tab of the page layout.
+        pub fn more_info(mut self, value: impl Into<Val<LayoutSections>>) -> Self {
+            self.props.set("MoreInfo", value.into());
+            self
         }
 
-        prop! {
-            /// `TopPanel`: Sections within a panel or tab of the page layout.
-            props, "TopPanel", top_panel, set_top_panel, get_top_panel, Val<LayoutSections>
+        /// Sets `MoreInfo` in place: [`Self::more_info`] on a value held by `&mut`.
+        pub fn set_more_info(&mut self, value: impl Into<Val<LayoutSections>>) -> &mut Self {
+            self.props.set("MoreInfo", value.into());
+            self
+        }
+
+        /// `MoreInfo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_more_info(&self) -> ::std::option::Option<Val<LayoutSections>> {
+            crate::cfn::get_prop(&self.props, "MoreInfo")
+        }
+
+        /// `TopPanel`: Sections within a panel or tab of the page layout.
+        pub fn top_panel(mut self, value: impl Into<Val<LayoutSections>>) -> Self {
+            self.props.set("TopPanel", value.into());
+            self
+        }
+
+        /// Sets `TopPanel` in place: [`Self::top_panel`] on a value held by `&mut`.
+        pub fn set_top_panel(&mut self, value: impl Into<Val<LayoutSections>>) -> &mut Self {
+            self.props.set("TopPanel", value.into());
+            self
+        }
+
+        /// `TopPanel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_top_panel(&self) -> ::std::option::Option<Val<LayoutSections>> {
+            crate::cfn::get_prop(&self.props, "TopPanel")
         }
     }
 
@@ -843,10 +1267,23 @@ pub mod layout {
             LayoutSections { props }
         }
 
-        prop! {
-            /// `Sections`: Defines the sections within a panel or tab. Contains field groups that
-            /// organize related fields together.
-            props, "Sections", sections, set_sections, get_sections, Val<List<Section>>
+        /// `Sections`: Defines the sections within a panel or tab. Contains field groups that organize
+        /// related fields together.
+        pub fn sections(mut self, value: impl Into<Val<List<Section>>>) -> Self {
+            self.props.set("Sections", value.into());
+            self
+        }
+
+        /// Sets `Sections` in place: [`Self::sections`] on a value held by `&mut`.
+        pub fn set_sections(&mut self, value: impl Into<Val<List<Section>>>) -> &mut Self {
+            self.props.set("Sections", value.into());
+            self
+        }
+
+        /// `Sections` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sections(&self) -> ::std::option::Option<Val<List<Section>>> {
+            crate::cfn::get_prop(&self.props, "Sections")
         }
     }
 
@@ -867,9 +1304,22 @@ pub mod layout {
             Section { props }
         }
 
-        prop! {
-            /// `FieldGroup`: Consists of a group of fields and associated properties.
-            props, "FieldGroup", field_group, set_field_group, get_field_group, Val<FieldGroup>
+        /// `FieldGroup`: Consists of a group of fields and associated properties.
+        pub fn field_group(mut self, value: impl Into<Val<FieldGroup>>) -> Self {
+            self.props.set("FieldGroup", value.into());
+            self
+        }
+
+        /// Sets `FieldGroup` in place: [`Self::field_group`] on a value held by `&mut`.
+        pub fn set_field_group(&mut self, value: impl Into<Val<FieldGroup>>) -> &mut Self {
+            self.props.set("FieldGroup", value.into());
+            self
+        }
+
+        /// `FieldGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_group(&self) -> ::std::option::Option<Val<FieldGroup>> {
+            crate::cfn::get_prop(&self.props, "FieldGroup")
         }
     }
 
@@ -892,17 +1342,35 @@ pub mod layout {
             FieldGroup { props }
         }
 
-        prop! {
-            /// `Fields`: An ordered list of fields to display in this group. The order determines the
-            /// sequence in which fields appear in the agent interface. Each field is referenced by its
-            /// unique field ID.
-            props, "Fields", _, set_fields, get_fields, Val<List<FieldItem>>
+        /// Sets `Fields`, which `new` took, in place.
+        pub fn set_fields(&mut self, value: impl Into<Val<List<FieldItem>>>) -> &mut Self {
+            self.props.set("Fields", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: A descriptive name for the field group. Helps organize related fields together
-            /// in the layout interface.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Fields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fields(&self) -> ::std::option::Option<Val<List<FieldItem>>> {
+            crate::cfn::get_prop(&self.props, "Fields")
+        }
+
+        /// `Name`: A descriptive name for the field group. Helps organize related fields together in
+        /// the layout interface.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -923,9 +1391,16 @@ pub mod layout {
             FieldItem { props }
         }
 
-        prop! {
-            /// `Id`: The unique identifier of a field.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
     }
 }
@@ -962,29 +1437,70 @@ impl RelatedItem {
         RelatedItem { core }
     }
 
-    prop! {
-        /// `CaseId`: A unique identifier of the case.
-        core.props, "CaseId", _, set_case_id, get_case_id, Val<String>
+    /// Sets `CaseId`, which `new` took, in place.
+    pub fn set_case_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CaseId", value.into());
+        self
     }
 
-    prop! {
-        /// `Content`: The content of a related item to be created.
-        core.props, "Content", _, set_content, get_content, Val<related_item::RelatedItemContent>
+    /// `CaseId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_case_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CaseId")
     }
 
-    prop! {
-        /// `DomainId`: The unique identifier of the Cases domain.
-        core.props, "DomainId", _, set_domain_id, get_domain_id, Val<String>
+    /// Sets `Content`, which `new` took, in place.
+    pub fn set_content(&mut self, value: impl Into<Val<related_item::RelatedItemContent>>) -> &mut Self {
+        self.core.props.set("Content", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of tags on the related item.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Content` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content(&self) -> ::std::option::Option<Val<related_item::RelatedItemContent>> {
+        crate::cfn::get_prop(&self.core.props, "Content")
     }
 
-    prop! {
-        /// `Type`: The type of a related item.
-        core.props, "Type", _, set_type, get_type, Val<related_item::Type>
+    /// Sets `DomainId`, which `new` took, in place.
+    pub fn set_domain_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainId", value.into());
+        self
+    }
+
+    /// `DomainId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainId")
+    }
+
+    /// `Tags`: A list of tags on the related item.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<related_item::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<related_item::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1025,9 +1541,22 @@ pub mod related_item {
             RelatedItemContent { props }
         }
 
-        prop! {
-            /// `Comment`: Represents a comment.
-            props, "Comment", comment, set_comment, get_comment, Val<CommentContent>
+        /// `Comment`: Represents a comment.
+        pub fn comment(mut self, value: impl Into<Val<CommentContent>>) -> Self {
+            self.props.set("Comment", value.into());
+            self
+        }
+
+        /// Sets `Comment` in place: [`Self::comment`] on a value held by `&mut`.
+        pub fn set_comment(&mut self, value: impl Into<Val<CommentContent>>) -> &mut Self {
+            self.props.set("Comment", value.into());
+            self
+        }
+
+        /// `Comment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comment(&self) -> ::std::option::Option<Val<CommentContent>> {
+            crate::cfn::get_prop(&self.props, "Comment")
         }
     }
 
@@ -1053,14 +1582,28 @@ pub mod related_item {
             CommentContent { props }
         }
 
-        prop! {
-            /// `Body`: Text in the body of a comment.
-            props, "Body", _, set_body, get_body, Val<String>
+        /// Sets `Body`, which `new` took, in place.
+        pub fn set_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Body", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentType`: Type of the text in the comment.
-            props, "ContentType", _, set_content_type, get_content_type, Val<CommentContentContentType>
+        /// `Body` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Body")
+        }
+
+        /// Sets `ContentType`, which `new` took, in place.
+        pub fn set_content_type(&mut self, value: impl Into<Val<CommentContentContentType>>) -> &mut Self {
+            self.props.set("ContentType", value.into());
+            self
+        }
+
+        /// `ContentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_type(&self) -> ::std::option::Option<Val<CommentContentContentType>> {
+            crate::cfn::get_prop(&self.props, "ContentType")
         }
     }
 
@@ -1123,50 +1666,148 @@ impl Template {
         Template { core }
     }
 
-    prop! {
-        /// `Description`: A description explaining the purpose and use case for this template.
-        /// Should indicate what types of cases this template is designed for and any specific
-        /// workflow it supports.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description explaining the purpose and use case for this template. Should
+    /// indicate what types of cases this template is designed for and any specific workflow it
+    /// supports.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainId`: The unique identifier of the Cases domain.
-        core.props, "DomainId", domain_id, set_domain_id, get_domain_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `LayoutConfiguration`: Specifies the default layout to use when displaying cases created
-        /// from this template. The layout determines which fields are visible and their arrangement
-        /// in the agent interface.
-        core.props, "LayoutConfiguration", layout_configuration, set_layout_configuration, get_layout_configuration, Val<template::LayoutConfiguration>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: A name for the template. It must be unique per domain.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DomainId`: The unique identifier of the Cases domain.
+    pub fn domain_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainId", value.into());
+        self
     }
 
-    prop! {
-        /// `RequiredFields`: A list of fields that must contain a value for a case to be
-        /// successfully created with this template.
-        core.props, "RequiredFields", required_fields, set_required_fields, get_required_fields, Val<List<template::RequiredField>>
+    /// Sets `DomainId` in place: [`Self::domain_id`] on a value held by `&mut`.
+    pub fn set_domain_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainId", value.into());
+        self
     }
 
-    prop! {
-        /// `Rules`: A list of case rules (also known as case field conditions) on a template.
-        core.props, "Rules", rules, set_rules, get_rules, Val<List<template::TemplateRule>>
+    /// `DomainId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainId")
     }
 
-    prop! {
-        /// `Status`: The current status of the template. Active templates can be used to create new
-        /// cases, while Inactive templates are disabled but preserved for existing cases.
-        core.props, "Status", status, set_status, get_status, Val<template::TemplateStatus>
+    /// `LayoutConfiguration`: Specifies the default layout to use when displaying cases created
+    /// from this template. The layout determines which fields are visible and their arrangement in
+    /// the agent interface.
+    pub fn layout_configuration(mut self, value: impl Into<Val<template::LayoutConfiguration>>) -> Self {
+        self.core.props.set("LayoutConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags that you attach to this template.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `LayoutConfiguration` in place: [`Self::layout_configuration`] on a value held by `&mut`.
+    pub fn set_layout_configuration(&mut self, value: impl Into<Val<template::LayoutConfiguration>>) -> &mut Self {
+        self.core.props.set("LayoutConfiguration", value.into());
+        self
+    }
+
+    /// `LayoutConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_layout_configuration(&self) -> ::std::option::Option<Val<template::LayoutConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LayoutConfiguration")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RequiredFields`: A list of fields that must contain a value for a case to be successfully
+    /// created with this template.
+    pub fn required_fields(mut self, value: impl Into<Val<List<template::RequiredField>>>) -> Self {
+        self.core.props.set("RequiredFields", value.into());
+        self
+    }
+
+    /// Sets `RequiredFields` in place: [`Self::required_fields`] on a value held by `&mut`.
+    pub fn set_required_fields(&mut self, value: impl Into<Val<List<template::RequiredField>>>) -> &mut Self {
+        self.core.props.set("RequiredFields", value.into());
+        self
+    }
+
+    /// `RequiredFields` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_required_fields(&self) -> ::std::option::Option<Val<List<template::RequiredField>>> {
+        crate::cfn::get_prop(&self.core.props, "RequiredFields")
+    }
+
+    /// `Rules`: A list of case rules (also known as case field conditions) on a template.
+    pub fn rules(mut self, value: impl Into<Val<List<template::TemplateRule>>>) -> Self {
+        self.core.props.set("Rules", value.into());
+        self
+    }
+
+    /// Sets `Rules` in place: [`Self::rules`] on a value held by `&mut`.
+    pub fn set_rules(&mut self, value: impl Into<Val<List<template::TemplateRule>>>) -> &mut Self {
+        self.core.props.set("Rules", value.into());
+        self
+    }
+
+    /// `Rules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rules(&self) -> ::std::option::Option<Val<List<template::TemplateRule>>> {
+        crate::cfn::get_prop(&self.core.props, "Rules")
+    }
+
+    /// `Status`: The current status of the template. Active templates can be used to create new
+    /// cases, while Inactive templates are disabled but preserved for existing cases.
+    pub fn status(mut self, value: impl Into<Val<template::TemplateStatus>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<template::TemplateStatus>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<template::TemplateStatus>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`: The tags that you attach to this template.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1221,9 +1862,22 @@ pub mod template {
             LayoutConfiguration { props }
         }
 
-        prop! {
-            /// `DefaultLayout`: The unique identifier of a layout.
-            props, "DefaultLayout", default_layout, set_default_layout, get_default_layout, Val<String>
+        /// `DefaultLayout`: The unique identifier of a layout.
+        pub fn default_layout(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultLayout", value.into());
+            self
+        }
+
+        /// Sets `DefaultLayout` in place: [`Self::default_layout`] on a value held by `&mut`.
+        pub fn set_default_layout(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultLayout", value.into());
+            self
+        }
+
+        /// `DefaultLayout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_layout(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultLayout")
         }
     }
 
@@ -1244,9 +1898,16 @@ pub mod template {
             RequiredField { props }
         }
 
-        prop! {
-            /// `FieldId`: The unique identifier of a field.
-            props, "FieldId", _, set_field_id, get_field_id, Val<String>
+        /// Sets `FieldId`, which `new` took, in place.
+        pub fn set_field_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FieldId", value.into());
+            self
+        }
+
+        /// `FieldId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FieldId")
         }
     }
 
@@ -1269,14 +1930,34 @@ pub mod template {
             TemplateRule { props }
         }
 
-        prop! {
-            /// `CaseRuleId`: The unique identifier of a case rule.
-            props, "CaseRuleId", _, set_case_rule_id, get_case_rule_id, Val<String>
+        /// Sets `CaseRuleId`, which `new` took, in place.
+        pub fn set_case_rule_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CaseRuleId", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldId`: The ID of the field that this rule applies to.
-            props, "FieldId", field_id, set_field_id, get_field_id, Val<String>
+        /// `CaseRuleId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_case_rule_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CaseRuleId")
+        }
+
+        /// `FieldId`: The ID of the field that this rule applies to.
+        pub fn field_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FieldId", value.into());
+            self
+        }
+
+        /// Sets `FieldId` in place: [`Self::field_id`] on a value held by `&mut`.
+        pub fn set_field_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FieldId", value.into());
+            self
+        }
+
+        /// `FieldId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FieldId")
         }
     }
 

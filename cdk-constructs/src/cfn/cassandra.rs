@@ -39,27 +39,81 @@ impl Keyspace {
         Keyspace { core }
     }
 
-    prop! {
-        /// `ClientSideTimestampsEnabled`: Indicates whether client-side timestamps are enabled (true)
-        /// or disabled (false) for all tables in the keyspace. To add a Region to a single-Region
-        /// keyspace with at least one table, the value must be set to true. After you enabled
-        /// client-side timestamps for a table, you can’t disable it again.
-        core.props, "ClientSideTimestampsEnabled", client_side_timestamps_enabled, set_client_side_timestamps_enabled, get_client_side_timestamps_enabled, Val<bool>
+    /// `ClientSideTimestampsEnabled`: Indicates whether client-side timestamps are enabled (true)
+    /// or disabled (false) for all tables in the keyspace. To add a Region to a single-Region
+    /// keyspace with at least one table, the value must be set to true. After you enabled
+    /// client-side timestamps for a table, you can’t disable it again.
+    pub fn client_side_timestamps_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ClientSideTimestampsEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `KeyspaceName`: Name for Cassandra keyspace
-        core.props, "KeyspaceName", keyspace_name, set_keyspace_name, get_keyspace_name, Val<String>
+    /// Sets `ClientSideTimestampsEnabled` in place: [`Self::client_side_timestamps_enabled`] on a
+    /// value held by `&mut`.
+    pub fn set_client_side_timestamps_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ClientSideTimestampsEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicationSpecification`.
-        core.props, "ReplicationSpecification", replication_specification, set_replication_specification, get_replication_specification, Val<keyspace::ReplicationSpecification>
+    /// `ClientSideTimestampsEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_side_timestamps_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ClientSideTimestampsEnabled")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KeyspaceName`: Name for Cassandra keyspace
+    pub fn keyspace_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KeyspaceName", value.into());
+        self
+    }
+
+    /// Sets `KeyspaceName` in place: [`Self::keyspace_name`] on a value held by `&mut`.
+    pub fn set_keyspace_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KeyspaceName", value.into());
+        self
+    }
+
+    /// `KeyspaceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_keyspace_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KeyspaceName")
+    }
+
+    /// `ReplicationSpecification`.
+    pub fn replication_specification(mut self, value: impl Into<Val<keyspace::ReplicationSpecification>>) -> Self {
+        self.core.props.set("ReplicationSpecification", value.into());
+        self
+    }
+
+    /// Sets `ReplicationSpecification` in place: [`Self::replication_specification`] on a value
+    /// held by `&mut`.
+    pub fn set_replication_specification(&mut self, value: impl Into<Val<keyspace::ReplicationSpecification>>) -> &mut Self {
+        self.core.props.set("ReplicationSpecification", value.into());
+        self
+    }
+
+    /// `ReplicationSpecification` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_specification(&self) -> ::std::option::Option<Val<keyspace::ReplicationSpecification>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationSpecification")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -89,14 +143,40 @@ pub mod keyspace {
             ReplicationSpecification { props }
         }
 
-        prop! {
-            /// `RegionList`.
-            props, "RegionList", region_list, set_region_list, get_region_list, Val<List<String>>
+        /// `RegionList`.
+        pub fn region_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("RegionList", value.into());
+            self
         }
 
-        prop! {
-            /// `ReplicationStrategy`.
-            props, "ReplicationStrategy", replication_strategy, set_replication_strategy, get_replication_strategy, Val<ReplicationSpecificationReplicationStrategy>
+        /// Sets `RegionList` in place: [`Self::region_list`] on a value held by `&mut`.
+        pub fn set_region_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("RegionList", value.into());
+            self
+        }
+
+        /// `RegionList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "RegionList")
+        }
+
+        /// `ReplicationStrategy`.
+        pub fn replication_strategy(mut self, value: impl Into<Val<ReplicationSpecificationReplicationStrategy>>) -> Self {
+            self.props.set("ReplicationStrategy", value.into());
+            self
+        }
+
+        /// Sets `ReplicationStrategy` in place: [`Self::replication_strategy`] on a value held by `&mut`.
+        pub fn set_replication_strategy(&mut self, value: impl Into<Val<ReplicationSpecificationReplicationStrategy>>) -> &mut Self {
+            self.props.set("ReplicationStrategy", value.into());
+            self
+        }
+
+        /// `ReplicationStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replication_strategy(&self) -> ::std::option::Option<Val<ReplicationSpecificationReplicationStrategy>> {
+            crate::cfn::get_prop(&self.props, "ReplicationStrategy")
         }
     }
 
@@ -139,85 +219,271 @@ impl Table {
         Table { core }
     }
 
-    prop! {
-        /// `AutoScalingSpecifications`: Represents the read and write settings used for
-        /// AutoScaling.
-        core.props, "AutoScalingSpecifications", auto_scaling_specifications, set_auto_scaling_specifications, get_auto_scaling_specifications, Val<table::AutoScalingSpecification>
+    /// `AutoScalingSpecifications`: Represents the read and write settings used for AutoScaling.
+    pub fn auto_scaling_specifications(mut self, value: impl Into<Val<table::AutoScalingSpecification>>) -> Self {
+        self.core.props.set("AutoScalingSpecifications", value.into());
+        self
     }
 
-    prop! {
-        /// `BillingMode`.
-        core.props, "BillingMode", billing_mode, set_billing_mode, get_billing_mode, Val<table::BillingMode>
+    /// Sets `AutoScalingSpecifications` in place: [`Self::auto_scaling_specifications`] on a value
+    /// held by `&mut`.
+    pub fn set_auto_scaling_specifications(&mut self, value: impl Into<Val<table::AutoScalingSpecification>>) -> &mut Self {
+        self.core.props.set("AutoScalingSpecifications", value.into());
+        self
     }
 
-    prop! {
-        /// `CdcSpecification`: Represents the CDC configuration for the table
-        core.props, "CdcSpecification", cdc_specification, set_cdc_specification, get_cdc_specification, Val<table::CdcSpecification>
+    /// `AutoScalingSpecifications` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_scaling_specifications(&self) -> ::std::option::Option<Val<table::AutoScalingSpecification>> {
+        crate::cfn::get_prop(&self.core.props, "AutoScalingSpecifications")
     }
 
-    prop! {
-        /// `ClientSideTimestampsEnabled`: Indicates whether client side timestamps are enabled (true)
-        /// or disabled (false) on the table. False by default, once it is enabled it cannot be
-        /// disabled again.
-        core.props, "ClientSideTimestampsEnabled", client_side_timestamps_enabled, set_client_side_timestamps_enabled, get_client_side_timestamps_enabled, Val<bool>
+    /// `BillingMode`.
+    pub fn billing_mode(mut self, value: impl Into<Val<table::BillingMode>>) -> Self {
+        self.core.props.set("BillingMode", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusteringKeyColumns`: Clustering key columns of the table
-        core.props, "ClusteringKeyColumns", clustering_key_columns, set_clustering_key_columns, get_clustering_key_columns, Val<List<table::ClusteringKeyColumn>>
+    /// Sets `BillingMode` in place: [`Self::billing_mode`] on a value held by `&mut`.
+    pub fn set_billing_mode(&mut self, value: impl Into<Val<table::BillingMode>>) -> &mut Self {
+        self.core.props.set("BillingMode", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultTimeToLive`: Default TTL (Time To Live) in seconds, where zero is disabled. If
-        /// the value is greater than zero, TTL is enabled for the entire table and an expiration
-        /// timestamp is added to each column.
-        core.props, "DefaultTimeToLive", default_time_to_live, set_default_time_to_live, get_default_time_to_live, Val<i64>
+    /// `BillingMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_billing_mode(&self) -> ::std::option::Option<Val<table::BillingMode>> {
+        crate::cfn::get_prop(&self.core.props, "BillingMode")
     }
 
-    prop! {
-        /// `EncryptionSpecification`: Represents the settings used to enable server-side encryption
-        core.props, "EncryptionSpecification", encryption_specification, set_encryption_specification, get_encryption_specification, Val<table::EncryptionSpecification>
+    /// `CdcSpecification`: Represents the CDC configuration for the table
+    pub fn cdc_specification(mut self, value: impl Into<Val<table::CdcSpecification>>) -> Self {
+        self.core.props.set("CdcSpecification", value.into());
+        self
     }
 
-    prop! {
-        /// `KeyspaceName`: Name for Cassandra keyspace
-        core.props, "KeyspaceName", _, set_keyspace_name, get_keyspace_name, Val<String>
+    /// Sets `CdcSpecification` in place: [`Self::cdc_specification`] on a value held by `&mut`.
+    pub fn set_cdc_specification(&mut self, value: impl Into<Val<table::CdcSpecification>>) -> &mut Self {
+        self.core.props.set("CdcSpecification", value.into());
+        self
     }
 
-    prop! {
-        /// `PartitionKeyColumns`: Partition key columns of the table
-        core.props, "PartitionKeyColumns", _, set_partition_key_columns, get_partition_key_columns, Val<List<table::Column>>
+    /// `CdcSpecification` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cdc_specification(&self) -> ::std::option::Option<Val<table::CdcSpecification>> {
+        crate::cfn::get_prop(&self.core.props, "CdcSpecification")
     }
 
-    prop! {
-        /// `PointInTimeRecoveryEnabled`: Indicates whether point in time recovery is enabled (true)
-        /// or disabled (false) on the table
-        core.props, "PointInTimeRecoveryEnabled", point_in_time_recovery_enabled, set_point_in_time_recovery_enabled, get_point_in_time_recovery_enabled, Val<bool>
+    /// `ClientSideTimestampsEnabled`: Indicates whether client side timestamps are enabled (true)
+    /// or disabled (false) on the table. False by default, once it is enabled it cannot be disabled
+    /// again.
+    pub fn client_side_timestamps_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ClientSideTimestampsEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `RegularColumns`: Non-key columns of the table
-        core.props, "RegularColumns", regular_columns, set_regular_columns, get_regular_columns, Val<List<table::Column>>
+    /// Sets `ClientSideTimestampsEnabled` in place: [`Self::client_side_timestamps_enabled`] on a
+    /// value held by `&mut`.
+    pub fn set_client_side_timestamps_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ClientSideTimestampsEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicaSpecifications`.
-        core.props, "ReplicaSpecifications", replica_specifications, set_replica_specifications, get_replica_specifications, Val<List<table::ReplicaSpecification>>
+    /// `ClientSideTimestampsEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_side_timestamps_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ClientSideTimestampsEnabled")
     }
 
-    prop! {
-        /// `TableName`: Name for Cassandra table
-        core.props, "TableName", table_name, set_table_name, get_table_name, Val<String>
+    /// `ClusteringKeyColumns`: Clustering key columns of the table
+    pub fn clustering_key_columns(mut self, value: impl Into<Val<List<table::ClusteringKeyColumn>>>) -> Self {
+        self.core.props.set("ClusteringKeyColumns", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ClusteringKeyColumns` in place: [`Self::clustering_key_columns`] on a value held by `&mut`.
+    pub fn set_clustering_key_columns(&mut self, value: impl Into<Val<List<table::ClusteringKeyColumn>>>) -> &mut Self {
+        self.core.props.set("ClusteringKeyColumns", value.into());
+        self
     }
 
-    prop! {
-        /// `WarmThroughput`: Warm throughput configuration for the table
-        core.props, "WarmThroughput", warm_throughput, set_warm_throughput, get_warm_throughput, Val<table::WarmThroughput>
+    /// `ClusteringKeyColumns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_clustering_key_columns(&self) -> ::std::option::Option<Val<List<table::ClusteringKeyColumn>>> {
+        crate::cfn::get_prop(&self.core.props, "ClusteringKeyColumns")
+    }
+
+    /// `DefaultTimeToLive`: Default TTL (Time To Live) in seconds, where zero is disabled. If the
+    /// value is greater than zero, TTL is enabled for the entire table and an expiration timestamp
+    /// is added to each column.
+    pub fn default_time_to_live(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("DefaultTimeToLive", value.into());
+        self
+    }
+
+    /// Sets `DefaultTimeToLive` in place: [`Self::default_time_to_live`] on a value held by `&mut`.
+    pub fn set_default_time_to_live(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DefaultTimeToLive", value.into());
+        self
+    }
+
+    /// `DefaultTimeToLive` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_time_to_live(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultTimeToLive")
+    }
+
+    /// `EncryptionSpecification`: Represents the settings used to enable server-side encryption
+    pub fn encryption_specification(mut self, value: impl Into<Val<table::EncryptionSpecification>>) -> Self {
+        self.core.props.set("EncryptionSpecification", value.into());
+        self
+    }
+
+    /// Sets `EncryptionSpecification` in place: [`Self::encryption_specification`] on a value held
+    /// by `&mut`.
+    pub fn set_encryption_specification(&mut self, value: impl Into<Val<table::EncryptionSpecification>>) -> &mut Self {
+        self.core.props.set("EncryptionSpecification", value.into());
+        self
+    }
+
+    /// `EncryptionSpecification` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_specification(&self) -> ::std::option::Option<Val<table::EncryptionSpecification>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionSpecification")
+    }
+
+    /// Sets `KeyspaceName`, which `new` took, in place.
+    pub fn set_keyspace_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KeyspaceName", value.into());
+        self
+    }
+
+    /// `KeyspaceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_keyspace_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KeyspaceName")
+    }
+
+    /// Sets `PartitionKeyColumns`, which `new` took, in place.
+    pub fn set_partition_key_columns(&mut self, value: impl Into<Val<List<table::Column>>>) -> &mut Self {
+        self.core.props.set("PartitionKeyColumns", value.into());
+        self
+    }
+
+    /// `PartitionKeyColumns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_partition_key_columns(&self) -> ::std::option::Option<Val<List<table::Column>>> {
+        crate::cfn::get_prop(&self.core.props, "PartitionKeyColumns")
+    }
+
+    /// `PointInTimeRecoveryEnabled`: Indicates whether point in time recovery is enabled (true) or
+    /// disabled (false) on the table
+    pub fn point_in_time_recovery_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PointInTimeRecoveryEnabled", value.into());
+        self
+    }
+
+    /// Sets `PointInTimeRecoveryEnabled` in place: [`Self::point_in_time_recovery_enabled`] on a
+    /// value held by `&mut`.
+    pub fn set_point_in_time_recovery_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PointInTimeRecoveryEnabled", value.into());
+        self
+    }
+
+    /// `PointInTimeRecoveryEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_point_in_time_recovery_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PointInTimeRecoveryEnabled")
+    }
+
+    /// `RegularColumns`: Non-key columns of the table
+    pub fn regular_columns(mut self, value: impl Into<Val<List<table::Column>>>) -> Self {
+        self.core.props.set("RegularColumns", value.into());
+        self
+    }
+
+    /// Sets `RegularColumns` in place: [`Self::regular_columns`] on a value held by `&mut`.
+    pub fn set_regular_columns(&mut self, value: impl Into<Val<List<table::Column>>>) -> &mut Self {
+        self.core.props.set("RegularColumns", value.into());
+        self
+    }
+
+    /// `RegularColumns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_regular_columns(&self) -> ::std::option::Option<Val<List<table::Column>>> {
+        crate::cfn::get_prop(&self.core.props, "RegularColumns")
+    }
+
+    /// `ReplicaSpecifications`.
+    pub fn replica_specifications(mut self, value: impl Into<Val<List<table::ReplicaSpecification>>>) -> Self {
+        self.core.props.set("ReplicaSpecifications", value.into());
+        self
+    }
+
+    /// Sets `ReplicaSpecifications` in place: [`Self::replica_specifications`] on a value held by `&mut`.
+    pub fn set_replica_specifications(&mut self, value: impl Into<Val<List<table::ReplicaSpecification>>>) -> &mut Self {
+        self.core.props.set("ReplicaSpecifications", value.into());
+        self
+    }
+
+    /// `ReplicaSpecifications` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replica_specifications(&self) -> ::std::option::Option<Val<List<table::ReplicaSpecification>>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicaSpecifications")
+    }
+
+    /// `TableName`: Name for Cassandra table
+    pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TableName", value.into());
+        self
+    }
+
+    /// Sets `TableName` in place: [`Self::table_name`] on a value held by `&mut`.
+    pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TableName", value.into());
+        self
+    }
+
+    /// `TableName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TableName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `WarmThroughput`: Warm throughput configuration for the table
+    pub fn warm_throughput(mut self, value: impl Into<Val<table::WarmThroughput>>) -> Self {
+        self.core.props.set("WarmThroughput", value.into());
+        self
+    }
+
+    /// Sets `WarmThroughput` in place: [`Self::warm_throughput`] on a value held by `&mut`.
+    pub fn set_warm_throughput(&mut self, value: impl Into<Val<table::WarmThroughput>>) -> &mut Self {
+        self.core.props.set("WarmThroughput", value.into());
+        self
+    }
+
+    /// `WarmThroughput` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_warm_throughput(&self) -> ::std::option::Option<Val<table::WarmThroughput>> {
+        crate::cfn::get_prop(&self.core.props, "WarmThroughput")
     }
 
     /// `Ref`: the resource's identifier.
@@ -248,14 +514,42 @@ pub mod table {
             AutoScalingSpecification { props }
         }
 
-        prop! {
-            /// `ReadCapacityAutoScaling`: Represents configuration for auto scaling.
-            props, "ReadCapacityAutoScaling", read_capacity_auto_scaling, set_read_capacity_auto_scaling, get_read_capacity_auto_scaling, Val<AutoScalingSetting>
+        /// `ReadCapacityAutoScaling`: Represents configuration for auto scaling.
+        pub fn read_capacity_auto_scaling(mut self, value: impl Into<Val<AutoScalingSetting>>) -> Self {
+            self.props.set("ReadCapacityAutoScaling", value.into());
+            self
         }
 
-        prop! {
-            /// `WriteCapacityAutoScaling`: Represents configuration for auto scaling.
-            props, "WriteCapacityAutoScaling", write_capacity_auto_scaling, set_write_capacity_auto_scaling, get_write_capacity_auto_scaling, Val<AutoScalingSetting>
+        /// Sets `ReadCapacityAutoScaling` in place: [`Self::read_capacity_auto_scaling`] on a value
+        /// held by `&mut`.
+        pub fn set_read_capacity_auto_scaling(&mut self, value: impl Into<Val<AutoScalingSetting>>) -> &mut Self {
+            self.props.set("ReadCapacityAutoScaling", value.into());
+            self
+        }
+
+        /// `ReadCapacityAutoScaling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_capacity_auto_scaling(&self) -> ::std::option::Option<Val<AutoScalingSetting>> {
+            crate::cfn::get_prop(&self.props, "ReadCapacityAutoScaling")
+        }
+
+        /// `WriteCapacityAutoScaling`: Represents configuration for auto scaling.
+        pub fn write_capacity_auto_scaling(mut self, value: impl Into<Val<AutoScalingSetting>>) -> Self {
+            self.props.set("WriteCapacityAutoScaling", value.into());
+            self
+        }
+
+        /// Sets `WriteCapacityAutoScaling` in place: [`Self::write_capacity_auto_scaling`] on a value
+        /// held by `&mut`.
+        pub fn set_write_capacity_auto_scaling(&mut self, value: impl Into<Val<AutoScalingSetting>>) -> &mut Self {
+            self.props.set("WriteCapacityAutoScaling", value.into());
+            self
+        }
+
+        /// `WriteCapacityAutoScaling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_write_capacity_auto_scaling(&self) -> ::std::option::Option<Val<AutoScalingSetting>> {
+            crate::cfn::get_prop(&self.props, "WriteCapacityAutoScaling")
         }
     }
 
@@ -274,24 +568,76 @@ pub mod table {
             AutoScalingSetting { props }
         }
 
-        prop! {
-            /// `AutoScalingDisabled`.
-            props, "AutoScalingDisabled", auto_scaling_disabled, set_auto_scaling_disabled, get_auto_scaling_disabled, Val<bool>
+        /// `AutoScalingDisabled`.
+        pub fn auto_scaling_disabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AutoScalingDisabled", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumUnits`.
-            props, "MaximumUnits", maximum_units, set_maximum_units, get_maximum_units, Val<i64>
+        /// Sets `AutoScalingDisabled` in place: [`Self::auto_scaling_disabled`] on a value held by `&mut`.
+        pub fn set_auto_scaling_disabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AutoScalingDisabled", value.into());
+            self
         }
 
-        prop! {
-            /// `MinimumUnits`.
-            props, "MinimumUnits", minimum_units, set_minimum_units, get_minimum_units, Val<i64>
+        /// `AutoScalingDisabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_scaling_disabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AutoScalingDisabled")
         }
 
-        prop! {
-            /// `ScalingPolicy`: Represents scaling policy.
-            props, "ScalingPolicy", scaling_policy, set_scaling_policy, get_scaling_policy, Val<ScalingPolicy>
+        /// `MaximumUnits`.
+        pub fn maximum_units(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumUnits", value.into());
+            self
+        }
+
+        /// Sets `MaximumUnits` in place: [`Self::maximum_units`] on a value held by `&mut`.
+        pub fn set_maximum_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumUnits", value.into());
+            self
+        }
+
+        /// `MaximumUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumUnits")
+        }
+
+        /// `MinimumUnits`.
+        pub fn minimum_units(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinimumUnits", value.into());
+            self
+        }
+
+        /// Sets `MinimumUnits` in place: [`Self::minimum_units`] on a value held by `&mut`.
+        pub fn set_minimum_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinimumUnits", value.into());
+            self
+        }
+
+        /// `MinimumUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinimumUnits")
+        }
+
+        /// `ScalingPolicy`: Represents scaling policy.
+        pub fn scaling_policy(mut self, value: impl Into<Val<ScalingPolicy>>) -> Self {
+            self.props.set("ScalingPolicy", value.into());
+            self
+        }
+
+        /// Sets `ScalingPolicy` in place: [`Self::scaling_policy`] on a value held by `&mut`.
+        pub fn set_scaling_policy(&mut self, value: impl Into<Val<ScalingPolicy>>) -> &mut Self {
+            self.props.set("ScalingPolicy", value.into());
+            self
+        }
+
+        /// `ScalingPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scaling_policy(&self) -> ::std::option::Option<Val<ScalingPolicy>> {
+            crate::cfn::get_prop(&self.props, "ScalingPolicy")
         }
     }
 
@@ -310,10 +656,24 @@ pub mod table {
             ScalingPolicy { props }
         }
 
-        prop! {
-            /// `TargetTrackingScalingPolicyConfiguration`: Represents configuration for target tracking
-            /// scaling policy.
-            props, "TargetTrackingScalingPolicyConfiguration", target_tracking_scaling_policy_configuration, set_target_tracking_scaling_policy_configuration, get_target_tracking_scaling_policy_configuration, Val<TargetTrackingScalingPolicyConfiguration>
+        /// `TargetTrackingScalingPolicyConfiguration`: Represents configuration for target tracking
+        /// scaling policy.
+        pub fn target_tracking_scaling_policy_configuration(mut self, value: impl Into<Val<TargetTrackingScalingPolicyConfiguration>>) -> Self {
+            self.props.set("TargetTrackingScalingPolicyConfiguration", value.into());
+            self
+        }
+
+        /// Sets `TargetTrackingScalingPolicyConfiguration` in place: [`Self::target_tracking_scaling_policy_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_target_tracking_scaling_policy_configuration(&mut self, value: impl Into<Val<TargetTrackingScalingPolicyConfiguration>>) -> &mut Self {
+            self.props.set("TargetTrackingScalingPolicyConfiguration", value.into());
+            self
+        }
+
+        /// `TargetTrackingScalingPolicyConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_tracking_scaling_policy_configuration(&self) -> ::std::option::Option<Val<TargetTrackingScalingPolicyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TargetTrackingScalingPolicyConfiguration")
         }
     }
 
@@ -335,24 +695,70 @@ pub mod table {
             TargetTrackingScalingPolicyConfiguration { props }
         }
 
-        prop! {
-            /// `TargetValue`.
-            props, "TargetValue", _, set_target_value, get_target_value, Val<i64>
+        /// Sets `TargetValue`, which `new` took, in place.
+        pub fn set_target_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TargetValue", value.into());
+            self
         }
 
-        prop! {
-            /// `DisableScaleIn`.
-            props, "DisableScaleIn", disable_scale_in, set_disable_scale_in, get_disable_scale_in, Val<bool>
+        /// `TargetValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TargetValue")
         }
 
-        prop! {
-            /// `ScaleInCooldown`.
-            props, "ScaleInCooldown", scale_in_cooldown, set_scale_in_cooldown, get_scale_in_cooldown, Val<i64>
+        /// `DisableScaleIn`.
+        pub fn disable_scale_in(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DisableScaleIn", value.into());
+            self
         }
 
-        prop! {
-            /// `ScaleOutCooldown`.
-            props, "ScaleOutCooldown", scale_out_cooldown, set_scale_out_cooldown, get_scale_out_cooldown, Val<i64>
+        /// Sets `DisableScaleIn` in place: [`Self::disable_scale_in`] on a value held by `&mut`.
+        pub fn set_disable_scale_in(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DisableScaleIn", value.into());
+            self
+        }
+
+        /// `DisableScaleIn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disable_scale_in(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DisableScaleIn")
+        }
+
+        /// `ScaleInCooldown`.
+        pub fn scale_in_cooldown(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScaleInCooldown", value.into());
+            self
+        }
+
+        /// Sets `ScaleInCooldown` in place: [`Self::scale_in_cooldown`] on a value held by `&mut`.
+        pub fn set_scale_in_cooldown(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScaleInCooldown", value.into());
+            self
+        }
+
+        /// `ScaleInCooldown` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scale_in_cooldown(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScaleInCooldown")
+        }
+
+        /// `ScaleOutCooldown`.
+        pub fn scale_out_cooldown(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScaleOutCooldown", value.into());
+            self
+        }
+
+        /// Sets `ScaleOutCooldown` in place: [`Self::scale_out_cooldown`] on a value held by `&mut`.
+        pub fn set_scale_out_cooldown(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScaleOutCooldown", value.into());
+            self
+        }
+
+        /// `ScaleOutCooldown` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scale_out_cooldown(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScaleOutCooldown")
         }
     }
 
@@ -373,15 +779,35 @@ pub mod table {
             BillingMode { props }
         }
 
-        prop! {
-            /// `Mode`: Capacity mode for the specified table
-            props, "Mode", _, set_mode, get_mode, Val<Mode>
+        /// Sets `Mode`, which `new` took, in place.
+        pub fn set_mode(&mut self, value: impl Into<Val<Mode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
         }
 
-        prop! {
-            /// `ProvisionedThroughput`: Throughput for the specified table, which consists of values
-            /// for ReadCapacityUnits and WriteCapacityUnits
-            props, "ProvisionedThroughput", provisioned_throughput, set_provisioned_throughput, get_provisioned_throughput, Val<ProvisionedThroughput>
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<Mode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
+        }
+
+        /// `ProvisionedThroughput`: Throughput for the specified table, which consists of values for
+        /// ReadCapacityUnits and WriteCapacityUnits
+        pub fn provisioned_throughput(mut self, value: impl Into<Val<ProvisionedThroughput>>) -> Self {
+            self.props.set("ProvisionedThroughput", value.into());
+            self
+        }
+
+        /// Sets `ProvisionedThroughput` in place: [`Self::provisioned_throughput`] on a value held by `&mut`.
+        pub fn set_provisioned_throughput(&mut self, value: impl Into<Val<ProvisionedThroughput>>) -> &mut Self {
+            self.props.set("ProvisionedThroughput", value.into());
+            self
+        }
+
+        /// `ProvisionedThroughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provisioned_throughput(&self) -> ::std::option::Option<Val<ProvisionedThroughput>> {
+            crate::cfn::get_prop(&self.props, "ProvisionedThroughput")
         }
     }
 
@@ -421,14 +847,28 @@ pub mod table {
             ProvisionedThroughput { props }
         }
 
-        prop! {
-            /// `ReadCapacityUnits`.
-            props, "ReadCapacityUnits", _, set_read_capacity_units, get_read_capacity_units, Val<i64>
+        /// Sets `ReadCapacityUnits`, which `new` took, in place.
+        pub fn set_read_capacity_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ReadCapacityUnits", value.into());
+            self
         }
 
-        prop! {
-            /// `WriteCapacityUnits`.
-            props, "WriteCapacityUnits", _, set_write_capacity_units, get_write_capacity_units, Val<i64>
+        /// `ReadCapacityUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_capacity_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ReadCapacityUnits")
+        }
+
+        /// Sets `WriteCapacityUnits`, which `new` took, in place.
+        pub fn set_write_capacity_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("WriteCapacityUnits", value.into());
+            self
+        }
+
+        /// `WriteCapacityUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_write_capacity_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "WriteCapacityUnits")
         }
     }
 
@@ -449,19 +889,52 @@ pub mod table {
             CdcSpecification { props }
         }
 
-        prop! {
-            /// `Status`: Indicates whether CDC is enabled or disabled for the table
-            props, "Status", _, set_status, get_status, Val<CdcStatus>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<CdcStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`: An array of key-value pairs to apply to the CDC stream resource
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<CdcStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
 
-        prop! {
-            /// `ViewType`: Specifies what data should be captured in the change data stream
-            props, "ViewType", view_type, set_view_type, get_view_type, Val<CdcViewType>
+        /// `Tags`: An array of key-value pairs to apply to the CDC stream resource
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
+        }
+
+        /// `ViewType`: Specifies what data should be captured in the change data stream
+        pub fn view_type(mut self, value: impl Into<Val<CdcViewType>>) -> Self {
+            self.props.set("ViewType", value.into());
+            self
+        }
+
+        /// Sets `ViewType` in place: [`Self::view_type`] on a value held by `&mut`.
+        pub fn set_view_type(&mut self, value: impl Into<Val<CdcViewType>>) -> &mut Self {
+            self.props.set("ViewType", value.into());
+            self
+        }
+
+        /// `ViewType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_view_type(&self) -> ::std::option::Option<Val<CdcViewType>> {
+            crate::cfn::get_prop(&self.props, "ViewType")
         }
     }
 
@@ -514,14 +987,34 @@ pub mod table {
             ClusteringKeyColumn { props }
         }
 
-        prop! {
-            /// `Column`.
-            props, "Column", _, set_column, get_column, Val<Column>
+        /// Sets `Column`, which `new` took, in place.
+        pub fn set_column(&mut self, value: impl Into<Val<Column>>) -> &mut Self {
+            self.props.set("Column", value.into());
+            self
         }
 
-        prop! {
-            /// `OrderBy`.
-            props, "OrderBy", order_by, set_order_by, get_order_by, Val<ClusteringKeyColumnOrderBy>
+        /// `Column` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column(&self) -> ::std::option::Option<Val<Column>> {
+            crate::cfn::get_prop(&self.props, "Column")
+        }
+
+        /// `OrderBy`.
+        pub fn order_by(mut self, value: impl Into<Val<ClusteringKeyColumnOrderBy>>) -> Self {
+            self.props.set("OrderBy", value.into());
+            self
+        }
+
+        /// Sets `OrderBy` in place: [`Self::order_by`] on a value held by `&mut`.
+        pub fn set_order_by(&mut self, value: impl Into<Val<ClusteringKeyColumnOrderBy>>) -> &mut Self {
+            self.props.set("OrderBy", value.into());
+            self
+        }
+
+        /// `OrderBy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_order_by(&self) -> ::std::option::Option<Val<ClusteringKeyColumnOrderBy>> {
+            crate::cfn::get_prop(&self.props, "OrderBy")
         }
     }
 
@@ -544,14 +1037,28 @@ pub mod table {
             Column { props }
         }
 
-        prop! {
-            /// `ColumnName`.
-            props, "ColumnName", _, set_column_name, get_column_name, Val<String>
+        /// Sets `ColumnName`, which `new` took, in place.
+        pub fn set_column_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ColumnName", value.into());
+            self
         }
 
-        prop! {
-            /// `ColumnType`.
-            props, "ColumnType", _, set_column_type, get_column_type, Val<String>
+        /// `ColumnName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ColumnName")
+        }
+
+        /// Sets `ColumnType`, which `new` took, in place.
+        pub fn set_column_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ColumnType", value.into());
+            self
+        }
+
+        /// `ColumnType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ColumnType")
         }
     }
 
@@ -586,16 +1093,36 @@ pub mod table {
             EncryptionSpecification { props }
         }
 
-        prop! {
-            /// `EncryptionType`: Server-side encryption type
-            props, "EncryptionType", _, set_encryption_type, get_encryption_type, Val<EncryptionType>
+        /// Sets `EncryptionType`, which `new` took, in place.
+        pub fn set_encryption_type(&mut self, value: impl Into<Val<EncryptionType>>) -> &mut Self {
+            self.props.set("EncryptionType", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyIdentifier`: The AWS KMS customer master key (CMK) that should be used for the
-            /// AWS KMS encryption. To specify a CMK, use its key ID, Amazon Resource Name (ARN), alias
-            /// name, or alias ARN.
-            props, "KmsKeyIdentifier", kms_key_identifier, set_kms_key_identifier, get_kms_key_identifier, Val<String>
+        /// `EncryptionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_type(&self) -> ::std::option::Option<Val<EncryptionType>> {
+            crate::cfn::get_prop(&self.props, "EncryptionType")
+        }
+
+        /// `KmsKeyIdentifier`: The AWS KMS customer master key (CMK) that should be used for the AWS
+        /// KMS encryption. To specify a CMK, use its key ID, Amazon Resource Name (ARN), alias name, or
+        /// alias ARN.
+        pub fn kms_key_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyIdentifier", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyIdentifier` in place: [`Self::kms_key_identifier`] on a value held by `&mut`.
+        pub fn set_kms_key_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyIdentifier", value.into());
+            self
+        }
+
+        /// `KmsKeyIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyIdentifier")
         }
     }
 
@@ -629,19 +1156,53 @@ pub mod table {
             ReplicaSpecification { props }
         }
 
-        prop! {
-            /// `Region`.
-            props, "Region", _, set_region, get_region, Val<String>
+        /// Sets `Region`, which `new` took, in place.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadCapacityAutoScaling`: Represents configuration for auto scaling.
-            props, "ReadCapacityAutoScaling", read_capacity_auto_scaling, set_read_capacity_auto_scaling, get_read_capacity_auto_scaling, Val<AutoScalingSetting>
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
 
-        prop! {
-            /// `ReadCapacityUnits`.
-            props, "ReadCapacityUnits", read_capacity_units, set_read_capacity_units, get_read_capacity_units, Val<i64>
+        /// `ReadCapacityAutoScaling`: Represents configuration for auto scaling.
+        pub fn read_capacity_auto_scaling(mut self, value: impl Into<Val<AutoScalingSetting>>) -> Self {
+            self.props.set("ReadCapacityAutoScaling", value.into());
+            self
+        }
+
+        /// Sets `ReadCapacityAutoScaling` in place: [`Self::read_capacity_auto_scaling`] on a value
+        /// held by `&mut`.
+        pub fn set_read_capacity_auto_scaling(&mut self, value: impl Into<Val<AutoScalingSetting>>) -> &mut Self {
+            self.props.set("ReadCapacityAutoScaling", value.into());
+            self
+        }
+
+        /// `ReadCapacityAutoScaling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_capacity_auto_scaling(&self) -> ::std::option::Option<Val<AutoScalingSetting>> {
+            crate::cfn::get_prop(&self.props, "ReadCapacityAutoScaling")
+        }
+
+        /// `ReadCapacityUnits`.
+        pub fn read_capacity_units(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ReadCapacityUnits", value.into());
+            self
+        }
+
+        /// Sets `ReadCapacityUnits` in place: [`Self::read_capacity_units`] on a value held by `&mut`.
+        pub fn set_read_capacity_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ReadCapacityUnits", value.into());
+            self
+        }
+
+        /// `ReadCapacityUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_capacity_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ReadCapacityUnits")
         }
     }
 
@@ -660,14 +1221,40 @@ pub mod table {
             WarmThroughput { props }
         }
 
-        prop! {
-            /// `ReadUnitsPerSecond`.
-            props, "ReadUnitsPerSecond", read_units_per_second, set_read_units_per_second, get_read_units_per_second, Val<i64>
+        /// `ReadUnitsPerSecond`.
+        pub fn read_units_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ReadUnitsPerSecond", value.into());
+            self
         }
 
-        prop! {
-            /// `WriteUnitsPerSecond`.
-            props, "WriteUnitsPerSecond", write_units_per_second, set_write_units_per_second, get_write_units_per_second, Val<i64>
+        /// Sets `ReadUnitsPerSecond` in place: [`Self::read_units_per_second`] on a value held by `&mut`.
+        pub fn set_read_units_per_second(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ReadUnitsPerSecond", value.into());
+            self
+        }
+
+        /// `ReadUnitsPerSecond` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_units_per_second(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ReadUnitsPerSecond")
+        }
+
+        /// `WriteUnitsPerSecond`.
+        pub fn write_units_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("WriteUnitsPerSecond", value.into());
+            self
+        }
+
+        /// Sets `WriteUnitsPerSecond` in place: [`Self::write_units_per_second`] on a value held by `&mut`.
+        pub fn set_write_units_per_second(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("WriteUnitsPerSecond", value.into());
+            self
+        }
+
+        /// `WriteUnitsPerSecond` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_write_units_per_second(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "WriteUnitsPerSecond")
         }
     }
 }
@@ -701,19 +1288,40 @@ impl Type {
         Type { core }
     }
 
-    prop! {
-        /// `Fields`: Field definitions of the User-Defined Type
-        core.props, "Fields", _, set_fields, get_fields, Val<List<type_::Field>>
+    /// Sets `Fields`, which `new` took, in place.
+    pub fn set_fields(&mut self, value: impl Into<Val<List<type_::Field>>>) -> &mut Self {
+        self.core.props.set("Fields", value.into());
+        self
     }
 
-    prop! {
-        /// `KeyspaceName`: Name of the Keyspace which contains the User-Defined Type.
-        core.props, "KeyspaceName", _, set_keyspace_name, get_keyspace_name, Val<String>
+    /// `Fields` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fields(&self) -> ::std::option::Option<Val<List<type_::Field>>> {
+        crate::cfn::get_prop(&self.core.props, "Fields")
     }
 
-    prop! {
-        /// `TypeName`: Name of the User-Defined Type.
-        core.props, "TypeName", _, set_type_name, get_type_name, Val<String>
+    /// Sets `KeyspaceName`, which `new` took, in place.
+    pub fn set_keyspace_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KeyspaceName", value.into());
+        self
+    }
+
+    /// `KeyspaceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_keyspace_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KeyspaceName")
+    }
+
+    /// Sets `TypeName`, which `new` took, in place.
+    pub fn set_type_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TypeName", value.into());
+        self
+    }
+
+    /// `TypeName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TypeName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -776,14 +1384,28 @@ pub mod type_ {
             Field { props }
         }
 
-        prop! {
-            /// `FieldName`.
-            props, "FieldName", _, set_field_name, get_field_name, Val<String>
+        /// Sets `FieldName`, which `new` took, in place.
+        pub fn set_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldType`.
-            props, "FieldType", _, set_field_type, get_field_type, Val<String>
+        /// `FieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FieldName")
+        }
+
+        /// Sets `FieldType`, which `new` took, in place.
+        pub fn set_field_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FieldType", value.into());
+            self
+        }
+
+        /// `FieldType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FieldType")
         }
     }
 }

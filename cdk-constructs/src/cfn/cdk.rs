@@ -39,14 +39,40 @@ impl Metadata {
         Metadata { core }
     }
 
-    prop! {
-        /// `Analytics`.
-        core.props, "Analytics", analytics, set_analytics, get_analytics, Val<String>
+    /// `Analytics`.
+    pub fn analytics(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Analytics", value.into());
+        self
     }
 
-    prop! {
-        /// `Modules`.
-        core.props, "Modules", modules, set_modules, get_modules, Val<String>
+    /// Sets `Analytics` in place: [`Self::analytics`] on a value held by `&mut`.
+    pub fn set_analytics(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Analytics", value.into());
+        self
+    }
+
+    /// `Analytics` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_analytics(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Analytics")
+    }
+
+    /// `Modules`.
+    pub fn modules(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Modules", value.into());
+        self
+    }
+
+    /// Sets `Modules` in place: [`Self::modules`] on a value held by `&mut`.
+    pub fn set_modules(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Modules", value.into());
+        self
+    }
+
+    /// `Modules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_modules(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Modules")
     }
 
     /// `Ref`: the resource's identifier.

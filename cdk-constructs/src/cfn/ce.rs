@@ -48,29 +48,82 @@ impl AnomalyMonitor {
         AnomalyMonitor { core }
     }
 
-    prop! {
-        /// `MonitorDimension`: The dimensions to evaluate
-        core.props, "MonitorDimension", monitor_dimension, set_monitor_dimension, get_monitor_dimension, Val<anomaly_monitor::MonitorDimension>
+    /// `MonitorDimension`: The dimensions to evaluate
+    pub fn monitor_dimension(mut self, value: impl Into<Val<anomaly_monitor::MonitorDimension>>) -> Self {
+        self.core.props.set("MonitorDimension", value.into());
+        self
     }
 
-    prop! {
-        /// `MonitorName`: The name of the monitor.
-        core.props, "MonitorName", _, set_monitor_name, get_monitor_name, Val<String>
+    /// Sets `MonitorDimension` in place: [`Self::monitor_dimension`] on a value held by `&mut`.
+    pub fn set_monitor_dimension(&mut self, value: impl Into<Val<anomaly_monitor::MonitorDimension>>) -> &mut Self {
+        self.core.props.set("MonitorDimension", value.into());
+        self
     }
 
-    prop! {
-        /// `MonitorSpecification`.
-        core.props, "MonitorSpecification", monitor_specification, set_monitor_specification, get_monitor_specification, Val<String>
+    /// `MonitorDimension` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_monitor_dimension(&self) -> ::std::option::Option<Val<anomaly_monitor::MonitorDimension>> {
+        crate::cfn::get_prop(&self.core.props, "MonitorDimension")
     }
 
-    prop! {
-        /// `MonitorType`.
-        core.props, "MonitorType", _, set_monitor_type, get_monitor_type, Val<anomaly_monitor::MonitorType>
+    /// Sets `MonitorName`, which `new` took, in place.
+    pub fn set_monitor_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MonitorName", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceTags`: Tags to assign to monitor.
-        core.props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<Tag>>
+    /// `MonitorName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_monitor_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MonitorName")
+    }
+
+    /// `MonitorSpecification`.
+    pub fn monitor_specification(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MonitorSpecification", value.into());
+        self
+    }
+
+    /// Sets `MonitorSpecification` in place: [`Self::monitor_specification`] on a value held by `&mut`.
+    pub fn set_monitor_specification(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MonitorSpecification", value.into());
+        self
+    }
+
+    /// `MonitorSpecification` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_monitor_specification(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MonitorSpecification")
+    }
+
+    /// Sets `MonitorType`, which `new` took, in place.
+    pub fn set_monitor_type(&mut self, value: impl Into<Val<anomaly_monitor::MonitorType>>) -> &mut Self {
+        self.core.props.set("MonitorType", value.into());
+        self
+    }
+
+    /// `MonitorType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_monitor_type(&self) -> ::std::option::Option<Val<anomaly_monitor::MonitorType>> {
+        crate::cfn::get_prop(&self.core.props, "MonitorType")
+    }
+
+    /// `ResourceTags`: Tags to assign to monitor.
+    pub fn resource_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("ResourceTags", value.into());
+        self
+    }
+
+    /// Sets `ResourceTags` in place: [`Self::resource_tags`] on a value held by `&mut`.
+    pub fn set_resource_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("ResourceTags", value.into());
+        self
+    }
+
+    /// `ResourceTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceTags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -179,40 +232,107 @@ impl AnomalySubscription {
         AnomalySubscription { core }
     }
 
-    prop! {
-        /// `Frequency`: The frequency at which anomaly reports are sent over email.
-        core.props, "Frequency", _, set_frequency, get_frequency, Val<anomaly_subscription::Frequency>
+    /// Sets `Frequency`, which `new` took, in place.
+    pub fn set_frequency(&mut self, value: impl Into<Val<anomaly_subscription::Frequency>>) -> &mut Self {
+        self.core.props.set("Frequency", value.into());
+        self
     }
 
-    prop! {
-        /// `MonitorArnList`: A list of cost anomaly monitors.
-        core.props, "MonitorArnList", _, set_monitor_arn_list, get_monitor_arn_list, Val<List<String>>
+    /// `Frequency` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_frequency(&self) -> ::std::option::Option<Val<anomaly_subscription::Frequency>> {
+        crate::cfn::get_prop(&self.core.props, "Frequency")
     }
 
-    prop! {
-        /// `ResourceTags`: Tags to assign to subscription.
-        core.props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<Tag>>
+    /// Sets `MonitorArnList`, which `new` took, in place.
+    pub fn set_monitor_arn_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("MonitorArnList", value.into());
+        self
     }
 
-    prop! {
-        /// `Subscribers`: A list of subscriber
-        core.props, "Subscribers", _, set_subscribers, get_subscribers, Val<List<anomaly_subscription::Subscriber>>
+    /// `MonitorArnList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_monitor_arn_list(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "MonitorArnList")
     }
 
-    prop! {
-        /// `SubscriptionName`: The name of the subscription.
-        core.props, "SubscriptionName", _, set_subscription_name, get_subscription_name, Val<String>
+    /// `ResourceTags`: Tags to assign to subscription.
+    pub fn resource_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("ResourceTags", value.into());
+        self
     }
 
-    prop! {
-        /// `Threshold`: The dollar value that triggers a notification if the threshold is exceeded.
-        core.props, "Threshold", threshold, set_threshold, get_threshold, Val<f64>
+    /// Sets `ResourceTags` in place: [`Self::resource_tags`] on a value held by `&mut`.
+    pub fn set_resource_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("ResourceTags", value.into());
+        self
     }
 
-    prop! {
-        /// `ThresholdExpression`: An Expression object in JSON String format used to specify the
-        /// anomalies that you want to generate alerts for.
-        core.props, "ThresholdExpression", threshold_expression, set_threshold_expression, get_threshold_expression, Val<String>
+    /// `ResourceTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceTags")
+    }
+
+    /// Sets `Subscribers`, which `new` took, in place.
+    pub fn set_subscribers(&mut self, value: impl Into<Val<List<anomaly_subscription::Subscriber>>>) -> &mut Self {
+        self.core.props.set("Subscribers", value.into());
+        self
+    }
+
+    /// `Subscribers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subscribers(&self) -> ::std::option::Option<Val<List<anomaly_subscription::Subscriber>>> {
+        crate::cfn::get_prop(&self.core.props, "Subscribers")
+    }
+
+    /// Sets `SubscriptionName`, which `new` took, in place.
+    pub fn set_subscription_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SubscriptionName", value.into());
+        self
+    }
+
+    /// `SubscriptionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subscription_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SubscriptionName")
+    }
+
+    /// `Threshold`: The dollar value that triggers a notification if the threshold is exceeded.
+    pub fn threshold(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("Threshold", value.into());
+        self
+    }
+
+    /// Sets `Threshold` in place: [`Self::threshold`] on a value held by `&mut`.
+    pub fn set_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("Threshold", value.into());
+        self
+    }
+
+    /// `Threshold` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_threshold(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "Threshold")
+    }
+
+    /// `ThresholdExpression`: An Expression object in JSON String format used to specify the
+    /// anomalies that you want to generate alerts for.
+    pub fn threshold_expression(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ThresholdExpression", value.into());
+        self
+    }
+
+    /// Sets `ThresholdExpression` in place: [`Self::threshold_expression`] on a value held by `&mut`.
+    pub fn set_threshold_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ThresholdExpression", value.into());
+        self
+    }
+
+    /// `ThresholdExpression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_threshold_expression(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ThresholdExpression")
     }
 
     /// `Ref`: the resource's identifier.
@@ -273,19 +393,46 @@ pub mod anomaly_subscription {
             Subscriber { props }
         }
 
-        prop! {
-            /// `Address`.
-            props, "Address", _, set_address, get_address, Val<String>
+        /// Sets `Address`, which `new` took, in place.
+        pub fn set_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Address", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<SubscriberType>
+        /// `Address` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Address")
         }
 
-        prop! {
-            /// `Status`.
-            props, "Status", status, set_status, get_status, Val<SubscriberStatus>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<SubscriberType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<SubscriberType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Status`.
+        pub fn status(mut self, value: impl Into<Val<SubscriberStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<SubscriberStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<SubscriberStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -346,35 +493,95 @@ impl CostCategory {
         CostCategory { core }
     }
 
-    prop! {
-        /// `DefaultValue`: The default value for the cost category
-        core.props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
+    /// `DefaultValue`: The default value for the cost category
+    pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefaultValue", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `DefaultValue` in place: [`Self::default_value`] on a value held by `&mut`.
+    pub fn set_default_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultValue", value.into());
+        self
     }
 
-    prop! {
-        /// `RuleVersion`.
-        core.props, "RuleVersion", _, set_rule_version, get_rule_version, Val<cost_category::RuleVersion>
+    /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_value(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultValue")
     }
 
-    prop! {
-        /// `Rules`: JSON array format of Expression in Billing and Cost Management API
-        core.props, "Rules", _, set_rules, get_rules, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `SplitChargeRules`: Json array format of CostCategorySplitChargeRule in Billing and Cost
-        /// Management API
-        core.props, "SplitChargeRules", split_charge_rules, set_split_charge_rules, get_split_charge_rules, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the cost category.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `RuleVersion`, which `new` took, in place.
+    pub fn set_rule_version(&mut self, value: impl Into<Val<cost_category::RuleVersion>>) -> &mut Self {
+        self.core.props.set("RuleVersion", value.into());
+        self
+    }
+
+    /// `RuleVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_version(&self) -> ::std::option::Option<Val<cost_category::RuleVersion>> {
+        crate::cfn::get_prop(&self.core.props, "RuleVersion")
+    }
+
+    /// Sets `Rules`, which `new` took, in place.
+    pub fn set_rules(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Rules", value.into());
+        self
+    }
+
+    /// `Rules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rules(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Rules")
+    }
+
+    /// `SplitChargeRules`: Json array format of CostCategorySplitChargeRule in Billing and Cost
+    /// Management API
+    pub fn split_charge_rules(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SplitChargeRules", value.into());
+        self
+    }
+
+    /// Sets `SplitChargeRules` in place: [`Self::split_charge_rules`] on a value held by `&mut`.
+    pub fn set_split_charge_rules(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SplitChargeRules", value.into());
+        self
+    }
+
+    /// `SplitChargeRules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_split_charge_rules(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SplitChargeRules")
+    }
+
+    /// `Tags`: Tags to assign to the cost category.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

@@ -43,9 +43,16 @@ impl Account {
         Account { core }
     }
 
-    prop! {
-        /// `ExpiryEventsConfiguration`.
-        core.props, "ExpiryEventsConfiguration", _, set_expiry_events_configuration, get_expiry_events_configuration, Val<account::ExpiryEventsConfiguration>
+    /// Sets `ExpiryEventsConfiguration`, which `new` took, in place.
+    pub fn set_expiry_events_configuration(&mut self, value: impl Into<Val<account::ExpiryEventsConfiguration>>) -> &mut Self {
+        self.core.props.set("ExpiryEventsConfiguration", value.into());
+        self
+    }
+
+    /// `ExpiryEventsConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_expiry_events_configuration(&self) -> ::std::option::Option<Val<account::ExpiryEventsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ExpiryEventsConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -80,9 +87,22 @@ pub mod account {
             ExpiryEventsConfiguration { props }
         }
 
-        prop! {
-            /// `DaysBeforeExpiry`.
-            props, "DaysBeforeExpiry", days_before_expiry, set_days_before_expiry, get_days_before_expiry, Val<i64>
+        /// `DaysBeforeExpiry`.
+        pub fn days_before_expiry(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DaysBeforeExpiry", value.into());
+            self
+        }
+
+        /// Sets `DaysBeforeExpiry` in place: [`Self::days_before_expiry`] on a value held by `&mut`.
+        pub fn set_days_before_expiry(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DaysBeforeExpiry", value.into());
+            self
+        }
+
+        /// `DaysBeforeExpiry` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_days_before_expiry(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DaysBeforeExpiry")
         }
     }
 }
@@ -118,26 +138,58 @@ impl AcmeDomainValidation {
         AcmeDomainValidation { core }
     }
 
-    prop! {
-        /// `AcmeEndpointArn`: The ARN of the ACME endpoint this domain validation is associated
-        /// with.
-        core.props, "AcmeEndpointArn", _, set_acme_endpoint_arn, get_acme_endpoint_arn, Val<String>
+    /// Sets `AcmeEndpointArn`, which `new` took, in place.
+    pub fn set_acme_endpoint_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AcmeEndpointArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainName`: The domain name to validate.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// `AcmeEndpointArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_acme_endpoint_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AcmeEndpointArn")
     }
 
-    prop! {
-        /// `PrevalidationOptions`: Prevalidation method configuration. Currently only DNS-based
-        /// prevalidation is supported.
-        core.props, "PrevalidationOptions", _, set_prevalidation_options, get_prevalidation_options, Val<acme_domain_validation::PrevalidationOptions>
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags associated with the domain validation.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
+    }
+
+    /// Sets `PrevalidationOptions`, which `new` took, in place.
+    pub fn set_prevalidation_options(&mut self, value: impl Into<Val<acme_domain_validation::PrevalidationOptions>>) -> &mut Self {
+        self.core.props.set("PrevalidationOptions", value.into());
+        self
+    }
+
+    /// `PrevalidationOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_prevalidation_options(&self) -> ::std::option::Option<Val<acme_domain_validation::PrevalidationOptions>> {
+        crate::cfn::get_prop(&self.core.props, "PrevalidationOptions")
+    }
+
+    /// `Tags`: Tags associated with the domain validation.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -176,9 +228,16 @@ pub mod acme_domain_validation {
             PrevalidationOptions { props }
         }
 
-        prop! {
-            /// `DnsPrevalidation`: DNS-based prevalidation options for the domain validation.
-            props, "DnsPrevalidation", _, set_dns_prevalidation, get_dns_prevalidation, Val<DnsPrevalidationOptions>
+        /// Sets `DnsPrevalidation`, which `new` took, in place.
+        pub fn set_dns_prevalidation(&mut self, value: impl Into<Val<DnsPrevalidationOptions>>) -> &mut Self {
+            self.props.set("DnsPrevalidation", value.into());
+            self
+        }
+
+        /// `DnsPrevalidation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_prevalidation(&self) -> ::std::option::Option<Val<DnsPrevalidationOptions>> {
+            crate::cfn::get_prop(&self.props, "DnsPrevalidation")
         }
     }
 
@@ -198,16 +257,42 @@ pub mod acme_domain_validation {
             DnsPrevalidationOptions { props }
         }
 
-        prop! {
-            /// `DomainScope`: Controls which certificate types are authorized to be issued for the
-            /// domain via the ACME endpoint.
-            props, "DomainScope", domain_scope, set_domain_scope, get_domain_scope, Val<DomainScope>
+        /// `DomainScope`: Controls which certificate types are authorized to be issued for the domain
+        /// via the ACME endpoint.
+        pub fn domain_scope(mut self, value: impl Into<Val<DomainScope>>) -> Self {
+            self.props.set("DomainScope", value.into());
+            self
         }
 
-        prop! {
-            /// `HostedZoneId`: The Route 53 hosted zone ID for automatic DNS record management. When
-            /// provided, the service creates the validation DNS record on the customer's behalf.
-            props, "HostedZoneId", hosted_zone_id, set_hosted_zone_id, get_hosted_zone_id, Val<String>
+        /// Sets `DomainScope` in place: [`Self::domain_scope`] on a value held by `&mut`.
+        pub fn set_domain_scope(&mut self, value: impl Into<Val<DomainScope>>) -> &mut Self {
+            self.props.set("DomainScope", value.into());
+            self
+        }
+
+        /// `DomainScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_scope(&self) -> ::std::option::Option<Val<DomainScope>> {
+            crate::cfn::get_prop(&self.props, "DomainScope")
+        }
+
+        /// `HostedZoneId`: The Route 53 hosted zone ID for automatic DNS record management. When
+        /// provided, the service creates the validation DNS record on the customer's behalf.
+        pub fn hosted_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HostedZoneId", value.into());
+            self
+        }
+
+        /// Sets `HostedZoneId` in place: [`Self::hosted_zone_id`] on a value held by `&mut`.
+        pub fn set_hosted_zone_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostedZoneId", value.into());
+            self
+        }
+
+        /// `HostedZoneId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hosted_zone_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostedZoneId")
         }
     }
 
@@ -227,19 +312,58 @@ pub mod acme_domain_validation {
             DomainScope { props }
         }
 
-        prop! {
-            /// `ExactDomain`: Whether certificates may be issued for the exact domain.
-            props, "ExactDomain", exact_domain, set_exact_domain, get_exact_domain, Val<String>
+        /// `ExactDomain`: Whether certificates may be issued for the exact domain.
+        pub fn exact_domain(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExactDomain", value.into());
+            self
         }
 
-        prop! {
-            /// `Subdomains`: Whether certificates may be issued for subdomains of the domain.
-            props, "Subdomains", subdomains, set_subdomains, get_subdomains, Val<String>
+        /// Sets `ExactDomain` in place: [`Self::exact_domain`] on a value held by `&mut`.
+        pub fn set_exact_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExactDomain", value.into());
+            self
         }
 
-        prop! {
-            /// `Wildcards`: Whether wildcard certificates may be issued for the domain.
-            props, "Wildcards", wildcards, set_wildcards, get_wildcards, Val<String>
+        /// `ExactDomain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExactDomain")
+        }
+
+        /// `Subdomains`: Whether certificates may be issued for subdomains of the domain.
+        pub fn subdomains(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Subdomains", value.into());
+            self
+        }
+
+        /// Sets `Subdomains` in place: [`Self::subdomains`] on a value held by `&mut`.
+        pub fn set_subdomains(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Subdomains", value.into());
+            self
+        }
+
+        /// `Subdomains` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subdomains(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Subdomains")
+        }
+
+        /// `Wildcards`: Whether wildcard certificates may be issued for the domain.
+        pub fn wildcards(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Wildcards", value.into());
+            self
+        }
+
+        /// Sets `Wildcards` in place: [`Self::wildcards`] on a value held by `&mut`.
+        pub fn set_wildcards(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Wildcards", value.into());
+            self
+        }
+
+        /// `Wildcards` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wildcards(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Wildcards")
         }
     }
 }
@@ -272,29 +396,82 @@ impl AcmeEndpoint {
         AcmeEndpoint { core }
     }
 
-    prop! {
-        /// `AuthorizationBehavior`: The authorization behavior for the ACME endpoint.
-        core.props, "AuthorizationBehavior", _, set_authorization_behavior, get_authorization_behavior, Val<acme_endpoint::AuthorizationBehavior>
+    /// Sets `AuthorizationBehavior`, which `new` took, in place.
+    pub fn set_authorization_behavior(&mut self, value: impl Into<Val<acme_endpoint::AuthorizationBehavior>>) -> &mut Self {
+        self.core.props.set("AuthorizationBehavior", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificateAuthority`: The certificate authority configuration for the ACME endpoint.
-        core.props, "CertificateAuthority", _, set_certificate_authority, get_certificate_authority, Val<acme_endpoint::CertificateAuthority>
+    /// `AuthorizationBehavior` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorization_behavior(&self) -> ::std::option::Option<Val<acme_endpoint::AuthorizationBehavior>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizationBehavior")
     }
 
-    prop! {
-        /// `CertificateTags`: Tags applied to certificates issued via this endpoint.
-        core.props, "CertificateTags", certificate_tags, set_certificate_tags, get_certificate_tags, Val<List<Tag>>
+    /// Sets `CertificateAuthority`, which `new` took, in place.
+    pub fn set_certificate_authority(&mut self, value: impl Into<Val<acme_endpoint::CertificateAuthority>>) -> &mut Self {
+        self.core.props.set("CertificateAuthority", value.into());
+        self
     }
 
-    prop! {
-        /// `Contact`: Whether contact information is required for the ACME endpoint.
-        core.props, "Contact", contact, set_contact, get_contact, Val<acme_endpoint::Contact>
+    /// `CertificateAuthority` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_authority(&self) -> ::std::option::Option<Val<acme_endpoint::CertificateAuthority>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateAuthority")
     }
 
-    prop! {
-        /// `Tags`: Tags associated with the ACME endpoint.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CertificateTags`: Tags applied to certificates issued via this endpoint.
+    pub fn certificate_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("CertificateTags", value.into());
+        self
+    }
+
+    /// Sets `CertificateTags` in place: [`Self::certificate_tags`] on a value held by `&mut`.
+    pub fn set_certificate_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("CertificateTags", value.into());
+        self
+    }
+
+    /// `CertificateTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateTags")
+    }
+
+    /// `Contact`: Whether contact information is required for the ACME endpoint.
+    pub fn contact(mut self, value: impl Into<Val<acme_endpoint::Contact>>) -> Self {
+        self.core.props.set("Contact", value.into());
+        self
+    }
+
+    /// Sets `Contact` in place: [`Self::contact`] on a value held by `&mut`.
+    pub fn set_contact(&mut self, value: impl Into<Val<acme_endpoint::Contact>>) -> &mut Self {
+        self.core.props.set("Contact", value.into());
+        self
+    }
+
+    /// `Contact` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contact(&self) -> ::std::option::Option<Val<acme_endpoint::Contact>> {
+        crate::cfn::get_prop(&self.core.props, "Contact")
+    }
+
+    /// `Tags`: Tags associated with the ACME endpoint.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -350,9 +527,16 @@ pub mod acme_endpoint {
             CertificateAuthority { props }
         }
 
-        prop! {
-            /// `PublicCertificateAuthority`: Configuration for the public certificate authority.
-            props, "PublicCertificateAuthority", _, set_public_certificate_authority, get_public_certificate_authority, Val<PublicCertificateAuthority>
+        /// Sets `PublicCertificateAuthority`, which `new` took, in place.
+        pub fn set_public_certificate_authority(&mut self, value: impl Into<Val<PublicCertificateAuthority>>) -> &mut Self {
+            self.props.set("PublicCertificateAuthority", value.into());
+            self
+        }
+
+        /// `PublicCertificateAuthority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_public_certificate_authority(&self) -> ::std::option::Option<Val<PublicCertificateAuthority>> {
+            crate::cfn::get_prop(&self.props, "PublicCertificateAuthority")
         }
     }
 
@@ -372,10 +556,23 @@ pub mod acme_endpoint {
             PublicCertificateAuthority { props }
         }
 
-        prop! {
-            /// `AllowedKeyAlgorithms`: The allowed key algorithms for certificates issued via this
-            /// endpoint.
-            props, "AllowedKeyAlgorithms", allowed_key_algorithms, set_allowed_key_algorithms, get_allowed_key_algorithms, Val<List<String>>
+        /// `AllowedKeyAlgorithms`: The allowed key algorithms for certificates issued via this
+        /// endpoint.
+        pub fn allowed_key_algorithms(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedKeyAlgorithms", value.into());
+            self
+        }
+
+        /// Sets `AllowedKeyAlgorithms` in place: [`Self::allowed_key_algorithms`] on a value held by `&mut`.
+        pub fn set_allowed_key_algorithms(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedKeyAlgorithms", value.into());
+            self
+        }
+
+        /// `AllowedKeyAlgorithms` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_key_algorithms(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedKeyAlgorithms")
         }
     }
 
@@ -420,24 +617,64 @@ impl AcmeExternalAccountBinding {
         AcmeExternalAccountBinding { core }
     }
 
-    prop! {
-        /// `AcmeEndpointArn`: The ARN of the ACME endpoint this binding is associated with.
-        core.props, "AcmeEndpointArn", _, set_acme_endpoint_arn, get_acme_endpoint_arn, Val<String>
+    /// Sets `AcmeEndpointArn`, which `new` took, in place.
+    pub fn set_acme_endpoint_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AcmeEndpointArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Expiration`: The expiration configuration for the external account binding.
-        core.props, "Expiration", expiration, set_expiration, get_expiration, Val<acme_external_account_binding::Expiration>
+    /// `AcmeEndpointArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_acme_endpoint_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AcmeEndpointArn")
     }
 
-    prop! {
-        /// `RoleArn`: The IAM role ARN for cross-account access.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `Expiration`: The expiration configuration for the external account binding.
+    pub fn expiration(mut self, value: impl Into<Val<acme_external_account_binding::Expiration>>) -> Self {
+        self.core.props.set("Expiration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags associated with the external account binding.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Expiration` in place: [`Self::expiration`] on a value held by `&mut`.
+    pub fn set_expiration(&mut self, value: impl Into<Val<acme_external_account_binding::Expiration>>) -> &mut Self {
+        self.core.props.set("Expiration", value.into());
+        self
+    }
+
+    /// `Expiration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_expiration(&self) -> ::std::option::Option<Val<acme_external_account_binding::Expiration>> {
+        crate::cfn::get_prop(&self.core.props, "Expiration")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: Tags associated with the external account binding.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -477,14 +714,28 @@ pub mod acme_external_account_binding {
             Expiration { props }
         }
 
-        prop! {
-            /// `Value`: The expiration value.
-            props, "Value", _, set_value, get_value, Val<i64>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The time unit for the expiration value.
-            props, "Type", _, set_type, get_type, Val<ExpirationType>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ExpirationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ExpirationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -527,62 +778,189 @@ impl Certificate {
         Certificate { core }
     }
 
-    prop! {
-        /// `CertificateAuthorityArn`: The Amazon Resource Name (ARN) of the private certificate
-        /// authority (CA) that will be used to issue the certificate.
-        core.props, "CertificateAuthorityArn", certificate_authority_arn, set_certificate_authority_arn, get_certificate_authority_arn, Val<String>
+    /// `CertificateAuthorityArn`: The Amazon Resource Name (ARN) of the private certificate
+    /// authority (CA) that will be used to issue the certificate.
+    pub fn certificate_authority_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CertificateAuthorityArn", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificateExport`: Specifies whether the certificate can be exported. ENABLED allows
-        /// the certificate to be exported, DISABLED prevents export.
-        core.props, "CertificateExport", certificate_export, set_certificate_export, get_certificate_export, Val<certificate::CertificateExport>
+    /// Sets `CertificateAuthorityArn` in place: [`Self::certificate_authority_arn`] on a value held
+    /// by `&mut`.
+    pub fn set_certificate_authority_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateAuthorityArn", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificateTransparencyLoggingPreference`: You can opt out of certificate transparency
-        /// logging by specifying the DISABLED option. Opt in by specifying ENABLED.
-        core.props, "CertificateTransparencyLoggingPreference", certificate_transparency_logging_preference, set_certificate_transparency_logging_preference, get_certificate_transparency_logging_preference, Val<certificate::CertificateTransparencyLoggingPreference>
+    /// `CertificateAuthorityArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_authority_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateAuthorityArn")
     }
 
-    prop! {
-        /// `DomainName`: The fully qualified domain name (FQDN), such as www.example.com, with
-        /// which you want to secure an ACM certificate
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// `CertificateExport`: Specifies whether the certificate can be exported. ENABLED allows the
+    /// certificate to be exported, DISABLED prevents export.
+    pub fn certificate_export(mut self, value: impl Into<Val<certificate::CertificateExport>>) -> Self {
+        self.core.props.set("CertificateExport", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainValidationOptions`: Domain information that domain name registrars use to verify
-        /// your identity.
-        core.props, "DomainValidationOptions", domain_validation_options, set_domain_validation_options, get_domain_validation_options, Val<List<certificate::DomainValidationOption>>
+    /// Sets `CertificateExport` in place: [`Self::certificate_export`] on a value held by `&mut`.
+    pub fn set_certificate_export(&mut self, value: impl Into<Val<certificate::CertificateExport>>) -> &mut Self {
+        self.core.props.set("CertificateExport", value.into());
+        self
     }
 
-    prop! {
-        /// `Id`.
-        core.props, "Id", id, set_id, get_id, Val<String>
+    /// `CertificateExport` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_export(&self) -> ::std::option::Option<Val<certificate::CertificateExport>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateExport")
     }
 
-    prop! {
-        /// `KeyAlgorithm`: Specifies the algorithm of the public and private key pair that your
-        /// certificate uses to encrypt data.
-        core.props, "KeyAlgorithm", key_algorithm, set_key_algorithm, get_key_algorithm, Val<String>
+    /// `CertificateTransparencyLoggingPreference`: You can opt out of certificate transparency
+    /// logging by specifying the DISABLED option. Opt in by specifying ENABLED.
+    pub fn certificate_transparency_logging_preference(mut self, value: impl Into<Val<certificate::CertificateTransparencyLoggingPreference>>) -> Self {
+        self.core.props.set("CertificateTransparencyLoggingPreference", value.into());
+        self
     }
 
-    prop! {
-        /// `SubjectAlternativeNames`: Additional FQDNs to be included in the Subject Alternative
-        /// Name extension of the ACM certificate.
-        core.props, "SubjectAlternativeNames", subject_alternative_names, set_subject_alternative_names, get_subject_alternative_names, Val<List<String>>
+    /// Sets `CertificateTransparencyLoggingPreference` in place: [`Self::certificate_transparency_logging_preference`]
+    /// on a value held by `&mut`.
+    pub fn set_certificate_transparency_logging_preference(&mut self, value: impl Into<Val<certificate::CertificateTransparencyLoggingPreference>>) -> &mut Self {
+        self.core.props.set("CertificateTransparencyLoggingPreference", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Key-value pairs that can identify the certificate.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CertificateTransparencyLoggingPreference` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_transparency_logging_preference(&self) -> ::std::option::Option<Val<certificate::CertificateTransparencyLoggingPreference>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateTransparencyLoggingPreference")
     }
 
-    prop! {
-        /// `ValidationMethod`: The method you want to use to validate that you own or control the
-        /// domain associated with a public certificate. Valid values are DNS, EMAIL or HTTP
-        core.props, "ValidationMethod", validation_method, set_validation_method, get_validation_method, Val<String>
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
+    }
+
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
+    }
+
+    /// `DomainValidationOptions`: Domain information that domain name registrars use to verify your
+    /// identity.
+    pub fn domain_validation_options(mut self, value: impl Into<Val<List<certificate::DomainValidationOption>>>) -> Self {
+        self.core.props.set("DomainValidationOptions", value.into());
+        self
+    }
+
+    /// Sets `DomainValidationOptions` in place: [`Self::domain_validation_options`] on a value held
+    /// by `&mut`.
+    pub fn set_domain_validation_options(&mut self, value: impl Into<Val<List<certificate::DomainValidationOption>>>) -> &mut Self {
+        self.core.props.set("DomainValidationOptions", value.into());
+        self
+    }
+
+    /// `DomainValidationOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_validation_options(&self) -> ::std::option::Option<Val<List<certificate::DomainValidationOption>>> {
+        crate::cfn::get_prop(&self.core.props, "DomainValidationOptions")
+    }
+
+    /// `Id`.
+    pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Id", value.into());
+        self
+    }
+
+    /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+    pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Id", value.into());
+        self
+    }
+
+    /// `Id` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Id")
+    }
+
+    /// `KeyAlgorithm`: Specifies the algorithm of the public and private key pair that your
+    /// certificate uses to encrypt data.
+    pub fn key_algorithm(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KeyAlgorithm", value.into());
+        self
+    }
+
+    /// Sets `KeyAlgorithm` in place: [`Self::key_algorithm`] on a value held by `&mut`.
+    pub fn set_key_algorithm(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KeyAlgorithm", value.into());
+        self
+    }
+
+    /// `KeyAlgorithm` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_algorithm(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KeyAlgorithm")
+    }
+
+    /// `SubjectAlternativeNames`: Additional FQDNs to be included in the Subject Alternative Name
+    /// extension of the ACM certificate.
+    pub fn subject_alternative_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SubjectAlternativeNames", value.into());
+        self
+    }
+
+    /// Sets `SubjectAlternativeNames` in place: [`Self::subject_alternative_names`] on a value held
+    /// by `&mut`.
+    pub fn set_subject_alternative_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SubjectAlternativeNames", value.into());
+        self
+    }
+
+    /// `SubjectAlternativeNames` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subject_alternative_names(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SubjectAlternativeNames")
+    }
+
+    /// `Tags`: Key-value pairs that can identify the certificate.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `ValidationMethod`: The method you want to use to validate that you own or control the
+    /// domain associated with a public certificate. Valid values are DNS, EMAIL or HTTP
+    pub fn validation_method(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ValidationMethod", value.into());
+        self
+    }
+
+    /// Sets `ValidationMethod` in place: [`Self::validation_method`] on a value held by `&mut`.
+    pub fn set_validation_method(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ValidationMethod", value.into());
+        self
+    }
+
+    /// `ValidationMethod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_validation_method(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ValidationMethod")
     }
 
     /// `Ref`: the resource's identifier.
@@ -645,19 +1023,58 @@ pub mod certificate {
             DomainValidationOption { props }
         }
 
-        prop! {
-            /// `DomainName`.
-            props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
+        /// `DomainName`.
+        pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DomainName", value.into());
+            self
         }
 
-        prop! {
-            /// `HostedZoneId`.
-            props, "HostedZoneId", hosted_zone_id, set_hosted_zone_id, get_hosted_zone_id, Val<String>
+        /// Sets `DomainName` in place: [`Self::domain_name`] on a value held by `&mut`.
+        pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainName", value.into());
+            self
         }
 
-        prop! {
-            /// `ValidationDomain`.
-            props, "ValidationDomain", validation_domain, set_validation_domain, get_validation_domain, Val<String>
+        /// `DomainName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainName")
+        }
+
+        /// `HostedZoneId`.
+        pub fn hosted_zone_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HostedZoneId", value.into());
+            self
+        }
+
+        /// Sets `HostedZoneId` in place: [`Self::hosted_zone_id`] on a value held by `&mut`.
+        pub fn set_hosted_zone_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostedZoneId", value.into());
+            self
+        }
+
+        /// `HostedZoneId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hosted_zone_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostedZoneId")
+        }
+
+        /// `ValidationDomain`.
+        pub fn validation_domain(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ValidationDomain", value.into());
+            self
+        }
+
+        /// Sets `ValidationDomain` in place: [`Self::validation_domain`] on a value held by `&mut`.
+        pub fn set_validation_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ValidationDomain", value.into());
+            self
+        }
+
+        /// `ValidationDomain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validation_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ValidationDomain")
         }
     }
 }

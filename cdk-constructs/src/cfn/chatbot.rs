@@ -46,29 +46,82 @@ impl CustomAction {
         CustomAction { core }
     }
 
-    prop! {
-        /// `ActionName`.
-        core.props, "ActionName", _, set_action_name, get_action_name, Val<String>
+    /// Sets `ActionName`, which `new` took, in place.
+    pub fn set_action_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ActionName", value.into());
+        self
     }
 
-    prop! {
-        /// `AliasName`.
-        core.props, "AliasName", alias_name, set_alias_name, get_alias_name, Val<String>
+    /// `ActionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ActionName")
     }
 
-    prop! {
-        /// `Attachments`.
-        core.props, "Attachments", attachments, set_attachments, get_attachments, Val<List<custom_action::CustomActionAttachment>>
+    /// `AliasName`.
+    pub fn alias_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AliasName", value.into());
+        self
     }
 
-    prop! {
-        /// `Definition`.
-        core.props, "Definition", _, set_definition, get_definition, Val<custom_action::CustomActionDefinition>
+    /// Sets `AliasName` in place: [`Self::alias_name`] on a value held by `&mut`.
+    pub fn set_alias_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AliasName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `AliasName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alias_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AliasName")
+    }
+
+    /// `Attachments`.
+    pub fn attachments(mut self, value: impl Into<Val<List<custom_action::CustomActionAttachment>>>) -> Self {
+        self.core.props.set("Attachments", value.into());
+        self
+    }
+
+    /// Sets `Attachments` in place: [`Self::attachments`] on a value held by `&mut`.
+    pub fn set_attachments(&mut self, value: impl Into<Val<List<custom_action::CustomActionAttachment>>>) -> &mut Self {
+        self.core.props.set("Attachments", value.into());
+        self
+    }
+
+    /// `Attachments` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attachments(&self) -> ::std::option::Option<Val<List<custom_action::CustomActionAttachment>>> {
+        crate::cfn::get_prop(&self.core.props, "Attachments")
+    }
+
+    /// Sets `Definition`, which `new` took, in place.
+    pub fn set_definition(&mut self, value: impl Into<Val<custom_action::CustomActionDefinition>>) -> &mut Self {
+        self.core.props.set("Definition", value.into());
+        self
+    }
+
+    /// `Definition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition(&self) -> ::std::option::Option<Val<custom_action::CustomActionDefinition>> {
+        crate::cfn::get_prop(&self.core.props, "Definition")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -104,24 +157,76 @@ pub mod custom_action {
             CustomActionAttachment { props }
         }
 
-        prop! {
-            /// `ButtonText`.
-            props, "ButtonText", button_text, set_button_text, get_button_text, Val<String>
+        /// `ButtonText`.
+        pub fn button_text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ButtonText", value.into());
+            self
         }
 
-        prop! {
-            /// `Criteria`.
-            props, "Criteria", criteria, set_criteria, get_criteria, Val<List<CustomActionAttachmentCriteria>>
+        /// Sets `ButtonText` in place: [`Self::button_text`] on a value held by `&mut`.
+        pub fn set_button_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ButtonText", value.into());
+            self
         }
 
-        prop! {
-            /// `NotificationType`.
-            props, "NotificationType", notification_type, set_notification_type, get_notification_type, Val<String>
+        /// `ButtonText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_button_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ButtonText")
         }
 
-        prop! {
-            /// `Variables`.
-            props, "Variables", variables, set_variables, get_variables, Val<Map<String>>
+        /// `Criteria`.
+        pub fn criteria(mut self, value: impl Into<Val<List<CustomActionAttachmentCriteria>>>) -> Self {
+            self.props.set("Criteria", value.into());
+            self
+        }
+
+        /// Sets `Criteria` in place: [`Self::criteria`] on a value held by `&mut`.
+        pub fn set_criteria(&mut self, value: impl Into<Val<List<CustomActionAttachmentCriteria>>>) -> &mut Self {
+            self.props.set("Criteria", value.into());
+            self
+        }
+
+        /// `Criteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_criteria(&self) -> ::std::option::Option<Val<List<CustomActionAttachmentCriteria>>> {
+            crate::cfn::get_prop(&self.props, "Criteria")
+        }
+
+        /// `NotificationType`.
+        pub fn notification_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NotificationType", value.into());
+            self
+        }
+
+        /// Sets `NotificationType` in place: [`Self::notification_type`] on a value held by `&mut`.
+        pub fn set_notification_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NotificationType", value.into());
+            self
+        }
+
+        /// `NotificationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_notification_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NotificationType")
+        }
+
+        /// `Variables`.
+        pub fn variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Variables", value.into());
+            self
+        }
+
+        /// Sets `Variables` in place: [`Self::variables`] on a value held by `&mut`.
+        pub fn set_variables(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Variables", value.into());
+            self
+        }
+
+        /// `Variables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variables(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Variables")
         }
     }
 
@@ -147,19 +252,46 @@ pub mod custom_action {
             CustomActionAttachmentCriteria { props }
         }
 
-        prop! {
-            /// `Operator`.
-            props, "Operator", _, set_operator, get_operator, Val<CustomActionAttachmentCriteriaOperator>
+        /// Sets `Operator`, which `new` took, in place.
+        pub fn set_operator(&mut self, value: impl Into<Val<CustomActionAttachmentCriteriaOperator>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
         }
 
-        prop! {
-            /// `VariableName`.
-            props, "VariableName", _, set_variable_name, get_variable_name, Val<String>
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<CustomActionAttachmentCriteriaOperator>> {
+            crate::cfn::get_prop(&self.props, "Operator")
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `VariableName`, which `new` took, in place.
+        pub fn set_variable_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VariableName", value.into());
+            self
+        }
+
+        /// `VariableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variable_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VariableName")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -193,9 +325,16 @@ pub mod custom_action {
             CustomActionDefinition { props }
         }
 
-        prop! {
-            /// `CommandText`.
-            props, "CommandText", _, set_command_text, get_command_text, Val<String>
+        /// Sets `CommandText`, which `new` took, in place.
+        pub fn set_command_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CommandText", value.into());
+            self
+        }
+
+        /// `CommandText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_command_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CommandText")
         }
     }
 }
@@ -236,68 +375,195 @@ impl MicrosoftTeamsChannelConfiguration {
         MicrosoftTeamsChannelConfiguration { core }
     }
 
-    prop! {
-        /// `ConfigurationName`: The name of the configuration
-        core.props, "ConfigurationName", _, set_configuration_name, get_configuration_name, Val<String>
+    /// Sets `ConfigurationName`, which `new` took, in place.
+    pub fn set_configuration_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConfigurationName", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomizationResourceArns`: ARNs of Custom Actions to associate with notifications in
-        /// the provided chat channel.
-        core.props, "CustomizationResourceArns", customization_resource_arns, set_customization_resource_arns, get_customization_resource_arns, Val<List<String>>
+    /// `ConfigurationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationName")
     }
 
-    prop! {
-        /// `GuardrailPolicies`: The list of IAM policy ARNs that are applied as channel guardrails.
-        /// The AWS managed 'AdministratorAccess' policy is applied as a default if this is not set.
-        core.props, "GuardrailPolicies", guardrail_policies, set_guardrail_policies, get_guardrail_policies, Val<List<String>>
+    /// `CustomizationResourceArns`: ARNs of Custom Actions to associate with notifications in the
+    /// provided chat channel.
+    pub fn customization_resource_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("CustomizationResourceArns", value.into());
+        self
     }
 
-    prop! {
-        /// `IamRoleArn`: The ARN of the IAM role that defines the permissions for AWS Chatbot
-        core.props, "IamRoleArn", _, set_iam_role_arn, get_iam_role_arn, Val<String>
+    /// Sets `CustomizationResourceArns` in place: [`Self::customization_resource_arns`] on a value
+    /// held by `&mut`.
+    pub fn set_customization_resource_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("CustomizationResourceArns", value.into());
+        self
     }
 
-    prop! {
-        /// `LoggingLevel`: Specifies the logging level for this configuration:ERROR,INFO or NONE.
-        /// This property affects the log entries pushed to Amazon CloudWatch logs
-        core.props, "LoggingLevel", logging_level, set_logging_level, get_logging_level, Val<String>
+    /// `CustomizationResourceArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_customization_resource_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "CustomizationResourceArns")
     }
 
-    prop! {
-        /// `SnsTopicArns`: ARNs of SNS topics which delivers notifications to AWS Chatbot, for
-        /// example CloudWatch alarm notifications.
-        core.props, "SnsTopicArns", sns_topic_arns, set_sns_topic_arns, get_sns_topic_arns, Val<List<String>>
+    /// `GuardrailPolicies`: The list of IAM policy ARNs that are applied as channel guardrails. The
+    /// AWS managed 'AdministratorAccess' policy is applied as a default if this is not set.
+    pub fn guardrail_policies(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("GuardrailPolicies", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags to add to the configuration
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `GuardrailPolicies` in place: [`Self::guardrail_policies`] on a value held by `&mut`.
+    pub fn set_guardrail_policies(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("GuardrailPolicies", value.into());
+        self
     }
 
-    prop! {
-        /// `TeamId`: The id of the Microsoft Teams team
-        core.props, "TeamId", _, set_team_id, get_team_id, Val<String>
+    /// `GuardrailPolicies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_guardrail_policies(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "GuardrailPolicies")
     }
 
-    prop! {
-        /// `TeamsChannelId`: The id of the Microsoft Teams channel
-        core.props, "TeamsChannelId", _, set_teams_channel_id, get_teams_channel_id, Val<String>
+    /// Sets `IamRoleArn`, which `new` took, in place.
+    pub fn set_iam_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IamRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `TeamsChannelName`: The name of the Microsoft Teams channel
-        core.props, "TeamsChannelName", teams_channel_name, set_teams_channel_name, get_teams_channel_name, Val<String>
+    /// `IamRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IamRoleArn")
     }
 
-    prop! {
-        /// `TeamsTenantId`: The id of the Microsoft Teams tenant
-        core.props, "TeamsTenantId", _, set_teams_tenant_id, get_teams_tenant_id, Val<String>
+    /// `LoggingLevel`: Specifies the logging level for this configuration:ERROR,INFO or NONE. This
+    /// property affects the log entries pushed to Amazon CloudWatch logs
+    pub fn logging_level(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LoggingLevel", value.into());
+        self
     }
 
-    prop! {
-        /// `UserRoleRequired`: Enables use of a user role requirement in your chat configuration
-        core.props, "UserRoleRequired", user_role_required, set_user_role_required, get_user_role_required, Val<bool>
+    /// Sets `LoggingLevel` in place: [`Self::logging_level`] on a value held by `&mut`.
+    pub fn set_logging_level(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LoggingLevel", value.into());
+        self
+    }
+
+    /// `LoggingLevel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_level(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingLevel")
+    }
+
+    /// `SnsTopicArns`: ARNs of SNS topics which delivers notifications to AWS Chatbot, for example
+    /// CloudWatch alarm notifications.
+    pub fn sns_topic_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SnsTopicArns", value.into());
+        self
+    }
+
+    /// Sets `SnsTopicArns` in place: [`Self::sns_topic_arns`] on a value held by `&mut`.
+    pub fn set_sns_topic_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SnsTopicArns", value.into());
+        self
+    }
+
+    /// `SnsTopicArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sns_topic_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SnsTopicArns")
+    }
+
+    /// `Tags`: The tags to add to the configuration
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TeamId`, which `new` took, in place.
+    pub fn set_team_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TeamId", value.into());
+        self
+    }
+
+    /// `TeamId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_team_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TeamId")
+    }
+
+    /// Sets `TeamsChannelId`, which `new` took, in place.
+    pub fn set_teams_channel_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TeamsChannelId", value.into());
+        self
+    }
+
+    /// `TeamsChannelId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_teams_channel_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TeamsChannelId")
+    }
+
+    /// `TeamsChannelName`: The name of the Microsoft Teams channel
+    pub fn teams_channel_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TeamsChannelName", value.into());
+        self
+    }
+
+    /// Sets `TeamsChannelName` in place: [`Self::teams_channel_name`] on a value held by `&mut`.
+    pub fn set_teams_channel_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TeamsChannelName", value.into());
+        self
+    }
+
+    /// `TeamsChannelName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_teams_channel_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TeamsChannelName")
+    }
+
+    /// Sets `TeamsTenantId`, which `new` took, in place.
+    pub fn set_teams_tenant_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TeamsTenantId", value.into());
+        self
+    }
+
+    /// `TeamsTenantId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_teams_tenant_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TeamsTenantId")
+    }
+
+    /// `UserRoleRequired`: Enables use of a user role requirement in your chat configuration
+    pub fn user_role_required(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("UserRoleRequired", value.into());
+        self
+    }
+
+    /// Sets `UserRoleRequired` in place: [`Self::user_role_required`] on a value held by `&mut`.
+    pub fn set_user_role_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("UserRoleRequired", value.into());
+        self
+    }
+
+    /// `UserRoleRequired` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_role_required(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "UserRoleRequired")
     }
 
     /// `Ref`: the resource's identifier.
@@ -346,58 +612,165 @@ impl SlackChannelConfiguration {
         SlackChannelConfiguration { core }
     }
 
-    prop! {
-        /// `ConfigurationName`: The name of the configuration
-        core.props, "ConfigurationName", _, set_configuration_name, get_configuration_name, Val<String>
+    /// Sets `ConfigurationName`, which `new` took, in place.
+    pub fn set_configuration_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConfigurationName", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomizationResourceArns`: ARNs of Custom Actions to associate with notifications in
-        /// the provided chat channel.
-        core.props, "CustomizationResourceArns", customization_resource_arns, set_customization_resource_arns, get_customization_resource_arns, Val<List<String>>
+    /// `ConfigurationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationName")
     }
 
-    prop! {
-        /// `GuardrailPolicies`: The list of IAM policy ARNs that are applied as channel guardrails.
-        /// The AWS managed 'AdministratorAccess' policy is applied as a default if this is not set.
-        core.props, "GuardrailPolicies", guardrail_policies, set_guardrail_policies, get_guardrail_policies, Val<List<String>>
+    /// `CustomizationResourceArns`: ARNs of Custom Actions to associate with notifications in the
+    /// provided chat channel.
+    pub fn customization_resource_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("CustomizationResourceArns", value.into());
+        self
     }
 
-    prop! {
-        /// `IamRoleArn`: The ARN of the IAM role that defines the permissions for AWS Chatbot
-        core.props, "IamRoleArn", _, set_iam_role_arn, get_iam_role_arn, Val<String>
+    /// Sets `CustomizationResourceArns` in place: [`Self::customization_resource_arns`] on a value
+    /// held by `&mut`.
+    pub fn set_customization_resource_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("CustomizationResourceArns", value.into());
+        self
     }
 
-    prop! {
-        /// `LoggingLevel`: Specifies the logging level for this configuration:ERROR,INFO or NONE.
-        /// This property affects the log entries pushed to Amazon CloudWatch logs
-        core.props, "LoggingLevel", logging_level, set_logging_level, get_logging_level, Val<String>
+    /// `CustomizationResourceArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_customization_resource_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "CustomizationResourceArns")
     }
 
-    prop! {
-        /// `SlackChannelId`: The id of the Slack channel
-        core.props, "SlackChannelId", _, set_slack_channel_id, get_slack_channel_id, Val<String>
+    /// `GuardrailPolicies`: The list of IAM policy ARNs that are applied as channel guardrails. The
+    /// AWS managed 'AdministratorAccess' policy is applied as a default if this is not set.
+    pub fn guardrail_policies(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("GuardrailPolicies", value.into());
+        self
     }
 
-    prop! {
-        /// `SlackWorkspaceId`: The id of the Slack workspace
-        core.props, "SlackWorkspaceId", _, set_slack_workspace_id, get_slack_workspace_id, Val<String>
+    /// Sets `GuardrailPolicies` in place: [`Self::guardrail_policies`] on a value held by `&mut`.
+    pub fn set_guardrail_policies(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("GuardrailPolicies", value.into());
+        self
     }
 
-    prop! {
-        /// `SnsTopicArns`: ARNs of SNS topics which delivers notifications to AWS Chatbot, for
-        /// example CloudWatch alarm notifications.
-        core.props, "SnsTopicArns", sns_topic_arns, set_sns_topic_arns, get_sns_topic_arns, Val<List<String>>
+    /// `GuardrailPolicies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_guardrail_policies(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "GuardrailPolicies")
     }
 
-    prop! {
-        /// `Tags`: The tags to add to the configuration
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `IamRoleArn`, which `new` took, in place.
+    pub fn set_iam_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IamRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `UserRoleRequired`: Enables use of a user role requirement in your chat configuration
-        core.props, "UserRoleRequired", user_role_required, set_user_role_required, get_user_role_required, Val<bool>
+    /// `IamRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IamRoleArn")
+    }
+
+    /// `LoggingLevel`: Specifies the logging level for this configuration:ERROR,INFO or NONE. This
+    /// property affects the log entries pushed to Amazon CloudWatch logs
+    pub fn logging_level(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LoggingLevel", value.into());
+        self
+    }
+
+    /// Sets `LoggingLevel` in place: [`Self::logging_level`] on a value held by `&mut`.
+    pub fn set_logging_level(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LoggingLevel", value.into());
+        self
+    }
+
+    /// `LoggingLevel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_level(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingLevel")
+    }
+
+    /// Sets `SlackChannelId`, which `new` took, in place.
+    pub fn set_slack_channel_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SlackChannelId", value.into());
+        self
+    }
+
+    /// `SlackChannelId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_slack_channel_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SlackChannelId")
+    }
+
+    /// Sets `SlackWorkspaceId`, which `new` took, in place.
+    pub fn set_slack_workspace_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SlackWorkspaceId", value.into());
+        self
+    }
+
+    /// `SlackWorkspaceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_slack_workspace_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SlackWorkspaceId")
+    }
+
+    /// `SnsTopicArns`: ARNs of SNS topics which delivers notifications to AWS Chatbot, for example
+    /// CloudWatch alarm notifications.
+    pub fn sns_topic_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SnsTopicArns", value.into());
+        self
+    }
+
+    /// Sets `SnsTopicArns` in place: [`Self::sns_topic_arns`] on a value held by `&mut`.
+    pub fn set_sns_topic_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SnsTopicArns", value.into());
+        self
+    }
+
+    /// `SnsTopicArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sns_topic_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SnsTopicArns")
+    }
+
+    /// `Tags`: The tags to add to the configuration
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UserRoleRequired`: Enables use of a user role requirement in your chat configuration
+    pub fn user_role_required(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("UserRoleRequired", value.into());
+        self
+    }
+
+    /// Sets `UserRoleRequired` in place: [`Self::user_role_required`] on a value held by `&mut`.
+    pub fn set_user_role_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("UserRoleRequired", value.into());
+        self
+    }
+
+    /// `UserRoleRequired` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_role_required(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "UserRoleRequired")
     }
 
     /// `Ref`: the resource's identifier.

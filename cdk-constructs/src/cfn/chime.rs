@@ -41,19 +41,52 @@ impl AppInstance {
         AppInstance { core }
     }
 
-    prop! {
-        /// `Metadata`: The metadata of the AppInstance. Limited to a 1KB string in UTF-8.
-        core.props, "Metadata", metadata_property, set_metadata_property, get_metadata_property, Val<String>
+    /// `Metadata`: The metadata of the AppInstance. Limited to a 1KB string in UTF-8.
+    pub fn metadata_property(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Metadata", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the AppInstance.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Metadata` in place: [`Self::metadata_property`] on a value held by `&mut`.
+    pub fn set_metadata_property(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Metadata", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags assigned to the AppInstance.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Metadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metadata_property(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Metadata")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Tags assigned to the AppInstance.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -106,29 +139,82 @@ impl AppInstanceBot {
         AppInstanceBot { core }
     }
 
-    prop! {
-        /// `AppInstanceArn`: The ARN of the AppInstance.
-        core.props, "AppInstanceArn", _, set_app_instance_arn, get_app_instance_arn, Val<String>
+    /// Sets `AppInstanceArn`, which `new` took, in place.
+    pub fn set_app_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AppInstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Configuration`: A structure that contains configuration data.
-        core.props, "Configuration", _, set_configuration, get_configuration, Val<app_instance_bot::Configuration>
+    /// `AppInstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AppInstanceArn")
     }
 
-    prop! {
-        /// `Metadata`: The metadata of the AppInstanceBot.
-        core.props, "Metadata", metadata_property, set_metadata_property, get_metadata_property, Val<String>
+    /// Sets `Configuration`, which `new` took, in place.
+    pub fn set_configuration(&mut self, value: impl Into<Val<app_instance_bot::Configuration>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the AppInstanceBot.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<app_instance_bot::Configuration>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `Tags`: The tags assigned to the AppInstanceBot.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Metadata`: The metadata of the AppInstanceBot.
+    pub fn metadata_property(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Metadata", value.into());
+        self
+    }
+
+    /// Sets `Metadata` in place: [`Self::metadata_property`] on a value held by `&mut`.
+    pub fn set_metadata_property(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Metadata", value.into());
+        self
+    }
+
+    /// `Metadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metadata_property(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Metadata")
+    }
+
+    /// `Name`: The name of the AppInstanceBot.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: The tags assigned to the AppInstanceBot.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -177,9 +263,16 @@ pub mod app_instance_bot {
             Configuration { props }
         }
 
-        prop! {
-            /// `Lex`: The configuration for an Amazon Lex V2 bot.
-            props, "Lex", _, set_lex, get_lex, Val<LexConfiguration>
+        /// Sets `Lex`, which `new` took, in place.
+        pub fn set_lex(&mut self, value: impl Into<Val<LexConfiguration>>) -> &mut Self {
+            self.props.set("Lex", value.into());
+            self
+        }
+
+        /// `Lex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lex(&self) -> ::std::option::Option<Val<LexConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Lex")
         }
     }
 
@@ -205,30 +298,83 @@ pub mod app_instance_bot {
             LexConfiguration { props }
         }
 
-        prop! {
-            /// `LexBotAliasArn`: The ARN of the Amazon Lex V2 bot's alias.
-            props, "LexBotAliasArn", _, set_lex_bot_alias_arn, get_lex_bot_alias_arn, Val<String>
+        /// Sets `LexBotAliasArn`, which `new` took, in place.
+        pub fn set_lex_bot_alias_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LexBotAliasArn", value.into());
+            self
         }
 
-        prop! {
-            /// `LocaleId`: Identifies the Amazon Lex V2 bot's language and locale.
-            props, "LocaleId", _, set_locale_id, get_locale_id, Val<String>
+        /// `LexBotAliasArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lex_bot_alias_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LexBotAliasArn")
         }
 
-        prop! {
-            /// `InvokedBy`: Specifies the type of message that triggers a bot.
-            props, "InvokedBy", invoked_by, set_invoked_by, get_invoked_by, Val<InvokedBy>
+        /// Sets `LocaleId`, which `new` took, in place.
+        pub fn set_locale_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LocaleId", value.into());
+            self
         }
 
-        prop! {
-            /// `RespondsTo`: Determines whether the Amazon Lex V2 bot responds to all standard
-            /// messages. Control messages are not supported.
-            props, "RespondsTo", responds_to, set_responds_to, get_responds_to, Val<LexConfigurationRespondsTo>
+        /// `LocaleId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_locale_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LocaleId")
         }
 
-        prop! {
-            /// `WelcomeIntent`: The name of the welcome intent configured in the Amazon Lex V2 bot.
-            props, "WelcomeIntent", welcome_intent, set_welcome_intent, get_welcome_intent, Val<String>
+        /// `InvokedBy`: Specifies the type of message that triggers a bot.
+        pub fn invoked_by(mut self, value: impl Into<Val<InvokedBy>>) -> Self {
+            self.props.set("InvokedBy", value.into());
+            self
+        }
+
+        /// Sets `InvokedBy` in place: [`Self::invoked_by`] on a value held by `&mut`.
+        pub fn set_invoked_by(&mut self, value: impl Into<Val<InvokedBy>>) -> &mut Self {
+            self.props.set("InvokedBy", value.into());
+            self
+        }
+
+        /// `InvokedBy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invoked_by(&self) -> ::std::option::Option<Val<InvokedBy>> {
+            crate::cfn::get_prop(&self.props, "InvokedBy")
+        }
+
+        /// `RespondsTo`: Determines whether the Amazon Lex V2 bot responds to all standard messages.
+        /// Control messages are not supported.
+        pub fn responds_to(mut self, value: impl Into<Val<LexConfigurationRespondsTo>>) -> Self {
+            self.props.set("RespondsTo", value.into());
+            self
+        }
+
+        /// Sets `RespondsTo` in place: [`Self::responds_to`] on a value held by `&mut`.
+        pub fn set_responds_to(&mut self, value: impl Into<Val<LexConfigurationRespondsTo>>) -> &mut Self {
+            self.props.set("RespondsTo", value.into());
+            self
+        }
+
+        /// `RespondsTo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_responds_to(&self) -> ::std::option::Option<Val<LexConfigurationRespondsTo>> {
+            crate::cfn::get_prop(&self.props, "RespondsTo")
+        }
+
+        /// `WelcomeIntent`: The name of the welcome intent configured in the Amazon Lex V2 bot.
+        pub fn welcome_intent(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WelcomeIntent", value.into());
+            self
+        }
+
+        /// Sets `WelcomeIntent` in place: [`Self::welcome_intent`] on a value held by `&mut`.
+        pub fn set_welcome_intent(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WelcomeIntent", value.into());
+            self
+        }
+
+        /// `WelcomeIntent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_welcome_intent(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WelcomeIntent")
         }
     }
 
@@ -254,14 +400,28 @@ pub mod app_instance_bot {
             InvokedBy { props }
         }
 
-        prop! {
-            /// `StandardMessages`: Sets standard messages as the bot trigger.
-            props, "StandardMessages", _, set_standard_messages, get_standard_messages, Val<InvokedByStandardMessages>
+        /// Sets `StandardMessages`, which `new` took, in place.
+        pub fn set_standard_messages(&mut self, value: impl Into<Val<InvokedByStandardMessages>>) -> &mut Self {
+            self.props.set("StandardMessages", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetedMessages`: Sets targeted messages as the bot trigger.
-            props, "TargetedMessages", _, set_targeted_messages, get_targeted_messages, Val<InvokedByTargetedMessages>
+        /// `StandardMessages` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_standard_messages(&self) -> ::std::option::Option<Val<InvokedByStandardMessages>> {
+            crate::cfn::get_prop(&self.props, "StandardMessages")
+        }
+
+        /// Sets `TargetedMessages`, which `new` took, in place.
+        pub fn set_targeted_messages(&mut self, value: impl Into<Val<InvokedByTargetedMessages>>) -> &mut Self {
+            self.props.set("TargetedMessages", value.into());
+            self
+        }
+
+        /// `TargetedMessages` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_targeted_messages(&self) -> ::std::option::Option<Val<InvokedByTargetedMessages>> {
+            crate::cfn::get_prop(&self.props, "TargetedMessages")
         }
     }
 
@@ -334,34 +494,100 @@ impl AppInstanceUser {
         AppInstanceUser { core }
     }
 
-    prop! {
-        /// `AppInstanceArn`.
-        core.props, "AppInstanceArn", _, set_app_instance_arn, get_app_instance_arn, Val<String>
+    /// Sets `AppInstanceArn`, which `new` took, in place.
+    pub fn set_app_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AppInstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `AppInstanceUserId`.
-        core.props, "AppInstanceUserId", _, set_app_instance_user_id, get_app_instance_user_id, Val<String>
+    /// `AppInstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AppInstanceArn")
     }
 
-    prop! {
-        /// `ExpirationSettings`.
-        core.props, "ExpirationSettings", expiration_settings, set_expiration_settings, get_expiration_settings, Val<app_instance_user::ExpirationSettings>
+    /// Sets `AppInstanceUserId`, which `new` took, in place.
+    pub fn set_app_instance_user_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AppInstanceUserId", value.into());
+        self
     }
 
-    prop! {
-        /// `Metadata`.
-        core.props, "Metadata", metadata_property, set_metadata_property, get_metadata_property, Val<String>
+    /// `AppInstanceUserId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_instance_user_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AppInstanceUserId")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `ExpirationSettings`.
+    pub fn expiration_settings(mut self, value: impl Into<Val<app_instance_user::ExpirationSettings>>) -> Self {
+        self.core.props.set("ExpirationSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ExpirationSettings` in place: [`Self::expiration_settings`] on a value held by `&mut`.
+    pub fn set_expiration_settings(&mut self, value: impl Into<Val<app_instance_user::ExpirationSettings>>) -> &mut Self {
+        self.core.props.set("ExpirationSettings", value.into());
+        self
+    }
+
+    /// `ExpirationSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_expiration_settings(&self) -> ::std::option::Option<Val<app_instance_user::ExpirationSettings>> {
+        crate::cfn::get_prop(&self.core.props, "ExpirationSettings")
+    }
+
+    /// `Metadata`.
+    pub fn metadata_property(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Metadata", value.into());
+        self
+    }
+
+    /// Sets `Metadata` in place: [`Self::metadata_property`] on a value held by `&mut`.
+    pub fn set_metadata_property(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Metadata", value.into());
+        self
+    }
+
+    /// `Metadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metadata_property(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Metadata")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -403,14 +629,28 @@ pub mod app_instance_user {
             ExpirationSettings { props }
         }
 
-        prop! {
-            /// `ExpirationDays`.
-            props, "ExpirationDays", _, set_expiration_days, get_expiration_days, Val<i64>
+        /// Sets `ExpirationDays`, which `new` took, in place.
+        pub fn set_expiration_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ExpirationDays", value.into());
+            self
         }
 
-        prop! {
-            /// `ExpirationCriterion`.
-            props, "ExpirationCriterion", _, set_expiration_criterion, get_expiration_criterion, Val<ExpirationSettingsExpirationCriterion>
+        /// `ExpirationDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expiration_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ExpirationDays")
+        }
+
+        /// Sets `ExpirationCriterion`, which `new` took, in place.
+        pub fn set_expiration_criterion(&mut self, value: impl Into<Val<ExpirationSettingsExpirationCriterion>>) -> &mut Self {
+            self.props.set("ExpirationCriterion", value.into());
+            self
+        }
+
+        /// `ExpirationCriterion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expiration_criterion(&self) -> ::std::option::Option<Val<ExpirationSettingsExpirationCriterion>> {
+            crate::cfn::get_prop(&self.props, "ExpirationCriterion")
         }
     }
 
@@ -460,75 +700,211 @@ impl Channel {
         Channel { core }
     }
 
-    prop! {
-        /// `AppInstanceArn`: The ARN of the AppInstance that contains the channel.
-        core.props, "AppInstanceArn", _, set_app_instance_arn, get_app_instance_arn, Val<String>
+    /// Sets `AppInstanceArn`, which `new` took, in place.
+    pub fn set_app_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AppInstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ChannelId`: The ID of the channel. When omitted, the service generates a UUID.
-        core.props, "ChannelId", channel_id, set_channel_id, get_channel_id, Val<String>
+    /// `AppInstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AppInstanceArn")
     }
 
-    prop! {
-        /// `ChimeBearer`: The ARN of the AppInstanceUser or AppInstanceBot that performs every
-        /// operation on this channel. Whichever of the two creates a channel automatically becomes
-        /// one of its moderators, so the same ARN can subsequently read, update and delete the
-        /// channel.
-        core.props, "ChimeBearer", _, set_chime_bearer, get_chime_bearer, Val<String>
+    /// `ChannelId`: The ID of the channel. When omitted, the service generates a UUID.
+    pub fn channel_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ChannelId", value.into());
+        self
     }
 
-    prop! {
-        /// `ElasticChannelConfiguration`: The attributes required to configure and create an
-        /// elastic channel. An elastic channel must use RESTRICTED mode, cannot be created with
-        /// MemberArns, and is available only in some regions.
-        core.props, "ElasticChannelConfiguration", elastic_channel_configuration, set_elastic_channel_configuration, get_elastic_channel_configuration, Val<channel::ElasticChannelConfiguration>
+    /// Sets `ChannelId` in place: [`Self::channel_id`] on a value held by `&mut`.
+    pub fn set_channel_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelId", value.into());
+        self
     }
 
-    prop! {
-        /// `ExpirationSettings`: Settings that control the interval after which the channel is
-        /// automatically deleted.
-        core.props, "ExpirationSettings", expiration_settings, set_expiration_settings, get_expiration_settings, Val<channel::ExpirationSettings>
+    /// `ChannelId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelId")
     }
 
-    prop! {
-        /// `MemberArns`: The ARNs of the AppInstanceUsers to add to the channel as members when it
-        /// is created. Cannot be combined with ElasticChannelConfiguration.
-        core.props, "MemberArns", member_arns, set_member_arns, get_member_arns, Val<List<String>>
+    /// Sets `ChimeBearer`, which `new` took, in place.
+    pub fn set_chime_bearer(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChimeBearer", value.into());
+        self
     }
 
-    prop! {
-        /// `Metadata`: The metadata of the channel.
-        core.props, "Metadata", metadata_property, set_metadata_property, get_metadata_property, Val<String>
+    /// `ChimeBearer` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_chime_bearer(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChimeBearer")
     }
 
-    prop! {
-        /// `Mode`: The channel mode. In an UNRESTRICTED channel, members can add themselves and
-        /// other members; in a RESTRICTED channel, only administrators and moderators can add
-        /// members. An elastic channel must be RESTRICTED.
-        core.props, "Mode", mode, set_mode, get_mode, Val<channel::Mode>
+    /// `ElasticChannelConfiguration`: The attributes required to configure and create an elastic
+    /// channel. An elastic channel must use RESTRICTED mode, cannot be created with MemberArns, and
+    /// is available only in some regions.
+    pub fn elastic_channel_configuration(mut self, value: impl Into<Val<channel::ElasticChannelConfiguration>>) -> Self {
+        self.core.props.set("ElasticChannelConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ModeratorArns`: The ARNs of the AppInstanceUsers to add to the channel as moderators
-        /// when it is created.
-        core.props, "ModeratorArns", moderator_arns, set_moderator_arns, get_moderator_arns, Val<List<String>>
+    /// Sets `ElasticChannelConfiguration` in place: [`Self::elastic_channel_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_elastic_channel_configuration(&mut self, value: impl Into<Val<channel::ElasticChannelConfiguration>>) -> &mut Self {
+        self.core.props.set("ElasticChannelConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the channel.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `ElasticChannelConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_elastic_channel_configuration(&self) -> ::std::option::Option<Val<channel::ElasticChannelConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ElasticChannelConfiguration")
     }
 
-    prop! {
-        /// `Privacy`: The channel's privacy level. A PUBLIC channel is discoverable by anyone in
-        /// the AppInstance; a PRIVATE channel is not. Privacy cannot be changed after creation.
-        core.props, "Privacy", privacy, set_privacy, get_privacy, Val<channel::Privacy>
+    /// `ExpirationSettings`: Settings that control the interval after which the channel is
+    /// automatically deleted.
+    pub fn expiration_settings(mut self, value: impl Into<Val<channel::ExpirationSettings>>) -> Self {
+        self.core.props.set("ExpirationSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags for the channel.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ExpirationSettings` in place: [`Self::expiration_settings`] on a value held by `&mut`.
+    pub fn set_expiration_settings(&mut self, value: impl Into<Val<channel::ExpirationSettings>>) -> &mut Self {
+        self.core.props.set("ExpirationSettings", value.into());
+        self
+    }
+
+    /// `ExpirationSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_expiration_settings(&self) -> ::std::option::Option<Val<channel::ExpirationSettings>> {
+        crate::cfn::get_prop(&self.core.props, "ExpirationSettings")
+    }
+
+    /// `MemberArns`: The ARNs of the AppInstanceUsers to add to the channel as members when it is
+    /// created. Cannot be combined with ElasticChannelConfiguration.
+    pub fn member_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("MemberArns", value.into());
+        self
+    }
+
+    /// Sets `MemberArns` in place: [`Self::member_arns`] on a value held by `&mut`.
+    pub fn set_member_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("MemberArns", value.into());
+        self
+    }
+
+    /// `MemberArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_member_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "MemberArns")
+    }
+
+    /// `Metadata`: The metadata of the channel.
+    pub fn metadata_property(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Metadata", value.into());
+        self
+    }
+
+    /// Sets `Metadata` in place: [`Self::metadata_property`] on a value held by `&mut`.
+    pub fn set_metadata_property(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Metadata", value.into());
+        self
+    }
+
+    /// `Metadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metadata_property(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Metadata")
+    }
+
+    /// `Mode`: The channel mode. In an UNRESTRICTED channel, members can add themselves and other
+    /// members; in a RESTRICTED channel, only administrators and moderators can add members. An
+    /// elastic channel must be RESTRICTED.
+    pub fn mode(mut self, value: impl Into<Val<channel::Mode>>) -> Self {
+        self.core.props.set("Mode", value.into());
+        self
+    }
+
+    /// Sets `Mode` in place: [`Self::mode`] on a value held by `&mut`.
+    pub fn set_mode(&mut self, value: impl Into<Val<channel::Mode>>) -> &mut Self {
+        self.core.props.set("Mode", value.into());
+        self
+    }
+
+    /// `Mode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mode(&self) -> ::std::option::Option<Val<channel::Mode>> {
+        crate::cfn::get_prop(&self.core.props, "Mode")
+    }
+
+    /// `ModeratorArns`: The ARNs of the AppInstanceUsers to add to the channel as moderators when
+    /// it is created.
+    pub fn moderator_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ModeratorArns", value.into());
+        self
+    }
+
+    /// Sets `ModeratorArns` in place: [`Self::moderator_arns`] on a value held by `&mut`.
+    pub fn set_moderator_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ModeratorArns", value.into());
+        self
+    }
+
+    /// `ModeratorArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_moderator_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ModeratorArns")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Privacy`: The channel's privacy level. A PUBLIC channel is discoverable by anyone in the
+    /// AppInstance; a PRIVATE channel is not. Privacy cannot be changed after creation.
+    pub fn privacy(mut self, value: impl Into<Val<channel::Privacy>>) -> Self {
+        self.core.props.set("Privacy", value.into());
+        self
+    }
+
+    /// Sets `Privacy` in place: [`Self::privacy`] on a value held by `&mut`.
+    pub fn set_privacy(&mut self, value: impl Into<Val<channel::Privacy>>) -> &mut Self {
+        self.core.props.set("Privacy", value.into());
+        self
+    }
+
+    /// `Privacy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_privacy(&self) -> ::std::option::Option<Val<channel::Privacy>> {
+        crate::cfn::get_prop(&self.core.props, "Privacy")
+    }
+
+    /// `Tags`: The tags for the channel.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -609,20 +985,40 @@ pub mod channel {
             ElasticChannelConfiguration { props }
         }
 
-        prop! {
-            /// `MaximumSubChannels`: The maximum number of SubChannels allowed in the elastic channel.
-            props, "MaximumSubChannels", _, set_maximum_sub_channels, get_maximum_sub_channels, Val<i64>
+        /// Sets `MaximumSubChannels`, which `new` took, in place.
+        pub fn set_maximum_sub_channels(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumSubChannels", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetMembershipsPerSubChannel`: The maximum number of members allowed in a SubChannel.
-            props, "TargetMembershipsPerSubChannel", _, set_target_memberships_per_sub_channel, get_target_memberships_per_sub_channel, Val<i64>
+        /// `MaximumSubChannels` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_sub_channels(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumSubChannels")
         }
 
-        prop! {
-            /// `MinimumMembershipPercentage`: The minimum allowed percentage of
-            /// TargetMembershipsPerSubChannel users, used to balance members across SubChannels.
-            props, "MinimumMembershipPercentage", _, set_minimum_membership_percentage, get_minimum_membership_percentage, Val<i64>
+        /// Sets `TargetMembershipsPerSubChannel`, which `new` took, in place.
+        pub fn set_target_memberships_per_sub_channel(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TargetMembershipsPerSubChannel", value.into());
+            self
+        }
+
+        /// `TargetMembershipsPerSubChannel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_memberships_per_sub_channel(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TargetMembershipsPerSubChannel")
+        }
+
+        /// Sets `MinimumMembershipPercentage`, which `new` took, in place.
+        pub fn set_minimum_membership_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinimumMembershipPercentage", value.into());
+            self
+        }
+
+        /// `MinimumMembershipPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_membership_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinimumMembershipPercentage")
         }
     }
 
@@ -651,15 +1047,28 @@ pub mod channel {
             ExpirationSettings { props }
         }
 
-        prop! {
-            /// `ExpirationDays`: The period in days after which the system automatically deletes the
-            /// channel.
-            props, "ExpirationDays", _, set_expiration_days, get_expiration_days, Val<i64>
+        /// Sets `ExpirationDays`, which `new` took, in place.
+        pub fn set_expiration_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ExpirationDays", value.into());
+            self
         }
 
-        prop! {
-            /// `ExpirationCriterion`: The condition the expiration period is measured from.
-            props, "ExpirationCriterion", _, set_expiration_criterion, get_expiration_criterion, Val<ExpirationSettingsExpirationCriterion>
+        /// `ExpirationDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expiration_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ExpirationDays")
+        }
+
+        /// Sets `ExpirationCriterion`, which `new` took, in place.
+        pub fn set_expiration_criterion(&mut self, value: impl Into<Val<ExpirationSettingsExpirationCriterion>>) -> &mut Self {
+            self.props.set("ExpirationCriterion", value.into());
+            self
+        }
+
+        /// `ExpirationCriterion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expiration_criterion(&self) -> ::std::option::Option<Val<ExpirationSettingsExpirationCriterion>> {
+            crate::cfn::get_prop(&self.props, "ExpirationCriterion")
         }
     }
 
@@ -736,24 +1145,58 @@ impl ChannelFlow {
         ChannelFlow { core }
     }
 
-    prop! {
-        /// `AppInstanceArn`: The ARN of the app instance.
-        core.props, "AppInstanceArn", _, set_app_instance_arn, get_app_instance_arn, Val<String>
+    /// Sets `AppInstanceArn`, which `new` took, in place.
+    pub fn set_app_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AppInstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the channel flow.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `AppInstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AppInstanceArn")
     }
 
-    prop! {
-        /// `Processors`: Information about the processor Lambda functions.
-        core.props, "Processors", _, set_processors, get_processors, Val<List<channel_flow::Processor>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags for the channel flow.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Processors`, which `new` took, in place.
+    pub fn set_processors(&mut self, value: impl Into<Val<List<channel_flow::Processor>>>) -> &mut Self {
+        self.core.props.set("Processors", value.into());
+        self
+    }
+
+    /// `Processors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_processors(&self) -> ::std::option::Option<Val<List<channel_flow::Processor>>> {
+        crate::cfn::get_prop(&self.core.props, "Processors")
+    }
+
+    /// `Tags`: The tags for the channel flow.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -826,25 +1269,52 @@ pub mod channel_flow {
             Processor { props }
         }
 
-        prop! {
-            /// `Name`: The name of the processor.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Configuration`: A processor's metadata.
-            props, "Configuration", _, set_configuration, get_configuration, Val<ProcessorConfiguration>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `ExecutionOrder`: The sequence in which processors run.
-            props, "ExecutionOrder", _, set_execution_order, get_execution_order, Val<i64>
+        /// Sets `Configuration`, which `new` took, in place.
+        pub fn set_configuration(&mut self, value: impl Into<Val<ProcessorConfiguration>>) -> &mut Self {
+            self.props.set("Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `FallbackAction`: Determines whether to continue or stop processing when communication
-            /// with a processor fails.
-            props, "FallbackAction", _, set_fallback_action, get_fallback_action, Val<ProcessorFallbackAction>
+        /// `Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration(&self) -> ::std::option::Option<Val<ProcessorConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Configuration")
+        }
+
+        /// Sets `ExecutionOrder`, which `new` took, in place.
+        pub fn set_execution_order(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ExecutionOrder", value.into());
+            self
+        }
+
+        /// `ExecutionOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_order(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ExecutionOrder")
+        }
+
+        /// Sets `FallbackAction`, which `new` took, in place.
+        pub fn set_fallback_action(&mut self, value: impl Into<Val<ProcessorFallbackAction>>) -> &mut Self {
+            self.props.set("FallbackAction", value.into());
+            self
+        }
+
+        /// `FallbackAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fallback_action(&self) -> ::std::option::Option<Val<ProcessorFallbackAction>> {
+            crate::cfn::get_prop(&self.props, "FallbackAction")
         }
     }
 
@@ -865,9 +1335,16 @@ pub mod channel_flow {
             ProcessorConfiguration { props }
         }
 
-        prop! {
-            /// `Lambda`: Stores metadata about a Lambda processor.
-            props, "Lambda", _, set_lambda, get_lambda, Val<LambdaConfiguration>
+        /// Sets `Lambda`, which `new` took, in place.
+        pub fn set_lambda(&mut self, value: impl Into<Val<LambdaConfiguration>>) -> &mut Self {
+            self.props.set("Lambda", value.into());
+            self
+        }
+
+        /// `Lambda` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda(&self) -> ::std::option::Option<Val<LambdaConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Lambda")
         }
     }
 
@@ -893,14 +1370,28 @@ pub mod channel_flow {
             LambdaConfiguration { props }
         }
 
-        prop! {
-            /// `ResourceArn`: The ARN of the Lambda message processing function.
-            props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+        /// Sets `ResourceArn`, which `new` took, in place.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `InvocationType`: Controls how the Lambda function is invoked.
-            props, "InvocationType", _, set_invocation_type, get_invocation_type, Val<LambdaConfigurationInvocationType>
+        /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceArn")
+        }
+
+        /// Sets `InvocationType`, which `new` took, in place.
+        pub fn set_invocation_type(&mut self, value: impl Into<Val<LambdaConfigurationInvocationType>>) -> &mut Self {
+            self.props.set("InvocationType", value.into());
+            self
+        }
+
+        /// `InvocationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_type(&self) -> ::std::option::Option<Val<LambdaConfigurationInvocationType>> {
+            crate::cfn::get_prop(&self.props, "InvocationType")
         }
     }
 
@@ -959,31 +1450,77 @@ impl MediaInsightsPipelineConfiguration {
         MediaInsightsPipelineConfiguration { core }
     }
 
-    prop! {
-        /// `Elements`: The elements in the configuration.
-        core.props, "Elements", _, set_elements, get_elements, Val<List<media_insights_pipeline_configuration::MediaInsightsPipelineConfigurationElement>>
+    /// Sets `Elements`, which `new` took, in place.
+    pub fn set_elements(&mut self, value: impl Into<Val<List<media_insights_pipeline_configuration::MediaInsightsPipelineConfigurationElement>>>) -> &mut Self {
+        self.core.props.set("Elements", value.into());
+        self
     }
 
-    prop! {
-        /// `MediaInsightsPipelineConfigurationName`: The name of the media insights pipeline
-        /// configuration.
-        core.props, "MediaInsightsPipelineConfigurationName", _, set_media_insights_pipeline_configuration_name, get_media_insights_pipeline_configuration_name, Val<String>
+    /// `Elements` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_elements(&self) -> ::std::option::Option<Val<List<media_insights_pipeline_configuration::MediaInsightsPipelineConfigurationElement>>> {
+        crate::cfn::get_prop(&self.core.props, "Elements")
     }
 
-    prop! {
-        /// `RealTimeAlertConfiguration`.
-        core.props, "RealTimeAlertConfiguration", real_time_alert_configuration, set_real_time_alert_configuration, get_real_time_alert_configuration, Val<media_insights_pipeline_configuration::RealTimeAlertConfiguration>
+    /// Sets `MediaInsightsPipelineConfigurationName`, which `new` took, in place.
+    pub fn set_media_insights_pipeline_configuration_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MediaInsightsPipelineConfigurationName", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceAccessRoleArn`: The ARN of the role used by the service to access Amazon Web
-        /// Services resources.
-        core.props, "ResourceAccessRoleArn", _, set_resource_access_role_arn, get_resource_access_role_arn, Val<String>
+    /// `MediaInsightsPipelineConfigurationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_media_insights_pipeline_configuration_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MediaInsightsPipelineConfigurationName")
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the configuration.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `RealTimeAlertConfiguration`.
+    pub fn real_time_alert_configuration(mut self, value: impl Into<Val<media_insights_pipeline_configuration::RealTimeAlertConfiguration>>) -> Self {
+        self.core.props.set("RealTimeAlertConfiguration", value.into());
+        self
+    }
+
+    /// Sets `RealTimeAlertConfiguration` in place: [`Self::real_time_alert_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_real_time_alert_configuration(&mut self, value: impl Into<Val<media_insights_pipeline_configuration::RealTimeAlertConfiguration>>) -> &mut Self {
+        self.core.props.set("RealTimeAlertConfiguration", value.into());
+        self
+    }
+
+    /// `RealTimeAlertConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_real_time_alert_configuration(&self) -> ::std::option::Option<Val<media_insights_pipeline_configuration::RealTimeAlertConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "RealTimeAlertConfiguration")
+    }
+
+    /// Sets `ResourceAccessRoleArn`, which `new` took, in place.
+    pub fn set_resource_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceAccessRoleArn", value.into());
+        self
+    }
+
+    /// `ResourceAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceAccessRoleArn")
+    }
+
+    /// `Tags`: The tags associated with the configuration.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1039,29 +1576,92 @@ pub mod media_insights_pipeline_configuration {
             MediaInsightsPipelineConfigurationElement { props }
         }
 
-        prop! {
-            /// `Type`: The element type.
-            props, "Type", _, set_type, get_type, Val<MediaInsightsPipelineConfigurationElementType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<MediaInsightsPipelineConfigurationElementType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `AmazonTranscribeCallAnalyticsProcessorConfiguration`.
-            props, "AmazonTranscribeCallAnalyticsProcessorConfiguration", amazon_transcribe_call_analytics_processor_configuration, set_amazon_transcribe_call_analytics_processor_configuration, get_amazon_transcribe_call_analytics_processor_configuration, Val<AmazonTranscribeCallAnalyticsProcessorConfiguration>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<MediaInsightsPipelineConfigurationElementType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `AmazonTranscribeProcessorConfiguration`.
-            props, "AmazonTranscribeProcessorConfiguration", amazon_transcribe_processor_configuration, set_amazon_transcribe_processor_configuration, get_amazon_transcribe_processor_configuration, Val<AmazonTranscribeProcessorConfiguration>
+        /// `AmazonTranscribeCallAnalyticsProcessorConfiguration`.
+        pub fn amazon_transcribe_call_analytics_processor_configuration(mut self, value: impl Into<Val<AmazonTranscribeCallAnalyticsProcessorConfiguration>>) -> Self {
+            self.props.set("AmazonTranscribeCallAnalyticsProcessorConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `KinesisDataStreamSinkConfiguration`.
-            props, "KinesisDataStreamSinkConfiguration", kinesis_data_stream_sink_configuration, set_kinesis_data_stream_sink_configuration, get_kinesis_data_stream_sink_configuration, Val<KinesisDataStreamSinkConfiguration>
+        /// Sets `AmazonTranscribeCallAnalyticsProcessorConfiguration` in place: [`Self::amazon_transcribe_call_analytics_processor_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_amazon_transcribe_call_analytics_processor_configuration(&mut self, value: impl Into<Val<AmazonTranscribeCallAnalyticsProcessorConfiguration>>) -> &mut Self {
+            self.props.set("AmazonTranscribeCallAnalyticsProcessorConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `S3RecordingSinkConfiguration`.
-            props, "S3RecordingSinkConfiguration", s3_recording_sink_configuration, set_s3_recording_sink_configuration, get_s3_recording_sink_configuration, Val<S3RecordingSinkConfiguration>
+        /// `AmazonTranscribeCallAnalyticsProcessorConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_amazon_transcribe_call_analytics_processor_configuration(&self) -> ::std::option::Option<Val<AmazonTranscribeCallAnalyticsProcessorConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AmazonTranscribeCallAnalyticsProcessorConfiguration")
+        }
+
+        /// `AmazonTranscribeProcessorConfiguration`.
+        pub fn amazon_transcribe_processor_configuration(mut self, value: impl Into<Val<AmazonTranscribeProcessorConfiguration>>) -> Self {
+            self.props.set("AmazonTranscribeProcessorConfiguration", value.into());
+            self
+        }
+
+        /// Sets `AmazonTranscribeProcessorConfiguration` in place: [`Self::amazon_transcribe_processor_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_amazon_transcribe_processor_configuration(&mut self, value: impl Into<Val<AmazonTranscribeProcessorConfiguration>>) -> &mut Self {
+            self.props.set("AmazonTranscribeProcessorConfiguration", value.into());
+            self
+        }
+
+        /// `AmazonTranscribeProcessorConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_amazon_transcribe_processor_configuration(&self) -> ::std::option::Option<Val<AmazonTranscribeProcessorConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AmazonTranscribeProcessorConfiguration")
+        }
+
+        /// `KinesisDataStreamSinkConfiguration`.
+        pub fn kinesis_data_stream_sink_configuration(mut self, value: impl Into<Val<KinesisDataStreamSinkConfiguration>>) -> Self {
+            self.props.set("KinesisDataStreamSinkConfiguration", value.into());
+            self
+        }
+
+        /// Sets `KinesisDataStreamSinkConfiguration` in place: [`Self::kinesis_data_stream_sink_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_kinesis_data_stream_sink_configuration(&mut self, value: impl Into<Val<KinesisDataStreamSinkConfiguration>>) -> &mut Self {
+            self.props.set("KinesisDataStreamSinkConfiguration", value.into());
+            self
+        }
+
+        /// `KinesisDataStreamSinkConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_data_stream_sink_configuration(&self) -> ::std::option::Option<Val<KinesisDataStreamSinkConfiguration>> {
+            crate::cfn::get_prop(&self.props, "KinesisDataStreamSinkConfiguration")
+        }
+
+        /// `S3RecordingSinkConfiguration`.
+        pub fn s3_recording_sink_configuration(mut self, value: impl Into<Val<S3RecordingSinkConfiguration>>) -> Self {
+            self.props.set("S3RecordingSinkConfiguration", value.into());
+            self
+        }
+
+        /// Sets `S3RecordingSinkConfiguration` in place: [`Self::s3_recording_sink_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_s3_recording_sink_configuration(&mut self, value: impl Into<Val<S3RecordingSinkConfiguration>>) -> &mut Self {
+            self.props.set("S3RecordingSinkConfiguration", value.into());
+            self
+        }
+
+        /// `S3RecordingSinkConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_recording_sink_configuration(&self) -> ::std::option::Option<Val<S3RecordingSinkConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3RecordingSinkConfiguration")
         }
     }
 
@@ -1084,69 +1684,238 @@ pub mod media_insights_pipeline_configuration {
             AmazonTranscribeCallAnalyticsProcessorConfiguration { props }
         }
 
-        prop! {
-            /// `LanguageCode`: The language code in the configuration.
-            props, "LanguageCode", _, set_language_code, get_language_code, Val<AmazonTranscribeCallAnalyticsProcessorConfigurationLanguageCode>
+        /// Sets `LanguageCode`, which `new` took, in place.
+        pub fn set_language_code(&mut self, value: impl Into<Val<AmazonTranscribeCallAnalyticsProcessorConfigurationLanguageCode>>) -> &mut Self {
+            self.props.set("LanguageCode", value.into());
+            self
         }
 
-        prop! {
-            /// `CallAnalyticsStreamCategories`: The categories to send to the insights target.
-            props, "CallAnalyticsStreamCategories", call_analytics_stream_categories, set_call_analytics_stream_categories, get_call_analytics_stream_categories, Val<List<String>>
+        /// `LanguageCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_language_code(&self) -> ::std::option::Option<Val<AmazonTranscribeCallAnalyticsProcessorConfigurationLanguageCode>> {
+            crate::cfn::get_prop(&self.props, "LanguageCode")
         }
 
-        prop! {
-            /// `ContentIdentificationType`: Labels all PII identified in the transcript.
-            props, "ContentIdentificationType", content_identification_type, set_content_identification_type, get_content_identification_type, Val<AmazonTranscribeCallAnalyticsProcessorConfigurationContentIdentificationType>
+        /// `CallAnalyticsStreamCategories`: The categories to send to the insights target.
+        pub fn call_analytics_stream_categories(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CallAnalyticsStreamCategories", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentRedactionType`: Redacts all PII identified in the transcript.
-            props, "ContentRedactionType", content_redaction_type, set_content_redaction_type, get_content_redaction_type, Val<AmazonTranscribeCallAnalyticsProcessorConfigurationContentRedactionType>
+        /// Sets `CallAnalyticsStreamCategories` in place: [`Self::call_analytics_stream_categories`] on
+        /// a value held by `&mut`.
+        pub fn set_call_analytics_stream_categories(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CallAnalyticsStreamCategories", value.into());
+            self
         }
 
-        prop! {
-            /// `EnablePartialResultsStabilization`: Enables partial result stabilization.
-            props, "EnablePartialResultsStabilization", enable_partial_results_stabilization, set_enable_partial_results_stabilization, get_enable_partial_results_stabilization, Val<bool>
+        /// `CallAnalyticsStreamCategories` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_call_analytics_stream_categories(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CallAnalyticsStreamCategories")
         }
 
-        prop! {
-            /// `FilterPartialResults`: If true, partial results are filtered out.
-            props, "FilterPartialResults", filter_partial_results, set_filter_partial_results, get_filter_partial_results, Val<bool>
+        /// `ContentIdentificationType`: Labels all PII identified in the transcript.
+        pub fn content_identification_type(mut self, value: impl Into<Val<AmazonTranscribeCallAnalyticsProcessorConfigurationContentIdentificationType>>) -> Self {
+            self.props.set("ContentIdentificationType", value.into());
+            self
         }
 
-        prop! {
-            /// `LanguageModelName`: The name of the custom language model.
-            props, "LanguageModelName", language_model_name, set_language_model_name, get_language_model_name, Val<String>
+        /// Sets `ContentIdentificationType` in place: [`Self::content_identification_type`] on a value
+        /// held by `&mut`.
+        pub fn set_content_identification_type(&mut self, value: impl Into<Val<AmazonTranscribeCallAnalyticsProcessorConfigurationContentIdentificationType>>) -> &mut Self {
+            self.props.set("ContentIdentificationType", value.into());
+            self
         }
 
-        prop! {
-            /// `PartialResultsStability`: The level of stability for partial results.
-            props, "PartialResultsStability", partial_results_stability, set_partial_results_stability, get_partial_results_stability, Val<AmazonTranscribeCallAnalyticsProcessorConfigurationPartialResultsStability>
+        /// `ContentIdentificationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_identification_type(&self) -> ::std::option::Option<Val<AmazonTranscribeCallAnalyticsProcessorConfigurationContentIdentificationType>> {
+            crate::cfn::get_prop(&self.props, "ContentIdentificationType")
         }
 
-        prop! {
-            /// `PiiEntityTypes`: The types of PII to redact.
-            props, "PiiEntityTypes", pii_entity_types, set_pii_entity_types, get_pii_entity_types, Val<String>
+        /// `ContentRedactionType`: Redacts all PII identified in the transcript.
+        pub fn content_redaction_type(mut self, value: impl Into<Val<AmazonTranscribeCallAnalyticsProcessorConfigurationContentRedactionType>>) -> Self {
+            self.props.set("ContentRedactionType", value.into());
+            self
         }
 
-        prop! {
-            /// `PostCallAnalyticsSettings`.
-            props, "PostCallAnalyticsSettings", post_call_analytics_settings, set_post_call_analytics_settings, get_post_call_analytics_settings, Val<PostCallAnalyticsSettings>
+        /// Sets `ContentRedactionType` in place: [`Self::content_redaction_type`] on a value held by `&mut`.
+        pub fn set_content_redaction_type(&mut self, value: impl Into<Val<AmazonTranscribeCallAnalyticsProcessorConfigurationContentRedactionType>>) -> &mut Self {
+            self.props.set("ContentRedactionType", value.into());
+            self
         }
 
-        prop! {
-            /// `VocabularyFilterMethod`: The vocabulary filtering method.
-            props, "VocabularyFilterMethod", vocabulary_filter_method, set_vocabulary_filter_method, get_vocabulary_filter_method, Val<AmazonTranscribeCallAnalyticsProcessorConfigurationVocabularyFilterMethod>
+        /// `ContentRedactionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_redaction_type(&self) -> ::std::option::Option<Val<AmazonTranscribeCallAnalyticsProcessorConfigurationContentRedactionType>> {
+            crate::cfn::get_prop(&self.props, "ContentRedactionType")
         }
 
-        prop! {
-            /// `VocabularyFilterName`: The name of the custom vocabulary filter.
-            props, "VocabularyFilterName", vocabulary_filter_name, set_vocabulary_filter_name, get_vocabulary_filter_name, Val<String>
+        /// `EnablePartialResultsStabilization`: Enables partial result stabilization.
+        pub fn enable_partial_results_stabilization(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnablePartialResultsStabilization", value.into());
+            self
         }
 
-        prop! {
-            /// `VocabularyName`: The name of the custom vocabulary.
-            props, "VocabularyName", vocabulary_name, set_vocabulary_name, get_vocabulary_name, Val<String>
+        /// Sets `EnablePartialResultsStabilization` in place: [`Self::enable_partial_results_stabilization`]
+        /// on a value held by `&mut`.
+        pub fn set_enable_partial_results_stabilization(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnablePartialResultsStabilization", value.into());
+            self
+        }
+
+        /// `EnablePartialResultsStabilization` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_partial_results_stabilization(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnablePartialResultsStabilization")
+        }
+
+        /// `FilterPartialResults`: If true, partial results are filtered out.
+        pub fn filter_partial_results(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("FilterPartialResults", value.into());
+            self
+        }
+
+        /// Sets `FilterPartialResults` in place: [`Self::filter_partial_results`] on a value held by `&mut`.
+        pub fn set_filter_partial_results(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("FilterPartialResults", value.into());
+            self
+        }
+
+        /// `FilterPartialResults` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_partial_results(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "FilterPartialResults")
+        }
+
+        /// `LanguageModelName`: The name of the custom language model.
+        pub fn language_model_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LanguageModelName", value.into());
+            self
+        }
+
+        /// Sets `LanguageModelName` in place: [`Self::language_model_name`] on a value held by `&mut`.
+        pub fn set_language_model_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LanguageModelName", value.into());
+            self
+        }
+
+        /// `LanguageModelName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_language_model_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LanguageModelName")
+        }
+
+        /// `PartialResultsStability`: The level of stability for partial results.
+        pub fn partial_results_stability(mut self, value: impl Into<Val<AmazonTranscribeCallAnalyticsProcessorConfigurationPartialResultsStability>>) -> Self {
+            self.props.set("PartialResultsStability", value.into());
+            self
+        }
+
+        /// Sets `PartialResultsStability` in place: [`Self::partial_results_stability`] on a value held
+        /// by `&mut`.
+        pub fn set_partial_results_stability(&mut self, value: impl Into<Val<AmazonTranscribeCallAnalyticsProcessorConfigurationPartialResultsStability>>) -> &mut Self {
+            self.props.set("PartialResultsStability", value.into());
+            self
+        }
+
+        /// `PartialResultsStability` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partial_results_stability(&self) -> ::std::option::Option<Val<AmazonTranscribeCallAnalyticsProcessorConfigurationPartialResultsStability>> {
+            crate::cfn::get_prop(&self.props, "PartialResultsStability")
+        }
+
+        /// `PiiEntityTypes`: The types of PII to redact.
+        pub fn pii_entity_types(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PiiEntityTypes", value.into());
+            self
+        }
+
+        /// Sets `PiiEntityTypes` in place: [`Self::pii_entity_types`] on a value held by `&mut`.
+        pub fn set_pii_entity_types(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PiiEntityTypes", value.into());
+            self
+        }
+
+        /// `PiiEntityTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pii_entity_types(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PiiEntityTypes")
+        }
+
+        /// `PostCallAnalyticsSettings`.
+        pub fn post_call_analytics_settings(mut self, value: impl Into<Val<PostCallAnalyticsSettings>>) -> Self {
+            self.props.set("PostCallAnalyticsSettings", value.into());
+            self
+        }
+
+        /// Sets `PostCallAnalyticsSettings` in place: [`Self::post_call_analytics_settings`] on a value
+        /// held by `&mut`.
+        pub fn set_post_call_analytics_settings(&mut self, value: impl Into<Val<PostCallAnalyticsSettings>>) -> &mut Self {
+            self.props.set("PostCallAnalyticsSettings", value.into());
+            self
+        }
+
+        /// `PostCallAnalyticsSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_post_call_analytics_settings(&self) -> ::std::option::Option<Val<PostCallAnalyticsSettings>> {
+            crate::cfn::get_prop(&self.props, "PostCallAnalyticsSettings")
+        }
+
+        /// `VocabularyFilterMethod`: The vocabulary filtering method.
+        pub fn vocabulary_filter_method(mut self, value: impl Into<Val<AmazonTranscribeCallAnalyticsProcessorConfigurationVocabularyFilterMethod>>) -> Self {
+            self.props.set("VocabularyFilterMethod", value.into());
+            self
+        }
+
+        /// Sets `VocabularyFilterMethod` in place: [`Self::vocabulary_filter_method`] on a value held
+        /// by `&mut`.
+        pub fn set_vocabulary_filter_method(&mut self, value: impl Into<Val<AmazonTranscribeCallAnalyticsProcessorConfigurationVocabularyFilterMethod>>) -> &mut Self {
+            self.props.set("VocabularyFilterMethod", value.into());
+            self
+        }
+
+        /// `VocabularyFilterMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vocabulary_filter_method(&self) -> ::std::option::Option<Val<AmazonTranscribeCallAnalyticsProcessorConfigurationVocabularyFilterMethod>> {
+            crate::cfn::get_prop(&self.props, "VocabularyFilterMethod")
+        }
+
+        /// `VocabularyFilterName`: The name of the custom vocabulary filter.
+        pub fn vocabulary_filter_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VocabularyFilterName", value.into());
+            self
+        }
+
+        /// Sets `VocabularyFilterName` in place: [`Self::vocabulary_filter_name`] on a value held by `&mut`.
+        pub fn set_vocabulary_filter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VocabularyFilterName", value.into());
+            self
+        }
+
+        /// `VocabularyFilterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vocabulary_filter_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VocabularyFilterName")
+        }
+
+        /// `VocabularyName`: The name of the custom vocabulary.
+        pub fn vocabulary_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VocabularyName", value.into());
+            self
+        }
+
+        /// Sets `VocabularyName` in place: [`Self::vocabulary_name`] on a value held by `&mut`.
+        pub fn set_vocabulary_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VocabularyName", value.into());
+            self
+        }
+
+        /// `VocabularyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vocabulary_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VocabularyName")
         }
     }
 
@@ -1243,25 +2012,66 @@ pub mod media_insights_pipeline_configuration {
             PostCallAnalyticsSettings { props }
         }
 
-        prop! {
-            /// `OutputLocation`: The URL of the Amazon S3 bucket for post-call data.
-            props, "OutputLocation", _, set_output_location, get_output_location, Val<String>
+        /// Sets `OutputLocation`, which `new` took, in place.
+        pub fn set_output_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputLocation", value.into());
+            self
         }
 
-        prop! {
-            /// `DataAccessRoleArn`: The ARN of the role used by Transcribe to upload post-call
-            /// analysis.
-            props, "DataAccessRoleArn", _, set_data_access_role_arn, get_data_access_role_arn, Val<String>
+        /// `OutputLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputLocation")
         }
 
-        prop! {
-            /// `ContentRedactionOutput`: The content redaction output settings.
-            props, "ContentRedactionOutput", content_redaction_output, set_content_redaction_output, get_content_redaction_output, Val<PostCallAnalyticsSettingsContentRedactionOutput>
+        /// Sets `DataAccessRoleArn`, which `new` took, in place.
+        pub fn set_data_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataAccessRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputEncryptionKMSKeyId`: The ID of the KMS key used to encrypt the output.
-            props, "OutputEncryptionKMSKeyId", output_encryption_kms_key_id, set_output_encryption_kms_key_id, get_output_encryption_kms_key_id, Val<String>
+        /// `DataAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataAccessRoleArn")
+        }
+
+        /// `ContentRedactionOutput`: The content redaction output settings.
+        pub fn content_redaction_output(mut self, value: impl Into<Val<PostCallAnalyticsSettingsContentRedactionOutput>>) -> Self {
+            self.props.set("ContentRedactionOutput", value.into());
+            self
+        }
+
+        /// Sets `ContentRedactionOutput` in place: [`Self::content_redaction_output`] on a value held
+        /// by `&mut`.
+        pub fn set_content_redaction_output(&mut self, value: impl Into<Val<PostCallAnalyticsSettingsContentRedactionOutput>>) -> &mut Self {
+            self.props.set("ContentRedactionOutput", value.into());
+            self
+        }
+
+        /// `ContentRedactionOutput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_redaction_output(&self) -> ::std::option::Option<Val<PostCallAnalyticsSettingsContentRedactionOutput>> {
+            crate::cfn::get_prop(&self.props, "ContentRedactionOutput")
+        }
+
+        /// `OutputEncryptionKMSKeyId`: The ID of the KMS key used to encrypt the output.
+        pub fn output_encryption_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutputEncryptionKMSKeyId", value.into());
+            self
+        }
+
+        /// Sets `OutputEncryptionKMSKeyId` in place: [`Self::output_encryption_kms_key_id`] on a value
+        /// held by `&mut`.
+        pub fn set_output_encryption_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputEncryptionKMSKeyId", value.into());
+            self
+        }
+
+        /// `OutputEncryptionKMSKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_encryption_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputEncryptionKMSKeyId")
         }
     }
 
@@ -1309,94 +2119,333 @@ pub mod media_insights_pipeline_configuration {
             AmazonTranscribeProcessorConfiguration { props }
         }
 
-        prop! {
-            /// `ContentIdentificationType`: Labels all PII identified in the transcript.
-            props, "ContentIdentificationType", content_identification_type, set_content_identification_type, get_content_identification_type, Val<AmazonTranscribeProcessorConfigurationContentIdentificationType>
+        /// `ContentIdentificationType`: Labels all PII identified in the transcript.
+        pub fn content_identification_type(mut self, value: impl Into<Val<AmazonTranscribeProcessorConfigurationContentIdentificationType>>) -> Self {
+            self.props.set("ContentIdentificationType", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentRedactionType`: Redacts all PII identified in the transcript.
-            props, "ContentRedactionType", content_redaction_type, set_content_redaction_type, get_content_redaction_type, Val<AmazonTranscribeProcessorConfigurationContentRedactionType>
+        /// Sets `ContentIdentificationType` in place: [`Self::content_identification_type`] on a value
+        /// held by `&mut`.
+        pub fn set_content_identification_type(&mut self, value: impl Into<Val<AmazonTranscribeProcessorConfigurationContentIdentificationType>>) -> &mut Self {
+            self.props.set("ContentIdentificationType", value.into());
+            self
         }
 
-        prop! {
-            /// `EnablePartialResultsStabilization`: Enables partial result stabilization.
-            props, "EnablePartialResultsStabilization", enable_partial_results_stabilization, set_enable_partial_results_stabilization, get_enable_partial_results_stabilization, Val<bool>
+        /// `ContentIdentificationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_identification_type(&self) -> ::std::option::Option<Val<AmazonTranscribeProcessorConfigurationContentIdentificationType>> {
+            crate::cfn::get_prop(&self.props, "ContentIdentificationType")
         }
 
-        prop! {
-            /// `FilterPartialResults`: If true, partial results are filtered out.
-            props, "FilterPartialResults", filter_partial_results, set_filter_partial_results, get_filter_partial_results, Val<bool>
+        /// `ContentRedactionType`: Redacts all PII identified in the transcript.
+        pub fn content_redaction_type(mut self, value: impl Into<Val<AmazonTranscribeProcessorConfigurationContentRedactionType>>) -> Self {
+            self.props.set("ContentRedactionType", value.into());
+            self
         }
 
-        prop! {
-            /// `IdentifyLanguage`: Turns language identification on or off.
-            props, "IdentifyLanguage", identify_language, set_identify_language, get_identify_language, Val<bool>
+        /// Sets `ContentRedactionType` in place: [`Self::content_redaction_type`] on a value held by `&mut`.
+        pub fn set_content_redaction_type(&mut self, value: impl Into<Val<AmazonTranscribeProcessorConfigurationContentRedactionType>>) -> &mut Self {
+            self.props.set("ContentRedactionType", value.into());
+            self
         }
 
-        prop! {
-            /// `IdentifyMultipleLanguages`: Turns multiple language identification on or off.
-            props, "IdentifyMultipleLanguages", identify_multiple_languages, set_identify_multiple_languages, get_identify_multiple_languages, Val<bool>
+        /// `ContentRedactionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_redaction_type(&self) -> ::std::option::Option<Val<AmazonTranscribeProcessorConfigurationContentRedactionType>> {
+            crate::cfn::get_prop(&self.props, "ContentRedactionType")
         }
 
-        prop! {
-            /// `LanguageCode`: The language code.
-            props, "LanguageCode", language_code, set_language_code, get_language_code, Val<AmazonTranscribeProcessorConfigurationLanguageCode>
+        /// `EnablePartialResultsStabilization`: Enables partial result stabilization.
+        pub fn enable_partial_results_stabilization(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnablePartialResultsStabilization", value.into());
+            self
         }
 
-        prop! {
-            /// `LanguageModelName`: The name of the custom language model.
-            props, "LanguageModelName", language_model_name, set_language_model_name, get_language_model_name, Val<String>
+        /// Sets `EnablePartialResultsStabilization` in place: [`Self::enable_partial_results_stabilization`]
+        /// on a value held by `&mut`.
+        pub fn set_enable_partial_results_stabilization(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnablePartialResultsStabilization", value.into());
+            self
         }
 
-        prop! {
-            /// `LanguageOptions`: The language options for transcription.
-            props, "LanguageOptions", language_options, set_language_options, get_language_options, Val<String>
+        /// `EnablePartialResultsStabilization` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_partial_results_stabilization(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnablePartialResultsStabilization")
         }
 
-        prop! {
-            /// `PartialResultsStability`: The level of stability for partial results.
-            props, "PartialResultsStability", partial_results_stability, set_partial_results_stability, get_partial_results_stability, Val<AmazonTranscribeProcessorConfigurationPartialResultsStability>
+        /// `FilterPartialResults`: If true, partial results are filtered out.
+        pub fn filter_partial_results(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("FilterPartialResults", value.into());
+            self
         }
 
-        prop! {
-            /// `PiiEntityTypes`: The types of PII to redact.
-            props, "PiiEntityTypes", pii_entity_types, set_pii_entity_types, get_pii_entity_types, Val<String>
+        /// Sets `FilterPartialResults` in place: [`Self::filter_partial_results`] on a value held by `&mut`.
+        pub fn set_filter_partial_results(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("FilterPartialResults", value.into());
+            self
         }
 
-        prop! {
-            /// `PreferredLanguage`: The preferred language for transcription.
-            props, "PreferredLanguage", preferred_language, set_preferred_language, get_preferred_language, Val<AmazonTranscribeProcessorConfigurationPreferredLanguage>
+        /// `FilterPartialResults` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_partial_results(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "FilterPartialResults")
         }
 
-        prop! {
-            /// `ShowSpeakerLabel`: Enables speaker partitioning.
-            props, "ShowSpeakerLabel", show_speaker_label, set_show_speaker_label, get_show_speaker_label, Val<bool>
+        /// `IdentifyLanguage`: Turns language identification on or off.
+        pub fn identify_language(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IdentifyLanguage", value.into());
+            self
         }
 
-        prop! {
-            /// `VocabularyFilterMethod`: The vocabulary filtering method.
-            props, "VocabularyFilterMethod", vocabulary_filter_method, set_vocabulary_filter_method, get_vocabulary_filter_method, Val<AmazonTranscribeProcessorConfigurationVocabularyFilterMethod>
+        /// Sets `IdentifyLanguage` in place: [`Self::identify_language`] on a value held by `&mut`.
+        pub fn set_identify_language(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IdentifyLanguage", value.into());
+            self
         }
 
-        prop! {
-            /// `VocabularyFilterName`: The name of the custom vocabulary filter.
-            props, "VocabularyFilterName", vocabulary_filter_name, set_vocabulary_filter_name, get_vocabulary_filter_name, Val<String>
+        /// `IdentifyLanguage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identify_language(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IdentifyLanguage")
         }
 
-        prop! {
-            /// `VocabularyFilterNames`: The names of the custom vocabulary filters.
-            props, "VocabularyFilterNames", vocabulary_filter_names, set_vocabulary_filter_names, get_vocabulary_filter_names, Val<String>
+        /// `IdentifyMultipleLanguages`: Turns multiple language identification on or off.
+        pub fn identify_multiple_languages(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IdentifyMultipleLanguages", value.into());
+            self
         }
 
-        prop! {
-            /// `VocabularyName`: The name of the custom vocabulary.
-            props, "VocabularyName", vocabulary_name, set_vocabulary_name, get_vocabulary_name, Val<String>
+        /// Sets `IdentifyMultipleLanguages` in place: [`Self::identify_multiple_languages`] on a value
+        /// held by `&mut`.
+        pub fn set_identify_multiple_languages(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IdentifyMultipleLanguages", value.into());
+            self
         }
 
-        prop! {
-            /// `VocabularyNames`: The names of the custom vocabularies.
-            props, "VocabularyNames", vocabulary_names, set_vocabulary_names, get_vocabulary_names, Val<String>
+        /// `IdentifyMultipleLanguages` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identify_multiple_languages(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IdentifyMultipleLanguages")
+        }
+
+        /// `LanguageCode`: The language code.
+        pub fn language_code(mut self, value: impl Into<Val<AmazonTranscribeProcessorConfigurationLanguageCode>>) -> Self {
+            self.props.set("LanguageCode", value.into());
+            self
+        }
+
+        /// Sets `LanguageCode` in place: [`Self::language_code`] on a value held by `&mut`.
+        pub fn set_language_code(&mut self, value: impl Into<Val<AmazonTranscribeProcessorConfigurationLanguageCode>>) -> &mut Self {
+            self.props.set("LanguageCode", value.into());
+            self
+        }
+
+        /// `LanguageCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_language_code(&self) -> ::std::option::Option<Val<AmazonTranscribeProcessorConfigurationLanguageCode>> {
+            crate::cfn::get_prop(&self.props, "LanguageCode")
+        }
+
+        /// `LanguageModelName`: The name of the custom language model.
+        pub fn language_model_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LanguageModelName", value.into());
+            self
+        }
+
+        /// Sets `LanguageModelName` in place: [`Self::language_model_name`] on a value held by `&mut`.
+        pub fn set_language_model_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LanguageModelName", value.into());
+            self
+        }
+
+        /// `LanguageModelName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_language_model_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LanguageModelName")
+        }
+
+        /// `LanguageOptions`: The language options for transcription.
+        pub fn language_options(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LanguageOptions", value.into());
+            self
+        }
+
+        /// Sets `LanguageOptions` in place: [`Self::language_options`] on a value held by `&mut`.
+        pub fn set_language_options(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LanguageOptions", value.into());
+            self
+        }
+
+        /// `LanguageOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_language_options(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LanguageOptions")
+        }
+
+        /// `PartialResultsStability`: The level of stability for partial results.
+        pub fn partial_results_stability(mut self, value: impl Into<Val<AmazonTranscribeProcessorConfigurationPartialResultsStability>>) -> Self {
+            self.props.set("PartialResultsStability", value.into());
+            self
+        }
+
+        /// Sets `PartialResultsStability` in place: [`Self::partial_results_stability`] on a value held
+        /// by `&mut`.
+        pub fn set_partial_results_stability(&mut self, value: impl Into<Val<AmazonTranscribeProcessorConfigurationPartialResultsStability>>) -> &mut Self {
+            self.props.set("PartialResultsStability", value.into());
+            self
+        }
+
+        /// `PartialResultsStability` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partial_results_stability(&self) -> ::std::option::Option<Val<AmazonTranscribeProcessorConfigurationPartialResultsStability>> {
+            crate::cfn::get_prop(&self.props, "PartialResultsStability")
+        }
+
+        /// `PiiEntityTypes`: The types of PII to redact.
+        pub fn pii_entity_types(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PiiEntityTypes", value.into());
+            self
+        }
+
+        /// Sets `PiiEntityTypes` in place: [`Self::pii_entity_types`] on a value held by `&mut`.
+        pub fn set_pii_entity_types(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PiiEntityTypes", value.into());
+            self
+        }
+
+        /// `PiiEntityTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pii_entity_types(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PiiEntityTypes")
+        }
+
+        /// `PreferredLanguage`: The preferred language for transcription.
+        pub fn preferred_language(mut self, value: impl Into<Val<AmazonTranscribeProcessorConfigurationPreferredLanguage>>) -> Self {
+            self.props.set("PreferredLanguage", value.into());
+            self
+        }
+
+        /// Sets `PreferredLanguage` in place: [`Self::preferred_language`] on a value held by `&mut`.
+        pub fn set_preferred_language(&mut self, value: impl Into<Val<AmazonTranscribeProcessorConfigurationPreferredLanguage>>) -> &mut Self {
+            self.props.set("PreferredLanguage", value.into());
+            self
+        }
+
+        /// `PreferredLanguage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preferred_language(&self) -> ::std::option::Option<Val<AmazonTranscribeProcessorConfigurationPreferredLanguage>> {
+            crate::cfn::get_prop(&self.props, "PreferredLanguage")
+        }
+
+        /// `ShowSpeakerLabel`: Enables speaker partitioning.
+        pub fn show_speaker_label(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ShowSpeakerLabel", value.into());
+            self
+        }
+
+        /// Sets `ShowSpeakerLabel` in place: [`Self::show_speaker_label`] on a value held by `&mut`.
+        pub fn set_show_speaker_label(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ShowSpeakerLabel", value.into());
+            self
+        }
+
+        /// `ShowSpeakerLabel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_show_speaker_label(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ShowSpeakerLabel")
+        }
+
+        /// `VocabularyFilterMethod`: The vocabulary filtering method.
+        pub fn vocabulary_filter_method(mut self, value: impl Into<Val<AmazonTranscribeProcessorConfigurationVocabularyFilterMethod>>) -> Self {
+            self.props.set("VocabularyFilterMethod", value.into());
+            self
+        }
+
+        /// Sets `VocabularyFilterMethod` in place: [`Self::vocabulary_filter_method`] on a value held
+        /// by `&mut`.
+        pub fn set_vocabulary_filter_method(&mut self, value: impl Into<Val<AmazonTranscribeProcessorConfigurationVocabularyFilterMethod>>) -> &mut Self {
+            self.props.set("VocabularyFilterMethod", value.into());
+            self
+        }
+
+        /// `VocabularyFilterMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vocabulary_filter_method(&self) -> ::std::option::Option<Val<AmazonTranscribeProcessorConfigurationVocabularyFilterMethod>> {
+            crate::cfn::get_prop(&self.props, "VocabularyFilterMethod")
+        }
+
+        /// `VocabularyFilterName`: The name of the custom vocabulary filter.
+        pub fn vocabulary_filter_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VocabularyFilterName", value.into());
+            self
+        }
+
+        /// Sets `VocabularyFilterName` in place: [`Self::vocabulary_filter_name`] on a value held by `&mut`.
+        pub fn set_vocabulary_filter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VocabularyFilterName", value.into());
+            self
+        }
+
+        /// `VocabularyFilterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vocabulary_filter_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VocabularyFilterName")
+        }
+
+        /// `VocabularyFilterNames`: The names of the custom vocabulary filters.
+        pub fn vocabulary_filter_names(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VocabularyFilterNames", value.into());
+            self
+        }
+
+        /// Sets `VocabularyFilterNames` in place: [`Self::vocabulary_filter_names`] on a value held by `&mut`.
+        pub fn set_vocabulary_filter_names(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VocabularyFilterNames", value.into());
+            self
+        }
+
+        /// `VocabularyFilterNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vocabulary_filter_names(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VocabularyFilterNames")
+        }
+
+        /// `VocabularyName`: The name of the custom vocabulary.
+        pub fn vocabulary_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VocabularyName", value.into());
+            self
+        }
+
+        /// Sets `VocabularyName` in place: [`Self::vocabulary_name`] on a value held by `&mut`.
+        pub fn set_vocabulary_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VocabularyName", value.into());
+            self
+        }
+
+        /// `VocabularyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vocabulary_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VocabularyName")
+        }
+
+        /// `VocabularyNames`: The names of the custom vocabularies.
+        pub fn vocabulary_names(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VocabularyNames", value.into());
+            self
+        }
+
+        /// Sets `VocabularyNames` in place: [`Self::vocabulary_names`] on a value held by `&mut`.
+        pub fn set_vocabulary_names(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VocabularyNames", value.into());
+            self
+        }
+
+        /// `VocabularyNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vocabulary_names(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VocabularyNames")
         }
     }
 
@@ -1535,9 +2584,22 @@ pub mod media_insights_pipeline_configuration {
             KinesisDataStreamSinkConfiguration { props }
         }
 
-        prop! {
-            /// `InsightsTarget`: The ARN of the Kinesis Data Stream sink.
-            props, "InsightsTarget", insights_target, set_insights_target, get_insights_target, Val<String>
+        /// `InsightsTarget`: The ARN of the Kinesis Data Stream sink.
+        pub fn insights_target(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InsightsTarget", value.into());
+            self
+        }
+
+        /// Sets `InsightsTarget` in place: [`Self::insights_target`] on a value held by `&mut`.
+        pub fn set_insights_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InsightsTarget", value.into());
+            self
+        }
+
+        /// `InsightsTarget` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_insights_target(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InsightsTarget")
         }
     }
 
@@ -1556,14 +2618,40 @@ pub mod media_insights_pipeline_configuration {
             S3RecordingSinkConfiguration { props }
         }
 
-        prop! {
-            /// `Destination`: The default URI of the Amazon S3 bucket.
-            props, "Destination", destination, set_destination, get_destination, Val<String>
+        /// `Destination`: The default URI of the Amazon S3 bucket.
+        pub fn destination(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Destination", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordingFileFormat`: The recording file format.
-            props, "RecordingFileFormat", recording_file_format, set_recording_file_format, get_recording_file_format, Val<S3RecordingSinkConfigurationRecordingFileFormat>
+        /// Sets `Destination` in place: [`Self::destination`] on a value held by `&mut`.
+        pub fn set_destination(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
+        }
+
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Destination")
+        }
+
+        /// `RecordingFileFormat`: The recording file format.
+        pub fn recording_file_format(mut self, value: impl Into<Val<S3RecordingSinkConfigurationRecordingFileFormat>>) -> Self {
+            self.props.set("RecordingFileFormat", value.into());
+            self
+        }
+
+        /// Sets `RecordingFileFormat` in place: [`Self::recording_file_format`] on a value held by `&mut`.
+        pub fn set_recording_file_format(&mut self, value: impl Into<Val<S3RecordingSinkConfigurationRecordingFileFormat>>) -> &mut Self {
+            self.props.set("RecordingFileFormat", value.into());
+            self
+        }
+
+        /// `RecordingFileFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recording_file_format(&self) -> ::std::option::Option<Val<S3RecordingSinkConfigurationRecordingFileFormat>> {
+            crate::cfn::get_prop(&self.props, "RecordingFileFormat")
         }
     }
 
@@ -1614,14 +2702,40 @@ pub mod media_insights_pipeline_configuration {
             RealTimeAlertConfiguration { props }
         }
 
-        prop! {
-            /// `Disabled`: Turns off real-time alerts.
-            props, "Disabled", disabled, set_disabled, get_disabled, Val<bool>
+        /// `Disabled`: Turns off real-time alerts.
+        pub fn disabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Disabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Rules`: The rules in the alert.
-            props, "Rules", rules, set_rules, get_rules, Val<List<RealTimeAlertRule>>
+        /// Sets `Disabled` in place: [`Self::disabled`] on a value held by `&mut`.
+        pub fn set_disabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Disabled", value.into());
+            self
+        }
+
+        /// `Disabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Disabled")
+        }
+
+        /// `Rules`: The rules in the alert.
+        pub fn rules(mut self, value: impl Into<Val<List<RealTimeAlertRule>>>) -> Self {
+            self.props.set("Rules", value.into());
+            self
+        }
+
+        /// Sets `Rules` in place: [`Self::rules`] on a value held by `&mut`.
+        pub fn set_rules(&mut self, value: impl Into<Val<List<RealTimeAlertRule>>>) -> &mut Self {
+            self.props.set("Rules", value.into());
+            self
+        }
+
+        /// `Rules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules(&self) -> ::std::option::Option<Val<List<RealTimeAlertRule>>> {
+            crate::cfn::get_prop(&self.props, "Rules")
         }
     }
 
@@ -1642,24 +2756,72 @@ pub mod media_insights_pipeline_configuration {
             RealTimeAlertRule { props }
         }
 
-        prop! {
-            /// `Type`: The type of alert rule.
-            props, "Type", _, set_type, get_type, Val<RealTimeAlertRuleType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<RealTimeAlertRuleType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `IssueDetectionConfiguration`.
-            props, "IssueDetectionConfiguration", issue_detection_configuration, set_issue_detection_configuration, get_issue_detection_configuration, Val<IssueDetectionConfiguration>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<RealTimeAlertRuleType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `KeywordMatchConfiguration`.
-            props, "KeywordMatchConfiguration", keyword_match_configuration, set_keyword_match_configuration, get_keyword_match_configuration, Val<KeywordMatchConfiguration>
+        /// `IssueDetectionConfiguration`.
+        pub fn issue_detection_configuration(mut self, value: impl Into<Val<IssueDetectionConfiguration>>) -> Self {
+            self.props.set("IssueDetectionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `SentimentConfiguration`.
-            props, "SentimentConfiguration", sentiment_configuration, set_sentiment_configuration, get_sentiment_configuration, Val<SentimentConfiguration>
+        /// Sets `IssueDetectionConfiguration` in place: [`Self::issue_detection_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_issue_detection_configuration(&mut self, value: impl Into<Val<IssueDetectionConfiguration>>) -> &mut Self {
+            self.props.set("IssueDetectionConfiguration", value.into());
+            self
+        }
+
+        /// `IssueDetectionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_issue_detection_configuration(&self) -> ::std::option::Option<Val<IssueDetectionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "IssueDetectionConfiguration")
+        }
+
+        /// `KeywordMatchConfiguration`.
+        pub fn keyword_match_configuration(mut self, value: impl Into<Val<KeywordMatchConfiguration>>) -> Self {
+            self.props.set("KeywordMatchConfiguration", value.into());
+            self
+        }
+
+        /// Sets `KeywordMatchConfiguration` in place: [`Self::keyword_match_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_keyword_match_configuration(&mut self, value: impl Into<Val<KeywordMatchConfiguration>>) -> &mut Self {
+            self.props.set("KeywordMatchConfiguration", value.into());
+            self
+        }
+
+        /// `KeywordMatchConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_keyword_match_configuration(&self) -> ::std::option::Option<Val<KeywordMatchConfiguration>> {
+            crate::cfn::get_prop(&self.props, "KeywordMatchConfiguration")
+        }
+
+        /// `SentimentConfiguration`.
+        pub fn sentiment_configuration(mut self, value: impl Into<Val<SentimentConfiguration>>) -> Self {
+            self.props.set("SentimentConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SentimentConfiguration` in place: [`Self::sentiment_configuration`] on a value held by `&mut`.
+        pub fn set_sentiment_configuration(&mut self, value: impl Into<Val<SentimentConfiguration>>) -> &mut Self {
+            self.props.set("SentimentConfiguration", value.into());
+            self
+        }
+
+        /// `SentimentConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sentiment_configuration(&self) -> ::std::option::Option<Val<SentimentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SentimentConfiguration")
         }
     }
 
@@ -1680,9 +2842,16 @@ pub mod media_insights_pipeline_configuration {
             IssueDetectionConfiguration { props }
         }
 
-        prop! {
-            /// `RuleName`: The name of the issue detection rule.
-            props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+        /// Sets `RuleName`, which `new` took, in place.
+        pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuleName", value.into());
+            self
+        }
+
+        /// `RuleName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuleName")
         }
     }
 
@@ -1705,19 +2874,46 @@ pub mod media_insights_pipeline_configuration {
             KeywordMatchConfiguration { props }
         }
 
-        prop! {
-            /// `RuleName`: The name of the keyword match rule.
-            props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+        /// Sets `RuleName`, which `new` took, in place.
+        pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuleName", value.into());
+            self
         }
 
-        prop! {
-            /// `Keywords`: The keywords or phrases to match.
-            props, "Keywords", _, set_keywords, get_keywords, Val<List<String>>
+        /// `RuleName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuleName")
         }
 
-        prop! {
-            /// `Negate`: Matches keywords on their presence or absence.
-            props, "Negate", negate, set_negate, get_negate, Val<bool>
+        /// Sets `Keywords`, which `new` took, in place.
+        pub fn set_keywords(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Keywords", value.into());
+            self
+        }
+
+        /// `Keywords` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_keywords(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Keywords")
+        }
+
+        /// `Negate`: Matches keywords on their presence or absence.
+        pub fn negate(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Negate", value.into());
+            self
+        }
+
+        /// Sets `Negate` in place: [`Self::negate`] on a value held by `&mut`.
+        pub fn set_negate(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Negate", value.into());
+            self
+        }
+
+        /// `Negate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_negate(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Negate")
         }
     }
 
@@ -1746,19 +2942,40 @@ pub mod media_insights_pipeline_configuration {
             SentimentConfiguration { props }
         }
 
-        prop! {
-            /// `RuleName`: The name of the sentiment rule.
-            props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+        /// Sets `RuleName`, which `new` took, in place.
+        pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuleName", value.into());
+            self
         }
 
-        prop! {
-            /// `SentimentType`: The type of sentiment.
-            props, "SentimentType", _, set_sentiment_type, get_sentiment_type, Val<SentimentConfigurationSentimentType>
+        /// `RuleName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuleName")
         }
 
-        prop! {
-            /// `TimePeriod`: The analysis interval in seconds.
-            props, "TimePeriod", _, set_time_period, get_time_period, Val<i64>
+        /// Sets `SentimentType`, which `new` took, in place.
+        pub fn set_sentiment_type(&mut self, value: impl Into<Val<SentimentConfigurationSentimentType>>) -> &mut Self {
+            self.props.set("SentimentType", value.into());
+            self
+        }
+
+        /// `SentimentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sentiment_type(&self) -> ::std::option::Option<Val<SentimentConfigurationSentimentType>> {
+            crate::cfn::get_prop(&self.props, "SentimentType")
+        }
+
+        /// Sets `TimePeriod`, which `new` took, in place.
+        pub fn set_time_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimePeriod", value.into());
+            self
+        }
+
+        /// `TimePeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimePeriod")
         }
     }
 
@@ -1816,19 +3033,46 @@ impl MediaPipelineKinesisVideoStreamPool {
         MediaPipelineKinesisVideoStreamPool { core }
     }
 
-    prop! {
-        /// `PoolName`: The name of the Kinesis Video Stream Pool.
-        core.props, "PoolName", _, set_pool_name, get_pool_name, Val<String>
+    /// Sets `PoolName`, which `new` took, in place.
+    pub fn set_pool_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PoolName", value.into());
+        self
     }
 
-    prop! {
-        /// `StreamConfiguration`: The configuration settings for the Kinesis video stream.
-        core.props, "StreamConfiguration", _, set_stream_configuration, get_stream_configuration, Val<media_pipeline_kinesis_video_stream_pool::StreamConfiguration>
+    /// `PoolName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pool_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PoolName")
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the Kinesis Video Stream Pool.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `StreamConfiguration`, which `new` took, in place.
+    pub fn set_stream_configuration(&mut self, value: impl Into<Val<media_pipeline_kinesis_video_stream_pool::StreamConfiguration>>) -> &mut Self {
+        self.core.props.set("StreamConfiguration", value.into());
+        self
+    }
+
+    /// `StreamConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stream_configuration(&self) -> ::std::option::Option<Val<media_pipeline_kinesis_video_stream_pool::StreamConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "StreamConfiguration")
+    }
+
+    /// `Tags`: The tags associated with the Kinesis Video Stream Pool.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1890,14 +3134,34 @@ pub mod media_pipeline_kinesis_video_stream_pool {
             StreamConfiguration { props }
         }
 
-        prop! {
-            /// `Region`: The AWS Region of the video stream.
-            props, "Region", _, set_region, get_region, Val<String>
+        /// Sets `Region`, which `new` took, in place.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
         }
 
-        prop! {
-            /// `DataRetentionInHours`: The amount of time that data is retained, in hours.
-            props, "DataRetentionInHours", data_retention_in_hours, set_data_retention_in_hours, get_data_retention_in_hours, Val<i64>
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
+        }
+
+        /// `DataRetentionInHours`: The amount of time that data is retained, in hours.
+        pub fn data_retention_in_hours(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DataRetentionInHours", value.into());
+            self
+        }
+
+        /// Sets `DataRetentionInHours` in place: [`Self::data_retention_in_hours`] on a value held by `&mut`.
+        pub fn set_data_retention_in_hours(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DataRetentionInHours", value.into());
+            self
+        }
+
+        /// `DataRetentionInHours` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_retention_in_hours(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DataRetentionInHours")
         }
     }
 }
@@ -1931,24 +3195,58 @@ impl SipMediaApplication {
         SipMediaApplication { core }
     }
 
-    prop! {
-        /// `AwsRegion`: The AWS Region in which the SIP media application is created.
-        core.props, "AwsRegion", _, set_aws_region, get_aws_region, Val<String>
+    /// Sets `AwsRegion`, which `new` took, in place.
+    pub fn set_aws_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AwsRegion", value.into());
+        self
     }
 
-    prop! {
-        /// `Endpoints`: List of endpoints (Lambda ARNs) specified for the SIP media application.
-        core.props, "Endpoints", _, set_endpoints, get_endpoints, Val<List<sip_media_application::SipMediaApplicationEndpoint>>
+    /// `AwsRegion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_aws_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AwsRegion")
     }
 
-    prop! {
-        /// `Name`: The name of the SIP media application.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Endpoints`, which `new` took, in place.
+    pub fn set_endpoints(&mut self, value: impl Into<Val<List<sip_media_application::SipMediaApplicationEndpoint>>>) -> &mut Self {
+        self.core.props.set("Endpoints", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags assigned to the SIP media application.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Endpoints` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoints(&self) -> ::std::option::Option<Val<List<sip_media_application::SipMediaApplicationEndpoint>>> {
+        crate::cfn::get_prop(&self.core.props, "Endpoints")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Tags assigned to the SIP media application.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2003,9 +3301,16 @@ pub mod sip_media_application {
             SipMediaApplicationEndpoint { props }
         }
 
-        prop! {
-            /// `LambdaArn`: Valid Amazon Resource Name (ARN) of the Lambda function.
-            props, "LambdaArn", _, set_lambda_arn, get_lambda_arn, Val<String>
+        /// Sets `LambdaArn`, which `new` took, in place.
+        pub fn set_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaArn", value.into());
+            self
+        }
+
+        /// `LambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaArn")
         }
     }
 }
@@ -2034,29 +3339,82 @@ impl VoiceConnector {
         VoiceConnector { core }
     }
 
-    prop! {
-        /// `AwsRegion`: The AWS Region in which the Voice Connector is created.
-        core.props, "AwsRegion", aws_region, set_aws_region, get_aws_region, Val<voice_connector::AwsRegion>
+    /// `AwsRegion`: The AWS Region in which the Voice Connector is created.
+    pub fn aws_region(mut self, value: impl Into<Val<voice_connector::AwsRegion>>) -> Self {
+        self.core.props.set("AwsRegion", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the Voice Connector.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `AwsRegion` in place: [`Self::aws_region`] on a value held by `&mut`.
+    pub fn set_aws_region(&mut self, value: impl Into<Val<voice_connector::AwsRegion>>) -> &mut Self {
+        self.core.props.set("AwsRegion", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkType`: The type of network for the Voice Connector.
-        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<voice_connector::NetworkType>
+    /// `AwsRegion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_aws_region(&self) -> ::std::option::Option<Val<voice_connector::AwsRegion>> {
+        crate::cfn::get_prop(&self.core.props, "AwsRegion")
     }
 
-    prop! {
-        /// `RequireEncryption`: Enables or disables encryption for the Voice Connector.
-        core.props, "RequireEncryption", _, set_require_encryption, get_require_encryption, Val<bool>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags assigned to the Voice Connector.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NetworkType`: The type of network for the Voice Connector.
+    pub fn network_type(mut self, value: impl Into<Val<voice_connector::NetworkType>>) -> Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+    pub fn set_network_type(&mut self, value: impl Into<Val<voice_connector::NetworkType>>) -> &mut Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_type(&self) -> ::std::option::Option<Val<voice_connector::NetworkType>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkType")
+    }
+
+    /// Sets `RequireEncryption`, which `new` took, in place.
+    pub fn set_require_encryption(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("RequireEncryption", value.into());
+        self
+    }
+
+    /// `RequireEncryption` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_require_encryption(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "RequireEncryption")
+    }
+
+    /// `Tags`: The tags assigned to the Voice Connector.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

@@ -52,61 +52,181 @@ impl AnalysisTemplate {
         AnalysisTemplate { core }
     }
 
-    prop! {
-        /// `AnalysisParameters`: The member who can query can provide this placeholder for a
-        /// literal data value in an analysis template
-        core.props, "AnalysisParameters", analysis_parameters, set_analysis_parameters, get_analysis_parameters, Val<List<analysis_template::AnalysisParameter>>
+    /// `AnalysisParameters`: The member who can query can provide this placeholder for a literal
+    /// data value in an analysis template
+    pub fn analysis_parameters(mut self, value: impl Into<Val<List<analysis_template::AnalysisParameter>>>) -> Self {
+        self.core.props.set("AnalysisParameters", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AnalysisParameters` in place: [`Self::analysis_parameters`] on a value held by `&mut`.
+    pub fn set_analysis_parameters(&mut self, value: impl Into<Val<List<analysis_template::AnalysisParameter>>>) -> &mut Self {
+        self.core.props.set("AnalysisParameters", value.into());
+        self
     }
 
-    prop! {
-        /// `ErrorMessageConfiguration`.
-        core.props, "ErrorMessageConfiguration", error_message_configuration, set_error_message_configuration, get_error_message_configuration, Val<analysis_template::ErrorMessageConfiguration>
+    /// `AnalysisParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_analysis_parameters(&self) -> ::std::option::Option<Val<List<analysis_template::AnalysisParameter>>> {
+        crate::cfn::get_prop(&self.core.props, "AnalysisParameters")
     }
 
-    prop! {
-        /// `Format`.
-        core.props, "Format", _, set_format, get_format, Val<analysis_template::Format>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `MembershipIdentifier`.
-        core.props, "MembershipIdentifier", _, set_membership_identifier, get_membership_identifier, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Schema`.
-        core.props, "Schema", schema, set_schema, get_schema, Val<analysis_template::AnalysisSchema>
+    /// `ErrorMessageConfiguration`.
+    pub fn error_message_configuration(mut self, value: impl Into<Val<analysis_template::ErrorMessageConfiguration>>) -> Self {
+        self.core.props.set("ErrorMessageConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Source`.
-        core.props, "Source", _, set_source, get_source, Val<analysis_template::AnalysisSource>
+    /// Sets `ErrorMessageConfiguration` in place: [`Self::error_message_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_error_message_configuration(&mut self, value: impl Into<Val<analysis_template::ErrorMessageConfiguration>>) -> &mut Self {
+        self.core.props.set("ErrorMessageConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceMetadata`.
-        core.props, "SourceMetadata", source_metadata, set_source_metadata, get_source_metadata, Val<analysis_template::AnalysisSourceMetadata>
+    /// `ErrorMessageConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_error_message_configuration(&self) -> ::std::option::Option<Val<analysis_template::ErrorMessageConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ErrorMessageConfiguration")
     }
 
-    prop! {
-        /// `SyntheticDataParameters`.
-        core.props, "SyntheticDataParameters", synthetic_data_parameters, set_synthetic_data_parameters, get_synthetic_data_parameters, Val<analysis_template::SyntheticDataParameters>
+    /// Sets `Format`, which `new` took, in place.
+    pub fn set_format(&mut self, value: impl Into<Val<analysis_template::Format>>) -> &mut Self {
+        self.core.props.set("Format", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms analysis
-        /// template.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Format` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_format(&self) -> ::std::option::Option<Val<analysis_template::Format>> {
+        crate::cfn::get_prop(&self.core.props, "Format")
+    }
+
+    /// Sets `MembershipIdentifier`, which `new` took, in place.
+    pub fn set_membership_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MembershipIdentifier", value.into());
+        self
+    }
+
+    /// `MembershipIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_membership_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MembershipIdentifier")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Schema`.
+    pub fn schema(mut self, value: impl Into<Val<analysis_template::AnalysisSchema>>) -> Self {
+        self.core.props.set("Schema", value.into());
+        self
+    }
+
+    /// Sets `Schema` in place: [`Self::schema`] on a value held by `&mut`.
+    pub fn set_schema(&mut self, value: impl Into<Val<analysis_template::AnalysisSchema>>) -> &mut Self {
+        self.core.props.set("Schema", value.into());
+        self
+    }
+
+    /// `Schema` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema(&self) -> ::std::option::Option<Val<analysis_template::AnalysisSchema>> {
+        crate::cfn::get_prop(&self.core.props, "Schema")
+    }
+
+    /// Sets `Source`, which `new` took, in place.
+    pub fn set_source(&mut self, value: impl Into<Val<analysis_template::AnalysisSource>>) -> &mut Self {
+        self.core.props.set("Source", value.into());
+        self
+    }
+
+    /// `Source` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source(&self) -> ::std::option::Option<Val<analysis_template::AnalysisSource>> {
+        crate::cfn::get_prop(&self.core.props, "Source")
+    }
+
+    /// `SourceMetadata`.
+    pub fn source_metadata(mut self, value: impl Into<Val<analysis_template::AnalysisSourceMetadata>>) -> Self {
+        self.core.props.set("SourceMetadata", value.into());
+        self
+    }
+
+    /// Sets `SourceMetadata` in place: [`Self::source_metadata`] on a value held by `&mut`.
+    pub fn set_source_metadata(&mut self, value: impl Into<Val<analysis_template::AnalysisSourceMetadata>>) -> &mut Self {
+        self.core.props.set("SourceMetadata", value.into());
+        self
+    }
+
+    /// `SourceMetadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_metadata(&self) -> ::std::option::Option<Val<analysis_template::AnalysisSourceMetadata>> {
+        crate::cfn::get_prop(&self.core.props, "SourceMetadata")
+    }
+
+    /// `SyntheticDataParameters`.
+    pub fn synthetic_data_parameters(mut self, value: impl Into<Val<analysis_template::SyntheticDataParameters>>) -> Self {
+        self.core.props.set("SyntheticDataParameters", value.into());
+        self
+    }
+
+    /// Sets `SyntheticDataParameters` in place: [`Self::synthetic_data_parameters`] on a value held
+    /// by `&mut`.
+    pub fn set_synthetic_data_parameters(&mut self, value: impl Into<Val<analysis_template::SyntheticDataParameters>>) -> &mut Self {
+        self.core.props.set("SyntheticDataParameters", value.into());
+        self
+    }
+
+    /// `SyntheticDataParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_synthetic_data_parameters(&self) -> ::std::option::Option<Val<analysis_template::SyntheticDataParameters>> {
+        crate::cfn::get_prop(&self.core.props, "SyntheticDataParameters")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms analysis template.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -170,19 +290,46 @@ pub mod analysis_template {
             AnalysisParameter { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<AnalysisParameterType>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `DefaultValue`.
-            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<AnalysisParameterType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<AnalysisParameterType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `DefaultValue`.
+        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// Sets `DefaultValue` in place: [`Self::default_value`] on a value held by `&mut`.
+        pub fn set_default_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
         }
     }
 
@@ -294,9 +441,16 @@ pub mod analysis_template {
             ErrorMessageConfiguration { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<ErrorMessageConfigurationType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ErrorMessageConfigurationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ErrorMessageConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -340,9 +494,16 @@ pub mod analysis_template {
             AnalysisSchema { props }
         }
 
-        prop! {
-            /// `ReferencedTables`.
-            props, "ReferencedTables", _, set_referenced_tables, get_referenced_tables, Val<List<String>>
+        /// Sets `ReferencedTables`, which `new` took, in place.
+        pub fn set_referenced_tables(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ReferencedTables", value.into());
+            self
+        }
+
+        /// `ReferencedTables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_referenced_tables(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ReferencedTables")
         }
     }
 
@@ -363,14 +524,40 @@ pub mod analysis_template {
             AnalysisSource { props }
         }
 
-        prop! {
-            /// `Text`.
-            props, "Text", text, set_text, get_text, Val<String>
+        /// `Text`.
+        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Text", value.into());
+            self
         }
 
-        prop! {
-            /// `Artifacts`.
-            props, "Artifacts", artifacts, set_artifacts, get_artifacts, Val<AnalysisTemplateArtifacts>
+        /// Sets `Text` in place: [`Self::text`] on a value held by `&mut`.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
+        }
+
+        /// `Artifacts`.
+        pub fn artifacts(mut self, value: impl Into<Val<AnalysisTemplateArtifacts>>) -> Self {
+            self.props.set("Artifacts", value.into());
+            self
+        }
+
+        /// Sets `Artifacts` in place: [`Self::artifacts`] on a value held by `&mut`.
+        pub fn set_artifacts(&mut self, value: impl Into<Val<AnalysisTemplateArtifacts>>) -> &mut Self {
+            self.props.set("Artifacts", value.into());
+            self
+        }
+
+        /// `Artifacts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_artifacts(&self) -> ::std::option::Option<Val<AnalysisTemplateArtifacts>> {
+            crate::cfn::get_prop(&self.props, "Artifacts")
         }
     }
 
@@ -396,19 +583,46 @@ pub mod analysis_template {
             AnalysisTemplateArtifacts { props }
         }
 
-        prop! {
-            /// `EntryPoint`.
-            props, "EntryPoint", _, set_entry_point, get_entry_point, Val<AnalysisTemplateArtifact>
+        /// Sets `EntryPoint`, which `new` took, in place.
+        pub fn set_entry_point(&mut self, value: impl Into<Val<AnalysisTemplateArtifact>>) -> &mut Self {
+            self.props.set("EntryPoint", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `EntryPoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entry_point(&self) -> ::std::option::Option<Val<AnalysisTemplateArtifact>> {
+            crate::cfn::get_prop(&self.props, "EntryPoint")
         }
 
-        prop! {
-            /// `AdditionalArtifacts`.
-            props, "AdditionalArtifacts", additional_artifacts, set_additional_artifacts, get_additional_artifacts, Val<List<AnalysisTemplateArtifact>>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `AdditionalArtifacts`.
+        pub fn additional_artifacts(mut self, value: impl Into<Val<List<AnalysisTemplateArtifact>>>) -> Self {
+            self.props.set("AdditionalArtifacts", value.into());
+            self
+        }
+
+        /// Sets `AdditionalArtifacts` in place: [`Self::additional_artifacts`] on a value held by `&mut`.
+        pub fn set_additional_artifacts(&mut self, value: impl Into<Val<List<AnalysisTemplateArtifact>>>) -> &mut Self {
+            self.props.set("AdditionalArtifacts", value.into());
+            self
+        }
+
+        /// `AdditionalArtifacts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_artifacts(&self) -> ::std::option::Option<Val<List<AnalysisTemplateArtifact>>> {
+            crate::cfn::get_prop(&self.props, "AdditionalArtifacts")
         }
     }
 
@@ -429,9 +643,16 @@ pub mod analysis_template {
             AnalysisTemplateArtifact { props }
         }
 
-        prop! {
-            /// `Location`.
-            props, "Location", _, set_location, get_location, Val<S3Location>
+        /// Sets `Location`, which `new` took, in place.
+        pub fn set_location(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "Location")
         }
     }
 
@@ -454,14 +675,28 @@ pub mod analysis_template {
             S3Location { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
     }
 
@@ -482,9 +717,22 @@ pub mod analysis_template {
             AnalysisSourceMetadata { props }
         }
 
-        prop! {
-            /// `Artifacts`.
-            props, "Artifacts", artifacts, set_artifacts, get_artifacts, Val<AnalysisTemplateArtifactMetadata>
+        /// `Artifacts`.
+        pub fn artifacts(mut self, value: impl Into<Val<AnalysisTemplateArtifactMetadata>>) -> Self {
+            self.props.set("Artifacts", value.into());
+            self
+        }
+
+        /// Sets `Artifacts` in place: [`Self::artifacts`] on a value held by `&mut`.
+        pub fn set_artifacts(&mut self, value: impl Into<Val<AnalysisTemplateArtifactMetadata>>) -> &mut Self {
+            self.props.set("Artifacts", value.into());
+            self
+        }
+
+        /// `Artifacts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_artifacts(&self) -> ::std::option::Option<Val<AnalysisTemplateArtifactMetadata>> {
+            crate::cfn::get_prop(&self.props, "Artifacts")
         }
     }
 
@@ -505,14 +753,35 @@ pub mod analysis_template {
             AnalysisTemplateArtifactMetadata { props }
         }
 
-        prop! {
-            /// `EntryPointHash`.
-            props, "EntryPointHash", _, set_entry_point_hash, get_entry_point_hash, Val<Hash>
+        /// Sets `EntryPointHash`, which `new` took, in place.
+        pub fn set_entry_point_hash(&mut self, value: impl Into<Val<Hash>>) -> &mut Self {
+            self.props.set("EntryPointHash", value.into());
+            self
         }
 
-        prop! {
-            /// `AdditionalArtifactHashes`.
-            props, "AdditionalArtifactHashes", additional_artifact_hashes, set_additional_artifact_hashes, get_additional_artifact_hashes, Val<List<Hash>>
+        /// `EntryPointHash` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entry_point_hash(&self) -> ::std::option::Option<Val<Hash>> {
+            crate::cfn::get_prop(&self.props, "EntryPointHash")
+        }
+
+        /// `AdditionalArtifactHashes`.
+        pub fn additional_artifact_hashes(mut self, value: impl Into<Val<List<Hash>>>) -> Self {
+            self.props.set("AdditionalArtifactHashes", value.into());
+            self
+        }
+
+        /// Sets `AdditionalArtifactHashes` in place: [`Self::additional_artifact_hashes`] on a value
+        /// held by `&mut`.
+        pub fn set_additional_artifact_hashes(&mut self, value: impl Into<Val<List<Hash>>>) -> &mut Self {
+            self.props.set("AdditionalArtifactHashes", value.into());
+            self
+        }
+
+        /// `AdditionalArtifactHashes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_artifact_hashes(&self) -> ::std::option::Option<Val<List<Hash>>> {
+            crate::cfn::get_prop(&self.props, "AdditionalArtifactHashes")
         }
     }
 
@@ -531,9 +800,22 @@ pub mod analysis_template {
             Hash { props }
         }
 
-        prop! {
-            /// `Sha256`.
-            props, "Sha256", sha256, set_sha256, get_sha256, Val<String>
+        /// `Sha256`.
+        pub fn sha256(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Sha256", value.into());
+            self
+        }
+
+        /// Sets `Sha256` in place: [`Self::sha256`] on a value held by `&mut`.
+        pub fn set_sha256(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Sha256", value.into());
+            self
+        }
+
+        /// `Sha256` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sha256(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Sha256")
         }
     }
 
@@ -554,9 +836,23 @@ pub mod analysis_template {
             SyntheticDataParameters { props }
         }
 
-        prop! {
-            /// `MlSyntheticDataParameters`.
-            props, "MlSyntheticDataParameters", ml_synthetic_data_parameters, set_ml_synthetic_data_parameters, get_ml_synthetic_data_parameters, Val<MlSyntheticDataParameters>
+        /// `MlSyntheticDataParameters`.
+        pub fn ml_synthetic_data_parameters(mut self, value: impl Into<Val<MlSyntheticDataParameters>>) -> Self {
+            self.props.set("MlSyntheticDataParameters", value.into());
+            self
+        }
+
+        /// Sets `MlSyntheticDataParameters` in place: [`Self::ml_synthetic_data_parameters`] on a value
+        /// held by `&mut`.
+        pub fn set_ml_synthetic_data_parameters(&mut self, value: impl Into<Val<MlSyntheticDataParameters>>) -> &mut Self {
+            self.props.set("MlSyntheticDataParameters", value.into());
+            self
+        }
+
+        /// `MlSyntheticDataParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ml_synthetic_data_parameters(&self) -> ::std::option::Option<Val<MlSyntheticDataParameters>> {
+            crate::cfn::get_prop(&self.props, "MlSyntheticDataParameters")
         }
     }
 
@@ -585,19 +881,40 @@ pub mod analysis_template {
             MlSyntheticDataParameters { props }
         }
 
-        prop! {
-            /// `Epsilon`.
-            props, "Epsilon", _, set_epsilon, get_epsilon, Val<f64>
+        /// Sets `Epsilon`, which `new` took, in place.
+        pub fn set_epsilon(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Epsilon", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxMembershipInferenceAttackScore`.
-            props, "MaxMembershipInferenceAttackScore", _, set_max_membership_inference_attack_score, get_max_membership_inference_attack_score, Val<f64>
+        /// `Epsilon` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_epsilon(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Epsilon")
         }
 
-        prop! {
-            /// `ColumnClassification`.
-            props, "ColumnClassification", _, set_column_classification, get_column_classification, Val<ColumnClassificationDetails>
+        /// Sets `MaxMembershipInferenceAttackScore`, which `new` took, in place.
+        pub fn set_max_membership_inference_attack_score(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxMembershipInferenceAttackScore", value.into());
+            self
+        }
+
+        /// `MaxMembershipInferenceAttackScore` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_membership_inference_attack_score(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxMembershipInferenceAttackScore")
+        }
+
+        /// Sets `ColumnClassification`, which `new` took, in place.
+        pub fn set_column_classification(&mut self, value: impl Into<Val<ColumnClassificationDetails>>) -> &mut Self {
+            self.props.set("ColumnClassification", value.into());
+            self
+        }
+
+        /// `ColumnClassification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_classification(&self) -> ::std::option::Option<Val<ColumnClassificationDetails>> {
+            crate::cfn::get_prop(&self.props, "ColumnClassification")
         }
     }
 
@@ -618,9 +935,16 @@ pub mod analysis_template {
             ColumnClassificationDetails { props }
         }
 
-        prop! {
-            /// `ColumnMapping`.
-            props, "ColumnMapping", _, set_column_mapping, get_column_mapping, Val<List<SyntheticDataColumnProperties>>
+        /// Sets `ColumnMapping`, which `new` took, in place.
+        pub fn set_column_mapping(&mut self, value: impl Into<Val<List<SyntheticDataColumnProperties>>>) -> &mut Self {
+            self.props.set("ColumnMapping", value.into());
+            self
+        }
+
+        /// `ColumnMapping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_mapping(&self) -> ::std::option::Option<Val<List<SyntheticDataColumnProperties>>> {
+            crate::cfn::get_prop(&self.props, "ColumnMapping")
         }
     }
 
@@ -649,19 +973,40 @@ pub mod analysis_template {
             SyntheticDataColumnProperties { props }
         }
 
-        prop! {
-            /// `ColumnName`.
-            props, "ColumnName", _, set_column_name, get_column_name, Val<String>
+        /// Sets `ColumnName`, which `new` took, in place.
+        pub fn set_column_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ColumnName", value.into());
+            self
         }
 
-        prop! {
-            /// `ColumnType`.
-            props, "ColumnType", _, set_column_type, get_column_type, Val<SyntheticDataColumnPropertiesColumnType>
+        /// `ColumnName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ColumnName")
         }
 
-        prop! {
-            /// `IsPredictiveValue`.
-            props, "IsPredictiveValue", _, set_is_predictive_value, get_is_predictive_value, Val<bool>
+        /// Sets `ColumnType`, which `new` took, in place.
+        pub fn set_column_type(&mut self, value: impl Into<Val<SyntheticDataColumnPropertiesColumnType>>) -> &mut Self {
+            self.props.set("ColumnType", value.into());
+            self
+        }
+
+        /// `ColumnType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_type(&self) -> ::std::option::Option<Val<SyntheticDataColumnPropertiesColumnType>> {
+            crate::cfn::get_prop(&self.props, "ColumnType")
+        }
+
+        /// Sets `IsPredictiveValue`, which `new` took, in place.
+        pub fn set_is_predictive_value(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsPredictiveValue", value.into());
+            self
+        }
+
+        /// `IsPredictiveValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_predictive_value(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsPredictiveValue")
         }
     }
 
@@ -711,79 +1056,255 @@ impl Collaboration {
         Collaboration { core }
     }
 
-    prop! {
-        /// `AllowedResultRegions`.
-        core.props, "AllowedResultRegions", allowed_result_regions, set_allowed_result_regions, get_allowed_result_regions, Val<List<collaboration::SupportedS3Region>>
+    /// `AllowedResultRegions`.
+    pub fn allowed_result_regions(mut self, value: impl Into<Val<List<collaboration::SupportedS3Region>>>) -> Self {
+        self.core.props.set("AllowedResultRegions", value.into());
+        self
     }
 
-    prop! {
-        /// `AnalyticsEngine`.
-        core.props, "AnalyticsEngine", analytics_engine, set_analytics_engine, get_analytics_engine, Val<collaboration::AnalyticsEngine>
+    /// Sets `AllowedResultRegions` in place: [`Self::allowed_result_regions`] on a value held by `&mut`.
+    pub fn set_allowed_result_regions(&mut self, value: impl Into<Val<List<collaboration::SupportedS3Region>>>) -> &mut Self {
+        self.core.props.set("AllowedResultRegions", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoApprovedChangeTypes`.
-        core.props, "AutoApprovedChangeTypes", auto_approved_change_types, set_auto_approved_change_types, get_auto_approved_change_types, Val<List<collaboration::AutoApprovedChangeType>>
+    /// `AllowedResultRegions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allowed_result_regions(&self) -> ::std::option::Option<Val<List<collaboration::SupportedS3Region>>> {
+        crate::cfn::get_prop(&self.core.props, "AllowedResultRegions")
     }
 
-    prop! {
-        /// `CreatorDisplayName`.
-        core.props, "CreatorDisplayName", _, set_creator_display_name, get_creator_display_name, Val<String>
+    /// `AnalyticsEngine`.
+    pub fn analytics_engine(mut self, value: impl Into<Val<collaboration::AnalyticsEngine>>) -> Self {
+        self.core.props.set("AnalyticsEngine", value.into());
+        self
     }
 
-    prop! {
-        /// `CreatorMLMemberAbilities`.
-        core.props, "CreatorMLMemberAbilities", creator_ml_member_abilities, set_creator_ml_member_abilities, get_creator_ml_member_abilities, Val<collaboration::MlMemberAbilities>
+    /// Sets `AnalyticsEngine` in place: [`Self::analytics_engine`] on a value held by `&mut`.
+    pub fn set_analytics_engine(&mut self, value: impl Into<Val<collaboration::AnalyticsEngine>>) -> &mut Self {
+        self.core.props.set("AnalyticsEngine", value.into());
+        self
     }
 
-    prop! {
-        /// `CreatorMemberAbilities`.
-        core.props, "CreatorMemberAbilities", creator_member_abilities, set_creator_member_abilities, get_creator_member_abilities, Val<List<collaboration::MemberAbility>>
+    /// `AnalyticsEngine` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_analytics_engine(&self) -> ::std::option::Option<Val<collaboration::AnalyticsEngine>> {
+        crate::cfn::get_prop(&self.core.props, "AnalyticsEngine")
     }
 
-    prop! {
-        /// `CreatorPaymentConfiguration`.
-        core.props, "CreatorPaymentConfiguration", creator_payment_configuration, set_creator_payment_configuration, get_creator_payment_configuration, Val<collaboration::PaymentConfiguration>
+    /// `AutoApprovedChangeTypes`.
+    pub fn auto_approved_change_types(mut self, value: impl Into<Val<List<collaboration::AutoApprovedChangeType>>>) -> Self {
+        self.core.props.set("AutoApprovedChangeTypes", value.into());
+        self
     }
 
-    prop! {
-        /// `DataEncryptionMetadata`.
-        core.props, "DataEncryptionMetadata", data_encryption_metadata, set_data_encryption_metadata, get_data_encryption_metadata, Val<collaboration::DataEncryptionMetadata>
+    /// Sets `AutoApprovedChangeTypes` in place: [`Self::auto_approved_change_types`] on a value
+    /// held by `&mut`.
+    pub fn set_auto_approved_change_types(&mut self, value: impl Into<Val<List<collaboration::AutoApprovedChangeType>>>) -> &mut Self {
+        self.core.props.set("AutoApprovedChangeTypes", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// `AutoApprovedChangeTypes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_approved_change_types(&self) -> ::std::option::Option<Val<List<collaboration::AutoApprovedChangeType>>> {
+        crate::cfn::get_prop(&self.core.props, "AutoApprovedChangeTypes")
     }
 
-    prop! {
-        /// `IsMetricsEnabled`.
-        core.props, "IsMetricsEnabled", is_metrics_enabled, set_is_metrics_enabled, get_is_metrics_enabled, Val<bool>
+    /// Sets `CreatorDisplayName`, which `new` took, in place.
+    pub fn set_creator_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CreatorDisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `JobLogStatus`.
-        core.props, "JobLogStatus", job_log_status, set_job_log_status, get_job_log_status, Val<collaboration::CollaborationJobLogStatus>
+    /// `CreatorDisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_creator_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CreatorDisplayName")
     }
 
-    prop! {
-        /// `Members`.
-        core.props, "Members", members, set_members, get_members, Val<List<collaboration::MemberSpecification>>
+    /// `CreatorMLMemberAbilities`.
+    pub fn creator_ml_member_abilities(mut self, value: impl Into<Val<collaboration::MlMemberAbilities>>) -> Self {
+        self.core.props.set("CreatorMLMemberAbilities", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `CreatorMLMemberAbilities` in place: [`Self::creator_ml_member_abilities`] on a value
+    /// held by `&mut`.
+    pub fn set_creator_ml_member_abilities(&mut self, value: impl Into<Val<collaboration::MlMemberAbilities>>) -> &mut Self {
+        self.core.props.set("CreatorMLMemberAbilities", value.into());
+        self
     }
 
-    prop! {
-        /// `QueryLogStatus`.
-        core.props, "QueryLogStatus", _, set_query_log_status, get_query_log_status, Val<collaboration::CollaborationQueryLogStatus>
+    /// `CreatorMLMemberAbilities` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_creator_ml_member_abilities(&self) -> ::std::option::Option<Val<collaboration::MlMemberAbilities>> {
+        crate::cfn::get_prop(&self.core.props, "CreatorMLMemberAbilities")
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms collaboration.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CreatorMemberAbilities`.
+    pub fn creator_member_abilities(mut self, value: impl Into<Val<List<collaboration::MemberAbility>>>) -> Self {
+        self.core.props.set("CreatorMemberAbilities", value.into());
+        self
+    }
+
+    /// Sets `CreatorMemberAbilities` in place: [`Self::creator_member_abilities`] on a value held
+    /// by `&mut`.
+    pub fn set_creator_member_abilities(&mut self, value: impl Into<Val<List<collaboration::MemberAbility>>>) -> &mut Self {
+        self.core.props.set("CreatorMemberAbilities", value.into());
+        self
+    }
+
+    /// `CreatorMemberAbilities` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_creator_member_abilities(&self) -> ::std::option::Option<Val<List<collaboration::MemberAbility>>> {
+        crate::cfn::get_prop(&self.core.props, "CreatorMemberAbilities")
+    }
+
+    /// `CreatorPaymentConfiguration`.
+    pub fn creator_payment_configuration(mut self, value: impl Into<Val<collaboration::PaymentConfiguration>>) -> Self {
+        self.core.props.set("CreatorPaymentConfiguration", value.into());
+        self
+    }
+
+    /// Sets `CreatorPaymentConfiguration` in place: [`Self::creator_payment_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_creator_payment_configuration(&mut self, value: impl Into<Val<collaboration::PaymentConfiguration>>) -> &mut Self {
+        self.core.props.set("CreatorPaymentConfiguration", value.into());
+        self
+    }
+
+    /// `CreatorPaymentConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_creator_payment_configuration(&self) -> ::std::option::Option<Val<collaboration::PaymentConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "CreatorPaymentConfiguration")
+    }
+
+    /// `DataEncryptionMetadata`.
+    pub fn data_encryption_metadata(mut self, value: impl Into<Val<collaboration::DataEncryptionMetadata>>) -> Self {
+        self.core.props.set("DataEncryptionMetadata", value.into());
+        self
+    }
+
+    /// Sets `DataEncryptionMetadata` in place: [`Self::data_encryption_metadata`] on a value held
+    /// by `&mut`.
+    pub fn set_data_encryption_metadata(&mut self, value: impl Into<Val<collaboration::DataEncryptionMetadata>>) -> &mut Self {
+        self.core.props.set("DataEncryptionMetadata", value.into());
+        self
+    }
+
+    /// `DataEncryptionMetadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_encryption_metadata(&self) -> ::std::option::Option<Val<collaboration::DataEncryptionMetadata>> {
+        crate::cfn::get_prop(&self.core.props, "DataEncryptionMetadata")
+    }
+
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `IsMetricsEnabled`.
+    pub fn is_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IsMetricsEnabled", value.into());
+        self
+    }
+
+    /// Sets `IsMetricsEnabled` in place: [`Self::is_metrics_enabled`] on a value held by `&mut`.
+    pub fn set_is_metrics_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IsMetricsEnabled", value.into());
+        self
+    }
+
+    /// `IsMetricsEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_is_metrics_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IsMetricsEnabled")
+    }
+
+    /// `JobLogStatus`.
+    pub fn job_log_status(mut self, value: impl Into<Val<collaboration::CollaborationJobLogStatus>>) -> Self {
+        self.core.props.set("JobLogStatus", value.into());
+        self
+    }
+
+    /// Sets `JobLogStatus` in place: [`Self::job_log_status`] on a value held by `&mut`.
+    pub fn set_job_log_status(&mut self, value: impl Into<Val<collaboration::CollaborationJobLogStatus>>) -> &mut Self {
+        self.core.props.set("JobLogStatus", value.into());
+        self
+    }
+
+    /// `JobLogStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_log_status(&self) -> ::std::option::Option<Val<collaboration::CollaborationJobLogStatus>> {
+        crate::cfn::get_prop(&self.core.props, "JobLogStatus")
+    }
+
+    /// `Members`.
+    pub fn members(mut self, value: impl Into<Val<List<collaboration::MemberSpecification>>>) -> Self {
+        self.core.props.set("Members", value.into());
+        self
+    }
+
+    /// Sets `Members` in place: [`Self::members`] on a value held by `&mut`.
+    pub fn set_members(&mut self, value: impl Into<Val<List<collaboration::MemberSpecification>>>) -> &mut Self {
+        self.core.props.set("Members", value.into());
+        self
+    }
+
+    /// `Members` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_members(&self) -> ::std::option::Option<Val<List<collaboration::MemberSpecification>>> {
+        crate::cfn::get_prop(&self.core.props, "Members")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `QueryLogStatus`, which `new` took, in place.
+    pub fn set_query_log_status(&mut self, value: impl Into<Val<collaboration::CollaborationQueryLogStatus>>) -> &mut Self {
+        self.core.props.set("QueryLogStatus", value.into());
+        self
+    }
+
+    /// `QueryLogStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_log_status(&self) -> ::std::option::Option<Val<collaboration::CollaborationQueryLogStatus>> {
+        crate::cfn::get_prop(&self.core.props, "QueryLogStatus")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms collaboration.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -962,9 +1483,16 @@ pub mod collaboration {
             MlMemberAbilities { props }
         }
 
-        prop! {
-            /// `CustomMLMemberAbilities`.
-            props, "CustomMLMemberAbilities", _, set_custom_ml_member_abilities, get_custom_ml_member_abilities, Val<List<CustomMlMemberAbility>>
+        /// Sets `CustomMLMemberAbilities`, which `new` took, in place.
+        pub fn set_custom_ml_member_abilities(&mut self, value: impl Into<Val<List<CustomMlMemberAbility>>>) -> &mut Self {
+            self.props.set("CustomMLMemberAbilities", value.into());
+            self
+        }
+
+        /// `CustomMLMemberAbilities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_ml_member_abilities(&self) -> ::std::option::Option<Val<List<CustomMlMemberAbility>>> {
+            crate::cfn::get_prop(&self.props, "CustomMLMemberAbilities")
         }
     }
 
@@ -1014,19 +1542,52 @@ pub mod collaboration {
             PaymentConfiguration { props }
         }
 
-        prop! {
-            /// `QueryCompute`.
-            props, "QueryCompute", _, set_query_compute, get_query_compute, Val<QueryComputePaymentConfig>
+        /// Sets `QueryCompute`, which `new` took, in place.
+        pub fn set_query_compute(&mut self, value: impl Into<Val<QueryComputePaymentConfig>>) -> &mut Self {
+            self.props.set("QueryCompute", value.into());
+            self
         }
 
-        prop! {
-            /// `JobCompute`.
-            props, "JobCompute", job_compute, set_job_compute, get_job_compute, Val<JobComputePaymentConfig>
+        /// `QueryCompute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_compute(&self) -> ::std::option::Option<Val<QueryComputePaymentConfig>> {
+            crate::cfn::get_prop(&self.props, "QueryCompute")
         }
 
-        prop! {
-            /// `MachineLearning`.
-            props, "MachineLearning", machine_learning, set_machine_learning, get_machine_learning, Val<MlPaymentConfig>
+        /// `JobCompute`.
+        pub fn job_compute(mut self, value: impl Into<Val<JobComputePaymentConfig>>) -> Self {
+            self.props.set("JobCompute", value.into());
+            self
+        }
+
+        /// Sets `JobCompute` in place: [`Self::job_compute`] on a value held by `&mut`.
+        pub fn set_job_compute(&mut self, value: impl Into<Val<JobComputePaymentConfig>>) -> &mut Self {
+            self.props.set("JobCompute", value.into());
+            self
+        }
+
+        /// `JobCompute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_job_compute(&self) -> ::std::option::Option<Val<JobComputePaymentConfig>> {
+            crate::cfn::get_prop(&self.props, "JobCompute")
+        }
+
+        /// `MachineLearning`.
+        pub fn machine_learning(mut self, value: impl Into<Val<MlPaymentConfig>>) -> Self {
+            self.props.set("MachineLearning", value.into());
+            self
+        }
+
+        /// Sets `MachineLearning` in place: [`Self::machine_learning`] on a value held by `&mut`.
+        pub fn set_machine_learning(&mut self, value: impl Into<Val<MlPaymentConfig>>) -> &mut Self {
+            self.props.set("MachineLearning", value.into());
+            self
+        }
+
+        /// `MachineLearning` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_machine_learning(&self) -> ::std::option::Option<Val<MlPaymentConfig>> {
+            crate::cfn::get_prop(&self.props, "MachineLearning")
         }
     }
 
@@ -1047,9 +1608,16 @@ pub mod collaboration {
             JobComputePaymentConfig { props }
         }
 
-        prop! {
-            /// `IsResponsible`.
-            props, "IsResponsible", _, set_is_responsible, get_is_responsible, Val<bool>
+        /// Sets `IsResponsible`, which `new` took, in place.
+        pub fn set_is_responsible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsResponsible", value.into());
+            self
+        }
+
+        /// `IsResponsible` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_responsible(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsResponsible")
         }
     }
 
@@ -1068,19 +1636,59 @@ pub mod collaboration {
             MlPaymentConfig { props }
         }
 
-        prop! {
-            /// `ModelInference`.
-            props, "ModelInference", model_inference, set_model_inference, get_model_inference, Val<ModelInferencePaymentConfig>
+        /// `ModelInference`.
+        pub fn model_inference(mut self, value: impl Into<Val<ModelInferencePaymentConfig>>) -> Self {
+            self.props.set("ModelInference", value.into());
+            self
         }
 
-        prop! {
-            /// `ModelTraining`.
-            props, "ModelTraining", model_training, set_model_training, get_model_training, Val<ModelTrainingPaymentConfig>
+        /// Sets `ModelInference` in place: [`Self::model_inference`] on a value held by `&mut`.
+        pub fn set_model_inference(&mut self, value: impl Into<Val<ModelInferencePaymentConfig>>) -> &mut Self {
+            self.props.set("ModelInference", value.into());
+            self
         }
 
-        prop! {
-            /// `SyntheticDataGeneration`.
-            props, "SyntheticDataGeneration", synthetic_data_generation, set_synthetic_data_generation, get_synthetic_data_generation, Val<SyntheticDataGenerationPaymentConfig>
+        /// `ModelInference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_inference(&self) -> ::std::option::Option<Val<ModelInferencePaymentConfig>> {
+            crate::cfn::get_prop(&self.props, "ModelInference")
+        }
+
+        /// `ModelTraining`.
+        pub fn model_training(mut self, value: impl Into<Val<ModelTrainingPaymentConfig>>) -> Self {
+            self.props.set("ModelTraining", value.into());
+            self
+        }
+
+        /// Sets `ModelTraining` in place: [`Self::model_training`] on a value held by `&mut`.
+        pub fn set_model_training(&mut self, value: impl Into<Val<ModelTrainingPaymentConfig>>) -> &mut Self {
+            self.props.set("ModelTraining", value.into());
+            self
+        }
+
+        /// `ModelTraining` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_training(&self) -> ::std::option::Option<Val<ModelTrainingPaymentConfig>> {
+            crate::cfn::get_prop(&self.props, "ModelTraining")
+        }
+
+        /// `SyntheticDataGeneration`.
+        pub fn synthetic_data_generation(mut self, value: impl Into<Val<SyntheticDataGenerationPaymentConfig>>) -> Self {
+            self.props.set("SyntheticDataGeneration", value.into());
+            self
+        }
+
+        /// Sets `SyntheticDataGeneration` in place: [`Self::synthetic_data_generation`] on a value held
+        /// by `&mut`.
+        pub fn set_synthetic_data_generation(&mut self, value: impl Into<Val<SyntheticDataGenerationPaymentConfig>>) -> &mut Self {
+            self.props.set("SyntheticDataGeneration", value.into());
+            self
+        }
+
+        /// `SyntheticDataGeneration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_synthetic_data_generation(&self) -> ::std::option::Option<Val<SyntheticDataGenerationPaymentConfig>> {
+            crate::cfn::get_prop(&self.props, "SyntheticDataGeneration")
         }
     }
 
@@ -1101,9 +1709,16 @@ pub mod collaboration {
             ModelInferencePaymentConfig { props }
         }
 
-        prop! {
-            /// `IsResponsible`.
-            props, "IsResponsible", _, set_is_responsible, get_is_responsible, Val<bool>
+        /// Sets `IsResponsible`, which `new` took, in place.
+        pub fn set_is_responsible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsResponsible", value.into());
+            self
+        }
+
+        /// `IsResponsible` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_responsible(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsResponsible")
         }
     }
 
@@ -1124,9 +1739,16 @@ pub mod collaboration {
             ModelTrainingPaymentConfig { props }
         }
 
-        prop! {
-            /// `IsResponsible`.
-            props, "IsResponsible", _, set_is_responsible, get_is_responsible, Val<bool>
+        /// Sets `IsResponsible`, which `new` took, in place.
+        pub fn set_is_responsible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsResponsible", value.into());
+            self
+        }
+
+        /// `IsResponsible` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_responsible(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsResponsible")
         }
     }
 
@@ -1147,9 +1769,16 @@ pub mod collaboration {
             SyntheticDataGenerationPaymentConfig { props }
         }
 
-        prop! {
-            /// `IsResponsible`.
-            props, "IsResponsible", _, set_is_responsible, get_is_responsible, Val<bool>
+        /// Sets `IsResponsible`, which `new` took, in place.
+        pub fn set_is_responsible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsResponsible", value.into());
+            self
+        }
+
+        /// `IsResponsible` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_responsible(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsResponsible")
         }
     }
 
@@ -1170,9 +1799,16 @@ pub mod collaboration {
             QueryComputePaymentConfig { props }
         }
 
-        prop! {
-            /// `IsResponsible`.
-            props, "IsResponsible", _, set_is_responsible, get_is_responsible, Val<bool>
+        /// Sets `IsResponsible`, which `new` took, in place.
+        pub fn set_is_responsible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsResponsible", value.into());
+            self
+        }
+
+        /// `IsResponsible` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_responsible(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsResponsible")
         }
     }
 
@@ -1204,24 +1840,52 @@ pub mod collaboration {
             DataEncryptionMetadata { props }
         }
 
-        prop! {
-            /// `AllowCleartext`.
-            props, "AllowCleartext", _, set_allow_cleartext, get_allow_cleartext, Val<bool>
+        /// Sets `AllowCleartext`, which `new` took, in place.
+        pub fn set_allow_cleartext(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowCleartext", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowDuplicates`.
-            props, "AllowDuplicates", _, set_allow_duplicates, get_allow_duplicates, Val<bool>
+        /// `AllowCleartext` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_cleartext(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowCleartext")
         }
 
-        prop! {
-            /// `AllowJoinsOnColumnsWithDifferentNames`.
-            props, "AllowJoinsOnColumnsWithDifferentNames", _, set_allow_joins_on_columns_with_different_names, get_allow_joins_on_columns_with_different_names, Val<bool>
+        /// Sets `AllowDuplicates`, which `new` took, in place.
+        pub fn set_allow_duplicates(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowDuplicates", value.into());
+            self
         }
 
-        prop! {
-            /// `PreserveNulls`.
-            props, "PreserveNulls", _, set_preserve_nulls, get_preserve_nulls, Val<bool>
+        /// `AllowDuplicates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_duplicates(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowDuplicates")
+        }
+
+        /// Sets `AllowJoinsOnColumnsWithDifferentNames`, which `new` took, in place.
+        pub fn set_allow_joins_on_columns_with_different_names(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowJoinsOnColumnsWithDifferentNames", value.into());
+            self
+        }
+
+        /// `AllowJoinsOnColumnsWithDifferentNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_joins_on_columns_with_different_names(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowJoinsOnColumnsWithDifferentNames")
+        }
+
+        /// Sets `PreserveNulls`, which `new` took, in place.
+        pub fn set_preserve_nulls(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PreserveNulls", value.into());
+            self
+        }
+
+        /// `PreserveNulls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preserve_nulls(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PreserveNulls")
         }
     }
 
@@ -1257,29 +1921,82 @@ pub mod collaboration {
             MemberSpecification { props }
         }
 
-        prop! {
-            /// `AccountId`.
-            props, "AccountId", _, set_account_id, get_account_id, Val<String>
+        /// Sets `AccountId`, which `new` took, in place.
+        pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `DisplayName`.
-            props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+        /// `AccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountId")
         }
 
-        prop! {
-            /// `MLMemberAbilities`.
-            props, "MLMemberAbilities", ml_member_abilities, set_ml_member_abilities, get_ml_member_abilities, Val<MlMemberAbilities>
+        /// Sets `DisplayName`, which `new` took, in place.
+        pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DisplayName", value.into());
+            self
         }
 
-        prop! {
-            /// `MemberAbilities`.
-            props, "MemberAbilities", member_abilities, set_member_abilities, get_member_abilities, Val<List<MemberAbility>>
+        /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DisplayName")
         }
 
-        prop! {
-            /// `PaymentConfiguration`.
-            props, "PaymentConfiguration", payment_configuration, set_payment_configuration, get_payment_configuration, Val<PaymentConfiguration>
+        /// `MLMemberAbilities`.
+        pub fn ml_member_abilities(mut self, value: impl Into<Val<MlMemberAbilities>>) -> Self {
+            self.props.set("MLMemberAbilities", value.into());
+            self
+        }
+
+        /// Sets `MLMemberAbilities` in place: [`Self::ml_member_abilities`] on a value held by `&mut`.
+        pub fn set_ml_member_abilities(&mut self, value: impl Into<Val<MlMemberAbilities>>) -> &mut Self {
+            self.props.set("MLMemberAbilities", value.into());
+            self
+        }
+
+        /// `MLMemberAbilities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ml_member_abilities(&self) -> ::std::option::Option<Val<MlMemberAbilities>> {
+            crate::cfn::get_prop(&self.props, "MLMemberAbilities")
+        }
+
+        /// `MemberAbilities`.
+        pub fn member_abilities(mut self, value: impl Into<Val<List<MemberAbility>>>) -> Self {
+            self.props.set("MemberAbilities", value.into());
+            self
+        }
+
+        /// Sets `MemberAbilities` in place: [`Self::member_abilities`] on a value held by `&mut`.
+        pub fn set_member_abilities(&mut self, value: impl Into<Val<List<MemberAbility>>>) -> &mut Self {
+            self.props.set("MemberAbilities", value.into());
+            self
+        }
+
+        /// `MemberAbilities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_member_abilities(&self) -> ::std::option::Option<Val<List<MemberAbility>>> {
+            crate::cfn::get_prop(&self.props, "MemberAbilities")
+        }
+
+        /// `PaymentConfiguration`.
+        pub fn payment_configuration(mut self, value: impl Into<Val<PaymentConfiguration>>) -> Self {
+            self.props.set("PaymentConfiguration", value.into());
+            self
+        }
+
+        /// Sets `PaymentConfiguration` in place: [`Self::payment_configuration`] on a value held by `&mut`.
+        pub fn set_payment_configuration(&mut self, value: impl Into<Val<PaymentConfiguration>>) -> &mut Self {
+            self.props.set("PaymentConfiguration", value.into());
+            self
+        }
+
+        /// `PaymentConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_payment_configuration(&self) -> ::std::option::Option<Val<PaymentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PaymentConfiguration")
         }
     }
 
@@ -1329,44 +2046,125 @@ impl ConfiguredTable {
         ConfiguredTable { core }
     }
 
-    prop! {
-        /// `AllowedColumns`.
-        core.props, "AllowedColumns", _, set_allowed_columns, get_allowed_columns, Val<List<String>>
+    /// Sets `AllowedColumns`, which `new` took, in place.
+    pub fn set_allowed_columns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AllowedColumns", value.into());
+        self
     }
 
-    prop! {
-        /// `AnalysisMethod`.
-        core.props, "AnalysisMethod", _, set_analysis_method, get_analysis_method, Val<configured_table::AnalysisMethod>
+    /// `AllowedColumns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allowed_columns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AllowedColumns")
     }
 
-    prop! {
-        /// `AnalysisRules`.
-        core.props, "AnalysisRules", analysis_rules, set_analysis_rules, get_analysis_rules, Val<List<configured_table::AnalysisRule>>
+    /// Sets `AnalysisMethod`, which `new` took, in place.
+    pub fn set_analysis_method(&mut self, value: impl Into<Val<configured_table::AnalysisMethod>>) -> &mut Self {
+        self.core.props.set("AnalysisMethod", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AnalysisMethod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_analysis_method(&self) -> ::std::option::Option<Val<configured_table::AnalysisMethod>> {
+        crate::cfn::get_prop(&self.core.props, "AnalysisMethod")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `AnalysisRules`.
+    pub fn analysis_rules(mut self, value: impl Into<Val<List<configured_table::AnalysisRule>>>) -> Self {
+        self.core.props.set("AnalysisRules", value.into());
+        self
     }
 
-    prop! {
-        /// `SelectedAnalysisMethods`.
-        core.props, "SelectedAnalysisMethods", selected_analysis_methods, set_selected_analysis_methods, get_selected_analysis_methods, Val<List<configured_table::SelectedAnalysisMethod>>
+    /// Sets `AnalysisRules` in place: [`Self::analysis_rules`] on a value held by `&mut`.
+    pub fn set_analysis_rules(&mut self, value: impl Into<Val<List<configured_table::AnalysisRule>>>) -> &mut Self {
+        self.core.props.set("AnalysisRules", value.into());
+        self
     }
 
-    prop! {
-        /// `TableReference`.
-        core.props, "TableReference", _, set_table_reference, get_table_reference, Val<configured_table::TableReference>
+    /// `AnalysisRules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_analysis_rules(&self) -> ::std::option::Option<Val<List<configured_table::AnalysisRule>>> {
+        crate::cfn::get_prop(&self.core.props, "AnalysisRules")
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms collaboration.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `SelectedAnalysisMethods`.
+    pub fn selected_analysis_methods(mut self, value: impl Into<Val<List<configured_table::SelectedAnalysisMethod>>>) -> Self {
+        self.core.props.set("SelectedAnalysisMethods", value.into());
+        self
+    }
+
+    /// Sets `SelectedAnalysisMethods` in place: [`Self::selected_analysis_methods`] on a value held
+    /// by `&mut`.
+    pub fn set_selected_analysis_methods(&mut self, value: impl Into<Val<List<configured_table::SelectedAnalysisMethod>>>) -> &mut Self {
+        self.core.props.set("SelectedAnalysisMethods", value.into());
+        self
+    }
+
+    /// `SelectedAnalysisMethods` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_selected_analysis_methods(&self) -> ::std::option::Option<Val<List<configured_table::SelectedAnalysisMethod>>> {
+        crate::cfn::get_prop(&self.core.props, "SelectedAnalysisMethods")
+    }
+
+    /// Sets `TableReference`, which `new` took, in place.
+    pub fn set_table_reference(&mut self, value: impl Into<Val<configured_table::TableReference>>) -> &mut Self {
+        self.core.props.set("TableReference", value.into());
+        self
+    }
+
+    /// `TableReference` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_reference(&self) -> ::std::option::Option<Val<configured_table::TableReference>> {
+        crate::cfn::get_prop(&self.core.props, "TableReference")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms collaboration.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1431,14 +2229,28 @@ pub mod configured_table {
             AnalysisRule { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<ConfiguredTableAnalysisRuleType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ConfiguredTableAnalysisRuleType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Policy`.
-            props, "Policy", _, set_policy, get_policy, Val<ConfiguredTableAnalysisRulePolicy>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ConfiguredTableAnalysisRuleType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Policy`, which `new` took, in place.
+        pub fn set_policy(&mut self, value: impl Into<Val<ConfiguredTableAnalysisRulePolicy>>) -> &mut Self {
+            self.props.set("Policy", value.into());
+            self
+        }
+
+        /// `Policy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy(&self) -> ::std::option::Option<Val<ConfiguredTableAnalysisRulePolicy>> {
+            crate::cfn::get_prop(&self.props, "Policy")
         }
     }
 
@@ -1459,9 +2271,16 @@ pub mod configured_table {
             ConfiguredTableAnalysisRulePolicy { props }
         }
 
-        prop! {
-            /// `V1`.
-            props, "V1", _, set_v1, get_v1, Val<ConfiguredTableAnalysisRulePolicyV1>
+        /// Sets `V1`, which `new` took, in place.
+        pub fn set_v1(&mut self, value: impl Into<Val<ConfiguredTableAnalysisRulePolicyV1>>) -> &mut Self {
+            self.props.set("V1", value.into());
+            self
+        }
+
+        /// `V1` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_v1(&self) -> ::std::option::Option<Val<ConfiguredTableAnalysisRulePolicyV1>> {
+            crate::cfn::get_prop(&self.props, "V1")
         }
     }
 
@@ -1482,19 +2301,58 @@ pub mod configured_table {
             ConfiguredTableAnalysisRulePolicyV1 { props }
         }
 
-        prop! {
-            /// `List`.
-            props, "List", list, set_list, get_list, Val<AnalysisRuleList>
+        /// `List`.
+        pub fn list(mut self, value: impl Into<Val<AnalysisRuleList>>) -> Self {
+            self.props.set("List", value.into());
+            self
         }
 
-        prop! {
-            /// `Aggregation`.
-            props, "Aggregation", aggregation, set_aggregation, get_aggregation, Val<AnalysisRuleAggregation>
+        /// Sets `List` in place: [`Self::list`] on a value held by `&mut`.
+        pub fn set_list(&mut self, value: impl Into<Val<AnalysisRuleList>>) -> &mut Self {
+            self.props.set("List", value.into());
+            self
         }
 
-        prop! {
-            /// `Custom`.
-            props, "Custom", custom, set_custom, get_custom, Val<AnalysisRuleCustom>
+        /// `List` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_list(&self) -> ::std::option::Option<Val<AnalysisRuleList>> {
+            crate::cfn::get_prop(&self.props, "List")
+        }
+
+        /// `Aggregation`.
+        pub fn aggregation(mut self, value: impl Into<Val<AnalysisRuleAggregation>>) -> Self {
+            self.props.set("Aggregation", value.into());
+            self
+        }
+
+        /// Sets `Aggregation` in place: [`Self::aggregation`] on a value held by `&mut`.
+        pub fn set_aggregation(&mut self, value: impl Into<Val<AnalysisRuleAggregation>>) -> &mut Self {
+            self.props.set("Aggregation", value.into());
+            self
+        }
+
+        /// `Aggregation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aggregation(&self) -> ::std::option::Option<Val<AnalysisRuleAggregation>> {
+            crate::cfn::get_prop(&self.props, "Aggregation")
+        }
+
+        /// `Custom`.
+        pub fn custom(mut self, value: impl Into<Val<AnalysisRuleCustom>>) -> Self {
+            self.props.set("Custom", value.into());
+            self
+        }
+
+        /// Sets `Custom` in place: [`Self::custom`] on a value held by `&mut`.
+        pub fn set_custom(&mut self, value: impl Into<Val<AnalysisRuleCustom>>) -> &mut Self {
+            self.props.set("Custom", value.into());
+            self
+        }
+
+        /// `Custom` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom(&self) -> ::std::option::Option<Val<AnalysisRuleCustom>> {
+            crate::cfn::get_prop(&self.props, "Custom")
         }
     }
 
@@ -1520,24 +2378,64 @@ pub mod configured_table {
             AnalysisRuleList { props }
         }
 
-        prop! {
-            /// `JoinColumns`.
-            props, "JoinColumns", _, set_join_columns, get_join_columns, Val<List<String>>
+        /// Sets `JoinColumns`, which `new` took, in place.
+        pub fn set_join_columns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("JoinColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `ListColumns`.
-            props, "ListColumns", _, set_list_columns, get_list_columns, Val<List<String>>
+        /// `JoinColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_join_columns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "JoinColumns")
         }
 
-        prop! {
-            /// `AdditionalAnalyses`.
-            props, "AdditionalAnalyses", additional_analyses, set_additional_analyses, get_additional_analyses, Val<AdditionalAnalyses>
+        /// Sets `ListColumns`, which `new` took, in place.
+        pub fn set_list_columns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ListColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedJoinOperators`.
-            props, "AllowedJoinOperators", allowed_join_operators, set_allowed_join_operators, get_allowed_join_operators, Val<List<JoinOperator>>
+        /// `ListColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_list_columns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ListColumns")
+        }
+
+        /// `AdditionalAnalyses`.
+        pub fn additional_analyses(mut self, value: impl Into<Val<AdditionalAnalyses>>) -> Self {
+            self.props.set("AdditionalAnalyses", value.into());
+            self
+        }
+
+        /// Sets `AdditionalAnalyses` in place: [`Self::additional_analyses`] on a value held by `&mut`.
+        pub fn set_additional_analyses(&mut self, value: impl Into<Val<AdditionalAnalyses>>) -> &mut Self {
+            self.props.set("AdditionalAnalyses", value.into());
+            self
+        }
+
+        /// `AdditionalAnalyses` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_analyses(&self) -> ::std::option::Option<Val<AdditionalAnalyses>> {
+            crate::cfn::get_prop(&self.props, "AdditionalAnalyses")
+        }
+
+        /// `AllowedJoinOperators`.
+        pub fn allowed_join_operators(mut self, value: impl Into<Val<List<JoinOperator>>>) -> Self {
+            self.props.set("AllowedJoinOperators", value.into());
+            self
+        }
+
+        /// Sets `AllowedJoinOperators` in place: [`Self::allowed_join_operators`] on a value held by `&mut`.
+        pub fn set_allowed_join_operators(&mut self, value: impl Into<Val<List<JoinOperator>>>) -> &mut Self {
+            self.props.set("AllowedJoinOperators", value.into());
+            self
+        }
+
+        /// `AllowedJoinOperators` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_join_operators(&self) -> ::std::option::Option<Val<List<JoinOperator>>> {
+            crate::cfn::get_prop(&self.props, "AllowedJoinOperators")
         }
     }
 
@@ -1601,44 +2499,118 @@ pub mod configured_table {
             AnalysisRuleAggregation { props }
         }
 
-        prop! {
-            /// `AggregateColumns`.
-            props, "AggregateColumns", _, set_aggregate_columns, get_aggregate_columns, Val<List<AggregateColumn>>
+        /// Sets `AggregateColumns`, which `new` took, in place.
+        pub fn set_aggregate_columns(&mut self, value: impl Into<Val<List<AggregateColumn>>>) -> &mut Self {
+            self.props.set("AggregateColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `JoinColumns`.
-            props, "JoinColumns", _, set_join_columns, get_join_columns, Val<List<String>>
+        /// `AggregateColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aggregate_columns(&self) -> ::std::option::Option<Val<List<AggregateColumn>>> {
+            crate::cfn::get_prop(&self.props, "AggregateColumns")
         }
 
-        prop! {
-            /// `DimensionColumns`.
-            props, "DimensionColumns", _, set_dimension_columns, get_dimension_columns, Val<List<String>>
+        /// Sets `JoinColumns`, which `new` took, in place.
+        pub fn set_join_columns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("JoinColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `ScalarFunctions`.
-            props, "ScalarFunctions", _, set_scalar_functions, get_scalar_functions, Val<List<ScalarFunctions>>
+        /// `JoinColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_join_columns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "JoinColumns")
         }
 
-        prop! {
-            /// `OutputConstraints`.
-            props, "OutputConstraints", _, set_output_constraints, get_output_constraints, Val<List<AggregationConstraint>>
+        /// Sets `DimensionColumns`, which `new` took, in place.
+        pub fn set_dimension_columns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DimensionColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `AdditionalAnalyses`.
-            props, "AdditionalAnalyses", additional_analyses, set_additional_analyses, get_additional_analyses, Val<AdditionalAnalyses>
+        /// `DimensionColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_columns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DimensionColumns")
         }
 
-        prop! {
-            /// `AllowedJoinOperators`.
-            props, "AllowedJoinOperators", allowed_join_operators, set_allowed_join_operators, get_allowed_join_operators, Val<List<JoinOperator>>
+        /// Sets `ScalarFunctions`, which `new` took, in place.
+        pub fn set_scalar_functions(&mut self, value: impl Into<Val<List<ScalarFunctions>>>) -> &mut Self {
+            self.props.set("ScalarFunctions", value.into());
+            self
         }
 
-        prop! {
-            /// `JoinRequired`.
-            props, "JoinRequired", join_required, set_join_required, get_join_required, Val<JoinRequiredOption>
+        /// `ScalarFunctions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scalar_functions(&self) -> ::std::option::Option<Val<List<ScalarFunctions>>> {
+            crate::cfn::get_prop(&self.props, "ScalarFunctions")
+        }
+
+        /// Sets `OutputConstraints`, which `new` took, in place.
+        pub fn set_output_constraints(&mut self, value: impl Into<Val<List<AggregationConstraint>>>) -> &mut Self {
+            self.props.set("OutputConstraints", value.into());
+            self
+        }
+
+        /// `OutputConstraints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_constraints(&self) -> ::std::option::Option<Val<List<AggregationConstraint>>> {
+            crate::cfn::get_prop(&self.props, "OutputConstraints")
+        }
+
+        /// `AdditionalAnalyses`.
+        pub fn additional_analyses(mut self, value: impl Into<Val<AdditionalAnalyses>>) -> Self {
+            self.props.set("AdditionalAnalyses", value.into());
+            self
+        }
+
+        /// Sets `AdditionalAnalyses` in place: [`Self::additional_analyses`] on a value held by `&mut`.
+        pub fn set_additional_analyses(&mut self, value: impl Into<Val<AdditionalAnalyses>>) -> &mut Self {
+            self.props.set("AdditionalAnalyses", value.into());
+            self
+        }
+
+        /// `AdditionalAnalyses` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_analyses(&self) -> ::std::option::Option<Val<AdditionalAnalyses>> {
+            crate::cfn::get_prop(&self.props, "AdditionalAnalyses")
+        }
+
+        /// `AllowedJoinOperators`.
+        pub fn allowed_join_operators(mut self, value: impl Into<Val<List<JoinOperator>>>) -> Self {
+            self.props.set("AllowedJoinOperators", value.into());
+            self
+        }
+
+        /// Sets `AllowedJoinOperators` in place: [`Self::allowed_join_operators`] on a value held by `&mut`.
+        pub fn set_allowed_join_operators(&mut self, value: impl Into<Val<List<JoinOperator>>>) -> &mut Self {
+            self.props.set("AllowedJoinOperators", value.into());
+            self
+        }
+
+        /// `AllowedJoinOperators` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_join_operators(&self) -> ::std::option::Option<Val<List<JoinOperator>>> {
+            crate::cfn::get_prop(&self.props, "AllowedJoinOperators")
+        }
+
+        /// `JoinRequired`.
+        pub fn join_required(mut self, value: impl Into<Val<JoinRequiredOption>>) -> Self {
+            self.props.set("JoinRequired", value.into());
+            self
+        }
+
+        /// Sets `JoinRequired` in place: [`Self::join_required`] on a value held by `&mut`.
+        pub fn set_join_required(&mut self, value: impl Into<Val<JoinRequiredOption>>) -> &mut Self {
+            self.props.set("JoinRequired", value.into());
+            self
+        }
+
+        /// `JoinRequired` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_join_required(&self) -> ::std::option::Option<Val<JoinRequiredOption>> {
+            crate::cfn::get_prop(&self.props, "JoinRequired")
         }
     }
 
@@ -1664,14 +2636,28 @@ pub mod configured_table {
             AggregateColumn { props }
         }
 
-        prop! {
-            /// `ColumnNames`.
-            props, "ColumnNames", _, set_column_names, get_column_names, Val<List<String>>
+        /// Sets `ColumnNames`, which `new` took, in place.
+        pub fn set_column_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ColumnNames", value.into());
+            self
         }
 
-        prop! {
-            /// `Function`.
-            props, "Function", _, set_function, get_function, Val<AggregateFunctionName>
+        /// `ColumnNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ColumnNames")
+        }
+
+        /// Sets `Function`, which `new` took, in place.
+        pub fn set_function(&mut self, value: impl Into<Val<AggregateFunctionName>>) -> &mut Self {
+            self.props.set("Function", value.into());
+            self
+        }
+
+        /// `Function` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function(&self) -> ::std::option::Option<Val<AggregateFunctionName>> {
+            crate::cfn::get_prop(&self.props, "Function")
         }
     }
 
@@ -1732,19 +2718,40 @@ pub mod configured_table {
             AggregationConstraint { props }
         }
 
-        prop! {
-            /// `ColumnName`.
-            props, "ColumnName", _, set_column_name, get_column_name, Val<String>
+        /// Sets `ColumnName`, which `new` took, in place.
+        pub fn set_column_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ColumnName", value.into());
+            self
         }
 
-        prop! {
-            /// `Minimum`.
-            props, "Minimum", _, set_minimum, get_minimum, Val<f64>
+        /// `ColumnName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ColumnName")
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<AggregationType>
+        /// Sets `Minimum`, which `new` took, in place.
+        pub fn set_minimum(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Minimum", value.into());
+            self
+        }
+
+        /// `Minimum` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Minimum")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<AggregationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<AggregationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1854,39 +2861,126 @@ pub mod configured_table {
             AnalysisRuleCustom { props }
         }
 
-        prop! {
-            /// `AllowedAnalyses`.
-            props, "AllowedAnalyses", _, set_allowed_analyses, get_allowed_analyses, Val<List<String>>
+        /// Sets `AllowedAnalyses`, which `new` took, in place.
+        pub fn set_allowed_analyses(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedAnalyses", value.into());
+            self
         }
 
-        prop! {
-            /// `AdditionalAnalyses`.
-            props, "AdditionalAnalyses", additional_analyses, set_additional_analyses, get_additional_analyses, Val<AdditionalAnalyses>
+        /// `AllowedAnalyses` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_analyses(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedAnalyses")
         }
 
-        prop! {
-            /// `AggregationThresholds`.
-            props, "AggregationThresholds", aggregation_thresholds, set_aggregation_thresholds, get_aggregation_thresholds, Val<List<AggregationThreshold>>
+        /// `AdditionalAnalyses`.
+        pub fn additional_analyses(mut self, value: impl Into<Val<AdditionalAnalyses>>) -> Self {
+            self.props.set("AdditionalAnalyses", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedAnalysisProviders`.
-            props, "AllowedAnalysisProviders", allowed_analysis_providers, set_allowed_analysis_providers, get_allowed_analysis_providers, Val<List<String>>
+        /// Sets `AdditionalAnalyses` in place: [`Self::additional_analyses`] on a value held by `&mut`.
+        pub fn set_additional_analyses(&mut self, value: impl Into<Val<AdditionalAnalyses>>) -> &mut Self {
+            self.props.set("AdditionalAnalyses", value.into());
+            self
         }
 
-        prop! {
-            /// `ComparisonControls`.
-            props, "ComparisonControls", comparison_controls, set_comparison_controls, get_comparison_controls, Val<ComparisonControls>
+        /// `AdditionalAnalyses` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_analyses(&self) -> ::std::option::Option<Val<AdditionalAnalyses>> {
+            crate::cfn::get_prop(&self.props, "AdditionalAnalyses")
         }
 
-        prop! {
-            /// `DifferentialPrivacy`.
-            props, "DifferentialPrivacy", differential_privacy, set_differential_privacy, get_differential_privacy, Val<DifferentialPrivacy>
+        /// `AggregationThresholds`.
+        pub fn aggregation_thresholds(mut self, value: impl Into<Val<List<AggregationThreshold>>>) -> Self {
+            self.props.set("AggregationThresholds", value.into());
+            self
         }
 
-        prop! {
-            /// `DisallowedOutputColumns`.
-            props, "DisallowedOutputColumns", disallowed_output_columns, set_disallowed_output_columns, get_disallowed_output_columns, Val<List<String>>
+        /// Sets `AggregationThresholds` in place: [`Self::aggregation_thresholds`] on a value held by `&mut`.
+        pub fn set_aggregation_thresholds(&mut self, value: impl Into<Val<List<AggregationThreshold>>>) -> &mut Self {
+            self.props.set("AggregationThresholds", value.into());
+            self
+        }
+
+        /// `AggregationThresholds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aggregation_thresholds(&self) -> ::std::option::Option<Val<List<AggregationThreshold>>> {
+            crate::cfn::get_prop(&self.props, "AggregationThresholds")
+        }
+
+        /// `AllowedAnalysisProviders`.
+        pub fn allowed_analysis_providers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedAnalysisProviders", value.into());
+            self
+        }
+
+        /// Sets `AllowedAnalysisProviders` in place: [`Self::allowed_analysis_providers`] on a value
+        /// held by `&mut`.
+        pub fn set_allowed_analysis_providers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedAnalysisProviders", value.into());
+            self
+        }
+
+        /// `AllowedAnalysisProviders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_analysis_providers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedAnalysisProviders")
+        }
+
+        /// `ComparisonControls`.
+        pub fn comparison_controls(mut self, value: impl Into<Val<ComparisonControls>>) -> Self {
+            self.props.set("ComparisonControls", value.into());
+            self
+        }
+
+        /// Sets `ComparisonControls` in place: [`Self::comparison_controls`] on a value held by `&mut`.
+        pub fn set_comparison_controls(&mut self, value: impl Into<Val<ComparisonControls>>) -> &mut Self {
+            self.props.set("ComparisonControls", value.into());
+            self
+        }
+
+        /// `ComparisonControls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison_controls(&self) -> ::std::option::Option<Val<ComparisonControls>> {
+            crate::cfn::get_prop(&self.props, "ComparisonControls")
+        }
+
+        /// `DifferentialPrivacy`.
+        pub fn differential_privacy(mut self, value: impl Into<Val<DifferentialPrivacy>>) -> Self {
+            self.props.set("DifferentialPrivacy", value.into());
+            self
+        }
+
+        /// Sets `DifferentialPrivacy` in place: [`Self::differential_privacy`] on a value held by `&mut`.
+        pub fn set_differential_privacy(&mut self, value: impl Into<Val<DifferentialPrivacy>>) -> &mut Self {
+            self.props.set("DifferentialPrivacy", value.into());
+            self
+        }
+
+        /// `DifferentialPrivacy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_differential_privacy(&self) -> ::std::option::Option<Val<DifferentialPrivacy>> {
+            crate::cfn::get_prop(&self.props, "DifferentialPrivacy")
+        }
+
+        /// `DisallowedOutputColumns`.
+        pub fn disallowed_output_columns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("DisallowedOutputColumns", value.into());
+            self
+        }
+
+        /// Sets `DisallowedOutputColumns` in place: [`Self::disallowed_output_columns`] on a value held
+        /// by `&mut`.
+        pub fn set_disallowed_output_columns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DisallowedOutputColumns", value.into());
+            self
+        }
+
+        /// `DisallowedOutputColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disallowed_output_columns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DisallowedOutputColumns")
         }
     }
 
@@ -1918,29 +3012,71 @@ pub mod configured_table {
             AggregationThreshold { props }
         }
 
-        prop! {
-            /// `IdentityColumns`.
-            props, "IdentityColumns", _, set_identity_columns, get_identity_columns, Val<List<String>>
+        /// Sets `IdentityColumns`, which `new` took, in place.
+        pub fn set_identity_columns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IdentityColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `MinimumIdentityCount`.
-            props, "MinimumIdentityCount", _, set_minimum_identity_count, get_minimum_identity_count, Val<i64>
+        /// `IdentityColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identity_columns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IdentityColumns")
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<AggregationThresholdType>
+        /// Sets `MinimumIdentityCount`, which `new` took, in place.
+        pub fn set_minimum_identity_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinimumIdentityCount", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedAggregateExpressionType`.
-            props, "AllowedAggregateExpressionType", _, set_allowed_aggregate_expression_type, get_allowed_aggregate_expression_type, Val<AllowedAggregateExpressionType>
+        /// `MinimumIdentityCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_identity_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinimumIdentityCount")
         }
 
-        prop! {
-            /// `OutputColumnThresholds`.
-            props, "OutputColumnThresholds", output_column_thresholds, set_output_column_thresholds, get_output_column_thresholds, Val<List<OutputColumnThreshold>>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<AggregationThresholdType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<AggregationThresholdType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `AllowedAggregateExpressionType`, which `new` took, in place.
+        pub fn set_allowed_aggregate_expression_type(&mut self, value: impl Into<Val<AllowedAggregateExpressionType>>) -> &mut Self {
+            self.props.set("AllowedAggregateExpressionType", value.into());
+            self
+        }
+
+        /// `AllowedAggregateExpressionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_aggregate_expression_type(&self) -> ::std::option::Option<Val<AllowedAggregateExpressionType>> {
+            crate::cfn::get_prop(&self.props, "AllowedAggregateExpressionType")
+        }
+
+        /// `OutputColumnThresholds`.
+        pub fn output_column_thresholds(mut self, value: impl Into<Val<List<OutputColumnThreshold>>>) -> Self {
+            self.props.set("OutputColumnThresholds", value.into());
+            self
+        }
+
+        /// Sets `OutputColumnThresholds` in place: [`Self::output_column_thresholds`] on a value held
+        /// by `&mut`.
+        pub fn set_output_column_thresholds(&mut self, value: impl Into<Val<List<OutputColumnThreshold>>>) -> &mut Self {
+            self.props.set("OutputColumnThresholds", value.into());
+            self
+        }
+
+        /// `OutputColumnThresholds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_column_thresholds(&self) -> ::std::option::Option<Val<List<OutputColumnThreshold>>> {
+            crate::cfn::get_prop(&self.props, "OutputColumnThresholds")
         }
     }
 
@@ -1979,14 +3115,28 @@ pub mod configured_table {
             OutputColumnThreshold { props }
         }
 
-        prop! {
-            /// `OutputColumnName`.
-            props, "OutputColumnName", _, set_output_column_name, get_output_column_name, Val<String>
+        /// Sets `OutputColumnName`, which `new` took, in place.
+        pub fn set_output_column_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputColumnName", value.into());
+            self
         }
 
-        prop! {
-            /// `MinimumIdentityCount`.
-            props, "MinimumIdentityCount", _, set_minimum_identity_count, get_minimum_identity_count, Val<i64>
+        /// `OutputColumnName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_column_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputColumnName")
+        }
+
+        /// Sets `MinimumIdentityCount`, which `new` took, in place.
+        pub fn set_minimum_identity_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinimumIdentityCount", value.into());
+            self
+        }
+
+        /// `MinimumIdentityCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_identity_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinimumIdentityCount")
         }
     }
 
@@ -2022,14 +3172,28 @@ pub mod configured_table {
             ComparisonControls { props }
         }
 
-        prop! {
-            /// `AllowedLiteralComparisonColumns`.
-            props, "AllowedLiteralComparisonColumns", _, set_allowed_literal_comparison_columns, get_allowed_literal_comparison_columns, Val<List<String>>
+        /// Sets `AllowedLiteralComparisonColumns`, which `new` took, in place.
+        pub fn set_allowed_literal_comparison_columns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedLiteralComparisonColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedColumnComparisonColumns`.
-            props, "AllowedColumnComparisonColumns", _, set_allowed_column_comparison_columns, get_allowed_column_comparison_columns, Val<List<String>>
+        /// `AllowedLiteralComparisonColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_literal_comparison_columns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedLiteralComparisonColumns")
+        }
+
+        /// Sets `AllowedColumnComparisonColumns`, which `new` took, in place.
+        pub fn set_allowed_column_comparison_columns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedColumnComparisonColumns", value.into());
+            self
+        }
+
+        /// `AllowedColumnComparisonColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_column_comparison_columns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedColumnComparisonColumns")
         }
     }
 
@@ -2050,9 +3214,16 @@ pub mod configured_table {
             DifferentialPrivacy { props }
         }
 
-        prop! {
-            /// `Columns`.
-            props, "Columns", _, set_columns, get_columns, Val<List<DifferentialPrivacyColumn>>
+        /// Sets `Columns`, which `new` took, in place.
+        pub fn set_columns(&mut self, value: impl Into<Val<List<DifferentialPrivacyColumn>>>) -> &mut Self {
+            self.props.set("Columns", value.into());
+            self
+        }
+
+        /// `Columns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_columns(&self) -> ::std::option::Option<Val<List<DifferentialPrivacyColumn>>> {
+            crate::cfn::get_prop(&self.props, "Columns")
         }
     }
 
@@ -2073,9 +3244,16 @@ pub mod configured_table {
             DifferentialPrivacyColumn { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -2125,19 +3303,58 @@ pub mod configured_table {
             TableReference { props }
         }
 
-        prop! {
-            /// `Glue`.
-            props, "Glue", glue, set_glue, get_glue, Val<GlueTableReference>
+        /// `Glue`.
+        pub fn glue(mut self, value: impl Into<Val<GlueTableReference>>) -> Self {
+            self.props.set("Glue", value.into());
+            self
         }
 
-        prop! {
-            /// `Snowflake`.
-            props, "Snowflake", snowflake, set_snowflake, get_snowflake, Val<SnowflakeTableReference>
+        /// Sets `Glue` in place: [`Self::glue`] on a value held by `&mut`.
+        pub fn set_glue(&mut self, value: impl Into<Val<GlueTableReference>>) -> &mut Self {
+            self.props.set("Glue", value.into());
+            self
         }
 
-        prop! {
-            /// `Athena`.
-            props, "Athena", athena, set_athena, get_athena, Val<AthenaTableReference>
+        /// `Glue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_glue(&self) -> ::std::option::Option<Val<GlueTableReference>> {
+            crate::cfn::get_prop(&self.props, "Glue")
+        }
+
+        /// `Snowflake`.
+        pub fn snowflake(mut self, value: impl Into<Val<SnowflakeTableReference>>) -> Self {
+            self.props.set("Snowflake", value.into());
+            self
+        }
+
+        /// Sets `Snowflake` in place: [`Self::snowflake`] on a value held by `&mut`.
+        pub fn set_snowflake(&mut self, value: impl Into<Val<SnowflakeTableReference>>) -> &mut Self {
+            self.props.set("Snowflake", value.into());
+            self
+        }
+
+        /// `Snowflake` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snowflake(&self) -> ::std::option::Option<Val<SnowflakeTableReference>> {
+            crate::cfn::get_prop(&self.props, "Snowflake")
+        }
+
+        /// `Athena`.
+        pub fn athena(mut self, value: impl Into<Val<AthenaTableReference>>) -> Self {
+            self.props.set("Athena", value.into());
+            self
+        }
+
+        /// Sets `Athena` in place: [`Self::athena`] on a value held by `&mut`.
+        pub fn set_athena(&mut self, value: impl Into<Val<AthenaTableReference>>) -> &mut Self {
+            self.props.set("Athena", value.into());
+            self
+        }
+
+        /// `Athena` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_athena(&self) -> ::std::option::Option<Val<AthenaTableReference>> {
+            crate::cfn::get_prop(&self.props, "Athena")
         }
     }
 
@@ -2160,19 +3377,46 @@ pub mod configured_table {
             GlueTableReference { props }
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `TableName`.
-            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
         }
 
-        prop! {
-            /// `Region`.
-            props, "Region", region, set_region, get_region, Val<CommercialRegion>
+        /// Sets `TableName`, which `new` took, in place.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
+        }
+
+        /// `Region`.
+        pub fn region(mut self, value: impl Into<Val<CommercialRegion>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<CommercialRegion>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<CommercialRegion>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
     }
 
@@ -2313,34 +3557,76 @@ pub mod configured_table {
             SnowflakeTableReference { props }
         }
 
-        prop! {
-            /// `AccountIdentifier`.
-            props, "AccountIdentifier", _, set_account_identifier, get_account_identifier, Val<String>
+        /// Sets `AccountIdentifier`, which `new` took, in place.
+        pub fn set_account_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// `AccountIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountIdentifier")
         }
 
-        prop! {
-            /// `SchemaName`.
-            props, "SchemaName", _, set_schema_name, get_schema_name, Val<String>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
         }
 
-        prop! {
-            /// `TableName`.
-            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        /// Sets `SchemaName`, which `new` took, in place.
+        pub fn set_schema_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SchemaName", value.into());
+            self
         }
 
-        prop! {
-            /// `TableSchema`.
-            props, "TableSchema", _, set_table_schema, get_table_schema, Val<SnowflakeTableSchema>
+        /// `SchemaName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SchemaName")
+        }
+
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
+        }
+
+        /// Sets `TableName`, which `new` took, in place.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
+        }
+
+        /// Sets `TableSchema`, which `new` took, in place.
+        pub fn set_table_schema(&mut self, value: impl Into<Val<SnowflakeTableSchema>>) -> &mut Self {
+            self.props.set("TableSchema", value.into());
+            self
+        }
+
+        /// `TableSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_schema(&self) -> ::std::option::Option<Val<SnowflakeTableSchema>> {
+            crate::cfn::get_prop(&self.props, "TableSchema")
         }
     }
 
@@ -2361,9 +3647,22 @@ pub mod configured_table {
             SnowflakeTableSchema { props }
         }
 
-        prop! {
-            /// `V1`.
-            props, "V1", v1, set_v1, get_v1, Val<List<SnowflakeTableSchemaV1>>
+        /// `V1`.
+        pub fn v1(mut self, value: impl Into<Val<List<SnowflakeTableSchemaV1>>>) -> Self {
+            self.props.set("V1", value.into());
+            self
+        }
+
+        /// Sets `V1` in place: [`Self::v1`] on a value held by `&mut`.
+        pub fn set_v1(&mut self, value: impl Into<Val<List<SnowflakeTableSchemaV1>>>) -> &mut Self {
+            self.props.set("V1", value.into());
+            self
+        }
+
+        /// `V1` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_v1(&self) -> ::std::option::Option<Val<List<SnowflakeTableSchemaV1>>> {
+            crate::cfn::get_prop(&self.props, "V1")
         }
     }
 
@@ -2386,14 +3685,28 @@ pub mod configured_table {
             SnowflakeTableSchemaV1 { props }
         }
 
-        prop! {
-            /// `ColumnName`.
-            props, "ColumnName", _, set_column_name, get_column_name, Val<String>
+        /// Sets `ColumnName`, which `new` took, in place.
+        pub fn set_column_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ColumnName", value.into());
+            self
         }
 
-        prop! {
-            /// `ColumnType`.
-            props, "ColumnType", _, set_column_type, get_column_type, Val<String>
+        /// `ColumnName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ColumnName")
+        }
+
+        /// Sets `ColumnType`, which `new` took, in place.
+        pub fn set_column_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ColumnType", value.into());
+            self
+        }
+
+        /// `ColumnType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ColumnType")
         }
     }
 
@@ -2422,34 +3735,94 @@ pub mod configured_table {
             AthenaTableReference { props }
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `TableName`.
-            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
         }
 
-        prop! {
-            /// `WorkGroup`.
-            props, "WorkGroup", _, set_work_group, get_work_group, Val<String>
+        /// Sets `TableName`, which `new` took, in place.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
         }
 
-        prop! {
-            /// `CatalogName`.
-            props, "CatalogName", catalog_name, set_catalog_name, get_catalog_name, Val<String>
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
         }
 
-        prop! {
-            /// `OutputLocation`.
-            props, "OutputLocation", output_location, set_output_location, get_output_location, Val<String>
+        /// Sets `WorkGroup`, which `new` took, in place.
+        pub fn set_work_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkGroup", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`.
-            props, "Region", region, set_region, get_region, Val<CommercialRegion>
+        /// `WorkGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_work_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkGroup")
+        }
+
+        /// `CatalogName`.
+        pub fn catalog_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CatalogName", value.into());
+            self
+        }
+
+        /// Sets `CatalogName` in place: [`Self::catalog_name`] on a value held by `&mut`.
+        pub fn set_catalog_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogName", value.into());
+            self
+        }
+
+        /// `CatalogName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogName")
+        }
+
+        /// `OutputLocation`.
+        pub fn output_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutputLocation", value.into());
+            self
+        }
+
+        /// Sets `OutputLocation` in place: [`Self::output_location`] on a value held by `&mut`.
+        pub fn set_output_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputLocation", value.into());
+            self
+        }
+
+        /// `OutputLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputLocation")
+        }
+
+        /// `Region`.
+        pub fn region(mut self, value: impl Into<Val<CommercialRegion>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<CommercialRegion>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<CommercialRegion>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
     }
 }
@@ -2486,39 +3859,107 @@ impl ConfiguredTableAssociation {
         ConfiguredTableAssociation { core }
     }
 
-    prop! {
-        /// `ConfiguredTableAssociationAnalysisRules`.
-        core.props, "ConfiguredTableAssociationAnalysisRules", configured_table_association_analysis_rules, set_configured_table_association_analysis_rules, get_configured_table_association_analysis_rules, Val<List<configured_table_association::ConfiguredTableAssociationAnalysisRule>>
+    /// `ConfiguredTableAssociationAnalysisRules`.
+    pub fn configured_table_association_analysis_rules(mut self, value: impl Into<Val<List<configured_table_association::ConfiguredTableAssociationAnalysisRule>>>) -> Self {
+        self.core.props.set("ConfiguredTableAssociationAnalysisRules", value.into());
+        self
     }
 
-    prop! {
-        /// `ConfiguredTableIdentifier`.
-        core.props, "ConfiguredTableIdentifier", _, set_configured_table_identifier, get_configured_table_identifier, Val<String>
+    /// Sets `ConfiguredTableAssociationAnalysisRules` in place: [`Self::configured_table_association_analysis_rules`]
+    /// on a value held by `&mut`.
+    pub fn set_configured_table_association_analysis_rules(&mut self, value: impl Into<Val<List<configured_table_association::ConfiguredTableAssociationAnalysisRule>>>) -> &mut Self {
+        self.core.props.set("ConfiguredTableAssociationAnalysisRules", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ConfiguredTableAssociationAnalysisRules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configured_table_association_analysis_rules(&self) -> ::std::option::Option<Val<List<configured_table_association::ConfiguredTableAssociationAnalysisRule>>> {
+        crate::cfn::get_prop(&self.core.props, "ConfiguredTableAssociationAnalysisRules")
     }
 
-    prop! {
-        /// `MembershipIdentifier`.
-        core.props, "MembershipIdentifier", _, set_membership_identifier, get_membership_identifier, Val<String>
+    /// Sets `ConfiguredTableIdentifier`, which `new` took, in place.
+    pub fn set_configured_table_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConfiguredTableIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `ConfiguredTableIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configured_table_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConfiguredTableIdentifier")
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms collaboration.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `MembershipIdentifier`, which `new` took, in place.
+    pub fn set_membership_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MembershipIdentifier", value.into());
+        self
+    }
+
+    /// `MembershipIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_membership_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MembershipIdentifier")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms collaboration.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2567,14 +4008,28 @@ pub mod configured_table_association {
             ConfiguredTableAssociationAnalysisRule { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<ConfiguredTableAssociationAnalysisRuleType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ConfiguredTableAssociationAnalysisRuleType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Policy`.
-            props, "Policy", _, set_policy, get_policy, Val<ConfiguredTableAssociationAnalysisRulePolicy>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ConfiguredTableAssociationAnalysisRuleType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Policy`, which `new` took, in place.
+        pub fn set_policy(&mut self, value: impl Into<Val<ConfiguredTableAssociationAnalysisRulePolicy>>) -> &mut Self {
+            self.props.set("Policy", value.into());
+            self
+        }
+
+        /// `Policy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy(&self) -> ::std::option::Option<Val<ConfiguredTableAssociationAnalysisRulePolicy>> {
+            crate::cfn::get_prop(&self.props, "Policy")
         }
     }
 
@@ -2595,9 +4050,16 @@ pub mod configured_table_association {
             ConfiguredTableAssociationAnalysisRulePolicy { props }
         }
 
-        prop! {
-            /// `V1`.
-            props, "V1", _, set_v1, get_v1, Val<ConfiguredTableAssociationAnalysisRulePolicyV1>
+        /// Sets `V1`, which `new` took, in place.
+        pub fn set_v1(&mut self, value: impl Into<Val<ConfiguredTableAssociationAnalysisRulePolicyV1>>) -> &mut Self {
+            self.props.set("V1", value.into());
+            self
+        }
+
+        /// `V1` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_v1(&self) -> ::std::option::Option<Val<ConfiguredTableAssociationAnalysisRulePolicyV1>> {
+            crate::cfn::get_prop(&self.props, "V1")
         }
     }
 
@@ -2618,19 +4080,58 @@ pub mod configured_table_association {
             ConfiguredTableAssociationAnalysisRulePolicyV1 { props }
         }
 
-        prop! {
-            /// `List`.
-            props, "List", list, set_list, get_list, Val<ConfiguredTableAssociationAnalysisRuleList>
+        /// `List`.
+        pub fn list(mut self, value: impl Into<Val<ConfiguredTableAssociationAnalysisRuleList>>) -> Self {
+            self.props.set("List", value.into());
+            self
         }
 
-        prop! {
-            /// `Aggregation`.
-            props, "Aggregation", aggregation, set_aggregation, get_aggregation, Val<ConfiguredTableAssociationAnalysisRuleAggregation>
+        /// Sets `List` in place: [`Self::list`] on a value held by `&mut`.
+        pub fn set_list(&mut self, value: impl Into<Val<ConfiguredTableAssociationAnalysisRuleList>>) -> &mut Self {
+            self.props.set("List", value.into());
+            self
         }
 
-        prop! {
-            /// `Custom`.
-            props, "Custom", custom, set_custom, get_custom, Val<ConfiguredTableAssociationAnalysisRuleCustom>
+        /// `List` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_list(&self) -> ::std::option::Option<Val<ConfiguredTableAssociationAnalysisRuleList>> {
+            crate::cfn::get_prop(&self.props, "List")
+        }
+
+        /// `Aggregation`.
+        pub fn aggregation(mut self, value: impl Into<Val<ConfiguredTableAssociationAnalysisRuleAggregation>>) -> Self {
+            self.props.set("Aggregation", value.into());
+            self
+        }
+
+        /// Sets `Aggregation` in place: [`Self::aggregation`] on a value held by `&mut`.
+        pub fn set_aggregation(&mut self, value: impl Into<Val<ConfiguredTableAssociationAnalysisRuleAggregation>>) -> &mut Self {
+            self.props.set("Aggregation", value.into());
+            self
+        }
+
+        /// `Aggregation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aggregation(&self) -> ::std::option::Option<Val<ConfiguredTableAssociationAnalysisRuleAggregation>> {
+            crate::cfn::get_prop(&self.props, "Aggregation")
+        }
+
+        /// `Custom`.
+        pub fn custom(mut self, value: impl Into<Val<ConfiguredTableAssociationAnalysisRuleCustom>>) -> Self {
+            self.props.set("Custom", value.into());
+            self
+        }
+
+        /// Sets `Custom` in place: [`Self::custom`] on a value held by `&mut`.
+        pub fn set_custom(&mut self, value: impl Into<Val<ConfiguredTableAssociationAnalysisRuleCustom>>) -> &mut Self {
+            self.props.set("Custom", value.into());
+            self
+        }
+
+        /// `Custom` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom(&self) -> ::std::option::Option<Val<ConfiguredTableAssociationAnalysisRuleCustom>> {
+            crate::cfn::get_prop(&self.props, "Custom")
         }
     }
 
@@ -2649,14 +4150,42 @@ pub mod configured_table_association {
             ConfiguredTableAssociationAnalysisRuleList { props }
         }
 
-        prop! {
-            /// `AllowedAdditionalAnalyses`.
-            props, "AllowedAdditionalAnalyses", allowed_additional_analyses, set_allowed_additional_analyses, get_allowed_additional_analyses, Val<List<String>>
+        /// `AllowedAdditionalAnalyses`.
+        pub fn allowed_additional_analyses(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedAdditionalAnalyses", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedResultReceivers`.
-            props, "AllowedResultReceivers", allowed_result_receivers, set_allowed_result_receivers, get_allowed_result_receivers, Val<List<String>>
+        /// Sets `AllowedAdditionalAnalyses` in place: [`Self::allowed_additional_analyses`] on a value
+        /// held by `&mut`.
+        pub fn set_allowed_additional_analyses(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedAdditionalAnalyses", value.into());
+            self
+        }
+
+        /// `AllowedAdditionalAnalyses` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_additional_analyses(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedAdditionalAnalyses")
+        }
+
+        /// `AllowedResultReceivers`.
+        pub fn allowed_result_receivers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedResultReceivers", value.into());
+            self
+        }
+
+        /// Sets `AllowedResultReceivers` in place: [`Self::allowed_result_receivers`] on a value held
+        /// by `&mut`.
+        pub fn set_allowed_result_receivers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedResultReceivers", value.into());
+            self
+        }
+
+        /// `AllowedResultReceivers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_result_receivers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedResultReceivers")
         }
     }
 
@@ -2675,14 +4204,42 @@ pub mod configured_table_association {
             ConfiguredTableAssociationAnalysisRuleAggregation { props }
         }
 
-        prop! {
-            /// `AllowedAdditionalAnalyses`.
-            props, "AllowedAdditionalAnalyses", allowed_additional_analyses, set_allowed_additional_analyses, get_allowed_additional_analyses, Val<List<String>>
+        /// `AllowedAdditionalAnalyses`.
+        pub fn allowed_additional_analyses(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedAdditionalAnalyses", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedResultReceivers`.
-            props, "AllowedResultReceivers", allowed_result_receivers, set_allowed_result_receivers, get_allowed_result_receivers, Val<List<String>>
+        /// Sets `AllowedAdditionalAnalyses` in place: [`Self::allowed_additional_analyses`] on a value
+        /// held by `&mut`.
+        pub fn set_allowed_additional_analyses(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedAdditionalAnalyses", value.into());
+            self
+        }
+
+        /// `AllowedAdditionalAnalyses` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_additional_analyses(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedAdditionalAnalyses")
+        }
+
+        /// `AllowedResultReceivers`.
+        pub fn allowed_result_receivers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedResultReceivers", value.into());
+            self
+        }
+
+        /// Sets `AllowedResultReceivers` in place: [`Self::allowed_result_receivers`] on a value held
+        /// by `&mut`.
+        pub fn set_allowed_result_receivers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedResultReceivers", value.into());
+            self
+        }
+
+        /// `AllowedResultReceivers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_result_receivers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedResultReceivers")
         }
     }
 
@@ -2701,14 +4258,42 @@ pub mod configured_table_association {
             ConfiguredTableAssociationAnalysisRuleCustom { props }
         }
 
-        prop! {
-            /// `AllowedAdditionalAnalyses`.
-            props, "AllowedAdditionalAnalyses", allowed_additional_analyses, set_allowed_additional_analyses, get_allowed_additional_analyses, Val<List<String>>
+        /// `AllowedAdditionalAnalyses`.
+        pub fn allowed_additional_analyses(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedAdditionalAnalyses", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedResultReceivers`.
-            props, "AllowedResultReceivers", allowed_result_receivers, set_allowed_result_receivers, get_allowed_result_receivers, Val<List<String>>
+        /// Sets `AllowedAdditionalAnalyses` in place: [`Self::allowed_additional_analyses`] on a value
+        /// held by `&mut`.
+        pub fn set_allowed_additional_analyses(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedAdditionalAnalyses", value.into());
+            self
+        }
+
+        /// `AllowedAdditionalAnalyses` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_additional_analyses(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedAdditionalAnalyses")
+        }
+
+        /// `AllowedResultReceivers`.
+        pub fn allowed_result_receivers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedResultReceivers", value.into());
+            self
+        }
+
+        /// Sets `AllowedResultReceivers` in place: [`Self::allowed_result_receivers`] on a value held
+        /// by `&mut`.
+        pub fn set_allowed_result_receivers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedResultReceivers", value.into());
+            self
+        }
+
+        /// `AllowedResultReceivers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_result_receivers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedResultReceivers")
         }
     }
 
@@ -2758,34 +4343,94 @@ impl IdMappingTable {
         IdMappingTable { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InputReferenceConfig`.
-        core.props, "InputReferenceConfig", _, set_input_reference_config, get_input_reference_config, Val<id_mapping_table::IdMappingTableInputReferenceConfig>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyArn`.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `MembershipIdentifier`.
-        core.props, "MembershipIdentifier", _, set_membership_identifier, get_membership_identifier, Val<String>
+    /// Sets `InputReferenceConfig`, which `new` took, in place.
+    pub fn set_input_reference_config(&mut self, value: impl Into<Val<id_mapping_table::IdMappingTableInputReferenceConfig>>) -> &mut Self {
+        self.core.props.set("InputReferenceConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `InputReferenceConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_input_reference_config(&self) -> ::std::option::Option<Val<id_mapping_table::IdMappingTableInputReferenceConfig>> {
+        crate::cfn::get_prop(&self.core.props, "InputReferenceConfig")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KmsKeyArn`.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// Sets `MembershipIdentifier`, which `new` took, in place.
+    pub fn set_membership_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MembershipIdentifier", value.into());
+        self
+    }
+
+    /// `MembershipIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_membership_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MembershipIdentifier")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2857,14 +4502,28 @@ pub mod id_mapping_table {
             IdMappingTableInputReferenceConfig { props }
         }
 
-        prop! {
-            /// `InputReferenceArn`.
-            props, "InputReferenceArn", _, set_input_reference_arn, get_input_reference_arn, Val<String>
+        /// Sets `InputReferenceArn`, which `new` took, in place.
+        pub fn set_input_reference_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InputReferenceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ManageResourcePolicies`.
-            props, "ManageResourcePolicies", _, set_manage_resource_policies, get_manage_resource_policies, Val<bool>
+        /// `InputReferenceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_reference_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InputReferenceArn")
+        }
+
+        /// Sets `ManageResourcePolicies`, which `new` took, in place.
+        pub fn set_manage_resource_policies(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ManageResourcePolicies", value.into());
+            self
+        }
+
+        /// `ManageResourcePolicies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manage_resource_policies(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ManageResourcePolicies")
         }
     }
 }
@@ -2898,34 +4557,94 @@ impl IdNamespaceAssociation {
         IdNamespaceAssociation { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `IdMappingConfig`.
-        core.props, "IdMappingConfig", id_mapping_config, set_id_mapping_config, get_id_mapping_config, Val<id_namespace_association::IdMappingConfig>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InputReferenceConfig`.
-        core.props, "InputReferenceConfig", _, set_input_reference_config, get_input_reference_config, Val<id_namespace_association::IdNamespaceAssociationInputReferenceConfig>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `MembershipIdentifier`.
-        core.props, "MembershipIdentifier", _, set_membership_identifier, get_membership_identifier, Val<String>
+    /// `IdMappingConfig`.
+    pub fn id_mapping_config(mut self, value: impl Into<Val<id_namespace_association::IdMappingConfig>>) -> Self {
+        self.core.props.set("IdMappingConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `IdMappingConfig` in place: [`Self::id_mapping_config`] on a value held by `&mut`.
+    pub fn set_id_mapping_config(&mut self, value: impl Into<Val<id_namespace_association::IdMappingConfig>>) -> &mut Self {
+        self.core.props.set("IdMappingConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `IdMappingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_id_mapping_config(&self) -> ::std::option::Option<Val<id_namespace_association::IdMappingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "IdMappingConfig")
+    }
+
+    /// Sets `InputReferenceConfig`, which `new` took, in place.
+    pub fn set_input_reference_config(&mut self, value: impl Into<Val<id_namespace_association::IdNamespaceAssociationInputReferenceConfig>>) -> &mut Self {
+        self.core.props.set("InputReferenceConfig", value.into());
+        self
+    }
+
+    /// `InputReferenceConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_input_reference_config(&self) -> ::std::option::Option<Val<id_namespace_association::IdNamespaceAssociationInputReferenceConfig>> {
+        crate::cfn::get_prop(&self.core.props, "InputReferenceConfig")
+    }
+
+    /// Sets `MembershipIdentifier`, which `new` took, in place.
+    pub fn set_membership_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MembershipIdentifier", value.into());
+        self
+    }
+
+    /// `MembershipIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_membership_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MembershipIdentifier")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2992,9 +4711,16 @@ pub mod id_namespace_association {
             IdMappingConfig { props }
         }
 
-        prop! {
-            /// `AllowUseAsDimensionColumn`.
-            props, "AllowUseAsDimensionColumn", _, set_allow_use_as_dimension_column, get_allow_use_as_dimension_column, Val<bool>
+        /// Sets `AllowUseAsDimensionColumn`, which `new` took, in place.
+        pub fn set_allow_use_as_dimension_column(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowUseAsDimensionColumn", value.into());
+            self
+        }
+
+        /// `AllowUseAsDimensionColumn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_use_as_dimension_column(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowUseAsDimensionColumn")
         }
     }
 
@@ -3020,14 +4746,28 @@ pub mod id_namespace_association {
             IdNamespaceAssociationInputReferenceConfig { props }
         }
 
-        prop! {
-            /// `InputReferenceArn`.
-            props, "InputReferenceArn", _, set_input_reference_arn, get_input_reference_arn, Val<String>
+        /// Sets `InputReferenceArn`, which `new` took, in place.
+        pub fn set_input_reference_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InputReferenceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ManageResourcePolicies`.
-            props, "ManageResourcePolicies", _, set_manage_resource_policies, get_manage_resource_policies, Val<bool>
+        /// `InputReferenceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_reference_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InputReferenceArn")
+        }
+
+        /// Sets `ManageResourcePolicies`, which `new` took, in place.
+        pub fn set_manage_resource_policies(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ManageResourcePolicies", value.into());
+            self
+        }
+
+        /// `ManageResourcePolicies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manage_resource_policies(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ManageResourcePolicies")
         }
     }
 }
@@ -3061,39 +4801,112 @@ impl IntermediateTable {
         IntermediateTable { core }
     }
 
-    prop! {
-        /// `AnalysisRules`.
-        core.props, "AnalysisRules", analysis_rules, set_analysis_rules, get_analysis_rules, Val<List<intermediate_table::IntermediateTableAnalysisRule>>
+    /// `AnalysisRules`.
+    pub fn analysis_rules(mut self, value: impl Into<Val<List<intermediate_table::IntermediateTableAnalysisRule>>>) -> Self {
+        self.core.props.set("AnalysisRules", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AnalysisRules` in place: [`Self::analysis_rules`] on a value held by `&mut`.
+    pub fn set_analysis_rules(&mut self, value: impl Into<Val<List<intermediate_table::IntermediateTableAnalysisRule>>>) -> &mut Self {
+        self.core.props.set("AnalysisRules", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyArn`.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// `AnalysisRules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_analysis_rules(&self) -> ::std::option::Option<Val<List<intermediate_table::IntermediateTableAnalysisRule>>> {
+        crate::cfn::get_prop(&self.core.props, "AnalysisRules")
     }
 
-    prop! {
-        /// `MembershipIdentifier`.
-        core.props, "MembershipIdentifier", _, set_membership_identifier, get_membership_identifier, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PopulationAnalysisConfiguration`.
-        core.props, "PopulationAnalysisConfiguration", _, set_population_analysis_configuration, get_population_analysis_configuration, Val<intermediate_table::PopulationAnalysisConfiguration>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KmsKeyArn`.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// Sets `MembershipIdentifier`, which `new` took, in place.
+    pub fn set_membership_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MembershipIdentifier", value.into());
+        self
+    }
+
+    /// `MembershipIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_membership_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MembershipIdentifier")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `PopulationAnalysisConfiguration`, which `new` took, in place.
+    pub fn set_population_analysis_configuration(&mut self, value: impl Into<Val<intermediate_table::PopulationAnalysisConfiguration>>) -> &mut Self {
+        self.core.props.set("PopulationAnalysisConfiguration", value.into());
+        self
+    }
+
+    /// `PopulationAnalysisConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_population_analysis_configuration(&self) -> ::std::option::Option<Val<intermediate_table::PopulationAnalysisConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "PopulationAnalysisConfiguration")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3166,14 +4979,28 @@ pub mod intermediate_table {
             IntermediateTableAnalysisRule { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<IntermediateTableAnalysisRuleType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<IntermediateTableAnalysisRuleType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Policy`.
-            props, "Policy", _, set_policy, get_policy, Val<IntermediateTableAnalysisRulePolicy>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<IntermediateTableAnalysisRuleType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Policy`, which `new` took, in place.
+        pub fn set_policy(&mut self, value: impl Into<Val<IntermediateTableAnalysisRulePolicy>>) -> &mut Self {
+            self.props.set("Policy", value.into());
+            self
+        }
+
+        /// `Policy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy(&self) -> ::std::option::Option<Val<IntermediateTableAnalysisRulePolicy>> {
+            crate::cfn::get_prop(&self.props, "Policy")
         }
     }
 
@@ -3194,9 +5021,16 @@ pub mod intermediate_table {
             IntermediateTableAnalysisRulePolicy { props }
         }
 
-        prop! {
-            /// `V1`.
-            props, "V1", _, set_v1, get_v1, Val<IntermediateTableAnalysisRulePolicyV1>
+        /// Sets `V1`, which `new` took, in place.
+        pub fn set_v1(&mut self, value: impl Into<Val<IntermediateTableAnalysisRulePolicyV1>>) -> &mut Self {
+            self.props.set("V1", value.into());
+            self
+        }
+
+        /// `V1` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_v1(&self) -> ::std::option::Option<Val<IntermediateTableAnalysisRulePolicyV1>> {
+            crate::cfn::get_prop(&self.props, "V1")
         }
     }
 
@@ -3217,9 +5051,22 @@ pub mod intermediate_table {
             IntermediateTableAnalysisRulePolicyV1 { props }
         }
 
-        prop! {
-            /// `Custom`.
-            props, "Custom", custom, set_custom, get_custom, Val<IntermediateTableAnalysisRuleCustom>
+        /// `Custom`.
+        pub fn custom(mut self, value: impl Into<Val<IntermediateTableAnalysisRuleCustom>>) -> Self {
+            self.props.set("Custom", value.into());
+            self
+        }
+
+        /// Sets `Custom` in place: [`Self::custom`] on a value held by `&mut`.
+        pub fn set_custom(&mut self, value: impl Into<Val<IntermediateTableAnalysisRuleCustom>>) -> &mut Self {
+            self.props.set("Custom", value.into());
+            self
+        }
+
+        /// `Custom` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom(&self) -> ::std::option::Option<Val<IntermediateTableAnalysisRuleCustom>> {
+            crate::cfn::get_prop(&self.props, "Custom")
         }
     }
 
@@ -3240,44 +5087,145 @@ pub mod intermediate_table {
             IntermediateTableAnalysisRuleCustom { props }
         }
 
-        prop! {
-            /// `AllowedAnalyses`.
-            props, "AllowedAnalyses", _, set_allowed_analyses, get_allowed_analyses, Val<List<String>>
+        /// Sets `AllowedAnalyses`, which `new` took, in place.
+        pub fn set_allowed_analyses(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedAnalyses", value.into());
+            self
         }
 
-        prop! {
-            /// `AdditionalAnalyses`.
-            props, "AdditionalAnalyses", additional_analyses, set_additional_analyses, get_additional_analyses, Val<AdditionalAnalyses>
+        /// `AllowedAnalyses` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_analyses(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedAnalyses")
         }
 
-        prop! {
-            /// `AggregationThresholds`.
-            props, "AggregationThresholds", aggregation_thresholds, set_aggregation_thresholds, get_aggregation_thresholds, Val<List<AggregationThreshold>>
+        /// `AdditionalAnalyses`.
+        pub fn additional_analyses(mut self, value: impl Into<Val<AdditionalAnalyses>>) -> Self {
+            self.props.set("AdditionalAnalyses", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedAnalysisProviders`.
-            props, "AllowedAnalysisProviders", allowed_analysis_providers, set_allowed_analysis_providers, get_allowed_analysis_providers, Val<List<String>>
+        /// Sets `AdditionalAnalyses` in place: [`Self::additional_analyses`] on a value held by `&mut`.
+        pub fn set_additional_analyses(&mut self, value: impl Into<Val<AdditionalAnalyses>>) -> &mut Self {
+            self.props.set("AdditionalAnalyses", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedResultReceivers`.
-            props, "AllowedResultReceivers", allowed_result_receivers, set_allowed_result_receivers, get_allowed_result_receivers, Val<List<String>>
+        /// `AdditionalAnalyses` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_analyses(&self) -> ::std::option::Option<Val<AdditionalAnalyses>> {
+            crate::cfn::get_prop(&self.props, "AdditionalAnalyses")
         }
 
-        prop! {
-            /// `ComparisonControls`.
-            props, "ComparisonControls", comparison_controls, set_comparison_controls, get_comparison_controls, Val<ComparisonControls>
+        /// `AggregationThresholds`.
+        pub fn aggregation_thresholds(mut self, value: impl Into<Val<List<AggregationThreshold>>>) -> Self {
+            self.props.set("AggregationThresholds", value.into());
+            self
         }
 
-        prop! {
-            /// `DifferentialPrivacy`.
-            props, "DifferentialPrivacy", differential_privacy, set_differential_privacy, get_differential_privacy, Val<DifferentialPrivacy>
+        /// Sets `AggregationThresholds` in place: [`Self::aggregation_thresholds`] on a value held by `&mut`.
+        pub fn set_aggregation_thresholds(&mut self, value: impl Into<Val<List<AggregationThreshold>>>) -> &mut Self {
+            self.props.set("AggregationThresholds", value.into());
+            self
         }
 
-        prop! {
-            /// `DisallowedOutputColumns`.
-            props, "DisallowedOutputColumns", disallowed_output_columns, set_disallowed_output_columns, get_disallowed_output_columns, Val<List<String>>
+        /// `AggregationThresholds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aggregation_thresholds(&self) -> ::std::option::Option<Val<List<AggregationThreshold>>> {
+            crate::cfn::get_prop(&self.props, "AggregationThresholds")
+        }
+
+        /// `AllowedAnalysisProviders`.
+        pub fn allowed_analysis_providers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedAnalysisProviders", value.into());
+            self
+        }
+
+        /// Sets `AllowedAnalysisProviders` in place: [`Self::allowed_analysis_providers`] on a value
+        /// held by `&mut`.
+        pub fn set_allowed_analysis_providers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedAnalysisProviders", value.into());
+            self
+        }
+
+        /// `AllowedAnalysisProviders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_analysis_providers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedAnalysisProviders")
+        }
+
+        /// `AllowedResultReceivers`.
+        pub fn allowed_result_receivers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedResultReceivers", value.into());
+            self
+        }
+
+        /// Sets `AllowedResultReceivers` in place: [`Self::allowed_result_receivers`] on a value held
+        /// by `&mut`.
+        pub fn set_allowed_result_receivers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedResultReceivers", value.into());
+            self
+        }
+
+        /// `AllowedResultReceivers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_result_receivers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedResultReceivers")
+        }
+
+        /// `ComparisonControls`.
+        pub fn comparison_controls(mut self, value: impl Into<Val<ComparisonControls>>) -> Self {
+            self.props.set("ComparisonControls", value.into());
+            self
+        }
+
+        /// Sets `ComparisonControls` in place: [`Self::comparison_controls`] on a value held by `&mut`.
+        pub fn set_comparison_controls(&mut self, value: impl Into<Val<ComparisonControls>>) -> &mut Self {
+            self.props.set("ComparisonControls", value.into());
+            self
+        }
+
+        /// `ComparisonControls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison_controls(&self) -> ::std::option::Option<Val<ComparisonControls>> {
+            crate::cfn::get_prop(&self.props, "ComparisonControls")
+        }
+
+        /// `DifferentialPrivacy`.
+        pub fn differential_privacy(mut self, value: impl Into<Val<DifferentialPrivacy>>) -> Self {
+            self.props.set("DifferentialPrivacy", value.into());
+            self
+        }
+
+        /// Sets `DifferentialPrivacy` in place: [`Self::differential_privacy`] on a value held by `&mut`.
+        pub fn set_differential_privacy(&mut self, value: impl Into<Val<DifferentialPrivacy>>) -> &mut Self {
+            self.props.set("DifferentialPrivacy", value.into());
+            self
+        }
+
+        /// `DifferentialPrivacy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_differential_privacy(&self) -> ::std::option::Option<Val<DifferentialPrivacy>> {
+            crate::cfn::get_prop(&self.props, "DifferentialPrivacy")
+        }
+
+        /// `DisallowedOutputColumns`.
+        pub fn disallowed_output_columns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("DisallowedOutputColumns", value.into());
+            self
+        }
+
+        /// Sets `DisallowedOutputColumns` in place: [`Self::disallowed_output_columns`] on a value held
+        /// by `&mut`.
+        pub fn set_disallowed_output_columns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DisallowedOutputColumns", value.into());
+            self
+        }
+
+        /// `DisallowedOutputColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disallowed_output_columns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DisallowedOutputColumns")
         }
     }
 
@@ -3325,29 +5273,71 @@ pub mod intermediate_table {
             AggregationThreshold { props }
         }
 
-        prop! {
-            /// `IdentityColumns`.
-            props, "IdentityColumns", _, set_identity_columns, get_identity_columns, Val<List<String>>
+        /// Sets `IdentityColumns`, which `new` took, in place.
+        pub fn set_identity_columns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IdentityColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `MinimumIdentityCount`.
-            props, "MinimumIdentityCount", _, set_minimum_identity_count, get_minimum_identity_count, Val<i64>
+        /// `IdentityColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identity_columns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IdentityColumns")
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<AggregationThresholdType>
+        /// Sets `MinimumIdentityCount`, which `new` took, in place.
+        pub fn set_minimum_identity_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinimumIdentityCount", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedAggregateExpressionType`.
-            props, "AllowedAggregateExpressionType", _, set_allowed_aggregate_expression_type, get_allowed_aggregate_expression_type, Val<AllowedAggregateExpressionType>
+        /// `MinimumIdentityCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_identity_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinimumIdentityCount")
         }
 
-        prop! {
-            /// `OutputColumnThresholds`.
-            props, "OutputColumnThresholds", output_column_thresholds, set_output_column_thresholds, get_output_column_thresholds, Val<List<OutputColumnThreshold>>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<AggregationThresholdType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<AggregationThresholdType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `AllowedAggregateExpressionType`, which `new` took, in place.
+        pub fn set_allowed_aggregate_expression_type(&mut self, value: impl Into<Val<AllowedAggregateExpressionType>>) -> &mut Self {
+            self.props.set("AllowedAggregateExpressionType", value.into());
+            self
+        }
+
+        /// `AllowedAggregateExpressionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_aggregate_expression_type(&self) -> ::std::option::Option<Val<AllowedAggregateExpressionType>> {
+            crate::cfn::get_prop(&self.props, "AllowedAggregateExpressionType")
+        }
+
+        /// `OutputColumnThresholds`.
+        pub fn output_column_thresholds(mut self, value: impl Into<Val<List<OutputColumnThreshold>>>) -> Self {
+            self.props.set("OutputColumnThresholds", value.into());
+            self
+        }
+
+        /// Sets `OutputColumnThresholds` in place: [`Self::output_column_thresholds`] on a value held
+        /// by `&mut`.
+        pub fn set_output_column_thresholds(&mut self, value: impl Into<Val<List<OutputColumnThreshold>>>) -> &mut Self {
+            self.props.set("OutputColumnThresholds", value.into());
+            self
+        }
+
+        /// `OutputColumnThresholds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_column_thresholds(&self) -> ::std::option::Option<Val<List<OutputColumnThreshold>>> {
+            crate::cfn::get_prop(&self.props, "OutputColumnThresholds")
         }
     }
 
@@ -3386,14 +5376,28 @@ pub mod intermediate_table {
             OutputColumnThreshold { props }
         }
 
-        prop! {
-            /// `OutputColumnName`.
-            props, "OutputColumnName", _, set_output_column_name, get_output_column_name, Val<String>
+        /// Sets `OutputColumnName`, which `new` took, in place.
+        pub fn set_output_column_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputColumnName", value.into());
+            self
         }
 
-        prop! {
-            /// `MinimumIdentityCount`.
-            props, "MinimumIdentityCount", _, set_minimum_identity_count, get_minimum_identity_count, Val<i64>
+        /// `OutputColumnName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_column_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputColumnName")
+        }
+
+        /// Sets `MinimumIdentityCount`, which `new` took, in place.
+        pub fn set_minimum_identity_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinimumIdentityCount", value.into());
+            self
+        }
+
+        /// `MinimumIdentityCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_identity_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinimumIdentityCount")
         }
     }
 
@@ -3429,14 +5433,28 @@ pub mod intermediate_table {
             ComparisonControls { props }
         }
 
-        prop! {
-            /// `AllowedLiteralComparisonColumns`.
-            props, "AllowedLiteralComparisonColumns", _, set_allowed_literal_comparison_columns, get_allowed_literal_comparison_columns, Val<List<String>>
+        /// Sets `AllowedLiteralComparisonColumns`, which `new` took, in place.
+        pub fn set_allowed_literal_comparison_columns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedLiteralComparisonColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedColumnComparisonColumns`.
-            props, "AllowedColumnComparisonColumns", _, set_allowed_column_comparison_columns, get_allowed_column_comparison_columns, Val<List<String>>
+        /// `AllowedLiteralComparisonColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_literal_comparison_columns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedLiteralComparisonColumns")
+        }
+
+        /// Sets `AllowedColumnComparisonColumns`, which `new` took, in place.
+        pub fn set_allowed_column_comparison_columns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedColumnComparisonColumns", value.into());
+            self
+        }
+
+        /// `AllowedColumnComparisonColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_column_comparison_columns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedColumnComparisonColumns")
         }
     }
 
@@ -3457,9 +5475,16 @@ pub mod intermediate_table {
             DifferentialPrivacy { props }
         }
 
-        prop! {
-            /// `Columns`.
-            props, "Columns", _, set_columns, get_columns, Val<List<DifferentialPrivacyColumn>>
+        /// Sets `Columns`, which `new` took, in place.
+        pub fn set_columns(&mut self, value: impl Into<Val<List<DifferentialPrivacyColumn>>>) -> &mut Self {
+            self.props.set("Columns", value.into());
+            self
+        }
+
+        /// `Columns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_columns(&self) -> ::std::option::Option<Val<List<DifferentialPrivacyColumn>>> {
+            crate::cfn::get_prop(&self.props, "Columns")
         }
     }
 
@@ -3480,9 +5505,16 @@ pub mod intermediate_table {
             DifferentialPrivacyColumn { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -3511,9 +5543,22 @@ pub mod intermediate_table {
             PopulationAnalysisConfiguration { props }
         }
 
-        prop! {
-            /// `SqlParameters`.
-            props, "SqlParameters", sql_parameters, set_sql_parameters, get_sql_parameters, Val<PopulationAnalysisSqlParameters>
+        /// `SqlParameters`.
+        pub fn sql_parameters(mut self, value: impl Into<Val<PopulationAnalysisSqlParameters>>) -> Self {
+            self.props.set("SqlParameters", value.into());
+            self
+        }
+
+        /// Sets `SqlParameters` in place: [`Self::sql_parameters`] on a value held by `&mut`.
+        pub fn set_sql_parameters(&mut self, value: impl Into<Val<PopulationAnalysisSqlParameters>>) -> &mut Self {
+            self.props.set("SqlParameters", value.into());
+            self
+        }
+
+        /// `SqlParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sql_parameters(&self) -> ::std::option::Option<Val<PopulationAnalysisSqlParameters>> {
+            crate::cfn::get_prop(&self.props, "SqlParameters")
         }
     }
 
@@ -3532,14 +5577,40 @@ pub mod intermediate_table {
             PopulationAnalysisSqlParameters { props }
         }
 
-        prop! {
-            /// `AnalysisTemplateArn`.
-            props, "AnalysisTemplateArn", analysis_template_arn, set_analysis_template_arn, get_analysis_template_arn, Val<String>
+        /// `AnalysisTemplateArn`.
+        pub fn analysis_template_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AnalysisTemplateArn", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryString`.
-            props, "QueryString", query_string, set_query_string, get_query_string, Val<String>
+        /// Sets `AnalysisTemplateArn` in place: [`Self::analysis_template_arn`] on a value held by `&mut`.
+        pub fn set_analysis_template_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AnalysisTemplateArn", value.into());
+            self
+        }
+
+        /// `AnalysisTemplateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_analysis_template_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AnalysisTemplateArn")
+        }
+
+        /// `QueryString`.
+        pub fn query_string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("QueryString", value.into());
+            self
+        }
+
+        /// Sets `QueryString` in place: [`Self::query_string`] on a value held by `&mut`.
+        pub fn set_query_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueryString", value.into());
+            self
+        }
+
+        /// `QueryString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueryString")
         }
     }
 }
@@ -3569,44 +5640,138 @@ impl Membership {
         Membership { core }
     }
 
-    prop! {
-        /// `CollaborationIdentifier`.
-        core.props, "CollaborationIdentifier", _, set_collaboration_identifier, get_collaboration_identifier, Val<String>
+    /// Sets `CollaborationIdentifier`, which `new` took, in place.
+    pub fn set_collaboration_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CollaborationIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultJobResultConfiguration`.
-        core.props, "DefaultJobResultConfiguration", default_job_result_configuration, set_default_job_result_configuration, get_default_job_result_configuration, Val<membership::MembershipProtectedJobResultConfiguration>
+    /// `CollaborationIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_collaboration_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CollaborationIdentifier")
     }
 
-    prop! {
-        /// `DefaultResultConfiguration`.
-        core.props, "DefaultResultConfiguration", default_result_configuration, set_default_result_configuration, get_default_result_configuration, Val<membership::MembershipProtectedQueryResultConfiguration>
+    /// `DefaultJobResultConfiguration`.
+    pub fn default_job_result_configuration(mut self, value: impl Into<Val<membership::MembershipProtectedJobResultConfiguration>>) -> Self {
+        self.core.props.set("DefaultJobResultConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `IsMetricsEnabled`.
-        core.props, "IsMetricsEnabled", is_metrics_enabled, set_is_metrics_enabled, get_is_metrics_enabled, Val<bool>
+    /// Sets `DefaultJobResultConfiguration` in place: [`Self::default_job_result_configuration`] on
+    /// a value held by `&mut`.
+    pub fn set_default_job_result_configuration(&mut self, value: impl Into<Val<membership::MembershipProtectedJobResultConfiguration>>) -> &mut Self {
+        self.core.props.set("DefaultJobResultConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `JobLogStatus`.
-        core.props, "JobLogStatus", job_log_status, set_job_log_status, get_job_log_status, Val<membership::MembershipJobLogStatus>
+    /// `DefaultJobResultConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_job_result_configuration(&self) -> ::std::option::Option<Val<membership::MembershipProtectedJobResultConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultJobResultConfiguration")
     }
 
-    prop! {
-        /// `PaymentConfiguration`.
-        core.props, "PaymentConfiguration", payment_configuration, set_payment_configuration, get_payment_configuration, Val<membership::MembershipPaymentConfiguration>
+    /// `DefaultResultConfiguration`.
+    pub fn default_result_configuration(mut self, value: impl Into<Val<membership::MembershipProtectedQueryResultConfiguration>>) -> Self {
+        self.core.props.set("DefaultResultConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `QueryLogStatus`.
-        core.props, "QueryLogStatus", _, set_query_log_status, get_query_log_status, Val<membership::MembershipQueryLogStatus>
+    /// Sets `DefaultResultConfiguration` in place: [`Self::default_result_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_default_result_configuration(&mut self, value: impl Into<Val<membership::MembershipProtectedQueryResultConfiguration>>) -> &mut Self {
+        self.core.props.set("DefaultResultConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms membership.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DefaultResultConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_result_configuration(&self) -> ::std::option::Option<Val<membership::MembershipProtectedQueryResultConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultResultConfiguration")
+    }
+
+    /// `IsMetricsEnabled`.
+    pub fn is_metrics_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IsMetricsEnabled", value.into());
+        self
+    }
+
+    /// Sets `IsMetricsEnabled` in place: [`Self::is_metrics_enabled`] on a value held by `&mut`.
+    pub fn set_is_metrics_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IsMetricsEnabled", value.into());
+        self
+    }
+
+    /// `IsMetricsEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_is_metrics_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IsMetricsEnabled")
+    }
+
+    /// `JobLogStatus`.
+    pub fn job_log_status(mut self, value: impl Into<Val<membership::MembershipJobLogStatus>>) -> Self {
+        self.core.props.set("JobLogStatus", value.into());
+        self
+    }
+
+    /// Sets `JobLogStatus` in place: [`Self::job_log_status`] on a value held by `&mut`.
+    pub fn set_job_log_status(&mut self, value: impl Into<Val<membership::MembershipJobLogStatus>>) -> &mut Self {
+        self.core.props.set("JobLogStatus", value.into());
+        self
+    }
+
+    /// `JobLogStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_log_status(&self) -> ::std::option::Option<Val<membership::MembershipJobLogStatus>> {
+        crate::cfn::get_prop(&self.core.props, "JobLogStatus")
+    }
+
+    /// `PaymentConfiguration`.
+    pub fn payment_configuration(mut self, value: impl Into<Val<membership::MembershipPaymentConfiguration>>) -> Self {
+        self.core.props.set("PaymentConfiguration", value.into());
+        self
+    }
+
+    /// Sets `PaymentConfiguration` in place: [`Self::payment_configuration`] on a value held by `&mut`.
+    pub fn set_payment_configuration(&mut self, value: impl Into<Val<membership::MembershipPaymentConfiguration>>) -> &mut Self {
+        self.core.props.set("PaymentConfiguration", value.into());
+        self
+    }
+
+    /// `PaymentConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_payment_configuration(&self) -> ::std::option::Option<Val<membership::MembershipPaymentConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "PaymentConfiguration")
+    }
+
+    /// Sets `QueryLogStatus`, which `new` took, in place.
+    pub fn set_query_log_status(&mut self, value: impl Into<Val<membership::MembershipQueryLogStatus>>) -> &mut Self {
+        self.core.props.set("QueryLogStatus", value.into());
+        self
+    }
+
+    /// `QueryLogStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_log_status(&self) -> ::std::option::Option<Val<membership::MembershipQueryLogStatus>> {
+        crate::cfn::get_prop(&self.core.props, "QueryLogStatus")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms membership.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3666,14 +5831,28 @@ pub mod membership {
             MembershipProtectedJobResultConfiguration { props }
         }
 
-        prop! {
-            /// `OutputConfiguration`.
-            props, "OutputConfiguration", _, set_output_configuration, get_output_configuration, Val<MembershipProtectedJobOutputConfiguration>
+        /// Sets `OutputConfiguration`, which `new` took, in place.
+        pub fn set_output_configuration(&mut self, value: impl Into<Val<MembershipProtectedJobOutputConfiguration>>) -> &mut Self {
+            self.props.set("OutputConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `OutputConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_configuration(&self) -> ::std::option::Option<Val<MembershipProtectedJobOutputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "OutputConfiguration")
+        }
+
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -3694,9 +5873,16 @@ pub mod membership {
             MembershipProtectedJobOutputConfiguration { props }
         }
 
-        prop! {
-            /// `S3`.
-            props, "S3", _, set_s3, get_s3, Val<ProtectedJobS3OutputConfigurationInput>
+        /// Sets `S3`, which `new` took, in place.
+        pub fn set_s3(&mut self, value: impl Into<Val<ProtectedJobS3OutputConfigurationInput>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<ProtectedJobS3OutputConfigurationInput>> {
+            crate::cfn::get_prop(&self.props, "S3")
         }
     }
 
@@ -3717,14 +5903,34 @@ pub mod membership {
             ProtectedJobS3OutputConfigurationInput { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyPrefix`.
-            props, "KeyPrefix", key_prefix, set_key_prefix, get_key_prefix, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// `KeyPrefix`.
+        pub fn key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyPrefix", value.into());
+            self
+        }
+
+        /// Sets `KeyPrefix` in place: [`Self::key_prefix`] on a value held by `&mut`.
+        pub fn set_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyPrefix", value.into());
+            self
+        }
+
+        /// `KeyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyPrefix")
         }
     }
 
@@ -3747,14 +5953,34 @@ pub mod membership {
             MembershipProtectedQueryResultConfiguration { props }
         }
 
-        prop! {
-            /// `OutputConfiguration`.
-            props, "OutputConfiguration", _, set_output_configuration, get_output_configuration, Val<MembershipProtectedQueryOutputConfiguration>
+        /// Sets `OutputConfiguration`, which `new` took, in place.
+        pub fn set_output_configuration(&mut self, value: impl Into<Val<MembershipProtectedQueryOutputConfiguration>>) -> &mut Self {
+            self.props.set("OutputConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `OutputConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_configuration(&self) -> ::std::option::Option<Val<MembershipProtectedQueryOutputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "OutputConfiguration")
+        }
+
+        /// `RoleArn`.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -3775,9 +6001,16 @@ pub mod membership {
             MembershipProtectedQueryOutputConfiguration { props }
         }
 
-        prop! {
-            /// `S3`.
-            props, "S3", _, set_s3, get_s3, Val<ProtectedQueryS3OutputConfiguration>
+        /// Sets `S3`, which `new` took, in place.
+        pub fn set_s3(&mut self, value: impl Into<Val<ProtectedQueryS3OutputConfiguration>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<ProtectedQueryS3OutputConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3")
         }
     }
 
@@ -3803,24 +6036,64 @@ pub mod membership {
             ProtectedQueryS3OutputConfiguration { props }
         }
 
-        prop! {
-            /// `ResultFormat`.
-            props, "ResultFormat", _, set_result_format, get_result_format, Val<ResultFormat>
+        /// Sets `ResultFormat`, which `new` took, in place.
+        pub fn set_result_format(&mut self, value: impl Into<Val<ResultFormat>>) -> &mut Self {
+            self.props.set("ResultFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// `ResultFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_result_format(&self) -> ::std::option::Option<Val<ResultFormat>> {
+            crate::cfn::get_prop(&self.props, "ResultFormat")
         }
 
-        prop! {
-            /// `KeyPrefix`.
-            props, "KeyPrefix", key_prefix, set_key_prefix, get_key_prefix, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `SingleFileOutput`.
-            props, "SingleFileOutput", single_file_output, set_single_file_output, get_single_file_output, Val<bool>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// `KeyPrefix`.
+        pub fn key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyPrefix", value.into());
+            self
+        }
+
+        /// Sets `KeyPrefix` in place: [`Self::key_prefix`] on a value held by `&mut`.
+        pub fn set_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyPrefix", value.into());
+            self
+        }
+
+        /// `KeyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyPrefix")
+        }
+
+        /// `SingleFileOutput`.
+        pub fn single_file_output(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SingleFileOutput", value.into());
+            self
+        }
+
+        /// Sets `SingleFileOutput` in place: [`Self::single_file_output`] on a value held by `&mut`.
+        pub fn set_single_file_output(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SingleFileOutput", value.into());
+            self
+        }
+
+        /// `SingleFileOutput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_single_file_output(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SingleFileOutput")
         }
     }
 
@@ -3867,19 +6140,52 @@ pub mod membership {
             MembershipPaymentConfiguration { props }
         }
 
-        prop! {
-            /// `QueryCompute`.
-            props, "QueryCompute", _, set_query_compute, get_query_compute, Val<MembershipQueryComputePaymentConfig>
+        /// Sets `QueryCompute`, which `new` took, in place.
+        pub fn set_query_compute(&mut self, value: impl Into<Val<MembershipQueryComputePaymentConfig>>) -> &mut Self {
+            self.props.set("QueryCompute", value.into());
+            self
         }
 
-        prop! {
-            /// `JobCompute`.
-            props, "JobCompute", job_compute, set_job_compute, get_job_compute, Val<MembershipJobComputePaymentConfig>
+        /// `QueryCompute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_compute(&self) -> ::std::option::Option<Val<MembershipQueryComputePaymentConfig>> {
+            crate::cfn::get_prop(&self.props, "QueryCompute")
         }
 
-        prop! {
-            /// `MachineLearning`.
-            props, "MachineLearning", machine_learning, set_machine_learning, get_machine_learning, Val<MembershipMlPaymentConfig>
+        /// `JobCompute`.
+        pub fn job_compute(mut self, value: impl Into<Val<MembershipJobComputePaymentConfig>>) -> Self {
+            self.props.set("JobCompute", value.into());
+            self
+        }
+
+        /// Sets `JobCompute` in place: [`Self::job_compute`] on a value held by `&mut`.
+        pub fn set_job_compute(&mut self, value: impl Into<Val<MembershipJobComputePaymentConfig>>) -> &mut Self {
+            self.props.set("JobCompute", value.into());
+            self
+        }
+
+        /// `JobCompute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_job_compute(&self) -> ::std::option::Option<Val<MembershipJobComputePaymentConfig>> {
+            crate::cfn::get_prop(&self.props, "JobCompute")
+        }
+
+        /// `MachineLearning`.
+        pub fn machine_learning(mut self, value: impl Into<Val<MembershipMlPaymentConfig>>) -> Self {
+            self.props.set("MachineLearning", value.into());
+            self
+        }
+
+        /// Sets `MachineLearning` in place: [`Self::machine_learning`] on a value held by `&mut`.
+        pub fn set_machine_learning(&mut self, value: impl Into<Val<MembershipMlPaymentConfig>>) -> &mut Self {
+            self.props.set("MachineLearning", value.into());
+            self
+        }
+
+        /// `MachineLearning` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_machine_learning(&self) -> ::std::option::Option<Val<MembershipMlPaymentConfig>> {
+            crate::cfn::get_prop(&self.props, "MachineLearning")
         }
     }
 
@@ -3900,9 +6206,16 @@ pub mod membership {
             MembershipJobComputePaymentConfig { props }
         }
 
-        prop! {
-            /// `IsResponsible`.
-            props, "IsResponsible", _, set_is_responsible, get_is_responsible, Val<bool>
+        /// Sets `IsResponsible`, which `new` took, in place.
+        pub fn set_is_responsible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsResponsible", value.into());
+            self
+        }
+
+        /// `IsResponsible` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_responsible(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsResponsible")
         }
     }
 
@@ -3921,19 +6234,59 @@ pub mod membership {
             MembershipMlPaymentConfig { props }
         }
 
-        prop! {
-            /// `ModelInference`.
-            props, "ModelInference", model_inference, set_model_inference, get_model_inference, Val<MembershipModelInferencePaymentConfig>
+        /// `ModelInference`.
+        pub fn model_inference(mut self, value: impl Into<Val<MembershipModelInferencePaymentConfig>>) -> Self {
+            self.props.set("ModelInference", value.into());
+            self
         }
 
-        prop! {
-            /// `ModelTraining`.
-            props, "ModelTraining", model_training, set_model_training, get_model_training, Val<MembershipModelTrainingPaymentConfig>
+        /// Sets `ModelInference` in place: [`Self::model_inference`] on a value held by `&mut`.
+        pub fn set_model_inference(&mut self, value: impl Into<Val<MembershipModelInferencePaymentConfig>>) -> &mut Self {
+            self.props.set("ModelInference", value.into());
+            self
         }
 
-        prop! {
-            /// `SyntheticDataGeneration`.
-            props, "SyntheticDataGeneration", synthetic_data_generation, set_synthetic_data_generation, get_synthetic_data_generation, Val<MembershipSyntheticDataGenerationPaymentConfig>
+        /// `ModelInference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_inference(&self) -> ::std::option::Option<Val<MembershipModelInferencePaymentConfig>> {
+            crate::cfn::get_prop(&self.props, "ModelInference")
+        }
+
+        /// `ModelTraining`.
+        pub fn model_training(mut self, value: impl Into<Val<MembershipModelTrainingPaymentConfig>>) -> Self {
+            self.props.set("ModelTraining", value.into());
+            self
+        }
+
+        /// Sets `ModelTraining` in place: [`Self::model_training`] on a value held by `&mut`.
+        pub fn set_model_training(&mut self, value: impl Into<Val<MembershipModelTrainingPaymentConfig>>) -> &mut Self {
+            self.props.set("ModelTraining", value.into());
+            self
+        }
+
+        /// `ModelTraining` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_training(&self) -> ::std::option::Option<Val<MembershipModelTrainingPaymentConfig>> {
+            crate::cfn::get_prop(&self.props, "ModelTraining")
+        }
+
+        /// `SyntheticDataGeneration`.
+        pub fn synthetic_data_generation(mut self, value: impl Into<Val<MembershipSyntheticDataGenerationPaymentConfig>>) -> Self {
+            self.props.set("SyntheticDataGeneration", value.into());
+            self
+        }
+
+        /// Sets `SyntheticDataGeneration` in place: [`Self::synthetic_data_generation`] on a value held
+        /// by `&mut`.
+        pub fn set_synthetic_data_generation(&mut self, value: impl Into<Val<MembershipSyntheticDataGenerationPaymentConfig>>) -> &mut Self {
+            self.props.set("SyntheticDataGeneration", value.into());
+            self
+        }
+
+        /// `SyntheticDataGeneration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_synthetic_data_generation(&self) -> ::std::option::Option<Val<MembershipSyntheticDataGenerationPaymentConfig>> {
+            crate::cfn::get_prop(&self.props, "SyntheticDataGeneration")
         }
     }
 
@@ -3954,9 +6307,16 @@ pub mod membership {
             MembershipModelInferencePaymentConfig { props }
         }
 
-        prop! {
-            /// `IsResponsible`.
-            props, "IsResponsible", _, set_is_responsible, get_is_responsible, Val<bool>
+        /// Sets `IsResponsible`, which `new` took, in place.
+        pub fn set_is_responsible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsResponsible", value.into());
+            self
+        }
+
+        /// `IsResponsible` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_responsible(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsResponsible")
         }
     }
 
@@ -3977,9 +6337,16 @@ pub mod membership {
             MembershipModelTrainingPaymentConfig { props }
         }
 
-        prop! {
-            /// `IsResponsible`.
-            props, "IsResponsible", _, set_is_responsible, get_is_responsible, Val<bool>
+        /// Sets `IsResponsible`, which `new` took, in place.
+        pub fn set_is_responsible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsResponsible", value.into());
+            self
+        }
+
+        /// `IsResponsible` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_responsible(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsResponsible")
         }
     }
 
@@ -4000,9 +6367,16 @@ pub mod membership {
             MembershipSyntheticDataGenerationPaymentConfig { props }
         }
 
-        prop! {
-            /// `IsResponsible`.
-            props, "IsResponsible", _, set_is_responsible, get_is_responsible, Val<bool>
+        /// Sets `IsResponsible`, which `new` took, in place.
+        pub fn set_is_responsible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsResponsible", value.into());
+            self
+        }
+
+        /// `IsResponsible` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_responsible(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsResponsible")
         }
     }
 
@@ -4023,9 +6397,16 @@ pub mod membership {
             MembershipQueryComputePaymentConfig { props }
         }
 
-        prop! {
-            /// `IsResponsible`.
-            props, "IsResponsible", _, set_is_responsible, get_is_responsible, Val<bool>
+        /// Sets `IsResponsible`, which `new` took, in place.
+        pub fn set_is_responsible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsResponsible", value.into());
+            self
+        }
+
+        /// `IsResponsible` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_responsible(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsResponsible")
         }
     }
 
@@ -4074,30 +6455,71 @@ impl PrivacyBudgetTemplate {
         PrivacyBudgetTemplate { core }
     }
 
-    prop! {
-        /// `AutoRefresh`.
-        core.props, "AutoRefresh", _, set_auto_refresh, get_auto_refresh, Val<privacy_budget_template::AutoRefresh>
+    /// Sets `AutoRefresh`, which `new` took, in place.
+    pub fn set_auto_refresh(&mut self, value: impl Into<Val<privacy_budget_template::AutoRefresh>>) -> &mut Self {
+        self.core.props.set("AutoRefresh", value.into());
+        self
     }
 
-    prop! {
-        /// `MembershipIdentifier`.
-        core.props, "MembershipIdentifier", _, set_membership_identifier, get_membership_identifier, Val<String>
+    /// `AutoRefresh` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_refresh(&self) -> ::std::option::Option<Val<privacy_budget_template::AutoRefresh>> {
+        crate::cfn::get_prop(&self.core.props, "AutoRefresh")
     }
 
-    prop! {
-        /// `Parameters`.
-        core.props, "Parameters", _, set_parameters, get_parameters, Val<privacy_budget_template::Parameters>
+    /// Sets `MembershipIdentifier`, which `new` took, in place.
+    pub fn set_membership_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MembershipIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `PrivacyBudgetType`.
-        core.props, "PrivacyBudgetType", _, set_privacy_budget_type, get_privacy_budget_type, Val<privacy_budget_template::PrivacyBudgetType>
+    /// `MembershipIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_membership_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MembershipIdentifier")
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms privacy budget
-        /// template.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Parameters`, which `new` took, in place.
+    pub fn set_parameters(&mut self, value: impl Into<Val<privacy_budget_template::Parameters>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<privacy_budget_template::Parameters>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// Sets `PrivacyBudgetType`, which `new` took, in place.
+    pub fn set_privacy_budget_type(&mut self, value: impl Into<Val<privacy_budget_template::PrivacyBudgetType>>) -> &mut Self {
+        self.core.props.set("PrivacyBudgetType", value.into());
+        self
+    }
+
+    /// `PrivacyBudgetType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_privacy_budget_type(&self) -> ::std::option::Option<Val<privacy_budget_template::PrivacyBudgetType>> {
+        crate::cfn::get_prop(&self.core.props, "PrivacyBudgetType")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms privacy budget
+    /// template.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4170,24 +6592,76 @@ pub mod privacy_budget_template {
             Parameters { props }
         }
 
-        prop! {
-            /// `BudgetParameters`.
-            props, "BudgetParameters", budget_parameters, set_budget_parameters, get_budget_parameters, Val<List<BudgetParameter>>
+        /// `BudgetParameters`.
+        pub fn budget_parameters(mut self, value: impl Into<Val<List<BudgetParameter>>>) -> Self {
+            self.props.set("BudgetParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `Epsilon`.
-            props, "Epsilon", epsilon, set_epsilon, get_epsilon, Val<i64>
+        /// Sets `BudgetParameters` in place: [`Self::budget_parameters`] on a value held by `&mut`.
+        pub fn set_budget_parameters(&mut self, value: impl Into<Val<List<BudgetParameter>>>) -> &mut Self {
+            self.props.set("BudgetParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceArn`.
-            props, "ResourceArn", resource_arn, set_resource_arn, get_resource_arn, Val<String>
+        /// `BudgetParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_budget_parameters(&self) -> ::std::option::Option<Val<List<BudgetParameter>>> {
+            crate::cfn::get_prop(&self.props, "BudgetParameters")
         }
 
-        prop! {
-            /// `UsersNoisePerQuery`.
-            props, "UsersNoisePerQuery", users_noise_per_query, set_users_noise_per_query, get_users_noise_per_query, Val<i64>
+        /// `Epsilon`.
+        pub fn epsilon(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Epsilon", value.into());
+            self
+        }
+
+        /// Sets `Epsilon` in place: [`Self::epsilon`] on a value held by `&mut`.
+        pub fn set_epsilon(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Epsilon", value.into());
+            self
+        }
+
+        /// `Epsilon` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_epsilon(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Epsilon")
+        }
+
+        /// `ResourceArn`.
+        pub fn resource_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceArn", value.into());
+            self
+        }
+
+        /// Sets `ResourceArn` in place: [`Self::resource_arn`] on a value held by `&mut`.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceArn", value.into());
+            self
+        }
+
+        /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceArn")
+        }
+
+        /// `UsersNoisePerQuery`.
+        pub fn users_noise_per_query(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("UsersNoisePerQuery", value.into());
+            self
+        }
+
+        /// Sets `UsersNoisePerQuery` in place: [`Self::users_noise_per_query`] on a value held by `&mut`.
+        pub fn set_users_noise_per_query(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("UsersNoisePerQuery", value.into());
+            self
+        }
+
+        /// `UsersNoisePerQuery` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_users_noise_per_query(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "UsersNoisePerQuery")
         }
     }
 
@@ -4210,19 +6684,46 @@ pub mod privacy_budget_template {
             BudgetParameter { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<BudgetParameterType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<BudgetParameterType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Budget`.
-            props, "Budget", _, set_budget, get_budget, Val<i64>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<BudgetParameterType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `AutoRefresh`.
-            props, "AutoRefresh", auto_refresh, set_auto_refresh, get_auto_refresh, Val<BudgetParameterAutoRefresh>
+        /// Sets `Budget`, which `new` took, in place.
+        pub fn set_budget(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Budget", value.into());
+            self
+        }
+
+        /// `Budget` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_budget(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Budget")
+        }
+
+        /// `AutoRefresh`.
+        pub fn auto_refresh(mut self, value: impl Into<Val<BudgetParameterAutoRefresh>>) -> Self {
+            self.props.set("AutoRefresh", value.into());
+            self
+        }
+
+        /// Sets `AutoRefresh` in place: [`Self::auto_refresh`] on a value held by `&mut`.
+        pub fn set_auto_refresh(&mut self, value: impl Into<Val<BudgetParameterAutoRefresh>>) -> &mut Self {
+            self.props.set("AutoRefresh", value.into());
+            self
+        }
+
+        /// `AutoRefresh` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_refresh(&self) -> ::std::option::Option<Val<BudgetParameterAutoRefresh>> {
+            crate::cfn::get_prop(&self.props, "AutoRefresh")
         }
     }
 

@@ -44,40 +44,121 @@ impl ConfiguredModelAlgorithm {
         ConfiguredModelAlgorithm { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InferenceContainerConfig`.
-        core.props, "InferenceContainerConfig", inference_container_config, set_inference_container_config, get_inference_container_config, Val<configured_model_algorithm::InferenceContainerConfig>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyArn`.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `InferenceContainerConfig`.
+    pub fn inference_container_config(mut self, value: impl Into<Val<configured_model_algorithm::InferenceContainerConfig>>) -> Self {
+        self.core.props.set("InferenceContainerConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// Sets `InferenceContainerConfig` in place: [`Self::inference_container_config`] on a value
+    /// held by `&mut`.
+    pub fn set_inference_container_config(&mut self, value: impl Into<Val<configured_model_algorithm::InferenceContainerConfig>>) -> &mut Self {
+        self.core.props.set("InferenceContainerConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms-ml configured
-        /// model algorithm.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `InferenceContainerConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_inference_container_config(&self) -> ::std::option::Option<Val<configured_model_algorithm::InferenceContainerConfig>> {
+        crate::cfn::get_prop(&self.core.props, "InferenceContainerConfig")
     }
 
-    prop! {
-        /// `TrainingContainerConfig`.
-        core.props, "TrainingContainerConfig", training_container_config, set_training_container_config, get_training_container_config, Val<configured_model_algorithm::ContainerConfig>
+    /// `KmsKeyArn`.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms-ml configured model
+    /// algorithm.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TrainingContainerConfig`.
+    pub fn training_container_config(mut self, value: impl Into<Val<configured_model_algorithm::ContainerConfig>>) -> Self {
+        self.core.props.set("TrainingContainerConfig", value.into());
+        self
+    }
+
+    /// Sets `TrainingContainerConfig` in place: [`Self::training_container_config`] on a value held
+    /// by `&mut`.
+    pub fn set_training_container_config(&mut self, value: impl Into<Val<configured_model_algorithm::ContainerConfig>>) -> &mut Self {
+        self.core.props.set("TrainingContainerConfig", value.into());
+        self
+    }
+
+    /// `TrainingContainerConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_training_container_config(&self) -> ::std::option::Option<Val<configured_model_algorithm::ContainerConfig>> {
+        crate::cfn::get_prop(&self.core.props, "TrainingContainerConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -115,9 +196,16 @@ pub mod configured_model_algorithm {
             InferenceContainerConfig { props }
         }
 
-        prop! {
-            /// `ImageUri`.
-            props, "ImageUri", _, set_image_uri, get_image_uri, Val<String>
+        /// Sets `ImageUri`, which `new` took, in place.
+        pub fn set_image_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageUri", value.into());
+            self
+        }
+
+        /// `ImageUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageUri")
         }
     }
 
@@ -138,24 +226,70 @@ pub mod configured_model_algorithm {
             ContainerConfig { props }
         }
 
-        prop! {
-            /// `ImageUri`.
-            props, "ImageUri", _, set_image_uri, get_image_uri, Val<String>
+        /// Sets `ImageUri`, which `new` took, in place.
+        pub fn set_image_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageUri", value.into());
+            self
         }
 
-        prop! {
-            /// `Arguments`.
-            props, "Arguments", arguments, set_arguments, get_arguments, Val<List<String>>
+        /// `ImageUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageUri")
         }
 
-        prop! {
-            /// `Entrypoint`.
-            props, "Entrypoint", entrypoint, set_entrypoint, get_entrypoint, Val<List<String>>
+        /// `Arguments`.
+        pub fn arguments(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Arguments", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricDefinitions`.
-            props, "MetricDefinitions", metric_definitions, set_metric_definitions, get_metric_definitions, Val<List<MetricDefinition>>
+        /// Sets `Arguments` in place: [`Self::arguments`] on a value held by `&mut`.
+        pub fn set_arguments(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Arguments", value.into());
+            self
+        }
+
+        /// `Arguments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arguments(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Arguments")
+        }
+
+        /// `Entrypoint`.
+        pub fn entrypoint(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Entrypoint", value.into());
+            self
+        }
+
+        /// Sets `Entrypoint` in place: [`Self::entrypoint`] on a value held by `&mut`.
+        pub fn set_entrypoint(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Entrypoint", value.into());
+            self
+        }
+
+        /// `Entrypoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entrypoint(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Entrypoint")
+        }
+
+        /// `MetricDefinitions`.
+        pub fn metric_definitions(mut self, value: impl Into<Val<List<MetricDefinition>>>) -> Self {
+            self.props.set("MetricDefinitions", value.into());
+            self
+        }
+
+        /// Sets `MetricDefinitions` in place: [`Self::metric_definitions`] on a value held by `&mut`.
+        pub fn set_metric_definitions(&mut self, value: impl Into<Val<List<MetricDefinition>>>) -> &mut Self {
+            self.props.set("MetricDefinitions", value.into());
+            self
+        }
+
+        /// `MetricDefinitions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_definitions(&self) -> ::std::option::Option<Val<List<MetricDefinition>>> {
+            crate::cfn::get_prop(&self.props, "MetricDefinitions")
         }
     }
 
@@ -178,14 +312,28 @@ pub mod configured_model_algorithm {
             MetricDefinition { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Regex`.
-            props, "Regex", _, set_regex, get_regex, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Regex`, which `new` took, in place.
+        pub fn set_regex(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Regex", value.into());
+            self
+        }
+
+        /// `Regex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Regex")
         }
     }
 }
@@ -219,35 +367,95 @@ impl ConfiguredModelAlgorithmAssociation {
         ConfiguredModelAlgorithmAssociation { core }
     }
 
-    prop! {
-        /// `ConfiguredModelAlgorithmArn`.
-        core.props, "ConfiguredModelAlgorithmArn", _, set_configured_model_algorithm_arn, get_configured_model_algorithm_arn, Val<String>
+    /// Sets `ConfiguredModelAlgorithmArn`, which `new` took, in place.
+    pub fn set_configured_model_algorithm_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConfiguredModelAlgorithmArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ConfiguredModelAlgorithmArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configured_model_algorithm_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConfiguredModelAlgorithmArn")
     }
 
-    prop! {
-        /// `MembershipIdentifier`.
-        core.props, "MembershipIdentifier", _, set_membership_identifier, get_membership_identifier, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PrivacyConfiguration`.
-        core.props, "PrivacyConfiguration", privacy_configuration, set_privacy_configuration, get_privacy_configuration, Val<configured_model_algorithm_association::PrivacyConfiguration>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms-ml configured
-        /// model algorithm association.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `MembershipIdentifier`, which `new` took, in place.
+    pub fn set_membership_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MembershipIdentifier", value.into());
+        self
+    }
+
+    /// `MembershipIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_membership_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MembershipIdentifier")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PrivacyConfiguration`.
+    pub fn privacy_configuration(mut self, value: impl Into<Val<configured_model_algorithm_association::PrivacyConfiguration>>) -> Self {
+        self.core.props.set("PrivacyConfiguration", value.into());
+        self
+    }
+
+    /// Sets `PrivacyConfiguration` in place: [`Self::privacy_configuration`] on a value held by `&mut`.
+    pub fn set_privacy_configuration(&mut self, value: impl Into<Val<configured_model_algorithm_association::PrivacyConfiguration>>) -> &mut Self {
+        self.core.props.set("PrivacyConfiguration", value.into());
+        self
+    }
+
+    /// `PrivacyConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_privacy_configuration(&self) -> ::std::option::Option<Val<configured_model_algorithm_association::PrivacyConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "PrivacyConfiguration")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms-ml configured model
+    /// algorithm association.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -291,9 +499,16 @@ pub mod configured_model_algorithm_association {
             PrivacyConfiguration { props }
         }
 
-        prop! {
-            /// `Policies`.
-            props, "Policies", _, set_policies, get_policies, Val<PrivacyConfigurationPolicies>
+        /// Sets `Policies`, which `new` took, in place.
+        pub fn set_policies(&mut self, value: impl Into<Val<PrivacyConfigurationPolicies>>) -> &mut Self {
+            self.props.set("Policies", value.into());
+            self
+        }
+
+        /// `Policies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policies(&self) -> ::std::option::Option<Val<PrivacyConfigurationPolicies>> {
+            crate::cfn::get_prop(&self.props, "Policies")
         }
     }
 
@@ -312,19 +527,59 @@ pub mod configured_model_algorithm_association {
             PrivacyConfigurationPolicies { props }
         }
 
-        prop! {
-            /// `TrainedModelExports`.
-            props, "TrainedModelExports", trained_model_exports, set_trained_model_exports, get_trained_model_exports, Val<TrainedModelExportsConfigurationPolicy>
+        /// `TrainedModelExports`.
+        pub fn trained_model_exports(mut self, value: impl Into<Val<TrainedModelExportsConfigurationPolicy>>) -> Self {
+            self.props.set("TrainedModelExports", value.into());
+            self
         }
 
-        prop! {
-            /// `TrainedModelInferenceJobs`.
-            props, "TrainedModelInferenceJobs", trained_model_inference_jobs, set_trained_model_inference_jobs, get_trained_model_inference_jobs, Val<TrainedModelInferenceJobsConfigurationPolicy>
+        /// Sets `TrainedModelExports` in place: [`Self::trained_model_exports`] on a value held by `&mut`.
+        pub fn set_trained_model_exports(&mut self, value: impl Into<Val<TrainedModelExportsConfigurationPolicy>>) -> &mut Self {
+            self.props.set("TrainedModelExports", value.into());
+            self
         }
 
-        prop! {
-            /// `TrainedModels`.
-            props, "TrainedModels", trained_models, set_trained_models, get_trained_models, Val<TrainedModelsConfigurationPolicy>
+        /// `TrainedModelExports` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trained_model_exports(&self) -> ::std::option::Option<Val<TrainedModelExportsConfigurationPolicy>> {
+            crate::cfn::get_prop(&self.props, "TrainedModelExports")
+        }
+
+        /// `TrainedModelInferenceJobs`.
+        pub fn trained_model_inference_jobs(mut self, value: impl Into<Val<TrainedModelInferenceJobsConfigurationPolicy>>) -> Self {
+            self.props.set("TrainedModelInferenceJobs", value.into());
+            self
+        }
+
+        /// Sets `TrainedModelInferenceJobs` in place: [`Self::trained_model_inference_jobs`] on a value
+        /// held by `&mut`.
+        pub fn set_trained_model_inference_jobs(&mut self, value: impl Into<Val<TrainedModelInferenceJobsConfigurationPolicy>>) -> &mut Self {
+            self.props.set("TrainedModelInferenceJobs", value.into());
+            self
+        }
+
+        /// `TrainedModelInferenceJobs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trained_model_inference_jobs(&self) -> ::std::option::Option<Val<TrainedModelInferenceJobsConfigurationPolicy>> {
+            crate::cfn::get_prop(&self.props, "TrainedModelInferenceJobs")
+        }
+
+        /// `TrainedModels`.
+        pub fn trained_models(mut self, value: impl Into<Val<TrainedModelsConfigurationPolicy>>) -> Self {
+            self.props.set("TrainedModels", value.into());
+            self
+        }
+
+        /// Sets `TrainedModels` in place: [`Self::trained_models`] on a value held by `&mut`.
+        pub fn set_trained_models(&mut self, value: impl Into<Val<TrainedModelsConfigurationPolicy>>) -> &mut Self {
+            self.props.set("TrainedModels", value.into());
+            self
+        }
+
+        /// `TrainedModels` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trained_models(&self) -> ::std::option::Option<Val<TrainedModelsConfigurationPolicy>> {
+            crate::cfn::get_prop(&self.props, "TrainedModels")
         }
     }
 
@@ -350,14 +605,28 @@ pub mod configured_model_algorithm_association {
             TrainedModelExportsConfigurationPolicy { props }
         }
 
-        prop! {
-            /// `MaxSize`.
-            props, "MaxSize", _, set_max_size, get_max_size, Val<TrainedModelExportsMaxSize>
+        /// Sets `MaxSize`, which `new` took, in place.
+        pub fn set_max_size(&mut self, value: impl Into<Val<TrainedModelExportsMaxSize>>) -> &mut Self {
+            self.props.set("MaxSize", value.into());
+            self
         }
 
-        prop! {
-            /// `FilesToExport`.
-            props, "FilesToExport", _, set_files_to_export, get_files_to_export, Val<List<TrainedModelExportFileType>>
+        /// `MaxSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_size(&self) -> ::std::option::Option<Val<TrainedModelExportsMaxSize>> {
+            crate::cfn::get_prop(&self.props, "MaxSize")
+        }
+
+        /// Sets `FilesToExport`, which `new` took, in place.
+        pub fn set_files_to_export(&mut self, value: impl Into<Val<List<TrainedModelExportFileType>>>) -> &mut Self {
+            self.props.set("FilesToExport", value.into());
+            self
+        }
+
+        /// `FilesToExport` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_files_to_export(&self) -> ::std::option::Option<Val<List<TrainedModelExportFileType>>> {
+            crate::cfn::get_prop(&self.props, "FilesToExport")
         }
     }
 
@@ -396,14 +665,28 @@ pub mod configured_model_algorithm_association {
             TrainedModelExportsMaxSize { props }
         }
 
-        prop! {
-            /// `Unit`.
-            props, "Unit", _, set_unit, get_unit, Val<TrainedModelExportsMaxSizeUnitType>
+        /// Sets `Unit`, which `new` took, in place.
+        pub fn set_unit(&mut self, value: impl Into<Val<TrainedModelExportsMaxSizeUnitType>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<f64>
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<TrainedModelExportsMaxSizeUnitType>> {
+            crate::cfn::get_prop(&self.props, "Unit")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -432,14 +715,40 @@ pub mod configured_model_algorithm_association {
             TrainedModelInferenceJobsConfigurationPolicy { props }
         }
 
-        prop! {
-            /// `ContainerLogs`.
-            props, "ContainerLogs", container_logs, set_container_logs, get_container_logs, Val<List<LogsConfigurationPolicy>>
+        /// `ContainerLogs`.
+        pub fn container_logs(mut self, value: impl Into<Val<List<LogsConfigurationPolicy>>>) -> Self {
+            self.props.set("ContainerLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxOutputSize`.
-            props, "MaxOutputSize", max_output_size, set_max_output_size, get_max_output_size, Val<TrainedModelInferenceMaxOutputSize>
+        /// Sets `ContainerLogs` in place: [`Self::container_logs`] on a value held by `&mut`.
+        pub fn set_container_logs(&mut self, value: impl Into<Val<List<LogsConfigurationPolicy>>>) -> &mut Self {
+            self.props.set("ContainerLogs", value.into());
+            self
+        }
+
+        /// `ContainerLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_logs(&self) -> ::std::option::Option<Val<List<LogsConfigurationPolicy>>> {
+            crate::cfn::get_prop(&self.props, "ContainerLogs")
+        }
+
+        /// `MaxOutputSize`.
+        pub fn max_output_size(mut self, value: impl Into<Val<TrainedModelInferenceMaxOutputSize>>) -> Self {
+            self.props.set("MaxOutputSize", value.into());
+            self
+        }
+
+        /// Sets `MaxOutputSize` in place: [`Self::max_output_size`] on a value held by `&mut`.
+        pub fn set_max_output_size(&mut self, value: impl Into<Val<TrainedModelInferenceMaxOutputSize>>) -> &mut Self {
+            self.props.set("MaxOutputSize", value.into());
+            self
+        }
+
+        /// `MaxOutputSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_output_size(&self) -> ::std::option::Option<Val<TrainedModelInferenceMaxOutputSize>> {
+            crate::cfn::get_prop(&self.props, "MaxOutputSize")
         }
     }
 
@@ -460,24 +769,71 @@ pub mod configured_model_algorithm_association {
             LogsConfigurationPolicy { props }
         }
 
-        prop! {
-            /// `AllowedAccountIds`.
-            props, "AllowedAccountIds", _, set_allowed_account_ids, get_allowed_account_ids, Val<List<String>>
+        /// Sets `AllowedAccountIds`, which `new` took, in place.
+        pub fn set_allowed_account_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedAccountIds", value.into());
+            self
         }
 
-        prop! {
-            /// `FilterPattern`.
-            props, "FilterPattern", filter_pattern, set_filter_pattern, get_filter_pattern, Val<String>
+        /// `AllowedAccountIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_account_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedAccountIds")
         }
 
-        prop! {
-            /// `LogRedactionConfiguration`.
-            props, "LogRedactionConfiguration", log_redaction_configuration, set_log_redaction_configuration, get_log_redaction_configuration, Val<LogRedactionConfiguration>
+        /// `FilterPattern`.
+        pub fn filter_pattern(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FilterPattern", value.into());
+            self
         }
 
-        prop! {
-            /// `LogType`.
-            props, "LogType", log_type, set_log_type, get_log_type, Val<LogType>
+        /// Sets `FilterPattern` in place: [`Self::filter_pattern`] on a value held by `&mut`.
+        pub fn set_filter_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FilterPattern", value.into());
+            self
+        }
+
+        /// `FilterPattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FilterPattern")
+        }
+
+        /// `LogRedactionConfiguration`.
+        pub fn log_redaction_configuration(mut self, value: impl Into<Val<LogRedactionConfiguration>>) -> Self {
+            self.props.set("LogRedactionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `LogRedactionConfiguration` in place: [`Self::log_redaction_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_log_redaction_configuration(&mut self, value: impl Into<Val<LogRedactionConfiguration>>) -> &mut Self {
+            self.props.set("LogRedactionConfiguration", value.into());
+            self
+        }
+
+        /// `LogRedactionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_redaction_configuration(&self) -> ::std::option::Option<Val<LogRedactionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LogRedactionConfiguration")
+        }
+
+        /// `LogType`.
+        pub fn log_type(mut self, value: impl Into<Val<LogType>>) -> Self {
+            self.props.set("LogType", value.into());
+            self
+        }
+
+        /// Sets `LogType` in place: [`Self::log_type`] on a value held by `&mut`.
+        pub fn set_log_type(&mut self, value: impl Into<Val<LogType>>) -> &mut Self {
+            self.props.set("LogType", value.into());
+            self
+        }
+
+        /// `LogType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_type(&self) -> ::std::option::Option<Val<LogType>> {
+            crate::cfn::get_prop(&self.props, "LogType")
         }
     }
 
@@ -498,14 +854,34 @@ pub mod configured_model_algorithm_association {
             LogRedactionConfiguration { props }
         }
 
-        prop! {
-            /// `EntitiesToRedact`.
-            props, "EntitiesToRedact", _, set_entities_to_redact, get_entities_to_redact, Val<List<EntityType>>
+        /// Sets `EntitiesToRedact`, which `new` took, in place.
+        pub fn set_entities_to_redact(&mut self, value: impl Into<Val<List<EntityType>>>) -> &mut Self {
+            self.props.set("EntitiesToRedact", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomEntityConfig`.
-            props, "CustomEntityConfig", custom_entity_config, set_custom_entity_config, get_custom_entity_config, Val<CustomEntityConfig>
+        /// `EntitiesToRedact` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entities_to_redact(&self) -> ::std::option::Option<Val<List<EntityType>>> {
+            crate::cfn::get_prop(&self.props, "EntitiesToRedact")
+        }
+
+        /// `CustomEntityConfig`.
+        pub fn custom_entity_config(mut self, value: impl Into<Val<CustomEntityConfig>>) -> Self {
+            self.props.set("CustomEntityConfig", value.into());
+            self
+        }
+
+        /// Sets `CustomEntityConfig` in place: [`Self::custom_entity_config`] on a value held by `&mut`.
+        pub fn set_custom_entity_config(&mut self, value: impl Into<Val<CustomEntityConfig>>) -> &mut Self {
+            self.props.set("CustomEntityConfig", value.into());
+            self
+        }
+
+        /// `CustomEntityConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_entity_config(&self) -> ::std::option::Option<Val<CustomEntityConfig>> {
+            crate::cfn::get_prop(&self.props, "CustomEntityConfig")
         }
     }
 
@@ -526,9 +902,16 @@ pub mod configured_model_algorithm_association {
             CustomEntityConfig { props }
         }
 
-        prop! {
-            /// `CustomDataIdentifiers`.
-            props, "CustomDataIdentifiers", _, set_custom_data_identifiers, get_custom_data_identifiers, Val<List<String>>
+        /// Sets `CustomDataIdentifiers`, which `new` took, in place.
+        pub fn set_custom_data_identifiers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CustomDataIdentifiers", value.into());
+            self
+        }
+
+        /// `CustomDataIdentifiers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_data_identifiers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CustomDataIdentifiers")
         }
     }
 
@@ -583,14 +966,28 @@ pub mod configured_model_algorithm_association {
             TrainedModelInferenceMaxOutputSize { props }
         }
 
-        prop! {
-            /// `Unit`.
-            props, "Unit", _, set_unit, get_unit, Val<TrainedModelInferenceMaxOutputSizeUnitType>
+        /// Sets `Unit`, which `new` took, in place.
+        pub fn set_unit(&mut self, value: impl Into<Val<TrainedModelInferenceMaxOutputSizeUnitType>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<f64>
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<TrainedModelInferenceMaxOutputSizeUnitType>> {
+            crate::cfn::get_prop(&self.props, "Unit")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -619,19 +1016,58 @@ pub mod configured_model_algorithm_association {
             TrainedModelsConfigurationPolicy { props }
         }
 
-        prop! {
-            /// `ContainerLogs`.
-            props, "ContainerLogs", container_logs, set_container_logs, get_container_logs, Val<List<LogsConfigurationPolicy>>
+        /// `ContainerLogs`.
+        pub fn container_logs(mut self, value: impl Into<Val<List<LogsConfigurationPolicy>>>) -> Self {
+            self.props.set("ContainerLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainerMetrics`.
-            props, "ContainerMetrics", container_metrics, set_container_metrics, get_container_metrics, Val<MetricsConfigurationPolicy>
+        /// Sets `ContainerLogs` in place: [`Self::container_logs`] on a value held by `&mut`.
+        pub fn set_container_logs(&mut self, value: impl Into<Val<List<LogsConfigurationPolicy>>>) -> &mut Self {
+            self.props.set("ContainerLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxArtifactSize`.
-            props, "MaxArtifactSize", max_artifact_size, set_max_artifact_size, get_max_artifact_size, Val<TrainedModelArtifactMaxSize>
+        /// `ContainerLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_logs(&self) -> ::std::option::Option<Val<List<LogsConfigurationPolicy>>> {
+            crate::cfn::get_prop(&self.props, "ContainerLogs")
+        }
+
+        /// `ContainerMetrics`.
+        pub fn container_metrics(mut self, value: impl Into<Val<MetricsConfigurationPolicy>>) -> Self {
+            self.props.set("ContainerMetrics", value.into());
+            self
+        }
+
+        /// Sets `ContainerMetrics` in place: [`Self::container_metrics`] on a value held by `&mut`.
+        pub fn set_container_metrics(&mut self, value: impl Into<Val<MetricsConfigurationPolicy>>) -> &mut Self {
+            self.props.set("ContainerMetrics", value.into());
+            self
+        }
+
+        /// `ContainerMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_metrics(&self) -> ::std::option::Option<Val<MetricsConfigurationPolicy>> {
+            crate::cfn::get_prop(&self.props, "ContainerMetrics")
+        }
+
+        /// `MaxArtifactSize`.
+        pub fn max_artifact_size(mut self, value: impl Into<Val<TrainedModelArtifactMaxSize>>) -> Self {
+            self.props.set("MaxArtifactSize", value.into());
+            self
+        }
+
+        /// Sets `MaxArtifactSize` in place: [`Self::max_artifact_size`] on a value held by `&mut`.
+        pub fn set_max_artifact_size(&mut self, value: impl Into<Val<TrainedModelArtifactMaxSize>>) -> &mut Self {
+            self.props.set("MaxArtifactSize", value.into());
+            self
+        }
+
+        /// `MaxArtifactSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_artifact_size(&self) -> ::std::option::Option<Val<TrainedModelArtifactMaxSize>> {
+            crate::cfn::get_prop(&self.props, "MaxArtifactSize")
         }
     }
 
@@ -652,9 +1088,16 @@ pub mod configured_model_algorithm_association {
             MetricsConfigurationPolicy { props }
         }
 
-        prop! {
-            /// `NoiseLevel`.
-            props, "NoiseLevel", _, set_noise_level, get_noise_level, Val<NoiseLevelType>
+        /// Sets `NoiseLevel`, which `new` took, in place.
+        pub fn set_noise_level(&mut self, value: impl Into<Val<NoiseLevelType>>) -> &mut Self {
+            self.props.set("NoiseLevel", value.into());
+            self
+        }
+
+        /// `NoiseLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_noise_level(&self) -> ::std::option::Option<Val<NoiseLevelType>> {
+            crate::cfn::get_prop(&self.props, "NoiseLevel")
         }
     }
 
@@ -699,14 +1142,28 @@ pub mod configured_model_algorithm_association {
             TrainedModelArtifactMaxSize { props }
         }
 
-        prop! {
-            /// `Unit`.
-            props, "Unit", _, set_unit, get_unit, Val<TrainedModelArtifactMaxSizeUnitType>
+        /// Sets `Unit`, which `new` took, in place.
+        pub fn set_unit(&mut self, value: impl Into<Val<TrainedModelArtifactMaxSizeUnitType>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<f64>
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<TrainedModelArtifactMaxSizeUnitType>> {
+            crate::cfn::get_prop(&self.props, "Unit")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -750,30 +1207,76 @@ impl TrainingDataset {
         TrainingDataset { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms-ml training
-        /// dataset.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `TrainingData`.
-        core.props, "TrainingData", _, set_training_data, get_training_data, Val<List<training_dataset::Dataset>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) for this cleanrooms-ml training dataset.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TrainingData`, which `new` took, in place.
+    pub fn set_training_data(&mut self, value: impl Into<Val<List<training_dataset::Dataset>>>) -> &mut Self {
+        self.core.props.set("TrainingData", value.into());
+        self
+    }
+
+    /// `TrainingData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_training_data(&self) -> ::std::option::Option<Val<List<training_dataset::Dataset>>> {
+        crate::cfn::get_prop(&self.core.props, "TrainingData")
     }
 
     /// `Ref`: the resource's identifier.
@@ -822,14 +1325,28 @@ pub mod training_dataset {
             Dataset { props }
         }
 
-        prop! {
-            /// `InputConfig`.
-            props, "InputConfig", _, set_input_config, get_input_config, Val<DatasetInputConfig>
+        /// Sets `InputConfig`, which `new` took, in place.
+        pub fn set_input_config(&mut self, value: impl Into<Val<DatasetInputConfig>>) -> &mut Self {
+            self.props.set("InputConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<DatasetType>
+        /// `InputConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_config(&self) -> ::std::option::Option<Val<DatasetInputConfig>> {
+            crate::cfn::get_prop(&self.props, "InputConfig")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<DatasetType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<DatasetType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -855,14 +1372,28 @@ pub mod training_dataset {
             DatasetInputConfig { props }
         }
 
-        prop! {
-            /// `DataSource`.
-            props, "DataSource", _, set_data_source, get_data_source, Val<DataSource>
+        /// Sets `DataSource`, which `new` took, in place.
+        pub fn set_data_source(&mut self, value: impl Into<Val<DataSource>>) -> &mut Self {
+            self.props.set("DataSource", value.into());
+            self
         }
 
-        prop! {
-            /// `Schema`.
-            props, "Schema", _, set_schema, get_schema, Val<List<ColumnSchema>>
+        /// `DataSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_source(&self) -> ::std::option::Option<Val<DataSource>> {
+            crate::cfn::get_prop(&self.props, "DataSource")
+        }
+
+        /// Sets `Schema`, which `new` took, in place.
+        pub fn set_schema(&mut self, value: impl Into<Val<List<ColumnSchema>>>) -> &mut Self {
+            self.props.set("Schema", value.into());
+            self
+        }
+
+        /// `Schema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema(&self) -> ::std::option::Option<Val<List<ColumnSchema>>> {
+            crate::cfn::get_prop(&self.props, "Schema")
         }
     }
 
@@ -883,9 +1414,16 @@ pub mod training_dataset {
             DataSource { props }
         }
 
-        prop! {
-            /// `GlueDataSource`.
-            props, "GlueDataSource", _, set_glue_data_source, get_glue_data_source, Val<GlueDataSource>
+        /// Sets `GlueDataSource`, which `new` took, in place.
+        pub fn set_glue_data_source(&mut self, value: impl Into<Val<GlueDataSource>>) -> &mut Self {
+            self.props.set("GlueDataSource", value.into());
+            self
+        }
+
+        /// `GlueDataSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_glue_data_source(&self) -> ::std::option::Option<Val<GlueDataSource>> {
+            crate::cfn::get_prop(&self.props, "GlueDataSource")
         }
     }
 
@@ -908,19 +1446,46 @@ pub mod training_dataset {
             GlueDataSource { props }
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `TableName`.
-            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
         }
 
-        prop! {
-            /// `CatalogId`.
-            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
+        /// Sets `TableName`, which `new` took, in place.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
+        }
+
+        /// `CatalogId`.
+        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CatalogId", value.into());
+            self
+        }
+
+        /// Sets `CatalogId` in place: [`Self::catalog_id`] on a value held by `&mut`.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
+        }
+
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
         }
     }
 
@@ -946,14 +1511,28 @@ pub mod training_dataset {
             ColumnSchema { props }
         }
 
-        prop! {
-            /// `ColumnName`.
-            props, "ColumnName", _, set_column_name, get_column_name, Val<String>
+        /// Sets `ColumnName`, which `new` took, in place.
+        pub fn set_column_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ColumnName", value.into());
+            self
         }
 
-        prop! {
-            /// `ColumnTypes`.
-            props, "ColumnTypes", _, set_column_types, get_column_types, Val<List<ColumnType>>
+        /// `ColumnName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ColumnName")
+        }
+
+        /// Sets `ColumnTypes`, which `new` took, in place.
+        pub fn set_column_types(&mut self, value: impl Into<Val<List<ColumnType>>>) -> &mut Self {
+            self.props.set("ColumnTypes", value.into());
+            self
+        }
+
+        /// `ColumnTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_types(&self) -> ::std::option::Option<Val<List<ColumnType>>> {
+            crate::cfn::get_prop(&self.props, "ColumnTypes")
         }
     }
 

@@ -39,58 +39,189 @@ impl EnvironmentEc2 {
         EnvironmentEc2 { core }
     }
 
-    prop! {
-        /// `AutomaticStopTimeMinutes`: The number of minutes until the running instance is shut
-        /// down after the environment was last used.
-        core.props, "AutomaticStopTimeMinutes", automatic_stop_time_minutes, set_automatic_stop_time_minutes, get_automatic_stop_time_minutes, Val<i64>
+    /// `AutomaticStopTimeMinutes`: The number of minutes until the running instance is shut down
+    /// after the environment was last used.
+    pub fn automatic_stop_time_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("AutomaticStopTimeMinutes", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectionType`: The connection type used for connecting to an Amazon EC2 environment.
-        core.props, "ConnectionType", connection_type, set_connection_type, get_connection_type, Val<environment_ec2::ConnectionType>
+    /// Sets `AutomaticStopTimeMinutes` in place: [`Self::automatic_stop_time_minutes`] on a value
+    /// held by `&mut`.
+    pub fn set_automatic_stop_time_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("AutomaticStopTimeMinutes", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the environment.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AutomaticStopTimeMinutes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_automatic_stop_time_minutes(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "AutomaticStopTimeMinutes")
     }
 
-    prop! {
-        /// `ImageId`: The identifier for the Amazon Machine Image (AMI) that's used to create the
-        /// EC2 instance.
-        core.props, "ImageId", image_id, set_image_id, get_image_id, Val<String>
+    /// `ConnectionType`: The connection type used for connecting to an Amazon EC2 environment.
+    pub fn connection_type(mut self, value: impl Into<Val<environment_ec2::ConnectionType>>) -> Self {
+        self.core.props.set("ConnectionType", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceType`: The type of instance to connect to the environment.
-        core.props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
+    /// Sets `ConnectionType` in place: [`Self::connection_type`] on a value held by `&mut`.
+    pub fn set_connection_type(&mut self, value: impl Into<Val<environment_ec2::ConnectionType>>) -> &mut Self {
+        self.core.props.set("ConnectionType", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the environment.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `ConnectionType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_type(&self) -> ::std::option::Option<Val<environment_ec2::ConnectionType>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionType")
     }
 
-    prop! {
-        /// `OwnerArn`: The Amazon Resource Name (ARN) of the environment owner.
-        core.props, "OwnerArn", owner_arn, set_owner_arn, get_owner_arn, Val<String>
+    /// `Description`: The description of the environment.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Repositories`: Any AWS CodeCommit source code repositories to be cloned into the
-        /// development environment.
-        core.props, "Repositories", repositories, set_repositories, get_repositories, Val<List<environment_ec2::Repository>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetId`: The ID of the subnet in Amazon VPC that AWS Cloud9 will use.
-        core.props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs that will be associated with the new AWS Cloud9
-        /// development environment.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ImageId`: The identifier for the Amazon Machine Image (AMI) that's used to create the EC2
+    /// instance.
+    pub fn image_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ImageId", value.into());
+        self
+    }
+
+    /// Sets `ImageId` in place: [`Self::image_id`] on a value held by `&mut`.
+    pub fn set_image_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ImageId", value.into());
+        self
+    }
+
+    /// `ImageId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ImageId")
+    }
+
+    /// `InstanceType`: The type of instance to connect to the environment.
+    pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InstanceType", value.into());
+        self
+    }
+
+    /// Sets `InstanceType` in place: [`Self::instance_type`] on a value held by `&mut`.
+    pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceType", value.into());
+        self
+    }
+
+    /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceType")
+    }
+
+    /// `Name`: The name of the environment.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OwnerArn`: The Amazon Resource Name (ARN) of the environment owner.
+    pub fn owner_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OwnerArn", value.into());
+        self
+    }
+
+    /// Sets `OwnerArn` in place: [`Self::owner_arn`] on a value held by `&mut`.
+    pub fn set_owner_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OwnerArn", value.into());
+        self
+    }
+
+    /// `OwnerArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_owner_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OwnerArn")
+    }
+
+    /// `Repositories`: Any AWS CodeCommit source code repositories to be cloned into the
+    /// development environment.
+    pub fn repositories(mut self, value: impl Into<Val<List<environment_ec2::Repository>>>) -> Self {
+        self.core.props.set("Repositories", value.into());
+        self
+    }
+
+    /// Sets `Repositories` in place: [`Self::repositories`] on a value held by `&mut`.
+    pub fn set_repositories(&mut self, value: impl Into<Val<List<environment_ec2::Repository>>>) -> &mut Self {
+        self.core.props.set("Repositories", value.into());
+        self
+    }
+
+    /// `Repositories` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_repositories(&self) -> ::std::option::Option<Val<List<environment_ec2::Repository>>> {
+        crate::cfn::get_prop(&self.core.props, "Repositories")
+    }
+
+    /// `SubnetId`: The ID of the subnet in Amazon VPC that AWS Cloud9 will use.
+    pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
+        self.core.props.set("SubnetId", value.into());
+        self
+    }
+
+    /// Sets `SubnetId` in place: [`Self::subnet_id`] on a value held by `&mut`.
+    pub fn set_subnet_id(&mut self, value: impl Into<Val<SubnetId>>) -> &mut Self {
+        self.core.props.set("SubnetId", value.into());
+        self
+    }
+
+    /// `SubnetId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_id(&self) -> ::std::option::Option<Val<SubnetId>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetId")
+    }
+
+    /// `Tags`: An array of key-value pairs that will be associated with the new AWS Cloud9
+    /// development environment.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -159,15 +290,28 @@ pub mod environment_ec2 {
             Repository { props }
         }
 
-        prop! {
-            /// `PathComponent`: The path within the development environment's default file system
-            /// location to clone the AWS CodeCommit repository into.
-            props, "PathComponent", _, set_path_component, get_path_component, Val<String>
+        /// Sets `PathComponent`, which `new` took, in place.
+        pub fn set_path_component(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PathComponent", value.into());
+            self
         }
 
-        prop! {
-            /// `RepositoryUrl`: The clone URL of the AWS CodeCommit repository to be cloned.
-            props, "RepositoryUrl", _, set_repository_url, get_repository_url, Val<String>
+        /// `PathComponent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path_component(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PathComponent")
+        }
+
+        /// Sets `RepositoryUrl`, which `new` took, in place.
+        pub fn set_repository_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RepositoryUrl", value.into());
+            self
+        }
+
+        /// `RepositoryUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repository_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RepositoryUrl")
         }
     }
 }

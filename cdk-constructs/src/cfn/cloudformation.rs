@@ -48,86 +48,266 @@ impl ChangeSet {
         ChangeSet { core }
     }
 
-    prop! {
-        /// `Capabilities`: The capabilities that are allowed in the stack.
-        core.props, "Capabilities", capabilities, set_capabilities, get_capabilities, Val<List<change_set::Capabilities>>
+    /// `Capabilities`: The capabilities that are allowed in the stack.
+    pub fn capabilities(mut self, value: impl Into<Val<List<change_set::Capabilities>>>) -> Self {
+        self.core.props.set("Capabilities", value.into());
+        self
     }
 
-    prop! {
-        /// `ChangeSetName`: The name of the change set. Must be unique among all change sets
-        /// associated with the specified stack.
-        core.props, "ChangeSetName", _, set_change_set_name, get_change_set_name, Val<String>
+    /// Sets `Capabilities` in place: [`Self::capabilities`] on a value held by `&mut`.
+    pub fn set_capabilities(&mut self, value: impl Into<Val<List<change_set::Capabilities>>>) -> &mut Self {
+        self.core.props.set("Capabilities", value.into());
+        self
     }
 
-    prop! {
-        /// `ChangeSetType`: The type of change set operation.
-        core.props, "ChangeSetType", change_set_type, set_change_set_type, get_change_set_type, Val<change_set::ChangeSetType>
+    /// `Capabilities` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capabilities(&self) -> ::std::option::Option<Val<List<change_set::Capabilities>>> {
+        crate::cfn::get_prop(&self.core.props, "Capabilities")
     }
 
-    prop! {
-        /// `DeploymentMode`: Determines how CloudFormation handles configuration drift during
-        /// deployment.
-        core.props, "DeploymentMode", deployment_mode, set_deployment_mode, get_deployment_mode, Val<change_set::DeploymentMode>
+    /// Sets `ChangeSetName`, which `new` took, in place.
+    pub fn set_change_set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChangeSetName", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description to help you identify this change set.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ChangeSetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_change_set_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChangeSetName")
     }
 
-    prop! {
-        /// `ImportExistingResources`: Indicates if the change set imports resources that already
-        /// exist.
-        core.props, "ImportExistingResources", import_existing_resources, set_import_existing_resources, get_import_existing_resources, Val<bool>
+    /// `ChangeSetType`: The type of change set operation.
+    pub fn change_set_type(mut self, value: impl Into<Val<change_set::ChangeSetType>>) -> Self {
+        self.core.props.set("ChangeSetType", value.into());
+        self
     }
 
-    prop! {
-        /// `IncludeNestedStacks`: Creates a change set for all nested stacks specified in the
-        /// template.
-        core.props, "IncludeNestedStacks", include_nested_stacks, set_include_nested_stacks, get_include_nested_stacks, Val<bool>
+    /// Sets `ChangeSetType` in place: [`Self::change_set_type`] on a value held by `&mut`.
+    pub fn set_change_set_type(&mut self, value: impl Into<Val<change_set::ChangeSetType>>) -> &mut Self {
+        self.core.props.set("ChangeSetType", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationARNs`: The ARNs of Amazon SNS topics that CloudFormation associates with
-        /// the stack.
-        core.props, "NotificationARNs", notification_ar_ns, set_notification_ar_ns, get_notification_ar_ns, Val<List<String>>
+    /// `ChangeSetType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_change_set_type(&self) -> ::std::option::Option<Val<change_set::ChangeSetType>> {
+        crate::cfn::get_prop(&self.core.props, "ChangeSetType")
     }
 
-    prop! {
-        /// `OnStackFailure`: Determines what action will be taken if stack creation fails.
-        core.props, "OnStackFailure", on_stack_failure, set_on_stack_failure, get_on_stack_failure, Val<change_set::OnStackFailure>
+    /// `DeploymentMode`: Determines how CloudFormation handles configuration drift during
+    /// deployment.
+    pub fn deployment_mode(mut self, value: impl Into<Val<change_set::DeploymentMode>>) -> Self {
+        self.core.props.set("DeploymentMode", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleARN`: The ARN of an IAM role that CloudFormation assumes when executing the change
-        /// set.
-        core.props, "RoleARN", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// Sets `DeploymentMode` in place: [`Self::deployment_mode`] on a value held by `&mut`.
+    pub fn set_deployment_mode(&mut self, value: impl Into<Val<change_set::DeploymentMode>>) -> &mut Self {
+        self.core.props.set("DeploymentMode", value.into());
+        self
     }
 
-    prop! {
-        /// `StackName`: The name or unique ID of the stack for which you are creating a change set.
-        core.props, "StackName", _, set_stack_name, get_stack_name, Val<String>
+    /// `DeploymentMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_mode(&self) -> ::std::option::Option<Val<change_set::DeploymentMode>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentMode")
     }
 
-    prop! {
-        /// `Tags`: Key-value pairs to associate with the change set.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`: A description to help you identify this change set.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateBody`: A structure that contains the body of the revised template.
-        core.props, "TemplateBody", template_body, set_template_body, get_template_body, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateURL`: The URL of the file that contains the revised template.
-        core.props, "TemplateURL", template_url, set_template_url, get_template_url, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `UsePreviousTemplate`: Whether to reuse the template associated with the stack to create
-        /// the change set.
-        core.props, "UsePreviousTemplate", use_previous_template, set_use_previous_template, get_use_previous_template, Val<bool>
+    /// `ImportExistingResources`: Indicates if the change set imports resources that already exist.
+    pub fn import_existing_resources(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ImportExistingResources", value.into());
+        self
+    }
+
+    /// Sets `ImportExistingResources` in place: [`Self::import_existing_resources`] on a value held
+    /// by `&mut`.
+    pub fn set_import_existing_resources(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ImportExistingResources", value.into());
+        self
+    }
+
+    /// `ImportExistingResources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_import_existing_resources(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ImportExistingResources")
+    }
+
+    /// `IncludeNestedStacks`: Creates a change set for all nested stacks specified in the template.
+    pub fn include_nested_stacks(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IncludeNestedStacks", value.into());
+        self
+    }
+
+    /// Sets `IncludeNestedStacks` in place: [`Self::include_nested_stacks`] on a value held by `&mut`.
+    pub fn set_include_nested_stacks(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IncludeNestedStacks", value.into());
+        self
+    }
+
+    /// `IncludeNestedStacks` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_include_nested_stacks(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IncludeNestedStacks")
+    }
+
+    /// `NotificationARNs`: The ARNs of Amazon SNS topics that CloudFormation associates with the
+    /// stack.
+    pub fn notification_ar_ns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("NotificationARNs", value.into());
+        self
+    }
+
+    /// Sets `NotificationARNs` in place: [`Self::notification_ar_ns`] on a value held by `&mut`.
+    pub fn set_notification_ar_ns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("NotificationARNs", value.into());
+        self
+    }
+
+    /// `NotificationARNs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_ar_ns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationARNs")
+    }
+
+    /// `OnStackFailure`: Determines what action will be taken if stack creation fails.
+    pub fn on_stack_failure(mut self, value: impl Into<Val<change_set::OnStackFailure>>) -> Self {
+        self.core.props.set("OnStackFailure", value.into());
+        self
+    }
+
+    /// Sets `OnStackFailure` in place: [`Self::on_stack_failure`] on a value held by `&mut`.
+    pub fn set_on_stack_failure(&mut self, value: impl Into<Val<change_set::OnStackFailure>>) -> &mut Self {
+        self.core.props.set("OnStackFailure", value.into());
+        self
+    }
+
+    /// `OnStackFailure` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_on_stack_failure(&self) -> ::std::option::Option<Val<change_set::OnStackFailure>> {
+        crate::cfn::get_prop(&self.core.props, "OnStackFailure")
+    }
+
+    /// `RoleARN`: The ARN of an IAM role that CloudFormation assumes when executing the change set.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleARN", value.into());
+        self
+    }
+
+    /// Sets `RoleARN` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleARN", value.into());
+        self
+    }
+
+    /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleARN")
+    }
+
+    /// Sets `StackName`, which `new` took, in place.
+    pub fn set_stack_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StackName", value.into());
+        self
+    }
+
+    /// `StackName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stack_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StackName")
+    }
+
+    /// `Tags`: Key-value pairs to associate with the change set.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TemplateBody`: A structure that contains the body of the revised template.
+    pub fn template_body(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TemplateBody", value.into());
+        self
+    }
+
+    /// Sets `TemplateBody` in place: [`Self::template_body`] on a value held by `&mut`.
+    pub fn set_template_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateBody", value.into());
+        self
+    }
+
+    /// `TemplateBody` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_body(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateBody")
+    }
+
+    /// `TemplateURL`: The URL of the file that contains the revised template.
+    pub fn template_url(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TemplateURL", value.into());
+        self
+    }
+
+    /// Sets `TemplateURL` in place: [`Self::template_url`] on a value held by `&mut`.
+    pub fn set_template_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateURL", value.into());
+        self
+    }
+
+    /// `TemplateURL` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateURL")
+    }
+
+    /// `UsePreviousTemplate`: Whether to reuse the template associated with the stack to create the
+    /// change set.
+    pub fn use_previous_template(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("UsePreviousTemplate", value.into());
+        self
+    }
+
+    /// Sets `UsePreviousTemplate` in place: [`Self::use_previous_template`] on a value held by `&mut`.
+    pub fn set_use_previous_template(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("UsePreviousTemplate", value.into());
+        self
+    }
+
+    /// `UsePreviousTemplate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_use_previous_template(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "UsePreviousTemplate")
     }
 
     /// `Ref`: the resource's identifier.
@@ -238,14 +418,34 @@ impl CustomResource {
         CustomResource { core }
     }
 
-    prop! {
-        /// `ServiceTimeout`.
-        core.props, "ServiceTimeout", service_timeout, set_service_timeout, get_service_timeout, Val<i64>
+    /// `ServiceTimeout`.
+    pub fn service_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ServiceTimeout", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceToken`.
-        core.props, "ServiceToken", _, set_service_token, get_service_token, Val<String>
+    /// Sets `ServiceTimeout` in place: [`Self::service_timeout`] on a value held by `&mut`.
+    pub fn set_service_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ServiceTimeout", value.into());
+        self
+    }
+
+    /// `ServiceTimeout` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_timeout(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceTimeout")
+    }
+
+    /// Sets `ServiceToken`, which `new` took, in place.
+    pub fn set_service_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceToken", value.into());
+        self
+    }
+
+    /// `ServiceToken` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_token(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceToken")
     }
 
     /// `Ref`: the resource's identifier.
@@ -283,14 +483,34 @@ impl GeneratedTemplate {
         GeneratedTemplate { core }
     }
 
-    prop! {
-        /// `GeneratedTemplateName`: The name assigned to the generated template.
-        core.props, "GeneratedTemplateName", _, set_generated_template_name, get_generated_template_name, Val<String>
+    /// Sets `GeneratedTemplateName`, which `new` took, in place.
+    pub fn set_generated_template_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GeneratedTemplateName", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateConfiguration`: The configuration details of the generated template.
-        core.props, "TemplateConfiguration", template_configuration, set_template_configuration, get_template_configuration, Val<generated_template::TemplateConfiguration>
+    /// `GeneratedTemplateName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_generated_template_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GeneratedTemplateName")
+    }
+
+    /// `TemplateConfiguration`: The configuration details of the generated template.
+    pub fn template_configuration(mut self, value: impl Into<Val<generated_template::TemplateConfiguration>>) -> Self {
+        self.core.props.set("TemplateConfiguration", value.into());
+        self
+    }
+
+    /// Sets `TemplateConfiguration` in place: [`Self::template_configuration`] on a value held by `&mut`.
+    pub fn set_template_configuration(&mut self, value: impl Into<Val<generated_template::TemplateConfiguration>>) -> &mut Self {
+        self.core.props.set("TemplateConfiguration", value.into());
+        self
+    }
+
+    /// `TemplateConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_configuration(&self) -> ::std::option::Option<Val<generated_template::TemplateConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -356,15 +576,41 @@ pub mod generated_template {
             TemplateConfiguration { props }
         }
 
-        prop! {
-            /// `DeletionPolicy`: The DeletionPolicy assigned to resources in the generated template.
-            props, "DeletionPolicy", deletion_policy, set_deletion_policy, get_deletion_policy, Val<TemplateConfigurationDeletionPolicy>
+        /// `DeletionPolicy`: The DeletionPolicy assigned to resources in the generated template.
+        pub fn deletion_policy(mut self, value: impl Into<Val<TemplateConfigurationDeletionPolicy>>) -> Self {
+            self.props.set("DeletionPolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `UpdateReplacePolicy`: The UpdateReplacePolicy assigned to resources in the generated
-            /// template.
-            props, "UpdateReplacePolicy", update_replace_policy, set_update_replace_policy, get_update_replace_policy, Val<TemplateConfigurationUpdateReplacePolicy>
+        /// Sets `DeletionPolicy` in place: [`Self::deletion_policy`] on a value held by `&mut`.
+        pub fn set_deletion_policy(&mut self, value: impl Into<Val<TemplateConfigurationDeletionPolicy>>) -> &mut Self {
+            self.props.set("DeletionPolicy", value.into());
+            self
+        }
+
+        /// `DeletionPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deletion_policy(&self) -> ::std::option::Option<Val<TemplateConfigurationDeletionPolicy>> {
+            crate::cfn::get_prop(&self.props, "DeletionPolicy")
+        }
+
+        /// `UpdateReplacePolicy`: The UpdateReplacePolicy assigned to resources in the generated
+        /// template.
+        pub fn update_replace_policy(mut self, value: impl Into<Val<TemplateConfigurationUpdateReplacePolicy>>) -> Self {
+            self.props.set("UpdateReplacePolicy", value.into());
+            self
+        }
+
+        /// Sets `UpdateReplacePolicy` in place: [`Self::update_replace_policy`] on a value held by `&mut`.
+        pub fn set_update_replace_policy(&mut self, value: impl Into<Val<TemplateConfigurationUpdateReplacePolicy>>) -> &mut Self {
+            self.props.set("UpdateReplacePolicy", value.into());
+            self
+        }
+
+        /// `UpdateReplacePolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_update_replace_policy(&self) -> ::std::option::Option<Val<TemplateConfigurationUpdateReplacePolicy>> {
+            crate::cfn::get_prop(&self.props, "UpdateReplacePolicy")
         }
     }
 
@@ -437,57 +683,148 @@ impl GuardHook {
         GuardHook { core }
     }
 
-    prop! {
-        /// `Alias`: The typename alias for the hook.
-        core.props, "Alias", _, set_alias, get_alias, Val<String>
+    /// Sets `Alias`, which `new` took, in place.
+    pub fn set_alias(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Alias", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionRole`: The execution role ARN assumed by hooks to read Guard rules from S3 and
-        /// write Guard outputs to S3.
-        core.props, "ExecutionRole", _, set_execution_role, get_execution_role, Val<String>
+    /// `Alias` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alias(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Alias")
     }
 
-    prop! {
-        /// `FailureMode`: Attribute to specify CloudFormation behavior on hook failure.
-        core.props, "FailureMode", _, set_failure_mode, get_failure_mode, Val<guard_hook::FailureMode>
+    /// Sets `ExecutionRole`, which `new` took, in place.
+    pub fn set_execution_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRole", value.into());
+        self
     }
 
-    prop! {
-        /// `HookStatus`: Attribute to specify which stacks this hook applies to or should get
-        /// invoked for
-        core.props, "HookStatus", _, set_hook_status, get_hook_status, Val<guard_hook::HookStatus>
+    /// `ExecutionRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRole")
     }
 
-    prop! {
-        /// `LogBucket`: S3 Bucket where the guard validate report will be uploaded to
-        core.props, "LogBucket", log_bucket, set_log_bucket, get_log_bucket, Val<String>
+    /// Sets `FailureMode`, which `new` took, in place.
+    pub fn set_failure_mode(&mut self, value: impl Into<Val<guard_hook::FailureMode>>) -> &mut Self {
+        self.core.props.set("FailureMode", value.into());
+        self
     }
 
-    prop! {
-        /// `Options`.
-        core.props, "Options", options, set_options, get_options, Val<guard_hook::Options>
+    /// `FailureMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_failure_mode(&self) -> ::std::option::Option<Val<guard_hook::FailureMode>> {
+        crate::cfn::get_prop(&self.core.props, "FailureMode")
     }
 
-    prop! {
-        /// `RuleLocation`: S3 Source Location for the Guard files.
-        core.props, "RuleLocation", _, set_rule_location, get_rule_location, Val<guard_hook::S3Location>
+    /// Sets `HookStatus`, which `new` took, in place.
+    pub fn set_hook_status(&mut self, value: impl Into<Val<guard_hook::HookStatus>>) -> &mut Self {
+        self.core.props.set("HookStatus", value.into());
+        self
     }
 
-    prop! {
-        /// `StackFilters`: Filters to allow hooks to target specific stack attributes
-        core.props, "StackFilters", stack_filters, set_stack_filters, get_stack_filters, Val<guard_hook::StackFilters>
+    /// `HookStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hook_status(&self) -> ::std::option::Option<Val<guard_hook::HookStatus>> {
+        crate::cfn::get_prop(&self.core.props, "HookStatus")
     }
 
-    prop! {
-        /// `TargetFilters`: Attribute to specify which targets should invoke the hook
-        core.props, "TargetFilters", target_filters, set_target_filters, get_target_filters, Val<guard_hook::TargetFilters>
+    /// `LogBucket`: S3 Bucket where the guard validate report will be uploaded to
+    pub fn log_bucket(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LogBucket", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetOperations`: Which operations should this Hook run against? Resource changes,
-        /// stacks or change sets.
-        core.props, "TargetOperations", _, set_target_operations, get_target_operations, Val<List<guard_hook::TargetOperation>>
+    /// Sets `LogBucket` in place: [`Self::log_bucket`] on a value held by `&mut`.
+    pub fn set_log_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LogBucket", value.into());
+        self
+    }
+
+    /// `LogBucket` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_bucket(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LogBucket")
+    }
+
+    /// `Options`.
+    pub fn options(mut self, value: impl Into<Val<guard_hook::Options>>) -> Self {
+        self.core.props.set("Options", value.into());
+        self
+    }
+
+    /// Sets `Options` in place: [`Self::options`] on a value held by `&mut`.
+    pub fn set_options(&mut self, value: impl Into<Val<guard_hook::Options>>) -> &mut Self {
+        self.core.props.set("Options", value.into());
+        self
+    }
+
+    /// `Options` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_options(&self) -> ::std::option::Option<Val<guard_hook::Options>> {
+        crate::cfn::get_prop(&self.core.props, "Options")
+    }
+
+    /// Sets `RuleLocation`, which `new` took, in place.
+    pub fn set_rule_location(&mut self, value: impl Into<Val<guard_hook::S3Location>>) -> &mut Self {
+        self.core.props.set("RuleLocation", value.into());
+        self
+    }
+
+    /// `RuleLocation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_location(&self) -> ::std::option::Option<Val<guard_hook::S3Location>> {
+        crate::cfn::get_prop(&self.core.props, "RuleLocation")
+    }
+
+    /// `StackFilters`: Filters to allow hooks to target specific stack attributes
+    pub fn stack_filters(mut self, value: impl Into<Val<guard_hook::StackFilters>>) -> Self {
+        self.core.props.set("StackFilters", value.into());
+        self
+    }
+
+    /// Sets `StackFilters` in place: [`Self::stack_filters`] on a value held by `&mut`.
+    pub fn set_stack_filters(&mut self, value: impl Into<Val<guard_hook::StackFilters>>) -> &mut Self {
+        self.core.props.set("StackFilters", value.into());
+        self
+    }
+
+    /// `StackFilters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stack_filters(&self) -> ::std::option::Option<Val<guard_hook::StackFilters>> {
+        crate::cfn::get_prop(&self.core.props, "StackFilters")
+    }
+
+    /// `TargetFilters`: Attribute to specify which targets should invoke the hook
+    pub fn target_filters(mut self, value: impl Into<Val<guard_hook::TargetFilters>>) -> Self {
+        self.core.props.set("TargetFilters", value.into());
+        self
+    }
+
+    /// Sets `TargetFilters` in place: [`Self::target_filters`] on a value held by `&mut`.
+    pub fn set_target_filters(&mut self, value: impl Into<Val<guard_hook::TargetFilters>>) -> &mut Self {
+        self.core.props.set("TargetFilters", value.into());
+        self
+    }
+
+    /// `TargetFilters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_filters(&self) -> ::std::option::Option<Val<guard_hook::TargetFilters>> {
+        crate::cfn::get_prop(&self.core.props, "TargetFilters")
+    }
+
+    /// Sets `TargetOperations`, which `new` took, in place.
+    pub fn set_target_operations(&mut self, value: impl Into<Val<List<guard_hook::TargetOperation>>>) -> &mut Self {
+        self.core.props.set("TargetOperations", value.into());
+        self
+    }
+
+    /// `TargetOperations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_operations(&self) -> ::std::option::Option<Val<List<guard_hook::TargetOperation>>> {
+        crate::cfn::get_prop(&self.core.props, "TargetOperations")
     }
 
     /// `Ref`: the resource's identifier.
@@ -549,10 +886,23 @@ pub mod guard_hook {
             Options { props }
         }
 
-        prop! {
-            /// `InputParams`: Specifies the S3 location of input parameter files for your Guard rules.
-            /// You can specify either a single S3 location or an array of up to 10 S3 locations.
-            props, "InputParams", input_params, set_input_params, get_input_params, Val<Json>
+        /// `InputParams`: Specifies the S3 location of input parameter files for your Guard rules. You
+        /// can specify either a single S3 location or an array of up to 10 S3 locations.
+        pub fn input_params(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("InputParams", value.into());
+            self
+        }
+
+        /// Sets `InputParams` in place: [`Self::input_params`] on a value held by `&mut`.
+        pub fn set_input_params(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("InputParams", value.into());
+            self
+        }
+
+        /// `InputParams` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_params(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "InputParams")
         }
     }
 
@@ -573,14 +923,34 @@ pub mod guard_hook {
             S3Location { props }
         }
 
-        prop! {
-            /// `Uri`: S3 uri of Guard files.
-            props, "Uri", _, set_uri, get_uri, Val<String>
+        /// Sets `Uri`, which `new` took, in place.
+        pub fn set_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Uri", value.into());
+            self
         }
 
-        prop! {
-            /// `VersionId`: S3 object version
-            props, "VersionId", version_id, set_version_id, get_version_id, Val<String>
+        /// `Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Uri")
+        }
+
+        /// `VersionId`: S3 object version
+        pub fn version_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VersionId", value.into());
+            self
+        }
+
+        /// Sets `VersionId` in place: [`Self::version_id`] on a value held by `&mut`.
+        pub fn set_version_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VersionId", value.into());
+            self
+        }
+
+        /// `VersionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VersionId")
         }
     }
 
@@ -604,20 +974,52 @@ pub mod guard_hook {
             StackFilters { props }
         }
 
-        prop! {
-            /// `FilteringCriteria`: Attribute to specify the filtering behavior. ANY will make the Hook
-            /// pass if one filter matches. ALL will make the Hook pass if all filters match
-            props, "FilteringCriteria", _, set_filtering_criteria, get_filtering_criteria, Val<StackFiltersFilteringCriteria>
+        /// Sets `FilteringCriteria`, which `new` took, in place.
+        pub fn set_filtering_criteria(&mut self, value: impl Into<Val<StackFiltersFilteringCriteria>>) -> &mut Self {
+            self.props.set("FilteringCriteria", value.into());
+            self
         }
 
-        prop! {
-            /// `StackNames`: List of stack names as filters
-            props, "StackNames", stack_names, set_stack_names, get_stack_names, Val<StackFiltersStackNames>
+        /// `FilteringCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filtering_criteria(&self) -> ::std::option::Option<Val<StackFiltersFilteringCriteria>> {
+            crate::cfn::get_prop(&self.props, "FilteringCriteria")
         }
 
-        prop! {
-            /// `StackRoles`: List of stack roles that are performing the stack operations.
-            props, "StackRoles", stack_roles, set_stack_roles, get_stack_roles, Val<StackFiltersStackRoles>
+        /// `StackNames`: List of stack names as filters
+        pub fn stack_names(mut self, value: impl Into<Val<StackFiltersStackNames>>) -> Self {
+            self.props.set("StackNames", value.into());
+            self
+        }
+
+        /// Sets `StackNames` in place: [`Self::stack_names`] on a value held by `&mut`.
+        pub fn set_stack_names(&mut self, value: impl Into<Val<StackFiltersStackNames>>) -> &mut Self {
+            self.props.set("StackNames", value.into());
+            self
+        }
+
+        /// `StackNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stack_names(&self) -> ::std::option::Option<Val<StackFiltersStackNames>> {
+            crate::cfn::get_prop(&self.props, "StackNames")
+        }
+
+        /// `StackRoles`: List of stack roles that are performing the stack operations.
+        pub fn stack_roles(mut self, value: impl Into<Val<StackFiltersStackRoles>>) -> Self {
+            self.props.set("StackRoles", value.into());
+            self
+        }
+
+        /// Sets `StackRoles` in place: [`Self::stack_roles`] on a value held by `&mut`.
+        pub fn set_stack_roles(&mut self, value: impl Into<Val<StackFiltersStackRoles>>) -> &mut Self {
+            self.props.set("StackRoles", value.into());
+            self
+        }
+
+        /// `StackRoles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stack_roles(&self) -> ::std::option::Option<Val<StackFiltersStackRoles>> {
+            crate::cfn::get_prop(&self.props, "StackRoles")
         }
     }
 
@@ -650,14 +1052,40 @@ pub mod guard_hook {
             StackFiltersStackNames { props }
         }
 
-        prop! {
-            /// `Exclude`: List of stack names that the hook is going to be excluded from
-            props, "Exclude", exclude, set_exclude, get_exclude, Val<List<String>>
+        /// `Exclude`: List of stack names that the hook is going to be excluded from
+        pub fn exclude(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Exclude", value.into());
+            self
         }
 
-        prop! {
-            /// `Include`: List of stack names that the hook is going to target
-            props, "Include", include, set_include, get_include, Val<List<String>>
+        /// Sets `Exclude` in place: [`Self::exclude`] on a value held by `&mut`.
+        pub fn set_exclude(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Exclude", value.into());
+            self
+        }
+
+        /// `Exclude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Exclude")
+        }
+
+        /// `Include`: List of stack names that the hook is going to target
+        pub fn include(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// Sets `Include` in place: [`Self::include`] on a value held by `&mut`.
+        pub fn set_include(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// `Include` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Include")
         }
     }
 
@@ -677,14 +1105,40 @@ pub mod guard_hook {
             StackFiltersStackRoles { props }
         }
 
-        prop! {
-            /// `Exclude`: List of stack roles that the hook is going to be excluded from
-            props, "Exclude", exclude, set_exclude, get_exclude, Val<List<String>>
+        /// `Exclude`: List of stack roles that the hook is going to be excluded from
+        pub fn exclude(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Exclude", value.into());
+            self
         }
 
-        prop! {
-            /// `Include`: List of stack roles that the hook is going to target
-            props, "Include", include, set_include, get_include, Val<List<String>>
+        /// Sets `Exclude` in place: [`Self::exclude`] on a value held by `&mut`.
+        pub fn set_exclude(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Exclude", value.into());
+            self
+        }
+
+        /// `Exclude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Exclude")
+        }
+
+        /// `Include`: List of stack roles that the hook is going to target
+        pub fn include(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// Sets `Include` in place: [`Self::include`] on a value held by `&mut`.
+        pub fn set_include(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// `Include` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Include")
         }
     }
 
@@ -706,24 +1160,76 @@ pub mod guard_hook {
             TargetFilters { props }
         }
 
-        prop! {
-            /// `Actions`: List of actions that the hook is going to target
-            props, "Actions", actions, set_actions, get_actions, Val<List<Action>>
+        /// `Actions`: List of actions that the hook is going to target
+        pub fn actions(mut self, value: impl Into<Val<List<Action>>>) -> Self {
+            self.props.set("Actions", value.into());
+            self
         }
 
-        prop! {
-            /// `InvocationPoints`: List of invocation points that the hook is going to target
-            props, "InvocationPoints", invocation_points, set_invocation_points, get_invocation_points, Val<List<InvocationPoint>>
+        /// Sets `Actions` in place: [`Self::actions`] on a value held by `&mut`.
+        pub fn set_actions(&mut self, value: impl Into<Val<List<Action>>>) -> &mut Self {
+            self.props.set("Actions", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetNames`: List of type names that the hook is going to target
-            props, "TargetNames", target_names, set_target_names, get_target_names, Val<List<String>>
+        /// `Actions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_actions(&self) -> ::std::option::Option<Val<List<Action>>> {
+            crate::cfn::get_prop(&self.props, "Actions")
         }
 
-        prop! {
-            /// `Targets`: List of hook targets
-            props, "Targets", targets, set_targets, get_targets, Val<List<HookTarget>>
+        /// `InvocationPoints`: List of invocation points that the hook is going to target
+        pub fn invocation_points(mut self, value: impl Into<Val<List<InvocationPoint>>>) -> Self {
+            self.props.set("InvocationPoints", value.into());
+            self
+        }
+
+        /// Sets `InvocationPoints` in place: [`Self::invocation_points`] on a value held by `&mut`.
+        pub fn set_invocation_points(&mut self, value: impl Into<Val<List<InvocationPoint>>>) -> &mut Self {
+            self.props.set("InvocationPoints", value.into());
+            self
+        }
+
+        /// `InvocationPoints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_points(&self) -> ::std::option::Option<Val<List<InvocationPoint>>> {
+            crate::cfn::get_prop(&self.props, "InvocationPoints")
+        }
+
+        /// `TargetNames`: List of type names that the hook is going to target
+        pub fn target_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("TargetNames", value.into());
+            self
+        }
+
+        /// Sets `TargetNames` in place: [`Self::target_names`] on a value held by `&mut`.
+        pub fn set_target_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TargetNames", value.into());
+            self
+        }
+
+        /// `TargetNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TargetNames")
+        }
+
+        /// `Targets`: List of hook targets
+        pub fn targets(mut self, value: impl Into<Val<List<HookTarget>>>) -> Self {
+            self.props.set("Targets", value.into());
+            self
+        }
+
+        /// Sets `Targets` in place: [`Self::targets`] on a value held by `&mut`.
+        pub fn set_targets(&mut self, value: impl Into<Val<List<HookTarget>>>) -> &mut Self {
+            self.props.set("Targets", value.into());
+            self
+        }
+
+        /// `Targets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_targets(&self) -> ::std::option::Option<Val<List<HookTarget>>> {
+            crate::cfn::get_prop(&self.props, "Targets")
         }
     }
 
@@ -781,21 +1287,40 @@ pub mod guard_hook {
             HookTarget { props }
         }
 
-        prop! {
-            /// `TargetName`: Type name of hook target. Hook targets are the destination where hooks
-            /// will be invoked against.
-            props, "TargetName", _, set_target_name, get_target_name, Val<String>
+        /// Sets `TargetName`, which `new` took, in place.
+        pub fn set_target_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetName", value.into());
+            self
         }
 
-        prop! {
-            /// `Action`: Target actions are the type of operation hooks will be executed at.
-            props, "Action", _, set_action, get_action, Val<Action>
+        /// `TargetName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetName")
         }
 
-        prop! {
-            /// `InvocationPoint`: Invocation points are the point in provisioning workflow where hooks
-            /// will be executed.
-            props, "InvocationPoint", _, set_invocation_point, get_invocation_point, Val<InvocationPoint>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<Action>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<Action>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// Sets `InvocationPoint`, which `new` took, in place.
+        pub fn set_invocation_point(&mut self, value: impl Into<Val<InvocationPoint>>) -> &mut Self {
+            self.props.set("InvocationPoint", value.into());
+            self
+        }
+
+        /// `InvocationPoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_point(&self) -> ::std::option::Option<Val<InvocationPoint>> {
+            crate::cfn::get_prop(&self.props, "InvocationPoint")
         }
     }
 
@@ -845,20 +1370,59 @@ impl HookDefaultVersion {
         HookDefaultVersion { core }
     }
 
-    prop! {
-        /// `TypeName`: The name of the type being registered. We recommend that type names adhere
-        /// to the following pattern: company_or_organization::service::type.
-        core.props, "TypeName", type_name, set_type_name, get_type_name, Val<String>
+    /// `TypeName`: The name of the type being registered. We recommend that type names adhere to
+    /// the following pattern: company_or_organization::service::type.
+    pub fn type_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TypeName", value.into());
+        self
     }
 
-    prop! {
-        /// `TypeVersionArn`: The Amazon Resource Name (ARN) of the type version.
-        core.props, "TypeVersionArn", type_version_arn, set_type_version_arn, get_type_version_arn, Val<String>
+    /// Sets `TypeName` in place: [`Self::type_name`] on a value held by `&mut`.
+    pub fn set_type_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TypeName", value.into());
+        self
     }
 
-    prop! {
-        /// `VersionId`: The ID of an existing version of the hook to set as the default.
-        core.props, "VersionId", version_id, set_version_id, get_version_id, Val<String>
+    /// `TypeName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TypeName")
+    }
+
+    /// `TypeVersionArn`: The Amazon Resource Name (ARN) of the type version.
+    pub fn type_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TypeVersionArn", value.into());
+        self
+    }
+
+    /// Sets `TypeVersionArn` in place: [`Self::type_version_arn`] on a value held by `&mut`.
+    pub fn set_type_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TypeVersionArn", value.into());
+        self
+    }
+
+    /// `TypeVersionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type_version_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TypeVersionArn")
+    }
+
+    /// `VersionId`: The ID of an existing version of the hook to set as the default.
+    pub fn version_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VersionId", value.into());
+        self
+    }
+
+    /// Sets `VersionId` in place: [`Self::version_id`] on a value held by `&mut`.
+    pub fn set_version_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VersionId", value.into());
+        self
+    }
+
+    /// `VersionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VersionId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -900,25 +1464,77 @@ impl HookTypeConfig {
         HookTypeConfig { core }
     }
 
-    prop! {
-        /// `Configuration`: The configuration data for the extension, in this account and region.
-        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<String>
+    /// `Configuration`: The configuration data for the extension, in this account and region.
+    pub fn configuration(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `ConfigurationAlias`: An alias by which to refer to this extension configuration data.
-        core.props, "ConfigurationAlias", configuration_alias, set_configuration_alias, get_configuration_alias, Val<hook_type_config::ConfigurationAlias>
+    /// Sets `Configuration` in place: [`Self::configuration`] on a value held by `&mut`.
+    pub fn set_configuration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `TypeArn`: The Amazon Resource Name (ARN) of the type without version number.
-        core.props, "TypeArn", type_arn, set_type_arn, get_type_arn, Val<String>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `TypeName`: The name of the type being registered. We recommend that type names adhere
-        /// to the following pattern: company_or_organization::service::type.
-        core.props, "TypeName", type_name, set_type_name, get_type_name, Val<String>
+    /// `ConfigurationAlias`: An alias by which to refer to this extension configuration data.
+    pub fn configuration_alias(mut self, value: impl Into<Val<hook_type_config::ConfigurationAlias>>) -> Self {
+        self.core.props.set("ConfigurationAlias", value.into());
+        self
+    }
+
+    /// Sets `ConfigurationAlias` in place: [`Self::configuration_alias`] on a value held by `&mut`.
+    pub fn set_configuration_alias(&mut self, value: impl Into<Val<hook_type_config::ConfigurationAlias>>) -> &mut Self {
+        self.core.props.set("ConfigurationAlias", value.into());
+        self
+    }
+
+    /// `ConfigurationAlias` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_alias(&self) -> ::std::option::Option<Val<hook_type_config::ConfigurationAlias>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationAlias")
+    }
+
+    /// `TypeArn`: The Amazon Resource Name (ARN) of the type without version number.
+    pub fn type_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TypeArn", value.into());
+        self
+    }
+
+    /// Sets `TypeArn` in place: [`Self::type_arn`] on a value held by `&mut`.
+    pub fn set_type_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TypeArn", value.into());
+        self
+    }
+
+    /// `TypeArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TypeArn")
+    }
+
+    /// `TypeName`: The name of the type being registered. We recommend that type names adhere to
+    /// the following pattern: company_or_organization::service::type.
+    pub fn type_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TypeName", value.into());
+        self
+    }
+
+    /// Sets `TypeName` in place: [`Self::type_name`] on a value held by `&mut`.
+    pub fn set_type_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TypeName", value.into());
+        self
+    }
+
+    /// `TypeName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TypeName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -978,32 +1594,68 @@ impl HookVersion {
         HookVersion { core }
     }
 
-    prop! {
-        /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM execution role to use to
-        /// register the type. If your resource type calls AWS APIs in any of its handlers, you must
-        /// create an IAM execution role that includes the necessary permissions to call those AWS
-        /// APIs, and provision that execution role in your account. CloudFormation then assumes
-        /// that execution role to provide your resource type with the appropriate credentials.
-        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
+    /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM execution role to use to
+    /// register the type. If your resource type calls AWS APIs in any of its handlers, you must
+    /// create an IAM execution role that includes the necessary permissions to call those AWS APIs,
+    /// and provision that execution role in your account. CloudFormation then assumes that
+    /// execution role to provide your resource type with the appropriate credentials.
+    pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `LoggingConfig`: Specifies logging configuration information for a type.
-        core.props, "LoggingConfig", logging_config, set_logging_config, get_logging_config, Val<hook_version::LoggingConfig>
+    /// Sets `ExecutionRoleArn` in place: [`Self::execution_role_arn`] on a value held by `&mut`.
+    pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SchemaHandlerPackage`: A url to the S3 bucket containing the schema handler package
-        /// that contains the schema, event handlers, and associated files for the type you want to
-        /// register. For information on generating a schema handler package for the type you want
-        /// to register, see submit in the CloudFormation CLI User Guide.
-        core.props, "SchemaHandlerPackage", _, set_schema_handler_package, get_schema_handler_package, Val<String>
+    /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRoleArn")
     }
 
-    prop! {
-        /// `TypeName`: The name of the type being registered. We recommend that type names adhere
-        /// to the following pattern: company_or_organization::service::type.
-        core.props, "TypeName", _, set_type_name, get_type_name, Val<String>
+    /// `LoggingConfig`: Specifies logging configuration information for a type.
+    pub fn logging_config(mut self, value: impl Into<Val<hook_version::LoggingConfig>>) -> Self {
+        self.core.props.set("LoggingConfig", value.into());
+        self
+    }
+
+    /// Sets `LoggingConfig` in place: [`Self::logging_config`] on a value held by `&mut`.
+    pub fn set_logging_config(&mut self, value: impl Into<Val<hook_version::LoggingConfig>>) -> &mut Self {
+        self.core.props.set("LoggingConfig", value.into());
+        self
+    }
+
+    /// `LoggingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_config(&self) -> ::std::option::Option<Val<hook_version::LoggingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingConfig")
+    }
+
+    /// Sets `SchemaHandlerPackage`, which `new` took, in place.
+    pub fn set_schema_handler_package(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SchemaHandlerPackage", value.into());
+        self
+    }
+
+    /// `SchemaHandlerPackage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema_handler_package(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SchemaHandlerPackage")
+    }
+
+    /// Sets `TypeName`, which `new` took, in place.
+    pub fn set_type_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TypeName", value.into());
+        self
+    }
+
+    /// `TypeName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TypeName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1062,16 +1714,42 @@ pub mod hook_version {
             LoggingConfig { props }
         }
 
-        prop! {
-            /// `LogGroupName`: The Amazon CloudWatch log group to which CloudFormation sends error
-            /// logging information when invoking the type's handlers.
-            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
+        /// `LogGroupName`: The Amazon CloudWatch log group to which CloudFormation sends error logging
+        /// information when invoking the type's handlers.
+        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroupName", value.into());
+            self
         }
 
-        prop! {
-            /// `LogRoleArn`: The ARN of the role that CloudFormation should assume when sending log
-            /// entries to CloudWatch logs.
-            props, "LogRoleArn", log_role_arn, set_log_role_arn, get_log_role_arn, Val<String>
+        /// Sets `LogGroupName` in place: [`Self::log_group_name`] on a value held by `&mut`.
+        pub fn set_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupName", value.into());
+            self
+        }
+
+        /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupName")
+        }
+
+        /// `LogRoleArn`: The ARN of the role that CloudFormation should assume when sending log entries
+        /// to CloudWatch logs.
+        pub fn log_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogRoleArn", value.into());
+            self
+        }
+
+        /// Sets `LogRoleArn` in place: [`Self::log_role_arn`] on a value held by `&mut`.
+        pub fn set_log_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogRoleArn", value.into());
+            self
+        }
+
+        /// `LogRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogRoleArn")
         }
     }
 }
@@ -1119,58 +1797,149 @@ impl LambdaHook {
         LambdaHook { core }
     }
 
-    prop! {
-        /// `Alias`: The typename alias for the hook.
-        core.props, "Alias", _, set_alias, get_alias, Val<String>
+    /// Sets `Alias`, which `new` took, in place.
+    pub fn set_alias(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Alias", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoUpdate`: Whether to automatically update the extension in this account and Region
-        /// when a new minor version is published by the extension publisher.
-        core.props, "AutoUpdate", auto_update, set_auto_update, get_auto_update, Val<bool>
+    /// `Alias` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alias(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Alias")
     }
 
-    prop! {
-        /// `ExecutionRole`: The execution role ARN assumed by Hooks to invoke Lambda.
-        core.props, "ExecutionRole", _, set_execution_role, get_execution_role, Val<String>
+    /// `AutoUpdate`: Whether to automatically update the extension in this account and Region when
+    /// a new minor version is published by the extension publisher.
+    pub fn auto_update(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutoUpdate", value.into());
+        self
     }
 
-    prop! {
-        /// `FailureMode`: Attribute to specify CloudFormation behavior on hook failure.
-        core.props, "FailureMode", _, set_failure_mode, get_failure_mode, Val<lambda_hook::FailureMode>
+    /// Sets `AutoUpdate` in place: [`Self::auto_update`] on a value held by `&mut`.
+    pub fn set_auto_update(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoUpdate", value.into());
+        self
     }
 
-    prop! {
-        /// `HookStatus`: Attribute to specify which stacks this hook applies to or should get
-        /// invoked for
-        core.props, "HookStatus", _, set_hook_status, get_hook_status, Val<lambda_hook::HookStatus>
+    /// `AutoUpdate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_update(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoUpdate")
     }
 
-    prop! {
-        /// `LambdaFunction`: Amazon Resource Name (ARN), Partial ARN, name, version, or alias of
-        /// the Lambda function to invoke with this hook.
-        core.props, "LambdaFunction", _, set_lambda_function, get_lambda_function, Val<String>
+    /// Sets `ExecutionRole`, which `new` took, in place.
+    pub fn set_execution_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRole", value.into());
+        self
     }
 
-    prop! {
-        /// `LoggingConfig`: Contains logging configuration information for the hook.
-        core.props, "LoggingConfig", logging_config, set_logging_config, get_logging_config, Val<lambda_hook::LoggingConfig>
+    /// `ExecutionRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRole")
     }
 
-    prop! {
-        /// `StackFilters`: Filters to allow hooks to target specific stack attributes
-        core.props, "StackFilters", stack_filters, set_stack_filters, get_stack_filters, Val<lambda_hook::StackFilters>
+    /// Sets `FailureMode`, which `new` took, in place.
+    pub fn set_failure_mode(&mut self, value: impl Into<Val<lambda_hook::FailureMode>>) -> &mut Self {
+        self.core.props.set("FailureMode", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetFilters`: Attribute to specify which targets should invoke the hook
-        core.props, "TargetFilters", target_filters, set_target_filters, get_target_filters, Val<lambda_hook::TargetFilters>
+    /// `FailureMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_failure_mode(&self) -> ::std::option::Option<Val<lambda_hook::FailureMode>> {
+        crate::cfn::get_prop(&self.core.props, "FailureMode")
     }
 
-    prop! {
-        /// `TargetOperations`: Which operations should this Hook run against? Resource changes,
-        /// stacks or change sets.
-        core.props, "TargetOperations", _, set_target_operations, get_target_operations, Val<List<lambda_hook::TargetOperation>>
+    /// Sets `HookStatus`, which `new` took, in place.
+    pub fn set_hook_status(&mut self, value: impl Into<Val<lambda_hook::HookStatus>>) -> &mut Self {
+        self.core.props.set("HookStatus", value.into());
+        self
+    }
+
+    /// `HookStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hook_status(&self) -> ::std::option::Option<Val<lambda_hook::HookStatus>> {
+        crate::cfn::get_prop(&self.core.props, "HookStatus")
+    }
+
+    /// Sets `LambdaFunction`, which `new` took, in place.
+    pub fn set_lambda_function(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LambdaFunction", value.into());
+        self
+    }
+
+    /// `LambdaFunction` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lambda_function(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LambdaFunction")
+    }
+
+    /// `LoggingConfig`: Contains logging configuration information for the hook.
+    pub fn logging_config(mut self, value: impl Into<Val<lambda_hook::LoggingConfig>>) -> Self {
+        self.core.props.set("LoggingConfig", value.into());
+        self
+    }
+
+    /// Sets `LoggingConfig` in place: [`Self::logging_config`] on a value held by `&mut`.
+    pub fn set_logging_config(&mut self, value: impl Into<Val<lambda_hook::LoggingConfig>>) -> &mut Self {
+        self.core.props.set("LoggingConfig", value.into());
+        self
+    }
+
+    /// `LoggingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_config(&self) -> ::std::option::Option<Val<lambda_hook::LoggingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingConfig")
+    }
+
+    /// `StackFilters`: Filters to allow hooks to target specific stack attributes
+    pub fn stack_filters(mut self, value: impl Into<Val<lambda_hook::StackFilters>>) -> Self {
+        self.core.props.set("StackFilters", value.into());
+        self
+    }
+
+    /// Sets `StackFilters` in place: [`Self::stack_filters`] on a value held by `&mut`.
+    pub fn set_stack_filters(&mut self, value: impl Into<Val<lambda_hook::StackFilters>>) -> &mut Self {
+        self.core.props.set("StackFilters", value.into());
+        self
+    }
+
+    /// `StackFilters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stack_filters(&self) -> ::std::option::Option<Val<lambda_hook::StackFilters>> {
+        crate::cfn::get_prop(&self.core.props, "StackFilters")
+    }
+
+    /// `TargetFilters`: Attribute to specify which targets should invoke the hook
+    pub fn target_filters(mut self, value: impl Into<Val<lambda_hook::TargetFilters>>) -> Self {
+        self.core.props.set("TargetFilters", value.into());
+        self
+    }
+
+    /// Sets `TargetFilters` in place: [`Self::target_filters`] on a value held by `&mut`.
+    pub fn set_target_filters(&mut self, value: impl Into<Val<lambda_hook::TargetFilters>>) -> &mut Self {
+        self.core.props.set("TargetFilters", value.into());
+        self
+    }
+
+    /// `TargetFilters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_filters(&self) -> ::std::option::Option<Val<lambda_hook::TargetFilters>> {
+        crate::cfn::get_prop(&self.core.props, "TargetFilters")
+    }
+
+    /// Sets `TargetOperations`, which `new` took, in place.
+    pub fn set_target_operations(&mut self, value: impl Into<Val<List<lambda_hook::TargetOperation>>>) -> &mut Self {
+        self.core.props.set("TargetOperations", value.into());
+        self
+    }
+
+    /// `TargetOperations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_operations(&self) -> ::std::option::Option<Val<List<lambda_hook::TargetOperation>>> {
+        crate::cfn::get_prop(&self.core.props, "TargetOperations")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1242,16 +2011,28 @@ pub mod lambda_hook {
             LoggingConfig { props }
         }
 
-        prop! {
-            /// `LogGroupName`: The Amazon CloudWatch Logs group to which CloudFormation sends error
-            /// logging information when invoking the extension's handlers.
-            props, "LogGroupName", _, set_log_group_name, get_log_group_name, Val<String>
+        /// Sets `LogGroupName`, which `new` took, in place.
+        pub fn set_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupName", value.into());
+            self
         }
 
-        prop! {
-            /// `LogRoleArn`: The ARN of the role that CloudFormation should assume when sending log
-            /// entries to CloudWatch Logs.
-            props, "LogRoleArn", _, set_log_role_arn, get_log_role_arn, Val<String>
+        /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupName")
+        }
+
+        /// Sets `LogRoleArn`, which `new` took, in place.
+        pub fn set_log_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogRoleArn", value.into());
+            self
+        }
+
+        /// `LogRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogRoleArn")
         }
     }
 
@@ -1275,20 +2056,52 @@ pub mod lambda_hook {
             StackFilters { props }
         }
 
-        prop! {
-            /// `FilteringCriteria`: Attribute to specify the filtering behavior. ANY will make the Hook
-            /// pass if one filter matches. ALL will make the Hook pass if all filters match
-            props, "FilteringCriteria", _, set_filtering_criteria, get_filtering_criteria, Val<StackFiltersFilteringCriteria>
+        /// Sets `FilteringCriteria`, which `new` took, in place.
+        pub fn set_filtering_criteria(&mut self, value: impl Into<Val<StackFiltersFilteringCriteria>>) -> &mut Self {
+            self.props.set("FilteringCriteria", value.into());
+            self
         }
 
-        prop! {
-            /// `StackNames`: List of stack names as filters
-            props, "StackNames", stack_names, set_stack_names, get_stack_names, Val<StackFiltersStackNames>
+        /// `FilteringCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filtering_criteria(&self) -> ::std::option::Option<Val<StackFiltersFilteringCriteria>> {
+            crate::cfn::get_prop(&self.props, "FilteringCriteria")
         }
 
-        prop! {
-            /// `StackRoles`: List of stack roles that are performing the stack operations.
-            props, "StackRoles", stack_roles, set_stack_roles, get_stack_roles, Val<StackFiltersStackRoles>
+        /// `StackNames`: List of stack names as filters
+        pub fn stack_names(mut self, value: impl Into<Val<StackFiltersStackNames>>) -> Self {
+            self.props.set("StackNames", value.into());
+            self
+        }
+
+        /// Sets `StackNames` in place: [`Self::stack_names`] on a value held by `&mut`.
+        pub fn set_stack_names(&mut self, value: impl Into<Val<StackFiltersStackNames>>) -> &mut Self {
+            self.props.set("StackNames", value.into());
+            self
+        }
+
+        /// `StackNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stack_names(&self) -> ::std::option::Option<Val<StackFiltersStackNames>> {
+            crate::cfn::get_prop(&self.props, "StackNames")
+        }
+
+        /// `StackRoles`: List of stack roles that are performing the stack operations.
+        pub fn stack_roles(mut self, value: impl Into<Val<StackFiltersStackRoles>>) -> Self {
+            self.props.set("StackRoles", value.into());
+            self
+        }
+
+        /// Sets `StackRoles` in place: [`Self::stack_roles`] on a value held by `&mut`.
+        pub fn set_stack_roles(&mut self, value: impl Into<Val<StackFiltersStackRoles>>) -> &mut Self {
+            self.props.set("StackRoles", value.into());
+            self
+        }
+
+        /// `StackRoles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stack_roles(&self) -> ::std::option::Option<Val<StackFiltersStackRoles>> {
+            crate::cfn::get_prop(&self.props, "StackRoles")
         }
     }
 
@@ -1321,14 +2134,40 @@ pub mod lambda_hook {
             StackFiltersStackNames { props }
         }
 
-        prop! {
-            /// `Exclude`: List of stack names that the hook is going to be excluded from
-            props, "Exclude", exclude, set_exclude, get_exclude, Val<List<String>>
+        /// `Exclude`: List of stack names that the hook is going to be excluded from
+        pub fn exclude(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Exclude", value.into());
+            self
         }
 
-        prop! {
-            /// `Include`: List of stack names that the hook is going to target
-            props, "Include", include, set_include, get_include, Val<List<String>>
+        /// Sets `Exclude` in place: [`Self::exclude`] on a value held by `&mut`.
+        pub fn set_exclude(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Exclude", value.into());
+            self
+        }
+
+        /// `Exclude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Exclude")
+        }
+
+        /// `Include`: List of stack names that the hook is going to target
+        pub fn include(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// Sets `Include` in place: [`Self::include`] on a value held by `&mut`.
+        pub fn set_include(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// `Include` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Include")
         }
     }
 
@@ -1348,14 +2187,40 @@ pub mod lambda_hook {
             StackFiltersStackRoles { props }
         }
 
-        prop! {
-            /// `Exclude`: List of stack roles that the hook is going to be excluded from
-            props, "Exclude", exclude, set_exclude, get_exclude, Val<List<String>>
+        /// `Exclude`: List of stack roles that the hook is going to be excluded from
+        pub fn exclude(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Exclude", value.into());
+            self
         }
 
-        prop! {
-            /// `Include`: List of stack roles that the hook is going to target
-            props, "Include", include, set_include, get_include, Val<List<String>>
+        /// Sets `Exclude` in place: [`Self::exclude`] on a value held by `&mut`.
+        pub fn set_exclude(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Exclude", value.into());
+            self
+        }
+
+        /// `Exclude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Exclude")
+        }
+
+        /// `Include`: List of stack roles that the hook is going to target
+        pub fn include(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// Sets `Include` in place: [`Self::include`] on a value held by `&mut`.
+        pub fn set_include(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// `Include` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Include")
         }
     }
 
@@ -1377,24 +2242,76 @@ pub mod lambda_hook {
             TargetFilters { props }
         }
 
-        prop! {
-            /// `Actions`: List of actions that the hook is going to target
-            props, "Actions", actions, set_actions, get_actions, Val<List<Action>>
+        /// `Actions`: List of actions that the hook is going to target
+        pub fn actions(mut self, value: impl Into<Val<List<Action>>>) -> Self {
+            self.props.set("Actions", value.into());
+            self
         }
 
-        prop! {
-            /// `InvocationPoints`: List of invocation points that the hook is going to target
-            props, "InvocationPoints", invocation_points, set_invocation_points, get_invocation_points, Val<List<InvocationPoint>>
+        /// Sets `Actions` in place: [`Self::actions`] on a value held by `&mut`.
+        pub fn set_actions(&mut self, value: impl Into<Val<List<Action>>>) -> &mut Self {
+            self.props.set("Actions", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetNames`: List of type names that the hook is going to target
-            props, "TargetNames", target_names, set_target_names, get_target_names, Val<List<String>>
+        /// `Actions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_actions(&self) -> ::std::option::Option<Val<List<Action>>> {
+            crate::cfn::get_prop(&self.props, "Actions")
         }
 
-        prop! {
-            /// `Targets`: List of hook targets
-            props, "Targets", targets, set_targets, get_targets, Val<List<HookTarget>>
+        /// `InvocationPoints`: List of invocation points that the hook is going to target
+        pub fn invocation_points(mut self, value: impl Into<Val<List<InvocationPoint>>>) -> Self {
+            self.props.set("InvocationPoints", value.into());
+            self
+        }
+
+        /// Sets `InvocationPoints` in place: [`Self::invocation_points`] on a value held by `&mut`.
+        pub fn set_invocation_points(&mut self, value: impl Into<Val<List<InvocationPoint>>>) -> &mut Self {
+            self.props.set("InvocationPoints", value.into());
+            self
+        }
+
+        /// `InvocationPoints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_points(&self) -> ::std::option::Option<Val<List<InvocationPoint>>> {
+            crate::cfn::get_prop(&self.props, "InvocationPoints")
+        }
+
+        /// `TargetNames`: List of type names that the hook is going to target
+        pub fn target_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("TargetNames", value.into());
+            self
+        }
+
+        /// Sets `TargetNames` in place: [`Self::target_names`] on a value held by `&mut`.
+        pub fn set_target_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TargetNames", value.into());
+            self
+        }
+
+        /// `TargetNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TargetNames")
+        }
+
+        /// `Targets`: List of hook targets
+        pub fn targets(mut self, value: impl Into<Val<List<HookTarget>>>) -> Self {
+            self.props.set("Targets", value.into());
+            self
+        }
+
+        /// Sets `Targets` in place: [`Self::targets`] on a value held by `&mut`.
+        pub fn set_targets(&mut self, value: impl Into<Val<List<HookTarget>>>) -> &mut Self {
+            self.props.set("Targets", value.into());
+            self
+        }
+
+        /// `Targets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_targets(&self) -> ::std::option::Option<Val<List<HookTarget>>> {
+            crate::cfn::get_prop(&self.props, "Targets")
         }
     }
 
@@ -1452,21 +2369,40 @@ pub mod lambda_hook {
             HookTarget { props }
         }
 
-        prop! {
-            /// `TargetName`: Type name of hook target. Hook targets are the destination where hooks
-            /// will be invoked against.
-            props, "TargetName", _, set_target_name, get_target_name, Val<String>
+        /// Sets `TargetName`, which `new` took, in place.
+        pub fn set_target_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetName", value.into());
+            self
         }
 
-        prop! {
-            /// `Action`: Target actions are the type of operation hooks will be executed at.
-            props, "Action", _, set_action, get_action, Val<Action>
+        /// `TargetName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetName")
         }
 
-        prop! {
-            /// `InvocationPoint`: Invocation points are the point in provisioning workflow where hooks
-            /// will be executed.
-            props, "InvocationPoint", _, set_invocation_point, get_invocation_point, Val<InvocationPoint>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<Action>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<Action>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// Sets `InvocationPoint`, which `new` took, in place.
+        pub fn set_invocation_point(&mut self, value: impl Into<Val<InvocationPoint>>) -> &mut Self {
+            self.props.set("InvocationPoint", value.into());
+            self
+        }
+
+        /// `InvocationPoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_point(&self) -> ::std::option::Option<Val<InvocationPoint>> {
+            crate::cfn::get_prop(&self.props, "InvocationPoint")
         }
     }
 
@@ -1512,29 +2448,82 @@ impl Macro {
         Macro { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FunctionName`.
-        core.props, "FunctionName", _, set_function_name, get_function_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `LogGroupName`.
-        core.props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `LogRoleARN`.
-        core.props, "LogRoleARN", log_role_arn, set_log_role_arn, get_log_role_arn, Val<String>
+    /// Sets `FunctionName`, which `new` took, in place.
+    pub fn set_function_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FunctionName", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `FunctionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionName")
+    }
+
+    /// `LogGroupName`.
+    pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LogGroupName", value.into());
+        self
+    }
+
+    /// Sets `LogGroupName` in place: [`Self::log_group_name`] on a value held by `&mut`.
+    pub fn set_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LogGroupName", value.into());
+        self
+    }
+
+    /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LogGroupName")
+    }
+
+    /// `LogRoleARN`.
+    pub fn log_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LogRoleARN", value.into());
+        self
+    }
+
+    /// Sets `LogRoleARN` in place: [`Self::log_role_arn`] on a value held by `&mut`.
+    pub fn set_log_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LogRoleARN", value.into());
+        self
+    }
+
+    /// `LogRoleARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LogRoleARN")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1576,20 +2565,58 @@ impl ModuleDefaultVersion {
         ModuleDefaultVersion { core }
     }
 
-    prop! {
-        /// `Arn`: The Amazon Resource Name (ARN) of the module version to set as the default
-        /// version.
-        core.props, "Arn", arn, set_arn, get_arn, Val<String>
+    /// `Arn`: The Amazon Resource Name (ARN) of the module version to set as the default version.
+    pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Arn", value.into());
+        self
     }
 
-    prop! {
-        /// `ModuleName`: The name of a module existing in the registry.
-        core.props, "ModuleName", module_name, set_module_name, get_module_name, Val<String>
+    /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+    pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Arn", value.into());
+        self
     }
 
-    prop! {
-        /// `VersionId`: The ID of an existing version of the named module to set as the default.
-        core.props, "VersionId", version_id, set_version_id, get_version_id, Val<String>
+    /// `Arn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Arn")
+    }
+
+    /// `ModuleName`: The name of a module existing in the registry.
+    pub fn module_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ModuleName", value.into());
+        self
+    }
+
+    /// Sets `ModuleName` in place: [`Self::module_name`] on a value held by `&mut`.
+    pub fn set_module_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ModuleName", value.into());
+        self
+    }
+
+    /// `ModuleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_module_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ModuleName")
+    }
+
+    /// `VersionId`: The ID of an existing version of the named module to set as the default.
+    pub fn version_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VersionId", value.into());
+        self
+    }
+
+    /// Sets `VersionId` in place: [`Self::version_id`] on a value held by `&mut`.
+    pub fn set_version_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VersionId", value.into());
+        self
+    }
+
+    /// `VersionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VersionId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1627,16 +2654,28 @@ impl ModuleVersion {
         ModuleVersion { core }
     }
 
-    prop! {
-        /// `ModuleName`: The name of the module being registered. Recommended module naming
-        /// pattern: company_or_organization::service::type::MODULE.
-        core.props, "ModuleName", _, set_module_name, get_module_name, Val<String>
+    /// Sets `ModuleName`, which `new` took, in place.
+    pub fn set_module_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ModuleName", value.into());
+        self
     }
 
-    prop! {
-        /// `ModulePackage`: The url to the S3 bucket containing the schema and template fragment
-        /// for the module you want to register.
-        core.props, "ModulePackage", _, set_module_package, get_module_package, Val<String>
+    /// `ModuleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_module_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ModuleName")
+    }
+
+    /// Sets `ModulePackage`, which `new` took, in place.
+    pub fn set_module_package(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ModulePackage", value.into());
+        self
+    }
+
+    /// `ModulePackage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_module_package(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ModulePackage")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1720,31 +2759,96 @@ impl PublicTypeVersion {
         PublicTypeVersion { core }
     }
 
-    prop! {
-        /// `Arn`: The Amazon Resource Number (ARN) of the extension.
-        core.props, "Arn", arn, set_arn, get_arn, Val<String>
+    /// `Arn`: The Amazon Resource Number (ARN) of the extension.
+    pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Arn", value.into());
+        self
     }
 
-    prop! {
-        /// `LogDeliveryBucket`: A url to the S3 bucket where logs for the testType run will be
-        /// available
-        core.props, "LogDeliveryBucket", log_delivery_bucket, set_log_delivery_bucket, get_log_delivery_bucket, Val<String>
+    /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+    pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Arn", value.into());
+        self
     }
 
-    prop! {
-        /// `PublicVersionNumber`: The version number of a public third-party extension
-        core.props, "PublicVersionNumber", public_version_number, set_public_version_number, get_public_version_number, Val<String>
+    /// `Arn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Arn")
     }
 
-    prop! {
-        /// `Type`: The kind of extension
-        core.props, "Type", type_, set_type, get_type, Val<public_type_version::Type>
+    /// `LogDeliveryBucket`: A url to the S3 bucket where logs for the testType run will be
+    /// available
+    pub fn log_delivery_bucket(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LogDeliveryBucket", value.into());
+        self
     }
 
-    prop! {
-        /// `TypeName`: The name of the type being registered. We recommend that type names adhere
-        /// to the following pattern: company_or_organization::service::type.
-        core.props, "TypeName", type_name, set_type_name, get_type_name, Val<String>
+    /// Sets `LogDeliveryBucket` in place: [`Self::log_delivery_bucket`] on a value held by `&mut`.
+    pub fn set_log_delivery_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LogDeliveryBucket", value.into());
+        self
+    }
+
+    /// `LogDeliveryBucket` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_delivery_bucket(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LogDeliveryBucket")
+    }
+
+    /// `PublicVersionNumber`: The version number of a public third-party extension
+    pub fn public_version_number(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PublicVersionNumber", value.into());
+        self
+    }
+
+    /// Sets `PublicVersionNumber` in place: [`Self::public_version_number`] on a value held by `&mut`.
+    pub fn set_public_version_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PublicVersionNumber", value.into());
+        self
+    }
+
+    /// `PublicVersionNumber` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_public_version_number(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PublicVersionNumber")
+    }
+
+    /// `Type`: The kind of extension
+    pub fn type_(mut self, value: impl Into<Val<public_type_version::Type>>) -> Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+    pub fn set_type(&mut self, value: impl Into<Val<public_type_version::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<public_type_version::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
+    }
+
+    /// `TypeName`: The name of the type being registered. We recommend that type names adhere to
+    /// the following pattern: company_or_organization::service::type.
+    pub fn type_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TypeName", value.into());
+        self
+    }
+
+    /// Sets `TypeName` in place: [`Self::type_name`] on a value held by `&mut`.
+    pub fn set_type_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TypeName", value.into());
+        self
+    }
+
+    /// `TypeName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TypeName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1815,18 +2919,35 @@ impl Publisher {
         Publisher { core }
     }
 
-    prop! {
-        /// `AcceptTermsAndConditions`: Whether you accept the terms and conditions for publishing
-        /// extensions in the CloudFormation registry. You must accept the terms and conditions in
-        /// order to publish public extensions to the CloudFormation registry. The terms and
-        /// conditions can be found at <https://cloudformation-registry-documents.s3.amazonaws.com/Terms_and_Conditions_for_AWS_CloudFormation_Registry_Publishers.pdf>
-        core.props, "AcceptTermsAndConditions", _, set_accept_terms_and_conditions, get_accept_terms_and_conditions, Val<bool>
+    /// Sets `AcceptTermsAndConditions`, which `new` took, in place.
+    pub fn set_accept_terms_and_conditions(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AcceptTermsAndConditions", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectionArn`: If you are using a Bitbucket or GitHub account for identity
-        /// verification, the Amazon Resource Name (ARN) for your connection to that account.
-        core.props, "ConnectionArn", connection_arn, set_connection_arn, get_connection_arn, Val<String>
+    /// `AcceptTermsAndConditions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_accept_terms_and_conditions(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AcceptTermsAndConditions")
+    }
+
+    /// `ConnectionArn`: If you are using a Bitbucket or GitHub account for identity verification,
+    /// the Amazon Resource Name (ARN) for your connection to that account.
+    pub fn connection_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ConnectionArn", value.into());
+        self
+    }
+
+    /// Sets `ConnectionArn` in place: [`Self::connection_arn`] on a value held by `&mut`.
+    pub fn set_connection_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectionArn", value.into());
+        self
+    }
+
+    /// `ConnectionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1886,20 +3007,59 @@ impl ResourceDefaultVersion {
         ResourceDefaultVersion { core }
     }
 
-    prop! {
-        /// `TypeName`: The name of the type being registered. We recommend that type names adhere
-        /// to the following pattern: company_or_organization::service::type.
-        core.props, "TypeName", type_name, set_type_name, get_type_name, Val<String>
+    /// `TypeName`: The name of the type being registered. We recommend that type names adhere to
+    /// the following pattern: company_or_organization::service::type.
+    pub fn type_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TypeName", value.into());
+        self
     }
 
-    prop! {
-        /// `TypeVersionArn`: The Amazon Resource Name (ARN) of the type version.
-        core.props, "TypeVersionArn", type_version_arn, set_type_version_arn, get_type_version_arn, Val<String>
+    /// Sets `TypeName` in place: [`Self::type_name`] on a value held by `&mut`.
+    pub fn set_type_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TypeName", value.into());
+        self
     }
 
-    prop! {
-        /// `VersionId`: The ID of an existing version of the resource to set as the default.
-        core.props, "VersionId", version_id, set_version_id, get_version_id, Val<String>
+    /// `TypeName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TypeName")
+    }
+
+    /// `TypeVersionArn`: The Amazon Resource Name (ARN) of the type version.
+    pub fn type_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TypeVersionArn", value.into());
+        self
+    }
+
+    /// Sets `TypeVersionArn` in place: [`Self::type_version_arn`] on a value held by `&mut`.
+    pub fn set_type_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TypeVersionArn", value.into());
+        self
+    }
+
+    /// `TypeVersionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type_version_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TypeVersionArn")
+    }
+
+    /// `VersionId`: The ID of an existing version of the resource to set as the default.
+    pub fn version_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VersionId", value.into());
+        self
+    }
+
+    /// Sets `VersionId` in place: [`Self::version_id`] on a value held by `&mut`.
+    pub fn set_version_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VersionId", value.into());
+        self
+    }
+
+    /// `VersionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VersionId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1945,32 +3105,68 @@ impl ResourceVersion {
         ResourceVersion { core }
     }
 
-    prop! {
-        /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM execution role to use to
-        /// register the type. If your resource type calls AWS APIs in any of its handlers, you must
-        /// create an IAM execution role that includes the necessary permissions to call those AWS
-        /// APIs, and provision that execution role in your account. CloudFormation then assumes
-        /// that execution role to provide your resource type with the appropriate credentials.
-        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
+    /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM execution role to use to
+    /// register the type. If your resource type calls AWS APIs in any of its handlers, you must
+    /// create an IAM execution role that includes the necessary permissions to call those AWS APIs,
+    /// and provision that execution role in your account. CloudFormation then assumes that
+    /// execution role to provide your resource type with the appropriate credentials.
+    pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `LoggingConfig`: Specifies logging configuration information for a type.
-        core.props, "LoggingConfig", logging_config, set_logging_config, get_logging_config, Val<resource_version::LoggingConfig>
+    /// Sets `ExecutionRoleArn` in place: [`Self::execution_role_arn`] on a value held by `&mut`.
+    pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SchemaHandlerPackage`: A url to the S3 bucket containing the schema handler package
-        /// that contains the schema, event handlers, and associated files for the type you want to
-        /// register. For information on generating a schema handler package for the type you want
-        /// to register, see submit in the CloudFormation CLI User Guide.
-        core.props, "SchemaHandlerPackage", _, set_schema_handler_package, get_schema_handler_package, Val<String>
+    /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRoleArn")
     }
 
-    prop! {
-        /// `TypeName`: The name of the type being registered. We recommend that type names adhere
-        /// to the following pattern: company_or_organization::service::type.
-        core.props, "TypeName", _, set_type_name, get_type_name, Val<String>
+    /// `LoggingConfig`: Specifies logging configuration information for a type.
+    pub fn logging_config(mut self, value: impl Into<Val<resource_version::LoggingConfig>>) -> Self {
+        self.core.props.set("LoggingConfig", value.into());
+        self
+    }
+
+    /// Sets `LoggingConfig` in place: [`Self::logging_config`] on a value held by `&mut`.
+    pub fn set_logging_config(&mut self, value: impl Into<Val<resource_version::LoggingConfig>>) -> &mut Self {
+        self.core.props.set("LoggingConfig", value.into());
+        self
+    }
+
+    /// `LoggingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_config(&self) -> ::std::option::Option<Val<resource_version::LoggingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingConfig")
+    }
+
+    /// Sets `SchemaHandlerPackage`, which `new` took, in place.
+    pub fn set_schema_handler_package(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SchemaHandlerPackage", value.into());
+        self
+    }
+
+    /// `SchemaHandlerPackage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema_handler_package(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SchemaHandlerPackage")
+    }
+
+    /// Sets `TypeName`, which `new` took, in place.
+    pub fn set_type_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TypeName", value.into());
+        self
+    }
+
+    /// `TypeName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TypeName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2035,16 +3231,42 @@ pub mod resource_version {
             LoggingConfig { props }
         }
 
-        prop! {
-            /// `LogGroupName`: The Amazon CloudWatch log group to which CloudFormation sends error
-            /// logging information when invoking the type's handlers.
-            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
+        /// `LogGroupName`: The Amazon CloudWatch log group to which CloudFormation sends error logging
+        /// information when invoking the type's handlers.
+        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroupName", value.into());
+            self
         }
 
-        prop! {
-            /// `LogRoleArn`: The ARN of the role that CloudFormation should assume when sending log
-            /// entries to CloudWatch logs.
-            props, "LogRoleArn", log_role_arn, set_log_role_arn, get_log_role_arn, Val<String>
+        /// Sets `LogGroupName` in place: [`Self::log_group_name`] on a value held by `&mut`.
+        pub fn set_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupName", value.into());
+            self
+        }
+
+        /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupName")
+        }
+
+        /// `LogRoleArn`: The ARN of the role that CloudFormation should assume when sending log entries
+        /// to CloudWatch logs.
+        pub fn log_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogRoleArn", value.into());
+            self
+        }
+
+        /// Sets `LogRoleArn` in place: [`Self::log_role_arn`] on a value held by `&mut`.
+        pub fn set_log_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogRoleArn", value.into());
+            self
+        }
+
+        /// `LogRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogRoleArn")
         }
     }
 }
@@ -2070,29 +3292,88 @@ impl Stack {
         Stack { core }
     }
 
-    prop! {
-        /// `NotificationARNs`.
-        core.props, "NotificationARNs", notification_ar_ns, set_notification_ar_ns, get_notification_ar_ns, Val<List<String>>
+    /// `NotificationARNs`.
+    pub fn notification_ar_ns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("NotificationARNs", value.into());
+        self
     }
 
-    prop! {
-        /// `Parameters`.
-        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<Json>>
+    /// Sets `NotificationARNs` in place: [`Self::notification_ar_ns`] on a value held by `&mut`.
+    pub fn set_notification_ar_ns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("NotificationARNs", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `NotificationARNs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_ar_ns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationARNs")
     }
 
-    prop! {
-        /// `TemplateURL`.
-        core.props, "TemplateURL", _, set_template_url, get_template_url, Val<String>
+    /// `Parameters`.
+    pub fn parameters(mut self, value: impl Into<Val<Map<Json>>>) -> Self {
+        self.core.props.set("Parameters", value.into());
+        self
     }
 
-    prop! {
-        /// `TimeoutInMinutes`.
-        core.props, "TimeoutInMinutes", timeout_in_minutes, set_timeout_in_minutes, get_timeout_in_minutes, Val<i64>
+    /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+    pub fn set_parameters(&mut self, value: impl Into<Val<Map<Json>>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<Map<Json>>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TemplateURL`, which `new` took, in place.
+    pub fn set_template_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateURL", value.into());
+        self
+    }
+
+    /// `TemplateURL` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateURL")
+    }
+
+    /// `TimeoutInMinutes`.
+    pub fn timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("TimeoutInMinutes", value.into());
+        self
+    }
+
+    /// Sets `TimeoutInMinutes` in place: [`Self::timeout_in_minutes`] on a value held by `&mut`.
+    pub fn set_timeout_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("TimeoutInMinutes", value.into());
+        self
+    }
+
+    /// `TimeoutInMinutes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_timeout_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "TimeoutInMinutes")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2143,101 +3424,282 @@ impl StackSet {
         StackSet { core }
     }
 
-    prop! {
-        /// `AdministrationRoleARN`: The Amazon Resource Number (ARN) of the IAM role to use to
-        /// create this stack set. Specify an IAM role only if you are using customized
-        /// administrator roles to control which users or groups can manage specific stack sets
-        /// within the same administrator account.
-        core.props, "AdministrationRoleARN", administration_role_arn, set_administration_role_arn, get_administration_role_arn, Val<String>
+    /// `AdministrationRoleARN`: The Amazon Resource Number (ARN) of the IAM role to use to create
+    /// this stack set. Specify an IAM role only if you are using customized administrator roles to
+    /// control which users or groups can manage specific stack sets within the same administrator
+    /// account.
+    pub fn administration_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AdministrationRoleARN", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoDeployment`: Describes whether StackSets automatically deploys to AWS Organizations
-        /// accounts that are added to the target organization or organizational unit (OU). Specify
-        /// only if PermissionModel is SERVICE_MANAGED.
-        core.props, "AutoDeployment", auto_deployment, set_auto_deployment, get_auto_deployment, Val<stack_set::AutoDeployment>
+    /// Sets `AdministrationRoleARN` in place: [`Self::administration_role_arn`] on a value held by `&mut`.
+    pub fn set_administration_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AdministrationRoleARN", value.into());
+        self
     }
 
-    prop! {
-        /// `CallAs`: Specifies the AWS account that you are acting from. By default, SELF is
-        /// specified. For self-managed permissions, specify SELF; for service-managed permissions,
-        /// if you are signed in to the organization's management account, specify SELF. If you are
-        /// signed in to a delegated administrator account, specify DELEGATED_ADMIN.
-        core.props, "CallAs", call_as, set_call_as, get_call_as, Val<stack_set::CallAs>
+    /// `AdministrationRoleARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_administration_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AdministrationRoleARN")
     }
 
-    prop! {
-        /// `Capabilities`: In some cases, you must explicitly acknowledge that your stack set
-        /// template contains certain capabilities in order for AWS CloudFormation to create the
-        /// stack set and related stack instances.
-        core.props, "Capabilities", capabilities, set_capabilities, get_capabilities, Val<List<stack_set::Capability>>
+    /// `AutoDeployment`: Describes whether StackSets automatically deploys to AWS Organizations
+    /// accounts that are added to the target organization or organizational unit (OU). Specify only
+    /// if PermissionModel is SERVICE_MANAGED.
+    pub fn auto_deployment(mut self, value: impl Into<Val<stack_set::AutoDeployment>>) -> Self {
+        self.core.props.set("AutoDeployment", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the stack set. You can use the description to identify
-        /// the stack set's purpose or other important information.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AutoDeployment` in place: [`Self::auto_deployment`] on a value held by `&mut`.
+    pub fn set_auto_deployment(&mut self, value: impl Into<Val<stack_set::AutoDeployment>>) -> &mut Self {
+        self.core.props.set("AutoDeployment", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionRoleName`: The name of the IAM execution role to use to create the stack set.
-        /// If you do not specify an execution role, AWS CloudFormation uses the
-        /// AWSCloudFormationStackSetExecutionRole role for the stack set operation.
-        core.props, "ExecutionRoleName", execution_role_name, set_execution_role_name, get_execution_role_name, Val<String>
+    /// `AutoDeployment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_deployment(&self) -> ::std::option::Option<Val<stack_set::AutoDeployment>> {
+        crate::cfn::get_prop(&self.core.props, "AutoDeployment")
     }
 
-    prop! {
-        /// `ManagedExecution`: Describes whether StackSets performs non-conflicting operations
-        /// concurrently and queues conflicting operations.
-        core.props, "ManagedExecution", managed_execution, set_managed_execution, get_managed_execution, Val<stack_set::ManagedExecution>
+    /// `CallAs`: Specifies the AWS account that you are acting from. By default, SELF is specified.
+    /// For self-managed permissions, specify SELF; for service-managed permissions, if you are
+    /// signed in to the organization's management account, specify SELF. If you are signed in to a
+    /// delegated administrator account, specify DELEGATED_ADMIN.
+    pub fn call_as(mut self, value: impl Into<Val<stack_set::CallAs>>) -> Self {
+        self.core.props.set("CallAs", value.into());
+        self
     }
 
-    prop! {
-        /// `OperationPreferences`: The user-specified preferences for how AWS CloudFormation
-        /// performs a stack set operation.
-        core.props, "OperationPreferences", operation_preferences, set_operation_preferences, get_operation_preferences, Val<stack_set::OperationPreferences>
+    /// Sets `CallAs` in place: [`Self::call_as`] on a value held by `&mut`.
+    pub fn set_call_as(&mut self, value: impl Into<Val<stack_set::CallAs>>) -> &mut Self {
+        self.core.props.set("CallAs", value.into());
+        self
     }
 
-    prop! {
-        /// `Parameters`: The input parameters for the stack set template.
-        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<List<stack_set::Parameter>>
+    /// `CallAs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_call_as(&self) -> ::std::option::Option<Val<stack_set::CallAs>> {
+        crate::cfn::get_prop(&self.core.props, "CallAs")
     }
 
-    prop! {
-        /// `PermissionModel`: Describes how the IAM roles required for stack set operations are
-        /// created. By default, SELF-MANAGED is specified.
-        core.props, "PermissionModel", _, set_permission_model, get_permission_model, Val<stack_set::PermissionModel>
+    /// `Capabilities`: In some cases, you must explicitly acknowledge that your stack set template
+    /// contains certain capabilities in order for AWS CloudFormation to create the stack set and
+    /// related stack instances.
+    pub fn capabilities(mut self, value: impl Into<Val<List<stack_set::Capability>>>) -> Self {
+        self.core.props.set("Capabilities", value.into());
+        self
     }
 
-    prop! {
-        /// `StackInstancesGroup`: A group of stack instances with parameters in some specific
-        /// accounts and regions.
-        core.props, "StackInstancesGroup", stack_instances_group, set_stack_instances_group, get_stack_instances_group, Val<List<stack_set::StackInstances>>
+    /// Sets `Capabilities` in place: [`Self::capabilities`] on a value held by `&mut`.
+    pub fn set_capabilities(&mut self, value: impl Into<Val<List<stack_set::Capability>>>) -> &mut Self {
+        self.core.props.set("Capabilities", value.into());
+        self
     }
 
-    prop! {
-        /// `StackSetName`: The name to associate with the stack set. The name must be unique in the
-        /// Region where you create your stack set.
-        core.props, "StackSetName", _, set_stack_set_name, get_stack_set_name, Val<String>
+    /// `Capabilities` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capabilities(&self) -> ::std::option::Option<Val<List<stack_set::Capability>>> {
+        crate::cfn::get_prop(&self.core.props, "Capabilities")
     }
 
-    prop! {
-        /// `Tags`: The key-value pairs to associate with this stack set and the stacks created from
-        /// it. AWS CloudFormation also propagates these tags to supported resources that are
-        /// created in the stacks. A maximum number of 50 tags can be specified.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`: A description of the stack set. You can use the description to identify the
+    /// stack set's purpose or other important information.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateBody`: The structure that contains the template body, with a minimum length of 1
-        /// byte and a maximum length of 51,200 bytes.
-        core.props, "TemplateBody", template_body, set_template_body, get_template_body, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateURL`: Location of file containing the template body. The URL must point to a
-        /// template (max size: 460,800 bytes) that is located in an Amazon S3 bucket.
-        core.props, "TemplateURL", template_url, set_template_url, get_template_url, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `ExecutionRoleName`: The name of the IAM execution role to use to create the stack set. If
+    /// you do not specify an execution role, AWS CloudFormation uses the
+    /// AWSCloudFormationStackSetExecutionRole role for the stack set operation.
+    pub fn execution_role_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExecutionRoleName", value.into());
+        self
+    }
+
+    /// Sets `ExecutionRoleName` in place: [`Self::execution_role_name`] on a value held by `&mut`.
+    pub fn set_execution_role_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRoleName", value.into());
+        self
+    }
+
+    /// `ExecutionRoleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRoleName")
+    }
+
+    /// `ManagedExecution`: Describes whether StackSets performs non-conflicting operations
+    /// concurrently and queues conflicting operations.
+    pub fn managed_execution(mut self, value: impl Into<Val<stack_set::ManagedExecution>>) -> Self {
+        self.core.props.set("ManagedExecution", value.into());
+        self
+    }
+
+    /// Sets `ManagedExecution` in place: [`Self::managed_execution`] on a value held by `&mut`.
+    pub fn set_managed_execution(&mut self, value: impl Into<Val<stack_set::ManagedExecution>>) -> &mut Self {
+        self.core.props.set("ManagedExecution", value.into());
+        self
+    }
+
+    /// `ManagedExecution` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_managed_execution(&self) -> ::std::option::Option<Val<stack_set::ManagedExecution>> {
+        crate::cfn::get_prop(&self.core.props, "ManagedExecution")
+    }
+
+    /// `OperationPreferences`: The user-specified preferences for how AWS CloudFormation performs a
+    /// stack set operation.
+    pub fn operation_preferences(mut self, value: impl Into<Val<stack_set::OperationPreferences>>) -> Self {
+        self.core.props.set("OperationPreferences", value.into());
+        self
+    }
+
+    /// Sets `OperationPreferences` in place: [`Self::operation_preferences`] on a value held by `&mut`.
+    pub fn set_operation_preferences(&mut self, value: impl Into<Val<stack_set::OperationPreferences>>) -> &mut Self {
+        self.core.props.set("OperationPreferences", value.into());
+        self
+    }
+
+    /// `OperationPreferences` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_operation_preferences(&self) -> ::std::option::Option<Val<stack_set::OperationPreferences>> {
+        crate::cfn::get_prop(&self.core.props, "OperationPreferences")
+    }
+
+    /// `Parameters`: The input parameters for the stack set template.
+    pub fn parameters(mut self, value: impl Into<Val<List<stack_set::Parameter>>>) -> Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+    pub fn set_parameters(&mut self, value: impl Into<Val<List<stack_set::Parameter>>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<List<stack_set::Parameter>>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// Sets `PermissionModel`, which `new` took, in place.
+    pub fn set_permission_model(&mut self, value: impl Into<Val<stack_set::PermissionModel>>) -> &mut Self {
+        self.core.props.set("PermissionModel", value.into());
+        self
+    }
+
+    /// `PermissionModel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permission_model(&self) -> ::std::option::Option<Val<stack_set::PermissionModel>> {
+        crate::cfn::get_prop(&self.core.props, "PermissionModel")
+    }
+
+    /// `StackInstancesGroup`: A group of stack instances with parameters in some specific accounts
+    /// and regions.
+    pub fn stack_instances_group(mut self, value: impl Into<Val<List<stack_set::StackInstances>>>) -> Self {
+        self.core.props.set("StackInstancesGroup", value.into());
+        self
+    }
+
+    /// Sets `StackInstancesGroup` in place: [`Self::stack_instances_group`] on a value held by `&mut`.
+    pub fn set_stack_instances_group(&mut self, value: impl Into<Val<List<stack_set::StackInstances>>>) -> &mut Self {
+        self.core.props.set("StackInstancesGroup", value.into());
+        self
+    }
+
+    /// `StackInstancesGroup` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stack_instances_group(&self) -> ::std::option::Option<Val<List<stack_set::StackInstances>>> {
+        crate::cfn::get_prop(&self.core.props, "StackInstancesGroup")
+    }
+
+    /// Sets `StackSetName`, which `new` took, in place.
+    pub fn set_stack_set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StackSetName", value.into());
+        self
+    }
+
+    /// `StackSetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stack_set_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StackSetName")
+    }
+
+    /// `Tags`: The key-value pairs to associate with this stack set and the stacks created from it.
+    /// AWS CloudFormation also propagates these tags to supported resources that are created in the
+    /// stacks. A maximum number of 50 tags can be specified.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TemplateBody`: The structure that contains the template body, with a minimum length of 1
+    /// byte and a maximum length of 51,200 bytes.
+    pub fn template_body(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TemplateBody", value.into());
+        self
+    }
+
+    /// Sets `TemplateBody` in place: [`Self::template_body`] on a value held by `&mut`.
+    pub fn set_template_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateBody", value.into());
+        self
+    }
+
+    /// `TemplateBody` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_body(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateBody")
+    }
+
+    /// `TemplateURL`: Location of file containing the template body. The URL must point to a
+    /// template (max size: 460,800 bytes) that is located in an Amazon S3 bucket.
+    pub fn template_url(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TemplateURL", value.into());
+        self
+    }
+
+    /// Sets `TemplateURL` in place: [`Self::template_url`] on a value held by `&mut`.
+    pub fn set_template_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateURL", value.into());
+        self
+    }
+
+    /// `TemplateURL` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateURL")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2273,26 +3735,66 @@ pub mod stack_set {
             AutoDeployment { props }
         }
 
-        prop! {
-            /// `DependsOn`: A list of StackSet ARNs that this StackSet depends on for auto-deployment
-            /// operations. When auto-deployment is triggered, operations will be sequenced to ensure
-            /// all dependencies complete successfully before this StackSet's operation begins.
-            props, "DependsOn", depends_on, set_depends_on, get_depends_on, Val<List<String>>
+        /// `DependsOn`: A list of StackSet ARNs that this StackSet depends on for auto-deployment
+        /// operations. When auto-deployment is triggered, operations will be sequenced to ensure all
+        /// dependencies complete successfully before this StackSet's operation begins.
+        pub fn depends_on(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("DependsOn", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`: If set to true, StackSets automatically deploys additional stack instances to
-            /// AWS Organizations accounts that are added to a target organization or organizational
-            /// unit (OU) in the specified Regions. If an account is removed from a target organization
-            /// or OU, StackSets deletes stack instances from the account in the specified Regions.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// Sets `DependsOn` in place: [`Self::depends_on`] on a value held by `&mut`.
+        pub fn set_depends_on(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DependsOn", value.into());
+            self
         }
 
-        prop! {
-            /// `RetainStacksOnAccountRemoval`: If set to true, stack resources are retained when an
-            /// account is removed from a target organization or OU. If set to false, stack resources
-            /// are deleted. Specify only if Enabled is set to True.
-            props, "RetainStacksOnAccountRemoval", retain_stacks_on_account_removal, set_retain_stacks_on_account_removal, get_retain_stacks_on_account_removal, Val<bool>
+        /// `DependsOn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_depends_on(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DependsOn")
+        }
+
+        /// `Enabled`: If set to true, StackSets automatically deploys additional stack instances to AWS
+        /// Organizations accounts that are added to a target organization or organizational unit (OU)
+        /// in the specified Regions. If an account is removed from a target organization or OU,
+        /// StackSets deletes stack instances from the account in the specified Regions.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `RetainStacksOnAccountRemoval`: If set to true, stack resources are retained when an account
+        /// is removed from a target organization or OU. If set to false, stack resources are deleted.
+        /// Specify only if Enabled is set to True.
+        pub fn retain_stacks_on_account_removal(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RetainStacksOnAccountRemoval", value.into());
+            self
+        }
+
+        /// Sets `RetainStacksOnAccountRemoval` in place: [`Self::retain_stacks_on_account_removal`] on
+        /// a value held by `&mut`.
+        pub fn set_retain_stacks_on_account_removal(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RetainStacksOnAccountRemoval", value.into());
+            self
+        }
+
+        /// `RetainStacksOnAccountRemoval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retain_stacks_on_account_removal(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RetainStacksOnAccountRemoval")
         }
     }
 
@@ -2344,11 +3846,24 @@ pub mod stack_set {
             ManagedExecution { props }
         }
 
-        prop! {
-            /// `Active`: When true, StackSets performs non-conflicting operations concurrently and
-            /// queues conflicting operations. After conflicting operations finish, StackSets starts
-            /// queued operations in request order.
-            props, "Active", active, set_active, get_active, Val<bool>
+        /// `Active`: When true, StackSets performs non-conflicting operations concurrently and queues
+        /// conflicting operations. After conflicting operations finish, StackSets starts queued
+        /// operations in request order.
+        pub fn active(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Active", value.into());
+            self
+        }
+
+        /// Sets `Active` in place: [`Self::active`] on a value held by `&mut`.
+        pub fn set_active(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Active", value.into());
+            self
+        }
+
+        /// `Active` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_active(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Active")
         }
     }
 
@@ -2368,41 +3883,134 @@ pub mod stack_set {
             OperationPreferences { props }
         }
 
-        prop! {
-            /// `ConcurrencyMode`: Specifies how the concurrency level behaves during the operation
-            /// execution.
-            props, "ConcurrencyMode", concurrency_mode, set_concurrency_mode, get_concurrency_mode, Val<ConcurrencyMode>
+        /// `ConcurrencyMode`: Specifies how the concurrency level behaves during the operation
+        /// execution.
+        pub fn concurrency_mode(mut self, value: impl Into<Val<ConcurrencyMode>>) -> Self {
+            self.props.set("ConcurrencyMode", value.into());
+            self
         }
 
-        prop! {
-            /// `FailureToleranceCount`.
-            props, "FailureToleranceCount", failure_tolerance_count, set_failure_tolerance_count, get_failure_tolerance_count, Val<i64>
+        /// Sets `ConcurrencyMode` in place: [`Self::concurrency_mode`] on a value held by `&mut`.
+        pub fn set_concurrency_mode(&mut self, value: impl Into<Val<ConcurrencyMode>>) -> &mut Self {
+            self.props.set("ConcurrencyMode", value.into());
+            self
         }
 
-        prop! {
-            /// `FailureTolerancePercentage`.
-            props, "FailureTolerancePercentage", failure_tolerance_percentage, set_failure_tolerance_percentage, get_failure_tolerance_percentage, Val<i64>
+        /// `ConcurrencyMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_concurrency_mode(&self) -> ::std::option::Option<Val<ConcurrencyMode>> {
+            crate::cfn::get_prop(&self.props, "ConcurrencyMode")
         }
 
-        prop! {
-            /// `MaxConcurrentCount`.
-            props, "MaxConcurrentCount", max_concurrent_count, set_max_concurrent_count, get_max_concurrent_count, Val<i64>
+        /// `FailureToleranceCount`.
+        pub fn failure_tolerance_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("FailureToleranceCount", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxConcurrentPercentage`.
-            props, "MaxConcurrentPercentage", max_concurrent_percentage, set_max_concurrent_percentage, get_max_concurrent_percentage, Val<i64>
+        /// Sets `FailureToleranceCount` in place: [`Self::failure_tolerance_count`] on a value held by `&mut`.
+        pub fn set_failure_tolerance_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FailureToleranceCount", value.into());
+            self
         }
 
-        prop! {
-            /// `RegionConcurrencyType`: The concurrency type of deploying StackSets operations in
-            /// regions, could be in parallel or one region at a time
-            props, "RegionConcurrencyType", region_concurrency_type, set_region_concurrency_type, get_region_concurrency_type, Val<RegionConcurrencyType>
+        /// `FailureToleranceCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_tolerance_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FailureToleranceCount")
         }
 
-        prop! {
-            /// `RegionOrder`.
-            props, "RegionOrder", region_order, set_region_order, get_region_order, Val<List<String>>
+        /// `FailureTolerancePercentage`.
+        pub fn failure_tolerance_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("FailureTolerancePercentage", value.into());
+            self
+        }
+
+        /// Sets `FailureTolerancePercentage` in place: [`Self::failure_tolerance_percentage`] on a
+        /// value held by `&mut`.
+        pub fn set_failure_tolerance_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FailureTolerancePercentage", value.into());
+            self
+        }
+
+        /// `FailureTolerancePercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_tolerance_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FailureTolerancePercentage")
+        }
+
+        /// `MaxConcurrentCount`.
+        pub fn max_concurrent_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxConcurrentCount", value.into());
+            self
+        }
+
+        /// Sets `MaxConcurrentCount` in place: [`Self::max_concurrent_count`] on a value held by `&mut`.
+        pub fn set_max_concurrent_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxConcurrentCount", value.into());
+            self
+        }
+
+        /// `MaxConcurrentCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_concurrent_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxConcurrentCount")
+        }
+
+        /// `MaxConcurrentPercentage`.
+        pub fn max_concurrent_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxConcurrentPercentage", value.into());
+            self
+        }
+
+        /// Sets `MaxConcurrentPercentage` in place: [`Self::max_concurrent_percentage`] on a value held
+        /// by `&mut`.
+        pub fn set_max_concurrent_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxConcurrentPercentage", value.into());
+            self
+        }
+
+        /// `MaxConcurrentPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_concurrent_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxConcurrentPercentage")
+        }
+
+        /// `RegionConcurrencyType`: The concurrency type of deploying StackSets operations in regions,
+        /// could be in parallel or one region at a time
+        pub fn region_concurrency_type(mut self, value: impl Into<Val<RegionConcurrencyType>>) -> Self {
+            self.props.set("RegionConcurrencyType", value.into());
+            self
+        }
+
+        /// Sets `RegionConcurrencyType` in place: [`Self::region_concurrency_type`] on a value held by `&mut`.
+        pub fn set_region_concurrency_type(&mut self, value: impl Into<Val<RegionConcurrencyType>>) -> &mut Self {
+            self.props.set("RegionConcurrencyType", value.into());
+            self
+        }
+
+        /// `RegionConcurrencyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region_concurrency_type(&self) -> ::std::option::Option<Val<RegionConcurrencyType>> {
+            crate::cfn::get_prop(&self.props, "RegionConcurrencyType")
+        }
+
+        /// `RegionOrder`.
+        pub fn region_order(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("RegionOrder", value.into());
+            self
+        }
+
+        /// Sets `RegionOrder` in place: [`Self::region_order`] on a value held by `&mut`.
+        pub fn set_region_order(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("RegionOrder", value.into());
+            self
+        }
+
+        /// `RegionOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region_order(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "RegionOrder")
         }
     }
 
@@ -2457,16 +4065,28 @@ pub mod stack_set {
             Parameter { props }
         }
 
-        prop! {
-            /// `ParameterKey`: The key associated with the parameter. If you don't specify a key and
-            /// value for a particular parameter, AWS CloudFormation uses the default value that is
-            /// specified in your template.
-            props, "ParameterKey", _, set_parameter_key, get_parameter_key, Val<String>
+        /// Sets `ParameterKey`, which `new` took, in place.
+        pub fn set_parameter_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterKey", value.into());
+            self
         }
 
-        prop! {
-            /// `ParameterValue`: The input value associated with the parameter.
-            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
+        /// `ParameterKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterKey")
+        }
+
+        /// Sets `ParameterValue`, which `new` took, in place.
+        pub fn set_parameter_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterValue", value.into());
+            self
+        }
+
+        /// `ParameterValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterValue")
         }
     }
 
@@ -2509,22 +4129,47 @@ pub mod stack_set {
             StackInstances { props }
         }
 
-        prop! {
-            /// `DeploymentTargets`: The AWS OrganizationalUnitIds or Accounts for which to create stack
-            /// instances in the specified Regions.
-            props, "DeploymentTargets", _, set_deployment_targets, get_deployment_targets, Val<DeploymentTargets>
+        /// Sets `DeploymentTargets`, which `new` took, in place.
+        pub fn set_deployment_targets(&mut self, value: impl Into<Val<DeploymentTargets>>) -> &mut Self {
+            self.props.set("DeploymentTargets", value.into());
+            self
         }
 
-        prop! {
-            /// `Regions`: The names of one or more Regions where you want to create stack instances
-            /// using the specified AWS account(s).
-            props, "Regions", _, set_regions, get_regions, Val<List<String>>
+        /// `DeploymentTargets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deployment_targets(&self) -> ::std::option::Option<Val<DeploymentTargets>> {
+            crate::cfn::get_prop(&self.props, "DeploymentTargets")
         }
 
-        prop! {
-            /// `ParameterOverrides`: A list of stack set parameters whose values you want to override
-            /// in the selected stack instances.
-            props, "ParameterOverrides", parameter_overrides, set_parameter_overrides, get_parameter_overrides, Val<List<Parameter>>
+        /// Sets `Regions`, which `new` took, in place.
+        pub fn set_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Regions", value.into());
+            self
+        }
+
+        /// `Regions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Regions")
+        }
+
+        /// `ParameterOverrides`: A list of stack set parameters whose values you want to override in
+        /// the selected stack instances.
+        pub fn parameter_overrides(mut self, value: impl Into<Val<List<Parameter>>>) -> Self {
+            self.props.set("ParameterOverrides", value.into());
+            self
+        }
+
+        /// Sets `ParameterOverrides` in place: [`Self::parameter_overrides`] on a value held by `&mut`.
+        pub fn set_parameter_overrides(&mut self, value: impl Into<Val<List<Parameter>>>) -> &mut Self {
+            self.props.set("ParameterOverrides", value.into());
+            self
+        }
+
+        /// `ParameterOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_overrides(&self) -> ::std::option::Option<Val<List<Parameter>>> {
+            crate::cfn::get_prop(&self.props, "ParameterOverrides")
         }
     }
 
@@ -2544,28 +4189,79 @@ pub mod stack_set {
             DeploymentTargets { props }
         }
 
-        prop! {
-            /// `AccountFilterType`: The filter type you want to apply on organizational units and
-            /// accounts.
-            props, "AccountFilterType", account_filter_type, set_account_filter_type, get_account_filter_type, Val<DeploymentTargetsAccountFilterType>
+        /// `AccountFilterType`: The filter type you want to apply on organizational units and accounts.
+        pub fn account_filter_type(mut self, value: impl Into<Val<DeploymentTargetsAccountFilterType>>) -> Self {
+            self.props.set("AccountFilterType", value.into());
+            self
         }
 
-        prop! {
-            /// `Accounts`: AWS accounts that you want to create stack instances in the specified
-            /// Region(s) for.
-            props, "Accounts", accounts, set_accounts, get_accounts, Val<List<String>>
+        /// Sets `AccountFilterType` in place: [`Self::account_filter_type`] on a value held by `&mut`.
+        pub fn set_account_filter_type(&mut self, value: impl Into<Val<DeploymentTargetsAccountFilterType>>) -> &mut Self {
+            self.props.set("AccountFilterType", value.into());
+            self
         }
 
-        prop! {
-            /// `AccountsUrl`: Returns the value of the AccountsUrl property. AccountsUrl is currently
-            /// not supported when using Account Level Targeting (ALT).
-            props, "AccountsUrl", accounts_url, set_accounts_url, get_accounts_url, Val<String>
+        /// `AccountFilterType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_filter_type(&self) -> ::std::option::Option<Val<DeploymentTargetsAccountFilterType>> {
+            crate::cfn::get_prop(&self.props, "AccountFilterType")
         }
 
-        prop! {
-            /// `OrganizationalUnitIds`: The organization root ID or organizational unit (OU) IDs to
-            /// which StackSets deploys.
-            props, "OrganizationalUnitIds", organizational_unit_ids, set_organizational_unit_ids, get_organizational_unit_ids, Val<List<String>>
+        /// `Accounts`: AWS accounts that you want to create stack instances in the specified Region(s)
+        /// for.
+        pub fn accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Accounts", value.into());
+            self
+        }
+
+        /// Sets `Accounts` in place: [`Self::accounts`] on a value held by `&mut`.
+        pub fn set_accounts(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Accounts", value.into());
+            self
+        }
+
+        /// `Accounts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_accounts(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Accounts")
+        }
+
+        /// `AccountsUrl`: Returns the value of the AccountsUrl property. AccountsUrl is currently not
+        /// supported when using Account Level Targeting (ALT).
+        pub fn accounts_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccountsUrl", value.into());
+            self
+        }
+
+        /// Sets `AccountsUrl` in place: [`Self::accounts_url`] on a value held by `&mut`.
+        pub fn set_accounts_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountsUrl", value.into());
+            self
+        }
+
+        /// `AccountsUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_accounts_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountsUrl")
+        }
+
+        /// `OrganizationalUnitIds`: The organization root ID or organizational unit (OU) IDs to which
+        /// StackSets deploys.
+        pub fn organizational_unit_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("OrganizationalUnitIds", value.into());
+            self
+        }
+
+        /// Sets `OrganizationalUnitIds` in place: [`Self::organizational_unit_ids`] on a value held by `&mut`.
+        pub fn set_organizational_unit_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("OrganizationalUnitIds", value.into());
+            self
+        }
+
+        /// `OrganizationalUnitIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organizational_unit_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "OrganizationalUnitIds")
         }
     }
 
@@ -2615,67 +4311,196 @@ impl TypeActivation {
         TypeActivation { core }
     }
 
-    prop! {
-        /// `AutoUpdate`: Whether to automatically update the extension in this account and region
-        /// when a new minor version is published by the extension publisher. Major versions
-        /// released by the publisher must be manually updated.
-        core.props, "AutoUpdate", auto_update, set_auto_update, get_auto_update, Val<bool>
+    /// `AutoUpdate`: Whether to automatically update the extension in this account and region when
+    /// a new minor version is published by the extension publisher. Major versions released by the
+    /// publisher must be manually updated.
+    pub fn auto_update(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutoUpdate", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM execution role to use to
-        /// register the type. If your resource type calls AWS APIs in any of its handlers, you must
-        /// create an IAM execution role that includes the necessary permissions to call those AWS
-        /// APIs, and provision that execution role in your account. CloudFormation then assumes
-        /// that execution role to provide your resource type with the appropriate credentials.
-        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
+    /// Sets `AutoUpdate` in place: [`Self::auto_update`] on a value held by `&mut`.
+    pub fn set_auto_update(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoUpdate", value.into());
+        self
     }
 
-    prop! {
-        /// `LoggingConfig`: Specifies logging configuration information for a type.
-        core.props, "LoggingConfig", logging_config, set_logging_config, get_logging_config, Val<type_activation::LoggingConfig>
+    /// `AutoUpdate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_update(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoUpdate")
     }
 
-    prop! {
-        /// `MajorVersion`: The Major Version of the type you want to enable
-        core.props, "MajorVersion", major_version, set_major_version, get_major_version, Val<String>
+    /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM execution role to use to
+    /// register the type. If your resource type calls AWS APIs in any of its handlers, you must
+    /// create an IAM execution role that includes the necessary permissions to call those AWS APIs,
+    /// and provision that execution role in your account. CloudFormation then assumes that
+    /// execution role to provide your resource type with the appropriate credentials.
+    pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `PublicTypeArn`: The Amazon Resource Number (ARN) assigned to the public extension upon
-        /// publication
-        core.props, "PublicTypeArn", public_type_arn, set_public_type_arn, get_public_type_arn, Val<String>
+    /// Sets `ExecutionRoleArn` in place: [`Self::execution_role_arn`] on a value held by `&mut`.
+    pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `PublisherId`: The reserved publisher id for this type, or the publisher id assigned by
-        /// CloudFormation for publishing in this region.
-        core.props, "PublisherId", publisher_id, set_publisher_id, get_publisher_id, Val<String>
+    /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRoleArn")
     }
 
-    prop! {
-        /// `Type`: The kind of extension
-        core.props, "Type", type_, set_type, get_type, Val<type_activation::Type>
+    /// `LoggingConfig`: Specifies logging configuration information for a type.
+    pub fn logging_config(mut self, value: impl Into<Val<type_activation::LoggingConfig>>) -> Self {
+        self.core.props.set("LoggingConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `TypeName`: The name of the type being registered. We recommend that type names adhere
-        /// to the following pattern: company_or_organization::service::type.
-        core.props, "TypeName", type_name, set_type_name, get_type_name, Val<String>
+    /// Sets `LoggingConfig` in place: [`Self::logging_config`] on a value held by `&mut`.
+    pub fn set_logging_config(&mut self, value: impl Into<Val<type_activation::LoggingConfig>>) -> &mut Self {
+        self.core.props.set("LoggingConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `TypeNameAlias`: An alias to assign to the public extension in this account and region.
-        /// If you specify an alias for the extension, you must then use the alias to refer to the
-        /// extension in your templates.
-        core.props, "TypeNameAlias", type_name_alias, set_type_name_alias, get_type_name_alias, Val<String>
+    /// `LoggingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_config(&self) -> ::std::option::Option<Val<type_activation::LoggingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingConfig")
     }
 
-    prop! {
-        /// `VersionBump`: Manually updates a previously-enabled type to a new major or minor
-        /// version, if available. You can also use this parameter to update the value of
-        /// AutoUpdateEnabled
-        core.props, "VersionBump", version_bump, set_version_bump, get_version_bump, Val<type_activation::VersionBump>
+    /// `MajorVersion`: The Major Version of the type you want to enable
+    pub fn major_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MajorVersion", value.into());
+        self
+    }
+
+    /// Sets `MajorVersion` in place: [`Self::major_version`] on a value held by `&mut`.
+    pub fn set_major_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MajorVersion", value.into());
+        self
+    }
+
+    /// `MajorVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_major_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MajorVersion")
+    }
+
+    /// `PublicTypeArn`: The Amazon Resource Number (ARN) assigned to the public extension upon
+    /// publication
+    pub fn public_type_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PublicTypeArn", value.into());
+        self
+    }
+
+    /// Sets `PublicTypeArn` in place: [`Self::public_type_arn`] on a value held by `&mut`.
+    pub fn set_public_type_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PublicTypeArn", value.into());
+        self
+    }
+
+    /// `PublicTypeArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_public_type_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PublicTypeArn")
+    }
+
+    /// `PublisherId`: The reserved publisher id for this type, or the publisher id assigned by
+    /// CloudFormation for publishing in this region.
+    pub fn publisher_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PublisherId", value.into());
+        self
+    }
+
+    /// Sets `PublisherId` in place: [`Self::publisher_id`] on a value held by `&mut`.
+    pub fn set_publisher_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PublisherId", value.into());
+        self
+    }
+
+    /// `PublisherId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_publisher_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PublisherId")
+    }
+
+    /// `Type`: The kind of extension
+    pub fn type_(mut self, value: impl Into<Val<type_activation::Type>>) -> Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+    pub fn set_type(&mut self, value: impl Into<Val<type_activation::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<type_activation::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
+    }
+
+    /// `TypeName`: The name of the type being registered. We recommend that type names adhere to
+    /// the following pattern: company_or_organization::service::type.
+    pub fn type_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TypeName", value.into());
+        self
+    }
+
+    /// Sets `TypeName` in place: [`Self::type_name`] on a value held by `&mut`.
+    pub fn set_type_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TypeName", value.into());
+        self
+    }
+
+    /// `TypeName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TypeName")
+    }
+
+    /// `TypeNameAlias`: An alias to assign to the public extension in this account and region. If
+    /// you specify an alias for the extension, you must then use the alias to refer to the
+    /// extension in your templates.
+    pub fn type_name_alias(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TypeNameAlias", value.into());
+        self
+    }
+
+    /// Sets `TypeNameAlias` in place: [`Self::type_name_alias`] on a value held by `&mut`.
+    pub fn set_type_name_alias(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TypeNameAlias", value.into());
+        self
+    }
+
+    /// `TypeNameAlias` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type_name_alias(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TypeNameAlias")
+    }
+
+    /// `VersionBump`: Manually updates a previously-enabled type to a new major or minor version,
+    /// if available. You can also use this parameter to update the value of AutoUpdateEnabled
+    pub fn version_bump(mut self, value: impl Into<Val<type_activation::VersionBump>>) -> Self {
+        self.core.props.set("VersionBump", value.into());
+        self
+    }
+
+    /// Sets `VersionBump` in place: [`Self::version_bump`] on a value held by `&mut`.
+    pub fn set_version_bump(&mut self, value: impl Into<Val<type_activation::VersionBump>>) -> &mut Self {
+        self.core.props.set("VersionBump", value.into());
+        self
+    }
+
+    /// `VersionBump` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version_bump(&self) -> ::std::option::Option<Val<type_activation::VersionBump>> {
+        crate::cfn::get_prop(&self.core.props, "VersionBump")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2710,16 +4535,42 @@ pub mod type_activation {
             LoggingConfig { props }
         }
 
-        prop! {
-            /// `LogGroupName`: The Amazon CloudWatch log group to which CloudFormation sends error
-            /// logging information when invoking the type's handlers.
-            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
+        /// `LogGroupName`: The Amazon CloudWatch log group to which CloudFormation sends error logging
+        /// information when invoking the type's handlers.
+        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroupName", value.into());
+            self
         }
 
-        prop! {
-            /// `LogRoleArn`: The ARN of the role that CloudFormation should assume when sending log
-            /// entries to CloudWatch logs.
-            props, "LogRoleArn", log_role_arn, set_log_role_arn, get_log_role_arn, Val<String>
+        /// Sets `LogGroupName` in place: [`Self::log_group_name`] on a value held by `&mut`.
+        pub fn set_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupName", value.into());
+            self
+        }
+
+        /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupName")
+        }
+
+        /// `LogRoleArn`: The ARN of the role that CloudFormation should assume when sending log entries
+        /// to CloudWatch logs.
+        pub fn log_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogRoleArn", value.into());
+            self
+        }
+
+        /// Sets `LogRoleArn` in place: [`Self::log_role_arn`] on a value held by `&mut`.
+        pub fn set_log_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogRoleArn", value.into());
+            self
+        }
+
+        /// `LogRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogRoleArn")
         }
     }
 
@@ -2773,19 +4624,58 @@ impl WaitCondition {
         WaitCondition { core }
     }
 
-    prop! {
-        /// `Count`.
-        core.props, "Count", count, set_count, get_count, Val<i64>
+    /// `Count`.
+    pub fn count(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Count", value.into());
+        self
     }
 
-    prop! {
-        /// `Handle`.
-        core.props, "Handle", handle, set_handle, get_handle, Val<String>
+    /// Sets `Count` in place: [`Self::count`] on a value held by `&mut`.
+    pub fn set_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Count", value.into());
+        self
     }
 
-    prop! {
-        /// `Timeout`.
-        core.props, "Timeout", timeout, set_timeout, get_timeout, Val<String>
+    /// `Count` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Count")
+    }
+
+    /// `Handle`.
+    pub fn handle(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Handle", value.into());
+        self
+    }
+
+    /// Sets `Handle` in place: [`Self::handle`] on a value held by `&mut`.
+    pub fn set_handle(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Handle", value.into());
+        self
+    }
+
+    /// `Handle` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_handle(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Handle")
+    }
+
+    /// `Timeout`.
+    pub fn timeout(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Timeout", value.into());
+        self
+    }
+
+    /// Sets `Timeout` in place: [`Self::timeout`] on a value held by `&mut`.
+    pub fn set_timeout(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Timeout", value.into());
+        self
+    }
+
+    /// `Timeout` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_timeout(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Timeout")
     }
 
     /// `Ref`: the resource's identifier.

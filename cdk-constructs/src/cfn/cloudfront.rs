@@ -45,30 +45,83 @@ impl AnycastIpList {
         AnycastIpList { core }
     }
 
-    prop! {
-        /// `IpAddressType`: The IP address type for the Anycast static IP list.
-        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<anycast_ip_list::IpAddressType>
+    /// `IpAddressType`: The IP address type for the Anycast static IP list.
+    pub fn ip_address_type(mut self, value: impl Into<Val<anycast_ip_list::IpAddressType>>) -> Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
     }
 
-    prop! {
-        /// `IpCount`: The number of IP addresses in the Anycast static IP list.
-        core.props, "IpCount", _, set_ip_count, get_ip_count, Val<i64>
+    /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+    pub fn set_ip_address_type(&mut self, value: impl Into<Val<anycast_ip_list::IpAddressType>>) -> &mut Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
     }
 
-    prop! {
-        /// `IpamCidrConfigs`: A list of IPAM CIDR configurations that define the IP address ranges,
-        /// IPAM pools, and associated Anycast IP addresses.
-        core.props, "IpamCidrConfigs", ipam_cidr_configs, set_ipam_cidr_configs, get_ipam_cidr_configs, Val<List<anycast_ip_list::IpamCidrConfig>>
+    /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<anycast_ip_list::IpAddressType>> {
+        crate::cfn::get_prop(&self.core.props, "IpAddressType")
     }
 
-    prop! {
-        /// `Name`: The name of the Anycast static IP list.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `IpCount`, which `new` took, in place.
+    pub fn set_ip_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("IpCount", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
-        core.props, "Tags", tags, set_tags, get_tags, Val<anycast_ip_list::Tags>
+    /// `IpCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "IpCount")
+    }
+
+    /// `IpamCidrConfigs`: A list of IPAM CIDR configurations that define the IP address ranges,
+    /// IPAM pools, and associated Anycast IP addresses.
+    pub fn ipam_cidr_configs(mut self, value: impl Into<Val<List<anycast_ip_list::IpamCidrConfig>>>) -> Self {
+        self.core.props.set("IpamCidrConfigs", value.into());
+        self
+    }
+
+    /// Sets `IpamCidrConfigs` in place: [`Self::ipam_cidr_configs`] on a value held by `&mut`.
+    pub fn set_ipam_cidr_configs(&mut self, value: impl Into<Val<List<anycast_ip_list::IpamCidrConfig>>>) -> &mut Self {
+        self.core.props.set("IpamCidrConfigs", value.into());
+        self
+    }
+
+    /// `IpamCidrConfigs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ipam_cidr_configs(&self) -> ::std::option::Option<Val<List<anycast_ip_list::IpamCidrConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "IpamCidrConfigs")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
+    pub fn tags(mut self, value: impl Into<Val<anycast_ip_list::Tags>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<anycast_ip_list::Tags>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<anycast_ip_list::Tags>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -141,15 +194,28 @@ pub mod anycast_ip_list {
             IpamCidrConfig { props }
         }
 
-        prop! {
-            /// `Cidr`: The CIDR that specifies the IP address range for this IPAM configuration.
-            props, "Cidr", _, set_cidr, get_cidr, Val<String>
+        /// Sets `Cidr`, which `new` took, in place.
+        pub fn set_cidr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Cidr", value.into());
+            self
         }
 
-        prop! {
-            /// `IpamPoolArn`: The Amazon Resource Name (ARN) of the IPAM pool that the CIDR block is
-            /// assigned to.
-            props, "IpamPoolArn", _, set_ipam_pool_arn, get_ipam_pool_arn, Val<String>
+        /// `Cidr` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cidr(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Cidr")
+        }
+
+        /// Sets `IpamPoolArn`, which `new` took, in place.
+        pub fn set_ipam_pool_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IpamPoolArn", value.into());
+            self
+        }
+
+        /// `IpamPoolArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ipam_pool_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IpamPoolArn")
         }
     }
 
@@ -169,9 +235,22 @@ pub mod anycast_ip_list {
             Tags { props }
         }
 
-        prop! {
-            /// `Items`: A complex type that contains ``Tag`` elements.
-            props, "Items", items, set_items, get_items, Val<List<Tag>>
+        /// `Items`: A complex type that contains ``Tag`` elements.
+        pub fn items(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Items", value.into());
+            self
+        }
+
+        /// Sets `Items` in place: [`Self::items`] on a value held by `&mut`.
+        pub fn set_items(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Items", value.into());
+            self
+        }
+
+        /// `Items` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_items(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Items")
         }
     }
 }
@@ -202,9 +281,16 @@ impl CachePolicy {
         CachePolicy { core }
     }
 
-    prop! {
-        /// `CachePolicyConfig`: The cache policy configuration.
-        core.props, "CachePolicyConfig", _, set_cache_policy_config, get_cache_policy_config, Val<cache_policy::CachePolicyConfig>
+    /// Sets `CachePolicyConfig`, which `new` took, in place.
+    pub fn set_cache_policy_config(&mut self, value: impl Into<Val<cache_policy::CachePolicyConfig>>) -> &mut Self {
+        self.core.props.set("CachePolicyConfig", value.into());
+        self
+    }
+
+    /// `CachePolicyConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_policy_config(&self) -> ::std::option::Option<Val<cache_policy::CachePolicyConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CachePolicyConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -288,52 +374,83 @@ pub mod cache_policy {
             CachePolicyConfig { props }
         }
 
-        prop! {
-            /// `Name`: A unique name to identify the cache policy.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `MinTTL`: The minimum amount of time, in seconds, that you want objects to stay in the
-            /// CloudFront cache before CloudFront sends another request to the origin to see if the
-            /// object has been updated. For more information, see Managing How Long Content Stays in an
-            /// Edge Cache (Expiration) (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Expiration.html>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "MinTTL", _, set_min_ttl, get_min_ttl, Val<f64>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `MaxTTL`: The maximum amount of time, in seconds, that objects stay in the CloudFront
-            /// cache before CloudFront sends another request to the origin to see if the object has
-            /// been updated. CloudFront uses this value only when the origin sends ``Cache-Control`` or ``Expires``
-            /// headers with the object. For more information, see Managing How Long Content Stays in an
-            /// Edge Cache (Expiration) (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Expiration.html>)
-            /// in the *Amazon CloudFront Developer Guide*. The default value for this field is 31536000
-            /// seconds (one year). If the value of ``MinTTL`` or …
-            props, "MaxTTL", _, set_max_ttl, get_max_ttl, Val<f64>
+        /// Sets `MinTTL`, which `new` took, in place.
+        pub fn set_min_ttl(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinTTL", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultTTL`: The default amount of time, in seconds, that you want objects to stay in
-            /// the CloudFront cache before CloudFront sends another request to the origin to see if the
-            /// object has been updated. CloudFront uses this value as the object's time to live (TTL)
-            /// only when the origin does *not* send ``Cache-Control`` or ``Expires`` headers with the
-            /// object. For more information, see Managing How Long Content Stays in an Edge Cache (Expiration) (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Expiration.html>)
-            /// in the *Amazon CloudFront Developer Guide*. The default value for this field is …
-            props, "DefaultTTL", _, set_default_ttl, get_default_ttl, Val<f64>
+        /// `MinTTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_ttl(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinTTL")
         }
 
-        prop! {
-            /// `ParametersInCacheKeyAndForwardedToOrigin`: The HTTP headers, cookies, and URL query
-            /// strings to include in the cache key. The values included in the cache key are also
-            /// included in requests that CloudFront sends to the origin.
-            props, "ParametersInCacheKeyAndForwardedToOrigin", _, set_parameters_in_cache_key_and_forwarded_to_origin, get_parameters_in_cache_key_and_forwarded_to_origin, Val<ParametersInCacheKeyAndForwardedToOrigin>
+        /// Sets `MaxTTL`, which `new` took, in place.
+        pub fn set_max_ttl(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxTTL", value.into());
+            self
         }
 
-        prop! {
-            /// `Comment`: A comment to describe the cache policy. The comment cannot be longer than 128
-            /// characters.
-            props, "Comment", comment, set_comment, get_comment, Val<String>
+        /// `MaxTTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_ttl(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxTTL")
+        }
+
+        /// Sets `DefaultTTL`, which `new` took, in place.
+        pub fn set_default_ttl(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("DefaultTTL", value.into());
+            self
+        }
+
+        /// `DefaultTTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_ttl(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "DefaultTTL")
+        }
+
+        /// Sets `ParametersInCacheKeyAndForwardedToOrigin`, which `new` took, in place.
+        pub fn set_parameters_in_cache_key_and_forwarded_to_origin(&mut self, value: impl Into<Val<ParametersInCacheKeyAndForwardedToOrigin>>) -> &mut Self {
+            self.props.set("ParametersInCacheKeyAndForwardedToOrigin", value.into());
+            self
+        }
+
+        /// `ParametersInCacheKeyAndForwardedToOrigin` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters_in_cache_key_and_forwarded_to_origin(&self) -> ::std::option::Option<Val<ParametersInCacheKeyAndForwardedToOrigin>> {
+            crate::cfn::get_prop(&self.props, "ParametersInCacheKeyAndForwardedToOrigin")
+        }
+
+        /// `Comment`: A comment to describe the cache policy. The comment cannot be longer than 128
+        /// characters.
+        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Comment", value.into());
+            self
+        }
+
+        /// Sets `Comment` in place: [`Self::comment`] on a value held by `&mut`.
+        pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Comment", value.into());
+            self
+        }
+
+        /// `Comment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Comment")
         }
     }
 
@@ -384,47 +501,77 @@ pub mod cache_policy {
             ParametersInCacheKeyAndForwardedToOrigin { props }
         }
 
-        prop! {
-            /// `EnableAcceptEncodingGzip`: A flag that can affect whether the ``Accept-Encoding`` HTTP
-            /// header is included in the cache key and included in requests that CloudFront sends to
-            /// the origin. This field is related to the ``EnableAcceptEncodingBrotli`` field. If one or
-            /// both of these fields is ``true``*and* the viewer request includes the ``Accept-Encoding``
-            /// header, then CloudFront does the following: + Normalizes the value of the viewer's ``Accept-Encoding``
-            /// header + Includes the normalized header in the cache key + Includes the normalized
-            /// header in the request to the origin, if a request is necessary For more information, see …
-            props, "EnableAcceptEncodingGzip", _, set_enable_accept_encoding_gzip, get_enable_accept_encoding_gzip, Val<bool>
+        /// Sets `EnableAcceptEncodingGzip`, which `new` took, in place.
+        pub fn set_enable_accept_encoding_gzip(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableAcceptEncodingGzip", value.into());
+            self
         }
 
-        prop! {
-            /// `HeadersConfig`: An object that determines whether any HTTP headers (and if so, which
-            /// headers) are included in the cache key and in requests that CloudFront sends to the
-            /// origin.
-            props, "HeadersConfig", _, set_headers_config, get_headers_config, Val<HeadersConfig>
+        /// `EnableAcceptEncodingGzip` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_accept_encoding_gzip(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableAcceptEncodingGzip")
         }
 
-        prop! {
-            /// `CookiesConfig`: An object that determines whether any cookies in viewer requests (and
-            /// if so, which cookies) are included in the cache key and in requests that CloudFront
-            /// sends to the origin.
-            props, "CookiesConfig", _, set_cookies_config, get_cookies_config, Val<CookiesConfig>
+        /// Sets `HeadersConfig`, which `new` took, in place.
+        pub fn set_headers_config(&mut self, value: impl Into<Val<HeadersConfig>>) -> &mut Self {
+            self.props.set("HeadersConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryStringsConfig`: An object that determines whether any URL query strings in viewer
-            /// requests (and if so, which query strings) are included in the cache key and in requests
-            /// that CloudFront sends to the origin.
-            props, "QueryStringsConfig", _, set_query_strings_config, get_query_strings_config, Val<QueryStringsConfig>
+        /// `HeadersConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_headers_config(&self) -> ::std::option::Option<Val<HeadersConfig>> {
+            crate::cfn::get_prop(&self.props, "HeadersConfig")
         }
 
-        prop! {
-            /// `EnableAcceptEncodingBrotli`: A flag that can affect whether the ``Accept-Encoding``
-            /// HTTP header is included in the cache key and included in requests that CloudFront sends
-            /// to the origin. This field is related to the ``EnableAcceptEncodingGzip`` field. If one
-            /// or both of these fields is ``true``*and* the viewer request includes the ``Accept-Encoding``
-            /// header, then CloudFront does the following: + Normalizes the value of the viewer's ``Accept-Encoding``
-            /// header + Includes the normalized header in the cache key + Includes the normalized
-            /// header in the request to the origin, if a request is necessary For more information, see …
-            props, "EnableAcceptEncodingBrotli", enable_accept_encoding_brotli, set_enable_accept_encoding_brotli, get_enable_accept_encoding_brotli, Val<bool>
+        /// Sets `CookiesConfig`, which `new` took, in place.
+        pub fn set_cookies_config(&mut self, value: impl Into<Val<CookiesConfig>>) -> &mut Self {
+            self.props.set("CookiesConfig", value.into());
+            self
+        }
+
+        /// `CookiesConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cookies_config(&self) -> ::std::option::Option<Val<CookiesConfig>> {
+            crate::cfn::get_prop(&self.props, "CookiesConfig")
+        }
+
+        /// Sets `QueryStringsConfig`, which `new` took, in place.
+        pub fn set_query_strings_config(&mut self, value: impl Into<Val<QueryStringsConfig>>) -> &mut Self {
+            self.props.set("QueryStringsConfig", value.into());
+            self
+        }
+
+        /// `QueryStringsConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_strings_config(&self) -> ::std::option::Option<Val<QueryStringsConfig>> {
+            crate::cfn::get_prop(&self.props, "QueryStringsConfig")
+        }
+
+        /// `EnableAcceptEncodingBrotli`: A flag that can affect whether the ``Accept-Encoding`` HTTP
+        /// header is included in the cache key and included in requests that CloudFront sends to the
+        /// origin. This field is related to the ``EnableAcceptEncodingGzip`` field. If one or both of
+        /// these fields is ``true``*and* the viewer request includes the ``Accept-Encoding`` header,
+        /// then CloudFront does the following: + Normalizes the value of the viewer's ``Accept-Encoding``
+        /// header + Includes the normalized header in the cache key + Includes the normalized header in
+        /// the request to the origin, if a request is necessary For more information, see …
+        pub fn enable_accept_encoding_brotli(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableAcceptEncodingBrotli", value.into());
+            self
+        }
+
+        /// Sets `EnableAcceptEncodingBrotli` in place: [`Self::enable_accept_encoding_brotli`] on a
+        /// value held by `&mut`.
+        pub fn set_enable_accept_encoding_brotli(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableAcceptEncodingBrotli", value.into());
+            self
+        }
+
+        /// `EnableAcceptEncodingBrotli` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_accept_encoding_brotli(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableAcceptEncodingBrotli")
         }
     }
 
@@ -453,20 +600,34 @@ pub mod cache_policy {
             CookiesConfig { props }
         }
 
-        prop! {
-            /// `CookieBehavior`: Determines whether any cookies in viewer requests are included in the
-            /// cache key and in requests that CloudFront sends to the origin. Valid values are: + ``none`` –
-            /// No cookies in viewer requests are included in the cache key or in requests that
-            /// CloudFront sends to the origin. Even when this field is set to ``none``, any cookies
-            /// that are listed in an ``OriginRequestPolicy``*are* included in origin requests. + ``whitelist`` –
-            /// Only the cookies in viewer requests that are listed in the ``CookieNames`` type are
-            /// included in the cache key and in requests that CloudFront sends to the origin. + …
-            props, "CookieBehavior", _, set_cookie_behavior, get_cookie_behavior, Val<String>
+        /// Sets `CookieBehavior`, which `new` took, in place.
+        pub fn set_cookie_behavior(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CookieBehavior", value.into());
+            self
         }
 
-        prop! {
-            /// `Cookies`: Contains a list of cookie names.
-            props, "Cookies", cookies, set_cookies, get_cookies, Val<List<String>>
+        /// `CookieBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cookie_behavior(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CookieBehavior")
+        }
+
+        /// `Cookies`: Contains a list of cookie names.
+        pub fn cookies(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Cookies", value.into());
+            self
+        }
+
+        /// Sets `Cookies` in place: [`Self::cookies`] on a value held by `&mut`.
+        pub fn set_cookies(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Cookies", value.into());
+            self
+        }
+
+        /// `Cookies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cookies(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Cookies")
         }
     }
 
@@ -495,20 +656,34 @@ pub mod cache_policy {
             HeadersConfig { props }
         }
 
-        prop! {
-            /// `HeaderBehavior`: Determines whether any HTTP headers are included in the cache key and
-            /// in requests that CloudFront sends to the origin. Valid values are: + ``none`` – No
-            /// HTTP headers are included in the cache key or in requests that CloudFront sends to the
-            /// origin. Even when this field is set to ``none``, any headers that are listed in an ``OriginRequestPolicy``*are*
-            /// included in origin requests. + ``whitelist`` – Only the HTTP headers that are listed
-            /// in the ``Headers`` type are included in the cache key and in requests that CloudFront
-            /// sends to the origin.
-            props, "HeaderBehavior", _, set_header_behavior, get_header_behavior, Val<String>
+        /// Sets `HeaderBehavior`, which `new` took, in place.
+        pub fn set_header_behavior(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HeaderBehavior", value.into());
+            self
         }
 
-        prop! {
-            /// `Headers`: Contains a list of HTTP header names.
-            props, "Headers", headers, set_headers, get_headers, Val<List<String>>
+        /// `HeaderBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_behavior(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HeaderBehavior")
+        }
+
+        /// `Headers`: Contains a list of HTTP header names.
+        pub fn headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// Sets `Headers` in place: [`Self::headers`] on a value held by `&mut`.
+        pub fn set_headers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// `Headers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_headers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Headers")
         }
     }
 
@@ -538,20 +713,34 @@ pub mod cache_policy {
             QueryStringsConfig { props }
         }
 
-        prop! {
-            /// `QueryStringBehavior`: Determines whether any URL query strings in viewer requests are
-            /// included in the cache key and in requests that CloudFront sends to the origin. Valid
-            /// values are: + ``none`` – No query strings in viewer requests are included in the cache
-            /// key or in requests that CloudFront sends to the origin. Even when this field is set to ``none``,
-            /// any query strings that are listed in an ``OriginRequestPolicy``*are* included in origin
-            /// requests. + ``whitelist`` – Only the query strings in viewer requests that are listed
-            /// in the ``QueryStringNames`` type are included in the cache key and in requests that …
-            props, "QueryStringBehavior", _, set_query_string_behavior, get_query_string_behavior, Val<String>
+        /// Sets `QueryStringBehavior`, which `new` took, in place.
+        pub fn set_query_string_behavior(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueryStringBehavior", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryStrings`: Contains a list of query string names.
-            props, "QueryStrings", query_strings, set_query_strings, get_query_strings, Val<List<String>>
+        /// `QueryStringBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string_behavior(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueryStringBehavior")
+        }
+
+        /// `QueryStrings`: Contains a list of query string names.
+        pub fn query_strings(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("QueryStrings", value.into());
+            self
+        }
+
+        /// Sets `QueryStrings` in place: [`Self::query_strings`] on a value held by `&mut`.
+        pub fn set_query_strings(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("QueryStrings", value.into());
+            self
+        }
+
+        /// `QueryStrings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_strings(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "QueryStrings")
         }
     }
 }
@@ -583,10 +772,16 @@ impl CloudFrontOriginAccessIdentity {
         CloudFrontOriginAccessIdentity { core }
     }
 
-    prop! {
-        /// `CloudFrontOriginAccessIdentityConfig`: The current configuration information for the
-        /// identity.
-        core.props, "CloudFrontOriginAccessIdentityConfig", _, set_cloud_front_origin_access_identity_config, get_cloud_front_origin_access_identity_config, Val<cloud_front_origin_access_identity::CloudFrontOriginAccessIdentityConfig>
+    /// Sets `CloudFrontOriginAccessIdentityConfig`, which `new` took, in place.
+    pub fn set_cloud_front_origin_access_identity_config(&mut self, value: impl Into<Val<cloud_front_origin_access_identity::CloudFrontOriginAccessIdentityConfig>>) -> &mut Self {
+        self.core.props.set("CloudFrontOriginAccessIdentityConfig", value.into());
+        self
+    }
+
+    /// `CloudFrontOriginAccessIdentityConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cloud_front_origin_access_identity_config(&self) -> ::std::option::Option<Val<cloud_front_origin_access_identity::CloudFrontOriginAccessIdentityConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CloudFrontOriginAccessIdentityConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -632,10 +827,16 @@ pub mod cloud_front_origin_access_identity {
             CloudFrontOriginAccessIdentityConfig { props }
         }
 
-        prop! {
-            /// `Comment`: A comment to describe the origin access identity. The comment cannot be
-            /// longer than 128 characters.
-            props, "Comment", _, set_comment, get_comment, Val<String>
+        /// Sets `Comment`, which `new` took, in place.
+        pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Comment", value.into());
+            self
+        }
+
+        /// `Comment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Comment")
         }
     }
 }
@@ -670,32 +871,78 @@ impl ConnectionFunction {
         ConnectionFunction { core }
     }
 
-    prop! {
-        /// `AutoPublish`: A flag that determines whether to automatically publish the function to
-        /// the ``LIVE`` stage when it’s created. To automatically publish to the ``LIVE`` stage,
-        /// set this property to ``true``.
-        core.props, "AutoPublish", auto_publish, set_auto_publish, get_auto_publish, Val<bool>
+    /// `AutoPublish`: A flag that determines whether to automatically publish the function to the ``LIVE``
+    /// stage when it’s created. To automatically publish to the ``LIVE`` stage, set this property
+    /// to ``true``.
+    pub fn auto_publish(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutoPublish", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectionFunctionCode`: The code for the connection function.
-        core.props, "ConnectionFunctionCode", _, set_connection_function_code, get_connection_function_code, Val<String>
+    /// Sets `AutoPublish` in place: [`Self::auto_publish`] on a value held by `&mut`.
+    pub fn set_auto_publish(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoPublish", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectionFunctionConfig`: Contains configuration information about a CloudFront
-        /// function.
-        core.props, "ConnectionFunctionConfig", _, set_connection_function_config, get_connection_function_config, Val<connection_function::ConnectionFunctionConfig>
+    /// `AutoPublish` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_publish(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoPublish")
     }
 
-    prop! {
-        /// `Name`: The connection function name.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `ConnectionFunctionCode`, which `new` took, in place.
+    pub fn set_connection_function_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectionFunctionCode", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ConnectionFunctionCode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_function_code(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionFunctionCode")
+    }
+
+    /// Sets `ConnectionFunctionConfig`, which `new` took, in place.
+    pub fn set_connection_function_config(&mut self, value: impl Into<Val<connection_function::ConnectionFunctionConfig>>) -> &mut Self {
+        self.core.props.set("ConnectionFunctionConfig", value.into());
+        self
+    }
+
+    /// `ConnectionFunctionConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_function_config(&self) -> ::std::option::Option<Val<connection_function::ConnectionFunctionConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionFunctionConfig")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -776,20 +1023,47 @@ pub mod connection_function {
             ConnectionFunctionConfig { props }
         }
 
-        prop! {
-            /// `Comment`: A comment to describe the function. The comment cannot be longer than 128
-            /// characters.
-            props, "Comment", _, set_comment, get_comment, Val<String>
+        /// Sets `Comment`, which `new` took, in place.
+        pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Comment", value.into());
+            self
         }
 
-        prop! {
-            /// `Runtime`: The function's runtime environment version.
-            props, "Runtime", _, set_runtime, get_runtime, Val<ConnectionFunctionConfigRuntime>
+        /// `Comment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Comment")
         }
 
-        prop! {
-            /// `KeyValueStoreAssociations`: The configuration for the key value store associations.
-            props, "KeyValueStoreAssociations", key_value_store_associations, set_key_value_store_associations, get_key_value_store_associations, Val<List<KeyValueStoreAssociation>>
+        /// Sets `Runtime`, which `new` took, in place.
+        pub fn set_runtime(&mut self, value: impl Into<Val<ConnectionFunctionConfigRuntime>>) -> &mut Self {
+            self.props.set("Runtime", value.into());
+            self
+        }
+
+        /// `Runtime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime(&self) -> ::std::option::Option<Val<ConnectionFunctionConfigRuntime>> {
+            crate::cfn::get_prop(&self.props, "Runtime")
+        }
+
+        /// `KeyValueStoreAssociations`: The configuration for the key value store associations.
+        pub fn key_value_store_associations(mut self, value: impl Into<Val<List<KeyValueStoreAssociation>>>) -> Self {
+            self.props.set("KeyValueStoreAssociations", value.into());
+            self
+        }
+
+        /// Sets `KeyValueStoreAssociations` in place: [`Self::key_value_store_associations`] on a value
+        /// held by `&mut`.
+        pub fn set_key_value_store_associations(&mut self, value: impl Into<Val<List<KeyValueStoreAssociation>>>) -> &mut Self {
+            self.props.set("KeyValueStoreAssociations", value.into());
+            self
+        }
+
+        /// `KeyValueStoreAssociations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_value_store_associations(&self) -> ::std::option::Option<Val<List<KeyValueStoreAssociation>>> {
+            crate::cfn::get_prop(&self.props, "KeyValueStoreAssociations")
         }
     }
 
@@ -812,9 +1086,16 @@ pub mod connection_function {
             KeyValueStoreAssociation { props }
         }
 
-        prop! {
-            /// `KeyValueStoreARN`: The Amazon Resource Name (ARN) of the key value store association.
-            props, "KeyValueStoreARN", _, set_key_value_store_arn, get_key_value_store_arn, Val<String>
+        /// Sets `KeyValueStoreARN`, which `new` took, in place.
+        pub fn set_key_value_store_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyValueStoreARN", value.into());
+            self
+        }
+
+        /// `KeyValueStoreARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_value_store_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyValueStoreARN")
         }
     }
 
@@ -853,29 +1134,88 @@ impl ConnectionGroup {
         ConnectionGroup { core }
     }
 
-    prop! {
-        /// `AnycastIpListId`: The ID of the Anycast static IP list.
-        core.props, "AnycastIpListId", anycast_ip_list_id, set_anycast_ip_list_id, get_anycast_ip_list_id, Val<String>
+    /// `AnycastIpListId`: The ID of the Anycast static IP list.
+    pub fn anycast_ip_list_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AnycastIpListId", value.into());
+        self
     }
 
-    prop! {
-        /// `Enabled`: Whether the connection group is enabled.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// Sets `AnycastIpListId` in place: [`Self::anycast_ip_list_id`] on a value held by `&mut`.
+    pub fn set_anycast_ip_list_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AnycastIpListId", value.into());
+        self
     }
 
-    prop! {
-        /// `Ipv6Enabled`: IPv6 is enabled for the connection group.
-        core.props, "Ipv6Enabled", ipv6_enabled, set_ipv6_enabled, get_ipv6_enabled, Val<bool>
+    /// `AnycastIpListId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_anycast_ip_list_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AnycastIpListId")
     }
 
-    prop! {
-        /// `Name`: The name of the connection group.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Enabled`: Whether the connection group is enabled.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
+    }
+
+    /// `Ipv6Enabled`: IPv6 is enabled for the connection group.
+    pub fn ipv6_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Ipv6Enabled", value.into());
+        self
+    }
+
+    /// Sets `Ipv6Enabled` in place: [`Self::ipv6_enabled`] on a value held by `&mut`.
+    pub fn set_ipv6_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Ipv6Enabled", value.into());
+        self
+    }
+
+    /// `Ipv6Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ipv6_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Ipv6Enabled")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -962,10 +1302,16 @@ impl ContinuousDeploymentPolicy {
         ContinuousDeploymentPolicy { core }
     }
 
-    prop! {
-        /// `ContinuousDeploymentPolicyConfig`: Contains the configuration for a continuous
-        /// deployment policy.
-        core.props, "ContinuousDeploymentPolicyConfig", _, set_continuous_deployment_policy_config, get_continuous_deployment_policy_config, Val<continuous_deployment_policy::ContinuousDeploymentPolicyConfig>
+    /// Sets `ContinuousDeploymentPolicyConfig`, which `new` took, in place.
+    pub fn set_continuous_deployment_policy_config(&mut self, value: impl Into<Val<continuous_deployment_policy::ContinuousDeploymentPolicyConfig>>) -> &mut Self {
+        self.core.props.set("ContinuousDeploymentPolicyConfig", value.into());
+        self
+    }
+
+    /// `ContinuousDeploymentPolicyConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_continuous_deployment_policy_config(&self) -> ::std::option::Option<Val<continuous_deployment_policy::ContinuousDeploymentPolicyConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ContinuousDeploymentPolicyConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1018,42 +1364,107 @@ pub mod continuous_deployment_policy {
             ContinuousDeploymentPolicyConfig { props }
         }
 
-        prop! {
-            /// `Enabled`: A Boolean that indicates whether this continuous deployment policy is enabled (in
-            /// effect). When this value is ``true``, this policy is enabled and in effect. When this
-            /// value is ``false``, this policy is not enabled and has no effect.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `StagingDistributionDnsNames`: The CloudFront domain name of the staging distribution.
-            /// For example: ``d111111abcdef8.cloudfront.net``.
-            props, "StagingDistributionDnsNames", _, set_staging_distribution_dns_names, get_staging_distribution_dns_names, Val<List<String>>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `SingleHeaderPolicyConfig`: This configuration determines which HTTP requests are sent
-            /// to the staging distribution. If the HTTP request contains a header and value that
-            /// matches what you specify here, the request is sent to the staging distribution.
-            /// Otherwise the request is sent to the primary distribution.
-            props, "SingleHeaderPolicyConfig", single_header_policy_config, set_single_header_policy_config, get_single_header_policy_config, Val<ContinuousDeploymentPolicyConfigSingleHeaderPolicyConfig>
+        /// Sets `StagingDistributionDnsNames`, which `new` took, in place.
+        pub fn set_staging_distribution_dns_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StagingDistributionDnsNames", value.into());
+            self
         }
 
-        prop! {
-            /// `SingleWeightPolicyConfig`: This configuration determines the percentage of HTTP
-            /// requests that are sent to the staging distribution.
-            props, "SingleWeightPolicyConfig", single_weight_policy_config, set_single_weight_policy_config, get_single_weight_policy_config, Val<ContinuousDeploymentPolicyConfigSingleWeightPolicyConfig>
+        /// `StagingDistributionDnsNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_staging_distribution_dns_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StagingDistributionDnsNames")
         }
 
-        prop! {
-            /// `TrafficConfig`: Contains the parameters for routing production traffic from your
-            /// primary to staging distributions.
-            props, "TrafficConfig", traffic_config, set_traffic_config, get_traffic_config, Val<TrafficConfig>
+        /// `SingleHeaderPolicyConfig`: This configuration determines which HTTP requests are sent to
+        /// the staging distribution. If the HTTP request contains a header and value that matches what
+        /// you specify here, the request is sent to the staging distribution. Otherwise the request is
+        /// sent to the primary distribution.
+        pub fn single_header_policy_config(mut self, value: impl Into<Val<ContinuousDeploymentPolicyConfigSingleHeaderPolicyConfig>>) -> Self {
+            self.props.set("SingleHeaderPolicyConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of traffic configuration.
-            props, "Type", type_, set_type, get_type, Val<ContinuousDeploymentPolicyConfigType>
+        /// Sets `SingleHeaderPolicyConfig` in place: [`Self::single_header_policy_config`] on a value
+        /// held by `&mut`.
+        pub fn set_single_header_policy_config(&mut self, value: impl Into<Val<ContinuousDeploymentPolicyConfigSingleHeaderPolicyConfig>>) -> &mut Self {
+            self.props.set("SingleHeaderPolicyConfig", value.into());
+            self
+        }
+
+        /// `SingleHeaderPolicyConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_single_header_policy_config(&self) -> ::std::option::Option<Val<ContinuousDeploymentPolicyConfigSingleHeaderPolicyConfig>> {
+            crate::cfn::get_prop(&self.props, "SingleHeaderPolicyConfig")
+        }
+
+        /// `SingleWeightPolicyConfig`: This configuration determines the percentage of HTTP requests
+        /// that are sent to the staging distribution.
+        pub fn single_weight_policy_config(mut self, value: impl Into<Val<ContinuousDeploymentPolicyConfigSingleWeightPolicyConfig>>) -> Self {
+            self.props.set("SingleWeightPolicyConfig", value.into());
+            self
+        }
+
+        /// Sets `SingleWeightPolicyConfig` in place: [`Self::single_weight_policy_config`] on a value
+        /// held by `&mut`.
+        pub fn set_single_weight_policy_config(&mut self, value: impl Into<Val<ContinuousDeploymentPolicyConfigSingleWeightPolicyConfig>>) -> &mut Self {
+            self.props.set("SingleWeightPolicyConfig", value.into());
+            self
+        }
+
+        /// `SingleWeightPolicyConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_single_weight_policy_config(&self) -> ::std::option::Option<Val<ContinuousDeploymentPolicyConfigSingleWeightPolicyConfig>> {
+            crate::cfn::get_prop(&self.props, "SingleWeightPolicyConfig")
+        }
+
+        /// `TrafficConfig`: Contains the parameters for routing production traffic from your primary to
+        /// staging distributions.
+        pub fn traffic_config(mut self, value: impl Into<Val<TrafficConfig>>) -> Self {
+            self.props.set("TrafficConfig", value.into());
+            self
+        }
+
+        /// Sets `TrafficConfig` in place: [`Self::traffic_config`] on a value held by `&mut`.
+        pub fn set_traffic_config(&mut self, value: impl Into<Val<TrafficConfig>>) -> &mut Self {
+            self.props.set("TrafficConfig", value.into());
+            self
+        }
+
+        /// `TrafficConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_traffic_config(&self) -> ::std::option::Option<Val<TrafficConfig>> {
+            crate::cfn::get_prop(&self.props, "TrafficConfig")
+        }
+
+        /// `Type`: The type of traffic configuration.
+        pub fn type_(mut self, value: impl Into<Val<ContinuousDeploymentPolicyConfigType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<ContinuousDeploymentPolicyConfigType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ContinuousDeploymentPolicyConfigType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1080,14 +1491,28 @@ pub mod continuous_deployment_policy {
             ContinuousDeploymentPolicyConfigSingleHeaderPolicyConfig { props }
         }
 
-        prop! {
-            /// `Header`.
-            props, "Header", _, set_header, get_header, Val<String>
+        /// Sets `Header`, which `new` took, in place.
+        pub fn set_header(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Header", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Header` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Header")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1110,18 +1535,39 @@ pub mod continuous_deployment_policy {
             ContinuousDeploymentPolicyConfigSingleWeightPolicyConfig { props }
         }
 
-        prop! {
-            /// `Weight`.
-            props, "Weight", _, set_weight, get_weight, Val<f64>
+        /// Sets `Weight`, which `new` took, in place.
+        pub fn set_weight(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
         }
 
-        prop! {
-            /// `SessionStickinessConfig`: Session stickiness provides the ability to define multiple
-            /// requests from a single viewer as a single session. This prevents the potentially
-            /// inconsistent experience of sending some of a given user's requests to your staging
-            /// distribution, while others are sent to your primary distribution. Define the session
-            /// duration using TTL values.
-            props, "SessionStickinessConfig", session_stickiness_config, set_session_stickiness_config, get_session_stickiness_config, Val<SessionStickinessConfig>
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
+        }
+
+        /// `SessionStickinessConfig`: Session stickiness provides the ability to define multiple
+        /// requests from a single viewer as a single session. This prevents the potentially
+        /// inconsistent experience of sending some of a given user's requests to your staging
+        /// distribution, while others are sent to your primary distribution. Define the session
+        /// duration using TTL values.
+        pub fn session_stickiness_config(mut self, value: impl Into<Val<SessionStickinessConfig>>) -> Self {
+            self.props.set("SessionStickinessConfig", value.into());
+            self
+        }
+
+        /// Sets `SessionStickinessConfig` in place: [`Self::session_stickiness_config`] on a value held
+        /// by `&mut`.
+        pub fn set_session_stickiness_config(&mut self, value: impl Into<Val<SessionStickinessConfig>>) -> &mut Self {
+            self.props.set("SessionStickinessConfig", value.into());
+            self
+        }
+
+        /// `SessionStickinessConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_stickiness_config(&self) -> ::std::option::Option<Val<SessionStickinessConfig>> {
+            crate::cfn::get_prop(&self.props, "SessionStickinessConfig")
         }
     }
 
@@ -1151,16 +1597,28 @@ pub mod continuous_deployment_policy {
             SessionStickinessConfig { props }
         }
 
-        prop! {
-            /// `IdleTTL`: The amount of time after which you want sessions to cease if no requests are
-            /// received. Allowed values are 300–3600 seconds (5–60 minutes).
-            props, "IdleTTL", _, set_idle_ttl, get_idle_ttl, Val<i64>
+        /// Sets `IdleTTL`, which `new` took, in place.
+        pub fn set_idle_ttl(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IdleTTL", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumTTL`: The maximum amount of time to consider requests from the viewer as being
-            /// part of the same session. Allowed values are 300–3600 seconds (5–60 minutes).
-            props, "MaximumTTL", _, set_maximum_ttl, get_maximum_ttl, Val<i64>
+        /// `IdleTTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idle_ttl(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IdleTTL")
+        }
+
+        /// Sets `MaximumTTL`, which `new` took, in place.
+        pub fn set_maximum_ttl(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumTTL", value.into());
+            self
+        }
+
+        /// `MaximumTTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_ttl(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumTTL")
         }
     }
 
@@ -1182,21 +1640,53 @@ pub mod continuous_deployment_policy {
             TrafficConfig { props }
         }
 
-        prop! {
-            /// `Type`: The type of traffic configuration.
-            props, "Type", _, set_type, get_type, Val<TrafficConfigType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<TrafficConfigType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `SingleHeaderConfig`: Determines which HTTP requests are sent to the staging
-            /// distribution.
-            props, "SingleHeaderConfig", single_header_config, set_single_header_config, get_single_header_config, Val<SingleHeaderConfig>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<TrafficConfigType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `SingleWeightConfig`: Contains the percentage of traffic to send to the staging
-            /// distribution.
-            props, "SingleWeightConfig", single_weight_config, set_single_weight_config, get_single_weight_config, Val<SingleWeightConfig>
+        /// `SingleHeaderConfig`: Determines which HTTP requests are sent to the staging distribution.
+        pub fn single_header_config(mut self, value: impl Into<Val<SingleHeaderConfig>>) -> Self {
+            self.props.set("SingleHeaderConfig", value.into());
+            self
+        }
+
+        /// Sets `SingleHeaderConfig` in place: [`Self::single_header_config`] on a value held by `&mut`.
+        pub fn set_single_header_config(&mut self, value: impl Into<Val<SingleHeaderConfig>>) -> &mut Self {
+            self.props.set("SingleHeaderConfig", value.into());
+            self
+        }
+
+        /// `SingleHeaderConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_single_header_config(&self) -> ::std::option::Option<Val<SingleHeaderConfig>> {
+            crate::cfn::get_prop(&self.props, "SingleHeaderConfig")
+        }
+
+        /// `SingleWeightConfig`: Contains the percentage of traffic to send to the staging
+        /// distribution.
+        pub fn single_weight_config(mut self, value: impl Into<Val<SingleWeightConfig>>) -> Self {
+            self.props.set("SingleWeightConfig", value.into());
+            self
+        }
+
+        /// Sets `SingleWeightConfig` in place: [`Self::single_weight_config`] on a value held by `&mut`.
+        pub fn set_single_weight_config(&mut self, value: impl Into<Val<SingleWeightConfig>>) -> &mut Self {
+            self.props.set("SingleWeightConfig", value.into());
+            self
+        }
+
+        /// `SingleWeightConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_single_weight_config(&self) -> ::std::option::Option<Val<SingleWeightConfig>> {
+            crate::cfn::get_prop(&self.props, "SingleWeightConfig")
         }
     }
 
@@ -1221,15 +1711,28 @@ pub mod continuous_deployment_policy {
             SingleHeaderConfig { props }
         }
 
-        prop! {
-            /// `Header`: The request header name that you want CloudFront to send to your staging
-            /// distribution. The header must contain the prefix ``aws-cf-cd-``.
-            props, "Header", _, set_header, get_header, Val<String>
+        /// Sets `Header`, which `new` took, in place.
+        pub fn set_header(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Header", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The request header value.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Header` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Header")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1253,20 +1756,39 @@ pub mod continuous_deployment_policy {
             SingleWeightConfig { props }
         }
 
-        prop! {
-            /// `Weight`: The percentage of traffic to send to a staging distribution, expressed as a
-            /// decimal number between 0 and 0.15. For example, a value of 0.10 means 10% of traffic is
-            /// sent to the staging distribution.
-            props, "Weight", _, set_weight, get_weight, Val<f64>
+        /// Sets `Weight`, which `new` took, in place.
+        pub fn set_weight(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
         }
 
-        prop! {
-            /// `SessionStickinessConfig`: Session stickiness provides the ability to define multiple
-            /// requests from a single viewer as a single session. This prevents the potentially
-            /// inconsistent experience of sending some of a given user's requests to your staging
-            /// distribution, while others are sent to your primary distribution. Define the session
-            /// duration using TTL values.
-            props, "SessionStickinessConfig", session_stickiness_config, set_session_stickiness_config, get_session_stickiness_config, Val<SessionStickinessConfig>
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
+        }
+
+        /// `SessionStickinessConfig`: Session stickiness provides the ability to define multiple
+        /// requests from a single viewer as a single session. This prevents the potentially
+        /// inconsistent experience of sending some of a given user's requests to your staging
+        /// distribution, while others are sent to your primary distribution. Define the session
+        /// duration using TTL values.
+        pub fn session_stickiness_config(mut self, value: impl Into<Val<SessionStickinessConfig>>) -> Self {
+            self.props.set("SessionStickinessConfig", value.into());
+            self
+        }
+
+        /// Sets `SessionStickinessConfig` in place: [`Self::session_stickiness_config`] on a value held
+        /// by `&mut`.
+        pub fn set_session_stickiness_config(&mut self, value: impl Into<Val<SessionStickinessConfig>>) -> &mut Self {
+            self.props.set("SessionStickinessConfig", value.into());
+            self
+        }
+
+        /// `SessionStickinessConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_stickiness_config(&self) -> ::std::option::Option<Val<SessionStickinessConfig>> {
+            crate::cfn::get_prop(&self.props, "SessionStickinessConfig")
         }
     }
 
@@ -1318,14 +1840,34 @@ impl Distribution {
         Distribution { core }
     }
 
-    prop! {
-        /// `DistributionConfig`: The distribution's configuration.
-        core.props, "DistributionConfig", _, set_distribution_config, get_distribution_config, Val<distribution::DistributionConfig>
+    /// Sets `DistributionConfig`, which `new` took, in place.
+    pub fn set_distribution_config(&mut self, value: impl Into<Val<distribution::DistributionConfig>>) -> &mut Self {
+        self.core.props.set("DistributionConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DistributionConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_distribution_config(&self) -> ::std::option::Option<Val<distribution::DistributionConfig>> {
+        crate::cfn::get_prop(&self.core.props, "DistributionConfig")
+    }
+
+    /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1378,214 +1920,550 @@ pub mod distribution {
             DistributionConfig { props }
         }
 
-        prop! {
-            /// `Enabled`: From this field, you can enable or disable the selected distribution.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultCacheBehavior`: A complex type that describes the default cache behavior if you
-            /// don't specify a ``CacheBehavior`` element or if files don't match any of the values of ``PathPattern``
-            /// in ``CacheBehavior`` elements. You must create exactly one default cache behavior.
-            props, "DefaultCacheBehavior", _, set_default_cache_behavior, get_default_cache_behavior, Val<DefaultCacheBehavior>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `Aliases`: This field only supports standard distributions. You can't specify this field
-            /// for multi-tenant distributions. For more information, see Unsupported features for SaaS
-            /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-            /// in the *Amazon CloudFront Developer Guide*. A complex type that contains information
-            /// about CNAMEs (alternate domain names), if any, for this distribution.
-            props, "Aliases", aliases, set_aliases, get_aliases, Val<List<String>>
+        /// Sets `DefaultCacheBehavior`, which `new` took, in place.
+        pub fn set_default_cache_behavior(&mut self, value: impl Into<Val<DefaultCacheBehavior>>) -> &mut Self {
+            self.props.set("DefaultCacheBehavior", value.into());
+            self
         }
 
-        prop! {
-            /// `AnycastIpListId`: To use this field for a multi-tenant distribution, use a connection
-            /// group instead. For more information, see ConnectionGroup (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ConnectionGroup.html>).
-            /// ID of the Anycast static IP list that is associated with the distribution.
-            props, "AnycastIpListId", anycast_ip_list_id, set_anycast_ip_list_id, get_anycast_ip_list_id, Val<String>
+        /// `DefaultCacheBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_cache_behavior(&self) -> ::std::option::Option<Val<DefaultCacheBehavior>> {
+            crate::cfn::get_prop(&self.props, "DefaultCacheBehavior")
         }
 
-        prop! {
-            /// `CNAMEs`: An alias for the CF distribution's domain name. This property is legacy. We
-            /// recommend that you use Aliases (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-aliases>)
-            /// instead.
-            props, "CNAMEs", cnam_es, set_cnam_es, get_cnam_es, Val<List<String>>
+        /// `Aliases`: This field only supports standard distributions. You can't specify this field for
+        /// multi-tenant distributions. For more information, see Unsupported features for SaaS Manager
+        /// for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+        /// in the *Amazon CloudFront Developer Guide*. A complex type that contains information about
+        /// CNAMEs (alternate domain names), if any, for this distribution.
+        pub fn aliases(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Aliases", value.into());
+            self
         }
 
-        prop! {
-            /// `CacheBehaviors`: A complex type that contains zero or more ``CacheBehavior`` elements.
-            props, "CacheBehaviors", cache_behaviors, set_cache_behaviors, get_cache_behaviors, Val<List<CacheBehavior>>
+        /// Sets `Aliases` in place: [`Self::aliases`] on a value held by `&mut`.
+        pub fn set_aliases(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Aliases", value.into());
+            self
         }
 
-        prop! {
-            /// `CacheTagConfig`: Configuration for cache tag extraction from origin responses. When
-            /// specified, CloudFront reads the header named in ``HeaderName`` from origin responses and
-            /// stores the comma-separated values as cache tags on the object. Distributions without ``CacheTagConfig``
-            /// do not extract tags. When ``CacheTagConfig`` is removed from a distribution via ``UpdateDistribution``,
-            /// CloudFront stops extracting tags from origin responses. Changing the ``HeaderName`` on
-            /// an existing distribution does not retroactively affect previously cached objects.
-            /// Tag-based invalidations will not apply to objects already cached …
-            props, "CacheTagConfig", cache_tag_config, set_cache_tag_config, get_cache_tag_config, Val<CacheTagConfig>
+        /// `Aliases` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aliases(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Aliases")
         }
 
-        prop! {
-            /// `Comment`: A comment to describe the distribution. The comment cannot be longer than 128
-            /// characters.
-            props, "Comment", comment, set_comment, get_comment, Val<String>
+        /// `AnycastIpListId`: To use this field for a multi-tenant distribution, use a connection group
+        /// instead. For more information, see ConnectionGroup (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ConnectionGroup.html>).
+        /// ID of the Anycast static IP list that is associated with the distribution.
+        pub fn anycast_ip_list_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AnycastIpListId", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectionFunctionAssociation`: The distribution's connection function association.
-            props, "ConnectionFunctionAssociation", connection_function_association, set_connection_function_association, get_connection_function_association, Val<ConnectionFunctionAssociation>
+        /// Sets `AnycastIpListId` in place: [`Self::anycast_ip_list_id`] on a value held by `&mut`.
+        pub fn set_anycast_ip_list_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AnycastIpListId", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectionMode`: This field specifies whether the connection mode is through a standard
-            /// distribution (direct) or a multi-tenant distribution with distribution tenants (tenant-only).
-            props, "ConnectionMode", connection_mode, set_connection_mode, get_connection_mode, Val<ConnectionMode>
+        /// `AnycastIpListId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_anycast_ip_list_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AnycastIpListId")
         }
 
-        prop! {
-            /// `ContinuousDeploymentPolicyId`: This field only supports standard distributions. You
-            /// can't specify this field for multi-tenant distributions. For more information, see
-            /// Unsupported features for SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-            /// in the *Amazon CloudFront Developer Guide*. The identifier of a continuous deployment
-            /// policy. For more information, see ``CreateContinuousDeploymentPolicy``.
-            props, "ContinuousDeploymentPolicyId", continuous_deployment_policy_id, set_continuous_deployment_policy_id, get_continuous_deployment_policy_id, Val<String>
+        /// `CNAMEs`: An alias for the CF distribution's domain name. This property is legacy. We
+        /// recommend that you use Aliases (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-aliases>)
+        /// instead.
+        pub fn cnam_es(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CNAMEs", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomErrorResponses`: A complex type that controls the following: + Whether CloudFront
-            /// replaces HTTP status codes in the 4xx and 5xx range with custom error messages before
-            /// returning the response to the viewer. + How long CloudFront caches HTTP status codes in
-            /// the 4xx and 5xx range. For more information about custom error pages, see Customizing
-            /// Error Responses (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/custom-error-pages.html>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "CustomErrorResponses", custom_error_responses, set_custom_error_responses, get_custom_error_responses, Val<List<CustomErrorResponse>>
+        /// Sets `CNAMEs` in place: [`Self::cnam_es`] on a value held by `&mut`.
+        pub fn set_cnam_es(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CNAMEs", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomOrigin`: The user-defined HTTP server that serves as the origin for content that
-            /// CF distributes. This property is legacy. We recommend that you use Origin (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-origin.html>)
-            /// instead.
-            props, "CustomOrigin", custom_origin, set_custom_origin, get_custom_origin, Val<LegacyCustomOrigin>
+        /// `CNAMEs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cnam_es(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CNAMEs")
         }
 
-        prop! {
-            /// `DefaultRootObject`: When a viewer requests the root URL for your distribution, the
-            /// default root object is the object that you want CloudFront to request from your origin.
-            /// For example, if your root URL is ``<https://www.example.com>``, you can specify
-            /// CloudFront to return the ``index.html`` file as the default root object. You can specify
-            /// a default root object so that viewers see a specific file or object, instead of another
-            /// object in your distribution (for example, ``<https://www.example.com/product-description.html>``).
-            /// A default root object avoids exposing the contents of your distribution. You can specify
-            /// the …
-            props, "DefaultRootObject", default_root_object, set_default_root_object, get_default_root_object, Val<String>
+        /// `CacheBehaviors`: A complex type that contains zero or more ``CacheBehavior`` elements.
+        pub fn cache_behaviors(mut self, value: impl Into<Val<List<CacheBehavior>>>) -> Self {
+            self.props.set("CacheBehaviors", value.into());
+            self
         }
 
-        prop! {
-            /// `HttpVersion`: (Optional) Specify the HTTP version(s) that you want viewers to use to
-            /// communicate with CF. The default value for new distributions is ``http1.1``. For viewers
-            /// and CF to use HTTP/2, viewers must support TLSv1.2 or later, and must support Server
-            /// Name Indication (SNI). For viewers and CF to use HTTP/3, viewers must support TLSv1.3
-            /// and Server Name Indication (SNI). CF supports HTTP/3 connection migration to allow the
-            /// viewer to switch networks without losing connection. For more information about
-            /// connection migration, see \[Connection …
-            props, "HttpVersion", http_version, set_http_version, get_http_version, Val<DistributionConfigHttpVersion>
+        /// Sets `CacheBehaviors` in place: [`Self::cache_behaviors`] on a value held by `&mut`.
+        pub fn set_cache_behaviors(&mut self, value: impl Into<Val<List<CacheBehavior>>>) -> &mut Self {
+            self.props.set("CacheBehaviors", value.into());
+            self
         }
 
-        prop! {
-            /// `IPV6Enabled`: To use this field for a multi-tenant distribution, use a connection group
-            /// instead. For more information, see ConnectionGroup (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ConnectionGroup.html>).
-            /// If you want CloudFront to respond to IPv6 DNS requests with an IPv6 address for your
-            /// distribution, specify ``true``. If you specify ``false``, CloudFront responds to IPv6
-            /// DNS requests with the DNS response code ``NOERROR`` and with no IP addresses. This
-            /// allows viewers to submit a second request, for an IPv4 address for your distribution. In
-            /// general, you should enable IPv6 if you have …
-            props, "IPV6Enabled", ipv6_enabled, set_ipv6_enabled, get_ipv6_enabled, Val<bool>
+        /// `CacheBehaviors` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cache_behaviors(&self) -> ::std::option::Option<Val<List<CacheBehavior>>> {
+            crate::cfn::get_prop(&self.props, "CacheBehaviors")
         }
 
-        prop! {
-            /// `Logging`: A complex type that controls whether access logs are written for the
-            /// distribution. For more information about logging, see Access Logs (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/AccessLogs.html>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "Logging", logging, set_logging, get_logging, Val<Logging>
+        /// `CacheTagConfig`: Configuration for cache tag extraction from origin responses. When
+        /// specified, CloudFront reads the header named in ``HeaderName`` from origin responses and
+        /// stores the comma-separated values as cache tags on the object. Distributions without ``CacheTagConfig``
+        /// do not extract tags. When ``CacheTagConfig`` is removed from a distribution via ``UpdateDistribution``,
+        /// CloudFront stops extracting tags from origin responses. Changing the ``HeaderName`` on an
+        /// existing distribution does not retroactively affect previously cached objects. Tag-based
+        /// invalidations will not apply to objects already cached …
+        pub fn cache_tag_config(mut self, value: impl Into<Val<CacheTagConfig>>) -> Self {
+            self.props.set("CacheTagConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `OriginGroups`: A complex type that contains information about origin groups for this
-            /// distribution. Specify a value for either the ``Origins`` or ``OriginGroups`` property.
-            props, "OriginGroups", origin_groups, set_origin_groups, get_origin_groups, Val<OriginGroups>
+        /// Sets `CacheTagConfig` in place: [`Self::cache_tag_config`] on a value held by `&mut`.
+        pub fn set_cache_tag_config(&mut self, value: impl Into<Val<CacheTagConfig>>) -> &mut Self {
+            self.props.set("CacheTagConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `Origins`: A complex type that contains information about origins for this distribution.
-            /// Specify a value for either the ``Origins`` or ``OriginGroups`` property.
-            props, "Origins", origins, set_origins, get_origins, Val<List<Origin>>
+        /// `CacheTagConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cache_tag_config(&self) -> ::std::option::Option<Val<CacheTagConfig>> {
+            crate::cfn::get_prop(&self.props, "CacheTagConfig")
         }
 
-        prop! {
-            /// `PriceClass`: This field only supports standard distributions. You can't specify this
-            /// field for multi-tenant distributions. For more information, see Unsupported features for
-            /// SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-            /// in the *Amazon CloudFront Developer Guide*. The price class that corresponds with the
-            /// maximum price that you want to pay for CloudFront service. If you specify ``PriceClass_All``,
-            /// CloudFront responds to requests for your objects from all CloudFront edge locations. If
-            /// you specify a …
-            props, "PriceClass", price_class, set_price_class, get_price_class, Val<DistributionConfigPriceClass>
+        /// `Comment`: A comment to describe the distribution. The comment cannot be longer than 128
+        /// characters.
+        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Comment", value.into());
+            self
         }
 
-        prop! {
-            /// `Restrictions`: A complex type that identifies ways in which you want to restrict
-            /// distribution of your content.
-            props, "Restrictions", restrictions, set_restrictions, get_restrictions, Val<Restrictions>
+        /// Sets `Comment` in place: [`Self::comment`] on a value held by `&mut`.
+        pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Comment", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Origin`: The origin as an S3 bucket. This property is legacy. We recommend that you
-            /// use Origin (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-origin.html>)
-            /// instead.
-            props, "S3Origin", s3_origin, set_s3_origin, get_s3_origin, Val<LegacyS3Origin>
+        /// `Comment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Comment")
         }
 
-        prop! {
-            /// `Staging`: This field only supports standard distributions. You can't specify this field
-            /// for multi-tenant distributions. For more information, see Unsupported features for SaaS
-            /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-            /// in the *Amazon CloudFront Developer Guide*. A Boolean that indicates whether this is a
-            /// staging distribution. When this value is ``true``, this is a staging distribution. When
-            /// this value is ``false``, this is not a staging distribution.
-            props, "Staging", staging, set_staging, get_staging, Val<bool>
+        /// `ConnectionFunctionAssociation`: The distribution's connection function association.
+        pub fn connection_function_association(mut self, value: impl Into<Val<ConnectionFunctionAssociation>>) -> Self {
+            self.props.set("ConnectionFunctionAssociation", value.into());
+            self
         }
 
-        prop! {
-            /// `TenantConfig`: This field only supports multi-tenant distributions. You can't specify
-            /// this field for standard distributions. For more information, see Unsupported features
-            /// for SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-            /// in the *Amazon CloudFront Developer Guide*. A distribution tenant configuration.
-            props, "TenantConfig", tenant_config, set_tenant_config, get_tenant_config, Val<DistributionConfigTenantConfig>
+        /// Sets `ConnectionFunctionAssociation` in place: [`Self::connection_function_association`] on
+        /// a value held by `&mut`.
+        pub fn set_connection_function_association(&mut self, value: impl Into<Val<ConnectionFunctionAssociation>>) -> &mut Self {
+            self.props.set("ConnectionFunctionAssociation", value.into());
+            self
         }
 
-        prop! {
-            /// `ViewerCertificate`: A complex type that determines the distribution's SSL/TLS
-            /// configuration for communicating with viewers.
-            props, "ViewerCertificate", viewer_certificate, set_viewer_certificate, get_viewer_certificate, Val<ViewerCertificate>
+        /// `ConnectionFunctionAssociation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_function_association(&self) -> ::std::option::Option<Val<ConnectionFunctionAssociation>> {
+            crate::cfn::get_prop(&self.props, "ConnectionFunctionAssociation")
         }
 
-        prop! {
-            /// `ViewerMtlsConfig`: The distribution's viewer mTLS configuration.
-            props, "ViewerMtlsConfig", viewer_mtls_config, set_viewer_mtls_config, get_viewer_mtls_config, Val<ViewerMtlsConfig>
+        /// `ConnectionMode`: This field specifies whether the connection mode is through a standard
+        /// distribution (direct) or a multi-tenant distribution with distribution tenants (tenant-only).
+        pub fn connection_mode(mut self, value: impl Into<Val<ConnectionMode>>) -> Self {
+            self.props.set("ConnectionMode", value.into());
+            self
         }
 
-        prop! {
-            /// `WebACLId`: Multi-tenant distributions only support WAF V2 web ACLs. A unique identifier
-            /// that specifies the WAF web ACL, if any, to associate with this distribution. To specify
-            /// a web ACL created using the latest version of WAF, use the ACL ARN, for example ``arn:aws:wafv2:us-east-1:123456789012:global/webacl/ExampleWebACL/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111``.
-            /// To specify a web ACL created using WAF Classic, use the ACL ID, for example ``a1b2c3d4-5678-90ab-cdef-EXAMPLE11111``.
-            /// WAF is a web application firewall that lets you monitor the HTTP and HTTPS requests that
-            /// are forwarded to CloudFront, and lets …
-            props, "WebACLId", web_acl_id, set_web_acl_id, get_web_acl_id, Val<String>
+        /// Sets `ConnectionMode` in place: [`Self::connection_mode`] on a value held by `&mut`.
+        pub fn set_connection_mode(&mut self, value: impl Into<Val<ConnectionMode>>) -> &mut Self {
+            self.props.set("ConnectionMode", value.into());
+            self
+        }
+
+        /// `ConnectionMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_mode(&self) -> ::std::option::Option<Val<ConnectionMode>> {
+            crate::cfn::get_prop(&self.props, "ConnectionMode")
+        }
+
+        /// `ContinuousDeploymentPolicyId`: This field only supports standard distributions. You can't
+        /// specify this field for multi-tenant distributions. For more information, see Unsupported
+        /// features for SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+        /// in the *Amazon CloudFront Developer Guide*. The identifier of a continuous deployment
+        /// policy. For more information, see ``CreateContinuousDeploymentPolicy``.
+        pub fn continuous_deployment_policy_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContinuousDeploymentPolicyId", value.into());
+            self
+        }
+
+        /// Sets `ContinuousDeploymentPolicyId` in place: [`Self::continuous_deployment_policy_id`] on a
+        /// value held by `&mut`.
+        pub fn set_continuous_deployment_policy_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContinuousDeploymentPolicyId", value.into());
+            self
+        }
+
+        /// `ContinuousDeploymentPolicyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_continuous_deployment_policy_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContinuousDeploymentPolicyId")
+        }
+
+        /// `CustomErrorResponses`: A complex type that controls the following: + Whether CloudFront
+        /// replaces HTTP status codes in the 4xx and 5xx range with custom error messages before
+        /// returning the response to the viewer. + How long CloudFront caches HTTP status codes in the 4xx
+        /// and 5xx range. For more information about custom error pages, see Customizing Error
+        /// Responses (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/custom-error-pages.html>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn custom_error_responses(mut self, value: impl Into<Val<List<CustomErrorResponse>>>) -> Self {
+            self.props.set("CustomErrorResponses", value.into());
+            self
+        }
+
+        /// Sets `CustomErrorResponses` in place: [`Self::custom_error_responses`] on a value held by `&mut`.
+        pub fn set_custom_error_responses(&mut self, value: impl Into<Val<List<CustomErrorResponse>>>) -> &mut Self {
+            self.props.set("CustomErrorResponses", value.into());
+            self
+        }
+
+        /// `CustomErrorResponses` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_error_responses(&self) -> ::std::option::Option<Val<List<CustomErrorResponse>>> {
+            crate::cfn::get_prop(&self.props, "CustomErrorResponses")
+        }
+
+        /// `CustomOrigin`: The user-defined HTTP server that serves as the origin for content that CF
+        /// distributes. This property is legacy. We recommend that you use Origin (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-origin.html>)
+        /// instead.
+        pub fn custom_origin(mut self, value: impl Into<Val<LegacyCustomOrigin>>) -> Self {
+            self.props.set("CustomOrigin", value.into());
+            self
+        }
+
+        /// Sets `CustomOrigin` in place: [`Self::custom_origin`] on a value held by `&mut`.
+        pub fn set_custom_origin(&mut self, value: impl Into<Val<LegacyCustomOrigin>>) -> &mut Self {
+            self.props.set("CustomOrigin", value.into());
+            self
+        }
+
+        /// `CustomOrigin` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_origin(&self) -> ::std::option::Option<Val<LegacyCustomOrigin>> {
+            crate::cfn::get_prop(&self.props, "CustomOrigin")
+        }
+
+        /// `DefaultRootObject`: When a viewer requests the root URL for your distribution, the default
+        /// root object is the object that you want CloudFront to request from your origin. For example,
+        /// if your root URL is ``<https://www.example.com>``, you can specify CloudFront to return the ``index.html``
+        /// file as the default root object. You can specify a default root object so that viewers see a
+        /// specific file or object, instead of another object in your distribution (for example, ``<https://www.example.com/product-description.html>``).
+        /// A default root object avoids exposing the contents of your distribution. You can specify the …
+        pub fn default_root_object(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultRootObject", value.into());
+            self
+        }
+
+        /// Sets `DefaultRootObject` in place: [`Self::default_root_object`] on a value held by `&mut`.
+        pub fn set_default_root_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultRootObject", value.into());
+            self
+        }
+
+        /// `DefaultRootObject` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_root_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultRootObject")
+        }
+
+        /// `HttpVersion`: (Optional) Specify the HTTP version(s) that you want viewers to use to
+        /// communicate with CF. The default value for new distributions is ``http1.1``. For viewers and
+        /// CF to use HTTP/2, viewers must support TLSv1.2 or later, and must support Server Name
+        /// Indication (SNI). For viewers and CF to use HTTP/3, viewers must support TLSv1.3 and Server
+        /// Name Indication (SNI). CF supports HTTP/3 connection migration to allow the viewer to switch
+        /// networks without losing connection. For more information about connection migration, see \[Connection …
+        pub fn http_version(mut self, value: impl Into<Val<DistributionConfigHttpVersion>>) -> Self {
+            self.props.set("HttpVersion", value.into());
+            self
+        }
+
+        /// Sets `HttpVersion` in place: [`Self::http_version`] on a value held by `&mut`.
+        pub fn set_http_version(&mut self, value: impl Into<Val<DistributionConfigHttpVersion>>) -> &mut Self {
+            self.props.set("HttpVersion", value.into());
+            self
+        }
+
+        /// `HttpVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_version(&self) -> ::std::option::Option<Val<DistributionConfigHttpVersion>> {
+            crate::cfn::get_prop(&self.props, "HttpVersion")
+        }
+
+        /// `IPV6Enabled`: To use this field for a multi-tenant distribution, use a connection group
+        /// instead. For more information, see ConnectionGroup (<https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ConnectionGroup.html>).
+        /// If you want CloudFront to respond to IPv6 DNS requests with an IPv6 address for your
+        /// distribution, specify ``true``. If you specify ``false``, CloudFront responds to IPv6 DNS
+        /// requests with the DNS response code ``NOERROR`` and with no IP addresses. This allows
+        /// viewers to submit a second request, for an IPv4 address for your distribution. In general,
+        /// you should enable IPv6 if you have …
+        pub fn ipv6_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IPV6Enabled", value.into());
+            self
+        }
+
+        /// Sets `IPV6Enabled` in place: [`Self::ipv6_enabled`] on a value held by `&mut`.
+        pub fn set_ipv6_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IPV6Enabled", value.into());
+            self
+        }
+
+        /// `IPV6Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ipv6_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IPV6Enabled")
+        }
+
+        /// `Logging`: A complex type that controls whether access logs are written for the
+        /// distribution. For more information about logging, see Access Logs (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/AccessLogs.html>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn logging(mut self, value: impl Into<Val<Logging>>) -> Self {
+            self.props.set("Logging", value.into());
+            self
+        }
+
+        /// Sets `Logging` in place: [`Self::logging`] on a value held by `&mut`.
+        pub fn set_logging(&mut self, value: impl Into<Val<Logging>>) -> &mut Self {
+            self.props.set("Logging", value.into());
+            self
+        }
+
+        /// `Logging` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logging(&self) -> ::std::option::Option<Val<Logging>> {
+            crate::cfn::get_prop(&self.props, "Logging")
+        }
+
+        /// `OriginGroups`: A complex type that contains information about origin groups for this
+        /// distribution. Specify a value for either the ``Origins`` or ``OriginGroups`` property.
+        pub fn origin_groups(mut self, value: impl Into<Val<OriginGroups>>) -> Self {
+            self.props.set("OriginGroups", value.into());
+            self
+        }
+
+        /// Sets `OriginGroups` in place: [`Self::origin_groups`] on a value held by `&mut`.
+        pub fn set_origin_groups(&mut self, value: impl Into<Val<OriginGroups>>) -> &mut Self {
+            self.props.set("OriginGroups", value.into());
+            self
+        }
+
+        /// `OriginGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_groups(&self) -> ::std::option::Option<Val<OriginGroups>> {
+            crate::cfn::get_prop(&self.props, "OriginGroups")
+        }
+
+        /// `Origins`: A complex type that contains information about origins for this distribution.
+        /// Specify a value for either the ``Origins`` or ``OriginGroups`` property.
+        pub fn origins(mut self, value: impl Into<Val<List<Origin>>>) -> Self {
+            self.props.set("Origins", value.into());
+            self
+        }
+
+        /// Sets `Origins` in place: [`Self::origins`] on a value held by `&mut`.
+        pub fn set_origins(&mut self, value: impl Into<Val<List<Origin>>>) -> &mut Self {
+            self.props.set("Origins", value.into());
+            self
+        }
+
+        /// `Origins` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origins(&self) -> ::std::option::Option<Val<List<Origin>>> {
+            crate::cfn::get_prop(&self.props, "Origins")
+        }
+
+        /// `PriceClass`: This field only supports standard distributions. You can't specify this field
+        /// for multi-tenant distributions. For more information, see Unsupported features for SaaS
+        /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+        /// in the *Amazon CloudFront Developer Guide*. The price class that corresponds with the
+        /// maximum price that you want to pay for CloudFront service. If you specify ``PriceClass_All``,
+        /// CloudFront responds to requests for your objects from all CloudFront edge locations. If you
+        /// specify a …
+        pub fn price_class(mut self, value: impl Into<Val<DistributionConfigPriceClass>>) -> Self {
+            self.props.set("PriceClass", value.into());
+            self
+        }
+
+        /// Sets `PriceClass` in place: [`Self::price_class`] on a value held by `&mut`.
+        pub fn set_price_class(&mut self, value: impl Into<Val<DistributionConfigPriceClass>>) -> &mut Self {
+            self.props.set("PriceClass", value.into());
+            self
+        }
+
+        /// `PriceClass` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_price_class(&self) -> ::std::option::Option<Val<DistributionConfigPriceClass>> {
+            crate::cfn::get_prop(&self.props, "PriceClass")
+        }
+
+        /// `Restrictions`: A complex type that identifies ways in which you want to restrict
+        /// distribution of your content.
+        pub fn restrictions(mut self, value: impl Into<Val<Restrictions>>) -> Self {
+            self.props.set("Restrictions", value.into());
+            self
+        }
+
+        /// Sets `Restrictions` in place: [`Self::restrictions`] on a value held by `&mut`.
+        pub fn set_restrictions(&mut self, value: impl Into<Val<Restrictions>>) -> &mut Self {
+            self.props.set("Restrictions", value.into());
+            self
+        }
+
+        /// `Restrictions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_restrictions(&self) -> ::std::option::Option<Val<Restrictions>> {
+            crate::cfn::get_prop(&self.props, "Restrictions")
+        }
+
+        /// `S3Origin`: The origin as an S3 bucket. This property is legacy. We recommend that you use
+        /// Origin (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-origin.html>)
+        /// instead.
+        pub fn s3_origin(mut self, value: impl Into<Val<LegacyS3Origin>>) -> Self {
+            self.props.set("S3Origin", value.into());
+            self
+        }
+
+        /// Sets `S3Origin` in place: [`Self::s3_origin`] on a value held by `&mut`.
+        pub fn set_s3_origin(&mut self, value: impl Into<Val<LegacyS3Origin>>) -> &mut Self {
+            self.props.set("S3Origin", value.into());
+            self
+        }
+
+        /// `S3Origin` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_origin(&self) -> ::std::option::Option<Val<LegacyS3Origin>> {
+            crate::cfn::get_prop(&self.props, "S3Origin")
+        }
+
+        /// `Staging`: This field only supports standard distributions. You can't specify this field for
+        /// multi-tenant distributions. For more information, see Unsupported features for SaaS Manager
+        /// for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+        /// in the *Amazon CloudFront Developer Guide*. A Boolean that indicates whether this is a
+        /// staging distribution. When this value is ``true``, this is a staging distribution. When this
+        /// value is ``false``, this is not a staging distribution.
+        pub fn staging(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Staging", value.into());
+            self
+        }
+
+        /// Sets `Staging` in place: [`Self::staging`] on a value held by `&mut`.
+        pub fn set_staging(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Staging", value.into());
+            self
+        }
+
+        /// `Staging` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_staging(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Staging")
+        }
+
+        /// `TenantConfig`: This field only supports multi-tenant distributions. You can't specify this
+        /// field for standard distributions. For more information, see Unsupported features for SaaS
+        /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+        /// in the *Amazon CloudFront Developer Guide*. A distribution tenant configuration.
+        pub fn tenant_config(mut self, value: impl Into<Val<DistributionConfigTenantConfig>>) -> Self {
+            self.props.set("TenantConfig", value.into());
+            self
+        }
+
+        /// Sets `TenantConfig` in place: [`Self::tenant_config`] on a value held by `&mut`.
+        pub fn set_tenant_config(&mut self, value: impl Into<Val<DistributionConfigTenantConfig>>) -> &mut Self {
+            self.props.set("TenantConfig", value.into());
+            self
+        }
+
+        /// `TenantConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tenant_config(&self) -> ::std::option::Option<Val<DistributionConfigTenantConfig>> {
+            crate::cfn::get_prop(&self.props, "TenantConfig")
+        }
+
+        /// `ViewerCertificate`: A complex type that determines the distribution's SSL/TLS configuration
+        /// for communicating with viewers.
+        pub fn viewer_certificate(mut self, value: impl Into<Val<ViewerCertificate>>) -> Self {
+            self.props.set("ViewerCertificate", value.into());
+            self
+        }
+
+        /// Sets `ViewerCertificate` in place: [`Self::viewer_certificate`] on a value held by `&mut`.
+        pub fn set_viewer_certificate(&mut self, value: impl Into<Val<ViewerCertificate>>) -> &mut Self {
+            self.props.set("ViewerCertificate", value.into());
+            self
+        }
+
+        /// `ViewerCertificate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_viewer_certificate(&self) -> ::std::option::Option<Val<ViewerCertificate>> {
+            crate::cfn::get_prop(&self.props, "ViewerCertificate")
+        }
+
+        /// `ViewerMtlsConfig`: The distribution's viewer mTLS configuration.
+        pub fn viewer_mtls_config(mut self, value: impl Into<Val<ViewerMtlsConfig>>) -> Self {
+            self.props.set("ViewerMtlsConfig", value.into());
+            self
+        }
+
+        /// Sets `ViewerMtlsConfig` in place: [`Self::viewer_mtls_config`] on a value held by `&mut`.
+        pub fn set_viewer_mtls_config(&mut self, value: impl Into<Val<ViewerMtlsConfig>>) -> &mut Self {
+            self.props.set("ViewerMtlsConfig", value.into());
+            self
+        }
+
+        /// `ViewerMtlsConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_viewer_mtls_config(&self) -> ::std::option::Option<Val<ViewerMtlsConfig>> {
+            crate::cfn::get_prop(&self.props, "ViewerMtlsConfig")
+        }
+
+        /// `WebACLId`: Multi-tenant distributions only support WAF V2 web ACLs. A unique identifier
+        /// that specifies the WAF web ACL, if any, to associate with this distribution. To specify a
+        /// web ACL created using the latest version of WAF, use the ACL ARN, for example ``arn:aws:wafv2:us-east-1:123456789012:global/webacl/ExampleWebACL/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111``.
+        /// To specify a web ACL created using WAF Classic, use the ACL ID, for example ``a1b2c3d4-5678-90ab-cdef-EXAMPLE11111``.
+        /// WAF is a web application firewall that lets you monitor the HTTP and HTTPS requests that are
+        /// forwarded to CloudFront, and lets …
+        pub fn web_acl_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WebACLId", value.into());
+            self
+        }
+
+        /// Sets `WebACLId` in place: [`Self::web_acl_id`] on a value held by `&mut`.
+        pub fn set_web_acl_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WebACLId", value.into());
+            self
+        }
+
+        /// `WebACLId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_web_acl_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WebACLId")
         }
     }
 
@@ -1636,190 +2514,431 @@ pub mod distribution {
             CacheBehavior { props }
         }
 
-        prop! {
-            /// `PathPattern`: The pattern (for example, ``images/*.jpg``) that specifies which requests
-            /// to apply the behavior to. When CloudFront receives a viewer request, the requested path
-            /// is compared with path patterns in the order in which cache behaviors are listed in the
-            /// distribution. You can optionally include a slash (``/``) at the beginning of the path
-            /// pattern. For example, ``/images/*.jpg``. CloudFront behavior is the same with or without
-            /// the leading ``/``. The path pattern for the default cache behavior is ``*`` and cannot
-            /// be changed. If the request for an object does not match the path pattern for any cache …
-            props, "PathPattern", _, set_path_pattern, get_path_pattern, Val<String>
+        /// Sets `PathPattern`, which `new` took, in place.
+        pub fn set_path_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PathPattern", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetOriginId`: The value of ``ID`` for the origin that you want CloudFront to route
-            /// requests to when they match this cache behavior.
-            props, "TargetOriginId", _, set_target_origin_id, get_target_origin_id, Val<String>
+        /// `PathPattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PathPattern")
         }
 
-        prop! {
-            /// `ViewerProtocolPolicy`: The protocol that viewers can use to access the files in the
-            /// origin specified by ``TargetOriginId`` when a request matches the path pattern in ``PathPattern``.
-            /// You can specify the following options: + ``allow-all``: Viewers can use HTTP or HTTPS. + ``redirect-to-https``:
-            /// If a viewer submits an HTTP request, CloudFront returns an HTTP status code of 301 (Moved
-            /// Permanently) to the viewer along with the HTTPS URL. The viewer then resubmits the
-            /// request using the new URL. + ``https-only``: If a viewer sends an HTTP request,
-            /// CloudFront returns an HTTP status code of 403 (Forbidden). For more …
-            props, "ViewerProtocolPolicy", _, set_viewer_protocol_policy, get_viewer_protocol_policy, Val<String>
+        /// Sets `TargetOriginId`, which `new` took, in place.
+        pub fn set_target_origin_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetOriginId", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedMethods`: A complex type that controls which HTTP methods CloudFront processes
-            /// and forwards to your Amazon S3 bucket or your custom origin. There are three choices: +
-            /// CloudFront forwards only ``GET`` and ``HEAD`` requests. + CloudFront forwards only ``GET``, ``HEAD``,
-            /// and ``OPTIONS`` requests. + CloudFront forwards ``GET, HEAD, OPTIONS, PUT, PATCH,
-            /// POST``, and ``DELETE`` requests. If you pick the third choice, you may need to restrict
-            /// access to your Amazon S3 bucket or to your custom origin so users can't perform
-            /// operations that you don't want them to. For example, you might not want users to have …
-            props, "AllowedMethods", allowed_methods, set_allowed_methods, get_allowed_methods, Val<List<String>>
+        /// `TargetOriginId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_origin_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetOriginId")
         }
 
-        prop! {
-            /// `CachePolicyId`: The unique identifier of the cache policy that is attached to this
-            /// cache behavior. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
-            /// or Using the managed cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html>)
-            /// in the *Amazon CloudFront Developer Guide*. A ``CacheBehavior`` must include either a ``CachePolicyId``
-            /// or ``ForwardedValues``. We recommend that you use a ``CachePolicyId``.
-            props, "CachePolicyId", cache_policy_id, set_cache_policy_id, get_cache_policy_id, Val<String>
+        /// Sets `ViewerProtocolPolicy`, which `new` took, in place.
+        pub fn set_viewer_protocol_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ViewerProtocolPolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `CachedMethods`: A complex type that controls whether CloudFront caches the response to
-            /// requests using the specified HTTP methods. There are two choices: + CloudFront caches
-            /// responses to ``GET`` and ``HEAD`` requests. + CloudFront caches responses to ``GET``, ``HEAD``,
-            /// and ``OPTIONS`` requests. If you pick the second choice for your Amazon S3 Origin, you
-            /// may need to forward Access-Control-Request-Method, Access-Control-Request-Headers, and
-            /// Origin headers for the responses to be cached correctly.
-            props, "CachedMethods", cached_methods, set_cached_methods, get_cached_methods, Val<List<String>>
+        /// `ViewerProtocolPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_viewer_protocol_policy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ViewerProtocolPolicy")
         }
 
-        prop! {
-            /// `Compress`: Whether you want CloudFront to automatically compress certain files for this
-            /// cache behavior. If so, specify true; if not, specify false. For more information, see
-            /// Serving Compressed Files (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/ServingCompressedFiles.html>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "Compress", compress, set_compress, get_compress, Val<bool>
+        /// `AllowedMethods`: A complex type that controls which HTTP methods CloudFront processes and
+        /// forwards to your Amazon S3 bucket or your custom origin. There are three choices: +
+        /// CloudFront forwards only ``GET`` and ``HEAD`` requests. + CloudFront forwards only ``GET``, ``HEAD``,
+        /// and ``OPTIONS`` requests. + CloudFront forwards ``GET, HEAD, OPTIONS, PUT, PATCH, POST``,
+        /// and ``DELETE`` requests. If you pick the third choice, you may need to restrict access to
+        /// your Amazon S3 bucket or to your custom origin so users can't perform operations that you
+        /// don't want them to. For example, you might not want users to have …
+        pub fn allowed_methods(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedMethods", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultTTL`: This field only supports standard distributions. You can't specify this
-            /// field for multi-tenant distributions. For more information, see Unsupported features for
-            /// SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-            /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that
-            /// you use the ``DefaultTTL`` field in a cache policy instead of this field. For more
-            /// information, see \[Creating cache …
-            props, "DefaultTTL", default_ttl, set_default_ttl, get_default_ttl, Val<f64>
+        /// Sets `AllowedMethods` in place: [`Self::allowed_methods`] on a value held by `&mut`.
+        pub fn set_allowed_methods(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedMethods", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldLevelEncryptionId`: The value of ``ID`` for the field-level encryption
-            /// configuration that you want CloudFront to use for encrypting specific fields of data for
-            /// this cache behavior.
-            props, "FieldLevelEncryptionId", field_level_encryption_id, set_field_level_encryption_id, get_field_level_encryption_id, Val<String>
+        /// `AllowedMethods` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_methods(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedMethods")
         }
 
-        prop! {
-            /// `ForwardedValues`: This field is deprecated. We recommend that you use a cache policy or
-            /// an origin request policy instead of this field. For more information, see Working with
-            /// policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/working-with-policies.html>)
-            /// in the *Amazon CloudFront Developer Guide*. If you want to include values in the cache
-            /// key, use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
-            /// or \[Using the managed cache …
-            props, "ForwardedValues", forwarded_values, set_forwarded_values, get_forwarded_values, Val<ForwardedValues>
+        /// `CachePolicyId`: The unique identifier of the cache policy that is attached to this cache
+        /// behavior. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
+        /// or Using the managed cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html>)
+        /// in the *Amazon CloudFront Developer Guide*. A ``CacheBehavior`` must include either a ``CachePolicyId``
+        /// or ``ForwardedValues``. We recommend that you use a ``CachePolicyId``.
+        pub fn cache_policy_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CachePolicyId", value.into());
+            self
         }
 
-        prop! {
-            /// `FunctionAssociations`: A list of CloudFront functions that are associated with this
-            /// cache behavior. CloudFront functions must be published to the ``LIVE`` stage to
-            /// associate them with a cache behavior.
-            props, "FunctionAssociations", function_associations, set_function_associations, get_function_associations, Val<List<FunctionAssociation>>
+        /// Sets `CachePolicyId` in place: [`Self::cache_policy_id`] on a value held by `&mut`.
+        pub fn set_cache_policy_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CachePolicyId", value.into());
+            self
         }
 
-        prop! {
-            /// `GrpcConfig`: The gRPC configuration for your cache behavior.
-            props, "GrpcConfig", grpc_config, set_grpc_config, get_grpc_config, Val<GrpcConfig>
+        /// `CachePolicyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cache_policy_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CachePolicyId")
         }
 
-        prop! {
-            /// `LambdaFunctionAssociations`: A complex type that contains zero or more Lambda@Edge
-            /// function associations for a cache behavior.
-            props, "LambdaFunctionAssociations", lambda_function_associations, set_lambda_function_associations, get_lambda_function_associations, Val<List<LambdaFunctionAssociation>>
+        /// `CachedMethods`: A complex type that controls whether CloudFront caches the response to
+        /// requests using the specified HTTP methods. There are two choices: + CloudFront caches
+        /// responses to ``GET`` and ``HEAD`` requests. + CloudFront caches responses to ``GET``, ``HEAD``,
+        /// and ``OPTIONS`` requests. If you pick the second choice for your Amazon S3 Origin, you may
+        /// need to forward Access-Control-Request-Method, Access-Control-Request-Headers, and Origin
+        /// headers for the responses to be cached correctly.
+        pub fn cached_methods(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CachedMethods", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxTTL`: This field only supports standard distributions. You can't specify this field
-            /// for multi-tenant distributions. For more information, see Unsupported features for SaaS
-            /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-            /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that
-            /// you use the ``MaxTTL`` field in a cache policy instead of this field. For more
-            /// information, see \[Creating cache …
-            props, "MaxTTL", max_ttl, set_max_ttl, get_max_ttl, Val<f64>
+        /// Sets `CachedMethods` in place: [`Self::cached_methods`] on a value held by `&mut`.
+        pub fn set_cached_methods(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CachedMethods", value.into());
+            self
         }
 
-        prop! {
-            /// `MinTTL`: This field only supports standard distributions. You can't specify this field
-            /// for multi-tenant distributions. For more information, see Unsupported features for SaaS
-            /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-            /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that
-            /// you use the ``MinTTL`` field in a cache policy instead of this field. For more
-            /// information, see \[Creating cache …
-            props, "MinTTL", min_ttl, set_min_ttl, get_min_ttl, Val<f64>
+        /// `CachedMethods` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cached_methods(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CachedMethods")
         }
 
-        prop! {
-            /// `OriginRequestPolicyId`: The unique identifier of the origin request policy that is
-            /// attached to this cache behavior. For more information, see Creating origin request
-            /// policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-origin-requests.html#origin-request-create-origin-request-policy>)
-            /// or Using the managed origin request policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "OriginRequestPolicyId", origin_request_policy_id, set_origin_request_policy_id, get_origin_request_policy_id, Val<String>
+        /// `Compress`: Whether you want CloudFront to automatically compress certain files for this
+        /// cache behavior. If so, specify true; if not, specify false. For more information, see
+        /// Serving Compressed Files (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/ServingCompressedFiles.html>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn compress(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Compress", value.into());
+            self
         }
 
-        prop! {
-            /// `RealtimeLogConfigArn`: The Amazon Resource Name (ARN) of the real-time log
-            /// configuration that is attached to this cache behavior. For more information, see
-            /// Real-time logs (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/real-time-logs.html>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "RealtimeLogConfigArn", realtime_log_config_arn, set_realtime_log_config_arn, get_realtime_log_config_arn, Val<String>
+        /// Sets `Compress` in place: [`Self::compress`] on a value held by `&mut`.
+        pub fn set_compress(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Compress", value.into());
+            self
         }
 
-        prop! {
-            /// `ResponseHeadersPolicyId`: The identifier for a response headers policy.
-            props, "ResponseHeadersPolicyId", response_headers_policy_id, set_response_headers_policy_id, get_response_headers_policy_id, Val<String>
+        /// `Compress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compress(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Compress")
         }
 
-        prop! {
-            /// `SmoothStreaming`: This field only supports standard distributions. You can't specify
-            /// this field for multi-tenant distributions. For more information, see Unsupported
-            /// features for SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-            /// in the *Amazon CloudFront Developer Guide*. Indicates whether you want to distribute
-            /// media files in the Microsoft Smooth Streaming format using the origin that is associated
-            /// with this cache behavior. If so, specify ``true``; if not, specify ``false``. If you
-            /// specify ``true`` for …
-            props, "SmoothStreaming", smooth_streaming, set_smooth_streaming, get_smooth_streaming, Val<bool>
+        /// `DefaultTTL`: This field only supports standard distributions. You can't specify this field
+        /// for multi-tenant distributions. For more information, see Unsupported features for SaaS
+        /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+        /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that you
+        /// use the ``DefaultTTL`` field in a cache policy instead of this field. For more information,
+        /// see \[Creating cache …
+        pub fn default_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("DefaultTTL", value.into());
+            self
         }
 
-        prop! {
-            /// `TrustedKeyGroups`: A list of key groups that CloudFront can use to validate signed URLs
-            /// or signed cookies. When a cache behavior contains trusted key groups, CloudFront
-            /// requires signed URLs or signed cookies for all requests that match the cache behavior.
-            /// The URLs or cookies must be signed with a private key whose corresponding public key is
-            /// in the key group. The signed URL or cookie contains information about which public key
-            /// CloudFront should use to verify the signature. For more information, see Serving private
-            /// content (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html>) …
-            props, "TrustedKeyGroups", trusted_key_groups, set_trusted_key_groups, get_trusted_key_groups, Val<List<String>>
+        /// Sets `DefaultTTL` in place: [`Self::default_ttl`] on a value held by `&mut`.
+        pub fn set_default_ttl(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("DefaultTTL", value.into());
+            self
         }
 
-        prop! {
-            /// `TrustedSigners`: We recommend using ``TrustedKeyGroups`` instead of ``TrustedSigners``.
-            /// This field only supports standard distributions. You can't specify this field for
-            /// multi-tenant distributions. For more information, see Unsupported features for SaaS
-            /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-            /// in the *Amazon CloudFront Developer Guide*. A list of AWS-account IDs whose public keys
-            /// CloudFront can use to validate signed URLs or signed cookies. When a cache behavior
-            /// contains trusted signers, CloudFront …
-            props, "TrustedSigners", trusted_signers, set_trusted_signers, get_trusted_signers, Val<List<String>>
+        /// `DefaultTTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_ttl(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "DefaultTTL")
+        }
+
+        /// `FieldLevelEncryptionId`: The value of ``ID`` for the field-level encryption configuration
+        /// that you want CloudFront to use for encrypting specific fields of data for this cache
+        /// behavior.
+        pub fn field_level_encryption_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FieldLevelEncryptionId", value.into());
+            self
+        }
+
+        /// Sets `FieldLevelEncryptionId` in place: [`Self::field_level_encryption_id`] on a value held
+        /// by `&mut`.
+        pub fn set_field_level_encryption_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FieldLevelEncryptionId", value.into());
+            self
+        }
+
+        /// `FieldLevelEncryptionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_level_encryption_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FieldLevelEncryptionId")
+        }
+
+        /// `ForwardedValues`: This field is deprecated. We recommend that you use a cache policy or an
+        /// origin request policy instead of this field. For more information, see Working with policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/working-with-policies.html>)
+        /// in the *Amazon CloudFront Developer Guide*. If you want to include values in the cache key,
+        /// use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
+        /// or \[Using the managed cache …
+        pub fn forwarded_values(mut self, value: impl Into<Val<ForwardedValues>>) -> Self {
+            self.props.set("ForwardedValues", value.into());
+            self
+        }
+
+        /// Sets `ForwardedValues` in place: [`Self::forwarded_values`] on a value held by `&mut`.
+        pub fn set_forwarded_values(&mut self, value: impl Into<Val<ForwardedValues>>) -> &mut Self {
+            self.props.set("ForwardedValues", value.into());
+            self
+        }
+
+        /// `ForwardedValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forwarded_values(&self) -> ::std::option::Option<Val<ForwardedValues>> {
+            crate::cfn::get_prop(&self.props, "ForwardedValues")
+        }
+
+        /// `FunctionAssociations`: A list of CloudFront functions that are associated with this cache
+        /// behavior. CloudFront functions must be published to the ``LIVE`` stage to associate them
+        /// with a cache behavior.
+        pub fn function_associations(mut self, value: impl Into<Val<List<FunctionAssociation>>>) -> Self {
+            self.props.set("FunctionAssociations", value.into());
+            self
+        }
+
+        /// Sets `FunctionAssociations` in place: [`Self::function_associations`] on a value held by `&mut`.
+        pub fn set_function_associations(&mut self, value: impl Into<Val<List<FunctionAssociation>>>) -> &mut Self {
+            self.props.set("FunctionAssociations", value.into());
+            self
+        }
+
+        /// `FunctionAssociations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function_associations(&self) -> ::std::option::Option<Val<List<FunctionAssociation>>> {
+            crate::cfn::get_prop(&self.props, "FunctionAssociations")
+        }
+
+        /// `GrpcConfig`: The gRPC configuration for your cache behavior.
+        pub fn grpc_config(mut self, value: impl Into<Val<GrpcConfig>>) -> Self {
+            self.props.set("GrpcConfig", value.into());
+            self
+        }
+
+        /// Sets `GrpcConfig` in place: [`Self::grpc_config`] on a value held by `&mut`.
+        pub fn set_grpc_config(&mut self, value: impl Into<Val<GrpcConfig>>) -> &mut Self {
+            self.props.set("GrpcConfig", value.into());
+            self
+        }
+
+        /// `GrpcConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_grpc_config(&self) -> ::std::option::Option<Val<GrpcConfig>> {
+            crate::cfn::get_prop(&self.props, "GrpcConfig")
+        }
+
+        /// `LambdaFunctionAssociations`: A complex type that contains zero or more Lambda@Edge function
+        /// associations for a cache behavior.
+        pub fn lambda_function_associations(mut self, value: impl Into<Val<List<LambdaFunctionAssociation>>>) -> Self {
+            self.props.set("LambdaFunctionAssociations", value.into());
+            self
+        }
+
+        /// Sets `LambdaFunctionAssociations` in place: [`Self::lambda_function_associations`] on a
+        /// value held by `&mut`.
+        pub fn set_lambda_function_associations(&mut self, value: impl Into<Val<List<LambdaFunctionAssociation>>>) -> &mut Self {
+            self.props.set("LambdaFunctionAssociations", value.into());
+            self
+        }
+
+        /// `LambdaFunctionAssociations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_function_associations(&self) -> ::std::option::Option<Val<List<LambdaFunctionAssociation>>> {
+            crate::cfn::get_prop(&self.props, "LambdaFunctionAssociations")
+        }
+
+        /// `MaxTTL`: This field only supports standard distributions. You can't specify this field for
+        /// multi-tenant distributions. For more information, see Unsupported features for SaaS Manager
+        /// for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+        /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that you
+        /// use the ``MaxTTL`` field in a cache policy instead of this field. For more information, see \[Creating
+        /// cache …
+        pub fn max_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxTTL", value.into());
+            self
+        }
+
+        /// Sets `MaxTTL` in place: [`Self::max_ttl`] on a value held by `&mut`.
+        pub fn set_max_ttl(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxTTL", value.into());
+            self
+        }
+
+        /// `MaxTTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_ttl(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxTTL")
+        }
+
+        /// `MinTTL`: This field only supports standard distributions. You can't specify this field for
+        /// multi-tenant distributions. For more information, see Unsupported features for SaaS Manager
+        /// for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+        /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that you
+        /// use the ``MinTTL`` field in a cache policy instead of this field. For more information, see \[Creating
+        /// cache …
+        pub fn min_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MinTTL", value.into());
+            self
+        }
+
+        /// Sets `MinTTL` in place: [`Self::min_ttl`] on a value held by `&mut`.
+        pub fn set_min_ttl(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinTTL", value.into());
+            self
+        }
+
+        /// `MinTTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_ttl(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinTTL")
+        }
+
+        /// `OriginRequestPolicyId`: The unique identifier of the origin request policy that is attached
+        /// to this cache behavior. For more information, see Creating origin request policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-origin-requests.html#origin-request-create-origin-request-policy>)
+        /// or Using the managed origin request policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn origin_request_policy_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OriginRequestPolicyId", value.into());
+            self
+        }
+
+        /// Sets `OriginRequestPolicyId` in place: [`Self::origin_request_policy_id`] on a value held by `&mut`.
+        pub fn set_origin_request_policy_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OriginRequestPolicyId", value.into());
+            self
+        }
+
+        /// `OriginRequestPolicyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_request_policy_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OriginRequestPolicyId")
+        }
+
+        /// `RealtimeLogConfigArn`: The Amazon Resource Name (ARN) of the real-time log configuration
+        /// that is attached to this cache behavior. For more information, see Real-time logs (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/real-time-logs.html>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn realtime_log_config_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RealtimeLogConfigArn", value.into());
+            self
+        }
+
+        /// Sets `RealtimeLogConfigArn` in place: [`Self::realtime_log_config_arn`] on a value held by `&mut`.
+        pub fn set_realtime_log_config_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RealtimeLogConfigArn", value.into());
+            self
+        }
+
+        /// `RealtimeLogConfigArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_realtime_log_config_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RealtimeLogConfigArn")
+        }
+
+        /// `ResponseHeadersPolicyId`: The identifier for a response headers policy.
+        pub fn response_headers_policy_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResponseHeadersPolicyId", value.into());
+            self
+        }
+
+        /// Sets `ResponseHeadersPolicyId` in place: [`Self::response_headers_policy_id`] on a value
+        /// held by `&mut`.
+        pub fn set_response_headers_policy_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResponseHeadersPolicyId", value.into());
+            self
+        }
+
+        /// `ResponseHeadersPolicyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_headers_policy_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResponseHeadersPolicyId")
+        }
+
+        /// `SmoothStreaming`: This field only supports standard distributions. You can't specify this
+        /// field for multi-tenant distributions. For more information, see Unsupported features for
+        /// SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+        /// in the *Amazon CloudFront Developer Guide*. Indicates whether you want to distribute media
+        /// files in the Microsoft Smooth Streaming format using the origin that is associated with this
+        /// cache behavior. If so, specify ``true``; if not, specify ``false``. If you specify ``true``
+        /// for …
+        pub fn smooth_streaming(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SmoothStreaming", value.into());
+            self
+        }
+
+        /// Sets `SmoothStreaming` in place: [`Self::smooth_streaming`] on a value held by `&mut`.
+        pub fn set_smooth_streaming(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SmoothStreaming", value.into());
+            self
+        }
+
+        /// `SmoothStreaming` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_smooth_streaming(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SmoothStreaming")
+        }
+
+        /// `TrustedKeyGroups`: A list of key groups that CloudFront can use to validate signed URLs or
+        /// signed cookies. When a cache behavior contains trusted key groups, CloudFront requires
+        /// signed URLs or signed cookies for all requests that match the cache behavior. The URLs or
+        /// cookies must be signed with a private key whose corresponding public key is in the key
+        /// group. The signed URL or cookie contains information about which public key CloudFront
+        /// should use to verify the signature. For more information, see Serving private content (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html>) …
+        pub fn trusted_key_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("TrustedKeyGroups", value.into());
+            self
+        }
+
+        /// Sets `TrustedKeyGroups` in place: [`Self::trusted_key_groups`] on a value held by `&mut`.
+        pub fn set_trusted_key_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TrustedKeyGroups", value.into());
+            self
+        }
+
+        /// `TrustedKeyGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trusted_key_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TrustedKeyGroups")
+        }
+
+        /// `TrustedSigners`: We recommend using ``TrustedKeyGroups`` instead of ``TrustedSigners``.
+        /// This field only supports standard distributions. You can't specify this field for
+        /// multi-tenant distributions. For more information, see Unsupported features for SaaS Manager
+        /// for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+        /// in the *Amazon CloudFront Developer Guide*. A list of AWS-account IDs whose public keys
+        /// CloudFront can use to validate signed URLs or signed cookies. When a cache behavior contains
+        /// trusted signers, CloudFront …
+        pub fn trusted_signers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("TrustedSigners", value.into());
+            self
+        }
+
+        /// Sets `TrustedSigners` in place: [`Self::trusted_signers`] on a value held by `&mut`.
+        pub fn set_trusted_signers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TrustedSigners", value.into());
+            self
+        }
+
+        /// `TrustedSigners` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trusted_signers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TrustedSigners")
         }
     }
 
@@ -1851,45 +2970,85 @@ pub mod distribution {
             ForwardedValues { props }
         }
 
-        prop! {
-            /// `QueryString`: This field is deprecated. We recommend that you use a cache policy or an
-            /// origin request policy instead of this field. If you want to include query strings in the
-            /// cache key, use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
-            /// in the *Amazon CloudFront Developer Guide*. If you want to send query strings to the
-            /// origin but not include them in the cache key, use an origin request policy. For more
-            /// information, see \[Creating origin request …
-            props, "QueryString", _, set_query_string, get_query_string, Val<bool>
+        /// Sets `QueryString`, which `new` took, in place.
+        pub fn set_query_string(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("QueryString", value.into());
+            self
         }
 
-        prop! {
-            /// `Cookies`: This field is deprecated. We recommend that you use a cache policy or an
-            /// origin request policy instead of this field. If you want to include cookies in the cache
-            /// key, use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
-            /// in the *Amazon CloudFront Developer Guide*. If you want to send cookies to the origin
-            /// but not include them in the cache key, use an origin request policy. For more
-            /// information, see \[Creating origin request …
-            props, "Cookies", cookies, set_cookies, get_cookies, Val<Cookies>
+        /// `QueryString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "QueryString")
         }
 
-        prop! {
-            /// `Headers`: This field is deprecated. We recommend that you use a cache policy or an
-            /// origin request policy instead of this field. If you want to include headers in the cache
-            /// key, use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
-            /// in the *Amazon CloudFront Developer Guide*. If you want to send headers to the origin
-            /// but not include them in the cache key, use an origin request policy. For more
-            /// information, see \[Creating origin request …
-            props, "Headers", headers, set_headers, get_headers, Val<List<String>>
+        /// `Cookies`: This field is deprecated. We recommend that you use a cache policy or an origin
+        /// request policy instead of this field. If you want to include cookies in the cache key, use a
+        /// cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
+        /// in the *Amazon CloudFront Developer Guide*. If you want to send cookies to the origin but
+        /// not include them in the cache key, use an origin request policy. For more information, see \[Creating
+        /// origin request …
+        pub fn cookies(mut self, value: impl Into<Val<Cookies>>) -> Self {
+            self.props.set("Cookies", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryStringCacheKeys`: This field is deprecated. We recommend that you use a cache
-            /// policy or an origin request policy instead of this field. If you want to include query
-            /// strings in the cache key, use a cache policy. For more information, see Creating cache
-            /// policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
-            /// in the *Amazon CloudFront Developer Guide*. If you want to send query strings to the
-            /// origin but not include them in the cache key, use an origin request policy. For more
-            /// information, see \[Creating origin request …
-            props, "QueryStringCacheKeys", query_string_cache_keys, set_query_string_cache_keys, get_query_string_cache_keys, Val<List<String>>
+        /// Sets `Cookies` in place: [`Self::cookies`] on a value held by `&mut`.
+        pub fn set_cookies(&mut self, value: impl Into<Val<Cookies>>) -> &mut Self {
+            self.props.set("Cookies", value.into());
+            self
+        }
+
+        /// `Cookies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cookies(&self) -> ::std::option::Option<Val<Cookies>> {
+            crate::cfn::get_prop(&self.props, "Cookies")
+        }
+
+        /// `Headers`: This field is deprecated. We recommend that you use a cache policy or an origin
+        /// request policy instead of this field. If you want to include headers in the cache key, use a
+        /// cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
+        /// in the *Amazon CloudFront Developer Guide*. If you want to send headers to the origin but
+        /// not include them in the cache key, use an origin request policy. For more information, see \[Creating
+        /// origin request …
+        pub fn headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// Sets `Headers` in place: [`Self::headers`] on a value held by `&mut`.
+        pub fn set_headers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// `Headers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_headers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Headers")
+        }
+
+        /// `QueryStringCacheKeys`: This field is deprecated. We recommend that you use a cache policy
+        /// or an origin request policy instead of this field. If you want to include query strings in
+        /// the cache key, use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
+        /// in the *Amazon CloudFront Developer Guide*. If you want to send query strings to the origin
+        /// but not include them in the cache key, use an origin request policy. For more information,
+        /// see \[Creating origin request …
+        pub fn query_string_cache_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("QueryStringCacheKeys", value.into());
+            self
+        }
+
+        /// Sets `QueryStringCacheKeys` in place: [`Self::query_string_cache_keys`] on a value held by `&mut`.
+        pub fn set_query_string_cache_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("QueryStringCacheKeys", value.into());
+            self
+        }
+
+        /// `QueryStringCacheKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string_cache_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "QueryStringCacheKeys")
         }
     }
 
@@ -1921,24 +3080,39 @@ pub mod distribution {
             Cookies { props }
         }
 
-        prop! {
-            /// `Forward`: This field is deprecated. We recommend that you use a cache policy or an
-            /// origin request policy instead of this field. If you want to include cookies in the cache
-            /// key, use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
-            /// in the *Amazon CloudFront Developer Guide*. If you want to send cookies to the origin
-            /// but not include them in the cache key, use origin request policy. For more information,
-            /// see \[Creating origin request …
-            props, "Forward", _, set_forward, get_forward, Val<String>
+        /// Sets `Forward`, which `new` took, in place.
+        pub fn set_forward(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Forward", value.into());
+            self
         }
 
-        prop! {
-            /// `WhitelistedNames`: This field is deprecated. We recommend that you use a cache policy
-            /// or an origin request policy instead of this field. If you want to include cookies in the
-            /// cache key, use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
-            /// in the *Amazon CloudFront Developer Guide*. If you want to send cookies to the origin
-            /// but not include them in the cache key, use an origin request policy. For more
-            /// information, see \[Creating origin request …
-            props, "WhitelistedNames", whitelisted_names, set_whitelisted_names, get_whitelisted_names, Val<List<String>>
+        /// `Forward` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forward(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Forward")
+        }
+
+        /// `WhitelistedNames`: This field is deprecated. We recommend that you use a cache policy or an
+        /// origin request policy instead of this field. If you want to include cookies in the cache
+        /// key, use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
+        /// in the *Amazon CloudFront Developer Guide*. If you want to send cookies to the origin but
+        /// not include them in the cache key, use an origin request policy. For more information, see \[Creating
+        /// origin request …
+        pub fn whitelisted_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("WhitelistedNames", value.into());
+            self
+        }
+
+        /// Sets `WhitelistedNames` in place: [`Self::whitelisted_names`] on a value held by `&mut`.
+        pub fn set_whitelisted_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("WhitelistedNames", value.into());
+            self
+        }
+
+        /// `WhitelistedNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_whitelisted_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "WhitelistedNames")
         }
     }
 
@@ -1958,16 +3132,42 @@ pub mod distribution {
             FunctionAssociation { props }
         }
 
-        prop! {
-            /// `EventType`: The event type of the function, either ``viewer-request`` or ``viewer-response``.
-            /// You cannot use origin-facing event types (``origin-request`` and ``origin-response``)
-            /// with a CloudFront function.
-            props, "EventType", event_type, set_event_type, get_event_type, Val<String>
+        /// `EventType`: The event type of the function, either ``viewer-request`` or ``viewer-response``.
+        /// You cannot use origin-facing event types (``origin-request`` and ``origin-response``) with a
+        /// CloudFront function.
+        pub fn event_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EventType", value.into());
+            self
         }
 
-        prop! {
-            /// `FunctionARN`: The Amazon Resource Name (ARN) of the function.
-            props, "FunctionARN", function_arn, set_function_arn, get_function_arn, Val<String>
+        /// Sets `EventType` in place: [`Self::event_type`] on a value held by `&mut`.
+        pub fn set_event_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventType", value.into());
+            self
+        }
+
+        /// `EventType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventType")
+        }
+
+        /// `FunctionARN`: The Amazon Resource Name (ARN) of the function.
+        pub fn function_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FunctionARN", value.into());
+            self
+        }
+
+        /// Sets `FunctionARN` in place: [`Self::function_arn`] on a value held by `&mut`.
+        pub fn set_function_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FunctionARN", value.into());
+            self
+        }
+
+        /// `FunctionARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FunctionARN")
         }
     }
 
@@ -1995,10 +3195,16 @@ pub mod distribution {
             GrpcConfig { props }
         }
 
-        prop! {
-            /// `Enabled`: Enables your CloudFront distribution to receive gRPC requests and to proxy
-            /// them directly to your origins.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -2018,29 +3224,68 @@ pub mod distribution {
             LambdaFunctionAssociation { props }
         }
 
-        prop! {
-            /// `EventType`: Specifies the event type that triggers a Lambda@Edge function invocation.
-            /// You can specify the following values: + ``viewer-request``: The function executes when
-            /// CloudFront receives a request from a viewer and before it checks to see whether the
-            /// requested object is in the edge cache. + ``origin-request``: The function executes only
-            /// when CloudFront sends a request to your origin. When the requested object is in the edge
-            /// cache, the function doesn't execute. + ``origin-response``: The function executes after
-            /// CloudFront receives a response from the origin and before it caches the object in the …
-            props, "EventType", event_type, set_event_type, get_event_type, Val<String>
+        /// `EventType`: Specifies the event type that triggers a Lambda@Edge function invocation. You
+        /// can specify the following values: + ``viewer-request``: The function executes when
+        /// CloudFront receives a request from a viewer and before it checks to see whether the
+        /// requested object is in the edge cache. + ``origin-request``: The function executes only when
+        /// CloudFront sends a request to your origin. When the requested object is in the edge cache,
+        /// the function doesn't execute. + ``origin-response``: The function executes after CloudFront
+        /// receives a response from the origin and before it caches the object in the …
+        pub fn event_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EventType", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeBody`: A flag that allows a Lambda@Edge function to have read access to the body
-            /// content. For more information, see Accessing the Request Body by Choosing the Include
-            /// Body Option (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-include-body-access.html>)
-            /// in the Amazon CloudFront Developer Guide.
-            props, "IncludeBody", include_body, set_include_body, get_include_body, Val<bool>
+        /// Sets `EventType` in place: [`Self::event_type`] on a value held by `&mut`.
+        pub fn set_event_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventType", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaFunctionARN`: The ARN of the Lambda@Edge function. You must specify the ARN of a
-            /// function version; you can't specify an alias or $LATEST.
-            props, "LambdaFunctionARN", lambda_function_arn, set_lambda_function_arn, get_lambda_function_arn, Val<String>
+        /// `EventType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventType")
+        }
+
+        /// `IncludeBody`: A flag that allows a Lambda@Edge function to have read access to the body
+        /// content. For more information, see Accessing the Request Body by Choosing the Include Body
+        /// Option (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-include-body-access.html>)
+        /// in the Amazon CloudFront Developer Guide.
+        pub fn include_body(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeBody", value.into());
+            self
+        }
+
+        /// Sets `IncludeBody` in place: [`Self::include_body`] on a value held by `&mut`.
+        pub fn set_include_body(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeBody", value.into());
+            self
+        }
+
+        /// `IncludeBody` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_body(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeBody")
+        }
+
+        /// `LambdaFunctionARN`: The ARN of the Lambda@Edge function. You must specify the ARN of a
+        /// function version; you can't specify an alias or $LATEST.
+        pub fn lambda_function_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LambdaFunctionARN", value.into());
+            self
+        }
+
+        /// Sets `LambdaFunctionARN` in place: [`Self::lambda_function_arn`] on a value held by `&mut`.
+        pub fn set_lambda_function_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaFunctionARN", value.into());
+            self
+        }
+
+        /// `LambdaFunctionARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_function_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaFunctionARN")
         }
     }
 
@@ -2068,12 +3313,16 @@ pub mod distribution {
             CacheTagConfig { props }
         }
 
-        prop! {
-            /// `HeaderName`: The name of the HTTP header that your origin includes in responses.
-            /// CloudFront uses this header to extract cache tags. The header value must contain
-            /// comma-separated tag values (for example, ``product:electronics, category:tv,
-            /// brand:example``).
-            props, "HeaderName", _, set_header_name, get_header_name, Val<String>
+        /// Sets `HeaderName`, which `new` took, in place.
+        pub fn set_header_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HeaderName", value.into());
+            self
+        }
+
+        /// `HeaderName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HeaderName")
         }
     }
 
@@ -2095,9 +3344,16 @@ pub mod distribution {
             ConnectionFunctionAssociation { props }
         }
 
-        prop! {
-            /// `Id`: The association's ID.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
     }
 
@@ -2137,44 +3393,87 @@ pub mod distribution {
             CustomErrorResponse { props }
         }
 
-        prop! {
-            /// `ErrorCode`: The HTTP status code for which you want to specify a custom error page
-            /// and/or a caching duration.
-            props, "ErrorCode", _, set_error_code, get_error_code, Val<i64>
+        /// Sets `ErrorCode`, which `new` took, in place.
+        pub fn set_error_code(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ErrorCode", value.into());
+            self
         }
 
-        prop! {
-            /// `ErrorCachingMinTTL`: The minimum amount of time, in seconds, that you want CloudFront
-            /// to cache the HTTP status code specified in ``ErrorCode``. When this time period has
-            /// elapsed, CloudFront queries your origin to see whether the problem that caused the error
-            /// has been resolved and the requested object is now available. For more information, see
-            /// Customizing Error Responses (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/custom-error-pages.html>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "ErrorCachingMinTTL", error_caching_min_ttl, set_error_caching_min_ttl, get_error_caching_min_ttl, Val<f64>
+        /// `ErrorCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_code(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ErrorCode")
         }
 
-        prop! {
-            /// `ResponseCode`: The HTTP status code that you want CloudFront to return to the viewer
-            /// along with the custom error page. There are a variety of reasons that you might want
-            /// CloudFront to return a status code different from the status code that your origin
-            /// returned to CloudFront, for example: + Some Internet devices (some firewalls and
-            /// corporate proxies, for example) intercept HTTP 4xx and 5xx and prevent the response from
-            /// being returned to the viewer. If you substitute ``200``, the response typically won't be
-            /// intercepted. + If you don't care about distinguishing among different client errors or
-            /// server errors, …
-            props, "ResponseCode", response_code, set_response_code, get_response_code, Val<i64>
+        /// `ErrorCachingMinTTL`: The minimum amount of time, in seconds, that you want CloudFront to
+        /// cache the HTTP status code specified in ``ErrorCode``. When this time period has elapsed,
+        /// CloudFront queries your origin to see whether the problem that caused the error has been
+        /// resolved and the requested object is now available. For more information, see Customizing
+        /// Error Responses (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/custom-error-pages.html>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn error_caching_min_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ErrorCachingMinTTL", value.into());
+            self
         }
 
-        prop! {
-            /// `ResponsePagePath`: The path to the custom error page that you want CloudFront to return
-            /// to a viewer when your origin returns the HTTP status code specified by ``ErrorCode``,
-            /// for example, ``/4xx-errors/403-forbidden.html``. If you want to store your objects and
-            /// your custom error pages in different locations, your distribution must include a cache
-            /// behavior for which the following is true: + The value of ``PathPattern`` matches the
-            /// path to your custom error messages. For example, suppose you saved custom error pages
-            /// for 4xx errors in an Amazon S3 bucket in a directory named ``/4xx-errors``. Your
-            /// distribution must …
-            props, "ResponsePagePath", response_page_path, set_response_page_path, get_response_page_path, Val<String>
+        /// Sets `ErrorCachingMinTTL` in place: [`Self::error_caching_min_ttl`] on a value held by `&mut`.
+        pub fn set_error_caching_min_ttl(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ErrorCachingMinTTL", value.into());
+            self
+        }
+
+        /// `ErrorCachingMinTTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_caching_min_ttl(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ErrorCachingMinTTL")
+        }
+
+        /// `ResponseCode`: The HTTP status code that you want CloudFront to return to the viewer along
+        /// with the custom error page. There are a variety of reasons that you might want CloudFront to
+        /// return a status code different from the status code that your origin returned to CloudFront,
+        /// for example: + Some Internet devices (some firewalls and corporate proxies, for example)
+        /// intercept HTTP 4xx and 5xx and prevent the response from being returned to the viewer. If
+        /// you substitute ``200``, the response typically won't be intercepted. + If you don't care
+        /// about distinguishing among different client errors or server errors, …
+        pub fn response_code(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ResponseCode", value.into());
+            self
+        }
+
+        /// Sets `ResponseCode` in place: [`Self::response_code`] on a value held by `&mut`.
+        pub fn set_response_code(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ResponseCode", value.into());
+            self
+        }
+
+        /// `ResponseCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_code(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ResponseCode")
+        }
+
+        /// `ResponsePagePath`: The path to the custom error page that you want CloudFront to return to
+        /// a viewer when your origin returns the HTTP status code specified by ``ErrorCode``, for
+        /// example, ``/4xx-errors/403-forbidden.html``. If you want to store your objects and your
+        /// custom error pages in different locations, your distribution must include a cache behavior
+        /// for which the following is true: + The value of ``PathPattern`` matches the path to your
+        /// custom error messages. For example, suppose you saved custom error pages for 4xx errors in
+        /// an Amazon S3 bucket in a directory named ``/4xx-errors``. Your distribution must …
+        pub fn response_page_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResponsePagePath", value.into());
+            self
+        }
+
+        /// Sets `ResponsePagePath` in place: [`Self::response_page_path`] on a value held by `&mut`.
+        pub fn set_response_page_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResponsePagePath", value.into());
+            self
+        }
+
+        /// `ResponsePagePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_page_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResponsePagePath")
         }
     }
 
@@ -2211,35 +3510,78 @@ pub mod distribution {
             LegacyCustomOrigin { props }
         }
 
-        prop! {
-            /// `DNSName`: The domain name assigned to your CF distribution.
-            props, "DNSName", _, set_dns_name, get_dns_name, Val<String>
+        /// Sets `DNSName`, which `new` took, in place.
+        pub fn set_dns_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DNSName", value.into());
+            self
         }
 
-        prop! {
-            /// `OriginProtocolPolicy`: Specifies the protocol (HTTP or HTTPS) that CF uses to connect
-            /// to the origin.
-            props, "OriginProtocolPolicy", _, set_origin_protocol_policy, get_origin_protocol_policy, Val<String>
+        /// `DNSName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DNSName")
         }
 
-        prop! {
-            /// `OriginSSLProtocols`: The minimum SSL/TLS protocol version that CF uses when
-            /// communicating with your origin server over HTTPs. For more information, see Minimum
-            /// Origin SSL Protocol (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValuesOriginSSLProtocols>)
-            /// in the *Developer Guide*.
-            props, "OriginSSLProtocols", _, set_origin_ssl_protocols, get_origin_ssl_protocols, Val<List<String>>
+        /// Sets `OriginProtocolPolicy`, which `new` took, in place.
+        pub fn set_origin_protocol_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OriginProtocolPolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `HTTPPort`: The HTTP port that CF uses to connect to the origin. Specify the HTTP port
-            /// that the origin listens on.
-            props, "HTTPPort", http_port, set_http_port, get_http_port, Val<i64>
+        /// `OriginProtocolPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_protocol_policy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OriginProtocolPolicy")
         }
 
-        prop! {
-            /// `HTTPSPort`: The HTTPS port that CF uses to connect to the origin. Specify the HTTPS
-            /// port that the origin listens on.
-            props, "HTTPSPort", https_port, set_https_port, get_https_port, Val<i64>
+        /// Sets `OriginSSLProtocols`, which `new` took, in place.
+        pub fn set_origin_ssl_protocols(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("OriginSSLProtocols", value.into());
+            self
+        }
+
+        /// `OriginSSLProtocols` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_ssl_protocols(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "OriginSSLProtocols")
+        }
+
+        /// `HTTPPort`: The HTTP port that CF uses to connect to the origin. Specify the HTTP port that
+        /// the origin listens on.
+        pub fn http_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HTTPPort", value.into());
+            self
+        }
+
+        /// Sets `HTTPPort` in place: [`Self::http_port`] on a value held by `&mut`.
+        pub fn set_http_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HTTPPort", value.into());
+            self
+        }
+
+        /// `HTTPPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HTTPPort")
+        }
+
+        /// `HTTPSPort`: The HTTPS port that CF uses to connect to the origin. Specify the HTTPS port
+        /// that the origin listens on.
+        pub fn https_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HTTPSPort", value.into());
+            self
+        }
+
+        /// Sets `HTTPSPort` in place: [`Self::https_port`] on a value held by `&mut`.
+        pub fn set_https_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HTTPSPort", value.into());
+            self
+        }
+
+        /// `HTTPSPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_https_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HTTPSPort")
         }
     }
 
@@ -2279,179 +3621,419 @@ pub mod distribution {
             DefaultCacheBehavior { props }
         }
 
-        prop! {
-            /// `TargetOriginId`: The value of ``ID`` for the origin that you want CloudFront to route
-            /// requests to when they use the default cache behavior.
-            props, "TargetOriginId", _, set_target_origin_id, get_target_origin_id, Val<String>
+        /// Sets `TargetOriginId`, which `new` took, in place.
+        pub fn set_target_origin_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetOriginId", value.into());
+            self
         }
 
-        prop! {
-            /// `ViewerProtocolPolicy`: The protocol that viewers can use to access the files in the
-            /// origin specified by ``TargetOriginId`` when a request matches the path pattern in ``PathPattern``.
-            /// You can specify the following options: + ``allow-all``: Viewers can use HTTP or HTTPS. + ``redirect-to-https``:
-            /// If a viewer submits an HTTP request, CloudFront returns an HTTP status code of 301 (Moved
-            /// Permanently) to the viewer along with the HTTPS URL. The viewer then resubmits the
-            /// request using the new URL. + ``https-only``: If a viewer sends an HTTP request,
-            /// CloudFront returns an HTTP status code of 403 (Forbidden). For more …
-            props, "ViewerProtocolPolicy", _, set_viewer_protocol_policy, get_viewer_protocol_policy, Val<DefaultCacheBehaviorViewerProtocolPolicy>
+        /// `TargetOriginId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_origin_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetOriginId")
         }
 
-        prop! {
-            /// `AllowedMethods`: A complex type that controls which HTTP methods CloudFront processes
-            /// and forwards to your Amazon S3 bucket or your custom origin. There are three choices: +
-            /// CloudFront forwards only ``GET`` and ``HEAD`` requests. + CloudFront forwards only ``GET``, ``HEAD``,
-            /// and ``OPTIONS`` requests. + CloudFront forwards ``GET, HEAD, OPTIONS, PUT, PATCH,
-            /// POST``, and ``DELETE`` requests. If you pick the third choice, you may need to restrict
-            /// access to your Amazon S3 bucket or to your custom origin so users can't perform
-            /// operations that you don't want them to. For example, you might not want users to have …
-            props, "AllowedMethods", allowed_methods, set_allowed_methods, get_allowed_methods, Val<List<String>>
+        /// Sets `ViewerProtocolPolicy`, which `new` took, in place.
+        pub fn set_viewer_protocol_policy(&mut self, value: impl Into<Val<DefaultCacheBehaviorViewerProtocolPolicy>>) -> &mut Self {
+            self.props.set("ViewerProtocolPolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `CachePolicyId`: The unique identifier of the cache policy that is attached to the
-            /// default cache behavior. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
-            /// or Using the managed cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html>)
-            /// in the *Amazon CloudFront Developer Guide*. A ``DefaultCacheBehavior`` must include
-            /// either a ``CachePolicyId`` or ``ForwardedValues``. We recommend that you use a ``CachePolicyId``.
-            props, "CachePolicyId", cache_policy_id, set_cache_policy_id, get_cache_policy_id, Val<String>
+        /// `ViewerProtocolPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_viewer_protocol_policy(&self) -> ::std::option::Option<Val<DefaultCacheBehaviorViewerProtocolPolicy>> {
+            crate::cfn::get_prop(&self.props, "ViewerProtocolPolicy")
         }
 
-        prop! {
-            /// `CachedMethods`: A complex type that controls whether CloudFront caches the response to
-            /// requests using the specified HTTP methods. There are two choices: + CloudFront caches
-            /// responses to ``GET`` and ``HEAD`` requests. + CloudFront caches responses to ``GET``, ``HEAD``,
-            /// and ``OPTIONS`` requests. If you pick the second choice for your Amazon S3 Origin, you
-            /// may need to forward Access-Control-Request-Method, Access-Control-Request-Headers, and
-            /// Origin headers for the responses to be cached correctly.
-            props, "CachedMethods", cached_methods, set_cached_methods, get_cached_methods, Val<List<String>>
+        /// `AllowedMethods`: A complex type that controls which HTTP methods CloudFront processes and
+        /// forwards to your Amazon S3 bucket or your custom origin. There are three choices: +
+        /// CloudFront forwards only ``GET`` and ``HEAD`` requests. + CloudFront forwards only ``GET``, ``HEAD``,
+        /// and ``OPTIONS`` requests. + CloudFront forwards ``GET, HEAD, OPTIONS, PUT, PATCH, POST``,
+        /// and ``DELETE`` requests. If you pick the third choice, you may need to restrict access to
+        /// your Amazon S3 bucket or to your custom origin so users can't perform operations that you
+        /// don't want them to. For example, you might not want users to have …
+        pub fn allowed_methods(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedMethods", value.into());
+            self
         }
 
-        prop! {
-            /// `Compress`: Whether you want CloudFront to automatically compress certain files for this
-            /// cache behavior. If so, specify ``true``; if not, specify ``false``. For more
-            /// information, see Serving Compressed Files (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/ServingCompressedFiles.html>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "Compress", compress, set_compress, get_compress, Val<bool>
+        /// Sets `AllowedMethods` in place: [`Self::allowed_methods`] on a value held by `&mut`.
+        pub fn set_allowed_methods(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedMethods", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultTTL`: This field only supports standard distributions. You can't specify this
-            /// field for multi-tenant distributions. For more information, see Unsupported features for
-            /// SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-            /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that
-            /// you use the ``DefaultTTL`` field in a cache policy instead of this field. For more
-            /// information, see \[Creating cache …
-            props, "DefaultTTL", default_ttl, set_default_ttl, get_default_ttl, Val<f64>
+        /// `AllowedMethods` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_methods(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedMethods")
         }
 
-        prop! {
-            /// `FieldLevelEncryptionId`: The value of ``ID`` for the field-level encryption
-            /// configuration that you want CloudFront to use for encrypting specific fields of data for
-            /// the default cache behavior.
-            props, "FieldLevelEncryptionId", field_level_encryption_id, set_field_level_encryption_id, get_field_level_encryption_id, Val<String>
+        /// `CachePolicyId`: The unique identifier of the cache policy that is attached to the default
+        /// cache behavior. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
+        /// or Using the managed cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html>)
+        /// in the *Amazon CloudFront Developer Guide*. A ``DefaultCacheBehavior`` must include either a ``CachePolicyId``
+        /// or ``ForwardedValues``. We recommend that you use a ``CachePolicyId``.
+        pub fn cache_policy_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CachePolicyId", value.into());
+            self
         }
 
-        prop! {
-            /// `ForwardedValues`: This field is deprecated. We recommend that you use a cache policy or
-            /// an origin request policy instead of this field. For more information, see Working with
-            /// policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/working-with-policies.html>)
-            /// in the *Amazon CloudFront Developer Guide*. If you want to include values in the cache
-            /// key, use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
-            /// or \[Using the managed cache …
-            props, "ForwardedValues", forwarded_values, set_forwarded_values, get_forwarded_values, Val<ForwardedValues>
+        /// Sets `CachePolicyId` in place: [`Self::cache_policy_id`] on a value held by `&mut`.
+        pub fn set_cache_policy_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CachePolicyId", value.into());
+            self
         }
 
-        prop! {
-            /// `FunctionAssociations`: A list of CloudFront functions that are associated with this
-            /// cache behavior. Your functions must be published to the ``LIVE`` stage to associate them
-            /// with a cache behavior.
-            props, "FunctionAssociations", function_associations, set_function_associations, get_function_associations, Val<List<FunctionAssociation>>
+        /// `CachePolicyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cache_policy_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CachePolicyId")
         }
 
-        prop! {
-            /// `GrpcConfig`: The gRPC configuration for your cache behavior.
-            props, "GrpcConfig", grpc_config, set_grpc_config, get_grpc_config, Val<GrpcConfig>
+        /// `CachedMethods`: A complex type that controls whether CloudFront caches the response to
+        /// requests using the specified HTTP methods. There are two choices: + CloudFront caches
+        /// responses to ``GET`` and ``HEAD`` requests. + CloudFront caches responses to ``GET``, ``HEAD``,
+        /// and ``OPTIONS`` requests. If you pick the second choice for your Amazon S3 Origin, you may
+        /// need to forward Access-Control-Request-Method, Access-Control-Request-Headers, and Origin
+        /// headers for the responses to be cached correctly.
+        pub fn cached_methods(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CachedMethods", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaFunctionAssociations`: A complex type that contains zero or more Lambda@Edge
-            /// function associations for a cache behavior.
-            props, "LambdaFunctionAssociations", lambda_function_associations, set_lambda_function_associations, get_lambda_function_associations, Val<List<LambdaFunctionAssociation>>
+        /// Sets `CachedMethods` in place: [`Self::cached_methods`] on a value held by `&mut`.
+        pub fn set_cached_methods(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CachedMethods", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxTTL`: This field only supports standard distributions. You can't specify this field
-            /// for multi-tenant distributions. For more information, see Unsupported features for SaaS
-            /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-            /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that
-            /// you use the ``MaxTTL`` field in a cache policy instead of this field. For more
-            /// information, see \[Creating cache …
-            props, "MaxTTL", max_ttl, set_max_ttl, get_max_ttl, Val<f64>
+        /// `CachedMethods` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cached_methods(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CachedMethods")
         }
 
-        prop! {
-            /// `MinTTL`: This field only supports standard distributions. You can't specify this field
-            /// for multi-tenant distributions. For more information, see Unsupported features for SaaS
-            /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-            /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that
-            /// you use the ``MinTTL`` field in a cache policy instead of this field. For more
-            /// information, see \[Creating cache …
-            props, "MinTTL", min_ttl, set_min_ttl, get_min_ttl, Val<f64>
+        /// `Compress`: Whether you want CloudFront to automatically compress certain files for this
+        /// cache behavior. If so, specify ``true``; if not, specify ``false``. For more information,
+        /// see Serving Compressed Files (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/ServingCompressedFiles.html>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn compress(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Compress", value.into());
+            self
         }
 
-        prop! {
-            /// `OriginRequestPolicyId`: The unique identifier of the origin request policy that is
-            /// attached to the default cache behavior. For more information, see Creating origin
-            /// request policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-origin-requests.html#origin-request-create-origin-request-policy>)
-            /// or Using the managed origin request policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "OriginRequestPolicyId", origin_request_policy_id, set_origin_request_policy_id, get_origin_request_policy_id, Val<String>
+        /// Sets `Compress` in place: [`Self::compress`] on a value held by `&mut`.
+        pub fn set_compress(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Compress", value.into());
+            self
         }
 
-        prop! {
-            /// `RealtimeLogConfigArn`: The Amazon Resource Name (ARN) of the real-time log
-            /// configuration that is attached to this cache behavior. For more information, see
-            /// Real-time logs (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/real-time-logs.html>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "RealtimeLogConfigArn", realtime_log_config_arn, set_realtime_log_config_arn, get_realtime_log_config_arn, Val<String>
+        /// `Compress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compress(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Compress")
         }
 
-        prop! {
-            /// `ResponseHeadersPolicyId`: The identifier for a response headers policy.
-            props, "ResponseHeadersPolicyId", response_headers_policy_id, set_response_headers_policy_id, get_response_headers_policy_id, Val<String>
+        /// `DefaultTTL`: This field only supports standard distributions. You can't specify this field
+        /// for multi-tenant distributions. For more information, see Unsupported features for SaaS
+        /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+        /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that you
+        /// use the ``DefaultTTL`` field in a cache policy instead of this field. For more information,
+        /// see \[Creating cache …
+        pub fn default_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("DefaultTTL", value.into());
+            self
         }
 
-        prop! {
-            /// `SmoothStreaming`: This field only supports standard distributions. You can't specify
-            /// this field for multi-tenant distributions. For more information, see Unsupported
-            /// features for SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-            /// in the *Amazon CloudFront Developer Guide*. Indicates whether you want to distribute
-            /// media files in the Microsoft Smooth Streaming format using the origin that is associated
-            /// with this cache behavior. If so, specify ``true``; if not, specify ``false``. If you
-            /// specify ``true`` for …
-            props, "SmoothStreaming", smooth_streaming, set_smooth_streaming, get_smooth_streaming, Val<bool>
+        /// Sets `DefaultTTL` in place: [`Self::default_ttl`] on a value held by `&mut`.
+        pub fn set_default_ttl(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("DefaultTTL", value.into());
+            self
         }
 
-        prop! {
-            /// `TrustedKeyGroups`: A list of key groups that CloudFront can use to validate signed URLs
-            /// or signed cookies. When a cache behavior contains trusted key groups, CloudFront
-            /// requires signed URLs or signed cookies for all requests that match the cache behavior.
-            /// The URLs or cookies must be signed with a private key whose corresponding public key is
-            /// in the key group. The signed URL or cookie contains information about which public key
-            /// CloudFront should use to verify the signature. For more information, see Serving private
-            /// content (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html>) …
-            props, "TrustedKeyGroups", trusted_key_groups, set_trusted_key_groups, get_trusted_key_groups, Val<List<String>>
+        /// `DefaultTTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_ttl(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "DefaultTTL")
         }
 
-        prop! {
-            /// `TrustedSigners`: We recommend using ``TrustedKeyGroups`` instead of ``TrustedSigners``.
-            /// This field only supports standard distributions. You can't specify this field for
-            /// multi-tenant distributions. For more information, see Unsupported features for SaaS
-            /// Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-            /// in the *Amazon CloudFront Developer Guide*. A list of AWS-account IDs whose public keys
-            /// CloudFront can use to validate signed URLs or signed cookies. When a cache behavior
-            /// contains trusted signers, CloudFront …
-            props, "TrustedSigners", trusted_signers, set_trusted_signers, get_trusted_signers, Val<List<String>>
+        /// `FieldLevelEncryptionId`: The value of ``ID`` for the field-level encryption configuration
+        /// that you want CloudFront to use for encrypting specific fields of data for the default cache
+        /// behavior.
+        pub fn field_level_encryption_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FieldLevelEncryptionId", value.into());
+            self
+        }
+
+        /// Sets `FieldLevelEncryptionId` in place: [`Self::field_level_encryption_id`] on a value held
+        /// by `&mut`.
+        pub fn set_field_level_encryption_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FieldLevelEncryptionId", value.into());
+            self
+        }
+
+        /// `FieldLevelEncryptionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_level_encryption_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FieldLevelEncryptionId")
+        }
+
+        /// `ForwardedValues`: This field is deprecated. We recommend that you use a cache policy or an
+        /// origin request policy instead of this field. For more information, see Working with policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/working-with-policies.html>)
+        /// in the *Amazon CloudFront Developer Guide*. If you want to include values in the cache key,
+        /// use a cache policy. For more information, see Creating cache policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html#cache-key-create-cache-policy>)
+        /// or \[Using the managed cache …
+        pub fn forwarded_values(mut self, value: impl Into<Val<ForwardedValues>>) -> Self {
+            self.props.set("ForwardedValues", value.into());
+            self
+        }
+
+        /// Sets `ForwardedValues` in place: [`Self::forwarded_values`] on a value held by `&mut`.
+        pub fn set_forwarded_values(&mut self, value: impl Into<Val<ForwardedValues>>) -> &mut Self {
+            self.props.set("ForwardedValues", value.into());
+            self
+        }
+
+        /// `ForwardedValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forwarded_values(&self) -> ::std::option::Option<Val<ForwardedValues>> {
+            crate::cfn::get_prop(&self.props, "ForwardedValues")
+        }
+
+        /// `FunctionAssociations`: A list of CloudFront functions that are associated with this cache
+        /// behavior. Your functions must be published to the ``LIVE`` stage to associate them with a
+        /// cache behavior.
+        pub fn function_associations(mut self, value: impl Into<Val<List<FunctionAssociation>>>) -> Self {
+            self.props.set("FunctionAssociations", value.into());
+            self
+        }
+
+        /// Sets `FunctionAssociations` in place: [`Self::function_associations`] on a value held by `&mut`.
+        pub fn set_function_associations(&mut self, value: impl Into<Val<List<FunctionAssociation>>>) -> &mut Self {
+            self.props.set("FunctionAssociations", value.into());
+            self
+        }
+
+        /// `FunctionAssociations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function_associations(&self) -> ::std::option::Option<Val<List<FunctionAssociation>>> {
+            crate::cfn::get_prop(&self.props, "FunctionAssociations")
+        }
+
+        /// `GrpcConfig`: The gRPC configuration for your cache behavior.
+        pub fn grpc_config(mut self, value: impl Into<Val<GrpcConfig>>) -> Self {
+            self.props.set("GrpcConfig", value.into());
+            self
+        }
+
+        /// Sets `GrpcConfig` in place: [`Self::grpc_config`] on a value held by `&mut`.
+        pub fn set_grpc_config(&mut self, value: impl Into<Val<GrpcConfig>>) -> &mut Self {
+            self.props.set("GrpcConfig", value.into());
+            self
+        }
+
+        /// `GrpcConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_grpc_config(&self) -> ::std::option::Option<Val<GrpcConfig>> {
+            crate::cfn::get_prop(&self.props, "GrpcConfig")
+        }
+
+        /// `LambdaFunctionAssociations`: A complex type that contains zero or more Lambda@Edge function
+        /// associations for a cache behavior.
+        pub fn lambda_function_associations(mut self, value: impl Into<Val<List<LambdaFunctionAssociation>>>) -> Self {
+            self.props.set("LambdaFunctionAssociations", value.into());
+            self
+        }
+
+        /// Sets `LambdaFunctionAssociations` in place: [`Self::lambda_function_associations`] on a
+        /// value held by `&mut`.
+        pub fn set_lambda_function_associations(&mut self, value: impl Into<Val<List<LambdaFunctionAssociation>>>) -> &mut Self {
+            self.props.set("LambdaFunctionAssociations", value.into());
+            self
+        }
+
+        /// `LambdaFunctionAssociations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_function_associations(&self) -> ::std::option::Option<Val<List<LambdaFunctionAssociation>>> {
+            crate::cfn::get_prop(&self.props, "LambdaFunctionAssociations")
+        }
+
+        /// `MaxTTL`: This field only supports standard distributions. You can't specify this field for
+        /// multi-tenant distributions. For more information, see Unsupported features for SaaS Manager
+        /// for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+        /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that you
+        /// use the ``MaxTTL`` field in a cache policy instead of this field. For more information, see \[Creating
+        /// cache …
+        pub fn max_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxTTL", value.into());
+            self
+        }
+
+        /// Sets `MaxTTL` in place: [`Self::max_ttl`] on a value held by `&mut`.
+        pub fn set_max_ttl(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxTTL", value.into());
+            self
+        }
+
+        /// `MaxTTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_ttl(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxTTL")
+        }
+
+        /// `MinTTL`: This field only supports standard distributions. You can't specify this field for
+        /// multi-tenant distributions. For more information, see Unsupported features for SaaS Manager
+        /// for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+        /// in the *Amazon CloudFront Developer Guide*. This field is deprecated. We recommend that you
+        /// use the ``MinTTL`` field in a cache policy instead of this field. For more information, see \[Creating
+        /// cache …
+        pub fn min_ttl(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MinTTL", value.into());
+            self
+        }
+
+        /// Sets `MinTTL` in place: [`Self::min_ttl`] on a value held by `&mut`.
+        pub fn set_min_ttl(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinTTL", value.into());
+            self
+        }
+
+        /// `MinTTL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_ttl(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinTTL")
+        }
+
+        /// `OriginRequestPolicyId`: The unique identifier of the origin request policy that is attached
+        /// to the default cache behavior. For more information, see Creating origin request policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-origin-requests.html#origin-request-create-origin-request-policy>)
+        /// or Using the managed origin request policies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn origin_request_policy_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OriginRequestPolicyId", value.into());
+            self
+        }
+
+        /// Sets `OriginRequestPolicyId` in place: [`Self::origin_request_policy_id`] on a value held by `&mut`.
+        pub fn set_origin_request_policy_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OriginRequestPolicyId", value.into());
+            self
+        }
+
+        /// `OriginRequestPolicyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_request_policy_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OriginRequestPolicyId")
+        }
+
+        /// `RealtimeLogConfigArn`: The Amazon Resource Name (ARN) of the real-time log configuration
+        /// that is attached to this cache behavior. For more information, see Real-time logs (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/real-time-logs.html>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn realtime_log_config_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RealtimeLogConfigArn", value.into());
+            self
+        }
+
+        /// Sets `RealtimeLogConfigArn` in place: [`Self::realtime_log_config_arn`] on a value held by `&mut`.
+        pub fn set_realtime_log_config_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RealtimeLogConfigArn", value.into());
+            self
+        }
+
+        /// `RealtimeLogConfigArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_realtime_log_config_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RealtimeLogConfigArn")
+        }
+
+        /// `ResponseHeadersPolicyId`: The identifier for a response headers policy.
+        pub fn response_headers_policy_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResponseHeadersPolicyId", value.into());
+            self
+        }
+
+        /// Sets `ResponseHeadersPolicyId` in place: [`Self::response_headers_policy_id`] on a value
+        /// held by `&mut`.
+        pub fn set_response_headers_policy_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResponseHeadersPolicyId", value.into());
+            self
+        }
+
+        /// `ResponseHeadersPolicyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_headers_policy_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResponseHeadersPolicyId")
+        }
+
+        /// `SmoothStreaming`: This field only supports standard distributions. You can't specify this
+        /// field for multi-tenant distributions. For more information, see Unsupported features for
+        /// SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+        /// in the *Amazon CloudFront Developer Guide*. Indicates whether you want to distribute media
+        /// files in the Microsoft Smooth Streaming format using the origin that is associated with this
+        /// cache behavior. If so, specify ``true``; if not, specify ``false``. If you specify ``true``
+        /// for …
+        pub fn smooth_streaming(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SmoothStreaming", value.into());
+            self
+        }
+
+        /// Sets `SmoothStreaming` in place: [`Self::smooth_streaming`] on a value held by `&mut`.
+        pub fn set_smooth_streaming(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SmoothStreaming", value.into());
+            self
+        }
+
+        /// `SmoothStreaming` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_smooth_streaming(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SmoothStreaming")
+        }
+
+        /// `TrustedKeyGroups`: A list of key groups that CloudFront can use to validate signed URLs or
+        /// signed cookies. When a cache behavior contains trusted key groups, CloudFront requires
+        /// signed URLs or signed cookies for all requests that match the cache behavior. The URLs or
+        /// cookies must be signed with a private key whose corresponding public key is in the key
+        /// group. The signed URL or cookie contains information about which public key CloudFront
+        /// should use to verify the signature. For more information, see Serving private content (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html>) …
+        pub fn trusted_key_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("TrustedKeyGroups", value.into());
+            self
+        }
+
+        /// Sets `TrustedKeyGroups` in place: [`Self::trusted_key_groups`] on a value held by `&mut`.
+        pub fn set_trusted_key_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TrustedKeyGroups", value.into());
+            self
+        }
+
+        /// `TrustedKeyGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trusted_key_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TrustedKeyGroups")
+        }
+
+        /// `TrustedSigners`: We recommend using ``TrustedKeyGroups`` instead of ``TrustedSigners``.
+        /// This field only supports standard distributions. You can't specify this field for
+        /// multi-tenant distributions. For more information, see Unsupported features for SaaS Manager
+        /// for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+        /// in the *Amazon CloudFront Developer Guide*. A list of AWS-account IDs whose public keys
+        /// CloudFront can use to validate signed URLs or signed cookies. When a cache behavior contains
+        /// trusted signers, CloudFront …
+        pub fn trusted_signers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("TrustedSigners", value.into());
+            self
+        }
+
+        /// Sets `TrustedSigners` in place: [`Self::trusted_signers`] on a value held by `&mut`.
+        pub fn set_trusted_signers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TrustedSigners", value.into());
+            self
+        }
+
+        /// `TrustedSigners` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trusted_signers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TrustedSigners")
         }
     }
 
@@ -2522,26 +4104,65 @@ pub mod distribution {
             Logging { props }
         }
 
-        prop! {
-            /// `Bucket`: The Amazon S3 bucket to store the access logs in, for example, ``amzn-s3-demo-bucket.s3.amazonaws.com``.
-            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
+        /// `Bucket`: The Amazon S3 bucket to store the access logs in, for example, ``amzn-s3-demo-bucket.s3.amazonaws.com``.
+        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeCookies`: Specifies whether you want CloudFront to include cookies in access
-            /// logs, specify ``true`` for ``IncludeCookies``. If you choose to include cookies in logs,
-            /// CloudFront logs all cookies regardless of how you configure the cache behaviors for this
-            /// distribution. If you don't want to include cookies when you create a distribution or if
-            /// you want to disable include cookies for an existing distribution, specify ``false`` for ``IncludeCookies``.
-            props, "IncludeCookies", include_cookies, set_include_cookies, get_include_cookies, Val<bool>
+        /// Sets `Bucket` in place: [`Self::bucket`] on a value held by `&mut`.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`: An optional string that you want CloudFront to prefix to the access log ``filenames``
-            /// for this distribution, for example, ``myprefix/``. If you want to enable logging, but
-            /// you don't want to specify a prefix, you still must include an empty ``Prefix`` element
-            /// in the ``Logging`` element.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// `IncludeCookies`: Specifies whether you want CloudFront to include cookies in access logs,
+        /// specify ``true`` for ``IncludeCookies``. If you choose to include cookies in logs,
+        /// CloudFront logs all cookies regardless of how you configure the cache behaviors for this
+        /// distribution. If you don't want to include cookies when you create a distribution or if you
+        /// want to disable include cookies for an existing distribution, specify ``false`` for ``IncludeCookies``.
+        pub fn include_cookies(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeCookies", value.into());
+            self
+        }
+
+        /// Sets `IncludeCookies` in place: [`Self::include_cookies`] on a value held by `&mut`.
+        pub fn set_include_cookies(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeCookies", value.into());
+            self
+        }
+
+        /// `IncludeCookies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_cookies(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeCookies")
+        }
+
+        /// `Prefix`: An optional string that you want CloudFront to prefix to the access log ``filenames``
+        /// for this distribution, for example, ``myprefix/``. If you want to enable logging, but you
+        /// don't want to specify a prefix, you still must include an empty ``Prefix`` element in the ``Logging``
+        /// element.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -2563,14 +4184,34 @@ pub mod distribution {
             OriginGroups { props }
         }
 
-        prop! {
-            /// `Quantity`: The number of origin groups.
-            props, "Quantity", _, set_quantity, get_quantity, Val<i64>
+        /// Sets `Quantity`, which `new` took, in place.
+        pub fn set_quantity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Quantity", value.into());
+            self
         }
 
-        prop! {
-            /// `Items`: The items (origin groups) in a distribution.
-            props, "Items", items, set_items, get_items, Val<List<OriginGroup>>
+        /// `Quantity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_quantity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Quantity")
+        }
+
+        /// `Items`: The items (origin groups) in a distribution.
+        pub fn items(mut self, value: impl Into<Val<List<OriginGroup>>>) -> Self {
+            self.props.set("Items", value.into());
+            self
+        }
+
+        /// Sets `Items` in place: [`Self::items`] on a value held by `&mut`.
+        pub fn set_items(&mut self, value: impl Into<Val<List<OriginGroup>>>) -> &mut Self {
+            self.props.set("Items", value.into());
+            self
+        }
+
+        /// `Items` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_items(&self) -> ::std::option::Option<Val<List<OriginGroup>>> {
+            crate::cfn::get_prop(&self.props, "Items")
         }
     }
 
@@ -2607,28 +4248,60 @@ pub mod distribution {
             OriginGroup { props }
         }
 
-        prop! {
-            /// `Id`: The origin group's ID.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `FailoverCriteria`: A complex type that contains information about the failover criteria
-            /// for an origin group.
-            props, "FailoverCriteria", _, set_failover_criteria, get_failover_criteria, Val<OriginGroupFailoverCriteria>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `Members`: A complex type that contains information about the origins in an origin
-            /// group.
-            props, "Members", _, set_members, get_members, Val<OriginGroupMembers>
+        /// Sets `FailoverCriteria`, which `new` took, in place.
+        pub fn set_failover_criteria(&mut self, value: impl Into<Val<OriginGroupFailoverCriteria>>) -> &mut Self {
+            self.props.set("FailoverCriteria", value.into());
+            self
         }
 
-        prop! {
-            /// `SelectionCriteria`: The selection criteria for the origin group. For more information,
-            /// see Create an origin group (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/high_availability_origin_failover.html#concept_origin_groups.creating>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "SelectionCriteria", selection_criteria, set_selection_criteria, get_selection_criteria, Val<OriginGroupSelectionCriteria>
+        /// `FailoverCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failover_criteria(&self) -> ::std::option::Option<Val<OriginGroupFailoverCriteria>> {
+            crate::cfn::get_prop(&self.props, "FailoverCriteria")
+        }
+
+        /// Sets `Members`, which `new` took, in place.
+        pub fn set_members(&mut self, value: impl Into<Val<OriginGroupMembers>>) -> &mut Self {
+            self.props.set("Members", value.into());
+            self
+        }
+
+        /// `Members` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_members(&self) -> ::std::option::Option<Val<OriginGroupMembers>> {
+            crate::cfn::get_prop(&self.props, "Members")
+        }
+
+        /// `SelectionCriteria`: The selection criteria for the origin group. For more information, see
+        /// Create an origin group (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/high_availability_origin_failover.html#concept_origin_groups.creating>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn selection_criteria(mut self, value: impl Into<Val<OriginGroupSelectionCriteria>>) -> Self {
+            self.props.set("SelectionCriteria", value.into());
+            self
+        }
+
+        /// Sets `SelectionCriteria` in place: [`Self::selection_criteria`] on a value held by `&mut`.
+        pub fn set_selection_criteria(&mut self, value: impl Into<Val<OriginGroupSelectionCriteria>>) -> &mut Self {
+            self.props.set("SelectionCriteria", value.into());
+            self
+        }
+
+        /// `SelectionCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_selection_criteria(&self) -> ::std::option::Option<Val<OriginGroupSelectionCriteria>> {
+            crate::cfn::get_prop(&self.props, "SelectionCriteria")
         }
     }
 
@@ -2652,10 +4325,16 @@ pub mod distribution {
             OriginGroupFailoverCriteria { props }
         }
 
-        prop! {
-            /// `StatusCodes`: The status codes that, when returned from the primary origin, will
-            /// trigger CloudFront to failover to the second origin.
-            props, "StatusCodes", _, set_status_codes, get_status_codes, Val<StatusCodes>
+        /// Sets `StatusCodes`, which `new` took, in place.
+        pub fn set_status_codes(&mut self, value: impl Into<Val<StatusCodes>>) -> &mut Self {
+            self.props.set("StatusCodes", value.into());
+            self
+        }
+
+        /// `StatusCodes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status_codes(&self) -> ::std::option::Option<Val<StatusCodes>> {
+            crate::cfn::get_prop(&self.props, "StatusCodes")
         }
     }
 
@@ -2680,14 +4359,28 @@ pub mod distribution {
             StatusCodes { props }
         }
 
-        prop! {
-            /// `Quantity`: The number of status codes.
-            props, "Quantity", _, set_quantity, get_quantity, Val<i64>
+        /// Sets `Quantity`, which `new` took, in place.
+        pub fn set_quantity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Quantity", value.into());
+            self
         }
 
-        prop! {
-            /// `Items`: The items (status codes) for an origin group.
-            props, "Items", _, set_items, get_items, Val<List<i64>>
+        /// `Quantity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_quantity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Quantity")
+        }
+
+        /// Sets `Items`, which `new` took, in place.
+        pub fn set_items(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("Items", value.into());
+            self
+        }
+
+        /// `Items` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_items(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "Items")
         }
     }
 
@@ -2714,14 +4407,28 @@ pub mod distribution {
             OriginGroupMembers { props }
         }
 
-        prop! {
-            /// `Quantity`: The number of origins in an origin group.
-            props, "Quantity", _, set_quantity, get_quantity, Val<i64>
+        /// Sets `Quantity`, which `new` took, in place.
+        pub fn set_quantity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Quantity", value.into());
+            self
         }
 
-        prop! {
-            /// `Items`: Items (origins) in an origin group.
-            props, "Items", _, set_items, get_items, Val<List<OriginGroupMember>>
+        /// `Quantity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_quantity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Quantity")
+        }
+
+        /// Sets `Items`, which `new` took, in place.
+        pub fn set_items(&mut self, value: impl Into<Val<List<OriginGroupMember>>>) -> &mut Self {
+            self.props.set("Items", value.into());
+            self
+        }
+
+        /// `Items` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_items(&self) -> ::std::option::Option<Val<List<OriginGroupMember>>> {
+            crate::cfn::get_prop(&self.props, "Items")
         }
     }
 
@@ -2742,9 +4449,16 @@ pub mod distribution {
             OriginGroupMember { props }
         }
 
-        prop! {
-            /// `OriginId`: The ID for an origin in an origin group.
-            props, "OriginId", _, set_origin_id, get_origin_id, Val<String>
+        /// Sets `OriginId`, which `new` took, in place.
+        pub fn set_origin_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OriginId", value.into());
+            self
+        }
+
+        /// `OriginId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OriginId")
         }
     }
 
@@ -2789,97 +4503,238 @@ pub mod distribution {
             Origin { props }
         }
 
-        prop! {
-            /// `DomainName`: The domain name for the origin. For more information, see Origin Domain
-            /// Name (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValuesDomainName>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+        /// Sets `DomainName`, which `new` took, in place.
+        pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainName", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: A unique identifier for the origin. This value must be unique within the
-            /// distribution. Use this value to specify the ``TargetOriginId`` in a ``CacheBehavior`` or ``DefaultCacheBehavior``.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `DomainName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainName")
         }
 
-        prop! {
-            /// `ConnectionAttempts`: The number of times that CloudFront attempts to connect to the
-            /// origin. The minimum number is 1, the maximum is 3, and the default (if you don't specify
-            /// otherwise) is 3. For a custom origin (including an Amazon S3 bucket that's configured
-            /// with static website hosting), this value also specifies the number of times that
-            /// CloudFront attempts to get a response from the origin, in the case of an Origin Response
-            /// Timeout (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValuesOriginResponseTimeout>).
-            /// For more information, see \[Origin …
-            props, "ConnectionAttempts", connection_attempts, set_connection_attempts, get_connection_attempts, Val<i64>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectionTimeout`: The number of seconds that CloudFront waits when trying to
-            /// establish a connection to the origin. The minimum timeout is 1 second, the maximum is 10
-            /// seconds, and the default (if you don't specify otherwise) is 10 seconds. For more
-            /// information, see Origin Connection Timeout (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#origin-connection-timeout>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "ConnectionTimeout", connection_timeout, set_connection_timeout, get_connection_timeout, Val<i64>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `CustomOriginConfig`: Use this type to specify an origin that is not an Amazon S3
-            /// bucket, with one exception. If the Amazon S3 bucket is configured with static website
-            /// hosting, use this type. If the Amazon S3 bucket is not configured with static website
-            /// hosting, use the ``S3OriginConfig`` type instead.
-            props, "CustomOriginConfig", custom_origin_config, set_custom_origin_config, get_custom_origin_config, Val<CustomOriginConfig>
+        /// `ConnectionAttempts`: The number of times that CloudFront attempts to connect to the origin.
+        /// The minimum number is 1, the maximum is 3, and the default (if you don't specify otherwise)
+        /// is 3. For a custom origin (including an Amazon S3 bucket that's configured with static
+        /// website hosting), this value also specifies the number of times that CloudFront attempts to
+        /// get a response from the origin, in the case of an Origin Response Timeout (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValuesOriginResponseTimeout>).
+        /// For more information, see \[Origin …
+        pub fn connection_attempts(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ConnectionAttempts", value.into());
+            self
         }
 
-        prop! {
-            /// `OriginAccessControlId`: The unique identifier of an origin access control for this
-            /// origin. For more information, see Restricting access to an Amazon S3 origin (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "OriginAccessControlId", origin_access_control_id, set_origin_access_control_id, get_origin_access_control_id, Val<String>
+        /// Sets `ConnectionAttempts` in place: [`Self::connection_attempts`] on a value held by `&mut`.
+        pub fn set_connection_attempts(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ConnectionAttempts", value.into());
+            self
         }
 
-        prop! {
-            /// `OriginCustomHeaders`: A list of HTTP header names and values that CloudFront adds to
-            /// the requests that it sends to the origin. For more information, see Adding Custom
-            /// Headers to Origin Requests (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "OriginCustomHeaders", origin_custom_headers, set_origin_custom_headers, get_origin_custom_headers, Val<List<OriginCustomHeader>>
+        /// `ConnectionAttempts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_attempts(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ConnectionAttempts")
         }
 
-        prop! {
-            /// `OriginPath`: An optional path that CloudFront appends to the origin domain name when
-            /// CloudFront requests content from the origin. For more information, see Origin Path (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValuesOriginPath>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "OriginPath", origin_path, set_origin_path, get_origin_path, Val<String>
+        /// `ConnectionTimeout`: The number of seconds that CloudFront waits when trying to establish a
+        /// connection to the origin. The minimum timeout is 1 second, the maximum is 10 seconds, and
+        /// the default (if you don't specify otherwise) is 10 seconds. For more information, see Origin
+        /// Connection Timeout (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#origin-connection-timeout>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn connection_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ConnectionTimeout", value.into());
+            self
         }
 
-        prop! {
-            /// `OriginShield`: CloudFront Origin Shield. Using Origin Shield can help reduce the load
-            /// on your origin. For more information, see Using Origin Shield (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/origin-shield.html>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "OriginShield", origin_shield, set_origin_shield, get_origin_shield, Val<OriginShield>
+        /// Sets `ConnectionTimeout` in place: [`Self::connection_timeout`] on a value held by `&mut`.
+        pub fn set_connection_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ConnectionTimeout", value.into());
+            self
         }
 
-        prop! {
-            /// `ResponseCompletionTimeout`: The time (in seconds) that a request from CloudFront to the
-            /// origin can stay open and wait for a response. If the complete response isn't received
-            /// from the origin by this time, CloudFront ends the connection. The value for ``ResponseCompletionTimeout``
-            /// must be equal to or greater than the value for ``OriginReadTimeout``. If you don't set a
-            /// value for ``ResponseCompletionTimeout``, CloudFront doesn't enforce a maximum value. For
-            /// more information, see \[Response completion …
-            props, "ResponseCompletionTimeout", response_completion_timeout, set_response_completion_timeout, get_response_completion_timeout, Val<i64>
+        /// `ConnectionTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ConnectionTimeout")
         }
 
-        prop! {
-            /// `S3OriginConfig`: Use this type to specify an origin that is an Amazon S3 bucket that is
-            /// not configured with static website hosting. To specify any other type of origin,
-            /// including an Amazon S3 bucket that is configured with static website hosting, use the ``CustomOriginConfig``
-            /// type instead.
-            props, "S3OriginConfig", s3_origin_config, set_s3_origin_config, get_s3_origin_config, Val<S3OriginConfig>
+        /// `CustomOriginConfig`: Use this type to specify an origin that is not an Amazon S3 bucket,
+        /// with one exception. If the Amazon S3 bucket is configured with static website hosting, use
+        /// this type. If the Amazon S3 bucket is not configured with static website hosting, use the ``S3OriginConfig``
+        /// type instead.
+        pub fn custom_origin_config(mut self, value: impl Into<Val<CustomOriginConfig>>) -> Self {
+            self.props.set("CustomOriginConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcOriginConfig`: The VPC origin configuration.
-            props, "VpcOriginConfig", vpc_origin_config, set_vpc_origin_config, get_vpc_origin_config, Val<VpcOriginConfig>
+        /// Sets `CustomOriginConfig` in place: [`Self::custom_origin_config`] on a value held by `&mut`.
+        pub fn set_custom_origin_config(&mut self, value: impl Into<Val<CustomOriginConfig>>) -> &mut Self {
+            self.props.set("CustomOriginConfig", value.into());
+            self
+        }
+
+        /// `CustomOriginConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_origin_config(&self) -> ::std::option::Option<Val<CustomOriginConfig>> {
+            crate::cfn::get_prop(&self.props, "CustomOriginConfig")
+        }
+
+        /// `OriginAccessControlId`: The unique identifier of an origin access control for this origin.
+        /// For more information, see Restricting access to an Amazon S3 origin (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn origin_access_control_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OriginAccessControlId", value.into());
+            self
+        }
+
+        /// Sets `OriginAccessControlId` in place: [`Self::origin_access_control_id`] on a value held by `&mut`.
+        pub fn set_origin_access_control_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OriginAccessControlId", value.into());
+            self
+        }
+
+        /// `OriginAccessControlId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_access_control_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OriginAccessControlId")
+        }
+
+        /// `OriginCustomHeaders`: A list of HTTP header names and values that CloudFront adds to the
+        /// requests that it sends to the origin. For more information, see Adding Custom Headers to
+        /// Origin Requests (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn origin_custom_headers(mut self, value: impl Into<Val<List<OriginCustomHeader>>>) -> Self {
+            self.props.set("OriginCustomHeaders", value.into());
+            self
+        }
+
+        /// Sets `OriginCustomHeaders` in place: [`Self::origin_custom_headers`] on a value held by `&mut`.
+        pub fn set_origin_custom_headers(&mut self, value: impl Into<Val<List<OriginCustomHeader>>>) -> &mut Self {
+            self.props.set("OriginCustomHeaders", value.into());
+            self
+        }
+
+        /// `OriginCustomHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_custom_headers(&self) -> ::std::option::Option<Val<List<OriginCustomHeader>>> {
+            crate::cfn::get_prop(&self.props, "OriginCustomHeaders")
+        }
+
+        /// `OriginPath`: An optional path that CloudFront appends to the origin domain name when
+        /// CloudFront requests content from the origin. For more information, see Origin Path (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValuesOriginPath>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn origin_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OriginPath", value.into());
+            self
+        }
+
+        /// Sets `OriginPath` in place: [`Self::origin_path`] on a value held by `&mut`.
+        pub fn set_origin_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OriginPath", value.into());
+            self
+        }
+
+        /// `OriginPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OriginPath")
+        }
+
+        /// `OriginShield`: CloudFront Origin Shield. Using Origin Shield can help reduce the load on
+        /// your origin. For more information, see Using Origin Shield (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/origin-shield.html>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn origin_shield(mut self, value: impl Into<Val<OriginShield>>) -> Self {
+            self.props.set("OriginShield", value.into());
+            self
+        }
+
+        /// Sets `OriginShield` in place: [`Self::origin_shield`] on a value held by `&mut`.
+        pub fn set_origin_shield(&mut self, value: impl Into<Val<OriginShield>>) -> &mut Self {
+            self.props.set("OriginShield", value.into());
+            self
+        }
+
+        /// `OriginShield` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_shield(&self) -> ::std::option::Option<Val<OriginShield>> {
+            crate::cfn::get_prop(&self.props, "OriginShield")
+        }
+
+        /// `ResponseCompletionTimeout`: The time (in seconds) that a request from CloudFront to the
+        /// origin can stay open and wait for a response. If the complete response isn't received from
+        /// the origin by this time, CloudFront ends the connection. The value for ``ResponseCompletionTimeout``
+        /// must be equal to or greater than the value for ``OriginReadTimeout``. If you don't set a
+        /// value for ``ResponseCompletionTimeout``, CloudFront doesn't enforce a maximum value. For
+        /// more information, see \[Response completion …
+        pub fn response_completion_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ResponseCompletionTimeout", value.into());
+            self
+        }
+
+        /// Sets `ResponseCompletionTimeout` in place: [`Self::response_completion_timeout`] on a value
+        /// held by `&mut`.
+        pub fn set_response_completion_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ResponseCompletionTimeout", value.into());
+            self
+        }
+
+        /// `ResponseCompletionTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_completion_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ResponseCompletionTimeout")
+        }
+
+        /// `S3OriginConfig`: Use this type to specify an origin that is an Amazon S3 bucket that is not
+        /// configured with static website hosting. To specify any other type of origin, including an
+        /// Amazon S3 bucket that is configured with static website hosting, use the ``CustomOriginConfig``
+        /// type instead.
+        pub fn s3_origin_config(mut self, value: impl Into<Val<S3OriginConfig>>) -> Self {
+            self.props.set("S3OriginConfig", value.into());
+            self
+        }
+
+        /// Sets `S3OriginConfig` in place: [`Self::s3_origin_config`] on a value held by `&mut`.
+        pub fn set_s3_origin_config(&mut self, value: impl Into<Val<S3OriginConfig>>) -> &mut Self {
+            self.props.set("S3OriginConfig", value.into());
+            self
+        }
+
+        /// `S3OriginConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_origin_config(&self) -> ::std::option::Option<Val<S3OriginConfig>> {
+            crate::cfn::get_prop(&self.props, "S3OriginConfig")
+        }
+
+        /// `VpcOriginConfig`: The VPC origin configuration.
+        pub fn vpc_origin_config(mut self, value: impl Into<Val<VpcOriginConfig>>) -> Self {
+            self.props.set("VpcOriginConfig", value.into());
+            self
+        }
+
+        /// Sets `VpcOriginConfig` in place: [`Self::vpc_origin_config`] on a value held by `&mut`.
+        pub fn set_vpc_origin_config(&mut self, value: impl Into<Val<VpcOriginConfig>>) -> &mut Self {
+            self.props.set("VpcOriginConfig", value.into());
+            self
+        }
+
+        /// `VpcOriginConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_origin_config(&self) -> ::std::option::Option<Val<VpcOriginConfig>> {
+            crate::cfn::get_prop(&self.props, "VpcOriginConfig")
         }
     }
 
@@ -2907,64 +4762,159 @@ pub mod distribution {
             CustomOriginConfig { props }
         }
 
-        prop! {
-            /// `OriginProtocolPolicy`: Specifies the protocol (HTTP or HTTPS) that CloudFront uses to
-            /// connect to the origin. Valid values are: + ``http-only`` – CloudFront always uses HTTP
-            /// to connect to the origin. + ``match-viewer`` – CloudFront connects to the origin using
-            /// the same protocol that the viewer used to connect to CloudFront. + ``https-only`` –
-            /// CloudFront always uses HTTPS to connect to the origin.
-            props, "OriginProtocolPolicy", _, set_origin_protocol_policy, get_origin_protocol_policy, Val<String>
+        /// Sets `OriginProtocolPolicy`, which `new` took, in place.
+        pub fn set_origin_protocol_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OriginProtocolPolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `HTTPPort`: The HTTP port that CloudFront uses to connect to the origin. Specify the
-            /// HTTP port that the origin listens on.
-            props, "HTTPPort", http_port, set_http_port, get_http_port, Val<i64>
+        /// `OriginProtocolPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_protocol_policy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OriginProtocolPolicy")
         }
 
-        prop! {
-            /// `HTTPSPort`: The HTTPS port that CloudFront uses to connect to the origin. Specify the
-            /// HTTPS port that the origin listens on.
-            props, "HTTPSPort", https_port, set_https_port, get_https_port, Val<i64>
+        /// `HTTPPort`: The HTTP port that CloudFront uses to connect to the origin. Specify the HTTP
+        /// port that the origin listens on.
+        pub fn http_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HTTPPort", value.into());
+            self
         }
 
-        prop! {
-            /// `IpAddressType`: Specifies which IP protocol CloudFront uses when connecting to your
-            /// origin. If your origin uses both IPv4 and IPv6 protocols, you can choose ``dualstack``
-            /// to help optimize reliability.
-            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<CustomOriginConfigIpAddressType>
+        /// Sets `HTTPPort` in place: [`Self::http_port`] on a value held by `&mut`.
+        pub fn set_http_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HTTPPort", value.into());
+            self
         }
 
-        prop! {
-            /// `OriginKeepaliveTimeout`: Specifies how long, in seconds, CloudFront persists its
-            /// connection to the origin. The minimum timeout is 1 second, the maximum is 300 seconds,
-            /// and the default (if you don't specify otherwise) is 5 seconds. For more information, see
-            /// Keep-alive timeout (custom origins only) (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginKeepaliveTimeout>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "OriginKeepaliveTimeout", origin_keepalive_timeout, set_origin_keepalive_timeout, get_origin_keepalive_timeout, Val<i64>
+        /// `HTTPPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HTTPPort")
         }
 
-        prop! {
-            /// `OriginMtlsConfig`: Configures mutual TLS authentication between CloudFront and your
-            /// origin server.
-            props, "OriginMtlsConfig", origin_mtls_config, set_origin_mtls_config, get_origin_mtls_config, Val<OriginMtlsConfig>
+        /// `HTTPSPort`: The HTTPS port that CloudFront uses to connect to the origin. Specify the HTTPS
+        /// port that the origin listens on.
+        pub fn https_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HTTPSPort", value.into());
+            self
         }
 
-        prop! {
-            /// `OriginReadTimeout`: Specifies how long, in seconds, CloudFront waits for a response
-            /// from the origin. This is also known as the *origin response timeout*. The minimum
-            /// timeout is 1 second, the maximum is 120 seconds, and the default (if you don't specify
-            /// otherwise) is 30 seconds. For more information, see Response timeout (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginResponseTimeout>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "OriginReadTimeout", origin_read_timeout, set_origin_read_timeout, get_origin_read_timeout, Val<i64>
+        /// Sets `HTTPSPort` in place: [`Self::https_port`] on a value held by `&mut`.
+        pub fn set_https_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HTTPSPort", value.into());
+            self
         }
 
-        prop! {
-            /// `OriginSSLProtocols`: Specifies the minimum SSL/TLS protocol that CloudFront uses when
-            /// connecting to your origin over HTTPS. Valid values include ``SSLv3``, ``TLSv1``, ``TLSv1.1``,
-            /// and ``TLSv1.2``. For more information, see Minimum Origin SSL Protocol (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginSSLProtocols>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "OriginSSLProtocols", origin_ssl_protocols, set_origin_ssl_protocols, get_origin_ssl_protocols, Val<List<String>>
+        /// `HTTPSPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_https_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HTTPSPort")
+        }
+
+        /// `IpAddressType`: Specifies which IP protocol CloudFront uses when connecting to your origin.
+        /// If your origin uses both IPv4 and IPv6 protocols, you can choose ``dualstack`` to help
+        /// optimize reliability.
+        pub fn ip_address_type(mut self, value: impl Into<Val<CustomOriginConfigIpAddressType>>) -> Self {
+            self.props.set("IpAddressType", value.into());
+            self
+        }
+
+        /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+        pub fn set_ip_address_type(&mut self, value: impl Into<Val<CustomOriginConfigIpAddressType>>) -> &mut Self {
+            self.props.set("IpAddressType", value.into());
+            self
+        }
+
+        /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<CustomOriginConfigIpAddressType>> {
+            crate::cfn::get_prop(&self.props, "IpAddressType")
+        }
+
+        /// `OriginKeepaliveTimeout`: Specifies how long, in seconds, CloudFront persists its connection
+        /// to the origin. The minimum timeout is 1 second, the maximum is 300 seconds, and the default (if
+        /// you don't specify otherwise) is 5 seconds. For more information, see Keep-alive timeout (custom
+        /// origins only) (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginKeepaliveTimeout>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn origin_keepalive_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("OriginKeepaliveTimeout", value.into());
+            self
+        }
+
+        /// Sets `OriginKeepaliveTimeout` in place: [`Self::origin_keepalive_timeout`] on a value held
+        /// by `&mut`.
+        pub fn set_origin_keepalive_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("OriginKeepaliveTimeout", value.into());
+            self
+        }
+
+        /// `OriginKeepaliveTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_keepalive_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "OriginKeepaliveTimeout")
+        }
+
+        /// `OriginMtlsConfig`: Configures mutual TLS authentication between CloudFront and your origin
+        /// server.
+        pub fn origin_mtls_config(mut self, value: impl Into<Val<OriginMtlsConfig>>) -> Self {
+            self.props.set("OriginMtlsConfig", value.into());
+            self
+        }
+
+        /// Sets `OriginMtlsConfig` in place: [`Self::origin_mtls_config`] on a value held by `&mut`.
+        pub fn set_origin_mtls_config(&mut self, value: impl Into<Val<OriginMtlsConfig>>) -> &mut Self {
+            self.props.set("OriginMtlsConfig", value.into());
+            self
+        }
+
+        /// `OriginMtlsConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_mtls_config(&self) -> ::std::option::Option<Val<OriginMtlsConfig>> {
+            crate::cfn::get_prop(&self.props, "OriginMtlsConfig")
+        }
+
+        /// `OriginReadTimeout`: Specifies how long, in seconds, CloudFront waits for a response from
+        /// the origin. This is also known as the *origin response timeout*. The minimum timeout is 1
+        /// second, the maximum is 120 seconds, and the default (if you don't specify otherwise) is 30
+        /// seconds. For more information, see Response timeout (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginResponseTimeout>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn origin_read_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("OriginReadTimeout", value.into());
+            self
+        }
+
+        /// Sets `OriginReadTimeout` in place: [`Self::origin_read_timeout`] on a value held by `&mut`.
+        pub fn set_origin_read_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("OriginReadTimeout", value.into());
+            self
+        }
+
+        /// `OriginReadTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_read_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "OriginReadTimeout")
+        }
+
+        /// `OriginSSLProtocols`: Specifies the minimum SSL/TLS protocol that CloudFront uses when
+        /// connecting to your origin over HTTPS. Valid values include ``SSLv3``, ``TLSv1``, ``TLSv1.1``,
+        /// and ``TLSv1.2``. For more information, see Minimum Origin SSL Protocol (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginSSLProtocols>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn origin_ssl_protocols(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("OriginSSLProtocols", value.into());
+            self
+        }
+
+        /// Sets `OriginSSLProtocols` in place: [`Self::origin_ssl_protocols`] on a value held by `&mut`.
+        pub fn set_origin_ssl_protocols(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("OriginSSLProtocols", value.into());
+            self
+        }
+
+        /// `OriginSSLProtocols` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_ssl_protocols(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "OriginSSLProtocols")
         }
     }
 
@@ -3006,11 +4956,16 @@ pub mod distribution {
             OriginMtlsConfig { props }
         }
 
-        prop! {
-            /// `ClientCertificateArn`: The Amazon Resource Name (ARN) of the client certificate stored
-            /// in AWS Certificate Manager (ACM) that CloudFront uses to authenticate with your origin
-            /// using Mutual TLS.
-            props, "ClientCertificateArn", _, set_client_certificate_arn, get_client_certificate_arn, Val<String>
+        /// Sets `ClientCertificateArn`, which `new` took, in place.
+        pub fn set_client_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientCertificateArn", value.into());
+            self
+        }
+
+        /// `ClientCertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientCertificateArn")
         }
     }
 
@@ -3037,16 +4992,28 @@ pub mod distribution {
             OriginCustomHeader { props }
         }
 
-        prop! {
-            /// `HeaderValue`: The value for the header that you specified in the ``HeaderName`` field.
-            props, "HeaderValue", _, set_header_value, get_header_value, Val<String>
+        /// Sets `HeaderValue`, which `new` took, in place.
+        pub fn set_header_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HeaderValue", value.into());
+            self
         }
 
-        prop! {
-            /// `HeaderName`: The name of a header that you want CloudFront to send to your origin. For
-            /// more information, see Adding Custom Headers to Origin Requests (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/forward-custom-headers.html>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "HeaderName", _, set_header_name, get_header_name, Val<String>
+        /// `HeaderValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HeaderValue")
+        }
+
+        /// Sets `HeaderName`, which `new` took, in place.
+        pub fn set_header_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HeaderName", value.into());
+            self
+        }
+
+        /// `HeaderName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HeaderName")
         }
     }
 
@@ -3067,23 +5034,49 @@ pub mod distribution {
             OriginShield { props }
         }
 
-        prop! {
-            /// `Enabled`: A flag that specifies whether Origin Shield is enabled. When it's enabled,
-            /// CloudFront routes all requests through Origin Shield, which can help protect your
-            /// origin. When it's disabled, CloudFront might send requests directly to your origin from
-            /// multiple edge locations or regional edge caches.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: A flag that specifies whether Origin Shield is enabled. When it's enabled,
+        /// CloudFront routes all requests through Origin Shield, which can help protect your origin.
+        /// When it's disabled, CloudFront might send requests directly to your origin from multiple
+        /// edge locations or regional edge caches.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `OriginShieldRegion`: The AWS-Region for Origin Shield. Specify the AWS-Region that has
-            /// the lowest latency to your origin. To specify a region, use the region code, not the
-            /// region name. For example, specify the US East (Ohio) region as ``us-east-2``. When you
-            /// enable CloudFront Origin Shield, you must specify the AWS-Region for Origin Shield. For
-            /// the list of AWS-Regions that you can specify, and for help choosing the best Region for
-            /// your origin, see Choosing the for Origin Shield (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/origin-shield.html#choose-origin-shield-region>)
-            /// in the *Amazon …
-            props, "OriginShieldRegion", origin_shield_region, set_origin_shield_region, get_origin_shield_region, Val<String>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `OriginShieldRegion`: The AWS-Region for Origin Shield. Specify the AWS-Region that has the
+        /// lowest latency to your origin. To specify a region, use the region code, not the region
+        /// name. For example, specify the US East (Ohio) region as ``us-east-2``. When you enable
+        /// CloudFront Origin Shield, you must specify the AWS-Region for Origin Shield. For the list of
+        /// AWS-Regions that you can specify, and for help choosing the best Region for your origin, see
+        /// Choosing the for Origin Shield (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/origin-shield.html#choose-origin-shield-region>)
+        /// in the *Amazon …
+        pub fn origin_shield_region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OriginShieldRegion", value.into());
+            self
+        }
+
+        /// Sets `OriginShieldRegion` in place: [`Self::origin_shield_region`] on a value held by `&mut`.
+        pub fn set_origin_shield_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OriginShieldRegion", value.into());
+            self
+        }
+
+        /// `OriginShieldRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_shield_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OriginShieldRegion")
         }
     }
 
@@ -3104,24 +5097,50 @@ pub mod distribution {
             S3OriginConfig { props }
         }
 
-        prop! {
-            /// `OriginAccessIdentity`: If you're using origin access control (OAC) instead of origin
-            /// access identity, specify an empty ``OriginAccessIdentity`` element. For more
-            /// information, see Restricting access to an (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-origin.html>)
-            /// in the *Amazon CloudFront Developer Guide*. The CloudFront origin access identity to
-            /// associate with the origin. Use an origin access identity to configure the origin so that
-            /// viewers can *only* access objects in an Amazon S3 bucket through CloudFront. The format
-            /// of the value is: …
-            props, "OriginAccessIdentity", origin_access_identity, set_origin_access_identity, get_origin_access_identity, Val<String>
+        /// `OriginAccessIdentity`: If you're using origin access control (OAC) instead of origin access
+        /// identity, specify an empty ``OriginAccessIdentity`` element. For more information, see
+        /// Restricting access to an (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-origin.html>)
+        /// in the *Amazon CloudFront Developer Guide*. The CloudFront origin access identity to
+        /// associate with the origin. Use an origin access identity to configure the origin so that
+        /// viewers can *only* access objects in an Amazon S3 bucket through CloudFront. The format of
+        /// the value is: …
+        pub fn origin_access_identity(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OriginAccessIdentity", value.into());
+            self
         }
 
-        prop! {
-            /// `OriginReadTimeout`: Specifies how long, in seconds, CloudFront waits for a response
-            /// from the origin. This is also known as the *origin response timeout*. The minimum
-            /// timeout is 1 second, the maximum is 120 seconds, and the default (if you don't specify
-            /// otherwise) is 30 seconds. For more information, see Response timeout (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginResponseTimeout>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "OriginReadTimeout", origin_read_timeout, set_origin_read_timeout, get_origin_read_timeout, Val<i64>
+        /// Sets `OriginAccessIdentity` in place: [`Self::origin_access_identity`] on a value held by `&mut`.
+        pub fn set_origin_access_identity(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OriginAccessIdentity", value.into());
+            self
+        }
+
+        /// `OriginAccessIdentity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_access_identity(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OriginAccessIdentity")
+        }
+
+        /// `OriginReadTimeout`: Specifies how long, in seconds, CloudFront waits for a response from
+        /// the origin. This is also known as the *origin response timeout*. The minimum timeout is 1
+        /// second, the maximum is 120 seconds, and the default (if you don't specify otherwise) is 30
+        /// seconds. For more information, see Response timeout (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginResponseTimeout>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn origin_read_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("OriginReadTimeout", value.into());
+            self
+        }
+
+        /// Sets `OriginReadTimeout` in place: [`Self::origin_read_timeout`] on a value held by `&mut`.
+        pub fn set_origin_read_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("OriginReadTimeout", value.into());
+            self
+        }
+
+        /// `OriginReadTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_read_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "OriginReadTimeout")
         }
     }
 
@@ -3143,32 +5162,79 @@ pub mod distribution {
             VpcOriginConfig { props }
         }
 
-        prop! {
-            /// `VpcOriginId`: The VPC origin ID.
-            props, "VpcOriginId", _, set_vpc_origin_id, get_vpc_origin_id, Val<String>
+        /// Sets `VpcOriginId`, which `new` took, in place.
+        pub fn set_vpc_origin_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcOriginId", value.into());
+            self
         }
 
-        prop! {
-            /// `OriginKeepaliveTimeout`: Specifies how long, in seconds, CloudFront persists its
-            /// connection to the origin. The minimum timeout is 1 second, the maximum is 300 seconds,
-            /// and the default (if you don't specify otherwise) is 5 seconds. For more information, see
-            /// Keep-alive timeout (custom origins only) (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginKeepaliveTimeout>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "OriginKeepaliveTimeout", origin_keepalive_timeout, set_origin_keepalive_timeout, get_origin_keepalive_timeout, Val<i64>
+        /// `VpcOriginId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_origin_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcOriginId")
         }
 
-        prop! {
-            /// `OriginReadTimeout`: Specifies how long, in seconds, CloudFront waits for a response
-            /// from the origin. This is also known as the *origin response timeout*. The minimum
-            /// timeout is 1 second, the maximum is 120 seconds, and the default (if you don't specify
-            /// otherwise) is 30 seconds. For more information, see Response timeout (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginResponseTimeout>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "OriginReadTimeout", origin_read_timeout, set_origin_read_timeout, get_origin_read_timeout, Val<i64>
+        /// `OriginKeepaliveTimeout`: Specifies how long, in seconds, CloudFront persists its connection
+        /// to the origin. The minimum timeout is 1 second, the maximum is 300 seconds, and the default (if
+        /// you don't specify otherwise) is 5 seconds. For more information, see Keep-alive timeout (custom
+        /// origins only) (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginKeepaliveTimeout>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn origin_keepalive_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("OriginKeepaliveTimeout", value.into());
+            self
         }
 
-        prop! {
-            /// `OwnerAccountId`: The account ID of the AWS-account that owns the VPC origin.
-            props, "OwnerAccountId", owner_account_id, set_owner_account_id, get_owner_account_id, Val<String>
+        /// Sets `OriginKeepaliveTimeout` in place: [`Self::origin_keepalive_timeout`] on a value held
+        /// by `&mut`.
+        pub fn set_origin_keepalive_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("OriginKeepaliveTimeout", value.into());
+            self
+        }
+
+        /// `OriginKeepaliveTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_keepalive_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "OriginKeepaliveTimeout")
+        }
+
+        /// `OriginReadTimeout`: Specifies how long, in seconds, CloudFront waits for a response from
+        /// the origin. This is also known as the *origin response timeout*. The minimum timeout is 1
+        /// second, the maximum is 120 seconds, and the default (if you don't specify otherwise) is 30
+        /// seconds. For more information, see Response timeout (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginResponseTimeout>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn origin_read_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("OriginReadTimeout", value.into());
+            self
+        }
+
+        /// Sets `OriginReadTimeout` in place: [`Self::origin_read_timeout`] on a value held by `&mut`.
+        pub fn set_origin_read_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("OriginReadTimeout", value.into());
+            self
+        }
+
+        /// `OriginReadTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_read_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "OriginReadTimeout")
+        }
+
+        /// `OwnerAccountId`: The account ID of the AWS-account that owns the VPC origin.
+        pub fn owner_account_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OwnerAccountId", value.into());
+            self
+        }
+
+        /// Sets `OwnerAccountId` in place: [`Self::owner_account_id`] on a value held by `&mut`.
+        pub fn set_owner_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OwnerAccountId", value.into());
+            self
+        }
+
+        /// `OwnerAccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_owner_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OwnerAccountId")
         }
     }
 
@@ -3218,12 +5284,16 @@ pub mod distribution {
             Restrictions { props }
         }
 
-        prop! {
-            /// `GeoRestriction`: A complex type that controls the countries in which your content is
-            /// distributed. CF determines the location of your users using ``MaxMind`` GeoIP databases.
-            /// To disable geo restriction, remove the Restrictions (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-restrictions>)
-            /// property from your stack template.
-            props, "GeoRestriction", _, set_geo_restriction, get_geo_restriction, Val<GeoRestriction>
+        /// Sets `GeoRestriction`, which `new` took, in place.
+        pub fn set_geo_restriction(&mut self, value: impl Into<Val<GeoRestriction>>) -> &mut Self {
+            self.props.set("GeoRestriction", value.into());
+            self
+        }
+
+        /// `GeoRestriction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_geo_restriction(&self) -> ::std::option::Option<Val<GeoRestriction>> {
+            crate::cfn::get_prop(&self.props, "GeoRestriction")
         }
     }
 
@@ -3252,25 +5322,40 @@ pub mod distribution {
             GeoRestriction { props }
         }
 
-        prop! {
-            /// `RestrictionType`: The method that you want to use to restrict distribution of your
-            /// content by country: + ``none``: No geo restriction is enabled, meaning access to content
-            /// is not restricted by client geo location. + ``blacklist``: The ``Location`` elements
-            /// specify the countries in which you don't want CloudFront to distribute your content. + ``whitelist``:
-            /// The ``Location`` elements specify the countries in which you want CloudFront to
-            /// distribute your content.
-            props, "RestrictionType", _, set_restriction_type, get_restriction_type, Val<GeoRestrictionRestrictionType>
+        /// Sets `RestrictionType`, which `new` took, in place.
+        pub fn set_restriction_type(&mut self, value: impl Into<Val<GeoRestrictionRestrictionType>>) -> &mut Self {
+            self.props.set("RestrictionType", value.into());
+            self
         }
 
-        prop! {
-            /// `Locations`: A complex type that contains a ``Location`` element for each country in
-            /// which you want CloudFront either to distribute your content (``whitelist``) or not
-            /// distribute your content (``blacklist``). The ``Location`` element is a two-letter,
-            /// uppercase country code for a country that you want to include in your ``blacklist`` or ``whitelist``.
-            /// Include one ``Location`` element for each country. CloudFront and ``MaxMind`` both use ``ISO 3166``
-            /// country codes. For the current list of countries and the corresponding codes, see ``ISO 3166-1-alpha-2``
-            /// code on the *International Organization for …
-            props, "Locations", locations, set_locations, get_locations, Val<List<GeoRestrictionLocations>>
+        /// `RestrictionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_restriction_type(&self) -> ::std::option::Option<Val<GeoRestrictionRestrictionType>> {
+            crate::cfn::get_prop(&self.props, "RestrictionType")
+        }
+
+        /// `Locations`: A complex type that contains a ``Location`` element for each country in which
+        /// you want CloudFront either to distribute your content (``whitelist``) or not distribute your
+        /// content (``blacklist``). The ``Location`` element is a two-letter, uppercase country code
+        /// for a country that you want to include in your ``blacklist`` or ``whitelist``. Include one ``Location``
+        /// element for each country. CloudFront and ``MaxMind`` both use ``ISO 3166`` country codes.
+        /// For the current list of countries and the corresponding codes, see ``ISO 3166-1-alpha-2``
+        /// code on the *International Organization for …
+        pub fn locations(mut self, value: impl Into<Val<List<GeoRestrictionLocations>>>) -> Self {
+            self.props.set("Locations", value.into());
+            self
+        }
+
+        /// Sets `Locations` in place: [`Self::locations`] on a value held by `&mut`.
+        pub fn set_locations(&mut self, value: impl Into<Val<List<GeoRestrictionLocations>>>) -> &mut Self {
+            self.props.set("Locations", value.into());
+            self
+        }
+
+        /// `Locations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_locations(&self) -> ::std::option::Option<Val<List<GeoRestrictionLocations>>> {
+            crate::cfn::get_prop(&self.props, "Locations")
         }
     }
 
@@ -4067,18 +6152,38 @@ pub mod distribution {
             LegacyS3Origin { props }
         }
 
-        prop! {
-            /// `DNSName`: The domain name assigned to your CF distribution.
-            props, "DNSName", _, set_dns_name, get_dns_name, Val<String>
+        /// Sets `DNSName`, which `new` took, in place.
+        pub fn set_dns_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DNSName", value.into());
+            self
         }
 
-        prop! {
-            /// `OriginAccessIdentity`: The CF origin access identity to associate with the
-            /// distribution. Use an origin access identity to configure the distribution so that end
-            /// users can only access objects in an S3 through CF. This property is legacy. We recommend
-            /// that you use OriginAccessControl (<https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-originaccesscontrol.html>)
-            /// instead.
-            props, "OriginAccessIdentity", origin_access_identity, set_origin_access_identity, get_origin_access_identity, Val<String>
+        /// `DNSName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DNSName")
+        }
+
+        /// `OriginAccessIdentity`: The CF origin access identity to associate with the distribution.
+        /// Use an origin access identity to configure the distribution so that end users can only
+        /// access objects in an S3 through CF. This property is legacy. We recommend that you use
+        /// OriginAccessControl (<https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudfront-originaccesscontrol.html>)
+        /// instead.
+        pub fn origin_access_identity(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OriginAccessIdentity", value.into());
+            self
+        }
+
+        /// Sets `OriginAccessIdentity` in place: [`Self::origin_access_identity`] on a value held by `&mut`.
+        pub fn set_origin_access_identity(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OriginAccessIdentity", value.into());
+            self
+        }
+
+        /// `OriginAccessIdentity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_access_identity(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OriginAccessIdentity")
         }
     }
 
@@ -4100,9 +6205,22 @@ pub mod distribution {
             DistributionConfigTenantConfig { props }
         }
 
-        prop! {
-            /// `ParameterDefinitions`.
-            props, "ParameterDefinitions", parameter_definitions, set_parameter_definitions, get_parameter_definitions, Val<List<ParameterDefinition>>
+        /// `ParameterDefinitions`.
+        pub fn parameter_definitions(mut self, value: impl Into<Val<List<ParameterDefinition>>>) -> Self {
+            self.props.set("ParameterDefinitions", value.into());
+            self
+        }
+
+        /// Sets `ParameterDefinitions` in place: [`Self::parameter_definitions`] on a value held by `&mut`.
+        pub fn set_parameter_definitions(&mut self, value: impl Into<Val<List<ParameterDefinition>>>) -> &mut Self {
+            self.props.set("ParameterDefinitions", value.into());
+            self
+        }
+
+        /// `ParameterDefinitions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_definitions(&self) -> ::std::option::Option<Val<List<ParameterDefinition>>> {
+            crate::cfn::get_prop(&self.props, "ParameterDefinitions")
         }
     }
 
@@ -4130,14 +6248,28 @@ pub mod distribution {
             ParameterDefinition { props }
         }
 
-        prop! {
-            /// `Name`: The name of the parameter.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Definition`: The value that you assigned to the parameter.
-            props, "Definition", _, set_definition, get_definition, Val<ParameterDefinitionDefinition>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Definition`, which `new` took, in place.
+        pub fn set_definition(&mut self, value: impl Into<Val<ParameterDefinitionDefinition>>) -> &mut Self {
+            self.props.set("Definition", value.into());
+            self
+        }
+
+        /// `Definition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_definition(&self) -> ::std::option::Option<Val<ParameterDefinitionDefinition>> {
+            crate::cfn::get_prop(&self.props, "Definition")
         }
     }
 
@@ -4157,9 +6289,22 @@ pub mod distribution {
             ParameterDefinitionDefinition { props }
         }
 
-        prop! {
-            /// `StringSchema`.
-            props, "StringSchema", string_schema, set_string_schema, get_string_schema, Val<ParameterDefinitionDefinitionStringSchema>
+        /// `StringSchema`.
+        pub fn string_schema(mut self, value: impl Into<Val<ParameterDefinitionDefinitionStringSchema>>) -> Self {
+            self.props.set("StringSchema", value.into());
+            self
+        }
+
+        /// Sets `StringSchema` in place: [`Self::string_schema`] on a value held by `&mut`.
+        pub fn set_string_schema(&mut self, value: impl Into<Val<ParameterDefinitionDefinitionStringSchema>>) -> &mut Self {
+            self.props.set("StringSchema", value.into());
+            self
+        }
+
+        /// `StringSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_schema(&self) -> ::std::option::Option<Val<ParameterDefinitionDefinitionStringSchema>> {
+            crate::cfn::get_prop(&self.props, "StringSchema")
         }
     }
 
@@ -4180,19 +6325,52 @@ pub mod distribution {
             ParameterDefinitionDefinitionStringSchema { props }
         }
 
-        prop! {
-            /// `Required`.
-            props, "Required", _, set_required, get_required, Val<bool>
+        /// Sets `Required`, which `new` took, in place.
+        pub fn set_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Required", value.into());
+            self
         }
 
-        prop! {
-            /// `Comment`.
-            props, "Comment", comment, set_comment, get_comment, Val<String>
+        /// `Required` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Required")
         }
 
-        prop! {
-            /// `DefaultValue`.
-            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
+        /// `Comment`.
+        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Comment", value.into());
+            self
+        }
+
+        /// Sets `Comment` in place: [`Self::comment`] on a value held by `&mut`.
+        pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Comment", value.into());
+            self
+        }
+
+        /// `Comment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Comment")
+        }
+
+        /// `DefaultValue`.
+        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// Sets `DefaultValue` in place: [`Self::default_value`] on a value held by `&mut`.
+        pub fn set_default_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
         }
     }
 
@@ -4220,56 +6398,121 @@ pub mod distribution {
             ViewerCertificate { props }
         }
 
-        prop! {
-            /// `AcmCertificateArn`: In CloudFormation, this field name is ``AcmCertificateArn``. Note
-            /// the different capitalization. If the distribution uses ``Aliases`` (alternate domain
-            /// names or CNAMEs) and the SSL/TLS certificate is stored in (ACM) (<https://docs.aws.amazon.com/acm/latest/userguide/acm-overview.html>),
-            /// provide the Amazon Resource Name (ARN) of the ACM certificate. CloudFront only supports
-            /// ACM certificates in the US East (N. Virginia) Region (``us-east-1``). If you specify an
-            /// ACM certificate ARN, you must also specify values for ``MinimumProtocolVersion`` and ``SSLSupportMethod``. (In
-            /// CloudFormation, the field …
-            props, "AcmCertificateArn", acm_certificate_arn, set_acm_certificate_arn, get_acm_certificate_arn, Val<String>
+        /// `AcmCertificateArn`: In CloudFormation, this field name is ``AcmCertificateArn``. Note the
+        /// different capitalization. If the distribution uses ``Aliases`` (alternate domain names or
+        /// CNAMEs) and the SSL/TLS certificate is stored in (ACM) (<https://docs.aws.amazon.com/acm/latest/userguide/acm-overview.html>),
+        /// provide the Amazon Resource Name (ARN) of the ACM certificate. CloudFront only supports ACM
+        /// certificates in the US East (N. Virginia) Region (``us-east-1``). If you specify an ACM
+        /// certificate ARN, you must also specify values for ``MinimumProtocolVersion`` and ``SSLSupportMethod``. (In
+        /// CloudFormation, the field …
+        pub fn acm_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AcmCertificateArn", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudFrontDefaultCertificate`: If the distribution uses the CloudFront domain name such
-            /// as ``d111111abcdef8.cloudfront.net``, set this field to ``true``. If the distribution
-            /// uses ``Aliases`` (alternate domain names or CNAMEs), omit this field and specify values
-            /// for the following fields: + ``AcmCertificateArn`` or ``IamCertificateId`` (specify a
-            /// value for one, not both) + ``MinimumProtocolVersion`` + ``SslSupportMethod``
-            props, "CloudFrontDefaultCertificate", cloud_front_default_certificate, set_cloud_front_default_certificate, get_cloud_front_default_certificate, Val<bool>
+        /// Sets `AcmCertificateArn` in place: [`Self::acm_certificate_arn`] on a value held by `&mut`.
+        pub fn set_acm_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AcmCertificateArn", value.into());
+            self
         }
 
-        prop! {
-            /// `IamCertificateId`: This field only supports standard distributions. You can't specify
-            /// this field for multi-tenant distributions. For more information, see Unsupported
-            /// features for SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
-            /// in the *Amazon CloudFront Developer Guide*. In CloudFormation, this field name is ``IamCertificateId``.
-            /// Note the different capitalization. If the distribution uses ``Aliases`` (alternate
-            /// domain names or CNAMEs) and the SSL/TLS certificate is stored in …
-            props, "IamCertificateId", iam_certificate_id, set_iam_certificate_id, get_iam_certificate_id, Val<String>
+        /// `AcmCertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_acm_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AcmCertificateArn")
         }
 
-        prop! {
-            /// `MinimumProtocolVersion`: If the distribution uses ``Aliases`` (alternate domain names
-            /// or CNAMEs), specify the security policy that you want CloudFront to use for HTTPS
-            /// connections with viewers. The security policy determines two settings: + The minimum
-            /// SSL/TLS protocol that CloudFront can use to communicate with viewers. + The ciphers that
-            /// CloudFront can use to encrypt the content that it returns to viewers. For more
-            /// information, see Security Policy (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValues-security-policy>)
-            /// and \[Supported Protocols and …
-            props, "MinimumProtocolVersion", minimum_protocol_version, set_minimum_protocol_version, get_minimum_protocol_version, Val<ViewerCertificateMinimumProtocolVersion>
+        /// `CloudFrontDefaultCertificate`: If the distribution uses the CloudFront domain name such as ``d111111abcdef8.cloudfront.net``,
+        /// set this field to ``true``. If the distribution uses ``Aliases`` (alternate domain names or
+        /// CNAMEs), omit this field and specify values for the following fields: + ``AcmCertificateArn``
+        /// or ``IamCertificateId`` (specify a value for one, not both) + ``MinimumProtocolVersion`` + ``SslSupportMethod``
+        pub fn cloud_front_default_certificate(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CloudFrontDefaultCertificate", value.into());
+            self
         }
 
-        prop! {
-            /// `SslSupportMethod`: In CloudFormation, this field name is ``SslSupportMethod``. Note the
-            /// different capitalization. If the distribution uses ``Aliases`` (alternate domain names
-            /// or CNAMEs), specify which viewers the distribution accepts HTTPS connections from. + ``sni-only`` –
-            /// The distribution accepts HTTPS connections from only viewers that support server name
-            /// indication (SNI) (<https://docs.aws.amazon.com/https://en.wikipedia.org/wiki/Server_Name_Indication>).
-            /// This is recommended. Most browsers and clients support SNI. + ``vip`` – The
-            /// distribution accepts HTTPS connections from all viewers including those that …
-            props, "SslSupportMethod", ssl_support_method, set_ssl_support_method, get_ssl_support_method, Val<ViewerCertificateSslSupportMethod>
+        /// Sets `CloudFrontDefaultCertificate` in place: [`Self::cloud_front_default_certificate`] on a
+        /// value held by `&mut`.
+        pub fn set_cloud_front_default_certificate(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CloudFrontDefaultCertificate", value.into());
+            self
+        }
+
+        /// `CloudFrontDefaultCertificate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_front_default_certificate(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CloudFrontDefaultCertificate")
+        }
+
+        /// `IamCertificateId`: This field only supports standard distributions. You can't specify this
+        /// field for multi-tenant distributions. For more information, see Unsupported features for
+        /// SaaS Manager for Amazon CloudFront (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas>)
+        /// in the *Amazon CloudFront Developer Guide*. In CloudFormation, this field name is ``IamCertificateId``.
+        /// Note the different capitalization. If the distribution uses ``Aliases`` (alternate domain
+        /// names or CNAMEs) and the SSL/TLS certificate is stored in …
+        pub fn iam_certificate_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IamCertificateId", value.into());
+            self
+        }
+
+        /// Sets `IamCertificateId` in place: [`Self::iam_certificate_id`] on a value held by `&mut`.
+        pub fn set_iam_certificate_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IamCertificateId", value.into());
+            self
+        }
+
+        /// `IamCertificateId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_certificate_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IamCertificateId")
+        }
+
+        /// `MinimumProtocolVersion`: If the distribution uses ``Aliases`` (alternate domain names or
+        /// CNAMEs), specify the security policy that you want CloudFront to use for HTTPS connections
+        /// with viewers. The security policy determines two settings: + The minimum SSL/TLS protocol
+        /// that CloudFront can use to communicate with viewers. + The ciphers that CloudFront can use
+        /// to encrypt the content that it returns to viewers. For more information, see Security Policy (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValues-security-policy>)
+        /// and \[Supported Protocols and …
+        pub fn minimum_protocol_version(mut self, value: impl Into<Val<ViewerCertificateMinimumProtocolVersion>>) -> Self {
+            self.props.set("MinimumProtocolVersion", value.into());
+            self
+        }
+
+        /// Sets `MinimumProtocolVersion` in place: [`Self::minimum_protocol_version`] on a value held
+        /// by `&mut`.
+        pub fn set_minimum_protocol_version(&mut self, value: impl Into<Val<ViewerCertificateMinimumProtocolVersion>>) -> &mut Self {
+            self.props.set("MinimumProtocolVersion", value.into());
+            self
+        }
+
+        /// `MinimumProtocolVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_protocol_version(&self) -> ::std::option::Option<Val<ViewerCertificateMinimumProtocolVersion>> {
+            crate::cfn::get_prop(&self.props, "MinimumProtocolVersion")
+        }
+
+        /// `SslSupportMethod`: In CloudFormation, this field name is ``SslSupportMethod``. Note the
+        /// different capitalization. If the distribution uses ``Aliases`` (alternate domain names or
+        /// CNAMEs), specify which viewers the distribution accepts HTTPS connections from. + ``sni-only`` –
+        /// The distribution accepts HTTPS connections from only viewers that support server name
+        /// indication (SNI) (<https://docs.aws.amazon.com/https://en.wikipedia.org/wiki/Server_Name_Indication>).
+        /// This is recommended. Most browsers and clients support SNI. + ``vip`` – The distribution
+        /// accepts HTTPS connections from all viewers including those that …
+        pub fn ssl_support_method(mut self, value: impl Into<Val<ViewerCertificateSslSupportMethod>>) -> Self {
+            self.props.set("SslSupportMethod", value.into());
+            self
+        }
+
+        /// Sets `SslSupportMethod` in place: [`Self::ssl_support_method`] on a value held by `&mut`.
+        pub fn set_ssl_support_method(&mut self, value: impl Into<Val<ViewerCertificateSslSupportMethod>>) -> &mut Self {
+            self.props.set("SslSupportMethod", value.into());
+            self
+        }
+
+        /// `SslSupportMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssl_support_method(&self) -> ::std::option::Option<Val<ViewerCertificateSslSupportMethod>> {
+            crate::cfn::get_prop(&self.props, "SslSupportMethod")
         }
     }
 
@@ -4349,15 +6592,41 @@ pub mod distribution {
             ViewerMtlsConfig { props }
         }
 
-        prop! {
-            /// `Mode`: The viewer mTLS mode.
-            props, "Mode", mode, set_mode, get_mode, Val<ViewerMtlsMode>
+        /// `Mode`: The viewer mTLS mode.
+        pub fn mode(mut self, value: impl Into<Val<ViewerMtlsMode>>) -> Self {
+            self.props.set("Mode", value.into());
+            self
         }
 
-        prop! {
-            /// `TrustStoreConfig`: The trust store configuration associated with the viewer mTLS
-            /// configuration.
-            props, "TrustStoreConfig", trust_store_config, set_trust_store_config, get_trust_store_config, Val<TrustStoreConfig>
+        /// Sets `Mode` in place: [`Self::mode`] on a value held by `&mut`.
+        pub fn set_mode(&mut self, value: impl Into<Val<ViewerMtlsMode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<ViewerMtlsMode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
+        }
+
+        /// `TrustStoreConfig`: The trust store configuration associated with the viewer mTLS
+        /// configuration.
+        pub fn trust_store_config(mut self, value: impl Into<Val<TrustStoreConfig>>) -> Self {
+            self.props.set("TrustStoreConfig", value.into());
+            self
+        }
+
+        /// Sets `TrustStoreConfig` in place: [`Self::trust_store_config`] on a value held by `&mut`.
+        pub fn set_trust_store_config(&mut self, value: impl Into<Val<TrustStoreConfig>>) -> &mut Self {
+            self.props.set("TrustStoreConfig", value.into());
+            self
+        }
+
+        /// `TrustStoreConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trust_store_config(&self) -> ::std::option::Option<Val<TrustStoreConfig>> {
+            crate::cfn::get_prop(&self.props, "TrustStoreConfig")
         }
     }
 
@@ -4394,20 +6663,54 @@ pub mod distribution {
             TrustStoreConfig { props }
         }
 
-        prop! {
-            /// `TrustStoreId`: The trust store ID.
-            props, "TrustStoreId", _, set_trust_store_id, get_trust_store_id, Val<String>
+        /// Sets `TrustStoreId`, which `new` took, in place.
+        pub fn set_trust_store_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TrustStoreId", value.into());
+            self
         }
 
-        prop! {
-            /// `AdvertiseTrustStoreCaNames`: The configuration to use to advertise trust store CA
-            /// names.
-            props, "AdvertiseTrustStoreCaNames", advertise_trust_store_ca_names, set_advertise_trust_store_ca_names, get_advertise_trust_store_ca_names, Val<bool>
+        /// `TrustStoreId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trust_store_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TrustStoreId")
         }
 
-        prop! {
-            /// `IgnoreCertificateExpiry`: The configuration to use to ignore certificate expiration.
-            props, "IgnoreCertificateExpiry", ignore_certificate_expiry, set_ignore_certificate_expiry, get_ignore_certificate_expiry, Val<bool>
+        /// `AdvertiseTrustStoreCaNames`: The configuration to use to advertise trust store CA names.
+        pub fn advertise_trust_store_ca_names(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AdvertiseTrustStoreCaNames", value.into());
+            self
+        }
+
+        /// Sets `AdvertiseTrustStoreCaNames` in place: [`Self::advertise_trust_store_ca_names`] on a
+        /// value held by `&mut`.
+        pub fn set_advertise_trust_store_ca_names(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AdvertiseTrustStoreCaNames", value.into());
+            self
+        }
+
+        /// `AdvertiseTrustStoreCaNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_advertise_trust_store_ca_names(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AdvertiseTrustStoreCaNames")
+        }
+
+        /// `IgnoreCertificateExpiry`: The configuration to use to ignore certificate expiration.
+        pub fn ignore_certificate_expiry(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IgnoreCertificateExpiry", value.into());
+            self
+        }
+
+        /// Sets `IgnoreCertificateExpiry` in place: [`Self::ignore_certificate_expiry`] on a value held
+        /// by `&mut`.
+        pub fn set_ignore_certificate_expiry(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IgnoreCertificateExpiry", value.into());
+            self
+        }
+
+        /// `IgnoreCertificateExpiry` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ignore_certificate_expiry(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IgnoreCertificateExpiry")
         }
     }
 }
@@ -4440,58 +6743,157 @@ impl DistributionTenant {
         DistributionTenant { core }
     }
 
-    prop! {
-        /// `ConnectionGroupId`: The ID of the connection group for the distribution tenant. If you
-        /// don't specify a connection group, CloudFront uses the default connection group.
-        core.props, "ConnectionGroupId", connection_group_id, set_connection_group_id, get_connection_group_id, Val<String>
+    /// `ConnectionGroupId`: The ID of the connection group for the distribution tenant. If you
+    /// don't specify a connection group, CloudFront uses the default connection group.
+    pub fn connection_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ConnectionGroupId", value.into());
+        self
     }
 
-    prop! {
-        /// `Customizations`: Customizations for the distribution tenant. For each distribution
-        /// tenant, you can specify the geographic restrictions, and the Amazon Resource Names (ARNs)
-        /// for the ACM certificate and WAF web ACL. These are specific values that you can override
-        /// or disable from the multi-tenant distribution that was used to create the distribution
-        /// tenant.
-        core.props, "Customizations", customizations, set_customizations, get_customizations, Val<distribution_tenant::Customizations>
+    /// Sets `ConnectionGroupId` in place: [`Self::connection_group_id`] on a value held by `&mut`.
+    pub fn set_connection_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectionGroupId", value.into());
+        self
     }
 
-    prop! {
-        /// `DistributionId`: The ID of the multi-tenant distribution.
-        core.props, "DistributionId", _, set_distribution_id, get_distribution_id, Val<String>
+    /// `ConnectionGroupId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_group_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionGroupId")
     }
 
-    prop! {
-        /// `Domains`: The domains associated with the distribution tenant.
-        core.props, "Domains", _, set_domains, get_domains, Val<List<String>>
+    /// `Customizations`: Customizations for the distribution tenant. For each distribution tenant,
+    /// you can specify the geographic restrictions, and the Amazon Resource Names (ARNs) for the
+    /// ACM certificate and WAF web ACL. These are specific values that you can override or disable
+    /// from the multi-tenant distribution that was used to create the distribution tenant.
+    pub fn customizations(mut self, value: impl Into<Val<distribution_tenant::Customizations>>) -> Self {
+        self.core.props.set("Customizations", value.into());
+        self
     }
 
-    prop! {
-        /// `Enabled`: Indicates whether the distribution tenant is in an enabled state. If
-        /// disabled, the distribution tenant won't serve traffic.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// Sets `Customizations` in place: [`Self::customizations`] on a value held by `&mut`.
+    pub fn set_customizations(&mut self, value: impl Into<Val<distribution_tenant::Customizations>>) -> &mut Self {
+        self.core.props.set("Customizations", value.into());
+        self
     }
 
-    prop! {
-        /// `ManagedCertificateRequest`: An object that represents the request for the Amazon
-        /// CloudFront managed ACM certificate.
-        core.props, "ManagedCertificateRequest", managed_certificate_request, set_managed_certificate_request, get_managed_certificate_request, Val<distribution_tenant::ManagedCertificateRequest>
+    /// `Customizations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_customizations(&self) -> ::std::option::Option<Val<distribution_tenant::Customizations>> {
+        crate::cfn::get_prop(&self.core.props, "Customizations")
     }
 
-    prop! {
-        /// `Name`: The name of the distribution tenant.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `DistributionId`, which `new` took, in place.
+    pub fn set_distribution_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DistributionId", value.into());
+        self
     }
 
-    prop! {
-        /// `Parameters`: A list of parameter values to add to the resource. A parameter is
-        /// specified as a key-value pair. A valid parameter value must exist for any parameter that
-        /// is marked as required in the multi-tenant distribution.
-        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<List<distribution_tenant::Parameter>>
+    /// `DistributionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_distribution_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DistributionId")
     }
 
-    prop! {
-        /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Domains`, which `new` took, in place.
+    pub fn set_domains(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Domains", value.into());
+        self
+    }
+
+    /// `Domains` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domains(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Domains")
+    }
+
+    /// `Enabled`: Indicates whether the distribution tenant is in an enabled state. If disabled,
+    /// the distribution tenant won't serve traffic.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
+    }
+
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
+    }
+
+    /// `ManagedCertificateRequest`: An object that represents the request for the Amazon CloudFront
+    /// managed ACM certificate.
+    pub fn managed_certificate_request(mut self, value: impl Into<Val<distribution_tenant::ManagedCertificateRequest>>) -> Self {
+        self.core.props.set("ManagedCertificateRequest", value.into());
+        self
+    }
+
+    /// Sets `ManagedCertificateRequest` in place: [`Self::managed_certificate_request`] on a value
+    /// held by `&mut`.
+    pub fn set_managed_certificate_request(&mut self, value: impl Into<Val<distribution_tenant::ManagedCertificateRequest>>) -> &mut Self {
+        self.core.props.set("ManagedCertificateRequest", value.into());
+        self
+    }
+
+    /// `ManagedCertificateRequest` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_managed_certificate_request(&self) -> ::std::option::Option<Val<distribution_tenant::ManagedCertificateRequest>> {
+        crate::cfn::get_prop(&self.core.props, "ManagedCertificateRequest")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Parameters`: A list of parameter values to add to the resource. A parameter is specified as
+    /// a key-value pair. A valid parameter value must exist for any parameter that is marked as
+    /// required in the multi-tenant distribution.
+    pub fn parameters(mut self, value: impl Into<Val<List<distribution_tenant::Parameter>>>) -> Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+    pub fn set_parameters(&mut self, value: impl Into<Val<List<distribution_tenant::Parameter>>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<List<distribution_tenant::Parameter>>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4567,19 +6969,58 @@ pub mod distribution_tenant {
             Customizations { props }
         }
 
-        prop! {
-            /// `Certificate`: The ACMlong (ACM) certificate.
-            props, "Certificate", certificate, set_certificate, get_certificate, Val<Certificate>
+        /// `Certificate`: The ACMlong (ACM) certificate.
+        pub fn certificate(mut self, value: impl Into<Val<Certificate>>) -> Self {
+            self.props.set("Certificate", value.into());
+            self
         }
 
-        prop! {
-            /// `GeoRestrictions`: The geographic restrictions.
-            props, "GeoRestrictions", geo_restrictions, set_geo_restrictions, get_geo_restrictions, Val<GeoRestrictionCustomization>
+        /// Sets `Certificate` in place: [`Self::certificate`] on a value held by `&mut`.
+        pub fn set_certificate(&mut self, value: impl Into<Val<Certificate>>) -> &mut Self {
+            self.props.set("Certificate", value.into());
+            self
         }
 
-        prop! {
-            /// `WebAcl`: The WAF web ACL.
-            props, "WebAcl", web_acl, set_web_acl, get_web_acl, Val<WebAclCustomization>
+        /// `Certificate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate(&self) -> ::std::option::Option<Val<Certificate>> {
+            crate::cfn::get_prop(&self.props, "Certificate")
+        }
+
+        /// `GeoRestrictions`: The geographic restrictions.
+        pub fn geo_restrictions(mut self, value: impl Into<Val<GeoRestrictionCustomization>>) -> Self {
+            self.props.set("GeoRestrictions", value.into());
+            self
+        }
+
+        /// Sets `GeoRestrictions` in place: [`Self::geo_restrictions`] on a value held by `&mut`.
+        pub fn set_geo_restrictions(&mut self, value: impl Into<Val<GeoRestrictionCustomization>>) -> &mut Self {
+            self.props.set("GeoRestrictions", value.into());
+            self
+        }
+
+        /// `GeoRestrictions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_geo_restrictions(&self) -> ::std::option::Option<Val<GeoRestrictionCustomization>> {
+            crate::cfn::get_prop(&self.props, "GeoRestrictions")
+        }
+
+        /// `WebAcl`: The WAF web ACL.
+        pub fn web_acl(mut self, value: impl Into<Val<WebAclCustomization>>) -> Self {
+            self.props.set("WebAcl", value.into());
+            self
+        }
+
+        /// Sets `WebAcl` in place: [`Self::web_acl`] on a value held by `&mut`.
+        pub fn set_web_acl(&mut self, value: impl Into<Val<WebAclCustomization>>) -> &mut Self {
+            self.props.set("WebAcl", value.into());
+            self
+        }
+
+        /// `WebAcl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_web_acl(&self) -> ::std::option::Option<Val<WebAclCustomization>> {
+            crate::cfn::get_prop(&self.props, "WebAcl")
         }
     }
 
@@ -4599,9 +7040,22 @@ pub mod distribution_tenant {
             Certificate { props }
         }
 
-        prop! {
-            /// `Arn`: The Amazon Resource Name (ARN) of the ACM certificate.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`: The Amazon Resource Name (ARN) of the ACM certificate.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 
@@ -4621,19 +7075,45 @@ pub mod distribution_tenant {
             GeoRestrictionCustomization { props }
         }
 
-        prop! {
-            /// `Locations`: The locations for geographic restrictions.
-            props, "Locations", locations, set_locations, get_locations, Val<List<String>>
+        /// `Locations`: The locations for geographic restrictions.
+        pub fn locations(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Locations", value.into());
+            self
         }
 
-        prop! {
-            /// `RestrictionType`: The method that you want to use to restrict distribution of your
-            /// content by country: + ``none``: No geographic restriction is enabled, meaning access to
-            /// content is not restricted by client geo location. + ``blacklist``: The ``Location``
-            /// elements specify the countries in which you don't want CloudFront to distribute your
-            /// content. + ``whitelist``: The ``Location`` elements specify the countries in which you
-            /// want CloudFront to distribute your content.
-            props, "RestrictionType", restriction_type, set_restriction_type, get_restriction_type, Val<GeoRestrictionCustomizationRestrictionType>
+        /// Sets `Locations` in place: [`Self::locations`] on a value held by `&mut`.
+        pub fn set_locations(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Locations", value.into());
+            self
+        }
+
+        /// `Locations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_locations(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Locations")
+        }
+
+        /// `RestrictionType`: The method that you want to use to restrict distribution of your content
+        /// by country: + ``none``: No geographic restriction is enabled, meaning access to content is
+        /// not restricted by client geo location. + ``blacklist``: The ``Location`` elements specify
+        /// the countries in which you don't want CloudFront to distribute your content. + ``whitelist``:
+        /// The ``Location`` elements specify the countries in which you want CloudFront to distribute
+        /// your content.
+        pub fn restriction_type(mut self, value: impl Into<Val<GeoRestrictionCustomizationRestrictionType>>) -> Self {
+            self.props.set("RestrictionType", value.into());
+            self
+        }
+
+        /// Sets `RestrictionType` in place: [`Self::restriction_type`] on a value held by `&mut`.
+        pub fn set_restriction_type(&mut self, value: impl Into<Val<GeoRestrictionCustomizationRestrictionType>>) -> &mut Self {
+            self.props.set("RestrictionType", value.into());
+            self
+        }
+
+        /// `RestrictionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_restriction_type(&self) -> ::std::option::Option<Val<GeoRestrictionCustomizationRestrictionType>> {
+            crate::cfn::get_prop(&self.props, "RestrictionType")
         }
     }
 
@@ -4673,17 +7153,43 @@ pub mod distribution_tenant {
             WebAclCustomization { props }
         }
 
-        prop! {
-            /// `Action`: The action for the WAF web ACL customization. You can specify ``override`` to
-            /// specify a separate WAF web ACL for the distribution tenant. If you specify ``disable``,
-            /// the distribution tenant won't have WAF web ACL protections and won't inherit from the
-            /// multi-tenant distribution.
-            props, "Action", action, set_action, get_action, Val<WebAclCustomizationAction>
+        /// `Action`: The action for the WAF web ACL customization. You can specify ``override`` to
+        /// specify a separate WAF web ACL for the distribution tenant. If you specify ``disable``, the
+        /// distribution tenant won't have WAF web ACL protections and won't inherit from the
+        /// multi-tenant distribution.
+        pub fn action(mut self, value: impl Into<Val<WebAclCustomizationAction>>) -> Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Arn`: The Amazon Resource Name (ARN) of the WAF web ACL.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+        pub fn set_action(&mut self, value: impl Into<Val<WebAclCustomizationAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<WebAclCustomizationAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// `Arn`: The Amazon Resource Name (ARN) of the WAF web ACL.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 
@@ -4719,30 +7225,69 @@ pub mod distribution_tenant {
             ManagedCertificateRequest { props }
         }
 
-        prop! {
-            /// `CertificateTransparencyLoggingPreference`: You can opt out of certificate transparency
-            /// logging by specifying the ``disabled`` option. Opt in by specifying ``enabled``. For
-            /// more information, see Certificate Transparency Logging (<https://docs.aws.amazon.com/acm/latest/userguide/acm-concepts.html#concept-transparency>)
-            /// in the *User Guide*.
-            props, "CertificateTransparencyLoggingPreference", certificate_transparency_logging_preference, set_certificate_transparency_logging_preference, get_certificate_transparency_logging_preference, Val<ManagedCertificateRequestCertificateTransparencyLoggingPreference>
+        /// `CertificateTransparencyLoggingPreference`: You can opt out of certificate transparency
+        /// logging by specifying the ``disabled`` option. Opt in by specifying ``enabled``. For more
+        /// information, see Certificate Transparency Logging (<https://docs.aws.amazon.com/acm/latest/userguide/acm-concepts.html#concept-transparency>)
+        /// in the *User Guide*.
+        pub fn certificate_transparency_logging_preference(mut self, value: impl Into<Val<ManagedCertificateRequestCertificateTransparencyLoggingPreference>>) -> Self {
+            self.props.set("CertificateTransparencyLoggingPreference", value.into());
+            self
         }
 
-        prop! {
-            /// `PrimaryDomainName`: The primary domain name associated with the CloudFront managed ACM
-            /// certificate.
-            props, "PrimaryDomainName", primary_domain_name, set_primary_domain_name, get_primary_domain_name, Val<String>
+        /// Sets `CertificateTransparencyLoggingPreference` in place: [`Self::certificate_transparency_logging_preference`]
+        /// on a value held by `&mut`.
+        pub fn set_certificate_transparency_logging_preference(&mut self, value: impl Into<Val<ManagedCertificateRequestCertificateTransparencyLoggingPreference>>) -> &mut Self {
+            self.props.set("CertificateTransparencyLoggingPreference", value.into());
+            self
         }
 
-        prop! {
-            /// `ValidationTokenHost`: Specify how the HTTP validation token will be served when
-            /// requesting the CloudFront managed ACM certificate. + For ``cloudfront``, CloudFront will
-            /// automatically serve the validation token. Choose this mode if you can point the domain's
-            /// DNS to CloudFront immediately. + For ``self-hosted``, you serve the validation token
-            /// from your existing infrastructure. Choose this mode when you need to maintain current
-            /// traffic flow while your certificate is being issued. You can place the validation token
-            /// at the well-known path on your existing web server, wait for ACM to validate and issue
-            /// the certificate, …
-            props, "ValidationTokenHost", validation_token_host, set_validation_token_host, get_validation_token_host, Val<ManagedCertificateRequestValidationTokenHost>
+        /// `CertificateTransparencyLoggingPreference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_transparency_logging_preference(&self) -> ::std::option::Option<Val<ManagedCertificateRequestCertificateTransparencyLoggingPreference>> {
+            crate::cfn::get_prop(&self.props, "CertificateTransparencyLoggingPreference")
+        }
+
+        /// `PrimaryDomainName`: The primary domain name associated with the CloudFront managed ACM
+        /// certificate.
+        pub fn primary_domain_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PrimaryDomainName", value.into());
+            self
+        }
+
+        /// Sets `PrimaryDomainName` in place: [`Self::primary_domain_name`] on a value held by `&mut`.
+        pub fn set_primary_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrimaryDomainName", value.into());
+            self
+        }
+
+        /// `PrimaryDomainName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary_domain_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrimaryDomainName")
+        }
+
+        /// `ValidationTokenHost`: Specify how the HTTP validation token will be served when requesting
+        /// the CloudFront managed ACM certificate. + For ``cloudfront``, CloudFront will automatically
+        /// serve the validation token. Choose this mode if you can point the domain's DNS to CloudFront
+        /// immediately. + For ``self-hosted``, you serve the validation token from your existing
+        /// infrastructure. Choose this mode when you need to maintain current traffic flow while your
+        /// certificate is being issued. You can place the validation token at the well-known path on
+        /// your existing web server, wait for ACM to validate and issue the certificate, …
+        pub fn validation_token_host(mut self, value: impl Into<Val<ManagedCertificateRequestValidationTokenHost>>) -> Self {
+            self.props.set("ValidationTokenHost", value.into());
+            self
+        }
+
+        /// Sets `ValidationTokenHost` in place: [`Self::validation_token_host`] on a value held by `&mut`.
+        pub fn set_validation_token_host(&mut self, value: impl Into<Val<ManagedCertificateRequestValidationTokenHost>>) -> &mut Self {
+            self.props.set("ValidationTokenHost", value.into());
+            self
+        }
+
+        /// `ValidationTokenHost` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validation_token_host(&self) -> ::std::option::Option<Val<ManagedCertificateRequestValidationTokenHost>> {
+            crate::cfn::get_prop(&self.props, "ValidationTokenHost")
         }
     }
 
@@ -4797,14 +7342,40 @@ pub mod distribution_tenant {
             Parameter { props }
         }
 
-        prop! {
-            /// `Name`: The parameter name.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The parameter name.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The parameter value.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`: The parameter value.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 }
@@ -4846,36 +7417,64 @@ impl FieldLevelEncryptionConfig {
         FieldLevelEncryptionConfig { core }
     }
 
-    prop! {
-        /// `CallerReference`: A unique value that identifies the create request. Any string unique
-        /// within the account works; CloudFront refuses to change it once set, so supplying a
-        /// different value replaces the configuration. It is also the only value CloudFront returns
-        /// that identifies a configuration as this stack's, so cleaning up after a failed create
-        /// depends on the template keeping it.
-        core.props, "CallerReference", _, set_caller_reference, get_caller_reference, Val<String>
+    /// Sets `CallerReference`, which `new` took, in place.
+    pub fn set_caller_reference(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CallerReference", value.into());
+        self
     }
 
-    prop! {
-        /// `Comment`: An optional comment describing the field-level encryption configuration.
-        /// CloudFront stores an omitted comment and an explicitly empty one identically as an empty
-        /// string, and Read normalizes that empty string back to absent -- so omitting Comment
-        /// round-trips, while asking for an empty string does not and would report perpetual drift. `minLength: 1`
-        /// refuses the empty string at template validation; omission is the way to express no
-        /// comment. The service documents a maximum of 128 characters, and `maxLength` moves that
-        /// refusal from the API to template validation.
-        core.props, "Comment", comment, set_comment, get_comment, Val<String>
+    /// `CallerReference` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_caller_reference(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CallerReference")
     }
 
-    prop! {
-        /// `ContentTypeProfileConfig`: How CloudFront handles content types, including the profile
-        /// paired with each one.
-        core.props, "ContentTypeProfileConfig", _, set_content_type_profile_config, get_content_type_profile_config, Val<field_level_encryption_config::ContentTypeProfileConfig>
+    /// `Comment`: An optional comment describing the field-level encryption configuration.
+    /// CloudFront stores an omitted comment and an explicitly empty one identically as an empty
+    /// string, and Read normalizes that empty string back to absent -- so omitting Comment
+    /// round-trips, while asking for an empty string does not and would report perpetual drift. `minLength: 1`
+    /// refuses the empty string at template validation; omission is the way to express no comment.
+    /// The service documents a maximum of 128 characters, and `maxLength` moves that refusal from
+    /// the API to template validation.
+    pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Comment", value.into());
+        self
     }
 
-    prop! {
-        /// `QueryArgProfileConfig`: How CloudFront handles query arguments, including the profile
-        /// paired with each one.
-        core.props, "QueryArgProfileConfig", _, set_query_arg_profile_config, get_query_arg_profile_config, Val<field_level_encryption_config::QueryArgProfileConfig>
+    /// Sets `Comment` in place: [`Self::comment`] on a value held by `&mut`.
+    pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Comment", value.into());
+        self
+    }
+
+    /// `Comment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Comment")
+    }
+
+    /// Sets `ContentTypeProfileConfig`, which `new` took, in place.
+    pub fn set_content_type_profile_config(&mut self, value: impl Into<Val<field_level_encryption_config::ContentTypeProfileConfig>>) -> &mut Self {
+        self.core.props.set("ContentTypeProfileConfig", value.into());
+        self
+    }
+
+    /// `ContentTypeProfileConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content_type_profile_config(&self) -> ::std::option::Option<Val<field_level_encryption_config::ContentTypeProfileConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ContentTypeProfileConfig")
+    }
+
+    /// Sets `QueryArgProfileConfig`, which `new` took, in place.
+    pub fn set_query_arg_profile_config(&mut self, value: impl Into<Val<field_level_encryption_config::QueryArgProfileConfig>>) -> &mut Self {
+        self.core.props.set("QueryArgProfileConfig", value.into());
+        self
+    }
+
+    /// `QueryArgProfileConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_arg_profile_config(&self) -> ::std::option::Option<Val<field_level_encryption_config::QueryArgProfileConfig>> {
+        crate::cfn::get_prop(&self.core.props, "QueryArgProfileConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4934,17 +7533,28 @@ pub mod field_level_encryption_config {
             ContentTypeProfileConfig { props }
         }
 
-        prop! {
-            /// `ForwardWhenContentTypeIsUnknown`: Whether CloudFront forwards a request when the
-            /// content type names a profile that does not exist.
-            props, "ForwardWhenContentTypeIsUnknown", _, set_forward_when_content_type_is_unknown, get_forward_when_content_type_is_unknown, Val<bool>
+        /// Sets `ForwardWhenContentTypeIsUnknown`, which `new` took, in place.
+        pub fn set_forward_when_content_type_is_unknown(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ForwardWhenContentTypeIsUnknown", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentTypeProfiles`: The content types paired with a profile. Required, and at least
-            /// one item, because the service synthesizes one default item when the list is absent or
-            /// empty, so neither state round-trips.
-            props, "ContentTypeProfiles", _, set_content_type_profiles, get_content_type_profiles, Val<List<ContentTypeProfile>>
+        /// `ForwardWhenContentTypeIsUnknown` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forward_when_content_type_is_unknown(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ForwardWhenContentTypeIsUnknown")
+        }
+
+        /// Sets `ContentTypeProfiles`, which `new` took, in place.
+        pub fn set_content_type_profiles(&mut self, value: impl Into<Val<List<ContentTypeProfile>>>) -> &mut Self {
+            self.props.set("ContentTypeProfiles", value.into());
+            self
+        }
+
+        /// `ContentTypeProfiles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_type_profiles(&self) -> ::std::option::Option<Val<List<ContentTypeProfile>>> {
+            crate::cfn::get_prop(&self.props, "ContentTypeProfiles")
         }
     }
 
@@ -4982,27 +7592,40 @@ pub mod field_level_encryption_config {
             ContentTypeProfile { props }
         }
 
-        prop! {
-            /// `Format`: The encryption format CloudFront uses for this content type.
-            props, "Format", _, set_format, get_format, Val<ContentTypeProfileFormat>
+        /// Sets `Format`, which `new` took, in place.
+        pub fn set_format(&mut self, value: impl Into<Val<ContentTypeProfileFormat>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentType`: The content type CloudFront encrypts. The service accepts only
-            /// application/x-www-form-urlencoded.
-            props, "ContentType", _, set_content_type, get_content_type, Val<String>
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<ContentTypeProfileFormat>> {
+            crate::cfn::get_prop(&self.props, "Format")
         }
 
-        prop! {
-            /// `ProfileId`: The identifier of the field-level encryption profile CloudFront uses for
-            /// this content type. Required, so that it cannot be omitted: the service accepts a
-            /// content-type profile with the member absent on create and refuses one on update, and an
-            /// update sends the whole profile list, so a configuration created that way could never be
-            /// updated again. Supply an empty string to configure a content type and forward it WITHOUT
-            /// field-level encryption. That mode is available through this resource and round-trips:
-            /// create, update and read all accept and return the empty string, and it is the service's
-            /// own …
-            props, "ProfileId", _, set_profile_id, get_profile_id, Val<String>
+        /// Sets `ContentType`, which `new` took, in place.
+        pub fn set_content_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContentType", value.into());
+            self
+        }
+
+        /// `ContentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContentType")
+        }
+
+        /// Sets `ProfileId`, which `new` took, in place.
+        pub fn set_profile_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProfileId", value.into());
+            self
+        }
+
+        /// `ProfileId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_profile_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProfileId")
         }
     }
 
@@ -5043,17 +7666,28 @@ pub mod field_level_encryption_config {
             QueryArgProfileConfig { props }
         }
 
-        prop! {
-            /// `ForwardWhenQueryArgProfileIsUnknown`: Whether CloudFront forwards a request when the
-            /// query argument names a profile that does not exist.
-            props, "ForwardWhenQueryArgProfileIsUnknown", _, set_forward_when_query_arg_profile_is_unknown, get_forward_when_query_arg_profile_is_unknown, Val<bool>
+        /// Sets `ForwardWhenQueryArgProfileIsUnknown`, which `new` took, in place.
+        pub fn set_forward_when_query_arg_profile_is_unknown(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ForwardWhenQueryArgProfileIsUnknown", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryArgProfiles`: The query arguments paired with a profile. Required because the
-            /// service returns an empty list rather than preserving absence, so an omitted value cannot
-            /// round-trip. An empty list is accepted and is preserved.
-            props, "QueryArgProfiles", _, set_query_arg_profiles, get_query_arg_profiles, Val<List<QueryArgProfile>>
+        /// `ForwardWhenQueryArgProfileIsUnknown` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forward_when_query_arg_profile_is_unknown(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ForwardWhenQueryArgProfileIsUnknown")
+        }
+
+        /// Sets `QueryArgProfiles`, which `new` took, in place.
+        pub fn set_query_arg_profiles(&mut self, value: impl Into<Val<List<QueryArgProfile>>>) -> &mut Self {
+            self.props.set("QueryArgProfiles", value.into());
+            self
+        }
+
+        /// `QueryArgProfiles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_arg_profiles(&self) -> ::std::option::Option<Val<List<QueryArgProfile>>> {
+            crate::cfn::get_prop(&self.props, "QueryArgProfiles")
         }
     }
 
@@ -5079,15 +7713,28 @@ pub mod field_level_encryption_config {
             QueryArgProfile { props }
         }
 
-        prop! {
-            /// `QueryArg`: The query argument that CloudFront encrypts with the paired profile.
-            props, "QueryArg", _, set_query_arg, get_query_arg, Val<String>
+        /// Sets `QueryArg`, which `new` took, in place.
+        pub fn set_query_arg(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueryArg", value.into());
+            self
         }
 
-        prop! {
-            /// `ProfileId`: The identifier of the field-level encryption profile CloudFront uses for
-            /// this query argument.
-            props, "ProfileId", _, set_profile_id, get_profile_id, Val<String>
+        /// `QueryArg` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_arg(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueryArg")
+        }
+
+        /// Sets `ProfileId`, which `new` took, in place.
+        pub fn set_profile_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProfileId", value.into());
+            self
+        }
+
+        /// `ProfileId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_profile_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProfileId")
         }
     }
 }
@@ -5118,10 +7765,16 @@ impl FieldLevelEncryptionProfile {
         FieldLevelEncryptionProfile { core }
     }
 
-    prop! {
-        /// `FieldLevelEncryptionProfileConfig`: The configuration of a field-level encryption
-        /// profile.
-        core.props, "FieldLevelEncryptionProfileConfig", _, set_field_level_encryption_profile_config, get_field_level_encryption_profile_config, Val<field_level_encryption_profile::FieldLevelEncryptionProfileConfig>
+    /// Sets `FieldLevelEncryptionProfileConfig`, which `new` took, in place.
+    pub fn set_field_level_encryption_profile_config(&mut self, value: impl Into<Val<field_level_encryption_profile::FieldLevelEncryptionProfileConfig>>) -> &mut Self {
+        self.core.props.set("FieldLevelEncryptionProfileConfig", value.into());
+        self
+    }
+
+    /// `FieldLevelEncryptionProfileConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_field_level_encryption_profile_config(&self) -> ::std::option::Option<Val<field_level_encryption_profile::FieldLevelEncryptionProfileConfig>> {
+        crate::cfn::get_prop(&self.core.props, "FieldLevelEncryptionProfileConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5184,27 +7837,58 @@ pub mod field_level_encryption_profile {
             FieldLevelEncryptionProfileConfig { props }
         }
 
-        prop! {
-            /// `Name`: The name of the field-level encryption profile. Names are unique within an AWS
-            /// account.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `CallerReference`: A unique value that identifies the creation request. Caller
-            /// references are unique within an AWS account and cannot be changed after creation.
-            props, "CallerReference", _, set_caller_reference, get_caller_reference, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `EncryptionEntities`: The encryption entities of the field-level encryption profile. At
-            /// least one entity is required.
-            props, "EncryptionEntities", _, set_encryption_entities, get_encryption_entities, Val<List<EncryptionEntity>>
+        /// Sets `CallerReference`, which `new` took, in place.
+        pub fn set_caller_reference(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CallerReference", value.into());
+            self
         }
 
-        prop! {
-            /// `Comment`: An optional comment describing the field-level encryption profile.
-            props, "Comment", comment, set_comment, get_comment, Val<String>
+        /// `CallerReference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_caller_reference(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CallerReference")
+        }
+
+        /// Sets `EncryptionEntities`, which `new` took, in place.
+        pub fn set_encryption_entities(&mut self, value: impl Into<Val<List<EncryptionEntity>>>) -> &mut Self {
+            self.props.set("EncryptionEntities", value.into());
+            self
+        }
+
+        /// `EncryptionEntities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_entities(&self) -> ::std::option::Option<Val<List<EncryptionEntity>>> {
+            crate::cfn::get_prop(&self.props, "EncryptionEntities")
+        }
+
+        /// `Comment`: An optional comment describing the field-level encryption profile.
+        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Comment", value.into());
+            self
+        }
+
+        /// Sets `Comment` in place: [`Self::comment`] on a value held by `&mut`.
+        pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Comment", value.into());
+            self
+        }
+
+        /// `Comment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Comment")
         }
     }
 
@@ -5238,23 +7922,40 @@ pub mod field_level_encryption_profile {
             EncryptionEntity { props }
         }
 
-        prop! {
-            /// `PublicKeyId`: The identifier of the CloudFront public key used to encrypt the fields
-            /// that match the patterns.
-            props, "PublicKeyId", _, set_public_key_id, get_public_key_id, Val<String>
+        /// Sets `PublicKeyId`, which `new` took, in place.
+        pub fn set_public_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PublicKeyId", value.into());
+            self
         }
 
-        prop! {
-            /// `ProviderId`: The provider associated with the public key. The same value must be
-            /// supplied with the private key for an application to decrypt the data.
-            props, "ProviderId", _, set_provider_id, get_provider_id, Val<String>
+        /// `PublicKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_public_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PublicKeyId")
         }
 
-        prop! {
-            /// `FieldPatterns`: The request-body field names to encrypt. A pattern is either a full
-            /// field name or leading characters followed by a wildcard (*). Patterns are case-sensitive
-            /// and must not overlap.
-            props, "FieldPatterns", _, set_field_patterns, get_field_patterns, Val<List<String>>
+        /// Sets `ProviderId`, which `new` took, in place.
+        pub fn set_provider_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProviderId", value.into());
+            self
+        }
+
+        /// `ProviderId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProviderId")
+        }
+
+        /// Sets `FieldPatterns`, which `new` took, in place.
+        pub fn set_field_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("FieldPatterns", value.into());
+            self
+        }
+
+        /// `FieldPatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "FieldPatterns")
         }
     }
 }
@@ -5296,38 +7997,96 @@ impl Function {
         Function { core }
     }
 
-    prop! {
-        /// `AutoPublish`: A flag that determines whether to automatically publish the function to
-        /// the ``LIVE`` stage when it’s created. To automatically publish to the ``LIVE`` stage,
-        /// set this property to ``true``.
-        core.props, "AutoPublish", auto_publish, set_auto_publish, get_auto_publish, Val<bool>
+    /// `AutoPublish`: A flag that determines whether to automatically publish the function to the ``LIVE``
+    /// stage when it’s created. To automatically publish to the ``LIVE`` stage, set this property
+    /// to ``true``.
+    pub fn auto_publish(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutoPublish", value.into());
+        self
     }
 
-    prop! {
-        /// `FunctionCode`: The function code. For more information about writing a CloudFront
-        /// function, see Writing function code for CloudFront Functions (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/writing-function-code.html>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        core.props, "FunctionCode", _, set_function_code, get_function_code, Val<String>
+    /// Sets `AutoPublish` in place: [`Self::auto_publish`] on a value held by `&mut`.
+    pub fn set_auto_publish(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoPublish", value.into());
+        self
     }
 
-    prop! {
-        /// `FunctionConfig`: Contains configuration information about a CloudFront function.
-        core.props, "FunctionConfig", _, set_function_config, get_function_config, Val<function::FunctionConfig>
+    /// `AutoPublish` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_publish(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoPublish")
     }
 
-    prop! {
-        /// `FunctionMetadata`: Contains metadata about a CloudFront function.
-        core.props, "FunctionMetadata", function_metadata, set_function_metadata, get_function_metadata, Val<function::FunctionMetadata>
+    /// Sets `FunctionCode`, which `new` took, in place.
+    pub fn set_function_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FunctionCode", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A name to identify the function.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `FunctionCode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_code(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionCode")
     }
 
-    prop! {
-        /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `FunctionConfig`, which `new` took, in place.
+    pub fn set_function_config(&mut self, value: impl Into<Val<function::FunctionConfig>>) -> &mut Self {
+        self.core.props.set("FunctionConfig", value.into());
+        self
+    }
+
+    /// `FunctionConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_config(&self) -> ::std::option::Option<Val<function::FunctionConfig>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionConfig")
+    }
+
+    /// `FunctionMetadata`: Contains metadata about a CloudFront function.
+    pub fn function_metadata(mut self, value: impl Into<Val<function::FunctionMetadata>>) -> Self {
+        self.core.props.set("FunctionMetadata", value.into());
+        self
+    }
+
+    /// Sets `FunctionMetadata` in place: [`Self::function_metadata`] on a value held by `&mut`.
+    pub fn set_function_metadata(&mut self, value: impl Into<Val<function::FunctionMetadata>>) -> &mut Self {
+        self.core.props.set("FunctionMetadata", value.into());
+        self
+    }
+
+    /// `FunctionMetadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_metadata(&self) -> ::std::option::Option<Val<function::FunctionMetadata>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionMetadata")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5384,20 +8143,47 @@ pub mod function {
             FunctionConfig { props }
         }
 
-        prop! {
-            /// `Comment`: A comment to describe the function. The comment cannot be longer than 128
-            /// characters.
-            props, "Comment", _, set_comment, get_comment, Val<String>
+        /// Sets `Comment`, which `new` took, in place.
+        pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Comment", value.into());
+            self
         }
 
-        prop! {
-            /// `Runtime`: The function's runtime environment version.
-            props, "Runtime", _, set_runtime, get_runtime, Val<FunctionConfigRuntime>
+        /// `Comment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Comment")
         }
 
-        prop! {
-            /// `KeyValueStoreAssociations`: The configuration for the key value store associations.
-            props, "KeyValueStoreAssociations", key_value_store_associations, set_key_value_store_associations, get_key_value_store_associations, Val<List<KeyValueStoreAssociation>>
+        /// Sets `Runtime`, which `new` took, in place.
+        pub fn set_runtime(&mut self, value: impl Into<Val<FunctionConfigRuntime>>) -> &mut Self {
+            self.props.set("Runtime", value.into());
+            self
+        }
+
+        /// `Runtime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime(&self) -> ::std::option::Option<Val<FunctionConfigRuntime>> {
+            crate::cfn::get_prop(&self.props, "Runtime")
+        }
+
+        /// `KeyValueStoreAssociations`: The configuration for the key value store associations.
+        pub fn key_value_store_associations(mut self, value: impl Into<Val<List<KeyValueStoreAssociation>>>) -> Self {
+            self.props.set("KeyValueStoreAssociations", value.into());
+            self
+        }
+
+        /// Sets `KeyValueStoreAssociations` in place: [`Self::key_value_store_associations`] on a value
+        /// held by `&mut`.
+        pub fn set_key_value_store_associations(&mut self, value: impl Into<Val<List<KeyValueStoreAssociation>>>) -> &mut Self {
+            self.props.set("KeyValueStoreAssociations", value.into());
+            self
+        }
+
+        /// `KeyValueStoreAssociations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_value_store_associations(&self) -> ::std::option::Option<Val<List<KeyValueStoreAssociation>>> {
+            crate::cfn::get_prop(&self.props, "KeyValueStoreAssociations")
         }
     }
 
@@ -5419,9 +8205,16 @@ pub mod function {
             KeyValueStoreAssociation { props }
         }
 
-        prop! {
-            /// `KeyValueStoreARN`: The Amazon Resource Name (ARN) of the key value store association.
-            props, "KeyValueStoreARN", _, set_key_value_store_arn, get_key_value_store_arn, Val<String>
+        /// Sets `KeyValueStoreARN`, which `new` took, in place.
+        pub fn set_key_value_store_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyValueStoreARN", value.into());
+            self
+        }
+
+        /// `KeyValueStoreARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_value_store_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyValueStoreARN")
         }
     }
 
@@ -5453,10 +8246,23 @@ pub mod function {
             FunctionMetadata { props }
         }
 
-        prop! {
-            /// `FunctionARN`: The Amazon Resource Name (ARN) of the function. The ARN uniquely
-            /// identifies the function.
-            props, "FunctionARN", function_arn, set_function_arn, get_function_arn, Val<String>
+        /// `FunctionARN`: The Amazon Resource Name (ARN) of the function. The ARN uniquely identifies
+        /// the function.
+        pub fn function_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FunctionARN", value.into());
+            self
+        }
+
+        /// Sets `FunctionARN` in place: [`Self::function_arn`] on a value held by `&mut`.
+        pub fn set_function_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FunctionARN", value.into());
+            self
+        }
+
+        /// `FunctionARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FunctionARN")
         }
     }
 }
@@ -5482,9 +8288,16 @@ impl KeyGroup {
         KeyGroup { core }
     }
 
-    prop! {
-        /// `KeyGroupConfig`: The key group configuration.
-        core.props, "KeyGroupConfig", _, set_key_group_config, get_key_group_config, Val<key_group::KeyGroupConfig>
+    /// Sets `KeyGroupConfig`, which `new` took, in place.
+    pub fn set_key_group_config(&mut self, value: impl Into<Val<key_group::KeyGroupConfig>>) -> &mut Self {
+        self.core.props.set("KeyGroupConfig", value.into());
+        self
+    }
+
+    /// `KeyGroupConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_group_config(&self) -> ::std::option::Option<Val<key_group::KeyGroupConfig>> {
+        crate::cfn::get_prop(&self.core.props, "KeyGroupConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5531,20 +8344,47 @@ pub mod key_group {
             KeyGroupConfig { props }
         }
 
-        prop! {
-            /// `Name`: A name to identify the key group.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Items`: A list of the identifiers of the public keys in the key group.
-            props, "Items", _, set_items, get_items, Val<List<String>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Comment`: A comment to describe the key group. The comment cannot be longer than 128
-            /// characters.
-            props, "Comment", comment, set_comment, get_comment, Val<String>
+        /// Sets `Items`, which `new` took, in place.
+        pub fn set_items(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Items", value.into());
+            self
+        }
+
+        /// `Items` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_items(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Items")
+        }
+
+        /// `Comment`: A comment to describe the key group. The comment cannot be longer than 128
+        /// characters.
+        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Comment", value.into());
+            self
+        }
+
+        /// Sets `Comment` in place: [`Self::comment`] on a value held by `&mut`.
+        pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Comment", value.into());
+            self
+        }
+
+        /// `Comment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Comment")
         }
     }
 }
@@ -5571,26 +8411,72 @@ impl KeyValueStore {
         KeyValueStore { core }
     }
 
-    prop! {
-        /// `Comment`: A comment to describe the Key Value Store. Omitting ``Comment`` from the
-        /// template during updates will clear the existing comment (set to empty string). To
-        /// preserve an existing comment, you must explicitly include it in the template.
-        core.props, "Comment", comment, set_comment, get_comment, Val<String>
+    /// `Comment`: A comment to describe the Key Value Store. Omitting ``Comment`` from the template
+    /// during updates will clear the existing comment (set to empty string). To preserve an
+    /// existing comment, you must explicitly include it in the template.
+    pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Comment", value.into());
+        self
     }
 
-    prop! {
-        /// `ImportSource`: The import source for the key value store.
-        core.props, "ImportSource", import_source, set_import_source, get_import_source, Val<key_value_store::ImportSource>
+    /// Sets `Comment` in place: [`Self::comment`] on a value held by `&mut`.
+    pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Comment", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the key value store.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Comment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Comment")
     }
 
-    prop! {
-        /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ImportSource`: The import source for the key value store.
+    pub fn import_source(mut self, value: impl Into<Val<key_value_store::ImportSource>>) -> Self {
+        self.core.props.set("ImportSource", value.into());
+        self
+    }
+
+    /// Sets `ImportSource` in place: [`Self::import_source`] on a value held by `&mut`.
+    pub fn set_import_source(&mut self, value: impl Into<Val<key_value_store::ImportSource>>) -> &mut Self {
+        self.core.props.set("ImportSource", value.into());
+        self
+    }
+
+    /// `ImportSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_import_source(&self) -> ::std::option::Option<Val<key_value_store::ImportSource>> {
+        crate::cfn::get_prop(&self.core.props, "ImportSource")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5645,15 +8531,28 @@ pub mod key_value_store {
             ImportSource { props }
         }
 
-        prop! {
-            /// `SourceType`: The source type of the import source for the key value store.
-            props, "SourceType", _, set_source_type, get_source_type, Val<ImportSourceSourceType>
+        /// Sets `SourceType`, which `new` took, in place.
+        pub fn set_source_type(&mut self, value: impl Into<Val<ImportSourceSourceType>>) -> &mut Self {
+            self.props.set("SourceType", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceArn`: The Amazon Resource Name (ARN) of the import source for the key value
-            /// store.
-            props, "SourceArn", _, set_source_arn, get_source_arn, Val<String>
+        /// `SourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_type(&self) -> ::std::option::Option<Val<ImportSourceSourceType>> {
+            crate::cfn::get_prop(&self.props, "SourceType")
+        }
+
+        /// Sets `SourceArn`, which `new` took, in place.
+        pub fn set_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceArn", value.into());
+            self
+        }
+
+        /// `SourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceArn")
         }
     }
 
@@ -5697,15 +8596,28 @@ impl MonitoringSubscription {
         MonitoringSubscription { core }
     }
 
-    prop! {
-        /// `DistributionId`: The ID of the distribution that you are enabling metrics for.
-        core.props, "DistributionId", _, set_distribution_id, get_distribution_id, Val<String>
+    /// Sets `DistributionId`, which `new` took, in place.
+    pub fn set_distribution_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DistributionId", value.into());
+        self
     }
 
-    prop! {
-        /// `MonitoringSubscription`: A subscription configuration for additional CloudWatch
-        /// metrics.
-        core.props, "MonitoringSubscription", _, set_monitoring_subscription, get_monitoring_subscription, Val<monitoring_subscription::MonitoringSubscription>
+    /// `DistributionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_distribution_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DistributionId")
+    }
+
+    /// Sets `MonitoringSubscription`, which `new` took, in place.
+    pub fn set_monitoring_subscription(&mut self, value: impl Into<Val<monitoring_subscription::MonitoringSubscription>>) -> &mut Self {
+        self.core.props.set("MonitoringSubscription", value.into());
+        self
+    }
+
+    /// `MonitoringSubscription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_monitoring_subscription(&self) -> ::std::option::Option<Val<monitoring_subscription::MonitoringSubscription>> {
+        crate::cfn::get_prop(&self.core.props, "MonitoringSubscription")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5736,10 +8648,24 @@ pub mod monitoring_subscription {
             MonitoringSubscription { props }
         }
 
-        prop! {
-            /// `RealtimeMetricsSubscriptionConfig`: A subscription configuration for additional
-            /// CloudWatch metrics.
-            props, "RealtimeMetricsSubscriptionConfig", realtime_metrics_subscription_config, set_realtime_metrics_subscription_config, get_realtime_metrics_subscription_config, Val<RealtimeMetricsSubscriptionConfig>
+        /// `RealtimeMetricsSubscriptionConfig`: A subscription configuration for additional CloudWatch
+        /// metrics.
+        pub fn realtime_metrics_subscription_config(mut self, value: impl Into<Val<RealtimeMetricsSubscriptionConfig>>) -> Self {
+            self.props.set("RealtimeMetricsSubscriptionConfig", value.into());
+            self
+        }
+
+        /// Sets `RealtimeMetricsSubscriptionConfig` in place: [`Self::realtime_metrics_subscription_config`]
+        /// on a value held by `&mut`.
+        pub fn set_realtime_metrics_subscription_config(&mut self, value: impl Into<Val<RealtimeMetricsSubscriptionConfig>>) -> &mut Self {
+            self.props.set("RealtimeMetricsSubscriptionConfig", value.into());
+            self
+        }
+
+        /// `RealtimeMetricsSubscriptionConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_realtime_metrics_subscription_config(&self) -> ::std::option::Option<Val<RealtimeMetricsSubscriptionConfig>> {
+            crate::cfn::get_prop(&self.props, "RealtimeMetricsSubscriptionConfig")
         }
     }
 
@@ -5765,10 +8691,16 @@ pub mod monitoring_subscription {
             RealtimeMetricsSubscriptionConfig { props }
         }
 
-        prop! {
-            /// `RealtimeMetricsSubscriptionStatus`: A flag that indicates whether additional CloudWatch
-            /// metrics are enabled for a given CloudFront distribution.
-            props, "RealtimeMetricsSubscriptionStatus", _, set_realtime_metrics_subscription_status, get_realtime_metrics_subscription_status, Val<RealtimeMetricsSubscriptionConfigRealtimeMetricsSubscriptionStatus>
+        /// Sets `RealtimeMetricsSubscriptionStatus`, which `new` took, in place.
+        pub fn set_realtime_metrics_subscription_status(&mut self, value: impl Into<Val<RealtimeMetricsSubscriptionConfigRealtimeMetricsSubscriptionStatus>>) -> &mut Self {
+            self.props.set("RealtimeMetricsSubscriptionStatus", value.into());
+            self
+        }
+
+        /// `RealtimeMetricsSubscriptionStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_realtime_metrics_subscription_status(&self) -> ::std::option::Option<Val<RealtimeMetricsSubscriptionConfigRealtimeMetricsSubscriptionStatus>> {
+            crate::cfn::get_prop(&self.props, "RealtimeMetricsSubscriptionStatus")
         }
     }
 
@@ -5815,9 +8747,16 @@ impl OriginAccessControl {
         OriginAccessControl { core }
     }
 
-    prop! {
-        /// `OriginAccessControlConfig`: The origin access control.
-        core.props, "OriginAccessControlConfig", _, set_origin_access_control_config, get_origin_access_control_config, Val<origin_access_control::OriginAccessControlConfig>
+    /// Sets `OriginAccessControlConfig`, which `new` took, in place.
+    pub fn set_origin_access_control_config(&mut self, value: impl Into<Val<origin_access_control::OriginAccessControlConfig>>) -> &mut Self {
+        self.core.props.set("OriginAccessControlConfig", value.into());
+        self
+    }
+
+    /// `OriginAccessControlConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_origin_access_control_config(&self) -> ::std::option::Option<Val<origin_access_control::OriginAccessControlConfig>> {
+        crate::cfn::get_prop(&self.core.props, "OriginAccessControlConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5880,37 +8819,70 @@ pub mod origin_access_control {
             OriginAccessControlConfig { props }
         }
 
-        prop! {
-            /// `Name`: A name to identify the origin access control. You can specify up to 64
-            /// characters.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `SigningProtocol`: The signing protocol of the origin access control, which determines
-            /// how CloudFront signs (authenticates) requests. The only valid value is ``sigv4``.
-            props, "SigningProtocol", _, set_signing_protocol, get_signing_protocol, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `SigningBehavior`: Specifies which requests CloudFront signs (adds authentication
-            /// information to). Specify ``always`` for the most common use case. For more information,
-            /// see origin access control advanced settings (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html#oac-advanced-settings>)
-            /// in the *Amazon CloudFront Developer Guide*. This field can have one of the following
-            /// values: + ``always`` – CloudFront signs all origin requests, overwriting the ``Authorization``
-            /// header from the viewer request if one exists. + ``never`` – CloudFront doesn't sign …
-            props, "SigningBehavior", _, set_signing_behavior, get_signing_behavior, Val<String>
+        /// Sets `SigningProtocol`, which `new` took, in place.
+        pub fn set_signing_protocol(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SigningProtocol", value.into());
+            self
         }
 
-        prop! {
-            /// `OriginAccessControlOriginType`: The type of origin that this origin access control is
-            /// for.
-            props, "OriginAccessControlOriginType", _, set_origin_access_control_origin_type, get_origin_access_control_origin_type, Val<String>
+        /// `SigningProtocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_signing_protocol(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SigningProtocol")
         }
 
-        prop! {
-            /// `Description`: A description of the origin access control.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `SigningBehavior`, which `new` took, in place.
+        pub fn set_signing_behavior(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SigningBehavior", value.into());
+            self
+        }
+
+        /// `SigningBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_signing_behavior(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SigningBehavior")
+        }
+
+        /// Sets `OriginAccessControlOriginType`, which `new` took, in place.
+        pub fn set_origin_access_control_origin_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OriginAccessControlOriginType", value.into());
+            self
+        }
+
+        /// `OriginAccessControlOriginType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_access_control_origin_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OriginAccessControlOriginType")
+        }
+
+        /// `Description`: A description of the origin access control.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 }
@@ -5944,9 +8916,16 @@ impl OriginRequestPolicy {
         OriginRequestPolicy { core }
     }
 
-    prop! {
-        /// `OriginRequestPolicyConfig`: The origin request policy configuration.
-        core.props, "OriginRequestPolicyConfig", _, set_origin_request_policy_config, get_origin_request_policy_config, Val<origin_request_policy::OriginRequestPolicyConfig>
+    /// Sets `OriginRequestPolicyConfig`, which `new` took, in place.
+    pub fn set_origin_request_policy_config(&mut self, value: impl Into<Val<origin_request_policy::OriginRequestPolicyConfig>>) -> &mut Self {
+        self.core.props.set("OriginRequestPolicyConfig", value.into());
+        self
+    }
+
+    /// `OriginRequestPolicyConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_origin_request_policy_config(&self) -> ::std::option::Option<Val<origin_request_policy::OriginRequestPolicyConfig>> {
+        crate::cfn::get_prop(&self.core.props, "OriginRequestPolicyConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -6011,32 +8990,71 @@ pub mod origin_request_policy {
             OriginRequestPolicyConfig { props }
         }
 
-        prop! {
-            /// `Name`: A unique name to identify the origin request policy.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `HeadersConfig`: The HTTP headers to include in origin requests. These can include
-            /// headers from viewer requests and additional headers added by CloudFront.
-            props, "HeadersConfig", _, set_headers_config, get_headers_config, Val<HeadersConfig>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `CookiesConfig`: The cookies from viewer requests to include in origin requests.
-            props, "CookiesConfig", _, set_cookies_config, get_cookies_config, Val<CookiesConfig>
+        /// Sets `HeadersConfig`, which `new` took, in place.
+        pub fn set_headers_config(&mut self, value: impl Into<Val<HeadersConfig>>) -> &mut Self {
+            self.props.set("HeadersConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryStringsConfig`: The URL query strings from viewer requests to include in origin
-            /// requests.
-            props, "QueryStringsConfig", _, set_query_strings_config, get_query_strings_config, Val<QueryStringsConfig>
+        /// `HeadersConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_headers_config(&self) -> ::std::option::Option<Val<HeadersConfig>> {
+            crate::cfn::get_prop(&self.props, "HeadersConfig")
         }
 
-        prop! {
-            /// `Comment`: A comment to describe the origin request policy. The comment cannot be longer
-            /// than 128 characters.
-            props, "Comment", comment, set_comment, get_comment, Val<String>
+        /// Sets `CookiesConfig`, which `new` took, in place.
+        pub fn set_cookies_config(&mut self, value: impl Into<Val<CookiesConfig>>) -> &mut Self {
+            self.props.set("CookiesConfig", value.into());
+            self
+        }
+
+        /// `CookiesConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cookies_config(&self) -> ::std::option::Option<Val<CookiesConfig>> {
+            crate::cfn::get_prop(&self.props, "CookiesConfig")
+        }
+
+        /// Sets `QueryStringsConfig`, which `new` took, in place.
+        pub fn set_query_strings_config(&mut self, value: impl Into<Val<QueryStringsConfig>>) -> &mut Self {
+            self.props.set("QueryStringsConfig", value.into());
+            self
+        }
+
+        /// `QueryStringsConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_strings_config(&self) -> ::std::option::Option<Val<QueryStringsConfig>> {
+            crate::cfn::get_prop(&self.props, "QueryStringsConfig")
+        }
+
+        /// `Comment`: A comment to describe the origin request policy. The comment cannot be longer
+        /// than 128 characters.
+        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Comment", value.into());
+            self
+        }
+
+        /// Sets `Comment` in place: [`Self::comment`] on a value held by `&mut`.
+        pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Comment", value.into());
+            self
+        }
+
+        /// `Comment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Comment")
         }
     }
 
@@ -6066,21 +9084,34 @@ pub mod origin_request_policy {
             CookiesConfig { props }
         }
 
-        prop! {
-            /// `CookieBehavior`: Determines whether cookies in viewer requests are included in requests
-            /// that CloudFront sends to the origin. Valid values are: + ``none`` – No cookies in
-            /// viewer requests are included in requests that CloudFront sends to the origin. Even when
-            /// this field is set to ``none``, any cookies that are listed in a ``CachePolicy``*are*
-            /// included in origin requests. + ``whitelist`` – Only the cookies in viewer requests
-            /// that are listed in the ``CookieNames`` type are included in requests that CloudFront
-            /// sends to the origin. + ``all`` – All cookies in viewer requests are included in
-            /// requests that CloudFront …
-            props, "CookieBehavior", _, set_cookie_behavior, get_cookie_behavior, Val<String>
+        /// Sets `CookieBehavior`, which `new` took, in place.
+        pub fn set_cookie_behavior(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CookieBehavior", value.into());
+            self
         }
 
-        prop! {
-            /// `Cookies`: Contains a list of cookie names.
-            props, "Cookies", cookies, set_cookies, get_cookies, Val<List<String>>
+        /// `CookieBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cookie_behavior(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CookieBehavior")
+        }
+
+        /// `Cookies`: Contains a list of cookie names.
+        pub fn cookies(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Cookies", value.into());
+            self
+        }
+
+        /// Sets `Cookies` in place: [`Self::cookies`] on a value held by `&mut`.
+        pub fn set_cookies(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Cookies", value.into());
+            self
+        }
+
+        /// `Cookies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cookies(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Cookies")
         }
     }
 
@@ -6109,21 +9140,34 @@ pub mod origin_request_policy {
             HeadersConfig { props }
         }
 
-        prop! {
-            /// `HeaderBehavior`: Determines whether any HTTP headers are included in requests that
-            /// CloudFront sends to the origin. Valid values are: + ``none`` – No HTTP headers in
-            /// viewer requests are included in requests that CloudFront sends to the origin. Even when
-            /// this field is set to ``none``, any headers that are listed in a ``CachePolicy``*are*
-            /// included in origin requests. + ``whitelist`` – Only the HTTP headers that are listed
-            /// in the ``Headers`` type are included in requests that CloudFront sends to the origin. + ``allViewer`` –
-            /// All HTTP headers in viewer requests are included in requests that CloudFront sends to
-            /// the …
-            props, "HeaderBehavior", _, set_header_behavior, get_header_behavior, Val<String>
+        /// Sets `HeaderBehavior`, which `new` took, in place.
+        pub fn set_header_behavior(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HeaderBehavior", value.into());
+            self
         }
 
-        prop! {
-            /// `Headers`: Contains a list of HTTP header names.
-            props, "Headers", headers, set_headers, get_headers, Val<List<String>>
+        /// `HeaderBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_behavior(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HeaderBehavior")
+        }
+
+        /// `Headers`: Contains a list of HTTP header names.
+        pub fn headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// Sets `Headers` in place: [`Self::headers`] on a value held by `&mut`.
+        pub fn set_headers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// `Headers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_headers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Headers")
         }
     }
 
@@ -6153,21 +9197,34 @@ pub mod origin_request_policy {
             QueryStringsConfig { props }
         }
 
-        prop! {
-            /// `QueryStringBehavior`: Determines whether any URL query strings in viewer requests are
-            /// included in requests that CloudFront sends to the origin. Valid values are: + ``none`` –
-            /// No query strings in viewer requests are included in requests that CloudFront sends to
-            /// the origin. Even when this field is set to ``none``, any query strings that are listed
-            /// in a ``CachePolicy``*are* included in origin requests. + ``whitelist`` – Only the
-            /// query strings in viewer requests that are listed in the ``QueryStringNames`` type are
-            /// included in requests that CloudFront sends to the origin. + ``all`` – All query
-            /// strings in viewer …
-            props, "QueryStringBehavior", _, set_query_string_behavior, get_query_string_behavior, Val<String>
+        /// Sets `QueryStringBehavior`, which `new` took, in place.
+        pub fn set_query_string_behavior(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueryStringBehavior", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryStrings`: Contains a list of query string names.
-            props, "QueryStrings", query_strings, set_query_strings, get_query_strings, Val<List<String>>
+        /// `QueryStringBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string_behavior(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueryStringBehavior")
+        }
+
+        /// `QueryStrings`: Contains a list of query string names.
+        pub fn query_strings(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("QueryStrings", value.into());
+            self
+        }
+
+        /// Sets `QueryStrings` in place: [`Self::query_strings`] on a value held by `&mut`.
+        pub fn set_query_strings(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("QueryStrings", value.into());
+            self
+        }
+
+        /// `QueryStrings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_strings(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "QueryStrings")
         }
     }
 }
@@ -6197,11 +9254,16 @@ impl PublicKey {
         PublicKey { core }
     }
 
-    prop! {
-        /// `PublicKeyConfig`: Configuration information about a public key that you can use with
-        /// signed URLs and signed cookies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html>),
-        /// or with field-level encryption (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/field-level-encryption.html>).
-        core.props, "PublicKeyConfig", _, set_public_key_config, get_public_key_config, Val<public_key::PublicKeyConfig>
+    /// Sets `PublicKeyConfig`, which `new` took, in place.
+    pub fn set_public_key_config(&mut self, value: impl Into<Val<public_key::PublicKeyConfig>>) -> &mut Self {
+        self.core.props.set("PublicKeyConfig", value.into());
+        self
+    }
+
+    /// `PublicKeyConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_public_key_config(&self) -> ::std::option::Option<Val<public_key::PublicKeyConfig>> {
+        crate::cfn::get_prop(&self.core.props, "PublicKeyConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -6259,27 +9321,59 @@ pub mod public_key {
             PublicKeyConfig { props }
         }
 
-        prop! {
-            /// `CallerReference`: A string included in the request to help make sure that the request
-            /// can't be replayed.
-            props, "CallerReference", _, set_caller_reference, get_caller_reference, Val<String>
+        /// Sets `CallerReference`, which `new` took, in place.
+        pub fn set_caller_reference(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CallerReference", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: A name to help identify the public key.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `CallerReference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_caller_reference(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CallerReference")
         }
 
-        prop! {
-            /// `EncodedKey`: The public key that you can use with signed URLs and signed cookies (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PrivateContent.html>),
-            /// or with field-level encryption (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/field-level-encryption.html>).
-            props, "EncodedKey", _, set_encoded_key, get_encoded_key, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Comment`: A comment to describe the public key. The comment cannot be longer than 128
-            /// characters.
-            props, "Comment", comment, set_comment, get_comment, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `EncodedKey`, which `new` took, in place.
+        pub fn set_encoded_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EncodedKey", value.into());
+            self
+        }
+
+        /// `EncodedKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encoded_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EncodedKey")
+        }
+
+        /// `Comment`: A comment to describe the public key. The comment cannot be longer than 128
+        /// characters.
+        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Comment", value.into());
+            self
+        }
+
+        /// Sets `Comment` in place: [`Self::comment`] on a value held by `&mut`.
+        pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Comment", value.into());
+            self
+        }
+
+        /// `Comment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Comment")
         }
     }
 }
@@ -6322,31 +9416,52 @@ impl RealtimeLogConfig {
         RealtimeLogConfig { core }
     }
 
-    prop! {
-        /// `EndPoints`: Contains information about the Amazon Kinesis data stream where you are
-        /// sending real-time log data for this real-time log configuration.
-        core.props, "EndPoints", _, set_end_points, get_end_points, Val<List<realtime_log_config::EndPoint>>
+    /// Sets `EndPoints`, which `new` took, in place.
+    pub fn set_end_points(&mut self, value: impl Into<Val<List<realtime_log_config::EndPoint>>>) -> &mut Self {
+        self.core.props.set("EndPoints", value.into());
+        self
     }
 
-    prop! {
-        /// `Fields`: A list of fields that are included in each real-time log record. In an API
-        /// response, the fields are provided in the same order in which they are sent to the Amazon
-        /// Kinesis data stream. For more information about fields, see Real-time log configuration
-        /// fields (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/real-time-logs.html#understand-real-time-log-config-fields>)
-        /// in the *Amazon CloudFront Developer Guide*.
-        core.props, "Fields", _, set_fields, get_fields, Val<List<String>>
+    /// `EndPoints` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_end_points(&self) -> ::std::option::Option<Val<List<realtime_log_config::EndPoint>>> {
+        crate::cfn::get_prop(&self.core.props, "EndPoints")
     }
 
-    prop! {
-        /// `Name`: The unique name of this real-time log configuration.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Fields`, which `new` took, in place.
+    pub fn set_fields(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Fields", value.into());
+        self
     }
 
-    prop! {
-        /// `SamplingRate`: The sampling rate for this real-time log configuration. The sampling
-        /// rate determines the percentage of viewer requests that are represented in the real-time
-        /// log data. The sampling rate is an integer between 1 and 100, inclusive.
-        core.props, "SamplingRate", _, set_sampling_rate, get_sampling_rate, Val<f64>
+    /// `Fields` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fields(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Fields")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `SamplingRate`, which `new` took, in place.
+    pub fn set_sampling_rate(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("SamplingRate", value.into());
+        self
+    }
+
+    /// `SamplingRate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sampling_rate(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "SamplingRate")
     }
 
     /// `Ref`: the resource's identifier.
@@ -6392,16 +9507,28 @@ pub mod realtime_log_config {
             EndPoint { props }
         }
 
-        prop! {
-            /// `KinesisStreamConfig`: Contains information about the Amazon Kinesis data stream where
-            /// you are sending real-time log data in a real-time log configuration.
-            props, "KinesisStreamConfig", _, set_kinesis_stream_config, get_kinesis_stream_config, Val<KinesisStreamConfig>
+        /// Sets `KinesisStreamConfig`, which `new` took, in place.
+        pub fn set_kinesis_stream_config(&mut self, value: impl Into<Val<KinesisStreamConfig>>) -> &mut Self {
+            self.props.set("KinesisStreamConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `StreamType`: The type of data stream where you are sending real-time log data. The only
-            /// valid value is ``Kinesis``.
-            props, "StreamType", _, set_stream_type, get_stream_type, Val<String>
+        /// `KinesisStreamConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_stream_config(&self) -> ::std::option::Option<Val<KinesisStreamConfig>> {
+            crate::cfn::get_prop(&self.props, "KinesisStreamConfig")
+        }
+
+        /// Sets `StreamType`, which `new` took, in place.
+        pub fn set_stream_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StreamType", value.into());
+            self
+        }
+
+        /// `StreamType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StreamType")
         }
     }
 
@@ -6429,18 +9556,28 @@ pub mod realtime_log_config {
             KinesisStreamConfig { props }
         }
 
-        prop! {
-            /// `RoleArn`: The Amazon Resource Name (ARN) of an IAMlong (IAM) role that CloudFront can
-            /// use to send real-time log data to your Kinesis data stream. For more information the IAM
-            /// role, see Real-time log configuration IAM role (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/real-time-logs.html#understand-real-time-log-config-iam-role>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `StreamArn`: The Amazon Resource Name (ARN) of the Kinesis data stream where you are
-            /// sending real-time log data.
-            props, "StreamArn", _, set_stream_arn, get_stream_arn, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// Sets `StreamArn`, which `new` took, in place.
+        pub fn set_stream_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StreamArn", value.into());
+            self
+        }
+
+        /// `StreamArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StreamArn")
         }
     }
 }
@@ -6474,9 +9611,16 @@ impl ResponseHeadersPolicy {
         ResponseHeadersPolicy { core }
     }
 
-    prop! {
-        /// `ResponseHeadersPolicyConfig`: A response headers policy configuration.
-        core.props, "ResponseHeadersPolicyConfig", _, set_response_headers_policy_config, get_response_headers_policy_config, Val<response_headers_policy::ResponseHeadersPolicyConfig>
+    /// Sets `ResponseHeadersPolicyConfig`, which `new` took, in place.
+    pub fn set_response_headers_policy_config(&mut self, value: impl Into<Val<response_headers_policy::ResponseHeadersPolicyConfig>>) -> &mut Self {
+        self.core.props.set("ResponseHeadersPolicyConfig", value.into());
+        self
+    }
+
+    /// `ResponseHeadersPolicyConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_response_headers_policy_config(&self) -> ::std::option::Option<Val<response_headers_policy::ResponseHeadersPolicyConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ResponseHeadersPolicyConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -6523,45 +9667,130 @@ pub mod response_headers_policy {
             ResponseHeadersPolicyConfig { props }
         }
 
-        prop! {
-            /// `Name`: A name to identify the response headers policy. The name must be unique for
-            /// response headers policies in this AWS-account.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Comment`: A comment to describe the response headers policy. The comment cannot be
-            /// longer than 128 characters.
-            props, "Comment", comment, set_comment, get_comment, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `CorsConfig`: A configuration for a set of HTTP response headers that are used for
-            /// cross-origin resource sharing (CORS).
-            props, "CorsConfig", cors_config, set_cors_config, get_cors_config, Val<CorsConfig>
+        /// `Comment`: A comment to describe the response headers policy. The comment cannot be longer
+        /// than 128 characters.
+        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Comment", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomHeadersConfig`: A configuration for a set of custom HTTP response headers.
-            props, "CustomHeadersConfig", custom_headers_config, set_custom_headers_config, get_custom_headers_config, Val<CustomHeadersConfig>
+        /// Sets `Comment` in place: [`Self::comment`] on a value held by `&mut`.
+        pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Comment", value.into());
+            self
         }
 
-        prop! {
-            /// `RemoveHeadersConfig`: A configuration for a set of HTTP headers to remove from the HTTP
-            /// response.
-            props, "RemoveHeadersConfig", remove_headers_config, set_remove_headers_config, get_remove_headers_config, Val<RemoveHeadersConfig>
+        /// `Comment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Comment")
         }
 
-        prop! {
-            /// `SecurityHeadersConfig`: A configuration for a set of security-related HTTP response
-            /// headers.
-            props, "SecurityHeadersConfig", security_headers_config, set_security_headers_config, get_security_headers_config, Val<SecurityHeadersConfig>
+        /// `CorsConfig`: A configuration for a set of HTTP response headers that are used for
+        /// cross-origin resource sharing (CORS).
+        pub fn cors_config(mut self, value: impl Into<Val<CorsConfig>>) -> Self {
+            self.props.set("CorsConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `ServerTimingHeadersConfig`: A configuration for enabling the ``Server-Timing`` header
-            /// in HTTP responses sent from CloudFront.
-            props, "ServerTimingHeadersConfig", server_timing_headers_config, set_server_timing_headers_config, get_server_timing_headers_config, Val<ServerTimingHeadersConfig>
+        /// Sets `CorsConfig` in place: [`Self::cors_config`] on a value held by `&mut`.
+        pub fn set_cors_config(&mut self, value: impl Into<Val<CorsConfig>>) -> &mut Self {
+            self.props.set("CorsConfig", value.into());
+            self
+        }
+
+        /// `CorsConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cors_config(&self) -> ::std::option::Option<Val<CorsConfig>> {
+            crate::cfn::get_prop(&self.props, "CorsConfig")
+        }
+
+        /// `CustomHeadersConfig`: A configuration for a set of custom HTTP response headers.
+        pub fn custom_headers_config(mut self, value: impl Into<Val<CustomHeadersConfig>>) -> Self {
+            self.props.set("CustomHeadersConfig", value.into());
+            self
+        }
+
+        /// Sets `CustomHeadersConfig` in place: [`Self::custom_headers_config`] on a value held by `&mut`.
+        pub fn set_custom_headers_config(&mut self, value: impl Into<Val<CustomHeadersConfig>>) -> &mut Self {
+            self.props.set("CustomHeadersConfig", value.into());
+            self
+        }
+
+        /// `CustomHeadersConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_headers_config(&self) -> ::std::option::Option<Val<CustomHeadersConfig>> {
+            crate::cfn::get_prop(&self.props, "CustomHeadersConfig")
+        }
+
+        /// `RemoveHeadersConfig`: A configuration for a set of HTTP headers to remove from the HTTP
+        /// response.
+        pub fn remove_headers_config(mut self, value: impl Into<Val<RemoveHeadersConfig>>) -> Self {
+            self.props.set("RemoveHeadersConfig", value.into());
+            self
+        }
+
+        /// Sets `RemoveHeadersConfig` in place: [`Self::remove_headers_config`] on a value held by `&mut`.
+        pub fn set_remove_headers_config(&mut self, value: impl Into<Val<RemoveHeadersConfig>>) -> &mut Self {
+            self.props.set("RemoveHeadersConfig", value.into());
+            self
+        }
+
+        /// `RemoveHeadersConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_headers_config(&self) -> ::std::option::Option<Val<RemoveHeadersConfig>> {
+            crate::cfn::get_prop(&self.props, "RemoveHeadersConfig")
+        }
+
+        /// `SecurityHeadersConfig`: A configuration for a set of security-related HTTP response
+        /// headers.
+        pub fn security_headers_config(mut self, value: impl Into<Val<SecurityHeadersConfig>>) -> Self {
+            self.props.set("SecurityHeadersConfig", value.into());
+            self
+        }
+
+        /// Sets `SecurityHeadersConfig` in place: [`Self::security_headers_config`] on a value held by `&mut`.
+        pub fn set_security_headers_config(&mut self, value: impl Into<Val<SecurityHeadersConfig>>) -> &mut Self {
+            self.props.set("SecurityHeadersConfig", value.into());
+            self
+        }
+
+        /// `SecurityHeadersConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_headers_config(&self) -> ::std::option::Option<Val<SecurityHeadersConfig>> {
+            crate::cfn::get_prop(&self.props, "SecurityHeadersConfig")
+        }
+
+        /// `ServerTimingHeadersConfig`: A configuration for enabling the ``Server-Timing`` header in
+        /// HTTP responses sent from CloudFront.
+        pub fn server_timing_headers_config(mut self, value: impl Into<Val<ServerTimingHeadersConfig>>) -> Self {
+            self.props.set("ServerTimingHeadersConfig", value.into());
+            self
+        }
+
+        /// Sets `ServerTimingHeadersConfig` in place: [`Self::server_timing_headers_config`] on a value
+        /// held by `&mut`.
+        pub fn set_server_timing_headers_config(&mut self, value: impl Into<Val<ServerTimingHeadersConfig>>) -> &mut Self {
+            self.props.set("ServerTimingHeadersConfig", value.into());
+            self
+        }
+
+        /// `ServerTimingHeadersConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_timing_headers_config(&self) -> ::std::option::Option<Val<ServerTimingHeadersConfig>> {
+            crate::cfn::get_prop(&self.props, "ServerTimingHeadersConfig")
         }
     }
 
@@ -6619,63 +9848,108 @@ pub mod response_headers_policy {
             CorsConfig { props }
         }
 
-        prop! {
-            /// `AccessControlAllowOrigins`: A list of origins (domain names) that CloudFront can use as
-            /// the value for the ``Access-Control-Allow-Origin`` HTTP response header. For more
-            /// information about the ``Access-Control-Allow-Origin`` HTTP response header, see
-            /// Access-Control-Allow-Origin (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Allow-Origin>)
-            /// in the MDN Web Docs.
-            props, "AccessControlAllowOrigins", _, set_access_control_allow_origins, get_access_control_allow_origins, Val<AccessControlAllowOrigins>
+        /// Sets `AccessControlAllowOrigins`, which `new` took, in place.
+        pub fn set_access_control_allow_origins(&mut self, value: impl Into<Val<AccessControlAllowOrigins>>) -> &mut Self {
+            self.props.set("AccessControlAllowOrigins", value.into());
+            self
         }
 
-        prop! {
-            /// `AccessControlAllowHeaders`: A list of HTTP header names that CloudFront includes as
-            /// values for the ``Access-Control-Allow-Headers`` HTTP response header. For more
-            /// information about the ``Access-Control-Allow-Headers`` HTTP response header, see
-            /// Access-Control-Allow-Headers (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Allow-Headers>)
-            /// in the MDN Web Docs.
-            props, "AccessControlAllowHeaders", _, set_access_control_allow_headers, get_access_control_allow_headers, Val<AccessControlAllowHeaders>
+        /// `AccessControlAllowOrigins` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_control_allow_origins(&self) -> ::std::option::Option<Val<AccessControlAllowOrigins>> {
+            crate::cfn::get_prop(&self.props, "AccessControlAllowOrigins")
         }
 
-        prop! {
-            /// `AccessControlAllowMethods`: A list of HTTP methods that CloudFront includes as values
-            /// for the ``Access-Control-Allow-Methods`` HTTP response header. For more information
-            /// about the ``Access-Control-Allow-Methods`` HTTP response header, see
-            /// Access-Control-Allow-Methods (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Allow-Methods>)
-            /// in the MDN Web Docs.
-            props, "AccessControlAllowMethods", _, set_access_control_allow_methods, get_access_control_allow_methods, Val<AccessControlAllowMethods>
+        /// Sets `AccessControlAllowHeaders`, which `new` took, in place.
+        pub fn set_access_control_allow_headers(&mut self, value: impl Into<Val<AccessControlAllowHeaders>>) -> &mut Self {
+            self.props.set("AccessControlAllowHeaders", value.into());
+            self
         }
 
-        prop! {
-            /// `AccessControlAllowCredentials`: A Boolean that CloudFront uses as the value for the ``Access-Control-Allow-Credentials``
-            /// HTTP response header. For more information about the ``Access-Control-Allow-Credentials``
-            /// HTTP response header, see Access-Control-Allow-Credentials (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Allow-Credentials>)
-            /// in the MDN Web Docs.
-            props, "AccessControlAllowCredentials", _, set_access_control_allow_credentials, get_access_control_allow_credentials, Val<bool>
+        /// `AccessControlAllowHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_control_allow_headers(&self) -> ::std::option::Option<Val<AccessControlAllowHeaders>> {
+            crate::cfn::get_prop(&self.props, "AccessControlAllowHeaders")
         }
 
-        prop! {
-            /// `OriginOverride`: A Boolean that determines whether CloudFront overrides HTTP response
-            /// headers received from the origin with the ones specified in this response headers
-            /// policy.
-            props, "OriginOverride", _, set_origin_override, get_origin_override, Val<bool>
+        /// Sets `AccessControlAllowMethods`, which `new` took, in place.
+        pub fn set_access_control_allow_methods(&mut self, value: impl Into<Val<AccessControlAllowMethods>>) -> &mut Self {
+            self.props.set("AccessControlAllowMethods", value.into());
+            self
         }
 
-        prop! {
-            /// `AccessControlExposeHeaders`: A list of HTTP headers that CloudFront includes as values
-            /// for the ``Access-Control-Expose-Headers`` HTTP response header. For more information
-            /// about the ``Access-Control-Expose-Headers`` HTTP response header, see
-            /// Access-Control-Expose-Headers (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Expose-Headers>)
-            /// in the MDN Web Docs.
-            props, "AccessControlExposeHeaders", access_control_expose_headers, set_access_control_expose_headers, get_access_control_expose_headers, Val<AccessControlExposeHeaders>
+        /// `AccessControlAllowMethods` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_control_allow_methods(&self) -> ::std::option::Option<Val<AccessControlAllowMethods>> {
+            crate::cfn::get_prop(&self.props, "AccessControlAllowMethods")
         }
 
-        prop! {
-            /// `AccessControlMaxAgeSec`: A number that CloudFront uses as the value for the ``Access-Control-Max-Age``
-            /// HTTP response header. For more information about the ``Access-Control-Max-Age`` HTTP
-            /// response header, see Access-Control-Max-Age (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Max-Age>)
-            /// in the MDN Web Docs.
-            props, "AccessControlMaxAgeSec", access_control_max_age_sec, set_access_control_max_age_sec, get_access_control_max_age_sec, Val<i64>
+        /// Sets `AccessControlAllowCredentials`, which `new` took, in place.
+        pub fn set_access_control_allow_credentials(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AccessControlAllowCredentials", value.into());
+            self
+        }
+
+        /// `AccessControlAllowCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_control_allow_credentials(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AccessControlAllowCredentials")
+        }
+
+        /// Sets `OriginOverride`, which `new` took, in place.
+        pub fn set_origin_override(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OriginOverride", value.into());
+            self
+        }
+
+        /// `OriginOverride` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_override(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OriginOverride")
+        }
+
+        /// `AccessControlExposeHeaders`: A list of HTTP headers that CloudFront includes as values for
+        /// the ``Access-Control-Expose-Headers`` HTTP response header. For more information about the ``Access-Control-Expose-Headers``
+        /// HTTP response header, see Access-Control-Expose-Headers (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Expose-Headers>)
+        /// in the MDN Web Docs.
+        pub fn access_control_expose_headers(mut self, value: impl Into<Val<AccessControlExposeHeaders>>) -> Self {
+            self.props.set("AccessControlExposeHeaders", value.into());
+            self
+        }
+
+        /// Sets `AccessControlExposeHeaders` in place: [`Self::access_control_expose_headers`] on a
+        /// value held by `&mut`.
+        pub fn set_access_control_expose_headers(&mut self, value: impl Into<Val<AccessControlExposeHeaders>>) -> &mut Self {
+            self.props.set("AccessControlExposeHeaders", value.into());
+            self
+        }
+
+        /// `AccessControlExposeHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_control_expose_headers(&self) -> ::std::option::Option<Val<AccessControlExposeHeaders>> {
+            crate::cfn::get_prop(&self.props, "AccessControlExposeHeaders")
+        }
+
+        /// `AccessControlMaxAgeSec`: A number that CloudFront uses as the value for the ``Access-Control-Max-Age``
+        /// HTTP response header. For more information about the ``Access-Control-Max-Age`` HTTP
+        /// response header, see Access-Control-Max-Age (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Access-Control-Max-Age>)
+        /// in the MDN Web Docs.
+        pub fn access_control_max_age_sec(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("AccessControlMaxAgeSec", value.into());
+            self
+        }
+
+        /// Sets `AccessControlMaxAgeSec` in place: [`Self::access_control_max_age_sec`] on a value held
+        /// by `&mut`.
+        pub fn set_access_control_max_age_sec(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AccessControlMaxAgeSec", value.into());
+            self
+        }
+
+        /// `AccessControlMaxAgeSec` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_control_max_age_sec(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AccessControlMaxAgeSec")
         }
     }
 
@@ -6701,9 +9975,16 @@ pub mod response_headers_policy {
             AccessControlAllowHeaders { props }
         }
 
-        prop! {
-            /// `Items`: The list of HTTP header names. You can specify ``*`` to allow all headers.
-            props, "Items", _, set_items, get_items, Val<List<String>>
+        /// Sets `Items`, which `new` took, in place.
+        pub fn set_items(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Items", value.into());
+            self
+        }
+
+        /// `Items` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_items(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Items")
         }
     }
 
@@ -6729,10 +10010,16 @@ pub mod response_headers_policy {
             AccessControlAllowMethods { props }
         }
 
-        prop! {
-            /// `Items`: The list of HTTP methods. Valid values are: + ``GET`` + ``DELETE`` + ``HEAD`` + ``OPTIONS`` + ``PATCH`` + ``POST`` + ``PUT`` + ``ALL`` ``ALL``
-            /// is a special value that includes all of the listed HTTP methods.
-            props, "Items", _, set_items, get_items, Val<List<AccessControlAllowMethodsItems>>
+        /// Sets `Items`, which `new` took, in place.
+        pub fn set_items(&mut self, value: impl Into<Val<List<AccessControlAllowMethodsItems>>>) -> &mut Self {
+            self.props.set("Items", value.into());
+            self
+        }
+
+        /// `Items` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_items(&self) -> ::std::option::Option<Val<List<AccessControlAllowMethodsItems>>> {
+            crate::cfn::get_prop(&self.props, "Items")
         }
     }
 
@@ -6789,9 +10076,16 @@ pub mod response_headers_policy {
             AccessControlAllowOrigins { props }
         }
 
-        prop! {
-            /// `Items`: The list of origins (domain names). You can specify ``*`` to allow all origins.
-            props, "Items", _, set_items, get_items, Val<List<String>>
+        /// Sets `Items`, which `new` took, in place.
+        pub fn set_items(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Items", value.into());
+            self
+        }
+
+        /// `Items` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_items(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Items")
         }
     }
 
@@ -6816,9 +10110,16 @@ pub mod response_headers_policy {
             AccessControlExposeHeaders { props }
         }
 
-        prop! {
-            /// `Items`: The list of HTTP headers. You can specify ``*`` to expose all headers.
-            props, "Items", _, set_items, get_items, Val<List<String>>
+        /// Sets `Items`, which `new` took, in place.
+        pub fn set_items(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Items", value.into());
+            self
+        }
+
+        /// `Items` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_items(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Items")
         }
     }
 
@@ -6842,9 +10143,16 @@ pub mod response_headers_policy {
             CustomHeadersConfig { props }
         }
 
-        prop! {
-            /// `Items`: The list of HTTP response headers and their values.
-            props, "Items", _, set_items, get_items, Val<List<CustomHeader>>
+        /// Sets `Items`, which `new` took, in place.
+        pub fn set_items(&mut self, value: impl Into<Val<List<CustomHeader>>>) -> &mut Self {
+            self.props.set("Items", value.into());
+            self
+        }
+
+        /// `Items` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_items(&self) -> ::std::option::Option<Val<List<CustomHeader>>> {
+            crate::cfn::get_prop(&self.props, "Items")
         }
     }
 
@@ -6876,20 +10184,40 @@ pub mod response_headers_policy {
             CustomHeader { props }
         }
 
-        prop! {
-            /// `Header`: The HTTP response header name.
-            props, "Header", _, set_header, get_header, Val<String>
+        /// Sets `Header`, which `new` took, in place.
+        pub fn set_header(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Header", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The value for the HTTP response header.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Header` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Header")
         }
 
-        prop! {
-            /// `Override`: A Boolean that determines whether CloudFront overrides a response header
-            /// with the same name received from the origin with the header specified here.
-            props, "Override", _, set_override, get_override, Val<bool>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Override`, which `new` took, in place.
+        pub fn set_override(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Override", value.into());
+            self
+        }
+
+        /// `Override` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_override(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Override")
         }
     }
 
@@ -6912,9 +10240,16 @@ pub mod response_headers_policy {
             RemoveHeadersConfig { props }
         }
 
-        prop! {
-            /// `Items`: The list of HTTP header names.
-            props, "Items", _, set_items, get_items, Val<List<RemoveHeader>>
+        /// Sets `Items`, which `new` took, in place.
+        pub fn set_items(&mut self, value: impl Into<Val<List<RemoveHeader>>>) -> &mut Self {
+            self.props.set("Items", value.into());
+            self
+        }
+
+        /// `Items` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_items(&self) -> ::std::option::Option<Val<List<RemoveHeader>>> {
+            crate::cfn::get_prop(&self.props, "Items")
         }
     }
 
@@ -6937,9 +10272,16 @@ pub mod response_headers_policy {
             RemoveHeader { props }
         }
 
-        prop! {
-            /// `Header`: The HTTP header name.
-            props, "Header", _, set_header, get_header, Val<String>
+        /// Sets `Header`, which `new` took, in place.
+        pub fn set_header(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Header", value.into());
+            self
+        }
+
+        /// `Header` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Header")
         }
     }
 
@@ -6961,53 +10303,132 @@ pub mod response_headers_policy {
             SecurityHeadersConfig { props }
         }
 
-        prop! {
-            /// `ContentSecurityPolicy`: The policy directives and their values that CloudFront includes
-            /// as values for the ``Content-Security-Policy`` HTTP response header. For more information
-            /// about the ``Content-Security-Policy`` HTTP response header, see Content-Security-Policy (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy>)
-            /// in the MDN Web Docs.
-            props, "ContentSecurityPolicy", content_security_policy, set_content_security_policy, get_content_security_policy, Val<ContentSecurityPolicy>
+        /// `ContentSecurityPolicy`: The policy directives and their values that CloudFront includes as
+        /// values for the ``Content-Security-Policy`` HTTP response header. For more information about
+        /// the ``Content-Security-Policy`` HTTP response header, see Content-Security-Policy (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy>)
+        /// in the MDN Web Docs.
+        pub fn content_security_policy(mut self, value: impl Into<Val<ContentSecurityPolicy>>) -> Self {
+            self.props.set("ContentSecurityPolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentTypeOptions`: Determines whether CloudFront includes the ``X-Content-Type-Options``
-            /// HTTP response header with its value set to ``nosniff``. For more information about the ``X-Content-Type-Options``
-            /// HTTP response header, see X-Content-Type-Options (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-Content-Type-Options>)
-            /// in the MDN Web Docs.
-            props, "ContentTypeOptions", content_type_options, set_content_type_options, get_content_type_options, Val<ContentTypeOptions>
+        /// Sets `ContentSecurityPolicy` in place: [`Self::content_security_policy`] on a value held by `&mut`.
+        pub fn set_content_security_policy(&mut self, value: impl Into<Val<ContentSecurityPolicy>>) -> &mut Self {
+            self.props.set("ContentSecurityPolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `FrameOptions`: Determines whether CloudFront includes the ``X-Frame-Options`` HTTP
-            /// response header and the header's value. For more information about the ``X-Frame-Options``
-            /// HTTP response header, see X-Frame-Options (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-Frame-Options>)
-            /// in the MDN Web Docs.
-            props, "FrameOptions", frame_options, set_frame_options, get_frame_options, Val<FrameOptions>
+        /// `ContentSecurityPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_security_policy(&self) -> ::std::option::Option<Val<ContentSecurityPolicy>> {
+            crate::cfn::get_prop(&self.props, "ContentSecurityPolicy")
         }
 
-        prop! {
-            /// `ReferrerPolicy`: Determines whether CloudFront includes the ``Referrer-Policy`` HTTP
-            /// response header and the header's value. For more information about the ``Referrer-Policy``
-            /// HTTP response header, see Referrer-Policy (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Referrer-Policy>)
-            /// in the MDN Web Docs.
-            props, "ReferrerPolicy", referrer_policy, set_referrer_policy, get_referrer_policy, Val<ReferrerPolicy>
+        /// `ContentTypeOptions`: Determines whether CloudFront includes the ``X-Content-Type-Options``
+        /// HTTP response header with its value set to ``nosniff``. For more information about the ``X-Content-Type-Options``
+        /// HTTP response header, see X-Content-Type-Options (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-Content-Type-Options>)
+        /// in the MDN Web Docs.
+        pub fn content_type_options(mut self, value: impl Into<Val<ContentTypeOptions>>) -> Self {
+            self.props.set("ContentTypeOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `StrictTransportSecurity`: Determines whether CloudFront includes the ``Strict-Transport-Security``
-            /// HTTP response header and the header's value. For more information about the ``Strict-Transport-Security``
-            /// HTTP response header, see Security headers (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/understanding-response-headers-policies.html#understanding-response-headers-policies-security>)
-            /// in the *Amazon CloudFront Developer Guide* and Strict-Transport-Security (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Strict-Transport-Security>)
-            /// in the MDN Web Docs.
-            props, "StrictTransportSecurity", strict_transport_security, set_strict_transport_security, get_strict_transport_security, Val<StrictTransportSecurity>
+        /// Sets `ContentTypeOptions` in place: [`Self::content_type_options`] on a value held by `&mut`.
+        pub fn set_content_type_options(&mut self, value: impl Into<Val<ContentTypeOptions>>) -> &mut Self {
+            self.props.set("ContentTypeOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `XSSProtection`: Determines whether CloudFront includes the ``X-XSS-Protection`` HTTP
-            /// response header and the header's value. For more information about the ``X-XSS-Protection``
-            /// HTTP response header, see X-XSS-Protection (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-XSS-Protection>)
-            /// in the MDN Web Docs.
-            props, "XSSProtection", xss_protection, set_xss_protection, get_xss_protection, Val<XssProtection>
+        /// `ContentTypeOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_type_options(&self) -> ::std::option::Option<Val<ContentTypeOptions>> {
+            crate::cfn::get_prop(&self.props, "ContentTypeOptions")
+        }
+
+        /// `FrameOptions`: Determines whether CloudFront includes the ``X-Frame-Options`` HTTP response
+        /// header and the header's value. For more information about the ``X-Frame-Options`` HTTP
+        /// response header, see X-Frame-Options (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-Frame-Options>)
+        /// in the MDN Web Docs.
+        pub fn frame_options(mut self, value: impl Into<Val<FrameOptions>>) -> Self {
+            self.props.set("FrameOptions", value.into());
+            self
+        }
+
+        /// Sets `FrameOptions` in place: [`Self::frame_options`] on a value held by `&mut`.
+        pub fn set_frame_options(&mut self, value: impl Into<Val<FrameOptions>>) -> &mut Self {
+            self.props.set("FrameOptions", value.into());
+            self
+        }
+
+        /// `FrameOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_frame_options(&self) -> ::std::option::Option<Val<FrameOptions>> {
+            crate::cfn::get_prop(&self.props, "FrameOptions")
+        }
+
+        /// `ReferrerPolicy`: Determines whether CloudFront includes the ``Referrer-Policy`` HTTP
+        /// response header and the header's value. For more information about the ``Referrer-Policy``
+        /// HTTP response header, see Referrer-Policy (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Referrer-Policy>)
+        /// in the MDN Web Docs.
+        pub fn referrer_policy(mut self, value: impl Into<Val<ReferrerPolicy>>) -> Self {
+            self.props.set("ReferrerPolicy", value.into());
+            self
+        }
+
+        /// Sets `ReferrerPolicy` in place: [`Self::referrer_policy`] on a value held by `&mut`.
+        pub fn set_referrer_policy(&mut self, value: impl Into<Val<ReferrerPolicy>>) -> &mut Self {
+            self.props.set("ReferrerPolicy", value.into());
+            self
+        }
+
+        /// `ReferrerPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_referrer_policy(&self) -> ::std::option::Option<Val<ReferrerPolicy>> {
+            crate::cfn::get_prop(&self.props, "ReferrerPolicy")
+        }
+
+        /// `StrictTransportSecurity`: Determines whether CloudFront includes the ``Strict-Transport-Security``
+        /// HTTP response header and the header's value. For more information about the ``Strict-Transport-Security``
+        /// HTTP response header, see Security headers (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/understanding-response-headers-policies.html#understanding-response-headers-policies-security>)
+        /// in the *Amazon CloudFront Developer Guide* and Strict-Transport-Security (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Strict-Transport-Security>)
+        /// in the MDN Web Docs.
+        pub fn strict_transport_security(mut self, value: impl Into<Val<StrictTransportSecurity>>) -> Self {
+            self.props.set("StrictTransportSecurity", value.into());
+            self
+        }
+
+        /// Sets `StrictTransportSecurity` in place: [`Self::strict_transport_security`] on a value held
+        /// by `&mut`.
+        pub fn set_strict_transport_security(&mut self, value: impl Into<Val<StrictTransportSecurity>>) -> &mut Self {
+            self.props.set("StrictTransportSecurity", value.into());
+            self
+        }
+
+        /// `StrictTransportSecurity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strict_transport_security(&self) -> ::std::option::Option<Val<StrictTransportSecurity>> {
+            crate::cfn::get_prop(&self.props, "StrictTransportSecurity")
+        }
+
+        /// `XSSProtection`: Determines whether CloudFront includes the ``X-XSS-Protection`` HTTP
+        /// response header and the header's value. For more information about the ``X-XSS-Protection``
+        /// HTTP response header, see X-XSS-Protection (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-XSS-Protection>)
+        /// in the MDN Web Docs.
+        pub fn xss_protection(mut self, value: impl Into<Val<XssProtection>>) -> Self {
+            self.props.set("XSSProtection", value.into());
+            self
+        }
+
+        /// Sets `XSSProtection` in place: [`Self::xss_protection`] on a value held by `&mut`.
+        pub fn set_xss_protection(&mut self, value: impl Into<Val<XssProtection>>) -> &mut Self {
+            self.props.set("XSSProtection", value.into());
+            self
+        }
+
+        /// `XSSProtection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_xss_protection(&self) -> ::std::option::Option<Val<XssProtection>> {
+            crate::cfn::get_prop(&self.props, "XSSProtection")
         }
     }
 
@@ -7043,19 +10464,28 @@ pub mod response_headers_policy {
             ContentSecurityPolicy { props }
         }
 
-        prop! {
-            /// `Override`: A Boolean that determines whether CloudFront overrides the ``Content-Security-Policy``
-            /// HTTP response header received from the origin with the one specified in this response
-            /// headers policy.
-            props, "Override", _, set_override, get_override, Val<bool>
+        /// Sets `Override`, which `new` took, in place.
+        pub fn set_override(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Override", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentSecurityPolicy`: The policy directives and their values that CloudFront includes
-            /// as values for the ``Content-Security-Policy`` HTTP response header. For more information
-            /// about the ``Content-Security-Policy`` HTTP response header, see Content-Security-Policy (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy>)
-            /// in the MDN Web Docs.
-            props, "ContentSecurityPolicy", _, set_content_security_policy, get_content_security_policy, Val<String>
+        /// `Override` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_override(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Override")
+        }
+
+        /// Sets `ContentSecurityPolicy`, which `new` took, in place.
+        pub fn set_content_security_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContentSecurityPolicy", value.into());
+            self
+        }
+
+        /// `ContentSecurityPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_security_policy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContentSecurityPolicy")
         }
     }
 
@@ -7082,11 +10512,16 @@ pub mod response_headers_policy {
             ContentTypeOptions { props }
         }
 
-        prop! {
-            /// `Override`: A Boolean that determines whether CloudFront overrides the ``X-Content-Type-Options``
-            /// HTTP response header received from the origin with the one specified in this response
-            /// headers policy.
-            props, "Override", _, set_override, get_override, Val<bool>
+        /// Sets `Override`, which `new` took, in place.
+        pub fn set_override(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Override", value.into());
+            self
+        }
+
+        /// `Override` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_override(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Override")
         }
     }
 
@@ -7117,19 +10552,28 @@ pub mod response_headers_policy {
             FrameOptions { props }
         }
 
-        prop! {
-            /// `Override`: A Boolean that determines whether CloudFront overrides the ``X-Frame-Options``
-            /// HTTP response header received from the origin with the one specified in this response
-            /// headers policy.
-            props, "Override", _, set_override, get_override, Val<bool>
+        /// Sets `Override`, which `new` took, in place.
+        pub fn set_override(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Override", value.into());
+            self
         }
 
-        prop! {
-            /// `FrameOption`: The value of the ``X-Frame-Options`` HTTP response header. Valid values
-            /// are ``DENY`` and ``SAMEORIGIN``. For more information about these values, see
-            /// X-Frame-Options (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-Frame-Options>)
-            /// in the MDN Web Docs.
-            props, "FrameOption", _, set_frame_option, get_frame_option, Val<String>
+        /// `Override` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_override(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Override")
+        }
+
+        /// Sets `FrameOption`, which `new` took, in place.
+        pub fn set_frame_option(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FrameOption", value.into());
+            self
+        }
+
+        /// `FrameOption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_frame_option(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FrameOption")
         }
     }
 
@@ -7160,19 +10604,28 @@ pub mod response_headers_policy {
             ReferrerPolicy { props }
         }
 
-        prop! {
-            /// `Override`: A Boolean that determines whether CloudFront overrides the ``Referrer-Policy``
-            /// HTTP response header received from the origin with the one specified in this response
-            /// headers policy.
-            props, "Override", _, set_override, get_override, Val<bool>
+        /// Sets `Override`, which `new` took, in place.
+        pub fn set_override(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Override", value.into());
+            self
         }
 
-        prop! {
-            /// `ReferrerPolicy`: Determines whether CloudFront includes the ``Referrer-Policy`` HTTP
-            /// response header and the header's value. For more information about the ``Referrer-Policy``
-            /// HTTP response header, see Referrer-Policy (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Referrer-Policy>)
-            /// in the MDN Web Docs.
-            props, "ReferrerPolicy", _, set_referrer_policy, get_referrer_policy, Val<String>
+        /// `Override` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_override(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Override")
+        }
+
+        /// Sets `ReferrerPolicy`, which `new` took, in place.
+        pub fn set_referrer_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReferrerPolicy", value.into());
+            self
+        }
+
+        /// `ReferrerPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_referrer_policy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReferrerPolicy")
         }
     }
 
@@ -7206,29 +10659,66 @@ pub mod response_headers_policy {
             StrictTransportSecurity { props }
         }
 
-        prop! {
-            /// `Override`: A Boolean that determines whether CloudFront overrides the ``Strict-Transport-Security``
-            /// HTTP response header received from the origin with the one specified in this response
-            /// headers policy.
-            props, "Override", _, set_override, get_override, Val<bool>
+        /// Sets `Override`, which `new` took, in place.
+        pub fn set_override(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Override", value.into());
+            self
         }
 
-        prop! {
-            /// `AccessControlMaxAgeSec`: A number that CloudFront uses as the value for the ``max-age``
-            /// directive in the ``Strict-Transport-Security`` HTTP response header.
-            props, "AccessControlMaxAgeSec", _, set_access_control_max_age_sec, get_access_control_max_age_sec, Val<i64>
+        /// `Override` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_override(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Override")
         }
 
-        prop! {
-            /// `IncludeSubdomains`: A Boolean that determines whether CloudFront includes the ``includeSubDomains``
-            /// directive in the ``Strict-Transport-Security`` HTTP response header.
-            props, "IncludeSubdomains", include_subdomains, set_include_subdomains, get_include_subdomains, Val<bool>
+        /// Sets `AccessControlMaxAgeSec`, which `new` took, in place.
+        pub fn set_access_control_max_age_sec(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AccessControlMaxAgeSec", value.into());
+            self
         }
 
-        prop! {
-            /// `Preload`: A Boolean that determines whether CloudFront includes the ``preload``
-            /// directive in the ``Strict-Transport-Security`` HTTP response header.
-            props, "Preload", preload, set_preload, get_preload, Val<bool>
+        /// `AccessControlMaxAgeSec` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_control_max_age_sec(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AccessControlMaxAgeSec")
+        }
+
+        /// `IncludeSubdomains`: A Boolean that determines whether CloudFront includes the ``includeSubDomains``
+        /// directive in the ``Strict-Transport-Security`` HTTP response header.
+        pub fn include_subdomains(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeSubdomains", value.into());
+            self
+        }
+
+        /// Sets `IncludeSubdomains` in place: [`Self::include_subdomains`] on a value held by `&mut`.
+        pub fn set_include_subdomains(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeSubdomains", value.into());
+            self
+        }
+
+        /// `IncludeSubdomains` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_subdomains(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeSubdomains")
+        }
+
+        /// `Preload`: A Boolean that determines whether CloudFront includes the ``preload`` directive
+        /// in the ``Strict-Transport-Security`` HTTP response header.
+        pub fn preload(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Preload", value.into());
+            self
+        }
+
+        /// Sets `Preload` in place: [`Self::preload`] on a value held by `&mut`.
+        pub fn set_preload(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Preload", value.into());
+            self
+        }
+
+        /// `Preload` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preload(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Preload")
         }
     }
 
@@ -7260,36 +10750,70 @@ pub mod response_headers_policy {
             XssProtection { props }
         }
 
-        prop! {
-            /// `Override`: A Boolean that determines whether CloudFront overrides the ``X-XSS-Protection``
-            /// HTTP response header received from the origin with the one specified in this response
-            /// headers policy.
-            props, "Override", _, set_override, get_override, Val<bool>
+        /// Sets `Override`, which `new` took, in place.
+        pub fn set_override(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Override", value.into());
+            self
         }
 
-        prop! {
-            /// `Protection`: A Boolean that determines the value of the ``X-XSS-Protection`` HTTP
-            /// response header. When this setting is ``true``, the value of the ``X-XSS-Protection``
-            /// header is ``1``. When this setting is ``false``, the value of the ``X-XSS-Protection``
-            /// header is ``0``. For more information about these settings, see X-XSS-Protection (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-XSS-Protection>)
-            /// in the MDN Web Docs.
-            props, "Protection", _, set_protection, get_protection, Val<bool>
+        /// `Override` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_override(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Override")
         }
 
-        prop! {
-            /// `ModeBlock`: A Boolean that determines whether CloudFront includes the ``mode=block``
-            /// directive in the ``X-XSS-Protection`` header. For more information about this directive,
-            /// see X-XSS-Protection (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-XSS-Protection>)
-            /// in the MDN Web Docs.
-            props, "ModeBlock", mode_block, set_mode_block, get_mode_block, Val<bool>
+        /// Sets `Protection`, which `new` took, in place.
+        pub fn set_protection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Protection", value.into());
+            self
         }
 
-        prop! {
-            /// `ReportUri`: A reporting URI, which CloudFront uses as the value of the ``report``
-            /// directive in the ``X-XSS-Protection`` header. You cannot specify a ``ReportUri`` when ``ModeBlock``
-            /// is ``true``. For more information about using a reporting URL, see X-XSS-Protection (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-XSS-Protection>)
-            /// in the MDN Web Docs.
-            props, "ReportUri", report_uri, set_report_uri, get_report_uri, Val<String>
+        /// `Protection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protection(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Protection")
+        }
+
+        /// `ModeBlock`: A Boolean that determines whether CloudFront includes the ``mode=block``
+        /// directive in the ``X-XSS-Protection`` header. For more information about this directive, see
+        /// X-XSS-Protection (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-XSS-Protection>)
+        /// in the MDN Web Docs.
+        pub fn mode_block(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ModeBlock", value.into());
+            self
+        }
+
+        /// Sets `ModeBlock` in place: [`Self::mode_block`] on a value held by `&mut`.
+        pub fn set_mode_block(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ModeBlock", value.into());
+            self
+        }
+
+        /// `ModeBlock` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode_block(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ModeBlock")
+        }
+
+        /// `ReportUri`: A reporting URI, which CloudFront uses as the value of the ``report`` directive
+        /// in the ``X-XSS-Protection`` header. You cannot specify a ``ReportUri`` when ``ModeBlock`` is ``true``.
+        /// For more information about using a reporting URL, see X-XSS-Protection (<https://docs.aws.amazon.com/https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/X-XSS-Protection>)
+        /// in the MDN Web Docs.
+        pub fn report_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReportUri", value.into());
+            self
+        }
+
+        /// Sets `ReportUri` in place: [`Self::report_uri`] on a value held by `&mut`.
+        pub fn set_report_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReportUri", value.into());
+            self
+        }
+
+        /// `ReportUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_report_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReportUri")
         }
     }
 
@@ -7313,22 +10837,40 @@ pub mod response_headers_policy {
             ServerTimingHeadersConfig { props }
         }
 
-        prop! {
-            /// `Enabled`: A Boolean that determines whether CloudFront adds the ``Server-Timing``
-            /// header to HTTP responses that it sends in response to requests that match a cache
-            /// behavior that's associated with this response headers policy.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `SamplingRate`: A number 0–100 (inclusive) that specifies the percentage of responses
-            /// that you want CloudFront to add the ``Server-Timing`` header to. When you set the
-            /// sampling rate to 100, CloudFront adds the ``Server-Timing`` header to the HTTP response
-            /// for every request that matches the cache behavior that this response headers policy is
-            /// attached to. When you set it to 50, CloudFront adds the header to 50% of the responses
-            /// for requests that match the cache behavior. You can set the sampling rate to any number 0–100
-            /// with up to four decimal places.
-            props, "SamplingRate", sampling_rate, set_sampling_rate, get_sampling_rate, Val<f64>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `SamplingRate`: A number 0–100 (inclusive) that specifies the percentage of responses that
+        /// you want CloudFront to add the ``Server-Timing`` header to. When you set the sampling rate
+        /// to 100, CloudFront adds the ``Server-Timing`` header to the HTTP response for every request
+        /// that matches the cache behavior that this response headers policy is attached to. When you
+        /// set it to 50, CloudFront adds the header to 50% of the responses for requests that match the
+        /// cache behavior. You can set the sampling rate to any number 0–100 with up to four decimal
+        /// places.
+        pub fn sampling_rate(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("SamplingRate", value.into());
+            self
+        }
+
+        /// Sets `SamplingRate` in place: [`Self::sampling_rate`] on a value held by `&mut`.
+        pub fn set_sampling_rate(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("SamplingRate", value.into());
+            self
+        }
+
+        /// `SamplingRate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sampling_rate(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "SamplingRate")
         }
     }
 }
@@ -7359,14 +10901,28 @@ impl StreamingDistribution {
         StreamingDistribution { core }
     }
 
-    prop! {
-        /// `StreamingDistributionConfig`.
-        core.props, "StreamingDistributionConfig", _, set_streaming_distribution_config, get_streaming_distribution_config, Val<streaming_distribution::StreamingDistributionConfig>
+    /// Sets `StreamingDistributionConfig`, which `new` took, in place.
+    pub fn set_streaming_distribution_config(&mut self, value: impl Into<Val<streaming_distribution::StreamingDistributionConfig>>) -> &mut Self {
+        self.core.props.set("StreamingDistributionConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", _, set_tags, get_tags, Val<List<Tag>>
+    /// `StreamingDistributionConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_streaming_distribution_config(&self) -> ::std::option::Option<Val<streaming_distribution::StreamingDistributionConfig>> {
+        crate::cfn::get_prop(&self.core.props, "StreamingDistributionConfig")
+    }
+
+    /// Sets `Tags`, which `new` took, in place.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -7421,39 +10977,106 @@ pub mod streaming_distribution {
             StreamingDistributionConfig { props }
         }
 
-        prop! {
-            /// `Comment`.
-            props, "Comment", _, set_comment, get_comment, Val<String>
+        /// Sets `Comment`, which `new` took, in place.
+        pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Comment", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// `Comment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Comment")
         }
 
-        prop! {
-            /// `S3Origin`.
-            props, "S3Origin", _, set_s3_origin, get_s3_origin, Val<S3Origin>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `TrustedSigners`.
-            props, "TrustedSigners", _, set_trusted_signers, get_trusted_signers, Val<TrustedSigners>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `Aliases`.
-            props, "Aliases", aliases, set_aliases, get_aliases, Val<List<String>>
+        /// Sets `S3Origin`, which `new` took, in place.
+        pub fn set_s3_origin(&mut self, value: impl Into<Val<S3Origin>>) -> &mut Self {
+            self.props.set("S3Origin", value.into());
+            self
         }
 
-        prop! {
-            /// `Logging`.
-            props, "Logging", logging, set_logging, get_logging, Val<Logging>
+        /// `S3Origin` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_origin(&self) -> ::std::option::Option<Val<S3Origin>> {
+            crate::cfn::get_prop(&self.props, "S3Origin")
         }
 
-        prop! {
-            /// `PriceClass`.
-            props, "PriceClass", price_class, set_price_class, get_price_class, Val<String>
+        /// Sets `TrustedSigners`, which `new` took, in place.
+        pub fn set_trusted_signers(&mut self, value: impl Into<Val<TrustedSigners>>) -> &mut Self {
+            self.props.set("TrustedSigners", value.into());
+            self
+        }
+
+        /// `TrustedSigners` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trusted_signers(&self) -> ::std::option::Option<Val<TrustedSigners>> {
+            crate::cfn::get_prop(&self.props, "TrustedSigners")
+        }
+
+        /// `Aliases`.
+        pub fn aliases(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Aliases", value.into());
+            self
+        }
+
+        /// Sets `Aliases` in place: [`Self::aliases`] on a value held by `&mut`.
+        pub fn set_aliases(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Aliases", value.into());
+            self
+        }
+
+        /// `Aliases` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aliases(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Aliases")
+        }
+
+        /// `Logging`.
+        pub fn logging(mut self, value: impl Into<Val<Logging>>) -> Self {
+            self.props.set("Logging", value.into());
+            self
+        }
+
+        /// Sets `Logging` in place: [`Self::logging`] on a value held by `&mut`.
+        pub fn set_logging(&mut self, value: impl Into<Val<Logging>>) -> &mut Self {
+            self.props.set("Logging", value.into());
+            self
+        }
+
+        /// `Logging` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logging(&self) -> ::std::option::Option<Val<Logging>> {
+            crate::cfn::get_prop(&self.props, "Logging")
+        }
+
+        /// `PriceClass`.
+        pub fn price_class(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PriceClass", value.into());
+            self
+        }
+
+        /// Sets `PriceClass` in place: [`Self::price_class`] on a value held by `&mut`.
+        pub fn set_price_class(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PriceClass", value.into());
+            self
+        }
+
+        /// `PriceClass` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_price_class(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PriceClass")
         }
     }
 
@@ -7482,19 +11105,40 @@ pub mod streaming_distribution {
             Logging { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", _, set_prefix, get_prefix, Val<String>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// Sets `Prefix`, which `new` took, in place.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -7520,14 +11164,28 @@ pub mod streaming_distribution {
             S3Origin { props }
         }
 
-        prop! {
-            /// `DomainName`.
-            props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+        /// Sets `DomainName`, which `new` took, in place.
+        pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainName", value.into());
+            self
         }
 
-        prop! {
-            /// `OriginAccessIdentity`.
-            props, "OriginAccessIdentity", _, set_origin_access_identity, get_origin_access_identity, Val<String>
+        /// `DomainName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainName")
+        }
+
+        /// Sets `OriginAccessIdentity`, which `new` took, in place.
+        pub fn set_origin_access_identity(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OriginAccessIdentity", value.into());
+            self
+        }
+
+        /// `OriginAccessIdentity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_access_identity(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OriginAccessIdentity")
         }
     }
 
@@ -7548,14 +11206,34 @@ pub mod streaming_distribution {
             TrustedSigners { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `AwsAccountNumbers`.
-            props, "AwsAccountNumbers", aws_account_numbers, set_aws_account_numbers, get_aws_account_numbers, Val<List<String>>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `AwsAccountNumbers`.
+        pub fn aws_account_numbers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AwsAccountNumbers", value.into());
+            self
+        }
+
+        /// Sets `AwsAccountNumbers` in place: [`Self::aws_account_numbers`] on a value held by `&mut`.
+        pub fn set_aws_account_numbers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AwsAccountNumbers", value.into());
+            self
+        }
+
+        /// `AwsAccountNumbers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_account_numbers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AwsAccountNumbers")
         }
     }
 }
@@ -7580,25 +11258,73 @@ impl TrustStore {
         TrustStore { core }
     }
 
-    prop! {
-        /// `CaCertificatesBundleSource`: A CA certificates bundle source.
-        core.props, "CaCertificatesBundleSource", ca_certificates_bundle_source, set_ca_certificates_bundle_source, get_ca_certificates_bundle_source, Val<trust_store::CaCertificatesBundleSource>
+    /// `CaCertificatesBundleSource`: A CA certificates bundle source.
+    pub fn ca_certificates_bundle_source(mut self, value: impl Into<Val<trust_store::CaCertificatesBundleSource>>) -> Self {
+        self.core.props.set("CaCertificatesBundleSource", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The trust store's name.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `CaCertificatesBundleSource` in place: [`Self::ca_certificates_bundle_source`] on a
+    /// value held by `&mut`.
+    pub fn set_ca_certificates_bundle_source(&mut self, value: impl Into<Val<trust_store::CaCertificatesBundleSource>>) -> &mut Self {
+        self.core.props.set("CaCertificatesBundleSource", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CaCertificatesBundleSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ca_certificates_bundle_source(&self) -> ::std::option::Option<Val<trust_store::CaCertificatesBundleSource>> {
+        crate::cfn::get_prop(&self.core.props, "CaCertificatesBundleSource")
     }
 
-    prop! {
-        /// `UseClientCertificateOCSPEndpoint`: A boolean. When true, performs real-time certificate
-        /// revocation checks by querying the OCSP endpoint specified within the client certificate.
-        core.props, "UseClientCertificateOCSPEndpoint", use_client_certificate_ocsp_endpoint, set_use_client_certificate_ocsp_endpoint, get_use_client_certificate_ocsp_endpoint, Val<bool>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UseClientCertificateOCSPEndpoint`: A boolean. When true, performs real-time certificate
+    /// revocation checks by querying the OCSP endpoint specified within the client certificate.
+    pub fn use_client_certificate_ocsp_endpoint(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("UseClientCertificateOCSPEndpoint", value.into());
+        self
+    }
+
+    /// Sets `UseClientCertificateOCSPEndpoint` in place: [`Self::use_client_certificate_ocsp_endpoint`]
+    /// on a value held by `&mut`.
+    pub fn set_use_client_certificate_ocsp_endpoint(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("UseClientCertificateOCSPEndpoint", value.into());
+        self
+    }
+
+    /// `UseClientCertificateOCSPEndpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_use_client_certificate_ocsp_endpoint(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "UseClientCertificateOCSPEndpoint")
     }
 
     /// `Ref`: the resource's identifier.
@@ -7668,9 +11394,16 @@ pub mod trust_store {
             CaCertificatesBundleSource { props }
         }
 
-        prop! {
-            /// `CaCertificatesBundleS3Location`: The CA certificates bundle location in Amazon S3.
-            props, "CaCertificatesBundleS3Location", _, set_ca_certificates_bundle_s3_location, get_ca_certificates_bundle_s3_location, Val<CaCertificatesBundleS3Location>
+        /// Sets `CaCertificatesBundleS3Location`, which `new` took, in place.
+        pub fn set_ca_certificates_bundle_s3_location(&mut self, value: impl Into<Val<CaCertificatesBundleS3Location>>) -> &mut Self {
+            self.props.set("CaCertificatesBundleS3Location", value.into());
+            self
+        }
+
+        /// `CaCertificatesBundleS3Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ca_certificates_bundle_s3_location(&self) -> ::std::option::Option<Val<CaCertificatesBundleS3Location>> {
+            crate::cfn::get_prop(&self.props, "CaCertificatesBundleS3Location")
         }
     }
 
@@ -7700,24 +11433,58 @@ pub mod trust_store {
             CaCertificatesBundleS3Location { props }
         }
 
-        prop! {
-            /// `Bucket`: The S3 bucket.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`: The location's key.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `Region`: The location's Region.
-            props, "Region", _, set_region, get_region, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`: The location's version.
-            props, "Version", version, set_version, get_version, Val<String>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// Sets `Region`, which `new` took, in place.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
+        }
+
+        /// `Version`: The location's version.
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 }
@@ -7745,14 +11512,34 @@ impl VpcOrigin {
         VpcOrigin { core }
     }
 
-    prop! {
-        /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Tags`: A complex type that contains zero or more ``Tag`` elements.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcOriginEndpointConfig`: The VPC origin endpoint configuration.
-        core.props, "VpcOriginEndpointConfig", _, set_vpc_origin_endpoint_config, get_vpc_origin_endpoint_config, Val<vpc_origin::VpcOriginEndpointConfig>
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VpcOriginEndpointConfig`, which `new` took, in place.
+    pub fn set_vpc_origin_endpoint_config(&mut self, value: impl Into<Val<vpc_origin::VpcOriginEndpointConfig>>) -> &mut Self {
+        self.core.props.set("VpcOriginEndpointConfig", value.into());
+        self
+    }
+
+    /// `VpcOriginEndpointConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_origin_endpoint_config(&self) -> ::std::option::Option<Val<vpc_origin::VpcOriginEndpointConfig>> {
+        crate::cfn::get_prop(&self.core.props, "VpcOriginEndpointConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -7823,45 +11610,124 @@ pub mod vpc_origin {
             VpcOriginEndpointConfig { props }
         }
 
-        prop! {
-            /// `Name`: The name of the CloudFront VPC origin endpoint configuration.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Arn`: The ARN of the CloudFront VPC origin endpoint configuration.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `HTTPPort`: The HTTP port for the CloudFront VPC origin endpoint configuration. The
-            /// default value is ``80``.
-            props, "HTTPPort", http_port, set_http_port, get_http_port, Val<i64>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `HTTPSPort`: The HTTPS port of the CloudFront VPC origin endpoint configuration. The
-            /// default value is ``443``.
-            props, "HTTPSPort", https_port, set_https_port, get_https_port, Val<i64>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `IpAddressType`.
-            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<VpcOriginEndpointConfigIpAddressType>
+        /// `HTTPPort`: The HTTP port for the CloudFront VPC origin endpoint configuration. The default
+        /// value is ``80``.
+        pub fn http_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HTTPPort", value.into());
+            self
         }
 
-        prop! {
-            /// `OriginProtocolPolicy`: The origin protocol policy for the CloudFront VPC origin
-            /// endpoint configuration.
-            props, "OriginProtocolPolicy", origin_protocol_policy, set_origin_protocol_policy, get_origin_protocol_policy, Val<VpcOriginEndpointConfigOriginProtocolPolicy>
+        /// Sets `HTTPPort` in place: [`Self::http_port`] on a value held by `&mut`.
+        pub fn set_http_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HTTPPort", value.into());
+            self
         }
 
-        prop! {
-            /// `OriginSSLProtocols`: Specifies the minimum SSL/TLS protocol that CloudFront uses when
-            /// connecting to your origin over HTTPS. Valid values include ``SSLv3``, ``TLSv1``, ``TLSv1.1``,
-            /// and ``TLSv1.2``. For more information, see Minimum Origin SSL Protocol (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginSSLProtocols>)
-            /// in the *Amazon CloudFront Developer Guide*.
-            props, "OriginSSLProtocols", origin_ssl_protocols, set_origin_ssl_protocols, get_origin_ssl_protocols, Val<List<String>>
+        /// `HTTPPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HTTPPort")
+        }
+
+        /// `HTTPSPort`: The HTTPS port of the CloudFront VPC origin endpoint configuration. The default
+        /// value is ``443``.
+        pub fn https_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HTTPSPort", value.into());
+            self
+        }
+
+        /// Sets `HTTPSPort` in place: [`Self::https_port`] on a value held by `&mut`.
+        pub fn set_https_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HTTPSPort", value.into());
+            self
+        }
+
+        /// `HTTPSPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_https_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HTTPSPort")
+        }
+
+        /// `IpAddressType`.
+        pub fn ip_address_type(mut self, value: impl Into<Val<VpcOriginEndpointConfigIpAddressType>>) -> Self {
+            self.props.set("IpAddressType", value.into());
+            self
+        }
+
+        /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+        pub fn set_ip_address_type(&mut self, value: impl Into<Val<VpcOriginEndpointConfigIpAddressType>>) -> &mut Self {
+            self.props.set("IpAddressType", value.into());
+            self
+        }
+
+        /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<VpcOriginEndpointConfigIpAddressType>> {
+            crate::cfn::get_prop(&self.props, "IpAddressType")
+        }
+
+        /// `OriginProtocolPolicy`: The origin protocol policy for the CloudFront VPC origin endpoint
+        /// configuration.
+        pub fn origin_protocol_policy(mut self, value: impl Into<Val<VpcOriginEndpointConfigOriginProtocolPolicy>>) -> Self {
+            self.props.set("OriginProtocolPolicy", value.into());
+            self
+        }
+
+        /// Sets `OriginProtocolPolicy` in place: [`Self::origin_protocol_policy`] on a value held by `&mut`.
+        pub fn set_origin_protocol_policy(&mut self, value: impl Into<Val<VpcOriginEndpointConfigOriginProtocolPolicy>>) -> &mut Self {
+            self.props.set("OriginProtocolPolicy", value.into());
+            self
+        }
+
+        /// `OriginProtocolPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_protocol_policy(&self) -> ::std::option::Option<Val<VpcOriginEndpointConfigOriginProtocolPolicy>> {
+            crate::cfn::get_prop(&self.props, "OriginProtocolPolicy")
+        }
+
+        /// `OriginSSLProtocols`: Specifies the minimum SSL/TLS protocol that CloudFront uses when
+        /// connecting to your origin over HTTPS. Valid values include ``SSLv3``, ``TLSv1``, ``TLSv1.1``,
+        /// and ``TLSv1.2``. For more information, see Minimum Origin SSL Protocol (<https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginSSLProtocols>)
+        /// in the *Amazon CloudFront Developer Guide*.
+        pub fn origin_ssl_protocols(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("OriginSSLProtocols", value.into());
+            self
+        }
+
+        /// Sets `OriginSSLProtocols` in place: [`Self::origin_ssl_protocols`] on a value held by `&mut`.
+        pub fn set_origin_ssl_protocols(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("OriginSSLProtocols", value.into());
+            self
+        }
+
+        /// `OriginSSLProtocols` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_ssl_protocols(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "OriginSSLProtocols")
         }
     }
 

@@ -41,35 +41,107 @@ impl Cluster {
         Cluster { core }
     }
 
-    prop! {
-        /// `BackupRetentionPolicy`: A policy that defines how the service retains backups.
-        core.props, "BackupRetentionPolicy", backup_retention_policy, set_backup_retention_policy, get_backup_retention_policy, Val<cluster::BackupRetentionPolicy>
+    /// `BackupRetentionPolicy`: A policy that defines how the service retains backups.
+    pub fn backup_retention_policy(mut self, value: impl Into<Val<cluster::BackupRetentionPolicy>>) -> Self {
+        self.core.props.set("BackupRetentionPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `HsmType`: The type of HSM to use in the cluster.
-        core.props, "HsmType", _, set_hsm_type, get_hsm_type, Val<String>
+    /// Sets `BackupRetentionPolicy` in place: [`Self::backup_retention_policy`] on a value held by `&mut`.
+    pub fn set_backup_retention_policy(&mut self, value: impl Into<Val<cluster::BackupRetentionPolicy>>) -> &mut Self {
+        self.core.props.set("BackupRetentionPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `Mode`: The mode to use in the cluster.
-        core.props, "Mode", mode, set_mode, get_mode, Val<cluster::Mode>
+    /// `BackupRetentionPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backup_retention_policy(&self) -> ::std::option::Option<Val<cluster::BackupRetentionPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "BackupRetentionPolicy")
     }
 
-    prop! {
-        /// `NetworkType`: The NetworkType to create a cluster with.
-        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<cluster::NetworkType>
+    /// Sets `HsmType`, which `new` took, in place.
+    pub fn set_hsm_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HsmType", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetIds`: The identifiers (IDs) of the subnets where the cluster is created. You must
-        /// specify at least one subnet.
-        core.props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `HsmType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hsm_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HsmType")
     }
 
-    prop! {
-        /// `Tags`: Tags to apply to the CloudHSM cluster.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Mode`: The mode to use in the cluster.
+    pub fn mode(mut self, value: impl Into<Val<cluster::Mode>>) -> Self {
+        self.core.props.set("Mode", value.into());
+        self
+    }
+
+    /// Sets `Mode` in place: [`Self::mode`] on a value held by `&mut`.
+    pub fn set_mode(&mut self, value: impl Into<Val<cluster::Mode>>) -> &mut Self {
+        self.core.props.set("Mode", value.into());
+        self
+    }
+
+    /// `Mode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mode(&self) -> ::std::option::Option<Val<cluster::Mode>> {
+        crate::cfn::get_prop(&self.core.props, "Mode")
+    }
+
+    /// `NetworkType`: The NetworkType to create a cluster with.
+    pub fn network_type(mut self, value: impl Into<Val<cluster::NetworkType>>) -> Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+    pub fn set_network_type(&mut self, value: impl Into<Val<cluster::NetworkType>>) -> &mut Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_type(&self) -> ::std::option::Option<Val<cluster::NetworkType>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkType")
+    }
+
+    /// `SubnetIds`: The identifiers (IDs) of the subnets where the cluster is created. You must
+    /// specify at least one subnet.
+    pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`: Tags to apply to the CloudHSM cluster.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -141,14 +213,40 @@ pub mod cluster {
             BackupRetentionPolicy { props }
         }
 
-        prop! {
-            /// `Type`: The type of backup retention policy.
-            props, "Type", type_, set_type, get_type, Val<BackupRetentionPolicyType>
+        /// `Type`: The type of backup retention policy.
+        pub fn type_(mut self, value: impl Into<Val<BackupRetentionPolicyType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: Use a value between 7 - 379.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<BackupRetentionPolicyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<BackupRetentionPolicyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Value`: Use a value between 7 - 379.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 

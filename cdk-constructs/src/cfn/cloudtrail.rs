@@ -42,26 +42,78 @@ impl Channel {
         Channel { core }
     }
 
-    prop! {
-        /// `Destinations`: One or more resources to which events arriving through a channel are
-        /// logged and stored.
-        core.props, "Destinations", destinations, set_destinations, get_destinations, Val<List<channel::Destination>>
+    /// `Destinations`: One or more resources to which events arriving through a channel are logged
+    /// and stored.
+    pub fn destinations(mut self, value: impl Into<Val<List<channel::Destination>>>) -> Self {
+        self.core.props.set("Destinations", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the channel.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `Destinations` in place: [`Self::destinations`] on a value held by `&mut`.
+    pub fn set_destinations(&mut self, value: impl Into<Val<List<channel::Destination>>>) -> &mut Self {
+        self.core.props.set("Destinations", value.into());
+        self
     }
 
-    prop! {
-        /// `Source`: The ARN of an on-premises storage solution or application, or a partner event
-        /// source.
-        core.props, "Source", source, set_source, get_source, Val<String>
+    /// `Destinations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destinations(&self) -> ::std::option::Option<Val<List<channel::Destination>>> {
+        crate::cfn::get_prop(&self.core.props, "Destinations")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name`: The name of the channel.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Source`: The ARN of an on-premises storage solution or application, or a partner event
+    /// source.
+    pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Source", value.into());
+        self
+    }
+
+    /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+    pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Source", value.into());
+        self
+    }
+
+    /// `Source` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Source")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -101,14 +153,28 @@ pub mod channel {
             Destination { props }
         }
 
-        prop! {
-            /// `Type`: The type of destination for events arriving from a channel.
-            props, "Type", _, set_type, get_type, Val<DestinationType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<DestinationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Location`: The ARN of a resource that receives events from a channel.
-            props, "Location", _, set_location, get_location, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<DestinationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Location`, which `new` took, in place.
+        pub fn set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Location")
         }
     }
 
@@ -144,32 +210,98 @@ impl Dashboard {
         Dashboard { core }
     }
 
-    prop! {
-        /// `Name`: The name of the dashboard.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Name`: The name of the dashboard.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `RefreshSchedule`: Configures the automatic refresh schedule for the dashboard. Includes
-        /// the frequency unit (DAYS or HOURS) and value, as well as the status (ENABLED or
-        /// DISABLED) of the refresh schedule.
-        core.props, "RefreshSchedule", refresh_schedule, set_refresh_schedule, get_refresh_schedule, Val<dashboard::RefreshSchedule>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `TerminationProtectionEnabled`: Indicates whether the dashboard is protected from
-        /// termination.
-        core.props, "TerminationProtectionEnabled", termination_protection_enabled, set_termination_protection_enabled, get_termination_protection_enabled, Val<bool>
+    /// `RefreshSchedule`: Configures the automatic refresh schedule for the dashboard. Includes the
+    /// frequency unit (DAYS or HOURS) and value, as well as the status (ENABLED or DISABLED) of the
+    /// refresh schedule.
+    pub fn refresh_schedule(mut self, value: impl Into<Val<dashboard::RefreshSchedule>>) -> Self {
+        self.core.props.set("RefreshSchedule", value.into());
+        self
     }
 
-    prop! {
-        /// `Widgets`: List of widgets on the dashboard
-        core.props, "Widgets", widgets, set_widgets, get_widgets, Val<List<dashboard::Widget>>
+    /// Sets `RefreshSchedule` in place: [`Self::refresh_schedule`] on a value held by `&mut`.
+    pub fn set_refresh_schedule(&mut self, value: impl Into<Val<dashboard::RefreshSchedule>>) -> &mut Self {
+        self.core.props.set("RefreshSchedule", value.into());
+        self
+    }
+
+    /// `RefreshSchedule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_refresh_schedule(&self) -> ::std::option::Option<Val<dashboard::RefreshSchedule>> {
+        crate::cfn::get_prop(&self.core.props, "RefreshSchedule")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TerminationProtectionEnabled`: Indicates whether the dashboard is protected from
+    /// termination.
+    pub fn termination_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("TerminationProtectionEnabled", value.into());
+        self
+    }
+
+    /// Sets `TerminationProtectionEnabled` in place: [`Self::termination_protection_enabled`] on a
+    /// value held by `&mut`.
+    pub fn set_termination_protection_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("TerminationProtectionEnabled", value.into());
+        self
+    }
+
+    /// `TerminationProtectionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_termination_protection_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "TerminationProtectionEnabled")
+    }
+
+    /// `Widgets`: List of widgets on the dashboard
+    pub fn widgets(mut self, value: impl Into<Val<List<dashboard::Widget>>>) -> Self {
+        self.core.props.set("Widgets", value.into());
+        self
+    }
+
+    /// Sets `Widgets` in place: [`Self::widgets`] on a value held by `&mut`.
+    pub fn set_widgets(&mut self, value: impl Into<Val<List<dashboard::Widget>>>) -> &mut Self {
+        self.core.props.set("Widgets", value.into());
+        self
+    }
+
+    /// `Widgets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_widgets(&self) -> ::std::option::Option<Val<List<dashboard::Widget>>> {
+        crate::cfn::get_prop(&self.core.props, "Widgets")
     }
 
     /// `Ref`: the resource's identifier.
@@ -231,19 +363,58 @@ pub mod dashboard {
             RefreshSchedule { props }
         }
 
-        prop! {
-            /// `Frequency`.
-            props, "Frequency", frequency, set_frequency, get_frequency, Val<RefreshScheduleFrequency>
+        /// `Frequency`.
+        pub fn frequency(mut self, value: impl Into<Val<RefreshScheduleFrequency>>) -> Self {
+            self.props.set("Frequency", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`: The status of the schedule. Supported values are ENABLED and DISABLED.
-            props, "Status", status, set_status, get_status, Val<RefreshScheduleStatus>
+        /// Sets `Frequency` in place: [`Self::frequency`] on a value held by `&mut`.
+        pub fn set_frequency(&mut self, value: impl Into<Val<RefreshScheduleFrequency>>) -> &mut Self {
+            self.props.set("Frequency", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeOfDay`: StartTime of the automatic schedule refresh.
-            props, "TimeOfDay", time_of_day, set_time_of_day, get_time_of_day, Val<String>
+        /// `Frequency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_frequency(&self) -> ::std::option::Option<Val<RefreshScheduleFrequency>> {
+            crate::cfn::get_prop(&self.props, "Frequency")
+        }
+
+        /// `Status`: The status of the schedule. Supported values are ENABLED and DISABLED.
+        pub fn status(mut self, value: impl Into<Val<RefreshScheduleStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<RefreshScheduleStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<RefreshScheduleStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
+        }
+
+        /// `TimeOfDay`: StartTime of the automatic schedule refresh.
+        pub fn time_of_day(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TimeOfDay", value.into());
+            self
+        }
+
+        /// Sets `TimeOfDay` in place: [`Self::time_of_day`] on a value held by `&mut`.
+        pub fn set_time_of_day(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimeOfDay", value.into());
+            self
+        }
+
+        /// `TimeOfDay` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_of_day(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimeOfDay")
         }
     }
 
@@ -269,14 +440,28 @@ pub mod dashboard {
             RefreshScheduleFrequency { props }
         }
 
-        prop! {
-            /// `Unit`: The frequency unit. Supported values are HOURS and DAYS.
-            props, "Unit", _, set_unit, get_unit, Val<RefreshScheduleFrequencyUnit>
+        /// Sets `Unit`, which `new` took, in place.
+        pub fn set_unit(&mut self, value: impl Into<Val<RefreshScheduleFrequencyUnit>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The frequency value.
-            props, "Value", _, set_value, get_value, Val<i64>
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<RefreshScheduleFrequencyUnit>> {
+            crate::cfn::get_prop(&self.props, "Unit")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -324,19 +509,52 @@ pub mod dashboard {
             Widget { props }
         }
 
-        prop! {
-            /// `QueryStatement`: The SQL query statement on one or more event data stores.
-            props, "QueryStatement", _, set_query_statement, get_query_statement, Val<String>
+        /// Sets `QueryStatement`, which `new` took, in place.
+        pub fn set_query_statement(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueryStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryParameters`: The placeholder keys in the QueryStatement. For example: $StartTime$, $EndTime$, $Period$.
-            props, "QueryParameters", query_parameters, set_query_parameters, get_query_parameters, Val<List<String>>
+        /// `QueryStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_statement(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueryStatement")
         }
 
-        prop! {
-            /// `ViewProperties`: The view properties of the widget.
-            props, "ViewProperties", view_properties, set_view_properties, get_view_properties, Val<Map<String>>
+        /// `QueryParameters`: The placeholder keys in the QueryStatement. For example: $StartTime$, $EndTime$, $Period$.
+        pub fn query_parameters(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("QueryParameters", value.into());
+            self
+        }
+
+        /// Sets `QueryParameters` in place: [`Self::query_parameters`] on a value held by `&mut`.
+        pub fn set_query_parameters(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("QueryParameters", value.into());
+            self
+        }
+
+        /// `QueryParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_parameters(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "QueryParameters")
+        }
+
+        /// `ViewProperties`: The view properties of the widget.
+        pub fn view_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("ViewProperties", value.into());
+            self
+        }
+
+        /// Sets `ViewProperties` in place: [`Self::view_properties`] on a value held by `&mut`.
+        pub fn set_view_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("ViewProperties", value.into());
+            self
+        }
+
+        /// `ViewProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_view_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "ViewProperties")
         }
     }
 }
@@ -362,98 +580,308 @@ impl EventDataStore {
         EventDataStore { core }
     }
 
-    prop! {
-        /// `AdvancedEventSelectors`: The advanced event selectors that were used to select events
-        /// for the data store.
-        core.props, "AdvancedEventSelectors", advanced_event_selectors, set_advanced_event_selectors, get_advanced_event_selectors, Val<List<event_data_store::AdvancedEventSelector>>
+    /// `AdvancedEventSelectors`: The advanced event selectors that were used to select events for
+    /// the data store.
+    pub fn advanced_event_selectors(mut self, value: impl Into<Val<List<event_data_store::AdvancedEventSelector>>>) -> Self {
+        self.core.props.set("AdvancedEventSelectors", value.into());
+        self
     }
 
-    prop! {
-        /// `BillingMode`: The mode that the event data store will use to charge for event storage.
-        core.props, "BillingMode", billing_mode, set_billing_mode, get_billing_mode, Val<event_data_store::BillingMode>
+    /// Sets `AdvancedEventSelectors` in place: [`Self::advanced_event_selectors`] on a value held
+    /// by `&mut`.
+    pub fn set_advanced_event_selectors(&mut self, value: impl Into<Val<List<event_data_store::AdvancedEventSelector>>>) -> &mut Self {
+        self.core.props.set("AdvancedEventSelectors", value.into());
+        self
     }
 
-    prop! {
-        /// `ContextKeySelectors`: An array that enriches event records in an existing event data
-        /// store by including additional information specified in individual ContexKeySelector
-        /// entries. If you add ContextKeySelectors, you must set MaxEventSize to Large.
-        core.props, "ContextKeySelectors", context_key_selectors, set_context_key_selectors, get_context_key_selectors, Val<List<event_data_store::ContextKeySelector>>
+    /// `AdvancedEventSelectors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_advanced_event_selectors(&self) -> ::std::option::Option<Val<List<event_data_store::AdvancedEventSelector>>> {
+        crate::cfn::get_prop(&self.core.props, "AdvancedEventSelectors")
     }
 
-    prop! {
-        /// `FederationEnabled`: Indicates whether federation is enabled on an event data store.
-        core.props, "FederationEnabled", federation_enabled, set_federation_enabled, get_federation_enabled, Val<bool>
+    /// `BillingMode`: The mode that the event data store will use to charge for event storage.
+    pub fn billing_mode(mut self, value: impl Into<Val<event_data_store::BillingMode>>) -> Self {
+        self.core.props.set("BillingMode", value.into());
+        self
     }
 
-    prop! {
-        /// `FederationRoleArn`: The ARN of the role used for event data store federation.
-        core.props, "FederationRoleArn", federation_role_arn, set_federation_role_arn, get_federation_role_arn, Val<String>
+    /// Sets `BillingMode` in place: [`Self::billing_mode`] on a value held by `&mut`.
+    pub fn set_billing_mode(&mut self, value: impl Into<Val<event_data_store::BillingMode>>) -> &mut Self {
+        self.core.props.set("BillingMode", value.into());
+        self
     }
 
-    prop! {
-        /// `IngestionEnabled`: Indicates whether the event data store is ingesting events.
-        core.props, "IngestionEnabled", ingestion_enabled, set_ingestion_enabled, get_ingestion_enabled, Val<bool>
+    /// `BillingMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_billing_mode(&self) -> ::std::option::Option<Val<event_data_store::BillingMode>> {
+        crate::cfn::get_prop(&self.core.props, "BillingMode")
     }
 
-    prop! {
-        /// `InsightSelectors`: Lets you enable Insights event logging by specifying the Insights
-        /// selectors that you want to enable on an existing event data store. Both InsightSelectors
-        /// and InsightsDestination need to have a value in order to enable Insights events on an
-        /// event data store.
-        core.props, "InsightSelectors", insight_selectors, set_insight_selectors, get_insight_selectors, Val<List<event_data_store::InsightSelector>>
+    /// `ContextKeySelectors`: An array that enriches event records in an existing event data store
+    /// by including additional information specified in individual ContexKeySelector entries. If
+    /// you add ContextKeySelectors, you must set MaxEventSize to Large.
+    pub fn context_key_selectors(mut self, value: impl Into<Val<List<event_data_store::ContextKeySelector>>>) -> Self {
+        self.core.props.set("ContextKeySelectors", value.into());
+        self
     }
 
-    prop! {
-        /// `InsightsDestination`: Specifies the ARN of the event data store that will collect
-        /// Insights events. Both InsightSelectors and InsightsDestination need to have a value in
-        /// order to enable Insights events on an event data store
-        core.props, "InsightsDestination", insights_destination, set_insights_destination, get_insights_destination, Val<String>
+    /// Sets `ContextKeySelectors` in place: [`Self::context_key_selectors`] on a value held by `&mut`.
+    pub fn set_context_key_selectors(&mut self, value: impl Into<Val<List<event_data_store::ContextKeySelector>>>) -> &mut Self {
+        self.core.props.set("ContextKeySelectors", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: Specifies the KMS key ID to use to encrypt the events delivered by
-        /// CloudTrail. The value can be an alias name prefixed by 'alias/', a fully specified ARN
-        /// to an alias, a fully specified ARN to a key, or a globally unique identifier.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `ContextKeySelectors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_context_key_selectors(&self) -> ::std::option::Option<Val<List<event_data_store::ContextKeySelector>>> {
+        crate::cfn::get_prop(&self.core.props, "ContextKeySelectors")
     }
 
-    prop! {
-        /// `MaxEventSize`: Specifies the maximum size allowed for the event. Valid values are
-        /// Standard and Large. If you add ContextKeySelectors, this value must be set to Large.
-        core.props, "MaxEventSize", max_event_size, set_max_event_size, get_max_event_size, Val<event_data_store::MaxEventSize>
+    /// `FederationEnabled`: Indicates whether federation is enabled on an event data store.
+    pub fn federation_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("FederationEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `MultiRegionEnabled`: Indicates whether the event data store includes events from all
-        /// regions, or only from the region in which it was created.
-        core.props, "MultiRegionEnabled", multi_region_enabled, set_multi_region_enabled, get_multi_region_enabled, Val<bool>
+    /// Sets `FederationEnabled` in place: [`Self::federation_enabled`] on a value held by `&mut`.
+    pub fn set_federation_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("FederationEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the event data store.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `FederationEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_federation_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "FederationEnabled")
     }
 
-    prop! {
-        /// `OrganizationEnabled`: Indicates that an event data store is collecting logged events
-        /// for an organization.
-        core.props, "OrganizationEnabled", organization_enabled, set_organization_enabled, get_organization_enabled, Val<bool>
+    /// `FederationRoleArn`: The ARN of the role used for event data store federation.
+    pub fn federation_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FederationRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `RetentionPeriod`: The retention period, in days.
-        core.props, "RetentionPeriod", retention_period, set_retention_period, get_retention_period, Val<i64>
+    /// Sets `FederationRoleArn` in place: [`Self::federation_role_arn`] on a value held by `&mut`.
+    pub fn set_federation_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FederationRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FederationRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_federation_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FederationRoleArn")
     }
 
-    prop! {
-        /// `TerminationProtectionEnabled`: Indicates whether the event data store is protected from
-        /// termination.
-        core.props, "TerminationProtectionEnabled", termination_protection_enabled, set_termination_protection_enabled, get_termination_protection_enabled, Val<bool>
+    /// `IngestionEnabled`: Indicates whether the event data store is ingesting events.
+    pub fn ingestion_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IngestionEnabled", value.into());
+        self
+    }
+
+    /// Sets `IngestionEnabled` in place: [`Self::ingestion_enabled`] on a value held by `&mut`.
+    pub fn set_ingestion_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IngestionEnabled", value.into());
+        self
+    }
+
+    /// `IngestionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ingestion_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IngestionEnabled")
+    }
+
+    /// `InsightSelectors`: Lets you enable Insights event logging by specifying the Insights
+    /// selectors that you want to enable on an existing event data store. Both InsightSelectors and
+    /// InsightsDestination need to have a value in order to enable Insights events on an event data
+    /// store.
+    pub fn insight_selectors(mut self, value: impl Into<Val<List<event_data_store::InsightSelector>>>) -> Self {
+        self.core.props.set("InsightSelectors", value.into());
+        self
+    }
+
+    /// Sets `InsightSelectors` in place: [`Self::insight_selectors`] on a value held by `&mut`.
+    pub fn set_insight_selectors(&mut self, value: impl Into<Val<List<event_data_store::InsightSelector>>>) -> &mut Self {
+        self.core.props.set("InsightSelectors", value.into());
+        self
+    }
+
+    /// `InsightSelectors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_insight_selectors(&self) -> ::std::option::Option<Val<List<event_data_store::InsightSelector>>> {
+        crate::cfn::get_prop(&self.core.props, "InsightSelectors")
+    }
+
+    /// `InsightsDestination`: Specifies the ARN of the event data store that will collect Insights
+    /// events. Both InsightSelectors and InsightsDestination need to have a value in order to
+    /// enable Insights events on an event data store
+    pub fn insights_destination(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InsightsDestination", value.into());
+        self
+    }
+
+    /// Sets `InsightsDestination` in place: [`Self::insights_destination`] on a value held by `&mut`.
+    pub fn set_insights_destination(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InsightsDestination", value.into());
+        self
+    }
+
+    /// `InsightsDestination` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_insights_destination(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InsightsDestination")
+    }
+
+    /// `KmsKeyId`: Specifies the KMS key ID to use to encrypt the events delivered by CloudTrail.
+    /// The value can be an alias name prefixed by 'alias/', a fully specified ARN to an alias, a
+    /// fully specified ARN to a key, or a globally unique identifier.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `MaxEventSize`: Specifies the maximum size allowed for the event. Valid values are Standard
+    /// and Large. If you add ContextKeySelectors, this value must be set to Large.
+    pub fn max_event_size(mut self, value: impl Into<Val<event_data_store::MaxEventSize>>) -> Self {
+        self.core.props.set("MaxEventSize", value.into());
+        self
+    }
+
+    /// Sets `MaxEventSize` in place: [`Self::max_event_size`] on a value held by `&mut`.
+    pub fn set_max_event_size(&mut self, value: impl Into<Val<event_data_store::MaxEventSize>>) -> &mut Self {
+        self.core.props.set("MaxEventSize", value.into());
+        self
+    }
+
+    /// `MaxEventSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_event_size(&self) -> ::std::option::Option<Val<event_data_store::MaxEventSize>> {
+        crate::cfn::get_prop(&self.core.props, "MaxEventSize")
+    }
+
+    /// `MultiRegionEnabled`: Indicates whether the event data store includes events from all
+    /// regions, or only from the region in which it was created.
+    pub fn multi_region_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("MultiRegionEnabled", value.into());
+        self
+    }
+
+    /// Sets `MultiRegionEnabled` in place: [`Self::multi_region_enabled`] on a value held by `&mut`.
+    pub fn set_multi_region_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("MultiRegionEnabled", value.into());
+        self
+    }
+
+    /// `MultiRegionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_multi_region_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "MultiRegionEnabled")
+    }
+
+    /// `Name`: The name of the event data store.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OrganizationEnabled`: Indicates that an event data store is collecting logged events for an
+    /// organization.
+    pub fn organization_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("OrganizationEnabled", value.into());
+        self
+    }
+
+    /// Sets `OrganizationEnabled` in place: [`Self::organization_enabled`] on a value held by `&mut`.
+    pub fn set_organization_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("OrganizationEnabled", value.into());
+        self
+    }
+
+    /// `OrganizationEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_organization_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "OrganizationEnabled")
+    }
+
+    /// `RetentionPeriod`: The retention period, in days.
+    pub fn retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("RetentionPeriod", value.into());
+        self
+    }
+
+    /// Sets `RetentionPeriod` in place: [`Self::retention_period`] on a value held by `&mut`.
+    pub fn set_retention_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("RetentionPeriod", value.into());
+        self
+    }
+
+    /// `RetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_retention_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "RetentionPeriod")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TerminationProtectionEnabled`: Indicates whether the event data store is protected from
+    /// termination.
+    pub fn termination_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("TerminationProtectionEnabled", value.into());
+        self
+    }
+
+    /// Sets `TerminationProtectionEnabled` in place: [`Self::termination_protection_enabled`] on a
+    /// value held by `&mut`.
+    pub fn set_termination_protection_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("TerminationProtectionEnabled", value.into());
+        self
+    }
+
+    /// `TerminationProtectionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_termination_protection_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "TerminationProtectionEnabled")
     }
 
     /// `Ref`: the resource's identifier.
@@ -512,15 +940,35 @@ pub mod event_data_store {
             AdvancedEventSelector { props }
         }
 
-        prop! {
-            /// `FieldSelectors`: Contains all selector statements in an advanced event selector.
-            props, "FieldSelectors", _, set_field_selectors, get_field_selectors, Val<List<AdvancedFieldSelector>>
+        /// Sets `FieldSelectors`, which `new` took, in place.
+        pub fn set_field_selectors(&mut self, value: impl Into<Val<List<AdvancedFieldSelector>>>) -> &mut Self {
+            self.props.set("FieldSelectors", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: An optional, descriptive name for an advanced event selector, such as "Log data
-            /// events for only two S3 buckets".
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `FieldSelectors` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_selectors(&self) -> ::std::option::Option<Val<List<AdvancedFieldSelector>>> {
+            crate::cfn::get_prop(&self.props, "FieldSelectors")
+        }
+
+        /// `Name`: An optional, descriptive name for an advanced event selector, such as "Log data
+        /// events for only two S3 buckets".
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -544,48 +992,131 @@ pub mod event_data_store {
             AdvancedFieldSelector { props }
         }
 
-        prop! {
-            /// `Field`: A field in an event record on which to filter events to be logged. Supported
-            /// fields include readOnly, eventCategory, eventSource (for management events), eventName,
-            /// resources.type, and resources.ARN.
-            props, "Field", _, set_field, get_field, Val<String>
+        /// Sets `Field`, which `new` took, in place.
+        pub fn set_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Field", value.into());
+            self
         }
 
-        prop! {
-            /// `EndsWith`: An operator that includes events that match the last few characters of the
-            /// event record field specified as the value of Field.
-            props, "EndsWith", ends_with, set_ends_with, get_ends_with, Val<List<String>>
+        /// `Field` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Field")
         }
 
-        prop! {
-            /// `Equals`: An operator that includes events that match the exact value of the event
-            /// record field specified as the value of Field. This is the only valid operator that you
-            /// can use with the readOnly, eventCategory, and resources.type fields.
-            props, "Equals", equals, set_equals, get_equals, Val<List<String>>
+        /// `EndsWith`: An operator that includes events that match the last few characters of the event
+        /// record field specified as the value of Field.
+        pub fn ends_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("EndsWith", value.into());
+            self
         }
 
-        prop! {
-            /// `NotEndsWith`: An operator that excludes events that match the last few characters of
-            /// the event record field specified as the value of Field.
-            props, "NotEndsWith", not_ends_with, set_not_ends_with, get_not_ends_with, Val<List<String>>
+        /// Sets `EndsWith` in place: [`Self::ends_with`] on a value held by `&mut`.
+        pub fn set_ends_with(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EndsWith", value.into());
+            self
         }
 
-        prop! {
-            /// `NotEquals`: An operator that excludes events that match the exact value of the event
-            /// record field specified as the value of Field.
-            props, "NotEquals", not_equals, set_not_equals, get_not_equals, Val<List<String>>
+        /// `EndsWith` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ends_with(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EndsWith")
         }
 
-        prop! {
-            /// `NotStartsWith`: An operator that excludes events that match the first few characters of
-            /// the event record field specified as the value of Field.
-            props, "NotStartsWith", not_starts_with, set_not_starts_with, get_not_starts_with, Val<List<String>>
+        /// `Equals`: An operator that includes events that match the exact value of the event record
+        /// field specified as the value of Field. This is the only valid operator that you can use with
+        /// the readOnly, eventCategory, and resources.type fields.
+        pub fn equals(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Equals", value.into());
+            self
         }
 
-        prop! {
-            /// `StartsWith`: An operator that includes events that match the first few characters of
-            /// the event record field specified as the value of Field.
-            props, "StartsWith", starts_with, set_starts_with, get_starts_with, Val<List<String>>
+        /// Sets `Equals` in place: [`Self::equals`] on a value held by `&mut`.
+        pub fn set_equals(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Equals", value.into());
+            self
+        }
+
+        /// `Equals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_equals(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Equals")
+        }
+
+        /// `NotEndsWith`: An operator that excludes events that match the last few characters of the
+        /// event record field specified as the value of Field.
+        pub fn not_ends_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NotEndsWith", value.into());
+            self
+        }
+
+        /// Sets `NotEndsWith` in place: [`Self::not_ends_with`] on a value held by `&mut`.
+        pub fn set_not_ends_with(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NotEndsWith", value.into());
+            self
+        }
+
+        /// `NotEndsWith` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not_ends_with(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NotEndsWith")
+        }
+
+        /// `NotEquals`: An operator that excludes events that match the exact value of the event record
+        /// field specified as the value of Field.
+        pub fn not_equals(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NotEquals", value.into());
+            self
+        }
+
+        /// Sets `NotEquals` in place: [`Self::not_equals`] on a value held by `&mut`.
+        pub fn set_not_equals(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NotEquals", value.into());
+            self
+        }
+
+        /// `NotEquals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not_equals(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NotEquals")
+        }
+
+        /// `NotStartsWith`: An operator that excludes events that match the first few characters of the
+        /// event record field specified as the value of Field.
+        pub fn not_starts_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NotStartsWith", value.into());
+            self
+        }
+
+        /// Sets `NotStartsWith` in place: [`Self::not_starts_with`] on a value held by `&mut`.
+        pub fn set_not_starts_with(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NotStartsWith", value.into());
+            self
+        }
+
+        /// `NotStartsWith` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not_starts_with(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NotStartsWith")
+        }
+
+        /// `StartsWith`: An operator that includes events that match the first few characters of the
+        /// event record field specified as the value of Field.
+        pub fn starts_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("StartsWith", value.into());
+            self
+        }
+
+        /// Sets `StartsWith` in place: [`Self::starts_with`] on a value held by `&mut`.
+        pub fn set_starts_with(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StartsWith", value.into());
+            self
+        }
+
+        /// `StartsWith` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_starts_with(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StartsWith")
         }
     }
 
@@ -627,16 +1158,28 @@ pub mod event_data_store {
             ContextKeySelector { props }
         }
 
-        prop! {
-            /// `Type`: Specifies the type of the event record field in ContextKeySelector. Valid values
-            /// include RequestContext, TagContext.
-            props, "Type", _, set_type, get_type, Val<ContextKeySelectorType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ContextKeySelectorType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Equals`: An operator that includes events that match the exact value of the event
-            /// record field specified in Type.
-            props, "Equals", _, set_equals, get_equals, Val<List<String>>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ContextKeySelectorType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Equals`, which `new` took, in place.
+        pub fn set_equals(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Equals", value.into());
+            self
+        }
+
+        /// `Equals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_equals(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Equals")
         }
     }
 
@@ -670,9 +1213,22 @@ pub mod event_data_store {
             InsightSelector { props }
         }
 
-        prop! {
-            /// `InsightType`: The type of Insights to log on an event data store.
-            props, "InsightType", insight_type, set_insight_type, get_insight_type, Val<InsightSelectorInsightType>
+        /// `InsightType`: The type of Insights to log on an event data store.
+        pub fn insight_type(mut self, value: impl Into<Val<InsightSelectorInsightType>>) -> Self {
+            self.props.set("InsightType", value.into());
+            self
+        }
+
+        /// Sets `InsightType` in place: [`Self::insight_type`] on a value held by `&mut`.
+        pub fn set_insight_type(&mut self, value: impl Into<Val<InsightSelectorInsightType>>) -> &mut Self {
+            self.props.set("InsightType", value.into());
+            self
+        }
+
+        /// `InsightType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_insight_type(&self) -> ::std::option::Option<Val<InsightSelectorInsightType>> {
+            crate::cfn::get_prop(&self.props, "InsightType")
         }
     }
 
@@ -733,17 +1289,28 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
-    prop! {
-        /// `ResourceArn`: The ARN of the AWS CloudTrail resource to which the policy applies.
-        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    /// Sets `ResourceArn`, which `new` took, in place.
+    pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourcePolicy`: A policy document containing permissions to add to the specified
-        /// resource. In IAM, you must provide policy documents in JSON format. However, in
-        /// CloudFormation you can provide the policy in JSON or YAML format because CloudFormation
-        /// converts YAML to JSON before submitting it to IAM.
-        core.props, "ResourcePolicy", _, set_resource_policy, get_resource_policy, Val<Json>
+    /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArn")
+    }
+
+    /// Sets `ResourcePolicy`, which `new` took, in place.
+    pub fn set_resource_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("ResourcePolicy", value.into());
+        self
+    }
+
+    /// `ResourcePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "ResourcePolicy")
     }
 
     /// `Ref`: the resource's identifier.
@@ -778,118 +1345,331 @@ impl Trail {
         Trail { core }
     }
 
-    prop! {
-        /// `AdvancedEventSelectors`: The advanced event selectors that were used to select events
-        /// for the data store.
-        core.props, "AdvancedEventSelectors", advanced_event_selectors, set_advanced_event_selectors, get_advanced_event_selectors, Val<List<trail::AdvancedEventSelector>>
+    /// `AdvancedEventSelectors`: The advanced event selectors that were used to select events for
+    /// the data store.
+    pub fn advanced_event_selectors(mut self, value: impl Into<Val<List<trail::AdvancedEventSelector>>>) -> Self {
+        self.core.props.set("AdvancedEventSelectors", value.into());
+        self
     }
 
-    prop! {
-        /// `AggregationConfigurations`: Specifies the aggregation configuration to aggregate
-        /// CloudTrail Events. A maximum of 1 aggregation configuration is allowed.
-        core.props, "AggregationConfigurations", aggregation_configurations, set_aggregation_configurations, get_aggregation_configurations, Val<List<trail::AggregationConfiguration>>
+    /// Sets `AdvancedEventSelectors` in place: [`Self::advanced_event_selectors`] on a value held
+    /// by `&mut`.
+    pub fn set_advanced_event_selectors(&mut self, value: impl Into<Val<List<trail::AdvancedEventSelector>>>) -> &mut Self {
+        self.core.props.set("AdvancedEventSelectors", value.into());
+        self
     }
 
-    prop! {
-        /// `CloudWatchLogsLogGroupArn`: Specifies a log group name using an Amazon Resource Name (ARN),
-        /// a unique identifier that represents the log group to which CloudTrail logs will be
-        /// delivered. Not required unless you specify CloudWatchLogsRoleArn.
-        core.props, "CloudWatchLogsLogGroupArn", cloud_watch_logs_log_group_arn, set_cloud_watch_logs_log_group_arn, get_cloud_watch_logs_log_group_arn, Val<String>
+    /// `AdvancedEventSelectors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_advanced_event_selectors(&self) -> ::std::option::Option<Val<List<trail::AdvancedEventSelector>>> {
+        crate::cfn::get_prop(&self.core.props, "AdvancedEventSelectors")
     }
 
-    prop! {
-        /// `CloudWatchLogsRoleArn`: Specifies the role for the CloudWatch Logs endpoint to assume
-        /// to write to a user's log group.
-        core.props, "CloudWatchLogsRoleArn", cloud_watch_logs_role_arn, set_cloud_watch_logs_role_arn, get_cloud_watch_logs_role_arn, Val<String>
+    /// `AggregationConfigurations`: Specifies the aggregation configuration to aggregate CloudTrail
+    /// Events. A maximum of 1 aggregation configuration is allowed.
+    pub fn aggregation_configurations(mut self, value: impl Into<Val<List<trail::AggregationConfiguration>>>) -> Self {
+        self.core.props.set("AggregationConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableLogFileValidation`: Specifies whether log file validation is enabled. The default
-        /// is false.
-        core.props, "EnableLogFileValidation", enable_log_file_validation, set_enable_log_file_validation, get_enable_log_file_validation, Val<bool>
+    /// Sets `AggregationConfigurations` in place: [`Self::aggregation_configurations`] on a value
+    /// held by `&mut`.
+    pub fn set_aggregation_configurations(&mut self, value: impl Into<Val<List<trail::AggregationConfiguration>>>) -> &mut Self {
+        self.core.props.set("AggregationConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `EventSelectors`: Use event selectors to further specify the management and data event
-        /// settings for your trail. By default, trails created without specific event selectors
-        /// will be configured to log all read and write management events, and no data events. When
-        /// an event occurs in your account, CloudTrail evaluates the event selector for all trails.
-        /// For each trail, if the event matches any event selector, the trail processes and logs
-        /// the event. If the event doesn't match any event selector, the trail doesn't log the
-        /// event. You can configure up to five event selectors for a trail.
-        core.props, "EventSelectors", event_selectors, set_event_selectors, get_event_selectors, Val<List<trail::EventSelector>>
+    /// `AggregationConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_aggregation_configurations(&self) -> ::std::option::Option<Val<List<trail::AggregationConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "AggregationConfigurations")
     }
 
-    prop! {
-        /// `IncludeGlobalServiceEvents`: Specifies whether the trail is publishing events from
-        /// global services such as IAM to the log files.
-        core.props, "IncludeGlobalServiceEvents", include_global_service_events, set_include_global_service_events, get_include_global_service_events, Val<bool>
+    /// `CloudWatchLogsLogGroupArn`: Specifies a log group name using an Amazon Resource Name (ARN),
+    /// a unique identifier that represents the log group to which CloudTrail logs will be
+    /// delivered. Not required unless you specify CloudWatchLogsRoleArn.
+    pub fn cloud_watch_logs_log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CloudWatchLogsLogGroupArn", value.into());
+        self
     }
 
-    prop! {
-        /// `InsightSelectors`: Lets you enable Insights event logging by specifying the Insights
-        /// selectors that you want to enable on an existing trail.
-        core.props, "InsightSelectors", insight_selectors, set_insight_selectors, get_insight_selectors, Val<List<trail::InsightSelector>>
+    /// Sets `CloudWatchLogsLogGroupArn` in place: [`Self::cloud_watch_logs_log_group_arn`] on a
+    /// value held by `&mut`.
+    pub fn set_cloud_watch_logs_log_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CloudWatchLogsLogGroupArn", value.into());
+        self
     }
 
-    prop! {
-        /// `IsLogging`: Whether the CloudTrail is currently logging AWS API calls.
-        core.props, "IsLogging", _, set_is_logging, get_is_logging, Val<bool>
+    /// `CloudWatchLogsLogGroupArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cloud_watch_logs_log_group_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CloudWatchLogsLogGroupArn")
     }
 
-    prop! {
-        /// `IsMultiRegionTrail`: Specifies whether the trail applies only to the current region or
-        /// to all regions. The default is false. If the trail exists only in the current region and
-        /// this value is set to true, shadow trails (replications of the trail) will be created in
-        /// the other regions. If the trail exists in all regions and this value is set to false,
-        /// the trail will remain in the region where it was created, and its shadow trails in other
-        /// regions will be deleted. As a best practice, consider using trails that log events in
-        /// all regions.
-        core.props, "IsMultiRegionTrail", is_multi_region_trail, set_is_multi_region_trail, get_is_multi_region_trail, Val<bool>
+    /// `CloudWatchLogsRoleArn`: Specifies the role for the CloudWatch Logs endpoint to assume to
+    /// write to a user's log group.
+    pub fn cloud_watch_logs_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CloudWatchLogsRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `IsOrganizationTrail`: Specifies whether the trail is created for all accounts in an
-        /// organization in AWS Organizations, or only for the current AWS account. The default is
-        /// false, and cannot be true unless the call is made on behalf of an AWS account that is
-        /// the master account for an organization in AWS Organizations.
-        core.props, "IsOrganizationTrail", is_organization_trail, set_is_organization_trail, get_is_organization_trail, Val<bool>
+    /// Sets `CloudWatchLogsRoleArn` in place: [`Self::cloud_watch_logs_role_arn`] on a value held
+    /// by `&mut`.
+    pub fn set_cloud_watch_logs_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CloudWatchLogsRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `KMSKeyId`: Specifies the KMS key ID to use to encrypt the logs delivered by CloudTrail.
-        /// The value can be an alias name prefixed by 'alias/', a fully specified ARN to an alias,
-        /// a fully specified ARN to a key, or a globally unique identifier.
-        core.props, "KMSKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `CloudWatchLogsRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cloud_watch_logs_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CloudWatchLogsRoleArn")
     }
 
-    prop! {
-        /// `S3BucketName`: Specifies the name of the Amazon S3 bucket designated for publishing log
-        /// files. See Amazon S3 Bucket Naming Requirements.
-        core.props, "S3BucketName", _, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+    /// `EnableLogFileValidation`: Specifies whether log file validation is enabled. The default is
+    /// false.
+    pub fn enable_log_file_validation(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableLogFileValidation", value.into());
+        self
     }
 
-    prop! {
-        /// `S3KeyPrefix`: Specifies the Amazon S3 key prefix that comes after the name of the
-        /// bucket you have designated for log file delivery. For more information, see Finding Your
-        /// CloudTrail Log Files. The maximum length is 200 characters.
-        core.props, "S3KeyPrefix", s3_key_prefix, set_s3_key_prefix, get_s3_key_prefix, Val<String>
+    /// Sets `EnableLogFileValidation` in place: [`Self::enable_log_file_validation`] on a value
+    /// held by `&mut`.
+    pub fn set_enable_log_file_validation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableLogFileValidation", value.into());
+        self
     }
 
-    prop! {
-        /// `SnsTopicName`: Specifies the name of the Amazon SNS topic defined for notification of
-        /// log file delivery. The maximum length is 256 characters.
-        core.props, "SnsTopicName", sns_topic_name, set_sns_topic_name, get_sns_topic_name, Val<String>
+    /// `EnableLogFileValidation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_log_file_validation(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableLogFileValidation")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EventSelectors`: Use event selectors to further specify the management and data event
+    /// settings for your trail. By default, trails created without specific event selectors will be
+    /// configured to log all read and write management events, and no data events. When an event
+    /// occurs in your account, CloudTrail evaluates the event selector for all trails. For each
+    /// trail, if the event matches any event selector, the trail processes and logs the event. If
+    /// the event doesn't match any event selector, the trail doesn't log the event. You can
+    /// configure up to five event selectors for a trail.
+    pub fn event_selectors(mut self, value: impl Into<Val<List<trail::EventSelector>>>) -> Self {
+        self.core.props.set("EventSelectors", value.into());
+        self
     }
 
-    prop! {
-        /// `TrailName`.
-        core.props, "TrailName", trail_name, set_trail_name, get_trail_name, Val<String>
+    /// Sets `EventSelectors` in place: [`Self::event_selectors`] on a value held by `&mut`.
+    pub fn set_event_selectors(&mut self, value: impl Into<Val<List<trail::EventSelector>>>) -> &mut Self {
+        self.core.props.set("EventSelectors", value.into());
+        self
+    }
+
+    /// `EventSelectors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_selectors(&self) -> ::std::option::Option<Val<List<trail::EventSelector>>> {
+        crate::cfn::get_prop(&self.core.props, "EventSelectors")
+    }
+
+    /// `IncludeGlobalServiceEvents`: Specifies whether the trail is publishing events from global
+    /// services such as IAM to the log files.
+    pub fn include_global_service_events(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IncludeGlobalServiceEvents", value.into());
+        self
+    }
+
+    /// Sets `IncludeGlobalServiceEvents` in place: [`Self::include_global_service_events`] on a
+    /// value held by `&mut`.
+    pub fn set_include_global_service_events(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IncludeGlobalServiceEvents", value.into());
+        self
+    }
+
+    /// `IncludeGlobalServiceEvents` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_include_global_service_events(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IncludeGlobalServiceEvents")
+    }
+
+    /// `InsightSelectors`: Lets you enable Insights event logging by specifying the Insights
+    /// selectors that you want to enable on an existing trail.
+    pub fn insight_selectors(mut self, value: impl Into<Val<List<trail::InsightSelector>>>) -> Self {
+        self.core.props.set("InsightSelectors", value.into());
+        self
+    }
+
+    /// Sets `InsightSelectors` in place: [`Self::insight_selectors`] on a value held by `&mut`.
+    pub fn set_insight_selectors(&mut self, value: impl Into<Val<List<trail::InsightSelector>>>) -> &mut Self {
+        self.core.props.set("InsightSelectors", value.into());
+        self
+    }
+
+    /// `InsightSelectors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_insight_selectors(&self) -> ::std::option::Option<Val<List<trail::InsightSelector>>> {
+        crate::cfn::get_prop(&self.core.props, "InsightSelectors")
+    }
+
+    /// Sets `IsLogging`, which `new` took, in place.
+    pub fn set_is_logging(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IsLogging", value.into());
+        self
+    }
+
+    /// `IsLogging` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_is_logging(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IsLogging")
+    }
+
+    /// `IsMultiRegionTrail`: Specifies whether the trail applies only to the current region or to
+    /// all regions. The default is false. If the trail exists only in the current region and this
+    /// value is set to true, shadow trails (replications of the trail) will be created in the other
+    /// regions. If the trail exists in all regions and this value is set to false, the trail will
+    /// remain in the region where it was created, and its shadow trails in other regions will be
+    /// deleted. As a best practice, consider using trails that log events in all regions.
+    pub fn is_multi_region_trail(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IsMultiRegionTrail", value.into());
+        self
+    }
+
+    /// Sets `IsMultiRegionTrail` in place: [`Self::is_multi_region_trail`] on a value held by `&mut`.
+    pub fn set_is_multi_region_trail(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IsMultiRegionTrail", value.into());
+        self
+    }
+
+    /// `IsMultiRegionTrail` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_is_multi_region_trail(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IsMultiRegionTrail")
+    }
+
+    /// `IsOrganizationTrail`: Specifies whether the trail is created for all accounts in an
+    /// organization in AWS Organizations, or only for the current AWS account. The default is
+    /// false, and cannot be true unless the call is made on behalf of an AWS account that is the
+    /// master account for an organization in AWS Organizations.
+    pub fn is_organization_trail(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IsOrganizationTrail", value.into());
+        self
+    }
+
+    /// Sets `IsOrganizationTrail` in place: [`Self::is_organization_trail`] on a value held by `&mut`.
+    pub fn set_is_organization_trail(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IsOrganizationTrail", value.into());
+        self
+    }
+
+    /// `IsOrganizationTrail` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_is_organization_trail(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IsOrganizationTrail")
+    }
+
+    /// `KMSKeyId`: Specifies the KMS key ID to use to encrypt the logs delivered by CloudTrail. The
+    /// value can be an alias name prefixed by 'alias/', a fully specified ARN to an alias, a fully
+    /// specified ARN to a key, or a globally unique identifier.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KMSKeyId", value.into());
+        self
+    }
+
+    /// Sets `KMSKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KMSKeyId", value.into());
+        self
+    }
+
+    /// `KMSKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KMSKeyId")
+    }
+
+    /// Sets `S3BucketName`, which `new` took, in place.
+    pub fn set_s3_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("S3BucketName", value.into());
+        self
+    }
+
+    /// `S3BucketName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "S3BucketName")
+    }
+
+    /// `S3KeyPrefix`: Specifies the Amazon S3 key prefix that comes after the name of the bucket
+    /// you have designated for log file delivery. For more information, see Finding Your CloudTrail
+    /// Log Files. The maximum length is 200 characters.
+    pub fn s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("S3KeyPrefix", value.into());
+        self
+    }
+
+    /// Sets `S3KeyPrefix` in place: [`Self::s3_key_prefix`] on a value held by `&mut`.
+    pub fn set_s3_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("S3KeyPrefix", value.into());
+        self
+    }
+
+    /// `S3KeyPrefix` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "S3KeyPrefix")
+    }
+
+    /// `SnsTopicName`: Specifies the name of the Amazon SNS topic defined for notification of log
+    /// file delivery. The maximum length is 256 characters.
+    pub fn sns_topic_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnsTopicName", value.into());
+        self
+    }
+
+    /// Sets `SnsTopicName` in place: [`Self::sns_topic_name`] on a value held by `&mut`.
+    pub fn set_sns_topic_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnsTopicName", value.into());
+        self
+    }
+
+    /// `SnsTopicName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sns_topic_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnsTopicName")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TrailName`.
+    pub fn trail_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TrailName", value.into());
+        self
+    }
+
+    /// Sets `TrailName` in place: [`Self::trail_name`] on a value held by `&mut`.
+    pub fn set_trail_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TrailName", value.into());
+        self
+    }
+
+    /// `TrailName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_trail_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TrailName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -936,15 +1716,35 @@ pub mod trail {
             AdvancedEventSelector { props }
         }
 
-        prop! {
-            /// `FieldSelectors`: Contains all selector statements in an advanced event selector.
-            props, "FieldSelectors", _, set_field_selectors, get_field_selectors, Val<List<AdvancedFieldSelector>>
+        /// Sets `FieldSelectors`, which `new` took, in place.
+        pub fn set_field_selectors(&mut self, value: impl Into<Val<List<AdvancedFieldSelector>>>) -> &mut Self {
+            self.props.set("FieldSelectors", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: An optional, descriptive name for an advanced event selector, such as "Log data
-            /// events for only two S3 buckets".
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `FieldSelectors` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_selectors(&self) -> ::std::option::Option<Val<List<AdvancedFieldSelector>>> {
+            crate::cfn::get_prop(&self.props, "FieldSelectors")
+        }
+
+        /// `Name`: An optional, descriptive name for an advanced event selector, such as "Log data
+        /// events for only two S3 buckets".
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -968,48 +1768,131 @@ pub mod trail {
             AdvancedFieldSelector { props }
         }
 
-        prop! {
-            /// `Field`: A field in an event record on which to filter events to be logged. Supported
-            /// fields include readOnly, eventCategory, eventSource (for management events), eventName,
-            /// resources.type, and resources.ARN.
-            props, "Field", _, set_field, get_field, Val<String>
+        /// Sets `Field`, which `new` took, in place.
+        pub fn set_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Field", value.into());
+            self
         }
 
-        prop! {
-            /// `EndsWith`: An operator that includes events that match the last few characters of the
-            /// event record field specified as the value of Field.
-            props, "EndsWith", ends_with, set_ends_with, get_ends_with, Val<List<String>>
+        /// `Field` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Field")
         }
 
-        prop! {
-            /// `Equals`: An operator that includes events that match the exact value of the event
-            /// record field specified as the value of Field. This is the only valid operator that you
-            /// can use with the readOnly, eventCategory, and resources.type fields.
-            props, "Equals", equals, set_equals, get_equals, Val<List<String>>
+        /// `EndsWith`: An operator that includes events that match the last few characters of the event
+        /// record field specified as the value of Field.
+        pub fn ends_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("EndsWith", value.into());
+            self
         }
 
-        prop! {
-            /// `NotEndsWith`: An operator that excludes events that match the last few characters of
-            /// the event record field specified as the value of Field.
-            props, "NotEndsWith", not_ends_with, set_not_ends_with, get_not_ends_with, Val<List<String>>
+        /// Sets `EndsWith` in place: [`Self::ends_with`] on a value held by `&mut`.
+        pub fn set_ends_with(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EndsWith", value.into());
+            self
         }
 
-        prop! {
-            /// `NotEquals`: An operator that excludes events that match the exact value of the event
-            /// record field specified as the value of Field.
-            props, "NotEquals", not_equals, set_not_equals, get_not_equals, Val<List<String>>
+        /// `EndsWith` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ends_with(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EndsWith")
         }
 
-        prop! {
-            /// `NotStartsWith`: An operator that excludes events that match the first few characters of
-            /// the event record field specified as the value of Field.
-            props, "NotStartsWith", not_starts_with, set_not_starts_with, get_not_starts_with, Val<List<String>>
+        /// `Equals`: An operator that includes events that match the exact value of the event record
+        /// field specified as the value of Field. This is the only valid operator that you can use with
+        /// the readOnly, eventCategory, and resources.type fields.
+        pub fn equals(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Equals", value.into());
+            self
         }
 
-        prop! {
-            /// `StartsWith`: An operator that includes events that match the first few characters of
-            /// the event record field specified as the value of Field.
-            props, "StartsWith", starts_with, set_starts_with, get_starts_with, Val<List<String>>
+        /// Sets `Equals` in place: [`Self::equals`] on a value held by `&mut`.
+        pub fn set_equals(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Equals", value.into());
+            self
+        }
+
+        /// `Equals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_equals(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Equals")
+        }
+
+        /// `NotEndsWith`: An operator that excludes events that match the last few characters of the
+        /// event record field specified as the value of Field.
+        pub fn not_ends_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NotEndsWith", value.into());
+            self
+        }
+
+        /// Sets `NotEndsWith` in place: [`Self::not_ends_with`] on a value held by `&mut`.
+        pub fn set_not_ends_with(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NotEndsWith", value.into());
+            self
+        }
+
+        /// `NotEndsWith` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not_ends_with(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NotEndsWith")
+        }
+
+        /// `NotEquals`: An operator that excludes events that match the exact value of the event record
+        /// field specified as the value of Field.
+        pub fn not_equals(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NotEquals", value.into());
+            self
+        }
+
+        /// Sets `NotEquals` in place: [`Self::not_equals`] on a value held by `&mut`.
+        pub fn set_not_equals(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NotEquals", value.into());
+            self
+        }
+
+        /// `NotEquals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not_equals(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NotEquals")
+        }
+
+        /// `NotStartsWith`: An operator that excludes events that match the first few characters of the
+        /// event record field specified as the value of Field.
+        pub fn not_starts_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NotStartsWith", value.into());
+            self
+        }
+
+        /// Sets `NotStartsWith` in place: [`Self::not_starts_with`] on a value held by `&mut`.
+        pub fn set_not_starts_with(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NotStartsWith", value.into());
+            self
+        }
+
+        /// `NotStartsWith` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not_starts_with(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NotStartsWith")
+        }
+
+        /// `StartsWith`: An operator that includes events that match the first few characters of the
+        /// event record field specified as the value of Field.
+        pub fn starts_with(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("StartsWith", value.into());
+            self
+        }
+
+        /// Sets `StartsWith` in place: [`Self::starts_with`] on a value held by `&mut`.
+        pub fn set_starts_with(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StartsWith", value.into());
+            self
+        }
+
+        /// `StartsWith` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_starts_with(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StartsWith")
         }
     }
 
@@ -1036,14 +1919,28 @@ pub mod trail {
             AggregationConfiguration { props }
         }
 
-        prop! {
-            /// `EventCategory`: The category of events to be aggregated.
-            props, "EventCategory", _, set_event_category, get_event_category, Val<AggregationConfigurationEventCategory>
+        /// Sets `EventCategory`, which `new` took, in place.
+        pub fn set_event_category(&mut self, value: impl Into<Val<AggregationConfigurationEventCategory>>) -> &mut Self {
+            self.props.set("EventCategory", value.into());
+            self
         }
 
-        prop! {
-            /// `Templates`: Contains all templates in an aggregation configuration.
-            props, "Templates", _, set_templates, get_templates, Val<List<Template>>
+        /// `EventCategory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_category(&self) -> ::std::option::Option<Val<AggregationConfigurationEventCategory>> {
+            crate::cfn::get_prop(&self.props, "EventCategory")
+        }
+
+        /// Sets `Templates`, which `new` took, in place.
+        pub fn set_templates(&mut self, value: impl Into<Val<List<Template>>>) -> &mut Self {
+            self.props.set("Templates", value.into());
+            self
+        }
+
+        /// `Templates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_templates(&self) -> ::std::option::Option<Val<List<Template>>> {
+            crate::cfn::get_prop(&self.props, "Templates")
         }
     }
 
@@ -1089,31 +1986,85 @@ pub mod trail {
             EventSelector { props }
         }
 
-        prop! {
-            /// `DataResources`.
-            props, "DataResources", data_resources, set_data_resources, get_data_resources, Val<List<DataResource>>
+        /// `DataResources`.
+        pub fn data_resources(mut self, value: impl Into<Val<List<DataResource>>>) -> Self {
+            self.props.set("DataResources", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludeManagementEventSources`: An optional list of service event sources from which
-            /// you do not want management events to be logged on your trail. In this release, the list
-            /// can be empty (disables the filter), or it can filter out AWS Key Management Service
-            /// events by containing "kms.amazonaws.com". By default, ExcludeManagementEventSources is
-            /// empty, and AWS KMS events are included in events that are logged to your trail.
-            props, "ExcludeManagementEventSources", exclude_management_event_sources, set_exclude_management_event_sources, get_exclude_management_event_sources, Val<List<String>>
+        /// Sets `DataResources` in place: [`Self::data_resources`] on a value held by `&mut`.
+        pub fn set_data_resources(&mut self, value: impl Into<Val<List<DataResource>>>) -> &mut Self {
+            self.props.set("DataResources", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeManagementEvents`: Specify if you want your event selector to include management
-            /// events for your trail.
-            props, "IncludeManagementEvents", include_management_events, set_include_management_events, get_include_management_events, Val<bool>
+        /// `DataResources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_resources(&self) -> ::std::option::Option<Val<List<DataResource>>> {
+            crate::cfn::get_prop(&self.props, "DataResources")
         }
 
-        prop! {
-            /// `ReadWriteType`: Specify if you want your trail to log read-only events, write-only
-            /// events, or all. For example, the EC2 GetConsoleOutput is a read-only API operation and
-            /// RunInstances is a write-only API operation.
-            props, "ReadWriteType", read_write_type, set_read_write_type, get_read_write_type, Val<EventSelectorReadWriteType>
+        /// `ExcludeManagementEventSources`: An optional list of service event sources from which you do
+        /// not want management events to be logged on your trail. In this release, the list can be
+        /// empty (disables the filter), or it can filter out AWS Key Management Service events by
+        /// containing "kms.amazonaws.com". By default, ExcludeManagementEventSources is empty, and AWS
+        /// KMS events are included in events that are logged to your trail.
+        pub fn exclude_management_event_sources(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludeManagementEventSources", value.into());
+            self
+        }
+
+        /// Sets `ExcludeManagementEventSources` in place: [`Self::exclude_management_event_sources`] on
+        /// a value held by `&mut`.
+        pub fn set_exclude_management_event_sources(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludeManagementEventSources", value.into());
+            self
+        }
+
+        /// `ExcludeManagementEventSources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_management_event_sources(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludeManagementEventSources")
+        }
+
+        /// `IncludeManagementEvents`: Specify if you want your event selector to include management
+        /// events for your trail.
+        pub fn include_management_events(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeManagementEvents", value.into());
+            self
+        }
+
+        /// Sets `IncludeManagementEvents` in place: [`Self::include_management_events`] on a value held
+        /// by `&mut`.
+        pub fn set_include_management_events(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeManagementEvents", value.into());
+            self
+        }
+
+        /// `IncludeManagementEvents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_management_events(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeManagementEvents")
+        }
+
+        /// `ReadWriteType`: Specify if you want your trail to log read-only events, write-only events,
+        /// or all. For example, the EC2 GetConsoleOutput is a read-only API operation and RunInstances
+        /// is a write-only API operation.
+        pub fn read_write_type(mut self, value: impl Into<Val<EventSelectorReadWriteType>>) -> Self {
+            self.props.set("ReadWriteType", value.into());
+            self
+        }
+
+        /// Sets `ReadWriteType` in place: [`Self::read_write_type`] on a value held by `&mut`.
+        pub fn set_read_write_type(&mut self, value: impl Into<Val<EventSelectorReadWriteType>>) -> &mut Self {
+            self.props.set("ReadWriteType", value.into());
+            self
+        }
+
+        /// `ReadWriteType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_write_type(&self) -> ::std::option::Option<Val<EventSelectorReadWriteType>> {
+            crate::cfn::get_prop(&self.props, "ReadWriteType")
         }
     }
 
@@ -1139,16 +2090,35 @@ pub mod trail {
             DataResource { props }
         }
 
-        prop! {
-            /// `Type`: The resource type in which you want to log data events. You can specify
-            /// AWS::S3::Object or AWS::Lambda::Function resources.
-            props, "Type", _, set_type, get_type, Val<DataResourceType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<DataResourceType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`: An array of Amazon Resource Name (ARN) strings or partial ARN strings for the
-            /// specified objects.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<DataResourceType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Values`: An array of Amazon Resource Name (ARN) strings or partial ARN strings for the
+        /// specified objects.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -1221,15 +2191,41 @@ pub mod trail {
             InsightSelector { props }
         }
 
-        prop! {
-            /// `EventCategories`: The categories of events for which to log insights. By default,
-            /// insights are logged for management events only.
-            props, "EventCategories", event_categories, set_event_categories, get_event_categories, Val<List<SourceEventCategory>>
+        /// `EventCategories`: The categories of events for which to log insights. By default, insights
+        /// are logged for management events only.
+        pub fn event_categories(mut self, value: impl Into<Val<List<SourceEventCategory>>>) -> Self {
+            self.props.set("EventCategories", value.into());
+            self
         }
 
-        prop! {
-            /// `InsightType`: The type of insight to log on a trail.
-            props, "InsightType", insight_type, set_insight_type, get_insight_type, Val<InsightSelectorInsightType>
+        /// Sets `EventCategories` in place: [`Self::event_categories`] on a value held by `&mut`.
+        pub fn set_event_categories(&mut self, value: impl Into<Val<List<SourceEventCategory>>>) -> &mut Self {
+            self.props.set("EventCategories", value.into());
+            self
+        }
+
+        /// `EventCategories` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_categories(&self) -> ::std::option::Option<Val<List<SourceEventCategory>>> {
+            crate::cfn::get_prop(&self.props, "EventCategories")
+        }
+
+        /// `InsightType`: The type of insight to log on a trail.
+        pub fn insight_type(mut self, value: impl Into<Val<InsightSelectorInsightType>>) -> Self {
+            self.props.set("InsightType", value.into());
+            self
+        }
+
+        /// Sets `InsightType` in place: [`Self::insight_type`] on a value held by `&mut`.
+        pub fn set_insight_type(&mut self, value: impl Into<Val<InsightSelectorInsightType>>) -> &mut Self {
+            self.props.set("InsightType", value.into());
+            self
+        }
+
+        /// `InsightType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_insight_type(&self) -> ::std::option::Option<Val<InsightSelectorInsightType>> {
+            crate::cfn::get_prop(&self.props, "InsightType")
         }
     }
 

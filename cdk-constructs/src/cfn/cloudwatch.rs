@@ -51,207 +51,555 @@ impl Alarm {
         Alarm { core }
     }
 
-    prop! {
-        /// `ActionConfiguration`.
-        core.props, "ActionConfiguration", action_configuration, set_action_configuration, get_action_configuration, Val<alarm::ActionConfiguration>
+    /// `ActionConfiguration`.
+    pub fn action_configuration(mut self, value: impl Into<Val<alarm::ActionConfiguration>>) -> Self {
+        self.core.props.set("ActionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ActionsEnabled`: Indicates whether actions should be executed during any changes to the
-        /// alarm state. The default is TRUE.
-        core.props, "ActionsEnabled", actions_enabled, set_actions_enabled, get_actions_enabled, Val<bool>
+    /// Sets `ActionConfiguration` in place: [`Self::action_configuration`] on a value held by `&mut`.
+    pub fn set_action_configuration(&mut self, value: impl Into<Val<alarm::ActionConfiguration>>) -> &mut Self {
+        self.core.props.set("ActionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `AlarmActions`: The list of actions to execute when this alarm transitions into an ALARM
-        /// state from any other state. Specify each action as an Amazon Resource Name (ARN). For
-        /// more information about creating alarms and the actions that you can specify, see
-        /// PutMetricAlarm (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html>)
-        /// in the *API Reference*.
-        core.props, "AlarmActions", alarm_actions, set_alarm_actions, get_alarm_actions, Val<List<String>>
+    /// `ActionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action_configuration(&self) -> ::std::option::Option<Val<alarm::ActionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ActionConfiguration")
     }
 
-    prop! {
-        /// `AlarmDescription`: The description of the alarm.
-        core.props, "AlarmDescription", alarm_description, set_alarm_description, get_alarm_description, Val<String>
+    /// `ActionsEnabled`: Indicates whether actions should be executed during any changes to the
+    /// alarm state. The default is TRUE.
+    pub fn actions_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ActionsEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `AlarmName`: The name of the alarm. If you don't specify a name, CFN generates a unique
-        /// physical ID and uses that ID for the alarm name. If you specify a name, you cannot
-        /// perform updates that require replacement of this resource. You can perform updates that
-        /// require no or some interruption. If you must replace the resource, specify a new name.
-        core.props, "AlarmName", alarm_name, set_alarm_name, get_alarm_name, Val<String>
+    /// Sets `ActionsEnabled` in place: [`Self::actions_enabled`] on a value held by `&mut`.
+    pub fn set_actions_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ActionsEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `ComparisonOperator`: The arithmetic operation to use when comparing the specified
-        /// statistic and threshold. The specified statistic value is used as the first operand.
-        core.props, "ComparisonOperator", comparison_operator, set_comparison_operator, get_comparison_operator, Val<alarm::ComparisonOperator>
+    /// `ActionsEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ActionsEnabled")
     }
 
-    prop! {
-        /// `DatapointsToAlarm`: The number of datapoints that must be breaching to trigger the
-        /// alarm. This is used only if you are setting an "M out of N" alarm. In that case, this
-        /// value is the M, and the value that you set for ``EvaluationPeriods`` is the N value. For
-        /// more information, see Evaluating an Alarm (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation>)
-        /// in the *User Guide*. If you omit this parameter, CW uses the same value here that you
-        /// set for ``EvaluationPeriods``, and the alarm goes to alarm state if that many
-        /// consecutive periods are breaching.
-        core.props, "DatapointsToAlarm", datapoints_to_alarm, set_datapoints_to_alarm, get_datapoints_to_alarm, Val<i64>
+    /// `AlarmActions`: The list of actions to execute when this alarm transitions into an ALARM
+    /// state from any other state. Specify each action as an Amazon Resource Name (ARN). For more
+    /// information about creating alarms and the actions that you can specify, see PutMetricAlarm (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html>)
+    /// in the *API Reference*.
+    pub fn alarm_actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AlarmActions", value.into());
+        self
     }
 
-    prop! {
-        /// `Dimensions`: The dimensions for the metric associated with the alarm. For an alarm
-        /// based on a math expression, you can't specify ``Dimensions``. Instead, you use ``Metrics``.
-        core.props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<alarm::Dimension>>
+    /// Sets `AlarmActions` in place: [`Self::alarm_actions`] on a value held by `&mut`.
+    pub fn set_alarm_actions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AlarmActions", value.into());
+        self
     }
 
-    prop! {
-        /// `EvaluateLowSampleCountPercentile`: Used only for alarms based on percentiles. If ``ignore``,
-        /// the alarm state does not change during periods with too few data points to be
-        /// statistically significant. If ``evaluate`` or this parameter is not used, the alarm is
-        /// always evaluated and possibly changes state no matter how many data points are
-        /// available.
-        core.props, "EvaluateLowSampleCountPercentile", evaluate_low_sample_count_percentile, set_evaluate_low_sample_count_percentile, get_evaluate_low_sample_count_percentile, Val<String>
+    /// `AlarmActions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alarm_actions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AlarmActions")
     }
 
-    prop! {
-        /// `EvaluationCriteria`: The evaluation criteria for the alarm.
-        core.props, "EvaluationCriteria", evaluation_criteria, set_evaluation_criteria, get_evaluation_criteria, Val<alarm::EvaluationCriteria>
+    /// `AlarmDescription`: The description of the alarm.
+    pub fn alarm_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AlarmDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `EvaluationInterval`: The frequency, in seconds, at which the alarm is evaluated.
-        core.props, "EvaluationInterval", evaluation_interval, set_evaluation_interval, get_evaluation_interval, Val<i64>
+    /// Sets `AlarmDescription` in place: [`Self::alarm_description`] on a value held by `&mut`.
+    pub fn set_alarm_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AlarmDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `EvaluationPeriods`: The number of periods over which data is compared to the specified
-        /// threshold. If you are setting an alarm that requires that a number of consecutive data
-        /// points be breaching to trigger the alarm, this value specifies that number. If you are
-        /// setting an "M out of N" alarm, this value is the N, and ``DatapointsToAlarm`` is the M.
-        /// For more information, see Evaluating an Alarm (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation>)
-        /// in the *User Guide*.
-        core.props, "EvaluationPeriods", evaluation_periods, set_evaluation_periods, get_evaluation_periods, Val<i64>
+    /// `AlarmDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alarm_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AlarmDescription")
     }
 
-    prop! {
-        /// `EvaluationWindow`: The evaluation window that the alarm uses to select the range of
-        /// metric data that it evaluates. This is either a sliding window or a wall clock window.
-        /// For more information, see Alarm evaluation windows (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html>)
-        /// in the *CloudWatch User Guide*.
-        core.props, "EvaluationWindow", evaluation_window, set_evaluation_window, get_evaluation_window, Val<alarm::EvaluationWindow>
+    /// `AlarmName`: The name of the alarm. If you don't specify a name, CFN generates a unique
+    /// physical ID and uses that ID for the alarm name. If you specify a name, you cannot perform
+    /// updates that require replacement of this resource. You can perform updates that require no
+    /// or some interruption. If you must replace the resource, specify a new name.
+    pub fn alarm_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AlarmName", value.into());
+        self
     }
 
-    prop! {
-        /// `ExtendedStatistic`: The percentile statistic for the metric associated with the alarm.
-        /// Specify a value between p0.0 and p100. For an alarm based on a metric, you must specify
-        /// either ``Statistic`` or ``ExtendedStatistic`` but not both. For an alarm based on a math
-        /// expression, you can't specify ``ExtendedStatistic``. Instead, you use ``Metrics``.
-        core.props, "ExtendedStatistic", extended_statistic, set_extended_statistic, get_extended_statistic, Val<String>
+    /// Sets `AlarmName` in place: [`Self::alarm_name`] on a value held by `&mut`.
+    pub fn set_alarm_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AlarmName", value.into());
+        self
     }
 
-    prop! {
-        /// `InsufficientDataActions`: The actions to execute when this alarm transitions to the ``INSUFFICIENT_DATA``
-        /// state from any other state. Each action is specified as an Amazon Resource Name (ARN).
-        core.props, "InsufficientDataActions", insufficient_data_actions, set_insufficient_data_actions, get_insufficient_data_actions, Val<List<String>>
+    /// `AlarmName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alarm_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AlarmName")
     }
 
-    prop! {
-        /// `MetricName`: The name of the metric associated with the alarm. This is required for an
-        /// alarm based on a metric. For an alarm based on a math expression, you use ``Metrics``
-        /// instead and you can't specify ``MetricName``.
-        core.props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
+    /// `ComparisonOperator`: The arithmetic operation to use when comparing the specified statistic
+    /// and threshold. The specified statistic value is used as the first operand.
+    pub fn comparison_operator(mut self, value: impl Into<Val<alarm::ComparisonOperator>>) -> Self {
+        self.core.props.set("ComparisonOperator", value.into());
+        self
     }
 
-    prop! {
-        /// `Metrics`: An array that enables you to create an alarm based on the result of a metric
-        /// math expression. Each item in the array either retrieves a metric or performs a math
-        /// expression. If you specify the ``Metrics`` parameter, you cannot specify ``MetricName``, ``Dimensions``, ``Period``, ``Namespace``, ``Statistic``, ``ExtendedStatistic``,
-        /// or ``Unit``.
-        core.props, "Metrics", metrics, set_metrics, get_metrics, Val<List<alarm::MetricDataQuery>>
+    /// Sets `ComparisonOperator` in place: [`Self::comparison_operator`] on a value held by `&mut`.
+    pub fn set_comparison_operator(&mut self, value: impl Into<Val<alarm::ComparisonOperator>>) -> &mut Self {
+        self.core.props.set("ComparisonOperator", value.into());
+        self
     }
 
-    prop! {
-        /// `Namespace`: The namespace of the metric associated with the alarm. This is required for
-        /// an alarm based on a metric. For an alarm based on a math expression, you can't specify ``Namespace``
-        /// and you use ``Metrics`` instead. For a list of namespaces for metrics from AWS services,
-        /// see Services That Publish Metrics. (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/aws-services-cloudwatch-metrics.html>)
-        core.props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+    /// `ComparisonOperator` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_comparison_operator(&self) -> ::std::option::Option<Val<alarm::ComparisonOperator>> {
+        crate::cfn::get_prop(&self.core.props, "ComparisonOperator")
     }
 
-    prop! {
-        /// `OKActions`: The actions to execute when this alarm transitions to the ``OK`` state from
-        /// any other state. Each action is specified as an Amazon Resource Name (ARN).
-        core.props, "OKActions", ok_actions, set_ok_actions, get_ok_actions, Val<List<String>>
+    /// `DatapointsToAlarm`: The number of datapoints that must be breaching to trigger the alarm.
+    /// This is used only if you are setting an "M out of N" alarm. In that case, this value is the
+    /// M, and the value that you set for ``EvaluationPeriods`` is the N value. For more
+    /// information, see Evaluating an Alarm (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation>)
+    /// in the *User Guide*. If you omit this parameter, CW uses the same value here that you set
+    /// for ``EvaluationPeriods``, and the alarm goes to alarm state if that many consecutive
+    /// periods are breaching.
+    pub fn datapoints_to_alarm(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("DatapointsToAlarm", value.into());
+        self
     }
 
-    prop! {
-        /// `Period`: The period, in seconds, over which the statistic is applied. This is required
-        /// for an alarm based on a metric. Valid values are 10, 20, 30, 60, and any multiple of 60.
-        /// For an alarm based on a math expression, you can't specify ``Period``, and instead you
-        /// use the ``Metrics`` parameter. *Minimum:* 10
-        core.props, "Period", period, set_period, get_period, Val<i64>
+    /// Sets `DatapointsToAlarm` in place: [`Self::datapoints_to_alarm`] on a value held by `&mut`.
+    pub fn set_datapoints_to_alarm(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DatapointsToAlarm", value.into());
+        self
     }
 
-    prop! {
-        /// `Statistic`: The statistic for the metric associated with the alarm, other than
-        /// percentile. For percentile statistics, use ``ExtendedStatistic``. For an alarm based on
-        /// a metric, you must specify either ``Statistic`` or ``ExtendedStatistic`` but not both.
-        /// For an alarm based on a math expression, you can't specify ``Statistic``. Instead, you
-        /// use ``Metrics``.
-        core.props, "Statistic", statistic, set_statistic, get_statistic, Val<alarm::Statistic>
+    /// `DatapointsToAlarm` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_datapoints_to_alarm(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DatapointsToAlarm")
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs to associate with the alarm. You can associate as many
-        /// as 50 tags with an alarm. To be able to associate tags with the alarm when you create
-        /// the alarm, you must have the ``cloudwatch:TagResource`` permission. Tags can help you
-        /// organize and categorize your resources. You can also use them to scope user permissions
-        /// by granting a user permission to access or change only resources with certain tag
-        /// values.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Dimensions`: The dimensions for the metric associated with the alarm. For an alarm based on
+    /// a math expression, you can't specify ``Dimensions``. Instead, you use ``Metrics``.
+    pub fn dimensions(mut self, value: impl Into<Val<List<alarm::Dimension>>>) -> Self {
+        self.core.props.set("Dimensions", value.into());
+        self
     }
 
-    prop! {
-        /// `Threshold`: The value to compare with the specified statistic.
-        core.props, "Threshold", threshold, set_threshold, get_threshold, Val<f64>
+    /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+    pub fn set_dimensions(&mut self, value: impl Into<Val<List<alarm::Dimension>>>) -> &mut Self {
+        self.core.props.set("Dimensions", value.into());
+        self
     }
 
-    prop! {
-        /// `ThresholdMetricId`: In an alarm based on an anomaly detection model, this is the ID of
-        /// the ``ANOMALY_DETECTION_BAND`` function used as the threshold for the alarm.
-        core.props, "ThresholdMetricId", threshold_metric_id, set_threshold_metric_id, get_threshold_metric_id, Val<String>
+    /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dimensions(&self) -> ::std::option::Option<Val<List<alarm::Dimension>>> {
+        crate::cfn::get_prop(&self.core.props, "Dimensions")
     }
 
-    prop! {
-        /// `TreatMissingData`: Sets how this alarm is to handle missing data points. Valid values
-        /// are ``breaching``, ``notBreaching``, ``ignore``, and ``missing``. For more information,
-        /// see Configuring How Alarms Treat Missing Data (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data>)
-        /// in the *Amazon User Guide*. If you omit this parameter, the default behavior of ``missing``
-        /// is used.
-        core.props, "TreatMissingData", treat_missing_data, set_treat_missing_data, get_treat_missing_data, Val<alarm::TreatMissingData>
+    /// `EvaluateLowSampleCountPercentile`: Used only for alarms based on percentiles. If ``ignore``,
+    /// the alarm state does not change during periods with too few data points to be statistically
+    /// significant. If ``evaluate`` or this parameter is not used, the alarm is always evaluated
+    /// and possibly changes state no matter how many data points are available.
+    pub fn evaluate_low_sample_count_percentile(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EvaluateLowSampleCountPercentile", value.into());
+        self
     }
 
-    prop! {
-        /// `Unit`: The unit of the metric associated with the alarm. Specify this only if you are
-        /// creating an alarm based on a single metric. Do not specify this if you are specifying a ``Metrics``
-        /// array. You can specify the following values: Seconds, Microseconds, Milliseconds, Bytes,
-        /// Kilobytes, Megabytes, Gigabytes, Terabytes, Bits, Kilobits, Megabits, Gigabits,
-        /// Terabits, Percent, Count, Bytes/Second, Kilobytes/Second, Megabytes/Second,
-        /// Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second, Megabits/Second,
-        /// Gigabits/Second, Terabits/Second, Count/Second, or None.
-        core.props, "Unit", unit, set_unit, get_unit, Val<alarm::Unit>
+    /// Sets `EvaluateLowSampleCountPercentile` in place: [`Self::evaluate_low_sample_count_percentile`]
+    /// on a value held by `&mut`.
+    pub fn set_evaluate_low_sample_count_percentile(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EvaluateLowSampleCountPercentile", value.into());
+        self
     }
 
-    prop! {
-        /// `WarmUpConfiguration`: The warm-up configuration for the alarm. A warm-up period delays
-        /// alarm evaluation after you create or update the alarm. During the warm-up period, the
-        /// alarm stays in ``INSUFFICIENT_DATA`` and does not perform alarm actions. For more
-        /// information, see Alarm warm-up periods (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html>)
-        /// in the *Amazon CloudWatch User Guide*.
-        core.props, "WarmUpConfiguration", warm_up_configuration, set_warm_up_configuration, get_warm_up_configuration, Val<alarm::WarmUpConfiguration>
+    /// `EvaluateLowSampleCountPercentile` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_evaluate_low_sample_count_percentile(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EvaluateLowSampleCountPercentile")
+    }
+
+    /// `EvaluationCriteria`: The evaluation criteria for the alarm.
+    pub fn evaluation_criteria(mut self, value: impl Into<Val<alarm::EvaluationCriteria>>) -> Self {
+        self.core.props.set("EvaluationCriteria", value.into());
+        self
+    }
+
+    /// Sets `EvaluationCriteria` in place: [`Self::evaluation_criteria`] on a value held by `&mut`.
+    pub fn set_evaluation_criteria(&mut self, value: impl Into<Val<alarm::EvaluationCriteria>>) -> &mut Self {
+        self.core.props.set("EvaluationCriteria", value.into());
+        self
+    }
+
+    /// `EvaluationCriteria` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_evaluation_criteria(&self) -> ::std::option::Option<Val<alarm::EvaluationCriteria>> {
+        crate::cfn::get_prop(&self.core.props, "EvaluationCriteria")
+    }
+
+    /// `EvaluationInterval`: The frequency, in seconds, at which the alarm is evaluated.
+    pub fn evaluation_interval(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("EvaluationInterval", value.into());
+        self
+    }
+
+    /// Sets `EvaluationInterval` in place: [`Self::evaluation_interval`] on a value held by `&mut`.
+    pub fn set_evaluation_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("EvaluationInterval", value.into());
+        self
+    }
+
+    /// `EvaluationInterval` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_evaluation_interval(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "EvaluationInterval")
+    }
+
+    /// `EvaluationPeriods`: The number of periods over which data is compared to the specified
+    /// threshold. If you are setting an alarm that requires that a number of consecutive data
+    /// points be breaching to trigger the alarm, this value specifies that number. If you are
+    /// setting an "M out of N" alarm, this value is the N, and ``DatapointsToAlarm`` is the M. For
+    /// more information, see Evaluating an Alarm (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation>)
+    /// in the *User Guide*.
+    pub fn evaluation_periods(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("EvaluationPeriods", value.into());
+        self
+    }
+
+    /// Sets `EvaluationPeriods` in place: [`Self::evaluation_periods`] on a value held by `&mut`.
+    pub fn set_evaluation_periods(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("EvaluationPeriods", value.into());
+        self
+    }
+
+    /// `EvaluationPeriods` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_evaluation_periods(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "EvaluationPeriods")
+    }
+
+    /// `EvaluationWindow`: The evaluation window that the alarm uses to select the range of metric
+    /// data that it evaluates. This is either a sliding window or a wall clock window. For more
+    /// information, see Alarm evaluation windows (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html>)
+    /// in the *CloudWatch User Guide*.
+    pub fn evaluation_window(mut self, value: impl Into<Val<alarm::EvaluationWindow>>) -> Self {
+        self.core.props.set("EvaluationWindow", value.into());
+        self
+    }
+
+    /// Sets `EvaluationWindow` in place: [`Self::evaluation_window`] on a value held by `&mut`.
+    pub fn set_evaluation_window(&mut self, value: impl Into<Val<alarm::EvaluationWindow>>) -> &mut Self {
+        self.core.props.set("EvaluationWindow", value.into());
+        self
+    }
+
+    /// `EvaluationWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_evaluation_window(&self) -> ::std::option::Option<Val<alarm::EvaluationWindow>> {
+        crate::cfn::get_prop(&self.core.props, "EvaluationWindow")
+    }
+
+    /// `ExtendedStatistic`: The percentile statistic for the metric associated with the alarm.
+    /// Specify a value between p0.0 and p100. For an alarm based on a metric, you must specify
+    /// either ``Statistic`` or ``ExtendedStatistic`` but not both. For an alarm based on a math
+    /// expression, you can't specify ``ExtendedStatistic``. Instead, you use ``Metrics``.
+    pub fn extended_statistic(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExtendedStatistic", value.into());
+        self
+    }
+
+    /// Sets `ExtendedStatistic` in place: [`Self::extended_statistic`] on a value held by `&mut`.
+    pub fn set_extended_statistic(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExtendedStatistic", value.into());
+        self
+    }
+
+    /// `ExtendedStatistic` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_extended_statistic(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExtendedStatistic")
+    }
+
+    /// `InsufficientDataActions`: The actions to execute when this alarm transitions to the ``INSUFFICIENT_DATA``
+    /// state from any other state. Each action is specified as an Amazon Resource Name (ARN).
+    pub fn insufficient_data_actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("InsufficientDataActions", value.into());
+        self
+    }
+
+    /// Sets `InsufficientDataActions` in place: [`Self::insufficient_data_actions`] on a value held
+    /// by `&mut`.
+    pub fn set_insufficient_data_actions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("InsufficientDataActions", value.into());
+        self
+    }
+
+    /// `InsufficientDataActions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_insufficient_data_actions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "InsufficientDataActions")
+    }
+
+    /// `MetricName`: The name of the metric associated with the alarm. This is required for an
+    /// alarm based on a metric. For an alarm based on a math expression, you use ``Metrics``
+    /// instead and you can't specify ``MetricName``.
+    pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MetricName", value.into());
+        self
+    }
+
+    /// Sets `MetricName` in place: [`Self::metric_name`] on a value held by `&mut`.
+    pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MetricName", value.into());
+        self
+    }
+
+    /// `MetricName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MetricName")
+    }
+
+    /// `Metrics`: An array that enables you to create an alarm based on the result of a metric math
+    /// expression. Each item in the array either retrieves a metric or performs a math expression.
+    /// If you specify the ``Metrics`` parameter, you cannot specify ``MetricName``, ``Dimensions``, ``Period``, ``Namespace``, ``Statistic``, ``ExtendedStatistic``,
+    /// or ``Unit``.
+    pub fn metrics(mut self, value: impl Into<Val<List<alarm::MetricDataQuery>>>) -> Self {
+        self.core.props.set("Metrics", value.into());
+        self
+    }
+
+    /// Sets `Metrics` in place: [`Self::metrics`] on a value held by `&mut`.
+    pub fn set_metrics(&mut self, value: impl Into<Val<List<alarm::MetricDataQuery>>>) -> &mut Self {
+        self.core.props.set("Metrics", value.into());
+        self
+    }
+
+    /// `Metrics` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metrics(&self) -> ::std::option::Option<Val<List<alarm::MetricDataQuery>>> {
+        crate::cfn::get_prop(&self.core.props, "Metrics")
+    }
+
+    /// `Namespace`: The namespace of the metric associated with the alarm. This is required for an
+    /// alarm based on a metric. For an alarm based on a math expression, you can't specify ``Namespace``
+    /// and you use ``Metrics`` instead. For a list of namespaces for metrics from AWS services, see
+    /// Services That Publish Metrics. (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/aws-services-cloudwatch-metrics.html>)
+    pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Namespace", value.into());
+        self
+    }
+
+    /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+    pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Namespace", value.into());
+        self
+    }
+
+    /// `Namespace` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Namespace")
+    }
+
+    /// `OKActions`: The actions to execute when this alarm transitions to the ``OK`` state from any
+    /// other state. Each action is specified as an Amazon Resource Name (ARN).
+    pub fn ok_actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("OKActions", value.into());
+        self
+    }
+
+    /// Sets `OKActions` in place: [`Self::ok_actions`] on a value held by `&mut`.
+    pub fn set_ok_actions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("OKActions", value.into());
+        self
+    }
+
+    /// `OKActions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ok_actions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "OKActions")
+    }
+
+    /// `Period`: The period, in seconds, over which the statistic is applied. This is required for
+    /// an alarm based on a metric. Valid values are 10, 20, 30, 60, and any multiple of 60. For an
+    /// alarm based on a math expression, you can't specify ``Period``, and instead you use the ``Metrics``
+    /// parameter. *Minimum:* 10
+    pub fn period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Period", value.into());
+        self
+    }
+
+    /// Sets `Period` in place: [`Self::period`] on a value held by `&mut`.
+    pub fn set_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Period", value.into());
+        self
+    }
+
+    /// `Period` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Period")
+    }
+
+    /// `Statistic`: The statistic for the metric associated with the alarm, other than percentile.
+    /// For percentile statistics, use ``ExtendedStatistic``. For an alarm based on a metric, you
+    /// must specify either ``Statistic`` or ``ExtendedStatistic`` but not both. For an alarm based
+    /// on a math expression, you can't specify ``Statistic``. Instead, you use ``Metrics``.
+    pub fn statistic(mut self, value: impl Into<Val<alarm::Statistic>>) -> Self {
+        self.core.props.set("Statistic", value.into());
+        self
+    }
+
+    /// Sets `Statistic` in place: [`Self::statistic`] on a value held by `&mut`.
+    pub fn set_statistic(&mut self, value: impl Into<Val<alarm::Statistic>>) -> &mut Self {
+        self.core.props.set("Statistic", value.into());
+        self
+    }
+
+    /// `Statistic` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_statistic(&self) -> ::std::option::Option<Val<alarm::Statistic>> {
+        crate::cfn::get_prop(&self.core.props, "Statistic")
+    }
+
+    /// `Tags`: A list of key-value pairs to associate with the alarm. You can associate as many as 50
+    /// tags with an alarm. To be able to associate tags with the alarm when you create the alarm,
+    /// you must have the ``cloudwatch:TagResource`` permission. Tags can help you organize and
+    /// categorize your resources. You can also use them to scope user permissions by granting a
+    /// user permission to access or change only resources with certain tag values.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Threshold`: The value to compare with the specified statistic.
+    pub fn threshold(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("Threshold", value.into());
+        self
+    }
+
+    /// Sets `Threshold` in place: [`Self::threshold`] on a value held by `&mut`.
+    pub fn set_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("Threshold", value.into());
+        self
+    }
+
+    /// `Threshold` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_threshold(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "Threshold")
+    }
+
+    /// `ThresholdMetricId`: In an alarm based on an anomaly detection model, this is the ID of the ``ANOMALY_DETECTION_BAND``
+    /// function used as the threshold for the alarm.
+    pub fn threshold_metric_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ThresholdMetricId", value.into());
+        self
+    }
+
+    /// Sets `ThresholdMetricId` in place: [`Self::threshold_metric_id`] on a value held by `&mut`.
+    pub fn set_threshold_metric_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ThresholdMetricId", value.into());
+        self
+    }
+
+    /// `ThresholdMetricId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_threshold_metric_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ThresholdMetricId")
+    }
+
+    /// `TreatMissingData`: Sets how this alarm is to handle missing data points. Valid values are ``breaching``, ``notBreaching``, ``ignore``,
+    /// and ``missing``. For more information, see Configuring How Alarms Treat Missing Data (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data>)
+    /// in the *Amazon User Guide*. If you omit this parameter, the default behavior of ``missing``
+    /// is used.
+    pub fn treat_missing_data(mut self, value: impl Into<Val<alarm::TreatMissingData>>) -> Self {
+        self.core.props.set("TreatMissingData", value.into());
+        self
+    }
+
+    /// Sets `TreatMissingData` in place: [`Self::treat_missing_data`] on a value held by `&mut`.
+    pub fn set_treat_missing_data(&mut self, value: impl Into<Val<alarm::TreatMissingData>>) -> &mut Self {
+        self.core.props.set("TreatMissingData", value.into());
+        self
+    }
+
+    /// `TreatMissingData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_treat_missing_data(&self) -> ::std::option::Option<Val<alarm::TreatMissingData>> {
+        crate::cfn::get_prop(&self.core.props, "TreatMissingData")
+    }
+
+    /// `Unit`: The unit of the metric associated with the alarm. Specify this only if you are
+    /// creating an alarm based on a single metric. Do not specify this if you are specifying a ``Metrics``
+    /// array. You can specify the following values: Seconds, Microseconds, Milliseconds, Bytes,
+    /// Kilobytes, Megabytes, Gigabytes, Terabytes, Bits, Kilobits, Megabits, Gigabits, Terabits,
+    /// Percent, Count, Bytes/Second, Kilobytes/Second, Megabytes/Second, Gigabytes/Second,
+    /// Terabytes/Second, Bits/Second, Kilobits/Second, Megabits/Second, Gigabits/Second,
+    /// Terabits/Second, Count/Second, or None.
+    pub fn unit(mut self, value: impl Into<Val<alarm::Unit>>) -> Self {
+        self.core.props.set("Unit", value.into());
+        self
+    }
+
+    /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+    pub fn set_unit(&mut self, value: impl Into<Val<alarm::Unit>>) -> &mut Self {
+        self.core.props.set("Unit", value.into());
+        self
+    }
+
+    /// `Unit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_unit(&self) -> ::std::option::Option<Val<alarm::Unit>> {
+        crate::cfn::get_prop(&self.core.props, "Unit")
+    }
+
+    /// `WarmUpConfiguration`: The warm-up configuration for the alarm. A warm-up period delays
+    /// alarm evaluation after you create or update the alarm. During the warm-up period, the alarm
+    /// stays in ``INSUFFICIENT_DATA`` and does not perform alarm actions. For more information, see
+    /// Alarm warm-up periods (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-warm-up.html>)
+    /// in the *Amazon CloudWatch User Guide*.
+    pub fn warm_up_configuration(mut self, value: impl Into<Val<alarm::WarmUpConfiguration>>) -> Self {
+        self.core.props.set("WarmUpConfiguration", value.into());
+        self
+    }
+
+    /// Sets `WarmUpConfiguration` in place: [`Self::warm_up_configuration`] on a value held by `&mut`.
+    pub fn set_warm_up_configuration(&mut self, value: impl Into<Val<alarm::WarmUpConfiguration>>) -> &mut Self {
+        self.core.props.set("WarmUpConfiguration", value.into());
+        self
+    }
+
+    /// `WarmUpConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_warm_up_configuration(&self) -> ::std::option::Option<Val<alarm::WarmUpConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "WarmUpConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -287,10 +635,23 @@ pub mod alarm {
             ActionConfiguration { props }
         }
 
-        prop! {
-            /// `AlarmTagsPropagation`: Whether the alarm's tags are included in its action
-            /// notifications and state-change events.
-            props, "AlarmTagsPropagation", alarm_tags_propagation, set_alarm_tags_propagation, get_alarm_tags_propagation, Val<AlarmTagsPropagation>
+        /// `AlarmTagsPropagation`: Whether the alarm's tags are included in its action notifications
+        /// and state-change events.
+        pub fn alarm_tags_propagation(mut self, value: impl Into<Val<AlarmTagsPropagation>>) -> Self {
+            self.props.set("AlarmTagsPropagation", value.into());
+            self
+        }
+
+        /// Sets `AlarmTagsPropagation` in place: [`Self::alarm_tags_propagation`] on a value held by `&mut`.
+        pub fn set_alarm_tags_propagation(&mut self, value: impl Into<Val<AlarmTagsPropagation>>) -> &mut Self {
+            self.props.set("AlarmTagsPropagation", value.into());
+            self
+        }
+
+        /// `AlarmTagsPropagation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarm_tags_propagation(&self) -> ::std::option::Option<Val<AlarmTagsPropagation>> {
+            crate::cfn::get_prop(&self.props, "AlarmTagsPropagation")
         }
     }
 
@@ -312,22 +673,54 @@ pub mod alarm {
             AlarmTagsPropagation { props }
         }
 
-        prop! {
-            /// `Enabled`: Whether the alarm's tags are included in its action notifications and
-            /// state-change events.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludedTagKeys`: The tag keys to leave out. Cannot be specified together with
-            /// IncludedTagKeys.
-            props, "ExcludedTagKeys", excluded_tag_keys, set_excluded_tag_keys, get_excluded_tag_keys, Val<List<String>>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `IncludedTagKeys`: The only tag keys to include. Cannot be specified together with
-            /// ExcludedTagKeys.
-            props, "IncludedTagKeys", included_tag_keys, set_included_tag_keys, get_included_tag_keys, Val<List<String>>
+        /// `ExcludedTagKeys`: The tag keys to leave out. Cannot be specified together with
+        /// IncludedTagKeys.
+        pub fn excluded_tag_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludedTagKeys", value.into());
+            self
+        }
+
+        /// Sets `ExcludedTagKeys` in place: [`Self::excluded_tag_keys`] on a value held by `&mut`.
+        pub fn set_excluded_tag_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludedTagKeys", value.into());
+            self
+        }
+
+        /// `ExcludedTagKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded_tag_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludedTagKeys")
+        }
+
+        /// `IncludedTagKeys`: The only tag keys to include. Cannot be specified together with
+        /// ExcludedTagKeys.
+        pub fn included_tag_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IncludedTagKeys", value.into());
+            self
+        }
+
+        /// Sets `IncludedTagKeys` in place: [`Self::included_tag_keys`] on a value held by `&mut`.
+        pub fn set_included_tag_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IncludedTagKeys", value.into());
+            self
+        }
+
+        /// `IncludedTagKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_included_tag_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IncludedTagKeys")
         }
     }
 
@@ -382,15 +775,28 @@ pub mod alarm {
             Dimension { props }
         }
 
-        prop! {
-            /// `Value`: The value for the dimension, from 1–255 characters in length.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the dimension, from 1–255 characters in length. This dimension
-            /// name must have been included when the metric was published.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -410,9 +816,22 @@ pub mod alarm {
             EvaluationCriteria { props }
         }
 
-        prop! {
-            /// `PromQLCriteria`: The PromQL criteria for the alarm evaluation.
-            props, "PromQLCriteria", prom_ql_criteria, set_prom_ql_criteria, get_prom_ql_criteria, Val<AlarmPromQlCriteria>
+        /// `PromQLCriteria`: The PromQL criteria for the alarm evaluation.
+        pub fn prom_ql_criteria(mut self, value: impl Into<Val<AlarmPromQlCriteria>>) -> Self {
+            self.props.set("PromQLCriteria", value.into());
+            self
+        }
+
+        /// Sets `PromQLCriteria` in place: [`Self::prom_ql_criteria`] on a value held by `&mut`.
+        pub fn set_prom_ql_criteria(&mut self, value: impl Into<Val<AlarmPromQlCriteria>>) -> &mut Self {
+            self.props.set("PromQLCriteria", value.into());
+            self
+        }
+
+        /// `PromQLCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prom_ql_criteria(&self) -> ::std::option::Option<Val<AlarmPromQlCriteria>> {
+            crate::cfn::get_prop(&self.props, "PromQLCriteria")
         }
     }
 
@@ -433,22 +852,61 @@ pub mod alarm {
             AlarmPromQlCriteria { props }
         }
 
-        prop! {
-            /// `PendingPeriod`: The duration, in seconds, that a contributor must be continuously
-            /// breaching before it transitions to the ``ALARM`` state.
-            props, "PendingPeriod", pending_period, set_pending_period, get_pending_period, Val<i64>
+        /// `PendingPeriod`: The duration, in seconds, that a contributor must be continuously breaching
+        /// before it transitions to the ``ALARM`` state.
+        pub fn pending_period(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PendingPeriod", value.into());
+            self
         }
 
-        prop! {
-            /// `Query`: The PromQL query that the alarm evaluates. The query must return a result of
-            /// vector type. Each entry in the vector result represents an alarm contributor.
-            props, "Query", query, set_query, get_query, Val<String>
+        /// Sets `PendingPeriod` in place: [`Self::pending_period`] on a value held by `&mut`.
+        pub fn set_pending_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PendingPeriod", value.into());
+            self
         }
 
-        prop! {
-            /// `RecoveryPeriod`: The duration, in seconds, that a contributor must continuously not be
-            /// breaching before it transitions back to the ``OK`` state.
-            props, "RecoveryPeriod", recovery_period, set_recovery_period, get_recovery_period, Val<i64>
+        /// `PendingPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pending_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PendingPeriod")
+        }
+
+        /// `Query`: The PromQL query that the alarm evaluates. The query must return a result of vector
+        /// type. Each entry in the vector result represents an alarm contributor.
+        pub fn query(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Query", value.into());
+            self
+        }
+
+        /// Sets `Query` in place: [`Self::query`] on a value held by `&mut`.
+        pub fn set_query(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Query", value.into());
+            self
+        }
+
+        /// `Query` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Query")
+        }
+
+        /// `RecoveryPeriod`: The duration, in seconds, that a contributor must continuously not be
+        /// breaching before it transitions back to the ``OK`` state.
+        pub fn recovery_period(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RecoveryPeriod", value.into());
+            self
+        }
+
+        /// Sets `RecoveryPeriod` in place: [`Self::recovery_period`] on a value held by `&mut`.
+        pub fn set_recovery_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RecoveryPeriod", value.into());
+            self
+        }
+
+        /// `RecoveryPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recovery_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RecoveryPeriod")
         }
     }
 
@@ -474,17 +932,43 @@ pub mod alarm {
             EvaluationWindow { props }
         }
 
-        prop! {
-            /// `SlidingWindow`: A sliding window, which advances each time the alarm is evaluated,
-            /// forming a rolling time window. This is the default evaluation window.
-            props, "SlidingWindow", sliding_window, set_sliding_window, get_sliding_window, Val<Json>
+        /// `SlidingWindow`: A sliding window, which advances each time the alarm is evaluated, forming
+        /// a rolling time window. This is the default evaluation window.
+        pub fn sliding_window(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("SlidingWindow", value.into());
+            self
         }
 
-        prop! {
-            /// `WallClockWindow`: A wall clock window, which aligns the evaluated range to fixed clock
-            /// boundaries that match the alarm's period, such as the top of the hour, midnight, or the
-            /// start of the calendar week.
-            props, "WallClockWindow", wall_clock_window, set_wall_clock_window, get_wall_clock_window, Val<WallClockWindow>
+        /// Sets `SlidingWindow` in place: [`Self::sliding_window`] on a value held by `&mut`.
+        pub fn set_sliding_window(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("SlidingWindow", value.into());
+            self
+        }
+
+        /// `SlidingWindow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sliding_window(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "SlidingWindow")
+        }
+
+        /// `WallClockWindow`: A wall clock window, which aligns the evaluated range to fixed clock
+        /// boundaries that match the alarm's period, such as the top of the hour, midnight, or the
+        /// start of the calendar week.
+        pub fn wall_clock_window(mut self, value: impl Into<Val<WallClockWindow>>) -> Self {
+            self.props.set("WallClockWindow", value.into());
+            self
+        }
+
+        /// Sets `WallClockWindow` in place: [`Self::wall_clock_window`] on a value held by `&mut`.
+        pub fn set_wall_clock_window(&mut self, value: impl Into<Val<WallClockWindow>>) -> &mut Self {
+            self.props.set("WallClockWindow", value.into());
+            self
+        }
+
+        /// `WallClockWindow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wall_clock_window(&self) -> ::std::option::Option<Val<WallClockWindow>> {
+            crate::cfn::get_prop(&self.props, "WallClockWindow")
         }
     }
 
@@ -510,14 +994,27 @@ pub mod alarm {
             WallClockWindow { props }
         }
 
-        prop! {
-            /// `Timezone`: The time zone to use when the alarm aligns the evaluation window to clock
-            /// boundaries. You can specify an IANA time zone name (for example, ``America/New_York``),
-            /// a fixed UTC offset (for example, ``+05:30``), or an offset-prefixed identifier (for
-            /// example, ``UTC+05:30``). The offset must be aligned to a multiple of 5 minutes. If you
-            /// don't specify a time zone, CloudWatch uses ``UTC``. The time zone affects window
-            /// alignment for all periods, including periods of one hour or shorter.
-            props, "Timezone", timezone, set_timezone, get_timezone, Val<String>
+        /// `Timezone`: The time zone to use when the alarm aligns the evaluation window to clock
+        /// boundaries. You can specify an IANA time zone name (for example, ``America/New_York``), a
+        /// fixed UTC offset (for example, ``+05:30``), or an offset-prefixed identifier (for example, ``UTC+05:30``).
+        /// The offset must be aligned to a multiple of 5 minutes. If you don't specify a time zone,
+        /// CloudWatch uses ``UTC``. The time zone affects window alignment for all periods, including
+        /// periods of one hour or shorter.
+        pub fn timezone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Timezone", value.into());
+            self
+        }
+
+        /// Sets `Timezone` in place: [`Self::timezone`] on a value held by `&mut`.
+        pub fn set_timezone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Timezone", value.into());
+            self
+        }
+
+        /// `Timezone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timezone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Timezone")
         }
     }
 
@@ -546,65 +1043,146 @@ pub mod alarm {
             MetricDataQuery { props }
         }
 
-        prop! {
-            /// `Id`: A short name used to tie this object to the results in the response. This name
-            /// must be unique within a single call to ``GetMetricData``. If you are performing math
-            /// expressions on this set of data, this name represents that data and can serve as a
-            /// variable in the mathematical expression. The valid characters are letters, numbers, and
-            /// underscore. The first character must be a lowercase letter.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `AccountId`: The ID of the account where the metrics are located, if this is a
-            /// cross-account alarm.
-            props, "AccountId", account_id, set_account_id, get_account_id, Val<String>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `Expression`: The math expression to be performed on the returned data, if this object
-            /// is performing a math expression. This expression can use the ``Id`` of the other metrics
-            /// to refer to those metrics, and can also use the ``Id`` of other expressions to use the
-            /// result of those expressions. For more information about metric math expressions, see
-            /// Metric Math Syntax and Functions (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax>)
-            /// in the *User Guide*. Within each MetricDataQuery object, you must specify either ``Expression``
-            /// or ``MetricStat`` but not …
-            props, "Expression", expression, set_expression, get_expression, Val<String>
+        /// `AccountId`: The ID of the account where the metrics are located, if this is a cross-account
+        /// alarm.
+        pub fn account_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `Label`: A human-readable label for this metric or expression. This is especially useful
-            /// if this is an expression, so that you know what the value represents. If the metric or
-            /// expression is shown in a CW dashboard widget, the label is shown. If ``Label`` is
-            /// omitted, CW generates a default.
-            props, "Label", label, set_label, get_label, Val<String>
+        /// Sets `AccountId` in place: [`Self::account_id`] on a value held by `&mut`.
+        pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricStat`: The metric to be returned, along with statistics, period, and units. Use
-            /// this parameter only if this object is retrieving a metric and not performing a math
-            /// expression on returned data. Within one MetricDataQuery object, you must specify either ``Expression``
-            /// or ``MetricStat`` but not both.
-            props, "MetricStat", metric_stat, set_metric_stat, get_metric_stat, Val<MetricStat>
+        /// `AccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountId")
         }
 
-        prop! {
-            /// `Period`: The granularity, in seconds, of the returned data points. For metrics with
-            /// regular resolution, a period can be as short as one minute (60 seconds) and must be a
-            /// multiple of 60. For high-resolution metrics that are collected at intervals of less than
-            /// one minute, the period can be 1, 5, 10, 20, 30, 60, or any multiple of 60.
-            /// High-resolution metrics are those metrics stored by a ``PutMetricData`` operation that
-            /// includes a ``StorageResolution of 1 second``.
-            props, "Period", period, set_period, get_period, Val<i64>
+        /// `Expression`: The math expression to be performed on the returned data, if this object is
+        /// performing a math expression. This expression can use the ``Id`` of the other metrics to
+        /// refer to those metrics, and can also use the ``Id`` of other expressions to use the result
+        /// of those expressions. For more information about metric math expressions, see Metric Math
+        /// Syntax and Functions (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax>)
+        /// in the *User Guide*. Within each MetricDataQuery object, you must specify either ``Expression``
+        /// or ``MetricStat`` but not …
+        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `ReturnData`: This option indicates whether to return the timestamps and raw data values
-            /// of this metric. When you create an alarm based on a metric math expression, specify ``True``
-            /// for this value for only the one math expression that the alarm is based on. You must
-            /// specify ``False`` for ``ReturnData`` for all the other metrics and expressions used in
-            /// the alarm. This field is required.
-            props, "ReturnData", return_data, set_return_data, get_return_data, Val<bool>
+        /// Sets `Expression` in place: [`Self::expression`] on a value held by `&mut`.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
+        }
+
+        /// `Label`: A human-readable label for this metric or expression. This is especially useful if
+        /// this is an expression, so that you know what the value represents. If the metric or
+        /// expression is shown in a CW dashboard widget, the label is shown. If ``Label`` is omitted,
+        /// CW generates a default.
+        pub fn label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Label", value.into());
+            self
+        }
+
+        /// Sets `Label` in place: [`Self::label`] on a value held by `&mut`.
+        pub fn set_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Label", value.into());
+            self
+        }
+
+        /// `Label` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Label")
+        }
+
+        /// `MetricStat`: The metric to be returned, along with statistics, period, and units. Use this
+        /// parameter only if this object is retrieving a metric and not performing a math expression on
+        /// returned data. Within one MetricDataQuery object, you must specify either ``Expression`` or ``MetricStat``
+        /// but not both.
+        pub fn metric_stat(mut self, value: impl Into<Val<MetricStat>>) -> Self {
+            self.props.set("MetricStat", value.into());
+            self
+        }
+
+        /// Sets `MetricStat` in place: [`Self::metric_stat`] on a value held by `&mut`.
+        pub fn set_metric_stat(&mut self, value: impl Into<Val<MetricStat>>) -> &mut Self {
+            self.props.set("MetricStat", value.into());
+            self
+        }
+
+        /// `MetricStat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_stat(&self) -> ::std::option::Option<Val<MetricStat>> {
+            crate::cfn::get_prop(&self.props, "MetricStat")
+        }
+
+        /// `Period`: The granularity, in seconds, of the returned data points. For metrics with regular
+        /// resolution, a period can be as short as one minute (60 seconds) and must be a multiple of 60.
+        /// For high-resolution metrics that are collected at intervals of less than one minute, the
+        /// period can be 1, 5, 10, 20, 30, 60, or any multiple of 60. High-resolution metrics are those
+        /// metrics stored by a ``PutMetricData`` operation that includes a ``StorageResolution of 1
+        /// second``.
+        pub fn period(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Period", value.into());
+            self
+        }
+
+        /// Sets `Period` in place: [`Self::period`] on a value held by `&mut`.
+        pub fn set_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Period", value.into());
+            self
+        }
+
+        /// `Period` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Period")
+        }
+
+        /// `ReturnData`: This option indicates whether to return the timestamps and raw data values of
+        /// this metric. When you create an alarm based on a metric math expression, specify ``True``
+        /// for this value for only the one math expression that the alarm is based on. You must specify ``False``
+        /// for ``ReturnData`` for all the other metrics and expressions used in the alarm. This field
+        /// is required.
+        pub fn return_data(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReturnData", value.into());
+            self
+        }
+
+        /// Sets `ReturnData` in place: [`Self::return_data`] on a value held by `&mut`.
+        pub fn set_return_data(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReturnData", value.into());
+            self
+        }
+
+        /// `ReturnData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_return_data(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReturnData")
         }
     }
 
@@ -644,37 +1222,62 @@ pub mod alarm {
             MetricStat { props }
         }
 
-        prop! {
-            /// `Stat`: The statistic to return. It can include any CW statistic or extended statistic.
-            /// For a list of valid values, see the table in Statistics (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Statistic>)
-            /// in the *User Guide*.
-            props, "Stat", _, set_stat, get_stat, Val<String>
+        /// Sets `Stat`, which `new` took, in place.
+        pub fn set_stat(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Stat", value.into());
+            self
         }
 
-        prop! {
-            /// `Period`: The granularity, in seconds, of the returned data points. For metrics with
-            /// regular resolution, a period can be as short as one minute (60 seconds) and must be a
-            /// multiple of 60. For high-resolution metrics that are collected at intervals of less than
-            /// one minute, the period can be 1, 5, 10, 20, 30, 60, or any multiple of 60.
-            /// High-resolution metrics are those metrics stored by a ``PutMetricData`` call that
-            /// includes a ``StorageResolution`` of 1 second. If the ``StartTime`` parameter specifies a
-            /// time stamp that is greater than 3 hours ago, you must specify the period as follows or
-            /// no data points …
-            props, "Period", _, set_period, get_period, Val<i64>
+        /// `Stat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stat(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Stat")
         }
 
-        prop! {
-            /// `Metric`: The metric to return, including the metric name, namespace, and dimensions.
-            props, "Metric", _, set_metric, get_metric, Val<Metric>
+        /// Sets `Period`, which `new` took, in place.
+        pub fn set_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Period", value.into());
+            self
         }
 
-        prop! {
-            /// `Unit`: The unit to use for the returned data points. Valid values are: Seconds,
-            /// Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, Bits,
-            /// Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second, Kilobytes/Second,
-            /// Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second,
-            /// Megabits/Second, Gigabits/Second, Terabits/Second, Count/Second, or None.
-            props, "Unit", unit, set_unit, get_unit, Val<MetricStatUnit>
+        /// `Period` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Period")
+        }
+
+        /// Sets `Metric`, which `new` took, in place.
+        pub fn set_metric(&mut self, value: impl Into<Val<Metric>>) -> &mut Self {
+            self.props.set("Metric", value.into());
+            self
+        }
+
+        /// `Metric` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric(&self) -> ::std::option::Option<Val<Metric>> {
+            crate::cfn::get_prop(&self.props, "Metric")
+        }
+
+        /// `Unit`: The unit to use for the returned data points. Valid values are: Seconds,
+        /// Microseconds, Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, Bits,
+        /// Kilobits, Megabits, Gigabits, Terabits, Percent, Count, Bytes/Second, Kilobytes/Second,
+        /// Megabytes/Second, Gigabytes/Second, Terabytes/Second, Bits/Second, Kilobits/Second,
+        /// Megabits/Second, Gigabits/Second, Terabits/Second, Count/Second, or None.
+        pub fn unit(mut self, value: impl Into<Val<MetricStatUnit>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<MetricStatUnit>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<MetricStatUnit>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -695,21 +1298,60 @@ pub mod alarm {
             Metric { props }
         }
 
-        prop! {
-            /// `Dimensions`: The metric dimensions that you want to be used for the metric that the
-            /// alarm will watch.
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<Dimension>>
+        /// `Dimensions`: The metric dimensions that you want to be used for the metric that the alarm
+        /// will watch.
+        pub fn dimensions(mut self, value: impl Into<Val<List<Dimension>>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricName`: The name of the metric that you want the alarm to watch. This is a
-            /// required field.
-            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<List<Dimension>>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `Namespace`: The namespace of the metric that the alarm will watch.
-            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<List<Dimension>>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
+        }
+
+        /// `MetricName`: The name of the metric that you want the alarm to watch. This is a required
+        /// field.
+        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// Sets `MetricName` in place: [`Self::metric_name`] on a value held by `&mut`.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
+        }
+
+        /// `Namespace`: The namespace of the metric that the alarm will watch.
+        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
         }
     }
 
@@ -965,23 +1607,50 @@ pub mod alarm {
             WarmUpConfiguration { props }
         }
 
-        prop! {
-            /// `OnlyStartEvaluatingAfterWarmUpPeriodEnds`: Specifies whether the alarm waits for the
-            /// full warm-up period before it starts to evaluate. The default is ``false``. If ``true``,
-            /// the alarm waits the entire ``WarmUpPeriodDurationInMinutes`` before it starts to
-            /// evaluate, even if metric data arrives earlier. If ``false``, the alarm ends the warm-up
-            /// period early. Evaluation begins as soon as the alarm has enough metric data to fill its
-            /// evaluation window.
-            props, "OnlyStartEvaluatingAfterWarmUpPeriodEnds", only_start_evaluating_after_warm_up_period_ends, set_only_start_evaluating_after_warm_up_period_ends, get_only_start_evaluating_after_warm_up_period_ends, Val<bool>
+        /// `OnlyStartEvaluatingAfterWarmUpPeriodEnds`: Specifies whether the alarm waits for the full
+        /// warm-up period before it starts to evaluate. The default is ``false``. If ``true``, the
+        /// alarm waits the entire ``WarmUpPeriodDurationInMinutes`` before it starts to evaluate, even
+        /// if metric data arrives earlier. If ``false``, the alarm ends the warm-up period early.
+        /// Evaluation begins as soon as the alarm has enough metric data to fill its evaluation window.
+        pub fn only_start_evaluating_after_warm_up_period_ends(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("OnlyStartEvaluatingAfterWarmUpPeriodEnds", value.into());
+            self
         }
 
-        prop! {
-            /// `WarmUpPeriodDurationInMinutes`: The length of the warm-up period, in minutes. After you
-            /// create or update the alarm, the alarm stays in ``INSUFFICIENT_DATA`` for this duration.
-            /// During this time, the alarm does not perform alarm actions. You can change this value at
-            /// any time, including after the warm-up period ends. If you change it after the warm-up
-            /// period ends, the new value does not restart the warm-up period.
-            props, "WarmUpPeriodDurationInMinutes", warm_up_period_duration_in_minutes, set_warm_up_period_duration_in_minutes, get_warm_up_period_duration_in_minutes, Val<i64>
+        /// Sets `OnlyStartEvaluatingAfterWarmUpPeriodEnds` in place: [`Self::only_start_evaluating_after_warm_up_period_ends`]
+        /// on a value held by `&mut`.
+        pub fn set_only_start_evaluating_after_warm_up_period_ends(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OnlyStartEvaluatingAfterWarmUpPeriodEnds", value.into());
+            self
+        }
+
+        /// `OnlyStartEvaluatingAfterWarmUpPeriodEnds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_only_start_evaluating_after_warm_up_period_ends(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OnlyStartEvaluatingAfterWarmUpPeriodEnds")
+        }
+
+        /// `WarmUpPeriodDurationInMinutes`: The length of the warm-up period, in minutes. After you
+        /// create or update the alarm, the alarm stays in ``INSUFFICIENT_DATA`` for this duration.
+        /// During this time, the alarm does not perform alarm actions. You can change this value at any
+        /// time, including after the warm-up period ends. If you change it after the warm-up period
+        /// ends, the new value does not restart the warm-up period.
+        pub fn warm_up_period_duration_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("WarmUpPeriodDurationInMinutes", value.into());
+            self
+        }
+
+        /// Sets `WarmUpPeriodDurationInMinutes` in place: [`Self::warm_up_period_duration_in_minutes`]
+        /// on a value held by `&mut`.
+        pub fn set_warm_up_period_duration_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("WarmUpPeriodDurationInMinutes", value.into());
+            self
+        }
+
+        /// `WarmUpPeriodDurationInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_warm_up_period_duration_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "WarmUpPeriodDurationInMinutes")
         }
     }
 }
@@ -1008,41 +1677,126 @@ impl AlarmMuteRule {
         AlarmMuteRule { core }
     }
 
-    prop! {
-        /// `Description`: The description of the AlarmMuteRule
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the AlarmMuteRule
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ExpireDate`: The date, with the same timezone offset as "ScheduleTimezone" after which
-        /// the alarm mute rule will be expired.
-        core.props, "ExpireDate", expire_date, set_expire_date, get_expire_date, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `MuteTargets`: Targets to be muted
-        core.props, "MuteTargets", mute_targets, set_mute_targets, get_mute_targets, Val<alarm_mute_rule::MuteTargets>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: The name of the AlarmMuteRule
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `ExpireDate`: The date, with the same timezone offset as "ScheduleTimezone" after which the
+    /// alarm mute rule will be expired.
+    pub fn expire_date(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExpireDate", value.into());
+        self
     }
 
-    prop! {
-        /// `Rule`: The rule for the mute
-        core.props, "Rule", _, set_rule, get_rule, Val<alarm_mute_rule::Rule>
+    /// Sets `ExpireDate` in place: [`Self::expire_date`] on a value held by `&mut`.
+    pub fn set_expire_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExpireDate", value.into());
+        self
     }
 
-    prop! {
-        /// `StartDate`: The date, with the same timezone offset as "ScheduleTimezone", after which
-        /// the alarm mute rule will become active.
-        core.props, "StartDate", start_date, set_start_date, get_start_date, Val<String>
+    /// `ExpireDate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_expire_date(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExpireDate")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `MuteTargets`: Targets to be muted
+    pub fn mute_targets(mut self, value: impl Into<Val<alarm_mute_rule::MuteTargets>>) -> Self {
+        self.core.props.set("MuteTargets", value.into());
+        self
+    }
+
+    /// Sets `MuteTargets` in place: [`Self::mute_targets`] on a value held by `&mut`.
+    pub fn set_mute_targets(&mut self, value: impl Into<Val<alarm_mute_rule::MuteTargets>>) -> &mut Self {
+        self.core.props.set("MuteTargets", value.into());
+        self
+    }
+
+    /// `MuteTargets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mute_targets(&self) -> ::std::option::Option<Val<alarm_mute_rule::MuteTargets>> {
+        crate::cfn::get_prop(&self.core.props, "MuteTargets")
+    }
+
+    /// `Name`: The name of the AlarmMuteRule
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Rule`, which `new` took, in place.
+    pub fn set_rule(&mut self, value: impl Into<Val<alarm_mute_rule::Rule>>) -> &mut Self {
+        self.core.props.set("Rule", value.into());
+        self
+    }
+
+    /// `Rule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule(&self) -> ::std::option::Option<Val<alarm_mute_rule::Rule>> {
+        crate::cfn::get_prop(&self.core.props, "Rule")
+    }
+
+    /// `StartDate`: The date, with the same timezone offset as "ScheduleTimezone", after which the
+    /// alarm mute rule will become active.
+    pub fn start_date(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StartDate", value.into());
+        self
+    }
+
+    /// Sets `StartDate` in place: [`Self::start_date`] on a value held by `&mut`.
+    pub fn set_start_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StartDate", value.into());
+        self
+    }
+
+    /// `StartDate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_start_date(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StartDate")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1098,9 +1852,16 @@ pub mod alarm_mute_rule {
             MuteTargets { props }
         }
 
-        prop! {
-            /// `AlarmNames`: The alarm names to be mute by the AlarmMuteRule
-            props, "AlarmNames", _, set_alarm_names, get_alarm_names, Val<List<String>>
+        /// Sets `AlarmNames`, which `new` took, in place.
+        pub fn set_alarm_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AlarmNames", value.into());
+            self
+        }
+
+        /// `AlarmNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarm_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AlarmNames")
         }
     }
 
@@ -1121,9 +1882,16 @@ pub mod alarm_mute_rule {
             Rule { props }
         }
 
-        prop! {
-            /// `Schedule`: Schedule for the mute to be active
-            props, "Schedule", _, set_schedule, get_schedule, Val<RuleSchedule>
+        /// Sets `Schedule`, which `new` took, in place.
+        pub fn set_schedule(&mut self, value: impl Into<Val<RuleSchedule>>) -> &mut Self {
+            self.props.set("Schedule", value.into());
+            self
+        }
+
+        /// `Schedule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule(&self) -> ::std::option::Option<Val<RuleSchedule>> {
+            crate::cfn::get_prop(&self.props, "Schedule")
         }
     }
 
@@ -1146,19 +1914,46 @@ pub mod alarm_mute_rule {
             RuleSchedule { props }
         }
 
-        prop! {
-            /// `Duration`: The duration of the schedule when it triggers
-            props, "Duration", _, set_duration, get_duration, Val<String>
+        /// Sets `Duration`, which `new` took, in place.
+        pub fn set_duration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Duration", value.into());
+            self
         }
 
-        prop! {
-            /// `Expression`: The expression of the schedule
-            props, "Expression", _, set_expression, get_expression, Val<String>
+        /// `Duration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Duration")
         }
 
-        prop! {
-            /// `Timezone`: The timezone of the schedule
-            props, "Timezone", timezone, set_timezone, get_timezone, Val<String>
+        /// Sets `Expression`, which `new` took, in place.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
+        }
+
+        /// `Timezone`: The timezone of the schedule
+        pub fn timezone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Timezone", value.into());
+            self
+        }
+
+        /// Sets `Timezone` in place: [`Self::timezone`] on a value held by `&mut`.
+        pub fn set_timezone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Timezone", value.into());
+            self
+        }
+
+        /// `Timezone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timezone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Timezone")
         }
     }
 }
@@ -1182,44 +1977,150 @@ impl AnomalyDetector {
         AnomalyDetector { core }
     }
 
-    prop! {
-        /// `Configuration`.
-        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<anomaly_detector::Configuration>
+    /// `Configuration`.
+    pub fn configuration(mut self, value: impl Into<Val<anomaly_detector::Configuration>>) -> Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Dimensions`.
-        core.props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<anomaly_detector::Dimension>>
+    /// Sets `Configuration` in place: [`Self::configuration`] on a value held by `&mut`.
+    pub fn set_configuration(&mut self, value: impl Into<Val<anomaly_detector::Configuration>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `MetricCharacteristics`.
-        core.props, "MetricCharacteristics", metric_characteristics, set_metric_characteristics, get_metric_characteristics, Val<anomaly_detector::MetricCharacteristics>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<anomaly_detector::Configuration>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `MetricMathAnomalyDetector`.
-        core.props, "MetricMathAnomalyDetector", metric_math_anomaly_detector, set_metric_math_anomaly_detector, get_metric_math_anomaly_detector, Val<anomaly_detector::MetricMathAnomalyDetector>
+    /// `Dimensions`.
+    pub fn dimensions(mut self, value: impl Into<Val<List<anomaly_detector::Dimension>>>) -> Self {
+        self.core.props.set("Dimensions", value.into());
+        self
     }
 
-    prop! {
-        /// `MetricName`.
-        core.props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
+    /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+    pub fn set_dimensions(&mut self, value: impl Into<Val<List<anomaly_detector::Dimension>>>) -> &mut Self {
+        self.core.props.set("Dimensions", value.into());
+        self
     }
 
-    prop! {
-        /// `Namespace`.
-        core.props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+    /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dimensions(&self) -> ::std::option::Option<Val<List<anomaly_detector::Dimension>>> {
+        crate::cfn::get_prop(&self.core.props, "Dimensions")
     }
 
-    prop! {
-        /// `SingleMetricAnomalyDetector`.
-        core.props, "SingleMetricAnomalyDetector", single_metric_anomaly_detector, set_single_metric_anomaly_detector, get_single_metric_anomaly_detector, Val<anomaly_detector::SingleMetricAnomalyDetector>
+    /// `MetricCharacteristics`.
+    pub fn metric_characteristics(mut self, value: impl Into<Val<anomaly_detector::MetricCharacteristics>>) -> Self {
+        self.core.props.set("MetricCharacteristics", value.into());
+        self
     }
 
-    prop! {
-        /// `Stat`.
-        core.props, "Stat", stat, set_stat, get_stat, Val<String>
+    /// Sets `MetricCharacteristics` in place: [`Self::metric_characteristics`] on a value held by `&mut`.
+    pub fn set_metric_characteristics(&mut self, value: impl Into<Val<anomaly_detector::MetricCharacteristics>>) -> &mut Self {
+        self.core.props.set("MetricCharacteristics", value.into());
+        self
+    }
+
+    /// `MetricCharacteristics` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metric_characteristics(&self) -> ::std::option::Option<Val<anomaly_detector::MetricCharacteristics>> {
+        crate::cfn::get_prop(&self.core.props, "MetricCharacteristics")
+    }
+
+    /// `MetricMathAnomalyDetector`.
+    pub fn metric_math_anomaly_detector(mut self, value: impl Into<Val<anomaly_detector::MetricMathAnomalyDetector>>) -> Self {
+        self.core.props.set("MetricMathAnomalyDetector", value.into());
+        self
+    }
+
+    /// Sets `MetricMathAnomalyDetector` in place: [`Self::metric_math_anomaly_detector`] on a value
+    /// held by `&mut`.
+    pub fn set_metric_math_anomaly_detector(&mut self, value: impl Into<Val<anomaly_detector::MetricMathAnomalyDetector>>) -> &mut Self {
+        self.core.props.set("MetricMathAnomalyDetector", value.into());
+        self
+    }
+
+    /// `MetricMathAnomalyDetector` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metric_math_anomaly_detector(&self) -> ::std::option::Option<Val<anomaly_detector::MetricMathAnomalyDetector>> {
+        crate::cfn::get_prop(&self.core.props, "MetricMathAnomalyDetector")
+    }
+
+    /// `MetricName`.
+    pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MetricName", value.into());
+        self
+    }
+
+    /// Sets `MetricName` in place: [`Self::metric_name`] on a value held by `&mut`.
+    pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MetricName", value.into());
+        self
+    }
+
+    /// `MetricName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MetricName")
+    }
+
+    /// `Namespace`.
+    pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Namespace", value.into());
+        self
+    }
+
+    /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+    pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Namespace", value.into());
+        self
+    }
+
+    /// `Namespace` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Namespace")
+    }
+
+    /// `SingleMetricAnomalyDetector`.
+    pub fn single_metric_anomaly_detector(mut self, value: impl Into<Val<anomaly_detector::SingleMetricAnomalyDetector>>) -> Self {
+        self.core.props.set("SingleMetricAnomalyDetector", value.into());
+        self
+    }
+
+    /// Sets `SingleMetricAnomalyDetector` in place: [`Self::single_metric_anomaly_detector`] on a
+    /// value held by `&mut`.
+    pub fn set_single_metric_anomaly_detector(&mut self, value: impl Into<Val<anomaly_detector::SingleMetricAnomalyDetector>>) -> &mut Self {
+        self.core.props.set("SingleMetricAnomalyDetector", value.into());
+        self
+    }
+
+    /// `SingleMetricAnomalyDetector` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_single_metric_anomaly_detector(&self) -> ::std::option::Option<Val<anomaly_detector::SingleMetricAnomalyDetector>> {
+        crate::cfn::get_prop(&self.core.props, "SingleMetricAnomalyDetector")
+    }
+
+    /// `Stat`.
+    pub fn stat(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Stat", value.into());
+        self
+    }
+
+    /// Sets `Stat` in place: [`Self::stat`] on a value held by `&mut`.
+    pub fn set_stat(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Stat", value.into());
+        self
+    }
+
+    /// `Stat` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stat(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Stat")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1255,14 +2156,40 @@ pub mod anomaly_detector {
             Configuration { props }
         }
 
-        prop! {
-            /// `ExcludedTimeRanges`.
-            props, "ExcludedTimeRanges", excluded_time_ranges, set_excluded_time_ranges, get_excluded_time_ranges, Val<List<Range>>
+        /// `ExcludedTimeRanges`.
+        pub fn excluded_time_ranges(mut self, value: impl Into<Val<List<Range>>>) -> Self {
+            self.props.set("ExcludedTimeRanges", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricTimeZone`.
-            props, "MetricTimeZone", metric_time_zone, set_metric_time_zone, get_metric_time_zone, Val<String>
+        /// Sets `ExcludedTimeRanges` in place: [`Self::excluded_time_ranges`] on a value held by `&mut`.
+        pub fn set_excluded_time_ranges(&mut self, value: impl Into<Val<List<Range>>>) -> &mut Self {
+            self.props.set("ExcludedTimeRanges", value.into());
+            self
+        }
+
+        /// `ExcludedTimeRanges` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded_time_ranges(&self) -> ::std::option::Option<Val<List<Range>>> {
+            crate::cfn::get_prop(&self.props, "ExcludedTimeRanges")
+        }
+
+        /// `MetricTimeZone`.
+        pub fn metric_time_zone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MetricTimeZone", value.into());
+            self
+        }
+
+        /// Sets `MetricTimeZone` in place: [`Self::metric_time_zone`] on a value held by `&mut`.
+        pub fn set_metric_time_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricTimeZone", value.into());
+            self
+        }
+
+        /// `MetricTimeZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_time_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricTimeZone")
         }
     }
 
@@ -1285,14 +2212,28 @@ pub mod anomaly_detector {
             Range { props }
         }
 
-        prop! {
-            /// `EndTime`.
-            props, "EndTime", _, set_end_time, get_end_time, Val<String>
+        /// Sets `EndTime`, which `new` took, in place.
+        pub fn set_end_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndTime", value.into());
+            self
         }
 
-        prop! {
-            /// `StartTime`.
-            props, "StartTime", _, set_start_time, get_start_time, Val<String>
+        /// `EndTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndTime")
+        }
+
+        /// Sets `StartTime`, which `new` took, in place.
+        pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
         }
     }
 
@@ -1315,14 +2256,28 @@ pub mod anomaly_detector {
             Dimension { props }
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1341,9 +2296,22 @@ pub mod anomaly_detector {
             MetricCharacteristics { props }
         }
 
-        prop! {
-            /// `PeriodicSpikes`.
-            props, "PeriodicSpikes", periodic_spikes, set_periodic_spikes, get_periodic_spikes, Val<bool>
+        /// `PeriodicSpikes`.
+        pub fn periodic_spikes(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("PeriodicSpikes", value.into());
+            self
+        }
+
+        /// Sets `PeriodicSpikes` in place: [`Self::periodic_spikes`] on a value held by `&mut`.
+        pub fn set_periodic_spikes(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PeriodicSpikes", value.into());
+            self
+        }
+
+        /// `PeriodicSpikes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_periodic_spikes(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PeriodicSpikes")
         }
     }
 
@@ -1362,9 +2330,22 @@ pub mod anomaly_detector {
             MetricMathAnomalyDetector { props }
         }
 
-        prop! {
-            /// `MetricDataQueries`.
-            props, "MetricDataQueries", metric_data_queries, set_metric_data_queries, get_metric_data_queries, Val<List<MetricDataQuery>>
+        /// `MetricDataQueries`.
+        pub fn metric_data_queries(mut self, value: impl Into<Val<List<MetricDataQuery>>>) -> Self {
+            self.props.set("MetricDataQueries", value.into());
+            self
+        }
+
+        /// Sets `MetricDataQueries` in place: [`Self::metric_data_queries`] on a value held by `&mut`.
+        pub fn set_metric_data_queries(&mut self, value: impl Into<Val<List<MetricDataQuery>>>) -> &mut Self {
+            self.props.set("MetricDataQueries", value.into());
+            self
+        }
+
+        /// `MetricDataQueries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_data_queries(&self) -> ::std::option::Option<Val<List<MetricDataQuery>>> {
+            crate::cfn::get_prop(&self.props, "MetricDataQueries")
         }
     }
 
@@ -1385,39 +2366,124 @@ pub mod anomaly_detector {
             MetricDataQuery { props }
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `AccountId`.
-            props, "AccountId", account_id, set_account_id, get_account_id, Val<String>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `Expression`.
-            props, "Expression", expression, set_expression, get_expression, Val<String>
+        /// `AccountId`.
+        pub fn account_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `Label`.
-            props, "Label", label, set_label, get_label, Val<String>
+        /// Sets `AccountId` in place: [`Self::account_id`] on a value held by `&mut`.
+        pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricStat`.
-            props, "MetricStat", metric_stat, set_metric_stat, get_metric_stat, Val<MetricStat>
+        /// `AccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountId")
         }
 
-        prop! {
-            /// `Period`.
-            props, "Period", period, set_period, get_period, Val<i64>
+        /// `Expression`.
+        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `ReturnData`.
-            props, "ReturnData", return_data, set_return_data, get_return_data, Val<bool>
+        /// Sets `Expression` in place: [`Self::expression`] on a value held by `&mut`.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
+        }
+
+        /// `Label`.
+        pub fn label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Label", value.into());
+            self
+        }
+
+        /// Sets `Label` in place: [`Self::label`] on a value held by `&mut`.
+        pub fn set_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Label", value.into());
+            self
+        }
+
+        /// `Label` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Label")
+        }
+
+        /// `MetricStat`.
+        pub fn metric_stat(mut self, value: impl Into<Val<MetricStat>>) -> Self {
+            self.props.set("MetricStat", value.into());
+            self
+        }
+
+        /// Sets `MetricStat` in place: [`Self::metric_stat`] on a value held by `&mut`.
+        pub fn set_metric_stat(&mut self, value: impl Into<Val<MetricStat>>) -> &mut Self {
+            self.props.set("MetricStat", value.into());
+            self
+        }
+
+        /// `MetricStat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_stat(&self) -> ::std::option::Option<Val<MetricStat>> {
+            crate::cfn::get_prop(&self.props, "MetricStat")
+        }
+
+        /// `Period`.
+        pub fn period(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Period", value.into());
+            self
+        }
+
+        /// Sets `Period` in place: [`Self::period`] on a value held by `&mut`.
+        pub fn set_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Period", value.into());
+            self
+        }
+
+        /// `Period` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Period")
+        }
+
+        /// `ReturnData`.
+        pub fn return_data(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReturnData", value.into());
+            self
+        }
+
+        /// Sets `ReturnData` in place: [`Self::return_data`] on a value held by `&mut`.
+        pub fn set_return_data(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReturnData", value.into());
+            self
+        }
+
+        /// `ReturnData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_return_data(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReturnData")
         }
     }
 
@@ -1446,24 +2512,58 @@ pub mod anomaly_detector {
             MetricStat { props }
         }
 
-        prop! {
-            /// `Stat`.
-            props, "Stat", _, set_stat, get_stat, Val<String>
+        /// Sets `Stat`, which `new` took, in place.
+        pub fn set_stat(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Stat", value.into());
+            self
         }
 
-        prop! {
-            /// `Period`.
-            props, "Period", _, set_period, get_period, Val<i64>
+        /// `Stat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stat(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Stat")
         }
 
-        prop! {
-            /// `Metric`.
-            props, "Metric", _, set_metric, get_metric, Val<Metric>
+        /// Sets `Period`, which `new` took, in place.
+        pub fn set_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Period", value.into());
+            self
         }
 
-        prop! {
-            /// `Unit`.
-            props, "Unit", unit, set_unit, get_unit, Val<String>
+        /// `Period` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Period")
+        }
+
+        /// Sets `Metric`, which `new` took, in place.
+        pub fn set_metric(&mut self, value: impl Into<Val<Metric>>) -> &mut Self {
+            self.props.set("Metric", value.into());
+            self
+        }
+
+        /// `Metric` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric(&self) -> ::std::option::Option<Val<Metric>> {
+            crate::cfn::get_prop(&self.props, "Metric")
+        }
+
+        /// `Unit`.
+        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -1486,19 +2586,46 @@ pub mod anomaly_detector {
             Metric { props }
         }
 
-        prop! {
-            /// `MetricName`.
-            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        /// Sets `MetricName`, which `new` took, in place.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
         }
 
-        prop! {
-            /// `Namespace`.
-            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
         }
 
-        prop! {
-            /// `Dimensions`.
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<Dimension>>
+        /// Sets `Namespace`, which `new` took, in place.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
+        }
+
+        /// `Dimensions`.
+        pub fn dimensions(mut self, value: impl Into<Val<List<Dimension>>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<List<Dimension>>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<List<Dimension>>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
         }
     }
 
@@ -1517,29 +2644,94 @@ pub mod anomaly_detector {
             SingleMetricAnomalyDetector { props }
         }
 
-        prop! {
-            /// `AccountId`.
-            props, "AccountId", account_id, set_account_id, get_account_id, Val<String>
+        /// `AccountId`.
+        pub fn account_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `Dimensions`.
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<Dimension>>
+        /// Sets `AccountId` in place: [`Self::account_id`] on a value held by `&mut`.
+        pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricName`.
-            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
+        /// `AccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountId")
         }
 
-        prop! {
-            /// `Namespace`.
-            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        /// `Dimensions`.
+        pub fn dimensions(mut self, value: impl Into<Val<List<Dimension>>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `Stat`.
-            props, "Stat", stat, set_stat, get_stat, Val<String>
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<List<Dimension>>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<List<Dimension>>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
+        }
+
+        /// `MetricName`.
+        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// Sets `MetricName` in place: [`Self::metric_name`] on a value held by `&mut`.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
+        }
+
+        /// `Namespace`.
+        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
+        }
+
+        /// `Stat`.
+        pub fn stat(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Stat", value.into());
+            self
+        }
+
+        /// Sets `Stat` in place: [`Self::stat`] on a value held by `&mut`.
+        pub fn set_stat(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Stat", value.into());
+            self
+        }
+
+        /// `Stat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stat(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Stat")
         }
     }
 }
@@ -1567,76 +2759,228 @@ impl CompositeAlarm {
         CompositeAlarm { core }
     }
 
-    prop! {
-        /// `ActionConfiguration`: Configuration that applies to the notifications this alarm sends
-        /// when it performs its actions.
-        core.props, "ActionConfiguration", action_configuration, set_action_configuration, get_action_configuration, Val<composite_alarm::ActionConfiguration>
+    /// `ActionConfiguration`: Configuration that applies to the notifications this alarm sends when
+    /// it performs its actions.
+    pub fn action_configuration(mut self, value: impl Into<Val<composite_alarm::ActionConfiguration>>) -> Self {
+        self.core.props.set("ActionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ActionsEnabled`: Indicates whether actions should be executed during any changes to the
-        /// alarm state. The default is TRUE.
-        core.props, "ActionsEnabled", actions_enabled, set_actions_enabled, get_actions_enabled, Val<bool>
+    /// Sets `ActionConfiguration` in place: [`Self::action_configuration`] on a value held by `&mut`.
+    pub fn set_action_configuration(&mut self, value: impl Into<Val<composite_alarm::ActionConfiguration>>) -> &mut Self {
+        self.core.props.set("ActionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ActionsSuppressor`: Actions will be suppressed if the suppressor alarm is in the ALARM
-        /// state. ActionsSuppressor can be an AlarmName or an Amazon Resource Name (ARN) from an
-        /// existing alarm.
-        core.props, "ActionsSuppressor", actions_suppressor, set_actions_suppressor, get_actions_suppressor, Val<String>
+    /// `ActionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action_configuration(&self) -> ::std::option::Option<Val<composite_alarm::ActionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ActionConfiguration")
     }
 
-    prop! {
-        /// `ActionsSuppressorExtensionPeriod`: Actions will be suppressed if WaitPeriod is active.
-        /// The length of time that actions are suppressed is in seconds.
-        core.props, "ActionsSuppressorExtensionPeriod", actions_suppressor_extension_period, set_actions_suppressor_extension_period, get_actions_suppressor_extension_period, Val<i64>
+    /// `ActionsEnabled`: Indicates whether actions should be executed during any changes to the
+    /// alarm state. The default is TRUE.
+    pub fn actions_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ActionsEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `ActionsSuppressorWaitPeriod`: Actions will be suppressed if ExtensionPeriod is active.
-        /// The length of time that actions are suppressed is in seconds.
-        core.props, "ActionsSuppressorWaitPeriod", actions_suppressor_wait_period, set_actions_suppressor_wait_period, get_actions_suppressor_wait_period, Val<i64>
+    /// Sets `ActionsEnabled` in place: [`Self::actions_enabled`] on a value held by `&mut`.
+    pub fn set_actions_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ActionsEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `AlarmActions`: The list of actions to execute when this alarm transitions into an ALARM
-        /// state from any other state. Specify each action as an Amazon Resource Name (ARN).
-        core.props, "AlarmActions", alarm_actions, set_alarm_actions, get_alarm_actions, Val<List<String>>
+    /// `ActionsEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ActionsEnabled")
     }
 
-    prop! {
-        /// `AlarmDescription`: The description of the alarm
-        core.props, "AlarmDescription", alarm_description, set_alarm_description, get_alarm_description, Val<String>
+    /// `ActionsSuppressor`: Actions will be suppressed if the suppressor alarm is in the ALARM
+    /// state. ActionsSuppressor can be an AlarmName or an Amazon Resource Name (ARN) from an
+    /// existing alarm.
+    pub fn actions_suppressor(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ActionsSuppressor", value.into());
+        self
     }
 
-    prop! {
-        /// `AlarmName`: The name of the Composite Alarm
-        core.props, "AlarmName", alarm_name, set_alarm_name, get_alarm_name, Val<String>
+    /// Sets `ActionsSuppressor` in place: [`Self::actions_suppressor`] on a value held by `&mut`.
+    pub fn set_actions_suppressor(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ActionsSuppressor", value.into());
+        self
     }
 
-    prop! {
-        /// `AlarmRule`: Expression which aggregates the state of other Alarms (Metric or Composite
-        /// Alarms)
-        core.props, "AlarmRule", _, set_alarm_rule, get_alarm_rule, Val<String>
+    /// `ActionsSuppressor` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions_suppressor(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ActionsSuppressor")
     }
 
-    prop! {
-        /// `InsufficientDataActions`: The actions to execute when this alarm transitions to the
-        /// INSUFFICIENT_DATA state from any other state. Each action is specified as an Amazon
-        /// Resource Name (ARN).
-        core.props, "InsufficientDataActions", insufficient_data_actions, set_insufficient_data_actions, get_insufficient_data_actions, Val<List<String>>
+    /// `ActionsSuppressorExtensionPeriod`: Actions will be suppressed if WaitPeriod is active. The
+    /// length of time that actions are suppressed is in seconds.
+    pub fn actions_suppressor_extension_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ActionsSuppressorExtensionPeriod", value.into());
+        self
     }
 
-    prop! {
-        /// `OKActions`: The actions to execute when this alarm transitions to the OK state from any
-        /// other state. Each action is specified as an Amazon Resource Name (ARN).
-        core.props, "OKActions", ok_actions, set_ok_actions, get_ok_actions, Val<List<String>>
+    /// Sets `ActionsSuppressorExtensionPeriod` in place: [`Self::actions_suppressor_extension_period`]
+    /// on a value held by `&mut`.
+    pub fn set_actions_suppressor_extension_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ActionsSuppressorExtensionPeriod", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs to associate with the composite alarm. You can
-        /// associate as many as 50 tags with an alarm.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ActionsSuppressorExtensionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions_suppressor_extension_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ActionsSuppressorExtensionPeriod")
+    }
+
+    /// `ActionsSuppressorWaitPeriod`: Actions will be suppressed if ExtensionPeriod is active. The
+    /// length of time that actions are suppressed is in seconds.
+    pub fn actions_suppressor_wait_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ActionsSuppressorWaitPeriod", value.into());
+        self
+    }
+
+    /// Sets `ActionsSuppressorWaitPeriod` in place: [`Self::actions_suppressor_wait_period`] on a
+    /// value held by `&mut`.
+    pub fn set_actions_suppressor_wait_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ActionsSuppressorWaitPeriod", value.into());
+        self
+    }
+
+    /// `ActionsSuppressorWaitPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions_suppressor_wait_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ActionsSuppressorWaitPeriod")
+    }
+
+    /// `AlarmActions`: The list of actions to execute when this alarm transitions into an ALARM
+    /// state from any other state. Specify each action as an Amazon Resource Name (ARN).
+    pub fn alarm_actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AlarmActions", value.into());
+        self
+    }
+
+    /// Sets `AlarmActions` in place: [`Self::alarm_actions`] on a value held by `&mut`.
+    pub fn set_alarm_actions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AlarmActions", value.into());
+        self
+    }
+
+    /// `AlarmActions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alarm_actions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AlarmActions")
+    }
+
+    /// `AlarmDescription`: The description of the alarm
+    pub fn alarm_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AlarmDescription", value.into());
+        self
+    }
+
+    /// Sets `AlarmDescription` in place: [`Self::alarm_description`] on a value held by `&mut`.
+    pub fn set_alarm_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AlarmDescription", value.into());
+        self
+    }
+
+    /// `AlarmDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alarm_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AlarmDescription")
+    }
+
+    /// `AlarmName`: The name of the Composite Alarm
+    pub fn alarm_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AlarmName", value.into());
+        self
+    }
+
+    /// Sets `AlarmName` in place: [`Self::alarm_name`] on a value held by `&mut`.
+    pub fn set_alarm_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AlarmName", value.into());
+        self
+    }
+
+    /// `AlarmName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alarm_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AlarmName")
+    }
+
+    /// Sets `AlarmRule`, which `new` took, in place.
+    pub fn set_alarm_rule(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AlarmRule", value.into());
+        self
+    }
+
+    /// `AlarmRule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alarm_rule(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AlarmRule")
+    }
+
+    /// `InsufficientDataActions`: The actions to execute when this alarm transitions to the
+    /// INSUFFICIENT_DATA state from any other state. Each action is specified as an Amazon Resource
+    /// Name (ARN).
+    pub fn insufficient_data_actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("InsufficientDataActions", value.into());
+        self
+    }
+
+    /// Sets `InsufficientDataActions` in place: [`Self::insufficient_data_actions`] on a value held
+    /// by `&mut`.
+    pub fn set_insufficient_data_actions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("InsufficientDataActions", value.into());
+        self
+    }
+
+    /// `InsufficientDataActions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_insufficient_data_actions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "InsufficientDataActions")
+    }
+
+    /// `OKActions`: The actions to execute when this alarm transitions to the OK state from any
+    /// other state. Each action is specified as an Amazon Resource Name (ARN).
+    pub fn ok_actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("OKActions", value.into());
+        self
+    }
+
+    /// Sets `OKActions` in place: [`Self::ok_actions`] on a value held by `&mut`.
+    pub fn set_ok_actions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("OKActions", value.into());
+        self
+    }
+
+    /// `OKActions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ok_actions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "OKActions")
+    }
+
+    /// `Tags`: A list of key-value pairs to associate with the composite alarm. You can associate
+    /// as many as 50 tags with an alarm.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1673,10 +3017,23 @@ pub mod composite_alarm {
             ActionConfiguration { props }
         }
 
-        prop! {
-            /// `AlarmTagsPropagation`: Whether the alarm's tags are included in its action
-            /// notifications and state-change events.
-            props, "AlarmTagsPropagation", alarm_tags_propagation, set_alarm_tags_propagation, get_alarm_tags_propagation, Val<AlarmTagsPropagation>
+        /// `AlarmTagsPropagation`: Whether the alarm's tags are included in its action notifications
+        /// and state-change events.
+        pub fn alarm_tags_propagation(mut self, value: impl Into<Val<AlarmTagsPropagation>>) -> Self {
+            self.props.set("AlarmTagsPropagation", value.into());
+            self
+        }
+
+        /// Sets `AlarmTagsPropagation` in place: [`Self::alarm_tags_propagation`] on a value held by `&mut`.
+        pub fn set_alarm_tags_propagation(&mut self, value: impl Into<Val<AlarmTagsPropagation>>) -> &mut Self {
+            self.props.set("AlarmTagsPropagation", value.into());
+            self
+        }
+
+        /// `AlarmTagsPropagation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarm_tags_propagation(&self) -> ::std::option::Option<Val<AlarmTagsPropagation>> {
+            crate::cfn::get_prop(&self.props, "AlarmTagsPropagation")
         }
     }
 
@@ -1701,22 +3058,54 @@ pub mod composite_alarm {
             AlarmTagsPropagation { props }
         }
 
-        prop! {
-            /// `Enabled`: Whether the alarm's tags are included in its action notifications and
-            /// state-change events.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludedTagKeys`: The tag keys to leave out. Cannot be specified together with
-            /// IncludedTagKeys.
-            props, "ExcludedTagKeys", excluded_tag_keys, set_excluded_tag_keys, get_excluded_tag_keys, Val<List<String>>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `IncludedTagKeys`: The only tag keys to include. Cannot be specified together with
-            /// ExcludedTagKeys.
-            props, "IncludedTagKeys", included_tag_keys, set_included_tag_keys, get_included_tag_keys, Val<List<String>>
+        /// `ExcludedTagKeys`: The tag keys to leave out. Cannot be specified together with
+        /// IncludedTagKeys.
+        pub fn excluded_tag_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludedTagKeys", value.into());
+            self
+        }
+
+        /// Sets `ExcludedTagKeys` in place: [`Self::excluded_tag_keys`] on a value held by `&mut`.
+        pub fn set_excluded_tag_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludedTagKeys", value.into());
+            self
+        }
+
+        /// `ExcludedTagKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded_tag_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludedTagKeys")
+        }
+
+        /// `IncludedTagKeys`: The only tag keys to include. Cannot be specified together with
+        /// ExcludedTagKeys.
+        pub fn included_tag_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IncludedTagKeys", value.into());
+            self
+        }
+
+        /// Sets `IncludedTagKeys` in place: [`Self::included_tag_keys`] on a value held by `&mut`.
+        pub fn set_included_tag_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IncludedTagKeys", value.into());
+            self
+        }
+
+        /// `IncludedTagKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_included_tag_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IncludedTagKeys")
         }
     }
 }
@@ -1742,22 +3131,54 @@ impl Dashboard {
         Dashboard { core }
     }
 
-    prop! {
-        /// `DashboardBody`: The detailed information about the dashboard in JSON format, including
-        /// the widgets to include and their location on the dashboard
-        core.props, "DashboardBody", _, set_dashboard_body, get_dashboard_body, Val<String>
+    /// Sets `DashboardBody`, which `new` took, in place.
+    pub fn set_dashboard_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DashboardBody", value.into());
+        self
     }
 
-    prop! {
-        /// `DashboardName`: The name of the dashboard. The name must be between 1 and 255
-        /// characters. If you do not specify a name, one will be generated automatically.
-        core.props, "DashboardName", dashboard_name, set_dashboard_name, get_dashboard_name, Val<String>
+    /// `DashboardBody` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dashboard_body(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DashboardBody")
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs to associate with the cloudwatch dashboard. You can
-        /// associate up to 50 tags with a dashboard
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DashboardName`: The name of the dashboard. The name must be between 1 and 255 characters.
+    /// If you do not specify a name, one will be generated automatically.
+    pub fn dashboard_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DashboardName", value.into());
+        self
+    }
+
+    /// Sets `DashboardName` in place: [`Self::dashboard_name`] on a value held by `&mut`.
+    pub fn set_dashboard_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DashboardName", value.into());
+        self
+    }
+
+    /// `DashboardName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dashboard_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DashboardName")
+    }
+
+    /// `Tags`: A list of key-value pairs to associate with the cloudwatch dashboard. You can
+    /// associate up to 50 tags with a dashboard
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1797,29 +3218,77 @@ impl InsightRule {
         InsightRule { core }
     }
 
-    prop! {
-        /// `ApplyOnTransformedLogs`.
-        core.props, "ApplyOnTransformedLogs", apply_on_transformed_logs, set_apply_on_transformed_logs, get_apply_on_transformed_logs, Val<bool>
+    /// `ApplyOnTransformedLogs`.
+    pub fn apply_on_transformed_logs(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ApplyOnTransformedLogs", value.into());
+        self
     }
 
-    prop! {
-        /// `RuleBody`.
-        core.props, "RuleBody", _, set_rule_body, get_rule_body, Val<String>
+    /// Sets `ApplyOnTransformedLogs` in place: [`Self::apply_on_transformed_logs`] on a value held
+    /// by `&mut`.
+    pub fn set_apply_on_transformed_logs(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ApplyOnTransformedLogs", value.into());
+        self
     }
 
-    prop! {
-        /// `RuleName`.
-        core.props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+    /// `ApplyOnTransformedLogs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_apply_on_transformed_logs(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ApplyOnTransformedLogs")
     }
 
-    prop! {
-        /// `RuleState`.
-        core.props, "RuleState", _, set_rule_state, get_rule_state, Val<insight_rule::RuleState>
+    /// Sets `RuleBody`, which `new` took, in place.
+    pub fn set_rule_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleBody", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `RuleBody` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_body(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleBody")
+    }
+
+    /// Sets `RuleName`, which `new` took, in place.
+    pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleName", value.into());
+        self
+    }
+
+    /// `RuleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleName")
+    }
+
+    /// Sets `RuleState`, which `new` took, in place.
+    pub fn set_rule_state(&mut self, value: impl Into<Val<insight_rule::RuleState>>) -> &mut Self {
+        self.core.props.set("RuleState", value.into());
+        self
+    }
+
+    /// `RuleState` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_state(&self) -> ::std::option::Option<Val<insight_rule::RuleState>> {
+        crate::cfn::get_prop(&self.core.props, "RuleState")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1885,38 +3354,104 @@ impl Integration {
         Integration { core }
     }
 
-    prop! {
-        /// `Credential`: Write-only API-key credential material for the integration. Stored
-        /// encrypted and never returned on read.
-        core.props, "Credential", credential, set_credential, get_credential, Val<integration::IntegrationCredential>
+    /// `Credential`: Write-only API-key credential material for the integration. Stored encrypted
+    /// and never returned on read.
+    pub fn credential(mut self, value: impl Into<Val<integration::IntegrationCredential>>) -> Self {
+        self.core.props.set("Credential", value.into());
+        self
     }
 
-    prop! {
-        /// `IntegrationAttributes`: Type-specific configuration attributes (max 50 entries).
-        /// EXTERNAL_AGENT requires 'catalogId'. On update, supplied attributes merge into the
-        /// existing map; omitting a key does not remove it.
-        core.props, "IntegrationAttributes", integration_attributes, set_integration_attributes, get_integration_attributes, Val<Map<String>>
+    /// Sets `Credential` in place: [`Self::credential`] on a value held by `&mut`.
+    pub fn set_credential(&mut self, value: impl Into<Val<integration::IntegrationCredential>>) -> &mut Self {
+        self.core.props.set("Credential", value.into());
+        self
     }
 
-    prop! {
-        /// `IntegrationType`: The type of integration. Immutable after creation.
-        core.props, "IntegrationType", _, set_integration_type, get_integration_type, Val<integration::IntegrationType>
+    /// `Credential` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_credential(&self) -> ::std::option::Option<Val<integration::IntegrationCredential>> {
+        crate::cfn::get_prop(&self.core.props, "Credential")
     }
 
-    prop! {
-        /// `Name`: The customer-supplied name of the integration. Unique per account.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `IntegrationAttributes`: Type-specific configuration attributes (max 50 entries).
+    /// EXTERNAL_AGENT requires 'catalogId'. On update, supplied attributes merge into the existing
+    /// map; omitting a key does not remove it.
+    pub fn integration_attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("IntegrationAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: IAM role ARN the integration assumes. Required for AWS_INTEGRATION (a valid,
-        /// service-assumable IAM role ARN). Not used by AWS_CONFIG_SLREC or EXTERNAL_AGENT.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// Sets `IntegrationAttributes` in place: [`Self::integration_attributes`] on a value held by `&mut`.
+    pub fn set_integration_attributes(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("IntegrationAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags associated with the integration.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `IntegrationAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integration_attributes(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "IntegrationAttributes")
+    }
+
+    /// Sets `IntegrationType`, which `new` took, in place.
+    pub fn set_integration_type(&mut self, value: impl Into<Val<integration::IntegrationType>>) -> &mut Self {
+        self.core.props.set("IntegrationType", value.into());
+        self
+    }
+
+    /// `IntegrationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integration_type(&self) -> ::std::option::Option<Val<integration::IntegrationType>> {
+        crate::cfn::get_prop(&self.core.props, "IntegrationType")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RoleArn`: IAM role ARN the integration assumes. Required for AWS_INTEGRATION (a valid,
+    /// service-assumable IAM role ARN). Not used by AWS_CONFIG_SLREC or EXTERNAL_AGENT.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: Tags associated with the integration.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1979,9 +3514,16 @@ pub mod integration {
             IntegrationCredential { props }
         }
 
-        prop! {
-            /// `ApiKeyCredential`: API-key credential material that can be rotated in place on update.
-            props, "ApiKeyCredential", _, set_api_key_credential, get_api_key_credential, Val<IntegrationCredentialApiKeyCredential>
+        /// Sets `ApiKeyCredential`, which `new` took, in place.
+        pub fn set_api_key_credential(&mut self, value: impl Into<Val<IntegrationCredentialApiKeyCredential>>) -> &mut Self {
+            self.props.set("ApiKeyCredential", value.into());
+            self
+        }
+
+        /// `ApiKeyCredential` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key_credential(&self) -> ::std::option::Option<Val<IntegrationCredentialApiKeyCredential>> {
+            crate::cfn::get_prop(&self.props, "ApiKeyCredential")
         }
     }
 
@@ -2003,9 +3545,16 @@ pub mod integration {
             IntegrationCredentialApiKeyCredential { props }
         }
 
-        prop! {
-            /// `ApiKeyValue`.
-            props, "ApiKeyValue", _, set_api_key_value, get_api_key_value, Val<String>
+        /// Sets `ApiKeyValue`, which `new` took, in place.
+        pub fn set_api_key_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiKeyValue", value.into());
+            self
+        }
+
+        /// `ApiKeyValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiKeyValue")
         }
     }
 
@@ -2069,104 +3618,291 @@ impl LogAlarm {
         LogAlarm { core }
     }
 
-    prop! {
-        /// `ActionConfiguration`: Configuration that applies to the notifications this alarm sends
-        /// when it performs its actions.
-        core.props, "ActionConfiguration", action_configuration, set_action_configuration, get_action_configuration, Val<log_alarm::ActionConfiguration>
+    /// `ActionConfiguration`: Configuration that applies to the notifications this alarm sends when
+    /// it performs its actions.
+    pub fn action_configuration(mut self, value: impl Into<Val<log_alarm::ActionConfiguration>>) -> Self {
+        self.core.props.set("ActionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ActionLogLineCount`: The number of log lines to include in alarm notifications. Valid
-        /// values are 0 to 50.
-        core.props, "ActionLogLineCount", action_log_line_count, set_action_log_line_count, get_action_log_line_count, Val<i64>
+    /// Sets `ActionConfiguration` in place: [`Self::action_configuration`] on a value held by `&mut`.
+    pub fn set_action_configuration(&mut self, value: impl Into<Val<log_alarm::ActionConfiguration>>) -> &mut Self {
+        self.core.props.set("ActionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ActionLogLineRoleArn`: The ARN of the IAM role that grants CloudWatch permissions to
-        /// fetch log lines for alarm notifications. Required when ActionLogLineCount is greater
-        /// than 0.
-        core.props, "ActionLogLineRoleArn", action_log_line_role_arn, set_action_log_line_role_arn, get_action_log_line_role_arn, Val<String>
+    /// `ActionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action_configuration(&self) -> ::std::option::Option<Val<log_alarm::ActionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ActionConfiguration")
     }
 
-    prop! {
-        /// `ActionsEnabled`: Indicates whether actions should be executed during any changes to the
-        /// alarm state. The default is TRUE.
-        core.props, "ActionsEnabled", actions_enabled, set_actions_enabled, get_actions_enabled, Val<bool>
+    /// `ActionLogLineCount`: The number of log lines to include in alarm notifications. Valid
+    /// values are 0 to 50.
+    pub fn action_log_line_count(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ActionLogLineCount", value.into());
+        self
     }
 
-    prop! {
-        /// `AlarmActions`: The list of actions to execute when this alarm transitions into an ALARM
-        /// state from any other state.
-        core.props, "AlarmActions", alarm_actions, set_alarm_actions, get_alarm_actions, Val<List<String>>
+    /// Sets `ActionLogLineCount` in place: [`Self::action_log_line_count`] on a value held by `&mut`.
+    pub fn set_action_log_line_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ActionLogLineCount", value.into());
+        self
     }
 
-    prop! {
-        /// `AlarmDescription`: The description of the log alarm.
-        core.props, "AlarmDescription", alarm_description, set_alarm_description, get_alarm_description, Val<String>
+    /// `ActionLogLineCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action_log_line_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ActionLogLineCount")
     }
 
-    prop! {
-        /// `AlarmName`: The name of the log alarm.
-        core.props, "AlarmName", alarm_name, set_alarm_name, get_alarm_name, Val<String>
+    /// `ActionLogLineRoleArn`: The ARN of the IAM role that grants CloudWatch permissions to fetch
+    /// log lines for alarm notifications. Required when ActionLogLineCount is greater than 0.
+    pub fn action_log_line_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ActionLogLineRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ComparisonOperator`: The arithmetic operation to use when comparing the specified
-        /// threshold and the query results. Valid values are GreaterThanOrEqualToThreshold,
-        /// GreaterThanThreshold, LessThanThreshold, and LessThanOrEqualToThreshold.
-        core.props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<log_alarm::ComparisonOperator>
+    /// Sets `ActionLogLineRoleArn` in place: [`Self::action_log_line_role_arn`] on a value held by `&mut`.
+    pub fn set_action_log_line_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ActionLogLineRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `InsufficientDataActions`: The actions to execute when this alarm transitions to the
-        /// INSUFFICIENT_DATA state from any other state.
-        core.props, "InsufficientDataActions", insufficient_data_actions, set_insufficient_data_actions, get_insufficient_data_actions, Val<List<String>>
+    /// `ActionLogLineRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action_log_line_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ActionLogLineRoleArn")
     }
 
-    prop! {
-        /// `OKActions`: The actions to execute when this alarm transitions to the OK state from any
-        /// other state.
-        core.props, "OKActions", ok_actions, set_ok_actions, get_ok_actions, Val<List<String>>
+    /// `ActionsEnabled`: Indicates whether actions should be executed during any changes to the
+    /// alarm state. The default is TRUE.
+    pub fn actions_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ActionsEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `QueryResultsToAlarm`: The number of query results that must be breaching to trigger the
-        /// alarm.
-        core.props, "QueryResultsToAlarm", _, set_query_results_to_alarm, get_query_results_to_alarm, Val<i64>
+    /// Sets `ActionsEnabled` in place: [`Self::actions_enabled`] on a value held by `&mut`.
+    pub fn set_actions_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ActionsEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `QueryResultsToEvaluate`: The number of query results over which data is compared to the
-        /// specified threshold.
-        core.props, "QueryResultsToEvaluate", _, set_query_results_to_evaluate, get_query_results_to_evaluate, Val<i64>
+    /// `ActionsEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ActionsEnabled")
     }
 
-    prop! {
-        /// `ScheduledQueryConfiguration`: The scheduled query configuration for the log alarm.
-        core.props, "ScheduledQueryConfiguration", _, set_scheduled_query_configuration, get_scheduled_query_configuration, Val<log_alarm::ScheduledQueryConfiguration>
+    /// `AlarmActions`: The list of actions to execute when this alarm transitions into an ALARM
+    /// state from any other state.
+    pub fn alarm_actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AlarmActions", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs to associate with the log alarm.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `AlarmActions` in place: [`Self::alarm_actions`] on a value held by `&mut`.
+    pub fn set_alarm_actions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AlarmActions", value.into());
+        self
     }
 
-    prop! {
-        /// `Threshold`: The value to compare against the results of the scheduled query evaluation.
-        core.props, "Threshold", _, set_threshold, get_threshold, Val<f64>
+    /// `AlarmActions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alarm_actions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AlarmActions")
     }
 
-    prop! {
-        /// `TreatMissingData`: Sets how this alarm is to handle missing data points. Valid values
-        /// are breaching, notBreaching, ignore, and missing.
-        core.props, "TreatMissingData", treat_missing_data, set_treat_missing_data, get_treat_missing_data, Val<String>
+    /// `AlarmDescription`: The description of the log alarm.
+    pub fn alarm_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AlarmDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `WarmUpConfiguration`: The warm-up configuration for the alarm. During the warm-up
-        /// period, the alarm stays in INSUFFICIENT_DATA and doesn't perform alarm actions. For more
-        /// information, see Alarm warm-up periods in the Amazon CloudWatch User Guide.
-        core.props, "WarmUpConfiguration", warm_up_configuration, set_warm_up_configuration, get_warm_up_configuration, Val<log_alarm::WarmUpConfiguration>
+    /// Sets `AlarmDescription` in place: [`Self::alarm_description`] on a value held by `&mut`.
+    pub fn set_alarm_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AlarmDescription", value.into());
+        self
+    }
+
+    /// `AlarmDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alarm_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AlarmDescription")
+    }
+
+    /// `AlarmName`: The name of the log alarm.
+    pub fn alarm_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AlarmName", value.into());
+        self
+    }
+
+    /// Sets `AlarmName` in place: [`Self::alarm_name`] on a value held by `&mut`.
+    pub fn set_alarm_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AlarmName", value.into());
+        self
+    }
+
+    /// `AlarmName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alarm_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AlarmName")
+    }
+
+    /// Sets `ComparisonOperator`, which `new` took, in place.
+    pub fn set_comparison_operator(&mut self, value: impl Into<Val<log_alarm::ComparisonOperator>>) -> &mut Self {
+        self.core.props.set("ComparisonOperator", value.into());
+        self
+    }
+
+    /// `ComparisonOperator` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_comparison_operator(&self) -> ::std::option::Option<Val<log_alarm::ComparisonOperator>> {
+        crate::cfn::get_prop(&self.core.props, "ComparisonOperator")
+    }
+
+    /// `InsufficientDataActions`: The actions to execute when this alarm transitions to the
+    /// INSUFFICIENT_DATA state from any other state.
+    pub fn insufficient_data_actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("InsufficientDataActions", value.into());
+        self
+    }
+
+    /// Sets `InsufficientDataActions` in place: [`Self::insufficient_data_actions`] on a value held
+    /// by `&mut`.
+    pub fn set_insufficient_data_actions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("InsufficientDataActions", value.into());
+        self
+    }
+
+    /// `InsufficientDataActions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_insufficient_data_actions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "InsufficientDataActions")
+    }
+
+    /// `OKActions`: The actions to execute when this alarm transitions to the OK state from any
+    /// other state.
+    pub fn ok_actions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("OKActions", value.into());
+        self
+    }
+
+    /// Sets `OKActions` in place: [`Self::ok_actions`] on a value held by `&mut`.
+    pub fn set_ok_actions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("OKActions", value.into());
+        self
+    }
+
+    /// `OKActions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ok_actions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "OKActions")
+    }
+
+    /// Sets `QueryResultsToAlarm`, which `new` took, in place.
+    pub fn set_query_results_to_alarm(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("QueryResultsToAlarm", value.into());
+        self
+    }
+
+    /// `QueryResultsToAlarm` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_results_to_alarm(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "QueryResultsToAlarm")
+    }
+
+    /// Sets `QueryResultsToEvaluate`, which `new` took, in place.
+    pub fn set_query_results_to_evaluate(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("QueryResultsToEvaluate", value.into());
+        self
+    }
+
+    /// `QueryResultsToEvaluate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_results_to_evaluate(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "QueryResultsToEvaluate")
+    }
+
+    /// Sets `ScheduledQueryConfiguration`, which `new` took, in place.
+    pub fn set_scheduled_query_configuration(&mut self, value: impl Into<Val<log_alarm::ScheduledQueryConfiguration>>) -> &mut Self {
+        self.core.props.set("ScheduledQueryConfiguration", value.into());
+        self
+    }
+
+    /// `ScheduledQueryConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scheduled_query_configuration(&self) -> ::std::option::Option<Val<log_alarm::ScheduledQueryConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduledQueryConfiguration")
+    }
+
+    /// `Tags`: A list of key-value pairs to associate with the log alarm.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Threshold`, which `new` took, in place.
+    pub fn set_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("Threshold", value.into());
+        self
+    }
+
+    /// `Threshold` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_threshold(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "Threshold")
+    }
+
+    /// `TreatMissingData`: Sets how this alarm is to handle missing data points. Valid values are
+    /// breaching, notBreaching, ignore, and missing.
+    pub fn treat_missing_data(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TreatMissingData", value.into());
+        self
+    }
+
+    /// Sets `TreatMissingData` in place: [`Self::treat_missing_data`] on a value held by `&mut`.
+    pub fn set_treat_missing_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TreatMissingData", value.into());
+        self
+    }
+
+    /// `TreatMissingData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_treat_missing_data(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TreatMissingData")
+    }
+
+    /// `WarmUpConfiguration`: The warm-up configuration for the alarm. During the warm-up period,
+    /// the alarm stays in INSUFFICIENT_DATA and doesn't perform alarm actions. For more
+    /// information, see Alarm warm-up periods in the Amazon CloudWatch User Guide.
+    pub fn warm_up_configuration(mut self, value: impl Into<Val<log_alarm::WarmUpConfiguration>>) -> Self {
+        self.core.props.set("WarmUpConfiguration", value.into());
+        self
+    }
+
+    /// Sets `WarmUpConfiguration` in place: [`Self::warm_up_configuration`] on a value held by `&mut`.
+    pub fn set_warm_up_configuration(&mut self, value: impl Into<Val<log_alarm::WarmUpConfiguration>>) -> &mut Self {
+        self.core.props.set("WarmUpConfiguration", value.into());
+        self
+    }
+
+    /// `WarmUpConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_warm_up_configuration(&self) -> ::std::option::Option<Val<log_alarm::WarmUpConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "WarmUpConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2203,10 +3939,23 @@ pub mod log_alarm {
             ActionConfiguration { props }
         }
 
-        prop! {
-            /// `AlarmTagsPropagation`: Whether the alarm's tags are included in its action
-            /// notifications and state-change events.
-            props, "AlarmTagsPropagation", alarm_tags_propagation, set_alarm_tags_propagation, get_alarm_tags_propagation, Val<AlarmTagsPropagation>
+        /// `AlarmTagsPropagation`: Whether the alarm's tags are included in its action notifications
+        /// and state-change events.
+        pub fn alarm_tags_propagation(mut self, value: impl Into<Val<AlarmTagsPropagation>>) -> Self {
+            self.props.set("AlarmTagsPropagation", value.into());
+            self
+        }
+
+        /// Sets `AlarmTagsPropagation` in place: [`Self::alarm_tags_propagation`] on a value held by `&mut`.
+        pub fn set_alarm_tags_propagation(&mut self, value: impl Into<Val<AlarmTagsPropagation>>) -> &mut Self {
+            self.props.set("AlarmTagsPropagation", value.into());
+            self
+        }
+
+        /// `AlarmTagsPropagation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarm_tags_propagation(&self) -> ::std::option::Option<Val<AlarmTagsPropagation>> {
+            crate::cfn::get_prop(&self.props, "AlarmTagsPropagation")
         }
     }
 
@@ -2231,22 +3980,54 @@ pub mod log_alarm {
             AlarmTagsPropagation { props }
         }
 
-        prop! {
-            /// `Enabled`: Whether the alarm's tags are included in its action notifications and
-            /// state-change events.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludedTagKeys`: The tag keys to leave out. Cannot be specified together with
-            /// IncludedTagKeys.
-            props, "ExcludedTagKeys", excluded_tag_keys, set_excluded_tag_keys, get_excluded_tag_keys, Val<List<String>>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `IncludedTagKeys`: The only tag keys to include. Cannot be specified together with
-            /// ExcludedTagKeys.
-            props, "IncludedTagKeys", included_tag_keys, set_included_tag_keys, get_included_tag_keys, Val<List<String>>
+        /// `ExcludedTagKeys`: The tag keys to leave out. Cannot be specified together with
+        /// IncludedTagKeys.
+        pub fn excluded_tag_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludedTagKeys", value.into());
+            self
+        }
+
+        /// Sets `ExcludedTagKeys` in place: [`Self::excluded_tag_keys`] on a value held by `&mut`.
+        pub fn set_excluded_tag_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludedTagKeys", value.into());
+            self
+        }
+
+        /// `ExcludedTagKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded_tag_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludedTagKeys")
+        }
+
+        /// `IncludedTagKeys`: The only tag keys to include. Cannot be specified together with
+        /// ExcludedTagKeys.
+        pub fn included_tag_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IncludedTagKeys", value.into());
+            self
+        }
+
+        /// Sets `IncludedTagKeys` in place: [`Self::included_tag_keys`] on a value held by `&mut`.
+        pub fn set_included_tag_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IncludedTagKeys", value.into());
+            self
+        }
+
+        /// `IncludedTagKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_included_tag_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IncludedTagKeys")
         }
     }
 
@@ -2312,37 +4093,89 @@ pub mod log_alarm {
             ScheduledQueryConfiguration { props }
         }
 
-        prop! {
-            /// `QueryString`: The query string to execute against the specified log groups.
-            props, "QueryString", _, set_query_string, get_query_string, Val<String>
+        /// Sets `QueryString`, which `new` took, in place.
+        pub fn set_query_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueryString", value.into());
+            self
         }
 
-        prop! {
-            /// `AggregationExpression`: The aggregation expression for the scheduled query, e.g.
-            /// count(*) or avg(latency) by host.
-            props, "AggregationExpression", _, set_aggregation_expression, get_aggregation_expression, Val<String>
+        /// `QueryString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueryString")
         }
 
-        prop! {
-            /// `ScheduledQueryRoleARN`: The ARN of the IAM role that grants permissions to execute the
-            /// scheduled query.
-            props, "ScheduledQueryRoleARN", _, set_scheduled_query_role_arn, get_scheduled_query_role_arn, Val<String>
+        /// Sets `AggregationExpression`, which `new` took, in place.
+        pub fn set_aggregation_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AggregationExpression", value.into());
+            self
         }
 
-        prop! {
-            /// `ScheduleConfiguration`: The schedule configuration.
-            props, "ScheduleConfiguration", _, set_schedule_configuration, get_schedule_configuration, Val<ScheduleConfiguration>
+        /// `AggregationExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aggregation_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AggregationExpression")
         }
 
-        prop! {
-            /// `LogGroupIdentifiers`: The log groups to query.
-            props, "LogGroupIdentifiers", log_group_identifiers, set_log_group_identifiers, get_log_group_identifiers, Val<List<String>>
+        /// Sets `ScheduledQueryRoleARN`, which `new` took, in place.
+        pub fn set_scheduled_query_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScheduledQueryRoleARN", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`: A list of key-value pairs to associate with the scheduled query that backs the
-            /// log alarm.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// `ScheduledQueryRoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scheduled_query_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScheduledQueryRoleARN")
+        }
+
+        /// Sets `ScheduleConfiguration`, which `new` took, in place.
+        pub fn set_schedule_configuration(&mut self, value: impl Into<Val<ScheduleConfiguration>>) -> &mut Self {
+            self.props.set("ScheduleConfiguration", value.into());
+            self
+        }
+
+        /// `ScheduleConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_configuration(&self) -> ::std::option::Option<Val<ScheduleConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ScheduleConfiguration")
+        }
+
+        /// `LogGroupIdentifiers`: The log groups to query.
+        pub fn log_group_identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("LogGroupIdentifiers", value.into());
+            self
+        }
+
+        /// Sets `LogGroupIdentifiers` in place: [`Self::log_group_identifiers`] on a value held by `&mut`.
+        pub fn set_log_group_identifiers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("LogGroupIdentifiers", value.into());
+            self
+        }
+
+        /// `LogGroupIdentifiers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_identifiers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "LogGroupIdentifiers")
+        }
+
+        /// `Tags`: A list of key-value pairs to associate with the scheduled query that backs the log
+        /// alarm.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -2371,22 +4204,47 @@ pub mod log_alarm {
             ScheduleConfiguration { props }
         }
 
-        prop! {
-            /// `ScheduleExpression`: The expression that defines when the scheduled query runs, e.g.
-            /// rate(1 minute).
-            props, "ScheduleExpression", _, set_schedule_expression, get_schedule_expression, Val<String>
+        /// Sets `ScheduleExpression`, which `new` took, in place.
+        pub fn set_schedule_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScheduleExpression", value.into());
+            self
         }
 
-        prop! {
-            /// `StartTimeOffset`: The number of seconds into the past to start the query window. Must
-            /// be a positive value and cannot exceed 2592000 seconds (30 days).
-            props, "StartTimeOffset", _, set_start_time_offset, get_start_time_offset, Val<i64>
+        /// `ScheduleExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScheduleExpression")
         }
 
-        prop! {
-            /// `EndTimeOffset`: The number of seconds into the past to end the query window. Must be a
-            /// non-negative value and cannot exceed 2592000 seconds (30 days).
-            props, "EndTimeOffset", end_time_offset, set_end_time_offset, get_end_time_offset, Val<i64>
+        /// Sets `StartTimeOffset`, which `new` took, in place.
+        pub fn set_start_time_offset(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StartTimeOffset", value.into());
+            self
+        }
+
+        /// `StartTimeOffset` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time_offset(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StartTimeOffset")
+        }
+
+        /// `EndTimeOffset`: The number of seconds into the past to end the query window. Must be a
+        /// non-negative value and cannot exceed 2592000 seconds (30 days).
+        pub fn end_time_offset(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EndTimeOffset", value.into());
+            self
+        }
+
+        /// Sets `EndTimeOffset` in place: [`Self::end_time_offset`] on a value held by `&mut`.
+        pub fn set_end_time_offset(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EndTimeOffset", value.into());
+            self
+        }
+
+        /// `EndTimeOffset` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_time_offset(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EndTimeOffset")
         }
     }
 
@@ -2408,23 +4266,50 @@ pub mod log_alarm {
             WarmUpConfiguration { props }
         }
 
-        prop! {
-            /// `OnlyStartEvaluatingAfterWarmUpPeriodEnds`: Specifies whether the alarm waits for the
-            /// full warm-up period before it starts evaluating. If true, the alarm waits the entire
-            /// WarmUpPeriodDurationInMinutes before it starts evaluating, even if metric data arrives
-            /// earlier. If false, the alarm ends the warm-up period early and starts evaluating as soon
-            /// as it has enough metric data to fill its evaluation window. This is the default
-            /// behavior.
-            props, "OnlyStartEvaluatingAfterWarmUpPeriodEnds", only_start_evaluating_after_warm_up_period_ends, set_only_start_evaluating_after_warm_up_period_ends, get_only_start_evaluating_after_warm_up_period_ends, Val<bool>
+        /// `OnlyStartEvaluatingAfterWarmUpPeriodEnds`: Specifies whether the alarm waits for the full
+        /// warm-up period before it starts evaluating. If true, the alarm waits the entire
+        /// WarmUpPeriodDurationInMinutes before it starts evaluating, even if metric data arrives
+        /// earlier. If false, the alarm ends the warm-up period early and starts evaluating as soon as
+        /// it has enough metric data to fill its evaluation window. This is the default behavior.
+        pub fn only_start_evaluating_after_warm_up_period_ends(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("OnlyStartEvaluatingAfterWarmUpPeriodEnds", value.into());
+            self
         }
 
-        prop! {
-            /// `WarmUpPeriodDurationInMinutes`: The length of the warm-up period, in minutes. For this
-            /// duration after you create or update the alarm, the alarm stays in INSUFFICIENT_DATA and
-            /// doesn't perform alarm actions. Valid values range from 1 to 2,880 minutes (2 days). You
-            /// can change this value while the alarm is still in its warm-up period. Changes have no
-            /// effect after the warm-up period ends.
-            props, "WarmUpPeriodDurationInMinutes", warm_up_period_duration_in_minutes, set_warm_up_period_duration_in_minutes, get_warm_up_period_duration_in_minutes, Val<i64>
+        /// Sets `OnlyStartEvaluatingAfterWarmUpPeriodEnds` in place: [`Self::only_start_evaluating_after_warm_up_period_ends`]
+        /// on a value held by `&mut`.
+        pub fn set_only_start_evaluating_after_warm_up_period_ends(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OnlyStartEvaluatingAfterWarmUpPeriodEnds", value.into());
+            self
+        }
+
+        /// `OnlyStartEvaluatingAfterWarmUpPeriodEnds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_only_start_evaluating_after_warm_up_period_ends(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OnlyStartEvaluatingAfterWarmUpPeriodEnds")
+        }
+
+        /// `WarmUpPeriodDurationInMinutes`: The length of the warm-up period, in minutes. For this
+        /// duration after you create or update the alarm, the alarm stays in INSUFFICIENT_DATA and
+        /// doesn't perform alarm actions. Valid values range from 1 to 2,880 minutes (2 days). You can
+        /// change this value while the alarm is still in its warm-up period. Changes have no effect
+        /// after the warm-up period ends.
+        pub fn warm_up_period_duration_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("WarmUpPeriodDurationInMinutes", value.into());
+            self
+        }
+
+        /// Sets `WarmUpPeriodDurationInMinutes` in place: [`Self::warm_up_period_duration_in_minutes`]
+        /// on a value held by `&mut`.
+        pub fn set_warm_up_period_duration_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("WarmUpPeriodDurationInMinutes", value.into());
+            self
+        }
+
+        /// `WarmUpPeriodDurationInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_warm_up_period_duration_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "WarmUpPeriodDurationInMinutes")
         }
     }
 }
@@ -2458,60 +4343,161 @@ impl MetricStream {
         MetricStream { core }
     }
 
-    prop! {
-        /// `ExcludeFilters`: Define which metrics will be not streamed. Metrics matched by multiple
-        /// instances of MetricStreamFilter are joined with an OR operation by default. If both
-        /// IncludeFilters and ExcludeFilters are omitted, all metrics in the account will be
-        /// streamed. IncludeFilters and ExcludeFilters are mutually exclusive. Default to null.
-        core.props, "ExcludeFilters", exclude_filters, set_exclude_filters, get_exclude_filters, Val<List<metric_stream::MetricStreamFilter>>
+    /// `ExcludeFilters`: Define which metrics will be not streamed. Metrics matched by multiple
+    /// instances of MetricStreamFilter are joined with an OR operation by default. If both
+    /// IncludeFilters and ExcludeFilters are omitted, all metrics in the account will be streamed.
+    /// IncludeFilters and ExcludeFilters are mutually exclusive. Default to null.
+    pub fn exclude_filters(mut self, value: impl Into<Val<List<metric_stream::MetricStreamFilter>>>) -> Self {
+        self.core.props.set("ExcludeFilters", value.into());
+        self
     }
 
-    prop! {
-        /// `FirehoseArn`: The ARN of the Kinesis Firehose where to stream the data.
-        core.props, "FirehoseArn", _, set_firehose_arn, get_firehose_arn, Val<String>
+    /// Sets `ExcludeFilters` in place: [`Self::exclude_filters`] on a value held by `&mut`.
+    pub fn set_exclude_filters(&mut self, value: impl Into<Val<List<metric_stream::MetricStreamFilter>>>) -> &mut Self {
+        self.core.props.set("ExcludeFilters", value.into());
+        self
     }
 
-    prop! {
-        /// `IncludeFilters`: Define which metrics will be streamed. Metrics matched by multiple
-        /// instances of MetricStreamFilter are joined with an OR operation by default. If both
-        /// IncludeFilters and ExcludeFilters are omitted, all metrics in the account will be
-        /// streamed. IncludeFilters and ExcludeFilters are mutually exclusive. Default to null.
-        core.props, "IncludeFilters", include_filters, set_include_filters, get_include_filters, Val<List<metric_stream::MetricStreamFilter>>
+    /// `ExcludeFilters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_exclude_filters(&self) -> ::std::option::Option<Val<List<metric_stream::MetricStreamFilter>>> {
+        crate::cfn::get_prop(&self.core.props, "ExcludeFilters")
     }
 
-    prop! {
-        /// `IncludeLinkedAccountsMetrics`: If you are creating a metric stream in a monitoring
-        /// account, specify true to include metrics from source accounts that are linked to this
-        /// monitoring account, in the metric stream. The default is false.
-        core.props, "IncludeLinkedAccountsMetrics", include_linked_accounts_metrics, set_include_linked_accounts_metrics, get_include_linked_accounts_metrics, Val<bool>
+    /// Sets `FirehoseArn`, which `new` took, in place.
+    pub fn set_firehose_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FirehoseArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of the metric stream.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `FirehoseArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_firehose_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FirehoseArn")
     }
 
-    prop! {
-        /// `OutputFormat`: The output format of the data streamed to the Kinesis Firehose.
-        core.props, "OutputFormat", _, set_output_format, get_output_format, Val<metric_stream::OutputFormat>
+    /// `IncludeFilters`: Define which metrics will be streamed. Metrics matched by multiple
+    /// instances of MetricStreamFilter are joined with an OR operation by default. If both
+    /// IncludeFilters and ExcludeFilters are omitted, all metrics in the account will be streamed.
+    /// IncludeFilters and ExcludeFilters are mutually exclusive. Default to null.
+    pub fn include_filters(mut self, value: impl Into<Val<List<metric_stream::MetricStreamFilter>>>) -> Self {
+        self.core.props.set("IncludeFilters", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: The ARN of the role that provides access to the Kinesis Firehose.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// Sets `IncludeFilters` in place: [`Self::include_filters`] on a value held by `&mut`.
+    pub fn set_include_filters(&mut self, value: impl Into<Val<List<metric_stream::MetricStreamFilter>>>) -> &mut Self {
+        self.core.props.set("IncludeFilters", value.into());
+        self
     }
 
-    prop! {
-        /// `StatisticsConfigurations`: By default, a metric stream always sends the MAX, MIN, SUM,
-        /// and SAMPLECOUNT statistics for each metric that is streamed. You can use this parameter
-        /// to have the metric stream also send additional statistics in the stream. This array can
-        /// have up to 100 members.
-        core.props, "StatisticsConfigurations", statistics_configurations, set_statistics_configurations, get_statistics_configurations, Val<List<metric_stream::MetricStreamStatisticsConfiguration>>
+    /// `IncludeFilters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_include_filters(&self) -> ::std::option::Option<Val<List<metric_stream::MetricStreamFilter>>> {
+        crate::cfn::get_prop(&self.core.props, "IncludeFilters")
     }
 
-    prop! {
-        /// `Tags`: A set of tags to assign to the delivery stream.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `IncludeLinkedAccountsMetrics`: If you are creating a metric stream in a monitoring account,
+    /// specify true to include metrics from source accounts that are linked to this monitoring
+    /// account, in the metric stream. The default is false.
+    pub fn include_linked_accounts_metrics(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IncludeLinkedAccountsMetrics", value.into());
+        self
+    }
+
+    /// Sets `IncludeLinkedAccountsMetrics` in place: [`Self::include_linked_accounts_metrics`] on a
+    /// value held by `&mut`.
+    pub fn set_include_linked_accounts_metrics(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IncludeLinkedAccountsMetrics", value.into());
+        self
+    }
+
+    /// `IncludeLinkedAccountsMetrics` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_include_linked_accounts_metrics(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IncludeLinkedAccountsMetrics")
+    }
+
+    /// `Name`: Name of the metric stream.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `OutputFormat`, which `new` took, in place.
+    pub fn set_output_format(&mut self, value: impl Into<Val<metric_stream::OutputFormat>>) -> &mut Self {
+        self.core.props.set("OutputFormat", value.into());
+        self
+    }
+
+    /// `OutputFormat` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_output_format(&self) -> ::std::option::Option<Val<metric_stream::OutputFormat>> {
+        crate::cfn::get_prop(&self.core.props, "OutputFormat")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `StatisticsConfigurations`: By default, a metric stream always sends the MAX, MIN, SUM, and
+    /// SAMPLECOUNT statistics for each metric that is streamed. You can use this parameter to have
+    /// the metric stream also send additional statistics in the stream. This array can have up to 100
+    /// members.
+    pub fn statistics_configurations(mut self, value: impl Into<Val<List<metric_stream::MetricStreamStatisticsConfiguration>>>) -> Self {
+        self.core.props.set("StatisticsConfigurations", value.into());
+        self
+    }
+
+    /// Sets `StatisticsConfigurations` in place: [`Self::statistics_configurations`] on a value
+    /// held by `&mut`.
+    pub fn set_statistics_configurations(&mut self, value: impl Into<Val<List<metric_stream::MetricStreamStatisticsConfiguration>>>) -> &mut Self {
+        self.core.props.set("StatisticsConfigurations", value.into());
+        self
+    }
+
+    /// `StatisticsConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_statistics_configurations(&self) -> ::std::option::Option<Val<List<metric_stream::MetricStreamStatisticsConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "StatisticsConfigurations")
+    }
+
+    /// `Tags`: A set of tags to assign to the delivery stream.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2569,15 +4555,35 @@ pub mod metric_stream {
             MetricStreamFilter { props }
         }
 
-        prop! {
-            /// `Namespace`: Only metrics with Namespace matching this value will be streamed.
-            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        /// Sets `Namespace`, which `new` took, in place.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricNames`: Only metrics with MetricNames matching these values will be streamed.
-            /// Must be set together with Namespace.
-            props, "MetricNames", metric_names, set_metric_names, get_metric_names, Val<List<String>>
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
+        }
+
+        /// `MetricNames`: Only metrics with MetricNames matching these values will be streamed. Must be
+        /// set together with Namespace.
+        pub fn metric_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("MetricNames", value.into());
+            self
+        }
+
+        /// Sets `MetricNames` in place: [`Self::metric_names`] on a value held by `&mut`.
+        pub fn set_metric_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MetricNames", value.into());
+            self
+        }
+
+        /// `MetricNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MetricNames")
         }
     }
 
@@ -2624,16 +4630,28 @@ pub mod metric_stream {
             MetricStreamStatisticsConfiguration { props }
         }
 
-        prop! {
-            /// `AdditionalStatistics`: The additional statistics to stream for the metrics listed in
-            /// IncludeMetrics.
-            props, "AdditionalStatistics", _, set_additional_statistics, get_additional_statistics, Val<List<String>>
+        /// Sets `AdditionalStatistics`, which `new` took, in place.
+        pub fn set_additional_statistics(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AdditionalStatistics", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeMetrics`: An array that defines the metrics that are to have additional
-            /// statistics streamed.
-            props, "IncludeMetrics", _, set_include_metrics, get_include_metrics, Val<List<MetricStreamStatisticsMetric>>
+        /// `AdditionalStatistics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_statistics(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AdditionalStatistics")
+        }
+
+        /// Sets `IncludeMetrics`, which `new` took, in place.
+        pub fn set_include_metrics(&mut self, value: impl Into<Val<List<MetricStreamStatisticsMetric>>>) -> &mut Self {
+            self.props.set("IncludeMetrics", value.into());
+            self
+        }
+
+        /// `IncludeMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_metrics(&self) -> ::std::option::Option<Val<List<MetricStreamStatisticsMetric>>> {
+            crate::cfn::get_prop(&self.props, "IncludeMetrics")
         }
     }
 
@@ -2658,14 +4676,28 @@ pub mod metric_stream {
             MetricStreamStatisticsMetric { props }
         }
 
-        prop! {
-            /// `MetricName`: The name of the metric.
-            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        /// Sets `MetricName`, which `new` took, in place.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
         }
 
-        prop! {
-            /// `Namespace`: The namespace of the metric.
-            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
+        }
+
+        /// Sets `Namespace`, which `new` took, in place.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
         }
     }
 }
@@ -2690,18 +4722,44 @@ impl OTelEnrichment {
         OTelEnrichment { core }
     }
 
-    prop! {
-        /// `ExcludeFilters`: Removes metrics from the include set. Absent or empty means nothing is
-        /// removed. Evaluated after IncludeFilters, so ExcludeFilters always wins.
-        core.props, "ExcludeFilters", exclude_filters, set_exclude_filters, get_exclude_filters, Val<List<o_tel_enrichment::OTelEnrichmentMetricSelector>>
+    /// `ExcludeFilters`: Removes metrics from the include set. Absent or empty means nothing is
+    /// removed. Evaluated after IncludeFilters, so ExcludeFilters always wins.
+    pub fn exclude_filters(mut self, value: impl Into<Val<List<o_tel_enrichment::OTelEnrichmentMetricSelector>>>) -> Self {
+        self.core.props.set("ExcludeFilters", value.into());
+        self
     }
 
-    prop! {
-        /// `IncludeFilters`: Scopes enrichment to a subset of the account's telemetry. Absent or
-        /// empty means all namespaces are in scope. Present means only these are. The service
-        /// enforces a combined cap of 100 selectors across IncludeFilters and ExcludeFilters, and
-        /// rejects more than one selector for the same namespace within a direction.
-        core.props, "IncludeFilters", include_filters, set_include_filters, get_include_filters, Val<List<o_tel_enrichment::OTelEnrichmentMetricSelector>>
+    /// Sets `ExcludeFilters` in place: [`Self::exclude_filters`] on a value held by `&mut`.
+    pub fn set_exclude_filters(&mut self, value: impl Into<Val<List<o_tel_enrichment::OTelEnrichmentMetricSelector>>>) -> &mut Self {
+        self.core.props.set("ExcludeFilters", value.into());
+        self
+    }
+
+    /// `ExcludeFilters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_exclude_filters(&self) -> ::std::option::Option<Val<List<o_tel_enrichment::OTelEnrichmentMetricSelector>>> {
+        crate::cfn::get_prop(&self.core.props, "ExcludeFilters")
+    }
+
+    /// `IncludeFilters`: Scopes enrichment to a subset of the account's telemetry. Absent or empty
+    /// means all namespaces are in scope. Present means only these are. The service enforces a
+    /// combined cap of 100 selectors across IncludeFilters and ExcludeFilters, and rejects more
+    /// than one selector for the same namespace within a direction.
+    pub fn include_filters(mut self, value: impl Into<Val<List<o_tel_enrichment::OTelEnrichmentMetricSelector>>>) -> Self {
+        self.core.props.set("IncludeFilters", value.into());
+        self
+    }
+
+    /// Sets `IncludeFilters` in place: [`Self::include_filters`] on a value held by `&mut`.
+    pub fn set_include_filters(&mut self, value: impl Into<Val<List<o_tel_enrichment::OTelEnrichmentMetricSelector>>>) -> &mut Self {
+        self.core.props.set("IncludeFilters", value.into());
+        self
+    }
+
+    /// `IncludeFilters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_include_filters(&self) -> ::std::option::Option<Val<List<o_tel_enrichment::OTelEnrichmentMetricSelector>>> {
+        crate::cfn::get_prop(&self.core.props, "IncludeFilters")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2747,15 +4805,35 @@ pub mod o_tel_enrichment {
             OTelEnrichmentMetricSelector { props }
         }
 
-        prop! {
-            /// `Namespace`: The CloudWatch namespace this selector applies to.
-            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        /// Sets `Namespace`, which `new` took, in place.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricNames`: Absent or empty means every metric in this namespace, in whichever
-            /// direction this selector appears. Present means only these metric names.
-            props, "MetricNames", metric_names, set_metric_names, get_metric_names, Val<List<String>>
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
+        }
+
+        /// `MetricNames`: Absent or empty means every metric in this namespace, in whichever direction
+        /// this selector appears. Present means only these metric names.
+        pub fn metric_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("MetricNames", value.into());
+            self
+        }
+
+        /// Sets `MetricNames` in place: [`Self::metric_names`] on a value held by `&mut`.
+        pub fn set_metric_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MetricNames", value.into());
+            self
+        }
+
+        /// `MetricNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MetricNames")
         }
     }
 }
@@ -2783,16 +4861,35 @@ impl ResourceMetricsConfiguration {
         ResourceMetricsConfiguration { core }
     }
 
-    prop! {
-        /// `MetricSelections`: The metric selections that define which metrics are enabled for
-        /// detailed monitoring on the resource.
-        core.props, "MetricSelections", metric_selections, set_metric_selections, get_metric_selections, Val<List<resource_metrics_configuration::ResourceMetricSelection>>
+    /// `MetricSelections`: The metric selections that define which metrics are enabled for detailed
+    /// monitoring on the resource.
+    pub fn metric_selections(mut self, value: impl Into<Val<List<resource_metrics_configuration::ResourceMetricSelection>>>) -> Self {
+        self.core.props.set("MetricSelections", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceArn`: The Amazon Resource Name (ARN) of the resource for which the detailed
-        /// monitoring metrics configuration is managed.
-        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    /// Sets `MetricSelections` in place: [`Self::metric_selections`] on a value held by `&mut`.
+    pub fn set_metric_selections(&mut self, value: impl Into<Val<List<resource_metrics_configuration::ResourceMetricSelection>>>) -> &mut Self {
+        self.core.props.set("MetricSelections", value.into());
+        self
+    }
+
+    /// `MetricSelections` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metric_selections(&self) -> ::std::option::Option<Val<List<resource_metrics_configuration::ResourceMetricSelection>>> {
+        crate::cfn::get_prop(&self.core.props, "MetricSelections")
+    }
+
+    /// Sets `ResourceArn`, which `new` took, in place.
+    pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceArn", value.into());
+        self
+    }
+
+    /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2838,10 +4935,16 @@ pub mod resource_metrics_configuration {
             ResourceMetricSelection { props }
         }
 
-        prop! {
-            /// `IncludeMetrics`: The list of metric names to include in detailed monitoring for the
-            /// resource.
-            props, "IncludeMetrics", _, set_include_metrics, get_include_metrics, Val<List<String>>
+        /// Sets `IncludeMetrics`, which `new` took, in place.
+        pub fn set_include_metrics(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IncludeMetrics", value.into());
+            self
+        }
+
+        /// `IncludeMetrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_metrics(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IncludeMetrics")
         }
     }
 }
@@ -2868,26 +4971,72 @@ impl View {
         View { core }
     }
 
-    prop! {
-        /// `Definition`: The SQL query that defines the view.
-        core.props, "Definition", _, set_definition, get_definition, Val<String>
+    /// Sets `Definition`, which `new` took, in place.
+    pub fn set_definition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Definition", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the view.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Definition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Definition")
     }
 
-    prop! {
-        /// `Name`: The name of the view. Must begin with the "view." prefix followed by lowercase
-        /// alphanumeric characters, hyphens, and underscores. View names must be unique within the
-        /// account and region. If not specified, a name is generated.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Description`: A description of the view.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to the view.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Name`: The name of the view. Must begin with the "view." prefix followed by lowercase
+    /// alphanumeric characters, hyphens, and underscores. View names must be unique within the
+    /// account and region. If not specified, a name is generated.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to the view.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

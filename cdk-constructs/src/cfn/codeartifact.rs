@@ -41,19 +41,53 @@ impl Domain {
         Domain { core }
     }
 
-    prop! {
-        /// `DomainName`: The name of the domain.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `PermissionsPolicyDocument`: The access control resource policy on the provided domain.
-        core.props, "PermissionsPolicyDocument", permissions_policy_document, set_permissions_policy_document, get_permissions_policy_document, Val<Json>
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `PermissionsPolicyDocument`: The access control resource policy on the provided domain.
+    pub fn permissions_policy_document(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("PermissionsPolicyDocument", value.into());
+        self
+    }
+
+    /// Sets `PermissionsPolicyDocument` in place: [`Self::permissions_policy_document`] on a value
+    /// held by `&mut`.
+    pub fn set_permissions_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PermissionsPolicyDocument", value.into());
+        self
+    }
+
+    /// `PermissionsPolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permissions_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PermissionsPolicyDocument")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -121,39 +155,118 @@ impl PackageGroup {
         PackageGroup { core }
     }
 
-    prop! {
-        /// `ContactInfo`: The contact info of the package group.
-        core.props, "ContactInfo", contact_info, set_contact_info, get_contact_info, Val<String>
+    /// `ContactInfo`: The contact info of the package group.
+    pub fn contact_info(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ContactInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The text description of the package group.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ContactInfo` in place: [`Self::contact_info`] on a value held by `&mut`.
+    pub fn set_contact_info(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContactInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainName`: The name of the domain that contains the package group.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// `ContactInfo` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contact_info(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContactInfo")
     }
 
-    prop! {
-        /// `DomainOwner`: The 12-digit account ID of the AWS account that owns the domain.
-        core.props, "DomainOwner", domain_owner, set_domain_owner, get_domain_owner, Val<String>
+    /// `Description`: The text description of the package group.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `OriginConfiguration`: The package origin configuration of the package group.
-        core.props, "OriginConfiguration", origin_configuration, set_origin_configuration, get_origin_configuration, Val<package_group::OriginConfiguration>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Pattern`: The package group pattern that is used to gather packages.
-        core.props, "Pattern", _, set_pattern, get_pattern, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to the package group.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
+    }
+
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
+    }
+
+    /// `DomainOwner`: The 12-digit account ID of the AWS account that owns the domain.
+    pub fn domain_owner(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainOwner", value.into());
+        self
+    }
+
+    /// Sets `DomainOwner` in place: [`Self::domain_owner`] on a value held by `&mut`.
+    pub fn set_domain_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainOwner", value.into());
+        self
+    }
+
+    /// `DomainOwner` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_owner(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainOwner")
+    }
+
+    /// `OriginConfiguration`: The package origin configuration of the package group.
+    pub fn origin_configuration(mut self, value: impl Into<Val<package_group::OriginConfiguration>>) -> Self {
+        self.core.props.set("OriginConfiguration", value.into());
+        self
+    }
+
+    /// Sets `OriginConfiguration` in place: [`Self::origin_configuration`] on a value held by `&mut`.
+    pub fn set_origin_configuration(&mut self, value: impl Into<Val<package_group::OriginConfiguration>>) -> &mut Self {
+        self.core.props.set("OriginConfiguration", value.into());
+        self
+    }
+
+    /// `OriginConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_origin_configuration(&self) -> ::std::option::Option<Val<package_group::OriginConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "OriginConfiguration")
+    }
+
+    /// Sets `Pattern`, which `new` took, in place.
+    pub fn set_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Pattern", value.into());
+        self
+    }
+
+    /// `Pattern` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pattern(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Pattern")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to the package group.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -192,9 +305,16 @@ pub mod package_group {
             OriginConfiguration { props }
         }
 
-        prop! {
-            /// `Restrictions`: The origin configuration that is applied to the package group.
-            props, "Restrictions", _, set_restrictions, get_restrictions, Val<Restrictions>
+        /// Sets `Restrictions`, which `new` took, in place.
+        pub fn set_restrictions(&mut self, value: impl Into<Val<Restrictions>>) -> &mut Self {
+            self.props.set("Restrictions", value.into());
+            self
+        }
+
+        /// `Restrictions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_restrictions(&self) -> ::std::option::Option<Val<Restrictions>> {
+            crate::cfn::get_prop(&self.props, "Restrictions")
         }
     }
 
@@ -213,21 +333,60 @@ pub mod package_group {
             Restrictions { props }
         }
 
-        prop! {
-            /// `ExternalUpstream`: The external upstream restriction determines if new package versions
-            /// can be ingested or retained from external connections.
-            props, "ExternalUpstream", external_upstream, set_external_upstream, get_external_upstream, Val<RestrictionType>
+        /// `ExternalUpstream`: The external upstream restriction determines if new package versions can
+        /// be ingested or retained from external connections.
+        pub fn external_upstream(mut self, value: impl Into<Val<RestrictionType>>) -> Self {
+            self.props.set("ExternalUpstream", value.into());
+            self
         }
 
-        prop! {
-            /// `InternalUpstream`: The internal upstream restriction determines if new package versions
-            /// can be ingested or retained from upstream repositories.
-            props, "InternalUpstream", internal_upstream, set_internal_upstream, get_internal_upstream, Val<RestrictionType>
+        /// Sets `ExternalUpstream` in place: [`Self::external_upstream`] on a value held by `&mut`.
+        pub fn set_external_upstream(&mut self, value: impl Into<Val<RestrictionType>>) -> &mut Self {
+            self.props.set("ExternalUpstream", value.into());
+            self
         }
 
-        prop! {
-            /// `Publish`: The publish restriction determines if new package versions can be published.
-            props, "Publish", publish, set_publish, get_publish, Val<RestrictionType>
+        /// `ExternalUpstream` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_upstream(&self) -> ::std::option::Option<Val<RestrictionType>> {
+            crate::cfn::get_prop(&self.props, "ExternalUpstream")
+        }
+
+        /// `InternalUpstream`: The internal upstream restriction determines if new package versions can
+        /// be ingested or retained from upstream repositories.
+        pub fn internal_upstream(mut self, value: impl Into<Val<RestrictionType>>) -> Self {
+            self.props.set("InternalUpstream", value.into());
+            self
+        }
+
+        /// Sets `InternalUpstream` in place: [`Self::internal_upstream`] on a value held by `&mut`.
+        pub fn set_internal_upstream(&mut self, value: impl Into<Val<RestrictionType>>) -> &mut Self {
+            self.props.set("InternalUpstream", value.into());
+            self
+        }
+
+        /// `InternalUpstream` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_internal_upstream(&self) -> ::std::option::Option<Val<RestrictionType>> {
+            crate::cfn::get_prop(&self.props, "InternalUpstream")
+        }
+
+        /// `Publish`: The publish restriction determines if new package versions can be published.
+        pub fn publish(mut self, value: impl Into<Val<RestrictionType>>) -> Self {
+            self.props.set("Publish", value.into());
+            self
+        }
+
+        /// Sets `Publish` in place: [`Self::publish`] on a value held by `&mut`.
+        pub fn set_publish(&mut self, value: impl Into<Val<RestrictionType>>) -> &mut Self {
+            self.props.set("Publish", value.into());
+            self
+        }
+
+        /// `Publish` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_publish(&self) -> ::std::option::Option<Val<RestrictionType>> {
+            crate::cfn::get_prop(&self.props, "Publish")
         }
     }
 
@@ -248,14 +407,34 @@ pub mod package_group {
             RestrictionType { props }
         }
 
-        prop! {
-            /// `RestrictionMode`.
-            props, "RestrictionMode", _, set_restriction_mode, get_restriction_mode, Val<RestrictionTypeRestrictionMode>
+        /// Sets `RestrictionMode`, which `new` took, in place.
+        pub fn set_restriction_mode(&mut self, value: impl Into<Val<RestrictionTypeRestrictionMode>>) -> &mut Self {
+            self.props.set("RestrictionMode", value.into());
+            self
         }
 
-        prop! {
-            /// `Repositories`.
-            props, "Repositories", repositories, set_repositories, get_repositories, Val<List<String>>
+        /// `RestrictionMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_restriction_mode(&self) -> ::std::option::Option<Val<RestrictionTypeRestrictionMode>> {
+            crate::cfn::get_prop(&self.props, "RestrictionMode")
+        }
+
+        /// `Repositories`.
+        pub fn repositories(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Repositories", value.into());
+            self
+        }
+
+        /// Sets `Repositories` in place: [`Self::repositories`] on a value held by `&mut`.
+        pub fn set_repositories(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Repositories", value.into());
+            self
+        }
+
+        /// `Repositories` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repositories(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Repositories")
         }
     }
 
@@ -304,40 +483,119 @@ impl Repository {
         Repository { core }
     }
 
-    prop! {
-        /// `Description`: A text description of the repository.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A text description of the repository.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainName`: The name of the domain that contains the repository.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ExternalConnections`: A list of external connections associated with the repository.
-        core.props, "ExternalConnections", external_connections, set_external_connections, get_external_connections, Val<List<String>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `PermissionsPolicyDocument`: The access control resource policy on the provided
-        /// repository.
-        core.props, "PermissionsPolicyDocument", permissions_policy_document, set_permissions_policy_document, get_permissions_policy_document, Val<Json>
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `RepositoryName`: The name of the repository.
-        core.props, "RepositoryName", _, set_repository_name, get_repository_name, Val<String>
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ExternalConnections`: A list of external connections associated with the repository.
+    pub fn external_connections(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ExternalConnections", value.into());
+        self
     }
 
-    prop! {
-        /// `Upstreams`: A list of upstream repositories associated with the repository.
-        core.props, "Upstreams", upstreams, set_upstreams, get_upstreams, Val<List<String>>
+    /// Sets `ExternalConnections` in place: [`Self::external_connections`] on a value held by `&mut`.
+    pub fn set_external_connections(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ExternalConnections", value.into());
+        self
+    }
+
+    /// `ExternalConnections` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_external_connections(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ExternalConnections")
+    }
+
+    /// `PermissionsPolicyDocument`: The access control resource policy on the provided repository.
+    pub fn permissions_policy_document(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("PermissionsPolicyDocument", value.into());
+        self
+    }
+
+    /// Sets `PermissionsPolicyDocument` in place: [`Self::permissions_policy_document`] on a value
+    /// held by `&mut`.
+    pub fn set_permissions_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PermissionsPolicyDocument", value.into());
+        self
+    }
+
+    /// `PermissionsPolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permissions_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PermissionsPolicyDocument")
+    }
+
+    /// Sets `RepositoryName`, which `new` took, in place.
+    pub fn set_repository_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RepositoryName", value.into());
+        self
+    }
+
+    /// `RepositoryName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_repository_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RepositoryName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Upstreams`: A list of upstream repositories associated with the repository.
+    pub fn upstreams(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Upstreams", value.into());
+        self
+    }
+
+    /// Sets `Upstreams` in place: [`Self::upstreams`] on a value held by `&mut`.
+    pub fn set_upstreams(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Upstreams", value.into());
+        self
+    }
+
+    /// `Upstreams` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_upstreams(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Upstreams")
     }
 
     /// `Ref`: the resource's identifier.

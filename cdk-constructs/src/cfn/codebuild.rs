@@ -39,64 +39,221 @@ impl Fleet {
         Fleet { core }
     }
 
-    prop! {
-        /// `BaseCapacity`.
-        core.props, "BaseCapacity", base_capacity, set_base_capacity, get_base_capacity, Val<i64>
+    /// `BaseCapacity`.
+    pub fn base_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("BaseCapacity", value.into());
+        self
     }
 
-    prop! {
-        /// `ComputeConfiguration`.
-        core.props, "ComputeConfiguration", compute_configuration, set_compute_configuration, get_compute_configuration, Val<fleet::ComputeConfiguration>
+    /// Sets `BaseCapacity` in place: [`Self::base_capacity`] on a value held by `&mut`.
+    pub fn set_base_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("BaseCapacity", value.into());
+        self
     }
 
-    prop! {
-        /// `ComputeType`.
-        core.props, "ComputeType", compute_type, set_compute_type, get_compute_type, Val<fleet::ComputeType>
+    /// `BaseCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_base_capacity(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "BaseCapacity")
     }
 
-    prop! {
-        /// `EnvironmentType`.
-        core.props, "EnvironmentType", environment_type, set_environment_type, get_environment_type, Val<fleet::EnvironmentType>
+    /// `ComputeConfiguration`.
+    pub fn compute_configuration(mut self, value: impl Into<Val<fleet::ComputeConfiguration>>) -> Self {
+        self.core.props.set("ComputeConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `FleetProxyConfiguration`.
-        core.props, "FleetProxyConfiguration", fleet_proxy_configuration, set_fleet_proxy_configuration, get_fleet_proxy_configuration, Val<fleet::ProxyConfiguration>
+    /// Sets `ComputeConfiguration` in place: [`Self::compute_configuration`] on a value held by `&mut`.
+    pub fn set_compute_configuration(&mut self, value: impl Into<Val<fleet::ComputeConfiguration>>) -> &mut Self {
+        self.core.props.set("ComputeConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `FleetServiceRole`.
-        core.props, "FleetServiceRole", fleet_service_role, set_fleet_service_role, get_fleet_service_role, Val<String>
+    /// `ComputeConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compute_configuration(&self) -> ::std::option::Option<Val<fleet::ComputeConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ComputeConfiguration")
     }
 
-    prop! {
-        /// `FleetVpcConfig`.
-        core.props, "FleetVpcConfig", fleet_vpc_config, set_fleet_vpc_config, get_fleet_vpc_config, Val<fleet::VpcConfig>
+    /// `ComputeType`.
+    pub fn compute_type(mut self, value: impl Into<Val<fleet::ComputeType>>) -> Self {
+        self.core.props.set("ComputeType", value.into());
+        self
     }
 
-    prop! {
-        /// `ImageId`.
-        core.props, "ImageId", image_id, set_image_id, get_image_id, Val<String>
+    /// Sets `ComputeType` in place: [`Self::compute_type`] on a value held by `&mut`.
+    pub fn set_compute_type(&mut self, value: impl Into<Val<fleet::ComputeType>>) -> &mut Self {
+        self.core.props.set("ComputeType", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `ComputeType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compute_type(&self) -> ::std::option::Option<Val<fleet::ComputeType>> {
+        crate::cfn::get_prop(&self.core.props, "ComputeType")
     }
 
-    prop! {
-        /// `OverflowBehavior`.
-        core.props, "OverflowBehavior", overflow_behavior, set_overflow_behavior, get_overflow_behavior, Val<fleet::OverflowBehavior>
+    /// `EnvironmentType`.
+    pub fn environment_type(mut self, value: impl Into<Val<fleet::EnvironmentType>>) -> Self {
+        self.core.props.set("EnvironmentType", value.into());
+        self
     }
 
-    prop! {
-        /// `ScalingConfiguration`.
-        core.props, "ScalingConfiguration", scaling_configuration, set_scaling_configuration, get_scaling_configuration, Val<fleet::ScalingConfigurationInput>
+    /// Sets `EnvironmentType` in place: [`Self::environment_type`] on a value held by `&mut`.
+    pub fn set_environment_type(&mut self, value: impl Into<Val<fleet::EnvironmentType>>) -> &mut Self {
+        self.core.props.set("EnvironmentType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EnvironmentType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_type(&self) -> ::std::option::Option<Val<fleet::EnvironmentType>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentType")
+    }
+
+    /// `FleetProxyConfiguration`.
+    pub fn fleet_proxy_configuration(mut self, value: impl Into<Val<fleet::ProxyConfiguration>>) -> Self {
+        self.core.props.set("FleetProxyConfiguration", value.into());
+        self
+    }
+
+    /// Sets `FleetProxyConfiguration` in place: [`Self::fleet_proxy_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_fleet_proxy_configuration(&mut self, value: impl Into<Val<fleet::ProxyConfiguration>>) -> &mut Self {
+        self.core.props.set("FleetProxyConfiguration", value.into());
+        self
+    }
+
+    /// `FleetProxyConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fleet_proxy_configuration(&self) -> ::std::option::Option<Val<fleet::ProxyConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "FleetProxyConfiguration")
+    }
+
+    /// `FleetServiceRole`.
+    pub fn fleet_service_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FleetServiceRole", value.into());
+        self
+    }
+
+    /// Sets `FleetServiceRole` in place: [`Self::fleet_service_role`] on a value held by `&mut`.
+    pub fn set_fleet_service_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FleetServiceRole", value.into());
+        self
+    }
+
+    /// `FleetServiceRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fleet_service_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FleetServiceRole")
+    }
+
+    /// `FleetVpcConfig`.
+    pub fn fleet_vpc_config(mut self, value: impl Into<Val<fleet::VpcConfig>>) -> Self {
+        self.core.props.set("FleetVpcConfig", value.into());
+        self
+    }
+
+    /// Sets `FleetVpcConfig` in place: [`Self::fleet_vpc_config`] on a value held by `&mut`.
+    pub fn set_fleet_vpc_config(&mut self, value: impl Into<Val<fleet::VpcConfig>>) -> &mut Self {
+        self.core.props.set("FleetVpcConfig", value.into());
+        self
+    }
+
+    /// `FleetVpcConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fleet_vpc_config(&self) -> ::std::option::Option<Val<fleet::VpcConfig>> {
+        crate::cfn::get_prop(&self.core.props, "FleetVpcConfig")
+    }
+
+    /// `ImageId`.
+    pub fn image_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ImageId", value.into());
+        self
+    }
+
+    /// Sets `ImageId` in place: [`Self::image_id`] on a value held by `&mut`.
+    pub fn set_image_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ImageId", value.into());
+        self
+    }
+
+    /// `ImageId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ImageId")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OverflowBehavior`.
+    pub fn overflow_behavior(mut self, value: impl Into<Val<fleet::OverflowBehavior>>) -> Self {
+        self.core.props.set("OverflowBehavior", value.into());
+        self
+    }
+
+    /// Sets `OverflowBehavior` in place: [`Self::overflow_behavior`] on a value held by `&mut`.
+    pub fn set_overflow_behavior(&mut self, value: impl Into<Val<fleet::OverflowBehavior>>) -> &mut Self {
+        self.core.props.set("OverflowBehavior", value.into());
+        self
+    }
+
+    /// `OverflowBehavior` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_overflow_behavior(&self) -> ::std::option::Option<Val<fleet::OverflowBehavior>> {
+        crate::cfn::get_prop(&self.core.props, "OverflowBehavior")
+    }
+
+    /// `ScalingConfiguration`.
+    pub fn scaling_configuration(mut self, value: impl Into<Val<fleet::ScalingConfigurationInput>>) -> Self {
+        self.core.props.set("ScalingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ScalingConfiguration` in place: [`Self::scaling_configuration`] on a value held by `&mut`.
+    pub fn set_scaling_configuration(&mut self, value: impl Into<Val<fleet::ScalingConfigurationInput>>) -> &mut Self {
+        self.core.props.set("ScalingConfiguration", value.into());
+        self
+    }
+
+    /// `ScalingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scaling_configuration(&self) -> ::std::option::Option<Val<fleet::ScalingConfigurationInput>> {
+        crate::cfn::get_prop(&self.core.props, "ScalingConfiguration")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -132,29 +289,94 @@ pub mod fleet {
             ComputeConfiguration { props }
         }
 
-        prop! {
-            /// `disk`.
-            props, "disk", disk, set_disk, get_disk, Val<i64>
+        /// `disk`.
+        pub fn disk(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("disk", value.into());
+            self
         }
 
-        prop! {
-            /// `instanceType`.
-            props, "instanceType", instance_type, set_instance_type, get_instance_type, Val<String>
+        /// Sets `disk` in place: [`Self::disk`] on a value held by `&mut`.
+        pub fn set_disk(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("disk", value.into());
+            self
         }
 
-        prop! {
-            /// `machineType`.
-            props, "machineType", machine_type, set_machine_type, get_machine_type, Val<ComputeConfigurationMachineType>
+        /// `disk` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disk(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "disk")
         }
 
-        prop! {
-            /// `memory`.
-            props, "memory", memory, set_memory, get_memory, Val<i64>
+        /// `instanceType`.
+        pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("instanceType", value.into());
+            self
         }
 
-        prop! {
-            /// `vCpu`.
-            props, "vCpu", v_cpu, set_v_cpu, get_v_cpu, Val<i64>
+        /// Sets `instanceType` in place: [`Self::instance_type`] on a value held by `&mut`.
+        pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("instanceType", value.into());
+            self
+        }
+
+        /// `instanceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "instanceType")
+        }
+
+        /// `machineType`.
+        pub fn machine_type(mut self, value: impl Into<Val<ComputeConfigurationMachineType>>) -> Self {
+            self.props.set("machineType", value.into());
+            self
+        }
+
+        /// Sets `machineType` in place: [`Self::machine_type`] on a value held by `&mut`.
+        pub fn set_machine_type(&mut self, value: impl Into<Val<ComputeConfigurationMachineType>>) -> &mut Self {
+            self.props.set("machineType", value.into());
+            self
+        }
+
+        /// `machineType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_machine_type(&self) -> ::std::option::Option<Val<ComputeConfigurationMachineType>> {
+            crate::cfn::get_prop(&self.props, "machineType")
+        }
+
+        /// `memory`.
+        pub fn memory(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("memory", value.into());
+            self
+        }
+
+        /// Sets `memory` in place: [`Self::memory`] on a value held by `&mut`.
+        pub fn set_memory(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("memory", value.into());
+            self
+        }
+
+        /// `memory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "memory")
+        }
+
+        /// `vCpu`.
+        pub fn v_cpu(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("vCpu", value.into());
+            self
+        }
+
+        /// Sets `vCpu` in place: [`Self::v_cpu`] on a value held by `&mut`.
+        pub fn set_v_cpu(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("vCpu", value.into());
+            self
+        }
+
+        /// `vCpu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_v_cpu(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "vCpu")
         }
     }
 
@@ -248,14 +470,40 @@ pub mod fleet {
             ProxyConfiguration { props }
         }
 
-        prop! {
-            /// `DefaultBehavior`.
-            props, "DefaultBehavior", default_behavior, set_default_behavior, get_default_behavior, Val<ProxyConfigurationDefaultBehavior>
+        /// `DefaultBehavior`.
+        pub fn default_behavior(mut self, value: impl Into<Val<ProxyConfigurationDefaultBehavior>>) -> Self {
+            self.props.set("DefaultBehavior", value.into());
+            self
         }
 
-        prop! {
-            /// `OrderedProxyRules`.
-            props, "OrderedProxyRules", ordered_proxy_rules, set_ordered_proxy_rules, get_ordered_proxy_rules, Val<List<FleetProxyRule>>
+        /// Sets `DefaultBehavior` in place: [`Self::default_behavior`] on a value held by `&mut`.
+        pub fn set_default_behavior(&mut self, value: impl Into<Val<ProxyConfigurationDefaultBehavior>>) -> &mut Self {
+            self.props.set("DefaultBehavior", value.into());
+            self
+        }
+
+        /// `DefaultBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_behavior(&self) -> ::std::option::Option<Val<ProxyConfigurationDefaultBehavior>> {
+            crate::cfn::get_prop(&self.props, "DefaultBehavior")
+        }
+
+        /// `OrderedProxyRules`.
+        pub fn ordered_proxy_rules(mut self, value: impl Into<Val<List<FleetProxyRule>>>) -> Self {
+            self.props.set("OrderedProxyRules", value.into());
+            self
+        }
+
+        /// Sets `OrderedProxyRules` in place: [`Self::ordered_proxy_rules`] on a value held by `&mut`.
+        pub fn set_ordered_proxy_rules(&mut self, value: impl Into<Val<List<FleetProxyRule>>>) -> &mut Self {
+            self.props.set("OrderedProxyRules", value.into());
+            self
+        }
+
+        /// `OrderedProxyRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ordered_proxy_rules(&self) -> ::std::option::Option<Val<List<FleetProxyRule>>> {
+            crate::cfn::get_prop(&self.props, "OrderedProxyRules")
         }
     }
 
@@ -287,19 +535,58 @@ pub mod fleet {
             FleetProxyRule { props }
         }
 
-        prop! {
-            /// `Effect`.
-            props, "Effect", effect, set_effect, get_effect, Val<FleetProxyRuleEffect>
+        /// `Effect`.
+        pub fn effect(mut self, value: impl Into<Val<FleetProxyRuleEffect>>) -> Self {
+            self.props.set("Effect", value.into());
+            self
         }
 
-        prop! {
-            /// `Entities`.
-            props, "Entities", entities, set_entities, get_entities, Val<List<String>>
+        /// Sets `Effect` in place: [`Self::effect`] on a value held by `&mut`.
+        pub fn set_effect(&mut self, value: impl Into<Val<FleetProxyRuleEffect>>) -> &mut Self {
+            self.props.set("Effect", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<FleetProxyRuleType>
+        /// `Effect` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_effect(&self) -> ::std::option::Option<Val<FleetProxyRuleEffect>> {
+            crate::cfn::get_prop(&self.props, "Effect")
+        }
+
+        /// `Entities`.
+        pub fn entities(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Entities", value.into());
+            self
+        }
+
+        /// Sets `Entities` in place: [`Self::entities`] on a value held by `&mut`.
+        pub fn set_entities(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Entities", value.into());
+            self
+        }
+
+        /// `Entities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entities(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Entities")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<FleetProxyRuleType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<FleetProxyRuleType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<FleetProxyRuleType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -344,19 +631,58 @@ pub mod fleet {
             VpcConfig { props }
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// `SecurityGroupIds`.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `Subnets`.
-            props, "Subnets", subnets, set_subnets, get_subnets, Val<List<String>>
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcId`.
-            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `Subnets`.
+        pub fn subnets(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// Sets `Subnets` in place: [`Self::subnets`] on a value held by `&mut`.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
+        }
+
+        /// `VpcId`.
+        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// Sets `VpcId` in place: [`Self::vpc_id`] on a value held by `&mut`.
+        pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// `VpcId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+            crate::cfn::get_prop(&self.props, "VpcId")
         }
     }
 
@@ -388,19 +714,59 @@ pub mod fleet {
             ScalingConfigurationInput { props }
         }
 
-        prop! {
-            /// `MaxCapacity`.
-            props, "MaxCapacity", max_capacity, set_max_capacity, get_max_capacity, Val<i64>
+        /// `MaxCapacity`.
+        pub fn max_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxCapacity", value.into());
+            self
         }
 
-        prop! {
-            /// `ScalingType`.
-            props, "ScalingType", scaling_type, set_scaling_type, get_scaling_type, Val<ScalingConfigurationInputScalingType>
+        /// Sets `MaxCapacity` in place: [`Self::max_capacity`] on a value held by `&mut`.
+        pub fn set_max_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxCapacity", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetTrackingScalingConfigs`.
-            props, "TargetTrackingScalingConfigs", target_tracking_scaling_configs, set_target_tracking_scaling_configs, get_target_tracking_scaling_configs, Val<List<TargetTrackingScalingConfiguration>>
+        /// `MaxCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxCapacity")
+        }
+
+        /// `ScalingType`.
+        pub fn scaling_type(mut self, value: impl Into<Val<ScalingConfigurationInputScalingType>>) -> Self {
+            self.props.set("ScalingType", value.into());
+            self
+        }
+
+        /// Sets `ScalingType` in place: [`Self::scaling_type`] on a value held by `&mut`.
+        pub fn set_scaling_type(&mut self, value: impl Into<Val<ScalingConfigurationInputScalingType>>) -> &mut Self {
+            self.props.set("ScalingType", value.into());
+            self
+        }
+
+        /// `ScalingType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scaling_type(&self) -> ::std::option::Option<Val<ScalingConfigurationInputScalingType>> {
+            crate::cfn::get_prop(&self.props, "ScalingType")
+        }
+
+        /// `TargetTrackingScalingConfigs`.
+        pub fn target_tracking_scaling_configs(mut self, value: impl Into<Val<List<TargetTrackingScalingConfiguration>>>) -> Self {
+            self.props.set("TargetTrackingScalingConfigs", value.into());
+            self
+        }
+
+        /// Sets `TargetTrackingScalingConfigs` in place: [`Self::target_tracking_scaling_configs`] on a
+        /// value held by `&mut`.
+        pub fn set_target_tracking_scaling_configs(&mut self, value: impl Into<Val<List<TargetTrackingScalingConfiguration>>>) -> &mut Self {
+            self.props.set("TargetTrackingScalingConfigs", value.into());
+            self
+        }
+
+        /// `TargetTrackingScalingConfigs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_tracking_scaling_configs(&self) -> ::std::option::Option<Val<List<TargetTrackingScalingConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "TargetTrackingScalingConfigs")
         }
     }
 
@@ -429,14 +795,40 @@ pub mod fleet {
             TargetTrackingScalingConfiguration { props }
         }
 
-        prop! {
-            /// `MetricType`.
-            props, "MetricType", metric_type, set_metric_type, get_metric_type, Val<TargetTrackingScalingConfigurationMetricType>
+        /// `MetricType`.
+        pub fn metric_type(mut self, value: impl Into<Val<TargetTrackingScalingConfigurationMetricType>>) -> Self {
+            self.props.set("MetricType", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetValue`.
-            props, "TargetValue", target_value, set_target_value, get_target_value, Val<f64>
+        /// Sets `MetricType` in place: [`Self::metric_type`] on a value held by `&mut`.
+        pub fn set_metric_type(&mut self, value: impl Into<Val<TargetTrackingScalingConfigurationMetricType>>) -> &mut Self {
+            self.props.set("MetricType", value.into());
+            self
+        }
+
+        /// `MetricType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_type(&self) -> ::std::option::Option<Val<TargetTrackingScalingConfigurationMetricType>> {
+            crate::cfn::get_prop(&self.props, "MetricType")
+        }
+
+        /// `TargetValue`.
+        pub fn target_value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TargetValue", value.into());
+            self
+        }
+
+        /// Sets `TargetValue` in place: [`Self::target_value`] on a value held by `&mut`.
+        pub fn set_target_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TargetValue", value.into());
+            self
+        }
+
+        /// `TargetValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TargetValue")
         }
     }
 
@@ -482,129 +874,432 @@ impl Project {
         Project { core }
     }
 
-    prop! {
-        /// `Artifacts`.
-        core.props, "Artifacts", _, set_artifacts, get_artifacts, Val<project::Artifacts>
+    /// Sets `Artifacts`, which `new` took, in place.
+    pub fn set_artifacts(&mut self, value: impl Into<Val<project::Artifacts>>) -> &mut Self {
+        self.core.props.set("Artifacts", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoRetryLimit`.
-        core.props, "AutoRetryLimit", auto_retry_limit, set_auto_retry_limit, get_auto_retry_limit, Val<f64>
+    /// `Artifacts` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_artifacts(&self) -> ::std::option::Option<Val<project::Artifacts>> {
+        crate::cfn::get_prop(&self.core.props, "Artifacts")
     }
 
-    prop! {
-        /// `BadgeEnabled`.
-        core.props, "BadgeEnabled", badge_enabled, set_badge_enabled, get_badge_enabled, Val<bool>
+    /// `AutoRetryLimit`.
+    pub fn auto_retry_limit(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("AutoRetryLimit", value.into());
+        self
     }
 
-    prop! {
-        /// `BuildBatchConfig`.
-        core.props, "BuildBatchConfig", build_batch_config, set_build_batch_config, get_build_batch_config, Val<project::ProjectBuildBatchConfig>
+    /// Sets `AutoRetryLimit` in place: [`Self::auto_retry_limit`] on a value held by `&mut`.
+    pub fn set_auto_retry_limit(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("AutoRetryLimit", value.into());
+        self
     }
 
-    prop! {
-        /// `Cache`.
-        core.props, "Cache", cache, set_cache, get_cache, Val<project::ProjectCache>
+    /// `AutoRetryLimit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_retry_limit(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "AutoRetryLimit")
     }
 
-    prop! {
-        /// `ConcurrentBuildLimit`.
-        core.props, "ConcurrentBuildLimit", concurrent_build_limit, set_concurrent_build_limit, get_concurrent_build_limit, Val<i64>
+    /// `BadgeEnabled`.
+    pub fn badge_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("BadgeEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `BadgeEnabled` in place: [`Self::badge_enabled`] on a value held by `&mut`.
+    pub fn set_badge_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("BadgeEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionKey`.
-        core.props, "EncryptionKey", encryption_key, set_encryption_key, get_encryption_key, Val<String>
+    /// `BadgeEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_badge_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "BadgeEnabled")
     }
 
-    prop! {
-        /// `Environment`.
-        core.props, "Environment", _, set_environment, get_environment, Val<project::Environment>
+    /// `BuildBatchConfig`.
+    pub fn build_batch_config(mut self, value: impl Into<Val<project::ProjectBuildBatchConfig>>) -> Self {
+        self.core.props.set("BuildBatchConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `FileSystemLocations`.
-        core.props, "FileSystemLocations", file_system_locations, set_file_system_locations, get_file_system_locations, Val<List<project::ProjectFileSystemLocation>>
+    /// Sets `BuildBatchConfig` in place: [`Self::build_batch_config`] on a value held by `&mut`.
+    pub fn set_build_batch_config(&mut self, value: impl Into<Val<project::ProjectBuildBatchConfig>>) -> &mut Self {
+        self.core.props.set("BuildBatchConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `LogsConfig`.
-        core.props, "LogsConfig", logs_config, set_logs_config, get_logs_config, Val<project::LogsConfig>
+    /// `BuildBatchConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_build_batch_config(&self) -> ::std::option::Option<Val<project::ProjectBuildBatchConfig>> {
+        crate::cfn::get_prop(&self.core.props, "BuildBatchConfig")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Cache`.
+    pub fn cache(mut self, value: impl Into<Val<project::ProjectCache>>) -> Self {
+        self.core.props.set("Cache", value.into());
+        self
     }
 
-    prop! {
-        /// `QueuedTimeoutInMinutes`.
-        core.props, "QueuedTimeoutInMinutes", queued_timeout_in_minutes, set_queued_timeout_in_minutes, get_queued_timeout_in_minutes, Val<i64>
+    /// Sets `Cache` in place: [`Self::cache`] on a value held by `&mut`.
+    pub fn set_cache(&mut self, value: impl Into<Val<project::ProjectCache>>) -> &mut Self {
+        self.core.props.set("Cache", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceAccessRole`.
-        core.props, "ResourceAccessRole", resource_access_role, set_resource_access_role, get_resource_access_role, Val<String>
+    /// `Cache` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache(&self) -> ::std::option::Option<Val<project::ProjectCache>> {
+        crate::cfn::get_prop(&self.core.props, "Cache")
     }
 
-    prop! {
-        /// `SecondaryArtifacts`.
-        core.props, "SecondaryArtifacts", secondary_artifacts, set_secondary_artifacts, get_secondary_artifacts, Val<List<project::Artifacts>>
+    /// `ConcurrentBuildLimit`.
+    pub fn concurrent_build_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ConcurrentBuildLimit", value.into());
+        self
     }
 
-    prop! {
-        /// `SecondarySourceVersions`.
-        core.props, "SecondarySourceVersions", secondary_source_versions, set_secondary_source_versions, get_secondary_source_versions, Val<List<project::ProjectSourceVersion>>
+    /// Sets `ConcurrentBuildLimit` in place: [`Self::concurrent_build_limit`] on a value held by `&mut`.
+    pub fn set_concurrent_build_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ConcurrentBuildLimit", value.into());
+        self
     }
 
-    prop! {
-        /// `SecondarySources`.
-        core.props, "SecondarySources", secondary_sources, set_secondary_sources, get_secondary_sources, Val<List<project::Source>>
+    /// `ConcurrentBuildLimit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_concurrent_build_limit(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ConcurrentBuildLimit")
     }
 
-    prop! {
-        /// `ServiceRole`.
-        core.props, "ServiceRole", _, set_service_role, get_service_role, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Source`.
-        core.props, "Source", _, set_source, get_source, Val<project::Source>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceVersion`.
-        core.props, "SourceVersion", source_version, set_source_version, get_source_version, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EncryptionKey`.
+    pub fn encryption_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EncryptionKey", value.into());
+        self
     }
 
-    prop! {
-        /// `TimeoutInMinutes`.
-        core.props, "TimeoutInMinutes", timeout_in_minutes, set_timeout_in_minutes, get_timeout_in_minutes, Val<i64>
+    /// Sets `EncryptionKey` in place: [`Self::encryption_key`] on a value held by `&mut`.
+    pub fn set_encryption_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EncryptionKey", value.into());
+        self
     }
 
-    prop! {
-        /// `Triggers`.
-        core.props, "Triggers", triggers, set_triggers, get_triggers, Val<project::ProjectTriggers>
+    /// `EncryptionKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionKey")
     }
 
-    prop! {
-        /// `Visibility`.
-        core.props, "Visibility", visibility, set_visibility, get_visibility, Val<String>
+    /// Sets `Environment`, which `new` took, in place.
+    pub fn set_environment(&mut self, value: impl Into<Val<project::Environment>>) -> &mut Self {
+        self.core.props.set("Environment", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcConfig`.
-        core.props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<project::VpcConfig>
+    /// `Environment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment(&self) -> ::std::option::Option<Val<project::Environment>> {
+        crate::cfn::get_prop(&self.core.props, "Environment")
+    }
+
+    /// `FileSystemLocations`.
+    pub fn file_system_locations(mut self, value: impl Into<Val<List<project::ProjectFileSystemLocation>>>) -> Self {
+        self.core.props.set("FileSystemLocations", value.into());
+        self
+    }
+
+    /// Sets `FileSystemLocations` in place: [`Self::file_system_locations`] on a value held by `&mut`.
+    pub fn set_file_system_locations(&mut self, value: impl Into<Val<List<project::ProjectFileSystemLocation>>>) -> &mut Self {
+        self.core.props.set("FileSystemLocations", value.into());
+        self
+    }
+
+    /// `FileSystemLocations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_system_locations(&self) -> ::std::option::Option<Val<List<project::ProjectFileSystemLocation>>> {
+        crate::cfn::get_prop(&self.core.props, "FileSystemLocations")
+    }
+
+    /// `LogsConfig`.
+    pub fn logs_config(mut self, value: impl Into<Val<project::LogsConfig>>) -> Self {
+        self.core.props.set("LogsConfig", value.into());
+        self
+    }
+
+    /// Sets `LogsConfig` in place: [`Self::logs_config`] on a value held by `&mut`.
+    pub fn set_logs_config(&mut self, value: impl Into<Val<project::LogsConfig>>) -> &mut Self {
+        self.core.props.set("LogsConfig", value.into());
+        self
+    }
+
+    /// `LogsConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logs_config(&self) -> ::std::option::Option<Val<project::LogsConfig>> {
+        crate::cfn::get_prop(&self.core.props, "LogsConfig")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `QueuedTimeoutInMinutes`.
+    pub fn queued_timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("QueuedTimeoutInMinutes", value.into());
+        self
+    }
+
+    /// Sets `QueuedTimeoutInMinutes` in place: [`Self::queued_timeout_in_minutes`] on a value held
+    /// by `&mut`.
+    pub fn set_queued_timeout_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("QueuedTimeoutInMinutes", value.into());
+        self
+    }
+
+    /// `QueuedTimeoutInMinutes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_queued_timeout_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "QueuedTimeoutInMinutes")
+    }
+
+    /// `ResourceAccessRole`.
+    pub fn resource_access_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceAccessRole", value.into());
+        self
+    }
+
+    /// Sets `ResourceAccessRole` in place: [`Self::resource_access_role`] on a value held by `&mut`.
+    pub fn set_resource_access_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceAccessRole", value.into());
+        self
+    }
+
+    /// `ResourceAccessRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_access_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceAccessRole")
+    }
+
+    /// `SecondaryArtifacts`.
+    pub fn secondary_artifacts(mut self, value: impl Into<Val<List<project::Artifacts>>>) -> Self {
+        self.core.props.set("SecondaryArtifacts", value.into());
+        self
+    }
+
+    /// Sets `SecondaryArtifacts` in place: [`Self::secondary_artifacts`] on a value held by `&mut`.
+    pub fn set_secondary_artifacts(&mut self, value: impl Into<Val<List<project::Artifacts>>>) -> &mut Self {
+        self.core.props.set("SecondaryArtifacts", value.into());
+        self
+    }
+
+    /// `SecondaryArtifacts` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_secondary_artifacts(&self) -> ::std::option::Option<Val<List<project::Artifacts>>> {
+        crate::cfn::get_prop(&self.core.props, "SecondaryArtifacts")
+    }
+
+    /// `SecondarySourceVersions`.
+    pub fn secondary_source_versions(mut self, value: impl Into<Val<List<project::ProjectSourceVersion>>>) -> Self {
+        self.core.props.set("SecondarySourceVersions", value.into());
+        self
+    }
+
+    /// Sets `SecondarySourceVersions` in place: [`Self::secondary_source_versions`] on a value held
+    /// by `&mut`.
+    pub fn set_secondary_source_versions(&mut self, value: impl Into<Val<List<project::ProjectSourceVersion>>>) -> &mut Self {
+        self.core.props.set("SecondarySourceVersions", value.into());
+        self
+    }
+
+    /// `SecondarySourceVersions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_secondary_source_versions(&self) -> ::std::option::Option<Val<List<project::ProjectSourceVersion>>> {
+        crate::cfn::get_prop(&self.core.props, "SecondarySourceVersions")
+    }
+
+    /// `SecondarySources`.
+    pub fn secondary_sources(mut self, value: impl Into<Val<List<project::Source>>>) -> Self {
+        self.core.props.set("SecondarySources", value.into());
+        self
+    }
+
+    /// Sets `SecondarySources` in place: [`Self::secondary_sources`] on a value held by `&mut`.
+    pub fn set_secondary_sources(&mut self, value: impl Into<Val<List<project::Source>>>) -> &mut Self {
+        self.core.props.set("SecondarySources", value.into());
+        self
+    }
+
+    /// `SecondarySources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_secondary_sources(&self) -> ::std::option::Option<Val<List<project::Source>>> {
+        crate::cfn::get_prop(&self.core.props, "SecondarySources")
+    }
+
+    /// Sets `ServiceRole`, which `new` took, in place.
+    pub fn set_service_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceRole", value.into());
+        self
+    }
+
+    /// `ServiceRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceRole")
+    }
+
+    /// Sets `Source`, which `new` took, in place.
+    pub fn set_source(&mut self, value: impl Into<Val<project::Source>>) -> &mut Self {
+        self.core.props.set("Source", value.into());
+        self
+    }
+
+    /// `Source` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source(&self) -> ::std::option::Option<Val<project::Source>> {
+        crate::cfn::get_prop(&self.core.props, "Source")
+    }
+
+    /// `SourceVersion`.
+    pub fn source_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceVersion", value.into());
+        self
+    }
+
+    /// Sets `SourceVersion` in place: [`Self::source_version`] on a value held by `&mut`.
+    pub fn set_source_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceVersion", value.into());
+        self
+    }
+
+    /// `SourceVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceVersion")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TimeoutInMinutes`.
+    pub fn timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("TimeoutInMinutes", value.into());
+        self
+    }
+
+    /// Sets `TimeoutInMinutes` in place: [`Self::timeout_in_minutes`] on a value held by `&mut`.
+    pub fn set_timeout_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("TimeoutInMinutes", value.into());
+        self
+    }
+
+    /// `TimeoutInMinutes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_timeout_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "TimeoutInMinutes")
+    }
+
+    /// `Triggers`.
+    pub fn triggers(mut self, value: impl Into<Val<project::ProjectTriggers>>) -> Self {
+        self.core.props.set("Triggers", value.into());
+        self
+    }
+
+    /// Sets `Triggers` in place: [`Self::triggers`] on a value held by `&mut`.
+    pub fn set_triggers(&mut self, value: impl Into<Val<project::ProjectTriggers>>) -> &mut Self {
+        self.core.props.set("Triggers", value.into());
+        self
+    }
+
+    /// `Triggers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_triggers(&self) -> ::std::option::Option<Val<project::ProjectTriggers>> {
+        crate::cfn::get_prop(&self.core.props, "Triggers")
+    }
+
+    /// `Visibility`.
+    pub fn visibility(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Visibility", value.into());
+        self
+    }
+
+    /// Sets `Visibility` in place: [`Self::visibility`] on a value held by `&mut`.
+    pub fn set_visibility(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Visibility", value.into());
+        self
+    }
+
+    /// `Visibility` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_visibility(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Visibility")
+    }
+
+    /// `VpcConfig`.
+    pub fn vpc_config(mut self, value: impl Into<Val<project::VpcConfig>>) -> Self {
+        self.core.props.set("VpcConfig", value.into());
+        self
+    }
+
+    /// Sets `VpcConfig` in place: [`Self::vpc_config`] on a value held by `&mut`.
+    pub fn set_vpc_config(&mut self, value: impl Into<Val<project::VpcConfig>>) -> &mut Self {
+        self.core.props.set("VpcConfig", value.into());
+        self
+    }
+
+    /// `VpcConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_config(&self) -> ::std::option::Option<Val<project::VpcConfig>> {
+        crate::cfn::get_prop(&self.core.props, "VpcConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -648,49 +1343,160 @@ pub mod project {
             Artifacts { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `ArtifactIdentifier`.
-            props, "ArtifactIdentifier", artifact_identifier, set_artifact_identifier, get_artifact_identifier, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `EncryptionDisabled`.
-            props, "EncryptionDisabled", encryption_disabled, set_encryption_disabled, get_encryption_disabled, Val<bool>
+        /// `ArtifactIdentifier`.
+        pub fn artifact_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ArtifactIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Location`.
-            props, "Location", location, set_location, get_location, Val<String>
+        /// Sets `ArtifactIdentifier` in place: [`Self::artifact_identifier`] on a value held by `&mut`.
+        pub fn set_artifact_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ArtifactIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `ArtifactIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_artifact_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ArtifactIdentifier")
         }
 
-        prop! {
-            /// `NamespaceType`.
-            props, "NamespaceType", namespace_type, set_namespace_type, get_namespace_type, Val<String>
+        /// `EncryptionDisabled`.
+        pub fn encryption_disabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EncryptionDisabled", value.into());
+            self
         }
 
-        prop! {
-            /// `OverrideArtifactName`.
-            props, "OverrideArtifactName", override_artifact_name, set_override_artifact_name, get_override_artifact_name, Val<bool>
+        /// Sets `EncryptionDisabled` in place: [`Self::encryption_disabled`] on a value held by `&mut`.
+        pub fn set_encryption_disabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EncryptionDisabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Packaging`.
-            props, "Packaging", packaging, set_packaging, get_packaging, Val<String>
+        /// `EncryptionDisabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_disabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EncryptionDisabled")
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// `Location`.
+        pub fn location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// Sets `Location` in place: [`Self::location`] on a value held by `&mut`.
+        pub fn set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Location")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `NamespaceType`.
+        pub fn namespace_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NamespaceType", value.into());
+            self
+        }
+
+        /// Sets `NamespaceType` in place: [`Self::namespace_type`] on a value held by `&mut`.
+        pub fn set_namespace_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NamespaceType", value.into());
+            self
+        }
+
+        /// `NamespaceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NamespaceType")
+        }
+
+        /// `OverrideArtifactName`.
+        pub fn override_artifact_name(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("OverrideArtifactName", value.into());
+            self
+        }
+
+        /// Sets `OverrideArtifactName` in place: [`Self::override_artifact_name`] on a value held by `&mut`.
+        pub fn set_override_artifact_name(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OverrideArtifactName", value.into());
+            self
+        }
+
+        /// `OverrideArtifactName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_override_artifact_name(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OverrideArtifactName")
+        }
+
+        /// `Packaging`.
+        pub fn packaging(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Packaging", value.into());
+            self
+        }
+
+        /// Sets `Packaging` in place: [`Self::packaging`] on a value held by `&mut`.
+        pub fn set_packaging(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Packaging", value.into());
+            self
+        }
+
+        /// `Packaging` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_packaging(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Packaging")
+        }
+
+        /// `Path`.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
         }
     }
 
@@ -709,29 +1515,94 @@ pub mod project {
             ProjectBuildBatchConfig { props }
         }
 
-        prop! {
-            /// `BatchReportMode`.
-            props, "BatchReportMode", batch_report_mode, set_batch_report_mode, get_batch_report_mode, Val<String>
+        /// `BatchReportMode`.
+        pub fn batch_report_mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BatchReportMode", value.into());
+            self
         }
 
-        prop! {
-            /// `CombineArtifacts`.
-            props, "CombineArtifacts", combine_artifacts, set_combine_artifacts, get_combine_artifacts, Val<bool>
+        /// Sets `BatchReportMode` in place: [`Self::batch_report_mode`] on a value held by `&mut`.
+        pub fn set_batch_report_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BatchReportMode", value.into());
+            self
         }
 
-        prop! {
-            /// `Restrictions`.
-            props, "Restrictions", restrictions, set_restrictions, get_restrictions, Val<BatchRestrictions>
+        /// `BatchReportMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_report_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BatchReportMode")
         }
 
-        prop! {
-            /// `ServiceRole`.
-            props, "ServiceRole", service_role, set_service_role, get_service_role, Val<String>
+        /// `CombineArtifacts`.
+        pub fn combine_artifacts(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CombineArtifacts", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutInMins`.
-            props, "TimeoutInMins", timeout_in_mins, set_timeout_in_mins, get_timeout_in_mins, Val<i64>
+        /// Sets `CombineArtifacts` in place: [`Self::combine_artifacts`] on a value held by `&mut`.
+        pub fn set_combine_artifacts(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CombineArtifacts", value.into());
+            self
+        }
+
+        /// `CombineArtifacts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_combine_artifacts(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CombineArtifacts")
+        }
+
+        /// `Restrictions`.
+        pub fn restrictions(mut self, value: impl Into<Val<BatchRestrictions>>) -> Self {
+            self.props.set("Restrictions", value.into());
+            self
+        }
+
+        /// Sets `Restrictions` in place: [`Self::restrictions`] on a value held by `&mut`.
+        pub fn set_restrictions(&mut self, value: impl Into<Val<BatchRestrictions>>) -> &mut Self {
+            self.props.set("Restrictions", value.into());
+            self
+        }
+
+        /// `Restrictions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_restrictions(&self) -> ::std::option::Option<Val<BatchRestrictions>> {
+            crate::cfn::get_prop(&self.props, "Restrictions")
+        }
+
+        /// `ServiceRole`.
+        pub fn service_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceRole", value.into());
+            self
+        }
+
+        /// Sets `ServiceRole` in place: [`Self::service_role`] on a value held by `&mut`.
+        pub fn set_service_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceRole", value.into());
+            self
+        }
+
+        /// `ServiceRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceRole")
+        }
+
+        /// `TimeoutInMins`.
+        pub fn timeout_in_mins(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutInMins", value.into());
+            self
+        }
+
+        /// Sets `TimeoutInMins` in place: [`Self::timeout_in_mins`] on a value held by `&mut`.
+        pub fn set_timeout_in_mins(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutInMins", value.into());
+            self
+        }
+
+        /// `TimeoutInMins` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_in_mins(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutInMins")
         }
     }
 
@@ -750,14 +1621,40 @@ pub mod project {
             BatchRestrictions { props }
         }
 
-        prop! {
-            /// `ComputeTypesAllowed`.
-            props, "ComputeTypesAllowed", compute_types_allowed, set_compute_types_allowed, get_compute_types_allowed, Val<List<String>>
+        /// `ComputeTypesAllowed`.
+        pub fn compute_types_allowed(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ComputeTypesAllowed", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumBuildsAllowed`.
-            props, "MaximumBuildsAllowed", maximum_builds_allowed, set_maximum_builds_allowed, get_maximum_builds_allowed, Val<i64>
+        /// Sets `ComputeTypesAllowed` in place: [`Self::compute_types_allowed`] on a value held by `&mut`.
+        pub fn set_compute_types_allowed(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ComputeTypesAllowed", value.into());
+            self
+        }
+
+        /// `ComputeTypesAllowed` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compute_types_allowed(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ComputeTypesAllowed")
+        }
+
+        /// `MaximumBuildsAllowed`.
+        pub fn maximum_builds_allowed(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumBuildsAllowed", value.into());
+            self
+        }
+
+        /// Sets `MaximumBuildsAllowed` in place: [`Self::maximum_builds_allowed`] on a value held by `&mut`.
+        pub fn set_maximum_builds_allowed(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumBuildsAllowed", value.into());
+            self
+        }
+
+        /// `MaximumBuildsAllowed` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_builds_allowed(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumBuildsAllowed")
         }
     }
 
@@ -778,24 +1675,70 @@ pub mod project {
             ProjectCache { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `CacheNamespace`.
-            props, "CacheNamespace", cache_namespace, set_cache_namespace, get_cache_namespace, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Location`.
-            props, "Location", location, set_location, get_location, Val<String>
+        /// `CacheNamespace`.
+        pub fn cache_namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CacheNamespace", value.into());
+            self
         }
 
-        prop! {
-            /// `Modes`.
-            props, "Modes", modes, set_modes, get_modes, Val<List<String>>
+        /// Sets `CacheNamespace` in place: [`Self::cache_namespace`] on a value held by `&mut`.
+        pub fn set_cache_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CacheNamespace", value.into());
+            self
+        }
+
+        /// `CacheNamespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cache_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CacheNamespace")
+        }
+
+        /// `Location`.
+        pub fn location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// Sets `Location` in place: [`Self::location`] on a value held by `&mut`.
+        pub fn set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Location")
+        }
+
+        /// `Modes`.
+        pub fn modes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Modes", value.into());
+            self
+        }
+
+        /// Sets `Modes` in place: [`Self::modes`] on a value held by `&mut`.
+        pub fn set_modes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Modes", value.into());
+            self
+        }
+
+        /// `Modes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_modes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Modes")
         }
     }
 
@@ -824,59 +1767,185 @@ pub mod project {
             Environment { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Image`.
-            props, "Image", _, set_image, get_image, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `ComputeType`.
-            props, "ComputeType", _, set_compute_type, get_compute_type, Val<String>
+        /// Sets `Image`, which `new` took, in place.
+        pub fn set_image(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Image", value.into());
+            self
         }
 
-        prop! {
-            /// `Certificate`.
-            props, "Certificate", certificate, set_certificate, get_certificate, Val<String>
+        /// `Image` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Image")
         }
 
-        prop! {
-            /// `DockerServer`.
-            props, "DockerServer", docker_server, set_docker_server, get_docker_server, Val<DockerServer>
+        /// Sets `ComputeType`, which `new` took, in place.
+        pub fn set_compute_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComputeType", value.into());
+            self
         }
 
-        prop! {
-            /// `EnvironmentVariables`.
-            props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<List<EnvironmentVariable>>
+        /// `ComputeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compute_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComputeType")
         }
 
-        prop! {
-            /// `Fleet`.
-            props, "Fleet", fleet, set_fleet, get_fleet, Val<ProjectFleet>
+        /// `Certificate`.
+        pub fn certificate(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Certificate", value.into());
+            self
         }
 
-        prop! {
-            /// `HostKernel`.
-            props, "HostKernel", host_kernel, set_host_kernel, get_host_kernel, Val<String>
+        /// Sets `Certificate` in place: [`Self::certificate`] on a value held by `&mut`.
+        pub fn set_certificate(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Certificate", value.into());
+            self
         }
 
-        prop! {
-            /// `ImagePullCredentialsType`.
-            props, "ImagePullCredentialsType", image_pull_credentials_type, set_image_pull_credentials_type, get_image_pull_credentials_type, Val<String>
+        /// `Certificate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Certificate")
         }
 
-        prop! {
-            /// `PrivilegedMode`.
-            props, "PrivilegedMode", privileged_mode, set_privileged_mode, get_privileged_mode, Val<bool>
+        /// `DockerServer`.
+        pub fn docker_server(mut self, value: impl Into<Val<DockerServer>>) -> Self {
+            self.props.set("DockerServer", value.into());
+            self
         }
 
-        prop! {
-            /// `RegistryCredential`.
-            props, "RegistryCredential", registry_credential, set_registry_credential, get_registry_credential, Val<RegistryCredential>
+        /// Sets `DockerServer` in place: [`Self::docker_server`] on a value held by `&mut`.
+        pub fn set_docker_server(&mut self, value: impl Into<Val<DockerServer>>) -> &mut Self {
+            self.props.set("DockerServer", value.into());
+            self
+        }
+
+        /// `DockerServer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_docker_server(&self) -> ::std::option::Option<Val<DockerServer>> {
+            crate::cfn::get_prop(&self.props, "DockerServer")
+        }
+
+        /// `EnvironmentVariables`.
+        pub fn environment_variables(mut self, value: impl Into<Val<List<EnvironmentVariable>>>) -> Self {
+            self.props.set("EnvironmentVariables", value.into());
+            self
+        }
+
+        /// Sets `EnvironmentVariables` in place: [`Self::environment_variables`] on a value held by `&mut`.
+        pub fn set_environment_variables(&mut self, value: impl Into<Val<List<EnvironmentVariable>>>) -> &mut Self {
+            self.props.set("EnvironmentVariables", value.into());
+            self
+        }
+
+        /// `EnvironmentVariables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment_variables(&self) -> ::std::option::Option<Val<List<EnvironmentVariable>>> {
+            crate::cfn::get_prop(&self.props, "EnvironmentVariables")
+        }
+
+        /// `Fleet`.
+        pub fn fleet(mut self, value: impl Into<Val<ProjectFleet>>) -> Self {
+            self.props.set("Fleet", value.into());
+            self
+        }
+
+        /// Sets `Fleet` in place: [`Self::fleet`] on a value held by `&mut`.
+        pub fn set_fleet(&mut self, value: impl Into<Val<ProjectFleet>>) -> &mut Self {
+            self.props.set("Fleet", value.into());
+            self
+        }
+
+        /// `Fleet` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fleet(&self) -> ::std::option::Option<Val<ProjectFleet>> {
+            crate::cfn::get_prop(&self.props, "Fleet")
+        }
+
+        /// `HostKernel`.
+        pub fn host_kernel(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HostKernel", value.into());
+            self
+        }
+
+        /// Sets `HostKernel` in place: [`Self::host_kernel`] on a value held by `&mut`.
+        pub fn set_host_kernel(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostKernel", value.into());
+            self
+        }
+
+        /// `HostKernel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_kernel(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostKernel")
+        }
+
+        /// `ImagePullCredentialsType`.
+        pub fn image_pull_credentials_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ImagePullCredentialsType", value.into());
+            self
+        }
+
+        /// Sets `ImagePullCredentialsType` in place: [`Self::image_pull_credentials_type`] on a value
+        /// held by `&mut`.
+        pub fn set_image_pull_credentials_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImagePullCredentialsType", value.into());
+            self
+        }
+
+        /// `ImagePullCredentialsType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_pull_credentials_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImagePullCredentialsType")
+        }
+
+        /// `PrivilegedMode`.
+        pub fn privileged_mode(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("PrivilegedMode", value.into());
+            self
+        }
+
+        /// Sets `PrivilegedMode` in place: [`Self::privileged_mode`] on a value held by `&mut`.
+        pub fn set_privileged_mode(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PrivilegedMode", value.into());
+            self
+        }
+
+        /// `PrivilegedMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_privileged_mode(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PrivilegedMode")
+        }
+
+        /// `RegistryCredential`.
+        pub fn registry_credential(mut self, value: impl Into<Val<RegistryCredential>>) -> Self {
+            self.props.set("RegistryCredential", value.into());
+            self
+        }
+
+        /// Sets `RegistryCredential` in place: [`Self::registry_credential`] on a value held by `&mut`.
+        pub fn set_registry_credential(&mut self, value: impl Into<Val<RegistryCredential>>) -> &mut Self {
+            self.props.set("RegistryCredential", value.into());
+            self
+        }
+
+        /// `RegistryCredential` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_registry_credential(&self) -> ::std::option::Option<Val<RegistryCredential>> {
+            crate::cfn::get_prop(&self.props, "RegistryCredential")
         }
     }
 
@@ -897,14 +1966,34 @@ pub mod project {
             DockerServer { props }
         }
 
-        prop! {
-            /// `ComputeType`.
-            props, "ComputeType", _, set_compute_type, get_compute_type, Val<String>
+        /// Sets `ComputeType`, which `new` took, in place.
+        pub fn set_compute_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComputeType", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// `ComputeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compute_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComputeType")
+        }
+
+        /// `SecurityGroupIds`.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
         }
     }
 
@@ -927,19 +2016,46 @@ pub mod project {
             EnvironmentVariable { props }
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -958,9 +2074,22 @@ pub mod project {
             ProjectFleet { props }
         }
 
-        prop! {
-            /// `FleetArn`.
-            props, "FleetArn", fleet_arn, set_fleet_arn, get_fleet_arn, Val<String>
+        /// `FleetArn`.
+        pub fn fleet_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FleetArn", value.into());
+            self
+        }
+
+        /// Sets `FleetArn` in place: [`Self::fleet_arn`] on a value held by `&mut`.
+        pub fn set_fleet_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FleetArn", value.into());
+            self
+        }
+
+        /// `FleetArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fleet_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FleetArn")
         }
     }
 
@@ -986,14 +2115,28 @@ pub mod project {
             RegistryCredential { props }
         }
 
-        prop! {
-            /// `Credential`.
-            props, "Credential", _, set_credential, get_credential, Val<String>
+        /// Sets `Credential`, which `new` took, in place.
+        pub fn set_credential(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Credential", value.into());
+            self
         }
 
-        prop! {
-            /// `CredentialProvider`.
-            props, "CredentialProvider", _, set_credential_provider, get_credential_provider, Val<String>
+        /// `Credential` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credential(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Credential")
+        }
+
+        /// Sets `CredentialProvider`, which `new` took, in place.
+        pub fn set_credential_provider(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CredentialProvider", value.into());
+            self
+        }
+
+        /// `CredentialProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credential_provider(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CredentialProvider")
         }
     }
 
@@ -1025,29 +2168,70 @@ pub mod project {
             ProjectFileSystemLocation { props }
         }
 
-        prop! {
-            /// `MountPoint`.
-            props, "MountPoint", _, set_mount_point, get_mount_point, Val<String>
+        /// Sets `MountPoint`, which `new` took, in place.
+        pub fn set_mount_point(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MountPoint", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// `MountPoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_point(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MountPoint")
         }
 
-        prop! {
-            /// `Identifier`.
-            props, "Identifier", _, set_identifier, get_identifier, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Location`.
-            props, "Location", _, set_location, get_location, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `MountOptions`.
-            props, "MountOptions", mount_options, set_mount_options, get_mount_options, Val<String>
+        /// Sets `Identifier`, which `new` took, in place.
+        pub fn set_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Identifier", value.into());
+            self
+        }
+
+        /// `Identifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Identifier")
+        }
+
+        /// Sets `Location`, which `new` took, in place.
+        pub fn set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Location")
+        }
+
+        /// `MountOptions`.
+        pub fn mount_options(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MountOptions", value.into());
+            self
+        }
+
+        /// Sets `MountOptions` in place: [`Self::mount_options`] on a value held by `&mut`.
+        pub fn set_mount_options(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MountOptions", value.into());
+            self
+        }
+
+        /// `MountOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_options(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MountOptions")
         }
     }
 
@@ -1066,14 +2250,40 @@ pub mod project {
             LogsConfig { props }
         }
 
-        prop! {
-            /// `CloudWatchLogs`.
-            props, "CloudWatchLogs", cloud_watch_logs, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogsConfig>
+        /// `CloudWatchLogs`.
+        pub fn cloud_watch_logs(mut self, value: impl Into<Val<CloudWatchLogsConfig>>) -> Self {
+            self.props.set("CloudWatchLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Logs`.
-            props, "S3Logs", s3_logs, set_s3_logs, get_s3_logs, Val<S3LogsConfig>
+        /// Sets `CloudWatchLogs` in place: [`Self::cloud_watch_logs`] on a value held by `&mut`.
+        pub fn set_cloud_watch_logs(&mut self, value: impl Into<Val<CloudWatchLogsConfig>>) -> &mut Self {
+            self.props.set("CloudWatchLogs", value.into());
+            self
+        }
+
+        /// `CloudWatchLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs(&self) -> ::std::option::Option<Val<CloudWatchLogsConfig>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogs")
+        }
+
+        /// `S3Logs`.
+        pub fn s3_logs(mut self, value: impl Into<Val<S3LogsConfig>>) -> Self {
+            self.props.set("S3Logs", value.into());
+            self
+        }
+
+        /// Sets `S3Logs` in place: [`Self::s3_logs`] on a value held by `&mut`.
+        pub fn set_s3_logs(&mut self, value: impl Into<Val<S3LogsConfig>>) -> &mut Self {
+            self.props.set("S3Logs", value.into());
+            self
+        }
+
+        /// `S3Logs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_logs(&self) -> ::std::option::Option<Val<S3LogsConfig>> {
+            crate::cfn::get_prop(&self.props, "S3Logs")
         }
     }
 
@@ -1094,19 +2304,52 @@ pub mod project {
             CloudWatchLogsConfig { props }
         }
 
-        prop! {
-            /// `Status`.
-            props, "Status", _, set_status, get_status, Val<String>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupName`.
-            props, "GroupName", group_name, set_group_name, get_group_name, Val<String>
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
 
-        prop! {
-            /// `StreamName`.
-            props, "StreamName", stream_name, set_stream_name, get_stream_name, Val<String>
+        /// `GroupName`.
+        pub fn group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupName", value.into());
+            self
+        }
+
+        /// Sets `GroupName` in place: [`Self::group_name`] on a value held by `&mut`.
+        pub fn set_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupName", value.into());
+            self
+        }
+
+        /// `GroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupName")
+        }
+
+        /// `StreamName`.
+        pub fn stream_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StreamName", value.into());
+            self
+        }
+
+        /// Sets `StreamName` in place: [`Self::stream_name`] on a value held by `&mut`.
+        pub fn set_stream_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StreamName", value.into());
+            self
+        }
+
+        /// `StreamName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StreamName")
         }
     }
 
@@ -1127,19 +2370,52 @@ pub mod project {
             S3LogsConfig { props }
         }
 
-        prop! {
-            /// `Status`.
-            props, "Status", _, set_status, get_status, Val<String>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionDisabled`.
-            props, "EncryptionDisabled", encryption_disabled, set_encryption_disabled, get_encryption_disabled, Val<bool>
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
 
-        prop! {
-            /// `Location`.
-            props, "Location", location, set_location, get_location, Val<String>
+        /// `EncryptionDisabled`.
+        pub fn encryption_disabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EncryptionDisabled", value.into());
+            self
+        }
+
+        /// Sets `EncryptionDisabled` in place: [`Self::encryption_disabled`] on a value held by `&mut`.
+        pub fn set_encryption_disabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EncryptionDisabled", value.into());
+            self
+        }
+
+        /// `EncryptionDisabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_disabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EncryptionDisabled")
+        }
+
+        /// `Location`.
+        pub fn location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// Sets `Location` in place: [`Self::location`] on a value held by `&mut`.
+        pub fn set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Location")
         }
     }
 
@@ -1160,14 +2436,34 @@ pub mod project {
             ProjectSourceVersion { props }
         }
 
-        prop! {
-            /// `SourceIdentifier`.
-            props, "SourceIdentifier", _, set_source_identifier, get_source_identifier, Val<String>
+        /// Sets `SourceIdentifier`, which `new` took, in place.
+        pub fn set_source_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceVersion`.
-            props, "SourceVersion", source_version, set_source_version, get_source_version, Val<String>
+        /// `SourceIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceIdentifier")
+        }
+
+        /// `SourceVersion`.
+        pub fn source_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceVersion", value.into());
+            self
+        }
+
+        /// Sets `SourceVersion` in place: [`Self::source_version`] on a value held by `&mut`.
+        pub fn set_source_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceVersion", value.into());
+            self
+        }
+
+        /// `SourceVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceVersion")
         }
     }
 
@@ -1188,54 +2484,178 @@ pub mod project {
             Source { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Auth`.
-            props, "Auth", auth, set_auth, get_auth, Val<SourceAuth>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `BuildSpec`.
-            props, "BuildSpec", build_spec, set_build_spec, get_build_spec, Val<String>
+        /// `Auth`.
+        pub fn auth(mut self, value: impl Into<Val<SourceAuth>>) -> Self {
+            self.props.set("Auth", value.into());
+            self
         }
 
-        prop! {
-            /// `BuildStatusConfig`.
-            props, "BuildStatusConfig", build_status_config, set_build_status_config, get_build_status_config, Val<BuildStatusConfig>
+        /// Sets `Auth` in place: [`Self::auth`] on a value held by `&mut`.
+        pub fn set_auth(&mut self, value: impl Into<Val<SourceAuth>>) -> &mut Self {
+            self.props.set("Auth", value.into());
+            self
         }
 
-        prop! {
-            /// `GitCloneDepth`.
-            props, "GitCloneDepth", git_clone_depth, set_git_clone_depth, get_git_clone_depth, Val<i64>
+        /// `Auth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth(&self) -> ::std::option::Option<Val<SourceAuth>> {
+            crate::cfn::get_prop(&self.props, "Auth")
         }
 
-        prop! {
-            /// `GitSubmodulesConfig`.
-            props, "GitSubmodulesConfig", git_submodules_config, set_git_submodules_config, get_git_submodules_config, Val<GitSubmodulesConfig>
+        /// `BuildSpec`.
+        pub fn build_spec(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BuildSpec", value.into());
+            self
         }
 
-        prop! {
-            /// `InsecureSsl`.
-            props, "InsecureSsl", insecure_ssl, set_insecure_ssl, get_insecure_ssl, Val<bool>
+        /// Sets `BuildSpec` in place: [`Self::build_spec`] on a value held by `&mut`.
+        pub fn set_build_spec(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BuildSpec", value.into());
+            self
         }
 
-        prop! {
-            /// `Location`.
-            props, "Location", location, set_location, get_location, Val<String>
+        /// `BuildSpec` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_build_spec(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BuildSpec")
         }
 
-        prop! {
-            /// `ReportBuildStatus`.
-            props, "ReportBuildStatus", report_build_status, set_report_build_status, get_report_build_status, Val<bool>
+        /// `BuildStatusConfig`.
+        pub fn build_status_config(mut self, value: impl Into<Val<BuildStatusConfig>>) -> Self {
+            self.props.set("BuildStatusConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceIdentifier`.
-            props, "SourceIdentifier", source_identifier, set_source_identifier, get_source_identifier, Val<String>
+        /// Sets `BuildStatusConfig` in place: [`Self::build_status_config`] on a value held by `&mut`.
+        pub fn set_build_status_config(&mut self, value: impl Into<Val<BuildStatusConfig>>) -> &mut Self {
+            self.props.set("BuildStatusConfig", value.into());
+            self
+        }
+
+        /// `BuildStatusConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_build_status_config(&self) -> ::std::option::Option<Val<BuildStatusConfig>> {
+            crate::cfn::get_prop(&self.props, "BuildStatusConfig")
+        }
+
+        /// `GitCloneDepth`.
+        pub fn git_clone_depth(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("GitCloneDepth", value.into());
+            self
+        }
+
+        /// Sets `GitCloneDepth` in place: [`Self::git_clone_depth`] on a value held by `&mut`.
+        pub fn set_git_clone_depth(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("GitCloneDepth", value.into());
+            self
+        }
+
+        /// `GitCloneDepth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_git_clone_depth(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "GitCloneDepth")
+        }
+
+        /// `GitSubmodulesConfig`.
+        pub fn git_submodules_config(mut self, value: impl Into<Val<GitSubmodulesConfig>>) -> Self {
+            self.props.set("GitSubmodulesConfig", value.into());
+            self
+        }
+
+        /// Sets `GitSubmodulesConfig` in place: [`Self::git_submodules_config`] on a value held by `&mut`.
+        pub fn set_git_submodules_config(&mut self, value: impl Into<Val<GitSubmodulesConfig>>) -> &mut Self {
+            self.props.set("GitSubmodulesConfig", value.into());
+            self
+        }
+
+        /// `GitSubmodulesConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_git_submodules_config(&self) -> ::std::option::Option<Val<GitSubmodulesConfig>> {
+            crate::cfn::get_prop(&self.props, "GitSubmodulesConfig")
+        }
+
+        /// `InsecureSsl`.
+        pub fn insecure_ssl(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("InsecureSsl", value.into());
+            self
+        }
+
+        /// Sets `InsecureSsl` in place: [`Self::insecure_ssl`] on a value held by `&mut`.
+        pub fn set_insecure_ssl(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("InsecureSsl", value.into());
+            self
+        }
+
+        /// `InsecureSsl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_insecure_ssl(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "InsecureSsl")
+        }
+
+        /// `Location`.
+        pub fn location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// Sets `Location` in place: [`Self::location`] on a value held by `&mut`.
+        pub fn set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Location")
+        }
+
+        /// `ReportBuildStatus`.
+        pub fn report_build_status(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReportBuildStatus", value.into());
+            self
+        }
+
+        /// Sets `ReportBuildStatus` in place: [`Self::report_build_status`] on a value held by `&mut`.
+        pub fn set_report_build_status(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReportBuildStatus", value.into());
+            self
+        }
+
+        /// `ReportBuildStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_report_build_status(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReportBuildStatus")
+        }
+
+        /// `SourceIdentifier`.
+        pub fn source_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceIdentifier", value.into());
+            self
+        }
+
+        /// Sets `SourceIdentifier` in place: [`Self::source_identifier`] on a value held by `&mut`.
+        pub fn set_source_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceIdentifier", value.into());
+            self
+        }
+
+        /// `SourceIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceIdentifier")
         }
     }
 
@@ -1256,14 +2676,34 @@ pub mod project {
             SourceAuth { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Resource`.
-            props, "Resource", resource, set_resource, get_resource, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Resource`.
+        pub fn resource(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Resource", value.into());
+            self
+        }
+
+        /// Sets `Resource` in place: [`Self::resource`] on a value held by `&mut`.
+        pub fn set_resource(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Resource", value.into());
+            self
+        }
+
+        /// `Resource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Resource")
         }
     }
 
@@ -1282,14 +2722,40 @@ pub mod project {
             BuildStatusConfig { props }
         }
 
-        prop! {
-            /// `Context`.
-            props, "Context", context, set_context, get_context, Val<String>
+        /// `Context`.
+        pub fn context(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Context", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetUrl`.
-            props, "TargetUrl", target_url, set_target_url, get_target_url, Val<String>
+        /// Sets `Context` in place: [`Self::context`] on a value held by `&mut`.
+        pub fn set_context(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Context", value.into());
+            self
+        }
+
+        /// `Context` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_context(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Context")
+        }
+
+        /// `TargetUrl`.
+        pub fn target_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetUrl", value.into());
+            self
+        }
+
+        /// Sets `TargetUrl` in place: [`Self::target_url`] on a value held by `&mut`.
+        pub fn set_target_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetUrl", value.into());
+            self
+        }
+
+        /// `TargetUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetUrl")
         }
     }
 
@@ -1310,9 +2776,16 @@ pub mod project {
             GitSubmodulesConfig { props }
         }
 
-        prop! {
-            /// `FetchSubmodules`.
-            props, "FetchSubmodules", _, set_fetch_submodules, get_fetch_submodules, Val<bool>
+        /// Sets `FetchSubmodules`, which `new` took, in place.
+        pub fn set_fetch_submodules(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("FetchSubmodules", value.into());
+            self
+        }
+
+        /// `FetchSubmodules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fetch_submodules(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "FetchSubmodules")
         }
     }
 
@@ -1331,29 +2804,95 @@ pub mod project {
             ProjectTriggers { props }
         }
 
-        prop! {
-            /// `BuildType`.
-            props, "BuildType", build_type, set_build_type, get_build_type, Val<String>
+        /// `BuildType`.
+        pub fn build_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BuildType", value.into());
+            self
         }
 
-        prop! {
-            /// `FilterGroups`.
-            props, "FilterGroups", filter_groups, set_filter_groups, get_filter_groups, Val<List<List<Json>>>
+        /// Sets `BuildType` in place: [`Self::build_type`] on a value held by `&mut`.
+        pub fn set_build_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BuildType", value.into());
+            self
         }
 
-        prop! {
-            /// `PullRequestBuildPolicy`.
-            props, "PullRequestBuildPolicy", pull_request_build_policy, set_pull_request_build_policy, get_pull_request_build_policy, Val<PullRequestBuildPolicy>
+        /// `BuildType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_build_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BuildType")
         }
 
-        prop! {
-            /// `ScopeConfiguration`.
-            props, "ScopeConfiguration", scope_configuration, set_scope_configuration, get_scope_configuration, Val<ScopeConfiguration>
+        /// `FilterGroups`.
+        pub fn filter_groups(mut self, value: impl Into<Val<List<List<Json>>>>) -> Self {
+            self.props.set("FilterGroups", value.into());
+            self
         }
 
-        prop! {
-            /// `Webhook`.
-            props, "Webhook", webhook, set_webhook, get_webhook, Val<bool>
+        /// Sets `FilterGroups` in place: [`Self::filter_groups`] on a value held by `&mut`.
+        pub fn set_filter_groups(&mut self, value: impl Into<Val<List<List<Json>>>>) -> &mut Self {
+            self.props.set("FilterGroups", value.into());
+            self
+        }
+
+        /// `FilterGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_groups(&self) -> ::std::option::Option<Val<List<List<Json>>>> {
+            crate::cfn::get_prop(&self.props, "FilterGroups")
+        }
+
+        /// `PullRequestBuildPolicy`.
+        pub fn pull_request_build_policy(mut self, value: impl Into<Val<PullRequestBuildPolicy>>) -> Self {
+            self.props.set("PullRequestBuildPolicy", value.into());
+            self
+        }
+
+        /// Sets `PullRequestBuildPolicy` in place: [`Self::pull_request_build_policy`] on a value held
+        /// by `&mut`.
+        pub fn set_pull_request_build_policy(&mut self, value: impl Into<Val<PullRequestBuildPolicy>>) -> &mut Self {
+            self.props.set("PullRequestBuildPolicy", value.into());
+            self
+        }
+
+        /// `PullRequestBuildPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pull_request_build_policy(&self) -> ::std::option::Option<Val<PullRequestBuildPolicy>> {
+            crate::cfn::get_prop(&self.props, "PullRequestBuildPolicy")
+        }
+
+        /// `ScopeConfiguration`.
+        pub fn scope_configuration(mut self, value: impl Into<Val<ScopeConfiguration>>) -> Self {
+            self.props.set("ScopeConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ScopeConfiguration` in place: [`Self::scope_configuration`] on a value held by `&mut`.
+        pub fn set_scope_configuration(&mut self, value: impl Into<Val<ScopeConfiguration>>) -> &mut Self {
+            self.props.set("ScopeConfiguration", value.into());
+            self
+        }
+
+        /// `ScopeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope_configuration(&self) -> ::std::option::Option<Val<ScopeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ScopeConfiguration")
+        }
+
+        /// `Webhook`.
+        pub fn webhook(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Webhook", value.into());
+            self
+        }
+
+        /// Sets `Webhook` in place: [`Self::webhook`] on a value held by `&mut`.
+        pub fn set_webhook(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Webhook", value.into());
+            self
+        }
+
+        /// `Webhook` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_webhook(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Webhook")
         }
     }
 
@@ -1374,14 +2913,34 @@ pub mod project {
             PullRequestBuildPolicy { props }
         }
 
-        prop! {
-            /// `RequiresCommentApproval`.
-            props, "RequiresCommentApproval", _, set_requires_comment_approval, get_requires_comment_approval, Val<String>
+        /// Sets `RequiresCommentApproval`, which `new` took, in place.
+        pub fn set_requires_comment_approval(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RequiresCommentApproval", value.into());
+            self
         }
 
-        prop! {
-            /// `ApproverRoles`.
-            props, "ApproverRoles", approver_roles, set_approver_roles, get_approver_roles, Val<List<String>>
+        /// `RequiresCommentApproval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_requires_comment_approval(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RequiresCommentApproval")
+        }
+
+        /// `ApproverRoles`.
+        pub fn approver_roles(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ApproverRoles", value.into());
+            self
+        }
+
+        /// Sets `ApproverRoles` in place: [`Self::approver_roles`] on a value held by `&mut`.
+        pub fn set_approver_roles(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ApproverRoles", value.into());
+            self
+        }
+
+        /// `ApproverRoles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_approver_roles(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ApproverRoles")
         }
     }
 
@@ -1402,19 +2961,52 @@ pub mod project {
             ScopeConfiguration { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Domain`.
-            props, "Domain", domain, set_domain, get_domain, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Scope`.
-            props, "Scope", scope, set_scope, get_scope, Val<String>
+        /// `Domain`.
+        pub fn domain(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Domain", value.into());
+            self
+        }
+
+        /// Sets `Domain` in place: [`Self::domain`] on a value held by `&mut`.
+        pub fn set_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Domain", value.into());
+            self
+        }
+
+        /// `Domain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Domain")
+        }
+
+        /// `Scope`.
+        pub fn scope(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// Sets `Scope` in place: [`Self::scope`] on a value held by `&mut`.
+        pub fn set_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// `Scope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Scope")
         }
     }
 
@@ -1433,19 +3025,58 @@ pub mod project {
             VpcConfig { props }
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// `SecurityGroupIds`.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `Subnets`.
-            props, "Subnets", subnets, set_subnets, get_subnets, Val<List<String>>
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcId`.
-            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `Subnets`.
+        pub fn subnets(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// Sets `Subnets` in place: [`Self::subnets`] on a value held by `&mut`.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
+        }
+
+        /// `VpcId`.
+        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// Sets `VpcId` in place: [`Self::vpc_id`] on a value held by `&mut`.
+        pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// `VpcId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+            crate::cfn::get_prop(&self.props, "VpcId")
         }
     }
 }
@@ -1475,29 +3106,82 @@ impl ReportGroup {
         ReportGroup { core }
     }
 
-    prop! {
-        /// `DeleteReports`.
-        core.props, "DeleteReports", delete_reports, set_delete_reports, get_delete_reports, Val<bool>
+    /// `DeleteReports`.
+    pub fn delete_reports(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeleteReports", value.into());
+        self
     }
 
-    prop! {
-        /// `ExportConfig`.
-        core.props, "ExportConfig", _, set_export_config, get_export_config, Val<report_group::ReportExportConfig>
+    /// Sets `DeleteReports` in place: [`Self::delete_reports`] on a value held by `&mut`.
+    pub fn set_delete_reports(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeleteReports", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `DeleteReports` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delete_reports(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeleteReports")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ExportConfig`, which `new` took, in place.
+    pub fn set_export_config(&mut self, value: impl Into<Val<report_group::ReportExportConfig>>) -> &mut Self {
+        self.core.props.set("ExportConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`.
-        core.props, "Type", _, set_type, get_type, Val<report_group::Type>
+    /// `ExportConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_export_config(&self) -> ::std::option::Option<Val<report_group::ReportExportConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ExportConfig")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<report_group::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<report_group::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1534,14 +3218,34 @@ pub mod report_group {
             ReportExportConfig { props }
         }
 
-        prop! {
-            /// `ExportConfigType`.
-            props, "ExportConfigType", _, set_export_config_type, get_export_config_type, Val<ReportExportConfigExportConfigType>
+        /// Sets `ExportConfigType`, which `new` took, in place.
+        pub fn set_export_config_type(&mut self, value: impl Into<Val<ReportExportConfigExportConfigType>>) -> &mut Self {
+            self.props.set("ExportConfigType", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Destination`.
-            props, "S3Destination", s3_destination, set_s3_destination, get_s3_destination, Val<S3ReportExportConfig>
+        /// `ExportConfigType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_export_config_type(&self) -> ::std::option::Option<Val<ReportExportConfigExportConfigType>> {
+            crate::cfn::get_prop(&self.props, "ExportConfigType")
+        }
+
+        /// `S3Destination`.
+        pub fn s3_destination(mut self, value: impl Into<Val<S3ReportExportConfig>>) -> Self {
+            self.props.set("S3Destination", value.into());
+            self
+        }
+
+        /// Sets `S3Destination` in place: [`Self::s3_destination`] on a value held by `&mut`.
+        pub fn set_s3_destination(&mut self, value: impl Into<Val<S3ReportExportConfig>>) -> &mut Self {
+            self.props.set("S3Destination", value.into());
+            self
+        }
+
+        /// `S3Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_destination(&self) -> ::std::option::Option<Val<S3ReportExportConfig>> {
+            crate::cfn::get_prop(&self.props, "S3Destination")
         }
     }
 
@@ -1575,34 +3279,106 @@ pub mod report_group {
             S3ReportExportConfig { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketOwner`.
-            props, "BucketOwner", bucket_owner, set_bucket_owner, get_bucket_owner, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `EncryptionDisabled`.
-            props, "EncryptionDisabled", encryption_disabled, set_encryption_disabled, get_encryption_disabled, Val<bool>
+        /// `BucketOwner`.
+        pub fn bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketOwner", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionKey`.
-            props, "EncryptionKey", encryption_key, set_encryption_key, get_encryption_key, Val<String>
+        /// Sets `BucketOwner` in place: [`Self::bucket_owner`] on a value held by `&mut`.
+        pub fn set_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketOwner", value.into());
+            self
         }
 
-        prop! {
-            /// `Packaging`.
-            props, "Packaging", packaging, set_packaging, get_packaging, Val<S3ReportExportConfigPackaging>
+        /// `BucketOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketOwner")
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// `EncryptionDisabled`.
+        pub fn encryption_disabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EncryptionDisabled", value.into());
+            self
+        }
+
+        /// Sets `EncryptionDisabled` in place: [`Self::encryption_disabled`] on a value held by `&mut`.
+        pub fn set_encryption_disabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EncryptionDisabled", value.into());
+            self
+        }
+
+        /// `EncryptionDisabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_disabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EncryptionDisabled")
+        }
+
+        /// `EncryptionKey`.
+        pub fn encryption_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EncryptionKey", value.into());
+            self
+        }
+
+        /// Sets `EncryptionKey` in place: [`Self::encryption_key`] on a value held by `&mut`.
+        pub fn set_encryption_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EncryptionKey", value.into());
+            self
+        }
+
+        /// `EncryptionKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKey")
+        }
+
+        /// `Packaging`.
+        pub fn packaging(mut self, value: impl Into<Val<S3ReportExportConfigPackaging>>) -> Self {
+            self.props.set("Packaging", value.into());
+            self
+        }
+
+        /// Sets `Packaging` in place: [`Self::packaging`] on a value held by `&mut`.
+        pub fn set_packaging(&mut self, value: impl Into<Val<S3ReportExportConfigPackaging>>) -> &mut Self {
+            self.props.set("Packaging", value.into());
+            self
+        }
+
+        /// `Packaging` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_packaging(&self) -> ::std::option::Option<Val<S3ReportExportConfigPackaging>> {
+            crate::cfn::get_prop(&self.props, "Packaging")
+        }
+
+        /// `Path`.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
         }
     }
 
@@ -1667,30 +3443,59 @@ impl SourceCredential {
         SourceCredential { core }
     }
 
-    prop! {
-        /// `AuthType`: The type of authentication used by the credentials. Valid options are OAUTH,
-        /// BASIC_AUTH, PERSONAL_ACCESS_TOKEN, CODECONNECTIONS, or SECRETS_MANAGER.
-        core.props, "AuthType", _, set_auth_type, get_auth_type, Val<String>
+    /// Sets `AuthType`, which `new` took, in place.
+    pub fn set_auth_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuthType", value.into());
+        self
     }
 
-    prop! {
-        /// `ServerType`: The type of source provider. The valid options are GITHUB,
-        /// GITHUB_ENTERPRISE, GITLAB, GITLAB_SELF_MANAGED, or BITBUCKET.
-        core.props, "ServerType", _, set_server_type, get_server_type, Val<String>
+    /// `AuthType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auth_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuthType")
     }
 
-    prop! {
-        /// `Token`: For GitHub or GitHub Enterprise, this is the personal access token. For
-        /// Bitbucket, this is either the access token or the app password. For the authType
-        /// CODECONNECTIONS, this is the connectionArn. For the authType SECRETS_MANAGER, this is
-        /// the secretArn.
-        core.props, "Token", _, set_token, get_token, Val<String>
+    /// Sets `ServerType`, which `new` took, in place.
+    pub fn set_server_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServerType", value.into());
+        self
     }
 
-    prop! {
-        /// `Username`: The Bitbucket username when the authType is BASIC_AUTH. This parameter is
-        /// not valid for other types of source providers or connections.
-        core.props, "Username", username, set_username, get_username, Val<String>
+    /// `ServerType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServerType")
+    }
+
+    /// Sets `Token`, which `new` took, in place.
+    pub fn set_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Token", value.into());
+        self
+    }
+
+    /// `Token` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_token(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Token")
+    }
+
+    /// `Username`: The Bitbucket username when the authType is BASIC_AUTH. This parameter is not
+    /// valid for other types of source providers or connections.
+    pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Username", value.into());
+        self
+    }
+
+    /// Sets `Username` in place: [`Self::username`] on a value held by `&mut`.
+    pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Username", value.into());
+        self
+    }
+
+    /// `Username` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Username")
     }
 
     /// `Ref`: the resource's identifier.

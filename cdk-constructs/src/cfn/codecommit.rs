@@ -41,38 +41,109 @@ impl Repository {
         Repository { core }
     }
 
-    prop! {
-        /// `Code`: Information about code to be committed to a repository after it is created in an
-        /// AWS CloudFormation stack. Information about code is only used in resource creation.
-        /// Updates to a stack will not reflect changes made to code properties after initial
-        /// resource creation.
-        core.props, "Code", code, set_code, get_code, Val<repository::Code>
+    /// `Code`: Information about code to be committed to a repository after it is created in an AWS
+    /// CloudFormation stack. Information about code is only used in resource creation. Updates to a
+    /// stack will not reflect changes made to code properties after initial resource creation.
+    pub fn code(mut self, value: impl Into<Val<repository::Code>>) -> Self {
+        self.core.props.set("Code", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: The ID of the AWS Key Management Service encryption key used to encrypt and
-        /// decrypt the repository.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `Code` in place: [`Self::code`] on a value held by `&mut`.
+    pub fn set_code(&mut self, value: impl Into<Val<repository::Code>>) -> &mut Self {
+        self.core.props.set("Code", value.into());
+        self
     }
 
-    prop! {
-        /// `RepositoryDescription`: A comment or description about the new repository.
-        core.props, "RepositoryDescription", repository_description, set_repository_description, get_repository_description, Val<String>
+    /// `Code` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_code(&self) -> ::std::option::Option<Val<repository::Code>> {
+        crate::cfn::get_prop(&self.core.props, "Code")
     }
 
-    prop! {
-        /// `RepositoryName`: The name of the new repository to be created.
-        core.props, "RepositoryName", _, set_repository_name, get_repository_name, Val<String>
+    /// `KmsKeyId`: The ID of the AWS Key Management Service encryption key used to encrypt and
+    /// decrypt the repository.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: One or more tag key-value pairs to use when tagging this repository.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `Triggers`: Information about a trigger for a repository.
-        core.props, "Triggers", triggers, set_triggers, get_triggers, Val<List<repository::RepositoryTrigger>>
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `RepositoryDescription`: A comment or description about the new repository.
+    pub fn repository_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RepositoryDescription", value.into());
+        self
+    }
+
+    /// Sets `RepositoryDescription` in place: [`Self::repository_description`] on a value held by `&mut`.
+    pub fn set_repository_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RepositoryDescription", value.into());
+        self
+    }
+
+    /// `RepositoryDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_repository_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RepositoryDescription")
+    }
+
+    /// Sets `RepositoryName`, which `new` took, in place.
+    pub fn set_repository_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RepositoryName", value.into());
+        self
+    }
+
+    /// `RepositoryName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_repository_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RepositoryName")
+    }
+
+    /// `Tags`: One or more tag key-value pairs to use when tagging this repository.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Triggers`: Information about a trigger for a repository.
+    pub fn triggers(mut self, value: impl Into<Val<List<repository::RepositoryTrigger>>>) -> Self {
+        self.core.props.set("Triggers", value.into());
+        self
+    }
+
+    /// Sets `Triggers` in place: [`Self::triggers`] on a value held by `&mut`.
+    pub fn set_triggers(&mut self, value: impl Into<Val<List<repository::RepositoryTrigger>>>) -> &mut Self {
+        self.core.props.set("Triggers", value.into());
+        self
+    }
+
+    /// `Triggers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_triggers(&self) -> ::std::option::Option<Val<List<repository::RepositoryTrigger>>> {
+        crate::cfn::get_prop(&self.core.props, "Triggers")
     }
 
     /// `Ref`: the resource's identifier.
@@ -139,21 +210,38 @@ pub mod repository {
             Code { props }
         }
 
-        prop! {
-            /// `S3`: Information about the Amazon S3 bucket that contains a ZIP file of code to be
-            /// committed to the repository. Changes to this property are ignored after initial resource
-            /// creation.
-            props, "S3", _, set_s3, get_s3, Val<S3>
+        /// Sets `S3`, which `new` took, in place.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
         }
 
-        prop! {
-            /// `BranchName`: Optional. Specifies a branch name to be used as the default branch when
-            /// importing code into a repository on initial creation. If this property is not set, the
-            /// name main will be used for the default branch for the repository. Changes to this
-            /// property are ignored after initial resource creation. We recommend using this parameter
-            /// to set the name to main to align with the default behavior of CodeCommit unless another
-            /// name is needed.
-            props, "BranchName", branch_name, set_branch_name, get_branch_name, Val<String>
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3>> {
+            crate::cfn::get_prop(&self.props, "S3")
+        }
+
+        /// `BranchName`: Optional. Specifies a branch name to be used as the default branch when
+        /// importing code into a repository on initial creation. If this property is not set, the name
+        /// main will be used for the default branch for the repository. Changes to this property are
+        /// ignored after initial resource creation. We recommend using this parameter to set the name
+        /// to main to align with the default behavior of CodeCommit unless another name is needed.
+        pub fn branch_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BranchName", value.into());
+            self
+        }
+
+        /// Sets `BranchName` in place: [`Self::branch_name`] on a value held by `&mut`.
+        pub fn set_branch_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BranchName", value.into());
+            self
+        }
+
+        /// `BranchName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_branch_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BranchName")
         }
     }
 
@@ -182,24 +270,47 @@ pub mod repository {
             S3 { props }
         }
 
-        prop! {
-            /// `Bucket`: The name of the Amazon S3 bucket that contains the ZIP file with the content
-            /// that will be committed to the new repository. This can be specified using the name of
-            /// the bucket in the AWS account. Changes to this property are ignored after initial
-            /// resource creation.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`: The key to use for accessing the Amazon S3 bucket. Changes to this property are
-            /// ignored after initial resource creation.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `ObjectVersion`: The object version of the ZIP file, if versioning is enabled for the
-            /// Amazon S3 bucket. Changes to this property are ignored after initial resource creation.
-            props, "ObjectVersion", object_version, set_object_version, get_object_version, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `ObjectVersion`: The object version of the ZIP file, if versioning is enabled for the Amazon
+        /// S3 bucket. Changes to this property are ignored after initial resource creation.
+        pub fn object_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ObjectVersion", value.into());
+            self
+        }
+
+        /// Sets `ObjectVersion` in place: [`Self::object_version`] on a value held by `&mut`.
+        pub fn set_object_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectVersion", value.into());
+            self
+        }
+
+        /// `ObjectVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectVersion")
         }
     }
 
@@ -231,33 +342,78 @@ pub mod repository {
             RepositoryTrigger { props }
         }
 
-        prop! {
-            /// `Events`: The repository events that cause the trigger to run actions in another
-            /// service, such as sending a notification through Amazon SNS.
-            props, "Events", _, set_events, get_events, Val<List<RepositoryTriggerEvents>>
+        /// Sets `Events`, which `new` took, in place.
+        pub fn set_events(&mut self, value: impl Into<Val<List<RepositoryTriggerEvents>>>) -> &mut Self {
+            self.props.set("Events", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationArn`: The ARN of the resource that is the target for a trigger (for example,
-            /// the ARN of a topic in Amazon SNS).
-            props, "DestinationArn", _, set_destination_arn, get_destination_arn, Val<String>
+        /// `Events` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_events(&self) -> ::std::option::Option<Val<List<RepositoryTriggerEvents>>> {
+            crate::cfn::get_prop(&self.props, "Events")
         }
 
-        prop! {
-            /// `Name`: The name of the trigger.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `DestinationArn`, which `new` took, in place.
+        pub fn set_destination_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Branches`: The branches to be included in the trigger configuration. If you specify an
-            /// empty array, the trigger applies to all branches.
-            props, "Branches", branches, set_branches, get_branches, Val<List<String>>
+        /// `DestinationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationArn")
         }
 
-        prop! {
-            /// `CustomData`: Any custom data associated with the trigger to be included in the
-            /// information sent to the target of the trigger.
-            props, "CustomData", custom_data, set_custom_data, get_custom_data, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Branches`: The branches to be included in the trigger configuration. If you specify an
+        /// empty array, the trigger applies to all branches.
+        pub fn branches(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Branches", value.into());
+            self
+        }
+
+        /// Sets `Branches` in place: [`Self::branches`] on a value held by `&mut`.
+        pub fn set_branches(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Branches", value.into());
+            self
+        }
+
+        /// `Branches` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_branches(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Branches")
+        }
+
+        /// `CustomData`: Any custom data associated with the trigger to be included in the information
+        /// sent to the target of the trigger.
+        pub fn custom_data(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomData", value.into());
+            self
+        }
+
+        /// Sets `CustomData` in place: [`Self::custom_data`] on a value held by `&mut`.
+        pub fn set_custom_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomData", value.into());
+            self
+        }
+
+        /// `CustomData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_data(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomData")
         }
     }
 

@@ -43,27 +43,72 @@ impl Connection {
         Connection { core }
     }
 
-    prop! {
-        /// `ConnectionName`: The name of the connection. Connection names must be unique in an AWS
-        /// user account.
-        core.props, "ConnectionName", _, set_connection_name, get_connection_name, Val<String>
+    /// Sets `ConnectionName`, which `new` took, in place.
+    pub fn set_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectionName", value.into());
+        self
     }
 
-    prop! {
-        /// `HostArn`: The host arn configured to represent the infrastructure where your
-        /// third-party provider is installed. You must specify either a ProviderType or a HostArn.
-        core.props, "HostArn", host_arn, set_host_arn, get_host_arn, Val<String>
+    /// `ConnectionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionName")
     }
 
-    prop! {
-        /// `ProviderType`: The name of the external provider where your third-party code repository
-        /// is configured. You must specify either a ProviderType or a HostArn.
-        core.props, "ProviderType", provider_type, set_provider_type, get_provider_type, Val<connection::ProviderType>
+    /// `HostArn`: The host arn configured to represent the infrastructure where your third-party
+    /// provider is installed. You must specify either a ProviderType or a HostArn.
+    pub fn host_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("HostArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Specifies the tags applied to a connection.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `HostArn` in place: [`Self::host_arn`] on a value held by `&mut`.
+    pub fn set_host_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HostArn", value.into());
+        self
+    }
+
+    /// `HostArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_host_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HostArn")
+    }
+
+    /// `ProviderType`: The name of the external provider where your third-party code repository is
+    /// configured. You must specify either a ProviderType or a HostArn.
+    pub fn provider_type(mut self, value: impl Into<Val<connection::ProviderType>>) -> Self {
+        self.core.props.set("ProviderType", value.into());
+        self
+    }
+
+    /// Sets `ProviderType` in place: [`Self::provider_type`] on a value held by `&mut`.
+    pub fn set_provider_type(&mut self, value: impl Into<Val<connection::ProviderType>>) -> &mut Self {
+        self.core.props.set("ProviderType", value.into());
+        self
+    }
+
+    /// `ProviderType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provider_type(&self) -> ::std::option::Option<Val<connection::ProviderType>> {
+        crate::cfn::get_prop(&self.core.props, "ProviderType")
+    }
+
+    /// `Tags`: Specifies the tags applied to a connection.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -152,31 +197,76 @@ impl Host {
         Host { core }
     }
 
-    prop! {
-        /// `Name`: The name of the host.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `ProviderEndpoint`: The endpoint of the infrastructure where your provider type is
-        /// installed.
-        core.props, "ProviderEndpoint", _, set_provider_endpoint, get_provider_endpoint, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `ProviderType`: The name of the installed provider to be associated with your
-        /// connection.
-        core.props, "ProviderType", _, set_provider_type, get_provider_type, Val<host::ProviderType>
+    /// Sets `ProviderEndpoint`, which `new` took, in place.
+    pub fn set_provider_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProviderEndpoint", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to apply to the host.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ProviderEndpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provider_endpoint(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProviderEndpoint")
     }
 
-    prop! {
-        /// `VpcConfiguration`: The VPC configuration provisioned for the host.
-        core.props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<host::VpcConfiguration>
+    /// Sets `ProviderType`, which `new` took, in place.
+    pub fn set_provider_type(&mut self, value: impl Into<Val<host::ProviderType>>) -> &mut Self {
+        self.core.props.set("ProviderType", value.into());
+        self
+    }
+
+    /// `ProviderType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provider_type(&self) -> ::std::option::Option<Val<host::ProviderType>> {
+        crate::cfn::get_prop(&self.core.props, "ProviderType")
+    }
+
+    /// `Tags`: Tags to apply to the host.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VpcConfiguration`: The VPC configuration provisioned for the host.
+    pub fn vpc_configuration(mut self, value: impl Into<Val<host::VpcConfiguration>>) -> Self {
+        self.core.props.set("VpcConfiguration", value.into());
+        self
+    }
+
+    /// Sets `VpcConfiguration` in place: [`Self::vpc_configuration`] on a value held by `&mut`.
+    pub fn set_vpc_configuration(&mut self, value: impl Into<Val<host::VpcConfiguration>>) -> &mut Self {
+        self.core.props.set("VpcConfiguration", value.into());
+        self
+    }
+
+    /// `VpcConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_configuration(&self) -> ::std::option::Option<Val<host::VpcConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "VpcConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -262,27 +352,59 @@ pub mod host {
             VpcConfiguration { props }
         }
 
-        prop! {
-            /// `VpcId`: The ID of the Amazon VPC connected to the infrastructure where your provider
-            /// type is installed.
-            props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+        /// Sets `VpcId`, which `new` took, in place.
+        pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+            self.props.set("VpcId", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`: The ID of the subnet or subnets associated with the Amazon VPC.
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `VpcId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+            crate::cfn::get_prop(&self.props, "VpcId")
         }
 
-        prop! {
-            /// `SecurityGroupIds`: The ID of the security group or security groups associated with the
-            /// Amazon VPC.
-            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
         }
 
-        prop! {
-            /// `TlsCertificate`: The value of the Transport Layer Security (TLS) certificate associated
-            /// with the infrastructure where your provider type is installed.
-            props, "TlsCertificate", tls_certificate, set_tls_certificate, get_tls_certificate, Val<String>
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
+        }
+
+        /// Sets `SecurityGroupIds`, which `new` took, in place.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `TlsCertificate`: The value of the Transport Layer Security (TLS) certificate associated
+        /// with the infrastructure where your provider type is installed.
+        pub fn tls_certificate(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TlsCertificate", value.into());
+            self
+        }
+
+        /// Sets `TlsCertificate` in place: [`Self::tls_certificate`] on a value held by `&mut`.
+        pub fn set_tls_certificate(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TlsCertificate", value.into());
+            self
+        }
+
+        /// `TlsCertificate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tls_certificate(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TlsCertificate")
         }
     }
 }

@@ -40,22 +40,60 @@ impl Application {
         Application { core }
     }
 
-    prop! {
-        /// `ApplicationName`: A name for the application. If you don't specify a name, AWS
-        /// CloudFormation generates a unique physical ID and uses that ID for the application name.
-        core.props, "ApplicationName", application_name, set_application_name, get_application_name, Val<String>
+    /// `ApplicationName`: A name for the application. If you don't specify a name, AWS
+    /// CloudFormation generates a unique physical ID and uses that ID for the application name.
+    pub fn application_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ApplicationName", value.into());
+        self
     }
 
-    prop! {
-        /// `ComputePlatform`: The compute platform that CodeDeploy deploys the application to.
-        core.props, "ComputePlatform", compute_platform, set_compute_platform, get_compute_platform, Val<application::ComputePlatform>
+    /// Sets `ApplicationName` in place: [`Self::application_name`] on a value held by `&mut`.
+    pub fn set_application_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The metadata that you apply to CodeDeploy applications to help you organize and
-        /// categorize them. Each tag consists of a key and an optional value, both of which you
-        /// define.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ApplicationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationName")
+    }
+
+    /// `ComputePlatform`: The compute platform that CodeDeploy deploys the application to.
+    pub fn compute_platform(mut self, value: impl Into<Val<application::ComputePlatform>>) -> Self {
+        self.core.props.set("ComputePlatform", value.into());
+        self
+    }
+
+    /// Sets `ComputePlatform` in place: [`Self::compute_platform`] on a value held by `&mut`.
+    pub fn set_compute_platform(&mut self, value: impl Into<Val<application::ComputePlatform>>) -> &mut Self {
+        self.core.props.set("ComputePlatform", value.into());
+        self
+    }
+
+    /// `ComputePlatform` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compute_platform(&self) -> ::std::option::Option<Val<application::ComputePlatform>> {
+        crate::cfn::get_prop(&self.core.props, "ComputePlatform")
+    }
+
+    /// `Tags`: The metadata that you apply to CodeDeploy applications to help you organize and
+    /// categorize them. Each tag consists of a key and an optional value, both of which you define.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -104,36 +142,100 @@ impl DeploymentConfig {
         DeploymentConfig { core }
     }
 
-    prop! {
-        /// `ComputePlatform`: The destination platform type for the deployment (Lambda, Server, or
-        /// ECS).
-        core.props, "ComputePlatform", compute_platform, set_compute_platform, get_compute_platform, Val<deployment_config::ComputePlatform>
+    /// `ComputePlatform`: The destination platform type for the deployment (Lambda, Server, or
+    /// ECS).
+    pub fn compute_platform(mut self, value: impl Into<Val<deployment_config::ComputePlatform>>) -> Self {
+        self.core.props.set("ComputePlatform", value.into());
+        self
     }
 
-    prop! {
-        /// `DeploymentConfigName`: A name for the deployment configuration. If you don't specify a
-        /// name, AWS CloudFormation generates a unique physical ID and uses that ID for the
-        /// deployment configuration name. For more information, see Name Type.
-        core.props, "DeploymentConfigName", deployment_config_name, set_deployment_config_name, get_deployment_config_name, Val<String>
+    /// Sets `ComputePlatform` in place: [`Self::compute_platform`] on a value held by `&mut`.
+    pub fn set_compute_platform(&mut self, value: impl Into<Val<deployment_config::ComputePlatform>>) -> &mut Self {
+        self.core.props.set("ComputePlatform", value.into());
+        self
     }
 
-    prop! {
-        /// `MinimumHealthyHosts`: The minimum number of healthy instances that should be available
-        /// at any time during the deployment. There are two parameters expected in the input: type
-        /// and value.
-        core.props, "MinimumHealthyHosts", minimum_healthy_hosts, set_minimum_healthy_hosts, get_minimum_healthy_hosts, Val<deployment_config::MinimumHealthyHosts>
+    /// `ComputePlatform` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compute_platform(&self) -> ::std::option::Option<Val<deployment_config::ComputePlatform>> {
+        crate::cfn::get_prop(&self.core.props, "ComputePlatform")
     }
 
-    prop! {
-        /// `TrafficRoutingConfig`: The configuration that specifies how the deployment traffic is
-        /// routed.
-        core.props, "TrafficRoutingConfig", traffic_routing_config, set_traffic_routing_config, get_traffic_routing_config, Val<deployment_config::TrafficRoutingConfig>
+    /// `DeploymentConfigName`: A name for the deployment configuration. If you don't specify a
+    /// name, AWS CloudFormation generates a unique physical ID and uses that ID for the deployment
+    /// configuration name. For more information, see Name Type.
+    pub fn deployment_config_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DeploymentConfigName", value.into());
+        self
     }
 
-    prop! {
-        /// `ZonalConfig`: The zonal deployment config that specifies how the zonal deployment
-        /// behaves
-        core.props, "ZonalConfig", zonal_config, set_zonal_config, get_zonal_config, Val<deployment_config::ZonalConfig>
+    /// Sets `DeploymentConfigName` in place: [`Self::deployment_config_name`] on a value held by `&mut`.
+    pub fn set_deployment_config_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeploymentConfigName", value.into());
+        self
+    }
+
+    /// `DeploymentConfigName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_config_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentConfigName")
+    }
+
+    /// `MinimumHealthyHosts`: The minimum number of healthy instances that should be available at
+    /// any time during the deployment. There are two parameters expected in the input: type and
+    /// value.
+    pub fn minimum_healthy_hosts(mut self, value: impl Into<Val<deployment_config::MinimumHealthyHosts>>) -> Self {
+        self.core.props.set("MinimumHealthyHosts", value.into());
+        self
+    }
+
+    /// Sets `MinimumHealthyHosts` in place: [`Self::minimum_healthy_hosts`] on a value held by `&mut`.
+    pub fn set_minimum_healthy_hosts(&mut self, value: impl Into<Val<deployment_config::MinimumHealthyHosts>>) -> &mut Self {
+        self.core.props.set("MinimumHealthyHosts", value.into());
+        self
+    }
+
+    /// `MinimumHealthyHosts` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_minimum_healthy_hosts(&self) -> ::std::option::Option<Val<deployment_config::MinimumHealthyHosts>> {
+        crate::cfn::get_prop(&self.core.props, "MinimumHealthyHosts")
+    }
+
+    /// `TrafficRoutingConfig`: The configuration that specifies how the deployment traffic is
+    /// routed.
+    pub fn traffic_routing_config(mut self, value: impl Into<Val<deployment_config::TrafficRoutingConfig>>) -> Self {
+        self.core.props.set("TrafficRoutingConfig", value.into());
+        self
+    }
+
+    /// Sets `TrafficRoutingConfig` in place: [`Self::traffic_routing_config`] on a value held by `&mut`.
+    pub fn set_traffic_routing_config(&mut self, value: impl Into<Val<deployment_config::TrafficRoutingConfig>>) -> &mut Self {
+        self.core.props.set("TrafficRoutingConfig", value.into());
+        self
+    }
+
+    /// `TrafficRoutingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_traffic_routing_config(&self) -> ::std::option::Option<Val<deployment_config::TrafficRoutingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "TrafficRoutingConfig")
+    }
+
+    /// `ZonalConfig`: The zonal deployment config that specifies how the zonal deployment behaves
+    pub fn zonal_config(mut self, value: impl Into<Val<deployment_config::ZonalConfig>>) -> Self {
+        self.core.props.set("ZonalConfig", value.into());
+        self
+    }
+
+    /// Sets `ZonalConfig` in place: [`Self::zonal_config`] on a value held by `&mut`.
+    pub fn set_zonal_config(&mut self, value: impl Into<Val<deployment_config::ZonalConfig>>) -> &mut Self {
+        self.core.props.set("ZonalConfig", value.into());
+        self
+    }
+
+    /// `ZonalConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_zonal_config(&self) -> ::std::option::Option<Val<deployment_config::ZonalConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ZonalConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -182,14 +284,28 @@ pub mod deployment_config {
             MinimumHealthyHosts { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<MinimumHealthyHostsType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<MinimumHealthyHostsType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<i64>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<MinimumHealthyHostsType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -223,19 +339,52 @@ pub mod deployment_config {
             TrafficRoutingConfig { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<TrafficRoutingConfigType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<TrafficRoutingConfigType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeBasedCanary`.
-            props, "TimeBasedCanary", time_based_canary, set_time_based_canary, get_time_based_canary, Val<TimeBasedCanary>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<TrafficRoutingConfigType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `TimeBasedLinear`.
-            props, "TimeBasedLinear", time_based_linear, set_time_based_linear, get_time_based_linear, Val<TimeBasedLinear>
+        /// `TimeBasedCanary`.
+        pub fn time_based_canary(mut self, value: impl Into<Val<TimeBasedCanary>>) -> Self {
+            self.props.set("TimeBasedCanary", value.into());
+            self
+        }
+
+        /// Sets `TimeBasedCanary` in place: [`Self::time_based_canary`] on a value held by `&mut`.
+        pub fn set_time_based_canary(&mut self, value: impl Into<Val<TimeBasedCanary>>) -> &mut Self {
+            self.props.set("TimeBasedCanary", value.into());
+            self
+        }
+
+        /// `TimeBasedCanary` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_based_canary(&self) -> ::std::option::Option<Val<TimeBasedCanary>> {
+            crate::cfn::get_prop(&self.props, "TimeBasedCanary")
+        }
+
+        /// `TimeBasedLinear`.
+        pub fn time_based_linear(mut self, value: impl Into<Val<TimeBasedLinear>>) -> Self {
+            self.props.set("TimeBasedLinear", value.into());
+            self
+        }
+
+        /// Sets `TimeBasedLinear` in place: [`Self::time_based_linear`] on a value held by `&mut`.
+        pub fn set_time_based_linear(&mut self, value: impl Into<Val<TimeBasedLinear>>) -> &mut Self {
+            self.props.set("TimeBasedLinear", value.into());
+            self
+        }
+
+        /// `TimeBasedLinear` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_based_linear(&self) -> ::std::option::Option<Val<TimeBasedLinear>> {
+            crate::cfn::get_prop(&self.props, "TimeBasedLinear")
         }
     }
 
@@ -261,14 +410,28 @@ pub mod deployment_config {
             TimeBasedCanary { props }
         }
 
-        prop! {
-            /// `CanaryPercentage`.
-            props, "CanaryPercentage", _, set_canary_percentage, get_canary_percentage, Val<i64>
+        /// Sets `CanaryPercentage`, which `new` took, in place.
+        pub fn set_canary_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CanaryPercentage", value.into());
+            self
         }
 
-        prop! {
-            /// `CanaryInterval`.
-            props, "CanaryInterval", _, set_canary_interval, get_canary_interval, Val<i64>
+        /// `CanaryPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_canary_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CanaryPercentage")
+        }
+
+        /// Sets `CanaryInterval`, which `new` took, in place.
+        pub fn set_canary_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CanaryInterval", value.into());
+            self
+        }
+
+        /// `CanaryInterval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_canary_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CanaryInterval")
         }
     }
 
@@ -294,14 +457,28 @@ pub mod deployment_config {
             TimeBasedLinear { props }
         }
 
-        prop! {
-            /// `LinearInterval`.
-            props, "LinearInterval", _, set_linear_interval, get_linear_interval, Val<i64>
+        /// Sets `LinearInterval`, which `new` took, in place.
+        pub fn set_linear_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("LinearInterval", value.into());
+            self
         }
 
-        prop! {
-            /// `LinearPercentage`.
-            props, "LinearPercentage", _, set_linear_percentage, get_linear_percentage, Val<i64>
+        /// `LinearInterval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_linear_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "LinearInterval")
+        }
+
+        /// Sets `LinearPercentage`, which `new` took, in place.
+        pub fn set_linear_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("LinearPercentage", value.into());
+            self
+        }
+
+        /// `LinearPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_linear_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "LinearPercentage")
         }
     }
 
@@ -336,19 +513,61 @@ pub mod deployment_config {
             ZonalConfig { props }
         }
 
-        prop! {
-            /// `FirstZoneMonitorDurationInSeconds`.
-            props, "FirstZoneMonitorDurationInSeconds", first_zone_monitor_duration_in_seconds, set_first_zone_monitor_duration_in_seconds, get_first_zone_monitor_duration_in_seconds, Val<i64>
+        /// `FirstZoneMonitorDurationInSeconds`.
+        pub fn first_zone_monitor_duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("FirstZoneMonitorDurationInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `MinimumHealthyHostsPerZone`.
-            props, "MinimumHealthyHostsPerZone", minimum_healthy_hosts_per_zone, set_minimum_healthy_hosts_per_zone, get_minimum_healthy_hosts_per_zone, Val<MinimumHealthyHostsPerZone>
+        /// Sets `FirstZoneMonitorDurationInSeconds` in place: [`Self::first_zone_monitor_duration_in_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_first_zone_monitor_duration_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FirstZoneMonitorDurationInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `MonitorDurationInSeconds`.
-            props, "MonitorDurationInSeconds", monitor_duration_in_seconds, set_monitor_duration_in_seconds, get_monitor_duration_in_seconds, Val<i64>
+        /// `FirstZoneMonitorDurationInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_first_zone_monitor_duration_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FirstZoneMonitorDurationInSeconds")
+        }
+
+        /// `MinimumHealthyHostsPerZone`.
+        pub fn minimum_healthy_hosts_per_zone(mut self, value: impl Into<Val<MinimumHealthyHostsPerZone>>) -> Self {
+            self.props.set("MinimumHealthyHostsPerZone", value.into());
+            self
+        }
+
+        /// Sets `MinimumHealthyHostsPerZone` in place: [`Self::minimum_healthy_hosts_per_zone`] on a
+        /// value held by `&mut`.
+        pub fn set_minimum_healthy_hosts_per_zone(&mut self, value: impl Into<Val<MinimumHealthyHostsPerZone>>) -> &mut Self {
+            self.props.set("MinimumHealthyHostsPerZone", value.into());
+            self
+        }
+
+        /// `MinimumHealthyHostsPerZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_healthy_hosts_per_zone(&self) -> ::std::option::Option<Val<MinimumHealthyHostsPerZone>> {
+            crate::cfn::get_prop(&self.props, "MinimumHealthyHostsPerZone")
+        }
+
+        /// `MonitorDurationInSeconds`.
+        pub fn monitor_duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MonitorDurationInSeconds", value.into());
+            self
+        }
+
+        /// Sets `MonitorDurationInSeconds` in place: [`Self::monitor_duration_in_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_monitor_duration_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MonitorDurationInSeconds", value.into());
+            self
+        }
+
+        /// `MonitorDurationInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_monitor_duration_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MonitorDurationInSeconds")
         }
     }
 
@@ -374,14 +593,28 @@ pub mod deployment_config {
             MinimumHealthyHostsPerZone { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<MinimumHealthyHostsPerZoneType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<MinimumHealthyHostsPerZoneType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<i64>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<MinimumHealthyHostsPerZoneType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -429,148 +662,395 @@ impl DeploymentGroup {
         DeploymentGroup { core }
     }
 
-    prop! {
-        /// `AlarmConfiguration`: Information about the Amazon CloudWatch alarms that are associated
-        /// with the deployment group.
-        core.props, "AlarmConfiguration", alarm_configuration, set_alarm_configuration, get_alarm_configuration, Val<deployment_group::AlarmConfiguration>
+    /// `AlarmConfiguration`: Information about the Amazon CloudWatch alarms that are associated
+    /// with the deployment group.
+    pub fn alarm_configuration(mut self, value: impl Into<Val<deployment_group::AlarmConfiguration>>) -> Self {
+        self.core.props.set("AlarmConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ApplicationName`: The name of an existing CodeDeploy application to associate this
-        /// deployment group with.
-        core.props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
+    /// Sets `AlarmConfiguration` in place: [`Self::alarm_configuration`] on a value held by `&mut`.
+    pub fn set_alarm_configuration(&mut self, value: impl Into<Val<deployment_group::AlarmConfiguration>>) -> &mut Self {
+        self.core.props.set("AlarmConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoRollbackConfiguration`: Information about the automatic rollback configuration that
-        /// is associated with the deployment group. If you specify this property, don't specify the
-        /// Deployment property.
-        core.props, "AutoRollbackConfiguration", auto_rollback_configuration, set_auto_rollback_configuration, get_auto_rollback_configuration, Val<deployment_group::AutoRollbackConfiguration>
+    /// `AlarmConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alarm_configuration(&self) -> ::std::option::Option<Val<deployment_group::AlarmConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AlarmConfiguration")
     }
 
-    prop! {
-        /// `AutoScalingGroups`: A list of associated Auto Scaling groups that CodeDeploy
-        /// automatically deploys revisions to when new instances are created. Duplicates are not
-        /// allowed.
-        core.props, "AutoScalingGroups", auto_scaling_groups, set_auto_scaling_groups, get_auto_scaling_groups, Val<List<String>>
+    /// Sets `ApplicationName`, which `new` took, in place.
+    pub fn set_application_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationName", value.into());
+        self
     }
 
-    prop! {
-        /// `BlueGreenDeploymentConfiguration`: Information about blue/green deployment options for
-        /// a deployment group.
-        core.props, "BlueGreenDeploymentConfiguration", blue_green_deployment_configuration, set_blue_green_deployment_configuration, get_blue_green_deployment_configuration, Val<deployment_group::BlueGreenDeploymentConfiguration>
+    /// `ApplicationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationName")
     }
 
-    prop! {
-        /// `Deployment`: The application revision to deploy to this deployment group. If you
-        /// specify this property, your target application revision is deployed as soon as the
-        /// provisioning process is complete. If you specify this property, don't specify the
-        /// AutoRollbackConfiguration property.
-        core.props, "Deployment", deployment, set_deployment, get_deployment, Val<deployment_group::Deployment>
+    /// `AutoRollbackConfiguration`: Information about the automatic rollback configuration that is
+    /// associated with the deployment group. If you specify this property, don't specify the
+    /// Deployment property.
+    pub fn auto_rollback_configuration(mut self, value: impl Into<Val<deployment_group::AutoRollbackConfiguration>>) -> Self {
+        self.core.props.set("AutoRollbackConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `DeploymentConfigName`: A deployment configuration name or a predefined configuration
-        /// name. With predefined configurations, you can deploy application revisions to one
-        /// instance at a time (CodeDeployDefault.OneAtATime), half of the instances at a time (CodeDeployDefault.HalfAtATime),
-        /// or all the instances at once (CodeDeployDefault.AllAtOnce).
-        core.props, "DeploymentConfigName", deployment_config_name, set_deployment_config_name, get_deployment_config_name, Val<String>
+    /// Sets `AutoRollbackConfiguration` in place: [`Self::auto_rollback_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_auto_rollback_configuration(&mut self, value: impl Into<Val<deployment_group::AutoRollbackConfiguration>>) -> &mut Self {
+        self.core.props.set("AutoRollbackConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `DeploymentGroupName`: A name for the deployment group. If you don't specify a name, AWS
-        /// CloudFormation generates a unique physical ID and uses that ID for the deployment group
-        /// name.
-        core.props, "DeploymentGroupName", deployment_group_name, set_deployment_group_name, get_deployment_group_name, Val<String>
+    /// `AutoRollbackConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_rollback_configuration(&self) -> ::std::option::Option<Val<deployment_group::AutoRollbackConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AutoRollbackConfiguration")
     }
 
-    prop! {
-        /// `DeploymentStyle`: Attributes that determine the type of deployment to run and whether
-        /// to route deployment traffic behind a load balancer. If you specify this property with a
-        /// blue/green deployment type, don't specify the AutoScalingGroups, LoadBalancerInfo, or
-        /// Deployment properties.
-        core.props, "DeploymentStyle", deployment_style, set_deployment_style, get_deployment_style, Val<deployment_group::DeploymentStyle>
+    /// `AutoScalingGroups`: A list of associated Auto Scaling groups that CodeDeploy automatically
+    /// deploys revisions to when new instances are created. Duplicates are not allowed.
+    pub fn auto_scaling_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AutoScalingGroups", value.into());
+        self
     }
 
-    prop! {
-        /// `ECSServices`: The target Amazon ECS services in the deployment group. This applies only
-        /// to deployment groups that use the Amazon ECS compute platform. A target Amazon ECS
-        /// service is specified as an Amazon ECS cluster and service name pair using the format &lt;clustername&gt;:&lt;servicename&gt;.
-        core.props, "ECSServices", ecs_services, set_ecs_services, get_ecs_services, Val<List<deployment_group::EcsService>>
+    /// Sets `AutoScalingGroups` in place: [`Self::auto_scaling_groups`] on a value held by `&mut`.
+    pub fn set_auto_scaling_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AutoScalingGroups", value.into());
+        self
     }
 
-    prop! {
-        /// `Ec2TagFilters`: The Amazon EC2 tags that are already applied to Amazon EC2 instances
-        /// that you want to include in the deployment group. CodeDeploy includes all Amazon EC2
-        /// instances identified by any of the tags you specify in this deployment group. Duplicates
-        /// are not allowed. You can specify EC2TagFilters or Ec2TagSet, but not both.
-        core.props, "Ec2TagFilters", ec2_tag_filters, set_ec2_tag_filters, get_ec2_tag_filters, Val<List<deployment_group::Ec2TagFilter>>
+    /// `AutoScalingGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_scaling_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AutoScalingGroups")
     }
 
-    prop! {
-        /// `Ec2TagSet`: Information about groups of tags applied to Amazon EC2 instances. Use when
-        /// the deployment group includes only Amazon EC2 instances identified by all the tag
-        /// groups. Cannot be used in the same call as ec2TagFilter.
-        core.props, "Ec2TagSet", ec2_tag_set, set_ec2_tag_set, get_ec2_tag_set, Val<deployment_group::Ec2TagSet>
+    /// `BlueGreenDeploymentConfiguration`: Information about blue/green deployment options for a
+    /// deployment group.
+    pub fn blue_green_deployment_configuration(mut self, value: impl Into<Val<deployment_group::BlueGreenDeploymentConfiguration>>) -> Self {
+        self.core.props.set("BlueGreenDeploymentConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `LoadBalancerInfo`: Information about the load balancer to use in a deployment.
-        core.props, "LoadBalancerInfo", load_balancer_info, set_load_balancer_info, get_load_balancer_info, Val<deployment_group::LoadBalancerInfo>
+    /// Sets `BlueGreenDeploymentConfiguration` in place: [`Self::blue_green_deployment_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_blue_green_deployment_configuration(&mut self, value: impl Into<Val<deployment_group::BlueGreenDeploymentConfiguration>>) -> &mut Self {
+        self.core.props.set("BlueGreenDeploymentConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `OnPremisesInstanceTagFilters`: The on-premises instance tags already applied to
-        /// on-premises instances that you want to include in the deployment group. CodeDeploy
-        /// includes all on-premises instances identified by any of the tags you specify in this
-        /// deployment group. Duplicates are not allowed. You can specify
-        /// OnPremisesInstanceTagFilters or OnPremisesInstanceTagSet, but not both.
-        core.props, "OnPremisesInstanceTagFilters", on_premises_instance_tag_filters, set_on_premises_instance_tag_filters, get_on_premises_instance_tag_filters, Val<List<deployment_group::TagFilter>>
+    /// `BlueGreenDeploymentConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_blue_green_deployment_configuration(&self) -> ::std::option::Option<Val<deployment_group::BlueGreenDeploymentConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "BlueGreenDeploymentConfiguration")
     }
 
-    prop! {
-        /// `OnPremisesTagSet`: Information about groups of tags applied to on-premises instances.
-        /// The deployment group includes only on-premises instances identified by all the tag
-        /// groups. You can specify OnPremisesInstanceTagFilters or OnPremisesInstanceTagSet, but
-        /// not both.
-        core.props, "OnPremisesTagSet", on_premises_tag_set, set_on_premises_tag_set, get_on_premises_tag_set, Val<deployment_group::OnPremisesTagSet>
+    /// `Deployment`: The application revision to deploy to this deployment group. If you specify
+    /// this property, your target application revision is deployed as soon as the provisioning
+    /// process is complete. If you specify this property, don't specify the
+    /// AutoRollbackConfiguration property.
+    pub fn deployment(mut self, value: impl Into<Val<deployment_group::Deployment>>) -> Self {
+        self.core.props.set("Deployment", value.into());
+        self
     }
 
-    prop! {
-        /// `OutdatedInstancesStrategy`: Indicates what happens when new Amazon EC2 instances are
-        /// launched mid-deployment and do not receive the deployed application revision. If this
-        /// option is set to UPDATE or is unspecified, CodeDeploy initiates one or more 'auto-update
-        /// outdated instances' deployments to apply the deployed application revision to the new
-        /// Amazon EC2 instances. If this option is set to IGNORE, CodeDeploy does not initiate a
-        /// deployment to update the new Amazon EC2 instances. This may result in instances having
-        /// different revisions.
-        core.props, "OutdatedInstancesStrategy", outdated_instances_strategy, set_outdated_instances_strategy, get_outdated_instances_strategy, Val<deployment_group::OutdatedInstancesStrategy>
+    /// Sets `Deployment` in place: [`Self::deployment`] on a value held by `&mut`.
+    pub fn set_deployment(&mut self, value: impl Into<Val<deployment_group::Deployment>>) -> &mut Self {
+        self.core.props.set("Deployment", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceRoleArn`: A service role Amazon Resource Name (ARN) that grants CodeDeploy
-        /// permission to make calls to AWS services on your behalf. For more information, see 'Create
-        /// a Service Role for AWS CodeDeploy' in the AWS CodeDeploy User Guide.
-        core.props, "ServiceRoleArn", _, set_service_role_arn, get_service_role_arn, Val<String>
+    /// `Deployment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment(&self) -> ::std::option::Option<Val<deployment_group::Deployment>> {
+        crate::cfn::get_prop(&self.core.props, "Deployment")
     }
 
-    prop! {
-        /// `Tags`: The metadata that you apply to CodeDeploy deployment groups to help you organize
-        /// and categorize them. Each tag consists of a key and an optional value, both of which you
-        /// define.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DeploymentConfigName`: A deployment configuration name or a predefined configuration name.
+    /// With predefined configurations, you can deploy application revisions to one instance at a
+    /// time (CodeDeployDefault.OneAtATime), half of the instances at a time (CodeDeployDefault.HalfAtATime),
+    /// or all the instances at once (CodeDeployDefault.AllAtOnce).
+    pub fn deployment_config_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DeploymentConfigName", value.into());
+        self
     }
 
-    prop! {
-        /// `TerminationHookEnabled`: Indicates whether the deployment group was configured to have
-        /// CodeDeploy install a termination hook into an Auto Scaling group.
-        core.props, "TerminationHookEnabled", termination_hook_enabled, set_termination_hook_enabled, get_termination_hook_enabled, Val<bool>
+    /// Sets `DeploymentConfigName` in place: [`Self::deployment_config_name`] on a value held by `&mut`.
+    pub fn set_deployment_config_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeploymentConfigName", value.into());
+        self
     }
 
-    prop! {
-        /// `TriggerConfigurations`: Information about triggers associated with the deployment
-        /// group. Duplicates are not allowed.
-        core.props, "TriggerConfigurations", trigger_configurations, set_trigger_configurations, get_trigger_configurations, Val<List<deployment_group::TriggerConfig>>
+    /// `DeploymentConfigName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_config_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentConfigName")
+    }
+
+    /// `DeploymentGroupName`: A name for the deployment group. If you don't specify a name, AWS
+    /// CloudFormation generates a unique physical ID and uses that ID for the deployment group
+    /// name.
+    pub fn deployment_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DeploymentGroupName", value.into());
+        self
+    }
+
+    /// Sets `DeploymentGroupName` in place: [`Self::deployment_group_name`] on a value held by `&mut`.
+    pub fn set_deployment_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeploymentGroupName", value.into());
+        self
+    }
+
+    /// `DeploymentGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentGroupName")
+    }
+
+    /// `DeploymentStyle`: Attributes that determine the type of deployment to run and whether to
+    /// route deployment traffic behind a load balancer. If you specify this property with a
+    /// blue/green deployment type, don't specify the AutoScalingGroups, LoadBalancerInfo, or
+    /// Deployment properties.
+    pub fn deployment_style(mut self, value: impl Into<Val<deployment_group::DeploymentStyle>>) -> Self {
+        self.core.props.set("DeploymentStyle", value.into());
+        self
+    }
+
+    /// Sets `DeploymentStyle` in place: [`Self::deployment_style`] on a value held by `&mut`.
+    pub fn set_deployment_style(&mut self, value: impl Into<Val<deployment_group::DeploymentStyle>>) -> &mut Self {
+        self.core.props.set("DeploymentStyle", value.into());
+        self
+    }
+
+    /// `DeploymentStyle` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_style(&self) -> ::std::option::Option<Val<deployment_group::DeploymentStyle>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentStyle")
+    }
+
+    /// `ECSServices`: The target Amazon ECS services in the deployment group. This applies only to
+    /// deployment groups that use the Amazon ECS compute platform. A target Amazon ECS service is
+    /// specified as an Amazon ECS cluster and service name pair using the format &lt;clustername&gt;:&lt;servicename&gt;.
+    pub fn ecs_services(mut self, value: impl Into<Val<List<deployment_group::EcsService>>>) -> Self {
+        self.core.props.set("ECSServices", value.into());
+        self
+    }
+
+    /// Sets `ECSServices` in place: [`Self::ecs_services`] on a value held by `&mut`.
+    pub fn set_ecs_services(&mut self, value: impl Into<Val<List<deployment_group::EcsService>>>) -> &mut Self {
+        self.core.props.set("ECSServices", value.into());
+        self
+    }
+
+    /// `ECSServices` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ecs_services(&self) -> ::std::option::Option<Val<List<deployment_group::EcsService>>> {
+        crate::cfn::get_prop(&self.core.props, "ECSServices")
+    }
+
+    /// `Ec2TagFilters`: The Amazon EC2 tags that are already applied to Amazon EC2 instances that
+    /// you want to include in the deployment group. CodeDeploy includes all Amazon EC2 instances
+    /// identified by any of the tags you specify in this deployment group. Duplicates are not
+    /// allowed. You can specify EC2TagFilters or Ec2TagSet, but not both.
+    pub fn ec2_tag_filters(mut self, value: impl Into<Val<List<deployment_group::Ec2TagFilter>>>) -> Self {
+        self.core.props.set("Ec2TagFilters", value.into());
+        self
+    }
+
+    /// Sets `Ec2TagFilters` in place: [`Self::ec2_tag_filters`] on a value held by `&mut`.
+    pub fn set_ec2_tag_filters(&mut self, value: impl Into<Val<List<deployment_group::Ec2TagFilter>>>) -> &mut Self {
+        self.core.props.set("Ec2TagFilters", value.into());
+        self
+    }
+
+    /// `Ec2TagFilters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ec2_tag_filters(&self) -> ::std::option::Option<Val<List<deployment_group::Ec2TagFilter>>> {
+        crate::cfn::get_prop(&self.core.props, "Ec2TagFilters")
+    }
+
+    /// `Ec2TagSet`: Information about groups of tags applied to Amazon EC2 instances. Use when the
+    /// deployment group includes only Amazon EC2 instances identified by all the tag groups. Cannot
+    /// be used in the same call as ec2TagFilter.
+    pub fn ec2_tag_set(mut self, value: impl Into<Val<deployment_group::Ec2TagSet>>) -> Self {
+        self.core.props.set("Ec2TagSet", value.into());
+        self
+    }
+
+    /// Sets `Ec2TagSet` in place: [`Self::ec2_tag_set`] on a value held by `&mut`.
+    pub fn set_ec2_tag_set(&mut self, value: impl Into<Val<deployment_group::Ec2TagSet>>) -> &mut Self {
+        self.core.props.set("Ec2TagSet", value.into());
+        self
+    }
+
+    /// `Ec2TagSet` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ec2_tag_set(&self) -> ::std::option::Option<Val<deployment_group::Ec2TagSet>> {
+        crate::cfn::get_prop(&self.core.props, "Ec2TagSet")
+    }
+
+    /// `LoadBalancerInfo`: Information about the load balancer to use in a deployment.
+    pub fn load_balancer_info(mut self, value: impl Into<Val<deployment_group::LoadBalancerInfo>>) -> Self {
+        self.core.props.set("LoadBalancerInfo", value.into());
+        self
+    }
+
+    /// Sets `LoadBalancerInfo` in place: [`Self::load_balancer_info`] on a value held by `&mut`.
+    pub fn set_load_balancer_info(&mut self, value: impl Into<Val<deployment_group::LoadBalancerInfo>>) -> &mut Self {
+        self.core.props.set("LoadBalancerInfo", value.into());
+        self
+    }
+
+    /// `LoadBalancerInfo` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_load_balancer_info(&self) -> ::std::option::Option<Val<deployment_group::LoadBalancerInfo>> {
+        crate::cfn::get_prop(&self.core.props, "LoadBalancerInfo")
+    }
+
+    /// `OnPremisesInstanceTagFilters`: The on-premises instance tags already applied to on-premises
+    /// instances that you want to include in the deployment group. CodeDeploy includes all
+    /// on-premises instances identified by any of the tags you specify in this deployment group.
+    /// Duplicates are not allowed. You can specify OnPremisesInstanceTagFilters or
+    /// OnPremisesInstanceTagSet, but not both.
+    pub fn on_premises_instance_tag_filters(mut self, value: impl Into<Val<List<deployment_group::TagFilter>>>) -> Self {
+        self.core.props.set("OnPremisesInstanceTagFilters", value.into());
+        self
+    }
+
+    /// Sets `OnPremisesInstanceTagFilters` in place: [`Self::on_premises_instance_tag_filters`] on
+    /// a value held by `&mut`.
+    pub fn set_on_premises_instance_tag_filters(&mut self, value: impl Into<Val<List<deployment_group::TagFilter>>>) -> &mut Self {
+        self.core.props.set("OnPremisesInstanceTagFilters", value.into());
+        self
+    }
+
+    /// `OnPremisesInstanceTagFilters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_on_premises_instance_tag_filters(&self) -> ::std::option::Option<Val<List<deployment_group::TagFilter>>> {
+        crate::cfn::get_prop(&self.core.props, "OnPremisesInstanceTagFilters")
+    }
+
+    /// `OnPremisesTagSet`: Information about groups of tags applied to on-premises instances. The
+    /// deployment group includes only on-premises instances identified by all the tag groups. You
+    /// can specify OnPremisesInstanceTagFilters or OnPremisesInstanceTagSet, but not both.
+    pub fn on_premises_tag_set(mut self, value: impl Into<Val<deployment_group::OnPremisesTagSet>>) -> Self {
+        self.core.props.set("OnPremisesTagSet", value.into());
+        self
+    }
+
+    /// Sets `OnPremisesTagSet` in place: [`Self::on_premises_tag_set`] on a value held by `&mut`.
+    pub fn set_on_premises_tag_set(&mut self, value: impl Into<Val<deployment_group::OnPremisesTagSet>>) -> &mut Self {
+        self.core.props.set("OnPremisesTagSet", value.into());
+        self
+    }
+
+    /// `OnPremisesTagSet` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_on_premises_tag_set(&self) -> ::std::option::Option<Val<deployment_group::OnPremisesTagSet>> {
+        crate::cfn::get_prop(&self.core.props, "OnPremisesTagSet")
+    }
+
+    /// `OutdatedInstancesStrategy`: Indicates what happens when new Amazon EC2 instances are
+    /// launched mid-deployment and do not receive the deployed application revision. If this option
+    /// is set to UPDATE or is unspecified, CodeDeploy initiates one or more 'auto-update outdated
+    /// instances' deployments to apply the deployed application revision to the new Amazon EC2
+    /// instances. If this option is set to IGNORE, CodeDeploy does not initiate a deployment to
+    /// update the new Amazon EC2 instances. This may result in instances having different
+    /// revisions.
+    pub fn outdated_instances_strategy(mut self, value: impl Into<Val<deployment_group::OutdatedInstancesStrategy>>) -> Self {
+        self.core.props.set("OutdatedInstancesStrategy", value.into());
+        self
+    }
+
+    /// Sets `OutdatedInstancesStrategy` in place: [`Self::outdated_instances_strategy`] on a value
+    /// held by `&mut`.
+    pub fn set_outdated_instances_strategy(&mut self, value: impl Into<Val<deployment_group::OutdatedInstancesStrategy>>) -> &mut Self {
+        self.core.props.set("OutdatedInstancesStrategy", value.into());
+        self
+    }
+
+    /// `OutdatedInstancesStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_outdated_instances_strategy(&self) -> ::std::option::Option<Val<deployment_group::OutdatedInstancesStrategy>> {
+        crate::cfn::get_prop(&self.core.props, "OutdatedInstancesStrategy")
+    }
+
+    /// Sets `ServiceRoleArn`, which `new` took, in place.
+    pub fn set_service_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceRoleArn", value.into());
+        self
+    }
+
+    /// `ServiceRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceRoleArn")
+    }
+
+    /// `Tags`: The metadata that you apply to CodeDeploy deployment groups to help you organize and
+    /// categorize them. Each tag consists of a key and an optional value, both of which you define.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TerminationHookEnabled`: Indicates whether the deployment group was configured to have
+    /// CodeDeploy install a termination hook into an Auto Scaling group.
+    pub fn termination_hook_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("TerminationHookEnabled", value.into());
+        self
+    }
+
+    /// Sets `TerminationHookEnabled` in place: [`Self::termination_hook_enabled`] on a value held
+    /// by `&mut`.
+    pub fn set_termination_hook_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("TerminationHookEnabled", value.into());
+        self
+    }
+
+    /// `TerminationHookEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_termination_hook_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "TerminationHookEnabled")
+    }
+
+    /// `TriggerConfigurations`: Information about triggers associated with the deployment group.
+    /// Duplicates are not allowed.
+    pub fn trigger_configurations(mut self, value: impl Into<Val<List<deployment_group::TriggerConfig>>>) -> Self {
+        self.core.props.set("TriggerConfigurations", value.into());
+        self
+    }
+
+    /// Sets `TriggerConfigurations` in place: [`Self::trigger_configurations`] on a value held by `&mut`.
+    pub fn set_trigger_configurations(&mut self, value: impl Into<Val<List<deployment_group::TriggerConfig>>>) -> &mut Self {
+        self.core.props.set("TriggerConfigurations", value.into());
+        self
+    }
+
+    /// `TriggerConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_trigger_configurations(&self) -> ::std::option::Option<Val<List<deployment_group::TriggerConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "TriggerConfigurations")
     }
 
     /// `Ref`: the resource's identifier.
@@ -601,22 +1081,62 @@ pub mod deployment_group {
             AlarmConfiguration { props }
         }
 
-        prop! {
-            /// `Alarms`: A list of alarms configured for the deployment or deployment group. A maximum
-            /// of 10 alarms can be added.
-            props, "Alarms", alarms, set_alarms, get_alarms, Val<List<Alarm>>
+        /// `Alarms`: A list of alarms configured for the deployment or deployment group. A maximum of 10
+        /// alarms can be added.
+        pub fn alarms(mut self, value: impl Into<Val<List<Alarm>>>) -> Self {
+            self.props.set("Alarms", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`: Indicates whether the alarm configuration is enabled.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// Sets `Alarms` in place: [`Self::alarms`] on a value held by `&mut`.
+        pub fn set_alarms(&mut self, value: impl Into<Val<List<Alarm>>>) -> &mut Self {
+            self.props.set("Alarms", value.into());
+            self
         }
 
-        prop! {
-            /// `IgnorePollAlarmFailure`: Indicates whether a deployment should continue if information
-            /// about the current state of alarms cannot be retrieved from Amazon CloudWatch. The
-            /// default value is false.
-            props, "IgnorePollAlarmFailure", ignore_poll_alarm_failure, set_ignore_poll_alarm_failure, get_ignore_poll_alarm_failure, Val<bool>
+        /// `Alarms` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarms(&self) -> ::std::option::Option<Val<List<Alarm>>> {
+            crate::cfn::get_prop(&self.props, "Alarms")
+        }
+
+        /// `Enabled`: Indicates whether the alarm configuration is enabled.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `IgnorePollAlarmFailure`: Indicates whether a deployment should continue if information
+        /// about the current state of alarms cannot be retrieved from Amazon CloudWatch. The default
+        /// value is false.
+        pub fn ignore_poll_alarm_failure(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IgnorePollAlarmFailure", value.into());
+            self
+        }
+
+        /// Sets `IgnorePollAlarmFailure` in place: [`Self::ignore_poll_alarm_failure`] on a value held
+        /// by `&mut`.
+        pub fn set_ignore_poll_alarm_failure(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IgnorePollAlarmFailure", value.into());
+            self
+        }
+
+        /// `IgnorePollAlarmFailure` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ignore_poll_alarm_failure(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IgnorePollAlarmFailure")
         }
     }
 
@@ -636,10 +1156,23 @@ pub mod deployment_group {
             Alarm { props }
         }
 
-        prop! {
-            /// `Name`: The name of the alarm. Maximum length is 255 characters. Each alarm name can be
-            /// used only once in a list of alarms.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The name of the alarm. Maximum length is 255 characters. Each alarm name can be used
+        /// only once in a list of alarms.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -659,15 +1192,41 @@ pub mod deployment_group {
             AutoRollbackConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`: Indicates whether a defined automatic rollback configuration is currently
-            /// enabled.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: Indicates whether a defined automatic rollback configuration is currently
+        /// enabled.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Events`: The event type or types that trigger a rollback.
-            props, "Events", events, set_events, get_events, Val<List<AutoRollbackConfigurationEvents>>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `Events`: The event type or types that trigger a rollback.
+        pub fn events(mut self, value: impl Into<Val<List<AutoRollbackConfigurationEvents>>>) -> Self {
+            self.props.set("Events", value.into());
+            self
+        }
+
+        /// Sets `Events` in place: [`Self::events`] on a value held by `&mut`.
+        pub fn set_events(&mut self, value: impl Into<Val<List<AutoRollbackConfigurationEvents>>>) -> &mut Self {
+            self.props.set("Events", value.into());
+            self
+        }
+
+        /// `Events` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_events(&self) -> ::std::option::Option<Val<List<AutoRollbackConfigurationEvents>>> {
+            crate::cfn::get_prop(&self.props, "Events")
         }
     }
 
@@ -703,22 +1262,63 @@ pub mod deployment_group {
             BlueGreenDeploymentConfiguration { props }
         }
 
-        prop! {
-            /// `DeploymentReadyOption`: Information about the action to take when newly provisioned
-            /// instances are ready to receive traffic in a blue/green deployment.
-            props, "DeploymentReadyOption", deployment_ready_option, set_deployment_ready_option, get_deployment_ready_option, Val<DeploymentReadyOption>
+        /// `DeploymentReadyOption`: Information about the action to take when newly provisioned
+        /// instances are ready to receive traffic in a blue/green deployment.
+        pub fn deployment_ready_option(mut self, value: impl Into<Val<DeploymentReadyOption>>) -> Self {
+            self.props.set("DeploymentReadyOption", value.into());
+            self
         }
 
-        prop! {
-            /// `GreenFleetProvisioningOption`: Information about how instances are provisioned for a
-            /// replacement environment in a blue/green deployment.
-            props, "GreenFleetProvisioningOption", green_fleet_provisioning_option, set_green_fleet_provisioning_option, get_green_fleet_provisioning_option, Val<GreenFleetProvisioningOption>
+        /// Sets `DeploymentReadyOption` in place: [`Self::deployment_ready_option`] on a value held by `&mut`.
+        pub fn set_deployment_ready_option(&mut self, value: impl Into<Val<DeploymentReadyOption>>) -> &mut Self {
+            self.props.set("DeploymentReadyOption", value.into());
+            self
         }
 
-        prop! {
-            /// `TerminateBlueInstancesOnDeploymentSuccess`: Information about whether to terminate
-            /// instances in the original fleet during a blue/green deployment.
-            props, "TerminateBlueInstancesOnDeploymentSuccess", terminate_blue_instances_on_deployment_success, set_terminate_blue_instances_on_deployment_success, get_terminate_blue_instances_on_deployment_success, Val<BlueInstanceTerminationOption>
+        /// `DeploymentReadyOption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deployment_ready_option(&self) -> ::std::option::Option<Val<DeploymentReadyOption>> {
+            crate::cfn::get_prop(&self.props, "DeploymentReadyOption")
+        }
+
+        /// `GreenFleetProvisioningOption`: Information about how instances are provisioned for a
+        /// replacement environment in a blue/green deployment.
+        pub fn green_fleet_provisioning_option(mut self, value: impl Into<Val<GreenFleetProvisioningOption>>) -> Self {
+            self.props.set("GreenFleetProvisioningOption", value.into());
+            self
+        }
+
+        /// Sets `GreenFleetProvisioningOption` in place: [`Self::green_fleet_provisioning_option`] on a
+        /// value held by `&mut`.
+        pub fn set_green_fleet_provisioning_option(&mut self, value: impl Into<Val<GreenFleetProvisioningOption>>) -> &mut Self {
+            self.props.set("GreenFleetProvisioningOption", value.into());
+            self
+        }
+
+        /// `GreenFleetProvisioningOption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_green_fleet_provisioning_option(&self) -> ::std::option::Option<Val<GreenFleetProvisioningOption>> {
+            crate::cfn::get_prop(&self.props, "GreenFleetProvisioningOption")
+        }
+
+        /// `TerminateBlueInstancesOnDeploymentSuccess`: Information about whether to terminate
+        /// instances in the original fleet during a blue/green deployment.
+        pub fn terminate_blue_instances_on_deployment_success(mut self, value: impl Into<Val<BlueInstanceTerminationOption>>) -> Self {
+            self.props.set("TerminateBlueInstancesOnDeploymentSuccess", value.into());
+            self
+        }
+
+        /// Sets `TerminateBlueInstancesOnDeploymentSuccess` in place: [`Self::terminate_blue_instances_on_deployment_success`]
+        /// on a value held by `&mut`.
+        pub fn set_terminate_blue_instances_on_deployment_success(&mut self, value: impl Into<Val<BlueInstanceTerminationOption>>) -> &mut Self {
+            self.props.set("TerminateBlueInstancesOnDeploymentSuccess", value.into());
+            self
+        }
+
+        /// `TerminateBlueInstancesOnDeploymentSuccess` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_terminate_blue_instances_on_deployment_success(&self) -> ::std::option::Option<Val<BlueInstanceTerminationOption>> {
+            crate::cfn::get_prop(&self.props, "TerminateBlueInstancesOnDeploymentSuccess")
         }
     }
 
@@ -739,23 +1339,48 @@ pub mod deployment_group {
             DeploymentReadyOption { props }
         }
 
-        prop! {
-            /// `ActionOnTimeout`: Information about when to reroute traffic from an original
-            /// environment to a replacement environment in a blue/green deployment.
-            /// CONTINUE_DEPLOYMENT: Register new instances with the load balancer immediately after the
-            /// new application revision is installed on the instances in the replacement environment.
-            /// STOP_DEPLOYMENT: Do not register new instances with a load balancer unless traffic
-            /// rerouting is started using ContinueDeployment . If traffic rerouting is not started
-            /// before the end of the specified wait period, the deployment status is changed to
-            /// Stopped.
-            props, "ActionOnTimeout", action_on_timeout, set_action_on_timeout, get_action_on_timeout, Val<DeploymentReadyOptionActionOnTimeout>
+        /// `ActionOnTimeout`: Information about when to reroute traffic from an original environment to
+        /// a replacement environment in a blue/green deployment. CONTINUE_DEPLOYMENT: Register new
+        /// instances with the load balancer immediately after the new application revision is installed
+        /// on the instances in the replacement environment. STOP_DEPLOYMENT: Do not register new
+        /// instances with a load balancer unless traffic rerouting is started using ContinueDeployment .
+        /// If traffic rerouting is not started before the end of the specified wait period, the
+        /// deployment status is changed to Stopped.
+        pub fn action_on_timeout(mut self, value: impl Into<Val<DeploymentReadyOptionActionOnTimeout>>) -> Self {
+            self.props.set("ActionOnTimeout", value.into());
+            self
         }
 
-        prop! {
-            /// `WaitTimeInMinutes`: The number of minutes to wait before the status of a blue/green
-            /// deployment is changed to Stopped if rerouting is not started manually. Applies only to
-            /// the STOP_DEPLOYMENT option for actionOnTimeout.
-            props, "WaitTimeInMinutes", wait_time_in_minutes, set_wait_time_in_minutes, get_wait_time_in_minutes, Val<i64>
+        /// Sets `ActionOnTimeout` in place: [`Self::action_on_timeout`] on a value held by `&mut`.
+        pub fn set_action_on_timeout(&mut self, value: impl Into<Val<DeploymentReadyOptionActionOnTimeout>>) -> &mut Self {
+            self.props.set("ActionOnTimeout", value.into());
+            self
+        }
+
+        /// `ActionOnTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_on_timeout(&self) -> ::std::option::Option<Val<DeploymentReadyOptionActionOnTimeout>> {
+            crate::cfn::get_prop(&self.props, "ActionOnTimeout")
+        }
+
+        /// `WaitTimeInMinutes`: The number of minutes to wait before the status of a blue/green
+        /// deployment is changed to Stopped if rerouting is not started manually. Applies only to the
+        /// STOP_DEPLOYMENT option for actionOnTimeout.
+        pub fn wait_time_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("WaitTimeInMinutes", value.into());
+            self
+        }
+
+        /// Sets `WaitTimeInMinutes` in place: [`Self::wait_time_in_minutes`] on a value held by `&mut`.
+        pub fn set_wait_time_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("WaitTimeInMinutes", value.into());
+            self
+        }
+
+        /// `WaitTimeInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wait_time_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "WaitTimeInMinutes")
         }
     }
 
@@ -794,9 +1419,22 @@ pub mod deployment_group {
             GreenFleetProvisioningOption { props }
         }
 
-        prop! {
-            /// `Action`: The method used to add instances to a replacement environment.
-            props, "Action", action, set_action, get_action, Val<GreenFleetProvisioningOptionAction>
+        /// `Action`: The method used to add instances to a replacement environment.
+        pub fn action(mut self, value: impl Into<Val<GreenFleetProvisioningOptionAction>>) -> Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+        pub fn set_action(&mut self, value: impl Into<Val<GreenFleetProvisioningOptionAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<GreenFleetProvisioningOptionAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
     }
 
@@ -830,20 +1468,47 @@ pub mod deployment_group {
             BlueInstanceTerminationOption { props }
         }
 
-        prop! {
-            /// `Action`: The action to take on instances in the original environment after a successful
-            /// blue/green deployment.
-            props, "Action", action, set_action, get_action, Val<BlueInstanceTerminationOptionAction>
+        /// `Action`: The action to take on instances in the original environment after a successful
+        /// blue/green deployment.
+        pub fn action(mut self, value: impl Into<Val<BlueInstanceTerminationOptionAction>>) -> Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `TerminationWaitTimeInMinutes`: For an Amazon EC2 deployment, the number of minutes to
-            /// wait after a successful blue/green deployment before terminating instances from the
-            /// original environment. For an Amazon ECS deployment, the number of minutes before
-            /// deleting the original (blue) task set. During an Amazon ECS deployment, CodeDeploy
-            /// shifts traffic from the original (blue) task set to a replacement (green) task set. The
-            /// maximum setting is 2880 minutes (2 days).
-            props, "TerminationWaitTimeInMinutes", termination_wait_time_in_minutes, set_termination_wait_time_in_minutes, get_termination_wait_time_in_minutes, Val<i64>
+        /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+        pub fn set_action(&mut self, value: impl Into<Val<BlueInstanceTerminationOptionAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<BlueInstanceTerminationOptionAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// `TerminationWaitTimeInMinutes`: For an Amazon EC2 deployment, the number of minutes to wait
+        /// after a successful blue/green deployment before terminating instances from the original
+        /// environment. For an Amazon ECS deployment, the number of minutes before deleting the
+        /// original (blue) task set. During an Amazon ECS deployment, CodeDeploy shifts traffic from
+        /// the original (blue) task set to a replacement (green) task set. The maximum setting is 2880
+        /// minutes (2 days).
+        pub fn termination_wait_time_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TerminationWaitTimeInMinutes", value.into());
+            self
+        }
+
+        /// Sets `TerminationWaitTimeInMinutes` in place: [`Self::termination_wait_time_in_minutes`] on
+        /// a value held by `&mut`.
+        pub fn set_termination_wait_time_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TerminationWaitTimeInMinutes", value.into());
+            self
+        }
+
+        /// `TerminationWaitTimeInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_termination_wait_time_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TerminationWaitTimeInMinutes")
         }
     }
 
@@ -881,26 +1546,59 @@ pub mod deployment_group {
             Deployment { props }
         }
 
-        prop! {
-            /// `Revision`: Information about the location of stored application artifacts and the
-            /// service from which to retrieve them.
-            props, "Revision", _, set_revision, get_revision, Val<RevisionLocation>
+        /// Sets `Revision`, which `new` took, in place.
+        pub fn set_revision(&mut self, value: impl Into<Val<RevisionLocation>>) -> &mut Self {
+            self.props.set("Revision", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: A description of the deployment.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Revision` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_revision(&self) -> ::std::option::Option<Val<RevisionLocation>> {
+            crate::cfn::get_prop(&self.props, "Revision")
         }
 
-        prop! {
-            /// `IgnoreApplicationStopFailures`: If true, then if an ApplicationStop,
-            /// BeforeBlockTraffic, or AfterBlockTraffic deployment lifecycle event to an instance
-            /// fails, then the deployment continues to the next deployment lifecycle event. If false or
-            /// not specified, then if a lifecycle event fails during a deployment to an instance, that
-            /// deployment fails. If deployment to that instance is part of an overall deployment and
-            /// the number of healthy hosts is not less than the minimum number of healthy hosts, then a
-            /// deployment to the next instance is attempted.
-            props, "IgnoreApplicationStopFailures", ignore_application_stop_failures, set_ignore_application_stop_failures, get_ignore_application_stop_failures, Val<bool>
+        /// `Description`: A description of the deployment.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `IgnoreApplicationStopFailures`: If true, then if an ApplicationStop, BeforeBlockTraffic, or
+        /// AfterBlockTraffic deployment lifecycle event to an instance fails, then the deployment
+        /// continues to the next deployment lifecycle event. If false or not specified, then if a
+        /// lifecycle event fails during a deployment to an instance, that deployment fails. If
+        /// deployment to that instance is part of an overall deployment and the number of healthy hosts
+        /// is not less than the minimum number of healthy hosts, then a deployment to the next instance
+        /// is attempted.
+        pub fn ignore_application_stop_failures(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IgnoreApplicationStopFailures", value.into());
+            self
+        }
+
+        /// Sets `IgnoreApplicationStopFailures` in place: [`Self::ignore_application_stop_failures`] on
+        /// a value held by `&mut`.
+        pub fn set_ignore_application_stop_failures(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IgnoreApplicationStopFailures", value.into());
+            self
+        }
+
+        /// `IgnoreApplicationStopFailures` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ignore_application_stop_failures(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IgnoreApplicationStopFailures")
         }
     }
 
@@ -920,21 +1618,59 @@ pub mod deployment_group {
             RevisionLocation { props }
         }
 
-        prop! {
-            /// `GitHubLocation`: Specifies the location of an application revision that is stored in
-            /// GitHub.
-            props, "GitHubLocation", git_hub_location, set_git_hub_location, get_git_hub_location, Val<GitHubLocation>
+        /// `GitHubLocation`: Specifies the location of an application revision that is stored in
+        /// GitHub.
+        pub fn git_hub_location(mut self, value: impl Into<Val<GitHubLocation>>) -> Self {
+            self.props.set("GitHubLocation", value.into());
+            self
         }
 
-        prop! {
-            /// `RevisionType`: The type of application revision.
-            props, "RevisionType", revision_type, set_revision_type, get_revision_type, Val<String>
+        /// Sets `GitHubLocation` in place: [`Self::git_hub_location`] on a value held by `&mut`.
+        pub fn set_git_hub_location(&mut self, value: impl Into<Val<GitHubLocation>>) -> &mut Self {
+            self.props.set("GitHubLocation", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Location`: Information about the location of application artifacts stored in Amazon
-            /// S3.
-            props, "S3Location", s3_location, set_s3_location, get_s3_location, Val<S3Location>
+        /// `GitHubLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_git_hub_location(&self) -> ::std::option::Option<Val<GitHubLocation>> {
+            crate::cfn::get_prop(&self.props, "GitHubLocation")
+        }
+
+        /// `RevisionType`: The type of application revision.
+        pub fn revision_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RevisionType", value.into());
+            self
+        }
+
+        /// Sets `RevisionType` in place: [`Self::revision_type`] on a value held by `&mut`.
+        pub fn set_revision_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RevisionType", value.into());
+            self
+        }
+
+        /// `RevisionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_revision_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RevisionType")
+        }
+
+        /// `S3Location`: Information about the location of application artifacts stored in Amazon S3.
+        pub fn s3_location(mut self, value: impl Into<Val<S3Location>>) -> Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// Sets `S3Location` in place: [`Self::s3_location`] on a value held by `&mut`.
+        pub fn set_s3_location(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// `S3Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_location(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "S3Location")
         }
     }
 
@@ -960,16 +1696,28 @@ pub mod deployment_group {
             GitHubLocation { props }
         }
 
-        prop! {
-            /// `Repository`: The GitHub account and repository pair that stores the application
-            /// revision to be deployed.
-            props, "Repository", _, set_repository, get_repository, Val<String>
+        /// Sets `Repository`, which `new` took, in place.
+        pub fn set_repository(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Repository", value.into());
+            self
         }
 
-        prop! {
-            /// `CommitId`: The SHA1 commit ID of the GitHub commit that represents the bundled
-            /// artifacts for the application revision.
-            props, "CommitId", _, set_commit_id, get_commit_id, Val<String>
+        /// `Repository` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repository(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Repository")
+        }
+
+        /// Sets `CommitId`, which `new` took, in place.
+        pub fn set_commit_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CommitId", value.into());
+            self
+        }
+
+        /// `CommitId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_commit_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CommitId")
         }
     }
 
@@ -995,34 +1743,86 @@ pub mod deployment_group {
             S3Location { props }
         }
 
-        prop! {
-            /// `Bucket`: The name of the Amazon S3 bucket where the application revision is stored.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`: The name of the Amazon S3 object that represents the bundled artifacts for the
-            /// application revision.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `BundleType`: The file type of the application revision.
-            props, "BundleType", bundle_type, set_bundle_type, get_bundle_type, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `ETag`: The ETag of the Amazon S3 object that represents the bundled artifacts for the
-            /// application revision. If the ETag is not specified as an input parameter, ETag
-            /// validation of the object is skipped.
-            props, "ETag", e_tag, set_e_tag, get_e_tag, Val<String>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
 
-        prop! {
-            /// `Version`: A specific version of the Amazon S3 object that represents the bundled
-            /// artifacts for the application revision. If the version is not specified, the system uses
-            /// the most recent version by default.
-            props, "Version", version, set_version, get_version, Val<String>
+        /// `BundleType`: The file type of the application revision.
+        pub fn bundle_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BundleType", value.into());
+            self
+        }
+
+        /// Sets `BundleType` in place: [`Self::bundle_type`] on a value held by `&mut`.
+        pub fn set_bundle_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BundleType", value.into());
+            self
+        }
+
+        /// `BundleType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bundle_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BundleType")
+        }
+
+        /// `ETag`: The ETag of the Amazon S3 object that represents the bundled artifacts for the
+        /// application revision. If the ETag is not specified as an input parameter, ETag validation of
+        /// the object is skipped.
+        pub fn e_tag(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ETag", value.into());
+            self
+        }
+
+        /// Sets `ETag` in place: [`Self::e_tag`] on a value held by `&mut`.
+        pub fn set_e_tag(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ETag", value.into());
+            self
+        }
+
+        /// `ETag` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_e_tag(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ETag")
+        }
+
+        /// `Version`: A specific version of the Amazon S3 object that represents the bundled artifacts
+        /// for the application revision. If the version is not specified, the system uses the most
+        /// recent version by default.
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -1043,15 +1843,40 @@ pub mod deployment_group {
             DeploymentStyle { props }
         }
 
-        prop! {
-            /// `DeploymentOption`: Indicates whether to route deployment traffic behind a load
-            /// balancer.
-            props, "DeploymentOption", deployment_option, set_deployment_option, get_deployment_option, Val<DeploymentStyleDeploymentOption>
+        /// `DeploymentOption`: Indicates whether to route deployment traffic behind a load balancer.
+        pub fn deployment_option(mut self, value: impl Into<Val<DeploymentStyleDeploymentOption>>) -> Self {
+            self.props.set("DeploymentOption", value.into());
+            self
         }
 
-        prop! {
-            /// `DeploymentType`: Indicates whether to run an in-place or blue/green deployment.
-            props, "DeploymentType", deployment_type, set_deployment_type, get_deployment_type, Val<DeploymentStyleDeploymentType>
+        /// Sets `DeploymentOption` in place: [`Self::deployment_option`] on a value held by `&mut`.
+        pub fn set_deployment_option(&mut self, value: impl Into<Val<DeploymentStyleDeploymentOption>>) -> &mut Self {
+            self.props.set("DeploymentOption", value.into());
+            self
+        }
+
+        /// `DeploymentOption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deployment_option(&self) -> ::std::option::Option<Val<DeploymentStyleDeploymentOption>> {
+            crate::cfn::get_prop(&self.props, "DeploymentOption")
+        }
+
+        /// `DeploymentType`: Indicates whether to run an in-place or blue/green deployment.
+        pub fn deployment_type(mut self, value: impl Into<Val<DeploymentStyleDeploymentType>>) -> Self {
+            self.props.set("DeploymentType", value.into());
+            self
+        }
+
+        /// Sets `DeploymentType` in place: [`Self::deployment_type`] on a value held by `&mut`.
+        pub fn set_deployment_type(&mut self, value: impl Into<Val<DeploymentStyleDeploymentType>>) -> &mut Self {
+            self.props.set("DeploymentType", value.into());
+            self
+        }
+
+        /// `DeploymentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deployment_type(&self) -> ::std::option::Option<Val<DeploymentStyleDeploymentType>> {
+            crate::cfn::get_prop(&self.props, "DeploymentType")
         }
     }
 
@@ -1102,14 +1927,28 @@ pub mod deployment_group {
             EcsService { props }
         }
 
-        prop! {
-            /// `ServiceName`: The name of the target Amazon ECS service.
-            props, "ServiceName", _, set_service_name, get_service_name, Val<String>
+        /// Sets `ServiceName`, which `new` took, in place.
+        pub fn set_service_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceName", value.into());
+            self
         }
 
-        prop! {
-            /// `ClusterName`: The name of the cluster that the Amazon ECS service is associated with.
-            props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+        /// `ServiceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceName")
+        }
+
+        /// Sets `ClusterName`, which `new` took, in place.
+        pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterName", value.into());
+            self
+        }
+
+        /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterName")
         }
     }
 
@@ -1128,19 +1967,58 @@ pub mod deployment_group {
             Ec2TagFilter { props }
         }
 
-        prop! {
-            /// `Key`: The tag filter key.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `Key`: The tag filter key.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The tag filter type.
-            props, "Type", type_, set_type, get_type, Val<Ec2TagFilterType>
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The tag filter value.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Type`: The tag filter type.
+        pub fn type_(mut self, value: impl Into<Val<Ec2TagFilterType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<Ec2TagFilterType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<Ec2TagFilterType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Value`: The tag filter value.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1177,11 +2055,24 @@ pub mod deployment_group {
             Ec2TagSet { props }
         }
 
-        prop! {
-            /// `Ec2TagSetList`: The Amazon EC2 tags that are already applied to Amazon EC2 instances
-            /// that you want to include in the deployment group. CodeDeploy includes all Amazon EC2
-            /// instances identified by any of the tags you specify in this deployment group.
-            props, "Ec2TagSetList", ec2_tag_set_list, set_ec2_tag_set_list, get_ec2_tag_set_list, Val<List<Ec2TagSetListObject>>
+        /// `Ec2TagSetList`: The Amazon EC2 tags that are already applied to Amazon EC2 instances that
+        /// you want to include in the deployment group. CodeDeploy includes all Amazon EC2 instances
+        /// identified by any of the tags you specify in this deployment group.
+        pub fn ec2_tag_set_list(mut self, value: impl Into<Val<List<Ec2TagSetListObject>>>) -> Self {
+            self.props.set("Ec2TagSetList", value.into());
+            self
+        }
+
+        /// Sets `Ec2TagSetList` in place: [`Self::ec2_tag_set_list`] on a value held by `&mut`.
+        pub fn set_ec2_tag_set_list(&mut self, value: impl Into<Val<List<Ec2TagSetListObject>>>) -> &mut Self {
+            self.props.set("Ec2TagSetList", value.into());
+            self
+        }
+
+        /// `Ec2TagSetList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ec2_tag_set_list(&self) -> ::std::option::Option<Val<List<Ec2TagSetListObject>>> {
+            crate::cfn::get_prop(&self.props, "Ec2TagSetList")
         }
     }
 
@@ -1203,11 +2094,24 @@ pub mod deployment_group {
             Ec2TagSetListObject { props }
         }
 
-        prop! {
-            /// `Ec2TagGroup`: A list that contains other lists of Amazon EC2 instance tag groups. For
-            /// an instance to be included in the deployment group, it must be identified by all of the
-            /// tag groups in the list.
-            props, "Ec2TagGroup", ec2_tag_group, set_ec2_tag_group, get_ec2_tag_group, Val<List<Ec2TagFilter>>
+        /// `Ec2TagGroup`: A list that contains other lists of Amazon EC2 instance tag groups. For an
+        /// instance to be included in the deployment group, it must be identified by all of the tag
+        /// groups in the list.
+        pub fn ec2_tag_group(mut self, value: impl Into<Val<List<Ec2TagFilter>>>) -> Self {
+            self.props.set("Ec2TagGroup", value.into());
+            self
+        }
+
+        /// Sets `Ec2TagGroup` in place: [`Self::ec2_tag_group`] on a value held by `&mut`.
+        pub fn set_ec2_tag_group(&mut self, value: impl Into<Val<List<Ec2TagFilter>>>) -> &mut Self {
+            self.props.set("Ec2TagGroup", value.into());
+            self
+        }
+
+        /// `Ec2TagGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ec2_tag_group(&self) -> ::std::option::Option<Val<List<Ec2TagFilter>>> {
+            crate::cfn::get_prop(&self.props, "Ec2TagGroup")
         }
     }
 
@@ -1229,24 +2133,64 @@ pub mod deployment_group {
             LoadBalancerInfo { props }
         }
 
-        prop! {
-            /// `ElbInfoList`: An array that contains information about the load balancers to use for
-            /// load balancing in a deployment. If you're using Classic Load Balancers, specify those
-            /// load balancers in this array.
-            props, "ElbInfoList", elb_info_list, set_elb_info_list, get_elb_info_list, Val<List<ElbInfo>>
+        /// `ElbInfoList`: An array that contains information about the load balancers to use for load
+        /// balancing in a deployment. If you're using Classic Load Balancers, specify those load
+        /// balancers in this array.
+        pub fn elb_info_list(mut self, value: impl Into<Val<List<ElbInfo>>>) -> Self {
+            self.props.set("ElbInfoList", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetGroupInfoList`: An array that contains information about the target groups to use
-            /// for load balancing in a deployment. If you're using Application Load Balancers and
-            /// Network Load Balancers, specify their associated target groups in this array.
-            props, "TargetGroupInfoList", target_group_info_list, set_target_group_info_list, get_target_group_info_list, Val<List<TargetGroupInfo>>
+        /// Sets `ElbInfoList` in place: [`Self::elb_info_list`] on a value held by `&mut`.
+        pub fn set_elb_info_list(&mut self, value: impl Into<Val<List<ElbInfo>>>) -> &mut Self {
+            self.props.set("ElbInfoList", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetGroupPairInfoList`: The target group pair information. This is an array of
-            /// TargeGroupPairInfo objects with a maximum size of one.
-            props, "TargetGroupPairInfoList", target_group_pair_info_list, set_target_group_pair_info_list, get_target_group_pair_info_list, Val<List<TargetGroupPairInfo>>
+        /// `ElbInfoList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_elb_info_list(&self) -> ::std::option::Option<Val<List<ElbInfo>>> {
+            crate::cfn::get_prop(&self.props, "ElbInfoList")
+        }
+
+        /// `TargetGroupInfoList`: An array that contains information about the target groups to use for
+        /// load balancing in a deployment. If you're using Application Load Balancers and Network Load
+        /// Balancers, specify their associated target groups in this array.
+        pub fn target_group_info_list(mut self, value: impl Into<Val<List<TargetGroupInfo>>>) -> Self {
+            self.props.set("TargetGroupInfoList", value.into());
+            self
+        }
+
+        /// Sets `TargetGroupInfoList` in place: [`Self::target_group_info_list`] on a value held by `&mut`.
+        pub fn set_target_group_info_list(&mut self, value: impl Into<Val<List<TargetGroupInfo>>>) -> &mut Self {
+            self.props.set("TargetGroupInfoList", value.into());
+            self
+        }
+
+        /// `TargetGroupInfoList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_group_info_list(&self) -> ::std::option::Option<Val<List<TargetGroupInfo>>> {
+            crate::cfn::get_prop(&self.props, "TargetGroupInfoList")
+        }
+
+        /// `TargetGroupPairInfoList`: The target group pair information. This is an array of
+        /// TargeGroupPairInfo objects with a maximum size of one.
+        pub fn target_group_pair_info_list(mut self, value: impl Into<Val<List<TargetGroupPairInfo>>>) -> Self {
+            self.props.set("TargetGroupPairInfoList", value.into());
+            self
+        }
+
+        /// Sets `TargetGroupPairInfoList` in place: [`Self::target_group_pair_info_list`] on a value
+        /// held by `&mut`.
+        pub fn set_target_group_pair_info_list(&mut self, value: impl Into<Val<List<TargetGroupPairInfo>>>) -> &mut Self {
+            self.props.set("TargetGroupPairInfoList", value.into());
+            self
+        }
+
+        /// `TargetGroupPairInfoList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_group_pair_info_list(&self) -> ::std::option::Option<Val<List<TargetGroupPairInfo>>> {
+            crate::cfn::get_prop(&self.props, "TargetGroupPairInfoList")
         }
     }
 
@@ -1269,13 +2213,26 @@ pub mod deployment_group {
             ElbInfo { props }
         }
 
-        prop! {
-            /// `Name`: For blue/green deployments, the name of the load balancer that is used to route
-            /// traffic from original instances to replacement instances in a blue/green deployment. For
-            /// in-place deployments, the name of the load balancer that instances are deregistered from
-            /// so they are not serving traffic during a deployment, and then re-registered with after
-            /// the deployment is complete.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: For blue/green deployments, the name of the load balancer that is used to route
+        /// traffic from original instances to replacement instances in a blue/green deployment. For
+        /// in-place deployments, the name of the load balancer that instances are deregistered from so
+        /// they are not serving traffic during a deployment, and then re-registered with after the
+        /// deployment is complete.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1298,13 +2255,26 @@ pub mod deployment_group {
             TargetGroupInfo { props }
         }
 
-        prop! {
-            /// `Name`: For blue/green deployments, the name of the target group that instances in the
-            /// original environment are deregistered from, and instances in the replacement environment
-            /// registered with. For in-place deployments, the name of the target group that instances
-            /// are deregistered from, so they are not serving traffic during a deployment, and then
-            /// re-registered with after the deployment completes. No duplicates allowed.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: For blue/green deployments, the name of the target group that instances in the
+        /// original environment are deregistered from, and instances in the replacement environment
+        /// registered with. For in-place deployments, the name of the target group that instances are
+        /// deregistered from, so they are not serving traffic during a deployment, and then
+        /// re-registered with after the deployment completes. No duplicates allowed.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1327,24 +2297,62 @@ pub mod deployment_group {
             TargetGroupPairInfo { props }
         }
 
-        prop! {
-            /// `ProdTrafficRoute`: The path used by a load balancer to route production traffic when an
-            /// Amazon ECS deployment is complete.
-            props, "ProdTrafficRoute", prod_traffic_route, set_prod_traffic_route, get_prod_traffic_route, Val<TrafficRoute>
+        /// `ProdTrafficRoute`: The path used by a load balancer to route production traffic when an
+        /// Amazon ECS deployment is complete.
+        pub fn prod_traffic_route(mut self, value: impl Into<Val<TrafficRoute>>) -> Self {
+            self.props.set("ProdTrafficRoute", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetGroups`: One pair of target groups. One is associated with the original task set.
-            /// The second is associated with the task set that serves traffic after the deployment is
-            /// complete.
-            props, "TargetGroups", target_groups, set_target_groups, get_target_groups, Val<List<TargetGroupInfo>>
+        /// Sets `ProdTrafficRoute` in place: [`Self::prod_traffic_route`] on a value held by `&mut`.
+        pub fn set_prod_traffic_route(&mut self, value: impl Into<Val<TrafficRoute>>) -> &mut Self {
+            self.props.set("ProdTrafficRoute", value.into());
+            self
         }
 
-        prop! {
-            /// `TestTrafficRoute`: An optional path used by a load balancer to route test traffic after
-            /// an Amazon ECS deployment. Validation can occur while test traffic is served during a
-            /// deployment.
-            props, "TestTrafficRoute", test_traffic_route, set_test_traffic_route, get_test_traffic_route, Val<TrafficRoute>
+        /// `ProdTrafficRoute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prod_traffic_route(&self) -> ::std::option::Option<Val<TrafficRoute>> {
+            crate::cfn::get_prop(&self.props, "ProdTrafficRoute")
+        }
+
+        /// `TargetGroups`: One pair of target groups. One is associated with the original task set. The
+        /// second is associated with the task set that serves traffic after the deployment is complete.
+        pub fn target_groups(mut self, value: impl Into<Val<List<TargetGroupInfo>>>) -> Self {
+            self.props.set("TargetGroups", value.into());
+            self
+        }
+
+        /// Sets `TargetGroups` in place: [`Self::target_groups`] on a value held by `&mut`.
+        pub fn set_target_groups(&mut self, value: impl Into<Val<List<TargetGroupInfo>>>) -> &mut Self {
+            self.props.set("TargetGroups", value.into());
+            self
+        }
+
+        /// `TargetGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_groups(&self) -> ::std::option::Option<Val<List<TargetGroupInfo>>> {
+            crate::cfn::get_prop(&self.props, "TargetGroups")
+        }
+
+        /// `TestTrafficRoute`: An optional path used by a load balancer to route test traffic after an
+        /// Amazon ECS deployment. Validation can occur while test traffic is served during a
+        /// deployment.
+        pub fn test_traffic_route(mut self, value: impl Into<Val<TrafficRoute>>) -> Self {
+            self.props.set("TestTrafficRoute", value.into());
+            self
+        }
+
+        /// Sets `TestTrafficRoute` in place: [`Self::test_traffic_route`] on a value held by `&mut`.
+        pub fn set_test_traffic_route(&mut self, value: impl Into<Val<TrafficRoute>>) -> &mut Self {
+            self.props.set("TestTrafficRoute", value.into());
+            self
+        }
+
+        /// `TestTrafficRoute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_test_traffic_route(&self) -> ::std::option::Option<Val<TrafficRoute>> {
+            crate::cfn::get_prop(&self.props, "TestTrafficRoute")
         }
     }
 
@@ -1365,11 +2373,24 @@ pub mod deployment_group {
             TrafficRoute { props }
         }
 
-        prop! {
-            /// `ListenerArns`: The Amazon Resource Name (ARN) of one listener. The listener identifies
-            /// the route between a target group and a load balancer. This is an array of strings with a
-            /// maximum size of one.
-            props, "ListenerArns", listener_arns, set_listener_arns, get_listener_arns, Val<List<String>>
+        /// `ListenerArns`: The Amazon Resource Name (ARN) of one listener. The listener identifies the
+        /// route between a target group and a load balancer. This is an array of strings with a maximum
+        /// size of one.
+        pub fn listener_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ListenerArns", value.into());
+            self
+        }
+
+        /// Sets `ListenerArns` in place: [`Self::listener_arns`] on a value held by `&mut`.
+        pub fn set_listener_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ListenerArns", value.into());
+            self
+        }
+
+        /// `ListenerArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_listener_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ListenerArns")
         }
     }
 
@@ -1389,19 +2410,58 @@ pub mod deployment_group {
             TagFilter { props }
         }
 
-        prop! {
-            /// `Key`: The on-premises instance tag filter key.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `Key`: The on-premises instance tag filter key.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The on-premises instance tag filter type
-            props, "Type", type_, set_type, get_type, Val<TagFilterType>
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The on-premises instance tag filter value.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Type`: The on-premises instance tag filter type
+        pub fn type_(mut self, value: impl Into<Val<TagFilterType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<TagFilterType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<TagFilterType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Value`: The on-premises instance tag filter value.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1438,11 +2498,24 @@ pub mod deployment_group {
             OnPremisesTagSet { props }
         }
 
-        prop! {
-            /// `OnPremisesTagSetList`: A list that contains other lists of on-premises instance tag
-            /// groups. For an instance to be included in the deployment group, it must be identified by
-            /// all of the tag groups in the list.
-            props, "OnPremisesTagSetList", on_premises_tag_set_list, set_on_premises_tag_set_list, get_on_premises_tag_set_list, Val<List<OnPremisesTagSetListObject>>
+        /// `OnPremisesTagSetList`: A list that contains other lists of on-premises instance tag groups.
+        /// For an instance to be included in the deployment group, it must be identified by all of the
+        /// tag groups in the list.
+        pub fn on_premises_tag_set_list(mut self, value: impl Into<Val<List<OnPremisesTagSetListObject>>>) -> Self {
+            self.props.set("OnPremisesTagSetList", value.into());
+            self
+        }
+
+        /// Sets `OnPremisesTagSetList` in place: [`Self::on_premises_tag_set_list`] on a value held by `&mut`.
+        pub fn set_on_premises_tag_set_list(&mut self, value: impl Into<Val<List<OnPremisesTagSetListObject>>>) -> &mut Self {
+            self.props.set("OnPremisesTagSetList", value.into());
+            self
+        }
+
+        /// `OnPremisesTagSetList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_premises_tag_set_list(&self) -> ::std::option::Option<Val<List<OnPremisesTagSetListObject>>> {
+            crate::cfn::get_prop(&self.props, "OnPremisesTagSetList")
         }
     }
 
@@ -1463,9 +2536,22 @@ pub mod deployment_group {
             OnPremisesTagSetListObject { props }
         }
 
-        prop! {
-            /// `OnPremisesTagGroup`: Information about groups of on-premises instance tags.
-            props, "OnPremisesTagGroup", on_premises_tag_group, set_on_premises_tag_group, get_on_premises_tag_group, Val<List<TagFilter>>
+        /// `OnPremisesTagGroup`: Information about groups of on-premises instance tags.
+        pub fn on_premises_tag_group(mut self, value: impl Into<Val<List<TagFilter>>>) -> Self {
+            self.props.set("OnPremisesTagGroup", value.into());
+            self
+        }
+
+        /// Sets `OnPremisesTagGroup` in place: [`Self::on_premises_tag_group`] on a value held by `&mut`.
+        pub fn set_on_premises_tag_group(&mut self, value: impl Into<Val<List<TagFilter>>>) -> &mut Self {
+            self.props.set("OnPremisesTagGroup", value.into());
+            self
+        }
+
+        /// `OnPremisesTagGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_premises_tag_group(&self) -> ::std::option::Option<Val<List<TagFilter>>> {
+            crate::cfn::get_prop(&self.props, "OnPremisesTagGroup")
         }
     }
 
@@ -1503,20 +2589,59 @@ pub mod deployment_group {
             TriggerConfig { props }
         }
 
-        prop! {
-            /// `TriggerEvents`: The event type or types that trigger notifications.
-            props, "TriggerEvents", trigger_events, set_trigger_events, get_trigger_events, Val<List<TriggerConfigTriggerEvents>>
+        /// `TriggerEvents`: The event type or types that trigger notifications.
+        pub fn trigger_events(mut self, value: impl Into<Val<List<TriggerConfigTriggerEvents>>>) -> Self {
+            self.props.set("TriggerEvents", value.into());
+            self
         }
 
-        prop! {
-            /// `TriggerName`: The name of the notification trigger.
-            props, "TriggerName", trigger_name, set_trigger_name, get_trigger_name, Val<String>
+        /// Sets `TriggerEvents` in place: [`Self::trigger_events`] on a value held by `&mut`.
+        pub fn set_trigger_events(&mut self, value: impl Into<Val<List<TriggerConfigTriggerEvents>>>) -> &mut Self {
+            self.props.set("TriggerEvents", value.into());
+            self
         }
 
-        prop! {
-            /// `TriggerTargetArn`: The Amazon Resource Name (ARN) of the Amazon Simple Notification
-            /// Service topic through which notifications about deployment or instance events are sent.
-            props, "TriggerTargetArn", trigger_target_arn, set_trigger_target_arn, get_trigger_target_arn, Val<String>
+        /// `TriggerEvents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trigger_events(&self) -> ::std::option::Option<Val<List<TriggerConfigTriggerEvents>>> {
+            crate::cfn::get_prop(&self.props, "TriggerEvents")
+        }
+
+        /// `TriggerName`: The name of the notification trigger.
+        pub fn trigger_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TriggerName", value.into());
+            self
+        }
+
+        /// Sets `TriggerName` in place: [`Self::trigger_name`] on a value held by `&mut`.
+        pub fn set_trigger_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TriggerName", value.into());
+            self
+        }
+
+        /// `TriggerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trigger_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TriggerName")
+        }
+
+        /// `TriggerTargetArn`: The Amazon Resource Name (ARN) of the Amazon Simple Notification Service
+        /// topic through which notifications about deployment or instance events are sent.
+        pub fn trigger_target_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TriggerTargetArn", value.into());
+            self
+        }
+
+        /// Sets `TriggerTargetArn` in place: [`Self::trigger_target_arn`] on a value held by `&mut`.
+        pub fn set_trigger_target_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TriggerTargetArn", value.into());
+            self
+        }
+
+        /// `TriggerTargetArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trigger_target_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TriggerTargetArn")
         }
     }
 

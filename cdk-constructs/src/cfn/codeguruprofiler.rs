@@ -42,32 +42,92 @@ impl ProfilingGroup {
         ProfilingGroup { core }
     }
 
-    prop! {
-        /// `AgentPermissions`: The agent permissions attached to this profiling group.
-        core.props, "AgentPermissions", agent_permissions, set_agent_permissions, get_agent_permissions, Val<profiling_group::AgentPermissions>
+    /// `AgentPermissions`: The agent permissions attached to this profiling group.
+    pub fn agent_permissions(mut self, value: impl Into<Val<profiling_group::AgentPermissions>>) -> Self {
+        self.core.props.set("AgentPermissions", value.into());
+        self
     }
 
-    prop! {
-        /// `AnomalyDetectionNotificationConfiguration`: Configuration for Notification Channels for
-        /// Anomaly Detection feature in CodeGuru Profiler which enables customers to detect
-        /// anomalies in the application profile for those methods that represent the highest
-        /// proportion of CPU time or latency
-        core.props, "AnomalyDetectionNotificationConfiguration", anomaly_detection_notification_configuration, set_anomaly_detection_notification_configuration, get_anomaly_detection_notification_configuration, Val<List<profiling_group::Channel>>
+    /// Sets `AgentPermissions` in place: [`Self::agent_permissions`] on a value held by `&mut`.
+    pub fn set_agent_permissions(&mut self, value: impl Into<Val<profiling_group::AgentPermissions>>) -> &mut Self {
+        self.core.props.set("AgentPermissions", value.into());
+        self
     }
 
-    prop! {
-        /// `ComputePlatform`: The compute platform of the profiling group.
-        core.props, "ComputePlatform", compute_platform, set_compute_platform, get_compute_platform, Val<profiling_group::ComputePlatform>
+    /// `AgentPermissions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_permissions(&self) -> ::std::option::Option<Val<profiling_group::AgentPermissions>> {
+        crate::cfn::get_prop(&self.core.props, "AgentPermissions")
     }
 
-    prop! {
-        /// `ProfilingGroupName`: The name of the profiling group.
-        core.props, "ProfilingGroupName", _, set_profiling_group_name, get_profiling_group_name, Val<String>
+    /// `AnomalyDetectionNotificationConfiguration`: Configuration for Notification Channels for
+    /// Anomaly Detection feature in CodeGuru Profiler which enables customers to detect anomalies
+    /// in the application profile for those methods that represent the highest proportion of CPU
+    /// time or latency
+    pub fn anomaly_detection_notification_configuration(mut self, value: impl Into<Val<List<profiling_group::Channel>>>) -> Self {
+        self.core.props.set("AnomalyDetectionNotificationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags associated with a profiling group.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `AnomalyDetectionNotificationConfiguration` in place: [`Self::anomaly_detection_notification_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_anomaly_detection_notification_configuration(&mut self, value: impl Into<Val<List<profiling_group::Channel>>>) -> &mut Self {
+        self.core.props.set("AnomalyDetectionNotificationConfiguration", value.into());
+        self
+    }
+
+    /// `AnomalyDetectionNotificationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_anomaly_detection_notification_configuration(&self) -> ::std::option::Option<Val<List<profiling_group::Channel>>> {
+        crate::cfn::get_prop(&self.core.props, "AnomalyDetectionNotificationConfiguration")
+    }
+
+    /// `ComputePlatform`: The compute platform of the profiling group.
+    pub fn compute_platform(mut self, value: impl Into<Val<profiling_group::ComputePlatform>>) -> Self {
+        self.core.props.set("ComputePlatform", value.into());
+        self
+    }
+
+    /// Sets `ComputePlatform` in place: [`Self::compute_platform`] on a value held by `&mut`.
+    pub fn set_compute_platform(&mut self, value: impl Into<Val<profiling_group::ComputePlatform>>) -> &mut Self {
+        self.core.props.set("ComputePlatform", value.into());
+        self
+    }
+
+    /// `ComputePlatform` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compute_platform(&self) -> ::std::option::Option<Val<profiling_group::ComputePlatform>> {
+        crate::cfn::get_prop(&self.core.props, "ComputePlatform")
+    }
+
+    /// Sets `ProfilingGroupName`, which `new` took, in place.
+    pub fn set_profiling_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProfilingGroupName", value.into());
+        self
+    }
+
+    /// `ProfilingGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_profiling_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProfilingGroupName")
+    }
+
+    /// `Tags`: The tags associated with a profiling group.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -106,9 +166,16 @@ pub mod profiling_group {
             AgentPermissions { props }
         }
 
-        prop! {
-            /// `Principals`: The principals for the agent permissions.
-            props, "Principals", _, set_principals, get_principals, Val<List<String>>
+        /// Sets `Principals`, which `new` took, in place.
+        pub fn set_principals(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Principals", value.into());
+            self
+        }
+
+        /// `Principals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_principals(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Principals")
         }
     }
 
@@ -132,16 +199,35 @@ pub mod profiling_group {
             Channel { props }
         }
 
-        prop! {
-            /// `channelUri`: Unique arn of the resource to be used for notifications. We support a
-            /// valid SNS topic arn as a channel uri.
-            props, "channelUri", _, set_channel_uri, get_channel_uri, Val<String>
+        /// Sets `channelUri`, which `new` took, in place.
+        pub fn set_channel_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("channelUri", value.into());
+            self
         }
 
-        prop! {
-            /// `channelId`: Unique identifier for each Channel in the notification configuration of a
-            /// Profiling Group
-            props, "channelId", channel_id, set_channel_id, get_channel_id, Val<String>
+        /// `channelUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "channelUri")
+        }
+
+        /// `channelId`: Unique identifier for each Channel in the notification configuration of a
+        /// Profiling Group
+        pub fn channel_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("channelId", value.into());
+            self
+        }
+
+        /// Sets `channelId` in place: [`Self::channel_id`] on a value held by `&mut`.
+        pub fn set_channel_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("channelId", value.into());
+            self
+        }
+
+        /// `channelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "channelId")
         }
     }
 

@@ -47,37 +47,102 @@ impl RepositoryAssociation {
         RepositoryAssociation { core }
     }
 
-    prop! {
-        /// `BucketName`: The name of the S3 bucket associated with an associated S3 repository. It
-        /// must start with `codeguru-reviewer-`.
-        core.props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
+    /// `BucketName`: The name of the S3 bucket associated with an associated S3 repository. It must
+    /// start with `codeguru-reviewer-`.
+    pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BucketName", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectionArn`: The Amazon Resource Name (ARN) of an AWS CodeStar Connections
-        /// connection.
-        core.props, "ConnectionArn", connection_arn, set_connection_arn, get_connection_arn, Val<String>
+    /// Sets `BucketName` in place: [`Self::bucket_name`] on a value held by `&mut`.
+    pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BucketName", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of the repository to be associated.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `BucketName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BucketName")
     }
 
-    prop! {
-        /// `Owner`: The owner of the repository. For a Bitbucket repository, this is the username
-        /// for the account that owns the repository.
-        core.props, "Owner", owner, set_owner, get_owner, Val<String>
+    /// `ConnectionArn`: The Amazon Resource Name (ARN) of an AWS CodeStar Connections connection.
+    pub fn connection_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ConnectionArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags associated with a repository association.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ConnectionArn` in place: [`Self::connection_arn`] on a value held by `&mut`.
+    pub fn set_connection_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectionArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: The type of repository to be associated.
-        core.props, "Type", _, set_type, get_type, Val<repository_association::Type>
+    /// `ConnectionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Owner`: The owner of the repository. For a Bitbucket repository, this is the username for
+    /// the account that owns the repository.
+    pub fn owner(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Owner", value.into());
+        self
+    }
+
+    /// Sets `Owner` in place: [`Self::owner`] on a value held by `&mut`.
+    pub fn set_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Owner", value.into());
+        self
+    }
+
+    /// `Owner` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_owner(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Owner")
+    }
+
+    /// `Tags`: The tags associated with a repository association.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<repository_association::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<repository_association::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.

@@ -62,47 +62,119 @@ impl CustomActionType {
         CustomActionType { core }
     }
 
-    prop! {
-        /// `Category`: The category of the custom action, such as a build action or a test action.
-        core.props, "Category", _, set_category, get_category, Val<custom_action_type::Category>
+    /// Sets `Category`, which `new` took, in place.
+    pub fn set_category(&mut self, value: impl Into<Val<custom_action_type::Category>>) -> &mut Self {
+        self.core.props.set("Category", value.into());
+        self
     }
 
-    prop! {
-        /// `ConfigurationProperties`: The configuration properties for the custom action.
-        core.props, "ConfigurationProperties", configuration_properties, set_configuration_properties, get_configuration_properties, Val<List<custom_action_type::ConfigurationProperties>>
+    /// `Category` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_category(&self) -> ::std::option::Option<Val<custom_action_type::Category>> {
+        crate::cfn::get_prop(&self.core.props, "Category")
     }
 
-    prop! {
-        /// `InputArtifactDetails`: The details of the input artifact for the action, such as its
-        /// commit ID.
-        core.props, "InputArtifactDetails", _, set_input_artifact_details, get_input_artifact_details, Val<custom_action_type::ArtifactDetails>
+    /// `ConfigurationProperties`: The configuration properties for the custom action.
+    pub fn configuration_properties(mut self, value: impl Into<Val<List<custom_action_type::ConfigurationProperties>>>) -> Self {
+        self.core.props.set("ConfigurationProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `OutputArtifactDetails`: The details of the output artifact of the action, such as its
-        /// commit ID.
-        core.props, "OutputArtifactDetails", _, set_output_artifact_details, get_output_artifact_details, Val<custom_action_type::ArtifactDetails>
+    /// Sets `ConfigurationProperties` in place: [`Self::configuration_properties`] on a value held
+    /// by `&mut`.
+    pub fn set_configuration_properties(&mut self, value: impl Into<Val<List<custom_action_type::ConfigurationProperties>>>) -> &mut Self {
+        self.core.props.set("ConfigurationProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `Provider`: The provider of the service used in the custom action, such as AWS
-        /// CodeDeploy.
-        core.props, "Provider", _, set_provider, get_provider, Val<String>
+    /// `ConfigurationProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_properties(&self) -> ::std::option::Option<Val<List<custom_action_type::ConfigurationProperties>>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationProperties")
     }
 
-    prop! {
-        /// `Settings`: URLs that provide users information about this custom action.
-        core.props, "Settings", settings, set_settings, get_settings, Val<custom_action_type::Settings>
+    /// Sets `InputArtifactDetails`, which `new` took, in place.
+    pub fn set_input_artifact_details(&mut self, value: impl Into<Val<custom_action_type::ArtifactDetails>>) -> &mut Self {
+        self.core.props.set("InputArtifactDetails", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Any tags assigned to the custom action.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `InputArtifactDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_input_artifact_details(&self) -> ::std::option::Option<Val<custom_action_type::ArtifactDetails>> {
+        crate::cfn::get_prop(&self.core.props, "InputArtifactDetails")
     }
 
-    prop! {
-        /// `Version`: The version identifier of the custom action.
-        core.props, "Version", _, set_version, get_version, Val<String>
+    /// Sets `OutputArtifactDetails`, which `new` took, in place.
+    pub fn set_output_artifact_details(&mut self, value: impl Into<Val<custom_action_type::ArtifactDetails>>) -> &mut Self {
+        self.core.props.set("OutputArtifactDetails", value.into());
+        self
+    }
+
+    /// `OutputArtifactDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_output_artifact_details(&self) -> ::std::option::Option<Val<custom_action_type::ArtifactDetails>> {
+        crate::cfn::get_prop(&self.core.props, "OutputArtifactDetails")
+    }
+
+    /// Sets `Provider`, which `new` took, in place.
+    pub fn set_provider(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Provider", value.into());
+        self
+    }
+
+    /// `Provider` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provider(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Provider")
+    }
+
+    /// `Settings`: URLs that provide users information about this custom action.
+    pub fn settings(mut self, value: impl Into<Val<custom_action_type::Settings>>) -> Self {
+        self.core.props.set("Settings", value.into());
+        self
+    }
+
+    /// Sets `Settings` in place: [`Self::settings`] on a value held by `&mut`.
+    pub fn set_settings(&mut self, value: impl Into<Val<custom_action_type::Settings>>) -> &mut Self {
+        self.core.props.set("Settings", value.into());
+        self
+    }
+
+    /// `Settings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_settings(&self) -> ::std::option::Option<Val<custom_action_type::Settings>> {
+        crate::cfn::get_prop(&self.core.props, "Settings")
+    }
+
+    /// `Tags`: Any tags assigned to the custom action.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Version`, which `new` took, in place.
+    pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Version", value.into());
+        self
+    }
+
+    /// `Version` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Version")
     }
 
     /// `Ref`: the resource's identifier.
@@ -181,48 +253,112 @@ pub mod custom_action_type {
             ConfigurationProperties { props }
         }
 
-        prop! {
-            /// `Key`: Whether the configuration property is a key.
-            props, "Key", _, set_key, get_key, Val<bool>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the action configuration property.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
 
-        prop! {
-            /// `Required`: Whether the configuration property is a required value.
-            props, "Required", _, set_required, get_required, Val<bool>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Secret`: Whether the configuration property is secret. Secrets are hidden from all
-            /// calls except for GetJobDetails, GetThirdPartyJobDetails, PollForJobs, and
-            /// PollForThirdPartyJobs.
-            props, "Secret", _, set_secret, get_secret, Val<bool>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Description`: The description of the action configuration property that is displayed to
-            /// users.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `Required`, which `new` took, in place.
+        pub fn set_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Required", value.into());
+            self
         }
 
-        prop! {
-            /// `Queryable`: Indicates that the property is used with PollForJobs. When creating a
-            /// custom action, an action can have up to one queryable property. If it has one, that
-            /// property must be both required and not secret.If you create a pipeline with a custom
-            /// action type, and that custom action contains a queryable property, the value for that
-            /// configuration property is subject to other restrictions. The value must be less than or
-            /// equal to twenty (20) characters. The value can contain only alphanumeric characters,
-            /// underscores, and hyphens.
-            props, "Queryable", queryable, set_queryable, get_queryable, Val<bool>
+        /// `Required` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Required")
         }
 
-        prop! {
-            /// `Type`: The type of the configuration property.
-            props, "Type", type_, set_type, get_type, Val<ConfigurationPropertiesType>
+        /// Sets `Secret`, which `new` took, in place.
+        pub fn set_secret(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Secret", value.into());
+            self
+        }
+
+        /// `Secret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Secret")
+        }
+
+        /// `Description`: The description of the action configuration property that is displayed to
+        /// users.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Queryable`: Indicates that the property is used with PollForJobs. When creating a custom
+        /// action, an action can have up to one queryable property. If it has one, that property must
+        /// be both required and not secret.If you create a pipeline with a custom action type, and that
+        /// custom action contains a queryable property, the value for that configuration property is
+        /// subject to other restrictions. The value must be less than or equal to twenty (20)
+        /// characters. The value can contain only alphanumeric characters, underscores, and hyphens.
+        pub fn queryable(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Queryable", value.into());
+            self
+        }
+
+        /// Sets `Queryable` in place: [`Self::queryable`] on a value held by `&mut`.
+        pub fn set_queryable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Queryable", value.into());
+            self
+        }
+
+        /// `Queryable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_queryable(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Queryable")
+        }
+
+        /// `Type`: The type of the configuration property.
+        pub fn type_(mut self, value: impl Into<Val<ConfigurationPropertiesType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<ConfigurationPropertiesType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ConfigurationPropertiesType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -264,14 +400,28 @@ pub mod custom_action_type {
             ArtifactDetails { props }
         }
 
-        prop! {
-            /// `MaximumCount`: The maximum number of artifacts allowed for the action type.
-            props, "MaximumCount", _, set_maximum_count, get_maximum_count, Val<i64>
+        /// Sets `MaximumCount`, which `new` took, in place.
+        pub fn set_maximum_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumCount", value.into());
+            self
         }
 
-        prop! {
-            /// `MinimumCount`: The minimum number of artifacts allowed for the action type.
-            props, "MinimumCount", _, set_minimum_count, get_minimum_count, Val<i64>
+        /// `MaximumCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumCount")
+        }
+
+        /// Sets `MinimumCount`, which `new` took, in place.
+        pub fn set_minimum_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinimumCount", value.into());
+            self
+        }
+
+        /// `MinimumCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinimumCount")
         }
     }
 
@@ -292,34 +442,85 @@ pub mod custom_action_type {
             Settings { props }
         }
 
-        prop! {
-            /// `EntityUrlTemplate`: The URL returned to the AWS CodePipeline console that provides a
-            /// deep link to the resources of the external system, such as the configuration page for an
-            /// AWS CodeDeploy deployment group. This link is provided as part of the action display in
-            /// the pipeline.
-            props, "EntityUrlTemplate", entity_url_template, set_entity_url_template, get_entity_url_template, Val<String>
+        /// `EntityUrlTemplate`: The URL returned to the AWS CodePipeline console that provides a deep
+        /// link to the resources of the external system, such as the configuration page for an AWS
+        /// CodeDeploy deployment group. This link is provided as part of the action display in the
+        /// pipeline.
+        pub fn entity_url_template(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EntityUrlTemplate", value.into());
+            self
         }
 
-        prop! {
-            /// `ExecutionUrlTemplate`: The URL returned to the AWS CodePipeline console that contains a
-            /// link to the top-level landing page for the external system, such as the console page for
-            /// AWS CodeDeploy. This link is shown on the pipeline view page in the AWS CodePipeline
-            /// console and provides a link to the execution entity of the external action.
-            props, "ExecutionUrlTemplate", execution_url_template, set_execution_url_template, get_execution_url_template, Val<String>
+        /// Sets `EntityUrlTemplate` in place: [`Self::entity_url_template`] on a value held by `&mut`.
+        pub fn set_entity_url_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EntityUrlTemplate", value.into());
+            self
         }
 
-        prop! {
-            /// `RevisionUrlTemplate`: The URL returned to the AWS CodePipeline console that contains a
-            /// link to the page where customers can update or change the configuration of the external
-            /// action.
-            props, "RevisionUrlTemplate", revision_url_template, set_revision_url_template, get_revision_url_template, Val<String>
+        /// `EntityUrlTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entity_url_template(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EntityUrlTemplate")
         }
 
-        prop! {
-            /// `ThirdPartyConfigurationUrl`: The URL of a sign-up page where users can sign up for an
-            /// external service and perform initial configuration of the action provided by that
-            /// service.
-            props, "ThirdPartyConfigurationUrl", third_party_configuration_url, set_third_party_configuration_url, get_third_party_configuration_url, Val<String>
+        /// `ExecutionUrlTemplate`: The URL returned to the AWS CodePipeline console that contains a
+        /// link to the top-level landing page for the external system, such as the console page for AWS
+        /// CodeDeploy. This link is shown on the pipeline view page in the AWS CodePipeline console and
+        /// provides a link to the execution entity of the external action.
+        pub fn execution_url_template(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExecutionUrlTemplate", value.into());
+            self
+        }
+
+        /// Sets `ExecutionUrlTemplate` in place: [`Self::execution_url_template`] on a value held by `&mut`.
+        pub fn set_execution_url_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExecutionUrlTemplate", value.into());
+            self
+        }
+
+        /// `ExecutionUrlTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_url_template(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExecutionUrlTemplate")
+        }
+
+        /// `RevisionUrlTemplate`: The URL returned to the AWS CodePipeline console that contains a link
+        /// to the page where customers can update or change the configuration of the external action.
+        pub fn revision_url_template(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RevisionUrlTemplate", value.into());
+            self
+        }
+
+        /// Sets `RevisionUrlTemplate` in place: [`Self::revision_url_template`] on a value held by `&mut`.
+        pub fn set_revision_url_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RevisionUrlTemplate", value.into());
+            self
+        }
+
+        /// `RevisionUrlTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_revision_url_template(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RevisionUrlTemplate")
+        }
+
+        /// `ThirdPartyConfigurationUrl`: The URL of a sign-up page where users can sign up for an
+        /// external service and perform initial configuration of the action provided by that service.
+        pub fn third_party_configuration_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ThirdPartyConfigurationUrl", value.into());
+            self
+        }
+
+        /// Sets `ThirdPartyConfigurationUrl` in place: [`Self::third_party_configuration_url`] on a
+        /// value held by `&mut`.
+        pub fn set_third_party_configuration_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ThirdPartyConfigurationUrl", value.into());
+            self
+        }
+
+        /// `ThirdPartyConfigurationUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_third_party_configuration_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ThirdPartyConfigurationUrl")
         }
     }
 }
@@ -359,76 +560,218 @@ impl Pipeline {
         Pipeline { core }
     }
 
-    prop! {
-        /// `ArtifactStore`: The S3 bucket where artifacts for the pipeline are stored.
-        core.props, "ArtifactStore", artifact_store, set_artifact_store, get_artifact_store, Val<pipeline::ArtifactStore>
+    /// `ArtifactStore`: The S3 bucket where artifacts for the pipeline are stored.
+    pub fn artifact_store(mut self, value: impl Into<Val<pipeline::ArtifactStore>>) -> Self {
+        self.core.props.set("ArtifactStore", value.into());
+        self
     }
 
-    prop! {
-        /// `ArtifactStores`: A mapping of artifactStore objects and their corresponding AWS
-        /// Regions. There must be an artifact store for the pipeline Region and for each
-        /// cross-region action in the pipeline.
-        core.props, "ArtifactStores", artifact_stores, set_artifact_stores, get_artifact_stores, Val<List<pipeline::ArtifactStoreMap>>
+    /// Sets `ArtifactStore` in place: [`Self::artifact_store`] on a value held by `&mut`.
+    pub fn set_artifact_store(&mut self, value: impl Into<Val<pipeline::ArtifactStore>>) -> &mut Self {
+        self.core.props.set("ArtifactStore", value.into());
+        self
     }
 
-    prop! {
-        /// `DisableInboundStageTransitions`: Represents the input of a DisableStageTransition
-        /// action.
-        core.props, "DisableInboundStageTransitions", disable_inbound_stage_transitions, set_disable_inbound_stage_transitions, get_disable_inbound_stage_transitions, Val<List<pipeline::StageTransition>>
+    /// `ArtifactStore` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_artifact_store(&self) -> ::std::option::Option<Val<pipeline::ArtifactStore>> {
+        crate::cfn::get_prop(&self.core.props, "ArtifactStore")
     }
 
-    prop! {
-        /// `ExecutionMode`: The method that the pipeline will use to handle multiple executions.
-        /// The default mode is SUPERSEDED.
-        core.props, "ExecutionMode", execution_mode, set_execution_mode, get_execution_mode, Val<pipeline::ExecutionMode>
+    /// `ArtifactStores`: A mapping of artifactStore objects and their corresponding AWS Regions.
+    /// There must be an artifact store for the pipeline Region and for each cross-region action in
+    /// the pipeline.
+    pub fn artifact_stores(mut self, value: impl Into<Val<List<pipeline::ArtifactStoreMap>>>) -> Self {
+        self.core.props.set("ArtifactStores", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the pipeline.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `ArtifactStores` in place: [`Self::artifact_stores`] on a value held by `&mut`.
+    pub fn set_artifact_stores(&mut self, value: impl Into<Val<List<pipeline::ArtifactStoreMap>>>) -> &mut Self {
+        self.core.props.set("ArtifactStores", value.into());
+        self
     }
 
-    prop! {
-        /// `PipelineType`: CodePipeline provides the following pipeline types, which differ in
-        /// characteristics and price, so that you can tailor your pipeline features and cost to the
-        /// needs of your applications.
-        core.props, "PipelineType", pipeline_type, set_pipeline_type, get_pipeline_type, Val<pipeline::PipelineType>
+    /// `ArtifactStores` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_artifact_stores(&self) -> ::std::option::Option<Val<List<pipeline::ArtifactStoreMap>>> {
+        crate::cfn::get_prop(&self.core.props, "ArtifactStores")
     }
 
-    prop! {
-        /// `RestartExecutionOnUpdate`: Indicates whether to rerun the CodePipeline pipeline after
-        /// you update it.
-        core.props, "RestartExecutionOnUpdate", restart_execution_on_update, set_restart_execution_on_update, get_restart_execution_on_update, Val<bool>
+    /// `DisableInboundStageTransitions`: Represents the input of a DisableStageTransition action.
+    pub fn disable_inbound_stage_transitions(mut self, value: impl Into<Val<List<pipeline::StageTransition>>>) -> Self {
+        self.core.props.set("DisableInboundStageTransitions", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: The Amazon Resource Name (ARN) for CodePipeline to use to either perform
-        /// actions with no actionRoleArn, or to use to assume roles for actions with an
-        /// actionRoleArn
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// Sets `DisableInboundStageTransitions` in place: [`Self::disable_inbound_stage_transitions`]
+    /// on a value held by `&mut`.
+    pub fn set_disable_inbound_stage_transitions(&mut self, value: impl Into<Val<List<pipeline::StageTransition>>>) -> &mut Self {
+        self.core.props.set("DisableInboundStageTransitions", value.into());
+        self
     }
 
-    prop! {
-        /// `Stages`: Represents information about a stage and its definition.
-        core.props, "Stages", _, set_stages, get_stages, Val<List<pipeline::StageDeclaration>>
+    /// `DisableInboundStageTransitions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disable_inbound_stage_transitions(&self) -> ::std::option::Option<Val<List<pipeline::StageTransition>>> {
+        crate::cfn::get_prop(&self.core.props, "DisableInboundStageTransitions")
     }
 
-    prop! {
-        /// `Tags`: Specifies the tags applied to the pipeline.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ExecutionMode`: The method that the pipeline will use to handle multiple executions. The
+    /// default mode is SUPERSEDED.
+    pub fn execution_mode(mut self, value: impl Into<Val<pipeline::ExecutionMode>>) -> Self {
+        self.core.props.set("ExecutionMode", value.into());
+        self
     }
 
-    prop! {
-        /// `Triggers`: The trigger configuration specifying a type of event, such as Git tags, that
-        /// starts the pipeline.
-        core.props, "Triggers", triggers, set_triggers, get_triggers, Val<List<pipeline::PipelineTriggerDeclaration>>
+    /// Sets `ExecutionMode` in place: [`Self::execution_mode`] on a value held by `&mut`.
+    pub fn set_execution_mode(&mut self, value: impl Into<Val<pipeline::ExecutionMode>>) -> &mut Self {
+        self.core.props.set("ExecutionMode", value.into());
+        self
     }
 
-    prop! {
-        /// `Variables`: A list that defines the pipeline variables for a pipeline resource.
-        /// Variable names can have alphanumeric and underscore characters, and the values must
-        /// match \[A-Za-z0-9@\\-_\]+.
-        core.props, "Variables", variables, set_variables, get_variables, Val<List<pipeline::VariableDeclaration>>
+    /// `ExecutionMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_mode(&self) -> ::std::option::Option<Val<pipeline::ExecutionMode>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionMode")
+    }
+
+    /// `Name`: The name of the pipeline.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PipelineType`: CodePipeline provides the following pipeline types, which differ in
+    /// characteristics and price, so that you can tailor your pipeline features and cost to the
+    /// needs of your applications.
+    pub fn pipeline_type(mut self, value: impl Into<Val<pipeline::PipelineType>>) -> Self {
+        self.core.props.set("PipelineType", value.into());
+        self
+    }
+
+    /// Sets `PipelineType` in place: [`Self::pipeline_type`] on a value held by `&mut`.
+    pub fn set_pipeline_type(&mut self, value: impl Into<Val<pipeline::PipelineType>>) -> &mut Self {
+        self.core.props.set("PipelineType", value.into());
+        self
+    }
+
+    /// `PipelineType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pipeline_type(&self) -> ::std::option::Option<Val<pipeline::PipelineType>> {
+        crate::cfn::get_prop(&self.core.props, "PipelineType")
+    }
+
+    /// `RestartExecutionOnUpdate`: Indicates whether to rerun the CodePipeline pipeline after you
+    /// update it.
+    pub fn restart_execution_on_update(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("RestartExecutionOnUpdate", value.into());
+        self
+    }
+
+    /// Sets `RestartExecutionOnUpdate` in place: [`Self::restart_execution_on_update`] on a value
+    /// held by `&mut`.
+    pub fn set_restart_execution_on_update(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("RestartExecutionOnUpdate", value.into());
+        self
+    }
+
+    /// `RestartExecutionOnUpdate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_restart_execution_on_update(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "RestartExecutionOnUpdate")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// Sets `Stages`, which `new` took, in place.
+    pub fn set_stages(&mut self, value: impl Into<Val<List<pipeline::StageDeclaration>>>) -> &mut Self {
+        self.core.props.set("Stages", value.into());
+        self
+    }
+
+    /// `Stages` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stages(&self) -> ::std::option::Option<Val<List<pipeline::StageDeclaration>>> {
+        crate::cfn::get_prop(&self.core.props, "Stages")
+    }
+
+    /// `Tags`: Specifies the tags applied to the pipeline.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Triggers`: The trigger configuration specifying a type of event, such as Git tags, that
+    /// starts the pipeline.
+    pub fn triggers(mut self, value: impl Into<Val<List<pipeline::PipelineTriggerDeclaration>>>) -> Self {
+        self.core.props.set("Triggers", value.into());
+        self
+    }
+
+    /// Sets `Triggers` in place: [`Self::triggers`] on a value held by `&mut`.
+    pub fn set_triggers(&mut self, value: impl Into<Val<List<pipeline::PipelineTriggerDeclaration>>>) -> &mut Self {
+        self.core.props.set("Triggers", value.into());
+        self
+    }
+
+    /// `Triggers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_triggers(&self) -> ::std::option::Option<Val<List<pipeline::PipelineTriggerDeclaration>>> {
+        crate::cfn::get_prop(&self.core.props, "Triggers")
+    }
+
+    /// `Variables`: A list that defines the pipeline variables for a pipeline resource. Variable
+    /// names can have alphanumeric and underscore characters, and the values must match \[A-Za-z0-9@\\-_\]+.
+    pub fn variables(mut self, value: impl Into<Val<List<pipeline::VariableDeclaration>>>) -> Self {
+        self.core.props.set("Variables", value.into());
+        self
+    }
+
+    /// Sets `Variables` in place: [`Self::variables`] on a value held by `&mut`.
+    pub fn set_variables(&mut self, value: impl Into<Val<List<pipeline::VariableDeclaration>>>) -> &mut Self {
+        self.core.props.set("Variables", value.into());
+        self
+    }
+
+    /// `Variables` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_variables(&self) -> ::std::option::Option<Val<List<pipeline::VariableDeclaration>>> {
+        crate::cfn::get_prop(&self.core.props, "Variables")
     }
 
     /// `Ref`: the resource's identifier.
@@ -478,23 +821,47 @@ pub mod pipeline {
             ArtifactStore { props }
         }
 
-        prop! {
-            /// `Type`: The type of the artifact store, such as S3.
-            props, "Type", _, set_type, get_type, Val<ArtifactStoreType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ArtifactStoreType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Location`: The S3 bucket used for storing the artifacts for a pipeline. You can specify
-            /// the name of an S3 bucket but not a folder in the bucket. A folder to contain the
-            /// pipeline artifacts is created for you based on the name of the pipeline. You can use any
-            /// S3 bucket in the same AWS Region as the pipeline to store your pipeline artifacts.
-            props, "Location", _, set_location, get_location, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ArtifactStoreType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `EncryptionKey`: Represents information about the key used to encrypt data in the
-            /// artifact store, such as an AWS Key Management Service (AWS KMS) key
-            props, "EncryptionKey", encryption_key, set_encryption_key, get_encryption_key, Val<EncryptionKey>
+        /// Sets `Location`, which `new` took, in place.
+        pub fn set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Location")
+        }
+
+        /// `EncryptionKey`: Represents information about the key used to encrypt data in the artifact
+        /// store, such as an AWS Key Management Service (AWS KMS) key
+        pub fn encryption_key(mut self, value: impl Into<Val<EncryptionKey>>) -> Self {
+            self.props.set("EncryptionKey", value.into());
+            self
+        }
+
+        /// Sets `EncryptionKey` in place: [`Self::encryption_key`] on a value held by `&mut`.
+        pub fn set_encryption_key(&mut self, value: impl Into<Val<EncryptionKey>>) -> &mut Self {
+            self.props.set("EncryptionKey", value.into());
+            self
+        }
+
+        /// `EncryptionKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key(&self) -> ::std::option::Option<Val<EncryptionKey>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKey")
         }
     }
 
@@ -520,16 +887,28 @@ pub mod pipeline {
             EncryptionKey { props }
         }
 
-        prop! {
-            /// `Type`: The type of encryption key, such as an AWS KMS key. When creating or updating a
-            /// pipeline, the value must be set to 'KMS'.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: The ID used to identify the key. For an AWS KMS key, you can use the key ID, the
-            /// key ARN, or the alias ARN.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
     }
 
@@ -568,14 +947,28 @@ pub mod pipeline {
             ArtifactStoreMap { props }
         }
 
-        prop! {
-            /// `ArtifactStore`: The S3 bucket where artifacts for the pipeline are stored.
-            props, "ArtifactStore", _, set_artifact_store, get_artifact_store, Val<ArtifactStore>
+        /// Sets `ArtifactStore`, which `new` took, in place.
+        pub fn set_artifact_store(&mut self, value: impl Into<Val<ArtifactStore>>) -> &mut Self {
+            self.props.set("ArtifactStore", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`: The action declaration's AWS Region, such as us-east-1.
-            props, "Region", _, set_region, get_region, Val<String>
+        /// `ArtifactStore` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_artifact_store(&self) -> ::std::option::Option<Val<ArtifactStore>> {
+            crate::cfn::get_prop(&self.props, "ArtifactStore")
+        }
+
+        /// Sets `Region`, which `new` took, in place.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
     }
 
@@ -601,16 +994,28 @@ pub mod pipeline {
             StageTransition { props }
         }
 
-        prop! {
-            /// `StageName`: The name of the stage where you want to disable the inbound or outbound
-            /// transition of artifacts.
-            props, "StageName", _, set_stage_name, get_stage_name, Val<String>
+        /// Sets `StageName`, which `new` took, in place.
+        pub fn set_stage_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StageName", value.into());
+            self
         }
 
-        prop! {
-            /// `Reason`: The reason given to the user that a stage is disabled, such as waiting for
-            /// manual approval or manual tests. This message is displayed in the pipeline console UI.
-            props, "Reason", _, set_reason, get_reason, Val<String>
+        /// `StageName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stage_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StageName")
+        }
+
+        /// Sets `Reason`, which `new` took, in place.
+        pub fn set_reason(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Reason", value.into());
+            self
+        }
+
+        /// `Reason` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reason(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Reason")
         }
     }
 
@@ -669,34 +1074,100 @@ pub mod pipeline {
             StageDeclaration { props }
         }
 
-        prop! {
-            /// `Actions`.
-            props, "Actions", _, set_actions, get_actions, Val<List<ActionDeclaration>>
+        /// Sets `Actions`, which `new` took, in place.
+        pub fn set_actions(&mut self, value: impl Into<Val<List<ActionDeclaration>>>) -> &mut Self {
+            self.props.set("Actions", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the stage.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Actions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_actions(&self) -> ::std::option::Option<Val<List<ActionDeclaration>>> {
+            crate::cfn::get_prop(&self.props, "Actions")
         }
 
-        prop! {
-            /// `BeforeEntry`: The method to use before stage runs.
-            props, "BeforeEntry", before_entry, set_before_entry, get_before_entry, Val<BeforeEntryConditions>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Blockers`.
-            props, "Blockers", blockers, set_blockers, get_blockers, Val<List<BlockerDeclaration>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `OnFailure`: The method to use when a stage has not completed successfully
-            props, "OnFailure", on_failure, set_on_failure, get_on_failure, Val<FailureConditions>
+        /// `BeforeEntry`: The method to use before stage runs.
+        pub fn before_entry(mut self, value: impl Into<Val<BeforeEntryConditions>>) -> Self {
+            self.props.set("BeforeEntry", value.into());
+            self
         }
 
-        prop! {
-            /// `OnSuccess`: The method to use when a stage has completed successfully
-            props, "OnSuccess", on_success, set_on_success, get_on_success, Val<SuccessConditions>
+        /// Sets `BeforeEntry` in place: [`Self::before_entry`] on a value held by `&mut`.
+        pub fn set_before_entry(&mut self, value: impl Into<Val<BeforeEntryConditions>>) -> &mut Self {
+            self.props.set("BeforeEntry", value.into());
+            self
+        }
+
+        /// `BeforeEntry` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_before_entry(&self) -> ::std::option::Option<Val<BeforeEntryConditions>> {
+            crate::cfn::get_prop(&self.props, "BeforeEntry")
+        }
+
+        /// `Blockers`.
+        pub fn blockers(mut self, value: impl Into<Val<List<BlockerDeclaration>>>) -> Self {
+            self.props.set("Blockers", value.into());
+            self
+        }
+
+        /// Sets `Blockers` in place: [`Self::blockers`] on a value held by `&mut`.
+        pub fn set_blockers(&mut self, value: impl Into<Val<List<BlockerDeclaration>>>) -> &mut Self {
+            self.props.set("Blockers", value.into());
+            self
+        }
+
+        /// `Blockers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_blockers(&self) -> ::std::option::Option<Val<List<BlockerDeclaration>>> {
+            crate::cfn::get_prop(&self.props, "Blockers")
+        }
+
+        /// `OnFailure`: The method to use when a stage has not completed successfully
+        pub fn on_failure(mut self, value: impl Into<Val<FailureConditions>>) -> Self {
+            self.props.set("OnFailure", value.into());
+            self
+        }
+
+        /// Sets `OnFailure` in place: [`Self::on_failure`] on a value held by `&mut`.
+        pub fn set_on_failure(&mut self, value: impl Into<Val<FailureConditions>>) -> &mut Self {
+            self.props.set("OnFailure", value.into());
+            self
+        }
+
+        /// `OnFailure` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_failure(&self) -> ::std::option::Option<Val<FailureConditions>> {
+            crate::cfn::get_prop(&self.props, "OnFailure")
+        }
+
+        /// `OnSuccess`: The method to use when a stage has completed successfully
+        pub fn on_success(mut self, value: impl Into<Val<SuccessConditions>>) -> Self {
+            self.props.set("OnSuccess", value.into());
+            self
+        }
+
+        /// Sets `OnSuccess` in place: [`Self::on_success`] on a value held by `&mut`.
+        pub fn set_on_success(&mut self, value: impl Into<Val<SuccessConditions>>) -> &mut Self {
+            self.props.set("OnSuccess", value.into());
+            self
+        }
+
+        /// `OnSuccess` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_success(&self) -> ::std::option::Option<Val<SuccessConditions>> {
+            crate::cfn::get_prop(&self.props, "OnSuccess")
         }
     }
 
@@ -720,75 +1191,231 @@ pub mod pipeline {
             ActionDeclaration { props }
         }
 
-        prop! {
-            /// `ActionTypeId`: Represents information about an action type.
-            props, "ActionTypeId", _, set_action_type_id, get_action_type_id, Val<ActionTypeId>
+        /// Sets `ActionTypeId`, which `new` took, in place.
+        pub fn set_action_type_id(&mut self, value: impl Into<Val<ActionTypeId>>) -> &mut Self {
+            self.props.set("ActionTypeId", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The action declaration's name.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `ActionTypeId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_type_id(&self) -> ::std::option::Option<Val<ActionTypeId>> {
+            crate::cfn::get_prop(&self.props, "ActionTypeId")
         }
 
-        prop! {
-            /// `Commands`: The shell commands to run with your compute action in CodePipeline.
-            props, "Commands", commands, set_commands, get_commands, Val<List<String>>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Configuration`.
-            props, "Configuration", configuration, set_configuration, get_configuration, Val<Json>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `EnvironmentVariables`: The list of environment variables that are input to a compute
-            /// based action.
-            props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<List<EnvironmentVariable>>
+        /// `Commands`: The shell commands to run with your compute action in CodePipeline.
+        pub fn commands(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Commands", value.into());
+            self
         }
 
-        prop! {
-            /// `InputArtifacts`.
-            props, "InputArtifacts", input_artifacts, set_input_artifacts, get_input_artifacts, Val<List<InputArtifact>>
+        /// Sets `Commands` in place: [`Self::commands`] on a value held by `&mut`.
+        pub fn set_commands(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Commands", value.into());
+            self
         }
 
-        prop! {
-            /// `Namespace`: The variable namespace associated with the action. All variables produced
-            /// as output by this action fall under this namespace.
-            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        /// `Commands` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_commands(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Commands")
         }
 
-        prop! {
-            /// `OutputArtifacts`.
-            props, "OutputArtifacts", output_artifacts, set_output_artifacts, get_output_artifacts, Val<List<OutputArtifact>>
+        /// `Configuration`.
+        pub fn configuration(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputVariables`: The list of variables that are to be exported from the compute
-            /// action.
-            props, "OutputVariables", output_variables, set_output_variables, get_output_variables, Val<List<String>>
+        /// Sets `Configuration` in place: [`Self::configuration`] on a value held by `&mut`.
+        pub fn set_configuration(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`: The action declaration's AWS Region, such as us-east-1.
-            props, "Region", region, set_region, get_region, Val<String>
+        /// `Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Configuration")
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the IAM service role that performs the declared action. This is
-            /// assumed through the roleArn for the pipeline.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `EnvironmentVariables`: The list of environment variables that are input to a compute based
+        /// action.
+        pub fn environment_variables(mut self, value: impl Into<Val<List<EnvironmentVariable>>>) -> Self {
+            self.props.set("EnvironmentVariables", value.into());
+            self
         }
 
-        prop! {
-            /// `RunOrder`: The order in which actions are run.
-            props, "RunOrder", run_order, set_run_order, get_run_order, Val<i64>
+        /// Sets `EnvironmentVariables` in place: [`Self::environment_variables`] on a value held by `&mut`.
+        pub fn set_environment_variables(&mut self, value: impl Into<Val<List<EnvironmentVariable>>>) -> &mut Self {
+            self.props.set("EnvironmentVariables", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutInMinutes`: A timeout duration in minutes that can be applied against the
-            /// ActionType’s default timeout value specified in Quotas for AWS CodePipeline. This
-            /// attribute is available only to the manual approval ActionType.
-            props, "TimeoutInMinutes", timeout_in_minutes, set_timeout_in_minutes, get_timeout_in_minutes, Val<i64>
+        /// `EnvironmentVariables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment_variables(&self) -> ::std::option::Option<Val<List<EnvironmentVariable>>> {
+            crate::cfn::get_prop(&self.props, "EnvironmentVariables")
+        }
+
+        /// `InputArtifacts`.
+        pub fn input_artifacts(mut self, value: impl Into<Val<List<InputArtifact>>>) -> Self {
+            self.props.set("InputArtifacts", value.into());
+            self
+        }
+
+        /// Sets `InputArtifacts` in place: [`Self::input_artifacts`] on a value held by `&mut`.
+        pub fn set_input_artifacts(&mut self, value: impl Into<Val<List<InputArtifact>>>) -> &mut Self {
+            self.props.set("InputArtifacts", value.into());
+            self
+        }
+
+        /// `InputArtifacts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_artifacts(&self) -> ::std::option::Option<Val<List<InputArtifact>>> {
+            crate::cfn::get_prop(&self.props, "InputArtifacts")
+        }
+
+        /// `Namespace`: The variable namespace associated with the action. All variables produced as
+        /// output by this action fall under this namespace.
+        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
+        }
+
+        /// `OutputArtifacts`.
+        pub fn output_artifacts(mut self, value: impl Into<Val<List<OutputArtifact>>>) -> Self {
+            self.props.set("OutputArtifacts", value.into());
+            self
+        }
+
+        /// Sets `OutputArtifacts` in place: [`Self::output_artifacts`] on a value held by `&mut`.
+        pub fn set_output_artifacts(&mut self, value: impl Into<Val<List<OutputArtifact>>>) -> &mut Self {
+            self.props.set("OutputArtifacts", value.into());
+            self
+        }
+
+        /// `OutputArtifacts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_artifacts(&self) -> ::std::option::Option<Val<List<OutputArtifact>>> {
+            crate::cfn::get_prop(&self.props, "OutputArtifacts")
+        }
+
+        /// `OutputVariables`: The list of variables that are to be exported from the compute action.
+        pub fn output_variables(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("OutputVariables", value.into());
+            self
+        }
+
+        /// Sets `OutputVariables` in place: [`Self::output_variables`] on a value held by `&mut`.
+        pub fn set_output_variables(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("OutputVariables", value.into());
+            self
+        }
+
+        /// `OutputVariables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_variables(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "OutputVariables")
+        }
+
+        /// `Region`: The action declaration's AWS Region, such as us-east-1.
+        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
+        }
+
+        /// `RoleArn`: The ARN of the IAM service role that performs the declared action. This is
+        /// assumed through the roleArn for the pipeline.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `RunOrder`: The order in which actions are run.
+        pub fn run_order(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RunOrder", value.into());
+            self
+        }
+
+        /// Sets `RunOrder` in place: [`Self::run_order`] on a value held by `&mut`.
+        pub fn set_run_order(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RunOrder", value.into());
+            self
+        }
+
+        /// `RunOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_run_order(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RunOrder")
+        }
+
+        /// `TimeoutInMinutes`: A timeout duration in minutes that can be applied against the
+        /// ActionType’s default timeout value specified in Quotas for AWS CodePipeline. This
+        /// attribute is available only to the manual approval ActionType.
+        pub fn timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutInMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutInMinutes` in place: [`Self::timeout_in_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutInMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutInMinutes")
         }
     }
 
@@ -826,30 +1453,52 @@ pub mod pipeline {
             ActionTypeId { props }
         }
 
-        prop! {
-            /// `Owner`: The creator of the action being called. There are three valid values for the
-            /// Owner field in the action category section within your pipeline structure: AWS,
-            /// ThirdParty, and Custom.
-            props, "Owner", _, set_owner, get_owner, Val<String>
+        /// Sets `Owner`, which `new` took, in place.
+        pub fn set_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Owner", value.into());
+            self
         }
 
-        prop! {
-            /// `Category`: A category defines what kind of action can be taken in the stage, and
-            /// constrains the provider type for the action. Valid categories are limited to one of the
-            /// values below.
-            props, "Category", _, set_category, get_category, Val<ActionTypeIdCategory>
+        /// `Owner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Owner")
         }
 
-        prop! {
-            /// `Version`: A string that describes the action version.
-            props, "Version", _, set_version, get_version, Val<String>
+        /// Sets `Category`, which `new` took, in place.
+        pub fn set_category(&mut self, value: impl Into<Val<ActionTypeIdCategory>>) -> &mut Self {
+            self.props.set("Category", value.into());
+            self
         }
 
-        prop! {
-            /// `Provider`: The provider of the service being called by the action. Valid providers are
-            /// determined by the action category. For example, an action in the Deploy category type
-            /// might have a provider of CodeDeploy, which would be specified as CodeDeploy.
-            props, "Provider", _, set_provider, get_provider, Val<String>
+        /// `Category` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_category(&self) -> ::std::option::Option<Val<ActionTypeIdCategory>> {
+            crate::cfn::get_prop(&self.props, "Category")
+        }
+
+        /// Sets `Version`, which `new` took, in place.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
+        }
+
+        /// Sets `Provider`, which `new` took, in place.
+        pub fn set_provider(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Provider", value.into());
+            self
+        }
+
+        /// `Provider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Provider")
         }
     }
 
@@ -902,19 +1551,46 @@ pub mod pipeline {
             EnvironmentVariable { props }
         }
 
-        prop! {
-            /// `Name`: The name of the environment variable.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The value of the environment variable.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Type`: The type of the environment variable.
-            props, "Type", type_, set_type, get_type, Val<EnvironmentVariableType>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// `Type`: The type of the environment variable.
+        pub fn type_(mut self, value: impl Into<Val<EnvironmentVariableType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<EnvironmentVariableType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<EnvironmentVariableType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -949,9 +1625,16 @@ pub mod pipeline {
             InputArtifact { props }
         }
 
-        prop! {
-            /// `Name`: The name of the artifact to be worked on (for example, "My App").
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -973,15 +1656,35 @@ pub mod pipeline {
             OutputArtifact { props }
         }
 
-        prop! {
-            /// `Name`: The name of the output of an artifact, such as "My App".
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Files`: The files that you want to associate with the output artifact that will be
-            /// exported from the compute action.
-            props, "Files", files, set_files, get_files, Val<List<String>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Files`: The files that you want to associate with the output artifact that will be exported
+        /// from the compute action.
+        pub fn files(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Files", value.into());
+            self
+        }
+
+        /// Sets `Files` in place: [`Self::files`] on a value held by `&mut`.
+        pub fn set_files(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Files", value.into());
+            self
+        }
+
+        /// `Files` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_files(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Files")
         }
     }
 
@@ -1001,9 +1704,22 @@ pub mod pipeline {
             BeforeEntryConditions { props }
         }
 
-        prop! {
-            /// `Conditions`.
-            props, "Conditions", conditions, set_conditions, get_conditions, Val<List<Condition>>
+        /// `Conditions`.
+        pub fn conditions(mut self, value: impl Into<Val<List<Condition>>>) -> Self {
+            self.props.set("Conditions", value.into());
+            self
+        }
+
+        /// Sets `Conditions` in place: [`Self::conditions`] on a value held by `&mut`.
+        pub fn set_conditions(&mut self, value: impl Into<Val<List<Condition>>>) -> &mut Self {
+            self.props.set("Conditions", value.into());
+            self
+        }
+
+        /// `Conditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conditions(&self) -> ::std::option::Option<Val<List<Condition>>> {
+            crate::cfn::get_prop(&self.props, "Conditions")
         }
     }
 
@@ -1022,15 +1738,41 @@ pub mod pipeline {
             Condition { props }
         }
 
-        prop! {
-            /// `Result`: The specified result for when the failure conditions are met, such as rolling
-            /// back the stage
-            props, "Result", result, set_result, get_result, Val<String>
+        /// `Result`: The specified result for when the failure conditions are met, such as rolling back
+        /// the stage
+        pub fn result(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Result", value.into());
+            self
         }
 
-        prop! {
-            /// `Rules`.
-            props, "Rules", rules, set_rules, get_rules, Val<List<RuleDeclaration>>
+        /// Sets `Result` in place: [`Self::result`] on a value held by `&mut`.
+        pub fn set_result(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Result", value.into());
+            self
+        }
+
+        /// `Result` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_result(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Result")
+        }
+
+        /// `Rules`.
+        pub fn rules(mut self, value: impl Into<Val<List<RuleDeclaration>>>) -> Self {
+            self.props.set("Rules", value.into());
+            self
+        }
+
+        /// Sets `Rules` in place: [`Self::rules`] on a value held by `&mut`.
+        pub fn set_rules(&mut self, value: impl Into<Val<List<RuleDeclaration>>>) -> &mut Self {
+            self.props.set("Rules", value.into());
+            self
+        }
+
+        /// `Rules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules(&self) -> ::std::option::Option<Val<List<RuleDeclaration>>> {
+            crate::cfn::get_prop(&self.props, "Rules")
         }
     }
 
@@ -1049,41 +1791,132 @@ pub mod pipeline {
             RuleDeclaration { props }
         }
 
-        prop! {
-            /// `Commands`: The shell commands to run with your compute action in CodePipeline.
-            props, "Commands", commands, set_commands, get_commands, Val<List<String>>
+        /// `Commands`: The shell commands to run with your compute action in CodePipeline.
+        pub fn commands(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Commands", value.into());
+            self
         }
 
-        prop! {
-            /// `Configuration`: The rule's configuration. These are key-value pairs that specify input
-            /// values for a rule.
-            props, "Configuration", configuration, set_configuration, get_configuration, Val<Json>
+        /// Sets `Commands` in place: [`Self::commands`] on a value held by `&mut`.
+        pub fn set_commands(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Commands", value.into());
+            self
         }
 
-        prop! {
-            /// `InputArtifacts`.
-            props, "InputArtifacts", input_artifacts, set_input_artifacts, get_input_artifacts, Val<List<InputArtifact>>
+        /// `Commands` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_commands(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Commands")
         }
 
-        prop! {
-            /// `Name`: The rule declaration's name.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Configuration`: The rule's configuration. These are key-value pairs that specify input
+        /// values for a rule.
+        pub fn configuration(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`: The rule declaration's AWS Region, such as us-east-1.
-            props, "Region", region, set_region, get_region, Val<String>
+        /// Sets `Configuration` in place: [`Self::configuration`] on a value held by `&mut`.
+        pub fn set_configuration(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the IAM service role that performs the declared rule. This is
-            /// assumed through the roleArn for the pipeline.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Configuration")
         }
 
-        prop! {
-            /// `RuleTypeId`: Represents information about a rule type.
-            props, "RuleTypeId", rule_type_id, set_rule_type_id, get_rule_type_id, Val<RuleTypeId>
+        /// `InputArtifacts`.
+        pub fn input_artifacts(mut self, value: impl Into<Val<List<InputArtifact>>>) -> Self {
+            self.props.set("InputArtifacts", value.into());
+            self
+        }
+
+        /// Sets `InputArtifacts` in place: [`Self::input_artifacts`] on a value held by `&mut`.
+        pub fn set_input_artifacts(&mut self, value: impl Into<Val<List<InputArtifact>>>) -> &mut Self {
+            self.props.set("InputArtifacts", value.into());
+            self
+        }
+
+        /// `InputArtifacts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_artifacts(&self) -> ::std::option::Option<Val<List<InputArtifact>>> {
+            crate::cfn::get_prop(&self.props, "InputArtifacts")
+        }
+
+        /// `Name`: The rule declaration's name.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Region`: The rule declaration's AWS Region, such as us-east-1.
+        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
+        }
+
+        /// `RoleArn`: The ARN of the IAM service role that performs the declared rule. This is assumed
+        /// through the roleArn for the pipeline.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `RuleTypeId`: Represents information about a rule type.
+        pub fn rule_type_id(mut self, value: impl Into<Val<RuleTypeId>>) -> Self {
+            self.props.set("RuleTypeId", value.into());
+            self
+        }
+
+        /// Sets `RuleTypeId` in place: [`Self::rule_type_id`] on a value held by `&mut`.
+        pub fn set_rule_type_id(&mut self, value: impl Into<Val<RuleTypeId>>) -> &mut Self {
+            self.props.set("RuleTypeId", value.into());
+            self
+        }
+
+        /// `RuleTypeId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_type_id(&self) -> ::std::option::Option<Val<RuleTypeId>> {
+            crate::cfn::get_prop(&self.props, "RuleTypeId")
         }
     }
 
@@ -1102,24 +1935,76 @@ pub mod pipeline {
             RuleTypeId { props }
         }
 
-        prop! {
-            /// `Category`: A category for the provider type for the rule.
-            props, "Category", category, set_category, get_category, Val<String>
+        /// `Category`: A category for the provider type for the rule.
+        pub fn category(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Category", value.into());
+            self
         }
 
-        prop! {
-            /// `Owner`: The creator of the rule being called. Only AWS is supported.
-            props, "Owner", owner, set_owner, get_owner, Val<String>
+        /// Sets `Category` in place: [`Self::category`] on a value held by `&mut`.
+        pub fn set_category(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Category", value.into());
+            self
         }
 
-        prop! {
-            /// `Provider`: The provider of the service being called by the rule.
-            props, "Provider", provider, set_provider, get_provider, Val<String>
+        /// `Category` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_category(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Category")
         }
 
-        prop! {
-            /// `Version`: A string that describes the rule version.
-            props, "Version", version, set_version, get_version, Val<String>
+        /// `Owner`: The creator of the rule being called. Only AWS is supported.
+        pub fn owner(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Owner", value.into());
+            self
+        }
+
+        /// Sets `Owner` in place: [`Self::owner`] on a value held by `&mut`.
+        pub fn set_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Owner", value.into());
+            self
+        }
+
+        /// `Owner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Owner")
+        }
+
+        /// `Provider`: The provider of the service being called by the rule.
+        pub fn provider(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Provider", value.into());
+            self
+        }
+
+        /// Sets `Provider` in place: [`Self::provider`] on a value held by `&mut`.
+        pub fn set_provider(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Provider", value.into());
+            self
+        }
+
+        /// `Provider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Provider")
+        }
+
+        /// `Version`: A string that describes the rule version.
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -1145,14 +2030,28 @@ pub mod pipeline {
             BlockerDeclaration { props }
         }
 
-        prop! {
-            /// `Type`: Reserved for future use.
-            props, "Type", _, set_type, get_type, Val<BlockerDeclarationType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<BlockerDeclarationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: Reserved for future use.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<BlockerDeclarationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1182,21 +2081,59 @@ pub mod pipeline {
             FailureConditions { props }
         }
 
-        prop! {
-            /// `Conditions`.
-            props, "Conditions", conditions, set_conditions, get_conditions, Val<List<Condition>>
+        /// `Conditions`.
+        pub fn conditions(mut self, value: impl Into<Val<List<Condition>>>) -> Self {
+            self.props.set("Conditions", value.into());
+            self
         }
 
-        prop! {
-            /// `Result`: The specified result for when the failure conditions are met, such as rolling
-            /// back the stage
-            props, "Result", result, set_result, get_result, Val<FailureConditionsResult>
+        /// Sets `Conditions` in place: [`Self::conditions`] on a value held by `&mut`.
+        pub fn set_conditions(&mut self, value: impl Into<Val<List<Condition>>>) -> &mut Self {
+            self.props.set("Conditions", value.into());
+            self
         }
 
-        prop! {
-            /// `RetryConfiguration`: The configuration that specifies the retry configuration for a
-            /// stage
-            props, "RetryConfiguration", retry_configuration, set_retry_configuration, get_retry_configuration, Val<FailureConditionsRetryConfiguration>
+        /// `Conditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conditions(&self) -> ::std::option::Option<Val<List<Condition>>> {
+            crate::cfn::get_prop(&self.props, "Conditions")
+        }
+
+        /// `Result`: The specified result for when the failure conditions are met, such as rolling back
+        /// the stage
+        pub fn result(mut self, value: impl Into<Val<FailureConditionsResult>>) -> Self {
+            self.props.set("Result", value.into());
+            self
+        }
+
+        /// Sets `Result` in place: [`Self::result`] on a value held by `&mut`.
+        pub fn set_result(&mut self, value: impl Into<Val<FailureConditionsResult>>) -> &mut Self {
+            self.props.set("Result", value.into());
+            self
+        }
+
+        /// `Result` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_result(&self) -> ::std::option::Option<Val<FailureConditionsResult>> {
+            crate::cfn::get_prop(&self.props, "Result")
+        }
+
+        /// `RetryConfiguration`: The configuration that specifies the retry configuration for a stage
+        pub fn retry_configuration(mut self, value: impl Into<Val<FailureConditionsRetryConfiguration>>) -> Self {
+            self.props.set("RetryConfiguration", value.into());
+            self
+        }
+
+        /// Sets `RetryConfiguration` in place: [`Self::retry_configuration`] on a value held by `&mut`.
+        pub fn set_retry_configuration(&mut self, value: impl Into<Val<FailureConditionsRetryConfiguration>>) -> &mut Self {
+            self.props.set("RetryConfiguration", value.into());
+            self
+        }
+
+        /// `RetryConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_configuration(&self) -> ::std::option::Option<Val<FailureConditionsRetryConfiguration>> {
+            crate::cfn::get_prop(&self.props, "RetryConfiguration")
         }
     }
 
@@ -1229,10 +2166,23 @@ pub mod pipeline {
             FailureConditionsRetryConfiguration { props }
         }
 
-        prop! {
-            /// `RetryMode`: The specified retry mode type for the given stage. FAILED_ACTIONS will
-            /// retry only the failed actions. ALL_ACTIONS will retry both failed and successful
-            props, "RetryMode", retry_mode, set_retry_mode, get_retry_mode, Val<FailureConditionsRetryConfigurationRetryMode>
+        /// `RetryMode`: The specified retry mode type for the given stage. FAILED_ACTIONS will retry
+        /// only the failed actions. ALL_ACTIONS will retry both failed and successful
+        pub fn retry_mode(mut self, value: impl Into<Val<FailureConditionsRetryConfigurationRetryMode>>) -> Self {
+            self.props.set("RetryMode", value.into());
+            self
+        }
+
+        /// Sets `RetryMode` in place: [`Self::retry_mode`] on a value held by `&mut`.
+        pub fn set_retry_mode(&mut self, value: impl Into<Val<FailureConditionsRetryConfigurationRetryMode>>) -> &mut Self {
+            self.props.set("RetryMode", value.into());
+            self
+        }
+
+        /// `RetryMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_mode(&self) -> ::std::option::Option<Val<FailureConditionsRetryConfigurationRetryMode>> {
+            crate::cfn::get_prop(&self.props, "RetryMode")
         }
     }
 
@@ -1266,9 +2216,22 @@ pub mod pipeline {
             SuccessConditions { props }
         }
 
-        prop! {
-            /// `Conditions`.
-            props, "Conditions", conditions, set_conditions, get_conditions, Val<List<Condition>>
+        /// `Conditions`.
+        pub fn conditions(mut self, value: impl Into<Val<List<Condition>>>) -> Self {
+            self.props.set("Conditions", value.into());
+            self
+        }
+
+        /// Sets `Conditions` in place: [`Self::conditions`] on a value held by `&mut`.
+        pub fn set_conditions(&mut self, value: impl Into<Val<List<Condition>>>) -> &mut Self {
+            self.props.set("Conditions", value.into());
+            self
+        }
+
+        /// `Conditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conditions(&self) -> ::std::option::Option<Val<List<Condition>>> {
+            crate::cfn::get_prop(&self.props, "Conditions")
         }
     }
 
@@ -1292,15 +2255,34 @@ pub mod pipeline {
             PipelineTriggerDeclaration { props }
         }
 
-        prop! {
-            /// `ProviderType`: The source provider for the event, such as connections configured for a
-            /// repository with Git tags, for the specified trigger configuration.
-            props, "ProviderType", _, set_provider_type, get_provider_type, Val<PipelineTriggerDeclarationProviderType>
+        /// Sets `ProviderType`, which `new` took, in place.
+        pub fn set_provider_type(&mut self, value: impl Into<Val<PipelineTriggerDeclarationProviderType>>) -> &mut Self {
+            self.props.set("ProviderType", value.into());
+            self
         }
 
-        prop! {
-            /// `GitConfiguration`: A type of trigger configuration for Git-based source actions.
-            props, "GitConfiguration", git_configuration, set_git_configuration, get_git_configuration, Val<GitConfiguration>
+        /// `ProviderType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider_type(&self) -> ::std::option::Option<Val<PipelineTriggerDeclarationProviderType>> {
+            crate::cfn::get_prop(&self.props, "ProviderType")
+        }
+
+        /// `GitConfiguration`: A type of trigger configuration for Git-based source actions.
+        pub fn git_configuration(mut self, value: impl Into<Val<GitConfiguration>>) -> Self {
+            self.props.set("GitConfiguration", value.into());
+            self
+        }
+
+        /// Sets `GitConfiguration` in place: [`Self::git_configuration`] on a value held by `&mut`.
+        pub fn set_git_configuration(&mut self, value: impl Into<Val<GitConfiguration>>) -> &mut Self {
+            self.props.set("GitConfiguration", value.into());
+            self
+        }
+
+        /// `GitConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_git_configuration(&self) -> ::std::option::Option<Val<GitConfiguration>> {
+            crate::cfn::get_prop(&self.props, "GitConfiguration")
         }
     }
 
@@ -1324,23 +2306,54 @@ pub mod pipeline {
             GitConfiguration { props }
         }
 
-        prop! {
-            /// `SourceActionName`: The name of the pipeline source action where the trigger
-            /// configuration, such as Git tags, is specified. The trigger configuration will start the
-            /// pipeline upon the specified change only.
-            props, "SourceActionName", _, set_source_action_name, get_source_action_name, Val<String>
+        /// Sets `SourceActionName`, which `new` took, in place.
+        pub fn set_source_action_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceActionName", value.into());
+            self
         }
 
-        prop! {
-            /// `PullRequest`: The field where the repository event that will start the pipeline is
-            /// specified as pull requests.
-            props, "PullRequest", pull_request, set_pull_request, get_pull_request, Val<List<GitPullRequestFilter>>
+        /// `SourceActionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_action_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceActionName")
         }
 
-        prop! {
-            /// `Push`: The field where the repository event that will start the pipeline, such as
-            /// pushing Git tags, is specified with details.
-            props, "Push", push, set_push, get_push, Val<List<GitPushFilter>>
+        /// `PullRequest`: The field where the repository event that will start the pipeline is
+        /// specified as pull requests.
+        pub fn pull_request(mut self, value: impl Into<Val<List<GitPullRequestFilter>>>) -> Self {
+            self.props.set("PullRequest", value.into());
+            self
+        }
+
+        /// Sets `PullRequest` in place: [`Self::pull_request`] on a value held by `&mut`.
+        pub fn set_pull_request(&mut self, value: impl Into<Val<List<GitPullRequestFilter>>>) -> &mut Self {
+            self.props.set("PullRequest", value.into());
+            self
+        }
+
+        /// `PullRequest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pull_request(&self) -> ::std::option::Option<Val<List<GitPullRequestFilter>>> {
+            crate::cfn::get_prop(&self.props, "PullRequest")
+        }
+
+        /// `Push`: The field where the repository event that will start the pipeline, such as pushing
+        /// Git tags, is specified with details.
+        pub fn push(mut self, value: impl Into<Val<List<GitPushFilter>>>) -> Self {
+            self.props.set("Push", value.into());
+            self
+        }
+
+        /// Sets `Push` in place: [`Self::push`] on a value held by `&mut`.
+        pub fn set_push(&mut self, value: impl Into<Val<List<GitPushFilter>>>) -> &mut Self {
+            self.props.set("Push", value.into());
+            self
+        }
+
+        /// `Push` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_push(&self) -> ::std::option::Option<Val<List<GitPushFilter>>> {
+            crate::cfn::get_prop(&self.props, "Push")
         }
     }
 
@@ -1360,22 +2373,60 @@ pub mod pipeline {
             GitPullRequestFilter { props }
         }
 
-        prop! {
-            /// `Branches`: The Git repository branches specified as filter criteria to start the
-            /// pipeline.
-            props, "Branches", branches, set_branches, get_branches, Val<GitBranchFilterCriteria>
+        /// `Branches`: The Git repository branches specified as filter criteria to start the pipeline.
+        pub fn branches(mut self, value: impl Into<Val<GitBranchFilterCriteria>>) -> Self {
+            self.props.set("Branches", value.into());
+            self
         }
 
-        prop! {
-            /// `Events`: The field that specifies which pull request events to filter on (opened,
-            /// updated, closed) for the trigger configuration.
-            props, "Events", events, set_events, get_events, Val<List<String>>
+        /// Sets `Branches` in place: [`Self::branches`] on a value held by `&mut`.
+        pub fn set_branches(&mut self, value: impl Into<Val<GitBranchFilterCriteria>>) -> &mut Self {
+            self.props.set("Branches", value.into());
+            self
         }
 
-        prop! {
-            /// `FilePaths`: The Git repository file paths specified as filter criteria to start the
-            /// pipeline.
-            props, "FilePaths", file_paths, set_file_paths, get_file_paths, Val<GitFilePathFilterCriteria>
+        /// `Branches` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_branches(&self) -> ::std::option::Option<Val<GitBranchFilterCriteria>> {
+            crate::cfn::get_prop(&self.props, "Branches")
+        }
+
+        /// `Events`: The field that specifies which pull request events to filter on (opened, updated,
+        /// closed) for the trigger configuration.
+        pub fn events(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Events", value.into());
+            self
+        }
+
+        /// Sets `Events` in place: [`Self::events`] on a value held by `&mut`.
+        pub fn set_events(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Events", value.into());
+            self
+        }
+
+        /// `Events` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_events(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Events")
+        }
+
+        /// `FilePaths`: The Git repository file paths specified as filter criteria to start the
+        /// pipeline.
+        pub fn file_paths(mut self, value: impl Into<Val<GitFilePathFilterCriteria>>) -> Self {
+            self.props.set("FilePaths", value.into());
+            self
+        }
+
+        /// Sets `FilePaths` in place: [`Self::file_paths`] on a value held by `&mut`.
+        pub fn set_file_paths(&mut self, value: impl Into<Val<GitFilePathFilterCriteria>>) -> &mut Self {
+            self.props.set("FilePaths", value.into());
+            self
+        }
+
+        /// `FilePaths` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_paths(&self) -> ::std::option::Option<Val<GitFilePathFilterCriteria>> {
+            crate::cfn::get_prop(&self.props, "FilePaths")
         }
     }
 
@@ -1395,16 +2446,42 @@ pub mod pipeline {
             GitBranchFilterCriteria { props }
         }
 
-        prop! {
-            /// `Excludes`: The list of patterns of Git branches that, when a commit is pushed, are to
-            /// be excluded from starting the pipeline.
-            props, "Excludes", excludes, set_excludes, get_excludes, Val<List<String>>
+        /// `Excludes`: The list of patterns of Git branches that, when a commit is pushed, are to be
+        /// excluded from starting the pipeline.
+        pub fn excludes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Excludes", value.into());
+            self
         }
 
-        prop! {
-            /// `Includes`: The list of patterns of Git branches that, when a commit is pushed, are to
-            /// be included as criteria that starts the pipeline.
-            props, "Includes", includes, set_includes, get_includes, Val<List<String>>
+        /// Sets `Excludes` in place: [`Self::excludes`] on a value held by `&mut`.
+        pub fn set_excludes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Excludes", value.into());
+            self
+        }
+
+        /// `Excludes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excludes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Excludes")
+        }
+
+        /// `Includes`: The list of patterns of Git branches that, when a commit is pushed, are to be
+        /// included as criteria that starts the pipeline.
+        pub fn includes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Includes", value.into());
+            self
+        }
+
+        /// Sets `Includes` in place: [`Self::includes`] on a value held by `&mut`.
+        pub fn set_includes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Includes", value.into());
+            self
+        }
+
+        /// `Includes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_includes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Includes")
         }
     }
 
@@ -1424,16 +2501,42 @@ pub mod pipeline {
             GitFilePathFilterCriteria { props }
         }
 
-        prop! {
-            /// `Excludes`: The list of patterns of Git repository file paths that, when a commit is
-            /// pushed, are to be excluded from starting the pipeline.
-            props, "Excludes", excludes, set_excludes, get_excludes, Val<List<String>>
+        /// `Excludes`: The list of patterns of Git repository file paths that, when a commit is pushed,
+        /// are to be excluded from starting the pipeline.
+        pub fn excludes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Excludes", value.into());
+            self
         }
 
-        prop! {
-            /// `Includes`: The list of patterns of Git repository file paths that, when a commit is
-            /// pushed, are to be included as criteria that starts the pipeline.
-            props, "Includes", includes, set_includes, get_includes, Val<List<String>>
+        /// Sets `Excludes` in place: [`Self::excludes`] on a value held by `&mut`.
+        pub fn set_excludes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Excludes", value.into());
+            self
+        }
+
+        /// `Excludes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excludes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Excludes")
+        }
+
+        /// `Includes`: The list of patterns of Git repository file paths that, when a commit is pushed,
+        /// are to be included as criteria that starts the pipeline.
+        pub fn includes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Includes", value.into());
+            self
+        }
+
+        /// Sets `Includes` in place: [`Self::includes`] on a value held by `&mut`.
+        pub fn set_includes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Includes", value.into());
+            self
+        }
+
+        /// `Includes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_includes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Includes")
         }
     }
 
@@ -1454,22 +2557,60 @@ pub mod pipeline {
             GitPushFilter { props }
         }
 
-        prop! {
-            /// `Branches`: The Git repository branches specified as filter criteria to start the
-            /// pipeline.
-            props, "Branches", branches, set_branches, get_branches, Val<GitBranchFilterCriteria>
+        /// `Branches`: The Git repository branches specified as filter criteria to start the pipeline.
+        pub fn branches(mut self, value: impl Into<Val<GitBranchFilterCriteria>>) -> Self {
+            self.props.set("Branches", value.into());
+            self
         }
 
-        prop! {
-            /// `FilePaths`: The Git repository file paths specified as filter criteria to start the
-            /// pipeline.
-            props, "FilePaths", file_paths, set_file_paths, get_file_paths, Val<GitFilePathFilterCriteria>
+        /// Sets `Branches` in place: [`Self::branches`] on a value held by `&mut`.
+        pub fn set_branches(&mut self, value: impl Into<Val<GitBranchFilterCriteria>>) -> &mut Self {
+            self.props.set("Branches", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`: The Git tags specified as filter criteria for whether a Git tag repository event
-            /// will start the pipeline.
-            props, "Tags", tags, set_tags, get_tags, Val<GitTagFilterCriteria>
+        /// `Branches` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_branches(&self) -> ::std::option::Option<Val<GitBranchFilterCriteria>> {
+            crate::cfn::get_prop(&self.props, "Branches")
+        }
+
+        /// `FilePaths`: The Git repository file paths specified as filter criteria to start the
+        /// pipeline.
+        pub fn file_paths(mut self, value: impl Into<Val<GitFilePathFilterCriteria>>) -> Self {
+            self.props.set("FilePaths", value.into());
+            self
+        }
+
+        /// Sets `FilePaths` in place: [`Self::file_paths`] on a value held by `&mut`.
+        pub fn set_file_paths(&mut self, value: impl Into<Val<GitFilePathFilterCriteria>>) -> &mut Self {
+            self.props.set("FilePaths", value.into());
+            self
+        }
+
+        /// `FilePaths` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_paths(&self) -> ::std::option::Option<Val<GitFilePathFilterCriteria>> {
+            crate::cfn::get_prop(&self.props, "FilePaths")
+        }
+
+        /// `Tags`: The Git tags specified as filter criteria for whether a Git tag repository event
+        /// will start the pipeline.
+        pub fn tags(mut self, value: impl Into<Val<GitTagFilterCriteria>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<GitTagFilterCriteria>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<GitTagFilterCriteria>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -1489,16 +2630,42 @@ pub mod pipeline {
             GitTagFilterCriteria { props }
         }
 
-        prop! {
-            /// `Excludes`: The list of patterns of Git tags that, when pushed, are to be excluded from
-            /// starting the pipeline.
-            props, "Excludes", excludes, set_excludes, get_excludes, Val<List<String>>
+        /// `Excludes`: The list of patterns of Git tags that, when pushed, are to be excluded from
+        /// starting the pipeline.
+        pub fn excludes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Excludes", value.into());
+            self
         }
 
-        prop! {
-            /// `Includes`: The list of patterns of Git tags that, when pushed, are to be included as
-            /// criteria that starts the pipeline.
-            props, "Includes", includes, set_includes, get_includes, Val<List<String>>
+        /// Sets `Excludes` in place: [`Self::excludes`] on a value held by `&mut`.
+        pub fn set_excludes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Excludes", value.into());
+            self
+        }
+
+        /// `Excludes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excludes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Excludes")
+        }
+
+        /// `Includes`: The list of patterns of Git tags that, when pushed, are to be included as
+        /// criteria that starts the pipeline.
+        pub fn includes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Includes", value.into());
+            self
+        }
+
+        /// Sets `Includes` in place: [`Self::includes`] on a value held by `&mut`.
+        pub fn set_includes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Includes", value.into());
+            self
+        }
+
+        /// `Includes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_includes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Includes")
         }
     }
 
@@ -1531,20 +2698,53 @@ pub mod pipeline {
             VariableDeclaration { props }
         }
 
-        prop! {
-            /// `Name`: The name of a pipeline-level variable.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultValue`: The value of a pipeline-level variable.
-            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Description`: The description of a pipeline-level variable. It's used to add additional
-            /// context about the variable, and not being used at time when pipeline executes.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `DefaultValue`: The value of a pipeline-level variable.
+        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// Sets `DefaultValue` in place: [`Self::default_value`] on a value held by `&mut`.
+        pub fn set_default_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
+        }
+
+        /// `Description`: The description of a pipeline-level variable. It's used to add additional
+        /// context about the variable, and not being used at time when pipeline executes.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 }
@@ -1588,53 +2788,139 @@ impl Webhook {
         Webhook { core }
     }
 
-    prop! {
-        /// `Authentication`: Supported options are GITHUB_HMAC, IP, and UNAUTHENTICATED.
-        core.props, "Authentication", _, set_authentication, get_authentication, Val<webhook::Authentication>
+    /// Sets `Authentication`, which `new` took, in place.
+    pub fn set_authentication(&mut self, value: impl Into<Val<webhook::Authentication>>) -> &mut Self {
+        self.core.props.set("Authentication", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthenticationConfiguration`: Properties that configure the authentication applied to
-        /// incoming webhook trigger requests
-        core.props, "AuthenticationConfiguration", _, set_authentication_configuration, get_authentication_configuration, Val<webhook::WebhookAuthConfiguration>
+    /// `Authentication` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authentication(&self) -> ::std::option::Option<Val<webhook::Authentication>> {
+        crate::cfn::get_prop(&self.core.props, "Authentication")
     }
 
-    prop! {
-        /// `Filters`: A list of rules applied to the body/payload sent in the POST request to a
-        /// webhook URL
-        core.props, "Filters", _, set_filters, get_filters, Val<List<webhook::WebhookFilterRule>>
+    /// Sets `AuthenticationConfiguration`, which `new` took, in place.
+    pub fn set_authentication_configuration(&mut self, value: impl Into<Val<webhook::WebhookAuthConfiguration>>) -> &mut Self {
+        self.core.props.set("AuthenticationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the webhook
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `AuthenticationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authentication_configuration(&self) -> ::std::option::Option<Val<webhook::WebhookAuthConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AuthenticationConfiguration")
     }
 
-    prop! {
-        /// `RegisterWithThirdParty`: Configures a connection between the webhook that was created
-        /// and the external tool with events to be detected.
-        core.props, "RegisterWithThirdParty", register_with_third_party, set_register_with_third_party, get_register_with_third_party, Val<bool>
+    /// Sets `Filters`, which `new` took, in place.
+    pub fn set_filters(&mut self, value: impl Into<Val<List<webhook::WebhookFilterRule>>>) -> &mut Self {
+        self.core.props.set("Filters", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Filters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filters(&self) -> ::std::option::Option<Val<List<webhook::WebhookFilterRule>>> {
+        crate::cfn::get_prop(&self.core.props, "Filters")
     }
 
-    prop! {
-        /// `TargetAction`: The name of the action in a pipeline you want to connect to the webhook.
-        core.props, "TargetAction", _, set_target_action, get_target_action, Val<String>
+    /// `Name`: The name of the webhook
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetPipeline`: The name of the pipeline you want to connect to the webhook.
-        core.props, "TargetPipeline", _, set_target_pipeline, get_target_pipeline, Val<String>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetPipelineVersion`: The version number of the pipeline to be connected to the
-        /// trigger request.
-        core.props, "TargetPipelineVersion", target_pipeline_version, set_target_pipeline_version, get_target_pipeline_version, Val<i64>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RegisterWithThirdParty`: Configures a connection between the webhook that was created and
+    /// the external tool with events to be detected.
+    pub fn register_with_third_party(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("RegisterWithThirdParty", value.into());
+        self
+    }
+
+    /// Sets `RegisterWithThirdParty` in place: [`Self::register_with_third_party`] on a value held
+    /// by `&mut`.
+    pub fn set_register_with_third_party(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("RegisterWithThirdParty", value.into());
+        self
+    }
+
+    /// `RegisterWithThirdParty` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_register_with_third_party(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "RegisterWithThirdParty")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TargetAction`, which `new` took, in place.
+    pub fn set_target_action(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetAction", value.into());
+        self
+    }
+
+    /// `TargetAction` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_action(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetAction")
+    }
+
+    /// Sets `TargetPipeline`, which `new` took, in place.
+    pub fn set_target_pipeline(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetPipeline", value.into());
+        self
+    }
+
+    /// `TargetPipeline` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_pipeline(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetPipeline")
+    }
+
+    /// `TargetPipelineVersion`: The version number of the pipeline to be connected to the trigger
+    /// request.
+    pub fn target_pipeline_version(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("TargetPipelineVersion", value.into());
+        self
+    }
+
+    /// Sets `TargetPipelineVersion` in place: [`Self::target_pipeline_version`] on a value held by `&mut`.
+    pub fn set_target_pipeline_version(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("TargetPipelineVersion", value.into());
+        self
+    }
+
+    /// `TargetPipelineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_pipeline_version(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "TargetPipelineVersion")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1692,17 +2978,43 @@ pub mod webhook {
             WebhookAuthConfiguration { props }
         }
 
-        prop! {
-            /// `AllowedIPRange`: The property used to configure acceptance of webhooks in an IP address
-            /// range. For IP, only the AllowedIPRange property must be set. This property must be set
-            /// to a valid CIDR range.
-            props, "AllowedIPRange", allowed_ip_range, set_allowed_ip_range, get_allowed_ip_range, Val<String>
+        /// `AllowedIPRange`: The property used to configure acceptance of webhooks in an IP address
+        /// range. For IP, only the AllowedIPRange property must be set. This property must be set to a
+        /// valid CIDR range.
+        pub fn allowed_ip_range(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AllowedIPRange", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretToken`: The property used to configure GitHub authentication. For GITHUB_HMAC,
-            /// only the SecretToken property must be set.
-            props, "SecretToken", secret_token, set_secret_token, get_secret_token, Val<String>
+        /// Sets `AllowedIPRange` in place: [`Self::allowed_ip_range`] on a value held by `&mut`.
+        pub fn set_allowed_ip_range(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AllowedIPRange", value.into());
+            self
+        }
+
+        /// `AllowedIPRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_ip_range(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AllowedIPRange")
+        }
+
+        /// `SecretToken`: The property used to configure GitHub authentication. For GITHUB_HMAC, only
+        /// the SecretToken property must be set.
+        pub fn secret_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretToken", value.into());
+            self
+        }
+
+        /// Sets `SecretToken` in place: [`Self::secret_token`] on a value held by `&mut`.
+        pub fn set_secret_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretToken", value.into());
+            self
+        }
+
+        /// `SecretToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretToken")
         }
     }
 
@@ -1727,17 +3039,35 @@ pub mod webhook {
             WebhookFilterRule { props }
         }
 
-        prop! {
-            /// `JsonPath`: A JsonPath expression that is applied to the body/payload of the webhook.
-            /// The value selected by the JsonPath expression must match the value specified in the
-            /// MatchEquals field. Otherwise, the request is ignored.
-            props, "JsonPath", _, set_json_path, get_json_path, Val<String>
+        /// Sets `JsonPath`, which `new` took, in place.
+        pub fn set_json_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JsonPath", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchEquals`: The value selected by the JsonPath expression must match what is supplied
-            /// in the MatchEquals field. Otherwise, the request is ignored.
-            props, "MatchEquals", match_equals, set_match_equals, get_match_equals, Val<String>
+        /// `JsonPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_json_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JsonPath")
+        }
+
+        /// `MatchEquals`: The value selected by the JsonPath expression must match what is supplied in
+        /// the MatchEquals field. Otherwise, the request is ignored.
+        pub fn match_equals(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MatchEquals", value.into());
+            self
+        }
+
+        /// Sets `MatchEquals` in place: [`Self::match_equals`] on a value held by `&mut`.
+        pub fn set_match_equals(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MatchEquals", value.into());
+            self
+        }
+
+        /// `MatchEquals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_equals(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MatchEquals")
         }
     }
 }

@@ -45,44 +45,136 @@ impl GitHubRepository {
         GitHubRepository { core }
     }
 
-    prop! {
-        /// `Code`.
-        core.props, "Code", code, set_code, get_code, Val<git_hub_repository::Code>
+    /// `Code`.
+    pub fn code(mut self, value: impl Into<Val<git_hub_repository::Code>>) -> Self {
+        self.core.props.set("Code", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectionArn`.
-        core.props, "ConnectionArn", connection_arn, set_connection_arn, get_connection_arn, Val<String>
+    /// Sets `Code` in place: [`Self::code`] on a value held by `&mut`.
+    pub fn set_code(&mut self, value: impl Into<Val<git_hub_repository::Code>>) -> &mut Self {
+        self.core.props.set("Code", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableIssues`.
-        core.props, "EnableIssues", enable_issues, set_enable_issues, get_enable_issues, Val<bool>
+    /// `Code` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_code(&self) -> ::std::option::Option<Val<git_hub_repository::Code>> {
+        crate::cfn::get_prop(&self.core.props, "Code")
     }
 
-    prop! {
-        /// `IsPrivate`.
-        core.props, "IsPrivate", is_private, set_is_private, get_is_private, Val<bool>
+    /// `ConnectionArn`.
+    pub fn connection_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ConnectionArn", value.into());
+        self
     }
 
-    prop! {
-        /// `RepositoryAccessToken`.
-        core.props, "RepositoryAccessToken", repository_access_token, set_repository_access_token, get_repository_access_token, Val<String>
+    /// Sets `ConnectionArn` in place: [`Self::connection_arn`] on a value held by `&mut`.
+    pub fn set_connection_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectionArn", value.into());
+        self
     }
 
-    prop! {
-        /// `RepositoryDescription`.
-        core.props, "RepositoryDescription", repository_description, set_repository_description, get_repository_description, Val<String>
+    /// `ConnectionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionArn")
     }
 
-    prop! {
-        /// `RepositoryName`.
-        core.props, "RepositoryName", _, set_repository_name, get_repository_name, Val<String>
+    /// `EnableIssues`.
+    pub fn enable_issues(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableIssues", value.into());
+        self
     }
 
-    prop! {
-        /// `RepositoryOwner`.
-        core.props, "RepositoryOwner", _, set_repository_owner, get_repository_owner, Val<String>
+    /// Sets `EnableIssues` in place: [`Self::enable_issues`] on a value held by `&mut`.
+    pub fn set_enable_issues(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableIssues", value.into());
+        self
+    }
+
+    /// `EnableIssues` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_issues(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableIssues")
+    }
+
+    /// `IsPrivate`.
+    pub fn is_private(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IsPrivate", value.into());
+        self
+    }
+
+    /// Sets `IsPrivate` in place: [`Self::is_private`] on a value held by `&mut`.
+    pub fn set_is_private(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IsPrivate", value.into());
+        self
+    }
+
+    /// `IsPrivate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_is_private(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IsPrivate")
+    }
+
+    /// `RepositoryAccessToken`.
+    pub fn repository_access_token(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RepositoryAccessToken", value.into());
+        self
+    }
+
+    /// Sets `RepositoryAccessToken` in place: [`Self::repository_access_token`] on a value held by `&mut`.
+    pub fn set_repository_access_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RepositoryAccessToken", value.into());
+        self
+    }
+
+    /// `RepositoryAccessToken` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_repository_access_token(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RepositoryAccessToken")
+    }
+
+    /// `RepositoryDescription`.
+    pub fn repository_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RepositoryDescription", value.into());
+        self
+    }
+
+    /// Sets `RepositoryDescription` in place: [`Self::repository_description`] on a value held by `&mut`.
+    pub fn set_repository_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RepositoryDescription", value.into());
+        self
+    }
+
+    /// `RepositoryDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_repository_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RepositoryDescription")
+    }
+
+    /// Sets `RepositoryName`, which `new` took, in place.
+    pub fn set_repository_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RepositoryName", value.into());
+        self
+    }
+
+    /// `RepositoryName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_repository_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RepositoryName")
+    }
+
+    /// Sets `RepositoryOwner`, which `new` took, in place.
+    pub fn set_repository_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RepositoryOwner", value.into());
+        self
+    }
+
+    /// `RepositoryOwner` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_repository_owner(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RepositoryOwner")
     }
 
     /// `Ref`: the resource's identifier.
@@ -119,9 +211,16 @@ pub mod git_hub_repository {
             Code { props }
         }
 
-        prop! {
-            /// `S3`.
-            props, "S3", _, set_s3, get_s3, Val<S3>
+        /// Sets `S3`, which `new` took, in place.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3>> {
+            crate::cfn::get_prop(&self.props, "S3")
         }
     }
 
@@ -144,19 +243,46 @@ pub mod git_hub_repository {
             S3 { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `ObjectVersion`.
-            props, "ObjectVersion", object_version, set_object_version, get_object_version, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `ObjectVersion`.
+        pub fn object_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ObjectVersion", value.into());
+            self
+        }
+
+        /// Sets `ObjectVersion` in place: [`Self::object_version`] on a value held by `&mut`.
+        pub fn set_object_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectVersion", value.into());
+            self
+        }
+
+        /// `ObjectVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectVersion")
         }
     }
 }

@@ -43,27 +43,72 @@ impl Connection {
         Connection { core }
     }
 
-    prop! {
-        /// `ConnectionName`: The name of the connection. Connection names must be unique in an AWS
-        /// user account.
-        core.props, "ConnectionName", _, set_connection_name, get_connection_name, Val<String>
+    /// Sets `ConnectionName`, which `new` took, in place.
+    pub fn set_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectionName", value.into());
+        self
     }
 
-    prop! {
-        /// `HostArn`: The host arn configured to represent the infrastructure where your
-        /// third-party provider is installed. You must specify either a ProviderType or a HostArn.
-        core.props, "HostArn", host_arn, set_host_arn, get_host_arn, Val<String>
+    /// `ConnectionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionName")
     }
 
-    prop! {
-        /// `ProviderType`: The name of the external provider where your third-party code repository
-        /// is configured. You must specify either a ProviderType or a HostArn.
-        core.props, "ProviderType", provider_type, set_provider_type, get_provider_type, Val<connection::ProviderType>
+    /// `HostArn`: The host arn configured to represent the infrastructure where your third-party
+    /// provider is installed. You must specify either a ProviderType or a HostArn.
+    pub fn host_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("HostArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Specifies the tags applied to a connection.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `HostArn` in place: [`Self::host_arn`] on a value held by `&mut`.
+    pub fn set_host_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HostArn", value.into());
+        self
+    }
+
+    /// `HostArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_host_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HostArn")
+    }
+
+    /// `ProviderType`: The name of the external provider where your third-party code repository is
+    /// configured. You must specify either a ProviderType or a HostArn.
+    pub fn provider_type(mut self, value: impl Into<Val<connection::ProviderType>>) -> Self {
+        self.core.props.set("ProviderType", value.into());
+        self
+    }
+
+    /// Sets `ProviderType` in place: [`Self::provider_type`] on a value held by `&mut`.
+    pub fn set_provider_type(&mut self, value: impl Into<Val<connection::ProviderType>>) -> &mut Self {
+        self.core.props.set("ProviderType", value.into());
+        self
+    }
+
+    /// `ProviderType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provider_type(&self) -> ::std::option::Option<Val<connection::ProviderType>> {
+        crate::cfn::get_prop(&self.core.props, "ProviderType")
+    }
+
+    /// `Tags`: Specifies the tags applied to a connection.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -150,31 +195,77 @@ impl RepositoryLink {
         RepositoryLink { core }
     }
 
-    prop! {
-        /// `ConnectionArn`: The Amazon Resource Name (ARN) of the CodeStarConnection. The ARN is
-        /// used as the connection reference when the connection is shared between AWS services.
-        core.props, "ConnectionArn", _, set_connection_arn, get_connection_arn, Val<String>
+    /// Sets `ConnectionArn`, which `new` took, in place.
+    pub fn set_connection_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectionArn", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionKeyArn`: The ARN of the KMS key that the customer can optionally specify to
-        /// use to encrypt RepositoryLink properties. If not specified, a default key will be used.
-        core.props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
+    /// `ConnectionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionArn")
     }
 
-    prop! {
-        /// `OwnerId`: the ID of the entity that owns the repository.
-        core.props, "OwnerId", _, set_owner_id, get_owner_id, Val<String>
+    /// `EncryptionKeyArn`: The ARN of the KMS key that the customer can optionally specify to use
+    /// to encrypt RepositoryLink properties. If not specified, a default key will be used.
+    pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EncryptionKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `RepositoryName`: The repository for which the link is being created.
-        core.props, "RepositoryName", _, set_repository_name, get_repository_name, Val<String>
+    /// Sets `EncryptionKeyArn` in place: [`Self::encryption_key_arn`] on a value held by `&mut`.
+    pub fn set_encryption_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EncryptionKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Specifies the tags applied to a RepositoryLink.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EncryptionKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionKeyArn")
+    }
+
+    /// Sets `OwnerId`, which `new` took, in place.
+    pub fn set_owner_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OwnerId", value.into());
+        self
+    }
+
+    /// `OwnerId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_owner_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OwnerId")
+    }
+
+    /// Sets `RepositoryName`, which `new` took, in place.
+    pub fn set_repository_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RepositoryName", value.into());
+        self
+    }
+
+    /// `RepositoryName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_repository_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RepositoryName")
+    }
+
+    /// `Tags`: Specifies the tags applied to a RepositoryLink.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -247,50 +338,115 @@ impl SyncConfiguration {
         SyncConfiguration { core }
     }
 
-    prop! {
-        /// `Branch`: The name of the branch of the repository from which resources are to be
-        /// synchronized,
-        core.props, "Branch", _, set_branch, get_branch, Val<String>
+    /// Sets `Branch`, which `new` took, in place.
+    pub fn set_branch(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Branch", value.into());
+        self
     }
 
-    prop! {
-        /// `ConfigFile`: The source provider repository path of the sync configuration file of the
-        /// respective SyncType.
-        core.props, "ConfigFile", _, set_config_file, get_config_file, Val<String>
+    /// `Branch` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_branch(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Branch")
     }
 
-    prop! {
-        /// `PublishDeploymentStatus`: Whether to enable or disable publishing of deployment status
-        /// to source providers.
-        core.props, "PublishDeploymentStatus", publish_deployment_status, set_publish_deployment_status, get_publish_deployment_status, Val<sync_configuration::PublishDeploymentStatus>
+    /// Sets `ConfigFile`, which `new` took, in place.
+    pub fn set_config_file(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConfigFile", value.into());
+        self
     }
 
-    prop! {
-        /// `RepositoryLinkId`: A UUID that uniquely identifies the RepositoryLink that the
-        /// SyncConfig is associated with.
-        core.props, "RepositoryLinkId", _, set_repository_link_id, get_repository_link_id, Val<String>
+    /// `ConfigFile` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_config_file(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigFile")
     }
 
-    prop! {
-        /// `ResourceName`: The name of the resource that is being synchronized to the repository.
-        core.props, "ResourceName", _, set_resource_name, get_resource_name, Val<String>
+    /// `PublishDeploymentStatus`: Whether to enable or disable publishing of deployment status to
+    /// source providers.
+    pub fn publish_deployment_status(mut self, value: impl Into<Val<sync_configuration::PublishDeploymentStatus>>) -> Self {
+        self.core.props.set("PublishDeploymentStatus", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: The IAM Role that allows AWS to update CloudFormation stacks based on content
-        /// in the specified repository.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// Sets `PublishDeploymentStatus` in place: [`Self::publish_deployment_status`] on a value held
+    /// by `&mut`.
+    pub fn set_publish_deployment_status(&mut self, value: impl Into<Val<sync_configuration::PublishDeploymentStatus>>) -> &mut Self {
+        self.core.props.set("PublishDeploymentStatus", value.into());
+        self
     }
 
-    prop! {
-        /// `SyncType`: The type of resource synchronization service that is to be configured, for
-        /// example, CFN_STACK_SYNC.
-        core.props, "SyncType", _, set_sync_type, get_sync_type, Val<sync_configuration::SyncType>
+    /// `PublishDeploymentStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_publish_deployment_status(&self) -> ::std::option::Option<Val<sync_configuration::PublishDeploymentStatus>> {
+        crate::cfn::get_prop(&self.core.props, "PublishDeploymentStatus")
     }
 
-    prop! {
-        /// `TriggerResourceUpdateOn`: When to trigger Git sync to begin the stack update.
-        core.props, "TriggerResourceUpdateOn", trigger_resource_update_on, set_trigger_resource_update_on, get_trigger_resource_update_on, Val<sync_configuration::TriggerResourceUpdateOn>
+    /// Sets `RepositoryLinkId`, which `new` took, in place.
+    pub fn set_repository_link_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RepositoryLinkId", value.into());
+        self
+    }
+
+    /// `RepositoryLinkId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_repository_link_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RepositoryLinkId")
+    }
+
+    /// Sets `ResourceName`, which `new` took, in place.
+    pub fn set_resource_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceName", value.into());
+        self
+    }
+
+    /// `ResourceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceName")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// Sets `SyncType`, which `new` took, in place.
+    pub fn set_sync_type(&mut self, value: impl Into<Val<sync_configuration::SyncType>>) -> &mut Self {
+        self.core.props.set("SyncType", value.into());
+        self
+    }
+
+    /// `SyncType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sync_type(&self) -> ::std::option::Option<Val<sync_configuration::SyncType>> {
+        crate::cfn::get_prop(&self.core.props, "SyncType")
+    }
+
+    /// `TriggerResourceUpdateOn`: When to trigger Git sync to begin the stack update.
+    pub fn trigger_resource_update_on(mut self, value: impl Into<Val<sync_configuration::TriggerResourceUpdateOn>>) -> Self {
+        self.core.props.set("TriggerResourceUpdateOn", value.into());
+        self
+    }
+
+    /// Sets `TriggerResourceUpdateOn` in place: [`Self::trigger_resource_update_on`] on a value
+    /// held by `&mut`.
+    pub fn set_trigger_resource_update_on(&mut self, value: impl Into<Val<sync_configuration::TriggerResourceUpdateOn>>) -> &mut Self {
+        self.core.props.set("TriggerResourceUpdateOn", value.into());
+        self
+    }
+
+    /// `TriggerResourceUpdateOn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_trigger_resource_update_on(&self) -> ::std::option::Option<Val<sync_configuration::TriggerResourceUpdateOn>> {
+        crate::cfn::get_prop(&self.core.props, "TriggerResourceUpdateOn")
     }
 
     /// `Ref`: the resource's identifier.

@@ -56,54 +56,154 @@ impl NotificationRule {
         NotificationRule { core }
     }
 
-    prop! {
-        /// `CreatedBy`.
-        core.props, "CreatedBy", created_by, set_created_by, get_created_by, Val<String>
+    /// `CreatedBy`.
+    pub fn created_by(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CreatedBy", value.into());
+        self
     }
 
-    prop! {
-        /// `DetailType`.
-        core.props, "DetailType", _, set_detail_type, get_detail_type, Val<notification_rule::DetailType>
+    /// Sets `CreatedBy` in place: [`Self::created_by`] on a value held by `&mut`.
+    pub fn set_created_by(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CreatedBy", value.into());
+        self
     }
 
-    prop! {
-        /// `EventTypeId`.
-        core.props, "EventTypeId", event_type_id, set_event_type_id, get_event_type_id, Val<String>
+    /// `CreatedBy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_created_by(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CreatedBy")
     }
 
-    prop! {
-        /// `EventTypeIds`.
-        core.props, "EventTypeIds", _, set_event_type_ids, get_event_type_ids, Val<List<String>>
+    /// Sets `DetailType`, which `new` took, in place.
+    pub fn set_detail_type(&mut self, value: impl Into<Val<notification_rule::DetailType>>) -> &mut Self {
+        self.core.props.set("DetailType", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DetailType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_detail_type(&self) -> ::std::option::Option<Val<notification_rule::DetailType>> {
+        crate::cfn::get_prop(&self.core.props, "DetailType")
     }
 
-    prop! {
-        /// `Resource`.
-        core.props, "Resource", _, set_resource, get_resource, Val<String>
+    /// `EventTypeId`.
+    pub fn event_type_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EventTypeId", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`.
-        core.props, "Status", status, set_status, get_status, Val<notification_rule::Status>
+    /// Sets `EventTypeId` in place: [`Self::event_type_id`] on a value held by `&mut`.
+    pub fn set_event_type_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EventTypeId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `EventTypeId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_type_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EventTypeId")
     }
 
-    prop! {
-        /// `TargetAddress`.
-        core.props, "TargetAddress", target_address, set_target_address, get_target_address, Val<String>
+    /// Sets `EventTypeIds`, which `new` took, in place.
+    pub fn set_event_type_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("EventTypeIds", value.into());
+        self
     }
 
-    prop! {
-        /// `Targets`.
-        core.props, "Targets", _, set_targets, get_targets, Val<List<notification_rule::Target>>
+    /// `EventTypeIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_type_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EventTypeIds")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Resource`, which `new` took, in place.
+    pub fn set_resource(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Resource", value.into());
+        self
+    }
+
+    /// `Resource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Resource")
+    }
+
+    /// `Status`.
+    pub fn status(mut self, value: impl Into<Val<notification_rule::Status>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<notification_rule::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<notification_rule::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetAddress`.
+    pub fn target_address(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TargetAddress", value.into());
+        self
+    }
+
+    /// Sets `TargetAddress` in place: [`Self::target_address`] on a value held by `&mut`.
+    pub fn set_target_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetAddress", value.into());
+        self
+    }
+
+    /// `TargetAddress` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_address(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetAddress")
+    }
+
+    /// Sets `Targets`, which `new` took, in place.
+    pub fn set_targets(&mut self, value: impl Into<Val<List<notification_rule::Target>>>) -> &mut Self {
+        self.core.props.set("Targets", value.into());
+        self
+    }
+
+    /// `Targets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_targets(&self) -> ::std::option::Option<Val<List<notification_rule::Target>>> {
+        crate::cfn::get_prop(&self.core.props, "Targets")
     }
 
     /// `Ref`: the resource's identifier.
@@ -171,14 +271,28 @@ pub mod notification_rule {
             Target { props }
         }
 
-        prop! {
-            /// `TargetType`.
-            props, "TargetType", _, set_target_type, get_target_type, Val<String>
+        /// Sets `TargetType`, which `new` took, in place.
+        pub fn set_target_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetType", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetAddress`.
-            props, "TargetAddress", _, set_target_address, get_target_address, Val<String>
+        /// `TargetType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetType")
+        }
+
+        /// Sets `TargetAddress`, which `new` took, in place.
+        pub fn set_target_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetAddress", value.into());
+            self
+        }
+
+        /// `TargetAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetAddress")
         }
     }
 }

@@ -41,64 +41,217 @@ impl IdentityPool {
         IdentityPool { core }
     }
 
-    prop! {
-        /// `AllowClassicFlow`.
-        core.props, "AllowClassicFlow", allow_classic_flow, set_allow_classic_flow, get_allow_classic_flow, Val<bool>
+    /// `AllowClassicFlow`.
+    pub fn allow_classic_flow(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AllowClassicFlow", value.into());
+        self
     }
 
-    prop! {
-        /// `AllowUnauthenticatedIdentities`.
-        core.props, "AllowUnauthenticatedIdentities", _, set_allow_unauthenticated_identities, get_allow_unauthenticated_identities, Val<bool>
+    /// Sets `AllowClassicFlow` in place: [`Self::allow_classic_flow`] on a value held by `&mut`.
+    pub fn set_allow_classic_flow(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AllowClassicFlow", value.into());
+        self
     }
 
-    prop! {
-        /// `CognitoEvents`.
-        core.props, "CognitoEvents", cognito_events, set_cognito_events, get_cognito_events, Val<Json>
+    /// `AllowClassicFlow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allow_classic_flow(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AllowClassicFlow")
     }
 
-    prop! {
-        /// `CognitoIdentityProviders`.
-        core.props, "CognitoIdentityProviders", cognito_identity_providers, set_cognito_identity_providers, get_cognito_identity_providers, Val<List<identity_pool::CognitoIdentityProvider>>
+    /// Sets `AllowUnauthenticatedIdentities`, which `new` took, in place.
+    pub fn set_allow_unauthenticated_identities(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AllowUnauthenticatedIdentities", value.into());
+        self
     }
 
-    prop! {
-        /// `CognitoStreams`.
-        core.props, "CognitoStreams", cognito_streams, set_cognito_streams, get_cognito_streams, Val<identity_pool::CognitoStreams>
+    /// `AllowUnauthenticatedIdentities` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allow_unauthenticated_identities(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AllowUnauthenticatedIdentities")
     }
 
-    prop! {
-        /// `DeveloperProviderName`.
-        core.props, "DeveloperProviderName", developer_provider_name, set_developer_provider_name, get_developer_provider_name, Val<String>
+    /// `CognitoEvents`.
+    pub fn cognito_events(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("CognitoEvents", value.into());
+        self
     }
 
-    prop! {
-        /// `IdentityPoolName`.
-        core.props, "IdentityPoolName", identity_pool_name, set_identity_pool_name, get_identity_pool_name, Val<String>
+    /// Sets `CognitoEvents` in place: [`Self::cognito_events`] on a value held by `&mut`.
+    pub fn set_cognito_events(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("CognitoEvents", value.into());
+        self
     }
 
-    prop! {
-        /// `IdentityPoolTags`: An array of key-value pairs to apply to this resource.
-        core.props, "IdentityPoolTags", identity_pool_tags, set_identity_pool_tags, get_identity_pool_tags, Val<List<Tag>>
+    /// `CognitoEvents` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cognito_events(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "CognitoEvents")
     }
 
-    prop! {
-        /// `OpenIdConnectProviderARNs`.
-        core.props, "OpenIdConnectProviderARNs", open_id_connect_provider_ar_ns, set_open_id_connect_provider_ar_ns, get_open_id_connect_provider_ar_ns, Val<List<String>>
+    /// `CognitoIdentityProviders`.
+    pub fn cognito_identity_providers(mut self, value: impl Into<Val<List<identity_pool::CognitoIdentityProvider>>>) -> Self {
+        self.core.props.set("CognitoIdentityProviders", value.into());
+        self
     }
 
-    prop! {
-        /// `PushSync`.
-        core.props, "PushSync", push_sync, set_push_sync, get_push_sync, Val<identity_pool::PushSync>
+    /// Sets `CognitoIdentityProviders` in place: [`Self::cognito_identity_providers`] on a value
+    /// held by `&mut`.
+    pub fn set_cognito_identity_providers(&mut self, value: impl Into<Val<List<identity_pool::CognitoIdentityProvider>>>) -> &mut Self {
+        self.core.props.set("CognitoIdentityProviders", value.into());
+        self
     }
 
-    prop! {
-        /// `SamlProviderARNs`.
-        core.props, "SamlProviderARNs", saml_provider_ar_ns, set_saml_provider_ar_ns, get_saml_provider_ar_ns, Val<List<String>>
+    /// `CognitoIdentityProviders` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cognito_identity_providers(&self) -> ::std::option::Option<Val<List<identity_pool::CognitoIdentityProvider>>> {
+        crate::cfn::get_prop(&self.core.props, "CognitoIdentityProviders")
     }
 
-    prop! {
-        /// `SupportedLoginProviders`.
-        core.props, "SupportedLoginProviders", supported_login_providers, set_supported_login_providers, get_supported_login_providers, Val<Json>
+    /// `CognitoStreams`.
+    pub fn cognito_streams(mut self, value: impl Into<Val<identity_pool::CognitoStreams>>) -> Self {
+        self.core.props.set("CognitoStreams", value.into());
+        self
+    }
+
+    /// Sets `CognitoStreams` in place: [`Self::cognito_streams`] on a value held by `&mut`.
+    pub fn set_cognito_streams(&mut self, value: impl Into<Val<identity_pool::CognitoStreams>>) -> &mut Self {
+        self.core.props.set("CognitoStreams", value.into());
+        self
+    }
+
+    /// `CognitoStreams` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cognito_streams(&self) -> ::std::option::Option<Val<identity_pool::CognitoStreams>> {
+        crate::cfn::get_prop(&self.core.props, "CognitoStreams")
+    }
+
+    /// `DeveloperProviderName`.
+    pub fn developer_provider_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DeveloperProviderName", value.into());
+        self
+    }
+
+    /// Sets `DeveloperProviderName` in place: [`Self::developer_provider_name`] on a value held by `&mut`.
+    pub fn set_developer_provider_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeveloperProviderName", value.into());
+        self
+    }
+
+    /// `DeveloperProviderName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_developer_provider_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeveloperProviderName")
+    }
+
+    /// `IdentityPoolName`.
+    pub fn identity_pool_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IdentityPoolName", value.into());
+        self
+    }
+
+    /// Sets `IdentityPoolName` in place: [`Self::identity_pool_name`] on a value held by `&mut`.
+    pub fn set_identity_pool_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdentityPoolName", value.into());
+        self
+    }
+
+    /// `IdentityPoolName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_pool_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityPoolName")
+    }
+
+    /// `IdentityPoolTags`: An array of key-value pairs to apply to this resource.
+    pub fn identity_pool_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("IdentityPoolTags", value.into());
+        self
+    }
+
+    /// Sets `IdentityPoolTags` in place: [`Self::identity_pool_tags`] on a value held by `&mut`.
+    pub fn set_identity_pool_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("IdentityPoolTags", value.into());
+        self
+    }
+
+    /// `IdentityPoolTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_pool_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityPoolTags")
+    }
+
+    /// `OpenIdConnectProviderARNs`.
+    pub fn open_id_connect_provider_ar_ns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("OpenIdConnectProviderARNs", value.into());
+        self
+    }
+
+    /// Sets `OpenIdConnectProviderARNs` in place: [`Self::open_id_connect_provider_ar_ns`] on a
+    /// value held by `&mut`.
+    pub fn set_open_id_connect_provider_ar_ns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("OpenIdConnectProviderARNs", value.into());
+        self
+    }
+
+    /// `OpenIdConnectProviderARNs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_open_id_connect_provider_ar_ns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "OpenIdConnectProviderARNs")
+    }
+
+    /// `PushSync`.
+    pub fn push_sync(mut self, value: impl Into<Val<identity_pool::PushSync>>) -> Self {
+        self.core.props.set("PushSync", value.into());
+        self
+    }
+
+    /// Sets `PushSync` in place: [`Self::push_sync`] on a value held by `&mut`.
+    pub fn set_push_sync(&mut self, value: impl Into<Val<identity_pool::PushSync>>) -> &mut Self {
+        self.core.props.set("PushSync", value.into());
+        self
+    }
+
+    /// `PushSync` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_push_sync(&self) -> ::std::option::Option<Val<identity_pool::PushSync>> {
+        crate::cfn::get_prop(&self.core.props, "PushSync")
+    }
+
+    /// `SamlProviderARNs`.
+    pub fn saml_provider_ar_ns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SamlProviderARNs", value.into());
+        self
+    }
+
+    /// Sets `SamlProviderARNs` in place: [`Self::saml_provider_ar_ns`] on a value held by `&mut`.
+    pub fn set_saml_provider_ar_ns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SamlProviderARNs", value.into());
+        self
+    }
+
+    /// `SamlProviderARNs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_saml_provider_ar_ns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SamlProviderARNs")
+    }
+
+    /// `SupportedLoginProviders`.
+    pub fn supported_login_providers(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("SupportedLoginProviders", value.into());
+        self
+    }
+
+    /// Sets `SupportedLoginProviders` in place: [`Self::supported_login_providers`] on a value held
+    /// by `&mut`.
+    pub fn set_supported_login_providers(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("SupportedLoginProviders", value.into());
+        self
+    }
+
+    /// `SupportedLoginProviders` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_supported_login_providers(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "SupportedLoginProviders")
     }
 
     /// `Ref`: the resource's identifier.
@@ -144,19 +297,46 @@ pub mod identity_pool {
             CognitoIdentityProvider { props }
         }
 
-        prop! {
-            /// `ProviderName`.
-            props, "ProviderName", _, set_provider_name, get_provider_name, Val<String>
+        /// Sets `ProviderName`, which `new` took, in place.
+        pub fn set_provider_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProviderName", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientId`.
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// `ProviderName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProviderName")
         }
 
-        prop! {
-            /// `ServerSideTokenCheck`.
-            props, "ServerSideTokenCheck", server_side_token_check, set_server_side_token_check, get_server_side_token_check, Val<bool>
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
+        }
+
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
+        }
+
+        /// `ServerSideTokenCheck`.
+        pub fn server_side_token_check(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ServerSideTokenCheck", value.into());
+            self
+        }
+
+        /// Sets `ServerSideTokenCheck` in place: [`Self::server_side_token_check`] on a value held by `&mut`.
+        pub fn set_server_side_token_check(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ServerSideTokenCheck", value.into());
+            self
+        }
+
+        /// `ServerSideTokenCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_side_token_check(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ServerSideTokenCheck")
         }
     }
 
@@ -175,19 +355,58 @@ pub mod identity_pool {
             CognitoStreams { props }
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `RoleArn`.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `StreamName`.
-            props, "StreamName", stream_name, set_stream_name, get_stream_name, Val<String>
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `StreamingStatus`.
-            props, "StreamingStatus", streaming_status, set_streaming_status, get_streaming_status, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `StreamName`.
+        pub fn stream_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StreamName", value.into());
+            self
+        }
+
+        /// Sets `StreamName` in place: [`Self::stream_name`] on a value held by `&mut`.
+        pub fn set_stream_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StreamName", value.into());
+            self
+        }
+
+        /// `StreamName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StreamName")
+        }
+
+        /// `StreamingStatus`.
+        pub fn streaming_status(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StreamingStatus", value.into());
+            self
+        }
+
+        /// Sets `StreamingStatus` in place: [`Self::streaming_status`] on a value held by `&mut`.
+        pub fn set_streaming_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StreamingStatus", value.into());
+            self
+        }
+
+        /// `StreamingStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_streaming_status(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StreamingStatus")
         }
     }
 
@@ -206,14 +425,40 @@ pub mod identity_pool {
             PushSync { props }
         }
 
-        prop! {
-            /// `ApplicationArns`.
-            props, "ApplicationArns", application_arns, set_application_arns, get_application_arns, Val<List<String>>
+        /// `ApplicationArns`.
+        pub fn application_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ApplicationArns", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// Sets `ApplicationArns` in place: [`Self::application_arns`] on a value held by `&mut`.
+        pub fn set_application_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ApplicationArns", value.into());
+            self
+        }
+
+        /// `ApplicationArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ApplicationArns")
+        }
+
+        /// `RoleArn`.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 }
@@ -244,24 +489,64 @@ impl IdentityPoolPrincipalTag {
         IdentityPoolPrincipalTag { core }
     }
 
-    prop! {
-        /// `IdentityPoolId`.
-        core.props, "IdentityPoolId", _, set_identity_pool_id, get_identity_pool_id, Val<String>
+    /// Sets `IdentityPoolId`, which `new` took, in place.
+    pub fn set_identity_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdentityPoolId", value.into());
+        self
     }
 
-    prop! {
-        /// `IdentityProviderName`.
-        core.props, "IdentityProviderName", _, set_identity_provider_name, get_identity_provider_name, Val<String>
+    /// `IdentityPoolId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_pool_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityPoolId")
     }
 
-    prop! {
-        /// `PrincipalTags`.
-        core.props, "PrincipalTags", principal_tags, set_principal_tags, get_principal_tags, Val<Json>
+    /// Sets `IdentityProviderName`, which `new` took, in place.
+    pub fn set_identity_provider_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdentityProviderName", value.into());
+        self
     }
 
-    prop! {
-        /// `UseDefaults`.
-        core.props, "UseDefaults", use_defaults, set_use_defaults, get_use_defaults, Val<bool>
+    /// `IdentityProviderName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_provider_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityProviderName")
+    }
+
+    /// `PrincipalTags`.
+    pub fn principal_tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("PrincipalTags", value.into());
+        self
+    }
+
+    /// Sets `PrincipalTags` in place: [`Self::principal_tags`] on a value held by `&mut`.
+    pub fn set_principal_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PrincipalTags", value.into());
+        self
+    }
+
+    /// `PrincipalTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PrincipalTags")
+    }
+
+    /// `UseDefaults`.
+    pub fn use_defaults(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("UseDefaults", value.into());
+        self
+    }
+
+    /// Sets `UseDefaults` in place: [`Self::use_defaults`] on a value held by `&mut`.
+    pub fn set_use_defaults(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("UseDefaults", value.into());
+        self
+    }
+
+    /// `UseDefaults` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_use_defaults(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "UseDefaults")
     }
 
     /// `Ref`: the resource's identifier.
@@ -292,19 +577,52 @@ impl IdentityPoolRoleAttachment {
         IdentityPoolRoleAttachment { core }
     }
 
-    prop! {
-        /// `IdentityPoolId`.
-        core.props, "IdentityPoolId", _, set_identity_pool_id, get_identity_pool_id, Val<String>
+    /// Sets `IdentityPoolId`, which `new` took, in place.
+    pub fn set_identity_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdentityPoolId", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleMappings`.
-        core.props, "RoleMappings", role_mappings, set_role_mappings, get_role_mappings, Val<Map<identity_pool_role_attachment::RoleMapping>>
+    /// `IdentityPoolId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_pool_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityPoolId")
     }
 
-    prop! {
-        /// `Roles`.
-        core.props, "Roles", roles, set_roles, get_roles, Val<Map<String>>
+    /// `RoleMappings`.
+    pub fn role_mappings(mut self, value: impl Into<Val<Map<identity_pool_role_attachment::RoleMapping>>>) -> Self {
+        self.core.props.set("RoleMappings", value.into());
+        self
+    }
+
+    /// Sets `RoleMappings` in place: [`Self::role_mappings`] on a value held by `&mut`.
+    pub fn set_role_mappings(&mut self, value: impl Into<Val<Map<identity_pool_role_attachment::RoleMapping>>>) -> &mut Self {
+        self.core.props.set("RoleMappings", value.into());
+        self
+    }
+
+    /// `RoleMappings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_mappings(&self) -> ::std::option::Option<Val<Map<identity_pool_role_attachment::RoleMapping>>> {
+        crate::cfn::get_prop(&self.core.props, "RoleMappings")
+    }
+
+    /// `Roles`.
+    pub fn roles(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Roles", value.into());
+        self
+    }
+
+    /// Sets `Roles` in place: [`Self::roles`] on a value held by `&mut`.
+    pub fn set_roles(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Roles", value.into());
+        self
+    }
+
+    /// `Roles` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_roles(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Roles")
     }
 
     /// `Ref`: the resource's identifier.
@@ -342,24 +660,71 @@ pub mod identity_pool_role_attachment {
             RoleMapping { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `AmbiguousRoleResolution`.
-            props, "AmbiguousRoleResolution", ambiguous_role_resolution, set_ambiguous_role_resolution, get_ambiguous_role_resolution, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `IdentityProvider`.
-            props, "IdentityProvider", identity_provider, set_identity_provider, get_identity_provider, Val<String>
+        /// `AmbiguousRoleResolution`.
+        pub fn ambiguous_role_resolution(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AmbiguousRoleResolution", value.into());
+            self
         }
 
-        prop! {
-            /// `RulesConfiguration`.
-            props, "RulesConfiguration", rules_configuration, set_rules_configuration, get_rules_configuration, Val<RulesConfigurationType>
+        /// Sets `AmbiguousRoleResolution` in place: [`Self::ambiguous_role_resolution`] on a value held
+        /// by `&mut`.
+        pub fn set_ambiguous_role_resolution(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AmbiguousRoleResolution", value.into());
+            self
+        }
+
+        /// `AmbiguousRoleResolution` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ambiguous_role_resolution(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AmbiguousRoleResolution")
+        }
+
+        /// `IdentityProvider`.
+        pub fn identity_provider(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IdentityProvider", value.into());
+            self
+        }
+
+        /// Sets `IdentityProvider` in place: [`Self::identity_provider`] on a value held by `&mut`.
+        pub fn set_identity_provider(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdentityProvider", value.into());
+            self
+        }
+
+        /// `IdentityProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identity_provider(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdentityProvider")
+        }
+
+        /// `RulesConfiguration`.
+        pub fn rules_configuration(mut self, value: impl Into<Val<RulesConfigurationType>>) -> Self {
+            self.props.set("RulesConfiguration", value.into());
+            self
+        }
+
+        /// Sets `RulesConfiguration` in place: [`Self::rules_configuration`] on a value held by `&mut`.
+        pub fn set_rules_configuration(&mut self, value: impl Into<Val<RulesConfigurationType>>) -> &mut Self {
+            self.props.set("RulesConfiguration", value.into());
+            self
+        }
+
+        /// `RulesConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules_configuration(&self) -> ::std::option::Option<Val<RulesConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "RulesConfiguration")
         }
     }
 
@@ -380,9 +745,16 @@ pub mod identity_pool_role_attachment {
             RulesConfigurationType { props }
         }
 
-        prop! {
-            /// `Rules`.
-            props, "Rules", _, set_rules, get_rules, Val<List<MappingRule>>
+        /// Sets `Rules`, which `new` took, in place.
+        pub fn set_rules(&mut self, value: impl Into<Val<List<MappingRule>>>) -> &mut Self {
+            self.props.set("Rules", value.into());
+            self
+        }
+
+        /// `Rules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules(&self) -> ::std::option::Option<Val<List<MappingRule>>> {
+            crate::cfn::get_prop(&self.props, "Rules")
         }
     }
 
@@ -414,24 +786,52 @@ pub mod identity_pool_role_attachment {
             MappingRule { props }
         }
 
-        prop! {
-            /// `Claim`.
-            props, "Claim", _, set_claim, get_claim, Val<String>
+        /// Sets `Claim`, which `new` took, in place.
+        pub fn set_claim(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Claim", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchType`.
-            props, "MatchType", _, set_match_type, get_match_type, Val<String>
+        /// `Claim` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_claim(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Claim")
         }
 
-        prop! {
-            /// `RoleARN`.
-            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `MatchType`, which `new` took, in place.
+        pub fn set_match_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MatchType", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `MatchType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MatchType")
+        }
+
+        /// Sets `RoleARN`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
+        }
+
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 }
@@ -457,14 +857,34 @@ impl LogDeliveryConfiguration {
         LogDeliveryConfiguration { core }
     }
 
-    prop! {
-        /// `LogConfigurations`.
-        core.props, "LogConfigurations", log_configurations, set_log_configurations, get_log_configurations, Val<List<log_delivery_configuration::LogConfiguration>>
+    /// `LogConfigurations`.
+    pub fn log_configurations(mut self, value: impl Into<Val<List<log_delivery_configuration::LogConfiguration>>>) -> Self {
+        self.core.props.set("LogConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `UserPoolId`.
-        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
+    /// Sets `LogConfigurations` in place: [`Self::log_configurations`] on a value held by `&mut`.
+    pub fn set_log_configurations(&mut self, value: impl Into<Val<List<log_delivery_configuration::LogConfiguration>>>) -> &mut Self {
+        self.core.props.set("LogConfigurations", value.into());
+        self
+    }
+
+    /// `LogConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_configurations(&self) -> ::std::option::Option<Val<List<log_delivery_configuration::LogConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "LogConfigurations")
+    }
+
+    /// Sets `UserPoolId`, which `new` took, in place.
+    pub fn set_user_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserPoolId", value.into());
+        self
+    }
+
+    /// `UserPoolId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_pool_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserPoolId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -499,29 +919,95 @@ pub mod log_delivery_configuration {
             LogConfiguration { props }
         }
 
-        prop! {
-            /// `CloudWatchLogsConfiguration`.
-            props, "CloudWatchLogsConfiguration", cloud_watch_logs_configuration, set_cloud_watch_logs_configuration, get_cloud_watch_logs_configuration, Val<CloudWatchLogsConfiguration>
+        /// `CloudWatchLogsConfiguration`.
+        pub fn cloud_watch_logs_configuration(mut self, value: impl Into<Val<CloudWatchLogsConfiguration>>) -> Self {
+            self.props.set("CloudWatchLogsConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `EventSource`.
-            props, "EventSource", event_source, set_event_source, get_event_source, Val<String>
+        /// Sets `CloudWatchLogsConfiguration` in place: [`Self::cloud_watch_logs_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_cloud_watch_logs_configuration(&mut self, value: impl Into<Val<CloudWatchLogsConfiguration>>) -> &mut Self {
+            self.props.set("CloudWatchLogsConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `FirehoseConfiguration`.
-            props, "FirehoseConfiguration", firehose_configuration, set_firehose_configuration, get_firehose_configuration, Val<FirehoseConfiguration>
+        /// `CloudWatchLogsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs_configuration(&self) -> ::std::option::Option<Val<CloudWatchLogsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogsConfiguration")
         }
 
-        prop! {
-            /// `LogLevel`.
-            props, "LogLevel", log_level, set_log_level, get_log_level, Val<String>
+        /// `EventSource`.
+        pub fn event_source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EventSource", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Configuration`.
-            props, "S3Configuration", s3_configuration, set_s3_configuration, get_s3_configuration, Val<S3Configuration>
+        /// Sets `EventSource` in place: [`Self::event_source`] on a value held by `&mut`.
+        pub fn set_event_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventSource", value.into());
+            self
+        }
+
+        /// `EventSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventSource")
+        }
+
+        /// `FirehoseConfiguration`.
+        pub fn firehose_configuration(mut self, value: impl Into<Val<FirehoseConfiguration>>) -> Self {
+            self.props.set("FirehoseConfiguration", value.into());
+            self
+        }
+
+        /// Sets `FirehoseConfiguration` in place: [`Self::firehose_configuration`] on a value held by `&mut`.
+        pub fn set_firehose_configuration(&mut self, value: impl Into<Val<FirehoseConfiguration>>) -> &mut Self {
+            self.props.set("FirehoseConfiguration", value.into());
+            self
+        }
+
+        /// `FirehoseConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firehose_configuration(&self) -> ::std::option::Option<Val<FirehoseConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FirehoseConfiguration")
+        }
+
+        /// `LogLevel`.
+        pub fn log_level(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogLevel", value.into());
+            self
+        }
+
+        /// Sets `LogLevel` in place: [`Self::log_level`] on a value held by `&mut`.
+        pub fn set_log_level(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogLevel", value.into());
+            self
+        }
+
+        /// `LogLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_level(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogLevel")
+        }
+
+        /// `S3Configuration`.
+        pub fn s3_configuration(mut self, value: impl Into<Val<S3Configuration>>) -> Self {
+            self.props.set("S3Configuration", value.into());
+            self
+        }
+
+        /// Sets `S3Configuration` in place: [`Self::s3_configuration`] on a value held by `&mut`.
+        pub fn set_s3_configuration(&mut self, value: impl Into<Val<S3Configuration>>) -> &mut Self {
+            self.props.set("S3Configuration", value.into());
+            self
+        }
+
+        /// `S3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_configuration(&self) -> ::std::option::Option<Val<S3Configuration>> {
+            crate::cfn::get_prop(&self.props, "S3Configuration")
         }
     }
 
@@ -540,9 +1026,22 @@ pub mod log_delivery_configuration {
             CloudWatchLogsConfiguration { props }
         }
 
-        prop! {
-            /// `LogGroupArn`.
-            props, "LogGroupArn", log_group_arn, set_log_group_arn, get_log_group_arn, Val<String>
+        /// `LogGroupArn`.
+        pub fn log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroupArn", value.into());
+            self
+        }
+
+        /// Sets `LogGroupArn` in place: [`Self::log_group_arn`] on a value held by `&mut`.
+        pub fn set_log_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupArn", value.into());
+            self
+        }
+
+        /// `LogGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupArn")
         }
     }
 
@@ -561,9 +1060,22 @@ pub mod log_delivery_configuration {
             FirehoseConfiguration { props }
         }
 
-        prop! {
-            /// `StreamArn`.
-            props, "StreamArn", stream_arn, set_stream_arn, get_stream_arn, Val<String>
+        /// `StreamArn`.
+        pub fn stream_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StreamArn", value.into());
+            self
+        }
+
+        /// Sets `StreamArn` in place: [`Self::stream_arn`] on a value held by `&mut`.
+        pub fn set_stream_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StreamArn", value.into());
+            self
+        }
+
+        /// `StreamArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StreamArn")
         }
     }
 
@@ -582,9 +1094,22 @@ pub mod log_delivery_configuration {
             S3Configuration { props }
         }
 
-        prop! {
-            /// `BucketArn`.
-            props, "BucketArn", bucket_arn, set_bucket_arn, get_bucket_arn, Val<String>
+        /// `BucketArn`.
+        pub fn bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketArn", value.into());
+            self
+        }
+
+        /// Sets `BucketArn` in place: [`Self::bucket_arn`] on a value held by `&mut`.
+        pub fn set_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketArn", value.into());
+            self
+        }
+
+        /// `BucketArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketArn")
         }
     }
 }
@@ -610,34 +1135,107 @@ impl ManagedLoginBranding {
         ManagedLoginBranding { core }
     }
 
-    prop! {
-        /// `Assets`.
-        core.props, "Assets", assets, set_assets, get_assets, Val<List<managed_login_branding::AssetType>>
+    /// `Assets`.
+    pub fn assets(mut self, value: impl Into<Val<List<managed_login_branding::AssetType>>>) -> Self {
+        self.core.props.set("Assets", value.into());
+        self
     }
 
-    prop! {
-        /// `ClientId`.
-        core.props, "ClientId", client_id, set_client_id, get_client_id, Val<String>
+    /// Sets `Assets` in place: [`Self::assets`] on a value held by `&mut`.
+    pub fn set_assets(&mut self, value: impl Into<Val<List<managed_login_branding::AssetType>>>) -> &mut Self {
+        self.core.props.set("Assets", value.into());
+        self
     }
 
-    prop! {
-        /// `ReturnMergedResources`.
-        core.props, "ReturnMergedResources", return_merged_resources, set_return_merged_resources, get_return_merged_resources, Val<bool>
+    /// `Assets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_assets(&self) -> ::std::option::Option<Val<List<managed_login_branding::AssetType>>> {
+        crate::cfn::get_prop(&self.core.props, "Assets")
     }
 
-    prop! {
-        /// `Settings`.
-        core.props, "Settings", settings, set_settings, get_settings, Val<Json>
+    /// `ClientId`.
+    pub fn client_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClientId", value.into());
+        self
     }
 
-    prop! {
-        /// `UseCognitoProvidedValues`.
-        core.props, "UseCognitoProvidedValues", use_cognito_provided_values, set_use_cognito_provided_values, get_use_cognito_provided_values, Val<bool>
+    /// Sets `ClientId` in place: [`Self::client_id`] on a value held by `&mut`.
+    pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientId", value.into());
+        self
     }
 
-    prop! {
-        /// `UserPoolId`.
-        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
+    /// `ClientId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientId")
+    }
+
+    /// `ReturnMergedResources`.
+    pub fn return_merged_resources(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ReturnMergedResources", value.into());
+        self
+    }
+
+    /// Sets `ReturnMergedResources` in place: [`Self::return_merged_resources`] on a value held by `&mut`.
+    pub fn set_return_merged_resources(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ReturnMergedResources", value.into());
+        self
+    }
+
+    /// `ReturnMergedResources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_return_merged_resources(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ReturnMergedResources")
+    }
+
+    /// `Settings`.
+    pub fn settings(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Settings", value.into());
+        self
+    }
+
+    /// Sets `Settings` in place: [`Self::settings`] on a value held by `&mut`.
+    pub fn set_settings(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Settings", value.into());
+        self
+    }
+
+    /// `Settings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_settings(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Settings")
+    }
+
+    /// `UseCognitoProvidedValues`.
+    pub fn use_cognito_provided_values(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("UseCognitoProvidedValues", value.into());
+        self
+    }
+
+    /// Sets `UseCognitoProvidedValues` in place: [`Self::use_cognito_provided_values`] on a value
+    /// held by `&mut`.
+    pub fn set_use_cognito_provided_values(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("UseCognitoProvidedValues", value.into());
+        self
+    }
+
+    /// `UseCognitoProvidedValues` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_use_cognito_provided_values(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "UseCognitoProvidedValues")
+    }
+
+    /// Sets `UserPoolId`, which `new` took, in place.
+    pub fn set_user_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserPoolId", value.into());
+        self
+    }
+
+    /// `UserPoolId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_pool_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserPoolId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -682,29 +1280,76 @@ pub mod managed_login_branding {
             AssetType { props }
         }
 
-        prop! {
-            /// `Category`.
-            props, "Category", _, set_category, get_category, Val<CategoryType>
+        /// Sets `Category`, which `new` took, in place.
+        pub fn set_category(&mut self, value: impl Into<Val<CategoryType>>) -> &mut Self {
+            self.props.set("Category", value.into());
+            self
         }
 
-        prop! {
-            /// `ColorMode`.
-            props, "ColorMode", _, set_color_mode, get_color_mode, Val<ColorModeType>
+        /// `Category` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_category(&self) -> ::std::option::Option<Val<CategoryType>> {
+            crate::cfn::get_prop(&self.props, "Category")
         }
 
-        prop! {
-            /// `Extension`.
-            props, "Extension", _, set_extension, get_extension, Val<ExtensionType>
+        /// Sets `ColorMode`, which `new` took, in place.
+        pub fn set_color_mode(&mut self, value: impl Into<Val<ColorModeType>>) -> &mut Self {
+            self.props.set("ColorMode", value.into());
+            self
         }
 
-        prop! {
-            /// `Bytes`.
-            props, "Bytes", bytes, set_bytes, get_bytes, Val<String>
+        /// `ColorMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_color_mode(&self) -> ::std::option::Option<Val<ColorModeType>> {
+            crate::cfn::get_prop(&self.props, "ColorMode")
         }
 
-        prop! {
-            /// `ResourceId`.
-            props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<String>
+        /// Sets `Extension`, which `new` took, in place.
+        pub fn set_extension(&mut self, value: impl Into<Val<ExtensionType>>) -> &mut Self {
+            self.props.set("Extension", value.into());
+            self
+        }
+
+        /// `Extension` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extension(&self) -> ::std::option::Option<Val<ExtensionType>> {
+            crate::cfn::get_prop(&self.props, "Extension")
+        }
+
+        /// `Bytes`.
+        pub fn bytes(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Bytes", value.into());
+            self
+        }
+
+        /// Sets `Bytes` in place: [`Self::bytes`] on a value held by `&mut`.
+        pub fn set_bytes(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bytes", value.into());
+            self
+        }
+
+        /// `Bytes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bytes(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bytes")
+        }
+
+        /// `ResourceId`.
+        pub fn resource_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceId", value.into());
+            self
+        }
+
+        /// Sets `ResourceId` in place: [`Self::resource_id`] on a value held by `&mut`.
+        pub fn set_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceId", value.into());
+            self
+        }
+
+        /// `ResourceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceId")
         }
     }
 
@@ -833,34 +1478,82 @@ impl Terms {
         Terms { core }
     }
 
-    prop! {
-        /// `ClientId`.
-        core.props, "ClientId", client_id, set_client_id, get_client_id, Val<String>
+    /// `ClientId`.
+    pub fn client_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClientId", value.into());
+        self
     }
 
-    prop! {
-        /// `Enforcement`.
-        core.props, "Enforcement", _, set_enforcement, get_enforcement, Val<terms::TermsEnforcementType>
+    /// Sets `ClientId` in place: [`Self::client_id`] on a value held by `&mut`.
+    pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientId", value.into());
+        self
     }
 
-    prop! {
-        /// `Links`.
-        core.props, "Links", _, set_links, get_links, Val<Map<String>>
+    /// `ClientId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientId")
     }
 
-    prop! {
-        /// `TermsName`.
-        core.props, "TermsName", _, set_terms_name, get_terms_name, Val<String>
+    /// Sets `Enforcement`, which `new` took, in place.
+    pub fn set_enforcement(&mut self, value: impl Into<Val<terms::TermsEnforcementType>>) -> &mut Self {
+        self.core.props.set("Enforcement", value.into());
+        self
     }
 
-    prop! {
-        /// `TermsSource`.
-        core.props, "TermsSource", _, set_terms_source, get_terms_source, Val<terms::TermsSourceType>
+    /// `Enforcement` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enforcement(&self) -> ::std::option::Option<Val<terms::TermsEnforcementType>> {
+        crate::cfn::get_prop(&self.core.props, "Enforcement")
     }
 
-    prop! {
-        /// `UserPoolId`.
-        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
+    /// Sets `Links`, which `new` took, in place.
+    pub fn set_links(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Links", value.into());
+        self
+    }
+
+    /// `Links` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_links(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Links")
+    }
+
+    /// Sets `TermsName`, which `new` took, in place.
+    pub fn set_terms_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TermsName", value.into());
+        self
+    }
+
+    /// `TermsName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_terms_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TermsName")
+    }
+
+    /// Sets `TermsSource`, which `new` took, in place.
+    pub fn set_terms_source(&mut self, value: impl Into<Val<terms::TermsSourceType>>) -> &mut Self {
+        self.core.props.set("TermsSource", value.into());
+        self
+    }
+
+    /// `TermsSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_terms_source(&self) -> ::std::option::Option<Val<terms::TermsSourceType>> {
+        crate::cfn::get_prop(&self.core.props, "TermsSource")
+    }
+
+    /// Sets `UserPoolId`, which `new` took, in place.
+    pub fn set_user_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserPoolId", value.into());
+        self
+    }
+
+    /// `UserPoolId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_pool_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserPoolId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -918,164 +1611,593 @@ impl UserPool {
         UserPool { core }
     }
 
-    prop! {
-        /// `AccountRecoverySetting`.
-        core.props, "AccountRecoverySetting", account_recovery_setting, set_account_recovery_setting, get_account_recovery_setting, Val<user_pool::AccountRecoverySetting>
+    /// `AccountRecoverySetting`.
+    pub fn account_recovery_setting(mut self, value: impl Into<Val<user_pool::AccountRecoverySetting>>) -> Self {
+        self.core.props.set("AccountRecoverySetting", value.into());
+        self
     }
 
-    prop! {
-        /// `AdminCreateUserConfig`.
-        core.props, "AdminCreateUserConfig", admin_create_user_config, set_admin_create_user_config, get_admin_create_user_config, Val<user_pool::AdminCreateUserConfig>
+    /// Sets `AccountRecoverySetting` in place: [`Self::account_recovery_setting`] on a value held
+    /// by `&mut`.
+    pub fn set_account_recovery_setting(&mut self, value: impl Into<Val<user_pool::AccountRecoverySetting>>) -> &mut Self {
+        self.core.props.set("AccountRecoverySetting", value.into());
+        self
     }
 
-    prop! {
-        /// `AliasAttributes`.
-        core.props, "AliasAttributes", alias_attributes, set_alias_attributes, get_alias_attributes, Val<List<user_pool::AliasAttributes>>
+    /// `AccountRecoverySetting` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_account_recovery_setting(&self) -> ::std::option::Option<Val<user_pool::AccountRecoverySetting>> {
+        crate::cfn::get_prop(&self.core.props, "AccountRecoverySetting")
     }
 
-    prop! {
-        /// `AutoVerifiedAttributes`.
-        core.props, "AutoVerifiedAttributes", auto_verified_attributes, set_auto_verified_attributes, get_auto_verified_attributes, Val<List<user_pool::AutoVerifiedAttributes>>
+    /// `AdminCreateUserConfig`.
+    pub fn admin_create_user_config(mut self, value: impl Into<Val<user_pool::AdminCreateUserConfig>>) -> Self {
+        self.core.props.set("AdminCreateUserConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `DeletionProtection`.
-        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<user_pool::DeletionProtection>
+    /// Sets `AdminCreateUserConfig` in place: [`Self::admin_create_user_config`] on a value held by `&mut`.
+    pub fn set_admin_create_user_config(&mut self, value: impl Into<Val<user_pool::AdminCreateUserConfig>>) -> &mut Self {
+        self.core.props.set("AdminCreateUserConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `DeviceConfiguration`.
-        core.props, "DeviceConfiguration", device_configuration, set_device_configuration, get_device_configuration, Val<user_pool::DeviceConfiguration>
+    /// `AdminCreateUserConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_admin_create_user_config(&self) -> ::std::option::Option<Val<user_pool::AdminCreateUserConfig>> {
+        crate::cfn::get_prop(&self.core.props, "AdminCreateUserConfig")
     }
 
-    prop! {
-        /// `EmailAuthenticationMessage`.
-        core.props, "EmailAuthenticationMessage", email_authentication_message, set_email_authentication_message, get_email_authentication_message, Val<String>
+    /// `AliasAttributes`.
+    pub fn alias_attributes(mut self, value: impl Into<Val<List<user_pool::AliasAttributes>>>) -> Self {
+        self.core.props.set("AliasAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `EmailAuthenticationSubject`.
-        core.props, "EmailAuthenticationSubject", email_authentication_subject, set_email_authentication_subject, get_email_authentication_subject, Val<String>
+    /// Sets `AliasAttributes` in place: [`Self::alias_attributes`] on a value held by `&mut`.
+    pub fn set_alias_attributes(&mut self, value: impl Into<Val<List<user_pool::AliasAttributes>>>) -> &mut Self {
+        self.core.props.set("AliasAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `EmailConfiguration`.
-        core.props, "EmailConfiguration", email_configuration, set_email_configuration, get_email_configuration, Val<user_pool::EmailConfiguration>
+    /// `AliasAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alias_attributes(&self) -> ::std::option::Option<Val<List<user_pool::AliasAttributes>>> {
+        crate::cfn::get_prop(&self.core.props, "AliasAttributes")
     }
 
-    prop! {
-        /// `EmailVerificationMessage`.
-        core.props, "EmailVerificationMessage", email_verification_message, set_email_verification_message, get_email_verification_message, Val<String>
+    /// `AutoVerifiedAttributes`.
+    pub fn auto_verified_attributes(mut self, value: impl Into<Val<List<user_pool::AutoVerifiedAttributes>>>) -> Self {
+        self.core.props.set("AutoVerifiedAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `EmailVerificationSubject`.
-        core.props, "EmailVerificationSubject", email_verification_subject, set_email_verification_subject, get_email_verification_subject, Val<String>
+    /// Sets `AutoVerifiedAttributes` in place: [`Self::auto_verified_attributes`] on a value held
+    /// by `&mut`.
+    pub fn set_auto_verified_attributes(&mut self, value: impl Into<Val<List<user_pool::AutoVerifiedAttributes>>>) -> &mut Self {
+        self.core.props.set("AutoVerifiedAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `EnabledMfas`.
-        core.props, "EnabledMfas", enabled_mfas, set_enabled_mfas, get_enabled_mfas, Val<List<String>>
+    /// `AutoVerifiedAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_verified_attributes(&self) -> ::std::option::Option<Val<List<user_pool::AutoVerifiedAttributes>>> {
+        crate::cfn::get_prop(&self.core.props, "AutoVerifiedAttributes")
     }
 
-    prop! {
-        /// `IssuerConfiguration`.
-        core.props, "IssuerConfiguration", issuer_configuration, set_issuer_configuration, get_issuer_configuration, Val<user_pool::IssuerConfiguration>
+    /// `DeletionProtection`.
+    pub fn deletion_protection(mut self, value: impl Into<Val<user_pool::DeletionProtection>>) -> Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `KeyConfiguration`.
-        core.props, "KeyConfiguration", key_configuration, set_key_configuration, get_key_configuration, Val<user_pool::KeyConfiguration>
+    /// Sets `DeletionProtection` in place: [`Self::deletion_protection`] on a value held by `&mut`.
+    pub fn set_deletion_protection(&mut self, value: impl Into<Val<user_pool::DeletionProtection>>) -> &mut Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `LambdaConfig`.
-        core.props, "LambdaConfig", lambda_config, set_lambda_config, get_lambda_config, Val<user_pool::LambdaConfig>
+    /// `DeletionProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection(&self) -> ::std::option::Option<Val<user_pool::DeletionProtection>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtection")
     }
 
-    prop! {
-        /// `MfaConfiguration`.
-        core.props, "MfaConfiguration", mfa_configuration, set_mfa_configuration, get_mfa_configuration, Val<user_pool::MfaConfiguration>
+    /// `DeviceConfiguration`.
+    pub fn device_configuration(mut self, value: impl Into<Val<user_pool::DeviceConfiguration>>) -> Self {
+        self.core.props.set("DeviceConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Policies`.
-        core.props, "Policies", policies, set_policies, get_policies, Val<user_pool::Policies>
+    /// Sets `DeviceConfiguration` in place: [`Self::device_configuration`] on a value held by `&mut`.
+    pub fn set_device_configuration(&mut self, value: impl Into<Val<user_pool::DeviceConfiguration>>) -> &mut Self {
+        self.core.props.set("DeviceConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Schema`.
-        core.props, "Schema", schema, set_schema, get_schema, Val<List<user_pool::SchemaAttribute>>
+    /// `DeviceConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_device_configuration(&self) -> ::std::option::Option<Val<user_pool::DeviceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DeviceConfiguration")
     }
 
-    prop! {
-        /// `SmsAuthenticationMessage`.
-        core.props, "SmsAuthenticationMessage", sms_authentication_message, set_sms_authentication_message, get_sms_authentication_message, Val<String>
+    /// `EmailAuthenticationMessage`.
+    pub fn email_authentication_message(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EmailAuthenticationMessage", value.into());
+        self
     }
 
-    prop! {
-        /// `SmsConfiguration`.
-        core.props, "SmsConfiguration", sms_configuration, set_sms_configuration, get_sms_configuration, Val<user_pool::SmsConfiguration>
+    /// Sets `EmailAuthenticationMessage` in place: [`Self::email_authentication_message`] on a
+    /// value held by `&mut`.
+    pub fn set_email_authentication_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EmailAuthenticationMessage", value.into());
+        self
     }
 
-    prop! {
-        /// `SmsVerificationMessage`.
-        core.props, "SmsVerificationMessage", sms_verification_message, set_sms_verification_message, get_sms_verification_message, Val<String>
+    /// `EmailAuthenticationMessage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_email_authentication_message(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EmailAuthenticationMessage")
     }
 
-    prop! {
-        /// `UserAttributeUpdateSettings`.
-        core.props, "UserAttributeUpdateSettings", user_attribute_update_settings, set_user_attribute_update_settings, get_user_attribute_update_settings, Val<user_pool::UserAttributeUpdateSettings>
+    /// `EmailAuthenticationSubject`.
+    pub fn email_authentication_subject(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EmailAuthenticationSubject", value.into());
+        self
     }
 
-    prop! {
-        /// `UserPoolAddOns`.
-        core.props, "UserPoolAddOns", user_pool_add_ons, set_user_pool_add_ons, get_user_pool_add_ons, Val<user_pool::UserPoolAddOns>
+    /// Sets `EmailAuthenticationSubject` in place: [`Self::email_authentication_subject`] on a
+    /// value held by `&mut`.
+    pub fn set_email_authentication_subject(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EmailAuthenticationSubject", value.into());
+        self
     }
 
-    prop! {
-        /// `UserPoolName`.
-        core.props, "UserPoolName", user_pool_name, set_user_pool_name, get_user_pool_name, Val<String>
+    /// `EmailAuthenticationSubject` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_email_authentication_subject(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EmailAuthenticationSubject")
     }
 
-    prop! {
-        /// `UserPoolTags`.
-        core.props, "UserPoolTags", user_pool_tags, set_user_pool_tags, get_user_pool_tags, Val<Json>
+    /// `EmailConfiguration`.
+    pub fn email_configuration(mut self, value: impl Into<Val<user_pool::EmailConfiguration>>) -> Self {
+        self.core.props.set("EmailConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `UserPoolTier`.
-        core.props, "UserPoolTier", user_pool_tier, set_user_pool_tier, get_user_pool_tier, Val<user_pool::UserPoolTier>
+    /// Sets `EmailConfiguration` in place: [`Self::email_configuration`] on a value held by `&mut`.
+    pub fn set_email_configuration(&mut self, value: impl Into<Val<user_pool::EmailConfiguration>>) -> &mut Self {
+        self.core.props.set("EmailConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `UsernameAttributes`.
-        core.props, "UsernameAttributes", username_attributes, set_username_attributes, get_username_attributes, Val<List<user_pool::UsernameAttributes>>
+    /// `EmailConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_email_configuration(&self) -> ::std::option::Option<Val<user_pool::EmailConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EmailConfiguration")
     }
 
-    prop! {
-        /// `UsernameConfiguration`.
-        core.props, "UsernameConfiguration", username_configuration, set_username_configuration, get_username_configuration, Val<user_pool::UsernameConfiguration>
+    /// `EmailVerificationMessage`.
+    pub fn email_verification_message(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EmailVerificationMessage", value.into());
+        self
     }
 
-    prop! {
-        /// `VerificationMessageTemplate`.
-        core.props, "VerificationMessageTemplate", verification_message_template, set_verification_message_template, get_verification_message_template, Val<user_pool::VerificationMessageTemplate>
+    /// Sets `EmailVerificationMessage` in place: [`Self::email_verification_message`] on a value
+    /// held by `&mut`.
+    pub fn set_email_verification_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EmailVerificationMessage", value.into());
+        self
     }
 
-    prop! {
-        /// `WebAuthnFactorConfiguration`.
-        core.props, "WebAuthnFactorConfiguration", web_authn_factor_configuration, set_web_authn_factor_configuration, get_web_authn_factor_configuration, Val<user_pool::WebAuthnFactorConfiguration>
+    /// `EmailVerificationMessage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_email_verification_message(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EmailVerificationMessage")
     }
 
-    prop! {
-        /// `WebAuthnRelyingPartyID`.
-        core.props, "WebAuthnRelyingPartyID", web_authn_relying_party_id, set_web_authn_relying_party_id, get_web_authn_relying_party_id, Val<String>
+    /// `EmailVerificationSubject`.
+    pub fn email_verification_subject(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EmailVerificationSubject", value.into());
+        self
     }
 
-    prop! {
-        /// `WebAuthnUserVerification`.
-        core.props, "WebAuthnUserVerification", web_authn_user_verification, set_web_authn_user_verification, get_web_authn_user_verification, Val<String>
+    /// Sets `EmailVerificationSubject` in place: [`Self::email_verification_subject`] on a value
+    /// held by `&mut`.
+    pub fn set_email_verification_subject(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EmailVerificationSubject", value.into());
+        self
+    }
+
+    /// `EmailVerificationSubject` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_email_verification_subject(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EmailVerificationSubject")
+    }
+
+    /// `EnabledMfas`.
+    pub fn enabled_mfas(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("EnabledMfas", value.into());
+        self
+    }
+
+    /// Sets `EnabledMfas` in place: [`Self::enabled_mfas`] on a value held by `&mut`.
+    pub fn set_enabled_mfas(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("EnabledMfas", value.into());
+        self
+    }
+
+    /// `EnabledMfas` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled_mfas(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EnabledMfas")
+    }
+
+    /// `IssuerConfiguration`.
+    pub fn issuer_configuration(mut self, value: impl Into<Val<user_pool::IssuerConfiguration>>) -> Self {
+        self.core.props.set("IssuerConfiguration", value.into());
+        self
+    }
+
+    /// Sets `IssuerConfiguration` in place: [`Self::issuer_configuration`] on a value held by `&mut`.
+    pub fn set_issuer_configuration(&mut self, value: impl Into<Val<user_pool::IssuerConfiguration>>) -> &mut Self {
+        self.core.props.set("IssuerConfiguration", value.into());
+        self
+    }
+
+    /// `IssuerConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_issuer_configuration(&self) -> ::std::option::Option<Val<user_pool::IssuerConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "IssuerConfiguration")
+    }
+
+    /// `KeyConfiguration`.
+    pub fn key_configuration(mut self, value: impl Into<Val<user_pool::KeyConfiguration>>) -> Self {
+        self.core.props.set("KeyConfiguration", value.into());
+        self
+    }
+
+    /// Sets `KeyConfiguration` in place: [`Self::key_configuration`] on a value held by `&mut`.
+    pub fn set_key_configuration(&mut self, value: impl Into<Val<user_pool::KeyConfiguration>>) -> &mut Self {
+        self.core.props.set("KeyConfiguration", value.into());
+        self
+    }
+
+    /// `KeyConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_configuration(&self) -> ::std::option::Option<Val<user_pool::KeyConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "KeyConfiguration")
+    }
+
+    /// `LambdaConfig`.
+    pub fn lambda_config(mut self, value: impl Into<Val<user_pool::LambdaConfig>>) -> Self {
+        self.core.props.set("LambdaConfig", value.into());
+        self
+    }
+
+    /// Sets `LambdaConfig` in place: [`Self::lambda_config`] on a value held by `&mut`.
+    pub fn set_lambda_config(&mut self, value: impl Into<Val<user_pool::LambdaConfig>>) -> &mut Self {
+        self.core.props.set("LambdaConfig", value.into());
+        self
+    }
+
+    /// `LambdaConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lambda_config(&self) -> ::std::option::Option<Val<user_pool::LambdaConfig>> {
+        crate::cfn::get_prop(&self.core.props, "LambdaConfig")
+    }
+
+    /// `MfaConfiguration`.
+    pub fn mfa_configuration(mut self, value: impl Into<Val<user_pool::MfaConfiguration>>) -> Self {
+        self.core.props.set("MfaConfiguration", value.into());
+        self
+    }
+
+    /// Sets `MfaConfiguration` in place: [`Self::mfa_configuration`] on a value held by `&mut`.
+    pub fn set_mfa_configuration(&mut self, value: impl Into<Val<user_pool::MfaConfiguration>>) -> &mut Self {
+        self.core.props.set("MfaConfiguration", value.into());
+        self
+    }
+
+    /// `MfaConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mfa_configuration(&self) -> ::std::option::Option<Val<user_pool::MfaConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "MfaConfiguration")
+    }
+
+    /// `Policies`.
+    pub fn policies(mut self, value: impl Into<Val<user_pool::Policies>>) -> Self {
+        self.core.props.set("Policies", value.into());
+        self
+    }
+
+    /// Sets `Policies` in place: [`Self::policies`] on a value held by `&mut`.
+    pub fn set_policies(&mut self, value: impl Into<Val<user_pool::Policies>>) -> &mut Self {
+        self.core.props.set("Policies", value.into());
+        self
+    }
+
+    /// `Policies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policies(&self) -> ::std::option::Option<Val<user_pool::Policies>> {
+        crate::cfn::get_prop(&self.core.props, "Policies")
+    }
+
+    /// `Schema`.
+    pub fn schema(mut self, value: impl Into<Val<List<user_pool::SchemaAttribute>>>) -> Self {
+        self.core.props.set("Schema", value.into());
+        self
+    }
+
+    /// Sets `Schema` in place: [`Self::schema`] on a value held by `&mut`.
+    pub fn set_schema(&mut self, value: impl Into<Val<List<user_pool::SchemaAttribute>>>) -> &mut Self {
+        self.core.props.set("Schema", value.into());
+        self
+    }
+
+    /// `Schema` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema(&self) -> ::std::option::Option<Val<List<user_pool::SchemaAttribute>>> {
+        crate::cfn::get_prop(&self.core.props, "Schema")
+    }
+
+    /// `SmsAuthenticationMessage`.
+    pub fn sms_authentication_message(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SmsAuthenticationMessage", value.into());
+        self
+    }
+
+    /// Sets `SmsAuthenticationMessage` in place: [`Self::sms_authentication_message`] on a value
+    /// held by `&mut`.
+    pub fn set_sms_authentication_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SmsAuthenticationMessage", value.into());
+        self
+    }
+
+    /// `SmsAuthenticationMessage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sms_authentication_message(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SmsAuthenticationMessage")
+    }
+
+    /// `SmsConfiguration`.
+    pub fn sms_configuration(mut self, value: impl Into<Val<user_pool::SmsConfiguration>>) -> Self {
+        self.core.props.set("SmsConfiguration", value.into());
+        self
+    }
+
+    /// Sets `SmsConfiguration` in place: [`Self::sms_configuration`] on a value held by `&mut`.
+    pub fn set_sms_configuration(&mut self, value: impl Into<Val<user_pool::SmsConfiguration>>) -> &mut Self {
+        self.core.props.set("SmsConfiguration", value.into());
+        self
+    }
+
+    /// `SmsConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sms_configuration(&self) -> ::std::option::Option<Val<user_pool::SmsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "SmsConfiguration")
+    }
+
+    /// `SmsVerificationMessage`.
+    pub fn sms_verification_message(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SmsVerificationMessage", value.into());
+        self
+    }
+
+    /// Sets `SmsVerificationMessage` in place: [`Self::sms_verification_message`] on a value held
+    /// by `&mut`.
+    pub fn set_sms_verification_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SmsVerificationMessage", value.into());
+        self
+    }
+
+    /// `SmsVerificationMessage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sms_verification_message(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SmsVerificationMessage")
+    }
+
+    /// `UserAttributeUpdateSettings`.
+    pub fn user_attribute_update_settings(mut self, value: impl Into<Val<user_pool::UserAttributeUpdateSettings>>) -> Self {
+        self.core.props.set("UserAttributeUpdateSettings", value.into());
+        self
+    }
+
+    /// Sets `UserAttributeUpdateSettings` in place: [`Self::user_attribute_update_settings`] on a
+    /// value held by `&mut`.
+    pub fn set_user_attribute_update_settings(&mut self, value: impl Into<Val<user_pool::UserAttributeUpdateSettings>>) -> &mut Self {
+        self.core.props.set("UserAttributeUpdateSettings", value.into());
+        self
+    }
+
+    /// `UserAttributeUpdateSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_attribute_update_settings(&self) -> ::std::option::Option<Val<user_pool::UserAttributeUpdateSettings>> {
+        crate::cfn::get_prop(&self.core.props, "UserAttributeUpdateSettings")
+    }
+
+    /// `UserPoolAddOns`.
+    pub fn user_pool_add_ons(mut self, value: impl Into<Val<user_pool::UserPoolAddOns>>) -> Self {
+        self.core.props.set("UserPoolAddOns", value.into());
+        self
+    }
+
+    /// Sets `UserPoolAddOns` in place: [`Self::user_pool_add_ons`] on a value held by `&mut`.
+    pub fn set_user_pool_add_ons(&mut self, value: impl Into<Val<user_pool::UserPoolAddOns>>) -> &mut Self {
+        self.core.props.set("UserPoolAddOns", value.into());
+        self
+    }
+
+    /// `UserPoolAddOns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_pool_add_ons(&self) -> ::std::option::Option<Val<user_pool::UserPoolAddOns>> {
+        crate::cfn::get_prop(&self.core.props, "UserPoolAddOns")
+    }
+
+    /// `UserPoolName`.
+    pub fn user_pool_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("UserPoolName", value.into());
+        self
+    }
+
+    /// Sets `UserPoolName` in place: [`Self::user_pool_name`] on a value held by `&mut`.
+    pub fn set_user_pool_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserPoolName", value.into());
+        self
+    }
+
+    /// `UserPoolName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_pool_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserPoolName")
+    }
+
+    /// `UserPoolTags`.
+    pub fn user_pool_tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("UserPoolTags", value.into());
+        self
+    }
+
+    /// Sets `UserPoolTags` in place: [`Self::user_pool_tags`] on a value held by `&mut`.
+    pub fn set_user_pool_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("UserPoolTags", value.into());
+        self
+    }
+
+    /// `UserPoolTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_pool_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "UserPoolTags")
+    }
+
+    /// `UserPoolTier`.
+    pub fn user_pool_tier(mut self, value: impl Into<Val<user_pool::UserPoolTier>>) -> Self {
+        self.core.props.set("UserPoolTier", value.into());
+        self
+    }
+
+    /// Sets `UserPoolTier` in place: [`Self::user_pool_tier`] on a value held by `&mut`.
+    pub fn set_user_pool_tier(&mut self, value: impl Into<Val<user_pool::UserPoolTier>>) -> &mut Self {
+        self.core.props.set("UserPoolTier", value.into());
+        self
+    }
+
+    /// `UserPoolTier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_pool_tier(&self) -> ::std::option::Option<Val<user_pool::UserPoolTier>> {
+        crate::cfn::get_prop(&self.core.props, "UserPoolTier")
+    }
+
+    /// `UsernameAttributes`.
+    pub fn username_attributes(mut self, value: impl Into<Val<List<user_pool::UsernameAttributes>>>) -> Self {
+        self.core.props.set("UsernameAttributes", value.into());
+        self
+    }
+
+    /// Sets `UsernameAttributes` in place: [`Self::username_attributes`] on a value held by `&mut`.
+    pub fn set_username_attributes(&mut self, value: impl Into<Val<List<user_pool::UsernameAttributes>>>) -> &mut Self {
+        self.core.props.set("UsernameAttributes", value.into());
+        self
+    }
+
+    /// `UsernameAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_username_attributes(&self) -> ::std::option::Option<Val<List<user_pool::UsernameAttributes>>> {
+        crate::cfn::get_prop(&self.core.props, "UsernameAttributes")
+    }
+
+    /// `UsernameConfiguration`.
+    pub fn username_configuration(mut self, value: impl Into<Val<user_pool::UsernameConfiguration>>) -> Self {
+        self.core.props.set("UsernameConfiguration", value.into());
+        self
+    }
+
+    /// Sets `UsernameConfiguration` in place: [`Self::username_configuration`] on a value held by `&mut`.
+    pub fn set_username_configuration(&mut self, value: impl Into<Val<user_pool::UsernameConfiguration>>) -> &mut Self {
+        self.core.props.set("UsernameConfiguration", value.into());
+        self
+    }
+
+    /// `UsernameConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_username_configuration(&self) -> ::std::option::Option<Val<user_pool::UsernameConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "UsernameConfiguration")
+    }
+
+    /// `VerificationMessageTemplate`.
+    pub fn verification_message_template(mut self, value: impl Into<Val<user_pool::VerificationMessageTemplate>>) -> Self {
+        self.core.props.set("VerificationMessageTemplate", value.into());
+        self
+    }
+
+    /// Sets `VerificationMessageTemplate` in place: [`Self::verification_message_template`] on a
+    /// value held by `&mut`.
+    pub fn set_verification_message_template(&mut self, value: impl Into<Val<user_pool::VerificationMessageTemplate>>) -> &mut Self {
+        self.core.props.set("VerificationMessageTemplate", value.into());
+        self
+    }
+
+    /// `VerificationMessageTemplate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_verification_message_template(&self) -> ::std::option::Option<Val<user_pool::VerificationMessageTemplate>> {
+        crate::cfn::get_prop(&self.core.props, "VerificationMessageTemplate")
+    }
+
+    /// `WebAuthnFactorConfiguration`.
+    pub fn web_authn_factor_configuration(mut self, value: impl Into<Val<user_pool::WebAuthnFactorConfiguration>>) -> Self {
+        self.core.props.set("WebAuthnFactorConfiguration", value.into());
+        self
+    }
+
+    /// Sets `WebAuthnFactorConfiguration` in place: [`Self::web_authn_factor_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_web_authn_factor_configuration(&mut self, value: impl Into<Val<user_pool::WebAuthnFactorConfiguration>>) -> &mut Self {
+        self.core.props.set("WebAuthnFactorConfiguration", value.into());
+        self
+    }
+
+    /// `WebAuthnFactorConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_web_authn_factor_configuration(&self) -> ::std::option::Option<Val<user_pool::WebAuthnFactorConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "WebAuthnFactorConfiguration")
+    }
+
+    /// `WebAuthnRelyingPartyID`.
+    pub fn web_authn_relying_party_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("WebAuthnRelyingPartyID", value.into());
+        self
+    }
+
+    /// Sets `WebAuthnRelyingPartyID` in place: [`Self::web_authn_relying_party_id`] on a value held
+    /// by `&mut`.
+    pub fn set_web_authn_relying_party_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WebAuthnRelyingPartyID", value.into());
+        self
+    }
+
+    /// `WebAuthnRelyingPartyID` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_web_authn_relying_party_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WebAuthnRelyingPartyID")
+    }
+
+    /// `WebAuthnUserVerification`.
+    pub fn web_authn_user_verification(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("WebAuthnUserVerification", value.into());
+        self
+    }
+
+    /// Sets `WebAuthnUserVerification` in place: [`Self::web_authn_user_verification`] on a value
+    /// held by `&mut`.
+    pub fn set_web_authn_user_verification(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WebAuthnUserVerification", value.into());
+        self
+    }
+
+    /// `WebAuthnUserVerification` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_web_authn_user_verification(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WebAuthnUserVerification")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1129,9 +2251,22 @@ pub mod user_pool {
             AccountRecoverySetting { props }
         }
 
-        prop! {
-            /// `RecoveryMechanisms`.
-            props, "RecoveryMechanisms", recovery_mechanisms, set_recovery_mechanisms, get_recovery_mechanisms, Val<List<RecoveryOption>>
+        /// `RecoveryMechanisms`.
+        pub fn recovery_mechanisms(mut self, value: impl Into<Val<List<RecoveryOption>>>) -> Self {
+            self.props.set("RecoveryMechanisms", value.into());
+            self
+        }
+
+        /// Sets `RecoveryMechanisms` in place: [`Self::recovery_mechanisms`] on a value held by `&mut`.
+        pub fn set_recovery_mechanisms(&mut self, value: impl Into<Val<List<RecoveryOption>>>) -> &mut Self {
+            self.props.set("RecoveryMechanisms", value.into());
+            self
+        }
+
+        /// `RecoveryMechanisms` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recovery_mechanisms(&self) -> ::std::option::Option<Val<List<RecoveryOption>>> {
+            crate::cfn::get_prop(&self.props, "RecoveryMechanisms")
         }
     }
 
@@ -1150,14 +2285,40 @@ pub mod user_pool {
             RecoveryOption { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<RecoveryOptionName>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<RecoveryOptionName>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Priority`.
-            props, "Priority", priority, set_priority, get_priority, Val<i64>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<RecoveryOptionName>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<RecoveryOptionName>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Priority`.
+        pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// Sets `Priority` in place: [`Self::priority`] on a value held by `&mut`.
+        pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
         }
     }
 
@@ -1192,19 +2353,60 @@ pub mod user_pool {
             AdminCreateUserConfig { props }
         }
 
-        prop! {
-            /// `AllowAdminCreateUserOnly`.
-            props, "AllowAdminCreateUserOnly", allow_admin_create_user_only, set_allow_admin_create_user_only, get_allow_admin_create_user_only, Val<bool>
+        /// `AllowAdminCreateUserOnly`.
+        pub fn allow_admin_create_user_only(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllowAdminCreateUserOnly", value.into());
+            self
         }
 
-        prop! {
-            /// `InviteMessageTemplate`.
-            props, "InviteMessageTemplate", invite_message_template, set_invite_message_template, get_invite_message_template, Val<InviteMessageTemplate>
+        /// Sets `AllowAdminCreateUserOnly` in place: [`Self::allow_admin_create_user_only`] on a value
+        /// held by `&mut`.
+        pub fn set_allow_admin_create_user_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowAdminCreateUserOnly", value.into());
+            self
         }
 
-        prop! {
-            /// `UnusedAccountValidityDays`.
-            props, "UnusedAccountValidityDays", unused_account_validity_days, set_unused_account_validity_days, get_unused_account_validity_days, Val<i64>
+        /// `AllowAdminCreateUserOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_admin_create_user_only(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowAdminCreateUserOnly")
+        }
+
+        /// `InviteMessageTemplate`.
+        pub fn invite_message_template(mut self, value: impl Into<Val<InviteMessageTemplate>>) -> Self {
+            self.props.set("InviteMessageTemplate", value.into());
+            self
+        }
+
+        /// Sets `InviteMessageTemplate` in place: [`Self::invite_message_template`] on a value held by `&mut`.
+        pub fn set_invite_message_template(&mut self, value: impl Into<Val<InviteMessageTemplate>>) -> &mut Self {
+            self.props.set("InviteMessageTemplate", value.into());
+            self
+        }
+
+        /// `InviteMessageTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invite_message_template(&self) -> ::std::option::Option<Val<InviteMessageTemplate>> {
+            crate::cfn::get_prop(&self.props, "InviteMessageTemplate")
+        }
+
+        /// `UnusedAccountValidityDays`.
+        pub fn unused_account_validity_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("UnusedAccountValidityDays", value.into());
+            self
+        }
+
+        /// Sets `UnusedAccountValidityDays` in place: [`Self::unused_account_validity_days`] on a value
+        /// held by `&mut`.
+        pub fn set_unused_account_validity_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("UnusedAccountValidityDays", value.into());
+            self
+        }
+
+        /// `UnusedAccountValidityDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unused_account_validity_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "UnusedAccountValidityDays")
         }
     }
 
@@ -1223,19 +2425,58 @@ pub mod user_pool {
             InviteMessageTemplate { props }
         }
 
-        prop! {
-            /// `EmailMessage`.
-            props, "EmailMessage", email_message, set_email_message, get_email_message, Val<String>
+        /// `EmailMessage`.
+        pub fn email_message(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EmailMessage", value.into());
+            self
         }
 
-        prop! {
-            /// `EmailSubject`.
-            props, "EmailSubject", email_subject, set_email_subject, get_email_subject, Val<String>
+        /// Sets `EmailMessage` in place: [`Self::email_message`] on a value held by `&mut`.
+        pub fn set_email_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmailMessage", value.into());
+            self
         }
 
-        prop! {
-            /// `SMSMessage`.
-            props, "SMSMessage", sms_message, set_sms_message, get_sms_message, Val<String>
+        /// `EmailMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_message(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmailMessage")
+        }
+
+        /// `EmailSubject`.
+        pub fn email_subject(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EmailSubject", value.into());
+            self
+        }
+
+        /// Sets `EmailSubject` in place: [`Self::email_subject`] on a value held by `&mut`.
+        pub fn set_email_subject(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmailSubject", value.into());
+            self
+        }
+
+        /// `EmailSubject` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_subject(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmailSubject")
+        }
+
+        /// `SMSMessage`.
+        pub fn sms_message(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SMSMessage", value.into());
+            self
+        }
+
+        /// Sets `SMSMessage` in place: [`Self::sms_message`] on a value held by `&mut`.
+        pub fn set_sms_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SMSMessage", value.into());
+            self
+        }
+
+        /// `SMSMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sms_message(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SMSMessage")
         }
     }
 
@@ -1296,14 +2537,42 @@ pub mod user_pool {
             DeviceConfiguration { props }
         }
 
-        prop! {
-            /// `ChallengeRequiredOnNewDevice`.
-            props, "ChallengeRequiredOnNewDevice", challenge_required_on_new_device, set_challenge_required_on_new_device, get_challenge_required_on_new_device, Val<bool>
+        /// `ChallengeRequiredOnNewDevice`.
+        pub fn challenge_required_on_new_device(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ChallengeRequiredOnNewDevice", value.into());
+            self
         }
 
-        prop! {
-            /// `DeviceOnlyRememberedOnUserPrompt`.
-            props, "DeviceOnlyRememberedOnUserPrompt", device_only_remembered_on_user_prompt, set_device_only_remembered_on_user_prompt, get_device_only_remembered_on_user_prompt, Val<bool>
+        /// Sets `ChallengeRequiredOnNewDevice` in place: [`Self::challenge_required_on_new_device`] on
+        /// a value held by `&mut`.
+        pub fn set_challenge_required_on_new_device(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ChallengeRequiredOnNewDevice", value.into());
+            self
+        }
+
+        /// `ChallengeRequiredOnNewDevice` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_challenge_required_on_new_device(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ChallengeRequiredOnNewDevice")
+        }
+
+        /// `DeviceOnlyRememberedOnUserPrompt`.
+        pub fn device_only_remembered_on_user_prompt(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DeviceOnlyRememberedOnUserPrompt", value.into());
+            self
+        }
+
+        /// Sets `DeviceOnlyRememberedOnUserPrompt` in place: [`Self::device_only_remembered_on_user_prompt`]
+        /// on a value held by `&mut`.
+        pub fn set_device_only_remembered_on_user_prompt(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DeviceOnlyRememberedOnUserPrompt", value.into());
+            self
+        }
+
+        /// `DeviceOnlyRememberedOnUserPrompt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_only_remembered_on_user_prompt(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DeviceOnlyRememberedOnUserPrompt")
         }
     }
 
@@ -1322,29 +2591,94 @@ pub mod user_pool {
             EmailConfiguration { props }
         }
 
-        prop! {
-            /// `ConfigurationSet`.
-            props, "ConfigurationSet", configuration_set, set_configuration_set, get_configuration_set, Val<String>
+        /// `ConfigurationSet`.
+        pub fn configuration_set(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConfigurationSet", value.into());
+            self
         }
 
-        prop! {
-            /// `EmailSendingAccount`.
-            props, "EmailSendingAccount", email_sending_account, set_email_sending_account, get_email_sending_account, Val<EmailConfigurationEmailSendingAccount>
+        /// Sets `ConfigurationSet` in place: [`Self::configuration_set`] on a value held by `&mut`.
+        pub fn set_configuration_set(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConfigurationSet", value.into());
+            self
         }
 
-        prop! {
-            /// `From`.
-            props, "From", from_property, set_from_property, get_from_property, Val<String>
+        /// `ConfigurationSet` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_set(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationSet")
         }
 
-        prop! {
-            /// `ReplyToEmailAddress`.
-            props, "ReplyToEmailAddress", reply_to_email_address, set_reply_to_email_address, get_reply_to_email_address, Val<String>
+        /// `EmailSendingAccount`.
+        pub fn email_sending_account(mut self, value: impl Into<Val<EmailConfigurationEmailSendingAccount>>) -> Self {
+            self.props.set("EmailSendingAccount", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceArn`.
-            props, "SourceArn", source_arn, set_source_arn, get_source_arn, Val<String>
+        /// Sets `EmailSendingAccount` in place: [`Self::email_sending_account`] on a value held by `&mut`.
+        pub fn set_email_sending_account(&mut self, value: impl Into<Val<EmailConfigurationEmailSendingAccount>>) -> &mut Self {
+            self.props.set("EmailSendingAccount", value.into());
+            self
+        }
+
+        /// `EmailSendingAccount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_sending_account(&self) -> ::std::option::Option<Val<EmailConfigurationEmailSendingAccount>> {
+            crate::cfn::get_prop(&self.props, "EmailSendingAccount")
+        }
+
+        /// `From`.
+        pub fn from_property(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("From", value.into());
+            self
+        }
+
+        /// Sets `From` in place: [`Self::from_property`] on a value held by `&mut`.
+        pub fn set_from_property(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("From", value.into());
+            self
+        }
+
+        /// `From` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_from_property(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "From")
+        }
+
+        /// `ReplyToEmailAddress`.
+        pub fn reply_to_email_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReplyToEmailAddress", value.into());
+            self
+        }
+
+        /// Sets `ReplyToEmailAddress` in place: [`Self::reply_to_email_address`] on a value held by `&mut`.
+        pub fn set_reply_to_email_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReplyToEmailAddress", value.into());
+            self
+        }
+
+        /// `ReplyToEmailAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reply_to_email_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReplyToEmailAddress")
+        }
+
+        /// `SourceArn`.
+        pub fn source_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceArn", value.into());
+            self
+        }
+
+        /// Sets `SourceArn` in place: [`Self::source_arn`] on a value held by `&mut`.
+        pub fn set_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceArn", value.into());
+            self
+        }
+
+        /// `SourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceArn")
         }
     }
 
@@ -1376,9 +2710,22 @@ pub mod user_pool {
             IssuerConfiguration { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<IssuerConfigurationType>
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<IssuerConfigurationType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<IssuerConfigurationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<IssuerConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1410,14 +2757,40 @@ pub mod user_pool {
             KeyConfiguration { props }
         }
 
-        prop! {
-            /// `KeyType`.
-            props, "KeyType", key_type, set_key_type, get_key_type, Val<EncryptionKeyType>
+        /// `KeyType`.
+        pub fn key_type(mut self, value: impl Into<Val<EncryptionKeyType>>) -> Self {
+            self.props.set("KeyType", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyArn`.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// Sets `KeyType` in place: [`Self::key_type`] on a value held by `&mut`.
+        pub fn set_key_type(&mut self, value: impl Into<Val<EncryptionKeyType>>) -> &mut Self {
+            self.props.set("KeyType", value.into());
+            self
+        }
+
+        /// `KeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_type(&self) -> ::std::option::Option<Val<EncryptionKeyType>> {
+            crate::cfn::get_prop(&self.props, "KeyType")
+        }
+
+        /// `KmsKeyArn`.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 
@@ -1449,79 +2822,276 @@ pub mod user_pool {
             LambdaConfig { props }
         }
 
-        prop! {
-            /// `CreateAuthChallenge`.
-            props, "CreateAuthChallenge", create_auth_challenge, set_create_auth_challenge, get_create_auth_challenge, Val<String>
+        /// `CreateAuthChallenge`.
+        pub fn create_auth_challenge(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreateAuthChallenge", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomEmailSender`.
-            props, "CustomEmailSender", custom_email_sender, set_custom_email_sender, get_custom_email_sender, Val<CustomEmailSender>
+        /// Sets `CreateAuthChallenge` in place: [`Self::create_auth_challenge`] on a value held by `&mut`.
+        pub fn set_create_auth_challenge(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreateAuthChallenge", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomMessage`.
-            props, "CustomMessage", custom_message, set_custom_message, get_custom_message, Val<String>
+        /// `CreateAuthChallenge` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_create_auth_challenge(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreateAuthChallenge")
         }
 
-        prop! {
-            /// `CustomSMSSender`.
-            props, "CustomSMSSender", custom_sms_sender, set_custom_sms_sender, get_custom_sms_sender, Val<CustomSmsSender>
+        /// `CustomEmailSender`.
+        pub fn custom_email_sender(mut self, value: impl Into<Val<CustomEmailSender>>) -> Self {
+            self.props.set("CustomEmailSender", value.into());
+            self
         }
 
-        prop! {
-            /// `DefineAuthChallenge`.
-            props, "DefineAuthChallenge", define_auth_challenge, set_define_auth_challenge, get_define_auth_challenge, Val<String>
+        /// Sets `CustomEmailSender` in place: [`Self::custom_email_sender`] on a value held by `&mut`.
+        pub fn set_custom_email_sender(&mut self, value: impl Into<Val<CustomEmailSender>>) -> &mut Self {
+            self.props.set("CustomEmailSender", value.into());
+            self
         }
 
-        prop! {
-            /// `InboundFederation`.
-            props, "InboundFederation", inbound_federation, set_inbound_federation, get_inbound_federation, Val<InboundFederation>
+        /// `CustomEmailSender` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_email_sender(&self) -> ::std::option::Option<Val<CustomEmailSender>> {
+            crate::cfn::get_prop(&self.props, "CustomEmailSender")
         }
 
-        prop! {
-            /// `KMSKeyID`.
-            props, "KMSKeyID", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `CustomMessage`.
+        pub fn custom_message(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomMessage", value.into());
+            self
         }
 
-        prop! {
-            /// `PostAuthentication`.
-            props, "PostAuthentication", post_authentication, set_post_authentication, get_post_authentication, Val<String>
+        /// Sets `CustomMessage` in place: [`Self::custom_message`] on a value held by `&mut`.
+        pub fn set_custom_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomMessage", value.into());
+            self
         }
 
-        prop! {
-            /// `PostConfirmation`.
-            props, "PostConfirmation", post_confirmation, set_post_confirmation, get_post_confirmation, Val<String>
+        /// `CustomMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_message(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomMessage")
         }
 
-        prop! {
-            /// `PreAuthentication`.
-            props, "PreAuthentication", pre_authentication, set_pre_authentication, get_pre_authentication, Val<String>
+        /// `CustomSMSSender`.
+        pub fn custom_sms_sender(mut self, value: impl Into<Val<CustomSmsSender>>) -> Self {
+            self.props.set("CustomSMSSender", value.into());
+            self
         }
 
-        prop! {
-            /// `PreSignUp`.
-            props, "PreSignUp", pre_sign_up, set_pre_sign_up, get_pre_sign_up, Val<String>
+        /// Sets `CustomSMSSender` in place: [`Self::custom_sms_sender`] on a value held by `&mut`.
+        pub fn set_custom_sms_sender(&mut self, value: impl Into<Val<CustomSmsSender>>) -> &mut Self {
+            self.props.set("CustomSMSSender", value.into());
+            self
         }
 
-        prop! {
-            /// `PreTokenGeneration`.
-            props, "PreTokenGeneration", pre_token_generation, set_pre_token_generation, get_pre_token_generation, Val<String>
+        /// `CustomSMSSender` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_sms_sender(&self) -> ::std::option::Option<Val<CustomSmsSender>> {
+            crate::cfn::get_prop(&self.props, "CustomSMSSender")
         }
 
-        prop! {
-            /// `PreTokenGenerationConfig`.
-            props, "PreTokenGenerationConfig", pre_token_generation_config, set_pre_token_generation_config, get_pre_token_generation_config, Val<PreTokenGenerationConfig>
+        /// `DefineAuthChallenge`.
+        pub fn define_auth_challenge(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefineAuthChallenge", value.into());
+            self
         }
 
-        prop! {
-            /// `UserMigration`.
-            props, "UserMigration", user_migration, set_user_migration, get_user_migration, Val<String>
+        /// Sets `DefineAuthChallenge` in place: [`Self::define_auth_challenge`] on a value held by `&mut`.
+        pub fn set_define_auth_challenge(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefineAuthChallenge", value.into());
+            self
         }
 
-        prop! {
-            /// `VerifyAuthChallengeResponse`.
-            props, "VerifyAuthChallengeResponse", verify_auth_challenge_response, set_verify_auth_challenge_response, get_verify_auth_challenge_response, Val<String>
+        /// `DefineAuthChallenge` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_define_auth_challenge(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefineAuthChallenge")
+        }
+
+        /// `InboundFederation`.
+        pub fn inbound_federation(mut self, value: impl Into<Val<InboundFederation>>) -> Self {
+            self.props.set("InboundFederation", value.into());
+            self
+        }
+
+        /// Sets `InboundFederation` in place: [`Self::inbound_federation`] on a value held by `&mut`.
+        pub fn set_inbound_federation(&mut self, value: impl Into<Val<InboundFederation>>) -> &mut Self {
+            self.props.set("InboundFederation", value.into());
+            self
+        }
+
+        /// `InboundFederation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inbound_federation(&self) -> ::std::option::Option<Val<InboundFederation>> {
+            crate::cfn::get_prop(&self.props, "InboundFederation")
+        }
+
+        /// `KMSKeyID`.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KMSKeyID", value.into());
+            self
+        }
+
+        /// Sets `KMSKeyID` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KMSKeyID", value.into());
+            self
+        }
+
+        /// `KMSKeyID` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KMSKeyID")
+        }
+
+        /// `PostAuthentication`.
+        pub fn post_authentication(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PostAuthentication", value.into());
+            self
+        }
+
+        /// Sets `PostAuthentication` in place: [`Self::post_authentication`] on a value held by `&mut`.
+        pub fn set_post_authentication(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PostAuthentication", value.into());
+            self
+        }
+
+        /// `PostAuthentication` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_post_authentication(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PostAuthentication")
+        }
+
+        /// `PostConfirmation`.
+        pub fn post_confirmation(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PostConfirmation", value.into());
+            self
+        }
+
+        /// Sets `PostConfirmation` in place: [`Self::post_confirmation`] on a value held by `&mut`.
+        pub fn set_post_confirmation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PostConfirmation", value.into());
+            self
+        }
+
+        /// `PostConfirmation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_post_confirmation(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PostConfirmation")
+        }
+
+        /// `PreAuthentication`.
+        pub fn pre_authentication(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PreAuthentication", value.into());
+            self
+        }
+
+        /// Sets `PreAuthentication` in place: [`Self::pre_authentication`] on a value held by `&mut`.
+        pub fn set_pre_authentication(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PreAuthentication", value.into());
+            self
+        }
+
+        /// `PreAuthentication` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_authentication(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PreAuthentication")
+        }
+
+        /// `PreSignUp`.
+        pub fn pre_sign_up(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PreSignUp", value.into());
+            self
+        }
+
+        /// Sets `PreSignUp` in place: [`Self::pre_sign_up`] on a value held by `&mut`.
+        pub fn set_pre_sign_up(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PreSignUp", value.into());
+            self
+        }
+
+        /// `PreSignUp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_sign_up(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PreSignUp")
+        }
+
+        /// `PreTokenGeneration`.
+        pub fn pre_token_generation(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PreTokenGeneration", value.into());
+            self
+        }
+
+        /// Sets `PreTokenGeneration` in place: [`Self::pre_token_generation`] on a value held by `&mut`.
+        pub fn set_pre_token_generation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PreTokenGeneration", value.into());
+            self
+        }
+
+        /// `PreTokenGeneration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_token_generation(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PreTokenGeneration")
+        }
+
+        /// `PreTokenGenerationConfig`.
+        pub fn pre_token_generation_config(mut self, value: impl Into<Val<PreTokenGenerationConfig>>) -> Self {
+            self.props.set("PreTokenGenerationConfig", value.into());
+            self
+        }
+
+        /// Sets `PreTokenGenerationConfig` in place: [`Self::pre_token_generation_config`] on a value
+        /// held by `&mut`.
+        pub fn set_pre_token_generation_config(&mut self, value: impl Into<Val<PreTokenGenerationConfig>>) -> &mut Self {
+            self.props.set("PreTokenGenerationConfig", value.into());
+            self
+        }
+
+        /// `PreTokenGenerationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_token_generation_config(&self) -> ::std::option::Option<Val<PreTokenGenerationConfig>> {
+            crate::cfn::get_prop(&self.props, "PreTokenGenerationConfig")
+        }
+
+        /// `UserMigration`.
+        pub fn user_migration(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserMigration", value.into());
+            self
+        }
+
+        /// Sets `UserMigration` in place: [`Self::user_migration`] on a value held by `&mut`.
+        pub fn set_user_migration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserMigration", value.into());
+            self
+        }
+
+        /// `UserMigration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_migration(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserMigration")
+        }
+
+        /// `VerifyAuthChallengeResponse`.
+        pub fn verify_auth_challenge_response(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VerifyAuthChallengeResponse", value.into());
+            self
+        }
+
+        /// Sets `VerifyAuthChallengeResponse` in place: [`Self::verify_auth_challenge_response`] on a
+        /// value held by `&mut`.
+        pub fn set_verify_auth_challenge_response(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VerifyAuthChallengeResponse", value.into());
+            self
+        }
+
+        /// `VerifyAuthChallengeResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_verify_auth_challenge_response(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VerifyAuthChallengeResponse")
         }
     }
 
@@ -1540,14 +3110,40 @@ pub mod user_pool {
             CustomEmailSender { props }
         }
 
-        prop! {
-            /// `LambdaArn`.
-            props, "LambdaArn", lambda_arn, set_lambda_arn, get_lambda_arn, Val<String>
+        /// `LambdaArn`.
+        pub fn lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LambdaArn", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaVersion`.
-            props, "LambdaVersion", lambda_version, set_lambda_version, get_lambda_version, Val<CustomEmailSenderLambdaVersion>
+        /// Sets `LambdaArn` in place: [`Self::lambda_arn`] on a value held by `&mut`.
+        pub fn set_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaArn", value.into());
+            self
+        }
+
+        /// `LambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaArn")
+        }
+
+        /// `LambdaVersion`.
+        pub fn lambda_version(mut self, value: impl Into<Val<CustomEmailSenderLambdaVersion>>) -> Self {
+            self.props.set("LambdaVersion", value.into());
+            self
+        }
+
+        /// Sets `LambdaVersion` in place: [`Self::lambda_version`] on a value held by `&mut`.
+        pub fn set_lambda_version(&mut self, value: impl Into<Val<CustomEmailSenderLambdaVersion>>) -> &mut Self {
+            self.props.set("LambdaVersion", value.into());
+            self
+        }
+
+        /// `LambdaVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_version(&self) -> ::std::option::Option<Val<CustomEmailSenderLambdaVersion>> {
+            crate::cfn::get_prop(&self.props, "LambdaVersion")
         }
     }
 
@@ -1576,14 +3172,40 @@ pub mod user_pool {
             CustomSmsSender { props }
         }
 
-        prop! {
-            /// `LambdaArn`.
-            props, "LambdaArn", lambda_arn, set_lambda_arn, get_lambda_arn, Val<String>
+        /// `LambdaArn`.
+        pub fn lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LambdaArn", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaVersion`.
-            props, "LambdaVersion", lambda_version, set_lambda_version, get_lambda_version, Val<CustomSmsSenderLambdaVersion>
+        /// Sets `LambdaArn` in place: [`Self::lambda_arn`] on a value held by `&mut`.
+        pub fn set_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaArn", value.into());
+            self
+        }
+
+        /// `LambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaArn")
+        }
+
+        /// `LambdaVersion`.
+        pub fn lambda_version(mut self, value: impl Into<Val<CustomSmsSenderLambdaVersion>>) -> Self {
+            self.props.set("LambdaVersion", value.into());
+            self
+        }
+
+        /// Sets `LambdaVersion` in place: [`Self::lambda_version`] on a value held by `&mut`.
+        pub fn set_lambda_version(&mut self, value: impl Into<Val<CustomSmsSenderLambdaVersion>>) -> &mut Self {
+            self.props.set("LambdaVersion", value.into());
+            self
+        }
+
+        /// `LambdaVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_version(&self) -> ::std::option::Option<Val<CustomSmsSenderLambdaVersion>> {
+            crate::cfn::get_prop(&self.props, "LambdaVersion")
         }
     }
 
@@ -1612,14 +3234,40 @@ pub mod user_pool {
             InboundFederation { props }
         }
 
-        prop! {
-            /// `LambdaArn`.
-            props, "LambdaArn", lambda_arn, set_lambda_arn, get_lambda_arn, Val<String>
+        /// `LambdaArn`.
+        pub fn lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LambdaArn", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaVersion`.
-            props, "LambdaVersion", lambda_version, set_lambda_version, get_lambda_version, Val<InboundFederationLambdaVersion>
+        /// Sets `LambdaArn` in place: [`Self::lambda_arn`] on a value held by `&mut`.
+        pub fn set_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaArn", value.into());
+            self
+        }
+
+        /// `LambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaArn")
+        }
+
+        /// `LambdaVersion`.
+        pub fn lambda_version(mut self, value: impl Into<Val<InboundFederationLambdaVersion>>) -> Self {
+            self.props.set("LambdaVersion", value.into());
+            self
+        }
+
+        /// Sets `LambdaVersion` in place: [`Self::lambda_version`] on a value held by `&mut`.
+        pub fn set_lambda_version(&mut self, value: impl Into<Val<InboundFederationLambdaVersion>>) -> &mut Self {
+            self.props.set("LambdaVersion", value.into());
+            self
+        }
+
+        /// `LambdaVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_version(&self) -> ::std::option::Option<Val<InboundFederationLambdaVersion>> {
+            crate::cfn::get_prop(&self.props, "LambdaVersion")
         }
     }
 
@@ -1648,14 +3296,40 @@ pub mod user_pool {
             PreTokenGenerationConfig { props }
         }
 
-        prop! {
-            /// `LambdaArn`.
-            props, "LambdaArn", lambda_arn, set_lambda_arn, get_lambda_arn, Val<String>
+        /// `LambdaArn`.
+        pub fn lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LambdaArn", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaVersion`.
-            props, "LambdaVersion", lambda_version, set_lambda_version, get_lambda_version, Val<PreTokenGenerationConfigLambdaVersion>
+        /// Sets `LambdaArn` in place: [`Self::lambda_arn`] on a value held by `&mut`.
+        pub fn set_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaArn", value.into());
+            self
+        }
+
+        /// `LambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaArn")
+        }
+
+        /// `LambdaVersion`.
+        pub fn lambda_version(mut self, value: impl Into<Val<PreTokenGenerationConfigLambdaVersion>>) -> Self {
+            self.props.set("LambdaVersion", value.into());
+            self
+        }
+
+        /// Sets `LambdaVersion` in place: [`Self::lambda_version`] on a value held by `&mut`.
+        pub fn set_lambda_version(&mut self, value: impl Into<Val<PreTokenGenerationConfigLambdaVersion>>) -> &mut Self {
+            self.props.set("LambdaVersion", value.into());
+            self
+        }
+
+        /// `LambdaVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_version(&self) -> ::std::option::Option<Val<PreTokenGenerationConfigLambdaVersion>> {
+            crate::cfn::get_prop(&self.props, "LambdaVersion")
         }
     }
 
@@ -1706,14 +3380,40 @@ pub mod user_pool {
             Policies { props }
         }
 
-        prop! {
-            /// `PasswordPolicy`.
-            props, "PasswordPolicy", password_policy, set_password_policy, get_password_policy, Val<PasswordPolicy>
+        /// `PasswordPolicy`.
+        pub fn password_policy(mut self, value: impl Into<Val<PasswordPolicy>>) -> Self {
+            self.props.set("PasswordPolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `SignInPolicy`.
-            props, "SignInPolicy", sign_in_policy, set_sign_in_policy, get_sign_in_policy, Val<SignInPolicy>
+        /// Sets `PasswordPolicy` in place: [`Self::password_policy`] on a value held by `&mut`.
+        pub fn set_password_policy(&mut self, value: impl Into<Val<PasswordPolicy>>) -> &mut Self {
+            self.props.set("PasswordPolicy", value.into());
+            self
+        }
+
+        /// `PasswordPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password_policy(&self) -> ::std::option::Option<Val<PasswordPolicy>> {
+            crate::cfn::get_prop(&self.props, "PasswordPolicy")
+        }
+
+        /// `SignInPolicy`.
+        pub fn sign_in_policy(mut self, value: impl Into<Val<SignInPolicy>>) -> Self {
+            self.props.set("SignInPolicy", value.into());
+            self
+        }
+
+        /// Sets `SignInPolicy` in place: [`Self::sign_in_policy`] on a value held by `&mut`.
+        pub fn set_sign_in_policy(&mut self, value: impl Into<Val<SignInPolicy>>) -> &mut Self {
+            self.props.set("SignInPolicy", value.into());
+            self
+        }
+
+        /// `SignInPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sign_in_policy(&self) -> ::std::option::Option<Val<SignInPolicy>> {
+            crate::cfn::get_prop(&self.props, "SignInPolicy")
         }
     }
 
@@ -1732,39 +3432,131 @@ pub mod user_pool {
             PasswordPolicy { props }
         }
 
-        prop! {
-            /// `MinimumLength`.
-            props, "MinimumLength", minimum_length, set_minimum_length, get_minimum_length, Val<i64>
+        /// `MinimumLength`.
+        pub fn minimum_length(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinimumLength", value.into());
+            self
         }
 
-        prop! {
-            /// `PasswordHistorySize`.
-            props, "PasswordHistorySize", password_history_size, set_password_history_size, get_password_history_size, Val<i64>
+        /// Sets `MinimumLength` in place: [`Self::minimum_length`] on a value held by `&mut`.
+        pub fn set_minimum_length(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinimumLength", value.into());
+            self
         }
 
-        prop! {
-            /// `RequireLowercase`.
-            props, "RequireLowercase", require_lowercase, set_require_lowercase, get_require_lowercase, Val<bool>
+        /// `MinimumLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_length(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinimumLength")
         }
 
-        prop! {
-            /// `RequireNumbers`.
-            props, "RequireNumbers", require_numbers, set_require_numbers, get_require_numbers, Val<bool>
+        /// `PasswordHistorySize`.
+        pub fn password_history_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PasswordHistorySize", value.into());
+            self
         }
 
-        prop! {
-            /// `RequireSymbols`.
-            props, "RequireSymbols", require_symbols, set_require_symbols, get_require_symbols, Val<bool>
+        /// Sets `PasswordHistorySize` in place: [`Self::password_history_size`] on a value held by `&mut`.
+        pub fn set_password_history_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PasswordHistorySize", value.into());
+            self
         }
 
-        prop! {
-            /// `RequireUppercase`.
-            props, "RequireUppercase", require_uppercase, set_require_uppercase, get_require_uppercase, Val<bool>
+        /// `PasswordHistorySize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password_history_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PasswordHistorySize")
         }
 
-        prop! {
-            /// `TemporaryPasswordValidityDays`.
-            props, "TemporaryPasswordValidityDays", temporary_password_validity_days, set_temporary_password_validity_days, get_temporary_password_validity_days, Val<i64>
+        /// `RequireLowercase`.
+        pub fn require_lowercase(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireLowercase", value.into());
+            self
+        }
+
+        /// Sets `RequireLowercase` in place: [`Self::require_lowercase`] on a value held by `&mut`.
+        pub fn set_require_lowercase(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireLowercase", value.into());
+            self
+        }
+
+        /// `RequireLowercase` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_lowercase(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireLowercase")
+        }
+
+        /// `RequireNumbers`.
+        pub fn require_numbers(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireNumbers", value.into());
+            self
+        }
+
+        /// Sets `RequireNumbers` in place: [`Self::require_numbers`] on a value held by `&mut`.
+        pub fn set_require_numbers(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireNumbers", value.into());
+            self
+        }
+
+        /// `RequireNumbers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_numbers(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireNumbers")
+        }
+
+        /// `RequireSymbols`.
+        pub fn require_symbols(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireSymbols", value.into());
+            self
+        }
+
+        /// Sets `RequireSymbols` in place: [`Self::require_symbols`] on a value held by `&mut`.
+        pub fn set_require_symbols(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireSymbols", value.into());
+            self
+        }
+
+        /// `RequireSymbols` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_symbols(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireSymbols")
+        }
+
+        /// `RequireUppercase`.
+        pub fn require_uppercase(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireUppercase", value.into());
+            self
+        }
+
+        /// Sets `RequireUppercase` in place: [`Self::require_uppercase`] on a value held by `&mut`.
+        pub fn set_require_uppercase(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireUppercase", value.into());
+            self
+        }
+
+        /// `RequireUppercase` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_uppercase(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireUppercase")
+        }
+
+        /// `TemporaryPasswordValidityDays`.
+        pub fn temporary_password_validity_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TemporaryPasswordValidityDays", value.into());
+            self
+        }
+
+        /// Sets `TemporaryPasswordValidityDays` in place: [`Self::temporary_password_validity_days`] on
+        /// a value held by `&mut`.
+        pub fn set_temporary_password_validity_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TemporaryPasswordValidityDays", value.into());
+            self
+        }
+
+        /// `TemporaryPasswordValidityDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_temporary_password_validity_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TemporaryPasswordValidityDays")
         }
     }
 
@@ -1783,9 +3575,23 @@ pub mod user_pool {
             SignInPolicy { props }
         }
 
-        prop! {
-            /// `AllowedFirstAuthFactors`.
-            props, "AllowedFirstAuthFactors", allowed_first_auth_factors, set_allowed_first_auth_factors, get_allowed_first_auth_factors, Val<List<SignInPolicyAllowedFirstAuthFactors>>
+        /// `AllowedFirstAuthFactors`.
+        pub fn allowed_first_auth_factors(mut self, value: impl Into<Val<List<SignInPolicyAllowedFirstAuthFactors>>>) -> Self {
+            self.props.set("AllowedFirstAuthFactors", value.into());
+            self
+        }
+
+        /// Sets `AllowedFirstAuthFactors` in place: [`Self::allowed_first_auth_factors`] on a value
+        /// held by `&mut`.
+        pub fn set_allowed_first_auth_factors(&mut self, value: impl Into<Val<List<SignInPolicyAllowedFirstAuthFactors>>>) -> &mut Self {
+            self.props.set("AllowedFirstAuthFactors", value.into());
+            self
+        }
+
+        /// `AllowedFirstAuthFactors` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_first_auth_factors(&self) -> ::std::option::Option<Val<List<SignInPolicyAllowedFirstAuthFactors>>> {
+            crate::cfn::get_prop(&self.props, "AllowedFirstAuthFactors")
         }
     }
 
@@ -1826,39 +3632,133 @@ pub mod user_pool {
             SchemaAttribute { props }
         }
 
-        prop! {
-            /// `AttributeDataType`.
-            props, "AttributeDataType", attribute_data_type, set_attribute_data_type, get_attribute_data_type, Val<SchemaAttributeAttributeDataType>
+        /// `AttributeDataType`.
+        pub fn attribute_data_type(mut self, value: impl Into<Val<SchemaAttributeAttributeDataType>>) -> Self {
+            self.props.set("AttributeDataType", value.into());
+            self
         }
 
-        prop! {
-            /// `DeveloperOnlyAttribute`.
-            props, "DeveloperOnlyAttribute", developer_only_attribute, set_developer_only_attribute, get_developer_only_attribute, Val<bool>
+        /// Sets `AttributeDataType` in place: [`Self::attribute_data_type`] on a value held by `&mut`.
+        pub fn set_attribute_data_type(&mut self, value: impl Into<Val<SchemaAttributeAttributeDataType>>) -> &mut Self {
+            self.props.set("AttributeDataType", value.into());
+            self
         }
 
-        prop! {
-            /// `Mutable`.
-            props, "Mutable", mutable, set_mutable, get_mutable, Val<bool>
+        /// `AttributeDataType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_data_type(&self) -> ::std::option::Option<Val<SchemaAttributeAttributeDataType>> {
+            crate::cfn::get_prop(&self.props, "AttributeDataType")
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `DeveloperOnlyAttribute`.
+        pub fn developer_only_attribute(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DeveloperOnlyAttribute", value.into());
+            self
         }
 
-        prop! {
-            /// `NumberAttributeConstraints`.
-            props, "NumberAttributeConstraints", number_attribute_constraints, set_number_attribute_constraints, get_number_attribute_constraints, Val<NumberAttributeConstraints>
+        /// Sets `DeveloperOnlyAttribute` in place: [`Self::developer_only_attribute`] on a value held
+        /// by `&mut`.
+        pub fn set_developer_only_attribute(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DeveloperOnlyAttribute", value.into());
+            self
         }
 
-        prop! {
-            /// `Required`.
-            props, "Required", required, set_required, get_required, Val<bool>
+        /// `DeveloperOnlyAttribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_developer_only_attribute(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DeveloperOnlyAttribute")
         }
 
-        prop! {
-            /// `StringAttributeConstraints`.
-            props, "StringAttributeConstraints", string_attribute_constraints, set_string_attribute_constraints, get_string_attribute_constraints, Val<StringAttributeConstraints>
+        /// `Mutable`.
+        pub fn mutable(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Mutable", value.into());
+            self
+        }
+
+        /// Sets `Mutable` in place: [`Self::mutable`] on a value held by `&mut`.
+        pub fn set_mutable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Mutable", value.into());
+            self
+        }
+
+        /// `Mutable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mutable(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Mutable")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `NumberAttributeConstraints`.
+        pub fn number_attribute_constraints(mut self, value: impl Into<Val<NumberAttributeConstraints>>) -> Self {
+            self.props.set("NumberAttributeConstraints", value.into());
+            self
+        }
+
+        /// Sets `NumberAttributeConstraints` in place: [`Self::number_attribute_constraints`] on a
+        /// value held by `&mut`.
+        pub fn set_number_attribute_constraints(&mut self, value: impl Into<Val<NumberAttributeConstraints>>) -> &mut Self {
+            self.props.set("NumberAttributeConstraints", value.into());
+            self
+        }
+
+        /// `NumberAttributeConstraints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_attribute_constraints(&self) -> ::std::option::Option<Val<NumberAttributeConstraints>> {
+            crate::cfn::get_prop(&self.props, "NumberAttributeConstraints")
+        }
+
+        /// `Required`.
+        pub fn required(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Required", value.into());
+            self
+        }
+
+        /// Sets `Required` in place: [`Self::required`] on a value held by `&mut`.
+        pub fn set_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Required", value.into());
+            self
+        }
+
+        /// `Required` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Required")
+        }
+
+        /// `StringAttributeConstraints`.
+        pub fn string_attribute_constraints(mut self, value: impl Into<Val<StringAttributeConstraints>>) -> Self {
+            self.props.set("StringAttributeConstraints", value.into());
+            self
+        }
+
+        /// Sets `StringAttributeConstraints` in place: [`Self::string_attribute_constraints`] on a
+        /// value held by `&mut`.
+        pub fn set_string_attribute_constraints(&mut self, value: impl Into<Val<StringAttributeConstraints>>) -> &mut Self {
+            self.props.set("StringAttributeConstraints", value.into());
+            self
+        }
+
+        /// `StringAttributeConstraints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_attribute_constraints(&self) -> ::std::option::Option<Val<StringAttributeConstraints>> {
+            crate::cfn::get_prop(&self.props, "StringAttributeConstraints")
         }
     }
 
@@ -1896,14 +3796,40 @@ pub mod user_pool {
             NumberAttributeConstraints { props }
         }
 
-        prop! {
-            /// `MaxValue`.
-            props, "MaxValue", max_value, set_max_value, get_max_value, Val<String>
+        /// `MaxValue`.
+        pub fn max_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MaxValue", value.into());
+            self
         }
 
-        prop! {
-            /// `MinValue`.
-            props, "MinValue", min_value, set_min_value, get_min_value, Val<String>
+        /// Sets `MaxValue` in place: [`Self::max_value`] on a value held by `&mut`.
+        pub fn set_max_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MaxValue", value.into());
+            self
+        }
+
+        /// `MaxValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MaxValue")
+        }
+
+        /// `MinValue`.
+        pub fn min_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MinValue", value.into());
+            self
+        }
+
+        /// Sets `MinValue` in place: [`Self::min_value`] on a value held by `&mut`.
+        pub fn set_min_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MinValue", value.into());
+            self
+        }
+
+        /// `MinValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MinValue")
         }
     }
 
@@ -1922,14 +3848,40 @@ pub mod user_pool {
             StringAttributeConstraints { props }
         }
 
-        prop! {
-            /// `MaxLength`.
-            props, "MaxLength", max_length, set_max_length, get_max_length, Val<String>
+        /// `MaxLength`.
+        pub fn max_length(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MaxLength", value.into());
+            self
         }
 
-        prop! {
-            /// `MinLength`.
-            props, "MinLength", min_length, set_min_length, get_min_length, Val<String>
+        /// Sets `MaxLength` in place: [`Self::max_length`] on a value held by `&mut`.
+        pub fn set_max_length(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MaxLength", value.into());
+            self
+        }
+
+        /// `MaxLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_length(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MaxLength")
+        }
+
+        /// `MinLength`.
+        pub fn min_length(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MinLength", value.into());
+            self
+        }
+
+        /// Sets `MinLength` in place: [`Self::min_length`] on a value held by `&mut`.
+        pub fn set_min_length(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MinLength", value.into());
+            self
+        }
+
+        /// `MinLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_length(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MinLength")
         }
     }
 
@@ -1948,24 +3900,76 @@ pub mod user_pool {
             SmsConfiguration { props }
         }
 
-        prop! {
-            /// `EumsSms`.
-            props, "EumsSms", eums_sms, set_eums_sms, get_eums_sms, Val<EumsSmsConfiguration>
+        /// `EumsSms`.
+        pub fn eums_sms(mut self, value: impl Into<Val<EumsSmsConfiguration>>) -> Self {
+            self.props.set("EumsSms", value.into());
+            self
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// Sets `EumsSms` in place: [`Self::eums_sms`] on a value held by `&mut`.
+        pub fn set_eums_sms(&mut self, value: impl Into<Val<EumsSmsConfiguration>>) -> &mut Self {
+            self.props.set("EumsSms", value.into());
+            self
         }
 
-        prop! {
-            /// `SnsCallerArn`.
-            props, "SnsCallerArn", sns_caller_arn, set_sns_caller_arn, get_sns_caller_arn, Val<String>
+        /// `EumsSms` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_eums_sms(&self) -> ::std::option::Option<Val<EumsSmsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EumsSms")
         }
 
-        prop! {
-            /// `SnsRegion`.
-            props, "SnsRegion", sns_region, set_sns_region, get_sns_region, Val<String>
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `SnsCallerArn`.
+        pub fn sns_caller_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SnsCallerArn", value.into());
+            self
+        }
+
+        /// Sets `SnsCallerArn` in place: [`Self::sns_caller_arn`] on a value held by `&mut`.
+        pub fn set_sns_caller_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SnsCallerArn", value.into());
+            self
+        }
+
+        /// `SnsCallerArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sns_caller_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SnsCallerArn")
+        }
+
+        /// `SnsRegion`.
+        pub fn sns_region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SnsRegion", value.into());
+            self
+        }
+
+        /// Sets `SnsRegion` in place: [`Self::sns_region`] on a value held by `&mut`.
+        pub fn set_sns_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SnsRegion", value.into());
+            self
+        }
+
+        /// `SnsRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sns_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SnsRegion")
         }
     }
 
@@ -1986,39 +3990,124 @@ pub mod user_pool {
             EumsSmsConfiguration { props }
         }
 
-        prop! {
-            /// `CallerArn`.
-            props, "CallerArn", _, set_caller_arn, get_caller_arn, Val<String>
+        /// Sets `CallerArn`, which `new` took, in place.
+        pub fn set_caller_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CallerArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ConfigurationSetName`.
-            props, "ConfigurationSetName", configuration_set_name, set_configuration_set_name, get_configuration_set_name, Val<String>
+        /// `CallerArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_caller_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CallerArn")
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// `ConfigurationSetName`.
+        pub fn configuration_set_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConfigurationSetName", value.into());
+            self
         }
 
-        prop! {
-            /// `InEntityId`.
-            props, "InEntityId", in_entity_id, set_in_entity_id, get_in_entity_id, Val<String>
+        /// Sets `ConfigurationSetName` in place: [`Self::configuration_set_name`] on a value held by `&mut`.
+        pub fn set_configuration_set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConfigurationSetName", value.into());
+            self
         }
 
-        prop! {
-            /// `InTemplateId`.
-            props, "InTemplateId", in_template_id, set_in_template_id, get_in_template_id, Val<String>
+        /// `ConfigurationSetName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_set_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationSetName")
         }
 
-        prop! {
-            /// `OriginationIdentity`.
-            props, "OriginationIdentity", origination_identity, set_origination_identity, get_origination_identity, Val<String>
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`.
-            props, "Region", region, set_region, get_region, Val<String>
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `InEntityId`.
+        pub fn in_entity_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InEntityId", value.into());
+            self
+        }
+
+        /// Sets `InEntityId` in place: [`Self::in_entity_id`] on a value held by `&mut`.
+        pub fn set_in_entity_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InEntityId", value.into());
+            self
+        }
+
+        /// `InEntityId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_in_entity_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InEntityId")
+        }
+
+        /// `InTemplateId`.
+        pub fn in_template_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InTemplateId", value.into());
+            self
+        }
+
+        /// Sets `InTemplateId` in place: [`Self::in_template_id`] on a value held by `&mut`.
+        pub fn set_in_template_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InTemplateId", value.into());
+            self
+        }
+
+        /// `InTemplateId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_in_template_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InTemplateId")
+        }
+
+        /// `OriginationIdentity`.
+        pub fn origination_identity(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OriginationIdentity", value.into());
+            self
+        }
+
+        /// Sets `OriginationIdentity` in place: [`Self::origination_identity`] on a value held by `&mut`.
+        pub fn set_origination_identity(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OriginationIdentity", value.into());
+            self
+        }
+
+        /// `OriginationIdentity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origination_identity(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OriginationIdentity")
+        }
+
+        /// `Region`.
+        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
     }
 
@@ -2041,9 +4130,16 @@ pub mod user_pool {
             UserAttributeUpdateSettings { props }
         }
 
-        prop! {
-            /// `AttributesRequireVerificationBeforeUpdate`.
-            props, "AttributesRequireVerificationBeforeUpdate", _, set_attributes_require_verification_before_update, get_attributes_require_verification_before_update, Val<List<UserAttributeUpdateSettingsAttributesRequireVerificationBeforeUpdate>>
+        /// Sets `AttributesRequireVerificationBeforeUpdate`, which `new` took, in place.
+        pub fn set_attributes_require_verification_before_update(&mut self, value: impl Into<Val<List<UserAttributeUpdateSettingsAttributesRequireVerificationBeforeUpdate>>>) -> &mut Self {
+            self.props.set("AttributesRequireVerificationBeforeUpdate", value.into());
+            self
+        }
+
+        /// `AttributesRequireVerificationBeforeUpdate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attributes_require_verification_before_update(&self) -> ::std::option::Option<Val<List<UserAttributeUpdateSettingsAttributesRequireVerificationBeforeUpdate>>> {
+            crate::cfn::get_prop(&self.props, "AttributesRequireVerificationBeforeUpdate")
         }
     }
 
@@ -2075,14 +4171,41 @@ pub mod user_pool {
             UserPoolAddOns { props }
         }
 
-        prop! {
-            /// `AdvancedSecurityAdditionalFlows`.
-            props, "AdvancedSecurityAdditionalFlows", advanced_security_additional_flows, set_advanced_security_additional_flows, get_advanced_security_additional_flows, Val<AdvancedSecurityAdditionalFlows>
+        /// `AdvancedSecurityAdditionalFlows`.
+        pub fn advanced_security_additional_flows(mut self, value: impl Into<Val<AdvancedSecurityAdditionalFlows>>) -> Self {
+            self.props.set("AdvancedSecurityAdditionalFlows", value.into());
+            self
         }
 
-        prop! {
-            /// `AdvancedSecurityMode`.
-            props, "AdvancedSecurityMode", advanced_security_mode, set_advanced_security_mode, get_advanced_security_mode, Val<UserPoolAddOnsAdvancedSecurityMode>
+        /// Sets `AdvancedSecurityAdditionalFlows` in place: [`Self::advanced_security_additional_flows`]
+        /// on a value held by `&mut`.
+        pub fn set_advanced_security_additional_flows(&mut self, value: impl Into<Val<AdvancedSecurityAdditionalFlows>>) -> &mut Self {
+            self.props.set("AdvancedSecurityAdditionalFlows", value.into());
+            self
+        }
+
+        /// `AdvancedSecurityAdditionalFlows` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_advanced_security_additional_flows(&self) -> ::std::option::Option<Val<AdvancedSecurityAdditionalFlows>> {
+            crate::cfn::get_prop(&self.props, "AdvancedSecurityAdditionalFlows")
+        }
+
+        /// `AdvancedSecurityMode`.
+        pub fn advanced_security_mode(mut self, value: impl Into<Val<UserPoolAddOnsAdvancedSecurityMode>>) -> Self {
+            self.props.set("AdvancedSecurityMode", value.into());
+            self
+        }
+
+        /// Sets `AdvancedSecurityMode` in place: [`Self::advanced_security_mode`] on a value held by `&mut`.
+        pub fn set_advanced_security_mode(&mut self, value: impl Into<Val<UserPoolAddOnsAdvancedSecurityMode>>) -> &mut Self {
+            self.props.set("AdvancedSecurityMode", value.into());
+            self
+        }
+
+        /// `AdvancedSecurityMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_advanced_security_mode(&self) -> ::std::option::Option<Val<UserPoolAddOnsAdvancedSecurityMode>> {
+            crate::cfn::get_prop(&self.props, "AdvancedSecurityMode")
         }
     }
 
@@ -2101,9 +4224,22 @@ pub mod user_pool {
             AdvancedSecurityAdditionalFlows { props }
         }
 
-        prop! {
-            /// `CustomAuthMode`.
-            props, "CustomAuthMode", custom_auth_mode, set_custom_auth_mode, get_custom_auth_mode, Val<AdvancedSecurityAdditionalFlowsCustomAuthMode>
+        /// `CustomAuthMode`.
+        pub fn custom_auth_mode(mut self, value: impl Into<Val<AdvancedSecurityAdditionalFlowsCustomAuthMode>>) -> Self {
+            self.props.set("CustomAuthMode", value.into());
+            self
+        }
+
+        /// Sets `CustomAuthMode` in place: [`Self::custom_auth_mode`] on a value held by `&mut`.
+        pub fn set_custom_auth_mode(&mut self, value: impl Into<Val<AdvancedSecurityAdditionalFlowsCustomAuthMode>>) -> &mut Self {
+            self.props.set("CustomAuthMode", value.into());
+            self
+        }
+
+        /// `CustomAuthMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_auth_mode(&self) -> ::std::option::Option<Val<AdvancedSecurityAdditionalFlowsCustomAuthMode>> {
+            crate::cfn::get_prop(&self.props, "CustomAuthMode")
         }
     }
 
@@ -2180,9 +4316,22 @@ pub mod user_pool {
             UsernameConfiguration { props }
         }
 
-        prop! {
-            /// `CaseSensitive`.
-            props, "CaseSensitive", case_sensitive, set_case_sensitive, get_case_sensitive, Val<bool>
+        /// `CaseSensitive`.
+        pub fn case_sensitive(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CaseSensitive", value.into());
+            self
+        }
+
+        /// Sets `CaseSensitive` in place: [`Self::case_sensitive`] on a value held by `&mut`.
+        pub fn set_case_sensitive(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CaseSensitive", value.into());
+            self
+        }
+
+        /// `CaseSensitive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_case_sensitive(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CaseSensitive")
         }
     }
 
@@ -2201,34 +4350,112 @@ pub mod user_pool {
             VerificationMessageTemplate { props }
         }
 
-        prop! {
-            /// `DefaultEmailOption`.
-            props, "DefaultEmailOption", default_email_option, set_default_email_option, get_default_email_option, Val<VerificationMessageTemplateDefaultEmailOption>
+        /// `DefaultEmailOption`.
+        pub fn default_email_option(mut self, value: impl Into<Val<VerificationMessageTemplateDefaultEmailOption>>) -> Self {
+            self.props.set("DefaultEmailOption", value.into());
+            self
         }
 
-        prop! {
-            /// `EmailMessage`.
-            props, "EmailMessage", email_message, set_email_message, get_email_message, Val<String>
+        /// Sets `DefaultEmailOption` in place: [`Self::default_email_option`] on a value held by `&mut`.
+        pub fn set_default_email_option(&mut self, value: impl Into<Val<VerificationMessageTemplateDefaultEmailOption>>) -> &mut Self {
+            self.props.set("DefaultEmailOption", value.into());
+            self
         }
 
-        prop! {
-            /// `EmailMessageByLink`.
-            props, "EmailMessageByLink", email_message_by_link, set_email_message_by_link, get_email_message_by_link, Val<String>
+        /// `DefaultEmailOption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_email_option(&self) -> ::std::option::Option<Val<VerificationMessageTemplateDefaultEmailOption>> {
+            crate::cfn::get_prop(&self.props, "DefaultEmailOption")
         }
 
-        prop! {
-            /// `EmailSubject`.
-            props, "EmailSubject", email_subject, set_email_subject, get_email_subject, Val<String>
+        /// `EmailMessage`.
+        pub fn email_message(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EmailMessage", value.into());
+            self
         }
 
-        prop! {
-            /// `EmailSubjectByLink`.
-            props, "EmailSubjectByLink", email_subject_by_link, set_email_subject_by_link, get_email_subject_by_link, Val<String>
+        /// Sets `EmailMessage` in place: [`Self::email_message`] on a value held by `&mut`.
+        pub fn set_email_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmailMessage", value.into());
+            self
         }
 
-        prop! {
-            /// `SmsMessage`.
-            props, "SmsMessage", sms_message, set_sms_message, get_sms_message, Val<String>
+        /// `EmailMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_message(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmailMessage")
+        }
+
+        /// `EmailMessageByLink`.
+        pub fn email_message_by_link(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EmailMessageByLink", value.into());
+            self
+        }
+
+        /// Sets `EmailMessageByLink` in place: [`Self::email_message_by_link`] on a value held by `&mut`.
+        pub fn set_email_message_by_link(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmailMessageByLink", value.into());
+            self
+        }
+
+        /// `EmailMessageByLink` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_message_by_link(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmailMessageByLink")
+        }
+
+        /// `EmailSubject`.
+        pub fn email_subject(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EmailSubject", value.into());
+            self
+        }
+
+        /// Sets `EmailSubject` in place: [`Self::email_subject`] on a value held by `&mut`.
+        pub fn set_email_subject(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmailSubject", value.into());
+            self
+        }
+
+        /// `EmailSubject` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_subject(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmailSubject")
+        }
+
+        /// `EmailSubjectByLink`.
+        pub fn email_subject_by_link(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EmailSubjectByLink", value.into());
+            self
+        }
+
+        /// Sets `EmailSubjectByLink` in place: [`Self::email_subject_by_link`] on a value held by `&mut`.
+        pub fn set_email_subject_by_link(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmailSubjectByLink", value.into());
+            self
+        }
+
+        /// `EmailSubjectByLink` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_subject_by_link(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmailSubjectByLink")
+        }
+
+        /// `SmsMessage`.
+        pub fn sms_message(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SmsMessage", value.into());
+            self
+        }
+
+        /// Sets `SmsMessage` in place: [`Self::sms_message`] on a value held by `&mut`.
+        pub fn set_sms_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SmsMessage", value.into());
+            self
+        }
+
+        /// `SmsMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sms_message(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SmsMessage")
         }
     }
 
@@ -2279,119 +4506,416 @@ impl UserPoolClient {
         UserPoolClient { core }
     }
 
-    prop! {
-        /// `AccessTokenValidity`.
-        core.props, "AccessTokenValidity", access_token_validity, set_access_token_validity, get_access_token_validity, Val<i64>
+    /// `AccessTokenValidity`.
+    pub fn access_token_validity(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("AccessTokenValidity", value.into());
+        self
     }
 
-    prop! {
-        /// `AllowedOAuthFlows`.
-        core.props, "AllowedOAuthFlows", allowed_o_auth_flows, set_allowed_o_auth_flows, get_allowed_o_auth_flows, Val<List<user_pool_client::AllowedOAuthFlows>>
+    /// Sets `AccessTokenValidity` in place: [`Self::access_token_validity`] on a value held by `&mut`.
+    pub fn set_access_token_validity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("AccessTokenValidity", value.into());
+        self
     }
 
-    prop! {
-        /// `AllowedOAuthFlowsUserPoolClient`.
-        core.props, "AllowedOAuthFlowsUserPoolClient", allowed_o_auth_flows_user_pool_client, set_allowed_o_auth_flows_user_pool_client, get_allowed_o_auth_flows_user_pool_client, Val<bool>
+    /// `AccessTokenValidity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_token_validity(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "AccessTokenValidity")
     }
 
-    prop! {
-        /// `AllowedOAuthScopes`.
-        core.props, "AllowedOAuthScopes", allowed_o_auth_scopes, set_allowed_o_auth_scopes, get_allowed_o_auth_scopes, Val<List<String>>
+    /// `AllowedOAuthFlows`.
+    pub fn allowed_o_auth_flows(mut self, value: impl Into<Val<List<user_pool_client::AllowedOAuthFlows>>>) -> Self {
+        self.core.props.set("AllowedOAuthFlows", value.into());
+        self
     }
 
-    prop! {
-        /// `AnalyticsConfiguration`.
-        core.props, "AnalyticsConfiguration", analytics_configuration, set_analytics_configuration, get_analytics_configuration, Val<user_pool_client::AnalyticsConfiguration>
+    /// Sets `AllowedOAuthFlows` in place: [`Self::allowed_o_auth_flows`] on a value held by `&mut`.
+    pub fn set_allowed_o_auth_flows(&mut self, value: impl Into<Val<List<user_pool_client::AllowedOAuthFlows>>>) -> &mut Self {
+        self.core.props.set("AllowedOAuthFlows", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthSessionValidity`.
-        core.props, "AuthSessionValidity", auth_session_validity, set_auth_session_validity, get_auth_session_validity, Val<i64>
+    /// `AllowedOAuthFlows` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allowed_o_auth_flows(&self) -> ::std::option::Option<Val<List<user_pool_client::AllowedOAuthFlows>>> {
+        crate::cfn::get_prop(&self.core.props, "AllowedOAuthFlows")
     }
 
-    prop! {
-        /// `CallbackURLs`.
-        core.props, "CallbackURLs", callback_ur_ls, set_callback_ur_ls, get_callback_ur_ls, Val<List<String>>
+    /// `AllowedOAuthFlowsUserPoolClient`.
+    pub fn allowed_o_auth_flows_user_pool_client(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AllowedOAuthFlowsUserPoolClient", value.into());
+        self
     }
 
-    prop! {
-        /// `ClientName`.
-        core.props, "ClientName", client_name, set_client_name, get_client_name, Val<String>
+    /// Sets `AllowedOAuthFlowsUserPoolClient` in place: [`Self::allowed_o_auth_flows_user_pool_client`]
+    /// on a value held by `&mut`.
+    pub fn set_allowed_o_auth_flows_user_pool_client(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AllowedOAuthFlowsUserPoolClient", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultRedirectURI`.
-        core.props, "DefaultRedirectURI", default_redirect_uri, set_default_redirect_uri, get_default_redirect_uri, Val<String>
+    /// `AllowedOAuthFlowsUserPoolClient` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allowed_o_auth_flows_user_pool_client(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AllowedOAuthFlowsUserPoolClient")
     }
 
-    prop! {
-        /// `EnablePropagateAdditionalUserContextData`.
-        core.props, "EnablePropagateAdditionalUserContextData", enable_propagate_additional_user_context_data, set_enable_propagate_additional_user_context_data, get_enable_propagate_additional_user_context_data, Val<bool>
+    /// `AllowedOAuthScopes`.
+    pub fn allowed_o_auth_scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AllowedOAuthScopes", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableTokenRevocation`.
-        core.props, "EnableTokenRevocation", enable_token_revocation, set_enable_token_revocation, get_enable_token_revocation, Val<bool>
+    /// Sets `AllowedOAuthScopes` in place: [`Self::allowed_o_auth_scopes`] on a value held by `&mut`.
+    pub fn set_allowed_o_auth_scopes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AllowedOAuthScopes", value.into());
+        self
     }
 
-    prop! {
-        /// `ExplicitAuthFlows`.
-        core.props, "ExplicitAuthFlows", explicit_auth_flows, set_explicit_auth_flows, get_explicit_auth_flows, Val<List<user_pool_client::ExplicitAuthFlows>>
+    /// `AllowedOAuthScopes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allowed_o_auth_scopes(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AllowedOAuthScopes")
     }
 
-    prop! {
-        /// `GenerateSecret`.
-        core.props, "GenerateSecret", generate_secret, set_generate_secret, get_generate_secret, Val<bool>
+    /// `AnalyticsConfiguration`.
+    pub fn analytics_configuration(mut self, value: impl Into<Val<user_pool_client::AnalyticsConfiguration>>) -> Self {
+        self.core.props.set("AnalyticsConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `IdTokenValidity`.
-        core.props, "IdTokenValidity", id_token_validity, set_id_token_validity, get_id_token_validity, Val<i64>
+    /// Sets `AnalyticsConfiguration` in place: [`Self::analytics_configuration`] on a value held by `&mut`.
+    pub fn set_analytics_configuration(&mut self, value: impl Into<Val<user_pool_client::AnalyticsConfiguration>>) -> &mut Self {
+        self.core.props.set("AnalyticsConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `LogoutURLs`.
-        core.props, "LogoutURLs", logout_ur_ls, set_logout_ur_ls, get_logout_ur_ls, Val<List<String>>
+    /// `AnalyticsConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_analytics_configuration(&self) -> ::std::option::Option<Val<user_pool_client::AnalyticsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AnalyticsConfiguration")
     }
 
-    prop! {
-        /// `PreventUserExistenceErrors`.
-        core.props, "PreventUserExistenceErrors", prevent_user_existence_errors, set_prevent_user_existence_errors, get_prevent_user_existence_errors, Val<user_pool_client::PreventUserExistenceErrors>
+    /// `AuthSessionValidity`.
+    pub fn auth_session_validity(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("AuthSessionValidity", value.into());
+        self
     }
 
-    prop! {
-        /// `ReadAttributes`.
-        core.props, "ReadAttributes", read_attributes, set_read_attributes, get_read_attributes, Val<List<String>>
+    /// Sets `AuthSessionValidity` in place: [`Self::auth_session_validity`] on a value held by `&mut`.
+    pub fn set_auth_session_validity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("AuthSessionValidity", value.into());
+        self
     }
 
-    prop! {
-        /// `RefreshTokenRotation`.
-        core.props, "RefreshTokenRotation", refresh_token_rotation, set_refresh_token_rotation, get_refresh_token_rotation, Val<user_pool_client::RefreshTokenRotation>
+    /// `AuthSessionValidity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auth_session_validity(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "AuthSessionValidity")
     }
 
-    prop! {
-        /// `RefreshTokenValidity`.
-        core.props, "RefreshTokenValidity", refresh_token_validity, set_refresh_token_validity, get_refresh_token_validity, Val<i64>
+    /// `CallbackURLs`.
+    pub fn callback_ur_ls(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("CallbackURLs", value.into());
+        self
     }
 
-    prop! {
-        /// `SupportedIdentityProviders`.
-        core.props, "SupportedIdentityProviders", supported_identity_providers, set_supported_identity_providers, get_supported_identity_providers, Val<List<String>>
+    /// Sets `CallbackURLs` in place: [`Self::callback_ur_ls`] on a value held by `&mut`.
+    pub fn set_callback_ur_ls(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("CallbackURLs", value.into());
+        self
     }
 
-    prop! {
-        /// `TokenValidityUnits`.
-        core.props, "TokenValidityUnits", token_validity_units, set_token_validity_units, get_token_validity_units, Val<user_pool_client::TokenValidityUnits>
+    /// `CallbackURLs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_callback_ur_ls(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "CallbackURLs")
     }
 
-    prop! {
-        /// `UserPoolId`.
-        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
+    /// `ClientName`.
+    pub fn client_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClientName", value.into());
+        self
     }
 
-    prop! {
-        /// `WriteAttributes`.
-        core.props, "WriteAttributes", write_attributes, set_write_attributes, get_write_attributes, Val<List<String>>
+    /// Sets `ClientName` in place: [`Self::client_name`] on a value held by `&mut`.
+    pub fn set_client_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientName", value.into());
+        self
+    }
+
+    /// `ClientName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientName")
+    }
+
+    /// `DefaultRedirectURI`.
+    pub fn default_redirect_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefaultRedirectURI", value.into());
+        self
+    }
+
+    /// Sets `DefaultRedirectURI` in place: [`Self::default_redirect_uri`] on a value held by `&mut`.
+    pub fn set_default_redirect_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultRedirectURI", value.into());
+        self
+    }
+
+    /// `DefaultRedirectURI` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_redirect_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultRedirectURI")
+    }
+
+    /// `EnablePropagateAdditionalUserContextData`.
+    pub fn enable_propagate_additional_user_context_data(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnablePropagateAdditionalUserContextData", value.into());
+        self
+    }
+
+    /// Sets `EnablePropagateAdditionalUserContextData` in place: [`Self::enable_propagate_additional_user_context_data`]
+    /// on a value held by `&mut`.
+    pub fn set_enable_propagate_additional_user_context_data(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnablePropagateAdditionalUserContextData", value.into());
+        self
+    }
+
+    /// `EnablePropagateAdditionalUserContextData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_propagate_additional_user_context_data(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnablePropagateAdditionalUserContextData")
+    }
+
+    /// `EnableTokenRevocation`.
+    pub fn enable_token_revocation(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableTokenRevocation", value.into());
+        self
+    }
+
+    /// Sets `EnableTokenRevocation` in place: [`Self::enable_token_revocation`] on a value held by `&mut`.
+    pub fn set_enable_token_revocation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableTokenRevocation", value.into());
+        self
+    }
+
+    /// `EnableTokenRevocation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_token_revocation(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableTokenRevocation")
+    }
+
+    /// `ExplicitAuthFlows`.
+    pub fn explicit_auth_flows(mut self, value: impl Into<Val<List<user_pool_client::ExplicitAuthFlows>>>) -> Self {
+        self.core.props.set("ExplicitAuthFlows", value.into());
+        self
+    }
+
+    /// Sets `ExplicitAuthFlows` in place: [`Self::explicit_auth_flows`] on a value held by `&mut`.
+    pub fn set_explicit_auth_flows(&mut self, value: impl Into<Val<List<user_pool_client::ExplicitAuthFlows>>>) -> &mut Self {
+        self.core.props.set("ExplicitAuthFlows", value.into());
+        self
+    }
+
+    /// `ExplicitAuthFlows` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_explicit_auth_flows(&self) -> ::std::option::Option<Val<List<user_pool_client::ExplicitAuthFlows>>> {
+        crate::cfn::get_prop(&self.core.props, "ExplicitAuthFlows")
+    }
+
+    /// `GenerateSecret`.
+    pub fn generate_secret(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("GenerateSecret", value.into());
+        self
+    }
+
+    /// Sets `GenerateSecret` in place: [`Self::generate_secret`] on a value held by `&mut`.
+    pub fn set_generate_secret(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("GenerateSecret", value.into());
+        self
+    }
+
+    /// `GenerateSecret` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_generate_secret(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "GenerateSecret")
+    }
+
+    /// `IdTokenValidity`.
+    pub fn id_token_validity(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("IdTokenValidity", value.into());
+        self
+    }
+
+    /// Sets `IdTokenValidity` in place: [`Self::id_token_validity`] on a value held by `&mut`.
+    pub fn set_id_token_validity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("IdTokenValidity", value.into());
+        self
+    }
+
+    /// `IdTokenValidity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_id_token_validity(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "IdTokenValidity")
+    }
+
+    /// `LogoutURLs`.
+    pub fn logout_ur_ls(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("LogoutURLs", value.into());
+        self
+    }
+
+    /// Sets `LogoutURLs` in place: [`Self::logout_ur_ls`] on a value held by `&mut`.
+    pub fn set_logout_ur_ls(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("LogoutURLs", value.into());
+        self
+    }
+
+    /// `LogoutURLs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logout_ur_ls(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "LogoutURLs")
+    }
+
+    /// `PreventUserExistenceErrors`.
+    pub fn prevent_user_existence_errors(mut self, value: impl Into<Val<user_pool_client::PreventUserExistenceErrors>>) -> Self {
+        self.core.props.set("PreventUserExistenceErrors", value.into());
+        self
+    }
+
+    /// Sets `PreventUserExistenceErrors` in place: [`Self::prevent_user_existence_errors`] on a
+    /// value held by `&mut`.
+    pub fn set_prevent_user_existence_errors(&mut self, value: impl Into<Val<user_pool_client::PreventUserExistenceErrors>>) -> &mut Self {
+        self.core.props.set("PreventUserExistenceErrors", value.into());
+        self
+    }
+
+    /// `PreventUserExistenceErrors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_prevent_user_existence_errors(&self) -> ::std::option::Option<Val<user_pool_client::PreventUserExistenceErrors>> {
+        crate::cfn::get_prop(&self.core.props, "PreventUserExistenceErrors")
+    }
+
+    /// `ReadAttributes`.
+    pub fn read_attributes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ReadAttributes", value.into());
+        self
+    }
+
+    /// Sets `ReadAttributes` in place: [`Self::read_attributes`] on a value held by `&mut`.
+    pub fn set_read_attributes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ReadAttributes", value.into());
+        self
+    }
+
+    /// `ReadAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_read_attributes(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ReadAttributes")
+    }
+
+    /// `RefreshTokenRotation`.
+    pub fn refresh_token_rotation(mut self, value: impl Into<Val<user_pool_client::RefreshTokenRotation>>) -> Self {
+        self.core.props.set("RefreshTokenRotation", value.into());
+        self
+    }
+
+    /// Sets `RefreshTokenRotation` in place: [`Self::refresh_token_rotation`] on a value held by `&mut`.
+    pub fn set_refresh_token_rotation(&mut self, value: impl Into<Val<user_pool_client::RefreshTokenRotation>>) -> &mut Self {
+        self.core.props.set("RefreshTokenRotation", value.into());
+        self
+    }
+
+    /// `RefreshTokenRotation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_refresh_token_rotation(&self) -> ::std::option::Option<Val<user_pool_client::RefreshTokenRotation>> {
+        crate::cfn::get_prop(&self.core.props, "RefreshTokenRotation")
+    }
+
+    /// `RefreshTokenValidity`.
+    pub fn refresh_token_validity(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("RefreshTokenValidity", value.into());
+        self
+    }
+
+    /// Sets `RefreshTokenValidity` in place: [`Self::refresh_token_validity`] on a value held by `&mut`.
+    pub fn set_refresh_token_validity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("RefreshTokenValidity", value.into());
+        self
+    }
+
+    /// `RefreshTokenValidity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_refresh_token_validity(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "RefreshTokenValidity")
+    }
+
+    /// `SupportedIdentityProviders`.
+    pub fn supported_identity_providers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SupportedIdentityProviders", value.into());
+        self
+    }
+
+    /// Sets `SupportedIdentityProviders` in place: [`Self::supported_identity_providers`] on a
+    /// value held by `&mut`.
+    pub fn set_supported_identity_providers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SupportedIdentityProviders", value.into());
+        self
+    }
+
+    /// `SupportedIdentityProviders` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_supported_identity_providers(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SupportedIdentityProviders")
+    }
+
+    /// `TokenValidityUnits`.
+    pub fn token_validity_units(mut self, value: impl Into<Val<user_pool_client::TokenValidityUnits>>) -> Self {
+        self.core.props.set("TokenValidityUnits", value.into());
+        self
+    }
+
+    /// Sets `TokenValidityUnits` in place: [`Self::token_validity_units`] on a value held by `&mut`.
+    pub fn set_token_validity_units(&mut self, value: impl Into<Val<user_pool_client::TokenValidityUnits>>) -> &mut Self {
+        self.core.props.set("TokenValidityUnits", value.into());
+        self
+    }
+
+    /// `TokenValidityUnits` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_token_validity_units(&self) -> ::std::option::Option<Val<user_pool_client::TokenValidityUnits>> {
+        crate::cfn::get_prop(&self.core.props, "TokenValidityUnits")
+    }
+
+    /// Sets `UserPoolId`, which `new` took, in place.
+    pub fn set_user_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserPoolId", value.into());
+        self
+    }
+
+    /// `UserPoolId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_pool_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserPoolId")
+    }
+
+    /// `WriteAttributes`.
+    pub fn write_attributes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("WriteAttributes", value.into());
+        self
+    }
+
+    /// Sets `WriteAttributes` in place: [`Self::write_attributes`] on a value held by `&mut`.
+    pub fn set_write_attributes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("WriteAttributes", value.into());
+        self
+    }
+
+    /// `WriteAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_write_attributes(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "WriteAttributes")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2454,29 +4978,94 @@ pub mod user_pool_client {
             AnalyticsConfiguration { props }
         }
 
-        prop! {
-            /// `ApplicationArn`.
-            props, "ApplicationArn", application_arn, set_application_arn, get_application_arn, Val<String>
+        /// `ApplicationArn`.
+        pub fn application_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApplicationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ApplicationId`.
-            props, "ApplicationId", application_id, set_application_id, get_application_id, Val<String>
+        /// Sets `ApplicationArn` in place: [`Self::application_arn`] on a value held by `&mut`.
+        pub fn set_application_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// `ApplicationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationArn")
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `ApplicationId`.
+        pub fn application_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApplicationId", value.into());
+            self
         }
 
-        prop! {
-            /// `UserDataShared`.
-            props, "UserDataShared", user_data_shared, set_user_data_shared, get_user_data_shared, Val<bool>
+        /// Sets `ApplicationId` in place: [`Self::application_id`] on a value held by `&mut`.
+        pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationId", value.into());
+            self
+        }
+
+        /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationId")
+        }
+
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `RoleArn`.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `UserDataShared`.
+        pub fn user_data_shared(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UserDataShared", value.into());
+            self
+        }
+
+        /// Sets `UserDataShared` in place: [`Self::user_data_shared`] on a value held by `&mut`.
+        pub fn set_user_data_shared(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UserDataShared", value.into());
+            self
+        }
+
+        /// `UserDataShared` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_data_shared(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UserDataShared")
         }
     }
 
@@ -2542,14 +5131,41 @@ pub mod user_pool_client {
             RefreshTokenRotation { props }
         }
 
-        prop! {
-            /// `Feature`.
-            props, "Feature", feature, set_feature, get_feature, Val<RefreshTokenRotationFeature>
+        /// `Feature`.
+        pub fn feature(mut self, value: impl Into<Val<RefreshTokenRotationFeature>>) -> Self {
+            self.props.set("Feature", value.into());
+            self
         }
 
-        prop! {
-            /// `RetryGracePeriodSeconds`.
-            props, "RetryGracePeriodSeconds", retry_grace_period_seconds, set_retry_grace_period_seconds, get_retry_grace_period_seconds, Val<i64>
+        /// Sets `Feature` in place: [`Self::feature`] on a value held by `&mut`.
+        pub fn set_feature(&mut self, value: impl Into<Val<RefreshTokenRotationFeature>>) -> &mut Self {
+            self.props.set("Feature", value.into());
+            self
+        }
+
+        /// `Feature` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_feature(&self) -> ::std::option::Option<Val<RefreshTokenRotationFeature>> {
+            crate::cfn::get_prop(&self.props, "Feature")
+        }
+
+        /// `RetryGracePeriodSeconds`.
+        pub fn retry_grace_period_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RetryGracePeriodSeconds", value.into());
+            self
+        }
+
+        /// Sets `RetryGracePeriodSeconds` in place: [`Self::retry_grace_period_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_retry_grace_period_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RetryGracePeriodSeconds", value.into());
+            self
+        }
+
+        /// `RetryGracePeriodSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_grace_period_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RetryGracePeriodSeconds")
         }
     }
 
@@ -2581,19 +5197,58 @@ pub mod user_pool_client {
             TokenValidityUnits { props }
         }
 
-        prop! {
-            /// `AccessToken`.
-            props, "AccessToken", access_token, set_access_token, get_access_token, Val<TokenValidityUnitsAccessToken>
+        /// `AccessToken`.
+        pub fn access_token(mut self, value: impl Into<Val<TokenValidityUnitsAccessToken>>) -> Self {
+            self.props.set("AccessToken", value.into());
+            self
         }
 
-        prop! {
-            /// `IdToken`.
-            props, "IdToken", id_token, set_id_token, get_id_token, Val<TokenValidityUnitsIdToken>
+        /// Sets `AccessToken` in place: [`Self::access_token`] on a value held by `&mut`.
+        pub fn set_access_token(&mut self, value: impl Into<Val<TokenValidityUnitsAccessToken>>) -> &mut Self {
+            self.props.set("AccessToken", value.into());
+            self
         }
 
-        prop! {
-            /// `RefreshToken`.
-            props, "RefreshToken", refresh_token, set_refresh_token, get_refresh_token, Val<TokenValidityUnitsRefreshToken>
+        /// `AccessToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_token(&self) -> ::std::option::Option<Val<TokenValidityUnitsAccessToken>> {
+            crate::cfn::get_prop(&self.props, "AccessToken")
+        }
+
+        /// `IdToken`.
+        pub fn id_token(mut self, value: impl Into<Val<TokenValidityUnitsIdToken>>) -> Self {
+            self.props.set("IdToken", value.into());
+            self
+        }
+
+        /// Sets `IdToken` in place: [`Self::id_token`] on a value held by `&mut`.
+        pub fn set_id_token(&mut self, value: impl Into<Val<TokenValidityUnitsIdToken>>) -> &mut Self {
+            self.props.set("IdToken", value.into());
+            self
+        }
+
+        /// `IdToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id_token(&self) -> ::std::option::Option<Val<TokenValidityUnitsIdToken>> {
+            crate::cfn::get_prop(&self.props, "IdToken")
+        }
+
+        /// `RefreshToken`.
+        pub fn refresh_token(mut self, value: impl Into<Val<TokenValidityUnitsRefreshToken>>) -> Self {
+            self.props.set("RefreshToken", value.into());
+            self
+        }
+
+        /// Sets `RefreshToken` in place: [`Self::refresh_token`] on a value held by `&mut`.
+        pub fn set_refresh_token(&mut self, value: impl Into<Val<TokenValidityUnitsRefreshToken>>) -> &mut Self {
+            self.props.set("RefreshToken", value.into());
+            self
+        }
+
+        /// `RefreshToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_refresh_token(&self) -> ::std::option::Option<Val<TokenValidityUnitsRefreshToken>> {
+            crate::cfn::get_prop(&self.props, "RefreshToken")
         }
     }
 
@@ -2677,29 +5332,82 @@ impl UserPoolDomain {
         UserPoolDomain { core }
     }
 
-    prop! {
-        /// `CustomDomainConfig`.
-        core.props, "CustomDomainConfig", custom_domain_config, set_custom_domain_config, get_custom_domain_config, Val<user_pool_domain::CustomDomainConfigType>
+    /// `CustomDomainConfig`.
+    pub fn custom_domain_config(mut self, value: impl Into<Val<user_pool_domain::CustomDomainConfigType>>) -> Self {
+        self.core.props.set("CustomDomainConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Domain`.
-        core.props, "Domain", _, set_domain, get_domain, Val<String>
+    /// Sets `CustomDomainConfig` in place: [`Self::custom_domain_config`] on a value held by `&mut`.
+    pub fn set_custom_domain_config(&mut self, value: impl Into<Val<user_pool_domain::CustomDomainConfigType>>) -> &mut Self {
+        self.core.props.set("CustomDomainConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `ManagedLoginVersion`.
-        core.props, "ManagedLoginVersion", managed_login_version, set_managed_login_version, get_managed_login_version, Val<i64>
+    /// `CustomDomainConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_domain_config(&self) -> ::std::option::Option<Val<user_pool_domain::CustomDomainConfigType>> {
+        crate::cfn::get_prop(&self.core.props, "CustomDomainConfig")
     }
 
-    prop! {
-        /// `Routing`.
-        core.props, "Routing", routing, set_routing, get_routing, Val<user_pool_domain::RoutingType>
+    /// Sets `Domain`, which `new` took, in place.
+    pub fn set_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Domain", value.into());
+        self
     }
 
-    prop! {
-        /// `UserPoolId`.
-        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
+    /// `Domain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Domain")
+    }
+
+    /// `ManagedLoginVersion`.
+    pub fn managed_login_version(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ManagedLoginVersion", value.into());
+        self
+    }
+
+    /// Sets `ManagedLoginVersion` in place: [`Self::managed_login_version`] on a value held by `&mut`.
+    pub fn set_managed_login_version(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ManagedLoginVersion", value.into());
+        self
+    }
+
+    /// `ManagedLoginVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_managed_login_version(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ManagedLoginVersion")
+    }
+
+    /// `Routing`.
+    pub fn routing(mut self, value: impl Into<Val<user_pool_domain::RoutingType>>) -> Self {
+        self.core.props.set("Routing", value.into());
+        self
+    }
+
+    /// Sets `Routing` in place: [`Self::routing`] on a value held by `&mut`.
+    pub fn set_routing(&mut self, value: impl Into<Val<user_pool_domain::RoutingType>>) -> &mut Self {
+        self.core.props.set("Routing", value.into());
+        self
+    }
+
+    /// `Routing` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_routing(&self) -> ::std::option::Option<Val<user_pool_domain::RoutingType>> {
+        crate::cfn::get_prop(&self.core.props, "Routing")
+    }
+
+    /// Sets `UserPoolId`, which `new` took, in place.
+    pub fn set_user_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserPoolId", value.into());
+        self
+    }
+
+    /// `UserPoolId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_pool_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserPoolId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2734,14 +5442,40 @@ pub mod user_pool_domain {
             CustomDomainConfigType { props }
         }
 
-        prop! {
-            /// `CertificateArn`.
-            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        /// `CertificateArn`.
+        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertificateArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityPolicy`.
-            props, "SecurityPolicy", security_policy, set_security_policy, get_security_policy, Val<CustomDomainConfigTypeSecurityPolicy>
+        /// Sets `CertificateArn` in place: [`Self::certificate_arn`] on a value held by `&mut`.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
+        }
+
+        /// `SecurityPolicy`.
+        pub fn security_policy(mut self, value: impl Into<Val<CustomDomainConfigTypeSecurityPolicy>>) -> Self {
+            self.props.set("SecurityPolicy", value.into());
+            self
+        }
+
+        /// Sets `SecurityPolicy` in place: [`Self::security_policy`] on a value held by `&mut`.
+        pub fn set_security_policy(&mut self, value: impl Into<Val<CustomDomainConfigTypeSecurityPolicy>>) -> &mut Self {
+            self.props.set("SecurityPolicy", value.into());
+            self
+        }
+
+        /// `SecurityPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_policy(&self) -> ::std::option::Option<Val<CustomDomainConfigTypeSecurityPolicy>> {
+            crate::cfn::get_prop(&self.props, "SecurityPolicy")
         }
     }
 
@@ -2776,9 +5510,22 @@ pub mod user_pool_domain {
             RoutingType { props }
         }
 
-        prop! {
-            /// `Failover`.
-            props, "Failover", failover, set_failover, get_failover, Val<FailoverType>
+        /// `Failover`.
+        pub fn failover(mut self, value: impl Into<Val<FailoverType>>) -> Self {
+            self.props.set("Failover", value.into());
+            self
+        }
+
+        /// Sets `Failover` in place: [`Self::failover`] on a value held by `&mut`.
+        pub fn set_failover(&mut self, value: impl Into<Val<FailoverType>>) -> &mut Self {
+            self.props.set("Failover", value.into());
+            self
+        }
+
+        /// `Failover` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failover(&self) -> ::std::option::Option<Val<FailoverType>> {
+            crate::cfn::get_prop(&self.props, "Failover")
         }
     }
 
@@ -2804,14 +5551,28 @@ pub mod user_pool_domain {
             FailoverType { props }
         }
 
-        prop! {
-            /// `SecondaryRegion`.
-            props, "SecondaryRegion", _, set_secondary_region, get_secondary_region, Val<String>
+        /// Sets `SecondaryRegion`, which `new` took, in place.
+        pub fn set_secondary_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecondaryRegion", value.into());
+            self
         }
 
-        prop! {
-            /// `PrimaryRoute53HealthCheckId`.
-            props, "PrimaryRoute53HealthCheckId", _, set_primary_route53_health_check_id, get_primary_route53_health_check_id, Val<String>
+        /// `SecondaryRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secondary_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecondaryRegion")
+        }
+
+        /// Sets `PrimaryRoute53HealthCheckId`, which `new` took, in place.
+        pub fn set_primary_route53_health_check_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrimaryRoute53HealthCheckId", value.into());
+            self
+        }
+
+        /// `PrimaryRoute53HealthCheckId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary_route53_health_check_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrimaryRoute53HealthCheckId")
         }
     }
 }
@@ -2836,29 +5597,88 @@ impl UserPoolGroup {
         UserPoolGroup { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `GroupName`.
-        core.props, "GroupName", group_name, set_group_name, get_group_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Precedence`.
-        core.props, "Precedence", precedence, set_precedence, get_precedence, Val<i64>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// `GroupName`.
+    pub fn group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `UserPoolId`.
-        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
+    /// Sets `GroupName` in place: [`Self::group_name`] on a value held by `&mut`.
+    pub fn set_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GroupName", value.into());
+        self
+    }
+
+    /// `GroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GroupName")
+    }
+
+    /// `Precedence`.
+    pub fn precedence(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Precedence", value.into());
+        self
+    }
+
+    /// Sets `Precedence` in place: [`Self::precedence`] on a value held by `&mut`.
+    pub fn set_precedence(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Precedence", value.into());
+        self
+    }
+
+    /// `Precedence` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_precedence(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Precedence")
+    }
+
+    /// `RoleArn`.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// Sets `UserPoolId`, which `new` took, in place.
+    pub fn set_user_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserPoolId", value.into());
+        self
+    }
+
+    /// `UserPoolId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_pool_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserPoolId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2900,34 +5720,88 @@ impl UserPoolIdentityProvider {
         UserPoolIdentityProvider { core }
     }
 
-    prop! {
-        /// `AttributeMapping`.
-        core.props, "AttributeMapping", attribute_mapping, set_attribute_mapping, get_attribute_mapping, Val<Json>
+    /// `AttributeMapping`.
+    pub fn attribute_mapping(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("AttributeMapping", value.into());
+        self
     }
 
-    prop! {
-        /// `IdpIdentifiers`.
-        core.props, "IdpIdentifiers", idp_identifiers, set_idp_identifiers, get_idp_identifiers, Val<List<String>>
+    /// Sets `AttributeMapping` in place: [`Self::attribute_mapping`] on a value held by `&mut`.
+    pub fn set_attribute_mapping(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("AttributeMapping", value.into());
+        self
     }
 
-    prop! {
-        /// `ProviderDetails`.
-        core.props, "ProviderDetails", _, set_provider_details, get_provider_details, Val<Json>
+    /// `AttributeMapping` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attribute_mapping(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "AttributeMapping")
     }
 
-    prop! {
-        /// `ProviderName`.
-        core.props, "ProviderName", _, set_provider_name, get_provider_name, Val<String>
+    /// `IdpIdentifiers`.
+    pub fn idp_identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("IdpIdentifiers", value.into());
+        self
     }
 
-    prop! {
-        /// `ProviderType`.
-        core.props, "ProviderType", _, set_provider_type, get_provider_type, Val<user_pool_identity_provider::ProviderType>
+    /// Sets `IdpIdentifiers` in place: [`Self::idp_identifiers`] on a value held by `&mut`.
+    pub fn set_idp_identifiers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("IdpIdentifiers", value.into());
+        self
     }
 
-    prop! {
-        /// `UserPoolId`.
-        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
+    /// `IdpIdentifiers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_idp_identifiers(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "IdpIdentifiers")
+    }
+
+    /// Sets `ProviderDetails`, which `new` took, in place.
+    pub fn set_provider_details(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("ProviderDetails", value.into());
+        self
+    }
+
+    /// `ProviderDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provider_details(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "ProviderDetails")
+    }
+
+    /// Sets `ProviderName`, which `new` took, in place.
+    pub fn set_provider_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProviderName", value.into());
+        self
+    }
+
+    /// `ProviderName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provider_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProviderName")
+    }
+
+    /// Sets `ProviderType`, which `new` took, in place.
+    pub fn set_provider_type(&mut self, value: impl Into<Val<user_pool_identity_provider::ProviderType>>) -> &mut Self {
+        self.core.props.set("ProviderType", value.into());
+        self
+    }
+
+    /// `ProviderType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provider_type(&self) -> ::std::option::Option<Val<user_pool_identity_provider::ProviderType>> {
+        crate::cfn::get_prop(&self.core.props, "ProviderType")
+    }
+
+    /// Sets `UserPoolId`, which `new` took, in place.
+    pub fn set_user_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserPoolId", value.into());
+        self
+    }
+
+    /// `UserPoolId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_pool_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserPoolId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2987,34 +5861,106 @@ impl UserPoolRegionalConfigurationAttachment {
         UserPoolRegionalConfigurationAttachment { core }
     }
 
-    prop! {
-        /// `EmailConfiguration`.
-        core.props, "EmailConfiguration", email_configuration, set_email_configuration, get_email_configuration, Val<user_pool_regional_configuration_attachment::EmailConfiguration>
+    /// `EmailConfiguration`.
+    pub fn email_configuration(mut self, value: impl Into<Val<user_pool_regional_configuration_attachment::EmailConfiguration>>) -> Self {
+        self.core.props.set("EmailConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `LambdaConfig`.
-        core.props, "LambdaConfig", lambda_config, set_lambda_config, get_lambda_config, Val<user_pool_regional_configuration_attachment::LambdaConfig>
+    /// Sets `EmailConfiguration` in place: [`Self::email_configuration`] on a value held by `&mut`.
+    pub fn set_email_configuration(&mut self, value: impl Into<Val<user_pool_regional_configuration_attachment::EmailConfiguration>>) -> &mut Self {
+        self.core.props.set("EmailConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `SmsConfiguration`.
-        core.props, "SmsConfiguration", sms_configuration, set_sms_configuration, get_sms_configuration, Val<user_pool_regional_configuration_attachment::SmsConfiguration>
+    /// `EmailConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_email_configuration(&self) -> ::std::option::Option<Val<user_pool_regional_configuration_attachment::EmailConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EmailConfiguration")
     }
 
-    prop! {
-        /// `Status`: The status of the replica. Set to ACTIVE or INACTIVE.
-        core.props, "Status", status, set_status, get_status, Val<String>
+    /// `LambdaConfig`.
+    pub fn lambda_config(mut self, value: impl Into<Val<user_pool_regional_configuration_attachment::LambdaConfig>>) -> Self {
+        self.core.props.set("LambdaConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `UserPoolId`.
-        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
+    /// Sets `LambdaConfig` in place: [`Self::lambda_config`] on a value held by `&mut`.
+    pub fn set_lambda_config(&mut self, value: impl Into<Val<user_pool_regional_configuration_attachment::LambdaConfig>>) -> &mut Self {
+        self.core.props.set("LambdaConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `UserPoolTags`.
-        core.props, "UserPoolTags", user_pool_tags, set_user_pool_tags, get_user_pool_tags, Val<Map<String>>
+    /// `LambdaConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lambda_config(&self) -> ::std::option::Option<Val<user_pool_regional_configuration_attachment::LambdaConfig>> {
+        crate::cfn::get_prop(&self.core.props, "LambdaConfig")
+    }
+
+    /// `SmsConfiguration`.
+    pub fn sms_configuration(mut self, value: impl Into<Val<user_pool_regional_configuration_attachment::SmsConfiguration>>) -> Self {
+        self.core.props.set("SmsConfiguration", value.into());
+        self
+    }
+
+    /// Sets `SmsConfiguration` in place: [`Self::sms_configuration`] on a value held by `&mut`.
+    pub fn set_sms_configuration(&mut self, value: impl Into<Val<user_pool_regional_configuration_attachment::SmsConfiguration>>) -> &mut Self {
+        self.core.props.set("SmsConfiguration", value.into());
+        self
+    }
+
+    /// `SmsConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sms_configuration(&self) -> ::std::option::Option<Val<user_pool_regional_configuration_attachment::SmsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "SmsConfiguration")
+    }
+
+    /// `Status`: The status of the replica. Set to ACTIVE or INACTIVE.
+    pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// Sets `UserPoolId`, which `new` took, in place.
+    pub fn set_user_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserPoolId", value.into());
+        self
+    }
+
+    /// `UserPoolId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_pool_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserPoolId")
+    }
+
+    /// `UserPoolTags`.
+    pub fn user_pool_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("UserPoolTags", value.into());
+        self
+    }
+
+    /// Sets `UserPoolTags` in place: [`Self::user_pool_tags`] on a value held by `&mut`.
+    pub fn set_user_pool_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("UserPoolTags", value.into());
+        self
+    }
+
+    /// `UserPoolTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_pool_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "UserPoolTags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3043,29 +5989,94 @@ pub mod user_pool_regional_configuration_attachment {
             EmailConfiguration { props }
         }
 
-        prop! {
-            /// `ConfigurationSet`.
-            props, "ConfigurationSet", configuration_set, set_configuration_set, get_configuration_set, Val<String>
+        /// `ConfigurationSet`.
+        pub fn configuration_set(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConfigurationSet", value.into());
+            self
         }
 
-        prop! {
-            /// `EmailSendingAccount`.
-            props, "EmailSendingAccount", email_sending_account, set_email_sending_account, get_email_sending_account, Val<String>
+        /// Sets `ConfigurationSet` in place: [`Self::configuration_set`] on a value held by `&mut`.
+        pub fn set_configuration_set(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConfigurationSet", value.into());
+            self
         }
 
-        prop! {
-            /// `From`.
-            props, "From", from_property, set_from_property, get_from_property, Val<String>
+        /// `ConfigurationSet` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_set(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationSet")
         }
 
-        prop! {
-            /// `ReplyToEmailAddress`.
-            props, "ReplyToEmailAddress", reply_to_email_address, set_reply_to_email_address, get_reply_to_email_address, Val<String>
+        /// `EmailSendingAccount`.
+        pub fn email_sending_account(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EmailSendingAccount", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceArn`.
-            props, "SourceArn", source_arn, set_source_arn, get_source_arn, Val<String>
+        /// Sets `EmailSendingAccount` in place: [`Self::email_sending_account`] on a value held by `&mut`.
+        pub fn set_email_sending_account(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmailSendingAccount", value.into());
+            self
+        }
+
+        /// `EmailSendingAccount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_sending_account(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmailSendingAccount")
+        }
+
+        /// `From`.
+        pub fn from_property(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("From", value.into());
+            self
+        }
+
+        /// Sets `From` in place: [`Self::from_property`] on a value held by `&mut`.
+        pub fn set_from_property(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("From", value.into());
+            self
+        }
+
+        /// `From` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_from_property(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "From")
+        }
+
+        /// `ReplyToEmailAddress`.
+        pub fn reply_to_email_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReplyToEmailAddress", value.into());
+            self
+        }
+
+        /// Sets `ReplyToEmailAddress` in place: [`Self::reply_to_email_address`] on a value held by `&mut`.
+        pub fn set_reply_to_email_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReplyToEmailAddress", value.into());
+            self
+        }
+
+        /// `ReplyToEmailAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reply_to_email_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReplyToEmailAddress")
+        }
+
+        /// `SourceArn`.
+        pub fn source_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceArn", value.into());
+            self
+        }
+
+        /// Sets `SourceArn` in place: [`Self::source_arn`] on a value held by `&mut`.
+        pub fn set_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceArn", value.into());
+            self
+        }
+
+        /// `SourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceArn")
         }
     }
 
@@ -3084,79 +6095,276 @@ pub mod user_pool_regional_configuration_attachment {
             LambdaConfig { props }
         }
 
-        prop! {
-            /// `CreateAuthChallenge`.
-            props, "CreateAuthChallenge", create_auth_challenge, set_create_auth_challenge, get_create_auth_challenge, Val<String>
+        /// `CreateAuthChallenge`.
+        pub fn create_auth_challenge(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreateAuthChallenge", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomEmailSender`.
-            props, "CustomEmailSender", custom_email_sender, set_custom_email_sender, get_custom_email_sender, Val<CustomEmailSender>
+        /// Sets `CreateAuthChallenge` in place: [`Self::create_auth_challenge`] on a value held by `&mut`.
+        pub fn set_create_auth_challenge(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreateAuthChallenge", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomMessage`.
-            props, "CustomMessage", custom_message, set_custom_message, get_custom_message, Val<String>
+        /// `CreateAuthChallenge` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_create_auth_challenge(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreateAuthChallenge")
         }
 
-        prop! {
-            /// `CustomSMSSender`.
-            props, "CustomSMSSender", custom_sms_sender, set_custom_sms_sender, get_custom_sms_sender, Val<CustomSmsSender>
+        /// `CustomEmailSender`.
+        pub fn custom_email_sender(mut self, value: impl Into<Val<CustomEmailSender>>) -> Self {
+            self.props.set("CustomEmailSender", value.into());
+            self
         }
 
-        prop! {
-            /// `DefineAuthChallenge`.
-            props, "DefineAuthChallenge", define_auth_challenge, set_define_auth_challenge, get_define_auth_challenge, Val<String>
+        /// Sets `CustomEmailSender` in place: [`Self::custom_email_sender`] on a value held by `&mut`.
+        pub fn set_custom_email_sender(&mut self, value: impl Into<Val<CustomEmailSender>>) -> &mut Self {
+            self.props.set("CustomEmailSender", value.into());
+            self
         }
 
-        prop! {
-            /// `InboundFederation`.
-            props, "InboundFederation", inbound_federation, set_inbound_federation, get_inbound_federation, Val<InboundFederation>
+        /// `CustomEmailSender` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_email_sender(&self) -> ::std::option::Option<Val<CustomEmailSender>> {
+            crate::cfn::get_prop(&self.props, "CustomEmailSender")
         }
 
-        prop! {
-            /// `KMSKeyID`.
-            props, "KMSKeyID", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `CustomMessage`.
+        pub fn custom_message(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomMessage", value.into());
+            self
         }
 
-        prop! {
-            /// `PostAuthentication`.
-            props, "PostAuthentication", post_authentication, set_post_authentication, get_post_authentication, Val<String>
+        /// Sets `CustomMessage` in place: [`Self::custom_message`] on a value held by `&mut`.
+        pub fn set_custom_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomMessage", value.into());
+            self
         }
 
-        prop! {
-            /// `PostConfirmation`.
-            props, "PostConfirmation", post_confirmation, set_post_confirmation, get_post_confirmation, Val<String>
+        /// `CustomMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_message(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomMessage")
         }
 
-        prop! {
-            /// `PreAuthentication`.
-            props, "PreAuthentication", pre_authentication, set_pre_authentication, get_pre_authentication, Val<String>
+        /// `CustomSMSSender`.
+        pub fn custom_sms_sender(mut self, value: impl Into<Val<CustomSmsSender>>) -> Self {
+            self.props.set("CustomSMSSender", value.into());
+            self
         }
 
-        prop! {
-            /// `PreSignUp`.
-            props, "PreSignUp", pre_sign_up, set_pre_sign_up, get_pre_sign_up, Val<String>
+        /// Sets `CustomSMSSender` in place: [`Self::custom_sms_sender`] on a value held by `&mut`.
+        pub fn set_custom_sms_sender(&mut self, value: impl Into<Val<CustomSmsSender>>) -> &mut Self {
+            self.props.set("CustomSMSSender", value.into());
+            self
         }
 
-        prop! {
-            /// `PreTokenGeneration`.
-            props, "PreTokenGeneration", pre_token_generation, set_pre_token_generation, get_pre_token_generation, Val<String>
+        /// `CustomSMSSender` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_sms_sender(&self) -> ::std::option::Option<Val<CustomSmsSender>> {
+            crate::cfn::get_prop(&self.props, "CustomSMSSender")
         }
 
-        prop! {
-            /// `PreTokenGenerationConfig`.
-            props, "PreTokenGenerationConfig", pre_token_generation_config, set_pre_token_generation_config, get_pre_token_generation_config, Val<PreTokenGenerationConfig>
+        /// `DefineAuthChallenge`.
+        pub fn define_auth_challenge(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefineAuthChallenge", value.into());
+            self
         }
 
-        prop! {
-            /// `UserMigration`.
-            props, "UserMigration", user_migration, set_user_migration, get_user_migration, Val<String>
+        /// Sets `DefineAuthChallenge` in place: [`Self::define_auth_challenge`] on a value held by `&mut`.
+        pub fn set_define_auth_challenge(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefineAuthChallenge", value.into());
+            self
         }
 
-        prop! {
-            /// `VerifyAuthChallengeResponse`.
-            props, "VerifyAuthChallengeResponse", verify_auth_challenge_response, set_verify_auth_challenge_response, get_verify_auth_challenge_response, Val<String>
+        /// `DefineAuthChallenge` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_define_auth_challenge(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefineAuthChallenge")
+        }
+
+        /// `InboundFederation`.
+        pub fn inbound_federation(mut self, value: impl Into<Val<InboundFederation>>) -> Self {
+            self.props.set("InboundFederation", value.into());
+            self
+        }
+
+        /// Sets `InboundFederation` in place: [`Self::inbound_federation`] on a value held by `&mut`.
+        pub fn set_inbound_federation(&mut self, value: impl Into<Val<InboundFederation>>) -> &mut Self {
+            self.props.set("InboundFederation", value.into());
+            self
+        }
+
+        /// `InboundFederation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inbound_federation(&self) -> ::std::option::Option<Val<InboundFederation>> {
+            crate::cfn::get_prop(&self.props, "InboundFederation")
+        }
+
+        /// `KMSKeyID`.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KMSKeyID", value.into());
+            self
+        }
+
+        /// Sets `KMSKeyID` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KMSKeyID", value.into());
+            self
+        }
+
+        /// `KMSKeyID` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KMSKeyID")
+        }
+
+        /// `PostAuthentication`.
+        pub fn post_authentication(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PostAuthentication", value.into());
+            self
+        }
+
+        /// Sets `PostAuthentication` in place: [`Self::post_authentication`] on a value held by `&mut`.
+        pub fn set_post_authentication(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PostAuthentication", value.into());
+            self
+        }
+
+        /// `PostAuthentication` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_post_authentication(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PostAuthentication")
+        }
+
+        /// `PostConfirmation`.
+        pub fn post_confirmation(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PostConfirmation", value.into());
+            self
+        }
+
+        /// Sets `PostConfirmation` in place: [`Self::post_confirmation`] on a value held by `&mut`.
+        pub fn set_post_confirmation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PostConfirmation", value.into());
+            self
+        }
+
+        /// `PostConfirmation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_post_confirmation(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PostConfirmation")
+        }
+
+        /// `PreAuthentication`.
+        pub fn pre_authentication(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PreAuthentication", value.into());
+            self
+        }
+
+        /// Sets `PreAuthentication` in place: [`Self::pre_authentication`] on a value held by `&mut`.
+        pub fn set_pre_authentication(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PreAuthentication", value.into());
+            self
+        }
+
+        /// `PreAuthentication` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_authentication(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PreAuthentication")
+        }
+
+        /// `PreSignUp`.
+        pub fn pre_sign_up(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PreSignUp", value.into());
+            self
+        }
+
+        /// Sets `PreSignUp` in place: [`Self::pre_sign_up`] on a value held by `&mut`.
+        pub fn set_pre_sign_up(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PreSignUp", value.into());
+            self
+        }
+
+        /// `PreSignUp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_sign_up(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PreSignUp")
+        }
+
+        /// `PreTokenGeneration`.
+        pub fn pre_token_generation(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PreTokenGeneration", value.into());
+            self
+        }
+
+        /// Sets `PreTokenGeneration` in place: [`Self::pre_token_generation`] on a value held by `&mut`.
+        pub fn set_pre_token_generation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PreTokenGeneration", value.into());
+            self
+        }
+
+        /// `PreTokenGeneration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_token_generation(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PreTokenGeneration")
+        }
+
+        /// `PreTokenGenerationConfig`.
+        pub fn pre_token_generation_config(mut self, value: impl Into<Val<PreTokenGenerationConfig>>) -> Self {
+            self.props.set("PreTokenGenerationConfig", value.into());
+            self
+        }
+
+        /// Sets `PreTokenGenerationConfig` in place: [`Self::pre_token_generation_config`] on a value
+        /// held by `&mut`.
+        pub fn set_pre_token_generation_config(&mut self, value: impl Into<Val<PreTokenGenerationConfig>>) -> &mut Self {
+            self.props.set("PreTokenGenerationConfig", value.into());
+            self
+        }
+
+        /// `PreTokenGenerationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_token_generation_config(&self) -> ::std::option::Option<Val<PreTokenGenerationConfig>> {
+            crate::cfn::get_prop(&self.props, "PreTokenGenerationConfig")
+        }
+
+        /// `UserMigration`.
+        pub fn user_migration(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserMigration", value.into());
+            self
+        }
+
+        /// Sets `UserMigration` in place: [`Self::user_migration`] on a value held by `&mut`.
+        pub fn set_user_migration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserMigration", value.into());
+            self
+        }
+
+        /// `UserMigration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_migration(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserMigration")
+        }
+
+        /// `VerifyAuthChallengeResponse`.
+        pub fn verify_auth_challenge_response(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VerifyAuthChallengeResponse", value.into());
+            self
+        }
+
+        /// Sets `VerifyAuthChallengeResponse` in place: [`Self::verify_auth_challenge_response`] on a
+        /// value held by `&mut`.
+        pub fn set_verify_auth_challenge_response(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VerifyAuthChallengeResponse", value.into());
+            self
+        }
+
+        /// `VerifyAuthChallengeResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_verify_auth_challenge_response(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VerifyAuthChallengeResponse")
         }
     }
 
@@ -3175,14 +6383,40 @@ pub mod user_pool_regional_configuration_attachment {
             CustomEmailSender { props }
         }
 
-        prop! {
-            /// `LambdaArn`.
-            props, "LambdaArn", lambda_arn, set_lambda_arn, get_lambda_arn, Val<String>
+        /// `LambdaArn`.
+        pub fn lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LambdaArn", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaVersion`.
-            props, "LambdaVersion", lambda_version, set_lambda_version, get_lambda_version, Val<String>
+        /// Sets `LambdaArn` in place: [`Self::lambda_arn`] on a value held by `&mut`.
+        pub fn set_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaArn", value.into());
+            self
+        }
+
+        /// `LambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaArn")
+        }
+
+        /// `LambdaVersion`.
+        pub fn lambda_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LambdaVersion", value.into());
+            self
+        }
+
+        /// Sets `LambdaVersion` in place: [`Self::lambda_version`] on a value held by `&mut`.
+        pub fn set_lambda_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaVersion", value.into());
+            self
+        }
+
+        /// `LambdaVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaVersion")
         }
     }
 
@@ -3201,14 +6435,40 @@ pub mod user_pool_regional_configuration_attachment {
             CustomSmsSender { props }
         }
 
-        prop! {
-            /// `LambdaArn`.
-            props, "LambdaArn", lambda_arn, set_lambda_arn, get_lambda_arn, Val<String>
+        /// `LambdaArn`.
+        pub fn lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LambdaArn", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaVersion`.
-            props, "LambdaVersion", lambda_version, set_lambda_version, get_lambda_version, Val<String>
+        /// Sets `LambdaArn` in place: [`Self::lambda_arn`] on a value held by `&mut`.
+        pub fn set_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaArn", value.into());
+            self
+        }
+
+        /// `LambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaArn")
+        }
+
+        /// `LambdaVersion`.
+        pub fn lambda_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LambdaVersion", value.into());
+            self
+        }
+
+        /// Sets `LambdaVersion` in place: [`Self::lambda_version`] on a value held by `&mut`.
+        pub fn set_lambda_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaVersion", value.into());
+            self
+        }
+
+        /// `LambdaVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaVersion")
         }
     }
 
@@ -3227,14 +6487,40 @@ pub mod user_pool_regional_configuration_attachment {
             InboundFederation { props }
         }
 
-        prop! {
-            /// `LambdaArn`.
-            props, "LambdaArn", lambda_arn, set_lambda_arn, get_lambda_arn, Val<String>
+        /// `LambdaArn`.
+        pub fn lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LambdaArn", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaVersion`.
-            props, "LambdaVersion", lambda_version, set_lambda_version, get_lambda_version, Val<String>
+        /// Sets `LambdaArn` in place: [`Self::lambda_arn`] on a value held by `&mut`.
+        pub fn set_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaArn", value.into());
+            self
+        }
+
+        /// `LambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaArn")
+        }
+
+        /// `LambdaVersion`.
+        pub fn lambda_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LambdaVersion", value.into());
+            self
+        }
+
+        /// Sets `LambdaVersion` in place: [`Self::lambda_version`] on a value held by `&mut`.
+        pub fn set_lambda_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaVersion", value.into());
+            self
+        }
+
+        /// `LambdaVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaVersion")
         }
     }
 
@@ -3253,14 +6539,40 @@ pub mod user_pool_regional_configuration_attachment {
             PreTokenGenerationConfig { props }
         }
 
-        prop! {
-            /// `LambdaArn`.
-            props, "LambdaArn", lambda_arn, set_lambda_arn, get_lambda_arn, Val<String>
+        /// `LambdaArn`.
+        pub fn lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LambdaArn", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaVersion`.
-            props, "LambdaVersion", lambda_version, set_lambda_version, get_lambda_version, Val<String>
+        /// Sets `LambdaArn` in place: [`Self::lambda_arn`] on a value held by `&mut`.
+        pub fn set_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaArn", value.into());
+            self
+        }
+
+        /// `LambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaArn")
+        }
+
+        /// `LambdaVersion`.
+        pub fn lambda_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LambdaVersion", value.into());
+            self
+        }
+
+        /// Sets `LambdaVersion` in place: [`Self::lambda_version`] on a value held by `&mut`.
+        pub fn set_lambda_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaVersion", value.into());
+            self
+        }
+
+        /// `LambdaVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaVersion")
         }
     }
 
@@ -3279,24 +6591,76 @@ pub mod user_pool_regional_configuration_attachment {
             SmsConfiguration { props }
         }
 
-        prop! {
-            /// `EumsSms`.
-            props, "EumsSms", eums_sms, set_eums_sms, get_eums_sms, Val<EumsSmsConfiguration>
+        /// `EumsSms`.
+        pub fn eums_sms(mut self, value: impl Into<Val<EumsSmsConfiguration>>) -> Self {
+            self.props.set("EumsSms", value.into());
+            self
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// Sets `EumsSms` in place: [`Self::eums_sms`] on a value held by `&mut`.
+        pub fn set_eums_sms(&mut self, value: impl Into<Val<EumsSmsConfiguration>>) -> &mut Self {
+            self.props.set("EumsSms", value.into());
+            self
         }
 
-        prop! {
-            /// `SnsCallerArn`.
-            props, "SnsCallerArn", sns_caller_arn, set_sns_caller_arn, get_sns_caller_arn, Val<String>
+        /// `EumsSms` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_eums_sms(&self) -> ::std::option::Option<Val<EumsSmsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EumsSms")
         }
 
-        prop! {
-            /// `SnsRegion`.
-            props, "SnsRegion", sns_region, set_sns_region, get_sns_region, Val<String>
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `SnsCallerArn`.
+        pub fn sns_caller_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SnsCallerArn", value.into());
+            self
+        }
+
+        /// Sets `SnsCallerArn` in place: [`Self::sns_caller_arn`] on a value held by `&mut`.
+        pub fn set_sns_caller_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SnsCallerArn", value.into());
+            self
+        }
+
+        /// `SnsCallerArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sns_caller_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SnsCallerArn")
+        }
+
+        /// `SnsRegion`.
+        pub fn sns_region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SnsRegion", value.into());
+            self
+        }
+
+        /// Sets `SnsRegion` in place: [`Self::sns_region`] on a value held by `&mut`.
+        pub fn set_sns_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SnsRegion", value.into());
+            self
+        }
+
+        /// `SnsRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sns_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SnsRegion")
         }
     }
 
@@ -3317,39 +6681,124 @@ pub mod user_pool_regional_configuration_attachment {
             EumsSmsConfiguration { props }
         }
 
-        prop! {
-            /// `CallerArn`.
-            props, "CallerArn", _, set_caller_arn, get_caller_arn, Val<String>
+        /// Sets `CallerArn`, which `new` took, in place.
+        pub fn set_caller_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CallerArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ConfigurationSetName`.
-            props, "ConfigurationSetName", configuration_set_name, set_configuration_set_name, get_configuration_set_name, Val<String>
+        /// `CallerArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_caller_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CallerArn")
         }
 
-        prop! {
-            /// `ExternalId`.
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// `ConfigurationSetName`.
+        pub fn configuration_set_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConfigurationSetName", value.into());
+            self
         }
 
-        prop! {
-            /// `InEntityId`.
-            props, "InEntityId", in_entity_id, set_in_entity_id, get_in_entity_id, Val<String>
+        /// Sets `ConfigurationSetName` in place: [`Self::configuration_set_name`] on a value held by `&mut`.
+        pub fn set_configuration_set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConfigurationSetName", value.into());
+            self
         }
 
-        prop! {
-            /// `InTemplateId`.
-            props, "InTemplateId", in_template_id, set_in_template_id, get_in_template_id, Val<String>
+        /// `ConfigurationSetName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_set_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationSetName")
         }
 
-        prop! {
-            /// `OriginationIdentity`.
-            props, "OriginationIdentity", origination_identity, set_origination_identity, get_origination_identity, Val<String>
+        /// `ExternalId`.
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`.
-            props, "Region", region, set_region, get_region, Val<String>
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `InEntityId`.
+        pub fn in_entity_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InEntityId", value.into());
+            self
+        }
+
+        /// Sets `InEntityId` in place: [`Self::in_entity_id`] on a value held by `&mut`.
+        pub fn set_in_entity_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InEntityId", value.into());
+            self
+        }
+
+        /// `InEntityId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_in_entity_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InEntityId")
+        }
+
+        /// `InTemplateId`.
+        pub fn in_template_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InTemplateId", value.into());
+            self
+        }
+
+        /// Sets `InTemplateId` in place: [`Self::in_template_id`] on a value held by `&mut`.
+        pub fn set_in_template_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InTemplateId", value.into());
+            self
+        }
+
+        /// `InTemplateId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_in_template_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InTemplateId")
+        }
+
+        /// `OriginationIdentity`.
+        pub fn origination_identity(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OriginationIdentity", value.into());
+            self
+        }
+
+        /// Sets `OriginationIdentity` in place: [`Self::origination_identity`] on a value held by `&mut`.
+        pub fn set_origination_identity(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OriginationIdentity", value.into());
+            self
+        }
+
+        /// `OriginationIdentity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origination_identity(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OriginationIdentity")
+        }
+
+        /// `Region`.
+        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
     }
 }
@@ -3376,19 +6825,46 @@ impl UserPoolReplica {
         UserPoolReplica { core }
     }
 
-    prop! {
-        /// `RegionName`.
-        core.props, "RegionName", _, set_region_name, get_region_name, Val<String>
+    /// Sets `RegionName`, which `new` took, in place.
+    pub fn set_region_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RegionName", value.into());
+        self
     }
 
-    prop! {
-        /// `UserPoolId`.
-        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
+    /// `RegionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_region_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RegionName")
     }
 
-    prop! {
-        /// `UserPoolTagsAtCreate`.
-        core.props, "UserPoolTagsAtCreate", user_pool_tags_at_create, set_user_pool_tags_at_create, get_user_pool_tags_at_create, Val<Map<String>>
+    /// Sets `UserPoolId`, which `new` took, in place.
+    pub fn set_user_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserPoolId", value.into());
+        self
+    }
+
+    /// `UserPoolId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_pool_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserPoolId")
+    }
+
+    /// `UserPoolTagsAtCreate`.
+    pub fn user_pool_tags_at_create(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("UserPoolTagsAtCreate", value.into());
+        self
+    }
+
+    /// Sets `UserPoolTagsAtCreate` in place: [`Self::user_pool_tags_at_create`] on a value held by `&mut`.
+    pub fn set_user_pool_tags_at_create(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("UserPoolTagsAtCreate", value.into());
+        self
+    }
+
+    /// `UserPoolTagsAtCreate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_pool_tags_at_create(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "UserPoolTagsAtCreate")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3427,24 +6903,58 @@ impl UserPoolResourceServer {
         UserPoolResourceServer { core }
     }
 
-    prop! {
-        /// `Identifier`.
-        core.props, "Identifier", _, set_identifier, get_identifier, Val<String>
+    /// Sets `Identifier`, which `new` took, in place.
+    pub fn set_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Identifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Identifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Identifier")
     }
 
-    prop! {
-        /// `Scopes`.
-        core.props, "Scopes", scopes, set_scopes, get_scopes, Val<List<user_pool_resource_server::ResourceServerScopeType>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `UserPoolId`.
-        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Scopes`.
+    pub fn scopes(mut self, value: impl Into<Val<List<user_pool_resource_server::ResourceServerScopeType>>>) -> Self {
+        self.core.props.set("Scopes", value.into());
+        self
+    }
+
+    /// Sets `Scopes` in place: [`Self::scopes`] on a value held by `&mut`.
+    pub fn set_scopes(&mut self, value: impl Into<Val<List<user_pool_resource_server::ResourceServerScopeType>>>) -> &mut Self {
+        self.core.props.set("Scopes", value.into());
+        self
+    }
+
+    /// `Scopes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scopes(&self) -> ::std::option::Option<Val<List<user_pool_resource_server::ResourceServerScopeType>>> {
+        crate::cfn::get_prop(&self.core.props, "Scopes")
+    }
+
+    /// Sets `UserPoolId`, which `new` took, in place.
+    pub fn set_user_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserPoolId", value.into());
+        self
+    }
+
+    /// `UserPoolId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_pool_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserPoolId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3480,14 +6990,28 @@ pub mod user_pool_resource_server {
             ResourceServerScopeType { props }
         }
 
-        prop! {
-            /// `ScopeDescription`.
-            props, "ScopeDescription", _, set_scope_description, get_scope_description, Val<String>
+        /// Sets `ScopeDescription`, which `new` took, in place.
+        pub fn set_scope_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScopeDescription", value.into());
+            self
         }
 
-        prop! {
-            /// `ScopeName`.
-            props, "ScopeName", _, set_scope_name, get_scope_name, Val<String>
+        /// `ScopeDescription` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScopeDescription")
+        }
+
+        /// Sets `ScopeName`, which `new` took, in place.
+        pub fn set_scope_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScopeName", value.into());
+            self
+        }
+
+        /// `ScopeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScopeName")
         }
     }
 }
@@ -3515,29 +7039,85 @@ impl UserPoolRiskConfigurationAttachment {
         UserPoolRiskConfigurationAttachment { core }
     }
 
-    prop! {
-        /// `AccountTakeoverRiskConfiguration`.
-        core.props, "AccountTakeoverRiskConfiguration", account_takeover_risk_configuration, set_account_takeover_risk_configuration, get_account_takeover_risk_configuration, Val<user_pool_risk_configuration_attachment::AccountTakeoverRiskConfigurationType>
+    /// `AccountTakeoverRiskConfiguration`.
+    pub fn account_takeover_risk_configuration(mut self, value: impl Into<Val<user_pool_risk_configuration_attachment::AccountTakeoverRiskConfigurationType>>) -> Self {
+        self.core.props.set("AccountTakeoverRiskConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ClientId`.
-        core.props, "ClientId", _, set_client_id, get_client_id, Val<String>
+    /// Sets `AccountTakeoverRiskConfiguration` in place: [`Self::account_takeover_risk_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_account_takeover_risk_configuration(&mut self, value: impl Into<Val<user_pool_risk_configuration_attachment::AccountTakeoverRiskConfigurationType>>) -> &mut Self {
+        self.core.props.set("AccountTakeoverRiskConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `CompromisedCredentialsRiskConfiguration`.
-        core.props, "CompromisedCredentialsRiskConfiguration", compromised_credentials_risk_configuration, set_compromised_credentials_risk_configuration, get_compromised_credentials_risk_configuration, Val<user_pool_risk_configuration_attachment::CompromisedCredentialsRiskConfigurationType>
+    /// `AccountTakeoverRiskConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_account_takeover_risk_configuration(&self) -> ::std::option::Option<Val<user_pool_risk_configuration_attachment::AccountTakeoverRiskConfigurationType>> {
+        crate::cfn::get_prop(&self.core.props, "AccountTakeoverRiskConfiguration")
     }
 
-    prop! {
-        /// `RiskExceptionConfiguration`.
-        core.props, "RiskExceptionConfiguration", risk_exception_configuration, set_risk_exception_configuration, get_risk_exception_configuration, Val<user_pool_risk_configuration_attachment::RiskExceptionConfigurationType>
+    /// Sets `ClientId`, which `new` took, in place.
+    pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientId", value.into());
+        self
     }
 
-    prop! {
-        /// `UserPoolId`.
-        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
+    /// `ClientId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientId")
+    }
+
+    /// `CompromisedCredentialsRiskConfiguration`.
+    pub fn compromised_credentials_risk_configuration(mut self, value: impl Into<Val<user_pool_risk_configuration_attachment::CompromisedCredentialsRiskConfigurationType>>) -> Self {
+        self.core.props.set("CompromisedCredentialsRiskConfiguration", value.into());
+        self
+    }
+
+    /// Sets `CompromisedCredentialsRiskConfiguration` in place: [`Self::compromised_credentials_risk_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_compromised_credentials_risk_configuration(&mut self, value: impl Into<Val<user_pool_risk_configuration_attachment::CompromisedCredentialsRiskConfigurationType>>) -> &mut Self {
+        self.core.props.set("CompromisedCredentialsRiskConfiguration", value.into());
+        self
+    }
+
+    /// `CompromisedCredentialsRiskConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compromised_credentials_risk_configuration(&self) -> ::std::option::Option<Val<user_pool_risk_configuration_attachment::CompromisedCredentialsRiskConfigurationType>> {
+        crate::cfn::get_prop(&self.core.props, "CompromisedCredentialsRiskConfiguration")
+    }
+
+    /// `RiskExceptionConfiguration`.
+    pub fn risk_exception_configuration(mut self, value: impl Into<Val<user_pool_risk_configuration_attachment::RiskExceptionConfigurationType>>) -> Self {
+        self.core.props.set("RiskExceptionConfiguration", value.into());
+        self
+    }
+
+    /// Sets `RiskExceptionConfiguration` in place: [`Self::risk_exception_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_risk_exception_configuration(&mut self, value: impl Into<Val<user_pool_risk_configuration_attachment::RiskExceptionConfigurationType>>) -> &mut Self {
+        self.core.props.set("RiskExceptionConfiguration", value.into());
+        self
+    }
+
+    /// `RiskExceptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_risk_exception_configuration(&self) -> ::std::option::Option<Val<user_pool_risk_configuration_attachment::RiskExceptionConfigurationType>> {
+        crate::cfn::get_prop(&self.core.props, "RiskExceptionConfiguration")
+    }
+
+    /// Sets `UserPoolId`, which `new` took, in place.
+    pub fn set_user_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserPoolId", value.into());
+        self
+    }
+
+    /// `UserPoolId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_pool_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserPoolId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3569,14 +7149,34 @@ pub mod user_pool_risk_configuration_attachment {
             AccountTakeoverRiskConfigurationType { props }
         }
 
-        prop! {
-            /// `Actions`.
-            props, "Actions", _, set_actions, get_actions, Val<AccountTakeoverActionsType>
+        /// Sets `Actions`, which `new` took, in place.
+        pub fn set_actions(&mut self, value: impl Into<Val<AccountTakeoverActionsType>>) -> &mut Self {
+            self.props.set("Actions", value.into());
+            self
         }
 
-        prop! {
-            /// `NotifyConfiguration`.
-            props, "NotifyConfiguration", notify_configuration, set_notify_configuration, get_notify_configuration, Val<NotifyConfigurationType>
+        /// `Actions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_actions(&self) -> ::std::option::Option<Val<AccountTakeoverActionsType>> {
+            crate::cfn::get_prop(&self.props, "Actions")
+        }
+
+        /// `NotifyConfiguration`.
+        pub fn notify_configuration(mut self, value: impl Into<Val<NotifyConfigurationType>>) -> Self {
+            self.props.set("NotifyConfiguration", value.into());
+            self
+        }
+
+        /// Sets `NotifyConfiguration` in place: [`Self::notify_configuration`] on a value held by `&mut`.
+        pub fn set_notify_configuration(&mut self, value: impl Into<Val<NotifyConfigurationType>>) -> &mut Self {
+            self.props.set("NotifyConfiguration", value.into());
+            self
+        }
+
+        /// `NotifyConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_notify_configuration(&self) -> ::std::option::Option<Val<NotifyConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "NotifyConfiguration")
         }
     }
 
@@ -3595,19 +7195,58 @@ pub mod user_pool_risk_configuration_attachment {
             AccountTakeoverActionsType { props }
         }
 
-        prop! {
-            /// `HighAction`.
-            props, "HighAction", high_action, set_high_action, get_high_action, Val<AccountTakeoverActionType>
+        /// `HighAction`.
+        pub fn high_action(mut self, value: impl Into<Val<AccountTakeoverActionType>>) -> Self {
+            self.props.set("HighAction", value.into());
+            self
         }
 
-        prop! {
-            /// `LowAction`.
-            props, "LowAction", low_action, set_low_action, get_low_action, Val<AccountTakeoverActionType>
+        /// Sets `HighAction` in place: [`Self::high_action`] on a value held by `&mut`.
+        pub fn set_high_action(&mut self, value: impl Into<Val<AccountTakeoverActionType>>) -> &mut Self {
+            self.props.set("HighAction", value.into());
+            self
         }
 
-        prop! {
-            /// `MediumAction`.
-            props, "MediumAction", medium_action, set_medium_action, get_medium_action, Val<AccountTakeoverActionType>
+        /// `HighAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_high_action(&self) -> ::std::option::Option<Val<AccountTakeoverActionType>> {
+            crate::cfn::get_prop(&self.props, "HighAction")
+        }
+
+        /// `LowAction`.
+        pub fn low_action(mut self, value: impl Into<Val<AccountTakeoverActionType>>) -> Self {
+            self.props.set("LowAction", value.into());
+            self
+        }
+
+        /// Sets `LowAction` in place: [`Self::low_action`] on a value held by `&mut`.
+        pub fn set_low_action(&mut self, value: impl Into<Val<AccountTakeoverActionType>>) -> &mut Self {
+            self.props.set("LowAction", value.into());
+            self
+        }
+
+        /// `LowAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_low_action(&self) -> ::std::option::Option<Val<AccountTakeoverActionType>> {
+            crate::cfn::get_prop(&self.props, "LowAction")
+        }
+
+        /// `MediumAction`.
+        pub fn medium_action(mut self, value: impl Into<Val<AccountTakeoverActionType>>) -> Self {
+            self.props.set("MediumAction", value.into());
+            self
+        }
+
+        /// Sets `MediumAction` in place: [`Self::medium_action`] on a value held by `&mut`.
+        pub fn set_medium_action(&mut self, value: impl Into<Val<AccountTakeoverActionType>>) -> &mut Self {
+            self.props.set("MediumAction", value.into());
+            self
+        }
+
+        /// `MediumAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_medium_action(&self) -> ::std::option::Option<Val<AccountTakeoverActionType>> {
+            crate::cfn::get_prop(&self.props, "MediumAction")
         }
     }
 
@@ -3630,14 +7269,28 @@ pub mod user_pool_risk_configuration_attachment {
             AccountTakeoverActionType { props }
         }
 
-        prop! {
-            /// `EventAction`.
-            props, "EventAction", _, set_event_action, get_event_action, Val<String>
+        /// Sets `EventAction`, which `new` took, in place.
+        pub fn set_event_action(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventAction", value.into());
+            self
         }
 
-        prop! {
-            /// `Notify`.
-            props, "Notify", _, set_notify, get_notify, Val<bool>
+        /// `EventAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_action(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventAction")
+        }
+
+        /// Sets `Notify`, which `new` took, in place.
+        pub fn set_notify(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Notify", value.into());
+            self
+        }
+
+        /// `Notify` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_notify(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Notify")
         }
     }
 
@@ -3658,34 +7311,106 @@ pub mod user_pool_risk_configuration_attachment {
             NotifyConfigurationType { props }
         }
 
-        prop! {
-            /// `SourceArn`.
-            props, "SourceArn", _, set_source_arn, get_source_arn, Val<String>
+        /// Sets `SourceArn`, which `new` took, in place.
+        pub fn set_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `BlockEmail`.
-            props, "BlockEmail", block_email, set_block_email, get_block_email, Val<NotifyEmailType>
+        /// `SourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceArn")
         }
 
-        prop! {
-            /// `From`.
-            props, "From", from_property, set_from_property, get_from_property, Val<String>
+        /// `BlockEmail`.
+        pub fn block_email(mut self, value: impl Into<Val<NotifyEmailType>>) -> Self {
+            self.props.set("BlockEmail", value.into());
+            self
         }
 
-        prop! {
-            /// `MfaEmail`.
-            props, "MfaEmail", mfa_email, set_mfa_email, get_mfa_email, Val<NotifyEmailType>
+        /// Sets `BlockEmail` in place: [`Self::block_email`] on a value held by `&mut`.
+        pub fn set_block_email(&mut self, value: impl Into<Val<NotifyEmailType>>) -> &mut Self {
+            self.props.set("BlockEmail", value.into());
+            self
         }
 
-        prop! {
-            /// `NoActionEmail`.
-            props, "NoActionEmail", no_action_email, set_no_action_email, get_no_action_email, Val<NotifyEmailType>
+        /// `BlockEmail` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block_email(&self) -> ::std::option::Option<Val<NotifyEmailType>> {
+            crate::cfn::get_prop(&self.props, "BlockEmail")
         }
 
-        prop! {
-            /// `ReplyTo`.
-            props, "ReplyTo", reply_to, set_reply_to, get_reply_to, Val<String>
+        /// `From`.
+        pub fn from_property(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("From", value.into());
+            self
+        }
+
+        /// Sets `From` in place: [`Self::from_property`] on a value held by `&mut`.
+        pub fn set_from_property(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("From", value.into());
+            self
+        }
+
+        /// `From` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_from_property(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "From")
+        }
+
+        /// `MfaEmail`.
+        pub fn mfa_email(mut self, value: impl Into<Val<NotifyEmailType>>) -> Self {
+            self.props.set("MfaEmail", value.into());
+            self
+        }
+
+        /// Sets `MfaEmail` in place: [`Self::mfa_email`] on a value held by `&mut`.
+        pub fn set_mfa_email(&mut self, value: impl Into<Val<NotifyEmailType>>) -> &mut Self {
+            self.props.set("MfaEmail", value.into());
+            self
+        }
+
+        /// `MfaEmail` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mfa_email(&self) -> ::std::option::Option<Val<NotifyEmailType>> {
+            crate::cfn::get_prop(&self.props, "MfaEmail")
+        }
+
+        /// `NoActionEmail`.
+        pub fn no_action_email(mut self, value: impl Into<Val<NotifyEmailType>>) -> Self {
+            self.props.set("NoActionEmail", value.into());
+            self
+        }
+
+        /// Sets `NoActionEmail` in place: [`Self::no_action_email`] on a value held by `&mut`.
+        pub fn set_no_action_email(&mut self, value: impl Into<Val<NotifyEmailType>>) -> &mut Self {
+            self.props.set("NoActionEmail", value.into());
+            self
+        }
+
+        /// `NoActionEmail` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_no_action_email(&self) -> ::std::option::Option<Val<NotifyEmailType>> {
+            crate::cfn::get_prop(&self.props, "NoActionEmail")
+        }
+
+        /// `ReplyTo`.
+        pub fn reply_to(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReplyTo", value.into());
+            self
+        }
+
+        /// Sets `ReplyTo` in place: [`Self::reply_to`] on a value held by `&mut`.
+        pub fn set_reply_to(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReplyTo", value.into());
+            self
+        }
+
+        /// `ReplyTo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reply_to(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReplyTo")
         }
     }
 
@@ -3706,19 +7431,52 @@ pub mod user_pool_risk_configuration_attachment {
             NotifyEmailType { props }
         }
 
-        prop! {
-            /// `Subject`.
-            props, "Subject", _, set_subject, get_subject, Val<String>
+        /// Sets `Subject`, which `new` took, in place.
+        pub fn set_subject(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Subject", value.into());
+            self
         }
 
-        prop! {
-            /// `HtmlBody`.
-            props, "HtmlBody", html_body, set_html_body, get_html_body, Val<String>
+        /// `Subject` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subject(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Subject")
         }
 
-        prop! {
-            /// `TextBody`.
-            props, "TextBody", text_body, set_text_body, get_text_body, Val<String>
+        /// `HtmlBody`.
+        pub fn html_body(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HtmlBody", value.into());
+            self
+        }
+
+        /// Sets `HtmlBody` in place: [`Self::html_body`] on a value held by `&mut`.
+        pub fn set_html_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HtmlBody", value.into());
+            self
+        }
+
+        /// `HtmlBody` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_html_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HtmlBody")
+        }
+
+        /// `TextBody`.
+        pub fn text_body(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TextBody", value.into());
+            self
+        }
+
+        /// Sets `TextBody` in place: [`Self::text_body`] on a value held by `&mut`.
+        pub fn set_text_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextBody", value.into());
+            self
+        }
+
+        /// `TextBody` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextBody")
         }
     }
 
@@ -3739,14 +7497,34 @@ pub mod user_pool_risk_configuration_attachment {
             CompromisedCredentialsRiskConfigurationType { props }
         }
 
-        prop! {
-            /// `Actions`.
-            props, "Actions", _, set_actions, get_actions, Val<CompromisedCredentialsActionsType>
+        /// Sets `Actions`, which `new` took, in place.
+        pub fn set_actions(&mut self, value: impl Into<Val<CompromisedCredentialsActionsType>>) -> &mut Self {
+            self.props.set("Actions", value.into());
+            self
         }
 
-        prop! {
-            /// `EventFilter`.
-            props, "EventFilter", event_filter, set_event_filter, get_event_filter, Val<List<String>>
+        /// `Actions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_actions(&self) -> ::std::option::Option<Val<CompromisedCredentialsActionsType>> {
+            crate::cfn::get_prop(&self.props, "Actions")
+        }
+
+        /// `EventFilter`.
+        pub fn event_filter(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("EventFilter", value.into());
+            self
+        }
+
+        /// Sets `EventFilter` in place: [`Self::event_filter`] on a value held by `&mut`.
+        pub fn set_event_filter(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EventFilter", value.into());
+            self
+        }
+
+        /// `EventFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_filter(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EventFilter")
         }
     }
 
@@ -3767,9 +7545,16 @@ pub mod user_pool_risk_configuration_attachment {
             CompromisedCredentialsActionsType { props }
         }
 
-        prop! {
-            /// `EventAction`.
-            props, "EventAction", _, set_event_action, get_event_action, Val<String>
+        /// Sets `EventAction`, which `new` took, in place.
+        pub fn set_event_action(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventAction", value.into());
+            self
+        }
+
+        /// `EventAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_action(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventAction")
         }
     }
 
@@ -3788,14 +7573,40 @@ pub mod user_pool_risk_configuration_attachment {
             RiskExceptionConfigurationType { props }
         }
 
-        prop! {
-            /// `BlockedIPRangeList`.
-            props, "BlockedIPRangeList", blocked_ip_range_list, set_blocked_ip_range_list, get_blocked_ip_range_list, Val<List<String>>
+        /// `BlockedIPRangeList`.
+        pub fn blocked_ip_range_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("BlockedIPRangeList", value.into());
+            self
         }
 
-        prop! {
-            /// `SkippedIPRangeList`.
-            props, "SkippedIPRangeList", skipped_ip_range_list, set_skipped_ip_range_list, get_skipped_ip_range_list, Val<List<String>>
+        /// Sets `BlockedIPRangeList` in place: [`Self::blocked_ip_range_list`] on a value held by `&mut`.
+        pub fn set_blocked_ip_range_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("BlockedIPRangeList", value.into());
+            self
+        }
+
+        /// `BlockedIPRangeList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_blocked_ip_range_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "BlockedIPRangeList")
+        }
+
+        /// `SkippedIPRangeList`.
+        pub fn skipped_ip_range_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SkippedIPRangeList", value.into());
+            self
+        }
+
+        /// Sets `SkippedIPRangeList` in place: [`Self::skipped_ip_range_list`] on a value held by `&mut`.
+        pub fn set_skipped_ip_range_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SkippedIPRangeList", value.into());
+            self
+        }
+
+        /// `SkippedIPRangeList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_skipped_ip_range_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SkippedIPRangeList")
         }
     }
 }
@@ -3823,19 +7634,46 @@ impl UserPoolUiCustomizationAttachment {
         UserPoolUiCustomizationAttachment { core }
     }
 
-    prop! {
-        /// `CSS`.
-        core.props, "CSS", css, set_css, get_css, Val<String>
+    /// `CSS`.
+    pub fn css(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CSS", value.into());
+        self
     }
 
-    prop! {
-        /// `ClientId`.
-        core.props, "ClientId", _, set_client_id, get_client_id, Val<String>
+    /// Sets `CSS` in place: [`Self::css`] on a value held by `&mut`.
+    pub fn set_css(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CSS", value.into());
+        self
     }
 
-    prop! {
-        /// `UserPoolId`.
-        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
+    /// `CSS` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_css(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CSS")
+    }
+
+    /// Sets `ClientId`, which `new` took, in place.
+    pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientId", value.into());
+        self
+    }
+
+    /// `ClientId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientId")
+    }
+
+    /// Sets `UserPoolId`, which `new` took, in place.
+    pub fn set_user_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserPoolId", value.into());
+        self
+    }
+
+    /// `UserPoolId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_pool_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserPoolId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3865,44 +7703,143 @@ impl UserPoolUser {
         UserPoolUser { core }
     }
 
-    prop! {
-        /// `ClientMetadata`.
-        core.props, "ClientMetadata", client_metadata, set_client_metadata, get_client_metadata, Val<Json>
+    /// `ClientMetadata`.
+    pub fn client_metadata(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("ClientMetadata", value.into());
+        self
     }
 
-    prop! {
-        /// `DesiredDeliveryMediums`.
-        core.props, "DesiredDeliveryMediums", desired_delivery_mediums, set_desired_delivery_mediums, get_desired_delivery_mediums, Val<List<String>>
+    /// Sets `ClientMetadata` in place: [`Self::client_metadata`] on a value held by `&mut`.
+    pub fn set_client_metadata(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("ClientMetadata", value.into());
+        self
     }
 
-    prop! {
-        /// `ForceAliasCreation`.
-        core.props, "ForceAliasCreation", force_alias_creation, set_force_alias_creation, get_force_alias_creation, Val<bool>
+    /// `ClientMetadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_metadata(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "ClientMetadata")
     }
 
-    prop! {
-        /// `MessageAction`.
-        core.props, "MessageAction", message_action, set_message_action, get_message_action, Val<String>
+    /// `DesiredDeliveryMediums`.
+    pub fn desired_delivery_mediums(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("DesiredDeliveryMediums", value.into());
+        self
     }
 
-    prop! {
-        /// `UserAttributes`.
-        core.props, "UserAttributes", user_attributes, set_user_attributes, get_user_attributes, Val<List<user_pool_user::AttributeType>>
+    /// Sets `DesiredDeliveryMediums` in place: [`Self::desired_delivery_mediums`] on a value held
+    /// by `&mut`.
+    pub fn set_desired_delivery_mediums(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("DesiredDeliveryMediums", value.into());
+        self
     }
 
-    prop! {
-        /// `UserPoolId`.
-        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
+    /// `DesiredDeliveryMediums` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_desired_delivery_mediums(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "DesiredDeliveryMediums")
     }
 
-    prop! {
-        /// `Username`.
-        core.props, "Username", username, set_username, get_username, Val<String>
+    /// `ForceAliasCreation`.
+    pub fn force_alias_creation(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ForceAliasCreation", value.into());
+        self
     }
 
-    prop! {
-        /// `ValidationData`.
-        core.props, "ValidationData", validation_data, set_validation_data, get_validation_data, Val<List<user_pool_user::AttributeType>>
+    /// Sets `ForceAliasCreation` in place: [`Self::force_alias_creation`] on a value held by `&mut`.
+    pub fn set_force_alias_creation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ForceAliasCreation", value.into());
+        self
+    }
+
+    /// `ForceAliasCreation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_force_alias_creation(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ForceAliasCreation")
+    }
+
+    /// `MessageAction`.
+    pub fn message_action(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MessageAction", value.into());
+        self
+    }
+
+    /// Sets `MessageAction` in place: [`Self::message_action`] on a value held by `&mut`.
+    pub fn set_message_action(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MessageAction", value.into());
+        self
+    }
+
+    /// `MessageAction` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_message_action(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MessageAction")
+    }
+
+    /// `UserAttributes`.
+    pub fn user_attributes(mut self, value: impl Into<Val<List<user_pool_user::AttributeType>>>) -> Self {
+        self.core.props.set("UserAttributes", value.into());
+        self
+    }
+
+    /// Sets `UserAttributes` in place: [`Self::user_attributes`] on a value held by `&mut`.
+    pub fn set_user_attributes(&mut self, value: impl Into<Val<List<user_pool_user::AttributeType>>>) -> &mut Self {
+        self.core.props.set("UserAttributes", value.into());
+        self
+    }
+
+    /// `UserAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_attributes(&self) -> ::std::option::Option<Val<List<user_pool_user::AttributeType>>> {
+        crate::cfn::get_prop(&self.core.props, "UserAttributes")
+    }
+
+    /// Sets `UserPoolId`, which `new` took, in place.
+    pub fn set_user_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserPoolId", value.into());
+        self
+    }
+
+    /// `UserPoolId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_pool_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserPoolId")
+    }
+
+    /// `Username`.
+    pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Username", value.into());
+        self
+    }
+
+    /// Sets `Username` in place: [`Self::username`] on a value held by `&mut`.
+    pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Username", value.into());
+        self
+    }
+
+    /// `Username` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Username")
+    }
+
+    /// `ValidationData`.
+    pub fn validation_data(mut self, value: impl Into<Val<List<user_pool_user::AttributeType>>>) -> Self {
+        self.core.props.set("ValidationData", value.into());
+        self
+    }
+
+    /// Sets `ValidationData` in place: [`Self::validation_data`] on a value held by `&mut`.
+    pub fn set_validation_data(&mut self, value: impl Into<Val<List<user_pool_user::AttributeType>>>) -> &mut Self {
+        self.core.props.set("ValidationData", value.into());
+        self
+    }
+
+    /// `ValidationData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_validation_data(&self) -> ::std::option::Option<Val<List<user_pool_user::AttributeType>>> {
+        crate::cfn::get_prop(&self.core.props, "ValidationData")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3931,14 +7868,40 @@ pub mod user_pool_user {
             AttributeType { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 }
@@ -3972,19 +7935,40 @@ impl UserPoolUserToGroupAttachment {
         UserPoolUserToGroupAttachment { core }
     }
 
-    prop! {
-        /// `GroupName`.
-        core.props, "GroupName", _, set_group_name, get_group_name, Val<String>
+    /// Sets `GroupName`, which `new` took, in place.
+    pub fn set_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `UserPoolId`.
-        core.props, "UserPoolId", _, set_user_pool_id, get_user_pool_id, Val<String>
+    /// `GroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GroupName")
     }
 
-    prop! {
-        /// `Username`.
-        core.props, "Username", _, set_username, get_username, Val<String>
+    /// Sets `UserPoolId`, which `new` took, in place.
+    pub fn set_user_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserPoolId", value.into());
+        self
+    }
+
+    /// `UserPoolId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_pool_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserPoolId")
+    }
+
+    /// Sets `Username`, which `new` took, in place.
+    pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Username", value.into());
+        self
+    }
+
+    /// `Username` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Username")
     }
 
     /// `Ref`: the resource's identifier.

@@ -53,64 +53,196 @@ impl DocumentClassifier {
         DocumentClassifier { core }
     }
 
-    prop! {
-        /// `DataAccessRoleArn`.
-        core.props, "DataAccessRoleArn", _, set_data_access_role_arn, get_data_access_role_arn, Val<String>
+    /// Sets `DataAccessRoleArn`, which `new` took, in place.
+    pub fn set_data_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataAccessRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DocumentClassifierName`.
-        core.props, "DocumentClassifierName", _, set_document_classifier_name, get_document_classifier_name, Val<String>
+    /// `DataAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataAccessRoleArn")
     }
 
-    prop! {
-        /// `InputDataConfig`.
-        core.props, "InputDataConfig", _, set_input_data_config, get_input_data_config, Val<document_classifier::DocumentClassifierInputDataConfig>
+    /// Sets `DocumentClassifierName`, which `new` took, in place.
+    pub fn set_document_classifier_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DocumentClassifierName", value.into());
+        self
     }
 
-    prop! {
-        /// `LanguageCode`.
-        core.props, "LanguageCode", _, set_language_code, get_language_code, Val<document_classifier::LanguageCode>
+    /// `DocumentClassifierName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_document_classifier_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DocumentClassifierName")
     }
 
-    prop! {
-        /// `Mode`.
-        core.props, "Mode", mode, set_mode, get_mode, Val<document_classifier::Mode>
+    /// Sets `InputDataConfig`, which `new` took, in place.
+    pub fn set_input_data_config(&mut self, value: impl Into<Val<document_classifier::DocumentClassifierInputDataConfig>>) -> &mut Self {
+        self.core.props.set("InputDataConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `ModelKmsKeyId`.
-        core.props, "ModelKmsKeyId", model_kms_key_id, set_model_kms_key_id, get_model_kms_key_id, Val<String>
+    /// `InputDataConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_input_data_config(&self) -> ::std::option::Option<Val<document_classifier::DocumentClassifierInputDataConfig>> {
+        crate::cfn::get_prop(&self.core.props, "InputDataConfig")
     }
 
-    prop! {
-        /// `ModelPolicy`.
-        core.props, "ModelPolicy", model_policy, set_model_policy, get_model_policy, Val<String>
+    /// Sets `LanguageCode`, which `new` took, in place.
+    pub fn set_language_code(&mut self, value: impl Into<Val<document_classifier::LanguageCode>>) -> &mut Self {
+        self.core.props.set("LanguageCode", value.into());
+        self
     }
 
-    prop! {
-        /// `OutputDataConfig`.
-        core.props, "OutputDataConfig", output_data_config, set_output_data_config, get_output_data_config, Val<document_classifier::DocumentClassifierOutputDataConfig>
+    /// `LanguageCode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_language_code(&self) -> ::std::option::Option<Val<document_classifier::LanguageCode>> {
+        crate::cfn::get_prop(&self.core.props, "LanguageCode")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Mode`.
+    pub fn mode(mut self, value: impl Into<Val<document_classifier::Mode>>) -> Self {
+        self.core.props.set("Mode", value.into());
+        self
     }
 
-    prop! {
-        /// `VersionName`.
-        core.props, "VersionName", version_name, set_version_name, get_version_name, Val<String>
+    /// Sets `Mode` in place: [`Self::mode`] on a value held by `&mut`.
+    pub fn set_mode(&mut self, value: impl Into<Val<document_classifier::Mode>>) -> &mut Self {
+        self.core.props.set("Mode", value.into());
+        self
     }
 
-    prop! {
-        /// `VolumeKmsKeyId`.
-        core.props, "VolumeKmsKeyId", volume_kms_key_id, set_volume_kms_key_id, get_volume_kms_key_id, Val<String>
+    /// `Mode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mode(&self) -> ::std::option::Option<Val<document_classifier::Mode>> {
+        crate::cfn::get_prop(&self.core.props, "Mode")
     }
 
-    prop! {
-        /// `VpcConfig`.
-        core.props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<document_classifier::VpcConfig>
+    /// `ModelKmsKeyId`.
+    pub fn model_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ModelKmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `ModelKmsKeyId` in place: [`Self::model_kms_key_id`] on a value held by `&mut`.
+    pub fn set_model_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ModelKmsKeyId", value.into());
+        self
+    }
+
+    /// `ModelKmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_model_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ModelKmsKeyId")
+    }
+
+    /// `ModelPolicy`.
+    pub fn model_policy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ModelPolicy", value.into());
+        self
+    }
+
+    /// Sets `ModelPolicy` in place: [`Self::model_policy`] on a value held by `&mut`.
+    pub fn set_model_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ModelPolicy", value.into());
+        self
+    }
+
+    /// `ModelPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_model_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ModelPolicy")
+    }
+
+    /// `OutputDataConfig`.
+    pub fn output_data_config(mut self, value: impl Into<Val<document_classifier::DocumentClassifierOutputDataConfig>>) -> Self {
+        self.core.props.set("OutputDataConfig", value.into());
+        self
+    }
+
+    /// Sets `OutputDataConfig` in place: [`Self::output_data_config`] on a value held by `&mut`.
+    pub fn set_output_data_config(&mut self, value: impl Into<Val<document_classifier::DocumentClassifierOutputDataConfig>>) -> &mut Self {
+        self.core.props.set("OutputDataConfig", value.into());
+        self
+    }
+
+    /// `OutputDataConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_output_data_config(&self) -> ::std::option::Option<Val<document_classifier::DocumentClassifierOutputDataConfig>> {
+        crate::cfn::get_prop(&self.core.props, "OutputDataConfig")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VersionName`.
+    pub fn version_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VersionName", value.into());
+        self
+    }
+
+    /// Sets `VersionName` in place: [`Self::version_name`] on a value held by `&mut`.
+    pub fn set_version_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VersionName", value.into());
+        self
+    }
+
+    /// `VersionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VersionName")
+    }
+
+    /// `VolumeKmsKeyId`.
+    pub fn volume_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VolumeKmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `VolumeKmsKeyId` in place: [`Self::volume_kms_key_id`] on a value held by `&mut`.
+    pub fn set_volume_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VolumeKmsKeyId", value.into());
+        self
+    }
+
+    /// `VolumeKmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_volume_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VolumeKmsKeyId")
+    }
+
+    /// `VpcConfig`.
+    pub fn vpc_config(mut self, value: impl Into<Val<document_classifier::VpcConfig>>) -> Self {
+        self.core.props.set("VpcConfig", value.into());
+        self
+    }
+
+    /// Sets `VpcConfig` in place: [`Self::vpc_config`] on a value held by `&mut`.
+    pub fn set_vpc_config(&mut self, value: impl Into<Val<document_classifier::VpcConfig>>) -> &mut Self {
+        self.core.props.set("VpcConfig", value.into());
+        self
+    }
+
+    /// `VpcConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_config(&self) -> ::std::option::Option<Val<document_classifier::VpcConfig>> {
+        crate::cfn::get_prop(&self.core.props, "VpcConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -146,44 +278,148 @@ pub mod document_classifier {
             DocumentClassifierInputDataConfig { props }
         }
 
-        prop! {
-            /// `AugmentedManifests`.
-            props, "AugmentedManifests", augmented_manifests, set_augmented_manifests, get_augmented_manifests, Val<List<AugmentedManifestsListItem>>
+        /// `AugmentedManifests`.
+        pub fn augmented_manifests(mut self, value: impl Into<Val<List<AugmentedManifestsListItem>>>) -> Self {
+            self.props.set("AugmentedManifests", value.into());
+            self
         }
 
-        prop! {
-            /// `DataFormat`.
-            props, "DataFormat", data_format, set_data_format, get_data_format, Val<DocumentClassifierInputDataConfigDataFormat>
+        /// Sets `AugmentedManifests` in place: [`Self::augmented_manifests`] on a value held by `&mut`.
+        pub fn set_augmented_manifests(&mut self, value: impl Into<Val<List<AugmentedManifestsListItem>>>) -> &mut Self {
+            self.props.set("AugmentedManifests", value.into());
+            self
         }
 
-        prop! {
-            /// `DocumentReaderConfig`.
-            props, "DocumentReaderConfig", document_reader_config, set_document_reader_config, get_document_reader_config, Val<DocumentReaderConfig>
+        /// `AugmentedManifests` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_augmented_manifests(&self) -> ::std::option::Option<Val<List<AugmentedManifestsListItem>>> {
+            crate::cfn::get_prop(&self.props, "AugmentedManifests")
         }
 
-        prop! {
-            /// `DocumentType`.
-            props, "DocumentType", document_type, set_document_type, get_document_type, Val<DocumentClassifierInputDataConfigDocumentType>
+        /// `DataFormat`.
+        pub fn data_format(mut self, value: impl Into<Val<DocumentClassifierInputDataConfigDataFormat>>) -> Self {
+            self.props.set("DataFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `Documents`.
-            props, "Documents", documents, set_documents, get_documents, Val<DocumentClassifierDocuments>
+        /// Sets `DataFormat` in place: [`Self::data_format`] on a value held by `&mut`.
+        pub fn set_data_format(&mut self, value: impl Into<Val<DocumentClassifierInputDataConfigDataFormat>>) -> &mut Self {
+            self.props.set("DataFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `LabelDelimiter`.
-            props, "LabelDelimiter", label_delimiter, set_label_delimiter, get_label_delimiter, Val<String>
+        /// `DataFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_format(&self) -> ::std::option::Option<Val<DocumentClassifierInputDataConfigDataFormat>> {
+            crate::cfn::get_prop(&self.props, "DataFormat")
         }
 
-        prop! {
-            /// `S3Uri`.
-            props, "S3Uri", s3_uri, set_s3_uri, get_s3_uri, Val<String>
+        /// `DocumentReaderConfig`.
+        pub fn document_reader_config(mut self, value: impl Into<Val<DocumentReaderConfig>>) -> Self {
+            self.props.set("DocumentReaderConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `TestS3Uri`.
-            props, "TestS3Uri", test_s3_uri, set_test_s3_uri, get_test_s3_uri, Val<String>
+        /// Sets `DocumentReaderConfig` in place: [`Self::document_reader_config`] on a value held by `&mut`.
+        pub fn set_document_reader_config(&mut self, value: impl Into<Val<DocumentReaderConfig>>) -> &mut Self {
+            self.props.set("DocumentReaderConfig", value.into());
+            self
+        }
+
+        /// `DocumentReaderConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_reader_config(&self) -> ::std::option::Option<Val<DocumentReaderConfig>> {
+            crate::cfn::get_prop(&self.props, "DocumentReaderConfig")
+        }
+
+        /// `DocumentType`.
+        pub fn document_type(mut self, value: impl Into<Val<DocumentClassifierInputDataConfigDocumentType>>) -> Self {
+            self.props.set("DocumentType", value.into());
+            self
+        }
+
+        /// Sets `DocumentType` in place: [`Self::document_type`] on a value held by `&mut`.
+        pub fn set_document_type(&mut self, value: impl Into<Val<DocumentClassifierInputDataConfigDocumentType>>) -> &mut Self {
+            self.props.set("DocumentType", value.into());
+            self
+        }
+
+        /// `DocumentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_type(&self) -> ::std::option::Option<Val<DocumentClassifierInputDataConfigDocumentType>> {
+            crate::cfn::get_prop(&self.props, "DocumentType")
+        }
+
+        /// `Documents`.
+        pub fn documents(mut self, value: impl Into<Val<DocumentClassifierDocuments>>) -> Self {
+            self.props.set("Documents", value.into());
+            self
+        }
+
+        /// Sets `Documents` in place: [`Self::documents`] on a value held by `&mut`.
+        pub fn set_documents(&mut self, value: impl Into<Val<DocumentClassifierDocuments>>) -> &mut Self {
+            self.props.set("Documents", value.into());
+            self
+        }
+
+        /// `Documents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_documents(&self) -> ::std::option::Option<Val<DocumentClassifierDocuments>> {
+            crate::cfn::get_prop(&self.props, "Documents")
+        }
+
+        /// `LabelDelimiter`.
+        pub fn label_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LabelDelimiter", value.into());
+            self
+        }
+
+        /// Sets `LabelDelimiter` in place: [`Self::label_delimiter`] on a value held by `&mut`.
+        pub fn set_label_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LabelDelimiter", value.into());
+            self
+        }
+
+        /// `LabelDelimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LabelDelimiter")
+        }
+
+        /// `S3Uri`.
+        pub fn s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3Uri", value.into());
+            self
+        }
+
+        /// Sets `S3Uri` in place: [`Self::s3_uri`] on a value held by `&mut`.
+        pub fn set_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Uri", value.into());
+            self
+        }
+
+        /// `S3Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Uri")
+        }
+
+        /// `TestS3Uri`.
+        pub fn test_s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TestS3Uri", value.into());
+            self
+        }
+
+        /// Sets `TestS3Uri` in place: [`Self::test_s3_uri`] on a value held by `&mut`.
+        pub fn set_test_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TestS3Uri", value.into());
+            self
+        }
+
+        /// `TestS3Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_test_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TestS3Uri")
         }
     }
 
@@ -209,19 +445,46 @@ pub mod document_classifier {
             AugmentedManifestsListItem { props }
         }
 
-        prop! {
-            /// `AttributeNames`.
-            props, "AttributeNames", _, set_attribute_names, get_attribute_names, Val<List<String>>
+        /// Sets `AttributeNames`, which `new` took, in place.
+        pub fn set_attribute_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AttributeNames", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Uri`.
-            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        /// `AttributeNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AttributeNames")
         }
 
-        prop! {
-            /// `Split`.
-            props, "Split", split, set_split, get_split, Val<AugmentedManifestsListItemSplit>
+        /// Sets `S3Uri`, which `new` took, in place.
+        pub fn set_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Uri", value.into());
+            self
+        }
+
+        /// `S3Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Uri")
+        }
+
+        /// `Split`.
+        pub fn split(mut self, value: impl Into<Val<AugmentedManifestsListItemSplit>>) -> Self {
+            self.props.set("Split", value.into());
+            self
+        }
+
+        /// Sets `Split` in place: [`Self::split`] on a value held by `&mut`.
+        pub fn set_split(&mut self, value: impl Into<Val<AugmentedManifestsListItemSplit>>) -> &mut Self {
+            self.props.set("Split", value.into());
+            self
+        }
+
+        /// `Split` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_split(&self) -> ::std::option::Option<Val<AugmentedManifestsListItemSplit>> {
+            crate::cfn::get_prop(&self.props, "Split")
         }
     }
 
@@ -270,19 +533,52 @@ pub mod document_classifier {
             DocumentReaderConfig { props }
         }
 
-        prop! {
-            /// `DocumentReadAction`.
-            props, "DocumentReadAction", _, set_document_read_action, get_document_read_action, Val<DocumentReaderConfigDocumentReadAction>
+        /// Sets `DocumentReadAction`, which `new` took, in place.
+        pub fn set_document_read_action(&mut self, value: impl Into<Val<DocumentReaderConfigDocumentReadAction>>) -> &mut Self {
+            self.props.set("DocumentReadAction", value.into());
+            self
         }
 
-        prop! {
-            /// `DocumentReadMode`.
-            props, "DocumentReadMode", document_read_mode, set_document_read_mode, get_document_read_mode, Val<DocumentReaderConfigDocumentReadMode>
+        /// `DocumentReadAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_read_action(&self) -> ::std::option::Option<Val<DocumentReaderConfigDocumentReadAction>> {
+            crate::cfn::get_prop(&self.props, "DocumentReadAction")
         }
 
-        prop! {
-            /// `FeatureTypes`.
-            props, "FeatureTypes", feature_types, set_feature_types, get_feature_types, Val<List<DocumentReaderConfigFeatureTypes>>
+        /// `DocumentReadMode`.
+        pub fn document_read_mode(mut self, value: impl Into<Val<DocumentReaderConfigDocumentReadMode>>) -> Self {
+            self.props.set("DocumentReadMode", value.into());
+            self
+        }
+
+        /// Sets `DocumentReadMode` in place: [`Self::document_read_mode`] on a value held by `&mut`.
+        pub fn set_document_read_mode(&mut self, value: impl Into<Val<DocumentReaderConfigDocumentReadMode>>) -> &mut Self {
+            self.props.set("DocumentReadMode", value.into());
+            self
+        }
+
+        /// `DocumentReadMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_read_mode(&self) -> ::std::option::Option<Val<DocumentReaderConfigDocumentReadMode>> {
+            crate::cfn::get_prop(&self.props, "DocumentReadMode")
+        }
+
+        /// `FeatureTypes`.
+        pub fn feature_types(mut self, value: impl Into<Val<List<DocumentReaderConfigFeatureTypes>>>) -> Self {
+            self.props.set("FeatureTypes", value.into());
+            self
+        }
+
+        /// Sets `FeatureTypes` in place: [`Self::feature_types`] on a value held by `&mut`.
+        pub fn set_feature_types(&mut self, value: impl Into<Val<List<DocumentReaderConfigFeatureTypes>>>) -> &mut Self {
+            self.props.set("FeatureTypes", value.into());
+            self
+        }
+
+        /// `FeatureTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_feature_types(&self) -> ::std::option::Option<Val<List<DocumentReaderConfigFeatureTypes>>> {
+            crate::cfn::get_prop(&self.props, "FeatureTypes")
         }
     }
 
@@ -355,14 +651,34 @@ pub mod document_classifier {
             DocumentClassifierDocuments { props }
         }
 
-        prop! {
-            /// `S3Uri`.
-            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        /// Sets `S3Uri`, which `new` took, in place.
+        pub fn set_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Uri", value.into());
+            self
         }
 
-        prop! {
-            /// `TestS3Uri`.
-            props, "TestS3Uri", test_s3_uri, set_test_s3_uri, get_test_s3_uri, Val<String>
+        /// `S3Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Uri")
+        }
+
+        /// `TestS3Uri`.
+        pub fn test_s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TestS3Uri", value.into());
+            self
+        }
+
+        /// Sets `TestS3Uri` in place: [`Self::test_s3_uri`] on a value held by `&mut`.
+        pub fn set_test_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TestS3Uri", value.into());
+            self
+        }
+
+        /// `TestS3Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_test_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TestS3Uri")
         }
     }
 
@@ -419,14 +735,40 @@ pub mod document_classifier {
             DocumentClassifierOutputDataConfig { props }
         }
 
-        prop! {
-            /// `KmsKeyId`.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `KmsKeyId`.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Uri`.
-            props, "S3Uri", s3_uri, set_s3_uri, get_s3_uri, Val<String>
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
+        }
+
+        /// `S3Uri`.
+        pub fn s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3Uri", value.into());
+            self
+        }
+
+        /// Sets `S3Uri` in place: [`Self::s3_uri`] on a value held by `&mut`.
+        pub fn set_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Uri", value.into());
+            self
+        }
+
+        /// `S3Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Uri")
         }
     }
 
@@ -452,14 +794,28 @@ pub mod document_classifier {
             VpcConfig { props }
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `SecurityGroupIds`, which `new` took, in place.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `Subnets`.
-            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// Sets `Subnets`, which `new` took, in place.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
         }
     }
 }
@@ -497,27 +853,58 @@ impl DocumentClassifierEndpoint {
         DocumentClassifierEndpoint { core }
     }
 
-    prop! {
-        /// `DesiredInferenceUnits`: The desired number of inference units to be used by the model.
-        /// Each inference unit represents throughput of 100 characters per second.
-        core.props, "DesiredInferenceUnits", _, set_desired_inference_units, get_desired_inference_units, Val<i64>
+    /// Sets `DesiredInferenceUnits`, which `new` took, in place.
+    pub fn set_desired_inference_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DesiredInferenceUnits", value.into());
+        self
     }
 
-    prop! {
-        /// `EndpointName`: The name of the endpoint. The name must be unique within the AWS Region
-        /// and account.
-        core.props, "EndpointName", _, set_endpoint_name, get_endpoint_name, Val<String>
+    /// `DesiredInferenceUnits` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_desired_inference_units(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DesiredInferenceUnits")
     }
 
-    prop! {
-        /// `ModelArn`: The Amazon Resource Name (ARN) of the document classifier model to which the
-        /// endpoint is attached.
-        core.props, "ModelArn", _, set_model_arn, get_model_arn, Val<String>
+    /// Sets `EndpointName`, which `new` took, in place.
+    pub fn set_endpoint_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EndpointName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags associated with the endpoint being created.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EndpointName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointName")
+    }
+
+    /// Sets `ModelArn`, which `new` took, in place.
+    pub fn set_model_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ModelArn", value.into());
+        self
+    }
+
+    /// `ModelArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_model_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ModelArn")
+    }
+
+    /// `Tags`: Tags associated with the endpoint being created.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -587,62 +974,164 @@ impl EntityRecognizer {
         EntityRecognizer { core }
     }
 
-    prop! {
-        /// `DataAccessRoleArn`: The Amazon Resource Name (ARN) of the IAM role that grants Amazon
-        /// Comprehend read access to your input data.
-        core.props, "DataAccessRoleArn", _, set_data_access_role_arn, get_data_access_role_arn, Val<String>
+    /// Sets `DataAccessRoleArn`, which `new` took, in place.
+    pub fn set_data_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataAccessRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `InputDataConfig`: Specifies the format and location of the input data. The S3 bucket
-        /// containing the input data must be located in the same Region as the entity recognizer
-        /// being created.
-        core.props, "InputDataConfig", _, set_input_data_config, get_input_data_config, Val<entity_recognizer::EntityRecognizerInputDataConfig>
+    /// `DataAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataAccessRoleArn")
     }
 
-    prop! {
-        /// `LanguageCode`: The language of the input documents. All documents must be in the same
-        /// language.
-        core.props, "LanguageCode", _, set_language_code, get_language_code, Val<entity_recognizer::LanguageCode>
+    /// Sets `InputDataConfig`, which `new` took, in place.
+    pub fn set_input_data_config(&mut self, value: impl Into<Val<entity_recognizer::EntityRecognizerInputDataConfig>>) -> &mut Self {
+        self.core.props.set("InputDataConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `ModelKmsKeyId`: ID for the AWS KMS key that Amazon Comprehend uses to encrypt trained
-        /// custom models.
-        core.props, "ModelKmsKeyId", model_kms_key_id, set_model_kms_key_id, get_model_kms_key_id, Val<String>
+    /// `InputDataConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_input_data_config(&self) -> ::std::option::Option<Val<entity_recognizer::EntityRecognizerInputDataConfig>> {
+        crate::cfn::get_prop(&self.core.props, "InputDataConfig")
     }
 
-    prop! {
-        /// `ModelPolicy`: The JSON resource-based policy to attach to your custom entity recognizer
-        /// model.
-        core.props, "ModelPolicy", model_policy, set_model_policy, get_model_policy, Val<String>
+    /// Sets `LanguageCode`, which `new` took, in place.
+    pub fn set_language_code(&mut self, value: impl Into<Val<entity_recognizer::LanguageCode>>) -> &mut Self {
+        self.core.props.set("LanguageCode", value.into());
+        self
     }
 
-    prop! {
-        /// `RecognizerName`: The name given to the entity recognizer.
-        core.props, "RecognizerName", _, set_recognizer_name, get_recognizer_name, Val<String>
+    /// `LanguageCode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_language_code(&self) -> ::std::option::Option<Val<entity_recognizer::LanguageCode>> {
+        crate::cfn::get_prop(&self.core.props, "LanguageCode")
     }
 
-    prop! {
-        /// `Tags`: Tags to associate with the entity recognizer.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ModelKmsKeyId`: ID for the AWS KMS key that Amazon Comprehend uses to encrypt trained
+    /// custom models.
+    pub fn model_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ModelKmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `VersionName`: The version name given to the entity recognizer.
-        core.props, "VersionName", version_name, set_version_name, get_version_name, Val<String>
+    /// Sets `ModelKmsKeyId` in place: [`Self::model_kms_key_id`] on a value held by `&mut`.
+    pub fn set_model_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ModelKmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `VolumeKmsKeyId`: ID for the AWS KMS key that Amazon Comprehend uses to encrypt data on
-        /// the storage volume attached to the ML compute instance(s).
-        core.props, "VolumeKmsKeyId", volume_kms_key_id, set_volume_kms_key_id, get_volume_kms_key_id, Val<String>
+    /// `ModelKmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_model_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ModelKmsKeyId")
     }
 
-    prop! {
-        /// `VpcConfig`: Configuration parameters for an optional private VPC containing the
-        /// resources you are using for your custom entity recognizer.
-        core.props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<entity_recognizer::VpcConfig>
+    /// `ModelPolicy`: The JSON resource-based policy to attach to your custom entity recognizer
+    /// model.
+    pub fn model_policy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ModelPolicy", value.into());
+        self
+    }
+
+    /// Sets `ModelPolicy` in place: [`Self::model_policy`] on a value held by `&mut`.
+    pub fn set_model_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ModelPolicy", value.into());
+        self
+    }
+
+    /// `ModelPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_model_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ModelPolicy")
+    }
+
+    /// Sets `RecognizerName`, which `new` took, in place.
+    pub fn set_recognizer_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RecognizerName", value.into());
+        self
+    }
+
+    /// `RecognizerName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recognizer_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RecognizerName")
+    }
+
+    /// `Tags`: Tags to associate with the entity recognizer.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VersionName`: The version name given to the entity recognizer.
+    pub fn version_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VersionName", value.into());
+        self
+    }
+
+    /// Sets `VersionName` in place: [`Self::version_name`] on a value held by `&mut`.
+    pub fn set_version_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VersionName", value.into());
+        self
+    }
+
+    /// `VersionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VersionName")
+    }
+
+    /// `VolumeKmsKeyId`: ID for the AWS KMS key that Amazon Comprehend uses to encrypt data on the
+    /// storage volume attached to the ML compute instance(s).
+    pub fn volume_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VolumeKmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `VolumeKmsKeyId` in place: [`Self::volume_kms_key_id`] on a value held by `&mut`.
+    pub fn set_volume_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VolumeKmsKeyId", value.into());
+        self
+    }
+
+    /// `VolumeKmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_volume_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VolumeKmsKeyId")
+    }
+
+    /// `VpcConfig`: Configuration parameters for an optional private VPC containing the resources
+    /// you are using for your custom entity recognizer.
+    pub fn vpc_config(mut self, value: impl Into<Val<entity_recognizer::VpcConfig>>) -> Self {
+        self.core.props.set("VpcConfig", value.into());
+        self
+    }
+
+    /// Sets `VpcConfig` in place: [`Self::vpc_config`] on a value held by `&mut`.
+    pub fn set_vpc_config(&mut self, value: impl Into<Val<entity_recognizer::VpcConfig>>) -> &mut Self {
+        self.core.props.set("VpcConfig", value.into());
+        self
+    }
+
+    /// `VpcConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_config(&self) -> ::std::option::Option<Val<entity_recognizer::VpcConfig>> {
+        crate::cfn::get_prop(&self.core.props, "VpcConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -681,35 +1170,107 @@ pub mod entity_recognizer {
             EntityRecognizerInputDataConfig { props }
         }
 
-        prop! {
-            /// `EntityTypes`: The entity types in the labeled training data.
-            props, "EntityTypes", _, set_entity_types, get_entity_types, Val<List<EntityTypesListItem>>
+        /// Sets `EntityTypes`, which `new` took, in place.
+        pub fn set_entity_types(&mut self, value: impl Into<Val<List<EntityTypesListItem>>>) -> &mut Self {
+            self.props.set("EntityTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `Annotations`: The S3 location of the CSV file that annotates your training documents.
-            props, "Annotations", annotations, set_annotations, get_annotations, Val<EntityRecognizerAnnotations>
+        /// `EntityTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entity_types(&self) -> ::std::option::Option<Val<List<EntityTypesListItem>>> {
+            crate::cfn::get_prop(&self.props, "EntityTypes")
         }
 
-        prop! {
-            /// `AugmentedManifests`: A list of augmented manifest files that provide training data for
-            /// a custom model.
-            props, "AugmentedManifests", augmented_manifests, set_augmented_manifests, get_augmented_manifests, Val<List<AugmentedManifestsListItem>>
+        /// `Annotations`: The S3 location of the CSV file that annotates your training documents.
+        pub fn annotations(mut self, value: impl Into<Val<EntityRecognizerAnnotations>>) -> Self {
+            self.props.set("Annotations", value.into());
+            self
         }
 
-        prop! {
-            /// `DataFormat`: The format of your training data.
-            props, "DataFormat", data_format, set_data_format, get_data_format, Val<EntityRecognizerInputDataConfigDataFormat>
+        /// Sets `Annotations` in place: [`Self::annotations`] on a value held by `&mut`.
+        pub fn set_annotations(&mut self, value: impl Into<Val<EntityRecognizerAnnotations>>) -> &mut Self {
+            self.props.set("Annotations", value.into());
+            self
         }
 
-        prop! {
-            /// `Documents`: The S3 location of the folder that contains the training documents.
-            props, "Documents", documents, set_documents, get_documents, Val<EntityRecognizerDocuments>
+        /// `Annotations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_annotations(&self) -> ::std::option::Option<Val<EntityRecognizerAnnotations>> {
+            crate::cfn::get_prop(&self.props, "Annotations")
         }
 
-        prop! {
-            /// `EntityList`: The S3 location of the CSV file that has the entity list.
-            props, "EntityList", entity_list, set_entity_list, get_entity_list, Val<EntityRecognizerEntityList>
+        /// `AugmentedManifests`: A list of augmented manifest files that provide training data for a
+        /// custom model.
+        pub fn augmented_manifests(mut self, value: impl Into<Val<List<AugmentedManifestsListItem>>>) -> Self {
+            self.props.set("AugmentedManifests", value.into());
+            self
+        }
+
+        /// Sets `AugmentedManifests` in place: [`Self::augmented_manifests`] on a value held by `&mut`.
+        pub fn set_augmented_manifests(&mut self, value: impl Into<Val<List<AugmentedManifestsListItem>>>) -> &mut Self {
+            self.props.set("AugmentedManifests", value.into());
+            self
+        }
+
+        /// `AugmentedManifests` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_augmented_manifests(&self) -> ::std::option::Option<Val<List<AugmentedManifestsListItem>>> {
+            crate::cfn::get_prop(&self.props, "AugmentedManifests")
+        }
+
+        /// `DataFormat`: The format of your training data.
+        pub fn data_format(mut self, value: impl Into<Val<EntityRecognizerInputDataConfigDataFormat>>) -> Self {
+            self.props.set("DataFormat", value.into());
+            self
+        }
+
+        /// Sets `DataFormat` in place: [`Self::data_format`] on a value held by `&mut`.
+        pub fn set_data_format(&mut self, value: impl Into<Val<EntityRecognizerInputDataConfigDataFormat>>) -> &mut Self {
+            self.props.set("DataFormat", value.into());
+            self
+        }
+
+        /// `DataFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_format(&self) -> ::std::option::Option<Val<EntityRecognizerInputDataConfigDataFormat>> {
+            crate::cfn::get_prop(&self.props, "DataFormat")
+        }
+
+        /// `Documents`: The S3 location of the folder that contains the training documents.
+        pub fn documents(mut self, value: impl Into<Val<EntityRecognizerDocuments>>) -> Self {
+            self.props.set("Documents", value.into());
+            self
+        }
+
+        /// Sets `Documents` in place: [`Self::documents`] on a value held by `&mut`.
+        pub fn set_documents(&mut self, value: impl Into<Val<EntityRecognizerDocuments>>) -> &mut Self {
+            self.props.set("Documents", value.into());
+            self
+        }
+
+        /// `Documents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_documents(&self) -> ::std::option::Option<Val<EntityRecognizerDocuments>> {
+            crate::cfn::get_prop(&self.props, "Documents")
+        }
+
+        /// `EntityList`: The S3 location of the CSV file that has the entity list.
+        pub fn entity_list(mut self, value: impl Into<Val<EntityRecognizerEntityList>>) -> Self {
+            self.props.set("EntityList", value.into());
+            self
+        }
+
+        /// Sets `EntityList` in place: [`Self::entity_list`] on a value held by `&mut`.
+        pub fn set_entity_list(&mut self, value: impl Into<Val<EntityRecognizerEntityList>>) -> &mut Self {
+            self.props.set("EntityList", value.into());
+            self
+        }
+
+        /// `EntityList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entity_list(&self) -> ::std::option::Option<Val<EntityRecognizerEntityList>> {
+            crate::cfn::get_prop(&self.props, "EntityList")
         }
     }
 
@@ -731,14 +1292,34 @@ pub mod entity_recognizer {
             EntityRecognizerAnnotations { props }
         }
 
-        prop! {
-            /// `S3Uri`: Specifies the Amazon S3 location where the annotations are located.
-            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        /// Sets `S3Uri`, which `new` took, in place.
+        pub fn set_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Uri", value.into());
+            self
         }
 
-        prop! {
-            /// `TestS3Uri`: Specifies the Amazon S3 location where the test annotations are located.
-            props, "TestS3Uri", test_s3_uri, set_test_s3_uri, get_test_s3_uri, Val<String>
+        /// `S3Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Uri")
+        }
+
+        /// `TestS3Uri`: Specifies the Amazon S3 location where the test annotations are located.
+        pub fn test_s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TestS3Uri", value.into());
+            self
+        }
+
+        /// Sets `TestS3Uri` in place: [`Self::test_s3_uri`] on a value held by `&mut`.
+        pub fn set_test_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TestS3Uri", value.into());
+            self
+        }
+
+        /// `TestS3Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_test_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TestS3Uri")
         }
     }
 
@@ -766,37 +1347,102 @@ pub mod entity_recognizer {
             AugmentedManifestsListItem { props }
         }
 
-        prop! {
-            /// `S3Uri`: The Amazon S3 location of the augmented manifest file.
-            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        /// Sets `S3Uri`, which `new` took, in place.
+        pub fn set_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Uri", value.into());
+            self
         }
 
-        prop! {
-            /// `AttributeNames`: The JSON attribute that contains the annotations for your training
-            /// documents.
-            props, "AttributeNames", _, set_attribute_names, get_attribute_names, Val<List<String>>
+        /// `S3Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Uri")
         }
 
-        prop! {
-            /// `AnnotationDataS3Uri`: The S3 prefix to the annotation files that are referred in the
-            /// augmented manifest file.
-            props, "AnnotationDataS3Uri", annotation_data_s3_uri, set_annotation_data_s3_uri, get_annotation_data_s3_uri, Val<String>
+        /// Sets `AttributeNames`, which `new` took, in place.
+        pub fn set_attribute_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AttributeNames", value.into());
+            self
         }
 
-        prop! {
-            /// `DocumentType`: The type of augmented manifest.
-            props, "DocumentType", document_type, set_document_type, get_document_type, Val<AugmentedManifestsListItemDocumentType>
+        /// `AttributeNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AttributeNames")
         }
 
-        prop! {
-            /// `SourceDocumentsS3Uri`: The S3 prefix to the source files (PDFs) that are referred to in
-            /// the augmented manifest file.
-            props, "SourceDocumentsS3Uri", source_documents_s3_uri, set_source_documents_s3_uri, get_source_documents_s3_uri, Val<String>
+        /// `AnnotationDataS3Uri`: The S3 prefix to the annotation files that are referred in the
+        /// augmented manifest file.
+        pub fn annotation_data_s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AnnotationDataS3Uri", value.into());
+            self
         }
 
-        prop! {
-            /// `Split`: The purpose of the data you've provided in the augmented manifest.
-            props, "Split", split, set_split, get_split, Val<AugmentedManifestsListItemSplit>
+        /// Sets `AnnotationDataS3Uri` in place: [`Self::annotation_data_s3_uri`] on a value held by `&mut`.
+        pub fn set_annotation_data_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AnnotationDataS3Uri", value.into());
+            self
+        }
+
+        /// `AnnotationDataS3Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_annotation_data_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AnnotationDataS3Uri")
+        }
+
+        /// `DocumentType`: The type of augmented manifest.
+        pub fn document_type(mut self, value: impl Into<Val<AugmentedManifestsListItemDocumentType>>) -> Self {
+            self.props.set("DocumentType", value.into());
+            self
+        }
+
+        /// Sets `DocumentType` in place: [`Self::document_type`] on a value held by `&mut`.
+        pub fn set_document_type(&mut self, value: impl Into<Val<AugmentedManifestsListItemDocumentType>>) -> &mut Self {
+            self.props.set("DocumentType", value.into());
+            self
+        }
+
+        /// `DocumentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_type(&self) -> ::std::option::Option<Val<AugmentedManifestsListItemDocumentType>> {
+            crate::cfn::get_prop(&self.props, "DocumentType")
+        }
+
+        /// `SourceDocumentsS3Uri`: The S3 prefix to the source files (PDFs) that are referred to in the
+        /// augmented manifest file.
+        pub fn source_documents_s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceDocumentsS3Uri", value.into());
+            self
+        }
+
+        /// Sets `SourceDocumentsS3Uri` in place: [`Self::source_documents_s3_uri`] on a value held by `&mut`.
+        pub fn set_source_documents_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceDocumentsS3Uri", value.into());
+            self
+        }
+
+        /// `SourceDocumentsS3Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_documents_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceDocumentsS3Uri")
+        }
+
+        /// `Split`: The purpose of the data you've provided in the augmented manifest.
+        pub fn split(mut self, value: impl Into<Val<AugmentedManifestsListItemSplit>>) -> Self {
+            self.props.set("Split", value.into());
+            self
+        }
+
+        /// Sets `Split` in place: [`Self::split`] on a value held by `&mut`.
+        pub fn set_split(&mut self, value: impl Into<Val<AugmentedManifestsListItemSplit>>) -> &mut Self {
+            self.props.set("Split", value.into());
+            self
+        }
+
+        /// `Split` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_split(&self) -> ::std::option::Option<Val<AugmentedManifestsListItemSplit>> {
+            crate::cfn::get_prop(&self.props, "Split")
         }
     }
 
@@ -858,19 +1504,52 @@ pub mod entity_recognizer {
             EntityRecognizerDocuments { props }
         }
 
-        prop! {
-            /// `S3Uri`: Specifies the Amazon S3 location where the training documents are located.
-            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        /// Sets `S3Uri`, which `new` took, in place.
+        pub fn set_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Uri", value.into());
+            self
         }
 
-        prop! {
-            /// `InputFormat`: Specifies how the text in an input file should be processed.
-            props, "InputFormat", input_format, set_input_format, get_input_format, Val<EntityRecognizerDocumentsInputFormat>
+        /// `S3Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Uri")
         }
 
-        prop! {
-            /// `TestS3Uri`: Specifies the Amazon S3 location where the test documents are located.
-            props, "TestS3Uri", test_s3_uri, set_test_s3_uri, get_test_s3_uri, Val<String>
+        /// `InputFormat`: Specifies how the text in an input file should be processed.
+        pub fn input_format(mut self, value: impl Into<Val<EntityRecognizerDocumentsInputFormat>>) -> Self {
+            self.props.set("InputFormat", value.into());
+            self
+        }
+
+        /// Sets `InputFormat` in place: [`Self::input_format`] on a value held by `&mut`.
+        pub fn set_input_format(&mut self, value: impl Into<Val<EntityRecognizerDocumentsInputFormat>>) -> &mut Self {
+            self.props.set("InputFormat", value.into());
+            self
+        }
+
+        /// `InputFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_format(&self) -> ::std::option::Option<Val<EntityRecognizerDocumentsInputFormat>> {
+            crate::cfn::get_prop(&self.props, "InputFormat")
+        }
+
+        /// `TestS3Uri`: Specifies the Amazon S3 location where the test documents are located.
+        pub fn test_s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TestS3Uri", value.into());
+            self
+        }
+
+        /// Sets `TestS3Uri` in place: [`Self::test_s3_uri`] on a value held by `&mut`.
+        pub fn set_test_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TestS3Uri", value.into());
+            self
+        }
+
+        /// `TestS3Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_test_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TestS3Uri")
         }
     }
 
@@ -905,9 +1584,16 @@ pub mod entity_recognizer {
             EntityRecognizerEntityList { props }
         }
 
-        prop! {
-            /// `S3Uri`: Specifies the Amazon S3 location where the entity list is located.
-            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        /// Sets `S3Uri`, which `new` took, in place.
+        pub fn set_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Uri", value.into());
+            self
+        }
+
+        /// `S3Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Uri")
         }
     }
 
@@ -929,9 +1615,16 @@ pub mod entity_recognizer {
             EntityTypesListItem { props }
         }
 
-        prop! {
-            /// `Type`: An entity type within a labeled training dataset.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1002,15 +1695,28 @@ pub mod entity_recognizer {
             VpcConfig { props }
         }
 
-        prop! {
-            /// `SecurityGroupIds`: The ID number for a security group on an instance of your private
-            /// VPC.
-            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `SecurityGroupIds`, which `new` took, in place.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `Subnets`: The ID for each subnet being used in your private VPC.
-            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// Sets `Subnets`, which `new` took, in place.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
         }
     }
 }
@@ -1044,39 +1750,103 @@ impl EntityRecognizerEndpoint {
         EntityRecognizerEndpoint { core }
     }
 
-    prop! {
-        /// `DataAccessRoleArn`: The Amazon Resource Name (ARN) of the IAM role that grants Amazon
-        /// Comprehend read access to trained custom models encrypted with a customer managed key (ModelKmsKeyId).
-        core.props, "DataAccessRoleArn", data_access_role_arn, set_data_access_role_arn, get_data_access_role_arn, Val<String>
+    /// `DataAccessRoleArn`: The Amazon Resource Name (ARN) of the IAM role that grants Amazon
+    /// Comprehend read access to trained custom models encrypted with a customer managed key (ModelKmsKeyId).
+    pub fn data_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DataAccessRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DesiredInferenceUnits`: The desired number of inference units to be used by the model.
-        /// Each inference unit represents throughput of 100 characters per second.
-        core.props, "DesiredInferenceUnits", _, set_desired_inference_units, get_desired_inference_units, Val<i64>
+    /// Sets `DataAccessRoleArn` in place: [`Self::data_access_role_arn`] on a value held by `&mut`.
+    pub fn set_data_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataAccessRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `EndpointName`: The name of the endpoint. The name must be unique within the AWS Region
-        /// and account.
-        core.props, "EndpointName", _, set_endpoint_name, get_endpoint_name, Val<String>
+    /// `DataAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataAccessRoleArn")
     }
 
-    prop! {
-        /// `FlywheelArn`: The Amazon Resource Name (ARN) of the flywheel to which the endpoint is
-        /// attached.
-        core.props, "FlywheelArn", flywheel_arn, set_flywheel_arn, get_flywheel_arn, Val<String>
+    /// Sets `DesiredInferenceUnits`, which `new` took, in place.
+    pub fn set_desired_inference_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DesiredInferenceUnits", value.into());
+        self
     }
 
-    prop! {
-        /// `ModelArn`: The Amazon Resource Name (ARN) of the entity recognizer model to which the
-        /// endpoint is attached.
-        core.props, "ModelArn", model_arn, set_model_arn, get_model_arn, Val<String>
+    /// `DesiredInferenceUnits` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_desired_inference_units(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DesiredInferenceUnits")
     }
 
-    prop! {
-        /// `Tags`: Tags associated with the endpoint being created.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EndpointName`, which `new` took, in place.
+    pub fn set_endpoint_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EndpointName", value.into());
+        self
+    }
+
+    /// `EndpointName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointName")
+    }
+
+    /// `FlywheelArn`: The Amazon Resource Name (ARN) of the flywheel to which the endpoint is
+    /// attached.
+    pub fn flywheel_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FlywheelArn", value.into());
+        self
+    }
+
+    /// Sets `FlywheelArn` in place: [`Self::flywheel_arn`] on a value held by `&mut`.
+    pub fn set_flywheel_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FlywheelArn", value.into());
+        self
+    }
+
+    /// `FlywheelArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_flywheel_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FlywheelArn")
+    }
+
+    /// `ModelArn`: The Amazon Resource Name (ARN) of the entity recognizer model to which the
+    /// endpoint is attached.
+    pub fn model_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ModelArn", value.into());
+        self
+    }
+
+    /// Sets `ModelArn` in place: [`Self::model_arn`] on a value held by `&mut`.
+    pub fn set_model_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ModelArn", value.into());
+        self
+    }
+
+    /// `ModelArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_model_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ModelArn")
+    }
+
+    /// `Tags`: Tags associated with the endpoint being created.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1145,44 +1915,130 @@ impl Flywheel {
         Flywheel { core }
     }
 
-    prop! {
-        /// `ActiveModelArn`.
-        core.props, "ActiveModelArn", active_model_arn, set_active_model_arn, get_active_model_arn, Val<String>
+    /// `ActiveModelArn`.
+    pub fn active_model_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ActiveModelArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DataAccessRoleArn`.
-        core.props, "DataAccessRoleArn", _, set_data_access_role_arn, get_data_access_role_arn, Val<String>
+    /// Sets `ActiveModelArn` in place: [`Self::active_model_arn`] on a value held by `&mut`.
+    pub fn set_active_model_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ActiveModelArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DataLakeS3Uri`.
-        core.props, "DataLakeS3Uri", _, set_data_lake_s3_uri, get_data_lake_s3_uri, Val<String>
+    /// `ActiveModelArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_active_model_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ActiveModelArn")
     }
 
-    prop! {
-        /// `DataSecurityConfig`.
-        core.props, "DataSecurityConfig", data_security_config, set_data_security_config, get_data_security_config, Val<flywheel::DataSecurityConfig>
+    /// Sets `DataAccessRoleArn`, which `new` took, in place.
+    pub fn set_data_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataAccessRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `FlywheelName`.
-        core.props, "FlywheelName", _, set_flywheel_name, get_flywheel_name, Val<String>
+    /// `DataAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataAccessRoleArn")
     }
 
-    prop! {
-        /// `ModelType`.
-        core.props, "ModelType", model_type, set_model_type, get_model_type, Val<flywheel::ModelType>
+    /// Sets `DataLakeS3Uri`, which `new` took, in place.
+    pub fn set_data_lake_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataLakeS3Uri", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DataLakeS3Uri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_lake_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataLakeS3Uri")
     }
 
-    prop! {
-        /// `TaskConfig`.
-        core.props, "TaskConfig", task_config, set_task_config, get_task_config, Val<flywheel::TaskConfig>
+    /// `DataSecurityConfig`.
+    pub fn data_security_config(mut self, value: impl Into<Val<flywheel::DataSecurityConfig>>) -> Self {
+        self.core.props.set("DataSecurityConfig", value.into());
+        self
+    }
+
+    /// Sets `DataSecurityConfig` in place: [`Self::data_security_config`] on a value held by `&mut`.
+    pub fn set_data_security_config(&mut self, value: impl Into<Val<flywheel::DataSecurityConfig>>) -> &mut Self {
+        self.core.props.set("DataSecurityConfig", value.into());
+        self
+    }
+
+    /// `DataSecurityConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_security_config(&self) -> ::std::option::Option<Val<flywheel::DataSecurityConfig>> {
+        crate::cfn::get_prop(&self.core.props, "DataSecurityConfig")
+    }
+
+    /// Sets `FlywheelName`, which `new` took, in place.
+    pub fn set_flywheel_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FlywheelName", value.into());
+        self
+    }
+
+    /// `FlywheelName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_flywheel_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FlywheelName")
+    }
+
+    /// `ModelType`.
+    pub fn model_type(mut self, value: impl Into<Val<flywheel::ModelType>>) -> Self {
+        self.core.props.set("ModelType", value.into());
+        self
+    }
+
+    /// Sets `ModelType` in place: [`Self::model_type`] on a value held by `&mut`.
+    pub fn set_model_type(&mut self, value: impl Into<Val<flywheel::ModelType>>) -> &mut Self {
+        self.core.props.set("ModelType", value.into());
+        self
+    }
+
+    /// `ModelType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_model_type(&self) -> ::std::option::Option<Val<flywheel::ModelType>> {
+        crate::cfn::get_prop(&self.core.props, "ModelType")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TaskConfig`.
+    pub fn task_config(mut self, value: impl Into<Val<flywheel::TaskConfig>>) -> Self {
+        self.core.props.set("TaskConfig", value.into());
+        self
+    }
+
+    /// Sets `TaskConfig` in place: [`Self::task_config`] on a value held by `&mut`.
+    pub fn set_task_config(&mut self, value: impl Into<Val<flywheel::TaskConfig>>) -> &mut Self {
+        self.core.props.set("TaskConfig", value.into());
+        self
+    }
+
+    /// `TaskConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_task_config(&self) -> ::std::option::Option<Val<flywheel::TaskConfig>> {
+        crate::cfn::get_prop(&self.core.props, "TaskConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1218,24 +2074,76 @@ pub mod flywheel {
             DataSecurityConfig { props }
         }
 
-        prop! {
-            /// `DataLakeKmsKeyId`.
-            props, "DataLakeKmsKeyId", data_lake_kms_key_id, set_data_lake_kms_key_id, get_data_lake_kms_key_id, Val<String>
+        /// `DataLakeKmsKeyId`.
+        pub fn data_lake_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataLakeKmsKeyId", value.into());
+            self
         }
 
-        prop! {
-            /// `ModelKmsKeyId`.
-            props, "ModelKmsKeyId", model_kms_key_id, set_model_kms_key_id, get_model_kms_key_id, Val<String>
+        /// Sets `DataLakeKmsKeyId` in place: [`Self::data_lake_kms_key_id`] on a value held by `&mut`.
+        pub fn set_data_lake_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataLakeKmsKeyId", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumeKmsKeyId`.
-            props, "VolumeKmsKeyId", volume_kms_key_id, set_volume_kms_key_id, get_volume_kms_key_id, Val<String>
+        /// `DataLakeKmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_lake_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataLakeKmsKeyId")
         }
 
-        prop! {
-            /// `VpcConfig`.
-            props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<VpcConfig>
+        /// `ModelKmsKeyId`.
+        pub fn model_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ModelKmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `ModelKmsKeyId` in place: [`Self::model_kms_key_id`] on a value held by `&mut`.
+        pub fn set_model_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelKmsKeyId", value.into());
+            self
+        }
+
+        /// `ModelKmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelKmsKeyId")
+        }
+
+        /// `VolumeKmsKeyId`.
+        pub fn volume_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VolumeKmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `VolumeKmsKeyId` in place: [`Self::volume_kms_key_id`] on a value held by `&mut`.
+        pub fn set_volume_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VolumeKmsKeyId", value.into());
+            self
+        }
+
+        /// `VolumeKmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VolumeKmsKeyId")
+        }
+
+        /// `VpcConfig`.
+        pub fn vpc_config(mut self, value: impl Into<Val<VpcConfig>>) -> Self {
+            self.props.set("VpcConfig", value.into());
+            self
+        }
+
+        /// Sets `VpcConfig` in place: [`Self::vpc_config`] on a value held by `&mut`.
+        pub fn set_vpc_config(&mut self, value: impl Into<Val<VpcConfig>>) -> &mut Self {
+            self.props.set("VpcConfig", value.into());
+            self
+        }
+
+        /// `VpcConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_config(&self) -> ::std::option::Option<Val<VpcConfig>> {
+            crate::cfn::get_prop(&self.props, "VpcConfig")
         }
     }
 
@@ -1261,14 +2169,28 @@ pub mod flywheel {
             VpcConfig { props }
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `SecurityGroupIds`, which `new` took, in place.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `Subnets`.
-            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// Sets `Subnets`, which `new` took, in place.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
         }
     }
 
@@ -1302,19 +2224,54 @@ pub mod flywheel {
             TaskConfig { props }
         }
 
-        prop! {
-            /// `LanguageCode`.
-            props, "LanguageCode", _, set_language_code, get_language_code, Val<TaskConfigLanguageCode>
+        /// Sets `LanguageCode`, which `new` took, in place.
+        pub fn set_language_code(&mut self, value: impl Into<Val<TaskConfigLanguageCode>>) -> &mut Self {
+            self.props.set("LanguageCode", value.into());
+            self
         }
 
-        prop! {
-            /// `DocumentClassificationConfig`.
-            props, "DocumentClassificationConfig", document_classification_config, set_document_classification_config, get_document_classification_config, Val<DocumentClassificationConfig>
+        /// `LanguageCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_language_code(&self) -> ::std::option::Option<Val<TaskConfigLanguageCode>> {
+            crate::cfn::get_prop(&self.props, "LanguageCode")
         }
 
-        prop! {
-            /// `EntityRecognitionConfig`.
-            props, "EntityRecognitionConfig", entity_recognition_config, set_entity_recognition_config, get_entity_recognition_config, Val<EntityRecognitionConfig>
+        /// `DocumentClassificationConfig`.
+        pub fn document_classification_config(mut self, value: impl Into<Val<DocumentClassificationConfig>>) -> Self {
+            self.props.set("DocumentClassificationConfig", value.into());
+            self
+        }
+
+        /// Sets `DocumentClassificationConfig` in place: [`Self::document_classification_config`] on a
+        /// value held by `&mut`.
+        pub fn set_document_classification_config(&mut self, value: impl Into<Val<DocumentClassificationConfig>>) -> &mut Self {
+            self.props.set("DocumentClassificationConfig", value.into());
+            self
+        }
+
+        /// `DocumentClassificationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_classification_config(&self) -> ::std::option::Option<Val<DocumentClassificationConfig>> {
+            crate::cfn::get_prop(&self.props, "DocumentClassificationConfig")
+        }
+
+        /// `EntityRecognitionConfig`.
+        pub fn entity_recognition_config(mut self, value: impl Into<Val<EntityRecognitionConfig>>) -> Self {
+            self.props.set("EntityRecognitionConfig", value.into());
+            self
+        }
+
+        /// Sets `EntityRecognitionConfig` in place: [`Self::entity_recognition_config`] on a value held
+        /// by `&mut`.
+        pub fn set_entity_recognition_config(&mut self, value: impl Into<Val<EntityRecognitionConfig>>) -> &mut Self {
+            self.props.set("EntityRecognitionConfig", value.into());
+            self
+        }
+
+        /// `EntityRecognitionConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entity_recognition_config(&self) -> ::std::option::Option<Val<EntityRecognitionConfig>> {
+            crate::cfn::get_prop(&self.props, "EntityRecognitionConfig")
         }
     }
 
@@ -1335,14 +2292,34 @@ pub mod flywheel {
             DocumentClassificationConfig { props }
         }
 
-        prop! {
-            /// `Mode`.
-            props, "Mode", _, set_mode, get_mode, Val<DocumentClassificationConfigMode>
+        /// Sets `Mode`, which `new` took, in place.
+        pub fn set_mode(&mut self, value: impl Into<Val<DocumentClassificationConfigMode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
         }
 
-        prop! {
-            /// `Labels`.
-            props, "Labels", labels, set_labels, get_labels, Val<List<String>>
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<DocumentClassificationConfigMode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
+        }
+
+        /// `Labels`.
+        pub fn labels(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Labels", value.into());
+            self
+        }
+
+        /// Sets `Labels` in place: [`Self::labels`] on a value held by `&mut`.
+        pub fn set_labels(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Labels", value.into());
+            self
+        }
+
+        /// `Labels` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_labels(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Labels")
         }
     }
 
@@ -1374,9 +2351,22 @@ pub mod flywheel {
             EntityRecognitionConfig { props }
         }
 
-        prop! {
-            /// `EntityTypes`.
-            props, "EntityTypes", entity_types, set_entity_types, get_entity_types, Val<List<EntityTypesListItem>>
+        /// `EntityTypes`.
+        pub fn entity_types(mut self, value: impl Into<Val<List<EntityTypesListItem>>>) -> Self {
+            self.props.set("EntityTypes", value.into());
+            self
+        }
+
+        /// Sets `EntityTypes` in place: [`Self::entity_types`] on a value held by `&mut`.
+        pub fn set_entity_types(&mut self, value: impl Into<Val<List<EntityTypesListItem>>>) -> &mut Self {
+            self.props.set("EntityTypes", value.into());
+            self
+        }
+
+        /// `EntityTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entity_types(&self) -> ::std::option::Option<Val<List<EntityTypesListItem>>> {
+            crate::cfn::get_prop(&self.props, "EntityTypes")
         }
     }
 
@@ -1397,9 +2387,16 @@ pub mod flywheel {
             EntityTypesListItem { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 

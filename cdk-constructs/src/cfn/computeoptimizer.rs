@@ -60,56 +60,157 @@ impl AutomationRule {
         AutomationRule { core }
     }
 
-    prop! {
-        /// `Criteria`: Filter criteria that specify which recommended actions qualify for
-        /// implementation.
-        core.props, "Criteria", criteria, set_criteria, get_criteria, Val<automation_rule::Criteria>
+    /// `Criteria`: Filter criteria that specify which recommended actions qualify for
+    /// implementation.
+    pub fn criteria(mut self, value: impl Into<Val<automation_rule::Criteria>>) -> Self {
+        self.core.props.set("Criteria", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the automation rule.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Criteria` in place: [`Self::criteria`] on a value held by `&mut`.
+    pub fn set_criteria(&mut self, value: impl Into<Val<automation_rule::Criteria>>) -> &mut Self {
+        self.core.props.set("Criteria", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the automation rule.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Criteria` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_criteria(&self) -> ::std::option::Option<Val<automation_rule::Criteria>> {
+        crate::cfn::get_prop(&self.core.props, "Criteria")
     }
 
-    prop! {
-        /// `OrganizationConfiguration`: Organization configuration for organization rules,
-        /// including rule apply order and account scope.
-        core.props, "OrganizationConfiguration", organization_configuration, set_organization_configuration, get_organization_configuration, Val<automation_rule::OrganizationConfiguration>
+    /// `Description`: The description of the automation rule.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Priority`: Rule priority within its group
-        core.props, "Priority", priority, set_priority, get_priority, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RecommendedActionTypes`: The types of recommended actions this rule will implement.
-        core.props, "RecommendedActionTypes", _, set_recommended_action_types, get_recommended_action_types, Val<List<automation_rule::RecommendedActionTypes>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `RuleType`: The type of automation rule.
-        core.props, "RuleType", _, set_rule_type, get_rule_type, Val<automation_rule::RuleType>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Schedule`: The schedule configuration for when the rule runs.
-        core.props, "Schedule", _, set_schedule, get_schedule, Val<automation_rule::Schedule>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Status`: The status of the automation rule.
-        core.props, "Status", _, set_status, get_status, Val<automation_rule::Status>
+    /// `OrganizationConfiguration`: Organization configuration for organization rules, including
+    /// rule apply order and account scope.
+    pub fn organization_configuration(mut self, value: impl Into<Val<automation_rule::OrganizationConfiguration>>) -> Self {
+        self.core.props.set("OrganizationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags associated with the automation rule.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `OrganizationConfiguration` in place: [`Self::organization_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_organization_configuration(&mut self, value: impl Into<Val<automation_rule::OrganizationConfiguration>>) -> &mut Self {
+        self.core.props.set("OrganizationConfiguration", value.into());
+        self
+    }
+
+    /// `OrganizationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_organization_configuration(&self) -> ::std::option::Option<Val<automation_rule::OrganizationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "OrganizationConfiguration")
+    }
+
+    /// `Priority`: Rule priority within its group
+    pub fn priority(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// Sets `Priority` in place: [`Self::priority`] on a value held by `&mut`.
+    pub fn set_priority(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// `Priority` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_priority(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Priority")
+    }
+
+    /// Sets `RecommendedActionTypes`, which `new` took, in place.
+    pub fn set_recommended_action_types(&mut self, value: impl Into<Val<List<automation_rule::RecommendedActionTypes>>>) -> &mut Self {
+        self.core.props.set("RecommendedActionTypes", value.into());
+        self
+    }
+
+    /// `RecommendedActionTypes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recommended_action_types(&self) -> ::std::option::Option<Val<List<automation_rule::RecommendedActionTypes>>> {
+        crate::cfn::get_prop(&self.core.props, "RecommendedActionTypes")
+    }
+
+    /// Sets `RuleType`, which `new` took, in place.
+    pub fn set_rule_type(&mut self, value: impl Into<Val<automation_rule::RuleType>>) -> &mut Self {
+        self.core.props.set("RuleType", value.into());
+        self
+    }
+
+    /// `RuleType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_type(&self) -> ::std::option::Option<Val<automation_rule::RuleType>> {
+        crate::cfn::get_prop(&self.core.props, "RuleType")
+    }
+
+    /// Sets `Schedule`, which `new` took, in place.
+    pub fn set_schedule(&mut self, value: impl Into<Val<automation_rule::Schedule>>) -> &mut Self {
+        self.core.props.set("Schedule", value.into());
+        self
+    }
+
+    /// `Schedule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule(&self) -> ::std::option::Option<Val<automation_rule::Schedule>> {
+        crate::cfn::get_prop(&self.core.props, "Schedule")
+    }
+
+    /// Sets `Status`, which `new` took, in place.
+    pub fn set_status(&mut self, value: impl Into<Val<automation_rule::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<automation_rule::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`: Tags associated with the automation rule.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -175,44 +276,149 @@ pub mod automation_rule {
             Criteria { props }
         }
 
-        prop! {
-            /// `EbsVolumeSizeInGib`.
-            props, "EbsVolumeSizeInGib", ebs_volume_size_in_gib, set_ebs_volume_size_in_gib, get_ebs_volume_size_in_gib, Val<List<IntegerCriteriaCondition>>
+        /// `EbsVolumeSizeInGib`.
+        pub fn ebs_volume_size_in_gib(mut self, value: impl Into<Val<List<IntegerCriteriaCondition>>>) -> Self {
+            self.props.set("EbsVolumeSizeInGib", value.into());
+            self
         }
 
-        prop! {
-            /// `EbsVolumeType`.
-            props, "EbsVolumeType", ebs_volume_type, set_ebs_volume_type, get_ebs_volume_type, Val<List<StringCriteriaCondition>>
+        /// Sets `EbsVolumeSizeInGib` in place: [`Self::ebs_volume_size_in_gib`] on a value held by `&mut`.
+        pub fn set_ebs_volume_size_in_gib(&mut self, value: impl Into<Val<List<IntegerCriteriaCondition>>>) -> &mut Self {
+            self.props.set("EbsVolumeSizeInGib", value.into());
+            self
         }
 
-        prop! {
-            /// `EstimatedMonthlySavings`.
-            props, "EstimatedMonthlySavings", estimated_monthly_savings, set_estimated_monthly_savings, get_estimated_monthly_savings, Val<List<DoubleCriteriaCondition>>
+        /// `EbsVolumeSizeInGib` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs_volume_size_in_gib(&self) -> ::std::option::Option<Val<List<IntegerCriteriaCondition>>> {
+            crate::cfn::get_prop(&self.props, "EbsVolumeSizeInGib")
         }
 
-        prop! {
-            /// `LookBackPeriodInDays`.
-            props, "LookBackPeriodInDays", look_back_period_in_days, set_look_back_period_in_days, get_look_back_period_in_days, Val<List<IntegerCriteriaCondition>>
+        /// `EbsVolumeType`.
+        pub fn ebs_volume_type(mut self, value: impl Into<Val<List<StringCriteriaCondition>>>) -> Self {
+            self.props.set("EbsVolumeType", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`.
-            props, "Region", region, set_region, get_region, Val<List<StringCriteriaCondition>>
+        /// Sets `EbsVolumeType` in place: [`Self::ebs_volume_type`] on a value held by `&mut`.
+        pub fn set_ebs_volume_type(&mut self, value: impl Into<Val<List<StringCriteriaCondition>>>) -> &mut Self {
+            self.props.set("EbsVolumeType", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceArn`.
-            props, "ResourceArn", resource_arn, set_resource_arn, get_resource_arn, Val<List<StringCriteriaCondition>>
+        /// `EbsVolumeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs_volume_type(&self) -> ::std::option::Option<Val<List<StringCriteriaCondition>>> {
+            crate::cfn::get_prop(&self.props, "EbsVolumeType")
         }
 
-        prop! {
-            /// `ResourceTag`.
-            props, "ResourceTag", resource_tag, set_resource_tag, get_resource_tag, Val<List<ResourceTagsCriteriaCondition>>
+        /// `EstimatedMonthlySavings`.
+        pub fn estimated_monthly_savings(mut self, value: impl Into<Val<List<DoubleCriteriaCondition>>>) -> Self {
+            self.props.set("EstimatedMonthlySavings", value.into());
+            self
         }
 
-        prop! {
-            /// `RestartNeeded`.
-            props, "RestartNeeded", restart_needed, set_restart_needed, get_restart_needed, Val<List<StringCriteriaCondition>>
+        /// Sets `EstimatedMonthlySavings` in place: [`Self::estimated_monthly_savings`] on a value held
+        /// by `&mut`.
+        pub fn set_estimated_monthly_savings(&mut self, value: impl Into<Val<List<DoubleCriteriaCondition>>>) -> &mut Self {
+            self.props.set("EstimatedMonthlySavings", value.into());
+            self
+        }
+
+        /// `EstimatedMonthlySavings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_estimated_monthly_savings(&self) -> ::std::option::Option<Val<List<DoubleCriteriaCondition>>> {
+            crate::cfn::get_prop(&self.props, "EstimatedMonthlySavings")
+        }
+
+        /// `LookBackPeriodInDays`.
+        pub fn look_back_period_in_days(mut self, value: impl Into<Val<List<IntegerCriteriaCondition>>>) -> Self {
+            self.props.set("LookBackPeriodInDays", value.into());
+            self
+        }
+
+        /// Sets `LookBackPeriodInDays` in place: [`Self::look_back_period_in_days`] on a value held by `&mut`.
+        pub fn set_look_back_period_in_days(&mut self, value: impl Into<Val<List<IntegerCriteriaCondition>>>) -> &mut Self {
+            self.props.set("LookBackPeriodInDays", value.into());
+            self
+        }
+
+        /// `LookBackPeriodInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_look_back_period_in_days(&self) -> ::std::option::Option<Val<List<IntegerCriteriaCondition>>> {
+            crate::cfn::get_prop(&self.props, "LookBackPeriodInDays")
+        }
+
+        /// `Region`.
+        pub fn region(mut self, value: impl Into<Val<List<StringCriteriaCondition>>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<List<StringCriteriaCondition>>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<List<StringCriteriaCondition>>> {
+            crate::cfn::get_prop(&self.props, "Region")
+        }
+
+        /// `ResourceArn`.
+        pub fn resource_arn(mut self, value: impl Into<Val<List<StringCriteriaCondition>>>) -> Self {
+            self.props.set("ResourceArn", value.into());
+            self
+        }
+
+        /// Sets `ResourceArn` in place: [`Self::resource_arn`] on a value held by `&mut`.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<List<StringCriteriaCondition>>>) -> &mut Self {
+            self.props.set("ResourceArn", value.into());
+            self
+        }
+
+        /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<List<StringCriteriaCondition>>> {
+            crate::cfn::get_prop(&self.props, "ResourceArn")
+        }
+
+        /// `ResourceTag`.
+        pub fn resource_tag(mut self, value: impl Into<Val<List<ResourceTagsCriteriaCondition>>>) -> Self {
+            self.props.set("ResourceTag", value.into());
+            self
+        }
+
+        /// Sets `ResourceTag` in place: [`Self::resource_tag`] on a value held by `&mut`.
+        pub fn set_resource_tag(&mut self, value: impl Into<Val<List<ResourceTagsCriteriaCondition>>>) -> &mut Self {
+            self.props.set("ResourceTag", value.into());
+            self
+        }
+
+        /// `ResourceTag` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_tag(&self) -> ::std::option::Option<Val<List<ResourceTagsCriteriaCondition>>> {
+            crate::cfn::get_prop(&self.props, "ResourceTag")
+        }
+
+        /// `RestartNeeded`.
+        pub fn restart_needed(mut self, value: impl Into<Val<List<StringCriteriaCondition>>>) -> Self {
+            self.props.set("RestartNeeded", value.into());
+            self
+        }
+
+        /// Sets `RestartNeeded` in place: [`Self::restart_needed`] on a value held by `&mut`.
+        pub fn set_restart_needed(&mut self, value: impl Into<Val<List<StringCriteriaCondition>>>) -> &mut Self {
+            self.props.set("RestartNeeded", value.into());
+            self
+        }
+
+        /// `RestartNeeded` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_restart_needed(&self) -> ::std::option::Option<Val<List<StringCriteriaCondition>>> {
+            crate::cfn::get_prop(&self.props, "RestartNeeded")
         }
     }
 
@@ -231,14 +437,40 @@ pub mod automation_rule {
             IntegerCriteriaCondition { props }
         }
 
-        prop! {
-            /// `Comparison`.
-            props, "Comparison", comparison, set_comparison, get_comparison, Val<IntegerCriteriaConditionComparison>
+        /// `Comparison`.
+        pub fn comparison(mut self, value: impl Into<Val<IntegerCriteriaConditionComparison>>) -> Self {
+            self.props.set("Comparison", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", values, set_values, get_values, Val<List<i64>>
+        /// Sets `Comparison` in place: [`Self::comparison`] on a value held by `&mut`.
+        pub fn set_comparison(&mut self, value: impl Into<Val<IntegerCriteriaConditionComparison>>) -> &mut Self {
+            self.props.set("Comparison", value.into());
+            self
+        }
+
+        /// `Comparison` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison(&self) -> ::std::option::Option<Val<IntegerCriteriaConditionComparison>> {
+            crate::cfn::get_prop(&self.props, "Comparison")
+        }
+
+        /// `Values`.
+        pub fn values(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -300,14 +532,40 @@ pub mod automation_rule {
             StringCriteriaCondition { props }
         }
 
-        prop! {
-            /// `Comparison`.
-            props, "Comparison", comparison, set_comparison, get_comparison, Val<StringCriteriaConditionComparison>
+        /// `Comparison`.
+        pub fn comparison(mut self, value: impl Into<Val<StringCriteriaConditionComparison>>) -> Self {
+            self.props.set("Comparison", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// Sets `Comparison` in place: [`Self::comparison`] on a value held by `&mut`.
+        pub fn set_comparison(&mut self, value: impl Into<Val<StringCriteriaConditionComparison>>) -> &mut Self {
+            self.props.set("Comparison", value.into());
+            self
+        }
+
+        /// `Comparison` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison(&self) -> ::std::option::Option<Val<StringCriteriaConditionComparison>> {
+            crate::cfn::get_prop(&self.props, "Comparison")
+        }
+
+        /// `Values`.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -369,14 +627,40 @@ pub mod automation_rule {
             DoubleCriteriaCondition { props }
         }
 
-        prop! {
-            /// `Comparison`.
-            props, "Comparison", comparison, set_comparison, get_comparison, Val<DoubleCriteriaConditionComparison>
+        /// `Comparison`.
+        pub fn comparison(mut self, value: impl Into<Val<DoubleCriteriaConditionComparison>>) -> Self {
+            self.props.set("Comparison", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", values, set_values, get_values, Val<List<f64>>
+        /// Sets `Comparison` in place: [`Self::comparison`] on a value held by `&mut`.
+        pub fn set_comparison(&mut self, value: impl Into<Val<DoubleCriteriaConditionComparison>>) -> &mut Self {
+            self.props.set("Comparison", value.into());
+            self
+        }
+
+        /// `Comparison` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison(&self) -> ::std::option::Option<Val<DoubleCriteriaConditionComparison>> {
+            crate::cfn::get_prop(&self.props, "Comparison")
+        }
+
+        /// `Values`.
+        pub fn values(mut self, value: impl Into<Val<List<f64>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<f64>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<f64>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -438,19 +722,58 @@ pub mod automation_rule {
             ResourceTagsCriteriaCondition { props }
         }
 
-        prop! {
-            /// `Comparison`.
-            props, "Comparison", comparison, set_comparison, get_comparison, Val<ResourceTagsCriteriaConditionComparison>
+        /// `Comparison`.
+        pub fn comparison(mut self, value: impl Into<Val<ResourceTagsCriteriaConditionComparison>>) -> Self {
+            self.props.set("Comparison", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// Sets `Comparison` in place: [`Self::comparison`] on a value held by `&mut`.
+        pub fn set_comparison(&mut self, value: impl Into<Val<ResourceTagsCriteriaConditionComparison>>) -> &mut Self {
+            self.props.set("Comparison", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// `Comparison` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison(&self) -> ::std::option::Option<Val<ResourceTagsCriteriaConditionComparison>> {
+            crate::cfn::get_prop(&self.props, "Comparison")
+        }
+
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Values`.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -512,14 +835,40 @@ pub mod automation_rule {
             OrganizationConfiguration { props }
         }
 
-        prop! {
-            /// `AccountIds`: List of account IDs where the organization rule applies
-            props, "AccountIds", account_ids, set_account_ids, get_account_ids, Val<List<String>>
+        /// `AccountIds`: List of account IDs where the organization rule applies
+        pub fn account_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AccountIds", value.into());
+            self
         }
 
-        prop! {
-            /// `RuleApplyOrder`: When the rule should be applied relative to account rules
-            props, "RuleApplyOrder", rule_apply_order, set_rule_apply_order, get_rule_apply_order, Val<OrganizationConfigurationRuleApplyOrder>
+        /// Sets `AccountIds` in place: [`Self::account_ids`] on a value held by `&mut`.
+        pub fn set_account_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AccountIds", value.into());
+            self
+        }
+
+        /// `AccountIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AccountIds")
+        }
+
+        /// `RuleApplyOrder`: When the rule should be applied relative to account rules
+        pub fn rule_apply_order(mut self, value: impl Into<Val<OrganizationConfigurationRuleApplyOrder>>) -> Self {
+            self.props.set("RuleApplyOrder", value.into());
+            self
+        }
+
+        /// Sets `RuleApplyOrder` in place: [`Self::rule_apply_order`] on a value held by `&mut`.
+        pub fn set_rule_apply_order(&mut self, value: impl Into<Val<OrganizationConfigurationRuleApplyOrder>>) -> &mut Self {
+            self.props.set("RuleApplyOrder", value.into());
+            self
+        }
+
+        /// `RuleApplyOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_apply_order(&self) -> ::std::option::Option<Val<OrganizationConfigurationRuleApplyOrder>> {
+            crate::cfn::get_prop(&self.props, "RuleApplyOrder")
         }
     }
 
@@ -577,19 +926,60 @@ pub mod automation_rule {
             Schedule { props }
         }
 
-        prop! {
-            /// `ExecutionWindowInMinutes`: Execution window duration in minutes
-            props, "ExecutionWindowInMinutes", execution_window_in_minutes, set_execution_window_in_minutes, get_execution_window_in_minutes, Val<i64>
+        /// `ExecutionWindowInMinutes`: Execution window duration in minutes
+        pub fn execution_window_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ExecutionWindowInMinutes", value.into());
+            self
         }
 
-        prop! {
-            /// `ScheduleExpression`: Schedule expression (e.g., cron or rate expression)
-            props, "ScheduleExpression", schedule_expression, set_schedule_expression, get_schedule_expression, Val<String>
+        /// Sets `ExecutionWindowInMinutes` in place: [`Self::execution_window_in_minutes`] on a value
+        /// held by `&mut`.
+        pub fn set_execution_window_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ExecutionWindowInMinutes", value.into());
+            self
         }
 
-        prop! {
-            /// `ScheduleExpressionTimezone`: IANA timezone identifier
-            props, "ScheduleExpressionTimezone", schedule_expression_timezone, set_schedule_expression_timezone, get_schedule_expression_timezone, Val<String>
+        /// `ExecutionWindowInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_window_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ExecutionWindowInMinutes")
+        }
+
+        /// `ScheduleExpression`: Schedule expression (e.g., cron or rate expression)
+        pub fn schedule_expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ScheduleExpression", value.into());
+            self
+        }
+
+        /// Sets `ScheduleExpression` in place: [`Self::schedule_expression`] on a value held by `&mut`.
+        pub fn set_schedule_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScheduleExpression", value.into());
+            self
+        }
+
+        /// `ScheduleExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScheduleExpression")
+        }
+
+        /// `ScheduleExpressionTimezone`: IANA timezone identifier
+        pub fn schedule_expression_timezone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ScheduleExpressionTimezone", value.into());
+            self
+        }
+
+        /// Sets `ScheduleExpressionTimezone` in place: [`Self::schedule_expression_timezone`] on a
+        /// value held by `&mut`.
+        pub fn set_schedule_expression_timezone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScheduleExpressionTimezone", value.into());
+            self
+        }
+
+        /// `ScheduleExpressionTimezone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_expression_timezone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScheduleExpressionTimezone")
         }
     }
 

@@ -49,20 +49,46 @@ impl AggregationAuthorization {
         AggregationAuthorization { core }
     }
 
-    prop! {
-        /// `AuthorizedAccountId`: The 12-digit account ID of the account authorized to aggregate
-        /// data.
-        core.props, "AuthorizedAccountId", _, set_authorized_account_id, get_authorized_account_id, Val<String>
+    /// Sets `AuthorizedAccountId`, which `new` took, in place.
+    pub fn set_authorized_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuthorizedAccountId", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthorizedAwsRegion`: The region authorized to collect aggregated data.
-        core.props, "AuthorizedAwsRegion", _, set_authorized_aws_region, get_authorized_aws_region, Val<String>
+    /// `AuthorizedAccountId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorized_account_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizedAccountId")
     }
 
-    prop! {
-        /// `Tags`: The tags for the AggregationAuthorization.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `AuthorizedAwsRegion`, which `new` took, in place.
+    pub fn set_authorized_aws_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuthorizedAwsRegion", value.into());
+        self
+    }
+
+    /// `AuthorizedAwsRegion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorized_aws_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizedAwsRegion")
+    }
+
+    /// `Tags`: The tags for the AggregationAuthorization.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -106,61 +132,156 @@ impl ConfigRule {
         ConfigRule { core }
     }
 
-    prop! {
-        /// `Compliance`: Indicates whether an AWS resource or CC rule is compliant and provides the
-        /// number of contributors that affect the compliance.
-        core.props, "Compliance", compliance, set_compliance, get_compliance, Val<config_rule::Compliance>
+    /// `Compliance`: Indicates whether an AWS resource or CC rule is compliant and provides the
+    /// number of contributors that affect the compliance.
+    pub fn compliance(mut self, value: impl Into<Val<config_rule::Compliance>>) -> Self {
+        self.core.props.set("Compliance", value.into());
+        self
     }
 
-    prop! {
-        /// `ConfigRuleName`: A name for the CC rule. If you don't specify a name, CFN generates a
-        /// unique physical ID and uses that ID for the rule name. For more information, see Name
-        /// Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
-        core.props, "ConfigRuleName", config_rule_name, set_config_rule_name, get_config_rule_name, Val<String>
+    /// Sets `Compliance` in place: [`Self::compliance`] on a value held by `&mut`.
+    pub fn set_compliance(&mut self, value: impl Into<Val<config_rule::Compliance>>) -> &mut Self {
+        self.core.props.set("Compliance", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description that you provide for the CC rule.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Compliance` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compliance(&self) -> ::std::option::Option<Val<config_rule::Compliance>> {
+        crate::cfn::get_prop(&self.core.props, "Compliance")
     }
 
-    prop! {
-        /// `EvaluationModes`: The modes the CC rule can be evaluated in. The valid values are
-        /// distinct objects. By default, the value is Detective evaluation mode only.
-        core.props, "EvaluationModes", evaluation_modes, set_evaluation_modes, get_evaluation_modes, Val<List<config_rule::EvaluationModeConfiguration>>
+    /// `ConfigRuleName`: A name for the CC rule. If you don't specify a name, CFN generates a
+    /// unique physical ID and uses that ID for the rule name. For more information, see Name Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
+    pub fn config_rule_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ConfigRuleName", value.into());
+        self
     }
 
-    prop! {
-        /// `InputParameters`: A string, in JSON format, that is passed to the CC rule Lambda
-        /// function.
-        core.props, "InputParameters", input_parameters, set_input_parameters, get_input_parameters, Val<Json>
+    /// Sets `ConfigRuleName` in place: [`Self::config_rule_name`] on a value held by `&mut`.
+    pub fn set_config_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConfigRuleName", value.into());
+        self
     }
 
-    prop! {
-        /// `MaximumExecutionFrequency`: The maximum frequency with which CC runs evaluations for a
-        /// rule. You can specify a value for ``MaximumExecutionFrequency`` when: + You are using an
-        /// AWS managed rule that is triggered at a periodic frequency. + Your custom rule is
-        /// triggered when CC delivers the configuration snapshot. For more information, see
-        /// ConfigSnapshotDeliveryProperties (<https://docs.aws.amazon.com/config/latest/APIReference/API_ConfigSnapshotDeliveryProperties.html>).
-        /// By default, rules with a periodic trigger are evaluated every 24 hours. To change the
-        /// frequency, specify a valid value for the …
-        core.props, "MaximumExecutionFrequency", maximum_execution_frequency, set_maximum_execution_frequency, get_maximum_execution_frequency, Val<String>
+    /// `ConfigRuleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_config_rule_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigRuleName")
     }
 
-    prop! {
-        /// `Scope`: Defines which resources can trigger an evaluation for the rule. The scope can
-        /// include one or more resource types, a combination of one resource type and one resource
-        /// ID, or a combination of a tag key and value. Specify a scope to constrain the resources
-        /// that can trigger an evaluation for the rule. If you do not specify a scope, evaluations
-        /// are triggered when any resource in the recording group changes.
-        core.props, "Scope", scope, set_scope, get_scope, Val<config_rule::Scope>
+    /// `Description`: The description that you provide for the CC rule.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Source`: Provides the rule owner (``` for managed rules, ``CUSTOM_POLICY`` for Custom
-        /// Policy rules, and ``CUSTOM_LAMBDA`` for Custom Lambda rules), the rule identifier, and
-        /// the notifications that cause the function to evaluate your AWS resources.
-        core.props, "Source", _, set_source, get_source, Val<config_rule::Source>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `EvaluationModes`: The modes the CC rule can be evaluated in. The valid values are distinct
+    /// objects. By default, the value is Detective evaluation mode only.
+    pub fn evaluation_modes(mut self, value: impl Into<Val<List<config_rule::EvaluationModeConfiguration>>>) -> Self {
+        self.core.props.set("EvaluationModes", value.into());
+        self
+    }
+
+    /// Sets `EvaluationModes` in place: [`Self::evaluation_modes`] on a value held by `&mut`.
+    pub fn set_evaluation_modes(&mut self, value: impl Into<Val<List<config_rule::EvaluationModeConfiguration>>>) -> &mut Self {
+        self.core.props.set("EvaluationModes", value.into());
+        self
+    }
+
+    /// `EvaluationModes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_evaluation_modes(&self) -> ::std::option::Option<Val<List<config_rule::EvaluationModeConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "EvaluationModes")
+    }
+
+    /// `InputParameters`: A string, in JSON format, that is passed to the CC rule Lambda function.
+    pub fn input_parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("InputParameters", value.into());
+        self
+    }
+
+    /// Sets `InputParameters` in place: [`Self::input_parameters`] on a value held by `&mut`.
+    pub fn set_input_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("InputParameters", value.into());
+        self
+    }
+
+    /// `InputParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_input_parameters(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "InputParameters")
+    }
+
+    /// `MaximumExecutionFrequency`: The maximum frequency with which CC runs evaluations for a
+    /// rule. You can specify a value for ``MaximumExecutionFrequency`` when: + You are using an AWS
+    /// managed rule that is triggered at a periodic frequency. + Your custom rule is triggered when
+    /// CC delivers the configuration snapshot. For more information, see
+    /// ConfigSnapshotDeliveryProperties (<https://docs.aws.amazon.com/config/latest/APIReference/API_ConfigSnapshotDeliveryProperties.html>).
+    /// By default, rules with a periodic trigger are evaluated every 24 hours. To change the
+    /// frequency, specify a valid value for the …
+    pub fn maximum_execution_frequency(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MaximumExecutionFrequency", value.into());
+        self
+    }
+
+    /// Sets `MaximumExecutionFrequency` in place: [`Self::maximum_execution_frequency`] on a value
+    /// held by `&mut`.
+    pub fn set_maximum_execution_frequency(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MaximumExecutionFrequency", value.into());
+        self
+    }
+
+    /// `MaximumExecutionFrequency` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maximum_execution_frequency(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MaximumExecutionFrequency")
+    }
+
+    /// `Scope`: Defines which resources can trigger an evaluation for the rule. The scope can
+    /// include one or more resource types, a combination of one resource type and one resource ID,
+    /// or a combination of a tag key and value. Specify a scope to constrain the resources that can
+    /// trigger an evaluation for the rule. If you do not specify a scope, evaluations are triggered
+    /// when any resource in the recording group changes.
+    pub fn scope(mut self, value: impl Into<Val<config_rule::Scope>>) -> Self {
+        self.core.props.set("Scope", value.into());
+        self
+    }
+
+    /// Sets `Scope` in place: [`Self::scope`] on a value held by `&mut`.
+    pub fn set_scope(&mut self, value: impl Into<Val<config_rule::Scope>>) -> &mut Self {
+        self.core.props.set("Scope", value.into());
+        self
+    }
+
+    /// `Scope` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scope(&self) -> ::std::option::Option<Val<config_rule::Scope>> {
+        crate::cfn::get_prop(&self.core.props, "Scope")
+    }
+
+    /// Sets `Source`, which `new` took, in place.
+    pub fn set_source(&mut self, value: impl Into<Val<config_rule::Source>>) -> &mut Self {
+        self.core.props.set("Source", value.into());
+        self
+    }
+
+    /// `Source` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source(&self) -> ::std::option::Option<Val<config_rule::Source>> {
+        crate::cfn::get_prop(&self.core.props, "Source")
     }
 
     /// `Ref`: the resource's identifier.
@@ -209,9 +330,22 @@ pub mod config_rule {
             Compliance { props }
         }
 
-        prop! {
-            /// `Type`: Compliance type determined by the Config rule
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// `Type`: Compliance type determined by the Config rule
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -231,9 +365,22 @@ pub mod config_rule {
             EvaluationModeConfiguration { props }
         }
 
-        prop! {
-            /// `Mode`: The mode of an evaluation. The valid values are Detective or Proactive.
-            props, "Mode", mode, set_mode, get_mode, Val<String>
+        /// `Mode`: The mode of an evaluation. The valid values are Detective or Proactive.
+        pub fn mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// Sets `Mode` in place: [`Self::mode`] on a value held by `&mut`.
+        pub fn set_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Mode")
         }
     }
 
@@ -256,31 +403,84 @@ pub mod config_rule {
             Scope { props }
         }
 
-        prop! {
-            /// `ComplianceResourceId`: The ID of the only AWS resource that you want to trigger an
-            /// evaluation for the rule. If you specify a resource ID, you must specify one resource
-            /// type for ``ComplianceResourceTypes``.
-            props, "ComplianceResourceId", compliance_resource_id, set_compliance_resource_id, get_compliance_resource_id, Val<String>
+        /// `ComplianceResourceId`: The ID of the only AWS resource that you want to trigger an
+        /// evaluation for the rule. If you specify a resource ID, you must specify one resource type
+        /// for ``ComplianceResourceTypes``.
+        pub fn compliance_resource_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComplianceResourceId", value.into());
+            self
         }
 
-        prop! {
-            /// `ComplianceResourceTypes`: The resource types of only those AWS resources that you want
-            /// to trigger an evaluation for the rule. You can only specify one type if you also specify
-            /// a resource ID for ``ComplianceResourceId``.
-            props, "ComplianceResourceTypes", compliance_resource_types, set_compliance_resource_types, get_compliance_resource_types, Val<List<String>>
+        /// Sets `ComplianceResourceId` in place: [`Self::compliance_resource_id`] on a value held by `&mut`.
+        pub fn set_compliance_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComplianceResourceId", value.into());
+            self
         }
 
-        prop! {
-            /// `TagKey`: The tag key that is applied to only those AWS resources that you want to
-            /// trigger an evaluation for the rule.
-            props, "TagKey", tag_key, set_tag_key, get_tag_key, Val<String>
+        /// `ComplianceResourceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compliance_resource_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComplianceResourceId")
         }
 
-        prop! {
-            /// `TagValue`: The tag value applied to only those AWS resources that you want to trigger
-            /// an evaluation for the rule. If you specify a value for ``TagValue``, you must also
-            /// specify a value for ``TagKey``.
-            props, "TagValue", tag_value, set_tag_value, get_tag_value, Val<String>
+        /// `ComplianceResourceTypes`: The resource types of only those AWS resources that you want to
+        /// trigger an evaluation for the rule. You can only specify one type if you also specify a
+        /// resource ID for ``ComplianceResourceId``.
+        pub fn compliance_resource_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ComplianceResourceTypes", value.into());
+            self
+        }
+
+        /// Sets `ComplianceResourceTypes` in place: [`Self::compliance_resource_types`] on a value held
+        /// by `&mut`.
+        pub fn set_compliance_resource_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ComplianceResourceTypes", value.into());
+            self
+        }
+
+        /// `ComplianceResourceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compliance_resource_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ComplianceResourceTypes")
+        }
+
+        /// `TagKey`: The tag key that is applied to only those AWS resources that you want to trigger
+        /// an evaluation for the rule.
+        pub fn tag_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TagKey", value.into());
+            self
+        }
+
+        /// Sets `TagKey` in place: [`Self::tag_key`] on a value held by `&mut`.
+        pub fn set_tag_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TagKey", value.into());
+            self
+        }
+
+        /// `TagKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TagKey")
+        }
+
+        /// `TagValue`: The tag value applied to only those AWS resources that you want to trigger an
+        /// evaluation for the rule. If you specify a value for ``TagValue``, you must also specify a
+        /// value for ``TagKey``.
+        pub fn tag_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TagValue", value.into());
+            self
+        }
+
+        /// Sets `TagValue` in place: [`Self::tag_value`] on a value held by `&mut`.
+        pub fn set_tag_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TagValue", value.into());
+            self
+        }
+
+        /// `TagValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TagValue")
         }
     }
 
@@ -308,39 +508,79 @@ pub mod config_rule {
             Source { props }
         }
 
-        prop! {
-            /// `Owner`: Indicates whether AWS or the customer owns and manages the CC rule. CC Managed
-            /// Rules are predefined rules owned by AWS. For more information, see Managed Rules (<https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_use-managed-rules.html>)
-            /// in the *developer guide*. CC Custom Rules are rules that you can develop either with
-            /// Guard (``CUSTOM_POLICY``) or LAMlong (``CUSTOM_LAMBDA``). For more information, see
-            /// Custom Rules (<https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_develop-rules.html>)
-            /// in the *developer guide*.
-            props, "Owner", _, set_owner, get_owner, Val<String>
+        /// Sets `Owner`, which `new` took, in place.
+        pub fn set_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Owner", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomPolicyDetails`: Provides the runtime system, policy definition, and whether debug
-            /// logging is enabled. Required when owner is set to ``CUSTOM_POLICY``.
-            props, "CustomPolicyDetails", custom_policy_details, set_custom_policy_details, get_custom_policy_details, Val<CustomPolicyDetails>
+        /// `Owner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Owner")
         }
 
-        prop! {
-            /// `SourceDetails`: Provides the source and the message types that cause CC to evaluate
-            /// your AWS resources against a rule. It also provides the frequency with which you want CC
-            /// to run evaluations for the rule if the trigger type is periodic. If the owner is set to ``CUSTOM_POLICY``,
-            /// the only acceptable values for the CC rule trigger message type are ``ConfigurationItemChangeNotification``
-            /// and ``OversizedConfigurationItemChangeNotification``.
-            props, "SourceDetails", source_details, set_source_details, get_source_details, Val<List<SourceDetail>>
+        /// `CustomPolicyDetails`: Provides the runtime system, policy definition, and whether debug
+        /// logging is enabled. Required when owner is set to ``CUSTOM_POLICY``.
+        pub fn custom_policy_details(mut self, value: impl Into<Val<CustomPolicyDetails>>) -> Self {
+            self.props.set("CustomPolicyDetails", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceIdentifier`: For CC Managed rules, a predefined identifier from a list. For
-            /// example, ``IAM_PASSWORD_POLICY`` is a managed rule. To reference a managed rule, see
-            /// List of Managed Rules (<https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html>).
-            /// For CC Custom Lambda rules, the identifier is the Amazon Resource Name (ARN) of the
-            /// rule's LAMlong function, such as ``arn:aws:lambda:us-east-2:123456789012:function:custom_rule_name``.
-            /// For CC Custom Policy rules, this field will be ignored.
-            props, "SourceIdentifier", source_identifier, set_source_identifier, get_source_identifier, Val<String>
+        /// Sets `CustomPolicyDetails` in place: [`Self::custom_policy_details`] on a value held by `&mut`.
+        pub fn set_custom_policy_details(&mut self, value: impl Into<Val<CustomPolicyDetails>>) -> &mut Self {
+            self.props.set("CustomPolicyDetails", value.into());
+            self
+        }
+
+        /// `CustomPolicyDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_policy_details(&self) -> ::std::option::Option<Val<CustomPolicyDetails>> {
+            crate::cfn::get_prop(&self.props, "CustomPolicyDetails")
+        }
+
+        /// `SourceDetails`: Provides the source and the message types that cause CC to evaluate your
+        /// AWS resources against a rule. It also provides the frequency with which you want CC to run
+        /// evaluations for the rule if the trigger type is periodic. If the owner is set to ``CUSTOM_POLICY``,
+        /// the only acceptable values for the CC rule trigger message type are ``ConfigurationItemChangeNotification``
+        /// and ``OversizedConfigurationItemChangeNotification``.
+        pub fn source_details(mut self, value: impl Into<Val<List<SourceDetail>>>) -> Self {
+            self.props.set("SourceDetails", value.into());
+            self
+        }
+
+        /// Sets `SourceDetails` in place: [`Self::source_details`] on a value held by `&mut`.
+        pub fn set_source_details(&mut self, value: impl Into<Val<List<SourceDetail>>>) -> &mut Self {
+            self.props.set("SourceDetails", value.into());
+            self
+        }
+
+        /// `SourceDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_details(&self) -> ::std::option::Option<Val<List<SourceDetail>>> {
+            crate::cfn::get_prop(&self.props, "SourceDetails")
+        }
+
+        /// `SourceIdentifier`: For CC Managed rules, a predefined identifier from a list. For example, ``IAM_PASSWORD_POLICY``
+        /// is a managed rule. To reference a managed rule, see List of Managed Rules (<https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html>).
+        /// For CC Custom Lambda rules, the identifier is the Amazon Resource Name (ARN) of the rule's
+        /// LAMlong function, such as ``arn:aws:lambda:us-east-2:123456789012:function:custom_rule_name``.
+        /// For CC Custom Policy rules, this field will be ignored.
+        pub fn source_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceIdentifier", value.into());
+            self
+        }
+
+        /// Sets `SourceIdentifier` in place: [`Self::source_identifier`] on a value held by `&mut`.
+        pub fn set_source_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceIdentifier", value.into());
+            self
+        }
+
+        /// `SourceIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceIdentifier")
         }
     }
 
@@ -362,22 +602,62 @@ pub mod config_rule {
             CustomPolicyDetails { props }
         }
 
-        prop! {
-            /// `EnableDebugLogDelivery`: The boolean expression for enabling debug logging for your CC
-            /// Custom Policy rule. The default value is ``false``.
-            props, "EnableDebugLogDelivery", enable_debug_log_delivery, set_enable_debug_log_delivery, get_enable_debug_log_delivery, Val<bool>
+        /// `EnableDebugLogDelivery`: The boolean expression for enabling debug logging for your CC
+        /// Custom Policy rule. The default value is ``false``.
+        pub fn enable_debug_log_delivery(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableDebugLogDelivery", value.into());
+            self
         }
 
-        prop! {
-            /// `PolicyRuntime`: The runtime system for your CC Custom Policy rule. Guard is a
-            /// policy-as-code language that allows you to write policies that are enforced by CC Custom
-            /// Policy rules. For more information about Guard, see the Guard GitHub Repository (<https://docs.aws.amazon.com/https://github.com/aws-cloudformation/cloudformation-guard>).
-            props, "PolicyRuntime", policy_runtime, set_policy_runtime, get_policy_runtime, Val<String>
+        /// Sets `EnableDebugLogDelivery` in place: [`Self::enable_debug_log_delivery`] on a value held
+        /// by `&mut`.
+        pub fn set_enable_debug_log_delivery(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableDebugLogDelivery", value.into());
+            self
         }
 
-        prop! {
-            /// `PolicyText`: The policy definition containing the logic for your CC Custom Policy rule.
-            props, "PolicyText", policy_text, set_policy_text, get_policy_text, Val<String>
+        /// `EnableDebugLogDelivery` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_debug_log_delivery(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableDebugLogDelivery")
+        }
+
+        /// `PolicyRuntime`: The runtime system for your CC Custom Policy rule. Guard is a
+        /// policy-as-code language that allows you to write policies that are enforced by CC Custom
+        /// Policy rules. For more information about Guard, see the Guard GitHub Repository (<https://docs.aws.amazon.com/https://github.com/aws-cloudformation/cloudformation-guard>).
+        pub fn policy_runtime(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PolicyRuntime", value.into());
+            self
+        }
+
+        /// Sets `PolicyRuntime` in place: [`Self::policy_runtime`] on a value held by `&mut`.
+        pub fn set_policy_runtime(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PolicyRuntime", value.into());
+            self
+        }
+
+        /// `PolicyRuntime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_runtime(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PolicyRuntime")
+        }
+
+        /// `PolicyText`: The policy definition containing the logic for your CC Custom Policy rule.
+        pub fn policy_text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PolicyText", value.into());
+            self
+        }
+
+        /// Sets `PolicyText` in place: [`Self::policy_text`] on a value held by `&mut`.
+        pub fn set_policy_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PolicyText", value.into());
+            self
+        }
+
+        /// `PolicyText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PolicyText")
         }
     }
 
@@ -410,32 +690,53 @@ pub mod config_rule {
             SourceDetail { props }
         }
 
-        prop! {
-            /// `EventSource`: The source of the event, such as an AWS service, that triggers CC to
-            /// evaluate your AWS resources.
-            props, "EventSource", _, set_event_source, get_event_source, Val<String>
+        /// Sets `EventSource`, which `new` took, in place.
+        pub fn set_event_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventSource", value.into());
+            self
         }
 
-        prop! {
-            /// `MessageType`: The type of notification that triggers CC to run an evaluation for a
-            /// rule. You can specify the following notification types: + ``ConfigurationItemChangeNotification`` -
-            /// Triggers an evaluation when CC delivers a configuration item as a result of a resource
-            /// change. + ``OversizedConfigurationItemChangeNotification`` - Triggers an evaluation when
-            /// CC delivers an oversized configuration item. CC may generate this notification type when
-            /// a resource changes and the notification exceeds the maximum size allowed by Amazon SNS. + ``ScheduledNotification`` -
-            /// Triggers a periodic evaluation at the frequency …
-            props, "MessageType", _, set_message_type, get_message_type, Val<String>
+        /// `EventSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventSource")
         }
 
-        prop! {
-            /// `MaximumExecutionFrequency`: The frequency at which you want CC to run evaluations for a
-            /// custom rule with a periodic trigger. If you specify a value for ``MaximumExecutionFrequency``,
-            /// then ``MessageType`` must use the ``ScheduledNotification`` value. By default, rules
-            /// with a periodic trigger are evaluated every 24 hours. To change the frequency, specify a
-            /// valid value for the ``MaximumExecutionFrequency`` parameter. Based on the valid value
-            /// you choose, CC runs evaluations once for each valid value. For example, if you choose ``Three_Hours``,
-            /// CC runs evaluations once every three hours. In this case, ``Three_Hours`` is the …
-            props, "MaximumExecutionFrequency", maximum_execution_frequency, set_maximum_execution_frequency, get_maximum_execution_frequency, Val<String>
+        /// Sets `MessageType`, which `new` took, in place.
+        pub fn set_message_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MessageType", value.into());
+            self
+        }
+
+        /// `MessageType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MessageType")
+        }
+
+        /// `MaximumExecutionFrequency`: The frequency at which you want CC to run evaluations for a
+        /// custom rule with a periodic trigger. If you specify a value for ``MaximumExecutionFrequency``,
+        /// then ``MessageType`` must use the ``ScheduledNotification`` value. By default, rules with a
+        /// periodic trigger are evaluated every 24 hours. To change the frequency, specify a valid
+        /// value for the ``MaximumExecutionFrequency`` parameter. Based on the valid value you choose,
+        /// CC runs evaluations once for each valid value. For example, if you choose ``Three_Hours``,
+        /// CC runs evaluations once every three hours. In this case, ``Three_Hours`` is the …
+        pub fn maximum_execution_frequency(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MaximumExecutionFrequency", value.into());
+            self
+        }
+
+        /// Sets `MaximumExecutionFrequency` in place: [`Self::maximum_execution_frequency`] on a value
+        /// held by `&mut`.
+        pub fn set_maximum_execution_frequency(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MaximumExecutionFrequency", value.into());
+            self
+        }
+
+        /// `MaximumExecutionFrequency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_execution_frequency(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MaximumExecutionFrequency")
         }
     }
 }
@@ -459,24 +760,79 @@ impl ConfigurationAggregator {
         ConfigurationAggregator { core }
     }
 
-    prop! {
-        /// `AccountAggregationSources`.
-        core.props, "AccountAggregationSources", account_aggregation_sources, set_account_aggregation_sources, get_account_aggregation_sources, Val<List<configuration_aggregator::AccountAggregationSource>>
+    /// `AccountAggregationSources`.
+    pub fn account_aggregation_sources(mut self, value: impl Into<Val<List<configuration_aggregator::AccountAggregationSource>>>) -> Self {
+        self.core.props.set("AccountAggregationSources", value.into());
+        self
     }
 
-    prop! {
-        /// `ConfigurationAggregatorName`: The name of the aggregator.
-        core.props, "ConfigurationAggregatorName", configuration_aggregator_name, set_configuration_aggregator_name, get_configuration_aggregator_name, Val<String>
+    /// Sets `AccountAggregationSources` in place: [`Self::account_aggregation_sources`] on a value
+    /// held by `&mut`.
+    pub fn set_account_aggregation_sources(&mut self, value: impl Into<Val<List<configuration_aggregator::AccountAggregationSource>>>) -> &mut Self {
+        self.core.props.set("AccountAggregationSources", value.into());
+        self
     }
 
-    prop! {
-        /// `OrganizationAggregationSource`.
-        core.props, "OrganizationAggregationSource", organization_aggregation_source, set_organization_aggregation_source, get_organization_aggregation_source, Val<configuration_aggregator::OrganizationAggregationSource>
+    /// `AccountAggregationSources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_account_aggregation_sources(&self) -> ::std::option::Option<Val<List<configuration_aggregator::AccountAggregationSource>>> {
+        crate::cfn::get_prop(&self.core.props, "AccountAggregationSources")
     }
 
-    prop! {
-        /// `Tags`: The tags for the configuration aggregator.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ConfigurationAggregatorName`: The name of the aggregator.
+    pub fn configuration_aggregator_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ConfigurationAggregatorName", value.into());
+        self
+    }
+
+    /// Sets `ConfigurationAggregatorName` in place: [`Self::configuration_aggregator_name`] on a
+    /// value held by `&mut`.
+    pub fn set_configuration_aggregator_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConfigurationAggregatorName", value.into());
+        self
+    }
+
+    /// `ConfigurationAggregatorName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_aggregator_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationAggregatorName")
+    }
+
+    /// `OrganizationAggregationSource`.
+    pub fn organization_aggregation_source(mut self, value: impl Into<Val<configuration_aggregator::OrganizationAggregationSource>>) -> Self {
+        self.core.props.set("OrganizationAggregationSource", value.into());
+        self
+    }
+
+    /// Sets `OrganizationAggregationSource` in place: [`Self::organization_aggregation_source`] on
+    /// a value held by `&mut`.
+    pub fn set_organization_aggregation_source(&mut self, value: impl Into<Val<configuration_aggregator::OrganizationAggregationSource>>) -> &mut Self {
+        self.core.props.set("OrganizationAggregationSource", value.into());
+        self
+    }
+
+    /// `OrganizationAggregationSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_organization_aggregation_source(&self) -> ::std::option::Option<Val<configuration_aggregator::OrganizationAggregationSource>> {
+        crate::cfn::get_prop(&self.core.props, "OrganizationAggregationSource")
+    }
+
+    /// `Tags`: The tags for the configuration aggregator.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -514,19 +870,52 @@ pub mod configuration_aggregator {
             AccountAggregationSource { props }
         }
 
-        prop! {
-            /// `AccountIds`.
-            props, "AccountIds", _, set_account_ids, get_account_ids, Val<List<String>>
+        /// Sets `AccountIds`, which `new` took, in place.
+        pub fn set_account_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AccountIds", value.into());
+            self
         }
 
-        prop! {
-            /// `AllAwsRegions`.
-            props, "AllAwsRegions", all_aws_regions, set_all_aws_regions, get_all_aws_regions, Val<bool>
+        /// `AccountIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AccountIds")
         }
 
-        prop! {
-            /// `AwsRegions`.
-            props, "AwsRegions", aws_regions, set_aws_regions, get_aws_regions, Val<List<String>>
+        /// `AllAwsRegions`.
+        pub fn all_aws_regions(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllAwsRegions", value.into());
+            self
+        }
+
+        /// Sets `AllAwsRegions` in place: [`Self::all_aws_regions`] on a value held by `&mut`.
+        pub fn set_all_aws_regions(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllAwsRegions", value.into());
+            self
+        }
+
+        /// `AllAwsRegions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_all_aws_regions(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllAwsRegions")
+        }
+
+        /// `AwsRegions`.
+        pub fn aws_regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AwsRegions", value.into());
+            self
+        }
+
+        /// Sets `AwsRegions` in place: [`Self::aws_regions`] on a value held by `&mut`.
+        pub fn set_aws_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AwsRegions", value.into());
+            self
+        }
+
+        /// `AwsRegions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AwsRegions")
         }
     }
 
@@ -547,19 +936,52 @@ pub mod configuration_aggregator {
             OrganizationAggregationSource { props }
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `AllAwsRegions`.
-            props, "AllAwsRegions", all_aws_regions, set_all_aws_regions, get_all_aws_regions, Val<bool>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `AwsRegions`.
-            props, "AwsRegions", aws_regions, set_aws_regions, get_aws_regions, Val<List<String>>
+        /// `AllAwsRegions`.
+        pub fn all_aws_regions(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllAwsRegions", value.into());
+            self
+        }
+
+        /// Sets `AllAwsRegions` in place: [`Self::all_aws_regions`] on a value held by `&mut`.
+        pub fn set_all_aws_regions(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllAwsRegions", value.into());
+            self
+        }
+
+        /// `AllAwsRegions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_all_aws_regions(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllAwsRegions")
+        }
+
+        /// `AwsRegions`.
+        pub fn aws_regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AwsRegions", value.into());
+            self
+        }
+
+        /// Sets `AwsRegions` in place: [`Self::aws_regions`] on a value held by `&mut`.
+        pub fn set_aws_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AwsRegions", value.into());
+            self
+        }
+
+        /// `AwsRegions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AwsRegions")
         }
     }
 }
@@ -586,37 +1008,94 @@ impl ConfigurationRecorder {
         ConfigurationRecorder { core }
     }
 
-    prop! {
-        /// `Name`: The name of the configuration recorder. By default, AWS Config assigns the name "default"
-        /// when creating the configuration recorder. To change the configuration recorder name, you
-        /// must use the DeleteConfigurationRecorder action to delete your current configuration
-        /// recorder, and then you must use the PutConfigurationRecorder command to create a
-        /// configuration recorder that has the desired name.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Name`: The name of the configuration recorder. By default, AWS Config assigns the name "default"
+    /// when creating the configuration recorder. To change the configuration recorder name, you
+    /// must use the DeleteConfigurationRecorder action to delete your current configuration
+    /// recorder, and then you must use the PutConfigurationRecorder command to create a
+    /// configuration recorder that has the desired name.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `RecordingGroup`: Specifies which resource types are in scope for the configuration
-        /// recorder to record.
-        core.props, "RecordingGroup", recording_group, set_recording_group, get_recording_group, Val<configuration_recorder::RecordingGroup>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `RecordingMode`: Specifies the default recording frequency for the configuration
-        /// recorder.
-        core.props, "RecordingMode", recording_mode, set_recording_mode, get_recording_mode, Val<configuration_recorder::RecordingMode>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `RoleARN`: The Amazon Resource Name (ARN) of the role that allows AWS Config to read S3
-        /// objects.
-        core.props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+    /// `RecordingGroup`: Specifies which resource types are in scope for the configuration recorder
+    /// to record.
+    pub fn recording_group(mut self, value: impl Into<Val<configuration_recorder::RecordingGroup>>) -> Self {
+        self.core.props.set("RecordingGroup", value.into());
+        self
     }
 
-    prop! {
-        /// `StartedOnCreate`: Defaults to 'true'. Controls whether the recorder starts recording
-        /// after the create operation. Set this to 'false' for development and testing purposes.
-        core.props, "StartedOnCreate", started_on_create, set_started_on_create, get_started_on_create, Val<bool>
+    /// Sets `RecordingGroup` in place: [`Self::recording_group`] on a value held by `&mut`.
+    pub fn set_recording_group(&mut self, value: impl Into<Val<configuration_recorder::RecordingGroup>>) -> &mut Self {
+        self.core.props.set("RecordingGroup", value.into());
+        self
+    }
+
+    /// `RecordingGroup` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recording_group(&self) -> ::std::option::Option<Val<configuration_recorder::RecordingGroup>> {
+        crate::cfn::get_prop(&self.core.props, "RecordingGroup")
+    }
+
+    /// `RecordingMode`: Specifies the default recording frequency for the configuration recorder.
+    pub fn recording_mode(mut self, value: impl Into<Val<configuration_recorder::RecordingMode>>) -> Self {
+        self.core.props.set("RecordingMode", value.into());
+        self
+    }
+
+    /// Sets `RecordingMode` in place: [`Self::recording_mode`] on a value held by `&mut`.
+    pub fn set_recording_mode(&mut self, value: impl Into<Val<configuration_recorder::RecordingMode>>) -> &mut Self {
+        self.core.props.set("RecordingMode", value.into());
+        self
+    }
+
+    /// `RecordingMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recording_mode(&self) -> ::std::option::Option<Val<configuration_recorder::RecordingMode>> {
+        crate::cfn::get_prop(&self.core.props, "RecordingMode")
+    }
+
+    /// Sets `RoleARN`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleARN", value.into());
+        self
+    }
+
+    /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleARN")
+    }
+
+    /// `StartedOnCreate`: Defaults to 'true'. Controls whether the recorder starts recording after
+    /// the create operation. Set this to 'false' for development and testing purposes.
+    pub fn started_on_create(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("StartedOnCreate", value.into());
+        self
+    }
+
+    /// Sets `StartedOnCreate` in place: [`Self::started_on_create`] on a value held by `&mut`.
+    pub fn set_started_on_create(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("StartedOnCreate", value.into());
+        self
+    }
+
+    /// `StartedOnCreate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_started_on_create(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "StartedOnCreate")
     }
 
     /// `Ref`: the resource's identifier.
@@ -653,34 +1132,101 @@ pub mod configuration_recorder {
             RecordingGroup { props }
         }
 
-        prop! {
-            /// `AllSupported`: Specifies whether AWS Config records configuration changes for all
-            /// supported resource types, excluding the global IAM resource types.
-            props, "AllSupported", all_supported, set_all_supported, get_all_supported, Val<bool>
+        /// `AllSupported`: Specifies whether AWS Config records configuration changes for all supported
+        /// resource types, excluding the global IAM resource types.
+        pub fn all_supported(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllSupported", value.into());
+            self
         }
 
-        prop! {
-            /// `ExclusionByResourceTypes`: An object that specifies how AWS Config excludes resource
-            /// types from being recorded by the configuration recorder.
-            props, "ExclusionByResourceTypes", exclusion_by_resource_types, set_exclusion_by_resource_types, get_exclusion_by_resource_types, Val<ExclusionByResourceTypes>
+        /// Sets `AllSupported` in place: [`Self::all_supported`] on a value held by `&mut`.
+        pub fn set_all_supported(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllSupported", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeGlobalResourceTypes`: This option is a bundle which only applies to the global
-            /// IAM resource types: IAM users, groups, roles, and customer managed policies.
-            props, "IncludeGlobalResourceTypes", include_global_resource_types, set_include_global_resource_types, get_include_global_resource_types, Val<bool>
+        /// `AllSupported` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_all_supported(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllSupported")
         }
 
-        prop! {
-            /// `RecordingStrategy`: An object that specifies the recording strategy for the
-            /// configuration recorder.
-            props, "RecordingStrategy", recording_strategy, set_recording_strategy, get_recording_strategy, Val<RecordingStrategy>
+        /// `ExclusionByResourceTypes`: An object that specifies how AWS Config excludes resource types
+        /// from being recorded by the configuration recorder.
+        pub fn exclusion_by_resource_types(mut self, value: impl Into<Val<ExclusionByResourceTypes>>) -> Self {
+            self.props.set("ExclusionByResourceTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceTypes`: A comma-separated list that specifies which resource types AWS Config
-            /// records.
-            props, "ResourceTypes", resource_types, set_resource_types, get_resource_types, Val<List<String>>
+        /// Sets `ExclusionByResourceTypes` in place: [`Self::exclusion_by_resource_types`] on a value
+        /// held by `&mut`.
+        pub fn set_exclusion_by_resource_types(&mut self, value: impl Into<Val<ExclusionByResourceTypes>>) -> &mut Self {
+            self.props.set("ExclusionByResourceTypes", value.into());
+            self
+        }
+
+        /// `ExclusionByResourceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusion_by_resource_types(&self) -> ::std::option::Option<Val<ExclusionByResourceTypes>> {
+            crate::cfn::get_prop(&self.props, "ExclusionByResourceTypes")
+        }
+
+        /// `IncludeGlobalResourceTypes`: This option is a bundle which only applies to the global IAM
+        /// resource types: IAM users, groups, roles, and customer managed policies.
+        pub fn include_global_resource_types(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeGlobalResourceTypes", value.into());
+            self
+        }
+
+        /// Sets `IncludeGlobalResourceTypes` in place: [`Self::include_global_resource_types`] on a
+        /// value held by `&mut`.
+        pub fn set_include_global_resource_types(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeGlobalResourceTypes", value.into());
+            self
+        }
+
+        /// `IncludeGlobalResourceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_global_resource_types(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeGlobalResourceTypes")
+        }
+
+        /// `RecordingStrategy`: An object that specifies the recording strategy for the configuration
+        /// recorder.
+        pub fn recording_strategy(mut self, value: impl Into<Val<RecordingStrategy>>) -> Self {
+            self.props.set("RecordingStrategy", value.into());
+            self
+        }
+
+        /// Sets `RecordingStrategy` in place: [`Self::recording_strategy`] on a value held by `&mut`.
+        pub fn set_recording_strategy(&mut self, value: impl Into<Val<RecordingStrategy>>) -> &mut Self {
+            self.props.set("RecordingStrategy", value.into());
+            self
+        }
+
+        /// `RecordingStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recording_strategy(&self) -> ::std::option::Option<Val<RecordingStrategy>> {
+            crate::cfn::get_prop(&self.props, "RecordingStrategy")
+        }
+
+        /// `ResourceTypes`: A comma-separated list that specifies which resource types AWS Config
+        /// records.
+        pub fn resource_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ResourceTypes", value.into());
+            self
+        }
+
+        /// Sets `ResourceTypes` in place: [`Self::resource_types`] on a value held by `&mut`.
+        pub fn set_resource_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ResourceTypes", value.into());
+            self
+        }
+
+        /// `ResourceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ResourceTypes")
         }
     }
 
@@ -703,10 +1249,16 @@ pub mod configuration_recorder {
             ExclusionByResourceTypes { props }
         }
 
-        prop! {
-            /// `ResourceTypes`: A comma-separated list of resource types to exclude from recording by
-            /// the configuration recorder.
-            props, "ResourceTypes", _, set_resource_types, get_resource_types, Val<List<String>>
+        /// Sets `ResourceTypes`, which `new` took, in place.
+        pub fn set_resource_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ResourceTypes", value.into());
+            self
+        }
+
+        /// `ResourceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ResourceTypes")
         }
     }
 
@@ -728,9 +1280,16 @@ pub mod configuration_recorder {
             RecordingStrategy { props }
         }
 
-        prop! {
-            /// `UseOnly`.
-            props, "UseOnly", _, set_use_only, get_use_only, Val<String>
+        /// Sets `UseOnly`, which `new` took, in place.
+        pub fn set_use_only(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UseOnly", value.into());
+            self
+        }
+
+        /// `UseOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_only(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UseOnly")
         }
     }
 
@@ -753,16 +1312,36 @@ pub mod configuration_recorder {
             RecordingMode { props }
         }
 
-        prop! {
-            /// `RecordingFrequency`: The default recording frequency that AWS Config uses to record
-            /// configuration changes.
-            props, "RecordingFrequency", _, set_recording_frequency, get_recording_frequency, Val<String>
+        /// Sets `RecordingFrequency`, which `new` took, in place.
+        pub fn set_recording_frequency(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordingFrequency", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordingModeOverrides`: An array of 'RecordingModeOverride' objects for you to specify
-            /// your overrides for the recording mode.
-            props, "RecordingModeOverrides", recording_mode_overrides, set_recording_mode_overrides, get_recording_mode_overrides, Val<List<RecordingModeOverride>>
+        /// `RecordingFrequency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recording_frequency(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordingFrequency")
+        }
+
+        /// `RecordingModeOverrides`: An array of 'RecordingModeOverride' objects for you to specify
+        /// your overrides for the recording mode.
+        pub fn recording_mode_overrides(mut self, value: impl Into<Val<List<RecordingModeOverride>>>) -> Self {
+            self.props.set("RecordingModeOverrides", value.into());
+            self
+        }
+
+        /// Sets `RecordingModeOverrides` in place: [`Self::recording_mode_overrides`] on a value held
+        /// by `&mut`.
+        pub fn set_recording_mode_overrides(&mut self, value: impl Into<Val<List<RecordingModeOverride>>>) -> &mut Self {
+            self.props.set("RecordingModeOverrides", value.into());
+            self
+        }
+
+        /// `RecordingModeOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recording_mode_overrides(&self) -> ::std::option::Option<Val<List<RecordingModeOverride>>> {
+            crate::cfn::get_prop(&self.props, "RecordingModeOverrides")
         }
     }
 
@@ -791,21 +1370,46 @@ pub mod configuration_recorder {
             RecordingModeOverride { props }
         }
 
-        prop! {
-            /// `ResourceTypes`: A comma-separated list that specifies which resource types AWS Config
-            /// includes in the override.
-            props, "ResourceTypes", _, set_resource_types, get_resource_types, Val<List<String>>
+        /// Sets `ResourceTypes`, which `new` took, in place.
+        pub fn set_resource_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ResourceTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordingFrequency`: The recording frequency that will be applied to all the resource
-            /// types specified in the override.
-            props, "RecordingFrequency", _, set_recording_frequency, get_recording_frequency, Val<String>
+        /// `ResourceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ResourceTypes")
         }
 
-        prop! {
-            /// `Description`: A description that you provide for the override.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `RecordingFrequency`, which `new` took, in place.
+        pub fn set_recording_frequency(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordingFrequency", value.into());
+            self
+        }
+
+        /// `RecordingFrequency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recording_frequency(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordingFrequency")
+        }
+
+        /// `Description`: A description that you provide for the override.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 }
@@ -833,50 +1437,149 @@ impl ConformancePack {
         ConformancePack { core }
     }
 
-    prop! {
-        /// `ConformancePackInputParameters`: A list of ConformancePackInputParameter objects.
-        core.props, "ConformancePackInputParameters", conformance_pack_input_parameters, set_conformance_pack_input_parameters, get_conformance_pack_input_parameters, Val<List<conformance_pack::ConformancePackInputParameter>>
+    /// `ConformancePackInputParameters`: A list of ConformancePackInputParameter objects.
+    pub fn conformance_pack_input_parameters(mut self, value: impl Into<Val<List<conformance_pack::ConformancePackInputParameter>>>) -> Self {
+        self.core.props.set("ConformancePackInputParameters", value.into());
+        self
     }
 
-    prop! {
-        /// `ConformancePackName`: Name of the conformance pack which will be assigned as the unique
-        /// identifier.
-        core.props, "ConformancePackName", _, set_conformance_pack_name, get_conformance_pack_name, Val<String>
+    /// Sets `ConformancePackInputParameters` in place: [`Self::conformance_pack_input_parameters`]
+    /// on a value held by `&mut`.
+    pub fn set_conformance_pack_input_parameters(&mut self, value: impl Into<Val<List<conformance_pack::ConformancePackInputParameter>>>) -> &mut Self {
+        self.core.props.set("ConformancePackInputParameters", value.into());
+        self
     }
 
-    prop! {
-        /// `DeliveryS3Bucket`: AWS Config stores intermediate files while processing conformance
-        /// pack template.
-        core.props, "DeliveryS3Bucket", delivery_s3_bucket, set_delivery_s3_bucket, get_delivery_s3_bucket, Val<String>
+    /// `ConformancePackInputParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_conformance_pack_input_parameters(&self) -> ::std::option::Option<Val<List<conformance_pack::ConformancePackInputParameter>>> {
+        crate::cfn::get_prop(&self.core.props, "ConformancePackInputParameters")
     }
 
-    prop! {
-        /// `DeliveryS3KeyPrefix`: The prefix for delivery S3 bucket.
-        core.props, "DeliveryS3KeyPrefix", delivery_s3_key_prefix, set_delivery_s3_key_prefix, get_delivery_s3_key_prefix, Val<String>
+    /// Sets `ConformancePackName`, which `new` took, in place.
+    pub fn set_conformance_pack_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConformancePackName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags for the conformance pack.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ConformancePackName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_conformance_pack_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConformancePackName")
     }
 
-    prop! {
-        /// `TemplateBody`: A string containing full conformance pack template body. You can only
-        /// specify one of the template body or template S3Uri fields.
-        core.props, "TemplateBody", template_body, set_template_body, get_template_body, Val<String>
+    /// `DeliveryS3Bucket`: AWS Config stores intermediate files while processing conformance pack
+    /// template.
+    pub fn delivery_s3_bucket(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DeliveryS3Bucket", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateS3Uri`: Location of file containing the template body which points to the
-        /// conformance pack template that is located in an Amazon S3 bucket. You can only specify
-        /// one of the template body or template S3Uri fields.
-        core.props, "TemplateS3Uri", template_s3_uri, set_template_s3_uri, get_template_s3_uri, Val<String>
+    /// Sets `DeliveryS3Bucket` in place: [`Self::delivery_s3_bucket`] on a value held by `&mut`.
+    pub fn set_delivery_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeliveryS3Bucket", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateSSMDocumentDetails`: The TemplateSSMDocumentDetails object contains the name of
-        /// the SSM document and the version of the SSM document.
-        core.props, "TemplateSSMDocumentDetails", template_ssm_document_details, set_template_ssm_document_details, get_template_ssm_document_details, Val<conformance_pack::TemplateSsmDocumentDetails>
+    /// `DeliveryS3Bucket` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delivery_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeliveryS3Bucket")
+    }
+
+    /// `DeliveryS3KeyPrefix`: The prefix for delivery S3 bucket.
+    pub fn delivery_s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DeliveryS3KeyPrefix", value.into());
+        self
+    }
+
+    /// Sets `DeliveryS3KeyPrefix` in place: [`Self::delivery_s3_key_prefix`] on a value held by `&mut`.
+    pub fn set_delivery_s3_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeliveryS3KeyPrefix", value.into());
+        self
+    }
+
+    /// `DeliveryS3KeyPrefix` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delivery_s3_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeliveryS3KeyPrefix")
+    }
+
+    /// `Tags`: The tags for the conformance pack.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TemplateBody`: A string containing full conformance pack template body. You can only
+    /// specify one of the template body or template S3Uri fields.
+    pub fn template_body(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TemplateBody", value.into());
+        self
+    }
+
+    /// Sets `TemplateBody` in place: [`Self::template_body`] on a value held by `&mut`.
+    pub fn set_template_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateBody", value.into());
+        self
+    }
+
+    /// `TemplateBody` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_body(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateBody")
+    }
+
+    /// `TemplateS3Uri`: Location of file containing the template body which points to the
+    /// conformance pack template that is located in an Amazon S3 bucket. You can only specify one
+    /// of the template body or template S3Uri fields.
+    pub fn template_s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TemplateS3Uri", value.into());
+        self
+    }
+
+    /// Sets `TemplateS3Uri` in place: [`Self::template_s3_uri`] on a value held by `&mut`.
+    pub fn set_template_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateS3Uri", value.into());
+        self
+    }
+
+    /// `TemplateS3Uri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateS3Uri")
+    }
+
+    /// `TemplateSSMDocumentDetails`: The TemplateSSMDocumentDetails object contains the name of the
+    /// SSM document and the version of the SSM document.
+    pub fn template_ssm_document_details(mut self, value: impl Into<Val<conformance_pack::TemplateSsmDocumentDetails>>) -> Self {
+        self.core.props.set("TemplateSSMDocumentDetails", value.into());
+        self
+    }
+
+    /// Sets `TemplateSSMDocumentDetails` in place: [`Self::template_ssm_document_details`] on a
+    /// value held by `&mut`.
+    pub fn set_template_ssm_document_details(&mut self, value: impl Into<Val<conformance_pack::TemplateSsmDocumentDetails>>) -> &mut Self {
+        self.core.props.set("TemplateSSMDocumentDetails", value.into());
+        self
+    }
+
+    /// `TemplateSSMDocumentDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_ssm_document_details(&self) -> ::std::option::Option<Val<conformance_pack::TemplateSsmDocumentDetails>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateSSMDocumentDetails")
     }
 
     /// `Ref`: the resource's identifier.
@@ -921,14 +1624,28 @@ pub mod conformance_pack {
             ConformancePackInputParameter { props }
         }
 
-        prop! {
-            /// `ParameterName`: Key part of key-value pair with value being parameter value
-            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
+        /// Sets `ParameterName`, which `new` took, in place.
+        pub fn set_parameter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterName", value.into());
+            self
         }
 
-        prop! {
-            /// `ParameterValue`: Value part of key-value pair with key being parameter Name
-            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
+        /// `ParameterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterName")
+        }
+
+        /// Sets `ParameterValue`, which `new` took, in place.
+        pub fn set_parameter_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterValue", value.into());
+            self
+        }
+
+        /// `ParameterValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterValue")
         }
     }
 
@@ -948,14 +1665,40 @@ pub mod conformance_pack {
             TemplateSsmDocumentDetails { props }
         }
 
-        prop! {
-            /// `DocumentName`.
-            props, "DocumentName", document_name, set_document_name, get_document_name, Val<String>
+        /// `DocumentName`.
+        pub fn document_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DocumentName", value.into());
+            self
         }
 
-        prop! {
-            /// `DocumentVersion`.
-            props, "DocumentVersion", document_version, set_document_version, get_document_version, Val<String>
+        /// Sets `DocumentName` in place: [`Self::document_name`] on a value held by `&mut`.
+        pub fn set_document_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentName", value.into());
+            self
+        }
+
+        /// `DocumentName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentName")
+        }
+
+        /// `DocumentVersion`.
+        pub fn document_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DocumentVersion", value.into());
+            self
+        }
+
+        /// Sets `DocumentVersion` in place: [`Self::document_version`] on a value held by `&mut`.
+        pub fn set_document_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentVersion", value.into());
+            self
+        }
+
+        /// `DocumentVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentVersion")
         }
     }
 }
@@ -981,15 +1724,34 @@ impl Connector {
         Connector { core }
     }
 
-    prop! {
-        /// `ConnectorConfiguration`: The configuration for the connector that specifies the
-        /// third-party cloud provider connection details.
-        core.props, "ConnectorConfiguration", _, set_connector_configuration, get_connector_configuration, Val<connector::ConnectorConfiguration>
+    /// Sets `ConnectorConfiguration`, which `new` took, in place.
+    pub fn set_connector_configuration(&mut self, value: impl Into<Val<connector::ConnectorConfiguration>>) -> &mut Self {
+        self.core.props.set("ConnectorConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags for the connector.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ConnectorConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connector_configuration(&self) -> ::std::option::Option<Val<connector::ConnectorConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectorConfiguration")
+    }
+
+    /// `Tags`: The tags for the connector.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1037,9 +1799,22 @@ pub mod connector {
             ConnectorConfiguration { props }
         }
 
-        prop! {
-            /// `Azure`: The configuration for connecting to Microsoft Azure.
-            props, "Azure", azure, set_azure, get_azure, Val<AzureConnectorConfiguration>
+        /// `Azure`: The configuration for connecting to Microsoft Azure.
+        pub fn azure(mut self, value: impl Into<Val<AzureConnectorConfiguration>>) -> Self {
+            self.props.set("Azure", value.into());
+            self
+        }
+
+        /// Sets `Azure` in place: [`Self::azure`] on a value held by `&mut`.
+        pub fn set_azure(&mut self, value: impl Into<Val<AzureConnectorConfiguration>>) -> &mut Self {
+            self.props.set("Azure", value.into());
+            self
+        }
+
+        /// `Azure` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_azure(&self) -> ::std::option::Option<Val<AzureConnectorConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Azure")
         }
     }
 
@@ -1066,14 +1841,28 @@ pub mod connector {
             AzureConnectorConfiguration { props }
         }
 
-        prop! {
-            /// `TenantIdentifier`: The Azure tenant identifier.
-            props, "TenantIdentifier", _, set_tenant_identifier, get_tenant_identifier, Val<String>
+        /// Sets `TenantIdentifier`, which `new` took, in place.
+        pub fn set_tenant_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TenantIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientIdentifier`: The Azure client (application) identifier.
-            props, "ClientIdentifier", _, set_client_identifier, get_client_identifier, Val<String>
+        /// `TenantIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tenant_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TenantIdentifier")
+        }
+
+        /// Sets `ClientIdentifier`, which `new` took, in place.
+        pub fn set_client_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientIdentifier", value.into());
+            self
+        }
+
+        /// `ClientIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientIdentifier")
         }
     }
 }
@@ -1099,43 +1888,114 @@ impl DeliveryChannel {
         DeliveryChannel { core }
     }
 
-    prop! {
-        /// `ConfigSnapshotDeliveryProperties`: The options for how often AWS Config delivers
-        /// configuration snapshots to the Amazon S3 bucket.
-        core.props, "ConfigSnapshotDeliveryProperties", config_snapshot_delivery_properties, set_config_snapshot_delivery_properties, get_config_snapshot_delivery_properties, Val<delivery_channel::ConfigSnapshotDeliveryProperties>
+    /// `ConfigSnapshotDeliveryProperties`: The options for how often AWS Config delivers
+    /// configuration snapshots to the Amazon S3 bucket.
+    pub fn config_snapshot_delivery_properties(mut self, value: impl Into<Val<delivery_channel::ConfigSnapshotDeliveryProperties>>) -> Self {
+        self.core.props.set("ConfigSnapshotDeliveryProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the delivery channel. By default, AWS Config assigns the name "default"
-        /// when creating the delivery channel. To change the delivery channel name, you must use
-        /// the DeleteDeliveryChannel action to delete your current delivery channel, and then you
-        /// must use the PutDeliveryChannel command to create a delivery channel that has the
-        /// desired name.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `ConfigSnapshotDeliveryProperties` in place: [`Self::config_snapshot_delivery_properties`]
+    /// on a value held by `&mut`.
+    pub fn set_config_snapshot_delivery_properties(&mut self, value: impl Into<Val<delivery_channel::ConfigSnapshotDeliveryProperties>>) -> &mut Self {
+        self.core.props.set("ConfigSnapshotDeliveryProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `S3BucketName`: The name of the Amazon S3 bucket to which AWS Config delivers
-        /// configuration snapshots and configuration history files.
-        core.props, "S3BucketName", _, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+    /// `ConfigSnapshotDeliveryProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_config_snapshot_delivery_properties(&self) -> ::std::option::Option<Val<delivery_channel::ConfigSnapshotDeliveryProperties>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigSnapshotDeliveryProperties")
     }
 
-    prop! {
-        /// `S3KeyPrefix`: The prefix for the specified Amazon S3 bucket.
-        core.props, "S3KeyPrefix", s3_key_prefix, set_s3_key_prefix, get_s3_key_prefix, Val<String>
+    /// `Name`: The name of the delivery channel. By default, AWS Config assigns the name "default"
+    /// when creating the delivery channel. To change the delivery channel name, you must use the
+    /// DeleteDeliveryChannel action to delete your current delivery channel, and then you must use
+    /// the PutDeliveryChannel command to create a delivery channel that has the desired name.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `S3KmsKeyArn`: The Amazon Resource Name (ARN) of the AWS Key Management Service (AWS KMS )
-        /// AWS KMS key (KMS key) used to encrypt objects delivered by AWS Config. Must belong to
-        /// the same Region as the destination S3 bucket.
-        core.props, "S3KmsKeyArn", s3_kms_key_arn, set_s3_kms_key_arn, get_s3_kms_key_arn, Val<String>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `SnsTopicARN`: The Amazon Resource Name (ARN) of the Amazon SNS topic to which AWS
-        /// Config sends notifications about configuration changes.
-        core.props, "SnsTopicARN", sns_topic_arn, set_sns_topic_arn, get_sns_topic_arn, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `S3BucketName`, which `new` took, in place.
+    pub fn set_s3_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("S3BucketName", value.into());
+        self
+    }
+
+    /// `S3BucketName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "S3BucketName")
+    }
+
+    /// `S3KeyPrefix`: The prefix for the specified Amazon S3 bucket.
+    pub fn s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("S3KeyPrefix", value.into());
+        self
+    }
+
+    /// Sets `S3KeyPrefix` in place: [`Self::s3_key_prefix`] on a value held by `&mut`.
+    pub fn set_s3_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("S3KeyPrefix", value.into());
+        self
+    }
+
+    /// `S3KeyPrefix` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "S3KeyPrefix")
+    }
+
+    /// `S3KmsKeyArn`: The Amazon Resource Name (ARN) of the AWS Key Management Service (AWS KMS )
+    /// AWS KMS key (KMS key) used to encrypt objects delivered by AWS Config. Must belong to the
+    /// same Region as the destination S3 bucket.
+    pub fn s3_kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("S3KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `S3KmsKeyArn` in place: [`Self::s3_kms_key_arn`] on a value held by `&mut`.
+    pub fn set_s3_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("S3KmsKeyArn", value.into());
+        self
+    }
+
+    /// `S3KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "S3KmsKeyArn")
+    }
+
+    /// `SnsTopicARN`: The Amazon Resource Name (ARN) of the Amazon SNS topic to which AWS Config
+    /// sends notifications about configuration changes.
+    pub fn sns_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnsTopicARN", value.into());
+        self
+    }
+
+    /// Sets `SnsTopicARN` in place: [`Self::sns_topic_arn`] on a value held by `&mut`.
+    pub fn set_sns_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnsTopicARN", value.into());
+        self
+    }
+
+    /// `SnsTopicARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sns_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnsTopicARN")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1164,10 +2024,22 @@ pub mod delivery_channel {
             ConfigSnapshotDeliveryProperties { props }
         }
 
-        prop! {
-            /// `DeliveryFrequency`: The frequency with which AWS Config delivers configuration
-            /// snapshots.
-            props, "DeliveryFrequency", delivery_frequency, set_delivery_frequency, get_delivery_frequency, Val<ConfigSnapshotDeliveryPropertiesDeliveryFrequency>
+        /// `DeliveryFrequency`: The frequency with which AWS Config delivers configuration snapshots.
+        pub fn delivery_frequency(mut self, value: impl Into<Val<ConfigSnapshotDeliveryPropertiesDeliveryFrequency>>) -> Self {
+            self.props.set("DeliveryFrequency", value.into());
+            self
+        }
+
+        /// Sets `DeliveryFrequency` in place: [`Self::delivery_frequency`] on a value held by `&mut`.
+        pub fn set_delivery_frequency(&mut self, value: impl Into<Val<ConfigSnapshotDeliveryPropertiesDeliveryFrequency>>) -> &mut Self {
+            self.props.set("DeliveryFrequency", value.into());
+            self
+        }
+
+        /// `DeliveryFrequency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delivery_frequency(&self) -> ::std::option::Option<Val<ConfigSnapshotDeliveryPropertiesDeliveryFrequency>> {
+            crate::cfn::get_prop(&self.props, "DeliveryFrequency")
         }
     }
 
@@ -1216,36 +2088,96 @@ impl OrganizationConfigRule {
         OrganizationConfigRule { core }
     }
 
-    prop! {
-        /// `ExcludedAccounts`: A comma-separated list of accounts that you want to exclude from an
-        /// organization AWS Config rule.
-        core.props, "ExcludedAccounts", excluded_accounts, set_excluded_accounts, get_excluded_accounts, Val<List<String>>
+    /// `ExcludedAccounts`: A comma-separated list of accounts that you want to exclude from an
+    /// organization AWS Config rule.
+    pub fn excluded_accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ExcludedAccounts", value.into());
+        self
     }
 
-    prop! {
-        /// `OrganizationConfigRuleName`: The name that you assign to an organization AWS Config
-        /// rule. Required.
-        core.props, "OrganizationConfigRuleName", _, set_organization_config_rule_name, get_organization_config_rule_name, Val<String>
+    /// Sets `ExcludedAccounts` in place: [`Self::excluded_accounts`] on a value held by `&mut`.
+    pub fn set_excluded_accounts(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ExcludedAccounts", value.into());
+        self
     }
 
-    prop! {
-        /// `OrganizationCustomPolicyRuleMetadata`: This object specifies metadata for your
-        /// organization's AWS Config Custom Policy rule.
-        core.props, "OrganizationCustomPolicyRuleMetadata", organization_custom_policy_rule_metadata, set_organization_custom_policy_rule_metadata, get_organization_custom_policy_rule_metadata, Val<organization_config_rule::OrganizationCustomPolicyRuleMetadata>
+    /// `ExcludedAccounts` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_excluded_accounts(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ExcludedAccounts")
     }
 
-    prop! {
-        /// `OrganizationCustomRuleMetadata`: This object specifies organization custom rule
-        /// metadata such as resource type, resource ID of AWS resource, Lambda function ARN, and
-        /// organization trigger types that trigger AWS Config to evaluate your AWS resources
-        /// against a rule.
-        core.props, "OrganizationCustomRuleMetadata", organization_custom_rule_metadata, set_organization_custom_rule_metadata, get_organization_custom_rule_metadata, Val<organization_config_rule::OrganizationCustomRuleMetadata>
+    /// Sets `OrganizationConfigRuleName`, which `new` took, in place.
+    pub fn set_organization_config_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OrganizationConfigRuleName", value.into());
+        self
     }
 
-    prop! {
-        /// `OrganizationManagedRuleMetadata`: This object specifies organization managed rule
-        /// metadata such as resource type and ID of AWS resource along with the rule identifier.
-        core.props, "OrganizationManagedRuleMetadata", organization_managed_rule_metadata, set_organization_managed_rule_metadata, get_organization_managed_rule_metadata, Val<organization_config_rule::OrganizationManagedRuleMetadata>
+    /// `OrganizationConfigRuleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_organization_config_rule_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OrganizationConfigRuleName")
+    }
+
+    /// `OrganizationCustomPolicyRuleMetadata`: This object specifies metadata for your
+    /// organization's AWS Config Custom Policy rule.
+    pub fn organization_custom_policy_rule_metadata(mut self, value: impl Into<Val<organization_config_rule::OrganizationCustomPolicyRuleMetadata>>) -> Self {
+        self.core.props.set("OrganizationCustomPolicyRuleMetadata", value.into());
+        self
+    }
+
+    /// Sets `OrganizationCustomPolicyRuleMetadata` in place: [`Self::organization_custom_policy_rule_metadata`]
+    /// on a value held by `&mut`.
+    pub fn set_organization_custom_policy_rule_metadata(&mut self, value: impl Into<Val<organization_config_rule::OrganizationCustomPolicyRuleMetadata>>) -> &mut Self {
+        self.core.props.set("OrganizationCustomPolicyRuleMetadata", value.into());
+        self
+    }
+
+    /// `OrganizationCustomPolicyRuleMetadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_organization_custom_policy_rule_metadata(&self) -> ::std::option::Option<Val<organization_config_rule::OrganizationCustomPolicyRuleMetadata>> {
+        crate::cfn::get_prop(&self.core.props, "OrganizationCustomPolicyRuleMetadata")
+    }
+
+    /// `OrganizationCustomRuleMetadata`: This object specifies organization custom rule metadata
+    /// such as resource type, resource ID of AWS resource, Lambda function ARN, and organization
+    /// trigger types that trigger AWS Config to evaluate your AWS resources against a rule.
+    pub fn organization_custom_rule_metadata(mut self, value: impl Into<Val<organization_config_rule::OrganizationCustomRuleMetadata>>) -> Self {
+        self.core.props.set("OrganizationCustomRuleMetadata", value.into());
+        self
+    }
+
+    /// Sets `OrganizationCustomRuleMetadata` in place: [`Self::organization_custom_rule_metadata`]
+    /// on a value held by `&mut`.
+    pub fn set_organization_custom_rule_metadata(&mut self, value: impl Into<Val<organization_config_rule::OrganizationCustomRuleMetadata>>) -> &mut Self {
+        self.core.props.set("OrganizationCustomRuleMetadata", value.into());
+        self
+    }
+
+    /// `OrganizationCustomRuleMetadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_organization_custom_rule_metadata(&self) -> ::std::option::Option<Val<organization_config_rule::OrganizationCustomRuleMetadata>> {
+        crate::cfn::get_prop(&self.core.props, "OrganizationCustomRuleMetadata")
+    }
+
+    /// `OrganizationManagedRuleMetadata`: This object specifies organization managed rule metadata
+    /// such as resource type and ID of AWS resource along with the rule identifier.
+    pub fn organization_managed_rule_metadata(mut self, value: impl Into<Val<organization_config_rule::OrganizationManagedRuleMetadata>>) -> Self {
+        self.core.props.set("OrganizationManagedRuleMetadata", value.into());
+        self
+    }
+
+    /// Sets `OrganizationManagedRuleMetadata` in place: [`Self::organization_managed_rule_metadata`]
+    /// on a value held by `&mut`.
+    pub fn set_organization_managed_rule_metadata(&mut self, value: impl Into<Val<organization_config_rule::OrganizationManagedRuleMetadata>>) -> &mut Self {
+        self.core.props.set("OrganizationManagedRuleMetadata", value.into());
+        self
+    }
+
+    /// `OrganizationManagedRuleMetadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_organization_managed_rule_metadata(&self) -> ::std::option::Option<Val<organization_config_rule::OrganizationManagedRuleMetadata>> {
+        crate::cfn::get_prop(&self.core.props, "OrganizationManagedRuleMetadata")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1287,60 +2219,179 @@ pub mod organization_config_rule {
             OrganizationCustomPolicyRuleMetadata { props }
         }
 
-        prop! {
-            /// `Runtime`: The runtime system for your organization AWS Config Custom Policy rules.
-            props, "Runtime", _, set_runtime, get_runtime, Val<String>
+        /// Sets `Runtime`, which `new` took, in place.
+        pub fn set_runtime(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Runtime", value.into());
+            self
         }
 
-        prop! {
-            /// `PolicyText`: The policy definition containing the logic for your organization AWS
-            /// Config Custom Policy rule.
-            props, "PolicyText", _, set_policy_text, get_policy_text, Val<String>
+        /// `Runtime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Runtime")
         }
 
-        prop! {
-            /// `DebugLogDeliveryAccounts`: A list of accounts that you can enable debug logging for
-            /// your organization AWS Config Custom Policy rule.
-            props, "DebugLogDeliveryAccounts", debug_log_delivery_accounts, set_debug_log_delivery_accounts, get_debug_log_delivery_accounts, Val<List<String>>
+        /// Sets `PolicyText`, which `new` took, in place.
+        pub fn set_policy_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PolicyText", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: The description that you provide for your organization AWS Config rule.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `PolicyText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PolicyText")
         }
 
-        prop! {
-            /// `InputParameters`: A string, in JSON format, that is passed to your organization AWS
-            /// Config Custom Policy rule.
-            props, "InputParameters", input_parameters, set_input_parameters, get_input_parameters, Val<String>
+        /// `DebugLogDeliveryAccounts`: A list of accounts that you can enable debug logging for your
+        /// organization AWS Config Custom Policy rule.
+        pub fn debug_log_delivery_accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("DebugLogDeliveryAccounts", value.into());
+            self
         }
 
-        prop! {
-            /// `OrganizationConfigRuleTriggerTypes`: The type of notification that initiates AWS Config
-            /// to run an evaluation for a rule.
-            props, "OrganizationConfigRuleTriggerTypes", organization_config_rule_trigger_types, set_organization_config_rule_trigger_types, get_organization_config_rule_trigger_types, Val<List<OrganizationCustomPolicyRuleMetadataOrganizationConfigRuleTriggerTypes>>
+        /// Sets `DebugLogDeliveryAccounts` in place: [`Self::debug_log_delivery_accounts`] on a value
+        /// held by `&mut`.
+        pub fn set_debug_log_delivery_accounts(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DebugLogDeliveryAccounts", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceIdScope`: The ID of the AWS resource that was evaluated.
-            props, "ResourceIdScope", resource_id_scope, set_resource_id_scope, get_resource_id_scope, Val<String>
+        /// `DebugLogDeliveryAccounts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_debug_log_delivery_accounts(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DebugLogDeliveryAccounts")
         }
 
-        prop! {
-            /// `ResourceTypesScope`: The type of the AWS resource that was evaluated.
-            props, "ResourceTypesScope", resource_types_scope, set_resource_types_scope, get_resource_types_scope, Val<List<String>>
+        /// `Description`: The description that you provide for your organization AWS Config rule.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `TagKeyScope`: One part of a key-value pair that make up a tag. A key is a general label
-            /// that acts like a category for more specific tag values.
-            props, "TagKeyScope", tag_key_scope, set_tag_key_scope, get_tag_key_scope, Val<String>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `TagValueScope`: The optional part of a key-value pair that make up a tag. A value acts
-            /// as a descriptor within a tag category (key).
-            props, "TagValueScope", tag_value_scope, set_tag_value_scope, get_tag_value_scope, Val<String>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `InputParameters`: A string, in JSON format, that is passed to your organization AWS Config
+        /// Custom Policy rule.
+        pub fn input_parameters(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InputParameters", value.into());
+            self
+        }
+
+        /// Sets `InputParameters` in place: [`Self::input_parameters`] on a value held by `&mut`.
+        pub fn set_input_parameters(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InputParameters", value.into());
+            self
+        }
+
+        /// `InputParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_parameters(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InputParameters")
+        }
+
+        /// `OrganizationConfigRuleTriggerTypes`: The type of notification that initiates AWS Config to
+        /// run an evaluation for a rule.
+        pub fn organization_config_rule_trigger_types(mut self, value: impl Into<Val<List<OrganizationCustomPolicyRuleMetadataOrganizationConfigRuleTriggerTypes>>>) -> Self {
+            self.props.set("OrganizationConfigRuleTriggerTypes", value.into());
+            self
+        }
+
+        /// Sets `OrganizationConfigRuleTriggerTypes` in place: [`Self::organization_config_rule_trigger_types`]
+        /// on a value held by `&mut`.
+        pub fn set_organization_config_rule_trigger_types(&mut self, value: impl Into<Val<List<OrganizationCustomPolicyRuleMetadataOrganizationConfigRuleTriggerTypes>>>) -> &mut Self {
+            self.props.set("OrganizationConfigRuleTriggerTypes", value.into());
+            self
+        }
+
+        /// `OrganizationConfigRuleTriggerTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organization_config_rule_trigger_types(&self) -> ::std::option::Option<Val<List<OrganizationCustomPolicyRuleMetadataOrganizationConfigRuleTriggerTypes>>> {
+            crate::cfn::get_prop(&self.props, "OrganizationConfigRuleTriggerTypes")
+        }
+
+        /// `ResourceIdScope`: The ID of the AWS resource that was evaluated.
+        pub fn resource_id_scope(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceIdScope", value.into());
+            self
+        }
+
+        /// Sets `ResourceIdScope` in place: [`Self::resource_id_scope`] on a value held by `&mut`.
+        pub fn set_resource_id_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceIdScope", value.into());
+            self
+        }
+
+        /// `ResourceIdScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_id_scope(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceIdScope")
+        }
+
+        /// `ResourceTypesScope`: The type of the AWS resource that was evaluated.
+        pub fn resource_types_scope(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ResourceTypesScope", value.into());
+            self
+        }
+
+        /// Sets `ResourceTypesScope` in place: [`Self::resource_types_scope`] on a value held by `&mut`.
+        pub fn set_resource_types_scope(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ResourceTypesScope", value.into());
+            self
+        }
+
+        /// `ResourceTypesScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_types_scope(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ResourceTypesScope")
+        }
+
+        /// `TagKeyScope`: One part of a key-value pair that make up a tag. A key is a general label
+        /// that acts like a category for more specific tag values.
+        pub fn tag_key_scope(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TagKeyScope", value.into());
+            self
+        }
+
+        /// Sets `TagKeyScope` in place: [`Self::tag_key_scope`] on a value held by `&mut`.
+        pub fn set_tag_key_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TagKeyScope", value.into());
+            self
+        }
+
+        /// `TagKeyScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_key_scope(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TagKeyScope")
+        }
+
+        /// `TagValueScope`: The optional part of a key-value pair that make up a tag. A value acts as a
+        /// descriptor within a tag category (key).
+        pub fn tag_value_scope(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TagValueScope", value.into());
+            self
+        }
+
+        /// Sets `TagValueScope` in place: [`Self::tag_value_scope`] on a value held by `&mut`.
+        pub fn set_tag_value_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TagValueScope", value.into());
+            self
+        }
+
+        /// `TagValueScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_value_scope(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TagValueScope")
         }
     }
 
@@ -1381,55 +2432,160 @@ pub mod organization_config_rule {
             OrganizationCustomRuleMetadata { props }
         }
 
-        prop! {
-            /// `LambdaFunctionArn`: The lambda function ARN.
-            props, "LambdaFunctionArn", _, set_lambda_function_arn, get_lambda_function_arn, Val<String>
+        /// Sets `LambdaFunctionArn`, which `new` took, in place.
+        pub fn set_lambda_function_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaFunctionArn", value.into());
+            self
         }
 
-        prop! {
-            /// `OrganizationConfigRuleTriggerTypes`: The type of notification that triggers AWS Config
-            /// to run an evaluation for a rule. You can specify the following notification types:
-            props, "OrganizationConfigRuleTriggerTypes", _, set_organization_config_rule_trigger_types, get_organization_config_rule_trigger_types, Val<List<OrganizationCustomRuleMetadataOrganizationConfigRuleTriggerTypes>>
+        /// `LambdaFunctionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_function_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaFunctionArn")
         }
 
-        prop! {
-            /// `Description`: The description that you provide for your organization AWS Config rule.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `OrganizationConfigRuleTriggerTypes`, which `new` took, in place.
+        pub fn set_organization_config_rule_trigger_types(&mut self, value: impl Into<Val<List<OrganizationCustomRuleMetadataOrganizationConfigRuleTriggerTypes>>>) -> &mut Self {
+            self.props.set("OrganizationConfigRuleTriggerTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `InputParameters`: A string, in JSON format, that is passed to your organization AWS
-            /// Config rule Lambda function.
-            props, "InputParameters", input_parameters, set_input_parameters, get_input_parameters, Val<String>
+        /// `OrganizationConfigRuleTriggerTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organization_config_rule_trigger_types(&self) -> ::std::option::Option<Val<List<OrganizationCustomRuleMetadataOrganizationConfigRuleTriggerTypes>>> {
+            crate::cfn::get_prop(&self.props, "OrganizationConfigRuleTriggerTypes")
         }
 
-        prop! {
-            /// `MaximumExecutionFrequency`: The maximum frequency with which AWS Config runs
-            /// evaluations for a rule.Allowed values: One_Hour | Three_Hours | Six_Hours | Twelve_Hours |
-            /// TwentyFour_Hours.
-            props, "MaximumExecutionFrequency", maximum_execution_frequency, set_maximum_execution_frequency, get_maximum_execution_frequency, Val<OrganizationCustomRuleMetadataMaximumExecutionFrequency>
+        /// `Description`: The description that you provide for your organization AWS Config rule.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceIdScope`: The ID of the AWS resource that was evaluated.
-            props, "ResourceIdScope", resource_id_scope, set_resource_id_scope, get_resource_id_scope, Val<String>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceTypesScope`: The type of the AWS resource that was evaluated.
-            props, "ResourceTypesScope", resource_types_scope, set_resource_types_scope, get_resource_types_scope, Val<List<String>>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `TagKeyScope`: One part of a key-value pair that make up a tag. A key is a general label
-            /// that acts like a category for more specific tag values.
-            props, "TagKeyScope", tag_key_scope, set_tag_key_scope, get_tag_key_scope, Val<String>
+        /// `InputParameters`: A string, in JSON format, that is passed to your organization AWS Config
+        /// rule Lambda function.
+        pub fn input_parameters(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InputParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `TagValueScope`: The optional part of a key-value pair that make up a tag. A value acts
-            /// as a descriptor within a tag category (key).
-            props, "TagValueScope", tag_value_scope, set_tag_value_scope, get_tag_value_scope, Val<String>
+        /// Sets `InputParameters` in place: [`Self::input_parameters`] on a value held by `&mut`.
+        pub fn set_input_parameters(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InputParameters", value.into());
+            self
+        }
+
+        /// `InputParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_parameters(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InputParameters")
+        }
+
+        /// `MaximumExecutionFrequency`: The maximum frequency with which AWS Config runs evaluations
+        /// for a rule.Allowed values: One_Hour | Three_Hours | Six_Hours | Twelve_Hours |
+        /// TwentyFour_Hours.
+        pub fn maximum_execution_frequency(mut self, value: impl Into<Val<OrganizationCustomRuleMetadataMaximumExecutionFrequency>>) -> Self {
+            self.props.set("MaximumExecutionFrequency", value.into());
+            self
+        }
+
+        /// Sets `MaximumExecutionFrequency` in place: [`Self::maximum_execution_frequency`] on a value
+        /// held by `&mut`.
+        pub fn set_maximum_execution_frequency(&mut self, value: impl Into<Val<OrganizationCustomRuleMetadataMaximumExecutionFrequency>>) -> &mut Self {
+            self.props.set("MaximumExecutionFrequency", value.into());
+            self
+        }
+
+        /// `MaximumExecutionFrequency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_execution_frequency(&self) -> ::std::option::Option<Val<OrganizationCustomRuleMetadataMaximumExecutionFrequency>> {
+            crate::cfn::get_prop(&self.props, "MaximumExecutionFrequency")
+        }
+
+        /// `ResourceIdScope`: The ID of the AWS resource that was evaluated.
+        pub fn resource_id_scope(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceIdScope", value.into());
+            self
+        }
+
+        /// Sets `ResourceIdScope` in place: [`Self::resource_id_scope`] on a value held by `&mut`.
+        pub fn set_resource_id_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceIdScope", value.into());
+            self
+        }
+
+        /// `ResourceIdScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_id_scope(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceIdScope")
+        }
+
+        /// `ResourceTypesScope`: The type of the AWS resource that was evaluated.
+        pub fn resource_types_scope(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ResourceTypesScope", value.into());
+            self
+        }
+
+        /// Sets `ResourceTypesScope` in place: [`Self::resource_types_scope`] on a value held by `&mut`.
+        pub fn set_resource_types_scope(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ResourceTypesScope", value.into());
+            self
+        }
+
+        /// `ResourceTypesScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_types_scope(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ResourceTypesScope")
+        }
+
+        /// `TagKeyScope`: One part of a key-value pair that make up a tag. A key is a general label
+        /// that acts like a category for more specific tag values.
+        pub fn tag_key_scope(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TagKeyScope", value.into());
+            self
+        }
+
+        /// Sets `TagKeyScope` in place: [`Self::tag_key_scope`] on a value held by `&mut`.
+        pub fn set_tag_key_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TagKeyScope", value.into());
+            self
+        }
+
+        /// `TagKeyScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_key_scope(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TagKeyScope")
+        }
+
+        /// `TagValueScope`: The optional part of a key-value pair that make up a tag. A value acts as a
+        /// descriptor within a tag category (key).
+        pub fn tag_value_scope(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TagValueScope", value.into());
+            self
+        }
+
+        /// Sets `TagValueScope` in place: [`Self::tag_value_scope`] on a value held by `&mut`.
+        pub fn set_tag_value_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TagValueScope", value.into());
+            self
+        }
+
+        /// `TagValueScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_value_scope(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TagValueScope")
         }
     }
 
@@ -1490,50 +2646,148 @@ pub mod organization_config_rule {
             OrganizationManagedRuleMetadata { props }
         }
 
-        prop! {
-            /// `RuleIdentifier`: Required. For organization config managed rules, a predefined
-            /// identifier from a list. For example, IAM_PASSWORD_POLICY is a managed rule.
-            props, "RuleIdentifier", _, set_rule_identifier, get_rule_identifier, Val<String>
+        /// Sets `RuleIdentifier`, which `new` took, in place.
+        pub fn set_rule_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuleIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: The description that you provide for your organization AWS Config rule.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `RuleIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuleIdentifier")
         }
 
-        prop! {
-            /// `InputParameters`: A string, in JSON format, that is passed to your organization AWS
-            /// Config rule Lambda function.
-            props, "InputParameters", input_parameters, set_input_parameters, get_input_parameters, Val<String>
+        /// `Description`: The description that you provide for your organization AWS Config rule.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumExecutionFrequency`: The maximum frequency with which AWS Config runs
-            /// evaluations for a rule. Valid Values: One_Hour | Three_Hours | Six_Hours | Twelve_Hours |
-            /// TwentyFour_Hours.
-            props, "MaximumExecutionFrequency", maximum_execution_frequency, set_maximum_execution_frequency, get_maximum_execution_frequency, Val<OrganizationManagedRuleMetadataMaximumExecutionFrequency>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceIdScope`: The ID of the AWS resource that was evaluated.
-            props, "ResourceIdScope", resource_id_scope, set_resource_id_scope, get_resource_id_scope, Val<String>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `ResourceTypesScope`: The type of the AWS resource that was evaluated.
-            props, "ResourceTypesScope", resource_types_scope, set_resource_types_scope, get_resource_types_scope, Val<List<String>>
+        /// `InputParameters`: A string, in JSON format, that is passed to your organization AWS Config
+        /// rule Lambda function.
+        pub fn input_parameters(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InputParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `TagKeyScope`: One part of a key-value pair that make up a tag. A key is a general label
-            /// that acts like a category for more specific tag values.
-            props, "TagKeyScope", tag_key_scope, set_tag_key_scope, get_tag_key_scope, Val<String>
+        /// Sets `InputParameters` in place: [`Self::input_parameters`] on a value held by `&mut`.
+        pub fn set_input_parameters(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InputParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `TagValueScope`: The optional part of a key-value pair that make up a tag. A value acts
-            /// as a descriptor within a tag category (key).
-            props, "TagValueScope", tag_value_scope, set_tag_value_scope, get_tag_value_scope, Val<String>
+        /// `InputParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_parameters(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InputParameters")
+        }
+
+        /// `MaximumExecutionFrequency`: The maximum frequency with which AWS Config runs evaluations
+        /// for a rule. Valid Values: One_Hour | Three_Hours | Six_Hours | Twelve_Hours |
+        /// TwentyFour_Hours.
+        pub fn maximum_execution_frequency(mut self, value: impl Into<Val<OrganizationManagedRuleMetadataMaximumExecutionFrequency>>) -> Self {
+            self.props.set("MaximumExecutionFrequency", value.into());
+            self
+        }
+
+        /// Sets `MaximumExecutionFrequency` in place: [`Self::maximum_execution_frequency`] on a value
+        /// held by `&mut`.
+        pub fn set_maximum_execution_frequency(&mut self, value: impl Into<Val<OrganizationManagedRuleMetadataMaximumExecutionFrequency>>) -> &mut Self {
+            self.props.set("MaximumExecutionFrequency", value.into());
+            self
+        }
+
+        /// `MaximumExecutionFrequency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_execution_frequency(&self) -> ::std::option::Option<Val<OrganizationManagedRuleMetadataMaximumExecutionFrequency>> {
+            crate::cfn::get_prop(&self.props, "MaximumExecutionFrequency")
+        }
+
+        /// `ResourceIdScope`: The ID of the AWS resource that was evaluated.
+        pub fn resource_id_scope(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceIdScope", value.into());
+            self
+        }
+
+        /// Sets `ResourceIdScope` in place: [`Self::resource_id_scope`] on a value held by `&mut`.
+        pub fn set_resource_id_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceIdScope", value.into());
+            self
+        }
+
+        /// `ResourceIdScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_id_scope(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceIdScope")
+        }
+
+        /// `ResourceTypesScope`: The type of the AWS resource that was evaluated.
+        pub fn resource_types_scope(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ResourceTypesScope", value.into());
+            self
+        }
+
+        /// Sets `ResourceTypesScope` in place: [`Self::resource_types_scope`] on a value held by `&mut`.
+        pub fn set_resource_types_scope(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ResourceTypesScope", value.into());
+            self
+        }
+
+        /// `ResourceTypesScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_types_scope(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ResourceTypesScope")
+        }
+
+        /// `TagKeyScope`: One part of a key-value pair that make up a tag. A key is a general label
+        /// that acts like a category for more specific tag values.
+        pub fn tag_key_scope(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TagKeyScope", value.into());
+            self
+        }
+
+        /// Sets `TagKeyScope` in place: [`Self::tag_key_scope`] on a value held by `&mut`.
+        pub fn set_tag_key_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TagKeyScope", value.into());
+            self
+        }
+
+        /// `TagKeyScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_key_scope(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TagKeyScope")
+        }
+
+        /// `TagValueScope`: The optional part of a key-value pair that make up a tag. A value acts as a
+        /// descriptor within a tag category (key).
+        pub fn tag_value_scope(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TagValueScope", value.into());
+            self
+        }
+
+        /// Sets `TagValueScope` in place: [`Self::tag_value_scope`] on a value held by `&mut`.
+        pub fn set_tag_value_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TagValueScope", value.into());
+            self
+        }
+
+        /// `TagValueScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_value_scope(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TagValueScope")
         }
     }
 
@@ -1583,46 +2837,145 @@ impl OrganizationConformancePack {
         OrganizationConformancePack { core }
     }
 
-    prop! {
-        /// `ConformancePackInputParameters`: A list of ConformancePackInputParameter objects.
-        core.props, "ConformancePackInputParameters", conformance_pack_input_parameters, set_conformance_pack_input_parameters, get_conformance_pack_input_parameters, Val<List<organization_conformance_pack::ConformancePackInputParameter>>
+    /// `ConformancePackInputParameters`: A list of ConformancePackInputParameter objects.
+    pub fn conformance_pack_input_parameters(mut self, value: impl Into<Val<List<organization_conformance_pack::ConformancePackInputParameter>>>) -> Self {
+        self.core.props.set("ConformancePackInputParameters", value.into());
+        self
     }
 
-    prop! {
-        /// `DeliveryS3Bucket`: AWS Config stores intermediate files while processing conformance
-        /// pack template.
-        core.props, "DeliveryS3Bucket", delivery_s3_bucket, set_delivery_s3_bucket, get_delivery_s3_bucket, Val<String>
+    /// Sets `ConformancePackInputParameters` in place: [`Self::conformance_pack_input_parameters`]
+    /// on a value held by `&mut`.
+    pub fn set_conformance_pack_input_parameters(&mut self, value: impl Into<Val<List<organization_conformance_pack::ConformancePackInputParameter>>>) -> &mut Self {
+        self.core.props.set("ConformancePackInputParameters", value.into());
+        self
     }
 
-    prop! {
-        /// `DeliveryS3KeyPrefix`: The prefix for the delivery S3 bucket.
-        core.props, "DeliveryS3KeyPrefix", delivery_s3_key_prefix, set_delivery_s3_key_prefix, get_delivery_s3_key_prefix, Val<String>
+    /// `ConformancePackInputParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_conformance_pack_input_parameters(&self) -> ::std::option::Option<Val<List<organization_conformance_pack::ConformancePackInputParameter>>> {
+        crate::cfn::get_prop(&self.core.props, "ConformancePackInputParameters")
     }
 
-    prop! {
-        /// `ExcludedAccounts`: A list of AWS accounts to be excluded from an organization
-        /// conformance pack while deploying a conformance pack.
-        core.props, "ExcludedAccounts", excluded_accounts, set_excluded_accounts, get_excluded_accounts, Val<List<String>>
+    /// `DeliveryS3Bucket`: AWS Config stores intermediate files while processing conformance pack
+    /// template.
+    pub fn delivery_s3_bucket(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DeliveryS3Bucket", value.into());
+        self
     }
 
-    prop! {
-        /// `OrganizationConformancePackName`: The name of the organization conformance pack.
-        core.props, "OrganizationConformancePackName", _, set_organization_conformance_pack_name, get_organization_conformance_pack_name, Val<String>
+    /// Sets `DeliveryS3Bucket` in place: [`Self::delivery_s3_bucket`] on a value held by `&mut`.
+    pub fn set_delivery_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeliveryS3Bucket", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags for the organization conformance pack.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DeliveryS3Bucket` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delivery_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeliveryS3Bucket")
     }
 
-    prop! {
-        /// `TemplateBody`: A string containing full conformance pack template body.
-        core.props, "TemplateBody", template_body, set_template_body, get_template_body, Val<String>
+    /// `DeliveryS3KeyPrefix`: The prefix for the delivery S3 bucket.
+    pub fn delivery_s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DeliveryS3KeyPrefix", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateS3Uri`: Location of file containing the template body.
-        core.props, "TemplateS3Uri", template_s3_uri, set_template_s3_uri, get_template_s3_uri, Val<String>
+    /// Sets `DeliveryS3KeyPrefix` in place: [`Self::delivery_s3_key_prefix`] on a value held by `&mut`.
+    pub fn set_delivery_s3_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeliveryS3KeyPrefix", value.into());
+        self
+    }
+
+    /// `DeliveryS3KeyPrefix` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delivery_s3_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeliveryS3KeyPrefix")
+    }
+
+    /// `ExcludedAccounts`: A list of AWS accounts to be excluded from an organization conformance
+    /// pack while deploying a conformance pack.
+    pub fn excluded_accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ExcludedAccounts", value.into());
+        self
+    }
+
+    /// Sets `ExcludedAccounts` in place: [`Self::excluded_accounts`] on a value held by `&mut`.
+    pub fn set_excluded_accounts(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ExcludedAccounts", value.into());
+        self
+    }
+
+    /// `ExcludedAccounts` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_excluded_accounts(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ExcludedAccounts")
+    }
+
+    /// Sets `OrganizationConformancePackName`, which `new` took, in place.
+    pub fn set_organization_conformance_pack_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OrganizationConformancePackName", value.into());
+        self
+    }
+
+    /// `OrganizationConformancePackName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_organization_conformance_pack_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OrganizationConformancePackName")
+    }
+
+    /// `Tags`: The tags for the organization conformance pack.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TemplateBody`: A string containing full conformance pack template body.
+    pub fn template_body(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TemplateBody", value.into());
+        self
+    }
+
+    /// Sets `TemplateBody` in place: [`Self::template_body`] on a value held by `&mut`.
+    pub fn set_template_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateBody", value.into());
+        self
+    }
+
+    /// `TemplateBody` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_body(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateBody")
+    }
+
+    /// `TemplateS3Uri`: Location of file containing the template body.
+    pub fn template_s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TemplateS3Uri", value.into());
+        self
+    }
+
+    /// Sets `TemplateS3Uri` in place: [`Self::template_s3_uri`] on a value held by `&mut`.
+    pub fn set_template_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateS3Uri", value.into());
+        self
+    }
+
+    /// `TemplateS3Uri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateS3Uri")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1665,14 +3018,28 @@ pub mod organization_conformance_pack {
             ConformancePackInputParameter { props }
         }
 
-        prop! {
-            /// `ParameterName`.
-            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
+        /// Sets `ParameterName`, which `new` took, in place.
+        pub fn set_parameter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterName", value.into());
+            self
         }
 
-        prop! {
-            /// `ParameterValue`.
-            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
+        /// `ParameterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterName")
+        }
+
+        /// Sets `ParameterValue`, which `new` took, in place.
+        pub fn set_parameter_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterValue", value.into());
+            self
+        }
+
+        /// `ParameterValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterValue")
         }
     }
 }
@@ -1706,54 +3073,167 @@ impl RemediationConfiguration {
         RemediationConfiguration { core }
     }
 
-    prop! {
-        /// `Automatic`.
-        core.props, "Automatic", automatic, set_automatic, get_automatic, Val<bool>
+    /// `Automatic`.
+    pub fn automatic(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Automatic", value.into());
+        self
     }
 
-    prop! {
-        /// `ConfigRuleName`.
-        core.props, "ConfigRuleName", _, set_config_rule_name, get_config_rule_name, Val<String>
+    /// Sets `Automatic` in place: [`Self::automatic`] on a value held by `&mut`.
+    pub fn set_automatic(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Automatic", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionControls`.
-        core.props, "ExecutionControls", execution_controls, set_execution_controls, get_execution_controls, Val<remediation_configuration::ExecutionControls>
+    /// `Automatic` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_automatic(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Automatic")
     }
 
-    prop! {
-        /// `MaximumAutomaticAttempts`.
-        core.props, "MaximumAutomaticAttempts", maximum_automatic_attempts, set_maximum_automatic_attempts, get_maximum_automatic_attempts, Val<i64>
+    /// Sets `ConfigRuleName`, which `new` took, in place.
+    pub fn set_config_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConfigRuleName", value.into());
+        self
     }
 
-    prop! {
-        /// `Parameters`.
-        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
+    /// `ConfigRuleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_config_rule_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigRuleName")
     }
 
-    prop! {
-        /// `ResourceType`.
-        core.props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<String>
+    /// `ExecutionControls`.
+    pub fn execution_controls(mut self, value: impl Into<Val<remediation_configuration::ExecutionControls>>) -> Self {
+        self.core.props.set("ExecutionControls", value.into());
+        self
     }
 
-    prop! {
-        /// `RetryAttemptSeconds`.
-        core.props, "RetryAttemptSeconds", retry_attempt_seconds, set_retry_attempt_seconds, get_retry_attempt_seconds, Val<i64>
+    /// Sets `ExecutionControls` in place: [`Self::execution_controls`] on a value held by `&mut`.
+    pub fn set_execution_controls(&mut self, value: impl Into<Val<remediation_configuration::ExecutionControls>>) -> &mut Self {
+        self.core.props.set("ExecutionControls", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetId`.
-        core.props, "TargetId", _, set_target_id, get_target_id, Val<String>
+    /// `ExecutionControls` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_controls(&self) -> ::std::option::Option<Val<remediation_configuration::ExecutionControls>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionControls")
     }
 
-    prop! {
-        /// `TargetType`.
-        core.props, "TargetType", _, set_target_type, get_target_type, Val<String>
+    /// `MaximumAutomaticAttempts`.
+    pub fn maximum_automatic_attempts(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaximumAutomaticAttempts", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetVersion`.
-        core.props, "TargetVersion", target_version, set_target_version, get_target_version, Val<String>
+    /// Sets `MaximumAutomaticAttempts` in place: [`Self::maximum_automatic_attempts`] on a value
+    /// held by `&mut`.
+    pub fn set_maximum_automatic_attempts(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaximumAutomaticAttempts", value.into());
+        self
+    }
+
+    /// `MaximumAutomaticAttempts` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maximum_automatic_attempts(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaximumAutomaticAttempts")
+    }
+
+    /// `Parameters`.
+    pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+    pub fn set_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `ResourceType`.
+    pub fn resource_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceType", value.into());
+        self
+    }
+
+    /// Sets `ResourceType` in place: [`Self::resource_type`] on a value held by `&mut`.
+    pub fn set_resource_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceType", value.into());
+        self
+    }
+
+    /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceType")
+    }
+
+    /// `RetryAttemptSeconds`.
+    pub fn retry_attempt_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("RetryAttemptSeconds", value.into());
+        self
+    }
+
+    /// Sets `RetryAttemptSeconds` in place: [`Self::retry_attempt_seconds`] on a value held by `&mut`.
+    pub fn set_retry_attempt_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("RetryAttemptSeconds", value.into());
+        self
+    }
+
+    /// `RetryAttemptSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_retry_attempt_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "RetryAttemptSeconds")
+    }
+
+    /// Sets `TargetId`, which `new` took, in place.
+    pub fn set_target_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetId", value.into());
+        self
+    }
+
+    /// `TargetId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetId")
+    }
+
+    /// Sets `TargetType`, which `new` took, in place.
+    pub fn set_target_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetType", value.into());
+        self
+    }
+
+    /// `TargetType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetType")
+    }
+
+    /// `TargetVersion`.
+    pub fn target_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TargetVersion", value.into());
+        self
+    }
+
+    /// Sets `TargetVersion` in place: [`Self::target_version`] on a value held by `&mut`.
+    pub fn set_target_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetVersion", value.into());
+        self
+    }
+
+    /// `TargetVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetVersion")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1782,9 +3262,22 @@ pub mod remediation_configuration {
             ExecutionControls { props }
         }
 
-        prop! {
-            /// `SsmControls`.
-            props, "SsmControls", ssm_controls, set_ssm_controls, get_ssm_controls, Val<SsmControls>
+        /// `SsmControls`.
+        pub fn ssm_controls(mut self, value: impl Into<Val<SsmControls>>) -> Self {
+            self.props.set("SsmControls", value.into());
+            self
+        }
+
+        /// Sets `SsmControls` in place: [`Self::ssm_controls`] on a value held by `&mut`.
+        pub fn set_ssm_controls(&mut self, value: impl Into<Val<SsmControls>>) -> &mut Self {
+            self.props.set("SsmControls", value.into());
+            self
+        }
+
+        /// `SsmControls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssm_controls(&self) -> ::std::option::Option<Val<SsmControls>> {
+            crate::cfn::get_prop(&self.props, "SsmControls")
         }
     }
 
@@ -1803,14 +3296,41 @@ pub mod remediation_configuration {
             SsmControls { props }
         }
 
-        prop! {
-            /// `ConcurrentExecutionRatePercentage`.
-            props, "ConcurrentExecutionRatePercentage", concurrent_execution_rate_percentage, set_concurrent_execution_rate_percentage, get_concurrent_execution_rate_percentage, Val<i64>
+        /// `ConcurrentExecutionRatePercentage`.
+        pub fn concurrent_execution_rate_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ConcurrentExecutionRatePercentage", value.into());
+            self
         }
 
-        prop! {
-            /// `ErrorPercentage`.
-            props, "ErrorPercentage", error_percentage, set_error_percentage, get_error_percentage, Val<i64>
+        /// Sets `ConcurrentExecutionRatePercentage` in place: [`Self::concurrent_execution_rate_percentage`]
+        /// on a value held by `&mut`.
+        pub fn set_concurrent_execution_rate_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ConcurrentExecutionRatePercentage", value.into());
+            self
+        }
+
+        /// `ConcurrentExecutionRatePercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_concurrent_execution_rate_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ConcurrentExecutionRatePercentage")
+        }
+
+        /// `ErrorPercentage`.
+        pub fn error_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ErrorPercentage", value.into());
+            self
+        }
+
+        /// Sets `ErrorPercentage` in place: [`Self::error_percentage`] on a value held by `&mut`.
+        pub fn set_error_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ErrorPercentage", value.into());
+            self
+        }
+
+        /// `ErrorPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ErrorPercentage")
         }
     }
 }
@@ -1840,24 +3360,64 @@ impl StoredQuery {
         StoredQuery { core }
     }
 
-    prop! {
-        /// `QueryDescription`.
-        core.props, "QueryDescription", query_description, set_query_description, get_query_description, Val<String>
+    /// `QueryDescription`.
+    pub fn query_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("QueryDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `QueryExpression`.
-        core.props, "QueryExpression", _, set_query_expression, get_query_expression, Val<String>
+    /// Sets `QueryDescription` in place: [`Self::query_description`] on a value held by `&mut`.
+    pub fn set_query_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("QueryDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `QueryName`.
-        core.props, "QueryName", _, set_query_name, get_query_name, Val<String>
+    /// `QueryDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "QueryDescription")
     }
 
-    prop! {
-        /// `Tags`: The tags for the stored query.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `QueryExpression`, which `new` took, in place.
+    pub fn set_query_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("QueryExpression", value.into());
+        self
+    }
+
+    /// `QueryExpression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_expression(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "QueryExpression")
+    }
+
+    /// Sets `QueryName`, which `new` took, in place.
+    pub fn set_query_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("QueryName", value.into());
+        self
+    }
+
+    /// `QueryName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "QueryName")
+    }
+
+    /// `Tags`: The tags for the stored query.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

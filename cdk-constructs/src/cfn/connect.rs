@@ -49,44 +49,130 @@ impl AgentStatus {
         AgentStatus { core }
     }
 
-    prop! {
-        /// `Description`: The description of the status.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the status.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayOrder`: The display order of the status.
-        core.props, "DisplayOrder", display_order, set_display_order, get_display_order, Val<i64>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier of the Amazon Connect instance.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: The name of the status.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DisplayOrder`: The display order of the status.
+    pub fn display_order(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("DisplayOrder", value.into());
+        self
     }
 
-    prop! {
-        /// `ResetOrderNumber`: A number indicating the reset order of the agent status.
-        core.props, "ResetOrderNumber", reset_order_number, set_reset_order_number, get_reset_order_number, Val<bool>
+    /// Sets `DisplayOrder` in place: [`Self::display_order`] on a value held by `&mut`.
+    pub fn set_display_order(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DisplayOrder", value.into());
+        self
     }
 
-    prop! {
-        /// `State`: The state of the status.
-        core.props, "State", _, set_state, get_state, Val<agent_status::State>
+    /// `DisplayOrder` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_order(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayOrder")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: The type of agent status.
-        core.props, "Type", type_, set_type, get_type, Val<agent_status::Type>
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ResetOrderNumber`: A number indicating the reset order of the agent status.
+    pub fn reset_order_number(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ResetOrderNumber", value.into());
+        self
+    }
+
+    /// Sets `ResetOrderNumber` in place: [`Self::reset_order_number`] on a value held by `&mut`.
+    pub fn set_reset_order_number(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ResetOrderNumber", value.into());
+        self
+    }
+
+    /// `ResetOrderNumber` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_reset_order_number(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ResetOrderNumber")
+    }
+
+    /// Sets `State`, which `new` took, in place.
+    pub fn set_state(&mut self, value: impl Into<Val<agent_status::State>>) -> &mut Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// `State` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state(&self) -> ::std::option::Option<Val<agent_status::State>> {
+        crate::cfn::get_prop(&self.core.props, "State")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Type`: The type of agent status.
+    pub fn type_(mut self, value: impl Into<Val<agent_status::Type>>) -> Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+    pub fn set_type(&mut self, value: impl Into<Val<agent_status::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<agent_status::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -169,14 +255,28 @@ impl ApprovedOrigin {
         ApprovedOrigin { core }
     }
 
-    prop! {
-        /// `InstanceId`: Amazon Connect instance identifier
-        core.props, "InstanceId", _, set_instance_id, get_instance_id, Val<String>
+    /// Sets `InstanceId`, which `new` took, in place.
+    pub fn set_instance_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceId", value.into());
+        self
     }
 
-    prop! {
-        /// `Origin`: Domain name to be added to the allowlist of instance
-        core.props, "Origin", _, set_origin, get_origin, Val<String>
+    /// `InstanceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceId")
+    }
+
+    /// Sets `Origin`, which `new` took, in place.
+    pub fn set_origin(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Origin", value.into());
+        self
+    }
+
+    /// `Origin` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_origin(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Origin")
     }
 
     /// `Ref`: the resource's identifier.
@@ -217,39 +317,106 @@ impl ContactFlow {
         ContactFlow { core }
     }
 
-    prop! {
-        /// `Content`: The content of the contact flow in JSON format.
-        core.props, "Content", _, set_content, get_content, Val<String>
+    /// Sets `Content`, which `new` took, in place.
+    pub fn set_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Content", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the contact flow.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Content` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Content")
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier of the Amazon Connect instance (ARN).
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// `Description`: The description of the contact flow.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the contact flow.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `State`: The state of the contact flow.
-        core.props, "State", state, set_state, get_state, Val<contact_flow::State>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: One or more tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: The type of the contact flow.
-        core.props, "Type", _, set_type, get_type, Val<contact_flow::Type>
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `State`: The state of the contact flow.
+    pub fn state(mut self, value: impl Into<Val<contact_flow::State>>) -> Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+    pub fn set_state(&mut self, value: impl Into<Val<contact_flow::State>>) -> &mut Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// `State` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state(&self) -> ::std::option::Option<Val<contact_flow::State>> {
+        crate::cfn::get_prop(&self.core.props, "State")
+    }
+
+    /// `Tags`: One or more tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<contact_flow::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<contact_flow::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -347,45 +514,132 @@ impl ContactFlowModule {
         ContactFlowModule { core }
     }
 
-    prop! {
-        /// `Content`: The content of the contact flow module in JSON format.
-        core.props, "Content", _, set_content, get_content, Val<String>
+    /// Sets `Content`, which `new` took, in place.
+    pub fn set_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Content", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the contact flow module.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Content` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Content")
     }
 
-    prop! {
-        /// `ExternalInvocationConfiguration`: Defines the external invocation configuration of the
-        /// flow module resource
-        core.props, "ExternalInvocationConfiguration", external_invocation_configuration, set_external_invocation_configuration, get_external_invocation_configuration, Val<contact_flow_module::ExternalInvocationConfiguration>
+    /// `Description`: The description of the contact flow module.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier of the Amazon Connect instance (ARN).
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the contact flow module.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Settings`: The schema of the settings for contact flow module in JSON Schema V4 format.
-        core.props, "Settings", settings, set_settings, get_settings, Val<String>
+    /// `ExternalInvocationConfiguration`: Defines the external invocation configuration of the flow
+    /// module resource
+    pub fn external_invocation_configuration(mut self, value: impl Into<Val<contact_flow_module::ExternalInvocationConfiguration>>) -> Self {
+        self.core.props.set("ExternalInvocationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `State`: The state of the contact flow module.
-        core.props, "State", state, set_state, get_state, Val<String>
+    /// Sets `ExternalInvocationConfiguration` in place: [`Self::external_invocation_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_external_invocation_configuration(&mut self, value: impl Into<Val<contact_flow_module::ExternalInvocationConfiguration>>) -> &mut Self {
+        self.core.props.set("ExternalInvocationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: One or more tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ExternalInvocationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_external_invocation_configuration(&self) -> ::std::option::Option<Val<contact_flow_module::ExternalInvocationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ExternalInvocationConfiguration")
+    }
+
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
+    }
+
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Settings`: The schema of the settings for contact flow module in JSON Schema V4 format.
+    pub fn settings(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Settings", value.into());
+        self
+    }
+
+    /// Sets `Settings` in place: [`Self::settings`] on a value held by `&mut`.
+    pub fn set_settings(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Settings", value.into());
+        self
+    }
+
+    /// `Settings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_settings(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Settings")
+    }
+
+    /// `State`: The state of the contact flow module.
+    pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+    pub fn set_state(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// `State` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "State")
+    }
+
+    /// `Tags`: One or more tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -427,9 +681,22 @@ pub mod contact_flow_module {
             ExternalInvocationConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`: Specifies whether the flow module resource is enabled for external invocation
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: Specifies whether the flow module resource is enabled for external invocation
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 }
@@ -464,26 +731,58 @@ impl ContactFlowModuleAlias {
         ContactFlowModuleAlias { core }
     }
 
-    prop! {
-        /// `ContactFlowModuleId`: The identifier of the contact flow module (ARN) this alias is
-        /// tied to.
-        core.props, "ContactFlowModuleId", _, set_contact_flow_module_id, get_contact_flow_module_id, Val<String>
+    /// Sets `ContactFlowModuleId`, which `new` took, in place.
+    pub fn set_contact_flow_module_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContactFlowModuleId", value.into());
+        self
     }
 
-    prop! {
-        /// `ContactFlowModuleVersion`: The version number of the contact flow module this alias
-        /// points to.
-        core.props, "ContactFlowModuleVersion", _, set_contact_flow_module_version, get_contact_flow_module_version, Val<i64>
+    /// `ContactFlowModuleId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contact_flow_module_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContactFlowModuleId")
     }
 
-    prop! {
-        /// `Description`: The description of the alias.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ContactFlowModuleVersion`, which `new` took, in place.
+    pub fn set_contact_flow_module_version(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ContactFlowModuleVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the alias.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `ContactFlowModuleVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contact_flow_module_version(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ContactFlowModuleVersion")
+    }
+
+    /// `Description`: The description of the alias.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
     /// `Ref`: the resource's identifier.
@@ -526,15 +825,34 @@ impl ContactFlowModuleVersion {
         ContactFlowModuleVersion { core }
     }
 
-    prop! {
-        /// `ContactFlowModuleId`: The identifier of the contact flow module (ARN) this version is
-        /// tied to.
-        core.props, "ContactFlowModuleId", _, set_contact_flow_module_id, get_contact_flow_module_id, Val<String>
+    /// Sets `ContactFlowModuleId`, which `new` took, in place.
+    pub fn set_contact_flow_module_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContactFlowModuleId", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the version.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ContactFlowModuleId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contact_flow_module_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContactFlowModuleId")
+    }
+
+    /// `Description`: The description of the version.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
     /// `Ref`: the resource's identifier.
@@ -582,14 +900,34 @@ impl ContactFlowVersion {
         ContactFlowVersion { core }
     }
 
-    prop! {
-        /// `ContactFlowId`: The ARN of the contact flow this version is tied to.
-        core.props, "ContactFlowId", _, set_contact_flow_id, get_contact_flow_id, Val<String>
+    /// Sets `ContactFlowId`, which `new` took, in place.
+    pub fn set_contact_flow_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContactFlowId", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the version.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ContactFlowId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contact_flow_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContactFlowId")
+    }
+
+    /// `Description`: The description of the version.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
     /// `Ref`: the resource's identifier.
@@ -639,19 +977,46 @@ impl DataLakeAssociation {
         DataLakeAssociation { core }
     }
 
-    prop! {
-        /// `DataSetId`: The identifier of the analytics data set.
-        core.props, "DataSetId", _, set_data_set_id, get_data_set_id, Val<String>
+    /// Sets `DataSetId`, which `new` took, in place.
+    pub fn set_data_set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataSetId", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceId`: The identifier of the Amazon Connect instance
-        core.props, "InstanceId", _, set_instance_id, get_instance_id, Val<String>
+    /// `DataSetId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_set_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataSetId")
     }
 
-    prop! {
-        /// `TargetAccountId`: The identifier of the target account
-        core.props, "TargetAccountId", target_account_id, set_target_account_id, get_target_account_id, Val<String>
+    /// Sets `InstanceId`, which `new` took, in place.
+    pub fn set_instance_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceId", value.into());
+        self
+    }
+
+    /// `InstanceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceId")
+    }
+
+    /// `TargetAccountId`: The identifier of the target account
+    pub fn target_account_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TargetAccountId", value.into());
+        self
+    }
+
+    /// Sets `TargetAccountId` in place: [`Self::target_account_id`] on a value held by `&mut`.
+    pub fn set_target_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetAccountId", value.into());
+        self
+    }
+
+    /// `TargetAccountId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_account_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetAccountId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -707,39 +1072,100 @@ impl DataTable {
         DataTable { core }
     }
 
-    prop! {
-        /// `Description`: The description of the Data Table.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the Data Table.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier of the Amazon Connect instance.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the Data Table
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Status`: The status of the Data Table
-        core.props, "Status", _, set_status, get_status, Val<data_table::Status>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: One or more tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
     }
 
-    prop! {
-        /// `TimeZone`: The time zone of the Data Table
-        core.props, "TimeZone", _, set_time_zone, get_time_zone, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `ValueLockLevel`: The value lock level of the Data Table
-        core.props, "ValueLockLevel", _, set_value_lock_level, get_value_lock_level, Val<data_table::ValueLockLevel>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Status`, which `new` took, in place.
+    pub fn set_status(&mut self, value: impl Into<Val<data_table::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<data_table::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`: One or more tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TimeZone`, which `new` took, in place.
+    pub fn set_time_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TimeZone", value.into());
+        self
+    }
+
+    /// `TimeZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_time_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TimeZone")
+    }
+
+    /// Sets `ValueLockLevel`, which `new` took, in place.
+    pub fn set_value_lock_level(&mut self, value: impl Into<Val<data_table::ValueLockLevel>>) -> &mut Self {
+        self.core.props.set("ValueLockLevel", value.into());
+        self
+    }
+
+    /// `ValueLockLevel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_value_lock_level(&self) -> ::std::option::Option<Val<data_table::ValueLockLevel>> {
+        crate::cfn::get_prop(&self.core.props, "ValueLockLevel")
     }
 
     /// `Ref`: the resource's identifier.
@@ -847,39 +1273,106 @@ impl DataTableAttribute {
         DataTableAttribute { core }
     }
 
-    prop! {
-        /// `DataTableArn`.
-        core.props, "DataTableArn", _, set_data_table_arn, get_data_table_arn, Val<String>
+    /// Sets `DataTableArn`, which `new` took, in place.
+    pub fn set_data_table_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataTableArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `DataTableArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_table_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataTableArn")
     }
 
-    prop! {
-        /// `InstanceArn`.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Primary`.
-        core.props, "Primary", primary, set_primary, get_primary, Val<bool>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Validation`.
-        core.props, "Validation", validation, set_validation, get_validation, Val<data_table_attribute::Validation>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ValueType`.
-        core.props, "ValueType", _, set_value_type, get_value_type, Val<data_table_attribute::ValueType>
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Primary`.
+    pub fn primary(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Primary", value.into());
+        self
+    }
+
+    /// Sets `Primary` in place: [`Self::primary`] on a value held by `&mut`.
+    pub fn set_primary(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Primary", value.into());
+        self
+    }
+
+    /// `Primary` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_primary(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Primary")
+    }
+
+    /// `Validation`.
+    pub fn validation(mut self, value: impl Into<Val<data_table_attribute::Validation>>) -> Self {
+        self.core.props.set("Validation", value.into());
+        self
+    }
+
+    /// Sets `Validation` in place: [`Self::validation`] on a value held by `&mut`.
+    pub fn set_validation(&mut self, value: impl Into<Val<data_table_attribute::Validation>>) -> &mut Self {
+        self.core.props.set("Validation", value.into());
+        self
+    }
+
+    /// `Validation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_validation(&self) -> ::std::option::Option<Val<data_table_attribute::Validation>> {
+        crate::cfn::get_prop(&self.core.props, "Validation")
+    }
+
+    /// Sets `ValueType`, which `new` took, in place.
+    pub fn set_value_type(&mut self, value: impl Into<Val<data_table_attribute::ValueType>>) -> &mut Self {
+        self.core.props.set("ValueType", value.into());
+        self
+    }
+
+    /// `ValueType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_value_type(&self) -> ::std::option::Option<Val<data_table_attribute::ValueType>> {
+        crate::cfn::get_prop(&self.core.props, "ValueType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -933,54 +1426,184 @@ pub mod data_table_attribute {
             Validation { props }
         }
 
-        prop! {
-            /// `Enum`.
-            props, "Enum", enum_, set_enum, get_enum, Val<ValidationEnum>
+        /// `Enum`.
+        pub fn enum_(mut self, value: impl Into<Val<ValidationEnum>>) -> Self {
+            self.props.set("Enum", value.into());
+            self
         }
 
-        prop! {
-            /// `ExclusiveMaximum`.
-            props, "ExclusiveMaximum", exclusive_maximum, set_exclusive_maximum, get_exclusive_maximum, Val<f64>
+        /// Sets `Enum` in place: [`Self::enum_`] on a value held by `&mut`.
+        pub fn set_enum(&mut self, value: impl Into<Val<ValidationEnum>>) -> &mut Self {
+            self.props.set("Enum", value.into());
+            self
         }
 
-        prop! {
-            /// `ExclusiveMinimum`.
-            props, "ExclusiveMinimum", exclusive_minimum, set_exclusive_minimum, get_exclusive_minimum, Val<f64>
+        /// `Enum` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enum(&self) -> ::std::option::Option<Val<ValidationEnum>> {
+            crate::cfn::get_prop(&self.props, "Enum")
         }
 
-        prop! {
-            /// `MaxLength`.
-            props, "MaxLength", max_length, set_max_length, get_max_length, Val<i64>
+        /// `ExclusiveMaximum`.
+        pub fn exclusive_maximum(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ExclusiveMaximum", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxValues`.
-            props, "MaxValues", max_values, set_max_values, get_max_values, Val<i64>
+        /// Sets `ExclusiveMaximum` in place: [`Self::exclusive_maximum`] on a value held by `&mut`.
+        pub fn set_exclusive_maximum(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ExclusiveMaximum", value.into());
+            self
         }
 
-        prop! {
-            /// `Maximum`.
-            props, "Maximum", maximum, set_maximum, get_maximum, Val<f64>
+        /// `ExclusiveMaximum` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusive_maximum(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ExclusiveMaximum")
         }
 
-        prop! {
-            /// `MinLength`.
-            props, "MinLength", min_length, set_min_length, get_min_length, Val<i64>
+        /// `ExclusiveMinimum`.
+        pub fn exclusive_minimum(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ExclusiveMinimum", value.into());
+            self
         }
 
-        prop! {
-            /// `MinValues`.
-            props, "MinValues", min_values, set_min_values, get_min_values, Val<i64>
+        /// Sets `ExclusiveMinimum` in place: [`Self::exclusive_minimum`] on a value held by `&mut`.
+        pub fn set_exclusive_minimum(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ExclusiveMinimum", value.into());
+            self
         }
 
-        prop! {
-            /// `Minimum`.
-            props, "Minimum", minimum, set_minimum, get_minimum, Val<f64>
+        /// `ExclusiveMinimum` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusive_minimum(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ExclusiveMinimum")
         }
 
-        prop! {
-            /// `MultipleOf`.
-            props, "MultipleOf", multiple_of, set_multiple_of, get_multiple_of, Val<f64>
+        /// `MaxLength`.
+        pub fn max_length(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxLength", value.into());
+            self
+        }
+
+        /// Sets `MaxLength` in place: [`Self::max_length`] on a value held by `&mut`.
+        pub fn set_max_length(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxLength", value.into());
+            self
+        }
+
+        /// `MaxLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_length(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxLength")
+        }
+
+        /// `MaxValues`.
+        pub fn max_values(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxValues", value.into());
+            self
+        }
+
+        /// Sets `MaxValues` in place: [`Self::max_values`] on a value held by `&mut`.
+        pub fn set_max_values(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxValues", value.into());
+            self
+        }
+
+        /// `MaxValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_values(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxValues")
+        }
+
+        /// `Maximum`.
+        pub fn maximum(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Maximum", value.into());
+            self
+        }
+
+        /// Sets `Maximum` in place: [`Self::maximum`] on a value held by `&mut`.
+        pub fn set_maximum(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Maximum", value.into());
+            self
+        }
+
+        /// `Maximum` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Maximum")
+        }
+
+        /// `MinLength`.
+        pub fn min_length(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinLength", value.into());
+            self
+        }
+
+        /// Sets `MinLength` in place: [`Self::min_length`] on a value held by `&mut`.
+        pub fn set_min_length(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinLength", value.into());
+            self
+        }
+
+        /// `MinLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_length(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinLength")
+        }
+
+        /// `MinValues`.
+        pub fn min_values(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinValues", value.into());
+            self
+        }
+
+        /// Sets `MinValues` in place: [`Self::min_values`] on a value held by `&mut`.
+        pub fn set_min_values(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinValues", value.into());
+            self
+        }
+
+        /// `MinValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_values(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinValues")
+        }
+
+        /// `Minimum`.
+        pub fn minimum(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Minimum", value.into());
+            self
+        }
+
+        /// Sets `Minimum` in place: [`Self::minimum`] on a value held by `&mut`.
+        pub fn set_minimum(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Minimum", value.into());
+            self
+        }
+
+        /// `Minimum` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Minimum")
+        }
+
+        /// `MultipleOf`.
+        pub fn multiple_of(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MultipleOf", value.into());
+            self
+        }
+
+        /// Sets `MultipleOf` in place: [`Self::multiple_of`] on a value held by `&mut`.
+        pub fn set_multiple_of(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MultipleOf", value.into());
+            self
+        }
+
+        /// `MultipleOf` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multiple_of(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MultipleOf")
         }
     }
 
@@ -999,14 +1622,40 @@ pub mod data_table_attribute {
             ValidationEnum { props }
         }
 
-        prop! {
-            /// `Strict`.
-            props, "Strict", strict, set_strict, get_strict, Val<bool>
+        /// `Strict`.
+        pub fn strict(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Strict", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// Sets `Strict` in place: [`Self::strict`] on a value held by `&mut`.
+        pub fn set_strict(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Strict", value.into());
+            self
+        }
+
+        /// `Strict` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strict(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Strict")
+        }
+
+        /// `Values`.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -1061,19 +1710,40 @@ impl DataTableRecord {
         DataTableRecord { core }
     }
 
-    prop! {
-        /// `DataTableArn`.
-        core.props, "DataTableArn", _, set_data_table_arn, get_data_table_arn, Val<String>
+    /// Sets `DataTableArn`, which `new` took, in place.
+    pub fn set_data_table_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataTableArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DataTableRecord`.
-        core.props, "DataTableRecord", _, set_data_table_record, get_data_table_record, Val<data_table_record::DataTableRecord>
+    /// `DataTableArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_table_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataTableArn")
     }
 
-    prop! {
-        /// `InstanceArn`.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// Sets `DataTableRecord`, which `new` took, in place.
+    pub fn set_data_table_record(&mut self, value: impl Into<Val<data_table_record::DataTableRecord>>) -> &mut Self {
+        self.core.props.set("DataTableRecord", value.into());
+        self
+    }
+
+    /// `DataTableRecord` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_table_record(&self) -> ::std::option::Option<Val<data_table_record::DataTableRecord>> {
+        crate::cfn::get_prop(&self.core.props, "DataTableRecord")
+    }
+
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
+    }
+
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1111,14 +1781,34 @@ pub mod data_table_record {
             DataTableRecord { props }
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<Value>>
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<Value>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
         }
 
-        prop! {
-            /// `PrimaryValues`.
-            props, "PrimaryValues", primary_values, set_primary_values, get_primary_values, Val<List<Value>>
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<Value>>> {
+            crate::cfn::get_prop(&self.props, "Values")
+        }
+
+        /// `PrimaryValues`.
+        pub fn primary_values(mut self, value: impl Into<Val<List<Value>>>) -> Self {
+            self.props.set("PrimaryValues", value.into());
+            self
+        }
+
+        /// Sets `PrimaryValues` in place: [`Self::primary_values`] on a value held by `&mut`.
+        pub fn set_primary_values(&mut self, value: impl Into<Val<List<Value>>>) -> &mut Self {
+            self.props.set("PrimaryValues", value.into());
+            self
+        }
+
+        /// `PrimaryValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary_values(&self) -> ::std::option::Option<Val<List<Value>>> {
+            crate::cfn::get_prop(&self.props, "PrimaryValues")
         }
     }
 
@@ -1137,14 +1827,40 @@ pub mod data_table_record {
             Value { props }
         }
 
-        prop! {
-            /// `AttributeId`.
-            props, "AttributeId", attribute_id, set_attribute_id, get_attribute_id, Val<String>
+        /// `AttributeId`.
+        pub fn attribute_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AttributeId", value.into());
+            self
         }
 
-        prop! {
-            /// `AttributeValue`.
-            props, "AttributeValue", attribute_value, set_attribute_value, get_attribute_value, Val<String>
+        /// Sets `AttributeId` in place: [`Self::attribute_id`] on a value held by `&mut`.
+        pub fn set_attribute_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeId", value.into());
+            self
+        }
+
+        /// `AttributeId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeId")
+        }
+
+        /// `AttributeValue`.
+        pub fn attribute_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AttributeValue", value.into());
+            self
+        }
+
+        /// Sets `AttributeValue` in place: [`Self::attribute_value`] on a value held by `&mut`.
+        pub fn set_attribute_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeValue", value.into());
+            self
+        }
+
+        /// `AttributeValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeValue")
         }
     }
 }
@@ -1174,34 +1890,100 @@ impl EmailAddress {
         EmailAddress { core }
     }
 
-    prop! {
-        /// `AliasConfigurations`: List of alias configurations for the email address
-        core.props, "AliasConfigurations", alias_configurations, set_alias_configurations, get_alias_configurations, Val<List<email_address::AliasConfiguration>>
+    /// `AliasConfigurations`: List of alias configurations for the email address
+    pub fn alias_configurations(mut self, value: impl Into<Val<List<email_address::AliasConfiguration>>>) -> Self {
+        self.core.props.set("AliasConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description for the email address.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AliasConfigurations` in place: [`Self::alias_configurations`] on a value held by `&mut`.
+    pub fn set_alias_configurations(&mut self, value: impl Into<Val<List<email_address::AliasConfiguration>>>) -> &mut Self {
+        self.core.props.set("AliasConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`: The display name for the email address.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// `AliasConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alias_configurations(&self) -> ::std::option::Option<Val<List<email_address::AliasConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "AliasConfigurations")
     }
 
-    prop! {
-        /// `EmailAddress`: Email address to be created for this instance
-        core.props, "EmailAddress", _, set_email_address, get_email_address, Val<String>
+    /// `Description`: A description for the email address.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier of the Amazon Connect instance.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: One or more tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `DisplayName`: The display name for the email address.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// Sets `EmailAddress`, which `new` took, in place.
+    pub fn set_email_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EmailAddress", value.into());
+        self
+    }
+
+    /// `EmailAddress` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_email_address(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EmailAddress")
+    }
+
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
+    }
+
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
+    }
+
+    /// `Tags`: One or more tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1238,9 +2020,16 @@ pub mod email_address {
             AliasConfiguration { props }
         }
 
-        prop! {
-            /// `EmailAddressArn`: The identifier of the email address alias
-            props, "EmailAddressArn", _, set_email_address_arn, get_email_address_arn, Val<String>
+        /// Sets `EmailAddressArn`, which `new` took, in place.
+        pub fn set_email_address_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmailAddressArn", value.into());
+            self
+        }
+
+        /// `EmailAddressArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_address_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmailAddressArn")
         }
     }
 }
@@ -1278,71 +2067,199 @@ impl EvaluationForm {
         EvaluationForm { core }
     }
 
-    prop! {
-        /// `AIVersion`: The AI version to use for the evaluation form. This specifies which AI
-        /// model version is used for automated evaluations.
-        core.props, "AIVersion", ai_version, set_ai_version, get_ai_version, Val<String>
+    /// `AIVersion`: The AI version to use for the evaluation form. This specifies which AI model
+    /// version is used for automated evaluations.
+    pub fn ai_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AIVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoEvaluationConfiguration`: The automatic evaluation configuration of an evaluation
-        /// form.
-        core.props, "AutoEvaluationConfiguration", auto_evaluation_configuration, set_auto_evaluation_configuration, get_auto_evaluation_configuration, Val<evaluation_form::AutoEvaluationConfiguration>
+    /// Sets `AIVersion` in place: [`Self::ai_version`] on a value held by `&mut`.
+    pub fn set_ai_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AIVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the evaluation form. *Length Constraints*: Minimum
-        /// length of 0. Maximum length of 1024.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AIVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ai_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AIVersion")
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier of the Amazon Connect instance.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// `AutoEvaluationConfiguration`: The automatic evaluation configuration of an evaluation form.
+    pub fn auto_evaluation_configuration(mut self, value: impl Into<Val<evaluation_form::AutoEvaluationConfiguration>>) -> Self {
+        self.core.props.set("AutoEvaluationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Items`: Items that are part of the evaluation form. The total number of sections and
-        /// questions must not exceed 100 each. Questions must be contained in a section. *Minimum
-        /// size*: 1 *Maximum size*: 100
-        core.props, "Items", _, set_items, get_items, Val<List<evaluation_form::EvaluationFormBaseItem>>
+    /// Sets `AutoEvaluationConfiguration` in place: [`Self::auto_evaluation_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_auto_evaluation_configuration(&mut self, value: impl Into<Val<evaluation_form::AutoEvaluationConfiguration>>) -> &mut Self {
+        self.core.props.set("AutoEvaluationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `LanguageConfiguration`: Configuration for language settings of this evaluation form.
-        core.props, "LanguageConfiguration", language_configuration, set_language_configuration, get_language_configuration, Val<evaluation_form::EvaluationFormLanguageConfiguration>
+    /// `AutoEvaluationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_evaluation_configuration(&self) -> ::std::option::Option<Val<evaluation_form::AutoEvaluationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AutoEvaluationConfiguration")
     }
 
-    prop! {
-        /// `ReviewConfiguration`: Configuration for evaluation review settings of this evaluation
-        /// form.
-        core.props, "ReviewConfiguration", review_configuration, set_review_configuration, get_review_configuration, Val<evaluation_form::EvaluationReviewConfiguration>
+    /// `Description`: The description of the evaluation form. *Length Constraints*: Minimum length
+    /// of 0. Maximum length of 1024.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ScoringStrategy`: A scoring strategy of the evaluation form.
-        core.props, "ScoringStrategy", scoring_strategy, set_scoring_strategy, get_scoring_strategy, Val<evaluation_form::ScoringStrategy>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`: The status of the evaluation form. *Allowed values*: ``DRAFT`` | ``ACTIVE``
-        core.props, "Status", _, set_status, get_status, Val<evaluation_form::Status>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: The tags used to organize, track, or control access for this resource. For
-        /// example, { "tags": {"key1":"value1", "key2":"value2"} }.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetConfiguration`: Configuration that specifies the target for this evaluation form.
-        core.props, "TargetConfiguration", target_configuration, set_target_configuration, get_target_configuration, Val<evaluation_form::EvaluationFormTargetConfiguration>
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
     }
 
-    prop! {
-        /// `Title`: A title of the evaluation form.
-        core.props, "Title", _, set_title, get_title, Val<String>
+    /// Sets `Items`, which `new` took, in place.
+    pub fn set_items(&mut self, value: impl Into<Val<List<evaluation_form::EvaluationFormBaseItem>>>) -> &mut Self {
+        self.core.props.set("Items", value.into());
+        self
+    }
+
+    /// `Items` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_items(&self) -> ::std::option::Option<Val<List<evaluation_form::EvaluationFormBaseItem>>> {
+        crate::cfn::get_prop(&self.core.props, "Items")
+    }
+
+    /// `LanguageConfiguration`: Configuration for language settings of this evaluation form.
+    pub fn language_configuration(mut self, value: impl Into<Val<evaluation_form::EvaluationFormLanguageConfiguration>>) -> Self {
+        self.core.props.set("LanguageConfiguration", value.into());
+        self
+    }
+
+    /// Sets `LanguageConfiguration` in place: [`Self::language_configuration`] on a value held by `&mut`.
+    pub fn set_language_configuration(&mut self, value: impl Into<Val<evaluation_form::EvaluationFormLanguageConfiguration>>) -> &mut Self {
+        self.core.props.set("LanguageConfiguration", value.into());
+        self
+    }
+
+    /// `LanguageConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_language_configuration(&self) -> ::std::option::Option<Val<evaluation_form::EvaluationFormLanguageConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LanguageConfiguration")
+    }
+
+    /// `ReviewConfiguration`: Configuration for evaluation review settings of this evaluation form.
+    pub fn review_configuration(mut self, value: impl Into<Val<evaluation_form::EvaluationReviewConfiguration>>) -> Self {
+        self.core.props.set("ReviewConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ReviewConfiguration` in place: [`Self::review_configuration`] on a value held by `&mut`.
+    pub fn set_review_configuration(&mut self, value: impl Into<Val<evaluation_form::EvaluationReviewConfiguration>>) -> &mut Self {
+        self.core.props.set("ReviewConfiguration", value.into());
+        self
+    }
+
+    /// `ReviewConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_review_configuration(&self) -> ::std::option::Option<Val<evaluation_form::EvaluationReviewConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ReviewConfiguration")
+    }
+
+    /// `ScoringStrategy`: A scoring strategy of the evaluation form.
+    pub fn scoring_strategy(mut self, value: impl Into<Val<evaluation_form::ScoringStrategy>>) -> Self {
+        self.core.props.set("ScoringStrategy", value.into());
+        self
+    }
+
+    /// Sets `ScoringStrategy` in place: [`Self::scoring_strategy`] on a value held by `&mut`.
+    pub fn set_scoring_strategy(&mut self, value: impl Into<Val<evaluation_form::ScoringStrategy>>) -> &mut Self {
+        self.core.props.set("ScoringStrategy", value.into());
+        self
+    }
+
+    /// `ScoringStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scoring_strategy(&self) -> ::std::option::Option<Val<evaluation_form::ScoringStrategy>> {
+        crate::cfn::get_prop(&self.core.props, "ScoringStrategy")
+    }
+
+    /// Sets `Status`, which `new` took, in place.
+    pub fn set_status(&mut self, value: impl Into<Val<evaluation_form::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<evaluation_form::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`: The tags used to organize, track, or control access for this resource. For example, { "tags": {"key1":"value1", "key2":"value2"} }.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetConfiguration`: Configuration that specifies the target for this evaluation form.
+    pub fn target_configuration(mut self, value: impl Into<Val<evaluation_form::EvaluationFormTargetConfiguration>>) -> Self {
+        self.core.props.set("TargetConfiguration", value.into());
+        self
+    }
+
+    /// Sets `TargetConfiguration` in place: [`Self::target_configuration`] on a value held by `&mut`.
+    pub fn set_target_configuration(&mut self, value: impl Into<Val<evaluation_form::EvaluationFormTargetConfiguration>>) -> &mut Self {
+        self.core.props.set("TargetConfiguration", value.into());
+        self
+    }
+
+    /// `TargetConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_configuration(&self) -> ::std::option::Option<Val<evaluation_form::EvaluationFormTargetConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "TargetConfiguration")
+    }
+
+    /// Sets `Title`, which `new` took, in place.
+    pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Title", value.into());
+        self
+    }
+
+    /// `Title` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Title")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1379,9 +2296,22 @@ pub mod evaluation_form {
             AutoEvaluationConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -1403,9 +2333,16 @@ pub mod evaluation_form {
             EvaluationFormBaseItem { props }
         }
 
-        prop! {
-            /// `Section`: A subsection or inner section of an item.
-            props, "Section", _, set_section, get_section, Val<EvaluationFormSection>
+        /// Sets `Section`, which `new` took, in place.
+        pub fn set_section(&mut self, value: impl Into<Val<EvaluationFormSection>>) -> &mut Self {
+            self.props.set("Section", value.into());
+            self
+        }
+
+        /// `Section` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_section(&self) -> ::std::option::Option<Val<EvaluationFormSection>> {
+            crate::cfn::get_prop(&self.props, "Section")
         }
     }
 
@@ -1432,41 +2369,118 @@ pub mod evaluation_form {
             EvaluationFormSection { props }
         }
 
-        prop! {
-            /// `RefId`: The identifier of the section. An identifier must be unique within the
-            /// evaluation form. *Length Constraints*: Minimum length of 1. Maximum length of 40.
-            props, "RefId", _, set_ref_id, get_ref_id, Val<String>
+        /// Sets `RefId`, which `new` took, in place.
+        pub fn set_ref_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RefId", value.into());
+            self
         }
 
-        prop! {
-            /// `Title`: The title of the section. *Length Constraints*: Minimum length of 1. Maximum
-            /// length of 128.
-            props, "Title", _, set_title, get_title, Val<String>
+        /// `RefId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ref_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RefId")
         }
 
-        prop! {
-            /// `Instructions`: The instructions of the section.
-            props, "Instructions", instructions, set_instructions, get_instructions, Val<String>
+        /// Sets `Title`, which `new` took, in place.
+        pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Title", value.into());
+            self
         }
 
-        prop! {
-            /// `IsExcludedFromScoring`: The flag to exclude the section from scoring.
-            props, "IsExcludedFromScoring", is_excluded_from_scoring, set_is_excluded_from_scoring, get_is_excluded_from_scoring, Val<bool>
+        /// `Title` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Title")
         }
 
-        prop! {
-            /// `Items`: The items of the section. *Minimum*: 1
-            props, "Items", items, set_items, get_items, Val<List<EvaluationFormItem>>
+        /// `Instructions`: The instructions of the section.
+        pub fn instructions(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Instructions", value.into());
+            self
         }
 
-        prop! {
-            /// `ScoreThresholds`: The score thresholds for performance categories.
-            props, "ScoreThresholds", score_thresholds, set_score_thresholds, get_score_thresholds, Val<List<EvaluationFormScoreThreshold>>
+        /// Sets `Instructions` in place: [`Self::instructions`] on a value held by `&mut`.
+        pub fn set_instructions(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Instructions", value.into());
+            self
         }
 
-        prop! {
-            /// `Weight`: The scoring weight of the section. *Minimum*: 0 *Maximum*: 100
-            props, "Weight", weight, set_weight, get_weight, Val<f64>
+        /// `Instructions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instructions(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Instructions")
+        }
+
+        /// `IsExcludedFromScoring`: The flag to exclude the section from scoring.
+        pub fn is_excluded_from_scoring(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsExcludedFromScoring", value.into());
+            self
+        }
+
+        /// Sets `IsExcludedFromScoring` in place: [`Self::is_excluded_from_scoring`] on a value held by `&mut`.
+        pub fn set_is_excluded_from_scoring(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsExcludedFromScoring", value.into());
+            self
+        }
+
+        /// `IsExcludedFromScoring` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_excluded_from_scoring(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsExcludedFromScoring")
+        }
+
+        /// `Items`: The items of the section. *Minimum*: 1
+        pub fn items(mut self, value: impl Into<Val<List<EvaluationFormItem>>>) -> Self {
+            self.props.set("Items", value.into());
+            self
+        }
+
+        /// Sets `Items` in place: [`Self::items`] on a value held by `&mut`.
+        pub fn set_items(&mut self, value: impl Into<Val<List<EvaluationFormItem>>>) -> &mut Self {
+            self.props.set("Items", value.into());
+            self
+        }
+
+        /// `Items` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_items(&self) -> ::std::option::Option<Val<List<EvaluationFormItem>>> {
+            crate::cfn::get_prop(&self.props, "Items")
+        }
+
+        /// `ScoreThresholds`: The score thresholds for performance categories.
+        pub fn score_thresholds(mut self, value: impl Into<Val<List<EvaluationFormScoreThreshold>>>) -> Self {
+            self.props.set("ScoreThresholds", value.into());
+            self
+        }
+
+        /// Sets `ScoreThresholds` in place: [`Self::score_thresholds`] on a value held by `&mut`.
+        pub fn set_score_thresholds(&mut self, value: impl Into<Val<List<EvaluationFormScoreThreshold>>>) -> &mut Self {
+            self.props.set("ScoreThresholds", value.into());
+            self
+        }
+
+        /// `ScoreThresholds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_score_thresholds(&self) -> ::std::option::Option<Val<List<EvaluationFormScoreThreshold>>> {
+            crate::cfn::get_prop(&self.props, "ScoreThresholds")
+        }
+
+        /// `Weight`: The scoring weight of the section. *Minimum*: 0 *Maximum*: 100
+        pub fn weight(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// Sets `Weight` in place: [`Self::weight`] on a value held by `&mut`.
+        pub fn set_weight(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
         }
     }
 
@@ -1487,14 +2501,40 @@ pub mod evaluation_form {
             EvaluationFormItem { props }
         }
 
-        prop! {
-            /// `Question`: The information of the question.
-            props, "Question", question, set_question, get_question, Val<EvaluationFormQuestion>
+        /// `Question`: The information of the question.
+        pub fn question(mut self, value: impl Into<Val<EvaluationFormQuestion>>) -> Self {
+            self.props.set("Question", value.into());
+            self
         }
 
-        prop! {
-            /// `Section`: The information of the section.
-            props, "Section", section, set_section, get_section, Val<EvaluationFormSection>
+        /// Sets `Question` in place: [`Self::question`] on a value held by `&mut`.
+        pub fn set_question(&mut self, value: impl Into<Val<EvaluationFormQuestion>>) -> &mut Self {
+            self.props.set("Question", value.into());
+            self
+        }
+
+        /// `Question` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_question(&self) -> ::std::option::Option<Val<EvaluationFormQuestion>> {
+            crate::cfn::get_prop(&self.props, "Question")
+        }
+
+        /// `Section`: The information of the section.
+        pub fn section(mut self, value: impl Into<Val<EvaluationFormSection>>) -> Self {
+            self.props.set("Section", value.into());
+            self
+        }
+
+        /// Sets `Section` in place: [`Self::section`] on a value held by `&mut`.
+        pub fn set_section(&mut self, value: impl Into<Val<EvaluationFormSection>>) -> &mut Self {
+            self.props.set("Section", value.into());
+            self
+        }
+
+        /// `Section` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_section(&self) -> ::std::option::Option<Val<EvaluationFormSection>> {
+            crate::cfn::get_prop(&self.props, "Section")
         }
     }
 
@@ -1526,59 +2566,170 @@ pub mod evaluation_form {
             EvaluationFormQuestion { props }
         }
 
-        prop! {
-            /// `RefId`: The identifier of the question. An identifier must be unique within the
-            /// evaluation form. *Length Constraints*: Minimum length of 1. Maximum length of 40.
-            props, "RefId", _, set_ref_id, get_ref_id, Val<String>
+        /// Sets `RefId`, which `new` took, in place.
+        pub fn set_ref_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RefId", value.into());
+            self
         }
 
-        prop! {
-            /// `Title`: The title of the question. *Length Constraints*: Minimum length of 1. Maximum
-            /// length of 350.
-            props, "Title", _, set_title, get_title, Val<String>
+        /// `RefId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ref_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RefId")
         }
 
-        prop! {
-            /// `QuestionType`: The type of the question. *Allowed values*: ``NUMERIC`` | ``SINGLESELECT`` | ``TEXT``
-            props, "QuestionType", _, set_question_type, get_question_type, Val<EvaluationFormQuestionQuestionType>
+        /// Sets `Title`, which `new` took, in place.
+        pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Title", value.into());
+            self
         }
 
-        prop! {
-            /// `Enablement`: A question conditional enablement.
-            props, "Enablement", enablement, set_enablement, get_enablement, Val<EvaluationFormItemEnablementConfiguration>
+        /// `Title` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Title")
         }
 
-        prop! {
-            /// `Instructions`: The instructions of the section. *Length Constraints*: Minimum length of 0.
-            /// Maximum length of 1024.
-            props, "Instructions", instructions, set_instructions, get_instructions, Val<String>
+        /// Sets `QuestionType`, which `new` took, in place.
+        pub fn set_question_type(&mut self, value: impl Into<Val<EvaluationFormQuestionQuestionType>>) -> &mut Self {
+            self.props.set("QuestionType", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricConfiguration`: The metric configuration for the question. Use this to associate
-            /// a business outcome metric with the question.
-            props, "MetricConfiguration", metric_configuration, set_metric_configuration, get_metric_configuration, Val<EvaluationFormMetricConfiguration>
+        /// `QuestionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_question_type(&self) -> ::std::option::Option<Val<EvaluationFormQuestionQuestionType>> {
+            crate::cfn::get_prop(&self.props, "QuestionType")
         }
 
-        prop! {
-            /// `NotApplicableEnabled`: The flag to enable not applicable answers to the question.
-            props, "NotApplicableEnabled", not_applicable_enabled, set_not_applicable_enabled, get_not_applicable_enabled, Val<bool>
+        /// `Enablement`: A question conditional enablement.
+        pub fn enablement(mut self, value: impl Into<Val<EvaluationFormItemEnablementConfiguration>>) -> Self {
+            self.props.set("Enablement", value.into());
+            self
         }
 
-        prop! {
-            /// `QuestionTypeProperties`: The properties of the type of question. Text questions do not
-            /// have to define question type properties.
-            props, "QuestionTypeProperties", question_type_properties, set_question_type_properties, get_question_type_properties, Val<EvaluationFormQuestionTypeProperties>
+        /// Sets `Enablement` in place: [`Self::enablement`] on a value held by `&mut`.
+        pub fn set_enablement(&mut self, value: impl Into<Val<EvaluationFormItemEnablementConfiguration>>) -> &mut Self {
+            self.props.set("Enablement", value.into());
+            self
         }
 
-        prop! {
-            /// `ScoringConfiguration`: The scoring configuration of the question.
-            props, "ScoringConfiguration", scoring_configuration, set_scoring_configuration, get_scoring_configuration, Val<EvaluationFormQuestionScoringConfiguration>
+        /// `Enablement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enablement(&self) -> ::std::option::Option<Val<EvaluationFormItemEnablementConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Enablement")
         }
 
-        prop! {
-            /// `Weight`: The scoring weight of the section. *Minimum*: 0 *Maximum*: 100
-            props, "Weight", weight, set_weight, get_weight, Val<f64>
+        /// `Instructions`: The instructions of the section. *Length Constraints*: Minimum length of 0.
+        /// Maximum length of 1024.
+        pub fn instructions(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Instructions", value.into());
+            self
+        }
+
+        /// Sets `Instructions` in place: [`Self::instructions`] on a value held by `&mut`.
+        pub fn set_instructions(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Instructions", value.into());
+            self
+        }
+
+        /// `Instructions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instructions(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Instructions")
+        }
+
+        /// `MetricConfiguration`: The metric configuration for the question. Use this to associate a
+        /// business outcome metric with the question.
+        pub fn metric_configuration(mut self, value: impl Into<Val<EvaluationFormMetricConfiguration>>) -> Self {
+            self.props.set("MetricConfiguration", value.into());
+            self
+        }
+
+        /// Sets `MetricConfiguration` in place: [`Self::metric_configuration`] on a value held by `&mut`.
+        pub fn set_metric_configuration(&mut self, value: impl Into<Val<EvaluationFormMetricConfiguration>>) -> &mut Self {
+            self.props.set("MetricConfiguration", value.into());
+            self
+        }
+
+        /// `MetricConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_configuration(&self) -> ::std::option::Option<Val<EvaluationFormMetricConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MetricConfiguration")
+        }
+
+        /// `NotApplicableEnabled`: The flag to enable not applicable answers to the question.
+        pub fn not_applicable_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("NotApplicableEnabled", value.into());
+            self
+        }
+
+        /// Sets `NotApplicableEnabled` in place: [`Self::not_applicable_enabled`] on a value held by `&mut`.
+        pub fn set_not_applicable_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("NotApplicableEnabled", value.into());
+            self
+        }
+
+        /// `NotApplicableEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not_applicable_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "NotApplicableEnabled")
+        }
+
+        /// `QuestionTypeProperties`: The properties of the type of question. Text questions do not have
+        /// to define question type properties.
+        pub fn question_type_properties(mut self, value: impl Into<Val<EvaluationFormQuestionTypeProperties>>) -> Self {
+            self.props.set("QuestionTypeProperties", value.into());
+            self
+        }
+
+        /// Sets `QuestionTypeProperties` in place: [`Self::question_type_properties`] on a value held
+        /// by `&mut`.
+        pub fn set_question_type_properties(&mut self, value: impl Into<Val<EvaluationFormQuestionTypeProperties>>) -> &mut Self {
+            self.props.set("QuestionTypeProperties", value.into());
+            self
+        }
+
+        /// `QuestionTypeProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_question_type_properties(&self) -> ::std::option::Option<Val<EvaluationFormQuestionTypeProperties>> {
+            crate::cfn::get_prop(&self.props, "QuestionTypeProperties")
+        }
+
+        /// `ScoringConfiguration`: The scoring configuration of the question.
+        pub fn scoring_configuration(mut self, value: impl Into<Val<EvaluationFormQuestionScoringConfiguration>>) -> Self {
+            self.props.set("ScoringConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ScoringConfiguration` in place: [`Self::scoring_configuration`] on a value held by `&mut`.
+        pub fn set_scoring_configuration(&mut self, value: impl Into<Val<EvaluationFormQuestionScoringConfiguration>>) -> &mut Self {
+            self.props.set("ScoringConfiguration", value.into());
+            self
+        }
+
+        /// `ScoringConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scoring_configuration(&self) -> ::std::option::Option<Val<EvaluationFormQuestionScoringConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ScoringConfiguration")
+        }
+
+        /// `Weight`: The scoring weight of the section. *Minimum*: 0 *Maximum*: 100
+        pub fn weight(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// Sets `Weight` in place: [`Self::weight`] on a value held by `&mut`.
+        pub fn set_weight(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
         }
     }
 
@@ -1605,19 +2756,46 @@ pub mod evaluation_form {
             EvaluationFormItemEnablementConfiguration { props }
         }
 
-        prop! {
-            /// `Condition`: A condition for item enablement configuration.
-            props, "Condition", _, set_condition, get_condition, Val<EvaluationFormItemEnablementCondition>
+        /// Sets `Condition`, which `new` took, in place.
+        pub fn set_condition(&mut self, value: impl Into<Val<EvaluationFormItemEnablementCondition>>) -> &mut Self {
+            self.props.set("Condition", value.into());
+            self
         }
 
-        prop! {
-            /// `Action`: An enablement action that if condition is satisfied.
-            props, "Action", _, set_action, get_action, Val<EvaluationFormItemEnablementConfigurationAction>
+        /// `Condition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition(&self) -> ::std::option::Option<Val<EvaluationFormItemEnablementCondition>> {
+            crate::cfn::get_prop(&self.props, "Condition")
         }
 
-        prop! {
-            /// `DefaultAction`: An enablement action that if condition is not satisfied.
-            props, "DefaultAction", default_action, set_default_action, get_default_action, Val<EvaluationFormItemEnablementConfigurationDefaultAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<EvaluationFormItemEnablementConfigurationAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<EvaluationFormItemEnablementConfigurationAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// `DefaultAction`: An enablement action that if condition is not satisfied.
+        pub fn default_action(mut self, value: impl Into<Val<EvaluationFormItemEnablementConfigurationDefaultAction>>) -> Self {
+            self.props.set("DefaultAction", value.into());
+            self
+        }
+
+        /// Sets `DefaultAction` in place: [`Self::default_action`] on a value held by `&mut`.
+        pub fn set_default_action(&mut self, value: impl Into<Val<EvaluationFormItemEnablementConfigurationDefaultAction>>) -> &mut Self {
+            self.props.set("DefaultAction", value.into());
+            self
+        }
+
+        /// `DefaultAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_action(&self) -> ::std::option::Option<Val<EvaluationFormItemEnablementConfigurationDefaultAction>> {
+            crate::cfn::get_prop(&self.props, "DefaultAction")
         }
     }
 
@@ -1654,14 +2832,34 @@ pub mod evaluation_form {
             EvaluationFormItemEnablementCondition { props }
         }
 
-        prop! {
-            /// `Operands`: Operands of the enablement condition.
-            props, "Operands", _, set_operands, get_operands, Val<List<EvaluationFormItemEnablementConditionOperand>>
+        /// Sets `Operands`, which `new` took, in place.
+        pub fn set_operands(&mut self, value: impl Into<Val<List<EvaluationFormItemEnablementConditionOperand>>>) -> &mut Self {
+            self.props.set("Operands", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`: The operator to be used to be applied to operands if more than one provided.
-            props, "Operator", operator, set_operator, get_operator, Val<EvaluationFormItemEnablementConditionOperator>
+        /// `Operands` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operands(&self) -> ::std::option::Option<Val<List<EvaluationFormItemEnablementConditionOperand>>> {
+            crate::cfn::get_prop(&self.props, "Operands")
+        }
+
+        /// `Operator`: The operator to be used to be applied to operands if more than one provided.
+        pub fn operator(mut self, value: impl Into<Val<EvaluationFormItemEnablementConditionOperator>>) -> Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// Sets `Operator` in place: [`Self::operator`] on a value held by `&mut`.
+        pub fn set_operator(&mut self, value: impl Into<Val<EvaluationFormItemEnablementConditionOperator>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<EvaluationFormItemEnablementConditionOperator>> {
+            crate::cfn::get_prop(&self.props, "Operator")
         }
     }
 
@@ -1681,9 +2879,22 @@ pub mod evaluation_form {
             EvaluationFormItemEnablementConditionOperand { props }
         }
 
-        prop! {
-            /// `Expression`: An expression of the enablement condition.
-            props, "Expression", expression, set_expression, get_expression, Val<EvaluationFormItemEnablementExpression>
+        /// `Expression`: An expression of the enablement condition.
+        pub fn expression(mut self, value: impl Into<Val<EvaluationFormItemEnablementExpression>>) -> Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// Sets `Expression` in place: [`Self::expression`] on a value held by `&mut`.
+        pub fn set_expression(&mut self, value: impl Into<Val<EvaluationFormItemEnablementExpression>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<EvaluationFormItemEnablementExpression>> {
+            crate::cfn::get_prop(&self.props, "Expression")
         }
     }
 
@@ -1713,19 +2924,40 @@ pub mod evaluation_form {
             EvaluationFormItemEnablementExpression { props }
         }
 
-        prop! {
-            /// `Source`: A source item of enablement expression.
-            props, "Source", _, set_source, get_source, Val<EvaluationFormItemEnablementSource>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<EvaluationFormItemEnablementSource>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`: A list of values from source item.
-            props, "Values", _, set_values, get_values, Val<List<EvaluationFormItemEnablementSourceValue>>
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<EvaluationFormItemEnablementSource>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
 
-        prop! {
-            /// `Comparator`: A comparator to be used against list of values.
-            props, "Comparator", _, set_comparator, get_comparator, Val<EvaluationFormItemEnablementExpressionComparator>
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<EvaluationFormItemEnablementSourceValue>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<EvaluationFormItemEnablementSourceValue>>> {
+            crate::cfn::get_prop(&self.props, "Values")
+        }
+
+        /// Sets `Comparator`, which `new` took, in place.
+        pub fn set_comparator(&mut self, value: impl Into<Val<EvaluationFormItemEnablementExpressionComparator>>) -> &mut Self {
+            self.props.set("Comparator", value.into());
+            self
+        }
+
+        /// `Comparator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparator(&self) -> ::std::option::Option<Val<EvaluationFormItemEnablementExpressionComparator>> {
+            crate::cfn::get_prop(&self.props, "Comparator")
         }
     }
 
@@ -1766,14 +2998,34 @@ pub mod evaluation_form {
             EvaluationFormItemEnablementSource { props }
         }
 
-        prop! {
-            /// `Type`: A type of source item.
-            props, "Type", _, set_type, get_type, Val<EvaluationFormItemEnablementSourceType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<EvaluationFormItemEnablementSourceType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `RefId`: A referenceId of the source item.
-            props, "RefId", ref_id, set_ref_id, get_ref_id, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<EvaluationFormItemEnablementSourceType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `RefId`: A referenceId of the source item.
+        pub fn ref_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RefId", value.into());
+            self
+        }
+
+        /// Sets `RefId` in place: [`Self::ref_id`] on a value held by `&mut`.
+        pub fn set_ref_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RefId", value.into());
+            self
+        }
+
+        /// `RefId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ref_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RefId")
         }
     }
 
@@ -1803,14 +3055,40 @@ pub mod evaluation_form {
             EvaluationFormItemEnablementSourceValue { props }
         }
 
-        prop! {
-            /// `RefId`: A referenceId of the source value.
-            props, "RefId", ref_id, set_ref_id, get_ref_id, Val<String>
+        /// `RefId`: A referenceId of the source value.
+        pub fn ref_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RefId", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: A type of source item value.
-            props, "Type", type_, set_type, get_type, Val<EvaluationFormItemEnablementSourceValueType>
+        /// Sets `RefId` in place: [`Self::ref_id`] on a value held by `&mut`.
+        pub fn set_ref_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RefId", value.into());
+            self
+        }
+
+        /// `RefId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ref_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RefId")
+        }
+
+        /// `Type`: A type of source item value.
+        pub fn type_(mut self, value: impl Into<Val<EvaluationFormItemEnablementSourceValueType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<EvaluationFormItemEnablementSourceValueType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<EvaluationFormItemEnablementSourceValueType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1878,17 +3156,28 @@ pub mod evaluation_form {
             EvaluationFormMetricConfiguration { props }
         }
 
-        prop! {
-            /// `MetricType`: The type of metric. Currently, only ``BUSINESS_OUTCOME`` is supported.
-            props, "MetricType", _, set_metric_type, get_metric_type, Val<EvaluationFormMetricConfigurationMetricType>
+        /// Sets `MetricType`, which `new` took, in place.
+        pub fn set_metric_type(&mut self, value: impl Into<Val<EvaluationFormMetricConfigurationMetricType>>) -> &mut Self {
+            self.props.set("MetricType", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricName`: The name of the metric. Valid values are: + ``SALE_SUCCESS`` – Sale
-            /// success. + ``CSAT`` – Customer satisfaction. + ``CHURN_PROPENSITY`` – Churn
-            /// propensity. + ``SELF_SERVICE_SUCCESS`` – Self-service success. + ``PARTIAL_SELF_SERVICE_SUCCESS`` –
-            /// Partial self-service success.
-            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        /// `MetricType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_type(&self) -> ::std::option::Option<Val<EvaluationFormMetricConfigurationMetricType>> {
+            crate::cfn::get_prop(&self.props, "MetricType")
+        }
+
+        /// Sets `MetricName`, which `new` took, in place.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
         }
     }
 
@@ -1941,24 +3230,76 @@ pub mod evaluation_form {
             EvaluationFormQuestionTypeProperties { props }
         }
 
-        prop! {
-            /// `MultiSelect`: Properties for multi-select question types.
-            props, "MultiSelect", multi_select, set_multi_select, get_multi_select, Val<EvaluationFormMultiSelectQuestionProperties>
+        /// `MultiSelect`: Properties for multi-select question types.
+        pub fn multi_select(mut self, value: impl Into<Val<EvaluationFormMultiSelectQuestionProperties>>) -> Self {
+            self.props.set("MultiSelect", value.into());
+            self
         }
 
-        prop! {
-            /// `Numeric`: The properties of the numeric question.
-            props, "Numeric", numeric, set_numeric, get_numeric, Val<EvaluationFormNumericQuestionProperties>
+        /// Sets `MultiSelect` in place: [`Self::multi_select`] on a value held by `&mut`.
+        pub fn set_multi_select(&mut self, value: impl Into<Val<EvaluationFormMultiSelectQuestionProperties>>) -> &mut Self {
+            self.props.set("MultiSelect", value.into());
+            self
         }
 
-        prop! {
-            /// `SingleSelect`: The properties of the numeric question.
-            props, "SingleSelect", single_select, set_single_select, get_single_select, Val<EvaluationFormSingleSelectQuestionProperties>
+        /// `MultiSelect` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multi_select(&self) -> ::std::option::Option<Val<EvaluationFormMultiSelectQuestionProperties>> {
+            crate::cfn::get_prop(&self.props, "MultiSelect")
         }
 
-        prop! {
-            /// `Text`: The properties of the text question.
-            props, "Text", text, set_text, get_text, Val<EvaluationFormTextQuestionProperties>
+        /// `Numeric`: The properties of the numeric question.
+        pub fn numeric(mut self, value: impl Into<Val<EvaluationFormNumericQuestionProperties>>) -> Self {
+            self.props.set("Numeric", value.into());
+            self
+        }
+
+        /// Sets `Numeric` in place: [`Self::numeric`] on a value held by `&mut`.
+        pub fn set_numeric(&mut self, value: impl Into<Val<EvaluationFormNumericQuestionProperties>>) -> &mut Self {
+            self.props.set("Numeric", value.into());
+            self
+        }
+
+        /// `Numeric` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_numeric(&self) -> ::std::option::Option<Val<EvaluationFormNumericQuestionProperties>> {
+            crate::cfn::get_prop(&self.props, "Numeric")
+        }
+
+        /// `SingleSelect`: The properties of the numeric question.
+        pub fn single_select(mut self, value: impl Into<Val<EvaluationFormSingleSelectQuestionProperties>>) -> Self {
+            self.props.set("SingleSelect", value.into());
+            self
+        }
+
+        /// Sets `SingleSelect` in place: [`Self::single_select`] on a value held by `&mut`.
+        pub fn set_single_select(&mut self, value: impl Into<Val<EvaluationFormSingleSelectQuestionProperties>>) -> &mut Self {
+            self.props.set("SingleSelect", value.into());
+            self
+        }
+
+        /// `SingleSelect` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_single_select(&self) -> ::std::option::Option<Val<EvaluationFormSingleSelectQuestionProperties>> {
+            crate::cfn::get_prop(&self.props, "SingleSelect")
+        }
+
+        /// `Text`: The properties of the text question.
+        pub fn text(mut self, value: impl Into<Val<EvaluationFormTextQuestionProperties>>) -> Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// Sets `Text` in place: [`Self::text`] on a value held by `&mut`.
+        pub fn set_text(&mut self, value: impl Into<Val<EvaluationFormTextQuestionProperties>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<EvaluationFormTextQuestionProperties>> {
+            crate::cfn::get_prop(&self.props, "Text")
         }
     }
 
@@ -1980,19 +3321,52 @@ pub mod evaluation_form {
             EvaluationFormMultiSelectQuestionProperties { props }
         }
 
-        prop! {
-            /// `Options`: Options available for this multi-select question.
-            props, "Options", _, set_options, get_options, Val<List<EvaluationFormMultiSelectQuestionOption>>
+        /// Sets `Options`, which `new` took, in place.
+        pub fn set_options(&mut self, value: impl Into<Val<List<EvaluationFormMultiSelectQuestionOption>>>) -> &mut Self {
+            self.props.set("Options", value.into());
+            self
         }
 
-        prop! {
-            /// `Automation`: Automation configuration for this multi-select question.
-            props, "Automation", automation, set_automation, get_automation, Val<EvaluationFormMultiSelectQuestionAutomation>
+        /// `Options` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_options(&self) -> ::std::option::Option<Val<List<EvaluationFormMultiSelectQuestionOption>>> {
+            crate::cfn::get_prop(&self.props, "Options")
         }
 
-        prop! {
-            /// `DisplayAs`: Display format for the multi-select question.
-            props, "DisplayAs", display_as, set_display_as, get_display_as, Val<EvaluationFormMultiSelectQuestionPropertiesDisplayAs>
+        /// `Automation`: Automation configuration for this multi-select question.
+        pub fn automation(mut self, value: impl Into<Val<EvaluationFormMultiSelectQuestionAutomation>>) -> Self {
+            self.props.set("Automation", value.into());
+            self
+        }
+
+        /// Sets `Automation` in place: [`Self::automation`] on a value held by `&mut`.
+        pub fn set_automation(&mut self, value: impl Into<Val<EvaluationFormMultiSelectQuestionAutomation>>) -> &mut Self {
+            self.props.set("Automation", value.into());
+            self
+        }
+
+        /// `Automation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automation(&self) -> ::std::option::Option<Val<EvaluationFormMultiSelectQuestionAutomation>> {
+            crate::cfn::get_prop(&self.props, "Automation")
+        }
+
+        /// `DisplayAs`: Display format for the multi-select question.
+        pub fn display_as(mut self, value: impl Into<Val<EvaluationFormMultiSelectQuestionPropertiesDisplayAs>>) -> Self {
+            self.props.set("DisplayAs", value.into());
+            self
+        }
+
+        /// Sets `DisplayAs` in place: [`Self::display_as`] on a value held by `&mut`.
+        pub fn set_display_as(&mut self, value: impl Into<Val<EvaluationFormMultiSelectQuestionPropertiesDisplayAs>>) -> &mut Self {
+            self.props.set("DisplayAs", value.into());
+            self
+        }
+
+        /// `DisplayAs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_display_as(&self) -> ::std::option::Option<Val<EvaluationFormMultiSelectQuestionPropertiesDisplayAs>> {
+            crate::cfn::get_prop(&self.props, "DisplayAs")
         }
     }
 
@@ -2012,19 +3386,58 @@ pub mod evaluation_form {
             EvaluationFormMultiSelectQuestionAutomation { props }
         }
 
-        prop! {
-            /// `AnswerSource`.
-            props, "AnswerSource", answer_source, set_answer_source, get_answer_source, Val<EvaluationFormQuestionAutomationAnswerSource>
+        /// `AnswerSource`.
+        pub fn answer_source(mut self, value: impl Into<Val<EvaluationFormQuestionAutomationAnswerSource>>) -> Self {
+            self.props.set("AnswerSource", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultOptionRefIds`: Reference IDs of default options.
-            props, "DefaultOptionRefIds", default_option_ref_ids, set_default_option_ref_ids, get_default_option_ref_ids, Val<List<String>>
+        /// Sets `AnswerSource` in place: [`Self::answer_source`] on a value held by `&mut`.
+        pub fn set_answer_source(&mut self, value: impl Into<Val<EvaluationFormQuestionAutomationAnswerSource>>) -> &mut Self {
+            self.props.set("AnswerSource", value.into());
+            self
         }
 
-        prop! {
-            /// `Options`: Automation options for the multi-select question.
-            props, "Options", options, set_options, get_options, Val<List<EvaluationFormMultiSelectQuestionAutomationOption>>
+        /// `AnswerSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_answer_source(&self) -> ::std::option::Option<Val<EvaluationFormQuestionAutomationAnswerSource>> {
+            crate::cfn::get_prop(&self.props, "AnswerSource")
+        }
+
+        /// `DefaultOptionRefIds`: Reference IDs of default options.
+        pub fn default_option_ref_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("DefaultOptionRefIds", value.into());
+            self
+        }
+
+        /// Sets `DefaultOptionRefIds` in place: [`Self::default_option_ref_ids`] on a value held by `&mut`.
+        pub fn set_default_option_ref_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DefaultOptionRefIds", value.into());
+            self
+        }
+
+        /// `DefaultOptionRefIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_option_ref_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DefaultOptionRefIds")
+        }
+
+        /// `Options`: Automation options for the multi-select question.
+        pub fn options(mut self, value: impl Into<Val<List<EvaluationFormMultiSelectQuestionAutomationOption>>>) -> Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// Sets `Options` in place: [`Self::options`] on a value held by `&mut`.
+        pub fn set_options(&mut self, value: impl Into<Val<List<EvaluationFormMultiSelectQuestionAutomationOption>>>) -> &mut Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// `Options` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_options(&self) -> ::std::option::Option<Val<List<EvaluationFormMultiSelectQuestionAutomationOption>>> {
+            crate::cfn::get_prop(&self.props, "Options")
         }
     }
 
@@ -2048,9 +3461,16 @@ pub mod evaluation_form {
             EvaluationFormQuestionAutomationAnswerSource { props }
         }
 
-        prop! {
-            /// `SourceType`: The automation answer source type.
-            props, "SourceType", _, set_source_type, get_source_type, Val<EvaluationFormQuestionAutomationAnswerSourceSourceType>
+        /// Sets `SourceType`, which `new` took, in place.
+        pub fn set_source_type(&mut self, value: impl Into<Val<EvaluationFormQuestionAutomationAnswerSourceSourceType>>) -> &mut Self {
+            self.props.set("SourceType", value.into());
+            self
+        }
+
+        /// `SourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_type(&self) -> ::std::option::Option<Val<EvaluationFormQuestionAutomationAnswerSourceSourceType>> {
+            crate::cfn::get_prop(&self.props, "SourceType")
         }
     }
 
@@ -2085,9 +3505,16 @@ pub mod evaluation_form {
             EvaluationFormMultiSelectQuestionAutomationOption { props }
         }
 
-        prop! {
-            /// `RuleCategory`: Rule category configuration for this automation option.
-            props, "RuleCategory", _, set_rule_category, get_rule_category, Val<MultiSelectQuestionRuleCategoryAutomation>
+        /// Sets `RuleCategory`, which `new` took, in place.
+        pub fn set_rule_category(&mut self, value: impl Into<Val<MultiSelectQuestionRuleCategoryAutomation>>) -> &mut Self {
+            self.props.set("RuleCategory", value.into());
+            self
+        }
+
+        /// `RuleCategory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_category(&self) -> ::std::option::Option<Val<MultiSelectQuestionRuleCategoryAutomation>> {
+            crate::cfn::get_prop(&self.props, "RuleCategory")
         }
     }
 
@@ -2117,19 +3544,40 @@ pub mod evaluation_form {
             MultiSelectQuestionRuleCategoryAutomation { props }
         }
 
-        prop! {
-            /// `Category`: The category name for this automation rule.
-            props, "Category", _, set_category, get_category, Val<String>
+        /// Sets `Category`, which `new` took, in place.
+        pub fn set_category(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Category", value.into());
+            self
         }
 
-        prop! {
-            /// `Condition`: The condition for this automation rule.
-            props, "Condition", _, set_condition, get_condition, Val<MultiSelectQuestionRuleCategoryAutomationCondition>
+        /// `Category` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_category(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Category")
         }
 
-        prop! {
-            /// `OptionRefIds`: Reference IDs of options for this automation rule.
-            props, "OptionRefIds", _, set_option_ref_ids, get_option_ref_ids, Val<List<String>>
+        /// Sets `Condition`, which `new` took, in place.
+        pub fn set_condition(&mut self, value: impl Into<Val<MultiSelectQuestionRuleCategoryAutomationCondition>>) -> &mut Self {
+            self.props.set("Condition", value.into());
+            self
+        }
+
+        /// `Condition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition(&self) -> ::std::option::Option<Val<MultiSelectQuestionRuleCategoryAutomationCondition>> {
+            crate::cfn::get_prop(&self.props, "Condition")
+        }
+
+        /// Sets `OptionRefIds`, which `new` took, in place.
+        pub fn set_option_ref_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("OptionRefIds", value.into());
+            self
+        }
+
+        /// `OptionRefIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_option_ref_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "OptionRefIds")
         }
     }
 
@@ -2179,35 +3627,102 @@ pub mod evaluation_form {
             EvaluationFormMultiSelectQuestionOption { props }
         }
 
-        prop! {
-            /// `RefId`: Reference identifier for this option.
-            props, "RefId", _, set_ref_id, get_ref_id, Val<String>
+        /// Sets `RefId`, which `new` took, in place.
+        pub fn set_ref_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RefId", value.into());
+            self
         }
 
-        prop! {
-            /// `Text`: Display text for this option.
-            props, "Text", _, set_text, get_text, Val<String>
+        /// `RefId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ref_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RefId")
         }
 
-        prop! {
-            /// `AutomaticFail`: The flag to mark the option as automatic fail. If an automatic fail
-            /// answer is provided, the overall evaluation gets a score of 0.
-            props, "AutomaticFail", automatic_fail, set_automatic_fail, get_automatic_fail, Val<bool>
+        /// Sets `Text`, which `new` took, in place.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
         }
 
-        prop! {
-            /// `AutomaticFailConfiguration`.
-            props, "AutomaticFailConfiguration", automatic_fail_configuration, set_automatic_fail_configuration, get_automatic_fail_configuration, Val<AutomaticFailConfiguration>
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
         }
 
-        prop! {
-            /// `PointsConfiguration`: The points configuration for point-based scoring.
-            props, "PointsConfiguration", points_configuration, set_points_configuration, get_points_configuration, Val<QuestionOptionPointsConfiguration>
+        /// `AutomaticFail`: The flag to mark the option as automatic fail. If an automatic fail answer
+        /// is provided, the overall evaluation gets a score of 0.
+        pub fn automatic_fail(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AutomaticFail", value.into());
+            self
         }
 
-        prop! {
-            /// `Score`: The score assigned to the answer option.
-            props, "Score", score, set_score, get_score, Val<i64>
+        /// Sets `AutomaticFail` in place: [`Self::automatic_fail`] on a value held by `&mut`.
+        pub fn set_automatic_fail(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AutomaticFail", value.into());
+            self
+        }
+
+        /// `AutomaticFail` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automatic_fail(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AutomaticFail")
+        }
+
+        /// `AutomaticFailConfiguration`.
+        pub fn automatic_fail_configuration(mut self, value: impl Into<Val<AutomaticFailConfiguration>>) -> Self {
+            self.props.set("AutomaticFailConfiguration", value.into());
+            self
+        }
+
+        /// Sets `AutomaticFailConfiguration` in place: [`Self::automatic_fail_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_automatic_fail_configuration(&mut self, value: impl Into<Val<AutomaticFailConfiguration>>) -> &mut Self {
+            self.props.set("AutomaticFailConfiguration", value.into());
+            self
+        }
+
+        /// `AutomaticFailConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automatic_fail_configuration(&self) -> ::std::option::Option<Val<AutomaticFailConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AutomaticFailConfiguration")
+        }
+
+        /// `PointsConfiguration`: The points configuration for point-based scoring.
+        pub fn points_configuration(mut self, value: impl Into<Val<QuestionOptionPointsConfiguration>>) -> Self {
+            self.props.set("PointsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `PointsConfiguration` in place: [`Self::points_configuration`] on a value held by `&mut`.
+        pub fn set_points_configuration(&mut self, value: impl Into<Val<QuestionOptionPointsConfiguration>>) -> &mut Self {
+            self.props.set("PointsConfiguration", value.into());
+            self
+        }
+
+        /// `PointsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_points_configuration(&self) -> ::std::option::Option<Val<QuestionOptionPointsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PointsConfiguration")
+        }
+
+        /// `Score`: The score assigned to the answer option.
+        pub fn score(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Score", value.into());
+            self
+        }
+
+        /// Sets `Score` in place: [`Self::score`] on a value held by `&mut`.
+        pub fn set_score(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Score", value.into());
+            self
+        }
+
+        /// `Score` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_score(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Score")
         }
     }
 
@@ -2227,9 +3742,22 @@ pub mod evaluation_form {
             AutomaticFailConfiguration { props }
         }
 
-        prop! {
-            /// `TargetSection`: The referenceId of the target section for auto failure.
-            props, "TargetSection", target_section, set_target_section, get_target_section, Val<String>
+        /// `TargetSection`: The referenceId of the target section for auto failure.
+        pub fn target_section(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetSection", value.into());
+            self
+        }
+
+        /// Sets `TargetSection` in place: [`Self::target_section`] on a value held by `&mut`.
+        pub fn set_target_section(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetSection", value.into());
+            self
+        }
+
+        /// `TargetSection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_section(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetSection")
         }
     }
 
@@ -2251,14 +3779,34 @@ pub mod evaluation_form {
             QuestionOptionPointsConfiguration { props }
         }
 
-        prop! {
-            /// `PointValue`: The point value assigned to the answer option.
-            props, "PointValue", _, set_point_value, get_point_value, Val<i64>
+        /// Sets `PointValue`, which `new` took, in place.
+        pub fn set_point_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PointValue", value.into());
+            self
         }
 
-        prop! {
-            /// `IsBonus`: The flag to mark the option as a bonus option.
-            props, "IsBonus", is_bonus, set_is_bonus, get_is_bonus, Val<bool>
+        /// `PointValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_point_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PointValue")
+        }
+
+        /// `IsBonus`: The flag to mark the option as a bonus option.
+        pub fn is_bonus(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsBonus", value.into());
+            self
+        }
+
+        /// Sets `IsBonus` in place: [`Self::is_bonus`] on a value held by `&mut`.
+        pub fn set_is_bonus(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsBonus", value.into());
+            self
+        }
+
+        /// `IsBonus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_bonus(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsBonus")
         }
     }
 
@@ -2282,24 +3830,64 @@ pub mod evaluation_form {
             EvaluationFormNumericQuestionProperties { props }
         }
 
-        prop! {
-            /// `MinValue`: The minimum answer value.
-            props, "MinValue", _, set_min_value, get_min_value, Val<i64>
+        /// Sets `MinValue`, which `new` took, in place.
+        pub fn set_min_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinValue", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxValue`: The maximum answer value.
-            props, "MaxValue", _, set_max_value, get_max_value, Val<i64>
+        /// `MinValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinValue")
         }
 
-        prop! {
-            /// `Automation`: The automation properties of the numeric question.
-            props, "Automation", automation, set_automation, get_automation, Val<EvaluationFormNumericQuestionAutomation>
+        /// Sets `MaxValue`, which `new` took, in place.
+        pub fn set_max_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxValue", value.into());
+            self
         }
 
-        prop! {
-            /// `Options`: The scoring options of the numeric question.
-            props, "Options", options, set_options, get_options, Val<List<EvaluationFormNumericQuestionOption>>
+        /// `MaxValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxValue")
+        }
+
+        /// `Automation`: The automation properties of the numeric question.
+        pub fn automation(mut self, value: impl Into<Val<EvaluationFormNumericQuestionAutomation>>) -> Self {
+            self.props.set("Automation", value.into());
+            self
+        }
+
+        /// Sets `Automation` in place: [`Self::automation`] on a value held by `&mut`.
+        pub fn set_automation(&mut self, value: impl Into<Val<EvaluationFormNumericQuestionAutomation>>) -> &mut Self {
+            self.props.set("Automation", value.into());
+            self
+        }
+
+        /// `Automation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automation(&self) -> ::std::option::Option<Val<EvaluationFormNumericQuestionAutomation>> {
+            crate::cfn::get_prop(&self.props, "Automation")
+        }
+
+        /// `Options`: The scoring options of the numeric question.
+        pub fn options(mut self, value: impl Into<Val<List<EvaluationFormNumericQuestionOption>>>) -> Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// Sets `Options` in place: [`Self::options`] on a value held by `&mut`.
+        pub fn set_options(&mut self, value: impl Into<Val<List<EvaluationFormNumericQuestionOption>>>) -> &mut Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// `Options` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_options(&self) -> ::std::option::Option<Val<List<EvaluationFormNumericQuestionOption>>> {
+            crate::cfn::get_prop(&self.props, "Options")
         }
     }
 
@@ -2319,14 +3907,40 @@ pub mod evaluation_form {
             EvaluationFormNumericQuestionAutomation { props }
         }
 
-        prop! {
-            /// `AnswerSource`: A source of automation answer for numeric question.
-            props, "AnswerSource", answer_source, set_answer_source, get_answer_source, Val<EvaluationFormQuestionAutomationAnswerSource>
+        /// `AnswerSource`: A source of automation answer for numeric question.
+        pub fn answer_source(mut self, value: impl Into<Val<EvaluationFormQuestionAutomationAnswerSource>>) -> Self {
+            self.props.set("AnswerSource", value.into());
+            self
         }
 
-        prop! {
-            /// `PropertyValue`: The property value of the automation.
-            props, "PropertyValue", property_value, set_property_value, get_property_value, Val<NumericQuestionPropertyValueAutomation>
+        /// Sets `AnswerSource` in place: [`Self::answer_source`] on a value held by `&mut`.
+        pub fn set_answer_source(&mut self, value: impl Into<Val<EvaluationFormQuestionAutomationAnswerSource>>) -> &mut Self {
+            self.props.set("AnswerSource", value.into());
+            self
+        }
+
+        /// `AnswerSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_answer_source(&self) -> ::std::option::Option<Val<EvaluationFormQuestionAutomationAnswerSource>> {
+            crate::cfn::get_prop(&self.props, "AnswerSource")
+        }
+
+        /// `PropertyValue`: The property value of the automation.
+        pub fn property_value(mut self, value: impl Into<Val<NumericQuestionPropertyValueAutomation>>) -> Self {
+            self.props.set("PropertyValue", value.into());
+            self
+        }
+
+        /// Sets `PropertyValue` in place: [`Self::property_value`] on a value held by `&mut`.
+        pub fn set_property_value(&mut self, value: impl Into<Val<NumericQuestionPropertyValueAutomation>>) -> &mut Self {
+            self.props.set("PropertyValue", value.into());
+            self
+        }
+
+        /// `PropertyValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_value(&self) -> ::std::option::Option<Val<NumericQuestionPropertyValueAutomation>> {
+            crate::cfn::get_prop(&self.props, "PropertyValue")
         }
     }
 
@@ -2348,9 +3962,16 @@ pub mod evaluation_form {
             NumericQuestionPropertyValueAutomation { props }
         }
 
-        prop! {
-            /// `Label`: The property label of the automation.
-            props, "Label", _, set_label, get_label, Val<NumericQuestionPropertyValueAutomationLabel>
+        /// Sets `Label`, which `new` took, in place.
+        pub fn set_label(&mut self, value: impl Into<Val<NumericQuestionPropertyValueAutomationLabel>>) -> &mut Self {
+            self.props.set("Label", value.into());
+            self
+        }
+
+        /// `Label` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_label(&self) -> ::std::option::Option<Val<NumericQuestionPropertyValueAutomationLabel>> {
+            crate::cfn::get_prop(&self.props, "Label")
         }
     }
 
@@ -2420,35 +4041,102 @@ pub mod evaluation_form {
             EvaluationFormNumericQuestionOption { props }
         }
 
-        prop! {
-            /// `MinValue`: The minimum answer value of the range option.
-            props, "MinValue", _, set_min_value, get_min_value, Val<i64>
+        /// Sets `MinValue`, which `new` took, in place.
+        pub fn set_min_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinValue", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxValue`: The maximum answer value of the range option.
-            props, "MaxValue", _, set_max_value, get_max_value, Val<i64>
+        /// `MinValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinValue")
         }
 
-        prop! {
-            /// `AutomaticFail`: The flag to mark the option as automatic fail. If an automatic fail
-            /// answer is provided, the overall evaluation gets a score of 0.
-            props, "AutomaticFail", automatic_fail, set_automatic_fail, get_automatic_fail, Val<bool>
+        /// Sets `MaxValue`, which `new` took, in place.
+        pub fn set_max_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxValue", value.into());
+            self
         }
 
-        prop! {
-            /// `AutomaticFailConfiguration`: A configuration for automatic fail.
-            props, "AutomaticFailConfiguration", automatic_fail_configuration, set_automatic_fail_configuration, get_automatic_fail_configuration, Val<AutomaticFailConfiguration>
+        /// `MaxValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxValue")
         }
 
-        prop! {
-            /// `PointsConfiguration`: The points configuration for point-based scoring.
-            props, "PointsConfiguration", points_configuration, set_points_configuration, get_points_configuration, Val<QuestionOptionPointsConfiguration>
+        /// `AutomaticFail`: The flag to mark the option as automatic fail. If an automatic fail answer
+        /// is provided, the overall evaluation gets a score of 0.
+        pub fn automatic_fail(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AutomaticFail", value.into());
+            self
         }
 
-        prop! {
-            /// `Score`: The score assigned to answer values within the range option. *Minimum*: 0 *Maximum*: 10
-            props, "Score", score, set_score, get_score, Val<i64>
+        /// Sets `AutomaticFail` in place: [`Self::automatic_fail`] on a value held by `&mut`.
+        pub fn set_automatic_fail(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AutomaticFail", value.into());
+            self
+        }
+
+        /// `AutomaticFail` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automatic_fail(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AutomaticFail")
+        }
+
+        /// `AutomaticFailConfiguration`: A configuration for automatic fail.
+        pub fn automatic_fail_configuration(mut self, value: impl Into<Val<AutomaticFailConfiguration>>) -> Self {
+            self.props.set("AutomaticFailConfiguration", value.into());
+            self
+        }
+
+        /// Sets `AutomaticFailConfiguration` in place: [`Self::automatic_fail_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_automatic_fail_configuration(&mut self, value: impl Into<Val<AutomaticFailConfiguration>>) -> &mut Self {
+            self.props.set("AutomaticFailConfiguration", value.into());
+            self
+        }
+
+        /// `AutomaticFailConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automatic_fail_configuration(&self) -> ::std::option::Option<Val<AutomaticFailConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AutomaticFailConfiguration")
+        }
+
+        /// `PointsConfiguration`: The points configuration for point-based scoring.
+        pub fn points_configuration(mut self, value: impl Into<Val<QuestionOptionPointsConfiguration>>) -> Self {
+            self.props.set("PointsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `PointsConfiguration` in place: [`Self::points_configuration`] on a value held by `&mut`.
+        pub fn set_points_configuration(&mut self, value: impl Into<Val<QuestionOptionPointsConfiguration>>) -> &mut Self {
+            self.props.set("PointsConfiguration", value.into());
+            self
+        }
+
+        /// `PointsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_points_configuration(&self) -> ::std::option::Option<Val<QuestionOptionPointsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PointsConfiguration")
+        }
+
+        /// `Score`: The score assigned to answer values within the range option. *Minimum*: 0 *Maximum*: 10
+        pub fn score(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Score", value.into());
+            self
+        }
+
+        /// Sets `Score` in place: [`Self::score`] on a value held by `&mut`.
+        pub fn set_score(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Score", value.into());
+            self
+        }
+
+        /// `Score` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_score(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Score")
         }
     }
 
@@ -2470,19 +4158,52 @@ pub mod evaluation_form {
             EvaluationFormSingleSelectQuestionProperties { props }
         }
 
-        prop! {
-            /// `Options`: The answer options of the single select question. *Minimum*: 2 *Maximum*: 256
-            props, "Options", _, set_options, get_options, Val<List<EvaluationFormSingleSelectQuestionOption>>
+        /// Sets `Options`, which `new` took, in place.
+        pub fn set_options(&mut self, value: impl Into<Val<List<EvaluationFormSingleSelectQuestionOption>>>) -> &mut Self {
+            self.props.set("Options", value.into());
+            self
         }
 
-        prop! {
-            /// `Automation`: The display mode of the single select question.
-            props, "Automation", automation, set_automation, get_automation, Val<EvaluationFormSingleSelectQuestionAutomation>
+        /// `Options` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_options(&self) -> ::std::option::Option<Val<List<EvaluationFormSingleSelectQuestionOption>>> {
+            crate::cfn::get_prop(&self.props, "Options")
         }
 
-        prop! {
-            /// `DisplayAs`: The display mode of the single select question. *Allowed values*: ``DROPDOWN`` | ``RADIO``
-            props, "DisplayAs", display_as, set_display_as, get_display_as, Val<EvaluationFormSingleSelectQuestionPropertiesDisplayAs>
+        /// `Automation`: The display mode of the single select question.
+        pub fn automation(mut self, value: impl Into<Val<EvaluationFormSingleSelectQuestionAutomation>>) -> Self {
+            self.props.set("Automation", value.into());
+            self
+        }
+
+        /// Sets `Automation` in place: [`Self::automation`] on a value held by `&mut`.
+        pub fn set_automation(&mut self, value: impl Into<Val<EvaluationFormSingleSelectQuestionAutomation>>) -> &mut Self {
+            self.props.set("Automation", value.into());
+            self
+        }
+
+        /// `Automation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automation(&self) -> ::std::option::Option<Val<EvaluationFormSingleSelectQuestionAutomation>> {
+            crate::cfn::get_prop(&self.props, "Automation")
+        }
+
+        /// `DisplayAs`: The display mode of the single select question. *Allowed values*: ``DROPDOWN`` | ``RADIO``
+        pub fn display_as(mut self, value: impl Into<Val<EvaluationFormSingleSelectQuestionPropertiesDisplayAs>>) -> Self {
+            self.props.set("DisplayAs", value.into());
+            self
+        }
+
+        /// Sets `DisplayAs` in place: [`Self::display_as`] on a value held by `&mut`.
+        pub fn set_display_as(&mut self, value: impl Into<Val<EvaluationFormSingleSelectQuestionPropertiesDisplayAs>>) -> &mut Self {
+            self.props.set("DisplayAs", value.into());
+            self
+        }
+
+        /// `DisplayAs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_display_as(&self) -> ::std::option::Option<Val<EvaluationFormSingleSelectQuestionPropertiesDisplayAs>> {
+            crate::cfn::get_prop(&self.props, "DisplayAs")
         }
     }
 
@@ -2504,21 +4225,60 @@ pub mod evaluation_form {
             EvaluationFormSingleSelectQuestionAutomation { props }
         }
 
-        prop! {
-            /// `AnswerSource`: Automation answer source.
-            props, "AnswerSource", answer_source, set_answer_source, get_answer_source, Val<EvaluationFormQuestionAutomationAnswerSource>
+        /// `AnswerSource`: Automation answer source.
+        pub fn answer_source(mut self, value: impl Into<Val<EvaluationFormQuestionAutomationAnswerSource>>) -> Self {
+            self.props.set("AnswerSource", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultOptionRefId`: The identifier of the default answer option, when none of the
-            /// automation options match the criteria. *Length Constraints*: Minimum length of 1.
-            /// Maximum length of 40.
-            props, "DefaultOptionRefId", default_option_ref_id, set_default_option_ref_id, get_default_option_ref_id, Val<String>
+        /// Sets `AnswerSource` in place: [`Self::answer_source`] on a value held by `&mut`.
+        pub fn set_answer_source(&mut self, value: impl Into<Val<EvaluationFormQuestionAutomationAnswerSource>>) -> &mut Self {
+            self.props.set("AnswerSource", value.into());
+            self
         }
 
-        prop! {
-            /// `Options`: The automation options of the single select question. *Minimum*: 1 *Maximum*: 20
-            props, "Options", options, set_options, get_options, Val<List<EvaluationFormSingleSelectQuestionAutomationOption>>
+        /// `AnswerSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_answer_source(&self) -> ::std::option::Option<Val<EvaluationFormQuestionAutomationAnswerSource>> {
+            crate::cfn::get_prop(&self.props, "AnswerSource")
+        }
+
+        /// `DefaultOptionRefId`: The identifier of the default answer option, when none of the
+        /// automation options match the criteria. *Length Constraints*: Minimum length of 1. Maximum
+        /// length of 40.
+        pub fn default_option_ref_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultOptionRefId", value.into());
+            self
+        }
+
+        /// Sets `DefaultOptionRefId` in place: [`Self::default_option_ref_id`] on a value held by `&mut`.
+        pub fn set_default_option_ref_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultOptionRefId", value.into());
+            self
+        }
+
+        /// `DefaultOptionRefId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_option_ref_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultOptionRefId")
+        }
+
+        /// `Options`: The automation options of the single select question. *Minimum*: 1 *Maximum*: 20
+        pub fn options(mut self, value: impl Into<Val<List<EvaluationFormSingleSelectQuestionAutomationOption>>>) -> Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// Sets `Options` in place: [`Self::options`] on a value held by `&mut`.
+        pub fn set_options(&mut self, value: impl Into<Val<List<EvaluationFormSingleSelectQuestionAutomationOption>>>) -> &mut Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// `Options` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_options(&self) -> ::std::option::Option<Val<List<EvaluationFormSingleSelectQuestionAutomationOption>>> {
+            crate::cfn::get_prop(&self.props, "Options")
         }
     }
 
@@ -2541,10 +4301,16 @@ pub mod evaluation_form {
             EvaluationFormSingleSelectQuestionAutomationOption { props }
         }
 
-        prop! {
-            /// `RuleCategory`: The automation option based on a rule category for the single select
-            /// question.
-            props, "RuleCategory", _, set_rule_category, get_rule_category, Val<SingleSelectQuestionRuleCategoryAutomation>
+        /// Sets `RuleCategory`, which `new` took, in place.
+        pub fn set_rule_category(&mut self, value: impl Into<Val<SingleSelectQuestionRuleCategoryAutomation>>) -> &mut Self {
+            self.props.set("RuleCategory", value.into());
+            self
+        }
+
+        /// `RuleCategory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_category(&self) -> ::std::option::Option<Val<SingleSelectQuestionRuleCategoryAutomation>> {
+            crate::cfn::get_prop(&self.props, "RuleCategory")
         }
     }
 
@@ -2579,23 +4345,40 @@ pub mod evaluation_form {
             SingleSelectQuestionRuleCategoryAutomation { props }
         }
 
-        prop! {
-            /// `Category`: The category name, as defined in Rules. *Minimum*: 1 *Maximum*: 50
-            props, "Category", _, set_category, get_category, Val<String>
+        /// Sets `Category`, which `new` took, in place.
+        pub fn set_category(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Category", value.into());
+            self
         }
 
-        prop! {
-            /// `Condition`: The condition to apply for the automation option. If the condition is
-            /// PRESENT, then the option is applied when the contact data includes the category.
-            /// Similarly, if the condition is NOT_PRESENT, then the option is applied when the contact
-            /// data does not include the category. *Allowed values*: ``PRESENT`` | ``NOT_PRESENT`` *Maximum*: 50
-            props, "Condition", _, set_condition, get_condition, Val<SingleSelectQuestionRuleCategoryAutomationCondition>
+        /// `Category` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_category(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Category")
         }
 
-        prop! {
-            /// `OptionRefId`: The identifier of the answer option. An identifier must be unique within
-            /// the question. *Length Constraints*: Minimum length of 1. Maximum length of 40.
-            props, "OptionRefId", _, set_option_ref_id, get_option_ref_id, Val<String>
+        /// Sets `Condition`, which `new` took, in place.
+        pub fn set_condition(&mut self, value: impl Into<Val<SingleSelectQuestionRuleCategoryAutomationCondition>>) -> &mut Self {
+            self.props.set("Condition", value.into());
+            self
+        }
+
+        /// `Condition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition(&self) -> ::std::option::Option<Val<SingleSelectQuestionRuleCategoryAutomationCondition>> {
+            crate::cfn::get_prop(&self.props, "Condition")
+        }
+
+        /// Sets `OptionRefId`, which `new` took, in place.
+        pub fn set_option_ref_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OptionRefId", value.into());
+            self
+        }
+
+        /// `OptionRefId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_option_ref_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OptionRefId")
         }
     }
 
@@ -2650,38 +4433,103 @@ pub mod evaluation_form {
             EvaluationFormSingleSelectQuestionOption { props }
         }
 
-        prop! {
-            /// `RefId`: The identifier of the answer option. An identifier must be unique within the
-            /// question. *Length Constraints*: Minimum length of 1. Maximum length of 40.
-            props, "RefId", _, set_ref_id, get_ref_id, Val<String>
+        /// Sets `RefId`, which `new` took, in place.
+        pub fn set_ref_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RefId", value.into());
+            self
         }
 
-        prop! {
-            /// `Text`: The title of the answer option. *Length Constraints*: Minimum length of 1.
-            /// Maximum length of 128.
-            props, "Text", _, set_text, get_text, Val<String>
+        /// `RefId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ref_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RefId")
         }
 
-        prop! {
-            /// `AutomaticFail`: The flag to mark the option as automatic fail. If an automatic fail
-            /// answer is provided, the overall evaluation gets a score of 0.
-            props, "AutomaticFail", automatic_fail, set_automatic_fail, get_automatic_fail, Val<bool>
+        /// Sets `Text`, which `new` took, in place.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
         }
 
-        prop! {
-            /// `AutomaticFailConfiguration`: Whether automatic fail is configured on a single select
-            /// question.
-            props, "AutomaticFailConfiguration", automatic_fail_configuration, set_automatic_fail_configuration, get_automatic_fail_configuration, Val<AutomaticFailConfiguration>
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
         }
 
-        prop! {
-            /// `PointsConfiguration`: The points configuration for point-based scoring.
-            props, "PointsConfiguration", points_configuration, set_points_configuration, get_points_configuration, Val<QuestionOptionPointsConfiguration>
+        /// `AutomaticFail`: The flag to mark the option as automatic fail. If an automatic fail answer
+        /// is provided, the overall evaluation gets a score of 0.
+        pub fn automatic_fail(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AutomaticFail", value.into());
+            self
         }
 
-        prop! {
-            /// `Score`: The score assigned to the answer option. *Minimum*: 0 *Maximum*: 10
-            props, "Score", score, set_score, get_score, Val<i64>
+        /// Sets `AutomaticFail` in place: [`Self::automatic_fail`] on a value held by `&mut`.
+        pub fn set_automatic_fail(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AutomaticFail", value.into());
+            self
+        }
+
+        /// `AutomaticFail` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automatic_fail(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AutomaticFail")
+        }
+
+        /// `AutomaticFailConfiguration`: Whether automatic fail is configured on a single select
+        /// question.
+        pub fn automatic_fail_configuration(mut self, value: impl Into<Val<AutomaticFailConfiguration>>) -> Self {
+            self.props.set("AutomaticFailConfiguration", value.into());
+            self
+        }
+
+        /// Sets `AutomaticFailConfiguration` in place: [`Self::automatic_fail_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_automatic_fail_configuration(&mut self, value: impl Into<Val<AutomaticFailConfiguration>>) -> &mut Self {
+            self.props.set("AutomaticFailConfiguration", value.into());
+            self
+        }
+
+        /// `AutomaticFailConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automatic_fail_configuration(&self) -> ::std::option::Option<Val<AutomaticFailConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AutomaticFailConfiguration")
+        }
+
+        /// `PointsConfiguration`: The points configuration for point-based scoring.
+        pub fn points_configuration(mut self, value: impl Into<Val<QuestionOptionPointsConfiguration>>) -> Self {
+            self.props.set("PointsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `PointsConfiguration` in place: [`Self::points_configuration`] on a value held by `&mut`.
+        pub fn set_points_configuration(&mut self, value: impl Into<Val<QuestionOptionPointsConfiguration>>) -> &mut Self {
+            self.props.set("PointsConfiguration", value.into());
+            self
+        }
+
+        /// `PointsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_points_configuration(&self) -> ::std::option::Option<Val<QuestionOptionPointsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PointsConfiguration")
+        }
+
+        /// `Score`: The score assigned to the answer option. *Minimum*: 0 *Maximum*: 10
+        pub fn score(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Score", value.into());
+            self
+        }
+
+        /// Sets `Score` in place: [`Self::score`] on a value held by `&mut`.
+        pub fn set_score(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Score", value.into());
+            self
+        }
+
+        /// `Score` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_score(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Score")
         }
     }
 
@@ -2701,9 +4549,22 @@ pub mod evaluation_form {
             EvaluationFormTextQuestionProperties { props }
         }
 
-        prop! {
-            /// `Automation`: The automation properties of the text question.
-            props, "Automation", automation, set_automation, get_automation, Val<EvaluationFormTextQuestionAutomation>
+        /// `Automation`: The automation properties of the text question.
+        pub fn automation(mut self, value: impl Into<Val<EvaluationFormTextQuestionAutomation>>) -> Self {
+            self.props.set("Automation", value.into());
+            self
+        }
+
+        /// Sets `Automation` in place: [`Self::automation`] on a value held by `&mut`.
+        pub fn set_automation(&mut self, value: impl Into<Val<EvaluationFormTextQuestionAutomation>>) -> &mut Self {
+            self.props.set("Automation", value.into());
+            self
+        }
+
+        /// `Automation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automation(&self) -> ::std::option::Option<Val<EvaluationFormTextQuestionAutomation>> {
+            crate::cfn::get_prop(&self.props, "Automation")
         }
     }
 
@@ -2723,9 +4584,22 @@ pub mod evaluation_form {
             EvaluationFormTextQuestionAutomation { props }
         }
 
-        prop! {
-            /// `AnswerSource`: Automation answer source.
-            props, "AnswerSource", answer_source, set_answer_source, get_answer_source, Val<EvaluationFormQuestionAutomationAnswerSource>
+        /// `AnswerSource`: Automation answer source.
+        pub fn answer_source(mut self, value: impl Into<Val<EvaluationFormQuestionAutomationAnswerSource>>) -> Self {
+            self.props.set("AnswerSource", value.into());
+            self
+        }
+
+        /// Sets `AnswerSource` in place: [`Self::answer_source`] on a value held by `&mut`.
+        pub fn set_answer_source(&mut self, value: impl Into<Val<EvaluationFormQuestionAutomationAnswerSource>>) -> &mut Self {
+            self.props.set("AnswerSource", value.into());
+            self
+        }
+
+        /// `AnswerSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_answer_source(&self) -> ::std::option::Option<Val<EvaluationFormQuestionAutomationAnswerSource>> {
+            crate::cfn::get_prop(&self.props, "AnswerSource")
         }
     }
 
@@ -2745,19 +4619,58 @@ pub mod evaluation_form {
             EvaluationFormQuestionScoringConfiguration { props }
         }
 
-        prop! {
-            /// `IsExcludedFromScoring`: The flag to exclude the question from scoring.
-            props, "IsExcludedFromScoring", is_excluded_from_scoring, set_is_excluded_from_scoring, get_is_excluded_from_scoring, Val<bool>
+        /// `IsExcludedFromScoring`: The flag to exclude the question from scoring.
+        pub fn is_excluded_from_scoring(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsExcludedFromScoring", value.into());
+            self
         }
 
-        prop! {
-            /// `PointsConfiguration`: The points configuration for point-based scoring.
-            props, "PointsConfiguration", points_configuration, set_points_configuration, get_points_configuration, Val<QuestionPointsConfiguration>
+        /// Sets `IsExcludedFromScoring` in place: [`Self::is_excluded_from_scoring`] on a value held by `&mut`.
+        pub fn set_is_excluded_from_scoring(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsExcludedFromScoring", value.into());
+            self
         }
 
-        prop! {
-            /// `ScoreThresholds`: The score thresholds for performance categories.
-            props, "ScoreThresholds", score_thresholds, set_score_thresholds, get_score_thresholds, Val<List<EvaluationFormScoreThreshold>>
+        /// `IsExcludedFromScoring` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_excluded_from_scoring(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsExcludedFromScoring")
+        }
+
+        /// `PointsConfiguration`: The points configuration for point-based scoring.
+        pub fn points_configuration(mut self, value: impl Into<Val<QuestionPointsConfiguration>>) -> Self {
+            self.props.set("PointsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `PointsConfiguration` in place: [`Self::points_configuration`] on a value held by `&mut`.
+        pub fn set_points_configuration(&mut self, value: impl Into<Val<QuestionPointsConfiguration>>) -> &mut Self {
+            self.props.set("PointsConfiguration", value.into());
+            self
+        }
+
+        /// `PointsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_points_configuration(&self) -> ::std::option::Option<Val<QuestionPointsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PointsConfiguration")
+        }
+
+        /// `ScoreThresholds`: The score thresholds for performance categories.
+        pub fn score_thresholds(mut self, value: impl Into<Val<List<EvaluationFormScoreThreshold>>>) -> Self {
+            self.props.set("ScoreThresholds", value.into());
+            self
+        }
+
+        /// Sets `ScoreThresholds` in place: [`Self::score_thresholds`] on a value held by `&mut`.
+        pub fn set_score_thresholds(&mut self, value: impl Into<Val<List<EvaluationFormScoreThreshold>>>) -> &mut Self {
+            self.props.set("ScoreThresholds", value.into());
+            self
+        }
+
+        /// `ScoreThresholds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_score_thresholds(&self) -> ::std::option::Option<Val<List<EvaluationFormScoreThreshold>>> {
+            crate::cfn::get_prop(&self.props, "ScoreThresholds")
         }
     }
 
@@ -2777,19 +4690,58 @@ pub mod evaluation_form {
             QuestionPointsConfiguration { props }
         }
 
-        prop! {
-            /// `IsBonus`: The flag to mark the question as a bonus question.
-            props, "IsBonus", is_bonus, set_is_bonus, get_is_bonus, Val<bool>
+        /// `IsBonus`: The flag to mark the question as a bonus question.
+        pub fn is_bonus(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsBonus", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxPointValue`: The maximum point value.
-            props, "MaxPointValue", max_point_value, set_max_point_value, get_max_point_value, Val<i64>
+        /// Sets `IsBonus` in place: [`Self::is_bonus`] on a value held by `&mut`.
+        pub fn set_is_bonus(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsBonus", value.into());
+            self
         }
 
-        prop! {
-            /// `MinPointValue`: The minimum point value.
-            props, "MinPointValue", min_point_value, set_min_point_value, get_min_point_value, Val<i64>
+        /// `IsBonus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_bonus(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsBonus")
+        }
+
+        /// `MaxPointValue`: The maximum point value.
+        pub fn max_point_value(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxPointValue", value.into());
+            self
+        }
+
+        /// Sets `MaxPointValue` in place: [`Self::max_point_value`] on a value held by `&mut`.
+        pub fn set_max_point_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxPointValue", value.into());
+            self
+        }
+
+        /// `MaxPointValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_point_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxPointValue")
+        }
+
+        /// `MinPointValue`: The minimum point value.
+        pub fn min_point_value(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinPointValue", value.into());
+            self
+        }
+
+        /// Sets `MinPointValue` in place: [`Self::min_point_value`] on a value held by `&mut`.
+        pub fn set_min_point_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinPointValue", value.into());
+            self
+        }
+
+        /// `MinPointValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_point_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinPointValue")
         }
     }
 
@@ -2813,19 +4765,52 @@ pub mod evaluation_form {
             EvaluationFormScoreThreshold { props }
         }
 
-        prop! {
-            /// `PerformanceCategory`: The performance category name.
-            props, "PerformanceCategory", _, set_performance_category, get_performance_category, Val<EvaluationFormScoreThresholdPerformanceCategory>
+        /// Sets `PerformanceCategory`, which `new` took, in place.
+        pub fn set_performance_category(&mut self, value: impl Into<Val<EvaluationFormScoreThresholdPerformanceCategory>>) -> &mut Self {
+            self.props.set("PerformanceCategory", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxScorePercentage`: The maximum score percentage for the performance category.
-            props, "MaxScorePercentage", max_score_percentage, set_max_score_percentage, get_max_score_percentage, Val<f64>
+        /// `PerformanceCategory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_performance_category(&self) -> ::std::option::Option<Val<EvaluationFormScoreThresholdPerformanceCategory>> {
+            crate::cfn::get_prop(&self.props, "PerformanceCategory")
         }
 
-        prop! {
-            /// `MinScorePercentage`: The minimum score percentage for the performance category.
-            props, "MinScorePercentage", min_score_percentage, set_min_score_percentage, get_min_score_percentage, Val<f64>
+        /// `MaxScorePercentage`: The maximum score percentage for the performance category.
+        pub fn max_score_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxScorePercentage", value.into());
+            self
+        }
+
+        /// Sets `MaxScorePercentage` in place: [`Self::max_score_percentage`] on a value held by `&mut`.
+        pub fn set_max_score_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxScorePercentage", value.into());
+            self
+        }
+
+        /// `MaxScorePercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_score_percentage(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxScorePercentage")
+        }
+
+        /// `MinScorePercentage`: The minimum score percentage for the performance category.
+        pub fn min_score_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MinScorePercentage", value.into());
+            self
+        }
+
+        /// Sets `MinScorePercentage` in place: [`Self::min_score_percentage`] on a value held by `&mut`.
+        pub fn set_min_score_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinScorePercentage", value.into());
+            self
+        }
+
+        /// `MinScorePercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_score_percentage(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinScorePercentage")
         }
     }
 
@@ -2858,9 +4843,22 @@ pub mod evaluation_form {
             EvaluationFormLanguageConfiguration { props }
         }
 
-        prop! {
-            /// `FormLanguage`: The language for the evaluation form.
-            props, "FormLanguage", form_language, set_form_language, get_form_language, Val<EvaluationFormLanguageConfigurationFormLanguage>
+        /// `FormLanguage`: The language for the evaluation form.
+        pub fn form_language(mut self, value: impl Into<Val<EvaluationFormLanguageConfigurationFormLanguage>>) -> Self {
+            self.props.set("FormLanguage", value.into());
+            self
+        }
+
+        /// Sets `FormLanguage` in place: [`Self::form_language`] on a value held by `&mut`.
+        pub fn set_form_language(&mut self, value: impl Into<Val<EvaluationFormLanguageConfigurationFormLanguage>>) -> &mut Self {
+            self.props.set("FormLanguage", value.into());
+            self
+        }
+
+        /// `FormLanguage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_form_language(&self) -> ::std::option::Option<Val<EvaluationFormLanguageConfigurationFormLanguage>> {
+            crate::cfn::get_prop(&self.props, "FormLanguage")
         }
     }
 
@@ -2922,16 +4920,35 @@ pub mod evaluation_form {
             EvaluationReviewConfiguration { props }
         }
 
-        prop! {
-            /// `ReviewNotificationRecipients`: List of recipients who should be notified when a review
-            /// is requested.
-            props, "ReviewNotificationRecipients", _, set_review_notification_recipients, get_review_notification_recipients, Val<List<EvaluationReviewNotificationRecipient>>
+        /// Sets `ReviewNotificationRecipients`, which `new` took, in place.
+        pub fn set_review_notification_recipients(&mut self, value: impl Into<Val<List<EvaluationReviewNotificationRecipient>>>) -> &mut Self {
+            self.props.set("ReviewNotificationRecipients", value.into());
+            self
         }
 
-        prop! {
-            /// `EligibilityDays`: Number of days during which a request for review can be submitted for
-            /// evaluations created from this form.
-            props, "EligibilityDays", eligibility_days, set_eligibility_days, get_eligibility_days, Val<i64>
+        /// `ReviewNotificationRecipients` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_review_notification_recipients(&self) -> ::std::option::Option<Val<List<EvaluationReviewNotificationRecipient>>> {
+            crate::cfn::get_prop(&self.props, "ReviewNotificationRecipients")
+        }
+
+        /// `EligibilityDays`: Number of days during which a request for review can be submitted for
+        /// evaluations created from this form.
+        pub fn eligibility_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EligibilityDays", value.into());
+            self
+        }
+
+        /// Sets `EligibilityDays` in place: [`Self::eligibility_days`] on a value held by `&mut`.
+        pub fn set_eligibility_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EligibilityDays", value.into());
+            self
+        }
+
+        /// `EligibilityDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_eligibility_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EligibilityDays")
         }
     }
 
@@ -2958,14 +4975,28 @@ pub mod evaluation_form {
             EvaluationReviewNotificationRecipient { props }
         }
 
-        prop! {
-            /// `Type`: The type of notification recipient.
-            props, "Type", _, set_type, get_type, Val<EvaluationReviewNotificationRecipientType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<EvaluationReviewNotificationRecipientType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The value associated with the notification recipient type.
-            props, "Value", _, set_value, get_value, Val<EvaluationReviewNotificationRecipientValue>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<EvaluationReviewNotificationRecipientType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<EvaluationReviewNotificationRecipientValue>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<EvaluationReviewNotificationRecipientValue>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -2995,9 +5026,22 @@ pub mod evaluation_form {
             EvaluationReviewNotificationRecipientValue { props }
         }
 
-        prop! {
-            /// `UserId`: The user identifier for the notification recipient.
-            props, "UserId", user_id, set_user_id, get_user_id, Val<String>
+        /// `UserId`: The user identifier for the notification recipient.
+        pub fn user_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserId", value.into());
+            self
+        }
+
+        /// Sets `UserId` in place: [`Self::user_id`] on a value held by `&mut`.
+        pub fn set_user_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserId", value.into());
+            self
+        }
+
+        /// `UserId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserId")
         }
     }
 
@@ -3023,19 +5067,46 @@ pub mod evaluation_form {
             ScoringStrategy { props }
         }
 
-        prop! {
-            /// `Mode`: The scoring mode of the evaluation form. *Allowed values*: ``QUESTION_ONLY`` | ``SECTION_ONLY``
-            props, "Mode", _, set_mode, get_mode, Val<ScoringStrategyMode>
+        /// Sets `Mode`, which `new` took, in place.
+        pub fn set_mode(&mut self, value: impl Into<Val<ScoringStrategyMode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`: The scoring status of the evaluation form. *Allowed values*: ``ENABLED`` | ``DISABLED``
-            props, "Status", _, set_status, get_status, Val<ScoringStrategyStatus>
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<ScoringStrategyMode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
         }
 
-        prop! {
-            /// `ScoreThresholds`.
-            props, "ScoreThresholds", score_thresholds, set_score_thresholds, get_score_thresholds, Val<List<EvaluationFormScoreThreshold>>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<ScoringStrategyStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<ScoringStrategyStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
+        }
+
+        /// `ScoreThresholds`.
+        pub fn score_thresholds(mut self, value: impl Into<Val<List<EvaluationFormScoreThreshold>>>) -> Self {
+            self.props.set("ScoreThresholds", value.into());
+            self
+        }
+
+        /// Sets `ScoreThresholds` in place: [`Self::score_thresholds`] on a value held by `&mut`.
+        pub fn set_score_thresholds(&mut self, value: impl Into<Val<List<EvaluationFormScoreThreshold>>>) -> &mut Self {
+            self.props.set("ScoreThresholds", value.into());
+            self
+        }
+
+        /// `ScoreThresholds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_score_thresholds(&self) -> ::std::option::Option<Val<List<EvaluationFormScoreThreshold>>> {
+            crate::cfn::get_prop(&self.props, "ScoreThresholds")
         }
     }
 
@@ -3102,9 +5173,16 @@ pub mod evaluation_form {
             EvaluationFormTargetConfiguration { props }
         }
 
-        prop! {
-            /// `ContactInteractionType`: The contact interaction type for this evaluation form.
-            props, "ContactInteractionType", _, set_contact_interaction_type, get_contact_interaction_type, Val<EvaluationFormTargetConfigurationContactInteractionType>
+        /// Sets `ContactInteractionType`, which `new` took, in place.
+        pub fn set_contact_interaction_type(&mut self, value: impl Into<Val<EvaluationFormTargetConfigurationContactInteractionType>>) -> &mut Self {
+            self.props.set("ContactInteractionType", value.into());
+            self
+        }
+
+        /// `ContactInteractionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contact_interaction_type(&self) -> ::std::option::Option<Val<EvaluationFormTargetConfigurationContactInteractionType>> {
+            crate::cfn::get_prop(&self.props, "ContactInteractionType")
         }
     }
 
@@ -3157,51 +5235,146 @@ impl HoursOfOperation {
         HoursOfOperation { core }
     }
 
-    prop! {
-        /// `ChildHoursOfOperations`: List of child hours of operations.
-        core.props, "ChildHoursOfOperations", child_hours_of_operations, set_child_hours_of_operations, get_child_hours_of_operations, Val<List<hours_of_operation::HoursOfOperationsIdentifier>>
+    /// `ChildHoursOfOperations`: List of child hours of operations.
+    pub fn child_hours_of_operations(mut self, value: impl Into<Val<List<hours_of_operation::HoursOfOperationsIdentifier>>>) -> Self {
+        self.core.props.set("ChildHoursOfOperations", value.into());
+        self
     }
 
-    prop! {
-        /// `Config`: Configuration information for the hours of operation: day, start time, and end
-        /// time.
-        core.props, "Config", _, set_config, get_config, Val<List<hours_of_operation::HoursOfOperationConfig>>
+    /// Sets `ChildHoursOfOperations` in place: [`Self::child_hours_of_operations`] on a value held
+    /// by `&mut`.
+    pub fn set_child_hours_of_operations(&mut self, value: impl Into<Val<List<hours_of_operation::HoursOfOperationsIdentifier>>>) -> &mut Self {
+        self.core.props.set("ChildHoursOfOperations", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the hours of operation.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ChildHoursOfOperations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_child_hours_of_operations(&self) -> ::std::option::Option<Val<List<hours_of_operation::HoursOfOperationsIdentifier>>> {
+        crate::cfn::get_prop(&self.core.props, "ChildHoursOfOperations")
     }
 
-    prop! {
-        /// `HoursOfOperationOverrides`: One or more hours of operation overrides assigned to an
-        /// hour of operation.
-        core.props, "HoursOfOperationOverrides", hours_of_operation_overrides, set_hours_of_operation_overrides, get_hours_of_operation_overrides, Val<List<hours_of_operation::HoursOfOperationOverride>>
+    /// Sets `Config`, which `new` took, in place.
+    pub fn set_config(&mut self, value: impl Into<Val<List<hours_of_operation::HoursOfOperationConfig>>>) -> &mut Self {
+        self.core.props.set("Config", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier of the Amazon Connect instance.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// `Config` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_config(&self) -> ::std::option::Option<Val<List<hours_of_operation::HoursOfOperationConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "Config")
     }
 
-    prop! {
-        /// `Name`: The name of the hours of operation.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: The description of the hours of operation.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ParentHoursOfOperations`: List of parent hours of operations.
-        core.props, "ParentHoursOfOperations", parent_hours_of_operations, set_parent_hours_of_operations, get_parent_hours_of_operations, Val<List<hours_of_operation::HoursOfOperationsIdentifier>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: One or more tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `TimeZone`: The time zone of the hours of operation.
-        core.props, "TimeZone", _, set_time_zone, get_time_zone, Val<String>
+    /// `HoursOfOperationOverrides`: One or more hours of operation overrides assigned to an hour of
+    /// operation.
+    pub fn hours_of_operation_overrides(mut self, value: impl Into<Val<List<hours_of_operation::HoursOfOperationOverride>>>) -> Self {
+        self.core.props.set("HoursOfOperationOverrides", value.into());
+        self
+    }
+
+    /// Sets `HoursOfOperationOverrides` in place: [`Self::hours_of_operation_overrides`] on a value
+    /// held by `&mut`.
+    pub fn set_hours_of_operation_overrides(&mut self, value: impl Into<Val<List<hours_of_operation::HoursOfOperationOverride>>>) -> &mut Self {
+        self.core.props.set("HoursOfOperationOverrides", value.into());
+        self
+    }
+
+    /// `HoursOfOperationOverrides` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hours_of_operation_overrides(&self) -> ::std::option::Option<Val<List<hours_of_operation::HoursOfOperationOverride>>> {
+        crate::cfn::get_prop(&self.core.props, "HoursOfOperationOverrides")
+    }
+
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
+    }
+
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ParentHoursOfOperations`: List of parent hours of operations.
+    pub fn parent_hours_of_operations(mut self, value: impl Into<Val<List<hours_of_operation::HoursOfOperationsIdentifier>>>) -> Self {
+        self.core.props.set("ParentHoursOfOperations", value.into());
+        self
+    }
+
+    /// Sets `ParentHoursOfOperations` in place: [`Self::parent_hours_of_operations`] on a value
+    /// held by `&mut`.
+    pub fn set_parent_hours_of_operations(&mut self, value: impl Into<Val<List<hours_of_operation::HoursOfOperationsIdentifier>>>) -> &mut Self {
+        self.core.props.set("ParentHoursOfOperations", value.into());
+        self
+    }
+
+    /// `ParentHoursOfOperations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parent_hours_of_operations(&self) -> ::std::option::Option<Val<List<hours_of_operation::HoursOfOperationsIdentifier>>> {
+        crate::cfn::get_prop(&self.core.props, "ParentHoursOfOperations")
+    }
+
+    /// `Tags`: One or more tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TimeZone`, which `new` took, in place.
+    pub fn set_time_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TimeZone", value.into());
+        self
+    }
+
+    /// `TimeZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_time_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TimeZone")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3240,14 +5413,34 @@ pub mod hours_of_operation {
             HoursOfOperationsIdentifier { props }
         }
 
-        prop! {
-            /// `Id`: The identifier for the hours of operation.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the hours of operation.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `Name`: The name of the hours of operation.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -3277,19 +5470,40 @@ pub mod hours_of_operation {
             HoursOfOperationConfig { props }
         }
 
-        prop! {
-            /// `Day`: The day that the hours of operation applies to.
-            props, "Day", _, set_day, get_day, Val<HoursOfOperationConfigDay>
+        /// Sets `Day`, which `new` took, in place.
+        pub fn set_day(&mut self, value: impl Into<Val<HoursOfOperationConfigDay>>) -> &mut Self {
+            self.props.set("Day", value.into());
+            self
         }
 
-        prop! {
-            /// `StartTime`: The start time that your contact center opens.
-            props, "StartTime", _, set_start_time, get_start_time, Val<HoursOfOperationTimeSlice>
+        /// `Day` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_day(&self) -> ::std::option::Option<Val<HoursOfOperationConfigDay>> {
+            crate::cfn::get_prop(&self.props, "Day")
         }
 
-        prop! {
-            /// `EndTime`: The end time that your contact center closes.
-            props, "EndTime", _, set_end_time, get_end_time, Val<HoursOfOperationTimeSlice>
+        /// Sets `StartTime`, which `new` took, in place.
+        pub fn set_start_time(&mut self, value: impl Into<Val<HoursOfOperationTimeSlice>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<HoursOfOperationTimeSlice>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
+        }
+
+        /// Sets `EndTime`, which `new` took, in place.
+        pub fn set_end_time(&mut self, value: impl Into<Val<HoursOfOperationTimeSlice>>) -> &mut Self {
+            self.props.set("EndTime", value.into());
+            self
+        }
+
+        /// `EndTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_time(&self) -> ::std::option::Option<Val<HoursOfOperationTimeSlice>> {
+            crate::cfn::get_prop(&self.props, "EndTime")
         }
     }
 
@@ -3341,14 +5555,28 @@ pub mod hours_of_operation {
             HoursOfOperationTimeSlice { props }
         }
 
-        prop! {
-            /// `Hours`: The hours.
-            props, "Hours", _, set_hours, get_hours, Val<i64>
+        /// Sets `Hours`, which `new` took, in place.
+        pub fn set_hours(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Hours", value.into());
+            self
         }
 
-        prop! {
-            /// `Minutes`: The minutes.
-            props, "Minutes", _, set_minutes, get_minutes, Val<i64>
+        /// `Hours` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hours(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Hours")
+        }
+
+        /// Sets `Minutes`, which `new` took, in place.
+        pub fn set_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Minutes", value.into());
+            self
+        }
+
+        /// `Minutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Minutes")
         }
     }
 
@@ -3384,46 +5612,125 @@ pub mod hours_of_operation {
             HoursOfOperationOverride { props }
         }
 
-        prop! {
-            /// `OverrideName`: The name of the hours of operation override.
-            props, "OverrideName", _, set_override_name, get_override_name, Val<String>
+        /// Sets `OverrideName`, which `new` took, in place.
+        pub fn set_override_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OverrideName", value.into());
+            self
         }
 
-        prop! {
-            /// `EffectiveFrom`: The date from which the hours of operation override would be effective.
-            props, "EffectiveFrom", _, set_effective_from, get_effective_from, Val<String>
+        /// `OverrideName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_override_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OverrideName")
         }
 
-        prop! {
-            /// `EffectiveTill`: The date till which the hours of operation override would be effective.
-            props, "EffectiveTill", _, set_effective_till, get_effective_till, Val<String>
+        /// Sets `EffectiveFrom`, which `new` took, in place.
+        pub fn set_effective_from(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EffectiveFrom", value.into());
+            self
         }
 
-        prop! {
-            /// `OverrideConfig`: Configuration information for the hours of operation override: day,
-            /// start time, and end time.
-            props, "OverrideConfig", _, set_override_config, get_override_config, Val<List<HoursOfOperationOverrideConfig>>
+        /// `EffectiveFrom` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_effective_from(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EffectiveFrom")
         }
 
-        prop! {
-            /// `HoursOfOperationOverrideId`: The Resource Identifier for the hours of operation
-            /// override.
-            props, "HoursOfOperationOverrideId", hours_of_operation_override_id, set_hours_of_operation_override_id, get_hours_of_operation_override_id, Val<String>
+        /// Sets `EffectiveTill`, which `new` took, in place.
+        pub fn set_effective_till(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EffectiveTill", value.into());
+            self
         }
 
-        prop! {
-            /// `OverrideDescription`: The description of the hours of operation override.
-            props, "OverrideDescription", override_description, set_override_description, get_override_description, Val<String>
+        /// `EffectiveTill` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_effective_till(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EffectiveTill")
         }
 
-        prop! {
-            /// `OverrideType`: The type of hours of operation override.
-            props, "OverrideType", override_type, set_override_type, get_override_type, Val<OverrideType>
+        /// Sets `OverrideConfig`, which `new` took, in place.
+        pub fn set_override_config(&mut self, value: impl Into<Val<List<HoursOfOperationOverrideConfig>>>) -> &mut Self {
+            self.props.set("OverrideConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `RecurrenceConfig`: Configuration for recurring hours of operation overrides.
-            props, "RecurrenceConfig", recurrence_config, set_recurrence_config, get_recurrence_config, Val<RecurrenceConfig>
+        /// `OverrideConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_override_config(&self) -> ::std::option::Option<Val<List<HoursOfOperationOverrideConfig>>> {
+            crate::cfn::get_prop(&self.props, "OverrideConfig")
+        }
+
+        /// `HoursOfOperationOverrideId`: The Resource Identifier for the hours of operation override.
+        pub fn hours_of_operation_override_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HoursOfOperationOverrideId", value.into());
+            self
+        }
+
+        /// Sets `HoursOfOperationOverrideId` in place: [`Self::hours_of_operation_override_id`] on a
+        /// value held by `&mut`.
+        pub fn set_hours_of_operation_override_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HoursOfOperationOverrideId", value.into());
+            self
+        }
+
+        /// `HoursOfOperationOverrideId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hours_of_operation_override_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HoursOfOperationOverrideId")
+        }
+
+        /// `OverrideDescription`: The description of the hours of operation override.
+        pub fn override_description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OverrideDescription", value.into());
+            self
+        }
+
+        /// Sets `OverrideDescription` in place: [`Self::override_description`] on a value held by `&mut`.
+        pub fn set_override_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OverrideDescription", value.into());
+            self
+        }
+
+        /// `OverrideDescription` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_override_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OverrideDescription")
+        }
+
+        /// `OverrideType`: The type of hours of operation override.
+        pub fn override_type(mut self, value: impl Into<Val<OverrideType>>) -> Self {
+            self.props.set("OverrideType", value.into());
+            self
+        }
+
+        /// Sets `OverrideType` in place: [`Self::override_type`] on a value held by `&mut`.
+        pub fn set_override_type(&mut self, value: impl Into<Val<OverrideType>>) -> &mut Self {
+            self.props.set("OverrideType", value.into());
+            self
+        }
+
+        /// `OverrideType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_override_type(&self) -> ::std::option::Option<Val<OverrideType>> {
+            crate::cfn::get_prop(&self.props, "OverrideType")
+        }
+
+        /// `RecurrenceConfig`: Configuration for recurring hours of operation overrides.
+        pub fn recurrence_config(mut self, value: impl Into<Val<RecurrenceConfig>>) -> Self {
+            self.props.set("RecurrenceConfig", value.into());
+            self
+        }
+
+        /// Sets `RecurrenceConfig` in place: [`Self::recurrence_config`] on a value held by `&mut`.
+        pub fn set_recurrence_config(&mut self, value: impl Into<Val<RecurrenceConfig>>) -> &mut Self {
+            self.props.set("RecurrenceConfig", value.into());
+            self
+        }
+
+        /// `RecurrenceConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recurrence_config(&self) -> ::std::option::Option<Val<RecurrenceConfig>> {
+            crate::cfn::get_prop(&self.props, "RecurrenceConfig")
         }
     }
 
@@ -3455,19 +5762,40 @@ pub mod hours_of_operation {
             HoursOfOperationOverrideConfig { props }
         }
 
-        prop! {
-            /// `Day`: The day that the hours of operation override applies to.
-            props, "Day", _, set_day, get_day, Val<HoursOfOperationOverrideConfigDay>
+        /// Sets `Day`, which `new` took, in place.
+        pub fn set_day(&mut self, value: impl Into<Val<HoursOfOperationOverrideConfigDay>>) -> &mut Self {
+            self.props.set("Day", value.into());
+            self
         }
 
-        prop! {
-            /// `StartTime`: The new start time that your contact center opens for the overriden days.
-            props, "StartTime", _, set_start_time, get_start_time, Val<OverrideTimeSlice>
+        /// `Day` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_day(&self) -> ::std::option::Option<Val<HoursOfOperationOverrideConfigDay>> {
+            crate::cfn::get_prop(&self.props, "Day")
         }
 
-        prop! {
-            /// `EndTime`: The new end time that your contact center closes for the overriden days.
-            props, "EndTime", _, set_end_time, get_end_time, Val<OverrideTimeSlice>
+        /// Sets `StartTime`, which `new` took, in place.
+        pub fn set_start_time(&mut self, value: impl Into<Val<OverrideTimeSlice>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<OverrideTimeSlice>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
+        }
+
+        /// Sets `EndTime`, which `new` took, in place.
+        pub fn set_end_time(&mut self, value: impl Into<Val<OverrideTimeSlice>>) -> &mut Self {
+            self.props.set("EndTime", value.into());
+            self
+        }
+
+        /// `EndTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_time(&self) -> ::std::option::Option<Val<OverrideTimeSlice>> {
+            crate::cfn::get_prop(&self.props, "EndTime")
         }
     }
 
@@ -3519,14 +5847,28 @@ pub mod hours_of_operation {
             OverrideTimeSlice { props }
         }
 
-        prop! {
-            /// `Hours`: The hours.
-            props, "Hours", _, set_hours, get_hours, Val<i64>
+        /// Sets `Hours`, which `new` took, in place.
+        pub fn set_hours(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Hours", value.into());
+            self
         }
 
-        prop! {
-            /// `Minutes`: The minutes.
-            props, "Minutes", _, set_minutes, get_minutes, Val<i64>
+        /// `Hours` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hours(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Hours")
+        }
+
+        /// Sets `Minutes`, which `new` took, in place.
+        pub fn set_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Minutes", value.into());
+            self
+        }
+
+        /// `Minutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Minutes")
         }
     }
 
@@ -3565,9 +5907,16 @@ pub mod hours_of_operation {
             RecurrenceConfig { props }
         }
 
-        prop! {
-            /// `RecurrencePattern`: Pattern for recurring hours of operation overrides.
-            props, "RecurrencePattern", _, set_recurrence_pattern, get_recurrence_pattern, Val<RecurrencePattern>
+        /// Sets `RecurrencePattern`, which `new` took, in place.
+        pub fn set_recurrence_pattern(&mut self, value: impl Into<Val<RecurrencePattern>>) -> &mut Self {
+            self.props.set("RecurrencePattern", value.into());
+            self
+        }
+
+        /// `RecurrencePattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recurrence_pattern(&self) -> ::std::option::Option<Val<RecurrencePattern>> {
+            crate::cfn::get_prop(&self.props, "RecurrencePattern")
         }
     }
 
@@ -3587,29 +5936,94 @@ pub mod hours_of_operation {
             RecurrencePattern { props }
         }
 
-        prop! {
-            /// `ByMonth`: List of months (1-12) for recurrence pattern.
-            props, "ByMonth", by_month, set_by_month, get_by_month, Val<List<i64>>
+        /// `ByMonth`: List of months (1-12) for recurrence pattern.
+        pub fn by_month(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("ByMonth", value.into());
+            self
         }
 
-        prop! {
-            /// `ByMonthDay`: List of month days (-1 to 31) for recurrence pattern.
-            props, "ByMonthDay", by_month_day, set_by_month_day, get_by_month_day, Val<List<i64>>
+        /// Sets `ByMonth` in place: [`Self::by_month`] on a value held by `&mut`.
+        pub fn set_by_month(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("ByMonth", value.into());
+            self
         }
 
-        prop! {
-            /// `ByWeekdayOccurrence`.
-            props, "ByWeekdayOccurrence", by_weekday_occurrence, set_by_weekday_occurrence, get_by_weekday_occurrence, Val<List<i64>>
+        /// `ByMonth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_by_month(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "ByMonth")
         }
 
-        prop! {
-            /// `Frequency`: The frequency of recurrence for hours of operation overrides.
-            props, "Frequency", frequency, set_frequency, get_frequency, Val<RecurrenceFrequency>
+        /// `ByMonthDay`: List of month days (-1 to 31) for recurrence pattern.
+        pub fn by_month_day(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("ByMonthDay", value.into());
+            self
         }
 
-        prop! {
-            /// `Interval`.
-            props, "Interval", interval, set_interval, get_interval, Val<i64>
+        /// Sets `ByMonthDay` in place: [`Self::by_month_day`] on a value held by `&mut`.
+        pub fn set_by_month_day(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("ByMonthDay", value.into());
+            self
+        }
+
+        /// `ByMonthDay` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_by_month_day(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "ByMonthDay")
+        }
+
+        /// `ByWeekdayOccurrence`.
+        pub fn by_weekday_occurrence(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("ByWeekdayOccurrence", value.into());
+            self
+        }
+
+        /// Sets `ByWeekdayOccurrence` in place: [`Self::by_weekday_occurrence`] on a value held by `&mut`.
+        pub fn set_by_weekday_occurrence(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("ByWeekdayOccurrence", value.into());
+            self
+        }
+
+        /// `ByWeekdayOccurrence` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_by_weekday_occurrence(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "ByWeekdayOccurrence")
+        }
+
+        /// `Frequency`: The frequency of recurrence for hours of operation overrides.
+        pub fn frequency(mut self, value: impl Into<Val<RecurrenceFrequency>>) -> Self {
+            self.props.set("Frequency", value.into());
+            self
+        }
+
+        /// Sets `Frequency` in place: [`Self::frequency`] on a value held by `&mut`.
+        pub fn set_frequency(&mut self, value: impl Into<Val<RecurrenceFrequency>>) -> &mut Self {
+            self.props.set("Frequency", value.into());
+            self
+        }
+
+        /// `Frequency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_frequency(&self) -> ::std::option::Option<Val<RecurrenceFrequency>> {
+            crate::cfn::get_prop(&self.props, "Frequency")
+        }
+
+        /// `Interval`.
+        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Interval", value.into());
+            self
+        }
+
+        /// Sets `Interval` in place: [`Self::interval`] on a value held by `&mut`.
+        pub fn set_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Interval", value.into());
+            self
+        }
+
+        /// `Interval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Interval")
         }
     }
 
@@ -3656,29 +6070,82 @@ impl Instance {
         Instance { core }
     }
 
-    prop! {
-        /// `Attributes`: The attributes for the instance.
-        core.props, "Attributes", _, set_attributes, get_attributes, Val<instance::Attributes>
+    /// Sets `Attributes`, which `new` took, in place.
+    pub fn set_attributes(&mut self, value: impl Into<Val<instance::Attributes>>) -> &mut Self {
+        self.core.props.set("Attributes", value.into());
+        self
     }
 
-    prop! {
-        /// `DirectoryId`: Existing directoryId user wants to map to the new Connect instance.
-        core.props, "DirectoryId", directory_id, set_directory_id, get_directory_id, Val<String>
+    /// `Attributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attributes(&self) -> ::std::option::Option<Val<instance::Attributes>> {
+        crate::cfn::get_prop(&self.core.props, "Attributes")
     }
 
-    prop! {
-        /// `IdentityManagementType`: Specifies the type of directory integration for new instance.
-        core.props, "IdentityManagementType", _, set_identity_management_type, get_identity_management_type, Val<instance::IdentityManagementType>
+    /// `DirectoryId`: Existing directoryId user wants to map to the new Connect instance.
+    pub fn directory_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DirectoryId", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceAlias`: Alias of the new directory created as part of new instance creation.
-        core.props, "InstanceAlias", instance_alias, set_instance_alias, get_instance_alias, Val<String>
+    /// Sets `DirectoryId` in place: [`Self::directory_id`] on a value held by `&mut`.
+    pub fn set_directory_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DirectoryId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DirectoryId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_directory_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DirectoryId")
+    }
+
+    /// Sets `IdentityManagementType`, which `new` took, in place.
+    pub fn set_identity_management_type(&mut self, value: impl Into<Val<instance::IdentityManagementType>>) -> &mut Self {
+        self.core.props.set("IdentityManagementType", value.into());
+        self
+    }
+
+    /// `IdentityManagementType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_management_type(&self) -> ::std::option::Option<Val<instance::IdentityManagementType>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityManagementType")
+    }
+
+    /// `InstanceAlias`: Alias of the new directory created as part of new instance creation.
+    pub fn instance_alias(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InstanceAlias", value.into());
+        self
+    }
+
+    /// Sets `InstanceAlias` in place: [`Self::instance_alias`] on a value held by `&mut`.
+    pub fn set_instance_alias(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceAlias", value.into());
+        self
+    }
+
+    /// `InstanceAlias` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_alias(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceAlias")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3743,80 +6210,250 @@ pub mod instance {
             Attributes { props }
         }
 
-        prop! {
-            /// `InboundCalls`: Mandatory element which enables inbound calls on new instance.
-            props, "InboundCalls", _, set_inbound_calls, get_inbound_calls, Val<bool>
+        /// Sets `InboundCalls`, which `new` took, in place.
+        pub fn set_inbound_calls(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("InboundCalls", value.into());
+            self
         }
 
-        prop! {
-            /// `OutboundCalls`: Mandatory element which enables outbound calls on new instance.
-            props, "OutboundCalls", _, set_outbound_calls, get_outbound_calls, Val<bool>
+        /// `InboundCalls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inbound_calls(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "InboundCalls")
         }
 
-        prop! {
-            /// `AutoMuteAgentOnHold`: Boolean flag which enables AUTO_MUTE_AGENT_ON_HOLD on an
-            /// instance.
-            props, "AutoMuteAgentOnHold", auto_mute_agent_on_hold, set_auto_mute_agent_on_hold, get_auto_mute_agent_on_hold, Val<bool>
+        /// Sets `OutboundCalls`, which `new` took, in place.
+        pub fn set_outbound_calls(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OutboundCalls", value.into());
+            self
         }
 
-        prop! {
-            /// `AutoResolveBestVoices`: Boolean flag which enables AUTO_RESOLVE_BEST_VOICES on an
-            /// instance.
-            props, "AutoResolveBestVoices", auto_resolve_best_voices, set_auto_resolve_best_voices, get_auto_resolve_best_voices, Val<bool>
+        /// `OutboundCalls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_outbound_calls(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OutboundCalls")
         }
 
-        prop! {
-            /// `ContactLens`: Boolean flag which enables CONTACT_LENS on an instance.
-            props, "ContactLens", contact_lens, set_contact_lens, get_contact_lens, Val<bool>
+        /// `AutoMuteAgentOnHold`: Boolean flag which enables AUTO_MUTE_AGENT_ON_HOLD on an instance.
+        pub fn auto_mute_agent_on_hold(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AutoMuteAgentOnHold", value.into());
+            self
         }
 
-        prop! {
-            /// `ContactflowLogs`: Boolean flag which enables CONTACTFLOW_LOGS on an instance.
-            props, "ContactflowLogs", contactflow_logs, set_contactflow_logs, get_contactflow_logs, Val<bool>
+        /// Sets `AutoMuteAgentOnHold` in place: [`Self::auto_mute_agent_on_hold`] on a value held by `&mut`.
+        pub fn set_auto_mute_agent_on_hold(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AutoMuteAgentOnHold", value.into());
+            self
         }
 
-        prop! {
-            /// `EarlyMedia`: Boolean flag which enables EARLY_MEDIA on an instance.
-            props, "EarlyMedia", early_media, set_early_media, get_early_media, Val<bool>
+        /// `AutoMuteAgentOnHold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_mute_agent_on_hold(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AutoMuteAgentOnHold")
         }
 
-        prop! {
-            /// `EnhancedChatMonitoring`: Boolean flag which enables ENHANCED_CHAT_MONITORING on an
-            /// instance.
-            props, "EnhancedChatMonitoring", enhanced_chat_monitoring, set_enhanced_chat_monitoring, get_enhanced_chat_monitoring, Val<bool>
+        /// `AutoResolveBestVoices`: Boolean flag which enables AUTO_RESOLVE_BEST_VOICES on an instance.
+        pub fn auto_resolve_best_voices(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AutoResolveBestVoices", value.into());
+            self
         }
 
-        prop! {
-            /// `EnhancedContactMonitoring`: Boolean flag which enables ENHANCED_CONTACT_MONITORING on
-            /// an instance.
-            props, "EnhancedContactMonitoring", enhanced_contact_monitoring, set_enhanced_contact_monitoring, get_enhanced_contact_monitoring, Val<bool>
+        /// Sets `AutoResolveBestVoices` in place: [`Self::auto_resolve_best_voices`] on a value held by `&mut`.
+        pub fn set_auto_resolve_best_voices(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AutoResolveBestVoices", value.into());
+            self
         }
 
-        prop! {
-            /// `HighVolumeOutBound`: Boolean flag which enables HIGH_VOLUME_OUTBOUND on an instance.
-            props, "HighVolumeOutBound", high_volume_out_bound, set_high_volume_out_bound, get_high_volume_out_bound, Val<bool>
+        /// `AutoResolveBestVoices` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_resolve_best_voices(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AutoResolveBestVoices")
         }
 
-        prop! {
-            /// `MessageStreaming`: Boolean flag which enables MESSAGE_STREAMING on an instance.
-            props, "MessageStreaming", message_streaming, set_message_streaming, get_message_streaming, Val<bool>
+        /// `ContactLens`: Boolean flag which enables CONTACT_LENS on an instance.
+        pub fn contact_lens(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ContactLens", value.into());
+            self
         }
 
-        prop! {
-            /// `MultiPartyChatConference`: Boolean flag which enables MULTI_PARTY_CHAT_CONFERENCE on an
-            /// instance.
-            props, "MultiPartyChatConference", multi_party_chat_conference, set_multi_party_chat_conference, get_multi_party_chat_conference, Val<bool>
+        /// Sets `ContactLens` in place: [`Self::contact_lens`] on a value held by `&mut`.
+        pub fn set_contact_lens(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ContactLens", value.into());
+            self
         }
 
-        prop! {
-            /// `MultiPartyConference`: Boolean flag which enables MULTI_PARTY_CONFERENCE on an
-            /// instance.
-            props, "MultiPartyConference", multi_party_conference, set_multi_party_conference, get_multi_party_conference, Val<bool>
+        /// `ContactLens` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contact_lens(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ContactLens")
         }
 
-        prop! {
-            /// `UseCustomTTSVoices`: Boolean flag which enables USE_CUSTOM_TTS_VOICES on an instance.
-            props, "UseCustomTTSVoices", use_custom_tts_voices, set_use_custom_tts_voices, get_use_custom_tts_voices, Val<bool>
+        /// `ContactflowLogs`: Boolean flag which enables CONTACTFLOW_LOGS on an instance.
+        pub fn contactflow_logs(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ContactflowLogs", value.into());
+            self
+        }
+
+        /// Sets `ContactflowLogs` in place: [`Self::contactflow_logs`] on a value held by `&mut`.
+        pub fn set_contactflow_logs(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ContactflowLogs", value.into());
+            self
+        }
+
+        /// `ContactflowLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contactflow_logs(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ContactflowLogs")
+        }
+
+        /// `EarlyMedia`: Boolean flag which enables EARLY_MEDIA on an instance.
+        pub fn early_media(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EarlyMedia", value.into());
+            self
+        }
+
+        /// Sets `EarlyMedia` in place: [`Self::early_media`] on a value held by `&mut`.
+        pub fn set_early_media(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EarlyMedia", value.into());
+            self
+        }
+
+        /// `EarlyMedia` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_early_media(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EarlyMedia")
+        }
+
+        /// `EnhancedChatMonitoring`: Boolean flag which enables ENHANCED_CHAT_MONITORING on an
+        /// instance.
+        pub fn enhanced_chat_monitoring(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnhancedChatMonitoring", value.into());
+            self
+        }
+
+        /// Sets `EnhancedChatMonitoring` in place: [`Self::enhanced_chat_monitoring`] on a value held
+        /// by `&mut`.
+        pub fn set_enhanced_chat_monitoring(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnhancedChatMonitoring", value.into());
+            self
+        }
+
+        /// `EnhancedChatMonitoring` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enhanced_chat_monitoring(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnhancedChatMonitoring")
+        }
+
+        /// `EnhancedContactMonitoring`: Boolean flag which enables ENHANCED_CONTACT_MONITORING on an
+        /// instance.
+        pub fn enhanced_contact_monitoring(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnhancedContactMonitoring", value.into());
+            self
+        }
+
+        /// Sets `EnhancedContactMonitoring` in place: [`Self::enhanced_contact_monitoring`] on a value
+        /// held by `&mut`.
+        pub fn set_enhanced_contact_monitoring(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnhancedContactMonitoring", value.into());
+            self
+        }
+
+        /// `EnhancedContactMonitoring` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enhanced_contact_monitoring(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnhancedContactMonitoring")
+        }
+
+        /// `HighVolumeOutBound`: Boolean flag which enables HIGH_VOLUME_OUTBOUND on an instance.
+        pub fn high_volume_out_bound(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("HighVolumeOutBound", value.into());
+            self
+        }
+
+        /// Sets `HighVolumeOutBound` in place: [`Self::high_volume_out_bound`] on a value held by `&mut`.
+        pub fn set_high_volume_out_bound(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("HighVolumeOutBound", value.into());
+            self
+        }
+
+        /// `HighVolumeOutBound` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_high_volume_out_bound(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "HighVolumeOutBound")
+        }
+
+        /// `MessageStreaming`: Boolean flag which enables MESSAGE_STREAMING on an instance.
+        pub fn message_streaming(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("MessageStreaming", value.into());
+            self
+        }
+
+        /// Sets `MessageStreaming` in place: [`Self::message_streaming`] on a value held by `&mut`.
+        pub fn set_message_streaming(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("MessageStreaming", value.into());
+            self
+        }
+
+        /// `MessageStreaming` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_streaming(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "MessageStreaming")
+        }
+
+        /// `MultiPartyChatConference`: Boolean flag which enables MULTI_PARTY_CHAT_CONFERENCE on an
+        /// instance.
+        pub fn multi_party_chat_conference(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("MultiPartyChatConference", value.into());
+            self
+        }
+
+        /// Sets `MultiPartyChatConference` in place: [`Self::multi_party_chat_conference`] on a value
+        /// held by `&mut`.
+        pub fn set_multi_party_chat_conference(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("MultiPartyChatConference", value.into());
+            self
+        }
+
+        /// `MultiPartyChatConference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multi_party_chat_conference(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "MultiPartyChatConference")
+        }
+
+        /// `MultiPartyConference`: Boolean flag which enables MULTI_PARTY_CONFERENCE on an instance.
+        pub fn multi_party_conference(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("MultiPartyConference", value.into());
+            self
+        }
+
+        /// Sets `MultiPartyConference` in place: [`Self::multi_party_conference`] on a value held by `&mut`.
+        pub fn set_multi_party_conference(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("MultiPartyConference", value.into());
+            self
+        }
+
+        /// `MultiPartyConference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multi_party_conference(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "MultiPartyConference")
+        }
+
+        /// `UseCustomTTSVoices`: Boolean flag which enables USE_CUSTOM_TTS_VOICES on an instance.
+        pub fn use_custom_tts_voices(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseCustomTTSVoices", value.into());
+            self
+        }
+
+        /// Sets `UseCustomTTSVoices` in place: [`Self::use_custom_tts_voices`] on a value held by `&mut`.
+        pub fn set_use_custom_tts_voices(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseCustomTTSVoices", value.into());
+            self
+        }
+
+        /// `UseCustomTTSVoices` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_custom_tts_voices(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseCustomTTSVoices")
         }
     }
 
@@ -3869,39 +6506,113 @@ impl InstanceStorageConfig {
         InstanceStorageConfig { core }
     }
 
-    prop! {
-        /// `InstanceArn`: Connect Instance ID with which the storage config will be associated
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `KinesisFirehoseConfig`.
-        core.props, "KinesisFirehoseConfig", kinesis_firehose_config, set_kinesis_firehose_config, get_kinesis_firehose_config, Val<instance_storage_config::KinesisFirehoseConfig>
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
     }
 
-    prop! {
-        /// `KinesisStreamConfig`.
-        core.props, "KinesisStreamConfig", kinesis_stream_config, set_kinesis_stream_config, get_kinesis_stream_config, Val<instance_storage_config::KinesisStreamConfig>
+    /// `KinesisFirehoseConfig`.
+    pub fn kinesis_firehose_config(mut self, value: impl Into<Val<instance_storage_config::KinesisFirehoseConfig>>) -> Self {
+        self.core.props.set("KinesisFirehoseConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `KinesisVideoStreamConfig`.
-        core.props, "KinesisVideoStreamConfig", kinesis_video_stream_config, set_kinesis_video_stream_config, get_kinesis_video_stream_config, Val<instance_storage_config::KinesisVideoStreamConfig>
+    /// Sets `KinesisFirehoseConfig` in place: [`Self::kinesis_firehose_config`] on a value held by `&mut`.
+    pub fn set_kinesis_firehose_config(&mut self, value: impl Into<Val<instance_storage_config::KinesisFirehoseConfig>>) -> &mut Self {
+        self.core.props.set("KinesisFirehoseConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceType`: Specifies the type of storage resource available for the instance
-        core.props, "ResourceType", _, set_resource_type, get_resource_type, Val<instance_storage_config::InstanceStorageResourceType>
+    /// `KinesisFirehoseConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kinesis_firehose_config(&self) -> ::std::option::Option<Val<instance_storage_config::KinesisFirehoseConfig>> {
+        crate::cfn::get_prop(&self.core.props, "KinesisFirehoseConfig")
     }
 
-    prop! {
-        /// `S3Config`.
-        core.props, "S3Config", s3_config, set_s3_config, get_s3_config, Val<instance_storage_config::S3Config>
+    /// `KinesisStreamConfig`.
+    pub fn kinesis_stream_config(mut self, value: impl Into<Val<instance_storage_config::KinesisStreamConfig>>) -> Self {
+        self.core.props.set("KinesisStreamConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageType`: Specifies the storage type to be associated with the instance
-        core.props, "StorageType", _, set_storage_type, get_storage_type, Val<instance_storage_config::StorageType>
+    /// Sets `KinesisStreamConfig` in place: [`Self::kinesis_stream_config`] on a value held by `&mut`.
+    pub fn set_kinesis_stream_config(&mut self, value: impl Into<Val<instance_storage_config::KinesisStreamConfig>>) -> &mut Self {
+        self.core.props.set("KinesisStreamConfig", value.into());
+        self
+    }
+
+    /// `KinesisStreamConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kinesis_stream_config(&self) -> ::std::option::Option<Val<instance_storage_config::KinesisStreamConfig>> {
+        crate::cfn::get_prop(&self.core.props, "KinesisStreamConfig")
+    }
+
+    /// `KinesisVideoStreamConfig`.
+    pub fn kinesis_video_stream_config(mut self, value: impl Into<Val<instance_storage_config::KinesisVideoStreamConfig>>) -> Self {
+        self.core.props.set("KinesisVideoStreamConfig", value.into());
+        self
+    }
+
+    /// Sets `KinesisVideoStreamConfig` in place: [`Self::kinesis_video_stream_config`] on a value
+    /// held by `&mut`.
+    pub fn set_kinesis_video_stream_config(&mut self, value: impl Into<Val<instance_storage_config::KinesisVideoStreamConfig>>) -> &mut Self {
+        self.core.props.set("KinesisVideoStreamConfig", value.into());
+        self
+    }
+
+    /// `KinesisVideoStreamConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kinesis_video_stream_config(&self) -> ::std::option::Option<Val<instance_storage_config::KinesisVideoStreamConfig>> {
+        crate::cfn::get_prop(&self.core.props, "KinesisVideoStreamConfig")
+    }
+
+    /// Sets `ResourceType`, which `new` took, in place.
+    pub fn set_resource_type(&mut self, value: impl Into<Val<instance_storage_config::InstanceStorageResourceType>>) -> &mut Self {
+        self.core.props.set("ResourceType", value.into());
+        self
+    }
+
+    /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_type(&self) -> ::std::option::Option<Val<instance_storage_config::InstanceStorageResourceType>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceType")
+    }
+
+    /// `S3Config`.
+    pub fn s3_config(mut self, value: impl Into<Val<instance_storage_config::S3Config>>) -> Self {
+        self.core.props.set("S3Config", value.into());
+        self
+    }
+
+    /// Sets `S3Config` in place: [`Self::s3_config`] on a value held by `&mut`.
+    pub fn set_s3_config(&mut self, value: impl Into<Val<instance_storage_config::S3Config>>) -> &mut Self {
+        self.core.props.set("S3Config", value.into());
+        self
+    }
+
+    /// `S3Config` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_config(&self) -> ::std::option::Option<Val<instance_storage_config::S3Config>> {
+        crate::cfn::get_prop(&self.core.props, "S3Config")
+    }
+
+    /// Sets `StorageType`, which `new` took, in place.
+    pub fn set_storage_type(&mut self, value: impl Into<Val<instance_storage_config::StorageType>>) -> &mut Self {
+        self.core.props.set("StorageType", value.into());
+        self
+    }
+
+    /// `StorageType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_type(&self) -> ::std::option::Option<Val<instance_storage_config::StorageType>> {
+        crate::cfn::get_prop(&self.core.props, "StorageType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3938,9 +6649,16 @@ pub mod instance_storage_config {
             KinesisFirehoseConfig { props }
         }
 
-        prop! {
-            /// `FirehoseArn`: An ARN is a unique AWS resource identifier.
-            props, "FirehoseArn", _, set_firehose_arn, get_firehose_arn, Val<String>
+        /// Sets `FirehoseArn`, which `new` took, in place.
+        pub fn set_firehose_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FirehoseArn", value.into());
+            self
+        }
+
+        /// `FirehoseArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firehose_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FirehoseArn")
         }
     }
 
@@ -3961,9 +6679,16 @@ pub mod instance_storage_config {
             KinesisStreamConfig { props }
         }
 
-        prop! {
-            /// `StreamArn`: An ARN is a unique AWS resource identifier.
-            props, "StreamArn", _, set_stream_arn, get_stream_arn, Val<String>
+        /// Sets `StreamArn`, which `new` took, in place.
+        pub fn set_stream_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StreamArn", value.into());
+            self
+        }
+
+        /// `StreamArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StreamArn")
         }
     }
 
@@ -3992,19 +6717,40 @@ pub mod instance_storage_config {
             KinesisVideoStreamConfig { props }
         }
 
-        prop! {
-            /// `Prefix`: Prefixes are used to infer logical hierarchy
-            props, "Prefix", _, set_prefix, get_prefix, Val<String>
+        /// Sets `Prefix`, which `new` took, in place.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
         }
 
-        prop! {
-            /// `RetentionPeriodHours`: Number of hours
-            props, "RetentionPeriodHours", _, set_retention_period_hours, get_retention_period_hours, Val<f64>
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
 
-        prop! {
-            /// `EncryptionConfig`.
-            props, "EncryptionConfig", _, set_encryption_config, get_encryption_config, Val<EncryptionConfig>
+        /// Sets `RetentionPeriodHours`, which `new` took, in place.
+        pub fn set_retention_period_hours(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("RetentionPeriodHours", value.into());
+            self
+        }
+
+        /// `RetentionPeriodHours` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retention_period_hours(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "RetentionPeriodHours")
+        }
+
+        /// Sets `EncryptionConfig`, which `new` took, in place.
+        pub fn set_encryption_config(&mut self, value: impl Into<Val<EncryptionConfig>>) -> &mut Self {
+            self.props.set("EncryptionConfig", value.into());
+            self
+        }
+
+        /// `EncryptionConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_config(&self) -> ::std::option::Option<Val<EncryptionConfig>> {
+            crate::cfn::get_prop(&self.props, "EncryptionConfig")
         }
     }
 
@@ -4031,14 +6777,28 @@ pub mod instance_storage_config {
             EncryptionConfig { props }
         }
 
-        prop! {
-            /// `EncryptionType`: Specifies default encryption using AWS KMS-Managed Keys
-            props, "EncryptionType", _, set_encryption_type, get_encryption_type, Val<EncryptionType>
+        /// Sets `EncryptionType`, which `new` took, in place.
+        pub fn set_encryption_type(&mut self, value: impl Into<Val<EncryptionType>>) -> &mut Self {
+            self.props.set("EncryptionType", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyId`: Specifies the encryption key id
-            props, "KeyId", _, set_key_id, get_key_id, Val<String>
+        /// `EncryptionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_type(&self) -> ::std::option::Option<Val<EncryptionType>> {
+            crate::cfn::get_prop(&self.props, "EncryptionType")
+        }
+
+        /// Sets `KeyId`, which `new` took, in place.
+        pub fn set_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyId", value.into());
+            self
+        }
+
+        /// `KeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyId")
         }
     }
 
@@ -4117,19 +6877,46 @@ pub mod instance_storage_config {
             S3Config { props }
         }
 
-        prop! {
-            /// `BucketName`: A name for the S3 Bucket
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketPrefix`: Prefixes are used to infer logical hierarchy
-            props, "BucketPrefix", _, set_bucket_prefix, get_bucket_prefix, Val<String>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
 
-        prop! {
-            /// `EncryptionConfig`.
-            props, "EncryptionConfig", encryption_config, set_encryption_config, get_encryption_config, Val<EncryptionConfig>
+        /// Sets `BucketPrefix`, which `new` took, in place.
+        pub fn set_bucket_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// `BucketPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketPrefix")
+        }
+
+        /// `EncryptionConfig`.
+        pub fn encryption_config(mut self, value: impl Into<Val<EncryptionConfig>>) -> Self {
+            self.props.set("EncryptionConfig", value.into());
+            self
+        }
+
+        /// Sets `EncryptionConfig` in place: [`Self::encryption_config`] on a value held by `&mut`.
+        pub fn set_encryption_config(&mut self, value: impl Into<Val<EncryptionConfig>>) -> &mut Self {
+            self.props.set("EncryptionConfig", value.into());
+            self
+        }
+
+        /// `EncryptionConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_config(&self) -> ::std::option::Option<Val<EncryptionConfig>> {
+            crate::cfn::get_prop(&self.props, "EncryptionConfig")
         }
     }
 
@@ -4183,42 +6970,115 @@ impl IntegrationAssociation {
         IntegrationAssociation { core }
     }
 
-    prop! {
-        /// `InstanceId`: Amazon Connect instance identifier
-        core.props, "InstanceId", _, set_instance_id, get_instance_id, Val<String>
+    /// Sets `InstanceId`, which `new` took, in place.
+    pub fn set_instance_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceId", value.into());
+        self
     }
 
-    prop! {
-        /// `IntegrationArn`: ARN of Integration being associated with the instance
-        core.props, "IntegrationArn", _, set_integration_arn, get_integration_arn, Val<String>
+    /// `InstanceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceId")
     }
 
-    prop! {
-        /// `IntegrationType`: Specifies the integration type to be associated with the instance
-        core.props, "IntegrationType", _, set_integration_type, get_integration_type, Val<integration_association::IntegrationType>
+    /// Sets `IntegrationArn`, which `new` took, in place.
+    pub fn set_integration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IntegrationArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceApplicationName`: The name of the external application. This is only supported
-        /// for the EVENT integration type
-        core.props, "SourceApplicationName", source_application_name, set_source_application_name, get_source_application_name, Val<String>
+    /// `IntegrationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integration_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IntegrationArn")
     }
 
-    prop! {
-        /// `SourceApplicationUrl`: The URL for the external application. This is only supported for
-        /// the EVENT integration type
-        core.props, "SourceApplicationUrl", source_application_url, set_source_application_url, get_source_application_url, Val<String>
+    /// Sets `IntegrationType`, which `new` took, in place.
+    pub fn set_integration_type(&mut self, value: impl Into<Val<integration_association::IntegrationType>>) -> &mut Self {
+        self.core.props.set("IntegrationType", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceType`: The type of the data source. This is only supported for the EVENT
-        /// integration type
-        core.props, "SourceType", source_type, set_source_type, get_source_type, Val<integration_association::SourceType>
+    /// `IntegrationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integration_type(&self) -> ::std::option::Option<Val<integration_association::IntegrationType>> {
+        crate::cfn::get_prop(&self.core.props, "IntegrationType")
     }
 
-    prop! {
-        /// `Tags`: The tags used to organize, track, or control access for this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `SourceApplicationName`: The name of the external application. This is only supported for
+    /// the EVENT integration type
+    pub fn source_application_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceApplicationName", value.into());
+        self
+    }
+
+    /// Sets `SourceApplicationName` in place: [`Self::source_application_name`] on a value held by `&mut`.
+    pub fn set_source_application_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceApplicationName", value.into());
+        self
+    }
+
+    /// `SourceApplicationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_application_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceApplicationName")
+    }
+
+    /// `SourceApplicationUrl`: The URL for the external application. This is only supported for the
+    /// EVENT integration type
+    pub fn source_application_url(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceApplicationUrl", value.into());
+        self
+    }
+
+    /// Sets `SourceApplicationUrl` in place: [`Self::source_application_url`] on a value held by `&mut`.
+    pub fn set_source_application_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceApplicationUrl", value.into());
+        self
+    }
+
+    /// `SourceApplicationUrl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_application_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceApplicationUrl")
+    }
+
+    /// `SourceType`: The type of the data source. This is only supported for the EVENT integration
+    /// type
+    pub fn source_type(mut self, value: impl Into<Val<integration_association::SourceType>>) -> Self {
+        self.core.props.set("SourceType", value.into());
+        self
+    }
+
+    /// Sets `SourceType` in place: [`Self::source_type`] on a value held by `&mut`.
+    pub fn set_source_type(&mut self, value: impl Into<Val<integration_association::SourceType>>) -> &mut Self {
+        self.core.props.set("SourceType", value.into());
+        self
+    }
+
+    /// `SourceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_type(&self) -> ::std::option::Option<Val<integration_association::SourceType>> {
+        crate::cfn::get_prop(&self.core.props, "SourceType")
+    }
+
+    /// `Tags`: The tags used to organize, track, or control access for this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4332,45 +7192,120 @@ impl Metric {
         Metric { core }
     }
 
-    prop! {
-        /// `Description`: The description of the custom metric
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the custom metric
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier of the Amazon Connect instance.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `MetricCalculation`: The calculation configuration for the metric
-        core.props, "MetricCalculation", _, set_metric_calculation, get_metric_calculation, Val<metric::MetricCalculation>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: The name of the custom metric
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `PositiveTrendIndicator`: Indicates how to classify a positive trend in metric data on
-        /// the UI
-        core.props, "PositiveTrendIndicator", positive_trend_indicator, set_positive_trend_indicator, get_positive_trend_indicator, Val<metric::PositiveTrendIndicator>
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
     }
 
-    prop! {
-        /// `Status`: The status of the custom metric
-        core.props, "Status", _, set_status, get_status, Val<metric::Status>
+    /// Sets `MetricCalculation`, which `new` took, in place.
+    pub fn set_metric_calculation(&mut self, value: impl Into<Val<metric::MetricCalculation>>) -> &mut Self {
+        self.core.props.set("MetricCalculation", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: One or more tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `MetricCalculation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metric_calculation(&self) -> ::std::option::Option<Val<metric::MetricCalculation>> {
+        crate::cfn::get_prop(&self.core.props, "MetricCalculation")
     }
 
-    prop! {
-        /// `Unit`: Display unit for the metric data
-        core.props, "Unit", _, set_unit, get_unit, Val<metric::Unit>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PositiveTrendIndicator`: Indicates how to classify a positive trend in metric data on the
+    /// UI
+    pub fn positive_trend_indicator(mut self, value: impl Into<Val<metric::PositiveTrendIndicator>>) -> Self {
+        self.core.props.set("PositiveTrendIndicator", value.into());
+        self
+    }
+
+    /// Sets `PositiveTrendIndicator` in place: [`Self::positive_trend_indicator`] on a value held
+    /// by `&mut`.
+    pub fn set_positive_trend_indicator(&mut self, value: impl Into<Val<metric::PositiveTrendIndicator>>) -> &mut Self {
+        self.core.props.set("PositiveTrendIndicator", value.into());
+        self
+    }
+
+    /// `PositiveTrendIndicator` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_positive_trend_indicator(&self) -> ::std::option::Option<Val<metric::PositiveTrendIndicator>> {
+        crate::cfn::get_prop(&self.core.props, "PositiveTrendIndicator")
+    }
+
+    /// Sets `Status`, which `new` took, in place.
+    pub fn set_status(&mut self, value: impl Into<Val<metric::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<metric::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`: One or more tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Unit`, which `new` took, in place.
+    pub fn set_unit(&mut self, value: impl Into<Val<metric::Unit>>) -> &mut Self {
+        self.core.props.set("Unit", value.into());
+        self
+    }
+
+    /// `Unit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_unit(&self) -> ::std::option::Option<Val<metric::Unit>> {
+        crate::cfn::get_prop(&self.core.props, "Unit")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4516,14 +7451,28 @@ pub mod metric {
             MetricCalculation { props }
         }
 
-        prop! {
-            /// `CalculationComponents`: The calculation components for the metric
-            props, "CalculationComponents", _, set_calculation_components, get_calculation_components, Val<List<CalculationComponent>>
+        /// Sets `CalculationComponents`, which `new` took, in place.
+        pub fn set_calculation_components(&mut self, value: impl Into<Val<List<CalculationComponent>>>) -> &mut Self {
+            self.props.set("CalculationComponents", value.into());
+            self
         }
 
-        prop! {
-            /// `Calculation`: The calculation formula
-            props, "Calculation", _, set_calculation, get_calculation, Val<String>
+        /// `CalculationComponents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_calculation_components(&self) -> ::std::option::Option<Val<List<CalculationComponent>>> {
+            crate::cfn::get_prop(&self.props, "CalculationComponents")
+        }
+
+        /// Sets `Calculation`, which `new` took, in place.
+        pub fn set_calculation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Calculation", value.into());
+            self
+        }
+
+        /// `Calculation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_calculation(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Calculation")
         }
     }
 
@@ -4544,24 +7493,70 @@ pub mod metric {
             CalculationComponent { props }
         }
 
-        prop! {
-            /// `Alias`: Metric calculation component alias for use within a calculation
-            props, "Alias", _, set_alias, get_alias, Val<String>
+        /// Sets `Alias`, which `new` took, in place.
+        pub fn set_alias(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Alias", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricFilters`.
-            props, "MetricFilters", metric_filters, set_metric_filters, get_metric_filters, Val<List<MetricFilter>>
+        /// `Alias` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alias(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Alias")
         }
 
-        prop! {
-            /// `MetricId`.
-            props, "MetricId", metric_id, set_metric_id, get_metric_id, Val<String>
+        /// `MetricFilters`.
+        pub fn metric_filters(mut self, value: impl Into<Val<List<MetricFilter>>>) -> Self {
+            self.props.set("MetricFilters", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricName`.
-            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
+        /// Sets `MetricFilters` in place: [`Self::metric_filters`] on a value held by `&mut`.
+        pub fn set_metric_filters(&mut self, value: impl Into<Val<List<MetricFilter>>>) -> &mut Self {
+            self.props.set("MetricFilters", value.into());
+            self
+        }
+
+        /// `MetricFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_filters(&self) -> ::std::option::Option<Val<List<MetricFilter>>> {
+            crate::cfn::get_prop(&self.props, "MetricFilters")
+        }
+
+        /// `MetricId`.
+        pub fn metric_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MetricId", value.into());
+            self
+        }
+
+        /// Sets `MetricId` in place: [`Self::metric_id`] on a value held by `&mut`.
+        pub fn set_metric_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricId", value.into());
+            self
+        }
+
+        /// `MetricId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricId")
+        }
+
+        /// `MetricName`.
+        pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// Sets `MetricName` in place: [`Self::metric_name`] on a value held by `&mut`.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
         }
     }
 
@@ -4582,29 +7577,88 @@ pub mod metric {
             MetricFilter { props }
         }
 
-        prop! {
-            /// `MetricFilterKey`.
-            props, "MetricFilterKey", _, set_metric_filter_key, get_metric_filter_key, Val<String>
+        /// Sets `MetricFilterKey`, which `new` took, in place.
+        pub fn set_metric_filter_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricFilterKey", value.into());
+            self
         }
 
-        prop! {
-            /// `BooleanCondition`.
-            props, "BooleanCondition", boolean_condition, set_boolean_condition, get_boolean_condition, Val<MetricFilterBooleanCondition>
+        /// `MetricFilterKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_filter_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricFilterKey")
         }
 
-        prop! {
-            /// `Negate`.
-            props, "Negate", negate, set_negate, get_negate, Val<bool>
+        /// `BooleanCondition`.
+        pub fn boolean_condition(mut self, value: impl Into<Val<MetricFilterBooleanCondition>>) -> Self {
+            self.props.set("BooleanCondition", value.into());
+            self
         }
 
-        prop! {
-            /// `NumberCondition`.
-            props, "NumberCondition", number_condition, set_number_condition, get_number_condition, Val<MetricFilterNumberCondition>
+        /// Sets `BooleanCondition` in place: [`Self::boolean_condition`] on a value held by `&mut`.
+        pub fn set_boolean_condition(&mut self, value: impl Into<Val<MetricFilterBooleanCondition>>) -> &mut Self {
+            self.props.set("BooleanCondition", value.into());
+            self
         }
 
-        prop! {
-            /// `StringCondition`.
-            props, "StringCondition", string_condition, set_string_condition, get_string_condition, Val<MetricFilterStringCondition>
+        /// `BooleanCondition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_boolean_condition(&self) -> ::std::option::Option<Val<MetricFilterBooleanCondition>> {
+            crate::cfn::get_prop(&self.props, "BooleanCondition")
+        }
+
+        /// `Negate`.
+        pub fn negate(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Negate", value.into());
+            self
+        }
+
+        /// Sets `Negate` in place: [`Self::negate`] on a value held by `&mut`.
+        pub fn set_negate(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Negate", value.into());
+            self
+        }
+
+        /// `Negate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_negate(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Negate")
+        }
+
+        /// `NumberCondition`.
+        pub fn number_condition(mut self, value: impl Into<Val<MetricFilterNumberCondition>>) -> Self {
+            self.props.set("NumberCondition", value.into());
+            self
+        }
+
+        /// Sets `NumberCondition` in place: [`Self::number_condition`] on a value held by `&mut`.
+        pub fn set_number_condition(&mut self, value: impl Into<Val<MetricFilterNumberCondition>>) -> &mut Self {
+            self.props.set("NumberCondition", value.into());
+            self
+        }
+
+        /// `NumberCondition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_condition(&self) -> ::std::option::Option<Val<MetricFilterNumberCondition>> {
+            crate::cfn::get_prop(&self.props, "NumberCondition")
+        }
+
+        /// `StringCondition`.
+        pub fn string_condition(mut self, value: impl Into<Val<MetricFilterStringCondition>>) -> Self {
+            self.props.set("StringCondition", value.into());
+            self
+        }
+
+        /// Sets `StringCondition` in place: [`Self::string_condition`] on a value held by `&mut`.
+        pub fn set_string_condition(&mut self, value: impl Into<Val<MetricFilterStringCondition>>) -> &mut Self {
+            self.props.set("StringCondition", value.into());
+            self
+        }
+
+        /// `StringCondition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_condition(&self) -> ::std::option::Option<Val<MetricFilterStringCondition>> {
+            crate::cfn::get_prop(&self.props, "StringCondition")
         }
     }
 
@@ -4625,9 +7679,16 @@ pub mod metric {
             MetricFilterBooleanCondition { props }
         }
 
-        prop! {
-            /// `Comparison`.
-            props, "Comparison", _, set_comparison, get_comparison, Val<MetricFilterBooleanConditionComparison>
+        /// Sets `Comparison`, which `new` took, in place.
+        pub fn set_comparison(&mut self, value: impl Into<Val<MetricFilterBooleanConditionComparison>>) -> &mut Self {
+            self.props.set("Comparison", value.into());
+            self
+        }
+
+        /// `Comparison` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison(&self) -> ::std::option::Option<Val<MetricFilterBooleanConditionComparison>> {
+            crate::cfn::get_prop(&self.props, "Comparison")
         }
     }
 
@@ -4666,14 +7727,28 @@ pub mod metric {
             MetricFilterNumberCondition { props }
         }
 
-        prop! {
-            /// `Comparison`.
-            props, "Comparison", _, set_comparison, get_comparison, Val<MetricFilterNumberConditionComparison>
+        /// Sets `Comparison`, which `new` took, in place.
+        pub fn set_comparison(&mut self, value: impl Into<Val<MetricFilterNumberConditionComparison>>) -> &mut Self {
+            self.props.set("Comparison", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<f64>>
+        /// `Comparison` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison(&self) -> ::std::option::Option<Val<MetricFilterNumberConditionComparison>> {
+            crate::cfn::get_prop(&self.props, "Comparison")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<f64>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<f64>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -4718,14 +7793,28 @@ pub mod metric {
             MetricFilterStringCondition { props }
         }
 
-        prop! {
-            /// `Comparison`.
-            props, "Comparison", _, set_comparison, get_comparison, Val<MetricFilterStringConditionComparison>
+        /// Sets `Comparison`, which `new` took, in place.
+        pub fn set_comparison(&mut self, value: impl Into<Val<MetricFilterStringConditionComparison>>) -> &mut Self {
+            self.props.set("Comparison", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// `Comparison` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison(&self) -> ::std::option::Option<Val<MetricFilterStringConditionComparison>> {
+            crate::cfn::get_prop(&self.props, "Comparison")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -4816,34 +7905,100 @@ impl Notification {
         Notification { core }
     }
 
-    prop! {
-        /// `Content`: The content of the notification.
-        core.props, "Content", _, set_content, get_content, Val<notification::NotificationContent>
+    /// Sets `Content`, which `new` took, in place.
+    pub fn set_content(&mut self, value: impl Into<Val<notification::NotificationContent>>) -> &mut Self {
+        self.core.props.set("Content", value.into());
+        self
     }
 
-    prop! {
-        /// `ExpiresAt`: The time a notification will expire
-        core.props, "ExpiresAt", expires_at, set_expires_at, get_expires_at, Val<String>
+    /// `Content` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content(&self) -> ::std::option::Option<Val<notification::NotificationContent>> {
+        crate::cfn::get_prop(&self.core.props, "Content")
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier of the Amazon Connect instance.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// `ExpiresAt`: The time a notification will expire
+    pub fn expires_at(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExpiresAt", value.into());
+        self
     }
 
-    prop! {
-        /// `Priority`: The priority of the notification.
-        core.props, "Priority", priority, set_priority, get_priority, Val<notification::Priority>
+    /// Sets `ExpiresAt` in place: [`Self::expires_at`] on a value held by `&mut`.
+    pub fn set_expires_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExpiresAt", value.into());
+        self
     }
 
-    prop! {
-        /// `Recipients`: The recipients of the notification.
-        core.props, "Recipients", recipients, set_recipients, get_recipients, Val<List<String>>
+    /// `ExpiresAt` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_expires_at(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExpiresAt")
     }
 
-    prop! {
-        /// `Tags`: One or more tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
+    }
+
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
+    }
+
+    /// `Priority`: The priority of the notification.
+    pub fn priority(mut self, value: impl Into<Val<notification::Priority>>) -> Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// Sets `Priority` in place: [`Self::priority`] on a value held by `&mut`.
+    pub fn set_priority(&mut self, value: impl Into<Val<notification::Priority>>) -> &mut Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// `Priority` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_priority(&self) -> ::std::option::Option<Val<notification::Priority>> {
+        crate::cfn::get_prop(&self.core.props, "Priority")
+    }
+
+    /// `Recipients`: The recipients of the notification.
+    pub fn recipients(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Recipients", value.into());
+        self
+    }
+
+    /// Sets `Recipients` in place: [`Self::recipients`] on a value held by `&mut`.
+    pub fn set_recipients(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Recipients", value.into());
+        self
+    }
+
+    /// `Recipients` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recipients(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Recipients")
+    }
+
+    /// `Tags`: One or more tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4890,59 +8045,202 @@ pub mod notification {
             NotificationContent { props }
         }
 
-        prop! {
-            /// `DeDE`: Localized notification content
-            props, "DeDE", de_de, set_de_de, get_de_de, Val<String>
+        /// `DeDE`: Localized notification content
+        pub fn de_de(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeDE", value.into());
+            self
         }
 
-        prop! {
-            /// `EnUS`: Localized notification content
-            props, "EnUS", en_us, set_en_us, get_en_us, Val<String>
+        /// Sets `DeDE` in place: [`Self::de_de`] on a value held by `&mut`.
+        pub fn set_de_de(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeDE", value.into());
+            self
         }
 
-        prop! {
-            /// `EsES`: Localized notification content
-            props, "EsES", es_es, set_es_es, get_es_es, Val<String>
+        /// `DeDE` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_de_de(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeDE")
         }
 
-        prop! {
-            /// `FrFR`: Localized notification content
-            props, "FrFR", fr_fr, set_fr_fr, get_fr_fr, Val<String>
+        /// `EnUS`: Localized notification content
+        pub fn en_us(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EnUS", value.into());
+            self
         }
 
-        prop! {
-            /// `IdID`: Localized notification content
-            props, "IdID", id_id, set_id_id, get_id_id, Val<String>
+        /// Sets `EnUS` in place: [`Self::en_us`] on a value held by `&mut`.
+        pub fn set_en_us(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EnUS", value.into());
+            self
         }
 
-        prop! {
-            /// `ItIT`: Localized notification content
-            props, "ItIT", it_it, set_it_it, get_it_it, Val<String>
+        /// `EnUS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_en_us(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EnUS")
         }
 
-        prop! {
-            /// `JaJP`: Localized notification content
-            props, "JaJP", ja_jp, set_ja_jp, get_ja_jp, Val<String>
+        /// `EsES`: Localized notification content
+        pub fn es_es(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EsES", value.into());
+            self
         }
 
-        prop! {
-            /// `KoKR`: Localized notification content
-            props, "KoKR", ko_kr, set_ko_kr, get_ko_kr, Val<String>
+        /// Sets `EsES` in place: [`Self::es_es`] on a value held by `&mut`.
+        pub fn set_es_es(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EsES", value.into());
+            self
         }
 
-        prop! {
-            /// `PtBR`: Localized notification content
-            props, "PtBR", pt_br, set_pt_br, get_pt_br, Val<String>
+        /// `EsES` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_es_es(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EsES")
         }
 
-        prop! {
-            /// `ZhCN`: Localized notification content
-            props, "ZhCN", zh_cn, set_zh_cn, get_zh_cn, Val<String>
+        /// `FrFR`: Localized notification content
+        pub fn fr_fr(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FrFR", value.into());
+            self
         }
 
-        prop! {
-            /// `ZhTW`: Localized notification content
-            props, "ZhTW", zh_tw, set_zh_tw, get_zh_tw, Val<String>
+        /// Sets `FrFR` in place: [`Self::fr_fr`] on a value held by `&mut`.
+        pub fn set_fr_fr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FrFR", value.into());
+            self
+        }
+
+        /// `FrFR` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fr_fr(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FrFR")
+        }
+
+        /// `IdID`: Localized notification content
+        pub fn id_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IdID", value.into());
+            self
+        }
+
+        /// Sets `IdID` in place: [`Self::id_id`] on a value held by `&mut`.
+        pub fn set_id_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdID", value.into());
+            self
+        }
+
+        /// `IdID` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdID")
+        }
+
+        /// `ItIT`: Localized notification content
+        pub fn it_it(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ItIT", value.into());
+            self
+        }
+
+        /// Sets `ItIT` in place: [`Self::it_it`] on a value held by `&mut`.
+        pub fn set_it_it(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ItIT", value.into());
+            self
+        }
+
+        /// `ItIT` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_it_it(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ItIT")
+        }
+
+        /// `JaJP`: Localized notification content
+        pub fn ja_jp(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("JaJP", value.into());
+            self
+        }
+
+        /// Sets `JaJP` in place: [`Self::ja_jp`] on a value held by `&mut`.
+        pub fn set_ja_jp(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JaJP", value.into());
+            self
+        }
+
+        /// `JaJP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ja_jp(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JaJP")
+        }
+
+        /// `KoKR`: Localized notification content
+        pub fn ko_kr(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KoKR", value.into());
+            self
+        }
+
+        /// Sets `KoKR` in place: [`Self::ko_kr`] on a value held by `&mut`.
+        pub fn set_ko_kr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KoKR", value.into());
+            self
+        }
+
+        /// `KoKR` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ko_kr(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KoKR")
+        }
+
+        /// `PtBR`: Localized notification content
+        pub fn pt_br(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PtBR", value.into());
+            self
+        }
+
+        /// Sets `PtBR` in place: [`Self::pt_br`] on a value held by `&mut`.
+        pub fn set_pt_br(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PtBR", value.into());
+            self
+        }
+
+        /// `PtBR` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pt_br(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PtBR")
+        }
+
+        /// `ZhCN`: Localized notification content
+        pub fn zh_cn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ZhCN", value.into());
+            self
+        }
+
+        /// Sets `ZhCN` in place: [`Self::zh_cn`] on a value held by `&mut`.
+        pub fn set_zh_cn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ZhCN", value.into());
+            self
+        }
+
+        /// `ZhCN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zh_cn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ZhCN")
+        }
+
+        /// `ZhTW`: Localized notification content
+        pub fn zh_tw(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ZhTW", value.into());
+            self
+        }
+
+        /// Sets `ZhTW` in place: [`Self::zh_tw`] on a value held by `&mut`.
+        pub fn set_zh_tw(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ZhTW", value.into());
+            self
+        }
+
+        /// `ZhTW` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zh_tw(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ZhTW")
         }
     }
 
@@ -4981,39 +8279,124 @@ impl PhoneNumber {
         PhoneNumber { core }
     }
 
-    prop! {
-        /// `CountryCode`: The phone number country code.
-        core.props, "CountryCode", country_code, set_country_code, get_country_code, Val<String>
+    /// `CountryCode`: The phone number country code.
+    pub fn country_code(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CountryCode", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the phone number.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `CountryCode` in place: [`Self::country_code`] on a value held by `&mut`.
+    pub fn set_country_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CountryCode", value.into());
+        self
     }
 
-    prop! {
-        /// `Prefix`: The phone number prefix.
-        core.props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+    /// `CountryCode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_country_code(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CountryCode")
     }
 
-    prop! {
-        /// `SourcePhoneNumberArn`: The source phone number arn.
-        core.props, "SourcePhoneNumberArn", source_phone_number_arn, set_source_phone_number_arn, get_source_phone_number_arn, Val<String>
+    /// `Description`: The description of the phone number.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: One or more tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetArn`: The ARN of the target the phone number is claimed to.
-        core.props, "TargetArn", _, set_target_arn, get_target_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Type`: The phone number type
-        core.props, "Type", type_, set_type, get_type, Val<String>
+    /// `Prefix`: The phone number prefix.
+    pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Prefix", value.into());
+        self
+    }
+
+    /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+    pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Prefix", value.into());
+        self
+    }
+
+    /// `Prefix` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Prefix")
+    }
+
+    /// `SourcePhoneNumberArn`: The source phone number arn.
+    pub fn source_phone_number_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourcePhoneNumberArn", value.into());
+        self
+    }
+
+    /// Sets `SourcePhoneNumberArn` in place: [`Self::source_phone_number_arn`] on a value held by `&mut`.
+    pub fn set_source_phone_number_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourcePhoneNumberArn", value.into());
+        self
+    }
+
+    /// `SourcePhoneNumberArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_phone_number_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourcePhoneNumberArn")
+    }
+
+    /// `Tags`: One or more tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TargetArn`, which `new` took, in place.
+    pub fn set_target_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetArn", value.into());
+        self
+    }
+
+    /// `TargetArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetArn")
+    }
+
+    /// `Type`: The phone number type
+    pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+    pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5058,30 +8441,83 @@ impl PredefinedAttribute {
         PredefinedAttribute { core }
     }
 
-    prop! {
-        /// `AttributeConfiguration`: Custom metadata associated to a Predefined attribute that
-        /// controls how the attribute behaves when used by upstream services.
-        core.props, "AttributeConfiguration", attribute_configuration, set_attribute_configuration, get_attribute_configuration, Val<predefined_attribute::AttributeConfiguration>
+    /// `AttributeConfiguration`: Custom metadata associated to a Predefined attribute that controls
+    /// how the attribute behaves when used by upstream services.
+    pub fn attribute_configuration(mut self, value: impl Into<Val<predefined_attribute::AttributeConfiguration>>) -> Self {
+        self.core.props.set("AttributeConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier of the Amazon Connect instance.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// Sets `AttributeConfiguration` in place: [`Self::attribute_configuration`] on a value held by `&mut`.
+    pub fn set_attribute_configuration(&mut self, value: impl Into<Val<predefined_attribute::AttributeConfiguration>>) -> &mut Self {
+        self.core.props.set("AttributeConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the predefined attribute.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `AttributeConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attribute_configuration(&self) -> ::std::option::Option<Val<predefined_attribute::AttributeConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AttributeConfiguration")
     }
 
-    prop! {
-        /// `Purposes`: The assigned purposes of the predefined attribute.
-        core.props, "Purposes", purposes, set_purposes, get_purposes, Val<List<String>>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Values`: The values of a predefined attribute.
-        core.props, "Values", values, set_values, get_values, Val<predefined_attribute::Values>
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Purposes`: The assigned purposes of the predefined attribute.
+    pub fn purposes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Purposes", value.into());
+        self
+    }
+
+    /// Sets `Purposes` in place: [`Self::purposes`] on a value held by `&mut`.
+    pub fn set_purposes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Purposes", value.into());
+        self
+    }
+
+    /// `Purposes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_purposes(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Purposes")
+    }
+
+    /// `Values`: The values of a predefined attribute.
+    pub fn values(mut self, value: impl Into<Val<predefined_attribute::Values>>) -> Self {
+        self.core.props.set("Values", value.into());
+        self
+    }
+
+    /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+    pub fn set_values(&mut self, value: impl Into<Val<predefined_attribute::Values>>) -> &mut Self {
+        self.core.props.set("Values", value.into());
+        self
+    }
+
+    /// `Values` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_values(&self) -> ::std::option::Option<Val<predefined_attribute::Values>> {
+        crate::cfn::get_prop(&self.core.props, "Values")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5124,16 +8560,43 @@ pub mod predefined_attribute {
             AttributeConfiguration { props }
         }
 
-        prop! {
-            /// `EnableValueValidationOnAssociation`: Enables customers to enforce strict validation on
-            /// the specific values that this predefined attribute can hold.
-            props, "EnableValueValidationOnAssociation", enable_value_validation_on_association, set_enable_value_validation_on_association, get_enable_value_validation_on_association, Val<bool>
+        /// `EnableValueValidationOnAssociation`: Enables customers to enforce strict validation on the
+        /// specific values that this predefined attribute can hold.
+        pub fn enable_value_validation_on_association(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableValueValidationOnAssociation", value.into());
+            self
         }
 
-        prop! {
-            /// `IsReadOnly`: Allows the predefined attribute to show up and be managed in the Amazon
-            /// Connect UI.
-            props, "IsReadOnly", is_read_only, set_is_read_only, get_is_read_only, Val<bool>
+        /// Sets `EnableValueValidationOnAssociation` in place: [`Self::enable_value_validation_on_association`]
+        /// on a value held by `&mut`.
+        pub fn set_enable_value_validation_on_association(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableValueValidationOnAssociation", value.into());
+            self
+        }
+
+        /// `EnableValueValidationOnAssociation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_value_validation_on_association(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableValueValidationOnAssociation")
+        }
+
+        /// `IsReadOnly`: Allows the predefined attribute to show up and be managed in the Amazon
+        /// Connect UI.
+        pub fn is_read_only(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsReadOnly", value.into());
+            self
+        }
+
+        /// Sets `IsReadOnly` in place: [`Self::is_read_only`] on a value held by `&mut`.
+        pub fn set_is_read_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsReadOnly", value.into());
+            self
+        }
+
+        /// `IsReadOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_read_only(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsReadOnly")
         }
     }
 
@@ -5152,9 +8615,22 @@ pub mod predefined_attribute {
             Values { props }
         }
 
-        prop! {
-            /// `StringList`: Predefined attribute values of type string list.
-            props, "StringList", string_list, set_string_list, get_string_list, Val<List<String>>
+        /// `StringList`: Predefined attribute values of type string list.
+        pub fn string_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("StringList", value.into());
+            self
+        }
+
+        /// Sets `StringList` in place: [`Self::string_list`] on a value held by `&mut`.
+        pub fn set_string_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StringList", value.into());
+            self
+        }
+
+        /// `StringList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StringList")
         }
     }
 }
@@ -5181,29 +8657,82 @@ impl Prompt {
         Prompt { core }
     }
 
-    prop! {
-        /// `Description`: The description of the prompt.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the prompt.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier of the Amazon Connect instance.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the prompt.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `S3Uri`: S3 URI of the customer's audio file for creating prompts resource..
-        core.props, "S3Uri", s3_uri, set_s3_uri, get_s3_uri, Val<String>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `S3Uri`: S3 URI of the customer's audio file for creating prompts resource..
+    pub fn s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("S3Uri", value.into());
+        self
+    }
+
+    /// Sets `S3Uri` in place: [`Self::s3_uri`] on a value held by `&mut`.
+    pub fn set_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("S3Uri", value.into());
+        self
+    }
+
+    /// `S3Uri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "S3Uri")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5248,61 +8777,187 @@ impl Queue {
         Queue { core }
     }
 
-    prop! {
-        /// `AdditionalEmailAddresses`: The email addresses that agents can use when replying to or
-        /// initiating email contacts
-        core.props, "AdditionalEmailAddresses", additional_email_addresses, set_additional_email_addresses, get_additional_email_addresses, Val<List<queue::EmailAddress>>
+    /// `AdditionalEmailAddresses`: The email addresses that agents can use when replying to or
+    /// initiating email contacts
+    pub fn additional_email_addresses(mut self, value: impl Into<Val<List<queue::EmailAddress>>>) -> Self {
+        self.core.props.set("AdditionalEmailAddresses", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the queue.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AdditionalEmailAddresses` in place: [`Self::additional_email_addresses`] on a value
+    /// held by `&mut`.
+    pub fn set_additional_email_addresses(&mut self, value: impl Into<Val<List<queue::EmailAddress>>>) -> &mut Self {
+        self.core.props.set("AdditionalEmailAddresses", value.into());
+        self
     }
 
-    prop! {
-        /// `HoursOfOperationArn`: The identifier for the hours of operation.
-        core.props, "HoursOfOperationArn", _, set_hours_of_operation_arn, get_hours_of_operation_arn, Val<String>
+    /// `AdditionalEmailAddresses` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_additional_email_addresses(&self) -> ::std::option::Option<Val<List<queue::EmailAddress>>> {
+        crate::cfn::get_prop(&self.core.props, "AdditionalEmailAddresses")
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier of the Amazon Connect instance.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// `Description`: The description of the queue.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxContacts`: The maximum number of contacts that can be in the queue before it is
-        /// considered full.
-        core.props, "MaxContacts", max_contacts, set_max_contacts, get_max_contacts, Val<i64>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the queue.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `OutboundCallerConfig`: The outbound caller ID name, number, and outbound whisper flow.
-        core.props, "OutboundCallerConfig", outbound_caller_config, set_outbound_caller_config, get_outbound_caller_config, Val<queue::OutboundCallerConfig>
+    /// Sets `HoursOfOperationArn`, which `new` took, in place.
+    pub fn set_hours_of_operation_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HoursOfOperationArn", value.into());
+        self
     }
 
-    prop! {
-        /// `OutboundEmailConfig`: The outbound email configuration for a specified queue.
-        core.props, "OutboundEmailConfig", outbound_email_config, set_outbound_email_config, get_outbound_email_config, Val<queue::OutboundEmailConfig>
+    /// `HoursOfOperationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hours_of_operation_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HoursOfOperationArn")
     }
 
-    prop! {
-        /// `QuickConnectArns`: The quick connects available to agents who are working the queue.
-        core.props, "QuickConnectArns", quick_connect_arns, set_quick_connect_arns, get_quick_connect_arns, Val<List<String>>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`: The status of the queue.
-        core.props, "Status", status, set_status, get_status, Val<queue::Status>
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `MaxContacts`: The maximum number of contacts that can be in the queue before it is
+    /// considered full.
+    pub fn max_contacts(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxContacts", value.into());
+        self
+    }
+
+    /// Sets `MaxContacts` in place: [`Self::max_contacts`] on a value held by `&mut`.
+    pub fn set_max_contacts(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxContacts", value.into());
+        self
+    }
+
+    /// `MaxContacts` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_contacts(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxContacts")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OutboundCallerConfig`: The outbound caller ID name, number, and outbound whisper flow.
+    pub fn outbound_caller_config(mut self, value: impl Into<Val<queue::OutboundCallerConfig>>) -> Self {
+        self.core.props.set("OutboundCallerConfig", value.into());
+        self
+    }
+
+    /// Sets `OutboundCallerConfig` in place: [`Self::outbound_caller_config`] on a value held by `&mut`.
+    pub fn set_outbound_caller_config(&mut self, value: impl Into<Val<queue::OutboundCallerConfig>>) -> &mut Self {
+        self.core.props.set("OutboundCallerConfig", value.into());
+        self
+    }
+
+    /// `OutboundCallerConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_outbound_caller_config(&self) -> ::std::option::Option<Val<queue::OutboundCallerConfig>> {
+        crate::cfn::get_prop(&self.core.props, "OutboundCallerConfig")
+    }
+
+    /// `OutboundEmailConfig`: The outbound email configuration for a specified queue.
+    pub fn outbound_email_config(mut self, value: impl Into<Val<queue::OutboundEmailConfig>>) -> Self {
+        self.core.props.set("OutboundEmailConfig", value.into());
+        self
+    }
+
+    /// Sets `OutboundEmailConfig` in place: [`Self::outbound_email_config`] on a value held by `&mut`.
+    pub fn set_outbound_email_config(&mut self, value: impl Into<Val<queue::OutboundEmailConfig>>) -> &mut Self {
+        self.core.props.set("OutboundEmailConfig", value.into());
+        self
+    }
+
+    /// `OutboundEmailConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_outbound_email_config(&self) -> ::std::option::Option<Val<queue::OutboundEmailConfig>> {
+        crate::cfn::get_prop(&self.core.props, "OutboundEmailConfig")
+    }
+
+    /// `QuickConnectArns`: The quick connects available to agents who are working the queue.
+    pub fn quick_connect_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("QuickConnectArns", value.into());
+        self
+    }
+
+    /// Sets `QuickConnectArns` in place: [`Self::quick_connect_arns`] on a value held by `&mut`.
+    pub fn set_quick_connect_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("QuickConnectArns", value.into());
+        self
+    }
+
+    /// `QuickConnectArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_quick_connect_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "QuickConnectArns")
+    }
+
+    /// `Status`: The status of the queue.
+    pub fn status(mut self, value: impl Into<Val<queue::Status>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<queue::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<queue::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5358,9 +9013,16 @@ pub mod queue {
             EmailAddress { props }
         }
 
-        prop! {
-            /// `EmailAddressArn`: The Amazon Resource Name (ARN) of the email address
-            props, "EmailAddressArn", _, set_email_address_arn, get_email_address_arn, Val<String>
+        /// Sets `EmailAddressArn`, which `new` took, in place.
+        pub fn set_email_address_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmailAddressArn", value.into());
+            self
+        }
+
+        /// `EmailAddressArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_address_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmailAddressArn")
         }
     }
 
@@ -5380,19 +9042,59 @@ pub mod queue {
             OutboundCallerConfig { props }
         }
 
-        prop! {
-            /// `OutboundCallerIdName`: The caller ID name.
-            props, "OutboundCallerIdName", outbound_caller_id_name, set_outbound_caller_id_name, get_outbound_caller_id_name, Val<String>
+        /// `OutboundCallerIdName`: The caller ID name.
+        pub fn outbound_caller_id_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutboundCallerIdName", value.into());
+            self
         }
 
-        prop! {
-            /// `OutboundCallerIdNumberArn`: The caller ID number.
-            props, "OutboundCallerIdNumberArn", outbound_caller_id_number_arn, set_outbound_caller_id_number_arn, get_outbound_caller_id_number_arn, Val<String>
+        /// Sets `OutboundCallerIdName` in place: [`Self::outbound_caller_id_name`] on a value held by `&mut`.
+        pub fn set_outbound_caller_id_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutboundCallerIdName", value.into());
+            self
         }
 
-        prop! {
-            /// `OutboundFlowArn`: The outbound whisper flow to be used during an outbound call.
-            props, "OutboundFlowArn", outbound_flow_arn, set_outbound_flow_arn, get_outbound_flow_arn, Val<String>
+        /// `OutboundCallerIdName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_outbound_caller_id_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutboundCallerIdName")
+        }
+
+        /// `OutboundCallerIdNumberArn`: The caller ID number.
+        pub fn outbound_caller_id_number_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutboundCallerIdNumberArn", value.into());
+            self
+        }
+
+        /// Sets `OutboundCallerIdNumberArn` in place: [`Self::outbound_caller_id_number_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_outbound_caller_id_number_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutboundCallerIdNumberArn", value.into());
+            self
+        }
+
+        /// `OutboundCallerIdNumberArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_outbound_caller_id_number_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutboundCallerIdNumberArn")
+        }
+
+        /// `OutboundFlowArn`: The outbound whisper flow to be used during an outbound call.
+        pub fn outbound_flow_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutboundFlowArn", value.into());
+            self
+        }
+
+        /// Sets `OutboundFlowArn` in place: [`Self::outbound_flow_arn`] on a value held by `&mut`.
+        pub fn set_outbound_flow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutboundFlowArn", value.into());
+            self
+        }
+
+        /// `OutboundFlowArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_outbound_flow_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutboundFlowArn")
         }
     }
 
@@ -5412,9 +9114,23 @@ pub mod queue {
             OutboundEmailConfig { props }
         }
 
-        prop! {
-            /// `OutboundEmailAddressId`: The email address connect resource ID.
-            props, "OutboundEmailAddressId", outbound_email_address_id, set_outbound_email_address_id, get_outbound_email_address_id, Val<String>
+        /// `OutboundEmailAddressId`: The email address connect resource ID.
+        pub fn outbound_email_address_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutboundEmailAddressId", value.into());
+            self
+        }
+
+        /// Sets `OutboundEmailAddressId` in place: [`Self::outbound_email_address_id`] on a value held
+        /// by `&mut`.
+        pub fn set_outbound_email_address_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutboundEmailAddressId", value.into());
+            self
+        }
+
+        /// `OutboundEmailAddressId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_outbound_email_address_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutboundEmailAddressId")
         }
     }
 
@@ -5461,29 +9177,76 @@ impl QuickConnect {
         QuickConnect { core }
     }
 
-    prop! {
-        /// `Description`: The description of the quick connect.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the quick connect.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier of the Amazon Connect instance.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the quick connect.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `QuickConnectConfig`: Configuration settings for the quick connect.
-        core.props, "QuickConnectConfig", _, set_quick_connect_config, get_quick_connect_config, Val<quick_connect::QuickConnectConfig>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: One or more tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `QuickConnectConfig`, which `new` took, in place.
+    pub fn set_quick_connect_config(&mut self, value: impl Into<Val<quick_connect::QuickConnectConfig>>) -> &mut Self {
+        self.core.props.set("QuickConnectConfig", value.into());
+        self
+    }
+
+    /// `QuickConnectConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_quick_connect_config(&self) -> ::std::option::Option<Val<quick_connect::QuickConnectConfig>> {
+        crate::cfn::get_prop(&self.core.props, "QuickConnectConfig")
+    }
+
+    /// `Tags`: One or more tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5529,33 +9292,89 @@ pub mod quick_connect {
             QuickConnectConfig { props }
         }
 
-        prop! {
-            /// `QuickConnectType`: The type of quick connect. In the Amazon Connect console, when you
-            /// create a quick connect, you are prompted to assign one of the following types: Agent (USER),
-            /// External (PHONE_NUMBER), or Queue (QUEUE).
-            props, "QuickConnectType", _, set_quick_connect_type, get_quick_connect_type, Val<QuickConnectType>
+        /// Sets `QuickConnectType`, which `new` took, in place.
+        pub fn set_quick_connect_type(&mut self, value: impl Into<Val<QuickConnectType>>) -> &mut Self {
+            self.props.set("QuickConnectType", value.into());
+            self
         }
 
-        prop! {
-            /// `FlowConfig`: The flow configuration. This is required only if QuickConnectType is FLOW.
-            props, "FlowConfig", flow_config, set_flow_config, get_flow_config, Val<FlowQuickConnectConfig>
+        /// `QuickConnectType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_quick_connect_type(&self) -> ::std::option::Option<Val<QuickConnectType>> {
+            crate::cfn::get_prop(&self.props, "QuickConnectType")
         }
 
-        prop! {
-            /// `PhoneConfig`: The phone configuration. This is required only if QuickConnectType is
-            /// PHONE_NUMBER.
-            props, "PhoneConfig", phone_config, set_phone_config, get_phone_config, Val<PhoneNumberQuickConnectConfig>
+        /// `FlowConfig`: The flow configuration. This is required only if QuickConnectType is FLOW.
+        pub fn flow_config(mut self, value: impl Into<Val<FlowQuickConnectConfig>>) -> Self {
+            self.props.set("FlowConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `QueueConfig`: The queue configuration. This is required only if QuickConnectType is
-            /// QUEUE.
-            props, "QueueConfig", queue_config, set_queue_config, get_queue_config, Val<QueueQuickConnectConfig>
+        /// Sets `FlowConfig` in place: [`Self::flow_config`] on a value held by `&mut`.
+        pub fn set_flow_config(&mut self, value: impl Into<Val<FlowQuickConnectConfig>>) -> &mut Self {
+            self.props.set("FlowConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `UserConfig`: The user configuration. This is required only if QuickConnectType is USER.
-            props, "UserConfig", user_config, set_user_config, get_user_config, Val<UserQuickConnectConfig>
+        /// `FlowConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flow_config(&self) -> ::std::option::Option<Val<FlowQuickConnectConfig>> {
+            crate::cfn::get_prop(&self.props, "FlowConfig")
+        }
+
+        /// `PhoneConfig`: The phone configuration. This is required only if QuickConnectType is
+        /// PHONE_NUMBER.
+        pub fn phone_config(mut self, value: impl Into<Val<PhoneNumberQuickConnectConfig>>) -> Self {
+            self.props.set("PhoneConfig", value.into());
+            self
+        }
+
+        /// Sets `PhoneConfig` in place: [`Self::phone_config`] on a value held by `&mut`.
+        pub fn set_phone_config(&mut self, value: impl Into<Val<PhoneNumberQuickConnectConfig>>) -> &mut Self {
+            self.props.set("PhoneConfig", value.into());
+            self
+        }
+
+        /// `PhoneConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_phone_config(&self) -> ::std::option::Option<Val<PhoneNumberQuickConnectConfig>> {
+            crate::cfn::get_prop(&self.props, "PhoneConfig")
+        }
+
+        /// `QueueConfig`: The queue configuration. This is required only if QuickConnectType is QUEUE.
+        pub fn queue_config(mut self, value: impl Into<Val<QueueQuickConnectConfig>>) -> Self {
+            self.props.set("QueueConfig", value.into());
+            self
+        }
+
+        /// Sets `QueueConfig` in place: [`Self::queue_config`] on a value held by `&mut`.
+        pub fn set_queue_config(&mut self, value: impl Into<Val<QueueQuickConnectConfig>>) -> &mut Self {
+            self.props.set("QueueConfig", value.into());
+            self
+        }
+
+        /// `QueueConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_queue_config(&self) -> ::std::option::Option<Val<QueueQuickConnectConfig>> {
+            crate::cfn::get_prop(&self.props, "QueueConfig")
+        }
+
+        /// `UserConfig`: The user configuration. This is required only if QuickConnectType is USER.
+        pub fn user_config(mut self, value: impl Into<Val<UserQuickConnectConfig>>) -> Self {
+            self.props.set("UserConfig", value.into());
+            self
+        }
+
+        /// Sets `UserConfig` in place: [`Self::user_config`] on a value held by `&mut`.
+        pub fn set_user_config(&mut self, value: impl Into<Val<UserQuickConnectConfig>>) -> &mut Self {
+            self.props.set("UserConfig", value.into());
+            self
+        }
+
+        /// `UserConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_config(&self) -> ::std::option::Option<Val<UserQuickConnectConfig>> {
+            crate::cfn::get_prop(&self.props, "UserConfig")
         }
     }
 
@@ -5577,9 +9396,16 @@ pub mod quick_connect {
             FlowQuickConnectConfig { props }
         }
 
-        prop! {
-            /// `ContactFlowArn`: The identifier of the contact flow.
-            props, "ContactFlowArn", _, set_contact_flow_arn, get_contact_flow_arn, Val<String>
+        /// Sets `ContactFlowArn`, which `new` took, in place.
+        pub fn set_contact_flow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContactFlowArn", value.into());
+            self
+        }
+
+        /// `ContactFlowArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contact_flow_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContactFlowArn")
         }
     }
 
@@ -5601,9 +9427,16 @@ pub mod quick_connect {
             PhoneNumberQuickConnectConfig { props }
         }
 
-        prop! {
-            /// `PhoneNumber`: The phone number in E.164 format.
-            props, "PhoneNumber", _, set_phone_number, get_phone_number, Val<String>
+        /// Sets `PhoneNumber`, which `new` took, in place.
+        pub fn set_phone_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PhoneNumber", value.into());
+            self
+        }
+
+        /// `PhoneNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_phone_number(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PhoneNumber")
         }
     }
 
@@ -5630,14 +9463,28 @@ pub mod quick_connect {
             QueueQuickConnectConfig { props }
         }
 
-        prop! {
-            /// `ContactFlowArn`: The identifier of the contact flow.
-            props, "ContactFlowArn", _, set_contact_flow_arn, get_contact_flow_arn, Val<String>
+        /// Sets `ContactFlowArn`, which `new` took, in place.
+        pub fn set_contact_flow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContactFlowArn", value.into());
+            self
         }
 
-        prop! {
-            /// `QueueArn`: The identifier for the queue.
-            props, "QueueArn", _, set_queue_arn, get_queue_arn, Val<String>
+        /// `ContactFlowArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contact_flow_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContactFlowArn")
+        }
+
+        /// Sets `QueueArn`, which `new` took, in place.
+        pub fn set_queue_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueueArn", value.into());
+            self
+        }
+
+        /// `QueueArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_queue_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueueArn")
         }
     }
 
@@ -5682,14 +9529,28 @@ pub mod quick_connect {
             UserQuickConnectConfig { props }
         }
 
-        prop! {
-            /// `ContactFlowArn`: The identifier of the contact flow.
-            props, "ContactFlowArn", _, set_contact_flow_arn, get_contact_flow_arn, Val<String>
+        /// Sets `ContactFlowArn`, which `new` took, in place.
+        pub fn set_contact_flow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContactFlowArn", value.into());
+            self
         }
 
-        prop! {
-            /// `UserArn`: The identifier of the user.
-            props, "UserArn", _, set_user_arn, get_user_arn, Val<String>
+        /// `ContactFlowArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contact_flow_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContactFlowArn")
+        }
+
+        /// Sets `UserArn`, which `new` took, in place.
+        pub fn set_user_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserArn", value.into());
+            self
+        }
+
+        /// `UserArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserArn")
         }
     }
 }
@@ -5730,54 +9591,140 @@ impl RoutingProfile {
         RoutingProfile { core }
     }
 
-    prop! {
-        /// `AgentAvailabilityTimer`: Whether agents with this routing profile will have their
-        /// routing order calculated based on longest idle time or time since their last inbound
-        /// contact.
-        core.props, "AgentAvailabilityTimer", agent_availability_timer, set_agent_availability_timer, get_agent_availability_timer, Val<routing_profile::AgentAvailabilityTimer>
+    /// `AgentAvailabilityTimer`: Whether agents with this routing profile will have their routing
+    /// order calculated based on longest idle time or time since their last inbound contact.
+    pub fn agent_availability_timer(mut self, value: impl Into<Val<routing_profile::AgentAvailabilityTimer>>) -> Self {
+        self.core.props.set("AgentAvailabilityTimer", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultOutboundQueueArn`: The identifier of the default outbound queue for this routing
-        /// profile.
-        core.props, "DefaultOutboundQueueArn", _, set_default_outbound_queue_arn, get_default_outbound_queue_arn, Val<String>
+    /// Sets `AgentAvailabilityTimer` in place: [`Self::agent_availability_timer`] on a value held
+    /// by `&mut`.
+    pub fn set_agent_availability_timer(&mut self, value: impl Into<Val<routing_profile::AgentAvailabilityTimer>>) -> &mut Self {
+        self.core.props.set("AgentAvailabilityTimer", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the routing profile.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// `AgentAvailabilityTimer` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_availability_timer(&self) -> ::std::option::Option<Val<routing_profile::AgentAvailabilityTimer>> {
+        crate::cfn::get_prop(&self.core.props, "AgentAvailabilityTimer")
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier of the Amazon Connect instance.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// Sets `DefaultOutboundQueueArn`, which `new` took, in place.
+    pub fn set_default_outbound_queue_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultOutboundQueueArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ManualAssignmentQueueConfigs`: The manual assignment queues to associate with this
-        /// routing profile.
-        core.props, "ManualAssignmentQueueConfigs", manual_assignment_queue_configs, set_manual_assignment_queue_configs, get_manual_assignment_queue_configs, Val<List<routing_profile::RoutingProfileManualAssignmentQueueConfig>>
+    /// `DefaultOutboundQueueArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_outbound_queue_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultOutboundQueueArn")
     }
 
-    prop! {
-        /// `MediaConcurrencies`: The channels agents can handle in the Contact Control Panel (CCP)
-        /// for this routing profile.
-        core.props, "MediaConcurrencies", _, set_media_concurrencies, get_media_concurrencies, Val<List<routing_profile::MediaConcurrency>>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the routing profile.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `QueueConfigs`: The queues to associate with this routing profile.
-        core.props, "QueueConfigs", queue_configs, set_queue_configs, get_queue_configs, Val<List<routing_profile::RoutingProfileQueueConfig>>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
+    }
+
+    /// `ManualAssignmentQueueConfigs`: The manual assignment queues to associate with this routing
+    /// profile.
+    pub fn manual_assignment_queue_configs(mut self, value: impl Into<Val<List<routing_profile::RoutingProfileManualAssignmentQueueConfig>>>) -> Self {
+        self.core.props.set("ManualAssignmentQueueConfigs", value.into());
+        self
+    }
+
+    /// Sets `ManualAssignmentQueueConfigs` in place: [`Self::manual_assignment_queue_configs`] on a
+    /// value held by `&mut`.
+    pub fn set_manual_assignment_queue_configs(&mut self, value: impl Into<Val<List<routing_profile::RoutingProfileManualAssignmentQueueConfig>>>) -> &mut Self {
+        self.core.props.set("ManualAssignmentQueueConfigs", value.into());
+        self
+    }
+
+    /// `ManualAssignmentQueueConfigs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_manual_assignment_queue_configs(&self) -> ::std::option::Option<Val<List<routing_profile::RoutingProfileManualAssignmentQueueConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "ManualAssignmentQueueConfigs")
+    }
+
+    /// Sets `MediaConcurrencies`, which `new` took, in place.
+    pub fn set_media_concurrencies(&mut self, value: impl Into<Val<List<routing_profile::MediaConcurrency>>>) -> &mut Self {
+        self.core.props.set("MediaConcurrencies", value.into());
+        self
+    }
+
+    /// `MediaConcurrencies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_media_concurrencies(&self) -> ::std::option::Option<Val<List<routing_profile::MediaConcurrency>>> {
+        crate::cfn::get_prop(&self.core.props, "MediaConcurrencies")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `QueueConfigs`: The queues to associate with this routing profile.
+    pub fn queue_configs(mut self, value: impl Into<Val<List<routing_profile::RoutingProfileQueueConfig>>>) -> Self {
+        self.core.props.set("QueueConfigs", value.into());
+        self
+    }
+
+    /// Sets `QueueConfigs` in place: [`Self::queue_configs`] on a value held by `&mut`.
+    pub fn set_queue_configs(&mut self, value: impl Into<Val<List<routing_profile::RoutingProfileQueueConfig>>>) -> &mut Self {
+        self.core.props.set("QueueConfigs", value.into());
+        self
+    }
+
+    /// `QueueConfigs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_queue_configs(&self) -> ::std::option::Option<Val<List<routing_profile::RoutingProfileQueueConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "QueueConfigs")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5830,9 +9777,16 @@ pub mod routing_profile {
             RoutingProfileManualAssignmentQueueConfig { props }
         }
 
-        prop! {
-            /// `QueueReference`: Contains the channel and queue identifier for a routing profile.
-            props, "QueueReference", _, set_queue_reference, get_queue_reference, Val<RoutingProfileQueueReference>
+        /// Sets `QueueReference`, which `new` took, in place.
+        pub fn set_queue_reference(&mut self, value: impl Into<Val<RoutingProfileQueueReference>>) -> &mut Self {
+            self.props.set("QueueReference", value.into());
+            self
+        }
+
+        /// `QueueReference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_queue_reference(&self) -> ::std::option::Option<Val<RoutingProfileQueueReference>> {
+            crate::cfn::get_prop(&self.props, "QueueReference")
         }
     }
 
@@ -5856,14 +9810,28 @@ pub mod routing_profile {
             RoutingProfileQueueReference { props }
         }
 
-        prop! {
-            /// `Channel`: The channels that agents can handle in the Contact Control Panel (CCP).
-            props, "Channel", _, set_channel, get_channel, Val<Channel>
+        /// Sets `Channel`, which `new` took, in place.
+        pub fn set_channel(&mut self, value: impl Into<Val<Channel>>) -> &mut Self {
+            self.props.set("Channel", value.into());
+            self
         }
 
-        prop! {
-            /// `QueueArn`: The Amazon Resource Name (ARN) for the queue.
-            props, "QueueArn", _, set_queue_arn, get_queue_arn, Val<String>
+        /// `Channel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel(&self) -> ::std::option::Option<Val<Channel>> {
+            crate::cfn::get_prop(&self.props, "Channel")
+        }
+
+        /// Sets `QueueArn`, which `new` took, in place.
+        pub fn set_queue_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueueArn", value.into());
+            self
+        }
+
+        /// `QueueArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_queue_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueueArn")
         }
     }
 
@@ -5907,20 +9875,47 @@ pub mod routing_profile {
             MediaConcurrency { props }
         }
 
-        prop! {
-            /// `Channel`: The channels that agents can handle in the Contact Control Panel (CCP).
-            props, "Channel", _, set_channel, get_channel, Val<Channel>
+        /// Sets `Channel`, which `new` took, in place.
+        pub fn set_channel(&mut self, value: impl Into<Val<Channel>>) -> &mut Self {
+            self.props.set("Channel", value.into());
+            self
         }
 
-        prop! {
-            /// `Concurrency`: The number of contacts an agent can have on a channel simultaneously.
-            props, "Concurrency", _, set_concurrency, get_concurrency, Val<i64>
+        /// `Channel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel(&self) -> ::std::option::Option<Val<Channel>> {
+            crate::cfn::get_prop(&self.props, "Channel")
         }
 
-        prop! {
-            /// `CrossChannelBehavior`: Defines the cross-channel routing behavior that allows an agent
-            /// working on a contact in one channel to be offered a contact from a different channel.
-            props, "CrossChannelBehavior", cross_channel_behavior, set_cross_channel_behavior, get_cross_channel_behavior, Val<CrossChannelBehavior>
+        /// Sets `Concurrency`, which `new` took, in place.
+        pub fn set_concurrency(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Concurrency", value.into());
+            self
+        }
+
+        /// `Concurrency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_concurrency(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Concurrency")
+        }
+
+        /// `CrossChannelBehavior`: Defines the cross-channel routing behavior that allows an agent
+        /// working on a contact in one channel to be offered a contact from a different channel.
+        pub fn cross_channel_behavior(mut self, value: impl Into<Val<CrossChannelBehavior>>) -> Self {
+            self.props.set("CrossChannelBehavior", value.into());
+            self
+        }
+
+        /// Sets `CrossChannelBehavior` in place: [`Self::cross_channel_behavior`] on a value held by `&mut`.
+        pub fn set_cross_channel_behavior(&mut self, value: impl Into<Val<CrossChannelBehavior>>) -> &mut Self {
+            self.props.set("CrossChannelBehavior", value.into());
+            self
+        }
+
+        /// `CrossChannelBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_channel_behavior(&self) -> ::std::option::Option<Val<CrossChannelBehavior>> {
+            crate::cfn::get_prop(&self.props, "CrossChannelBehavior")
         }
     }
 
@@ -5944,10 +9939,16 @@ pub mod routing_profile {
             CrossChannelBehavior { props }
         }
 
-        prop! {
-            /// `BehaviorType`: Specifies the other channels that can be routed to an agent handling
-            /// their current channel.
-            props, "BehaviorType", _, set_behavior_type, get_behavior_type, Val<BehaviorType>
+        /// Sets `BehaviorType`, which `new` took, in place.
+        pub fn set_behavior_type(&mut self, value: impl Into<Val<BehaviorType>>) -> &mut Self {
+            self.props.set("BehaviorType", value.into());
+            self
+        }
+
+        /// `BehaviorType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_behavior_type(&self) -> ::std::option::Option<Val<BehaviorType>> {
+            crate::cfn::get_prop(&self.props, "BehaviorType")
         }
     }
 
@@ -5992,20 +9993,40 @@ pub mod routing_profile {
             RoutingProfileQueueConfig { props }
         }
 
-        prop! {
-            /// `Delay`: The delay, in seconds, a contact should wait in the queue before they are
-            /// routed to an available agent.
-            props, "Delay", _, set_delay, get_delay, Val<i64>
+        /// Sets `Delay`, which `new` took, in place.
+        pub fn set_delay(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Delay", value.into());
+            self
         }
 
-        prop! {
-            /// `Priority`: The order in which contacts are to be handled for the queue.
-            props, "Priority", _, set_priority, get_priority, Val<i64>
+        /// `Delay` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delay(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Delay")
         }
 
-        prop! {
-            /// `QueueReference`: Contains the channel and queue identifier for a routing profile.
-            props, "QueueReference", _, set_queue_reference, get_queue_reference, Val<RoutingProfileQueueReference>
+        /// Sets `Priority`, which `new` took, in place.
+        pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
+        }
+
+        /// Sets `QueueReference`, which `new` took, in place.
+        pub fn set_queue_reference(&mut self, value: impl Into<Val<RoutingProfileQueueReference>>) -> &mut Self {
+            self.props.set("QueueReference", value.into());
+            self
+        }
+
+        /// `QueueReference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_queue_reference(&self) -> ::std::option::Option<Val<RoutingProfileQueueReference>> {
+            crate::cfn::get_prop(&self.props, "QueueReference")
         }
     }
 }
@@ -6047,40 +10068,94 @@ impl Rule {
         Rule { core }
     }
 
-    prop! {
-        /// `Actions`: A list of actions to be run when the rule is triggered.
-        core.props, "Actions", _, set_actions, get_actions, Val<rule::Actions>
+    /// Sets `Actions`, which `new` took, in place.
+    pub fn set_actions(&mut self, value: impl Into<Val<rule::Actions>>) -> &mut Self {
+        self.core.props.set("Actions", value.into());
+        self
     }
 
-    prop! {
-        /// `Function`: The conditions of the rule.
-        core.props, "Function", _, set_function, get_function, Val<String>
+    /// `Actions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions(&self) -> ::std::option::Option<Val<rule::Actions>> {
+        crate::cfn::get_prop(&self.core.props, "Actions")
     }
 
-    prop! {
-        /// `InstanceArn`: The Amazon Resource Name (ARN) of the instance.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// Sets `Function`, which `new` took, in place.
+    pub fn set_function(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Function", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the rule.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Function` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Function")
     }
 
-    prop! {
-        /// `PublishStatus`: The publish status of the rule. *Allowed values*: ``DRAFT`` | ``PUBLISHED``
-        core.props, "PublishStatus", _, set_publish_status, get_publish_status, Val<rule::PublishStatus>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags used to organize, track, or control access for this resource. For
-        /// example, { "tags": {"key1":"value1", "key2":"value2"} }.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
     }
 
-    prop! {
-        /// `TriggerEventSource`: The event source to trigger the rule.
-        core.props, "TriggerEventSource", _, set_trigger_event_source, get_trigger_event_source, Val<rule::RuleTriggerEventSource>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `PublishStatus`, which `new` took, in place.
+    pub fn set_publish_status(&mut self, value: impl Into<Val<rule::PublishStatus>>) -> &mut Self {
+        self.core.props.set("PublishStatus", value.into());
+        self
+    }
+
+    /// `PublishStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_publish_status(&self) -> ::std::option::Option<Val<rule::PublishStatus>> {
+        crate::cfn::get_prop(&self.core.props, "PublishStatus")
+    }
+
+    /// `Tags`: The tags used to organize, track, or control access for this resource. For example, { "tags": {"key1":"value1", "key2":"value2"} }.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TriggerEventSource`, which `new` took, in place.
+    pub fn set_trigger_event_source(&mut self, value: impl Into<Val<rule::RuleTriggerEventSource>>) -> &mut Self {
+        self.core.props.set("TriggerEventSource", value.into());
+        self
+    }
+
+    /// `TriggerEventSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_trigger_event_source(&self) -> ::std::option::Option<Val<rule::RuleTriggerEventSource>> {
+        crate::cfn::get_prop(&self.core.props, "TriggerEventSource")
     }
 
     /// `Ref`: the resource's identifier.
@@ -6116,56 +10191,191 @@ pub mod rule {
             Actions { props }
         }
 
-        prop! {
-            /// `AssignContactCategoryActions`: Information about the contact category action. The
-            /// syntax can be empty, for example, ``{}``.
-            props, "AssignContactCategoryActions", assign_contact_category_actions, set_assign_contact_category_actions, get_assign_contact_category_actions, Val<List<Json>>
+        /// `AssignContactCategoryActions`: Information about the contact category action. The syntax
+        /// can be empty, for example, ``{}``.
+        pub fn assign_contact_category_actions(mut self, value: impl Into<Val<List<Json>>>) -> Self {
+            self.props.set("AssignContactCategoryActions", value.into());
+            self
         }
 
-        prop! {
-            /// `AssignSlaActions`.
-            props, "AssignSlaActions", assign_sla_actions, set_assign_sla_actions, get_assign_sla_actions, Val<List<AssignSlaAction>>
+        /// Sets `AssignContactCategoryActions` in place: [`Self::assign_contact_category_actions`] on a
+        /// value held by `&mut`.
+        pub fn set_assign_contact_category_actions(&mut self, value: impl Into<Val<List<Json>>>) -> &mut Self {
+            self.props.set("AssignContactCategoryActions", value.into());
+            self
         }
 
-        prop! {
-            /// `CreateCaseActions`.
-            props, "CreateCaseActions", create_case_actions, set_create_case_actions, get_create_case_actions, Val<List<CreateCaseAction>>
+        /// `AssignContactCategoryActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_assign_contact_category_actions(&self) -> ::std::option::Option<Val<List<Json>>> {
+            crate::cfn::get_prop(&self.props, "AssignContactCategoryActions")
         }
 
-        prop! {
-            /// `EndAssociatedTasksActions`.
-            props, "EndAssociatedTasksActions", end_associated_tasks_actions, set_end_associated_tasks_actions, get_end_associated_tasks_actions, Val<List<Json>>
+        /// `AssignSlaActions`.
+        pub fn assign_sla_actions(mut self, value: impl Into<Val<List<AssignSlaAction>>>) -> Self {
+            self.props.set("AssignSlaActions", value.into());
+            self
         }
 
-        prop! {
-            /// `EventBridgeActions`: Information about the EV action.
-            props, "EventBridgeActions", event_bridge_actions, set_event_bridge_actions, get_event_bridge_actions, Val<List<EventBridgeAction>>
+        /// Sets `AssignSlaActions` in place: [`Self::assign_sla_actions`] on a value held by `&mut`.
+        pub fn set_assign_sla_actions(&mut self, value: impl Into<Val<List<AssignSlaAction>>>) -> &mut Self {
+            self.props.set("AssignSlaActions", value.into());
+            self
         }
 
-        prop! {
-            /// `SendInAppNotificationActions`.
-            props, "SendInAppNotificationActions", send_in_app_notification_actions, set_send_in_app_notification_actions, get_send_in_app_notification_actions, Val<List<SendInAppNotificationAction>>
+        /// `AssignSlaActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_assign_sla_actions(&self) -> ::std::option::Option<Val<List<AssignSlaAction>>> {
+            crate::cfn::get_prop(&self.props, "AssignSlaActions")
         }
 
-        prop! {
-            /// `SendNotificationActions`: Information about the send notification action.
-            props, "SendNotificationActions", send_notification_actions, set_send_notification_actions, get_send_notification_actions, Val<List<SendNotificationAction>>
+        /// `CreateCaseActions`.
+        pub fn create_case_actions(mut self, value: impl Into<Val<List<CreateCaseAction>>>) -> Self {
+            self.props.set("CreateCaseActions", value.into());
+            self
         }
 
-        prop! {
-            /// `SubmitAutoEvaluationActions`.
-            props, "SubmitAutoEvaluationActions", submit_auto_evaluation_actions, set_submit_auto_evaluation_actions, get_submit_auto_evaluation_actions, Val<List<SubmitAutoEvaluationAction>>
+        /// Sets `CreateCaseActions` in place: [`Self::create_case_actions`] on a value held by `&mut`.
+        pub fn set_create_case_actions(&mut self, value: impl Into<Val<List<CreateCaseAction>>>) -> &mut Self {
+            self.props.set("CreateCaseActions", value.into());
+            self
         }
 
-        prop! {
-            /// `TaskActions`: Information about the task action. This field is required if ``TriggerEventSource``
-            /// is one of the following values: ``OnZendeskTicketCreate`` | ``OnZendeskTicketStatusUpdate`` | ``OnSalesforceCaseCreate``
-            props, "TaskActions", task_actions, set_task_actions, get_task_actions, Val<List<TaskAction>>
+        /// `CreateCaseActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_create_case_actions(&self) -> ::std::option::Option<Val<List<CreateCaseAction>>> {
+            crate::cfn::get_prop(&self.props, "CreateCaseActions")
         }
 
-        prop! {
-            /// `UpdateCaseActions`.
-            props, "UpdateCaseActions", update_case_actions, set_update_case_actions, get_update_case_actions, Val<List<UpdateCaseAction>>
+        /// `EndAssociatedTasksActions`.
+        pub fn end_associated_tasks_actions(mut self, value: impl Into<Val<List<Json>>>) -> Self {
+            self.props.set("EndAssociatedTasksActions", value.into());
+            self
+        }
+
+        /// Sets `EndAssociatedTasksActions` in place: [`Self::end_associated_tasks_actions`] on a value
+        /// held by `&mut`.
+        pub fn set_end_associated_tasks_actions(&mut self, value: impl Into<Val<List<Json>>>) -> &mut Self {
+            self.props.set("EndAssociatedTasksActions", value.into());
+            self
+        }
+
+        /// `EndAssociatedTasksActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_associated_tasks_actions(&self) -> ::std::option::Option<Val<List<Json>>> {
+            crate::cfn::get_prop(&self.props, "EndAssociatedTasksActions")
+        }
+
+        /// `EventBridgeActions`: Information about the EV action.
+        pub fn event_bridge_actions(mut self, value: impl Into<Val<List<EventBridgeAction>>>) -> Self {
+            self.props.set("EventBridgeActions", value.into());
+            self
+        }
+
+        /// Sets `EventBridgeActions` in place: [`Self::event_bridge_actions`] on a value held by `&mut`.
+        pub fn set_event_bridge_actions(&mut self, value: impl Into<Val<List<EventBridgeAction>>>) -> &mut Self {
+            self.props.set("EventBridgeActions", value.into());
+            self
+        }
+
+        /// `EventBridgeActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_bridge_actions(&self) -> ::std::option::Option<Val<List<EventBridgeAction>>> {
+            crate::cfn::get_prop(&self.props, "EventBridgeActions")
+        }
+
+        /// `SendInAppNotificationActions`.
+        pub fn send_in_app_notification_actions(mut self, value: impl Into<Val<List<SendInAppNotificationAction>>>) -> Self {
+            self.props.set("SendInAppNotificationActions", value.into());
+            self
+        }
+
+        /// Sets `SendInAppNotificationActions` in place: [`Self::send_in_app_notification_actions`] on
+        /// a value held by `&mut`.
+        pub fn set_send_in_app_notification_actions(&mut self, value: impl Into<Val<List<SendInAppNotificationAction>>>) -> &mut Self {
+            self.props.set("SendInAppNotificationActions", value.into());
+            self
+        }
+
+        /// `SendInAppNotificationActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_send_in_app_notification_actions(&self) -> ::std::option::Option<Val<List<SendInAppNotificationAction>>> {
+            crate::cfn::get_prop(&self.props, "SendInAppNotificationActions")
+        }
+
+        /// `SendNotificationActions`: Information about the send notification action.
+        pub fn send_notification_actions(mut self, value: impl Into<Val<List<SendNotificationAction>>>) -> Self {
+            self.props.set("SendNotificationActions", value.into());
+            self
+        }
+
+        /// Sets `SendNotificationActions` in place: [`Self::send_notification_actions`] on a value held
+        /// by `&mut`.
+        pub fn set_send_notification_actions(&mut self, value: impl Into<Val<List<SendNotificationAction>>>) -> &mut Self {
+            self.props.set("SendNotificationActions", value.into());
+            self
+        }
+
+        /// `SendNotificationActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_send_notification_actions(&self) -> ::std::option::Option<Val<List<SendNotificationAction>>> {
+            crate::cfn::get_prop(&self.props, "SendNotificationActions")
+        }
+
+        /// `SubmitAutoEvaluationActions`.
+        pub fn submit_auto_evaluation_actions(mut self, value: impl Into<Val<List<SubmitAutoEvaluationAction>>>) -> Self {
+            self.props.set("SubmitAutoEvaluationActions", value.into());
+            self
+        }
+
+        /// Sets `SubmitAutoEvaluationActions` in place: [`Self::submit_auto_evaluation_actions`] on a
+        /// value held by `&mut`.
+        pub fn set_submit_auto_evaluation_actions(&mut self, value: impl Into<Val<List<SubmitAutoEvaluationAction>>>) -> &mut Self {
+            self.props.set("SubmitAutoEvaluationActions", value.into());
+            self
+        }
+
+        /// `SubmitAutoEvaluationActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_submit_auto_evaluation_actions(&self) -> ::std::option::Option<Val<List<SubmitAutoEvaluationAction>>> {
+            crate::cfn::get_prop(&self.props, "SubmitAutoEvaluationActions")
+        }
+
+        /// `TaskActions`: Information about the task action. This field is required if ``TriggerEventSource``
+        /// is one of the following values: ``OnZendeskTicketCreate`` | ``OnZendeskTicketStatusUpdate`` | ``OnSalesforceCaseCreate``
+        pub fn task_actions(mut self, value: impl Into<Val<List<TaskAction>>>) -> Self {
+            self.props.set("TaskActions", value.into());
+            self
+        }
+
+        /// Sets `TaskActions` in place: [`Self::task_actions`] on a value held by `&mut`.
+        pub fn set_task_actions(&mut self, value: impl Into<Val<List<TaskAction>>>) -> &mut Self {
+            self.props.set("TaskActions", value.into());
+            self
+        }
+
+        /// `TaskActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_actions(&self) -> ::std::option::Option<Val<List<TaskAction>>> {
+            crate::cfn::get_prop(&self.props, "TaskActions")
+        }
+
+        /// `UpdateCaseActions`.
+        pub fn update_case_actions(mut self, value: impl Into<Val<List<UpdateCaseAction>>>) -> Self {
+            self.props.set("UpdateCaseActions", value.into());
+            self
+        }
+
+        /// Sets `UpdateCaseActions` in place: [`Self::update_case_actions`] on a value held by `&mut`.
+        pub fn set_update_case_actions(&mut self, value: impl Into<Val<List<UpdateCaseAction>>>) -> &mut Self {
+            self.props.set("UpdateCaseActions", value.into());
+            self
+        }
+
+        /// `UpdateCaseActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_update_case_actions(&self) -> ::std::option::Option<Val<List<UpdateCaseAction>>> {
+            crate::cfn::get_prop(&self.props, "UpdateCaseActions")
         }
     }
 
@@ -6191,14 +10401,28 @@ pub mod rule {
             AssignSlaAction { props }
         }
 
-        prop! {
-            /// `SlaAssignmentType`.
-            props, "SlaAssignmentType", _, set_sla_assignment_type, get_sla_assignment_type, Val<AssignSlaActionSlaAssignmentType>
+        /// Sets `SlaAssignmentType`, which `new` took, in place.
+        pub fn set_sla_assignment_type(&mut self, value: impl Into<Val<AssignSlaActionSlaAssignmentType>>) -> &mut Self {
+            self.props.set("SlaAssignmentType", value.into());
+            self
         }
 
-        prop! {
-            /// `CaseSlaConfiguration`.
-            props, "CaseSlaConfiguration", _, set_case_sla_configuration, get_case_sla_configuration, Val<AssignSlaActionCaseSlaConfiguration>
+        /// `SlaAssignmentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sla_assignment_type(&self) -> ::std::option::Option<Val<AssignSlaActionSlaAssignmentType>> {
+            crate::cfn::get_prop(&self.props, "SlaAssignmentType")
+        }
+
+        /// Sets `CaseSlaConfiguration`, which `new` took, in place.
+        pub fn set_case_sla_configuration(&mut self, value: impl Into<Val<AssignSlaActionCaseSlaConfiguration>>) -> &mut Self {
+            self.props.set("CaseSlaConfiguration", value.into());
+            self
+        }
+
+        /// `CaseSlaConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_case_sla_configuration(&self) -> ::std::option::Option<Val<AssignSlaActionCaseSlaConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CaseSlaConfiguration")
         }
     }
 
@@ -6227,29 +10451,76 @@ pub mod rule {
             AssignSlaActionCaseSlaConfiguration { props }
         }
 
-        prop! {
-            /// `Type`: The type of SLA.
-            props, "Type", _, set_type, get_type, Val<AssignSlaActionCaseSlaConfigurationType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<AssignSlaActionCaseSlaConfigurationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the SLA.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<AssignSlaActionCaseSlaConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `TargetSlaMinutes`: The target SLA time in minutes.
-            props, "TargetSlaMinutes", _, set_target_sla_minutes, get_target_sla_minutes, Val<f64>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldId`: The field Id for the SLA.
-            props, "FieldId", field_id, set_field_id, get_field_id, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `TargetFieldValues`: The target field values for the SLA.
-            props, "TargetFieldValues", target_field_values, set_target_field_values, get_target_field_values, Val<List<SlaTargetFieldValue>>
+        /// Sets `TargetSlaMinutes`, which `new` took, in place.
+        pub fn set_target_sla_minutes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TargetSlaMinutes", value.into());
+            self
+        }
+
+        /// `TargetSlaMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_sla_minutes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TargetSlaMinutes")
+        }
+
+        /// `FieldId`: The field Id for the SLA.
+        pub fn field_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FieldId", value.into());
+            self
+        }
+
+        /// Sets `FieldId` in place: [`Self::field_id`] on a value held by `&mut`.
+        pub fn set_field_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FieldId", value.into());
+            self
+        }
+
+        /// `FieldId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FieldId")
+        }
+
+        /// `TargetFieldValues`: The target field values for the SLA.
+        pub fn target_field_values(mut self, value: impl Into<Val<List<SlaTargetFieldValue>>>) -> Self {
+            self.props.set("TargetFieldValues", value.into());
+            self
+        }
+
+        /// Sets `TargetFieldValues` in place: [`Self::target_field_values`] on a value held by `&mut`.
+        pub fn set_target_field_values(&mut self, value: impl Into<Val<List<SlaTargetFieldValue>>>) -> &mut Self {
+            self.props.set("TargetFieldValues", value.into());
+            self
+        }
+
+        /// `TargetFieldValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_field_values(&self) -> ::std::option::Option<Val<List<SlaTargetFieldValue>>> {
+            crate::cfn::get_prop(&self.props, "TargetFieldValues")
         }
     }
 
@@ -6268,9 +10539,22 @@ pub mod rule {
             SlaTargetFieldValue { props }
         }
 
-        prop! {
-            /// `StringValue`.
-            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
+        /// `StringValue`.
+        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// Sets `StringValue` in place: [`Self::string_value`] on a value held by `&mut`.
+        pub fn set_string_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// `StringValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StringValue")
         }
     }
 
@@ -6313,14 +10597,28 @@ pub mod rule {
             CreateCaseAction { props }
         }
 
-        prop! {
-            /// `Fields`.
-            props, "Fields", _, set_fields, get_fields, Val<List<Field>>
+        /// Sets `Fields`, which `new` took, in place.
+        pub fn set_fields(&mut self, value: impl Into<Val<List<Field>>>) -> &mut Self {
+            self.props.set("Fields", value.into());
+            self
         }
 
-        prop! {
-            /// `TemplateId`.
-            props, "TemplateId", _, set_template_id, get_template_id, Val<String>
+        /// `Fields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fields(&self) -> ::std::option::Option<Val<List<Field>>> {
+            crate::cfn::get_prop(&self.props, "Fields")
+        }
+
+        /// Sets `TemplateId`, which `new` took, in place.
+        pub fn set_template_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TemplateId", value.into());
+            self
+        }
+
+        /// `TemplateId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TemplateId")
         }
     }
 
@@ -6343,14 +10641,28 @@ pub mod rule {
             Field { props }
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<FieldValue>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<FieldValue>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<FieldValue>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -6369,24 +10681,76 @@ pub mod rule {
             FieldValue { props }
         }
 
-        prop! {
-            /// `BooleanValue`.
-            props, "BooleanValue", boolean_value, set_boolean_value, get_boolean_value, Val<bool>
+        /// `BooleanValue`.
+        pub fn boolean_value(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BooleanValue", value.into());
+            self
         }
 
-        prop! {
-            /// `DoubleValue`.
-            props, "DoubleValue", double_value, set_double_value, get_double_value, Val<f64>
+        /// Sets `BooleanValue` in place: [`Self::boolean_value`] on a value held by `&mut`.
+        pub fn set_boolean_value(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BooleanValue", value.into());
+            self
         }
 
-        prop! {
-            /// `EmptyValue`.
-            props, "EmptyValue", empty_value, set_empty_value, get_empty_value, Val<Json>
+        /// `BooleanValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_boolean_value(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BooleanValue")
         }
 
-        prop! {
-            /// `StringValue`.
-            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
+        /// `DoubleValue`.
+        pub fn double_value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("DoubleValue", value.into());
+            self
+        }
+
+        /// Sets `DoubleValue` in place: [`Self::double_value`] on a value held by `&mut`.
+        pub fn set_double_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("DoubleValue", value.into());
+            self
+        }
+
+        /// `DoubleValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_double_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "DoubleValue")
+        }
+
+        /// `EmptyValue`.
+        pub fn empty_value(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("EmptyValue", value.into());
+            self
+        }
+
+        /// Sets `EmptyValue` in place: [`Self::empty_value`] on a value held by `&mut`.
+        pub fn set_empty_value(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("EmptyValue", value.into());
+            self
+        }
+
+        /// `EmptyValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_empty_value(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "EmptyValue")
+        }
+
+        /// `StringValue`.
+        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// Sets `StringValue` in place: [`Self::string_value`] on a value held by `&mut`.
+        pub fn set_string_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// `StringValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StringValue")
         }
     }
 
@@ -6407,9 +10771,16 @@ pub mod rule {
             EventBridgeAction { props }
         }
 
-        prop! {
-            /// `Name`: The name.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -6435,24 +10806,64 @@ pub mod rule {
             SendInAppNotificationAction { props }
         }
 
-        prop! {
-            /// `Content`.
-            props, "Content", _, set_content, get_content, Val<NotificationContent>
+        /// Sets `Content`, which `new` took, in place.
+        pub fn set_content(&mut self, value: impl Into<Val<NotificationContent>>) -> &mut Self {
+            self.props.set("Content", value.into());
+            self
         }
 
-        prop! {
-            /// `Recipient`.
-            props, "Recipient", _, set_recipient, get_recipient, Val<InAppNotificationRecipientType>
+        /// `Content` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content(&self) -> ::std::option::Option<Val<NotificationContent>> {
+            crate::cfn::get_prop(&self.props, "Content")
         }
 
-        prop! {
-            /// `Exclusion`.
-            props, "Exclusion", exclusion, set_exclusion, get_exclusion, Val<InAppNotificationRecipientType>
+        /// Sets `Recipient`, which `new` took, in place.
+        pub fn set_recipient(&mut self, value: impl Into<Val<InAppNotificationRecipientType>>) -> &mut Self {
+            self.props.set("Recipient", value.into());
+            self
         }
 
-        prop! {
-            /// `Priority`: The priority of the notification.
-            props, "Priority", priority, set_priority, get_priority, Val<SendInAppNotificationActionPriority>
+        /// `Recipient` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recipient(&self) -> ::std::option::Option<Val<InAppNotificationRecipientType>> {
+            crate::cfn::get_prop(&self.props, "Recipient")
+        }
+
+        /// `Exclusion`.
+        pub fn exclusion(mut self, value: impl Into<Val<InAppNotificationRecipientType>>) -> Self {
+            self.props.set("Exclusion", value.into());
+            self
+        }
+
+        /// Sets `Exclusion` in place: [`Self::exclusion`] on a value held by `&mut`.
+        pub fn set_exclusion(&mut self, value: impl Into<Val<InAppNotificationRecipientType>>) -> &mut Self {
+            self.props.set("Exclusion", value.into());
+            self
+        }
+
+        /// `Exclusion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusion(&self) -> ::std::option::Option<Val<InAppNotificationRecipientType>> {
+            crate::cfn::get_prop(&self.props, "Exclusion")
+        }
+
+        /// `Priority`: The priority of the notification.
+        pub fn priority(mut self, value: impl Into<Val<SendInAppNotificationActionPriority>>) -> Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// Sets `Priority` in place: [`Self::priority`] on a value held by `&mut`.
+        pub fn set_priority(&mut self, value: impl Into<Val<SendInAppNotificationActionPriority>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<SendInAppNotificationActionPriority>> {
+            crate::cfn::get_prop(&self.props, "Priority")
         }
     }
 
@@ -6471,59 +10882,202 @@ pub mod rule {
             NotificationContent { props }
         }
 
-        prop! {
-            /// `DeDE`: Localized notification content.
-            props, "DeDE", de_de, set_de_de, get_de_de, Val<String>
+        /// `DeDE`: Localized notification content.
+        pub fn de_de(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeDE", value.into());
+            self
         }
 
-        prop! {
-            /// `EnUS`: Localized notification content.
-            props, "EnUS", en_us, set_en_us, get_en_us, Val<String>
+        /// Sets `DeDE` in place: [`Self::de_de`] on a value held by `&mut`.
+        pub fn set_de_de(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeDE", value.into());
+            self
         }
 
-        prop! {
-            /// `EsES`: Localized notification content.
-            props, "EsES", es_es, set_es_es, get_es_es, Val<String>
+        /// `DeDE` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_de_de(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeDE")
         }
 
-        prop! {
-            /// `FrFR`: Localized notification content.
-            props, "FrFR", fr_fr, set_fr_fr, get_fr_fr, Val<String>
+        /// `EnUS`: Localized notification content.
+        pub fn en_us(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EnUS", value.into());
+            self
         }
 
-        prop! {
-            /// `IdID`: Localized notification content.
-            props, "IdID", id_id, set_id_id, get_id_id, Val<String>
+        /// Sets `EnUS` in place: [`Self::en_us`] on a value held by `&mut`.
+        pub fn set_en_us(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EnUS", value.into());
+            self
         }
 
-        prop! {
-            /// `ItIT`: Localized notification content.
-            props, "ItIT", it_it, set_it_it, get_it_it, Val<String>
+        /// `EnUS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_en_us(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EnUS")
         }
 
-        prop! {
-            /// `JaJP`: Localized notification content.
-            props, "JaJP", ja_jp, set_ja_jp, get_ja_jp, Val<String>
+        /// `EsES`: Localized notification content.
+        pub fn es_es(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EsES", value.into());
+            self
         }
 
-        prop! {
-            /// `KoKR`: Localized notification content.
-            props, "KoKR", ko_kr, set_ko_kr, get_ko_kr, Val<String>
+        /// Sets `EsES` in place: [`Self::es_es`] on a value held by `&mut`.
+        pub fn set_es_es(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EsES", value.into());
+            self
         }
 
-        prop! {
-            /// `PtBR`: Localized notification content.
-            props, "PtBR", pt_br, set_pt_br, get_pt_br, Val<String>
+        /// `EsES` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_es_es(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EsES")
         }
 
-        prop! {
-            /// `ZhCN`: Localized notification content.
-            props, "ZhCN", zh_cn, set_zh_cn, get_zh_cn, Val<String>
+        /// `FrFR`: Localized notification content.
+        pub fn fr_fr(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FrFR", value.into());
+            self
         }
 
-        prop! {
-            /// `ZhTW`: Localized notification content.
-            props, "ZhTW", zh_tw, set_zh_tw, get_zh_tw, Val<String>
+        /// Sets `FrFR` in place: [`Self::fr_fr`] on a value held by `&mut`.
+        pub fn set_fr_fr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FrFR", value.into());
+            self
+        }
+
+        /// `FrFR` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fr_fr(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FrFR")
+        }
+
+        /// `IdID`: Localized notification content.
+        pub fn id_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IdID", value.into());
+            self
+        }
+
+        /// Sets `IdID` in place: [`Self::id_id`] on a value held by `&mut`.
+        pub fn set_id_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdID", value.into());
+            self
+        }
+
+        /// `IdID` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdID")
+        }
+
+        /// `ItIT`: Localized notification content.
+        pub fn it_it(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ItIT", value.into());
+            self
+        }
+
+        /// Sets `ItIT` in place: [`Self::it_it`] on a value held by `&mut`.
+        pub fn set_it_it(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ItIT", value.into());
+            self
+        }
+
+        /// `ItIT` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_it_it(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ItIT")
+        }
+
+        /// `JaJP`: Localized notification content.
+        pub fn ja_jp(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("JaJP", value.into());
+            self
+        }
+
+        /// Sets `JaJP` in place: [`Self::ja_jp`] on a value held by `&mut`.
+        pub fn set_ja_jp(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JaJP", value.into());
+            self
+        }
+
+        /// `JaJP` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ja_jp(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JaJP")
+        }
+
+        /// `KoKR`: Localized notification content.
+        pub fn ko_kr(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KoKR", value.into());
+            self
+        }
+
+        /// Sets `KoKR` in place: [`Self::ko_kr`] on a value held by `&mut`.
+        pub fn set_ko_kr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KoKR", value.into());
+            self
+        }
+
+        /// `KoKR` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ko_kr(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KoKR")
+        }
+
+        /// `PtBR`: Localized notification content.
+        pub fn pt_br(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PtBR", value.into());
+            self
+        }
+
+        /// Sets `PtBR` in place: [`Self::pt_br`] on a value held by `&mut`.
+        pub fn set_pt_br(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PtBR", value.into());
+            self
+        }
+
+        /// `PtBR` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pt_br(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PtBR")
+        }
+
+        /// `ZhCN`: Localized notification content.
+        pub fn zh_cn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ZhCN", value.into());
+            self
+        }
+
+        /// Sets `ZhCN` in place: [`Self::zh_cn`] on a value held by `&mut`.
+        pub fn set_zh_cn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ZhCN", value.into());
+            self
+        }
+
+        /// `ZhCN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zh_cn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ZhCN")
+        }
+
+        /// `ZhTW`: Localized notification content.
+        pub fn zh_tw(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ZhTW", value.into());
+            self
+        }
+
+        /// Sets `ZhTW` in place: [`Self::zh_tw`] on a value held by `&mut`.
+        pub fn set_zh_tw(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ZhTW", value.into());
+            self
+        }
+
+        /// `ZhTW` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zh_tw(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ZhTW")
         }
     }
 
@@ -6542,14 +11096,40 @@ pub mod rule {
             InAppNotificationRecipientType { props }
         }
 
-        prop! {
-            /// `UserArns`: The list of recipients by user arns.
-            props, "UserArns", user_arns, set_user_arns, get_user_arns, Val<List<String>>
+        /// `UserArns`: The list of recipients by user arns.
+        pub fn user_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("UserArns", value.into());
+            self
         }
 
-        prop! {
-            /// `UserTags`: The collection of recipients who are identified by user tags
-            props, "UserTags", user_tags, set_user_tags, get_user_tags, Val<Map<String>>
+        /// Sets `UserArns` in place: [`Self::user_arns`] on a value held by `&mut`.
+        pub fn set_user_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("UserArns", value.into());
+            self
+        }
+
+        /// `UserArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "UserArns")
+        }
+
+        /// `UserTags`: The collection of recipients who are identified by user tags
+        pub fn user_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("UserTags", value.into());
+            self
+        }
+
+        /// Sets `UserTags` in place: [`Self::user_tags`] on a value held by `&mut`.
+        pub fn set_user_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("UserTags", value.into());
+            self
+        }
+
+        /// `UserTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "UserTags")
         }
     }
 
@@ -6596,38 +11176,90 @@ pub mod rule {
             SendNotificationAction { props }
         }
 
-        prop! {
-            /// `DeliveryMethod`: Notification delivery method. *Allowed value*: ``EMAIL``
-            props, "DeliveryMethod", _, set_delivery_method, get_delivery_method, Val<SendNotificationActionDeliveryMethod>
+        /// Sets `DeliveryMethod`, which `new` took, in place.
+        pub fn set_delivery_method(&mut self, value: impl Into<Val<SendNotificationActionDeliveryMethod>>) -> &mut Self {
+            self.props.set("DeliveryMethod", value.into());
+            self
         }
 
-        prop! {
-            /// `Content`: Notification content. Supports variable injection. For more information, see
-            /// JSONPath reference (<https://docs.aws.amazon.com/connect/latest/adminguide/contact-lens-variable-injection.html>)
-            /// in the *Administrators Guide*.
-            props, "Content", _, set_content, get_content, Val<String>
+        /// `DeliveryMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delivery_method(&self) -> ::std::option::Option<Val<SendNotificationActionDeliveryMethod>> {
+            crate::cfn::get_prop(&self.props, "DeliveryMethod")
         }
 
-        prop! {
-            /// `Recipient`: Notification recipient.
-            props, "Recipient", _, set_recipient, get_recipient, Val<NotificationRecipientType>
+        /// Sets `Content`, which `new` took, in place.
+        pub fn set_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Content", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentType`: Content type format. *Allowed value*: ``PLAIN_TEXT``
-            props, "ContentType", _, set_content_type, get_content_type, Val<SendNotificationActionContentType>
+        /// `Content` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Content")
         }
 
-        prop! {
-            /// `Exclusion`.
-            props, "Exclusion", exclusion, set_exclusion, get_exclusion, Val<NotificationRecipientType>
+        /// Sets `Recipient`, which `new` took, in place.
+        pub fn set_recipient(&mut self, value: impl Into<Val<NotificationRecipientType>>) -> &mut Self {
+            self.props.set("Recipient", value.into());
+            self
         }
 
-        prop! {
-            /// `Subject`: The subject of the email if the delivery method is ``EMAIL``. Supports
-            /// variable injection. For more information, see JSONPath reference (<https://docs.aws.amazon.com/connect/latest/adminguide/contact-lens-variable-injection.html>)
-            /// in the *Administrators Guide*.
-            props, "Subject", subject, set_subject, get_subject, Val<String>
+        /// `Recipient` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recipient(&self) -> ::std::option::Option<Val<NotificationRecipientType>> {
+            crate::cfn::get_prop(&self.props, "Recipient")
+        }
+
+        /// Sets `ContentType`, which `new` took, in place.
+        pub fn set_content_type(&mut self, value: impl Into<Val<SendNotificationActionContentType>>) -> &mut Self {
+            self.props.set("ContentType", value.into());
+            self
+        }
+
+        /// `ContentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_type(&self) -> ::std::option::Option<Val<SendNotificationActionContentType>> {
+            crate::cfn::get_prop(&self.props, "ContentType")
+        }
+
+        /// `Exclusion`.
+        pub fn exclusion(mut self, value: impl Into<Val<NotificationRecipientType>>) -> Self {
+            self.props.set("Exclusion", value.into());
+            self
+        }
+
+        /// Sets `Exclusion` in place: [`Self::exclusion`] on a value held by `&mut`.
+        pub fn set_exclusion(&mut self, value: impl Into<Val<NotificationRecipientType>>) -> &mut Self {
+            self.props.set("Exclusion", value.into());
+            self
+        }
+
+        /// `Exclusion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusion(&self) -> ::std::option::Option<Val<NotificationRecipientType>> {
+            crate::cfn::get_prop(&self.props, "Exclusion")
+        }
+
+        /// `Subject`: The subject of the email if the delivery method is ``EMAIL``. Supports variable
+        /// injection. For more information, see JSONPath reference (<https://docs.aws.amazon.com/connect/latest/adminguide/contact-lens-variable-injection.html>)
+        /// in the *Administrators Guide*.
+        pub fn subject(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Subject", value.into());
+            self
+        }
+
+        /// Sets `Subject` in place: [`Self::subject`] on a value held by `&mut`.
+        pub fn set_subject(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Subject", value.into());
+            self
+        }
+
+        /// `Subject` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subject(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Subject")
         }
     }
 
@@ -6666,16 +11298,42 @@ pub mod rule {
             NotificationRecipientType { props }
         }
 
-        prop! {
-            /// `UserArns`: The Amazon Resource Name (ARN) of the user account.
-            props, "UserArns", user_arns, set_user_arns, get_user_arns, Val<List<String>>
+        /// `UserArns`: The Amazon Resource Name (ARN) of the user account.
+        pub fn user_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("UserArns", value.into());
+            self
         }
 
-        prop! {
-            /// `UserTags`: The tags used to organize, track, or control access for this resource. For
-            /// example, { "tags": {"key1":"value1", "key2":"value2"} }. CON users with the specified
-            /// tags will be notified.
-            props, "UserTags", user_tags, set_user_tags, get_user_tags, Val<Map<String>>
+        /// Sets `UserArns` in place: [`Self::user_arns`] on a value held by `&mut`.
+        pub fn set_user_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("UserArns", value.into());
+            self
+        }
+
+        /// `UserArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "UserArns")
+        }
+
+        /// `UserTags`: The tags used to organize, track, or control access for this resource. For
+        /// example, { "tags": {"key1":"value1", "key2":"value2"} }. CON users with the specified tags
+        /// will be notified.
+        pub fn user_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("UserTags", value.into());
+            self
+        }
+
+        /// Sets `UserTags` in place: [`Self::user_tags`] on a value held by `&mut`.
+        pub fn set_user_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("UserTags", value.into());
+            self
+        }
+
+        /// `UserTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "UserTags")
         }
     }
 
@@ -6696,9 +11354,16 @@ pub mod rule {
             SubmitAutoEvaluationAction { props }
         }
 
-        prop! {
-            /// `EvaluationFormArn`.
-            props, "EvaluationFormArn", _, set_evaluation_form_arn, get_evaluation_form_arn, Val<String>
+        /// Sets `EvaluationFormArn`, which `new` took, in place.
+        pub fn set_evaluation_form_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EvaluationFormArn", value.into());
+            self
+        }
+
+        /// `EvaluationFormArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluation_form_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EvaluationFormArn")
         }
     }
 
@@ -6724,30 +11389,68 @@ pub mod rule {
             TaskAction { props }
         }
 
-        prop! {
-            /// `Name`: The name. Supports variable injection. For more information, see JSONPath
-            /// reference (<https://docs.aws.amazon.com/connect/latest/adminguide/contact-lens-variable-injection.html>)
-            /// in the *Administrators Guide*.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `ContactFlowArn`: The Amazon Resource Name (ARN) of the flow.
-            props, "ContactFlowArn", _, set_contact_flow_arn, get_contact_flow_arn, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Description`: The description. Supports variable injection. For more information, see
-            /// JSONPath reference (<https://docs.aws.amazon.com/connect/latest/adminguide/contact-lens-variable-injection.html>)
-            /// in the *Administrators Guide*.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `ContactFlowArn`, which `new` took, in place.
+        pub fn set_contact_flow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContactFlowArn", value.into());
+            self
         }
 
-        prop! {
-            /// `References`: Information about the reference when the ``referenceType`` is ``URL``.
-            /// Otherwise, null. ``URL`` is the only accepted type. (Supports variable injection in the ``Value``
-            /// field.)
-            props, "References", references, set_references, get_references, Val<Map<Reference>>
+        /// `ContactFlowArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contact_flow_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContactFlowArn")
+        }
+
+        /// `Description`: The description. Supports variable injection. For more information, see
+        /// JSONPath reference (<https://docs.aws.amazon.com/connect/latest/adminguide/contact-lens-variable-injection.html>)
+        /// in the *Administrators Guide*.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `References`: Information about the reference when the ``referenceType`` is ``URL``.
+        /// Otherwise, null. ``URL`` is the only accepted type. (Supports variable injection in the ``Value``
+        /// field.)
+        pub fn references(mut self, value: impl Into<Val<Map<Reference>>>) -> Self {
+            self.props.set("References", value.into());
+            self
+        }
+
+        /// Sets `References` in place: [`Self::references`] on a value held by `&mut`.
+        pub fn set_references(&mut self, value: impl Into<Val<Map<Reference>>>) -> &mut Self {
+            self.props.set("References", value.into());
+            self
+        }
+
+        /// `References` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_references(&self) -> ::std::option::Option<Val<Map<Reference>>> {
+            crate::cfn::get_prop(&self.props, "References")
         }
     }
 
@@ -6773,16 +11476,28 @@ pub mod rule {
             Reference { props }
         }
 
-        prop! {
-            /// `Value`: A valid value for the reference. For example, for a URL reference, a formatted
-            /// URL that is displayed to an agent in the Contact Control Panel (CCP).
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of the reference. ``DATE`` must be of type Epoch timestamp. *Allowed
-            /// values*: ``URL`` | ``ATTACHMENT`` | ``NUMBER`` | ``STRING`` | ``DATE`` | ``EMAIL``
-            props, "Type", _, set_type, get_type, Val<ReferenceType>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ReferenceType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ReferenceType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -6828,9 +11543,16 @@ pub mod rule {
             UpdateCaseAction { props }
         }
 
-        prop! {
-            /// `Fields`.
-            props, "Fields", _, set_fields, get_fields, Val<List<Field>>
+        /// Sets `Fields`, which `new` took, in place.
+        pub fn set_fields(&mut self, value: impl Into<Val<List<Field>>>) -> &mut Self {
+            self.props.set("Fields", value.into());
+            self
+        }
+
+        /// `Fields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fields(&self) -> ::std::option::Option<Val<List<Field>>> {
+            crate::cfn::get_prop(&self.props, "Fields")
         }
     }
 
@@ -6864,16 +11586,36 @@ pub mod rule {
             RuleTriggerEventSource { props }
         }
 
-        prop! {
-            /// `EventSourceName`: The name of the event source.
-            props, "EventSourceName", _, set_event_source_name, get_event_source_name, Val<RuleTriggerEventSourceEventSourceName>
+        /// Sets `EventSourceName`, which `new` took, in place.
+        pub fn set_event_source_name(&mut self, value: impl Into<Val<RuleTriggerEventSourceEventSourceName>>) -> &mut Self {
+            self.props.set("EventSourceName", value.into());
+            self
         }
 
-        prop! {
-            /// `IntegrationAssociationArn`: The Amazon Resource Name (ARN) of the integration
-            /// association. ``IntegrationAssociationArn`` is required if ``TriggerEventSource`` is one
-            /// of the following values: ``OnZendeskTicketCreate`` | ``OnZendeskTicketStatusUpdate`` | ``OnSalesforceCaseCreate``
-            props, "IntegrationAssociationArn", integration_association_arn, set_integration_association_arn, get_integration_association_arn, Val<String>
+        /// `EventSourceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_source_name(&self) -> ::std::option::Option<Val<RuleTriggerEventSourceEventSourceName>> {
+            crate::cfn::get_prop(&self.props, "EventSourceName")
+        }
+
+        /// `IntegrationAssociationArn`: The Amazon Resource Name (ARN) of the integration association. ``IntegrationAssociationArn``
+        /// is required if ``TriggerEventSource`` is one of the following values: ``OnZendeskTicketCreate`` | ``OnZendeskTicketStatusUpdate`` | ``OnSalesforceCaseCreate``
+        pub fn integration_association_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IntegrationAssociationArn", value.into());
+            self
+        }
+
+        /// Sets `IntegrationAssociationArn` in place: [`Self::integration_association_arn`] on a value
+        /// held by `&mut`.
+        pub fn set_integration_association_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IntegrationAssociationArn", value.into());
+            self
+        }
+
+        /// `IntegrationAssociationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_integration_association_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IntegrationAssociationArn")
         }
     }
 
@@ -6955,14 +11697,28 @@ impl SecurityKey {
         SecurityKey { core }
     }
 
-    prop! {
-        /// `InstanceId`: Amazon Connect instance identifier
-        core.props, "InstanceId", _, set_instance_id, get_instance_id, Val<String>
+    /// Sets `InstanceId`, which `new` took, in place.
+    pub fn set_instance_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceId", value.into());
+        self
     }
 
-    prop! {
-        /// `Key`: A valid security key in PEM format.
-        core.props, "Key", _, set_key, get_key, Val<String>
+    /// `InstanceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceId")
+    }
+
+    /// Sets `Key`, which `new` took, in place.
+    pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Key", value.into());
+        self
+    }
+
+    /// `Key` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Key")
     }
 
     /// `Ref`: the resource's identifier.
@@ -7003,70 +11759,219 @@ impl SecurityProfile {
         SecurityProfile { core }
     }
 
-    prop! {
-        /// `AllowedAccessControlHierarchyGroupId`: The identifier of the hierarchy group that a
-        /// security profile uses to restrict access to resources in Amazon Connect.
-        core.props, "AllowedAccessControlHierarchyGroupId", allowed_access_control_hierarchy_group_id, set_allowed_access_control_hierarchy_group_id, get_allowed_access_control_hierarchy_group_id, Val<String>
+    /// `AllowedAccessControlHierarchyGroupId`: The identifier of the hierarchy group that a
+    /// security profile uses to restrict access to resources in Amazon Connect.
+    pub fn allowed_access_control_hierarchy_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AllowedAccessControlHierarchyGroupId", value.into());
+        self
     }
 
-    prop! {
-        /// `AllowedAccessControlTags`: The list of tags that a security profile uses to restrict
-        /// access to resources in Amazon Connect.
-        core.props, "AllowedAccessControlTags", allowed_access_control_tags, set_allowed_access_control_tags, get_allowed_access_control_tags, Val<List<Tag>>
+    /// Sets `AllowedAccessControlHierarchyGroupId` in place: [`Self::allowed_access_control_hierarchy_group_id`]
+    /// on a value held by `&mut`.
+    pub fn set_allowed_access_control_hierarchy_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AllowedAccessControlHierarchyGroupId", value.into());
+        self
     }
 
-    prop! {
-        /// `AllowedFlowModules`: The list of flow-module resources to be linked to a security
-        /// profile in Amazon Connect.
-        core.props, "AllowedFlowModules", allowed_flow_modules, set_allowed_flow_modules, get_allowed_flow_modules, Val<List<security_profile::FlowModule>>
+    /// `AllowedAccessControlHierarchyGroupId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allowed_access_control_hierarchy_group_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AllowedAccessControlHierarchyGroupId")
     }
 
-    prop! {
-        /// `Applications`: A list of third-party applications that the security profile will give
-        /// access to.
-        core.props, "Applications", applications, set_applications, get_applications, Val<List<security_profile::Application>>
+    /// `AllowedAccessControlTags`: The list of tags that a security profile uses to restrict access
+    /// to resources in Amazon Connect.
+    pub fn allowed_access_control_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("AllowedAccessControlTags", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the security profile.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AllowedAccessControlTags` in place: [`Self::allowed_access_control_tags`] on a value
+    /// held by `&mut`.
+    pub fn set_allowed_access_control_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("AllowedAccessControlTags", value.into());
+        self
     }
 
-    prop! {
-        /// `GranularAccessControlConfiguration`.
-        core.props, "GranularAccessControlConfiguration", granular_access_control_configuration, set_granular_access_control_configuration, get_granular_access_control_configuration, Val<security_profile::GranularAccessControlConfiguration>
+    /// `AllowedAccessControlTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allowed_access_control_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "AllowedAccessControlTags")
     }
 
-    prop! {
-        /// `HierarchyRestrictedResources`: The list of resources that a security profile applies
-        /// hierarchy restrictions to in Amazon Connect.
-        core.props, "HierarchyRestrictedResources", hierarchy_restricted_resources, set_hierarchy_restricted_resources, get_hierarchy_restricted_resources, Val<List<String>>
+    /// `AllowedFlowModules`: The list of flow-module resources to be linked to a security profile
+    /// in Amazon Connect.
+    pub fn allowed_flow_modules(mut self, value: impl Into<Val<List<security_profile::FlowModule>>>) -> Self {
+        self.core.props.set("AllowedFlowModules", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier of the Amazon Connect instance.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// Sets `AllowedFlowModules` in place: [`Self::allowed_flow_modules`] on a value held by `&mut`.
+    pub fn set_allowed_flow_modules(&mut self, value: impl Into<Val<List<security_profile::FlowModule>>>) -> &mut Self {
+        self.core.props.set("AllowedFlowModules", value.into());
+        self
     }
 
-    prop! {
-        /// `Permissions`: Permissions assigned to the security profile.
-        core.props, "Permissions", permissions, set_permissions, get_permissions, Val<List<String>>
+    /// `AllowedFlowModules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allowed_flow_modules(&self) -> ::std::option::Option<Val<List<security_profile::FlowModule>>> {
+        crate::cfn::get_prop(&self.core.props, "AllowedFlowModules")
     }
 
-    prop! {
-        /// `SecurityProfileName`: The name of the security profile.
-        core.props, "SecurityProfileName", _, set_security_profile_name, get_security_profile_name, Val<String>
+    /// `Applications`: A list of third-party applications that the security profile will give
+    /// access to.
+    pub fn applications(mut self, value: impl Into<Val<List<security_profile::Application>>>) -> Self {
+        self.core.props.set("Applications", value.into());
+        self
     }
 
-    prop! {
-        /// `TagRestrictedResources`: The list of resources that a security profile applies tag
-        /// restrictions to in Amazon Connect.
-        core.props, "TagRestrictedResources", tag_restricted_resources, set_tag_restricted_resources, get_tag_restricted_resources, Val<List<String>>
+    /// Sets `Applications` in place: [`Self::applications`] on a value held by `&mut`.
+    pub fn set_applications(&mut self, value: impl Into<Val<List<security_profile::Application>>>) -> &mut Self {
+        self.core.props.set("Applications", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags used to organize, track, or control access for this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Applications` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_applications(&self) -> ::std::option::Option<Val<List<security_profile::Application>>> {
+        crate::cfn::get_prop(&self.core.props, "Applications")
+    }
+
+    /// `Description`: The description of the security profile.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `GranularAccessControlConfiguration`.
+    pub fn granular_access_control_configuration(mut self, value: impl Into<Val<security_profile::GranularAccessControlConfiguration>>) -> Self {
+        self.core.props.set("GranularAccessControlConfiguration", value.into());
+        self
+    }
+
+    /// Sets `GranularAccessControlConfiguration` in place: [`Self::granular_access_control_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_granular_access_control_configuration(&mut self, value: impl Into<Val<security_profile::GranularAccessControlConfiguration>>) -> &mut Self {
+        self.core.props.set("GranularAccessControlConfiguration", value.into());
+        self
+    }
+
+    /// `GranularAccessControlConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_granular_access_control_configuration(&self) -> ::std::option::Option<Val<security_profile::GranularAccessControlConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "GranularAccessControlConfiguration")
+    }
+
+    /// `HierarchyRestrictedResources`: The list of resources that a security profile applies
+    /// hierarchy restrictions to in Amazon Connect.
+    pub fn hierarchy_restricted_resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("HierarchyRestrictedResources", value.into());
+        self
+    }
+
+    /// Sets `HierarchyRestrictedResources` in place: [`Self::hierarchy_restricted_resources`] on a
+    /// value held by `&mut`.
+    pub fn set_hierarchy_restricted_resources(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("HierarchyRestrictedResources", value.into());
+        self
+    }
+
+    /// `HierarchyRestrictedResources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hierarchy_restricted_resources(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "HierarchyRestrictedResources")
+    }
+
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
+    }
+
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
+    }
+
+    /// `Permissions`: Permissions assigned to the security profile.
+    pub fn permissions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Permissions", value.into());
+        self
+    }
+
+    /// Sets `Permissions` in place: [`Self::permissions`] on a value held by `&mut`.
+    pub fn set_permissions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Permissions", value.into());
+        self
+    }
+
+    /// `Permissions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permissions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Permissions")
+    }
+
+    /// Sets `SecurityProfileName`, which `new` took, in place.
+    pub fn set_security_profile_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecurityProfileName", value.into());
+        self
+    }
+
+    /// `SecurityProfileName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_profile_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityProfileName")
+    }
+
+    /// `TagRestrictedResources`: The list of resources that a security profile applies tag
+    /// restrictions to in Amazon Connect.
+    pub fn tag_restricted_resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("TagRestrictedResources", value.into());
+        self
+    }
+
+    /// Sets `TagRestrictedResources` in place: [`Self::tag_restricted_resources`] on a value held
+    /// by `&mut`.
+    pub fn set_tag_restricted_resources(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("TagRestrictedResources", value.into());
+        self
+    }
+
+    /// `TagRestrictedResources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tag_restricted_resources(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "TagRestrictedResources")
+    }
+
+    /// `Tags`: The tags used to organize, track, or control access for this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -7114,14 +12019,40 @@ pub mod security_profile {
             FlowModule { props }
         }
 
-        prop! {
-            /// `FlowModuleId`: The identifier of the application that you want to give access to.
-            props, "FlowModuleId", flow_module_id, set_flow_module_id, get_flow_module_id, Val<String>
+        /// `FlowModuleId`: The identifier of the application that you want to give access to.
+        pub fn flow_module_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FlowModuleId", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of the first-party application
-            props, "Type", type_, set_type, get_type, Val<FlowModuleType>
+        /// Sets `FlowModuleId` in place: [`Self::flow_module_id`] on a value held by `&mut`.
+        pub fn set_flow_module_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FlowModuleId", value.into());
+            self
+        }
+
+        /// `FlowModuleId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flow_module_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FlowModuleId")
+        }
+
+        /// `Type`: The type of the first-party application
+        pub fn type_(mut self, value: impl Into<Val<FlowModuleType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<FlowModuleType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<FlowModuleType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -7150,19 +12081,58 @@ pub mod security_profile {
             Application { props }
         }
 
-        prop! {
-            /// `ApplicationPermissions`: The permissions that the agent is granted on the application
-            props, "ApplicationPermissions", application_permissions, set_application_permissions, get_application_permissions, Val<List<String>>
+        /// `ApplicationPermissions`: The permissions that the agent is granted on the application
+        pub fn application_permissions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ApplicationPermissions", value.into());
+            self
         }
 
-        prop! {
-            /// `Namespace`: Namespace of the application that you want to give access to.
-            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        /// Sets `ApplicationPermissions` in place: [`Self::application_permissions`] on a value held by `&mut`.
+        pub fn set_application_permissions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ApplicationPermissions", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of the application.
-            props, "Type", type_, set_type, get_type, Val<ApplicationType>
+        /// `ApplicationPermissions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_permissions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ApplicationPermissions")
+        }
+
+        /// `Namespace`: Namespace of the application that you want to give access to.
+        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
+        }
+
+        /// `Type`: The type of the application.
+        pub fn type_(mut self, value: impl Into<Val<ApplicationType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<ApplicationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ApplicationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -7194,10 +12164,24 @@ pub mod security_profile {
             GranularAccessControlConfiguration { props }
         }
 
-        prop! {
-            /// `DataTableAccessControlConfiguration`: Defines the access control configuration for data
-            /// tables.
-            props, "DataTableAccessControlConfiguration", data_table_access_control_configuration, set_data_table_access_control_configuration, get_data_table_access_control_configuration, Val<DataTableAccessControlConfiguration>
+        /// `DataTableAccessControlConfiguration`: Defines the access control configuration for data
+        /// tables.
+        pub fn data_table_access_control_configuration(mut self, value: impl Into<Val<DataTableAccessControlConfiguration>>) -> Self {
+            self.props.set("DataTableAccessControlConfiguration", value.into());
+            self
+        }
+
+        /// Sets `DataTableAccessControlConfiguration` in place: [`Self::data_table_access_control_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_data_table_access_control_configuration(&mut self, value: impl Into<Val<DataTableAccessControlConfiguration>>) -> &mut Self {
+            self.props.set("DataTableAccessControlConfiguration", value.into());
+            self
+        }
+
+        /// `DataTableAccessControlConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_table_access_control_configuration(&self) -> ::std::option::Option<Val<DataTableAccessControlConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DataTableAccessControlConfiguration")
         }
     }
 
@@ -7217,10 +12201,24 @@ pub mod security_profile {
             DataTableAccessControlConfiguration { props }
         }
 
-        prop! {
-            /// `PrimaryAttributeAccessControlConfiguration`: Contains the configuration for
-            /// record-based access control.
-            props, "PrimaryAttributeAccessControlConfiguration", primary_attribute_access_control_configuration, set_primary_attribute_access_control_configuration, get_primary_attribute_access_control_configuration, Val<PrimaryAttributeAccessControlConfigurationItem>
+        /// `PrimaryAttributeAccessControlConfiguration`: Contains the configuration for record-based
+        /// access control.
+        pub fn primary_attribute_access_control_configuration(mut self, value: impl Into<Val<PrimaryAttributeAccessControlConfigurationItem>>) -> Self {
+            self.props.set("PrimaryAttributeAccessControlConfiguration", value.into());
+            self
+        }
+
+        /// Sets `PrimaryAttributeAccessControlConfiguration` in place: [`Self::primary_attribute_access_control_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_primary_attribute_access_control_configuration(&mut self, value: impl Into<Val<PrimaryAttributeAccessControlConfigurationItem>>) -> &mut Self {
+            self.props.set("PrimaryAttributeAccessControlConfiguration", value.into());
+            self
+        }
+
+        /// `PrimaryAttributeAccessControlConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary_attribute_access_control_configuration(&self) -> ::std::option::Option<Val<PrimaryAttributeAccessControlConfigurationItem>> {
+            crate::cfn::get_prop(&self.props, "PrimaryAttributeAccessControlConfiguration")
         }
     }
 
@@ -7240,9 +12238,23 @@ pub mod security_profile {
             PrimaryAttributeAccessControlConfigurationItem { props }
         }
 
-        prop! {
-            /// `PrimaryAttributeValues`: An array of PrimaryAttributeValue objects.
-            props, "PrimaryAttributeValues", primary_attribute_values, set_primary_attribute_values, get_primary_attribute_values, Val<List<PrimaryAttributeValue>>
+        /// `PrimaryAttributeValues`: An array of PrimaryAttributeValue objects.
+        pub fn primary_attribute_values(mut self, value: impl Into<Val<List<PrimaryAttributeValue>>>) -> Self {
+            self.props.set("PrimaryAttributeValues", value.into());
+            self
+        }
+
+        /// Sets `PrimaryAttributeValues` in place: [`Self::primary_attribute_values`] on a value held
+        /// by `&mut`.
+        pub fn set_primary_attribute_values(&mut self, value: impl Into<Val<List<PrimaryAttributeValue>>>) -> &mut Self {
+            self.props.set("PrimaryAttributeValues", value.into());
+            self
+        }
+
+        /// `PrimaryAttributeValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary_attribute_values(&self) -> ::std::option::Option<Val<List<PrimaryAttributeValue>>> {
+            crate::cfn::get_prop(&self.props, "PrimaryAttributeValues")
         }
     }
 
@@ -7262,19 +12274,58 @@ pub mod security_profile {
             PrimaryAttributeValue { props }
         }
 
-        prop! {
-            /// `AccessType`: Specifies the type of access granted. Currently, only "ALLOW" is supported
-            props, "AccessType", access_type, set_access_type, get_access_type, Val<PrimaryAttributeValueAccessType>
+        /// `AccessType`: Specifies the type of access granted. Currently, only "ALLOW" is supported
+        pub fn access_type(mut self, value: impl Into<Val<PrimaryAttributeValueAccessType>>) -> Self {
+            self.props.set("AccessType", value.into());
+            self
         }
 
-        prop! {
-            /// `AttributeName`: The name of the primary attribute.
-            props, "AttributeName", attribute_name, set_attribute_name, get_attribute_name, Val<String>
+        /// Sets `AccessType` in place: [`Self::access_type`] on a value held by `&mut`.
+        pub fn set_access_type(&mut self, value: impl Into<Val<PrimaryAttributeValueAccessType>>) -> &mut Self {
+            self.props.set("AccessType", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`: An array of allowed primary values for the specified primary attribute.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// `AccessType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_type(&self) -> ::std::option::Option<Val<PrimaryAttributeValueAccessType>> {
+            crate::cfn::get_prop(&self.props, "AccessType")
+        }
+
+        /// `AttributeName`: The name of the primary attribute.
+        pub fn attribute_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AttributeName", value.into());
+            self
+        }
+
+        /// Sets `AttributeName` in place: [`Self::attribute_name`] on a value held by `&mut`.
+        pub fn set_attribute_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeName", value.into());
+            self
+        }
+
+        /// `AttributeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeName")
+        }
+
+        /// `Values`: An array of allowed primary values for the specified primary attribute.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -7309,59 +12360,197 @@ impl TaskTemplate {
         TaskTemplate { core }
     }
 
-    prop! {
-        /// `ClientToken`: the client token string in uuid format
-        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
+    /// `ClientToken`: the client token string in uuid format
+    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `Constraints`: The constraints for the task template
-        core.props, "Constraints", constraints, set_constraints, get_constraints, Val<task_template::Constraints>
+    /// Sets `ClientToken` in place: [`Self::client_token`] on a value held by `&mut`.
+    pub fn set_client_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `ContactFlowArn`: The identifier of the contact flow.
-        core.props, "ContactFlowArn", contact_flow_arn, set_contact_flow_arn, get_contact_flow_arn, Val<String>
+    /// `ClientToken` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_token(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientToken")
     }
 
-    prop! {
-        /// `Defaults`.
-        core.props, "Defaults", defaults, set_defaults, get_defaults, Val<List<task_template::DefaultFieldValue>>
+    /// `Constraints`: The constraints for the task template
+    pub fn constraints(mut self, value: impl Into<Val<task_template::Constraints>>) -> Self {
+        self.core.props.set("Constraints", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the task template.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Constraints` in place: [`Self::constraints`] on a value held by `&mut`.
+    pub fn set_constraints(&mut self, value: impl Into<Val<task_template::Constraints>>) -> &mut Self {
+        self.core.props.set("Constraints", value.into());
+        self
     }
 
-    prop! {
-        /// `Fields`: The list of task template's fields
-        core.props, "Fields", fields, set_fields, get_fields, Val<List<task_template::Field>>
+    /// `Constraints` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_constraints(&self) -> ::std::option::Option<Val<task_template::Constraints>> {
+        crate::cfn::get_prop(&self.core.props, "Constraints")
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier (arn) of the instance.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// `ContactFlowArn`: The identifier of the contact flow.
+    pub fn contact_flow_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ContactFlowArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the task template.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `ContactFlowArn` in place: [`Self::contact_flow_arn`] on a value held by `&mut`.
+    pub fn set_contact_flow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContactFlowArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SelfAssignContactFlowArn`: The identifier of the contact flow.
-        core.props, "SelfAssignContactFlowArn", self_assign_contact_flow_arn, set_self_assign_contact_flow_arn, get_self_assign_contact_flow_arn, Val<String>
+    /// `ContactFlowArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contact_flow_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContactFlowArn")
     }
 
-    prop! {
-        /// `Status`: The status of the task template
-        core.props, "Status", status, set_status, get_status, Val<task_template::Status>
+    /// `Defaults`.
+    pub fn defaults(mut self, value: impl Into<Val<List<task_template::DefaultFieldValue>>>) -> Self {
+        self.core.props.set("Defaults", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: One or more tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Defaults` in place: [`Self::defaults`] on a value held by `&mut`.
+    pub fn set_defaults(&mut self, value: impl Into<Val<List<task_template::DefaultFieldValue>>>) -> &mut Self {
+        self.core.props.set("Defaults", value.into());
+        self
+    }
+
+    /// `Defaults` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_defaults(&self) -> ::std::option::Option<Val<List<task_template::DefaultFieldValue>>> {
+        crate::cfn::get_prop(&self.core.props, "Defaults")
+    }
+
+    /// `Description`: The description of the task template.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Fields`: The list of task template's fields
+    pub fn fields(mut self, value: impl Into<Val<List<task_template::Field>>>) -> Self {
+        self.core.props.set("Fields", value.into());
+        self
+    }
+
+    /// Sets `Fields` in place: [`Self::fields`] on a value held by `&mut`.
+    pub fn set_fields(&mut self, value: impl Into<Val<List<task_template::Field>>>) -> &mut Self {
+        self.core.props.set("Fields", value.into());
+        self
+    }
+
+    /// `Fields` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fields(&self) -> ::std::option::Option<Val<List<task_template::Field>>> {
+        crate::cfn::get_prop(&self.core.props, "Fields")
+    }
+
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
+    }
+
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
+    }
+
+    /// `Name`: The name of the task template.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `SelfAssignContactFlowArn`: The identifier of the contact flow.
+    pub fn self_assign_contact_flow_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SelfAssignContactFlowArn", value.into());
+        self
+    }
+
+    /// Sets `SelfAssignContactFlowArn` in place: [`Self::self_assign_contact_flow_arn`] on a value
+    /// held by `&mut`.
+    pub fn set_self_assign_contact_flow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SelfAssignContactFlowArn", value.into());
+        self
+    }
+
+    /// `SelfAssignContactFlowArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_self_assign_contact_flow_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SelfAssignContactFlowArn")
+    }
+
+    /// `Status`: The status of the task template
+    pub fn status(mut self, value: impl Into<Val<task_template::Status>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<task_template::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<task_template::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`: One or more tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -7397,19 +12586,58 @@ pub mod task_template {
             Constraints { props }
         }
 
-        prop! {
-            /// `InvisibleFields`: The list of the task template's invisible fields
-            props, "InvisibleFields", invisible_fields, set_invisible_fields, get_invisible_fields, Val<List<InvisibleFieldInfo>>
+        /// `InvisibleFields`: The list of the task template's invisible fields
+        pub fn invisible_fields(mut self, value: impl Into<Val<List<InvisibleFieldInfo>>>) -> Self {
+            self.props.set("InvisibleFields", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadOnlyFields`: The list of the task template's read only fields
-            props, "ReadOnlyFields", read_only_fields, set_read_only_fields, get_read_only_fields, Val<List<ReadOnlyFieldInfo>>
+        /// Sets `InvisibleFields` in place: [`Self::invisible_fields`] on a value held by `&mut`.
+        pub fn set_invisible_fields(&mut self, value: impl Into<Val<List<InvisibleFieldInfo>>>) -> &mut Self {
+            self.props.set("InvisibleFields", value.into());
+            self
         }
 
-        prop! {
-            /// `RequiredFields`: The list of the task template's required fields
-            props, "RequiredFields", required_fields, set_required_fields, get_required_fields, Val<List<RequiredFieldInfo>>
+        /// `InvisibleFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invisible_fields(&self) -> ::std::option::Option<Val<List<InvisibleFieldInfo>>> {
+            crate::cfn::get_prop(&self.props, "InvisibleFields")
+        }
+
+        /// `ReadOnlyFields`: The list of the task template's read only fields
+        pub fn read_only_fields(mut self, value: impl Into<Val<List<ReadOnlyFieldInfo>>>) -> Self {
+            self.props.set("ReadOnlyFields", value.into());
+            self
+        }
+
+        /// Sets `ReadOnlyFields` in place: [`Self::read_only_fields`] on a value held by `&mut`.
+        pub fn set_read_only_fields(&mut self, value: impl Into<Val<List<ReadOnlyFieldInfo>>>) -> &mut Self {
+            self.props.set("ReadOnlyFields", value.into());
+            self
+        }
+
+        /// `ReadOnlyFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_only_fields(&self) -> ::std::option::Option<Val<List<ReadOnlyFieldInfo>>> {
+            crate::cfn::get_prop(&self.props, "ReadOnlyFields")
+        }
+
+        /// `RequiredFields`: The list of the task template's required fields
+        pub fn required_fields(mut self, value: impl Into<Val<List<RequiredFieldInfo>>>) -> Self {
+            self.props.set("RequiredFields", value.into());
+            self
+        }
+
+        /// Sets `RequiredFields` in place: [`Self::required_fields`] on a value held by `&mut`.
+        pub fn set_required_fields(&mut self, value: impl Into<Val<List<RequiredFieldInfo>>>) -> &mut Self {
+            self.props.set("RequiredFields", value.into());
+            self
+        }
+
+        /// `RequiredFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_required_fields(&self) -> ::std::option::Option<Val<List<RequiredFieldInfo>>> {
+            crate::cfn::get_prop(&self.props, "RequiredFields")
         }
     }
 
@@ -7430,9 +12658,16 @@ pub mod task_template {
             InvisibleFieldInfo { props }
         }
 
-        prop! {
-            /// `Id`: the identifier (name) for the task template field
-            props, "Id", _, set_id, get_id, Val<FieldIdentifier>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<FieldIdentifier>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<FieldIdentifier>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
     }
 
@@ -7454,9 +12689,16 @@ pub mod task_template {
             FieldIdentifier { props }
         }
 
-        prop! {
-            /// `Name`: The name of the task template field
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -7477,9 +12719,16 @@ pub mod task_template {
             ReadOnlyFieldInfo { props }
         }
 
-        prop! {
-            /// `Id`: the identifier (name) for the task template field
-            props, "Id", _, set_id, get_id, Val<FieldIdentifier>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<FieldIdentifier>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<FieldIdentifier>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
     }
 
@@ -7500,9 +12749,16 @@ pub mod task_template {
             RequiredFieldInfo { props }
         }
 
-        prop! {
-            /// `Id`: the identifier (name) for the task template field
-            props, "Id", _, set_id, get_id, Val<FieldIdentifier>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<FieldIdentifier>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<FieldIdentifier>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
     }
 
@@ -7526,14 +12782,28 @@ pub mod task_template {
             DefaultFieldValue { props }
         }
 
-        prop! {
-            /// `Id`: the identifier (name) for the task template field
-            props, "Id", _, set_id, get_id, Val<FieldIdentifier>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<FieldIdentifier>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultValue`: the default value for the task template's field
-            props, "DefaultValue", _, set_default_value, get_default_value, Val<String>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<FieldIdentifier>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// Sets `DefaultValue`, which `new` took, in place.
+        pub fn set_default_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
         }
     }
 
@@ -7556,24 +12826,64 @@ pub mod task_template {
             Field { props }
         }
 
-        prop! {
-            /// `Id`: the identifier (name) for the task template field
-            props, "Id", _, set_id, get_id, Val<FieldIdentifier>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<FieldIdentifier>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of the task template's field
-            props, "Type", _, set_type, get_type, Val<FieldType>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<FieldIdentifier>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `Description`: The description of the task template's field
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<FieldType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `SingleSelectOptions`: list of field options to be used with single select
-            props, "SingleSelectOptions", single_select_options, set_single_select_options, get_single_select_options, Val<List<String>>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<FieldType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Description`: The description of the task template's field
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `SingleSelectOptions`: list of field options to be used with single select
+        pub fn single_select_options(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SingleSelectOptions", value.into());
+            self
+        }
+
+        /// Sets `SingleSelectOptions` in place: [`Self::single_select_options`] on a value held by `&mut`.
+        pub fn set_single_select_options(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SingleSelectOptions", value.into());
+            self
+        }
+
+        /// `SingleSelectOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_single_select_options(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SingleSelectOptions")
         }
     }
 
@@ -7668,44 +12978,130 @@ impl TestCase {
         TestCase { core }
     }
 
-    prop! {
-        /// `Content`: The content of the test case.
-        core.props, "Content", _, set_content, get_content, Val<String>
+    /// Sets `Content`, which `new` took, in place.
+    pub fn set_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Content", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the test case.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Content` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Content")
     }
 
-    prop! {
-        /// `EntryPoint`: Entry point for Testcase.
-        core.props, "EntryPoint", entry_point, set_entry_point, get_entry_point, Val<test_case::EntryPoint>
+    /// `Description`: The description of the test case.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InitializationData`: The initialization data of the test case.
-        core.props, "InitializationData", initialization_data, set_initialization_data, get_initialization_data, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier of the Amazon Connect instance.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: The name of the test case.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `EntryPoint`: Entry point for Testcase.
+    pub fn entry_point(mut self, value: impl Into<Val<test_case::EntryPoint>>) -> Self {
+        self.core.props.set("EntryPoint", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`: The status of the test case.
-        core.props, "Status", status, set_status, get_status, Val<test_case::Status>
+    /// Sets `EntryPoint` in place: [`Self::entry_point`] on a value held by `&mut`.
+    pub fn set_entry_point(&mut self, value: impl Into<Val<test_case::EntryPoint>>) -> &mut Self {
+        self.core.props.set("EntryPoint", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: One or more tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EntryPoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_entry_point(&self) -> ::std::option::Option<Val<test_case::EntryPoint>> {
+        crate::cfn::get_prop(&self.core.props, "EntryPoint")
+    }
+
+    /// `InitializationData`: The initialization data of the test case.
+    pub fn initialization_data(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InitializationData", value.into());
+        self
+    }
+
+    /// Sets `InitializationData` in place: [`Self::initialization_data`] on a value held by `&mut`.
+    pub fn set_initialization_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InitializationData", value.into());
+        self
+    }
+
+    /// `InitializationData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_initialization_data(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InitializationData")
+    }
+
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
+    }
+
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Status`: The status of the test case.
+    pub fn status(mut self, value: impl Into<Val<test_case::Status>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<test_case::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<test_case::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`: One or more tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -7752,19 +13148,60 @@ pub mod test_case {
             EntryPoint { props }
         }
 
-        prop! {
-            /// `ChatEntryPointParameters`: The chat entry point parameters for the test case
-            props, "ChatEntryPointParameters", chat_entry_point_parameters, set_chat_entry_point_parameters, get_chat_entry_point_parameters, Val<EntryPointChatEntryPointParameters>
+        /// `ChatEntryPointParameters`: The chat entry point parameters for the test case
+        pub fn chat_entry_point_parameters(mut self, value: impl Into<Val<EntryPointChatEntryPointParameters>>) -> Self {
+            self.props.set("ChatEntryPointParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of the Entry Point
-            props, "Type", type_, set_type, get_type, Val<EntryPointType>
+        /// Sets `ChatEntryPointParameters` in place: [`Self::chat_entry_point_parameters`] on a value
+        /// held by `&mut`.
+        pub fn set_chat_entry_point_parameters(&mut self, value: impl Into<Val<EntryPointChatEntryPointParameters>>) -> &mut Self {
+            self.props.set("ChatEntryPointParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `VoiceCallEntryPointParameters`: The voice call entry point parameters for the test case
-            props, "VoiceCallEntryPointParameters", voice_call_entry_point_parameters, set_voice_call_entry_point_parameters, get_voice_call_entry_point_parameters, Val<EntryPointVoiceCallEntryPointParameters>
+        /// `ChatEntryPointParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_chat_entry_point_parameters(&self) -> ::std::option::Option<Val<EntryPointChatEntryPointParameters>> {
+            crate::cfn::get_prop(&self.props, "ChatEntryPointParameters")
+        }
+
+        /// `Type`: The type of the Entry Point
+        pub fn type_(mut self, value: impl Into<Val<EntryPointType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<EntryPointType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<EntryPointType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `VoiceCallEntryPointParameters`: The voice call entry point parameters for the test case
+        pub fn voice_call_entry_point_parameters(mut self, value: impl Into<Val<EntryPointVoiceCallEntryPointParameters>>) -> Self {
+            self.props.set("VoiceCallEntryPointParameters", value.into());
+            self
+        }
+
+        /// Sets `VoiceCallEntryPointParameters` in place: [`Self::voice_call_entry_point_parameters`]
+        /// on a value held by `&mut`.
+        pub fn set_voice_call_entry_point_parameters(&mut self, value: impl Into<Val<EntryPointVoiceCallEntryPointParameters>>) -> &mut Self {
+            self.props.set("VoiceCallEntryPointParameters", value.into());
+            self
+        }
+
+        /// `VoiceCallEntryPointParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_voice_call_entry_point_parameters(&self) -> ::std::option::Option<Val<EntryPointVoiceCallEntryPointParameters>> {
+            crate::cfn::get_prop(&self.props, "VoiceCallEntryPointParameters")
         }
     }
 
@@ -7784,9 +13221,22 @@ pub mod test_case {
             EntryPointChatEntryPointParameters { props }
         }
 
-        prop! {
-            /// `FlowId`: The flow id used for the TestCase
-            props, "FlowId", flow_id, set_flow_id, get_flow_id, Val<String>
+        /// `FlowId`: The flow id used for the TestCase
+        pub fn flow_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FlowId", value.into());
+            self
+        }
+
+        /// Sets `FlowId` in place: [`Self::flow_id`] on a value held by `&mut`.
+        pub fn set_flow_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FlowId", value.into());
+            self
+        }
+
+        /// `FlowId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flow_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FlowId")
         }
     }
 
@@ -7819,19 +13269,59 @@ pub mod test_case {
             EntryPointVoiceCallEntryPointParameters { props }
         }
 
-        prop! {
-            /// `DestinationPhoneNumber`: The destination phonenumber of the EntryPoint
-            props, "DestinationPhoneNumber", destination_phone_number, set_destination_phone_number, get_destination_phone_number, Val<String>
+        /// `DestinationPhoneNumber`: The destination phonenumber of the EntryPoint
+        pub fn destination_phone_number(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DestinationPhoneNumber", value.into());
+            self
         }
 
-        prop! {
-            /// `FlowId`: The flow id used for the TestCase
-            props, "FlowId", flow_id, set_flow_id, get_flow_id, Val<String>
+        /// Sets `DestinationPhoneNumber` in place: [`Self::destination_phone_number`] on a value held
+        /// by `&mut`.
+        pub fn set_destination_phone_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationPhoneNumber", value.into());
+            self
         }
 
-        prop! {
-            /// `SourcePhoneNumber`: The source phonenumber of the EntryPoint
-            props, "SourcePhoneNumber", source_phone_number, set_source_phone_number, get_source_phone_number, Val<String>
+        /// `DestinationPhoneNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_phone_number(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationPhoneNumber")
+        }
+
+        /// `FlowId`: The flow id used for the TestCase
+        pub fn flow_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FlowId", value.into());
+            self
+        }
+
+        /// Sets `FlowId` in place: [`Self::flow_id`] on a value held by `&mut`.
+        pub fn set_flow_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FlowId", value.into());
+            self
+        }
+
+        /// `FlowId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flow_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FlowId")
+        }
+
+        /// `SourcePhoneNumber`: The source phonenumber of the EntryPoint
+        pub fn source_phone_number(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourcePhoneNumber", value.into());
+            self
+        }
+
+        /// Sets `SourcePhoneNumber` in place: [`Self::source_phone_number`] on a value held by `&mut`.
+        pub fn set_source_phone_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourcePhoneNumber", value.into());
+            self
+        }
+
+        /// `SourcePhoneNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_phone_number(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourcePhoneNumber")
         }
     }
 
@@ -7873,24 +13363,64 @@ impl TrafficDistributionGroup {
         TrafficDistributionGroup { core }
     }
 
-    prop! {
-        /// `Description`: A description for the traffic distribution group.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description for the traffic distribution group.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier of the Amazon Connect instance that has been replicated.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name for the traffic distribution group.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: One or more tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
+    }
+
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: One or more tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -7949,24 +13479,58 @@ impl UseCase {
         UseCase { core }
     }
 
-    prop! {
-        /// `InstanceId`: The identifier of the Amazon Connect instance.
-        core.props, "InstanceId", _, set_instance_id, get_instance_id, Val<String>
+    /// Sets `InstanceId`, which `new` took, in place.
+    pub fn set_instance_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceId", value.into());
+        self
     }
 
-    prop! {
-        /// `IntegrationAssociationId`: The identifier for the integration association.
-        core.props, "IntegrationAssociationId", _, set_integration_association_id, get_integration_association_id, Val<String>
+    /// `InstanceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceId")
     }
 
-    prop! {
-        /// `Tags`: The tags used to organize, track, or control access for this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `IntegrationAssociationId`, which `new` took, in place.
+    pub fn set_integration_association_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IntegrationAssociationId", value.into());
+        self
     }
 
-    prop! {
-        /// `UseCaseType`: The type of use case to associate to the integration association.
-        core.props, "UseCaseType", _, set_use_case_type, get_use_case_type, Val<use_case::UseCaseType>
+    /// `IntegrationAssociationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integration_association_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IntegrationAssociationId")
+    }
+
+    /// `Tags`: The tags used to organize, track, or control access for this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `UseCaseType`, which `new` took, in place.
+    pub fn set_use_case_type(&mut self, value: impl Into<Val<use_case::UseCaseType>>) -> &mut Self {
+        self.core.props.set("UseCaseType", value.into());
+        self
+    }
+
+    /// `UseCaseType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_use_case_type(&self) -> ::std::option::Option<Val<use_case::UseCaseType>> {
+        crate::cfn::get_prop(&self.core.props, "UseCaseType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -8038,87 +13602,274 @@ impl User {
         User { core }
     }
 
-    prop! {
-        /// `AfterContactWorkConfigs`: After Contact Work configurations of a user.
-        core.props, "AfterContactWorkConfigs", after_contact_work_configs, set_after_contact_work_configs, get_after_contact_work_configs, Val<List<user::AfterContactWorkConfigPerChannel>>
+    /// `AfterContactWorkConfigs`: After Contact Work configurations of a user.
+    pub fn after_contact_work_configs(mut self, value: impl Into<Val<List<user::AfterContactWorkConfigPerChannel>>>) -> Self {
+        self.core.props.set("AfterContactWorkConfigs", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoAcceptConfigs`: Auto-accept configurations of a user.
-        core.props, "AutoAcceptConfigs", auto_accept_configs, set_auto_accept_configs, get_auto_accept_configs, Val<List<user::AutoAcceptConfig>>
+    /// Sets `AfterContactWorkConfigs` in place: [`Self::after_contact_work_configs`] on a value
+    /// held by `&mut`.
+    pub fn set_after_contact_work_configs(&mut self, value: impl Into<Val<List<user::AfterContactWorkConfigPerChannel>>>) -> &mut Self {
+        self.core.props.set("AfterContactWorkConfigs", value.into());
+        self
     }
 
-    prop! {
-        /// `DirectoryUserId`: The identifier of the user account in the directory used for identity
-        /// management.
-        core.props, "DirectoryUserId", directory_user_id, set_directory_user_id, get_directory_user_id, Val<String>
+    /// `AfterContactWorkConfigs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_after_contact_work_configs(&self) -> ::std::option::Option<Val<List<user::AfterContactWorkConfigPerChannel>>> {
+        crate::cfn::get_prop(&self.core.props, "AfterContactWorkConfigs")
     }
 
-    prop! {
-        /// `HierarchyGroupArn`: The identifier of the hierarchy group for the user.
-        core.props, "HierarchyGroupArn", hierarchy_group_arn, set_hierarchy_group_arn, get_hierarchy_group_arn, Val<String>
+    /// `AutoAcceptConfigs`: Auto-accept configurations of a user.
+    pub fn auto_accept_configs(mut self, value: impl Into<Val<List<user::AutoAcceptConfig>>>) -> Self {
+        self.core.props.set("AutoAcceptConfigs", value.into());
+        self
     }
 
-    prop! {
-        /// `IdentityInfo`: The information about the identity of the user.
-        core.props, "IdentityInfo", identity_info, set_identity_info, get_identity_info, Val<user::UserIdentityInfo>
+    /// Sets `AutoAcceptConfigs` in place: [`Self::auto_accept_configs`] on a value held by `&mut`.
+    pub fn set_auto_accept_configs(&mut self, value: impl Into<Val<List<user::AutoAcceptConfig>>>) -> &mut Self {
+        self.core.props.set("AutoAcceptConfigs", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier of the Amazon Connect instance.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// `AutoAcceptConfigs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_accept_configs(&self) -> ::std::option::Option<Val<List<user::AutoAcceptConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "AutoAcceptConfigs")
     }
 
-    prop! {
-        /// `Password`: The password for the user account. A password is required if you are using
-        /// Amazon Connect for identity management. Otherwise, it is an error to include a password.
-        core.props, "Password", password, set_password, get_password, Val<String>
+    /// `DirectoryUserId`: The identifier of the user account in the directory used for identity
+    /// management.
+    pub fn directory_user_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DirectoryUserId", value.into());
+        self
     }
 
-    prop! {
-        /// `PersistentConnectionConfigs`: Persistent Connection configurations of a user.
-        core.props, "PersistentConnectionConfigs", persistent_connection_configs, set_persistent_connection_configs, get_persistent_connection_configs, Val<List<user::PersistentConnectionConfig>>
+    /// Sets `DirectoryUserId` in place: [`Self::directory_user_id`] on a value held by `&mut`.
+    pub fn set_directory_user_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DirectoryUserId", value.into());
+        self
     }
 
-    prop! {
-        /// `PhoneConfig`: The phone settings for the user.
-        core.props, "PhoneConfig", phone_config, set_phone_config, get_phone_config, Val<user::UserPhoneConfig>
+    /// `DirectoryUserId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_directory_user_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DirectoryUserId")
     }
 
-    prop! {
-        /// `PhoneNumberConfigs`: Phone Number configurations of a user.
-        core.props, "PhoneNumberConfigs", phone_number_configs, set_phone_number_configs, get_phone_number_configs, Val<List<user::PhoneNumberConfig>>
+    /// `HierarchyGroupArn`: The identifier of the hierarchy group for the user.
+    pub fn hierarchy_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("HierarchyGroupArn", value.into());
+        self
     }
 
-    prop! {
-        /// `RoutingProfileArn`: The identifier of the routing profile for the user.
-        core.props, "RoutingProfileArn", _, set_routing_profile_arn, get_routing_profile_arn, Val<String>
+    /// Sets `HierarchyGroupArn` in place: [`Self::hierarchy_group_arn`] on a value held by `&mut`.
+    pub fn set_hierarchy_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HierarchyGroupArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityProfileArns`: One or more security profile arns for the user
-        core.props, "SecurityProfileArns", _, set_security_profile_arns, get_security_profile_arns, Val<List<String>>
+    /// `HierarchyGroupArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hierarchy_group_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HierarchyGroupArn")
     }
 
-    prop! {
-        /// `Tags`: One or more tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `IdentityInfo`: The information about the identity of the user.
+    pub fn identity_info(mut self, value: impl Into<Val<user::UserIdentityInfo>>) -> Self {
+        self.core.props.set("IdentityInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `UserProficiencies`: One or more predefined attributes assigned to a user, with a level
-        /// that indicates how skilled they are.
-        core.props, "UserProficiencies", user_proficiencies, set_user_proficiencies, get_user_proficiencies, Val<List<user::UserProficiency>>
+    /// Sets `IdentityInfo` in place: [`Self::identity_info`] on a value held by `&mut`.
+    pub fn set_identity_info(&mut self, value: impl Into<Val<user::UserIdentityInfo>>) -> &mut Self {
+        self.core.props.set("IdentityInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `Username`: The user name for the account.
-        core.props, "Username", _, set_username, get_username, Val<String>
+    /// `IdentityInfo` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_info(&self) -> ::std::option::Option<Val<user::UserIdentityInfo>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityInfo")
     }
 
-    prop! {
-        /// `VoiceEnhancementConfigs`: Voice Enhancement configurations of a user.
-        core.props, "VoiceEnhancementConfigs", voice_enhancement_configs, set_voice_enhancement_configs, get_voice_enhancement_configs, Val<List<user::VoiceEnhancementConfig>>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
+    }
+
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
+    }
+
+    /// `Password`: The password for the user account. A password is required if you are using
+    /// Amazon Connect for identity management. Otherwise, it is an error to include a password.
+    pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Password", value.into());
+        self
+    }
+
+    /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+    pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Password", value.into());
+        self
+    }
+
+    /// `Password` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Password")
+    }
+
+    /// `PersistentConnectionConfigs`: Persistent Connection configurations of a user.
+    pub fn persistent_connection_configs(mut self, value: impl Into<Val<List<user::PersistentConnectionConfig>>>) -> Self {
+        self.core.props.set("PersistentConnectionConfigs", value.into());
+        self
+    }
+
+    /// Sets `PersistentConnectionConfigs` in place: [`Self::persistent_connection_configs`] on a
+    /// value held by `&mut`.
+    pub fn set_persistent_connection_configs(&mut self, value: impl Into<Val<List<user::PersistentConnectionConfig>>>) -> &mut Self {
+        self.core.props.set("PersistentConnectionConfigs", value.into());
+        self
+    }
+
+    /// `PersistentConnectionConfigs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_persistent_connection_configs(&self) -> ::std::option::Option<Val<List<user::PersistentConnectionConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "PersistentConnectionConfigs")
+    }
+
+    /// `PhoneConfig`: The phone settings for the user.
+    pub fn phone_config(mut self, value: impl Into<Val<user::UserPhoneConfig>>) -> Self {
+        self.core.props.set("PhoneConfig", value.into());
+        self
+    }
+
+    /// Sets `PhoneConfig` in place: [`Self::phone_config`] on a value held by `&mut`.
+    pub fn set_phone_config(&mut self, value: impl Into<Val<user::UserPhoneConfig>>) -> &mut Self {
+        self.core.props.set("PhoneConfig", value.into());
+        self
+    }
+
+    /// `PhoneConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_phone_config(&self) -> ::std::option::Option<Val<user::UserPhoneConfig>> {
+        crate::cfn::get_prop(&self.core.props, "PhoneConfig")
+    }
+
+    /// `PhoneNumberConfigs`: Phone Number configurations of a user.
+    pub fn phone_number_configs(mut self, value: impl Into<Val<List<user::PhoneNumberConfig>>>) -> Self {
+        self.core.props.set("PhoneNumberConfigs", value.into());
+        self
+    }
+
+    /// Sets `PhoneNumberConfigs` in place: [`Self::phone_number_configs`] on a value held by `&mut`.
+    pub fn set_phone_number_configs(&mut self, value: impl Into<Val<List<user::PhoneNumberConfig>>>) -> &mut Self {
+        self.core.props.set("PhoneNumberConfigs", value.into());
+        self
+    }
+
+    /// `PhoneNumberConfigs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_phone_number_configs(&self) -> ::std::option::Option<Val<List<user::PhoneNumberConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "PhoneNumberConfigs")
+    }
+
+    /// Sets `RoutingProfileArn`, which `new` took, in place.
+    pub fn set_routing_profile_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoutingProfileArn", value.into());
+        self
+    }
+
+    /// `RoutingProfileArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_routing_profile_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoutingProfileArn")
+    }
+
+    /// Sets `SecurityProfileArns`, which `new` took, in place.
+    pub fn set_security_profile_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityProfileArns", value.into());
+        self
+    }
+
+    /// `SecurityProfileArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_profile_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityProfileArns")
+    }
+
+    /// `Tags`: One or more tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UserProficiencies`: One or more predefined attributes assigned to a user, with a level that
+    /// indicates how skilled they are.
+    pub fn user_proficiencies(mut self, value: impl Into<Val<List<user::UserProficiency>>>) -> Self {
+        self.core.props.set("UserProficiencies", value.into());
+        self
+    }
+
+    /// Sets `UserProficiencies` in place: [`Self::user_proficiencies`] on a value held by `&mut`.
+    pub fn set_user_proficiencies(&mut self, value: impl Into<Val<List<user::UserProficiency>>>) -> &mut Self {
+        self.core.props.set("UserProficiencies", value.into());
+        self
+    }
+
+    /// `UserProficiencies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_proficiencies(&self) -> ::std::option::Option<Val<List<user::UserProficiency>>> {
+        crate::cfn::get_prop(&self.core.props, "UserProficiencies")
+    }
+
+    /// Sets `Username`, which `new` took, in place.
+    pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Username", value.into());
+        self
+    }
+
+    /// `Username` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Username")
+    }
+
+    /// `VoiceEnhancementConfigs`: Voice Enhancement configurations of a user.
+    pub fn voice_enhancement_configs(mut self, value: impl Into<Val<List<user::VoiceEnhancementConfig>>>) -> Self {
+        self.core.props.set("VoiceEnhancementConfigs", value.into());
+        self
+    }
+
+    /// Sets `VoiceEnhancementConfigs` in place: [`Self::voice_enhancement_configs`] on a value held
+    /// by `&mut`.
+    pub fn set_voice_enhancement_configs(&mut self, value: impl Into<Val<List<user::VoiceEnhancementConfig>>>) -> &mut Self {
+        self.core.props.set("VoiceEnhancementConfigs", value.into());
+        self
+    }
+
+    /// `VoiceEnhancementConfigs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_voice_enhancement_configs(&self) -> ::std::option::Option<Val<List<user::VoiceEnhancementConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "VoiceEnhancementConfigs")
     }
 
     /// `Ref`: the resource's identifier.
@@ -8161,19 +13912,47 @@ pub mod user {
             AfterContactWorkConfigPerChannel { props }
         }
 
-        prop! {
-            /// `Channel`: The channels that agents can handle in the Contact Control Panel (CCP).
-            props, "Channel", _, set_channel, get_channel, Val<Channel>
+        /// Sets `Channel`, which `new` took, in place.
+        pub fn set_channel(&mut self, value: impl Into<Val<Channel>>) -> &mut Self {
+            self.props.set("Channel", value.into());
+            self
         }
 
-        prop! {
-            /// `AfterContactWorkConfig`: After Contact Work configuration.
-            props, "AfterContactWorkConfig", _, set_after_contact_work_config, get_after_contact_work_config, Val<AfterContactWorkConfig>
+        /// `Channel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel(&self) -> ::std::option::Option<Val<Channel>> {
+            crate::cfn::get_prop(&self.props, "Channel")
         }
 
-        prop! {
-            /// `AgentFirstCallbackAfterContactWorkConfig`: After Contact Work configuration.
-            props, "AgentFirstCallbackAfterContactWorkConfig", agent_first_callback_after_contact_work_config, set_agent_first_callback_after_contact_work_config, get_agent_first_callback_after_contact_work_config, Val<AfterContactWorkConfig>
+        /// Sets `AfterContactWorkConfig`, which `new` took, in place.
+        pub fn set_after_contact_work_config(&mut self, value: impl Into<Val<AfterContactWorkConfig>>) -> &mut Self {
+            self.props.set("AfterContactWorkConfig", value.into());
+            self
+        }
+
+        /// `AfterContactWorkConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_after_contact_work_config(&self) -> ::std::option::Option<Val<AfterContactWorkConfig>> {
+            crate::cfn::get_prop(&self.props, "AfterContactWorkConfig")
+        }
+
+        /// `AgentFirstCallbackAfterContactWorkConfig`: After Contact Work configuration.
+        pub fn agent_first_callback_after_contact_work_config(mut self, value: impl Into<Val<AfterContactWorkConfig>>) -> Self {
+            self.props.set("AgentFirstCallbackAfterContactWorkConfig", value.into());
+            self
+        }
+
+        /// Sets `AgentFirstCallbackAfterContactWorkConfig` in place: [`Self::agent_first_callback_after_contact_work_config`]
+        /// on a value held by `&mut`.
+        pub fn set_agent_first_callback_after_contact_work_config(&mut self, value: impl Into<Val<AfterContactWorkConfig>>) -> &mut Self {
+            self.props.set("AgentFirstCallbackAfterContactWorkConfig", value.into());
+            self
+        }
+
+        /// `AgentFirstCallbackAfterContactWorkConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_first_callback_after_contact_work_config(&self) -> ::std::option::Option<Val<AfterContactWorkConfig>> {
+            crate::cfn::get_prop(&self.props, "AgentFirstCallbackAfterContactWorkConfig")
         }
     }
 
@@ -8192,14 +13971,41 @@ pub mod user {
             AfterContactWorkConfig { props }
         }
 
-        prop! {
-            /// `AfterContactWorkMode`: The after contact work (ACW) mode for the channel.
-            props, "AfterContactWorkMode", after_contact_work_mode, set_after_contact_work_mode, get_after_contact_work_mode, Val<AfterContactWorkMode>
+        /// `AfterContactWorkMode`: The after contact work (ACW) mode for the channel.
+        pub fn after_contact_work_mode(mut self, value: impl Into<Val<AfterContactWorkMode>>) -> Self {
+            self.props.set("AfterContactWorkMode", value.into());
+            self
         }
 
-        prop! {
-            /// `AfterContactWorkTimeLimit`: The After Call Work (ACW) timeout setting, in seconds.
-            props, "AfterContactWorkTimeLimit", after_contact_work_time_limit, set_after_contact_work_time_limit, get_after_contact_work_time_limit, Val<i64>
+        /// Sets `AfterContactWorkMode` in place: [`Self::after_contact_work_mode`] on a value held by `&mut`.
+        pub fn set_after_contact_work_mode(&mut self, value: impl Into<Val<AfterContactWorkMode>>) -> &mut Self {
+            self.props.set("AfterContactWorkMode", value.into());
+            self
+        }
+
+        /// `AfterContactWorkMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_after_contact_work_mode(&self) -> ::std::option::Option<Val<AfterContactWorkMode>> {
+            crate::cfn::get_prop(&self.props, "AfterContactWorkMode")
+        }
+
+        /// `AfterContactWorkTimeLimit`: The After Call Work (ACW) timeout setting, in seconds.
+        pub fn after_contact_work_time_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("AfterContactWorkTimeLimit", value.into());
+            self
+        }
+
+        /// Sets `AfterContactWorkTimeLimit` in place: [`Self::after_contact_work_time_limit`] on a
+        /// value held by `&mut`.
+        pub fn set_after_contact_work_time_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AfterContactWorkTimeLimit", value.into());
+            self
+        }
+
+        /// `AfterContactWorkTimeLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_after_contact_work_time_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AfterContactWorkTimeLimit")
         }
     }
 
@@ -8257,19 +14063,47 @@ pub mod user {
             AutoAcceptConfig { props }
         }
 
-        prop! {
-            /// `Channel`: The channels that agents can handle in the Contact Control Panel (CCP).
-            props, "Channel", _, set_channel, get_channel, Val<Channel>
+        /// Sets `Channel`, which `new` took, in place.
+        pub fn set_channel(&mut self, value: impl Into<Val<Channel>>) -> &mut Self {
+            self.props.set("Channel", value.into());
+            self
         }
 
-        prop! {
-            /// `AutoAccept`: The Auto accept setting.
-            props, "AutoAccept", _, set_auto_accept, get_auto_accept, Val<bool>
+        /// `Channel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel(&self) -> ::std::option::Option<Val<Channel>> {
+            crate::cfn::get_prop(&self.props, "Channel")
         }
 
-        prop! {
-            /// `AgentFirstCallbackAutoAccept`: The agent first callback auto accept setting.
-            props, "AgentFirstCallbackAutoAccept", agent_first_callback_auto_accept, set_agent_first_callback_auto_accept, get_agent_first_callback_auto_accept, Val<bool>
+        /// Sets `AutoAccept`, which `new` took, in place.
+        pub fn set_auto_accept(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AutoAccept", value.into());
+            self
+        }
+
+        /// `AutoAccept` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_accept(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AutoAccept")
+        }
+
+        /// `AgentFirstCallbackAutoAccept`: The agent first callback auto accept setting.
+        pub fn agent_first_callback_auto_accept(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AgentFirstCallbackAutoAccept", value.into());
+            self
+        }
+
+        /// Sets `AgentFirstCallbackAutoAccept` in place: [`Self::agent_first_callback_auto_accept`] on
+        /// a value held by `&mut`.
+        pub fn set_agent_first_callback_auto_accept(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AgentFirstCallbackAutoAccept", value.into());
+            self
+        }
+
+        /// `AgentFirstCallbackAutoAccept` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_first_callback_auto_accept(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AgentFirstCallbackAutoAccept")
         }
     }
 
@@ -8288,34 +14122,99 @@ pub mod user {
             UserIdentityInfo { props }
         }
 
-        prop! {
-            /// `Email`: The email address. If you are using SAML for identity management and include
-            /// this parameter, an error is returned.
-            props, "Email", email, set_email, get_email, Val<String>
+        /// `Email`: The email address. If you are using SAML for identity management and include this
+        /// parameter, an error is returned.
+        pub fn email(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Email", value.into());
+            self
         }
 
-        prop! {
-            /// `FirstName`: The first name. This is required if you are using Amazon Connect or SAML
-            /// for identity management.
-            props, "FirstName", first_name, set_first_name, get_first_name, Val<String>
+        /// Sets `Email` in place: [`Self::email`] on a value held by `&mut`.
+        pub fn set_email(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Email", value.into());
+            self
         }
 
-        prop! {
-            /// `LastName`: The last name. This is required if you are using Amazon Connect or SAML for
-            /// identity management.
-            props, "LastName", last_name, set_last_name, get_last_name, Val<String>
+        /// `Email` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Email")
         }
 
-        prop! {
-            /// `Mobile`: The mobile phone number.
-            props, "Mobile", mobile, set_mobile, get_mobile, Val<String>
+        /// `FirstName`: The first name. This is required if you are using Amazon Connect or SAML for
+        /// identity management.
+        pub fn first_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FirstName", value.into());
+            self
         }
 
-        prop! {
-            /// `SecondaryEmail`: The secondary email address. If you provide a secondary email, the
-            /// user receives email notifications -- other than password reset notifications -- to this
-            /// email address instead of to their primary email address.
-            props, "SecondaryEmail", secondary_email, set_secondary_email, get_secondary_email, Val<String>
+        /// Sets `FirstName` in place: [`Self::first_name`] on a value held by `&mut`.
+        pub fn set_first_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FirstName", value.into());
+            self
+        }
+
+        /// `FirstName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_first_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FirstName")
+        }
+
+        /// `LastName`: The last name. This is required if you are using Amazon Connect or SAML for
+        /// identity management.
+        pub fn last_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LastName", value.into());
+            self
+        }
+
+        /// Sets `LastName` in place: [`Self::last_name`] on a value held by `&mut`.
+        pub fn set_last_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LastName", value.into());
+            self
+        }
+
+        /// `LastName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LastName")
+        }
+
+        /// `Mobile`: The mobile phone number.
+        pub fn mobile(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Mobile", value.into());
+            self
+        }
+
+        /// Sets `Mobile` in place: [`Self::mobile`] on a value held by `&mut`.
+        pub fn set_mobile(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Mobile", value.into());
+            self
+        }
+
+        /// `Mobile` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mobile(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Mobile")
+        }
+
+        /// `SecondaryEmail`: The secondary email address. If you provide a secondary email, the user
+        /// receives email notifications -- other than password reset notifications -- to this email
+        /// address instead of to their primary email address.
+        pub fn secondary_email(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecondaryEmail", value.into());
+            self
+        }
+
+        /// Sets `SecondaryEmail` in place: [`Self::secondary_email`] on a value held by `&mut`.
+        pub fn set_secondary_email(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecondaryEmail", value.into());
+            self
+        }
+
+        /// `SecondaryEmail` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secondary_email(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecondaryEmail")
         }
     }
 
@@ -8342,14 +14241,28 @@ pub mod user {
             PersistentConnectionConfig { props }
         }
 
-        prop! {
-            /// `Channel`: The channels that agents can handle in the Contact Control Panel (CCP).
-            props, "Channel", _, set_channel, get_channel, Val<Channel>
+        /// Sets `Channel`, which `new` took, in place.
+        pub fn set_channel(&mut self, value: impl Into<Val<Channel>>) -> &mut Self {
+            self.props.set("Channel", value.into());
+            self
         }
 
-        prop! {
-            /// `PersistentConnection`: The Persistent Connection setting.
-            props, "PersistentConnection", _, set_persistent_connection, get_persistent_connection, Val<bool>
+        /// `Channel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel(&self) -> ::std::option::Option<Val<Channel>> {
+            crate::cfn::get_prop(&self.props, "Channel")
+        }
+
+        /// Sets `PersistentConnection`, which `new` took, in place.
+        pub fn set_persistent_connection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PersistentConnection", value.into());
+            self
+        }
+
+        /// `PersistentConnection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_persistent_connection(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PersistentConnection")
         }
     }
 
@@ -8369,29 +14282,95 @@ pub mod user {
             UserPhoneConfig { props }
         }
 
-        prop! {
-            /// `AfterContactWorkTimeLimit`: The After Call Work (ACW) timeout setting, in seconds.
-            props, "AfterContactWorkTimeLimit", after_contact_work_time_limit, set_after_contact_work_time_limit, get_after_contact_work_time_limit, Val<i64>
+        /// `AfterContactWorkTimeLimit`: The After Call Work (ACW) timeout setting, in seconds.
+        pub fn after_contact_work_time_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("AfterContactWorkTimeLimit", value.into());
+            self
         }
 
-        prop! {
-            /// `AutoAccept`: The Auto accept setting.
-            props, "AutoAccept", auto_accept, set_auto_accept, get_auto_accept, Val<bool>
+        /// Sets `AfterContactWorkTimeLimit` in place: [`Self::after_contact_work_time_limit`] on a
+        /// value held by `&mut`.
+        pub fn set_after_contact_work_time_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AfterContactWorkTimeLimit", value.into());
+            self
         }
 
-        prop! {
-            /// `DeskPhoneNumber`: The phone number for the user's desk phone.
-            props, "DeskPhoneNumber", desk_phone_number, set_desk_phone_number, get_desk_phone_number, Val<String>
+        /// `AfterContactWorkTimeLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_after_contact_work_time_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AfterContactWorkTimeLimit")
         }
 
-        prop! {
-            /// `PersistentConnection`: The Persistent Connection setting.
-            props, "PersistentConnection", persistent_connection, set_persistent_connection, get_persistent_connection, Val<bool>
+        /// `AutoAccept`: The Auto accept setting.
+        pub fn auto_accept(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AutoAccept", value.into());
+            self
         }
 
-        prop! {
-            /// `PhoneType`: The phone type.
-            props, "PhoneType", phone_type, set_phone_type, get_phone_type, Val<PhoneType>
+        /// Sets `AutoAccept` in place: [`Self::auto_accept`] on a value held by `&mut`.
+        pub fn set_auto_accept(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AutoAccept", value.into());
+            self
+        }
+
+        /// `AutoAccept` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_accept(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AutoAccept")
+        }
+
+        /// `DeskPhoneNumber`: The phone number for the user's desk phone.
+        pub fn desk_phone_number(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeskPhoneNumber", value.into());
+            self
+        }
+
+        /// Sets `DeskPhoneNumber` in place: [`Self::desk_phone_number`] on a value held by `&mut`.
+        pub fn set_desk_phone_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeskPhoneNumber", value.into());
+            self
+        }
+
+        /// `DeskPhoneNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_desk_phone_number(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeskPhoneNumber")
+        }
+
+        /// `PersistentConnection`: The Persistent Connection setting.
+        pub fn persistent_connection(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("PersistentConnection", value.into());
+            self
+        }
+
+        /// Sets `PersistentConnection` in place: [`Self::persistent_connection`] on a value held by `&mut`.
+        pub fn set_persistent_connection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PersistentConnection", value.into());
+            self
+        }
+
+        /// `PersistentConnection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_persistent_connection(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PersistentConnection")
+        }
+
+        /// `PhoneType`: The phone type.
+        pub fn phone_type(mut self, value: impl Into<Val<PhoneType>>) -> Self {
+            self.props.set("PhoneType", value.into());
+            self
+        }
+
+        /// Sets `PhoneType` in place: [`Self::phone_type`] on a value held by `&mut`.
+        pub fn set_phone_type(&mut self, value: impl Into<Val<PhoneType>>) -> &mut Self {
+            self.props.set("PhoneType", value.into());
+            self
+        }
+
+        /// `PhoneType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_phone_type(&self) -> ::std::option::Option<Val<PhoneType>> {
+            crate::cfn::get_prop(&self.props, "PhoneType")
         }
     }
 
@@ -8427,19 +14406,46 @@ pub mod user {
             PhoneNumberConfig { props }
         }
 
-        prop! {
-            /// `Channel`: The channels that agents can handle in the Contact Control Panel (CCP).
-            props, "Channel", _, set_channel, get_channel, Val<Channel>
+        /// Sets `Channel`, which `new` took, in place.
+        pub fn set_channel(&mut self, value: impl Into<Val<Channel>>) -> &mut Self {
+            self.props.set("Channel", value.into());
+            self
         }
 
-        prop! {
-            /// `PhoneType`: The phone type.
-            props, "PhoneType", _, set_phone_type, get_phone_type, Val<PhoneType>
+        /// `Channel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel(&self) -> ::std::option::Option<Val<Channel>> {
+            crate::cfn::get_prop(&self.props, "Channel")
         }
 
-        prop! {
-            /// `PhoneNumber`: The phone number for the user's desk phone.
-            props, "PhoneNumber", phone_number, set_phone_number, get_phone_number, Val<String>
+        /// Sets `PhoneType`, which `new` took, in place.
+        pub fn set_phone_type(&mut self, value: impl Into<Val<PhoneType>>) -> &mut Self {
+            self.props.set("PhoneType", value.into());
+            self
+        }
+
+        /// `PhoneType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_phone_type(&self) -> ::std::option::Option<Val<PhoneType>> {
+            crate::cfn::get_prop(&self.props, "PhoneType")
+        }
+
+        /// `PhoneNumber`: The phone number for the user's desk phone.
+        pub fn phone_number(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PhoneNumber", value.into());
+            self
+        }
+
+        /// Sets `PhoneNumber` in place: [`Self::phone_number`] on a value held by `&mut`.
+        pub fn set_phone_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PhoneNumber", value.into());
+            self
+        }
+
+        /// `PhoneNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_phone_number(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PhoneNumber")
         }
     }
 
@@ -8470,21 +14476,40 @@ pub mod user {
             UserProficiency { props }
         }
 
-        prop! {
-            /// `AttributeName`: The name of user's proficiency. You must use name of predefined
-            /// attribute present in the Amazon Connect instance.
-            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        /// Sets `AttributeName`, which `new` took, in place.
+        pub fn set_attribute_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeName", value.into());
+            self
         }
 
-        prop! {
-            /// `AttributeValue`: The value of user's proficiency. You must use value of predefined
-            /// attribute present in the Amazon Connect instance.
-            props, "AttributeValue", _, set_attribute_value, get_attribute_value, Val<String>
+        /// `AttributeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeName")
         }
 
-        prop! {
-            /// `Level`: The level of the proficiency. The valid values are 0 to 10.
-            props, "Level", _, set_level, get_level, Val<f64>
+        /// Sets `AttributeValue`, which `new` took, in place.
+        pub fn set_attribute_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeValue", value.into());
+            self
+        }
+
+        /// `AttributeValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeValue")
+        }
+
+        /// Sets `Level`, which `new` took, in place.
+        pub fn set_level(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Level", value.into());
+            self
+        }
+
+        /// `Level` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_level(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Level")
         }
     }
 
@@ -8510,14 +14535,28 @@ pub mod user {
             VoiceEnhancementConfig { props }
         }
 
-        prop! {
-            /// `Channel`: The channels that agents can handle in the Contact Control Panel (CCP).
-            props, "Channel", _, set_channel, get_channel, Val<Channel>
+        /// Sets `Channel`, which `new` took, in place.
+        pub fn set_channel(&mut self, value: impl Into<Val<Channel>>) -> &mut Self {
+            self.props.set("Channel", value.into());
+            self
         }
 
-        prop! {
-            /// `VoiceEnhancementMode`: The Voice Enhancement Mode setting.
-            props, "VoiceEnhancementMode", _, set_voice_enhancement_mode, get_voice_enhancement_mode, Val<VoiceEnhancementMode>
+        /// `Channel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel(&self) -> ::std::option::Option<Val<Channel>> {
+            crate::cfn::get_prop(&self.props, "Channel")
+        }
+
+        /// Sets `VoiceEnhancementMode`, which `new` took, in place.
+        pub fn set_voice_enhancement_mode(&mut self, value: impl Into<Val<VoiceEnhancementMode>>) -> &mut Self {
+            self.props.set("VoiceEnhancementMode", value.into());
+            self
+        }
+
+        /// `VoiceEnhancementMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_voice_enhancement_mode(&self) -> ::std::option::Option<Val<VoiceEnhancementMode>> {
+            crate::cfn::get_prop(&self.props, "VoiceEnhancementMode")
         }
     }
 
@@ -8561,24 +14600,64 @@ impl UserHierarchyGroup {
         UserHierarchyGroup { core }
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier of the Amazon Connect instance.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the user hierarchy group.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
     }
 
-    prop! {
-        /// `ParentGroupArn`: The Amazon Resource Name (ARN) for the parent user hierarchy group.
-        core.props, "ParentGroupArn", parent_group_arn, set_parent_group_arn, get_parent_group_arn, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: One or more tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ParentGroupArn`: The Amazon Resource Name (ARN) for the parent user hierarchy group.
+    pub fn parent_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ParentGroupArn", value.into());
+        self
+    }
+
+    /// Sets `ParentGroupArn` in place: [`Self::parent_group_arn`] on a value held by `&mut`.
+    pub fn set_parent_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ParentGroupArn", value.into());
+        self
+    }
+
+    /// `ParentGroupArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parent_group_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ParentGroupArn")
+    }
+
+    /// `Tags`: One or more tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -8615,14 +14694,35 @@ impl UserHierarchyStructure {
         UserHierarchyStructure { core }
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier of the Amazon Connect instance.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `UserHierarchyStructure`: Information about the hierarchy structure.
-        core.props, "UserHierarchyStructure", user_hierarchy_structure, set_user_hierarchy_structure, get_user_hierarchy_structure, Val<user_hierarchy_structure::UserHierarchyStructure>
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
+    }
+
+    /// `UserHierarchyStructure`: Information about the hierarchy structure.
+    pub fn user_hierarchy_structure(mut self, value: impl Into<Val<user_hierarchy_structure::UserHierarchyStructure>>) -> Self {
+        self.core.props.set("UserHierarchyStructure", value.into());
+        self
+    }
+
+    /// Sets `UserHierarchyStructure` in place: [`Self::user_hierarchy_structure`] on a value held
+    /// by `&mut`.
+    pub fn set_user_hierarchy_structure(&mut self, value: impl Into<Val<user_hierarchy_structure::UserHierarchyStructure>>) -> &mut Self {
+        self.core.props.set("UserHierarchyStructure", value.into());
+        self
+    }
+
+    /// `UserHierarchyStructure` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_hierarchy_structure(&self) -> ::std::option::Option<Val<user_hierarchy_structure::UserHierarchyStructure>> {
+        crate::cfn::get_prop(&self.core.props, "UserHierarchyStructure")
     }
 
     /// `Ref`: the resource's identifier.
@@ -8658,29 +14758,94 @@ pub mod user_hierarchy_structure {
             UserHierarchyStructure { props }
         }
 
-        prop! {
-            /// `LevelFive`: Information about level five.
-            props, "LevelFive", level_five, set_level_five, get_level_five, Val<LevelFive>
+        /// `LevelFive`: Information about level five.
+        pub fn level_five(mut self, value: impl Into<Val<LevelFive>>) -> Self {
+            self.props.set("LevelFive", value.into());
+            self
         }
 
-        prop! {
-            /// `LevelFour`: Information about level four.
-            props, "LevelFour", level_four, set_level_four, get_level_four, Val<LevelFour>
+        /// Sets `LevelFive` in place: [`Self::level_five`] on a value held by `&mut`.
+        pub fn set_level_five(&mut self, value: impl Into<Val<LevelFive>>) -> &mut Self {
+            self.props.set("LevelFive", value.into());
+            self
         }
 
-        prop! {
-            /// `LevelOne`: Information about level one.
-            props, "LevelOne", level_one, set_level_one, get_level_one, Val<LevelOne>
+        /// `LevelFive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_level_five(&self) -> ::std::option::Option<Val<LevelFive>> {
+            crate::cfn::get_prop(&self.props, "LevelFive")
         }
 
-        prop! {
-            /// `LevelThree`: Information about level three.
-            props, "LevelThree", level_three, set_level_three, get_level_three, Val<LevelThree>
+        /// `LevelFour`: Information about level four.
+        pub fn level_four(mut self, value: impl Into<Val<LevelFour>>) -> Self {
+            self.props.set("LevelFour", value.into());
+            self
         }
 
-        prop! {
-            /// `LevelTwo`: Information about level two.
-            props, "LevelTwo", level_two, set_level_two, get_level_two, Val<LevelTwo>
+        /// Sets `LevelFour` in place: [`Self::level_four`] on a value held by `&mut`.
+        pub fn set_level_four(&mut self, value: impl Into<Val<LevelFour>>) -> &mut Self {
+            self.props.set("LevelFour", value.into());
+            self
+        }
+
+        /// `LevelFour` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_level_four(&self) -> ::std::option::Option<Val<LevelFour>> {
+            crate::cfn::get_prop(&self.props, "LevelFour")
+        }
+
+        /// `LevelOne`: Information about level one.
+        pub fn level_one(mut self, value: impl Into<Val<LevelOne>>) -> Self {
+            self.props.set("LevelOne", value.into());
+            self
+        }
+
+        /// Sets `LevelOne` in place: [`Self::level_one`] on a value held by `&mut`.
+        pub fn set_level_one(&mut self, value: impl Into<Val<LevelOne>>) -> &mut Self {
+            self.props.set("LevelOne", value.into());
+            self
+        }
+
+        /// `LevelOne` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_level_one(&self) -> ::std::option::Option<Val<LevelOne>> {
+            crate::cfn::get_prop(&self.props, "LevelOne")
+        }
+
+        /// `LevelThree`: Information about level three.
+        pub fn level_three(mut self, value: impl Into<Val<LevelThree>>) -> Self {
+            self.props.set("LevelThree", value.into());
+            self
+        }
+
+        /// Sets `LevelThree` in place: [`Self::level_three`] on a value held by `&mut`.
+        pub fn set_level_three(&mut self, value: impl Into<Val<LevelThree>>) -> &mut Self {
+            self.props.set("LevelThree", value.into());
+            self
+        }
+
+        /// `LevelThree` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_level_three(&self) -> ::std::option::Option<Val<LevelThree>> {
+            crate::cfn::get_prop(&self.props, "LevelThree")
+        }
+
+        /// `LevelTwo`: Information about level two.
+        pub fn level_two(mut self, value: impl Into<Val<LevelTwo>>) -> Self {
+            self.props.set("LevelTwo", value.into());
+            self
+        }
+
+        /// Sets `LevelTwo` in place: [`Self::level_two`] on a value held by `&mut`.
+        pub fn set_level_two(&mut self, value: impl Into<Val<LevelTwo>>) -> &mut Self {
+            self.props.set("LevelTwo", value.into());
+            self
+        }
+
+        /// `LevelTwo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_level_two(&self) -> ::std::option::Option<Val<LevelTwo>> {
+            crate::cfn::get_prop(&self.props, "LevelTwo")
         }
     }
 
@@ -8701,19 +14866,52 @@ pub mod user_hierarchy_structure {
             LevelFive { props }
         }
 
-        prop! {
-            /// `Name`: The name of the hierarchy level.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `HierarchyLevelArn`: The Amazon Resource Name (ARN) of the hierarchy level.
-            props, "HierarchyLevelArn", hierarchy_level_arn, set_hierarchy_level_arn, get_hierarchy_level_arn, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `HierarchyLevelId`: The identifier of the hierarchy level.
-            props, "HierarchyLevelId", hierarchy_level_id, set_hierarchy_level_id, get_hierarchy_level_id, Val<String>
+        /// `HierarchyLevelArn`: The Amazon Resource Name (ARN) of the hierarchy level.
+        pub fn hierarchy_level_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HierarchyLevelArn", value.into());
+            self
+        }
+
+        /// Sets `HierarchyLevelArn` in place: [`Self::hierarchy_level_arn`] on a value held by `&mut`.
+        pub fn set_hierarchy_level_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HierarchyLevelArn", value.into());
+            self
+        }
+
+        /// `HierarchyLevelArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hierarchy_level_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HierarchyLevelArn")
+        }
+
+        /// `HierarchyLevelId`: The identifier of the hierarchy level.
+        pub fn hierarchy_level_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HierarchyLevelId", value.into());
+            self
+        }
+
+        /// Sets `HierarchyLevelId` in place: [`Self::hierarchy_level_id`] on a value held by `&mut`.
+        pub fn set_hierarchy_level_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HierarchyLevelId", value.into());
+            self
+        }
+
+        /// `HierarchyLevelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hierarchy_level_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HierarchyLevelId")
         }
     }
 
@@ -8734,19 +14932,52 @@ pub mod user_hierarchy_structure {
             LevelFour { props }
         }
 
-        prop! {
-            /// `Name`: The name of the hierarchy level.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `HierarchyLevelArn`: The Amazon Resource Name (ARN) of the hierarchy level.
-            props, "HierarchyLevelArn", hierarchy_level_arn, set_hierarchy_level_arn, get_hierarchy_level_arn, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `HierarchyLevelId`: The identifier of the hierarchy level.
-            props, "HierarchyLevelId", hierarchy_level_id, set_hierarchy_level_id, get_hierarchy_level_id, Val<String>
+        /// `HierarchyLevelArn`: The Amazon Resource Name (ARN) of the hierarchy level.
+        pub fn hierarchy_level_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HierarchyLevelArn", value.into());
+            self
+        }
+
+        /// Sets `HierarchyLevelArn` in place: [`Self::hierarchy_level_arn`] on a value held by `&mut`.
+        pub fn set_hierarchy_level_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HierarchyLevelArn", value.into());
+            self
+        }
+
+        /// `HierarchyLevelArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hierarchy_level_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HierarchyLevelArn")
+        }
+
+        /// `HierarchyLevelId`: The identifier of the hierarchy level.
+        pub fn hierarchy_level_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HierarchyLevelId", value.into());
+            self
+        }
+
+        /// Sets `HierarchyLevelId` in place: [`Self::hierarchy_level_id`] on a value held by `&mut`.
+        pub fn set_hierarchy_level_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HierarchyLevelId", value.into());
+            self
+        }
+
+        /// `HierarchyLevelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hierarchy_level_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HierarchyLevelId")
         }
     }
 
@@ -8767,19 +14998,52 @@ pub mod user_hierarchy_structure {
             LevelOne { props }
         }
 
-        prop! {
-            /// `Name`: The name of the hierarchy level.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `HierarchyLevelArn`: The Amazon Resource Name (ARN) of the hierarchy level.
-            props, "HierarchyLevelArn", hierarchy_level_arn, set_hierarchy_level_arn, get_hierarchy_level_arn, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `HierarchyLevelId`: The identifier of the hierarchy level.
-            props, "HierarchyLevelId", hierarchy_level_id, set_hierarchy_level_id, get_hierarchy_level_id, Val<String>
+        /// `HierarchyLevelArn`: The Amazon Resource Name (ARN) of the hierarchy level.
+        pub fn hierarchy_level_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HierarchyLevelArn", value.into());
+            self
+        }
+
+        /// Sets `HierarchyLevelArn` in place: [`Self::hierarchy_level_arn`] on a value held by `&mut`.
+        pub fn set_hierarchy_level_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HierarchyLevelArn", value.into());
+            self
+        }
+
+        /// `HierarchyLevelArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hierarchy_level_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HierarchyLevelArn")
+        }
+
+        /// `HierarchyLevelId`: The identifier of the hierarchy level.
+        pub fn hierarchy_level_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HierarchyLevelId", value.into());
+            self
+        }
+
+        /// Sets `HierarchyLevelId` in place: [`Self::hierarchy_level_id`] on a value held by `&mut`.
+        pub fn set_hierarchy_level_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HierarchyLevelId", value.into());
+            self
+        }
+
+        /// `HierarchyLevelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hierarchy_level_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HierarchyLevelId")
         }
     }
 
@@ -8800,19 +15064,52 @@ pub mod user_hierarchy_structure {
             LevelThree { props }
         }
 
-        prop! {
-            /// `Name`: The name of the hierarchy level.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `HierarchyLevelArn`: The Amazon Resource Name (ARN) of the hierarchy level.
-            props, "HierarchyLevelArn", hierarchy_level_arn, set_hierarchy_level_arn, get_hierarchy_level_arn, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `HierarchyLevelId`: The identifier of the hierarchy level.
-            props, "HierarchyLevelId", hierarchy_level_id, set_hierarchy_level_id, get_hierarchy_level_id, Val<String>
+        /// `HierarchyLevelArn`: The Amazon Resource Name (ARN) of the hierarchy level.
+        pub fn hierarchy_level_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HierarchyLevelArn", value.into());
+            self
+        }
+
+        /// Sets `HierarchyLevelArn` in place: [`Self::hierarchy_level_arn`] on a value held by `&mut`.
+        pub fn set_hierarchy_level_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HierarchyLevelArn", value.into());
+            self
+        }
+
+        /// `HierarchyLevelArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hierarchy_level_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HierarchyLevelArn")
+        }
+
+        /// `HierarchyLevelId`: The identifier of the hierarchy level.
+        pub fn hierarchy_level_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HierarchyLevelId", value.into());
+            self
+        }
+
+        /// Sets `HierarchyLevelId` in place: [`Self::hierarchy_level_id`] on a value held by `&mut`.
+        pub fn set_hierarchy_level_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HierarchyLevelId", value.into());
+            self
+        }
+
+        /// `HierarchyLevelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hierarchy_level_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HierarchyLevelId")
         }
     }
 
@@ -8833,19 +15130,52 @@ pub mod user_hierarchy_structure {
             LevelTwo { props }
         }
 
-        prop! {
-            /// `Name`: The name of the hierarchy level.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `HierarchyLevelArn`: The Amazon Resource Name (ARN) of the hierarchy level.
-            props, "HierarchyLevelArn", hierarchy_level_arn, set_hierarchy_level_arn, get_hierarchy_level_arn, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `HierarchyLevelId`: The identifier of the hierarchy level.
-            props, "HierarchyLevelId", hierarchy_level_id, set_hierarchy_level_id, get_hierarchy_level_id, Val<String>
+        /// `HierarchyLevelArn`: The Amazon Resource Name (ARN) of the hierarchy level.
+        pub fn hierarchy_level_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HierarchyLevelArn", value.into());
+            self
+        }
+
+        /// Sets `HierarchyLevelArn` in place: [`Self::hierarchy_level_arn`] on a value held by `&mut`.
+        pub fn set_hierarchy_level_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HierarchyLevelArn", value.into());
+            self
+        }
+
+        /// `HierarchyLevelArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hierarchy_level_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HierarchyLevelArn")
+        }
+
+        /// `HierarchyLevelId`: The identifier of the hierarchy level.
+        pub fn hierarchy_level_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HierarchyLevelId", value.into());
+            self
+        }
+
+        /// Sets `HierarchyLevelId` in place: [`Self::hierarchy_level_id`] on a value held by `&mut`.
+        pub fn set_hierarchy_level_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HierarchyLevelId", value.into());
+            self
+        }
+
+        /// `HierarchyLevelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hierarchy_level_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HierarchyLevelId")
         }
     }
 }
@@ -8881,34 +15211,88 @@ impl View {
         View { core }
     }
 
-    prop! {
-        /// `Actions`: The actions of the view in an array.
-        core.props, "Actions", _, set_actions, get_actions, Val<List<String>>
+    /// Sets `Actions`, which `new` took, in place.
+    pub fn set_actions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Actions", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the view.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Actions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Actions")
     }
 
-    prop! {
-        /// `InstanceArn`: The Amazon Resource Name (ARN) of the instance.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// `Description`: The description of the view.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the view.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: One or more tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Template`.
-        core.props, "Template", _, set_template, get_template, Val<Json>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
+    }
+
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: One or more tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Template`, which `new` took, in place.
+    pub fn set_template(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Template", value.into());
+        self
+    }
+
+    /// `Template` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Template")
     }
 
     /// `Ref`: the resource's identifier.
@@ -8957,20 +15341,52 @@ impl ViewVersion {
         ViewVersion { core }
     }
 
-    prop! {
-        /// `VersionDescription`: The description for the view version.
-        core.props, "VersionDescription", version_description, set_version_description, get_version_description, Val<String>
+    /// `VersionDescription`: The description for the view version.
+    pub fn version_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VersionDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `ViewArn`: The Amazon Resource Name (ARN) of the view for which a version is being
-        /// created.
-        core.props, "ViewArn", _, set_view_arn, get_view_arn, Val<String>
+    /// Sets `VersionDescription` in place: [`Self::version_description`] on a value held by `&mut`.
+    pub fn set_version_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VersionDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `ViewContentSha256`: The view content hash to be checked.
-        core.props, "ViewContentSha256", view_content_sha256, set_view_content_sha256, get_view_content_sha256, Val<String>
+    /// `VersionDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VersionDescription")
+    }
+
+    /// Sets `ViewArn`, which `new` took, in place.
+    pub fn set_view_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ViewArn", value.into());
+        self
+    }
+
+    /// `ViewArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_view_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ViewArn")
+    }
+
+    /// `ViewContentSha256`: The view content hash to be checked.
+    pub fn view_content_sha256(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ViewContentSha256", value.into());
+        self
+    }
+
+    /// Sets `ViewContentSha256` in place: [`Self::view_content_sha256`] on a value held by `&mut`.
+    pub fn set_view_content_sha256(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ViewContentSha256", value.into());
+        self
+    }
+
+    /// `ViewContentSha256` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_view_content_sha256(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ViewContentSha256")
     }
 
     /// `Ref`: the resource's identifier.
@@ -9024,30 +15440,70 @@ impl Vocabulary {
         Vocabulary { core }
     }
 
-    prop! {
-        /// `Content`: The content of the custom vocabulary in plain-text format with a table of
-        /// values.
-        core.props, "Content", _, set_content, get_content, Val<String>
+    /// Sets `Content`, which `new` took, in place.
+    pub fn set_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Content", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceId`: The identifier of the Amazon Connect instance.
-        core.props, "InstanceId", _, set_instance_id, get_instance_id, Val<String>
+    /// `Content` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Content")
     }
 
-    prop! {
-        /// `LanguageCode`: The language code of the vocabulary entries.
-        core.props, "LanguageCode", _, set_language_code, get_language_code, Val<vocabulary::LanguageCode>
+    /// Sets `InstanceId`, which `new` took, in place.
+    pub fn set_instance_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags used to organize, track, or control access for this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `InstanceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceId")
     }
 
-    prop! {
-        /// `VocabularyName`: A unique name of the custom vocabulary.
-        core.props, "VocabularyName", _, set_vocabulary_name, get_vocabulary_name, Val<String>
+    /// Sets `LanguageCode`, which `new` took, in place.
+    pub fn set_language_code(&mut self, value: impl Into<Val<vocabulary::LanguageCode>>) -> &mut Self {
+        self.core.props.set("LanguageCode", value.into());
+        self
+    }
+
+    /// `LanguageCode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_language_code(&self) -> ::std::option::Option<Val<vocabulary::LanguageCode>> {
+        crate::cfn::get_prop(&self.core.props, "LanguageCode")
+    }
+
+    /// `Tags`: The tags used to organize, track, or control access for this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VocabularyName`, which `new` took, in place.
+    pub fn set_vocabulary_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VocabularyName", value.into());
+        self
+    }
+
+    /// `VocabularyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vocabulary_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VocabularyName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -9213,55 +15669,173 @@ impl Workspace {
         Workspace { core }
     }
 
-    prop! {
-        /// `Associations`: The resource ARNs associated with the workspace
-        core.props, "Associations", associations, set_associations, get_associations, Val<List<String>>
+    /// `Associations`: The resource ARNs associated with the workspace
+    pub fn associations(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Associations", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the workspace
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Associations` in place: [`Self::associations`] on a value held by `&mut`.
+    pub fn set_associations(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Associations", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceArn`: The identifier of the Amazon Connect instance.
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// `Associations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_associations(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Associations")
     }
 
-    prop! {
-        /// `Media`: The media items for the workspace
-        core.props, "Media", media, set_media, get_media, Val<List<workspace::MediaItem>>
+    /// `Description`: The description of the workspace
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the workspace.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Pages`: The pages associated with the workspace
-        core.props, "Pages", pages, set_pages, get_pages, Val<List<workspace::WorkspacePage>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Theme`: The theme configuration for the workspace
-        core.props, "Theme", theme, set_theme, get_theme, Val<workspace::WorkspaceTheme>
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
     }
 
-    prop! {
-        /// `Title`: The title of the workspace
-        core.props, "Title", title, set_title, get_title, Val<String>
+    /// `Media`: The media items for the workspace
+    pub fn media(mut self, value: impl Into<Val<List<workspace::MediaItem>>>) -> Self {
+        self.core.props.set("Media", value.into());
+        self
     }
 
-    prop! {
-        /// `Visibility`: The visibility of the workspace. Will always be set to ASSIGNED oninitial
-        /// creation.
-        core.props, "Visibility", visibility, set_visibility, get_visibility, Val<workspace::Visibility>
+    /// Sets `Media` in place: [`Self::media`] on a value held by `&mut`.
+    pub fn set_media(&mut self, value: impl Into<Val<List<workspace::MediaItem>>>) -> &mut Self {
+        self.core.props.set("Media", value.into());
+        self
+    }
+
+    /// `Media` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_media(&self) -> ::std::option::Option<Val<List<workspace::MediaItem>>> {
+        crate::cfn::get_prop(&self.core.props, "Media")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Pages`: The pages associated with the workspace
+    pub fn pages(mut self, value: impl Into<Val<List<workspace::WorkspacePage>>>) -> Self {
+        self.core.props.set("Pages", value.into());
+        self
+    }
+
+    /// Sets `Pages` in place: [`Self::pages`] on a value held by `&mut`.
+    pub fn set_pages(&mut self, value: impl Into<Val<List<workspace::WorkspacePage>>>) -> &mut Self {
+        self.core.props.set("Pages", value.into());
+        self
+    }
+
+    /// `Pages` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pages(&self) -> ::std::option::Option<Val<List<workspace::WorkspacePage>>> {
+        crate::cfn::get_prop(&self.core.props, "Pages")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Theme`: The theme configuration for the workspace
+    pub fn theme(mut self, value: impl Into<Val<workspace::WorkspaceTheme>>) -> Self {
+        self.core.props.set("Theme", value.into());
+        self
+    }
+
+    /// Sets `Theme` in place: [`Self::theme`] on a value held by `&mut`.
+    pub fn set_theme(&mut self, value: impl Into<Val<workspace::WorkspaceTheme>>) -> &mut Self {
+        self.core.props.set("Theme", value.into());
+        self
+    }
+
+    /// `Theme` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_theme(&self) -> ::std::option::Option<Val<workspace::WorkspaceTheme>> {
+        crate::cfn::get_prop(&self.core.props, "Theme")
+    }
+
+    /// `Title`: The title of the workspace
+    pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Title", value.into());
+        self
+    }
+
+    /// Sets `Title` in place: [`Self::title`] on a value held by `&mut`.
+    pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Title", value.into());
+        self
+    }
+
+    /// `Title` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Title")
+    }
+
+    /// `Visibility`: The visibility of the workspace. Will always be set to ASSIGNED oninitial
+    /// creation.
+    pub fn visibility(mut self, value: impl Into<Val<workspace::Visibility>>) -> Self {
+        self.core.props.set("Visibility", value.into());
+        self
+    }
+
+    /// Sets `Visibility` in place: [`Self::visibility`] on a value held by `&mut`.
+    pub fn set_visibility(&mut self, value: impl Into<Val<workspace::Visibility>>) -> &mut Self {
+        self.core.props.set("Visibility", value.into());
+        self
+    }
+
+    /// `Visibility` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_visibility(&self) -> ::std::option::Option<Val<workspace::Visibility>> {
+        crate::cfn::get_prop(&self.core.props, "Visibility")
     }
 
     /// `Ref`: the resource's identifier.
@@ -9304,14 +15878,34 @@ pub mod workspace {
             MediaItem { props }
         }
 
-        prop! {
-            /// `Type`: The type of media
-            props, "Type", _, set_type, get_type, Val<MediaType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<MediaType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", source, set_source, get_source, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<MediaType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Source`.
+        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -9354,24 +15948,64 @@ pub mod workspace {
             WorkspacePage { props }
         }
 
-        prop! {
-            /// `ResourceArn`: The Amazon Resource Name (ARN) of the resource associated with the page.
-            props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+        /// Sets `ResourceArn`, which `new` took, in place.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Page`: The page identifier.
-            props, "Page", _, set_page, get_page, Val<String>
+        /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceArn")
         }
 
-        prop! {
-            /// `InputData`: The input data for the page.
-            props, "InputData", input_data, set_input_data, get_input_data, Val<String>
+        /// Sets `Page`, which `new` took, in place.
+        pub fn set_page(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Page", value.into());
+            self
         }
 
-        prop! {
-            /// `Slug`: The slug for the page.
-            props, "Slug", slug, set_slug, get_slug, Val<String>
+        /// `Page` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_page(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Page")
+        }
+
+        /// `InputData`: The input data for the page.
+        pub fn input_data(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InputData", value.into());
+            self
+        }
+
+        /// Sets `InputData` in place: [`Self::input_data`] on a value held by `&mut`.
+        pub fn set_input_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InputData", value.into());
+            self
+        }
+
+        /// `InputData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_data(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InputData")
+        }
+
+        /// `Slug`: The slug for the page.
+        pub fn slug(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Slug", value.into());
+            self
+        }
+
+        /// Sets `Slug` in place: [`Self::slug`] on a value held by `&mut`.
+        pub fn set_slug(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Slug", value.into());
+            self
+        }
+
+        /// `Slug` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slug(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Slug")
         }
     }
 
@@ -9390,14 +16024,40 @@ pub mod workspace {
             WorkspaceTheme { props }
         }
 
-        prop! {
-            /// `Dark`.
-            props, "Dark", dark, set_dark, get_dark, Val<WorkspaceThemeConfig>
+        /// `Dark`.
+        pub fn dark(mut self, value: impl Into<Val<WorkspaceThemeConfig>>) -> Self {
+            self.props.set("Dark", value.into());
+            self
         }
 
-        prop! {
-            /// `Light`.
-            props, "Light", light, set_light, get_light, Val<WorkspaceThemeConfig>
+        /// Sets `Dark` in place: [`Self::dark`] on a value held by `&mut`.
+        pub fn set_dark(&mut self, value: impl Into<Val<WorkspaceThemeConfig>>) -> &mut Self {
+            self.props.set("Dark", value.into());
+            self
+        }
+
+        /// `Dark` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dark(&self) -> ::std::option::Option<Val<WorkspaceThemeConfig>> {
+            crate::cfn::get_prop(&self.props, "Dark")
+        }
+
+        /// `Light`.
+        pub fn light(mut self, value: impl Into<Val<WorkspaceThemeConfig>>) -> Self {
+            self.props.set("Light", value.into());
+            self
+        }
+
+        /// Sets `Light` in place: [`Self::light`] on a value held by `&mut`.
+        pub fn set_light(&mut self, value: impl Into<Val<WorkspaceThemeConfig>>) -> &mut Self {
+            self.props.set("Light", value.into());
+            self
+        }
+
+        /// `Light` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_light(&self) -> ::std::option::Option<Val<WorkspaceThemeConfig>> {
+            crate::cfn::get_prop(&self.props, "Light")
         }
     }
 
@@ -9416,14 +16076,40 @@ pub mod workspace {
             WorkspaceThemeConfig { props }
         }
 
-        prop! {
-            /// `Palette`.
-            props, "Palette", palette, set_palette, get_palette, Val<WorkspaceThemePalette>
+        /// `Palette`.
+        pub fn palette(mut self, value: impl Into<Val<WorkspaceThemePalette>>) -> Self {
+            self.props.set("Palette", value.into());
+            self
         }
 
-        prop! {
-            /// `Typography`.
-            props, "Typography", typography, set_typography, get_typography, Val<WorkspaceThemeTypography>
+        /// Sets `Palette` in place: [`Self::palette`] on a value held by `&mut`.
+        pub fn set_palette(&mut self, value: impl Into<Val<WorkspaceThemePalette>>) -> &mut Self {
+            self.props.set("Palette", value.into());
+            self
+        }
+
+        /// `Palette` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_palette(&self) -> ::std::option::Option<Val<WorkspaceThemePalette>> {
+            crate::cfn::get_prop(&self.props, "Palette")
+        }
+
+        /// `Typography`.
+        pub fn typography(mut self, value: impl Into<Val<WorkspaceThemeTypography>>) -> Self {
+            self.props.set("Typography", value.into());
+            self
+        }
+
+        /// Sets `Typography` in place: [`Self::typography`] on a value held by `&mut`.
+        pub fn set_typography(&mut self, value: impl Into<Val<WorkspaceThemeTypography>>) -> &mut Self {
+            self.props.set("Typography", value.into());
+            self
+        }
+
+        /// `Typography` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_typography(&self) -> ::std::option::Option<Val<WorkspaceThemeTypography>> {
+            crate::cfn::get_prop(&self.props, "Typography")
         }
     }
 
@@ -9442,24 +16128,76 @@ pub mod workspace {
             WorkspaceThemePalette { props }
         }
 
-        prop! {
-            /// `Canvas`.
-            props, "Canvas", canvas, set_canvas, get_canvas, Val<PaletteCanvas>
+        /// `Canvas`.
+        pub fn canvas(mut self, value: impl Into<Val<PaletteCanvas>>) -> Self {
+            self.props.set("Canvas", value.into());
+            self
         }
 
-        prop! {
-            /// `Header`.
-            props, "Header", header, set_header, get_header, Val<PaletteHeader>
+        /// Sets `Canvas` in place: [`Self::canvas`] on a value held by `&mut`.
+        pub fn set_canvas(&mut self, value: impl Into<Val<PaletteCanvas>>) -> &mut Self {
+            self.props.set("Canvas", value.into());
+            self
         }
 
-        prop! {
-            /// `Navigation`.
-            props, "Navigation", navigation, set_navigation, get_navigation, Val<PaletteNavigation>
+        /// `Canvas` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_canvas(&self) -> ::std::option::Option<Val<PaletteCanvas>> {
+            crate::cfn::get_prop(&self.props, "Canvas")
         }
 
-        prop! {
-            /// `Primary`.
-            props, "Primary", primary, set_primary, get_primary, Val<PalettePrimary>
+        /// `Header`.
+        pub fn header(mut self, value: impl Into<Val<PaletteHeader>>) -> Self {
+            self.props.set("Header", value.into());
+            self
+        }
+
+        /// Sets `Header` in place: [`Self::header`] on a value held by `&mut`.
+        pub fn set_header(&mut self, value: impl Into<Val<PaletteHeader>>) -> &mut Self {
+            self.props.set("Header", value.into());
+            self
+        }
+
+        /// `Header` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header(&self) -> ::std::option::Option<Val<PaletteHeader>> {
+            crate::cfn::get_prop(&self.props, "Header")
+        }
+
+        /// `Navigation`.
+        pub fn navigation(mut self, value: impl Into<Val<PaletteNavigation>>) -> Self {
+            self.props.set("Navigation", value.into());
+            self
+        }
+
+        /// Sets `Navigation` in place: [`Self::navigation`] on a value held by `&mut`.
+        pub fn set_navigation(&mut self, value: impl Into<Val<PaletteNavigation>>) -> &mut Self {
+            self.props.set("Navigation", value.into());
+            self
+        }
+
+        /// `Navigation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_navigation(&self) -> ::std::option::Option<Val<PaletteNavigation>> {
+            crate::cfn::get_prop(&self.props, "Navigation")
+        }
+
+        /// `Primary`.
+        pub fn primary(mut self, value: impl Into<Val<PalettePrimary>>) -> Self {
+            self.props.set("Primary", value.into());
+            self
+        }
+
+        /// Sets `Primary` in place: [`Self::primary`] on a value held by `&mut`.
+        pub fn set_primary(&mut self, value: impl Into<Val<PalettePrimary>>) -> &mut Self {
+            self.props.set("Primary", value.into());
+            self
+        }
+
+        /// `Primary` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary(&self) -> ::std::option::Option<Val<PalettePrimary>> {
+            crate::cfn::get_prop(&self.props, "Primary")
         }
     }
 
@@ -9478,19 +16216,58 @@ pub mod workspace {
             PaletteCanvas { props }
         }
 
-        prop! {
-            /// `ActiveBackground`.
-            props, "ActiveBackground", active_background, set_active_background, get_active_background, Val<String>
+        /// `ActiveBackground`.
+        pub fn active_background(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ActiveBackground", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainerBackground`.
-            props, "ContainerBackground", container_background, set_container_background, get_container_background, Val<String>
+        /// Sets `ActiveBackground` in place: [`Self::active_background`] on a value held by `&mut`.
+        pub fn set_active_background(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ActiveBackground", value.into());
+            self
         }
 
-        prop! {
-            /// `PageBackground`.
-            props, "PageBackground", page_background, set_page_background, get_page_background, Val<String>
+        /// `ActiveBackground` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_active_background(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ActiveBackground")
+        }
+
+        /// `ContainerBackground`.
+        pub fn container_background(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContainerBackground", value.into());
+            self
+        }
+
+        /// Sets `ContainerBackground` in place: [`Self::container_background`] on a value held by `&mut`.
+        pub fn set_container_background(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerBackground", value.into());
+            self
+        }
+
+        /// `ContainerBackground` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_background(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerBackground")
+        }
+
+        /// `PageBackground`.
+        pub fn page_background(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PageBackground", value.into());
+            self
+        }
+
+        /// Sets `PageBackground` in place: [`Self::page_background`] on a value held by `&mut`.
+        pub fn set_page_background(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PageBackground", value.into());
+            self
+        }
+
+        /// `PageBackground` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_page_background(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PageBackground")
         }
     }
 
@@ -9509,24 +16286,76 @@ pub mod workspace {
             PaletteHeader { props }
         }
 
-        prop! {
-            /// `Background`.
-            props, "Background", background, set_background, get_background, Val<String>
+        /// `Background`.
+        pub fn background(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Background", value.into());
+            self
         }
 
-        prop! {
-            /// `InvertActionsColors`.
-            props, "InvertActionsColors", invert_actions_colors, set_invert_actions_colors, get_invert_actions_colors, Val<bool>
+        /// Sets `Background` in place: [`Self::background`] on a value held by `&mut`.
+        pub fn set_background(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Background", value.into());
+            self
         }
 
-        prop! {
-            /// `Text`.
-            props, "Text", text, set_text, get_text, Val<String>
+        /// `Background` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_background(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Background")
         }
 
-        prop! {
-            /// `TextHover`.
-            props, "TextHover", text_hover, set_text_hover, get_text_hover, Val<String>
+        /// `InvertActionsColors`.
+        pub fn invert_actions_colors(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("InvertActionsColors", value.into());
+            self
+        }
+
+        /// Sets `InvertActionsColors` in place: [`Self::invert_actions_colors`] on a value held by `&mut`.
+        pub fn set_invert_actions_colors(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("InvertActionsColors", value.into());
+            self
+        }
+
+        /// `InvertActionsColors` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invert_actions_colors(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "InvertActionsColors")
+        }
+
+        /// `Text`.
+        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// Sets `Text` in place: [`Self::text`] on a value held by `&mut`.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
+        }
+
+        /// `TextHover`.
+        pub fn text_hover(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TextHover", value.into());
+            self
+        }
+
+        /// Sets `TextHover` in place: [`Self::text_hover`] on a value held by `&mut`.
+        pub fn set_text_hover(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextHover", value.into());
+            self
+        }
+
+        /// `TextHover` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_hover(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextHover")
         }
     }
 
@@ -9545,39 +16374,130 @@ pub mod workspace {
             PaletteNavigation { props }
         }
 
-        prop! {
-            /// `Background`.
-            props, "Background", background, set_background, get_background, Val<String>
+        /// `Background`.
+        pub fn background(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Background", value.into());
+            self
         }
 
-        prop! {
-            /// `InvertActionsColors`.
-            props, "InvertActionsColors", invert_actions_colors, set_invert_actions_colors, get_invert_actions_colors, Val<bool>
+        /// Sets `Background` in place: [`Self::background`] on a value held by `&mut`.
+        pub fn set_background(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Background", value.into());
+            self
         }
 
-        prop! {
-            /// `Text`.
-            props, "Text", text, set_text, get_text, Val<String>
+        /// `Background` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_background(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Background")
         }
 
-        prop! {
-            /// `TextActive`.
-            props, "TextActive", text_active, set_text_active, get_text_active, Val<String>
+        /// `InvertActionsColors`.
+        pub fn invert_actions_colors(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("InvertActionsColors", value.into());
+            self
         }
 
-        prop! {
-            /// `TextBackgroundActive`.
-            props, "TextBackgroundActive", text_background_active, set_text_background_active, get_text_background_active, Val<String>
+        /// Sets `InvertActionsColors` in place: [`Self::invert_actions_colors`] on a value held by `&mut`.
+        pub fn set_invert_actions_colors(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("InvertActionsColors", value.into());
+            self
         }
 
-        prop! {
-            /// `TextBackgroundHover`.
-            props, "TextBackgroundHover", text_background_hover, set_text_background_hover, get_text_background_hover, Val<String>
+        /// `InvertActionsColors` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invert_actions_colors(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "InvertActionsColors")
         }
 
-        prop! {
-            /// `TextHover`.
-            props, "TextHover", text_hover, set_text_hover, get_text_hover, Val<String>
+        /// `Text`.
+        pub fn text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// Sets `Text` in place: [`Self::text`] on a value held by `&mut`.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
+        }
+
+        /// `TextActive`.
+        pub fn text_active(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TextActive", value.into());
+            self
+        }
+
+        /// Sets `TextActive` in place: [`Self::text_active`] on a value held by `&mut`.
+        pub fn set_text_active(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextActive", value.into());
+            self
+        }
+
+        /// `TextActive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_active(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextActive")
+        }
+
+        /// `TextBackgroundActive`.
+        pub fn text_background_active(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TextBackgroundActive", value.into());
+            self
+        }
+
+        /// Sets `TextBackgroundActive` in place: [`Self::text_background_active`] on a value held by `&mut`.
+        pub fn set_text_background_active(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextBackgroundActive", value.into());
+            self
+        }
+
+        /// `TextBackgroundActive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_background_active(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextBackgroundActive")
+        }
+
+        /// `TextBackgroundHover`.
+        pub fn text_background_hover(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TextBackgroundHover", value.into());
+            self
+        }
+
+        /// Sets `TextBackgroundHover` in place: [`Self::text_background_hover`] on a value held by `&mut`.
+        pub fn set_text_background_hover(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextBackgroundHover", value.into());
+            self
+        }
+
+        /// `TextBackgroundHover` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_background_hover(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextBackgroundHover")
+        }
+
+        /// `TextHover`.
+        pub fn text_hover(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TextHover", value.into());
+            self
+        }
+
+        /// Sets `TextHover` in place: [`Self::text_hover`] on a value held by `&mut`.
+        pub fn set_text_hover(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextHover", value.into());
+            self
+        }
+
+        /// `TextHover` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_hover(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextHover")
         }
     }
 
@@ -9596,19 +16516,58 @@ pub mod workspace {
             PalettePrimary { props }
         }
 
-        prop! {
-            /// `Active`.
-            props, "Active", active, set_active, get_active, Val<String>
+        /// `Active`.
+        pub fn active(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Active", value.into());
+            self
         }
 
-        prop! {
-            /// `ContrastText`.
-            props, "ContrastText", contrast_text, set_contrast_text, get_contrast_text, Val<String>
+        /// Sets `Active` in place: [`Self::active`] on a value held by `&mut`.
+        pub fn set_active(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Active", value.into());
+            self
         }
 
-        prop! {
-            /// `Default`.
-            props, "Default", default, set_default, get_default, Val<String>
+        /// `Active` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_active(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Active")
+        }
+
+        /// `ContrastText`.
+        pub fn contrast_text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContrastText", value.into());
+            self
+        }
+
+        /// Sets `ContrastText` in place: [`Self::contrast_text`] on a value held by `&mut`.
+        pub fn set_contrast_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContrastText", value.into());
+            self
+        }
+
+        /// `ContrastText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contrast_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContrastText")
+        }
+
+        /// `Default`.
+        pub fn default(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Default", value.into());
+            self
+        }
+
+        /// Sets `Default` in place: [`Self::default`] on a value held by `&mut`.
+        pub fn set_default(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Default", value.into());
+            self
+        }
+
+        /// `Default` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Default")
         }
     }
 
@@ -9627,9 +16586,22 @@ pub mod workspace {
             WorkspaceThemeTypography { props }
         }
 
-        prop! {
-            /// `FontFamily`.
-            props, "FontFamily", font_family, set_font_family, get_font_family, Val<FontFamily>
+        /// `FontFamily`.
+        pub fn font_family(mut self, value: impl Into<Val<FontFamily>>) -> Self {
+            self.props.set("FontFamily", value.into());
+            self
+        }
+
+        /// Sets `FontFamily` in place: [`Self::font_family`] on a value held by `&mut`.
+        pub fn set_font_family(&mut self, value: impl Into<Val<FontFamily>>) -> &mut Self {
+            self.props.set("FontFamily", value.into());
+            self
+        }
+
+        /// `FontFamily` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_font_family(&self) -> ::std::option::Option<Val<FontFamily>> {
+            crate::cfn::get_prop(&self.props, "FontFamily")
         }
     }
 
@@ -9648,9 +16620,22 @@ pub mod workspace {
             FontFamily { props }
         }
 
-        prop! {
-            /// `Default`.
-            props, "Default", default, set_default, get_default, Val<WorkspaceFontFamily>
+        /// `Default`.
+        pub fn default(mut self, value: impl Into<Val<WorkspaceFontFamily>>) -> Self {
+            self.props.set("Default", value.into());
+            self
+        }
+
+        /// Sets `Default` in place: [`Self::default`] on a value held by `&mut`.
+        pub fn set_default(&mut self, value: impl Into<Val<WorkspaceFontFamily>>) -> &mut Self {
+            self.props.set("Default", value.into());
+            self
+        }
+
+        /// `Default` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default(&self) -> ::std::option::Option<Val<WorkspaceFontFamily>> {
+            crate::cfn::get_prop(&self.props, "Default")
         }
     }
 

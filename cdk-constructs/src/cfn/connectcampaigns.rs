@@ -52,29 +52,70 @@ impl Campaign {
         Campaign { core }
     }
 
-    prop! {
-        /// `ConnectInstanceArn`: Amazon Connect Instance Arn
-        core.props, "ConnectInstanceArn", _, set_connect_instance_arn, get_connect_instance_arn, Val<String>
+    /// Sets `ConnectInstanceArn`, which `new` took, in place.
+    pub fn set_connect_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectInstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DialerConfig`: The possible types of dialer config parameters
-        core.props, "DialerConfig", _, set_dialer_config, get_dialer_config, Val<campaign::DialerConfig>
+    /// `ConnectInstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connect_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectInstanceArn")
     }
 
-    prop! {
-        /// `Name`: Amazon Connect Campaign Name
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `DialerConfig`, which `new` took, in place.
+    pub fn set_dialer_config(&mut self, value: impl Into<Val<campaign::DialerConfig>>) -> &mut Self {
+        self.core.props.set("DialerConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `OutboundCallConfig`: The configuration used for outbound calls.
-        core.props, "OutboundCallConfig", _, set_outbound_call_config, get_outbound_call_config, Val<campaign::OutboundCallConfig>
+    /// `DialerConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dialer_config(&self) -> ::std::option::Option<Val<campaign::DialerConfig>> {
+        crate::cfn::get_prop(&self.core.props, "DialerConfig")
     }
 
-    prop! {
-        /// `Tags`: One or more tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `OutboundCallConfig`, which `new` took, in place.
+    pub fn set_outbound_call_config(&mut self, value: impl Into<Val<campaign::OutboundCallConfig>>) -> &mut Self {
+        self.core.props.set("OutboundCallConfig", value.into());
+        self
+    }
+
+    /// `OutboundCallConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_outbound_call_config(&self) -> ::std::option::Option<Val<campaign::OutboundCallConfig>> {
+        crate::cfn::get_prop(&self.core.props, "OutboundCallConfig")
+    }
+
+    /// `Tags`: One or more tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -112,19 +153,60 @@ pub mod campaign {
             DialerConfig { props }
         }
 
-        prop! {
-            /// `AgentlessDialerConfig`: Agentless Dialer config
-            props, "AgentlessDialerConfig", agentless_dialer_config, set_agentless_dialer_config, get_agentless_dialer_config, Val<AgentlessDialerConfig>
+        /// `AgentlessDialerConfig`: Agentless Dialer config
+        pub fn agentless_dialer_config(mut self, value: impl Into<Val<AgentlessDialerConfig>>) -> Self {
+            self.props.set("AgentlessDialerConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `PredictiveDialerConfig`: Predictive Dialer config
-            props, "PredictiveDialerConfig", predictive_dialer_config, set_predictive_dialer_config, get_predictive_dialer_config, Val<PredictiveDialerConfig>
+        /// Sets `AgentlessDialerConfig` in place: [`Self::agentless_dialer_config`] on a value held by `&mut`.
+        pub fn set_agentless_dialer_config(&mut self, value: impl Into<Val<AgentlessDialerConfig>>) -> &mut Self {
+            self.props.set("AgentlessDialerConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `ProgressiveDialerConfig`: Progressive Dialer config
-            props, "ProgressiveDialerConfig", progressive_dialer_config, set_progressive_dialer_config, get_progressive_dialer_config, Val<ProgressiveDialerConfig>
+        /// `AgentlessDialerConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agentless_dialer_config(&self) -> ::std::option::Option<Val<AgentlessDialerConfig>> {
+            crate::cfn::get_prop(&self.props, "AgentlessDialerConfig")
+        }
+
+        /// `PredictiveDialerConfig`: Predictive Dialer config
+        pub fn predictive_dialer_config(mut self, value: impl Into<Val<PredictiveDialerConfig>>) -> Self {
+            self.props.set("PredictiveDialerConfig", value.into());
+            self
+        }
+
+        /// Sets `PredictiveDialerConfig` in place: [`Self::predictive_dialer_config`] on a value held
+        /// by `&mut`.
+        pub fn set_predictive_dialer_config(&mut self, value: impl Into<Val<PredictiveDialerConfig>>) -> &mut Self {
+            self.props.set("PredictiveDialerConfig", value.into());
+            self
+        }
+
+        /// `PredictiveDialerConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predictive_dialer_config(&self) -> ::std::option::Option<Val<PredictiveDialerConfig>> {
+            crate::cfn::get_prop(&self.props, "PredictiveDialerConfig")
+        }
+
+        /// `ProgressiveDialerConfig`: Progressive Dialer config
+        pub fn progressive_dialer_config(mut self, value: impl Into<Val<ProgressiveDialerConfig>>) -> Self {
+            self.props.set("ProgressiveDialerConfig", value.into());
+            self
+        }
+
+        /// Sets `ProgressiveDialerConfig` in place: [`Self::progressive_dialer_config`] on a value held
+        /// by `&mut`.
+        pub fn set_progressive_dialer_config(&mut self, value: impl Into<Val<ProgressiveDialerConfig>>) -> &mut Self {
+            self.props.set("ProgressiveDialerConfig", value.into());
+            self
+        }
+
+        /// `ProgressiveDialerConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_progressive_dialer_config(&self) -> ::std::option::Option<Val<ProgressiveDialerConfig>> {
+            crate::cfn::get_prop(&self.props, "ProgressiveDialerConfig")
         }
     }
 
@@ -143,10 +225,23 @@ pub mod campaign {
             AgentlessDialerConfig { props }
         }
 
-        prop! {
-            /// `DialingCapacity`: Allocates dialing capacity for this campaign between multiple active
-            /// campaigns.
-            props, "DialingCapacity", dialing_capacity, set_dialing_capacity, get_dialing_capacity, Val<f64>
+        /// `DialingCapacity`: Allocates dialing capacity for this campaign between multiple active
+        /// campaigns.
+        pub fn dialing_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("DialingCapacity", value.into());
+            self
+        }
+
+        /// Sets `DialingCapacity` in place: [`Self::dialing_capacity`] on a value held by `&mut`.
+        pub fn set_dialing_capacity(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("DialingCapacity", value.into());
+            self
+        }
+
+        /// `DialingCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dialing_capacity(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "DialingCapacity")
         }
     }
 
@@ -168,15 +263,35 @@ pub mod campaign {
             PredictiveDialerConfig { props }
         }
 
-        prop! {
-            /// `BandwidthAllocation`: The bandwidth allocation of a queue resource.
-            props, "BandwidthAllocation", _, set_bandwidth_allocation, get_bandwidth_allocation, Val<f64>
+        /// Sets `BandwidthAllocation`, which `new` took, in place.
+        pub fn set_bandwidth_allocation(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("BandwidthAllocation", value.into());
+            self
         }
 
-        prop! {
-            /// `DialingCapacity`: Allocates dialing capacity for this campaign between multiple active
-            /// campaigns.
-            props, "DialingCapacity", dialing_capacity, set_dialing_capacity, get_dialing_capacity, Val<f64>
+        /// `BandwidthAllocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bandwidth_allocation(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "BandwidthAllocation")
+        }
+
+        /// `DialingCapacity`: Allocates dialing capacity for this campaign between multiple active
+        /// campaigns.
+        pub fn dialing_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("DialingCapacity", value.into());
+            self
+        }
+
+        /// Sets `DialingCapacity` in place: [`Self::dialing_capacity`] on a value held by `&mut`.
+        pub fn set_dialing_capacity(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("DialingCapacity", value.into());
+            self
+        }
+
+        /// `DialingCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dialing_capacity(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "DialingCapacity")
         }
     }
 
@@ -198,15 +313,35 @@ pub mod campaign {
             ProgressiveDialerConfig { props }
         }
 
-        prop! {
-            /// `BandwidthAllocation`: The bandwidth allocation of a queue resource.
-            props, "BandwidthAllocation", _, set_bandwidth_allocation, get_bandwidth_allocation, Val<f64>
+        /// Sets `BandwidthAllocation`, which `new` took, in place.
+        pub fn set_bandwidth_allocation(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("BandwidthAllocation", value.into());
+            self
         }
 
-        prop! {
-            /// `DialingCapacity`: Allocates dialing capacity for this campaign between multiple active
-            /// campaigns.
-            props, "DialingCapacity", dialing_capacity, set_dialing_capacity, get_dialing_capacity, Val<f64>
+        /// `BandwidthAllocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bandwidth_allocation(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "BandwidthAllocation")
+        }
+
+        /// `DialingCapacity`: Allocates dialing capacity for this campaign between multiple active
+        /// campaigns.
+        pub fn dialing_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("DialingCapacity", value.into());
+            self
+        }
+
+        /// Sets `DialingCapacity` in place: [`Self::dialing_capacity`] on a value held by `&mut`.
+        pub fn set_dialing_capacity(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("DialingCapacity", value.into());
+            self
+        }
+
+        /// `DialingCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dialing_capacity(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "DialingCapacity")
         }
     }
 
@@ -229,30 +364,77 @@ pub mod campaign {
             OutboundCallConfig { props }
         }
 
-        prop! {
-            /// `ConnectContactFlowArn`: The identifier of the contact flow for the outbound call.
-            props, "ConnectContactFlowArn", _, set_connect_contact_flow_arn, get_connect_contact_flow_arn, Val<String>
+        /// Sets `ConnectContactFlowArn`, which `new` took, in place.
+        pub fn set_connect_contact_flow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectContactFlowArn", value.into());
+            self
         }
 
-        prop! {
-            /// `AnswerMachineDetectionConfig`: The configuration used for answering machine detection
-            /// during outbound calls
-            props, "AnswerMachineDetectionConfig", answer_machine_detection_config, set_answer_machine_detection_config, get_answer_machine_detection_config, Val<AnswerMachineDetectionConfig>
+        /// `ConnectContactFlowArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connect_contact_flow_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectContactFlowArn")
         }
 
-        prop! {
-            /// `ConnectQueueArn`: The queue for the call. If you specify a queue, the phone displayed
-            /// for caller ID is the phone number specified in the queue. If you do not specify a queue,
-            /// the queue defined in the contact flow is used. If you do not specify a queue, you must
-            /// specify a source phone number.
-            props, "ConnectQueueArn", connect_queue_arn, set_connect_queue_arn, get_connect_queue_arn, Val<String>
+        /// `AnswerMachineDetectionConfig`: The configuration used for answering machine detection
+        /// during outbound calls
+        pub fn answer_machine_detection_config(mut self, value: impl Into<Val<AnswerMachineDetectionConfig>>) -> Self {
+            self.props.set("AnswerMachineDetectionConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectSourcePhoneNumber`: The phone number associated with the Amazon Connect
-            /// instance, in E.164 format. If you do not specify a source phone number, you must specify
-            /// a queue.
-            props, "ConnectSourcePhoneNumber", connect_source_phone_number, set_connect_source_phone_number, get_connect_source_phone_number, Val<String>
+        /// Sets `AnswerMachineDetectionConfig` in place: [`Self::answer_machine_detection_config`] on a
+        /// value held by `&mut`.
+        pub fn set_answer_machine_detection_config(&mut self, value: impl Into<Val<AnswerMachineDetectionConfig>>) -> &mut Self {
+            self.props.set("AnswerMachineDetectionConfig", value.into());
+            self
+        }
+
+        /// `AnswerMachineDetectionConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_answer_machine_detection_config(&self) -> ::std::option::Option<Val<AnswerMachineDetectionConfig>> {
+            crate::cfn::get_prop(&self.props, "AnswerMachineDetectionConfig")
+        }
+
+        /// `ConnectQueueArn`: The queue for the call. If you specify a queue, the phone displayed for
+        /// caller ID is the phone number specified in the queue. If you do not specify a queue, the
+        /// queue defined in the contact flow is used. If you do not specify a queue, you must specify a
+        /// source phone number.
+        pub fn connect_queue_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectQueueArn", value.into());
+            self
+        }
+
+        /// Sets `ConnectQueueArn` in place: [`Self::connect_queue_arn`] on a value held by `&mut`.
+        pub fn set_connect_queue_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectQueueArn", value.into());
+            self
+        }
+
+        /// `ConnectQueueArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connect_queue_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectQueueArn")
+        }
+
+        /// `ConnectSourcePhoneNumber`: The phone number associated with the Amazon Connect instance, in
+        /// E.164 format. If you do not specify a source phone number, you must specify a queue.
+        pub fn connect_source_phone_number(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectSourcePhoneNumber", value.into());
+            self
+        }
+
+        /// Sets `ConnectSourcePhoneNumber` in place: [`Self::connect_source_phone_number`] on a value
+        /// held by `&mut`.
+        pub fn set_connect_source_phone_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectSourcePhoneNumber", value.into());
+            self
+        }
+
+        /// `ConnectSourcePhoneNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connect_source_phone_number(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectSourcePhoneNumber")
         }
     }
 
@@ -275,16 +457,36 @@ pub mod campaign {
             AnswerMachineDetectionConfig { props }
         }
 
-        prop! {
-            /// `EnableAnswerMachineDetection`: Flag to decided whether outbound calls should have
-            /// answering machine detection enabled or not
-            props, "EnableAnswerMachineDetection", _, set_enable_answer_machine_detection, get_enable_answer_machine_detection, Val<bool>
+        /// Sets `EnableAnswerMachineDetection`, which `new` took, in place.
+        pub fn set_enable_answer_machine_detection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableAnswerMachineDetection", value.into());
+            self
         }
 
-        prop! {
-            /// `AwaitAnswerMachinePrompt`: Enables detection of prompts (e.g., beep after after a
-            /// voicemail greeting)
-            props, "AwaitAnswerMachinePrompt", await_answer_machine_prompt, set_await_answer_machine_prompt, get_await_answer_machine_prompt, Val<bool>
+        /// `EnableAnswerMachineDetection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_answer_machine_detection(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableAnswerMachineDetection")
+        }
+
+        /// `AwaitAnswerMachinePrompt`: Enables detection of prompts (e.g., beep after after a voicemail
+        /// greeting)
+        pub fn await_answer_machine_prompt(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AwaitAnswerMachinePrompt", value.into());
+            self
+        }
+
+        /// Sets `AwaitAnswerMachinePrompt` in place: [`Self::await_answer_machine_prompt`] on a value
+        /// held by `&mut`.
+        pub fn set_await_answer_machine_prompt(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AwaitAnswerMachinePrompt", value.into());
+            self
+        }
+
+        /// `AwaitAnswerMachinePrompt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_await_answer_machine_prompt(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AwaitAnswerMachinePrompt")
         }
     }
 }

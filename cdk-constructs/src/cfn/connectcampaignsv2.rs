@@ -44,59 +44,193 @@ impl Campaign {
         Campaign { core }
     }
 
-    prop! {
-        /// `ChannelSubtypeConfig`: The possible types of channel subtype config parameters
-        core.props, "ChannelSubtypeConfig", channel_subtype_config, set_channel_subtype_config, get_channel_subtype_config, Val<campaign::ChannelSubtypeConfig>
+    /// `ChannelSubtypeConfig`: The possible types of channel subtype config parameters
+    pub fn channel_subtype_config(mut self, value: impl Into<Val<campaign::ChannelSubtypeConfig>>) -> Self {
+        self.core.props.set("ChannelSubtypeConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `CommunicationLimitsOverride`: Communication limits config
-        core.props, "CommunicationLimitsOverride", communication_limits_override, set_communication_limits_override, get_communication_limits_override, Val<campaign::CommunicationLimitsConfig>
+    /// Sets `ChannelSubtypeConfig` in place: [`Self::channel_subtype_config`] on a value held by `&mut`.
+    pub fn set_channel_subtype_config(&mut self, value: impl Into<Val<campaign::ChannelSubtypeConfig>>) -> &mut Self {
+        self.core.props.set("ChannelSubtypeConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `CommunicationTimeConfig`: Campaign communication time config
-        core.props, "CommunicationTimeConfig", communication_time_config, set_communication_time_config, get_communication_time_config, Val<campaign::CommunicationTimeConfig>
+    /// `ChannelSubtypeConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_subtype_config(&self) -> ::std::option::Option<Val<campaign::ChannelSubtypeConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelSubtypeConfig")
     }
 
-    prop! {
-        /// `ConnectCampaignFlowArn`: Arn
-        core.props, "ConnectCampaignFlowArn", connect_campaign_flow_arn, set_connect_campaign_flow_arn, get_connect_campaign_flow_arn, Val<String>
+    /// `CommunicationLimitsOverride`: Communication limits config
+    pub fn communication_limits_override(mut self, value: impl Into<Val<campaign::CommunicationLimitsConfig>>) -> Self {
+        self.core.props.set("CommunicationLimitsOverride", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectInstanceId`: Amazon Connect Instance Id
-        core.props, "ConnectInstanceId", _, set_connect_instance_id, get_connect_instance_id, Val<String>
+    /// Sets `CommunicationLimitsOverride` in place: [`Self::communication_limits_override`] on a
+    /// value held by `&mut`.
+    pub fn set_communication_limits_override(&mut self, value: impl Into<Val<campaign::CommunicationLimitsConfig>>) -> &mut Self {
+        self.core.props.set("CommunicationLimitsOverride", value.into());
+        self
     }
 
-    prop! {
-        /// `EntryLimitsConfig`: Entry limits config for a campaign
-        core.props, "EntryLimitsConfig", entry_limits_config, set_entry_limits_config, get_entry_limits_config, Val<campaign::EntryLimitsConfig>
+    /// `CommunicationLimitsOverride` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_communication_limits_override(&self) -> ::std::option::Option<Val<campaign::CommunicationLimitsConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CommunicationLimitsOverride")
     }
 
-    prop! {
-        /// `Name`: Campaign name
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `CommunicationTimeConfig`: Campaign communication time config
+    pub fn communication_time_config(mut self, value: impl Into<Val<campaign::CommunicationTimeConfig>>) -> Self {
+        self.core.props.set("CommunicationTimeConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Schedule`: Campaign schedule
-        core.props, "Schedule", schedule, set_schedule, get_schedule, Val<campaign::Schedule>
+    /// Sets `CommunicationTimeConfig` in place: [`Self::communication_time_config`] on a value held
+    /// by `&mut`.
+    pub fn set_communication_time_config(&mut self, value: impl Into<Val<campaign::CommunicationTimeConfig>>) -> &mut Self {
+        self.core.props.set("CommunicationTimeConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Source`: The possible source of the campaign
-        core.props, "Source", source, set_source, get_source, Val<campaign::Source>
+    /// `CommunicationTimeConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_communication_time_config(&self) -> ::std::option::Option<Val<campaign::CommunicationTimeConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CommunicationTimeConfig")
     }
 
-    prop! {
-        /// `Tags`: One or more tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ConnectCampaignFlowArn`: Arn
+    pub fn connect_campaign_flow_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ConnectCampaignFlowArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: Campaign type
-        core.props, "Type", type_, set_type, get_type, Val<campaign::CampaignType>
+    /// Sets `ConnectCampaignFlowArn` in place: [`Self::connect_campaign_flow_arn`] on a value held
+    /// by `&mut`.
+    pub fn set_connect_campaign_flow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectCampaignFlowArn", value.into());
+        self
+    }
+
+    /// `ConnectCampaignFlowArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connect_campaign_flow_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectCampaignFlowArn")
+    }
+
+    /// Sets `ConnectInstanceId`, which `new` took, in place.
+    pub fn set_connect_instance_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectInstanceId", value.into());
+        self
+    }
+
+    /// `ConnectInstanceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connect_instance_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectInstanceId")
+    }
+
+    /// `EntryLimitsConfig`: Entry limits config for a campaign
+    pub fn entry_limits_config(mut self, value: impl Into<Val<campaign::EntryLimitsConfig>>) -> Self {
+        self.core.props.set("EntryLimitsConfig", value.into());
+        self
+    }
+
+    /// Sets `EntryLimitsConfig` in place: [`Self::entry_limits_config`] on a value held by `&mut`.
+    pub fn set_entry_limits_config(&mut self, value: impl Into<Val<campaign::EntryLimitsConfig>>) -> &mut Self {
+        self.core.props.set("EntryLimitsConfig", value.into());
+        self
+    }
+
+    /// `EntryLimitsConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_entry_limits_config(&self) -> ::std::option::Option<Val<campaign::EntryLimitsConfig>> {
+        crate::cfn::get_prop(&self.core.props, "EntryLimitsConfig")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Schedule`: Campaign schedule
+    pub fn schedule(mut self, value: impl Into<Val<campaign::Schedule>>) -> Self {
+        self.core.props.set("Schedule", value.into());
+        self
+    }
+
+    /// Sets `Schedule` in place: [`Self::schedule`] on a value held by `&mut`.
+    pub fn set_schedule(&mut self, value: impl Into<Val<campaign::Schedule>>) -> &mut Self {
+        self.core.props.set("Schedule", value.into());
+        self
+    }
+
+    /// `Schedule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule(&self) -> ::std::option::Option<Val<campaign::Schedule>> {
+        crate::cfn::get_prop(&self.core.props, "Schedule")
+    }
+
+    /// `Source`: The possible source of the campaign
+    pub fn source(mut self, value: impl Into<Val<campaign::Source>>) -> Self {
+        self.core.props.set("Source", value.into());
+        self
+    }
+
+    /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+    pub fn set_source(&mut self, value: impl Into<Val<campaign::Source>>) -> &mut Self {
+        self.core.props.set("Source", value.into());
+        self
+    }
+
+    /// `Source` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source(&self) -> ::std::option::Option<Val<campaign::Source>> {
+        crate::cfn::get_prop(&self.core.props, "Source")
+    }
+
+    /// `Tags`: One or more tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Type`: Campaign type
+    pub fn type_(mut self, value: impl Into<Val<campaign::CampaignType>>) -> Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+    pub fn set_type(&mut self, value: impl Into<Val<campaign::CampaignType>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<campaign::CampaignType>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -135,24 +269,76 @@ pub mod campaign {
             ChannelSubtypeConfig { props }
         }
 
-        prop! {
-            /// `Email`: Email Channel Subtype config
-            props, "Email", email, set_email, get_email, Val<EmailChannelSubtypeConfig>
+        /// `Email`: Email Channel Subtype config
+        pub fn email(mut self, value: impl Into<Val<EmailChannelSubtypeConfig>>) -> Self {
+            self.props.set("Email", value.into());
+            self
         }
 
-        prop! {
-            /// `Sms`: SMS Channel Subtype config
-            props, "Sms", sms, set_sms, get_sms, Val<SmsChannelSubtypeConfig>
+        /// Sets `Email` in place: [`Self::email`] on a value held by `&mut`.
+        pub fn set_email(&mut self, value: impl Into<Val<EmailChannelSubtypeConfig>>) -> &mut Self {
+            self.props.set("Email", value.into());
+            self
         }
 
-        prop! {
-            /// `Telephony`: Telephony Channel Subtype config
-            props, "Telephony", telephony, set_telephony, get_telephony, Val<TelephonyChannelSubtypeConfig>
+        /// `Email` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email(&self) -> ::std::option::Option<Val<EmailChannelSubtypeConfig>> {
+            crate::cfn::get_prop(&self.props, "Email")
         }
 
-        prop! {
-            /// `WhatsApp`: WhatsApp Channel Subtype config
-            props, "WhatsApp", whats_app, set_whats_app, get_whats_app, Val<WhatsAppChannelSubtypeConfig>
+        /// `Sms`: SMS Channel Subtype config
+        pub fn sms(mut self, value: impl Into<Val<SmsChannelSubtypeConfig>>) -> Self {
+            self.props.set("Sms", value.into());
+            self
+        }
+
+        /// Sets `Sms` in place: [`Self::sms`] on a value held by `&mut`.
+        pub fn set_sms(&mut self, value: impl Into<Val<SmsChannelSubtypeConfig>>) -> &mut Self {
+            self.props.set("Sms", value.into());
+            self
+        }
+
+        /// `Sms` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sms(&self) -> ::std::option::Option<Val<SmsChannelSubtypeConfig>> {
+            crate::cfn::get_prop(&self.props, "Sms")
+        }
+
+        /// `Telephony`: Telephony Channel Subtype config
+        pub fn telephony(mut self, value: impl Into<Val<TelephonyChannelSubtypeConfig>>) -> Self {
+            self.props.set("Telephony", value.into());
+            self
+        }
+
+        /// Sets `Telephony` in place: [`Self::telephony`] on a value held by `&mut`.
+        pub fn set_telephony(&mut self, value: impl Into<Val<TelephonyChannelSubtypeConfig>>) -> &mut Self {
+            self.props.set("Telephony", value.into());
+            self
+        }
+
+        /// `Telephony` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_telephony(&self) -> ::std::option::Option<Val<TelephonyChannelSubtypeConfig>> {
+            crate::cfn::get_prop(&self.props, "Telephony")
+        }
+
+        /// `WhatsApp`: WhatsApp Channel Subtype config
+        pub fn whats_app(mut self, value: impl Into<Val<WhatsAppChannelSubtypeConfig>>) -> Self {
+            self.props.set("WhatsApp", value.into());
+            self
+        }
+
+        /// Sets `WhatsApp` in place: [`Self::whats_app`] on a value held by `&mut`.
+        pub fn set_whats_app(&mut self, value: impl Into<Val<WhatsAppChannelSubtypeConfig>>) -> &mut Self {
+            self.props.set("WhatsApp", value.into());
+            self
+        }
+
+        /// `WhatsApp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_whats_app(&self) -> ::std::option::Option<Val<WhatsAppChannelSubtypeConfig>> {
+            crate::cfn::get_prop(&self.props, "WhatsApp")
         }
     }
 
@@ -178,20 +364,47 @@ pub mod campaign {
             EmailChannelSubtypeConfig { props }
         }
 
-        prop! {
-            /// `OutboundMode`: Email Outbound Mode
-            props, "OutboundMode", _, set_outbound_mode, get_outbound_mode, Val<EmailOutboundMode>
+        /// Sets `OutboundMode`, which `new` took, in place.
+        pub fn set_outbound_mode(&mut self, value: impl Into<Val<EmailOutboundMode>>) -> &mut Self {
+            self.props.set("OutboundMode", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultOutboundConfig`: Default Email outbound config
-            props, "DefaultOutboundConfig", _, set_default_outbound_config, get_default_outbound_config, Val<EmailOutboundConfig>
+        /// `OutboundMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_outbound_mode(&self) -> ::std::option::Option<Val<EmailOutboundMode>> {
+            crate::cfn::get_prop(&self.props, "OutboundMode")
         }
 
-        prop! {
-            /// `Capacity`: Allocates outbound capacity for the specific channel of this campaign
-            /// between multiple active campaigns
-            props, "Capacity", capacity, set_capacity, get_capacity, Val<f64>
+        /// Sets `DefaultOutboundConfig`, which `new` took, in place.
+        pub fn set_default_outbound_config(&mut self, value: impl Into<Val<EmailOutboundConfig>>) -> &mut Self {
+            self.props.set("DefaultOutboundConfig", value.into());
+            self
+        }
+
+        /// `DefaultOutboundConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_outbound_config(&self) -> ::std::option::Option<Val<EmailOutboundConfig>> {
+            crate::cfn::get_prop(&self.props, "DefaultOutboundConfig")
+        }
+
+        /// `Capacity`: Allocates outbound capacity for the specific channel of this campaign between
+        /// multiple active campaigns
+        pub fn capacity(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Capacity", value.into());
+            self
+        }
+
+        /// Sets `Capacity` in place: [`Self::capacity`] on a value held by `&mut`.
+        pub fn set_capacity(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Capacity", value.into());
+            self
+        }
+
+        /// `Capacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Capacity")
         }
     }
 
@@ -218,19 +431,47 @@ pub mod campaign {
             EmailOutboundConfig { props }
         }
 
-        prop! {
-            /// `ConnectSourceEmailAddress`: Email address used for Email messages
-            props, "ConnectSourceEmailAddress", _, set_connect_source_email_address, get_connect_source_email_address, Val<String>
+        /// Sets `ConnectSourceEmailAddress`, which `new` took, in place.
+        pub fn set_connect_source_email_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectSourceEmailAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `WisdomTemplateArn`: Arn
-            props, "WisdomTemplateArn", _, set_wisdom_template_arn, get_wisdom_template_arn, Val<String>
+        /// `ConnectSourceEmailAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connect_source_email_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectSourceEmailAddress")
         }
 
-        prop! {
-            /// `SourceEmailAddressDisplayName`: The name of the source email address display name
-            props, "SourceEmailAddressDisplayName", source_email_address_display_name, set_source_email_address_display_name, get_source_email_address_display_name, Val<String>
+        /// Sets `WisdomTemplateArn`, which `new` took, in place.
+        pub fn set_wisdom_template_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WisdomTemplateArn", value.into());
+            self
+        }
+
+        /// `WisdomTemplateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wisdom_template_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WisdomTemplateArn")
+        }
+
+        /// `SourceEmailAddressDisplayName`: The name of the source email address display name
+        pub fn source_email_address_display_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceEmailAddressDisplayName", value.into());
+            self
+        }
+
+        /// Sets `SourceEmailAddressDisplayName` in place: [`Self::source_email_address_display_name`]
+        /// on a value held by `&mut`.
+        pub fn set_source_email_address_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceEmailAddressDisplayName", value.into());
+            self
+        }
+
+        /// `SourceEmailAddressDisplayName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_email_address_display_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceEmailAddressDisplayName")
         }
     }
 
@@ -249,9 +490,22 @@ pub mod campaign {
             EmailOutboundMode { props }
         }
 
-        prop! {
-            /// `AgentlessConfig`: Agentless config
-            props, "AgentlessConfig", agentless_config, set_agentless_config, get_agentless_config, Val<Json>
+        /// `AgentlessConfig`: Agentless config
+        pub fn agentless_config(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AgentlessConfig", value.into());
+            self
+        }
+
+        /// Sets `AgentlessConfig` in place: [`Self::agentless_config`] on a value held by `&mut`.
+        pub fn set_agentless_config(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AgentlessConfig", value.into());
+            self
+        }
+
+        /// `AgentlessConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agentless_config(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AgentlessConfig")
         }
     }
 
@@ -277,20 +531,47 @@ pub mod campaign {
             SmsChannelSubtypeConfig { props }
         }
 
-        prop! {
-            /// `OutboundMode`: SMS Outbound Mode
-            props, "OutboundMode", _, set_outbound_mode, get_outbound_mode, Val<SmsOutboundMode>
+        /// Sets `OutboundMode`, which `new` took, in place.
+        pub fn set_outbound_mode(&mut self, value: impl Into<Val<SmsOutboundMode>>) -> &mut Self {
+            self.props.set("OutboundMode", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultOutboundConfig`: Default SMS outbound config
-            props, "DefaultOutboundConfig", _, set_default_outbound_config, get_default_outbound_config, Val<SmsOutboundConfig>
+        /// `OutboundMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_outbound_mode(&self) -> ::std::option::Option<Val<SmsOutboundMode>> {
+            crate::cfn::get_prop(&self.props, "OutboundMode")
         }
 
-        prop! {
-            /// `Capacity`: Allocates outbound capacity for the specific channel of this campaign
-            /// between multiple active campaigns
-            props, "Capacity", capacity, set_capacity, get_capacity, Val<f64>
+        /// Sets `DefaultOutboundConfig`, which `new` took, in place.
+        pub fn set_default_outbound_config(&mut self, value: impl Into<Val<SmsOutboundConfig>>) -> &mut Self {
+            self.props.set("DefaultOutboundConfig", value.into());
+            self
+        }
+
+        /// `DefaultOutboundConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_outbound_config(&self) -> ::std::option::Option<Val<SmsOutboundConfig>> {
+            crate::cfn::get_prop(&self.props, "DefaultOutboundConfig")
+        }
+
+        /// `Capacity`: Allocates outbound capacity for the specific channel of this campaign between
+        /// multiple active campaigns
+        pub fn capacity(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Capacity", value.into());
+            self
+        }
+
+        /// Sets `Capacity` in place: [`Self::capacity`] on a value held by `&mut`.
+        pub fn set_capacity(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Capacity", value.into());
+            self
+        }
+
+        /// `Capacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Capacity")
         }
     }
 
@@ -316,14 +597,28 @@ pub mod campaign {
             SmsOutboundConfig { props }
         }
 
-        prop! {
-            /// `ConnectSourcePhoneNumberArn`: Arn
-            props, "ConnectSourcePhoneNumberArn", _, set_connect_source_phone_number_arn, get_connect_source_phone_number_arn, Val<String>
+        /// Sets `ConnectSourcePhoneNumberArn`, which `new` took, in place.
+        pub fn set_connect_source_phone_number_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectSourcePhoneNumberArn", value.into());
+            self
         }
 
-        prop! {
-            /// `WisdomTemplateArn`: Arn
-            props, "WisdomTemplateArn", _, set_wisdom_template_arn, get_wisdom_template_arn, Val<String>
+        /// `ConnectSourcePhoneNumberArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connect_source_phone_number_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectSourcePhoneNumberArn")
+        }
+
+        /// Sets `WisdomTemplateArn`, which `new` took, in place.
+        pub fn set_wisdom_template_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WisdomTemplateArn", value.into());
+            self
+        }
+
+        /// `WisdomTemplateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wisdom_template_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WisdomTemplateArn")
         }
     }
 
@@ -342,9 +637,22 @@ pub mod campaign {
             SmsOutboundMode { props }
         }
 
-        prop! {
-            /// `AgentlessConfig`: Agentless config
-            props, "AgentlessConfig", agentless_config, set_agentless_config, get_agentless_config, Val<Json>
+        /// `AgentlessConfig`: Agentless config
+        pub fn agentless_config(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AgentlessConfig", value.into());
+            self
+        }
+
+        /// Sets `AgentlessConfig` in place: [`Self::agentless_config`] on a value held by `&mut`.
+        pub fn set_agentless_config(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AgentlessConfig", value.into());
+            self
+        }
+
+        /// `AgentlessConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agentless_config(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AgentlessConfig")
         }
     }
 
@@ -371,25 +679,65 @@ pub mod campaign {
             TelephonyChannelSubtypeConfig { props }
         }
 
-        prop! {
-            /// `OutboundMode`: Telephony Outbound Mode
-            props, "OutboundMode", _, set_outbound_mode, get_outbound_mode, Val<TelephonyOutboundMode>
+        /// Sets `OutboundMode`, which `new` took, in place.
+        pub fn set_outbound_mode(&mut self, value: impl Into<Val<TelephonyOutboundMode>>) -> &mut Self {
+            self.props.set("OutboundMode", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultOutboundConfig`: Default Telephone Outbound config
-            props, "DefaultOutboundConfig", _, set_default_outbound_config, get_default_outbound_config, Val<TelephonyOutboundConfig>
+        /// `OutboundMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_outbound_mode(&self) -> ::std::option::Option<Val<TelephonyOutboundMode>> {
+            crate::cfn::get_prop(&self.props, "OutboundMode")
         }
 
-        prop! {
-            /// `Capacity`: Allocates outbound capacity for the specific channel of this campaign
-            /// between multiple active campaigns
-            props, "Capacity", capacity, set_capacity, get_capacity, Val<f64>
+        /// Sets `DefaultOutboundConfig`, which `new` took, in place.
+        pub fn set_default_outbound_config(&mut self, value: impl Into<Val<TelephonyOutboundConfig>>) -> &mut Self {
+            self.props.set("DefaultOutboundConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectQueueId`: The queue for the call
-            props, "ConnectQueueId", connect_queue_id, set_connect_queue_id, get_connect_queue_id, Val<String>
+        /// `DefaultOutboundConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_outbound_config(&self) -> ::std::option::Option<Val<TelephonyOutboundConfig>> {
+            crate::cfn::get_prop(&self.props, "DefaultOutboundConfig")
+        }
+
+        /// `Capacity`: Allocates outbound capacity for the specific channel of this campaign between
+        /// multiple active campaigns
+        pub fn capacity(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Capacity", value.into());
+            self
+        }
+
+        /// Sets `Capacity` in place: [`Self::capacity`] on a value held by `&mut`.
+        pub fn set_capacity(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Capacity", value.into());
+            self
+        }
+
+        /// `Capacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Capacity")
+        }
+
+        /// `ConnectQueueId`: The queue for the call
+        pub fn connect_queue_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectQueueId", value.into());
+            self
+        }
+
+        /// Sets `ConnectQueueId` in place: [`Self::connect_queue_id`] on a value held by `&mut`.
+        pub fn set_connect_queue_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectQueueId", value.into());
+            self
+        }
+
+        /// `ConnectQueueId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connect_queue_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectQueueId")
         }
     }
 
@@ -412,27 +760,74 @@ pub mod campaign {
             TelephonyOutboundConfig { props }
         }
 
-        prop! {
-            /// `ConnectContactFlowId`: The identifier of the contact flow for the outbound call
-            props, "ConnectContactFlowId", _, set_connect_contact_flow_id, get_connect_contact_flow_id, Val<String>
+        /// Sets `ConnectContactFlowId`, which `new` took, in place.
+        pub fn set_connect_contact_flow_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectContactFlowId", value.into());
+            self
         }
 
-        prop! {
-            /// `AnswerMachineDetectionConfig`: The configuration used for answering machine detection
-            /// during outbound calls
-            props, "AnswerMachineDetectionConfig", answer_machine_detection_config, set_answer_machine_detection_config, get_answer_machine_detection_config, Val<AnswerMachineDetectionConfig>
+        /// `ConnectContactFlowId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connect_contact_flow_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectContactFlowId")
         }
 
-        prop! {
-            /// `ConnectSourcePhoneNumber`: The phone number associated with the Amazon Connect
-            /// instance, in E.164 format. If you do not specify a source phone number, you must specify
-            /// a queue.
-            props, "ConnectSourcePhoneNumber", connect_source_phone_number, set_connect_source_phone_number, get_connect_source_phone_number, Val<String>
+        /// `AnswerMachineDetectionConfig`: The configuration used for answering machine detection
+        /// during outbound calls
+        pub fn answer_machine_detection_config(mut self, value: impl Into<Val<AnswerMachineDetectionConfig>>) -> Self {
+            self.props.set("AnswerMachineDetectionConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `RingTimeout`: Maximum ring time for outbound calls in seconds
-            props, "RingTimeout", ring_timeout, set_ring_timeout, get_ring_timeout, Val<i64>
+        /// Sets `AnswerMachineDetectionConfig` in place: [`Self::answer_machine_detection_config`] on a
+        /// value held by `&mut`.
+        pub fn set_answer_machine_detection_config(&mut self, value: impl Into<Val<AnswerMachineDetectionConfig>>) -> &mut Self {
+            self.props.set("AnswerMachineDetectionConfig", value.into());
+            self
+        }
+
+        /// `AnswerMachineDetectionConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_answer_machine_detection_config(&self) -> ::std::option::Option<Val<AnswerMachineDetectionConfig>> {
+            crate::cfn::get_prop(&self.props, "AnswerMachineDetectionConfig")
+        }
+
+        /// `ConnectSourcePhoneNumber`: The phone number associated with the Amazon Connect instance, in
+        /// E.164 format. If you do not specify a source phone number, you must specify a queue.
+        pub fn connect_source_phone_number(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectSourcePhoneNumber", value.into());
+            self
+        }
+
+        /// Sets `ConnectSourcePhoneNumber` in place: [`Self::connect_source_phone_number`] on a value
+        /// held by `&mut`.
+        pub fn set_connect_source_phone_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectSourcePhoneNumber", value.into());
+            self
+        }
+
+        /// `ConnectSourcePhoneNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connect_source_phone_number(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectSourcePhoneNumber")
+        }
+
+        /// `RingTimeout`: Maximum ring time for outbound calls in seconds
+        pub fn ring_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RingTimeout", value.into());
+            self
+        }
+
+        /// Sets `RingTimeout` in place: [`Self::ring_timeout`] on a value held by `&mut`.
+        pub fn set_ring_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RingTimeout", value.into());
+            self
+        }
+
+        /// `RingTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ring_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RingTimeout")
         }
     }
 
@@ -455,16 +850,36 @@ pub mod campaign {
             AnswerMachineDetectionConfig { props }
         }
 
-        prop! {
-            /// `EnableAnswerMachineDetection`: Flag to decided whether outbound calls should have
-            /// answering machine detection enabled or not
-            props, "EnableAnswerMachineDetection", _, set_enable_answer_machine_detection, get_enable_answer_machine_detection, Val<bool>
+        /// Sets `EnableAnswerMachineDetection`, which `new` took, in place.
+        pub fn set_enable_answer_machine_detection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableAnswerMachineDetection", value.into());
+            self
         }
 
-        prop! {
-            /// `AwaitAnswerMachinePrompt`: Enables detection of prompts (e.g., beep after after a
-            /// voicemail greeting)
-            props, "AwaitAnswerMachinePrompt", await_answer_machine_prompt, set_await_answer_machine_prompt, get_await_answer_machine_prompt, Val<bool>
+        /// `EnableAnswerMachineDetection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_answer_machine_detection(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableAnswerMachineDetection")
+        }
+
+        /// `AwaitAnswerMachinePrompt`: Enables detection of prompts (e.g., beep after after a voicemail
+        /// greeting)
+        pub fn await_answer_machine_prompt(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AwaitAnswerMachinePrompt", value.into());
+            self
+        }
+
+        /// Sets `AwaitAnswerMachinePrompt` in place: [`Self::await_answer_machine_prompt`] on a value
+        /// held by `&mut`.
+        pub fn set_await_answer_machine_prompt(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AwaitAnswerMachinePrompt", value.into());
+            self
+        }
+
+        /// `AwaitAnswerMachinePrompt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_await_answer_machine_prompt(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AwaitAnswerMachinePrompt")
         }
     }
 
@@ -485,24 +900,76 @@ pub mod campaign {
             TelephonyOutboundMode { props }
         }
 
-        prop! {
-            /// `AgentlessConfig`: Agentless config
-            props, "AgentlessConfig", agentless_config, set_agentless_config, get_agentless_config, Val<Json>
+        /// `AgentlessConfig`: Agentless config
+        pub fn agentless_config(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AgentlessConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `PredictiveConfig`: Predictive config
-            props, "PredictiveConfig", predictive_config, set_predictive_config, get_predictive_config, Val<PredictiveConfig>
+        /// Sets `AgentlessConfig` in place: [`Self::agentless_config`] on a value held by `&mut`.
+        pub fn set_agentless_config(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AgentlessConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `PreviewConfig`: Preview config
-            props, "PreviewConfig", preview_config, set_preview_config, get_preview_config, Val<PreviewConfig>
+        /// `AgentlessConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agentless_config(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AgentlessConfig")
         }
 
-        prop! {
-            /// `ProgressiveConfig`: Progressive config
-            props, "ProgressiveConfig", progressive_config, set_progressive_config, get_progressive_config, Val<ProgressiveConfig>
+        /// `PredictiveConfig`: Predictive config
+        pub fn predictive_config(mut self, value: impl Into<Val<PredictiveConfig>>) -> Self {
+            self.props.set("PredictiveConfig", value.into());
+            self
+        }
+
+        /// Sets `PredictiveConfig` in place: [`Self::predictive_config`] on a value held by `&mut`.
+        pub fn set_predictive_config(&mut self, value: impl Into<Val<PredictiveConfig>>) -> &mut Self {
+            self.props.set("PredictiveConfig", value.into());
+            self
+        }
+
+        /// `PredictiveConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predictive_config(&self) -> ::std::option::Option<Val<PredictiveConfig>> {
+            crate::cfn::get_prop(&self.props, "PredictiveConfig")
+        }
+
+        /// `PreviewConfig`: Preview config
+        pub fn preview_config(mut self, value: impl Into<Val<PreviewConfig>>) -> Self {
+            self.props.set("PreviewConfig", value.into());
+            self
+        }
+
+        /// Sets `PreviewConfig` in place: [`Self::preview_config`] on a value held by `&mut`.
+        pub fn set_preview_config(&mut self, value: impl Into<Val<PreviewConfig>>) -> &mut Self {
+            self.props.set("PreviewConfig", value.into());
+            self
+        }
+
+        /// `PreviewConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preview_config(&self) -> ::std::option::Option<Val<PreviewConfig>> {
+            crate::cfn::get_prop(&self.props, "PreviewConfig")
+        }
+
+        /// `ProgressiveConfig`: Progressive config
+        pub fn progressive_config(mut self, value: impl Into<Val<ProgressiveConfig>>) -> Self {
+            self.props.set("ProgressiveConfig", value.into());
+            self
+        }
+
+        /// Sets `ProgressiveConfig` in place: [`Self::progressive_config`] on a value held by `&mut`.
+        pub fn set_progressive_config(&mut self, value: impl Into<Val<ProgressiveConfig>>) -> &mut Self {
+            self.props.set("ProgressiveConfig", value.into());
+            self
+        }
+
+        /// `ProgressiveConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_progressive_config(&self) -> ::std::option::Option<Val<ProgressiveConfig>> {
+            crate::cfn::get_prop(&self.props, "ProgressiveConfig")
         }
     }
 
@@ -524,9 +991,16 @@ pub mod campaign {
             PredictiveConfig { props }
         }
 
-        prop! {
-            /// `BandwidthAllocation`: The bandwidth allocation of a queue resource.
-            props, "BandwidthAllocation", _, set_bandwidth_allocation, get_bandwidth_allocation, Val<f64>
+        /// Sets `BandwidthAllocation`, which `new` took, in place.
+        pub fn set_bandwidth_allocation(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("BandwidthAllocation", value.into());
+            self
+        }
+
+        /// `BandwidthAllocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bandwidth_allocation(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "BandwidthAllocation")
         }
     }
 
@@ -553,19 +1027,46 @@ pub mod campaign {
             PreviewConfig { props }
         }
 
-        prop! {
-            /// `BandwidthAllocation`: The bandwidth allocation of a queue resource.
-            props, "BandwidthAllocation", _, set_bandwidth_allocation, get_bandwidth_allocation, Val<f64>
+        /// Sets `BandwidthAllocation`, which `new` took, in place.
+        pub fn set_bandwidth_allocation(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("BandwidthAllocation", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutConfig`: Timeout Config for preview contacts
-            props, "TimeoutConfig", _, set_timeout_config, get_timeout_config, Val<TimeoutConfig>
+        /// `BandwidthAllocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bandwidth_allocation(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "BandwidthAllocation")
         }
 
-        prop! {
-            /// `AgentActions`: Actions that can be performed by agent during preview phase
-            props, "AgentActions", agent_actions, set_agent_actions, get_agent_actions, Val<List<AgentAction>>
+        /// Sets `TimeoutConfig`, which `new` took, in place.
+        pub fn set_timeout_config(&mut self, value: impl Into<Val<TimeoutConfig>>) -> &mut Self {
+            self.props.set("TimeoutConfig", value.into());
+            self
+        }
+
+        /// `TimeoutConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_config(&self) -> ::std::option::Option<Val<TimeoutConfig>> {
+            crate::cfn::get_prop(&self.props, "TimeoutConfig")
+        }
+
+        /// `AgentActions`: Actions that can be performed by agent during preview phase
+        pub fn agent_actions(mut self, value: impl Into<Val<List<AgentAction>>>) -> Self {
+            self.props.set("AgentActions", value.into());
+            self
+        }
+
+        /// Sets `AgentActions` in place: [`Self::agent_actions`] on a value held by `&mut`.
+        pub fn set_agent_actions(&mut self, value: impl Into<Val<List<AgentAction>>>) -> &mut Self {
+            self.props.set("AgentActions", value.into());
+            self
+        }
+
+        /// `AgentActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_actions(&self) -> ::std::option::Option<Val<List<AgentAction>>> {
+            crate::cfn::get_prop(&self.props, "AgentActions")
         }
     }
 
@@ -594,9 +1095,22 @@ pub mod campaign {
             TimeoutConfig { props }
         }
 
-        prop! {
-            /// `DurationInSeconds`: Timeout duration for a preview contact in seconds
-            props, "DurationInSeconds", duration_in_seconds, set_duration_in_seconds, get_duration_in_seconds, Val<i64>
+        /// `DurationInSeconds`: Timeout duration for a preview contact in seconds
+        pub fn duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DurationInSeconds", value.into());
+            self
+        }
+
+        /// Sets `DurationInSeconds` in place: [`Self::duration_in_seconds`] on a value held by `&mut`.
+        pub fn set_duration_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DurationInSeconds", value.into());
+            self
+        }
+
+        /// `DurationInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DurationInSeconds")
         }
     }
 
@@ -618,9 +1132,16 @@ pub mod campaign {
             ProgressiveConfig { props }
         }
 
-        prop! {
-            /// `BandwidthAllocation`: The bandwidth allocation of a queue resource.
-            props, "BandwidthAllocation", _, set_bandwidth_allocation, get_bandwidth_allocation, Val<f64>
+        /// Sets `BandwidthAllocation`, which `new` took, in place.
+        pub fn set_bandwidth_allocation(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("BandwidthAllocation", value.into());
+            self
+        }
+
+        /// `BandwidthAllocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bandwidth_allocation(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "BandwidthAllocation")
         }
     }
 
@@ -647,20 +1168,47 @@ pub mod campaign {
             WhatsAppChannelSubtypeConfig { props }
         }
 
-        prop! {
-            /// `OutboundMode`: WhatsApp Outbound Mode
-            props, "OutboundMode", _, set_outbound_mode, get_outbound_mode, Val<WhatsAppOutboundMode>
+        /// Sets `OutboundMode`, which `new` took, in place.
+        pub fn set_outbound_mode(&mut self, value: impl Into<Val<WhatsAppOutboundMode>>) -> &mut Self {
+            self.props.set("OutboundMode", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultOutboundConfig`: Default WhatsApp outbound config
-            props, "DefaultOutboundConfig", _, set_default_outbound_config, get_default_outbound_config, Val<WhatsAppOutboundConfig>
+        /// `OutboundMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_outbound_mode(&self) -> ::std::option::Option<Val<WhatsAppOutboundMode>> {
+            crate::cfn::get_prop(&self.props, "OutboundMode")
         }
 
-        prop! {
-            /// `Capacity`: Allocates outbound capacity for the specific channel of this campaign
-            /// between multiple active campaigns
-            props, "Capacity", capacity, set_capacity, get_capacity, Val<f64>
+        /// Sets `DefaultOutboundConfig`, which `new` took, in place.
+        pub fn set_default_outbound_config(&mut self, value: impl Into<Val<WhatsAppOutboundConfig>>) -> &mut Self {
+            self.props.set("DefaultOutboundConfig", value.into());
+            self
+        }
+
+        /// `DefaultOutboundConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_outbound_config(&self) -> ::std::option::Option<Val<WhatsAppOutboundConfig>> {
+            crate::cfn::get_prop(&self.props, "DefaultOutboundConfig")
+        }
+
+        /// `Capacity`: Allocates outbound capacity for the specific channel of this campaign between
+        /// multiple active campaigns
+        pub fn capacity(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Capacity", value.into());
+            self
+        }
+
+        /// Sets `Capacity` in place: [`Self::capacity`] on a value held by `&mut`.
+        pub fn set_capacity(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Capacity", value.into());
+            self
+        }
+
+        /// `Capacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Capacity")
         }
     }
 
@@ -686,14 +1234,28 @@ pub mod campaign {
             WhatsAppOutboundConfig { props }
         }
 
-        prop! {
-            /// `ConnectSourcePhoneNumberArn`: Arn
-            props, "ConnectSourcePhoneNumberArn", _, set_connect_source_phone_number_arn, get_connect_source_phone_number_arn, Val<String>
+        /// Sets `ConnectSourcePhoneNumberArn`, which `new` took, in place.
+        pub fn set_connect_source_phone_number_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectSourcePhoneNumberArn", value.into());
+            self
         }
 
-        prop! {
-            /// `WisdomTemplateArn`: Arn
-            props, "WisdomTemplateArn", _, set_wisdom_template_arn, get_wisdom_template_arn, Val<String>
+        /// `ConnectSourcePhoneNumberArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connect_source_phone_number_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectSourcePhoneNumberArn")
+        }
+
+        /// Sets `WisdomTemplateArn`, which `new` took, in place.
+        pub fn set_wisdom_template_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WisdomTemplateArn", value.into());
+            self
+        }
+
+        /// `WisdomTemplateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wisdom_template_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WisdomTemplateArn")
         }
     }
 
@@ -712,9 +1274,22 @@ pub mod campaign {
             WhatsAppOutboundMode { props }
         }
 
-        prop! {
-            /// `AgentlessConfig`: Agentless config
-            props, "AgentlessConfig", agentless_config, set_agentless_config, get_agentless_config, Val<Json>
+        /// `AgentlessConfig`: Agentless config
+        pub fn agentless_config(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AgentlessConfig", value.into());
+            self
+        }
+
+        /// Sets `AgentlessConfig` in place: [`Self::agentless_config`] on a value held by `&mut`.
+        pub fn set_agentless_config(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AgentlessConfig", value.into());
+            self
+        }
+
+        /// `AgentlessConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agentless_config(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AgentlessConfig")
         }
     }
 
@@ -733,14 +1308,41 @@ pub mod campaign {
             CommunicationLimitsConfig { props }
         }
 
-        prop! {
-            /// `AllChannelsSubtypes`: Communication limits
-            props, "AllChannelsSubtypes", all_channels_subtypes, set_all_channels_subtypes, get_all_channels_subtypes, Val<CommunicationLimits>
+        /// `AllChannelsSubtypes`: Communication limits
+        pub fn all_channels_subtypes(mut self, value: impl Into<Val<CommunicationLimits>>) -> Self {
+            self.props.set("AllChannelsSubtypes", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceLimitsHandling`: Enumeration of Instance Limits handling in a Campaign
-            props, "InstanceLimitsHandling", instance_limits_handling, set_instance_limits_handling, get_instance_limits_handling, Val<InstanceLimitsHandling>
+        /// Sets `AllChannelsSubtypes` in place: [`Self::all_channels_subtypes`] on a value held by `&mut`.
+        pub fn set_all_channels_subtypes(&mut self, value: impl Into<Val<CommunicationLimits>>) -> &mut Self {
+            self.props.set("AllChannelsSubtypes", value.into());
+            self
+        }
+
+        /// `AllChannelsSubtypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_all_channels_subtypes(&self) -> ::std::option::Option<Val<CommunicationLimits>> {
+            crate::cfn::get_prop(&self.props, "AllChannelsSubtypes")
+        }
+
+        /// `InstanceLimitsHandling`: Enumeration of Instance Limits handling in a Campaign
+        pub fn instance_limits_handling(mut self, value: impl Into<Val<InstanceLimitsHandling>>) -> Self {
+            self.props.set("InstanceLimitsHandling", value.into());
+            self
+        }
+
+        /// Sets `InstanceLimitsHandling` in place: [`Self::instance_limits_handling`] on a value held
+        /// by `&mut`.
+        pub fn set_instance_limits_handling(&mut self, value: impl Into<Val<InstanceLimitsHandling>>) -> &mut Self {
+            self.props.set("InstanceLimitsHandling", value.into());
+            self
+        }
+
+        /// `InstanceLimitsHandling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_limits_handling(&self) -> ::std::option::Option<Val<InstanceLimitsHandling>> {
+            crate::cfn::get_prop(&self.props, "InstanceLimitsHandling")
         }
     }
 
@@ -759,9 +1361,23 @@ pub mod campaign {
             CommunicationLimits { props }
         }
 
-        prop! {
-            /// `CommunicationLimitList`: List of communication limit
-            props, "CommunicationLimitList", communication_limit_list, set_communication_limit_list, get_communication_limit_list, Val<List<CommunicationLimit>>
+        /// `CommunicationLimitList`: List of communication limit
+        pub fn communication_limit_list(mut self, value: impl Into<Val<List<CommunicationLimit>>>) -> Self {
+            self.props.set("CommunicationLimitList", value.into());
+            self
+        }
+
+        /// Sets `CommunicationLimitList` in place: [`Self::communication_limit_list`] on a value held
+        /// by `&mut`.
+        pub fn set_communication_limit_list(&mut self, value: impl Into<Val<List<CommunicationLimit>>>) -> &mut Self {
+            self.props.set("CommunicationLimitList", value.into());
+            self
+        }
+
+        /// `CommunicationLimitList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_communication_limit_list(&self) -> ::std::option::Option<Val<List<CommunicationLimit>>> {
+            crate::cfn::get_prop(&self.props, "CommunicationLimitList")
         }
     }
 
@@ -790,19 +1406,40 @@ pub mod campaign {
             CommunicationLimit { props }
         }
 
-        prop! {
-            /// `MaxCountPerRecipient`.
-            props, "MaxCountPerRecipient", _, set_max_count_per_recipient, get_max_count_per_recipient, Val<i64>
+        /// Sets `MaxCountPerRecipient`, which `new` took, in place.
+        pub fn set_max_count_per_recipient(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxCountPerRecipient", value.into());
+            self
         }
 
-        prop! {
-            /// `Frequency`.
-            props, "Frequency", _, set_frequency, get_frequency, Val<i64>
+        /// `MaxCountPerRecipient` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_count_per_recipient(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxCountPerRecipient")
         }
 
-        prop! {
-            /// `Unit`: The communication limit time unit
-            props, "Unit", _, set_unit, get_unit, Val<CommunicationLimitTimeUnit>
+        /// Sets `Frequency`, which `new` took, in place.
+        pub fn set_frequency(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Frequency", value.into());
+            self
+        }
+
+        /// `Frequency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_frequency(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Frequency")
+        }
+
+        /// Sets `Unit`, which `new` took, in place.
+        pub fn set_unit(&mut self, value: impl Into<Val<CommunicationLimitTimeUnit>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<CommunicationLimitTimeUnit>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -847,29 +1484,88 @@ pub mod campaign {
             CommunicationTimeConfig { props }
         }
 
-        prop! {
-            /// `LocalTimeZoneConfig`: Local time zone config
-            props, "LocalTimeZoneConfig", _, set_local_time_zone_config, get_local_time_zone_config, Val<LocalTimeZoneConfig>
+        /// Sets `LocalTimeZoneConfig`, which `new` took, in place.
+        pub fn set_local_time_zone_config(&mut self, value: impl Into<Val<LocalTimeZoneConfig>>) -> &mut Self {
+            self.props.set("LocalTimeZoneConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `Email`: Time window config
-            props, "Email", email, set_email, get_email, Val<TimeWindow>
+        /// `LocalTimeZoneConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_local_time_zone_config(&self) -> ::std::option::Option<Val<LocalTimeZoneConfig>> {
+            crate::cfn::get_prop(&self.props, "LocalTimeZoneConfig")
         }
 
-        prop! {
-            /// `Sms`: Time window config
-            props, "Sms", sms, set_sms, get_sms, Val<TimeWindow>
+        /// `Email`: Time window config
+        pub fn email(mut self, value: impl Into<Val<TimeWindow>>) -> Self {
+            self.props.set("Email", value.into());
+            self
         }
 
-        prop! {
-            /// `Telephony`: Time window config
-            props, "Telephony", telephony, set_telephony, get_telephony, Val<TimeWindow>
+        /// Sets `Email` in place: [`Self::email`] on a value held by `&mut`.
+        pub fn set_email(&mut self, value: impl Into<Val<TimeWindow>>) -> &mut Self {
+            self.props.set("Email", value.into());
+            self
         }
 
-        prop! {
-            /// `WhatsApp`: Time window config
-            props, "WhatsApp", whats_app, set_whats_app, get_whats_app, Val<TimeWindow>
+        /// `Email` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email(&self) -> ::std::option::Option<Val<TimeWindow>> {
+            crate::cfn::get_prop(&self.props, "Email")
+        }
+
+        /// `Sms`: Time window config
+        pub fn sms(mut self, value: impl Into<Val<TimeWindow>>) -> Self {
+            self.props.set("Sms", value.into());
+            self
+        }
+
+        /// Sets `Sms` in place: [`Self::sms`] on a value held by `&mut`.
+        pub fn set_sms(&mut self, value: impl Into<Val<TimeWindow>>) -> &mut Self {
+            self.props.set("Sms", value.into());
+            self
+        }
+
+        /// `Sms` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sms(&self) -> ::std::option::Option<Val<TimeWindow>> {
+            crate::cfn::get_prop(&self.props, "Sms")
+        }
+
+        /// `Telephony`: Time window config
+        pub fn telephony(mut self, value: impl Into<Val<TimeWindow>>) -> Self {
+            self.props.set("Telephony", value.into());
+            self
+        }
+
+        /// Sets `Telephony` in place: [`Self::telephony`] on a value held by `&mut`.
+        pub fn set_telephony(&mut self, value: impl Into<Val<TimeWindow>>) -> &mut Self {
+            self.props.set("Telephony", value.into());
+            self
+        }
+
+        /// `Telephony` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_telephony(&self) -> ::std::option::Option<Val<TimeWindow>> {
+            crate::cfn::get_prop(&self.props, "Telephony")
+        }
+
+        /// `WhatsApp`: Time window config
+        pub fn whats_app(mut self, value: impl Into<Val<TimeWindow>>) -> Self {
+            self.props.set("WhatsApp", value.into());
+            self
+        }
+
+        /// Sets `WhatsApp` in place: [`Self::whats_app`] on a value held by `&mut`.
+        pub fn set_whats_app(&mut self, value: impl Into<Val<TimeWindow>>) -> &mut Self {
+            self.props.set("WhatsApp", value.into());
+            self
+        }
+
+        /// `WhatsApp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_whats_app(&self) -> ::std::option::Option<Val<TimeWindow>> {
+            crate::cfn::get_prop(&self.props, "WhatsApp")
         }
     }
 
@@ -890,14 +1586,34 @@ pub mod campaign {
             TimeWindow { props }
         }
 
-        prop! {
-            /// `OpenHours`: Open Hours config
-            props, "OpenHours", _, set_open_hours, get_open_hours, Val<OpenHours>
+        /// Sets `OpenHours`, which `new` took, in place.
+        pub fn set_open_hours(&mut self, value: impl Into<Val<OpenHours>>) -> &mut Self {
+            self.props.set("OpenHours", value.into());
+            self
         }
 
-        prop! {
-            /// `RestrictedPeriods`: Restricted period config
-            props, "RestrictedPeriods", restricted_periods, set_restricted_periods, get_restricted_periods, Val<RestrictedPeriods>
+        /// `OpenHours` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_open_hours(&self) -> ::std::option::Option<Val<OpenHours>> {
+            crate::cfn::get_prop(&self.props, "OpenHours")
+        }
+
+        /// `RestrictedPeriods`: Restricted period config
+        pub fn restricted_periods(mut self, value: impl Into<Val<RestrictedPeriods>>) -> Self {
+            self.props.set("RestrictedPeriods", value.into());
+            self
+        }
+
+        /// Sets `RestrictedPeriods` in place: [`Self::restricted_periods`] on a value held by `&mut`.
+        pub fn set_restricted_periods(&mut self, value: impl Into<Val<RestrictedPeriods>>) -> &mut Self {
+            self.props.set("RestrictedPeriods", value.into());
+            self
+        }
+
+        /// `RestrictedPeriods` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_restricted_periods(&self) -> ::std::option::Option<Val<RestrictedPeriods>> {
+            crate::cfn::get_prop(&self.props, "RestrictedPeriods")
         }
     }
 
@@ -918,9 +1634,16 @@ pub mod campaign {
             OpenHours { props }
         }
 
-        prop! {
-            /// `DailyHours`: Daily Hours map
-            props, "DailyHours", _, set_daily_hours, get_daily_hours, Val<List<DailyHour>>
+        /// Sets `DailyHours`, which `new` took, in place.
+        pub fn set_daily_hours(&mut self, value: impl Into<Val<List<DailyHour>>>) -> &mut Self {
+            self.props.set("DailyHours", value.into());
+            self
+        }
+
+        /// `DailyHours` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_daily_hours(&self) -> ::std::option::Option<Val<List<DailyHour>>> {
+            crate::cfn::get_prop(&self.props, "DailyHours")
         }
     }
 
@@ -939,14 +1662,40 @@ pub mod campaign {
             DailyHour { props }
         }
 
-        prop! {
-            /// `Key`: Day of week
-            props, "Key", key, set_key, get_key, Val<DayOfWeek>
+        /// `Key`: Day of week
+        pub fn key(mut self, value: impl Into<Val<DayOfWeek>>) -> Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: List of time range
-            props, "Value", value, set_value, get_value, Val<List<TimeRange>>
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<DayOfWeek>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<DayOfWeek>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Value`: List of time range
+        pub fn value(mut self, value: impl Into<Val<List<TimeRange>>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<List<TimeRange>>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<List<TimeRange>>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -997,14 +1746,28 @@ pub mod campaign {
             TimeRange { props }
         }
 
-        prop! {
-            /// `StartTime`: Time in ISO 8601 format, e.g. T23:11
-            props, "StartTime", _, set_start_time, get_start_time, Val<String>
+        /// Sets `StartTime`, which `new` took, in place.
+        pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `EndTime`: Time in ISO 8601 format, e.g. T23:11
-            props, "EndTime", _, set_end_time, get_end_time, Val<String>
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
+        }
+
+        /// Sets `EndTime`, which `new` took, in place.
+        pub fn set_end_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndTime", value.into());
+            self
+        }
+
+        /// `EndTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndTime")
         }
     }
 
@@ -1025,9 +1788,22 @@ pub mod campaign {
             RestrictedPeriods { props }
         }
 
-        prop! {
-            /// `RestrictedPeriodList`: List of restricted period
-            props, "RestrictedPeriodList", restricted_period_list, set_restricted_period_list, get_restricted_period_list, Val<List<RestrictedPeriod>>
+        /// `RestrictedPeriodList`: List of restricted period
+        pub fn restricted_period_list(mut self, value: impl Into<Val<List<RestrictedPeriod>>>) -> Self {
+            self.props.set("RestrictedPeriodList", value.into());
+            self
+        }
+
+        /// Sets `RestrictedPeriodList` in place: [`Self::restricted_period_list`] on a value held by `&mut`.
+        pub fn set_restricted_period_list(&mut self, value: impl Into<Val<List<RestrictedPeriod>>>) -> &mut Self {
+            self.props.set("RestrictedPeriodList", value.into());
+            self
+        }
+
+        /// `RestrictedPeriodList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_restricted_period_list(&self) -> ::std::option::Option<Val<List<RestrictedPeriod>>> {
+            crate::cfn::get_prop(&self.props, "RestrictedPeriodList")
         }
     }
 
@@ -1050,19 +1826,46 @@ pub mod campaign {
             RestrictedPeriod { props }
         }
 
-        prop! {
-            /// `StartDate`: Date in ISO 8601 format, e.g. 2024-01-01
-            props, "StartDate", _, set_start_date, get_start_date, Val<String>
+        /// Sets `StartDate`, which `new` took, in place.
+        pub fn set_start_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartDate", value.into());
+            self
         }
 
-        prop! {
-            /// `EndDate`: Date in ISO 8601 format, e.g. 2024-01-01
-            props, "EndDate", _, set_end_date, get_end_date, Val<String>
+        /// `StartDate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_date(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartDate")
         }
 
-        prop! {
-            /// `Name`: The name of a restricted period
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `EndDate`, which `new` took, in place.
+        pub fn set_end_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndDate", value.into());
+            self
+        }
+
+        /// `EndDate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_date(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndDate")
+        }
+
+        /// `Name`: The name of a restricted period
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1081,19 +1884,60 @@ pub mod campaign {
             LocalTimeZoneConfig { props }
         }
 
-        prop! {
-            /// `DefaultTimeZone`: Time Zone Id in the IANA format
-            props, "DefaultTimeZone", default_time_zone, set_default_time_zone, get_default_time_zone, Val<String>
+        /// `DefaultTimeZone`: Time Zone Id in the IANA format
+        pub fn default_time_zone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultTimeZone", value.into());
+            self
         }
 
-        prop! {
-            /// `LocalTimeZoneDetection`: Local TimeZone Detection method list
-            props, "LocalTimeZoneDetection", local_time_zone_detection, set_local_time_zone_detection, get_local_time_zone_detection, Val<List<LocalTimeZoneDetectionType>>
+        /// Sets `DefaultTimeZone` in place: [`Self::default_time_zone`] on a value held by `&mut`.
+        pub fn set_default_time_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultTimeZone", value.into());
+            self
         }
 
-        prop! {
-            /// `LocalTimeZoneDetectionScope`: Local TimeZone Detection scope
-            props, "LocalTimeZoneDetectionScope", local_time_zone_detection_scope, set_local_time_zone_detection_scope, get_local_time_zone_detection_scope, Val<LocalTimeZoneDetectionScope>
+        /// `DefaultTimeZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_time_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultTimeZone")
+        }
+
+        /// `LocalTimeZoneDetection`: Local TimeZone Detection method list
+        pub fn local_time_zone_detection(mut self, value: impl Into<Val<List<LocalTimeZoneDetectionType>>>) -> Self {
+            self.props.set("LocalTimeZoneDetection", value.into());
+            self
+        }
+
+        /// Sets `LocalTimeZoneDetection` in place: [`Self::local_time_zone_detection`] on a value held
+        /// by `&mut`.
+        pub fn set_local_time_zone_detection(&mut self, value: impl Into<Val<List<LocalTimeZoneDetectionType>>>) -> &mut Self {
+            self.props.set("LocalTimeZoneDetection", value.into());
+            self
+        }
+
+        /// `LocalTimeZoneDetection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_local_time_zone_detection(&self) -> ::std::option::Option<Val<List<LocalTimeZoneDetectionType>>> {
+            crate::cfn::get_prop(&self.props, "LocalTimeZoneDetection")
+        }
+
+        /// `LocalTimeZoneDetectionScope`: Local TimeZone Detection scope
+        pub fn local_time_zone_detection_scope(mut self, value: impl Into<Val<LocalTimeZoneDetectionScope>>) -> Self {
+            self.props.set("LocalTimeZoneDetectionScope", value.into());
+            self
+        }
+
+        /// Sets `LocalTimeZoneDetectionScope` in place: [`Self::local_time_zone_detection_scope`] on a
+        /// value held by `&mut`.
+        pub fn set_local_time_zone_detection_scope(&mut self, value: impl Into<Val<LocalTimeZoneDetectionScope>>) -> &mut Self {
+            self.props.set("LocalTimeZoneDetectionScope", value.into());
+            self
+        }
+
+        /// `LocalTimeZoneDetectionScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_local_time_zone_detection_scope(&self) -> ::std::option::Option<Val<LocalTimeZoneDetectionScope>> {
+            crate::cfn::get_prop(&self.props, "LocalTimeZoneDetectionScope")
         }
     }
 
@@ -1147,16 +1991,28 @@ pub mod campaign {
             EntryLimitsConfig { props }
         }
 
-        prop! {
-            /// `MaxEntryCount`: Maximum number of entries per participant. 0 indicates unlimited
-            /// entries.
-            props, "MaxEntryCount", _, set_max_entry_count, get_max_entry_count, Val<i64>
+        /// Sets `MaxEntryCount`, which `new` took, in place.
+        pub fn set_max_entry_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxEntryCount", value.into());
+            self
         }
 
-        prop! {
-            /// `MinEntryInterval`: Minimum time interval between entries for the same participant in
-            /// ISO 8601 duration format
-            props, "MinEntryInterval", _, set_min_entry_interval, get_min_entry_interval, Val<String>
+        /// `MaxEntryCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_entry_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxEntryCount")
+        }
+
+        /// Sets `MinEntryInterval`, which `new` took, in place.
+        pub fn set_min_entry_interval(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MinEntryInterval", value.into());
+            self
+        }
+
+        /// `MinEntryInterval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_entry_interval(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MinEntryInterval")
         }
     }
 
@@ -1179,19 +2035,46 @@ pub mod campaign {
             Schedule { props }
         }
 
-        prop! {
-            /// `StartTime`: Timestamp with no UTC offset or timezone
-            props, "StartTime", _, set_start_time, get_start_time, Val<String>
+        /// Sets `StartTime`, which `new` took, in place.
+        pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `EndTime`: Timestamp with no UTC offset or timezone
-            props, "EndTime", _, set_end_time, get_end_time, Val<String>
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
         }
 
-        prop! {
-            /// `RefreshFrequency`: Time duration in ISO 8601 format
-            props, "RefreshFrequency", refresh_frequency, set_refresh_frequency, get_refresh_frequency, Val<String>
+        /// Sets `EndTime`, which `new` took, in place.
+        pub fn set_end_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndTime", value.into());
+            self
+        }
+
+        /// `EndTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndTime")
+        }
+
+        /// `RefreshFrequency`: Time duration in ISO 8601 format
+        pub fn refresh_frequency(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RefreshFrequency", value.into());
+            self
+        }
+
+        /// Sets `RefreshFrequency` in place: [`Self::refresh_frequency`] on a value held by `&mut`.
+        pub fn set_refresh_frequency(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RefreshFrequency", value.into());
+            self
+        }
+
+        /// `RefreshFrequency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_refresh_frequency(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RefreshFrequency")
         }
     }
 
@@ -1212,14 +2095,41 @@ pub mod campaign {
             Source { props }
         }
 
-        prop! {
-            /// `CustomerProfilesSegmentArn`: Arn
-            props, "CustomerProfilesSegmentArn", customer_profiles_segment_arn, set_customer_profiles_segment_arn, get_customer_profiles_segment_arn, Val<String>
+        /// `CustomerProfilesSegmentArn`: Arn
+        pub fn customer_profiles_segment_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomerProfilesSegmentArn", value.into());
+            self
         }
 
-        prop! {
-            /// `EventTrigger`: The event trigger of the campaign
-            props, "EventTrigger", event_trigger, set_event_trigger, get_event_trigger, Val<EventTrigger>
+        /// Sets `CustomerProfilesSegmentArn` in place: [`Self::customer_profiles_segment_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_customer_profiles_segment_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomerProfilesSegmentArn", value.into());
+            self
+        }
+
+        /// `CustomerProfilesSegmentArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customer_profiles_segment_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomerProfilesSegmentArn")
+        }
+
+        /// `EventTrigger`: The event trigger of the campaign
+        pub fn event_trigger(mut self, value: impl Into<Val<EventTrigger>>) -> Self {
+            self.props.set("EventTrigger", value.into());
+            self
+        }
+
+        /// Sets `EventTrigger` in place: [`Self::event_trigger`] on a value held by `&mut`.
+        pub fn set_event_trigger(&mut self, value: impl Into<Val<EventTrigger>>) -> &mut Self {
+            self.props.set("EventTrigger", value.into());
+            self
+        }
+
+        /// `EventTrigger` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_trigger(&self) -> ::std::option::Option<Val<EventTrigger>> {
+            crate::cfn::get_prop(&self.props, "EventTrigger")
         }
     }
 
@@ -1238,9 +2148,23 @@ pub mod campaign {
             EventTrigger { props }
         }
 
-        prop! {
-            /// `CustomerProfilesDomainArn`: Arn
-            props, "CustomerProfilesDomainArn", customer_profiles_domain_arn, set_customer_profiles_domain_arn, get_customer_profiles_domain_arn, Val<String>
+        /// `CustomerProfilesDomainArn`: Arn
+        pub fn customer_profiles_domain_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomerProfilesDomainArn", value.into());
+            self
+        }
+
+        /// Sets `CustomerProfilesDomainArn` in place: [`Self::customer_profiles_domain_arn`] on a value
+        /// held by `&mut`.
+        pub fn set_customer_profiles_domain_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomerProfilesDomainArn", value.into());
+            self
+        }
+
+        /// `CustomerProfilesDomainArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customer_profiles_domain_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomerProfilesDomainArn")
         }
     }
 

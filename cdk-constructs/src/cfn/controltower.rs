@@ -50,29 +50,76 @@ impl EnabledBaseline {
         EnabledBaseline { core }
     }
 
-    prop! {
-        /// `BaselineIdentifier`.
-        core.props, "BaselineIdentifier", _, set_baseline_identifier, get_baseline_identifier, Val<String>
+    /// Sets `BaselineIdentifier`, which `new` took, in place.
+    pub fn set_baseline_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BaselineIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `BaselineVersion`.
-        core.props, "BaselineVersion", _, set_baseline_version, get_baseline_version, Val<String>
+    /// `BaselineIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_baseline_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BaselineIdentifier")
     }
 
-    prop! {
-        /// `Parameters`.
-        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<List<enabled_baseline::Parameter>>
+    /// Sets `BaselineVersion`, which `new` took, in place.
+    pub fn set_baseline_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BaselineVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `BaselineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_baseline_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BaselineVersion")
     }
 
-    prop! {
-        /// `TargetIdentifier`.
-        core.props, "TargetIdentifier", _, set_target_identifier, get_target_identifier, Val<String>
+    /// `Parameters`.
+    pub fn parameters(mut self, value: impl Into<Val<List<enabled_baseline::Parameter>>>) -> Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+    pub fn set_parameters(&mut self, value: impl Into<Val<List<enabled_baseline::Parameter>>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<List<enabled_baseline::Parameter>>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TargetIdentifier`, which `new` took, in place.
+    pub fn set_target_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetIdentifier", value.into());
+        self
+    }
+
+    /// `TargetIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetIdentifier")
     }
 
     /// `Ref`: the resource's identifier.
@@ -108,14 +155,40 @@ pub mod enabled_baseline {
             Parameter { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<Json>
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 }
@@ -146,24 +219,64 @@ impl EnabledControl {
         EnabledControl { core }
     }
 
-    prop! {
-        /// `ControlIdentifier`: Arn of the control.
-        core.props, "ControlIdentifier", _, set_control_identifier, get_control_identifier, Val<String>
+    /// Sets `ControlIdentifier`, which `new` took, in place.
+    pub fn set_control_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ControlIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Parameters`: Parameters to configure the enabled control behavior.
-        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<List<enabled_control::EnabledControlParameter>>
+    /// `ControlIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_control_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ControlIdentifier")
     }
 
-    prop! {
-        /// `Tags`: A set of tags to assign to the enabled control.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Parameters`: Parameters to configure the enabled control behavior.
+    pub fn parameters(mut self, value: impl Into<Val<List<enabled_control::EnabledControlParameter>>>) -> Self {
+        self.core.props.set("Parameters", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetIdentifier`: Arn for Organizational unit to which the control needs to be applied
-        core.props, "TargetIdentifier", _, set_target_identifier, get_target_identifier, Val<String>
+    /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+    pub fn set_parameters(&mut self, value: impl Into<Val<List<enabled_control::EnabledControlParameter>>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<List<enabled_control::EnabledControlParameter>>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `Tags`: A set of tags to assign to the enabled control.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TargetIdentifier`, which `new` took, in place.
+    pub fn set_target_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetIdentifier", value.into());
+        self
+    }
+
+    /// `TargetIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetIdentifier")
     }
 
     /// `Ref`: the resource's identifier.
@@ -197,14 +310,28 @@ pub mod enabled_control {
             EnabledControlParameter { props }
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<Json>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
     }
 }
@@ -231,24 +358,64 @@ impl LandingZone {
         LandingZone { core }
     }
 
-    prop! {
-        /// `Manifest`.
-        core.props, "Manifest", _, set_manifest, get_manifest, Val<Json>
+    /// Sets `Manifest`, which `new` took, in place.
+    pub fn set_manifest(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Manifest", value.into());
+        self
     }
 
-    prop! {
-        /// `RemediationTypes`.
-        core.props, "RemediationTypes", remediation_types, set_remediation_types, get_remediation_types, Val<List<landing_zone::RemediationTypes>>
+    /// `Manifest` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_manifest(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Manifest")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `RemediationTypes`.
+    pub fn remediation_types(mut self, value: impl Into<Val<List<landing_zone::RemediationTypes>>>) -> Self {
+        self.core.props.set("RemediationTypes", value.into());
+        self
     }
 
-    prop! {
-        /// `Version`.
-        core.props, "Version", _, set_version, get_version, Val<String>
+    /// Sets `RemediationTypes` in place: [`Self::remediation_types`] on a value held by `&mut`.
+    pub fn set_remediation_types(&mut self, value: impl Into<Val<List<landing_zone::RemediationTypes>>>) -> &mut Self {
+        self.core.props.set("RemediationTypes", value.into());
+        self
+    }
+
+    /// `RemediationTypes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_remediation_types(&self) -> ::std::option::Option<Val<List<landing_zone::RemediationTypes>>> {
+        crate::cfn::get_prop(&self.core.props, "RemediationTypes")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Version`, which `new` took, in place.
+    pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Version", value.into());
+        self
+    }
+
+    /// `Version` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Version")
     }
 
     /// `Ref`: the resource's identifier.

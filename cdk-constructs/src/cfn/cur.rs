@@ -76,77 +76,188 @@ impl ReportDefinition {
         ReportDefinition { core }
     }
 
-    prop! {
-        /// `AdditionalArtifacts`: A list of manifests that you want Amazon Web Services to create
-        /// for this report.
-        core.props, "AdditionalArtifacts", additional_artifacts, set_additional_artifacts, get_additional_artifacts, Val<List<report_definition::AdditionalArtifacts>>
+    /// `AdditionalArtifacts`: A list of manifests that you want Amazon Web Services to create for
+    /// this report.
+    pub fn additional_artifacts(mut self, value: impl Into<Val<List<report_definition::AdditionalArtifacts>>>) -> Self {
+        self.core.props.set("AdditionalArtifacts", value.into());
+        self
     }
 
-    prop! {
-        /// `AdditionalSchemaElements`: A list of strings that indicate additional content that
-        /// Amazon Web Services includes in the report, such as individual resource IDs.
-        core.props, "AdditionalSchemaElements", additional_schema_elements, set_additional_schema_elements, get_additional_schema_elements, Val<List<report_definition::AdditionalSchemaElements>>
+    /// Sets `AdditionalArtifacts` in place: [`Self::additional_artifacts`] on a value held by `&mut`.
+    pub fn set_additional_artifacts(&mut self, value: impl Into<Val<List<report_definition::AdditionalArtifacts>>>) -> &mut Self {
+        self.core.props.set("AdditionalArtifacts", value.into());
+        self
     }
 
-    prop! {
-        /// `BillingViewArn`: The Amazon resource name of the billing view. You can get this value
-        /// by using the billing view service public APIs.
-        core.props, "BillingViewArn", billing_view_arn, set_billing_view_arn, get_billing_view_arn, Val<String>
+    /// `AdditionalArtifacts` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_additional_artifacts(&self) -> ::std::option::Option<Val<List<report_definition::AdditionalArtifacts>>> {
+        crate::cfn::get_prop(&self.core.props, "AdditionalArtifacts")
     }
 
-    prop! {
-        /// `Compression`: The compression format that AWS uses for the report.
-        core.props, "Compression", _, set_compression, get_compression, Val<report_definition::Compression>
+    /// `AdditionalSchemaElements`: A list of strings that indicate additional content that Amazon
+    /// Web Services includes in the report, such as individual resource IDs.
+    pub fn additional_schema_elements(mut self, value: impl Into<Val<List<report_definition::AdditionalSchemaElements>>>) -> Self {
+        self.core.props.set("AdditionalSchemaElements", value.into());
+        self
     }
 
-    prop! {
-        /// `Format`: The format that AWS saves the report in.
-        core.props, "Format", _, set_format, get_format, Val<report_definition::Format>
+    /// Sets `AdditionalSchemaElements` in place: [`Self::additional_schema_elements`] on a value
+    /// held by `&mut`.
+    pub fn set_additional_schema_elements(&mut self, value: impl Into<Val<List<report_definition::AdditionalSchemaElements>>>) -> &mut Self {
+        self.core.props.set("AdditionalSchemaElements", value.into());
+        self
     }
 
-    prop! {
-        /// `RefreshClosedReports`: Whether you want Amazon Web Services to update your reports
-        /// after they have been finalized if Amazon Web Services detects charges related to
-        /// previous months. These charges can include refunds, credits, or support fees.
-        core.props, "RefreshClosedReports", _, set_refresh_closed_reports, get_refresh_closed_reports, Val<bool>
+    /// `AdditionalSchemaElements` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_additional_schema_elements(&self) -> ::std::option::Option<Val<List<report_definition::AdditionalSchemaElements>>> {
+        crate::cfn::get_prop(&self.core.props, "AdditionalSchemaElements")
     }
 
-    prop! {
-        /// `ReportName`: The name of the report that you want to create. The name must be unique,
-        /// is case sensitive, and can't include spaces.
-        core.props, "ReportName", _, set_report_name, get_report_name, Val<String>
+    /// `BillingViewArn`: The Amazon resource name of the billing view. You can get this value by
+    /// using the billing view service public APIs.
+    pub fn billing_view_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BillingViewArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ReportVersioning`: Whether you want Amazon Web Services to overwrite the previous
-        /// version of each report or to deliver the report in addition to the previous versions.
-        core.props, "ReportVersioning", _, set_report_versioning, get_report_versioning, Val<report_definition::ReportVersioning>
+    /// Sets `BillingViewArn` in place: [`Self::billing_view_arn`] on a value held by `&mut`.
+    pub fn set_billing_view_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BillingViewArn", value.into());
+        self
     }
 
-    prop! {
-        /// `S3Bucket`: The S3 bucket where AWS delivers the report.
-        core.props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+    /// `BillingViewArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_billing_view_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BillingViewArn")
     }
 
-    prop! {
-        /// `S3Prefix`: The prefix that AWS adds to the report name when AWS delivers the report.
-        /// Your prefix can't include spaces.
-        core.props, "S3Prefix", _, set_s3_prefix, get_s3_prefix, Val<String>
+    /// Sets `Compression`, which `new` took, in place.
+    pub fn set_compression(&mut self, value: impl Into<Val<report_definition::Compression>>) -> &mut Self {
+        self.core.props.set("Compression", value.into());
+        self
     }
 
-    prop! {
-        /// `S3Region`: The region of the S3 bucket that AWS delivers the report into.
-        core.props, "S3Region", _, set_s3_region, get_s3_region, Val<String>
+    /// `Compression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compression(&self) -> ::std::option::Option<Val<report_definition::Compression>> {
+        crate::cfn::get_prop(&self.core.props, "Compression")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Format`, which `new` took, in place.
+    pub fn set_format(&mut self, value: impl Into<Val<report_definition::Format>>) -> &mut Self {
+        self.core.props.set("Format", value.into());
+        self
     }
 
-    prop! {
-        /// `TimeUnit`: The granularity of the line items in the report.
-        core.props, "TimeUnit", _, set_time_unit, get_time_unit, Val<report_definition::TimeUnit>
+    /// `Format` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_format(&self) -> ::std::option::Option<Val<report_definition::Format>> {
+        crate::cfn::get_prop(&self.core.props, "Format")
+    }
+
+    /// Sets `RefreshClosedReports`, which `new` took, in place.
+    pub fn set_refresh_closed_reports(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("RefreshClosedReports", value.into());
+        self
+    }
+
+    /// `RefreshClosedReports` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_refresh_closed_reports(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "RefreshClosedReports")
+    }
+
+    /// Sets `ReportName`, which `new` took, in place.
+    pub fn set_report_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReportName", value.into());
+        self
+    }
+
+    /// `ReportName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_report_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReportName")
+    }
+
+    /// Sets `ReportVersioning`, which `new` took, in place.
+    pub fn set_report_versioning(&mut self, value: impl Into<Val<report_definition::ReportVersioning>>) -> &mut Self {
+        self.core.props.set("ReportVersioning", value.into());
+        self
+    }
+
+    /// `ReportVersioning` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_report_versioning(&self) -> ::std::option::Option<Val<report_definition::ReportVersioning>> {
+        crate::cfn::get_prop(&self.core.props, "ReportVersioning")
+    }
+
+    /// Sets `S3Bucket`, which `new` took, in place.
+    pub fn set_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("S3Bucket", value.into());
+        self
+    }
+
+    /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "S3Bucket")
+    }
+
+    /// Sets `S3Prefix`, which `new` took, in place.
+    pub fn set_s3_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("S3Prefix", value.into());
+        self
+    }
+
+    /// `S3Prefix` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_prefix(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "S3Prefix")
+    }
+
+    /// Sets `S3Region`, which `new` took, in place.
+    pub fn set_s3_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("S3Region", value.into());
+        self
+    }
+
+    /// `S3Region` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "S3Region")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TimeUnit`, which `new` took, in place.
+    pub fn set_time_unit(&mut self, value: impl Into<Val<report_definition::TimeUnit>>) -> &mut Self {
+        self.core.props.set("TimeUnit", value.into());
+        self
+    }
+
+    /// `TimeUnit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_time_unit(&self) -> ::std::option::Option<Val<report_definition::TimeUnit>> {
+        crate::cfn::get_prop(&self.core.props, "TimeUnit")
     }
 
     /// `Ref`: the resource's identifier.

@@ -56,51 +56,143 @@ impl CalculatedAttributeDefinition {
         CalculatedAttributeDefinition { core }
     }
 
-    prop! {
-        /// `AttributeDetails`: Mathematical expression and a list of attribute items specified in
-        /// that expression.
-        core.props, "AttributeDetails", _, set_attribute_details, get_attribute_details, Val<calculated_attribute_definition::AttributeDetails>
+    /// Sets `AttributeDetails`, which `new` took, in place.
+    pub fn set_attribute_details(&mut self, value: impl Into<Val<calculated_attribute_definition::AttributeDetails>>) -> &mut Self {
+        self.core.props.set("AttributeDetails", value.into());
+        self
     }
 
-    prop! {
-        /// `CalculatedAttributeName`: The unique name of the calculated attribute.
-        core.props, "CalculatedAttributeName", _, set_calculated_attribute_name, get_calculated_attribute_name, Val<String>
+    /// `AttributeDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attribute_details(&self) -> ::std::option::Option<Val<calculated_attribute_definition::AttributeDetails>> {
+        crate::cfn::get_prop(&self.core.props, "AttributeDetails")
     }
 
-    prop! {
-        /// `Conditions`: The conditions including range, object count, and threshold for the
-        /// calculated attribute.
-        core.props, "Conditions", conditions, set_conditions, get_conditions, Val<calculated_attribute_definition::Conditions>
+    /// Sets `CalculatedAttributeName`, which `new` took, in place.
+    pub fn set_calculated_attribute_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CalculatedAttributeName", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the calculated attribute.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `CalculatedAttributeName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_calculated_attribute_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CalculatedAttributeName")
     }
 
-    prop! {
-        /// `DisplayName`: The display name of the calculated attribute.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// `Conditions`: The conditions including range, object count, and threshold for the calculated
+    /// attribute.
+    pub fn conditions(mut self, value: impl Into<Val<calculated_attribute_definition::Conditions>>) -> Self {
+        self.core.props.set("Conditions", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainName`: The unique name of the domain.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// Sets `Conditions` in place: [`Self::conditions`] on a value held by `&mut`.
+    pub fn set_conditions(&mut self, value: impl Into<Val<calculated_attribute_definition::Conditions>>) -> &mut Self {
+        self.core.props.set("Conditions", value.into());
+        self
     }
 
-    prop! {
-        /// `Statistic`: The aggregation operation to perform for the calculated attribute.
-        core.props, "Statistic", _, set_statistic, get_statistic, Val<calculated_attribute_definition::Statistic>
+    /// `Conditions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_conditions(&self) -> ::std::option::Option<Val<calculated_attribute_definition::Conditions>> {
+        crate::cfn::get_prop(&self.core.props, "Conditions")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`: The description of the calculated attribute.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `UseHistoricalData`: Whether to use historical data for the calculated attribute.
-        core.props, "UseHistoricalData", use_historical_data, set_use_historical_data, get_use_historical_data, Val<bool>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `DisplayName`: The display name of the calculated attribute.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
+    }
+
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
+    }
+
+    /// Sets `Statistic`, which `new` took, in place.
+    pub fn set_statistic(&mut self, value: impl Into<Val<calculated_attribute_definition::Statistic>>) -> &mut Self {
+        self.core.props.set("Statistic", value.into());
+        self
+    }
+
+    /// `Statistic` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_statistic(&self) -> ::std::option::Option<Val<calculated_attribute_definition::Statistic>> {
+        crate::cfn::get_prop(&self.core.props, "Statistic")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UseHistoricalData`: Whether to use historical data for the calculated attribute.
+    pub fn use_historical_data(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("UseHistoricalData", value.into());
+        self
+    }
+
+    /// Sets `UseHistoricalData` in place: [`Self::use_historical_data`] on a value held by `&mut`.
+    pub fn set_use_historical_data(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("UseHistoricalData", value.into());
+        self
+    }
+
+    /// `UseHistoricalData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_use_historical_data(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "UseHistoricalData")
     }
 
     /// `Ref`: the resource's identifier.
@@ -165,15 +257,28 @@ pub mod calculated_attribute_definition {
             AttributeDetails { props }
         }
 
-        prop! {
-            /// `Attributes`: A list of attribute items specified in the mathematical expression.
-            props, "Attributes", _, set_attributes, get_attributes, Val<List<AttributeItem>>
+        /// Sets `Attributes`, which `new` took, in place.
+        pub fn set_attributes(&mut self, value: impl Into<Val<List<AttributeItem>>>) -> &mut Self {
+            self.props.set("Attributes", value.into());
+            self
         }
 
-        prop! {
-            /// `Expression`: Mathematical expression that is performed on attribute items provided in
-            /// the attribute list. Each element in the expression should follow the structure of "{ObjectTypeName.AttributeName}".
-            props, "Expression", _, set_expression, get_expression, Val<String>
+        /// `Attributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attributes(&self) -> ::std::option::Option<Val<List<AttributeItem>>> {
+            crate::cfn::get_prop(&self.props, "Attributes")
+        }
+
+        /// Sets `Expression`, which `new` took, in place.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
         }
     }
 
@@ -195,9 +300,16 @@ pub mod calculated_attribute_definition {
             AttributeItem { props }
         }
 
-        prop! {
-            /// `Name`: The name of an attribute defined in a profile object type.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -217,19 +329,58 @@ pub mod calculated_attribute_definition {
             Conditions { props }
         }
 
-        prop! {
-            /// `ObjectCount`: The number of profile objects used for the calculated attribute.
-            props, "ObjectCount", object_count, set_object_count, get_object_count, Val<i64>
+        /// `ObjectCount`: The number of profile objects used for the calculated attribute.
+        pub fn object_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ObjectCount", value.into());
+            self
         }
 
-        prop! {
-            /// `Range`: The relative time period over which data is included in the aggregation.
-            props, "Range", range, set_range, get_range, Val<Range>
+        /// Sets `ObjectCount` in place: [`Self::object_count`] on a value held by `&mut`.
+        pub fn set_object_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ObjectCount", value.into());
+            self
         }
 
-        prop! {
-            /// `Threshold`: The threshold for the calculated attribute.
-            props, "Threshold", threshold, set_threshold, get_threshold, Val<Threshold>
+        /// `ObjectCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ObjectCount")
+        }
+
+        /// `Range`: The relative time period over which data is included in the aggregation.
+        pub fn range(mut self, value: impl Into<Val<Range>>) -> Self {
+            self.props.set("Range", value.into());
+            self
+        }
+
+        /// Sets `Range` in place: [`Self::range`] on a value held by `&mut`.
+        pub fn set_range(&mut self, value: impl Into<Val<Range>>) -> &mut Self {
+            self.props.set("Range", value.into());
+            self
+        }
+
+        /// `Range` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_range(&self) -> ::std::option::Option<Val<Range>> {
+            crate::cfn::get_prop(&self.props, "Range")
+        }
+
+        /// `Threshold`: The threshold for the calculated attribute.
+        pub fn threshold(mut self, value: impl Into<Val<Threshold>>) -> Self {
+            self.props.set("Threshold", value.into());
+            self
+        }
+
+        /// Sets `Threshold` in place: [`Self::threshold`] on a value held by `&mut`.
+        pub fn set_threshold(&mut self, value: impl Into<Val<Threshold>>) -> &mut Self {
+            self.props.set("Threshold", value.into());
+            self
+        }
+
+        /// `Threshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold(&self) -> ::std::option::Option<Val<Threshold>> {
+            crate::cfn::get_prop(&self.props, "Threshold")
         }
     }
 
@@ -251,37 +402,96 @@ pub mod calculated_attribute_definition {
             Range { props }
         }
 
-        prop! {
-            /// `Unit`: The unit of time.
-            props, "Unit", _, set_unit, get_unit, Val<RangeUnit>
+        /// Sets `Unit`, which `new` took, in place.
+        pub fn set_unit(&mut self, value: impl Into<Val<RangeUnit>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
         }
 
-        prop! {
-            /// `TimestampFormat`: The format the timestamp field in your JSON object is specified. This
-            /// value should be one of EPOCHMILLI or ISO_8601. E.g. if your object type is MyType and
-            /// source JSON is {"generatedAt": {"timestamp": "2001-07-04T12:08:56.235Z"}}, then
-            /// TimestampFormat should be "ISO_8601".
-            props, "TimestampFormat", timestamp_format, set_timestamp_format, get_timestamp_format, Val<String>
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<RangeUnit>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
 
-        prop! {
-            /// `TimestampSource`: An expression specifying the field in your JSON object from which the
-            /// date should be parsed. The expression should follow the structure of \\"{ObjectTypeName.&lt;Location
-            /// of timestamp field in JSON pointer format&gt;}\\". E.g. if your object type is MyType
-            /// and source JSON is {"generatedAt": {"timestamp": "1737587945945"}}, then TimestampSource
-            /// should be "{MyType.generatedAt.timestamp}".
-            props, "TimestampSource", timestamp_source, set_timestamp_source, get_timestamp_source, Val<String>
+        /// `TimestampFormat`: The format the timestamp field in your JSON object is specified. This
+        /// value should be one of EPOCHMILLI or ISO_8601. E.g. if your object type is MyType and source
+        /// JSON is {"generatedAt": {"timestamp": "2001-07-04T12:08:56.235Z"}}, then TimestampFormat
+        /// should be "ISO_8601".
+        pub fn timestamp_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TimestampFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The amount of time of the specified unit.
-            props, "Value", value, set_value, get_value, Val<i64>
+        /// Sets `TimestampFormat` in place: [`Self::timestamp_format`] on a value held by `&mut`.
+        pub fn set_timestamp_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimestampFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `ValueRange`: A structure specifying the endpoints of the relative time period over
-            /// which data is included in the aggregation.
-            props, "ValueRange", value_range, set_value_range, get_value_range, Val<ValueRange>
+        /// `TimestampFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timestamp_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimestampFormat")
+        }
+
+        /// `TimestampSource`: An expression specifying the field in your JSON object from which the
+        /// date should be parsed. The expression should follow the structure of \\"{ObjectTypeName.&lt;Location
+        /// of timestamp field in JSON pointer format&gt;}\\". E.g. if your object type is MyType and
+        /// source JSON is {"generatedAt": {"timestamp": "1737587945945"}}, then TimestampSource should
+        /// be "{MyType.generatedAt.timestamp}".
+        pub fn timestamp_source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TimestampSource", value.into());
+            self
+        }
+
+        /// Sets `TimestampSource` in place: [`Self::timestamp_source`] on a value held by `&mut`.
+        pub fn set_timestamp_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimestampSource", value.into());
+            self
+        }
+
+        /// `TimestampSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timestamp_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimestampSource")
+        }
+
+        /// `Value`: The amount of time of the specified unit.
+        pub fn value(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// `ValueRange`: A structure specifying the endpoints of the relative time period over which
+        /// data is included in the aggregation.
+        pub fn value_range(mut self, value: impl Into<Val<ValueRange>>) -> Self {
+            self.props.set("ValueRange", value.into());
+            self
+        }
+
+        /// Sets `ValueRange` in place: [`Self::value_range`] on a value held by `&mut`.
+        pub fn set_value_range(&mut self, value: impl Into<Val<ValueRange>>) -> &mut Self {
+            self.props.set("ValueRange", value.into());
+            self
+        }
+
+        /// `ValueRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_range(&self) -> ::std::option::Option<Val<ValueRange>> {
+            crate::cfn::get_prop(&self.props, "ValueRange")
         }
     }
 
@@ -319,17 +529,28 @@ pub mod calculated_attribute_definition {
             ValueRange { props }
         }
 
-        prop! {
-            /// `Start`: The starting point for this range. Positive numbers indicate how many days in
-            /// the past data should be included, and negative numbers indicate how many days in the
-            /// future.
-            props, "Start", _, set_start, get_start, Val<i64>
+        /// Sets `Start`, which `new` took, in place.
+        pub fn set_start(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Start", value.into());
+            self
         }
 
-        prop! {
-            /// `End`: The ending point for this range. Positive numbers indicate how many days in the
-            /// past data should be included, and negative numbers indicate how many days in the future.
-            props, "End", _, set_end, get_end, Val<i64>
+        /// `Start` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Start")
+        }
+
+        /// Sets `End`, which `new` took, in place.
+        pub fn set_end(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("End", value.into());
+            self
+        }
+
+        /// `End` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "End")
         }
     }
 
@@ -353,14 +574,28 @@ pub mod calculated_attribute_definition {
             Threshold { props }
         }
 
-        prop! {
-            /// `Value`: The value of the threshold.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`: The operator of the threshold.
-            props, "Operator", _, set_operator, get_operator, Val<ThresholdOperator>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Operator`, which `new` took, in place.
+        pub fn set_operator(&mut self, value: impl Into<Val<ThresholdOperator>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<ThresholdOperator>> {
+            crate::cfn::get_prop(&self.props, "Operator")
         }
     }
 
@@ -441,56 +676,147 @@ impl Domain {
         Domain { core }
     }
 
-    prop! {
-        /// `DataStore`: Configuration and status of the data store for the domain.
-        core.props, "DataStore", data_store, set_data_store, get_data_store, Val<domain::DataStore>
+    /// `DataStore`: Configuration and status of the data store for the domain.
+    pub fn data_store(mut self, value: impl Into<Val<domain::DataStore>>) -> Self {
+        self.core.props.set("DataStore", value.into());
+        self
     }
 
-    prop! {
-        /// `DeadLetterQueueUrl`: The URL of the SQS dead letter queue
-        core.props, "DeadLetterQueueUrl", dead_letter_queue_url, set_dead_letter_queue_url, get_dead_letter_queue_url, Val<String>
+    /// Sets `DataStore` in place: [`Self::data_store`] on a value held by `&mut`.
+    pub fn set_data_store(&mut self, value: impl Into<Val<domain::DataStore>>) -> &mut Self {
+        self.core.props.set("DataStore", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultEncryptionKey`: The default encryption key
-        core.props, "DefaultEncryptionKey", default_encryption_key, set_default_encryption_key, get_default_encryption_key, Val<String>
+    /// `DataStore` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_store(&self) -> ::std::option::Option<Val<domain::DataStore>> {
+        crate::cfn::get_prop(&self.core.props, "DataStore")
     }
 
-    prop! {
-        /// `DefaultExpirationDays`: The default number of days until the data within the domain
-        /// expires.
-        core.props, "DefaultExpirationDays", _, set_default_expiration_days, get_default_expiration_days, Val<i64>
+    /// `DeadLetterQueueUrl`: The URL of the SQS dead letter queue
+    pub fn dead_letter_queue_url(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DeadLetterQueueUrl", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainName`: The unique name of the domain.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// Sets `DeadLetterQueueUrl` in place: [`Self::dead_letter_queue_url`] on a value held by `&mut`.
+    pub fn set_dead_letter_queue_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeadLetterQueueUrl", value.into());
+        self
     }
 
-    prop! {
-        /// `Matching`: The process of matching duplicate profiles. If Matching = true, Amazon
-        /// Connect Customer Profiles starts a weekly batch process called Identity Resolution Job.
-        /// If you do not specify a date and time for Identity Resolution Job to run, by default it
-        /// runs every Saturday at 12AM UTC to detect duplicate profiles in your domains. After the
-        /// Identity Resolution Job completes, use the GetMatches API to return and review the
-        /// results. Or, if you have configured ExportingConfig in the MatchingRequest, you can
-        /// download the results from S3.
-        core.props, "Matching", matching, set_matching, get_matching, Val<domain::Matching>
+    /// `DeadLetterQueueUrl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dead_letter_queue_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeadLetterQueueUrl")
     }
 
-    prop! {
-        /// `RuleBasedMatching`: The process of matching duplicate profiles using the Rule-Based
-        /// matching. If RuleBasedMatching = true, Amazon Connect Customer Profiles will start to
-        /// match and merge your profiles according to your configuration in the
-        /// RuleBasedMatchingRequest. You can use the ListRuleBasedMatches and GetSimilarProfiles
-        /// API to return and review the results. Also, if you have configured ExportingConfig in
-        /// the RuleBasedMatchingRequest, you can download the results from S3.
-        core.props, "RuleBasedMatching", rule_based_matching, set_rule_based_matching, get_rule_based_matching, Val<domain::RuleBasedMatching>
+    /// `DefaultEncryptionKey`: The default encryption key
+    pub fn default_encryption_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefaultEncryptionKey", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags (keys and values) associated with the domain
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DefaultEncryptionKey` in place: [`Self::default_encryption_key`] on a value held by `&mut`.
+    pub fn set_default_encryption_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultEncryptionKey", value.into());
+        self
+    }
+
+    /// `DefaultEncryptionKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_encryption_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultEncryptionKey")
+    }
+
+    /// Sets `DefaultExpirationDays`, which `new` took, in place.
+    pub fn set_default_expiration_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DefaultExpirationDays", value.into());
+        self
+    }
+
+    /// `DefaultExpirationDays` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_expiration_days(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultExpirationDays")
+    }
+
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
+    }
+
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
+    }
+
+    /// `Matching`: The process of matching duplicate profiles. If Matching = true, Amazon Connect
+    /// Customer Profiles starts a weekly batch process called Identity Resolution Job. If you do
+    /// not specify a date and time for Identity Resolution Job to run, by default it runs every
+    /// Saturday at 12AM UTC to detect duplicate profiles in your domains. After the Identity
+    /// Resolution Job completes, use the GetMatches API to return and review the results. Or, if
+    /// you have configured ExportingConfig in the MatchingRequest, you can download the results
+    /// from S3.
+    pub fn matching(mut self, value: impl Into<Val<domain::Matching>>) -> Self {
+        self.core.props.set("Matching", value.into());
+        self
+    }
+
+    /// Sets `Matching` in place: [`Self::matching`] on a value held by `&mut`.
+    pub fn set_matching(&mut self, value: impl Into<Val<domain::Matching>>) -> &mut Self {
+        self.core.props.set("Matching", value.into());
+        self
+    }
+
+    /// `Matching` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_matching(&self) -> ::std::option::Option<Val<domain::Matching>> {
+        crate::cfn::get_prop(&self.core.props, "Matching")
+    }
+
+    /// `RuleBasedMatching`: The process of matching duplicate profiles using the Rule-Based
+    /// matching. If RuleBasedMatching = true, Amazon Connect Customer Profiles will start to match
+    /// and merge your profiles according to your configuration in the RuleBasedMatchingRequest. You
+    /// can use the ListRuleBasedMatches and GetSimilarProfiles API to return and review the
+    /// results. Also, if you have configured ExportingConfig in the RuleBasedMatchingRequest, you
+    /// can download the results from S3.
+    pub fn rule_based_matching(mut self, value: impl Into<Val<domain::RuleBasedMatching>>) -> Self {
+        self.core.props.set("RuleBasedMatching", value.into());
+        self
+    }
+
+    /// Sets `RuleBasedMatching` in place: [`Self::rule_based_matching`] on a value held by `&mut`.
+    pub fn set_rule_based_matching(&mut self, value: impl Into<Val<domain::RuleBasedMatching>>) -> &mut Self {
+        self.core.props.set("RuleBasedMatching", value.into());
+        self
+    }
+
+    /// `RuleBasedMatching` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_based_matching(&self) -> ::std::option::Option<Val<domain::RuleBasedMatching>> {
+        crate::cfn::get_prop(&self.core.props, "RuleBasedMatching")
+    }
+
+    /// `Tags`: The tags (keys and values) associated with the domain
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -551,14 +877,40 @@ pub mod domain {
             DataStore { props }
         }
 
-        prop! {
-            /// `Enabled`: Whether the data store is enabled.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: Whether the data store is enabled.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Readiness`: Progress information for data store setup.
-            props, "Readiness", readiness, set_readiness, get_readiness, Val<Readiness>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `Readiness`: Progress information for data store setup.
+        pub fn readiness(mut self, value: impl Into<Val<Readiness>>) -> Self {
+            self.props.set("Readiness", value.into());
+            self
+        }
+
+        /// Sets `Readiness` in place: [`Self::readiness`] on a value held by `&mut`.
+        pub fn set_readiness(&mut self, value: impl Into<Val<Readiness>>) -> &mut Self {
+            self.props.set("Readiness", value.into());
+            self
+        }
+
+        /// `Readiness` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_readiness(&self) -> ::std::option::Option<Val<Readiness>> {
+            crate::cfn::get_prop(&self.props, "Readiness")
         }
     }
 
@@ -577,14 +929,40 @@ pub mod domain {
             Readiness { props }
         }
 
-        prop! {
-            /// `Message`: A message describing the current progress.
-            props, "Message", message, set_message, get_message, Val<String>
+        /// `Message`: A message describing the current progress.
+        pub fn message(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Message", value.into());
+            self
         }
 
-        prop! {
-            /// `ProgressPercentage`: The percentage of progress completed.
-            props, "ProgressPercentage", progress_percentage, set_progress_percentage, get_progress_percentage, Val<i64>
+        /// Sets `Message` in place: [`Self::message`] on a value held by `&mut`.
+        pub fn set_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Message", value.into());
+            self
+        }
+
+        /// `Message` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Message")
+        }
+
+        /// `ProgressPercentage`: The percentage of progress completed.
+        pub fn progress_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ProgressPercentage", value.into());
+            self
+        }
+
+        /// Sets `ProgressPercentage` in place: [`Self::progress_percentage`] on a value held by `&mut`.
+        pub fn set_progress_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ProgressPercentage", value.into());
+            self
+        }
+
+        /// `ProgressPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_progress_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ProgressPercentage")
         }
     }
 
@@ -611,26 +989,72 @@ pub mod domain {
             Matching { props }
         }
 
-        prop! {
-            /// `Enabled`: The flag that enables the matching process of duplicate profiles.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `AutoMerging`: Configuration information about the auto-merging process.
-            props, "AutoMerging", auto_merging, set_auto_merging, get_auto_merging, Val<AutoMerging>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `ExportingConfig`: Configuration information for exporting Identity Resolution results,
-            /// for example, to an S3 bucket.
-            props, "ExportingConfig", exporting_config, set_exporting_config, get_exporting_config, Val<ExportingConfig>
+        /// `AutoMerging`: Configuration information about the auto-merging process.
+        pub fn auto_merging(mut self, value: impl Into<Val<AutoMerging>>) -> Self {
+            self.props.set("AutoMerging", value.into());
+            self
         }
 
-        prop! {
-            /// `JobSchedule`: The day and time when do you want to start the Identity Resolution Job
-            /// every week.
-            props, "JobSchedule", job_schedule, set_job_schedule, get_job_schedule, Val<JobSchedule>
+        /// Sets `AutoMerging` in place: [`Self::auto_merging`] on a value held by `&mut`.
+        pub fn set_auto_merging(&mut self, value: impl Into<Val<AutoMerging>>) -> &mut Self {
+            self.props.set("AutoMerging", value.into());
+            self
+        }
+
+        /// `AutoMerging` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_merging(&self) -> ::std::option::Option<Val<AutoMerging>> {
+            crate::cfn::get_prop(&self.props, "AutoMerging")
+        }
+
+        /// `ExportingConfig`: Configuration information for exporting Identity Resolution results, for
+        /// example, to an S3 bucket.
+        pub fn exporting_config(mut self, value: impl Into<Val<ExportingConfig>>) -> Self {
+            self.props.set("ExportingConfig", value.into());
+            self
+        }
+
+        /// Sets `ExportingConfig` in place: [`Self::exporting_config`] on a value held by `&mut`.
+        pub fn set_exporting_config(&mut self, value: impl Into<Val<ExportingConfig>>) -> &mut Self {
+            self.props.set("ExportingConfig", value.into());
+            self
+        }
+
+        /// `ExportingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exporting_config(&self) -> ::std::option::Option<Val<ExportingConfig>> {
+            crate::cfn::get_prop(&self.props, "ExportingConfig")
+        }
+
+        /// `JobSchedule`: The day and time when do you want to start the Identity Resolution Job every
+        /// week.
+        pub fn job_schedule(mut self, value: impl Into<Val<JobSchedule>>) -> Self {
+            self.props.set("JobSchedule", value.into());
+            self
+        }
+
+        /// Sets `JobSchedule` in place: [`Self::job_schedule`] on a value held by `&mut`.
+        pub fn set_job_schedule(&mut self, value: impl Into<Val<JobSchedule>>) -> &mut Self {
+            self.props.set("JobSchedule", value.into());
+            self
+        }
+
+        /// `JobSchedule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_job_schedule(&self) -> ::std::option::Option<Val<JobSchedule>> {
+            crate::cfn::get_prop(&self.props, "JobSchedule")
         }
     }
 
@@ -652,31 +1076,77 @@ pub mod domain {
             AutoMerging { props }
         }
 
-        prop! {
-            /// `Enabled`: The flag that enables the auto-merging of duplicate profiles.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `ConflictResolution`: How the auto-merging process should resolve conflicts between
-            /// different profiles. For example, if Profile A and Profile B have the same FirstName and
-            /// LastName (and that is the matching criteria), which EmailAddress should be used?
-            props, "ConflictResolution", conflict_resolution, set_conflict_resolution, get_conflict_resolution, Val<ConflictResolution>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `Consolidation`: A list of matching attributes that represent matching criteria. If two
-            /// profiles meet at least one of the requirements in the matching attributes list, they
-            /// will be merged.
-            props, "Consolidation", consolidation, set_consolidation, get_consolidation, Val<Consolidation>
+        /// `ConflictResolution`: How the auto-merging process should resolve conflicts between
+        /// different profiles. For example, if Profile A and Profile B have the same FirstName and
+        /// LastName (and that is the matching criteria), which EmailAddress should be used?
+        pub fn conflict_resolution(mut self, value: impl Into<Val<ConflictResolution>>) -> Self {
+            self.props.set("ConflictResolution", value.into());
+            self
         }
 
-        prop! {
-            /// `MinAllowedConfidenceScoreForMerging`: A number between 0 and 1 that represents the
-            /// minimum confidence score required for profiles within a matching group to be merged
-            /// during the auto-merge process. A higher score means higher similarity required to merge
-            /// profiles.
-            props, "MinAllowedConfidenceScoreForMerging", min_allowed_confidence_score_for_merging, set_min_allowed_confidence_score_for_merging, get_min_allowed_confidence_score_for_merging, Val<f64>
+        /// Sets `ConflictResolution` in place: [`Self::conflict_resolution`] on a value held by `&mut`.
+        pub fn set_conflict_resolution(&mut self, value: impl Into<Val<ConflictResolution>>) -> &mut Self {
+            self.props.set("ConflictResolution", value.into());
+            self
+        }
+
+        /// `ConflictResolution` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conflict_resolution(&self) -> ::std::option::Option<Val<ConflictResolution>> {
+            crate::cfn::get_prop(&self.props, "ConflictResolution")
+        }
+
+        /// `Consolidation`: A list of matching attributes that represent matching criteria. If two
+        /// profiles meet at least one of the requirements in the matching attributes list, they will be
+        /// merged.
+        pub fn consolidation(mut self, value: impl Into<Val<Consolidation>>) -> Self {
+            self.props.set("Consolidation", value.into());
+            self
+        }
+
+        /// Sets `Consolidation` in place: [`Self::consolidation`] on a value held by `&mut`.
+        pub fn set_consolidation(&mut self, value: impl Into<Val<Consolidation>>) -> &mut Self {
+            self.props.set("Consolidation", value.into());
+            self
+        }
+
+        /// `Consolidation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_consolidation(&self) -> ::std::option::Option<Val<Consolidation>> {
+            crate::cfn::get_prop(&self.props, "Consolidation")
+        }
+
+        /// `MinAllowedConfidenceScoreForMerging`: A number between 0 and 1 that represents the minimum
+        /// confidence score required for profiles within a matching group to be merged during the
+        /// auto-merge process. A higher score means higher similarity required to merge profiles.
+        pub fn min_allowed_confidence_score_for_merging(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MinAllowedConfidenceScoreForMerging", value.into());
+            self
+        }
+
+        /// Sets `MinAllowedConfidenceScoreForMerging` in place: [`Self::min_allowed_confidence_score_for_merging`]
+        /// on a value held by `&mut`.
+        pub fn set_min_allowed_confidence_score_for_merging(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinAllowedConfidenceScoreForMerging", value.into());
+            self
+        }
+
+        /// `MinAllowedConfidenceScoreForMerging` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_allowed_confidence_score_for_merging(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinAllowedConfidenceScoreForMerging")
         }
     }
 
@@ -703,16 +1173,35 @@ pub mod domain {
             ConflictResolution { props }
         }
 
-        prop! {
-            /// `ConflictResolvingModel`: How the auto-merging process should resolve conflicts between
-            /// different profiles.
-            props, "ConflictResolvingModel", _, set_conflict_resolving_model, get_conflict_resolving_model, Val<ConflictResolutionConflictResolvingModel>
+        /// Sets `ConflictResolvingModel`, which `new` took, in place.
+        pub fn set_conflict_resolving_model(&mut self, value: impl Into<Val<ConflictResolutionConflictResolvingModel>>) -> &mut Self {
+            self.props.set("ConflictResolvingModel", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceName`: The ObjectType name that is used to resolve profile merging conflicts when
-            /// choosing SOURCE as the ConflictResolvingModel.
-            props, "SourceName", source_name, set_source_name, get_source_name, Val<String>
+        /// `ConflictResolvingModel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conflict_resolving_model(&self) -> ::std::option::Option<Val<ConflictResolutionConflictResolvingModel>> {
+            crate::cfn::get_prop(&self.props, "ConflictResolvingModel")
+        }
+
+        /// `SourceName`: The ObjectType name that is used to resolve profile merging conflicts when
+        /// choosing SOURCE as the ConflictResolvingModel.
+        pub fn source_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceName", value.into());
+            self
+        }
+
+        /// Sets `SourceName` in place: [`Self::source_name`] on a value held by `&mut`.
+        pub fn set_source_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceName", value.into());
+            self
+        }
+
+        /// `SourceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceName")
         }
     }
 
@@ -748,9 +1237,16 @@ pub mod domain {
             Consolidation { props }
         }
 
-        prop! {
-            /// `MatchingAttributesList`: A list of matching criteria.
-            props, "MatchingAttributesList", _, set_matching_attributes_list, get_matching_attributes_list, Val<List<List<String>>>
+        /// Sets `MatchingAttributesList`, which `new` took, in place.
+        pub fn set_matching_attributes_list(&mut self, value: impl Into<Val<List<List<String>>>>) -> &mut Self {
+            self.props.set("MatchingAttributesList", value.into());
+            self
+        }
+
+        /// `MatchingAttributesList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_matching_attributes_list(&self) -> ::std::option::Option<Val<List<List<String>>>> {
+            crate::cfn::get_prop(&self.props, "MatchingAttributesList")
         }
     }
 
@@ -770,9 +1266,22 @@ pub mod domain {
             ExportingConfig { props }
         }
 
-        prop! {
-            /// `S3Exporting`: The S3 location where Identity Resolution Jobs write result files.
-            props, "S3Exporting", s3_exporting, set_s3_exporting, get_s3_exporting, Val<S3ExportingConfig>
+        /// `S3Exporting`: The S3 location where Identity Resolution Jobs write result files.
+        pub fn s3_exporting(mut self, value: impl Into<Val<S3ExportingConfig>>) -> Self {
+            self.props.set("S3Exporting", value.into());
+            self
+        }
+
+        /// Sets `S3Exporting` in place: [`Self::s3_exporting`] on a value held by `&mut`.
+        pub fn set_s3_exporting(&mut self, value: impl Into<Val<S3ExportingConfig>>) -> &mut Self {
+            self.props.set("S3Exporting", value.into());
+            self
+        }
+
+        /// `S3Exporting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_exporting(&self) -> ::std::option::Option<Val<S3ExportingConfig>> {
+            crate::cfn::get_prop(&self.props, "S3Exporting")
         }
     }
 
@@ -795,16 +1304,35 @@ pub mod domain {
             S3ExportingConfig { props }
         }
 
-        prop! {
-            /// `S3BucketName`: The name of the S3 bucket where Identity Resolution Jobs write result
-            /// files.
-            props, "S3BucketName", _, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+        /// Sets `S3BucketName`, which `new` took, in place.
+        pub fn set_s3_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `S3KeyName`: The S3 key name of the location where Identity Resolution Jobs write result
-            /// files.
-            props, "S3KeyName", s3_key_name, set_s3_key_name, get_s3_key_name, Val<String>
+        /// `S3BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketName")
+        }
+
+        /// `S3KeyName`: The S3 key name of the location where Identity Resolution Jobs write result
+        /// files.
+        pub fn s3_key_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3KeyName", value.into());
+            self
+        }
+
+        /// Sets `S3KeyName` in place: [`Self::s3_key_name`] on a value held by `&mut`.
+        pub fn set_s3_key_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3KeyName", value.into());
+            self
+        }
+
+        /// `S3KeyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_key_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3KeyName")
         }
     }
 
@@ -832,14 +1360,28 @@ pub mod domain {
             JobSchedule { props }
         }
 
-        prop! {
-            /// `DayOfTheWeek`: The day when the Identity Resolution Job should run every week.
-            props, "DayOfTheWeek", _, set_day_of_the_week, get_day_of_the_week, Val<JobScheduleDayOfTheWeek>
+        /// Sets `DayOfTheWeek`, which `new` took, in place.
+        pub fn set_day_of_the_week(&mut self, value: impl Into<Val<JobScheduleDayOfTheWeek>>) -> &mut Self {
+            self.props.set("DayOfTheWeek", value.into());
+            self
         }
 
-        prop! {
-            /// `Time`: The time when the Identity Resolution Job should run every week.
-            props, "Time", _, set_time, get_time, Val<String>
+        /// `DayOfTheWeek` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_day_of_the_week(&self) -> ::std::option::Option<Val<JobScheduleDayOfTheWeek>> {
+            crate::cfn::get_prop(&self.props, "DayOfTheWeek")
+        }
+
+        /// Sets `Time`, which `new` took, in place.
+        pub fn set_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Time", value.into());
+            self
+        }
+
+        /// `Time` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Time")
         }
     }
 
@@ -894,49 +1436,150 @@ pub mod domain {
             RuleBasedMatching { props }
         }
 
-        prop! {
-            /// `Enabled`: The flag that enables the rule-based matching process of duplicate profiles.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `AttributeTypesSelector`: Configures information about the AttributeTypesSelector where
-            /// the rule-based identity resolution uses to match profiles.
-            props, "AttributeTypesSelector", attribute_types_selector, set_attribute_types_selector, get_attribute_types_selector, Val<AttributeTypesSelector>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `ConflictResolution`: How the auto-merging process should resolve conflicts between
-            /// different profiles. For example, if Profile A and Profile B have the same FirstName and
-            /// LastName (and that is the matching criteria), which EmailAddress should be used?
-            props, "ConflictResolution", conflict_resolution, set_conflict_resolution, get_conflict_resolution, Val<ConflictResolution>
+        /// `AttributeTypesSelector`: Configures information about the AttributeTypesSelector where the
+        /// rule-based identity resolution uses to match profiles.
+        pub fn attribute_types_selector(mut self, value: impl Into<Val<AttributeTypesSelector>>) -> Self {
+            self.props.set("AttributeTypesSelector", value.into());
+            self
         }
 
-        prop! {
-            /// `ExportingConfig`: Configuration information for exporting Identity Resolution results,
-            /// for example, to an S3 bucket.
-            props, "ExportingConfig", exporting_config, set_exporting_config, get_exporting_config, Val<ExportingConfig>
+        /// Sets `AttributeTypesSelector` in place: [`Self::attribute_types_selector`] on a value held
+        /// by `&mut`.
+        pub fn set_attribute_types_selector(&mut self, value: impl Into<Val<AttributeTypesSelector>>) -> &mut Self {
+            self.props.set("AttributeTypesSelector", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchingRules`: Configures how the rule-based matching process should match profiles.
-            /// You can have up to 15 MatchingRule in the MatchingRules.
-            props, "MatchingRules", matching_rules, set_matching_rules, get_matching_rules, Val<List<MatchingRule>>
+        /// `AttributeTypesSelector` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_types_selector(&self) -> ::std::option::Option<Val<AttributeTypesSelector>> {
+            crate::cfn::get_prop(&self.props, "AttributeTypesSelector")
         }
 
-        prop! {
-            /// `MaxAllowedRuleLevelForMatching`: Indicates the maximum allowed rule level for matching.
-            props, "MaxAllowedRuleLevelForMatching", max_allowed_rule_level_for_matching, set_max_allowed_rule_level_for_matching, get_max_allowed_rule_level_for_matching, Val<i64>
+        /// `ConflictResolution`: How the auto-merging process should resolve conflicts between
+        /// different profiles. For example, if Profile A and Profile B have the same FirstName and
+        /// LastName (and that is the matching criteria), which EmailAddress should be used?
+        pub fn conflict_resolution(mut self, value: impl Into<Val<ConflictResolution>>) -> Self {
+            self.props.set("ConflictResolution", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxAllowedRuleLevelForMerging`: Indicates the maximum allowed rule level for merging.
-            props, "MaxAllowedRuleLevelForMerging", max_allowed_rule_level_for_merging, set_max_allowed_rule_level_for_merging, get_max_allowed_rule_level_for_merging, Val<i64>
+        /// Sets `ConflictResolution` in place: [`Self::conflict_resolution`] on a value held by `&mut`.
+        pub fn set_conflict_resolution(&mut self, value: impl Into<Val<ConflictResolution>>) -> &mut Self {
+            self.props.set("ConflictResolution", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`.
-            props, "Status", status, set_status, get_status, Val<RuleBasedMatchingStatus>
+        /// `ConflictResolution` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conflict_resolution(&self) -> ::std::option::Option<Val<ConflictResolution>> {
+            crate::cfn::get_prop(&self.props, "ConflictResolution")
+        }
+
+        /// `ExportingConfig`: Configuration information for exporting Identity Resolution results, for
+        /// example, to an S3 bucket.
+        pub fn exporting_config(mut self, value: impl Into<Val<ExportingConfig>>) -> Self {
+            self.props.set("ExportingConfig", value.into());
+            self
+        }
+
+        /// Sets `ExportingConfig` in place: [`Self::exporting_config`] on a value held by `&mut`.
+        pub fn set_exporting_config(&mut self, value: impl Into<Val<ExportingConfig>>) -> &mut Self {
+            self.props.set("ExportingConfig", value.into());
+            self
+        }
+
+        /// `ExportingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exporting_config(&self) -> ::std::option::Option<Val<ExportingConfig>> {
+            crate::cfn::get_prop(&self.props, "ExportingConfig")
+        }
+
+        /// `MatchingRules`: Configures how the rule-based matching process should match profiles. You
+        /// can have up to 15 MatchingRule in the MatchingRules.
+        pub fn matching_rules(mut self, value: impl Into<Val<List<MatchingRule>>>) -> Self {
+            self.props.set("MatchingRules", value.into());
+            self
+        }
+
+        /// Sets `MatchingRules` in place: [`Self::matching_rules`] on a value held by `&mut`.
+        pub fn set_matching_rules(&mut self, value: impl Into<Val<List<MatchingRule>>>) -> &mut Self {
+            self.props.set("MatchingRules", value.into());
+            self
+        }
+
+        /// `MatchingRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_matching_rules(&self) -> ::std::option::Option<Val<List<MatchingRule>>> {
+            crate::cfn::get_prop(&self.props, "MatchingRules")
+        }
+
+        /// `MaxAllowedRuleLevelForMatching`: Indicates the maximum allowed rule level for matching.
+        pub fn max_allowed_rule_level_for_matching(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxAllowedRuleLevelForMatching", value.into());
+            self
+        }
+
+        /// Sets `MaxAllowedRuleLevelForMatching` in place: [`Self::max_allowed_rule_level_for_matching`]
+        /// on a value held by `&mut`.
+        pub fn set_max_allowed_rule_level_for_matching(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxAllowedRuleLevelForMatching", value.into());
+            self
+        }
+
+        /// `MaxAllowedRuleLevelForMatching` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_allowed_rule_level_for_matching(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxAllowedRuleLevelForMatching")
+        }
+
+        /// `MaxAllowedRuleLevelForMerging`: Indicates the maximum allowed rule level for merging.
+        pub fn max_allowed_rule_level_for_merging(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxAllowedRuleLevelForMerging", value.into());
+            self
+        }
+
+        /// Sets `MaxAllowedRuleLevelForMerging` in place: [`Self::max_allowed_rule_level_for_merging`]
+        /// on a value held by `&mut`.
+        pub fn set_max_allowed_rule_level_for_merging(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxAllowedRuleLevelForMerging", value.into());
+            self
+        }
+
+        /// `MaxAllowedRuleLevelForMerging` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_allowed_rule_level_for_merging(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxAllowedRuleLevelForMerging")
+        }
+
+        /// `Status`.
+        pub fn status(mut self, value: impl Into<Val<RuleBasedMatchingStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<RuleBasedMatchingStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<RuleBasedMatchingStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -961,38 +1604,82 @@ pub mod domain {
             AttributeTypesSelector { props }
         }
 
-        prop! {
-            /// `AttributeMatchingModel`: Configures the AttributeMatchingModel, you can either choose
-            /// ONE_TO_ONE or MANY_TO_MANY.
-            props, "AttributeMatchingModel", _, set_attribute_matching_model, get_attribute_matching_model, Val<AttributeTypesSelectorAttributeMatchingModel>
+        /// Sets `AttributeMatchingModel`, which `new` took, in place.
+        pub fn set_attribute_matching_model(&mut self, value: impl Into<Val<AttributeTypesSelectorAttributeMatchingModel>>) -> &mut Self {
+            self.props.set("AttributeMatchingModel", value.into());
+            self
         }
 
-        prop! {
-            /// `Address`: The Address type. You can choose from Address, BusinessAddress,
-            /// MaillingAddress, and ShippingAddress. You only can use the Address type in the
-            /// MatchingRule. For example, if you want to match profile based on BusinessAddress.City or
-            /// MaillingAddress.City, you need to choose the BusinessAddress and the MaillingAddress to
-            /// represent the Address type and specify the Address.City on the matching rule.
-            props, "Address", address, set_address, get_address, Val<List<String>>
+        /// `AttributeMatchingModel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_matching_model(&self) -> ::std::option::Option<Val<AttributeTypesSelectorAttributeMatchingModel>> {
+            crate::cfn::get_prop(&self.props, "AttributeMatchingModel")
         }
 
-        prop! {
-            /// `EmailAddress`: The Email type. You can choose from EmailAddress, BusinessEmailAddress
-            /// and PersonalEmailAddress. You only can use the EmailAddress type in the MatchingRule.
-            /// For example, if you want to match profile based on PersonalEmailAddress or
-            /// BusinessEmailAddress, you need to choose the PersonalEmailAddress and the
-            /// BusinessEmailAddress to represent the EmailAddress type and only specify the
-            /// EmailAddress on the matching rule.
-            props, "EmailAddress", email_address, set_email_address, get_email_address, Val<List<String>>
+        /// `Address`: The Address type. You can choose from Address, BusinessAddress, MaillingAddress,
+        /// and ShippingAddress. You only can use the Address type in the MatchingRule. For example, if
+        /// you want to match profile based on BusinessAddress.City or MaillingAddress.City, you need to
+        /// choose the BusinessAddress and the MaillingAddress to represent the Address type and specify
+        /// the Address.City on the matching rule.
+        pub fn address(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Address", value.into());
+            self
         }
 
-        prop! {
-            /// `PhoneNumber`: The PhoneNumber type. You can choose from PhoneNumber, HomePhoneNumber,
-            /// and MobilePhoneNumber. You only can use the PhoneNumber type in the MatchingRule. For
-            /// example, if you want to match a profile based on Phone or HomePhone, you need to choose
-            /// the Phone and the HomePhone to represent the PhoneNumber type and only specify the
-            /// PhoneNumber on the matching rule.
-            props, "PhoneNumber", phone_number, set_phone_number, get_phone_number, Val<List<String>>
+        /// Sets `Address` in place: [`Self::address`] on a value held by `&mut`.
+        pub fn set_address(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Address", value.into());
+            self
+        }
+
+        /// `Address` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Address")
+        }
+
+        /// `EmailAddress`: The Email type. You can choose from EmailAddress, BusinessEmailAddress and
+        /// PersonalEmailAddress. You only can use the EmailAddress type in the MatchingRule. For
+        /// example, if you want to match profile based on PersonalEmailAddress or BusinessEmailAddress,
+        /// you need to choose the PersonalEmailAddress and the BusinessEmailAddress to represent the
+        /// EmailAddress type and only specify the EmailAddress on the matching rule.
+        pub fn email_address(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("EmailAddress", value.into());
+            self
+        }
+
+        /// Sets `EmailAddress` in place: [`Self::email_address`] on a value held by `&mut`.
+        pub fn set_email_address(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EmailAddress", value.into());
+            self
+        }
+
+        /// `EmailAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_address(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EmailAddress")
+        }
+
+        /// `PhoneNumber`: The PhoneNumber type. You can choose from PhoneNumber, HomePhoneNumber, and
+        /// MobilePhoneNumber. You only can use the PhoneNumber type in the MatchingRule. For example,
+        /// if you want to match a profile based on Phone or HomePhone, you need to choose the Phone and
+        /// the HomePhone to represent the PhoneNumber type and only specify the PhoneNumber on the
+        /// matching rule.
+        pub fn phone_number(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("PhoneNumber", value.into());
+            self
+        }
+
+        /// Sets `PhoneNumber` in place: [`Self::phone_number`] on a value held by `&mut`.
+        pub fn set_phone_number(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("PhoneNumber", value.into());
+            self
+        }
+
+        /// `PhoneNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_phone_number(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "PhoneNumber")
         }
     }
 
@@ -1028,10 +1715,16 @@ pub mod domain {
             MatchingRule { props }
         }
 
-        prop! {
-            /// `Rule`: A single rule level of the MatchRules. Configures how the rule-based matching
-            /// process should match profiles.
-            props, "Rule", _, set_rule, get_rule, Val<List<String>>
+        /// Sets `Rule`, which `new` took, in place.
+        pub fn set_rule(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Rule", value.into());
+            self
+        }
+
+        /// `Rule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Rule")
         }
     }
 
@@ -1081,34 +1774,94 @@ impl DomainObjectType {
         DomainObjectType { core }
     }
 
-    prop! {
-        /// `Description`: Description of the domain object type.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Description of the domain object type.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainName`: The unique name of the domain.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionKey`: The default encryption key
-        core.props, "EncryptionKey", encryption_key, set_encryption_key, get_encryption_key, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Fields`: A map of the name and ObjectType field.
-        core.props, "Fields", _, set_fields, get_fields, Val<Map<domain_object_type::DomainObjectTypeField>>
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `ObjectTypeName`: The name of the domain object type.
-        core.props, "ObjectTypeName", _, set_object_type_name, get_object_type_name, Val<String>
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EncryptionKey`: The default encryption key
+    pub fn encryption_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EncryptionKey", value.into());
+        self
+    }
+
+    /// Sets `EncryptionKey` in place: [`Self::encryption_key`] on a value held by `&mut`.
+    pub fn set_encryption_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EncryptionKey", value.into());
+        self
+    }
+
+    /// `EncryptionKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionKey")
+    }
+
+    /// Sets `Fields`, which `new` took, in place.
+    pub fn set_fields(&mut self, value: impl Into<Val<Map<domain_object_type::DomainObjectTypeField>>>) -> &mut Self {
+        self.core.props.set("Fields", value.into());
+        self
+    }
+
+    /// `Fields` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fields(&self) -> ::std::option::Option<Val<Map<domain_object_type::DomainObjectTypeField>>> {
+        crate::cfn::get_prop(&self.core.props, "Fields")
+    }
+
+    /// Sets `ObjectTypeName`, which `new` took, in place.
+    pub fn set_object_type_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ObjectTypeName", value.into());
+        self
+    }
+
+    /// `ObjectTypeName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_object_type_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ObjectTypeName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1154,24 +1907,64 @@ pub mod domain_object_type {
             DomainObjectTypeField { props }
         }
 
-        prop! {
-            /// `Source`: The source field name.
-            props, "Source", _, set_source, get_source, Val<String>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
         }
 
-        prop! {
-            /// `Target`: The target field name.
-            props, "Target", _, set_target, get_target, Val<String>
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
 
-        prop! {
-            /// `ContentType`: The content type of the field.
-            props, "ContentType", content_type, set_content_type, get_content_type, Val<DomainObjectTypeFieldContentType>
+        /// Sets `Target`, which `new` took, in place.
+        pub fn set_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
         }
 
-        prop! {
-            /// `FeatureType`: The feature type of the field.
-            props, "FeatureType", feature_type, set_feature_type, get_feature_type, Val<DomainObjectTypeFieldFeatureType>
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Target")
+        }
+
+        /// `ContentType`: The content type of the field.
+        pub fn content_type(mut self, value: impl Into<Val<DomainObjectTypeFieldContentType>>) -> Self {
+            self.props.set("ContentType", value.into());
+            self
+        }
+
+        /// Sets `ContentType` in place: [`Self::content_type`] on a value held by `&mut`.
+        pub fn set_content_type(&mut self, value: impl Into<Val<DomainObjectTypeFieldContentType>>) -> &mut Self {
+            self.props.set("ContentType", value.into());
+            self
+        }
+
+        /// `ContentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_type(&self) -> ::std::option::Option<Val<DomainObjectTypeFieldContentType>> {
+            crate::cfn::get_prop(&self.props, "ContentType")
+        }
+
+        /// `FeatureType`: The feature type of the field.
+        pub fn feature_type(mut self, value: impl Into<Val<DomainObjectTypeFieldFeatureType>>) -> Self {
+            self.props.set("FeatureType", value.into());
+            self
+        }
+
+        /// Sets `FeatureType` in place: [`Self::feature_type`] on a value held by `&mut`.
+        pub fn set_feature_type(&mut self, value: impl Into<Val<DomainObjectTypeFieldFeatureType>>) -> &mut Self {
+            self.props.set("FeatureType", value.into());
+            self
+        }
+
+        /// `FeatureType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_feature_type(&self) -> ::std::option::Option<Val<DomainObjectTypeFieldFeatureType>> {
+            crate::cfn::get_prop(&self.props, "FeatureType")
         }
     }
 
@@ -1232,25 +2025,58 @@ impl EventStream {
         EventStream { core }
     }
 
-    prop! {
-        /// `DomainName`: The unique name of the domain.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `EventStreamName`: The name of the event stream.
-        core.props, "EventStreamName", _, set_event_stream_name, get_event_stream_name, Val<String>
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
     }
 
-    prop! {
-        /// `Tags`: The tags used to organize, track, or control access for this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EventStreamName`, which `new` took, in place.
+    pub fn set_event_stream_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EventStreamName", value.into());
+        self
     }
 
-    prop! {
-        /// `Uri`: The StreamARN of the destination to deliver profile events to. For example,
-        /// arn:aws:kinesis:region:account-id:stream/stream-name
-        core.props, "Uri", _, set_uri, get_uri, Val<String>
+    /// `EventStreamName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_stream_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EventStreamName")
+    }
+
+    /// `Tags`: The tags used to organize, track, or control access for this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Uri`, which `new` took, in place.
+    pub fn set_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Uri", value.into());
+        self
+    }
+
+    /// `Uri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Uri")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1317,48 +2143,127 @@ impl EventTrigger {
         EventTrigger { core }
     }
 
-    prop! {
-        /// `Description`: The description of the event trigger.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the event trigger.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainName`: The unique name of the domain.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EventTriggerConditions`: A list of conditions that determine when an event should
-        /// trigger the destination.
-        core.props, "EventTriggerConditions", _, set_event_trigger_conditions, get_event_trigger_conditions, Val<List<event_trigger::EventTriggerCondition>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `EventTriggerLimits`: Defines limits controlling whether an event triggers the
-        /// destination, based on ingestion latency and the number of invocations per profile over
-        /// specific time periods.
-        core.props, "EventTriggerLimits", event_trigger_limits, set_event_trigger_limits, get_event_trigger_limits, Val<event_trigger::EventTriggerLimits>
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `EventTriggerName`: The unique name of the event trigger.
-        core.props, "EventTriggerName", _, set_event_trigger_name, get_event_trigger_name, Val<String>
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
     }
 
-    prop! {
-        /// `ObjectTypeName`: The unique name of the object type.
-        core.props, "ObjectTypeName", _, set_object_type_name, get_object_type_name, Val<String>
+    /// Sets `EventTriggerConditions`, which `new` took, in place.
+    pub fn set_event_trigger_conditions(&mut self, value: impl Into<Val<List<event_trigger::EventTriggerCondition>>>) -> &mut Self {
+        self.core.props.set("EventTriggerConditions", value.into());
+        self
     }
 
-    prop! {
-        /// `SegmentFilter`: The destination is triggered only for profiles that meet the criteria
-        /// of a segment definition.
-        core.props, "SegmentFilter", segment_filter, set_segment_filter, get_segment_filter, Val<String>
+    /// `EventTriggerConditions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_trigger_conditions(&self) -> ::std::option::Option<Val<List<event_trigger::EventTriggerCondition>>> {
+        crate::cfn::get_prop(&self.core.props, "EventTriggerConditions")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EventTriggerLimits`: Defines limits controlling whether an event triggers the destination,
+    /// based on ingestion latency and the number of invocations per profile over specific time
+    /// periods.
+    pub fn event_trigger_limits(mut self, value: impl Into<Val<event_trigger::EventTriggerLimits>>) -> Self {
+        self.core.props.set("EventTriggerLimits", value.into());
+        self
+    }
+
+    /// Sets `EventTriggerLimits` in place: [`Self::event_trigger_limits`] on a value held by `&mut`.
+    pub fn set_event_trigger_limits(&mut self, value: impl Into<Val<event_trigger::EventTriggerLimits>>) -> &mut Self {
+        self.core.props.set("EventTriggerLimits", value.into());
+        self
+    }
+
+    /// `EventTriggerLimits` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_trigger_limits(&self) -> ::std::option::Option<Val<event_trigger::EventTriggerLimits>> {
+        crate::cfn::get_prop(&self.core.props, "EventTriggerLimits")
+    }
+
+    /// Sets `EventTriggerName`, which `new` took, in place.
+    pub fn set_event_trigger_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EventTriggerName", value.into());
+        self
+    }
+
+    /// `EventTriggerName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_trigger_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EventTriggerName")
+    }
+
+    /// Sets `ObjectTypeName`, which `new` took, in place.
+    pub fn set_object_type_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ObjectTypeName", value.into());
+        self
+    }
+
+    /// `ObjectTypeName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_object_type_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ObjectTypeName")
+    }
+
+    /// `SegmentFilter`: The destination is triggered only for profiles that meet the criteria of a
+    /// segment definition.
+    pub fn segment_filter(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SegmentFilter", value.into());
+        self
+    }
+
+    /// Sets `SegmentFilter` in place: [`Self::segment_filter`] on a value held by `&mut`.
+    pub fn set_segment_filter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SegmentFilter", value.into());
+        self
+    }
+
+    /// `SegmentFilter` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_segment_filter(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SegmentFilter")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1409,14 +2314,28 @@ pub mod event_trigger {
             EventTriggerCondition { props }
         }
 
-        prop! {
-            /// `EventTriggerDimensions`: A list of dimensions to be evaluated for the event.
-            props, "EventTriggerDimensions", _, set_event_trigger_dimensions, get_event_trigger_dimensions, Val<List<EventTriggerDimension>>
+        /// Sets `EventTriggerDimensions`, which `new` took, in place.
+        pub fn set_event_trigger_dimensions(&mut self, value: impl Into<Val<List<EventTriggerDimension>>>) -> &mut Self {
+            self.props.set("EventTriggerDimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `LogicalOperator`: The operator used to combine multiple dimensions.
-            props, "LogicalOperator", _, set_logical_operator, get_logical_operator, Val<EventTriggerLogicalOperator>
+        /// `EventTriggerDimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_trigger_dimensions(&self) -> ::std::option::Option<Val<List<EventTriggerDimension>>> {
+            crate::cfn::get_prop(&self.props, "EventTriggerDimensions")
+        }
+
+        /// Sets `LogicalOperator`, which `new` took, in place.
+        pub fn set_logical_operator(&mut self, value: impl Into<Val<EventTriggerLogicalOperator>>) -> &mut Self {
+            self.props.set("LogicalOperator", value.into());
+            self
+        }
+
+        /// `LogicalOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logical_operator(&self) -> ::std::option::Option<Val<EventTriggerLogicalOperator>> {
+            crate::cfn::get_prop(&self.props, "LogicalOperator")
         }
     }
 
@@ -1438,9 +2357,16 @@ pub mod event_trigger {
             EventTriggerDimension { props }
         }
 
-        prop! {
-            /// `ObjectAttributes`: A list of object attributes to be evaluated.
-            props, "ObjectAttributes", _, set_object_attributes, get_object_attributes, Val<List<ObjectAttribute>>
+        /// Sets `ObjectAttributes`, which `new` took, in place.
+        pub fn set_object_attributes(&mut self, value: impl Into<Val<List<ObjectAttribute>>>) -> &mut Self {
+            self.props.set("ObjectAttributes", value.into());
+            self
+        }
+
+        /// `ObjectAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_attributes(&self) -> ::std::option::Option<Val<List<ObjectAttribute>>> {
+            crate::cfn::get_prop(&self.props, "ObjectAttributes")
         }
     }
 
@@ -1468,25 +2394,64 @@ pub mod event_trigger {
             ObjectAttribute { props }
         }
 
-        prop! {
-            /// `ComparisonOperator`: The operator used to compare an attribute against a list of
-            /// values.
-            props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<ObjectAttributeComparisonOperator>
+        /// Sets `ComparisonOperator`, which `new` took, in place.
+        pub fn set_comparison_operator(&mut self, value: impl Into<Val<ObjectAttributeComparisonOperator>>) -> &mut Self {
+            self.props.set("ComparisonOperator", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`: A list of attribute values used for comparison.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// `ComparisonOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison_operator(&self) -> ::std::option::Option<Val<ObjectAttributeComparisonOperator>> {
+            crate::cfn::get_prop(&self.props, "ComparisonOperator")
         }
 
-        prop! {
-            /// `FieldName`: A field defined within an object type.
-            props, "FieldName", field_name, set_field_name, get_field_name, Val<String>
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
         }
 
-        prop! {
-            /// `Source`: An attribute contained within a source object.
-            props, "Source", source, set_source, get_source, Val<String>
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
+        }
+
+        /// `FieldName`: A field defined within an object type.
+        pub fn field_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FieldName", value.into());
+            self
+        }
+
+        /// Sets `FieldName` in place: [`Self::field_name`] on a value held by `&mut`.
+        pub fn set_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FieldName", value.into());
+            self
+        }
+
+        /// `FieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FieldName")
+        }
+
+        /// `Source`: An attribute contained within a source object.
+        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -1575,15 +2540,41 @@ pub mod event_trigger {
             EventTriggerLimits { props }
         }
 
-        prop! {
-            /// `EventExpiration`: Specifies that an event will only trigger the destination if it is
-            /// processed within a certain latency period.
-            props, "EventExpiration", event_expiration, set_event_expiration, get_event_expiration, Val<i64>
+        /// `EventExpiration`: Specifies that an event will only trigger the destination if it is
+        /// processed within a certain latency period.
+        pub fn event_expiration(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EventExpiration", value.into());
+            self
         }
 
-        prop! {
-            /// `Periods`: A list of time periods during which the limits apply.
-            props, "Periods", periods, set_periods, get_periods, Val<List<Period>>
+        /// Sets `EventExpiration` in place: [`Self::event_expiration`] on a value held by `&mut`.
+        pub fn set_event_expiration(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EventExpiration", value.into());
+            self
+        }
+
+        /// `EventExpiration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_expiration(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EventExpiration")
+        }
+
+        /// `Periods`: A list of time periods during which the limits apply.
+        pub fn periods(mut self, value: impl Into<Val<List<Period>>>) -> Self {
+            self.props.set("Periods", value.into());
+            self
+        }
+
+        /// Sets `Periods` in place: [`Self::periods`] on a value held by `&mut`.
+        pub fn set_periods(&mut self, value: impl Into<Val<List<Period>>>) -> &mut Self {
+            self.props.set("Periods", value.into());
+            self
+        }
+
+        /// `Periods` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_periods(&self) -> ::std::option::Option<Val<List<Period>>> {
+            crate::cfn::get_prop(&self.props, "Periods")
         }
     }
 
@@ -1607,26 +2598,67 @@ pub mod event_trigger {
             Period { props }
         }
 
-        prop! {
-            /// `Unit`: The unit of time.
-            props, "Unit", _, set_unit, get_unit, Val<PeriodUnit>
+        /// Sets `Unit`, which `new` took, in place.
+        pub fn set_unit(&mut self, value: impl Into<Val<PeriodUnit>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The amount of time of the specified unit.
-            props, "Value", _, set_value, get_value, Val<i64>
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<PeriodUnit>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
 
-        prop! {
-            /// `MaxInvocationsPerProfile`: The maximum allowed number of destination invocations per
-            /// profile.
-            props, "MaxInvocationsPerProfile", max_invocations_per_profile, set_max_invocations_per_profile, get_max_invocations_per_profile, Val<i64>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Unlimited`: If set to true, there is no limit on the number of destination invocations
-            /// per profile. The default is false.
-            props, "Unlimited", unlimited, set_unlimited, get_unlimited, Val<bool>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// `MaxInvocationsPerProfile`: The maximum allowed number of destination invocations per
+        /// profile.
+        pub fn max_invocations_per_profile(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxInvocationsPerProfile", value.into());
+            self
+        }
+
+        /// Sets `MaxInvocationsPerProfile` in place: [`Self::max_invocations_per_profile`] on a value
+        /// held by `&mut`.
+        pub fn set_max_invocations_per_profile(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxInvocationsPerProfile", value.into());
+            self
+        }
+
+        /// `MaxInvocationsPerProfile` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_invocations_per_profile(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxInvocationsPerProfile")
+        }
+
+        /// `Unlimited`: If set to true, there is no limit on the number of destination invocations per
+        /// profile. The default is false.
+        pub fn unlimited(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Unlimited", value.into());
+            self
+        }
+
+        /// Sets `Unlimited` in place: [`Self::unlimited`] on a value held by `&mut`.
+        pub fn set_unlimited(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Unlimited", value.into());
+            self
+        }
+
+        /// `Unlimited` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unlimited(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Unlimited")
         }
     }
 
@@ -1674,46 +2706,144 @@ impl Integration {
         Integration { core }
     }
 
-    prop! {
-        /// `DomainName`: The unique name of the domain.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `EventTriggerNames`: A list of unique names for active event triggers associated with
-        /// the integration.
-        core.props, "EventTriggerNames", event_trigger_names, set_event_trigger_names, get_event_trigger_names, Val<List<String>>
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
     }
 
-    prop! {
-        /// `FlowDefinition`.
-        core.props, "FlowDefinition", flow_definition, set_flow_definition, get_flow_definition, Val<integration::FlowDefinition>
+    /// `EventTriggerNames`: A list of unique names for active event triggers associated with the
+    /// integration.
+    pub fn event_trigger_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("EventTriggerNames", value.into());
+        self
     }
 
-    prop! {
-        /// `ObjectTypeName`: The name of the ObjectType defined for the 3rd party data in Profile
-        /// Service
-        core.props, "ObjectTypeName", object_type_name, set_object_type_name, get_object_type_name, Val<String>
+    /// Sets `EventTriggerNames` in place: [`Self::event_trigger_names`] on a value held by `&mut`.
+    pub fn set_event_trigger_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("EventTriggerNames", value.into());
+        self
     }
 
-    prop! {
-        /// `ObjectTypeNames`: The mapping between 3rd party event types and ObjectType names
-        core.props, "ObjectTypeNames", object_type_names, set_object_type_names, get_object_type_names, Val<List<Tag>>
+    /// `EventTriggerNames` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_trigger_names(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EventTriggerNames")
     }
 
-    prop! {
-        /// `Scope`: Scope of the integration, such as 'PROFILE' or 'DOMAIN'
-        core.props, "Scope", scope, set_scope, get_scope, Val<integration::Scope>
+    /// `FlowDefinition`.
+    pub fn flow_definition(mut self, value: impl Into<Val<integration::FlowDefinition>>) -> Self {
+        self.core.props.set("FlowDefinition", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags (keys and values) associated with the integration
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `FlowDefinition` in place: [`Self::flow_definition`] on a value held by `&mut`.
+    pub fn set_flow_definition(&mut self, value: impl Into<Val<integration::FlowDefinition>>) -> &mut Self {
+        self.core.props.set("FlowDefinition", value.into());
+        self
     }
 
-    prop! {
-        /// `Uri`: The URI of the S3 bucket or any other type of data source.
-        core.props, "Uri", uri, set_uri, get_uri, Val<String>
+    /// `FlowDefinition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_flow_definition(&self) -> ::std::option::Option<Val<integration::FlowDefinition>> {
+        crate::cfn::get_prop(&self.core.props, "FlowDefinition")
+    }
+
+    /// `ObjectTypeName`: The name of the ObjectType defined for the 3rd party data in Profile
+    /// Service
+    pub fn object_type_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ObjectTypeName", value.into());
+        self
+    }
+
+    /// Sets `ObjectTypeName` in place: [`Self::object_type_name`] on a value held by `&mut`.
+    pub fn set_object_type_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ObjectTypeName", value.into());
+        self
+    }
+
+    /// `ObjectTypeName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_object_type_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ObjectTypeName")
+    }
+
+    /// `ObjectTypeNames`: The mapping between 3rd party event types and ObjectType names
+    pub fn object_type_names(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("ObjectTypeNames", value.into());
+        self
+    }
+
+    /// Sets `ObjectTypeNames` in place: [`Self::object_type_names`] on a value held by `&mut`.
+    pub fn set_object_type_names(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("ObjectTypeNames", value.into());
+        self
+    }
+
+    /// `ObjectTypeNames` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_object_type_names(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "ObjectTypeNames")
+    }
+
+    /// `Scope`: Scope of the integration, such as 'PROFILE' or 'DOMAIN'
+    pub fn scope(mut self, value: impl Into<Val<integration::Scope>>) -> Self {
+        self.core.props.set("Scope", value.into());
+        self
+    }
+
+    /// Sets `Scope` in place: [`Self::scope`] on a value held by `&mut`.
+    pub fn set_scope(&mut self, value: impl Into<Val<integration::Scope>>) -> &mut Self {
+        self.core.props.set("Scope", value.into());
+        self
+    }
+
+    /// `Scope` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scope(&self) -> ::std::option::Option<Val<integration::Scope>> {
+        crate::cfn::get_prop(&self.core.props, "Scope")
+    }
+
+    /// `Tags`: The tags (keys and values) associated with the integration
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Uri`: The URI of the S3 bucket or any other type of data source.
+    pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Uri", value.into());
+        self
+    }
+
+    /// Sets `Uri` in place: [`Self::uri`] on a value held by `&mut`.
+    pub fn set_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Uri", value.into());
+        self
+    }
+
+    /// `Uri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Uri")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1771,34 +2901,82 @@ pub mod integration {
             FlowDefinition { props }
         }
 
-        prop! {
-            /// `FlowName`.
-            props, "FlowName", _, set_flow_name, get_flow_name, Val<String>
+        /// Sets `FlowName`, which `new` took, in place.
+        pub fn set_flow_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FlowName", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsArn`.
-            props, "KmsArn", _, set_kms_arn, get_kms_arn, Val<String>
+        /// `FlowName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flow_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FlowName")
         }
 
-        prop! {
-            /// `Tasks`.
-            props, "Tasks", _, set_tasks, get_tasks, Val<List<Task>>
+        /// Sets `KmsArn`, which `new` took, in place.
+        pub fn set_kms_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TriggerConfig`.
-            props, "TriggerConfig", _, set_trigger_config, get_trigger_config, Val<TriggerConfig>
+        /// `KmsArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsArn")
         }
 
-        prop! {
-            /// `SourceFlowConfig`.
-            props, "SourceFlowConfig", _, set_source_flow_config, get_source_flow_config, Val<SourceFlowConfig>
+        /// Sets `Tasks`, which `new` took, in place.
+        pub fn set_tasks(&mut self, value: impl Into<Val<List<Task>>>) -> &mut Self {
+            self.props.set("Tasks", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Tasks` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tasks(&self) -> ::std::option::Option<Val<List<Task>>> {
+            crate::cfn::get_prop(&self.props, "Tasks")
+        }
+
+        /// Sets `TriggerConfig`, which `new` took, in place.
+        pub fn set_trigger_config(&mut self, value: impl Into<Val<TriggerConfig>>) -> &mut Self {
+            self.props.set("TriggerConfig", value.into());
+            self
+        }
+
+        /// `TriggerConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trigger_config(&self) -> ::std::option::Option<Val<TriggerConfig>> {
+            crate::cfn::get_prop(&self.props, "TriggerConfig")
+        }
+
+        /// Sets `SourceFlowConfig`, which `new` took, in place.
+        pub fn set_source_flow_config(&mut self, value: impl Into<Val<SourceFlowConfig>>) -> &mut Self {
+            self.props.set("SourceFlowConfig", value.into());
+            self
+        }
+
+        /// `SourceFlowConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_flow_config(&self) -> ::std::option::Option<Val<SourceFlowConfig>> {
+            crate::cfn::get_prop(&self.props, "SourceFlowConfig")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -1824,24 +3002,64 @@ pub mod integration {
             SourceFlowConfig { props }
         }
 
-        prop! {
-            /// `ConnectorType`.
-            props, "ConnectorType", _, set_connector_type, get_connector_type, Val<ConnectorType>
+        /// Sets `ConnectorType`, which `new` took, in place.
+        pub fn set_connector_type(&mut self, value: impl Into<Val<ConnectorType>>) -> &mut Self {
+            self.props.set("ConnectorType", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceConnectorProperties`.
-            props, "SourceConnectorProperties", _, set_source_connector_properties, get_source_connector_properties, Val<SourceConnectorProperties>
+        /// `ConnectorType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_type(&self) -> ::std::option::Option<Val<ConnectorType>> {
+            crate::cfn::get_prop(&self.props, "ConnectorType")
         }
 
-        prop! {
-            /// `ConnectorProfileName`.
-            props, "ConnectorProfileName", connector_profile_name, set_connector_profile_name, get_connector_profile_name, Val<String>
+        /// Sets `SourceConnectorProperties`, which `new` took, in place.
+        pub fn set_source_connector_properties(&mut self, value: impl Into<Val<SourceConnectorProperties>>) -> &mut Self {
+            self.props.set("SourceConnectorProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `IncrementalPullConfig`.
-            props, "IncrementalPullConfig", incremental_pull_config, set_incremental_pull_config, get_incremental_pull_config, Val<IncrementalPullConfig>
+        /// `SourceConnectorProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_connector_properties(&self) -> ::std::option::Option<Val<SourceConnectorProperties>> {
+            crate::cfn::get_prop(&self.props, "SourceConnectorProperties")
+        }
+
+        /// `ConnectorProfileName`.
+        pub fn connector_profile_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectorProfileName", value.into());
+            self
+        }
+
+        /// Sets `ConnectorProfileName` in place: [`Self::connector_profile_name`] on a value held by `&mut`.
+        pub fn set_connector_profile_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectorProfileName", value.into());
+            self
+        }
+
+        /// `ConnectorProfileName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_profile_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectorProfileName")
+        }
+
+        /// `IncrementalPullConfig`.
+        pub fn incremental_pull_config(mut self, value: impl Into<Val<IncrementalPullConfig>>) -> Self {
+            self.props.set("IncrementalPullConfig", value.into());
+            self
+        }
+
+        /// Sets `IncrementalPullConfig` in place: [`Self::incremental_pull_config`] on a value held by `&mut`.
+        pub fn set_incremental_pull_config(&mut self, value: impl Into<Val<IncrementalPullConfig>>) -> &mut Self {
+            self.props.set("IncrementalPullConfig", value.into());
+            self
+        }
+
+        /// `IncrementalPullConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_incremental_pull_config(&self) -> ::std::option::Option<Val<IncrementalPullConfig>> {
+            crate::cfn::get_prop(&self.props, "IncrementalPullConfig")
         }
     }
 
@@ -1882,9 +3100,22 @@ pub mod integration {
             IncrementalPullConfig { props }
         }
 
-        prop! {
-            /// `DatetimeTypeFieldName`.
-            props, "DatetimeTypeFieldName", datetime_type_field_name, set_datetime_type_field_name, get_datetime_type_field_name, Val<String>
+        /// `DatetimeTypeFieldName`.
+        pub fn datetime_type_field_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatetimeTypeFieldName", value.into());
+            self
+        }
+
+        /// Sets `DatetimeTypeFieldName` in place: [`Self::datetime_type_field_name`] on a value held by `&mut`.
+        pub fn set_datetime_type_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatetimeTypeFieldName", value.into());
+            self
+        }
+
+        /// `DatetimeTypeFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_datetime_type_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatetimeTypeFieldName")
         }
     }
 
@@ -1903,29 +3134,94 @@ pub mod integration {
             SourceConnectorProperties { props }
         }
 
-        prop! {
-            /// `Marketo`.
-            props, "Marketo", marketo, set_marketo, get_marketo, Val<MarketoSourceProperties>
+        /// `Marketo`.
+        pub fn marketo(mut self, value: impl Into<Val<MarketoSourceProperties>>) -> Self {
+            self.props.set("Marketo", value.into());
+            self
         }
 
-        prop! {
-            /// `S3`.
-            props, "S3", s3, set_s3, get_s3, Val<S3SourceProperties>
+        /// Sets `Marketo` in place: [`Self::marketo`] on a value held by `&mut`.
+        pub fn set_marketo(&mut self, value: impl Into<Val<MarketoSourceProperties>>) -> &mut Self {
+            self.props.set("Marketo", value.into());
+            self
         }
 
-        prop! {
-            /// `Salesforce`.
-            props, "Salesforce", salesforce, set_salesforce, get_salesforce, Val<SalesforceSourceProperties>
+        /// `Marketo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_marketo(&self) -> ::std::option::Option<Val<MarketoSourceProperties>> {
+            crate::cfn::get_prop(&self.props, "Marketo")
         }
 
-        prop! {
-            /// `ServiceNow`.
-            props, "ServiceNow", service_now, set_service_now, get_service_now, Val<ServiceNowSourceProperties>
+        /// `S3`.
+        pub fn s3(mut self, value: impl Into<Val<S3SourceProperties>>) -> Self {
+            self.props.set("S3", value.into());
+            self
         }
 
-        prop! {
-            /// `Zendesk`.
-            props, "Zendesk", zendesk, set_zendesk, get_zendesk, Val<ZendeskSourceProperties>
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3SourceProperties>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3SourceProperties>> {
+            crate::cfn::get_prop(&self.props, "S3")
+        }
+
+        /// `Salesforce`.
+        pub fn salesforce(mut self, value: impl Into<Val<SalesforceSourceProperties>>) -> Self {
+            self.props.set("Salesforce", value.into());
+            self
+        }
+
+        /// Sets `Salesforce` in place: [`Self::salesforce`] on a value held by `&mut`.
+        pub fn set_salesforce(&mut self, value: impl Into<Val<SalesforceSourceProperties>>) -> &mut Self {
+            self.props.set("Salesforce", value.into());
+            self
+        }
+
+        /// `Salesforce` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_salesforce(&self) -> ::std::option::Option<Val<SalesforceSourceProperties>> {
+            crate::cfn::get_prop(&self.props, "Salesforce")
+        }
+
+        /// `ServiceNow`.
+        pub fn service_now(mut self, value: impl Into<Val<ServiceNowSourceProperties>>) -> Self {
+            self.props.set("ServiceNow", value.into());
+            self
+        }
+
+        /// Sets `ServiceNow` in place: [`Self::service_now`] on a value held by `&mut`.
+        pub fn set_service_now(&mut self, value: impl Into<Val<ServiceNowSourceProperties>>) -> &mut Self {
+            self.props.set("ServiceNow", value.into());
+            self
+        }
+
+        /// `ServiceNow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_now(&self) -> ::std::option::Option<Val<ServiceNowSourceProperties>> {
+            crate::cfn::get_prop(&self.props, "ServiceNow")
+        }
+
+        /// `Zendesk`.
+        pub fn zendesk(mut self, value: impl Into<Val<ZendeskSourceProperties>>) -> Self {
+            self.props.set("Zendesk", value.into());
+            self
+        }
+
+        /// Sets `Zendesk` in place: [`Self::zendesk`] on a value held by `&mut`.
+        pub fn set_zendesk(&mut self, value: impl Into<Val<ZendeskSourceProperties>>) -> &mut Self {
+            self.props.set("Zendesk", value.into());
+            self
+        }
+
+        /// `Zendesk` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zendesk(&self) -> ::std::option::Option<Val<ZendeskSourceProperties>> {
+            crate::cfn::get_prop(&self.props, "Zendesk")
         }
     }
 
@@ -1946,9 +3242,16 @@ pub mod integration {
             MarketoSourceProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
+        }
+
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
     }
 
@@ -1969,14 +3272,34 @@ pub mod integration {
             S3SourceProperties { props }
         }
 
-        prop! {
-            /// `BucketName`.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketPrefix`.
-            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
+        }
+
+        /// `BucketPrefix`.
+        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// Sets `BucketPrefix` in place: [`Self::bucket_prefix`] on a value held by `&mut`.
+        pub fn set_bucket_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// `BucketPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketPrefix")
         }
     }
 
@@ -1997,19 +3320,53 @@ pub mod integration {
             SalesforceSourceProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableDynamicFieldUpdate`.
-            props, "EnableDynamicFieldUpdate", enable_dynamic_field_update, set_enable_dynamic_field_update, get_enable_dynamic_field_update, Val<bool>
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
 
-        prop! {
-            /// `IncludeDeletedRecords`.
-            props, "IncludeDeletedRecords", include_deleted_records, set_include_deleted_records, get_include_deleted_records, Val<bool>
+        /// `EnableDynamicFieldUpdate`.
+        pub fn enable_dynamic_field_update(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableDynamicFieldUpdate", value.into());
+            self
+        }
+
+        /// Sets `EnableDynamicFieldUpdate` in place: [`Self::enable_dynamic_field_update`] on a value
+        /// held by `&mut`.
+        pub fn set_enable_dynamic_field_update(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableDynamicFieldUpdate", value.into());
+            self
+        }
+
+        /// `EnableDynamicFieldUpdate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_dynamic_field_update(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableDynamicFieldUpdate")
+        }
+
+        /// `IncludeDeletedRecords`.
+        pub fn include_deleted_records(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeDeletedRecords", value.into());
+            self
+        }
+
+        /// Sets `IncludeDeletedRecords` in place: [`Self::include_deleted_records`] on a value held by `&mut`.
+        pub fn set_include_deleted_records(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeDeletedRecords", value.into());
+            self
+        }
+
+        /// `IncludeDeletedRecords` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_deleted_records(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeDeletedRecords")
         }
     }
 
@@ -2030,9 +3387,16 @@ pub mod integration {
             ServiceNowSourceProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
+        }
+
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
     }
 
@@ -2053,9 +3417,16 @@ pub mod integration {
             ZendeskSourceProperties { props }
         }
 
-        prop! {
-            /// `Object`.
-            props, "Object", _, set_object, get_object, Val<String>
+        /// Sets `Object`, which `new` took, in place.
+        pub fn set_object(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Object", value.into());
+            self
+        }
+
+        /// `Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Object")
         }
     }
 
@@ -2081,29 +3452,82 @@ pub mod integration {
             Task { props }
         }
 
-        prop! {
-            /// `SourceFields`.
-            props, "SourceFields", _, set_source_fields, get_source_fields, Val<List<String>>
+        /// Sets `SourceFields`, which `new` took, in place.
+        pub fn set_source_fields(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SourceFields", value.into());
+            self
         }
 
-        prop! {
-            /// `TaskType`.
-            props, "TaskType", _, set_task_type, get_task_type, Val<TaskType>
+        /// `SourceFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_fields(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SourceFields")
         }
 
-        prop! {
-            /// `ConnectorOperator`.
-            props, "ConnectorOperator", connector_operator, set_connector_operator, get_connector_operator, Val<ConnectorOperator>
+        /// Sets `TaskType`, which `new` took, in place.
+        pub fn set_task_type(&mut self, value: impl Into<Val<TaskType>>) -> &mut Self {
+            self.props.set("TaskType", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationField`.
-            props, "DestinationField", destination_field, set_destination_field, get_destination_field, Val<String>
+        /// `TaskType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_type(&self) -> ::std::option::Option<Val<TaskType>> {
+            crate::cfn::get_prop(&self.props, "TaskType")
         }
 
-        prop! {
-            /// `TaskProperties`.
-            props, "TaskProperties", task_properties, set_task_properties, get_task_properties, Val<List<TaskPropertiesMap>>
+        /// `ConnectorOperator`.
+        pub fn connector_operator(mut self, value: impl Into<Val<ConnectorOperator>>) -> Self {
+            self.props.set("ConnectorOperator", value.into());
+            self
+        }
+
+        /// Sets `ConnectorOperator` in place: [`Self::connector_operator`] on a value held by `&mut`.
+        pub fn set_connector_operator(&mut self, value: impl Into<Val<ConnectorOperator>>) -> &mut Self {
+            self.props.set("ConnectorOperator", value.into());
+            self
+        }
+
+        /// `ConnectorOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_operator(&self) -> ::std::option::Option<Val<ConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "ConnectorOperator")
+        }
+
+        /// `DestinationField`.
+        pub fn destination_field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DestinationField", value.into());
+            self
+        }
+
+        /// Sets `DestinationField` in place: [`Self::destination_field`] on a value held by `&mut`.
+        pub fn set_destination_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationField", value.into());
+            self
+        }
+
+        /// `DestinationField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationField")
+        }
+
+        /// `TaskProperties`.
+        pub fn task_properties(mut self, value: impl Into<Val<List<TaskPropertiesMap>>>) -> Self {
+            self.props.set("TaskProperties", value.into());
+            self
+        }
+
+        /// Sets `TaskProperties` in place: [`Self::task_properties`] on a value held by `&mut`.
+        pub fn set_task_properties(&mut self, value: impl Into<Val<List<TaskPropertiesMap>>>) -> &mut Self {
+            self.props.set("TaskProperties", value.into());
+            self
+        }
+
+        /// `TaskProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_properties(&self) -> ::std::option::Option<Val<List<TaskPropertiesMap>>> {
+            crate::cfn::get_prop(&self.props, "TaskProperties")
         }
     }
 
@@ -2122,29 +3546,94 @@ pub mod integration {
             ConnectorOperator { props }
         }
 
-        prop! {
-            /// `Marketo`.
-            props, "Marketo", marketo, set_marketo, get_marketo, Val<MarketoConnectorOperator>
+        /// `Marketo`.
+        pub fn marketo(mut self, value: impl Into<Val<MarketoConnectorOperator>>) -> Self {
+            self.props.set("Marketo", value.into());
+            self
         }
 
-        prop! {
-            /// `S3`.
-            props, "S3", s3, set_s3, get_s3, Val<S3ConnectorOperator>
+        /// Sets `Marketo` in place: [`Self::marketo`] on a value held by `&mut`.
+        pub fn set_marketo(&mut self, value: impl Into<Val<MarketoConnectorOperator>>) -> &mut Self {
+            self.props.set("Marketo", value.into());
+            self
         }
 
-        prop! {
-            /// `Salesforce`.
-            props, "Salesforce", salesforce, set_salesforce, get_salesforce, Val<SalesforceConnectorOperator>
+        /// `Marketo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_marketo(&self) -> ::std::option::Option<Val<MarketoConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "Marketo")
         }
 
-        prop! {
-            /// `ServiceNow`.
-            props, "ServiceNow", service_now, set_service_now, get_service_now, Val<ServiceNowConnectorOperator>
+        /// `S3`.
+        pub fn s3(mut self, value: impl Into<Val<S3ConnectorOperator>>) -> Self {
+            self.props.set("S3", value.into());
+            self
         }
 
-        prop! {
-            /// `Zendesk`.
-            props, "Zendesk", zendesk, set_zendesk, get_zendesk, Val<ZendeskConnectorOperator>
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3ConnectorOperator>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3ConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "S3")
+        }
+
+        /// `Salesforce`.
+        pub fn salesforce(mut self, value: impl Into<Val<SalesforceConnectorOperator>>) -> Self {
+            self.props.set("Salesforce", value.into());
+            self
+        }
+
+        /// Sets `Salesforce` in place: [`Self::salesforce`] on a value held by `&mut`.
+        pub fn set_salesforce(&mut self, value: impl Into<Val<SalesforceConnectorOperator>>) -> &mut Self {
+            self.props.set("Salesforce", value.into());
+            self
+        }
+
+        /// `Salesforce` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_salesforce(&self) -> ::std::option::Option<Val<SalesforceConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "Salesforce")
+        }
+
+        /// `ServiceNow`.
+        pub fn service_now(mut self, value: impl Into<Val<ServiceNowConnectorOperator>>) -> Self {
+            self.props.set("ServiceNow", value.into());
+            self
+        }
+
+        /// Sets `ServiceNow` in place: [`Self::service_now`] on a value held by `&mut`.
+        pub fn set_service_now(&mut self, value: impl Into<Val<ServiceNowConnectorOperator>>) -> &mut Self {
+            self.props.set("ServiceNow", value.into());
+            self
+        }
+
+        /// `ServiceNow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_now(&self) -> ::std::option::Option<Val<ServiceNowConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "ServiceNow")
+        }
+
+        /// `Zendesk`.
+        pub fn zendesk(mut self, value: impl Into<Val<ZendeskConnectorOperator>>) -> Self {
+            self.props.set("Zendesk", value.into());
+            self
+        }
+
+        /// Sets `Zendesk` in place: [`Self::zendesk`] on a value held by `&mut`.
+        pub fn set_zendesk(&mut self, value: impl Into<Val<ZendeskConnectorOperator>>) -> &mut Self {
+            self.props.set("Zendesk", value.into());
+            self
+        }
+
+        /// `Zendesk` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zendesk(&self) -> ::std::option::Option<Val<ZendeskConnectorOperator>> {
+            crate::cfn::get_prop(&self.props, "Zendesk")
         }
     }
 
@@ -2481,14 +3970,28 @@ pub mod integration {
             TaskPropertiesMap { props }
         }
 
-        prop! {
-            /// `OperatorPropertyKey`.
-            props, "OperatorPropertyKey", _, set_operator_property_key, get_operator_property_key, Val<OperatorPropertiesKeys>
+        /// Sets `OperatorPropertyKey`, which `new` took, in place.
+        pub fn set_operator_property_key(&mut self, value: impl Into<Val<OperatorPropertiesKeys>>) -> &mut Self {
+            self.props.set("OperatorPropertyKey", value.into());
+            self
         }
 
-        prop! {
-            /// `Property`.
-            props, "Property", _, set_property, get_property, Val<String>
+        /// `OperatorPropertyKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator_property_key(&self) -> ::std::option::Option<Val<OperatorPropertiesKeys>> {
+            crate::cfn::get_prop(&self.props, "OperatorPropertyKey")
+        }
+
+        /// Sets `Property`, which `new` took, in place.
+        pub fn set_property(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Property", value.into());
+            self
+        }
+
+        /// `Property` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Property")
         }
     }
 
@@ -2586,14 +4089,34 @@ pub mod integration {
             TriggerConfig { props }
         }
 
-        prop! {
-            /// `TriggerType`.
-            props, "TriggerType", _, set_trigger_type, get_trigger_type, Val<TriggerType>
+        /// Sets `TriggerType`, which `new` took, in place.
+        pub fn set_trigger_type(&mut self, value: impl Into<Val<TriggerType>>) -> &mut Self {
+            self.props.set("TriggerType", value.into());
+            self
         }
 
-        prop! {
-            /// `TriggerProperties`.
-            props, "TriggerProperties", trigger_properties, set_trigger_properties, get_trigger_properties, Val<TriggerProperties>
+        /// `TriggerType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trigger_type(&self) -> ::std::option::Option<Val<TriggerType>> {
+            crate::cfn::get_prop(&self.props, "TriggerType")
+        }
+
+        /// `TriggerProperties`.
+        pub fn trigger_properties(mut self, value: impl Into<Val<TriggerProperties>>) -> Self {
+            self.props.set("TriggerProperties", value.into());
+            self
+        }
+
+        /// Sets `TriggerProperties` in place: [`Self::trigger_properties`] on a value held by `&mut`.
+        pub fn set_trigger_properties(&mut self, value: impl Into<Val<TriggerProperties>>) -> &mut Self {
+            self.props.set("TriggerProperties", value.into());
+            self
+        }
+
+        /// `TriggerProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trigger_properties(&self) -> ::std::option::Option<Val<TriggerProperties>> {
+            crate::cfn::get_prop(&self.props, "TriggerProperties")
         }
     }
 
@@ -2612,9 +4135,22 @@ pub mod integration {
             TriggerProperties { props }
         }
 
-        prop! {
-            /// `Scheduled`.
-            props, "Scheduled", scheduled, set_scheduled, get_scheduled, Val<ScheduledTriggerProperties>
+        /// `Scheduled`.
+        pub fn scheduled(mut self, value: impl Into<Val<ScheduledTriggerProperties>>) -> Self {
+            self.props.set("Scheduled", value.into());
+            self
+        }
+
+        /// Sets `Scheduled` in place: [`Self::scheduled`] on a value held by `&mut`.
+        pub fn set_scheduled(&mut self, value: impl Into<Val<ScheduledTriggerProperties>>) -> &mut Self {
+            self.props.set("Scheduled", value.into());
+            self
+        }
+
+        /// `Scheduled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scheduled(&self) -> ::std::option::Option<Val<ScheduledTriggerProperties>> {
+            crate::cfn::get_prop(&self.props, "Scheduled")
         }
     }
 
@@ -2635,39 +4171,124 @@ pub mod integration {
             ScheduledTriggerProperties { props }
         }
 
-        prop! {
-            /// `ScheduleExpression`: Allowed values (any case): `rate(5minutes)`, `rate(15minutes)`, `rate(1hours)`, `rate(1days)`.
-            props, "ScheduleExpression", _, set_schedule_expression, get_schedule_expression, Val<String>
+        /// Sets `ScheduleExpression`, which `new` took, in place.
+        pub fn set_schedule_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScheduleExpression", value.into());
+            self
         }
 
-        prop! {
-            /// `DataPullMode`.
-            props, "DataPullMode", data_pull_mode, set_data_pull_mode, get_data_pull_mode, Val<ScheduledTriggerPropertiesDataPullMode>
+        /// `ScheduleExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScheduleExpression")
         }
 
-        prop! {
-            /// `FirstExecutionFrom`.
-            props, "FirstExecutionFrom", first_execution_from, set_first_execution_from, get_first_execution_from, Val<f64>
+        /// `DataPullMode`.
+        pub fn data_pull_mode(mut self, value: impl Into<Val<ScheduledTriggerPropertiesDataPullMode>>) -> Self {
+            self.props.set("DataPullMode", value.into());
+            self
         }
 
-        prop! {
-            /// `ScheduleEndTime`.
-            props, "ScheduleEndTime", schedule_end_time, set_schedule_end_time, get_schedule_end_time, Val<f64>
+        /// Sets `DataPullMode` in place: [`Self::data_pull_mode`] on a value held by `&mut`.
+        pub fn set_data_pull_mode(&mut self, value: impl Into<Val<ScheduledTriggerPropertiesDataPullMode>>) -> &mut Self {
+            self.props.set("DataPullMode", value.into());
+            self
         }
 
-        prop! {
-            /// `ScheduleOffset`.
-            props, "ScheduleOffset", schedule_offset, set_schedule_offset, get_schedule_offset, Val<i64>
+        /// `DataPullMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_pull_mode(&self) -> ::std::option::Option<Val<ScheduledTriggerPropertiesDataPullMode>> {
+            crate::cfn::get_prop(&self.props, "DataPullMode")
         }
 
-        prop! {
-            /// `ScheduleStartTime`.
-            props, "ScheduleStartTime", schedule_start_time, set_schedule_start_time, get_schedule_start_time, Val<f64>
+        /// `FirstExecutionFrom`.
+        pub fn first_execution_from(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("FirstExecutionFrom", value.into());
+            self
         }
 
-        prop! {
-            /// `Timezone`.
-            props, "Timezone", timezone, set_timezone, get_timezone, Val<String>
+        /// Sets `FirstExecutionFrom` in place: [`Self::first_execution_from`] on a value held by `&mut`.
+        pub fn set_first_execution_from(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("FirstExecutionFrom", value.into());
+            self
+        }
+
+        /// `FirstExecutionFrom` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_first_execution_from(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "FirstExecutionFrom")
+        }
+
+        /// `ScheduleEndTime`.
+        pub fn schedule_end_time(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ScheduleEndTime", value.into());
+            self
+        }
+
+        /// Sets `ScheduleEndTime` in place: [`Self::schedule_end_time`] on a value held by `&mut`.
+        pub fn set_schedule_end_time(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ScheduleEndTime", value.into());
+            self
+        }
+
+        /// `ScheduleEndTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_end_time(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ScheduleEndTime")
+        }
+
+        /// `ScheduleOffset`.
+        pub fn schedule_offset(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScheduleOffset", value.into());
+            self
+        }
+
+        /// Sets `ScheduleOffset` in place: [`Self::schedule_offset`] on a value held by `&mut`.
+        pub fn set_schedule_offset(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScheduleOffset", value.into());
+            self
+        }
+
+        /// `ScheduleOffset` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_offset(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScheduleOffset")
+        }
+
+        /// `ScheduleStartTime`.
+        pub fn schedule_start_time(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ScheduleStartTime", value.into());
+            self
+        }
+
+        /// Sets `ScheduleStartTime` in place: [`Self::schedule_start_time`] on a value held by `&mut`.
+        pub fn set_schedule_start_time(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ScheduleStartTime", value.into());
+            self
+        }
+
+        /// `ScheduleStartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_start_time(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ScheduleStartTime")
+        }
+
+        /// `Timezone`.
+        pub fn timezone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Timezone", value.into());
+            self
+        }
+
+        /// Sets `Timezone` in place: [`Self::timezone`] on a value held by `&mut`.
+        pub fn set_timezone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Timezone", value.into());
+            self
+        }
+
+        /// `Timezone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timezone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Timezone")
         }
     }
 
@@ -2742,72 +4363,223 @@ impl ObjectType {
         ObjectType { core }
     }
 
-    prop! {
-        /// `AllowProfileCreation`: Indicates whether a profile should be created when data is
-        /// received.
-        core.props, "AllowProfileCreation", allow_profile_creation, set_allow_profile_creation, get_allow_profile_creation, Val<bool>
+    /// `AllowProfileCreation`: Indicates whether a profile should be created when data is received.
+    pub fn allow_profile_creation(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AllowProfileCreation", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Description of the profile object type.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `AllowProfileCreation` in place: [`Self::allow_profile_creation`] on a value held by `&mut`.
+    pub fn set_allow_profile_creation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AllowProfileCreation", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainName`: The unique name of the domain.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// `AllowProfileCreation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allow_profile_creation(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AllowProfileCreation")
     }
 
-    prop! {
-        /// `EncryptionKey`: The default encryption key
-        core.props, "EncryptionKey", encryption_key, set_encryption_key, get_encryption_key, Val<String>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ExpirationDays`: The default number of days until the data within the domain expires.
-        core.props, "ExpirationDays", expiration_days, set_expiration_days, get_expiration_days, Val<i64>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Fields`: A list of the name and ObjectType field.
-        core.props, "Fields", fields, set_fields, get_fields, Val<List<object_type::FieldMap>>
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `Keys`: A list of unique keys that can be used to map data to the profile.
-        core.props, "Keys", keys, set_keys, get_keys, Val<List<object_type::KeyMap>>
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
     }
 
-    prop! {
-        /// `MaxProfileObjectCount`: The maximum number of profile objects for this object type
-        core.props, "MaxProfileObjectCount", max_profile_object_count, set_max_profile_object_count, get_max_profile_object_count, Val<i64>
+    /// `EncryptionKey`: The default encryption key
+    pub fn encryption_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EncryptionKey", value.into());
+        self
     }
 
-    prop! {
-        /// `ObjectTypeName`: The name of the profile object type.
-        core.props, "ObjectTypeName", _, set_object_type_name, get_object_type_name, Val<String>
+    /// Sets `EncryptionKey` in place: [`Self::encryption_key`] on a value held by `&mut`.
+    pub fn set_encryption_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EncryptionKey", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceLastUpdatedTimestampFormat`: The format of your sourceLastUpdatedTimestamp that
-        /// was previously set up.
-        core.props, "SourceLastUpdatedTimestampFormat", source_last_updated_timestamp_format, set_source_last_updated_timestamp_format, get_source_last_updated_timestamp_format, Val<String>
+    /// `EncryptionKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionKey")
     }
 
-    prop! {
-        /// `SourcePriority`: Defines the priority order of object types. Lower value indicates
-        /// higher priority.
-        core.props, "SourcePriority", source_priority, set_source_priority, get_source_priority, Val<i64>
+    /// `ExpirationDays`: The default number of days until the data within the domain expires.
+    pub fn expiration_days(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ExpirationDays", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags (keys and values) associated with the integration.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ExpirationDays` in place: [`Self::expiration_days`] on a value held by `&mut`.
+    pub fn set_expiration_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ExpirationDays", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateId`: A unique identifier for the object template.
-        core.props, "TemplateId", template_id, set_template_id, get_template_id, Val<String>
+    /// `ExpirationDays` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_expiration_days(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ExpirationDays")
+    }
+
+    /// `Fields`: A list of the name and ObjectType field.
+    pub fn fields(mut self, value: impl Into<Val<List<object_type::FieldMap>>>) -> Self {
+        self.core.props.set("Fields", value.into());
+        self
+    }
+
+    /// Sets `Fields` in place: [`Self::fields`] on a value held by `&mut`.
+    pub fn set_fields(&mut self, value: impl Into<Val<List<object_type::FieldMap>>>) -> &mut Self {
+        self.core.props.set("Fields", value.into());
+        self
+    }
+
+    /// `Fields` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fields(&self) -> ::std::option::Option<Val<List<object_type::FieldMap>>> {
+        crate::cfn::get_prop(&self.core.props, "Fields")
+    }
+
+    /// `Keys`: A list of unique keys that can be used to map data to the profile.
+    pub fn keys(mut self, value: impl Into<Val<List<object_type::KeyMap>>>) -> Self {
+        self.core.props.set("Keys", value.into());
+        self
+    }
+
+    /// Sets `Keys` in place: [`Self::keys`] on a value held by `&mut`.
+    pub fn set_keys(&mut self, value: impl Into<Val<List<object_type::KeyMap>>>) -> &mut Self {
+        self.core.props.set("Keys", value.into());
+        self
+    }
+
+    /// `Keys` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_keys(&self) -> ::std::option::Option<Val<List<object_type::KeyMap>>> {
+        crate::cfn::get_prop(&self.core.props, "Keys")
+    }
+
+    /// `MaxProfileObjectCount`: The maximum number of profile objects for this object type
+    pub fn max_profile_object_count(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxProfileObjectCount", value.into());
+        self
+    }
+
+    /// Sets `MaxProfileObjectCount` in place: [`Self::max_profile_object_count`] on a value held by `&mut`.
+    pub fn set_max_profile_object_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxProfileObjectCount", value.into());
+        self
+    }
+
+    /// `MaxProfileObjectCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_profile_object_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxProfileObjectCount")
+    }
+
+    /// Sets `ObjectTypeName`, which `new` took, in place.
+    pub fn set_object_type_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ObjectTypeName", value.into());
+        self
+    }
+
+    /// `ObjectTypeName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_object_type_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ObjectTypeName")
+    }
+
+    /// `SourceLastUpdatedTimestampFormat`: The format of your sourceLastUpdatedTimestamp that was
+    /// previously set up.
+    pub fn source_last_updated_timestamp_format(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceLastUpdatedTimestampFormat", value.into());
+        self
+    }
+
+    /// Sets `SourceLastUpdatedTimestampFormat` in place: [`Self::source_last_updated_timestamp_format`]
+    /// on a value held by `&mut`.
+    pub fn set_source_last_updated_timestamp_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceLastUpdatedTimestampFormat", value.into());
+        self
+    }
+
+    /// `SourceLastUpdatedTimestampFormat` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_last_updated_timestamp_format(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceLastUpdatedTimestampFormat")
+    }
+
+    /// `SourcePriority`: Defines the priority order of object types. Lower value indicates higher
+    /// priority.
+    pub fn source_priority(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("SourcePriority", value.into());
+        self
+    }
+
+    /// Sets `SourcePriority` in place: [`Self::source_priority`] on a value held by `&mut`.
+    pub fn set_source_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("SourcePriority", value.into());
+        self
+    }
+
+    /// `SourcePriority` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_priority(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "SourcePriority")
+    }
+
+    /// `Tags`: The tags (keys and values) associated with the integration.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TemplateId`: A unique identifier for the object template.
+    pub fn template_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TemplateId", value.into());
+        self
+    }
+
+    /// Sets `TemplateId` in place: [`Self::template_id`] on a value held by `&mut`.
+    pub fn set_template_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateId", value.into());
+        self
+    }
+
+    /// `TemplateId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2855,14 +4627,40 @@ pub mod object_type {
             FieldMap { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `ObjectTypeField`: Represents a field in a ProfileObjectType.
-            props, "ObjectTypeField", object_type_field, set_object_type_field, get_object_type_field, Val<ObjectTypeField>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `ObjectTypeField`: Represents a field in a ProfileObjectType.
+        pub fn object_type_field(mut self, value: impl Into<Val<ObjectTypeField>>) -> Self {
+            self.props.set("ObjectTypeField", value.into());
+            self
+        }
+
+        /// Sets `ObjectTypeField` in place: [`Self::object_type_field`] on a value held by `&mut`.
+        pub fn set_object_type_field(&mut self, value: impl Into<Val<ObjectTypeField>>) -> &mut Self {
+            self.props.set("ObjectTypeField", value.into());
+            self
+        }
+
+        /// `ObjectTypeField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_type_field(&self) -> ::std::option::Option<Val<ObjectTypeField>> {
+            crate::cfn::get_prop(&self.props, "ObjectTypeField")
         }
     }
 
@@ -2882,21 +4680,59 @@ pub mod object_type {
             ObjectTypeField { props }
         }
 
-        prop! {
-            /// `ContentType`: The content type of the field. Used for determining equality when
-            /// searching.
-            props, "ContentType", content_type, set_content_type, get_content_type, Val<ObjectTypeFieldContentType>
+        /// `ContentType`: The content type of the field. Used for determining equality when searching.
+        pub fn content_type(mut self, value: impl Into<Val<ObjectTypeFieldContentType>>) -> Self {
+            self.props.set("ContentType", value.into());
+            self
         }
 
-        prop! {
-            /// `Source`: A field of a ProfileObject. For example: _source.FirstName, where "_source" is
-            /// a ProfileObjectType of a Zendesk user and "FirstName" is a field in that ObjectType.
-            props, "Source", source, set_source, get_source, Val<String>
+        /// Sets `ContentType` in place: [`Self::content_type`] on a value held by `&mut`.
+        pub fn set_content_type(&mut self, value: impl Into<Val<ObjectTypeFieldContentType>>) -> &mut Self {
+            self.props.set("ContentType", value.into());
+            self
         }
 
-        prop! {
-            /// `Target`: The location of the data in the standard ProfileObject model. For example: _profile.Address.PostalCode.
-            props, "Target", target, set_target, get_target, Val<String>
+        /// `ContentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_type(&self) -> ::std::option::Option<Val<ObjectTypeFieldContentType>> {
+            crate::cfn::get_prop(&self.props, "ContentType")
+        }
+
+        /// `Source`: A field of a ProfileObject. For example: _source.FirstName, where "_source" is a
+        /// ProfileObjectType of a Zendesk user and "FirstName" is a field in that ObjectType.
+        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
+        }
+
+        /// `Target`: The location of the data in the standard ProfileObject model. For example: _profile.Address.PostalCode.
+        pub fn target(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// Sets `Target` in place: [`Self::target`] on a value held by `&mut`.
+        pub fn set_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Target")
         }
     }
 
@@ -2937,14 +4773,40 @@ pub mod object_type {
             KeyMap { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `ObjectTypeKeyList`.
-            props, "ObjectTypeKeyList", object_type_key_list, set_object_type_key_list, get_object_type_key_list, Val<List<ObjectTypeKey>>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `ObjectTypeKeyList`.
+        pub fn object_type_key_list(mut self, value: impl Into<Val<List<ObjectTypeKey>>>) -> Self {
+            self.props.set("ObjectTypeKeyList", value.into());
+            self
+        }
+
+        /// Sets `ObjectTypeKeyList` in place: [`Self::object_type_key_list`] on a value held by `&mut`.
+        pub fn set_object_type_key_list(&mut self, value: impl Into<Val<List<ObjectTypeKey>>>) -> &mut Self {
+            self.props.set("ObjectTypeKeyList", value.into());
+            self
+        }
+
+        /// `ObjectTypeKeyList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_type_key_list(&self) -> ::std::option::Option<Val<List<ObjectTypeKey>>> {
+            crate::cfn::get_prop(&self.props, "ObjectTypeKeyList")
         }
     }
 
@@ -2965,21 +4827,46 @@ pub mod object_type {
             ObjectTypeKey { props }
         }
 
-        prop! {
-            /// `FieldNames`: The reference for the key name of the fields map.
-            props, "FieldNames", field_names, set_field_names, get_field_names, Val<List<String>>
+        /// `FieldNames`: The reference for the key name of the fields map.
+        pub fn field_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("FieldNames", value.into());
+            self
         }
 
-        prop! {
-            /// `StandardIdentifiers`: The types of keys that a ProfileObject can have. Each
-            /// ProfileObject can have only 1 UNIQUE key but multiple PROFILE keys. PROFILE means that
-            /// this key can be used to tie an object to a PROFILE. UNIQUE means that it can be used to
-            /// uniquely identify an object. If a key a is marked as SECONDARY, it will be used to
-            /// search for profiles after all other PROFILE keys have been searched. A LOOKUP_ONLY key
-            /// is only used to match a profile but is not persisted to be used for searching of the
-            /// profile. A NEW_ONLY key is only used if the profile does not already exist before the
-            /// object is ingested, otherwise …
-            props, "StandardIdentifiers", standard_identifiers, set_standard_identifiers, get_standard_identifiers, Val<List<ObjectTypeKeyStandardIdentifiers>>
+        /// Sets `FieldNames` in place: [`Self::field_names`] on a value held by `&mut`.
+        pub fn set_field_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("FieldNames", value.into());
+            self
+        }
+
+        /// `FieldNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "FieldNames")
+        }
+
+        /// `StandardIdentifiers`: The types of keys that a ProfileObject can have. Each ProfileObject
+        /// can have only 1 UNIQUE key but multiple PROFILE keys. PROFILE means that this key can be
+        /// used to tie an object to a PROFILE. UNIQUE means that it can be used to uniquely identify an
+        /// object. If a key a is marked as SECONDARY, it will be used to search for profiles after all
+        /// other PROFILE keys have been searched. A LOOKUP_ONLY key is only used to match a profile but
+        /// is not persisted to be used for searching of the profile. A NEW_ONLY key is only used if the
+        /// profile does not already exist before the object is ingested, otherwise …
+        pub fn standard_identifiers(mut self, value: impl Into<Val<List<ObjectTypeKeyStandardIdentifiers>>>) -> Self {
+            self.props.set("StandardIdentifiers", value.into());
+            self
+        }
+
+        /// Sets `StandardIdentifiers` in place: [`Self::standard_identifiers`] on a value held by `&mut`.
+        pub fn set_standard_identifiers(&mut self, value: impl Into<Val<List<ObjectTypeKeyStandardIdentifiers>>>) -> &mut Self {
+            self.props.set("StandardIdentifiers", value.into());
+            self
+        }
+
+        /// `StandardIdentifiers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_standard_identifiers(&self) -> ::std::option::Option<Val<List<ObjectTypeKeyStandardIdentifiers>>> {
+            crate::cfn::get_prop(&self.props, "StandardIdentifiers")
         }
     }
 
@@ -3081,34 +4968,94 @@ impl Recommender {
         Recommender { core }
     }
 
-    prop! {
-        /// `Description`: The description of the recommender.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the recommender.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainName`: The name of the domain for which the recommender will be created
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RecommenderConfig`: Configuration for the recommender
-        core.props, "RecommenderConfig", recommender_config, set_recommender_config, get_recommender_config, Val<recommender::RecommenderConfig>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `RecommenderName`: The name of the recommender
-        core.props, "RecommenderName", _, set_recommender_name, get_recommender_name, Val<String>
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `RecommenderRecipeName`: The name of the recommender recipe.
-        core.props, "RecommenderRecipeName", _, set_recommender_recipe_name, get_recommender_recipe_name, Val<recommender::RecommenderRecipeName>
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
     }
 
-    prop! {
-        /// `Tags`: The tags used to organize, track, or control access for this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `RecommenderConfig`: Configuration for the recommender
+    pub fn recommender_config(mut self, value: impl Into<Val<recommender::RecommenderConfig>>) -> Self {
+        self.core.props.set("RecommenderConfig", value.into());
+        self
+    }
+
+    /// Sets `RecommenderConfig` in place: [`Self::recommender_config`] on a value held by `&mut`.
+    pub fn set_recommender_config(&mut self, value: impl Into<Val<recommender::RecommenderConfig>>) -> &mut Self {
+        self.core.props.set("RecommenderConfig", value.into());
+        self
+    }
+
+    /// `RecommenderConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recommender_config(&self) -> ::std::option::Option<Val<recommender::RecommenderConfig>> {
+        crate::cfn::get_prop(&self.core.props, "RecommenderConfig")
+    }
+
+    /// Sets `RecommenderName`, which `new` took, in place.
+    pub fn set_recommender_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RecommenderName", value.into());
+        self
+    }
+
+    /// `RecommenderName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recommender_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RecommenderName")
+    }
+
+    /// Sets `RecommenderRecipeName`, which `new` took, in place.
+    pub fn set_recommender_recipe_name(&mut self, value: impl Into<Val<recommender::RecommenderRecipeName>>) -> &mut Self {
+        self.core.props.set("RecommenderRecipeName", value.into());
+        self
+    }
+
+    /// `RecommenderRecipeName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recommender_recipe_name(&self) -> ::std::option::Option<Val<recommender::RecommenderRecipeName>> {
+        crate::cfn::get_prop(&self.core.props, "RecommenderRecipeName")
+    }
+
+    /// `Tags`: The tags used to organize, track, or control access for this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3180,9 +5127,22 @@ pub mod recommender {
             RecommenderConfig { props }
         }
 
-        prop! {
-            /// `EventsConfig`: Configuration for events used in the recommender
-            props, "EventsConfig", events_config, set_events_config, get_events_config, Val<EventsConfig>
+        /// `EventsConfig`: Configuration for events used in the recommender
+        pub fn events_config(mut self, value: impl Into<Val<EventsConfig>>) -> Self {
+            self.props.set("EventsConfig", value.into());
+            self
+        }
+
+        /// Sets `EventsConfig` in place: [`Self::events_config`] on a value held by `&mut`.
+        pub fn set_events_config(&mut self, value: impl Into<Val<EventsConfig>>) -> &mut Self {
+            self.props.set("EventsConfig", value.into());
+            self
+        }
+
+        /// `EventsConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_events_config(&self) -> ::std::option::Option<Val<EventsConfig>> {
+            crate::cfn::get_prop(&self.props, "EventsConfig")
         }
     }
 
@@ -3205,9 +5165,16 @@ pub mod recommender {
             EventsConfig { props }
         }
 
-        prop! {
-            /// `EventParametersList`: List of event parameters with their value thresholds
-            props, "EventParametersList", _, set_event_parameters_list, get_event_parameters_list, Val<List<EventParameters>>
+        /// Sets `EventParametersList`, which `new` took, in place.
+        pub fn set_event_parameters_list(&mut self, value: impl Into<Val<List<EventParameters>>>) -> &mut Self {
+            self.props.set("EventParametersList", value.into());
+            self
+        }
+
+        /// `EventParametersList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_parameters_list(&self) -> ::std::option::Option<Val<List<EventParameters>>> {
+            crate::cfn::get_prop(&self.props, "EventParametersList")
         }
     }
 
@@ -3229,15 +5196,35 @@ pub mod recommender {
             EventParameters { props }
         }
 
-        prop! {
-            /// `EventType`: The type of event
-            props, "EventType", _, set_event_type, get_event_type, Val<String>
+        /// Sets `EventType`, which `new` took, in place.
+        pub fn set_event_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventType", value.into());
+            self
         }
 
-        prop! {
-            /// `EventValueThreshold`: The threshold of the event type. Only events with a value greater
-            /// or equal to this threshold will be considered for solution creation.
-            props, "EventValueThreshold", event_value_threshold, set_event_value_threshold, get_event_value_threshold, Val<f64>
+        /// `EventType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventType")
+        }
+
+        /// `EventValueThreshold`: The threshold of the event type. Only events with a value greater or
+        /// equal to this threshold will be considered for solution creation.
+        pub fn event_value_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("EventValueThreshold", value.into());
+            self
+        }
+
+        /// Sets `EventValueThreshold` in place: [`Self::event_value_threshold`] on a value held by `&mut`.
+        pub fn set_event_value_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("EventValueThreshold", value.into());
+            self
+        }
+
+        /// `EventValueThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_value_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "EventValueThreshold")
         }
     }
 
@@ -3297,36 +5284,95 @@ impl RecommenderFilter {
         RecommenderFilter { core }
     }
 
-    prop! {
-        /// `Description`: The description of the recommender filter.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the recommender filter.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainName`: The unique name of the domain.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RecommenderFilterExpression`: The filter expression that defines which items to include
-        /// or exclude from recommendations.
-        core.props, "RecommenderFilterExpression", _, set_recommender_filter_expression, get_recommender_filter_expression, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `RecommenderFilterName`: The name of the recommender filter.
-        core.props, "RecommenderFilterName", _, set_recommender_filter_name, get_recommender_filter_name, Val<String>
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `RecommenderSchemaName`: The name of the recommender schema to use for this recommender
-        /// filter. If not specified, the default schema is used.
-        core.props, "RecommenderSchemaName", recommender_schema_name, set_recommender_schema_name, get_recommender_schema_name, Val<String>
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
     }
 
-    prop! {
-        /// `Tags`: The tags used to organize, track, or control access for this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `RecommenderFilterExpression`, which `new` took, in place.
+    pub fn set_recommender_filter_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RecommenderFilterExpression", value.into());
+        self
+    }
+
+    /// `RecommenderFilterExpression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recommender_filter_expression(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RecommenderFilterExpression")
+    }
+
+    /// Sets `RecommenderFilterName`, which `new` took, in place.
+    pub fn set_recommender_filter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RecommenderFilterName", value.into());
+        self
+    }
+
+    /// `RecommenderFilterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recommender_filter_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RecommenderFilterName")
+    }
+
+    /// `RecommenderSchemaName`: The name of the recommender schema to use for this recommender
+    /// filter. If not specified, the default schema is used.
+    pub fn recommender_schema_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RecommenderSchemaName", value.into());
+        self
+    }
+
+    /// Sets `RecommenderSchemaName` in place: [`Self::recommender_schema_name`] on a value held by `&mut`.
+    pub fn set_recommender_schema_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RecommenderSchemaName", value.into());
+        self
+    }
+
+    /// `RecommenderSchemaName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recommender_schema_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RecommenderSchemaName")
+    }
+
+    /// `Tags`: The tags used to organize, track, or control access for this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3384,24 +5430,58 @@ impl RecommenderSchema {
         RecommenderSchema { core }
     }
 
-    prop! {
-        /// `DomainName`.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `Fields`.
-        core.props, "Fields", _, set_fields, get_fields, Val<Map<List<recommender_schema::RecommenderSchemaField>>>
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
     }
 
-    prop! {
-        /// `RecommenderSchemaName`.
-        core.props, "RecommenderSchemaName", _, set_recommender_schema_name, get_recommender_schema_name, Val<String>
+    /// Sets `Fields`, which `new` took, in place.
+    pub fn set_fields(&mut self, value: impl Into<Val<Map<List<recommender_schema::RecommenderSchemaField>>>>) -> &mut Self {
+        self.core.props.set("Fields", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Fields` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fields(&self) -> ::std::option::Option<Val<Map<List<recommender_schema::RecommenderSchemaField>>>> {
+        crate::cfn::get_prop(&self.core.props, "Fields")
+    }
+
+    /// Sets `RecommenderSchemaName`, which `new` took, in place.
+    pub fn set_recommender_schema_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RecommenderSchemaName", value.into());
+        self
+    }
+
+    /// `RecommenderSchemaName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recommender_schema_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RecommenderSchemaName")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3450,19 +5530,52 @@ pub mod recommender_schema {
             RecommenderSchemaField { props }
         }
 
-        prop! {
-            /// `TargetFieldName`.
-            props, "TargetFieldName", _, set_target_field_name, get_target_field_name, Val<String>
+        /// Sets `TargetFieldName`, which `new` took, in place.
+        pub fn set_target_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetFieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentType`.
-            props, "ContentType", content_type, set_content_type, get_content_type, Val<RecommenderSchemaFieldContentType>
+        /// `TargetFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetFieldName")
         }
 
-        prop! {
-            /// `FeatureType`.
-            props, "FeatureType", feature_type, set_feature_type, get_feature_type, Val<RecommenderSchemaFieldFeatureType>
+        /// `ContentType`.
+        pub fn content_type(mut self, value: impl Into<Val<RecommenderSchemaFieldContentType>>) -> Self {
+            self.props.set("ContentType", value.into());
+            self
+        }
+
+        /// Sets `ContentType` in place: [`Self::content_type`] on a value held by `&mut`.
+        pub fn set_content_type(&mut self, value: impl Into<Val<RecommenderSchemaFieldContentType>>) -> &mut Self {
+            self.props.set("ContentType", value.into());
+            self
+        }
+
+        /// `ContentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_type(&self) -> ::std::option::Option<Val<RecommenderSchemaFieldContentType>> {
+            crate::cfn::get_prop(&self.props, "ContentType")
+        }
+
+        /// `FeatureType`.
+        pub fn feature_type(mut self, value: impl Into<Val<RecommenderSchemaFieldFeatureType>>) -> Self {
+            self.props.set("FeatureType", value.into());
+            self
+        }
+
+        /// Sets `FeatureType` in place: [`Self::feature_type`] on a value held by `&mut`.
+        pub fn set_feature_type(&mut self, value: impl Into<Val<RecommenderSchemaFieldFeatureType>>) -> &mut Self {
+            self.props.set("FeatureType", value.into());
+            self
+        }
+
+        /// `FeatureType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_feature_type(&self) -> ::std::option::Option<Val<RecommenderSchemaFieldFeatureType>> {
+            crate::cfn::get_prop(&self.props, "FeatureType")
         }
     }
 
@@ -3523,45 +5636,131 @@ impl SegmentDefinition {
         SegmentDefinition { core }
     }
 
-    prop! {
-        /// `Description`: The description of the segment definition.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the segment definition.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`: The display name of the segment definition.
-        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainName`: The unique name of the domain.
-        core.props, "DomainName", _, set_domain_name, get_domain_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `SegmentDefinitionName`: The unique name of the segment definition.
-        core.props, "SegmentDefinitionName", _, set_segment_definition_name, get_segment_definition_name, Val<String>
+    /// Sets `DisplayName`, which `new` took, in place.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `SegmentGroups`: An array that defines the set of segment criteria to evaluate when
-        /// handling segment groups for the segment.
-        core.props, "SegmentGroups", segment_groups, set_segment_groups, get_segment_groups, Val<segment_definition::SegmentGroup>
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
     }
 
-    prop! {
-        /// `SegmentSort`: The segment sort configuration for ordering segment results.
-        core.props, "SegmentSort", segment_sort, set_segment_sort, get_segment_sort, Val<segment_definition::SegmentSort>
+    /// Sets `DomainName`, which `new` took, in place.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
     }
 
-    prop! {
-        /// `SegmentSqlQuery`: The SQL query that defines the segment criteria.
-        core.props, "SegmentSqlQuery", segment_sql_query, set_segment_sql_query, get_segment_sql_query, Val<String>
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
     }
 
-    prop! {
-        /// `Tags`: The tags used to organize, track, or control access for this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `SegmentDefinitionName`, which `new` took, in place.
+    pub fn set_segment_definition_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SegmentDefinitionName", value.into());
+        self
+    }
+
+    /// `SegmentDefinitionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_segment_definition_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SegmentDefinitionName")
+    }
+
+    /// `SegmentGroups`: An array that defines the set of segment criteria to evaluate when handling
+    /// segment groups for the segment.
+    pub fn segment_groups(mut self, value: impl Into<Val<segment_definition::SegmentGroup>>) -> Self {
+        self.core.props.set("SegmentGroups", value.into());
+        self
+    }
+
+    /// Sets `SegmentGroups` in place: [`Self::segment_groups`] on a value held by `&mut`.
+    pub fn set_segment_groups(&mut self, value: impl Into<Val<segment_definition::SegmentGroup>>) -> &mut Self {
+        self.core.props.set("SegmentGroups", value.into());
+        self
+    }
+
+    /// `SegmentGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_segment_groups(&self) -> ::std::option::Option<Val<segment_definition::SegmentGroup>> {
+        crate::cfn::get_prop(&self.core.props, "SegmentGroups")
+    }
+
+    /// `SegmentSort`: The segment sort configuration for ordering segment results.
+    pub fn segment_sort(mut self, value: impl Into<Val<segment_definition::SegmentSort>>) -> Self {
+        self.core.props.set("SegmentSort", value.into());
+        self
+    }
+
+    /// Sets `SegmentSort` in place: [`Self::segment_sort`] on a value held by `&mut`.
+    pub fn set_segment_sort(&mut self, value: impl Into<Val<segment_definition::SegmentSort>>) -> &mut Self {
+        self.core.props.set("SegmentSort", value.into());
+        self
+    }
+
+    /// `SegmentSort` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_segment_sort(&self) -> ::std::option::Option<Val<segment_definition::SegmentSort>> {
+        crate::cfn::get_prop(&self.core.props, "SegmentSort")
+    }
+
+    /// `SegmentSqlQuery`: The SQL query that defines the segment criteria.
+    pub fn segment_sql_query(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SegmentSqlQuery", value.into());
+        self
+    }
+
+    /// Sets `SegmentSqlQuery` in place: [`Self::segment_sql_query`] on a value held by `&mut`.
+    pub fn set_segment_sql_query(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SegmentSqlQuery", value.into());
+        self
+    }
+
+    /// `SegmentSqlQuery` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_segment_sql_query(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SegmentSqlQuery")
+    }
+
+    /// `Tags`: The tags used to organize, track, or control access for this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3609,15 +5808,40 @@ pub mod segment_definition {
             SegmentGroup { props }
         }
 
-        prop! {
-            /// `Groups`.
-            props, "Groups", groups, set_groups, get_groups, Val<List<Group>>
+        /// `Groups`.
+        pub fn groups(mut self, value: impl Into<Val<List<Group>>>) -> Self {
+            self.props.set("Groups", value.into());
+            self
         }
 
-        prop! {
-            /// `Include`: Specifies the operator on how to handle multiple groups within the same
-            /// segment.
-            props, "Include", include, set_include, get_include, Val<IncludeOptions>
+        /// Sets `Groups` in place: [`Self::groups`] on a value held by `&mut`.
+        pub fn set_groups(&mut self, value: impl Into<Val<List<Group>>>) -> &mut Self {
+            self.props.set("Groups", value.into());
+            self
+        }
+
+        /// `Groups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_groups(&self) -> ::std::option::Option<Val<List<Group>>> {
+            crate::cfn::get_prop(&self.props, "Groups")
+        }
+
+        /// `Include`: Specifies the operator on how to handle multiple groups within the same segment.
+        pub fn include(mut self, value: impl Into<Val<IncludeOptions>>) -> Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// Sets `Include` in place: [`Self::include`] on a value held by `&mut`.
+        pub fn set_include(&mut self, value: impl Into<Val<IncludeOptions>>) -> &mut Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// `Include` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include(&self) -> ::std::option::Option<Val<IncludeOptions>> {
+            crate::cfn::get_prop(&self.props, "Include")
         }
     }
 
@@ -3637,25 +5861,77 @@ pub mod segment_definition {
             Group { props }
         }
 
-        prop! {
-            /// `Dimensions`.
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<Dimension>>
+        /// `Dimensions`.
+        pub fn dimensions(mut self, value: impl Into<Val<List<Dimension>>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceSegments`.
-            props, "SourceSegments", source_segments, set_source_segments, get_source_segments, Val<List<SourceSegment>>
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<List<Dimension>>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceType`: Specifies the operator on how to handle multiple groups within the same
-            /// segment.
-            props, "SourceType", source_type, set_source_type, get_source_type, Val<IncludeOptions>
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<List<Dimension>>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
         }
 
-        prop! {
-            /// `Type`: Specifies the operator on how to handle multiple groups within the same segment.
-            props, "Type", type_, set_type, get_type, Val<IncludeOptions>
+        /// `SourceSegments`.
+        pub fn source_segments(mut self, value: impl Into<Val<List<SourceSegment>>>) -> Self {
+            self.props.set("SourceSegments", value.into());
+            self
+        }
+
+        /// Sets `SourceSegments` in place: [`Self::source_segments`] on a value held by `&mut`.
+        pub fn set_source_segments(&mut self, value: impl Into<Val<List<SourceSegment>>>) -> &mut Self {
+            self.props.set("SourceSegments", value.into());
+            self
+        }
+
+        /// `SourceSegments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_segments(&self) -> ::std::option::Option<Val<List<SourceSegment>>> {
+            crate::cfn::get_prop(&self.props, "SourceSegments")
+        }
+
+        /// `SourceType`: Specifies the operator on how to handle multiple groups within the same
+        /// segment.
+        pub fn source_type(mut self, value: impl Into<Val<IncludeOptions>>) -> Self {
+            self.props.set("SourceType", value.into());
+            self
+        }
+
+        /// Sets `SourceType` in place: [`Self::source_type`] on a value held by `&mut`.
+        pub fn set_source_type(&mut self, value: impl Into<Val<IncludeOptions>>) -> &mut Self {
+            self.props.set("SourceType", value.into());
+            self
+        }
+
+        /// `SourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_type(&self) -> ::std::option::Option<Val<IncludeOptions>> {
+            crate::cfn::get_prop(&self.props, "SourceType")
+        }
+
+        /// `Type`: Specifies the operator on how to handle multiple groups within the same segment.
+        pub fn type_(mut self, value: impl Into<Val<IncludeOptions>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<IncludeOptions>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<IncludeOptions>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -3677,16 +5953,42 @@ pub mod segment_definition {
             Dimension { props }
         }
 
-        prop! {
-            /// `ProfileAttributes`: Specifies the dimension settings within profile attributes for a
-            /// segment.
-            props, "ProfileAttributes", profile_attributes, set_profile_attributes, get_profile_attributes, Val<ProfileAttributes>
+        /// `ProfileAttributes`: Specifies the dimension settings within profile attributes for a
+        /// segment.
+        pub fn profile_attributes(mut self, value: impl Into<Val<ProfileAttributes>>) -> Self {
+            self.props.set("ProfileAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `CalculatedAttributes`: One or more calculated attributes to use as criteria for the
-            /// segment.
-            props, "CalculatedAttributes", calculated_attributes, set_calculated_attributes, get_calculated_attributes, Val<Map<CalculatedAttributeDimension>>
+        /// Sets `ProfileAttributes` in place: [`Self::profile_attributes`] on a value held by `&mut`.
+        pub fn set_profile_attributes(&mut self, value: impl Into<Val<ProfileAttributes>>) -> &mut Self {
+            self.props.set("ProfileAttributes", value.into());
+            self
+        }
+
+        /// `ProfileAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_profile_attributes(&self) -> ::std::option::Option<Val<ProfileAttributes>> {
+            crate::cfn::get_prop(&self.props, "ProfileAttributes")
+        }
+
+        /// `CalculatedAttributes`: One or more calculated attributes to use as criteria for the
+        /// segment.
+        pub fn calculated_attributes(mut self, value: impl Into<Val<Map<CalculatedAttributeDimension>>>) -> Self {
+            self.props.set("CalculatedAttributes", value.into());
+            self
+        }
+
+        /// Sets `CalculatedAttributes` in place: [`Self::calculated_attributes`] on a value held by `&mut`.
+        pub fn set_calculated_attributes(&mut self, value: impl Into<Val<Map<CalculatedAttributeDimension>>>) -> &mut Self {
+            self.props.set("CalculatedAttributes", value.into());
+            self
+        }
+
+        /// `CalculatedAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_calculated_attributes(&self) -> ::std::option::Option<Val<Map<CalculatedAttributeDimension>>> {
+            crate::cfn::get_prop(&self.props, "CalculatedAttributes")
         }
     }
 
@@ -3706,115 +6008,401 @@ pub mod segment_definition {
             ProfileAttributes { props }
         }
 
-        prop! {
-            /// `AccountNumber`: Specifies profile based criteria for a segment.
-            props, "AccountNumber", account_number, set_account_number, get_account_number, Val<ProfileDimension>
+        /// `AccountNumber`: Specifies profile based criteria for a segment.
+        pub fn account_number(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
+            self.props.set("AccountNumber", value.into());
+            self
         }
 
-        prop! {
-            /// `AdditionalInformation`: Specifies criteria for a segment using extended-length string
-            /// values.
-            props, "AdditionalInformation", additional_information, set_additional_information, get_additional_information, Val<ExtraLengthValueProfileDimension>
+        /// Sets `AccountNumber` in place: [`Self::account_number`] on a value held by `&mut`.
+        pub fn set_account_number(&mut self, value: impl Into<Val<ProfileDimension>>) -> &mut Self {
+            self.props.set("AccountNumber", value.into());
+            self
         }
 
-        prop! {
-            /// `Address`: The address based criteria for the segment.
-            props, "Address", address, set_address, get_address, Val<AddressDimension>
+        /// `AccountNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_number(&self) -> ::std::option::Option<Val<ProfileDimension>> {
+            crate::cfn::get_prop(&self.props, "AccountNumber")
         }
 
-        prop! {
-            /// `Attributes`: One or more custom attributes to use as criteria for the segment.
-            props, "Attributes", attributes, set_attributes, get_attributes, Val<Map<AttributeDimension>>
+        /// `AdditionalInformation`: Specifies criteria for a segment using extended-length string
+        /// values.
+        pub fn additional_information(mut self, value: impl Into<Val<ExtraLengthValueProfileDimension>>) -> Self {
+            self.props.set("AdditionalInformation", value.into());
+            self
         }
 
-        prop! {
-            /// `BillingAddress`: The address based criteria for the segment.
-            props, "BillingAddress", billing_address, set_billing_address, get_billing_address, Val<AddressDimension>
+        /// Sets `AdditionalInformation` in place: [`Self::additional_information`] on a value held by `&mut`.
+        pub fn set_additional_information(&mut self, value: impl Into<Val<ExtraLengthValueProfileDimension>>) -> &mut Self {
+            self.props.set("AdditionalInformation", value.into());
+            self
         }
 
-        prop! {
-            /// `BirthDate`: Specifies date based criteria for a segment.
-            props, "BirthDate", birth_date, set_birth_date, get_birth_date, Val<DateDimension>
+        /// `AdditionalInformation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_information(&self) -> ::std::option::Option<Val<ExtraLengthValueProfileDimension>> {
+            crate::cfn::get_prop(&self.props, "AdditionalInformation")
         }
 
-        prop! {
-            /// `BusinessEmailAddress`: Specifies profile based criteria for a segment.
-            props, "BusinessEmailAddress", business_email_address, set_business_email_address, get_business_email_address, Val<ProfileDimension>
+        /// `Address`: The address based criteria for the segment.
+        pub fn address(mut self, value: impl Into<Val<AddressDimension>>) -> Self {
+            self.props.set("Address", value.into());
+            self
         }
 
-        prop! {
-            /// `BusinessName`: Specifies profile based criteria for a segment.
-            props, "BusinessName", business_name, set_business_name, get_business_name, Val<ProfileDimension>
+        /// Sets `Address` in place: [`Self::address`] on a value held by `&mut`.
+        pub fn set_address(&mut self, value: impl Into<Val<AddressDimension>>) -> &mut Self {
+            self.props.set("Address", value.into());
+            self
         }
 
-        prop! {
-            /// `BusinessPhoneNumber`: Specifies profile based criteria for a segment.
-            props, "BusinessPhoneNumber", business_phone_number, set_business_phone_number, get_business_phone_number, Val<ProfileDimension>
+        /// `Address` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address(&self) -> ::std::option::Option<Val<AddressDimension>> {
+            crate::cfn::get_prop(&self.props, "Address")
         }
 
-        prop! {
-            /// `EmailAddress`: Specifies profile based criteria for a segment.
-            props, "EmailAddress", email_address, set_email_address, get_email_address, Val<ProfileDimension>
+        /// `Attributes`: One or more custom attributes to use as criteria for the segment.
+        pub fn attributes(mut self, value: impl Into<Val<Map<AttributeDimension>>>) -> Self {
+            self.props.set("Attributes", value.into());
+            self
         }
 
-        prop! {
-            /// `FirstName`: Specifies profile based criteria for a segment.
-            props, "FirstName", first_name, set_first_name, get_first_name, Val<ProfileDimension>
+        /// Sets `Attributes` in place: [`Self::attributes`] on a value held by `&mut`.
+        pub fn set_attributes(&mut self, value: impl Into<Val<Map<AttributeDimension>>>) -> &mut Self {
+            self.props.set("Attributes", value.into());
+            self
         }
 
-        prop! {
-            /// `GenderString`: Specifies profile based criteria for a segment.
-            props, "GenderString", gender_string, set_gender_string, get_gender_string, Val<ProfileDimension>
+        /// `Attributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attributes(&self) -> ::std::option::Option<Val<Map<AttributeDimension>>> {
+            crate::cfn::get_prop(&self.props, "Attributes")
         }
 
-        prop! {
-            /// `HomePhoneNumber`: Specifies profile based criteria for a segment.
-            props, "HomePhoneNumber", home_phone_number, set_home_phone_number, get_home_phone_number, Val<ProfileDimension>
+        /// `BillingAddress`: The address based criteria for the segment.
+        pub fn billing_address(mut self, value: impl Into<Val<AddressDimension>>) -> Self {
+            self.props.set("BillingAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `LastName`: Specifies profile based criteria for a segment.
-            props, "LastName", last_name, set_last_name, get_last_name, Val<ProfileDimension>
+        /// Sets `BillingAddress` in place: [`Self::billing_address`] on a value held by `&mut`.
+        pub fn set_billing_address(&mut self, value: impl Into<Val<AddressDimension>>) -> &mut Self {
+            self.props.set("BillingAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `MailingAddress`: The address based criteria for the segment.
-            props, "MailingAddress", mailing_address, set_mailing_address, get_mailing_address, Val<AddressDimension>
+        /// `BillingAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_billing_address(&self) -> ::std::option::Option<Val<AddressDimension>> {
+            crate::cfn::get_prop(&self.props, "BillingAddress")
         }
 
-        prop! {
-            /// `MiddleName`: Specifies profile based criteria for a segment.
-            props, "MiddleName", middle_name, set_middle_name, get_middle_name, Val<ProfileDimension>
+        /// `BirthDate`: Specifies date based criteria for a segment.
+        pub fn birth_date(mut self, value: impl Into<Val<DateDimension>>) -> Self {
+            self.props.set("BirthDate", value.into());
+            self
         }
 
-        prop! {
-            /// `MobilePhoneNumber`: Specifies profile based criteria for a segment.
-            props, "MobilePhoneNumber", mobile_phone_number, set_mobile_phone_number, get_mobile_phone_number, Val<ProfileDimension>
+        /// Sets `BirthDate` in place: [`Self::birth_date`] on a value held by `&mut`.
+        pub fn set_birth_date(&mut self, value: impl Into<Val<DateDimension>>) -> &mut Self {
+            self.props.set("BirthDate", value.into());
+            self
         }
 
-        prop! {
-            /// `PartyTypeString`: Specifies profile based criteria for a segment.
-            props, "PartyTypeString", party_type_string, set_party_type_string, get_party_type_string, Val<ProfileDimension>
+        /// `BirthDate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_birth_date(&self) -> ::std::option::Option<Val<DateDimension>> {
+            crate::cfn::get_prop(&self.props, "BirthDate")
         }
 
-        prop! {
-            /// `PersonalEmailAddress`: Specifies profile based criteria for a segment.
-            props, "PersonalEmailAddress", personal_email_address, set_personal_email_address, get_personal_email_address, Val<ProfileDimension>
+        /// `BusinessEmailAddress`: Specifies profile based criteria for a segment.
+        pub fn business_email_address(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
+            self.props.set("BusinessEmailAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `PhoneNumber`: Specifies profile based criteria for a segment.
-            props, "PhoneNumber", phone_number, set_phone_number, get_phone_number, Val<ProfileDimension>
+        /// Sets `BusinessEmailAddress` in place: [`Self::business_email_address`] on a value held by `&mut`.
+        pub fn set_business_email_address(&mut self, value: impl Into<Val<ProfileDimension>>) -> &mut Self {
+            self.props.set("BusinessEmailAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `ProfileType`: Specifies profile type based criteria for a segment.
-            props, "ProfileType", profile_type, set_profile_type, get_profile_type, Val<ProfileTypeDimension>
+        /// `BusinessEmailAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_business_email_address(&self) -> ::std::option::Option<Val<ProfileDimension>> {
+            crate::cfn::get_prop(&self.props, "BusinessEmailAddress")
         }
 
-        prop! {
-            /// `ShippingAddress`: The address based criteria for the segment.
-            props, "ShippingAddress", shipping_address, set_shipping_address, get_shipping_address, Val<AddressDimension>
+        /// `BusinessName`: Specifies profile based criteria for a segment.
+        pub fn business_name(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
+            self.props.set("BusinessName", value.into());
+            self
+        }
+
+        /// Sets `BusinessName` in place: [`Self::business_name`] on a value held by `&mut`.
+        pub fn set_business_name(&mut self, value: impl Into<Val<ProfileDimension>>) -> &mut Self {
+            self.props.set("BusinessName", value.into());
+            self
+        }
+
+        /// `BusinessName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_business_name(&self) -> ::std::option::Option<Val<ProfileDimension>> {
+            crate::cfn::get_prop(&self.props, "BusinessName")
+        }
+
+        /// `BusinessPhoneNumber`: Specifies profile based criteria for a segment.
+        pub fn business_phone_number(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
+            self.props.set("BusinessPhoneNumber", value.into());
+            self
+        }
+
+        /// Sets `BusinessPhoneNumber` in place: [`Self::business_phone_number`] on a value held by `&mut`.
+        pub fn set_business_phone_number(&mut self, value: impl Into<Val<ProfileDimension>>) -> &mut Self {
+            self.props.set("BusinessPhoneNumber", value.into());
+            self
+        }
+
+        /// `BusinessPhoneNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_business_phone_number(&self) -> ::std::option::Option<Val<ProfileDimension>> {
+            crate::cfn::get_prop(&self.props, "BusinessPhoneNumber")
+        }
+
+        /// `EmailAddress`: Specifies profile based criteria for a segment.
+        pub fn email_address(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
+            self.props.set("EmailAddress", value.into());
+            self
+        }
+
+        /// Sets `EmailAddress` in place: [`Self::email_address`] on a value held by `&mut`.
+        pub fn set_email_address(&mut self, value: impl Into<Val<ProfileDimension>>) -> &mut Self {
+            self.props.set("EmailAddress", value.into());
+            self
+        }
+
+        /// `EmailAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_address(&self) -> ::std::option::Option<Val<ProfileDimension>> {
+            crate::cfn::get_prop(&self.props, "EmailAddress")
+        }
+
+        /// `FirstName`: Specifies profile based criteria for a segment.
+        pub fn first_name(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
+            self.props.set("FirstName", value.into());
+            self
+        }
+
+        /// Sets `FirstName` in place: [`Self::first_name`] on a value held by `&mut`.
+        pub fn set_first_name(&mut self, value: impl Into<Val<ProfileDimension>>) -> &mut Self {
+            self.props.set("FirstName", value.into());
+            self
+        }
+
+        /// `FirstName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_first_name(&self) -> ::std::option::Option<Val<ProfileDimension>> {
+            crate::cfn::get_prop(&self.props, "FirstName")
+        }
+
+        /// `GenderString`: Specifies profile based criteria for a segment.
+        pub fn gender_string(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
+            self.props.set("GenderString", value.into());
+            self
+        }
+
+        /// Sets `GenderString` in place: [`Self::gender_string`] on a value held by `&mut`.
+        pub fn set_gender_string(&mut self, value: impl Into<Val<ProfileDimension>>) -> &mut Self {
+            self.props.set("GenderString", value.into());
+            self
+        }
+
+        /// `GenderString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gender_string(&self) -> ::std::option::Option<Val<ProfileDimension>> {
+            crate::cfn::get_prop(&self.props, "GenderString")
+        }
+
+        /// `HomePhoneNumber`: Specifies profile based criteria for a segment.
+        pub fn home_phone_number(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
+            self.props.set("HomePhoneNumber", value.into());
+            self
+        }
+
+        /// Sets `HomePhoneNumber` in place: [`Self::home_phone_number`] on a value held by `&mut`.
+        pub fn set_home_phone_number(&mut self, value: impl Into<Val<ProfileDimension>>) -> &mut Self {
+            self.props.set("HomePhoneNumber", value.into());
+            self
+        }
+
+        /// `HomePhoneNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_home_phone_number(&self) -> ::std::option::Option<Val<ProfileDimension>> {
+            crate::cfn::get_prop(&self.props, "HomePhoneNumber")
+        }
+
+        /// `LastName`: Specifies profile based criteria for a segment.
+        pub fn last_name(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
+            self.props.set("LastName", value.into());
+            self
+        }
+
+        /// Sets `LastName` in place: [`Self::last_name`] on a value held by `&mut`.
+        pub fn set_last_name(&mut self, value: impl Into<Val<ProfileDimension>>) -> &mut Self {
+            self.props.set("LastName", value.into());
+            self
+        }
+
+        /// `LastName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_name(&self) -> ::std::option::Option<Val<ProfileDimension>> {
+            crate::cfn::get_prop(&self.props, "LastName")
+        }
+
+        /// `MailingAddress`: The address based criteria for the segment.
+        pub fn mailing_address(mut self, value: impl Into<Val<AddressDimension>>) -> Self {
+            self.props.set("MailingAddress", value.into());
+            self
+        }
+
+        /// Sets `MailingAddress` in place: [`Self::mailing_address`] on a value held by `&mut`.
+        pub fn set_mailing_address(&mut self, value: impl Into<Val<AddressDimension>>) -> &mut Self {
+            self.props.set("MailingAddress", value.into());
+            self
+        }
+
+        /// `MailingAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mailing_address(&self) -> ::std::option::Option<Val<AddressDimension>> {
+            crate::cfn::get_prop(&self.props, "MailingAddress")
+        }
+
+        /// `MiddleName`: Specifies profile based criteria for a segment.
+        pub fn middle_name(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
+            self.props.set("MiddleName", value.into());
+            self
+        }
+
+        /// Sets `MiddleName` in place: [`Self::middle_name`] on a value held by `&mut`.
+        pub fn set_middle_name(&mut self, value: impl Into<Val<ProfileDimension>>) -> &mut Self {
+            self.props.set("MiddleName", value.into());
+            self
+        }
+
+        /// `MiddleName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_middle_name(&self) -> ::std::option::Option<Val<ProfileDimension>> {
+            crate::cfn::get_prop(&self.props, "MiddleName")
+        }
+
+        /// `MobilePhoneNumber`: Specifies profile based criteria for a segment.
+        pub fn mobile_phone_number(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
+            self.props.set("MobilePhoneNumber", value.into());
+            self
+        }
+
+        /// Sets `MobilePhoneNumber` in place: [`Self::mobile_phone_number`] on a value held by `&mut`.
+        pub fn set_mobile_phone_number(&mut self, value: impl Into<Val<ProfileDimension>>) -> &mut Self {
+            self.props.set("MobilePhoneNumber", value.into());
+            self
+        }
+
+        /// `MobilePhoneNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mobile_phone_number(&self) -> ::std::option::Option<Val<ProfileDimension>> {
+            crate::cfn::get_prop(&self.props, "MobilePhoneNumber")
+        }
+
+        /// `PartyTypeString`: Specifies profile based criteria for a segment.
+        pub fn party_type_string(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
+            self.props.set("PartyTypeString", value.into());
+            self
+        }
+
+        /// Sets `PartyTypeString` in place: [`Self::party_type_string`] on a value held by `&mut`.
+        pub fn set_party_type_string(&mut self, value: impl Into<Val<ProfileDimension>>) -> &mut Self {
+            self.props.set("PartyTypeString", value.into());
+            self
+        }
+
+        /// `PartyTypeString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_party_type_string(&self) -> ::std::option::Option<Val<ProfileDimension>> {
+            crate::cfn::get_prop(&self.props, "PartyTypeString")
+        }
+
+        /// `PersonalEmailAddress`: Specifies profile based criteria for a segment.
+        pub fn personal_email_address(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
+            self.props.set("PersonalEmailAddress", value.into());
+            self
+        }
+
+        /// Sets `PersonalEmailAddress` in place: [`Self::personal_email_address`] on a value held by `&mut`.
+        pub fn set_personal_email_address(&mut self, value: impl Into<Val<ProfileDimension>>) -> &mut Self {
+            self.props.set("PersonalEmailAddress", value.into());
+            self
+        }
+
+        /// `PersonalEmailAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_personal_email_address(&self) -> ::std::option::Option<Val<ProfileDimension>> {
+            crate::cfn::get_prop(&self.props, "PersonalEmailAddress")
+        }
+
+        /// `PhoneNumber`: Specifies profile based criteria for a segment.
+        pub fn phone_number(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
+            self.props.set("PhoneNumber", value.into());
+            self
+        }
+
+        /// Sets `PhoneNumber` in place: [`Self::phone_number`] on a value held by `&mut`.
+        pub fn set_phone_number(&mut self, value: impl Into<Val<ProfileDimension>>) -> &mut Self {
+            self.props.set("PhoneNumber", value.into());
+            self
+        }
+
+        /// `PhoneNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_phone_number(&self) -> ::std::option::Option<Val<ProfileDimension>> {
+            crate::cfn::get_prop(&self.props, "PhoneNumber")
+        }
+
+        /// `ProfileType`: Specifies profile type based criteria for a segment.
+        pub fn profile_type(mut self, value: impl Into<Val<ProfileTypeDimension>>) -> Self {
+            self.props.set("ProfileType", value.into());
+            self
+        }
+
+        /// Sets `ProfileType` in place: [`Self::profile_type`] on a value held by `&mut`.
+        pub fn set_profile_type(&mut self, value: impl Into<Val<ProfileTypeDimension>>) -> &mut Self {
+            self.props.set("ProfileType", value.into());
+            self
+        }
+
+        /// `ProfileType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_profile_type(&self) -> ::std::option::Option<Val<ProfileTypeDimension>> {
+            crate::cfn::get_prop(&self.props, "ProfileType")
+        }
+
+        /// `ShippingAddress`: The address based criteria for the segment.
+        pub fn shipping_address(mut self, value: impl Into<Val<AddressDimension>>) -> Self {
+            self.props.set("ShippingAddress", value.into());
+            self
+        }
+
+        /// Sets `ShippingAddress` in place: [`Self::shipping_address`] on a value held by `&mut`.
+        pub fn set_shipping_address(&mut self, value: impl Into<Val<AddressDimension>>) -> &mut Self {
+            self.props.set("ShippingAddress", value.into());
+            self
+        }
+
+        /// `ShippingAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_shipping_address(&self) -> ::std::option::Option<Val<AddressDimension>> {
+            crate::cfn::get_prop(&self.props, "ShippingAddress")
         }
     }
 
@@ -3842,14 +6430,28 @@ pub mod segment_definition {
             ProfileDimension { props }
         }
 
-        prop! {
-            /// `DimensionType`: The type of segment dimension to use for a string dimension.
-            props, "DimensionType", _, set_dimension_type, get_dimension_type, Val<StringDimensionType>
+        /// Sets `DimensionType`, which `new` took, in place.
+        pub fn set_dimension_type(&mut self, value: impl Into<Val<StringDimensionType>>) -> &mut Self {
+            self.props.set("DimensionType", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// `DimensionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_type(&self) -> ::std::option::Option<Val<StringDimensionType>> {
+            crate::cfn::get_prop(&self.props, "DimensionType")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -3899,14 +6501,28 @@ pub mod segment_definition {
             ExtraLengthValueProfileDimension { props }
         }
 
-        prop! {
-            /// `DimensionType`: The type of segment dimension to use for a string dimension.
-            props, "DimensionType", _, set_dimension_type, get_dimension_type, Val<StringDimensionType>
+        /// Sets `DimensionType`, which `new` took, in place.
+        pub fn set_dimension_type(&mut self, value: impl Into<Val<StringDimensionType>>) -> &mut Self {
+            self.props.set("DimensionType", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// `DimensionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_type(&self) -> ::std::option::Option<Val<StringDimensionType>> {
+            crate::cfn::get_prop(&self.props, "DimensionType")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -3926,34 +6542,112 @@ pub mod segment_definition {
             AddressDimension { props }
         }
 
-        prop! {
-            /// `City`: Specifies profile based criteria for a segment.
-            props, "City", city, set_city, get_city, Val<ProfileDimension>
+        /// `City`: Specifies profile based criteria for a segment.
+        pub fn city(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
+            self.props.set("City", value.into());
+            self
         }
 
-        prop! {
-            /// `Country`: Specifies profile based criteria for a segment.
-            props, "Country", country, set_country, get_country, Val<ProfileDimension>
+        /// Sets `City` in place: [`Self::city`] on a value held by `&mut`.
+        pub fn set_city(&mut self, value: impl Into<Val<ProfileDimension>>) -> &mut Self {
+            self.props.set("City", value.into());
+            self
         }
 
-        prop! {
-            /// `County`: Specifies profile based criteria for a segment.
-            props, "County", county, set_county, get_county, Val<ProfileDimension>
+        /// `City` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_city(&self) -> ::std::option::Option<Val<ProfileDimension>> {
+            crate::cfn::get_prop(&self.props, "City")
         }
 
-        prop! {
-            /// `PostalCode`: Specifies profile based criteria for a segment.
-            props, "PostalCode", postal_code, set_postal_code, get_postal_code, Val<ProfileDimension>
+        /// `Country`: Specifies profile based criteria for a segment.
+        pub fn country(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
+            self.props.set("Country", value.into());
+            self
         }
 
-        prop! {
-            /// `Province`: Specifies profile based criteria for a segment.
-            props, "Province", province, set_province, get_province, Val<ProfileDimension>
+        /// Sets `Country` in place: [`Self::country`] on a value held by `&mut`.
+        pub fn set_country(&mut self, value: impl Into<Val<ProfileDimension>>) -> &mut Self {
+            self.props.set("Country", value.into());
+            self
         }
 
-        prop! {
-            /// `State`: Specifies profile based criteria for a segment.
-            props, "State", state, set_state, get_state, Val<ProfileDimension>
+        /// `Country` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_country(&self) -> ::std::option::Option<Val<ProfileDimension>> {
+            crate::cfn::get_prop(&self.props, "Country")
+        }
+
+        /// `County`: Specifies profile based criteria for a segment.
+        pub fn county(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
+            self.props.set("County", value.into());
+            self
+        }
+
+        /// Sets `County` in place: [`Self::county`] on a value held by `&mut`.
+        pub fn set_county(&mut self, value: impl Into<Val<ProfileDimension>>) -> &mut Self {
+            self.props.set("County", value.into());
+            self
+        }
+
+        /// `County` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_county(&self) -> ::std::option::Option<Val<ProfileDimension>> {
+            crate::cfn::get_prop(&self.props, "County")
+        }
+
+        /// `PostalCode`: Specifies profile based criteria for a segment.
+        pub fn postal_code(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
+            self.props.set("PostalCode", value.into());
+            self
+        }
+
+        /// Sets `PostalCode` in place: [`Self::postal_code`] on a value held by `&mut`.
+        pub fn set_postal_code(&mut self, value: impl Into<Val<ProfileDimension>>) -> &mut Self {
+            self.props.set("PostalCode", value.into());
+            self
+        }
+
+        /// `PostalCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_postal_code(&self) -> ::std::option::Option<Val<ProfileDimension>> {
+            crate::cfn::get_prop(&self.props, "PostalCode")
+        }
+
+        /// `Province`: Specifies profile based criteria for a segment.
+        pub fn province(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
+            self.props.set("Province", value.into());
+            self
+        }
+
+        /// Sets `Province` in place: [`Self::province`] on a value held by `&mut`.
+        pub fn set_province(&mut self, value: impl Into<Val<ProfileDimension>>) -> &mut Self {
+            self.props.set("Province", value.into());
+            self
+        }
+
+        /// `Province` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_province(&self) -> ::std::option::Option<Val<ProfileDimension>> {
+            crate::cfn::get_prop(&self.props, "Province")
+        }
+
+        /// `State`: Specifies profile based criteria for a segment.
+        pub fn state(mut self, value: impl Into<Val<ProfileDimension>>) -> Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+        pub fn set_state(&mut self, value: impl Into<Val<ProfileDimension>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<ProfileDimension>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
     }
 
@@ -3980,14 +6674,28 @@ pub mod segment_definition {
             AttributeDimension { props }
         }
 
-        prop! {
-            /// `DimensionType`: The type of segment dimension to use.
-            props, "DimensionType", _, set_dimension_type, get_dimension_type, Val<AttributeDimensionType>
+        /// Sets `DimensionType`, which `new` took, in place.
+        pub fn set_dimension_type(&mut self, value: impl Into<Val<AttributeDimensionType>>) -> &mut Self {
+            self.props.set("DimensionType", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// `DimensionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_type(&self) -> ::std::option::Option<Val<AttributeDimensionType>> {
+            crate::cfn::get_prop(&self.props, "DimensionType")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -4067,14 +6775,28 @@ pub mod segment_definition {
             DateDimension { props }
         }
 
-        prop! {
-            /// `DimensionType`: The type of segment dimension to use for a date dimension.
-            props, "DimensionType", _, set_dimension_type, get_dimension_type, Val<DateDimensionType>
+        /// Sets `DimensionType`, which `new` took, in place.
+        pub fn set_dimension_type(&mut self, value: impl Into<Val<DateDimensionType>>) -> &mut Self {
+            self.props.set("DimensionType", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// `DimensionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_type(&self) -> ::std::option::Option<Val<DateDimensionType>> {
+            crate::cfn::get_prop(&self.props, "DimensionType")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -4124,14 +6846,28 @@ pub mod segment_definition {
             ProfileTypeDimension { props }
         }
 
-        prop! {
-            /// `DimensionType`: The type of segment dimension to use for a profile type dimension.
-            props, "DimensionType", _, set_dimension_type, get_dimension_type, Val<ProfileTypeDimensionType>
+        /// Sets `DimensionType`, which `new` took, in place.
+        pub fn set_dimension_type(&mut self, value: impl Into<Val<ProfileTypeDimensionType>>) -> &mut Self {
+            self.props.set("DimensionType", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<ProfileType>>
+        /// `DimensionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_type(&self) -> ::std::option::Option<Val<ProfileTypeDimensionType>> {
+            crate::cfn::get_prop(&self.props, "DimensionType")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<ProfileType>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<ProfileType>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -4184,20 +6920,47 @@ pub mod segment_definition {
             CalculatedAttributeDimension { props }
         }
 
-        prop! {
-            /// `DimensionType`: The type of segment dimension to use.
-            props, "DimensionType", _, set_dimension_type, get_dimension_type, Val<AttributeDimensionType>
+        /// Sets `DimensionType`, which `new` took, in place.
+        pub fn set_dimension_type(&mut self, value: impl Into<Val<AttributeDimensionType>>) -> &mut Self {
+            self.props.set("DimensionType", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// `DimensionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_type(&self) -> ::std::option::Option<Val<AttributeDimensionType>> {
+            crate::cfn::get_prop(&self.props, "DimensionType")
         }
 
-        prop! {
-            /// `ConditionOverrides`: Overrides the condition block within the original calculated
-            /// attribute definition.
-            props, "ConditionOverrides", condition_overrides, set_condition_overrides, get_condition_overrides, Val<ConditionOverrides>
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
+        }
+
+        /// `ConditionOverrides`: Overrides the condition block within the original calculated attribute
+        /// definition.
+        pub fn condition_overrides(mut self, value: impl Into<Val<ConditionOverrides>>) -> Self {
+            self.props.set("ConditionOverrides", value.into());
+            self
+        }
+
+        /// Sets `ConditionOverrides` in place: [`Self::condition_overrides`] on a value held by `&mut`.
+        pub fn set_condition_overrides(&mut self, value: impl Into<Val<ConditionOverrides>>) -> &mut Self {
+            self.props.set("ConditionOverrides", value.into());
+            self
+        }
+
+        /// `ConditionOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition_overrides(&self) -> ::std::option::Option<Val<ConditionOverrides>> {
+            crate::cfn::get_prop(&self.props, "ConditionOverrides")
         }
     }
 
@@ -4217,9 +6980,22 @@ pub mod segment_definition {
             ConditionOverrides { props }
         }
 
-        prop! {
-            /// `Range`: Defines the range to be applied to the calculated attribute definition.
-            props, "Range", range, set_range, get_range, Val<RangeOverride>
+        /// `Range`: Defines the range to be applied to the calculated attribute definition.
+        pub fn range(mut self, value: impl Into<Val<RangeOverride>>) -> Self {
+            self.props.set("Range", value.into());
+            self
+        }
+
+        /// Sets `Range` in place: [`Self::range`] on a value held by `&mut`.
+        pub fn set_range(&mut self, value: impl Into<Val<RangeOverride>>) -> &mut Self {
+            self.props.set("Range", value.into());
+            self
+        }
+
+        /// `Range` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_range(&self) -> ::std::option::Option<Val<RangeOverride>> {
+            crate::cfn::get_prop(&self.props, "Range")
         }
     }
 
@@ -4245,23 +7021,48 @@ pub mod segment_definition {
             RangeOverride { props }
         }
 
-        prop! {
-            /// `Start`: The starting point for this overridden range. Positive numbers indicate how
-            /// many days in the past data should be included, and negative numbers indicate how many
-            /// days in the future.
-            props, "Start", _, set_start, get_start, Val<i64>
+        /// Sets `Start`, which `new` took, in place.
+        pub fn set_start(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Start", value.into());
+            self
         }
 
-        prop! {
-            /// `Unit`: The unit to be applied to the range.
-            props, "Unit", _, set_unit, get_unit, Val<RangeOverrideUnit>
+        /// `Start` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Start")
         }
 
-        prop! {
-            /// `End`: The ending point for this overridden range. Positive numbers indicate how many
-            /// days in the past data should be included, and negative numbers indicate how many days in
-            /// the future.
-            props, "End", end, set_end, get_end, Val<i64>
+        /// Sets `Unit`, which `new` took, in place.
+        pub fn set_unit(&mut self, value: impl Into<Val<RangeOverrideUnit>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<RangeOverrideUnit>> {
+            crate::cfn::get_prop(&self.props, "Unit")
+        }
+
+        /// `End`: The ending point for this overridden range. Positive numbers indicate how many days
+        /// in the past data should be included, and negative numbers indicate how many days in the
+        /// future.
+        pub fn end(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("End", value.into());
+            self
+        }
+
+        /// Sets `End` in place: [`Self::end`] on a value held by `&mut`.
+        pub fn set_end(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("End", value.into());
+            self
+        }
+
+        /// `End` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "End")
         }
     }
 
@@ -4291,9 +7092,22 @@ pub mod segment_definition {
             SourceSegment { props }
         }
 
-        prop! {
-            /// `SegmentDefinitionName`.
-            props, "SegmentDefinitionName", segment_definition_name, set_segment_definition_name, get_segment_definition_name, Val<String>
+        /// `SegmentDefinitionName`.
+        pub fn segment_definition_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SegmentDefinitionName", value.into());
+            self
+        }
+
+        /// Sets `SegmentDefinitionName` in place: [`Self::segment_definition_name`] on a value held by `&mut`.
+        pub fn set_segment_definition_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SegmentDefinitionName", value.into());
+            self
+        }
+
+        /// `SegmentDefinitionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segment_definition_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SegmentDefinitionName")
         }
     }
 
@@ -4332,10 +7146,16 @@ pub mod segment_definition {
             SegmentSort { props }
         }
 
-        prop! {
-            /// `Attributes`: A list of attributes used to sort the segments and their ordering
-            /// preferences.
-            props, "Attributes", _, set_attributes, get_attributes, Val<List<SortAttribute>>
+        /// Sets `Attributes`, which `new` took, in place.
+        pub fn set_attributes(&mut self, value: impl Into<Val<List<SortAttribute>>>) -> &mut Self {
+            self.props.set("Attributes", value.into());
+            self
+        }
+
+        /// `Attributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attributes(&self) -> ::std::option::Option<Val<List<SortAttribute>>> {
+            crate::cfn::get_prop(&self.props, "Attributes")
         }
     }
 
@@ -4359,24 +7179,64 @@ pub mod segment_definition {
             SortAttribute { props }
         }
 
-        prop! {
-            /// `Name`: The name of the attribute to sort by.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Order`: The sort order for the attribute (ascending or descending).
-            props, "Order", _, set_order, get_order, Val<SegmentSortOrder>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `DataType`: The data type of the sort attribute (e.g., string, number, date).
-            props, "DataType", data_type, set_data_type, get_data_type, Val<SegmentSortDataType>
+        /// Sets `Order`, which `new` took, in place.
+        pub fn set_order(&mut self, value: impl Into<Val<SegmentSortOrder>>) -> &mut Self {
+            self.props.set("Order", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of attribute (e.g., profile, calculated).
-            props, "Type", type_, set_type, get_type, Val<SortAttributeType>
+        /// `Order` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_order(&self) -> ::std::option::Option<Val<SegmentSortOrder>> {
+            crate::cfn::get_prop(&self.props, "Order")
+        }
+
+        /// `DataType`: The data type of the sort attribute (e.g., string, number, date).
+        pub fn data_type(mut self, value: impl Into<Val<SegmentSortDataType>>) -> Self {
+            self.props.set("DataType", value.into());
+            self
+        }
+
+        /// Sets `DataType` in place: [`Self::data_type`] on a value held by `&mut`.
+        pub fn set_data_type(&mut self, value: impl Into<Val<SegmentSortDataType>>) -> &mut Self {
+            self.props.set("DataType", value.into());
+            self
+        }
+
+        /// `DataType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_type(&self) -> ::std::option::Option<Val<SegmentSortDataType>> {
+            crate::cfn::get_prop(&self.props, "DataType")
+        }
+
+        /// `Type`: The type of attribute (e.g., profile, calculated).
+        pub fn type_(mut self, value: impl Into<Val<SortAttributeType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<SortAttributeType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<SortAttributeType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 

@@ -43,39 +43,118 @@ impl Dataset {
         Dataset { core }
     }
 
-    prop! {
-        /// `Format`: Dataset format
-        core.props, "Format", format, set_format, get_format, Val<dataset::Format>
+    /// `Format`: Dataset format
+    pub fn format(mut self, value: impl Into<Val<dataset::Format>>) -> Self {
+        self.core.props.set("Format", value.into());
+        self
     }
 
-    prop! {
-        /// `FormatOptions`: Format options for dataset
-        core.props, "FormatOptions", format_options, set_format_options, get_format_options, Val<dataset::FormatOptions>
+    /// Sets `Format` in place: [`Self::format`] on a value held by `&mut`.
+    pub fn set_format(&mut self, value: impl Into<Val<dataset::Format>>) -> &mut Self {
+        self.core.props.set("Format", value.into());
+        self
     }
 
-    prop! {
-        /// `Input`: Input
-        core.props, "Input", _, set_input, get_input, Val<dataset::Input>
+    /// `Format` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_format(&self) -> ::std::option::Option<Val<dataset::Format>> {
+        crate::cfn::get_prop(&self.core.props, "Format")
     }
 
-    prop! {
-        /// `Name`: Dataset name
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `FormatOptions`: Format options for dataset
+    pub fn format_options(mut self, value: impl Into<Val<dataset::FormatOptions>>) -> Self {
+        self.core.props.set("FormatOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `PathOptions`: PathOptions
-        core.props, "PathOptions", path_options, set_path_options, get_path_options, Val<dataset::PathOptions>
+    /// Sets `FormatOptions` in place: [`Self::format_options`] on a value held by `&mut`.
+    pub fn set_format_options(&mut self, value: impl Into<Val<dataset::FormatOptions>>) -> &mut Self {
+        self.core.props.set("FormatOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `Source`: Source type of the dataset
-        core.props, "Source", source, set_source, get_source, Val<dataset::Source>
+    /// `FormatOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_format_options(&self) -> ::std::option::Option<Val<dataset::FormatOptions>> {
+        crate::cfn::get_prop(&self.core.props, "FormatOptions")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Input`, which `new` took, in place.
+    pub fn set_input(&mut self, value: impl Into<Val<dataset::Input>>) -> &mut Self {
+        self.core.props.set("Input", value.into());
+        self
+    }
+
+    /// `Input` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_input(&self) -> ::std::option::Option<Val<dataset::Input>> {
+        crate::cfn::get_prop(&self.core.props, "Input")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PathOptions`: PathOptions
+    pub fn path_options(mut self, value: impl Into<Val<dataset::PathOptions>>) -> Self {
+        self.core.props.set("PathOptions", value.into());
+        self
+    }
+
+    /// Sets `PathOptions` in place: [`Self::path_options`] on a value held by `&mut`.
+    pub fn set_path_options(&mut self, value: impl Into<Val<dataset::PathOptions>>) -> &mut Self {
+        self.core.props.set("PathOptions", value.into());
+        self
+    }
+
+    /// `PathOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_path_options(&self) -> ::std::option::Option<Val<dataset::PathOptions>> {
+        crate::cfn::get_prop(&self.core.props, "PathOptions")
+    }
+
+    /// `Source`: Source type of the dataset
+    pub fn source(mut self, value: impl Into<Val<dataset::Source>>) -> Self {
+        self.core.props.set("Source", value.into());
+        self
+    }
+
+    /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+    pub fn set_source(&mut self, value: impl Into<Val<dataset::Source>>) -> &mut Self {
+        self.core.props.set("Source", value.into());
+        self
+    }
+
+    /// `Source` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source(&self) -> ::std::option::Option<Val<dataset::Source>> {
+        crate::cfn::get_prop(&self.core.props, "Source")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -127,19 +206,58 @@ pub mod dataset {
             FormatOptions { props }
         }
 
-        prop! {
-            /// `Csv`: Csv options
-            props, "Csv", csv, set_csv, get_csv, Val<CsvOptions>
+        /// `Csv`: Csv options
+        pub fn csv(mut self, value: impl Into<Val<CsvOptions>>) -> Self {
+            self.props.set("Csv", value.into());
+            self
         }
 
-        prop! {
-            /// `Excel`.
-            props, "Excel", excel, set_excel, get_excel, Val<ExcelOptions>
+        /// Sets `Csv` in place: [`Self::csv`] on a value held by `&mut`.
+        pub fn set_csv(&mut self, value: impl Into<Val<CsvOptions>>) -> &mut Self {
+            self.props.set("Csv", value.into());
+            self
         }
 
-        prop! {
-            /// `Json`: Json options
-            props, "Json", json, set_json, get_json, Val<JsonOptions>
+        /// `Csv` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_csv(&self) -> ::std::option::Option<Val<CsvOptions>> {
+            crate::cfn::get_prop(&self.props, "Csv")
+        }
+
+        /// `Excel`.
+        pub fn excel(mut self, value: impl Into<Val<ExcelOptions>>) -> Self {
+            self.props.set("Excel", value.into());
+            self
+        }
+
+        /// Sets `Excel` in place: [`Self::excel`] on a value held by `&mut`.
+        pub fn set_excel(&mut self, value: impl Into<Val<ExcelOptions>>) -> &mut Self {
+            self.props.set("Excel", value.into());
+            self
+        }
+
+        /// `Excel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excel(&self) -> ::std::option::Option<Val<ExcelOptions>> {
+            crate::cfn::get_prop(&self.props, "Excel")
+        }
+
+        /// `Json`: Json options
+        pub fn json(mut self, value: impl Into<Val<JsonOptions>>) -> Self {
+            self.props.set("Json", value.into());
+            self
+        }
+
+        /// Sets `Json` in place: [`Self::json`] on a value held by `&mut`.
+        pub fn set_json(&mut self, value: impl Into<Val<JsonOptions>>) -> &mut Self {
+            self.props.set("Json", value.into());
+            self
+        }
+
+        /// `Json` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_json(&self) -> ::std::option::Option<Val<JsonOptions>> {
+            crate::cfn::get_prop(&self.props, "Json")
         }
     }
 
@@ -158,14 +276,40 @@ pub mod dataset {
             CsvOptions { props }
         }
 
-        prop! {
-            /// `Delimiter`.
-            props, "Delimiter", delimiter, set_delimiter, get_delimiter, Val<String>
+        /// `Delimiter`.
+        pub fn delimiter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Delimiter", value.into());
+            self
         }
 
-        prop! {
-            /// `HeaderRow`.
-            props, "HeaderRow", header_row, set_header_row, get_header_row, Val<bool>
+        /// Sets `Delimiter` in place: [`Self::delimiter`] on a value held by `&mut`.
+        pub fn set_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Delimiter", value.into());
+            self
+        }
+
+        /// `Delimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Delimiter")
+        }
+
+        /// `HeaderRow`.
+        pub fn header_row(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("HeaderRow", value.into());
+            self
+        }
+
+        /// Sets `HeaderRow` in place: [`Self::header_row`] on a value held by `&mut`.
+        pub fn set_header_row(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("HeaderRow", value.into());
+            self
+        }
+
+        /// `HeaderRow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_row(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "HeaderRow")
         }
     }
 
@@ -186,19 +330,58 @@ pub mod dataset {
             ExcelOptions { props }
         }
 
-        prop! {
-            /// `HeaderRow`.
-            props, "HeaderRow", header_row, set_header_row, get_header_row, Val<bool>
+        /// `HeaderRow`.
+        pub fn header_row(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("HeaderRow", value.into());
+            self
         }
 
-        prop! {
-            /// `SheetIndexes`.
-            props, "SheetIndexes", sheet_indexes, set_sheet_indexes, get_sheet_indexes, Val<List<i64>>
+        /// Sets `HeaderRow` in place: [`Self::header_row`] on a value held by `&mut`.
+        pub fn set_header_row(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("HeaderRow", value.into());
+            self
         }
 
-        prop! {
-            /// `SheetNames`.
-            props, "SheetNames", sheet_names, set_sheet_names, get_sheet_names, Val<List<String>>
+        /// `HeaderRow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_row(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "HeaderRow")
+        }
+
+        /// `SheetIndexes`.
+        pub fn sheet_indexes(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("SheetIndexes", value.into());
+            self
+        }
+
+        /// Sets `SheetIndexes` in place: [`Self::sheet_indexes`] on a value held by `&mut`.
+        pub fn set_sheet_indexes(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("SheetIndexes", value.into());
+            self
+        }
+
+        /// `SheetIndexes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sheet_indexes(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "SheetIndexes")
+        }
+
+        /// `SheetNames`.
+        pub fn sheet_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SheetNames", value.into());
+            self
+        }
+
+        /// Sets `SheetNames` in place: [`Self::sheet_names`] on a value held by `&mut`.
+        pub fn set_sheet_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SheetNames", value.into());
+            self
+        }
+
+        /// `SheetNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sheet_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SheetNames")
         }
     }
 
@@ -217,9 +400,22 @@ pub mod dataset {
             JsonOptions { props }
         }
 
-        prop! {
-            /// `MultiLine`.
-            props, "MultiLine", multi_line, set_multi_line, get_multi_line, Val<bool>
+        /// `MultiLine`.
+        pub fn multi_line(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("MultiLine", value.into());
+            self
+        }
+
+        /// Sets `MultiLine` in place: [`Self::multi_line`] on a value held by `&mut`.
+        pub fn set_multi_line(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("MultiLine", value.into());
+            self
+        }
+
+        /// `MultiLine` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multi_line(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "MultiLine")
         }
     }
 
@@ -238,24 +434,78 @@ pub mod dataset {
             Input { props }
         }
 
-        prop! {
-            /// `DataCatalogInputDefinition`.
-            props, "DataCatalogInputDefinition", data_catalog_input_definition, set_data_catalog_input_definition, get_data_catalog_input_definition, Val<DataCatalogInputDefinition>
+        /// `DataCatalogInputDefinition`.
+        pub fn data_catalog_input_definition(mut self, value: impl Into<Val<DataCatalogInputDefinition>>) -> Self {
+            self.props.set("DataCatalogInputDefinition", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseInputDefinition`.
-            props, "DatabaseInputDefinition", database_input_definition, set_database_input_definition, get_database_input_definition, Val<DatabaseInputDefinition>
+        /// Sets `DataCatalogInputDefinition` in place: [`Self::data_catalog_input_definition`] on a
+        /// value held by `&mut`.
+        pub fn set_data_catalog_input_definition(&mut self, value: impl Into<Val<DataCatalogInputDefinition>>) -> &mut Self {
+            self.props.set("DataCatalogInputDefinition", value.into());
+            self
         }
 
-        prop! {
-            /// `Metadata`.
-            props, "Metadata", metadata, set_metadata, get_metadata, Val<Metadata>
+        /// `DataCatalogInputDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_catalog_input_definition(&self) -> ::std::option::Option<Val<DataCatalogInputDefinition>> {
+            crate::cfn::get_prop(&self.props, "DataCatalogInputDefinition")
         }
 
-        prop! {
-            /// `S3InputDefinition`: Input location
-            props, "S3InputDefinition", s3_input_definition, set_s3_input_definition, get_s3_input_definition, Val<S3Location>
+        /// `DatabaseInputDefinition`.
+        pub fn database_input_definition(mut self, value: impl Into<Val<DatabaseInputDefinition>>) -> Self {
+            self.props.set("DatabaseInputDefinition", value.into());
+            self
+        }
+
+        /// Sets `DatabaseInputDefinition` in place: [`Self::database_input_definition`] on a value held
+        /// by `&mut`.
+        pub fn set_database_input_definition(&mut self, value: impl Into<Val<DatabaseInputDefinition>>) -> &mut Self {
+            self.props.set("DatabaseInputDefinition", value.into());
+            self
+        }
+
+        /// `DatabaseInputDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_input_definition(&self) -> ::std::option::Option<Val<DatabaseInputDefinition>> {
+            crate::cfn::get_prop(&self.props, "DatabaseInputDefinition")
+        }
+
+        /// `Metadata`.
+        pub fn metadata(mut self, value: impl Into<Val<Metadata>>) -> Self {
+            self.props.set("Metadata", value.into());
+            self
+        }
+
+        /// Sets `Metadata` in place: [`Self::metadata`] on a value held by `&mut`.
+        pub fn set_metadata(&mut self, value: impl Into<Val<Metadata>>) -> &mut Self {
+            self.props.set("Metadata", value.into());
+            self
+        }
+
+        /// `Metadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata(&self) -> ::std::option::Option<Val<Metadata>> {
+            crate::cfn::get_prop(&self.props, "Metadata")
+        }
+
+        /// `S3InputDefinition`: Input location
+        pub fn s3_input_definition(mut self, value: impl Into<Val<S3Location>>) -> Self {
+            self.props.set("S3InputDefinition", value.into());
+            self
+        }
+
+        /// Sets `S3InputDefinition` in place: [`Self::s3_input_definition`] on a value held by `&mut`.
+        pub fn set_s3_input_definition(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("S3InputDefinition", value.into());
+            self
+        }
+
+        /// `S3InputDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_input_definition(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "S3InputDefinition")
         }
     }
 
@@ -274,24 +524,76 @@ pub mod dataset {
             DataCatalogInputDefinition { props }
         }
 
-        prop! {
-            /// `CatalogId`: Catalog id
-            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
+        /// `CatalogId`: Catalog id
+        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`: Database name
-            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+        /// Sets `CatalogId` in place: [`Self::catalog_id`] on a value held by `&mut`.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `TableName`: Table name
-            props, "TableName", table_name, set_table_name, get_table_name, Val<String>
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
         }
 
-        prop! {
-            /// `TempDirectory`: Input location
-            props, "TempDirectory", temp_directory, set_temp_directory, get_temp_directory, Val<S3Location>
+        /// `DatabaseName`: Database name
+        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `TableName`: Table name
+        pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// Sets `TableName` in place: [`Self::table_name`] on a value held by `&mut`.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
+        }
+
+        /// `TempDirectory`: Input location
+        pub fn temp_directory(mut self, value: impl Into<Val<S3Location>>) -> Self {
+            self.props.set("TempDirectory", value.into());
+            self
+        }
+
+        /// Sets `TempDirectory` in place: [`Self::temp_directory`] on a value held by `&mut`.
+        pub fn set_temp_directory(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("TempDirectory", value.into());
+            self
+        }
+
+        /// `TempDirectory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_temp_directory(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "TempDirectory")
         }
     }
 
@@ -312,19 +614,52 @@ pub mod dataset {
             S3Location { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketOwner`: Bucket owner
-            props, "BucketOwner", bucket_owner, set_bucket_owner, get_bucket_owner, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `BucketOwner`: Bucket owner
+        pub fn bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketOwner", value.into());
+            self
+        }
+
+        /// Sets `BucketOwner` in place: [`Self::bucket_owner`] on a value held by `&mut`.
+        pub fn set_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketOwner", value.into());
+            self
+        }
+
+        /// `BucketOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketOwner")
+        }
+
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
     }
 
@@ -345,25 +680,71 @@ pub mod dataset {
             DatabaseInputDefinition { props }
         }
 
-        prop! {
-            /// `GlueConnectionName`: Glue connection name
-            props, "GlueConnectionName", _, set_glue_connection_name, get_glue_connection_name, Val<String>
+        /// Sets `GlueConnectionName`, which `new` took, in place.
+        pub fn set_glue_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GlueConnectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseTableName`: Database table name
-            props, "DatabaseTableName", database_table_name, set_database_table_name, get_database_table_name, Val<String>
+        /// `GlueConnectionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_glue_connection_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GlueConnectionName")
         }
 
-        prop! {
-            /// `QueryString`: Custom SQL to run against the provided AWS Glue connection. This SQL will
-            /// be used as the input for DataBrew projects and jobs.
-            props, "QueryString", query_string, set_query_string, get_query_string, Val<String>
+        /// `DatabaseTableName`: Database table name
+        pub fn database_table_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseTableName", value.into());
+            self
         }
 
-        prop! {
-            /// `TempDirectory`: Input location
-            props, "TempDirectory", temp_directory, set_temp_directory, get_temp_directory, Val<S3Location>
+        /// Sets `DatabaseTableName` in place: [`Self::database_table_name`] on a value held by `&mut`.
+        pub fn set_database_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseTableName", value.into());
+            self
+        }
+
+        /// `DatabaseTableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseTableName")
+        }
+
+        /// `QueryString`: Custom SQL to run against the provided AWS Glue connection. This SQL will be
+        /// used as the input for DataBrew projects and jobs.
+        pub fn query_string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("QueryString", value.into());
+            self
+        }
+
+        /// Sets `QueryString` in place: [`Self::query_string`] on a value held by `&mut`.
+        pub fn set_query_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueryString", value.into());
+            self
+        }
+
+        /// `QueryString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueryString")
+        }
+
+        /// `TempDirectory`: Input location
+        pub fn temp_directory(mut self, value: impl Into<Val<S3Location>>) -> Self {
+            self.props.set("TempDirectory", value.into());
+            self
+        }
+
+        /// Sets `TempDirectory` in place: [`Self::temp_directory`] on a value held by `&mut`.
+        pub fn set_temp_directory(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("TempDirectory", value.into());
+            self
+        }
+
+        /// `TempDirectory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_temp_directory(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "TempDirectory")
         }
     }
 
@@ -382,9 +763,22 @@ pub mod dataset {
             Metadata { props }
         }
 
-        prop! {
-            /// `SourceArn`: Arn of the source of the dataset. For e.g.: AppFlow Flow ARN.
-            props, "SourceArn", source_arn, set_source_arn, get_source_arn, Val<String>
+        /// `SourceArn`: Arn of the source of the dataset. For e.g.: AppFlow Flow ARN.
+        pub fn source_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceArn", value.into());
+            self
+        }
+
+        /// Sets `SourceArn` in place: [`Self::source_arn`] on a value held by `&mut`.
+        pub fn set_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceArn", value.into());
+            self
+        }
+
+        /// `SourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceArn")
         }
     }
 
@@ -403,19 +797,59 @@ pub mod dataset {
             PathOptions { props }
         }
 
-        prop! {
-            /// `FilesLimit`.
-            props, "FilesLimit", files_limit, set_files_limit, get_files_limit, Val<FilesLimit>
+        /// `FilesLimit`.
+        pub fn files_limit(mut self, value: impl Into<Val<FilesLimit>>) -> Self {
+            self.props.set("FilesLimit", value.into());
+            self
         }
 
-        prop! {
-            /// `LastModifiedDateCondition`.
-            props, "LastModifiedDateCondition", last_modified_date_condition, set_last_modified_date_condition, get_last_modified_date_condition, Val<FilterExpression>
+        /// Sets `FilesLimit` in place: [`Self::files_limit`] on a value held by `&mut`.
+        pub fn set_files_limit(&mut self, value: impl Into<Val<FilesLimit>>) -> &mut Self {
+            self.props.set("FilesLimit", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<List<PathParameter>>
+        /// `FilesLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_files_limit(&self) -> ::std::option::Option<Val<FilesLimit>> {
+            crate::cfn::get_prop(&self.props, "FilesLimit")
+        }
+
+        /// `LastModifiedDateCondition`.
+        pub fn last_modified_date_condition(mut self, value: impl Into<Val<FilterExpression>>) -> Self {
+            self.props.set("LastModifiedDateCondition", value.into());
+            self
+        }
+
+        /// Sets `LastModifiedDateCondition` in place: [`Self::last_modified_date_condition`] on a value
+        /// held by `&mut`.
+        pub fn set_last_modified_date_condition(&mut self, value: impl Into<Val<FilterExpression>>) -> &mut Self {
+            self.props.set("LastModifiedDateCondition", value.into());
+            self
+        }
+
+        /// `LastModifiedDateCondition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_modified_date_condition(&self) -> ::std::option::Option<Val<FilterExpression>> {
+            crate::cfn::get_prop(&self.props, "LastModifiedDateCondition")
+        }
+
+        /// `Parameters`.
+        pub fn parameters(mut self, value: impl Into<Val<List<PathParameter>>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<List<PathParameter>>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<List<PathParameter>>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
         }
     }
 
@@ -436,19 +870,52 @@ pub mod dataset {
             FilesLimit { props }
         }
 
-        prop! {
-            /// `MaxFiles`: Maximum number of files
-            props, "MaxFiles", _, set_max_files, get_max_files, Val<i64>
+        /// Sets `MaxFiles`, which `new` took, in place.
+        pub fn set_max_files(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxFiles", value.into());
+            self
         }
 
-        prop! {
-            /// `Order`: Order
-            props, "Order", order, set_order, get_order, Val<FilesLimitOrder>
+        /// `MaxFiles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_files(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxFiles")
         }
 
-        prop! {
-            /// `OrderedBy`: Ordered by
-            props, "OrderedBy", ordered_by, set_ordered_by, get_ordered_by, Val<FilesLimitOrderedBy>
+        /// `Order`: Order
+        pub fn order(mut self, value: impl Into<Val<FilesLimitOrder>>) -> Self {
+            self.props.set("Order", value.into());
+            self
+        }
+
+        /// Sets `Order` in place: [`Self::order`] on a value held by `&mut`.
+        pub fn set_order(&mut self, value: impl Into<Val<FilesLimitOrder>>) -> &mut Self {
+            self.props.set("Order", value.into());
+            self
+        }
+
+        /// `Order` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_order(&self) -> ::std::option::Option<Val<FilesLimitOrder>> {
+            crate::cfn::get_prop(&self.props, "Order")
+        }
+
+        /// `OrderedBy`: Ordered by
+        pub fn ordered_by(mut self, value: impl Into<Val<FilesLimitOrderedBy>>) -> Self {
+            self.props.set("OrderedBy", value.into());
+            self
+        }
+
+        /// Sets `OrderedBy` in place: [`Self::ordered_by`] on a value held by `&mut`.
+        pub fn set_ordered_by(&mut self, value: impl Into<Val<FilesLimitOrderedBy>>) -> &mut Self {
+            self.props.set("OrderedBy", value.into());
+            self
+        }
+
+        /// `OrderedBy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ordered_by(&self) -> ::std::option::Option<Val<FilesLimitOrderedBy>> {
+            crate::cfn::get_prop(&self.props, "OrderedBy")
         }
     }
 
@@ -497,14 +964,28 @@ pub mod dataset {
             FilterExpression { props }
         }
 
-        prop! {
-            /// `Expression`: Filtering expression for a parameter
-            props, "Expression", _, set_expression, get_expression, Val<String>
+        /// Sets `Expression`, which `new` took, in place.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `ValuesMap`.
-            props, "ValuesMap", _, set_values_map, get_values_map, Val<List<FilterValue>>
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
+        }
+
+        /// Sets `ValuesMap`, which `new` took, in place.
+        pub fn set_values_map(&mut self, value: impl Into<Val<List<FilterValue>>>) -> &mut Self {
+            self.props.set("ValuesMap", value.into());
+            self
+        }
+
+        /// `ValuesMap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values_map(&self) -> ::std::option::Option<Val<List<FilterValue>>> {
+            crate::cfn::get_prop(&self.props, "ValuesMap")
         }
     }
 
@@ -528,14 +1009,28 @@ pub mod dataset {
             FilterValue { props }
         }
 
-        prop! {
-            /// `ValueReference`: Variable name
-            props, "ValueReference", _, set_value_reference, get_value_reference, Val<String>
+        /// Sets `ValueReference`, which `new` took, in place.
+        pub fn set_value_reference(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ValueReference", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `ValueReference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_reference(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ValueReference")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -562,14 +1057,28 @@ pub mod dataset {
             PathParameter { props }
         }
 
-        prop! {
-            /// `PathParameterName`: Parameter name
-            props, "PathParameterName", _, set_path_parameter_name, get_path_parameter_name, Val<String>
+        /// Sets `PathParameterName`, which `new` took, in place.
+        pub fn set_path_parameter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PathParameterName", value.into());
+            self
         }
 
-        prop! {
-            /// `DatasetParameter`.
-            props, "DatasetParameter", _, set_dataset_parameter, get_dataset_parameter, Val<DatasetParameter>
+        /// `PathParameterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path_parameter_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PathParameterName")
+        }
+
+        /// Sets `DatasetParameter`, which `new` took, in place.
+        pub fn set_dataset_parameter(&mut self, value: impl Into<Val<DatasetParameter>>) -> &mut Self {
+            self.props.set("DatasetParameter", value.into());
+            self
+        }
+
+        /// `DatasetParameter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dataset_parameter(&self) -> ::std::option::Option<Val<DatasetParameter>> {
+            crate::cfn::get_prop(&self.props, "DatasetParameter")
         }
     }
 
@@ -592,29 +1101,82 @@ pub mod dataset {
             DatasetParameter { props }
         }
 
-        prop! {
-            /// `Name`: Parameter name
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Parameter type
-            props, "Type", _, set_type, get_type, Val<DatasetParameterType>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `CreateColumn`: Add the value of this parameter as a column in a dataset.
-            props, "CreateColumn", create_column, set_create_column, get_create_column, Val<bool>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<DatasetParameterType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `DatetimeOptions`.
-            props, "DatetimeOptions", datetime_options, set_datetime_options, get_datetime_options, Val<DatetimeOptions>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<DatasetParameterType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Filter`.
-            props, "Filter", filter, set_filter, get_filter, Val<FilterExpression>
+        /// `CreateColumn`: Add the value of this parameter as a column in a dataset.
+        pub fn create_column(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CreateColumn", value.into());
+            self
+        }
+
+        /// Sets `CreateColumn` in place: [`Self::create_column`] on a value held by `&mut`.
+        pub fn set_create_column(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CreateColumn", value.into());
+            self
+        }
+
+        /// `CreateColumn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_create_column(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CreateColumn")
+        }
+
+        /// `DatetimeOptions`.
+        pub fn datetime_options(mut self, value: impl Into<Val<DatetimeOptions>>) -> Self {
+            self.props.set("DatetimeOptions", value.into());
+            self
+        }
+
+        /// Sets `DatetimeOptions` in place: [`Self::datetime_options`] on a value held by `&mut`.
+        pub fn set_datetime_options(&mut self, value: impl Into<Val<DatetimeOptions>>) -> &mut Self {
+            self.props.set("DatetimeOptions", value.into());
+            self
+        }
+
+        /// `DatetimeOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_datetime_options(&self) -> ::std::option::Option<Val<DatetimeOptions>> {
+            crate::cfn::get_prop(&self.props, "DatetimeOptions")
+        }
+
+        /// `Filter`.
+        pub fn filter(mut self, value: impl Into<Val<FilterExpression>>) -> Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// Sets `Filter` in place: [`Self::filter`] on a value held by `&mut`.
+        pub fn set_filter(&mut self, value: impl Into<Val<FilterExpression>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<FilterExpression>> {
+            crate::cfn::get_prop(&self.props, "Filter")
         }
     }
 
@@ -635,19 +1197,52 @@ pub mod dataset {
             DatetimeOptions { props }
         }
 
-        prop! {
-            /// `Format`: Date/time format of a date parameter
-            props, "Format", _, set_format, get_format, Val<String>
+        /// Sets `Format`, which `new` took, in place.
+        pub fn set_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
         }
 
-        prop! {
-            /// `LocaleCode`: Locale code for a date parameter
-            props, "LocaleCode", locale_code, set_locale_code, get_locale_code, Val<String>
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Format")
         }
 
-        prop! {
-            /// `TimezoneOffset`: Timezone offset
-            props, "TimezoneOffset", timezone_offset, set_timezone_offset, get_timezone_offset, Val<String>
+        /// `LocaleCode`: Locale code for a date parameter
+        pub fn locale_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LocaleCode", value.into());
+            self
+        }
+
+        /// Sets `LocaleCode` in place: [`Self::locale_code`] on a value held by `&mut`.
+        pub fn set_locale_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LocaleCode", value.into());
+            self
+        }
+
+        /// `LocaleCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_locale_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LocaleCode")
+        }
+
+        /// `TimezoneOffset`: Timezone offset
+        pub fn timezone_offset(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TimezoneOffset", value.into());
+            self
+        }
+
+        /// Sets `TimezoneOffset` in place: [`Self::timezone_offset`] on a value held by `&mut`.
+        pub fn set_timezone_offset(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimezoneOffset", value.into());
+            self
+        }
+
+        /// `TimezoneOffset` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timezone_offset(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimezoneOffset")
         }
     }
 
@@ -712,104 +1307,347 @@ impl Job {
         Job { core }
     }
 
-    prop! {
-        /// `DataCatalogOutputs`.
-        core.props, "DataCatalogOutputs", data_catalog_outputs, set_data_catalog_outputs, get_data_catalog_outputs, Val<List<job::DataCatalogOutput>>
+    /// `DataCatalogOutputs`.
+    pub fn data_catalog_outputs(mut self, value: impl Into<Val<List<job::DataCatalogOutput>>>) -> Self {
+        self.core.props.set("DataCatalogOutputs", value.into());
+        self
     }
 
-    prop! {
-        /// `DatabaseOutputs`.
-        core.props, "DatabaseOutputs", database_outputs, set_database_outputs, get_database_outputs, Val<List<job::DatabaseOutput>>
+    /// Sets `DataCatalogOutputs` in place: [`Self::data_catalog_outputs`] on a value held by `&mut`.
+    pub fn set_data_catalog_outputs(&mut self, value: impl Into<Val<List<job::DataCatalogOutput>>>) -> &mut Self {
+        self.core.props.set("DataCatalogOutputs", value.into());
+        self
     }
 
-    prop! {
-        /// `DatasetName`: Dataset name
-        core.props, "DatasetName", dataset_name, set_dataset_name, get_dataset_name, Val<String>
+    /// `DataCatalogOutputs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_catalog_outputs(&self) -> ::std::option::Option<Val<List<job::DataCatalogOutput>>> {
+        crate::cfn::get_prop(&self.core.props, "DataCatalogOutputs")
     }
 
-    prop! {
-        /// `EncryptionKeyArn`: Encryption Key Arn
-        core.props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
+    /// `DatabaseOutputs`.
+    pub fn database_outputs(mut self, value: impl Into<Val<List<job::DatabaseOutput>>>) -> Self {
+        self.core.props.set("DatabaseOutputs", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionMode`: Encryption mode
-        core.props, "EncryptionMode", encryption_mode, set_encryption_mode, get_encryption_mode, Val<job::EncryptionMode>
+    /// Sets `DatabaseOutputs` in place: [`Self::database_outputs`] on a value held by `&mut`.
+    pub fn set_database_outputs(&mut self, value: impl Into<Val<List<job::DatabaseOutput>>>) -> &mut Self {
+        self.core.props.set("DatabaseOutputs", value.into());
+        self
     }
 
-    prop! {
-        /// `JobSample`: Job Sample
-        core.props, "JobSample", job_sample, set_job_sample, get_job_sample, Val<job::JobSample>
+    /// `DatabaseOutputs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database_outputs(&self) -> ::std::option::Option<Val<List<job::DatabaseOutput>>> {
+        crate::cfn::get_prop(&self.core.props, "DatabaseOutputs")
     }
 
-    prop! {
-        /// `LogSubscription`: Log subscription
-        core.props, "LogSubscription", log_subscription, set_log_subscription, get_log_subscription, Val<job::LogSubscription>
+    /// `DatasetName`: Dataset name
+    pub fn dataset_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DatasetName", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxCapacity`: Max capacity
-        core.props, "MaxCapacity", max_capacity, set_max_capacity, get_max_capacity, Val<i64>
+    /// Sets `DatasetName` in place: [`Self::dataset_name`] on a value held by `&mut`.
+    pub fn set_dataset_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatasetName", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxRetries`: Max retries
-        core.props, "MaxRetries", max_retries, set_max_retries, get_max_retries, Val<i64>
+    /// `DatasetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataset_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatasetName")
     }
 
-    prop! {
-        /// `Name`: Job name
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `EncryptionKeyArn`: Encryption Key Arn
+    pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EncryptionKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `OutputLocation`: Output location
-        core.props, "OutputLocation", output_location, set_output_location, get_output_location, Val<job::OutputLocation>
+    /// Sets `EncryptionKeyArn` in place: [`Self::encryption_key_arn`] on a value held by `&mut`.
+    pub fn set_encryption_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EncryptionKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Outputs`.
-        core.props, "Outputs", outputs, set_outputs, get_outputs, Val<List<job::Output>>
+    /// `EncryptionKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionKeyArn")
     }
 
-    prop! {
-        /// `ProfileConfiguration`: Profile Job configuration
-        core.props, "ProfileConfiguration", profile_configuration, set_profile_configuration, get_profile_configuration, Val<job::ProfileConfiguration>
+    /// `EncryptionMode`: Encryption mode
+    pub fn encryption_mode(mut self, value: impl Into<Val<job::EncryptionMode>>) -> Self {
+        self.core.props.set("EncryptionMode", value.into());
+        self
     }
 
-    prop! {
-        /// `ProjectName`: Project name
-        core.props, "ProjectName", project_name, set_project_name, get_project_name, Val<String>
+    /// Sets `EncryptionMode` in place: [`Self::encryption_mode`] on a value held by `&mut`.
+    pub fn set_encryption_mode(&mut self, value: impl Into<Val<job::EncryptionMode>>) -> &mut Self {
+        self.core.props.set("EncryptionMode", value.into());
+        self
     }
 
-    prop! {
-        /// `Recipe`.
-        core.props, "Recipe", recipe, set_recipe, get_recipe, Val<job::Recipe>
+    /// `EncryptionMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_mode(&self) -> ::std::option::Option<Val<job::EncryptionMode>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionMode")
     }
 
-    prop! {
-        /// `RoleArn`: Role arn
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `JobSample`: Job Sample
+    pub fn job_sample(mut self, value: impl Into<Val<job::JobSample>>) -> Self {
+        self.core.props.set("JobSample", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `JobSample` in place: [`Self::job_sample`] on a value held by `&mut`.
+    pub fn set_job_sample(&mut self, value: impl Into<Val<job::JobSample>>) -> &mut Self {
+        self.core.props.set("JobSample", value.into());
+        self
     }
 
-    prop! {
-        /// `Timeout`: Timeout
-        core.props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
+    /// `JobSample` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_sample(&self) -> ::std::option::Option<Val<job::JobSample>> {
+        crate::cfn::get_prop(&self.core.props, "JobSample")
     }
 
-    prop! {
-        /// `Type`: Job type
-        core.props, "Type", _, set_type, get_type, Val<job::Type>
+    /// `LogSubscription`: Log subscription
+    pub fn log_subscription(mut self, value: impl Into<Val<job::LogSubscription>>) -> Self {
+        self.core.props.set("LogSubscription", value.into());
+        self
     }
 
-    prop! {
-        /// `ValidationConfigurations`: Data quality rules configuration
-        core.props, "ValidationConfigurations", validation_configurations, set_validation_configurations, get_validation_configurations, Val<List<job::ValidationConfiguration>>
+    /// Sets `LogSubscription` in place: [`Self::log_subscription`] on a value held by `&mut`.
+    pub fn set_log_subscription(&mut self, value: impl Into<Val<job::LogSubscription>>) -> &mut Self {
+        self.core.props.set("LogSubscription", value.into());
+        self
+    }
+
+    /// `LogSubscription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_subscription(&self) -> ::std::option::Option<Val<job::LogSubscription>> {
+        crate::cfn::get_prop(&self.core.props, "LogSubscription")
+    }
+
+    /// `MaxCapacity`: Max capacity
+    pub fn max_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxCapacity", value.into());
+        self
+    }
+
+    /// Sets `MaxCapacity` in place: [`Self::max_capacity`] on a value held by `&mut`.
+    pub fn set_max_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxCapacity", value.into());
+        self
+    }
+
+    /// `MaxCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_capacity(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxCapacity")
+    }
+
+    /// `MaxRetries`: Max retries
+    pub fn max_retries(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxRetries", value.into());
+        self
+    }
+
+    /// Sets `MaxRetries` in place: [`Self::max_retries`] on a value held by `&mut`.
+    pub fn set_max_retries(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxRetries", value.into());
+        self
+    }
+
+    /// `MaxRetries` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_retries(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxRetries")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OutputLocation`: Output location
+    pub fn output_location(mut self, value: impl Into<Val<job::OutputLocation>>) -> Self {
+        self.core.props.set("OutputLocation", value.into());
+        self
+    }
+
+    /// Sets `OutputLocation` in place: [`Self::output_location`] on a value held by `&mut`.
+    pub fn set_output_location(&mut self, value: impl Into<Val<job::OutputLocation>>) -> &mut Self {
+        self.core.props.set("OutputLocation", value.into());
+        self
+    }
+
+    /// `OutputLocation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_output_location(&self) -> ::std::option::Option<Val<job::OutputLocation>> {
+        crate::cfn::get_prop(&self.core.props, "OutputLocation")
+    }
+
+    /// `Outputs`.
+    pub fn outputs(mut self, value: impl Into<Val<List<job::Output>>>) -> Self {
+        self.core.props.set("Outputs", value.into());
+        self
+    }
+
+    /// Sets `Outputs` in place: [`Self::outputs`] on a value held by `&mut`.
+    pub fn set_outputs(&mut self, value: impl Into<Val<List<job::Output>>>) -> &mut Self {
+        self.core.props.set("Outputs", value.into());
+        self
+    }
+
+    /// `Outputs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_outputs(&self) -> ::std::option::Option<Val<List<job::Output>>> {
+        crate::cfn::get_prop(&self.core.props, "Outputs")
+    }
+
+    /// `ProfileConfiguration`: Profile Job configuration
+    pub fn profile_configuration(mut self, value: impl Into<Val<job::ProfileConfiguration>>) -> Self {
+        self.core.props.set("ProfileConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ProfileConfiguration` in place: [`Self::profile_configuration`] on a value held by `&mut`.
+    pub fn set_profile_configuration(&mut self, value: impl Into<Val<job::ProfileConfiguration>>) -> &mut Self {
+        self.core.props.set("ProfileConfiguration", value.into());
+        self
+    }
+
+    /// `ProfileConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_profile_configuration(&self) -> ::std::option::Option<Val<job::ProfileConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ProfileConfiguration")
+    }
+
+    /// `ProjectName`: Project name
+    pub fn project_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProjectName", value.into());
+        self
+    }
+
+    /// Sets `ProjectName` in place: [`Self::project_name`] on a value held by `&mut`.
+    pub fn set_project_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProjectName", value.into());
+        self
+    }
+
+    /// `ProjectName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProjectName")
+    }
+
+    /// `Recipe`.
+    pub fn recipe(mut self, value: impl Into<Val<job::Recipe>>) -> Self {
+        self.core.props.set("Recipe", value.into());
+        self
+    }
+
+    /// Sets `Recipe` in place: [`Self::recipe`] on a value held by `&mut`.
+    pub fn set_recipe(&mut self, value: impl Into<Val<job::Recipe>>) -> &mut Self {
+        self.core.props.set("Recipe", value.into());
+        self
+    }
+
+    /// `Recipe` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recipe(&self) -> ::std::option::Option<Val<job::Recipe>> {
+        crate::cfn::get_prop(&self.core.props, "Recipe")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Timeout`: Timeout
+    pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Timeout", value.into());
+        self
+    }
+
+    /// Sets `Timeout` in place: [`Self::timeout`] on a value held by `&mut`.
+    pub fn set_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Timeout", value.into());
+        self
+    }
+
+    /// `Timeout` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_timeout(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Timeout")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<job::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<job::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
+    }
+
+    /// `ValidationConfigurations`: Data quality rules configuration
+    pub fn validation_configurations(mut self, value: impl Into<Val<List<job::ValidationConfiguration>>>) -> Self {
+        self.core.props.set("ValidationConfigurations", value.into());
+        self
+    }
+
+    /// Sets `ValidationConfigurations` in place: [`Self::validation_configurations`] on a value
+    /// held by `&mut`.
+    pub fn set_validation_configurations(&mut self, value: impl Into<Val<List<job::ValidationConfiguration>>>) -> &mut Self {
+        self.core.props.set("ValidationConfigurations", value.into());
+        self
+    }
+
+    /// `ValidationConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_validation_configurations(&self) -> ::std::option::Option<Val<List<job::ValidationConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "ValidationConfigurations")
     }
 
     /// `Ref`: the resource's identifier.
@@ -843,34 +1681,100 @@ pub mod job {
             DataCatalogOutput { props }
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `TableName`.
-            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
         }
 
-        prop! {
-            /// `CatalogId`.
-            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
+        /// Sets `TableName`, which `new` took, in place.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseOptions`.
-            props, "DatabaseOptions", database_options, set_database_options, get_database_options, Val<DatabaseTableOutputOptions>
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
         }
 
-        prop! {
-            /// `Overwrite`.
-            props, "Overwrite", overwrite, set_overwrite, get_overwrite, Val<bool>
+        /// `CatalogId`.
+        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Options`.
-            props, "S3Options", s3_options, set_s3_options, get_s3_options, Val<S3TableOutputOptions>
+        /// Sets `CatalogId` in place: [`Self::catalog_id`] on a value held by `&mut`.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
+        }
+
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
+        }
+
+        /// `DatabaseOptions`.
+        pub fn database_options(mut self, value: impl Into<Val<DatabaseTableOutputOptions>>) -> Self {
+            self.props.set("DatabaseOptions", value.into());
+            self
+        }
+
+        /// Sets `DatabaseOptions` in place: [`Self::database_options`] on a value held by `&mut`.
+        pub fn set_database_options(&mut self, value: impl Into<Val<DatabaseTableOutputOptions>>) -> &mut Self {
+            self.props.set("DatabaseOptions", value.into());
+            self
+        }
+
+        /// `DatabaseOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_options(&self) -> ::std::option::Option<Val<DatabaseTableOutputOptions>> {
+            crate::cfn::get_prop(&self.props, "DatabaseOptions")
+        }
+
+        /// `Overwrite`.
+        pub fn overwrite(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Overwrite", value.into());
+            self
+        }
+
+        /// Sets `Overwrite` in place: [`Self::overwrite`] on a value held by `&mut`.
+        pub fn set_overwrite(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Overwrite", value.into());
+            self
+        }
+
+        /// `Overwrite` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overwrite(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Overwrite")
+        }
+
+        /// `S3Options`.
+        pub fn s3_options(mut self, value: impl Into<Val<S3TableOutputOptions>>) -> Self {
+            self.props.set("S3Options", value.into());
+            self
+        }
+
+        /// Sets `S3Options` in place: [`Self::s3_options`] on a value held by `&mut`.
+        pub fn set_s3_options(&mut self, value: impl Into<Val<S3TableOutputOptions>>) -> &mut Self {
+            self.props.set("S3Options", value.into());
+            self
+        }
+
+        /// `S3Options` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_options(&self) -> ::std::option::Option<Val<S3TableOutputOptions>> {
+            crate::cfn::get_prop(&self.props, "S3Options")
         }
     }
 
@@ -891,14 +1795,34 @@ pub mod job {
             DatabaseTableOutputOptions { props }
         }
 
-        prop! {
-            /// `TableName`.
-            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        /// Sets `TableName`, which `new` took, in place.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
         }
 
-        prop! {
-            /// `TempDirectory`: S3 Output location
-            props, "TempDirectory", temp_directory, set_temp_directory, get_temp_directory, Val<S3Location>
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
+        }
+
+        /// `TempDirectory`: S3 Output location
+        pub fn temp_directory(mut self, value: impl Into<Val<S3Location>>) -> Self {
+            self.props.set("TempDirectory", value.into());
+            self
+        }
+
+        /// Sets `TempDirectory` in place: [`Self::temp_directory`] on a value held by `&mut`.
+        pub fn set_temp_directory(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("TempDirectory", value.into());
+            self
+        }
+
+        /// `TempDirectory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_temp_directory(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "TempDirectory")
         }
     }
 
@@ -919,19 +1843,52 @@ pub mod job {
             S3Location { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketOwner`.
-            props, "BucketOwner", bucket_owner, set_bucket_owner, get_bucket_owner, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `BucketOwner`.
+        pub fn bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketOwner", value.into());
+            self
+        }
+
+        /// Sets `BucketOwner` in place: [`Self::bucket_owner`] on a value held by `&mut`.
+        pub fn set_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketOwner", value.into());
+            self
+        }
+
+        /// `BucketOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketOwner")
+        }
+
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
     }
 
@@ -952,9 +1909,16 @@ pub mod job {
             S3TableOutputOptions { props }
         }
 
-        prop! {
-            /// `Location`: S3 Output location
-            props, "Location", _, set_location, get_location, Val<S3Location>
+        /// Sets `Location`, which `new` took, in place.
+        pub fn set_location(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "Location")
         }
     }
 
@@ -980,19 +1944,46 @@ pub mod job {
             DatabaseOutput { props }
         }
 
-        prop! {
-            /// `GlueConnectionName`: Glue connection name
-            props, "GlueConnectionName", _, set_glue_connection_name, get_glue_connection_name, Val<String>
+        /// Sets `GlueConnectionName`, which `new` took, in place.
+        pub fn set_glue_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GlueConnectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseOptions`.
-            props, "DatabaseOptions", _, set_database_options, get_database_options, Val<DatabaseTableOutputOptions>
+        /// `GlueConnectionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_glue_connection_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GlueConnectionName")
         }
 
-        prop! {
-            /// `DatabaseOutputMode`: Database table name
-            props, "DatabaseOutputMode", database_output_mode, set_database_output_mode, get_database_output_mode, Val<DatabaseOutputDatabaseOutputMode>
+        /// Sets `DatabaseOptions`, which `new` took, in place.
+        pub fn set_database_options(&mut self, value: impl Into<Val<DatabaseTableOutputOptions>>) -> &mut Self {
+            self.props.set("DatabaseOptions", value.into());
+            self
+        }
+
+        /// `DatabaseOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_options(&self) -> ::std::option::Option<Val<DatabaseTableOutputOptions>> {
+            crate::cfn::get_prop(&self.props, "DatabaseOptions")
+        }
+
+        /// `DatabaseOutputMode`: Database table name
+        pub fn database_output_mode(mut self, value: impl Into<Val<DatabaseOutputDatabaseOutputMode>>) -> Self {
+            self.props.set("DatabaseOutputMode", value.into());
+            self
+        }
+
+        /// Sets `DatabaseOutputMode` in place: [`Self::database_output_mode`] on a value held by `&mut`.
+        pub fn set_database_output_mode(&mut self, value: impl Into<Val<DatabaseOutputDatabaseOutputMode>>) -> &mut Self {
+            self.props.set("DatabaseOutputMode", value.into());
+            self
+        }
+
+        /// `DatabaseOutputMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_output_mode(&self) -> ::std::option::Option<Val<DatabaseOutputDatabaseOutputMode>> {
+            crate::cfn::get_prop(&self.props, "DatabaseOutputMode")
         }
     }
 
@@ -1034,14 +2025,40 @@ pub mod job {
             JobSample { props }
         }
 
-        prop! {
-            /// `Mode`: Sample configuration mode for profile jobs.
-            props, "Mode", mode, set_mode, get_mode, Val<SampleMode>
+        /// `Mode`: Sample configuration mode for profile jobs.
+        pub fn mode(mut self, value: impl Into<Val<SampleMode>>) -> Self {
+            self.props.set("Mode", value.into());
+            self
         }
 
-        prop! {
-            /// `Size`: Sample configuration size for profile jobs.
-            props, "Size", size, set_size, get_size, Val<i64>
+        /// Sets `Mode` in place: [`Self::mode`] on a value held by `&mut`.
+        pub fn set_mode(&mut self, value: impl Into<Val<SampleMode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<SampleMode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
+        }
+
+        /// `Size`: Sample configuration size for profile jobs.
+        pub fn size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Size", value.into());
+            self
+        }
+
+        /// Sets `Size` in place: [`Self::size`] on a value held by `&mut`.
+        pub fn set_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Size", value.into());
+            self
+        }
+
+        /// `Size` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Size")
         }
     }
 
@@ -1088,19 +2105,52 @@ pub mod job {
             OutputLocation { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketOwner`.
-            props, "BucketOwner", bucket_owner, set_bucket_owner, get_bucket_owner, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `BucketOwner`.
+        pub fn bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketOwner", value.into());
+            self
+        }
+
+        /// Sets `BucketOwner` in place: [`Self::bucket_owner`] on a value held by `&mut`.
+        pub fn set_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketOwner", value.into());
+            self
+        }
+
+        /// `BucketOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketOwner")
+        }
+
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
     }
 
@@ -1121,39 +2171,124 @@ pub mod job {
             Output { props }
         }
 
-        prop! {
-            /// `Location`: S3 Output location
-            props, "Location", _, set_location, get_location, Val<S3Location>
+        /// Sets `Location`, which `new` took, in place.
+        pub fn set_location(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
         }
 
-        prop! {
-            /// `CompressionFormat`.
-            props, "CompressionFormat", compression_format, set_compression_format, get_compression_format, Val<OutputCompressionFormat>
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "Location")
         }
 
-        prop! {
-            /// `Format`.
-            props, "Format", format, set_format, get_format, Val<OutputFormat>
+        /// `CompressionFormat`.
+        pub fn compression_format(mut self, value: impl Into<Val<OutputCompressionFormat>>) -> Self {
+            self.props.set("CompressionFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `FormatOptions`: Format options for job Output
-            props, "FormatOptions", format_options, set_format_options, get_format_options, Val<OutputFormatOptions>
+        /// Sets `CompressionFormat` in place: [`Self::compression_format`] on a value held by `&mut`.
+        pub fn set_compression_format(&mut self, value: impl Into<Val<OutputCompressionFormat>>) -> &mut Self {
+            self.props.set("CompressionFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxOutputFiles`.
-            props, "MaxOutputFiles", max_output_files, set_max_output_files, get_max_output_files, Val<i64>
+        /// `CompressionFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compression_format(&self) -> ::std::option::Option<Val<OutputCompressionFormat>> {
+            crate::cfn::get_prop(&self.props, "CompressionFormat")
         }
 
-        prop! {
-            /// `Overwrite`.
-            props, "Overwrite", overwrite, set_overwrite, get_overwrite, Val<bool>
+        /// `Format`.
+        pub fn format(mut self, value: impl Into<Val<OutputFormat>>) -> Self {
+            self.props.set("Format", value.into());
+            self
         }
 
-        prop! {
-            /// `PartitionColumns`.
-            props, "PartitionColumns", partition_columns, set_partition_columns, get_partition_columns, Val<List<String>>
+        /// Sets `Format` in place: [`Self::format`] on a value held by `&mut`.
+        pub fn set_format(&mut self, value: impl Into<Val<OutputFormat>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
+        }
+
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<OutputFormat>> {
+            crate::cfn::get_prop(&self.props, "Format")
+        }
+
+        /// `FormatOptions`: Format options for job Output
+        pub fn format_options(mut self, value: impl Into<Val<OutputFormatOptions>>) -> Self {
+            self.props.set("FormatOptions", value.into());
+            self
+        }
+
+        /// Sets `FormatOptions` in place: [`Self::format_options`] on a value held by `&mut`.
+        pub fn set_format_options(&mut self, value: impl Into<Val<OutputFormatOptions>>) -> &mut Self {
+            self.props.set("FormatOptions", value.into());
+            self
+        }
+
+        /// `FormatOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format_options(&self) -> ::std::option::Option<Val<OutputFormatOptions>> {
+            crate::cfn::get_prop(&self.props, "FormatOptions")
+        }
+
+        /// `MaxOutputFiles`.
+        pub fn max_output_files(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxOutputFiles", value.into());
+            self
+        }
+
+        /// Sets `MaxOutputFiles` in place: [`Self::max_output_files`] on a value held by `&mut`.
+        pub fn set_max_output_files(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxOutputFiles", value.into());
+            self
+        }
+
+        /// `MaxOutputFiles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_output_files(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxOutputFiles")
+        }
+
+        /// `Overwrite`.
+        pub fn overwrite(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Overwrite", value.into());
+            self
+        }
+
+        /// Sets `Overwrite` in place: [`Self::overwrite`] on a value held by `&mut`.
+        pub fn set_overwrite(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Overwrite", value.into());
+            self
+        }
+
+        /// `Overwrite` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overwrite(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Overwrite")
+        }
+
+        /// `PartitionColumns`.
+        pub fn partition_columns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("PartitionColumns", value.into());
+            self
+        }
+
+        /// Sets `PartitionColumns` in place: [`Self::partition_columns`] on a value held by `&mut`.
+        pub fn set_partition_columns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("PartitionColumns", value.into());
+            self
+        }
+
+        /// `PartitionColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partition_columns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "PartitionColumns")
         }
     }
 
@@ -1237,9 +2372,22 @@ pub mod job {
             OutputFormatOptions { props }
         }
 
-        prop! {
-            /// `Csv`: Output Csv options
-            props, "Csv", csv, set_csv, get_csv, Val<CsvOutputOptions>
+        /// `Csv`: Output Csv options
+        pub fn csv(mut self, value: impl Into<Val<CsvOutputOptions>>) -> Self {
+            self.props.set("Csv", value.into());
+            self
+        }
+
+        /// Sets `Csv` in place: [`Self::csv`] on a value held by `&mut`.
+        pub fn set_csv(&mut self, value: impl Into<Val<CsvOutputOptions>>) -> &mut Self {
+            self.props.set("Csv", value.into());
+            self
+        }
+
+        /// `Csv` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_csv(&self) -> ::std::option::Option<Val<CsvOutputOptions>> {
+            crate::cfn::get_prop(&self.props, "Csv")
         }
     }
 
@@ -1258,9 +2406,22 @@ pub mod job {
             CsvOutputOptions { props }
         }
 
-        prop! {
-            /// `Delimiter`.
-            props, "Delimiter", delimiter, set_delimiter, get_delimiter, Val<String>
+        /// `Delimiter`.
+        pub fn delimiter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Delimiter", value.into());
+            self
+        }
+
+        /// Sets `Delimiter` in place: [`Self::delimiter`] on a value held by `&mut`.
+        pub fn set_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Delimiter", value.into());
+            self
+        }
+
+        /// `Delimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Delimiter")
         }
     }
 
@@ -1279,24 +2440,79 @@ pub mod job {
             ProfileConfiguration { props }
         }
 
-        prop! {
-            /// `ColumnStatisticsConfigurations`.
-            props, "ColumnStatisticsConfigurations", column_statistics_configurations, set_column_statistics_configurations, get_column_statistics_configurations, Val<List<ColumnStatisticsConfiguration>>
+        /// `ColumnStatisticsConfigurations`.
+        pub fn column_statistics_configurations(mut self, value: impl Into<Val<List<ColumnStatisticsConfiguration>>>) -> Self {
+            self.props.set("ColumnStatisticsConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `DatasetStatisticsConfiguration`.
-            props, "DatasetStatisticsConfiguration", dataset_statistics_configuration, set_dataset_statistics_configuration, get_dataset_statistics_configuration, Val<StatisticsConfiguration>
+        /// Sets `ColumnStatisticsConfigurations` in place: [`Self::column_statistics_configurations`]
+        /// on a value held by `&mut`.
+        pub fn set_column_statistics_configurations(&mut self, value: impl Into<Val<List<ColumnStatisticsConfiguration>>>) -> &mut Self {
+            self.props.set("ColumnStatisticsConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `EntityDetectorConfiguration`.
-            props, "EntityDetectorConfiguration", entity_detector_configuration, set_entity_detector_configuration, get_entity_detector_configuration, Val<EntityDetectorConfiguration>
+        /// `ColumnStatisticsConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_statistics_configurations(&self) -> ::std::option::Option<Val<List<ColumnStatisticsConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "ColumnStatisticsConfigurations")
         }
 
-        prop! {
-            /// `ProfileColumns`.
-            props, "ProfileColumns", profile_columns, set_profile_columns, get_profile_columns, Val<List<ColumnSelector>>
+        /// `DatasetStatisticsConfiguration`.
+        pub fn dataset_statistics_configuration(mut self, value: impl Into<Val<StatisticsConfiguration>>) -> Self {
+            self.props.set("DatasetStatisticsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `DatasetStatisticsConfiguration` in place: [`Self::dataset_statistics_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_dataset_statistics_configuration(&mut self, value: impl Into<Val<StatisticsConfiguration>>) -> &mut Self {
+            self.props.set("DatasetStatisticsConfiguration", value.into());
+            self
+        }
+
+        /// `DatasetStatisticsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dataset_statistics_configuration(&self) -> ::std::option::Option<Val<StatisticsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DatasetStatisticsConfiguration")
+        }
+
+        /// `EntityDetectorConfiguration`.
+        pub fn entity_detector_configuration(mut self, value: impl Into<Val<EntityDetectorConfiguration>>) -> Self {
+            self.props.set("EntityDetectorConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EntityDetectorConfiguration` in place: [`Self::entity_detector_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_entity_detector_configuration(&mut self, value: impl Into<Val<EntityDetectorConfiguration>>) -> &mut Self {
+            self.props.set("EntityDetectorConfiguration", value.into());
+            self
+        }
+
+        /// `EntityDetectorConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entity_detector_configuration(&self) -> ::std::option::Option<Val<EntityDetectorConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EntityDetectorConfiguration")
+        }
+
+        /// `ProfileColumns`.
+        pub fn profile_columns(mut self, value: impl Into<Val<List<ColumnSelector>>>) -> Self {
+            self.props.set("ProfileColumns", value.into());
+            self
+        }
+
+        /// Sets `ProfileColumns` in place: [`Self::profile_columns`] on a value held by `&mut`.
+        pub fn set_profile_columns(&mut self, value: impl Into<Val<List<ColumnSelector>>>) -> &mut Self {
+            self.props.set("ProfileColumns", value.into());
+            self
+        }
+
+        /// `ProfileColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_profile_columns(&self) -> ::std::option::Option<Val<List<ColumnSelector>>> {
+            crate::cfn::get_prop(&self.props, "ProfileColumns")
         }
     }
 
@@ -1317,14 +2533,34 @@ pub mod job {
             ColumnStatisticsConfiguration { props }
         }
 
-        prop! {
-            /// `Statistics`.
-            props, "Statistics", _, set_statistics, get_statistics, Val<StatisticsConfiguration>
+        /// Sets `Statistics`, which `new` took, in place.
+        pub fn set_statistics(&mut self, value: impl Into<Val<StatisticsConfiguration>>) -> &mut Self {
+            self.props.set("Statistics", value.into());
+            self
         }
 
-        prop! {
-            /// `Selectors`.
-            props, "Selectors", selectors, set_selectors, get_selectors, Val<List<ColumnSelector>>
+        /// `Statistics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statistics(&self) -> ::std::option::Option<Val<StatisticsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Statistics")
+        }
+
+        /// `Selectors`.
+        pub fn selectors(mut self, value: impl Into<Val<List<ColumnSelector>>>) -> Self {
+            self.props.set("Selectors", value.into());
+            self
+        }
+
+        /// Sets `Selectors` in place: [`Self::selectors`] on a value held by `&mut`.
+        pub fn set_selectors(&mut self, value: impl Into<Val<List<ColumnSelector>>>) -> &mut Self {
+            self.props.set("Selectors", value.into());
+            self
+        }
+
+        /// `Selectors` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_selectors(&self) -> ::std::option::Option<Val<List<ColumnSelector>>> {
+            crate::cfn::get_prop(&self.props, "Selectors")
         }
     }
 
@@ -1343,14 +2579,40 @@ pub mod job {
             ColumnSelector { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Regex`.
-            props, "Regex", regex, set_regex, get_regex, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Regex`.
+        pub fn regex(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Regex", value.into());
+            self
+        }
+
+        /// Sets `Regex` in place: [`Self::regex`] on a value held by `&mut`.
+        pub fn set_regex(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Regex", value.into());
+            self
+        }
+
+        /// `Regex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Regex")
         }
     }
 
@@ -1369,14 +2631,40 @@ pub mod job {
             StatisticsConfiguration { props }
         }
 
-        prop! {
-            /// `IncludedStatistics`.
-            props, "IncludedStatistics", included_statistics, set_included_statistics, get_included_statistics, Val<List<String>>
+        /// `IncludedStatistics`.
+        pub fn included_statistics(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IncludedStatistics", value.into());
+            self
         }
 
-        prop! {
-            /// `Overrides`.
-            props, "Overrides", overrides, set_overrides, get_overrides, Val<List<StatisticOverride>>
+        /// Sets `IncludedStatistics` in place: [`Self::included_statistics`] on a value held by `&mut`.
+        pub fn set_included_statistics(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IncludedStatistics", value.into());
+            self
+        }
+
+        /// `IncludedStatistics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_included_statistics(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IncludedStatistics")
+        }
+
+        /// `Overrides`.
+        pub fn overrides(mut self, value: impl Into<Val<List<StatisticOverride>>>) -> Self {
+            self.props.set("Overrides", value.into());
+            self
+        }
+
+        /// Sets `Overrides` in place: [`Self::overrides`] on a value held by `&mut`.
+        pub fn set_overrides(&mut self, value: impl Into<Val<List<StatisticOverride>>>) -> &mut Self {
+            self.props.set("Overrides", value.into());
+            self
+        }
+
+        /// `Overrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overrides(&self) -> ::std::option::Option<Val<List<StatisticOverride>>> {
+            crate::cfn::get_prop(&self.props, "Overrides")
         }
     }
 
@@ -1399,14 +2687,28 @@ pub mod job {
             StatisticOverride { props }
         }
 
-        prop! {
-            /// `Statistic`.
-            props, "Statistic", _, set_statistic, get_statistic, Val<String>
+        /// Sets `Statistic`, which `new` took, in place.
+        pub fn set_statistic(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Statistic", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", _, set_parameters, get_parameters, Val<Map<String>>
+        /// `Statistic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statistic(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Statistic")
+        }
+
+        /// Sets `Parameters`, which `new` took, in place.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
         }
     }
 
@@ -1427,14 +2729,34 @@ pub mod job {
             EntityDetectorConfiguration { props }
         }
 
-        prop! {
-            /// `EntityTypes`.
-            props, "EntityTypes", _, set_entity_types, get_entity_types, Val<List<String>>
+        /// Sets `EntityTypes`, which `new` took, in place.
+        pub fn set_entity_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EntityTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedStatistics`.
-            props, "AllowedStatistics", allowed_statistics, set_allowed_statistics, get_allowed_statistics, Val<AllowedStatistics>
+        /// `EntityTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entity_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EntityTypes")
+        }
+
+        /// `AllowedStatistics`.
+        pub fn allowed_statistics(mut self, value: impl Into<Val<AllowedStatistics>>) -> Self {
+            self.props.set("AllowedStatistics", value.into());
+            self
+        }
+
+        /// Sets `AllowedStatistics` in place: [`Self::allowed_statistics`] on a value held by `&mut`.
+        pub fn set_allowed_statistics(&mut self, value: impl Into<Val<AllowedStatistics>>) -> &mut Self {
+            self.props.set("AllowedStatistics", value.into());
+            self
+        }
+
+        /// `AllowedStatistics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_statistics(&self) -> ::std::option::Option<Val<AllowedStatistics>> {
+            crate::cfn::get_prop(&self.props, "AllowedStatistics")
         }
     }
 
@@ -1455,9 +2777,16 @@ pub mod job {
             AllowedStatistics { props }
         }
 
-        prop! {
-            /// `Statistics`.
-            props, "Statistics", _, set_statistics, get_statistics, Val<List<String>>
+        /// Sets `Statistics`, which `new` took, in place.
+        pub fn set_statistics(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Statistics", value.into());
+            self
+        }
+
+        /// `Statistics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statistics(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Statistics")
         }
     }
 
@@ -1478,14 +2807,34 @@ pub mod job {
             Recipe { props }
         }
 
-        prop! {
-            /// `Name`: Recipe name
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`: Recipe version
-            props, "Version", version, set_version, get_version, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Version`: Recipe version
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -1519,14 +2868,34 @@ pub mod job {
             ValidationConfiguration { props }
         }
 
-        prop! {
-            /// `RulesetArn`: Arn of the Ruleset
-            props, "RulesetArn", _, set_ruleset_arn, get_ruleset_arn, Val<String>
+        /// Sets `RulesetArn`, which `new` took, in place.
+        pub fn set_ruleset_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RulesetArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ValidationMode`.
-            props, "ValidationMode", validation_mode, set_validation_mode, get_validation_mode, Val<ValidationMode>
+        /// `RulesetArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ruleset_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RulesetArn")
+        }
+
+        /// `ValidationMode`.
+        pub fn validation_mode(mut self, value: impl Into<Val<ValidationMode>>) -> Self {
+            self.props.set("ValidationMode", value.into());
+            self
+        }
+
+        /// Sets `ValidationMode` in place: [`Self::validation_mode`] on a value held by `&mut`.
+        pub fn set_validation_mode(&mut self, value: impl Into<Val<ValidationMode>>) -> &mut Self {
+            self.props.set("ValidationMode", value.into());
+            self
+        }
+
+        /// `ValidationMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validation_mode(&self) -> ::std::option::Option<Val<ValidationMode>> {
+            crate::cfn::get_prop(&self.props, "ValidationMode")
         }
     }
 
@@ -1572,34 +2941,88 @@ impl Project {
         Project { core }
     }
 
-    prop! {
-        /// `DatasetName`: Dataset name
-        core.props, "DatasetName", _, set_dataset_name, get_dataset_name, Val<String>
+    /// Sets `DatasetName`, which `new` took, in place.
+    pub fn set_dataset_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatasetName", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Project name
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DatasetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataset_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatasetName")
     }
 
-    prop! {
-        /// `RecipeName`: Recipe name
-        core.props, "RecipeName", _, set_recipe_name, get_recipe_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: Role arn
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Sample`: Sample
-        core.props, "Sample", sample, set_sample, get_sample, Val<project::Sample>
+    /// Sets `RecipeName`, which `new` took, in place.
+    pub fn set_recipe_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RecipeName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `RecipeName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recipe_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RecipeName")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Sample`: Sample
+    pub fn sample(mut self, value: impl Into<Val<project::Sample>>) -> Self {
+        self.core.props.set("Sample", value.into());
+        self
+    }
+
+    /// Sets `Sample` in place: [`Self::sample`] on a value held by `&mut`.
+    pub fn set_sample(&mut self, value: impl Into<Val<project::Sample>>) -> &mut Self {
+        self.core.props.set("Sample", value.into());
+        self
+    }
+
+    /// `Sample` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sample(&self) -> ::std::option::Option<Val<project::Sample>> {
+        crate::cfn::get_prop(&self.core.props, "Sample")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1630,14 +3053,34 @@ pub mod project {
             Sample { props }
         }
 
-        prop! {
-            /// `Type`: Sample type
-            props, "Type", _, set_type, get_type, Val<SampleType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<SampleType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Size`: Sample size
-            props, "Size", size, set_size, get_size, Val<i64>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<SampleType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Size`: Sample size
+        pub fn size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Size", value.into());
+            self
+        }
+
+        /// Sets `Size` in place: [`Self::size`] on a value held by `&mut`.
+        pub fn set_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Size", value.into());
+            self
+        }
+
+        /// `Size` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Size")
         }
     }
 
@@ -1683,24 +3126,64 @@ impl Recipe {
         Recipe { core }
     }
 
-    prop! {
-        /// `Description`: Description of the recipe
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Description of the recipe
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Recipe name
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Steps`.
-        core.props, "Steps", _, set_steps, get_steps, Val<List<recipe::RecipeStep>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Steps`, which `new` took, in place.
+    pub fn set_steps(&mut self, value: impl Into<Val<List<recipe::RecipeStep>>>) -> &mut Self {
+        self.core.props.set("Steps", value.into());
+        self
+    }
+
+    /// `Steps` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_steps(&self) -> ::std::option::Option<Val<List<recipe::RecipeStep>>> {
+        crate::cfn::get_prop(&self.core.props, "Steps")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1732,14 +3215,34 @@ pub mod recipe {
             RecipeStep { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<Action>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<Action>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `ConditionExpressions`: Condition expressions applied to the step action
-            props, "ConditionExpressions", condition_expressions, set_condition_expressions, get_condition_expressions, Val<List<ConditionExpression>>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<Action>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// `ConditionExpressions`: Condition expressions applied to the step action
+        pub fn condition_expressions(mut self, value: impl Into<Val<List<ConditionExpression>>>) -> Self {
+            self.props.set("ConditionExpressions", value.into());
+            self
+        }
+
+        /// Sets `ConditionExpressions` in place: [`Self::condition_expressions`] on a value held by `&mut`.
+        pub fn set_condition_expressions(&mut self, value: impl Into<Val<List<ConditionExpression>>>) -> &mut Self {
+            self.props.set("ConditionExpressions", value.into());
+            self
+        }
+
+        /// `ConditionExpressions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition_expressions(&self) -> ::std::option::Option<Val<List<ConditionExpression>>> {
+            crate::cfn::get_prop(&self.props, "ConditionExpressions")
         }
     }
 
@@ -1760,14 +3263,34 @@ pub mod recipe {
             Action { props }
         }
 
-        prop! {
-            /// `Operation`: Step action operation
-            props, "Operation", _, set_operation, get_operation, Val<String>
+        /// Sets `Operation`, which `new` took, in place.
+        pub fn set_operation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Operation", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<ActionParameters>
+        /// `Operation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operation(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Operation")
+        }
+
+        /// `Parameters`.
+        pub fn parameters(mut self, value: impl Into<Val<ActionParameters>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<ActionParameters>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<ActionParameters>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
         }
     }
 
@@ -1786,509 +3309,1829 @@ pub mod recipe {
             ActionParameters { props }
         }
 
-        prop! {
-            /// `AggregateFunction`.
-            props, "AggregateFunction", aggregate_function, set_aggregate_function, get_aggregate_function, Val<String>
+        /// `AggregateFunction`.
+        pub fn aggregate_function(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AggregateFunction", value.into());
+            self
         }
 
-        prop! {
-            /// `Base`.
-            props, "Base", base, set_base, get_base, Val<String>
+        /// Sets `AggregateFunction` in place: [`Self::aggregate_function`] on a value held by `&mut`.
+        pub fn set_aggregate_function(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AggregateFunction", value.into());
+            self
         }
 
-        prop! {
-            /// `CaseStatement`.
-            props, "CaseStatement", case_statement, set_case_statement, get_case_statement, Val<String>
+        /// `AggregateFunction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aggregate_function(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AggregateFunction")
         }
 
-        prop! {
-            /// `CategoryMap`.
-            props, "CategoryMap", category_map, set_category_map, get_category_map, Val<String>
+        /// `Base`.
+        pub fn base(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Base", value.into());
+            self
         }
 
-        prop! {
-            /// `CharsToRemove`.
-            props, "CharsToRemove", chars_to_remove, set_chars_to_remove, get_chars_to_remove, Val<String>
+        /// Sets `Base` in place: [`Self::base`] on a value held by `&mut`.
+        pub fn set_base(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Base", value.into());
+            self
         }
 
-        prop! {
-            /// `CollapseConsecutiveWhitespace`.
-            props, "CollapseConsecutiveWhitespace", collapse_consecutive_whitespace, set_collapse_consecutive_whitespace, get_collapse_consecutive_whitespace, Val<String>
+        /// `Base` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Base")
         }
 
-        prop! {
-            /// `ColumnDataType`.
-            props, "ColumnDataType", column_data_type, set_column_data_type, get_column_data_type, Val<String>
+        /// `CaseStatement`.
+        pub fn case_statement(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CaseStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `ColumnRange`.
-            props, "ColumnRange", column_range, set_column_range, get_column_range, Val<String>
+        /// Sets `CaseStatement` in place: [`Self::case_statement`] on a value held by `&mut`.
+        pub fn set_case_statement(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CaseStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `Count`.
-            props, "Count", count, set_count, get_count, Val<String>
+        /// `CaseStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_case_statement(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CaseStatement")
         }
 
-        prop! {
-            /// `CustomCharacters`.
-            props, "CustomCharacters", custom_characters, set_custom_characters, get_custom_characters, Val<String>
+        /// `CategoryMap`.
+        pub fn category_map(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CategoryMap", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomStopWords`.
-            props, "CustomStopWords", custom_stop_words, set_custom_stop_words, get_custom_stop_words, Val<String>
+        /// Sets `CategoryMap` in place: [`Self::category_map`] on a value held by `&mut`.
+        pub fn set_category_map(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CategoryMap", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomValue`.
-            props, "CustomValue", custom_value, set_custom_value, get_custom_value, Val<String>
+        /// `CategoryMap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_category_map(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CategoryMap")
         }
 
-        prop! {
-            /// `DatasetsColumns`.
-            props, "DatasetsColumns", datasets_columns, set_datasets_columns, get_datasets_columns, Val<String>
+        /// `CharsToRemove`.
+        pub fn chars_to_remove(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CharsToRemove", value.into());
+            self
         }
 
-        prop! {
-            /// `DateAddValue`.
-            props, "DateAddValue", date_add_value, set_date_add_value, get_date_add_value, Val<String>
+        /// Sets `CharsToRemove` in place: [`Self::chars_to_remove`] on a value held by `&mut`.
+        pub fn set_chars_to_remove(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CharsToRemove", value.into());
+            self
         }
 
-        prop! {
-            /// `DateTimeFormat`.
-            props, "DateTimeFormat", date_time_format, set_date_time_format, get_date_time_format, Val<String>
+        /// `CharsToRemove` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_chars_to_remove(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CharsToRemove")
         }
 
-        prop! {
-            /// `DateTimeParameters`.
-            props, "DateTimeParameters", date_time_parameters, set_date_time_parameters, get_date_time_parameters, Val<String>
+        /// `CollapseConsecutiveWhitespace`.
+        pub fn collapse_consecutive_whitespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CollapseConsecutiveWhitespace", value.into());
+            self
         }
 
-        prop! {
-            /// `DeleteOtherRows`.
-            props, "DeleteOtherRows", delete_other_rows, set_delete_other_rows, get_delete_other_rows, Val<String>
+        /// Sets `CollapseConsecutiveWhitespace` in place: [`Self::collapse_consecutive_whitespace`] on
+        /// a value held by `&mut`.
+        pub fn set_collapse_consecutive_whitespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CollapseConsecutiveWhitespace", value.into());
+            self
         }
 
-        prop! {
-            /// `Delimiter`.
-            props, "Delimiter", delimiter, set_delimiter, get_delimiter, Val<String>
+        /// `CollapseConsecutiveWhitespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_collapse_consecutive_whitespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CollapseConsecutiveWhitespace")
         }
 
-        prop! {
-            /// `EndPattern`.
-            props, "EndPattern", end_pattern, set_end_pattern, get_end_pattern, Val<String>
+        /// `ColumnDataType`.
+        pub fn column_data_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ColumnDataType", value.into());
+            self
         }
 
-        prop! {
-            /// `EndPosition`.
-            props, "EndPosition", end_position, set_end_position, get_end_position, Val<String>
+        /// Sets `ColumnDataType` in place: [`Self::column_data_type`] on a value held by `&mut`.
+        pub fn set_column_data_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ColumnDataType", value.into());
+            self
         }
 
-        prop! {
-            /// `EndValue`.
-            props, "EndValue", end_value, set_end_value, get_end_value, Val<String>
+        /// `ColumnDataType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_data_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ColumnDataType")
         }
 
-        prop! {
-            /// `ExpandContractions`.
-            props, "ExpandContractions", expand_contractions, set_expand_contractions, get_expand_contractions, Val<String>
+        /// `ColumnRange`.
+        pub fn column_range(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ColumnRange", value.into());
+            self
         }
 
-        prop! {
-            /// `Exponent`.
-            props, "Exponent", exponent, set_exponent, get_exponent, Val<String>
+        /// Sets `ColumnRange` in place: [`Self::column_range`] on a value held by `&mut`.
+        pub fn set_column_range(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ColumnRange", value.into());
+            self
         }
 
-        prop! {
-            /// `FalseString`.
-            props, "FalseString", false_string, set_false_string, get_false_string, Val<String>
+        /// `ColumnRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_range(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ColumnRange")
         }
 
-        prop! {
-            /// `GroupByAggFunctionOptions`.
-            props, "GroupByAggFunctionOptions", group_by_agg_function_options, set_group_by_agg_function_options, get_group_by_agg_function_options, Val<String>
+        /// `Count`.
+        pub fn count(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Count", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupByColumns`.
-            props, "GroupByColumns", group_by_columns, set_group_by_columns, get_group_by_columns, Val<String>
+        /// Sets `Count` in place: [`Self::count`] on a value held by `&mut`.
+        pub fn set_count(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Count", value.into());
+            self
         }
 
-        prop! {
-            /// `HiddenColumns`.
-            props, "HiddenColumns", hidden_columns, set_hidden_columns, get_hidden_columns, Val<String>
+        /// `Count` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_count(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Count")
         }
 
-        prop! {
-            /// `IgnoreCase`.
-            props, "IgnoreCase", ignore_case, set_ignore_case, get_ignore_case, Val<String>
+        /// `CustomCharacters`.
+        pub fn custom_characters(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomCharacters", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeInSplit`.
-            props, "IncludeInSplit", include_in_split, set_include_in_split, get_include_in_split, Val<String>
+        /// Sets `CustomCharacters` in place: [`Self::custom_characters`] on a value held by `&mut`.
+        pub fn set_custom_characters(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomCharacters", value.into());
+            self
         }
 
-        prop! {
-            /// `Input`: Input
-            props, "Input", input, set_input, get_input, Val<ActionParametersInput>
+        /// `CustomCharacters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_characters(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomCharacters")
         }
 
-        prop! {
-            /// `Interval`.
-            props, "Interval", interval, set_interval, get_interval, Val<String>
+        /// `CustomStopWords`.
+        pub fn custom_stop_words(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomStopWords", value.into());
+            self
         }
 
-        prop! {
-            /// `IsText`.
-            props, "IsText", is_text, set_is_text, get_is_text, Val<String>
+        /// Sets `CustomStopWords` in place: [`Self::custom_stop_words`] on a value held by `&mut`.
+        pub fn set_custom_stop_words(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomStopWords", value.into());
+            self
         }
 
-        prop! {
-            /// `JoinKeys`.
-            props, "JoinKeys", join_keys, set_join_keys, get_join_keys, Val<String>
+        /// `CustomStopWords` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_stop_words(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomStopWords")
         }
 
-        prop! {
-            /// `JoinType`.
-            props, "JoinType", join_type, set_join_type, get_join_type, Val<String>
+        /// `CustomValue`.
+        pub fn custom_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomValue", value.into());
+            self
         }
 
-        prop! {
-            /// `LeftColumns`.
-            props, "LeftColumns", left_columns, set_left_columns, get_left_columns, Val<String>
+        /// Sets `CustomValue` in place: [`Self::custom_value`] on a value held by `&mut`.
+        pub fn set_custom_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomValue", value.into());
+            self
         }
 
-        prop! {
-            /// `Limit`.
-            props, "Limit", limit, set_limit, get_limit, Val<String>
+        /// `CustomValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomValue")
         }
 
-        prop! {
-            /// `LowerBound`.
-            props, "LowerBound", lower_bound, set_lower_bound, get_lower_bound, Val<String>
+        /// `DatasetsColumns`.
+        pub fn datasets_columns(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatasetsColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `MapType`.
-            props, "MapType", map_type, set_map_type, get_map_type, Val<String>
+        /// Sets `DatasetsColumns` in place: [`Self::datasets_columns`] on a value held by `&mut`.
+        pub fn set_datasets_columns(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatasetsColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `ModeType`.
-            props, "ModeType", mode_type, set_mode_type, get_mode_type, Val<String>
+        /// `DatasetsColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_datasets_columns(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatasetsColumns")
         }
 
-        prop! {
-            /// `MultiLine`.
-            props, "MultiLine", multi_line, set_multi_line, get_multi_line, Val<bool>
+        /// `DateAddValue`.
+        pub fn date_add_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DateAddValue", value.into());
+            self
         }
 
-        prop! {
-            /// `NumRows`.
-            props, "NumRows", num_rows, set_num_rows, get_num_rows, Val<String>
+        /// Sets `DateAddValue` in place: [`Self::date_add_value`] on a value held by `&mut`.
+        pub fn set_date_add_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DateAddValue", value.into());
+            self
         }
 
-        prop! {
-            /// `NumRowsAfter`.
-            props, "NumRowsAfter", num_rows_after, set_num_rows_after, get_num_rows_after, Val<String>
+        /// `DateAddValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_add_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DateAddValue")
         }
 
-        prop! {
-            /// `NumRowsBefore`.
-            props, "NumRowsBefore", num_rows_before, set_num_rows_before, get_num_rows_before, Val<String>
+        /// `DateTimeFormat`.
+        pub fn date_time_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DateTimeFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `OrderByColumn`.
-            props, "OrderByColumn", order_by_column, set_order_by_column, get_order_by_column, Val<String>
+        /// Sets `DateTimeFormat` in place: [`Self::date_time_format`] on a value held by `&mut`.
+        pub fn set_date_time_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DateTimeFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `OrderByColumns`.
-            props, "OrderByColumns", order_by_columns, set_order_by_columns, get_order_by_columns, Val<String>
+        /// `DateTimeFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_time_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DateTimeFormat")
         }
 
-        prop! {
-            /// `Other`.
-            props, "Other", other, set_other, get_other, Val<String>
+        /// `DateTimeParameters`.
+        pub fn date_time_parameters(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DateTimeParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `Pattern`.
-            props, "Pattern", pattern, set_pattern, get_pattern, Val<String>
+        /// Sets `DateTimeParameters` in place: [`Self::date_time_parameters`] on a value held by `&mut`.
+        pub fn set_date_time_parameters(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DateTimeParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `PatternOption1`.
-            props, "PatternOption1", pattern_option1, set_pattern_option1, get_pattern_option1, Val<String>
+        /// `DateTimeParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_time_parameters(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DateTimeParameters")
         }
 
-        prop! {
-            /// `PatternOption2`.
-            props, "PatternOption2", pattern_option2, set_pattern_option2, get_pattern_option2, Val<String>
+        /// `DeleteOtherRows`.
+        pub fn delete_other_rows(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeleteOtherRows", value.into());
+            self
         }
 
-        prop! {
-            /// `PatternOptions`.
-            props, "PatternOptions", pattern_options, set_pattern_options, get_pattern_options, Val<String>
+        /// Sets `DeleteOtherRows` in place: [`Self::delete_other_rows`] on a value held by `&mut`.
+        pub fn set_delete_other_rows(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeleteOtherRows", value.into());
+            self
         }
 
-        prop! {
-            /// `Period`.
-            props, "Period", period, set_period, get_period, Val<String>
+        /// `DeleteOtherRows` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delete_other_rows(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeleteOtherRows")
         }
 
-        prop! {
-            /// `Position`.
-            props, "Position", position, set_position, get_position, Val<String>
+        /// `Delimiter`.
+        pub fn delimiter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Delimiter", value.into());
+            self
         }
 
-        prop! {
-            /// `RemoveAllPunctuation`.
-            props, "RemoveAllPunctuation", remove_all_punctuation, set_remove_all_punctuation, get_remove_all_punctuation, Val<String>
+        /// Sets `Delimiter` in place: [`Self::delimiter`] on a value held by `&mut`.
+        pub fn set_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Delimiter", value.into());
+            self
         }
 
-        prop! {
-            /// `RemoveAllQuotes`.
-            props, "RemoveAllQuotes", remove_all_quotes, set_remove_all_quotes, get_remove_all_quotes, Val<String>
+        /// `Delimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Delimiter")
         }
 
-        prop! {
-            /// `RemoveAllWhitespace`.
-            props, "RemoveAllWhitespace", remove_all_whitespace, set_remove_all_whitespace, get_remove_all_whitespace, Val<String>
+        /// `EndPattern`.
+        pub fn end_pattern(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EndPattern", value.into());
+            self
         }
 
-        prop! {
-            /// `RemoveCustomCharacters`.
-            props, "RemoveCustomCharacters", remove_custom_characters, set_remove_custom_characters, get_remove_custom_characters, Val<String>
+        /// Sets `EndPattern` in place: [`Self::end_pattern`] on a value held by `&mut`.
+        pub fn set_end_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndPattern", value.into());
+            self
         }
 
-        prop! {
-            /// `RemoveCustomValue`.
-            props, "RemoveCustomValue", remove_custom_value, set_remove_custom_value, get_remove_custom_value, Val<String>
+        /// `EndPattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndPattern")
         }
 
-        prop! {
-            /// `RemoveLeadingAndTrailingPunctuation`.
-            props, "RemoveLeadingAndTrailingPunctuation", remove_leading_and_trailing_punctuation, set_remove_leading_and_trailing_punctuation, get_remove_leading_and_trailing_punctuation, Val<String>
+        /// `EndPosition`.
+        pub fn end_position(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EndPosition", value.into());
+            self
         }
 
-        prop! {
-            /// `RemoveLeadingAndTrailingQuotes`.
-            props, "RemoveLeadingAndTrailingQuotes", remove_leading_and_trailing_quotes, set_remove_leading_and_trailing_quotes, get_remove_leading_and_trailing_quotes, Val<String>
+        /// Sets `EndPosition` in place: [`Self::end_position`] on a value held by `&mut`.
+        pub fn set_end_position(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndPosition", value.into());
+            self
         }
 
-        prop! {
-            /// `RemoveLeadingAndTrailingWhitespace`.
-            props, "RemoveLeadingAndTrailingWhitespace", remove_leading_and_trailing_whitespace, set_remove_leading_and_trailing_whitespace, get_remove_leading_and_trailing_whitespace, Val<String>
+        /// `EndPosition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_position(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndPosition")
         }
 
-        prop! {
-            /// `RemoveLetters`.
-            props, "RemoveLetters", remove_letters, set_remove_letters, get_remove_letters, Val<String>
+        /// `EndValue`.
+        pub fn end_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EndValue", value.into());
+            self
         }
 
-        prop! {
-            /// `RemoveNumbers`.
-            props, "RemoveNumbers", remove_numbers, set_remove_numbers, get_remove_numbers, Val<String>
+        /// Sets `EndValue` in place: [`Self::end_value`] on a value held by `&mut`.
+        pub fn set_end_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndValue", value.into());
+            self
         }
 
-        prop! {
-            /// `RemoveSourceColumn`.
-            props, "RemoveSourceColumn", remove_source_column, set_remove_source_column, get_remove_source_column, Val<String>
+        /// `EndValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndValue")
         }
 
-        prop! {
-            /// `RemoveSpecialCharacters`.
-            props, "RemoveSpecialCharacters", remove_special_characters, set_remove_special_characters, get_remove_special_characters, Val<String>
+        /// `ExpandContractions`.
+        pub fn expand_contractions(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExpandContractions", value.into());
+            self
         }
 
-        prop! {
-            /// `RightColumns`.
-            props, "RightColumns", right_columns, set_right_columns, get_right_columns, Val<String>
+        /// Sets `ExpandContractions` in place: [`Self::expand_contractions`] on a value held by `&mut`.
+        pub fn set_expand_contractions(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExpandContractions", value.into());
+            self
         }
 
-        prop! {
-            /// `SampleSize`.
-            props, "SampleSize", sample_size, set_sample_size, get_sample_size, Val<String>
+        /// `ExpandContractions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expand_contractions(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExpandContractions")
         }
 
-        prop! {
-            /// `SampleType`.
-            props, "SampleType", sample_type, set_sample_type, get_sample_type, Val<String>
+        /// `Exponent`.
+        pub fn exponent(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Exponent", value.into());
+            self
         }
 
-        prop! {
-            /// `SecondInput`.
-            props, "SecondInput", second_input, set_second_input, get_second_input, Val<String>
+        /// Sets `Exponent` in place: [`Self::exponent`] on a value held by `&mut`.
+        pub fn set_exponent(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Exponent", value.into());
+            self
         }
 
-        prop! {
-            /// `SecondaryInputs`.
-            props, "SecondaryInputs", secondary_inputs, set_secondary_inputs, get_secondary_inputs, Val<List<SecondaryInput>>
+        /// `Exponent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exponent(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Exponent")
         }
 
-        prop! {
-            /// `SheetIndexes`.
-            props, "SheetIndexes", sheet_indexes, set_sheet_indexes, get_sheet_indexes, Val<List<i64>>
+        /// `FalseString`.
+        pub fn false_string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FalseString", value.into());
+            self
         }
 
-        prop! {
-            /// `SheetNames`.
-            props, "SheetNames", sheet_names, set_sheet_names, get_sheet_names, Val<List<String>>
+        /// Sets `FalseString` in place: [`Self::false_string`] on a value held by `&mut`.
+        pub fn set_false_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FalseString", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceColumn`.
-            props, "SourceColumn", source_column, set_source_column, get_source_column, Val<String>
+        /// `FalseString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_false_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FalseString")
         }
 
-        prop! {
-            /// `SourceColumn1`.
-            props, "SourceColumn1", source_column1, set_source_column1, get_source_column1, Val<String>
+        /// `GroupByAggFunctionOptions`.
+        pub fn group_by_agg_function_options(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupByAggFunctionOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceColumn2`.
-            props, "SourceColumn2", source_column2, set_source_column2, get_source_column2, Val<String>
+        /// Sets `GroupByAggFunctionOptions` in place: [`Self::group_by_agg_function_options`] on a
+        /// value held by `&mut`.
+        pub fn set_group_by_agg_function_options(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupByAggFunctionOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceColumns`.
-            props, "SourceColumns", source_columns, set_source_columns, get_source_columns, Val<String>
+        /// `GroupByAggFunctionOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_by_agg_function_options(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupByAggFunctionOptions")
         }
 
-        prop! {
-            /// `StartColumnIndex`.
-            props, "StartColumnIndex", start_column_index, set_start_column_index, get_start_column_index, Val<String>
+        /// `GroupByColumns`.
+        pub fn group_by_columns(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupByColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `StartPattern`.
-            props, "StartPattern", start_pattern, set_start_pattern, get_start_pattern, Val<String>
+        /// Sets `GroupByColumns` in place: [`Self::group_by_columns`] on a value held by `&mut`.
+        pub fn set_group_by_columns(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupByColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `StartPosition`.
-            props, "StartPosition", start_position, set_start_position, get_start_position, Val<String>
+        /// `GroupByColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_by_columns(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupByColumns")
         }
 
-        prop! {
-            /// `StartValue`.
-            props, "StartValue", start_value, set_start_value, get_start_value, Val<String>
+        /// `HiddenColumns`.
+        pub fn hidden_columns(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HiddenColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `StemmingMode`.
-            props, "StemmingMode", stemming_mode, set_stemming_mode, get_stemming_mode, Val<String>
+        /// Sets `HiddenColumns` in place: [`Self::hidden_columns`] on a value held by `&mut`.
+        pub fn set_hidden_columns(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HiddenColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `StepCount`.
-            props, "StepCount", step_count, set_step_count, get_step_count, Val<String>
+        /// `HiddenColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hidden_columns(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HiddenColumns")
         }
 
-        prop! {
-            /// `StepIndex`.
-            props, "StepIndex", step_index, set_step_index, get_step_index, Val<String>
+        /// `IgnoreCase`.
+        pub fn ignore_case(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IgnoreCase", value.into());
+            self
         }
 
-        prop! {
-            /// `StopWordsMode`.
-            props, "StopWordsMode", stop_words_mode, set_stop_words_mode, get_stop_words_mode, Val<String>
+        /// Sets `IgnoreCase` in place: [`Self::ignore_case`] on a value held by `&mut`.
+        pub fn set_ignore_case(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IgnoreCase", value.into());
+            self
         }
 
-        prop! {
-            /// `Strategy`.
-            props, "Strategy", strategy, set_strategy, get_strategy, Val<String>
+        /// `IgnoreCase` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ignore_case(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IgnoreCase")
         }
 
-        prop! {
-            /// `TargetColumn`.
-            props, "TargetColumn", target_column, set_target_column, get_target_column, Val<String>
+        /// `IncludeInSplit`.
+        pub fn include_in_split(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IncludeInSplit", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetColumnNames`.
-            props, "TargetColumnNames", target_column_names, set_target_column_names, get_target_column_names, Val<String>
+        /// Sets `IncludeInSplit` in place: [`Self::include_in_split`] on a value held by `&mut`.
+        pub fn set_include_in_split(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IncludeInSplit", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetDateFormat`.
-            props, "TargetDateFormat", target_date_format, set_target_date_format, get_target_date_format, Val<String>
+        /// `IncludeInSplit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_in_split(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IncludeInSplit")
         }
 
-        prop! {
-            /// `TargetIndex`.
-            props, "TargetIndex", target_index, set_target_index, get_target_index, Val<String>
+        /// `Input`: Input
+        pub fn input(mut self, value: impl Into<Val<ActionParametersInput>>) -> Self {
+            self.props.set("Input", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeZone`.
-            props, "TimeZone", time_zone, set_time_zone, get_time_zone, Val<String>
+        /// Sets `Input` in place: [`Self::input`] on a value held by `&mut`.
+        pub fn set_input(&mut self, value: impl Into<Val<ActionParametersInput>>) -> &mut Self {
+            self.props.set("Input", value.into());
+            self
         }
 
-        prop! {
-            /// `TokenizerPattern`.
-            props, "TokenizerPattern", tokenizer_pattern, set_tokenizer_pattern, get_tokenizer_pattern, Val<String>
+        /// `Input` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input(&self) -> ::std::option::Option<Val<ActionParametersInput>> {
+            crate::cfn::get_prop(&self.props, "Input")
         }
 
-        prop! {
-            /// `TrueString`.
-            props, "TrueString", true_string, set_true_string, get_true_string, Val<String>
+        /// `Interval`.
+        pub fn interval(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Interval", value.into());
+            self
         }
 
-        prop! {
-            /// `UdfLang`.
-            props, "UdfLang", udf_lang, set_udf_lang, get_udf_lang, Val<String>
+        /// Sets `Interval` in place: [`Self::interval`] on a value held by `&mut`.
+        pub fn set_interval(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Interval", value.into());
+            self
         }
 
-        prop! {
-            /// `Units`.
-            props, "Units", units, set_units, get_units, Val<String>
+        /// `Interval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Interval")
         }
 
-        prop! {
-            /// `UnpivotColumn`.
-            props, "UnpivotColumn", unpivot_column, set_unpivot_column, get_unpivot_column, Val<String>
+        /// `IsText`.
+        pub fn is_text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IsText", value.into());
+            self
         }
 
-        prop! {
-            /// `UpperBound`.
-            props, "UpperBound", upper_bound, set_upper_bound, get_upper_bound, Val<String>
+        /// Sets `IsText` in place: [`Self::is_text`] on a value held by `&mut`.
+        pub fn set_is_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IsText", value.into());
+            self
         }
 
-        prop! {
-            /// `UseNewDataFrame`.
-            props, "UseNewDataFrame", use_new_data_frame, set_use_new_data_frame, get_use_new_data_frame, Val<String>
+        /// `IsText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IsText")
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// `JoinKeys`.
+        pub fn join_keys(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("JoinKeys", value.into());
+            self
         }
 
-        prop! {
-            /// `Value1`.
-            props, "Value1", value1, set_value1, get_value1, Val<String>
+        /// Sets `JoinKeys` in place: [`Self::join_keys`] on a value held by `&mut`.
+        pub fn set_join_keys(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JoinKeys", value.into());
+            self
         }
 
-        prop! {
-            /// `Value2`.
-            props, "Value2", value2, set_value2, get_value2, Val<String>
+        /// `JoinKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_join_keys(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JoinKeys")
         }
 
-        prop! {
-            /// `ValueColumn`.
-            props, "ValueColumn", value_column, set_value_column, get_value_column, Val<String>
+        /// `JoinType`.
+        pub fn join_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("JoinType", value.into());
+            self
         }
 
-        prop! {
-            /// `ViewFrame`.
-            props, "ViewFrame", view_frame, set_view_frame, get_view_frame, Val<String>
+        /// Sets `JoinType` in place: [`Self::join_type`] on a value held by `&mut`.
+        pub fn set_join_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JoinType", value.into());
+            self
+        }
+
+        /// `JoinType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_join_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JoinType")
+        }
+
+        /// `LeftColumns`.
+        pub fn left_columns(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LeftColumns", value.into());
+            self
+        }
+
+        /// Sets `LeftColumns` in place: [`Self::left_columns`] on a value held by `&mut`.
+        pub fn set_left_columns(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LeftColumns", value.into());
+            self
+        }
+
+        /// `LeftColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_left_columns(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LeftColumns")
+        }
+
+        /// `Limit`.
+        pub fn limit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Limit", value.into());
+            self
+        }
+
+        /// Sets `Limit` in place: [`Self::limit`] on a value held by `&mut`.
+        pub fn set_limit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Limit", value.into());
+            self
+        }
+
+        /// `Limit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_limit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Limit")
+        }
+
+        /// `LowerBound`.
+        pub fn lower_bound(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LowerBound", value.into());
+            self
+        }
+
+        /// Sets `LowerBound` in place: [`Self::lower_bound`] on a value held by `&mut`.
+        pub fn set_lower_bound(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LowerBound", value.into());
+            self
+        }
+
+        /// `LowerBound` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lower_bound(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LowerBound")
+        }
+
+        /// `MapType`.
+        pub fn map_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MapType", value.into());
+            self
+        }
+
+        /// Sets `MapType` in place: [`Self::map_type`] on a value held by `&mut`.
+        pub fn set_map_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MapType", value.into());
+            self
+        }
+
+        /// `MapType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_map_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MapType")
+        }
+
+        /// `ModeType`.
+        pub fn mode_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ModeType", value.into());
+            self
+        }
+
+        /// Sets `ModeType` in place: [`Self::mode_type`] on a value held by `&mut`.
+        pub fn set_mode_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModeType", value.into());
+            self
+        }
+
+        /// `ModeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModeType")
+        }
+
+        /// `MultiLine`.
+        pub fn multi_line(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("MultiLine", value.into());
+            self
+        }
+
+        /// Sets `MultiLine` in place: [`Self::multi_line`] on a value held by `&mut`.
+        pub fn set_multi_line(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("MultiLine", value.into());
+            self
+        }
+
+        /// `MultiLine` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multi_line(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "MultiLine")
+        }
+
+        /// `NumRows`.
+        pub fn num_rows(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NumRows", value.into());
+            self
+        }
+
+        /// Sets `NumRows` in place: [`Self::num_rows`] on a value held by `&mut`.
+        pub fn set_num_rows(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NumRows", value.into());
+            self
+        }
+
+        /// `NumRows` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_num_rows(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NumRows")
+        }
+
+        /// `NumRowsAfter`.
+        pub fn num_rows_after(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NumRowsAfter", value.into());
+            self
+        }
+
+        /// Sets `NumRowsAfter` in place: [`Self::num_rows_after`] on a value held by `&mut`.
+        pub fn set_num_rows_after(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NumRowsAfter", value.into());
+            self
+        }
+
+        /// `NumRowsAfter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_num_rows_after(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NumRowsAfter")
+        }
+
+        /// `NumRowsBefore`.
+        pub fn num_rows_before(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NumRowsBefore", value.into());
+            self
+        }
+
+        /// Sets `NumRowsBefore` in place: [`Self::num_rows_before`] on a value held by `&mut`.
+        pub fn set_num_rows_before(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NumRowsBefore", value.into());
+            self
+        }
+
+        /// `NumRowsBefore` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_num_rows_before(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NumRowsBefore")
+        }
+
+        /// `OrderByColumn`.
+        pub fn order_by_column(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OrderByColumn", value.into());
+            self
+        }
+
+        /// Sets `OrderByColumn` in place: [`Self::order_by_column`] on a value held by `&mut`.
+        pub fn set_order_by_column(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OrderByColumn", value.into());
+            self
+        }
+
+        /// `OrderByColumn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_order_by_column(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OrderByColumn")
+        }
+
+        /// `OrderByColumns`.
+        pub fn order_by_columns(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OrderByColumns", value.into());
+            self
+        }
+
+        /// Sets `OrderByColumns` in place: [`Self::order_by_columns`] on a value held by `&mut`.
+        pub fn set_order_by_columns(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OrderByColumns", value.into());
+            self
+        }
+
+        /// `OrderByColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_order_by_columns(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OrderByColumns")
+        }
+
+        /// `Other`.
+        pub fn other(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Other", value.into());
+            self
+        }
+
+        /// Sets `Other` in place: [`Self::other`] on a value held by `&mut`.
+        pub fn set_other(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Other", value.into());
+            self
+        }
+
+        /// `Other` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_other(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Other")
+        }
+
+        /// `Pattern`.
+        pub fn pattern(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Pattern", value.into());
+            self
+        }
+
+        /// Sets `Pattern` in place: [`Self::pattern`] on a value held by `&mut`.
+        pub fn set_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Pattern", value.into());
+            self
+        }
+
+        /// `Pattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Pattern")
+        }
+
+        /// `PatternOption1`.
+        pub fn pattern_option1(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PatternOption1", value.into());
+            self
+        }
+
+        /// Sets `PatternOption1` in place: [`Self::pattern_option1`] on a value held by `&mut`.
+        pub fn set_pattern_option1(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PatternOption1", value.into());
+            self
+        }
+
+        /// `PatternOption1` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern_option1(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PatternOption1")
+        }
+
+        /// `PatternOption2`.
+        pub fn pattern_option2(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PatternOption2", value.into());
+            self
+        }
+
+        /// Sets `PatternOption2` in place: [`Self::pattern_option2`] on a value held by `&mut`.
+        pub fn set_pattern_option2(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PatternOption2", value.into());
+            self
+        }
+
+        /// `PatternOption2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern_option2(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PatternOption2")
+        }
+
+        /// `PatternOptions`.
+        pub fn pattern_options(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PatternOptions", value.into());
+            self
+        }
+
+        /// Sets `PatternOptions` in place: [`Self::pattern_options`] on a value held by `&mut`.
+        pub fn set_pattern_options(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PatternOptions", value.into());
+            self
+        }
+
+        /// `PatternOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern_options(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PatternOptions")
+        }
+
+        /// `Period`.
+        pub fn period(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Period", value.into());
+            self
+        }
+
+        /// Sets `Period` in place: [`Self::period`] on a value held by `&mut`.
+        pub fn set_period(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Period", value.into());
+            self
+        }
+
+        /// `Period` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_period(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Period")
+        }
+
+        /// `Position`.
+        pub fn position(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Position", value.into());
+            self
+        }
+
+        /// Sets `Position` in place: [`Self::position`] on a value held by `&mut`.
+        pub fn set_position(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Position", value.into());
+            self
+        }
+
+        /// `Position` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_position(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Position")
+        }
+
+        /// `RemoveAllPunctuation`.
+        pub fn remove_all_punctuation(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RemoveAllPunctuation", value.into());
+            self
+        }
+
+        /// Sets `RemoveAllPunctuation` in place: [`Self::remove_all_punctuation`] on a value held by `&mut`.
+        pub fn set_remove_all_punctuation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RemoveAllPunctuation", value.into());
+            self
+        }
+
+        /// `RemoveAllPunctuation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_all_punctuation(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RemoveAllPunctuation")
+        }
+
+        /// `RemoveAllQuotes`.
+        pub fn remove_all_quotes(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RemoveAllQuotes", value.into());
+            self
+        }
+
+        /// Sets `RemoveAllQuotes` in place: [`Self::remove_all_quotes`] on a value held by `&mut`.
+        pub fn set_remove_all_quotes(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RemoveAllQuotes", value.into());
+            self
+        }
+
+        /// `RemoveAllQuotes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_all_quotes(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RemoveAllQuotes")
+        }
+
+        /// `RemoveAllWhitespace`.
+        pub fn remove_all_whitespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RemoveAllWhitespace", value.into());
+            self
+        }
+
+        /// Sets `RemoveAllWhitespace` in place: [`Self::remove_all_whitespace`] on a value held by `&mut`.
+        pub fn set_remove_all_whitespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RemoveAllWhitespace", value.into());
+            self
+        }
+
+        /// `RemoveAllWhitespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_all_whitespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RemoveAllWhitespace")
+        }
+
+        /// `RemoveCustomCharacters`.
+        pub fn remove_custom_characters(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RemoveCustomCharacters", value.into());
+            self
+        }
+
+        /// Sets `RemoveCustomCharacters` in place: [`Self::remove_custom_characters`] on a value held
+        /// by `&mut`.
+        pub fn set_remove_custom_characters(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RemoveCustomCharacters", value.into());
+            self
+        }
+
+        /// `RemoveCustomCharacters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_custom_characters(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RemoveCustomCharacters")
+        }
+
+        /// `RemoveCustomValue`.
+        pub fn remove_custom_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RemoveCustomValue", value.into());
+            self
+        }
+
+        /// Sets `RemoveCustomValue` in place: [`Self::remove_custom_value`] on a value held by `&mut`.
+        pub fn set_remove_custom_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RemoveCustomValue", value.into());
+            self
+        }
+
+        /// `RemoveCustomValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_custom_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RemoveCustomValue")
+        }
+
+        /// `RemoveLeadingAndTrailingPunctuation`.
+        pub fn remove_leading_and_trailing_punctuation(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RemoveLeadingAndTrailingPunctuation", value.into());
+            self
+        }
+
+        /// Sets `RemoveLeadingAndTrailingPunctuation` in place: [`Self::remove_leading_and_trailing_punctuation`]
+        /// on a value held by `&mut`.
+        pub fn set_remove_leading_and_trailing_punctuation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RemoveLeadingAndTrailingPunctuation", value.into());
+            self
+        }
+
+        /// `RemoveLeadingAndTrailingPunctuation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_leading_and_trailing_punctuation(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RemoveLeadingAndTrailingPunctuation")
+        }
+
+        /// `RemoveLeadingAndTrailingQuotes`.
+        pub fn remove_leading_and_trailing_quotes(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RemoveLeadingAndTrailingQuotes", value.into());
+            self
+        }
+
+        /// Sets `RemoveLeadingAndTrailingQuotes` in place: [`Self::remove_leading_and_trailing_quotes`]
+        /// on a value held by `&mut`.
+        pub fn set_remove_leading_and_trailing_quotes(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RemoveLeadingAndTrailingQuotes", value.into());
+            self
+        }
+
+        /// `RemoveLeadingAndTrailingQuotes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_leading_and_trailing_quotes(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RemoveLeadingAndTrailingQuotes")
+        }
+
+        /// `RemoveLeadingAndTrailingWhitespace`.
+        pub fn remove_leading_and_trailing_whitespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RemoveLeadingAndTrailingWhitespace", value.into());
+            self
+        }
+
+        /// Sets `RemoveLeadingAndTrailingWhitespace` in place: [`Self::remove_leading_and_trailing_whitespace`]
+        /// on a value held by `&mut`.
+        pub fn set_remove_leading_and_trailing_whitespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RemoveLeadingAndTrailingWhitespace", value.into());
+            self
+        }
+
+        /// `RemoveLeadingAndTrailingWhitespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_leading_and_trailing_whitespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RemoveLeadingAndTrailingWhitespace")
+        }
+
+        /// `RemoveLetters`.
+        pub fn remove_letters(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RemoveLetters", value.into());
+            self
+        }
+
+        /// Sets `RemoveLetters` in place: [`Self::remove_letters`] on a value held by `&mut`.
+        pub fn set_remove_letters(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RemoveLetters", value.into());
+            self
+        }
+
+        /// `RemoveLetters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_letters(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RemoveLetters")
+        }
+
+        /// `RemoveNumbers`.
+        pub fn remove_numbers(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RemoveNumbers", value.into());
+            self
+        }
+
+        /// Sets `RemoveNumbers` in place: [`Self::remove_numbers`] on a value held by `&mut`.
+        pub fn set_remove_numbers(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RemoveNumbers", value.into());
+            self
+        }
+
+        /// `RemoveNumbers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_numbers(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RemoveNumbers")
+        }
+
+        /// `RemoveSourceColumn`.
+        pub fn remove_source_column(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RemoveSourceColumn", value.into());
+            self
+        }
+
+        /// Sets `RemoveSourceColumn` in place: [`Self::remove_source_column`] on a value held by `&mut`.
+        pub fn set_remove_source_column(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RemoveSourceColumn", value.into());
+            self
+        }
+
+        /// `RemoveSourceColumn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_source_column(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RemoveSourceColumn")
+        }
+
+        /// `RemoveSpecialCharacters`.
+        pub fn remove_special_characters(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RemoveSpecialCharacters", value.into());
+            self
+        }
+
+        /// Sets `RemoveSpecialCharacters` in place: [`Self::remove_special_characters`] on a value held
+        /// by `&mut`.
+        pub fn set_remove_special_characters(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RemoveSpecialCharacters", value.into());
+            self
+        }
+
+        /// `RemoveSpecialCharacters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_special_characters(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RemoveSpecialCharacters")
+        }
+
+        /// `RightColumns`.
+        pub fn right_columns(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RightColumns", value.into());
+            self
+        }
+
+        /// Sets `RightColumns` in place: [`Self::right_columns`] on a value held by `&mut`.
+        pub fn set_right_columns(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RightColumns", value.into());
+            self
+        }
+
+        /// `RightColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_right_columns(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RightColumns")
+        }
+
+        /// `SampleSize`.
+        pub fn sample_size(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SampleSize", value.into());
+            self
+        }
+
+        /// Sets `SampleSize` in place: [`Self::sample_size`] on a value held by `&mut`.
+        pub fn set_sample_size(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SampleSize", value.into());
+            self
+        }
+
+        /// `SampleSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sample_size(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SampleSize")
+        }
+
+        /// `SampleType`.
+        pub fn sample_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SampleType", value.into());
+            self
+        }
+
+        /// Sets `SampleType` in place: [`Self::sample_type`] on a value held by `&mut`.
+        pub fn set_sample_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SampleType", value.into());
+            self
+        }
+
+        /// `SampleType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sample_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SampleType")
+        }
+
+        /// `SecondInput`.
+        pub fn second_input(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecondInput", value.into());
+            self
+        }
+
+        /// Sets `SecondInput` in place: [`Self::second_input`] on a value held by `&mut`.
+        pub fn set_second_input(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecondInput", value.into());
+            self
+        }
+
+        /// `SecondInput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_second_input(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecondInput")
+        }
+
+        /// `SecondaryInputs`.
+        pub fn secondary_inputs(mut self, value: impl Into<Val<List<SecondaryInput>>>) -> Self {
+            self.props.set("SecondaryInputs", value.into());
+            self
+        }
+
+        /// Sets `SecondaryInputs` in place: [`Self::secondary_inputs`] on a value held by `&mut`.
+        pub fn set_secondary_inputs(&mut self, value: impl Into<Val<List<SecondaryInput>>>) -> &mut Self {
+            self.props.set("SecondaryInputs", value.into());
+            self
+        }
+
+        /// `SecondaryInputs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secondary_inputs(&self) -> ::std::option::Option<Val<List<SecondaryInput>>> {
+            crate::cfn::get_prop(&self.props, "SecondaryInputs")
+        }
+
+        /// `SheetIndexes`.
+        pub fn sheet_indexes(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("SheetIndexes", value.into());
+            self
+        }
+
+        /// Sets `SheetIndexes` in place: [`Self::sheet_indexes`] on a value held by `&mut`.
+        pub fn set_sheet_indexes(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("SheetIndexes", value.into());
+            self
+        }
+
+        /// `SheetIndexes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sheet_indexes(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "SheetIndexes")
+        }
+
+        /// `SheetNames`.
+        pub fn sheet_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SheetNames", value.into());
+            self
+        }
+
+        /// Sets `SheetNames` in place: [`Self::sheet_names`] on a value held by `&mut`.
+        pub fn set_sheet_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SheetNames", value.into());
+            self
+        }
+
+        /// `SheetNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sheet_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SheetNames")
+        }
+
+        /// `SourceColumn`.
+        pub fn source_column(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceColumn", value.into());
+            self
+        }
+
+        /// Sets `SourceColumn` in place: [`Self::source_column`] on a value held by `&mut`.
+        pub fn set_source_column(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceColumn", value.into());
+            self
+        }
+
+        /// `SourceColumn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_column(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceColumn")
+        }
+
+        /// `SourceColumn1`.
+        pub fn source_column1(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceColumn1", value.into());
+            self
+        }
+
+        /// Sets `SourceColumn1` in place: [`Self::source_column1`] on a value held by `&mut`.
+        pub fn set_source_column1(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceColumn1", value.into());
+            self
+        }
+
+        /// `SourceColumn1` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_column1(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceColumn1")
+        }
+
+        /// `SourceColumn2`.
+        pub fn source_column2(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceColumn2", value.into());
+            self
+        }
+
+        /// Sets `SourceColumn2` in place: [`Self::source_column2`] on a value held by `&mut`.
+        pub fn set_source_column2(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceColumn2", value.into());
+            self
+        }
+
+        /// `SourceColumn2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_column2(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceColumn2")
+        }
+
+        /// `SourceColumns`.
+        pub fn source_columns(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceColumns", value.into());
+            self
+        }
+
+        /// Sets `SourceColumns` in place: [`Self::source_columns`] on a value held by `&mut`.
+        pub fn set_source_columns(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceColumns", value.into());
+            self
+        }
+
+        /// `SourceColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_columns(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceColumns")
+        }
+
+        /// `StartColumnIndex`.
+        pub fn start_column_index(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StartColumnIndex", value.into());
+            self
+        }
+
+        /// Sets `StartColumnIndex` in place: [`Self::start_column_index`] on a value held by `&mut`.
+        pub fn set_start_column_index(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartColumnIndex", value.into());
+            self
+        }
+
+        /// `StartColumnIndex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_column_index(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartColumnIndex")
+        }
+
+        /// `StartPattern`.
+        pub fn start_pattern(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StartPattern", value.into());
+            self
+        }
+
+        /// Sets `StartPattern` in place: [`Self::start_pattern`] on a value held by `&mut`.
+        pub fn set_start_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartPattern", value.into());
+            self
+        }
+
+        /// `StartPattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartPattern")
+        }
+
+        /// `StartPosition`.
+        pub fn start_position(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StartPosition", value.into());
+            self
+        }
+
+        /// Sets `StartPosition` in place: [`Self::start_position`] on a value held by `&mut`.
+        pub fn set_start_position(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartPosition", value.into());
+            self
+        }
+
+        /// `StartPosition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_position(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartPosition")
+        }
+
+        /// `StartValue`.
+        pub fn start_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StartValue", value.into());
+            self
+        }
+
+        /// Sets `StartValue` in place: [`Self::start_value`] on a value held by `&mut`.
+        pub fn set_start_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartValue", value.into());
+            self
+        }
+
+        /// `StartValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartValue")
+        }
+
+        /// `StemmingMode`.
+        pub fn stemming_mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StemmingMode", value.into());
+            self
+        }
+
+        /// Sets `StemmingMode` in place: [`Self::stemming_mode`] on a value held by `&mut`.
+        pub fn set_stemming_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StemmingMode", value.into());
+            self
+        }
+
+        /// `StemmingMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stemming_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StemmingMode")
+        }
+
+        /// `StepCount`.
+        pub fn step_count(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StepCount", value.into());
+            self
+        }
+
+        /// Sets `StepCount` in place: [`Self::step_count`] on a value held by `&mut`.
+        pub fn set_step_count(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StepCount", value.into());
+            self
+        }
+
+        /// `StepCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_step_count(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StepCount")
+        }
+
+        /// `StepIndex`.
+        pub fn step_index(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StepIndex", value.into());
+            self
+        }
+
+        /// Sets `StepIndex` in place: [`Self::step_index`] on a value held by `&mut`.
+        pub fn set_step_index(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StepIndex", value.into());
+            self
+        }
+
+        /// `StepIndex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_step_index(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StepIndex")
+        }
+
+        /// `StopWordsMode`.
+        pub fn stop_words_mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StopWordsMode", value.into());
+            self
+        }
+
+        /// Sets `StopWordsMode` in place: [`Self::stop_words_mode`] on a value held by `&mut`.
+        pub fn set_stop_words_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StopWordsMode", value.into());
+            self
+        }
+
+        /// `StopWordsMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stop_words_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StopWordsMode")
+        }
+
+        /// `Strategy`.
+        pub fn strategy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Strategy", value.into());
+            self
+        }
+
+        /// Sets `Strategy` in place: [`Self::strategy`] on a value held by `&mut`.
+        pub fn set_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Strategy", value.into());
+            self
+        }
+
+        /// `Strategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strategy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Strategy")
+        }
+
+        /// `TargetColumn`.
+        pub fn target_column(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetColumn", value.into());
+            self
+        }
+
+        /// Sets `TargetColumn` in place: [`Self::target_column`] on a value held by `&mut`.
+        pub fn set_target_column(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetColumn", value.into());
+            self
+        }
+
+        /// `TargetColumn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_column(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetColumn")
+        }
+
+        /// `TargetColumnNames`.
+        pub fn target_column_names(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetColumnNames", value.into());
+            self
+        }
+
+        /// Sets `TargetColumnNames` in place: [`Self::target_column_names`] on a value held by `&mut`.
+        pub fn set_target_column_names(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetColumnNames", value.into());
+            self
+        }
+
+        /// `TargetColumnNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_column_names(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetColumnNames")
+        }
+
+        /// `TargetDateFormat`.
+        pub fn target_date_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetDateFormat", value.into());
+            self
+        }
+
+        /// Sets `TargetDateFormat` in place: [`Self::target_date_format`] on a value held by `&mut`.
+        pub fn set_target_date_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetDateFormat", value.into());
+            self
+        }
+
+        /// `TargetDateFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_date_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetDateFormat")
+        }
+
+        /// `TargetIndex`.
+        pub fn target_index(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetIndex", value.into());
+            self
+        }
+
+        /// Sets `TargetIndex` in place: [`Self::target_index`] on a value held by `&mut`.
+        pub fn set_target_index(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetIndex", value.into());
+            self
+        }
+
+        /// `TargetIndex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_index(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetIndex")
+        }
+
+        /// `TimeZone`.
+        pub fn time_zone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TimeZone", value.into());
+            self
+        }
+
+        /// Sets `TimeZone` in place: [`Self::time_zone`] on a value held by `&mut`.
+        pub fn set_time_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimeZone", value.into());
+            self
+        }
+
+        /// `TimeZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimeZone")
+        }
+
+        /// `TokenizerPattern`.
+        pub fn tokenizer_pattern(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TokenizerPattern", value.into());
+            self
+        }
+
+        /// Sets `TokenizerPattern` in place: [`Self::tokenizer_pattern`] on a value held by `&mut`.
+        pub fn set_tokenizer_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TokenizerPattern", value.into());
+            self
+        }
+
+        /// `TokenizerPattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tokenizer_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TokenizerPattern")
+        }
+
+        /// `TrueString`.
+        pub fn true_string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TrueString", value.into());
+            self
+        }
+
+        /// Sets `TrueString` in place: [`Self::true_string`] on a value held by `&mut`.
+        pub fn set_true_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TrueString", value.into());
+            self
+        }
+
+        /// `TrueString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_true_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TrueString")
+        }
+
+        /// `UdfLang`.
+        pub fn udf_lang(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UdfLang", value.into());
+            self
+        }
+
+        /// Sets `UdfLang` in place: [`Self::udf_lang`] on a value held by `&mut`.
+        pub fn set_udf_lang(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UdfLang", value.into());
+            self
+        }
+
+        /// `UdfLang` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_udf_lang(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UdfLang")
+        }
+
+        /// `Units`.
+        pub fn units(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Units", value.into());
+            self
+        }
+
+        /// Sets `Units` in place: [`Self::units`] on a value held by `&mut`.
+        pub fn set_units(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Units", value.into());
+            self
+        }
+
+        /// `Units` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_units(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Units")
+        }
+
+        /// `UnpivotColumn`.
+        pub fn unpivot_column(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UnpivotColumn", value.into());
+            self
+        }
+
+        /// Sets `UnpivotColumn` in place: [`Self::unpivot_column`] on a value held by `&mut`.
+        pub fn set_unpivot_column(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UnpivotColumn", value.into());
+            self
+        }
+
+        /// `UnpivotColumn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unpivot_column(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UnpivotColumn")
+        }
+
+        /// `UpperBound`.
+        pub fn upper_bound(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UpperBound", value.into());
+            self
+        }
+
+        /// Sets `UpperBound` in place: [`Self::upper_bound`] on a value held by `&mut`.
+        pub fn set_upper_bound(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UpperBound", value.into());
+            self
+        }
+
+        /// `UpperBound` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_upper_bound(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UpperBound")
+        }
+
+        /// `UseNewDataFrame`.
+        pub fn use_new_data_frame(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UseNewDataFrame", value.into());
+            self
+        }
+
+        /// Sets `UseNewDataFrame` in place: [`Self::use_new_data_frame`] on a value held by `&mut`.
+        pub fn set_use_new_data_frame(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UseNewDataFrame", value.into());
+            self
+        }
+
+        /// `UseNewDataFrame` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_new_data_frame(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UseNewDataFrame")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// `Value1`.
+        pub fn value1(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value1", value.into());
+            self
+        }
+
+        /// Sets `Value1` in place: [`Self::value1`] on a value held by `&mut`.
+        pub fn set_value1(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value1", value.into());
+            self
+        }
+
+        /// `Value1` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value1(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value1")
+        }
+
+        /// `Value2`.
+        pub fn value2(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value2", value.into());
+            self
+        }
+
+        /// Sets `Value2` in place: [`Self::value2`] on a value held by `&mut`.
+        pub fn set_value2(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value2", value.into());
+            self
+        }
+
+        /// `Value2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value2(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value2")
+        }
+
+        /// `ValueColumn`.
+        pub fn value_column(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ValueColumn", value.into());
+            self
+        }
+
+        /// Sets `ValueColumn` in place: [`Self::value_column`] on a value held by `&mut`.
+        pub fn set_value_column(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ValueColumn", value.into());
+            self
+        }
+
+        /// `ValueColumn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_column(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ValueColumn")
+        }
+
+        /// `ViewFrame`.
+        pub fn view_frame(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ViewFrame", value.into());
+            self
+        }
+
+        /// Sets `ViewFrame` in place: [`Self::view_frame`] on a value held by `&mut`.
+        pub fn set_view_frame(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ViewFrame", value.into());
+            self
+        }
+
+        /// `ViewFrame` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_view_frame(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ViewFrame")
         }
     }
 
@@ -2309,14 +5152,41 @@ pub mod recipe {
             ActionParametersInput { props }
         }
 
-        prop! {
-            /// `DataCatalogInputDefinition`.
-            props, "DataCatalogInputDefinition", data_catalog_input_definition, set_data_catalog_input_definition, get_data_catalog_input_definition, Val<DataCatalogInputDefinition>
+        /// `DataCatalogInputDefinition`.
+        pub fn data_catalog_input_definition(mut self, value: impl Into<Val<DataCatalogInputDefinition>>) -> Self {
+            self.props.set("DataCatalogInputDefinition", value.into());
+            self
         }
 
-        prop! {
-            /// `S3InputDefinition`: Input location
-            props, "S3InputDefinition", s3_input_definition, set_s3_input_definition, get_s3_input_definition, Val<S3Location>
+        /// Sets `DataCatalogInputDefinition` in place: [`Self::data_catalog_input_definition`] on a
+        /// value held by `&mut`.
+        pub fn set_data_catalog_input_definition(&mut self, value: impl Into<Val<DataCatalogInputDefinition>>) -> &mut Self {
+            self.props.set("DataCatalogInputDefinition", value.into());
+            self
+        }
+
+        /// `DataCatalogInputDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_catalog_input_definition(&self) -> ::std::option::Option<Val<DataCatalogInputDefinition>> {
+            crate::cfn::get_prop(&self.props, "DataCatalogInputDefinition")
+        }
+
+        /// `S3InputDefinition`: Input location
+        pub fn s3_input_definition(mut self, value: impl Into<Val<S3Location>>) -> Self {
+            self.props.set("S3InputDefinition", value.into());
+            self
+        }
+
+        /// Sets `S3InputDefinition` in place: [`Self::s3_input_definition`] on a value held by `&mut`.
+        pub fn set_s3_input_definition(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("S3InputDefinition", value.into());
+            self
+        }
+
+        /// `S3InputDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_input_definition(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "S3InputDefinition")
         }
     }
 
@@ -2335,24 +5205,76 @@ pub mod recipe {
             DataCatalogInputDefinition { props }
         }
 
-        prop! {
-            /// `CatalogId`: Catalog id
-            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
+        /// `CatalogId`: Catalog id
+        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`: Database name
-            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+        /// Sets `CatalogId` in place: [`Self::catalog_id`] on a value held by `&mut`.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `TableName`: Table name
-            props, "TableName", table_name, set_table_name, get_table_name, Val<String>
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
         }
 
-        prop! {
-            /// `TempDirectory`: Input location
-            props, "TempDirectory", temp_directory, set_temp_directory, get_temp_directory, Val<S3Location>
+        /// `DatabaseName`: Database name
+        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `TableName`: Table name
+        pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// Sets `TableName` in place: [`Self::table_name`] on a value held by `&mut`.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
+        }
+
+        /// `TempDirectory`: Input location
+        pub fn temp_directory(mut self, value: impl Into<Val<S3Location>>) -> Self {
+            self.props.set("TempDirectory", value.into());
+            self
+        }
+
+        /// Sets `TempDirectory` in place: [`Self::temp_directory`] on a value held by `&mut`.
+        pub fn set_temp_directory(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("TempDirectory", value.into());
+            self
+        }
+
+        /// `TempDirectory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_temp_directory(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "TempDirectory")
         }
     }
 
@@ -2373,14 +5295,34 @@ pub mod recipe {
             S3Location { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
     }
 
@@ -2401,14 +5343,41 @@ pub mod recipe {
             SecondaryInput { props }
         }
 
-        prop! {
-            /// `DataCatalogInputDefinition`.
-            props, "DataCatalogInputDefinition", data_catalog_input_definition, set_data_catalog_input_definition, get_data_catalog_input_definition, Val<DataCatalogInputDefinition>
+        /// `DataCatalogInputDefinition`.
+        pub fn data_catalog_input_definition(mut self, value: impl Into<Val<DataCatalogInputDefinition>>) -> Self {
+            self.props.set("DataCatalogInputDefinition", value.into());
+            self
         }
 
-        prop! {
-            /// `S3InputDefinition`: Input location
-            props, "S3InputDefinition", s3_input_definition, set_s3_input_definition, get_s3_input_definition, Val<S3Location>
+        /// Sets `DataCatalogInputDefinition` in place: [`Self::data_catalog_input_definition`] on a
+        /// value held by `&mut`.
+        pub fn set_data_catalog_input_definition(&mut self, value: impl Into<Val<DataCatalogInputDefinition>>) -> &mut Self {
+            self.props.set("DataCatalogInputDefinition", value.into());
+            self
+        }
+
+        /// `DataCatalogInputDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_catalog_input_definition(&self) -> ::std::option::Option<Val<DataCatalogInputDefinition>> {
+            crate::cfn::get_prop(&self.props, "DataCatalogInputDefinition")
+        }
+
+        /// `S3InputDefinition`: Input location
+        pub fn s3_input_definition(mut self, value: impl Into<Val<S3Location>>) -> Self {
+            self.props.set("S3InputDefinition", value.into());
+            self
+        }
+
+        /// Sets `S3InputDefinition` in place: [`Self::s3_input_definition`] on a value held by `&mut`.
+        pub fn set_s3_input_definition(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("S3InputDefinition", value.into());
+            self
+        }
+
+        /// `S3InputDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_input_definition(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "S3InputDefinition")
         }
     }
 
@@ -2432,19 +5401,46 @@ pub mod recipe {
             ConditionExpression { props }
         }
 
-        prop! {
-            /// `Condition`: Input condition to be applied to the target column
-            props, "Condition", _, set_condition, get_condition, Val<String>
+        /// Sets `Condition`, which `new` took, in place.
+        pub fn set_condition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Condition", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetColumn`: Name of the target column
-            props, "TargetColumn", _, set_target_column, get_target_column, Val<String>
+        /// `Condition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Condition")
         }
 
-        prop! {
-            /// `Value`: Value of the condition
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `TargetColumn`, which `new` took, in place.
+        pub fn set_target_column(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetColumn", value.into());
+            self
+        }
+
+        /// `TargetColumn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_column(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetColumn")
+        }
+
+        /// `Value`: Value of the condition
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 }
@@ -2477,29 +5473,76 @@ impl Ruleset {
         Ruleset { core }
     }
 
-    prop! {
-        /// `Description`: Description of the Ruleset
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Description of the Ruleset
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of the Ruleset
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Rules`: List of the data quality rules in the ruleset
-        core.props, "Rules", _, set_rules, get_rules, Val<List<ruleset::Rule>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetArn`: Arn of the target resource (dataset) to apply the ruleset to
-        core.props, "TargetArn", _, set_target_arn, get_target_arn, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Rules`, which `new` took, in place.
+    pub fn set_rules(&mut self, value: impl Into<Val<List<ruleset::Rule>>>) -> &mut Self {
+        self.core.props.set("Rules", value.into());
+        self
+    }
+
+    /// `Rules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rules(&self) -> ::std::option::Option<Val<List<ruleset::Rule>>> {
+        crate::cfn::get_prop(&self.core.props, "Rules")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TargetArn`, which `new` took, in place.
+    pub fn set_target_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetArn", value.into());
+        self
+    }
+
+    /// `TargetArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2533,34 +5576,100 @@ pub mod ruleset {
             Rule { props }
         }
 
-        prop! {
-            /// `Name`: Name of the rule
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `CheckExpression`: Expression with rule conditions
-            props, "CheckExpression", _, set_check_expression, get_check_expression, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `ColumnSelectors`.
-            props, "ColumnSelectors", column_selectors, set_column_selectors, get_column_selectors, Val<List<ColumnSelector>>
+        /// Sets `CheckExpression`, which `new` took, in place.
+        pub fn set_check_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CheckExpression", value.into());
+            self
         }
 
-        prop! {
-            /// `Disabled`: Boolean value to disable/enable a rule
-            props, "Disabled", disabled, set_disabled, get_disabled, Val<bool>
+        /// `CheckExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_check_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CheckExpression")
         }
 
-        prop! {
-            /// `SubstitutionMap`.
-            props, "SubstitutionMap", substitution_map, set_substitution_map, get_substitution_map, Val<List<SubstitutionValue>>
+        /// `ColumnSelectors`.
+        pub fn column_selectors(mut self, value: impl Into<Val<List<ColumnSelector>>>) -> Self {
+            self.props.set("ColumnSelectors", value.into());
+            self
         }
 
-        prop! {
-            /// `Threshold`.
-            props, "Threshold", threshold, set_threshold, get_threshold, Val<Threshold>
+        /// Sets `ColumnSelectors` in place: [`Self::column_selectors`] on a value held by `&mut`.
+        pub fn set_column_selectors(&mut self, value: impl Into<Val<List<ColumnSelector>>>) -> &mut Self {
+            self.props.set("ColumnSelectors", value.into());
+            self
+        }
+
+        /// `ColumnSelectors` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_selectors(&self) -> ::std::option::Option<Val<List<ColumnSelector>>> {
+            crate::cfn::get_prop(&self.props, "ColumnSelectors")
+        }
+
+        /// `Disabled`: Boolean value to disable/enable a rule
+        pub fn disabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Disabled", value.into());
+            self
+        }
+
+        /// Sets `Disabled` in place: [`Self::disabled`] on a value held by `&mut`.
+        pub fn set_disabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Disabled", value.into());
+            self
+        }
+
+        /// `Disabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Disabled")
+        }
+
+        /// `SubstitutionMap`.
+        pub fn substitution_map(mut self, value: impl Into<Val<List<SubstitutionValue>>>) -> Self {
+            self.props.set("SubstitutionMap", value.into());
+            self
+        }
+
+        /// Sets `SubstitutionMap` in place: [`Self::substitution_map`] on a value held by `&mut`.
+        pub fn set_substitution_map(&mut self, value: impl Into<Val<List<SubstitutionValue>>>) -> &mut Self {
+            self.props.set("SubstitutionMap", value.into());
+            self
+        }
+
+        /// `SubstitutionMap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_substitution_map(&self) -> ::std::option::Option<Val<List<SubstitutionValue>>> {
+            crate::cfn::get_prop(&self.props, "SubstitutionMap")
+        }
+
+        /// `Threshold`.
+        pub fn threshold(mut self, value: impl Into<Val<Threshold>>) -> Self {
+            self.props.set("Threshold", value.into());
+            self
+        }
+
+        /// Sets `Threshold` in place: [`Self::threshold`] on a value held by `&mut`.
+        pub fn set_threshold(&mut self, value: impl Into<Val<Threshold>>) -> &mut Self {
+            self.props.set("Threshold", value.into());
+            self
+        }
+
+        /// `Threshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold(&self) -> ::std::option::Option<Val<Threshold>> {
+            crate::cfn::get_prop(&self.props, "Threshold")
         }
     }
 
@@ -2580,14 +5689,40 @@ pub mod ruleset {
             ColumnSelector { props }
         }
 
-        prop! {
-            /// `Name`: The name of a column from a dataset
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The name of a column from a dataset
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Regex`: A regular expression for selecting a column from a dataset
-            props, "Regex", regex, set_regex, get_regex, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Regex`: A regular expression for selecting a column from a dataset
+        pub fn regex(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Regex", value.into());
+            self
+        }
+
+        /// Sets `Regex` in place: [`Self::regex`] on a value held by `&mut`.
+        pub fn set_regex(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Regex", value.into());
+            self
+        }
+
+        /// `Regex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Regex")
         }
     }
 
@@ -2611,14 +5746,28 @@ pub mod ruleset {
             SubstitutionValue { props }
         }
 
-        prop! {
-            /// `ValueReference`: Variable name
-            props, "ValueReference", _, set_value_reference, get_value_reference, Val<String>
+        /// Sets `ValueReference`, which `new` took, in place.
+        pub fn set_value_reference(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ValueReference", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: Value or column name
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `ValueReference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_reference(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ValueReference")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -2639,19 +5788,52 @@ pub mod ruleset {
             Threshold { props }
         }
 
-        prop! {
-            /// `Value`: Threshold value for a rule
-            props, "Value", _, set_value, get_value, Val<f64>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Threshold type for a rule
-            props, "Type", type_, set_type, get_type, Val<ThresholdType>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
 
-        prop! {
-            /// `Unit`: Threshold unit for a rule
-            props, "Unit", unit, set_unit, get_unit, Val<ThresholdUnit>
+        /// `Type`: Threshold type for a rule
+        pub fn type_(mut self, value: impl Into<Val<ThresholdType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<ThresholdType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ThresholdType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Unit`: Threshold unit for a rule
+        pub fn unit(mut self, value: impl Into<Val<ThresholdUnit>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<ThresholdUnit>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<ThresholdUnit>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -2710,24 +5892,64 @@ impl Schedule {
         Schedule { core }
     }
 
-    prop! {
-        /// `CronExpression`: Schedule cron
-        core.props, "CronExpression", _, set_cron_expression, get_cron_expression, Val<String>
+    /// Sets `CronExpression`, which `new` took, in place.
+    pub fn set_cron_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CronExpression", value.into());
+        self
     }
 
-    prop! {
-        /// `JobNames`.
-        core.props, "JobNames", job_names, set_job_names, get_job_names, Val<List<String>>
+    /// `CronExpression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cron_expression(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CronExpression")
     }
 
-    prop! {
-        /// `Name`: Schedule Name
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `JobNames`.
+    pub fn job_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("JobNames", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `JobNames` in place: [`Self::job_names`] on a value held by `&mut`.
+    pub fn set_job_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("JobNames", value.into());
+        self
+    }
+
+    /// `JobNames` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_names(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "JobNames")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

@@ -49,24 +49,58 @@ impl DataSet {
         DataSet { core }
     }
 
-    prop! {
-        /// `AssetType`: The type of asset that is added to a data set.
-        core.props, "AssetType", _, set_asset_type, get_asset_type, Val<data_set::AssetType>
+    /// Sets `AssetType`, which `new` took, in place.
+    pub fn set_asset_type(&mut self, value: impl Into<Val<data_set::AssetType>>) -> &mut Self {
+        self.core.props.set("AssetType", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description for the data set.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// `AssetType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_asset_type(&self) -> ::std::option::Option<Val<data_set::AssetType>> {
+        crate::cfn::get_prop(&self.core.props, "AssetType")
     }
 
-    prop! {
-        /// `Name`: The name of the data set.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags for the data set.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Tags for the data set.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -158,19 +192,46 @@ impl EventAction {
         EventAction { core }
     }
 
-    prop! {
-        /// `Action`: What occurs after a certain event.
-        core.props, "Action", _, set_action, get_action, Val<event_action::Action>
+    /// Sets `Action`, which `new` took, in place.
+    pub fn set_action(&mut self, value: impl Into<Val<event_action::Action>>) -> &mut Self {
+        self.core.props.set("Action", value.into());
+        self
     }
 
-    prop! {
-        /// `Event`: What occurs to start an action.
-        core.props, "Event", _, set_event, get_event, Val<event_action::Event>
+    /// `Action` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action(&self) -> ::std::option::Option<Val<event_action::Action>> {
+        crate::cfn::get_prop(&self.core.props, "Action")
     }
 
-    prop! {
-        /// `Tags`: The tags for the event action.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Event`, which `new` took, in place.
+    pub fn set_event(&mut self, value: impl Into<Val<event_action::Event>>) -> &mut Self {
+        self.core.props.set("Event", value.into());
+        self
+    }
+
+    /// `Event` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event(&self) -> ::std::option::Option<Val<event_action::Event>> {
+        crate::cfn::get_prop(&self.core.props, "Event")
+    }
+
+    /// `Tags`: The tags for the event action.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -223,9 +284,22 @@ pub mod event_action {
             Action { props }
         }
 
-        prop! {
-            /// `ExportRevisionToS3`: Details of the operation to be performed by the job.
-            props, "ExportRevisionToS3", export_revision_to_s3, set_export_revision_to_s3, get_export_revision_to_s3, Val<AutoExportRevisionToS3RequestDetails>
+        /// `ExportRevisionToS3`: Details of the operation to be performed by the job.
+        pub fn export_revision_to_s3(mut self, value: impl Into<Val<AutoExportRevisionToS3RequestDetails>>) -> Self {
+            self.props.set("ExportRevisionToS3", value.into());
+            self
+        }
+
+        /// Sets `ExportRevisionToS3` in place: [`Self::export_revision_to_s3`] on a value held by `&mut`.
+        pub fn set_export_revision_to_s3(&mut self, value: impl Into<Val<AutoExportRevisionToS3RequestDetails>>) -> &mut Self {
+            self.props.set("ExportRevisionToS3", value.into());
+            self
+        }
+
+        /// `ExportRevisionToS3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_export_revision_to_s3(&self) -> ::std::option::Option<Val<AutoExportRevisionToS3RequestDetails>> {
+            crate::cfn::get_prop(&self.props, "ExportRevisionToS3")
         }
     }
 
@@ -248,15 +322,34 @@ pub mod event_action {
             AutoExportRevisionToS3RequestDetails { props }
         }
 
-        prop! {
-            /// `RevisionDestination`: A revision destination is the Amazon S3 bucket folder destination
-            /// to where the export will be sent.
-            props, "RevisionDestination", _, set_revision_destination, get_revision_destination, Val<AutoExportRevisionDestinationEntry>
+        /// Sets `RevisionDestination`, which `new` took, in place.
+        pub fn set_revision_destination(&mut self, value: impl Into<Val<AutoExportRevisionDestinationEntry>>) -> &mut Self {
+            self.props.set("RevisionDestination", value.into());
+            self
         }
 
-        prop! {
-            /// `Encryption`: Encryption configuration of the export job.
-            props, "Encryption", encryption, set_encryption, get_encryption, Val<ExportServerSideEncryption>
+        /// `RevisionDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_revision_destination(&self) -> ::std::option::Option<Val<AutoExportRevisionDestinationEntry>> {
+            crate::cfn::get_prop(&self.props, "RevisionDestination")
+        }
+
+        /// `Encryption`: Encryption configuration of the export job.
+        pub fn encryption(mut self, value: impl Into<Val<ExportServerSideEncryption>>) -> Self {
+            self.props.set("Encryption", value.into());
+            self
+        }
+
+        /// Sets `Encryption` in place: [`Self::encryption`] on a value held by `&mut`.
+        pub fn set_encryption(&mut self, value: impl Into<Val<ExportServerSideEncryption>>) -> &mut Self {
+            self.props.set("Encryption", value.into());
+            self
+        }
+
+        /// `Encryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption(&self) -> ::std::option::Option<Val<ExportServerSideEncryption>> {
+            crate::cfn::get_prop(&self.props, "Encryption")
         }
     }
 
@@ -279,15 +372,35 @@ pub mod event_action {
             ExportServerSideEncryption { props }
         }
 
-        prop! {
-            /// `Type`: The type of server side encryption used for encrypting the objects in Amazon S3.
-            props, "Type", _, set_type, get_type, Val<ExportServerSideEncryptionType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ExportServerSideEncryptionType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the AWS KMS key you want to use to
-            /// encrypt the Amazon S3 objects.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ExportServerSideEncryptionType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the AWS KMS key you want to use to encrypt
+        /// the Amazon S3 objects.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 
@@ -322,15 +435,35 @@ pub mod event_action {
             AutoExportRevisionDestinationEntry { props }
         }
 
-        prop! {
-            /// `Bucket`: The Amazon S3 bucket that is the destination for the event action.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyPattern`: A string representing the pattern for generated names of the individual
-            /// assets in the revision.
-            props, "KeyPattern", key_pattern, set_key_pattern, get_key_pattern, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// `KeyPattern`: A string representing the pattern for generated names of the individual assets
+        /// in the revision.
+        pub fn key_pattern(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyPattern", value.into());
+            self
+        }
+
+        /// Sets `KeyPattern` in place: [`Self::key_pattern`] on a value held by `&mut`.
+        pub fn set_key_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyPattern", value.into());
+            self
+        }
+
+        /// `KeyPattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyPattern")
         }
     }
 
@@ -349,9 +482,22 @@ pub mod event_action {
             Event { props }
         }
 
-        prop! {
-            /// `RevisionPublished`: Information about the published revision.
-            props, "RevisionPublished", revision_published, set_revision_published, get_revision_published, Val<RevisionPublished>
+        /// `RevisionPublished`: Information about the published revision.
+        pub fn revision_published(mut self, value: impl Into<Val<RevisionPublished>>) -> Self {
+            self.props.set("RevisionPublished", value.into());
+            self
+        }
+
+        /// Sets `RevisionPublished` in place: [`Self::revision_published`] on a value held by `&mut`.
+        pub fn set_revision_published(&mut self, value: impl Into<Val<RevisionPublished>>) -> &mut Self {
+            self.props.set("RevisionPublished", value.into());
+            self
+        }
+
+        /// `RevisionPublished` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_revision_published(&self) -> ::std::option::Option<Val<RevisionPublished>> {
+            crate::cfn::get_prop(&self.props, "RevisionPublished")
         }
     }
 
@@ -373,9 +519,16 @@ pub mod event_action {
             RevisionPublished { props }
         }
 
-        prop! {
-            /// `DataSetId`: The data set ID of the published revision.
-            props, "DataSetId", _, set_data_set_id, get_data_set_id, Val<String>
+        /// Sets `DataSetId`, which `new` took, in place.
+        pub fn set_data_set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataSetId", value.into());
+            self
+        }
+
+        /// `DataSetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_set_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataSetId")
         }
     }
 }

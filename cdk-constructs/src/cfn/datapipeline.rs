@@ -42,45 +42,130 @@ impl Pipeline {
         Pipeline { core }
     }
 
-    prop! {
-        /// `Activate`: Indicates whether to validate and start the pipeline or stop an active
-        /// pipeline. By default, the value is set to true.
-        core.props, "Activate", activate, set_activate, get_activate, Val<bool>
+    /// `Activate`: Indicates whether to validate and start the pipeline or stop an active pipeline.
+    /// By default, the value is set to true.
+    pub fn activate(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Activate", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the pipeline.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Activate` in place: [`Self::activate`] on a value held by `&mut`.
+    pub fn set_activate(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Activate", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the pipeline.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Activate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_activate(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Activate")
     }
 
-    prop! {
-        /// `ParameterObjects`: The parameter objects used with the pipeline.
-        core.props, "ParameterObjects", parameter_objects, set_parameter_objects, get_parameter_objects, Val<List<pipeline::ParameterObject>>
+    /// `Description`: A description of the pipeline.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ParameterValues`: The parameter values used with the pipeline.
-        core.props, "ParameterValues", parameter_values, set_parameter_values, get_parameter_values, Val<List<pipeline::ParameterValue>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PipelineObjects`: The objects that define the pipeline. These objects overwrite the
-        /// existing pipeline definition. Not all objects, fields, and values can be updated. For
-        /// information about restrictions, see Editing Your Pipeline in the AWS Data Pipeline
-        /// Developer Guide.
-        core.props, "PipelineObjects", pipeline_objects, set_pipeline_objects, get_pipeline_objects, Val<List<pipeline::PipelineObject>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `PipelineTags`: A list of arbitrary tags (key-value pairs) to associate with the
-        /// pipeline, which you can use to control permissions. For more information, see
-        /// Controlling Access to Pipelines and Resources in the AWS Data Pipeline Developer Guide.
-        core.props, "PipelineTags", pipeline_tags, set_pipeline_tags, get_pipeline_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ParameterObjects`: The parameter objects used with the pipeline.
+    pub fn parameter_objects(mut self, value: impl Into<Val<List<pipeline::ParameterObject>>>) -> Self {
+        self.core.props.set("ParameterObjects", value.into());
+        self
+    }
+
+    /// Sets `ParameterObjects` in place: [`Self::parameter_objects`] on a value held by `&mut`.
+    pub fn set_parameter_objects(&mut self, value: impl Into<Val<List<pipeline::ParameterObject>>>) -> &mut Self {
+        self.core.props.set("ParameterObjects", value.into());
+        self
+    }
+
+    /// `ParameterObjects` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameter_objects(&self) -> ::std::option::Option<Val<List<pipeline::ParameterObject>>> {
+        crate::cfn::get_prop(&self.core.props, "ParameterObjects")
+    }
+
+    /// `ParameterValues`: The parameter values used with the pipeline.
+    pub fn parameter_values(mut self, value: impl Into<Val<List<pipeline::ParameterValue>>>) -> Self {
+        self.core.props.set("ParameterValues", value.into());
+        self
+    }
+
+    /// Sets `ParameterValues` in place: [`Self::parameter_values`] on a value held by `&mut`.
+    pub fn set_parameter_values(&mut self, value: impl Into<Val<List<pipeline::ParameterValue>>>) -> &mut Self {
+        self.core.props.set("ParameterValues", value.into());
+        self
+    }
+
+    /// `ParameterValues` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameter_values(&self) -> ::std::option::Option<Val<List<pipeline::ParameterValue>>> {
+        crate::cfn::get_prop(&self.core.props, "ParameterValues")
+    }
+
+    /// `PipelineObjects`: The objects that define the pipeline. These objects overwrite the
+    /// existing pipeline definition. Not all objects, fields, and values can be updated. For
+    /// information about restrictions, see Editing Your Pipeline in the AWS Data Pipeline Developer
+    /// Guide.
+    pub fn pipeline_objects(mut self, value: impl Into<Val<List<pipeline::PipelineObject>>>) -> Self {
+        self.core.props.set("PipelineObjects", value.into());
+        self
+    }
+
+    /// Sets `PipelineObjects` in place: [`Self::pipeline_objects`] on a value held by `&mut`.
+    pub fn set_pipeline_objects(&mut self, value: impl Into<Val<List<pipeline::PipelineObject>>>) -> &mut Self {
+        self.core.props.set("PipelineObjects", value.into());
+        self
+    }
+
+    /// `PipelineObjects` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pipeline_objects(&self) -> ::std::option::Option<Val<List<pipeline::PipelineObject>>> {
+        crate::cfn::get_prop(&self.core.props, "PipelineObjects")
+    }
+
+    /// `PipelineTags`: A list of arbitrary tags (key-value pairs) to associate with the pipeline,
+    /// which you can use to control permissions. For more information, see Controlling Access to
+    /// Pipelines and Resources in the AWS Data Pipeline Developer Guide.
+    pub fn pipeline_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("PipelineTags", value.into());
+        self
+    }
+
+    /// Sets `PipelineTags` in place: [`Self::pipeline_tags`] on a value held by `&mut`.
+    pub fn set_pipeline_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("PipelineTags", value.into());
+        self
+    }
+
+    /// `PipelineTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pipeline_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "PipelineTags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -123,14 +208,28 @@ pub mod pipeline {
             ParameterObject { props }
         }
 
-        prop! {
-            /// `Attributes`: The attributes of the parameter object.
-            props, "Attributes", _, set_attributes, get_attributes, Val<List<ParameterAttribute>>
+        /// Sets `Attributes`, which `new` took, in place.
+        pub fn set_attributes(&mut self, value: impl Into<Val<List<ParameterAttribute>>>) -> &mut Self {
+            self.props.set("Attributes", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: The ID of the parameter object.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `Attributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attributes(&self) -> ::std::option::Option<Val<List<ParameterAttribute>>> {
+            crate::cfn::get_prop(&self.props, "Attributes")
+        }
+
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
     }
 
@@ -153,14 +252,28 @@ pub mod pipeline {
             ParameterAttribute { props }
         }
 
-        prop! {
-            /// `Key`: The field identifier.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `StringValue`: The field value, expressed as a String.
-            props, "StringValue", _, set_string_value, get_string_value, Val<String>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// Sets `StringValue`, which `new` took, in place.
+        pub fn set_string_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// `StringValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StringValue")
         }
     }
 
@@ -183,14 +296,28 @@ pub mod pipeline {
             ParameterValue { props }
         }
 
-        prop! {
-            /// `Id`: The ID of the parameter value.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `StringValue`: The field value, expressed as a String.
-            props, "StringValue", _, set_string_value, get_string_value, Val<String>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// Sets `StringValue`, which `new` took, in place.
+        pub fn set_string_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// `StringValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StringValue")
         }
     }
 
@@ -219,19 +346,40 @@ pub mod pipeline {
             PipelineObject { props }
         }
 
-        prop! {
-            /// `Fields`: Key-value pairs that define the properties of the object.
-            props, "Fields", _, set_fields, get_fields, Val<List<Field>>
+        /// Sets `Fields`, which `new` took, in place.
+        pub fn set_fields(&mut self, value: impl Into<Val<List<Field>>>) -> &mut Self {
+            self.props.set("Fields", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: The ID of the object.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `Fields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fields(&self) -> ::std::option::Option<Val<List<Field>>> {
+            crate::cfn::get_prop(&self.props, "Fields")
         }
 
-        prop! {
-            /// `Name`: The name of the object.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -254,24 +402,54 @@ pub mod pipeline {
             Field { props }
         }
 
-        prop! {
-            /// `Key`: Specifies the name of a field for a particular object. To view valid values for a
-            /// particular field, see Pipeline Object Reference in the AWS Data Pipeline Developer
-            /// Guide.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `RefValue`: A field value that you specify as an identifier of another object in the
-            /// same pipeline definition.
-            props, "RefValue", ref_value, set_ref_value, get_ref_value, Val<String>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
 
-        prop! {
-            /// `StringValue`: A field value that you specify as a string. To view valid values for a
-            /// particular field, see Pipeline Object Reference in the AWS Data Pipeline Developer
-            /// Guide.
-            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
+        /// `RefValue`: A field value that you specify as an identifier of another object in the same
+        /// pipeline definition.
+        pub fn ref_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RefValue", value.into());
+            self
+        }
+
+        /// Sets `RefValue` in place: [`Self::ref_value`] on a value held by `&mut`.
+        pub fn set_ref_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RefValue", value.into());
+            self
+        }
+
+        /// `RefValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ref_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RefValue")
+        }
+
+        /// `StringValue`: A field value that you specify as a string. To view valid values for a
+        /// particular field, see Pipeline Object Reference in the AWS Data Pipeline Developer Guide.
+        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// Sets `StringValue` in place: [`Self::string_value`] on a value held by `&mut`.
+        pub fn set_string_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// `StringValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StringValue")
         }
     }
 }

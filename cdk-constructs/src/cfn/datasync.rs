@@ -39,37 +39,115 @@ impl Agent {
         Agent { core }
     }
 
-    prop! {
-        /// `ActivationKey`: Activation key of the Agent.
-        core.props, "ActivationKey", activation_key, set_activation_key, get_activation_key, Val<String>
+    /// `ActivationKey`: Activation key of the Agent.
+    pub fn activation_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ActivationKey", value.into());
+        self
     }
 
-    prop! {
-        /// `AgentName`: The name configured for the agent. Text reference used to identify the
-        /// agent in the console.
-        core.props, "AgentName", agent_name, set_agent_name, get_agent_name, Val<String>
+    /// Sets `ActivationKey` in place: [`Self::activation_key`] on a value held by `&mut`.
+    pub fn set_activation_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ActivationKey", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroupArns`: The ARNs of the security group used to protect your data transfer
-        /// task subnets.
-        core.props, "SecurityGroupArns", security_group_arns, set_security_group_arns, get_security_group_arns, Val<List<String>>
+    /// `ActivationKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_activation_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ActivationKey")
     }
 
-    prop! {
-        /// `SubnetArns`: The ARNs of the subnets in which DataSync will create elastic network
-        /// interfaces for each data transfer task.
-        core.props, "SubnetArns", subnet_arns, set_subnet_arns, get_subnet_arns, Val<List<String>>
+    /// `AgentName`: The name configured for the agent. Text reference used to identify the agent in
+    /// the console.
+    pub fn agent_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AgentName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `AgentName` in place: [`Self::agent_name`] on a value held by `&mut`.
+    pub fn set_agent_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AgentName", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcEndpointId`: The ID of the VPC endpoint that the agent has access to.
-        core.props, "VpcEndpointId", vpc_endpoint_id, set_vpc_endpoint_id, get_vpc_endpoint_id, Val<String>
+    /// `AgentName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AgentName")
+    }
+
+    /// `SecurityGroupArns`: The ARNs of the security group used to protect your data transfer task
+    /// subnets.
+    pub fn security_group_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SecurityGroupArns", value.into());
+        self
+    }
+
+    /// Sets `SecurityGroupArns` in place: [`Self::security_group_arns`] on a value held by `&mut`.
+    pub fn set_security_group_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupArns", value.into());
+        self
+    }
+
+    /// `SecurityGroupArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupArns")
+    }
+
+    /// `SubnetArns`: The ARNs of the subnets in which DataSync will create elastic network
+    /// interfaces for each data transfer task.
+    pub fn subnet_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SubnetArns", value.into());
+        self
+    }
+
+    /// Sets `SubnetArns` in place: [`Self::subnet_arns`] on a value held by `&mut`.
+    pub fn set_subnet_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SubnetArns", value.into());
+        self
+    }
+
+    /// `SubnetArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetArns")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VpcEndpointId`: The ID of the VPC endpoint that the agent has access to.
+    pub fn vpc_endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VpcEndpointId", value.into());
+        self
+    }
+
+    /// Sets `VpcEndpointId` in place: [`Self::vpc_endpoint_id`] on a value held by `&mut`.
+    pub fn set_vpc_endpoint_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VpcEndpointId", value.into());
+        self
+    }
+
+    /// `VpcEndpointId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_endpoint_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VpcEndpointId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -115,72 +193,209 @@ impl LocationAzureBlob {
         LocationAzureBlob { core }
     }
 
-    prop! {
-        /// `AgentArns`: Specifies the Amazon Resource Name (ARN) of the DataSync agent that can
-        /// connect with your Azure Blob Storage container. If you are setting up an agentless
-        /// cross-cloud transfer, you do not need to specify a value for this parameter.
-        core.props, "AgentArns", agent_arns, set_agent_arns, get_agent_arns, Val<List<String>>
+    /// `AgentArns`: Specifies the Amazon Resource Name (ARN) of the DataSync agent that can connect
+    /// with your Azure Blob Storage container. If you are setting up an agentless cross-cloud
+    /// transfer, you do not need to specify a value for this parameter.
+    pub fn agent_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AgentArns", value.into());
+        self
     }
 
-    prop! {
-        /// `AzureAccessTier`: Specifies an access tier for the objects you're transferring into
-        /// your Azure Blob Storage container.
-        core.props, "AzureAccessTier", azure_access_tier, set_azure_access_tier, get_azure_access_tier, Val<location_azure_blob::AzureAccessTier>
+    /// Sets `AgentArns` in place: [`Self::agent_arns`] on a value held by `&mut`.
+    pub fn set_agent_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AgentArns", value.into());
+        self
     }
 
-    prop! {
-        /// `AzureBlobAuthenticationType`: The specific authentication type that you want DataSync
-        /// to use to access your Azure Blob Container.
-        core.props, "AzureBlobAuthenticationType", _, set_azure_blob_authentication_type, get_azure_blob_authentication_type, Val<location_azure_blob::AzureBlobAuthenticationType>
+    /// `AgentArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AgentArns")
     }
 
-    prop! {
-        /// `AzureBlobContainerUrl`: The URL of the Azure Blob container that was described.
-        core.props, "AzureBlobContainerUrl", azure_blob_container_url, set_azure_blob_container_url, get_azure_blob_container_url, Val<String>
+    /// `AzureAccessTier`: Specifies an access tier for the objects you're transferring into your
+    /// Azure Blob Storage container.
+    pub fn azure_access_tier(mut self, value: impl Into<Val<location_azure_blob::AzureAccessTier>>) -> Self {
+        self.core.props.set("AzureAccessTier", value.into());
+        self
     }
 
-    prop! {
-        /// `AzureBlobSasConfiguration`: Specifies the shared access signature (SAS) that DataSync
-        /// uses to access your Azure Blob Storage container.
-        core.props, "AzureBlobSasConfiguration", azure_blob_sas_configuration, set_azure_blob_sas_configuration, get_azure_blob_sas_configuration, Val<location_azure_blob::AzureBlobSasConfiguration>
+    /// Sets `AzureAccessTier` in place: [`Self::azure_access_tier`] on a value held by `&mut`.
+    pub fn set_azure_access_tier(&mut self, value: impl Into<Val<location_azure_blob::AzureAccessTier>>) -> &mut Self {
+        self.core.props.set("AzureAccessTier", value.into());
+        self
     }
 
-    prop! {
-        /// `AzureBlobType`: Specifies a blob type for the objects you're transferring into your
-        /// Azure Blob Storage container.
-        core.props, "AzureBlobType", azure_blob_type, set_azure_blob_type, get_azure_blob_type, Val<location_azure_blob::AzureBlobType>
+    /// `AzureAccessTier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_azure_access_tier(&self) -> ::std::option::Option<Val<location_azure_blob::AzureAccessTier>> {
+        crate::cfn::get_prop(&self.core.props, "AzureAccessTier")
     }
 
-    prop! {
-        /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret,
-        /// such as an authentication token or set of credentials that DataSync uses to access a
-        /// specific transfer location, and a customer-managed AWS KMS key.
-        core.props, "CmkSecretConfig", cmk_secret_config, set_cmk_secret_config, get_cmk_secret_config, Val<location_azure_blob::CmkSecretConfig>
+    /// Sets `AzureBlobAuthenticationType`, which `new` took, in place.
+    pub fn set_azure_blob_authentication_type(&mut self, value: impl Into<Val<location_azure_blob::AzureBlobAuthenticationType>>) -> &mut Self {
+        self.core.props.set("AzureBlobAuthenticationType", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
-        /// such as an authentication token or set of credentials that DataSync uses to access a
-        /// specific transfer location, and an IAM role that DataSync can assume and access the
-        /// customer-managed secret.
-        core.props, "CustomSecretConfig", custom_secret_config, set_custom_secret_config, get_custom_secret_config, Val<location_azure_blob::CustomSecretConfig>
+    /// `AzureBlobAuthenticationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_azure_blob_authentication_type(&self) -> ::std::option::Option<Val<location_azure_blob::AzureBlobAuthenticationType>> {
+        crate::cfn::get_prop(&self.core.props, "AzureBlobAuthenticationType")
     }
 
-    prop! {
-        /// `FederatedIdentity`: Specifies the identity federation configuration that DataSync uses
-        /// to access your Azure Blob Storage container using an OpenID Connect (OIDC) token.
-        core.props, "FederatedIdentity", federated_identity, set_federated_identity, get_federated_identity, Val<location_azure_blob::AzureFederatedIdentityConfig>
+    /// `AzureBlobContainerUrl`: The URL of the Azure Blob container that was described.
+    pub fn azure_blob_container_url(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AzureBlobContainerUrl", value.into());
+        self
     }
 
-    prop! {
-        /// `Subdirectory`: The subdirectory in the Azure Blob Container that is used to read data
-        /// from the Azure Blob Source Location.
-        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
+    /// Sets `AzureBlobContainerUrl` in place: [`Self::azure_blob_container_url`] on a value held by `&mut`.
+    pub fn set_azure_blob_container_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AzureBlobContainerUrl", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `AzureBlobContainerUrl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_azure_blob_container_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AzureBlobContainerUrl")
+    }
+
+    /// `AzureBlobSasConfiguration`: Specifies the shared access signature (SAS) that DataSync uses
+    /// to access your Azure Blob Storage container.
+    pub fn azure_blob_sas_configuration(mut self, value: impl Into<Val<location_azure_blob::AzureBlobSasConfiguration>>) -> Self {
+        self.core.props.set("AzureBlobSasConfiguration", value.into());
+        self
+    }
+
+    /// Sets `AzureBlobSasConfiguration` in place: [`Self::azure_blob_sas_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_azure_blob_sas_configuration(&mut self, value: impl Into<Val<location_azure_blob::AzureBlobSasConfiguration>>) -> &mut Self {
+        self.core.props.set("AzureBlobSasConfiguration", value.into());
+        self
+    }
+
+    /// `AzureBlobSasConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_azure_blob_sas_configuration(&self) -> ::std::option::Option<Val<location_azure_blob::AzureBlobSasConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AzureBlobSasConfiguration")
+    }
+
+    /// `AzureBlobType`: Specifies a blob type for the objects you're transferring into your Azure
+    /// Blob Storage container.
+    pub fn azure_blob_type(mut self, value: impl Into<Val<location_azure_blob::AzureBlobType>>) -> Self {
+        self.core.props.set("AzureBlobType", value.into());
+        self
+    }
+
+    /// Sets `AzureBlobType` in place: [`Self::azure_blob_type`] on a value held by `&mut`.
+    pub fn set_azure_blob_type(&mut self, value: impl Into<Val<location_azure_blob::AzureBlobType>>) -> &mut Self {
+        self.core.props.set("AzureBlobType", value.into());
+        self
+    }
+
+    /// `AzureBlobType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_azure_blob_type(&self) -> ::std::option::Option<Val<location_azure_blob::AzureBlobType>> {
+        crate::cfn::get_prop(&self.core.props, "AzureBlobType")
+    }
+
+    /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret, such
+    /// as an authentication token or set of credentials that DataSync uses to access a specific
+    /// transfer location, and a customer-managed AWS KMS key.
+    pub fn cmk_secret_config(mut self, value: impl Into<Val<location_azure_blob::CmkSecretConfig>>) -> Self {
+        self.core.props.set("CmkSecretConfig", value.into());
+        self
+    }
+
+    /// Sets `CmkSecretConfig` in place: [`Self::cmk_secret_config`] on a value held by `&mut`.
+    pub fn set_cmk_secret_config(&mut self, value: impl Into<Val<location_azure_blob::CmkSecretConfig>>) -> &mut Self {
+        self.core.props.set("CmkSecretConfig", value.into());
+        self
+    }
+
+    /// `CmkSecretConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cmk_secret_config(&self) -> ::std::option::Option<Val<location_azure_blob::CmkSecretConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CmkSecretConfig")
+    }
+
+    /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
+    /// such as an authentication token or set of credentials that DataSync uses to access a
+    /// specific transfer location, and an IAM role that DataSync can assume and access the
+    /// customer-managed secret.
+    pub fn custom_secret_config(mut self, value: impl Into<Val<location_azure_blob::CustomSecretConfig>>) -> Self {
+        self.core.props.set("CustomSecretConfig", value.into());
+        self
+    }
+
+    /// Sets `CustomSecretConfig` in place: [`Self::custom_secret_config`] on a value held by `&mut`.
+    pub fn set_custom_secret_config(&mut self, value: impl Into<Val<location_azure_blob::CustomSecretConfig>>) -> &mut Self {
+        self.core.props.set("CustomSecretConfig", value.into());
+        self
+    }
+
+    /// `CustomSecretConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_secret_config(&self) -> ::std::option::Option<Val<location_azure_blob::CustomSecretConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CustomSecretConfig")
+    }
+
+    /// `FederatedIdentity`: Specifies the identity federation configuration that DataSync uses to
+    /// access your Azure Blob Storage container using an OpenID Connect (OIDC) token.
+    pub fn federated_identity(mut self, value: impl Into<Val<location_azure_blob::AzureFederatedIdentityConfig>>) -> Self {
+        self.core.props.set("FederatedIdentity", value.into());
+        self
+    }
+
+    /// Sets `FederatedIdentity` in place: [`Self::federated_identity`] on a value held by `&mut`.
+    pub fn set_federated_identity(&mut self, value: impl Into<Val<location_azure_blob::AzureFederatedIdentityConfig>>) -> &mut Self {
+        self.core.props.set("FederatedIdentity", value.into());
+        self
+    }
+
+    /// `FederatedIdentity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_federated_identity(&self) -> ::std::option::Option<Val<location_azure_blob::AzureFederatedIdentityConfig>> {
+        crate::cfn::get_prop(&self.core.props, "FederatedIdentity")
+    }
+
+    /// `Subdirectory`: The subdirectory in the Azure Blob Container that is used to read data from
+    /// the Azure Blob Source Location.
+    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// Sets `Subdirectory` in place: [`Self::subdirectory`] on a value held by `&mut`.
+    pub fn set_subdirectory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// `Subdirectory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subdirectory(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Subdirectory")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -272,10 +487,16 @@ pub mod location_azure_blob {
             AzureBlobSasConfiguration { props }
         }
 
-        prop! {
-            /// `AzureBlobSasToken`: Specifies the shared access signature (SAS) token, which indicates
-            /// the permissions DataSync needs to access your Azure Blob Storage container.
-            props, "AzureBlobSasToken", _, set_azure_blob_sas_token, get_azure_blob_sas_token, Val<String>
+        /// Sets `AzureBlobSasToken`, which `new` took, in place.
+        pub fn set_azure_blob_sas_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AzureBlobSasToken", value.into());
+            self
+        }
+
+        /// `AzureBlobSasToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_azure_blob_sas_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AzureBlobSasToken")
         }
     }
 
@@ -307,15 +528,41 @@ pub mod location_azure_blob {
             CmkSecretConfig { props }
         }
 
-        prop! {
-            /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
-            /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
+        /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
-            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
+        }
+
+        /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
+        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// Sets `SecretArn` in place: [`Self::secret_arn`] on a value held by `&mut`.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -347,15 +594,28 @@ pub mod location_azure_blob {
             CustomSecretConfig { props }
         }
 
-        prop! {
-            /// `SecretArn`: Specifies the ARN for a customer created AWS Secrets Manager secret.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretAccessRoleArn`: Specifies the ARN for the AWS Identity and Access Management role
-            /// that DataSync uses to access the secret specified for SecretArn.
-            props, "SecretAccessRoleArn", _, set_secret_access_role_arn, get_secret_access_role_arn, Val<String>
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
+        }
+
+        /// Sets `SecretAccessRoleArn`, which `new` took, in place.
+        pub fn set_secret_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretAccessRoleArn", value.into());
+            self
+        }
+
+        /// `SecretAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretAccessRoleArn")
         }
     }
 
@@ -376,17 +636,42 @@ pub mod location_azure_blob {
             AzureFederatedIdentityConfig { props }
         }
 
-        prop! {
-            /// `AwsIamRole`: Specifies the ARN of the AWS Identity and Access Management (IAM) role
-            /// that DataSync assumes to mint the OIDC token used to authenticate with the identity
-            /// provider.
-            props, "AwsIamRole", aws_iam_role, set_aws_iam_role, get_aws_iam_role, Val<String>
+        /// `AwsIamRole`: Specifies the ARN of the AWS Identity and Access Management (IAM) role that
+        /// DataSync assumes to mint the OIDC token used to authenticate with the identity provider.
+        pub fn aws_iam_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AwsIamRole", value.into());
+            self
         }
 
-        prop! {
-            /// `AzureOidc`: Specifies the Microsoft Entra (Azure AD) identity that DataSync federates
-            /// with to obtain an access token for your Azure Blob Storage container.
-            props, "AzureOidc", azure_oidc, set_azure_oidc, get_azure_oidc, Val<AzureOidcConfig>
+        /// Sets `AwsIamRole` in place: [`Self::aws_iam_role`] on a value held by `&mut`.
+        pub fn set_aws_iam_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsIamRole", value.into());
+            self
+        }
+
+        /// `AwsIamRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_iam_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsIamRole")
+        }
+
+        /// `AzureOidc`: Specifies the Microsoft Entra (Azure AD) identity that DataSync federates with
+        /// to obtain an access token for your Azure Blob Storage container.
+        pub fn azure_oidc(mut self, value: impl Into<Val<AzureOidcConfig>>) -> Self {
+            self.props.set("AzureOidc", value.into());
+            self
+        }
+
+        /// Sets `AzureOidc` in place: [`Self::azure_oidc`] on a value held by `&mut`.
+        pub fn set_azure_oidc(&mut self, value: impl Into<Val<AzureOidcConfig>>) -> &mut Self {
+            self.props.set("AzureOidc", value.into());
+            self
+        }
+
+        /// `AzureOidc` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_azure_oidc(&self) -> ::std::option::Option<Val<AzureOidcConfig>> {
+            crate::cfn::get_prop(&self.props, "AzureOidc")
         }
     }
 
@@ -413,16 +698,28 @@ pub mod location_azure_blob {
             AzureOidcConfig { props }
         }
 
-        prop! {
-            /// `TenantId`: Specifies the Microsoft Entra (Azure AD) tenant ID that the identity belongs
-            /// to.
-            props, "TenantId", _, set_tenant_id, get_tenant_id, Val<String>
+        /// Sets `TenantId`, which `new` took, in place.
+        pub fn set_tenant_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TenantId", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientId`: Specifies the client ID of the Microsoft Entra (Azure AD) identity that
-            /// DataSync uses to obtain an access token.
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// `TenantId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tenant_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TenantId")
+        }
+
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
+        }
+
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
     }
 }
@@ -448,45 +745,130 @@ impl LocationEfs {
         LocationEfs { core }
     }
 
-    prop! {
-        /// `AccessPointArn`: The Amazon Resource Name (ARN) for the Amazon EFS Access point that
-        /// DataSync uses when accessing the EFS file system.
-        core.props, "AccessPointArn", access_point_arn, set_access_point_arn, get_access_point_arn, Val<String>
+    /// `AccessPointArn`: The Amazon Resource Name (ARN) for the Amazon EFS Access point that
+    /// DataSync uses when accessing the EFS file system.
+    pub fn access_point_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AccessPointArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Ec2Config`: The subnet and security group that DataSync uses to access target EFS file
-        /// system.
-        core.props, "Ec2Config", _, set_ec2_config, get_ec2_config, Val<location_efs::Ec2Config>
+    /// Sets `AccessPointArn` in place: [`Self::access_point_arn`] on a value held by `&mut`.
+    pub fn set_access_point_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccessPointArn", value.into());
+        self
     }
 
-    prop! {
-        /// `EfsFilesystemArn`: The Amazon Resource Name (ARN) for the Amazon EFS file system.
-        core.props, "EfsFilesystemArn", efs_filesystem_arn, set_efs_filesystem_arn, get_efs_filesystem_arn, Val<String>
+    /// `AccessPointArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_point_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccessPointArn")
     }
 
-    prop! {
-        /// `FileSystemAccessRoleArn`: The Amazon Resource Name (ARN) of the AWS IAM role that the
-        /// DataSync will assume when mounting the EFS file system.
-        core.props, "FileSystemAccessRoleArn", file_system_access_role_arn, set_file_system_access_role_arn, get_file_system_access_role_arn, Val<String>
+    /// Sets `Ec2Config`, which `new` took, in place.
+    pub fn set_ec2_config(&mut self, value: impl Into<Val<location_efs::Ec2Config>>) -> &mut Self {
+        self.core.props.set("Ec2Config", value.into());
+        self
     }
 
-    prop! {
-        /// `InTransitEncryption`: Protocol that is used for encrypting the traffic exchanged
-        /// between the DataSync Agent and the EFS file system.
-        core.props, "InTransitEncryption", in_transit_encryption, set_in_transit_encryption, get_in_transit_encryption, Val<location_efs::InTransitEncryption>
+    /// `Ec2Config` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ec2_config(&self) -> ::std::option::Option<Val<location_efs::Ec2Config>> {
+        crate::cfn::get_prop(&self.core.props, "Ec2Config")
     }
 
-    prop! {
-        /// `Subdirectory`: A subdirectory in the location's path. This subdirectory in the EFS file
-        /// system is used to read data from the EFS source location or write data to the EFS
-        /// destination.
-        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
+    /// `EfsFilesystemArn`: The Amazon Resource Name (ARN) for the Amazon EFS file system.
+    pub fn efs_filesystem_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EfsFilesystemArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EfsFilesystemArn` in place: [`Self::efs_filesystem_arn`] on a value held by `&mut`.
+    pub fn set_efs_filesystem_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EfsFilesystemArn", value.into());
+        self
+    }
+
+    /// `EfsFilesystemArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_efs_filesystem_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EfsFilesystemArn")
+    }
+
+    /// `FileSystemAccessRoleArn`: The Amazon Resource Name (ARN) of the AWS IAM role that the
+    /// DataSync will assume when mounting the EFS file system.
+    pub fn file_system_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FileSystemAccessRoleArn", value.into());
+        self
+    }
+
+    /// Sets `FileSystemAccessRoleArn` in place: [`Self::file_system_access_role_arn`] on a value
+    /// held by `&mut`.
+    pub fn set_file_system_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FileSystemAccessRoleArn", value.into());
+        self
+    }
+
+    /// `FileSystemAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_system_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FileSystemAccessRoleArn")
+    }
+
+    /// `InTransitEncryption`: Protocol that is used for encrypting the traffic exchanged between
+    /// the DataSync Agent and the EFS file system.
+    pub fn in_transit_encryption(mut self, value: impl Into<Val<location_efs::InTransitEncryption>>) -> Self {
+        self.core.props.set("InTransitEncryption", value.into());
+        self
+    }
+
+    /// Sets `InTransitEncryption` in place: [`Self::in_transit_encryption`] on a value held by `&mut`.
+    pub fn set_in_transit_encryption(&mut self, value: impl Into<Val<location_efs::InTransitEncryption>>) -> &mut Self {
+        self.core.props.set("InTransitEncryption", value.into());
+        self
+    }
+
+    /// `InTransitEncryption` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_in_transit_encryption(&self) -> ::std::option::Option<Val<location_efs::InTransitEncryption>> {
+        crate::cfn::get_prop(&self.core.props, "InTransitEncryption")
+    }
+
+    /// `Subdirectory`: A subdirectory in the location's path. This subdirectory in the EFS file
+    /// system is used to read data from the EFS source location or write data to the EFS
+    /// destination.
+    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// Sets `Subdirectory` in place: [`Self::subdirectory`] on a value held by `&mut`.
+    pub fn set_subdirectory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// `Subdirectory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subdirectory(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Subdirectory")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -538,16 +920,28 @@ pub mod location_efs {
             Ec2Config { props }
         }
 
-        prop! {
-            /// `SecurityGroupArns`: The Amazon Resource Names (ARNs) of the security groups that are
-            /// configured for the Amazon EC2 resource.
-            props, "SecurityGroupArns", _, set_security_group_arns, get_security_group_arns, Val<List<String>>
+        /// Sets `SecurityGroupArns`, which `new` took, in place.
+        pub fn set_security_group_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupArns", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetArn`: The ARN of the subnet that DataSync uses to access the target EFS file
-            /// system.
-            props, "SubnetArn", _, set_subnet_arn, get_subnet_arn, Val<String>
+        /// `SecurityGroupArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupArns")
+        }
+
+        /// Sets `SubnetArn`, which `new` took, in place.
+        pub fn set_subnet_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SubnetArn", value.into());
+            self
+        }
+
+        /// `SubnetArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SubnetArn")
         }
     }
 
@@ -587,25 +981,70 @@ impl LocationFSxLustre {
         LocationFSxLustre { core }
     }
 
-    prop! {
-        /// `FsxFilesystemArn`: The Amazon Resource Name (ARN) for the FSx for Lustre file system.
-        core.props, "FsxFilesystemArn", fsx_filesystem_arn, set_fsx_filesystem_arn, get_fsx_filesystem_arn, Val<String>
+    /// `FsxFilesystemArn`: The Amazon Resource Name (ARN) for the FSx for Lustre file system.
+    pub fn fsx_filesystem_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FsxFilesystemArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroupArns`: The ARNs of the security groups that are to use to configure the
-        /// FSx for Lustre file system.
-        core.props, "SecurityGroupArns", _, set_security_group_arns, get_security_group_arns, Val<List<String>>
+    /// Sets `FsxFilesystemArn` in place: [`Self::fsx_filesystem_arn`] on a value held by `&mut`.
+    pub fn set_fsx_filesystem_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FsxFilesystemArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Subdirectory`: A subdirectory in the location's path.
-        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
+    /// `FsxFilesystemArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fsx_filesystem_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FsxFilesystemArn")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `SecurityGroupArns`, which `new` took, in place.
+    pub fn set_security_group_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupArns", value.into());
+        self
+    }
+
+    /// `SecurityGroupArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupArns")
+    }
+
+    /// `Subdirectory`: A subdirectory in the location's path.
+    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// Sets `Subdirectory` in place: [`Self::subdirectory`] on a value held by `&mut`.
+    pub fn set_subdirectory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// `Subdirectory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subdirectory(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Subdirectory")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -654,30 +1093,82 @@ impl LocationFSxOntap {
         LocationFSxOntap { core }
     }
 
-    prop! {
-        /// `Protocol`: Configuration settings for NFS or SMB protocol.
-        core.props, "Protocol", protocol, set_protocol, get_protocol, Val<location_f_sx_ontap::Protocol>
+    /// `Protocol`: Configuration settings for NFS or SMB protocol.
+    pub fn protocol(mut self, value: impl Into<Val<location_f_sx_ontap::Protocol>>) -> Self {
+        self.core.props.set("Protocol", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroupArns`: The ARNs of the security groups that are to use to configure the
-        /// FSx ONTAP file system.
-        core.props, "SecurityGroupArns", _, set_security_group_arns, get_security_group_arns, Val<List<String>>
+    /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+    pub fn set_protocol(&mut self, value: impl Into<Val<location_f_sx_ontap::Protocol>>) -> &mut Self {
+        self.core.props.set("Protocol", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageVirtualMachineArn`: The Amazon Resource Name (ARN) for the FSx ONTAP SVM.
-        core.props, "StorageVirtualMachineArn", _, set_storage_virtual_machine_arn, get_storage_virtual_machine_arn, Val<String>
+    /// `Protocol` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocol(&self) -> ::std::option::Option<Val<location_f_sx_ontap::Protocol>> {
+        crate::cfn::get_prop(&self.core.props, "Protocol")
     }
 
-    prop! {
-        /// `Subdirectory`: A subdirectory in the location's path.
-        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
+    /// Sets `SecurityGroupArns`, which `new` took, in place.
+    pub fn set_security_group_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupArns", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `SecurityGroupArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupArns")
+    }
+
+    /// Sets `StorageVirtualMachineArn`, which `new` took, in place.
+    pub fn set_storage_virtual_machine_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StorageVirtualMachineArn", value.into());
+        self
+    }
+
+    /// `StorageVirtualMachineArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_virtual_machine_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StorageVirtualMachineArn")
+    }
+
+    /// `Subdirectory`: A subdirectory in the location's path.
+    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// Sets `Subdirectory` in place: [`Self::subdirectory`] on a value held by `&mut`.
+    pub fn set_subdirectory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// `Subdirectory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subdirectory(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Subdirectory")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -736,14 +1227,40 @@ pub mod location_f_sx_ontap {
             Protocol { props }
         }
 
-        prop! {
-            /// `NFS`: NFS protocol configuration for FSx ONTAP file system.
-            props, "NFS", nfs, set_nfs, get_nfs, Val<Nfs>
+        /// `NFS`: NFS protocol configuration for FSx ONTAP file system.
+        pub fn nfs(mut self, value: impl Into<Val<Nfs>>) -> Self {
+            self.props.set("NFS", value.into());
+            self
         }
 
-        prop! {
-            /// `SMB`: SMB protocol configuration for FSx ONTAP file system.
-            props, "SMB", smb, set_smb, get_smb, Val<Smb>
+        /// Sets `NFS` in place: [`Self::nfs`] on a value held by `&mut`.
+        pub fn set_nfs(&mut self, value: impl Into<Val<Nfs>>) -> &mut Self {
+            self.props.set("NFS", value.into());
+            self
+        }
+
+        /// `NFS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nfs(&self) -> ::std::option::Option<Val<Nfs>> {
+            crate::cfn::get_prop(&self.props, "NFS")
+        }
+
+        /// `SMB`: SMB protocol configuration for FSx ONTAP file system.
+        pub fn smb(mut self, value: impl Into<Val<Smb>>) -> Self {
+            self.props.set("SMB", value.into());
+            self
+        }
+
+        /// Sets `SMB` in place: [`Self::smb`] on a value held by `&mut`.
+        pub fn set_smb(&mut self, value: impl Into<Val<Smb>>) -> &mut Self {
+            self.props.set("SMB", value.into());
+            self
+        }
+
+        /// `SMB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_smb(&self) -> ::std::option::Option<Val<Smb>> {
+            crate::cfn::get_prop(&self.props, "SMB")
         }
     }
 
@@ -765,9 +1282,16 @@ pub mod location_f_sx_ontap {
             Nfs { props }
         }
 
-        prop! {
-            /// `MountOptions`: The NFS mount options that DataSync can use to mount your NFS share.
-            props, "MountOptions", _, set_mount_options, get_mount_options, Val<NfsMountOptions>
+        /// Sets `MountOptions`, which `new` took, in place.
+        pub fn set_mount_options(&mut self, value: impl Into<Val<NfsMountOptions>>) -> &mut Self {
+            self.props.set("MountOptions", value.into());
+            self
+        }
+
+        /// `MountOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_options(&self) -> ::std::option::Option<Val<NfsMountOptions>> {
+            crate::cfn::get_prop(&self.props, "MountOptions")
         }
     }
 
@@ -787,10 +1311,22 @@ pub mod location_f_sx_ontap {
             NfsMountOptions { props }
         }
 
-        prop! {
-            /// `Version`: The specific NFS version that you want DataSync to use to mount your NFS
-            /// share.
-            props, "Version", version, set_version, get_version, Val<NfsMountOptionsVersion>
+        /// `Version`: The specific NFS version that you want DataSync to use to mount your NFS share.
+        pub fn version(mut self, value: impl Into<Val<NfsMountOptionsVersion>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<NfsMountOptionsVersion>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<NfsMountOptionsVersion>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -837,49 +1373,127 @@ pub mod location_f_sx_ontap {
             Smb { props }
         }
 
-        prop! {
-            /// `User`: The user who can mount the share, has the permissions to access files and
-            /// folders in the SMB share.
-            props, "User", _, set_user, get_user, Val<String>
+        /// Sets `User`, which `new` took, in place.
+        pub fn set_user(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("User", value.into());
+            self
         }
 
-        prop! {
-            /// `MountOptions`: The mount options used by DataSync to access the SMB server.
-            props, "MountOptions", _, set_mount_options, get_mount_options, Val<SmbMountOptions>
+        /// `User` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "User")
         }
 
-        prop! {
-            /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret,
-            /// such as an authentication token or set of credentials that DataSync uses to access a
-            /// specific transfer location, and a customer-managed AWS KMS key.
-            props, "CmkSecretConfig", cmk_secret_config, set_cmk_secret_config, get_cmk_secret_config, Val<CmkSecretConfig>
+        /// Sets `MountOptions`, which `new` took, in place.
+        pub fn set_mount_options(&mut self, value: impl Into<Val<SmbMountOptions>>) -> &mut Self {
+            self.props.set("MountOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
-            /// such as an authentication token or set of credentials that DataSync uses to access a
-            /// specific transfer location, and an IAM role that DataSync can assume and access the
-            /// customer-managed secret.
-            props, "CustomSecretConfig", custom_secret_config, set_custom_secret_config, get_custom_secret_config, Val<CustomSecretConfig>
+        /// `MountOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_options(&self) -> ::std::option::Option<Val<SmbMountOptions>> {
+            crate::cfn::get_prop(&self.props, "MountOptions")
         }
 
-        prop! {
-            /// `Domain`: The name of the Windows domain that the SMB server belongs to.
-            props, "Domain", domain, set_domain, get_domain, Val<String>
+        /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret, such
+        /// as an authentication token or set of credentials that DataSync uses to access a specific
+        /// transfer location, and a customer-managed AWS KMS key.
+        pub fn cmk_secret_config(mut self, value: impl Into<Val<CmkSecretConfig>>) -> Self {
+            self.props.set("CmkSecretConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `ManagedSecretConfig`: Specifies configuration information for a DataSync-managed
-            /// secret, such as an authentication token or set of credentials that DataSync uses to
-            /// access a specific transfer location. DataSync uses the default AWS-managed KMS key to
-            /// encrypt this secret in AWS Secrets Manager.
-            props, "ManagedSecretConfig", managed_secret_config, set_managed_secret_config, get_managed_secret_config, Val<ManagedSecretConfig>
+        /// Sets `CmkSecretConfig` in place: [`Self::cmk_secret_config`] on a value held by `&mut`.
+        pub fn set_cmk_secret_config(&mut self, value: impl Into<Val<CmkSecretConfig>>) -> &mut Self {
+            self.props.set("CmkSecretConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `Password`: The password of the user who can mount the share and has the permissions to
-            /// access files and folders in the SMB share.
-            props, "Password", password, set_password, get_password, Val<String>
+        /// `CmkSecretConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cmk_secret_config(&self) -> ::std::option::Option<Val<CmkSecretConfig>> {
+            crate::cfn::get_prop(&self.props, "CmkSecretConfig")
+        }
+
+        /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
+        /// such as an authentication token or set of credentials that DataSync uses to access a
+        /// specific transfer location, and an IAM role that DataSync can assume and access the
+        /// customer-managed secret.
+        pub fn custom_secret_config(mut self, value: impl Into<Val<CustomSecretConfig>>) -> Self {
+            self.props.set("CustomSecretConfig", value.into());
+            self
+        }
+
+        /// Sets `CustomSecretConfig` in place: [`Self::custom_secret_config`] on a value held by `&mut`.
+        pub fn set_custom_secret_config(&mut self, value: impl Into<Val<CustomSecretConfig>>) -> &mut Self {
+            self.props.set("CustomSecretConfig", value.into());
+            self
+        }
+
+        /// `CustomSecretConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_secret_config(&self) -> ::std::option::Option<Val<CustomSecretConfig>> {
+            crate::cfn::get_prop(&self.props, "CustomSecretConfig")
+        }
+
+        /// `Domain`: The name of the Windows domain that the SMB server belongs to.
+        pub fn domain(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Domain", value.into());
+            self
+        }
+
+        /// Sets `Domain` in place: [`Self::domain`] on a value held by `&mut`.
+        pub fn set_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Domain", value.into());
+            self
+        }
+
+        /// `Domain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Domain")
+        }
+
+        /// `ManagedSecretConfig`: Specifies configuration information for a DataSync-managed secret,
+        /// such as an authentication token or set of credentials that DataSync uses to access a
+        /// specific transfer location. DataSync uses the default AWS-managed KMS key to encrypt this
+        /// secret in AWS Secrets Manager.
+        pub fn managed_secret_config(mut self, value: impl Into<Val<ManagedSecretConfig>>) -> Self {
+            self.props.set("ManagedSecretConfig", value.into());
+            self
+        }
+
+        /// Sets `ManagedSecretConfig` in place: [`Self::managed_secret_config`] on a value held by `&mut`.
+        pub fn set_managed_secret_config(&mut self, value: impl Into<Val<ManagedSecretConfig>>) -> &mut Self {
+            self.props.set("ManagedSecretConfig", value.into());
+            self
+        }
+
+        /// `ManagedSecretConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_secret_config(&self) -> ::std::option::Option<Val<ManagedSecretConfig>> {
+            crate::cfn::get_prop(&self.props, "ManagedSecretConfig")
+        }
+
+        /// `Password`: The password of the user who can mount the share and has the permissions to
+        /// access files and folders in the SMB share.
+        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+        pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Password")
         }
     }
 
@@ -900,15 +1514,41 @@ pub mod location_f_sx_ontap {
             CmkSecretConfig { props }
         }
 
-        prop! {
-            /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
-            /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
+        /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
-            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
+        }
+
+        /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
+        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// Sets `SecretArn` in place: [`Self::secret_arn`] on a value held by `&mut`.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -940,15 +1580,28 @@ pub mod location_f_sx_ontap {
             CustomSecretConfig { props }
         }
 
-        prop! {
-            /// `SecretArn`: Specifies the ARN for a customer created AWS Secrets Manager secret.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretAccessRoleArn`: Specifies the ARN for the AWS Identity and Access Management role
-            /// that DataSync uses to access the secret specified for SecretArn.
-            props, "SecretAccessRoleArn", _, set_secret_access_role_arn, get_secret_access_role_arn, Val<String>
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
+        }
+
+        /// Sets `SecretAccessRoleArn`, which `new` took, in place.
+        pub fn set_secret_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretAccessRoleArn", value.into());
+            self
+        }
+
+        /// `SecretAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretAccessRoleArn")
         }
     }
 
@@ -972,9 +1625,16 @@ pub mod location_f_sx_ontap {
             ManagedSecretConfig { props }
         }
 
-        prop! {
-            /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -994,10 +1654,22 @@ pub mod location_f_sx_ontap {
             SmbMountOptions { props }
         }
 
-        prop! {
-            /// `Version`: The specific SMB version that you want DataSync to use to mount your SMB
-            /// share.
-            props, "Version", version, set_version, get_version, Val<SmbMountOptionsVersion>
+        /// `Version`: The specific SMB version that you want DataSync to use to mount your SMB share.
+        pub fn version(mut self, value: impl Into<Val<SmbMountOptionsVersion>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<SmbMountOptionsVersion>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<SmbMountOptionsVersion>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -1045,31 +1717,82 @@ impl LocationFSxOpenZfs {
         LocationFSxOpenZfs { core }
     }
 
-    prop! {
-        /// `FsxFilesystemArn`: The Amazon Resource Name (ARN) for the FSx OpenZFS file system.
-        core.props, "FsxFilesystemArn", fsx_filesystem_arn, set_fsx_filesystem_arn, get_fsx_filesystem_arn, Val<String>
+    /// `FsxFilesystemArn`: The Amazon Resource Name (ARN) for the FSx OpenZFS file system.
+    pub fn fsx_filesystem_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FsxFilesystemArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Protocol`: Configuration settings for an NFS or SMB protocol, currently only support
-        /// NFS
-        core.props, "Protocol", _, set_protocol, get_protocol, Val<location_f_sx_open_zfs::Protocol>
+    /// Sets `FsxFilesystemArn` in place: [`Self::fsx_filesystem_arn`] on a value held by `&mut`.
+    pub fn set_fsx_filesystem_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FsxFilesystemArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroupArns`: The ARNs of the security groups that are to use to configure the
-        /// FSx OpenZFS file system.
-        core.props, "SecurityGroupArns", _, set_security_group_arns, get_security_group_arns, Val<List<String>>
+    /// `FsxFilesystemArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fsx_filesystem_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FsxFilesystemArn")
     }
 
-    prop! {
-        /// `Subdirectory`: A subdirectory in the location's path.
-        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
+    /// Sets `Protocol`, which `new` took, in place.
+    pub fn set_protocol(&mut self, value: impl Into<Val<location_f_sx_open_zfs::Protocol>>) -> &mut Self {
+        self.core.props.set("Protocol", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Protocol` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocol(&self) -> ::std::option::Option<Val<location_f_sx_open_zfs::Protocol>> {
+        crate::cfn::get_prop(&self.core.props, "Protocol")
+    }
+
+    /// Sets `SecurityGroupArns`, which `new` took, in place.
+    pub fn set_security_group_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupArns", value.into());
+        self
+    }
+
+    /// `SecurityGroupArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupArns")
+    }
+
+    /// `Subdirectory`: A subdirectory in the location's path.
+    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// Sets `Subdirectory` in place: [`Self::subdirectory`] on a value held by `&mut`.
+    pub fn set_subdirectory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// `Subdirectory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subdirectory(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Subdirectory")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1111,9 +1834,22 @@ pub mod location_f_sx_open_zfs {
             Protocol { props }
         }
 
-        prop! {
-            /// `NFS`: FSx OpenZFS file system NFS protocol information
-            props, "NFS", nfs, set_nfs, get_nfs, Val<Nfs>
+        /// `NFS`: FSx OpenZFS file system NFS protocol information
+        pub fn nfs(mut self, value: impl Into<Val<Nfs>>) -> Self {
+            self.props.set("NFS", value.into());
+            self
+        }
+
+        /// Sets `NFS` in place: [`Self::nfs`] on a value held by `&mut`.
+        pub fn set_nfs(&mut self, value: impl Into<Val<Nfs>>) -> &mut Self {
+            self.props.set("NFS", value.into());
+            self
+        }
+
+        /// `NFS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nfs(&self) -> ::std::option::Option<Val<Nfs>> {
+            crate::cfn::get_prop(&self.props, "NFS")
         }
     }
 
@@ -1135,9 +1871,16 @@ pub mod location_f_sx_open_zfs {
             Nfs { props }
         }
 
-        prop! {
-            /// `MountOptions`: The NFS mount options that DataSync can use to mount your NFS share.
-            props, "MountOptions", _, set_mount_options, get_mount_options, Val<MountOptions>
+        /// Sets `MountOptions`, which `new` took, in place.
+        pub fn set_mount_options(&mut self, value: impl Into<Val<MountOptions>>) -> &mut Self {
+            self.props.set("MountOptions", value.into());
+            self
+        }
+
+        /// `MountOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_options(&self) -> ::std::option::Option<Val<MountOptions>> {
+            crate::cfn::get_prop(&self.props, "MountOptions")
         }
     }
 
@@ -1157,10 +1900,22 @@ pub mod location_f_sx_open_zfs {
             MountOptions { props }
         }
 
-        prop! {
-            /// `Version`: The specific NFS version that you want DataSync to use to mount your NFS
-            /// share.
-            props, "Version", version, set_version, get_version, Val<MountOptionsVersion>
+        /// `Version`: The specific NFS version that you want DataSync to use to mount your NFS share.
+        pub fn version(mut self, value: impl Into<Val<MountOptionsVersion>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<MountOptionsVersion>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<MountOptionsVersion>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -1215,57 +1970,160 @@ impl LocationFSxWindows {
         LocationFSxWindows { core }
     }
 
-    prop! {
-        /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret,
-        /// such as an authentication token or set of credentials that DataSync uses to access a
-        /// specific transfer location, and a customer-managed AWS KMS key.
-        core.props, "CmkSecretConfig", cmk_secret_config, set_cmk_secret_config, get_cmk_secret_config, Val<location_f_sx_windows::CmkSecretConfig>
+    /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret, such
+    /// as an authentication token or set of credentials that DataSync uses to access a specific
+    /// transfer location, and a customer-managed AWS KMS key.
+    pub fn cmk_secret_config(mut self, value: impl Into<Val<location_f_sx_windows::CmkSecretConfig>>) -> Self {
+        self.core.props.set("CmkSecretConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
-        /// such as an authentication token or set of credentials that DataSync uses to access a
-        /// specific transfer location, and an IAM role that DataSync can assume and access the
-        /// customer-managed secret.
-        core.props, "CustomSecretConfig", custom_secret_config, set_custom_secret_config, get_custom_secret_config, Val<location_f_sx_windows::CustomSecretConfig>
+    /// Sets `CmkSecretConfig` in place: [`Self::cmk_secret_config`] on a value held by `&mut`.
+    pub fn set_cmk_secret_config(&mut self, value: impl Into<Val<location_f_sx_windows::CmkSecretConfig>>) -> &mut Self {
+        self.core.props.set("CmkSecretConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Domain`: The name of the Windows domain that the FSx for Windows server belongs to.
-        core.props, "Domain", domain, set_domain, get_domain, Val<String>
+    /// `CmkSecretConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cmk_secret_config(&self) -> ::std::option::Option<Val<location_f_sx_windows::CmkSecretConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CmkSecretConfig")
     }
 
-    prop! {
-        /// `FsxFilesystemArn`: The Amazon Resource Name (ARN) for the FSx for Windows file system.
-        core.props, "FsxFilesystemArn", fsx_filesystem_arn, set_fsx_filesystem_arn, get_fsx_filesystem_arn, Val<String>
+    /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
+    /// such as an authentication token or set of credentials that DataSync uses to access a
+    /// specific transfer location, and an IAM role that DataSync can assume and access the
+    /// customer-managed secret.
+    pub fn custom_secret_config(mut self, value: impl Into<Val<location_f_sx_windows::CustomSecretConfig>>) -> Self {
+        self.core.props.set("CustomSecretConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Password`: The password of the user who has the permissions to access files and folders
-        /// in the FSx for Windows file system.
-        core.props, "Password", password, set_password, get_password, Val<String>
+    /// Sets `CustomSecretConfig` in place: [`Self::custom_secret_config`] on a value held by `&mut`.
+    pub fn set_custom_secret_config(&mut self, value: impl Into<Val<location_f_sx_windows::CustomSecretConfig>>) -> &mut Self {
+        self.core.props.set("CustomSecretConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroupArns`: The ARNs of the security groups that are to use to configure the
-        /// FSx for Windows file system.
-        core.props, "SecurityGroupArns", _, set_security_group_arns, get_security_group_arns, Val<List<String>>
+    /// `CustomSecretConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_secret_config(&self) -> ::std::option::Option<Val<location_f_sx_windows::CustomSecretConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CustomSecretConfig")
     }
 
-    prop! {
-        /// `Subdirectory`: A subdirectory in the location's path.
-        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
+    /// `Domain`: The name of the Windows domain that the FSx for Windows server belongs to.
+    pub fn domain(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Domain", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Domain` in place: [`Self::domain`] on a value held by `&mut`.
+    pub fn set_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Domain", value.into());
+        self
     }
 
-    prop! {
-        /// `User`: The user who has the permissions to access files and folders in the FSx for
-        /// Windows file system.
-        core.props, "User", _, set_user, get_user, Val<String>
+    /// `Domain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Domain")
+    }
+
+    /// `FsxFilesystemArn`: The Amazon Resource Name (ARN) for the FSx for Windows file system.
+    pub fn fsx_filesystem_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FsxFilesystemArn", value.into());
+        self
+    }
+
+    /// Sets `FsxFilesystemArn` in place: [`Self::fsx_filesystem_arn`] on a value held by `&mut`.
+    pub fn set_fsx_filesystem_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FsxFilesystemArn", value.into());
+        self
+    }
+
+    /// `FsxFilesystemArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fsx_filesystem_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FsxFilesystemArn")
+    }
+
+    /// `Password`: The password of the user who has the permissions to access files and folders in
+    /// the FSx for Windows file system.
+    pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Password", value.into());
+        self
+    }
+
+    /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+    pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Password", value.into());
+        self
+    }
+
+    /// `Password` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Password")
+    }
+
+    /// Sets `SecurityGroupArns`, which `new` took, in place.
+    pub fn set_security_group_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupArns", value.into());
+        self
+    }
+
+    /// `SecurityGroupArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupArns")
+    }
+
+    /// `Subdirectory`: A subdirectory in the location's path.
+    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// Sets `Subdirectory` in place: [`Self::subdirectory`] on a value held by `&mut`.
+    pub fn set_subdirectory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// `Subdirectory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subdirectory(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Subdirectory")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `User`, which `new` took, in place.
+    pub fn set_user(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("User", value.into());
+        self
+    }
+
+    /// `User` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "User")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1320,15 +2178,41 @@ pub mod location_f_sx_windows {
             CmkSecretConfig { props }
         }
 
-        prop! {
-            /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
-            /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
+        /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
-            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
+        }
+
+        /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
+        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// Sets `SecretArn` in place: [`Self::secret_arn`] on a value held by `&mut`.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -1360,15 +2244,28 @@ pub mod location_f_sx_windows {
             CustomSecretConfig { props }
         }
 
-        prop! {
-            /// `SecretArn`: Specifies the ARN for a customer created AWS Secrets Manager secret.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretAccessRoleArn`: Specifies the ARN for the AWS Identity and Access Management role
-            /// that DataSync uses to access the secret specified for SecretArn.
-            props, "SecretAccessRoleArn", _, set_secret_access_role_arn, get_secret_access_role_arn, Val<String>
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
+        }
+
+        /// Sets `SecretAccessRoleArn`, which `new` took, in place.
+        pub fn set_secret_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretAccessRoleArn", value.into());
+            self
+        }
+
+        /// `SecretAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretAccessRoleArn")
         }
     }
 }
@@ -1402,92 +2299,269 @@ impl LocationHdfs {
         LocationHdfs { core }
     }
 
-    prop! {
-        /// `AgentArns`: ARN(s) of the agent(s) to use for an HDFS location.
-        core.props, "AgentArns", _, set_agent_arns, get_agent_arns, Val<List<String>>
+    /// Sets `AgentArns`, which `new` took, in place.
+    pub fn set_agent_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AgentArns", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthenticationType`: The authentication mode used to determine identity of user.
-        core.props, "AuthenticationType", _, set_authentication_type, get_authentication_type, Val<location_hdfs::AuthenticationType>
+    /// `AgentArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AgentArns")
     }
 
-    prop! {
-        /// `BlockSize`: Size of chunks (blocks) in bytes that the data is divided into when stored
-        /// in the HDFS cluster.
-        core.props, "BlockSize", block_size, set_block_size, get_block_size, Val<i64>
+    /// Sets `AuthenticationType`, which `new` took, in place.
+    pub fn set_authentication_type(&mut self, value: impl Into<Val<location_hdfs::AuthenticationType>>) -> &mut Self {
+        self.core.props.set("AuthenticationType", value.into());
+        self
     }
 
-    prop! {
-        /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret,
-        /// such as an authentication token or set of credentials that DataSync uses to access a
-        /// specific transfer location, and a customer-managed AWS KMS key.
-        core.props, "CmkSecretConfig", cmk_secret_config, set_cmk_secret_config, get_cmk_secret_config, Val<location_hdfs::CmkSecretConfig>
+    /// `AuthenticationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authentication_type(&self) -> ::std::option::Option<Val<location_hdfs::AuthenticationType>> {
+        crate::cfn::get_prop(&self.core.props, "AuthenticationType")
     }
 
-    prop! {
-        /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
-        /// such as an authentication token or set of credentials that DataSync uses to access a
-        /// specific transfer location, and an IAM role that DataSync can assume and access the
-        /// customer-managed secret.
-        core.props, "CustomSecretConfig", custom_secret_config, set_custom_secret_config, get_custom_secret_config, Val<location_hdfs::CustomSecretConfig>
+    /// `BlockSize`: Size of chunks (blocks) in bytes that the data is divided into when stored in
+    /// the HDFS cluster.
+    pub fn block_size(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("BlockSize", value.into());
+        self
     }
 
-    prop! {
-        /// `KerberosKeytab`: The Base64 string representation of the Keytab file.
-        core.props, "KerberosKeytab", kerberos_keytab, set_kerberos_keytab, get_kerberos_keytab, Val<String>
+    /// Sets `BlockSize` in place: [`Self::block_size`] on a value held by `&mut`.
+    pub fn set_block_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("BlockSize", value.into());
+        self
     }
 
-    prop! {
-        /// `KerberosKrb5Conf`: The string representation of the Krb5Conf file, or the presigned URL
-        /// to access the Krb5.conf file within an S3 bucket.
-        core.props, "KerberosKrb5Conf", kerberos_krb5_conf, set_kerberos_krb5_conf, get_kerberos_krb5_conf, Val<String>
+    /// `BlockSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_block_size(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "BlockSize")
     }
 
-    prop! {
-        /// `KerberosPrincipal`: The unique identity, or principal, to which Kerberos can assign
-        /// tickets.
-        core.props, "KerberosPrincipal", kerberos_principal, set_kerberos_principal, get_kerberos_principal, Val<String>
+    /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret, such
+    /// as an authentication token or set of credentials that DataSync uses to access a specific
+    /// transfer location, and a customer-managed AWS KMS key.
+    pub fn cmk_secret_config(mut self, value: impl Into<Val<location_hdfs::CmkSecretConfig>>) -> Self {
+        self.core.props.set("CmkSecretConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyProviderUri`: The identifier for the Key Management Server where the encryption
-        /// keys that encrypt data inside HDFS clusters are stored.
-        core.props, "KmsKeyProviderUri", kms_key_provider_uri, set_kms_key_provider_uri, get_kms_key_provider_uri, Val<String>
+    /// Sets `CmkSecretConfig` in place: [`Self::cmk_secret_config`] on a value held by `&mut`.
+    pub fn set_cmk_secret_config(&mut self, value: impl Into<Val<location_hdfs::CmkSecretConfig>>) -> &mut Self {
+        self.core.props.set("CmkSecretConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `NameNodes`: An array of Name Node(s) of the HDFS location.
-        core.props, "NameNodes", _, set_name_nodes, get_name_nodes, Val<List<location_hdfs::NameNode>>
+    /// `CmkSecretConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cmk_secret_config(&self) -> ::std::option::Option<Val<location_hdfs::CmkSecretConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CmkSecretConfig")
     }
 
-    prop! {
-        /// `QopConfiguration`: Configuration information for RPC Protection and Data Transfer
-        /// Protection. These parameters can be set to AUTHENTICATION, INTEGRITY, or PRIVACY. The
-        /// default value is PRIVACY.
-        core.props, "QopConfiguration", qop_configuration, set_qop_configuration, get_qop_configuration, Val<location_hdfs::QopConfiguration>
+    /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
+    /// such as an authentication token or set of credentials that DataSync uses to access a
+    /// specific transfer location, and an IAM role that DataSync can assume and access the
+    /// customer-managed secret.
+    pub fn custom_secret_config(mut self, value: impl Into<Val<location_hdfs::CustomSecretConfig>>) -> Self {
+        self.core.props.set("CustomSecretConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicationFactor`: Number of copies of each block that exists inside the HDFS cluster.
-        core.props, "ReplicationFactor", replication_factor, set_replication_factor, get_replication_factor, Val<i64>
+    /// Sets `CustomSecretConfig` in place: [`Self::custom_secret_config`] on a value held by `&mut`.
+    pub fn set_custom_secret_config(&mut self, value: impl Into<Val<location_hdfs::CustomSecretConfig>>) -> &mut Self {
+        self.core.props.set("CustomSecretConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `SimpleUser`: The user name that has read and write permissions on the specified HDFS
-        /// cluster.
-        core.props, "SimpleUser", simple_user, set_simple_user, get_simple_user, Val<String>
+    /// `CustomSecretConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_secret_config(&self) -> ::std::option::Option<Val<location_hdfs::CustomSecretConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CustomSecretConfig")
     }
 
-    prop! {
-        /// `Subdirectory`: The subdirectory in HDFS that is used to read data from the HDFS source
-        /// location or write data to the HDFS destination.
-        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
+    /// `KerberosKeytab`: The Base64 string representation of the Keytab file.
+    pub fn kerberos_keytab(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KerberosKeytab", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `KerberosKeytab` in place: [`Self::kerberos_keytab`] on a value held by `&mut`.
+    pub fn set_kerberos_keytab(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KerberosKeytab", value.into());
+        self
+    }
+
+    /// `KerberosKeytab` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kerberos_keytab(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KerberosKeytab")
+    }
+
+    /// `KerberosKrb5Conf`: The string representation of the Krb5Conf file, or the presigned URL to
+    /// access the Krb5.conf file within an S3 bucket.
+    pub fn kerberos_krb5_conf(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KerberosKrb5Conf", value.into());
+        self
+    }
+
+    /// Sets `KerberosKrb5Conf` in place: [`Self::kerberos_krb5_conf`] on a value held by `&mut`.
+    pub fn set_kerberos_krb5_conf(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KerberosKrb5Conf", value.into());
+        self
+    }
+
+    /// `KerberosKrb5Conf` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kerberos_krb5_conf(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KerberosKrb5Conf")
+    }
+
+    /// `KerberosPrincipal`: The unique identity, or principal, to which Kerberos can assign
+    /// tickets.
+    pub fn kerberos_principal(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KerberosPrincipal", value.into());
+        self
+    }
+
+    /// Sets `KerberosPrincipal` in place: [`Self::kerberos_principal`] on a value held by `&mut`.
+    pub fn set_kerberos_principal(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KerberosPrincipal", value.into());
+        self
+    }
+
+    /// `KerberosPrincipal` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kerberos_principal(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KerberosPrincipal")
+    }
+
+    /// `KmsKeyProviderUri`: The identifier for the Key Management Server where the encryption keys
+    /// that encrypt data inside HDFS clusters are stored.
+    pub fn kms_key_provider_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyProviderUri", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyProviderUri` in place: [`Self::kms_key_provider_uri`] on a value held by `&mut`.
+    pub fn set_kms_key_provider_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyProviderUri", value.into());
+        self
+    }
+
+    /// `KmsKeyProviderUri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_provider_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyProviderUri")
+    }
+
+    /// Sets `NameNodes`, which `new` took, in place.
+    pub fn set_name_nodes(&mut self, value: impl Into<Val<List<location_hdfs::NameNode>>>) -> &mut Self {
+        self.core.props.set("NameNodes", value.into());
+        self
+    }
+
+    /// `NameNodes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name_nodes(&self) -> ::std::option::Option<Val<List<location_hdfs::NameNode>>> {
+        crate::cfn::get_prop(&self.core.props, "NameNodes")
+    }
+
+    /// `QopConfiguration`: Configuration information for RPC Protection and Data Transfer
+    /// Protection. These parameters can be set to AUTHENTICATION, INTEGRITY, or PRIVACY. The
+    /// default value is PRIVACY.
+    pub fn qop_configuration(mut self, value: impl Into<Val<location_hdfs::QopConfiguration>>) -> Self {
+        self.core.props.set("QopConfiguration", value.into());
+        self
+    }
+
+    /// Sets `QopConfiguration` in place: [`Self::qop_configuration`] on a value held by `&mut`.
+    pub fn set_qop_configuration(&mut self, value: impl Into<Val<location_hdfs::QopConfiguration>>) -> &mut Self {
+        self.core.props.set("QopConfiguration", value.into());
+        self
+    }
+
+    /// `QopConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_qop_configuration(&self) -> ::std::option::Option<Val<location_hdfs::QopConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "QopConfiguration")
+    }
+
+    /// `ReplicationFactor`: Number of copies of each block that exists inside the HDFS cluster.
+    pub fn replication_factor(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ReplicationFactor", value.into());
+        self
+    }
+
+    /// Sets `ReplicationFactor` in place: [`Self::replication_factor`] on a value held by `&mut`.
+    pub fn set_replication_factor(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ReplicationFactor", value.into());
+        self
+    }
+
+    /// `ReplicationFactor` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_factor(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationFactor")
+    }
+
+    /// `SimpleUser`: The user name that has read and write permissions on the specified HDFS
+    /// cluster.
+    pub fn simple_user(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SimpleUser", value.into());
+        self
+    }
+
+    /// Sets `SimpleUser` in place: [`Self::simple_user`] on a value held by `&mut`.
+    pub fn set_simple_user(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SimpleUser", value.into());
+        self
+    }
+
+    /// `SimpleUser` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_simple_user(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SimpleUser")
+    }
+
+    /// `Subdirectory`: The subdirectory in HDFS that is used to read data from the HDFS source
+    /// location or write data to the HDFS destination.
+    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// Sets `Subdirectory` in place: [`Self::subdirectory`] on a value held by `&mut`.
+    pub fn set_subdirectory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// `Subdirectory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subdirectory(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Subdirectory")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1555,15 +2629,41 @@ pub mod location_hdfs {
             CmkSecretConfig { props }
         }
 
-        prop! {
-            /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
-            /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
+        /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
-            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
+        }
+
+        /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
+        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// Sets `SecretArn` in place: [`Self::secret_arn`] on a value held by `&mut`.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -1595,15 +2695,28 @@ pub mod location_hdfs {
             CustomSecretConfig { props }
         }
 
-        prop! {
-            /// `SecretArn`: Specifies the ARN for a customer created AWS Secrets Manager secret.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretAccessRoleArn`: Specifies the ARN for the AWS Identity and Access Management role
-            /// that DataSync uses to access the secret specified for SecretArn.
-            props, "SecretAccessRoleArn", _, set_secret_access_role_arn, get_secret_access_role_arn, Val<String>
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
+        }
+
+        /// Sets `SecretAccessRoleArn`, which `new` took, in place.
+        pub fn set_secret_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretAccessRoleArn", value.into());
+            self
+        }
+
+        /// `SecretAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretAccessRoleArn")
         }
     }
 
@@ -1627,15 +2740,28 @@ pub mod location_hdfs {
             NameNode { props }
         }
 
-        prop! {
-            /// `Hostname`: The DNS name or IP address of the Name Node in the customer's on premises
-            /// HDFS cluster.
-            props, "Hostname", _, set_hostname, get_hostname, Val<String>
+        /// Sets `Hostname`, which `new` took, in place.
+        pub fn set_hostname(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Hostname", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`: The port on which the Name Node is listening on for client requests.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// `Hostname` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hostname(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Hostname")
+        }
+
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
     }
 
@@ -1656,14 +2782,41 @@ pub mod location_hdfs {
             QopConfiguration { props }
         }
 
-        prop! {
-            /// `DataTransferProtection`: Configuration for Data Transfer Protection.
-            props, "DataTransferProtection", data_transfer_protection, set_data_transfer_protection, get_data_transfer_protection, Val<QopConfigurationDataTransferProtection>
+        /// `DataTransferProtection`: Configuration for Data Transfer Protection.
+        pub fn data_transfer_protection(mut self, value: impl Into<Val<QopConfigurationDataTransferProtection>>) -> Self {
+            self.props.set("DataTransferProtection", value.into());
+            self
         }
 
-        prop! {
-            /// `RpcProtection`: Configuration for RPC Protection.
-            props, "RpcProtection", rpc_protection, set_rpc_protection, get_rpc_protection, Val<QopConfigurationRpcProtection>
+        /// Sets `DataTransferProtection` in place: [`Self::data_transfer_protection`] on a value held
+        /// by `&mut`.
+        pub fn set_data_transfer_protection(&mut self, value: impl Into<Val<QopConfigurationDataTransferProtection>>) -> &mut Self {
+            self.props.set("DataTransferProtection", value.into());
+            self
+        }
+
+        /// `DataTransferProtection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_transfer_protection(&self) -> ::std::option::Option<Val<QopConfigurationDataTransferProtection>> {
+            crate::cfn::get_prop(&self.props, "DataTransferProtection")
+        }
+
+        /// `RpcProtection`: Configuration for RPC Protection.
+        pub fn rpc_protection(mut self, value: impl Into<Val<QopConfigurationRpcProtection>>) -> Self {
+            self.props.set("RpcProtection", value.into());
+            self
+        }
+
+        /// Sets `RpcProtection` in place: [`Self::rpc_protection`] on a value held by `&mut`.
+        pub fn set_rpc_protection(&mut self, value: impl Into<Val<QopConfigurationRpcProtection>>) -> &mut Self {
+            self.props.set("RpcProtection", value.into());
+            self
+        }
+
+        /// `RpcProtection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rpc_protection(&self) -> ::std::option::Option<Val<QopConfigurationRpcProtection>> {
+            crate::cfn::get_prop(&self.props, "RpcProtection")
         }
     }
 
@@ -1727,32 +2880,90 @@ impl LocationNfs {
         LocationNfs { core }
     }
 
-    prop! {
-        /// `MountOptions`: The NFS mount options that DataSync can use to mount your NFS share.
-        core.props, "MountOptions", mount_options, set_mount_options, get_mount_options, Val<location_nfs::MountOptions>
+    /// `MountOptions`: The NFS mount options that DataSync can use to mount your NFS share.
+    pub fn mount_options(mut self, value: impl Into<Val<location_nfs::MountOptions>>) -> Self {
+        self.core.props.set("MountOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `OnPremConfig`: Contains a list of Amazon Resource Names (ARNs) of agents that are used
-        /// to connect an NFS server.
-        core.props, "OnPremConfig", _, set_on_prem_config, get_on_prem_config, Val<location_nfs::OnPremConfig>
+    /// Sets `MountOptions` in place: [`Self::mount_options`] on a value held by `&mut`.
+    pub fn set_mount_options(&mut self, value: impl Into<Val<location_nfs::MountOptions>>) -> &mut Self {
+        self.core.props.set("MountOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `ServerHostname`: The name of the NFS server. This value is the IP address or DNS name
-        /// of the NFS server.
-        core.props, "ServerHostname", server_hostname, set_server_hostname, get_server_hostname, Val<String>
+    /// `MountOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mount_options(&self) -> ::std::option::Option<Val<location_nfs::MountOptions>> {
+        crate::cfn::get_prop(&self.core.props, "MountOptions")
     }
 
-    prop! {
-        /// `Subdirectory`: The subdirectory in the NFS file system that is used to read data from
-        /// the NFS source location or write data to the NFS destination.
-        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
+    /// Sets `OnPremConfig`, which `new` took, in place.
+    pub fn set_on_prem_config(&mut self, value: impl Into<Val<location_nfs::OnPremConfig>>) -> &mut Self {
+        self.core.props.set("OnPremConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `OnPremConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_on_prem_config(&self) -> ::std::option::Option<Val<location_nfs::OnPremConfig>> {
+        crate::cfn::get_prop(&self.core.props, "OnPremConfig")
+    }
+
+    /// `ServerHostname`: The name of the NFS server. This value is the IP address or DNS name of
+    /// the NFS server.
+    pub fn server_hostname(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServerHostname", value.into());
+        self
+    }
+
+    /// Sets `ServerHostname` in place: [`Self::server_hostname`] on a value held by `&mut`.
+    pub fn set_server_hostname(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServerHostname", value.into());
+        self
+    }
+
+    /// `ServerHostname` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_hostname(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServerHostname")
+    }
+
+    /// `Subdirectory`: The subdirectory in the NFS file system that is used to read data from the
+    /// NFS source location or write data to the NFS destination.
+    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// Sets `Subdirectory` in place: [`Self::subdirectory`] on a value held by `&mut`.
+    pub fn set_subdirectory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// `Subdirectory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subdirectory(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Subdirectory")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1795,10 +3006,22 @@ pub mod location_nfs {
             MountOptions { props }
         }
 
-        prop! {
-            /// `Version`: The specific NFS version that you want DataSync to use to mount your NFS
-            /// share.
-            props, "Version", version, set_version, get_version, Val<MountOptionsVersion>
+        /// `Version`: The specific NFS version that you want DataSync to use to mount your NFS share.
+        pub fn version(mut self, value: impl Into<Val<MountOptionsVersion>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<MountOptionsVersion>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<MountOptionsVersion>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -1842,9 +3065,16 @@ pub mod location_nfs {
             OnPremConfig { props }
         }
 
-        prop! {
-            /// `AgentArns`: ARN(s) of the agent(s) to use for an NFS location.
-            props, "AgentArns", _, set_agent_arns, get_agent_arns, Val<List<String>>
+        /// Sets `AgentArns`, which `new` took, in place.
+        pub fn set_agent_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AgentArns", value.into());
+            self
+        }
+
+        /// `AgentArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AgentArns")
         }
     }
 }
@@ -1868,82 +3098,250 @@ impl LocationObjectStorage {
         LocationObjectStorage { core }
     }
 
-    prop! {
-        /// `AccessKey`: Optional. The access key is used if credentials are required to access the
-        /// self-managed object storage server.
-        core.props, "AccessKey", access_key, set_access_key, get_access_key, Val<String>
+    /// `AccessKey`: Optional. The access key is used if credentials are required to access the
+    /// self-managed object storage server.
+    pub fn access_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AccessKey", value.into());
+        self
     }
 
-    prop! {
-        /// `AgentArns`: Specifies the Amazon Resource Names (ARNs) of the DataSync agents that can
-        /// connect with your object storage system. If you are setting up an agentless cross-cloud
-        /// transfer, you do not need to specify a value for this parameter.
-        core.props, "AgentArns", agent_arns, set_agent_arns, get_agent_arns, Val<List<String>>
+    /// Sets `AccessKey` in place: [`Self::access_key`] on a value held by `&mut`.
+    pub fn set_access_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccessKey", value.into());
+        self
     }
 
-    prop! {
-        /// `BucketName`: The name of the bucket on the self-managed object storage server.
-        core.props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
+    /// `AccessKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccessKey")
     }
 
-    prop! {
-        /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret,
-        /// such as an authentication token or set of credentials that DataSync uses to access a
-        /// specific transfer location, and a customer-managed AWS KMS key.
-        core.props, "CmkSecretConfig", cmk_secret_config, set_cmk_secret_config, get_cmk_secret_config, Val<location_object_storage::CmkSecretConfig>
+    /// `AgentArns`: Specifies the Amazon Resource Names (ARNs) of the DataSync agents that can
+    /// connect with your object storage system. If you are setting up an agentless cross-cloud
+    /// transfer, you do not need to specify a value for this parameter.
+    pub fn agent_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AgentArns", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
-        /// such as an authentication token or set of credentials that DataSync uses to access a
-        /// specific transfer location, and an IAM role that DataSync can assume and access the
-        /// customer-managed secret.
-        core.props, "CustomSecretConfig", custom_secret_config, set_custom_secret_config, get_custom_secret_config, Val<location_object_storage::CustomSecretConfig>
+    /// Sets `AgentArns` in place: [`Self::agent_arns`] on a value held by `&mut`.
+    pub fn set_agent_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AgentArns", value.into());
+        self
     }
 
-    prop! {
-        /// `FederatedIdentity`: Specifies the identity federation configuration that DataSync uses
-        /// to access your object storage location using an OpenID Connect (OIDC) token.
-        core.props, "FederatedIdentity", federated_identity, set_federated_identity, get_federated_identity, Val<location_object_storage::ObjectStorageFederatedIdentityConfig>
+    /// `AgentArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AgentArns")
     }
 
-    prop! {
-        /// `SecretKey`: Optional. The secret key is used if credentials are required to access the
-        /// self-managed object storage server.
-        core.props, "SecretKey", secret_key, set_secret_key, get_secret_key, Val<String>
+    /// `BucketName`: The name of the bucket on the self-managed object storage server.
+    pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BucketName", value.into());
+        self
     }
 
-    prop! {
-        /// `ServerCertificate`: X.509 PEM content containing a certificate authority or chain to
-        /// trust.
-        core.props, "ServerCertificate", server_certificate, set_server_certificate, get_server_certificate, Val<String>
+    /// Sets `BucketName` in place: [`Self::bucket_name`] on a value held by `&mut`.
+    pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BucketName", value.into());
+        self
     }
 
-    prop! {
-        /// `ServerHostname`: The name of the self-managed object storage server. This value is the
-        /// IP address or Domain Name Service (DNS) name of the object storage server.
-        core.props, "ServerHostname", server_hostname, set_server_hostname, get_server_hostname, Val<String>
+    /// `BucketName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BucketName")
     }
 
-    prop! {
-        /// `ServerPort`: The port that your self-managed server accepts inbound network traffic on.
-        core.props, "ServerPort", server_port, set_server_port, get_server_port, Val<i64>
+    /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret, such
+    /// as an authentication token or set of credentials that DataSync uses to access a specific
+    /// transfer location, and a customer-managed AWS KMS key.
+    pub fn cmk_secret_config(mut self, value: impl Into<Val<location_object_storage::CmkSecretConfig>>) -> Self {
+        self.core.props.set("CmkSecretConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `ServerProtocol`: The protocol that the object storage server uses to communicate.
-        core.props, "ServerProtocol", server_protocol, set_server_protocol, get_server_protocol, Val<location_object_storage::ServerProtocol>
+    /// Sets `CmkSecretConfig` in place: [`Self::cmk_secret_config`] on a value held by `&mut`.
+    pub fn set_cmk_secret_config(&mut self, value: impl Into<Val<location_object_storage::CmkSecretConfig>>) -> &mut Self {
+        self.core.props.set("CmkSecretConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Subdirectory`: The subdirectory in the self-managed object storage server that is used
-        /// to read data from.
-        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
+    /// `CmkSecretConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cmk_secret_config(&self) -> ::std::option::Option<Val<location_object_storage::CmkSecretConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CmkSecretConfig")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
+    /// such as an authentication token or set of credentials that DataSync uses to access a
+    /// specific transfer location, and an IAM role that DataSync can assume and access the
+    /// customer-managed secret.
+    pub fn custom_secret_config(mut self, value: impl Into<Val<location_object_storage::CustomSecretConfig>>) -> Self {
+        self.core.props.set("CustomSecretConfig", value.into());
+        self
+    }
+
+    /// Sets `CustomSecretConfig` in place: [`Self::custom_secret_config`] on a value held by `&mut`.
+    pub fn set_custom_secret_config(&mut self, value: impl Into<Val<location_object_storage::CustomSecretConfig>>) -> &mut Self {
+        self.core.props.set("CustomSecretConfig", value.into());
+        self
+    }
+
+    /// `CustomSecretConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_secret_config(&self) -> ::std::option::Option<Val<location_object_storage::CustomSecretConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CustomSecretConfig")
+    }
+
+    /// `FederatedIdentity`: Specifies the identity federation configuration that DataSync uses to
+    /// access your object storage location using an OpenID Connect (OIDC) token.
+    pub fn federated_identity(mut self, value: impl Into<Val<location_object_storage::ObjectStorageFederatedIdentityConfig>>) -> Self {
+        self.core.props.set("FederatedIdentity", value.into());
+        self
+    }
+
+    /// Sets `FederatedIdentity` in place: [`Self::federated_identity`] on a value held by `&mut`.
+    pub fn set_federated_identity(&mut self, value: impl Into<Val<location_object_storage::ObjectStorageFederatedIdentityConfig>>) -> &mut Self {
+        self.core.props.set("FederatedIdentity", value.into());
+        self
+    }
+
+    /// `FederatedIdentity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_federated_identity(&self) -> ::std::option::Option<Val<location_object_storage::ObjectStorageFederatedIdentityConfig>> {
+        crate::cfn::get_prop(&self.core.props, "FederatedIdentity")
+    }
+
+    /// `SecretKey`: Optional. The secret key is used if credentials are required to access the
+    /// self-managed object storage server.
+    pub fn secret_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SecretKey", value.into());
+        self
+    }
+
+    /// Sets `SecretKey` in place: [`Self::secret_key`] on a value held by `&mut`.
+    pub fn set_secret_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecretKey", value.into());
+        self
+    }
+
+    /// `SecretKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_secret_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecretKey")
+    }
+
+    /// `ServerCertificate`: X.509 PEM content containing a certificate authority or chain to trust.
+    pub fn server_certificate(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServerCertificate", value.into());
+        self
+    }
+
+    /// Sets `ServerCertificate` in place: [`Self::server_certificate`] on a value held by `&mut`.
+    pub fn set_server_certificate(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServerCertificate", value.into());
+        self
+    }
+
+    /// `ServerCertificate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_certificate(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServerCertificate")
+    }
+
+    /// `ServerHostname`: The name of the self-managed object storage server. This value is the IP
+    /// address or Domain Name Service (DNS) name of the object storage server.
+    pub fn server_hostname(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServerHostname", value.into());
+        self
+    }
+
+    /// Sets `ServerHostname` in place: [`Self::server_hostname`] on a value held by `&mut`.
+    pub fn set_server_hostname(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServerHostname", value.into());
+        self
+    }
+
+    /// `ServerHostname` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_hostname(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServerHostname")
+    }
+
+    /// `ServerPort`: The port that your self-managed server accepts inbound network traffic on.
+    pub fn server_port(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ServerPort", value.into());
+        self
+    }
+
+    /// Sets `ServerPort` in place: [`Self::server_port`] on a value held by `&mut`.
+    pub fn set_server_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ServerPort", value.into());
+        self
+    }
+
+    /// `ServerPort` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ServerPort")
+    }
+
+    /// `ServerProtocol`: The protocol that the object storage server uses to communicate.
+    pub fn server_protocol(mut self, value: impl Into<Val<location_object_storage::ServerProtocol>>) -> Self {
+        self.core.props.set("ServerProtocol", value.into());
+        self
+    }
+
+    /// Sets `ServerProtocol` in place: [`Self::server_protocol`] on a value held by `&mut`.
+    pub fn set_server_protocol(&mut self, value: impl Into<Val<location_object_storage::ServerProtocol>>) -> &mut Self {
+        self.core.props.set("ServerProtocol", value.into());
+        self
+    }
+
+    /// `ServerProtocol` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_protocol(&self) -> ::std::option::Option<Val<location_object_storage::ServerProtocol>> {
+        crate::cfn::get_prop(&self.core.props, "ServerProtocol")
+    }
+
+    /// `Subdirectory`: The subdirectory in the self-managed object storage server that is used to
+    /// read data from.
+    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// Sets `Subdirectory` in place: [`Self::subdirectory`] on a value held by `&mut`.
+    pub fn set_subdirectory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// `Subdirectory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subdirectory(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Subdirectory")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1998,15 +3396,41 @@ pub mod location_object_storage {
             CmkSecretConfig { props }
         }
 
-        prop! {
-            /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
-            /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
+        /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
-            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
+        }
+
+        /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
+        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// Sets `SecretArn` in place: [`Self::secret_arn`] on a value held by `&mut`.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -2038,15 +3462,28 @@ pub mod location_object_storage {
             CustomSecretConfig { props }
         }
 
-        prop! {
-            /// `SecretArn`: Specifies the ARN for a customer created AWS Secrets Manager secret.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretAccessRoleArn`: Specifies the ARN for the AWS Identity and Access Management role
-            /// that DataSync uses to access the secret specified for SecretArn.
-            props, "SecretAccessRoleArn", _, set_secret_access_role_arn, get_secret_access_role_arn, Val<String>
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
+        }
+
+        /// Sets `SecretAccessRoleArn`, which `new` took, in place.
+        pub fn set_secret_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretAccessRoleArn", value.into());
+            self
+        }
+
+        /// `SecretAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretAccessRoleArn")
         }
     }
 
@@ -2067,17 +3504,42 @@ pub mod location_object_storage {
             ObjectStorageFederatedIdentityConfig { props }
         }
 
-        prop! {
-            /// `AwsIamRole`: Specifies the ARN of the AWS Identity and Access Management (IAM) role
-            /// that DataSync assumes to mint the OIDC token used to authenticate with the identity
-            /// provider.
-            props, "AwsIamRole", aws_iam_role, set_aws_iam_role, get_aws_iam_role, Val<String>
+        /// `AwsIamRole`: Specifies the ARN of the AWS Identity and Access Management (IAM) role that
+        /// DataSync assumes to mint the OIDC token used to authenticate with the identity provider.
+        pub fn aws_iam_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AwsIamRole", value.into());
+            self
         }
 
-        prop! {
-            /// `ExternalIdentity`: Specifies the external (non-AWS) identity provider that DataSync
-            /// federates with to access your object storage location.
-            props, "ExternalIdentity", external_identity, set_external_identity, get_external_identity, Val<ObjectStorageExternalIdentityConfig>
+        /// Sets `AwsIamRole` in place: [`Self::aws_iam_role`] on a value held by `&mut`.
+        pub fn set_aws_iam_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsIamRole", value.into());
+            self
+        }
+
+        /// `AwsIamRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_iam_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsIamRole")
+        }
+
+        /// `ExternalIdentity`: Specifies the external (non-AWS) identity provider that DataSync
+        /// federates with to access your object storage location.
+        pub fn external_identity(mut self, value: impl Into<Val<ObjectStorageExternalIdentityConfig>>) -> Self {
+            self.props.set("ExternalIdentity", value.into());
+            self
+        }
+
+        /// Sets `ExternalIdentity` in place: [`Self::external_identity`] on a value held by `&mut`.
+        pub fn set_external_identity(&mut self, value: impl Into<Val<ObjectStorageExternalIdentityConfig>>) -> &mut Self {
+            self.props.set("ExternalIdentity", value.into());
+            self
+        }
+
+        /// `ExternalIdentity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_identity(&self) -> ::std::option::Option<Val<ObjectStorageExternalIdentityConfig>> {
+            crate::cfn::get_prop(&self.props, "ExternalIdentity")
         }
     }
 
@@ -2098,10 +3560,23 @@ pub mod location_object_storage {
             ObjectStorageExternalIdentityConfig { props }
         }
 
-        prop! {
-            /// `GoogleOidc`: Specifies the Google Cloud workload identity federation configuration that
-            /// DataSync uses to obtain an access token for your Google Cloud Storage bucket.
-            props, "GoogleOidc", google_oidc, set_google_oidc, get_google_oidc, Val<GoogleOidcConfig>
+        /// `GoogleOidc`: Specifies the Google Cloud workload identity federation configuration that
+        /// DataSync uses to obtain an access token for your Google Cloud Storage bucket.
+        pub fn google_oidc(mut self, value: impl Into<Val<GoogleOidcConfig>>) -> Self {
+            self.props.set("GoogleOidc", value.into());
+            self
+        }
+
+        /// Sets `GoogleOidc` in place: [`Self::google_oidc`] on a value held by `&mut`.
+        pub fn set_google_oidc(&mut self, value: impl Into<Val<GoogleOidcConfig>>) -> &mut Self {
+            self.props.set("GoogleOidc", value.into());
+            self
+        }
+
+        /// `GoogleOidc` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_google_oidc(&self) -> ::std::option::Option<Val<GoogleOidcConfig>> {
+            crate::cfn::get_prop(&self.props, "GoogleOidc")
         }
     }
 
@@ -2137,26 +3612,52 @@ pub mod location_object_storage {
             GoogleOidcConfig { props }
         }
 
-        prop! {
-            /// `ProjectName`: The human-readable Google Cloud project name.
-            props, "ProjectName", _, set_project_name, get_project_name, Val<String>
+        /// Sets `ProjectName`, which `new` took, in place.
+        pub fn set_project_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProjectName", value.into());
+            self
         }
 
-        prop! {
-            /// `ProjectNumber`: The numeric Google Cloud project ID, as a string.
-            props, "ProjectNumber", _, set_project_number, get_project_number, Val<String>
+        /// `ProjectName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_project_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProjectName")
         }
 
-        prop! {
-            /// `IdentityPoolName`: The name of the Google Cloud workload identity pool that DataSync
-            /// federates with.
-            props, "IdentityPoolName", _, set_identity_pool_name, get_identity_pool_name, Val<String>
+        /// Sets `ProjectNumber`, which `new` took, in place.
+        pub fn set_project_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProjectNumber", value.into());
+            self
         }
 
-        prop! {
-            /// `IdentityProviderName`: The name of the OIDC identity provider configured in the Google
-            /// Cloud workload identity pool.
-            props, "IdentityProviderName", _, set_identity_provider_name, get_identity_provider_name, Val<String>
+        /// `ProjectNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_project_number(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProjectNumber")
+        }
+
+        /// Sets `IdentityPoolName`, which `new` took, in place.
+        pub fn set_identity_pool_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdentityPoolName", value.into());
+            self
+        }
+
+        /// `IdentityPoolName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identity_pool_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdentityPoolName")
+        }
+
+        /// Sets `IdentityProviderName`, which `new` took, in place.
+        pub fn set_identity_provider_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdentityProviderName", value.into());
+            self
+        }
+
+        /// `IdentityProviderName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identity_provider_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdentityProviderName")
         }
     }
 
@@ -2195,32 +3696,90 @@ impl LocationS3 {
         LocationS3 { core }
     }
 
-    prop! {
-        /// `S3BucketArn`: The Amazon Resource Name (ARN) of the Amazon S3 bucket.
-        core.props, "S3BucketArn", s3_bucket_arn, set_s3_bucket_arn, get_s3_bucket_arn, Val<String>
+    /// `S3BucketArn`: The Amazon Resource Name (ARN) of the Amazon S3 bucket.
+    pub fn s3_bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("S3BucketArn", value.into());
+        self
     }
 
-    prop! {
-        /// `S3Config`: The Amazon Resource Name (ARN) of the AWS IAM role that is used to access an
-        /// Amazon S3 bucket.
-        core.props, "S3Config", _, set_s3_config, get_s3_config, Val<location_s3::S3Config>
+    /// Sets `S3BucketArn` in place: [`Self::s3_bucket_arn`] on a value held by `&mut`.
+    pub fn set_s3_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("S3BucketArn", value.into());
+        self
     }
 
-    prop! {
-        /// `S3StorageClass`: The Amazon S3 storage class you want to store your files in when this
-        /// location is used as a task destination.
-        core.props, "S3StorageClass", s3_storage_class, set_s3_storage_class, get_s3_storage_class, Val<location_s3::S3StorageClass>
+    /// `S3BucketArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "S3BucketArn")
     }
 
-    prop! {
-        /// `Subdirectory`: A subdirectory in the Amazon S3 bucket. This subdirectory in Amazon S3
-        /// is used to read data from the S3 source location or write data to the S3 destination.
-        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
+    /// Sets `S3Config`, which `new` took, in place.
+    pub fn set_s3_config(&mut self, value: impl Into<Val<location_s3::S3Config>>) -> &mut Self {
+        self.core.props.set("S3Config", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `S3Config` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_config(&self) -> ::std::option::Option<Val<location_s3::S3Config>> {
+        crate::cfn::get_prop(&self.core.props, "S3Config")
+    }
+
+    /// `S3StorageClass`: The Amazon S3 storage class you want to store your files in when this
+    /// location is used as a task destination.
+    pub fn s3_storage_class(mut self, value: impl Into<Val<location_s3::S3StorageClass>>) -> Self {
+        self.core.props.set("S3StorageClass", value.into());
+        self
+    }
+
+    /// Sets `S3StorageClass` in place: [`Self::s3_storage_class`] on a value held by `&mut`.
+    pub fn set_s3_storage_class(&mut self, value: impl Into<Val<location_s3::S3StorageClass>>) -> &mut Self {
+        self.core.props.set("S3StorageClass", value.into());
+        self
+    }
+
+    /// `S3StorageClass` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_storage_class(&self) -> ::std::option::Option<Val<location_s3::S3StorageClass>> {
+        crate::cfn::get_prop(&self.core.props, "S3StorageClass")
+    }
+
+    /// `Subdirectory`: A subdirectory in the Amazon S3 bucket. This subdirectory in Amazon S3 is
+    /// used to read data from the S3 source location or write data to the S3 destination.
+    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// Sets `Subdirectory` in place: [`Self::subdirectory`] on a value held by `&mut`.
+    pub fn set_subdirectory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// `Subdirectory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subdirectory(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Subdirectory")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2265,9 +3824,16 @@ pub mod location_s3 {
             S3Config { props }
         }
 
-        prop! {
-            /// `BucketAccessRoleArn`: The ARN of the IAM role of the Amazon S3 bucket.
-            props, "BucketAccessRoleArn", _, set_bucket_access_role_arn, get_bucket_access_role_arn, Val<String>
+        /// Sets `BucketAccessRoleArn`, which `new` took, in place.
+        pub fn set_bucket_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketAccessRoleArn", value.into());
+            self
+        }
+
+        /// `BucketAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketAccessRoleArn")
         }
     }
 
@@ -2322,105 +3888,292 @@ impl LocationSmb {
         LocationSmb { core }
     }
 
-    prop! {
-        /// `AgentArns`: The Amazon Resource Names (ARNs) of agents to use for a Simple Message
-        /// Block (SMB) location.
-        core.props, "AgentArns", _, set_agent_arns, get_agent_arns, Val<List<String>>
+    /// Sets `AgentArns`, which `new` took, in place.
+    pub fn set_agent_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AgentArns", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthenticationType`: The authentication mode used to determine identity of user.
-        core.props, "AuthenticationType", authentication_type, set_authentication_type, get_authentication_type, Val<location_smb::AuthenticationType>
+    /// `AgentArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AgentArns")
     }
 
-    prop! {
-        /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret,
-        /// such as a password or set of credentials that DataSync uses to access a specific
-        /// transfer location, and a customer-managed AWS KMS key.
-        core.props, "CmkSecretConfig", cmk_secret_config, set_cmk_secret_config, get_cmk_secret_config, Val<location_smb::CmkSecretConfig>
+    /// `AuthenticationType`: The authentication mode used to determine identity of user.
+    pub fn authentication_type(mut self, value: impl Into<Val<location_smb::AuthenticationType>>) -> Self {
+        self.core.props.set("AuthenticationType", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
-        /// such as a password or set of credentials that DataSync uses to access a specific
-        /// transfer location, and an IAM role that DataSync can assume and access the
-        /// customer-managed secret.
-        core.props, "CustomSecretConfig", custom_secret_config, set_custom_secret_config, get_custom_secret_config, Val<location_smb::CustomSecretConfig>
+    /// Sets `AuthenticationType` in place: [`Self::authentication_type`] on a value held by `&mut`.
+    pub fn set_authentication_type(&mut self, value: impl Into<Val<location_smb::AuthenticationType>>) -> &mut Self {
+        self.core.props.set("AuthenticationType", value.into());
+        self
     }
 
-    prop! {
-        /// `DnsIpAddresses`: Specifies the IPv4 addresses for the DNS servers that your SMB file
-        /// server belongs to. This parameter applies only if AuthenticationType is set to KERBEROS.
-        /// If you have multiple domains in your environment, configuring this parameter makes sure
-        /// that DataSync connects to the right SMB file server.
-        core.props, "DnsIpAddresses", dns_ip_addresses, set_dns_ip_addresses, get_dns_ip_addresses, Val<List<String>>
+    /// `AuthenticationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authentication_type(&self) -> ::std::option::Option<Val<location_smb::AuthenticationType>> {
+        crate::cfn::get_prop(&self.core.props, "AuthenticationType")
     }
 
-    prop! {
-        /// `Domain`: The name of the Windows domain that the SMB server belongs to.
-        core.props, "Domain", domain, set_domain, get_domain, Val<String>
+    /// `CmkSecretConfig`: Specifies configuration information for a DataSync-managed secret, such
+    /// as a password or set of credentials that DataSync uses to access a specific transfer
+    /// location, and a customer-managed AWS KMS key.
+    pub fn cmk_secret_config(mut self, value: impl Into<Val<location_smb::CmkSecretConfig>>) -> Self {
+        self.core.props.set("CmkSecretConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `KerberosKeytab`: The Base64 string representation of the Keytab file. Specifies your
-        /// Kerberos key table (keytab) file, which includes mappings between your service principal
-        /// name (SPN) and encryption keys. To avoid task execution errors, make sure that the SPN
-        /// in the keytab file matches exactly what you specify for KerberosPrincipal and in your
-        /// krb5.conf file.
-        core.props, "KerberosKeytab", kerberos_keytab, set_kerberos_keytab, get_kerberos_keytab, Val<String>
+    /// Sets `CmkSecretConfig` in place: [`Self::cmk_secret_config`] on a value held by `&mut`.
+    pub fn set_cmk_secret_config(&mut self, value: impl Into<Val<location_smb::CmkSecretConfig>>) -> &mut Self {
+        self.core.props.set("CmkSecretConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `KerberosKrb5Conf`: The string representation of the Krb5Conf file, or the presigned URL
-        /// to access the Krb5.conf file within an S3 bucket. Specifies a Kerberos configuration
-        /// file (krb5.conf) that defines your Kerberos realm configuration. To avoid task execution
-        /// errors, make sure that the service principal name (SPN) in the krb5.conf file matches
-        /// exactly what you specify for KerberosPrincipal and in your keytab file.
-        core.props, "KerberosKrb5Conf", kerberos_krb5_conf, set_kerberos_krb5_conf, get_kerberos_krb5_conf, Val<String>
+    /// `CmkSecretConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cmk_secret_config(&self) -> ::std::option::Option<Val<location_smb::CmkSecretConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CmkSecretConfig")
     }
 
-    prop! {
-        /// `KerberosPrincipal`: Specifies a service principal name (SPN), which is an identity in
-        /// your Kerberos realm that has permission to access the files, folders, and file metadata
-        /// in your SMB file server. SPNs are case sensitive and must include a prepended cifs/. For
-        /// example, an SPN might look like cifs/kerberosuser@EXAMPLE.COM. Your task execution will
-        /// fail if the SPN that you provide for this parameter doesn't match exactly what's in your
-        /// keytab or krb5.conf files.
-        core.props, "KerberosPrincipal", kerberos_principal, set_kerberos_principal, get_kerberos_principal, Val<String>
+    /// `CustomSecretConfig`: Specifies configuration information for a customer-managed secret,
+    /// such as a password or set of credentials that DataSync uses to access a specific transfer
+    /// location, and an IAM role that DataSync can assume and access the customer-managed secret.
+    pub fn custom_secret_config(mut self, value: impl Into<Val<location_smb::CustomSecretConfig>>) -> Self {
+        self.core.props.set("CustomSecretConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `MountOptions`: The mount options used by DataSync to access the SMB server.
-        core.props, "MountOptions", mount_options, set_mount_options, get_mount_options, Val<location_smb::MountOptions>
+    /// Sets `CustomSecretConfig` in place: [`Self::custom_secret_config`] on a value held by `&mut`.
+    pub fn set_custom_secret_config(&mut self, value: impl Into<Val<location_smb::CustomSecretConfig>>) -> &mut Self {
+        self.core.props.set("CustomSecretConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Password`: The password of the user who can mount the share and has the permissions to
-        /// access files and folders in the SMB share.
-        core.props, "Password", password, set_password, get_password, Val<String>
+    /// `CustomSecretConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_secret_config(&self) -> ::std::option::Option<Val<location_smb::CustomSecretConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CustomSecretConfig")
     }
 
-    prop! {
-        /// `ServerHostname`: The name of the SMB server. This value is the IP address or Domain
-        /// Name Service (DNS) name of the SMB server.
-        core.props, "ServerHostname", server_hostname, set_server_hostname, get_server_hostname, Val<String>
+    /// `DnsIpAddresses`: Specifies the IPv4 addresses for the DNS servers that your SMB file server
+    /// belongs to. This parameter applies only if AuthenticationType is set to KERBEROS. If you
+    /// have multiple domains in your environment, configuring this parameter makes sure that
+    /// DataSync connects to the right SMB file server.
+    pub fn dns_ip_addresses(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("DnsIpAddresses", value.into());
+        self
     }
 
-    prop! {
-        /// `Subdirectory`: The subdirectory in the SMB file system that is used to read data from
-        /// the SMB source location or write data to the SMB destination
-        core.props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
+    /// Sets `DnsIpAddresses` in place: [`Self::dns_ip_addresses`] on a value held by `&mut`.
+    pub fn set_dns_ip_addresses(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("DnsIpAddresses", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DnsIpAddresses` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dns_ip_addresses(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "DnsIpAddresses")
     }
 
-    prop! {
-        /// `User`: The user who can mount the share, has the permissions to access files and
-        /// folders in the SMB share.
-        core.props, "User", user, set_user, get_user, Val<String>
+    /// `Domain`: The name of the Windows domain that the SMB server belongs to.
+    pub fn domain(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Domain", value.into());
+        self
+    }
+
+    /// Sets `Domain` in place: [`Self::domain`] on a value held by `&mut`.
+    pub fn set_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Domain", value.into());
+        self
+    }
+
+    /// `Domain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Domain")
+    }
+
+    /// `KerberosKeytab`: The Base64 string representation of the Keytab file. Specifies your
+    /// Kerberos key table (keytab) file, which includes mappings between your service principal
+    /// name (SPN) and encryption keys. To avoid task execution errors, make sure that the SPN in
+    /// the keytab file matches exactly what you specify for KerberosPrincipal and in your krb5.conf
+    /// file.
+    pub fn kerberos_keytab(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KerberosKeytab", value.into());
+        self
+    }
+
+    /// Sets `KerberosKeytab` in place: [`Self::kerberos_keytab`] on a value held by `&mut`.
+    pub fn set_kerberos_keytab(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KerberosKeytab", value.into());
+        self
+    }
+
+    /// `KerberosKeytab` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kerberos_keytab(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KerberosKeytab")
+    }
+
+    /// `KerberosKrb5Conf`: The string representation of the Krb5Conf file, or the presigned URL to
+    /// access the Krb5.conf file within an S3 bucket. Specifies a Kerberos configuration file (krb5.conf)
+    /// that defines your Kerberos realm configuration. To avoid task execution errors, make sure
+    /// that the service principal name (SPN) in the krb5.conf file matches exactly what you specify
+    /// for KerberosPrincipal and in your keytab file.
+    pub fn kerberos_krb5_conf(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KerberosKrb5Conf", value.into());
+        self
+    }
+
+    /// Sets `KerberosKrb5Conf` in place: [`Self::kerberos_krb5_conf`] on a value held by `&mut`.
+    pub fn set_kerberos_krb5_conf(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KerberosKrb5Conf", value.into());
+        self
+    }
+
+    /// `KerberosKrb5Conf` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kerberos_krb5_conf(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KerberosKrb5Conf")
+    }
+
+    /// `KerberosPrincipal`: Specifies a service principal name (SPN), which is an identity in your
+    /// Kerberos realm that has permission to access the files, folders, and file metadata in your
+    /// SMB file server. SPNs are case sensitive and must include a prepended cifs/. For example, an
+    /// SPN might look like cifs/kerberosuser@EXAMPLE.COM. Your task execution will fail if the SPN
+    /// that you provide for this parameter doesn't match exactly what's in your keytab or krb5.conf
+    /// files.
+    pub fn kerberos_principal(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KerberosPrincipal", value.into());
+        self
+    }
+
+    /// Sets `KerberosPrincipal` in place: [`Self::kerberos_principal`] on a value held by `&mut`.
+    pub fn set_kerberos_principal(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KerberosPrincipal", value.into());
+        self
+    }
+
+    /// `KerberosPrincipal` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kerberos_principal(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KerberosPrincipal")
+    }
+
+    /// `MountOptions`: The mount options used by DataSync to access the SMB server.
+    pub fn mount_options(mut self, value: impl Into<Val<location_smb::MountOptions>>) -> Self {
+        self.core.props.set("MountOptions", value.into());
+        self
+    }
+
+    /// Sets `MountOptions` in place: [`Self::mount_options`] on a value held by `&mut`.
+    pub fn set_mount_options(&mut self, value: impl Into<Val<location_smb::MountOptions>>) -> &mut Self {
+        self.core.props.set("MountOptions", value.into());
+        self
+    }
+
+    /// `MountOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mount_options(&self) -> ::std::option::Option<Val<location_smb::MountOptions>> {
+        crate::cfn::get_prop(&self.core.props, "MountOptions")
+    }
+
+    /// `Password`: The password of the user who can mount the share and has the permissions to
+    /// access files and folders in the SMB share.
+    pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Password", value.into());
+        self
+    }
+
+    /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+    pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Password", value.into());
+        self
+    }
+
+    /// `Password` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Password")
+    }
+
+    /// `ServerHostname`: The name of the SMB server. This value is the IP address or Domain Name
+    /// Service (DNS) name of the SMB server.
+    pub fn server_hostname(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServerHostname", value.into());
+        self
+    }
+
+    /// Sets `ServerHostname` in place: [`Self::server_hostname`] on a value held by `&mut`.
+    pub fn set_server_hostname(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServerHostname", value.into());
+        self
+    }
+
+    /// `ServerHostname` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_hostname(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServerHostname")
+    }
+
+    /// `Subdirectory`: The subdirectory in the SMB file system that is used to read data from the
+    /// SMB source location or write data to the SMB destination
+    pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// Sets `Subdirectory` in place: [`Self::subdirectory`] on a value held by `&mut`.
+    pub fn set_subdirectory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Subdirectory", value.into());
+        self
+    }
+
+    /// `Subdirectory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subdirectory(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Subdirectory")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `User`: The user who can mount the share, has the permissions to access files and folders in
+    /// the SMB share.
+    pub fn user(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("User", value.into());
+        self
+    }
+
+    /// Sets `User` in place: [`Self::user`] on a value held by `&mut`.
+    pub fn set_user(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("User", value.into());
+        self
+    }
+
+    /// `User` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "User")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2488,15 +4241,41 @@ pub mod location_smb {
             CmkSecretConfig { props }
         }
 
-        prop! {
-            /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
-            /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `KmsKeyArn`: Specifies the ARN for the customer-managed AWS KMS key used to encrypt the
+        /// secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
-            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
+        }
+
+        /// `SecretArn`: Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
+        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// Sets `SecretArn` in place: [`Self::secret_arn`] on a value held by `&mut`.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -2528,15 +4307,28 @@ pub mod location_smb {
             CustomSecretConfig { props }
         }
 
-        prop! {
-            /// `SecretArn`: Specifies the ARN for a customer created AWS Secrets Manager secret.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretAccessRoleArn`: Specifies the ARN for the AWS Identity and Access Management role
-            /// that DataSync uses to access the secret specified for SecretArn.
-            props, "SecretAccessRoleArn", _, set_secret_access_role_arn, get_secret_access_role_arn, Val<String>
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
+        }
+
+        /// Sets `SecretAccessRoleArn`, which `new` took, in place.
+        pub fn set_secret_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretAccessRoleArn", value.into());
+            self
+        }
+
+        /// `SecretAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretAccessRoleArn")
         }
     }
 
@@ -2556,10 +4348,22 @@ pub mod location_smb {
             MountOptions { props }
         }
 
-        prop! {
-            /// `Version`: The specific SMB version that you want DataSync to use to mount your SMB
-            /// share.
-            props, "Version", version, set_version, get_version, Val<MountOptionsVersion>
+        /// `Version`: The specific SMB version that you want DataSync to use to mount your SMB share.
+        pub fn version(mut self, value: impl Into<Val<MountOptionsVersion>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<MountOptionsVersion>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<MountOptionsVersion>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -2612,69 +4416,214 @@ impl Task {
         Task { core }
     }
 
-    prop! {
-        /// `CloudWatchLogGroupArn`: The ARN of the Amazon CloudWatch log group that is used to
-        /// monitor and log events in the task.
-        core.props, "CloudWatchLogGroupArn", cloud_watch_log_group_arn, set_cloud_watch_log_group_arn, get_cloud_watch_log_group_arn, Val<String>
+    /// `CloudWatchLogGroupArn`: The ARN of the Amazon CloudWatch log group that is used to monitor
+    /// and log events in the task.
+    pub fn cloud_watch_log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CloudWatchLogGroupArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DestinationLocationArn`: The ARN of an AWS storage resource's location.
-        core.props, "DestinationLocationArn", _, set_destination_location_arn, get_destination_location_arn, Val<String>
+    /// Sets `CloudWatchLogGroupArn` in place: [`Self::cloud_watch_log_group_arn`] on a value held
+    /// by `&mut`.
+    pub fn set_cloud_watch_log_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CloudWatchLogGroupArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Excludes`.
-        core.props, "Excludes", excludes, set_excludes, get_excludes, Val<List<task::FilterRule>>
+    /// `CloudWatchLogGroupArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cloud_watch_log_group_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CloudWatchLogGroupArn")
     }
 
-    prop! {
-        /// `Includes`.
-        core.props, "Includes", includes, set_includes, get_includes, Val<List<task::FilterRule>>
+    /// Sets `DestinationLocationArn`, which `new` took, in place.
+    pub fn set_destination_location_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DestinationLocationArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ManifestConfig`: Configures a manifest, which is a list of files or objects that you
-        /// want DataSync to transfer.
-        core.props, "ManifestConfig", manifest_config, set_manifest_config, get_manifest_config, Val<task::ManifestConfig>
+    /// `DestinationLocationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_location_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationLocationArn")
     }
 
-    prop! {
-        /// `Name`: The name of a task. This value is a text reference that is used to identify the
-        /// task in the console.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Excludes`.
+    pub fn excludes(mut self, value: impl Into<Val<List<task::FilterRule>>>) -> Self {
+        self.core.props.set("Excludes", value.into());
+        self
     }
 
-    prop! {
-        /// `Options`: Represents the options that are available to control the behavior of a
-        /// StartTaskExecution operation.
-        core.props, "Options", options, set_options, get_options, Val<task::Options>
+    /// Sets `Excludes` in place: [`Self::excludes`] on a value held by `&mut`.
+    pub fn set_excludes(&mut self, value: impl Into<Val<List<task::FilterRule>>>) -> &mut Self {
+        self.core.props.set("Excludes", value.into());
+        self
     }
 
-    prop! {
-        /// `Schedule`: Specifies the schedule you want your task to use for repeated executions.
-        core.props, "Schedule", schedule, set_schedule, get_schedule, Val<task::TaskSchedule>
+    /// `Excludes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_excludes(&self) -> ::std::option::Option<Val<List<task::FilterRule>>> {
+        crate::cfn::get_prop(&self.core.props, "Excludes")
     }
 
-    prop! {
-        /// `SourceLocationArn`: The ARN of the source location for the task.
-        core.props, "SourceLocationArn", _, set_source_location_arn, get_source_location_arn, Val<String>
+    /// `Includes`.
+    pub fn includes(mut self, value: impl Into<Val<List<task::FilterRule>>>) -> Self {
+        self.core.props.set("Includes", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Includes` in place: [`Self::includes`] on a value held by `&mut`.
+    pub fn set_includes(&mut self, value: impl Into<Val<List<task::FilterRule>>>) -> &mut Self {
+        self.core.props.set("Includes", value.into());
+        self
     }
 
-    prop! {
-        /// `TaskMode`: Specifies the task mode for the task.
-        core.props, "TaskMode", task_mode, set_task_mode, get_task_mode, Val<task::TaskMode>
+    /// `Includes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_includes(&self) -> ::std::option::Option<Val<List<task::FilterRule>>> {
+        crate::cfn::get_prop(&self.core.props, "Includes")
     }
 
-    prop! {
-        /// `TaskReportConfig`: Specifies how you want to configure a task report, which provides
-        /// detailed information about for your Datasync transfer.
-        core.props, "TaskReportConfig", task_report_config, set_task_report_config, get_task_report_config, Val<task::TaskReportConfig>
+    /// `ManifestConfig`: Configures a manifest, which is a list of files or objects that you want
+    /// DataSync to transfer.
+    pub fn manifest_config(mut self, value: impl Into<Val<task::ManifestConfig>>) -> Self {
+        self.core.props.set("ManifestConfig", value.into());
+        self
+    }
+
+    /// Sets `ManifestConfig` in place: [`Self::manifest_config`] on a value held by `&mut`.
+    pub fn set_manifest_config(&mut self, value: impl Into<Val<task::ManifestConfig>>) -> &mut Self {
+        self.core.props.set("ManifestConfig", value.into());
+        self
+    }
+
+    /// `ManifestConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_manifest_config(&self) -> ::std::option::Option<Val<task::ManifestConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ManifestConfig")
+    }
+
+    /// `Name`: The name of a task. This value is a text reference that is used to identify the task
+    /// in the console.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Options`: Represents the options that are available to control the behavior of a
+    /// StartTaskExecution operation.
+    pub fn options(mut self, value: impl Into<Val<task::Options>>) -> Self {
+        self.core.props.set("Options", value.into());
+        self
+    }
+
+    /// Sets `Options` in place: [`Self::options`] on a value held by `&mut`.
+    pub fn set_options(&mut self, value: impl Into<Val<task::Options>>) -> &mut Self {
+        self.core.props.set("Options", value.into());
+        self
+    }
+
+    /// `Options` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_options(&self) -> ::std::option::Option<Val<task::Options>> {
+        crate::cfn::get_prop(&self.core.props, "Options")
+    }
+
+    /// `Schedule`: Specifies the schedule you want your task to use for repeated executions.
+    pub fn schedule(mut self, value: impl Into<Val<task::TaskSchedule>>) -> Self {
+        self.core.props.set("Schedule", value.into());
+        self
+    }
+
+    /// Sets `Schedule` in place: [`Self::schedule`] on a value held by `&mut`.
+    pub fn set_schedule(&mut self, value: impl Into<Val<task::TaskSchedule>>) -> &mut Self {
+        self.core.props.set("Schedule", value.into());
+        self
+    }
+
+    /// `Schedule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule(&self) -> ::std::option::Option<Val<task::TaskSchedule>> {
+        crate::cfn::get_prop(&self.core.props, "Schedule")
+    }
+
+    /// Sets `SourceLocationArn`, which `new` took, in place.
+    pub fn set_source_location_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceLocationArn", value.into());
+        self
+    }
+
+    /// `SourceLocationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_location_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceLocationArn")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TaskMode`: Specifies the task mode for the task.
+    pub fn task_mode(mut self, value: impl Into<Val<task::TaskMode>>) -> Self {
+        self.core.props.set("TaskMode", value.into());
+        self
+    }
+
+    /// Sets `TaskMode` in place: [`Self::task_mode`] on a value held by `&mut`.
+    pub fn set_task_mode(&mut self, value: impl Into<Val<task::TaskMode>>) -> &mut Self {
+        self.core.props.set("TaskMode", value.into());
+        self
+    }
+
+    /// `TaskMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_task_mode(&self) -> ::std::option::Option<Val<task::TaskMode>> {
+        crate::cfn::get_prop(&self.core.props, "TaskMode")
+    }
+
+    /// `TaskReportConfig`: Specifies how you want to configure a task report, which provides
+    /// detailed information about for your Datasync transfer.
+    pub fn task_report_config(mut self, value: impl Into<Val<task::TaskReportConfig>>) -> Self {
+        self.core.props.set("TaskReportConfig", value.into());
+        self
+    }
+
+    /// Sets `TaskReportConfig` in place: [`Self::task_report_config`] on a value held by `&mut`.
+    pub fn set_task_report_config(&mut self, value: impl Into<Val<task::TaskReportConfig>>) -> &mut Self {
+        self.core.props.set("TaskReportConfig", value.into());
+        self
+    }
+
+    /// `TaskReportConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_task_report_config(&self) -> ::std::option::Option<Val<task::TaskReportConfig>> {
+        crate::cfn::get_prop(&self.core.props, "TaskReportConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2728,16 +4677,42 @@ pub mod task {
             FilterRule { props }
         }
 
-        prop! {
-            /// `FilterType`: The type of filter rule to apply. AWS DataSync only supports the
-            /// SIMPLE_PATTERN rule type.
-            props, "FilterType", filter_type, set_filter_type, get_filter_type, Val<FilterRuleFilterType>
+        /// `FilterType`: The type of filter rule to apply. AWS DataSync only supports the
+        /// SIMPLE_PATTERN rule type.
+        pub fn filter_type(mut self, value: impl Into<Val<FilterRuleFilterType>>) -> Self {
+            self.props.set("FilterType", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: A single filter string that consists of the patterns to include or exclude. The
-            /// patterns are delimited by "|".
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `FilterType` in place: [`Self::filter_type`] on a value held by `&mut`.
+        pub fn set_filter_type(&mut self, value: impl Into<Val<FilterRuleFilterType>>) -> &mut Self {
+            self.props.set("FilterType", value.into());
+            self
+        }
+
+        /// `FilterType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_type(&self) -> ::std::option::Option<Val<FilterRuleFilterType>> {
+            crate::cfn::get_prop(&self.props, "FilterType")
+        }
+
+        /// `Value`: A single filter string that consists of the patterns to include or exclude. The
+        /// patterns are delimited by "|".
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -2770,19 +4745,52 @@ pub mod task {
             ManifestConfig { props }
         }
 
-        prop! {
-            /// `Source`: Specifies the manifest that you want DataSync to use and where it's hosted.
-            props, "Source", _, set_source, get_source, Val<ManifestConfigSource>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<ManifestConfigSource>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
         }
 
-        prop! {
-            /// `Action`: Specifies what DataSync uses the manifest for.
-            props, "Action", action, set_action, get_action, Val<ManifestConfigAction>
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<ManifestConfigSource>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
 
-        prop! {
-            /// `Format`: Specifies the file format of your manifest.
-            props, "Format", format, set_format, get_format, Val<ManifestConfigFormat>
+        /// `Action`: Specifies what DataSync uses the manifest for.
+        pub fn action(mut self, value: impl Into<Val<ManifestConfigAction>>) -> Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+        pub fn set_action(&mut self, value: impl Into<Val<ManifestConfigAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<ManifestConfigAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// `Format`: Specifies the file format of your manifest.
+        pub fn format(mut self, value: impl Into<Val<ManifestConfigFormat>>) -> Self {
+            self.props.set("Format", value.into());
+            self
+        }
+
+        /// Sets `Format` in place: [`Self::format`] on a value held by `&mut`.
+        pub fn set_format(&mut self, value: impl Into<Val<ManifestConfigFormat>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
+        }
+
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<ManifestConfigFormat>> {
+            crate::cfn::get_prop(&self.props, "Format")
         }
     }
 
@@ -2822,10 +4830,23 @@ pub mod task {
             ManifestConfigSource { props }
         }
 
-        prop! {
-            /// `S3`: Specifies the S3 bucket where you're hosting the manifest that you want AWS
-            /// DataSync to use.
-            props, "S3", s3, set_s3, get_s3, Val<ManifestConfigSourceS3>
+        /// `S3`: Specifies the S3 bucket where you're hosting the manifest that you want AWS DataSync
+        /// to use.
+        pub fn s3(mut self, value: impl Into<Val<ManifestConfigSourceS3>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<ManifestConfigSourceS3>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<ManifestConfigSourceS3>> {
+            crate::cfn::get_prop(&self.props, "S3")
         }
     }
 
@@ -2845,27 +4866,80 @@ pub mod task {
             ManifestConfigSourceS3 { props }
         }
 
-        prop! {
-            /// `BucketAccessRoleArn`: Specifies the AWS Identity and Access Management (IAM) role that
-            /// allows DataSync to access your manifest.
-            props, "BucketAccessRoleArn", bucket_access_role_arn, set_bucket_access_role_arn, get_bucket_access_role_arn, Val<String>
+        /// `BucketAccessRoleArn`: Specifies the AWS Identity and Access Management (IAM) role that
+        /// allows DataSync to access your manifest.
+        pub fn bucket_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketAccessRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ManifestObjectPath`: Specifies the Amazon S3 object key of your manifest.
-            props, "ManifestObjectPath", manifest_object_path, set_manifest_object_path, get_manifest_object_path, Val<String>
+        /// Sets `BucketAccessRoleArn` in place: [`Self::bucket_access_role_arn`] on a value held by `&mut`.
+        pub fn set_bucket_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketAccessRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ManifestObjectVersionId`: Specifies the object version ID of the manifest that you want
-            /// DataSync to use.
-            props, "ManifestObjectVersionId", manifest_object_version_id, set_manifest_object_version_id, get_manifest_object_version_id, Val<String>
+        /// `BucketAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketAccessRoleArn")
         }
 
-        prop! {
-            /// `S3BucketArn`: Specifies the Amazon Resource Name (ARN) of the S3 bucket where you're
-            /// hosting your manifest.
-            props, "S3BucketArn", s3_bucket_arn, set_s3_bucket_arn, get_s3_bucket_arn, Val<String>
+        /// `ManifestObjectPath`: Specifies the Amazon S3 object key of your manifest.
+        pub fn manifest_object_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ManifestObjectPath", value.into());
+            self
+        }
+
+        /// Sets `ManifestObjectPath` in place: [`Self::manifest_object_path`] on a value held by `&mut`.
+        pub fn set_manifest_object_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManifestObjectPath", value.into());
+            self
+        }
+
+        /// `ManifestObjectPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_object_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManifestObjectPath")
+        }
+
+        /// `ManifestObjectVersionId`: Specifies the object version ID of the manifest that you want
+        /// DataSync to use.
+        pub fn manifest_object_version_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ManifestObjectVersionId", value.into());
+            self
+        }
+
+        /// Sets `ManifestObjectVersionId` in place: [`Self::manifest_object_version_id`] on a value
+        /// held by `&mut`.
+        pub fn set_manifest_object_version_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManifestObjectVersionId", value.into());
+            self
+        }
+
+        /// `ManifestObjectVersionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_manifest_object_version_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManifestObjectVersionId")
+        }
+
+        /// `S3BucketArn`: Specifies the Amazon Resource Name (ARN) of the S3 bucket where you're
+        /// hosting your manifest.
+        pub fn s3_bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3BucketArn", value.into());
+            self
+        }
+
+        /// Sets `S3BucketArn` in place: [`Self::s3_bucket_arn`] on a value held by `&mut`.
+        pub fn set_s3_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketArn", value.into());
+            self
+        }
+
+        /// `S3BucketArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketArn")
         }
     }
 
@@ -2885,101 +4959,308 @@ pub mod task {
             Options { props }
         }
 
-        prop! {
-            /// `Atime`: A file metadata value that shows the last time a file was accessed (that is,
-            /// when the file was read or written to).
-            props, "Atime", atime, set_atime, get_atime, Val<OptionsAtime>
+        /// `Atime`: A file metadata value that shows the last time a file was accessed (that is, when
+        /// the file was read or written to).
+        pub fn atime(mut self, value: impl Into<Val<OptionsAtime>>) -> Self {
+            self.props.set("Atime", value.into());
+            self
         }
 
-        prop! {
-            /// `BytesPerSecond`: A value that limits the bandwidth used by AWS DataSync.
-            props, "BytesPerSecond", bytes_per_second, set_bytes_per_second, get_bytes_per_second, Val<i64>
+        /// Sets `Atime` in place: [`Self::atime`] on a value held by `&mut`.
+        pub fn set_atime(&mut self, value: impl Into<Val<OptionsAtime>>) -> &mut Self {
+            self.props.set("Atime", value.into());
+            self
         }
 
-        prop! {
-            /// `Gid`: The group ID (GID) of the file's owners.
-            props, "Gid", gid, set_gid, get_gid, Val<OptionsGid>
+        /// `Atime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_atime(&self) -> ::std::option::Option<Val<OptionsAtime>> {
+            crate::cfn::get_prop(&self.props, "Atime")
         }
 
-        prop! {
-            /// `LogLevel`: A value that determines the types of logs that DataSync publishes to a log
-            /// stream in the Amazon CloudWatch log group that you provide.
-            props, "LogLevel", log_level, set_log_level, get_log_level, Val<OptionsLogLevel>
+        /// `BytesPerSecond`: A value that limits the bandwidth used by AWS DataSync.
+        pub fn bytes_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BytesPerSecond", value.into());
+            self
         }
 
-        prop! {
-            /// `Mtime`: A value that indicates the last time that a file was modified (that is, a file
-            /// was written to) before the PREPARING phase.
-            props, "Mtime", mtime, set_mtime, get_mtime, Val<OptionsMtime>
+        /// Sets `BytesPerSecond` in place: [`Self::bytes_per_second`] on a value held by `&mut`.
+        pub fn set_bytes_per_second(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BytesPerSecond", value.into());
+            self
         }
 
-        prop! {
-            /// `ObjectMetadata`: A value that determines whether source object metadata should be
-            /// copied to the destination. PRESERVE copies metadata; NONE copies only file-mtime.
-            props, "ObjectMetadata", object_metadata, set_object_metadata, get_object_metadata, Val<OptionsObjectMetadata>
+        /// `BytesPerSecond` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bytes_per_second(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BytesPerSecond")
         }
 
-        prop! {
-            /// `ObjectTags`: A value that determines whether object tags should be read from the source
-            /// object store and written to the destination object store.
-            props, "ObjectTags", object_tags, set_object_tags, get_object_tags, Val<OptionsObjectTags>
+        /// `Gid`: The group ID (GID) of the file's owners.
+        pub fn gid(mut self, value: impl Into<Val<OptionsGid>>) -> Self {
+            self.props.set("Gid", value.into());
+            self
         }
 
-        prop! {
-            /// `OverwriteMode`: A value that determines whether files at the destination should be
-            /// overwritten or preserved when copying files.
-            props, "OverwriteMode", overwrite_mode, set_overwrite_mode, get_overwrite_mode, Val<OptionsOverwriteMode>
+        /// Sets `Gid` in place: [`Self::gid`] on a value held by `&mut`.
+        pub fn set_gid(&mut self, value: impl Into<Val<OptionsGid>>) -> &mut Self {
+            self.props.set("Gid", value.into());
+            self
         }
 
-        prop! {
-            /// `PosixPermissions`: A value that determines which users or groups can access a file for
-            /// a specific purpose such as reading, writing, or execution of the file.
-            props, "PosixPermissions", posix_permissions, set_posix_permissions, get_posix_permissions, Val<OptionsPosixPermissions>
+        /// `Gid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gid(&self) -> ::std::option::Option<Val<OptionsGid>> {
+            crate::cfn::get_prop(&self.props, "Gid")
         }
 
-        prop! {
-            /// `PreserveDeletedFiles`: A value that specifies whether files in the destination that
-            /// don't exist in the source file system should be preserved.
-            props, "PreserveDeletedFiles", preserve_deleted_files, set_preserve_deleted_files, get_preserve_deleted_files, Val<OptionsPreserveDeletedFiles>
+        /// `LogLevel`: A value that determines the types of logs that DataSync publishes to a log
+        /// stream in the Amazon CloudWatch log group that you provide.
+        pub fn log_level(mut self, value: impl Into<Val<OptionsLogLevel>>) -> Self {
+            self.props.set("LogLevel", value.into());
+            self
         }
 
-        prop! {
-            /// `PreserveDevices`: A value that determines whether AWS DataSync should preserve the
-            /// metadata of block and character devices in the source file system, and recreate the
-            /// files with that device name and metadata on the destination.
-            props, "PreserveDevices", preserve_devices, set_preserve_devices, get_preserve_devices, Val<OptionsPreserveDevices>
+        /// Sets `LogLevel` in place: [`Self::log_level`] on a value held by `&mut`.
+        pub fn set_log_level(&mut self, value: impl Into<Val<OptionsLogLevel>>) -> &mut Self {
+            self.props.set("LogLevel", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityDescriptorCopyFlags`: A value that determines which components of the SMB
-            /// security descriptor are copied during transfer.
-            props, "SecurityDescriptorCopyFlags", security_descriptor_copy_flags, set_security_descriptor_copy_flags, get_security_descriptor_copy_flags, Val<OptionsSecurityDescriptorCopyFlags>
+        /// `LogLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_level(&self) -> ::std::option::Option<Val<OptionsLogLevel>> {
+            crate::cfn::get_prop(&self.props, "LogLevel")
         }
 
-        prop! {
-            /// `TaskQueueing`: A value that determines whether tasks should be queued before executing
-            /// the tasks.
-            props, "TaskQueueing", task_queueing, set_task_queueing, get_task_queueing, Val<OptionsTaskQueueing>
+        /// `Mtime`: A value that indicates the last time that a file was modified (that is, a file was
+        /// written to) before the PREPARING phase.
+        pub fn mtime(mut self, value: impl Into<Val<OptionsMtime>>) -> Self {
+            self.props.set("Mtime", value.into());
+            self
         }
 
-        prop! {
-            /// `TransferMode`: A value that determines whether DataSync transfers only the data and
-            /// metadata that differ between the source and the destination location, or whether
-            /// DataSync transfers all the content from the source, without comparing to the destination
-            /// location.
-            props, "TransferMode", transfer_mode, set_transfer_mode, get_transfer_mode, Val<OptionsTransferMode>
+        /// Sets `Mtime` in place: [`Self::mtime`] on a value held by `&mut`.
+        pub fn set_mtime(&mut self, value: impl Into<Val<OptionsMtime>>) -> &mut Self {
+            self.props.set("Mtime", value.into());
+            self
         }
 
-        prop! {
-            /// `Uid`: The user ID (UID) of the file's owner.
-            props, "Uid", uid, set_uid, get_uid, Val<OptionsUid>
+        /// `Mtime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mtime(&self) -> ::std::option::Option<Val<OptionsMtime>> {
+            crate::cfn::get_prop(&self.props, "Mtime")
         }
 
-        prop! {
-            /// `VerifyMode`: A value that determines whether a data integrity verification should be
-            /// performed at the end of a task execution after all data and metadata have been
-            /// transferred.
-            props, "VerifyMode", verify_mode, set_verify_mode, get_verify_mode, Val<OptionsVerifyMode>
+        /// `ObjectMetadata`: A value that determines whether source object metadata should be copied to
+        /// the destination. PRESERVE copies metadata; NONE copies only file-mtime.
+        pub fn object_metadata(mut self, value: impl Into<Val<OptionsObjectMetadata>>) -> Self {
+            self.props.set("ObjectMetadata", value.into());
+            self
+        }
+
+        /// Sets `ObjectMetadata` in place: [`Self::object_metadata`] on a value held by `&mut`.
+        pub fn set_object_metadata(&mut self, value: impl Into<Val<OptionsObjectMetadata>>) -> &mut Self {
+            self.props.set("ObjectMetadata", value.into());
+            self
+        }
+
+        /// `ObjectMetadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_metadata(&self) -> ::std::option::Option<Val<OptionsObjectMetadata>> {
+            crate::cfn::get_prop(&self.props, "ObjectMetadata")
+        }
+
+        /// `ObjectTags`: A value that determines whether object tags should be read from the source
+        /// object store and written to the destination object store.
+        pub fn object_tags(mut self, value: impl Into<Val<OptionsObjectTags>>) -> Self {
+            self.props.set("ObjectTags", value.into());
+            self
+        }
+
+        /// Sets `ObjectTags` in place: [`Self::object_tags`] on a value held by `&mut`.
+        pub fn set_object_tags(&mut self, value: impl Into<Val<OptionsObjectTags>>) -> &mut Self {
+            self.props.set("ObjectTags", value.into());
+            self
+        }
+
+        /// `ObjectTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_tags(&self) -> ::std::option::Option<Val<OptionsObjectTags>> {
+            crate::cfn::get_prop(&self.props, "ObjectTags")
+        }
+
+        /// `OverwriteMode`: A value that determines whether files at the destination should be
+        /// overwritten or preserved when copying files.
+        pub fn overwrite_mode(mut self, value: impl Into<Val<OptionsOverwriteMode>>) -> Self {
+            self.props.set("OverwriteMode", value.into());
+            self
+        }
+
+        /// Sets `OverwriteMode` in place: [`Self::overwrite_mode`] on a value held by `&mut`.
+        pub fn set_overwrite_mode(&mut self, value: impl Into<Val<OptionsOverwriteMode>>) -> &mut Self {
+            self.props.set("OverwriteMode", value.into());
+            self
+        }
+
+        /// `OverwriteMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overwrite_mode(&self) -> ::std::option::Option<Val<OptionsOverwriteMode>> {
+            crate::cfn::get_prop(&self.props, "OverwriteMode")
+        }
+
+        /// `PosixPermissions`: A value that determines which users or groups can access a file for a
+        /// specific purpose such as reading, writing, or execution of the file.
+        pub fn posix_permissions(mut self, value: impl Into<Val<OptionsPosixPermissions>>) -> Self {
+            self.props.set("PosixPermissions", value.into());
+            self
+        }
+
+        /// Sets `PosixPermissions` in place: [`Self::posix_permissions`] on a value held by `&mut`.
+        pub fn set_posix_permissions(&mut self, value: impl Into<Val<OptionsPosixPermissions>>) -> &mut Self {
+            self.props.set("PosixPermissions", value.into());
+            self
+        }
+
+        /// `PosixPermissions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_posix_permissions(&self) -> ::std::option::Option<Val<OptionsPosixPermissions>> {
+            crate::cfn::get_prop(&self.props, "PosixPermissions")
+        }
+
+        /// `PreserveDeletedFiles`: A value that specifies whether files in the destination that don't
+        /// exist in the source file system should be preserved.
+        pub fn preserve_deleted_files(mut self, value: impl Into<Val<OptionsPreserveDeletedFiles>>) -> Self {
+            self.props.set("PreserveDeletedFiles", value.into());
+            self
+        }
+
+        /// Sets `PreserveDeletedFiles` in place: [`Self::preserve_deleted_files`] on a value held by `&mut`.
+        pub fn set_preserve_deleted_files(&mut self, value: impl Into<Val<OptionsPreserveDeletedFiles>>) -> &mut Self {
+            self.props.set("PreserveDeletedFiles", value.into());
+            self
+        }
+
+        /// `PreserveDeletedFiles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preserve_deleted_files(&self) -> ::std::option::Option<Val<OptionsPreserveDeletedFiles>> {
+            crate::cfn::get_prop(&self.props, "PreserveDeletedFiles")
+        }
+
+        /// `PreserveDevices`: A value that determines whether AWS DataSync should preserve the metadata
+        /// of block and character devices in the source file system, and recreate the files with that
+        /// device name and metadata on the destination.
+        pub fn preserve_devices(mut self, value: impl Into<Val<OptionsPreserveDevices>>) -> Self {
+            self.props.set("PreserveDevices", value.into());
+            self
+        }
+
+        /// Sets `PreserveDevices` in place: [`Self::preserve_devices`] on a value held by `&mut`.
+        pub fn set_preserve_devices(&mut self, value: impl Into<Val<OptionsPreserveDevices>>) -> &mut Self {
+            self.props.set("PreserveDevices", value.into());
+            self
+        }
+
+        /// `PreserveDevices` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preserve_devices(&self) -> ::std::option::Option<Val<OptionsPreserveDevices>> {
+            crate::cfn::get_prop(&self.props, "PreserveDevices")
+        }
+
+        /// `SecurityDescriptorCopyFlags`: A value that determines which components of the SMB security
+        /// descriptor are copied during transfer.
+        pub fn security_descriptor_copy_flags(mut self, value: impl Into<Val<OptionsSecurityDescriptorCopyFlags>>) -> Self {
+            self.props.set("SecurityDescriptorCopyFlags", value.into());
+            self
+        }
+
+        /// Sets `SecurityDescriptorCopyFlags` in place: [`Self::security_descriptor_copy_flags`] on a
+        /// value held by `&mut`.
+        pub fn set_security_descriptor_copy_flags(&mut self, value: impl Into<Val<OptionsSecurityDescriptorCopyFlags>>) -> &mut Self {
+            self.props.set("SecurityDescriptorCopyFlags", value.into());
+            self
+        }
+
+        /// `SecurityDescriptorCopyFlags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_descriptor_copy_flags(&self) -> ::std::option::Option<Val<OptionsSecurityDescriptorCopyFlags>> {
+            crate::cfn::get_prop(&self.props, "SecurityDescriptorCopyFlags")
+        }
+
+        /// `TaskQueueing`: A value that determines whether tasks should be queued before executing the
+        /// tasks.
+        pub fn task_queueing(mut self, value: impl Into<Val<OptionsTaskQueueing>>) -> Self {
+            self.props.set("TaskQueueing", value.into());
+            self
+        }
+
+        /// Sets `TaskQueueing` in place: [`Self::task_queueing`] on a value held by `&mut`.
+        pub fn set_task_queueing(&mut self, value: impl Into<Val<OptionsTaskQueueing>>) -> &mut Self {
+            self.props.set("TaskQueueing", value.into());
+            self
+        }
+
+        /// `TaskQueueing` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_queueing(&self) -> ::std::option::Option<Val<OptionsTaskQueueing>> {
+            crate::cfn::get_prop(&self.props, "TaskQueueing")
+        }
+
+        /// `TransferMode`: A value that determines whether DataSync transfers only the data and
+        /// metadata that differ between the source and the destination location, or whether DataSync
+        /// transfers all the content from the source, without comparing to the destination location.
+        pub fn transfer_mode(mut self, value: impl Into<Val<OptionsTransferMode>>) -> Self {
+            self.props.set("TransferMode", value.into());
+            self
+        }
+
+        /// Sets `TransferMode` in place: [`Self::transfer_mode`] on a value held by `&mut`.
+        pub fn set_transfer_mode(&mut self, value: impl Into<Val<OptionsTransferMode>>) -> &mut Self {
+            self.props.set("TransferMode", value.into());
+            self
+        }
+
+        /// `TransferMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transfer_mode(&self) -> ::std::option::Option<Val<OptionsTransferMode>> {
+            crate::cfn::get_prop(&self.props, "TransferMode")
+        }
+
+        /// `Uid`: The user ID (UID) of the file's owner.
+        pub fn uid(mut self, value: impl Into<Val<OptionsUid>>) -> Self {
+            self.props.set("Uid", value.into());
+            self
+        }
+
+        /// Sets `Uid` in place: [`Self::uid`] on a value held by `&mut`.
+        pub fn set_uid(&mut self, value: impl Into<Val<OptionsUid>>) -> &mut Self {
+            self.props.set("Uid", value.into());
+            self
+        }
+
+        /// `Uid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uid(&self) -> ::std::option::Option<Val<OptionsUid>> {
+            crate::cfn::get_prop(&self.props, "Uid")
+        }
+
+        /// `VerifyMode`: A value that determines whether a data integrity verification should be
+        /// performed at the end of a task execution after all data and metadata have been transferred.
+        pub fn verify_mode(mut self, value: impl Into<Val<OptionsVerifyMode>>) -> Self {
+            self.props.set("VerifyMode", value.into());
+            self
+        }
+
+        /// Sets `VerifyMode` in place: [`Self::verify_mode`] on a value held by `&mut`.
+        pub fn set_verify_mode(&mut self, value: impl Into<Val<OptionsVerifyMode>>) -> &mut Self {
+            self.props.set("VerifyMode", value.into());
+            self
+        }
+
+        /// `VerifyMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_verify_mode(&self) -> ::std::option::Option<Val<OptionsVerifyMode>> {
+            crate::cfn::get_prop(&self.props, "VerifyMode")
         }
     }
 
@@ -3229,15 +5510,41 @@ pub mod task {
             TaskSchedule { props }
         }
 
-        prop! {
-            /// `ScheduleExpression`: A cron expression that specifies when AWS DataSync initiates a
-            /// scheduled transfer from a source to a destination location
-            props, "ScheduleExpression", schedule_expression, set_schedule_expression, get_schedule_expression, Val<String>
+        /// `ScheduleExpression`: A cron expression that specifies when AWS DataSync initiates a
+        /// scheduled transfer from a source to a destination location
+        pub fn schedule_expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ScheduleExpression", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`: Specifies status of a schedule.
-            props, "Status", status, set_status, get_status, Val<TaskScheduleStatus>
+        /// Sets `ScheduleExpression` in place: [`Self::schedule_expression`] on a value held by `&mut`.
+        pub fn set_schedule_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScheduleExpression", value.into());
+            self
+        }
+
+        /// `ScheduleExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScheduleExpression")
+        }
+
+        /// `Status`: Specifies status of a schedule.
+        pub fn status(mut self, value: impl Into<Val<TaskScheduleStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<TaskScheduleStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<TaskScheduleStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -3290,35 +5597,88 @@ pub mod task {
             TaskReportConfig { props }
         }
 
-        prop! {
-            /// `Destination`: Specifies where DataSync uploads your task report.
-            props, "Destination", _, set_destination, get_destination, Val<TaskReportConfigDestination>
+        /// Sets `Destination`, which `new` took, in place.
+        pub fn set_destination(&mut self, value: impl Into<Val<TaskReportConfigDestination>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputType`: Specifies the type of task report that you want.
-            props, "OutputType", _, set_output_type, get_output_type, Val<TaskReportConfigOutputType>
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<TaskReportConfigDestination>> {
+            crate::cfn::get_prop(&self.props, "Destination")
         }
 
-        prop! {
-            /// `ObjectVersionIds`: Specifies whether your task report includes the new version of each
-            /// object transferred into an S3 bucket, this only applies if you enable versioning on your
-            /// bucket.
-            props, "ObjectVersionIds", object_version_ids, set_object_version_ids, get_object_version_ids, Val<TaskReportConfigObjectVersionIds>
+        /// Sets `OutputType`, which `new` took, in place.
+        pub fn set_output_type(&mut self, value: impl Into<Val<TaskReportConfigOutputType>>) -> &mut Self {
+            self.props.set("OutputType", value.into());
+            self
         }
 
-        prop! {
-            /// `Overrides`: Customizes the reporting level for aspects of your task report. For
-            /// example, your report might generally only include errors, but you could specify that you
-            /// want a list of successes and errors just for the files that Datasync attempted to delete
-            /// in your destination location.
-            props, "Overrides", overrides, set_overrides, get_overrides, Val<TaskReportConfigOverrides>
+        /// `OutputType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_type(&self) -> ::std::option::Option<Val<TaskReportConfigOutputType>> {
+            crate::cfn::get_prop(&self.props, "OutputType")
         }
 
-        prop! {
-            /// `ReportLevel`: Specifies whether you want your task report to include only what went
-            /// wrong with your transfer or a list of what succeeded and didn't.
-            props, "ReportLevel", report_level, set_report_level, get_report_level, Val<TaskReportConfigReportLevel>
+        /// `ObjectVersionIds`: Specifies whether your task report includes the new version of each
+        /// object transferred into an S3 bucket, this only applies if you enable versioning on your
+        /// bucket.
+        pub fn object_version_ids(mut self, value: impl Into<Val<TaskReportConfigObjectVersionIds>>) -> Self {
+            self.props.set("ObjectVersionIds", value.into());
+            self
+        }
+
+        /// Sets `ObjectVersionIds` in place: [`Self::object_version_ids`] on a value held by `&mut`.
+        pub fn set_object_version_ids(&mut self, value: impl Into<Val<TaskReportConfigObjectVersionIds>>) -> &mut Self {
+            self.props.set("ObjectVersionIds", value.into());
+            self
+        }
+
+        /// `ObjectVersionIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_version_ids(&self) -> ::std::option::Option<Val<TaskReportConfigObjectVersionIds>> {
+            crate::cfn::get_prop(&self.props, "ObjectVersionIds")
+        }
+
+        /// `Overrides`: Customizes the reporting level for aspects of your task report. For example,
+        /// your report might generally only include errors, but you could specify that you want a list
+        /// of successes and errors just for the files that Datasync attempted to delete in your
+        /// destination location.
+        pub fn overrides(mut self, value: impl Into<Val<TaskReportConfigOverrides>>) -> Self {
+            self.props.set("Overrides", value.into());
+            self
+        }
+
+        /// Sets `Overrides` in place: [`Self::overrides`] on a value held by `&mut`.
+        pub fn set_overrides(&mut self, value: impl Into<Val<TaskReportConfigOverrides>>) -> &mut Self {
+            self.props.set("Overrides", value.into());
+            self
+        }
+
+        /// `Overrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overrides(&self) -> ::std::option::Option<Val<TaskReportConfigOverrides>> {
+            crate::cfn::get_prop(&self.props, "Overrides")
+        }
+
+        /// `ReportLevel`: Specifies whether you want your task report to include only what went wrong
+        /// with your transfer or a list of what succeeded and didn't.
+        pub fn report_level(mut self, value: impl Into<Val<TaskReportConfigReportLevel>>) -> Self {
+            self.props.set("ReportLevel", value.into());
+            self
+        }
+
+        /// Sets `ReportLevel` in place: [`Self::report_level`] on a value held by `&mut`.
+        pub fn set_report_level(&mut self, value: impl Into<Val<TaskReportConfigReportLevel>>) -> &mut Self {
+            self.props.set("ReportLevel", value.into());
+            self
+        }
+
+        /// `ReportLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_report_level(&self) -> ::std::option::Option<Val<TaskReportConfigReportLevel>> {
+            crate::cfn::get_prop(&self.props, "ReportLevel")
         }
     }
 
@@ -3338,9 +5698,22 @@ pub mod task {
             TaskReportConfigDestination { props }
         }
 
-        prop! {
-            /// `S3`: Specifies the Amazon S3 bucket where DataSync uploads your task report.
-            props, "S3", s3, set_s3, get_s3, Val<TaskReportConfigDestinationS3>
+        /// `S3`: Specifies the Amazon S3 bucket where DataSync uploads your task report.
+        pub fn s3(mut self, value: impl Into<Val<TaskReportConfigDestinationS3>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<TaskReportConfigDestinationS3>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<TaskReportConfigDestinationS3>> {
+            crate::cfn::get_prop(&self.props, "S3")
         }
     }
 
@@ -3360,20 +5733,59 @@ pub mod task {
             TaskReportConfigDestinationS3 { props }
         }
 
-        prop! {
-            /// `BucketAccessRoleArn`: Specifies the Amazon Resource Name (ARN) of the IAM policy that
-            /// allows Datasync to upload a task report to your S3 bucket.
-            props, "BucketAccessRoleArn", bucket_access_role_arn, set_bucket_access_role_arn, get_bucket_access_role_arn, Val<String>
+        /// `BucketAccessRoleArn`: Specifies the Amazon Resource Name (ARN) of the IAM policy that
+        /// allows Datasync to upload a task report to your S3 bucket.
+        pub fn bucket_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketAccessRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BucketArn`: Specifies the ARN of the S3 bucket where Datasync uploads your report.
-            props, "S3BucketArn", s3_bucket_arn, set_s3_bucket_arn, get_s3_bucket_arn, Val<String>
+        /// Sets `BucketAccessRoleArn` in place: [`Self::bucket_access_role_arn`] on a value held by `&mut`.
+        pub fn set_bucket_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketAccessRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Subdirectory`: Specifies a bucket prefix for your report.
-            props, "Subdirectory", subdirectory, set_subdirectory, get_subdirectory, Val<String>
+        /// `BucketAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketAccessRoleArn")
+        }
+
+        /// `S3BucketArn`: Specifies the ARN of the S3 bucket where Datasync uploads your report.
+        pub fn s3_bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3BucketArn", value.into());
+            self
+        }
+
+        /// Sets `S3BucketArn` in place: [`Self::s3_bucket_arn`] on a value held by `&mut`.
+        pub fn set_s3_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketArn", value.into());
+            self
+        }
+
+        /// `S3BucketArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketArn")
+        }
+
+        /// `Subdirectory`: Specifies a bucket prefix for your report.
+        pub fn subdirectory(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Subdirectory", value.into());
+            self
+        }
+
+        /// Sets `Subdirectory` in place: [`Self::subdirectory`] on a value held by `&mut`.
+        pub fn set_subdirectory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Subdirectory", value.into());
+            self
+        }
+
+        /// `Subdirectory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subdirectory(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Subdirectory")
         }
     }
 
@@ -3422,31 +5834,82 @@ pub mod task {
             TaskReportConfigOverrides { props }
         }
 
-        prop! {
-            /// `Deleted`: Specifies the level of reporting for the files, objects, and directories that
-            /// Datasync attempted to delete in your destination location. This only applies if you
-            /// configure your task to delete data in the destination that isn't in the source.
-            props, "Deleted", deleted, set_deleted, get_deleted, Val<TaskReportConfigOverridesDeleted>
+        /// `Deleted`: Specifies the level of reporting for the files, objects, and directories that
+        /// Datasync attempted to delete in your destination location. This only applies if you
+        /// configure your task to delete data in the destination that isn't in the source.
+        pub fn deleted(mut self, value: impl Into<Val<TaskReportConfigOverridesDeleted>>) -> Self {
+            self.props.set("Deleted", value.into());
+            self
         }
 
-        prop! {
-            /// `Skipped`: Specifies the level of reporting for the files, objects, and directories that
-            /// Datasync attempted to skip during your transfer.
-            props, "Skipped", skipped, set_skipped, get_skipped, Val<TaskReportConfigOverridesSkipped>
+        /// Sets `Deleted` in place: [`Self::deleted`] on a value held by `&mut`.
+        pub fn set_deleted(&mut self, value: impl Into<Val<TaskReportConfigOverridesDeleted>>) -> &mut Self {
+            self.props.set("Deleted", value.into());
+            self
         }
 
-        prop! {
-            /// `Transferred`: Specifies the level of reporting for the files, objects, and directories
-            /// that Datasync attempted to transfer.
-            props, "Transferred", transferred, set_transferred, get_transferred, Val<TaskReportConfigOverridesTransferred>
+        /// `Deleted` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deleted(&self) -> ::std::option::Option<Val<TaskReportConfigOverridesDeleted>> {
+            crate::cfn::get_prop(&self.props, "Deleted")
         }
 
-        prop! {
-            /// `Verified`: Specifies the level of reporting for the files, objects, and directories
-            /// that Datasync attempted to verify at the end of your transfer. This only applies if you
-            /// configure your task to verify data during and after the transfer (which Datasync does by
-            /// default)
-            props, "Verified", verified, set_verified, get_verified, Val<TaskReportConfigOverridesVerified>
+        /// `Skipped`: Specifies the level of reporting for the files, objects, and directories that
+        /// Datasync attempted to skip during your transfer.
+        pub fn skipped(mut self, value: impl Into<Val<TaskReportConfigOverridesSkipped>>) -> Self {
+            self.props.set("Skipped", value.into());
+            self
+        }
+
+        /// Sets `Skipped` in place: [`Self::skipped`] on a value held by `&mut`.
+        pub fn set_skipped(&mut self, value: impl Into<Val<TaskReportConfigOverridesSkipped>>) -> &mut Self {
+            self.props.set("Skipped", value.into());
+            self
+        }
+
+        /// `Skipped` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_skipped(&self) -> ::std::option::Option<Val<TaskReportConfigOverridesSkipped>> {
+            crate::cfn::get_prop(&self.props, "Skipped")
+        }
+
+        /// `Transferred`: Specifies the level of reporting for the files, objects, and directories that
+        /// Datasync attempted to transfer.
+        pub fn transferred(mut self, value: impl Into<Val<TaskReportConfigOverridesTransferred>>) -> Self {
+            self.props.set("Transferred", value.into());
+            self
+        }
+
+        /// Sets `Transferred` in place: [`Self::transferred`] on a value held by `&mut`.
+        pub fn set_transferred(&mut self, value: impl Into<Val<TaskReportConfigOverridesTransferred>>) -> &mut Self {
+            self.props.set("Transferred", value.into());
+            self
+        }
+
+        /// `Transferred` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transferred(&self) -> ::std::option::Option<Val<TaskReportConfigOverridesTransferred>> {
+            crate::cfn::get_prop(&self.props, "Transferred")
+        }
+
+        /// `Verified`: Specifies the level of reporting for the files, objects, and directories that
+        /// Datasync attempted to verify at the end of your transfer. This only applies if you configure
+        /// your task to verify data during and after the transfer (which Datasync does by default)
+        pub fn verified(mut self, value: impl Into<Val<TaskReportConfigOverridesVerified>>) -> Self {
+            self.props.set("Verified", value.into());
+            self
+        }
+
+        /// Sets `Verified` in place: [`Self::verified`] on a value held by `&mut`.
+        pub fn set_verified(&mut self, value: impl Into<Val<TaskReportConfigOverridesVerified>>) -> &mut Self {
+            self.props.set("Verified", value.into());
+            self
+        }
+
+        /// `Verified` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_verified(&self) -> ::std::option::Option<Val<TaskReportConfigOverridesVerified>> {
+            crate::cfn::get_prop(&self.props, "Verified")
         }
     }
 
@@ -3468,10 +5931,23 @@ pub mod task {
             TaskReportConfigOverridesDeleted { props }
         }
 
-        prop! {
-            /// `ReportLevel`: Specifies whether you want your task report to include only what went
-            /// wrong with your transfer or a list of what succeeded and didn't.
-            props, "ReportLevel", report_level, set_report_level, get_report_level, Val<TaskReportConfigOverridesDeletedReportLevel>
+        /// `ReportLevel`: Specifies whether you want your task report to include only what went wrong
+        /// with your transfer or a list of what succeeded and didn't.
+        pub fn report_level(mut self, value: impl Into<Val<TaskReportConfigOverridesDeletedReportLevel>>) -> Self {
+            self.props.set("ReportLevel", value.into());
+            self
+        }
+
+        /// Sets `ReportLevel` in place: [`Self::report_level`] on a value held by `&mut`.
+        pub fn set_report_level(&mut self, value: impl Into<Val<TaskReportConfigOverridesDeletedReportLevel>>) -> &mut Self {
+            self.props.set("ReportLevel", value.into());
+            self
+        }
+
+        /// `ReportLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_report_level(&self) -> ::std::option::Option<Val<TaskReportConfigOverridesDeletedReportLevel>> {
+            crate::cfn::get_prop(&self.props, "ReportLevel")
         }
     }
 
@@ -3505,10 +5981,23 @@ pub mod task {
             TaskReportConfigOverridesSkipped { props }
         }
 
-        prop! {
-            /// `ReportLevel`: Specifies whether you want your task report to include only what went
-            /// wrong with your transfer or a list of what succeeded and didn't.
-            props, "ReportLevel", report_level, set_report_level, get_report_level, Val<TaskReportConfigOverridesSkippedReportLevel>
+        /// `ReportLevel`: Specifies whether you want your task report to include only what went wrong
+        /// with your transfer or a list of what succeeded and didn't.
+        pub fn report_level(mut self, value: impl Into<Val<TaskReportConfigOverridesSkippedReportLevel>>) -> Self {
+            self.props.set("ReportLevel", value.into());
+            self
+        }
+
+        /// Sets `ReportLevel` in place: [`Self::report_level`] on a value held by `&mut`.
+        pub fn set_report_level(&mut self, value: impl Into<Val<TaskReportConfigOverridesSkippedReportLevel>>) -> &mut Self {
+            self.props.set("ReportLevel", value.into());
+            self
+        }
+
+        /// `ReportLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_report_level(&self) -> ::std::option::Option<Val<TaskReportConfigOverridesSkippedReportLevel>> {
+            crate::cfn::get_prop(&self.props, "ReportLevel")
         }
     }
 
@@ -3542,10 +6031,23 @@ pub mod task {
             TaskReportConfigOverridesTransferred { props }
         }
 
-        prop! {
-            /// `ReportLevel`: Specifies whether you want your task report to include only what went
-            /// wrong with your transfer or a list of what succeeded and didn't.
-            props, "ReportLevel", report_level, set_report_level, get_report_level, Val<TaskReportConfigOverridesTransferredReportLevel>
+        /// `ReportLevel`: Specifies whether you want your task report to include only what went wrong
+        /// with your transfer or a list of what succeeded and didn't.
+        pub fn report_level(mut self, value: impl Into<Val<TaskReportConfigOverridesTransferredReportLevel>>) -> Self {
+            self.props.set("ReportLevel", value.into());
+            self
+        }
+
+        /// Sets `ReportLevel` in place: [`Self::report_level`] on a value held by `&mut`.
+        pub fn set_report_level(&mut self, value: impl Into<Val<TaskReportConfigOverridesTransferredReportLevel>>) -> &mut Self {
+            self.props.set("ReportLevel", value.into());
+            self
+        }
+
+        /// `ReportLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_report_level(&self) -> ::std::option::Option<Val<TaskReportConfigOverridesTransferredReportLevel>> {
+            crate::cfn::get_prop(&self.props, "ReportLevel")
         }
     }
 
@@ -3581,10 +6083,23 @@ pub mod task {
             TaskReportConfigOverridesVerified { props }
         }
 
-        prop! {
-            /// `ReportLevel`: Specifies whether you want your task report to include only what went
-            /// wrong with your transfer or a list of what succeeded and didn't.
-            props, "ReportLevel", report_level, set_report_level, get_report_level, Val<TaskReportConfigOverridesVerifiedReportLevel>
+        /// `ReportLevel`: Specifies whether you want your task report to include only what went wrong
+        /// with your transfer or a list of what succeeded and didn't.
+        pub fn report_level(mut self, value: impl Into<Val<TaskReportConfigOverridesVerifiedReportLevel>>) -> Self {
+            self.props.set("ReportLevel", value.into());
+            self
+        }
+
+        /// Sets `ReportLevel` in place: [`Self::report_level`] on a value held by `&mut`.
+        pub fn set_report_level(&mut self, value: impl Into<Val<TaskReportConfigOverridesVerifiedReportLevel>>) -> &mut Self {
+            self.props.set("ReportLevel", value.into());
+            self
+        }
+
+        /// `ReportLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_report_level(&self) -> ::std::option::Option<Val<TaskReportConfigOverridesVerifiedReportLevel>> {
+            crate::cfn::get_prop(&self.props, "ReportLevel")
         }
     }
 

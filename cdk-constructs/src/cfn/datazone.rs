@@ -45,57 +45,176 @@ impl Connection {
         Connection { core }
     }
 
-    prop! {
-        /// `AwsLocation`: AWS Location of project
-        core.props, "AwsLocation", aws_location, set_aws_location, get_aws_location, Val<connection::AwsLocation>
+    /// `AwsLocation`: AWS Location of project
+    pub fn aws_location(mut self, value: impl Into<Val<connection::AwsLocation>>) -> Self {
+        self.core.props.set("AwsLocation", value.into());
+        self
     }
 
-    prop! {
-        /// `Configurations`: The configurations of the connection.
-        core.props, "Configurations", configurations, set_configurations, get_configurations, Val<List<connection::ConnectionConfiguration>>
+    /// Sets `AwsLocation` in place: [`Self::aws_location`] on a value held by `&mut`.
+    pub fn set_aws_location(&mut self, value: impl Into<Val<connection::AwsLocation>>) -> &mut Self {
+        self.core.props.set("AwsLocation", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the connection.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AwsLocation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_aws_location(&self) -> ::std::option::Option<Val<connection::AwsLocation>> {
+        crate::cfn::get_prop(&self.core.props, "AwsLocation")
     }
 
-    prop! {
-        /// `DomainIdentifier`: The identifier of the domain in which the connection is created.
-        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
+    /// `Configurations`: The configurations of the connection.
+    pub fn configurations(mut self, value: impl Into<Val<List<connection::ConnectionConfiguration>>>) -> Self {
+        self.core.props.set("Configurations", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableTrustedIdentityPropagation`: Specifies whether the trusted identity propagation
-        /// is enabled
-        core.props, "EnableTrustedIdentityPropagation", enable_trusted_identity_propagation, set_enable_trusted_identity_propagation, get_enable_trusted_identity_propagation, Val<bool>
+    /// Sets `Configurations` in place: [`Self::configurations`] on a value held by `&mut`.
+    pub fn set_configurations(&mut self, value: impl Into<Val<List<connection::ConnectionConfiguration>>>) -> &mut Self {
+        self.core.props.set("Configurations", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentIdentifier`: The identifier of the environment in which the connection is
-        /// created.
-        core.props, "EnvironmentIdentifier", environment_identifier, set_environment_identifier, get_environment_identifier, Val<String>
+    /// `Configurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configurations(&self) -> ::std::option::Option<Val<List<connection::ConnectionConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "Configurations")
     }
 
-    prop! {
-        /// `Name`: The name of the connection.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: The description of the connection.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ProjectIdentifier`: The identifier of the project in which the connection should be
-        /// created. If
-        core.props, "ProjectIdentifier", project_identifier, set_project_identifier, get_project_identifier, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Props`.
-        core.props, "Props", props, set_props, get_props, Val<connection::ConnectionPropertiesInput>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Scope`: The scope of the connection.
-        core.props, "Scope", scope, set_scope, get_scope, Val<connection::Scope>
+    /// Sets `DomainIdentifier`, which `new` took, in place.
+    pub fn set_domain_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainIdentifier", value.into());
+        self
+    }
+
+    /// `DomainIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainIdentifier")
+    }
+
+    /// `EnableTrustedIdentityPropagation`: Specifies whether the trusted identity propagation is
+    /// enabled
+    pub fn enable_trusted_identity_propagation(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableTrustedIdentityPropagation", value.into());
+        self
+    }
+
+    /// Sets `EnableTrustedIdentityPropagation` in place: [`Self::enable_trusted_identity_propagation`]
+    /// on a value held by `&mut`.
+    pub fn set_enable_trusted_identity_propagation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableTrustedIdentityPropagation", value.into());
+        self
+    }
+
+    /// `EnableTrustedIdentityPropagation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_trusted_identity_propagation(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableTrustedIdentityPropagation")
+    }
+
+    /// `EnvironmentIdentifier`: The identifier of the environment in which the connection is
+    /// created.
+    pub fn environment_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EnvironmentIdentifier", value.into());
+        self
+    }
+
+    /// Sets `EnvironmentIdentifier` in place: [`Self::environment_identifier`] on a value held by `&mut`.
+    pub fn set_environment_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentIdentifier", value.into());
+        self
+    }
+
+    /// `EnvironmentIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentIdentifier")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ProjectIdentifier`: The identifier of the project in which the connection should be
+    /// created. If
+    pub fn project_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProjectIdentifier", value.into());
+        self
+    }
+
+    /// Sets `ProjectIdentifier` in place: [`Self::project_identifier`] on a value held by `&mut`.
+    pub fn set_project_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProjectIdentifier", value.into());
+        self
+    }
+
+    /// `ProjectIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProjectIdentifier")
+    }
+
+    /// `Props`.
+    pub fn props(mut self, value: impl Into<Val<connection::ConnectionPropertiesInput>>) -> Self {
+        self.core.props.set("Props", value.into());
+        self
+    }
+
+    /// Sets `Props` in place: [`Self::props`] on a value held by `&mut`.
+    pub fn set_props(&mut self, value: impl Into<Val<connection::ConnectionPropertiesInput>>) -> &mut Self {
+        self.core.props.set("Props", value.into());
+        self
+    }
+
+    /// `Props` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_props(&self) -> ::std::option::Option<Val<connection::ConnectionPropertiesInput>> {
+        crate::cfn::get_prop(&self.core.props, "Props")
+    }
+
+    /// `Scope`: The scope of the connection.
+    pub fn scope(mut self, value: impl Into<Val<connection::Scope>>) -> Self {
+        self.core.props.set("Scope", value.into());
+        self
+    }
+
+    /// Sets `Scope` in place: [`Self::scope`] on a value held by `&mut`.
+    pub fn set_scope(&mut self, value: impl Into<Val<connection::Scope>>) -> &mut Self {
+        self.core.props.set("Scope", value.into());
+        self
+    }
+
+    /// `Scope` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scope(&self) -> ::std::option::Option<Val<connection::Scope>> {
+        crate::cfn::get_prop(&self.core.props, "Scope")
     }
 
     /// `Ref`: the resource's identifier.
@@ -167,24 +286,76 @@ pub mod connection {
             AwsLocation { props }
         }
 
-        prop! {
-            /// `AccessRole`.
-            props, "AccessRole", access_role, set_access_role, get_access_role, Val<String>
+        /// `AccessRole`.
+        pub fn access_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessRole", value.into());
+            self
         }
 
-        prop! {
-            /// `AwsAccountId`.
-            props, "AwsAccountId", aws_account_id, set_aws_account_id, get_aws_account_id, Val<String>
+        /// Sets `AccessRole` in place: [`Self::access_role`] on a value held by `&mut`.
+        pub fn set_access_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessRole", value.into());
+            self
         }
 
-        prop! {
-            /// `AwsRegion`.
-            props, "AwsRegion", aws_region, set_aws_region, get_aws_region, Val<String>
+        /// `AccessRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessRole")
         }
 
-        prop! {
-            /// `IamConnectionId`.
-            props, "IamConnectionId", iam_connection_id, set_iam_connection_id, get_iam_connection_id, Val<String>
+        /// `AwsAccountId`.
+        pub fn aws_account_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AwsAccountId", value.into());
+            self
+        }
+
+        /// Sets `AwsAccountId` in place: [`Self::aws_account_id`] on a value held by `&mut`.
+        pub fn set_aws_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsAccountId", value.into());
+            self
+        }
+
+        /// `AwsAccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsAccountId")
+        }
+
+        /// `AwsRegion`.
+        pub fn aws_region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AwsRegion", value.into());
+            self
+        }
+
+        /// Sets `AwsRegion` in place: [`Self::aws_region`] on a value held by `&mut`.
+        pub fn set_aws_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsRegion", value.into());
+            self
+        }
+
+        /// `AwsRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsRegion")
+        }
+
+        /// `IamConnectionId`.
+        pub fn iam_connection_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IamConnectionId", value.into());
+            self
+        }
+
+        /// Sets `IamConnectionId` in place: [`Self::iam_connection_id`] on a value held by `&mut`.
+        pub fn set_iam_connection_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IamConnectionId", value.into());
+            self
+        }
+
+        /// `IamConnectionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_connection_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IamConnectionId")
         }
     }
 
@@ -203,14 +374,40 @@ pub mod connection {
             ConnectionConfiguration { props }
         }
 
-        prop! {
-            /// `Classification`: The classification of the connection configuration.
-            props, "Classification", classification, set_classification, get_classification, Val<String>
+        /// `Classification`: The classification of the connection configuration.
+        pub fn classification(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Classification", value.into());
+            self
         }
 
-        prop! {
-            /// `Properties`: Property Map
-            props, "Properties", properties, set_properties, get_properties, Val<Map<String>>
+        /// Sets `Classification` in place: [`Self::classification`] on a value held by `&mut`.
+        pub fn set_classification(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Classification", value.into());
+            self
+        }
+
+        /// `Classification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_classification(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Classification")
+        }
+
+        /// `Properties`: Property Map
+        pub fn properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// Sets `Properties` in place: [`Self::properties`] on a value held by `&mut`.
+        pub fn set_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// `Properties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Properties")
         }
     }
 
@@ -231,69 +428,240 @@ pub mod connection {
             ConnectionPropertiesInput { props }
         }
 
-        prop! {
-            /// `AthenaProperties`: Athena Properties Input
-            props, "AthenaProperties", athena_properties, set_athena_properties, get_athena_properties, Val<AthenaPropertiesInput>
+        /// `AthenaProperties`: Athena Properties Input
+        pub fn athena_properties(mut self, value: impl Into<Val<AthenaPropertiesInput>>) -> Self {
+            self.props.set("AthenaProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `GlueProperties`: Glue Properties Input
-            props, "GlueProperties", glue_properties, set_glue_properties, get_glue_properties, Val<GluePropertiesInput>
+        /// Sets `AthenaProperties` in place: [`Self::athena_properties`] on a value held by `&mut`.
+        pub fn set_athena_properties(&mut self, value: impl Into<Val<AthenaPropertiesInput>>) -> &mut Self {
+            self.props.set("AthenaProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `HyperPodProperties`: HyperPod Properties Input
-            props, "HyperPodProperties", hyper_pod_properties, set_hyper_pod_properties, get_hyper_pod_properties, Val<HyperPodPropertiesInput>
+        /// `AthenaProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_athena_properties(&self) -> ::std::option::Option<Val<AthenaPropertiesInput>> {
+            crate::cfn::get_prop(&self.props, "AthenaProperties")
         }
 
-        prop! {
-            /// `IamProperties`: IAM Properties Input
-            props, "IamProperties", iam_properties, set_iam_properties, get_iam_properties, Val<IamPropertiesInput>
+        /// `GlueProperties`: Glue Properties Input
+        pub fn glue_properties(mut self, value: impl Into<Val<GluePropertiesInput>>) -> Self {
+            self.props.set("GlueProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `RedshiftProperties`: Redshift Properties Input
-            props, "RedshiftProperties", redshift_properties, set_redshift_properties, get_redshift_properties, Val<RedshiftPropertiesInput>
+        /// Sets `GlueProperties` in place: [`Self::glue_properties`] on a value held by `&mut`.
+        pub fn set_glue_properties(&mut self, value: impl Into<Val<GluePropertiesInput>>) -> &mut Self {
+            self.props.set("GlueProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `SparkEmrProperties`: Spark EMR Properties Input.
-            props, "SparkEmrProperties", spark_emr_properties, set_spark_emr_properties, get_spark_emr_properties, Val<SparkEmrPropertiesInput>
+        /// `GlueProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_glue_properties(&self) -> ::std::option::Option<Val<GluePropertiesInput>> {
+            crate::cfn::get_prop(&self.props, "GlueProperties")
         }
 
-        prop! {
-            /// `AmazonQProperties`: Amazon Q properties of the connection.
-            props, "AmazonQProperties", amazon_q_properties, set_amazon_q_properties, get_amazon_q_properties, Val<AmazonQPropertiesInput>
+        /// `HyperPodProperties`: HyperPod Properties Input
+        pub fn hyper_pod_properties(mut self, value: impl Into<Val<HyperPodPropertiesInput>>) -> Self {
+            self.props.set("HyperPodProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `SparkGlueProperties`: Spark Glue Properties Input.
-            props, "SparkGlueProperties", spark_glue_properties, set_spark_glue_properties, get_spark_glue_properties, Val<SparkGluePropertiesInput>
+        /// Sets `HyperPodProperties` in place: [`Self::hyper_pod_properties`] on a value held by `&mut`.
+        pub fn set_hyper_pod_properties(&mut self, value: impl Into<Val<HyperPodPropertiesInput>>) -> &mut Self {
+            self.props.set("HyperPodProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Properties`: S3 Properties Input
-            props, "S3Properties", s3_properties, set_s3_properties, get_s3_properties, Val<S3PropertiesInput>
+        /// `HyperPodProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hyper_pod_properties(&self) -> ::std::option::Option<Val<HyperPodPropertiesInput>> {
+            crate::cfn::get_prop(&self.props, "HyperPodProperties")
         }
 
-        prop! {
-            /// `MlflowProperties`: MLflow Properties Input
-            props, "MlflowProperties", mlflow_properties, set_mlflow_properties, get_mlflow_properties, Val<MlflowPropertiesInput>
+        /// `IamProperties`: IAM Properties Input
+        pub fn iam_properties(mut self, value: impl Into<Val<IamPropertiesInput>>) -> Self {
+            self.props.set("IamProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkflowsMwaaProperties`: Workflows MWAA Properties Input
-            props, "WorkflowsMwaaProperties", workflows_mwaa_properties, set_workflows_mwaa_properties, get_workflows_mwaa_properties, Val<WorkflowsMwaaPropertiesInput>
+        /// Sets `IamProperties` in place: [`Self::iam_properties`] on a value held by `&mut`.
+        pub fn set_iam_properties(&mut self, value: impl Into<Val<IamPropertiesInput>>) -> &mut Self {
+            self.props.set("IamProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkflowsServerlessProperties`: Workflows Serverless Properties Input
-            props, "WorkflowsServerlessProperties", workflows_serverless_properties, set_workflows_serverless_properties, get_workflows_serverless_properties, Val<Json>
+        /// `IamProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_properties(&self) -> ::std::option::Option<Val<IamPropertiesInput>> {
+            crate::cfn::get_prop(&self.props, "IamProperties")
         }
 
-        prop! {
-            /// `LakehouseProperties`: Lakehouse Properties Input
-            props, "LakehouseProperties", lakehouse_properties, set_lakehouse_properties, get_lakehouse_properties, Val<LakehousePropertiesInput>
+        /// `RedshiftProperties`: Redshift Properties Input
+        pub fn redshift_properties(mut self, value: impl Into<Val<RedshiftPropertiesInput>>) -> Self {
+            self.props.set("RedshiftProperties", value.into());
+            self
+        }
+
+        /// Sets `RedshiftProperties` in place: [`Self::redshift_properties`] on a value held by `&mut`.
+        pub fn set_redshift_properties(&mut self, value: impl Into<Val<RedshiftPropertiesInput>>) -> &mut Self {
+            self.props.set("RedshiftProperties", value.into());
+            self
+        }
+
+        /// `RedshiftProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redshift_properties(&self) -> ::std::option::Option<Val<RedshiftPropertiesInput>> {
+            crate::cfn::get_prop(&self.props, "RedshiftProperties")
+        }
+
+        /// `SparkEmrProperties`: Spark EMR Properties Input.
+        pub fn spark_emr_properties(mut self, value: impl Into<Val<SparkEmrPropertiesInput>>) -> Self {
+            self.props.set("SparkEmrProperties", value.into());
+            self
+        }
+
+        /// Sets `SparkEmrProperties` in place: [`Self::spark_emr_properties`] on a value held by `&mut`.
+        pub fn set_spark_emr_properties(&mut self, value: impl Into<Val<SparkEmrPropertiesInput>>) -> &mut Self {
+            self.props.set("SparkEmrProperties", value.into());
+            self
+        }
+
+        /// `SparkEmrProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spark_emr_properties(&self) -> ::std::option::Option<Val<SparkEmrPropertiesInput>> {
+            crate::cfn::get_prop(&self.props, "SparkEmrProperties")
+        }
+
+        /// `AmazonQProperties`: Amazon Q properties of the connection.
+        pub fn amazon_q_properties(mut self, value: impl Into<Val<AmazonQPropertiesInput>>) -> Self {
+            self.props.set("AmazonQProperties", value.into());
+            self
+        }
+
+        /// Sets `AmazonQProperties` in place: [`Self::amazon_q_properties`] on a value held by `&mut`.
+        pub fn set_amazon_q_properties(&mut self, value: impl Into<Val<AmazonQPropertiesInput>>) -> &mut Self {
+            self.props.set("AmazonQProperties", value.into());
+            self
+        }
+
+        /// `AmazonQProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_amazon_q_properties(&self) -> ::std::option::Option<Val<AmazonQPropertiesInput>> {
+            crate::cfn::get_prop(&self.props, "AmazonQProperties")
+        }
+
+        /// `SparkGlueProperties`: Spark Glue Properties Input.
+        pub fn spark_glue_properties(mut self, value: impl Into<Val<SparkGluePropertiesInput>>) -> Self {
+            self.props.set("SparkGlueProperties", value.into());
+            self
+        }
+
+        /// Sets `SparkGlueProperties` in place: [`Self::spark_glue_properties`] on a value held by `&mut`.
+        pub fn set_spark_glue_properties(&mut self, value: impl Into<Val<SparkGluePropertiesInput>>) -> &mut Self {
+            self.props.set("SparkGlueProperties", value.into());
+            self
+        }
+
+        /// `SparkGlueProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spark_glue_properties(&self) -> ::std::option::Option<Val<SparkGluePropertiesInput>> {
+            crate::cfn::get_prop(&self.props, "SparkGlueProperties")
+        }
+
+        /// `S3Properties`: S3 Properties Input
+        pub fn s3_properties(mut self, value: impl Into<Val<S3PropertiesInput>>) -> Self {
+            self.props.set("S3Properties", value.into());
+            self
+        }
+
+        /// Sets `S3Properties` in place: [`Self::s3_properties`] on a value held by `&mut`.
+        pub fn set_s3_properties(&mut self, value: impl Into<Val<S3PropertiesInput>>) -> &mut Self {
+            self.props.set("S3Properties", value.into());
+            self
+        }
+
+        /// `S3Properties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_properties(&self) -> ::std::option::Option<Val<S3PropertiesInput>> {
+            crate::cfn::get_prop(&self.props, "S3Properties")
+        }
+
+        /// `MlflowProperties`: MLflow Properties Input
+        pub fn mlflow_properties(mut self, value: impl Into<Val<MlflowPropertiesInput>>) -> Self {
+            self.props.set("MlflowProperties", value.into());
+            self
+        }
+
+        /// Sets `MlflowProperties` in place: [`Self::mlflow_properties`] on a value held by `&mut`.
+        pub fn set_mlflow_properties(&mut self, value: impl Into<Val<MlflowPropertiesInput>>) -> &mut Self {
+            self.props.set("MlflowProperties", value.into());
+            self
+        }
+
+        /// `MlflowProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mlflow_properties(&self) -> ::std::option::Option<Val<MlflowPropertiesInput>> {
+            crate::cfn::get_prop(&self.props, "MlflowProperties")
+        }
+
+        /// `WorkflowsMwaaProperties`: Workflows MWAA Properties Input
+        pub fn workflows_mwaa_properties(mut self, value: impl Into<Val<WorkflowsMwaaPropertiesInput>>) -> Self {
+            self.props.set("WorkflowsMwaaProperties", value.into());
+            self
+        }
+
+        /// Sets `WorkflowsMwaaProperties` in place: [`Self::workflows_mwaa_properties`] on a value held
+        /// by `&mut`.
+        pub fn set_workflows_mwaa_properties(&mut self, value: impl Into<Val<WorkflowsMwaaPropertiesInput>>) -> &mut Self {
+            self.props.set("WorkflowsMwaaProperties", value.into());
+            self
+        }
+
+        /// `WorkflowsMwaaProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workflows_mwaa_properties(&self) -> ::std::option::Option<Val<WorkflowsMwaaPropertiesInput>> {
+            crate::cfn::get_prop(&self.props, "WorkflowsMwaaProperties")
+        }
+
+        /// `WorkflowsServerlessProperties`: Workflows Serverless Properties Input
+        pub fn workflows_serverless_properties(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("WorkflowsServerlessProperties", value.into());
+            self
+        }
+
+        /// Sets `WorkflowsServerlessProperties` in place: [`Self::workflows_serverless_properties`] on
+        /// a value held by `&mut`.
+        pub fn set_workflows_serverless_properties(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("WorkflowsServerlessProperties", value.into());
+            self
+        }
+
+        /// `WorkflowsServerlessProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workflows_serverless_properties(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "WorkflowsServerlessProperties")
+        }
+
+        /// `LakehouseProperties`: Lakehouse Properties Input
+        pub fn lakehouse_properties(mut self, value: impl Into<Val<LakehousePropertiesInput>>) -> Self {
+            self.props.set("LakehouseProperties", value.into());
+            self
+        }
+
+        /// Sets `LakehouseProperties` in place: [`Self::lakehouse_properties`] on a value held by `&mut`.
+        pub fn set_lakehouse_properties(&mut self, value: impl Into<Val<LakehousePropertiesInput>>) -> &mut Self {
+            self.props.set("LakehouseProperties", value.into());
+            self
+        }
+
+        /// `LakehouseProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lakehouse_properties(&self) -> ::std::option::Option<Val<LakehousePropertiesInput>> {
+            crate::cfn::get_prop(&self.props, "LakehouseProperties")
         }
     }
 
@@ -314,9 +682,16 @@ pub mod connection {
             AthenaPropertiesInput { props }
         }
 
-        prop! {
-            /// `WorkgroupName`.
-            props, "WorkgroupName", _, set_workgroup_name, get_workgroup_name, Val<String>
+        /// Sets `WorkgroupName`, which `new` took, in place.
+        pub fn set_workgroup_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkgroupName", value.into());
+            self
+        }
+
+        /// `WorkgroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workgroup_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkgroupName")
         }
     }
 
@@ -335,9 +710,22 @@ pub mod connection {
             GluePropertiesInput { props }
         }
 
-        prop! {
-            /// `GlueConnectionInput`: Glue Connection Input
-            props, "GlueConnectionInput", glue_connection_input, set_glue_connection_input, get_glue_connection_input, Val<GlueConnectionInput>
+        /// `GlueConnectionInput`: Glue Connection Input
+        pub fn glue_connection_input(mut self, value: impl Into<Val<GlueConnectionInput>>) -> Self {
+            self.props.set("GlueConnectionInput", value.into());
+            self
+        }
+
+        /// Sets `GlueConnectionInput` in place: [`Self::glue_connection_input`] on a value held by `&mut`.
+        pub fn set_glue_connection_input(&mut self, value: impl Into<Val<GlueConnectionInput>>) -> &mut Self {
+            self.props.set("GlueConnectionInput", value.into());
+            self
+        }
+
+        /// `GlueConnectionInput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_glue_connection_input(&self) -> ::std::option::Option<Val<GlueConnectionInput>> {
+            crate::cfn::get_prop(&self.props, "GlueConnectionInput")
         }
     }
 
@@ -356,64 +744,223 @@ pub mod connection {
             GlueConnectionInput { props }
         }
 
-        prop! {
-            /// `AthenaProperties`: Property Map
-            props, "AthenaProperties", athena_properties, set_athena_properties, get_athena_properties, Val<Map<String>>
+        /// `AthenaProperties`: Property Map
+        pub fn athena_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("AthenaProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthenticationConfiguration`: Authentication Configuration Input
-            props, "AuthenticationConfiguration", authentication_configuration, set_authentication_configuration, get_authentication_configuration, Val<AuthenticationConfigurationInput>
+        /// Sets `AthenaProperties` in place: [`Self::athena_properties`] on a value held by `&mut`.
+        pub fn set_athena_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("AthenaProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectionProperties`: Connection Properties
-            props, "ConnectionProperties", connection_properties, set_connection_properties, get_connection_properties, Val<Map<String>>
+        /// `AthenaProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_athena_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "AthenaProperties")
         }
 
-        prop! {
-            /// `ConnectionType`: Glue Connection Type
-            props, "ConnectionType", connection_type, set_connection_type, get_connection_type, Val<String>
+        /// `AuthenticationConfiguration`: Authentication Configuration Input
+        pub fn authentication_configuration(mut self, value: impl Into<Val<AuthenticationConfigurationInput>>) -> Self {
+            self.props.set("AuthenticationConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `AuthenticationConfiguration` in place: [`Self::authentication_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_authentication_configuration(&mut self, value: impl Into<Val<AuthenticationConfigurationInput>>) -> &mut Self {
+            self.props.set("AuthenticationConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchCriteria`.
-            props, "MatchCriteria", match_criteria, set_match_criteria, get_match_criteria, Val<String>
+        /// `AuthenticationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_configuration(&self) -> ::std::option::Option<Val<AuthenticationConfigurationInput>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationConfiguration")
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `ConnectionProperties`: Connection Properties
+        pub fn connection_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("ConnectionProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `PhysicalConnectionRequirements`: Physical Connection Requirements
-            props, "PhysicalConnectionRequirements", physical_connection_requirements, set_physical_connection_requirements, get_physical_connection_requirements, Val<PhysicalConnectionRequirements>
+        /// Sets `ConnectionProperties` in place: [`Self::connection_properties`] on a value held by `&mut`.
+        pub fn set_connection_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("ConnectionProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `PythonProperties`: Property Map
-            props, "PythonProperties", python_properties, set_python_properties, get_python_properties, Val<Map<String>>
+        /// `ConnectionProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "ConnectionProperties")
         }
 
-        prop! {
-            /// `SparkProperties`: Property Map
-            props, "SparkProperties", spark_properties, set_spark_properties, get_spark_properties, Val<Map<String>>
+        /// `ConnectionType`: Glue Connection Type
+        pub fn connection_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectionType", value.into());
+            self
         }
 
-        prop! {
-            /// `ValidateCredentials`.
-            props, "ValidateCredentials", validate_credentials, set_validate_credentials, get_validate_credentials, Val<bool>
+        /// Sets `ConnectionType` in place: [`Self::connection_type`] on a value held by `&mut`.
+        pub fn set_connection_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectionType", value.into());
+            self
         }
 
-        prop! {
-            /// `ValidateForComputeEnvironments`.
-            props, "ValidateForComputeEnvironments", validate_for_compute_environments, set_validate_for_compute_environments, get_validate_for_compute_environments, Val<List<String>>
+        /// `ConnectionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectionType")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `MatchCriteria`.
+        pub fn match_criteria(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MatchCriteria", value.into());
+            self
+        }
+
+        /// Sets `MatchCriteria` in place: [`Self::match_criteria`] on a value held by `&mut`.
+        pub fn set_match_criteria(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MatchCriteria", value.into());
+            self
+        }
+
+        /// `MatchCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_criteria(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MatchCriteria")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `PhysicalConnectionRequirements`: Physical Connection Requirements
+        pub fn physical_connection_requirements(mut self, value: impl Into<Val<PhysicalConnectionRequirements>>) -> Self {
+            self.props.set("PhysicalConnectionRequirements", value.into());
+            self
+        }
+
+        /// Sets `PhysicalConnectionRequirements` in place: [`Self::physical_connection_requirements`]
+        /// on a value held by `&mut`.
+        pub fn set_physical_connection_requirements(&mut self, value: impl Into<Val<PhysicalConnectionRequirements>>) -> &mut Self {
+            self.props.set("PhysicalConnectionRequirements", value.into());
+            self
+        }
+
+        /// `PhysicalConnectionRequirements` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_physical_connection_requirements(&self) -> ::std::option::Option<Val<PhysicalConnectionRequirements>> {
+            crate::cfn::get_prop(&self.props, "PhysicalConnectionRequirements")
+        }
+
+        /// `PythonProperties`: Property Map
+        pub fn python_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("PythonProperties", value.into());
+            self
+        }
+
+        /// Sets `PythonProperties` in place: [`Self::python_properties`] on a value held by `&mut`.
+        pub fn set_python_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("PythonProperties", value.into());
+            self
+        }
+
+        /// `PythonProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_python_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "PythonProperties")
+        }
+
+        /// `SparkProperties`: Property Map
+        pub fn spark_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("SparkProperties", value.into());
+            self
+        }
+
+        /// Sets `SparkProperties` in place: [`Self::spark_properties`] on a value held by `&mut`.
+        pub fn set_spark_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("SparkProperties", value.into());
+            self
+        }
+
+        /// `SparkProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spark_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "SparkProperties")
+        }
+
+        /// `ValidateCredentials`.
+        pub fn validate_credentials(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ValidateCredentials", value.into());
+            self
+        }
+
+        /// Sets `ValidateCredentials` in place: [`Self::validate_credentials`] on a value held by `&mut`.
+        pub fn set_validate_credentials(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ValidateCredentials", value.into());
+            self
+        }
+
+        /// `ValidateCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validate_credentials(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ValidateCredentials")
+        }
+
+        /// `ValidateForComputeEnvironments`.
+        pub fn validate_for_compute_environments(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ValidateForComputeEnvironments", value.into());
+            self
+        }
+
+        /// Sets `ValidateForComputeEnvironments` in place: [`Self::validate_for_compute_environments`]
+        /// on a value held by `&mut`.
+        pub fn set_validate_for_compute_environments(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ValidateForComputeEnvironments", value.into());
+            self
+        }
+
+        /// `ValidateForComputeEnvironments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validate_for_compute_environments(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ValidateForComputeEnvironments")
         }
     }
 
@@ -433,34 +980,114 @@ pub mod connection {
             AuthenticationConfigurationInput { props }
         }
 
-        prop! {
-            /// `AuthenticationType`: Authentication Type
-            props, "AuthenticationType", authentication_type, set_authentication_type, get_authentication_type, Val<AuthenticationType>
+        /// `AuthenticationType`: Authentication Type
+        pub fn authentication_type(mut self, value: impl Into<Val<AuthenticationType>>) -> Self {
+            self.props.set("AuthenticationType", value.into());
+            self
         }
 
-        prop! {
-            /// `BasicAuthenticationCredentials`: Basic Authentication Credentials
-            props, "BasicAuthenticationCredentials", basic_authentication_credentials, set_basic_authentication_credentials, get_basic_authentication_credentials, Val<BasicAuthenticationCredentials>
+        /// Sets `AuthenticationType` in place: [`Self::authentication_type`] on a value held by `&mut`.
+        pub fn set_authentication_type(&mut self, value: impl Into<Val<AuthenticationType>>) -> &mut Self {
+            self.props.set("AuthenticationType", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomAuthenticationCredentials`: Credential Map
-            props, "CustomAuthenticationCredentials", custom_authentication_credentials, set_custom_authentication_credentials, get_custom_authentication_credentials, Val<Map<String>>
+        /// `AuthenticationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_type(&self) -> ::std::option::Option<Val<AuthenticationType>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationType")
         }
 
-        prop! {
-            /// `KmsKeyArn`.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `BasicAuthenticationCredentials`: Basic Authentication Credentials
+        pub fn basic_authentication_credentials(mut self, value: impl Into<Val<BasicAuthenticationCredentials>>) -> Self {
+            self.props.set("BasicAuthenticationCredentials", value.into());
+            self
         }
 
-        prop! {
-            /// `OAuth2Properties`: OAuth2 Properties
-            props, "OAuth2Properties", o_auth2_properties, set_o_auth2_properties, get_o_auth2_properties, Val<OAuth2Properties>
+        /// Sets `BasicAuthenticationCredentials` in place: [`Self::basic_authentication_credentials`]
+        /// on a value held by `&mut`.
+        pub fn set_basic_authentication_credentials(&mut self, value: impl Into<Val<BasicAuthenticationCredentials>>) -> &mut Self {
+            self.props.set("BasicAuthenticationCredentials", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`.
-            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        /// `BasicAuthenticationCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_basic_authentication_credentials(&self) -> ::std::option::Option<Val<BasicAuthenticationCredentials>> {
+            crate::cfn::get_prop(&self.props, "BasicAuthenticationCredentials")
+        }
+
+        /// `CustomAuthenticationCredentials`: Credential Map
+        pub fn custom_authentication_credentials(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("CustomAuthenticationCredentials", value.into());
+            self
+        }
+
+        /// Sets `CustomAuthenticationCredentials` in place: [`Self::custom_authentication_credentials`]
+        /// on a value held by `&mut`.
+        pub fn set_custom_authentication_credentials(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("CustomAuthenticationCredentials", value.into());
+            self
+        }
+
+        /// `CustomAuthenticationCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_authentication_credentials(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "CustomAuthenticationCredentials")
+        }
+
+        /// `KmsKeyArn`.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
+        }
+
+        /// `OAuth2Properties`: OAuth2 Properties
+        pub fn o_auth2_properties(mut self, value: impl Into<Val<OAuth2Properties>>) -> Self {
+            self.props.set("OAuth2Properties", value.into());
+            self
+        }
+
+        /// Sets `OAuth2Properties` in place: [`Self::o_auth2_properties`] on a value held by `&mut`.
+        pub fn set_o_auth2_properties(&mut self, value: impl Into<Val<OAuth2Properties>>) -> &mut Self {
+            self.props.set("OAuth2Properties", value.into());
+            self
+        }
+
+        /// `OAuth2Properties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth2_properties(&self) -> ::std::option::Option<Val<OAuth2Properties>> {
+            crate::cfn::get_prop(&self.props, "OAuth2Properties")
+        }
+
+        /// `SecretArn`.
+        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// Sets `SecretArn` in place: [`Self::secret_arn`] on a value held by `&mut`.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -495,14 +1122,40 @@ pub mod connection {
             BasicAuthenticationCredentials { props }
         }
 
-        prop! {
-            /// `Password`.
-            props, "Password", password, set_password, get_password, Val<String>
+        /// `Password`.
+        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Password", value.into());
+            self
         }
 
-        prop! {
-            /// `UserName`.
-            props, "UserName", user_name, set_user_name, get_user_name, Val<String>
+        /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+        pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Password")
+        }
+
+        /// `UserName`.
+        pub fn user_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserName", value.into());
+            self
+        }
+
+        /// Sets `UserName` in place: [`Self::user_name`] on a value held by `&mut`.
+        pub fn set_user_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserName", value.into());
+            self
+        }
+
+        /// `UserName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserName")
         }
     }
 
@@ -521,34 +1174,114 @@ pub mod connection {
             OAuth2Properties { props }
         }
 
-        prop! {
-            /// `AuthorizationCodeProperties`: Authorization Code Properties
-            props, "AuthorizationCodeProperties", authorization_code_properties, set_authorization_code_properties, get_authorization_code_properties, Val<AuthorizationCodeProperties>
+        /// `AuthorizationCodeProperties`: Authorization Code Properties
+        pub fn authorization_code_properties(mut self, value: impl Into<Val<AuthorizationCodeProperties>>) -> Self {
+            self.props.set("AuthorizationCodeProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `OAuth2ClientApplication`: OAuth2 Client Application
-            props, "OAuth2ClientApplication", o_auth2_client_application, set_o_auth2_client_application, get_o_auth2_client_application, Val<OAuth2ClientApplication>
+        /// Sets `AuthorizationCodeProperties` in place: [`Self::authorization_code_properties`] on a
+        /// value held by `&mut`.
+        pub fn set_authorization_code_properties(&mut self, value: impl Into<Val<AuthorizationCodeProperties>>) -> &mut Self {
+            self.props.set("AuthorizationCodeProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `OAuth2Credentials`: Glue OAuth2 Credentials
-            props, "OAuth2Credentials", o_auth2_credentials, set_o_auth2_credentials, get_o_auth2_credentials, Val<GlueOAuth2Credentials>
+        /// `AuthorizationCodeProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_code_properties(&self) -> ::std::option::Option<Val<AuthorizationCodeProperties>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationCodeProperties")
         }
 
-        prop! {
-            /// `OAuth2GrantType`: OAuth2 Grant Type
-            props, "OAuth2GrantType", o_auth2_grant_type, set_o_auth2_grant_type, get_o_auth2_grant_type, Val<OAuth2GrantType>
+        /// `OAuth2ClientApplication`: OAuth2 Client Application
+        pub fn o_auth2_client_application(mut self, value: impl Into<Val<OAuth2ClientApplication>>) -> Self {
+            self.props.set("OAuth2ClientApplication", value.into());
+            self
         }
 
-        prop! {
-            /// `TokenUrl`.
-            props, "TokenUrl", token_url, set_token_url, get_token_url, Val<String>
+        /// Sets `OAuth2ClientApplication` in place: [`Self::o_auth2_client_application`] on a value
+        /// held by `&mut`.
+        pub fn set_o_auth2_client_application(&mut self, value: impl Into<Val<OAuth2ClientApplication>>) -> &mut Self {
+            self.props.set("OAuth2ClientApplication", value.into());
+            self
         }
 
-        prop! {
-            /// `TokenUrlParametersMap`: The token URL parameters.
-            props, "TokenUrlParametersMap", token_url_parameters_map, set_token_url_parameters_map, get_token_url_parameters_map, Val<Map<String>>
+        /// `OAuth2ClientApplication` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth2_client_application(&self) -> ::std::option::Option<Val<OAuth2ClientApplication>> {
+            crate::cfn::get_prop(&self.props, "OAuth2ClientApplication")
+        }
+
+        /// `OAuth2Credentials`: Glue OAuth2 Credentials
+        pub fn o_auth2_credentials(mut self, value: impl Into<Val<GlueOAuth2Credentials>>) -> Self {
+            self.props.set("OAuth2Credentials", value.into());
+            self
+        }
+
+        /// Sets `OAuth2Credentials` in place: [`Self::o_auth2_credentials`] on a value held by `&mut`.
+        pub fn set_o_auth2_credentials(&mut self, value: impl Into<Val<GlueOAuth2Credentials>>) -> &mut Self {
+            self.props.set("OAuth2Credentials", value.into());
+            self
+        }
+
+        /// `OAuth2Credentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth2_credentials(&self) -> ::std::option::Option<Val<GlueOAuth2Credentials>> {
+            crate::cfn::get_prop(&self.props, "OAuth2Credentials")
+        }
+
+        /// `OAuth2GrantType`: OAuth2 Grant Type
+        pub fn o_auth2_grant_type(mut self, value: impl Into<Val<OAuth2GrantType>>) -> Self {
+            self.props.set("OAuth2GrantType", value.into());
+            self
+        }
+
+        /// Sets `OAuth2GrantType` in place: [`Self::o_auth2_grant_type`] on a value held by `&mut`.
+        pub fn set_o_auth2_grant_type(&mut self, value: impl Into<Val<OAuth2GrantType>>) -> &mut Self {
+            self.props.set("OAuth2GrantType", value.into());
+            self
+        }
+
+        /// `OAuth2GrantType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth2_grant_type(&self) -> ::std::option::Option<Val<OAuth2GrantType>> {
+            crate::cfn::get_prop(&self.props, "OAuth2GrantType")
+        }
+
+        /// `TokenUrl`.
+        pub fn token_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TokenUrl", value.into());
+            self
+        }
+
+        /// Sets `TokenUrl` in place: [`Self::token_url`] on a value held by `&mut`.
+        pub fn set_token_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TokenUrl", value.into());
+            self
+        }
+
+        /// `TokenUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TokenUrl")
+        }
+
+        /// `TokenUrlParametersMap`: The token URL parameters.
+        pub fn token_url_parameters_map(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("TokenUrlParametersMap", value.into());
+            self
+        }
+
+        /// Sets `TokenUrlParametersMap` in place: [`Self::token_url_parameters_map`] on a value held by `&mut`.
+        pub fn set_token_url_parameters_map(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("TokenUrlParametersMap", value.into());
+            self
+        }
+
+        /// `TokenUrlParametersMap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_url_parameters_map(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "TokenUrlParametersMap")
         }
     }
 
@@ -567,14 +1300,40 @@ pub mod connection {
             AuthorizationCodeProperties { props }
         }
 
-        prop! {
-            /// `AuthorizationCode`.
-            props, "AuthorizationCode", authorization_code, set_authorization_code, get_authorization_code, Val<String>
+        /// `AuthorizationCode`.
+        pub fn authorization_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthorizationCode", value.into());
+            self
         }
 
-        prop! {
-            /// `RedirectUri`.
-            props, "RedirectUri", redirect_uri, set_redirect_uri, get_redirect_uri, Val<String>
+        /// Sets `AuthorizationCode` in place: [`Self::authorization_code`] on a value held by `&mut`.
+        pub fn set_authorization_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthorizationCode", value.into());
+            self
+        }
+
+        /// `AuthorizationCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationCode")
+        }
+
+        /// `RedirectUri`.
+        pub fn redirect_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RedirectUri", value.into());
+            self
+        }
+
+        /// Sets `RedirectUri` in place: [`Self::redirect_uri`] on a value held by `&mut`.
+        pub fn set_redirect_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RedirectUri", value.into());
+            self
+        }
+
+        /// `RedirectUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redirect_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RedirectUri")
         }
     }
 
@@ -593,14 +1352,42 @@ pub mod connection {
             OAuth2ClientApplication { props }
         }
 
-        prop! {
-            /// `AWSManagedClientApplicationReference`.
-            props, "AWSManagedClientApplicationReference", aws_managed_client_application_reference, set_aws_managed_client_application_reference, get_aws_managed_client_application_reference, Val<String>
+        /// `AWSManagedClientApplicationReference`.
+        pub fn aws_managed_client_application_reference(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AWSManagedClientApplicationReference", value.into());
+            self
         }
 
-        prop! {
-            /// `UserManagedClientApplicationClientId`.
-            props, "UserManagedClientApplicationClientId", user_managed_client_application_client_id, set_user_managed_client_application_client_id, get_user_managed_client_application_client_id, Val<String>
+        /// Sets `AWSManagedClientApplicationReference` in place: [`Self::aws_managed_client_application_reference`]
+        /// on a value held by `&mut`.
+        pub fn set_aws_managed_client_application_reference(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AWSManagedClientApplicationReference", value.into());
+            self
+        }
+
+        /// `AWSManagedClientApplicationReference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_managed_client_application_reference(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AWSManagedClientApplicationReference")
+        }
+
+        /// `UserManagedClientApplicationClientId`.
+        pub fn user_managed_client_application_client_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserManagedClientApplicationClientId", value.into());
+            self
+        }
+
+        /// Sets `UserManagedClientApplicationClientId` in place: [`Self::user_managed_client_application_client_id`]
+        /// on a value held by `&mut`.
+        pub fn set_user_managed_client_application_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserManagedClientApplicationClientId", value.into());
+            self
+        }
+
+        /// `UserManagedClientApplicationClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_managed_client_application_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserManagedClientApplicationClientId")
         }
     }
 
@@ -619,24 +1406,77 @@ pub mod connection {
             GlueOAuth2Credentials { props }
         }
 
-        prop! {
-            /// `AccessToken`.
-            props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
+        /// `AccessToken`.
+        pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessToken", value.into());
+            self
         }
 
-        prop! {
-            /// `JwtToken`.
-            props, "JwtToken", jwt_token, set_jwt_token, get_jwt_token, Val<String>
+        /// Sets `AccessToken` in place: [`Self::access_token`] on a value held by `&mut`.
+        pub fn set_access_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessToken", value.into());
+            self
         }
 
-        prop! {
-            /// `RefreshToken`.
-            props, "RefreshToken", refresh_token, set_refresh_token, get_refresh_token, Val<String>
+        /// `AccessToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessToken")
         }
 
-        prop! {
-            /// `UserManagedClientApplicationClientSecret`.
-            props, "UserManagedClientApplicationClientSecret", user_managed_client_application_client_secret, set_user_managed_client_application_client_secret, get_user_managed_client_application_client_secret, Val<String>
+        /// `JwtToken`.
+        pub fn jwt_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("JwtToken", value.into());
+            self
+        }
+
+        /// Sets `JwtToken` in place: [`Self::jwt_token`] on a value held by `&mut`.
+        pub fn set_jwt_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JwtToken", value.into());
+            self
+        }
+
+        /// `JwtToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jwt_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JwtToken")
+        }
+
+        /// `RefreshToken`.
+        pub fn refresh_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RefreshToken", value.into());
+            self
+        }
+
+        /// Sets `RefreshToken` in place: [`Self::refresh_token`] on a value held by `&mut`.
+        pub fn set_refresh_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RefreshToken", value.into());
+            self
+        }
+
+        /// `RefreshToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_refresh_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RefreshToken")
+        }
+
+        /// `UserManagedClientApplicationClientSecret`.
+        pub fn user_managed_client_application_client_secret(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserManagedClientApplicationClientSecret", value.into());
+            self
+        }
+
+        /// Sets `UserManagedClientApplicationClientSecret` in place: [`Self::user_managed_client_application_client_secret`]
+        /// on a value held by `&mut`.
+        pub fn set_user_managed_client_application_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserManagedClientApplicationClientSecret", value.into());
+            self
+        }
+
+        /// `UserManagedClientApplicationClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_managed_client_application_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserManagedClientApplicationClientSecret")
         }
     }
 
@@ -671,24 +1511,76 @@ pub mod connection {
             PhysicalConnectionRequirements { props }
         }
 
-        prop! {
-            /// `AvailabilityZone`.
-            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+        /// `AvailabilityZone`.
+        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AvailabilityZone", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityGroupIdList`.
-            props, "SecurityGroupIdList", security_group_id_list, set_security_group_id_list, get_security_group_id_list, Val<List<String>>
+        /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+        pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AvailabilityZone", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetId`.
-            props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
+        /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AvailabilityZone")
         }
 
-        prop! {
-            /// `SubnetIdList`.
-            props, "SubnetIdList", subnet_id_list, set_subnet_id_list, get_subnet_id_list, Val<List<String>>
+        /// `SecurityGroupIdList`.
+        pub fn security_group_id_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIdList", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroupIdList` in place: [`Self::security_group_id_list`] on a value held by `&mut`.
+        pub fn set_security_group_id_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIdList", value.into());
+            self
+        }
+
+        /// `SecurityGroupIdList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_id_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIdList")
+        }
+
+        /// `SubnetId`.
+        pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
+            self.props.set("SubnetId", value.into());
+            self
+        }
+
+        /// Sets `SubnetId` in place: [`Self::subnet_id`] on a value held by `&mut`.
+        pub fn set_subnet_id(&mut self, value: impl Into<Val<SubnetId>>) -> &mut Self {
+            self.props.set("SubnetId", value.into());
+            self
+        }
+
+        /// `SubnetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_id(&self) -> ::std::option::Option<Val<SubnetId>> {
+            crate::cfn::get_prop(&self.props, "SubnetId")
+        }
+
+        /// `SubnetIdList`.
+        pub fn subnet_id_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SubnetIdList", value.into());
+            self
+        }
+
+        /// Sets `SubnetIdList` in place: [`Self::subnet_id_list`] on a value held by `&mut`.
+        pub fn set_subnet_id_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SubnetIdList", value.into());
+            self
+        }
+
+        /// `SubnetIdList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_id_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIdList")
         }
     }
 
@@ -709,9 +1601,16 @@ pub mod connection {
             HyperPodPropertiesInput { props }
         }
 
-        prop! {
-            /// `ClusterName`.
-            props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+        /// Sets `ClusterName`, which `new` took, in place.
+        pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterName", value.into());
+            self
+        }
+
+        /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterName")
         }
     }
 
@@ -730,15 +1629,42 @@ pub mod connection {
             IamPropertiesInput { props }
         }
 
-        prop! {
-            /// `GlueLineageSyncEnabled`.
-            props, "GlueLineageSyncEnabled", glue_lineage_sync_enabled, set_glue_lineage_sync_enabled, get_glue_lineage_sync_enabled, Val<bool>
+        /// `GlueLineageSyncEnabled`.
+        pub fn glue_lineage_sync_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("GlueLineageSyncEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the IAM role to associate with the connection as the project user
-            /// role.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// Sets `GlueLineageSyncEnabled` in place: [`Self::glue_lineage_sync_enabled`] on a value held
+        /// by `&mut`.
+        pub fn set_glue_lineage_sync_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("GlueLineageSyncEnabled", value.into());
+            self
+        }
+
+        /// `GlueLineageSyncEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_glue_lineage_sync_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "GlueLineageSyncEnabled")
+        }
+
+        /// `RoleArn`: The ARN of the IAM role to associate with the connection as the project user
+        /// role.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -757,34 +1683,112 @@ pub mod connection {
             RedshiftPropertiesInput { props }
         }
 
-        prop! {
-            /// `Credentials`.
-            props, "Credentials", credentials, set_credentials, get_credentials, Val<RedshiftCredentials>
+        /// `Credentials`.
+        pub fn credentials(mut self, value: impl Into<Val<RedshiftCredentials>>) -> Self {
+            self.props.set("Credentials", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+        /// Sets `Credentials` in place: [`Self::credentials`] on a value held by `&mut`.
+        pub fn set_credentials(&mut self, value: impl Into<Val<RedshiftCredentials>>) -> &mut Self {
+            self.props.set("Credentials", value.into());
+            self
         }
 
-        prop! {
-            /// `Host`.
-            props, "Host", host, set_host, get_host, Val<String>
+        /// `Credentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credentials(&self) -> ::std::option::Option<Val<RedshiftCredentials>> {
+            crate::cfn::get_prop(&self.props, "Credentials")
         }
 
-        prop! {
-            /// `LineageSync`: Redshift Lineage Sync Configuration Input
-            props, "LineageSync", lineage_sync, set_lineage_sync, get_lineage_sync, Val<RedshiftLineageSyncConfigurationInput>
+        /// `DatabaseName`.
+        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", port, set_port, get_port, Val<f64>
+        /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `Storage`.
-            props, "Storage", storage, set_storage, get_storage, Val<RedshiftStorageProperties>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `Host`.
+        pub fn host(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Host", value.into());
+            self
+        }
+
+        /// Sets `Host` in place: [`Self::host`] on a value held by `&mut`.
+        pub fn set_host(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Host", value.into());
+            self
+        }
+
+        /// `Host` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Host")
+        }
+
+        /// `LineageSync`: Redshift Lineage Sync Configuration Input
+        pub fn lineage_sync(mut self, value: impl Into<Val<RedshiftLineageSyncConfigurationInput>>) -> Self {
+            self.props.set("LineageSync", value.into());
+            self
+        }
+
+        /// Sets `LineageSync` in place: [`Self::lineage_sync`] on a value held by `&mut`.
+        pub fn set_lineage_sync(&mut self, value: impl Into<Val<RedshiftLineageSyncConfigurationInput>>) -> &mut Self {
+            self.props.set("LineageSync", value.into());
+            self
+        }
+
+        /// `LineageSync` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lineage_sync(&self) -> ::std::option::Option<Val<RedshiftLineageSyncConfigurationInput>> {
+            crate::cfn::get_prop(&self.props, "LineageSync")
+        }
+
+        /// `Port`.
+        pub fn port(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `Storage`.
+        pub fn storage(mut self, value: impl Into<Val<RedshiftStorageProperties>>) -> Self {
+            self.props.set("Storage", value.into());
+            self
+        }
+
+        /// Sets `Storage` in place: [`Self::storage`] on a value held by `&mut`.
+        pub fn set_storage(&mut self, value: impl Into<Val<RedshiftStorageProperties>>) -> &mut Self {
+            self.props.set("Storage", value.into());
+            self
+        }
+
+        /// `Storage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage(&self) -> ::std::option::Option<Val<RedshiftStorageProperties>> {
+            crate::cfn::get_prop(&self.props, "Storage")
         }
     }
 
@@ -805,14 +1809,40 @@ pub mod connection {
             RedshiftCredentials { props }
         }
 
-        prop! {
-            /// `SecretArn`.
-            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        /// `SecretArn`.
+        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `UsernamePassword`: The username and password to be used for authentication.
-            props, "UsernamePassword", username_password, set_username_password, get_username_password, Val<UsernamePassword>
+        /// Sets `SecretArn` in place: [`Self::secret_arn`] on a value held by `&mut`.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
+        }
+
+        /// `UsernamePassword`: The username and password to be used for authentication.
+        pub fn username_password(mut self, value: impl Into<Val<UsernamePassword>>) -> Self {
+            self.props.set("UsernamePassword", value.into());
+            self
+        }
+
+        /// Sets `UsernamePassword` in place: [`Self::username_password`] on a value held by `&mut`.
+        pub fn set_username_password(&mut self, value: impl Into<Val<UsernamePassword>>) -> &mut Self {
+            self.props.set("UsernamePassword", value.into());
+            self
+        }
+
+        /// `UsernamePassword` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username_password(&self) -> ::std::option::Option<Val<UsernamePassword>> {
+            crate::cfn::get_prop(&self.props, "UsernamePassword")
         }
     }
 
@@ -836,14 +1866,28 @@ pub mod connection {
             UsernamePassword { props }
         }
 
-        prop! {
-            /// `Password`.
-            props, "Password", _, set_password, get_password, Val<String>
+        /// Sets `Password`, which `new` took, in place.
+        pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
         }
 
-        prop! {
-            /// `Username`.
-            props, "Username", _, set_username, get_username, Val<String>
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Password")
+        }
+
+        /// Sets `Username`, which `new` took, in place.
+        pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// `Username` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Username")
         }
     }
 
@@ -863,14 +1907,40 @@ pub mod connection {
             RedshiftLineageSyncConfigurationInput { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Schedule`: Lineage Sync Schedule
-            props, "Schedule", schedule, set_schedule, get_schedule, Val<LineageSyncSchedule>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `Schedule`: Lineage Sync Schedule
+        pub fn schedule(mut self, value: impl Into<Val<LineageSyncSchedule>>) -> Self {
+            self.props.set("Schedule", value.into());
+            self
+        }
+
+        /// Sets `Schedule` in place: [`Self::schedule`] on a value held by `&mut`.
+        pub fn set_schedule(&mut self, value: impl Into<Val<LineageSyncSchedule>>) -> &mut Self {
+            self.props.set("Schedule", value.into());
+            self
+        }
+
+        /// `Schedule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule(&self) -> ::std::option::Option<Val<LineageSyncSchedule>> {
+            crate::cfn::get_prop(&self.props, "Schedule")
         }
     }
 
@@ -889,9 +1959,22 @@ pub mod connection {
             LineageSyncSchedule { props }
         }
 
-        prop! {
-            /// `Schedule`.
-            props, "Schedule", schedule, set_schedule, get_schedule, Val<String>
+        /// `Schedule`.
+        pub fn schedule(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Schedule", value.into());
+            self
+        }
+
+        /// Sets `Schedule` in place: [`Self::schedule`] on a value held by `&mut`.
+        pub fn set_schedule(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Schedule", value.into());
+            self
+        }
+
+        /// `Schedule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Schedule")
         }
     }
 
@@ -912,14 +1995,40 @@ pub mod connection {
             RedshiftStorageProperties { props }
         }
 
-        prop! {
-            /// `ClusterName`.
-            props, "ClusterName", cluster_name, set_cluster_name, get_cluster_name, Val<String>
+        /// `ClusterName`.
+        pub fn cluster_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClusterName", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkgroupName`.
-            props, "WorkgroupName", workgroup_name, set_workgroup_name, get_workgroup_name, Val<String>
+        /// Sets `ClusterName` in place: [`Self::cluster_name`] on a value held by `&mut`.
+        pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterName", value.into());
+            self
+        }
+
+        /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterName")
+        }
+
+        /// `WorkgroupName`.
+        pub fn workgroup_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WorkgroupName", value.into());
+            self
+        }
+
+        /// Sets `WorkgroupName` in place: [`Self::workgroup_name`] on a value held by `&mut`.
+        pub fn set_workgroup_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkgroupName", value.into());
+            self
+        }
+
+        /// `WorkgroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workgroup_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkgroupName")
         }
     }
 
@@ -938,44 +2047,149 @@ pub mod connection {
             SparkEmrPropertiesInput { props }
         }
 
-        prop! {
-            /// `ComputeArn`.
-            props, "ComputeArn", compute_arn, set_compute_arn, get_compute_arn, Val<String>
+        /// `ComputeArn`.
+        pub fn compute_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComputeArn", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceProfileArn`.
-            props, "InstanceProfileArn", instance_profile_arn, set_instance_profile_arn, get_instance_profile_arn, Val<String>
+        /// Sets `ComputeArn` in place: [`Self::compute_arn`] on a value held by `&mut`.
+        pub fn set_compute_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComputeArn", value.into());
+            self
         }
 
-        prop! {
-            /// `JavaVirtualEnv`.
-            props, "JavaVirtualEnv", java_virtual_env, set_java_virtual_env, get_java_virtual_env, Val<String>
+        /// `ComputeArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compute_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComputeArn")
         }
 
-        prop! {
-            /// `LogUri`.
-            props, "LogUri", log_uri, set_log_uri, get_log_uri, Val<String>
+        /// `InstanceProfileArn`.
+        pub fn instance_profile_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InstanceProfileArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ManagedEndpointArn`.
-            props, "ManagedEndpointArn", managed_endpoint_arn, set_managed_endpoint_arn, get_managed_endpoint_arn, Val<String>
+        /// Sets `InstanceProfileArn` in place: [`Self::instance_profile_arn`] on a value held by `&mut`.
+        pub fn set_instance_profile_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceProfileArn", value.into());
+            self
         }
 
-        prop! {
-            /// `PythonVirtualEnv`.
-            props, "PythonVirtualEnv", python_virtual_env, set_python_virtual_env, get_python_virtual_env, Val<String>
+        /// `InstanceProfileArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_profile_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceProfileArn")
         }
 
-        prop! {
-            /// `RuntimeRole`.
-            props, "RuntimeRole", runtime_role, set_runtime_role, get_runtime_role, Val<String>
+        /// `JavaVirtualEnv`.
+        pub fn java_virtual_env(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("JavaVirtualEnv", value.into());
+            self
         }
 
-        prop! {
-            /// `TrustedCertificatesS3Uri`.
-            props, "TrustedCertificatesS3Uri", trusted_certificates_s3_uri, set_trusted_certificates_s3_uri, get_trusted_certificates_s3_uri, Val<String>
+        /// Sets `JavaVirtualEnv` in place: [`Self::java_virtual_env`] on a value held by `&mut`.
+        pub fn set_java_virtual_env(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JavaVirtualEnv", value.into());
+            self
+        }
+
+        /// `JavaVirtualEnv` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_java_virtual_env(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JavaVirtualEnv")
+        }
+
+        /// `LogUri`.
+        pub fn log_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogUri", value.into());
+            self
+        }
+
+        /// Sets `LogUri` in place: [`Self::log_uri`] on a value held by `&mut`.
+        pub fn set_log_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogUri", value.into());
+            self
+        }
+
+        /// `LogUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogUri")
+        }
+
+        /// `ManagedEndpointArn`.
+        pub fn managed_endpoint_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ManagedEndpointArn", value.into());
+            self
+        }
+
+        /// Sets `ManagedEndpointArn` in place: [`Self::managed_endpoint_arn`] on a value held by `&mut`.
+        pub fn set_managed_endpoint_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManagedEndpointArn", value.into());
+            self
+        }
+
+        /// `ManagedEndpointArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_endpoint_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManagedEndpointArn")
+        }
+
+        /// `PythonVirtualEnv`.
+        pub fn python_virtual_env(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PythonVirtualEnv", value.into());
+            self
+        }
+
+        /// Sets `PythonVirtualEnv` in place: [`Self::python_virtual_env`] on a value held by `&mut`.
+        pub fn set_python_virtual_env(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PythonVirtualEnv", value.into());
+            self
+        }
+
+        /// `PythonVirtualEnv` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_python_virtual_env(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PythonVirtualEnv")
+        }
+
+        /// `RuntimeRole`.
+        pub fn runtime_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RuntimeRole", value.into());
+            self
+        }
+
+        /// Sets `RuntimeRole` in place: [`Self::runtime_role`] on a value held by `&mut`.
+        pub fn set_runtime_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuntimeRole", value.into());
+            self
+        }
+
+        /// `RuntimeRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuntimeRole")
+        }
+
+        /// `TrustedCertificatesS3Uri`.
+        pub fn trusted_certificates_s3_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TrustedCertificatesS3Uri", value.into());
+            self
+        }
+
+        /// Sets `TrustedCertificatesS3Uri` in place: [`Self::trusted_certificates_s3_uri`] on a value
+        /// held by `&mut`.
+        pub fn set_trusted_certificates_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TrustedCertificatesS3Uri", value.into());
+            self
+        }
+
+        /// `TrustedCertificatesS3Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trusted_certificates_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TrustedCertificatesS3Uri")
         }
     }
 
@@ -994,19 +2208,58 @@ pub mod connection {
             AmazonQPropertiesInput { props }
         }
 
-        prop! {
-            /// `AuthMode`: The authentication mode of the connection's AmazonQ properties
-            props, "AuthMode", auth_mode, set_auth_mode, get_auth_mode, Val<String>
+        /// `AuthMode`: The authentication mode of the connection's AmazonQ properties
+        pub fn auth_mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthMode", value.into());
+            self
         }
 
-        prop! {
-            /// `IsEnabled`: Specifies whether Amazon Q is enabled for the connection
-            props, "IsEnabled", is_enabled, set_is_enabled, get_is_enabled, Val<bool>
+        /// Sets `AuthMode` in place: [`Self::auth_mode`] on a value held by `&mut`.
+        pub fn set_auth_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthMode", value.into());
+            self
         }
 
-        prop! {
-            /// `ProfileArn`.
-            props, "ProfileArn", profile_arn, set_profile_arn, get_profile_arn, Val<String>
+        /// `AuthMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthMode")
+        }
+
+        /// `IsEnabled`: Specifies whether Amazon Q is enabled for the connection
+        pub fn is_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsEnabled", value.into());
+            self
+        }
+
+        /// Sets `IsEnabled` in place: [`Self::is_enabled`] on a value held by `&mut`.
+        pub fn set_is_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsEnabled", value.into());
+            self
+        }
+
+        /// `IsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsEnabled")
+        }
+
+        /// `ProfileArn`.
+        pub fn profile_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ProfileArn", value.into());
+            self
+        }
+
+        /// Sets `ProfileArn` in place: [`Self::profile_arn`] on a value held by `&mut`.
+        pub fn set_profile_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProfileArn", value.into());
+            self
+        }
+
+        /// `ProfileArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_profile_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProfileArn")
         }
     }
 
@@ -1025,44 +2278,148 @@ pub mod connection {
             SparkGluePropertiesInput { props }
         }
 
-        prop! {
-            /// `AdditionalArgs`: Spark Glue Args.
-            props, "AdditionalArgs", additional_args, set_additional_args, get_additional_args, Val<SparkGlueArgs>
+        /// `AdditionalArgs`: Spark Glue Args.
+        pub fn additional_args(mut self, value: impl Into<Val<SparkGlueArgs>>) -> Self {
+            self.props.set("AdditionalArgs", value.into());
+            self
         }
 
-        prop! {
-            /// `GlueConnectionName`.
-            props, "GlueConnectionName", glue_connection_name, set_glue_connection_name, get_glue_connection_name, Val<String>
+        /// Sets `AdditionalArgs` in place: [`Self::additional_args`] on a value held by `&mut`.
+        pub fn set_additional_args(&mut self, value: impl Into<Val<SparkGlueArgs>>) -> &mut Self {
+            self.props.set("AdditionalArgs", value.into());
+            self
         }
 
-        prop! {
-            /// `GlueVersion`.
-            props, "GlueVersion", glue_version, set_glue_version, get_glue_version, Val<String>
+        /// `AdditionalArgs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_args(&self) -> ::std::option::Option<Val<SparkGlueArgs>> {
+            crate::cfn::get_prop(&self.props, "AdditionalArgs")
         }
 
-        prop! {
-            /// `IdleTimeout`.
-            props, "IdleTimeout", idle_timeout, set_idle_timeout, get_idle_timeout, Val<f64>
+        /// `GlueConnectionName`.
+        pub fn glue_connection_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GlueConnectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `JavaVirtualEnv`.
-            props, "JavaVirtualEnv", java_virtual_env, set_java_virtual_env, get_java_virtual_env, Val<String>
+        /// Sets `GlueConnectionName` in place: [`Self::glue_connection_name`] on a value held by `&mut`.
+        pub fn set_glue_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GlueConnectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `NumberOfWorkers`.
-            props, "NumberOfWorkers", number_of_workers, set_number_of_workers, get_number_of_workers, Val<f64>
+        /// `GlueConnectionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_glue_connection_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GlueConnectionName")
         }
 
-        prop! {
-            /// `PythonVirtualEnv`.
-            props, "PythonVirtualEnv", python_virtual_env, set_python_virtual_env, get_python_virtual_env, Val<String>
+        /// `GlueVersion`.
+        pub fn glue_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GlueVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkerType`.
-            props, "WorkerType", worker_type, set_worker_type, get_worker_type, Val<String>
+        /// Sets `GlueVersion` in place: [`Self::glue_version`] on a value held by `&mut`.
+        pub fn set_glue_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GlueVersion", value.into());
+            self
+        }
+
+        /// `GlueVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_glue_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GlueVersion")
+        }
+
+        /// `IdleTimeout`.
+        pub fn idle_timeout(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("IdleTimeout", value.into());
+            self
+        }
+
+        /// Sets `IdleTimeout` in place: [`Self::idle_timeout`] on a value held by `&mut`.
+        pub fn set_idle_timeout(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("IdleTimeout", value.into());
+            self
+        }
+
+        /// `IdleTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idle_timeout(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "IdleTimeout")
+        }
+
+        /// `JavaVirtualEnv`.
+        pub fn java_virtual_env(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("JavaVirtualEnv", value.into());
+            self
+        }
+
+        /// Sets `JavaVirtualEnv` in place: [`Self::java_virtual_env`] on a value held by `&mut`.
+        pub fn set_java_virtual_env(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JavaVirtualEnv", value.into());
+            self
+        }
+
+        /// `JavaVirtualEnv` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_java_virtual_env(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JavaVirtualEnv")
+        }
+
+        /// `NumberOfWorkers`.
+        pub fn number_of_workers(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("NumberOfWorkers", value.into());
+            self
+        }
+
+        /// Sets `NumberOfWorkers` in place: [`Self::number_of_workers`] on a value held by `&mut`.
+        pub fn set_number_of_workers(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("NumberOfWorkers", value.into());
+            self
+        }
+
+        /// `NumberOfWorkers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_workers(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfWorkers")
+        }
+
+        /// `PythonVirtualEnv`.
+        pub fn python_virtual_env(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PythonVirtualEnv", value.into());
+            self
+        }
+
+        /// Sets `PythonVirtualEnv` in place: [`Self::python_virtual_env`] on a value held by `&mut`.
+        pub fn set_python_virtual_env(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PythonVirtualEnv", value.into());
+            self
+        }
+
+        /// `PythonVirtualEnv` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_python_virtual_env(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PythonVirtualEnv")
+        }
+
+        /// `WorkerType`.
+        pub fn worker_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WorkerType", value.into());
+            self
+        }
+
+        /// Sets `WorkerType` in place: [`Self::worker_type`] on a value held by `&mut`.
+        pub fn set_worker_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkerType", value.into());
+            self
+        }
+
+        /// `WorkerType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_worker_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkerType")
         }
     }
 
@@ -1081,9 +2438,22 @@ pub mod connection {
             SparkGlueArgs { props }
         }
 
-        prop! {
-            /// `Connection`.
-            props, "Connection", connection, set_connection, get_connection, Val<String>
+        /// `Connection`.
+        pub fn connection(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Connection", value.into());
+            self
+        }
+
+        /// Sets `Connection` in place: [`Self::connection`] on a value held by `&mut`.
+        pub fn set_connection(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Connection", value.into());
+            self
+        }
+
+        /// `Connection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Connection")
         }
     }
 
@@ -1105,21 +2475,55 @@ pub mod connection {
             S3PropertiesInput { props }
         }
 
-        prop! {
-            /// `S3Uri`: The Amazon S3 URI that's part of the Amazon S3 properties of a connection.
-            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        /// Sets `S3Uri`, which `new` took, in place.
+        pub fn set_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Uri", value.into());
+            self
         }
 
-        prop! {
-            /// `RegisterS3AccessGrantLocation`: Specifies whether to register the S3 Access Grant
-            /// location.
-            props, "RegisterS3AccessGrantLocation", register_s3_access_grant_location, set_register_s3_access_grant_location, get_register_s3_access_grant_location, Val<bool>
+        /// `S3Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Uri")
         }
 
-        prop! {
-            /// `S3AccessGrantLocationId`: The Amazon S3 Access Grant location ID that's part of the
-            /// Amazon S3 properties of a connection.
-            props, "S3AccessGrantLocationId", s3_access_grant_location_id, set_s3_access_grant_location_id, get_s3_access_grant_location_id, Val<String>
+        /// `RegisterS3AccessGrantLocation`: Specifies whether to register the S3 Access Grant location.
+        pub fn register_s3_access_grant_location(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RegisterS3AccessGrantLocation", value.into());
+            self
+        }
+
+        /// Sets `RegisterS3AccessGrantLocation` in place: [`Self::register_s3_access_grant_location`]
+        /// on a value held by `&mut`.
+        pub fn set_register_s3_access_grant_location(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RegisterS3AccessGrantLocation", value.into());
+            self
+        }
+
+        /// `RegisterS3AccessGrantLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_register_s3_access_grant_location(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RegisterS3AccessGrantLocation")
+        }
+
+        /// `S3AccessGrantLocationId`: The Amazon S3 Access Grant location ID that's part of the Amazon
+        /// S3 properties of a connection.
+        pub fn s3_access_grant_location_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3AccessGrantLocationId", value.into());
+            self
+        }
+
+        /// Sets `S3AccessGrantLocationId` in place: [`Self::s3_access_grant_location_id`] on a value
+        /// held by `&mut`.
+        pub fn set_s3_access_grant_location_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3AccessGrantLocationId", value.into());
+            self
+        }
+
+        /// `S3AccessGrantLocationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_access_grant_location_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3AccessGrantLocationId")
         }
     }
 
@@ -1138,9 +2542,22 @@ pub mod connection {
             MlflowPropertiesInput { props }
         }
 
-        prop! {
-            /// `TrackingServerArn`: The ARN of the MLflow tracking server
-            props, "TrackingServerArn", tracking_server_arn, set_tracking_server_arn, get_tracking_server_arn, Val<String>
+        /// `TrackingServerArn`: The ARN of the MLflow tracking server
+        pub fn tracking_server_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TrackingServerArn", value.into());
+            self
+        }
+
+        /// Sets `TrackingServerArn` in place: [`Self::tracking_server_arn`] on a value held by `&mut`.
+        pub fn set_tracking_server_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TrackingServerArn", value.into());
+            self
+        }
+
+        /// `TrackingServerArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tracking_server_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TrackingServerArn")
         }
     }
 
@@ -1159,9 +2576,22 @@ pub mod connection {
             WorkflowsMwaaPropertiesInput { props }
         }
 
-        prop! {
-            /// `MwaaEnvironmentName`: The name of the MWAA environment.
-            props, "MwaaEnvironmentName", mwaa_environment_name, set_mwaa_environment_name, get_mwaa_environment_name, Val<String>
+        /// `MwaaEnvironmentName`: The name of the MWAA environment.
+        pub fn mwaa_environment_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MwaaEnvironmentName", value.into());
+            self
+        }
+
+        /// Sets `MwaaEnvironmentName` in place: [`Self::mwaa_environment_name`] on a value held by `&mut`.
+        pub fn set_mwaa_environment_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MwaaEnvironmentName", value.into());
+            self
+        }
+
+        /// `MwaaEnvironmentName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mwaa_environment_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MwaaEnvironmentName")
         }
     }
 
@@ -1180,10 +2610,24 @@ pub mod connection {
             LakehousePropertiesInput { props }
         }
 
-        prop! {
-            /// `GlueLineageSyncEnabled`: Specifies whether Glue lineage sync is enabled for the
-            /// lakehouse connection.
-            props, "GlueLineageSyncEnabled", glue_lineage_sync_enabled, set_glue_lineage_sync_enabled, get_glue_lineage_sync_enabled, Val<bool>
+        /// `GlueLineageSyncEnabled`: Specifies whether Glue lineage sync is enabled for the lakehouse
+        /// connection.
+        pub fn glue_lineage_sync_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("GlueLineageSyncEnabled", value.into());
+            self
+        }
+
+        /// Sets `GlueLineageSyncEnabled` in place: [`Self::glue_lineage_sync_enabled`] on a value held
+        /// by `&mut`.
+        pub fn set_glue_lineage_sync_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("GlueLineageSyncEnabled", value.into());
+            self
+        }
+
+        /// `GlueLineageSyncEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_glue_lineage_sync_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "GlueLineageSyncEnabled")
         }
     }
 
@@ -1235,77 +2679,220 @@ impl DataSource {
         DataSource { core }
     }
 
-    prop! {
-        /// `AssetFormsInput`: The metadata forms that are to be attached to the assets that this
-        /// data source works with.
-        core.props, "AssetFormsInput", asset_forms_input, set_asset_forms_input, get_asset_forms_input, Val<List<data_source::FormInput>>
+    /// `AssetFormsInput`: The metadata forms that are to be attached to the assets that this data
+    /// source works with.
+    pub fn asset_forms_input(mut self, value: impl Into<Val<List<data_source::FormInput>>>) -> Self {
+        self.core.props.set("AssetFormsInput", value.into());
+        self
     }
 
-    prop! {
-        /// `Configuration`: Configuration of the data source. It can be set to either
-        /// glueRunConfiguration or redshiftRunConfiguration.
-        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<data_source::DataSourceConfigurationInput>
+    /// Sets `AssetFormsInput` in place: [`Self::asset_forms_input`] on a value held by `&mut`.
+    pub fn set_asset_forms_input(&mut self, value: impl Into<Val<List<data_source::FormInput>>>) -> &mut Self {
+        self.core.props.set("AssetFormsInput", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectionIdentifier`: The unique identifier of a connection used to fetch relevant
-        /// parameters from connection during Datasource run
-        core.props, "ConnectionIdentifier", connection_identifier, set_connection_identifier, get_connection_identifier, Val<String>
+    /// `AssetFormsInput` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_asset_forms_input(&self) -> ::std::option::Option<Val<List<data_source::FormInput>>> {
+        crate::cfn::get_prop(&self.core.props, "AssetFormsInput")
     }
 
-    prop! {
-        /// `Description`: The description of the data source.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Configuration`: Configuration of the data source. It can be set to either
+    /// glueRunConfiguration or redshiftRunConfiguration.
+    pub fn configuration(mut self, value: impl Into<Val<data_source::DataSourceConfigurationInput>>) -> Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainIdentifier`: The ID of the Amazon DataZone domain where the data source is
-        /// created.
-        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
+    /// Sets `Configuration` in place: [`Self::configuration`] on a value held by `&mut`.
+    pub fn set_configuration(&mut self, value: impl Into<Val<data_source::DataSourceConfigurationInput>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableSetting`: Specifies whether the data source is enabled.
-        core.props, "EnableSetting", enable_setting, set_enable_setting, get_enable_setting, Val<data_source::EnableSetting>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<data_source::DataSourceConfigurationInput>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `EnvironmentIdentifier`: The unique identifier of the Amazon DataZone environment to
-        /// which the data source publishes assets.
-        core.props, "EnvironmentIdentifier", environment_identifier, set_environment_identifier, get_environment_identifier, Val<String>
+    /// `ConnectionIdentifier`: The unique identifier of a connection used to fetch relevant
+    /// parameters from connection during Datasource run
+    pub fn connection_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ConnectionIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the data source.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `ConnectionIdentifier` in place: [`Self::connection_identifier`] on a value held by `&mut`.
+    pub fn set_connection_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectionIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `ProjectIdentifier`: The identifier of the Amazon DataZone project in which you want to
-        /// add the data source.
-        core.props, "ProjectIdentifier", _, set_project_identifier, get_project_identifier, Val<String>
+    /// `ConnectionIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionIdentifier")
     }
 
-    prop! {
-        /// `PublishOnImport`: Specifies whether the assets that this data source creates in the
-        /// inventory are to be also automatically published to the catalog.
-        core.props, "PublishOnImport", publish_on_import, set_publish_on_import, get_publish_on_import, Val<bool>
+    /// `Description`: The description of the data source.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Recommendation`: Specifies whether the business name generation is to be enabled for
-        /// this data source.
-        core.props, "Recommendation", recommendation, set_recommendation, get_recommendation, Val<data_source::RecommendationConfiguration>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Schedule`: The schedule of the data source runs.
-        core.props, "Schedule", schedule, set_schedule, get_schedule, Val<data_source::ScheduleConfiguration>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Type`: The type of the data source.
-        core.props, "Type", _, set_type, get_type, Val<String>
+    /// Sets `DomainIdentifier`, which `new` took, in place.
+    pub fn set_domain_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainIdentifier", value.into());
+        self
+    }
+
+    /// `DomainIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainIdentifier")
+    }
+
+    /// `EnableSetting`: Specifies whether the data source is enabled.
+    pub fn enable_setting(mut self, value: impl Into<Val<data_source::EnableSetting>>) -> Self {
+        self.core.props.set("EnableSetting", value.into());
+        self
+    }
+
+    /// Sets `EnableSetting` in place: [`Self::enable_setting`] on a value held by `&mut`.
+    pub fn set_enable_setting(&mut self, value: impl Into<Val<data_source::EnableSetting>>) -> &mut Self {
+        self.core.props.set("EnableSetting", value.into());
+        self
+    }
+
+    /// `EnableSetting` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_setting(&self) -> ::std::option::Option<Val<data_source::EnableSetting>> {
+        crate::cfn::get_prop(&self.core.props, "EnableSetting")
+    }
+
+    /// `EnvironmentIdentifier`: The unique identifier of the Amazon DataZone environment to which
+    /// the data source publishes assets.
+    pub fn environment_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EnvironmentIdentifier", value.into());
+        self
+    }
+
+    /// Sets `EnvironmentIdentifier` in place: [`Self::environment_identifier`] on a value held by `&mut`.
+    pub fn set_environment_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentIdentifier", value.into());
+        self
+    }
+
+    /// `EnvironmentIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentIdentifier")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `ProjectIdentifier`, which `new` took, in place.
+    pub fn set_project_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProjectIdentifier", value.into());
+        self
+    }
+
+    /// `ProjectIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProjectIdentifier")
+    }
+
+    /// `PublishOnImport`: Specifies whether the assets that this data source creates in the
+    /// inventory are to be also automatically published to the catalog.
+    pub fn publish_on_import(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PublishOnImport", value.into());
+        self
+    }
+
+    /// Sets `PublishOnImport` in place: [`Self::publish_on_import`] on a value held by `&mut`.
+    pub fn set_publish_on_import(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PublishOnImport", value.into());
+        self
+    }
+
+    /// `PublishOnImport` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_publish_on_import(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PublishOnImport")
+    }
+
+    /// `Recommendation`: Specifies whether the business name generation is to be enabled for this
+    /// data source.
+    pub fn recommendation(mut self, value: impl Into<Val<data_source::RecommendationConfiguration>>) -> Self {
+        self.core.props.set("Recommendation", value.into());
+        self
+    }
+
+    /// Sets `Recommendation` in place: [`Self::recommendation`] on a value held by `&mut`.
+    pub fn set_recommendation(&mut self, value: impl Into<Val<data_source::RecommendationConfiguration>>) -> &mut Self {
+        self.core.props.set("Recommendation", value.into());
+        self
+    }
+
+    /// `Recommendation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recommendation(&self) -> ::std::option::Option<Val<data_source::RecommendationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Recommendation")
+    }
+
+    /// `Schedule`: The schedule of the data source runs.
+    pub fn schedule(mut self, value: impl Into<Val<data_source::ScheduleConfiguration>>) -> Self {
+        self.core.props.set("Schedule", value.into());
+        self
+    }
+
+    /// Sets `Schedule` in place: [`Self::schedule`] on a value held by `&mut`.
+    pub fn set_schedule(&mut self, value: impl Into<Val<data_source::ScheduleConfiguration>>) -> &mut Self {
+        self.core.props.set("Schedule", value.into());
+        self
+    }
+
+    /// `Schedule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule(&self) -> ::std::option::Option<Val<data_source::ScheduleConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Schedule")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1403,24 +2990,70 @@ pub mod data_source {
             FormInput { props }
         }
 
-        prop! {
-            /// `FormName`: The name of the metadata form.
-            props, "FormName", _, set_form_name, get_form_name, Val<String>
+        /// Sets `FormName`, which `new` took, in place.
+        pub fn set_form_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FormName", value.into());
+            self
         }
 
-        prop! {
-            /// `Content`: The content of the metadata form.
-            props, "Content", content, set_content, get_content, Val<String>
+        /// `FormName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_form_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FormName")
         }
 
-        prop! {
-            /// `TypeIdentifier`: The ID of the metadata form type.
-            props, "TypeIdentifier", type_identifier, set_type_identifier, get_type_identifier, Val<String>
+        /// `Content`: The content of the metadata form.
+        pub fn content(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Content", value.into());
+            self
         }
 
-        prop! {
-            /// `TypeRevision`: The revision of the metadata form type.
-            props, "TypeRevision", type_revision, set_type_revision, get_type_revision, Val<String>
+        /// Sets `Content` in place: [`Self::content`] on a value held by `&mut`.
+        pub fn set_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Content", value.into());
+            self
+        }
+
+        /// `Content` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Content")
+        }
+
+        /// `TypeIdentifier`: The ID of the metadata form type.
+        pub fn type_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TypeIdentifier", value.into());
+            self
+        }
+
+        /// Sets `TypeIdentifier` in place: [`Self::type_identifier`] on a value held by `&mut`.
+        pub fn set_type_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TypeIdentifier", value.into());
+            self
+        }
+
+        /// `TypeIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TypeIdentifier")
+        }
+
+        /// `TypeRevision`: The revision of the metadata form type.
+        pub fn type_revision(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TypeRevision", value.into());
+            self
+        }
+
+        /// Sets `TypeRevision` in place: [`Self::type_revision`] on a value held by `&mut`.
+        pub fn set_type_revision(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TypeRevision", value.into());
+            self
+        }
+
+        /// `TypeRevision` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type_revision(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TypeRevision")
         }
     }
 
@@ -1441,21 +3074,60 @@ pub mod data_source {
             DataSourceConfigurationInput { props }
         }
 
-        prop! {
-            /// `GlueRunConfiguration`.
-            props, "GlueRunConfiguration", glue_run_configuration, set_glue_run_configuration, get_glue_run_configuration, Val<GlueRunConfigurationInput>
+        /// `GlueRunConfiguration`.
+        pub fn glue_run_configuration(mut self, value: impl Into<Val<GlueRunConfigurationInput>>) -> Self {
+            self.props.set("GlueRunConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `RedshiftRunConfiguration`: The configuration details of the Amazon Redshift data
-            /// source.
-            props, "RedshiftRunConfiguration", redshift_run_configuration, set_redshift_run_configuration, get_redshift_run_configuration, Val<RedshiftRunConfigurationInput>
+        /// Sets `GlueRunConfiguration` in place: [`Self::glue_run_configuration`] on a value held by `&mut`.
+        pub fn set_glue_run_configuration(&mut self, value: impl Into<Val<GlueRunConfigurationInput>>) -> &mut Self {
+            self.props.set("GlueRunConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `SageMakerRunConfiguration`: The configuration details of the Amazon SageMaker data
-            /// source.
-            props, "SageMakerRunConfiguration", sage_maker_run_configuration, set_sage_maker_run_configuration, get_sage_maker_run_configuration, Val<SageMakerRunConfigurationInput>
+        /// `GlueRunConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_glue_run_configuration(&self) -> ::std::option::Option<Val<GlueRunConfigurationInput>> {
+            crate::cfn::get_prop(&self.props, "GlueRunConfiguration")
+        }
+
+        /// `RedshiftRunConfiguration`: The configuration details of the Amazon Redshift data source.
+        pub fn redshift_run_configuration(mut self, value: impl Into<Val<RedshiftRunConfigurationInput>>) -> Self {
+            self.props.set("RedshiftRunConfiguration", value.into());
+            self
+        }
+
+        /// Sets `RedshiftRunConfiguration` in place: [`Self::redshift_run_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_redshift_run_configuration(&mut self, value: impl Into<Val<RedshiftRunConfigurationInput>>) -> &mut Self {
+            self.props.set("RedshiftRunConfiguration", value.into());
+            self
+        }
+
+        /// `RedshiftRunConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redshift_run_configuration(&self) -> ::std::option::Option<Val<RedshiftRunConfigurationInput>> {
+            crate::cfn::get_prop(&self.props, "RedshiftRunConfiguration")
+        }
+
+        /// `SageMakerRunConfiguration`: The configuration details of the Amazon SageMaker data source.
+        pub fn sage_maker_run_configuration(mut self, value: impl Into<Val<SageMakerRunConfigurationInput>>) -> Self {
+            self.props.set("SageMakerRunConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SageMakerRunConfiguration` in place: [`Self::sage_maker_run_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_sage_maker_run_configuration(&mut self, value: impl Into<Val<SageMakerRunConfigurationInput>>) -> &mut Self {
+            self.props.set("SageMakerRunConfiguration", value.into());
+            self
+        }
+
+        /// `SageMakerRunConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sage_maker_run_configuration(&self) -> ::std::option::Option<Val<SageMakerRunConfigurationInput>> {
+            crate::cfn::get_prop(&self.props, "SageMakerRunConfiguration")
         }
     }
 
@@ -1479,27 +3151,73 @@ pub mod data_source {
             GlueRunConfigurationInput { props }
         }
 
-        prop! {
-            /// `RelationalFilterConfigurations`: The relational filter configurations included in the
-            /// configuration details of the AWS Glue data source.
-            props, "RelationalFilterConfigurations", _, set_relational_filter_configurations, get_relational_filter_configurations, Val<List<RelationalFilterConfiguration>>
+        /// Sets `RelationalFilterConfigurations`, which `new` took, in place.
+        pub fn set_relational_filter_configurations(&mut self, value: impl Into<Val<List<RelationalFilterConfiguration>>>) -> &mut Self {
+            self.props.set("RelationalFilterConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `AutoImportDataQualityResult`: Specifies whether to automatically import data quality
-            /// metrics as part of the data source run.
-            props, "AutoImportDataQualityResult", auto_import_data_quality_result, set_auto_import_data_quality_result, get_auto_import_data_quality_result, Val<bool>
+        /// `RelationalFilterConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relational_filter_configurations(&self) -> ::std::option::Option<Val<List<RelationalFilterConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "RelationalFilterConfigurations")
         }
 
-        prop! {
-            /// `CatalogName`: The catalog name in the AWS Glue run configuration.
-            props, "CatalogName", catalog_name, set_catalog_name, get_catalog_name, Val<String>
+        /// `AutoImportDataQualityResult`: Specifies whether to automatically import data quality
+        /// metrics as part of the data source run.
+        pub fn auto_import_data_quality_result(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AutoImportDataQualityResult", value.into());
+            self
         }
 
-        prop! {
-            /// `DataAccessRole`: The data access role included in the configuration details of the AWS
-            /// Glue data source.
-            props, "DataAccessRole", data_access_role, set_data_access_role, get_data_access_role, Val<String>
+        /// Sets `AutoImportDataQualityResult` in place: [`Self::auto_import_data_quality_result`] on a
+        /// value held by `&mut`.
+        pub fn set_auto_import_data_quality_result(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AutoImportDataQualityResult", value.into());
+            self
+        }
+
+        /// `AutoImportDataQualityResult` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_import_data_quality_result(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AutoImportDataQualityResult")
+        }
+
+        /// `CatalogName`: The catalog name in the AWS Glue run configuration.
+        pub fn catalog_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CatalogName", value.into());
+            self
+        }
+
+        /// Sets `CatalogName` in place: [`Self::catalog_name`] on a value held by `&mut`.
+        pub fn set_catalog_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogName", value.into());
+            self
+        }
+
+        /// `CatalogName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogName")
+        }
+
+        /// `DataAccessRole`: The data access role included in the configuration details of the AWS Glue
+        /// data source.
+        pub fn data_access_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataAccessRole", value.into());
+            self
+        }
+
+        /// Sets `DataAccessRole` in place: [`Self::data_access_role`] on a value held by `&mut`.
+        pub fn set_data_access_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataAccessRole", value.into());
+            self
+        }
+
+        /// `DataAccessRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_access_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataAccessRole")
         }
     }
 
@@ -1522,22 +3240,54 @@ pub mod data_source {
             RelationalFilterConfiguration { props }
         }
 
-        prop! {
-            /// `DatabaseName`: The database name specified in the relational filter configuration for
-            /// the data source.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `FilterExpressions`: The filter expressions specified in the relational filter
-            /// configuration for the data source.
-            props, "FilterExpressions", filter_expressions, set_filter_expressions, get_filter_expressions, Val<List<FilterExpression>>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
         }
 
-        prop! {
-            /// `SchemaName`: The schema name specified in the relational filter configuration for the
-            /// data source.
-            props, "SchemaName", schema_name, set_schema_name, get_schema_name, Val<String>
+        /// `FilterExpressions`: The filter expressions specified in the relational filter configuration
+        /// for the data source.
+        pub fn filter_expressions(mut self, value: impl Into<Val<List<FilterExpression>>>) -> Self {
+            self.props.set("FilterExpressions", value.into());
+            self
+        }
+
+        /// Sets `FilterExpressions` in place: [`Self::filter_expressions`] on a value held by `&mut`.
+        pub fn set_filter_expressions(&mut self, value: impl Into<Val<List<FilterExpression>>>) -> &mut Self {
+            self.props.set("FilterExpressions", value.into());
+            self
+        }
+
+        /// `FilterExpressions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_expressions(&self) -> ::std::option::Option<Val<List<FilterExpression>>> {
+            crate::cfn::get_prop(&self.props, "FilterExpressions")
+        }
+
+        /// `SchemaName`: The schema name specified in the relational filter configuration for the data
+        /// source.
+        pub fn schema_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SchemaName", value.into());
+            self
+        }
+
+        /// Sets `SchemaName` in place: [`Self::schema_name`] on a value held by `&mut`.
+        pub fn set_schema_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SchemaName", value.into());
+            self
+        }
+
+        /// `SchemaName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SchemaName")
         }
     }
 
@@ -1563,14 +3313,28 @@ pub mod data_source {
             FilterExpression { props }
         }
 
-        prop! {
-            /// `Expression`.
-            props, "Expression", _, set_expression, get_expression, Val<String>
+        /// Sets `Expression`, which `new` took, in place.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The search filter expression type.
-            props, "Type", _, set_type, get_type, Val<FilterExpressionType>
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<FilterExpressionType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<FilterExpressionType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1609,28 +3373,74 @@ pub mod data_source {
             RedshiftRunConfigurationInput { props }
         }
 
-        prop! {
-            /// `RelationalFilterConfigurations`: The relational filter configurations included in the
-            /// configuration details of the Amazon Redshift data source.
-            props, "RelationalFilterConfigurations", _, set_relational_filter_configurations, get_relational_filter_configurations, Val<List<RelationalFilterConfiguration>>
+        /// Sets `RelationalFilterConfigurations`, which `new` took, in place.
+        pub fn set_relational_filter_configurations(&mut self, value: impl Into<Val<List<RelationalFilterConfiguration>>>) -> &mut Self {
+            self.props.set("RelationalFilterConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `DataAccessRole`: The data access role included in the configuration details of the
-            /// Amazon Redshift data source.
-            props, "DataAccessRole", data_access_role, set_data_access_role, get_data_access_role, Val<String>
+        /// `RelationalFilterConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relational_filter_configurations(&self) -> ::std::option::Option<Val<List<RelationalFilterConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "RelationalFilterConfigurations")
         }
 
-        prop! {
-            /// `RedshiftCredentialConfiguration`: The details of the credentials required to access an
-            /// Amazon Redshift cluster.
-            props, "RedshiftCredentialConfiguration", redshift_credential_configuration, set_redshift_credential_configuration, get_redshift_credential_configuration, Val<RedshiftCredentialConfiguration>
+        /// `DataAccessRole`: The data access role included in the configuration details of the Amazon
+        /// Redshift data source.
+        pub fn data_access_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataAccessRole", value.into());
+            self
         }
 
-        prop! {
-            /// `RedshiftStorage`: The details of the Amazon Redshift storage as part of the
-            /// configuration of an Amazon Redshift data source run.
-            props, "RedshiftStorage", redshift_storage, set_redshift_storage, get_redshift_storage, Val<RedshiftStorage>
+        /// Sets `DataAccessRole` in place: [`Self::data_access_role`] on a value held by `&mut`.
+        pub fn set_data_access_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataAccessRole", value.into());
+            self
+        }
+
+        /// `DataAccessRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_access_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataAccessRole")
+        }
+
+        /// `RedshiftCredentialConfiguration`: The details of the credentials required to access an
+        /// Amazon Redshift cluster.
+        pub fn redshift_credential_configuration(mut self, value: impl Into<Val<RedshiftCredentialConfiguration>>) -> Self {
+            self.props.set("RedshiftCredentialConfiguration", value.into());
+            self
+        }
+
+        /// Sets `RedshiftCredentialConfiguration` in place: [`Self::redshift_credential_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_redshift_credential_configuration(&mut self, value: impl Into<Val<RedshiftCredentialConfiguration>>) -> &mut Self {
+            self.props.set("RedshiftCredentialConfiguration", value.into());
+            self
+        }
+
+        /// `RedshiftCredentialConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redshift_credential_configuration(&self) -> ::std::option::Option<Val<RedshiftCredentialConfiguration>> {
+            crate::cfn::get_prop(&self.props, "RedshiftCredentialConfiguration")
+        }
+
+        /// `RedshiftStorage`: The details of the Amazon Redshift storage as part of the configuration
+        /// of an Amazon Redshift data source run.
+        pub fn redshift_storage(mut self, value: impl Into<Val<RedshiftStorage>>) -> Self {
+            self.props.set("RedshiftStorage", value.into());
+            self
+        }
+
+        /// Sets `RedshiftStorage` in place: [`Self::redshift_storage`] on a value held by `&mut`.
+        pub fn set_redshift_storage(&mut self, value: impl Into<Val<RedshiftStorage>>) -> &mut Self {
+            self.props.set("RedshiftStorage", value.into());
+            self
+        }
+
+        /// `RedshiftStorage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redshift_storage(&self) -> ::std::option::Option<Val<RedshiftStorage>> {
+            crate::cfn::get_prop(&self.props, "RedshiftStorage")
         }
     }
 
@@ -1653,9 +3463,16 @@ pub mod data_source {
             RedshiftCredentialConfiguration { props }
         }
 
-        prop! {
-            /// `SecretManagerArn`: The ARN of a secret manager for an Amazon Redshift cluster.
-            props, "SecretManagerArn", _, set_secret_manager_arn, get_secret_manager_arn, Val<String>
+        /// Sets `SecretManagerArn`, which `new` took, in place.
+        pub fn set_secret_manager_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretManagerArn", value.into());
+            self
+        }
+
+        /// `SecretManagerArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_manager_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretManagerArn")
         }
     }
 
@@ -1677,15 +3494,41 @@ pub mod data_source {
             RedshiftStorage { props }
         }
 
-        prop! {
-            /// `RedshiftClusterSource`: The name of an Amazon Redshift cluster.
-            props, "RedshiftClusterSource", redshift_cluster_source, set_redshift_cluster_source, get_redshift_cluster_source, Val<RedshiftClusterStorage>
+        /// `RedshiftClusterSource`: The name of an Amazon Redshift cluster.
+        pub fn redshift_cluster_source(mut self, value: impl Into<Val<RedshiftClusterStorage>>) -> Self {
+            self.props.set("RedshiftClusterSource", value.into());
+            self
         }
 
-        prop! {
-            /// `RedshiftServerlessSource`: The details of the Amazon Redshift Serverless workgroup
-            /// storage.
-            props, "RedshiftServerlessSource", redshift_serverless_source, set_redshift_serverless_source, get_redshift_serverless_source, Val<RedshiftServerlessStorage>
+        /// Sets `RedshiftClusterSource` in place: [`Self::redshift_cluster_source`] on a value held by `&mut`.
+        pub fn set_redshift_cluster_source(&mut self, value: impl Into<Val<RedshiftClusterStorage>>) -> &mut Self {
+            self.props.set("RedshiftClusterSource", value.into());
+            self
+        }
+
+        /// `RedshiftClusterSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redshift_cluster_source(&self) -> ::std::option::Option<Val<RedshiftClusterStorage>> {
+            crate::cfn::get_prop(&self.props, "RedshiftClusterSource")
+        }
+
+        /// `RedshiftServerlessSource`: The details of the Amazon Redshift Serverless workgroup storage.
+        pub fn redshift_serverless_source(mut self, value: impl Into<Val<RedshiftServerlessStorage>>) -> Self {
+            self.props.set("RedshiftServerlessSource", value.into());
+            self
+        }
+
+        /// Sets `RedshiftServerlessSource` in place: [`Self::redshift_serverless_source`] on a value
+        /// held by `&mut`.
+        pub fn set_redshift_serverless_source(&mut self, value: impl Into<Val<RedshiftServerlessStorage>>) -> &mut Self {
+            self.props.set("RedshiftServerlessSource", value.into());
+            self
+        }
+
+        /// `RedshiftServerlessSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redshift_serverless_source(&self) -> ::std::option::Option<Val<RedshiftServerlessStorage>> {
+            crate::cfn::get_prop(&self.props, "RedshiftServerlessSource")
         }
     }
 
@@ -1706,9 +3549,16 @@ pub mod data_source {
             RedshiftClusterStorage { props }
         }
 
-        prop! {
-            /// `ClusterName`: The name of an Amazon Redshift cluster.
-            props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+        /// Sets `ClusterName`, which `new` took, in place.
+        pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterName", value.into());
+            self
+        }
+
+        /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterName")
         }
     }
 
@@ -1730,9 +3580,16 @@ pub mod data_source {
             RedshiftServerlessStorage { props }
         }
 
-        prop! {
-            /// `WorkgroupName`: The name of the Amazon Redshift Serverless workgroup.
-            props, "WorkgroupName", _, set_workgroup_name, get_workgroup_name, Val<String>
+        /// Sets `WorkgroupName`, which `new` took, in place.
+        pub fn set_workgroup_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkgroupName", value.into());
+            self
+        }
+
+        /// `WorkgroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workgroup_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkgroupName")
         }
     }
 
@@ -1754,9 +3611,16 @@ pub mod data_source {
             SageMakerRunConfigurationInput { props }
         }
 
-        prop! {
-            /// `TrackingAssets`: The tracking assets of the Amazon SageMaker run.
-            props, "TrackingAssets", _, set_tracking_assets, get_tracking_assets, Val<Map<List<String>>>
+        /// Sets `TrackingAssets`, which `new` took, in place.
+        pub fn set_tracking_assets(&mut self, value: impl Into<Val<Map<List<String>>>>) -> &mut Self {
+            self.props.set("TrackingAssets", value.into());
+            self
+        }
+
+        /// `TrackingAssets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tracking_assets(&self) -> ::std::option::Option<Val<Map<List<String>>>> {
+            crate::cfn::get_prop(&self.props, "TrackingAssets")
         }
     }
 
@@ -1789,10 +3653,24 @@ pub mod data_source {
             RecommendationConfiguration { props }
         }
 
-        prop! {
-            /// `EnableBusinessNameGeneration`: Specifies whether automatic business name generation is
-            /// to be enabled or not as part of the recommendation configuration.
-            props, "EnableBusinessNameGeneration", enable_business_name_generation, set_enable_business_name_generation, get_enable_business_name_generation, Val<bool>
+        /// `EnableBusinessNameGeneration`: Specifies whether automatic business name generation is to
+        /// be enabled or not as part of the recommendation configuration.
+        pub fn enable_business_name_generation(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableBusinessNameGeneration", value.into());
+            self
+        }
+
+        /// Sets `EnableBusinessNameGeneration` in place: [`Self::enable_business_name_generation`] on a
+        /// value held by `&mut`.
+        pub fn set_enable_business_name_generation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableBusinessNameGeneration", value.into());
+            self
+        }
+
+        /// `EnableBusinessNameGeneration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_business_name_generation(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableBusinessNameGeneration")
         }
     }
 
@@ -1811,14 +3689,40 @@ pub mod data_source {
             ScheduleConfiguration { props }
         }
 
-        prop! {
-            /// `Schedule`: The schedule of the data source runs.
-            props, "Schedule", schedule, set_schedule, get_schedule, Val<String>
+        /// `Schedule`: The schedule of the data source runs.
+        pub fn schedule(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Schedule", value.into());
+            self
         }
 
-        prop! {
-            /// `Timezone`: The timezone of the data source run.
-            props, "Timezone", timezone, set_timezone, get_timezone, Val<Timezone>
+        /// Sets `Schedule` in place: [`Self::schedule`] on a value held by `&mut`.
+        pub fn set_schedule(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Schedule", value.into());
+            self
+        }
+
+        /// `Schedule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Schedule")
+        }
+
+        /// `Timezone`: The timezone of the data source run.
+        pub fn timezone(mut self, value: impl Into<Val<Timezone>>) -> Self {
+            self.props.set("Timezone", value.into());
+            self
+        }
+
+        /// Sets `Timezone` in place: [`Self::timezone`] on a value held by `&mut`.
+        pub fn set_timezone(&mut self, value: impl Into<Val<Timezone>>) -> &mut Self {
+            self.props.set("Timezone", value.into());
+            self
+        }
+
+        /// `Timezone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timezone(&self) -> ::std::option::Option<Val<Timezone>> {
+            crate::cfn::get_prop(&self.props, "Timezone")
         }
     }
 
@@ -2043,47 +3947,145 @@ impl Domain {
         Domain { core }
     }
 
-    prop! {
-        /// `Description`: The description of the Amazon DataZone domain.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the Amazon DataZone domain.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainExecutionRole`: The domain execution role that is created when an Amazon DataZone
-        /// domain is created. The domain execution role is created in the AWS account that houses
-        /// the Amazon DataZone domain.
-        core.props, "DomainExecutionRole", domain_execution_role, set_domain_execution_role, get_domain_execution_role, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainVersion`: The version of the domain.
-        core.props, "DomainVersion", domain_version, set_domain_version, get_domain_version, Val<domain::DomainVersion>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `KmsKeyIdentifier`: The identifier of the AWS Key Management Service (KMS) key that is
-        /// used to encrypt the Amazon DataZone domain, metadata, and reporting data.
-        core.props, "KmsKeyIdentifier", kms_key_identifier, set_kms_key_identifier, get_kms_key_identifier, Val<String>
+    /// `DomainExecutionRole`: The domain execution role that is created when an Amazon DataZone
+    /// domain is created. The domain execution role is created in the AWS account that houses the
+    /// Amazon DataZone domain.
+    pub fn domain_execution_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainExecutionRole", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the Amazon DataZone domain.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `DomainExecutionRole` in place: [`Self::domain_execution_role`] on a value held by `&mut`.
+    pub fn set_domain_execution_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainExecutionRole", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceRole`: The service role of the domain that is created.
-        core.props, "ServiceRole", service_role, set_service_role, get_service_role, Val<String>
+    /// `DomainExecutionRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_execution_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainExecutionRole")
     }
 
-    prop! {
-        /// `SingleSignOn`: The single-sign on configuration of the Amazon DataZone domain.
-        core.props, "SingleSignOn", single_sign_on, set_single_sign_on, get_single_sign_on, Val<domain::SingleSignOn>
+    /// `DomainVersion`: The version of the domain.
+    pub fn domain_version(mut self, value: impl Into<Val<domain::DomainVersion>>) -> Self {
+        self.core.props.set("DomainVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags specified for the Amazon DataZone domain.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DomainVersion` in place: [`Self::domain_version`] on a value held by `&mut`.
+    pub fn set_domain_version(&mut self, value: impl Into<Val<domain::DomainVersion>>) -> &mut Self {
+        self.core.props.set("DomainVersion", value.into());
+        self
+    }
+
+    /// `DomainVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_version(&self) -> ::std::option::Option<Val<domain::DomainVersion>> {
+        crate::cfn::get_prop(&self.core.props, "DomainVersion")
+    }
+
+    /// `KmsKeyIdentifier`: The identifier of the AWS Key Management Service (KMS) key that is used
+    /// to encrypt the Amazon DataZone domain, metadata, and reporting data.
+    pub fn kms_key_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyIdentifier", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyIdentifier` in place: [`Self::kms_key_identifier`] on a value held by `&mut`.
+    pub fn set_kms_key_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyIdentifier", value.into());
+        self
+    }
+
+    /// `KmsKeyIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyIdentifier")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ServiceRole`: The service role of the domain that is created.
+    pub fn service_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServiceRole", value.into());
+        self
+    }
+
+    /// Sets `ServiceRole` in place: [`Self::service_role`] on a value held by `&mut`.
+    pub fn set_service_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceRole", value.into());
+        self
+    }
+
+    /// `ServiceRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceRole")
+    }
+
+    /// `SingleSignOn`: The single-sign on configuration of the Amazon DataZone domain.
+    pub fn single_sign_on(mut self, value: impl Into<Val<domain::SingleSignOn>>) -> Self {
+        self.core.props.set("SingleSignOn", value.into());
+        self
+    }
+
+    /// Sets `SingleSignOn` in place: [`Self::single_sign_on`] on a value held by `&mut`.
+    pub fn set_single_sign_on(&mut self, value: impl Into<Val<domain::SingleSignOn>>) -> &mut Self {
+        self.core.props.set("SingleSignOn", value.into());
+        self
+    }
+
+    /// `SingleSignOn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_single_sign_on(&self) -> ::std::option::Option<Val<domain::SingleSignOn>> {
+        crate::cfn::get_prop(&self.core.props, "SingleSignOn")
+    }
+
+    /// `Tags`: The tags specified for the Amazon DataZone domain.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2174,19 +4176,58 @@ pub mod domain {
             SingleSignOn { props }
         }
 
-        prop! {
-            /// `IdcInstanceArn`: The ARN of the AWS Identity Center instance.
-            props, "IdcInstanceArn", idc_instance_arn, set_idc_instance_arn, get_idc_instance_arn, Val<String>
+        /// `IdcInstanceArn`: The ARN of the AWS Identity Center instance.
+        pub fn idc_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IdcInstanceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of single sign-on in Amazon DataZone.
-            props, "Type", type_, set_type, get_type, Val<AuthType>
+        /// Sets `IdcInstanceArn` in place: [`Self::idc_instance_arn`] on a value held by `&mut`.
+        pub fn set_idc_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdcInstanceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `UserAssignment`: The single sign-on user assignment in Amazon DataZone.
-            props, "UserAssignment", user_assignment, set_user_assignment, get_user_assignment, Val<UserAssignment>
+        /// `IdcInstanceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idc_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdcInstanceArn")
+        }
+
+        /// `Type`: The type of single sign-on in Amazon DataZone.
+        pub fn type_(mut self, value: impl Into<Val<AuthType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<AuthType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<AuthType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `UserAssignment`: The single sign-on user assignment in Amazon DataZone.
+        pub fn user_assignment(mut self, value: impl Into<Val<UserAssignment>>) -> Self {
+            self.props.set("UserAssignment", value.into());
+            self
+        }
+
+        /// Sets `UserAssignment` in place: [`Self::user_assignment`] on a value held by `&mut`.
+        pub fn set_user_assignment(&mut self, value: impl Into<Val<UserAssignment>>) -> &mut Self {
+            self.props.set("UserAssignment", value.into());
+            self
+        }
+
+        /// `UserAssignment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_assignment(&self) -> ::std::option::Option<Val<UserAssignment>> {
+            crate::cfn::get_prop(&self.props, "UserAssignment")
         }
     }
 
@@ -2248,24 +4289,58 @@ impl DomainUnit {
         DomainUnit { core }
     }
 
-    prop! {
-        /// `Description`: The description of the domain unit.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the domain unit.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainIdentifier`: The ID of the domain where you want to create a domain unit.
-        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the domain unit.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ParentDomainUnitIdentifier`: The ID of the parent domain unit.
-        core.props, "ParentDomainUnitIdentifier", _, set_parent_domain_unit_identifier, get_parent_domain_unit_identifier, Val<String>
+    /// Sets `DomainIdentifier`, which `new` took, in place.
+    pub fn set_domain_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainIdentifier", value.into());
+        self
+    }
+
+    /// `DomainIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainIdentifier")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `ParentDomainUnitIdentifier`, which `new` took, in place.
+    pub fn set_parent_domain_unit_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ParentDomainUnitIdentifier", value.into());
+        self
+    }
+
+    /// `ParentDomainUnitIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parent_domain_unit_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ParentDomainUnitIdentifier")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2341,74 +4416,228 @@ impl Environment {
         Environment { core }
     }
 
-    prop! {
-        /// `DeploymentOrder`: The deployment order for the environment.
-        core.props, "DeploymentOrder", deployment_order, set_deployment_order, get_deployment_order, Val<i64>
+    /// `DeploymentOrder`: The deployment order for the environment.
+    pub fn deployment_order(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("DeploymentOrder", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the Amazon DataZone environment.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `DeploymentOrder` in place: [`Self::deployment_order`] on a value held by `&mut`.
+    pub fn set_deployment_order(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DeploymentOrder", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainIdentifier`: The identifier of the Amazon DataZone domain in which the
-        /// environment would be created.
-        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
+    /// `DeploymentOrder` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_order(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentOrder")
     }
 
-    prop! {
-        /// `EnvironmentAccountIdentifier`: The AWS account in which the Amazon DataZone environment
-        /// is created.
-        core.props, "EnvironmentAccountIdentifier", environment_account_identifier, set_environment_account_identifier, get_environment_account_identifier, Val<String>
+    /// `Description`: The description of the Amazon DataZone environment.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentAccountRegion`: The AWS region in which the Amazon DataZone environment is
-        /// created.
-        core.props, "EnvironmentAccountRegion", environment_account_region, set_environment_account_region, get_environment_account_region, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentBlueprintIdentifier`: The identifier of the environment blueprint.
-        core.props, "EnvironmentBlueprintIdentifier", environment_blueprint_identifier, set_environment_blueprint_identifier, get_environment_blueprint_identifier, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `EnvironmentConfigurationId`: The identifier of the environment configuration.
-        core.props, "EnvironmentConfigurationId", environment_configuration_id, set_environment_configuration_id, get_environment_configuration_id, Val<String>
+    /// Sets `DomainIdentifier`, which `new` took, in place.
+    pub fn set_domain_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentProfileIdentifier`: The ID of the environment profile with which the Amazon
-        /// DataZone environment would be created.
-        core.props, "EnvironmentProfileIdentifier", environment_profile_identifier, set_environment_profile_identifier, get_environment_profile_identifier, Val<String>
+    /// `DomainIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainIdentifier")
     }
 
-    prop! {
-        /// `EnvironmentRoleArn`: Environment role arn for custom aws environment permissions
-        core.props, "EnvironmentRoleArn", environment_role_arn, set_environment_role_arn, get_environment_role_arn, Val<String>
+    /// `EnvironmentAccountIdentifier`: The AWS account in which the Amazon DataZone environment is
+    /// created.
+    pub fn environment_account_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EnvironmentAccountIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `GlossaryTerms`: The glossary terms that can be used in the Amazon DataZone environment.
-        core.props, "GlossaryTerms", glossary_terms, set_glossary_terms, get_glossary_terms, Val<List<String>>
+    /// Sets `EnvironmentAccountIdentifier` in place: [`Self::environment_account_identifier`] on a
+    /// value held by `&mut`.
+    pub fn set_environment_account_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentAccountIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the environment.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `EnvironmentAccountIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_account_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentAccountIdentifier")
     }
 
-    prop! {
-        /// `ProjectIdentifier`: The ID of the Amazon DataZone project in which the environment
-        /// would be created.
-        core.props, "ProjectIdentifier", _, set_project_identifier, get_project_identifier, Val<String>
+    /// `EnvironmentAccountRegion`: The AWS region in which the Amazon DataZone environment is
+    /// created.
+    pub fn environment_account_region(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EnvironmentAccountRegion", value.into());
+        self
     }
 
-    prop! {
-        /// `UserParameters`: The user parameters of the Amazon DataZone environment.
-        core.props, "UserParameters", user_parameters, set_user_parameters, get_user_parameters, Val<List<environment::EnvironmentParameter>>
+    /// Sets `EnvironmentAccountRegion` in place: [`Self::environment_account_region`] on a value
+    /// held by `&mut`.
+    pub fn set_environment_account_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentAccountRegion", value.into());
+        self
+    }
+
+    /// `EnvironmentAccountRegion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_account_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentAccountRegion")
+    }
+
+    /// `EnvironmentBlueprintIdentifier`: The identifier of the environment blueprint.
+    pub fn environment_blueprint_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EnvironmentBlueprintIdentifier", value.into());
+        self
+    }
+
+    /// Sets `EnvironmentBlueprintIdentifier` in place: [`Self::environment_blueprint_identifier`]
+    /// on a value held by `&mut`.
+    pub fn set_environment_blueprint_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentBlueprintIdentifier", value.into());
+        self
+    }
+
+    /// `EnvironmentBlueprintIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_blueprint_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentBlueprintIdentifier")
+    }
+
+    /// `EnvironmentConfigurationId`: The identifier of the environment configuration.
+    pub fn environment_configuration_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EnvironmentConfigurationId", value.into());
+        self
+    }
+
+    /// Sets `EnvironmentConfigurationId` in place: [`Self::environment_configuration_id`] on a
+    /// value held by `&mut`.
+    pub fn set_environment_configuration_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentConfigurationId", value.into());
+        self
+    }
+
+    /// `EnvironmentConfigurationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_configuration_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentConfigurationId")
+    }
+
+    /// `EnvironmentProfileIdentifier`: The ID of the environment profile with which the Amazon
+    /// DataZone environment would be created.
+    pub fn environment_profile_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EnvironmentProfileIdentifier", value.into());
+        self
+    }
+
+    /// Sets `EnvironmentProfileIdentifier` in place: [`Self::environment_profile_identifier`] on a
+    /// value held by `&mut`.
+    pub fn set_environment_profile_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentProfileIdentifier", value.into());
+        self
+    }
+
+    /// `EnvironmentProfileIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_profile_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentProfileIdentifier")
+    }
+
+    /// `EnvironmentRoleArn`: Environment role arn for custom aws environment permissions
+    pub fn environment_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EnvironmentRoleArn", value.into());
+        self
+    }
+
+    /// Sets `EnvironmentRoleArn` in place: [`Self::environment_role_arn`] on a value held by `&mut`.
+    pub fn set_environment_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentRoleArn", value.into());
+        self
+    }
+
+    /// `EnvironmentRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentRoleArn")
+    }
+
+    /// `GlossaryTerms`: The glossary terms that can be used in the Amazon DataZone environment.
+    pub fn glossary_terms(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("GlossaryTerms", value.into());
+        self
+    }
+
+    /// Sets `GlossaryTerms` in place: [`Self::glossary_terms`] on a value held by `&mut`.
+    pub fn set_glossary_terms(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("GlossaryTerms", value.into());
+        self
+    }
+
+    /// `GlossaryTerms` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_glossary_terms(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "GlossaryTerms")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `ProjectIdentifier`, which `new` took, in place.
+    pub fn set_project_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProjectIdentifier", value.into());
+        self
+    }
+
+    /// `ProjectIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProjectIdentifier")
+    }
+
+    /// `UserParameters`: The user parameters of the Amazon DataZone environment.
+    pub fn user_parameters(mut self, value: impl Into<Val<List<environment::EnvironmentParameter>>>) -> Self {
+        self.core.props.set("UserParameters", value.into());
+        self
+    }
+
+    /// Sets `UserParameters` in place: [`Self::user_parameters`] on a value held by `&mut`.
+    pub fn set_user_parameters(&mut self, value: impl Into<Val<List<environment::EnvironmentParameter>>>) -> &mut Self {
+        self.core.props.set("UserParameters", value.into());
+        self
+    }
+
+    /// `UserParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_parameters(&self) -> ::std::option::Option<Val<List<environment::EnvironmentParameter>>> {
+        crate::cfn::get_prop(&self.core.props, "UserParameters")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2509,14 +4738,40 @@ pub mod environment {
             EnvironmentParameter { props }
         }
 
-        prop! {
-            /// `Name`: The name of an environment parameter.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The name of an environment parameter.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The value of an environment parameter.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`: The value of an environment parameter.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 }
@@ -2542,36 +4797,108 @@ impl EnvironmentActions {
         EnvironmentActions { core }
     }
 
-    prop! {
-        /// `Description`: The description of the Amazon DataZone environment action.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the Amazon DataZone environment action.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainIdentifier`: The identifier of the Amazon DataZone domain in which the
-        /// environment would be created.
-        core.props, "DomainIdentifier", domain_identifier, set_domain_identifier, get_domain_identifier, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentIdentifier`: The identifier of the Amazon DataZone environment in which the
-        /// action is taking place
-        core.props, "EnvironmentIdentifier", environment_identifier, set_environment_identifier, get_environment_identifier, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Identifier`: The ID of the Amazon DataZone environment action.
-        core.props, "Identifier", identifier, set_identifier, get_identifier, Val<String>
+    /// `DomainIdentifier`: The identifier of the Amazon DataZone domain in which the environment
+    /// would be created.
+    pub fn domain_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the environment action.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `DomainIdentifier` in place: [`Self::domain_identifier`] on a value held by `&mut`.
+    pub fn set_domain_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Parameters`: The parameters of the environment action.
-        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<environment_actions::AwsConsoleLinkParameters>
+    /// `DomainIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainIdentifier")
+    }
+
+    /// `EnvironmentIdentifier`: The identifier of the Amazon DataZone environment in which the
+    /// action is taking place
+    pub fn environment_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EnvironmentIdentifier", value.into());
+        self
+    }
+
+    /// Sets `EnvironmentIdentifier` in place: [`Self::environment_identifier`] on a value held by `&mut`.
+    pub fn set_environment_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentIdentifier", value.into());
+        self
+    }
+
+    /// `EnvironmentIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentIdentifier")
+    }
+
+    /// `Identifier`: The ID of the Amazon DataZone environment action.
+    pub fn identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Identifier", value.into());
+        self
+    }
+
+    /// Sets `Identifier` in place: [`Self::identifier`] on a value held by `&mut`.
+    pub fn set_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Identifier", value.into());
+        self
+    }
+
+    /// `Identifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Identifier")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Parameters`: The parameters of the environment action.
+    pub fn parameters(mut self, value: impl Into<Val<environment_actions::AwsConsoleLinkParameters>>) -> Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+    pub fn set_parameters(&mut self, value: impl Into<Val<environment_actions::AwsConsoleLinkParameters>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<environment_actions::AwsConsoleLinkParameters>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2619,9 +4946,22 @@ pub mod environment_actions {
             AwsConsoleLinkParameters { props }
         }
 
-        prop! {
-            /// `Uri`: The URI of the console link specified as part of the environment action.
-            props, "Uri", uri, set_uri, get_uri, Val<String>
+        /// `Uri`: The URI of the console link specified as part of the environment action.
+        pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Uri", value.into());
+            self
+        }
+
+        /// Sets `Uri` in place: [`Self::uri`] on a value held by `&mut`.
+        pub fn set_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Uri", value.into());
+            self
+        }
+
+        /// `Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Uri")
         }
     }
 }
@@ -2655,49 +4995,150 @@ impl EnvironmentBlueprintConfiguration {
         EnvironmentBlueprintConfiguration { core }
     }
 
-    prop! {
-        /// `DomainIdentifier`.
-        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
+    /// Sets `DomainIdentifier`, which `new` took, in place.
+    pub fn set_domain_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `EnabledRegions`.
-        core.props, "EnabledRegions", _, set_enabled_regions, get_enabled_regions, Val<List<String>>
+    /// `DomainIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainIdentifier")
     }
 
-    prop! {
-        /// `EnvironmentBlueprintIdentifier`.
-        core.props, "EnvironmentBlueprintIdentifier", _, set_environment_blueprint_identifier, get_environment_blueprint_identifier, Val<String>
+    /// Sets `EnabledRegions`, which `new` took, in place.
+    pub fn set_enabled_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("EnabledRegions", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentRolePermissionBoundary`.
-        core.props, "EnvironmentRolePermissionBoundary", environment_role_permission_boundary, set_environment_role_permission_boundary, get_environment_role_permission_boundary, Val<String>
+    /// `EnabledRegions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EnabledRegions")
     }
 
-    prop! {
-        /// `GlobalParameters`: Region-agnostic environment blueprint parameters.
-        core.props, "GlobalParameters", global_parameters, set_global_parameters, get_global_parameters, Val<Map<String>>
+    /// Sets `EnvironmentBlueprintIdentifier`, which `new` took, in place.
+    pub fn set_environment_blueprint_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentBlueprintIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `ManageAccessRoleArn`.
-        core.props, "ManageAccessRoleArn", manage_access_role_arn, set_manage_access_role_arn, get_manage_access_role_arn, Val<String>
+    /// `EnvironmentBlueprintIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_blueprint_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentBlueprintIdentifier")
     }
 
-    prop! {
-        /// `ProvisioningConfigurations`.
-        core.props, "ProvisioningConfigurations", provisioning_configurations, set_provisioning_configurations, get_provisioning_configurations, Val<List<environment_blueprint_configuration::ProvisioningConfiguration>>
+    /// `EnvironmentRolePermissionBoundary`.
+    pub fn environment_role_permission_boundary(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EnvironmentRolePermissionBoundary", value.into());
+        self
     }
 
-    prop! {
-        /// `ProvisioningRoleArn`.
-        core.props, "ProvisioningRoleArn", provisioning_role_arn, set_provisioning_role_arn, get_provisioning_role_arn, Val<String>
+    /// Sets `EnvironmentRolePermissionBoundary` in place: [`Self::environment_role_permission_boundary`]
+    /// on a value held by `&mut`.
+    pub fn set_environment_role_permission_boundary(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentRolePermissionBoundary", value.into());
+        self
     }
 
-    prop! {
-        /// `RegionalParameters`.
-        core.props, "RegionalParameters", regional_parameters, set_regional_parameters, get_regional_parameters, Val<List<environment_blueprint_configuration::RegionalParameter>>
+    /// `EnvironmentRolePermissionBoundary` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_role_permission_boundary(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentRolePermissionBoundary")
+    }
+
+    /// `GlobalParameters`: Region-agnostic environment blueprint parameters.
+    pub fn global_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("GlobalParameters", value.into());
+        self
+    }
+
+    /// Sets `GlobalParameters` in place: [`Self::global_parameters`] on a value held by `&mut`.
+    pub fn set_global_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("GlobalParameters", value.into());
+        self
+    }
+
+    /// `GlobalParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalParameters")
+    }
+
+    /// `ManageAccessRoleArn`.
+    pub fn manage_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ManageAccessRoleArn", value.into());
+        self
+    }
+
+    /// Sets `ManageAccessRoleArn` in place: [`Self::manage_access_role_arn`] on a value held by `&mut`.
+    pub fn set_manage_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ManageAccessRoleArn", value.into());
+        self
+    }
+
+    /// `ManageAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_manage_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ManageAccessRoleArn")
+    }
+
+    /// `ProvisioningConfigurations`.
+    pub fn provisioning_configurations(mut self, value: impl Into<Val<List<environment_blueprint_configuration::ProvisioningConfiguration>>>) -> Self {
+        self.core.props.set("ProvisioningConfigurations", value.into());
+        self
+    }
+
+    /// Sets `ProvisioningConfigurations` in place: [`Self::provisioning_configurations`] on a value
+    /// held by `&mut`.
+    pub fn set_provisioning_configurations(&mut self, value: impl Into<Val<List<environment_blueprint_configuration::ProvisioningConfiguration>>>) -> &mut Self {
+        self.core.props.set("ProvisioningConfigurations", value.into());
+        self
+    }
+
+    /// `ProvisioningConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provisioning_configurations(&self) -> ::std::option::Option<Val<List<environment_blueprint_configuration::ProvisioningConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "ProvisioningConfigurations")
+    }
+
+    /// `ProvisioningRoleArn`.
+    pub fn provisioning_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProvisioningRoleArn", value.into());
+        self
+    }
+
+    /// Sets `ProvisioningRoleArn` in place: [`Self::provisioning_role_arn`] on a value held by `&mut`.
+    pub fn set_provisioning_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProvisioningRoleArn", value.into());
+        self
+    }
+
+    /// `ProvisioningRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provisioning_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProvisioningRoleArn")
+    }
+
+    /// `RegionalParameters`.
+    pub fn regional_parameters(mut self, value: impl Into<Val<List<environment_blueprint_configuration::RegionalParameter>>>) -> Self {
+        self.core.props.set("RegionalParameters", value.into());
+        self
+    }
+
+    /// Sets `RegionalParameters` in place: [`Self::regional_parameters`] on a value held by `&mut`.
+    pub fn set_regional_parameters(&mut self, value: impl Into<Val<List<environment_blueprint_configuration::RegionalParameter>>>) -> &mut Self {
+        self.core.props.set("RegionalParameters", value.into());
+        self
+    }
+
+    /// `RegionalParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_regional_parameters(&self) -> ::std::option::Option<Val<List<environment_blueprint_configuration::RegionalParameter>>> {
+        crate::cfn::get_prop(&self.core.props, "RegionalParameters")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2753,9 +5194,23 @@ pub mod environment_blueprint_configuration {
             ProvisioningConfiguration { props }
         }
 
-        prop! {
-            /// `LakeFormationConfiguration`.
-            props, "LakeFormationConfiguration", lake_formation_configuration, set_lake_formation_configuration, get_lake_formation_configuration, Val<LakeFormationConfiguration>
+        /// `LakeFormationConfiguration`.
+        pub fn lake_formation_configuration(mut self, value: impl Into<Val<LakeFormationConfiguration>>) -> Self {
+            self.props.set("LakeFormationConfiguration", value.into());
+            self
+        }
+
+        /// Sets `LakeFormationConfiguration` in place: [`Self::lake_formation_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_lake_formation_configuration(&mut self, value: impl Into<Val<LakeFormationConfiguration>>) -> &mut Self {
+            self.props.set("LakeFormationConfiguration", value.into());
+            self
+        }
+
+        /// `LakeFormationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lake_formation_configuration(&self) -> ::std::option::Option<Val<LakeFormationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LakeFormationConfiguration")
         }
     }
 
@@ -2774,14 +5229,42 @@ pub mod environment_blueprint_configuration {
             LakeFormationConfiguration { props }
         }
 
-        prop! {
-            /// `LocationRegistrationExcludeS3Locations`.
-            props, "LocationRegistrationExcludeS3Locations", location_registration_exclude_s3_locations, set_location_registration_exclude_s3_locations, get_location_registration_exclude_s3_locations, Val<List<String>>
+        /// `LocationRegistrationExcludeS3Locations`.
+        pub fn location_registration_exclude_s3_locations(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("LocationRegistrationExcludeS3Locations", value.into());
+            self
         }
 
-        prop! {
-            /// `LocationRegistrationRole`.
-            props, "LocationRegistrationRole", location_registration_role, set_location_registration_role, get_location_registration_role, Val<String>
+        /// Sets `LocationRegistrationExcludeS3Locations` in place: [`Self::location_registration_exclude_s3_locations`]
+        /// on a value held by `&mut`.
+        pub fn set_location_registration_exclude_s3_locations(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("LocationRegistrationExcludeS3Locations", value.into());
+            self
+        }
+
+        /// `LocationRegistrationExcludeS3Locations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location_registration_exclude_s3_locations(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "LocationRegistrationExcludeS3Locations")
+        }
+
+        /// `LocationRegistrationRole`.
+        pub fn location_registration_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LocationRegistrationRole", value.into());
+            self
+        }
+
+        /// Sets `LocationRegistrationRole` in place: [`Self::location_registration_role`] on a value
+        /// held by `&mut`.
+        pub fn set_location_registration_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LocationRegistrationRole", value.into());
+            self
+        }
+
+        /// `LocationRegistrationRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location_registration_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LocationRegistrationRole")
         }
     }
 
@@ -2800,14 +5283,40 @@ pub mod environment_blueprint_configuration {
             RegionalParameter { props }
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<String>>
+        /// `Parameters`.
+        pub fn parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`.
-            props, "Region", region, set_region, get_region, Val<String>
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
+        }
+
+        /// `Region`.
+        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
     }
 }
@@ -2855,47 +5364,112 @@ impl EnvironmentProfile {
         EnvironmentProfile { core }
     }
 
-    prop! {
-        /// `AwsAccountId`: The AWS account in which the Amazon DataZone environment is created.
-        core.props, "AwsAccountId", _, set_aws_account_id, get_aws_account_id, Val<String>
+    /// Sets `AwsAccountId`, which `new` took, in place.
+    pub fn set_aws_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AwsAccountId", value.into());
+        self
     }
 
-    prop! {
-        /// `AwsAccountRegion`: The AWS region in which this environment profile is created.
-        core.props, "AwsAccountRegion", _, set_aws_account_region, get_aws_account_region, Val<String>
+    /// `AwsAccountId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_aws_account_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AwsAccountId")
     }
 
-    prop! {
-        /// `Description`: The description of this Amazon DataZone environment profile.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AwsAccountRegion`, which `new` took, in place.
+    pub fn set_aws_account_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AwsAccountRegion", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainIdentifier`: The ID of the Amazon DataZone domain in which this environment
-        /// profile is created.
-        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
+    /// `AwsAccountRegion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_aws_account_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AwsAccountRegion")
     }
 
-    prop! {
-        /// `EnvironmentBlueprintIdentifier`: The ID of the blueprint with which this environment
-        /// profile is created.
-        core.props, "EnvironmentBlueprintIdentifier", _, set_environment_blueprint_identifier, get_environment_blueprint_identifier, Val<String>
+    /// `Description`: The description of this Amazon DataZone environment profile.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of this Amazon DataZone environment profile.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ProjectIdentifier`: The identifier of the project in which to create the environment
-        /// profile.
-        core.props, "ProjectIdentifier", _, set_project_identifier, get_project_identifier, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `UserParameters`: The user parameters of this Amazon DataZone environment profile.
-        core.props, "UserParameters", user_parameters, set_user_parameters, get_user_parameters, Val<List<environment_profile::EnvironmentParameter>>
+    /// Sets `DomainIdentifier`, which `new` took, in place.
+    pub fn set_domain_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainIdentifier", value.into());
+        self
+    }
+
+    /// `DomainIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainIdentifier")
+    }
+
+    /// Sets `EnvironmentBlueprintIdentifier`, which `new` took, in place.
+    pub fn set_environment_blueprint_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentBlueprintIdentifier", value.into());
+        self
+    }
+
+    /// `EnvironmentBlueprintIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_blueprint_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentBlueprintIdentifier")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `ProjectIdentifier`, which `new` took, in place.
+    pub fn set_project_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProjectIdentifier", value.into());
+        self
+    }
+
+    /// `ProjectIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProjectIdentifier")
+    }
+
+    /// `UserParameters`: The user parameters of this Amazon DataZone environment profile.
+    pub fn user_parameters(mut self, value: impl Into<Val<List<environment_profile::EnvironmentParameter>>>) -> Self {
+        self.core.props.set("UserParameters", value.into());
+        self
+    }
+
+    /// Sets `UserParameters` in place: [`Self::user_parameters`] on a value held by `&mut`.
+    pub fn set_user_parameters(&mut self, value: impl Into<Val<List<environment_profile::EnvironmentParameter>>>) -> &mut Self {
+        self.core.props.set("UserParameters", value.into());
+        self
+    }
+
+    /// `UserParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_parameters(&self) -> ::std::option::Option<Val<List<environment_profile::EnvironmentParameter>>> {
+        crate::cfn::get_prop(&self.core.props, "UserParameters")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2967,14 +5541,40 @@ pub mod environment_profile {
             EnvironmentParameter { props }
         }
 
-        prop! {
-            /// `Name`: The name of an environment profile parameter.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The name of an environment profile parameter.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The value of an environment profile parameter.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`: The value of an environment profile parameter.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 }
@@ -3012,36 +5612,88 @@ impl FormType {
         FormType { core }
     }
 
-    prop! {
-        /// `Description`: The description of this Amazon DataZone metadata form type.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of this Amazon DataZone metadata form type.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainIdentifier`: The ID of the Amazon DataZone domain in which this metadata form
-        /// type is created.
-        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Model`: The model of this Amazon DataZone metadata form type.
-        core.props, "Model", _, set_model, get_model, Val<form_type::Model>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: The name of this Amazon DataZone metadata form type.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `DomainIdentifier`, which `new` took, in place.
+    pub fn set_domain_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `OwningProjectIdentifier`: The ID of the Amazon DataZone project that owns this metadata
-        /// form type.
-        core.props, "OwningProjectIdentifier", _, set_owning_project_identifier, get_owning_project_identifier, Val<String>
+    /// `DomainIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainIdentifier")
     }
 
-    prop! {
-        /// `Status`: The status of this Amazon DataZone metadata form type.
-        core.props, "Status", status, set_status, get_status, Val<form_type::Status>
+    /// Sets `Model`, which `new` took, in place.
+    pub fn set_model(&mut self, value: impl Into<Val<form_type::Model>>) -> &mut Self {
+        self.core.props.set("Model", value.into());
+        self
+    }
+
+    /// `Model` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_model(&self) -> ::std::option::Option<Val<form_type::Model>> {
+        crate::cfn::get_prop(&self.core.props, "Model")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `OwningProjectIdentifier`, which `new` took, in place.
+    pub fn set_owning_project_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OwningProjectIdentifier", value.into());
+        self
+    }
+
+    /// `OwningProjectIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_owning_project_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OwningProjectIdentifier")
+    }
+
+    /// `Status`: The status of this Amazon DataZone metadata form type.
+    pub fn status(mut self, value: impl Into<Val<form_type::Status>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<form_type::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<form_type::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3106,9 +5758,22 @@ pub mod form_type {
             Model { props }
         }
 
-        prop! {
-            /// `Smithy`.
-            props, "Smithy", smithy, set_smithy, get_smithy, Val<String>
+        /// `Smithy`.
+        pub fn smithy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Smithy", value.into());
+            self
+        }
+
+        /// Sets `Smithy` in place: [`Self::smithy`] on a value held by `&mut`.
+        pub fn set_smithy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Smithy", value.into());
+            self
+        }
+
+        /// `Smithy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_smithy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Smithy")
         }
     }
 
@@ -3153,30 +5818,88 @@ impl GroupProfile {
         GroupProfile { core }
     }
 
-    prop! {
-        /// `DomainIdentifier`: The identifier of the Amazon DataZone domain in which the group
-        /// profile would be created.
-        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
+    /// Sets `DomainIdentifier`, which `new` took, in place.
+    pub fn set_domain_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `GroupIdentifier`: The ID of the group.
-        core.props, "GroupIdentifier", group_identifier, set_group_identifier, get_group_identifier, Val<String>
+    /// `DomainIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainIdentifier")
     }
 
-    prop! {
-        /// `GroupType`: The type of the group.
-        core.props, "GroupType", group_type, set_group_type, get_group_type, Val<group_profile::GroupType>
+    /// `GroupIdentifier`: The ID of the group.
+    pub fn group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GroupIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `RolePrincipalArn`: The ARN of the role principal for the group profile.
-        core.props, "RolePrincipalArn", role_principal_arn, set_role_principal_arn, get_role_principal_arn, Val<String>
+    /// Sets `GroupIdentifier` in place: [`Self::group_identifier`] on a value held by `&mut`.
+    pub fn set_group_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GroupIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`: The status of the group profile.
-        core.props, "Status", status, set_status, get_status, Val<group_profile::GroupProfileStatus>
+    /// `GroupIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_group_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GroupIdentifier")
+    }
+
+    /// `GroupType`: The type of the group.
+    pub fn group_type(mut self, value: impl Into<Val<group_profile::GroupType>>) -> Self {
+        self.core.props.set("GroupType", value.into());
+        self
+    }
+
+    /// Sets `GroupType` in place: [`Self::group_type`] on a value held by `&mut`.
+    pub fn set_group_type(&mut self, value: impl Into<Val<group_profile::GroupType>>) -> &mut Self {
+        self.core.props.set("GroupType", value.into());
+        self
+    }
+
+    /// `GroupType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_group_type(&self) -> ::std::option::Option<Val<group_profile::GroupType>> {
+        crate::cfn::get_prop(&self.core.props, "GroupType")
+    }
+
+    /// `RolePrincipalArn`: The ARN of the role principal for the group profile.
+    pub fn role_principal_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RolePrincipalArn", value.into());
+        self
+    }
+
+    /// Sets `RolePrincipalArn` in place: [`Self::role_principal_arn`] on a value held by `&mut`.
+    pub fn set_role_principal_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RolePrincipalArn", value.into());
+        self
+    }
+
+    /// `RolePrincipalArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_principal_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RolePrincipalArn")
+    }
+
+    /// `Status`: The status of the group profile.
+    pub fn status(mut self, value: impl Into<Val<group_profile::GroupProfileStatus>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<group_profile::GroupProfileStatus>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<group_profile::GroupProfileStatus>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3273,24 +5996,52 @@ impl Owner {
         Owner { core }
     }
 
-    prop! {
-        /// `DomainIdentifier`: The ID of the domain in which you want to add the entity owner.
-        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
+    /// Sets `DomainIdentifier`, which `new` took, in place.
+    pub fn set_domain_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `EntityIdentifier`: The ID of the entity to which you want to add an owner.
-        core.props, "EntityIdentifier", _, set_entity_identifier, get_entity_identifier, Val<String>
+    /// `DomainIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainIdentifier")
     }
 
-    prop! {
-        /// `EntityType`: The type of an entity.
-        core.props, "EntityType", _, set_entity_type, get_entity_type, Val<owner::EntityType>
+    /// Sets `EntityIdentifier`, which `new` took, in place.
+    pub fn set_entity_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EntityIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Owner`: The owner that you want to add to the entity.
-        core.props, "Owner", _, set_owner, get_owner, Val<owner::OwnerProperties>
+    /// `EntityIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_entity_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EntityIdentifier")
+    }
+
+    /// Sets `EntityType`, which `new` took, in place.
+    pub fn set_entity_type(&mut self, value: impl Into<Val<owner::EntityType>>) -> &mut Self {
+        self.core.props.set("EntityType", value.into());
+        self
+    }
+
+    /// `EntityType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_entity_type(&self) -> ::std::option::Option<Val<owner::EntityType>> {
+        crate::cfn::get_prop(&self.core.props, "EntityType")
+    }
+
+    /// Sets `Owner`, which `new` took, in place.
+    pub fn set_owner(&mut self, value: impl Into<Val<owner::OwnerProperties>>) -> &mut Self {
+        self.core.props.set("Owner", value.into());
+        self
+    }
+
+    /// `Owner` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_owner(&self) -> ::std::option::Option<Val<owner::OwnerProperties>> {
+        crate::cfn::get_prop(&self.core.props, "Owner")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3341,14 +6092,40 @@ pub mod owner {
             OwnerProperties { props }
         }
 
-        prop! {
-            /// `Group`: The properties of the domain unit owners group.
-            props, "Group", group, set_group, get_group, Val<OwnerGroupProperties>
+        /// `Group`: The properties of the domain unit owners group.
+        pub fn group(mut self, value: impl Into<Val<OwnerGroupProperties>>) -> Self {
+            self.props.set("Group", value.into());
+            self
         }
 
-        prop! {
-            /// `User`: The properties of the owner user.
-            props, "User", user, set_user, get_user, Val<OwnerUserProperties>
+        /// Sets `Group` in place: [`Self::group`] on a value held by `&mut`.
+        pub fn set_group(&mut self, value: impl Into<Val<OwnerGroupProperties>>) -> &mut Self {
+            self.props.set("Group", value.into());
+            self
+        }
+
+        /// `Group` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group(&self) -> ::std::option::Option<Val<OwnerGroupProperties>> {
+            crate::cfn::get_prop(&self.props, "Group")
+        }
+
+        /// `User`: The properties of the owner user.
+        pub fn user(mut self, value: impl Into<Val<OwnerUserProperties>>) -> Self {
+            self.props.set("User", value.into());
+            self
+        }
+
+        /// Sets `User` in place: [`Self::user`] on a value held by `&mut`.
+        pub fn set_user(&mut self, value: impl Into<Val<OwnerUserProperties>>) -> &mut Self {
+            self.props.set("User", value.into());
+            self
+        }
+
+        /// `User` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user(&self) -> ::std::option::Option<Val<OwnerUserProperties>> {
+            crate::cfn::get_prop(&self.props, "User")
         }
     }
 
@@ -3367,9 +6144,22 @@ pub mod owner {
             OwnerGroupProperties { props }
         }
 
-        prop! {
-            /// `GroupIdentifier`: The ID of the domain unit owners group.
-            props, "GroupIdentifier", group_identifier, set_group_identifier, get_group_identifier, Val<String>
+        /// `GroupIdentifier`: The ID of the domain unit owners group.
+        pub fn group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupIdentifier", value.into());
+            self
+        }
+
+        /// Sets `GroupIdentifier` in place: [`Self::group_identifier`] on a value held by `&mut`.
+        pub fn set_group_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupIdentifier", value.into());
+            self
+        }
+
+        /// `GroupIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupIdentifier")
         }
     }
 
@@ -3388,9 +6178,22 @@ pub mod owner {
             OwnerUserProperties { props }
         }
 
-        prop! {
-            /// `UserIdentifier`: The ID of the owner user.
-            props, "UserIdentifier", user_identifier, set_user_identifier, get_user_identifier, Val<String>
+        /// `UserIdentifier`: The ID of the owner user.
+        pub fn user_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserIdentifier", value.into());
+            self
+        }
+
+        /// Sets `UserIdentifier` in place: [`Self::user_identifier`] on a value held by `&mut`.
+        pub fn set_user_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserIdentifier", value.into());
+            self
+        }
+
+        /// `UserIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserIdentifier")
         }
     }
 }
@@ -3437,34 +6240,76 @@ impl PolicyGrant {
         PolicyGrant { core }
     }
 
-    prop! {
-        /// `Detail`.
-        core.props, "Detail", _, set_detail, get_detail, Val<policy_grant::PolicyGrantDetail>
+    /// Sets `Detail`, which `new` took, in place.
+    pub fn set_detail(&mut self, value: impl Into<Val<policy_grant::PolicyGrantDetail>>) -> &mut Self {
+        self.core.props.set("Detail", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainIdentifier`.
-        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
+    /// `Detail` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_detail(&self) -> ::std::option::Option<Val<policy_grant::PolicyGrantDetail>> {
+        crate::cfn::get_prop(&self.core.props, "Detail")
     }
 
-    prop! {
-        /// `EntityIdentifier`.
-        core.props, "EntityIdentifier", _, set_entity_identifier, get_entity_identifier, Val<String>
+    /// Sets `DomainIdentifier`, which `new` took, in place.
+    pub fn set_domain_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `EntityType`.
-        core.props, "EntityType", _, set_entity_type, get_entity_type, Val<policy_grant::TargetEntityType>
+    /// `DomainIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainIdentifier")
     }
 
-    prop! {
-        /// `PolicyType`.
-        core.props, "PolicyType", _, set_policy_type, get_policy_type, Val<policy_grant::ManagedPolicyType>
+    /// Sets `EntityIdentifier`, which `new` took, in place.
+    pub fn set_entity_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EntityIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Principal`.
-        core.props, "Principal", _, set_principal, get_principal, Val<policy_grant::PolicyGrantPrincipal>
+    /// `EntityIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_entity_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EntityIdentifier")
+    }
+
+    /// Sets `EntityType`, which `new` took, in place.
+    pub fn set_entity_type(&mut self, value: impl Into<Val<policy_grant::TargetEntityType>>) -> &mut Self {
+        self.core.props.set("EntityType", value.into());
+        self
+    }
+
+    /// `EntityType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_entity_type(&self) -> ::std::option::Option<Val<policy_grant::TargetEntityType>> {
+        crate::cfn::get_prop(&self.core.props, "EntityType")
+    }
+
+    /// Sets `PolicyType`, which `new` took, in place.
+    pub fn set_policy_type(&mut self, value: impl Into<Val<policy_grant::ManagedPolicyType>>) -> &mut Self {
+        self.core.props.set("PolicyType", value.into());
+        self
+    }
+
+    /// `PolicyType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_type(&self) -> ::std::option::Option<Val<policy_grant::ManagedPolicyType>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyType")
+    }
+
+    /// Sets `Principal`, which `new` took, in place.
+    pub fn set_principal(&mut self, value: impl Into<Val<policy_grant::PolicyGrantPrincipal>>) -> &mut Self {
+        self.core.props.set("Principal", value.into());
+        self
+    }
+
+    /// `Principal` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal(&self) -> ::std::option::Option<Val<policy_grant::PolicyGrantPrincipal>> {
+        crate::cfn::get_prop(&self.core.props, "Principal")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3514,69 +6359,244 @@ pub mod policy_grant {
             PolicyGrantDetail { props }
         }
 
-        prop! {
-            /// `CreateDomainUnit`.
-            props, "CreateDomainUnit", create_domain_unit, set_create_domain_unit, get_create_domain_unit, Val<CreateDomainUnitPolicyGrantDetail>
+        /// `CreateDomainUnit`.
+        pub fn create_domain_unit(mut self, value: impl Into<Val<CreateDomainUnitPolicyGrantDetail>>) -> Self {
+            self.props.set("CreateDomainUnit", value.into());
+            self
         }
 
-        prop! {
-            /// `OverrideDomainUnitOwners`.
-            props, "OverrideDomainUnitOwners", override_domain_unit_owners, set_override_domain_unit_owners, get_override_domain_unit_owners, Val<OverrideDomainUnitOwnersPolicyGrantDetail>
+        /// Sets `CreateDomainUnit` in place: [`Self::create_domain_unit`] on a value held by `&mut`.
+        pub fn set_create_domain_unit(&mut self, value: impl Into<Val<CreateDomainUnitPolicyGrantDetail>>) -> &mut Self {
+            self.props.set("CreateDomainUnit", value.into());
+            self
         }
 
-        prop! {
-            /// `AddToProjectMemberPool`.
-            props, "AddToProjectMemberPool", add_to_project_member_pool, set_add_to_project_member_pool, get_add_to_project_member_pool, Val<AddToProjectMemberPoolPolicyGrantDetail>
+        /// `CreateDomainUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_create_domain_unit(&self) -> ::std::option::Option<Val<CreateDomainUnitPolicyGrantDetail>> {
+            crate::cfn::get_prop(&self.props, "CreateDomainUnit")
         }
 
-        prop! {
-            /// `OverrideProjectOwners`.
-            props, "OverrideProjectOwners", override_project_owners, set_override_project_owners, get_override_project_owners, Val<OverrideProjectOwnersPolicyGrantDetail>
+        /// `OverrideDomainUnitOwners`.
+        pub fn override_domain_unit_owners(mut self, value: impl Into<Val<OverrideDomainUnitOwnersPolicyGrantDetail>>) -> Self {
+            self.props.set("OverrideDomainUnitOwners", value.into());
+            self
         }
 
-        prop! {
-            /// `CreateGlossary`.
-            props, "CreateGlossary", create_glossary, set_create_glossary, get_create_glossary, Val<CreateGlossaryPolicyGrantDetail>
+        /// Sets `OverrideDomainUnitOwners` in place: [`Self::override_domain_unit_owners`] on a value
+        /// held by `&mut`.
+        pub fn set_override_domain_unit_owners(&mut self, value: impl Into<Val<OverrideDomainUnitOwnersPolicyGrantDetail>>) -> &mut Self {
+            self.props.set("OverrideDomainUnitOwners", value.into());
+            self
         }
 
-        prop! {
-            /// `CreateFormType`.
-            props, "CreateFormType", create_form_type, set_create_form_type, get_create_form_type, Val<CreateFormTypePolicyGrantDetail>
+        /// `OverrideDomainUnitOwners` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_override_domain_unit_owners(&self) -> ::std::option::Option<Val<OverrideDomainUnitOwnersPolicyGrantDetail>> {
+            crate::cfn::get_prop(&self.props, "OverrideDomainUnitOwners")
         }
 
-        prop! {
-            /// `CreateAssetType`.
-            props, "CreateAssetType", create_asset_type, set_create_asset_type, get_create_asset_type, Val<CreateAssetTypePolicyGrantDetail>
+        /// `AddToProjectMemberPool`.
+        pub fn add_to_project_member_pool(mut self, value: impl Into<Val<AddToProjectMemberPoolPolicyGrantDetail>>) -> Self {
+            self.props.set("AddToProjectMemberPool", value.into());
+            self
         }
 
-        prop! {
-            /// `CreateProject`.
-            props, "CreateProject", create_project, set_create_project, get_create_project, Val<CreateProjectPolicyGrantDetail>
+        /// Sets `AddToProjectMemberPool` in place: [`Self::add_to_project_member_pool`] on a value held
+        /// by `&mut`.
+        pub fn set_add_to_project_member_pool(&mut self, value: impl Into<Val<AddToProjectMemberPoolPolicyGrantDetail>>) -> &mut Self {
+            self.props.set("AddToProjectMemberPool", value.into());
+            self
         }
 
-        prop! {
-            /// `CreateEnvironmentProfile`.
-            props, "CreateEnvironmentProfile", create_environment_profile, set_create_environment_profile, get_create_environment_profile, Val<CreateEnvironmentProfilePolicyGrantDetail>
+        /// `AddToProjectMemberPool` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_add_to_project_member_pool(&self) -> ::std::option::Option<Val<AddToProjectMemberPoolPolicyGrantDetail>> {
+            crate::cfn::get_prop(&self.props, "AddToProjectMemberPool")
         }
 
-        prop! {
-            /// `DelegateCreateEnvironmentProfile`.
-            props, "DelegateCreateEnvironmentProfile", delegate_create_environment_profile, set_delegate_create_environment_profile, get_delegate_create_environment_profile, Val<Json>
+        /// `OverrideProjectOwners`.
+        pub fn override_project_owners(mut self, value: impl Into<Val<OverrideProjectOwnersPolicyGrantDetail>>) -> Self {
+            self.props.set("OverrideProjectOwners", value.into());
+            self
         }
 
-        prop! {
-            /// `CreateEnvironment`.
-            props, "CreateEnvironment", create_environment, set_create_environment, get_create_environment, Val<Json>
+        /// Sets `OverrideProjectOwners` in place: [`Self::override_project_owners`] on a value held by `&mut`.
+        pub fn set_override_project_owners(&mut self, value: impl Into<Val<OverrideProjectOwnersPolicyGrantDetail>>) -> &mut Self {
+            self.props.set("OverrideProjectOwners", value.into());
+            self
         }
 
-        prop! {
-            /// `CreateEnvironmentFromBlueprint`.
-            props, "CreateEnvironmentFromBlueprint", create_environment_from_blueprint, set_create_environment_from_blueprint, get_create_environment_from_blueprint, Val<Json>
+        /// `OverrideProjectOwners` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_override_project_owners(&self) -> ::std::option::Option<Val<OverrideProjectOwnersPolicyGrantDetail>> {
+            crate::cfn::get_prop(&self.props, "OverrideProjectOwners")
         }
 
-        prop! {
-            /// `CreateProjectFromProjectProfile`.
-            props, "CreateProjectFromProjectProfile", create_project_from_project_profile, set_create_project_from_project_profile, get_create_project_from_project_profile, Val<CreateProjectFromProjectProfilePolicyGrantDetail>
+        /// `CreateGlossary`.
+        pub fn create_glossary(mut self, value: impl Into<Val<CreateGlossaryPolicyGrantDetail>>) -> Self {
+            self.props.set("CreateGlossary", value.into());
+            self
+        }
+
+        /// Sets `CreateGlossary` in place: [`Self::create_glossary`] on a value held by `&mut`.
+        pub fn set_create_glossary(&mut self, value: impl Into<Val<CreateGlossaryPolicyGrantDetail>>) -> &mut Self {
+            self.props.set("CreateGlossary", value.into());
+            self
+        }
+
+        /// `CreateGlossary` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_create_glossary(&self) -> ::std::option::Option<Val<CreateGlossaryPolicyGrantDetail>> {
+            crate::cfn::get_prop(&self.props, "CreateGlossary")
+        }
+
+        /// `CreateFormType`.
+        pub fn create_form_type(mut self, value: impl Into<Val<CreateFormTypePolicyGrantDetail>>) -> Self {
+            self.props.set("CreateFormType", value.into());
+            self
+        }
+
+        /// Sets `CreateFormType` in place: [`Self::create_form_type`] on a value held by `&mut`.
+        pub fn set_create_form_type(&mut self, value: impl Into<Val<CreateFormTypePolicyGrantDetail>>) -> &mut Self {
+            self.props.set("CreateFormType", value.into());
+            self
+        }
+
+        /// `CreateFormType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_create_form_type(&self) -> ::std::option::Option<Val<CreateFormTypePolicyGrantDetail>> {
+            crate::cfn::get_prop(&self.props, "CreateFormType")
+        }
+
+        /// `CreateAssetType`.
+        pub fn create_asset_type(mut self, value: impl Into<Val<CreateAssetTypePolicyGrantDetail>>) -> Self {
+            self.props.set("CreateAssetType", value.into());
+            self
+        }
+
+        /// Sets `CreateAssetType` in place: [`Self::create_asset_type`] on a value held by `&mut`.
+        pub fn set_create_asset_type(&mut self, value: impl Into<Val<CreateAssetTypePolicyGrantDetail>>) -> &mut Self {
+            self.props.set("CreateAssetType", value.into());
+            self
+        }
+
+        /// `CreateAssetType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_create_asset_type(&self) -> ::std::option::Option<Val<CreateAssetTypePolicyGrantDetail>> {
+            crate::cfn::get_prop(&self.props, "CreateAssetType")
+        }
+
+        /// `CreateProject`.
+        pub fn create_project(mut self, value: impl Into<Val<CreateProjectPolicyGrantDetail>>) -> Self {
+            self.props.set("CreateProject", value.into());
+            self
+        }
+
+        /// Sets `CreateProject` in place: [`Self::create_project`] on a value held by `&mut`.
+        pub fn set_create_project(&mut self, value: impl Into<Val<CreateProjectPolicyGrantDetail>>) -> &mut Self {
+            self.props.set("CreateProject", value.into());
+            self
+        }
+
+        /// `CreateProject` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_create_project(&self) -> ::std::option::Option<Val<CreateProjectPolicyGrantDetail>> {
+            crate::cfn::get_prop(&self.props, "CreateProject")
+        }
+
+        /// `CreateEnvironmentProfile`.
+        pub fn create_environment_profile(mut self, value: impl Into<Val<CreateEnvironmentProfilePolicyGrantDetail>>) -> Self {
+            self.props.set("CreateEnvironmentProfile", value.into());
+            self
+        }
+
+        /// Sets `CreateEnvironmentProfile` in place: [`Self::create_environment_profile`] on a value
+        /// held by `&mut`.
+        pub fn set_create_environment_profile(&mut self, value: impl Into<Val<CreateEnvironmentProfilePolicyGrantDetail>>) -> &mut Self {
+            self.props.set("CreateEnvironmentProfile", value.into());
+            self
+        }
+
+        /// `CreateEnvironmentProfile` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_create_environment_profile(&self) -> ::std::option::Option<Val<CreateEnvironmentProfilePolicyGrantDetail>> {
+            crate::cfn::get_prop(&self.props, "CreateEnvironmentProfile")
+        }
+
+        /// `DelegateCreateEnvironmentProfile`.
+        pub fn delegate_create_environment_profile(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("DelegateCreateEnvironmentProfile", value.into());
+            self
+        }
+
+        /// Sets `DelegateCreateEnvironmentProfile` in place: [`Self::delegate_create_environment_profile`]
+        /// on a value held by `&mut`.
+        pub fn set_delegate_create_environment_profile(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("DelegateCreateEnvironmentProfile", value.into());
+            self
+        }
+
+        /// `DelegateCreateEnvironmentProfile` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delegate_create_environment_profile(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "DelegateCreateEnvironmentProfile")
+        }
+
+        /// `CreateEnvironment`.
+        pub fn create_environment(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("CreateEnvironment", value.into());
+            self
+        }
+
+        /// Sets `CreateEnvironment` in place: [`Self::create_environment`] on a value held by `&mut`.
+        pub fn set_create_environment(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("CreateEnvironment", value.into());
+            self
+        }
+
+        /// `CreateEnvironment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_create_environment(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "CreateEnvironment")
+        }
+
+        /// `CreateEnvironmentFromBlueprint`.
+        pub fn create_environment_from_blueprint(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("CreateEnvironmentFromBlueprint", value.into());
+            self
+        }
+
+        /// Sets `CreateEnvironmentFromBlueprint` in place: [`Self::create_environment_from_blueprint`]
+        /// on a value held by `&mut`.
+        pub fn set_create_environment_from_blueprint(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("CreateEnvironmentFromBlueprint", value.into());
+            self
+        }
+
+        /// `CreateEnvironmentFromBlueprint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_create_environment_from_blueprint(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "CreateEnvironmentFromBlueprint")
+        }
+
+        /// `CreateProjectFromProjectProfile`.
+        pub fn create_project_from_project_profile(mut self, value: impl Into<Val<CreateProjectFromProjectProfilePolicyGrantDetail>>) -> Self {
+            self.props.set("CreateProjectFromProjectProfile", value.into());
+            self
+        }
+
+        /// Sets `CreateProjectFromProjectProfile` in place: [`Self::create_project_from_project_profile`]
+        /// on a value held by `&mut`.
+        pub fn set_create_project_from_project_profile(&mut self, value: impl Into<Val<CreateProjectFromProjectProfilePolicyGrantDetail>>) -> &mut Self {
+            self.props.set("CreateProjectFromProjectProfile", value.into());
+            self
+        }
+
+        /// `CreateProjectFromProjectProfile` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_create_project_from_project_profile(&self) -> ::std::option::Option<Val<CreateProjectFromProjectProfilePolicyGrantDetail>> {
+            crate::cfn::get_prop(&self.props, "CreateProjectFromProjectProfile")
         }
     }
 
@@ -3595,9 +6615,23 @@ pub mod policy_grant {
             CreateDomainUnitPolicyGrantDetail { props }
         }
 
-        prop! {
-            /// `IncludeChildDomainUnits`.
-            props, "IncludeChildDomainUnits", include_child_domain_units, set_include_child_domain_units, get_include_child_domain_units, Val<bool>
+        /// `IncludeChildDomainUnits`.
+        pub fn include_child_domain_units(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeChildDomainUnits", value.into());
+            self
+        }
+
+        /// Sets `IncludeChildDomainUnits` in place: [`Self::include_child_domain_units`] on a value
+        /// held by `&mut`.
+        pub fn set_include_child_domain_units(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeChildDomainUnits", value.into());
+            self
+        }
+
+        /// `IncludeChildDomainUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_child_domain_units(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeChildDomainUnits")
         }
     }
 
@@ -3616,9 +6650,23 @@ pub mod policy_grant {
             OverrideDomainUnitOwnersPolicyGrantDetail { props }
         }
 
-        prop! {
-            /// `IncludeChildDomainUnits`.
-            props, "IncludeChildDomainUnits", include_child_domain_units, set_include_child_domain_units, get_include_child_domain_units, Val<bool>
+        /// `IncludeChildDomainUnits`.
+        pub fn include_child_domain_units(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeChildDomainUnits", value.into());
+            self
+        }
+
+        /// Sets `IncludeChildDomainUnits` in place: [`Self::include_child_domain_units`] on a value
+        /// held by `&mut`.
+        pub fn set_include_child_domain_units(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeChildDomainUnits", value.into());
+            self
+        }
+
+        /// `IncludeChildDomainUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_child_domain_units(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeChildDomainUnits")
         }
     }
 
@@ -3637,9 +6685,23 @@ pub mod policy_grant {
             AddToProjectMemberPoolPolicyGrantDetail { props }
         }
 
-        prop! {
-            /// `IncludeChildDomainUnits`.
-            props, "IncludeChildDomainUnits", include_child_domain_units, set_include_child_domain_units, get_include_child_domain_units, Val<bool>
+        /// `IncludeChildDomainUnits`.
+        pub fn include_child_domain_units(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeChildDomainUnits", value.into());
+            self
+        }
+
+        /// Sets `IncludeChildDomainUnits` in place: [`Self::include_child_domain_units`] on a value
+        /// held by `&mut`.
+        pub fn set_include_child_domain_units(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeChildDomainUnits", value.into());
+            self
+        }
+
+        /// `IncludeChildDomainUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_child_domain_units(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeChildDomainUnits")
         }
     }
 
@@ -3658,9 +6720,23 @@ pub mod policy_grant {
             OverrideProjectOwnersPolicyGrantDetail { props }
         }
 
-        prop! {
-            /// `IncludeChildDomainUnits`.
-            props, "IncludeChildDomainUnits", include_child_domain_units, set_include_child_domain_units, get_include_child_domain_units, Val<bool>
+        /// `IncludeChildDomainUnits`.
+        pub fn include_child_domain_units(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeChildDomainUnits", value.into());
+            self
+        }
+
+        /// Sets `IncludeChildDomainUnits` in place: [`Self::include_child_domain_units`] on a value
+        /// held by `&mut`.
+        pub fn set_include_child_domain_units(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeChildDomainUnits", value.into());
+            self
+        }
+
+        /// `IncludeChildDomainUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_child_domain_units(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeChildDomainUnits")
         }
     }
 
@@ -3679,9 +6755,23 @@ pub mod policy_grant {
             CreateGlossaryPolicyGrantDetail { props }
         }
 
-        prop! {
-            /// `IncludeChildDomainUnits`.
-            props, "IncludeChildDomainUnits", include_child_domain_units, set_include_child_domain_units, get_include_child_domain_units, Val<bool>
+        /// `IncludeChildDomainUnits`.
+        pub fn include_child_domain_units(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeChildDomainUnits", value.into());
+            self
+        }
+
+        /// Sets `IncludeChildDomainUnits` in place: [`Self::include_child_domain_units`] on a value
+        /// held by `&mut`.
+        pub fn set_include_child_domain_units(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeChildDomainUnits", value.into());
+            self
+        }
+
+        /// `IncludeChildDomainUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_child_domain_units(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeChildDomainUnits")
         }
     }
 
@@ -3700,9 +6790,23 @@ pub mod policy_grant {
             CreateFormTypePolicyGrantDetail { props }
         }
 
-        prop! {
-            /// `IncludeChildDomainUnits`.
-            props, "IncludeChildDomainUnits", include_child_domain_units, set_include_child_domain_units, get_include_child_domain_units, Val<bool>
+        /// `IncludeChildDomainUnits`.
+        pub fn include_child_domain_units(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeChildDomainUnits", value.into());
+            self
+        }
+
+        /// Sets `IncludeChildDomainUnits` in place: [`Self::include_child_domain_units`] on a value
+        /// held by `&mut`.
+        pub fn set_include_child_domain_units(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeChildDomainUnits", value.into());
+            self
+        }
+
+        /// `IncludeChildDomainUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_child_domain_units(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeChildDomainUnits")
         }
     }
 
@@ -3721,9 +6825,23 @@ pub mod policy_grant {
             CreateAssetTypePolicyGrantDetail { props }
         }
 
-        prop! {
-            /// `IncludeChildDomainUnits`.
-            props, "IncludeChildDomainUnits", include_child_domain_units, set_include_child_domain_units, get_include_child_domain_units, Val<bool>
+        /// `IncludeChildDomainUnits`.
+        pub fn include_child_domain_units(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeChildDomainUnits", value.into());
+            self
+        }
+
+        /// Sets `IncludeChildDomainUnits` in place: [`Self::include_child_domain_units`] on a value
+        /// held by `&mut`.
+        pub fn set_include_child_domain_units(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeChildDomainUnits", value.into());
+            self
+        }
+
+        /// `IncludeChildDomainUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_child_domain_units(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeChildDomainUnits")
         }
     }
 
@@ -3742,9 +6860,23 @@ pub mod policy_grant {
             CreateProjectPolicyGrantDetail { props }
         }
 
-        prop! {
-            /// `IncludeChildDomainUnits`.
-            props, "IncludeChildDomainUnits", include_child_domain_units, set_include_child_domain_units, get_include_child_domain_units, Val<bool>
+        /// `IncludeChildDomainUnits`.
+        pub fn include_child_domain_units(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeChildDomainUnits", value.into());
+            self
+        }
+
+        /// Sets `IncludeChildDomainUnits` in place: [`Self::include_child_domain_units`] on a value
+        /// held by `&mut`.
+        pub fn set_include_child_domain_units(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeChildDomainUnits", value.into());
+            self
+        }
+
+        /// `IncludeChildDomainUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_child_domain_units(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeChildDomainUnits")
         }
     }
 
@@ -3763,9 +6895,22 @@ pub mod policy_grant {
             CreateEnvironmentProfilePolicyGrantDetail { props }
         }
 
-        prop! {
-            /// `DomainUnitId`.
-            props, "DomainUnitId", domain_unit_id, set_domain_unit_id, get_domain_unit_id, Val<String>
+        /// `DomainUnitId`.
+        pub fn domain_unit_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DomainUnitId", value.into());
+            self
+        }
+
+        /// Sets `DomainUnitId` in place: [`Self::domain_unit_id`] on a value held by `&mut`.
+        pub fn set_domain_unit_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainUnitId", value.into());
+            self
+        }
+
+        /// `DomainUnitId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_unit_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainUnitId")
         }
     }
 
@@ -3784,14 +6929,41 @@ pub mod policy_grant {
             CreateProjectFromProjectProfilePolicyGrantDetail { props }
         }
 
-        prop! {
-            /// `IncludeChildDomainUnits`.
-            props, "IncludeChildDomainUnits", include_child_domain_units, set_include_child_domain_units, get_include_child_domain_units, Val<bool>
+        /// `IncludeChildDomainUnits`.
+        pub fn include_child_domain_units(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeChildDomainUnits", value.into());
+            self
         }
 
-        prop! {
-            /// `ProjectProfiles`.
-            props, "ProjectProfiles", project_profiles, set_project_profiles, get_project_profiles, Val<List<String>>
+        /// Sets `IncludeChildDomainUnits` in place: [`Self::include_child_domain_units`] on a value
+        /// held by `&mut`.
+        pub fn set_include_child_domain_units(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeChildDomainUnits", value.into());
+            self
+        }
+
+        /// `IncludeChildDomainUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_child_domain_units(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeChildDomainUnits")
+        }
+
+        /// `ProjectProfiles`.
+        pub fn project_profiles(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ProjectProfiles", value.into());
+            self
+        }
+
+        /// Sets `ProjectProfiles` in place: [`Self::project_profiles`] on a value held by `&mut`.
+        pub fn set_project_profiles(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ProjectProfiles", value.into());
+            self
+        }
+
+        /// `ProjectProfiles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_project_profiles(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ProjectProfiles")
         }
     }
 
@@ -3877,24 +7049,76 @@ pub mod policy_grant {
             PolicyGrantPrincipal { props }
         }
 
-        prop! {
-            /// `User`.
-            props, "User", user, set_user, get_user, Val<UserPolicyGrantPrincipal>
+        /// `User`.
+        pub fn user(mut self, value: impl Into<Val<UserPolicyGrantPrincipal>>) -> Self {
+            self.props.set("User", value.into());
+            self
         }
 
-        prop! {
-            /// `Group`.
-            props, "Group", group, set_group, get_group, Val<GroupPolicyGrantPrincipal>
+        /// Sets `User` in place: [`Self::user`] on a value held by `&mut`.
+        pub fn set_user(&mut self, value: impl Into<Val<UserPolicyGrantPrincipal>>) -> &mut Self {
+            self.props.set("User", value.into());
+            self
         }
 
-        prop! {
-            /// `Project`.
-            props, "Project", project, set_project, get_project, Val<ProjectPolicyGrantPrincipal>
+        /// `User` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user(&self) -> ::std::option::Option<Val<UserPolicyGrantPrincipal>> {
+            crate::cfn::get_prop(&self.props, "User")
         }
 
-        prop! {
-            /// `DomainUnit`.
-            props, "DomainUnit", domain_unit, set_domain_unit, get_domain_unit, Val<DomainUnitPolicyGrantPrincipal>
+        /// `Group`.
+        pub fn group(mut self, value: impl Into<Val<GroupPolicyGrantPrincipal>>) -> Self {
+            self.props.set("Group", value.into());
+            self
+        }
+
+        /// Sets `Group` in place: [`Self::group`] on a value held by `&mut`.
+        pub fn set_group(&mut self, value: impl Into<Val<GroupPolicyGrantPrincipal>>) -> &mut Self {
+            self.props.set("Group", value.into());
+            self
+        }
+
+        /// `Group` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group(&self) -> ::std::option::Option<Val<GroupPolicyGrantPrincipal>> {
+            crate::cfn::get_prop(&self.props, "Group")
+        }
+
+        /// `Project`.
+        pub fn project(mut self, value: impl Into<Val<ProjectPolicyGrantPrincipal>>) -> Self {
+            self.props.set("Project", value.into());
+            self
+        }
+
+        /// Sets `Project` in place: [`Self::project`] on a value held by `&mut`.
+        pub fn set_project(&mut self, value: impl Into<Val<ProjectPolicyGrantPrincipal>>) -> &mut Self {
+            self.props.set("Project", value.into());
+            self
+        }
+
+        /// `Project` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_project(&self) -> ::std::option::Option<Val<ProjectPolicyGrantPrincipal>> {
+            crate::cfn::get_prop(&self.props, "Project")
+        }
+
+        /// `DomainUnit`.
+        pub fn domain_unit(mut self, value: impl Into<Val<DomainUnitPolicyGrantPrincipal>>) -> Self {
+            self.props.set("DomainUnit", value.into());
+            self
+        }
+
+        /// Sets `DomainUnit` in place: [`Self::domain_unit`] on a value held by `&mut`.
+        pub fn set_domain_unit(&mut self, value: impl Into<Val<DomainUnitPolicyGrantPrincipal>>) -> &mut Self {
+            self.props.set("DomainUnit", value.into());
+            self
+        }
+
+        /// `DomainUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_unit(&self) -> ::std::option::Option<Val<DomainUnitPolicyGrantPrincipal>> {
+            crate::cfn::get_prop(&self.props, "DomainUnit")
         }
     }
 
@@ -3915,14 +7139,40 @@ pub mod policy_grant {
             UserPolicyGrantPrincipal { props }
         }
 
-        prop! {
-            /// `UserIdentifier`.
-            props, "UserIdentifier", user_identifier, set_user_identifier, get_user_identifier, Val<String>
+        /// `UserIdentifier`.
+        pub fn user_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `AllUsersGrantFilter`.
-            props, "AllUsersGrantFilter", all_users_grant_filter, set_all_users_grant_filter, get_all_users_grant_filter, Val<Json>
+        /// Sets `UserIdentifier` in place: [`Self::user_identifier`] on a value held by `&mut`.
+        pub fn set_user_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserIdentifier", value.into());
+            self
+        }
+
+        /// `UserIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserIdentifier")
+        }
+
+        /// `AllUsersGrantFilter`.
+        pub fn all_users_grant_filter(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AllUsersGrantFilter", value.into());
+            self
+        }
+
+        /// Sets `AllUsersGrantFilter` in place: [`Self::all_users_grant_filter`] on a value held by `&mut`.
+        pub fn set_all_users_grant_filter(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AllUsersGrantFilter", value.into());
+            self
+        }
+
+        /// `AllUsersGrantFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_all_users_grant_filter(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AllUsersGrantFilter")
         }
     }
 
@@ -3943,9 +7193,22 @@ pub mod policy_grant {
             GroupPolicyGrantPrincipal { props }
         }
 
-        prop! {
-            /// `GroupIdentifier`.
-            props, "GroupIdentifier", group_identifier, set_group_identifier, get_group_identifier, Val<String>
+        /// `GroupIdentifier`.
+        pub fn group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupIdentifier", value.into());
+            self
+        }
+
+        /// Sets `GroupIdentifier` in place: [`Self::group_identifier`] on a value held by `&mut`.
+        pub fn set_group_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupIdentifier", value.into());
+            self
+        }
+
+        /// `GroupIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupIdentifier")
         }
     }
 
@@ -3964,19 +7227,58 @@ pub mod policy_grant {
             ProjectPolicyGrantPrincipal { props }
         }
 
-        prop! {
-            /// `ProjectDesignation`.
-            props, "ProjectDesignation", project_designation, set_project_designation, get_project_designation, Val<String>
+        /// `ProjectDesignation`.
+        pub fn project_designation(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ProjectDesignation", value.into());
+            self
         }
 
-        prop! {
-            /// `ProjectGrantFilter`.
-            props, "ProjectGrantFilter", project_grant_filter, set_project_grant_filter, get_project_grant_filter, Val<ProjectGrantFilter>
+        /// Sets `ProjectDesignation` in place: [`Self::project_designation`] on a value held by `&mut`.
+        pub fn set_project_designation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProjectDesignation", value.into());
+            self
         }
 
-        prop! {
-            /// `ProjectIdentifier`.
-            props, "ProjectIdentifier", project_identifier, set_project_identifier, get_project_identifier, Val<String>
+        /// `ProjectDesignation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_project_designation(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProjectDesignation")
+        }
+
+        /// `ProjectGrantFilter`.
+        pub fn project_grant_filter(mut self, value: impl Into<Val<ProjectGrantFilter>>) -> Self {
+            self.props.set("ProjectGrantFilter", value.into());
+            self
+        }
+
+        /// Sets `ProjectGrantFilter` in place: [`Self::project_grant_filter`] on a value held by `&mut`.
+        pub fn set_project_grant_filter(&mut self, value: impl Into<Val<ProjectGrantFilter>>) -> &mut Self {
+            self.props.set("ProjectGrantFilter", value.into());
+            self
+        }
+
+        /// `ProjectGrantFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_project_grant_filter(&self) -> ::std::option::Option<Val<ProjectGrantFilter>> {
+            crate::cfn::get_prop(&self.props, "ProjectGrantFilter")
+        }
+
+        /// `ProjectIdentifier`.
+        pub fn project_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ProjectIdentifier", value.into());
+            self
+        }
+
+        /// Sets `ProjectIdentifier` in place: [`Self::project_identifier`] on a value held by `&mut`.
+        pub fn set_project_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProjectIdentifier", value.into());
+            self
+        }
+
+        /// `ProjectIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_project_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProjectIdentifier")
         }
     }
 
@@ -3997,9 +7299,22 @@ pub mod policy_grant {
             ProjectGrantFilter { props }
         }
 
-        prop! {
-            /// `DomainUnitFilter`.
-            props, "DomainUnitFilter", domain_unit_filter, set_domain_unit_filter, get_domain_unit_filter, Val<DomainUnitFilterForProject>
+        /// `DomainUnitFilter`.
+        pub fn domain_unit_filter(mut self, value: impl Into<Val<DomainUnitFilterForProject>>) -> Self {
+            self.props.set("DomainUnitFilter", value.into());
+            self
+        }
+
+        /// Sets `DomainUnitFilter` in place: [`Self::domain_unit_filter`] on a value held by `&mut`.
+        pub fn set_domain_unit_filter(&mut self, value: impl Into<Val<DomainUnitFilterForProject>>) -> &mut Self {
+            self.props.set("DomainUnitFilter", value.into());
+            self
+        }
+
+        /// `DomainUnitFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_unit_filter(&self) -> ::std::option::Option<Val<DomainUnitFilterForProject>> {
+            crate::cfn::get_prop(&self.props, "DomainUnitFilter")
         }
     }
 
@@ -4020,14 +7335,35 @@ pub mod policy_grant {
             DomainUnitFilterForProject { props }
         }
 
-        prop! {
-            /// `DomainUnit`.
-            props, "DomainUnit", _, set_domain_unit, get_domain_unit, Val<String>
+        /// Sets `DomainUnit`, which `new` took, in place.
+        pub fn set_domain_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainUnit", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeChildDomainUnits`.
-            props, "IncludeChildDomainUnits", include_child_domain_units, set_include_child_domain_units, get_include_child_domain_units, Val<bool>
+        /// `DomainUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainUnit")
+        }
+
+        /// `IncludeChildDomainUnits`.
+        pub fn include_child_domain_units(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeChildDomainUnits", value.into());
+            self
+        }
+
+        /// Sets `IncludeChildDomainUnits` in place: [`Self::include_child_domain_units`] on a value
+        /// held by `&mut`.
+        pub fn set_include_child_domain_units(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeChildDomainUnits", value.into());
+            self
+        }
+
+        /// `IncludeChildDomainUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_child_domain_units(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeChildDomainUnits")
         }
     }
 
@@ -4046,19 +7382,58 @@ pub mod policy_grant {
             DomainUnitPolicyGrantPrincipal { props }
         }
 
-        prop! {
-            /// `DomainUnitDesignation`.
-            props, "DomainUnitDesignation", domain_unit_designation, set_domain_unit_designation, get_domain_unit_designation, Val<DomainUnitDesignation>
+        /// `DomainUnitDesignation`.
+        pub fn domain_unit_designation(mut self, value: impl Into<Val<DomainUnitDesignation>>) -> Self {
+            self.props.set("DomainUnitDesignation", value.into());
+            self
         }
 
-        prop! {
-            /// `DomainUnitGrantFilter`.
-            props, "DomainUnitGrantFilter", domain_unit_grant_filter, set_domain_unit_grant_filter, get_domain_unit_grant_filter, Val<DomainUnitGrantFilter>
+        /// Sets `DomainUnitDesignation` in place: [`Self::domain_unit_designation`] on a value held by `&mut`.
+        pub fn set_domain_unit_designation(&mut self, value: impl Into<Val<DomainUnitDesignation>>) -> &mut Self {
+            self.props.set("DomainUnitDesignation", value.into());
+            self
         }
 
-        prop! {
-            /// `DomainUnitIdentifier`.
-            props, "DomainUnitIdentifier", domain_unit_identifier, set_domain_unit_identifier, get_domain_unit_identifier, Val<String>
+        /// `DomainUnitDesignation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_unit_designation(&self) -> ::std::option::Option<Val<DomainUnitDesignation>> {
+            crate::cfn::get_prop(&self.props, "DomainUnitDesignation")
+        }
+
+        /// `DomainUnitGrantFilter`.
+        pub fn domain_unit_grant_filter(mut self, value: impl Into<Val<DomainUnitGrantFilter>>) -> Self {
+            self.props.set("DomainUnitGrantFilter", value.into());
+            self
+        }
+
+        /// Sets `DomainUnitGrantFilter` in place: [`Self::domain_unit_grant_filter`] on a value held by `&mut`.
+        pub fn set_domain_unit_grant_filter(&mut self, value: impl Into<Val<DomainUnitGrantFilter>>) -> &mut Self {
+            self.props.set("DomainUnitGrantFilter", value.into());
+            self
+        }
+
+        /// `DomainUnitGrantFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_unit_grant_filter(&self) -> ::std::option::Option<Val<DomainUnitGrantFilter>> {
+            crate::cfn::get_prop(&self.props, "DomainUnitGrantFilter")
+        }
+
+        /// `DomainUnitIdentifier`.
+        pub fn domain_unit_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DomainUnitIdentifier", value.into());
+            self
+        }
+
+        /// Sets `DomainUnitIdentifier` in place: [`Self::domain_unit_identifier`] on a value held by `&mut`.
+        pub fn set_domain_unit_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainUnitIdentifier", value.into());
+            self
+        }
+
+        /// `DomainUnitIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_unit_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainUnitIdentifier")
         }
     }
 
@@ -4089,9 +7464,23 @@ pub mod policy_grant {
             DomainUnitGrantFilter { props }
         }
 
-        prop! {
-            /// `AllDomainUnitsGrantFilter`.
-            props, "AllDomainUnitsGrantFilter", all_domain_units_grant_filter, set_all_domain_units_grant_filter, get_all_domain_units_grant_filter, Val<Json>
+        /// `AllDomainUnitsGrantFilter`.
+        pub fn all_domain_units_grant_filter(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AllDomainUnitsGrantFilter", value.into());
+            self
+        }
+
+        /// Sets `AllDomainUnitsGrantFilter` in place: [`Self::all_domain_units_grant_filter`] on a
+        /// value held by `&mut`.
+        pub fn set_all_domain_units_grant_filter(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AllDomainUnitsGrantFilter", value.into());
+            self
+        }
+
+        /// `AllDomainUnitsGrantFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_all_domain_units_grant_filter(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AllDomainUnitsGrantFilter")
         }
     }
 }
@@ -4120,66 +7509,209 @@ impl Project {
         Project { core }
     }
 
-    prop! {
-        /// `Description`: The description of the Amazon DataZone project.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the Amazon DataZone project.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainIdentifier`: The ID of the Amazon DataZone domain in which this project is
-        /// created.
-        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainUnitId`: The ID of the domain unit.
-        core.props, "DomainUnitId", domain_unit_id, set_domain_unit_id, get_domain_unit_id, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `GlossaryTerms`: The glossary terms that can be used in this Amazon DataZone project.
-        core.props, "GlossaryTerms", glossary_terms, set_glossary_terms, get_glossary_terms, Val<List<String>>
+    /// Sets `DomainIdentifier`, which `new` took, in place.
+    pub fn set_domain_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `MembershipAssignments`: The project membership assignments.
-        core.props, "MembershipAssignments", membership_assignments, set_membership_assignments, get_membership_assignments, Val<List<project::ProjectMembershipAssignment>>
+    /// `DomainIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainIdentifier")
     }
 
-    prop! {
-        /// `Name`: The name of the Amazon DataZone project.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DomainUnitId`: The ID of the domain unit.
+    pub fn domain_unit_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainUnitId", value.into());
+        self
     }
 
-    prop! {
-        /// `ProjectCategory`: The project category.
-        core.props, "ProjectCategory", project_category, set_project_category, get_project_category, Val<String>
+    /// Sets `DomainUnitId` in place: [`Self::domain_unit_id`] on a value held by `&mut`.
+    pub fn set_domain_unit_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainUnitId", value.into());
+        self
     }
 
-    prop! {
-        /// `ProjectExecutionRole`: The project execution role ARN.
-        core.props, "ProjectExecutionRole", project_execution_role, set_project_execution_role, get_project_execution_role, Val<String>
+    /// `DomainUnitId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_unit_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainUnitId")
     }
 
-    prop! {
-        /// `ProjectProfileId`: The project profile ID.
-        core.props, "ProjectProfileId", project_profile_id, set_project_profile_id, get_project_profile_id, Val<String>
+    /// `GlossaryTerms`: The glossary terms that can be used in this Amazon DataZone project.
+    pub fn glossary_terms(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("GlossaryTerms", value.into());
+        self
     }
 
-    prop! {
-        /// `ProjectProfileVersion`: The project profile version to which the project should be
-        /// updated. You can only specify the following string for this parameter: latest.
-        core.props, "ProjectProfileVersion", project_profile_version, set_project_profile_version, get_project_profile_version, Val<String>
+    /// Sets `GlossaryTerms` in place: [`Self::glossary_terms`] on a value held by `&mut`.
+    pub fn set_glossary_terms(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("GlossaryTerms", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceTags`: The resource tags of the project.
-        core.props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<Tag>>
+    /// `GlossaryTerms` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_glossary_terms(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "GlossaryTerms")
     }
 
-    prop! {
-        /// `UserParameters`: The user parameters of the project.
-        core.props, "UserParameters", user_parameters, set_user_parameters, get_user_parameters, Val<List<project::EnvironmentConfigurationUserParameter>>
+    /// `MembershipAssignments`: The project membership assignments.
+    pub fn membership_assignments(mut self, value: impl Into<Val<List<project::ProjectMembershipAssignment>>>) -> Self {
+        self.core.props.set("MembershipAssignments", value.into());
+        self
+    }
+
+    /// Sets `MembershipAssignments` in place: [`Self::membership_assignments`] on a value held by `&mut`.
+    pub fn set_membership_assignments(&mut self, value: impl Into<Val<List<project::ProjectMembershipAssignment>>>) -> &mut Self {
+        self.core.props.set("MembershipAssignments", value.into());
+        self
+    }
+
+    /// `MembershipAssignments` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_membership_assignments(&self) -> ::std::option::Option<Val<List<project::ProjectMembershipAssignment>>> {
+        crate::cfn::get_prop(&self.core.props, "MembershipAssignments")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ProjectCategory`: The project category.
+    pub fn project_category(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProjectCategory", value.into());
+        self
+    }
+
+    /// Sets `ProjectCategory` in place: [`Self::project_category`] on a value held by `&mut`.
+    pub fn set_project_category(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProjectCategory", value.into());
+        self
+    }
+
+    /// `ProjectCategory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project_category(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProjectCategory")
+    }
+
+    /// `ProjectExecutionRole`: The project execution role ARN.
+    pub fn project_execution_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProjectExecutionRole", value.into());
+        self
+    }
+
+    /// Sets `ProjectExecutionRole` in place: [`Self::project_execution_role`] on a value held by `&mut`.
+    pub fn set_project_execution_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProjectExecutionRole", value.into());
+        self
+    }
+
+    /// `ProjectExecutionRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project_execution_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProjectExecutionRole")
+    }
+
+    /// `ProjectProfileId`: The project profile ID.
+    pub fn project_profile_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProjectProfileId", value.into());
+        self
+    }
+
+    /// Sets `ProjectProfileId` in place: [`Self::project_profile_id`] on a value held by `&mut`.
+    pub fn set_project_profile_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProjectProfileId", value.into());
+        self
+    }
+
+    /// `ProjectProfileId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project_profile_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProjectProfileId")
+    }
+
+    /// `ProjectProfileVersion`: The project profile version to which the project should be updated.
+    /// You can only specify the following string for this parameter: latest.
+    pub fn project_profile_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProjectProfileVersion", value.into());
+        self
+    }
+
+    /// Sets `ProjectProfileVersion` in place: [`Self::project_profile_version`] on a value held by `&mut`.
+    pub fn set_project_profile_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProjectProfileVersion", value.into());
+        self
+    }
+
+    /// `ProjectProfileVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project_profile_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProjectProfileVersion")
+    }
+
+    /// `ResourceTags`: The resource tags of the project.
+    pub fn resource_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("ResourceTags", value.into());
+        self
+    }
+
+    /// Sets `ResourceTags` in place: [`Self::resource_tags`] on a value held by `&mut`.
+    pub fn set_resource_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("ResourceTags", value.into());
+        self
+    }
+
+    /// `ResourceTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceTags")
+    }
+
+    /// `UserParameters`: The user parameters of the project.
+    pub fn user_parameters(mut self, value: impl Into<Val<List<project::EnvironmentConfigurationUserParameter>>>) -> Self {
+        self.core.props.set("UserParameters", value.into());
+        self
+    }
+
+    /// Sets `UserParameters` in place: [`Self::user_parameters`] on a value held by `&mut`.
+    pub fn set_user_parameters(&mut self, value: impl Into<Val<List<project::EnvironmentConfigurationUserParameter>>>) -> &mut Self {
+        self.core.props.set("UserParameters", value.into());
+        self
+    }
+
+    /// `UserParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_parameters(&self) -> ::std::option::Option<Val<List<project::EnvironmentConfigurationUserParameter>>> {
+        crate::cfn::get_prop(&self.core.props, "UserParameters")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4249,14 +7781,28 @@ pub mod project {
             ProjectMembershipAssignment { props }
         }
 
-        prop! {
-            /// `Member`: The member of the project.
-            props, "Member", _, set_member, get_member, Val<Member>
+        /// Sets `Member`, which `new` took, in place.
+        pub fn set_member(&mut self, value: impl Into<Val<Member>>) -> &mut Self {
+            self.props.set("Member", value.into());
+            self
         }
 
-        prop! {
-            /// `Designation`.
-            props, "Designation", _, set_designation, get_designation, Val<String>
+        /// `Member` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_member(&self) -> ::std::option::Option<Val<Member>> {
+            crate::cfn::get_prop(&self.props, "Member")
+        }
+
+        /// Sets `Designation`, which `new` took, in place.
+        pub fn set_designation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Designation", value.into());
+            self
+        }
+
+        /// `Designation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_designation(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Designation")
         }
     }
 
@@ -4275,14 +7821,40 @@ pub mod project {
             Member { props }
         }
 
-        prop! {
-            /// `GroupIdentifier`.
-            props, "GroupIdentifier", group_identifier, set_group_identifier, get_group_identifier, Val<String>
+        /// `GroupIdentifier`.
+        pub fn group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `UserIdentifier`.
-            props, "UserIdentifier", user_identifier, set_user_identifier, get_user_identifier, Val<String>
+        /// Sets `GroupIdentifier` in place: [`Self::group_identifier`] on a value held by `&mut`.
+        pub fn set_group_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupIdentifier", value.into());
+            self
+        }
+
+        /// `GroupIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupIdentifier")
+        }
+
+        /// `UserIdentifier`.
+        pub fn user_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserIdentifier", value.into());
+            self
+        }
+
+        /// Sets `UserIdentifier` in place: [`Self::user_identifier`] on a value held by `&mut`.
+        pub fn set_user_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserIdentifier", value.into());
+            self
+        }
+
+        /// `UserIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserIdentifier")
         }
     }
 
@@ -4301,19 +7873,59 @@ pub mod project {
             EnvironmentConfigurationUserParameter { props }
         }
 
-        prop! {
-            /// `EnvironmentConfigurationName`.
-            props, "EnvironmentConfigurationName", environment_configuration_name, set_environment_configuration_name, get_environment_configuration_name, Val<String>
+        /// `EnvironmentConfigurationName`.
+        pub fn environment_configuration_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EnvironmentConfigurationName", value.into());
+            self
         }
 
-        prop! {
-            /// `EnvironmentId`.
-            props, "EnvironmentId", environment_id, set_environment_id, get_environment_id, Val<String>
+        /// Sets `EnvironmentConfigurationName` in place: [`Self::environment_configuration_name`] on a
+        /// value held by `&mut`.
+        pub fn set_environment_configuration_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EnvironmentConfigurationName", value.into());
+            self
         }
 
-        prop! {
-            /// `EnvironmentParameters`.
-            props, "EnvironmentParameters", environment_parameters, set_environment_parameters, get_environment_parameters, Val<List<EnvironmentParameter>>
+        /// `EnvironmentConfigurationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment_configuration_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EnvironmentConfigurationName")
+        }
+
+        /// `EnvironmentId`.
+        pub fn environment_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EnvironmentId", value.into());
+            self
+        }
+
+        /// Sets `EnvironmentId` in place: [`Self::environment_id`] on a value held by `&mut`.
+        pub fn set_environment_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EnvironmentId", value.into());
+            self
+        }
+
+        /// `EnvironmentId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EnvironmentId")
+        }
+
+        /// `EnvironmentParameters`.
+        pub fn environment_parameters(mut self, value: impl Into<Val<List<EnvironmentParameter>>>) -> Self {
+            self.props.set("EnvironmentParameters", value.into());
+            self
+        }
+
+        /// Sets `EnvironmentParameters` in place: [`Self::environment_parameters`] on a value held by `&mut`.
+        pub fn set_environment_parameters(&mut self, value: impl Into<Val<List<EnvironmentParameter>>>) -> &mut Self {
+            self.props.set("EnvironmentParameters", value.into());
+            self
+        }
+
+        /// `EnvironmentParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment_parameters(&self) -> ::std::option::Option<Val<List<EnvironmentParameter>>> {
+            crate::cfn::get_prop(&self.props, "EnvironmentParameters")
         }
     }
 
@@ -4332,14 +7944,40 @@ pub mod project {
             EnvironmentParameter { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 }
@@ -4375,24 +8013,52 @@ impl ProjectMembership {
         ProjectMembership { core }
     }
 
-    prop! {
-        /// `Designation`.
-        core.props, "Designation", _, set_designation, get_designation, Val<String>
+    /// Sets `Designation`, which `new` took, in place.
+    pub fn set_designation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Designation", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainIdentifier`.
-        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
+    /// `Designation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_designation(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Designation")
     }
 
-    prop! {
-        /// `Member`.
-        core.props, "Member", _, set_member, get_member, Val<project_membership::Member>
+    /// Sets `DomainIdentifier`, which `new` took, in place.
+    pub fn set_domain_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `ProjectIdentifier`.
-        core.props, "ProjectIdentifier", _, set_project_identifier, get_project_identifier, Val<String>
+    /// `DomainIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainIdentifier")
+    }
+
+    /// Sets `Member`, which `new` took, in place.
+    pub fn set_member(&mut self, value: impl Into<Val<project_membership::Member>>) -> &mut Self {
+        self.core.props.set("Member", value.into());
+        self
+    }
+
+    /// `Member` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_member(&self) -> ::std::option::Option<Val<project_membership::Member>> {
+        crate::cfn::get_prop(&self.core.props, "Member")
+    }
+
+    /// Sets `ProjectIdentifier`, which `new` took, in place.
+    pub fn set_project_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProjectIdentifier", value.into());
+        self
+    }
+
+    /// `ProjectIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProjectIdentifier")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4435,14 +8101,40 @@ pub mod project_membership {
             Member { props }
         }
 
-        prop! {
-            /// `UserIdentifier`.
-            props, "UserIdentifier", user_identifier, set_user_identifier, get_user_identifier, Val<String>
+        /// `UserIdentifier`.
+        pub fn user_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupIdentifier`.
-            props, "GroupIdentifier", group_identifier, set_group_identifier, get_group_identifier, Val<String>
+        /// Sets `UserIdentifier` in place: [`Self::user_identifier`] on a value held by `&mut`.
+        pub fn set_user_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserIdentifier", value.into());
+            self
+        }
+
+        /// `UserIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserIdentifier")
+        }
+
+        /// `GroupIdentifier`.
+        pub fn group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupIdentifier", value.into());
+            self
+        }
+
+        /// Sets `GroupIdentifier` in place: [`Self::group_identifier`] on a value held by `&mut`.
+        pub fn set_group_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupIdentifier", value.into());
+            self
+        }
+
+        /// `GroupIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupIdentifier")
         }
     }
 }
@@ -4467,54 +8159,182 @@ impl ProjectProfile {
         ProjectProfile { core }
     }
 
-    prop! {
-        /// `AllowCustomProjectResourceTags`.
-        core.props, "AllowCustomProjectResourceTags", allow_custom_project_resource_tags, set_allow_custom_project_resource_tags, get_allow_custom_project_resource_tags, Val<bool>
+    /// `AllowCustomProjectResourceTags`.
+    pub fn allow_custom_project_resource_tags(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AllowCustomProjectResourceTags", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AllowCustomProjectResourceTags` in place: [`Self::allow_custom_project_resource_tags`]
+    /// on a value held by `&mut`.
+    pub fn set_allow_custom_project_resource_tags(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AllowCustomProjectResourceTags", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainIdentifier`.
-        core.props, "DomainIdentifier", domain_identifier, set_domain_identifier, get_domain_identifier, Val<String>
+    /// `AllowCustomProjectResourceTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allow_custom_project_resource_tags(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AllowCustomProjectResourceTags")
     }
 
-    prop! {
-        /// `DomainUnitIdentifier`.
-        core.props, "DomainUnitIdentifier", domain_unit_identifier, set_domain_unit_identifier, get_domain_unit_identifier, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentConfigurations`.
-        core.props, "EnvironmentConfigurations", environment_configurations, set_environment_configurations, get_environment_configurations, Val<List<project_profile::EnvironmentConfiguration>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ProjectResourceTags`.
-        core.props, "ProjectResourceTags", project_resource_tags, set_project_resource_tags, get_project_resource_tags, Val<List<project_profile::ResourceTagParameter>>
+    /// `DomainIdentifier`.
+    pub fn domain_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `ProjectResourceTagsDescription`.
-        core.props, "ProjectResourceTagsDescription", project_resource_tags_description, set_project_resource_tags_description, get_project_resource_tags_description, Val<String>
+    /// Sets `DomainIdentifier` in place: [`Self::domain_identifier`] on a value held by `&mut`.
+    pub fn set_domain_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`.
-        core.props, "Status", status, set_status, get_status, Val<project_profile::Status>
+    /// `DomainIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainIdentifier")
     }
 
-    prop! {
-        /// `UseDefaultConfigurations`.
-        core.props, "UseDefaultConfigurations", use_default_configurations, set_use_default_configurations, get_use_default_configurations, Val<bool>
+    /// `DomainUnitIdentifier`.
+    pub fn domain_unit_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainUnitIdentifier", value.into());
+        self
+    }
+
+    /// Sets `DomainUnitIdentifier` in place: [`Self::domain_unit_identifier`] on a value held by `&mut`.
+    pub fn set_domain_unit_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainUnitIdentifier", value.into());
+        self
+    }
+
+    /// `DomainUnitIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_unit_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainUnitIdentifier")
+    }
+
+    /// `EnvironmentConfigurations`.
+    pub fn environment_configurations(mut self, value: impl Into<Val<List<project_profile::EnvironmentConfiguration>>>) -> Self {
+        self.core.props.set("EnvironmentConfigurations", value.into());
+        self
+    }
+
+    /// Sets `EnvironmentConfigurations` in place: [`Self::environment_configurations`] on a value
+    /// held by `&mut`.
+    pub fn set_environment_configurations(&mut self, value: impl Into<Val<List<project_profile::EnvironmentConfiguration>>>) -> &mut Self {
+        self.core.props.set("EnvironmentConfigurations", value.into());
+        self
+    }
+
+    /// `EnvironmentConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_configurations(&self) -> ::std::option::Option<Val<List<project_profile::EnvironmentConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentConfigurations")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ProjectResourceTags`.
+    pub fn project_resource_tags(mut self, value: impl Into<Val<List<project_profile::ResourceTagParameter>>>) -> Self {
+        self.core.props.set("ProjectResourceTags", value.into());
+        self
+    }
+
+    /// Sets `ProjectResourceTags` in place: [`Self::project_resource_tags`] on a value held by `&mut`.
+    pub fn set_project_resource_tags(&mut self, value: impl Into<Val<List<project_profile::ResourceTagParameter>>>) -> &mut Self {
+        self.core.props.set("ProjectResourceTags", value.into());
+        self
+    }
+
+    /// `ProjectResourceTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project_resource_tags(&self) -> ::std::option::Option<Val<List<project_profile::ResourceTagParameter>>> {
+        crate::cfn::get_prop(&self.core.props, "ProjectResourceTags")
+    }
+
+    /// `ProjectResourceTagsDescription`.
+    pub fn project_resource_tags_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProjectResourceTagsDescription", value.into());
+        self
+    }
+
+    /// Sets `ProjectResourceTagsDescription` in place: [`Self::project_resource_tags_description`]
+    /// on a value held by `&mut`.
+    pub fn set_project_resource_tags_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProjectResourceTagsDescription", value.into());
+        self
+    }
+
+    /// `ProjectResourceTagsDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project_resource_tags_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProjectResourceTagsDescription")
+    }
+
+    /// `Status`.
+    pub fn status(mut self, value: impl Into<Val<project_profile::Status>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<project_profile::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<project_profile::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `UseDefaultConfigurations`.
+    pub fn use_default_configurations(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("UseDefaultConfigurations", value.into());
+        self
+    }
+
+    /// Sets `UseDefaultConfigurations` in place: [`Self::use_default_configurations`] on a value
+    /// held by `&mut`.
+    pub fn set_use_default_configurations(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("UseDefaultConfigurations", value.into());
+        self
+    }
+
+    /// `UseDefaultConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_use_default_configurations(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "UseDefaultConfigurations")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4596,49 +8416,150 @@ pub mod project_profile {
             EnvironmentConfiguration { props }
         }
 
-        prop! {
-            /// `AwsRegion`.
-            props, "AwsRegion", _, set_aws_region, get_aws_region, Val<Region>
+        /// Sets `AwsRegion`, which `new` took, in place.
+        pub fn set_aws_region(&mut self, value: impl Into<Val<Region>>) -> &mut Self {
+            self.props.set("AwsRegion", value.into());
+            self
         }
 
-        prop! {
-            /// `EnvironmentBlueprintId`.
-            props, "EnvironmentBlueprintId", _, set_environment_blueprint_id, get_environment_blueprint_id, Val<String>
+        /// `AwsRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_region(&self) -> ::std::option::Option<Val<Region>> {
+            crate::cfn::get_prop(&self.props, "AwsRegion")
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `EnvironmentBlueprintId`, which `new` took, in place.
+        pub fn set_environment_blueprint_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EnvironmentBlueprintId", value.into());
+            self
         }
 
-        prop! {
-            /// `AwsAccount`.
-            props, "AwsAccount", aws_account, set_aws_account, get_aws_account, Val<AwsAccount>
+        /// `EnvironmentBlueprintId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment_blueprint_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EnvironmentBlueprintId")
         }
 
-        prop! {
-            /// `ConfigurationParameters`.
-            props, "ConfigurationParameters", configuration_parameters, set_configuration_parameters, get_configuration_parameters, Val<EnvironmentConfigurationParametersDetails>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `DeploymentMode`.
-            props, "DeploymentMode", deployment_mode, set_deployment_mode, get_deployment_mode, Val<DeploymentMode>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `DeploymentOrder`.
-            props, "DeploymentOrder", deployment_order, set_deployment_order, get_deployment_order, Val<f64>
+        /// `AwsAccount`.
+        pub fn aws_account(mut self, value: impl Into<Val<AwsAccount>>) -> Self {
+            self.props.set("AwsAccount", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `AwsAccount` in place: [`Self::aws_account`] on a value held by `&mut`.
+        pub fn set_aws_account(&mut self, value: impl Into<Val<AwsAccount>>) -> &mut Self {
+            self.props.set("AwsAccount", value.into());
+            self
         }
 
-        prop! {
-            /// `EnvironmentConfigurationId`.
-            props, "EnvironmentConfigurationId", environment_configuration_id, set_environment_configuration_id, get_environment_configuration_id, Val<String>
+        /// `AwsAccount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_account(&self) -> ::std::option::Option<Val<AwsAccount>> {
+            crate::cfn::get_prop(&self.props, "AwsAccount")
+        }
+
+        /// `ConfigurationParameters`.
+        pub fn configuration_parameters(mut self, value: impl Into<Val<EnvironmentConfigurationParametersDetails>>) -> Self {
+            self.props.set("ConfigurationParameters", value.into());
+            self
+        }
+
+        /// Sets `ConfigurationParameters` in place: [`Self::configuration_parameters`] on a value held
+        /// by `&mut`.
+        pub fn set_configuration_parameters(&mut self, value: impl Into<Val<EnvironmentConfigurationParametersDetails>>) -> &mut Self {
+            self.props.set("ConfigurationParameters", value.into());
+            self
+        }
+
+        /// `ConfigurationParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_parameters(&self) -> ::std::option::Option<Val<EnvironmentConfigurationParametersDetails>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationParameters")
+        }
+
+        /// `DeploymentMode`.
+        pub fn deployment_mode(mut self, value: impl Into<Val<DeploymentMode>>) -> Self {
+            self.props.set("DeploymentMode", value.into());
+            self
+        }
+
+        /// Sets `DeploymentMode` in place: [`Self::deployment_mode`] on a value held by `&mut`.
+        pub fn set_deployment_mode(&mut self, value: impl Into<Val<DeploymentMode>>) -> &mut Self {
+            self.props.set("DeploymentMode", value.into());
+            self
+        }
+
+        /// `DeploymentMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deployment_mode(&self) -> ::std::option::Option<Val<DeploymentMode>> {
+            crate::cfn::get_prop(&self.props, "DeploymentMode")
+        }
+
+        /// `DeploymentOrder`.
+        pub fn deployment_order(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("DeploymentOrder", value.into());
+            self
+        }
+
+        /// Sets `DeploymentOrder` in place: [`Self::deployment_order`] on a value held by `&mut`.
+        pub fn set_deployment_order(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("DeploymentOrder", value.into());
+            self
+        }
+
+        /// `DeploymentOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deployment_order(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "DeploymentOrder")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `EnvironmentConfigurationId`.
+        pub fn environment_configuration_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EnvironmentConfigurationId", value.into());
+            self
+        }
+
+        /// Sets `EnvironmentConfigurationId` in place: [`Self::environment_configuration_id`] on a
+        /// value held by `&mut`.
+        pub fn set_environment_configuration_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EnvironmentConfigurationId", value.into());
+            self
+        }
+
+        /// `EnvironmentConfigurationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment_configuration_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EnvironmentConfigurationId")
         }
     }
 
@@ -4659,9 +8580,16 @@ pub mod project_profile {
             AwsAccount { props }
         }
 
-        prop! {
-            /// `AwsAccountId`.
-            props, "AwsAccountId", _, set_aws_account_id, get_aws_account_id, Val<String>
+        /// Sets `AwsAccountId`, which `new` took, in place.
+        pub fn set_aws_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsAccountId", value.into());
+            self
+        }
+
+        /// `AwsAccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsAccountId")
         }
     }
 
@@ -4682,9 +8610,16 @@ pub mod project_profile {
             Region { props }
         }
 
-        prop! {
-            /// `RegionName`.
-            props, "RegionName", _, set_region_name, get_region_name, Val<String>
+        /// Sets `RegionName`, which `new` took, in place.
+        pub fn set_region_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RegionName", value.into());
+            self
+        }
+
+        /// `RegionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RegionName")
         }
     }
 
@@ -4703,19 +8638,58 @@ pub mod project_profile {
             EnvironmentConfigurationParametersDetails { props }
         }
 
-        prop! {
-            /// `ParameterOverrides`.
-            props, "ParameterOverrides", parameter_overrides, set_parameter_overrides, get_parameter_overrides, Val<List<EnvironmentConfigurationParameter>>
+        /// `ParameterOverrides`.
+        pub fn parameter_overrides(mut self, value: impl Into<Val<List<EnvironmentConfigurationParameter>>>) -> Self {
+            self.props.set("ParameterOverrides", value.into());
+            self
         }
 
-        prop! {
-            /// `ResolvedParameters`.
-            props, "ResolvedParameters", resolved_parameters, set_resolved_parameters, get_resolved_parameters, Val<List<EnvironmentConfigurationParameter>>
+        /// Sets `ParameterOverrides` in place: [`Self::parameter_overrides`] on a value held by `&mut`.
+        pub fn set_parameter_overrides(&mut self, value: impl Into<Val<List<EnvironmentConfigurationParameter>>>) -> &mut Self {
+            self.props.set("ParameterOverrides", value.into());
+            self
         }
 
-        prop! {
-            /// `SsmPath`.
-            props, "SsmPath", ssm_path, set_ssm_path, get_ssm_path, Val<String>
+        /// `ParameterOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_overrides(&self) -> ::std::option::Option<Val<List<EnvironmentConfigurationParameter>>> {
+            crate::cfn::get_prop(&self.props, "ParameterOverrides")
+        }
+
+        /// `ResolvedParameters`.
+        pub fn resolved_parameters(mut self, value: impl Into<Val<List<EnvironmentConfigurationParameter>>>) -> Self {
+            self.props.set("ResolvedParameters", value.into());
+            self
+        }
+
+        /// Sets `ResolvedParameters` in place: [`Self::resolved_parameters`] on a value held by `&mut`.
+        pub fn set_resolved_parameters(&mut self, value: impl Into<Val<List<EnvironmentConfigurationParameter>>>) -> &mut Self {
+            self.props.set("ResolvedParameters", value.into());
+            self
+        }
+
+        /// `ResolvedParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resolved_parameters(&self) -> ::std::option::Option<Val<List<EnvironmentConfigurationParameter>>> {
+            crate::cfn::get_prop(&self.props, "ResolvedParameters")
+        }
+
+        /// `SsmPath`.
+        pub fn ssm_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SsmPath", value.into());
+            self
+        }
+
+        /// Sets `SsmPath` in place: [`Self::ssm_path`] on a value held by `&mut`.
+        pub fn set_ssm_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SsmPath", value.into());
+            self
+        }
+
+        /// `SsmPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssm_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SsmPath")
         }
     }
 
@@ -4734,19 +8708,58 @@ pub mod project_profile {
             EnvironmentConfigurationParameter { props }
         }
 
-        prop! {
-            /// `IsEditable`.
-            props, "IsEditable", is_editable, set_is_editable, get_is_editable, Val<bool>
+        /// `IsEditable`.
+        pub fn is_editable(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsEditable", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `IsEditable` in place: [`Self::is_editable`] on a value held by `&mut`.
+        pub fn set_is_editable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsEditable", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// `IsEditable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_editable(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsEditable")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -4788,19 +8801,40 @@ pub mod project_profile {
             ResourceTagParameter { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
 
-        prop! {
-            /// `IsValueEditable`.
-            props, "IsValueEditable", _, set_is_value_editable, get_is_value_editable, Val<bool>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `IsValueEditable`, which `new` took, in place.
+        pub fn set_is_value_editable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsValueEditable", value.into());
+            self
+        }
+
+        /// `IsValueEditable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_value_editable(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsValueEditable")
         }
     }
 
@@ -4864,52 +8898,124 @@ impl SubscriptionTarget {
         SubscriptionTarget { core }
     }
 
-    prop! {
-        /// `ApplicableAssetTypes`: The asset types that can be included in the subscription target.
-        core.props, "ApplicableAssetTypes", _, set_applicable_asset_types, get_applicable_asset_types, Val<List<String>>
+    /// Sets `ApplicableAssetTypes`, which `new` took, in place.
+    pub fn set_applicable_asset_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ApplicableAssetTypes", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthorizedPrincipals`: The authorized principals of the subscription target.
-        core.props, "AuthorizedPrincipals", _, set_authorized_principals, get_authorized_principals, Val<List<String>>
+    /// `ApplicableAssetTypes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_applicable_asset_types(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicableAssetTypes")
     }
 
-    prop! {
-        /// `DomainIdentifier`: The ID of the Amazon DataZone domain in which subscription target
-        /// would be created.
-        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
+    /// Sets `AuthorizedPrincipals`, which `new` took, in place.
+    pub fn set_authorized_principals(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AuthorizedPrincipals", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentIdentifier`: The ID of the environment in which subscription target would be
-        /// created.
-        core.props, "EnvironmentIdentifier", _, set_environment_identifier, get_environment_identifier, Val<String>
+    /// `AuthorizedPrincipals` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorized_principals(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizedPrincipals")
     }
 
-    prop! {
-        /// `ManageAccessRole`: The manage access role that is used to create the subscription
-        /// target.
-        core.props, "ManageAccessRole", manage_access_role, set_manage_access_role, get_manage_access_role, Val<String>
+    /// Sets `DomainIdentifier`, which `new` took, in place.
+    pub fn set_domain_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the subscription target.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DomainIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainIdentifier")
     }
 
-    prop! {
-        /// `Provider`: The provider of the subscription target.
-        core.props, "Provider", provider, set_provider, get_provider, Val<String>
+    /// Sets `EnvironmentIdentifier`, which `new` took, in place.
+    pub fn set_environment_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `SubscriptionTargetConfig`: The configuration of the subscription target.
-        core.props, "SubscriptionTargetConfig", _, set_subscription_target_config, get_subscription_target_config, Val<List<subscription_target::SubscriptionTargetForm>>
+    /// `EnvironmentIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentIdentifier")
     }
 
-    prop! {
-        /// `Type`: The type of the subscription target.
-        core.props, "Type", _, set_type, get_type, Val<String>
+    /// `ManageAccessRole`: The manage access role that is used to create the subscription target.
+    pub fn manage_access_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ManageAccessRole", value.into());
+        self
+    }
+
+    /// Sets `ManageAccessRole` in place: [`Self::manage_access_role`] on a value held by `&mut`.
+    pub fn set_manage_access_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ManageAccessRole", value.into());
+        self
+    }
+
+    /// `ManageAccessRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_manage_access_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ManageAccessRole")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Provider`: The provider of the subscription target.
+    pub fn provider(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Provider", value.into());
+        self
+    }
+
+    /// Sets `Provider` in place: [`Self::provider`] on a value held by `&mut`.
+    pub fn set_provider(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Provider", value.into());
+        self
+    }
+
+    /// `Provider` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provider(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Provider")
+    }
+
+    /// Sets `SubscriptionTargetConfig`, which `new` took, in place.
+    pub fn set_subscription_target_config(&mut self, value: impl Into<Val<List<subscription_target::SubscriptionTargetForm>>>) -> &mut Self {
+        self.core.props.set("SubscriptionTargetConfig", value.into());
+        self
+    }
+
+    /// `SubscriptionTargetConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subscription_target_config(&self) -> ::std::option::Option<Val<List<subscription_target::SubscriptionTargetForm>>> {
+        crate::cfn::get_prop(&self.core.props, "SubscriptionTargetConfig")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4991,14 +9097,28 @@ pub mod subscription_target {
             SubscriptionTargetForm { props }
         }
 
-        prop! {
-            /// `Content`: The content of the subscription target configuration.
-            props, "Content", _, set_content, get_content, Val<String>
+        /// Sets `Content`, which `new` took, in place.
+        pub fn set_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Content", value.into());
+            self
         }
 
-        prop! {
-            /// `FormName`: The form name included in the subscription target configuration.
-            props, "FormName", _, set_form_name, get_form_name, Val<String>
+        /// `Content` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Content")
+        }
+
+        /// Sets `FormName`, which `new` took, in place.
+        pub fn set_form_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FormName", value.into());
+            self
+        }
+
+        /// `FormName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_form_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FormName")
         }
     }
 }
@@ -5035,30 +9155,82 @@ impl UserProfile {
         UserProfile { core }
     }
 
-    prop! {
-        /// `DomainIdentifier`: The identifier of the Amazon DataZone domain in which the user
-        /// profile would be created.
-        core.props, "DomainIdentifier", _, set_domain_identifier, get_domain_identifier, Val<String>
+    /// Sets `DomainIdentifier`, which `new` took, in place.
+    pub fn set_domain_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `SessionName`: The session name of the user profile.
-        core.props, "SessionName", session_name, set_session_name, get_session_name, Val<String>
+    /// `DomainIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainIdentifier")
     }
 
-    prop! {
-        /// `Status`: The status of the user profile.
-        core.props, "Status", status, set_status, get_status, Val<user_profile::UserProfileStatus>
+    /// `SessionName`: The session name of the user profile.
+    pub fn session_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SessionName", value.into());
+        self
     }
 
-    prop! {
-        /// `UserIdentifier`: The ID of the user.
-        core.props, "UserIdentifier", _, set_user_identifier, get_user_identifier, Val<String>
+    /// Sets `SessionName` in place: [`Self::session_name`] on a value held by `&mut`.
+    pub fn set_session_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SessionName", value.into());
+        self
     }
 
-    prop! {
-        /// `UserType`: The type of the user.
-        core.props, "UserType", user_type, set_user_type, get_user_type, Val<user_profile::UserType>
+    /// `SessionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_session_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SessionName")
+    }
+
+    /// `Status`: The status of the user profile.
+    pub fn status(mut self, value: impl Into<Val<user_profile::UserProfileStatus>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<user_profile::UserProfileStatus>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<user_profile::UserProfileStatus>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// Sets `UserIdentifier`, which `new` took, in place.
+    pub fn set_user_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserIdentifier", value.into());
+        self
+    }
+
+    /// `UserIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserIdentifier")
+    }
+
+    /// `UserType`: The type of the user.
+    pub fn user_type(mut self, value: impl Into<Val<user_profile::UserType>>) -> Self {
+        self.core.props.set("UserType", value.into());
+        self
+    }
+
+    /// Sets `UserType` in place: [`Self::user_type`] on a value held by `&mut`.
+    pub fn set_user_type(&mut self, value: impl Into<Val<user_profile::UserType>>) -> &mut Self {
+        self.core.props.set("UserType", value.into());
+        self
+    }
+
+    /// `UserType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_type(&self) -> ::std::option::Option<Val<user_profile::UserType>> {
+        crate::cfn::get_prop(&self.core.props, "UserType")
     }
 
     /// `Ref`: the resource's identifier.

@@ -49,79 +49,258 @@ impl Cluster {
         Cluster { core }
     }
 
-    prop! {
-        /// `AvailabilityZones`.
-        core.props, "AvailabilityZones", availability_zones, set_availability_zones, get_availability_zones, Val<List<String>>
+    /// `AvailabilityZones`.
+    pub fn availability_zones(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AvailabilityZones", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterEndpointEncryptionType`.
-        core.props, "ClusterEndpointEncryptionType", cluster_endpoint_encryption_type, set_cluster_endpoint_encryption_type, get_cluster_endpoint_encryption_type, Val<String>
+    /// Sets `AvailabilityZones` in place: [`Self::availability_zones`] on a value held by `&mut`.
+    pub fn set_availability_zones(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AvailabilityZones", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterName`.
-        core.props, "ClusterName", cluster_name, set_cluster_name, get_cluster_name, Val<String>
+    /// `AvailabilityZones` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zones(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZones")
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ClusterEndpointEncryptionType`.
+    pub fn cluster_endpoint_encryption_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClusterEndpointEncryptionType", value.into());
+        self
     }
 
-    prop! {
-        /// `IAMRoleARN`.
-        core.props, "IAMRoleARN", _, set_iam_role_arn, get_iam_role_arn, Val<String>
+    /// Sets `ClusterEndpointEncryptionType` in place: [`Self::cluster_endpoint_encryption_type`] on
+    /// a value held by `&mut`.
+    pub fn set_cluster_endpoint_encryption_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterEndpointEncryptionType", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkType`.
-        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<String>
+    /// `ClusterEndpointEncryptionType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_endpoint_encryption_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterEndpointEncryptionType")
     }
 
-    prop! {
-        /// `NodeType`.
-        core.props, "NodeType", _, set_node_type, get_node_type, Val<String>
+    /// `ClusterName`.
+    pub fn cluster_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClusterName", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationTopicARN`.
-        core.props, "NotificationTopicARN", notification_topic_arn, set_notification_topic_arn, get_notification_topic_arn, Val<String>
+    /// Sets `ClusterName` in place: [`Self::cluster_name`] on a value held by `&mut`.
+    pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterName", value.into());
+        self
     }
 
-    prop! {
-        /// `ParameterGroupName`.
-        core.props, "ParameterGroupName", parameter_group_name, set_parameter_group_name, get_parameter_group_name, Val<String>
+    /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterName")
     }
 
-    prop! {
-        /// `PreferredMaintenanceWindow`.
-        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicationFactor`.
-        core.props, "ReplicationFactor", _, set_replication_factor, get_replication_factor, Val<i64>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SSESpecification`.
-        core.props, "SSESpecification", sse_specification, set_sse_specification, get_sse_specification, Val<cluster::SseSpecification>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `SecurityGroupIds`.
-        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    /// Sets `IAMRoleARN`, which `new` took, in place.
+    pub fn set_iam_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IAMRoleARN", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetGroupName`.
-        core.props, "SubnetGroupName", subnet_group_name, set_subnet_group_name, get_subnet_group_name, Val<String>
+    /// `IAMRoleARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iam_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IAMRoleARN")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `NetworkType`.
+    pub fn network_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+    pub fn set_network_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkType")
+    }
+
+    /// Sets `NodeType`, which `new` took, in place.
+    pub fn set_node_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NodeType", value.into());
+        self
+    }
+
+    /// `NodeType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_node_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NodeType")
+    }
+
+    /// `NotificationTopicARN`.
+    pub fn notification_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NotificationTopicARN", value.into());
+        self
+    }
+
+    /// Sets `NotificationTopicARN` in place: [`Self::notification_topic_arn`] on a value held by `&mut`.
+    pub fn set_notification_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NotificationTopicARN", value.into());
+        self
+    }
+
+    /// `NotificationTopicARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationTopicARN")
+    }
+
+    /// `ParameterGroupName`.
+    pub fn parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ParameterGroupName", value.into());
+        self
+    }
+
+    /// Sets `ParameterGroupName` in place: [`Self::parameter_group_name`] on a value held by `&mut`.
+    pub fn set_parameter_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ParameterGroupName", value.into());
+        self
+    }
+
+    /// `ParameterGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameter_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ParameterGroupName")
+    }
+
+    /// `PreferredMaintenanceWindow`.
+    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// Sets `PreferredMaintenanceWindow` in place: [`Self::preferred_maintenance_window`] on a
+    /// value held by `&mut`.
+    pub fn set_preferred_maintenance_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// `PreferredMaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_maintenance_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredMaintenanceWindow")
+    }
+
+    /// Sets `ReplicationFactor`, which `new` took, in place.
+    pub fn set_replication_factor(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ReplicationFactor", value.into());
+        self
+    }
+
+    /// `ReplicationFactor` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_factor(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationFactor")
+    }
+
+    /// `SSESpecification`.
+    pub fn sse_specification(mut self, value: impl Into<Val<cluster::SseSpecification>>) -> Self {
+        self.core.props.set("SSESpecification", value.into());
+        self
+    }
+
+    /// Sets `SSESpecification` in place: [`Self::sse_specification`] on a value held by `&mut`.
+    pub fn set_sse_specification(&mut self, value: impl Into<Val<cluster::SseSpecification>>) -> &mut Self {
+        self.core.props.set("SSESpecification", value.into());
+        self
+    }
+
+    /// `SSESpecification` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sse_specification(&self) -> ::std::option::Option<Val<cluster::SseSpecification>> {
+        crate::cfn::get_prop(&self.core.props, "SSESpecification")
+    }
+
+    /// `SecurityGroupIds`.
+    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+    pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupIds")
+    }
+
+    /// `SubnetGroupName`.
+    pub fn subnet_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SubnetGroupName", value.into());
+        self
+    }
+
+    /// Sets `SubnetGroupName` in place: [`Self::subnet_group_name`] on a value held by `&mut`.
+    pub fn set_subnet_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SubnetGroupName", value.into());
+        self
+    }
+
+    /// `SubnetGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetGroupName")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -174,9 +353,22 @@ pub mod cluster {
             SseSpecification { props }
         }
 
-        prop! {
-            /// `SSEEnabled`.
-            props, "SSEEnabled", sse_enabled, set_sse_enabled, get_sse_enabled, Val<bool>
+        /// `SSEEnabled`.
+        pub fn sse_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SSEEnabled", value.into());
+            self
+        }
+
+        /// Sets `SSEEnabled` in place: [`Self::sse_enabled`] on a value held by `&mut`.
+        pub fn set_sse_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SSEEnabled", value.into());
+            self
+        }
+
+        /// `SSEEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sse_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SSEEnabled")
         }
     }
 }
@@ -199,19 +391,58 @@ impl ParameterGroup {
         ParameterGroup { core }
     }
 
-    prop! {
-        /// `Description`: A description of the parameter group.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description of the parameter group.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ParameterGroupName`: The name of the parameter group.
-        core.props, "ParameterGroupName", parameter_group_name, set_parameter_group_name, get_parameter_group_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ParameterNameValues`.
-        core.props, "ParameterNameValues", parameter_name_values, set_parameter_name_values, get_parameter_name_values, Val<Json>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `ParameterGroupName`: The name of the parameter group.
+    pub fn parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ParameterGroupName", value.into());
+        self
+    }
+
+    /// Sets `ParameterGroupName` in place: [`Self::parameter_group_name`] on a value held by `&mut`.
+    pub fn set_parameter_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ParameterGroupName", value.into());
+        self
+    }
+
+    /// `ParameterGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameter_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ParameterGroupName")
+    }
+
+    /// `ParameterNameValues`.
+    pub fn parameter_name_values(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("ParameterNameValues", value.into());
+        self
+    }
+
+    /// Sets `ParameterNameValues` in place: [`Self::parameter_name_values`] on a value held by `&mut`.
+    pub fn set_parameter_name_values(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("ParameterNameValues", value.into());
+        self
+    }
+
+    /// `ParameterNameValues` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameter_name_values(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "ParameterNameValues")
     }
 
     /// `Ref`: the resource's identifier.
@@ -241,19 +472,52 @@ impl SubnetGroup {
         SubnetGroup { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetGroupName`.
-        core.props, "SubnetGroupName", subnet_group_name, set_subnet_group_name, get_subnet_group_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetIds`.
-        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `SubnetGroupName`.
+    pub fn subnet_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SubnetGroupName", value.into());
+        self
+    }
+
+    /// Sets `SubnetGroupName` in place: [`Self::subnet_group_name`] on a value held by `&mut`.
+    pub fn set_subnet_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SubnetGroupName", value.into());
+        self
+    }
+
+    /// `SubnetGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetGroupName")
+    }
+
+    /// Sets `SubnetIds`, which `new` took, in place.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
     }
 
     /// `Ref`: the resource's identifier.

@@ -61,44 +61,112 @@ impl Budget {
         Budget { core }
     }
 
-    prop! {
-        /// `Actions`: The budget actions to specify what happens when the budget runs out.
-        core.props, "Actions", _, set_actions, get_actions, Val<List<budget::BudgetActionToAdd>>
+    /// Sets `Actions`, which `new` took, in place.
+    pub fn set_actions(&mut self, value: impl Into<Val<List<budget::BudgetActionToAdd>>>) -> &mut Self {
+        self.core.props.set("Actions", value.into());
+        self
     }
 
-    prop! {
-        /// `ApproximateDollarLimit`: The dollar limit based on consumed usage.
-        core.props, "ApproximateDollarLimit", _, set_approximate_dollar_limit, get_approximate_dollar_limit, Val<f64>
+    /// `Actions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions(&self) -> ::std::option::Option<Val<List<budget::BudgetActionToAdd>>> {
+        crate::cfn::get_prop(&self.core.props, "Actions")
     }
 
-    prop! {
-        /// `Description`: The description of the budget.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ApproximateDollarLimit`, which `new` took, in place.
+    pub fn set_approximate_dollar_limit(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("ApproximateDollarLimit", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`: The display name of the budget.
-        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    /// `ApproximateDollarLimit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_approximate_dollar_limit(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "ApproximateDollarLimit")
     }
 
-    prop! {
-        /// `FarmId`: The farm ID.
-        core.props, "FarmId", _, set_farm_id, get_farm_id, Val<String>
+    /// `Description`: The description of the budget.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Schedule`: The start and end time of the budget.
-        core.props, "Schedule", _, set_schedule, get_schedule, Val<budget::BudgetSchedule>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `UsageTrackingResource`: The usage details of the allotted budget.
-        core.props, "UsageTrackingResource", _, set_usage_tracking_resource, get_usage_tracking_resource, Val<budget::UsageTrackingResource>
+    /// Sets `DisplayName`, which `new` took, in place.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// Sets `FarmId`, which `new` took, in place.
+    pub fn set_farm_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FarmId", value.into());
+        self
+    }
+
+    /// `FarmId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_farm_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FarmId")
+    }
+
+    /// Sets `Schedule`, which `new` took, in place.
+    pub fn set_schedule(&mut self, value: impl Into<Val<budget::BudgetSchedule>>) -> &mut Self {
+        self.core.props.set("Schedule", value.into());
+        self
+    }
+
+    /// `Schedule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule(&self) -> ::std::option::Option<Val<budget::BudgetSchedule>> {
+        crate::cfn::get_prop(&self.core.props, "Schedule")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `UsageTrackingResource`, which `new` took, in place.
+    pub fn set_usage_tracking_resource(&mut self, value: impl Into<Val<budget::UsageTrackingResource>>) -> &mut Self {
+        self.core.props.set("UsageTrackingResource", value.into());
+        self
+    }
+
+    /// `UsageTrackingResource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_usage_tracking_resource(&self) -> ::std::option::Option<Val<budget::UsageTrackingResource>> {
+        crate::cfn::get_prop(&self.core.props, "UsageTrackingResource")
     }
 
     /// `Ref`: the resource's identifier.
@@ -153,19 +221,46 @@ pub mod budget {
             BudgetActionToAdd { props }
         }
 
-        prop! {
-            /// `Type`: The type of budget action.
-            props, "Type", _, set_type, get_type, Val<BudgetActionToAddType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<BudgetActionToAddType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `ThresholdPercentage`: The percentage threshold for the budget action.
-            props, "ThresholdPercentage", _, set_threshold_percentage, get_threshold_percentage, Val<f64>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<BudgetActionToAddType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Description`: A description for the budget action.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `ThresholdPercentage`, which `new` took, in place.
+        pub fn set_threshold_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ThresholdPercentage", value.into());
+            self
+        }
+
+        /// `ThresholdPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold_percentage(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ThresholdPercentage")
+        }
+
+        /// `Description`: A description for the budget action.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -199,9 +294,16 @@ pub mod budget {
             BudgetSchedule { props }
         }
 
-        prop! {
-            /// `Fixed`: The details of a fixed budget schedule.
-            props, "Fixed", _, set_fixed, get_fixed, Val<FixedBudgetSchedule>
+        /// Sets `Fixed`, which `new` took, in place.
+        pub fn set_fixed(&mut self, value: impl Into<Val<FixedBudgetSchedule>>) -> &mut Self {
+            self.props.set("Fixed", value.into());
+            self
+        }
+
+        /// `Fixed` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fixed(&self) -> ::std::option::Option<Val<FixedBudgetSchedule>> {
+            crate::cfn::get_prop(&self.props, "Fixed")
         }
     }
 
@@ -224,14 +326,28 @@ pub mod budget {
             FixedBudgetSchedule { props }
         }
 
-        prop! {
-            /// `StartTime`: When the budget starts.
-            props, "StartTime", _, set_start_time, get_start_time, Val<String>
+        /// Sets `StartTime`, which `new` took, in place.
+        pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `EndTime`: When the budget ends.
-            props, "EndTime", _, set_end_time, get_end_time, Val<String>
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
+        }
+
+        /// Sets `EndTime`, which `new` took, in place.
+        pub fn set_end_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndTime", value.into());
+            self
+        }
+
+        /// `EndTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndTime")
         }
     }
 
@@ -252,9 +368,16 @@ pub mod budget {
             UsageTrackingResource { props }
         }
 
-        prop! {
-            /// `QueueId`: The queue ID.
-            props, "QueueId", _, set_queue_id, get_queue_id, Val<String>
+        /// Sets `QueueId`, which `new` took, in place.
+        pub fn set_queue_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueueId", value.into());
+            self
+        }
+
+        /// `QueueId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_queue_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueueId")
         }
     }
 }
@@ -279,29 +402,88 @@ impl Farm {
         Farm { core }
     }
 
-    prop! {
-        /// `CostScaleFactor`.
-        core.props, "CostScaleFactor", cost_scale_factor, set_cost_scale_factor, get_cost_scale_factor, Val<f64>
+    /// `CostScaleFactor`.
+    pub fn cost_scale_factor(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("CostScaleFactor", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `CostScaleFactor` in place: [`Self::cost_scale_factor`] on a value held by `&mut`.
+    pub fn set_cost_scale_factor(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("CostScaleFactor", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    /// `CostScaleFactor` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cost_scale_factor(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "CostScaleFactor")
     }
 
-    prop! {
-        /// `KmsKeyArn`.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `DisplayName`, which `new` took, in place.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// `KmsKeyArn`.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -357,49 +539,136 @@ impl Fleet {
         Fleet { core }
     }
 
-    prop! {
-        /// `Configuration`.
-        core.props, "Configuration", _, set_configuration, get_configuration, Val<fleet::FleetConfiguration>
+    /// Sets `Configuration`, which `new` took, in place.
+    pub fn set_configuration(&mut self, value: impl Into<Val<fleet::FleetConfiguration>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<fleet::FleetConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FarmId`.
-        core.props, "FarmId", _, set_farm_id, get_farm_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `HostConfiguration`.
-        core.props, "HostConfiguration", host_configuration, set_host_configuration, get_host_configuration, Val<fleet::HostConfiguration>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `MaxWorkerCount`.
-        core.props, "MaxWorkerCount", _, set_max_worker_count, get_max_worker_count, Val<i64>
+    /// Sets `DisplayName`, which `new` took, in place.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `MinWorkerCount`.
-        core.props, "MinWorkerCount", min_worker_count, set_min_worker_count, get_min_worker_count, Val<i64>
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// Sets `FarmId`, which `new` took, in place.
+    pub fn set_farm_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FarmId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FarmId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_farm_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FarmId")
+    }
+
+    /// `HostConfiguration`.
+    pub fn host_configuration(mut self, value: impl Into<Val<fleet::HostConfiguration>>) -> Self {
+        self.core.props.set("HostConfiguration", value.into());
+        self
+    }
+
+    /// Sets `HostConfiguration` in place: [`Self::host_configuration`] on a value held by `&mut`.
+    pub fn set_host_configuration(&mut self, value: impl Into<Val<fleet::HostConfiguration>>) -> &mut Self {
+        self.core.props.set("HostConfiguration", value.into());
+        self
+    }
+
+    /// `HostConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_host_configuration(&self) -> ::std::option::Option<Val<fleet::HostConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "HostConfiguration")
+    }
+
+    /// Sets `MaxWorkerCount`, which `new` took, in place.
+    pub fn set_max_worker_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxWorkerCount", value.into());
+        self
+    }
+
+    /// `MaxWorkerCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_worker_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxWorkerCount")
+    }
+
+    /// `MinWorkerCount`.
+    pub fn min_worker_count(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MinWorkerCount", value.into());
+        self
+    }
+
+    /// Sets `MinWorkerCount` in place: [`Self::min_worker_count`] on a value held by `&mut`.
+    pub fn set_min_worker_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MinWorkerCount", value.into());
+        self
+    }
+
+    /// `MinWorkerCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_min_worker_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MinWorkerCount")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -467,14 +736,40 @@ pub mod fleet {
             FleetConfiguration { props }
         }
 
-        prop! {
-            /// `CustomerManaged`.
-            props, "CustomerManaged", customer_managed, set_customer_managed, get_customer_managed, Val<CustomerManagedFleetConfiguration>
+        /// `CustomerManaged`.
+        pub fn customer_managed(mut self, value: impl Into<Val<CustomerManagedFleetConfiguration>>) -> Self {
+            self.props.set("CustomerManaged", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceManagedEc2`.
-            props, "ServiceManagedEc2", service_managed_ec2, set_service_managed_ec2, get_service_managed_ec2, Val<ServiceManagedEc2FleetConfiguration>
+        /// Sets `CustomerManaged` in place: [`Self::customer_managed`] on a value held by `&mut`.
+        pub fn set_customer_managed(&mut self, value: impl Into<Val<CustomerManagedFleetConfiguration>>) -> &mut Self {
+            self.props.set("CustomerManaged", value.into());
+            self
+        }
+
+        /// `CustomerManaged` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customer_managed(&self) -> ::std::option::Option<Val<CustomerManagedFleetConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CustomerManaged")
+        }
+
+        /// `ServiceManagedEc2`.
+        pub fn service_managed_ec2(mut self, value: impl Into<Val<ServiceManagedEc2FleetConfiguration>>) -> Self {
+            self.props.set("ServiceManagedEc2", value.into());
+            self
+        }
+
+        /// Sets `ServiceManagedEc2` in place: [`Self::service_managed_ec2`] on a value held by `&mut`.
+        pub fn set_service_managed_ec2(&mut self, value: impl Into<Val<ServiceManagedEc2FleetConfiguration>>) -> &mut Self {
+            self.props.set("ServiceManagedEc2", value.into());
+            self
+        }
+
+        /// `ServiceManagedEc2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_managed_ec2(&self) -> ::std::option::Option<Val<ServiceManagedEc2FleetConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ServiceManagedEc2")
         }
     }
 
@@ -500,29 +795,83 @@ pub mod fleet {
             CustomerManagedFleetConfiguration { props }
         }
 
-        prop! {
-            /// `Mode`.
-            props, "Mode", _, set_mode, get_mode, Val<AutoScalingMode>
+        /// Sets `Mode`, which `new` took, in place.
+        pub fn set_mode(&mut self, value: impl Into<Val<AutoScalingMode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkerCapabilities`.
-            props, "WorkerCapabilities", _, set_worker_capabilities, get_worker_capabilities, Val<CustomerManagedWorkerCapabilities>
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<AutoScalingMode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
         }
 
-        prop! {
-            /// `AutoScalingConfiguration`.
-            props, "AutoScalingConfiguration", auto_scaling_configuration, set_auto_scaling_configuration, get_auto_scaling_configuration, Val<CustomerManagedAutoScalingConfiguration>
+        /// Sets `WorkerCapabilities`, which `new` took, in place.
+        pub fn set_worker_capabilities(&mut self, value: impl Into<Val<CustomerManagedWorkerCapabilities>>) -> &mut Self {
+            self.props.set("WorkerCapabilities", value.into());
+            self
         }
 
-        prop! {
-            /// `StorageProfileId`.
-            props, "StorageProfileId", storage_profile_id, set_storage_profile_id, get_storage_profile_id, Val<String>
+        /// `WorkerCapabilities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_worker_capabilities(&self) -> ::std::option::Option<Val<CustomerManagedWorkerCapabilities>> {
+            crate::cfn::get_prop(&self.props, "WorkerCapabilities")
         }
 
-        prop! {
-            /// `TagPropagationMode`.
-            props, "TagPropagationMode", tag_propagation_mode, set_tag_propagation_mode, get_tag_propagation_mode, Val<TagPropagationMode>
+        /// `AutoScalingConfiguration`.
+        pub fn auto_scaling_configuration(mut self, value: impl Into<Val<CustomerManagedAutoScalingConfiguration>>) -> Self {
+            self.props.set("AutoScalingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `AutoScalingConfiguration` in place: [`Self::auto_scaling_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_auto_scaling_configuration(&mut self, value: impl Into<Val<CustomerManagedAutoScalingConfiguration>>) -> &mut Self {
+            self.props.set("AutoScalingConfiguration", value.into());
+            self
+        }
+
+        /// `AutoScalingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_scaling_configuration(&self) -> ::std::option::Option<Val<CustomerManagedAutoScalingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AutoScalingConfiguration")
+        }
+
+        /// `StorageProfileId`.
+        pub fn storage_profile_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StorageProfileId", value.into());
+            self
+        }
+
+        /// Sets `StorageProfileId` in place: [`Self::storage_profile_id`] on a value held by `&mut`.
+        pub fn set_storage_profile_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StorageProfileId", value.into());
+            self
+        }
+
+        /// `StorageProfileId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_profile_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StorageProfileId")
+        }
+
+        /// `TagPropagationMode`.
+        pub fn tag_propagation_mode(mut self, value: impl Into<Val<TagPropagationMode>>) -> Self {
+            self.props.set("TagPropagationMode", value.into());
+            self
+        }
+
+        /// Sets `TagPropagationMode` in place: [`Self::tag_propagation_mode`] on a value held by `&mut`.
+        pub fn set_tag_propagation_mode(&mut self, value: impl Into<Val<TagPropagationMode>>) -> &mut Self {
+            self.props.set("TagPropagationMode", value.into());
+            self
+        }
+
+        /// `TagPropagationMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_propagation_mode(&self) -> ::std::option::Option<Val<TagPropagationMode>> {
+            crate::cfn::get_prop(&self.props, "TagPropagationMode")
         }
     }
 
@@ -541,19 +890,60 @@ pub mod fleet {
             CustomerManagedAutoScalingConfiguration { props }
         }
 
-        prop! {
-            /// `ScaleOutWorkersPerMinute`.
-            props, "ScaleOutWorkersPerMinute", scale_out_workers_per_minute, set_scale_out_workers_per_minute, get_scale_out_workers_per_minute, Val<i64>
+        /// `ScaleOutWorkersPerMinute`.
+        pub fn scale_out_workers_per_minute(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScaleOutWorkersPerMinute", value.into());
+            self
         }
 
-        prop! {
-            /// `StandbyWorkerCount`.
-            props, "StandbyWorkerCount", standby_worker_count, set_standby_worker_count, get_standby_worker_count, Val<i64>
+        /// Sets `ScaleOutWorkersPerMinute` in place: [`Self::scale_out_workers_per_minute`] on a value
+        /// held by `&mut`.
+        pub fn set_scale_out_workers_per_minute(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScaleOutWorkersPerMinute", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkerIdleDurationSeconds`.
-            props, "WorkerIdleDurationSeconds", worker_idle_duration_seconds, set_worker_idle_duration_seconds, get_worker_idle_duration_seconds, Val<i64>
+        /// `ScaleOutWorkersPerMinute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scale_out_workers_per_minute(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScaleOutWorkersPerMinute")
+        }
+
+        /// `StandbyWorkerCount`.
+        pub fn standby_worker_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StandbyWorkerCount", value.into());
+            self
+        }
+
+        /// Sets `StandbyWorkerCount` in place: [`Self::standby_worker_count`] on a value held by `&mut`.
+        pub fn set_standby_worker_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StandbyWorkerCount", value.into());
+            self
+        }
+
+        /// `StandbyWorkerCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_standby_worker_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StandbyWorkerCount")
+        }
+
+        /// `WorkerIdleDurationSeconds`.
+        pub fn worker_idle_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("WorkerIdleDurationSeconds", value.into());
+            self
+        }
+
+        /// Sets `WorkerIdleDurationSeconds` in place: [`Self::worker_idle_duration_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_worker_idle_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("WorkerIdleDurationSeconds", value.into());
+            self
+        }
+
+        /// `WorkerIdleDurationSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_worker_idle_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "WorkerIdleDurationSeconds")
         }
     }
 
@@ -611,49 +1001,143 @@ pub mod fleet {
             CustomerManagedWorkerCapabilities { props }
         }
 
-        prop! {
-            /// `CpuArchitectureType`.
-            props, "CpuArchitectureType", _, set_cpu_architecture_type, get_cpu_architecture_type, Val<CpuArchitectureType>
+        /// Sets `CpuArchitectureType`, which `new` took, in place.
+        pub fn set_cpu_architecture_type(&mut self, value: impl Into<Val<CpuArchitectureType>>) -> &mut Self {
+            self.props.set("CpuArchitectureType", value.into());
+            self
         }
 
-        prop! {
-            /// `MemoryMiB`.
-            props, "MemoryMiB", _, set_memory_mi_b, get_memory_mi_b, Val<MemoryMiBRange>
+        /// `CpuArchitectureType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cpu_architecture_type(&self) -> ::std::option::Option<Val<CpuArchitectureType>> {
+            crate::cfn::get_prop(&self.props, "CpuArchitectureType")
         }
 
-        prop! {
-            /// `OsFamily`.
-            props, "OsFamily", _, set_os_family, get_os_family, Val<CustomerManagedFleetOperatingSystemFamily>
+        /// Sets `MemoryMiB`, which `new` took, in place.
+        pub fn set_memory_mi_b(&mut self, value: impl Into<Val<MemoryMiBRange>>) -> &mut Self {
+            self.props.set("MemoryMiB", value.into());
+            self
         }
 
-        prop! {
-            /// `VCpuCount`.
-            props, "VCpuCount", _, set_v_cpu_count, get_v_cpu_count, Val<VCpuCountRange>
+        /// `MemoryMiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_mi_b(&self) -> ::std::option::Option<Val<MemoryMiBRange>> {
+            crate::cfn::get_prop(&self.props, "MemoryMiB")
         }
 
-        prop! {
-            /// `AcceleratorCount`.
-            props, "AcceleratorCount", accelerator_count, set_accelerator_count, get_accelerator_count, Val<AcceleratorCountRange>
+        /// Sets `OsFamily`, which `new` took, in place.
+        pub fn set_os_family(&mut self, value: impl Into<Val<CustomerManagedFleetOperatingSystemFamily>>) -> &mut Self {
+            self.props.set("OsFamily", value.into());
+            self
         }
 
-        prop! {
-            /// `AcceleratorTotalMemoryMiB`.
-            props, "AcceleratorTotalMemoryMiB", accelerator_total_memory_mi_b, set_accelerator_total_memory_mi_b, get_accelerator_total_memory_mi_b, Val<AcceleratorTotalMemoryMiBRange>
+        /// `OsFamily` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_os_family(&self) -> ::std::option::Option<Val<CustomerManagedFleetOperatingSystemFamily>> {
+            crate::cfn::get_prop(&self.props, "OsFamily")
         }
 
-        prop! {
-            /// `AcceleratorTypes`.
-            props, "AcceleratorTypes", accelerator_types, set_accelerator_types, get_accelerator_types, Val<List<AcceleratorType>>
+        /// Sets `VCpuCount`, which `new` took, in place.
+        pub fn set_v_cpu_count(&mut self, value: impl Into<Val<VCpuCountRange>>) -> &mut Self {
+            self.props.set("VCpuCount", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomAmounts`.
-            props, "CustomAmounts", custom_amounts, set_custom_amounts, get_custom_amounts, Val<List<FleetAmountCapability>>
+        /// `VCpuCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_v_cpu_count(&self) -> ::std::option::Option<Val<VCpuCountRange>> {
+            crate::cfn::get_prop(&self.props, "VCpuCount")
         }
 
-        prop! {
-            /// `CustomAttributes`.
-            props, "CustomAttributes", custom_attributes, set_custom_attributes, get_custom_attributes, Val<List<FleetAttributeCapability>>
+        /// `AcceleratorCount`.
+        pub fn accelerator_count(mut self, value: impl Into<Val<AcceleratorCountRange>>) -> Self {
+            self.props.set("AcceleratorCount", value.into());
+            self
+        }
+
+        /// Sets `AcceleratorCount` in place: [`Self::accelerator_count`] on a value held by `&mut`.
+        pub fn set_accelerator_count(&mut self, value: impl Into<Val<AcceleratorCountRange>>) -> &mut Self {
+            self.props.set("AcceleratorCount", value.into());
+            self
+        }
+
+        /// `AcceleratorCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_accelerator_count(&self) -> ::std::option::Option<Val<AcceleratorCountRange>> {
+            crate::cfn::get_prop(&self.props, "AcceleratorCount")
+        }
+
+        /// `AcceleratorTotalMemoryMiB`.
+        pub fn accelerator_total_memory_mi_b(mut self, value: impl Into<Val<AcceleratorTotalMemoryMiBRange>>) -> Self {
+            self.props.set("AcceleratorTotalMemoryMiB", value.into());
+            self
+        }
+
+        /// Sets `AcceleratorTotalMemoryMiB` in place: [`Self::accelerator_total_memory_mi_b`] on a
+        /// value held by `&mut`.
+        pub fn set_accelerator_total_memory_mi_b(&mut self, value: impl Into<Val<AcceleratorTotalMemoryMiBRange>>) -> &mut Self {
+            self.props.set("AcceleratorTotalMemoryMiB", value.into());
+            self
+        }
+
+        /// `AcceleratorTotalMemoryMiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_accelerator_total_memory_mi_b(&self) -> ::std::option::Option<Val<AcceleratorTotalMemoryMiBRange>> {
+            crate::cfn::get_prop(&self.props, "AcceleratorTotalMemoryMiB")
+        }
+
+        /// `AcceleratorTypes`.
+        pub fn accelerator_types(mut self, value: impl Into<Val<List<AcceleratorType>>>) -> Self {
+            self.props.set("AcceleratorTypes", value.into());
+            self
+        }
+
+        /// Sets `AcceleratorTypes` in place: [`Self::accelerator_types`] on a value held by `&mut`.
+        pub fn set_accelerator_types(&mut self, value: impl Into<Val<List<AcceleratorType>>>) -> &mut Self {
+            self.props.set("AcceleratorTypes", value.into());
+            self
+        }
+
+        /// `AcceleratorTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_accelerator_types(&self) -> ::std::option::Option<Val<List<AcceleratorType>>> {
+            crate::cfn::get_prop(&self.props, "AcceleratorTypes")
+        }
+
+        /// `CustomAmounts`.
+        pub fn custom_amounts(mut self, value: impl Into<Val<List<FleetAmountCapability>>>) -> Self {
+            self.props.set("CustomAmounts", value.into());
+            self
+        }
+
+        /// Sets `CustomAmounts` in place: [`Self::custom_amounts`] on a value held by `&mut`.
+        pub fn set_custom_amounts(&mut self, value: impl Into<Val<List<FleetAmountCapability>>>) -> &mut Self {
+            self.props.set("CustomAmounts", value.into());
+            self
+        }
+
+        /// `CustomAmounts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_amounts(&self) -> ::std::option::Option<Val<List<FleetAmountCapability>>> {
+            crate::cfn::get_prop(&self.props, "CustomAmounts")
+        }
+
+        /// `CustomAttributes`.
+        pub fn custom_attributes(mut self, value: impl Into<Val<List<FleetAttributeCapability>>>) -> Self {
+            self.props.set("CustomAttributes", value.into());
+            self
+        }
+
+        /// Sets `CustomAttributes` in place: [`Self::custom_attributes`] on a value held by `&mut`.
+        pub fn set_custom_attributes(&mut self, value: impl Into<Val<List<FleetAttributeCapability>>>) -> &mut Self {
+            self.props.set("CustomAttributes", value.into());
+            self
+        }
+
+        /// `CustomAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_attributes(&self) -> ::std::option::Option<Val<List<FleetAttributeCapability>>> {
+            crate::cfn::get_prop(&self.props, "CustomAttributes")
         }
     }
 
@@ -674,14 +1158,34 @@ pub mod fleet {
             AcceleratorCountRange { props }
         }
 
-        prop! {
-            /// `Min`.
-            props, "Min", _, set_min, get_min, Val<i64>
+        /// Sets `Min`, which `new` took, in place.
+        pub fn set_min(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
         }
 
-        prop! {
-            /// `Max`.
-            props, "Max", max, set_max, get_max, Val<i64>
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Min")
+        }
+
+        /// `Max`.
+        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Max")
         }
     }
 
@@ -702,14 +1206,34 @@ pub mod fleet {
             AcceleratorTotalMemoryMiBRange { props }
         }
 
-        prop! {
-            /// `Min`.
-            props, "Min", _, set_min, get_min, Val<i64>
+        /// Sets `Min`, which `new` took, in place.
+        pub fn set_min(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
         }
 
-        prop! {
-            /// `Max`.
-            props, "Max", max, set_max, get_max, Val<i64>
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Min")
+        }
+
+        /// `Max`.
+        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Max")
         }
     }
 
@@ -755,19 +1279,46 @@ pub mod fleet {
             FleetAmountCapability { props }
         }
 
-        prop! {
-            /// `Min`.
-            props, "Min", _, set_min, get_min, Val<f64>
+        /// Sets `Min`, which `new` took, in place.
+        pub fn set_min(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Min")
         }
 
-        prop! {
-            /// `Max`.
-            props, "Max", max, set_max, get_max, Val<f64>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Max`.
+        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Max")
         }
     }
 
@@ -790,14 +1341,28 @@ pub mod fleet {
             FleetAttributeCapability { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -818,14 +1383,34 @@ pub mod fleet {
             MemoryMiBRange { props }
         }
 
-        prop! {
-            /// `Min`.
-            props, "Min", _, set_min, get_min, Val<i64>
+        /// Sets `Min`, which `new` took, in place.
+        pub fn set_min(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
         }
 
-        prop! {
-            /// `Max`.
-            props, "Max", max, set_max, get_max, Val<i64>
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Min")
+        }
+
+        /// `Max`.
+        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Max")
         }
     }
 
@@ -862,14 +1447,34 @@ pub mod fleet {
             VCpuCountRange { props }
         }
 
-        prop! {
-            /// `Min`.
-            props, "Min", _, set_min, get_min, Val<i64>
+        /// Sets `Min`, which `new` took, in place.
+        pub fn set_min(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
         }
 
-        prop! {
-            /// `Max`.
-            props, "Max", max, set_max, get_max, Val<i64>
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Min")
+        }
+
+        /// `Max`.
+        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Max")
         }
     }
 
@@ -895,34 +1500,102 @@ pub mod fleet {
             ServiceManagedEc2FleetConfiguration { props }
         }
 
-        prop! {
-            /// `InstanceCapabilities`.
-            props, "InstanceCapabilities", _, set_instance_capabilities, get_instance_capabilities, Val<ServiceManagedEc2InstanceCapabilities>
+        /// Sets `InstanceCapabilities`, which `new` took, in place.
+        pub fn set_instance_capabilities(&mut self, value: impl Into<Val<ServiceManagedEc2InstanceCapabilities>>) -> &mut Self {
+            self.props.set("InstanceCapabilities", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceMarketOptions`.
-            props, "InstanceMarketOptions", _, set_instance_market_options, get_instance_market_options, Val<ServiceManagedEc2InstanceMarketOptions>
+        /// `InstanceCapabilities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_capabilities(&self) -> ::std::option::Option<Val<ServiceManagedEc2InstanceCapabilities>> {
+            crate::cfn::get_prop(&self.props, "InstanceCapabilities")
         }
 
-        prop! {
-            /// `AutoScalingConfiguration`.
-            props, "AutoScalingConfiguration", auto_scaling_configuration, set_auto_scaling_configuration, get_auto_scaling_configuration, Val<ServiceManagedEc2AutoScalingConfiguration>
+        /// Sets `InstanceMarketOptions`, which `new` took, in place.
+        pub fn set_instance_market_options(&mut self, value: impl Into<Val<ServiceManagedEc2InstanceMarketOptions>>) -> &mut Self {
+            self.props.set("InstanceMarketOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `PersistentVolumeConfiguration`.
-            props, "PersistentVolumeConfiguration", persistent_volume_configuration, set_persistent_volume_configuration, get_persistent_volume_configuration, Val<PersistentVolumeConfiguration>
+        /// `InstanceMarketOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_market_options(&self) -> ::std::option::Option<Val<ServiceManagedEc2InstanceMarketOptions>> {
+            crate::cfn::get_prop(&self.props, "InstanceMarketOptions")
         }
 
-        prop! {
-            /// `StorageProfileId`.
-            props, "StorageProfileId", storage_profile_id, set_storage_profile_id, get_storage_profile_id, Val<String>
+        /// `AutoScalingConfiguration`.
+        pub fn auto_scaling_configuration(mut self, value: impl Into<Val<ServiceManagedEc2AutoScalingConfiguration>>) -> Self {
+            self.props.set("AutoScalingConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcConfiguration`.
-            props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<VpcConfiguration>
+        /// Sets `AutoScalingConfiguration` in place: [`Self::auto_scaling_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_auto_scaling_configuration(&mut self, value: impl Into<Val<ServiceManagedEc2AutoScalingConfiguration>>) -> &mut Self {
+            self.props.set("AutoScalingConfiguration", value.into());
+            self
+        }
+
+        /// `AutoScalingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_scaling_configuration(&self) -> ::std::option::Option<Val<ServiceManagedEc2AutoScalingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AutoScalingConfiguration")
+        }
+
+        /// `PersistentVolumeConfiguration`.
+        pub fn persistent_volume_configuration(mut self, value: impl Into<Val<PersistentVolumeConfiguration>>) -> Self {
+            self.props.set("PersistentVolumeConfiguration", value.into());
+            self
+        }
+
+        /// Sets `PersistentVolumeConfiguration` in place: [`Self::persistent_volume_configuration`] on
+        /// a value held by `&mut`.
+        pub fn set_persistent_volume_configuration(&mut self, value: impl Into<Val<PersistentVolumeConfiguration>>) -> &mut Self {
+            self.props.set("PersistentVolumeConfiguration", value.into());
+            self
+        }
+
+        /// `PersistentVolumeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_persistent_volume_configuration(&self) -> ::std::option::Option<Val<PersistentVolumeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PersistentVolumeConfiguration")
+        }
+
+        /// `StorageProfileId`.
+        pub fn storage_profile_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StorageProfileId", value.into());
+            self
+        }
+
+        /// Sets `StorageProfileId` in place: [`Self::storage_profile_id`] on a value held by `&mut`.
+        pub fn set_storage_profile_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StorageProfileId", value.into());
+            self
+        }
+
+        /// `StorageProfileId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_profile_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StorageProfileId")
+        }
+
+        /// `VpcConfiguration`.
+        pub fn vpc_configuration(mut self, value: impl Into<Val<VpcConfiguration>>) -> Self {
+            self.props.set("VpcConfiguration", value.into());
+            self
+        }
+
+        /// Sets `VpcConfiguration` in place: [`Self::vpc_configuration`] on a value held by `&mut`.
+        pub fn set_vpc_configuration(&mut self, value: impl Into<Val<VpcConfiguration>>) -> &mut Self {
+            self.props.set("VpcConfiguration", value.into());
+            self
+        }
+
+        /// `VpcConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_configuration(&self) -> ::std::option::Option<Val<VpcConfiguration>> {
+            crate::cfn::get_prop(&self.props, "VpcConfiguration")
         }
     }
 
@@ -941,19 +1614,60 @@ pub mod fleet {
             ServiceManagedEc2AutoScalingConfiguration { props }
         }
 
-        prop! {
-            /// `ScaleOutWorkersPerMinute`.
-            props, "ScaleOutWorkersPerMinute", scale_out_workers_per_minute, set_scale_out_workers_per_minute, get_scale_out_workers_per_minute, Val<i64>
+        /// `ScaleOutWorkersPerMinute`.
+        pub fn scale_out_workers_per_minute(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScaleOutWorkersPerMinute", value.into());
+            self
         }
 
-        prop! {
-            /// `StandbyWorkerCount`.
-            props, "StandbyWorkerCount", standby_worker_count, set_standby_worker_count, get_standby_worker_count, Val<i64>
+        /// Sets `ScaleOutWorkersPerMinute` in place: [`Self::scale_out_workers_per_minute`] on a value
+        /// held by `&mut`.
+        pub fn set_scale_out_workers_per_minute(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScaleOutWorkersPerMinute", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkerIdleDurationSeconds`.
-            props, "WorkerIdleDurationSeconds", worker_idle_duration_seconds, set_worker_idle_duration_seconds, get_worker_idle_duration_seconds, Val<i64>
+        /// `ScaleOutWorkersPerMinute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scale_out_workers_per_minute(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScaleOutWorkersPerMinute")
+        }
+
+        /// `StandbyWorkerCount`.
+        pub fn standby_worker_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StandbyWorkerCount", value.into());
+            self
+        }
+
+        /// Sets `StandbyWorkerCount` in place: [`Self::standby_worker_count`] on a value held by `&mut`.
+        pub fn set_standby_worker_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StandbyWorkerCount", value.into());
+            self
+        }
+
+        /// `StandbyWorkerCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_standby_worker_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StandbyWorkerCount")
+        }
+
+        /// `WorkerIdleDurationSeconds`.
+        pub fn worker_idle_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("WorkerIdleDurationSeconds", value.into());
+            self
+        }
+
+        /// Sets `WorkerIdleDurationSeconds` in place: [`Self::worker_idle_duration_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_worker_idle_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("WorkerIdleDurationSeconds", value.into());
+            self
+        }
+
+        /// `WorkerIdleDurationSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_worker_idle_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "WorkerIdleDurationSeconds")
         }
     }
 
@@ -985,59 +1699,179 @@ pub mod fleet {
             ServiceManagedEc2InstanceCapabilities { props }
         }
 
-        prop! {
-            /// `CpuArchitectureType`.
-            props, "CpuArchitectureType", _, set_cpu_architecture_type, get_cpu_architecture_type, Val<CpuArchitectureType>
+        /// Sets `CpuArchitectureType`, which `new` took, in place.
+        pub fn set_cpu_architecture_type(&mut self, value: impl Into<Val<CpuArchitectureType>>) -> &mut Self {
+            self.props.set("CpuArchitectureType", value.into());
+            self
         }
 
-        prop! {
-            /// `MemoryMiB`.
-            props, "MemoryMiB", _, set_memory_mi_b, get_memory_mi_b, Val<MemoryMiBRange>
+        /// `CpuArchitectureType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cpu_architecture_type(&self) -> ::std::option::Option<Val<CpuArchitectureType>> {
+            crate::cfn::get_prop(&self.props, "CpuArchitectureType")
         }
 
-        prop! {
-            /// `OsFamily`.
-            props, "OsFamily", _, set_os_family, get_os_family, Val<ServiceManagedFleetOperatingSystemFamily>
+        /// Sets `MemoryMiB`, which `new` took, in place.
+        pub fn set_memory_mi_b(&mut self, value: impl Into<Val<MemoryMiBRange>>) -> &mut Self {
+            self.props.set("MemoryMiB", value.into());
+            self
         }
 
-        prop! {
-            /// `VCpuCount`.
-            props, "VCpuCount", _, set_v_cpu_count, get_v_cpu_count, Val<VCpuCountRange>
+        /// `MemoryMiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_mi_b(&self) -> ::std::option::Option<Val<MemoryMiBRange>> {
+            crate::cfn::get_prop(&self.props, "MemoryMiB")
         }
 
-        prop! {
-            /// `AcceleratorCapabilities`.
-            props, "AcceleratorCapabilities", accelerator_capabilities, set_accelerator_capabilities, get_accelerator_capabilities, Val<AcceleratorCapabilities>
+        /// Sets `OsFamily`, which `new` took, in place.
+        pub fn set_os_family(&mut self, value: impl Into<Val<ServiceManagedFleetOperatingSystemFamily>>) -> &mut Self {
+            self.props.set("OsFamily", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedInstanceTypes`.
-            props, "AllowedInstanceTypes", allowed_instance_types, set_allowed_instance_types, get_allowed_instance_types, Val<List<String>>
+        /// `OsFamily` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_os_family(&self) -> ::std::option::Option<Val<ServiceManagedFleetOperatingSystemFamily>> {
+            crate::cfn::get_prop(&self.props, "OsFamily")
         }
 
-        prop! {
-            /// `CustomAmounts`.
-            props, "CustomAmounts", custom_amounts, set_custom_amounts, get_custom_amounts, Val<List<FleetAmountCapability>>
+        /// Sets `VCpuCount`, which `new` took, in place.
+        pub fn set_v_cpu_count(&mut self, value: impl Into<Val<VCpuCountRange>>) -> &mut Self {
+            self.props.set("VCpuCount", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomAttributes`.
-            props, "CustomAttributes", custom_attributes, set_custom_attributes, get_custom_attributes, Val<List<FleetAttributeCapability>>
+        /// `VCpuCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_v_cpu_count(&self) -> ::std::option::Option<Val<VCpuCountRange>> {
+            crate::cfn::get_prop(&self.props, "VCpuCount")
         }
 
-        prop! {
-            /// `ExcludedInstanceTypes`.
-            props, "ExcludedInstanceTypes", excluded_instance_types, set_excluded_instance_types, get_excluded_instance_types, Val<List<String>>
+        /// `AcceleratorCapabilities`.
+        pub fn accelerator_capabilities(mut self, value: impl Into<Val<AcceleratorCapabilities>>) -> Self {
+            self.props.set("AcceleratorCapabilities", value.into());
+            self
         }
 
-        prop! {
-            /// `RootEbsVolume`.
-            props, "RootEbsVolume", root_ebs_volume, set_root_ebs_volume, get_root_ebs_volume, Val<Ec2EbsVolume>
+        /// Sets `AcceleratorCapabilities` in place: [`Self::accelerator_capabilities`] on a value held
+        /// by `&mut`.
+        pub fn set_accelerator_capabilities(&mut self, value: impl Into<Val<AcceleratorCapabilities>>) -> &mut Self {
+            self.props.set("AcceleratorCapabilities", value.into());
+            self
         }
 
-        prop! {
-            /// `SoftwareAddOns`.
-            props, "SoftwareAddOns", software_add_ons, set_software_add_ons, get_software_add_ons, Val<List<FleetSoftwareAddOn>>
+        /// `AcceleratorCapabilities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_accelerator_capabilities(&self) -> ::std::option::Option<Val<AcceleratorCapabilities>> {
+            crate::cfn::get_prop(&self.props, "AcceleratorCapabilities")
+        }
+
+        /// `AllowedInstanceTypes`.
+        pub fn allowed_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedInstanceTypes", value.into());
+            self
+        }
+
+        /// Sets `AllowedInstanceTypes` in place: [`Self::allowed_instance_types`] on a value held by `&mut`.
+        pub fn set_allowed_instance_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedInstanceTypes", value.into());
+            self
+        }
+
+        /// `AllowedInstanceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_instance_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedInstanceTypes")
+        }
+
+        /// `CustomAmounts`.
+        pub fn custom_amounts(mut self, value: impl Into<Val<List<FleetAmountCapability>>>) -> Self {
+            self.props.set("CustomAmounts", value.into());
+            self
+        }
+
+        /// Sets `CustomAmounts` in place: [`Self::custom_amounts`] on a value held by `&mut`.
+        pub fn set_custom_amounts(&mut self, value: impl Into<Val<List<FleetAmountCapability>>>) -> &mut Self {
+            self.props.set("CustomAmounts", value.into());
+            self
+        }
+
+        /// `CustomAmounts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_amounts(&self) -> ::std::option::Option<Val<List<FleetAmountCapability>>> {
+            crate::cfn::get_prop(&self.props, "CustomAmounts")
+        }
+
+        /// `CustomAttributes`.
+        pub fn custom_attributes(mut self, value: impl Into<Val<List<FleetAttributeCapability>>>) -> Self {
+            self.props.set("CustomAttributes", value.into());
+            self
+        }
+
+        /// Sets `CustomAttributes` in place: [`Self::custom_attributes`] on a value held by `&mut`.
+        pub fn set_custom_attributes(&mut self, value: impl Into<Val<List<FleetAttributeCapability>>>) -> &mut Self {
+            self.props.set("CustomAttributes", value.into());
+            self
+        }
+
+        /// `CustomAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_attributes(&self) -> ::std::option::Option<Val<List<FleetAttributeCapability>>> {
+            crate::cfn::get_prop(&self.props, "CustomAttributes")
+        }
+
+        /// `ExcludedInstanceTypes`.
+        pub fn excluded_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludedInstanceTypes", value.into());
+            self
+        }
+
+        /// Sets `ExcludedInstanceTypes` in place: [`Self::excluded_instance_types`] on a value held by `&mut`.
+        pub fn set_excluded_instance_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludedInstanceTypes", value.into());
+            self
+        }
+
+        /// `ExcludedInstanceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded_instance_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludedInstanceTypes")
+        }
+
+        /// `RootEbsVolume`.
+        pub fn root_ebs_volume(mut self, value: impl Into<Val<Ec2EbsVolume>>) -> Self {
+            self.props.set("RootEbsVolume", value.into());
+            self
+        }
+
+        /// Sets `RootEbsVolume` in place: [`Self::root_ebs_volume`] on a value held by `&mut`.
+        pub fn set_root_ebs_volume(&mut self, value: impl Into<Val<Ec2EbsVolume>>) -> &mut Self {
+            self.props.set("RootEbsVolume", value.into());
+            self
+        }
+
+        /// `RootEbsVolume` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_root_ebs_volume(&self) -> ::std::option::Option<Val<Ec2EbsVolume>> {
+            crate::cfn::get_prop(&self.props, "RootEbsVolume")
+        }
+
+        /// `SoftwareAddOns`.
+        pub fn software_add_ons(mut self, value: impl Into<Val<List<FleetSoftwareAddOn>>>) -> Self {
+            self.props.set("SoftwareAddOns", value.into());
+            self
+        }
+
+        /// Sets `SoftwareAddOns` in place: [`Self::software_add_ons`] on a value held by `&mut`.
+        pub fn set_software_add_ons(&mut self, value: impl Into<Val<List<FleetSoftwareAddOn>>>) -> &mut Self {
+            self.props.set("SoftwareAddOns", value.into());
+            self
+        }
+
+        /// `SoftwareAddOns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_software_add_ons(&self) -> ::std::option::Option<Val<List<FleetSoftwareAddOn>>> {
+            crate::cfn::get_prop(&self.props, "SoftwareAddOns")
         }
     }
 
@@ -1058,14 +1892,34 @@ pub mod fleet {
             AcceleratorCapabilities { props }
         }
 
-        prop! {
-            /// `Selections`.
-            props, "Selections", _, set_selections, get_selections, Val<List<AcceleratorSelection>>
+        /// Sets `Selections`, which `new` took, in place.
+        pub fn set_selections(&mut self, value: impl Into<Val<List<AcceleratorSelection>>>) -> &mut Self {
+            self.props.set("Selections", value.into());
+            self
         }
 
-        prop! {
-            /// `Count`.
-            props, "Count", count, set_count, get_count, Val<AcceleratorCountRange>
+        /// `Selections` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_selections(&self) -> ::std::option::Option<Val<List<AcceleratorSelection>>> {
+            crate::cfn::get_prop(&self.props, "Selections")
+        }
+
+        /// `Count`.
+        pub fn count(mut self, value: impl Into<Val<AcceleratorCountRange>>) -> Self {
+            self.props.set("Count", value.into());
+            self
+        }
+
+        /// Sets `Count` in place: [`Self::count`] on a value held by `&mut`.
+        pub fn set_count(&mut self, value: impl Into<Val<AcceleratorCountRange>>) -> &mut Self {
+            self.props.set("Count", value.into());
+            self
+        }
+
+        /// `Count` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_count(&self) -> ::std::option::Option<Val<AcceleratorCountRange>> {
+            crate::cfn::get_prop(&self.props, "Count")
         }
     }
 
@@ -1086,14 +1940,34 @@ pub mod fleet {
             AcceleratorSelection { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<AcceleratorSelectionName>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<AcceleratorSelectionName>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Runtime`.
-            props, "Runtime", runtime, set_runtime, get_runtime, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<AcceleratorSelectionName>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Runtime`.
+        pub fn runtime(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Runtime", value.into());
+            self
+        }
+
+        /// Sets `Runtime` in place: [`Self::runtime`] on a value held by `&mut`.
+        pub fn set_runtime(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Runtime", value.into());
+            self
+        }
+
+        /// `Runtime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Runtime")
         }
     }
 
@@ -1147,19 +2021,58 @@ pub mod fleet {
             Ec2EbsVolume { props }
         }
 
-        prop! {
-            /// `Iops`.
-            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        /// `Iops`.
+        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Iops", value.into());
+            self
         }
 
-        prop! {
-            /// `SizeGiB`.
-            props, "SizeGiB", size_gi_b, set_size_gi_b, get_size_gi_b, Val<i64>
+        /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+        pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Iops", value.into());
+            self
         }
 
-        prop! {
-            /// `ThroughputMiB`.
-            props, "ThroughputMiB", throughput_mi_b, set_throughput_mi_b, get_throughput_mi_b, Val<i64>
+        /// `Iops` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Iops")
+        }
+
+        /// `SizeGiB`.
+        pub fn size_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SizeGiB", value.into());
+            self
+        }
+
+        /// Sets `SizeGiB` in place: [`Self::size_gi_b`] on a value held by `&mut`.
+        pub fn set_size_gi_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SizeGiB", value.into());
+            self
+        }
+
+        /// `SizeGiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_gi_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SizeGiB")
+        }
+
+        /// `ThroughputMiB`.
+        pub fn throughput_mi_b(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ThroughputMiB", value.into());
+            self
+        }
+
+        /// Sets `ThroughputMiB` in place: [`Self::throughput_mi_b`] on a value held by `&mut`.
+        pub fn set_throughput_mi_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ThroughputMiB", value.into());
+            self
+        }
+
+        /// `ThroughputMiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throughput_mi_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ThroughputMiB")
         }
     }
 
@@ -1180,9 +2093,16 @@ pub mod fleet {
             FleetSoftwareAddOn { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<FleetSoftwareAddOnName>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<FleetSoftwareAddOnName>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<FleetSoftwareAddOnName>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1213,9 +2133,16 @@ pub mod fleet {
             ServiceManagedEc2InstanceMarketOptions { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<Ec2MarketType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<Ec2MarketType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<Ec2MarketType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1252,29 +2179,88 @@ pub mod fleet {
             PersistentVolumeConfiguration { props }
         }
 
-        prop! {
-            /// `MountPath`.
-            props, "MountPath", _, set_mount_path, get_mount_path, Val<String>
+        /// Sets `MountPath`, which `new` took, in place.
+        pub fn set_mount_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MountPath", value.into());
+            self
         }
 
-        prop! {
-            /// `Iops`.
-            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        /// `MountPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MountPath")
         }
 
-        prop! {
-            /// `LastUsedTtlHours`.
-            props, "LastUsedTtlHours", last_used_ttl_hours, set_last_used_ttl_hours, get_last_used_ttl_hours, Val<i64>
+        /// `Iops`.
+        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Iops", value.into());
+            self
         }
 
-        prop! {
-            /// `SizeGiB`.
-            props, "SizeGiB", size_gi_b, set_size_gi_b, get_size_gi_b, Val<i64>
+        /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+        pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Iops", value.into());
+            self
         }
 
-        prop! {
-            /// `ThroughputMiB`.
-            props, "ThroughputMiB", throughput_mi_b, set_throughput_mi_b, get_throughput_mi_b, Val<i64>
+        /// `Iops` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Iops")
+        }
+
+        /// `LastUsedTtlHours`.
+        pub fn last_used_ttl_hours(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("LastUsedTtlHours", value.into());
+            self
+        }
+
+        /// Sets `LastUsedTtlHours` in place: [`Self::last_used_ttl_hours`] on a value held by `&mut`.
+        pub fn set_last_used_ttl_hours(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("LastUsedTtlHours", value.into());
+            self
+        }
+
+        /// `LastUsedTtlHours` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_used_ttl_hours(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "LastUsedTtlHours")
+        }
+
+        /// `SizeGiB`.
+        pub fn size_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SizeGiB", value.into());
+            self
+        }
+
+        /// Sets `SizeGiB` in place: [`Self::size_gi_b`] on a value held by `&mut`.
+        pub fn set_size_gi_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SizeGiB", value.into());
+            self
+        }
+
+        /// `SizeGiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_gi_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SizeGiB")
+        }
+
+        /// `ThroughputMiB`.
+        pub fn throughput_mi_b(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ThroughputMiB", value.into());
+            self
+        }
+
+        /// Sets `ThroughputMiB` in place: [`Self::throughput_mi_b`] on a value held by `&mut`.
+        pub fn set_throughput_mi_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ThroughputMiB", value.into());
+            self
+        }
+
+        /// `ThroughputMiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throughput_mi_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ThroughputMiB")
         }
     }
 
@@ -1293,9 +2279,23 @@ pub mod fleet {
             VpcConfiguration { props }
         }
 
-        prop! {
-            /// `ResourceConfigurationArns`.
-            props, "ResourceConfigurationArns", resource_configuration_arns, set_resource_configuration_arns, get_resource_configuration_arns, Val<List<String>>
+        /// `ResourceConfigurationArns`.
+        pub fn resource_configuration_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ResourceConfigurationArns", value.into());
+            self
+        }
+
+        /// Sets `ResourceConfigurationArns` in place: [`Self::resource_configuration_arns`] on a value
+        /// held by `&mut`.
+        pub fn set_resource_configuration_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ResourceConfigurationArns", value.into());
+            self
+        }
+
+        /// `ResourceConfigurationArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_configuration_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ResourceConfigurationArns")
         }
     }
 
@@ -1316,14 +2316,34 @@ pub mod fleet {
             HostConfiguration { props }
         }
 
-        prop! {
-            /// `ScriptBody`.
-            props, "ScriptBody", _, set_script_body, get_script_body, Val<String>
+        /// Sets `ScriptBody`, which `new` took, in place.
+        pub fn set_script_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScriptBody", value.into());
+            self
         }
 
-        prop! {
-            /// `ScriptTimeoutSeconds`.
-            props, "ScriptTimeoutSeconds", script_timeout_seconds, set_script_timeout_seconds, get_script_timeout_seconds, Val<i64>
+        /// `ScriptBody` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_script_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScriptBody")
+        }
+
+        /// `ScriptTimeoutSeconds`.
+        pub fn script_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScriptTimeoutSeconds", value.into());
+            self
+        }
+
+        /// Sets `ScriptTimeoutSeconds` in place: [`Self::script_timeout_seconds`] on a value held by `&mut`.
+        pub fn set_script_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScriptTimeoutSeconds", value.into());
+            self
+        }
+
+        /// `ScriptTimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_script_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScriptTimeoutSeconds")
         }
     }
 }
@@ -1356,24 +2376,58 @@ impl LicenseEndpoint {
         LicenseEndpoint { core }
     }
 
-    prop! {
-        /// `SecurityGroupIds`.
-        core.props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    /// Sets `SecurityGroupIds`, which `new` took, in place.
+    pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetIds`.
-        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupIds")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `SubnetIds`, which `new` took, in place.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcId`.
-        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VpcId`, which `new` took, in place.
+    pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+        self.core.props.set("VpcId", value.into());
+        self
+    }
+
+    /// `VpcId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+        crate::cfn::get_prop(&self.core.props, "VpcId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1444,29 +2498,70 @@ impl Limit {
         Limit { core }
     }
 
-    prop! {
-        /// `AmountRequirementName`.
-        core.props, "AmountRequirementName", _, set_amount_requirement_name, get_amount_requirement_name, Val<String>
+    /// Sets `AmountRequirementName`, which `new` took, in place.
+    pub fn set_amount_requirement_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AmountRequirementName", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AmountRequirementName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_amount_requirement_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AmountRequirementName")
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FarmId`.
-        core.props, "FarmId", _, set_farm_id, get_farm_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxCount`.
-        core.props, "MaxCount", _, set_max_count, get_max_count, Val<i64>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `DisplayName`, which `new` took, in place.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// Sets `FarmId`, which `new` took, in place.
+    pub fn set_farm_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FarmId", value.into());
+        self
+    }
+
+    /// `FarmId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_farm_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FarmId")
+    }
+
+    /// Sets `MaxCount`, which `new` took, in place.
+    pub fn set_max_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxCount", value.into());
+        self
+    }
+
+    /// `MaxCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxCount")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1506,14 +2601,40 @@ impl MeteredProduct {
         MeteredProduct { core }
     }
 
-    prop! {
-        /// `LicenseEndpointId`.
-        core.props, "LicenseEndpointId", license_endpoint_id, set_license_endpoint_id, get_license_endpoint_id, Val<String>
+    /// `LicenseEndpointId`.
+    pub fn license_endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LicenseEndpointId", value.into());
+        self
     }
 
-    prop! {
-        /// `ProductId`.
-        core.props, "ProductId", product_id, set_product_id, get_product_id, Val<String>
+    /// Sets `LicenseEndpointId` in place: [`Self::license_endpoint_id`] on a value held by `&mut`.
+    pub fn set_license_endpoint_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LicenseEndpointId", value.into());
+        self
+    }
+
+    /// `LicenseEndpointId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_license_endpoint_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LicenseEndpointId")
+    }
+
+    /// `ProductId`.
+    pub fn product_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProductId", value.into());
+        self
+    }
+
+    /// Sets `ProductId` in place: [`Self::product_id`] on a value held by `&mut`.
+    pub fn set_product_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProductId", value.into());
+        self
+    }
+
+    /// `ProductId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_product_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProductId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1578,35 +2699,89 @@ impl Monitor {
         Monitor { core }
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    /// Sets `DisplayName`, which `new` took, in place.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `IdentityCenterInstanceArn`.
-        core.props, "IdentityCenterInstanceArn", _, set_identity_center_instance_arn, get_identity_center_instance_arn, Val<String>
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
     }
 
-    prop! {
-        /// `IdentityCenterRegion`: The AWS region where IAM Identity Center is enabled. Required
-        /// when Identity Center is in a different region than the monitor.
-        core.props, "IdentityCenterRegion", identity_center_region, set_identity_center_region, get_identity_center_region, Val<String>
+    /// Sets `IdentityCenterInstanceArn`, which `new` took, in place.
+    pub fn set_identity_center_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdentityCenterInstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `IdentityCenterInstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_center_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityCenterInstanceArn")
     }
 
-    prop! {
-        /// `Subdomain`.
-        core.props, "Subdomain", _, set_subdomain, get_subdomain, Val<String>
+    /// `IdentityCenterRegion`: The AWS region where IAM Identity Center is enabled. Required when
+    /// Identity Center is in a different region than the monitor.
+    pub fn identity_center_region(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IdentityCenterRegion", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `IdentityCenterRegion` in place: [`Self::identity_center_region`] on a value held by `&mut`.
+    pub fn set_identity_center_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdentityCenterRegion", value.into());
+        self
+    }
+
+    /// `IdentityCenterRegion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_center_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityCenterRegion")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// Sets `Subdomain`, which `new` took, in place.
+    pub fn set_subdomain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Subdomain", value.into());
+        self
+    }
+
+    /// `Subdomain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subdomain(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Subdomain")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1662,59 +2837,193 @@ impl Queue {
         Queue { core }
     }
 
-    prop! {
-        /// `AllowedStorageProfileIds`.
-        core.props, "AllowedStorageProfileIds", allowed_storage_profile_ids, set_allowed_storage_profile_ids, get_allowed_storage_profile_ids, Val<List<String>>
+    /// `AllowedStorageProfileIds`.
+    pub fn allowed_storage_profile_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AllowedStorageProfileIds", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultBudgetAction`.
-        core.props, "DefaultBudgetAction", default_budget_action, set_default_budget_action, get_default_budget_action, Val<queue::DefaultQueueBudgetAction>
+    /// Sets `AllowedStorageProfileIds` in place: [`Self::allowed_storage_profile_ids`] on a value
+    /// held by `&mut`.
+    pub fn set_allowed_storage_profile_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AllowedStorageProfileIds", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AllowedStorageProfileIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allowed_storage_profile_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AllowedStorageProfileIds")
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    /// `DefaultBudgetAction`.
+    pub fn default_budget_action(mut self, value: impl Into<Val<queue::DefaultQueueBudgetAction>>) -> Self {
+        self.core.props.set("DefaultBudgetAction", value.into());
+        self
     }
 
-    prop! {
-        /// `FarmId`.
-        core.props, "FarmId", _, set_farm_id, get_farm_id, Val<String>
+    /// Sets `DefaultBudgetAction` in place: [`Self::default_budget_action`] on a value held by `&mut`.
+    pub fn set_default_budget_action(&mut self, value: impl Into<Val<queue::DefaultQueueBudgetAction>>) -> &mut Self {
+        self.core.props.set("DefaultBudgetAction", value.into());
+        self
     }
 
-    prop! {
-        /// `JobAttachmentSettings`.
-        core.props, "JobAttachmentSettings", job_attachment_settings, set_job_attachment_settings, get_job_attachment_settings, Val<queue::JobAttachmentSettings>
+    /// `DefaultBudgetAction` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_budget_action(&self) -> ::std::option::Option<Val<queue::DefaultQueueBudgetAction>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultBudgetAction")
     }
 
-    prop! {
-        /// `JobRunAsUser`.
-        core.props, "JobRunAsUser", job_run_as_user, set_job_run_as_user, get_job_run_as_user, Val<queue::JobRunAsUser>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RequiredFileSystemLocationNames`.
-        core.props, "RequiredFileSystemLocationNames", required_file_system_location_names, set_required_file_system_location_names, get_required_file_system_location_names, Val<List<String>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `SchedulingConfiguration`.
-        core.props, "SchedulingConfiguration", scheduling_configuration, set_scheduling_configuration, get_scheduling_configuration, Val<queue::SchedulingConfiguration>
+    /// Sets `DisplayName`, which `new` took, in place.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// Sets `FarmId`, which `new` took, in place.
+    pub fn set_farm_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FarmId", value.into());
+        self
+    }
+
+    /// `FarmId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_farm_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FarmId")
+    }
+
+    /// `JobAttachmentSettings`.
+    pub fn job_attachment_settings(mut self, value: impl Into<Val<queue::JobAttachmentSettings>>) -> Self {
+        self.core.props.set("JobAttachmentSettings", value.into());
+        self
+    }
+
+    /// Sets `JobAttachmentSettings` in place: [`Self::job_attachment_settings`] on a value held by `&mut`.
+    pub fn set_job_attachment_settings(&mut self, value: impl Into<Val<queue::JobAttachmentSettings>>) -> &mut Self {
+        self.core.props.set("JobAttachmentSettings", value.into());
+        self
+    }
+
+    /// `JobAttachmentSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_attachment_settings(&self) -> ::std::option::Option<Val<queue::JobAttachmentSettings>> {
+        crate::cfn::get_prop(&self.core.props, "JobAttachmentSettings")
+    }
+
+    /// `JobRunAsUser`.
+    pub fn job_run_as_user(mut self, value: impl Into<Val<queue::JobRunAsUser>>) -> Self {
+        self.core.props.set("JobRunAsUser", value.into());
+        self
+    }
+
+    /// Sets `JobRunAsUser` in place: [`Self::job_run_as_user`] on a value held by `&mut`.
+    pub fn set_job_run_as_user(&mut self, value: impl Into<Val<queue::JobRunAsUser>>) -> &mut Self {
+        self.core.props.set("JobRunAsUser", value.into());
+        self
+    }
+
+    /// `JobRunAsUser` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_run_as_user(&self) -> ::std::option::Option<Val<queue::JobRunAsUser>> {
+        crate::cfn::get_prop(&self.core.props, "JobRunAsUser")
+    }
+
+    /// `RequiredFileSystemLocationNames`.
+    pub fn required_file_system_location_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("RequiredFileSystemLocationNames", value.into());
+        self
+    }
+
+    /// Sets `RequiredFileSystemLocationNames` in place: [`Self::required_file_system_location_names`]
+    /// on a value held by `&mut`.
+    pub fn set_required_file_system_location_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("RequiredFileSystemLocationNames", value.into());
+        self
+    }
+
+    /// `RequiredFileSystemLocationNames` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_required_file_system_location_names(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "RequiredFileSystemLocationNames")
+    }
+
+    /// `RoleArn`.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `SchedulingConfiguration`.
+    pub fn scheduling_configuration(mut self, value: impl Into<Val<queue::SchedulingConfiguration>>) -> Self {
+        self.core.props.set("SchedulingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `SchedulingConfiguration` in place: [`Self::scheduling_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_scheduling_configuration(&mut self, value: impl Into<Val<queue::SchedulingConfiguration>>) -> &mut Self {
+        self.core.props.set("SchedulingConfiguration", value.into());
+        self
+    }
+
+    /// `SchedulingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scheduling_configuration(&self) -> ::std::option::Option<Val<queue::SchedulingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "SchedulingConfiguration")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1779,14 +3088,28 @@ pub mod queue {
             JobAttachmentSettings { props }
         }
 
-        prop! {
-            /// `RootPrefix`.
-            props, "RootPrefix", _, set_root_prefix, get_root_prefix, Val<String>
+        /// Sets `RootPrefix`, which `new` took, in place.
+        pub fn set_root_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RootPrefix", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BucketName`.
-            props, "S3BucketName", _, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+        /// `RootPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_root_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RootPrefix")
+        }
+
+        /// Sets `S3BucketName`, which `new` took, in place.
+        pub fn set_s3_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketName", value.into());
+            self
+        }
+
+        /// `S3BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketName")
         }
     }
 
@@ -1807,19 +3130,52 @@ pub mod queue {
             JobRunAsUser { props }
         }
 
-        prop! {
-            /// `RunAs`.
-            props, "RunAs", _, set_run_as, get_run_as, Val<RunAs>
+        /// Sets `RunAs`, which `new` took, in place.
+        pub fn set_run_as(&mut self, value: impl Into<Val<RunAs>>) -> &mut Self {
+            self.props.set("RunAs", value.into());
+            self
         }
 
-        prop! {
-            /// `Posix`.
-            props, "Posix", posix, set_posix, get_posix, Val<PosixUser>
+        /// `RunAs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_run_as(&self) -> ::std::option::Option<Val<RunAs>> {
+            crate::cfn::get_prop(&self.props, "RunAs")
         }
 
-        prop! {
-            /// `Windows`.
-            props, "Windows", windows, set_windows, get_windows, Val<WindowsUser>
+        /// `Posix`.
+        pub fn posix(mut self, value: impl Into<Val<PosixUser>>) -> Self {
+            self.props.set("Posix", value.into());
+            self
+        }
+
+        /// Sets `Posix` in place: [`Self::posix`] on a value held by `&mut`.
+        pub fn set_posix(&mut self, value: impl Into<Val<PosixUser>>) -> &mut Self {
+            self.props.set("Posix", value.into());
+            self
+        }
+
+        /// `Posix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_posix(&self) -> ::std::option::Option<Val<PosixUser>> {
+            crate::cfn::get_prop(&self.props, "Posix")
+        }
+
+        /// `Windows`.
+        pub fn windows(mut self, value: impl Into<Val<WindowsUser>>) -> Self {
+            self.props.set("Windows", value.into());
+            self
+        }
+
+        /// Sets `Windows` in place: [`Self::windows`] on a value held by `&mut`.
+        pub fn set_windows(&mut self, value: impl Into<Val<WindowsUser>>) -> &mut Self {
+            self.props.set("Windows", value.into());
+            self
+        }
+
+        /// `Windows` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_windows(&self) -> ::std::option::Option<Val<WindowsUser>> {
+            crate::cfn::get_prop(&self.props, "Windows")
         }
     }
 
@@ -1842,14 +3198,28 @@ pub mod queue {
             PosixUser { props }
         }
 
-        prop! {
-            /// `Group`.
-            props, "Group", _, set_group, get_group, Val<String>
+        /// Sets `Group`, which `new` took, in place.
+        pub fn set_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Group", value.into());
+            self
         }
 
-        prop! {
-            /// `User`.
-            props, "User", _, set_user, get_user, Val<String>
+        /// `Group` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Group")
+        }
+
+        /// Sets `User`, which `new` took, in place.
+        pub fn set_user(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("User", value.into());
+            self
+        }
+
+        /// `User` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "User")
         }
     }
 
@@ -1885,14 +3255,28 @@ pub mod queue {
             WindowsUser { props }
         }
 
-        prop! {
-            /// `PasswordArn`.
-            props, "PasswordArn", _, set_password_arn, get_password_arn, Val<String>
+        /// Sets `PasswordArn`, which `new` took, in place.
+        pub fn set_password_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PasswordArn", value.into());
+            self
         }
 
-        prop! {
-            /// `User`.
-            props, "User", _, set_user, get_user, Val<String>
+        /// `PasswordArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PasswordArn")
+        }
+
+        /// Sets `User`, which `new` took, in place.
+        pub fn set_user(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("User", value.into());
+            self
+        }
+
+        /// `User` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "User")
         }
     }
 
@@ -1913,19 +3297,58 @@ pub mod queue {
             SchedulingConfiguration { props }
         }
 
-        prop! {
-            /// `PriorityFifo`.
-            props, "PriorityFifo", priority_fifo, set_priority_fifo, get_priority_fifo, Val<Json>
+        /// `PriorityFifo`.
+        pub fn priority_fifo(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("PriorityFifo", value.into());
+            self
         }
 
-        prop! {
-            /// `PriorityBalanced`.
-            props, "PriorityBalanced", priority_balanced, set_priority_balanced, get_priority_balanced, Val<PriorityBalancedSchedulingConfiguration>
+        /// Sets `PriorityFifo` in place: [`Self::priority_fifo`] on a value held by `&mut`.
+        pub fn set_priority_fifo(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("PriorityFifo", value.into());
+            self
         }
 
-        prop! {
-            /// `WeightedBalanced`.
-            props, "WeightedBalanced", weighted_balanced, set_weighted_balanced, get_weighted_balanced, Val<WeightedBalancedSchedulingConfiguration>
+        /// `PriorityFifo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority_fifo(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "PriorityFifo")
+        }
+
+        /// `PriorityBalanced`.
+        pub fn priority_balanced(mut self, value: impl Into<Val<PriorityBalancedSchedulingConfiguration>>) -> Self {
+            self.props.set("PriorityBalanced", value.into());
+            self
+        }
+
+        /// Sets `PriorityBalanced` in place: [`Self::priority_balanced`] on a value held by `&mut`.
+        pub fn set_priority_balanced(&mut self, value: impl Into<Val<PriorityBalancedSchedulingConfiguration>>) -> &mut Self {
+            self.props.set("PriorityBalanced", value.into());
+            self
+        }
+
+        /// `PriorityBalanced` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority_balanced(&self) -> ::std::option::Option<Val<PriorityBalancedSchedulingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PriorityBalanced")
+        }
+
+        /// `WeightedBalanced`.
+        pub fn weighted_balanced(mut self, value: impl Into<Val<WeightedBalancedSchedulingConfiguration>>) -> Self {
+            self.props.set("WeightedBalanced", value.into());
+            self
+        }
+
+        /// Sets `WeightedBalanced` in place: [`Self::weighted_balanced`] on a value held by `&mut`.
+        pub fn set_weighted_balanced(&mut self, value: impl Into<Val<WeightedBalancedSchedulingConfiguration>>) -> &mut Self {
+            self.props.set("WeightedBalanced", value.into());
+            self
+        }
+
+        /// `WeightedBalanced` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weighted_balanced(&self) -> ::std::option::Option<Val<WeightedBalancedSchedulingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "WeightedBalanced")
         }
     }
 
@@ -1944,9 +3367,22 @@ pub mod queue {
             PriorityBalancedSchedulingConfiguration { props }
         }
 
-        prop! {
-            /// `RenderingTaskBuffer`.
-            props, "RenderingTaskBuffer", rendering_task_buffer, set_rendering_task_buffer, get_rendering_task_buffer, Val<i64>
+        /// `RenderingTaskBuffer`.
+        pub fn rendering_task_buffer(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RenderingTaskBuffer", value.into());
+            self
+        }
+
+        /// Sets `RenderingTaskBuffer` in place: [`Self::rendering_task_buffer`] on a value held by `&mut`.
+        pub fn set_rendering_task_buffer(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RenderingTaskBuffer", value.into());
+            self
+        }
+
+        /// `RenderingTaskBuffer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rendering_task_buffer(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RenderingTaskBuffer")
         }
     }
 
@@ -1965,39 +3401,130 @@ pub mod queue {
             WeightedBalancedSchedulingConfiguration { props }
         }
 
-        prop! {
-            /// `ErrorWeight`.
-            props, "ErrorWeight", error_weight, set_error_weight, get_error_weight, Val<f64>
+        /// `ErrorWeight`.
+        pub fn error_weight(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ErrorWeight", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxPriorityOverride`.
-            props, "MaxPriorityOverride", max_priority_override, set_max_priority_override, get_max_priority_override, Val<SchedulingMaxPriorityOverride>
+        /// Sets `ErrorWeight` in place: [`Self::error_weight`] on a value held by `&mut`.
+        pub fn set_error_weight(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ErrorWeight", value.into());
+            self
         }
 
-        prop! {
-            /// `MinPriorityOverride`.
-            props, "MinPriorityOverride", min_priority_override, set_min_priority_override, get_min_priority_override, Val<SchedulingMinPriorityOverride>
+        /// `ErrorWeight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_weight(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ErrorWeight")
         }
 
-        prop! {
-            /// `PriorityWeight`.
-            props, "PriorityWeight", priority_weight, set_priority_weight, get_priority_weight, Val<f64>
+        /// `MaxPriorityOverride`.
+        pub fn max_priority_override(mut self, value: impl Into<Val<SchedulingMaxPriorityOverride>>) -> Self {
+            self.props.set("MaxPriorityOverride", value.into());
+            self
         }
 
-        prop! {
-            /// `RenderingTaskBuffer`.
-            props, "RenderingTaskBuffer", rendering_task_buffer, set_rendering_task_buffer, get_rendering_task_buffer, Val<i64>
+        /// Sets `MaxPriorityOverride` in place: [`Self::max_priority_override`] on a value held by `&mut`.
+        pub fn set_max_priority_override(&mut self, value: impl Into<Val<SchedulingMaxPriorityOverride>>) -> &mut Self {
+            self.props.set("MaxPriorityOverride", value.into());
+            self
         }
 
-        prop! {
-            /// `RenderingTaskWeight`.
-            props, "RenderingTaskWeight", rendering_task_weight, set_rendering_task_weight, get_rendering_task_weight, Val<f64>
+        /// `MaxPriorityOverride` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_priority_override(&self) -> ::std::option::Option<Val<SchedulingMaxPriorityOverride>> {
+            crate::cfn::get_prop(&self.props, "MaxPriorityOverride")
         }
 
-        prop! {
-            /// `SubmissionTimeWeight`.
-            props, "SubmissionTimeWeight", submission_time_weight, set_submission_time_weight, get_submission_time_weight, Val<f64>
+        /// `MinPriorityOverride`.
+        pub fn min_priority_override(mut self, value: impl Into<Val<SchedulingMinPriorityOverride>>) -> Self {
+            self.props.set("MinPriorityOverride", value.into());
+            self
+        }
+
+        /// Sets `MinPriorityOverride` in place: [`Self::min_priority_override`] on a value held by `&mut`.
+        pub fn set_min_priority_override(&mut self, value: impl Into<Val<SchedulingMinPriorityOverride>>) -> &mut Self {
+            self.props.set("MinPriorityOverride", value.into());
+            self
+        }
+
+        /// `MinPriorityOverride` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_priority_override(&self) -> ::std::option::Option<Val<SchedulingMinPriorityOverride>> {
+            crate::cfn::get_prop(&self.props, "MinPriorityOverride")
+        }
+
+        /// `PriorityWeight`.
+        pub fn priority_weight(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("PriorityWeight", value.into());
+            self
+        }
+
+        /// Sets `PriorityWeight` in place: [`Self::priority_weight`] on a value held by `&mut`.
+        pub fn set_priority_weight(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("PriorityWeight", value.into());
+            self
+        }
+
+        /// `PriorityWeight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority_weight(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "PriorityWeight")
+        }
+
+        /// `RenderingTaskBuffer`.
+        pub fn rendering_task_buffer(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RenderingTaskBuffer", value.into());
+            self
+        }
+
+        /// Sets `RenderingTaskBuffer` in place: [`Self::rendering_task_buffer`] on a value held by `&mut`.
+        pub fn set_rendering_task_buffer(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RenderingTaskBuffer", value.into());
+            self
+        }
+
+        /// `RenderingTaskBuffer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rendering_task_buffer(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RenderingTaskBuffer")
+        }
+
+        /// `RenderingTaskWeight`.
+        pub fn rendering_task_weight(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("RenderingTaskWeight", value.into());
+            self
+        }
+
+        /// Sets `RenderingTaskWeight` in place: [`Self::rendering_task_weight`] on a value held by `&mut`.
+        pub fn set_rendering_task_weight(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("RenderingTaskWeight", value.into());
+            self
+        }
+
+        /// `RenderingTaskWeight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rendering_task_weight(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "RenderingTaskWeight")
+        }
+
+        /// `SubmissionTimeWeight`.
+        pub fn submission_time_weight(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("SubmissionTimeWeight", value.into());
+            self
+        }
+
+        /// Sets `SubmissionTimeWeight` in place: [`Self::submission_time_weight`] on a value held by `&mut`.
+        pub fn set_submission_time_weight(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("SubmissionTimeWeight", value.into());
+            self
+        }
+
+        /// `SubmissionTimeWeight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_submission_time_weight(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "SubmissionTimeWeight")
         }
     }
 
@@ -2018,9 +3545,22 @@ pub mod queue {
             SchedulingMaxPriorityOverride { props }
         }
 
-        prop! {
-            /// `AlwaysScheduleFirst`.
-            props, "AlwaysScheduleFirst", always_schedule_first, set_always_schedule_first, get_always_schedule_first, Val<Json>
+        /// `AlwaysScheduleFirst`.
+        pub fn always_schedule_first(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AlwaysScheduleFirst", value.into());
+            self
+        }
+
+        /// Sets `AlwaysScheduleFirst` in place: [`Self::always_schedule_first`] on a value held by `&mut`.
+        pub fn set_always_schedule_first(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AlwaysScheduleFirst", value.into());
+            self
+        }
+
+        /// `AlwaysScheduleFirst` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_always_schedule_first(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AlwaysScheduleFirst")
         }
     }
 
@@ -2041,9 +3581,22 @@ pub mod queue {
             SchedulingMinPriorityOverride { props }
         }
 
-        prop! {
-            /// `AlwaysScheduleLast`.
-            props, "AlwaysScheduleLast", always_schedule_last, set_always_schedule_last, get_always_schedule_last, Val<Json>
+        /// `AlwaysScheduleLast`.
+        pub fn always_schedule_last(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AlwaysScheduleLast", value.into());
+            self
+        }
+
+        /// Sets `AlwaysScheduleLast` in place: [`Self::always_schedule_last`] on a value held by `&mut`.
+        pub fn set_always_schedule_last(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AlwaysScheduleLast", value.into());
+            self
+        }
+
+        /// `AlwaysScheduleLast` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_always_schedule_last(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AlwaysScheduleLast")
         }
     }
 }
@@ -2082,29 +3635,64 @@ impl QueueEnvironment {
         QueueEnvironment { core }
     }
 
-    prop! {
-        /// `FarmId`.
-        core.props, "FarmId", _, set_farm_id, get_farm_id, Val<String>
+    /// Sets `FarmId`, which `new` took, in place.
+    pub fn set_farm_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FarmId", value.into());
+        self
     }
 
-    prop! {
-        /// `Priority`.
-        core.props, "Priority", _, set_priority, get_priority, Val<i64>
+    /// `FarmId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_farm_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FarmId")
     }
 
-    prop! {
-        /// `QueueId`.
-        core.props, "QueueId", _, set_queue_id, get_queue_id, Val<String>
+    /// Sets `Priority`, which `new` took, in place.
+    pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Priority", value.into());
+        self
     }
 
-    prop! {
-        /// `Template`.
-        core.props, "Template", _, set_template, get_template, Val<String>
+    /// `Priority` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Priority")
     }
 
-    prop! {
-        /// `TemplateType`.
-        core.props, "TemplateType", _, set_template_type, get_template_type, Val<queue_environment::EnvironmentTemplateType>
+    /// Sets `QueueId`, which `new` took, in place.
+    pub fn set_queue_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("QueueId", value.into());
+        self
+    }
+
+    /// `QueueId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_queue_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "QueueId")
+    }
+
+    /// Sets `Template`, which `new` took, in place.
+    pub fn set_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Template", value.into());
+        self
+    }
+
+    /// `Template` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Template")
+    }
+
+    /// Sets `TemplateType`, which `new` took, in place.
+    pub fn set_template_type(&mut self, value: impl Into<Val<queue_environment::EnvironmentTemplateType>>) -> &mut Self {
+        self.core.props.set("TemplateType", value.into());
+        self
+    }
+
+    /// `TemplateType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_type(&self) -> ::std::option::Option<Val<queue_environment::EnvironmentTemplateType>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2172,19 +3760,40 @@ impl QueueFleetAssociation {
         QueueFleetAssociation { core }
     }
 
-    prop! {
-        /// `FarmId`.
-        core.props, "FarmId", _, set_farm_id, get_farm_id, Val<String>
+    /// Sets `FarmId`, which `new` took, in place.
+    pub fn set_farm_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FarmId", value.into());
+        self
     }
 
-    prop! {
-        /// `FleetId`.
-        core.props, "FleetId", _, set_fleet_id, get_fleet_id, Val<String>
+    /// `FarmId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_farm_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FarmId")
     }
 
-    prop! {
-        /// `QueueId`.
-        core.props, "QueueId", _, set_queue_id, get_queue_id, Val<String>
+    /// Sets `FleetId`, which `new` took, in place.
+    pub fn set_fleet_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FleetId", value.into());
+        self
+    }
+
+    /// `FleetId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fleet_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FleetId")
+    }
+
+    /// Sets `QueueId`, which `new` took, in place.
+    pub fn set_queue_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("QueueId", value.into());
+        self
+    }
+
+    /// `QueueId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_queue_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "QueueId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2223,19 +3832,40 @@ impl QueueLimitAssociation {
         QueueLimitAssociation { core }
     }
 
-    prop! {
-        /// `FarmId`.
-        core.props, "FarmId", _, set_farm_id, get_farm_id, Val<String>
+    /// Sets `FarmId`, which `new` took, in place.
+    pub fn set_farm_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FarmId", value.into());
+        self
     }
 
-    prop! {
-        /// `LimitId`.
-        core.props, "LimitId", _, set_limit_id, get_limit_id, Val<String>
+    /// `FarmId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_farm_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FarmId")
     }
 
-    prop! {
-        /// `QueueId`.
-        core.props, "QueueId", _, set_queue_id, get_queue_id, Val<String>
+    /// Sets `LimitId`, which `new` took, in place.
+    pub fn set_limit_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LimitId", value.into());
+        self
+    }
+
+    /// `LimitId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_limit_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LimitId")
+    }
+
+    /// Sets `QueueId`, which `new` took, in place.
+    pub fn set_queue_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("QueueId", value.into());
+        self
+    }
+
+    /// `QueueId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_queue_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "QueueId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2273,24 +3903,58 @@ impl StorageProfile {
         StorageProfile { core }
     }
 
-    prop! {
-        /// `DisplayName`.
-        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    /// Sets `DisplayName`, which `new` took, in place.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `FarmId`.
-        core.props, "FarmId", _, set_farm_id, get_farm_id, Val<String>
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
     }
 
-    prop! {
-        /// `FileSystemLocations`.
-        core.props, "FileSystemLocations", file_system_locations, set_file_system_locations, get_file_system_locations, Val<List<storage_profile::FileSystemLocation>>
+    /// Sets `FarmId`, which `new` took, in place.
+    pub fn set_farm_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FarmId", value.into());
+        self
     }
 
-    prop! {
-        /// `OsFamily`.
-        core.props, "OsFamily", _, set_os_family, get_os_family, Val<storage_profile::StorageProfileOperatingSystemFamily>
+    /// `FarmId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_farm_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FarmId")
+    }
+
+    /// `FileSystemLocations`.
+    pub fn file_system_locations(mut self, value: impl Into<Val<List<storage_profile::FileSystemLocation>>>) -> Self {
+        self.core.props.set("FileSystemLocations", value.into());
+        self
+    }
+
+    /// Sets `FileSystemLocations` in place: [`Self::file_system_locations`] on a value held by `&mut`.
+    pub fn set_file_system_locations(&mut self, value: impl Into<Val<List<storage_profile::FileSystemLocation>>>) -> &mut Self {
+        self.core.props.set("FileSystemLocations", value.into());
+        self
+    }
+
+    /// `FileSystemLocations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_system_locations(&self) -> ::std::option::Option<Val<List<storage_profile::FileSystemLocation>>> {
+        crate::cfn::get_prop(&self.core.props, "FileSystemLocations")
+    }
+
+    /// Sets `OsFamily`, which `new` took, in place.
+    pub fn set_os_family(&mut self, value: impl Into<Val<storage_profile::StorageProfileOperatingSystemFamily>>) -> &mut Self {
+        self.core.props.set("OsFamily", value.into());
+        self
+    }
+
+    /// `OsFamily` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_os_family(&self) -> ::std::option::Option<Val<storage_profile::StorageProfileOperatingSystemFamily>> {
+        crate::cfn::get_prop(&self.core.props, "OsFamily")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2335,19 +3999,40 @@ pub mod storage_profile {
             FileSystemLocation { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", _, set_path, get_path, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<FileSystemLocationType>
+        /// Sets `Path`, which `new` took, in place.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<FileSystemLocationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<FileSystemLocationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -2403,24 +4088,64 @@ impl Worker {
         Worker { core }
     }
 
-    prop! {
-        /// `FarmId`: The farm ID.
-        core.props, "FarmId", _, set_farm_id, get_farm_id, Val<String>
+    /// Sets `FarmId`, which `new` took, in place.
+    pub fn set_farm_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FarmId", value.into());
+        self
     }
 
-    prop! {
-        /// `FleetId`: The fleet ID.
-        core.props, "FleetId", _, set_fleet_id, get_fleet_id, Val<String>
+    /// `FarmId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_farm_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FarmId")
     }
 
-    prop! {
-        /// `HostProperties`: The IP address and host name of the worker.
-        core.props, "HostProperties", host_properties, set_host_properties, get_host_properties, Val<worker::HostPropertiesRequest>
+    /// Sets `FleetId`, which `new` took, in place.
+    pub fn set_fleet_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FleetId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FleetId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fleet_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FleetId")
+    }
+
+    /// `HostProperties`: The IP address and host name of the worker.
+    pub fn host_properties(mut self, value: impl Into<Val<worker::HostPropertiesRequest>>) -> Self {
+        self.core.props.set("HostProperties", value.into());
+        self
+    }
+
+    /// Sets `HostProperties` in place: [`Self::host_properties`] on a value held by `&mut`.
+    pub fn set_host_properties(&mut self, value: impl Into<Val<worker::HostPropertiesRequest>>) -> &mut Self {
+        self.core.props.set("HostProperties", value.into());
+        self
+    }
+
+    /// `HostProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_host_properties(&self) -> ::std::option::Option<Val<worker::HostPropertiesRequest>> {
+        crate::cfn::get_prop(&self.core.props, "HostProperties")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2480,14 +4205,40 @@ pub mod worker {
             HostPropertiesRequest { props }
         }
 
-        prop! {
-            /// `HostName`: The host name.
-            props, "HostName", host_name, set_host_name, get_host_name, Val<String>
+        /// `HostName`: The host name.
+        pub fn host_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HostName", value.into());
+            self
         }
 
-        prop! {
-            /// `IpAddresses`: The IP addresses for a host.
-            props, "IpAddresses", ip_addresses, set_ip_addresses, get_ip_addresses, Val<IpAddresses>
+        /// Sets `HostName` in place: [`Self::host_name`] on a value held by `&mut`.
+        pub fn set_host_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostName", value.into());
+            self
+        }
+
+        /// `HostName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostName")
+        }
+
+        /// `IpAddresses`: The IP addresses for a host.
+        pub fn ip_addresses(mut self, value: impl Into<Val<IpAddresses>>) -> Self {
+            self.props.set("IpAddresses", value.into());
+            self
+        }
+
+        /// Sets `IpAddresses` in place: [`Self::ip_addresses`] on a value held by `&mut`.
+        pub fn set_ip_addresses(&mut self, value: impl Into<Val<IpAddresses>>) -> &mut Self {
+            self.props.set("IpAddresses", value.into());
+            self
+        }
+
+        /// `IpAddresses` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_addresses(&self) -> ::std::option::Option<Val<IpAddresses>> {
+            crate::cfn::get_prop(&self.props, "IpAddresses")
         }
     }
 
@@ -2506,14 +4257,40 @@ pub mod worker {
             IpAddresses { props }
         }
 
-        prop! {
-            /// `IpV4Addresses`: The IpV4 address of the network.
-            props, "IpV4Addresses", ip_v4_addresses, set_ip_v4_addresses, get_ip_v4_addresses, Val<List<String>>
+        /// `IpV4Addresses`: The IpV4 address of the network.
+        pub fn ip_v4_addresses(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IpV4Addresses", value.into());
+            self
         }
 
-        prop! {
-            /// `IpV6Addresses`: The IpV6 address for the network and node component.
-            props, "IpV6Addresses", ip_v6_addresses, set_ip_v6_addresses, get_ip_v6_addresses, Val<List<String>>
+        /// Sets `IpV4Addresses` in place: [`Self::ip_v4_addresses`] on a value held by `&mut`.
+        pub fn set_ip_v4_addresses(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IpV4Addresses", value.into());
+            self
+        }
+
+        /// `IpV4Addresses` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_v4_addresses(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IpV4Addresses")
+        }
+
+        /// `IpV6Addresses`: The IpV6 address for the network and node component.
+        pub fn ip_v6_addresses(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IpV6Addresses", value.into());
+            self
+        }
+
+        /// Sets `IpV6Addresses` in place: [`Self::ip_v6_addresses`] on a value held by `&mut`.
+        pub fn set_ip_v6_addresses(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IpV6Addresses", value.into());
+            self
+        }
+
+        /// `IpV6Addresses` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_v6_addresses(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IpV6Addresses")
         }
     }
 }

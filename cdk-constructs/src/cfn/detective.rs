@@ -39,15 +39,41 @@ impl Graph {
         Graph { core }
     }
 
-    prop! {
-        /// `AutoEnableMembers`: Indicates whether to automatically enable new organization accounts
-        /// as member accounts in the organization behavior graph.
-        core.props, "AutoEnableMembers", auto_enable_members, set_auto_enable_members, get_auto_enable_members, Val<bool>
+    /// `AutoEnableMembers`: Indicates whether to automatically enable new organization accounts as
+    /// member accounts in the organization behavior graph.
+    pub fn auto_enable_members(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutoEnableMembers", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `AutoEnableMembers` in place: [`Self::auto_enable_members`] on a value held by `&mut`.
+    pub fn set_auto_enable_members(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoEnableMembers", value.into());
+        self
+    }
+
+    /// `AutoEnableMembers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_enable_members(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoEnableMembers")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -92,33 +118,80 @@ impl MemberInvitation {
         MemberInvitation { core }
     }
 
-    prop! {
-        /// `DisableEmailNotification`: When set to true, invitation emails are not sent to the
-        /// member accounts. Member accounts must still accept the invitation before they are added
-        /// to the behavior graph. Updating this field has no effect.
-        core.props, "DisableEmailNotification", disable_email_notification, set_disable_email_notification, get_disable_email_notification, Val<bool>
+    /// `DisableEmailNotification`: When set to true, invitation emails are not sent to the member
+    /// accounts. Member accounts must still accept the invitation before they are added to the
+    /// behavior graph. Updating this field has no effect.
+    pub fn disable_email_notification(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DisableEmailNotification", value.into());
+        self
     }
 
-    prop! {
-        /// `GraphArn`: The ARN of the graph to which the member account will be invited
-        core.props, "GraphArn", _, set_graph_arn, get_graph_arn, Val<String>
+    /// Sets `DisableEmailNotification` in place: [`Self::disable_email_notification`] on a value
+    /// held by `&mut`.
+    pub fn set_disable_email_notification(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DisableEmailNotification", value.into());
+        self
     }
 
-    prop! {
-        /// `MemberEmailAddress`: The root email address for the account to be invited, for
-        /// validation. Updating this field has no effect.
-        core.props, "MemberEmailAddress", _, set_member_email_address, get_member_email_address, Val<String>
+    /// `DisableEmailNotification` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disable_email_notification(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DisableEmailNotification")
     }
 
-    prop! {
-        /// `MemberId`: The AWS account ID to be invited to join the graph as a member
-        core.props, "MemberId", _, set_member_id, get_member_id, Val<String>
+    /// Sets `GraphArn`, which `new` took, in place.
+    pub fn set_graph_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GraphArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Message`: A message to be included in the email invitation sent to the invited account.
-        /// Updating this field has no effect.
-        core.props, "Message", message, set_message, get_message, Val<String>
+    /// `GraphArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_graph_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GraphArn")
+    }
+
+    /// Sets `MemberEmailAddress`, which `new` took, in place.
+    pub fn set_member_email_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MemberEmailAddress", value.into());
+        self
+    }
+
+    /// `MemberEmailAddress` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_member_email_address(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MemberEmailAddress")
+    }
+
+    /// Sets `MemberId`, which `new` took, in place.
+    pub fn set_member_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MemberId", value.into());
+        self
+    }
+
+    /// `MemberId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_member_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MemberId")
+    }
+
+    /// `Message`: A message to be included in the email invitation sent to the invited account.
+    /// Updating this field has no effect.
+    pub fn message(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Message", value.into());
+        self
+    }
+
+    /// Sets `Message` in place: [`Self::message`] on a value held by `&mut`.
+    pub fn set_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Message", value.into());
+        self
+    }
+
+    /// `Message` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_message(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Message")
     }
 
     /// `Ref`: the resource's identifier.
@@ -149,10 +222,16 @@ impl OrganizationAdmin {
         OrganizationAdmin { core }
     }
 
-    prop! {
-        /// `AccountId`: The account ID of the account that should be registered as your
-        /// Organization's delegated administrator for Detective
-        core.props, "AccountId", _, set_account_id, get_account_id, Val<String>
+    /// Sets `AccountId`, which `new` took, in place.
+    pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccountId", value.into());
+        self
+    }
+
+    /// `AccountId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccountId")
     }
 
     /// `Ref`: the resource's identifier.

@@ -41,43 +41,128 @@ impl AgentSpace {
         AgentSpace { core }
     }
 
-    prop! {
-        /// `Description`: The description of the AgentSpace.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the AgentSpace.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyArn`: The ARN of the KMS key to use for encryption.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Locale`: The locale for the AgentSpace, which determines the language used in agent
-        /// responses.
-        core.props, "Locale", locale, set_locale, get_locale, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: The name of the AgentSpace.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `KmsKeyArn`: The ARN of the KMS key to use for encryption.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `OperatorApp`.
-        core.props, "OperatorApp", operator_app, set_operator_app, get_operator_app, Val<agent_space::OperatorApp>
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Preferences`: Preferences that configure behavior of this AgentSpace. This container
-        /// fully owns the AgentSpace preferences: the properties supplied here replace the stored
-        /// preferences in their entirety, and omitting the Preferences container reverts all
-        /// preferences to their service defaults.
-        core.props, "Preferences", preferences, set_preferences, get_preferences, Val<agent_space::Preferences>
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Locale`: The locale for the AgentSpace, which determines the language used in agent
+    /// responses.
+    pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Locale", value.into());
+        self
+    }
+
+    /// Sets `Locale` in place: [`Self::locale`] on a value held by `&mut`.
+    pub fn set_locale(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Locale", value.into());
+        self
+    }
+
+    /// `Locale` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_locale(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Locale")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OperatorApp`.
+    pub fn operator_app(mut self, value: impl Into<Val<agent_space::OperatorApp>>) -> Self {
+        self.core.props.set("OperatorApp", value.into());
+        self
+    }
+
+    /// Sets `OperatorApp` in place: [`Self::operator_app`] on a value held by `&mut`.
+    pub fn set_operator_app(&mut self, value: impl Into<Val<agent_space::OperatorApp>>) -> &mut Self {
+        self.core.props.set("OperatorApp", value.into());
+        self
+    }
+
+    /// `OperatorApp` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_operator_app(&self) -> ::std::option::Option<Val<agent_space::OperatorApp>> {
+        crate::cfn::get_prop(&self.core.props, "OperatorApp")
+    }
+
+    /// `Preferences`: Preferences that configure behavior of this AgentSpace. This container fully
+    /// owns the AgentSpace preferences: the properties supplied here replace the stored preferences
+    /// in their entirety, and omitting the Preferences container reverts all preferences to their
+    /// service defaults.
+    pub fn preferences(mut self, value: impl Into<Val<agent_space::Preferences>>) -> Self {
+        self.core.props.set("Preferences", value.into());
+        self
+    }
+
+    /// Sets `Preferences` in place: [`Self::preferences`] on a value held by `&mut`.
+    pub fn set_preferences(&mut self, value: impl Into<Val<agent_space::Preferences>>) -> &mut Self {
+        self.core.props.set("Preferences", value.into());
+        self
+    }
+
+    /// `Preferences` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferences(&self) -> ::std::option::Option<Val<agent_space::Preferences>> {
+        crate::cfn::get_prop(&self.core.props, "Preferences")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -178,19 +263,58 @@ pub mod agent_space {
             OperatorApp { props }
         }
 
-        prop! {
-            /// `Iam`.
-            props, "Iam", iam, set_iam, get_iam, Val<IamAuthConfiguration>
+        /// `Iam`.
+        pub fn iam(mut self, value: impl Into<Val<IamAuthConfiguration>>) -> Self {
+            self.props.set("Iam", value.into());
+            self
         }
 
-        prop! {
-            /// `Idc`.
-            props, "Idc", idc, set_idc, get_idc, Val<IdcAuthConfiguration>
+        /// Sets `Iam` in place: [`Self::iam`] on a value held by `&mut`.
+        pub fn set_iam(&mut self, value: impl Into<Val<IamAuthConfiguration>>) -> &mut Self {
+            self.props.set("Iam", value.into());
+            self
         }
 
-        prop! {
-            /// `Idp`: External identity provider configuration for the Operator App.
-            props, "Idp", idp, set_idp, get_idp, Val<IdpAuthConfiguration>
+        /// `Iam` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam(&self) -> ::std::option::Option<Val<IamAuthConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Iam")
+        }
+
+        /// `Idc`.
+        pub fn idc(mut self, value: impl Into<Val<IdcAuthConfiguration>>) -> Self {
+            self.props.set("Idc", value.into());
+            self
+        }
+
+        /// Sets `Idc` in place: [`Self::idc`] on a value held by `&mut`.
+        pub fn set_idc(&mut self, value: impl Into<Val<IdcAuthConfiguration>>) -> &mut Self {
+            self.props.set("Idc", value.into());
+            self
+        }
+
+        /// `Idc` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idc(&self) -> ::std::option::Option<Val<IdcAuthConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Idc")
+        }
+
+        /// `Idp`: External identity provider configuration for the Operator App.
+        pub fn idp(mut self, value: impl Into<Val<IdpAuthConfiguration>>) -> Self {
+            self.props.set("Idp", value.into());
+            self
+        }
+
+        /// Sets `Idp` in place: [`Self::idp`] on a value held by `&mut`.
+        pub fn set_idp(&mut self, value: impl Into<Val<IdpAuthConfiguration>>) -> &mut Self {
+            self.props.set("Idp", value.into());
+            self
+        }
+
+        /// `Idp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idp(&self) -> ::std::option::Option<Val<IdpAuthConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Idp")
         }
     }
 
@@ -211,19 +335,52 @@ pub mod agent_space {
             IamAuthConfiguration { props }
         }
 
-        prop! {
-            /// `OperatorAppRoleArn`.
-            props, "OperatorAppRoleArn", _, set_operator_app_role_arn, get_operator_app_role_arn, Val<String>
+        /// Sets `OperatorAppRoleArn`, which `new` took, in place.
+        pub fn set_operator_app_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OperatorAppRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `CreatedAt`.
-            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
+        /// `OperatorAppRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator_app_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OperatorAppRoleArn")
         }
 
-        prop! {
-            /// `UpdatedAt`.
-            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<String>
+        /// `CreatedAt`.
+        pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreatedAt", value.into());
+            self
+        }
+
+        /// Sets `CreatedAt` in place: [`Self::created_at`] on a value held by `&mut`.
+        pub fn set_created_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreatedAt", value.into());
+            self
+        }
+
+        /// `CreatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_created_at(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreatedAt")
+        }
+
+        /// `UpdatedAt`.
+        pub fn updated_at(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// Sets `UpdatedAt` in place: [`Self::updated_at`] on a value held by `&mut`.
+        pub fn set_updated_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// `UpdatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_updated_at(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UpdatedAt")
         }
     }
 
@@ -249,29 +406,82 @@ pub mod agent_space {
             IdcAuthConfiguration { props }
         }
 
-        prop! {
-            /// `OperatorAppRoleArn`.
-            props, "OperatorAppRoleArn", _, set_operator_app_role_arn, get_operator_app_role_arn, Val<String>
+        /// Sets `OperatorAppRoleArn`, which `new` took, in place.
+        pub fn set_operator_app_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OperatorAppRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `IdcInstanceArn`.
-            props, "IdcInstanceArn", _, set_idc_instance_arn, get_idc_instance_arn, Val<String>
+        /// `OperatorAppRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator_app_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OperatorAppRoleArn")
         }
 
-        prop! {
-            /// `CreatedAt`.
-            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
+        /// Sets `IdcInstanceArn`, which `new` took, in place.
+        pub fn set_idc_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdcInstanceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `IdcApplicationArn`.
-            props, "IdcApplicationArn", idc_application_arn, set_idc_application_arn, get_idc_application_arn, Val<String>
+        /// `IdcInstanceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idc_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdcInstanceArn")
         }
 
-        prop! {
-            /// `UpdatedAt`.
-            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<String>
+        /// `CreatedAt`.
+        pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreatedAt", value.into());
+            self
+        }
+
+        /// Sets `CreatedAt` in place: [`Self::created_at`] on a value held by `&mut`.
+        pub fn set_created_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreatedAt", value.into());
+            self
+        }
+
+        /// `CreatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_created_at(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreatedAt")
+        }
+
+        /// `IdcApplicationArn`.
+        pub fn idc_application_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IdcApplicationArn", value.into());
+            self
+        }
+
+        /// Sets `IdcApplicationArn` in place: [`Self::idc_application_arn`] on a value held by `&mut`.
+        pub fn set_idc_application_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdcApplicationArn", value.into());
+            self
+        }
+
+        /// `IdcApplicationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idc_application_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdcApplicationArn")
+        }
+
+        /// `UpdatedAt`.
+        pub fn updated_at(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// Sets `UpdatedAt` in place: [`Self::updated_at`] on a value held by `&mut`.
+        pub fn set_updated_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// `UpdatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_updated_at(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UpdatedAt")
         }
     }
 
@@ -311,47 +521,119 @@ pub mod agent_space {
             IdpAuthConfiguration { props }
         }
 
-        prop! {
-            /// `OperatorAppRoleArn`: The IAM role that Operator App users assume to access DevOps Agent
-            /// APIs.
-            props, "OperatorAppRoleArn", _, set_operator_app_role_arn, get_operator_app_role_arn, Val<String>
+        /// Sets `OperatorAppRoleArn`, which `new` took, in place.
+        pub fn set_operator_app_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OperatorAppRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `IssuerUrl`: The OIDC issuer URL for the external identity provider.
-            props, "IssuerUrl", _, set_issuer_url, get_issuer_url, Val<String>
+        /// `OperatorAppRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator_app_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OperatorAppRoleArn")
         }
 
-        prop! {
-            /// `ClientId`: The OIDC client identifier for the external identity provider application.
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// Sets `IssuerUrl`, which `new` took, in place.
+        pub fn set_issuer_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IssuerUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecret`: The OIDC client secret for the external identity provider application.
-            /// Use a Secrets Manager dynamic reference to avoid storing the secret in the template.
-            props, "ClientSecret", _, set_client_secret, get_client_secret, Val<String>
+        /// `IssuerUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_issuer_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IssuerUrl")
         }
 
-        prop! {
-            /// `Provider`: The external identity provider type.
-            props, "Provider", _, set_provider, get_provider, Val<IdpAuthConfigurationProvider>
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `CreatedAt`.
-            props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
 
-        prop! {
-            /// `UpdatedAt`.
-            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<String>
+        /// Sets `ClientSecret`, which `new` took, in place.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `UserIdClaim`: The identity claim used to identify users. This value is selected by the
-            /// service for the configured provider.
-            props, "UserIdClaim", user_id_claim, set_user_id_claim, get_user_id_claim, Val<String>
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
+        }
+
+        /// Sets `Provider`, which `new` took, in place.
+        pub fn set_provider(&mut self, value: impl Into<Val<IdpAuthConfigurationProvider>>) -> &mut Self {
+            self.props.set("Provider", value.into());
+            self
+        }
+
+        /// `Provider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider(&self) -> ::std::option::Option<Val<IdpAuthConfigurationProvider>> {
+            crate::cfn::get_prop(&self.props, "Provider")
+        }
+
+        /// `CreatedAt`.
+        pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreatedAt", value.into());
+            self
+        }
+
+        /// Sets `CreatedAt` in place: [`Self::created_at`] on a value held by `&mut`.
+        pub fn set_created_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreatedAt", value.into());
+            self
+        }
+
+        /// `CreatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_created_at(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreatedAt")
+        }
+
+        /// `UpdatedAt`.
+        pub fn updated_at(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// Sets `UpdatedAt` in place: [`Self::updated_at`] on a value held by `&mut`.
+        pub fn set_updated_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// `UpdatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_updated_at(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UpdatedAt")
+        }
+
+        /// `UserIdClaim`: The identity claim used to identify users. This value is selected by the
+        /// service for the configured provider.
+        pub fn user_id_claim(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserIdClaim", value.into());
+            self
+        }
+
+        /// Sets `UserIdClaim` in place: [`Self::user_id_claim`] on a value held by `&mut`.
+        pub fn set_user_id_claim(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserIdClaim", value.into());
+            self
+        }
+
+        /// `UserIdClaim` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_id_claim(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserIdClaim")
         }
     }
 
@@ -386,10 +668,24 @@ pub mod agent_space {
             Preferences { props }
         }
 
-        prop! {
-            /// `ElevatedActionsEnabled`: Indicates whether elevated directed actions are permitted in
-            /// this AgentSpace. Defaults to false when not set.
-            props, "ElevatedActionsEnabled", elevated_actions_enabled, set_elevated_actions_enabled, get_elevated_actions_enabled, Val<bool>
+        /// `ElevatedActionsEnabled`: Indicates whether elevated directed actions are permitted in this
+        /// AgentSpace. Defaults to false when not set.
+        pub fn elevated_actions_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ElevatedActionsEnabled", value.into());
+            self
+        }
+
+        /// Sets `ElevatedActionsEnabled` in place: [`Self::elevated_actions_enabled`] on a value held
+        /// by `&mut`.
+        pub fn set_elevated_actions_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ElevatedActionsEnabled", value.into());
+            self
+        }
+
+        /// `ElevatedActionsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_elevated_actions_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ElevatedActionsEnabled")
         }
     }
 }
@@ -421,37 +717,87 @@ impl Asset {
         Asset { core }
     }
 
-    prop! {
-        /// `AgentSpaceId`: The unique identifier of the parent Agent Space. The asset is created as
-        /// a child of this agent space.
-        core.props, "AgentSpaceId", _, set_agent_space_id, get_agent_space_id, Val<String>
+    /// Sets `AgentSpaceId`, which `new` took, in place.
+    pub fn set_agent_space_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AgentSpaceId", value.into());
+        self
     }
 
-    prop! {
-        /// `AssetType`: The type of asset. The Asset API treats this as an open string; call
-        /// ListAssetTypes for the current authoritative set of supported types. As of launch,
-        /// customer-creatable types include skill, agents_md, and attachment.
-        core.props, "AssetType", _, set_asset_type, get_asset_type, Val<String>
+    /// `AgentSpaceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_space_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AgentSpaceId")
     }
 
-    prop! {
-        /// `Files`: Inline file list. Mutually exclusive with Zip; enforced by the handler at
-        /// Create/Update time. Write-only: not repopulated by Read.
-        core.props, "Files", files, set_files, get_files, Val<List<asset::AssetFile>>
+    /// Sets `AssetType`, which `new` took, in place.
+    pub fn set_asset_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssetType", value.into());
+        self
     }
 
-    prop! {
-        /// `Metadata`: Asset metadata document. Required and optional keys depend on AssetType.
-        /// Values may be strings, numbers, booleans, or lists of any of those - validated
-        /// server-side; see the public Asset API docs for the per-type metadata schema.
-        core.props, "Metadata", metadata_property, set_metadata_property, get_metadata_property, Val<Json>
+    /// `AssetType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_asset_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssetType")
     }
 
-    prop! {
-        /// `Zip`: Base64-encoded zip bundle containing all files for the asset. Mutually exclusive
-        /// with Files; enforced by the handler at Create/Update time. Write-only: not repopulated
-        /// by Read. Server treats a zip as 'replace all files' (max 6 MiB).
-        core.props, "Zip", zip, set_zip, get_zip, Val<String>
+    /// `Files`: Inline file list. Mutually exclusive with Zip; enforced by the handler at
+    /// Create/Update time. Write-only: not repopulated by Read.
+    pub fn files(mut self, value: impl Into<Val<List<asset::AssetFile>>>) -> Self {
+        self.core.props.set("Files", value.into());
+        self
+    }
+
+    /// Sets `Files` in place: [`Self::files`] on a value held by `&mut`.
+    pub fn set_files(&mut self, value: impl Into<Val<List<asset::AssetFile>>>) -> &mut Self {
+        self.core.props.set("Files", value.into());
+        self
+    }
+
+    /// `Files` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_files(&self) -> ::std::option::Option<Val<List<asset::AssetFile>>> {
+        crate::cfn::get_prop(&self.core.props, "Files")
+    }
+
+    /// `Metadata`: Asset metadata document. Required and optional keys depend on AssetType. Values
+    /// may be strings, numbers, booleans, or lists of any of those - validated server-side; see the
+    /// public Asset API docs for the per-type metadata schema.
+    pub fn metadata_property(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Metadata", value.into());
+        self
+    }
+
+    /// Sets `Metadata` in place: [`Self::metadata_property`] on a value held by `&mut`.
+    pub fn set_metadata_property(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Metadata", value.into());
+        self
+    }
+
+    /// `Metadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metadata_property(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Metadata")
+    }
+
+    /// `Zip`: Base64-encoded zip bundle containing all files for the asset. Mutually exclusive with
+    /// Files; enforced by the handler at Create/Update time. Write-only: not repopulated by Read.
+    /// Server treats a zip as 'replace all files' (max 6 MiB).
+    pub fn zip(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Zip", value.into());
+        self
+    }
+
+    /// Sets `Zip` in place: [`Self::zip`] on a value held by `&mut`.
+    pub fn set_zip(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Zip", value.into());
+        self
+    }
+
+    /// `Zip` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_zip(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Zip")
     }
 
     /// `Ref`: the resource's identifier.
@@ -516,27 +862,73 @@ pub mod asset {
             AssetFile { props }
         }
 
-        prop! {
-            /// `Path`: Path of this file within the asset bundle.
-            props, "Path", _, set_path, get_path, Val<String>
+        /// Sets `Path`, which `new` took, in place.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentBytes`: Base64-encoded binary contents of the file. Mutually exclusive with
-            /// ContentText (max 6 MiB).
-            props, "ContentBytes", content_bytes, set_content_bytes, get_content_bytes, Val<String>
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
         }
 
-        prop! {
-            /// `ContentText`: UTF-8 text contents of the file. Mutually exclusive with ContentBytes (max 1.5
-            /// MiB).
-            props, "ContentText", content_text, set_content_text, get_content_text, Val<String>
+        /// `ContentBytes`: Base64-encoded binary contents of the file. Mutually exclusive with
+        /// ContentText (max 6 MiB).
+        pub fn content_bytes(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContentBytes", value.into());
+            self
         }
 
-        prop! {
-            /// `Metadata`: Per-file metadata document. Values may be strings, numbers, booleans, or
-            /// lists of any of those (validated server-side).
-            props, "Metadata", metadata, set_metadata, get_metadata, Val<Json>
+        /// Sets `ContentBytes` in place: [`Self::content_bytes`] on a value held by `&mut`.
+        pub fn set_content_bytes(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContentBytes", value.into());
+            self
+        }
+
+        /// `ContentBytes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_bytes(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContentBytes")
+        }
+
+        /// `ContentText`: UTF-8 text contents of the file. Mutually exclusive with ContentBytes (max 1.5
+        /// MiB).
+        pub fn content_text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContentText", value.into());
+            self
+        }
+
+        /// Sets `ContentText` in place: [`Self::content_text`] on a value held by `&mut`.
+        pub fn set_content_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContentText", value.into());
+            self
+        }
+
+        /// `ContentText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContentText")
+        }
+
+        /// `Metadata`: Per-file metadata document. Values may be strings, numbers, booleans, or lists
+        /// of any of those (validated server-side).
+        pub fn metadata(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Metadata", value.into());
+            self
+        }
+
+        /// Sets `Metadata` in place: [`Self::metadata`] on a value held by `&mut`.
+        pub fn set_metadata(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Metadata", value.into());
+            self
+        }
+
+        /// `Metadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Metadata")
         }
     }
 }
@@ -572,25 +964,58 @@ impl Association {
         Association { core }
     }
 
-    prop! {
-        /// `AgentSpaceId`: The unique identifier of the AgentSpace
-        core.props, "AgentSpaceId", _, set_agent_space_id, get_agent_space_id, Val<String>
+    /// Sets `AgentSpaceId`, which `new` took, in place.
+    pub fn set_agent_space_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AgentSpaceId", value.into());
+        self
     }
 
-    prop! {
-        /// `Configuration`: The configuration that directs how AgentSpace interacts with the given
-        /// service
-        core.props, "Configuration", _, set_configuration, get_configuration, Val<association::ServiceConfiguration>
+    /// `AgentSpaceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_space_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AgentSpaceId")
     }
 
-    prop! {
-        /// `LinkedAssociationIds`: Set of linked association IDs for parent-child relationships
-        core.props, "LinkedAssociationIds", linked_association_ids, set_linked_association_ids, get_linked_association_ids, Val<List<String>>
+    /// Sets `Configuration`, which `new` took, in place.
+    pub fn set_configuration(&mut self, value: impl Into<Val<association::ServiceConfiguration>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceId`: The identifier for the associated service
-        core.props, "ServiceId", _, set_service_id, get_service_id, Val<String>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<association::ServiceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
+    }
+
+    /// `LinkedAssociationIds`: Set of linked association IDs for parent-child relationships
+    pub fn linked_association_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("LinkedAssociationIds", value.into());
+        self
+    }
+
+    /// Sets `LinkedAssociationIds` in place: [`Self::linked_association_ids`] on a value held by `&mut`.
+    pub fn set_linked_association_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("LinkedAssociationIds", value.into());
+        self
+    }
+
+    /// `LinkedAssociationIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_linked_association_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "LinkedAssociationIds")
+    }
+
+    /// Sets `ServiceId`, which `new` took, in place.
+    pub fn set_service_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceId", value.into());
+        self
+    }
+
+    /// `ServiceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -641,84 +1066,292 @@ pub mod association {
             ServiceConfiguration { props }
         }
 
-        prop! {
-            /// `SourceAws`: AWS association for 'source' account
-            props, "SourceAws", source_aws, set_source_aws, get_source_aws, Val<SourceAwsConfiguration>
+        /// `SourceAws`: AWS association for 'source' account
+        pub fn source_aws(mut self, value: impl Into<Val<SourceAwsConfiguration>>) -> Self {
+            self.props.set("SourceAws", value.into());
+            self
         }
 
-        prop! {
-            /// `Aws`: AWS association for 'monitor' account
-            props, "Aws", aws, set_aws, get_aws, Val<AwsConfiguration>
+        /// Sets `SourceAws` in place: [`Self::source_aws`] on a value held by `&mut`.
+        pub fn set_source_aws(&mut self, value: impl Into<Val<SourceAwsConfiguration>>) -> &mut Self {
+            self.props.set("SourceAws", value.into());
+            self
         }
 
-        prop! {
-            /// `GitHub`: GitHub repository integration configuration
-            props, "GitHub", git_hub, set_git_hub, get_git_hub, Val<GitHubConfiguration>
+        /// `SourceAws` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_aws(&self) -> ::std::option::Option<Val<SourceAwsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SourceAws")
         }
 
-        prop! {
-            /// `Slack`: Slack workspace integration configuration
-            props, "Slack", slack, set_slack, get_slack, Val<SlackConfiguration>
+        /// `Aws`: AWS association for 'monitor' account
+        pub fn aws(mut self, value: impl Into<Val<AwsConfiguration>>) -> Self {
+            self.props.set("Aws", value.into());
+            self
         }
 
-        prop! {
-            /// `Dynatrace`: Dynatrace monitoring configuration
-            props, "Dynatrace", dynatrace, set_dynatrace, get_dynatrace, Val<DynatraceConfiguration>
+        /// Sets `Aws` in place: [`Self::aws`] on a value held by `&mut`.
+        pub fn set_aws(&mut self, value: impl Into<Val<AwsConfiguration>>) -> &mut Self {
+            self.props.set("Aws", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceNow`: ServiceNow integration configuration
-            props, "ServiceNow", service_now, set_service_now, get_service_now, Val<ServiceNowConfiguration>
+        /// `Aws` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws(&self) -> ::std::option::Option<Val<AwsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Aws")
         }
 
-        prop! {
-            /// `MCPServer`: MCP server configuration
-            props, "MCPServer", mcp_server, set_mcp_server, get_mcp_server, Val<McpServerConfiguration>
+        /// `GitHub`: GitHub repository integration configuration
+        pub fn git_hub(mut self, value: impl Into<Val<GitHubConfiguration>>) -> Self {
+            self.props.set("GitHub", value.into());
+            self
         }
 
-        prop! {
-            /// `GitLab`: GitLab project integration configuration
-            props, "GitLab", git_lab, set_git_lab, get_git_lab, Val<GitLabConfiguration>
+        /// Sets `GitHub` in place: [`Self::git_hub`] on a value held by `&mut`.
+        pub fn set_git_hub(&mut self, value: impl Into<Val<GitHubConfiguration>>) -> &mut Self {
+            self.props.set("GitHub", value.into());
+            self
         }
 
-        prop! {
-            /// `MCPServerDatadog`: Datadog MCP server configuration
-            props, "MCPServerDatadog", mcp_server_datadog, set_mcp_server_datadog, get_mcp_server_datadog, Val<McpServerDatadogConfiguration>
+        /// `GitHub` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_git_hub(&self) -> ::std::option::Option<Val<GitHubConfiguration>> {
+            crate::cfn::get_prop(&self.props, "GitHub")
         }
 
-        prop! {
-            /// `MCPServerSplunk`: Splunk MCP server configuration
-            props, "MCPServerSplunk", mcp_server_splunk, set_mcp_server_splunk, get_mcp_server_splunk, Val<McpServerSplunkConfiguration>
+        /// `Slack`: Slack workspace integration configuration
+        pub fn slack(mut self, value: impl Into<Val<SlackConfiguration>>) -> Self {
+            self.props.set("Slack", value.into());
+            self
         }
 
-        prop! {
-            /// `MCPServerNewRelic`: NewRelic MCP server configuration
-            props, "MCPServerNewRelic", mcp_server_new_relic, set_mcp_server_new_relic, get_mcp_server_new_relic, Val<McpServerNewRelicConfiguration>
+        /// Sets `Slack` in place: [`Self::slack`] on a value held by `&mut`.
+        pub fn set_slack(&mut self, value: impl Into<Val<SlackConfiguration>>) -> &mut Self {
+            self.props.set("Slack", value.into());
+            self
         }
 
-        prop! {
-            /// `MCPServerGrafana`: Grafana MCP server configuration
-            props, "MCPServerGrafana", mcp_server_grafana, set_mcp_server_grafana, get_mcp_server_grafana, Val<McpServerGrafanaConfiguration>
+        /// `Slack` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slack(&self) -> ::std::option::Option<Val<SlackConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Slack")
         }
 
-        prop! {
-            /// `PagerDuty`: PagerDuty integration configuration
-            props, "PagerDuty", pager_duty, set_pager_duty, get_pager_duty, Val<PagerDutyConfiguration>
+        /// `Dynatrace`: Dynatrace monitoring configuration
+        pub fn dynatrace(mut self, value: impl Into<Val<DynatraceConfiguration>>) -> Self {
+            self.props.set("Dynatrace", value.into());
+            self
         }
 
-        prop! {
-            /// `EventChannel`: EventChannelconfiguration
-            props, "EventChannel", event_channel, set_event_channel, get_event_channel, Val<EventChannelConfiguration>
+        /// Sets `Dynatrace` in place: [`Self::dynatrace`] on a value held by `&mut`.
+        pub fn set_dynatrace(&mut self, value: impl Into<Val<DynatraceConfiguration>>) -> &mut Self {
+            self.props.set("Dynatrace", value.into());
+            self
         }
 
-        prop! {
-            /// `Azure`: Azure subscription integration configuration
-            props, "Azure", azure, set_azure, get_azure, Val<AzureConfiguration>
+        /// `Dynatrace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dynatrace(&self) -> ::std::option::Option<Val<DynatraceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Dynatrace")
         }
 
-        prop! {
-            /// `MCPServerSigV4`: SigV4-authenticated MCP server configuration
-            props, "MCPServerSigV4", mcp_server_sig_v4, set_mcp_server_sig_v4, get_mcp_server_sig_v4, Val<McpServerSigV4Configuration>
+        /// `ServiceNow`: ServiceNow integration configuration
+        pub fn service_now(mut self, value: impl Into<Val<ServiceNowConfiguration>>) -> Self {
+            self.props.set("ServiceNow", value.into());
+            self
+        }
+
+        /// Sets `ServiceNow` in place: [`Self::service_now`] on a value held by `&mut`.
+        pub fn set_service_now(&mut self, value: impl Into<Val<ServiceNowConfiguration>>) -> &mut Self {
+            self.props.set("ServiceNow", value.into());
+            self
+        }
+
+        /// `ServiceNow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_now(&self) -> ::std::option::Option<Val<ServiceNowConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ServiceNow")
+        }
+
+        /// `MCPServer`: MCP server configuration
+        pub fn mcp_server(mut self, value: impl Into<Val<McpServerConfiguration>>) -> Self {
+            self.props.set("MCPServer", value.into());
+            self
+        }
+
+        /// Sets `MCPServer` in place: [`Self::mcp_server`] on a value held by `&mut`.
+        pub fn set_mcp_server(&mut self, value: impl Into<Val<McpServerConfiguration>>) -> &mut Self {
+            self.props.set("MCPServer", value.into());
+            self
+        }
+
+        /// `MCPServer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mcp_server(&self) -> ::std::option::Option<Val<McpServerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MCPServer")
+        }
+
+        /// `GitLab`: GitLab project integration configuration
+        pub fn git_lab(mut self, value: impl Into<Val<GitLabConfiguration>>) -> Self {
+            self.props.set("GitLab", value.into());
+            self
+        }
+
+        /// Sets `GitLab` in place: [`Self::git_lab`] on a value held by `&mut`.
+        pub fn set_git_lab(&mut self, value: impl Into<Val<GitLabConfiguration>>) -> &mut Self {
+            self.props.set("GitLab", value.into());
+            self
+        }
+
+        /// `GitLab` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_git_lab(&self) -> ::std::option::Option<Val<GitLabConfiguration>> {
+            crate::cfn::get_prop(&self.props, "GitLab")
+        }
+
+        /// `MCPServerDatadog`: Datadog MCP server configuration
+        pub fn mcp_server_datadog(mut self, value: impl Into<Val<McpServerDatadogConfiguration>>) -> Self {
+            self.props.set("MCPServerDatadog", value.into());
+            self
+        }
+
+        /// Sets `MCPServerDatadog` in place: [`Self::mcp_server_datadog`] on a value held by `&mut`.
+        pub fn set_mcp_server_datadog(&mut self, value: impl Into<Val<McpServerDatadogConfiguration>>) -> &mut Self {
+            self.props.set("MCPServerDatadog", value.into());
+            self
+        }
+
+        /// `MCPServerDatadog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mcp_server_datadog(&self) -> ::std::option::Option<Val<McpServerDatadogConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MCPServerDatadog")
+        }
+
+        /// `MCPServerSplunk`: Splunk MCP server configuration
+        pub fn mcp_server_splunk(mut self, value: impl Into<Val<McpServerSplunkConfiguration>>) -> Self {
+            self.props.set("MCPServerSplunk", value.into());
+            self
+        }
+
+        /// Sets `MCPServerSplunk` in place: [`Self::mcp_server_splunk`] on a value held by `&mut`.
+        pub fn set_mcp_server_splunk(&mut self, value: impl Into<Val<McpServerSplunkConfiguration>>) -> &mut Self {
+            self.props.set("MCPServerSplunk", value.into());
+            self
+        }
+
+        /// `MCPServerSplunk` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mcp_server_splunk(&self) -> ::std::option::Option<Val<McpServerSplunkConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MCPServerSplunk")
+        }
+
+        /// `MCPServerNewRelic`: NewRelic MCP server configuration
+        pub fn mcp_server_new_relic(mut self, value: impl Into<Val<McpServerNewRelicConfiguration>>) -> Self {
+            self.props.set("MCPServerNewRelic", value.into());
+            self
+        }
+
+        /// Sets `MCPServerNewRelic` in place: [`Self::mcp_server_new_relic`] on a value held by `&mut`.
+        pub fn set_mcp_server_new_relic(&mut self, value: impl Into<Val<McpServerNewRelicConfiguration>>) -> &mut Self {
+            self.props.set("MCPServerNewRelic", value.into());
+            self
+        }
+
+        /// `MCPServerNewRelic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mcp_server_new_relic(&self) -> ::std::option::Option<Val<McpServerNewRelicConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MCPServerNewRelic")
+        }
+
+        /// `MCPServerGrafana`: Grafana MCP server configuration
+        pub fn mcp_server_grafana(mut self, value: impl Into<Val<McpServerGrafanaConfiguration>>) -> Self {
+            self.props.set("MCPServerGrafana", value.into());
+            self
+        }
+
+        /// Sets `MCPServerGrafana` in place: [`Self::mcp_server_grafana`] on a value held by `&mut`.
+        pub fn set_mcp_server_grafana(&mut self, value: impl Into<Val<McpServerGrafanaConfiguration>>) -> &mut Self {
+            self.props.set("MCPServerGrafana", value.into());
+            self
+        }
+
+        /// `MCPServerGrafana` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mcp_server_grafana(&self) -> ::std::option::Option<Val<McpServerGrafanaConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MCPServerGrafana")
+        }
+
+        /// `PagerDuty`: PagerDuty integration configuration
+        pub fn pager_duty(mut self, value: impl Into<Val<PagerDutyConfiguration>>) -> Self {
+            self.props.set("PagerDuty", value.into());
+            self
+        }
+
+        /// Sets `PagerDuty` in place: [`Self::pager_duty`] on a value held by `&mut`.
+        pub fn set_pager_duty(&mut self, value: impl Into<Val<PagerDutyConfiguration>>) -> &mut Self {
+            self.props.set("PagerDuty", value.into());
+            self
+        }
+
+        /// `PagerDuty` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pager_duty(&self) -> ::std::option::Option<Val<PagerDutyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PagerDuty")
+        }
+
+        /// `EventChannel`: EventChannelconfiguration
+        pub fn event_channel(mut self, value: impl Into<Val<EventChannelConfiguration>>) -> Self {
+            self.props.set("EventChannel", value.into());
+            self
+        }
+
+        /// Sets `EventChannel` in place: [`Self::event_channel`] on a value held by `&mut`.
+        pub fn set_event_channel(&mut self, value: impl Into<Val<EventChannelConfiguration>>) -> &mut Self {
+            self.props.set("EventChannel", value.into());
+            self
+        }
+
+        /// `EventChannel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_channel(&self) -> ::std::option::Option<Val<EventChannelConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EventChannel")
+        }
+
+        /// `Azure`: Azure subscription integration configuration
+        pub fn azure(mut self, value: impl Into<Val<AzureConfiguration>>) -> Self {
+            self.props.set("Azure", value.into());
+            self
+        }
+
+        /// Sets `Azure` in place: [`Self::azure`] on a value held by `&mut`.
+        pub fn set_azure(&mut self, value: impl Into<Val<AzureConfiguration>>) -> &mut Self {
+            self.props.set("Azure", value.into());
+            self
+        }
+
+        /// `Azure` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_azure(&self) -> ::std::option::Option<Val<AzureConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Azure")
+        }
+
+        /// `MCPServerSigV4`: SigV4-authenticated MCP server configuration
+        pub fn mcp_server_sig_v4(mut self, value: impl Into<Val<McpServerSigV4Configuration>>) -> Self {
+            self.props.set("MCPServerSigV4", value.into());
+            self
+        }
+
+        /// Sets `MCPServerSigV4` in place: [`Self::mcp_server_sig_v4`] on a value held by `&mut`.
+        pub fn set_mcp_server_sig_v4(&mut self, value: impl Into<Val<McpServerSigV4Configuration>>) -> &mut Self {
+            self.props.set("MCPServerSigV4", value.into());
+            self
+        }
+
+        /// `MCPServerSigV4` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mcp_server_sig_v4(&self) -> ::std::option::Option<Val<McpServerSigV4Configuration>> {
+            crate::cfn::get_prop(&self.props, "MCPServerSigV4")
         }
     }
 
@@ -748,40 +1381,99 @@ pub mod association {
             SourceAwsConfiguration { props }
         }
 
-        prop! {
-            /// `AccountId`: AWS Account Id corresponding to provided resources
-            props, "AccountId", _, set_account_id, get_account_id, Val<String>
+        /// Sets `AccountId`, which `new` took, in place.
+        pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `AccountType`: Account Type 'source' for DevOpsAgent monitoring
-            props, "AccountType", _, set_account_type, get_account_type, Val<SourceAwsConfigurationAccountType>
+        /// `AccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountId")
         }
 
-        prop! {
-            /// `AssumableRoleArn`: Role ARN to be assumed by DevOpsAgent to operate on behalf of
-            /// customer
-            props, "AssumableRoleArn", _, set_assumable_role_arn, get_assumable_role_arn, Val<String>
+        /// Sets `AccountType`, which `new` took, in place.
+        pub fn set_account_type(&mut self, value: impl Into<Val<SourceAwsConfigurationAccountType>>) -> &mut Self {
+            self.props.set("AccountType", value.into());
+            self
         }
 
-        prop! {
-            /// `AgentElevatedRoleArn`: The IAM role that AWS DevOps Agent assumes to perform elevated
-            /// directed actions in this AWS account. Elevated actions also require
-            /// ElevatedActionsEnabled to be set in the Preferences of the AgentSpace. When not
-            /// provided, only non-elevated directed actions are available. Removing this property from
-            /// the template clears the role on update. Setting this role is subject to the same
-            /// iam:PassRole requirement as AssumableRoleArn.
-            props, "AgentElevatedRoleArn", agent_elevated_role_arn, set_agent_elevated_role_arn, get_agent_elevated_role_arn, Val<String>
+        /// `AccountType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_type(&self) -> ::std::option::Option<Val<SourceAwsConfigurationAccountType>> {
+            crate::cfn::get_prop(&self.props, "AccountType")
         }
 
-        prop! {
-            /// `Resources`: List of AWS resources
-            props, "Resources", resources, set_resources, get_resources, Val<List<AwsResource>>
+        /// Sets `AssumableRoleArn`, which `new` took, in place.
+        pub fn set_assumable_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AssumableRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`: List of AWS tags as key-value pairs
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// `AssumableRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_assumable_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AssumableRoleArn")
+        }
+
+        /// `AgentElevatedRoleArn`: The IAM role that AWS DevOps Agent assumes to perform elevated
+        /// directed actions in this AWS account. Elevated actions also require ElevatedActionsEnabled
+        /// to be set in the Preferences of the AgentSpace. When not provided, only non-elevated
+        /// directed actions are available. Removing this property from the template clears the role on
+        /// update. Setting this role is subject to the same iam:PassRole requirement as
+        /// AssumableRoleArn.
+        pub fn agent_elevated_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AgentElevatedRoleArn", value.into());
+            self
+        }
+
+        /// Sets `AgentElevatedRoleArn` in place: [`Self::agent_elevated_role_arn`] on a value held by `&mut`.
+        pub fn set_agent_elevated_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AgentElevatedRoleArn", value.into());
+            self
+        }
+
+        /// `AgentElevatedRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_elevated_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AgentElevatedRoleArn")
+        }
+
+        /// `Resources`: List of AWS resources
+        pub fn resources(mut self, value: impl Into<Val<List<AwsResource>>>) -> Self {
+            self.props.set("Resources", value.into());
+            self
+        }
+
+        /// Sets `Resources` in place: [`Self::resources`] on a value held by `&mut`.
+        pub fn set_resources(&mut self, value: impl Into<Val<List<AwsResource>>>) -> &mut Self {
+            self.props.set("Resources", value.into());
+            self
+        }
+
+        /// `Resources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resources(&self) -> ::std::option::Option<Val<List<AwsResource>>> {
+            crate::cfn::get_prop(&self.props, "Resources")
+        }
+
+        /// `Tags`: List of AWS tags as key-value pairs
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -812,19 +1504,52 @@ pub mod association {
             AwsResource { props }
         }
 
-        prop! {
-            /// `ResourceArn`: The Amazon Resource Name (ARN) of the resource
-            props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+        /// Sets `ResourceArn`, which `new` took, in place.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceMetadata`: Additional metadata for the resource
-            props, "ResourceMetadata", resource_metadata, set_resource_metadata, get_resource_metadata, Val<Json>
+        /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceArn")
         }
 
-        prop! {
-            /// `ResourceType`: Resource type
-            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<AwsResourceResourceType>
+        /// `ResourceMetadata`: Additional metadata for the resource
+        pub fn resource_metadata(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("ResourceMetadata", value.into());
+            self
+        }
+
+        /// Sets `ResourceMetadata` in place: [`Self::resource_metadata`] on a value held by `&mut`.
+        pub fn set_resource_metadata(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("ResourceMetadata", value.into());
+            self
+        }
+
+        /// `ResourceMetadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_metadata(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "ResourceMetadata")
+        }
+
+        /// `ResourceType`: Resource type
+        pub fn resource_type(mut self, value: impl Into<Val<AwsResourceResourceType>>) -> Self {
+            self.props.set("ResourceType", value.into());
+            self
+        }
+
+        /// Sets `ResourceType` in place: [`Self::resource_type`] on a value held by `&mut`.
+        pub fn set_resource_type(&mut self, value: impl Into<Val<AwsResourceResourceType>>) -> &mut Self {
+            self.props.set("ResourceType", value.into());
+            self
+        }
+
+        /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_type(&self) -> ::std::option::Option<Val<AwsResourceResourceType>> {
+            crate::cfn::get_prop(&self.props, "ResourceType")
         }
     }
 
@@ -873,40 +1598,99 @@ pub mod association {
             AwsConfiguration { props }
         }
 
-        prop! {
-            /// `AccountId`: AWS Account Id corresponding to provided resources
-            props, "AccountId", _, set_account_id, get_account_id, Val<String>
+        /// Sets `AccountId`, which `new` took, in place.
+        pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `AccountType`: Account Type 'monitor' for DevOpsAgent monitoring
-            props, "AccountType", _, set_account_type, get_account_type, Val<AwsConfigurationAccountType>
+        /// `AccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountId")
         }
 
-        prop! {
-            /// `AssumableRoleArn`: Role ARN to be assumed by DevOpsAgent to operate on behalf of
-            /// customer
-            props, "AssumableRoleArn", _, set_assumable_role_arn, get_assumable_role_arn, Val<String>
+        /// Sets `AccountType`, which `new` took, in place.
+        pub fn set_account_type(&mut self, value: impl Into<Val<AwsConfigurationAccountType>>) -> &mut Self {
+            self.props.set("AccountType", value.into());
+            self
         }
 
-        prop! {
-            /// `AgentElevatedRoleArn`: The IAM role that AWS DevOps Agent assumes to perform elevated
-            /// directed actions in this AWS account. Elevated actions also require
-            /// ElevatedActionsEnabled to be set in the Preferences of the AgentSpace. When not
-            /// provided, only non-elevated directed actions are available. Removing this property from
-            /// the template clears the role on update. Setting this role is subject to the same
-            /// iam:PassRole requirement as AssumableRoleArn.
-            props, "AgentElevatedRoleArn", agent_elevated_role_arn, set_agent_elevated_role_arn, get_agent_elevated_role_arn, Val<String>
+        /// `AccountType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_type(&self) -> ::std::option::Option<Val<AwsConfigurationAccountType>> {
+            crate::cfn::get_prop(&self.props, "AccountType")
         }
 
-        prop! {
-            /// `Resources`: List of AWS resources
-            props, "Resources", resources, set_resources, get_resources, Val<List<AwsResource>>
+        /// Sets `AssumableRoleArn`, which `new` took, in place.
+        pub fn set_assumable_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AssumableRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`: List of AWS tags as key-value pairs
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// `AssumableRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_assumable_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AssumableRoleArn")
+        }
+
+        /// `AgentElevatedRoleArn`: The IAM role that AWS DevOps Agent assumes to perform elevated
+        /// directed actions in this AWS account. Elevated actions also require ElevatedActionsEnabled
+        /// to be set in the Preferences of the AgentSpace. When not provided, only non-elevated
+        /// directed actions are available. Removing this property from the template clears the role on
+        /// update. Setting this role is subject to the same iam:PassRole requirement as
+        /// AssumableRoleArn.
+        pub fn agent_elevated_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AgentElevatedRoleArn", value.into());
+            self
+        }
+
+        /// Sets `AgentElevatedRoleArn` in place: [`Self::agent_elevated_role_arn`] on a value held by `&mut`.
+        pub fn set_agent_elevated_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AgentElevatedRoleArn", value.into());
+            self
+        }
+
+        /// `AgentElevatedRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_elevated_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AgentElevatedRoleArn")
+        }
+
+        /// `Resources`: List of AWS resources
+        pub fn resources(mut self, value: impl Into<Val<List<AwsResource>>>) -> Self {
+            self.props.set("Resources", value.into());
+            self
+        }
+
+        /// Sets `Resources` in place: [`Self::resources`] on a value held by `&mut`.
+        pub fn set_resources(&mut self, value: impl Into<Val<List<AwsResource>>>) -> &mut Self {
+            self.props.set("Resources", value.into());
+            self
+        }
+
+        /// `Resources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resources(&self) -> ::std::option::Option<Val<List<AwsResource>>> {
+            crate::cfn::get_prop(&self.props, "Resources")
+        }
+
+        /// `Tags`: List of AWS tags as key-value pairs
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -949,24 +1733,52 @@ pub mod association {
             GitHubConfiguration { props }
         }
 
-        prop! {
-            /// `RepoName`: Associated Github repo name
-            props, "RepoName", _, set_repo_name, get_repo_name, Val<String>
+        /// Sets `RepoName`, which `new` took, in place.
+        pub fn set_repo_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RepoName", value.into());
+            self
         }
 
-        prop! {
-            /// `RepoId`: Associated Github repo ID
-            props, "RepoId", _, set_repo_id, get_repo_id, Val<String>
+        /// `RepoName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repo_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RepoName")
         }
 
-        prop! {
-            /// `Owner`: Repository owner
-            props, "Owner", _, set_owner, get_owner, Val<String>
+        /// Sets `RepoId`, which `new` took, in place.
+        pub fn set_repo_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RepoId", value.into());
+            self
         }
 
-        prop! {
-            /// `OwnerType`: Type of repository owner
-            props, "OwnerType", _, set_owner_type, get_owner_type, Val<GitHubConfigurationOwnerType>
+        /// `RepoId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repo_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RepoId")
+        }
+
+        /// Sets `Owner`, which `new` took, in place.
+        pub fn set_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Owner", value.into());
+            self
+        }
+
+        /// `Owner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Owner")
+        }
+
+        /// Sets `OwnerType`, which `new` took, in place.
+        pub fn set_owner_type(&mut self, value: impl Into<Val<GitHubConfigurationOwnerType>>) -> &mut Self {
+            self.props.set("OwnerType", value.into());
+            self
+        }
+
+        /// `OwnerType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_owner_type(&self) -> ::std::option::Option<Val<GitHubConfigurationOwnerType>> {
+            crate::cfn::get_prop(&self.props, "OwnerType")
         }
     }
 
@@ -1009,26 +1821,59 @@ pub mod association {
             SlackConfiguration { props }
         }
 
-        prop! {
-            /// `WorkspaceId`: Associated Slack workspace ID
-            props, "WorkspaceId", _, set_workspace_id, get_workspace_id, Val<String>
+        /// Sets `WorkspaceId`, which `new` took, in place.
+        pub fn set_workspace_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkspaceId", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkspaceName`: Associated Slack workspace name
-            props, "WorkspaceName", _, set_workspace_name, get_workspace_name, Val<String>
+        /// `WorkspaceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workspace_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkspaceId")
         }
 
-        prop! {
-            /// `TransmissionTarget`: Transmission targets for agent notifications
-            props, "TransmissionTarget", _, set_transmission_target, get_transmission_target, Val<SlackTransmissionTarget>
+        /// Sets `WorkspaceName`, which `new` took, in place.
+        pub fn set_workspace_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkspaceName", value.into());
+            self
         }
 
-        prop! {
-            /// `Bidirectional`: Optional bidirectional communication configuration. Supply this
-            /// configuration and set Enabled to true so you can interact with the agent directly from
-            /// Slack
-            props, "Bidirectional", bidirectional, set_bidirectional, get_bidirectional, Val<SlackBidirectionalConfiguration>
+        /// `WorkspaceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workspace_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkspaceName")
+        }
+
+        /// Sets `TransmissionTarget`, which `new` took, in place.
+        pub fn set_transmission_target(&mut self, value: impl Into<Val<SlackTransmissionTarget>>) -> &mut Self {
+            self.props.set("TransmissionTarget", value.into());
+            self
+        }
+
+        /// `TransmissionTarget` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transmission_target(&self) -> ::std::option::Option<Val<SlackTransmissionTarget>> {
+            crate::cfn::get_prop(&self.props, "TransmissionTarget")
+        }
+
+        /// `Bidirectional`: Optional bidirectional communication configuration. Supply this
+        /// configuration and set Enabled to true so you can interact with the agent directly from Slack
+        pub fn bidirectional(mut self, value: impl Into<Val<SlackBidirectionalConfiguration>>) -> Self {
+            self.props.set("Bidirectional", value.into());
+            self
+        }
+
+        /// Sets `Bidirectional` in place: [`Self::bidirectional`] on a value held by `&mut`.
+        pub fn set_bidirectional(&mut self, value: impl Into<Val<SlackBidirectionalConfiguration>>) -> &mut Self {
+            self.props.set("Bidirectional", value.into());
+            self
+        }
+
+        /// `Bidirectional` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bidirectional(&self) -> ::std::option::Option<Val<SlackBidirectionalConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Bidirectional")
         }
     }
 
@@ -1052,18 +1897,37 @@ pub mod association {
             SlackBidirectionalConfiguration { props }
         }
 
-        prop! {
-            /// `RoleArn`: IAM role ARN that AWS DevOps Agent assumes to exchange messages with your
-            /// Slack workspace on behalf of this association
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`: Whether bidirectional communication is enabled for this association. When set
-            /// to true, you can mention the agent in a configured Slack channel and it responds in that
-            /// channel. When omitted or set to false, the agent ignores mentions and only sends
-            /// notifications
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `Enabled`: Whether bidirectional communication is enabled for this association. When set to
+        /// true, you can mention the agent in a configured Slack channel and it responds in that
+        /// channel. When omitted or set to false, the agent ignores mentions and only sends
+        /// notifications
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -1086,9 +1950,16 @@ pub mod association {
             SlackTransmissionTarget { props }
         }
 
-        prop! {
-            /// `IncidentResponseTarget`: Destination for IncidentResponse agent.
-            props, "IncidentResponseTarget", _, set_incident_response_target, get_incident_response_target, Val<SlackChannel>
+        /// Sets `IncidentResponseTarget`, which `new` took, in place.
+        pub fn set_incident_response_target(&mut self, value: impl Into<Val<SlackChannel>>) -> &mut Self {
+            self.props.set("IncidentResponseTarget", value.into());
+            self
+        }
+
+        /// `IncidentResponseTarget` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_incident_response_target(&self) -> ::std::option::Option<Val<SlackChannel>> {
+            crate::cfn::get_prop(&self.props, "IncidentResponseTarget")
         }
     }
 
@@ -1109,14 +1980,34 @@ pub mod association {
             SlackChannel { props }
         }
 
-        prop! {
-            /// `ChannelId`: Slack channel ID
-            props, "ChannelId", _, set_channel_id, get_channel_id, Val<String>
+        /// Sets `ChannelId`, which `new` took, in place.
+        pub fn set_channel_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ChannelId", value.into());
+            self
         }
 
-        prop! {
-            /// `ChannelName`: Slack channel name
-            props, "ChannelName", channel_name, set_channel_name, get_channel_name, Val<String>
+        /// `ChannelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ChannelId")
+        }
+
+        /// `ChannelName`: Slack channel name
+        pub fn channel_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ChannelName", value.into());
+            self
+        }
+
+        /// Sets `ChannelName` in place: [`Self::channel_name`] on a value held by `&mut`.
+        pub fn set_channel_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ChannelName", value.into());
+            self
+        }
+
+        /// `ChannelName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ChannelName")
         }
     }
 
@@ -1137,20 +2028,53 @@ pub mod association {
             DynatraceConfiguration { props }
         }
 
-        prop! {
-            /// `EnvId`: Dynatrace environment id
-            props, "EnvId", _, set_env_id, get_env_id, Val<String>
+        /// Sets `EnvId`, which `new` took, in place.
+        pub fn set_env_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EnvId", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
-            /// webhooks for receiving notifications and events from the service
-            props, "EnableWebhookUpdates", enable_webhook_updates, set_enable_webhook_updates, get_enable_webhook_updates, Val<bool>
+        /// `EnvId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_env_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EnvId")
         }
 
-        prop! {
-            /// `Resources`: List of Dynatrace resources to monitor
-            props, "Resources", resources, set_resources, get_resources, Val<List<String>>
+        /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
+        /// webhooks for receiving notifications and events from the service
+        pub fn enable_webhook_updates(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableWebhookUpdates", value.into());
+            self
+        }
+
+        /// Sets `EnableWebhookUpdates` in place: [`Self::enable_webhook_updates`] on a value held by `&mut`.
+        pub fn set_enable_webhook_updates(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableWebhookUpdates", value.into());
+            self
+        }
+
+        /// `EnableWebhookUpdates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_webhook_updates(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableWebhookUpdates")
+        }
+
+        /// `Resources`: List of Dynatrace resources to monitor
+        pub fn resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Resources", value.into());
+            self
+        }
+
+        /// Sets `Resources` in place: [`Self::resources`] on a value held by `&mut`.
+        pub fn set_resources(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Resources", value.into());
+            self
+        }
+
+        /// `Resources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resources(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Resources")
         }
     }
 
@@ -1170,15 +2094,41 @@ pub mod association {
             ServiceNowConfiguration { props }
         }
 
-        prop! {
-            /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
-            /// webhooks for receiving notifications and events from the service
-            props, "EnableWebhookUpdates", enable_webhook_updates, set_enable_webhook_updates, get_enable_webhook_updates, Val<bool>
+        /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
+        /// webhooks for receiving notifications and events from the service
+        pub fn enable_webhook_updates(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableWebhookUpdates", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceId`: ServiceNow instance ID
-            props, "InstanceId", instance_id, set_instance_id, get_instance_id, Val<String>
+        /// Sets `EnableWebhookUpdates` in place: [`Self::enable_webhook_updates`] on a value held by `&mut`.
+        pub fn set_enable_webhook_updates(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableWebhookUpdates", value.into());
+            self
+        }
+
+        /// `EnableWebhookUpdates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_webhook_updates(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableWebhookUpdates")
+        }
+
+        /// `InstanceId`: ServiceNow instance ID
+        pub fn instance_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InstanceId", value.into());
+            self
+        }
+
+        /// Sets `InstanceId` in place: [`Self::instance_id`] on a value held by `&mut`.
+        pub fn set_instance_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceId", value.into());
+            self
+        }
+
+        /// `InstanceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceId")
         }
     }
 
@@ -1199,30 +2149,89 @@ pub mod association {
             McpServerConfiguration { props }
         }
 
-        prop! {
-            /// `Tools`: List of MCP tools that can be used with the association
-            props, "Tools", _, set_tools, get_tools, Val<List<String>>
+        /// Sets `Tools`, which `new` took, in place.
+        pub fn set_tools(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Tools", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: The description of the MCP server
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Tools` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tools(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Tools")
         }
 
-        prop! {
-            /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
-            /// webhooks for receiving notifications and events from the service
-            props, "EnableWebhookUpdates", enable_webhook_updates, set_enable_webhook_updates, get_enable_webhook_updates, Val<bool>
+        /// `Description`: The description of the MCP server
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Endpoint`: MCP server endpoint URL
-            props, "Endpoint", endpoint, set_endpoint, get_endpoint, Val<String>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the MCP server
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
+        /// webhooks for receiving notifications and events from the service
+        pub fn enable_webhook_updates(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableWebhookUpdates", value.into());
+            self
+        }
+
+        /// Sets `EnableWebhookUpdates` in place: [`Self::enable_webhook_updates`] on a value held by `&mut`.
+        pub fn set_enable_webhook_updates(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableWebhookUpdates", value.into());
+            self
+        }
+
+        /// `EnableWebhookUpdates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_webhook_updates(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableWebhookUpdates")
+        }
+
+        /// `Endpoint`: MCP server endpoint URL
+        pub fn endpoint(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Endpoint", value.into());
+            self
+        }
+
+        /// Sets `Endpoint` in place: [`Self::endpoint`] on a value held by `&mut`.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
+        }
+
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
+        }
+
+        /// `Name`: The name of the MCP server
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1246,25 +2255,65 @@ pub mod association {
             GitLabConfiguration { props }
         }
 
-        prop! {
-            /// `ProjectId`: GitLab numeric project ID
-            props, "ProjectId", _, set_project_id, get_project_id, Val<String>
+        /// Sets `ProjectId`, which `new` took, in place.
+        pub fn set_project_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProjectId", value.into());
+            self
         }
 
-        prop! {
-            /// `ProjectPath`: Full GitLab project path (e.g., namespace/project-name)
-            props, "ProjectPath", _, set_project_path, get_project_path, Val<String>
+        /// `ProjectId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_project_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProjectId")
         }
 
-        prop! {
-            /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
-            /// webhooks for receiving notifications and events from the service
-            props, "EnableWebhookUpdates", enable_webhook_updates, set_enable_webhook_updates, get_enable_webhook_updates, Val<bool>
+        /// Sets `ProjectPath`, which `new` took, in place.
+        pub fn set_project_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProjectPath", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceIdentifier`: GitLab instance identifier
-            props, "InstanceIdentifier", instance_identifier, set_instance_identifier, get_instance_identifier, Val<String>
+        /// `ProjectPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_project_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProjectPath")
+        }
+
+        /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
+        /// webhooks for receiving notifications and events from the service
+        pub fn enable_webhook_updates(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableWebhookUpdates", value.into());
+            self
+        }
+
+        /// Sets `EnableWebhookUpdates` in place: [`Self::enable_webhook_updates`] on a value held by `&mut`.
+        pub fn set_enable_webhook_updates(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableWebhookUpdates", value.into());
+            self
+        }
+
+        /// `EnableWebhookUpdates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_webhook_updates(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableWebhookUpdates")
+        }
+
+        /// `InstanceIdentifier`: GitLab instance identifier
+        pub fn instance_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InstanceIdentifier", value.into());
+            self
+        }
+
+        /// Sets `InstanceIdentifier` in place: [`Self::instance_identifier`] on a value held by `&mut`.
+        pub fn set_instance_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceIdentifier", value.into());
+            self
+        }
+
+        /// `InstanceIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceIdentifier")
         }
     }
 
@@ -1284,34 +2333,99 @@ pub mod association {
             McpServerDatadogConfiguration { props }
         }
 
-        prop! {
-            /// `Description`: The description of the MCP server
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Description`: The description of the MCP server
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
-            /// webhooks for receiving notifications and events from the service
-            props, "EnableWebhookUpdates", enable_webhook_updates, set_enable_webhook_updates, get_enable_webhook_updates, Val<bool>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `EnabledElevatedTools`: The mutative MCP tools enabled for this integration, by tool
-            /// name. Only tools the service classifies as MUTATIVE may be listed; other names are
-            /// rejected. Tool names can be found in the console or from the association's current
-            /// configuration. The list fully replaces the stored value on update: removing a name
-            /// disables that tool, and removing the property disables all elevated tools.
-            props, "EnabledElevatedTools", enabled_elevated_tools, set_enabled_elevated_tools, get_enabled_elevated_tools, Val<List<String>>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `Endpoint`: MCP server endpoint URL
-            props, "Endpoint", endpoint, set_endpoint, get_endpoint, Val<String>
+        /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
+        /// webhooks for receiving notifications and events from the service
+        pub fn enable_webhook_updates(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableWebhookUpdates", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the MCP server
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `EnableWebhookUpdates` in place: [`Self::enable_webhook_updates`] on a value held by `&mut`.
+        pub fn set_enable_webhook_updates(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableWebhookUpdates", value.into());
+            self
+        }
+
+        /// `EnableWebhookUpdates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_webhook_updates(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableWebhookUpdates")
+        }
+
+        /// `EnabledElevatedTools`: The mutative MCP tools enabled for this integration, by tool name.
+        /// Only tools the service classifies as MUTATIVE may be listed; other names are rejected. Tool
+        /// names can be found in the console or from the association's current configuration. The list
+        /// fully replaces the stored value on update: removing a name disables that tool, and removing
+        /// the property disables all elevated tools.
+        pub fn enabled_elevated_tools(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("EnabledElevatedTools", value.into());
+            self
+        }
+
+        /// Sets `EnabledElevatedTools` in place: [`Self::enabled_elevated_tools`] on a value held by `&mut`.
+        pub fn set_enabled_elevated_tools(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EnabledElevatedTools", value.into());
+            self
+        }
+
+        /// `EnabledElevatedTools` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled_elevated_tools(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EnabledElevatedTools")
+        }
+
+        /// `Endpoint`: MCP server endpoint URL
+        pub fn endpoint(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Endpoint", value.into());
+            self
+        }
+
+        /// Sets `Endpoint` in place: [`Self::endpoint`] on a value held by `&mut`.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
+        }
+
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
+        }
+
+        /// `Name`: The name of the MCP server
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1331,25 +2445,77 @@ pub mod association {
             McpServerSplunkConfiguration { props }
         }
 
-        prop! {
-            /// `Description`: The description of the MCP server
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Description`: The description of the MCP server
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
-            /// webhooks for receiving notifications and events from the service
-            props, "EnableWebhookUpdates", enable_webhook_updates, set_enable_webhook_updates, get_enable_webhook_updates, Val<bool>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Endpoint`: MCP server endpoint URL
-            props, "Endpoint", endpoint, set_endpoint, get_endpoint, Val<String>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `Name`: The name of the MCP server
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
+        /// webhooks for receiving notifications and events from the service
+        pub fn enable_webhook_updates(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableWebhookUpdates", value.into());
+            self
+        }
+
+        /// Sets `EnableWebhookUpdates` in place: [`Self::enable_webhook_updates`] on a value held by `&mut`.
+        pub fn set_enable_webhook_updates(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableWebhookUpdates", value.into());
+            self
+        }
+
+        /// `EnableWebhookUpdates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_webhook_updates(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableWebhookUpdates")
+        }
+
+        /// `Endpoint`: MCP server endpoint URL
+        pub fn endpoint(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Endpoint", value.into());
+            self
+        }
+
+        /// Sets `Endpoint` in place: [`Self::endpoint`] on a value held by `&mut`.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
+        }
+
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
+        }
+
+        /// `Name`: The name of the MCP server
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1373,14 +2539,28 @@ pub mod association {
             McpServerNewRelicConfiguration { props }
         }
 
-        prop! {
-            /// `AccountId`: New Relic Account ID
-            props, "AccountId", _, set_account_id, get_account_id, Val<String>
+        /// Sets `AccountId`, which `new` took, in place.
+        pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `Endpoint`: MCP server endpoint URL (e.g., <https://mcp.newrelic.com/mcp/>)
-            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        /// `AccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountId")
+        }
+
+        /// Sets `Endpoint`, which `new` took, in place.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
+        }
+
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
         }
     }
 
@@ -1402,30 +2582,76 @@ pub mod association {
             McpServerGrafanaConfiguration { props }
         }
 
-        prop! {
-            /// `Endpoint`: MCP server endpoint URL
-            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        /// Sets `Endpoint`, which `new` took, in place.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
-            /// webhooks for receiving notifications and events from the service
-            props, "EnableWebhookUpdates", enable_webhook_updates, set_enable_webhook_updates, get_enable_webhook_updates, Val<bool>
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
         }
 
-        prop! {
-            /// `EnabledElevatedTools`: The mutative MCP tools enabled for this integration, by tool
-            /// name. Only tools the service classifies as MUTATIVE may be listed; other names are
-            /// rejected. Tool names can be found in the console or from the association's current
-            /// configuration. The list fully replaces the stored value on update: removing a name
-            /// disables that tool, and removing the property disables all elevated tools. Independent
-            /// of Tools, which selects the toolsets available to the agent.
-            props, "EnabledElevatedTools", enabled_elevated_tools, set_enabled_elevated_tools, get_enabled_elevated_tools, Val<List<String>>
+        /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
+        /// webhooks for receiving notifications and events from the service
+        pub fn enable_webhook_updates(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableWebhookUpdates", value.into());
+            self
         }
 
-        prop! {
-            /// `Tools`: List of tool categories to enable for the Grafana MCP server
-            props, "Tools", tools, set_tools, get_tools, Val<List<McpServerGrafanaConfigurationTools>>
+        /// Sets `EnableWebhookUpdates` in place: [`Self::enable_webhook_updates`] on a value held by `&mut`.
+        pub fn set_enable_webhook_updates(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableWebhookUpdates", value.into());
+            self
+        }
+
+        /// `EnableWebhookUpdates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_webhook_updates(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableWebhookUpdates")
+        }
+
+        /// `EnabledElevatedTools`: The mutative MCP tools enabled for this integration, by tool name.
+        /// Only tools the service classifies as MUTATIVE may be listed; other names are rejected. Tool
+        /// names can be found in the console or from the association's current configuration. The list
+        /// fully replaces the stored value on update: removing a name disables that tool, and removing
+        /// the property disables all elevated tools. Independent of Tools, which selects the toolsets
+        /// available to the agent.
+        pub fn enabled_elevated_tools(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("EnabledElevatedTools", value.into());
+            self
+        }
+
+        /// Sets `EnabledElevatedTools` in place: [`Self::enabled_elevated_tools`] on a value held by `&mut`.
+        pub fn set_enabled_elevated_tools(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EnabledElevatedTools", value.into());
+            self
+        }
+
+        /// `EnabledElevatedTools` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled_elevated_tools(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EnabledElevatedTools")
+        }
+
+        /// `Tools`: List of tool categories to enable for the Grafana MCP server
+        pub fn tools(mut self, value: impl Into<Val<List<McpServerGrafanaConfigurationTools>>>) -> Self {
+            self.props.set("Tools", value.into());
+            self
+        }
+
+        /// Sets `Tools` in place: [`Self::tools`] on a value held by `&mut`.
+        pub fn set_tools(&mut self, value: impl Into<Val<List<McpServerGrafanaConfigurationTools>>>) -> &mut Self {
+            self.props.set("Tools", value.into());
+            self
+        }
+
+        /// `Tools` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tools(&self) -> ::std::option::Option<Val<List<McpServerGrafanaConfigurationTools>>> {
+            crate::cfn::get_prop(&self.props, "Tools")
         }
     }
 
@@ -1515,20 +2741,47 @@ pub mod association {
             PagerDutyConfiguration { props }
         }
 
-        prop! {
-            /// `Services`: List of PagerDuty service IDs available for the association
-            props, "Services", _, set_services, get_services, Val<List<String>>
+        /// Sets `Services`, which `new` took, in place.
+        pub fn set_services(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Services", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomerEmail`: Email to be used in PagerDuty API header
-            props, "CustomerEmail", _, set_customer_email, get_customer_email, Val<String>
+        /// `Services` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_services(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Services")
         }
 
-        prop! {
-            /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
-            /// webhooks for receiving notifications and events from the service
-            props, "EnableWebhookUpdates", enable_webhook_updates, set_enable_webhook_updates, get_enable_webhook_updates, Val<bool>
+        /// Sets `CustomerEmail`, which `new` took, in place.
+        pub fn set_customer_email(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomerEmail", value.into());
+            self
+        }
+
+        /// `CustomerEmail` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customer_email(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomerEmail")
+        }
+
+        /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
+        /// webhooks for receiving notifications and events from the service
+        pub fn enable_webhook_updates(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableWebhookUpdates", value.into());
+            self
+        }
+
+        /// Sets `EnableWebhookUpdates` in place: [`Self::enable_webhook_updates`] on a value held by `&mut`.
+        pub fn set_enable_webhook_updates(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableWebhookUpdates", value.into());
+            self
+        }
+
+        /// `EnableWebhookUpdates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_webhook_updates(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableWebhookUpdates")
         }
     }
 
@@ -1547,10 +2800,23 @@ pub mod association {
             EventChannelConfiguration { props }
         }
 
-        prop! {
-            /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
-            /// webhooks for receiving notifications and events from the service
-            props, "EnableWebhookUpdates", enable_webhook_updates, set_enable_webhook_updates, get_enable_webhook_updates, Val<bool>
+        /// `EnableWebhookUpdates`: When set to true, enables the Agent Space to create and update
+        /// webhooks for receiving notifications and events from the service
+        pub fn enable_webhook_updates(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableWebhookUpdates", value.into());
+            self
+        }
+
+        /// Sets `EnableWebhookUpdates` in place: [`Self::enable_webhook_updates`] on a value held by `&mut`.
+        pub fn set_enable_webhook_updates(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableWebhookUpdates", value.into());
+            self
+        }
+
+        /// `EnableWebhookUpdates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_webhook_updates(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableWebhookUpdates")
         }
     }
 
@@ -1573,9 +2839,16 @@ pub mod association {
             AzureConfiguration { props }
         }
 
-        prop! {
-            /// `SubscriptionId`: Azure subscription ID corresponding to provided resources
-            props, "SubscriptionId", _, set_subscription_id, get_subscription_id, Val<String>
+        /// Sets `SubscriptionId`, which `new` took, in place.
+        pub fn set_subscription_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SubscriptionId", value.into());
+            self
+        }
+
+        /// `SubscriptionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subscription_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SubscriptionId")
         }
     }
 
@@ -1597,9 +2870,16 @@ pub mod association {
             McpServerSigV4Configuration { props }
         }
 
-        prop! {
-            /// `Tools`: List of MCP tools available for the association
-            props, "Tools", _, set_tools, get_tools, Val<List<String>>
+        /// Sets `Tools`, which `new` took, in place.
+        pub fn set_tools(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Tools", value.into());
+            self
+        }
+
+        /// `Tools` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tools(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Tools")
         }
     }
 }
@@ -1631,24 +2911,64 @@ impl PrivateConnection {
         PrivateConnection { core }
     }
 
-    prop! {
-        /// `Certificate`: Certificate for the Private Connection.
-        core.props, "Certificate", certificate, set_certificate, get_certificate, Val<String>
+    /// `Certificate`: Certificate for the Private Connection.
+    pub fn certificate(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Certificate", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectionConfiguration`: The connection configuration for the Private Connection.
-        core.props, "ConnectionConfiguration", _, set_connection_configuration, get_connection_configuration, Val<private_connection::ConnectionConfiguration>
+    /// Sets `Certificate` in place: [`Self::certificate`] on a value held by `&mut`.
+    pub fn set_certificate(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Certificate", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Unique name for this Private Connection within the account.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Certificate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Certificate")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ConnectionConfiguration`, which `new` took, in place.
+    pub fn set_connection_configuration(&mut self, value: impl Into<Val<private_connection::ConnectionConfiguration>>) -> &mut Self {
+        self.core.props.set("ConnectionConfiguration", value.into());
+        self
+    }
+
+    /// `ConnectionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_configuration(&self) -> ::std::option::Option<Val<private_connection::ConnectionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionConfiguration")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1699,14 +3019,40 @@ pub mod private_connection {
             ConnectionConfiguration { props }
         }
 
-        prop! {
-            /// `SelfManaged`: Configuration for a self-managed Private Connection.
-            props, "SelfManaged", self_managed, set_self_managed, get_self_managed, Val<SelfManagedMode>
+        /// `SelfManaged`: Configuration for a self-managed Private Connection.
+        pub fn self_managed(mut self, value: impl Into<Val<SelfManagedMode>>) -> Self {
+            self.props.set("SelfManaged", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceManaged`: Configuration for a service-managed Private Connection.
-            props, "ServiceManaged", service_managed, set_service_managed, get_service_managed, Val<ServiceManagedMode>
+        /// Sets `SelfManaged` in place: [`Self::self_managed`] on a value held by `&mut`.
+        pub fn set_self_managed(&mut self, value: impl Into<Val<SelfManagedMode>>) -> &mut Self {
+            self.props.set("SelfManaged", value.into());
+            self
+        }
+
+        /// `SelfManaged` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_self_managed(&self) -> ::std::option::Option<Val<SelfManagedMode>> {
+            crate::cfn::get_prop(&self.props, "SelfManaged")
+        }
+
+        /// `ServiceManaged`: Configuration for a service-managed Private Connection.
+        pub fn service_managed(mut self, value: impl Into<Val<ServiceManagedMode>>) -> Self {
+            self.props.set("ServiceManaged", value.into());
+            self
+        }
+
+        /// Sets `ServiceManaged` in place: [`Self::service_managed`] on a value held by `&mut`.
+        pub fn set_service_managed(&mut self, value: impl Into<Val<ServiceManagedMode>>) -> &mut Self {
+            self.props.set("ServiceManaged", value.into());
+            self
+        }
+
+        /// `ServiceManaged` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_managed(&self) -> ::std::option::Option<Val<ServiceManagedMode>> {
+            crate::cfn::get_prop(&self.props, "ServiceManaged")
         }
     }
 
@@ -1729,9 +3075,16 @@ pub mod private_connection {
             SelfManagedMode { props }
         }
 
-        prop! {
-            /// `ResourceConfigurationId`: The ARN of the Resource Configuration.
-            props, "ResourceConfigurationId", _, set_resource_configuration_id, get_resource_configuration_id, Val<String>
+        /// Sets `ResourceConfigurationId`, which `new` took, in place.
+        pub fn set_resource_configuration_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceConfigurationId", value.into());
+            self
+        }
+
+        /// `ResourceConfigurationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_configuration_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceConfigurationId")
         }
     }
 
@@ -1755,46 +3108,138 @@ pub mod private_connection {
             ServiceManagedMode { props }
         }
 
-        prop! {
-            /// `HostAddress`: IP address or DNS name of the target resource.
-            props, "HostAddress", _, set_host_address, get_host_address, Val<String>
+        /// Sets `HostAddress`, which `new` took, in place.
+        pub fn set_host_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcId`: VPC to create the service-managed Resource Gateway in.
-            props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+        /// `HostAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostAddress")
         }
 
-        prop! {
-            /// `DnsResolution`: DNS resolution mode for the resource gateway. Defaults to PUBLIC when
-            /// not set.
-            props, "DnsResolution", dns_resolution, set_dns_resolution, get_dns_resolution, Val<ServiceManagedModeDnsResolution>
+        /// Sets `VpcId`, which `new` took, in place.
+        pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+            self.props.set("VpcId", value.into());
+            self
         }
 
-        prop! {
-            /// `IpAddressType`: IP address type of the service-managed Resource Gateway.
-            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<ServiceManagedModeIpAddressType>
+        /// `VpcId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+            crate::cfn::get_prop(&self.props, "VpcId")
         }
 
-        prop! {
-            /// `Ipv4AddressesPerEni`: Number of IPv4 addresses in each ENI for the service-managed
-            /// Resource Gateway.
-            props, "Ipv4AddressesPerEni", ipv4_addresses_per_eni, set_ipv4_addresses_per_eni, get_ipv4_addresses_per_eni, Val<i64>
+        /// `DnsResolution`: DNS resolution mode for the resource gateway. Defaults to PUBLIC when not
+        /// set.
+        pub fn dns_resolution(mut self, value: impl Into<Val<ServiceManagedModeDnsResolution>>) -> Self {
+            self.props.set("DnsResolution", value.into());
+            self
         }
 
-        prop! {
-            /// `PortRanges`: TCP port ranges that a consumer can use to access the resource.
-            props, "PortRanges", port_ranges, set_port_ranges, get_port_ranges, Val<List<String>>
+        /// Sets `DnsResolution` in place: [`Self::dns_resolution`] on a value held by `&mut`.
+        pub fn set_dns_resolution(&mut self, value: impl Into<Val<ServiceManagedModeDnsResolution>>) -> &mut Self {
+            self.props.set("DnsResolution", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityGroupIds`: Security groups to attach to the service-managed Resource Gateway.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// `DnsResolution` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_resolution(&self) -> ::std::option::Option<Val<ServiceManagedModeDnsResolution>> {
+            crate::cfn::get_prop(&self.props, "DnsResolution")
         }
 
-        prop! {
-            /// `SubnetIds`: Subnets that the service-managed Resource Gateway will span.
-            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `IpAddressType`: IP address type of the service-managed Resource Gateway.
+        pub fn ip_address_type(mut self, value: impl Into<Val<ServiceManagedModeIpAddressType>>) -> Self {
+            self.props.set("IpAddressType", value.into());
+            self
+        }
+
+        /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+        pub fn set_ip_address_type(&mut self, value: impl Into<Val<ServiceManagedModeIpAddressType>>) -> &mut Self {
+            self.props.set("IpAddressType", value.into());
+            self
+        }
+
+        /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<ServiceManagedModeIpAddressType>> {
+            crate::cfn::get_prop(&self.props, "IpAddressType")
+        }
+
+        /// `Ipv4AddressesPerEni`: Number of IPv4 addresses in each ENI for the service-managed Resource
+        /// Gateway.
+        pub fn ipv4_addresses_per_eni(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Ipv4AddressesPerEni", value.into());
+            self
+        }
+
+        /// Sets `Ipv4AddressesPerEni` in place: [`Self::ipv4_addresses_per_eni`] on a value held by `&mut`.
+        pub fn set_ipv4_addresses_per_eni(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Ipv4AddressesPerEni", value.into());
+            self
+        }
+
+        /// `Ipv4AddressesPerEni` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ipv4_addresses_per_eni(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Ipv4AddressesPerEni")
+        }
+
+        /// `PortRanges`: TCP port ranges that a consumer can use to access the resource.
+        pub fn port_ranges(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("PortRanges", value.into());
+            self
+        }
+
+        /// Sets `PortRanges` in place: [`Self::port_ranges`] on a value held by `&mut`.
+        pub fn set_port_ranges(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("PortRanges", value.into());
+            self
+        }
+
+        /// `PortRanges` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port_ranges(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "PortRanges")
+        }
+
+        /// `SecurityGroupIds`: Security groups to attach to the service-managed Resource Gateway.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `SubnetIds`: Subnets that the service-managed Resource Gateway will span.
+        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
     }
 
@@ -1849,47 +3294,146 @@ impl Service {
         Service { core }
     }
 
-    prop! {
-        /// `ExchangeUrlPrivateConnectionName`: The name of the private connection to use for OAuth
-        /// token exchange requests only. Cannot be specified when PrivateConnectionName is
-        /// provided.
-        core.props, "ExchangeUrlPrivateConnectionName", exchange_url_private_connection_name, set_exchange_url_private_connection_name, get_exchange_url_private_connection_name, Val<String>
+    /// `ExchangeUrlPrivateConnectionName`: The name of the private connection to use for OAuth
+    /// token exchange requests only. Cannot be specified when PrivateConnectionName is provided.
+    pub fn exchange_url_private_connection_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExchangeUrlPrivateConnectionName", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyArn`: The ARN of the KMS key to use for encryption.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// Sets `ExchangeUrlPrivateConnectionName` in place: [`Self::exchange_url_private_connection_name`]
+    /// on a value held by `&mut`.
+    pub fn set_exchange_url_private_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExchangeUrlPrivateConnectionName", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The display name for the service registration.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `ExchangeUrlPrivateConnectionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_exchange_url_private_connection_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExchangeUrlPrivateConnectionName")
     }
 
-    prop! {
-        /// `PrivateConnectionName`: The name of the private connection to use for VPC connectivity.
-        core.props, "PrivateConnectionName", private_connection_name, set_private_connection_name, get_private_connection_name, Val<String>
+    /// `KmsKeyArn`: The ARN of the KMS key to use for encryption.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceDetails`: Service-specific configuration details for create operation
-        core.props, "ServiceDetails", service_details, set_service_details, get_service_details, Val<service::ServiceDetails>
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceType`: The type of service being registered
-        core.props, "ServiceType", _, set_service_type, get_service_type, Val<service::ServiceType>
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name`: The display name for the service registration.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetUrlPrivateConnectionName`: The name of the private connection to use for API
-        /// calls (target URL) only. Cannot be specified when PrivateConnectionName is provided.
-        core.props, "TargetUrlPrivateConnectionName", target_url_private_connection_name, set_target_url_private_connection_name, get_target_url_private_connection_name, Val<String>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PrivateConnectionName`: The name of the private connection to use for VPC connectivity.
+    pub fn private_connection_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PrivateConnectionName", value.into());
+        self
+    }
+
+    /// Sets `PrivateConnectionName` in place: [`Self::private_connection_name`] on a value held by `&mut`.
+    pub fn set_private_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrivateConnectionName", value.into());
+        self
+    }
+
+    /// `PrivateConnectionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_private_connection_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrivateConnectionName")
+    }
+
+    /// `ServiceDetails`: Service-specific configuration details for create operation
+    pub fn service_details(mut self, value: impl Into<Val<service::ServiceDetails>>) -> Self {
+        self.core.props.set("ServiceDetails", value.into());
+        self
+    }
+
+    /// Sets `ServiceDetails` in place: [`Self::service_details`] on a value held by `&mut`.
+    pub fn set_service_details(&mut self, value: impl Into<Val<service::ServiceDetails>>) -> &mut Self {
+        self.core.props.set("ServiceDetails", value.into());
+        self
+    }
+
+    /// `ServiceDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_details(&self) -> ::std::option::Option<Val<service::ServiceDetails>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceDetails")
+    }
+
+    /// Sets `ServiceType`, which `new` took, in place.
+    pub fn set_service_type(&mut self, value: impl Into<Val<service::ServiceType>>) -> &mut Self {
+        self.core.props.set("ServiceType", value.into());
+        self
+    }
+
+    /// `ServiceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_type(&self) -> ::std::option::Option<Val<service::ServiceType>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceType")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetUrlPrivateConnectionName`: The name of the private connection to use for API calls (target
+    /// URL) only. Cannot be specified when PrivateConnectionName is provided.
+    pub fn target_url_private_connection_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TargetUrlPrivateConnectionName", value.into());
+        self
+    }
+
+    /// Sets `TargetUrlPrivateConnectionName` in place: [`Self::target_url_private_connection_name`]
+    /// on a value held by `&mut`.
+    pub fn set_target_url_private_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetUrlPrivateConnectionName", value.into());
+        self
+    }
+
+    /// `TargetUrlPrivateConnectionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_url_private_connection_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetUrlPrivateConnectionName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1949,60 +3493,203 @@ pub mod service {
             ServiceDetails { props }
         }
 
-        prop! {
-            /// `Dynatrace`: Dynatrace service configuration
-            props, "Dynatrace", dynatrace, set_dynatrace, get_dynatrace, Val<DynatraceServiceDetails>
+        /// `Dynatrace`: Dynatrace service configuration
+        pub fn dynatrace(mut self, value: impl Into<Val<DynatraceServiceDetails>>) -> Self {
+            self.props.set("Dynatrace", value.into());
+            self
         }
 
-        prop! {
-            /// `MCPServer`: MCP server configuration
-            props, "MCPServer", mcp_server, set_mcp_server, get_mcp_server, Val<McpServerDetails>
+        /// Sets `Dynatrace` in place: [`Self::dynatrace`] on a value held by `&mut`.
+        pub fn set_dynatrace(&mut self, value: impl Into<Val<DynatraceServiceDetails>>) -> &mut Self {
+            self.props.set("Dynatrace", value.into());
+            self
         }
 
-        prop! {
-            /// `MCPServerSplunk`: Splunk MCP server configuration
-            props, "MCPServerSplunk", mcp_server_splunk, set_mcp_server_splunk, get_mcp_server_splunk, Val<McpServerSplunkDetails>
+        /// `Dynatrace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dynatrace(&self) -> ::std::option::Option<Val<DynatraceServiceDetails>> {
+            crate::cfn::get_prop(&self.props, "Dynatrace")
         }
 
-        prop! {
-            /// `MCPServerNewRelic`: New Relic service configuration
-            props, "MCPServerNewRelic", mcp_server_new_relic, set_mcp_server_new_relic, get_mcp_server_new_relic, Val<NewRelicServiceDetails>
+        /// `MCPServer`: MCP server configuration
+        pub fn mcp_server(mut self, value: impl Into<Val<McpServerDetails>>) -> Self {
+            self.props.set("MCPServer", value.into());
+            self
         }
 
-        prop! {
-            /// `GitLab`: GitLab service configuration
-            props, "GitLab", git_lab, set_git_lab, get_git_lab, Val<GitLabDetails>
+        /// Sets `MCPServer` in place: [`Self::mcp_server`] on a value held by `&mut`.
+        pub fn set_mcp_server(&mut self, value: impl Into<Val<McpServerDetails>>) -> &mut Self {
+            self.props.set("MCPServer", value.into());
+            self
         }
 
-        prop! {
-            /// `GitHub`: GitHub personal access token (PAT) service configuration. Exactly one of
-            /// AppVerification or DirectAccess selects how the token is used
-            props, "GitHub", git_hub, set_git_hub, get_git_hub, Val<GitHubDetails>
+        /// `MCPServer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mcp_server(&self) -> ::std::option::Option<Val<McpServerDetails>> {
+            crate::cfn::get_prop(&self.props, "MCPServer")
         }
 
-        prop! {
-            /// `ServiceNow`: ServiceNow service configuration
-            props, "ServiceNow", service_now, set_service_now, get_service_now, Val<ServiceNowServiceDetails>
+        /// `MCPServerSplunk`: Splunk MCP server configuration
+        pub fn mcp_server_splunk(mut self, value: impl Into<Val<McpServerSplunkDetails>>) -> Self {
+            self.props.set("MCPServerSplunk", value.into());
+            self
         }
 
-        prop! {
-            /// `PagerDuty`: PagerDuty service configuration
-            props, "PagerDuty", pager_duty, set_pager_duty, get_pager_duty, Val<PagerDutyDetails>
+        /// Sets `MCPServerSplunk` in place: [`Self::mcp_server_splunk`] on a value held by `&mut`.
+        pub fn set_mcp_server_splunk(&mut self, value: impl Into<Val<McpServerSplunkDetails>>) -> &mut Self {
+            self.props.set("MCPServerSplunk", value.into());
+            self
         }
 
-        prop! {
-            /// `AzureIdentity`: Azure Identity service configuration for federated identity
-            props, "AzureIdentity", azure_identity, set_azure_identity, get_azure_identity, Val<AzureIdentityServiceDetails>
+        /// `MCPServerSplunk` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mcp_server_splunk(&self) -> ::std::option::Option<Val<McpServerSplunkDetails>> {
+            crate::cfn::get_prop(&self.props, "MCPServerSplunk")
         }
 
-        prop! {
-            /// `MCPServerSigV4`: SigV4-authenticated MCP server configuration
-            props, "MCPServerSigV4", mcp_server_sig_v4, set_mcp_server_sig_v4, get_mcp_server_sig_v4, Val<McpServerSigV4Details>
+        /// `MCPServerNewRelic`: New Relic service configuration
+        pub fn mcp_server_new_relic(mut self, value: impl Into<Val<NewRelicServiceDetails>>) -> Self {
+            self.props.set("MCPServerNewRelic", value.into());
+            self
         }
 
-        prop! {
-            /// `MCPServerGrafana`: Grafana MCP server configuration
-            props, "MCPServerGrafana", mcp_server_grafana, set_mcp_server_grafana, get_mcp_server_grafana, Val<McpServerGrafanaDetails>
+        /// Sets `MCPServerNewRelic` in place: [`Self::mcp_server_new_relic`] on a value held by `&mut`.
+        pub fn set_mcp_server_new_relic(&mut self, value: impl Into<Val<NewRelicServiceDetails>>) -> &mut Self {
+            self.props.set("MCPServerNewRelic", value.into());
+            self
+        }
+
+        /// `MCPServerNewRelic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mcp_server_new_relic(&self) -> ::std::option::Option<Val<NewRelicServiceDetails>> {
+            crate::cfn::get_prop(&self.props, "MCPServerNewRelic")
+        }
+
+        /// `GitLab`: GitLab service configuration
+        pub fn git_lab(mut self, value: impl Into<Val<GitLabDetails>>) -> Self {
+            self.props.set("GitLab", value.into());
+            self
+        }
+
+        /// Sets `GitLab` in place: [`Self::git_lab`] on a value held by `&mut`.
+        pub fn set_git_lab(&mut self, value: impl Into<Val<GitLabDetails>>) -> &mut Self {
+            self.props.set("GitLab", value.into());
+            self
+        }
+
+        /// `GitLab` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_git_lab(&self) -> ::std::option::Option<Val<GitLabDetails>> {
+            crate::cfn::get_prop(&self.props, "GitLab")
+        }
+
+        /// `GitHub`: GitHub personal access token (PAT) service configuration. Exactly one of
+        /// AppVerification or DirectAccess selects how the token is used
+        pub fn git_hub(mut self, value: impl Into<Val<GitHubDetails>>) -> Self {
+            self.props.set("GitHub", value.into());
+            self
+        }
+
+        /// Sets `GitHub` in place: [`Self::git_hub`] on a value held by `&mut`.
+        pub fn set_git_hub(&mut self, value: impl Into<Val<GitHubDetails>>) -> &mut Self {
+            self.props.set("GitHub", value.into());
+            self
+        }
+
+        /// `GitHub` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_git_hub(&self) -> ::std::option::Option<Val<GitHubDetails>> {
+            crate::cfn::get_prop(&self.props, "GitHub")
+        }
+
+        /// `ServiceNow`: ServiceNow service configuration
+        pub fn service_now(mut self, value: impl Into<Val<ServiceNowServiceDetails>>) -> Self {
+            self.props.set("ServiceNow", value.into());
+            self
+        }
+
+        /// Sets `ServiceNow` in place: [`Self::service_now`] on a value held by `&mut`.
+        pub fn set_service_now(&mut self, value: impl Into<Val<ServiceNowServiceDetails>>) -> &mut Self {
+            self.props.set("ServiceNow", value.into());
+            self
+        }
+
+        /// `ServiceNow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_now(&self) -> ::std::option::Option<Val<ServiceNowServiceDetails>> {
+            crate::cfn::get_prop(&self.props, "ServiceNow")
+        }
+
+        /// `PagerDuty`: PagerDuty service configuration
+        pub fn pager_duty(mut self, value: impl Into<Val<PagerDutyDetails>>) -> Self {
+            self.props.set("PagerDuty", value.into());
+            self
+        }
+
+        /// Sets `PagerDuty` in place: [`Self::pager_duty`] on a value held by `&mut`.
+        pub fn set_pager_duty(&mut self, value: impl Into<Val<PagerDutyDetails>>) -> &mut Self {
+            self.props.set("PagerDuty", value.into());
+            self
+        }
+
+        /// `PagerDuty` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pager_duty(&self) -> ::std::option::Option<Val<PagerDutyDetails>> {
+            crate::cfn::get_prop(&self.props, "PagerDuty")
+        }
+
+        /// `AzureIdentity`: Azure Identity service configuration for federated identity
+        pub fn azure_identity(mut self, value: impl Into<Val<AzureIdentityServiceDetails>>) -> Self {
+            self.props.set("AzureIdentity", value.into());
+            self
+        }
+
+        /// Sets `AzureIdentity` in place: [`Self::azure_identity`] on a value held by `&mut`.
+        pub fn set_azure_identity(&mut self, value: impl Into<Val<AzureIdentityServiceDetails>>) -> &mut Self {
+            self.props.set("AzureIdentity", value.into());
+            self
+        }
+
+        /// `AzureIdentity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_azure_identity(&self) -> ::std::option::Option<Val<AzureIdentityServiceDetails>> {
+            crate::cfn::get_prop(&self.props, "AzureIdentity")
+        }
+
+        /// `MCPServerSigV4`: SigV4-authenticated MCP server configuration
+        pub fn mcp_server_sig_v4(mut self, value: impl Into<Val<McpServerSigV4Details>>) -> Self {
+            self.props.set("MCPServerSigV4", value.into());
+            self
+        }
+
+        /// Sets `MCPServerSigV4` in place: [`Self::mcp_server_sig_v4`] on a value held by `&mut`.
+        pub fn set_mcp_server_sig_v4(&mut self, value: impl Into<Val<McpServerSigV4Details>>) -> &mut Self {
+            self.props.set("MCPServerSigV4", value.into());
+            self
+        }
+
+        /// `MCPServerSigV4` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mcp_server_sig_v4(&self) -> ::std::option::Option<Val<McpServerSigV4Details>> {
+            crate::cfn::get_prop(&self.props, "MCPServerSigV4")
+        }
+
+        /// `MCPServerGrafana`: Grafana MCP server configuration
+        pub fn mcp_server_grafana(mut self, value: impl Into<Val<McpServerGrafanaDetails>>) -> Self {
+            self.props.set("MCPServerGrafana", value.into());
+            self
+        }
+
+        /// Sets `MCPServerGrafana` in place: [`Self::mcp_server_grafana`] on a value held by `&mut`.
+        pub fn set_mcp_server_grafana(&mut self, value: impl Into<Val<McpServerGrafanaDetails>>) -> &mut Self {
+            self.props.set("MCPServerGrafana", value.into());
+            self
+        }
+
+        /// `MCPServerGrafana` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mcp_server_grafana(&self) -> ::std::option::Option<Val<McpServerGrafanaDetails>> {
+            crate::cfn::get_prop(&self.props, "MCPServerGrafana")
         }
     }
 
@@ -2023,14 +3710,34 @@ pub mod service {
             DynatraceServiceDetails { props }
         }
 
-        prop! {
-            /// `AccountUrn`: Dynatrace resource account URN
-            props, "AccountUrn", _, set_account_urn, get_account_urn, Val<String>
+        /// Sets `AccountUrn`, which `new` took, in place.
+        pub fn set_account_urn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountUrn", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthorizationConfig`: Dynatrace OAuth authorization configuration
-            props, "AuthorizationConfig", authorization_config, set_authorization_config, get_authorization_config, Val<DynatraceAuthorizationConfig>
+        /// `AccountUrn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_urn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountUrn")
+        }
+
+        /// `AuthorizationConfig`: Dynatrace OAuth authorization configuration
+        pub fn authorization_config(mut self, value: impl Into<Val<DynatraceAuthorizationConfig>>) -> Self {
+            self.props.set("AuthorizationConfig", value.into());
+            self
+        }
+
+        /// Sets `AuthorizationConfig` in place: [`Self::authorization_config`] on a value held by `&mut`.
+        pub fn set_authorization_config(&mut self, value: impl Into<Val<DynatraceAuthorizationConfig>>) -> &mut Self {
+            self.props.set("AuthorizationConfig", value.into());
+            self
+        }
+
+        /// `AuthorizationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_config(&self) -> ::std::option::Option<Val<DynatraceAuthorizationConfig>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationConfig")
         }
     }
 
@@ -2050,9 +3757,23 @@ pub mod service {
             DynatraceAuthorizationConfig { props }
         }
 
-        prop! {
-            /// `OAuthClientCredentials`: OAuth client credentials
-            props, "OAuthClientCredentials", o_auth_client_credentials, set_o_auth_client_credentials, get_o_auth_client_credentials, Val<OAuthClientDetails>
+        /// `OAuthClientCredentials`: OAuth client credentials
+        pub fn o_auth_client_credentials(mut self, value: impl Into<Val<OAuthClientDetails>>) -> Self {
+            self.props.set("OAuthClientCredentials", value.into());
+            self
+        }
+
+        /// Sets `OAuthClientCredentials` in place: [`Self::o_auth_client_credentials`] on a value held
+        /// by `&mut`.
+        pub fn set_o_auth_client_credentials(&mut self, value: impl Into<Val<OAuthClientDetails>>) -> &mut Self {
+            self.props.set("OAuthClientCredentials", value.into());
+            self
+        }
+
+        /// `OAuthClientCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth_client_credentials(&self) -> ::std::option::Option<Val<OAuthClientDetails>> {
+            crate::cfn::get_prop(&self.props, "OAuthClientCredentials")
         }
     }
 
@@ -2075,24 +3796,64 @@ pub mod service {
             OAuthClientDetails { props }
         }
 
-        prop! {
-            /// `ClientId`: OAuth client ID
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecret`: OAuth client secret
-            props, "ClientSecret", _, set_client_secret, get_client_secret, Val<String>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
 
-        prop! {
-            /// `ClientName`: User friendly OAuth client name
-            props, "ClientName", client_name, set_client_name, get_client_name, Val<String>
+        /// Sets `ClientSecret`, which `new` took, in place.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `ExchangeParameters`: OAuth token exchange parameters
-            props, "ExchangeParameters", exchange_parameters, set_exchange_parameters, get_exchange_parameters, Val<Json>
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
+        }
+
+        /// `ClientName`: User friendly OAuth client name
+        pub fn client_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientName", value.into());
+            self
+        }
+
+        /// Sets `ClientName` in place: [`Self::client_name`] on a value held by `&mut`.
+        pub fn set_client_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientName", value.into());
+            self
+        }
+
+        /// `ClientName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientName")
+        }
+
+        /// `ExchangeParameters`: OAuth token exchange parameters
+        pub fn exchange_parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("ExchangeParameters", value.into());
+            self
+        }
+
+        /// Sets `ExchangeParameters` in place: [`Self::exchange_parameters`] on a value held by `&mut`.
+        pub fn set_exchange_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("ExchangeParameters", value.into());
+            self
+        }
+
+        /// `ExchangeParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exchange_parameters(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "ExchangeParameters")
         }
     }
 
@@ -2121,24 +3882,58 @@ pub mod service {
             McpServerDetails { props }
         }
 
-        prop! {
-            /// `Name`: MCP server name
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Endpoint`: MCP server endpoint URL
-            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `AuthorizationConfig`: MCP server authorization configuration
-            props, "AuthorizationConfig", _, set_authorization_config, get_authorization_config, Val<McpServerAuthorizationConfig>
+        /// Sets `Endpoint`, which `new` took, in place.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: Optional description for the MCP server
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
+        }
+
+        /// Sets `AuthorizationConfig`, which `new` took, in place.
+        pub fn set_authorization_config(&mut self, value: impl Into<Val<McpServerAuthorizationConfig>>) -> &mut Self {
+            self.props.set("AuthorizationConfig", value.into());
+            self
+        }
+
+        /// `AuthorizationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_config(&self) -> ::std::option::Option<Val<McpServerAuthorizationConfig>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationConfig")
+        }
+
+        /// `Description`: Optional description for the MCP server
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -2160,19 +3955,59 @@ pub mod service {
             McpServerAuthorizationConfig { props }
         }
 
-        prop! {
-            /// `OAuthClientCredentials`: MCP server OAuth client credentials configuration
-            props, "OAuthClientCredentials", o_auth_client_credentials, set_o_auth_client_credentials, get_o_auth_client_credentials, Val<McpServerOAuthClientCredentialsConfig>
+        /// `OAuthClientCredentials`: MCP server OAuth client credentials configuration
+        pub fn o_auth_client_credentials(mut self, value: impl Into<Val<McpServerOAuthClientCredentialsConfig>>) -> Self {
+            self.props.set("OAuthClientCredentials", value.into());
+            self
         }
 
-        prop! {
-            /// `ApiKey`: API key authentication details
-            props, "ApiKey", api_key, set_api_key, get_api_key, Val<ApiKeyDetails>
+        /// Sets `OAuthClientCredentials` in place: [`Self::o_auth_client_credentials`] on a value held
+        /// by `&mut`.
+        pub fn set_o_auth_client_credentials(&mut self, value: impl Into<Val<McpServerOAuthClientCredentialsConfig>>) -> &mut Self {
+            self.props.set("OAuthClientCredentials", value.into());
+            self
         }
 
-        prop! {
-            /// `BearerToken`: Bearer token authentication details
-            props, "BearerToken", bearer_token, set_bearer_token, get_bearer_token, Val<BearerTokenDetails>
+        /// `OAuthClientCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth_client_credentials(&self) -> ::std::option::Option<Val<McpServerOAuthClientCredentialsConfig>> {
+            crate::cfn::get_prop(&self.props, "OAuthClientCredentials")
+        }
+
+        /// `ApiKey`: API key authentication details
+        pub fn api_key(mut self, value: impl Into<Val<ApiKeyDetails>>) -> Self {
+            self.props.set("ApiKey", value.into());
+            self
+        }
+
+        /// Sets `ApiKey` in place: [`Self::api_key`] on a value held by `&mut`.
+        pub fn set_api_key(&mut self, value: impl Into<Val<ApiKeyDetails>>) -> &mut Self {
+            self.props.set("ApiKey", value.into());
+            self
+        }
+
+        /// `ApiKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key(&self) -> ::std::option::Option<Val<ApiKeyDetails>> {
+            crate::cfn::get_prop(&self.props, "ApiKey")
+        }
+
+        /// `BearerToken`: Bearer token authentication details
+        pub fn bearer_token(mut self, value: impl Into<Val<BearerTokenDetails>>) -> Self {
+            self.props.set("BearerToken", value.into());
+            self
+        }
+
+        /// Sets `BearerToken` in place: [`Self::bearer_token`] on a value held by `&mut`.
+        pub fn set_bearer_token(&mut self, value: impl Into<Val<BearerTokenDetails>>) -> &mut Self {
+            self.props.set("BearerToken", value.into());
+            self
+        }
+
+        /// `BearerToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bearer_token(&self) -> ::std::option::Option<Val<BearerTokenDetails>> {
+            crate::cfn::get_prop(&self.props, "BearerToken")
         }
     }
 
@@ -2202,34 +4037,94 @@ pub mod service {
             McpServerOAuthClientCredentialsConfig { props }
         }
 
-        prop! {
-            /// `ClientId`: OAuth client ID
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecret`: OAuth client secret
-            props, "ClientSecret", _, set_client_secret, get_client_secret, Val<String>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
 
-        prop! {
-            /// `ExchangeUrl`: OAuth token exchange URL
-            props, "ExchangeUrl", _, set_exchange_url, get_exchange_url, Val<String>
+        /// Sets `ClientSecret`, which `new` took, in place.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientName`: User friendly OAuth client name
-            props, "ClientName", client_name, set_client_name, get_client_name, Val<String>
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
         }
 
-        prop! {
-            /// `ExchangeParameters`: OAuth token exchange parameters
-            props, "ExchangeParameters", exchange_parameters, set_exchange_parameters, get_exchange_parameters, Val<Json>
+        /// Sets `ExchangeUrl`, which `new` took, in place.
+        pub fn set_exchange_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExchangeUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `Scopes`: OAuth scopes
-            props, "Scopes", scopes, set_scopes, get_scopes, Val<List<String>>
+        /// `ExchangeUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exchange_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExchangeUrl")
+        }
+
+        /// `ClientName`: User friendly OAuth client name
+        pub fn client_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientName", value.into());
+            self
+        }
+
+        /// Sets `ClientName` in place: [`Self::client_name`] on a value held by `&mut`.
+        pub fn set_client_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientName", value.into());
+            self
+        }
+
+        /// `ClientName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientName")
+        }
+
+        /// `ExchangeParameters`: OAuth token exchange parameters
+        pub fn exchange_parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("ExchangeParameters", value.into());
+            self
+        }
+
+        /// Sets `ExchangeParameters` in place: [`Self::exchange_parameters`] on a value held by `&mut`.
+        pub fn set_exchange_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("ExchangeParameters", value.into());
+            self
+        }
+
+        /// `ExchangeParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exchange_parameters(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "ExchangeParameters")
+        }
+
+        /// `Scopes`: OAuth scopes
+        pub fn scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Scopes", value.into());
+            self
+        }
+
+        /// Sets `Scopes` in place: [`Self::scopes`] on a value held by `&mut`.
+        pub fn set_scopes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Scopes", value.into());
+            self
+        }
+
+        /// `Scopes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scopes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Scopes")
         }
     }
 
@@ -2258,19 +4153,40 @@ pub mod service {
             ApiKeyDetails { props }
         }
 
-        prop! {
-            /// `ApiKeyName`: User friendly API key name
-            props, "ApiKeyName", _, set_api_key_name, get_api_key_name, Val<String>
+        /// Sets `ApiKeyName`, which `new` took, in place.
+        pub fn set_api_key_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiKeyName", value.into());
+            self
         }
 
-        prop! {
-            /// `ApiKeyValue`: API key value
-            props, "ApiKeyValue", _, set_api_key_value, get_api_key_value, Val<String>
+        /// `ApiKeyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiKeyName")
         }
 
-        prop! {
-            /// `ApiKeyHeader`: HTTP header name to send the API key
-            props, "ApiKeyHeader", _, set_api_key_header, get_api_key_header, Val<String>
+        /// Sets `ApiKeyValue`, which `new` took, in place.
+        pub fn set_api_key_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiKeyValue", value.into());
+            self
+        }
+
+        /// `ApiKeyValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiKeyValue")
+        }
+
+        /// Sets `ApiKeyHeader`, which `new` took, in place.
+        pub fn set_api_key_header(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiKeyHeader", value.into());
+            self
+        }
+
+        /// `ApiKeyHeader` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key_header(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiKeyHeader")
         }
     }
 
@@ -2293,19 +4209,46 @@ pub mod service {
             BearerTokenDetails { props }
         }
 
-        prop! {
-            /// `TokenName`: User friendly bearer token name
-            props, "TokenName", _, set_token_name, get_token_name, Val<String>
+        /// Sets `TokenName`, which `new` took, in place.
+        pub fn set_token_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TokenName", value.into());
+            self
         }
 
-        prop! {
-            /// `TokenValue`: Bearer token value
-            props, "TokenValue", _, set_token_value, get_token_value, Val<String>
+        /// `TokenName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TokenName")
         }
 
-        prop! {
-            /// `AuthorizationHeader`: HTTP header name to send the bearer token
-            props, "AuthorizationHeader", authorization_header, set_authorization_header, get_authorization_header, Val<String>
+        /// Sets `TokenValue`, which `new` took, in place.
+        pub fn set_token_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TokenValue", value.into());
+            self
+        }
+
+        /// `TokenValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TokenValue")
+        }
+
+        /// `AuthorizationHeader`: HTTP header name to send the bearer token
+        pub fn authorization_header(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthorizationHeader", value.into());
+            self
+        }
+
+        /// Sets `AuthorizationHeader` in place: [`Self::authorization_header`] on a value held by `&mut`.
+        pub fn set_authorization_header(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthorizationHeader", value.into());
+            self
+        }
+
+        /// `AuthorizationHeader` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_header(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationHeader")
         }
     }
 
@@ -2335,24 +4278,58 @@ pub mod service {
             McpServerSplunkDetails { props }
         }
 
-        prop! {
-            /// `Name`: MCP server name
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Endpoint`: MCP server endpoint URL
-            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `AuthorizationConfig`: MCP server splunk authorization configuration
-            props, "AuthorizationConfig", _, set_authorization_config, get_authorization_config, Val<McpServerSplunkAuthorizationConfig>
+        /// Sets `Endpoint`, which `new` took, in place.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: Optional description for the MCP server
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
+        }
+
+        /// Sets `AuthorizationConfig`, which `new` took, in place.
+        pub fn set_authorization_config(&mut self, value: impl Into<Val<McpServerSplunkAuthorizationConfig>>) -> &mut Self {
+            self.props.set("AuthorizationConfig", value.into());
+            self
+        }
+
+        /// `AuthorizationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_config(&self) -> ::std::option::Option<Val<McpServerSplunkAuthorizationConfig>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationConfig")
+        }
+
+        /// `Description`: Optional description for the MCP server
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -2374,9 +4351,22 @@ pub mod service {
             McpServerSplunkAuthorizationConfig { props }
         }
 
-        prop! {
-            /// `BearerToken`: Bearer token authentication details
-            props, "BearerToken", bearer_token, set_bearer_token, get_bearer_token, Val<BearerTokenDetails>
+        /// `BearerToken`: Bearer token authentication details
+        pub fn bearer_token(mut self, value: impl Into<Val<BearerTokenDetails>>) -> Self {
+            self.props.set("BearerToken", value.into());
+            self
+        }
+
+        /// Sets `BearerToken` in place: [`Self::bearer_token`] on a value held by `&mut`.
+        pub fn set_bearer_token(&mut self, value: impl Into<Val<BearerTokenDetails>>) -> &mut Self {
+            self.props.set("BearerToken", value.into());
+            self
+        }
+
+        /// `BearerToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bearer_token(&self) -> ::std::option::Option<Val<BearerTokenDetails>> {
+            crate::cfn::get_prop(&self.props, "BearerToken")
         }
     }
 
@@ -2397,9 +4387,16 @@ pub mod service {
             NewRelicServiceDetails { props }
         }
 
-        prop! {
-            /// `AuthorizationConfig`: New Relic authorization configuration
-            props, "AuthorizationConfig", _, set_authorization_config, get_authorization_config, Val<NewRelicAuthorizationConfig>
+        /// Sets `AuthorizationConfig`, which `new` took, in place.
+        pub fn set_authorization_config(&mut self, value: impl Into<Val<NewRelicAuthorizationConfig>>) -> &mut Self {
+            self.props.set("AuthorizationConfig", value.into());
+            self
+        }
+
+        /// `AuthorizationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_config(&self) -> ::std::option::Option<Val<NewRelicAuthorizationConfig>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationConfig")
         }
     }
 
@@ -2421,9 +4418,16 @@ pub mod service {
             NewRelicAuthorizationConfig { props }
         }
 
-        prop! {
-            /// `ApiKey`: New Relic API key configuration
-            props, "ApiKey", _, set_api_key, get_api_key, Val<NewRelicApiKeyConfig>
+        /// Sets `ApiKey`, which `new` took, in place.
+        pub fn set_api_key(&mut self, value: impl Into<Val<NewRelicApiKeyConfig>>) -> &mut Self {
+            self.props.set("ApiKey", value.into());
+            self
+        }
+
+        /// `ApiKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key(&self) -> ::std::option::Option<Val<NewRelicApiKeyConfig>> {
+            crate::cfn::get_prop(&self.props, "ApiKey")
         }
     }
 
@@ -2452,34 +4456,94 @@ pub mod service {
             NewRelicApiKeyConfig { props }
         }
 
-        prop! {
-            /// `ApiKey`: New Relic User API Key
-            props, "ApiKey", _, set_api_key, get_api_key, Val<String>
+        /// Sets `ApiKey`, which `new` took, in place.
+        pub fn set_api_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiKey", value.into());
+            self
         }
 
-        prop! {
-            /// `AccountId`: New Relic Account ID
-            props, "AccountId", _, set_account_id, get_account_id, Val<String>
+        /// `ApiKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiKey")
         }
 
-        prop! {
-            /// `Region`: New Relic region
-            props, "Region", _, set_region, get_region, Val<NewRelicApiKeyConfigRegion>
+        /// Sets `AccountId`, which `new` took, in place.
+        pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `AlertPolicyIds`: List of alert policy IDs
-            props, "AlertPolicyIds", alert_policy_ids, set_alert_policy_ids, get_alert_policy_ids, Val<List<String>>
+        /// `AccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountId")
         }
 
-        prop! {
-            /// `ApplicationIds`: List of monitored APM application IDs
-            props, "ApplicationIds", application_ids, set_application_ids, get_application_ids, Val<List<String>>
+        /// Sets `Region`, which `new` took, in place.
+        pub fn set_region(&mut self, value: impl Into<Val<NewRelicApiKeyConfigRegion>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
         }
 
-        prop! {
-            /// `EntityGuids`: List of globally unique IDs for New Relic resources
-            props, "EntityGuids", entity_guids, set_entity_guids, get_entity_guids, Val<List<String>>
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<NewRelicApiKeyConfigRegion>> {
+            crate::cfn::get_prop(&self.props, "Region")
+        }
+
+        /// `AlertPolicyIds`: List of alert policy IDs
+        pub fn alert_policy_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AlertPolicyIds", value.into());
+            self
+        }
+
+        /// Sets `AlertPolicyIds` in place: [`Self::alert_policy_ids`] on a value held by `&mut`.
+        pub fn set_alert_policy_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AlertPolicyIds", value.into());
+            self
+        }
+
+        /// `AlertPolicyIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alert_policy_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AlertPolicyIds")
+        }
+
+        /// `ApplicationIds`: List of monitored APM application IDs
+        pub fn application_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ApplicationIds", value.into());
+            self
+        }
+
+        /// Sets `ApplicationIds` in place: [`Self::application_ids`] on a value held by `&mut`.
+        pub fn set_application_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ApplicationIds", value.into());
+            self
+        }
+
+        /// `ApplicationIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ApplicationIds")
+        }
+
+        /// `EntityGuids`: List of globally unique IDs for New Relic resources
+        pub fn entity_guids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("EntityGuids", value.into());
+            self
+        }
+
+        /// Sets `EntityGuids` in place: [`Self::entity_guids`] on a value held by `&mut`.
+        pub fn set_entity_guids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EntityGuids", value.into());
+            self
+        }
+
+        /// `EntityGuids` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entity_guids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EntityGuids")
         }
     }
 
@@ -2521,24 +4585,58 @@ pub mod service {
             GitLabDetails { props }
         }
 
-        prop! {
-            /// `TargetUrl`: GitLab instance URL
-            props, "TargetUrl", _, set_target_url, get_target_url, Val<String>
+        /// Sets `TargetUrl`, which `new` took, in place.
+        pub fn set_target_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `TokenType`: Type of GitLab access token
-            props, "TokenType", _, set_token_type, get_token_type, Val<GitLabDetailsTokenType>
+        /// `TargetUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetUrl")
         }
 
-        prop! {
-            /// `TokenValue`: GitLab access token value
-            props, "TokenValue", _, set_token_value, get_token_value, Val<String>
+        /// Sets `TokenType`, which `new` took, in place.
+        pub fn set_token_type(&mut self, value: impl Into<Val<GitLabDetailsTokenType>>) -> &mut Self {
+            self.props.set("TokenType", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupId`: Optional GitLab group ID for group-level access tokens
-            props, "GroupId", group_id, set_group_id, get_group_id, Val<String>
+        /// `TokenType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_type(&self) -> ::std::option::Option<Val<GitLabDetailsTokenType>> {
+            crate::cfn::get_prop(&self.props, "TokenType")
+        }
+
+        /// Sets `TokenValue`, which `new` took, in place.
+        pub fn set_token_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TokenValue", value.into());
+            self
+        }
+
+        /// `TokenValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TokenValue")
+        }
+
+        /// `GroupId`: Optional GitLab group ID for group-level access tokens
+        pub fn group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupId", value.into());
+            self
+        }
+
+        /// Sets `GroupId` in place: [`Self::group_id`] on a value held by `&mut`.
+        pub fn set_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupId", value.into());
+            self
+        }
+
+        /// `GroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupId")
         }
     }
 
@@ -2573,16 +4671,42 @@ pub mod service {
             GitHubDetails { props }
         }
 
-        prop! {
-            /// `AppVerification`: The token verifies an existing DevOps Agent GitHub App installation
-            /// on github.com and is then discarded. Not supported for GitHub Enterprise Server
-            props, "AppVerification", app_verification, set_app_verification, get_app_verification, Val<GitHubAppVerificationDetails>
+        /// `AppVerification`: The token verifies an existing DevOps Agent GitHub App installation on
+        /// github.com and is then discarded. Not supported for GitHub Enterprise Server
+        pub fn app_verification(mut self, value: impl Into<Val<GitHubAppVerificationDetails>>) -> Self {
+            self.props.set("AppVerification", value.into());
+            self
         }
 
-        prop! {
-            /// `DirectAccess`: The token is stored and used as the long-lived credential for GitHub API
-            /// access
-            props, "DirectAccess", direct_access, set_direct_access, get_direct_access, Val<GitHubPatDetails>
+        /// Sets `AppVerification` in place: [`Self::app_verification`] on a value held by `&mut`.
+        pub fn set_app_verification(&mut self, value: impl Into<Val<GitHubAppVerificationDetails>>) -> &mut Self {
+            self.props.set("AppVerification", value.into());
+            self
+        }
+
+        /// `AppVerification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_verification(&self) -> ::std::option::Option<Val<GitHubAppVerificationDetails>> {
+            crate::cfn::get_prop(&self.props, "AppVerification")
+        }
+
+        /// `DirectAccess`: The token is stored and used as the long-lived credential for GitHub API
+        /// access
+        pub fn direct_access(mut self, value: impl Into<Val<GitHubPatDetails>>) -> Self {
+            self.props.set("DirectAccess", value.into());
+            self
+        }
+
+        /// Sets `DirectAccess` in place: [`Self::direct_access`] on a value held by `&mut`.
+        pub fn set_direct_access(&mut self, value: impl Into<Val<GitHubPatDetails>>) -> &mut Self {
+            self.props.set("DirectAccess", value.into());
+            self
+        }
+
+        /// `DirectAccess` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_direct_access(&self) -> ::std::option::Option<Val<GitHubPatDetails>> {
+            crate::cfn::get_prop(&self.props, "DirectAccess")
         }
     }
 
@@ -2613,29 +4737,67 @@ pub mod service {
             GitHubAppVerificationDetails { props }
         }
 
-        prop! {
-            /// `TokenValue`: GitHub personal access token (PAT) value. Accepts classic PATs (ghp_...),
-            /// fine-grained PATs (github_pat_...), and GitHub Enterprise Server token formats
-            props, "TokenValue", _, set_token_value, get_token_value, Val<String>
+        /// Sets `TokenValue`, which `new` took, in place.
+        pub fn set_token_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TokenValue", value.into());
+            self
         }
 
-        prop! {
-            /// `AppVariant`: Permission variant of the DevOps Agent GitHub App that must already be
-            /// installed on the organization or account
-            props, "AppVariant", _, set_app_variant, get_app_variant, Val<GitHubAppVerificationDetailsAppVariant>
+        /// `TokenValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TokenValue")
         }
 
-        prop! {
-            /// `OrganizationName`: GitHub organization to scope the service to. The token must be an
-            /// active member of the organization and only that organization's repositories are
-            /// accessible. Omit to register the token's own user account
-            props, "OrganizationName", organization_name, set_organization_name, get_organization_name, Val<String>
+        /// Sets `AppVariant`, which `new` took, in place.
+        pub fn set_app_variant(&mut self, value: impl Into<Val<GitHubAppVerificationDetailsAppVariant>>) -> &mut Self {
+            self.props.set("AppVariant", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetUrl`: GitHub instance URL. Omit for github.com. Provide the instance host for
-            /// GitHub Enterprise Server or GitHub Enterprise Cloud with data residency (e.g. <https://github.example.com>)
-            props, "TargetUrl", target_url, set_target_url, get_target_url, Val<String>
+        /// `AppVariant` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_variant(&self) -> ::std::option::Option<Val<GitHubAppVerificationDetailsAppVariant>> {
+            crate::cfn::get_prop(&self.props, "AppVariant")
+        }
+
+        /// `OrganizationName`: GitHub organization to scope the service to. The token must be an active
+        /// member of the organization and only that organization's repositories are accessible. Omit to
+        /// register the token's own user account
+        pub fn organization_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OrganizationName", value.into());
+            self
+        }
+
+        /// Sets `OrganizationName` in place: [`Self::organization_name`] on a value held by `&mut`.
+        pub fn set_organization_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OrganizationName", value.into());
+            self
+        }
+
+        /// `OrganizationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organization_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OrganizationName")
+        }
+
+        /// `TargetUrl`: GitHub instance URL. Omit for github.com. Provide the instance host for GitHub
+        /// Enterprise Server or GitHub Enterprise Cloud with data residency (e.g. <https://github.example.com>)
+        pub fn target_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetUrl", value.into());
+            self
+        }
+
+        /// Sets `TargetUrl` in place: [`Self::target_url`] on a value held by `&mut`.
+        pub fn set_target_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetUrl", value.into());
+            self
+        }
+
+        /// `TargetUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetUrl")
         }
     }
 
@@ -2676,23 +4838,55 @@ pub mod service {
             GitHubPatDetails { props }
         }
 
-        prop! {
-            /// `TokenValue`: GitHub personal access token (PAT) value. Accepts classic PATs (ghp_...),
-            /// fine-grained PATs (github_pat_...), and GitHub Enterprise Server token formats
-            props, "TokenValue", _, set_token_value, get_token_value, Val<String>
+        /// Sets `TokenValue`, which `new` took, in place.
+        pub fn set_token_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TokenValue", value.into());
+            self
         }
 
-        prop! {
-            /// `OrganizationName`: GitHub organization to scope the service to. The token must be an
-            /// active member of the organization and only that organization's repositories are
-            /// accessible. Omit to register the token's own user account
-            props, "OrganizationName", organization_name, set_organization_name, get_organization_name, Val<String>
+        /// `TokenValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TokenValue")
         }
 
-        prop! {
-            /// `TargetUrl`: GitHub instance URL. Omit for github.com. Provide the instance host for
-            /// GitHub Enterprise Server or GitHub Enterprise Cloud with data residency (e.g. <https://github.example.com>)
-            props, "TargetUrl", target_url, set_target_url, get_target_url, Val<String>
+        /// `OrganizationName`: GitHub organization to scope the service to. The token must be an active
+        /// member of the organization and only that organization's repositories are accessible. Omit to
+        /// register the token's own user account
+        pub fn organization_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OrganizationName", value.into());
+            self
+        }
+
+        /// Sets `OrganizationName` in place: [`Self::organization_name`] on a value held by `&mut`.
+        pub fn set_organization_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OrganizationName", value.into());
+            self
+        }
+
+        /// `OrganizationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organization_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OrganizationName")
+        }
+
+        /// `TargetUrl`: GitHub instance URL. Omit for github.com. Provide the instance host for GitHub
+        /// Enterprise Server or GitHub Enterprise Cloud with data residency (e.g. <https://github.example.com>)
+        pub fn target_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetUrl", value.into());
+            self
+        }
+
+        /// Sets `TargetUrl` in place: [`Self::target_url`] on a value held by `&mut`.
+        pub fn set_target_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetUrl", value.into());
+            self
+        }
+
+        /// `TargetUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetUrl")
         }
     }
 
@@ -2713,14 +4907,34 @@ pub mod service {
             ServiceNowServiceDetails { props }
         }
 
-        prop! {
-            /// `InstanceUrl`: ServiceNow instance URL
-            props, "InstanceUrl", _, set_instance_url, get_instance_url, Val<String>
+        /// Sets `InstanceUrl`, which `new` took, in place.
+        pub fn set_instance_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthorizationConfig`: ServiceNow OAuth authorization configuration
-            props, "AuthorizationConfig", authorization_config, set_authorization_config, get_authorization_config, Val<ServiceNowAuthorizationConfig>
+        /// `InstanceUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceUrl")
+        }
+
+        /// `AuthorizationConfig`: ServiceNow OAuth authorization configuration
+        pub fn authorization_config(mut self, value: impl Into<Val<ServiceNowAuthorizationConfig>>) -> Self {
+            self.props.set("AuthorizationConfig", value.into());
+            self
+        }
+
+        /// Sets `AuthorizationConfig` in place: [`Self::authorization_config`] on a value held by `&mut`.
+        pub fn set_authorization_config(&mut self, value: impl Into<Val<ServiceNowAuthorizationConfig>>) -> &mut Self {
+            self.props.set("AuthorizationConfig", value.into());
+            self
+        }
+
+        /// `AuthorizationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_config(&self) -> ::std::option::Option<Val<ServiceNowAuthorizationConfig>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationConfig")
         }
     }
 
@@ -2740,9 +4954,23 @@ pub mod service {
             ServiceNowAuthorizationConfig { props }
         }
 
-        prop! {
-            /// `OAuthClientCredentials`: OAuth client credentials
-            props, "OAuthClientCredentials", o_auth_client_credentials, set_o_auth_client_credentials, get_o_auth_client_credentials, Val<OAuthClientDetails>
+        /// `OAuthClientCredentials`: OAuth client credentials
+        pub fn o_auth_client_credentials(mut self, value: impl Into<Val<OAuthClientDetails>>) -> Self {
+            self.props.set("OAuthClientCredentials", value.into());
+            self
+        }
+
+        /// Sets `OAuthClientCredentials` in place: [`Self::o_auth_client_credentials`] on a value held
+        /// by `&mut`.
+        pub fn set_o_auth_client_credentials(&mut self, value: impl Into<Val<OAuthClientDetails>>) -> &mut Self {
+            self.props.set("OAuthClientCredentials", value.into());
+            self
+        }
+
+        /// `OAuthClientCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth_client_credentials(&self) -> ::std::option::Option<Val<OAuthClientDetails>> {
+            crate::cfn::get_prop(&self.props, "OAuthClientCredentials")
         }
     }
 
@@ -2768,14 +4996,28 @@ pub mod service {
             PagerDutyDetails { props }
         }
 
-        prop! {
-            /// `Scopes`: PagerDuty scopes
-            props, "Scopes", _, set_scopes, get_scopes, Val<List<String>>
+        /// Sets `Scopes`, which `new` took, in place.
+        pub fn set_scopes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Scopes", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthorizationConfig`: PagerDuty OAuth authorization configuration
-            props, "AuthorizationConfig", _, set_authorization_config, get_authorization_config, Val<PagerDutyAuthorizationConfig>
+        /// `Scopes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scopes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Scopes")
+        }
+
+        /// Sets `AuthorizationConfig`, which `new` took, in place.
+        pub fn set_authorization_config(&mut self, value: impl Into<Val<PagerDutyAuthorizationConfig>>) -> &mut Self {
+            self.props.set("AuthorizationConfig", value.into());
+            self
+        }
+
+        /// `AuthorizationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_config(&self) -> ::std::option::Option<Val<PagerDutyAuthorizationConfig>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationConfig")
         }
     }
 
@@ -2795,9 +5037,23 @@ pub mod service {
             PagerDutyAuthorizationConfig { props }
         }
 
-        prop! {
-            /// `OAuthClientCredentials`: OAuth client credentials
-            props, "OAuthClientCredentials", o_auth_client_credentials, set_o_auth_client_credentials, get_o_auth_client_credentials, Val<OAuthClientDetails>
+        /// `OAuthClientCredentials`: OAuth client credentials
+        pub fn o_auth_client_credentials(mut self, value: impl Into<Val<OAuthClientDetails>>) -> Self {
+            self.props.set("OAuthClientCredentials", value.into());
+            self
+        }
+
+        /// Sets `OAuthClientCredentials` in place: [`Self::o_auth_client_credentials`] on a value held
+        /// by `&mut`.
+        pub fn set_o_auth_client_credentials(&mut self, value: impl Into<Val<OAuthClientDetails>>) -> &mut Self {
+            self.props.set("OAuthClientCredentials", value.into());
+            self
+        }
+
+        /// `OAuthClientCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth_client_credentials(&self) -> ::std::option::Option<Val<OAuthClientDetails>> {
+            crate::cfn::get_prop(&self.props, "OAuthClientCredentials")
         }
     }
 
@@ -2832,24 +5088,52 @@ pub mod service {
             AzureIdentityServiceDetails { props }
         }
 
-        prop! {
-            /// `TenantId`: Azure AD tenant ID
-            props, "TenantId", _, set_tenant_id, get_tenant_id, Val<String>
+        /// Sets `TenantId`, which `new` took, in place.
+        pub fn set_tenant_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TenantId", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientId`: Azure AD application client ID
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// `TenantId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tenant_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TenantId")
         }
 
-        prop! {
-            /// `WebIdentityRoleArn`: ARN of the IAM role for web identity token exchange
-            props, "WebIdentityRoleArn", _, set_web_identity_role_arn, get_web_identity_role_arn, Val<String>
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `WebIdentityTokenAudiences`: List of audiences for the web identity token
-            props, "WebIdentityTokenAudiences", _, set_web_identity_token_audiences, get_web_identity_token_audiences, Val<List<String>>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
+        }
+
+        /// Sets `WebIdentityRoleArn`, which `new` took, in place.
+        pub fn set_web_identity_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WebIdentityRoleArn", value.into());
+            self
+        }
+
+        /// `WebIdentityRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_web_identity_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WebIdentityRoleArn")
+        }
+
+        /// Sets `WebIdentityTokenAudiences`, which `new` took, in place.
+        pub fn set_web_identity_token_audiences(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("WebIdentityTokenAudiences", value.into());
+            self
+        }
+
+        /// `WebIdentityTokenAudiences` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_web_identity_token_audiences(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "WebIdentityTokenAudiences")
         }
     }
 
@@ -2880,24 +5164,58 @@ pub mod service {
             McpServerSigV4Details { props }
         }
 
-        prop! {
-            /// `Name`: MCP server name
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Endpoint`: MCP server endpoint URL
-            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `AuthorizationConfig`: SigV4 authorization configuration for MCP server
-            props, "AuthorizationConfig", _, set_authorization_config, get_authorization_config, Val<McpServerSigV4AuthorizationConfig>
+        /// Sets `Endpoint`, which `new` took, in place.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: Optional description for the MCP server
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
+        }
+
+        /// Sets `AuthorizationConfig`, which `new` took, in place.
+        pub fn set_authorization_config(&mut self, value: impl Into<Val<McpServerSigV4AuthorizationConfig>>) -> &mut Self {
+            self.props.set("AuthorizationConfig", value.into());
+            self
+        }
+
+        /// `AuthorizationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_config(&self) -> ::std::option::Option<Val<McpServerSigV4AuthorizationConfig>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationConfig")
+        }
+
+        /// `Description`: Optional description for the MCP server
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -2921,32 +5239,84 @@ pub mod service {
             McpServerSigV4AuthorizationConfig { props }
         }
 
-        prop! {
-            /// `Region`: AWS region for SigV4 signing. Use '*' for SigV4a multi-region signing.
-            props, "Region", _, set_region, get_region, Val<String>
+        /// Sets `Region`, which `new` took, in place.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
         }
 
-        prop! {
-            /// `Service`: AWS service name for SigV4 signing
-            props, "Service", _, set_service, get_service, Val<String>
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
 
-        prop! {
-            /// `CustomHeaders`: Custom headers for the SigV4 MCP server
-            props, "CustomHeaders", custom_headers, set_custom_headers, get_custom_headers, Val<Map<String>>
+        /// Sets `Service`, which `new` took, in place.
+        pub fn set_service(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Service", value.into());
+            self
         }
 
-        prop! {
-            /// `McpRoleArn`: IAM role ARN to assume for SigV4 signing. Optional - when omitted,
-            /// credentials are resolved at runtime via a monitor account association.
-            props, "McpRoleArn", mcp_role_arn, set_mcp_role_arn, get_mcp_role_arn, Val<String>
+        /// `Service` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Service")
         }
 
-        prop! {
-            /// `RoleArn`: Deprecated - use McpRoleArn instead. IAM role ARN to assume for SigV4
-            /// signing. Set to an empty string to remove a previously configured role and make the
-            /// server role-less (cross-account).
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `CustomHeaders`: Custom headers for the SigV4 MCP server
+        pub fn custom_headers(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("CustomHeaders", value.into());
+            self
+        }
+
+        /// Sets `CustomHeaders` in place: [`Self::custom_headers`] on a value held by `&mut`.
+        pub fn set_custom_headers(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("CustomHeaders", value.into());
+            self
+        }
+
+        /// `CustomHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_headers(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "CustomHeaders")
+        }
+
+        /// `McpRoleArn`: IAM role ARN to assume for SigV4 signing. Optional - when omitted, credentials
+        /// are resolved at runtime via a monitor account association.
+        pub fn mcp_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("McpRoleArn", value.into());
+            self
+        }
+
+        /// Sets `McpRoleArn` in place: [`Self::mcp_role_arn`] on a value held by `&mut`.
+        pub fn set_mcp_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("McpRoleArn", value.into());
+            self
+        }
+
+        /// `McpRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mcp_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "McpRoleArn")
+        }
+
+        /// `RoleArn`: Deprecated - use McpRoleArn instead. IAM role ARN to assume for SigV4 signing.
+        /// Set to an empty string to remove a previously configured role and make the server role-less (cross-account).
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -2976,24 +5346,58 @@ pub mod service {
             McpServerGrafanaDetails { props }
         }
 
-        prop! {
-            /// `Name`: MCP server name
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Endpoint`: MCP server endpoint URL
-            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `AuthorizationConfig`: Grafana MCP server authorization configuration
-            props, "AuthorizationConfig", _, set_authorization_config, get_authorization_config, Val<McpServerGrafanaAuthorizationConfig>
+        /// Sets `Endpoint`, which `new` took, in place.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: Optional description for the MCP server
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
+        }
+
+        /// Sets `AuthorizationConfig`, which `new` took, in place.
+        pub fn set_authorization_config(&mut self, value: impl Into<Val<McpServerGrafanaAuthorizationConfig>>) -> &mut Self {
+            self.props.set("AuthorizationConfig", value.into());
+            self
+        }
+
+        /// `AuthorizationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_config(&self) -> ::std::option::Option<Val<McpServerGrafanaAuthorizationConfig>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationConfig")
+        }
+
+        /// `Description`: Optional description for the MCP server
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -3015,9 +5419,22 @@ pub mod service {
             McpServerGrafanaAuthorizationConfig { props }
         }
 
-        prop! {
-            /// `BearerToken`: Bearer token authentication details
-            props, "BearerToken", bearer_token, set_bearer_token, get_bearer_token, Val<BearerTokenDetails>
+        /// `BearerToken`: Bearer token authentication details
+        pub fn bearer_token(mut self, value: impl Into<Val<BearerTokenDetails>>) -> Self {
+            self.props.set("BearerToken", value.into());
+            self
+        }
+
+        /// Sets `BearerToken` in place: [`Self::bearer_token`] on a value held by `&mut`.
+        pub fn set_bearer_token(&mut self, value: impl Into<Val<BearerTokenDetails>>) -> &mut Self {
+            self.props.set("BearerToken", value.into());
+            self
+        }
+
+        /// `BearerToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bearer_token(&self) -> ::std::option::Option<Val<BearerTokenDetails>> {
+            crate::cfn::get_prop(&self.props, "BearerToken")
         }
     }
 
@@ -3095,31 +5512,71 @@ impl Trigger {
         Trigger { core }
     }
 
-    prop! {
-        /// `Action`: The action to perform when the trigger fires. A JSON object containing
-        /// actionType and task.
-        core.props, "Action", _, set_action, get_action, Val<Json>
+    /// Sets `Action`, which `new` took, in place.
+    pub fn set_action(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Action", value.into());
+        self
     }
 
-    prop! {
-        /// `AgentSpaceId`: The unique identifier of the parent Agent Space.
-        core.props, "AgentSpaceId", _, set_agent_space_id, get_agent_space_id, Val<String>
+    /// `Action` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Action")
     }
 
-    prop! {
-        /// `Condition`: The condition that causes the trigger to fire.
-        core.props, "Condition", _, set_condition_property, get_condition_property, Val<trigger::Condition>
+    /// Sets `AgentSpaceId`, which `new` took, in place.
+    pub fn set_agent_space_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AgentSpaceId", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`: The status of the trigger. Active triggers fire on schedule; Inactive triggers
-        /// are paused.
-        core.props, "Status", status, set_status, get_status, Val<trigger::Status>
+    /// `AgentSpaceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_agent_space_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AgentSpaceId")
     }
 
-    prop! {
-        /// `Type`: The type of trigger.
-        core.props, "Type", _, set_type, get_type, Val<trigger::Type>
+    /// Sets `Condition`, which `new` took, in place.
+    pub fn set_condition_property(&mut self, value: impl Into<Val<trigger::Condition>>) -> &mut Self {
+        self.core.props.set("Condition", value.into());
+        self
+    }
+
+    /// `Condition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_condition_property(&self) -> ::std::option::Option<Val<trigger::Condition>> {
+        crate::cfn::get_prop(&self.core.props, "Condition")
+    }
+
+    /// `Status`: The status of the trigger. Active triggers fire on schedule; Inactive triggers are
+    /// paused.
+    pub fn status(mut self, value: impl Into<Val<trigger::Status>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<trigger::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<trigger::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<trigger::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<trigger::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3174,9 +5631,16 @@ pub mod trigger {
             Condition { props }
         }
 
-        prop! {
-            /// `Schedule`: Schedule configuration for a time-based trigger.
-            props, "Schedule", _, set_schedule, get_schedule, Val<Schedule>
+        /// Sets `Schedule`, which `new` took, in place.
+        pub fn set_schedule(&mut self, value: impl Into<Val<Schedule>>) -> &mut Self {
+            self.props.set("Schedule", value.into());
+            self
+        }
+
+        /// `Schedule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule(&self) -> ::std::option::Option<Val<Schedule>> {
+            crate::cfn::get_prop(&self.props, "Schedule")
         }
     }
 
@@ -3197,9 +5661,16 @@ pub mod trigger {
             Schedule { props }
         }
 
-        prop! {
-            /// `Expression`: A cron or rate expression that defines when the trigger fires.
-            props, "Expression", _, set_expression, get_expression, Val<String>
+        /// Sets `Expression`, which `new` took, in place.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
         }
     }
 

@@ -74,9 +74,16 @@ impl NotificationChannel {
         NotificationChannel { core }
     }
 
-    prop! {
-        /// `Config`: Information about notification channels you have configured with DevOps Guru.
-        core.props, "Config", _, set_config, get_config, Val<notification_channel::NotificationChannelConfig>
+    /// Sets `Config`, which `new` took, in place.
+    pub fn set_config(&mut self, value: impl Into<Val<notification_channel::NotificationChannelConfig>>) -> &mut Self {
+        self.core.props.set("Config", value.into());
+        self
+    }
+
+    /// `Config` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_config(&self) -> ::std::option::Option<Val<notification_channel::NotificationChannelConfig>> {
+        crate::cfn::get_prop(&self.core.props, "Config")
     }
 
     /// `Ref`: the resource's identifier.
@@ -113,16 +120,42 @@ pub mod notification_channel {
             NotificationChannelConfig { props }
         }
 
-        prop! {
-            /// `Filters`: Information about filters of a notification channel configured in DevOpsGuru
-            /// to filter for insights.
-            props, "Filters", filters, set_filters, get_filters, Val<NotificationFilterConfig>
+        /// `Filters`: Information about filters of a notification channel configured in DevOpsGuru to
+        /// filter for insights.
+        pub fn filters(mut self, value: impl Into<Val<NotificationFilterConfig>>) -> Self {
+            self.props.set("Filters", value.into());
+            self
         }
 
-        prop! {
-            /// `Sns`: Information about a notification channel configured in DevOps Guru to send
-            /// notifications when insights are created.
-            props, "Sns", sns, set_sns, get_sns, Val<SnsChannelConfig>
+        /// Sets `Filters` in place: [`Self::filters`] on a value held by `&mut`.
+        pub fn set_filters(&mut self, value: impl Into<Val<NotificationFilterConfig>>) -> &mut Self {
+            self.props.set("Filters", value.into());
+            self
+        }
+
+        /// `Filters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filters(&self) -> ::std::option::Option<Val<NotificationFilterConfig>> {
+            crate::cfn::get_prop(&self.props, "Filters")
+        }
+
+        /// `Sns`: Information about a notification channel configured in DevOps Guru to send
+        /// notifications when insights are created.
+        pub fn sns(mut self, value: impl Into<Val<SnsChannelConfig>>) -> Self {
+            self.props.set("Sns", value.into());
+            self
+        }
+
+        /// Sets `Sns` in place: [`Self::sns`] on a value held by `&mut`.
+        pub fn set_sns(&mut self, value: impl Into<Val<SnsChannelConfig>>) -> &mut Self {
+            self.props.set("Sns", value.into());
+            self
+        }
+
+        /// `Sns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sns(&self) -> ::std::option::Option<Val<SnsChannelConfig>> {
+            crate::cfn::get_prop(&self.props, "Sns")
         }
     }
 
@@ -142,14 +175,40 @@ pub mod notification_channel {
             NotificationFilterConfig { props }
         }
 
-        prop! {
-            /// `MessageTypes`: DevOps Guru message types to filter for
-            props, "MessageTypes", message_types, set_message_types, get_message_types, Val<List<NotificationMessageType>>
+        /// `MessageTypes`: DevOps Guru message types to filter for
+        pub fn message_types(mut self, value: impl Into<Val<List<NotificationMessageType>>>) -> Self {
+            self.props.set("MessageTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `Severities`: DevOps Guru insight severities to filter for
-            props, "Severities", severities, set_severities, get_severities, Val<List<InsightSeverity>>
+        /// Sets `MessageTypes` in place: [`Self::message_types`] on a value held by `&mut`.
+        pub fn set_message_types(&mut self, value: impl Into<Val<List<NotificationMessageType>>>) -> &mut Self {
+            self.props.set("MessageTypes", value.into());
+            self
+        }
+
+        /// `MessageTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_types(&self) -> ::std::option::Option<Val<List<NotificationMessageType>>> {
+            crate::cfn::get_prop(&self.props, "MessageTypes")
+        }
+
+        /// `Severities`: DevOps Guru insight severities to filter for
+        pub fn severities(mut self, value: impl Into<Val<List<InsightSeverity>>>) -> Self {
+            self.props.set("Severities", value.into());
+            self
+        }
+
+        /// Sets `Severities` in place: [`Self::severities`] on a value held by `&mut`.
+        pub fn set_severities(&mut self, value: impl Into<Val<List<InsightSeverity>>>) -> &mut Self {
+            self.props.set("Severities", value.into());
+            self
+        }
+
+        /// `Severities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_severities(&self) -> ::std::option::Option<Val<List<InsightSeverity>>> {
+            crate::cfn::get_prop(&self.props, "Severities")
         }
     }
 
@@ -207,9 +266,22 @@ pub mod notification_channel {
             SnsChannelConfig { props }
         }
 
-        prop! {
-            /// `TopicArn`.
-            props, "TopicArn", topic_arn, set_topic_arn, get_topic_arn, Val<String>
+        /// `TopicArn`.
+        pub fn topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TopicArn", value.into());
+            self
+        }
+
+        /// Sets `TopicArn` in place: [`Self::topic_arn`] on a value held by `&mut`.
+        pub fn set_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TopicArn", value.into());
+            self
+        }
+
+        /// `TopicArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TopicArn")
         }
     }
 }
@@ -238,10 +310,16 @@ impl ResourceCollection {
         ResourceCollection { core }
     }
 
-    prop! {
-        /// `ResourceCollectionFilter`: Information about a filter used to specify which AWS
-        /// resources are analyzed for anomalous behavior by DevOps Guru.
-        core.props, "ResourceCollectionFilter", _, set_resource_collection_filter, get_resource_collection_filter, Val<resource_collection::ResourceCollectionFilter>
+    /// Sets `ResourceCollectionFilter`, which `new` took, in place.
+    pub fn set_resource_collection_filter(&mut self, value: impl Into<Val<resource_collection::ResourceCollectionFilter>>) -> &mut Self {
+        self.core.props.set("ResourceCollectionFilter", value.into());
+        self
+    }
+
+    /// `ResourceCollectionFilter` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_collection_filter(&self) -> ::std::option::Option<Val<resource_collection::ResourceCollectionFilter>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceCollectionFilter")
     }
 
     /// `Ref`: the resource's identifier.
@@ -278,14 +356,40 @@ pub mod resource_collection {
             ResourceCollectionFilter { props }
         }
 
-        prop! {
-            /// `CloudFormation`: CloudFormation resource for DevOps Guru to monitor
-            props, "CloudFormation", cloud_formation, set_cloud_formation, get_cloud_formation, Val<CloudFormationCollectionFilter>
+        /// `CloudFormation`: CloudFormation resource for DevOps Guru to monitor
+        pub fn cloud_formation(mut self, value: impl Into<Val<CloudFormationCollectionFilter>>) -> Self {
+            self.props.set("CloudFormation", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`: Tagged resources for DevOps Guru to monitor
-            props, "Tags", tags, set_tags, get_tags, Val<List<TagCollection>>
+        /// Sets `CloudFormation` in place: [`Self::cloud_formation`] on a value held by `&mut`.
+        pub fn set_cloud_formation(&mut self, value: impl Into<Val<CloudFormationCollectionFilter>>) -> &mut Self {
+            self.props.set("CloudFormation", value.into());
+            self
+        }
+
+        /// `CloudFormation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_formation(&self) -> ::std::option::Option<Val<CloudFormationCollectionFilter>> {
+            crate::cfn::get_prop(&self.props, "CloudFormation")
+        }
+
+        /// `Tags`: Tagged resources for DevOps Guru to monitor
+        pub fn tags(mut self, value: impl Into<Val<List<TagCollection>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<TagCollection>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<TagCollection>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -305,9 +409,22 @@ pub mod resource_collection {
             CloudFormationCollectionFilter { props }
         }
 
-        prop! {
-            /// `StackNames`: An array of CloudFormation stack names.
-            props, "StackNames", stack_names, set_stack_names, get_stack_names, Val<List<String>>
+        /// `StackNames`: An array of CloudFormation stack names.
+        pub fn stack_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("StackNames", value.into());
+            self
+        }
+
+        /// Sets `StackNames` in place: [`Self::stack_names`] on a value held by `&mut`.
+        pub fn set_stack_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StackNames", value.into());
+            self
+        }
+
+        /// `StackNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stack_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StackNames")
         }
     }
 
@@ -327,14 +444,40 @@ pub mod resource_collection {
             TagCollection { props }
         }
 
-        prop! {
-            /// `AppBoundaryKey`: A Tag key for DevOps Guru app boundary.
-            props, "AppBoundaryKey", app_boundary_key, set_app_boundary_key, get_app_boundary_key, Val<String>
+        /// `AppBoundaryKey`: A Tag key for DevOps Guru app boundary.
+        pub fn app_boundary_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AppBoundaryKey", value.into());
+            self
         }
 
-        prop! {
-            /// `TagValues`: Tag values of DevOps Guru app boundary.
-            props, "TagValues", tag_values, set_tag_values, get_tag_values, Val<List<String>>
+        /// Sets `AppBoundaryKey` in place: [`Self::app_boundary_key`] on a value held by `&mut`.
+        pub fn set_app_boundary_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppBoundaryKey", value.into());
+            self
+        }
+
+        /// `AppBoundaryKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_boundary_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppBoundaryKey")
+        }
+
+        /// `TagValues`: Tag values of DevOps Guru app boundary.
+        pub fn tag_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("TagValues", value.into());
+            self
+        }
+
+        /// Sets `TagValues` in place: [`Self::tag_values`] on a value held by `&mut`.
+        pub fn set_tag_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TagValues", value.into());
+            self
+        }
+
+        /// `TagValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TagValues")
         }
     }
 }

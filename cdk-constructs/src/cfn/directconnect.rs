@@ -49,40 +49,112 @@ impl Connection {
         Connection { core }
     }
 
-    prop! {
-        /// `Bandwidth`: The bandwidth of the connection.
-        core.props, "Bandwidth", _, set_bandwidth, get_bandwidth, Val<String>
+    /// Sets `Bandwidth`, which `new` took, in place.
+    pub fn set_bandwidth(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Bandwidth", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectionName`: The name of the connection.
-        core.props, "ConnectionName", _, set_connection_name, get_connection_name, Val<String>
+    /// `Bandwidth` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bandwidth(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Bandwidth")
     }
 
-    prop! {
-        /// `LagId`: The ID or ARN of the LAG to associate the connection with.
-        core.props, "LagId", lag_id, set_lag_id, get_lag_id, Val<String>
+    /// Sets `ConnectionName`, which `new` took, in place.
+    pub fn set_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectionName", value.into());
+        self
     }
 
-    prop! {
-        /// `Location`: The location of the connection.
-        core.props, "Location", _, set_location, get_location, Val<String>
+    /// `ConnectionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionName")
     }
 
-    prop! {
-        /// `ProviderName`: The name of the service provider associated with the requested
-        /// connection.
-        core.props, "ProviderName", provider_name, set_provider_name, get_provider_name, Val<String>
+    /// `LagId`: The ID or ARN of the LAG to associate the connection with.
+    pub fn lag_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LagId", value.into());
+        self
     }
 
-    prop! {
-        /// `RequestMACSec`: Indicates whether you want the connection to support MAC Security (MACsec).
-        core.props, "RequestMACSec", request_mac_sec, set_request_mac_sec, get_request_mac_sec, Val<bool>
+    /// Sets `LagId` in place: [`Self::lag_id`] on a value held by `&mut`.
+    pub fn set_lag_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LagId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the connection.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `LagId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lag_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LagId")
+    }
+
+    /// Sets `Location`, which `new` took, in place.
+    pub fn set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Location", value.into());
+        self
+    }
+
+    /// `Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Location")
+    }
+
+    /// `ProviderName`: The name of the service provider associated with the requested connection.
+    pub fn provider_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProviderName", value.into());
+        self
+    }
+
+    /// Sets `ProviderName` in place: [`Self::provider_name`] on a value held by `&mut`.
+    pub fn set_provider_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProviderName", value.into());
+        self
+    }
+
+    /// `ProviderName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provider_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProviderName")
+    }
+
+    /// `RequestMACSec`: Indicates whether you want the connection to support MAC Security (MACsec).
+    pub fn request_mac_sec(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("RequestMACSec", value.into());
+        self
+    }
+
+    /// Sets `RequestMACSec` in place: [`Self::request_mac_sec`] on a value held by `&mut`.
+    pub fn set_request_mac_sec(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("RequestMACSec", value.into());
+        self
+    }
+
+    /// `RequestMACSec` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_request_mac_sec(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "RequestMACSec")
+    }
+
+    /// `Tags`: The tags associated with the connection.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -132,20 +204,52 @@ impl DirectConnectGateway {
         DirectConnectGateway { core }
     }
 
-    prop! {
-        /// `AmazonSideAsn`: The autonomous system number (ASN) for the Amazon side of the
-        /// connection.
-        core.props, "AmazonSideAsn", amazon_side_asn, set_amazon_side_asn, get_amazon_side_asn, Val<String>
+    /// `AmazonSideAsn`: The autonomous system number (ASN) for the Amazon side of the connection.
+    pub fn amazon_side_asn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AmazonSideAsn", value.into());
+        self
     }
 
-    prop! {
-        /// `DirectConnectGatewayName`: The name of the Direct Connect gateway.
-        core.props, "DirectConnectGatewayName", _, set_direct_connect_gateway_name, get_direct_connect_gateway_name, Val<String>
+    /// Sets `AmazonSideAsn` in place: [`Self::amazon_side_asn`] on a value held by `&mut`.
+    pub fn set_amazon_side_asn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AmazonSideAsn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the Direct Connect gateway.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `AmazonSideAsn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_amazon_side_asn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AmazonSideAsn")
+    }
+
+    /// Sets `DirectConnectGatewayName`, which `new` took, in place.
+    pub fn set_direct_connect_gateway_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DirectConnectGatewayName", value.into());
+        self
+    }
+
+    /// `DirectConnectGatewayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_direct_connect_gateway_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DirectConnectGatewayName")
+    }
+
+    /// `Tags`: The tags associated with the Direct Connect gateway.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -195,28 +299,71 @@ impl DirectConnectGatewayAssociation {
         DirectConnectGatewayAssociation { core }
     }
 
-    prop! {
-        /// `AcceptDirectConnectGatewayAssociationProposalRoleArn`: The Amazon Resource Name (ARN)
-        /// of the role to accept the Direct Connect Gateway association proposal. Needs
-        /// directconnect:AcceptDirectConnectGatewayAssociationProposal permissions.
-        core.props, "AcceptDirectConnectGatewayAssociationProposalRoleArn", accept_direct_connect_gateway_association_proposal_role_arn, set_accept_direct_connect_gateway_association_proposal_role_arn, get_accept_direct_connect_gateway_association_proposal_role_arn, Val<String>
+    /// `AcceptDirectConnectGatewayAssociationProposalRoleArn`: The Amazon Resource Name (ARN) of
+    /// the role to accept the Direct Connect Gateway association proposal. Needs
+    /// directconnect:AcceptDirectConnectGatewayAssociationProposal permissions.
+    pub fn accept_direct_connect_gateway_association_proposal_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AcceptDirectConnectGatewayAssociationProposalRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `AllowedPrefixesToDirectConnectGateway`: The Amazon VPC prefixes to advertise to the
-        /// Direct Connect gateway. This parameter is required when you create an association to a
-        /// transit gateway.
-        core.props, "AllowedPrefixesToDirectConnectGateway", allowed_prefixes_to_direct_connect_gateway, set_allowed_prefixes_to_direct_connect_gateway, get_allowed_prefixes_to_direct_connect_gateway, Val<List<String>>
+    /// Sets `AcceptDirectConnectGatewayAssociationProposalRoleArn` in place: [`Self::accept_direct_connect_gateway_association_proposal_role_arn`]
+    /// on a value held by `&mut`.
+    pub fn set_accept_direct_connect_gateway_association_proposal_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AcceptDirectConnectGatewayAssociationProposalRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `AssociatedGatewayId`: The ID or ARN of the virtual private gateway or transit gateway.
-        core.props, "AssociatedGatewayId", _, set_associated_gateway_id, get_associated_gateway_id, Val<String>
+    /// `AcceptDirectConnectGatewayAssociationProposalRoleArn` as set (a literal or an intrinsic),
+    /// or `None`.
+    #[inline]
+    pub fn get_accept_direct_connect_gateway_association_proposal_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AcceptDirectConnectGatewayAssociationProposalRoleArn")
     }
 
-    prop! {
-        /// `DirectConnectGatewayId`: The ID or ARN of the Direct Connect gateway.
-        core.props, "DirectConnectGatewayId", _, set_direct_connect_gateway_id, get_direct_connect_gateway_id, Val<String>
+    /// `AllowedPrefixesToDirectConnectGateway`: The Amazon VPC prefixes to advertise to the Direct
+    /// Connect gateway. This parameter is required when you create an association to a transit
+    /// gateway.
+    pub fn allowed_prefixes_to_direct_connect_gateway(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AllowedPrefixesToDirectConnectGateway", value.into());
+        self
+    }
+
+    /// Sets `AllowedPrefixesToDirectConnectGateway` in place: [`Self::allowed_prefixes_to_direct_connect_gateway`]
+    /// on a value held by `&mut`.
+    pub fn set_allowed_prefixes_to_direct_connect_gateway(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AllowedPrefixesToDirectConnectGateway", value.into());
+        self
+    }
+
+    /// `AllowedPrefixesToDirectConnectGateway` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allowed_prefixes_to_direct_connect_gateway(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AllowedPrefixesToDirectConnectGateway")
+    }
+
+    /// Sets `AssociatedGatewayId`, which `new` took, in place.
+    pub fn set_associated_gateway_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssociatedGatewayId", value.into());
+        self
+    }
+
+    /// `AssociatedGatewayId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_associated_gateway_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssociatedGatewayId")
+    }
+
+    /// Sets `DirectConnectGatewayId`, which `new` took, in place.
+    pub fn set_direct_connect_gateway_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DirectConnectGatewayId", value.into());
+        self
+    }
+
+    /// `DirectConnectGatewayId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_direct_connect_gateway_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DirectConnectGatewayId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -261,41 +408,113 @@ impl Lag {
         Lag { core }
     }
 
-    prop! {
-        /// `ConnectionsBandwidth`: The bandwidth of the individual physical dedicated connections
-        /// bundled by the LAG.
-        core.props, "ConnectionsBandwidth", _, set_connections_bandwidth, get_connections_bandwidth, Val<String>
+    /// Sets `ConnectionsBandwidth`, which `new` took, in place.
+    pub fn set_connections_bandwidth(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectionsBandwidth", value.into());
+        self
     }
 
-    prop! {
-        /// `LagName`: The name of the LAG.
-        core.props, "LagName", _, set_lag_name, get_lag_name, Val<String>
+    /// `ConnectionsBandwidth` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connections_bandwidth(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionsBandwidth")
     }
 
-    prop! {
-        /// `Location`: The location for the LAG.
-        core.props, "Location", _, set_location, get_location, Val<String>
+    /// Sets `LagName`, which `new` took, in place.
+    pub fn set_lag_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LagName", value.into());
+        self
     }
 
-    prop! {
-        /// `MinimumLinks`: The minimum number of physical dedicated connections that must be
-        /// operational for the LAG itself to be operational.
-        core.props, "MinimumLinks", minimum_links, set_minimum_links, get_minimum_links, Val<i64>
+    /// `LagName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lag_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LagName")
     }
 
-    prop! {
-        /// `ProviderName`: The name of the service provider associated with the requested LAG.
-        core.props, "ProviderName", provider_name, set_provider_name, get_provider_name, Val<String>
+    /// Sets `Location`, which `new` took, in place.
+    pub fn set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Location", value.into());
+        self
     }
 
-    prop! {
-        /// `RequestMACSec`: Indicates whether you want the LAG to support MAC Security (MACsec).
-        core.props, "RequestMACSec", request_mac_sec, set_request_mac_sec, get_request_mac_sec, Val<bool>
+    /// `Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Location")
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the LAG.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `MinimumLinks`: The minimum number of physical dedicated connections that must be
+    /// operational for the LAG itself to be operational.
+    pub fn minimum_links(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MinimumLinks", value.into());
+        self
+    }
+
+    /// Sets `MinimumLinks` in place: [`Self::minimum_links`] on a value held by `&mut`.
+    pub fn set_minimum_links(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MinimumLinks", value.into());
+        self
+    }
+
+    /// `MinimumLinks` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_minimum_links(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MinimumLinks")
+    }
+
+    /// `ProviderName`: The name of the service provider associated with the requested LAG.
+    pub fn provider_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProviderName", value.into());
+        self
+    }
+
+    /// Sets `ProviderName` in place: [`Self::provider_name`] on a value held by `&mut`.
+    pub fn set_provider_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProviderName", value.into());
+        self
+    }
+
+    /// `ProviderName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provider_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProviderName")
+    }
+
+    /// `RequestMACSec`: Indicates whether you want the LAG to support MAC Security (MACsec).
+    pub fn request_mac_sec(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("RequestMACSec", value.into());
+        self
+    }
+
+    /// Sets `RequestMACSec` in place: [`Self::request_mac_sec`] on a value held by `&mut`.
+    pub fn set_request_mac_sec(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("RequestMACSec", value.into());
+        self
+    }
+
+    /// `RequestMACSec` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_request_mac_sec(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "RequestMACSec")
+    }
+
+    /// `Tags`: The tags associated with the LAG.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -364,67 +583,185 @@ impl PrivateVirtualInterface {
         PrivateVirtualInterface { core }
     }
 
-    prop! {
-        /// `AllocatePrivateVirtualInterfaceRoleArn`: The Amazon Resource Name (ARN) of the role to
-        /// allocate the private virtual interface. Needs
-        /// directconnect:AllocatePrivateVirtualInterface permissions and tag permissions if
-        /// applicable.
-        core.props, "AllocatePrivateVirtualInterfaceRoleArn", allocate_private_virtual_interface_role_arn, set_allocate_private_virtual_interface_role_arn, get_allocate_private_virtual_interface_role_arn, Val<String>
+    /// `AllocatePrivateVirtualInterfaceRoleArn`: The Amazon Resource Name (ARN) of the role to
+    /// allocate the private virtual interface. Needs directconnect:AllocatePrivateVirtualInterface
+    /// permissions and tag permissions if applicable.
+    pub fn allocate_private_virtual_interface_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AllocatePrivateVirtualInterfaceRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `BgpPeers`: The BGP peers configured on this virtual interface.
-        core.props, "BgpPeers", _, set_bgp_peers, get_bgp_peers, Val<List<private_virtual_interface::BgpPeer>>
+    /// Sets `AllocatePrivateVirtualInterfaceRoleArn` in place: [`Self::allocate_private_virtual_interface_role_arn`]
+    /// on a value held by `&mut`.
+    pub fn set_allocate_private_virtual_interface_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AllocatePrivateVirtualInterfaceRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectionId`: The ID or ARN of the connection or LAG.
-        core.props, "ConnectionId", _, set_connection_id, get_connection_id, Val<String>
+    /// `AllocatePrivateVirtualInterfaceRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allocate_private_virtual_interface_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AllocatePrivateVirtualInterfaceRoleArn")
     }
 
-    prop! {
-        /// `DirectConnectGatewayId`: The ID or ARN of the Direct Connect gateway.
-        core.props, "DirectConnectGatewayId", direct_connect_gateway_id, set_direct_connect_gateway_id, get_direct_connect_gateway_id, Val<String>
+    /// Sets `BgpPeers`, which `new` took, in place.
+    pub fn set_bgp_peers(&mut self, value: impl Into<Val<List<private_virtual_interface::BgpPeer>>>) -> &mut Self {
+        self.core.props.set("BgpPeers", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableSiteLink`: Indicates whether to enable or disable SiteLink.
-        core.props, "EnableSiteLink", enable_site_link, set_enable_site_link, get_enable_site_link, Val<bool>
+    /// `BgpPeers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bgp_peers(&self) -> ::std::option::Option<Val<List<private_virtual_interface::BgpPeer>>> {
+        crate::cfn::get_prop(&self.core.props, "BgpPeers")
     }
 
-    prop! {
-        /// `Mtu`: The maximum transmission unit (MTU), in bytes. The supported values are 1500 and 9001.
-        /// The default value is 1500.
-        core.props, "Mtu", mtu, set_mtu, get_mtu, Val<i64>
+    /// Sets `ConnectionId`, which `new` took, in place.
+    pub fn set_connection_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectionId", value.into());
+        self
     }
 
-    prop! {
-        /// `RateLimit`: The rate limit (bandwidth allocation) for the virtual interface. The value
-        /// must be one of the supported bandwidth values (e.g., 50Mbps, 1Gbps, 10Gbps) and cannot
-        /// exceed the bandwidth of the parent connection or LAG.
-        core.props, "RateLimit", rate_limit, set_rate_limit, get_rate_limit, Val<String>
+    /// `ConnectionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionId")
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the private virtual interface.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DirectConnectGatewayId`: The ID or ARN of the Direct Connect gateway.
+    pub fn direct_connect_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DirectConnectGatewayId", value.into());
+        self
     }
 
-    prop! {
-        /// `VirtualGatewayId`: The ID or ARN of the virtual private gateway.
-        core.props, "VirtualGatewayId", virtual_gateway_id, set_virtual_gateway_id, get_virtual_gateway_id, Val<String>
+    /// Sets `DirectConnectGatewayId` in place: [`Self::direct_connect_gateway_id`] on a value held
+    /// by `&mut`.
+    pub fn set_direct_connect_gateway_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DirectConnectGatewayId", value.into());
+        self
     }
 
-    prop! {
-        /// `VirtualInterfaceName`: The name of the virtual interface assigned by the customer
-        /// network. The name has a maximum of 100 characters. The following are valid characters:
-        /// a-z, 0-9 and a hyphen (-).
-        core.props, "VirtualInterfaceName", _, set_virtual_interface_name, get_virtual_interface_name, Val<String>
+    /// `DirectConnectGatewayId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_direct_connect_gateway_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DirectConnectGatewayId")
     }
 
-    prop! {
-        /// `Vlan`: The ID of the VLAN.
-        core.props, "Vlan", _, set_vlan, get_vlan, Val<i64>
+    /// `EnableSiteLink`: Indicates whether to enable or disable SiteLink.
+    pub fn enable_site_link(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableSiteLink", value.into());
+        self
+    }
+
+    /// Sets `EnableSiteLink` in place: [`Self::enable_site_link`] on a value held by `&mut`.
+    pub fn set_enable_site_link(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableSiteLink", value.into());
+        self
+    }
+
+    /// `EnableSiteLink` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_site_link(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableSiteLink")
+    }
+
+    /// `Mtu`: The maximum transmission unit (MTU), in bytes. The supported values are 1500 and 9001.
+    /// The default value is 1500.
+    pub fn mtu(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Mtu", value.into());
+        self
+    }
+
+    /// Sets `Mtu` in place: [`Self::mtu`] on a value held by `&mut`.
+    pub fn set_mtu(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Mtu", value.into());
+        self
+    }
+
+    /// `Mtu` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mtu(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Mtu")
+    }
+
+    /// `RateLimit`: The rate limit (bandwidth allocation) for the virtual interface. The value must
+    /// be one of the supported bandwidth values (e.g., 50Mbps, 1Gbps, 10Gbps) and cannot exceed the
+    /// bandwidth of the parent connection or LAG.
+    pub fn rate_limit(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RateLimit", value.into());
+        self
+    }
+
+    /// Sets `RateLimit` in place: [`Self::rate_limit`] on a value held by `&mut`.
+    pub fn set_rate_limit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RateLimit", value.into());
+        self
+    }
+
+    /// `RateLimit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rate_limit(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RateLimit")
+    }
+
+    /// `Tags`: The tags associated with the private virtual interface.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VirtualGatewayId`: The ID or ARN of the virtual private gateway.
+    pub fn virtual_gateway_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VirtualGatewayId", value.into());
+        self
+    }
+
+    /// Sets `VirtualGatewayId` in place: [`Self::virtual_gateway_id`] on a value held by `&mut`.
+    pub fn set_virtual_gateway_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VirtualGatewayId", value.into());
+        self
+    }
+
+    /// `VirtualGatewayId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_virtual_gateway_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VirtualGatewayId")
+    }
+
+    /// Sets `VirtualInterfaceName`, which `new` took, in place.
+    pub fn set_virtual_interface_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VirtualInterfaceName", value.into());
+        self
+    }
+
+    /// `VirtualInterfaceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_virtual_interface_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VirtualInterfaceName")
+    }
+
+    /// Sets `Vlan`, which `new` took, in place.
+    pub fn set_vlan(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Vlan", value.into());
+        self
+    }
+
+    /// `Vlan` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vlan(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Vlan")
     }
 
     /// `Ref`: the resource's identifier.
@@ -470,36 +807,101 @@ pub mod private_virtual_interface {
             BgpPeer { props }
         }
 
-        prop! {
-            /// `AddressFamily`: The address family for the BGP peer.
-            props, "AddressFamily", _, set_address_family, get_address_family, Val<String>
+        /// Sets `AddressFamily`, which `new` took, in place.
+        pub fn set_address_family(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AddressFamily", value.into());
+            self
         }
 
-        prop! {
-            /// `Asn`: The autonomous system (AS) number for Border Gateway Protocol (BGP)
-            /// configuration.
-            props, "Asn", _, set_asn, get_asn, Val<String>
+        /// `AddressFamily` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address_family(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AddressFamily")
         }
 
-        prop! {
-            /// `AmazonAddress`: The IP address assigned to the Amazon interface.
-            props, "AmazonAddress", amazon_address, set_amazon_address, get_amazon_address, Val<String>
+        /// Sets `Asn`, which `new` took, in place.
+        pub fn set_asn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Asn", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthKey`: The authentication key for BGP configuration. This string has a minimum
-            /// length of 6 characters and and a maximum length of 80 characters.
-            props, "AuthKey", auth_key, set_auth_key, get_auth_key, Val<String>
+        /// `Asn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Asn")
         }
 
-        prop! {
-            /// `BgpPeerId`.
-            props, "BgpPeerId", bgp_peer_id, set_bgp_peer_id, get_bgp_peer_id, Val<String>
+        /// `AmazonAddress`: The IP address assigned to the Amazon interface.
+        pub fn amazon_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AmazonAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomerAddress`: The IP address assigned to the customer interface.
-            props, "CustomerAddress", customer_address, set_customer_address, get_customer_address, Val<String>
+        /// Sets `AmazonAddress` in place: [`Self::amazon_address`] on a value held by `&mut`.
+        pub fn set_amazon_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AmazonAddress", value.into());
+            self
+        }
+
+        /// `AmazonAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_amazon_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AmazonAddress")
+        }
+
+        /// `AuthKey`: The authentication key for BGP configuration. This string has a minimum length of 6
+        /// characters and and a maximum length of 80 characters.
+        pub fn auth_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthKey", value.into());
+            self
+        }
+
+        /// Sets `AuthKey` in place: [`Self::auth_key`] on a value held by `&mut`.
+        pub fn set_auth_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthKey", value.into());
+            self
+        }
+
+        /// `AuthKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthKey")
+        }
+
+        /// `BgpPeerId`.
+        pub fn bgp_peer_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BgpPeerId", value.into());
+            self
+        }
+
+        /// Sets `BgpPeerId` in place: [`Self::bgp_peer_id`] on a value held by `&mut`.
+        pub fn set_bgp_peer_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BgpPeerId", value.into());
+            self
+        }
+
+        /// `BgpPeerId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bgp_peer_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BgpPeerId")
+        }
+
+        /// `CustomerAddress`: The IP address assigned to the customer interface.
+        pub fn customer_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomerAddress", value.into());
+            self
+        }
+
+        /// Sets `CustomerAddress` in place: [`Self::customer_address`] on a value held by `&mut`.
+        pub fn set_customer_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomerAddress", value.into());
+            self
+        }
+
+        /// `CustomerAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customer_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomerAddress")
         }
     }
 }
@@ -538,51 +940,129 @@ impl PublicVirtualInterface {
         PublicVirtualInterface { core }
     }
 
-    prop! {
-        /// `AllocatePublicVirtualInterfaceRoleArn`: The Amazon Resource Name (ARN) of the role to
-        /// allocate the public virtual interface. Needs
-        /// directconnect:AllocatePublicVirtualInterface permissions and tag permissions if
-        /// applicable.
-        core.props, "AllocatePublicVirtualInterfaceRoleArn", allocate_public_virtual_interface_role_arn, set_allocate_public_virtual_interface_role_arn, get_allocate_public_virtual_interface_role_arn, Val<String>
+    /// `AllocatePublicVirtualInterfaceRoleArn`: The Amazon Resource Name (ARN) of the role to
+    /// allocate the public virtual interface. Needs directconnect:AllocatePublicVirtualInterface
+    /// permissions and tag permissions if applicable.
+    pub fn allocate_public_virtual_interface_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AllocatePublicVirtualInterfaceRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `BgpPeers`: The BGP peers configured on this virtual interface.
-        core.props, "BgpPeers", _, set_bgp_peers, get_bgp_peers, Val<List<public_virtual_interface::BgpPeer>>
+    /// Sets `AllocatePublicVirtualInterfaceRoleArn` in place: [`Self::allocate_public_virtual_interface_role_arn`]
+    /// on a value held by `&mut`.
+    pub fn set_allocate_public_virtual_interface_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AllocatePublicVirtualInterfaceRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectionId`: The ID or ARN of the connection or LAG.
-        core.props, "ConnectionId", _, set_connection_id, get_connection_id, Val<String>
+    /// `AllocatePublicVirtualInterfaceRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allocate_public_virtual_interface_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AllocatePublicVirtualInterfaceRoleArn")
     }
 
-    prop! {
-        /// `RateLimit`: The rate limit (bandwidth allocation) for the virtual interface. The value
-        /// must be one of the supported bandwidth values (e.g., 50Mbps, 1Gbps, 10Gbps) and cannot
-        /// exceed the bandwidth of the parent connection or LAG.
-        core.props, "RateLimit", rate_limit, set_rate_limit, get_rate_limit, Val<String>
+    /// Sets `BgpPeers`, which `new` took, in place.
+    pub fn set_bgp_peers(&mut self, value: impl Into<Val<List<public_virtual_interface::BgpPeer>>>) -> &mut Self {
+        self.core.props.set("BgpPeers", value.into());
+        self
     }
 
-    prop! {
-        /// `RouteFilterPrefixes`: The routes to be advertised to the AWS network in this region.
-        core.props, "RouteFilterPrefixes", route_filter_prefixes, set_route_filter_prefixes, get_route_filter_prefixes, Val<List<String>>
+    /// `BgpPeers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bgp_peers(&self) -> ::std::option::Option<Val<List<public_virtual_interface::BgpPeer>>> {
+        crate::cfn::get_prop(&self.core.props, "BgpPeers")
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the public virtual interface.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ConnectionId`, which `new` took, in place.
+    pub fn set_connection_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectionId", value.into());
+        self
     }
 
-    prop! {
-        /// `VirtualInterfaceName`: The name of the virtual interface assigned by the customer
-        /// network. The name has a maximum of 100 characters. The following are valid characters:
-        /// a-z, 0-9 and a hyphen (-).
-        core.props, "VirtualInterfaceName", _, set_virtual_interface_name, get_virtual_interface_name, Val<String>
+    /// `ConnectionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionId")
     }
 
-    prop! {
-        /// `Vlan`: The ID of the VLAN.
-        core.props, "Vlan", _, set_vlan, get_vlan, Val<i64>
+    /// `RateLimit`: The rate limit (bandwidth allocation) for the virtual interface. The value must
+    /// be one of the supported bandwidth values (e.g., 50Mbps, 1Gbps, 10Gbps) and cannot exceed the
+    /// bandwidth of the parent connection or LAG.
+    pub fn rate_limit(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RateLimit", value.into());
+        self
+    }
+
+    /// Sets `RateLimit` in place: [`Self::rate_limit`] on a value held by `&mut`.
+    pub fn set_rate_limit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RateLimit", value.into());
+        self
+    }
+
+    /// `RateLimit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rate_limit(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RateLimit")
+    }
+
+    /// `RouteFilterPrefixes`: The routes to be advertised to the AWS network in this region.
+    pub fn route_filter_prefixes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("RouteFilterPrefixes", value.into());
+        self
+    }
+
+    /// Sets `RouteFilterPrefixes` in place: [`Self::route_filter_prefixes`] on a value held by `&mut`.
+    pub fn set_route_filter_prefixes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("RouteFilterPrefixes", value.into());
+        self
+    }
+
+    /// `RouteFilterPrefixes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_route_filter_prefixes(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "RouteFilterPrefixes")
+    }
+
+    /// `Tags`: The tags associated with the public virtual interface.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VirtualInterfaceName`, which `new` took, in place.
+    pub fn set_virtual_interface_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VirtualInterfaceName", value.into());
+        self
+    }
+
+    /// `VirtualInterfaceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_virtual_interface_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VirtualInterfaceName")
+    }
+
+    /// Sets `Vlan`, which `new` took, in place.
+    pub fn set_vlan(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Vlan", value.into());
+        self
+    }
+
+    /// `Vlan` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vlan(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Vlan")
     }
 
     /// `Ref`: the resource's identifier.
@@ -628,36 +1108,101 @@ pub mod public_virtual_interface {
             BgpPeer { props }
         }
 
-        prop! {
-            /// `AddressFamily`: The address family for the BGP peer.
-            props, "AddressFamily", _, set_address_family, get_address_family, Val<String>
+        /// Sets `AddressFamily`, which `new` took, in place.
+        pub fn set_address_family(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AddressFamily", value.into());
+            self
         }
 
-        prop! {
-            /// `Asn`: The autonomous system (AS) number for Border Gateway Protocol (BGP)
-            /// configuration.
-            props, "Asn", _, set_asn, get_asn, Val<String>
+        /// `AddressFamily` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address_family(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AddressFamily")
         }
 
-        prop! {
-            /// `AmazonAddress`: The IP address assigned to the Amazon interface.
-            props, "AmazonAddress", amazon_address, set_amazon_address, get_amazon_address, Val<String>
+        /// Sets `Asn`, which `new` took, in place.
+        pub fn set_asn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Asn", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthKey`: The authentication key for BGP configuration. This string has a minimum
-            /// length of 6 characters and and a maximum length of 80 characters.
-            props, "AuthKey", auth_key, set_auth_key, get_auth_key, Val<String>
+        /// `Asn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Asn")
         }
 
-        prop! {
-            /// `BgpPeerId`.
-            props, "BgpPeerId", bgp_peer_id, set_bgp_peer_id, get_bgp_peer_id, Val<String>
+        /// `AmazonAddress`: The IP address assigned to the Amazon interface.
+        pub fn amazon_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AmazonAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomerAddress`: The IP address assigned to the customer interface.
-            props, "CustomerAddress", customer_address, set_customer_address, get_customer_address, Val<String>
+        /// Sets `AmazonAddress` in place: [`Self::amazon_address`] on a value held by `&mut`.
+        pub fn set_amazon_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AmazonAddress", value.into());
+            self
+        }
+
+        /// `AmazonAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_amazon_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AmazonAddress")
+        }
+
+        /// `AuthKey`: The authentication key for BGP configuration. This string has a minimum length of 6
+        /// characters and and a maximum length of 80 characters.
+        pub fn auth_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthKey", value.into());
+            self
+        }
+
+        /// Sets `AuthKey` in place: [`Self::auth_key`] on a value held by `&mut`.
+        pub fn set_auth_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthKey", value.into());
+            self
+        }
+
+        /// `AuthKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthKey")
+        }
+
+        /// `BgpPeerId`.
+        pub fn bgp_peer_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BgpPeerId", value.into());
+            self
+        }
+
+        /// Sets `BgpPeerId` in place: [`Self::bgp_peer_id`] on a value held by `&mut`.
+        pub fn set_bgp_peer_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BgpPeerId", value.into());
+            self
+        }
+
+        /// `BgpPeerId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bgp_peer_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BgpPeerId")
+        }
+
+        /// `CustomerAddress`: The IP address assigned to the customer interface.
+        pub fn customer_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomerAddress", value.into());
+            self
+        }
+
+        /// Sets `CustomerAddress` in place: [`Self::customer_address`] on a value held by `&mut`.
+        pub fn set_customer_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomerAddress", value.into());
+            self
+        }
+
+        /// `CustomerAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customer_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomerAddress")
         }
     }
 }
@@ -700,61 +1245,160 @@ impl TransitVirtualInterface {
         TransitVirtualInterface { core }
     }
 
-    prop! {
-        /// `AllocateTransitVirtualInterfaceRoleArn`: The Amazon Resource Name (ARN) of the role to
-        /// allocate the TransitVifAllocation. Needs directconnect:AllocateTransitVirtualInterface
-        /// permissions and tag permissions if applicable.
-        core.props, "AllocateTransitVirtualInterfaceRoleArn", allocate_transit_virtual_interface_role_arn, set_allocate_transit_virtual_interface_role_arn, get_allocate_transit_virtual_interface_role_arn, Val<String>
+    /// `AllocateTransitVirtualInterfaceRoleArn`: The Amazon Resource Name (ARN) of the role to
+    /// allocate the TransitVifAllocation. Needs directconnect:AllocateTransitVirtualInterface
+    /// permissions and tag permissions if applicable.
+    pub fn allocate_transit_virtual_interface_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AllocateTransitVirtualInterfaceRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `BgpPeers`: The BGP peers configured on this virtual interface..
-        core.props, "BgpPeers", _, set_bgp_peers, get_bgp_peers, Val<List<transit_virtual_interface::BgpPeer>>
+    /// Sets `AllocateTransitVirtualInterfaceRoleArn` in place: [`Self::allocate_transit_virtual_interface_role_arn`]
+    /// on a value held by `&mut`.
+    pub fn set_allocate_transit_virtual_interface_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AllocateTransitVirtualInterfaceRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectionId`: The ID or ARN of the connection or LAG.
-        core.props, "ConnectionId", _, set_connection_id, get_connection_id, Val<String>
+    /// `AllocateTransitVirtualInterfaceRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allocate_transit_virtual_interface_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AllocateTransitVirtualInterfaceRoleArn")
     }
 
-    prop! {
-        /// `DirectConnectGatewayId`: The ID or ARN of the Direct Connect gateway.
-        core.props, "DirectConnectGatewayId", _, set_direct_connect_gateway_id, get_direct_connect_gateway_id, Val<String>
+    /// Sets `BgpPeers`, which `new` took, in place.
+    pub fn set_bgp_peers(&mut self, value: impl Into<Val<List<transit_virtual_interface::BgpPeer>>>) -> &mut Self {
+        self.core.props.set("BgpPeers", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableSiteLink`: Indicates whether to enable or disable SiteLink.
-        core.props, "EnableSiteLink", enable_site_link, set_enable_site_link, get_enable_site_link, Val<bool>
+    /// `BgpPeers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bgp_peers(&self) -> ::std::option::Option<Val<List<transit_virtual_interface::BgpPeer>>> {
+        crate::cfn::get_prop(&self.core.props, "BgpPeers")
     }
 
-    prop! {
-        /// `Mtu`: The maximum transmission unit (MTU), in bytes. The supported values are 1500 and 9001.
-        /// The default value is 1500.
-        core.props, "Mtu", mtu, set_mtu, get_mtu, Val<i64>
+    /// Sets `ConnectionId`, which `new` took, in place.
+    pub fn set_connection_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectionId", value.into());
+        self
     }
 
-    prop! {
-        /// `RateLimit`: The rate limit (bandwidth allocation) for the virtual interface. The value
-        /// must be one of the supported bandwidth values (e.g., 50Mbps, 1Gbps, 10Gbps) and cannot
-        /// exceed the bandwidth of the parent connection or LAG.
-        core.props, "RateLimit", rate_limit, set_rate_limit, get_rate_limit, Val<String>
+    /// `ConnectionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionId")
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the private virtual interface.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DirectConnectGatewayId`, which `new` took, in place.
+    pub fn set_direct_connect_gateway_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DirectConnectGatewayId", value.into());
+        self
     }
 
-    prop! {
-        /// `VirtualInterfaceName`: The name of the virtual interface assigned by the customer
-        /// network. The name has a maximum of 100 characters. The following are valid characters:
-        /// a-z, 0-9 and a hyphen (-).
-        core.props, "VirtualInterfaceName", _, set_virtual_interface_name, get_virtual_interface_name, Val<String>
+    /// `DirectConnectGatewayId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_direct_connect_gateway_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DirectConnectGatewayId")
     }
 
-    prop! {
-        /// `Vlan`: The ID of the VLAN.
-        core.props, "Vlan", _, set_vlan, get_vlan, Val<i64>
+    /// `EnableSiteLink`: Indicates whether to enable or disable SiteLink.
+    pub fn enable_site_link(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableSiteLink", value.into());
+        self
+    }
+
+    /// Sets `EnableSiteLink` in place: [`Self::enable_site_link`] on a value held by `&mut`.
+    pub fn set_enable_site_link(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableSiteLink", value.into());
+        self
+    }
+
+    /// `EnableSiteLink` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_site_link(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableSiteLink")
+    }
+
+    /// `Mtu`: The maximum transmission unit (MTU), in bytes. The supported values are 1500 and 9001.
+    /// The default value is 1500.
+    pub fn mtu(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Mtu", value.into());
+        self
+    }
+
+    /// Sets `Mtu` in place: [`Self::mtu`] on a value held by `&mut`.
+    pub fn set_mtu(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Mtu", value.into());
+        self
+    }
+
+    /// `Mtu` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mtu(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Mtu")
+    }
+
+    /// `RateLimit`: The rate limit (bandwidth allocation) for the virtual interface. The value must
+    /// be one of the supported bandwidth values (e.g., 50Mbps, 1Gbps, 10Gbps) and cannot exceed the
+    /// bandwidth of the parent connection or LAG.
+    pub fn rate_limit(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RateLimit", value.into());
+        self
+    }
+
+    /// Sets `RateLimit` in place: [`Self::rate_limit`] on a value held by `&mut`.
+    pub fn set_rate_limit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RateLimit", value.into());
+        self
+    }
+
+    /// `RateLimit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rate_limit(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RateLimit")
+    }
+
+    /// `Tags`: The tags associated with the private virtual interface.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VirtualInterfaceName`, which `new` took, in place.
+    pub fn set_virtual_interface_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VirtualInterfaceName", value.into());
+        self
+    }
+
+    /// `VirtualInterfaceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_virtual_interface_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VirtualInterfaceName")
+    }
+
+    /// Sets `Vlan`, which `new` took, in place.
+    pub fn set_vlan(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Vlan", value.into());
+        self
+    }
+
+    /// `Vlan` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vlan(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Vlan")
     }
 
     /// `Ref`: the resource's identifier.
@@ -801,36 +1445,101 @@ pub mod transit_virtual_interface {
             BgpPeer { props }
         }
 
-        prop! {
-            /// `AddressFamily`: The address family for the BGP peer.
-            props, "AddressFamily", _, set_address_family, get_address_family, Val<String>
+        /// Sets `AddressFamily`, which `new` took, in place.
+        pub fn set_address_family(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AddressFamily", value.into());
+            self
         }
 
-        prop! {
-            /// `Asn`: The autonomous system (AS) number for Border Gateway Protocol (BGP)
-            /// configuration.
-            props, "Asn", _, set_asn, get_asn, Val<String>
+        /// `AddressFamily` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address_family(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AddressFamily")
         }
 
-        prop! {
-            /// `AmazonAddress`: The IP address assigned to the Amazon interface.
-            props, "AmazonAddress", amazon_address, set_amazon_address, get_amazon_address, Val<String>
+        /// Sets `Asn`, which `new` took, in place.
+        pub fn set_asn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Asn", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthKey`: The authentication key for BGP configuration. This string has a minimum
-            /// length of 6 characters and and a maximum length of 80 characters.
-            props, "AuthKey", auth_key, set_auth_key, get_auth_key, Val<String>
+        /// `Asn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Asn")
         }
 
-        prop! {
-            /// `BgpPeerId`.
-            props, "BgpPeerId", bgp_peer_id, set_bgp_peer_id, get_bgp_peer_id, Val<String>
+        /// `AmazonAddress`: The IP address assigned to the Amazon interface.
+        pub fn amazon_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AmazonAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomerAddress`: The IP address assigned to the customer interface.
-            props, "CustomerAddress", customer_address, set_customer_address, get_customer_address, Val<String>
+        /// Sets `AmazonAddress` in place: [`Self::amazon_address`] on a value held by `&mut`.
+        pub fn set_amazon_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AmazonAddress", value.into());
+            self
+        }
+
+        /// `AmazonAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_amazon_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AmazonAddress")
+        }
+
+        /// `AuthKey`: The authentication key for BGP configuration. This string has a minimum length of 6
+        /// characters and and a maximum length of 80 characters.
+        pub fn auth_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthKey", value.into());
+            self
+        }
+
+        /// Sets `AuthKey` in place: [`Self::auth_key`] on a value held by `&mut`.
+        pub fn set_auth_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthKey", value.into());
+            self
+        }
+
+        /// `AuthKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthKey")
+        }
+
+        /// `BgpPeerId`.
+        pub fn bgp_peer_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BgpPeerId", value.into());
+            self
+        }
+
+        /// Sets `BgpPeerId` in place: [`Self::bgp_peer_id`] on a value held by `&mut`.
+        pub fn set_bgp_peer_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BgpPeerId", value.into());
+            self
+        }
+
+        /// `BgpPeerId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bgp_peer_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BgpPeerId")
+        }
+
+        /// `CustomerAddress`: The IP address assigned to the customer interface.
+        pub fn customer_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomerAddress", value.into());
+            self
+        }
+
+        /// Sets `CustomerAddress` in place: [`Self::customer_address`] on a value held by `&mut`.
+        pub fn set_customer_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomerAddress", value.into());
+            self
+        }
+
+        /// `CustomerAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customer_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomerAddress")
         }
     }
 }

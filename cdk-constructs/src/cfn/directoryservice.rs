@@ -50,51 +50,127 @@ impl MicrosoftAd {
         MicrosoftAd { core }
     }
 
-    prop! {
-        /// `CreateAlias`: Specifies an alias for a directory and assigns the alias to the
-        /// directory. The alias is used to construct the access URL for the directory, such as <http://>&lt;alias&gt;.awsapps.com.
-        /// By default, AWS CloudFormation does not create an alias.
-        core.props, "CreateAlias", create_alias, set_create_alias, get_create_alias, Val<bool>
+    /// `CreateAlias`: Specifies an alias for a directory and assigns the alias to the directory.
+    /// The alias is used to construct the access URL for the directory, such as <http://>&lt;alias&gt;.awsapps.com.
+    /// By default, AWS CloudFormation does not create an alias.
+    pub fn create_alias(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CreateAlias", value.into());
+        self
     }
 
-    prop! {
-        /// `Edition`: AWS Managed Microsoft AD is available in two editions: Standard and
-        /// Enterprise.
-        core.props, "Edition", edition, set_edition, get_edition, Val<microsoft_ad::Edition>
+    /// Sets `CreateAlias` in place: [`Self::create_alias`] on a value held by `&mut`.
+    pub fn set_create_alias(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CreateAlias", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableSso`: Whether to enable single sign-on for a Microsoft Active Directory in AWS.
-        /// Single sign-on allows users in your directory to access certain AWS services from a
-        /// computer joined to the directory without having to enter their credentials separately.
-        /// If you don't specify a value, AWS CloudFormation disables single sign-on by default.
-        core.props, "EnableSso", enable_sso, set_enable_sso, get_enable_sso, Val<bool>
+    /// `CreateAlias` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_create_alias(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CreateAlias")
     }
 
-    prop! {
-        /// `Name`: The fully qualified domain name for the AWS Managed Microsoft AD directory, such
-        /// as corp.example.com. This name will resolve inside your VPC only. It does not need to be
-        /// publicly resolvable.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Edition`: AWS Managed Microsoft AD is available in two editions: Standard and Enterprise.
+    pub fn edition(mut self, value: impl Into<Val<microsoft_ad::Edition>>) -> Self {
+        self.core.props.set("Edition", value.into());
+        self
     }
 
-    prop! {
-        /// `Password`: The password for the default administrative user named Admin. If you need to
-        /// change the password for the administrator account, see the ResetUserPassword API call in
-        /// the AWS Directory Service API Reference.
-        core.props, "Password", password, set_password, get_password, Val<String>
+    /// Sets `Edition` in place: [`Self::edition`] on a value held by `&mut`.
+    pub fn set_edition(&mut self, value: impl Into<Val<microsoft_ad::Edition>>) -> &mut Self {
+        self.core.props.set("Edition", value.into());
+        self
     }
 
-    prop! {
-        /// `ShortName`: The NetBIOS name for your domain, such as CORP. If you don't specify a
-        /// NetBIOS name, it will default to the first part of your directory DNS. For example, CORP
-        /// for the directory DNS corp.example.com.
-        core.props, "ShortName", short_name, set_short_name, get_short_name, Val<String>
+    /// `Edition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_edition(&self) -> ::std::option::Option<Val<microsoft_ad::Edition>> {
+        crate::cfn::get_prop(&self.core.props, "Edition")
     }
 
-    prop! {
-        /// `VpcSettings`: Specifies the VPC settings of the Microsoft AD directory server in AWS.
-        core.props, "VpcSettings", _, set_vpc_settings, get_vpc_settings, Val<microsoft_ad::VpcSettings>
+    /// `EnableSso`: Whether to enable single sign-on for a Microsoft Active Directory in AWS.
+    /// Single sign-on allows users in your directory to access certain AWS services from a computer
+    /// joined to the directory without having to enter their credentials separately. If you don't
+    /// specify a value, AWS CloudFormation disables single sign-on by default.
+    pub fn enable_sso(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableSso", value.into());
+        self
+    }
+
+    /// Sets `EnableSso` in place: [`Self::enable_sso`] on a value held by `&mut`.
+    pub fn set_enable_sso(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableSso", value.into());
+        self
+    }
+
+    /// `EnableSso` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_sso(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableSso")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Password`: The password for the default administrative user named Admin. If you need to
+    /// change the password for the administrator account, see the ResetUserPassword API call in the
+    /// AWS Directory Service API Reference.
+    pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Password", value.into());
+        self
+    }
+
+    /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+    pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Password", value.into());
+        self
+    }
+
+    /// `Password` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Password")
+    }
+
+    /// `ShortName`: The NetBIOS name for your domain, such as CORP. If you don't specify a NetBIOS
+    /// name, it will default to the first part of your directory DNS. For example, CORP for the
+    /// directory DNS corp.example.com.
+    pub fn short_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ShortName", value.into());
+        self
+    }
+
+    /// Sets `ShortName` in place: [`Self::short_name`] on a value held by `&mut`.
+    pub fn set_short_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ShortName", value.into());
+        self
+    }
+
+    /// `ShortName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_short_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ShortName")
+    }
+
+    /// Sets `VpcSettings`, which `new` took, in place.
+    pub fn set_vpc_settings(&mut self, value: impl Into<Val<microsoft_ad::VpcSettings>>) -> &mut Self {
+        self.core.props.set("VpcSettings", value.into());
+        self
+    }
+
+    /// `VpcSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_settings(&self) -> ::std::option::Option<Val<microsoft_ad::VpcSettings>> {
+        crate::cfn::get_prop(&self.core.props, "VpcSettings")
     }
 
     /// `Ref`: the resource's identifier.
@@ -162,16 +238,28 @@ pub mod microsoft_ad {
             VpcSettings { props }
         }
 
-        prop! {
-            /// `VpcId`: The identifier of the VPC in which to create the directory.
-            props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+        /// Sets `VpcId`, which `new` took, in place.
+        pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+            self.props.set("VpcId", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`: The identifiers of the subnets for the directory servers. The two subnets
-            /// must be in different Availability Zones. AWS Directory Service specifies a directory
-            /// server and a DNS server in each of these subnets.
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `VpcId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+            crate::cfn::get_prop(&self.props, "VpcId")
+        }
+
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
     }
 }
@@ -204,49 +292,148 @@ impl SimpleAd {
         SimpleAd { core }
     }
 
-    prop! {
-        /// `CreateAlias`: The name of the configuration set.
-        core.props, "CreateAlias", create_alias, set_create_alias, get_create_alias, Val<bool>
+    /// `CreateAlias`: The name of the configuration set.
+    pub fn create_alias(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CreateAlias", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Description for the directory.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `CreateAlias` in place: [`Self::create_alias`] on a value held by `&mut`.
+    pub fn set_create_alias(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CreateAlias", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableSso`: Whether to enable single sign-on for a Simple Active Directory in AWS.
-        core.props, "EnableSso", enable_sso, set_enable_sso, get_enable_sso, Val<bool>
+    /// `CreateAlias` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_create_alias(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CreateAlias")
     }
 
-    prop! {
-        /// `Name`: The fully qualified domain name for the AWS Managed Simple AD directory.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: Description for the directory.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Password`: The password for the default administrative user named Admin.
-        core.props, "Password", password, set_password, get_password, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ShortName`: The NetBIOS name for your domain.
-        core.props, "ShortName", short_name, set_short_name, get_short_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Size`: The size of the directory.
-        core.props, "Size", _, set_size, get_size, Val<simple_ad::Size>
+    /// `EnableSso`: Whether to enable single sign-on for a Simple Active Directory in AWS.
+    pub fn enable_sso(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableSso", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EnableSso` in place: [`Self::enable_sso`] on a value held by `&mut`.
+    pub fn set_enable_sso(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableSso", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcSettings`: VPC settings of the Simple AD directory server in AWS.
-        core.props, "VpcSettings", _, set_vpc_settings, get_vpc_settings, Val<simple_ad::VpcSettings>
+    /// `EnableSso` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_sso(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableSso")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Password`: The password for the default administrative user named Admin.
+    pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Password", value.into());
+        self
+    }
+
+    /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+    pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Password", value.into());
+        self
+    }
+
+    /// `Password` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Password")
+    }
+
+    /// `ShortName`: The NetBIOS name for your domain.
+    pub fn short_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ShortName", value.into());
+        self
+    }
+
+    /// Sets `ShortName` in place: [`Self::short_name`] on a value held by `&mut`.
+    pub fn set_short_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ShortName", value.into());
+        self
+    }
+
+    /// `ShortName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_short_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ShortName")
+    }
+
+    /// Sets `Size`, which `new` took, in place.
+    pub fn set_size(&mut self, value: impl Into<Val<simple_ad::Size>>) -> &mut Self {
+        self.core.props.set("Size", value.into());
+        self
+    }
+
+    /// `Size` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_size(&self) -> ::std::option::Option<Val<simple_ad::Size>> {
+        crate::cfn::get_prop(&self.core.props, "Size")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VpcSettings`, which `new` took, in place.
+    pub fn set_vpc_settings(&mut self, value: impl Into<Val<simple_ad::VpcSettings>>) -> &mut Self {
+        self.core.props.set("VpcSettings", value.into());
+        self
+    }
+
+    /// `VpcSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_settings(&self) -> ::std::option::Option<Val<simple_ad::VpcSettings>> {
+        crate::cfn::get_prop(&self.core.props, "VpcSettings")
     }
 
     /// `Ref`: the resource's identifier.
@@ -313,16 +500,28 @@ pub mod simple_ad {
             VpcSettings { props }
         }
 
-        prop! {
-            /// `VpcId`: The identifier of the VPC in which to create the directory.
-            props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+        /// Sets `VpcId`, which `new` took, in place.
+        pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+            self.props.set("VpcId", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`: The identifiers of the subnets for the directory servers. The two subnets
-            /// must be in different Availability Zones. AWS Directory Service specifies a directory
-            /// server and a DNS server in each of these subnets.
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `VpcId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+            crate::cfn::get_prop(&self.props, "VpcId")
+        }
+
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
     }
 }

@@ -39,80 +39,235 @@ impl LifecyclePolicy {
         LifecyclePolicy { core }
     }
 
-    prop! {
-        /// `CopyTags`: **\[Default policies only\]** Indicates whether the policy should copy tags
-        /// from the source resource to the snapshot or AMI. If you do not specify a value, the
-        /// default is false.
-        core.props, "CopyTags", copy_tags, set_copy_tags, get_copy_tags, Val<bool>
+    /// `CopyTags`: **\[Default policies only\]** Indicates whether the policy should copy tags from
+    /// the source resource to the snapshot or AMI. If you do not specify a value, the default is
+    /// false.
+    pub fn copy_tags(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CopyTags", value.into());
+        self
     }
 
-    prop! {
-        /// `CreateInterval`: **\[Default policies only\]** Specifies how often the policy should
-        /// run and create snapshots or AMIs. The creation frequency can range from 1 to 7 days.
-        core.props, "CreateInterval", create_interval, set_create_interval, get_create_interval, Val<i64>
+    /// Sets `CopyTags` in place: [`Self::copy_tags`] on a value held by `&mut`.
+    pub fn set_copy_tags(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CopyTags", value.into());
+        self
     }
 
-    prop! {
-        /// `CrossRegionCopyTargets`: **\[Default policies only\]** Specifies destination Regions
-        /// for snapshot or AMI copies. You can specify up to 3 destination Regions. If you do not
-        /// want to create cross-Region copies, omit this parameter.
-        core.props, "CrossRegionCopyTargets", cross_region_copy_targets, set_cross_region_copy_targets, get_cross_region_copy_targets, Val<List<lifecycle_policy::CrossRegionCopyTarget>>
+    /// `CopyTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_copy_tags(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CopyTags")
     }
 
-    prop! {
-        /// `DefaultPolicy`: **\[Default policies only\]** Specify the type of default policy to
-        /// create.
-        core.props, "DefaultPolicy", default_policy, set_default_policy, get_default_policy, Val<lifecycle_policy::DefaultPolicy>
+    /// `CreateInterval`: **\[Default policies only\]** Specifies how often the policy should run
+    /// and create snapshots or AMIs. The creation frequency can range from 1 to 7 days.
+    pub fn create_interval(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("CreateInterval", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the lifecycle policy. The characters ^\[0-9A-Za-z _-\]+$
-        /// are supported.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `CreateInterval` in place: [`Self::create_interval`] on a value held by `&mut`.
+    pub fn set_create_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("CreateInterval", value.into());
+        self
     }
 
-    prop! {
-        /// `Exclusions`: **\[Default policies only\]** Specifies exclusion parameters for volumes
-        /// or instances for which you do not want to create snapshots or AMIs. The policy will not
-        /// create snapshots or AMIs for target resources that match any of the specified exclusion
-        /// parameters.
-        core.props, "Exclusions", exclusions, set_exclusions, get_exclusions, Val<lifecycle_policy::Exclusions>
+    /// `CreateInterval` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_create_interval(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "CreateInterval")
     }
 
-    prop! {
-        /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM role used to run the
-        /// operations specified by the lifecycle policy.
-        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<String>
+    /// `CrossRegionCopyTargets`: **\[Default policies only\]** Specifies destination Regions for
+    /// snapshot or AMI copies. You can specify up to 3 destination Regions. If you do not want to
+    /// create cross-Region copies, omit this parameter.
+    pub fn cross_region_copy_targets(mut self, value: impl Into<Val<List<lifecycle_policy::CrossRegionCopyTarget>>>) -> Self {
+        self.core.props.set("CrossRegionCopyTargets", value.into());
+        self
     }
 
-    prop! {
-        /// `ExtendDeletion`: **\[Default policies only\]** Defines the snapshot or AMI retention
-        /// behavior for the policy if the source volume or instance is deleted, or if the policy
-        /// enters the error, disabled, or deleted state.
-        core.props, "ExtendDeletion", extend_deletion, set_extend_deletion, get_extend_deletion, Val<bool>
+    /// Sets `CrossRegionCopyTargets` in place: [`Self::cross_region_copy_targets`] on a value held
+    /// by `&mut`.
+    pub fn set_cross_region_copy_targets(&mut self, value: impl Into<Val<List<lifecycle_policy::CrossRegionCopyTarget>>>) -> &mut Self {
+        self.core.props.set("CrossRegionCopyTargets", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyDetails`: The configuration details of the lifecycle policy.
-        core.props, "PolicyDetails", policy_details, set_policy_details, get_policy_details, Val<lifecycle_policy::PolicyDetails>
+    /// `CrossRegionCopyTargets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cross_region_copy_targets(&self) -> ::std::option::Option<Val<List<lifecycle_policy::CrossRegionCopyTarget>>> {
+        crate::cfn::get_prop(&self.core.props, "CrossRegionCopyTargets")
     }
 
-    prop! {
-        /// `RetainInterval`: **\[Default policies only\]** Specifies how long the policy should
-        /// retain snapshots or AMIs before deleting them. The retention period can range from 2 to 14
-        /// days, but it must be greater than the creation frequency to ensure that the policy
-        /// retains at least 1 snapshot or AMI at any given time.
-        core.props, "RetainInterval", retain_interval, set_retain_interval, get_retain_interval, Val<i64>
+    /// `DefaultPolicy`: **\[Default policies only\]** Specify the type of default policy to create.
+    pub fn default_policy(mut self, value: impl Into<Val<lifecycle_policy::DefaultPolicy>>) -> Self {
+        self.core.props.set("DefaultPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `State`: The activation state of the lifecycle policy.
-        core.props, "State", state, set_state, get_state, Val<String>
+    /// Sets `DefaultPolicy` in place: [`Self::default_policy`] on a value held by `&mut`.
+    pub fn set_default_policy(&mut self, value: impl Into<Val<lifecycle_policy::DefaultPolicy>>) -> &mut Self {
+        self.core.props.set("DefaultPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags to apply to the lifecycle policy during creation.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DefaultPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_policy(&self) -> ::std::option::Option<Val<lifecycle_policy::DefaultPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultPolicy")
+    }
+
+    /// `Description`: A description of the lifecycle policy. The characters ^\[0-9A-Za-z _-\]+$ are
+    /// supported.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Exclusions`: **\[Default policies only\]** Specifies exclusion parameters for volumes or
+    /// instances for which you do not want to create snapshots or AMIs. The policy will not create
+    /// snapshots or AMIs for target resources that match any of the specified exclusion parameters.
+    pub fn exclusions(mut self, value: impl Into<Val<lifecycle_policy::Exclusions>>) -> Self {
+        self.core.props.set("Exclusions", value.into());
+        self
+    }
+
+    /// Sets `Exclusions` in place: [`Self::exclusions`] on a value held by `&mut`.
+    pub fn set_exclusions(&mut self, value: impl Into<Val<lifecycle_policy::Exclusions>>) -> &mut Self {
+        self.core.props.set("Exclusions", value.into());
+        self
+    }
+
+    /// `Exclusions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_exclusions(&self) -> ::std::option::Option<Val<lifecycle_policy::Exclusions>> {
+        crate::cfn::get_prop(&self.core.props, "Exclusions")
+    }
+
+    /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM role used to run the
+    /// operations specified by the lifecycle policy.
+    pub fn execution_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
+    }
+
+    /// Sets `ExecutionRoleArn` in place: [`Self::execution_role_arn`] on a value held by `&mut`.
+    pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
+    }
+
+    /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRoleArn")
+    }
+
+    /// `ExtendDeletion`: **\[Default policies only\]** Defines the snapshot or AMI retention
+    /// behavior for the policy if the source volume or instance is deleted, or if the policy enters
+    /// the error, disabled, or deleted state.
+    pub fn extend_deletion(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ExtendDeletion", value.into());
+        self
+    }
+
+    /// Sets `ExtendDeletion` in place: [`Self::extend_deletion`] on a value held by `&mut`.
+    pub fn set_extend_deletion(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ExtendDeletion", value.into());
+        self
+    }
+
+    /// `ExtendDeletion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_extend_deletion(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ExtendDeletion")
+    }
+
+    /// `PolicyDetails`: The configuration details of the lifecycle policy.
+    pub fn policy_details(mut self, value: impl Into<Val<lifecycle_policy::PolicyDetails>>) -> Self {
+        self.core.props.set("PolicyDetails", value.into());
+        self
+    }
+
+    /// Sets `PolicyDetails` in place: [`Self::policy_details`] on a value held by `&mut`.
+    pub fn set_policy_details(&mut self, value: impl Into<Val<lifecycle_policy::PolicyDetails>>) -> &mut Self {
+        self.core.props.set("PolicyDetails", value.into());
+        self
+    }
+
+    /// `PolicyDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_details(&self) -> ::std::option::Option<Val<lifecycle_policy::PolicyDetails>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDetails")
+    }
+
+    /// `RetainInterval`: **\[Default policies only\]** Specifies how long the policy should retain
+    /// snapshots or AMIs before deleting them. The retention period can range from 2 to 14 days,
+    /// but it must be greater than the creation frequency to ensure that the policy retains at
+    /// least 1 snapshot or AMI at any given time.
+    pub fn retain_interval(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("RetainInterval", value.into());
+        self
+    }
+
+    /// Sets `RetainInterval` in place: [`Self::retain_interval`] on a value held by `&mut`.
+    pub fn set_retain_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("RetainInterval", value.into());
+        self
+    }
+
+    /// `RetainInterval` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_retain_interval(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "RetainInterval")
+    }
+
+    /// `State`: The activation state of the lifecycle policy.
+    pub fn state(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+    pub fn set_state(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// `State` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "State")
+    }
+
+    /// `Tags`: The tags to apply to the lifecycle policy during creation.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -154,9 +309,22 @@ pub mod lifecycle_policy {
             CrossRegionCopyTarget { props }
         }
 
-        prop! {
-            /// `TargetRegion`: The target Region, for example `us-east-1`.
-            props, "TargetRegion", target_region, set_target_region, get_target_region, Val<String>
+        /// `TargetRegion`: The target Region, for example `us-east-1`.
+        pub fn target_region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetRegion", value.into());
+            self
+        }
+
+        /// Sets `TargetRegion` in place: [`Self::target_region`] on a value held by `&mut`.
+        pub fn set_target_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetRegion", value.into());
+            self
+        }
+
+        /// `TargetRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetRegion")
         }
     }
 
@@ -191,25 +359,63 @@ pub mod lifecycle_policy {
             Exclusions { props }
         }
 
-        prop! {
-            /// `ExcludeBootVolumes`: **\[Default policies for EBS snapshots only\]** Indicates whether
-            /// to exclude volumes that are attached to instances as the boot volume. If you exclude
-            /// boot volumes, only volumes attached as data (non-boot) volumes will be backed up by the
-            /// policy. To exclude boot volumes, specify `true`.
-            props, "ExcludeBootVolumes", exclude_boot_volumes, set_exclude_boot_volumes, get_exclude_boot_volumes, Val<bool>
+        /// `ExcludeBootVolumes`: **\[Default policies for EBS snapshots only\]** Indicates whether to
+        /// exclude volumes that are attached to instances as the boot volume. If you exclude boot
+        /// volumes, only volumes attached as data (non-boot) volumes will be backed up by the policy.
+        /// To exclude boot volumes, specify `true`.
+        pub fn exclude_boot_volumes(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExcludeBootVolumes", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludeTags`: **\[Default policies for EBS-backed AMIs only\]** Specifies whether to
-            /// exclude volumes that have specific tags.
-            props, "ExcludeTags", exclude_tags, set_exclude_tags, get_exclude_tags, Val<List<Tag>>
+        /// Sets `ExcludeBootVolumes` in place: [`Self::exclude_boot_volumes`] on a value held by `&mut`.
+        pub fn set_exclude_boot_volumes(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExcludeBootVolumes", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludeVolumeTypes`: **\[Default policies for EBS snapshots only\]** Specifies the
-            /// volume types to exclude. Volumes of the specified types will not be targeted by the
-            /// policy.
-            props, "ExcludeVolumeTypes", exclude_volume_types, set_exclude_volume_types, get_exclude_volume_types, Val<List<String>>
+        /// `ExcludeBootVolumes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_boot_volumes(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExcludeBootVolumes")
+        }
+
+        /// `ExcludeTags`: **\[Default policies for EBS-backed AMIs only\]** Specifies whether to
+        /// exclude volumes that have specific tags.
+        pub fn exclude_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("ExcludeTags", value.into());
+            self
+        }
+
+        /// Sets `ExcludeTags` in place: [`Self::exclude_tags`] on a value held by `&mut`.
+        pub fn set_exclude_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("ExcludeTags", value.into());
+            self
+        }
+
+        /// `ExcludeTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "ExcludeTags")
+        }
+
+        /// `ExcludeVolumeTypes`: **\[Default policies for EBS snapshots only\]** Specifies the volume
+        /// types to exclude. Volumes of the specified types will not be targeted by the policy.
+        pub fn exclude_volume_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludeVolumeTypes", value.into());
+            self
+        }
+
+        /// Sets `ExcludeVolumeTypes` in place: [`Self::exclude_volume_types`] on a value held by `&mut`.
+        pub fn set_exclude_volume_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludeVolumeTypes", value.into());
+            self
+        }
+
+        /// `ExcludeVolumeTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_volume_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludeVolumeTypes")
         }
     }
 
@@ -229,118 +435,325 @@ pub mod lifecycle_policy {
             PolicyDetails { props }
         }
 
-        prop! {
-            /// `Actions`: **\[Event-based policies only\]** The actions to be performed when the
-            /// event-based policy is activated. You can specify only one action per policy.
-            props, "Actions", actions, set_actions, get_actions, Val<List<Action>>
+        /// `Actions`: **\[Event-based policies only\]** The actions to be performed when the
+        /// event-based policy is activated. You can specify only one action per policy.
+        pub fn actions(mut self, value: impl Into<Val<List<Action>>>) -> Self {
+            self.props.set("Actions", value.into());
+            self
         }
 
-        prop! {
-            /// `CopyTags`: **\[Default policies only\]** Indicates whether the policy should copy tags
-            /// from the source resource to the snapshot or AMI. If you do not specify a value, the
-            /// default is `false`. Default: `false`
-            props, "CopyTags", copy_tags, set_copy_tags, get_copy_tags, Val<bool>
+        /// Sets `Actions` in place: [`Self::actions`] on a value held by `&mut`.
+        pub fn set_actions(&mut self, value: impl Into<Val<List<Action>>>) -> &mut Self {
+            self.props.set("Actions", value.into());
+            self
         }
 
-        prop! {
-            /// `CreateInterval`: **\[Default policies only\]** Specifies how often the policy should
-            /// run and create snapshots or AMIs. The creation frequency can range from 1 to 7 days. If
-            /// you do not specify a value, the default is 1. Default: 1
-            props, "CreateInterval", create_interval, set_create_interval, get_create_interval, Val<i64>
+        /// `Actions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_actions(&self) -> ::std::option::Option<Val<List<Action>>> {
+            crate::cfn::get_prop(&self.props, "Actions")
         }
 
-        prop! {
-            /// `CrossRegionCopyTargets`: **\[Default policies only\]** Specifies destination Regions
-            /// for snapshot or AMI copies. You can specify up to 3 destination Regions. If you do not
-            /// want to create cross-Region copies, omit this parameter.
-            props, "CrossRegionCopyTargets", cross_region_copy_targets, set_cross_region_copy_targets, get_cross_region_copy_targets, Val<List<CrossRegionCopyTarget>>
+        /// `CopyTags`: **\[Default policies only\]** Indicates whether the policy should copy tags from
+        /// the source resource to the snapshot or AMI. If you do not specify a value, the default is `false`.
+        /// Default: `false`
+        pub fn copy_tags(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CopyTags", value.into());
+            self
         }
 
-        prop! {
-            /// `EventSource`: **\[Event-based policies only\]** The event that activates the
-            /// event-based policy.
-            props, "EventSource", event_source, set_event_source, get_event_source, Val<EventSource>
+        /// Sets `CopyTags` in place: [`Self::copy_tags`] on a value held by `&mut`.
+        pub fn set_copy_tags(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CopyTags", value.into());
+            self
         }
 
-        prop! {
-            /// `Exclusions`: **\[Default policies only\]** Specifies exclusion parameters for volumes
-            /// or instances for which you do not want to create snapshots or AMIs. The policy will not
-            /// create snapshots or AMIs for target resources that match any of the specified exclusion
-            /// parameters.
-            props, "Exclusions", exclusions, set_exclusions, get_exclusions, Val<Exclusions>
+        /// `CopyTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_copy_tags(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CopyTags")
         }
 
-        prop! {
-            /// `ExtendDeletion`: **\[Default policies only\]** Defines the snapshot or AMI retention
-            /// behavior for the policy if the source volume or instance is deleted, or if the policy
-            /// enters the error, disabled, or deleted state. Default: `false`
-            props, "ExtendDeletion", extend_deletion, set_extend_deletion, get_extend_deletion, Val<bool>
+        /// `CreateInterval`: **\[Default policies only\]** Specifies how often the policy should run
+        /// and create snapshots or AMIs. The creation frequency can range from 1 to 7 days. If you do
+        /// not specify a value, the default is 1. Default: 1
+        pub fn create_interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("CreateInterval", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`: **\[Custom snapshot and AMI policies only\]** A set of optional parameters
-            /// for snapshot and AMI lifecycle policies.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<Parameters>
+        /// Sets `CreateInterval` in place: [`Self::create_interval`] on a value held by `&mut`.
+        pub fn set_create_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CreateInterval", value.into());
+            self
         }
 
-        prop! {
-            /// `PolicyLanguage`: The type of policy to create. Specify one of the following: - `SIMPLIFIED` --
-            /// To create a default policy. - `STANDARD` -- To create a custom policy.
-            props, "PolicyLanguage", policy_language, set_policy_language, get_policy_language, Val<PolicyDetailsPolicyLanguage>
+        /// `CreateInterval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_create_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CreateInterval")
         }
 
-        prop! {
-            /// `PolicyType`: The type of policy. Specify `EBS_SNAPSHOT_MANAGEMENT` to create a
-            /// lifecycle policy that manages the lifecycle of Amazon EBS snapshots. Specify `IMAGE_MANAGEMENT`
-            /// to create a lifecycle policy that manages the lifecycle of EBS-backed AMIs. Specify `EVENT_BASED_POLICY`
-            /// to create an event-based policy that performs specific actions when a defined event
-            /// occurs in your AWS account. The default is `EBS_SNAPSHOT_MANAGEMENT`.
-            props, "PolicyType", policy_type, set_policy_type, get_policy_type, Val<PolicyDetailsPolicyType>
+        /// `CrossRegionCopyTargets`: **\[Default policies only\]** Specifies destination Regions for
+        /// snapshot or AMI copies. You can specify up to 3 destination Regions. If you do not want to
+        /// create cross-Region copies, omit this parameter.
+        pub fn cross_region_copy_targets(mut self, value: impl Into<Val<List<CrossRegionCopyTarget>>>) -> Self {
+            self.props.set("CrossRegionCopyTargets", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceLocations`: **\[Custom snapshot and AMI policies only\]** The location of the
-            /// resources to backup. If the source resources are located in a Region, specify `CLOUD`.
-            props, "ResourceLocations", resource_locations, set_resource_locations, get_resource_locations, Val<List<PolicyDetailsResourceLocations>>
+        /// Sets `CrossRegionCopyTargets` in place: [`Self::cross_region_copy_targets`] on a value held
+        /// by `&mut`.
+        pub fn set_cross_region_copy_targets(&mut self, value: impl Into<Val<List<CrossRegionCopyTarget>>>) -> &mut Self {
+            self.props.set("CrossRegionCopyTargets", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceType`: **\[Default policies only\]** Specify the type of default policy to
-            /// create. - To create a default policy for EBS snapshots, that creates snapshots of all
-            /// volumes in the Region that do not have recent backups, specify `VOLUME`. - To create a
-            /// default policy for EBS-backed AMIs, that creates EBS-backed AMIs from all instances in
-            /// the Region that do not have recent backups, specify `INSTANCE`.
-            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<PolicyDetailsResourceType>
+        /// `CrossRegionCopyTargets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_region_copy_targets(&self) -> ::std::option::Option<Val<List<CrossRegionCopyTarget>>> {
+            crate::cfn::get_prop(&self.props, "CrossRegionCopyTargets")
         }
 
-        prop! {
-            /// `ResourceTypes`: **\[Custom snapshot policies only\]** The target resource type for
-            /// snapshot and AMI lifecycle policies. Use `VOLUME` to create snapshots of individual
-            /// volumes or use `INSTANCE` to create multi-volume snapshots from the volumes for an
-            /// instance.
-            props, "ResourceTypes", resource_types, set_resource_types, get_resource_types, Val<List<PolicyDetailsResourceTypes>>
+        /// `EventSource`: **\[Event-based policies only\]** The event that activates the event-based
+        /// policy.
+        pub fn event_source(mut self, value: impl Into<Val<EventSource>>) -> Self {
+            self.props.set("EventSource", value.into());
+            self
         }
 
-        prop! {
-            /// `RetainInterval`: **\[Default policies only\]** Specifies how long the policy should
-            /// retain snapshots or AMIs before deleting them. The retention period can range from 2 to 14
-            /// days, but it must be greater than the creation frequency to ensure that the policy
-            /// retains at least 1 snapshot or AMI at any given time. If you do not specify a value, the
-            /// default is 7. Default: 7
-            props, "RetainInterval", retain_interval, set_retain_interval, get_retain_interval, Val<i64>
+        /// Sets `EventSource` in place: [`Self::event_source`] on a value held by `&mut`.
+        pub fn set_event_source(&mut self, value: impl Into<Val<EventSource>>) -> &mut Self {
+            self.props.set("EventSource", value.into());
+            self
         }
 
-        prop! {
-            /// `Schedules`: **\[Custom snapshot and AMI policies only\]** The schedules of
-            /// policy-defined actions for snapshot and AMI lifecycle policies. A policy can have up to
-            /// four schedules -- one mandatory schedule and up to three optional schedules.
-            props, "Schedules", schedules, set_schedules, get_schedules, Val<List<Schedule>>
+        /// `EventSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_source(&self) -> ::std::option::Option<Val<EventSource>> {
+            crate::cfn::get_prop(&self.props, "EventSource")
         }
 
-        prop! {
-            /// `TargetTags`: **\[Custom snapshot and AMI policies only\]** The single tag that
-            /// identifies targeted resources for this policy.
-            props, "TargetTags", target_tags, set_target_tags, get_target_tags, Val<List<Tag>>
+        /// `Exclusions`: **\[Default policies only\]** Specifies exclusion parameters for volumes or
+        /// instances for which you do not want to create snapshots or AMIs. The policy will not create
+        /// snapshots or AMIs for target resources that match any of the specified exclusion parameters.
+        pub fn exclusions(mut self, value: impl Into<Val<Exclusions>>) -> Self {
+            self.props.set("Exclusions", value.into());
+            self
+        }
+
+        /// Sets `Exclusions` in place: [`Self::exclusions`] on a value held by `&mut`.
+        pub fn set_exclusions(&mut self, value: impl Into<Val<Exclusions>>) -> &mut Self {
+            self.props.set("Exclusions", value.into());
+            self
+        }
+
+        /// `Exclusions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusions(&self) -> ::std::option::Option<Val<Exclusions>> {
+            crate::cfn::get_prop(&self.props, "Exclusions")
+        }
+
+        /// `ExtendDeletion`: **\[Default policies only\]** Defines the snapshot or AMI retention
+        /// behavior for the policy if the source volume or instance is deleted, or if the policy enters
+        /// the error, disabled, or deleted state. Default: `false`
+        pub fn extend_deletion(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExtendDeletion", value.into());
+            self
+        }
+
+        /// Sets `ExtendDeletion` in place: [`Self::extend_deletion`] on a value held by `&mut`.
+        pub fn set_extend_deletion(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExtendDeletion", value.into());
+            self
+        }
+
+        /// `ExtendDeletion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extend_deletion(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExtendDeletion")
+        }
+
+        /// `Parameters`: **\[Custom snapshot and AMI policies only\]** A set of optional parameters for
+        /// snapshot and AMI lifecycle policies.
+        pub fn parameters(mut self, value: impl Into<Val<Parameters>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Parameters>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Parameters>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
+        }
+
+        /// `PolicyLanguage`: The type of policy to create. Specify one of the following: - `SIMPLIFIED` --
+        /// To create a default policy. - `STANDARD` -- To create a custom policy.
+        pub fn policy_language(mut self, value: impl Into<Val<PolicyDetailsPolicyLanguage>>) -> Self {
+            self.props.set("PolicyLanguage", value.into());
+            self
+        }
+
+        /// Sets `PolicyLanguage` in place: [`Self::policy_language`] on a value held by `&mut`.
+        pub fn set_policy_language(&mut self, value: impl Into<Val<PolicyDetailsPolicyLanguage>>) -> &mut Self {
+            self.props.set("PolicyLanguage", value.into());
+            self
+        }
+
+        /// `PolicyLanguage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_language(&self) -> ::std::option::Option<Val<PolicyDetailsPolicyLanguage>> {
+            crate::cfn::get_prop(&self.props, "PolicyLanguage")
+        }
+
+        /// `PolicyType`: The type of policy. Specify `EBS_SNAPSHOT_MANAGEMENT` to create a lifecycle
+        /// policy that manages the lifecycle of Amazon EBS snapshots. Specify `IMAGE_MANAGEMENT` to
+        /// create a lifecycle policy that manages the lifecycle of EBS-backed AMIs. Specify `EVENT_BASED_POLICY`
+        /// to create an event-based policy that performs specific actions when a defined event occurs
+        /// in your AWS account. The default is `EBS_SNAPSHOT_MANAGEMENT`.
+        pub fn policy_type(mut self, value: impl Into<Val<PolicyDetailsPolicyType>>) -> Self {
+            self.props.set("PolicyType", value.into());
+            self
+        }
+
+        /// Sets `PolicyType` in place: [`Self::policy_type`] on a value held by `&mut`.
+        pub fn set_policy_type(&mut self, value: impl Into<Val<PolicyDetailsPolicyType>>) -> &mut Self {
+            self.props.set("PolicyType", value.into());
+            self
+        }
+
+        /// `PolicyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_type(&self) -> ::std::option::Option<Val<PolicyDetailsPolicyType>> {
+            crate::cfn::get_prop(&self.props, "PolicyType")
+        }
+
+        /// `ResourceLocations`: **\[Custom snapshot and AMI policies only\]** The location of the
+        /// resources to backup. If the source resources are located in a Region, specify `CLOUD`.
+        pub fn resource_locations(mut self, value: impl Into<Val<List<PolicyDetailsResourceLocations>>>) -> Self {
+            self.props.set("ResourceLocations", value.into());
+            self
+        }
+
+        /// Sets `ResourceLocations` in place: [`Self::resource_locations`] on a value held by `&mut`.
+        pub fn set_resource_locations(&mut self, value: impl Into<Val<List<PolicyDetailsResourceLocations>>>) -> &mut Self {
+            self.props.set("ResourceLocations", value.into());
+            self
+        }
+
+        /// `ResourceLocations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_locations(&self) -> ::std::option::Option<Val<List<PolicyDetailsResourceLocations>>> {
+            crate::cfn::get_prop(&self.props, "ResourceLocations")
+        }
+
+        /// `ResourceType`: **\[Default policies only\]** Specify the type of default policy to create. -
+        /// To create a default policy for EBS snapshots, that creates snapshots of all volumes in the
+        /// Region that do not have recent backups, specify `VOLUME`. - To create a default policy for
+        /// EBS-backed AMIs, that creates EBS-backed AMIs from all instances in the Region that do not
+        /// have recent backups, specify `INSTANCE`.
+        pub fn resource_type(mut self, value: impl Into<Val<PolicyDetailsResourceType>>) -> Self {
+            self.props.set("ResourceType", value.into());
+            self
+        }
+
+        /// Sets `ResourceType` in place: [`Self::resource_type`] on a value held by `&mut`.
+        pub fn set_resource_type(&mut self, value: impl Into<Val<PolicyDetailsResourceType>>) -> &mut Self {
+            self.props.set("ResourceType", value.into());
+            self
+        }
+
+        /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_type(&self) -> ::std::option::Option<Val<PolicyDetailsResourceType>> {
+            crate::cfn::get_prop(&self.props, "ResourceType")
+        }
+
+        /// `ResourceTypes`: **\[Custom snapshot policies only\]** The target resource type for snapshot
+        /// and AMI lifecycle policies. Use `VOLUME` to create snapshots of individual volumes or use `INSTANCE`
+        /// to create multi-volume snapshots from the volumes for an instance.
+        pub fn resource_types(mut self, value: impl Into<Val<List<PolicyDetailsResourceTypes>>>) -> Self {
+            self.props.set("ResourceTypes", value.into());
+            self
+        }
+
+        /// Sets `ResourceTypes` in place: [`Self::resource_types`] on a value held by `&mut`.
+        pub fn set_resource_types(&mut self, value: impl Into<Val<List<PolicyDetailsResourceTypes>>>) -> &mut Self {
+            self.props.set("ResourceTypes", value.into());
+            self
+        }
+
+        /// `ResourceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_types(&self) -> ::std::option::Option<Val<List<PolicyDetailsResourceTypes>>> {
+            crate::cfn::get_prop(&self.props, "ResourceTypes")
+        }
+
+        /// `RetainInterval`: **\[Default policies only\]** Specifies how long the policy should retain
+        /// snapshots or AMIs before deleting them. The retention period can range from 2 to 14 days,
+        /// but it must be greater than the creation frequency to ensure that the policy retains at
+        /// least 1 snapshot or AMI at any given time. If you do not specify a value, the default is 7.
+        /// Default: 7
+        pub fn retain_interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RetainInterval", value.into());
+            self
+        }
+
+        /// Sets `RetainInterval` in place: [`Self::retain_interval`] on a value held by `&mut`.
+        pub fn set_retain_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RetainInterval", value.into());
+            self
+        }
+
+        /// `RetainInterval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retain_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RetainInterval")
+        }
+
+        /// `Schedules`: **\[Custom snapshot and AMI policies only\]** The schedules of policy-defined
+        /// actions for snapshot and AMI lifecycle policies. A policy can have up to four schedules --
+        /// one mandatory schedule and up to three optional schedules.
+        pub fn schedules(mut self, value: impl Into<Val<List<Schedule>>>) -> Self {
+            self.props.set("Schedules", value.into());
+            self
+        }
+
+        /// Sets `Schedules` in place: [`Self::schedules`] on a value held by `&mut`.
+        pub fn set_schedules(&mut self, value: impl Into<Val<List<Schedule>>>) -> &mut Self {
+            self.props.set("Schedules", value.into());
+            self
+        }
+
+        /// `Schedules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedules(&self) -> ::std::option::Option<Val<List<Schedule>>> {
+            crate::cfn::get_prop(&self.props, "Schedules")
+        }
+
+        /// `TargetTags`: **\[Custom snapshot and AMI policies only\]** The single tag that identifies
+        /// targeted resources for this policy.
+        pub fn target_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("TargetTags", value.into());
+            self
+        }
+
+        /// Sets `TargetTags` in place: [`Self::target_tags`] on a value held by `&mut`.
+        pub fn set_target_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("TargetTags", value.into());
+            self
+        }
+
+        /// `TargetTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "TargetTags")
         }
     }
 
@@ -367,14 +780,28 @@ pub mod lifecycle_policy {
             Action { props }
         }
 
-        prop! {
-            /// `CrossRegionCopy`: The rule for copying shared snapshots across Regions.
-            props, "CrossRegionCopy", _, set_cross_region_copy, get_cross_region_copy, Val<List<CrossRegionCopyAction>>
+        /// Sets `CrossRegionCopy`, which `new` took, in place.
+        pub fn set_cross_region_copy(&mut self, value: impl Into<Val<List<CrossRegionCopyAction>>>) -> &mut Self {
+            self.props.set("CrossRegionCopy", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: A descriptive name for the action.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `CrossRegionCopy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_region_copy(&self) -> ::std::option::Option<Val<List<CrossRegionCopyAction>>> {
+            crate::cfn::get_prop(&self.props, "CrossRegionCopy")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -401,20 +828,47 @@ pub mod lifecycle_policy {
             CrossRegionCopyAction { props }
         }
 
-        prop! {
-            /// `Target`: The target Region.
-            props, "Target", _, set_target, get_target, Val<String>
+        /// Sets `Target`, which `new` took, in place.
+        pub fn set_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionConfiguration`: The encryption settings for the copied snapshot.
-            props, "EncryptionConfiguration", _, set_encryption_configuration, get_encryption_configuration, Val<EncryptionConfiguration>
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Target")
         }
 
-        prop! {
-            /// `RetainRule`: The retention rule that indicates how long the cross-Region snapshot or
-            /// AMI copies are to be retained in the destination Region.
-            props, "RetainRule", retain_rule, set_retain_rule, get_retain_rule, Val<CrossRegionCopyRetainRule>
+        /// Sets `EncryptionConfiguration`, which `new` took, in place.
+        pub fn set_encryption_configuration(&mut self, value: impl Into<Val<EncryptionConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
+        }
+
+        /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<EncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionConfiguration")
+        }
+
+        /// `RetainRule`: The retention rule that indicates how long the cross-Region snapshot or AMI
+        /// copies are to be retained in the destination Region.
+        pub fn retain_rule(mut self, value: impl Into<Val<CrossRegionCopyRetainRule>>) -> Self {
+            self.props.set("RetainRule", value.into());
+            self
+        }
+
+        /// Sets `RetainRule` in place: [`Self::retain_rule`] on a value held by `&mut`.
+        pub fn set_retain_rule(&mut self, value: impl Into<Val<CrossRegionCopyRetainRule>>) -> &mut Self {
+            self.props.set("RetainRule", value.into());
+            self
+        }
+
+        /// `RetainRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retain_rule(&self) -> ::std::option::Option<Val<CrossRegionCopyRetainRule>> {
+            crate::cfn::get_prop(&self.props, "RetainRule")
         }
     }
 
@@ -439,18 +893,35 @@ pub mod lifecycle_policy {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `Encrypted`: To encrypt a copy of an unencrypted snapshot when encryption by default is
-            /// not enabled, enable encryption using this parameter. Copies of encrypted snapshots are
-            /// encrypted, even if this parameter is `false` or when encryption by default is not
-            /// enabled.
-            props, "Encrypted", _, set_encrypted, get_encrypted, Val<bool>
+        /// Sets `Encrypted`, which `new` took, in place.
+        pub fn set_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Encrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `CmkArn`: The Amazon Resource Name (ARN) of the AWS KMS key to use for EBS encryption.
-            /// If this parameter is not specified, the default KMS key for the account is used.
-            props, "CmkArn", cmk_arn, set_cmk_arn, get_cmk_arn, Val<String>
+        /// `Encrypted` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Encrypted")
+        }
+
+        /// `CmkArn`: The Amazon Resource Name (ARN) of the AWS KMS key to use for EBS encryption. If
+        /// this parameter is not specified, the default KMS key for the account is used.
+        pub fn cmk_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CmkArn", value.into());
+            self
+        }
+
+        /// Sets `CmkArn` in place: [`Self::cmk_arn`] on a value held by `&mut`.
+        pub fn set_cmk_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CmkArn", value.into());
+            self
+        }
+
+        /// `CmkArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cmk_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CmkArn")
         }
     }
 
@@ -479,16 +950,28 @@ pub mod lifecycle_policy {
             CrossRegionCopyRetainRule { props }
         }
 
-        prop! {
-            /// `IntervalUnit`: The unit of time for time-based retention. For example, to retain a
-            /// cross-Region copy for 3 months, specify `Interval=3` and `IntervalUnit=MONTHS`.
-            props, "IntervalUnit", _, set_interval_unit, get_interval_unit, Val<CrossRegionCopyRetainRuleIntervalUnit>
+        /// Sets `IntervalUnit`, which `new` took, in place.
+        pub fn set_interval_unit(&mut self, value: impl Into<Val<CrossRegionCopyRetainRuleIntervalUnit>>) -> &mut Self {
+            self.props.set("IntervalUnit", value.into());
+            self
         }
 
-        prop! {
-            /// `Interval`: The amount of time to retain a cross-Region snapshot or AMI copy. The
-            /// maximum is 100 years. This is equivalent to 1200 months, 5200 weeks, or 36500 days.
-            props, "Interval", _, set_interval, get_interval, Val<i64>
+        /// `IntervalUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval_unit(&self) -> ::std::option::Option<Val<CrossRegionCopyRetainRuleIntervalUnit>> {
+            crate::cfn::get_prop(&self.props, "IntervalUnit")
+        }
+
+        /// Sets `Interval`, which `new` took, in place.
+        pub fn set_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Interval", value.into());
+            self
+        }
+
+        /// `Interval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Interval")
         }
     }
 
@@ -531,15 +1014,34 @@ pub mod lifecycle_policy {
             EventSource { props }
         }
 
-        prop! {
-            /// `Type`: The source of the event. Currently only managed Amazon EventBridge events are
-            /// supported.
-            props, "Type", _, set_type, get_type, Val<EventSourceType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<EventSourceType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`: Information about the event.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<EventParameters>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<EventSourceType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Parameters`: Information about the event.
+        pub fn parameters(mut self, value: impl Into<Val<EventParameters>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<EventParameters>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<EventParameters>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
         }
     }
 
@@ -568,24 +1070,48 @@ pub mod lifecycle_policy {
             EventParameters { props }
         }
 
-        prop! {
-            /// `EventType`: The type of event. Currently, only snapshot sharing events are supported.
-            props, "EventType", _, set_event_type, get_event_type, Val<EventParametersEventType>
+        /// Sets `EventType`, which `new` took, in place.
+        pub fn set_event_type(&mut self, value: impl Into<Val<EventParametersEventType>>) -> &mut Self {
+            self.props.set("EventType", value.into());
+            self
         }
 
-        prop! {
-            /// `SnapshotOwner`: The IDs of the AWS accounts that can trigger policy by sharing
-            /// snapshots with your account. The policy only runs if one of the specified AWS accounts
-            /// shares a snapshot with your account.
-            props, "SnapshotOwner", _, set_snapshot_owner, get_snapshot_owner, Val<List<String>>
+        /// `EventType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_type(&self) -> ::std::option::Option<Val<EventParametersEventType>> {
+            crate::cfn::get_prop(&self.props, "EventType")
         }
 
-        prop! {
-            /// `DescriptionRegex`: The snapshot description that can trigger the policy. The
-            /// description pattern is specified using a regular expression. The policy runs only if a
-            /// snapshot with a description that matches the specified pattern is shared with your
-            /// account.
-            props, "DescriptionRegex", description_regex, set_description_regex, get_description_regex, Val<String>
+        /// Sets `SnapshotOwner`, which `new` took, in place.
+        pub fn set_snapshot_owner(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SnapshotOwner", value.into());
+            self
+        }
+
+        /// `SnapshotOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snapshot_owner(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SnapshotOwner")
+        }
+
+        /// `DescriptionRegex`: The snapshot description that can trigger the policy. The description
+        /// pattern is specified using a regular expression. The policy runs only if a snapshot with a
+        /// description that matches the specified pattern is shared with your account.
+        pub fn description_regex(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DescriptionRegex", value.into());
+            self
+        }
+
+        /// Sets `DescriptionRegex` in place: [`Self::description_regex`] on a value held by `&mut`.
+        pub fn set_description_regex(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DescriptionRegex", value.into());
+            self
+        }
+
+        /// `DescriptionRegex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description_regex(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DescriptionRegex")
         }
     }
 
@@ -625,30 +1151,68 @@ pub mod lifecycle_policy {
             Parameters { props }
         }
 
-        prop! {
-            /// `ExcludeBootVolume`: **\[Custom snapshot policies that target instances only\]**
-            /// Indicates whether to exclude the root volume from multi-volume snapshot sets. The
-            /// default is `false`. If you specify `true`, then the root volumes attached to targeted
-            /// instances will be excluded from the multi-volume snapshot sets created by the policy.
-            props, "ExcludeBootVolume", exclude_boot_volume, set_exclude_boot_volume, get_exclude_boot_volume, Val<bool>
+        /// `ExcludeBootVolume`: **\[Custom snapshot policies that target instances only\]** Indicates
+        /// whether to exclude the root volume from multi-volume snapshot sets. The default is `false`.
+        /// If you specify `true`, then the root volumes attached to targeted instances will be excluded
+        /// from the multi-volume snapshot sets created by the policy.
+        pub fn exclude_boot_volume(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExcludeBootVolume", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludeDataVolumeTags`: **\[Custom snapshot policies that target instances only\]** The
-            /// tags used to identify data (non-root) volumes to exclude from multi-volume snapshot
-            /// sets. If you create a snapshot lifecycle policy that targets instances and you specify
-            /// tags for this parameter, then data volumes with the specified tags that are attached to
-            /// targeted instances will be excluded from the multi-volume snapshot sets created by the
-            /// policy.
-            props, "ExcludeDataVolumeTags", exclude_data_volume_tags, set_exclude_data_volume_tags, get_exclude_data_volume_tags, Val<List<Tag>>
+        /// Sets `ExcludeBootVolume` in place: [`Self::exclude_boot_volume`] on a value held by `&mut`.
+        pub fn set_exclude_boot_volume(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExcludeBootVolume", value.into());
+            self
         }
 
-        prop! {
-            /// `NoReboot`: **\[Custom AMI policies only\]** Indicates whether targeted instances are
-            /// rebooted when the lifecycle policy runs. `true` indicates that targeted instances are
-            /// not rebooted when the policy runs. `false` indicates that target instances are rebooted
-            /// when the policy runs. The default is `true` (instances are not rebooted).
-            props, "NoReboot", no_reboot, set_no_reboot, get_no_reboot, Val<bool>
+        /// `ExcludeBootVolume` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_boot_volume(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExcludeBootVolume")
+        }
+
+        /// `ExcludeDataVolumeTags`: **\[Custom snapshot policies that target instances only\]** The
+        /// tags used to identify data (non-root) volumes to exclude from multi-volume snapshot sets. If
+        /// you create a snapshot lifecycle policy that targets instances and you specify tags for this
+        /// parameter, then data volumes with the specified tags that are attached to targeted instances
+        /// will be excluded from the multi-volume snapshot sets created by the policy.
+        pub fn exclude_data_volume_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("ExcludeDataVolumeTags", value.into());
+            self
+        }
+
+        /// Sets `ExcludeDataVolumeTags` in place: [`Self::exclude_data_volume_tags`] on a value held by `&mut`.
+        pub fn set_exclude_data_volume_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("ExcludeDataVolumeTags", value.into());
+            self
+        }
+
+        /// `ExcludeDataVolumeTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_data_volume_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "ExcludeDataVolumeTags")
+        }
+
+        /// `NoReboot`: **\[Custom AMI policies only\]** Indicates whether targeted instances are
+        /// rebooted when the lifecycle policy runs. `true` indicates that targeted instances are not
+        /// rebooted when the policy runs. `false` indicates that target instances are rebooted when the
+        /// policy runs. The default is `true` (instances are not rebooted).
+        pub fn no_reboot(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("NoReboot", value.into());
+            self
+        }
+
+        /// Sets `NoReboot` in place: [`Self::no_reboot`] on a value held by `&mut`.
+        pub fn set_no_reboot(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("NoReboot", value.into());
+            self
+        }
+
+        /// `NoReboot` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_no_reboot(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "NoReboot")
         }
     }
 
@@ -747,72 +1311,214 @@ pub mod lifecycle_policy {
             Schedule { props }
         }
 
-        prop! {
-            /// `ArchiveRule`: **\[Custom snapshot policies that target volumes only\]** The snapshot
-            /// archiving rule for the schedule. When you specify an archiving rule, snapshots are
-            /// automatically moved from the standard tier to the archive tier once the schedule's
-            /// retention threshold is met. Snapshots are then retained in the archive tier for the
-            /// archive retention period that you specify.
-            props, "ArchiveRule", archive_rule, set_archive_rule, get_archive_rule, Val<ArchiveRule>
+        /// `ArchiveRule`: **\[Custom snapshot policies that target volumes only\]** The snapshot
+        /// archiving rule for the schedule. When you specify an archiving rule, snapshots are
+        /// automatically moved from the standard tier to the archive tier once the schedule's retention
+        /// threshold is met. Snapshots are then retained in the archive tier for the archive retention
+        /// period that you specify.
+        pub fn archive_rule(mut self, value: impl Into<Val<ArchiveRule>>) -> Self {
+            self.props.set("ArchiveRule", value.into());
+            self
         }
 
-        prop! {
-            /// `CopyTags`: Copy all user-defined tags on a source volume to snapshots of the volume
-            /// created by this policy.
-            props, "CopyTags", copy_tags, set_copy_tags, get_copy_tags, Val<bool>
+        /// Sets `ArchiveRule` in place: [`Self::archive_rule`] on a value held by `&mut`.
+        pub fn set_archive_rule(&mut self, value: impl Into<Val<ArchiveRule>>) -> &mut Self {
+            self.props.set("ArchiveRule", value.into());
+            self
         }
 
-        prop! {
-            /// `CreateRule`: The creation rule.
-            props, "CreateRule", create_rule, set_create_rule, get_create_rule, Val<CreateRule>
+        /// `ArchiveRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_archive_rule(&self) -> ::std::option::Option<Val<ArchiveRule>> {
+            crate::cfn::get_prop(&self.props, "ArchiveRule")
         }
 
-        prop! {
-            /// `CrossRegionCopyRules`: Specifies a rule for copying snapshots or AMIs across Regions.
-            props, "CrossRegionCopyRules", cross_region_copy_rules, set_cross_region_copy_rules, get_cross_region_copy_rules, Val<List<CrossRegionCopyRule>>
+        /// `CopyTags`: Copy all user-defined tags on a source volume to snapshots of the volume created
+        /// by this policy.
+        pub fn copy_tags(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CopyTags", value.into());
+            self
         }
 
-        prop! {
-            /// `DeprecateRule`: **\[Custom AMI policies only\]** The AMI deprecation rule for the
-            /// schedule.
-            props, "DeprecateRule", deprecate_rule, set_deprecate_rule, get_deprecate_rule, Val<DeprecateRule>
+        /// Sets `CopyTags` in place: [`Self::copy_tags`] on a value held by `&mut`.
+        pub fn set_copy_tags(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CopyTags", value.into());
+            self
         }
 
-        prop! {
-            /// `FastRestoreRule`: **\[Custom snapshot policies only\]** The rule for enabling fast
-            /// snapshot restore.
-            props, "FastRestoreRule", fast_restore_rule, set_fast_restore_rule, get_fast_restore_rule, Val<FastRestoreRule>
+        /// `CopyTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_copy_tags(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CopyTags")
         }
 
-        prop! {
-            /// `Name`: The name of the schedule.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `CreateRule`: The creation rule.
+        pub fn create_rule(mut self, value: impl Into<Val<CreateRule>>) -> Self {
+            self.props.set("CreateRule", value.into());
+            self
         }
 
-        prop! {
-            /// `RetainRule`: The retention rule for snapshots or AMIs created by the policy.
-            props, "RetainRule", retain_rule, set_retain_rule, get_retain_rule, Val<RetainRule>
+        /// Sets `CreateRule` in place: [`Self::create_rule`] on a value held by `&mut`.
+        pub fn set_create_rule(&mut self, value: impl Into<Val<CreateRule>>) -> &mut Self {
+            self.props.set("CreateRule", value.into());
+            self
         }
 
-        prop! {
-            /// `ShareRules`: **\[Custom snapshot policies only\]** The rule for sharing snapshots with
-            /// other AWS accounts.
-            props, "ShareRules", share_rules, set_share_rules, get_share_rules, Val<List<ShareRule>>
+        /// `CreateRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_create_rule(&self) -> ::std::option::Option<Val<CreateRule>> {
+            crate::cfn::get_prop(&self.props, "CreateRule")
         }
 
-        prop! {
-            /// `TagsToAdd`: The tags to apply to policy-created resources. These user-defined tags are
-            /// in addition to the AWS-added lifecycle tags.
-            props, "TagsToAdd", tags_to_add, set_tags_to_add, get_tags_to_add, Val<List<Tag>>
+        /// `CrossRegionCopyRules`: Specifies a rule for copying snapshots or AMIs across Regions.
+        pub fn cross_region_copy_rules(mut self, value: impl Into<Val<List<CrossRegionCopyRule>>>) -> Self {
+            self.props.set("CrossRegionCopyRules", value.into());
+            self
         }
 
-        prop! {
-            /// `VariableTags`: **\[AMI policies and snapshot policies that target instances only\]** A
-            /// collection of key/value pairs with values determined dynamically when the policy is
-            /// executed. Keys may be any valid Amazon EC2 tag key. Values must be in one of the two
-            /// following formats: `$(instance-id)` or `$(timestamp)`. Variable tags are only valid for
-            /// EBS Snapshot Management -- Instance policies.
-            props, "VariableTags", variable_tags, set_variable_tags, get_variable_tags, Val<List<Tag>>
+        /// Sets `CrossRegionCopyRules` in place: [`Self::cross_region_copy_rules`] on a value held by `&mut`.
+        pub fn set_cross_region_copy_rules(&mut self, value: impl Into<Val<List<CrossRegionCopyRule>>>) -> &mut Self {
+            self.props.set("CrossRegionCopyRules", value.into());
+            self
+        }
+
+        /// `CrossRegionCopyRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_region_copy_rules(&self) -> ::std::option::Option<Val<List<CrossRegionCopyRule>>> {
+            crate::cfn::get_prop(&self.props, "CrossRegionCopyRules")
+        }
+
+        /// `DeprecateRule`: **\[Custom AMI policies only\]** The AMI deprecation rule for the schedule.
+        pub fn deprecate_rule(mut self, value: impl Into<Val<DeprecateRule>>) -> Self {
+            self.props.set("DeprecateRule", value.into());
+            self
+        }
+
+        /// Sets `DeprecateRule` in place: [`Self::deprecate_rule`] on a value held by `&mut`.
+        pub fn set_deprecate_rule(&mut self, value: impl Into<Val<DeprecateRule>>) -> &mut Self {
+            self.props.set("DeprecateRule", value.into());
+            self
+        }
+
+        /// `DeprecateRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deprecate_rule(&self) -> ::std::option::Option<Val<DeprecateRule>> {
+            crate::cfn::get_prop(&self.props, "DeprecateRule")
+        }
+
+        /// `FastRestoreRule`: **\[Custom snapshot policies only\]** The rule for enabling fast snapshot
+        /// restore.
+        pub fn fast_restore_rule(mut self, value: impl Into<Val<FastRestoreRule>>) -> Self {
+            self.props.set("FastRestoreRule", value.into());
+            self
+        }
+
+        /// Sets `FastRestoreRule` in place: [`Self::fast_restore_rule`] on a value held by `&mut`.
+        pub fn set_fast_restore_rule(&mut self, value: impl Into<Val<FastRestoreRule>>) -> &mut Self {
+            self.props.set("FastRestoreRule", value.into());
+            self
+        }
+
+        /// `FastRestoreRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fast_restore_rule(&self) -> ::std::option::Option<Val<FastRestoreRule>> {
+            crate::cfn::get_prop(&self.props, "FastRestoreRule")
+        }
+
+        /// `Name`: The name of the schedule.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `RetainRule`: The retention rule for snapshots or AMIs created by the policy.
+        pub fn retain_rule(mut self, value: impl Into<Val<RetainRule>>) -> Self {
+            self.props.set("RetainRule", value.into());
+            self
+        }
+
+        /// Sets `RetainRule` in place: [`Self::retain_rule`] on a value held by `&mut`.
+        pub fn set_retain_rule(&mut self, value: impl Into<Val<RetainRule>>) -> &mut Self {
+            self.props.set("RetainRule", value.into());
+            self
+        }
+
+        /// `RetainRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retain_rule(&self) -> ::std::option::Option<Val<RetainRule>> {
+            crate::cfn::get_prop(&self.props, "RetainRule")
+        }
+
+        /// `ShareRules`: **\[Custom snapshot policies only\]** The rule for sharing snapshots with
+        /// other AWS accounts.
+        pub fn share_rules(mut self, value: impl Into<Val<List<ShareRule>>>) -> Self {
+            self.props.set("ShareRules", value.into());
+            self
+        }
+
+        /// Sets `ShareRules` in place: [`Self::share_rules`] on a value held by `&mut`.
+        pub fn set_share_rules(&mut self, value: impl Into<Val<List<ShareRule>>>) -> &mut Self {
+            self.props.set("ShareRules", value.into());
+            self
+        }
+
+        /// `ShareRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_share_rules(&self) -> ::std::option::Option<Val<List<ShareRule>>> {
+            crate::cfn::get_prop(&self.props, "ShareRules")
+        }
+
+        /// `TagsToAdd`: The tags to apply to policy-created resources. These user-defined tags are in
+        /// addition to the AWS-added lifecycle tags.
+        pub fn tags_to_add(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("TagsToAdd", value.into());
+            self
+        }
+
+        /// Sets `TagsToAdd` in place: [`Self::tags_to_add`] on a value held by `&mut`.
+        pub fn set_tags_to_add(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("TagsToAdd", value.into());
+            self
+        }
+
+        /// `TagsToAdd` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags_to_add(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "TagsToAdd")
+        }
+
+        /// `VariableTags`: **\[AMI policies and snapshot policies that target instances only\]** A
+        /// collection of key/value pairs with values determined dynamically when the policy is
+        /// executed. Keys may be any valid Amazon EC2 tag key. Values must be in one of the two
+        /// following formats: `$(instance-id)` or `$(timestamp)`. Variable tags are only valid for EBS
+        /// Snapshot Management -- Instance policies.
+        pub fn variable_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("VariableTags", value.into());
+            self
+        }
+
+        /// Sets `VariableTags` in place: [`Self::variable_tags`] on a value held by `&mut`.
+        pub fn set_variable_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("VariableTags", value.into());
+            self
+        }
+
+        /// `VariableTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variable_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "VariableTags")
         }
     }
 
@@ -838,9 +1544,16 @@ pub mod lifecycle_policy {
             ArchiveRule { props }
         }
 
-        prop! {
-            /// `RetainRule`: Information about the retention period for the snapshot archiving rule.
-            props, "RetainRule", _, set_retain_rule, get_retain_rule, Val<ArchiveRetainRule>
+        /// Sets `RetainRule`, which `new` took, in place.
+        pub fn set_retain_rule(&mut self, value: impl Into<Val<ArchiveRetainRule>>) -> &mut Self {
+            self.props.set("RetainRule", value.into());
+            self
+        }
+
+        /// `RetainRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retain_rule(&self) -> ::std::option::Option<Val<ArchiveRetainRule>> {
+            crate::cfn::get_prop(&self.props, "RetainRule")
         }
     }
 
@@ -863,10 +1576,16 @@ pub mod lifecycle_policy {
             ArchiveRetainRule { props }
         }
 
-        prop! {
-            /// `RetentionArchiveTier`: Information about retention period in the Amazon EBS Snapshots
-            /// Archive.
-            props, "RetentionArchiveTier", _, set_retention_archive_tier, get_retention_archive_tier, Val<RetentionArchiveTier>
+        /// Sets `RetentionArchiveTier`, which `new` took, in place.
+        pub fn set_retention_archive_tier(&mut self, value: impl Into<Val<RetentionArchiveTier>>) -> &mut Self {
+            self.props.set("RetentionArchiveTier", value.into());
+            self
+        }
+
+        /// `RetentionArchiveTier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retention_archive_tier(&self) -> ::std::option::Option<Val<RetentionArchiveTier>> {
+            crate::cfn::get_prop(&self.props, "RetentionArchiveTier")
         }
     }
 
@@ -886,23 +1605,62 @@ pub mod lifecycle_policy {
             RetentionArchiveTier { props }
         }
 
-        prop! {
-            /// `Count`: The maximum number of snapshots to retain in the archive storage tier for each
-            /// volume. The count must ensure that each snapshot remains in the archive tier for at
-            /// least 90 days.
-            props, "Count", count, set_count, get_count, Val<i64>
+        /// `Count`: The maximum number of snapshots to retain in the archive storage tier for each
+        /// volume. The count must ensure that each snapshot remains in the archive tier for at least 90
+        /// days.
+        pub fn count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Count", value.into());
+            self
         }
 
-        prop! {
-            /// `Interval`: Specifies the period of time to retain snapshots in the archive tier. After
-            /// this period expires, the snapshot is permanently deleted.
-            props, "Interval", interval, set_interval, get_interval, Val<i64>
+        /// Sets `Count` in place: [`Self::count`] on a value held by `&mut`.
+        pub fn set_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Count", value.into());
+            self
         }
 
-        prop! {
-            /// `IntervalUnit`: The unit of time in which to measure the **Interval**. For example, to
-            /// retain snapshots in the archive tier for 6 months, specify `Interval=6` and `IntervalUnit=MONTHS`.
-            props, "IntervalUnit", interval_unit, set_interval_unit, get_interval_unit, Val<RetentionArchiveTierIntervalUnit>
+        /// `Count` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Count")
+        }
+
+        /// `Interval`: Specifies the period of time to retain snapshots in the archive tier. After this
+        /// period expires, the snapshot is permanently deleted.
+        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Interval", value.into());
+            self
+        }
+
+        /// Sets `Interval` in place: [`Self::interval`] on a value held by `&mut`.
+        pub fn set_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Interval", value.into());
+            self
+        }
+
+        /// `Interval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Interval")
+        }
+
+        /// `IntervalUnit`: The unit of time in which to measure the **Interval**. For example, to
+        /// retain snapshots in the archive tier for 6 months, specify `Interval=6` and `IntervalUnit=MONTHS`.
+        pub fn interval_unit(mut self, value: impl Into<Val<RetentionArchiveTierIntervalUnit>>) -> Self {
+            self.props.set("IntervalUnit", value.into());
+            self
+        }
+
+        /// Sets `IntervalUnit` in place: [`Self::interval_unit`] on a value held by `&mut`.
+        pub fn set_interval_unit(&mut self, value: impl Into<Val<RetentionArchiveTierIntervalUnit>>) -> &mut Self {
+            self.props.set("IntervalUnit", value.into());
+            self
+        }
+
+        /// `IntervalUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval_unit(&self) -> ::std::option::Option<Val<RetentionArchiveTierIntervalUnit>> {
+            crate::cfn::get_prop(&self.props, "IntervalUnit")
         }
     }
 
@@ -941,48 +1699,125 @@ pub mod lifecycle_policy {
             CreateRule { props }
         }
 
-        prop! {
-            /// `CronExpression`: The schedule, as a Cron expression. The schedule interval must be
-            /// between 1 hour and 1 year.
-            props, "CronExpression", cron_expression, set_cron_expression, get_cron_expression, Val<String>
+        /// `CronExpression`: The schedule, as a Cron expression. The schedule interval must be between 1
+        /// hour and 1 year.
+        pub fn cron_expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CronExpression", value.into());
+            self
         }
 
-        prop! {
-            /// `Interval`: The interval between snapshots. The supported values are 1, 2, 3, 4, 6, 8, 12,
-            /// and 24.
-            props, "Interval", interval, set_interval, get_interval, Val<i64>
+        /// Sets `CronExpression` in place: [`Self::cron_expression`] on a value held by `&mut`.
+        pub fn set_cron_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CronExpression", value.into());
+            self
         }
 
-        prop! {
-            /// `IntervalUnit`: The interval unit.
-            props, "IntervalUnit", interval_unit, set_interval_unit, get_interval_unit, Val<CreateRuleIntervalUnit>
+        /// `CronExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cron_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CronExpression")
         }
 
-        prop! {
-            /// `Location`: **\[Custom snapshot policies only\]** Specifies the destination for
-            /// snapshots created by the policy. The allowed destinations depend on the location of the
-            /// targeted resources. - If the policy targets resources in a Region, then you must create
-            /// snapshots in the same Region as the source resource. - If the policy targets resources
-            /// in a Local Zone, you can create snapshots in the same Local Zone or in its parent
-            /// Region. - If the policy targets resources on an Outpost, then you can create snapshots
-            /// on the same Outpost or in its parent Region. Default: `CLOUD`
-            props, "Location", location, set_location, get_location, Val<CreateRuleLocation>
+        /// `Interval`: The interval between snapshots. The supported values are 1, 2, 3, 4, 6, 8, 12,
+        /// and 24.
+        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Interval", value.into());
+            self
         }
 
-        prop! {
-            /// `Scripts`: **\[Custom snapshot policies that target instances only\]** Specifies pre
-            /// and/or post scripts for a snapshot lifecycle policy that targets instances. This is
-            /// useful for creating application-consistent snapshots, or for performing specific
-            /// administrative tasks before or after Amazon Data Lifecycle Manager initiates snapshot
-            /// creation.
-            props, "Scripts", scripts, set_scripts, get_scripts, Val<List<Script>>
+        /// Sets `Interval` in place: [`Self::interval`] on a value held by `&mut`.
+        pub fn set_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Interval", value.into());
+            self
         }
 
-        prop! {
-            /// `Times`: The time, in UTC, to start the operation. The supported format is hh:mm. The
-            /// operation occurs within a one-hour window following the specified time. If you do not
-            /// specify a time, Amazon Data Lifecycle Manager selects a time within the next 24 hours.
-            props, "Times", times, set_times, get_times, Val<List<String>>
+        /// `Interval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Interval")
+        }
+
+        /// `IntervalUnit`: The interval unit.
+        pub fn interval_unit(mut self, value: impl Into<Val<CreateRuleIntervalUnit>>) -> Self {
+            self.props.set("IntervalUnit", value.into());
+            self
+        }
+
+        /// Sets `IntervalUnit` in place: [`Self::interval_unit`] on a value held by `&mut`.
+        pub fn set_interval_unit(&mut self, value: impl Into<Val<CreateRuleIntervalUnit>>) -> &mut Self {
+            self.props.set("IntervalUnit", value.into());
+            self
+        }
+
+        /// `IntervalUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval_unit(&self) -> ::std::option::Option<Val<CreateRuleIntervalUnit>> {
+            crate::cfn::get_prop(&self.props, "IntervalUnit")
+        }
+
+        /// `Location`: **\[Custom snapshot policies only\]** Specifies the destination for snapshots
+        /// created by the policy. The allowed destinations depend on the location of the targeted
+        /// resources. - If the policy targets resources in a Region, then you must create snapshots in
+        /// the same Region as the source resource. - If the policy targets resources in a Local Zone,
+        /// you can create snapshots in the same Local Zone or in its parent Region. - If the policy
+        /// targets resources on an Outpost, then you can create snapshots on the same Outpost or in its
+        /// parent Region. Default: `CLOUD`
+        pub fn location(mut self, value: impl Into<Val<CreateRuleLocation>>) -> Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// Sets `Location` in place: [`Self::location`] on a value held by `&mut`.
+        pub fn set_location(&mut self, value: impl Into<Val<CreateRuleLocation>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<CreateRuleLocation>> {
+            crate::cfn::get_prop(&self.props, "Location")
+        }
+
+        /// `Scripts`: **\[Custom snapshot policies that target instances only\]** Specifies pre and/or
+        /// post scripts for a snapshot lifecycle policy that targets instances. This is useful for
+        /// creating application-consistent snapshots, or for performing specific administrative tasks
+        /// before or after Amazon Data Lifecycle Manager initiates snapshot creation.
+        pub fn scripts(mut self, value: impl Into<Val<List<Script>>>) -> Self {
+            self.props.set("Scripts", value.into());
+            self
+        }
+
+        /// Sets `Scripts` in place: [`Self::scripts`] on a value held by `&mut`.
+        pub fn set_scripts(&mut self, value: impl Into<Val<List<Script>>>) -> &mut Self {
+            self.props.set("Scripts", value.into());
+            self
+        }
+
+        /// `Scripts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scripts(&self) -> ::std::option::Option<Val<List<Script>>> {
+            crate::cfn::get_prop(&self.props, "Scripts")
+        }
+
+        /// `Times`: The time, in UTC, to start the operation. The supported format is hh:mm. The
+        /// operation occurs within a one-hour window following the specified time. If you do not
+        /// specify a time, Amazon Data Lifecycle Manager selects a time within the next 24 hours.
+        pub fn times(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Times", value.into());
+            self
+        }
+
+        /// Sets `Times` in place: [`Self::times`] on a value held by `&mut`.
+        pub fn set_times(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Times", value.into());
+            self
+        }
+
+        /// `Times` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_times(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Times")
         }
     }
 
@@ -1033,59 +1868,136 @@ pub mod lifecycle_policy {
             Script { props }
         }
 
-        prop! {
-            /// `ExecuteOperationOnScriptFailure`: Indicates whether Amazon Data Lifecycle Manager
-            /// should default to crash-consistent snapshots if the pre script fails. - To default to
-            /// crash consistent snapshot if the pre script fails, specify `true`. - To skip the
-            /// instance for snapshot creation if the pre script fails, specify `false`. This parameter
-            /// is supported only if you run a pre script. If you run a post script only, omit this
-            /// parameter. Default: `true`
-            props, "ExecuteOperationOnScriptFailure", execute_operation_on_script_failure, set_execute_operation_on_script_failure, get_execute_operation_on_script_failure, Val<bool>
+        /// `ExecuteOperationOnScriptFailure`: Indicates whether Amazon Data Lifecycle Manager should
+        /// default to crash-consistent snapshots if the pre script fails. - To default to crash
+        /// consistent snapshot if the pre script fails, specify `true`. - To skip the instance for
+        /// snapshot creation if the pre script fails, specify `false`. This parameter is supported only
+        /// if you run a pre script. If you run a post script only, omit this parameter. Default: `true`
+        pub fn execute_operation_on_script_failure(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExecuteOperationOnScriptFailure", value.into());
+            self
         }
 
-        prop! {
-            /// `ExecutionHandler`: The SSM document that includes the pre and/or post scripts to run.
-            /// If you are automating VSS backups, specify `AWS_VSS_BACKUP`. In this case, Amazon Data
-            /// Lifecycle Manager automatically uses the `AWSEC2-CreateVssSnapshot` SSM document. If you
-            /// are using a custom SSM document that you own, specify either the name or ARN of the SSM
-            /// document. If you are using a custom SSM document that is shared with you, specify the
-            /// ARN of the SSM document.
-            props, "ExecutionHandler", execution_handler, set_execution_handler, get_execution_handler, Val<String>
+        /// Sets `ExecuteOperationOnScriptFailure` in place: [`Self::execute_operation_on_script_failure`]
+        /// on a value held by `&mut`.
+        pub fn set_execute_operation_on_script_failure(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExecuteOperationOnScriptFailure", value.into());
+            self
         }
 
-        prop! {
-            /// `ExecutionHandlerService`: Indicates the service used to execute the pre and/or post
-            /// scripts. Default: `AWS_SYSTEMS_MANAGER`
-            props, "ExecutionHandlerService", execution_handler_service, set_execution_handler_service, get_execution_handler_service, Val<ScriptExecutionHandlerService>
+        /// `ExecuteOperationOnScriptFailure` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execute_operation_on_script_failure(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExecuteOperationOnScriptFailure")
         }
 
-        prop! {
-            /// `ExecutionTimeout`: Specifies a timeout period, in seconds, after which Amazon Data
-            /// Lifecycle Manager fails the script run attempt if it has not completed. If a script does
-            /// not complete within its timeout period, Amazon Data Lifecycle Manager fails the attempt.
-            /// The timeout period applies to the pre and post scripts individually. Default: 10
-            props, "ExecutionTimeout", execution_timeout, set_execution_timeout, get_execution_timeout, Val<i64>
+        /// `ExecutionHandler`: The SSM document that includes the pre and/or post scripts to run. If
+        /// you are automating VSS backups, specify `AWS_VSS_BACKUP`. In this case, Amazon Data
+        /// Lifecycle Manager automatically uses the `AWSEC2-CreateVssSnapshot` SSM document. If you are
+        /// using a custom SSM document that you own, specify either the name or ARN of the SSM
+        /// document. If you are using a custom SSM document that is shared with you, specify the ARN of
+        /// the SSM document.
+        pub fn execution_handler(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExecutionHandler", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumRetryCount`: Specifies the number of times Amazon Data Lifecycle Manager should
-            /// retry scripts that fail. If the pre script fails, Amazon Data Lifecycle Manager retries
-            /// the entire snapshot creation process, including running the pre and post scripts. If the
-            /// post script fails, Amazon Data Lifecycle Manager retries the post script only; in this
-            /// case, the pre script will have completed and the snapshot might have been created. If
-            /// you do not want Amazon Data Lifecycle Manager to retry failed scripts, specify `0`.
-            /// Default: 0
-            props, "MaximumRetryCount", maximum_retry_count, set_maximum_retry_count, get_maximum_retry_count, Val<i64>
+        /// Sets `ExecutionHandler` in place: [`Self::execution_handler`] on a value held by `&mut`.
+        pub fn set_execution_handler(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExecutionHandler", value.into());
+            self
         }
 
-        prop! {
-            /// `Stages`: Indicate which scripts Amazon Data Lifecycle Manager should run on target
-            /// instances. Pre scripts run before Amazon Data Lifecycle Manager initiates snapshot
-            /// creation. Post scripts run after Amazon Data Lifecycle Manager initiates snapshot
-            /// creation. - To run a pre script only, specify `PRE`. - To run a post script only,
-            /// specify `POST`. - To run both pre and post scripts, specify both `PRE` and `POST`.
-            /// Default: PRE and POST
-            props, "Stages", stages, set_stages, get_stages, Val<List<ScriptStages>>
+        /// `ExecutionHandler` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_handler(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExecutionHandler")
+        }
+
+        /// `ExecutionHandlerService`: Indicates the service used to execute the pre and/or post
+        /// scripts. Default: `AWS_SYSTEMS_MANAGER`
+        pub fn execution_handler_service(mut self, value: impl Into<Val<ScriptExecutionHandlerService>>) -> Self {
+            self.props.set("ExecutionHandlerService", value.into());
+            self
+        }
+
+        /// Sets `ExecutionHandlerService` in place: [`Self::execution_handler_service`] on a value held
+        /// by `&mut`.
+        pub fn set_execution_handler_service(&mut self, value: impl Into<Val<ScriptExecutionHandlerService>>) -> &mut Self {
+            self.props.set("ExecutionHandlerService", value.into());
+            self
+        }
+
+        /// `ExecutionHandlerService` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_handler_service(&self) -> ::std::option::Option<Val<ScriptExecutionHandlerService>> {
+            crate::cfn::get_prop(&self.props, "ExecutionHandlerService")
+        }
+
+        /// `ExecutionTimeout`: Specifies a timeout period, in seconds, after which Amazon Data
+        /// Lifecycle Manager fails the script run attempt if it has not completed. If a script does not
+        /// complete within its timeout period, Amazon Data Lifecycle Manager fails the attempt. The
+        /// timeout period applies to the pre and post scripts individually. Default: 10
+        pub fn execution_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ExecutionTimeout", value.into());
+            self
+        }
+
+        /// Sets `ExecutionTimeout` in place: [`Self::execution_timeout`] on a value held by `&mut`.
+        pub fn set_execution_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ExecutionTimeout", value.into());
+            self
+        }
+
+        /// `ExecutionTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ExecutionTimeout")
+        }
+
+        /// `MaximumRetryCount`: Specifies the number of times Amazon Data Lifecycle Manager should
+        /// retry scripts that fail. If the pre script fails, Amazon Data Lifecycle Manager retries the
+        /// entire snapshot creation process, including running the pre and post scripts. If the post
+        /// script fails, Amazon Data Lifecycle Manager retries the post script only; in this case, the
+        /// pre script will have completed and the snapshot might have been created. If you do not want
+        /// Amazon Data Lifecycle Manager to retry failed scripts, specify `0`. Default: 0
+        pub fn maximum_retry_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumRetryCount", value.into());
+            self
+        }
+
+        /// Sets `MaximumRetryCount` in place: [`Self::maximum_retry_count`] on a value held by `&mut`.
+        pub fn set_maximum_retry_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumRetryCount", value.into());
+            self
+        }
+
+        /// `MaximumRetryCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_retry_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumRetryCount")
+        }
+
+        /// `Stages`: Indicate which scripts Amazon Data Lifecycle Manager should run on target
+        /// instances. Pre scripts run before Amazon Data Lifecycle Manager initiates snapshot creation.
+        /// Post scripts run after Amazon Data Lifecycle Manager initiates snapshot creation. - To run a
+        /// pre script only, specify `PRE`. - To run a post script only, specify `POST`. - To run both
+        /// pre and post scripts, specify both `PRE` and `POST`. Default: PRE and POST
+        pub fn stages(mut self, value: impl Into<Val<List<ScriptStages>>>) -> Self {
+            self.props.set("Stages", value.into());
+            self
+        }
+
+        /// Sets `Stages` in place: [`Self::stages`] on a value held by `&mut`.
+        pub fn set_stages(&mut self, value: impl Into<Val<List<ScriptStages>>>) -> &mut Self {
+            self.props.set("Stages", value.into());
+            self
+        }
+
+        /// `Stages` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stages(&self) -> ::std::option::Option<Val<List<ScriptStages>>> {
+            crate::cfn::get_prop(&self.props, "Stages")
         }
     }
 
@@ -1132,47 +2044,130 @@ pub mod lifecycle_policy {
             CrossRegionCopyRule { props }
         }
 
-        prop! {
-            /// `Encrypted`: To encrypt a copy of an unencrypted snapshot if encryption by default is
-            /// not enabled, enable encryption using this parameter. Copies of encrypted snapshots are
-            /// encrypted, even if this parameter is `false` or if encryption by default is not enabled.
-            props, "Encrypted", _, set_encrypted, get_encrypted, Val<bool>
+        /// Sets `Encrypted`, which `new` took, in place.
+        pub fn set_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Encrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `CmkArn`: The Amazon Resource Name (ARN) of the AWS KMS key to use for EBS encryption.
-            /// If this parameter is not specified, the default KMS key for the account is used.
-            props, "CmkArn", cmk_arn, set_cmk_arn, get_cmk_arn, Val<String>
+        /// `Encrypted` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Encrypted")
         }
 
-        prop! {
-            /// `CopyTags`: Indicates whether to copy all user-defined tags from the source snapshot or
-            /// AMI to the cross-Region copy.
-            props, "CopyTags", copy_tags, set_copy_tags, get_copy_tags, Val<bool>
+        /// `CmkArn`: The Amazon Resource Name (ARN) of the AWS KMS key to use for EBS encryption. If
+        /// this parameter is not specified, the default KMS key for the account is used.
+        pub fn cmk_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CmkArn", value.into());
+            self
         }
 
-        prop! {
-            /// `DeprecateRule`: **\[Custom AMI policies only\]** The AMI deprecation rule for
-            /// cross-Region AMI copies created by the rule.
-            props, "DeprecateRule", deprecate_rule, set_deprecate_rule, get_deprecate_rule, Val<CrossRegionCopyDeprecateRule>
+        /// Sets `CmkArn` in place: [`Self::cmk_arn`] on a value held by `&mut`.
+        pub fn set_cmk_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CmkArn", value.into());
+            self
         }
 
-        prop! {
-            /// `RetainRule`: The retention rule that indicates how long the cross-Region snapshot or
-            /// AMI copies are to be retained in the destination Region.
-            props, "RetainRule", retain_rule, set_retain_rule, get_retain_rule, Val<CrossRegionCopyRetainRule>
+        /// `CmkArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cmk_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CmkArn")
         }
 
-        prop! {
-            /// `Target`: **\[Custom snapshot policies only\]** The target Region or the Amazon Resource
-            /// Name (ARN) of the target Outpost for the snapshot copies.
-            props, "Target", target, set_target, get_target, Val<String>
+        /// `CopyTags`: Indicates whether to copy all user-defined tags from the source snapshot or AMI
+        /// to the cross-Region copy.
+        pub fn copy_tags(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CopyTags", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetRegion`: **\[Custom AMI policies only\]** The target Region or the Amazon
-            /// Resource Name (ARN) of the target Outpost for the AMI copies.
-            props, "TargetRegion", target_region, set_target_region, get_target_region, Val<String>
+        /// Sets `CopyTags` in place: [`Self::copy_tags`] on a value held by `&mut`.
+        pub fn set_copy_tags(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CopyTags", value.into());
+            self
+        }
+
+        /// `CopyTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_copy_tags(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CopyTags")
+        }
+
+        /// `DeprecateRule`: **\[Custom AMI policies only\]** The AMI deprecation rule for cross-Region
+        /// AMI copies created by the rule.
+        pub fn deprecate_rule(mut self, value: impl Into<Val<CrossRegionCopyDeprecateRule>>) -> Self {
+            self.props.set("DeprecateRule", value.into());
+            self
+        }
+
+        /// Sets `DeprecateRule` in place: [`Self::deprecate_rule`] on a value held by `&mut`.
+        pub fn set_deprecate_rule(&mut self, value: impl Into<Val<CrossRegionCopyDeprecateRule>>) -> &mut Self {
+            self.props.set("DeprecateRule", value.into());
+            self
+        }
+
+        /// `DeprecateRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deprecate_rule(&self) -> ::std::option::Option<Val<CrossRegionCopyDeprecateRule>> {
+            crate::cfn::get_prop(&self.props, "DeprecateRule")
+        }
+
+        /// `RetainRule`: The retention rule that indicates how long the cross-Region snapshot or AMI
+        /// copies are to be retained in the destination Region.
+        pub fn retain_rule(mut self, value: impl Into<Val<CrossRegionCopyRetainRule>>) -> Self {
+            self.props.set("RetainRule", value.into());
+            self
+        }
+
+        /// Sets `RetainRule` in place: [`Self::retain_rule`] on a value held by `&mut`.
+        pub fn set_retain_rule(&mut self, value: impl Into<Val<CrossRegionCopyRetainRule>>) -> &mut Self {
+            self.props.set("RetainRule", value.into());
+            self
+        }
+
+        /// `RetainRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retain_rule(&self) -> ::std::option::Option<Val<CrossRegionCopyRetainRule>> {
+            crate::cfn::get_prop(&self.props, "RetainRule")
+        }
+
+        /// `Target`: **\[Custom snapshot policies only\]** The target Region or the Amazon Resource
+        /// Name (ARN) of the target Outpost for the snapshot copies.
+        pub fn target(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// Sets `Target` in place: [`Self::target`] on a value held by `&mut`.
+        pub fn set_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Target")
+        }
+
+        /// `TargetRegion`: **\[Custom AMI policies only\]** The target Region or the Amazon Resource
+        /// Name (ARN) of the target Outpost for the AMI copies.
+        pub fn target_region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetRegion", value.into());
+            self
+        }
+
+        /// Sets `TargetRegion` in place: [`Self::target_region`] on a value held by `&mut`.
+        pub fn set_target_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetRegion", value.into());
+            self
+        }
+
+        /// `TargetRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetRegion")
         }
     }
 
@@ -1203,17 +2198,28 @@ pub mod lifecycle_policy {
             CrossRegionCopyDeprecateRule { props }
         }
 
-        prop! {
-            /// `IntervalUnit`: The unit of time in which to measure the **Interval**. For example, to
-            /// deprecate a cross-Region AMI copy after 3 months, specify `Interval=3` and `IntervalUnit=MONTHS`.
-            props, "IntervalUnit", _, set_interval_unit, get_interval_unit, Val<CrossRegionCopyDeprecateRuleIntervalUnit>
+        /// Sets `IntervalUnit`, which `new` took, in place.
+        pub fn set_interval_unit(&mut self, value: impl Into<Val<CrossRegionCopyDeprecateRuleIntervalUnit>>) -> &mut Self {
+            self.props.set("IntervalUnit", value.into());
+            self
         }
 
-        prop! {
-            /// `Interval`: The period after which to deprecate the cross-Region AMI copies. The period
-            /// must be less than or equal to the cross-Region AMI copy retention period, and it can't
-            /// be greater than 10 years. This is equivalent to 120 months, 520 weeks, or 3650 days.
-            props, "Interval", _, set_interval, get_interval, Val<i64>
+        /// `IntervalUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval_unit(&self) -> ::std::option::Option<Val<CrossRegionCopyDeprecateRuleIntervalUnit>> {
+            crate::cfn::get_prop(&self.props, "IntervalUnit")
+        }
+
+        /// Sets `Interval`, which `new` took, in place.
+        pub fn set_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Interval", value.into());
+            self
+        }
+
+        /// `Interval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Interval")
         }
     }
 
@@ -1253,24 +2259,63 @@ pub mod lifecycle_policy {
             DeprecateRule { props }
         }
 
-        prop! {
-            /// `Count`: If the schedule has a count-based retention rule, this parameter specifies the
-            /// number of oldest AMIs to deprecate. The count must be less than or equal to the
-            /// schedule's retention count, and it can't be greater than 1000.
-            props, "Count", count, set_count, get_count, Val<i64>
+        /// `Count`: If the schedule has a count-based retention rule, this parameter specifies the
+        /// number of oldest AMIs to deprecate. The count must be less than or equal to the schedule's
+        /// retention count, and it can't be greater than 1000.
+        pub fn count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Count", value.into());
+            self
         }
 
-        prop! {
-            /// `Interval`: If the schedule has an age-based retention rule, this parameter specifies
-            /// the period after which to deprecate AMIs created by the schedule. The period must be
-            /// less than or equal to the schedule's retention period, and it can't be greater than 10
-            /// years. This is equivalent to 120 months, 520 weeks, or 3650 days.
-            props, "Interval", interval, set_interval, get_interval, Val<i64>
+        /// Sets `Count` in place: [`Self::count`] on a value held by `&mut`.
+        pub fn set_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Count", value.into());
+            self
         }
 
-        prop! {
-            /// `IntervalUnit`: The unit of time in which to measure the **Interval**.
-            props, "IntervalUnit", interval_unit, set_interval_unit, get_interval_unit, Val<DeprecateRuleIntervalUnit>
+        /// `Count` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Count")
+        }
+
+        /// `Interval`: If the schedule has an age-based retention rule, this parameter specifies the
+        /// period after which to deprecate AMIs created by the schedule. The period must be less than
+        /// or equal to the schedule's retention period, and it can't be greater than 10 years. This is
+        /// equivalent to 120 months, 520 weeks, or 3650 days.
+        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Interval", value.into());
+            self
+        }
+
+        /// Sets `Interval` in place: [`Self::interval`] on a value held by `&mut`.
+        pub fn set_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Interval", value.into());
+            self
+        }
+
+        /// `Interval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Interval")
+        }
+
+        /// `IntervalUnit`: The unit of time in which to measure the **Interval**.
+        pub fn interval_unit(mut self, value: impl Into<Val<DeprecateRuleIntervalUnit>>) -> Self {
+            self.props.set("IntervalUnit", value.into());
+            self
+        }
+
+        /// Sets `IntervalUnit` in place: [`Self::interval_unit`] on a value held by `&mut`.
+        pub fn set_interval_unit(&mut self, value: impl Into<Val<DeprecateRuleIntervalUnit>>) -> &mut Self {
+            self.props.set("IntervalUnit", value.into());
+            self
+        }
+
+        /// `IntervalUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval_unit(&self) -> ::std::option::Option<Val<DeprecateRuleIntervalUnit>> {
+            crate::cfn::get_prop(&self.props, "IntervalUnit")
         }
     }
 
@@ -1309,31 +2354,95 @@ pub mod lifecycle_policy {
             FastRestoreRule { props }
         }
 
-        prop! {
-            /// `AvailabilityZoneIds`: The Availability Zone IDs in which to enable fast snapshot
-            /// restore.
-            props, "AvailabilityZoneIds", availability_zone_ids, set_availability_zone_ids, get_availability_zone_ids, Val<List<String>>
+        /// `AvailabilityZoneIds`: The Availability Zone IDs in which to enable fast snapshot restore.
+        pub fn availability_zone_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AvailabilityZoneIds", value.into());
+            self
         }
 
-        prop! {
-            /// `AvailabilityZones`: The Availability Zones in which to enable fast snapshot restore.
-            props, "AvailabilityZones", availability_zones, set_availability_zones, get_availability_zones, Val<List<String>>
+        /// Sets `AvailabilityZoneIds` in place: [`Self::availability_zone_ids`] on a value held by `&mut`.
+        pub fn set_availability_zone_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AvailabilityZoneIds", value.into());
+            self
         }
 
-        prop! {
-            /// `Count`: The number of snapshots to be enabled with fast snapshot restore.
-            props, "Count", count, set_count, get_count, Val<i64>
+        /// `AvailabilityZoneIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_availability_zone_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AvailabilityZoneIds")
         }
 
-        prop! {
-            /// `Interval`: The amount of time to enable fast snapshot restore. The maximum is 100
-            /// years. This is equivalent to 1200 months, 5200 weeks, or 36500 days.
-            props, "Interval", interval, set_interval, get_interval, Val<i64>
+        /// `AvailabilityZones`: The Availability Zones in which to enable fast snapshot restore.
+        pub fn availability_zones(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AvailabilityZones", value.into());
+            self
         }
 
-        prop! {
-            /// `IntervalUnit`: The unit of time for enabling fast snapshot restore.
-            props, "IntervalUnit", interval_unit, set_interval_unit, get_interval_unit, Val<FastRestoreRuleIntervalUnit>
+        /// Sets `AvailabilityZones` in place: [`Self::availability_zones`] on a value held by `&mut`.
+        pub fn set_availability_zones(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AvailabilityZones", value.into());
+            self
+        }
+
+        /// `AvailabilityZones` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_availability_zones(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AvailabilityZones")
+        }
+
+        /// `Count`: The number of snapshots to be enabled with fast snapshot restore.
+        pub fn count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Count", value.into());
+            self
+        }
+
+        /// Sets `Count` in place: [`Self::count`] on a value held by `&mut`.
+        pub fn set_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Count", value.into());
+            self
+        }
+
+        /// `Count` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Count")
+        }
+
+        /// `Interval`: The amount of time to enable fast snapshot restore. The maximum is 100 years.
+        /// This is equivalent to 1200 months, 5200 weeks, or 36500 days.
+        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Interval", value.into());
+            self
+        }
+
+        /// Sets `Interval` in place: [`Self::interval`] on a value held by `&mut`.
+        pub fn set_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Interval", value.into());
+            self
+        }
+
+        /// `Interval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Interval")
+        }
+
+        /// `IntervalUnit`: The unit of time for enabling fast snapshot restore.
+        pub fn interval_unit(mut self, value: impl Into<Val<FastRestoreRuleIntervalUnit>>) -> Self {
+            self.props.set("IntervalUnit", value.into());
+            self
+        }
+
+        /// Sets `IntervalUnit` in place: [`Self::interval_unit`] on a value held by `&mut`.
+        pub fn set_interval_unit(&mut self, value: impl Into<Val<FastRestoreRuleIntervalUnit>>) -> &mut Self {
+            self.props.set("IntervalUnit", value.into());
+            self
+        }
+
+        /// `IntervalUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval_unit(&self) -> ::std::option::Option<Val<FastRestoreRuleIntervalUnit>> {
+            crate::cfn::get_prop(&self.props, "IntervalUnit")
         }
     }
 
@@ -1372,26 +2481,65 @@ pub mod lifecycle_policy {
             RetainRule { props }
         }
 
-        prop! {
-            /// `Count`: The number of snapshots to retain for each volume, up to a maximum of 1000. For
-            /// example if you want to retain a maximum of three snapshots, specify `3`. When the fourth
-            /// snapshot is created, the oldest retained snapshot is deleted, or it is moved to the
-            /// archive tier if you have specified an `ArchiveRule`.
-            props, "Count", count, set_count, get_count, Val<i64>
+        /// `Count`: The number of snapshots to retain for each volume, up to a maximum of 1000. For
+        /// example if you want to retain a maximum of three snapshots, specify `3`. When the fourth
+        /// snapshot is created, the oldest retained snapshot is deleted, or it is moved to the archive
+        /// tier if you have specified an `ArchiveRule`.
+        pub fn count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Count", value.into());
+            self
         }
 
-        prop! {
-            /// `Interval`: The amount of time to retain each snapshot. The maximum is 100 years. This
-            /// is equivalent to 1200 months, 5200 weeks, or 36500 days.
-            props, "Interval", interval, set_interval, get_interval, Val<i64>
+        /// Sets `Count` in place: [`Self::count`] on a value held by `&mut`.
+        pub fn set_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Count", value.into());
+            self
         }
 
-        prop! {
-            /// `IntervalUnit`: The unit of time for time-based retention. For example, to retain
-            /// snapshots for 3 months, specify `Interval=3` and `IntervalUnit=MONTHS`. Once the
-            /// snapshot has been retained for 3 months, it is deleted, or it is moved to the archive
-            /// tier if you have specified an `ArchiveRule`.
-            props, "IntervalUnit", interval_unit, set_interval_unit, get_interval_unit, Val<RetainRuleIntervalUnit>
+        /// `Count` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Count")
+        }
+
+        /// `Interval`: The amount of time to retain each snapshot. The maximum is 100 years. This is
+        /// equivalent to 1200 months, 5200 weeks, or 36500 days.
+        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Interval", value.into());
+            self
+        }
+
+        /// Sets `Interval` in place: [`Self::interval`] on a value held by `&mut`.
+        pub fn set_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Interval", value.into());
+            self
+        }
+
+        /// `Interval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Interval")
+        }
+
+        /// `IntervalUnit`: The unit of time for time-based retention. For example, to retain snapshots
+        /// for 3 months, specify `Interval=3` and `IntervalUnit=MONTHS`. Once the snapshot has been
+        /// retained for 3 months, it is deleted, or it is moved to the archive tier if you have
+        /// specified an `ArchiveRule`.
+        pub fn interval_unit(mut self, value: impl Into<Val<RetainRuleIntervalUnit>>) -> Self {
+            self.props.set("IntervalUnit", value.into());
+            self
+        }
+
+        /// Sets `IntervalUnit` in place: [`Self::interval_unit`] on a value held by `&mut`.
+        pub fn set_interval_unit(&mut self, value: impl Into<Val<RetainRuleIntervalUnit>>) -> &mut Self {
+            self.props.set("IntervalUnit", value.into());
+            self
+        }
+
+        /// `IntervalUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval_unit(&self) -> ::std::option::Option<Val<RetainRuleIntervalUnit>> {
+            crate::cfn::get_prop(&self.props, "IntervalUnit")
         }
     }
 
@@ -1431,20 +2579,59 @@ pub mod lifecycle_policy {
             ShareRule { props }
         }
 
-        prop! {
-            /// `TargetAccounts`: The IDs of the AWS accounts with which to share the snapshots.
-            props, "TargetAccounts", target_accounts, set_target_accounts, get_target_accounts, Val<List<String>>
+        /// `TargetAccounts`: The IDs of the AWS accounts with which to share the snapshots.
+        pub fn target_accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("TargetAccounts", value.into());
+            self
         }
 
-        prop! {
-            /// `UnshareInterval`: The period after which snapshots that are shared with other AWS
-            /// accounts are automatically unshared.
-            props, "UnshareInterval", unshare_interval, set_unshare_interval, get_unshare_interval, Val<i64>
+        /// Sets `TargetAccounts` in place: [`Self::target_accounts`] on a value held by `&mut`.
+        pub fn set_target_accounts(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TargetAccounts", value.into());
+            self
         }
 
-        prop! {
-            /// `UnshareIntervalUnit`: The unit of time for the automatic unsharing interval.
-            props, "UnshareIntervalUnit", unshare_interval_unit, set_unshare_interval_unit, get_unshare_interval_unit, Val<ShareRuleUnshareIntervalUnit>
+        /// `TargetAccounts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_accounts(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TargetAccounts")
+        }
+
+        /// `UnshareInterval`: The period after which snapshots that are shared with other AWS accounts
+        /// are automatically unshared.
+        pub fn unshare_interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("UnshareInterval", value.into());
+            self
+        }
+
+        /// Sets `UnshareInterval` in place: [`Self::unshare_interval`] on a value held by `&mut`.
+        pub fn set_unshare_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("UnshareInterval", value.into());
+            self
+        }
+
+        /// `UnshareInterval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unshare_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "UnshareInterval")
+        }
+
+        /// `UnshareIntervalUnit`: The unit of time for the automatic unsharing interval.
+        pub fn unshare_interval_unit(mut self, value: impl Into<Val<ShareRuleUnshareIntervalUnit>>) -> Self {
+            self.props.set("UnshareIntervalUnit", value.into());
+            self
+        }
+
+        /// Sets `UnshareIntervalUnit` in place: [`Self::unshare_interval_unit`] on a value held by `&mut`.
+        pub fn set_unshare_interval_unit(&mut self, value: impl Into<Val<ShareRuleUnshareIntervalUnit>>) -> &mut Self {
+            self.props.set("UnshareIntervalUnit", value.into());
+            self
+        }
+
+        /// `UnshareIntervalUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unshare_interval_unit(&self) -> ::std::option::Option<Val<ShareRuleUnshareIntervalUnit>> {
+            crate::cfn::get_prop(&self.props, "UnshareIntervalUnit")
         }
     }
 

@@ -39,19 +39,58 @@ impl Certificate {
         Certificate { core }
     }
 
-    prop! {
-        /// `CertificateIdentifier`: The certificate Identifier
-        core.props, "CertificateIdentifier", certificate_identifier, set_certificate_identifier, get_certificate_identifier, Val<String>
+    /// `CertificateIdentifier`: The certificate Identifier
+    pub fn certificate_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CertificateIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificatePem`: The certificate Pem
-        core.props, "CertificatePem", certificate_pem, set_certificate_pem, get_certificate_pem, Val<String>
+    /// Sets `CertificateIdentifier` in place: [`Self::certificate_identifier`] on a value held by `&mut`.
+    pub fn set_certificate_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificateWallet`: The certificate Wallet
-        core.props, "CertificateWallet", certificate_wallet, set_certificate_wallet, get_certificate_wallet, Val<String>
+    /// `CertificateIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateIdentifier")
+    }
+
+    /// `CertificatePem`: The certificate Pem
+    pub fn certificate_pem(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CertificatePem", value.into());
+        self
+    }
+
+    /// Sets `CertificatePem` in place: [`Self::certificate_pem`] on a value held by `&mut`.
+    pub fn set_certificate_pem(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificatePem", value.into());
+        self
+    }
+
+    /// `CertificatePem` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_pem(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificatePem")
+    }
+
+    /// `CertificateWallet`: The certificate Wallet
+    pub fn certificate_wallet(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CertificateWallet", value.into());
+        self
+    }
+
+    /// Sets `CertificateWallet` in place: [`Self::certificate_wallet`] on a value held by `&mut`.
+    pub fn set_certificate_wallet(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateWallet", value.into());
+        self
+    }
+
+    /// `CertificateWallet` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_wallet(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateWallet")
     }
 
     /// `Ref`: the resource's identifier.
@@ -98,47 +137,132 @@ impl DataMigration {
         DataMigration { core }
     }
 
-    prop! {
-        /// `DataMigrationIdentifier`: \[DEPRECATED\] This property is unused and will be ignored.
-        /// Identity is managed via the resource ARN (primaryIdentifier) and Name (additionalIdentifier).
-        core.props, "DataMigrationIdentifier", data_migration_identifier, set_data_migration_identifier, get_data_migration_identifier, Val<String>
+    /// `DataMigrationIdentifier`: \[DEPRECATED\] This property is unused and will be ignored.
+    /// Identity is managed via the resource ARN (primaryIdentifier) and Name (additionalIdentifier).
+    pub fn data_migration_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DataMigrationIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `DataMigrationName`: The property describes a name to identify the data migration.
-        core.props, "DataMigrationName", data_migration_name, set_data_migration_name, get_data_migration_name, Val<String>
+    /// Sets `DataMigrationIdentifier` in place: [`Self::data_migration_identifier`] on a value held
+    /// by `&mut`.
+    pub fn set_data_migration_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataMigrationIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `DataMigrationSettings`: The property describes the settings for the data migration.
-        core.props, "DataMigrationSettings", data_migration_settings, set_data_migration_settings, get_data_migration_settings, Val<data_migration::DataMigrationSettings>
+    /// `DataMigrationIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_migration_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataMigrationIdentifier")
     }
 
-    prop! {
-        /// `DataMigrationType`: The property describes the type of migration.
-        core.props, "DataMigrationType", _, set_data_migration_type, get_data_migration_type, Val<data_migration::DataMigrationType>
+    /// `DataMigrationName`: The property describes a name to identify the data migration.
+    pub fn data_migration_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DataMigrationName", value.into());
+        self
     }
 
-    prop! {
-        /// `MigrationProjectIdentifier`: The property describes an identifier for the migration
-        /// project. It is used for describing/deleting/modifying can be name/arn
-        core.props, "MigrationProjectIdentifier", _, set_migration_project_identifier, get_migration_project_identifier, Val<String>
+    /// Sets `DataMigrationName` in place: [`Self::data_migration_name`] on a value held by `&mut`.
+    pub fn set_data_migration_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataMigrationName", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceAccessRoleArn`: The property describes Amazon Resource Name (ARN) of the service
-        /// access role.
-        core.props, "ServiceAccessRoleArn", _, set_service_access_role_arn, get_service_access_role_arn, Val<String>
+    /// `DataMigrationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_migration_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataMigrationName")
     }
 
-    prop! {
-        /// `SourceDataSettings`: The property describes the settings for the data migration.
-        core.props, "SourceDataSettings", source_data_settings, set_source_data_settings, get_source_data_settings, Val<List<data_migration::SourceDataSettings>>
+    /// `DataMigrationSettings`: The property describes the settings for the data migration.
+    pub fn data_migration_settings(mut self, value: impl Into<Val<data_migration::DataMigrationSettings>>) -> Self {
+        self.core.props.set("DataMigrationSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DataMigrationSettings` in place: [`Self::data_migration_settings`] on a value held by `&mut`.
+    pub fn set_data_migration_settings(&mut self, value: impl Into<Val<data_migration::DataMigrationSettings>>) -> &mut Self {
+        self.core.props.set("DataMigrationSettings", value.into());
+        self
+    }
+
+    /// `DataMigrationSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_migration_settings(&self) -> ::std::option::Option<Val<data_migration::DataMigrationSettings>> {
+        crate::cfn::get_prop(&self.core.props, "DataMigrationSettings")
+    }
+
+    /// Sets `DataMigrationType`, which `new` took, in place.
+    pub fn set_data_migration_type(&mut self, value: impl Into<Val<data_migration::DataMigrationType>>) -> &mut Self {
+        self.core.props.set("DataMigrationType", value.into());
+        self
+    }
+
+    /// `DataMigrationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_migration_type(&self) -> ::std::option::Option<Val<data_migration::DataMigrationType>> {
+        crate::cfn::get_prop(&self.core.props, "DataMigrationType")
+    }
+
+    /// Sets `MigrationProjectIdentifier`, which `new` took, in place.
+    pub fn set_migration_project_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MigrationProjectIdentifier", value.into());
+        self
+    }
+
+    /// `MigrationProjectIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_migration_project_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MigrationProjectIdentifier")
+    }
+
+    /// Sets `ServiceAccessRoleArn`, which `new` took, in place.
+    pub fn set_service_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceAccessRoleArn", value.into());
+        self
+    }
+
+    /// `ServiceAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceAccessRoleArn")
+    }
+
+    /// `SourceDataSettings`: The property describes the settings for the data migration.
+    pub fn source_data_settings(mut self, value: impl Into<Val<List<data_migration::SourceDataSettings>>>) -> Self {
+        self.core.props.set("SourceDataSettings", value.into());
+        self
+    }
+
+    /// Sets `SourceDataSettings` in place: [`Self::source_data_settings`] on a value held by `&mut`.
+    pub fn set_source_data_settings(&mut self, value: impl Into<Val<List<data_migration::SourceDataSettings>>>) -> &mut Self {
+        self.core.props.set("SourceDataSettings", value.into());
+        self
+    }
+
+    /// `SourceDataSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_data_settings(&self) -> ::std::option::Option<Val<List<data_migration::SourceDataSettings>>> {
+        crate::cfn::get_prop(&self.core.props, "SourceDataSettings")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -179,21 +303,59 @@ pub mod data_migration {
             DataMigrationSettings { props }
         }
 
-        prop! {
-            /// `CloudwatchLogsEnabled`: The property specifies whether to enable the CloudWatch log.
-            props, "CloudwatchLogsEnabled", cloudwatch_logs_enabled, set_cloudwatch_logs_enabled, get_cloudwatch_logs_enabled, Val<bool>
+        /// `CloudwatchLogsEnabled`: The property specifies whether to enable the CloudWatch log.
+        pub fn cloudwatch_logs_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CloudwatchLogsEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `NumberOfJobs`: The number of parallel jobs that trigger parallel threads to unload the
-            /// tables from the source, and then load them to the target.
-            props, "NumberOfJobs", number_of_jobs, set_number_of_jobs, get_number_of_jobs, Val<i64>
+        /// Sets `CloudwatchLogsEnabled` in place: [`Self::cloudwatch_logs_enabled`] on a value held by `&mut`.
+        pub fn set_cloudwatch_logs_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CloudwatchLogsEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `SelectionRules`: The property specifies the rules of selecting objects for data
-            /// migration.
-            props, "SelectionRules", selection_rules, set_selection_rules, get_selection_rules, Val<String>
+        /// `CloudwatchLogsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloudwatch_logs_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CloudwatchLogsEnabled")
+        }
+
+        /// `NumberOfJobs`: The number of parallel jobs that trigger parallel threads to unload the
+        /// tables from the source, and then load them to the target.
+        pub fn number_of_jobs(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NumberOfJobs", value.into());
+            self
+        }
+
+        /// Sets `NumberOfJobs` in place: [`Self::number_of_jobs`] on a value held by `&mut`.
+        pub fn set_number_of_jobs(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NumberOfJobs", value.into());
+            self
+        }
+
+        /// `NumberOfJobs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_jobs(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfJobs")
+        }
+
+        /// `SelectionRules`: The property specifies the rules of selecting objects for data migration.
+        pub fn selection_rules(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SelectionRules", value.into());
+            self
+        }
+
+        /// Sets `SelectionRules` in place: [`Self::selection_rules`] on a value held by `&mut`.
+        pub fn set_selection_rules(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SelectionRules", value.into());
+            self
+        }
+
+        /// `SelectionRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_selection_rules(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SelectionRules")
         }
     }
 
@@ -228,28 +390,80 @@ pub mod data_migration {
             SourceDataSettings { props }
         }
 
-        prop! {
-            /// `CDCStartPosition`: The property is a point in the database engine's log that defines a
-            /// time where you can begin CDC.
-            props, "CDCStartPosition", cdc_start_position, set_cdc_start_position, get_cdc_start_position, Val<String>
+        /// `CDCStartPosition`: The property is a point in the database engine's log that defines a time
+        /// where you can begin CDC.
+        pub fn cdc_start_position(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CDCStartPosition", value.into());
+            self
         }
 
-        prop! {
-            /// `CDCStartTime`: The property indicates the start time for a change data capture (CDC)
-            /// operation. The value is server time in UTC format.
-            props, "CDCStartTime", cdc_start_time, set_cdc_start_time, get_cdc_start_time, Val<String>
+        /// Sets `CDCStartPosition` in place: [`Self::cdc_start_position`] on a value held by `&mut`.
+        pub fn set_cdc_start_position(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CDCStartPosition", value.into());
+            self
         }
 
-        prop! {
-            /// `CDCStopTime`: The property indicates the stop time for a change data capture (CDC)
-            /// operation. The value is server time in UTC format.
-            props, "CDCStopTime", cdc_stop_time, set_cdc_stop_time, get_cdc_stop_time, Val<String>
+        /// `CDCStartPosition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cdc_start_position(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CDCStartPosition")
         }
 
-        prop! {
-            /// `SlotName`: The property sets the name of a previously created logical replication slot
-            /// for a change data capture (CDC) load of the source instance.
-            props, "SlotName", slot_name, set_slot_name, get_slot_name, Val<String>
+        /// `CDCStartTime`: The property indicates the start time for a change data capture (CDC)
+        /// operation. The value is server time in UTC format.
+        pub fn cdc_start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CDCStartTime", value.into());
+            self
+        }
+
+        /// Sets `CDCStartTime` in place: [`Self::cdc_start_time`] on a value held by `&mut`.
+        pub fn set_cdc_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CDCStartTime", value.into());
+            self
+        }
+
+        /// `CDCStartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cdc_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CDCStartTime")
+        }
+
+        /// `CDCStopTime`: The property indicates the stop time for a change data capture (CDC)
+        /// operation. The value is server time in UTC format.
+        pub fn cdc_stop_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CDCStopTime", value.into());
+            self
+        }
+
+        /// Sets `CDCStopTime` in place: [`Self::cdc_stop_time`] on a value held by `&mut`.
+        pub fn set_cdc_stop_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CDCStopTime", value.into());
+            self
+        }
+
+        /// `CDCStopTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cdc_stop_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CDCStopTime")
+        }
+
+        /// `SlotName`: The property sets the name of a previously created logical replication slot for
+        /// a change data capture (CDC) load of the source instance.
+        pub fn slot_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SlotName", value.into());
+            self
+        }
+
+        /// Sets `SlotName` in place: [`Self::slot_name`] on a value held by `&mut`.
+        pub fn set_slot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SlotName", value.into());
+            self
+        }
+
+        /// `SlotName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slot_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SlotName")
         }
     }
 }
@@ -274,45 +488,144 @@ impl DataProvider {
         DataProvider { core }
     }
 
-    prop! {
-        /// `DataProviderIdentifier`: \[DEPRECATED\] This property is unused and will be ignored.
-        /// Identity is managed via the resource ARN (primaryIdentifier) and Name (additionalIdentifier).
-        core.props, "DataProviderIdentifier", data_provider_identifier, set_data_provider_identifier, get_data_provider_identifier, Val<String>
+    /// `DataProviderIdentifier`: \[DEPRECATED\] This property is unused and will be ignored.
+    /// Identity is managed via the resource ARN (primaryIdentifier) and Name (additionalIdentifier).
+    pub fn data_provider_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DataProviderIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `DataProviderName`: The property describes a name to identify the data provider.
-        core.props, "DataProviderName", data_provider_name, set_data_provider_name, get_data_provider_name, Val<String>
+    /// Sets `DataProviderIdentifier` in place: [`Self::data_provider_identifier`] on a value held
+    /// by `&mut`.
+    pub fn set_data_provider_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataProviderIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The optional description of the data provider.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `DataProviderIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_provider_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataProviderIdentifier")
     }
 
-    prop! {
-        /// `Engine`: The property describes a data engine for the data provider.
-        core.props, "Engine", _, set_engine, get_engine, Val<data_provider::Engine>
+    /// `DataProviderName`: The property describes a name to identify the data provider.
+    pub fn data_provider_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DataProviderName", value.into());
+        self
     }
 
-    prop! {
-        /// `ExactSettings`: The property describes the exact settings which can be modified
-        core.props, "ExactSettings", exact_settings, set_exact_settings, get_exact_settings, Val<bool>
+    /// Sets `DataProviderName` in place: [`Self::data_provider_name`] on a value held by `&mut`.
+    pub fn set_data_provider_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataProviderName", value.into());
+        self
     }
 
-    prop! {
-        /// `Settings`: The property identifies the exact type of settings for the data provider.
-        core.props, "Settings", settings, set_settings, get_settings, Val<data_provider::Settings>
+    /// `DataProviderName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_provider_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataProviderName")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`: The optional description of the data provider.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Virtual`: Indicates whether the data provider is virtual.
-        core.props, "Virtual", virtual_, set_virtual, get_virtual, Val<bool>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Engine`, which `new` took, in place.
+    pub fn set_engine(&mut self, value: impl Into<Val<data_provider::Engine>>) -> &mut Self {
+        self.core.props.set("Engine", value.into());
+        self
+    }
+
+    /// `Engine` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine(&self) -> ::std::option::Option<Val<data_provider::Engine>> {
+        crate::cfn::get_prop(&self.core.props, "Engine")
+    }
+
+    /// `ExactSettings`: The property describes the exact settings which can be modified
+    pub fn exact_settings(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ExactSettings", value.into());
+        self
+    }
+
+    /// Sets `ExactSettings` in place: [`Self::exact_settings`] on a value held by `&mut`.
+    pub fn set_exact_settings(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ExactSettings", value.into());
+        self
+    }
+
+    /// `ExactSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_exact_settings(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ExactSettings")
+    }
+
+    /// `Settings`: The property identifies the exact type of settings for the data provider.
+    pub fn settings(mut self, value: impl Into<Val<data_provider::Settings>>) -> Self {
+        self.core.props.set("Settings", value.into());
+        self
+    }
+
+    /// Sets `Settings` in place: [`Self::settings`] on a value held by `&mut`.
+    pub fn set_settings(&mut self, value: impl Into<Val<data_provider::Settings>>) -> &mut Self {
+        self.core.props.set("Settings", value.into());
+        self
+    }
+
+    /// `Settings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_settings(&self) -> ::std::option::Option<Val<data_provider::Settings>> {
+        crate::cfn::get_prop(&self.core.props, "Settings")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Virtual`: Indicates whether the data provider is virtual.
+    pub fn virtual_(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Virtual", value.into());
+        self
+    }
+
+    /// Sets `Virtual` in place: [`Self::virtual_`] on a value held by `&mut`.
+    pub fn set_virtual(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Virtual", value.into());
+        self
+    }
+
+    /// `Virtual` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_virtual(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Virtual")
     }
 
     /// `Ref`: the resource's identifier.
@@ -402,59 +715,203 @@ pub mod data_provider {
             Settings { props }
         }
 
-        prop! {
-            /// `DocDbSettings`: DocDbSettings property identifier.
-            props, "DocDbSettings", doc_db_settings, set_doc_db_settings, get_doc_db_settings, Val<SettingsDocDbSettings>
+        /// `DocDbSettings`: DocDbSettings property identifier.
+        pub fn doc_db_settings(mut self, value: impl Into<Val<SettingsDocDbSettings>>) -> Self {
+            self.props.set("DocDbSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `IbmDb2LuwSettings`: IbmDb2LuwSettings property identifier.
-            props, "IbmDb2LuwSettings", ibm_db2_luw_settings, set_ibm_db2_luw_settings, get_ibm_db2_luw_settings, Val<SettingsIbmDb2LuwSettings>
+        /// Sets `DocDbSettings` in place: [`Self::doc_db_settings`] on a value held by `&mut`.
+        pub fn set_doc_db_settings(&mut self, value: impl Into<Val<SettingsDocDbSettings>>) -> &mut Self {
+            self.props.set("DocDbSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `IbmDb2zOsSettings`: IbmDb2zOsSettings property identifier.
-            props, "IbmDb2zOsSettings", ibm_db2z_os_settings, set_ibm_db2z_os_settings, get_ibm_db2z_os_settings, Val<SettingsIbmDb2zOsSettings>
+        /// `DocDbSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_doc_db_settings(&self) -> ::std::option::Option<Val<SettingsDocDbSettings>> {
+            crate::cfn::get_prop(&self.props, "DocDbSettings")
         }
 
-        prop! {
-            /// `MariaDbSettings`: MariaDbSettings property identifier.
-            props, "MariaDbSettings", maria_db_settings, set_maria_db_settings, get_maria_db_settings, Val<SettingsMariaDbSettings>
+        /// `IbmDb2LuwSettings`: IbmDb2LuwSettings property identifier.
+        pub fn ibm_db2_luw_settings(mut self, value: impl Into<Val<SettingsIbmDb2LuwSettings>>) -> Self {
+            self.props.set("IbmDb2LuwSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `MicrosoftSqlServerSettings`: MicrosoftSqlServerSettings property identifier.
-            props, "MicrosoftSqlServerSettings", microsoft_sql_server_settings, set_microsoft_sql_server_settings, get_microsoft_sql_server_settings, Val<SettingsMicrosoftSqlServerSettings>
+        /// Sets `IbmDb2LuwSettings` in place: [`Self::ibm_db2_luw_settings`] on a value held by `&mut`.
+        pub fn set_ibm_db2_luw_settings(&mut self, value: impl Into<Val<SettingsIbmDb2LuwSettings>>) -> &mut Self {
+            self.props.set("IbmDb2LuwSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `MongoDbSettings`: MongoDbSettings property identifier.
-            props, "MongoDbSettings", mongo_db_settings, set_mongo_db_settings, get_mongo_db_settings, Val<SettingsMongoDbSettings>
+        /// `IbmDb2LuwSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ibm_db2_luw_settings(&self) -> ::std::option::Option<Val<SettingsIbmDb2LuwSettings>> {
+            crate::cfn::get_prop(&self.props, "IbmDb2LuwSettings")
         }
 
-        prop! {
-            /// `MySqlSettings`: MySqlSettings property identifier.
-            props, "MySqlSettings", my_sql_settings, set_my_sql_settings, get_my_sql_settings, Val<SettingsMySqlSettings>
+        /// `IbmDb2zOsSettings`: IbmDb2zOsSettings property identifier.
+        pub fn ibm_db2z_os_settings(mut self, value: impl Into<Val<SettingsIbmDb2zOsSettings>>) -> Self {
+            self.props.set("IbmDb2zOsSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `OracleSettings`: OracleSettings property identifier.
-            props, "OracleSettings", oracle_settings, set_oracle_settings, get_oracle_settings, Val<SettingsOracleSettings>
+        /// Sets `IbmDb2zOsSettings` in place: [`Self::ibm_db2z_os_settings`] on a value held by `&mut`.
+        pub fn set_ibm_db2z_os_settings(&mut self, value: impl Into<Val<SettingsIbmDb2zOsSettings>>) -> &mut Self {
+            self.props.set("IbmDb2zOsSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `PostgreSqlSettings`: PostgreSqlSettings property identifier.
-            props, "PostgreSqlSettings", postgre_sql_settings, set_postgre_sql_settings, get_postgre_sql_settings, Val<SettingsPostgreSqlSettings>
+        /// `IbmDb2zOsSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ibm_db2z_os_settings(&self) -> ::std::option::Option<Val<SettingsIbmDb2zOsSettings>> {
+            crate::cfn::get_prop(&self.props, "IbmDb2zOsSettings")
         }
 
-        prop! {
-            /// `RedshiftSettings`: RedshiftSettings property identifier.
-            props, "RedshiftSettings", redshift_settings, set_redshift_settings, get_redshift_settings, Val<SettingsRedshiftSettings>
+        /// `MariaDbSettings`: MariaDbSettings property identifier.
+        pub fn maria_db_settings(mut self, value: impl Into<Val<SettingsMariaDbSettings>>) -> Self {
+            self.props.set("MariaDbSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `SybaseAseSettings`: SybaseAseSettings property identifier.
-            props, "SybaseAseSettings", sybase_ase_settings, set_sybase_ase_settings, get_sybase_ase_settings, Val<SettingsSybaseAseSettings>
+        /// Sets `MariaDbSettings` in place: [`Self::maria_db_settings`] on a value held by `&mut`.
+        pub fn set_maria_db_settings(&mut self, value: impl Into<Val<SettingsMariaDbSettings>>) -> &mut Self {
+            self.props.set("MariaDbSettings", value.into());
+            self
+        }
+
+        /// `MariaDbSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maria_db_settings(&self) -> ::std::option::Option<Val<SettingsMariaDbSettings>> {
+            crate::cfn::get_prop(&self.props, "MariaDbSettings")
+        }
+
+        /// `MicrosoftSqlServerSettings`: MicrosoftSqlServerSettings property identifier.
+        pub fn microsoft_sql_server_settings(mut self, value: impl Into<Val<SettingsMicrosoftSqlServerSettings>>) -> Self {
+            self.props.set("MicrosoftSqlServerSettings", value.into());
+            self
+        }
+
+        /// Sets `MicrosoftSqlServerSettings` in place: [`Self::microsoft_sql_server_settings`] on a
+        /// value held by `&mut`.
+        pub fn set_microsoft_sql_server_settings(&mut self, value: impl Into<Val<SettingsMicrosoftSqlServerSettings>>) -> &mut Self {
+            self.props.set("MicrosoftSqlServerSettings", value.into());
+            self
+        }
+
+        /// `MicrosoftSqlServerSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_microsoft_sql_server_settings(&self) -> ::std::option::Option<Val<SettingsMicrosoftSqlServerSettings>> {
+            crate::cfn::get_prop(&self.props, "MicrosoftSqlServerSettings")
+        }
+
+        /// `MongoDbSettings`: MongoDbSettings property identifier.
+        pub fn mongo_db_settings(mut self, value: impl Into<Val<SettingsMongoDbSettings>>) -> Self {
+            self.props.set("MongoDbSettings", value.into());
+            self
+        }
+
+        /// Sets `MongoDbSettings` in place: [`Self::mongo_db_settings`] on a value held by `&mut`.
+        pub fn set_mongo_db_settings(&mut self, value: impl Into<Val<SettingsMongoDbSettings>>) -> &mut Self {
+            self.props.set("MongoDbSettings", value.into());
+            self
+        }
+
+        /// `MongoDbSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mongo_db_settings(&self) -> ::std::option::Option<Val<SettingsMongoDbSettings>> {
+            crate::cfn::get_prop(&self.props, "MongoDbSettings")
+        }
+
+        /// `MySqlSettings`: MySqlSettings property identifier.
+        pub fn my_sql_settings(mut self, value: impl Into<Val<SettingsMySqlSettings>>) -> Self {
+            self.props.set("MySqlSettings", value.into());
+            self
+        }
+
+        /// Sets `MySqlSettings` in place: [`Self::my_sql_settings`] on a value held by `&mut`.
+        pub fn set_my_sql_settings(&mut self, value: impl Into<Val<SettingsMySqlSettings>>) -> &mut Self {
+            self.props.set("MySqlSettings", value.into());
+            self
+        }
+
+        /// `MySqlSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_my_sql_settings(&self) -> ::std::option::Option<Val<SettingsMySqlSettings>> {
+            crate::cfn::get_prop(&self.props, "MySqlSettings")
+        }
+
+        /// `OracleSettings`: OracleSettings property identifier.
+        pub fn oracle_settings(mut self, value: impl Into<Val<SettingsOracleSettings>>) -> Self {
+            self.props.set("OracleSettings", value.into());
+            self
+        }
+
+        /// Sets `OracleSettings` in place: [`Self::oracle_settings`] on a value held by `&mut`.
+        pub fn set_oracle_settings(&mut self, value: impl Into<Val<SettingsOracleSettings>>) -> &mut Self {
+            self.props.set("OracleSettings", value.into());
+            self
+        }
+
+        /// `OracleSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_oracle_settings(&self) -> ::std::option::Option<Val<SettingsOracleSettings>> {
+            crate::cfn::get_prop(&self.props, "OracleSettings")
+        }
+
+        /// `PostgreSqlSettings`: PostgreSqlSettings property identifier.
+        pub fn postgre_sql_settings(mut self, value: impl Into<Val<SettingsPostgreSqlSettings>>) -> Self {
+            self.props.set("PostgreSqlSettings", value.into());
+            self
+        }
+
+        /// Sets `PostgreSqlSettings` in place: [`Self::postgre_sql_settings`] on a value held by `&mut`.
+        pub fn set_postgre_sql_settings(&mut self, value: impl Into<Val<SettingsPostgreSqlSettings>>) -> &mut Self {
+            self.props.set("PostgreSqlSettings", value.into());
+            self
+        }
+
+        /// `PostgreSqlSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_postgre_sql_settings(&self) -> ::std::option::Option<Val<SettingsPostgreSqlSettings>> {
+            crate::cfn::get_prop(&self.props, "PostgreSqlSettings")
+        }
+
+        /// `RedshiftSettings`: RedshiftSettings property identifier.
+        pub fn redshift_settings(mut self, value: impl Into<Val<SettingsRedshiftSettings>>) -> Self {
+            self.props.set("RedshiftSettings", value.into());
+            self
+        }
+
+        /// Sets `RedshiftSettings` in place: [`Self::redshift_settings`] on a value held by `&mut`.
+        pub fn set_redshift_settings(&mut self, value: impl Into<Val<SettingsRedshiftSettings>>) -> &mut Self {
+            self.props.set("RedshiftSettings", value.into());
+            self
+        }
+
+        /// `RedshiftSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redshift_settings(&self) -> ::std::option::Option<Val<SettingsRedshiftSettings>> {
+            crate::cfn::get_prop(&self.props, "RedshiftSettings")
+        }
+
+        /// `SybaseAseSettings`: SybaseAseSettings property identifier.
+        pub fn sybase_ase_settings(mut self, value: impl Into<Val<SettingsSybaseAseSettings>>) -> Self {
+            self.props.set("SybaseAseSettings", value.into());
+            self
+        }
+
+        /// Sets `SybaseAseSettings` in place: [`Self::sybase_ase_settings`] on a value held by `&mut`.
+        pub fn set_sybase_ase_settings(&mut self, value: impl Into<Val<SettingsSybaseAseSettings>>) -> &mut Self {
+            self.props.set("SybaseAseSettings", value.into());
+            self
+        }
+
+        /// `SybaseAseSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sybase_ase_settings(&self) -> ::std::option::Option<Val<SettingsSybaseAseSettings>> {
+            crate::cfn::get_prop(&self.props, "SybaseAseSettings")
         }
     }
 
@@ -483,29 +940,76 @@ pub mod data_provider {
             SettingsDocDbSettings { props }
         }
 
-        prop! {
-            /// `ServerName`.
-            props, "ServerName", _, set_server_name, get_server_name, Val<String>
+        /// Sets `ServerName`, which `new` took, in place.
+        pub fn set_server_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerName", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// `ServerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerName")
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `CertificateArn`.
-            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
 
-        prop! {
-            /// `SslMode`.
-            props, "SslMode", ssl_mode, set_ssl_mode, get_ssl_mode, Val<MongoDbSslModeValue>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `CertificateArn`.
+        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// Sets `CertificateArn` in place: [`Self::certificate_arn`] on a value held by `&mut`.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
+        }
+
+        /// `SslMode`.
+        pub fn ssl_mode(mut self, value: impl Into<Val<MongoDbSslModeValue>>) -> Self {
+            self.props.set("SslMode", value.into());
+            self
+        }
+
+        /// Sets `SslMode` in place: [`Self::ssl_mode`] on a value held by `&mut`.
+        pub fn set_ssl_mode(&mut self, value: impl Into<Val<MongoDbSslModeValue>>) -> &mut Self {
+            self.props.set("SslMode", value.into());
+            self
+        }
+
+        /// `SslMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssl_mode(&self) -> ::std::option::Option<Val<MongoDbSslModeValue>> {
+            crate::cfn::get_prop(&self.props, "SslMode")
         }
     }
 
@@ -553,39 +1057,106 @@ pub mod data_provider {
             SettingsIbmDb2LuwSettings { props }
         }
 
-        prop! {
-            /// `ServerName`.
-            props, "ServerName", _, set_server_name, get_server_name, Val<String>
+        /// Sets `ServerName`, which `new` took, in place.
+        pub fn set_server_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerName", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// `ServerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerName")
         }
 
-        prop! {
-            /// `SslMode`.
-            props, "SslMode", _, set_ssl_mode, get_ssl_mode, Val<Db2SslModeValue>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
 
-        prop! {
-            /// `CertificateArn`.
-            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        /// Sets `SslMode`, which `new` took, in place.
+        pub fn set_ssl_mode(&mut self, value: impl Into<Val<Db2SslModeValue>>) -> &mut Self {
+            self.props.set("SslMode", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionAlgorithm`.
-            props, "EncryptionAlgorithm", encryption_algorithm, set_encryption_algorithm, get_encryption_algorithm, Val<i64>
+        /// `SslMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssl_mode(&self) -> ::std::option::Option<Val<Db2SslModeValue>> {
+            crate::cfn::get_prop(&self.props, "SslMode")
         }
 
-        prop! {
-            /// `SecurityMechanism`.
-            props, "SecurityMechanism", security_mechanism, set_security_mechanism, get_security_mechanism, Val<i64>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `CertificateArn`.
+        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// Sets `CertificateArn` in place: [`Self::certificate_arn`] on a value held by `&mut`.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
+        }
+
+        /// `EncryptionAlgorithm`.
+        pub fn encryption_algorithm(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EncryptionAlgorithm", value.into());
+            self
+        }
+
+        /// Sets `EncryptionAlgorithm` in place: [`Self::encryption_algorithm`] on a value held by `&mut`.
+        pub fn set_encryption_algorithm(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EncryptionAlgorithm", value.into());
+            self
+        }
+
+        /// `EncryptionAlgorithm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_algorithm(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EncryptionAlgorithm")
+        }
+
+        /// `SecurityMechanism`.
+        pub fn security_mechanism(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SecurityMechanism", value.into());
+            self
+        }
+
+        /// Sets `SecurityMechanism` in place: [`Self::security_mechanism`] on a value held by `&mut`.
+        pub fn set_security_mechanism(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SecurityMechanism", value.into());
+            self
+        }
+
+        /// `SecurityMechanism` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_mechanism(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SecurityMechanism")
         }
     }
 
@@ -630,29 +1201,70 @@ pub mod data_provider {
             SettingsIbmDb2zOsSettings { props }
         }
 
-        prop! {
-            /// `ServerName`.
-            props, "ServerName", _, set_server_name, get_server_name, Val<String>
+        /// Sets `ServerName`, which `new` took, in place.
+        pub fn set_server_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerName", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// `ServerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerName")
         }
 
-        prop! {
-            /// `SslMode`.
-            props, "SslMode", _, set_ssl_mode, get_ssl_mode, Val<Db2SslModeValue>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
 
-        prop! {
-            /// `CertificateArn`.
-            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        /// Sets `SslMode`, which `new` took, in place.
+        pub fn set_ssl_mode(&mut self, value: impl Into<Val<Db2SslModeValue>>) -> &mut Self {
+            self.props.set("SslMode", value.into());
+            self
+        }
+
+        /// `SslMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssl_mode(&self) -> ::std::option::Option<Val<Db2SslModeValue>> {
+            crate::cfn::get_prop(&self.props, "SslMode")
+        }
+
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `CertificateArn`.
+        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// Sets `CertificateArn` in place: [`Self::certificate_arn`] on a value held by `&mut`.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
         }
     }
 
@@ -681,24 +1293,58 @@ pub mod data_provider {
             SettingsMariaDbSettings { props }
         }
 
-        prop! {
-            /// `ServerName`.
-            props, "ServerName", _, set_server_name, get_server_name, Val<String>
+        /// Sets `ServerName`, which `new` took, in place.
+        pub fn set_server_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerName", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// `ServerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerName")
         }
 
-        prop! {
-            /// `SslMode`.
-            props, "SslMode", _, set_ssl_mode, get_ssl_mode, Val<DmsSslModeValue>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `CertificateArn`.
-            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// Sets `SslMode`, which `new` took, in place.
+        pub fn set_ssl_mode(&mut self, value: impl Into<Val<DmsSslModeValue>>) -> &mut Self {
+            self.props.set("SslMode", value.into());
+            self
+        }
+
+        /// `SslMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssl_mode(&self) -> ::std::option::Option<Val<DmsSslModeValue>> {
+            crate::cfn::get_prop(&self.props, "SslMode")
+        }
+
+        /// `CertificateArn`.
+        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// Sets `CertificateArn` in place: [`Self::certificate_arn`] on a value held by `&mut`.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
         }
     }
 
@@ -750,41 +1396,107 @@ pub mod data_provider {
             SettingsMicrosoftSqlServerSettings { props }
         }
 
-        prop! {
-            /// `ServerName`.
-            props, "ServerName", _, set_server_name, get_server_name, Val<String>
+        /// Sets `ServerName`, which `new` took, in place.
+        pub fn set_server_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerName", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// `ServerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerName")
         }
 
-        prop! {
-            /// `SslMode`.
-            props, "SslMode", _, set_ssl_mode, get_ssl_mode, Val<DmsSslModeValue>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
 
-        prop! {
-            /// `CertificateArn`.
-            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        /// Sets `SslMode`, which `new` took, in place.
+        pub fn set_ssl_mode(&mut self, value: impl Into<Val<DmsSslModeValue>>) -> &mut Self {
+            self.props.set("SslMode", value.into());
+            self
         }
 
-        prop! {
-            /// `S3AccessRoleArn`: The ARN for the role the application uses to access its Amazon S3
-            /// bucket.
-            props, "S3AccessRoleArn", s3_access_role_arn, set_s3_access_role_arn, get_s3_access_role_arn, Val<String>
+        /// `SslMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssl_mode(&self) -> ::std::option::Option<Val<DmsSslModeValue>> {
+            crate::cfn::get_prop(&self.props, "SslMode")
         }
 
-        prop! {
-            /// `S3Path`: The path for the Amazon S3 bucket that the application uses for accessing the
-            /// user-defined schema.
-            props, "S3Path", s3_path, set_s3_path, get_s3_path, Val<String>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `CertificateArn`.
+        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// Sets `CertificateArn` in place: [`Self::certificate_arn`] on a value held by `&mut`.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
+        }
+
+        /// `S3AccessRoleArn`: The ARN for the role the application uses to access its Amazon S3 bucket.
+        pub fn s3_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3AccessRoleArn", value.into());
+            self
+        }
+
+        /// Sets `S3AccessRoleArn` in place: [`Self::s3_access_role_arn`] on a value held by `&mut`.
+        pub fn set_s3_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3AccessRoleArn", value.into());
+            self
+        }
+
+        /// `S3AccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3AccessRoleArn")
+        }
+
+        /// `S3Path`: The path for the Amazon S3 bucket that the application uses for accessing the
+        /// user-defined schema.
+        pub fn s3_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3Path", value.into());
+            self
+        }
+
+        /// Sets `S3Path` in place: [`Self::s3_path`] on a value held by `&mut`.
+        pub fn set_s3_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Path", value.into());
+            self
+        }
+
+        /// `S3Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Path")
         }
     }
 
@@ -807,44 +1519,136 @@ pub mod data_provider {
             SettingsMongoDbSettings { props }
         }
 
-        prop! {
-            /// `ServerName`.
-            props, "ServerName", _, set_server_name, get_server_name, Val<String>
+        /// Sets `ServerName`, which `new` took, in place.
+        pub fn set_server_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerName", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// `ServerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerName")
         }
 
-        prop! {
-            /// `AuthMechanism`.
-            props, "AuthMechanism", auth_mechanism, set_auth_mechanism, get_auth_mechanism, Val<MongoDbAuthMechanism>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthSource`.
-            props, "AuthSource", auth_source, set_auth_source, get_auth_source, Val<String>
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
 
-        prop! {
-            /// `AuthType`.
-            props, "AuthType", auth_type, set_auth_type, get_auth_type, Val<MongoDbAuthType>
+        /// `AuthMechanism`.
+        pub fn auth_mechanism(mut self, value: impl Into<Val<MongoDbAuthMechanism>>) -> Self {
+            self.props.set("AuthMechanism", value.into());
+            self
         }
 
-        prop! {
-            /// `CertificateArn`.
-            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        /// Sets `AuthMechanism` in place: [`Self::auth_mechanism`] on a value held by `&mut`.
+        pub fn set_auth_mechanism(&mut self, value: impl Into<Val<MongoDbAuthMechanism>>) -> &mut Self {
+            self.props.set("AuthMechanism", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+        /// `AuthMechanism` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_mechanism(&self) -> ::std::option::Option<Val<MongoDbAuthMechanism>> {
+            crate::cfn::get_prop(&self.props, "AuthMechanism")
         }
 
-        prop! {
-            /// `SslMode`.
-            props, "SslMode", ssl_mode, set_ssl_mode, get_ssl_mode, Val<MongoDbSslModeValue>
+        /// `AuthSource`.
+        pub fn auth_source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthSource", value.into());
+            self
+        }
+
+        /// Sets `AuthSource` in place: [`Self::auth_source`] on a value held by `&mut`.
+        pub fn set_auth_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthSource", value.into());
+            self
+        }
+
+        /// `AuthSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthSource")
+        }
+
+        /// `AuthType`.
+        pub fn auth_type(mut self, value: impl Into<Val<MongoDbAuthType>>) -> Self {
+            self.props.set("AuthType", value.into());
+            self
+        }
+
+        /// Sets `AuthType` in place: [`Self::auth_type`] on a value held by `&mut`.
+        pub fn set_auth_type(&mut self, value: impl Into<Val<MongoDbAuthType>>) -> &mut Self {
+            self.props.set("AuthType", value.into());
+            self
+        }
+
+        /// `AuthType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_type(&self) -> ::std::option::Option<Val<MongoDbAuthType>> {
+            crate::cfn::get_prop(&self.props, "AuthType")
+        }
+
+        /// `CertificateArn`.
+        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// Sets `CertificateArn` in place: [`Self::certificate_arn`] on a value held by `&mut`.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
+        }
+
+        /// `DatabaseName`.
+        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `SslMode`.
+        pub fn ssl_mode(mut self, value: impl Into<Val<MongoDbSslModeValue>>) -> Self {
+            self.props.set("SslMode", value.into());
+            self
+        }
+
+        /// Sets `SslMode` in place: [`Self::ssl_mode`] on a value held by `&mut`.
+        pub fn set_ssl_mode(&mut self, value: impl Into<Val<MongoDbSslModeValue>>) -> &mut Self {
+            self.props.set("SslMode", value.into());
+            self
+        }
+
+        /// `SslMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssl_mode(&self) -> ::std::option::Option<Val<MongoDbSslModeValue>> {
+            crate::cfn::get_prop(&self.props, "SslMode")
         }
     }
 
@@ -902,24 +1706,58 @@ pub mod data_provider {
             SettingsMySqlSettings { props }
         }
 
-        prop! {
-            /// `ServerName`.
-            props, "ServerName", _, set_server_name, get_server_name, Val<String>
+        /// Sets `ServerName`, which `new` took, in place.
+        pub fn set_server_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerName", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// `ServerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerName")
         }
 
-        prop! {
-            /// `SslMode`.
-            props, "SslMode", _, set_ssl_mode, get_ssl_mode, Val<DmsSslModeValue>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `CertificateArn`.
-            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// Sets `SslMode`, which `new` took, in place.
+        pub fn set_ssl_mode(&mut self, value: impl Into<Val<DmsSslModeValue>>) -> &mut Self {
+            self.props.set("SslMode", value.into());
+            self
+        }
+
+        /// `SslMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssl_mode(&self) -> ::std::option::Option<Val<DmsSslModeValue>> {
+            crate::cfn::get_prop(&self.props, "SslMode")
+        }
+
+        /// `CertificateArn`.
+        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// Sets `CertificateArn` in place: [`Self::certificate_arn`] on a value held by `&mut`.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
         }
     }
 
@@ -951,54 +1789,164 @@ pub mod data_provider {
             SettingsOracleSettings { props }
         }
 
-        prop! {
-            /// `ServerName`.
-            props, "ServerName", _, set_server_name, get_server_name, Val<String>
+        /// Sets `ServerName`, which `new` took, in place.
+        pub fn set_server_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerName", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// `ServerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerName")
         }
 
-        prop! {
-            /// `SslMode`.
-            props, "SslMode", _, set_ssl_mode, get_ssl_mode, Val<DmsSslModeValue>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
 
-        prop! {
-            /// `AsmServer`.
-            props, "AsmServer", asm_server, set_asm_server, get_asm_server, Val<String>
+        /// Sets `SslMode`, which `new` took, in place.
+        pub fn set_ssl_mode(&mut self, value: impl Into<Val<DmsSslModeValue>>) -> &mut Self {
+            self.props.set("SslMode", value.into());
+            self
         }
 
-        prop! {
-            /// `CertificateArn`.
-            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        /// `SslMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssl_mode(&self) -> ::std::option::Option<Val<DmsSslModeValue>> {
+            crate::cfn::get_prop(&self.props, "SslMode")
         }
 
-        prop! {
-            /// `SecretsManagerOracleAsmAccessRoleArn`.
-            props, "SecretsManagerOracleAsmAccessRoleArn", secrets_manager_oracle_asm_access_role_arn, set_secrets_manager_oracle_asm_access_role_arn, get_secrets_manager_oracle_asm_access_role_arn, Val<String>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerOracleAsmSecretId`.
-            props, "SecretsManagerOracleAsmSecretId", secrets_manager_oracle_asm_secret_id, set_secrets_manager_oracle_asm_secret_id, get_secrets_manager_oracle_asm_secret_id, Val<String>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
         }
 
-        prop! {
-            /// `SecretsManagerSecurityDbEncryptionAccessRoleArn`.
-            props, "SecretsManagerSecurityDbEncryptionAccessRoleArn", secrets_manager_security_db_encryption_access_role_arn, set_secrets_manager_security_db_encryption_access_role_arn, get_secrets_manager_security_db_encryption_access_role_arn, Val<String>
+        /// `AsmServer`.
+        pub fn asm_server(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AsmServer", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerSecurityDbEncryptionSecretId`.
-            props, "SecretsManagerSecurityDbEncryptionSecretId", secrets_manager_security_db_encryption_secret_id, set_secrets_manager_security_db_encryption_secret_id, get_secrets_manager_security_db_encryption_secret_id, Val<String>
+        /// Sets `AsmServer` in place: [`Self::asm_server`] on a value held by `&mut`.
+        pub fn set_asm_server(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AsmServer", value.into());
+            self
+        }
+
+        /// `AsmServer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asm_server(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AsmServer")
+        }
+
+        /// `CertificateArn`.
+        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// Sets `CertificateArn` in place: [`Self::certificate_arn`] on a value held by `&mut`.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
+        }
+
+        /// `SecretsManagerOracleAsmAccessRoleArn`.
+        pub fn secrets_manager_oracle_asm_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerOracleAsmAccessRoleArn", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerOracleAsmAccessRoleArn` in place: [`Self::secrets_manager_oracle_asm_access_role_arn`]
+        /// on a value held by `&mut`.
+        pub fn set_secrets_manager_oracle_asm_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerOracleAsmAccessRoleArn", value.into());
+            self
+        }
+
+        /// `SecretsManagerOracleAsmAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_oracle_asm_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerOracleAsmAccessRoleArn")
+        }
+
+        /// `SecretsManagerOracleAsmSecretId`.
+        pub fn secrets_manager_oracle_asm_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerOracleAsmSecretId", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerOracleAsmSecretId` in place: [`Self::secrets_manager_oracle_asm_secret_id`]
+        /// on a value held by `&mut`.
+        pub fn set_secrets_manager_oracle_asm_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerOracleAsmSecretId", value.into());
+            self
+        }
+
+        /// `SecretsManagerOracleAsmSecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_oracle_asm_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerOracleAsmSecretId")
+        }
+
+        /// `SecretsManagerSecurityDbEncryptionAccessRoleArn`.
+        pub fn secrets_manager_security_db_encryption_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerSecurityDbEncryptionAccessRoleArn", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerSecurityDbEncryptionAccessRoleArn` in place: [`Self::secrets_manager_security_db_encryption_access_role_arn`]
+        /// on a value held by `&mut`.
+        pub fn set_secrets_manager_security_db_encryption_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerSecurityDbEncryptionAccessRoleArn", value.into());
+            self
+        }
+
+        /// `SecretsManagerSecurityDbEncryptionAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_security_db_encryption_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerSecurityDbEncryptionAccessRoleArn")
+        }
+
+        /// `SecretsManagerSecurityDbEncryptionSecretId`.
+        pub fn secrets_manager_security_db_encryption_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerSecurityDbEncryptionSecretId", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerSecurityDbEncryptionSecretId` in place: [`Self::secrets_manager_security_db_encryption_secret_id`]
+        /// on a value held by `&mut`.
+        pub fn set_secrets_manager_security_db_encryption_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerSecurityDbEncryptionSecretId", value.into());
+            self
+        }
+
+        /// `SecretsManagerSecurityDbEncryptionSecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_security_db_encryption_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerSecurityDbEncryptionSecretId")
         }
     }
 
@@ -1030,29 +1978,70 @@ pub mod data_provider {
             SettingsPostgreSqlSettings { props }
         }
 
-        prop! {
-            /// `ServerName`.
-            props, "ServerName", _, set_server_name, get_server_name, Val<String>
+        /// Sets `ServerName`, which `new` took, in place.
+        pub fn set_server_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerName", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// `ServerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerName")
         }
 
-        prop! {
-            /// `SslMode`.
-            props, "SslMode", _, set_ssl_mode, get_ssl_mode, Val<DmsSslModeValue>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
 
-        prop! {
-            /// `CertificateArn`.
-            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        /// Sets `SslMode`, which `new` took, in place.
+        pub fn set_ssl_mode(&mut self, value: impl Into<Val<DmsSslModeValue>>) -> &mut Self {
+            self.props.set("SslMode", value.into());
+            self
+        }
+
+        /// `SslMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssl_mode(&self) -> ::std::option::Option<Val<DmsSslModeValue>> {
+            crate::cfn::get_prop(&self.props, "SslMode")
+        }
+
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `CertificateArn`.
+        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// Sets `CertificateArn` in place: [`Self::certificate_arn`] on a value held by `&mut`.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
         }
     }
 
@@ -1081,19 +2070,40 @@ pub mod data_provider {
             SettingsRedshiftSettings { props }
         }
 
-        prop! {
-            /// `ServerName`.
-            props, "ServerName", _, set_server_name, get_server_name, Val<String>
+        /// Sets `ServerName`, which `new` took, in place.
+        pub fn set_server_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerName", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// `ServerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerName")
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
         }
     }
 
@@ -1122,34 +2132,94 @@ pub mod data_provider {
             SettingsSybaseAseSettings { props }
         }
 
-        prop! {
-            /// `ServerName`.
-            props, "ServerName", _, set_server_name, get_server_name, Val<String>
+        /// Sets `ServerName`, which `new` took, in place.
+        pub fn set_server_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerName", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// `ServerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerName")
         }
 
-        prop! {
-            /// `SslMode`.
-            props, "SslMode", _, set_ssl_mode, get_ssl_mode, Val<SybaseSslModeValue>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `CertificateArn`.
-            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+        /// Sets `SslMode`, which `new` took, in place.
+        pub fn set_ssl_mode(&mut self, value: impl Into<Val<SybaseSslModeValue>>) -> &mut Self {
+            self.props.set("SslMode", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptPassword`.
-            props, "EncryptPassword", encrypt_password, set_encrypt_password, get_encrypt_password, Val<bool>
+        /// `SslMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssl_mode(&self) -> ::std::option::Option<Val<SybaseSslModeValue>> {
+            crate::cfn::get_prop(&self.props, "SslMode")
+        }
+
+        /// `CertificateArn`.
+        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// Sets `CertificateArn` in place: [`Self::certificate_arn`] on a value held by `&mut`.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
+        }
+
+        /// `DatabaseName`.
+        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `EncryptPassword`.
+        pub fn encrypt_password(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EncryptPassword", value.into());
+            self
+        }
+
+        /// Sets `EncryptPassword` in place: [`Self::encrypt_password`] on a value held by `&mut`.
+        pub fn set_encrypt_password(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EncryptPassword", value.into());
+            self
+        }
+
+        /// `EncryptPassword` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encrypt_password(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EncryptPassword")
         }
     }
 
@@ -1193,170 +2263,562 @@ impl Endpoint {
         Endpoint { core }
     }
 
-    prop! {
-        /// `CertificateArn`: The Amazon Resource Name (ARN) for the certificate.
-        core.props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+    /// `CertificateArn`: The Amazon Resource Name (ARN) for the certificate.
+    pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CertificateArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DatabaseName`: The name of the endpoint database. For a MySQL source or target
-        /// endpoint, don't specify DatabaseName. To migrate to a specific database, use this
-        /// setting and targetDbType.
-        core.props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+    /// Sets `CertificateArn` in place: [`Self::certificate_arn`] on a value held by `&mut`.
+    pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DocDbSettings`: Settings in JSON format for the source and target DocumentDB endpoint
-        core.props, "DocDbSettings", doc_db_settings, set_doc_db_settings, get_doc_db_settings, Val<endpoint::DocDbSettings>
+    /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateArn")
     }
 
-    prop! {
-        /// `DynamoDbSettings`: Settings in JSON format for the target Amazon DynamoDB endpoint
-        core.props, "DynamoDbSettings", dynamo_db_settings, set_dynamo_db_settings, get_dynamo_db_settings, Val<endpoint::DynamoDbSettings>
+    /// `DatabaseName`: The name of the endpoint database. For a MySQL source or target endpoint,
+    /// don't specify DatabaseName. To migrate to a specific database, use this setting and
+    /// targetDbType.
+    pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DatabaseName", value.into());
+        self
     }
 
-    prop! {
-        /// `ElasticsearchSettings`: Settings in JSON format for the target OpenSearch endpoint
-        core.props, "ElasticsearchSettings", elasticsearch_settings, set_elasticsearch_settings, get_elasticsearch_settings, Val<endpoint::ElasticsearchSettings>
+    /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+    pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatabaseName", value.into());
+        self
     }
 
-    prop! {
-        /// `EndpointIdentifier`: The database endpoint identifier. Identifiers must begin with a
-        /// letter and must contain only ASCII letters, digits, and hyphens. They can't end with a
-        /// hyphen, or contain two consecutive hyphens.
-        core.props, "EndpointIdentifier", endpoint_identifier, set_endpoint_identifier, get_endpoint_identifier, Val<String>
+    /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatabaseName")
     }
 
-    prop! {
-        /// `EndpointType`: The type of endpoint. Valid values are source and target.
-        core.props, "EndpointType", _, set_endpoint_type, get_endpoint_type, Val<String>
+    /// `DocDbSettings`: Settings in JSON format for the source and target DocumentDB endpoint
+    pub fn doc_db_settings(mut self, value: impl Into<Val<endpoint::DocDbSettings>>) -> Self {
+        self.core.props.set("DocDbSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `EngineName`: The type of engine for the endpoint, depending on the EndpointType value.
-        core.props, "EngineName", _, set_engine_name, get_engine_name, Val<String>
+    /// Sets `DocDbSettings` in place: [`Self::doc_db_settings`] on a value held by `&mut`.
+    pub fn set_doc_db_settings(&mut self, value: impl Into<Val<endpoint::DocDbSettings>>) -> &mut Self {
+        self.core.props.set("DocDbSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `ExtraConnectionAttributes`: Additional attributes associated with the connection
-        core.props, "ExtraConnectionAttributes", extra_connection_attributes, set_extra_connection_attributes, get_extra_connection_attributes, Val<String>
+    /// `DocDbSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_doc_db_settings(&self) -> ::std::option::Option<Val<endpoint::DocDbSettings>> {
+        crate::cfn::get_prop(&self.core.props, "DocDbSettings")
     }
 
-    prop! {
-        /// `GcpMySQLSettings`: Settings in JSON format for the source GCP MySQL endpoint
-        core.props, "GcpMySQLSettings", gcp_my_sql_settings, set_gcp_my_sql_settings, get_gcp_my_sql_settings, Val<endpoint::GcpMySqlSettings>
+    /// `DynamoDbSettings`: Settings in JSON format for the target Amazon DynamoDB endpoint
+    pub fn dynamo_db_settings(mut self, value: impl Into<Val<endpoint::DynamoDbSettings>>) -> Self {
+        self.core.props.set("DynamoDbSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `IbmDb2Settings`: Settings in JSON format for the source IBM Db2 LUW endpoint
-        core.props, "IbmDb2Settings", ibm_db2_settings, set_ibm_db2_settings, get_ibm_db2_settings, Val<endpoint::IbmDb2Settings>
+    /// Sets `DynamoDbSettings` in place: [`Self::dynamo_db_settings`] on a value held by `&mut`.
+    pub fn set_dynamo_db_settings(&mut self, value: impl Into<Val<endpoint::DynamoDbSettings>>) -> &mut Self {
+        self.core.props.set("DynamoDbSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `KafkaSettings`: Settings in JSON format for the target Apache Kafka endpoint
-        core.props, "KafkaSettings", kafka_settings, set_kafka_settings, get_kafka_settings, Val<endpoint::KafkaSettings>
+    /// `DynamoDbSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dynamo_db_settings(&self) -> ::std::option::Option<Val<endpoint::DynamoDbSettings>> {
+        crate::cfn::get_prop(&self.core.props, "DynamoDbSettings")
     }
 
-    prop! {
-        /// `KinesisSettings`: Settings in JSON format for the target endpoint for Amazon Kinesis
-        /// Data Streams
-        core.props, "KinesisSettings", kinesis_settings, set_kinesis_settings, get_kinesis_settings, Val<endpoint::KinesisSettings>
+    /// `ElasticsearchSettings`: Settings in JSON format for the target OpenSearch endpoint
+    pub fn elasticsearch_settings(mut self, value: impl Into<Val<endpoint::ElasticsearchSettings>>) -> Self {
+        self.core.props.set("ElasticsearchSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: An AWS KMS key identifier that is used to encrypt the connection parameters
-        /// for the endpoint.If you don't specify a value for the KmsKeyId parameter, AWS DMS uses
-        /// your default encryption key.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `ElasticsearchSettings` in place: [`Self::elasticsearch_settings`] on a value held by `&mut`.
+    pub fn set_elasticsearch_settings(&mut self, value: impl Into<Val<endpoint::ElasticsearchSettings>>) -> &mut Self {
+        self.core.props.set("ElasticsearchSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `MicrosoftSqlServerSettings`: Settings in JSON format for the source and target
-        /// Microsoft SQL Server endpoint
-        core.props, "MicrosoftSqlServerSettings", microsoft_sql_server_settings, set_microsoft_sql_server_settings, get_microsoft_sql_server_settings, Val<endpoint::MicrosoftSqlServerSettings>
+    /// `ElasticsearchSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_elasticsearch_settings(&self) -> ::std::option::Option<Val<endpoint::ElasticsearchSettings>> {
+        crate::cfn::get_prop(&self.core.props, "ElasticsearchSettings")
     }
 
-    prop! {
-        /// `MongoDbSettings`: Settings in JSON format for the source MongoDB endpoint
-        core.props, "MongoDbSettings", mongo_db_settings, set_mongo_db_settings, get_mongo_db_settings, Val<endpoint::MongoDbSettings>
+    /// `EndpointIdentifier`: The database endpoint identifier. Identifiers must begin with a letter
+    /// and must contain only ASCII letters, digits, and hyphens. They can't end with a hyphen, or
+    /// contain two consecutive hyphens.
+    pub fn endpoint_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EndpointIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `MySqlSettings`: Settings in JSON format for the source and target MySQL endpoin
-        core.props, "MySqlSettings", my_sql_settings, set_my_sql_settings, get_my_sql_settings, Val<endpoint::MySqlSettings>
+    /// Sets `EndpointIdentifier` in place: [`Self::endpoint_identifier`] on a value held by `&mut`.
+    pub fn set_endpoint_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EndpointIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `NeptuneSettings`: Settings in JSON format for the target Amazon Neptune endpoint
-        core.props, "NeptuneSettings", neptune_settings, set_neptune_settings, get_neptune_settings, Val<endpoint::NeptuneSettings>
+    /// `EndpointIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointIdentifier")
     }
 
-    prop! {
-        /// `OracleSettings`: Settings in JSON format for the source and target Oracle endpoint
-        core.props, "OracleSettings", oracle_settings, set_oracle_settings, get_oracle_settings, Val<endpoint::OracleSettings>
+    /// Sets `EndpointType`, which `new` took, in place.
+    pub fn set_endpoint_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EndpointType", value.into());
+        self
     }
 
-    prop! {
-        /// `Password`: The password to be used to log in to the endpoint database.
-        core.props, "Password", password, set_password, get_password, Val<String>
+    /// `EndpointType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointType")
     }
 
-    prop! {
-        /// `Port`: The port used by the endpoint database.
-        core.props, "Port", port, set_port, get_port, Val<i64>
+    /// Sets `EngineName`, which `new` took, in place.
+    pub fn set_engine_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineName", value.into());
+        self
     }
 
-    prop! {
-        /// `PostgreSqlSettings`: Settings in JSON format for the source and target PostgreSQL
-        /// endpoint.
-        core.props, "PostgreSqlSettings", postgre_sql_settings, set_postgre_sql_settings, get_postgre_sql_settings, Val<endpoint::PostgreSqlSettings>
+    /// `EngineName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineName")
     }
 
-    prop! {
-        /// `RedisSettings`: Settings in JSON format for the target Redis endpoint
-        core.props, "RedisSettings", redis_settings, set_redis_settings, get_redis_settings, Val<endpoint::RedisSettings>
+    /// `ExtraConnectionAttributes`: Additional attributes associated with the connection
+    pub fn extra_connection_attributes(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExtraConnectionAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `RedshiftSettings`: Settings in JSON format for the Amazon Redshift endpoint.
-        core.props, "RedshiftSettings", redshift_settings, set_redshift_settings, get_redshift_settings, Val<endpoint::RedshiftSettings>
+    /// Sets `ExtraConnectionAttributes` in place: [`Self::extra_connection_attributes`] on a value
+    /// held by `&mut`.
+    pub fn set_extra_connection_attributes(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExtraConnectionAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceIdentifier`: A display name for the resource identifier at the end of the
-        /// EndpointArn response parameter that is returned in the created Endpoint object.
-        core.props, "ResourceIdentifier", resource_identifier, set_resource_identifier, get_resource_identifier, Val<String>
+    /// `ExtraConnectionAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_extra_connection_attributes(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExtraConnectionAttributes")
     }
 
-    prop! {
-        /// `S3Settings`: Settings in JSON format for the source and target Amazon S3 endpoint
-        core.props, "S3Settings", s3_settings, set_s3_settings, get_s3_settings, Val<endpoint::S3Settings>
+    /// `GcpMySQLSettings`: Settings in JSON format for the source GCP MySQL endpoint
+    pub fn gcp_my_sql_settings(mut self, value: impl Into<Val<endpoint::GcpMySqlSettings>>) -> Self {
+        self.core.props.set("GcpMySQLSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `ServerName`: The name of the server where the endpoint database resides.
-        core.props, "ServerName", server_name, set_server_name, get_server_name, Val<String>
+    /// Sets `GcpMySQLSettings` in place: [`Self::gcp_my_sql_settings`] on a value held by `&mut`.
+    pub fn set_gcp_my_sql_settings(&mut self, value: impl Into<Val<endpoint::GcpMySqlSettings>>) -> &mut Self {
+        self.core.props.set("GcpMySQLSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `SslMode`: The Secure Sockets Layer (SSL) mode to use for the SSL connection. The
-        /// default is none.
-        core.props, "SslMode", ssl_mode, set_ssl_mode, get_ssl_mode, Val<String>
+    /// `GcpMySQLSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gcp_my_sql_settings(&self) -> ::std::option::Option<Val<endpoint::GcpMySqlSettings>> {
+        crate::cfn::get_prop(&self.core.props, "GcpMySQLSettings")
     }
 
-    prop! {
-        /// `SybaseSettings`: Settings in JSON format for the source and target SAP ASE endpoint.
-        core.props, "SybaseSettings", sybase_settings, set_sybase_settings, get_sybase_settings, Val<endpoint::SybaseSettings>
+    /// `IbmDb2Settings`: Settings in JSON format for the source IBM Db2 LUW endpoint
+    pub fn ibm_db2_settings(mut self, value: impl Into<Val<endpoint::IbmDb2Settings>>) -> Self {
+        self.core.props.set("IbmDb2Settings", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: One or more tags to be assigned to the endpoint.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `IbmDb2Settings` in place: [`Self::ibm_db2_settings`] on a value held by `&mut`.
+    pub fn set_ibm_db2_settings(&mut self, value: impl Into<Val<endpoint::IbmDb2Settings>>) -> &mut Self {
+        self.core.props.set("IbmDb2Settings", value.into());
+        self
     }
 
-    prop! {
-        /// `Username`: The user name to be used to log in to the endpoint database.
-        core.props, "Username", username, set_username, get_username, Val<String>
+    /// `IbmDb2Settings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ibm_db2_settings(&self) -> ::std::option::Option<Val<endpoint::IbmDb2Settings>> {
+        crate::cfn::get_prop(&self.core.props, "IbmDb2Settings")
+    }
+
+    /// `KafkaSettings`: Settings in JSON format for the target Apache Kafka endpoint
+    pub fn kafka_settings(mut self, value: impl Into<Val<endpoint::KafkaSettings>>) -> Self {
+        self.core.props.set("KafkaSettings", value.into());
+        self
+    }
+
+    /// Sets `KafkaSettings` in place: [`Self::kafka_settings`] on a value held by `&mut`.
+    pub fn set_kafka_settings(&mut self, value: impl Into<Val<endpoint::KafkaSettings>>) -> &mut Self {
+        self.core.props.set("KafkaSettings", value.into());
+        self
+    }
+
+    /// `KafkaSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kafka_settings(&self) -> ::std::option::Option<Val<endpoint::KafkaSettings>> {
+        crate::cfn::get_prop(&self.core.props, "KafkaSettings")
+    }
+
+    /// `KinesisSettings`: Settings in JSON format for the target endpoint for Amazon Kinesis Data
+    /// Streams
+    pub fn kinesis_settings(mut self, value: impl Into<Val<endpoint::KinesisSettings>>) -> Self {
+        self.core.props.set("KinesisSettings", value.into());
+        self
+    }
+
+    /// Sets `KinesisSettings` in place: [`Self::kinesis_settings`] on a value held by `&mut`.
+    pub fn set_kinesis_settings(&mut self, value: impl Into<Val<endpoint::KinesisSettings>>) -> &mut Self {
+        self.core.props.set("KinesisSettings", value.into());
+        self
+    }
+
+    /// `KinesisSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kinesis_settings(&self) -> ::std::option::Option<Val<endpoint::KinesisSettings>> {
+        crate::cfn::get_prop(&self.core.props, "KinesisSettings")
+    }
+
+    /// `KmsKeyId`: An AWS KMS key identifier that is used to encrypt the connection parameters for
+    /// the endpoint.If you don't specify a value for the KmsKeyId parameter, AWS DMS uses your
+    /// default encryption key.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `MicrosoftSqlServerSettings`: Settings in JSON format for the source and target Microsoft
+    /// SQL Server endpoint
+    pub fn microsoft_sql_server_settings(mut self, value: impl Into<Val<endpoint::MicrosoftSqlServerSettings>>) -> Self {
+        self.core.props.set("MicrosoftSqlServerSettings", value.into());
+        self
+    }
+
+    /// Sets `MicrosoftSqlServerSettings` in place: [`Self::microsoft_sql_server_settings`] on a
+    /// value held by `&mut`.
+    pub fn set_microsoft_sql_server_settings(&mut self, value: impl Into<Val<endpoint::MicrosoftSqlServerSettings>>) -> &mut Self {
+        self.core.props.set("MicrosoftSqlServerSettings", value.into());
+        self
+    }
+
+    /// `MicrosoftSqlServerSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_microsoft_sql_server_settings(&self) -> ::std::option::Option<Val<endpoint::MicrosoftSqlServerSettings>> {
+        crate::cfn::get_prop(&self.core.props, "MicrosoftSqlServerSettings")
+    }
+
+    /// `MongoDbSettings`: Settings in JSON format for the source MongoDB endpoint
+    pub fn mongo_db_settings(mut self, value: impl Into<Val<endpoint::MongoDbSettings>>) -> Self {
+        self.core.props.set("MongoDbSettings", value.into());
+        self
+    }
+
+    /// Sets `MongoDbSettings` in place: [`Self::mongo_db_settings`] on a value held by `&mut`.
+    pub fn set_mongo_db_settings(&mut self, value: impl Into<Val<endpoint::MongoDbSettings>>) -> &mut Self {
+        self.core.props.set("MongoDbSettings", value.into());
+        self
+    }
+
+    /// `MongoDbSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mongo_db_settings(&self) -> ::std::option::Option<Val<endpoint::MongoDbSettings>> {
+        crate::cfn::get_prop(&self.core.props, "MongoDbSettings")
+    }
+
+    /// `MySqlSettings`: Settings in JSON format for the source and target MySQL endpoin
+    pub fn my_sql_settings(mut self, value: impl Into<Val<endpoint::MySqlSettings>>) -> Self {
+        self.core.props.set("MySqlSettings", value.into());
+        self
+    }
+
+    /// Sets `MySqlSettings` in place: [`Self::my_sql_settings`] on a value held by `&mut`.
+    pub fn set_my_sql_settings(&mut self, value: impl Into<Val<endpoint::MySqlSettings>>) -> &mut Self {
+        self.core.props.set("MySqlSettings", value.into());
+        self
+    }
+
+    /// `MySqlSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_my_sql_settings(&self) -> ::std::option::Option<Val<endpoint::MySqlSettings>> {
+        crate::cfn::get_prop(&self.core.props, "MySqlSettings")
+    }
+
+    /// `NeptuneSettings`: Settings in JSON format for the target Amazon Neptune endpoint
+    pub fn neptune_settings(mut self, value: impl Into<Val<endpoint::NeptuneSettings>>) -> Self {
+        self.core.props.set("NeptuneSettings", value.into());
+        self
+    }
+
+    /// Sets `NeptuneSettings` in place: [`Self::neptune_settings`] on a value held by `&mut`.
+    pub fn set_neptune_settings(&mut self, value: impl Into<Val<endpoint::NeptuneSettings>>) -> &mut Self {
+        self.core.props.set("NeptuneSettings", value.into());
+        self
+    }
+
+    /// `NeptuneSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_neptune_settings(&self) -> ::std::option::Option<Val<endpoint::NeptuneSettings>> {
+        crate::cfn::get_prop(&self.core.props, "NeptuneSettings")
+    }
+
+    /// `OracleSettings`: Settings in JSON format for the source and target Oracle endpoint
+    pub fn oracle_settings(mut self, value: impl Into<Val<endpoint::OracleSettings>>) -> Self {
+        self.core.props.set("OracleSettings", value.into());
+        self
+    }
+
+    /// Sets `OracleSettings` in place: [`Self::oracle_settings`] on a value held by `&mut`.
+    pub fn set_oracle_settings(&mut self, value: impl Into<Val<endpoint::OracleSettings>>) -> &mut Self {
+        self.core.props.set("OracleSettings", value.into());
+        self
+    }
+
+    /// `OracleSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_oracle_settings(&self) -> ::std::option::Option<Val<endpoint::OracleSettings>> {
+        crate::cfn::get_prop(&self.core.props, "OracleSettings")
+    }
+
+    /// `Password`: The password to be used to log in to the endpoint database.
+    pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Password", value.into());
+        self
+    }
+
+    /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+    pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Password", value.into());
+        self
+    }
+
+    /// `Password` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Password")
+    }
+
+    /// `Port`: The port used by the endpoint database.
+    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+    pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// `Port` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Port")
+    }
+
+    /// `PostgreSqlSettings`: Settings in JSON format for the source and target PostgreSQL endpoint.
+    pub fn postgre_sql_settings(mut self, value: impl Into<Val<endpoint::PostgreSqlSettings>>) -> Self {
+        self.core.props.set("PostgreSqlSettings", value.into());
+        self
+    }
+
+    /// Sets `PostgreSqlSettings` in place: [`Self::postgre_sql_settings`] on a value held by `&mut`.
+    pub fn set_postgre_sql_settings(&mut self, value: impl Into<Val<endpoint::PostgreSqlSettings>>) -> &mut Self {
+        self.core.props.set("PostgreSqlSettings", value.into());
+        self
+    }
+
+    /// `PostgreSqlSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_postgre_sql_settings(&self) -> ::std::option::Option<Val<endpoint::PostgreSqlSettings>> {
+        crate::cfn::get_prop(&self.core.props, "PostgreSqlSettings")
+    }
+
+    /// `RedisSettings`: Settings in JSON format for the target Redis endpoint
+    pub fn redis_settings(mut self, value: impl Into<Val<endpoint::RedisSettings>>) -> Self {
+        self.core.props.set("RedisSettings", value.into());
+        self
+    }
+
+    /// Sets `RedisSettings` in place: [`Self::redis_settings`] on a value held by `&mut`.
+    pub fn set_redis_settings(&mut self, value: impl Into<Val<endpoint::RedisSettings>>) -> &mut Self {
+        self.core.props.set("RedisSettings", value.into());
+        self
+    }
+
+    /// `RedisSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_redis_settings(&self) -> ::std::option::Option<Val<endpoint::RedisSettings>> {
+        crate::cfn::get_prop(&self.core.props, "RedisSettings")
+    }
+
+    /// `RedshiftSettings`: Settings in JSON format for the Amazon Redshift endpoint.
+    pub fn redshift_settings(mut self, value: impl Into<Val<endpoint::RedshiftSettings>>) -> Self {
+        self.core.props.set("RedshiftSettings", value.into());
+        self
+    }
+
+    /// Sets `RedshiftSettings` in place: [`Self::redshift_settings`] on a value held by `&mut`.
+    pub fn set_redshift_settings(&mut self, value: impl Into<Val<endpoint::RedshiftSettings>>) -> &mut Self {
+        self.core.props.set("RedshiftSettings", value.into());
+        self
+    }
+
+    /// `RedshiftSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_redshift_settings(&self) -> ::std::option::Option<Val<endpoint::RedshiftSettings>> {
+        crate::cfn::get_prop(&self.core.props, "RedshiftSettings")
+    }
+
+    /// `ResourceIdentifier`: A display name for the resource identifier at the end of the
+    /// EndpointArn response parameter that is returned in the created Endpoint object.
+    pub fn resource_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceIdentifier", value.into());
+        self
+    }
+
+    /// Sets `ResourceIdentifier` in place: [`Self::resource_identifier`] on a value held by `&mut`.
+    pub fn set_resource_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceIdentifier", value.into());
+        self
+    }
+
+    /// `ResourceIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceIdentifier")
+    }
+
+    /// `S3Settings`: Settings in JSON format for the source and target Amazon S3 endpoint
+    pub fn s3_settings(mut self, value: impl Into<Val<endpoint::S3Settings>>) -> Self {
+        self.core.props.set("S3Settings", value.into());
+        self
+    }
+
+    /// Sets `S3Settings` in place: [`Self::s3_settings`] on a value held by `&mut`.
+    pub fn set_s3_settings(&mut self, value: impl Into<Val<endpoint::S3Settings>>) -> &mut Self {
+        self.core.props.set("S3Settings", value.into());
+        self
+    }
+
+    /// `S3Settings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_settings(&self) -> ::std::option::Option<Val<endpoint::S3Settings>> {
+        crate::cfn::get_prop(&self.core.props, "S3Settings")
+    }
+
+    /// `ServerName`: The name of the server where the endpoint database resides.
+    pub fn server_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServerName", value.into());
+        self
+    }
+
+    /// Sets `ServerName` in place: [`Self::server_name`] on a value held by `&mut`.
+    pub fn set_server_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServerName", value.into());
+        self
+    }
+
+    /// `ServerName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServerName")
+    }
+
+    /// `SslMode`: The Secure Sockets Layer (SSL) mode to use for the SSL connection. The default is
+    /// none.
+    pub fn ssl_mode(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SslMode", value.into());
+        self
+    }
+
+    /// Sets `SslMode` in place: [`Self::ssl_mode`] on a value held by `&mut`.
+    pub fn set_ssl_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SslMode", value.into());
+        self
+    }
+
+    /// `SslMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ssl_mode(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SslMode")
+    }
+
+    /// `SybaseSettings`: Settings in JSON format for the source and target SAP ASE endpoint.
+    pub fn sybase_settings(mut self, value: impl Into<Val<endpoint::SybaseSettings>>) -> Self {
+        self.core.props.set("SybaseSettings", value.into());
+        self
+    }
+
+    /// Sets `SybaseSettings` in place: [`Self::sybase_settings`] on a value held by `&mut`.
+    pub fn set_sybase_settings(&mut self, value: impl Into<Val<endpoint::SybaseSettings>>) -> &mut Self {
+        self.core.props.set("SybaseSettings", value.into());
+        self
+    }
+
+    /// `SybaseSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sybase_settings(&self) -> ::std::option::Option<Val<endpoint::SybaseSettings>> {
+        crate::cfn::get_prop(&self.core.props, "SybaseSettings")
+    }
+
+    /// `Tags`: One or more tags to be assigned to the endpoint.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Username`: The user name to be used to log in to the endpoint database.
+    pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Username", value.into());
+        self
+    }
+
+    /// Sets `Username` in place: [`Self::username`] on a value held by `&mut`.
+    pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Username", value.into());
+        self
+    }
+
+    /// `Username` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Username")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1398,38 +2860,104 @@ pub mod endpoint {
             DocDbSettings { props }
         }
 
-        prop! {
-            /// `DocsToInvestigate`: Indicates the number of documents to preview to determine the
-            /// document organization. Use this setting when NestingLevel is set to "one".
-            props, "DocsToInvestigate", docs_to_investigate, set_docs_to_investigate, get_docs_to_investigate, Val<i64>
+        /// `DocsToInvestigate`: Indicates the number of documents to preview to determine the document
+        /// organization. Use this setting when NestingLevel is set to "one".
+        pub fn docs_to_investigate(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DocsToInvestigate", value.into());
+            self
         }
 
-        prop! {
-            /// `ExtractDocId`: Specifies the document ID. Use this setting when NestingLevel is set to "none"
-            props, "ExtractDocId", extract_doc_id, set_extract_doc_id, get_extract_doc_id, Val<bool>
+        /// Sets `DocsToInvestigate` in place: [`Self::docs_to_investigate`] on a value held by `&mut`.
+        pub fn set_docs_to_investigate(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DocsToInvestigate", value.into());
+            self
         }
 
-        prop! {
-            /// `NestingLevel`: Specifies either document or table mode.
-            props, "NestingLevel", nesting_level, set_nesting_level, get_nesting_level, Val<String>
+        /// `DocsToInvestigate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_docs_to_investigate(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DocsToInvestigate")
         }
 
-        prop! {
-            /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
-            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
-            /// the value in SecretsManagerSecret. The role must allow the iam:PassRole action.
-            /// SecretsManagerSecret has the value of the AWS Secrets Manager secret that allows access
-            /// to the DocumentDB endpoint.
-            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
+        /// `ExtractDocId`: Specifies the document ID. Use this setting when NestingLevel is set to "none"
+        pub fn extract_doc_id(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExtractDocId", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerSecretId`: The full Amazon Resource Name (ARN) of the IAM role that
-            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
-            /// the value in SecretsManagerSecret. The role must allow the iam:PassRole action.
-            /// SecretsManagerSecret has the value of the AWS Secrets Manager secret that allows access
-            /// to the DocumentDB endpoint.
-            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
+        /// Sets `ExtractDocId` in place: [`Self::extract_doc_id`] on a value held by `&mut`.
+        pub fn set_extract_doc_id(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExtractDocId", value.into());
+            self
+        }
+
+        /// `ExtractDocId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extract_doc_id(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExtractDocId")
+        }
+
+        /// `NestingLevel`: Specifies either document or table mode.
+        pub fn nesting_level(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NestingLevel", value.into());
+            self
+        }
+
+        /// Sets `NestingLevel` in place: [`Self::nesting_level`] on a value held by `&mut`.
+        pub fn set_nesting_level(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NestingLevel", value.into());
+            self
+        }
+
+        /// `NestingLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nesting_level(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NestingLevel")
+        }
+
+        /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
+        /// specifies AWS DMS as the trusted entity and grants the required permissions to access the
+        /// value in SecretsManagerSecret. The role must allow the iam:PassRole action.
+        /// SecretsManagerSecret has the value of the AWS Secrets Manager secret that allows access to
+        /// the DocumentDB endpoint.
+        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerAccessRoleArn` in place: [`Self::secrets_manager_access_role_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_secrets_manager_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
+        }
+
+        /// `SecretsManagerAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerAccessRoleArn")
+        }
+
+        /// `SecretsManagerSecretId`: The full Amazon Resource Name (ARN) of the IAM role that specifies
+        /// AWS DMS as the trusted entity and grants the required permissions to access the value in
+        /// SecretsManagerSecret. The role must allow the iam:PassRole action. SecretsManagerSecret has
+        /// the value of the AWS Secrets Manager secret that allows access to the DocumentDB endpoint.
+        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerSecretId` in place: [`Self::secrets_manager_secret_id`] on a value held
+        /// by `&mut`.
+        pub fn set_secrets_manager_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// `SecretsManagerSecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerSecretId")
         }
     }
 
@@ -1449,10 +2977,23 @@ pub mod endpoint {
             DynamoDbSettings { props }
         }
 
-        prop! {
-            /// `ServiceAccessRoleArn`: The Amazon Resource Name (ARN) used by the service to access the
-            /// IAM role. The role must allow the iam:PassRole action.
-            props, "ServiceAccessRoleArn", service_access_role_arn, set_service_access_role_arn, get_service_access_role_arn, Val<String>
+        /// `ServiceAccessRoleArn`: The Amazon Resource Name (ARN) used by the service to access the IAM
+        /// role. The role must allow the iam:PassRole action.
+        pub fn service_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceAccessRoleArn", value.into());
+            self
+        }
+
+        /// Sets `ServiceAccessRoleArn` in place: [`Self::service_access_role_arn`] on a value held by `&mut`.
+        pub fn set_service_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceAccessRoleArn", value.into());
+            self
+        }
+
+        /// `ServiceAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceAccessRoleArn")
         }
     }
 
@@ -1472,28 +3013,81 @@ pub mod endpoint {
             ElasticsearchSettings { props }
         }
 
-        prop! {
-            /// `EndpointUri`: The endpoint for the OpenSearch cluster. AWS DMS uses HTTPS if a
-            /// transport protocol (either HTTP or HTTPS) isn't specified.
-            props, "EndpointUri", endpoint_uri, set_endpoint_uri, get_endpoint_uri, Val<String>
+        /// `EndpointUri`: The endpoint for the OpenSearch cluster. AWS DMS uses HTTPS if a transport
+        /// protocol (either HTTP or HTTPS) isn't specified.
+        pub fn endpoint_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EndpointUri", value.into());
+            self
         }
 
-        prop! {
-            /// `ErrorRetryDuration`: The maximum number of seconds for which DMS retries failed API
-            /// requests to the OpenSearch cluster.
-            props, "ErrorRetryDuration", error_retry_duration, set_error_retry_duration, get_error_retry_duration, Val<i64>
+        /// Sets `EndpointUri` in place: [`Self::endpoint_uri`] on a value held by `&mut`.
+        pub fn set_endpoint_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndpointUri", value.into());
+            self
         }
 
-        prop! {
-            /// `FullLoadErrorPercentage`: The maximum percentage of records that can fail to be written
-            /// before a full load operation stops.
-            props, "FullLoadErrorPercentage", full_load_error_percentage, set_full_load_error_percentage, get_full_load_error_percentage, Val<i64>
+        /// `EndpointUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndpointUri")
         }
 
-        prop! {
-            /// `ServiceAccessRoleArn`: The Amazon Resource Name (ARN) used by the service to access the
-            /// IAM role. The role must allow the iam:PassRole action.
-            props, "ServiceAccessRoleArn", service_access_role_arn, set_service_access_role_arn, get_service_access_role_arn, Val<String>
+        /// `ErrorRetryDuration`: The maximum number of seconds for which DMS retries failed API
+        /// requests to the OpenSearch cluster.
+        pub fn error_retry_duration(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ErrorRetryDuration", value.into());
+            self
+        }
+
+        /// Sets `ErrorRetryDuration` in place: [`Self::error_retry_duration`] on a value held by `&mut`.
+        pub fn set_error_retry_duration(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ErrorRetryDuration", value.into());
+            self
+        }
+
+        /// `ErrorRetryDuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_retry_duration(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ErrorRetryDuration")
+        }
+
+        /// `FullLoadErrorPercentage`: The maximum percentage of records that can fail to be written
+        /// before a full load operation stops.
+        pub fn full_load_error_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("FullLoadErrorPercentage", value.into());
+            self
+        }
+
+        /// Sets `FullLoadErrorPercentage` in place: [`Self::full_load_error_percentage`] on a value
+        /// held by `&mut`.
+        pub fn set_full_load_error_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FullLoadErrorPercentage", value.into());
+            self
+        }
+
+        /// `FullLoadErrorPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_full_load_error_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FullLoadErrorPercentage")
+        }
+
+        /// `ServiceAccessRoleArn`: The Amazon Resource Name (ARN) used by the service to access the IAM
+        /// role. The role must allow the iam:PassRole action.
+        pub fn service_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceAccessRoleArn", value.into());
+            self
+        }
+
+        /// Sets `ServiceAccessRoleArn` in place: [`Self::service_access_role_arn`] on a value held by `&mut`.
+        pub fn set_service_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceAccessRoleArn", value.into());
+            self
+        }
+
+        /// `ServiceAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceAccessRoleArn")
         }
     }
 
@@ -1513,92 +3107,264 @@ pub mod endpoint {
             GcpMySqlSettings { props }
         }
 
-        prop! {
-            /// `AfterConnectScript`: Specifies a script to run immediately after AWS DMS connects to
-            /// the endpoint. The migration task continues running regardless if the SQL statement
-            /// succeeds or fails.
-            props, "AfterConnectScript", after_connect_script, set_after_connect_script, get_after_connect_script, Val<String>
+        /// `AfterConnectScript`: Specifies a script to run immediately after AWS DMS connects to the
+        /// endpoint. The migration task continues running regardless if the SQL statement succeeds or
+        /// fails.
+        pub fn after_connect_script(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AfterConnectScript", value.into());
+            self
         }
 
-        prop! {
-            /// `CleanSourceMetadataOnMismatch`: Adjusts the behavior of AWS DMS when migrating from an
-            /// SQL Server source database that is hosted as part of an Always On availability group
-            /// cluster. If you need AWS DMS to poll all the nodes in the Always On cluster for
-            /// transaction backups, set this attribute to false.
-            props, "CleanSourceMetadataOnMismatch", clean_source_metadata_on_mismatch, set_clean_source_metadata_on_mismatch, get_clean_source_metadata_on_mismatch, Val<bool>
+        /// Sets `AfterConnectScript` in place: [`Self::after_connect_script`] on a value held by `&mut`.
+        pub fn set_after_connect_script(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AfterConnectScript", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`: Database name for the endpoint. For a MySQL source or target endpoint,
-            /// don't explicitly specify the database using the DatabaseName request parameter on either
-            /// the CreateEndpoint or ModifyEndpoint API call. Specifying DatabaseName when you create
-            /// or modify a MySQL endpoint replicates all the task tables to this single database. For
-            /// MySQL endpoints, you specify the database only when you specify the schema in the
-            /// table-mapping rules of the AWS DMS task.
-            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+        /// `AfterConnectScript` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_after_connect_script(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AfterConnectScript")
         }
 
-        prop! {
-            /// `EventsPollInterval`: Specifies how often to check the binary log for new changes/events
-            /// when the database is idle. The default is five seconds.
-            props, "EventsPollInterval", events_poll_interval, set_events_poll_interval, get_events_poll_interval, Val<i64>
+        /// `CleanSourceMetadataOnMismatch`: Adjusts the behavior of AWS DMS when migrating from an SQL
+        /// Server source database that is hosted as part of an Always On availability group cluster. If
+        /// you need AWS DMS to poll all the nodes in the Always On cluster for transaction backups, set
+        /// this attribute to false.
+        pub fn clean_source_metadata_on_mismatch(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CleanSourceMetadataOnMismatch", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxFileSize`: Specifies the maximum size (in KB) of any .csv file used to transfer data
-            /// to a MySQL-compatible database.
-            props, "MaxFileSize", max_file_size, set_max_file_size, get_max_file_size, Val<i64>
+        /// Sets `CleanSourceMetadataOnMismatch` in place: [`Self::clean_source_metadata_on_mismatch`]
+        /// on a value held by `&mut`.
+        pub fn set_clean_source_metadata_on_mismatch(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CleanSourceMetadataOnMismatch", value.into());
+            self
         }
 
-        prop! {
-            /// `ParallelLoadThreads`: Improves performance when loading data into the MySQL-compatible
-            /// target database. Specifies how many threads to use to load the data into the
-            /// MySQL-compatible target database. Setting a large number of threads can have an adverse
-            /// effect on database performance, because a separate connection is required for each
-            /// thread. The default is one.
-            props, "ParallelLoadThreads", parallel_load_threads, set_parallel_load_threads, get_parallel_load_threads, Val<i64>
+        /// `CleanSourceMetadataOnMismatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_clean_source_metadata_on_mismatch(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CleanSourceMetadataOnMismatch")
         }
 
-        prop! {
-            /// `Password`: Endpoint connection password.
-            props, "Password", password, set_password, get_password, Val<String>
+        /// `DatabaseName`: Database name for the endpoint. For a MySQL source or target endpoint, don't
+        /// explicitly specify the database using the DatabaseName request parameter on either the
+        /// CreateEndpoint or ModifyEndpoint API call. Specifying DatabaseName when you create or modify
+        /// a MySQL endpoint replicates all the task tables to this single database. For MySQL
+        /// endpoints, you specify the database only when you specify the schema in the table-mapping
+        /// rules of the AWS DMS task.
+        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`: The port used by the endpoint database.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
-            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
-            /// the value in SecretsManagerSecret. The role must allow the iam:PassRole action.
-            /// SecretsManagerSecret has the value of the AWS Secrets Manager secret that allows access
-            /// to the MySQL endpoint.
-            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
         }
 
-        prop! {
-            /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
-            /// SecretsManagerSecret that contains the MySQL endpoint connection details.
-            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
+        /// `EventsPollInterval`: Specifies how often to check the binary log for new changes/events
+        /// when the database is idle. The default is five seconds.
+        pub fn events_poll_interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EventsPollInterval", value.into());
+            self
         }
 
-        prop! {
-            /// `ServerName`: The MySQL host name.
-            props, "ServerName", server_name, set_server_name, get_server_name, Val<String>
+        /// Sets `EventsPollInterval` in place: [`Self::events_poll_interval`] on a value held by `&mut`.
+        pub fn set_events_poll_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EventsPollInterval", value.into());
+            self
         }
 
-        prop! {
-            /// `ServerTimezone`: Specifies the time zone for the source MySQL database. Don't enclose
-            /// time zones in single quotation marks.
-            props, "ServerTimezone", server_timezone, set_server_timezone, get_server_timezone, Val<String>
+        /// `EventsPollInterval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_events_poll_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EventsPollInterval")
         }
 
-        prop! {
-            /// `Username`: Specifies the time zone for the source MySQL database. Don't enclose time
-            /// zones in single quotation marks.
-            props, "Username", username, set_username, get_username, Val<String>
+        /// `MaxFileSize`: Specifies the maximum size (in KB) of any .csv file used to transfer data to
+        /// a MySQL-compatible database.
+        pub fn max_file_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxFileSize", value.into());
+            self
+        }
+
+        /// Sets `MaxFileSize` in place: [`Self::max_file_size`] on a value held by `&mut`.
+        pub fn set_max_file_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxFileSize", value.into());
+            self
+        }
+
+        /// `MaxFileSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_file_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxFileSize")
+        }
+
+        /// `ParallelLoadThreads`: Improves performance when loading data into the MySQL-compatible
+        /// target database. Specifies how many threads to use to load the data into the
+        /// MySQL-compatible target database. Setting a large number of threads can have an adverse
+        /// effect on database performance, because a separate connection is required for each thread.
+        /// The default is one.
+        pub fn parallel_load_threads(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ParallelLoadThreads", value.into());
+            self
+        }
+
+        /// Sets `ParallelLoadThreads` in place: [`Self::parallel_load_threads`] on a value held by `&mut`.
+        pub fn set_parallel_load_threads(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ParallelLoadThreads", value.into());
+            self
+        }
+
+        /// `ParallelLoadThreads` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parallel_load_threads(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ParallelLoadThreads")
+        }
+
+        /// `Password`: Endpoint connection password.
+        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+        pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Password")
+        }
+
+        /// `Port`: The port used by the endpoint database.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
+        /// specifies AWS DMS as the trusted entity and grants the required permissions to access the
+        /// value in SecretsManagerSecret. The role must allow the iam:PassRole action.
+        /// SecretsManagerSecret has the value of the AWS Secrets Manager secret that allows access to
+        /// the MySQL endpoint.
+        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerAccessRoleArn` in place: [`Self::secrets_manager_access_role_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_secrets_manager_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
+        }
+
+        /// `SecretsManagerAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerAccessRoleArn")
+        }
+
+        /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
+        /// SecretsManagerSecret that contains the MySQL endpoint connection details.
+        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerSecretId` in place: [`Self::secrets_manager_secret_id`] on a value held
+        /// by `&mut`.
+        pub fn set_secrets_manager_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// `SecretsManagerSecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerSecretId")
+        }
+
+        /// `ServerName`: The MySQL host name.
+        pub fn server_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServerName", value.into());
+            self
+        }
+
+        /// Sets `ServerName` in place: [`Self::server_name`] on a value held by `&mut`.
+        pub fn set_server_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerName", value.into());
+            self
+        }
+
+        /// `ServerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerName")
+        }
+
+        /// `ServerTimezone`: Specifies the time zone for the source MySQL database. Don't enclose time
+        /// zones in single quotation marks.
+        pub fn server_timezone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServerTimezone", value.into());
+            self
+        }
+
+        /// Sets `ServerTimezone` in place: [`Self::server_timezone`] on a value held by `&mut`.
+        pub fn set_server_timezone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerTimezone", value.into());
+            self
+        }
+
+        /// `ServerTimezone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_timezone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerTimezone")
+        }
+
+        /// `Username`: Specifies the time zone for the source MySQL database. Don't enclose time zones
+        /// in single quotation marks.
+        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// Sets `Username` in place: [`Self::username`] on a value held by `&mut`.
+        pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// `Username` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Username")
         }
     }
 
@@ -1617,62 +3383,180 @@ pub mod endpoint {
             IbmDb2Settings { props }
         }
 
-        prop! {
-            /// `CurrentLsn`: For ongoing replication (CDC), use CurrentLSN to specify a log sequence
-            /// number (LSN) where you want the replication to start.
-            props, "CurrentLsn", current_lsn, set_current_lsn, get_current_lsn, Val<String>
+        /// `CurrentLsn`: For ongoing replication (CDC), use CurrentLSN to specify a log sequence number (LSN)
+        /// where you want the replication to start.
+        pub fn current_lsn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CurrentLsn", value.into());
+            self
         }
 
-        prop! {
-            /// `KeepCsvFiles`: If true, AWS DMS saves any .csv files to the Db2 LUW target that were
-            /// used to replicate data. DMS uses these files for analysis and troubleshooting.
-            props, "KeepCsvFiles", keep_csv_files, set_keep_csv_files, get_keep_csv_files, Val<bool>
+        /// Sets `CurrentLsn` in place: [`Self::current_lsn`] on a value held by `&mut`.
+        pub fn set_current_lsn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CurrentLsn", value.into());
+            self
         }
 
-        prop! {
-            /// `LoadTimeout`: The amount of time (in milliseconds) before AWS DMS times out operations
-            /// performed by DMS on the Db2 target. The default value is 1200 (20 minutes).
-            props, "LoadTimeout", load_timeout, set_load_timeout, get_load_timeout, Val<i64>
+        /// `CurrentLsn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_current_lsn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CurrentLsn")
         }
 
-        prop! {
-            /// `MaxFileSize`: Specifies the maximum size (in KB) of .csv files used to transfer data to
-            /// Db2 LUW.
-            props, "MaxFileSize", max_file_size, set_max_file_size, get_max_file_size, Val<i64>
+        /// `KeepCsvFiles`: If true, AWS DMS saves any .csv files to the Db2 LUW target that were used
+        /// to replicate data. DMS uses these files for analysis and troubleshooting.
+        pub fn keep_csv_files(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("KeepCsvFiles", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxKBytesPerRead`: Maximum number of bytes per read, as a NUMBER value. The default is 64
-            /// KB.
-            props, "MaxKBytesPerRead", max_k_bytes_per_read, set_max_k_bytes_per_read, get_max_k_bytes_per_read, Val<i64>
+        /// Sets `KeepCsvFiles` in place: [`Self::keep_csv_files`] on a value held by `&mut`.
+        pub fn set_keep_csv_files(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("KeepCsvFiles", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
-            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
-            /// the value in SecretsManagerSecret. The role must allow the iam:PassRole action.
-            /// SecretsManagerSecret has the value ofthe AWS Secrets Manager secret that allows access
-            /// to the Db2 LUW endpoint.
-            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
+        /// `KeepCsvFiles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_keep_csv_files(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "KeepCsvFiles")
         }
 
-        prop! {
-            /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
-            /// SecretsManagerSecret that contains the IBMDB2 endpoint connection details.
-            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
+        /// `LoadTimeout`: The amount of time (in milliseconds) before AWS DMS times out operations
+        /// performed by DMS on the Db2 target. The default value is 1200 (20 minutes).
+        pub fn load_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("LoadTimeout", value.into());
+            self
         }
 
-        prop! {
-            /// `SetDataCaptureChanges`: Enables ongoing replication (CDC) as a BOOLEAN value. The
-            /// default is true.
-            props, "SetDataCaptureChanges", set_data_capture_changes, set_set_data_capture_changes, get_set_data_capture_changes, Val<bool>
+        /// Sets `LoadTimeout` in place: [`Self::load_timeout`] on a value held by `&mut`.
+        pub fn set_load_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("LoadTimeout", value.into());
+            self
         }
 
-        prop! {
-            /// `WriteBufferSize`: The size (in KB) of the in-memory file write buffer used when
-            /// generating .csv files on the local disk on the DMS replication instance. The default
-            /// value is 1024 (1 MB).
-            props, "WriteBufferSize", write_buffer_size, set_write_buffer_size, get_write_buffer_size, Val<i64>
+        /// `LoadTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_load_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "LoadTimeout")
+        }
+
+        /// `MaxFileSize`: Specifies the maximum size (in KB) of .csv files used to transfer data to Db2
+        /// LUW.
+        pub fn max_file_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxFileSize", value.into());
+            self
+        }
+
+        /// Sets `MaxFileSize` in place: [`Self::max_file_size`] on a value held by `&mut`.
+        pub fn set_max_file_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxFileSize", value.into());
+            self
+        }
+
+        /// `MaxFileSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_file_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxFileSize")
+        }
+
+        /// `MaxKBytesPerRead`: Maximum number of bytes per read, as a NUMBER value. The default is 64
+        /// KB.
+        pub fn max_k_bytes_per_read(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxKBytesPerRead", value.into());
+            self
+        }
+
+        /// Sets `MaxKBytesPerRead` in place: [`Self::max_k_bytes_per_read`] on a value held by `&mut`.
+        pub fn set_max_k_bytes_per_read(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxKBytesPerRead", value.into());
+            self
+        }
+
+        /// `MaxKBytesPerRead` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_k_bytes_per_read(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxKBytesPerRead")
+        }
+
+        /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
+        /// specifies AWS DMS as the trusted entity and grants the required permissions to access the
+        /// value in SecretsManagerSecret. The role must allow the iam:PassRole action.
+        /// SecretsManagerSecret has the value ofthe AWS Secrets Manager secret that allows access to
+        /// the Db2 LUW endpoint.
+        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerAccessRoleArn` in place: [`Self::secrets_manager_access_role_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_secrets_manager_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
+        }
+
+        /// `SecretsManagerAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerAccessRoleArn")
+        }
+
+        /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
+        /// SecretsManagerSecret that contains the IBMDB2 endpoint connection details.
+        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerSecretId` in place: [`Self::secrets_manager_secret_id`] on a value held
+        /// by `&mut`.
+        pub fn set_secrets_manager_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// `SecretsManagerSecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerSecretId")
+        }
+
+        /// `SetDataCaptureChanges`: Enables ongoing replication (CDC) as a BOOLEAN value. The default
+        /// is true.
+        pub fn set_data_capture_changes(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SetDataCaptureChanges", value.into());
+            self
+        }
+
+        /// Sets `SetDataCaptureChanges` in place: [`Self::set_data_capture_changes`] on a value held by `&mut`.
+        pub fn set_set_data_capture_changes(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SetDataCaptureChanges", value.into());
+            self
+        }
+
+        /// `SetDataCaptureChanges` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_set_data_capture_changes(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SetDataCaptureChanges")
+        }
+
+        /// `WriteBufferSize`: The size (in KB) of the in-memory file write buffer used when generating .csv
+        /// files on the local disk on the DMS replication instance. The default value is 1024 (1 MB).
+        pub fn write_buffer_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("WriteBufferSize", value.into());
+            self
+        }
+
+        /// Sets `WriteBufferSize` in place: [`Self::write_buffer_size`] on a value held by `&mut`.
+        pub fn set_write_buffer_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("WriteBufferSize", value.into());
+            self
+        }
+
+        /// `WriteBufferSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_write_buffer_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "WriteBufferSize")
         }
     }
 
@@ -1692,123 +3576,360 @@ pub mod endpoint {
             KafkaSettings { props }
         }
 
-        prop! {
-            /// `Broker`: A comma-separated list of one or more broker locations in your Kafka cluster
-            /// that host your Kafka instance. Specify each broker location in the form
-            /// broker-hostname-or-ip:port
-            props, "Broker", broker, set_broker, get_broker, Val<String>
+        /// `Broker`: A comma-separated list of one or more broker locations in your Kafka cluster that
+        /// host your Kafka instance. Specify each broker location in the form
+        /// broker-hostname-or-ip:port
+        pub fn broker(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Broker", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeControlDetails`: Shows detailed control information for table definition, column
-            /// definition, and table and column changes in the Kafka message output. The default is
-            /// false.
-            props, "IncludeControlDetails", include_control_details, set_include_control_details, get_include_control_details, Val<bool>
+        /// Sets `Broker` in place: [`Self::broker`] on a value held by `&mut`.
+        pub fn set_broker(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Broker", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeNullAndEmpty`: Include NULL and empty columns for records migrated to the
-            /// endpoint. The default is false.
-            props, "IncludeNullAndEmpty", include_null_and_empty, set_include_null_and_empty, get_include_null_and_empty, Val<bool>
+        /// `Broker` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_broker(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Broker")
         }
 
-        prop! {
-            /// `IncludePartitionValue`: Shows the partition value within the Kafka message output
-            /// unless the partition type is schema-table-type. The default is false.
-            props, "IncludePartitionValue", include_partition_value, set_include_partition_value, get_include_partition_value, Val<bool>
+        /// `IncludeControlDetails`: Shows detailed control information for table definition, column
+        /// definition, and table and column changes in the Kafka message output. The default is false.
+        pub fn include_control_details(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeControlDetails", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeTableAlterOperations`: Includes any data definition language (DDL) operations
-            /// that change the table in the control data, such as rename-table, drop-table, add-column,
-            /// drop-column, and rename-column. The default is false.
-            props, "IncludeTableAlterOperations", include_table_alter_operations, set_include_table_alter_operations, get_include_table_alter_operations, Val<bool>
+        /// Sets `IncludeControlDetails` in place: [`Self::include_control_details`] on a value held by `&mut`.
+        pub fn set_include_control_details(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeControlDetails", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeTransactionDetails`: Provides detailed transaction information from the source
-            /// database. This information includes a commit timestamp, a log position, and values for
-            /// transaction_id, previous transaction_id, and transaction_record_id (the record offset
-            /// within a transaction). The default is false.
-            props, "IncludeTransactionDetails", include_transaction_details, set_include_transaction_details, get_include_transaction_details, Val<bool>
+        /// `IncludeControlDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_control_details(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeControlDetails")
         }
 
-        prop! {
-            /// `MessageFormat`: The output format for the records created on the endpoint. The message
-            /// format is JSON (default) or JSON_UNFORMATTED (a single line with no tab).
-            props, "MessageFormat", message_format, set_message_format, get_message_format, Val<String>
+        /// `IncludeNullAndEmpty`: Include NULL and empty columns for records migrated to the endpoint.
+        /// The default is false.
+        pub fn include_null_and_empty(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeNullAndEmpty", value.into());
+            self
         }
 
-        prop! {
-            /// `MessageMaxBytes`: The maximum size in bytes for records created on the endpoint The
-            /// default is 1,000,000.
-            props, "MessageMaxBytes", message_max_bytes, set_message_max_bytes, get_message_max_bytes, Val<i64>
+        /// Sets `IncludeNullAndEmpty` in place: [`Self::include_null_and_empty`] on a value held by `&mut`.
+        pub fn set_include_null_and_empty(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeNullAndEmpty", value.into());
+            self
         }
 
-        prop! {
-            /// `NoHexPrefix`: Set this optional parameter to true to avoid adding a '0x' prefix to raw
-            /// data in hexadecimal format. For example, by default, AWS DMS adds a '0x' prefix to the
-            /// LOB column type in hexadecimal format moving from an Oracle source to a Kafka target.
-            /// Use the NoHexPrefix endpoint setting to enable migration of RAW data type columns
-            /// without adding the '0x' prefix.
-            props, "NoHexPrefix", no_hex_prefix, set_no_hex_prefix, get_no_hex_prefix, Val<bool>
+        /// `IncludeNullAndEmpty` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_null_and_empty(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeNullAndEmpty")
         }
 
-        prop! {
-            /// `PartitionIncludeSchemaTable`: Prefixes schema and table names to partition values, when
-            /// the partition type is primary-key-type.
-            props, "PartitionIncludeSchemaTable", partition_include_schema_table, set_partition_include_schema_table, get_partition_include_schema_table, Val<bool>
+        /// `IncludePartitionValue`: Shows the partition value within the Kafka message output unless
+        /// the partition type is schema-table-type. The default is false.
+        pub fn include_partition_value(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludePartitionValue", value.into());
+            self
         }
 
-        prop! {
-            /// `SaslPassword`: The secure password that you created when you first set up your Amazon
-            /// MSK cluster to validate a client identity and make an encrypted connection between
-            /// server and client using SASL-SSL authentication.
-            props, "SaslPassword", sasl_password, set_sasl_password, get_sasl_password, Val<String>
+        /// Sets `IncludePartitionValue` in place: [`Self::include_partition_value`] on a value held by `&mut`.
+        pub fn set_include_partition_value(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludePartitionValue", value.into());
+            self
         }
 
-        prop! {
-            /// `SaslUserName`: The secure user name you created when you first set up your Amazon MSK
-            /// cluster to validate a client identity and make an encrypted connection between server
-            /// and client using SASL-SSL authentication.
-            props, "SaslUserName", sasl_user_name, set_sasl_user_name, get_sasl_user_name, Val<String>
+        /// `IncludePartitionValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_partition_value(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludePartitionValue")
         }
 
-        prop! {
-            /// `SecurityProtocol`: Set secure connection to a Kafka target endpoint using Transport
-            /// Layer Security (TLS). Options include ssl-encryption, ssl-authentication, and sasl-ssl.
-            /// sasl-ssl requires SaslUsername and SaslPassword.
-            props, "SecurityProtocol", security_protocol, set_security_protocol, get_security_protocol, Val<String>
+        /// `IncludeTableAlterOperations`: Includes any data definition language (DDL) operations that
+        /// change the table in the control data, such as rename-table, drop-table, add-column,
+        /// drop-column, and rename-column. The default is false.
+        pub fn include_table_alter_operations(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeTableAlterOperations", value.into());
+            self
         }
 
-        prop! {
-            /// `SslCaCertificateArn`: The Amazon Resource Name (ARN) for the private certificate
-            /// authority (CA) cert that AWS DMS uses to securely connect to your Kafka target endpoint.
-            props, "SslCaCertificateArn", ssl_ca_certificate_arn, set_ssl_ca_certificate_arn, get_ssl_ca_certificate_arn, Val<String>
+        /// Sets `IncludeTableAlterOperations` in place: [`Self::include_table_alter_operations`] on a
+        /// value held by `&mut`.
+        pub fn set_include_table_alter_operations(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeTableAlterOperations", value.into());
+            self
         }
 
-        prop! {
-            /// `SslClientCertificateArn`: The Amazon Resource Name (ARN) of the client certificate used
-            /// to securely connect to a Kafka target endpoint.
-            props, "SslClientCertificateArn", ssl_client_certificate_arn, set_ssl_client_certificate_arn, get_ssl_client_certificate_arn, Val<String>
+        /// `IncludeTableAlterOperations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_table_alter_operations(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeTableAlterOperations")
         }
 
-        prop! {
-            /// `SslClientKeyArn`: The Amazon Resource Name (ARN) for the client private key used to
-            /// securely connect to a Kafka target endpoint.
-            props, "SslClientKeyArn", ssl_client_key_arn, set_ssl_client_key_arn, get_ssl_client_key_arn, Val<String>
+        /// `IncludeTransactionDetails`: Provides detailed transaction information from the source
+        /// database. This information includes a commit timestamp, a log position, and values for
+        /// transaction_id, previous transaction_id, and transaction_record_id (the record offset within
+        /// a transaction). The default is false.
+        pub fn include_transaction_details(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeTransactionDetails", value.into());
+            self
         }
 
-        prop! {
-            /// `SslClientKeyPassword`: The password for the client private key used to securely connect
-            /// to a Kafka target endpoint.
-            props, "SslClientKeyPassword", ssl_client_key_password, set_ssl_client_key_password, get_ssl_client_key_password, Val<String>
+        /// Sets `IncludeTransactionDetails` in place: [`Self::include_transaction_details`] on a value
+        /// held by `&mut`.
+        pub fn set_include_transaction_details(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeTransactionDetails", value.into());
+            self
         }
 
-        prop! {
-            /// `Topic`: The topic to which you migrate the data. If you don't specify a topic, AWS DMS
-            /// specifies "kafka-default-topic" as the migration topic.
-            props, "Topic", topic, set_topic, get_topic, Val<String>
+        /// `IncludeTransactionDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_transaction_details(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeTransactionDetails")
+        }
+
+        /// `MessageFormat`: The output format for the records created on the endpoint. The message
+        /// format is JSON (default) or JSON_UNFORMATTED (a single line with no tab).
+        pub fn message_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MessageFormat", value.into());
+            self
+        }
+
+        /// Sets `MessageFormat` in place: [`Self::message_format`] on a value held by `&mut`.
+        pub fn set_message_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MessageFormat", value.into());
+            self
+        }
+
+        /// `MessageFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MessageFormat")
+        }
+
+        /// `MessageMaxBytes`: The maximum size in bytes for records created on the endpoint The default
+        /// is 1,000,000.
+        pub fn message_max_bytes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MessageMaxBytes", value.into());
+            self
+        }
+
+        /// Sets `MessageMaxBytes` in place: [`Self::message_max_bytes`] on a value held by `&mut`.
+        pub fn set_message_max_bytes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MessageMaxBytes", value.into());
+            self
+        }
+
+        /// `MessageMaxBytes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_max_bytes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MessageMaxBytes")
+        }
+
+        /// `NoHexPrefix`: Set this optional parameter to true to avoid adding a '0x' prefix to raw data
+        /// in hexadecimal format. For example, by default, AWS DMS adds a '0x' prefix to the LOB column
+        /// type in hexadecimal format moving from an Oracle source to a Kafka target. Use the
+        /// NoHexPrefix endpoint setting to enable migration of RAW data type columns without adding the '0x'
+        /// prefix.
+        pub fn no_hex_prefix(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("NoHexPrefix", value.into());
+            self
+        }
+
+        /// Sets `NoHexPrefix` in place: [`Self::no_hex_prefix`] on a value held by `&mut`.
+        pub fn set_no_hex_prefix(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("NoHexPrefix", value.into());
+            self
+        }
+
+        /// `NoHexPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_no_hex_prefix(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "NoHexPrefix")
+        }
+
+        /// `PartitionIncludeSchemaTable`: Prefixes schema and table names to partition values, when the
+        /// partition type is primary-key-type.
+        pub fn partition_include_schema_table(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("PartitionIncludeSchemaTable", value.into());
+            self
+        }
+
+        /// Sets `PartitionIncludeSchemaTable` in place: [`Self::partition_include_schema_table`] on a
+        /// value held by `&mut`.
+        pub fn set_partition_include_schema_table(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PartitionIncludeSchemaTable", value.into());
+            self
+        }
+
+        /// `PartitionIncludeSchemaTable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partition_include_schema_table(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PartitionIncludeSchemaTable")
+        }
+
+        /// `SaslPassword`: The secure password that you created when you first set up your Amazon MSK
+        /// cluster to validate a client identity and make an encrypted connection between server and
+        /// client using SASL-SSL authentication.
+        pub fn sasl_password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SaslPassword", value.into());
+            self
+        }
+
+        /// Sets `SaslPassword` in place: [`Self::sasl_password`] on a value held by `&mut`.
+        pub fn set_sasl_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SaslPassword", value.into());
+            self
+        }
+
+        /// `SaslPassword` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sasl_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SaslPassword")
+        }
+
+        /// `SaslUserName`: The secure user name you created when you first set up your Amazon MSK
+        /// cluster to validate a client identity and make an encrypted connection between server and
+        /// client using SASL-SSL authentication.
+        pub fn sasl_user_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SaslUserName", value.into());
+            self
+        }
+
+        /// Sets `SaslUserName` in place: [`Self::sasl_user_name`] on a value held by `&mut`.
+        pub fn set_sasl_user_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SaslUserName", value.into());
+            self
+        }
+
+        /// `SaslUserName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sasl_user_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SaslUserName")
+        }
+
+        /// `SecurityProtocol`: Set secure connection to a Kafka target endpoint using Transport Layer
+        /// Security (TLS). Options include ssl-encryption, ssl-authentication, and sasl-ssl. sasl-ssl
+        /// requires SaslUsername and SaslPassword.
+        pub fn security_protocol(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecurityProtocol", value.into());
+            self
+        }
+
+        /// Sets `SecurityProtocol` in place: [`Self::security_protocol`] on a value held by `&mut`.
+        pub fn set_security_protocol(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecurityProtocol", value.into());
+            self
+        }
+
+        /// `SecurityProtocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_protocol(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecurityProtocol")
+        }
+
+        /// `SslCaCertificateArn`: The Amazon Resource Name (ARN) for the private certificate authority (CA)
+        /// cert that AWS DMS uses to securely connect to your Kafka target endpoint.
+        pub fn ssl_ca_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SslCaCertificateArn", value.into());
+            self
+        }
+
+        /// Sets `SslCaCertificateArn` in place: [`Self::ssl_ca_certificate_arn`] on a value held by `&mut`.
+        pub fn set_ssl_ca_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SslCaCertificateArn", value.into());
+            self
+        }
+
+        /// `SslCaCertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssl_ca_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SslCaCertificateArn")
+        }
+
+        /// `SslClientCertificateArn`: The Amazon Resource Name (ARN) of the client certificate used to
+        /// securely connect to a Kafka target endpoint.
+        pub fn ssl_client_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SslClientCertificateArn", value.into());
+            self
+        }
+
+        /// Sets `SslClientCertificateArn` in place: [`Self::ssl_client_certificate_arn`] on a value
+        /// held by `&mut`.
+        pub fn set_ssl_client_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SslClientCertificateArn", value.into());
+            self
+        }
+
+        /// `SslClientCertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssl_client_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SslClientCertificateArn")
+        }
+
+        /// `SslClientKeyArn`: The Amazon Resource Name (ARN) for the client private key used to
+        /// securely connect to a Kafka target endpoint.
+        pub fn ssl_client_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SslClientKeyArn", value.into());
+            self
+        }
+
+        /// Sets `SslClientKeyArn` in place: [`Self::ssl_client_key_arn`] on a value held by `&mut`.
+        pub fn set_ssl_client_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SslClientKeyArn", value.into());
+            self
+        }
+
+        /// `SslClientKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssl_client_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SslClientKeyArn")
+        }
+
+        /// `SslClientKeyPassword`: The password for the client private key used to securely connect to
+        /// a Kafka target endpoint.
+        pub fn ssl_client_key_password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SslClientKeyPassword", value.into());
+            self
+        }
+
+        /// Sets `SslClientKeyPassword` in place: [`Self::ssl_client_key_password`] on a value held by `&mut`.
+        pub fn set_ssl_client_key_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SslClientKeyPassword", value.into());
+            self
+        }
+
+        /// `SslClientKeyPassword` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssl_client_key_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SslClientKeyPassword")
+        }
+
+        /// `Topic`: The topic to which you migrate the data. If you don't specify a topic, AWS DMS
+        /// specifies "kafka-default-topic" as the migration topic.
+        pub fn topic(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Topic", value.into());
+            self
+        }
+
+        /// Sets `Topic` in place: [`Self::topic`] on a value held by `&mut`.
+        pub fn set_topic(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Topic", value.into());
+            self
+        }
+
+        /// `Topic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Topic")
         }
     }
 
@@ -1828,66 +3949,198 @@ pub mod endpoint {
             KinesisSettings { props }
         }
 
-        prop! {
-            /// `IncludeControlDetails`: Shows detailed control information for table definition, column
-            /// definition, and table and column changes in the Kinesis message output. The default is
-            /// false.
-            props, "IncludeControlDetails", include_control_details, set_include_control_details, get_include_control_details, Val<bool>
+        /// `IncludeControlDetails`: Shows detailed control information for table definition, column
+        /// definition, and table and column changes in the Kinesis message output. The default is
+        /// false.
+        pub fn include_control_details(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeControlDetails", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeNullAndEmpty`: Include NULL and empty columns for records migrated to the
-            /// endpoint. The default is false.
-            props, "IncludeNullAndEmpty", include_null_and_empty, set_include_null_and_empty, get_include_null_and_empty, Val<bool>
+        /// Sets `IncludeControlDetails` in place: [`Self::include_control_details`] on a value held by `&mut`.
+        pub fn set_include_control_details(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeControlDetails", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludePartitionValue`: Shows the partition value within the Kinesis message output,
-            /// unless the partition type is schema-table-type. The default is false.
-            props, "IncludePartitionValue", include_partition_value, set_include_partition_value, get_include_partition_value, Val<bool>
+        /// `IncludeControlDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_control_details(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeControlDetails")
         }
 
-        prop! {
-            /// `IncludeTableAlterOperations`: Includes any data definition language (DDL) operations
-            /// that change the table in the control data, such as rename-table, drop-table, add-column,
-            /// drop-column, and rename-column. The default is false.
-            props, "IncludeTableAlterOperations", include_table_alter_operations, set_include_table_alter_operations, get_include_table_alter_operations, Val<bool>
+        /// `IncludeNullAndEmpty`: Include NULL and empty columns for records migrated to the endpoint.
+        /// The default is false.
+        pub fn include_null_and_empty(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeNullAndEmpty", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeTransactionDetails`: Provides detailed transaction information from the source
-            /// database.
-            props, "IncludeTransactionDetails", include_transaction_details, set_include_transaction_details, get_include_transaction_details, Val<bool>
+        /// Sets `IncludeNullAndEmpty` in place: [`Self::include_null_and_empty`] on a value held by `&mut`.
+        pub fn set_include_null_and_empty(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeNullAndEmpty", value.into());
+            self
         }
 
-        prop! {
-            /// `MessageFormat`: The output format for the records created on the endpoint. The message
-            /// format is JSON (default) or JSON_UNFORMATTED (a single line with no tab).
-            props, "MessageFormat", message_format, set_message_format, get_message_format, Val<String>
+        /// `IncludeNullAndEmpty` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_null_and_empty(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeNullAndEmpty")
         }
 
-        prop! {
-            /// `NoHexPrefix`: Set this optional parameter to true to avoid adding a '0x' prefix to raw
-            /// data in hexadecimal format.
-            props, "NoHexPrefix", no_hex_prefix, set_no_hex_prefix, get_no_hex_prefix, Val<bool>
+        /// `IncludePartitionValue`: Shows the partition value within the Kinesis message output, unless
+        /// the partition type is schema-table-type. The default is false.
+        pub fn include_partition_value(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludePartitionValue", value.into());
+            self
         }
 
-        prop! {
-            /// `PartitionIncludeSchemaTable`: Prefixes schema and table names to partition values, when
-            /// the partition type is primary-key-type.
-            props, "PartitionIncludeSchemaTable", partition_include_schema_table, set_partition_include_schema_table, get_partition_include_schema_table, Val<bool>
+        /// Sets `IncludePartitionValue` in place: [`Self::include_partition_value`] on a value held by `&mut`.
+        pub fn set_include_partition_value(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludePartitionValue", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceAccessRoleArn`: The Amazon Resource Name (ARN) for the IAM role that AWS DMS
-            /// uses to write to the Kinesis data stream. The role must allow the iam:PassRole action.
-            props, "ServiceAccessRoleArn", service_access_role_arn, set_service_access_role_arn, get_service_access_role_arn, Val<String>
+        /// `IncludePartitionValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_partition_value(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludePartitionValue")
         }
 
-        prop! {
-            /// `StreamArn`: The Amazon Resource Name (ARN) for the Amazon Kinesis Data Streams
-            /// endpoint.
-            props, "StreamArn", stream_arn, set_stream_arn, get_stream_arn, Val<String>
+        /// `IncludeTableAlterOperations`: Includes any data definition language (DDL) operations that
+        /// change the table in the control data, such as rename-table, drop-table, add-column,
+        /// drop-column, and rename-column. The default is false.
+        pub fn include_table_alter_operations(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeTableAlterOperations", value.into());
+            self
+        }
+
+        /// Sets `IncludeTableAlterOperations` in place: [`Self::include_table_alter_operations`] on a
+        /// value held by `&mut`.
+        pub fn set_include_table_alter_operations(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeTableAlterOperations", value.into());
+            self
+        }
+
+        /// `IncludeTableAlterOperations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_table_alter_operations(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeTableAlterOperations")
+        }
+
+        /// `IncludeTransactionDetails`: Provides detailed transaction information from the source
+        /// database.
+        pub fn include_transaction_details(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeTransactionDetails", value.into());
+            self
+        }
+
+        /// Sets `IncludeTransactionDetails` in place: [`Self::include_transaction_details`] on a value
+        /// held by `&mut`.
+        pub fn set_include_transaction_details(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeTransactionDetails", value.into());
+            self
+        }
+
+        /// `IncludeTransactionDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_transaction_details(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeTransactionDetails")
+        }
+
+        /// `MessageFormat`: The output format for the records created on the endpoint. The message
+        /// format is JSON (default) or JSON_UNFORMATTED (a single line with no tab).
+        pub fn message_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MessageFormat", value.into());
+            self
+        }
+
+        /// Sets `MessageFormat` in place: [`Self::message_format`] on a value held by `&mut`.
+        pub fn set_message_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MessageFormat", value.into());
+            self
+        }
+
+        /// `MessageFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MessageFormat")
+        }
+
+        /// `NoHexPrefix`: Set this optional parameter to true to avoid adding a '0x' prefix to raw data
+        /// in hexadecimal format.
+        pub fn no_hex_prefix(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("NoHexPrefix", value.into());
+            self
+        }
+
+        /// Sets `NoHexPrefix` in place: [`Self::no_hex_prefix`] on a value held by `&mut`.
+        pub fn set_no_hex_prefix(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("NoHexPrefix", value.into());
+            self
+        }
+
+        /// `NoHexPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_no_hex_prefix(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "NoHexPrefix")
+        }
+
+        /// `PartitionIncludeSchemaTable`: Prefixes schema and table names to partition values, when the
+        /// partition type is primary-key-type.
+        pub fn partition_include_schema_table(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("PartitionIncludeSchemaTable", value.into());
+            self
+        }
+
+        /// Sets `PartitionIncludeSchemaTable` in place: [`Self::partition_include_schema_table`] on a
+        /// value held by `&mut`.
+        pub fn set_partition_include_schema_table(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PartitionIncludeSchemaTable", value.into());
+            self
+        }
+
+        /// `PartitionIncludeSchemaTable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partition_include_schema_table(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PartitionIncludeSchemaTable")
+        }
+
+        /// `ServiceAccessRoleArn`: The Amazon Resource Name (ARN) for the IAM role that AWS DMS uses to
+        /// write to the Kinesis data stream. The role must allow the iam:PassRole action.
+        pub fn service_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceAccessRoleArn", value.into());
+            self
+        }
+
+        /// Sets `ServiceAccessRoleArn` in place: [`Self::service_access_role_arn`] on a value held by `&mut`.
+        pub fn set_service_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceAccessRoleArn", value.into());
+            self
+        }
+
+        /// `ServiceAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceAccessRoleArn")
+        }
+
+        /// `StreamArn`: The Amazon Resource Name (ARN) for the Amazon Kinesis Data Streams endpoint.
+        pub fn stream_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StreamArn", value.into());
+            self
+        }
+
+        /// Sets `StreamArn` in place: [`Self::stream_arn`] on a value held by `&mut`.
+        pub fn set_stream_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StreamArn", value.into());
+            self
+        }
+
+        /// `StreamArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StreamArn")
         }
     }
 
@@ -1907,107 +4160,332 @@ pub mod endpoint {
             MicrosoftSqlServerSettings { props }
         }
 
-        prop! {
-            /// `BcpPacketSize`: The maximum size of the packets (in bytes) used to transfer data using
-            /// BCP.
-            props, "BcpPacketSize", bcp_packet_size, set_bcp_packet_size, get_bcp_packet_size, Val<i64>
+        /// `BcpPacketSize`: The maximum size of the packets (in bytes) used to transfer data using BCP.
+        pub fn bcp_packet_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BcpPacketSize", value.into());
+            self
         }
 
-        prop! {
-            /// `ControlTablesFileGroup`: Specifies a file group for the AWS DMS internal tables.
-            props, "ControlTablesFileGroup", control_tables_file_group, set_control_tables_file_group, get_control_tables_file_group, Val<String>
+        /// Sets `BcpPacketSize` in place: [`Self::bcp_packet_size`] on a value held by `&mut`.
+        pub fn set_bcp_packet_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BcpPacketSize", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`: Database name for the endpoint.
-            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+        /// `BcpPacketSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bcp_packet_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BcpPacketSize")
         }
 
-        prop! {
-            /// `ForceLobLookup`: Forces LOB lookup on inline LOB.
-            props, "ForceLobLookup", force_lob_lookup, set_force_lob_lookup, get_force_lob_lookup, Val<bool>
+        /// `ControlTablesFileGroup`: Specifies a file group for the AWS DMS internal tables.
+        pub fn control_tables_file_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ControlTablesFileGroup", value.into());
+            self
         }
 
-        prop! {
-            /// `Password`: Endpoint connection password.
-            props, "Password", password, set_password, get_password, Val<String>
+        /// Sets `ControlTablesFileGroup` in place: [`Self::control_tables_file_group`] on a value held
+        /// by `&mut`.
+        pub fn set_control_tables_file_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ControlTablesFileGroup", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`: Endpoint TCP port.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// `ControlTablesFileGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_control_tables_file_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ControlTablesFileGroup")
         }
 
-        prop! {
-            /// `QuerySingleAlwaysOnNode`: Cleans and recreates table metadata information on the
-            /// replication instance when a mismatch occurs. An example is a situation where running an
-            /// alter DDL statement on a table might result in different information about the table
-            /// cached in the replication instance.
-            props, "QuerySingleAlwaysOnNode", query_single_always_on_node, set_query_single_always_on_node, get_query_single_always_on_node, Val<bool>
+        /// `DatabaseName`: Database name for the endpoint.
+        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadBackupOnly`: When this attribute is set to Y, AWS DMS only reads changes from
-            /// transaction log backups and doesn't read from the active transaction log file during
-            /// ongoing replication. Setting this parameter to Y enables you to control active
-            /// transaction log file growth during full load and ongoing replication tasks. However, it
-            /// can add some source latency to ongoing replication.
-            props, "ReadBackupOnly", read_backup_only, set_read_backup_only, get_read_backup_only, Val<bool>
+        /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `SafeguardPolicy`: Use this attribute to minimize the need to access the backup log and
-            /// enable AWS DMS to prevent truncation using one of the following two methods.
-            props, "SafeguardPolicy", safeguard_policy, set_safeguard_policy, get_safeguard_policy, Val<String>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
         }
 
-        prop! {
-            /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
-            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
-            /// the value in SecretsManagerSecret
-            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
+        /// `ForceLobLookup`: Forces LOB lookup on inline LOB.
+        pub fn force_lob_lookup(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ForceLobLookup", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
-            /// SecretsManagerSecret that contains the MicrosoftSQLServer endpoint connection details.
-            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
+        /// Sets `ForceLobLookup` in place: [`Self::force_lob_lookup`] on a value held by `&mut`.
+        pub fn set_force_lob_lookup(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ForceLobLookup", value.into());
+            self
         }
 
-        prop! {
-            /// `ServerName`: Fully qualified domain name of the endpoint. For an Amazon RDS SQL Server
-            /// instance, this is the output of DescribeDBInstances, in the Endpoint.Address field.
-            props, "ServerName", server_name, set_server_name, get_server_name, Val<String>
+        /// `ForceLobLookup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_force_lob_lookup(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ForceLobLookup")
         }
 
-        prop! {
-            /// `TlogAccessMode`: Indicates the mode used to fetch CDC data.
-            props, "TlogAccessMode", tlog_access_mode, set_tlog_access_mode, get_tlog_access_mode, Val<String>
+        /// `Password`: Endpoint connection password.
+        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Password", value.into());
+            self
         }
 
-        prop! {
-            /// `TrimSpaceInChar`: Use the TrimSpaceInChar source endpoint setting to right-trim data on
-            /// CHAR and NCHAR data types during migration. Setting TrimSpaceInChar does not left-trim
-            /// data. The default value is true.
-            props, "TrimSpaceInChar", trim_space_in_char, set_trim_space_in_char, get_trim_space_in_char, Val<bool>
+        /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+        pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
         }
 
-        prop! {
-            /// `UseBcpFullLoad`: Use this to attribute to transfer data for full-load operations using
-            /// BCP. When the target table contains an identity column that does not exist in the source
-            /// table, you must disable the use BCP for loading table option.
-            props, "UseBcpFullLoad", use_bcp_full_load, set_use_bcp_full_load, get_use_bcp_full_load, Val<bool>
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Password")
         }
 
-        prop! {
-            /// `UseThirdPartyBackupDevice`: When this attribute is set to Y, DMS processes third-party
-            /// transaction log backups if they are created in native format.
-            props, "UseThirdPartyBackupDevice", use_third_party_backup_device, set_use_third_party_backup_device, get_use_third_party_backup_device, Val<bool>
+        /// `Port`: Endpoint TCP port.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `Username`: Endpoint connection user name.
-            props, "Username", username, set_username, get_username, Val<String>
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `QuerySingleAlwaysOnNode`: Cleans and recreates table metadata information on the
+        /// replication instance when a mismatch occurs. An example is a situation where running an
+        /// alter DDL statement on a table might result in different information about the table cached
+        /// in the replication instance.
+        pub fn query_single_always_on_node(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("QuerySingleAlwaysOnNode", value.into());
+            self
+        }
+
+        /// Sets `QuerySingleAlwaysOnNode` in place: [`Self::query_single_always_on_node`] on a value
+        /// held by `&mut`.
+        pub fn set_query_single_always_on_node(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("QuerySingleAlwaysOnNode", value.into());
+            self
+        }
+
+        /// `QuerySingleAlwaysOnNode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_single_always_on_node(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "QuerySingleAlwaysOnNode")
+        }
+
+        /// `ReadBackupOnly`: When this attribute is set to Y, AWS DMS only reads changes from
+        /// transaction log backups and doesn't read from the active transaction log file during ongoing
+        /// replication. Setting this parameter to Y enables you to control active transaction log file
+        /// growth during full load and ongoing replication tasks. However, it can add some source
+        /// latency to ongoing replication.
+        pub fn read_backup_only(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReadBackupOnly", value.into());
+            self
+        }
+
+        /// Sets `ReadBackupOnly` in place: [`Self::read_backup_only`] on a value held by `&mut`.
+        pub fn set_read_backup_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReadBackupOnly", value.into());
+            self
+        }
+
+        /// `ReadBackupOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_backup_only(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReadBackupOnly")
+        }
+
+        /// `SafeguardPolicy`: Use this attribute to minimize the need to access the backup log and
+        /// enable AWS DMS to prevent truncation using one of the following two methods.
+        pub fn safeguard_policy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SafeguardPolicy", value.into());
+            self
+        }
+
+        /// Sets `SafeguardPolicy` in place: [`Self::safeguard_policy`] on a value held by `&mut`.
+        pub fn set_safeguard_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SafeguardPolicy", value.into());
+            self
+        }
+
+        /// `SafeguardPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_safeguard_policy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SafeguardPolicy")
+        }
+
+        /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
+        /// specifies AWS DMS as the trusted entity and grants the required permissions to access the
+        /// value in SecretsManagerSecret
+        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerAccessRoleArn` in place: [`Self::secrets_manager_access_role_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_secrets_manager_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
+        }
+
+        /// `SecretsManagerAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerAccessRoleArn")
+        }
+
+        /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
+        /// SecretsManagerSecret that contains the MicrosoftSQLServer endpoint connection details.
+        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerSecretId` in place: [`Self::secrets_manager_secret_id`] on a value held
+        /// by `&mut`.
+        pub fn set_secrets_manager_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// `SecretsManagerSecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerSecretId")
+        }
+
+        /// `ServerName`: Fully qualified domain name of the endpoint. For an Amazon RDS SQL Server
+        /// instance, this is the output of DescribeDBInstances, in the Endpoint.Address field.
+        pub fn server_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServerName", value.into());
+            self
+        }
+
+        /// Sets `ServerName` in place: [`Self::server_name`] on a value held by `&mut`.
+        pub fn set_server_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerName", value.into());
+            self
+        }
+
+        /// `ServerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerName")
+        }
+
+        /// `TlogAccessMode`: Indicates the mode used to fetch CDC data.
+        pub fn tlog_access_mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TlogAccessMode", value.into());
+            self
+        }
+
+        /// Sets `TlogAccessMode` in place: [`Self::tlog_access_mode`] on a value held by `&mut`.
+        pub fn set_tlog_access_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TlogAccessMode", value.into());
+            self
+        }
+
+        /// `TlogAccessMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tlog_access_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TlogAccessMode")
+        }
+
+        /// `TrimSpaceInChar`: Use the TrimSpaceInChar source endpoint setting to right-trim data on
+        /// CHAR and NCHAR data types during migration. Setting TrimSpaceInChar does not left-trim data.
+        /// The default value is true.
+        pub fn trim_space_in_char(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("TrimSpaceInChar", value.into());
+            self
+        }
+
+        /// Sets `TrimSpaceInChar` in place: [`Self::trim_space_in_char`] on a value held by `&mut`.
+        pub fn set_trim_space_in_char(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("TrimSpaceInChar", value.into());
+            self
+        }
+
+        /// `TrimSpaceInChar` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trim_space_in_char(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "TrimSpaceInChar")
+        }
+
+        /// `UseBcpFullLoad`: Use this to attribute to transfer data for full-load operations using BCP.
+        /// When the target table contains an identity column that does not exist in the source table,
+        /// you must disable the use BCP for loading table option.
+        pub fn use_bcp_full_load(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseBcpFullLoad", value.into());
+            self
+        }
+
+        /// Sets `UseBcpFullLoad` in place: [`Self::use_bcp_full_load`] on a value held by `&mut`.
+        pub fn set_use_bcp_full_load(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseBcpFullLoad", value.into());
+            self
+        }
+
+        /// `UseBcpFullLoad` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_bcp_full_load(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseBcpFullLoad")
+        }
+
+        /// `UseThirdPartyBackupDevice`: When this attribute is set to Y, DMS processes third-party
+        /// transaction log backups if they are created in native format.
+        pub fn use_third_party_backup_device(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseThirdPartyBackupDevice", value.into());
+            self
+        }
+
+        /// Sets `UseThirdPartyBackupDevice` in place: [`Self::use_third_party_backup_device`] on a
+        /// value held by `&mut`.
+        pub fn set_use_third_party_backup_device(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseThirdPartyBackupDevice", value.into());
+            self
+        }
+
+        /// `UseThirdPartyBackupDevice` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_third_party_backup_device(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseThirdPartyBackupDevice")
+        }
+
+        /// `Username`: Endpoint connection user name.
+        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// Sets `Username` in place: [`Self::username`] on a value held by `&mut`.
+        pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// `Username` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Username")
         }
     }
 
@@ -2026,75 +4504,244 @@ pub mod endpoint {
             MongoDbSettings { props }
         }
 
-        prop! {
-            /// `AuthMechanism`: The authentication mechanism you use to access the MongoDB source
-            /// endpoint.
-            props, "AuthMechanism", auth_mechanism, set_auth_mechanism, get_auth_mechanism, Val<String>
+        /// `AuthMechanism`: The authentication mechanism you use to access the MongoDB source endpoint.
+        pub fn auth_mechanism(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthMechanism", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthSource`: The MongoDB database name. This setting isn't used when AuthType is set to "no".
-            props, "AuthSource", auth_source, set_auth_source, get_auth_source, Val<String>
+        /// Sets `AuthMechanism` in place: [`Self::auth_mechanism`] on a value held by `&mut`.
+        pub fn set_auth_mechanism(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthMechanism", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthType`: The authentication type you use to access the MongoDB source endpoint.
-            props, "AuthType", auth_type, set_auth_type, get_auth_type, Val<String>
+        /// `AuthMechanism` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_mechanism(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthMechanism")
         }
 
-        prop! {
-            /// `DatabaseName`: The database name on the MongoDB source endpoint.
-            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+        /// `AuthSource`: The MongoDB database name. This setting isn't used when AuthType is set to "no".
+        pub fn auth_source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthSource", value.into());
+            self
         }
 
-        prop! {
-            /// `DocsToInvestigate`: Indicates the number of documents to preview to determine the
-            /// document organization. Use this setting when NestingLevel is set to "one".
-            props, "DocsToInvestigate", docs_to_investigate, set_docs_to_investigate, get_docs_to_investigate, Val<String>
+        /// Sets `AuthSource` in place: [`Self::auth_source`] on a value held by `&mut`.
+        pub fn set_auth_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthSource", value.into());
+            self
         }
 
-        prop! {
-            /// `ExtractDocId`: Specifies the document ID. Use this setting when NestingLevel is set to "none".
-            props, "ExtractDocId", extract_doc_id, set_extract_doc_id, get_extract_doc_id, Val<String>
+        /// `AuthSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthSource")
         }
 
-        prop! {
-            /// `NestingLevel`: Specifies either document or table mode.
-            props, "NestingLevel", nesting_level, set_nesting_level, get_nesting_level, Val<String>
+        /// `AuthType`: The authentication type you use to access the MongoDB source endpoint.
+        pub fn auth_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthType", value.into());
+            self
         }
 
-        prop! {
-            /// `Password`: The password for the user account you use to access the MongoDB source
-            /// endpoint.
-            props, "Password", password, set_password, get_password, Val<String>
+        /// Sets `AuthType` in place: [`Self::auth_type`] on a value held by `&mut`.
+        pub fn set_auth_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthType", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`: The port value for the MongoDB source endpoint.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// `AuthType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthType")
         }
 
-        prop! {
-            /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
-            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
-            /// the value in SecretsManagerSecret
-            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
+        /// `DatabaseName`: The database name on the MongoDB source endpoint.
+        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
-            /// SecretsManagerSecret that contains the MongoDB endpoint connection details.
-            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
+        /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `ServerName`: The name of the server on the MongoDB source endpoint.
-            props, "ServerName", server_name, set_server_name, get_server_name, Val<String>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
         }
 
-        prop! {
-            /// `Username`: The user name you use to access the MongoDB source endpoint.
-            props, "Username", username, set_username, get_username, Val<String>
+        /// `DocsToInvestigate`: Indicates the number of documents to preview to determine the document
+        /// organization. Use this setting when NestingLevel is set to "one".
+        pub fn docs_to_investigate(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DocsToInvestigate", value.into());
+            self
+        }
+
+        /// Sets `DocsToInvestigate` in place: [`Self::docs_to_investigate`] on a value held by `&mut`.
+        pub fn set_docs_to_investigate(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocsToInvestigate", value.into());
+            self
+        }
+
+        /// `DocsToInvestigate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_docs_to_investigate(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocsToInvestigate")
+        }
+
+        /// `ExtractDocId`: Specifies the document ID. Use this setting when NestingLevel is set to "none".
+        pub fn extract_doc_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExtractDocId", value.into());
+            self
+        }
+
+        /// Sets `ExtractDocId` in place: [`Self::extract_doc_id`] on a value held by `&mut`.
+        pub fn set_extract_doc_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExtractDocId", value.into());
+            self
+        }
+
+        /// `ExtractDocId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extract_doc_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExtractDocId")
+        }
+
+        /// `NestingLevel`: Specifies either document or table mode.
+        pub fn nesting_level(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NestingLevel", value.into());
+            self
+        }
+
+        /// Sets `NestingLevel` in place: [`Self::nesting_level`] on a value held by `&mut`.
+        pub fn set_nesting_level(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NestingLevel", value.into());
+            self
+        }
+
+        /// `NestingLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nesting_level(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NestingLevel")
+        }
+
+        /// `Password`: The password for the user account you use to access the MongoDB source endpoint.
+        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+        pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Password")
+        }
+
+        /// `Port`: The port value for the MongoDB source endpoint.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
+        /// specifies AWS DMS as the trusted entity and grants the required permissions to access the
+        /// value in SecretsManagerSecret
+        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerAccessRoleArn` in place: [`Self::secrets_manager_access_role_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_secrets_manager_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
+        }
+
+        /// `SecretsManagerAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerAccessRoleArn")
+        }
+
+        /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
+        /// SecretsManagerSecret that contains the MongoDB endpoint connection details.
+        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerSecretId` in place: [`Self::secrets_manager_secret_id`] on a value held
+        /// by `&mut`.
+        pub fn set_secrets_manager_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// `SecretsManagerSecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerSecretId")
+        }
+
+        /// `ServerName`: The name of the server on the MongoDB source endpoint.
+        pub fn server_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServerName", value.into());
+            self
+        }
+
+        /// Sets `ServerName` in place: [`Self::server_name`] on a value held by `&mut`.
+        pub fn set_server_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerName", value.into());
+            self
+        }
+
+        /// `ServerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerName")
+        }
+
+        /// `Username`: The user name you use to access the MongoDB source endpoint.
+        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// Sets `Username` in place: [`Self::username`] on a value held by `&mut`.
+        pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// `Username` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Username")
         }
     }
 
@@ -2113,60 +4760,180 @@ pub mod endpoint {
             MySqlSettings { props }
         }
 
-        prop! {
-            /// `AfterConnectScript`: Specifies a script to run immediately after AWS DMS connects to
-            /// the endpoint. The migration task continues running regardless if the SQL statement
-            /// succeeds or fails.
-            props, "AfterConnectScript", after_connect_script, set_after_connect_script, get_after_connect_script, Val<String>
+        /// `AfterConnectScript`: Specifies a script to run immediately after AWS DMS connects to the
+        /// endpoint. The migration task continues running regardless if the SQL statement succeeds or
+        /// fails.
+        pub fn after_connect_script(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AfterConnectScript", value.into());
+            self
         }
 
-        prop! {
-            /// `CleanSourceMetadataOnMismatch`: Cleans and recreates table metadata information on the
-            /// replication instance when a mismatch occurs.
-            props, "CleanSourceMetadataOnMismatch", clean_source_metadata_on_mismatch, set_clean_source_metadata_on_mismatch, get_clean_source_metadata_on_mismatch, Val<bool>
+        /// Sets `AfterConnectScript` in place: [`Self::after_connect_script`] on a value held by `&mut`.
+        pub fn set_after_connect_script(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AfterConnectScript", value.into());
+            self
         }
 
-        prop! {
-            /// `EventsPollInterval`: Specifies how often to check the binary log for new changes/events
-            /// when the database is idle. The default is five seconds.
-            props, "EventsPollInterval", events_poll_interval, set_events_poll_interval, get_events_poll_interval, Val<i64>
+        /// `AfterConnectScript` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_after_connect_script(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AfterConnectScript")
         }
 
-        prop! {
-            /// `MaxFileSize`: Specifies the maximum size (in KB) of any .csv file used to transfer data
-            /// to a MySQL-compatible database.
-            props, "MaxFileSize", max_file_size, set_max_file_size, get_max_file_size, Val<i64>
+        /// `CleanSourceMetadataOnMismatch`: Cleans and recreates table metadata information on the
+        /// replication instance when a mismatch occurs.
+        pub fn clean_source_metadata_on_mismatch(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CleanSourceMetadataOnMismatch", value.into());
+            self
         }
 
-        prop! {
-            /// `ParallelLoadThreads`: Improves performance when loading data into the MySQL-compatible
-            /// target database. Specifies how many threads to use to load the data into the
-            /// MySQL-compatible target database.
-            props, "ParallelLoadThreads", parallel_load_threads, set_parallel_load_threads, get_parallel_load_threads, Val<i64>
+        /// Sets `CleanSourceMetadataOnMismatch` in place: [`Self::clean_source_metadata_on_mismatch`]
+        /// on a value held by `&mut`.
+        pub fn set_clean_source_metadata_on_mismatch(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CleanSourceMetadataOnMismatch", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
-            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
-            /// the value in SecretsManagerSecret.
-            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
+        /// `CleanSourceMetadataOnMismatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_clean_source_metadata_on_mismatch(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CleanSourceMetadataOnMismatch")
         }
 
-        prop! {
-            /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
-            /// SecretsManagerSecret that contains the MySQL endpoint connection details.
-            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
+        /// `EventsPollInterval`: Specifies how often to check the binary log for new changes/events
+        /// when the database is idle. The default is five seconds.
+        pub fn events_poll_interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EventsPollInterval", value.into());
+            self
         }
 
-        prop! {
-            /// `ServerTimezone`: Specifies the time zone for the source MySQL database.
-            props, "ServerTimezone", server_timezone, set_server_timezone, get_server_timezone, Val<String>
+        /// Sets `EventsPollInterval` in place: [`Self::events_poll_interval`] on a value held by `&mut`.
+        pub fn set_events_poll_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EventsPollInterval", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetDbType`: Specifies where to migrate source tables on the target, either to a
-            /// single database or multiple databases.
-            props, "TargetDbType", target_db_type, set_target_db_type, get_target_db_type, Val<String>
+        /// `EventsPollInterval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_events_poll_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EventsPollInterval")
+        }
+
+        /// `MaxFileSize`: Specifies the maximum size (in KB) of any .csv file used to transfer data to
+        /// a MySQL-compatible database.
+        pub fn max_file_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxFileSize", value.into());
+            self
+        }
+
+        /// Sets `MaxFileSize` in place: [`Self::max_file_size`] on a value held by `&mut`.
+        pub fn set_max_file_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxFileSize", value.into());
+            self
+        }
+
+        /// `MaxFileSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_file_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxFileSize")
+        }
+
+        /// `ParallelLoadThreads`: Improves performance when loading data into the MySQL-compatible
+        /// target database. Specifies how many threads to use to load the data into the
+        /// MySQL-compatible target database.
+        pub fn parallel_load_threads(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ParallelLoadThreads", value.into());
+            self
+        }
+
+        /// Sets `ParallelLoadThreads` in place: [`Self::parallel_load_threads`] on a value held by `&mut`.
+        pub fn set_parallel_load_threads(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ParallelLoadThreads", value.into());
+            self
+        }
+
+        /// `ParallelLoadThreads` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parallel_load_threads(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ParallelLoadThreads")
+        }
+
+        /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
+        /// specifies AWS DMS as the trusted entity and grants the required permissions to access the
+        /// value in SecretsManagerSecret.
+        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerAccessRoleArn` in place: [`Self::secrets_manager_access_role_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_secrets_manager_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
+        }
+
+        /// `SecretsManagerAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerAccessRoleArn")
+        }
+
+        /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
+        /// SecretsManagerSecret that contains the MySQL endpoint connection details.
+        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerSecretId` in place: [`Self::secrets_manager_secret_id`] on a value held
+        /// by `&mut`.
+        pub fn set_secrets_manager_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// `SecretsManagerSecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerSecretId")
+        }
+
+        /// `ServerTimezone`: Specifies the time zone for the source MySQL database.
+        pub fn server_timezone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServerTimezone", value.into());
+            self
+        }
+
+        /// Sets `ServerTimezone` in place: [`Self::server_timezone`] on a value held by `&mut`.
+        pub fn set_server_timezone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerTimezone", value.into());
+            self
+        }
+
+        /// `ServerTimezone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_timezone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerTimezone")
+        }
+
+        /// `TargetDbType`: Specifies where to migrate source tables on the target, either to a single
+        /// database or multiple databases.
+        pub fn target_db_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetDbType", value.into());
+            self
+        }
+
+        /// Sets `TargetDbType` in place: [`Self::target_db_type`] on a value held by `&mut`.
+        pub fn set_target_db_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetDbType", value.into());
+            self
+        }
+
+        /// `TargetDbType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_db_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetDbType")
         }
     }
 
@@ -2186,47 +4953,137 @@ pub mod endpoint {
             NeptuneSettings { props }
         }
 
-        prop! {
-            /// `ErrorRetryDuration`: The number of milliseconds for AWS DMS to wait to retry a
-            /// bulk-load of migrated graph data to the Neptune target database before raising an error.
-            /// The default is 250.
-            props, "ErrorRetryDuration", error_retry_duration, set_error_retry_duration, get_error_retry_duration, Val<i64>
+        /// `ErrorRetryDuration`: The number of milliseconds for AWS DMS to wait to retry a bulk-load of
+        /// migrated graph data to the Neptune target database before raising an error. The default is 250.
+        pub fn error_retry_duration(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ErrorRetryDuration", value.into());
+            self
         }
 
-        prop! {
-            /// `IamAuthEnabled`: If you want IAM authorization enabled for this endpoint, set this
-            /// parameter to true.
-            props, "IamAuthEnabled", iam_auth_enabled, set_iam_auth_enabled, get_iam_auth_enabled, Val<bool>
+        /// Sets `ErrorRetryDuration` in place: [`Self::error_retry_duration`] on a value held by `&mut`.
+        pub fn set_error_retry_duration(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ErrorRetryDuration", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxFileSize`: The maximum size in kilobytes of migrated graph data stored in a .csv
-            /// file before AWS DMS bulk-loads the data to the Neptune target database.
-            props, "MaxFileSize", max_file_size, set_max_file_size, get_max_file_size, Val<i64>
+        /// `ErrorRetryDuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_retry_duration(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ErrorRetryDuration")
         }
 
-        prop! {
-            /// `MaxRetryCount`: The number of times for AWS DMS to retry a bulk load of migrated graph
-            /// data to the Neptune target database before raising an error. The default is 5.
-            props, "MaxRetryCount", max_retry_count, set_max_retry_count, get_max_retry_count, Val<i64>
+        /// `IamAuthEnabled`: If you want IAM authorization enabled for this endpoint, set this
+        /// parameter to true.
+        pub fn iam_auth_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IamAuthEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BucketFolder`: A folder path where you want AWS DMS to store migrated graph data in
-            /// the S3 bucket specified by S3BucketName
-            props, "S3BucketFolder", s3_bucket_folder, set_s3_bucket_folder, get_s3_bucket_folder, Val<String>
+        /// Sets `IamAuthEnabled` in place: [`Self::iam_auth_enabled`] on a value held by `&mut`.
+        pub fn set_iam_auth_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IamAuthEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BucketName`: The name of the Amazon S3 bucket where AWS DMS can temporarily store
-            /// migrated graph data in .csv files before bulk-loading it to the Neptune target database.
-            props, "S3BucketName", s3_bucket_name, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+        /// `IamAuthEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_auth_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IamAuthEnabled")
         }
 
-        prop! {
-            /// `ServiceAccessRoleArn`: The Amazon Resource Name (ARN) of the service role that you
-            /// created for the Neptune target endpoint. The role must allow the iam:PassRole action.
-            props, "ServiceAccessRoleArn", service_access_role_arn, set_service_access_role_arn, get_service_access_role_arn, Val<String>
+        /// `MaxFileSize`: The maximum size in kilobytes of migrated graph data stored in a .csv file
+        /// before AWS DMS bulk-loads the data to the Neptune target database.
+        pub fn max_file_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxFileSize", value.into());
+            self
+        }
+
+        /// Sets `MaxFileSize` in place: [`Self::max_file_size`] on a value held by `&mut`.
+        pub fn set_max_file_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxFileSize", value.into());
+            self
+        }
+
+        /// `MaxFileSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_file_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxFileSize")
+        }
+
+        /// `MaxRetryCount`: The number of times for AWS DMS to retry a bulk load of migrated graph data
+        /// to the Neptune target database before raising an error. The default is 5.
+        pub fn max_retry_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxRetryCount", value.into());
+            self
+        }
+
+        /// Sets `MaxRetryCount` in place: [`Self::max_retry_count`] on a value held by `&mut`.
+        pub fn set_max_retry_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxRetryCount", value.into());
+            self
+        }
+
+        /// `MaxRetryCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_retry_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxRetryCount")
+        }
+
+        /// `S3BucketFolder`: A folder path where you want AWS DMS to store migrated graph data in the
+        /// S3 bucket specified by S3BucketName
+        pub fn s3_bucket_folder(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3BucketFolder", value.into());
+            self
+        }
+
+        /// Sets `S3BucketFolder` in place: [`Self::s3_bucket_folder`] on a value held by `&mut`.
+        pub fn set_s3_bucket_folder(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketFolder", value.into());
+            self
+        }
+
+        /// `S3BucketFolder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_folder(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketFolder")
+        }
+
+        /// `S3BucketName`: The name of the Amazon S3 bucket where AWS DMS can temporarily store
+        /// migrated graph data in .csv files before bulk-loading it to the Neptune target database.
+        pub fn s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3BucketName", value.into());
+            self
+        }
+
+        /// Sets `S3BucketName` in place: [`Self::s3_bucket_name`] on a value held by `&mut`.
+        pub fn set_s3_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketName", value.into());
+            self
+        }
+
+        /// `S3BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketName")
+        }
+
+        /// `ServiceAccessRoleArn`: The Amazon Resource Name (ARN) of the service role that you created
+        /// for the Neptune target endpoint. The role must allow the iam:PassRole action.
+        pub fn service_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceAccessRoleArn", value.into());
+            self
+        }
+
+        /// Sets `ServiceAccessRoleArn` in place: [`Self::service_access_role_arn`] on a value held by `&mut`.
+        pub fn set_service_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceAccessRoleArn", value.into());
+            self
+        }
+
+        /// `ServiceAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceAccessRoleArn")
         }
     }
 
@@ -2245,221 +5102,691 @@ pub mod endpoint {
             OracleSettings { props }
         }
 
-        prop! {
-            /// `AccessAlternateDirectly`: Set this attribute to false in order to use the Binary Reader
-            /// to capture change data for an Amazon RDS for Oracle as the source.
-            props, "AccessAlternateDirectly", access_alternate_directly, set_access_alternate_directly, get_access_alternate_directly, Val<bool>
+        /// `AccessAlternateDirectly`: Set this attribute to false in order to use the Binary Reader to
+        /// capture change data for an Amazon RDS for Oracle as the source.
+        pub fn access_alternate_directly(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AccessAlternateDirectly", value.into());
+            self
         }
 
-        prop! {
-            /// `AddSupplementalLogging`: Set this attribute to set up table-level supplemental logging
-            /// for the Oracle database. This attribute enables PRIMARY KEY supplemental logging on all
-            /// tables selected for a migration task.
-            props, "AddSupplementalLogging", add_supplemental_logging, set_add_supplemental_logging, get_add_supplemental_logging, Val<bool>
+        /// Sets `AccessAlternateDirectly` in place: [`Self::access_alternate_directly`] on a value held
+        /// by `&mut`.
+        pub fn set_access_alternate_directly(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AccessAlternateDirectly", value.into());
+            self
         }
 
-        prop! {
-            /// `AdditionalArchivedLogDestId`: Set this attribute with ArchivedLogDestId in a primary/
-            /// standby setup
-            props, "AdditionalArchivedLogDestId", additional_archived_log_dest_id, set_additional_archived_log_dest_id, get_additional_archived_log_dest_id, Val<i64>
+        /// `AccessAlternateDirectly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_alternate_directly(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AccessAlternateDirectly")
         }
 
-        prop! {
-            /// `AllowSelectNestedTables`: Set this attribute to true to enable replication of Oracle
-            /// tables containing columns that are nested tables or defined types.
-            props, "AllowSelectNestedTables", allow_select_nested_tables, set_allow_select_nested_tables, get_allow_select_nested_tables, Val<bool>
+        /// `AddSupplementalLogging`: Set this attribute to set up table-level supplemental logging for
+        /// the Oracle database. This attribute enables PRIMARY KEY supplemental logging on all tables
+        /// selected for a migration task.
+        pub fn add_supplemental_logging(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AddSupplementalLogging", value.into());
+            self
         }
 
-        prop! {
-            /// `ArchivedLogDestId`: Specifies the ID of the destination for the archived redo logs.
-            props, "ArchivedLogDestId", archived_log_dest_id, set_archived_log_dest_id, get_archived_log_dest_id, Val<i64>
+        /// Sets `AddSupplementalLogging` in place: [`Self::add_supplemental_logging`] on a value held
+        /// by `&mut`.
+        pub fn set_add_supplemental_logging(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AddSupplementalLogging", value.into());
+            self
         }
 
-        prop! {
-            /// `ArchivedLogsOnly`: When this field is set to True, AWS DMS only accesses the archived
-            /// redo logs
-            props, "ArchivedLogsOnly", archived_logs_only, set_archived_logs_only, get_archived_logs_only, Val<bool>
+        /// `AddSupplementalLogging` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_add_supplemental_logging(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AddSupplementalLogging")
         }
 
-        prop! {
-            /// `AsmPassword`: For an Oracle source endpoint, your Oracle Automatic Storage Management (ASM)
-            /// password.
-            props, "AsmPassword", asm_password, set_asm_password, get_asm_password, Val<String>
+        /// `AdditionalArchivedLogDestId`: Set this attribute with ArchivedLogDestId in a primary/
+        /// standby setup
+        pub fn additional_archived_log_dest_id(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("AdditionalArchivedLogDestId", value.into());
+            self
         }
 
-        prop! {
-            /// `AsmServer`: For an Oracle source endpoint, your ASM server address.
-            props, "AsmServer", asm_server, set_asm_server, get_asm_server, Val<String>
+        /// Sets `AdditionalArchivedLogDestId` in place: [`Self::additional_archived_log_dest_id`] on a
+        /// value held by `&mut`.
+        pub fn set_additional_archived_log_dest_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AdditionalArchivedLogDestId", value.into());
+            self
         }
 
-        prop! {
-            /// `AsmUser`: For an Oracle source endpoint, your ASM user name.
-            props, "AsmUser", asm_user, set_asm_user, get_asm_user, Val<String>
+        /// `AdditionalArchivedLogDestId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_archived_log_dest_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AdditionalArchivedLogDestId")
         }
 
-        prop! {
-            /// `CharLengthSemantics`: Specifies whether the length of a character column is in bytes or
-            /// in characters.
-            props, "CharLengthSemantics", char_length_semantics, set_char_length_semantics, get_char_length_semantics, Val<String>
+        /// `AllowSelectNestedTables`: Set this attribute to true to enable replication of Oracle tables
+        /// containing columns that are nested tables or defined types.
+        pub fn allow_select_nested_tables(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllowSelectNestedTables", value.into());
+            self
         }
 
-        prop! {
-            /// `DirectPathNoLog`: When set to true, this attribute helps to increase the commit rate on
-            /// the Oracle target database by writing directly to tables and not writing a trail to
-            /// database logs.
-            props, "DirectPathNoLog", direct_path_no_log, set_direct_path_no_log, get_direct_path_no_log, Val<bool>
+        /// Sets `AllowSelectNestedTables` in place: [`Self::allow_select_nested_tables`] on a value
+        /// held by `&mut`.
+        pub fn set_allow_select_nested_tables(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowSelectNestedTables", value.into());
+            self
         }
 
-        prop! {
-            /// `DirectPathParallelLoad`: When set to true, this attribute specifies a parallel load
-            /// when useDirectPathFullLoad is set to Y.
-            props, "DirectPathParallelLoad", direct_path_parallel_load, set_direct_path_parallel_load, get_direct_path_parallel_load, Val<bool>
+        /// `AllowSelectNestedTables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_select_nested_tables(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowSelectNestedTables")
         }
 
-        prop! {
-            /// `EnableHomogenousTablespace`: Set this attribute to enable homogenous tablespace
-            /// replication and create existing tables or indexes under the same tablespace on the
-            /// target.
-            props, "EnableHomogenousTablespace", enable_homogenous_tablespace, set_enable_homogenous_tablespace, get_enable_homogenous_tablespace, Val<bool>
+        /// `ArchivedLogDestId`: Specifies the ID of the destination for the archived redo logs.
+        pub fn archived_log_dest_id(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ArchivedLogDestId", value.into());
+            self
         }
 
-        prop! {
-            /// `ExtraArchivedLogDestIds`: Specifies the IDs of one more destinations for one or more
-            /// archived redo logs.
-            props, "ExtraArchivedLogDestIds", extra_archived_log_dest_ids, set_extra_archived_log_dest_ids, get_extra_archived_log_dest_ids, Val<List<i64>>
+        /// Sets `ArchivedLogDestId` in place: [`Self::archived_log_dest_id`] on a value held by `&mut`.
+        pub fn set_archived_log_dest_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ArchivedLogDestId", value.into());
+            self
         }
 
-        prop! {
-            /// `FailTasksOnLobTruncation`: When set to true, this attribute causes a task to fail if
-            /// the actual size of an LOB column is greater than the specified LobMaxSize.
-            props, "FailTasksOnLobTruncation", fail_tasks_on_lob_truncation, set_fail_tasks_on_lob_truncation, get_fail_tasks_on_lob_truncation, Val<bool>
+        /// `ArchivedLogDestId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_archived_log_dest_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ArchivedLogDestId")
         }
 
-        prop! {
-            /// `NumberDatatypeScale`: Specifies the number scale. You can select a scale up to 38, or
-            /// you can select FLOAT. By default, the NUMBER data type is converted to precision 38,
-            /// scale 10.
-            props, "NumberDatatypeScale", number_datatype_scale, set_number_datatype_scale, get_number_datatype_scale, Val<i64>
+        /// `ArchivedLogsOnly`: When this field is set to True, AWS DMS only accesses the archived redo
+        /// logs
+        pub fn archived_logs_only(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ArchivedLogsOnly", value.into());
+            self
         }
 
-        prop! {
-            /// `OraclePathPrefix`: Set this string attribute to the required value in order to use the
-            /// Binary Reader to capture change data for an Amazon RDS for Oracle as the source.
-            props, "OraclePathPrefix", oracle_path_prefix, set_oracle_path_prefix, get_oracle_path_prefix, Val<String>
+        /// Sets `ArchivedLogsOnly` in place: [`Self::archived_logs_only`] on a value held by `&mut`.
+        pub fn set_archived_logs_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ArchivedLogsOnly", value.into());
+            self
         }
 
-        prop! {
-            /// `ParallelAsmReadThreads`: Set this attribute to change the number of threads that DMS
-            /// configures to perform a change data capture (CDC) load using Oracle Automatic Storage
-            /// Management (ASM).
-            props, "ParallelAsmReadThreads", parallel_asm_read_threads, set_parallel_asm_read_threads, get_parallel_asm_read_threads, Val<i64>
+        /// `ArchivedLogsOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_archived_logs_only(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ArchivedLogsOnly")
         }
 
-        prop! {
-            /// `ReadAheadBlocks`: Set this attribute to change the number of read-ahead blocks that DMS
-            /// configures to perform a change data capture (CDC) load using Oracle Automatic Storage
-            /// Management (ASM).
-            props, "ReadAheadBlocks", read_ahead_blocks, set_read_ahead_blocks, get_read_ahead_blocks, Val<i64>
+        /// `AsmPassword`: For an Oracle source endpoint, your Oracle Automatic Storage Management (ASM)
+        /// password.
+        pub fn asm_password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AsmPassword", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadTableSpaceName`: When set to true, this attribute supports tablespace replication.
-            props, "ReadTableSpaceName", read_table_space_name, set_read_table_space_name, get_read_table_space_name, Val<bool>
+        /// Sets `AsmPassword` in place: [`Self::asm_password`] on a value held by `&mut`.
+        pub fn set_asm_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AsmPassword", value.into());
+            self
         }
 
-        prop! {
-            /// `ReplacePathPrefix`: Set this attribute to true in order to use the Binary Reader to
-            /// capture change data for an Amazon RDS for Oracle as the source.
-            props, "ReplacePathPrefix", replace_path_prefix, set_replace_path_prefix, get_replace_path_prefix, Val<bool>
+        /// `AsmPassword` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asm_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AsmPassword")
         }
 
-        prop! {
-            /// `RetryInterval`: Specifies the number of seconds that the system waits before resending
-            /// a query.
-            props, "RetryInterval", retry_interval, set_retry_interval, get_retry_interval, Val<i64>
+        /// `AsmServer`: For an Oracle source endpoint, your ASM server address.
+        pub fn asm_server(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AsmServer", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
-            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
-            /// the value in SecretsManagerSecret.
-            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
+        /// Sets `AsmServer` in place: [`Self::asm_server`] on a value held by `&mut`.
+        pub fn set_asm_server(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AsmServer", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerOracleAsmAccessRoleArn`: Required only if your Oracle endpoint uses
-            /// Advanced Storage Manager (ASM).
-            props, "SecretsManagerOracleAsmAccessRoleArn", secrets_manager_oracle_asm_access_role_arn, set_secrets_manager_oracle_asm_access_role_arn, get_secrets_manager_oracle_asm_access_role_arn, Val<String>
+        /// `AsmServer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asm_server(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AsmServer")
         }
 
-        prop! {
-            /// `SecretsManagerOracleAsmSecretId`: Required only if your Oracle endpoint uses Advanced
-            /// Storage Manager (ASM).
-            props, "SecretsManagerOracleAsmSecretId", secrets_manager_oracle_asm_secret_id, set_secrets_manager_oracle_asm_secret_id, get_secrets_manager_oracle_asm_secret_id, Val<String>
+        /// `AsmUser`: For an Oracle source endpoint, your ASM user name.
+        pub fn asm_user(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AsmUser", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
-            /// SecretsManagerSecret that contains the Oracle endpoint connection details.
-            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
+        /// Sets `AsmUser` in place: [`Self::asm_user`] on a value held by `&mut`.
+        pub fn set_asm_user(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AsmUser", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityDbEncryption`: For an Oracle source endpoint, the transparent data encryption (TDE)
-            /// password required by AWM DMS to access Oracle redo logs encrypted by TDE using Binary
-            /// Reader.
-            props, "SecurityDbEncryption", security_db_encryption, set_security_db_encryption, get_security_db_encryption, Val<String>
+        /// `AsmUser` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asm_user(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AsmUser")
         }
 
-        prop! {
-            /// `SecurityDbEncryptionName`: For an Oracle source endpoint, the name of a key used for
-            /// the transparent data encryption (TDE) of the columns and tablespaces in an Oracle source
-            /// database that is encrypted using TDE.
-            props, "SecurityDbEncryptionName", security_db_encryption_name, set_security_db_encryption_name, get_security_db_encryption_name, Val<String>
+        /// `CharLengthSemantics`: Specifies whether the length of a character column is in bytes or in
+        /// characters.
+        pub fn char_length_semantics(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CharLengthSemantics", value.into());
+            self
         }
 
-        prop! {
-            /// `SpatialDataOptionToGeoJsonFunctionName`: Use this attribute to convert SDO_GEOMETRY to
-            /// GEOJSON format. By default, DMS calls the SDO2GEOJSON custom function if present and
-            /// accessible. Or you can create your own custom function that mimics the operation of
-            /// SDOGEOJSON and set SpatialDataOptionToGeoJsonFunctionName to call it instead.
-            props, "SpatialDataOptionToGeoJsonFunctionName", spatial_data_option_to_geo_json_function_name, set_spatial_data_option_to_geo_json_function_name, get_spatial_data_option_to_geo_json_function_name, Val<String>
+        /// Sets `CharLengthSemantics` in place: [`Self::char_length_semantics`] on a value held by `&mut`.
+        pub fn set_char_length_semantics(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CharLengthSemantics", value.into());
+            self
         }
 
-        prop! {
-            /// `StandbyDelayTime`: Use this attribute to specify a time in minutes for the delay in
-            /// standby sync.
-            props, "StandbyDelayTime", standby_delay_time, set_standby_delay_time, get_standby_delay_time, Val<i64>
+        /// `CharLengthSemantics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_char_length_semantics(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CharLengthSemantics")
         }
 
-        prop! {
-            /// `UseAlternateFolderForOnline`: Set this attribute to true in order to use the Binary
-            /// Reader to capture change data for an Amazon RDS for Oracle as the source
-            props, "UseAlternateFolderForOnline", use_alternate_folder_for_online, set_use_alternate_folder_for_online, get_use_alternate_folder_for_online, Val<bool>
+        /// `DirectPathNoLog`: When set to true, this attribute helps to increase the commit rate on the
+        /// Oracle target database by writing directly to tables and not writing a trail to database
+        /// logs.
+        pub fn direct_path_no_log(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DirectPathNoLog", value.into());
+            self
         }
 
-        prop! {
-            /// `UseBFile`: Set this attribute to True to capture change data using the Binary Reader
-            /// utility.
-            props, "UseBFile", use_b_file, set_use_b_file, get_use_b_file, Val<bool>
+        /// Sets `DirectPathNoLog` in place: [`Self::direct_path_no_log`] on a value held by `&mut`.
+        pub fn set_direct_path_no_log(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DirectPathNoLog", value.into());
+            self
         }
 
-        prop! {
-            /// `UseDirectPathFullLoad`: Set this attribute to True to have AWS DMS use a direct path
-            /// full load.
-            props, "UseDirectPathFullLoad", use_direct_path_full_load, set_use_direct_path_full_load, get_use_direct_path_full_load, Val<bool>
+        /// `DirectPathNoLog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_direct_path_no_log(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DirectPathNoLog")
         }
 
-        prop! {
-            /// `UseLogminerReader`: Set this attribute to True to capture change data using the Oracle
-            /// LogMiner utility (the default).
-            props, "UseLogminerReader", use_logminer_reader, set_use_logminer_reader, get_use_logminer_reader, Val<bool>
+        /// `DirectPathParallelLoad`: When set to true, this attribute specifies a parallel load when
+        /// useDirectPathFullLoad is set to Y.
+        pub fn direct_path_parallel_load(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DirectPathParallelLoad", value.into());
+            self
         }
 
-        prop! {
-            /// `UsePathPrefix`: Set this string attribute to the required value in order to use the
-            /// Binary Reader to capture change data for an Amazon RDS for Oracle as the source.
-            props, "UsePathPrefix", use_path_prefix, set_use_path_prefix, get_use_path_prefix, Val<String>
+        /// Sets `DirectPathParallelLoad` in place: [`Self::direct_path_parallel_load`] on a value held
+        /// by `&mut`.
+        pub fn set_direct_path_parallel_load(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DirectPathParallelLoad", value.into());
+            self
+        }
+
+        /// `DirectPathParallelLoad` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_direct_path_parallel_load(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DirectPathParallelLoad")
+        }
+
+        /// `EnableHomogenousTablespace`: Set this attribute to enable homogenous tablespace replication
+        /// and create existing tables or indexes under the same tablespace on the target.
+        pub fn enable_homogenous_tablespace(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableHomogenousTablespace", value.into());
+            self
+        }
+
+        /// Sets `EnableHomogenousTablespace` in place: [`Self::enable_homogenous_tablespace`] on a
+        /// value held by `&mut`.
+        pub fn set_enable_homogenous_tablespace(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableHomogenousTablespace", value.into());
+            self
+        }
+
+        /// `EnableHomogenousTablespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_homogenous_tablespace(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableHomogenousTablespace")
+        }
+
+        /// `ExtraArchivedLogDestIds`: Specifies the IDs of one more destinations for one or more
+        /// archived redo logs.
+        pub fn extra_archived_log_dest_ids(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("ExtraArchivedLogDestIds", value.into());
+            self
+        }
+
+        /// Sets `ExtraArchivedLogDestIds` in place: [`Self::extra_archived_log_dest_ids`] on a value
+        /// held by `&mut`.
+        pub fn set_extra_archived_log_dest_ids(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("ExtraArchivedLogDestIds", value.into());
+            self
+        }
+
+        /// `ExtraArchivedLogDestIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extra_archived_log_dest_ids(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "ExtraArchivedLogDestIds")
+        }
+
+        /// `FailTasksOnLobTruncation`: When set to true, this attribute causes a task to fail if the
+        /// actual size of an LOB column is greater than the specified LobMaxSize.
+        pub fn fail_tasks_on_lob_truncation(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("FailTasksOnLobTruncation", value.into());
+            self
+        }
+
+        /// Sets `FailTasksOnLobTruncation` in place: [`Self::fail_tasks_on_lob_truncation`] on a value
+        /// held by `&mut`.
+        pub fn set_fail_tasks_on_lob_truncation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("FailTasksOnLobTruncation", value.into());
+            self
+        }
+
+        /// `FailTasksOnLobTruncation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fail_tasks_on_lob_truncation(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "FailTasksOnLobTruncation")
+        }
+
+        /// `NumberDatatypeScale`: Specifies the number scale. You can select a scale up to 38, or you
+        /// can select FLOAT. By default, the NUMBER data type is converted to precision 38, scale 10.
+        pub fn number_datatype_scale(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NumberDatatypeScale", value.into());
+            self
+        }
+
+        /// Sets `NumberDatatypeScale` in place: [`Self::number_datatype_scale`] on a value held by `&mut`.
+        pub fn set_number_datatype_scale(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NumberDatatypeScale", value.into());
+            self
+        }
+
+        /// `NumberDatatypeScale` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_datatype_scale(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NumberDatatypeScale")
+        }
+
+        /// `OraclePathPrefix`: Set this string attribute to the required value in order to use the
+        /// Binary Reader to capture change data for an Amazon RDS for Oracle as the source.
+        pub fn oracle_path_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OraclePathPrefix", value.into());
+            self
+        }
+
+        /// Sets `OraclePathPrefix` in place: [`Self::oracle_path_prefix`] on a value held by `&mut`.
+        pub fn set_oracle_path_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OraclePathPrefix", value.into());
+            self
+        }
+
+        /// `OraclePathPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_oracle_path_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OraclePathPrefix")
+        }
+
+        /// `ParallelAsmReadThreads`: Set this attribute to change the number of threads that DMS
+        /// configures to perform a change data capture (CDC) load using Oracle Automatic Storage
+        /// Management (ASM).
+        pub fn parallel_asm_read_threads(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ParallelAsmReadThreads", value.into());
+            self
+        }
+
+        /// Sets `ParallelAsmReadThreads` in place: [`Self::parallel_asm_read_threads`] on a value held
+        /// by `&mut`.
+        pub fn set_parallel_asm_read_threads(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ParallelAsmReadThreads", value.into());
+            self
+        }
+
+        /// `ParallelAsmReadThreads` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parallel_asm_read_threads(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ParallelAsmReadThreads")
+        }
+
+        /// `ReadAheadBlocks`: Set this attribute to change the number of read-ahead blocks that DMS
+        /// configures to perform a change data capture (CDC) load using Oracle Automatic Storage
+        /// Management (ASM).
+        pub fn read_ahead_blocks(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ReadAheadBlocks", value.into());
+            self
+        }
+
+        /// Sets `ReadAheadBlocks` in place: [`Self::read_ahead_blocks`] on a value held by `&mut`.
+        pub fn set_read_ahead_blocks(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ReadAheadBlocks", value.into());
+            self
+        }
+
+        /// `ReadAheadBlocks` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_ahead_blocks(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ReadAheadBlocks")
+        }
+
+        /// `ReadTableSpaceName`: When set to true, this attribute supports tablespace replication.
+        pub fn read_table_space_name(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReadTableSpaceName", value.into());
+            self
+        }
+
+        /// Sets `ReadTableSpaceName` in place: [`Self::read_table_space_name`] on a value held by `&mut`.
+        pub fn set_read_table_space_name(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReadTableSpaceName", value.into());
+            self
+        }
+
+        /// `ReadTableSpaceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_table_space_name(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReadTableSpaceName")
+        }
+
+        /// `ReplacePathPrefix`: Set this attribute to true in order to use the Binary Reader to capture
+        /// change data for an Amazon RDS for Oracle as the source.
+        pub fn replace_path_prefix(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReplacePathPrefix", value.into());
+            self
+        }
+
+        /// Sets `ReplacePathPrefix` in place: [`Self::replace_path_prefix`] on a value held by `&mut`.
+        pub fn set_replace_path_prefix(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReplacePathPrefix", value.into());
+            self
+        }
+
+        /// `ReplacePathPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replace_path_prefix(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReplacePathPrefix")
+        }
+
+        /// `RetryInterval`: Specifies the number of seconds that the system waits before resending a
+        /// query.
+        pub fn retry_interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RetryInterval", value.into());
+            self
+        }
+
+        /// Sets `RetryInterval` in place: [`Self::retry_interval`] on a value held by `&mut`.
+        pub fn set_retry_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RetryInterval", value.into());
+            self
+        }
+
+        /// `RetryInterval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RetryInterval")
+        }
+
+        /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
+        /// specifies AWS DMS as the trusted entity and grants the required permissions to access the
+        /// value in SecretsManagerSecret.
+        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerAccessRoleArn` in place: [`Self::secrets_manager_access_role_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_secrets_manager_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
+        }
+
+        /// `SecretsManagerAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerAccessRoleArn")
+        }
+
+        /// `SecretsManagerOracleAsmAccessRoleArn`: Required only if your Oracle endpoint uses Advanced
+        /// Storage Manager (ASM).
+        pub fn secrets_manager_oracle_asm_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerOracleAsmAccessRoleArn", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerOracleAsmAccessRoleArn` in place: [`Self::secrets_manager_oracle_asm_access_role_arn`]
+        /// on a value held by `&mut`.
+        pub fn set_secrets_manager_oracle_asm_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerOracleAsmAccessRoleArn", value.into());
+            self
+        }
+
+        /// `SecretsManagerOracleAsmAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_oracle_asm_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerOracleAsmAccessRoleArn")
+        }
+
+        /// `SecretsManagerOracleAsmSecretId`: Required only if your Oracle endpoint uses Advanced
+        /// Storage Manager (ASM).
+        pub fn secrets_manager_oracle_asm_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerOracleAsmSecretId", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerOracleAsmSecretId` in place: [`Self::secrets_manager_oracle_asm_secret_id`]
+        /// on a value held by `&mut`.
+        pub fn set_secrets_manager_oracle_asm_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerOracleAsmSecretId", value.into());
+            self
+        }
+
+        /// `SecretsManagerOracleAsmSecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_oracle_asm_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerOracleAsmSecretId")
+        }
+
+        /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
+        /// SecretsManagerSecret that contains the Oracle endpoint connection details.
+        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerSecretId` in place: [`Self::secrets_manager_secret_id`] on a value held
+        /// by `&mut`.
+        pub fn set_secrets_manager_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// `SecretsManagerSecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerSecretId")
+        }
+
+        /// `SecurityDbEncryption`: For an Oracle source endpoint, the transparent data encryption (TDE)
+        /// password required by AWM DMS to access Oracle redo logs encrypted by TDE using Binary
+        /// Reader.
+        pub fn security_db_encryption(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecurityDbEncryption", value.into());
+            self
+        }
+
+        /// Sets `SecurityDbEncryption` in place: [`Self::security_db_encryption`] on a value held by `&mut`.
+        pub fn set_security_db_encryption(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecurityDbEncryption", value.into());
+            self
+        }
+
+        /// `SecurityDbEncryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_db_encryption(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecurityDbEncryption")
+        }
+
+        /// `SecurityDbEncryptionName`: For an Oracle source endpoint, the name of a key used for the
+        /// transparent data encryption (TDE) of the columns and tablespaces in an Oracle source
+        /// database that is encrypted using TDE.
+        pub fn security_db_encryption_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecurityDbEncryptionName", value.into());
+            self
+        }
+
+        /// Sets `SecurityDbEncryptionName` in place: [`Self::security_db_encryption_name`] on a value
+        /// held by `&mut`.
+        pub fn set_security_db_encryption_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecurityDbEncryptionName", value.into());
+            self
+        }
+
+        /// `SecurityDbEncryptionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_db_encryption_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecurityDbEncryptionName")
+        }
+
+        /// `SpatialDataOptionToGeoJsonFunctionName`: Use this attribute to convert SDO_GEOMETRY to
+        /// GEOJSON format. By default, DMS calls the SDO2GEOJSON custom function if present and
+        /// accessible. Or you can create your own custom function that mimics the operation of
+        /// SDOGEOJSON and set SpatialDataOptionToGeoJsonFunctionName to call it instead.
+        pub fn spatial_data_option_to_geo_json_function_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SpatialDataOptionToGeoJsonFunctionName", value.into());
+            self
+        }
+
+        /// Sets `SpatialDataOptionToGeoJsonFunctionName` in place: [`Self::spatial_data_option_to_geo_json_function_name`]
+        /// on a value held by `&mut`.
+        pub fn set_spatial_data_option_to_geo_json_function_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SpatialDataOptionToGeoJsonFunctionName", value.into());
+            self
+        }
+
+        /// `SpatialDataOptionToGeoJsonFunctionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spatial_data_option_to_geo_json_function_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SpatialDataOptionToGeoJsonFunctionName")
+        }
+
+        /// `StandbyDelayTime`: Use this attribute to specify a time in minutes for the delay in standby
+        /// sync.
+        pub fn standby_delay_time(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StandbyDelayTime", value.into());
+            self
+        }
+
+        /// Sets `StandbyDelayTime` in place: [`Self::standby_delay_time`] on a value held by `&mut`.
+        pub fn set_standby_delay_time(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StandbyDelayTime", value.into());
+            self
+        }
+
+        /// `StandbyDelayTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_standby_delay_time(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StandbyDelayTime")
+        }
+
+        /// `UseAlternateFolderForOnline`: Set this attribute to true in order to use the Binary Reader
+        /// to capture change data for an Amazon RDS for Oracle as the source
+        pub fn use_alternate_folder_for_online(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseAlternateFolderForOnline", value.into());
+            self
+        }
+
+        /// Sets `UseAlternateFolderForOnline` in place: [`Self::use_alternate_folder_for_online`] on a
+        /// value held by `&mut`.
+        pub fn set_use_alternate_folder_for_online(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseAlternateFolderForOnline", value.into());
+            self
+        }
+
+        /// `UseAlternateFolderForOnline` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_alternate_folder_for_online(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseAlternateFolderForOnline")
+        }
+
+        /// `UseBFile`: Set this attribute to True to capture change data using the Binary Reader
+        /// utility.
+        pub fn use_b_file(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseBFile", value.into());
+            self
+        }
+
+        /// Sets `UseBFile` in place: [`Self::use_b_file`] on a value held by `&mut`.
+        pub fn set_use_b_file(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseBFile", value.into());
+            self
+        }
+
+        /// `UseBFile` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_b_file(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseBFile")
+        }
+
+        /// `UseDirectPathFullLoad`: Set this attribute to True to have AWS DMS use a direct path full
+        /// load.
+        pub fn use_direct_path_full_load(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseDirectPathFullLoad", value.into());
+            self
+        }
+
+        /// Sets `UseDirectPathFullLoad` in place: [`Self::use_direct_path_full_load`] on a value held
+        /// by `&mut`.
+        pub fn set_use_direct_path_full_load(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseDirectPathFullLoad", value.into());
+            self
+        }
+
+        /// `UseDirectPathFullLoad` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_direct_path_full_load(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseDirectPathFullLoad")
+        }
+
+        /// `UseLogminerReader`: Set this attribute to True to capture change data using the Oracle
+        /// LogMiner utility (the default).
+        pub fn use_logminer_reader(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseLogminerReader", value.into());
+            self
+        }
+
+        /// Sets `UseLogminerReader` in place: [`Self::use_logminer_reader`] on a value held by `&mut`.
+        pub fn set_use_logminer_reader(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseLogminerReader", value.into());
+            self
+        }
+
+        /// `UseLogminerReader` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_logminer_reader(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseLogminerReader")
+        }
+
+        /// `UsePathPrefix`: Set this string attribute to the required value in order to use the Binary
+        /// Reader to capture change data for an Amazon RDS for Oracle as the source.
+        pub fn use_path_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UsePathPrefix", value.into());
+            self
+        }
+
+        /// Sets `UsePathPrefix` in place: [`Self::use_path_prefix`] on a value held by `&mut`.
+        pub fn set_use_path_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UsePathPrefix", value.into());
+            self
+        }
+
+        /// `UsePathPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_path_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UsePathPrefix")
         }
     }
 
@@ -2479,99 +5806,307 @@ pub mod endpoint {
             PostgreSqlSettings { props }
         }
 
-        prop! {
-            /// `AfterConnectScript`: For use with change data capture (CDC) only, this attribute has
-            /// AWS DMS bypass foreign keys and user triggers to reduce the time it takes to bulk load
-            /// data.
-            props, "AfterConnectScript", after_connect_script, set_after_connect_script, get_after_connect_script, Val<String>
+        /// `AfterConnectScript`: For use with change data capture (CDC) only, this attribute has AWS
+        /// DMS bypass foreign keys and user triggers to reduce the time it takes to bulk load data.
+        pub fn after_connect_script(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AfterConnectScript", value.into());
+            self
         }
 
-        prop! {
-            /// `BabelfishDatabaseName`: The Babelfish for Aurora PostgreSQL database name for the
-            /// endpoint.
-            props, "BabelfishDatabaseName", babelfish_database_name, set_babelfish_database_name, get_babelfish_database_name, Val<String>
+        /// Sets `AfterConnectScript` in place: [`Self::after_connect_script`] on a value held by `&mut`.
+        pub fn set_after_connect_script(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AfterConnectScript", value.into());
+            self
         }
 
-        prop! {
-            /// `CaptureDdls`: To capture DDL events, AWS DMS creates various artifacts in the
-            /// PostgreSQL database when the task starts. You can later remove these artifacts.
-            props, "CaptureDdls", capture_ddls, set_capture_ddls, get_capture_ddls, Val<bool>
+        /// `AfterConnectScript` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_after_connect_script(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AfterConnectScript")
         }
 
-        prop! {
-            /// `DatabaseMode`: Specifies the default behavior of the replication's handling of
-            /// PostgreSQL- compatible endpoints that require some additional configuration, such as
-            /// Babelfish endpoints.
-            props, "DatabaseMode", database_mode, set_database_mode, get_database_mode, Val<String>
+        /// `BabelfishDatabaseName`: The Babelfish for Aurora PostgreSQL database name for the endpoint.
+        pub fn babelfish_database_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BabelfishDatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `DdlArtifactsSchema`: The schema in which the operational DDL database artifacts are
-            /// created.
-            props, "DdlArtifactsSchema", ddl_artifacts_schema, set_ddl_artifacts_schema, get_ddl_artifacts_schema, Val<String>
+        /// Sets `BabelfishDatabaseName` in place: [`Self::babelfish_database_name`] on a value held by `&mut`.
+        pub fn set_babelfish_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BabelfishDatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `ExecuteTimeout`: Sets the client statement timeout for the PostgreSQL instance, in
-            /// seconds. The default value is 60 seconds.
-            props, "ExecuteTimeout", execute_timeout, set_execute_timeout, get_execute_timeout, Val<i64>
+        /// `BabelfishDatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_babelfish_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BabelfishDatabaseName")
         }
 
-        prop! {
-            /// `FailTasksOnLobTruncation`: When set to true, this value causes a task to fail if the
-            /// actual size of a LOB column is greater than the specified LobMaxSize.
-            props, "FailTasksOnLobTruncation", fail_tasks_on_lob_truncation, set_fail_tasks_on_lob_truncation, get_fail_tasks_on_lob_truncation, Val<bool>
+        /// `CaptureDdls`: To capture DDL events, AWS DMS creates various artifacts in the PostgreSQL
+        /// database when the task starts. You can later remove these artifacts.
+        pub fn capture_ddls(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CaptureDdls", value.into());
+            self
         }
 
-        prop! {
-            /// `HeartbeatEnable`: The write-ahead log (WAL) heartbeat feature mimics a dummy
-            /// transaction.
-            props, "HeartbeatEnable", heartbeat_enable, set_heartbeat_enable, get_heartbeat_enable, Val<bool>
+        /// Sets `CaptureDdls` in place: [`Self::capture_ddls`] on a value held by `&mut`.
+        pub fn set_capture_ddls(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CaptureDdls", value.into());
+            self
         }
 
-        prop! {
-            /// `HeartbeatFrequency`: Sets the WAL heartbeat frequency (in minutes).
-            props, "HeartbeatFrequency", heartbeat_frequency, set_heartbeat_frequency, get_heartbeat_frequency, Val<i64>
+        /// `CaptureDdls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capture_ddls(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CaptureDdls")
         }
 
-        prop! {
-            /// `HeartbeatSchema`: Sets the schema in which the heartbeat artifacts are created.
-            props, "HeartbeatSchema", heartbeat_schema, set_heartbeat_schema, get_heartbeat_schema, Val<String>
+        /// `DatabaseMode`: Specifies the default behavior of the replication's handling of PostgreSQL-
+        /// compatible endpoints that require some additional configuration, such as Babelfish
+        /// endpoints.
+        pub fn database_mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseMode", value.into());
+            self
         }
 
-        prop! {
-            /// `MapBooleanAsBoolean`: When true, lets PostgreSQL migrate the boolean type as boolean.
-            props, "MapBooleanAsBoolean", map_boolean_as_boolean, set_map_boolean_as_boolean, get_map_boolean_as_boolean, Val<bool>
+        /// Sets `DatabaseMode` in place: [`Self::database_mode`] on a value held by `&mut`.
+        pub fn set_database_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseMode", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxFileSize`: Specifies the maximum size (in KB) of any .csv file used to transfer data
-            /// to PostgreSQL.
-            props, "MaxFileSize", max_file_size, set_max_file_size, get_max_file_size, Val<i64>
+        /// `DatabaseMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseMode")
         }
 
-        prop! {
-            /// `PluginName`: Specifies the plugin to use to create a replication slot.
-            props, "PluginName", plugin_name, set_plugin_name, get_plugin_name, Val<String>
+        /// `DdlArtifactsSchema`: The schema in which the operational DDL database artifacts are
+        /// created.
+        pub fn ddl_artifacts_schema(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DdlArtifactsSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
-            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
-            /// the value in SecretsManagerSecret.
-            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
+        /// Sets `DdlArtifactsSchema` in place: [`Self::ddl_artifacts_schema`] on a value held by `&mut`.
+        pub fn set_ddl_artifacts_schema(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DdlArtifactsSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
-            /// SecretsManagerSecret that contains the PostgreSQL endpoint connection details.
-            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
+        /// `DdlArtifactsSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ddl_artifacts_schema(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DdlArtifactsSchema")
         }
 
-        prop! {
-            /// `SlotName`: Sets the name of a previously created logical replication slot for a change
-            /// data capture (CDC) load of the PostgreSQL source instance.
-            props, "SlotName", slot_name, set_slot_name, get_slot_name, Val<String>
+        /// `ExecuteTimeout`: Sets the client statement timeout for the PostgreSQL instance, in seconds.
+        /// The default value is 60 seconds.
+        pub fn execute_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ExecuteTimeout", value.into());
+            self
+        }
+
+        /// Sets `ExecuteTimeout` in place: [`Self::execute_timeout`] on a value held by `&mut`.
+        pub fn set_execute_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ExecuteTimeout", value.into());
+            self
+        }
+
+        /// `ExecuteTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execute_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ExecuteTimeout")
+        }
+
+        /// `FailTasksOnLobTruncation`: When set to true, this value causes a task to fail if the actual
+        /// size of a LOB column is greater than the specified LobMaxSize.
+        pub fn fail_tasks_on_lob_truncation(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("FailTasksOnLobTruncation", value.into());
+            self
+        }
+
+        /// Sets `FailTasksOnLobTruncation` in place: [`Self::fail_tasks_on_lob_truncation`] on a value
+        /// held by `&mut`.
+        pub fn set_fail_tasks_on_lob_truncation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("FailTasksOnLobTruncation", value.into());
+            self
+        }
+
+        /// `FailTasksOnLobTruncation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fail_tasks_on_lob_truncation(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "FailTasksOnLobTruncation")
+        }
+
+        /// `HeartbeatEnable`: The write-ahead log (WAL) heartbeat feature mimics a dummy transaction.
+        pub fn heartbeat_enable(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("HeartbeatEnable", value.into());
+            self
+        }
+
+        /// Sets `HeartbeatEnable` in place: [`Self::heartbeat_enable`] on a value held by `&mut`.
+        pub fn set_heartbeat_enable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("HeartbeatEnable", value.into());
+            self
+        }
+
+        /// `HeartbeatEnable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_heartbeat_enable(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "HeartbeatEnable")
+        }
+
+        /// `HeartbeatFrequency`: Sets the WAL heartbeat frequency (in minutes).
+        pub fn heartbeat_frequency(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HeartbeatFrequency", value.into());
+            self
+        }
+
+        /// Sets `HeartbeatFrequency` in place: [`Self::heartbeat_frequency`] on a value held by `&mut`.
+        pub fn set_heartbeat_frequency(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HeartbeatFrequency", value.into());
+            self
+        }
+
+        /// `HeartbeatFrequency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_heartbeat_frequency(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HeartbeatFrequency")
+        }
+
+        /// `HeartbeatSchema`: Sets the schema in which the heartbeat artifacts are created.
+        pub fn heartbeat_schema(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HeartbeatSchema", value.into());
+            self
+        }
+
+        /// Sets `HeartbeatSchema` in place: [`Self::heartbeat_schema`] on a value held by `&mut`.
+        pub fn set_heartbeat_schema(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HeartbeatSchema", value.into());
+            self
+        }
+
+        /// `HeartbeatSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_heartbeat_schema(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HeartbeatSchema")
+        }
+
+        /// `MapBooleanAsBoolean`: When true, lets PostgreSQL migrate the boolean type as boolean.
+        pub fn map_boolean_as_boolean(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("MapBooleanAsBoolean", value.into());
+            self
+        }
+
+        /// Sets `MapBooleanAsBoolean` in place: [`Self::map_boolean_as_boolean`] on a value held by `&mut`.
+        pub fn set_map_boolean_as_boolean(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("MapBooleanAsBoolean", value.into());
+            self
+        }
+
+        /// `MapBooleanAsBoolean` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_map_boolean_as_boolean(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "MapBooleanAsBoolean")
+        }
+
+        /// `MaxFileSize`: Specifies the maximum size (in KB) of any .csv file used to transfer data to
+        /// PostgreSQL.
+        pub fn max_file_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxFileSize", value.into());
+            self
+        }
+
+        /// Sets `MaxFileSize` in place: [`Self::max_file_size`] on a value held by `&mut`.
+        pub fn set_max_file_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxFileSize", value.into());
+            self
+        }
+
+        /// `MaxFileSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_file_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxFileSize")
+        }
+
+        /// `PluginName`: Specifies the plugin to use to create a replication slot.
+        pub fn plugin_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PluginName", value.into());
+            self
+        }
+
+        /// Sets `PluginName` in place: [`Self::plugin_name`] on a value held by `&mut`.
+        pub fn set_plugin_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PluginName", value.into());
+            self
+        }
+
+        /// `PluginName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_plugin_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PluginName")
+        }
+
+        /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
+        /// specifies AWS DMS as the trusted entity and grants the required permissions to access the
+        /// value in SecretsManagerSecret.
+        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerAccessRoleArn` in place: [`Self::secrets_manager_access_role_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_secrets_manager_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
+        }
+
+        /// `SecretsManagerAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerAccessRoleArn")
+        }
+
+        /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
+        /// SecretsManagerSecret that contains the PostgreSQL endpoint connection details.
+        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerSecretId` in place: [`Self::secrets_manager_secret_id`] on a value held
+        /// by `&mut`.
+        pub fn set_secrets_manager_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// `SecretsManagerSecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerSecretId")
+        }
+
+        /// `SlotName`: Sets the name of a previously created logical replication slot for a change data
+        /// capture (CDC) load of the PostgreSQL source instance.
+        pub fn slot_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SlotName", value.into());
+            self
+        }
+
+        /// Sets `SlotName` in place: [`Self::slot_name`] on a value held by `&mut`.
+        pub fn set_slot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SlotName", value.into());
+            self
+        }
+
+        /// `SlotName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slot_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SlotName")
         }
     }
 
@@ -2591,43 +6126,134 @@ pub mod endpoint {
             RedisSettings { props }
         }
 
-        prop! {
-            /// `AuthPassword`: The password provided with the auth-role and auth-token options of the
-            /// AuthType setting for a Redis target endpoint.
-            props, "AuthPassword", auth_password, set_auth_password, get_auth_password, Val<String>
+        /// `AuthPassword`: The password provided with the auth-role and auth-token options of the
+        /// AuthType setting for a Redis target endpoint.
+        pub fn auth_password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthPassword", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthType`: The type of authentication to perform when connecting to a Redis target.
-            props, "AuthType", auth_type, set_auth_type, get_auth_type, Val<String>
+        /// Sets `AuthPassword` in place: [`Self::auth_password`] on a value held by `&mut`.
+        pub fn set_auth_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthPassword", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthUserName`: The user name provided with the auth-role option of the AuthType setting
-            /// for a Redis target endpoint.
-            props, "AuthUserName", auth_user_name, set_auth_user_name, get_auth_user_name, Val<String>
+        /// `AuthPassword` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthPassword")
         }
 
-        prop! {
-            /// `Port`: Transmission Control Protocol (TCP) port for the endpoint.
-            props, "Port", port, set_port, get_port, Val<f64>
+        /// `AuthType`: The type of authentication to perform when connecting to a Redis target.
+        pub fn auth_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthType", value.into());
+            self
         }
 
-        prop! {
-            /// `ServerName`: Fully qualified domain name of the endpoint.
-            props, "ServerName", server_name, set_server_name, get_server_name, Val<String>
+        /// Sets `AuthType` in place: [`Self::auth_type`] on a value held by `&mut`.
+        pub fn set_auth_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthType", value.into());
+            self
         }
 
-        prop! {
-            /// `SslCaCertificateArn`: The Amazon Resource Name (ARN) for the certificate authority (CA)
-            /// that DMS uses to connect to your Redis target endpoint.
-            props, "SslCaCertificateArn", ssl_ca_certificate_arn, set_ssl_ca_certificate_arn, get_ssl_ca_certificate_arn, Val<String>
+        /// `AuthType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthType")
         }
 
-        prop! {
-            /// `SslSecurityProtocol`: The connection to a Redis target endpoint using Transport Layer
-            /// Security (TLS). Valid values include plaintext and ssl-encryption.
-            props, "SslSecurityProtocol", ssl_security_protocol, set_ssl_security_protocol, get_ssl_security_protocol, Val<String>
+        /// `AuthUserName`: The user name provided with the auth-role option of the AuthType setting for
+        /// a Redis target endpoint.
+        pub fn auth_user_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthUserName", value.into());
+            self
+        }
+
+        /// Sets `AuthUserName` in place: [`Self::auth_user_name`] on a value held by `&mut`.
+        pub fn set_auth_user_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthUserName", value.into());
+            self
+        }
+
+        /// `AuthUserName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_user_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthUserName")
+        }
+
+        /// `Port`: Transmission Control Protocol (TCP) port for the endpoint.
+        pub fn port(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `ServerName`: Fully qualified domain name of the endpoint.
+        pub fn server_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServerName", value.into());
+            self
+        }
+
+        /// Sets `ServerName` in place: [`Self::server_name`] on a value held by `&mut`.
+        pub fn set_server_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerName", value.into());
+            self
+        }
+
+        /// `ServerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerName")
+        }
+
+        /// `SslCaCertificateArn`: The Amazon Resource Name (ARN) for the certificate authority (CA)
+        /// that DMS uses to connect to your Redis target endpoint.
+        pub fn ssl_ca_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SslCaCertificateArn", value.into());
+            self
+        }
+
+        /// Sets `SslCaCertificateArn` in place: [`Self::ssl_ca_certificate_arn`] on a value held by `&mut`.
+        pub fn set_ssl_ca_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SslCaCertificateArn", value.into());
+            self
+        }
+
+        /// `SslCaCertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssl_ca_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SslCaCertificateArn")
+        }
+
+        /// `SslSecurityProtocol`: The connection to a Redis target endpoint using Transport Layer
+        /// Security (TLS). Valid values include plaintext and ssl-encryption.
+        pub fn ssl_security_protocol(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SslSecurityProtocol", value.into());
+            self
+        }
+
+        /// Sets `SslSecurityProtocol` in place: [`Self::ssl_security_protocol`] on a value held by `&mut`.
+        pub fn set_ssl_security_protocol(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SslSecurityProtocol", value.into());
+            self
+        }
+
+        /// `SslSecurityProtocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssl_security_protocol(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SslSecurityProtocol")
         }
     }
 
@@ -2647,166 +6273,506 @@ pub mod endpoint {
             RedshiftSettings { props }
         }
 
-        prop! {
-            /// `AcceptAnyDate`: A value that indicates to allow any date format, including invalid
-            /// formats such as 00/00/00 00:00:00, to be loaded without generating an error. You can
-            /// choose true or false (the default).
-            props, "AcceptAnyDate", accept_any_date, set_accept_any_date, get_accept_any_date, Val<bool>
+        /// `AcceptAnyDate`: A value that indicates to allow any date format, including invalid formats
+        /// such as 00/00/00 00:00:00, to be loaded without generating an error. You can choose true or
+        /// false (the default).
+        pub fn accept_any_date(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AcceptAnyDate", value.into());
+            self
         }
 
-        prop! {
-            /// `AfterConnectScript`: Code to run after connecting. This parameter should contain the
-            /// code itself, not the name of a file containing the code.
-            props, "AfterConnectScript", after_connect_script, set_after_connect_script, get_after_connect_script, Val<String>
+        /// Sets `AcceptAnyDate` in place: [`Self::accept_any_date`] on a value held by `&mut`.
+        pub fn set_accept_any_date(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AcceptAnyDate", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketFolder`: An S3 folder where the comma-separated-value (.csv) files are stored
-            /// before being uploaded to the target Redshift cluster.
-            props, "BucketFolder", bucket_folder, set_bucket_folder, get_bucket_folder, Val<String>
+        /// `AcceptAnyDate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_accept_any_date(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AcceptAnyDate")
         }
 
-        prop! {
-            /// `BucketName`: The name of the intermediate S3 bucket used to store .csv files before
-            /// uploading data to Redshift.
-            props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
+        /// `AfterConnectScript`: Code to run after connecting. This parameter should contain the code
+        /// itself, not the name of a file containing the code.
+        pub fn after_connect_script(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AfterConnectScript", value.into());
+            self
         }
 
-        prop! {
-            /// `CaseSensitiveNames`: If Amazon Redshift is configured to support case sensitive schema
-            /// names, set CaseSensitiveNames to true. The default is false.
-            props, "CaseSensitiveNames", case_sensitive_names, set_case_sensitive_names, get_case_sensitive_names, Val<bool>
+        /// Sets `AfterConnectScript` in place: [`Self::after_connect_script`] on a value held by `&mut`.
+        pub fn set_after_connect_script(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AfterConnectScript", value.into());
+            self
         }
 
-        prop! {
-            /// `CompUpdate`: If you set CompUpdate to true Amazon Redshift applies automatic
-            /// compression if the table is empty.
-            props, "CompUpdate", comp_update, set_comp_update, get_comp_update, Val<bool>
+        /// `AfterConnectScript` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_after_connect_script(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AfterConnectScript")
         }
 
-        prop! {
-            /// `ConnectionTimeout`: A value that sets the amount of time to wait (in milliseconds)
-            /// before timing out, beginning from when you initially establish a connection.
-            props, "ConnectionTimeout", connection_timeout, set_connection_timeout, get_connection_timeout, Val<i64>
+        /// `BucketFolder`: An S3 folder where the comma-separated-value (.csv) files are stored before
+        /// being uploaded to the target Redshift cluster.
+        pub fn bucket_folder(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketFolder", value.into());
+            self
         }
 
-        prop! {
-            /// `DateFormat`: The date format that you are using.
-            props, "DateFormat", date_format, set_date_format, get_date_format, Val<String>
+        /// Sets `BucketFolder` in place: [`Self::bucket_folder`] on a value held by `&mut`.
+        pub fn set_bucket_folder(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketFolder", value.into());
+            self
         }
 
-        prop! {
-            /// `EmptyAsNull`: A value that specifies whether AWS DMS should migrate empty CHAR and
-            /// VARCHAR fields as NULL. A value of true sets empty CHAR and VARCHAR fields to null. The
-            /// default is false.
-            props, "EmptyAsNull", empty_as_null, set_empty_as_null, get_empty_as_null, Val<bool>
+        /// `BucketFolder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_folder(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketFolder")
         }
 
-        prop! {
-            /// `EncryptionMode`: The type of server-side encryption that you want to use for your data.
-            props, "EncryptionMode", encryption_mode, set_encryption_mode, get_encryption_mode, Val<String>
+        /// `BucketName`: The name of the intermediate S3 bucket used to store .csv files before
+        /// uploading data to Redshift.
+        pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `ExplicitIds`: This setting is only valid for a full-load migration task. Set
-            /// ExplicitIds to true to have tables with IDENTITY columns override their auto-generated
-            /// values with explicit values loaded from the source data files used to populate the
-            /// tables. The default is false.
-            props, "ExplicitIds", explicit_ids, set_explicit_ids, get_explicit_ids, Val<bool>
+        /// Sets `BucketName` in place: [`Self::bucket_name`] on a value held by `&mut`.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `FileTransferUploadStreams`: The number of threads used to upload a single file. This
-            /// parameter accepts a value from 1 through 64. It defaults to 10.
-            props, "FileTransferUploadStreams", file_transfer_upload_streams, set_file_transfer_upload_streams, get_file_transfer_upload_streams, Val<i64>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
 
-        prop! {
-            /// `LoadTimeout`: The amount of time to wait (in milliseconds) before timing out of
-            /// operations performed by AWS DMS on a Redshift cluster, such as Redshift COPY, INSERT,
-            /// DELETE, and UPDATE.
-            props, "LoadTimeout", load_timeout, set_load_timeout, get_load_timeout, Val<i64>
+        /// `CaseSensitiveNames`: If Amazon Redshift is configured to support case sensitive schema
+        /// names, set CaseSensitiveNames to true. The default is false.
+        pub fn case_sensitive_names(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CaseSensitiveNames", value.into());
+            self
         }
 
-        prop! {
-            /// `MapBooleanAsBoolean`: When true, lets Redshift migrate the boolean type as boolean. By
-            /// default, Redshift migrates booleans as varchar(1). You must set this setting on both the
-            /// source and target endpoints for it to take effect.
-            props, "MapBooleanAsBoolean", map_boolean_as_boolean, set_map_boolean_as_boolean, get_map_boolean_as_boolean, Val<bool>
+        /// Sets `CaseSensitiveNames` in place: [`Self::case_sensitive_names`] on a value held by `&mut`.
+        pub fn set_case_sensitive_names(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CaseSensitiveNames", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxFileSize`: The maximum size (in KB) of any .csv file used to load data on an S3
-            /// bucket and transfer data to Amazon Redshift. It defaults to 1048576KB (1 GB).
-            props, "MaxFileSize", max_file_size, set_max_file_size, get_max_file_size, Val<i64>
+        /// `CaseSensitiveNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_case_sensitive_names(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CaseSensitiveNames")
         }
 
-        prop! {
-            /// `RemoveQuotes`: A value that specifies to remove surrounding quotation marks from
-            /// strings in the incoming data.
-            props, "RemoveQuotes", remove_quotes, set_remove_quotes, get_remove_quotes, Val<bool>
+        /// `CompUpdate`: If you set CompUpdate to true Amazon Redshift applies automatic compression if
+        /// the table is empty.
+        pub fn comp_update(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CompUpdate", value.into());
+            self
         }
 
-        prop! {
-            /// `ReplaceChars`: A value that specifies to replaces the invalid characters specified in
-            /// ReplaceInvalidChars, substituting the specified characters instead. The default is "?".
-            props, "ReplaceChars", replace_chars, set_replace_chars, get_replace_chars, Val<String>
+        /// Sets `CompUpdate` in place: [`Self::comp_update`] on a value held by `&mut`.
+        pub fn set_comp_update(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CompUpdate", value.into());
+            self
         }
 
-        prop! {
-            /// `ReplaceInvalidChars`: A list of characters that you want to replace. Use with
-            /// ReplaceChars.
-            props, "ReplaceInvalidChars", replace_invalid_chars, set_replace_invalid_chars, get_replace_invalid_chars, Val<String>
+        /// `CompUpdate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comp_update(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CompUpdate")
         }
 
-        prop! {
-            /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
-            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
-            /// the value in SecretsManagerSecret.
-            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
+        /// `ConnectionTimeout`: A value that sets the amount of time to wait (in milliseconds) before
+        /// timing out, beginning from when you initially establish a connection.
+        pub fn connection_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ConnectionTimeout", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
-            /// SecretsManagerSecret that contains the Amazon Redshift endpoint connection details.
-            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
+        /// Sets `ConnectionTimeout` in place: [`Self::connection_timeout`] on a value held by `&mut`.
+        pub fn set_connection_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ConnectionTimeout", value.into());
+            self
         }
 
-        prop! {
-            /// `ServerSideEncryptionKmsKeyId`: The AWS KMS key ID. If you are using SSE_KMS for the
-            /// EncryptionMode, provide this key ID.
-            props, "ServerSideEncryptionKmsKeyId", server_side_encryption_kms_key_id, set_server_side_encryption_kms_key_id, get_server_side_encryption_kms_key_id, Val<String>
+        /// `ConnectionTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ConnectionTimeout")
         }
 
-        prop! {
-            /// `ServiceAccessRoleArn`: The Amazon Resource Name (ARN) of the IAM role that has access
-            /// to the Amazon Redshift service. The role must allow the iam:PassRole action.
-            props, "ServiceAccessRoleArn", service_access_role_arn, set_service_access_role_arn, get_service_access_role_arn, Val<String>
+        /// `DateFormat`: The date format that you are using.
+        pub fn date_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DateFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeFormat`: The time format that you want to use. Valid values are auto (case-sensitive), 'timeformat_string', 'epochsecs',
-            /// or 'epochmillisecs'.
-            props, "TimeFormat", time_format, set_time_format, get_time_format, Val<String>
+        /// Sets `DateFormat` in place: [`Self::date_format`] on a value held by `&mut`.
+        pub fn set_date_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DateFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `TrimBlanks`: A value that specifies to remove the trailing white space characters from
-            /// a VARCHAR string.
-            props, "TrimBlanks", trim_blanks, set_trim_blanks, get_trim_blanks, Val<bool>
+        /// `DateFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DateFormat")
         }
 
-        prop! {
-            /// `TruncateColumns`: A value that specifies to truncate data in columns to the appropriate
-            /// number of characters, so that the data fits in the column.
-            props, "TruncateColumns", truncate_columns, set_truncate_columns, get_truncate_columns, Val<bool>
+        /// `EmptyAsNull`: A value that specifies whether AWS DMS should migrate empty CHAR and VARCHAR
+        /// fields as NULL. A value of true sets empty CHAR and VARCHAR fields to null. The default is
+        /// false.
+        pub fn empty_as_null(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EmptyAsNull", value.into());
+            self
         }
 
-        prop! {
-            /// `WriteBufferSize`: The size (in KB) of the in-memory file write buffer used when
-            /// generating .csv files on the local disk at the DMS replication instance. The default
-            /// value is 1000 (buffer size is 1000KB).
-            props, "WriteBufferSize", write_buffer_size, set_write_buffer_size, get_write_buffer_size, Val<i64>
+        /// Sets `EmptyAsNull` in place: [`Self::empty_as_null`] on a value held by `&mut`.
+        pub fn set_empty_as_null(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EmptyAsNull", value.into());
+            self
+        }
+
+        /// `EmptyAsNull` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_empty_as_null(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EmptyAsNull")
+        }
+
+        /// `EncryptionMode`: The type of server-side encryption that you want to use for your data.
+        pub fn encryption_mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EncryptionMode", value.into());
+            self
+        }
+
+        /// Sets `EncryptionMode` in place: [`Self::encryption_mode`] on a value held by `&mut`.
+        pub fn set_encryption_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EncryptionMode", value.into());
+            self
+        }
+
+        /// `EncryptionMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EncryptionMode")
+        }
+
+        /// `ExplicitIds`: This setting is only valid for a full-load migration task. Set ExplicitIds to
+        /// true to have tables with IDENTITY columns override their auto-generated values with explicit
+        /// values loaded from the source data files used to populate the tables. The default is false.
+        pub fn explicit_ids(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExplicitIds", value.into());
+            self
+        }
+
+        /// Sets `ExplicitIds` in place: [`Self::explicit_ids`] on a value held by `&mut`.
+        pub fn set_explicit_ids(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExplicitIds", value.into());
+            self
+        }
+
+        /// `ExplicitIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_explicit_ids(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExplicitIds")
+        }
+
+        /// `FileTransferUploadStreams`: The number of threads used to upload a single file. This
+        /// parameter accepts a value from 1 through 64. It defaults to 10.
+        pub fn file_transfer_upload_streams(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("FileTransferUploadStreams", value.into());
+            self
+        }
+
+        /// Sets `FileTransferUploadStreams` in place: [`Self::file_transfer_upload_streams`] on a value
+        /// held by `&mut`.
+        pub fn set_file_transfer_upload_streams(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FileTransferUploadStreams", value.into());
+            self
+        }
+
+        /// `FileTransferUploadStreams` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_transfer_upload_streams(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FileTransferUploadStreams")
+        }
+
+        /// `LoadTimeout`: The amount of time to wait (in milliseconds) before timing out of operations
+        /// performed by AWS DMS on a Redshift cluster, such as Redshift COPY, INSERT, DELETE, and
+        /// UPDATE.
+        pub fn load_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("LoadTimeout", value.into());
+            self
+        }
+
+        /// Sets `LoadTimeout` in place: [`Self::load_timeout`] on a value held by `&mut`.
+        pub fn set_load_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("LoadTimeout", value.into());
+            self
+        }
+
+        /// `LoadTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_load_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "LoadTimeout")
+        }
+
+        /// `MapBooleanAsBoolean`: When true, lets Redshift migrate the boolean type as boolean. By
+        /// default, Redshift migrates booleans as varchar(1). You must set this setting on both the
+        /// source and target endpoints for it to take effect.
+        pub fn map_boolean_as_boolean(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("MapBooleanAsBoolean", value.into());
+            self
+        }
+
+        /// Sets `MapBooleanAsBoolean` in place: [`Self::map_boolean_as_boolean`] on a value held by `&mut`.
+        pub fn set_map_boolean_as_boolean(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("MapBooleanAsBoolean", value.into());
+            self
+        }
+
+        /// `MapBooleanAsBoolean` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_map_boolean_as_boolean(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "MapBooleanAsBoolean")
+        }
+
+        /// `MaxFileSize`: The maximum size (in KB) of any .csv file used to load data on an S3 bucket
+        /// and transfer data to Amazon Redshift. It defaults to 1048576KB (1 GB).
+        pub fn max_file_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxFileSize", value.into());
+            self
+        }
+
+        /// Sets `MaxFileSize` in place: [`Self::max_file_size`] on a value held by `&mut`.
+        pub fn set_max_file_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxFileSize", value.into());
+            self
+        }
+
+        /// `MaxFileSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_file_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxFileSize")
+        }
+
+        /// `RemoveQuotes`: A value that specifies to remove surrounding quotation marks from strings in
+        /// the incoming data.
+        pub fn remove_quotes(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RemoveQuotes", value.into());
+            self
+        }
+
+        /// Sets `RemoveQuotes` in place: [`Self::remove_quotes`] on a value held by `&mut`.
+        pub fn set_remove_quotes(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RemoveQuotes", value.into());
+            self
+        }
+
+        /// `RemoveQuotes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_quotes(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RemoveQuotes")
+        }
+
+        /// `ReplaceChars`: A value that specifies to replaces the invalid characters specified in
+        /// ReplaceInvalidChars, substituting the specified characters instead. The default is "?".
+        pub fn replace_chars(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReplaceChars", value.into());
+            self
+        }
+
+        /// Sets `ReplaceChars` in place: [`Self::replace_chars`] on a value held by `&mut`.
+        pub fn set_replace_chars(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReplaceChars", value.into());
+            self
+        }
+
+        /// `ReplaceChars` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replace_chars(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReplaceChars")
+        }
+
+        /// `ReplaceInvalidChars`: A list of characters that you want to replace. Use with ReplaceChars.
+        pub fn replace_invalid_chars(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReplaceInvalidChars", value.into());
+            self
+        }
+
+        /// Sets `ReplaceInvalidChars` in place: [`Self::replace_invalid_chars`] on a value held by `&mut`.
+        pub fn set_replace_invalid_chars(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReplaceInvalidChars", value.into());
+            self
+        }
+
+        /// `ReplaceInvalidChars` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replace_invalid_chars(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReplaceInvalidChars")
+        }
+
+        /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
+        /// specifies AWS DMS as the trusted entity and grants the required permissions to access the
+        /// value in SecretsManagerSecret.
+        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerAccessRoleArn` in place: [`Self::secrets_manager_access_role_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_secrets_manager_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
+        }
+
+        /// `SecretsManagerAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerAccessRoleArn")
+        }
+
+        /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
+        /// SecretsManagerSecret that contains the Amazon Redshift endpoint connection details.
+        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerSecretId` in place: [`Self::secrets_manager_secret_id`] on a value held
+        /// by `&mut`.
+        pub fn set_secrets_manager_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// `SecretsManagerSecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerSecretId")
+        }
+
+        /// `ServerSideEncryptionKmsKeyId`: The AWS KMS key ID. If you are using SSE_KMS for the
+        /// EncryptionMode, provide this key ID.
+        pub fn server_side_encryption_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServerSideEncryptionKmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `ServerSideEncryptionKmsKeyId` in place: [`Self::server_side_encryption_kms_key_id`] on
+        /// a value held by `&mut`.
+        pub fn set_server_side_encryption_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerSideEncryptionKmsKeyId", value.into());
+            self
+        }
+
+        /// `ServerSideEncryptionKmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_side_encryption_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerSideEncryptionKmsKeyId")
+        }
+
+        /// `ServiceAccessRoleArn`: The Amazon Resource Name (ARN) of the IAM role that has access to
+        /// the Amazon Redshift service. The role must allow the iam:PassRole action.
+        pub fn service_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceAccessRoleArn", value.into());
+            self
+        }
+
+        /// Sets `ServiceAccessRoleArn` in place: [`Self::service_access_role_arn`] on a value held by `&mut`.
+        pub fn set_service_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceAccessRoleArn", value.into());
+            self
+        }
+
+        /// `ServiceAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceAccessRoleArn")
+        }
+
+        /// `TimeFormat`: The time format that you want to use. Valid values are auto (case-sensitive), 'timeformat_string', 'epochsecs',
+        /// or 'epochmillisecs'.
+        pub fn time_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TimeFormat", value.into());
+            self
+        }
+
+        /// Sets `TimeFormat` in place: [`Self::time_format`] on a value held by `&mut`.
+        pub fn set_time_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimeFormat", value.into());
+            self
+        }
+
+        /// `TimeFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimeFormat")
+        }
+
+        /// `TrimBlanks`: A value that specifies to remove the trailing white space characters from a
+        /// VARCHAR string.
+        pub fn trim_blanks(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("TrimBlanks", value.into());
+            self
+        }
+
+        /// Sets `TrimBlanks` in place: [`Self::trim_blanks`] on a value held by `&mut`.
+        pub fn set_trim_blanks(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("TrimBlanks", value.into());
+            self
+        }
+
+        /// `TrimBlanks` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trim_blanks(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "TrimBlanks")
+        }
+
+        /// `TruncateColumns`: A value that specifies to truncate data in columns to the appropriate
+        /// number of characters, so that the data fits in the column.
+        pub fn truncate_columns(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("TruncateColumns", value.into());
+            self
+        }
+
+        /// Sets `TruncateColumns` in place: [`Self::truncate_columns`] on a value held by `&mut`.
+        pub fn set_truncate_columns(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("TruncateColumns", value.into());
+            self
+        }
+
+        /// `TruncateColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_truncate_columns(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "TruncateColumns")
+        }
+
+        /// `WriteBufferSize`: The size (in KB) of the in-memory file write buffer used when generating .csv
+        /// files on the local disk at the DMS replication instance. The default value is 1000 (buffer
+        /// size is 1000KB).
+        pub fn write_buffer_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("WriteBufferSize", value.into());
+            self
+        }
+
+        /// Sets `WriteBufferSize` in place: [`Self::write_buffer_size`] on a value held by `&mut`.
+        pub fn set_write_buffer_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("WriteBufferSize", value.into());
+            self
+        }
+
+        /// `WriteBufferSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_write_buffer_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "WriteBufferSize")
         }
     }
 
@@ -2825,251 +6791,788 @@ pub mod endpoint {
             S3Settings { props }
         }
 
-        prop! {
-            /// `AddColumnName`: An optional parameter that, when set to true or y, you can use to add
-            /// column name information to the .csv output file.
-            props, "AddColumnName", add_column_name, set_add_column_name, get_add_column_name, Val<bool>
+        /// `AddColumnName`: An optional parameter that, when set to true or y, you can use to add
+        /// column name information to the .csv output file.
+        pub fn add_column_name(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AddColumnName", value.into());
+            self
         }
 
-        prop! {
-            /// `AddTrailingPaddingCharacter`: Use the S3 target endpoint setting
-            /// AddTrailingPaddingCharacter to add padding on string data. The default value is false.
-            props, "AddTrailingPaddingCharacter", add_trailing_padding_character, set_add_trailing_padding_character, get_add_trailing_padding_character, Val<bool>
+        /// Sets `AddColumnName` in place: [`Self::add_column_name`] on a value held by `&mut`.
+        pub fn set_add_column_name(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AddColumnName", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketFolder`: An optional parameter to set a folder name in the S3 bucket.
-            props, "BucketFolder", bucket_folder, set_bucket_folder, get_bucket_folder, Val<String>
+        /// `AddColumnName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_add_column_name(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AddColumnName")
         }
 
-        prop! {
-            /// `BucketName`: The name of the S3 bucket.
-            props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
+        /// `AddTrailingPaddingCharacter`: Use the S3 target endpoint setting
+        /// AddTrailingPaddingCharacter to add padding on string data. The default value is false.
+        pub fn add_trailing_padding_character(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AddTrailingPaddingCharacter", value.into());
+            self
         }
 
-        prop! {
-            /// `CannedAclForObjects`: A value that enables AWS DMS to specify a predefined (canned)
-            /// access control list (ACL) for objects created in an Amazon S3 bucket as .csv or .parquet
-            /// files.
-            props, "CannedAclForObjects", canned_acl_for_objects, set_canned_acl_for_objects, get_canned_acl_for_objects, Val<String>
+        /// Sets `AddTrailingPaddingCharacter` in place: [`Self::add_trailing_padding_character`] on a
+        /// value held by `&mut`.
+        pub fn set_add_trailing_padding_character(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AddTrailingPaddingCharacter", value.into());
+            self
         }
 
-        prop! {
-            /// `CdcInsertsAndUpdates`: A value that enables a change data capture (CDC) load to write
-            /// INSERT and UPDATE operations to .csv or .parquet (columnar storage) output files.
-            props, "CdcInsertsAndUpdates", cdc_inserts_and_updates, set_cdc_inserts_and_updates, get_cdc_inserts_and_updates, Val<bool>
+        /// `AddTrailingPaddingCharacter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_add_trailing_padding_character(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AddTrailingPaddingCharacter")
         }
 
-        prop! {
-            /// `CdcInsertsOnly`: A value that enables a change data capture (CDC) load to write only
-            /// INSERT operations to .csv or columnar storage (.parquet) output files. By default (the
-            /// false setting), the first field in a .csv or .parquet record contains the letter I (INSERT),
-            /// U (UPDATE), or D (DELETE). These values indicate whether the row was inserted, updated,
-            /// or deleted at the source database for a CDC load to the target.
-            props, "CdcInsertsOnly", cdc_inserts_only, set_cdc_inserts_only, get_cdc_inserts_only, Val<bool>
+        /// `BucketFolder`: An optional parameter to set a folder name in the S3 bucket.
+        pub fn bucket_folder(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketFolder", value.into());
+            self
         }
 
-        prop! {
-            /// `CdcMaxBatchInterval`: Maximum length of the interval, defined in seconds, after which
-            /// to output a file to Amazon S3.
-            props, "CdcMaxBatchInterval", cdc_max_batch_interval, set_cdc_max_batch_interval, get_cdc_max_batch_interval, Val<i64>
+        /// Sets `BucketFolder` in place: [`Self::bucket_folder`] on a value held by `&mut`.
+        pub fn set_bucket_folder(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketFolder", value.into());
+            self
         }
 
-        prop! {
-            /// `CdcMinFileSize`: Minimum file size, defined in kilobytes, to reach for a file output to
-            /// Amazon S3.
-            props, "CdcMinFileSize", cdc_min_file_size, set_cdc_min_file_size, get_cdc_min_file_size, Val<i64>
+        /// `BucketFolder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_folder(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketFolder")
         }
 
-        prop! {
-            /// `CdcPath`: Specifies the folder path of CDC files. For an S3 source, this setting is
-            /// required if a task captures change data; otherwise, it's optional.
-            props, "CdcPath", cdc_path, set_cdc_path, get_cdc_path, Val<String>
+        /// `BucketName`: The name of the S3 bucket.
+        pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `CompressionType`: An optional parameter. When set to GZIP it enables the service to
-            /// compress the target files.
-            props, "CompressionType", compression_type, set_compression_type, get_compression_type, Val<String>
+        /// Sets `BucketName` in place: [`Self::bucket_name`] on a value held by `&mut`.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `CsvDelimiter`: The delimiter used to separate columns in the .csv file for both source
-            /// and target. The default is a comma.
-            props, "CsvDelimiter", csv_delimiter, set_csv_delimiter, get_csv_delimiter, Val<String>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
 
-        prop! {
-            /// `CsvNoSupValue`: This setting only applies if your Amazon S3 output files during a
-            /// change data capture (CDC) load are written in .csv format.
-            props, "CsvNoSupValue", csv_no_sup_value, set_csv_no_sup_value, get_csv_no_sup_value, Val<String>
+        /// `CannedAclForObjects`: A value that enables AWS DMS to specify a predefined (canned) access
+        /// control list (ACL) for objects created in an Amazon S3 bucket as .csv or .parquet files.
+        pub fn canned_acl_for_objects(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CannedAclForObjects", value.into());
+            self
         }
 
-        prop! {
-            /// `CsvNullValue`: An optional parameter that specifies how AWS DMS treats null values.
-            props, "CsvNullValue", csv_null_value, set_csv_null_value, get_csv_null_value, Val<String>
+        /// Sets `CannedAclForObjects` in place: [`Self::canned_acl_for_objects`] on a value held by `&mut`.
+        pub fn set_canned_acl_for_objects(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CannedAclForObjects", value.into());
+            self
         }
 
-        prop! {
-            /// `CsvRowDelimiter`: The delimiter used to separate rows in the .csv file for both source
-            /// and target.
-            props, "CsvRowDelimiter", csv_row_delimiter, set_csv_row_delimiter, get_csv_row_delimiter, Val<String>
+        /// `CannedAclForObjects` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_canned_acl_for_objects(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CannedAclForObjects")
         }
 
-        prop! {
-            /// `DataFormat`: The format of the data that you want to use for output.
-            props, "DataFormat", data_format, set_data_format, get_data_format, Val<String>
+        /// `CdcInsertsAndUpdates`: A value that enables a change data capture (CDC) load to write
+        /// INSERT and UPDATE operations to .csv or .parquet (columnar storage) output files.
+        pub fn cdc_inserts_and_updates(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CdcInsertsAndUpdates", value.into());
+            self
         }
 
-        prop! {
-            /// `DataPageSize`: The size of one data page in bytes. This parameter defaults to 1024 * 1024
-            /// bytes (1 MiB). This number is used for .parquet file format only.
-            props, "DataPageSize", data_page_size, set_data_page_size, get_data_page_size, Val<i64>
+        /// Sets `CdcInsertsAndUpdates` in place: [`Self::cdc_inserts_and_updates`] on a value held by `&mut`.
+        pub fn set_cdc_inserts_and_updates(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CdcInsertsAndUpdates", value.into());
+            self
         }
 
-        prop! {
-            /// `DatePartitionDelimiter`: Specifies a date separating delimiter to use during folder
-            /// partitioning. The default value is SLASH. Use this parameter when DatePartitionedEnabled
-            /// is set to true.
-            props, "DatePartitionDelimiter", date_partition_delimiter, set_date_partition_delimiter, get_date_partition_delimiter, Val<String>
+        /// `CdcInsertsAndUpdates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cdc_inserts_and_updates(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CdcInsertsAndUpdates")
         }
 
-        prop! {
-            /// `DatePartitionEnabled`: When set to true, this parameter partitions S3 bucket folders
-            /// based on transaction commit dates. The default value is false.
-            props, "DatePartitionEnabled", date_partition_enabled, set_date_partition_enabled, get_date_partition_enabled, Val<bool>
+        /// `CdcInsertsOnly`: A value that enables a change data capture (CDC) load to write only INSERT
+        /// operations to .csv or columnar storage (.parquet) output files. By default (the false
+        /// setting), the first field in a .csv or .parquet record contains the letter I (INSERT), U (UPDATE),
+        /// or D (DELETE). These values indicate whether the row was inserted, updated, or deleted at
+        /// the source database for a CDC load to the target.
+        pub fn cdc_inserts_only(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CdcInsertsOnly", value.into());
+            self
         }
 
-        prop! {
-            /// `DatePartitionSequence`: Identifies the sequence of the date format to use during folder
-            /// partitioning. The default value is YYYYMMDD. Use this parameter when
-            /// DatePartitionedEnabled is set to true.
-            props, "DatePartitionSequence", date_partition_sequence, set_date_partition_sequence, get_date_partition_sequence, Val<String>
+        /// Sets `CdcInsertsOnly` in place: [`Self::cdc_inserts_only`] on a value held by `&mut`.
+        pub fn set_cdc_inserts_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CdcInsertsOnly", value.into());
+            self
         }
 
-        prop! {
-            /// `DatePartitionTimezone`: When creating an S3 target endpoint, set DatePartitionTimezone
-            /// to convert the current UTC time into a specified time zone.
-            props, "DatePartitionTimezone", date_partition_timezone, set_date_partition_timezone, get_date_partition_timezone, Val<String>
+        /// `CdcInsertsOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cdc_inserts_only(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CdcInsertsOnly")
         }
 
-        prop! {
-            /// `DictPageSizeLimit`: The maximum size of an encoded dictionary page of a column
-            props, "DictPageSizeLimit", dict_page_size_limit, set_dict_page_size_limit, get_dict_page_size_limit, Val<i64>
+        /// `CdcMaxBatchInterval`: Maximum length of the interval, defined in seconds, after which to
+        /// output a file to Amazon S3.
+        pub fn cdc_max_batch_interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("CdcMaxBatchInterval", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableStatistics`: A value that enables statistics for Parquet pages and row groups.
-            props, "EnableStatistics", enable_statistics, set_enable_statistics, get_enable_statistics, Val<bool>
+        /// Sets `CdcMaxBatchInterval` in place: [`Self::cdc_max_batch_interval`] on a value held by `&mut`.
+        pub fn set_cdc_max_batch_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CdcMaxBatchInterval", value.into());
+            self
         }
 
-        prop! {
-            /// `EncodingType`: The type of encoding that you're using.
-            props, "EncodingType", encoding_type, set_encoding_type, get_encoding_type, Val<String>
+        /// `CdcMaxBatchInterval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cdc_max_batch_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CdcMaxBatchInterval")
         }
 
-        prop! {
-            /// `EncryptionMode`: The type of server-side encryption that you want to use for your data.
-            props, "EncryptionMode", encryption_mode, set_encryption_mode, get_encryption_mode, Val<String>
+        /// `CdcMinFileSize`: Minimum file size, defined in kilobytes, to reach for a file output to
+        /// Amazon S3.
+        pub fn cdc_min_file_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("CdcMinFileSize", value.into());
+            self
         }
 
-        prop! {
-            /// `ExpectedBucketOwner`: To specify a bucket owner and prevent sniping, you can use the
-            /// ExpectedBucketOwner endpoint setting.
-            props, "ExpectedBucketOwner", expected_bucket_owner, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
+        /// Sets `CdcMinFileSize` in place: [`Self::cdc_min_file_size`] on a value held by `&mut`.
+        pub fn set_cdc_min_file_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CdcMinFileSize", value.into());
+            self
         }
 
-        prop! {
-            /// `ExternalTableDefinition`: The external table definition.
-            props, "ExternalTableDefinition", external_table_definition, set_external_table_definition, get_external_table_definition, Val<String>
+        /// `CdcMinFileSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cdc_min_file_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CdcMinFileSize")
         }
 
-        prop! {
-            /// `GlueCatalogGeneration`: When true, allows AWS Glue to catalog your S3 bucket. Creating
-            /// an AWS Glue catalog lets you use Athena to query your data.
-            props, "GlueCatalogGeneration", glue_catalog_generation, set_glue_catalog_generation, get_glue_catalog_generation, Val<bool>
+        /// `CdcPath`: Specifies the folder path of CDC files. For an S3 source, this setting is
+        /// required if a task captures change data; otherwise, it's optional.
+        pub fn cdc_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CdcPath", value.into());
+            self
         }
 
-        prop! {
-            /// `IgnoreHeaderRows`: When this value is set to 1, AWS DMS ignores the first row header in
-            /// a .csv file. A value of 1 turns on the feature; a value of 0 turns off the feature.
-            props, "IgnoreHeaderRows", ignore_header_rows, set_ignore_header_rows, get_ignore_header_rows, Val<i64>
+        /// Sets `CdcPath` in place: [`Self::cdc_path`] on a value held by `&mut`.
+        pub fn set_cdc_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CdcPath", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeOpForFullLoad`: A value that enables a full load to write INSERT operations to
-            /// the comma-separated value (.csv) output files only to indicate how the rows were added
-            /// to the source database.
-            props, "IncludeOpForFullLoad", include_op_for_full_load, set_include_op_for_full_load, get_include_op_for_full_load, Val<bool>
+        /// `CdcPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cdc_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CdcPath")
         }
 
-        prop! {
-            /// `MaxFileSize`: A value that specifies the maximum size (in KB) of any .csv file to be
-            /// created while migrating to an S3 target during full load.
-            props, "MaxFileSize", max_file_size, set_max_file_size, get_max_file_size, Val<i64>
+        /// `CompressionType`: An optional parameter. When set to GZIP it enables the service to
+        /// compress the target files.
+        pub fn compression_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CompressionType", value.into());
+            self
         }
 
-        prop! {
-            /// `ParquetTimestampInMillisecond`: A value that specifies the precision of any TIMESTAMP
-            /// column values that are written to an Amazon S3 object file in .parquet format.
-            props, "ParquetTimestampInMillisecond", parquet_timestamp_in_millisecond, set_parquet_timestamp_in_millisecond, get_parquet_timestamp_in_millisecond, Val<bool>
+        /// Sets `CompressionType` in place: [`Self::compression_type`] on a value held by `&mut`.
+        pub fn set_compression_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CompressionType", value.into());
+            self
         }
 
-        prop! {
-            /// `ParquetVersion`: The version of the Apache Parquet format that you want to use:
-            /// parquet_1_0 (the default) or parquet_2_0.
-            props, "ParquetVersion", parquet_version, set_parquet_version, get_parquet_version, Val<String>
+        /// `CompressionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compression_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CompressionType")
         }
 
-        prop! {
-            /// `PreserveTransactions`: If this setting is set to true, AWS DMS saves the transaction
-            /// order for a change data capture (CDC) load on the Amazon S3 target specified by CdcPath.
-            props, "PreserveTransactions", preserve_transactions, set_preserve_transactions, get_preserve_transactions, Val<bool>
+        /// `CsvDelimiter`: The delimiter used to separate columns in the .csv file for both source and
+        /// target. The default is a comma.
+        pub fn csv_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CsvDelimiter", value.into());
+            self
         }
 
-        prop! {
-            /// `Rfc4180`: For an S3 source, when this value is set to true or y, each leading double
-            /// quotation mark has to be followed by an ending double quotation mark.
-            props, "Rfc4180", rfc4180, set_rfc4180, get_rfc4180, Val<bool>
+        /// Sets `CsvDelimiter` in place: [`Self::csv_delimiter`] on a value held by `&mut`.
+        pub fn set_csv_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CsvDelimiter", value.into());
+            self
         }
 
-        prop! {
-            /// `RowGroupLength`: The number of rows in a row group.
-            props, "RowGroupLength", row_group_length, set_row_group_length, get_row_group_length, Val<i64>
+        /// `CsvDelimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_csv_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CsvDelimiter")
         }
 
-        prop! {
-            /// `ServerSideEncryptionKmsKeyId`: If you are using SSE_KMS for the EncryptionMode, provide
-            /// the AWS KMS key ID. The key that you use needs an attached policy that enables IAM user
-            /// permissions and allows use of the key.
-            props, "ServerSideEncryptionKmsKeyId", server_side_encryption_kms_key_id, set_server_side_encryption_kms_key_id, get_server_side_encryption_kms_key_id, Val<String>
+        /// `CsvNoSupValue`: This setting only applies if your Amazon S3 output files during a change
+        /// data capture (CDC) load are written in .csv format.
+        pub fn csv_no_sup_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CsvNoSupValue", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceAccessRoleArn`: A required parameter that specifies the Amazon Resource Name (ARN)
-            /// used by the service to access the IAM role.
-            props, "ServiceAccessRoleArn", service_access_role_arn, set_service_access_role_arn, get_service_access_role_arn, Val<String>
+        /// Sets `CsvNoSupValue` in place: [`Self::csv_no_sup_value`] on a value held by `&mut`.
+        pub fn set_csv_no_sup_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CsvNoSupValue", value.into());
+            self
         }
 
-        prop! {
-            /// `TimestampColumnName`: A value that when nonblank causes AWS DMS to add a column with
-            /// timestamp information to the endpoint data for an Amazon S3 target.
-            props, "TimestampColumnName", timestamp_column_name, set_timestamp_column_name, get_timestamp_column_name, Val<String>
+        /// `CsvNoSupValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_csv_no_sup_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CsvNoSupValue")
         }
 
-        prop! {
-            /// `UseCsvNoSupValue`: This setting applies if the S3 output files during a change data
-            /// capture (CDC) load are written in .csv format. If this setting is set to true for
-            /// columns not included in the supplemental log, AWS DMS uses the value specified by
-            /// CsvNoSupValue. If this setting isn't set or is set to false, AWS DMS uses the null value
-            /// for these columns.
-            props, "UseCsvNoSupValue", use_csv_no_sup_value, set_use_csv_no_sup_value, get_use_csv_no_sup_value, Val<bool>
+        /// `CsvNullValue`: An optional parameter that specifies how AWS DMS treats null values.
+        pub fn csv_null_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CsvNullValue", value.into());
+            self
         }
 
-        prop! {
-            /// `UseTaskStartTimeForFullLoadTimestamp`: When set to true, this parameter uses the task
-            /// start time as the timestamp column value instead of the time data is written to target
-            props, "UseTaskStartTimeForFullLoadTimestamp", use_task_start_time_for_full_load_timestamp, set_use_task_start_time_for_full_load_timestamp, get_use_task_start_time_for_full_load_timestamp, Val<bool>
+        /// Sets `CsvNullValue` in place: [`Self::csv_null_value`] on a value held by `&mut`.
+        pub fn set_csv_null_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CsvNullValue", value.into());
+            self
+        }
+
+        /// `CsvNullValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_csv_null_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CsvNullValue")
+        }
+
+        /// `CsvRowDelimiter`: The delimiter used to separate rows in the .csv file for both source and
+        /// target.
+        pub fn csv_row_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CsvRowDelimiter", value.into());
+            self
+        }
+
+        /// Sets `CsvRowDelimiter` in place: [`Self::csv_row_delimiter`] on a value held by `&mut`.
+        pub fn set_csv_row_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CsvRowDelimiter", value.into());
+            self
+        }
+
+        /// `CsvRowDelimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_csv_row_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CsvRowDelimiter")
+        }
+
+        /// `DataFormat`: The format of the data that you want to use for output.
+        pub fn data_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataFormat", value.into());
+            self
+        }
+
+        /// Sets `DataFormat` in place: [`Self::data_format`] on a value held by `&mut`.
+        pub fn set_data_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataFormat", value.into());
+            self
+        }
+
+        /// `DataFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataFormat")
+        }
+
+        /// `DataPageSize`: The size of one data page in bytes. This parameter defaults to 1024 * 1024
+        /// bytes (1 MiB). This number is used for .parquet file format only.
+        pub fn data_page_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DataPageSize", value.into());
+            self
+        }
+
+        /// Sets `DataPageSize` in place: [`Self::data_page_size`] on a value held by `&mut`.
+        pub fn set_data_page_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DataPageSize", value.into());
+            self
+        }
+
+        /// `DataPageSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_page_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DataPageSize")
+        }
+
+        /// `DatePartitionDelimiter`: Specifies a date separating delimiter to use during folder
+        /// partitioning. The default value is SLASH. Use this parameter when DatePartitionedEnabled is
+        /// set to true.
+        pub fn date_partition_delimiter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatePartitionDelimiter", value.into());
+            self
+        }
+
+        /// Sets `DatePartitionDelimiter` in place: [`Self::date_partition_delimiter`] on a value held
+        /// by `&mut`.
+        pub fn set_date_partition_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatePartitionDelimiter", value.into());
+            self
+        }
+
+        /// `DatePartitionDelimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_partition_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatePartitionDelimiter")
+        }
+
+        /// `DatePartitionEnabled`: When set to true, this parameter partitions S3 bucket folders based
+        /// on transaction commit dates. The default value is false.
+        pub fn date_partition_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DatePartitionEnabled", value.into());
+            self
+        }
+
+        /// Sets `DatePartitionEnabled` in place: [`Self::date_partition_enabled`] on a value held by `&mut`.
+        pub fn set_date_partition_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DatePartitionEnabled", value.into());
+            self
+        }
+
+        /// `DatePartitionEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_partition_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DatePartitionEnabled")
+        }
+
+        /// `DatePartitionSequence`: Identifies the sequence of the date format to use during folder
+        /// partitioning. The default value is YYYYMMDD. Use this parameter when DatePartitionedEnabled
+        /// is set to true.
+        pub fn date_partition_sequence(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatePartitionSequence", value.into());
+            self
+        }
+
+        /// Sets `DatePartitionSequence` in place: [`Self::date_partition_sequence`] on a value held by `&mut`.
+        pub fn set_date_partition_sequence(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatePartitionSequence", value.into());
+            self
+        }
+
+        /// `DatePartitionSequence` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_partition_sequence(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatePartitionSequence")
+        }
+
+        /// `DatePartitionTimezone`: When creating an S3 target endpoint, set DatePartitionTimezone to
+        /// convert the current UTC time into a specified time zone.
+        pub fn date_partition_timezone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatePartitionTimezone", value.into());
+            self
+        }
+
+        /// Sets `DatePartitionTimezone` in place: [`Self::date_partition_timezone`] on a value held by `&mut`.
+        pub fn set_date_partition_timezone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatePartitionTimezone", value.into());
+            self
+        }
+
+        /// `DatePartitionTimezone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_partition_timezone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatePartitionTimezone")
+        }
+
+        /// `DictPageSizeLimit`: The maximum size of an encoded dictionary page of a column
+        pub fn dict_page_size_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DictPageSizeLimit", value.into());
+            self
+        }
+
+        /// Sets `DictPageSizeLimit` in place: [`Self::dict_page_size_limit`] on a value held by `&mut`.
+        pub fn set_dict_page_size_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DictPageSizeLimit", value.into());
+            self
+        }
+
+        /// `DictPageSizeLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dict_page_size_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DictPageSizeLimit")
+        }
+
+        /// `EnableStatistics`: A value that enables statistics for Parquet pages and row groups.
+        pub fn enable_statistics(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableStatistics", value.into());
+            self
+        }
+
+        /// Sets `EnableStatistics` in place: [`Self::enable_statistics`] on a value held by `&mut`.
+        pub fn set_enable_statistics(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableStatistics", value.into());
+            self
+        }
+
+        /// `EnableStatistics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_statistics(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableStatistics")
+        }
+
+        /// `EncodingType`: The type of encoding that you're using.
+        pub fn encoding_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EncodingType", value.into());
+            self
+        }
+
+        /// Sets `EncodingType` in place: [`Self::encoding_type`] on a value held by `&mut`.
+        pub fn set_encoding_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EncodingType", value.into());
+            self
+        }
+
+        /// `EncodingType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encoding_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EncodingType")
+        }
+
+        /// `EncryptionMode`: The type of server-side encryption that you want to use for your data.
+        pub fn encryption_mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EncryptionMode", value.into());
+            self
+        }
+
+        /// Sets `EncryptionMode` in place: [`Self::encryption_mode`] on a value held by `&mut`.
+        pub fn set_encryption_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EncryptionMode", value.into());
+            self
+        }
+
+        /// `EncryptionMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EncryptionMode")
+        }
+
+        /// `ExpectedBucketOwner`: To specify a bucket owner and prevent sniping, you can use the
+        /// ExpectedBucketOwner endpoint setting.
+        pub fn expected_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExpectedBucketOwner", value.into());
+            self
+        }
+
+        /// Sets `ExpectedBucketOwner` in place: [`Self::expected_bucket_owner`] on a value held by `&mut`.
+        pub fn set_expected_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExpectedBucketOwner", value.into());
+            self
+        }
+
+        /// `ExpectedBucketOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expected_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExpectedBucketOwner")
+        }
+
+        /// `ExternalTableDefinition`: The external table definition.
+        pub fn external_table_definition(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalTableDefinition", value.into());
+            self
+        }
+
+        /// Sets `ExternalTableDefinition` in place: [`Self::external_table_definition`] on a value held
+        /// by `&mut`.
+        pub fn set_external_table_definition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalTableDefinition", value.into());
+            self
+        }
+
+        /// `ExternalTableDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_table_definition(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalTableDefinition")
+        }
+
+        /// `GlueCatalogGeneration`: When true, allows AWS Glue to catalog your S3 bucket. Creating an
+        /// AWS Glue catalog lets you use Athena to query your data.
+        pub fn glue_catalog_generation(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("GlueCatalogGeneration", value.into());
+            self
+        }
+
+        /// Sets `GlueCatalogGeneration` in place: [`Self::glue_catalog_generation`] on a value held by `&mut`.
+        pub fn set_glue_catalog_generation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("GlueCatalogGeneration", value.into());
+            self
+        }
+
+        /// `GlueCatalogGeneration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_glue_catalog_generation(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "GlueCatalogGeneration")
+        }
+
+        /// `IgnoreHeaderRows`: When this value is set to 1, AWS DMS ignores the first row header in a .csv
+        /// file. A value of 1 turns on the feature; a value of 0 turns off the feature.
+        pub fn ignore_header_rows(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IgnoreHeaderRows", value.into());
+            self
+        }
+
+        /// Sets `IgnoreHeaderRows` in place: [`Self::ignore_header_rows`] on a value held by `&mut`.
+        pub fn set_ignore_header_rows(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IgnoreHeaderRows", value.into());
+            self
+        }
+
+        /// `IgnoreHeaderRows` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ignore_header_rows(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IgnoreHeaderRows")
+        }
+
+        /// `IncludeOpForFullLoad`: A value that enables a full load to write INSERT operations to the
+        /// comma-separated value (.csv) output files only to indicate how the rows were added to the
+        /// source database.
+        pub fn include_op_for_full_load(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IncludeOpForFullLoad", value.into());
+            self
+        }
+
+        /// Sets `IncludeOpForFullLoad` in place: [`Self::include_op_for_full_load`] on a value held by `&mut`.
+        pub fn set_include_op_for_full_load(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IncludeOpForFullLoad", value.into());
+            self
+        }
+
+        /// `IncludeOpForFullLoad` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_op_for_full_load(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IncludeOpForFullLoad")
+        }
+
+        /// `MaxFileSize`: A value that specifies the maximum size (in KB) of any .csv file to be
+        /// created while migrating to an S3 target during full load.
+        pub fn max_file_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxFileSize", value.into());
+            self
+        }
+
+        /// Sets `MaxFileSize` in place: [`Self::max_file_size`] on a value held by `&mut`.
+        pub fn set_max_file_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxFileSize", value.into());
+            self
+        }
+
+        /// `MaxFileSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_file_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxFileSize")
+        }
+
+        /// `ParquetTimestampInMillisecond`: A value that specifies the precision of any TIMESTAMP
+        /// column values that are written to an Amazon S3 object file in .parquet format.
+        pub fn parquet_timestamp_in_millisecond(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ParquetTimestampInMillisecond", value.into());
+            self
+        }
+
+        /// Sets `ParquetTimestampInMillisecond` in place: [`Self::parquet_timestamp_in_millisecond`] on
+        /// a value held by `&mut`.
+        pub fn set_parquet_timestamp_in_millisecond(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ParquetTimestampInMillisecond", value.into());
+            self
+        }
+
+        /// `ParquetTimestampInMillisecond` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parquet_timestamp_in_millisecond(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ParquetTimestampInMillisecond")
+        }
+
+        /// `ParquetVersion`: The version of the Apache Parquet format that you want to use: parquet_1_0 (the
+        /// default) or parquet_2_0.
+        pub fn parquet_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ParquetVersion", value.into());
+            self
+        }
+
+        /// Sets `ParquetVersion` in place: [`Self::parquet_version`] on a value held by `&mut`.
+        pub fn set_parquet_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParquetVersion", value.into());
+            self
+        }
+
+        /// `ParquetVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parquet_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParquetVersion")
+        }
+
+        /// `PreserveTransactions`: If this setting is set to true, AWS DMS saves the transaction order
+        /// for a change data capture (CDC) load on the Amazon S3 target specified by CdcPath.
+        pub fn preserve_transactions(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("PreserveTransactions", value.into());
+            self
+        }
+
+        /// Sets `PreserveTransactions` in place: [`Self::preserve_transactions`] on a value held by `&mut`.
+        pub fn set_preserve_transactions(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PreserveTransactions", value.into());
+            self
+        }
+
+        /// `PreserveTransactions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preserve_transactions(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PreserveTransactions")
+        }
+
+        /// `Rfc4180`: For an S3 source, when this value is set to true or y, each leading double
+        /// quotation mark has to be followed by an ending double quotation mark.
+        pub fn rfc4180(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Rfc4180", value.into());
+            self
+        }
+
+        /// Sets `Rfc4180` in place: [`Self::rfc4180`] on a value held by `&mut`.
+        pub fn set_rfc4180(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Rfc4180", value.into());
+            self
+        }
+
+        /// `Rfc4180` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rfc4180(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Rfc4180")
+        }
+
+        /// `RowGroupLength`: The number of rows in a row group.
+        pub fn row_group_length(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RowGroupLength", value.into());
+            self
+        }
+
+        /// Sets `RowGroupLength` in place: [`Self::row_group_length`] on a value held by `&mut`.
+        pub fn set_row_group_length(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RowGroupLength", value.into());
+            self
+        }
+
+        /// `RowGroupLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_row_group_length(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RowGroupLength")
+        }
+
+        /// `ServerSideEncryptionKmsKeyId`: If you are using SSE_KMS for the EncryptionMode, provide the
+        /// AWS KMS key ID. The key that you use needs an attached policy that enables IAM user
+        /// permissions and allows use of the key.
+        pub fn server_side_encryption_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServerSideEncryptionKmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `ServerSideEncryptionKmsKeyId` in place: [`Self::server_side_encryption_kms_key_id`] on
+        /// a value held by `&mut`.
+        pub fn set_server_side_encryption_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerSideEncryptionKmsKeyId", value.into());
+            self
+        }
+
+        /// `ServerSideEncryptionKmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_side_encryption_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerSideEncryptionKmsKeyId")
+        }
+
+        /// `ServiceAccessRoleArn`: A required parameter that specifies the Amazon Resource Name (ARN)
+        /// used by the service to access the IAM role.
+        pub fn service_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceAccessRoleArn", value.into());
+            self
+        }
+
+        /// Sets `ServiceAccessRoleArn` in place: [`Self::service_access_role_arn`] on a value held by `&mut`.
+        pub fn set_service_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceAccessRoleArn", value.into());
+            self
+        }
+
+        /// `ServiceAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceAccessRoleArn")
+        }
+
+        /// `TimestampColumnName`: A value that when nonblank causes AWS DMS to add a column with
+        /// timestamp information to the endpoint data for an Amazon S3 target.
+        pub fn timestamp_column_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TimestampColumnName", value.into());
+            self
+        }
+
+        /// Sets `TimestampColumnName` in place: [`Self::timestamp_column_name`] on a value held by `&mut`.
+        pub fn set_timestamp_column_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimestampColumnName", value.into());
+            self
+        }
+
+        /// `TimestampColumnName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timestamp_column_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimestampColumnName")
+        }
+
+        /// `UseCsvNoSupValue`: This setting applies if the S3 output files during a change data capture (CDC)
+        /// load are written in .csv format. If this setting is set to true for columns not included in
+        /// the supplemental log, AWS DMS uses the value specified by CsvNoSupValue. If this setting
+        /// isn't set or is set to false, AWS DMS uses the null value for these columns.
+        pub fn use_csv_no_sup_value(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseCsvNoSupValue", value.into());
+            self
+        }
+
+        /// Sets `UseCsvNoSupValue` in place: [`Self::use_csv_no_sup_value`] on a value held by `&mut`.
+        pub fn set_use_csv_no_sup_value(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseCsvNoSupValue", value.into());
+            self
+        }
+
+        /// `UseCsvNoSupValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_csv_no_sup_value(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseCsvNoSupValue")
+        }
+
+        /// `UseTaskStartTimeForFullLoadTimestamp`: When set to true, this parameter uses the task start
+        /// time as the timestamp column value instead of the time data is written to target
+        pub fn use_task_start_time_for_full_load_timestamp(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseTaskStartTimeForFullLoadTimestamp", value.into());
+            self
+        }
+
+        /// Sets `UseTaskStartTimeForFullLoadTimestamp` in place: [`Self::use_task_start_time_for_full_load_timestamp`]
+        /// on a value held by `&mut`.
+        pub fn set_use_task_start_time_for_full_load_timestamp(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseTaskStartTimeForFullLoadTimestamp", value.into());
+            self
+        }
+
+        /// `UseTaskStartTimeForFullLoadTimestamp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_task_start_time_for_full_load_timestamp(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseTaskStartTimeForFullLoadTimestamp")
         }
     }
 
@@ -3088,17 +7591,45 @@ pub mod endpoint {
             SybaseSettings { props }
         }
 
-        prop! {
-            /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
-            /// specifies AWS DMS as the trusted entity and grants the required permissions to access
-            /// the value in SecretsManagerSecret
-            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
+        /// `SecretsManagerAccessRoleArn`: The full Amazon Resource Name (ARN) of the IAM role that
+        /// specifies AWS DMS as the trusted entity and grants the required permissions to access the
+        /// value in SecretsManagerSecret
+        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
-            /// SecretsManagerSecret that contains the SAP SAE endpoint connection details.
-            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
+        /// Sets `SecretsManagerAccessRoleArn` in place: [`Self::secrets_manager_access_role_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_secrets_manager_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
+        }
+
+        /// `SecretsManagerAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerAccessRoleArn")
+        }
+
+        /// `SecretsManagerSecretId`: The full ARN, partial ARN, or display name of the
+        /// SecretsManagerSecret that contains the SAP SAE endpoint connection details.
+        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerSecretId` in place: [`Self::secrets_manager_secret_id`] on a value held
+        /// by `&mut`.
+        pub fn set_secrets_manager_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// `SecretsManagerSecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerSecretId")
         }
     }
 }
@@ -3125,51 +7656,132 @@ impl EventSubscription {
         EventSubscription { core }
     }
 
-    prop! {
-        /// `Enabled`: Indicates whether to activate the subscription. If you don't specify this
-        /// property, CloudFormation activates the subscription.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// `Enabled`: Indicates whether to activate the subscription. If you don't specify this
+    /// property, CloudFormation activates the subscription.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `EventCategories`: A list of event categories for a source type that you want to
-        /// subscribe to. If you don't specify this property, you are notified about all event
-        /// categories.
-        core.props, "EventCategories", event_categories, set_event_categories, get_event_categories, Val<List<String>>
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `SnsTopicArn`: The Amazon Resource Name (ARN) of the Amazon SNS topic created for event
-        /// notification. The ARN is created by Amazon SNS when you create a topic and subscribe to
-        /// it.
-        core.props, "SnsTopicArn", _, set_sns_topic_arn, get_sns_topic_arn, Val<String>
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
     }
 
-    prop! {
-        /// `SourceIds`: A list of identifiers for which AWS DMS provides notification events. If
-        /// you don't specify a value, notifications are provided for all sources. If you specify
-        /// multiple values, they must be of the same type. For example, if you specify a database
-        /// instance ID, then all of the other values must be database instance IDs.
-        core.props, "SourceIds", source_ids, set_source_ids, get_source_ids, Val<List<String>>
+    /// `EventCategories`: A list of event categories for a source type that you want to subscribe
+    /// to. If you don't specify this property, you are notified about all event categories.
+    pub fn event_categories(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("EventCategories", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceType`: The type of AWS DMS resource that generates the events. For example, if
-        /// you want to be notified of events generated by a replication instance, you set this
-        /// parameter to replication-instance. If this value isn't specified, all events are
-        /// returned.
-        core.props, "SourceType", source_type, set_source_type, get_source_type, Val<String>
+    /// Sets `EventCategories` in place: [`Self::event_categories`] on a value held by `&mut`.
+    pub fn set_event_categories(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("EventCategories", value.into());
+        self
     }
 
-    prop! {
-        /// `SubscriptionName`: The name of the AWS DMS event notification subscription. This name
-        /// must be less than 255 characters.
-        core.props, "SubscriptionName", subscription_name, set_subscription_name, get_subscription_name, Val<String>
+    /// `EventCategories` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_categories(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EventCategories")
     }
 
-    prop! {
-        /// `Tags`: One or more tags to be assigned to the event subscription.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `SnsTopicArn`, which `new` took, in place.
+    pub fn set_sns_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnsTopicArn", value.into());
+        self
+    }
+
+    /// `SnsTopicArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sns_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnsTopicArn")
+    }
+
+    /// `SourceIds`: A list of identifiers for which AWS DMS provides notification events. If you
+    /// don't specify a value, notifications are provided for all sources. If you specify multiple
+    /// values, they must be of the same type. For example, if you specify a database instance ID,
+    /// then all of the other values must be database instance IDs.
+    pub fn source_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SourceIds", value.into());
+        self
+    }
+
+    /// Sets `SourceIds` in place: [`Self::source_ids`] on a value held by `&mut`.
+    pub fn set_source_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SourceIds", value.into());
+        self
+    }
+
+    /// `SourceIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SourceIds")
+    }
+
+    /// `SourceType`: The type of AWS DMS resource that generates the events. For example, if you
+    /// want to be notified of events generated by a replication instance, you set this parameter to
+    /// replication-instance. If this value isn't specified, all events are returned.
+    pub fn source_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceType", value.into());
+        self
+    }
+
+    /// Sets `SourceType` in place: [`Self::source_type`] on a value held by `&mut`.
+    pub fn set_source_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceType", value.into());
+        self
+    }
+
+    /// `SourceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceType")
+    }
+
+    /// `SubscriptionName`: The name of the AWS DMS event notification subscription. This name must
+    /// be less than 255 characters.
+    pub fn subscription_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SubscriptionName", value.into());
+        self
+    }
+
+    /// Sets `SubscriptionName` in place: [`Self::subscription_name`] on a value held by `&mut`.
+    pub fn set_subscription_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SubscriptionName", value.into());
+        self
+    }
+
+    /// `SubscriptionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subscription_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SubscriptionName")
+    }
+
+    /// `Tags`: One or more tags to be assigned to the event subscription.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3197,58 +7809,187 @@ impl InstanceProfile {
         InstanceProfile { core }
     }
 
-    prop! {
-        /// `AvailabilityZone`: The property describes an availability zone of the instance profile.
-        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+    /// `AvailabilityZone`: The property describes an availability zone of the instance profile.
+    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The optional description of the instance profile.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+    pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceProfileIdentifier`: \[DEPRECATED\] This property is unused and will be ignored.
-        /// Identity is managed via the resource ARN (primaryIdentifier) and Name (additionalIdentifier).
-        core.props, "InstanceProfileIdentifier", instance_profile_identifier, set_instance_profile_identifier, get_instance_profile_identifier, Val<String>
+    /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZone")
     }
 
-    prop! {
-        /// `InstanceProfileName`: The property describes a name for the instance profile.
-        core.props, "InstanceProfileName", instance_profile_name, set_instance_profile_name, get_instance_profile_name, Val<String>
+    /// `Description`: The optional description of the instance profile.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyArn`: The property describes kms key arn for the instance profile.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkType`: The property describes a network type for the instance profile.
-        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<instance_profile::NetworkType>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `PubliclyAccessible`: The property describes the publicly accessible of the instance
-        /// profile
-        core.props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
+    /// `InstanceProfileIdentifier`: \[DEPRECATED\] This property is unused and will be ignored.
+    /// Identity is managed via the resource ARN (primaryIdentifier) and Name (additionalIdentifier).
+    pub fn instance_profile_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InstanceProfileIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetGroupIdentifier`: The property describes a subnet group identifier for the
-        /// instance profile.
-        core.props, "SubnetGroupIdentifier", subnet_group_identifier, set_subnet_group_identifier, get_subnet_group_identifier, Val<String>
+    /// Sets `InstanceProfileIdentifier` in place: [`Self::instance_profile_identifier`] on a value
+    /// held by `&mut`.
+    pub fn set_instance_profile_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceProfileIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `InstanceProfileIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_profile_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceProfileIdentifier")
     }
 
-    prop! {
-        /// `VpcSecurityGroups`: The property describes vps security groups for the instance
-        /// profile.
-        core.props, "VpcSecurityGroups", vpc_security_groups, set_vpc_security_groups, get_vpc_security_groups, Val<List<String>>
+    /// `InstanceProfileName`: The property describes a name for the instance profile.
+    pub fn instance_profile_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InstanceProfileName", value.into());
+        self
+    }
+
+    /// Sets `InstanceProfileName` in place: [`Self::instance_profile_name`] on a value held by `&mut`.
+    pub fn set_instance_profile_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceProfileName", value.into());
+        self
+    }
+
+    /// `InstanceProfileName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_profile_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceProfileName")
+    }
+
+    /// `KmsKeyArn`: The property describes kms key arn for the instance profile.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// `NetworkType`: The property describes a network type for the instance profile.
+    pub fn network_type(mut self, value: impl Into<Val<instance_profile::NetworkType>>) -> Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+    pub fn set_network_type(&mut self, value: impl Into<Val<instance_profile::NetworkType>>) -> &mut Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_type(&self) -> ::std::option::Option<Val<instance_profile::NetworkType>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkType")
+    }
+
+    /// `PubliclyAccessible`: The property describes the publicly accessible of the instance profile
+    pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// Sets `PubliclyAccessible` in place: [`Self::publicly_accessible`] on a value held by `&mut`.
+    pub fn set_publicly_accessible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// `PubliclyAccessible` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_publicly_accessible(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PubliclyAccessible")
+    }
+
+    /// `SubnetGroupIdentifier`: The property describes a subnet group identifier for the instance
+    /// profile.
+    pub fn subnet_group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SubnetGroupIdentifier", value.into());
+        self
+    }
+
+    /// Sets `SubnetGroupIdentifier` in place: [`Self::subnet_group_identifier`] on a value held by `&mut`.
+    pub fn set_subnet_group_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SubnetGroupIdentifier", value.into());
+        self
+    }
+
+    /// `SubnetGroupIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_group_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetGroupIdentifier")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VpcSecurityGroups`: The property describes vps security groups for the instance profile.
+    pub fn vpc_security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("VpcSecurityGroups", value.into());
+        self
+    }
+
+    /// Sets `VpcSecurityGroups` in place: [`Self::vpc_security_groups`] on a value held by `&mut`.
+    pub fn set_vpc_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("VpcSecurityGroups", value.into());
+        self
+    }
+
+    /// `VpcSecurityGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcSecurityGroups")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3305,55 +8046,177 @@ impl MigrationProject {
         MigrationProject { core }
     }
 
-    prop! {
-        /// `Description`: The optional description of the migration project.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The optional description of the migration project.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceProfileIdentifier`: The property describes an instance profile identifier for
-        /// the migration project. For create
-        core.props, "InstanceProfileIdentifier", instance_profile_identifier, set_instance_profile_identifier, get_instance_profile_identifier, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `MigrationProjectIdentifier`: \[DEPRECATED\] This property is unused and will be
-        /// ignored. Identity is managed via the resource ARN (primaryIdentifier) and Name (additionalIdentifier).
-        core.props, "MigrationProjectIdentifier", migration_project_identifier, set_migration_project_identifier, get_migration_project_identifier, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `MigrationProjectName`: The property describes a name to identify the migration project.
-        core.props, "MigrationProjectName", migration_project_name, set_migration_project_name, get_migration_project_name, Val<String>
+    /// `InstanceProfileIdentifier`: The property describes an instance profile identifier for the
+    /// migration project. For create
+    pub fn instance_profile_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InstanceProfileIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `SchemaConversionApplicationAttributes`: The property describes schema conversion
-        /// application attributes for the migration project.
-        core.props, "SchemaConversionApplicationAttributes", schema_conversion_application_attributes, set_schema_conversion_application_attributes, get_schema_conversion_application_attributes, Val<migration_project::SchemaConversionApplicationAttributes>
+    /// Sets `InstanceProfileIdentifier` in place: [`Self::instance_profile_identifier`] on a value
+    /// held by `&mut`.
+    pub fn set_instance_profile_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceProfileIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceDataProviderDescriptors`: The property describes source data provider descriptors
-        /// for the migration project.
-        core.props, "SourceDataProviderDescriptors", source_data_provider_descriptors, set_source_data_provider_descriptors, get_source_data_provider_descriptors, Val<List<migration_project::DataProviderDescriptor>>
+    /// `InstanceProfileIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_profile_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceProfileIdentifier")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `MigrationProjectIdentifier`: \[DEPRECATED\] This property is unused and will be ignored.
+    /// Identity is managed via the resource ARN (primaryIdentifier) and Name (additionalIdentifier).
+    pub fn migration_project_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MigrationProjectIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetDataProviderDescriptors`: The property describes target data provider descriptors
-        /// for the migration project.
-        core.props, "TargetDataProviderDescriptors", target_data_provider_descriptors, set_target_data_provider_descriptors, get_target_data_provider_descriptors, Val<List<migration_project::DataProviderDescriptor>>
+    /// Sets `MigrationProjectIdentifier` in place: [`Self::migration_project_identifier`] on a
+    /// value held by `&mut`.
+    pub fn set_migration_project_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MigrationProjectIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `TransformationRules`: The property describes transformation rules for the migration
-        /// project.
-        core.props, "TransformationRules", transformation_rules, set_transformation_rules, get_transformation_rules, Val<String>
+    /// `MigrationProjectIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_migration_project_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MigrationProjectIdentifier")
+    }
+
+    /// `MigrationProjectName`: The property describes a name to identify the migration project.
+    pub fn migration_project_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MigrationProjectName", value.into());
+        self
+    }
+
+    /// Sets `MigrationProjectName` in place: [`Self::migration_project_name`] on a value held by `&mut`.
+    pub fn set_migration_project_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MigrationProjectName", value.into());
+        self
+    }
+
+    /// `MigrationProjectName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_migration_project_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MigrationProjectName")
+    }
+
+    /// `SchemaConversionApplicationAttributes`: The property describes schema conversion
+    /// application attributes for the migration project.
+    pub fn schema_conversion_application_attributes(mut self, value: impl Into<Val<migration_project::SchemaConversionApplicationAttributes>>) -> Self {
+        self.core.props.set("SchemaConversionApplicationAttributes", value.into());
+        self
+    }
+
+    /// Sets `SchemaConversionApplicationAttributes` in place: [`Self::schema_conversion_application_attributes`]
+    /// on a value held by `&mut`.
+    pub fn set_schema_conversion_application_attributes(&mut self, value: impl Into<Val<migration_project::SchemaConversionApplicationAttributes>>) -> &mut Self {
+        self.core.props.set("SchemaConversionApplicationAttributes", value.into());
+        self
+    }
+
+    /// `SchemaConversionApplicationAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema_conversion_application_attributes(&self) -> ::std::option::Option<Val<migration_project::SchemaConversionApplicationAttributes>> {
+        crate::cfn::get_prop(&self.core.props, "SchemaConversionApplicationAttributes")
+    }
+
+    /// `SourceDataProviderDescriptors`: The property describes source data provider descriptors for
+    /// the migration project.
+    pub fn source_data_provider_descriptors(mut self, value: impl Into<Val<List<migration_project::DataProviderDescriptor>>>) -> Self {
+        self.core.props.set("SourceDataProviderDescriptors", value.into());
+        self
+    }
+
+    /// Sets `SourceDataProviderDescriptors` in place: [`Self::source_data_provider_descriptors`] on
+    /// a value held by `&mut`.
+    pub fn set_source_data_provider_descriptors(&mut self, value: impl Into<Val<List<migration_project::DataProviderDescriptor>>>) -> &mut Self {
+        self.core.props.set("SourceDataProviderDescriptors", value.into());
+        self
+    }
+
+    /// `SourceDataProviderDescriptors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_data_provider_descriptors(&self) -> ::std::option::Option<Val<List<migration_project::DataProviderDescriptor>>> {
+        crate::cfn::get_prop(&self.core.props, "SourceDataProviderDescriptors")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetDataProviderDescriptors`: The property describes target data provider descriptors for
+    /// the migration project.
+    pub fn target_data_provider_descriptors(mut self, value: impl Into<Val<List<migration_project::DataProviderDescriptor>>>) -> Self {
+        self.core.props.set("TargetDataProviderDescriptors", value.into());
+        self
+    }
+
+    /// Sets `TargetDataProviderDescriptors` in place: [`Self::target_data_provider_descriptors`] on
+    /// a value held by `&mut`.
+    pub fn set_target_data_provider_descriptors(&mut self, value: impl Into<Val<List<migration_project::DataProviderDescriptor>>>) -> &mut Self {
+        self.core.props.set("TargetDataProviderDescriptors", value.into());
+        self
+    }
+
+    /// `TargetDataProviderDescriptors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_data_provider_descriptors(&self) -> ::std::option::Option<Val<List<migration_project::DataProviderDescriptor>>> {
+        crate::cfn::get_prop(&self.core.props, "TargetDataProviderDescriptors")
+    }
+
+    /// `TransformationRules`: The property describes transformation rules for the migration
+    /// project.
+    pub fn transformation_rules(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TransformationRules", value.into());
+        self
+    }
+
+    /// Sets `TransformationRules` in place: [`Self::transformation_rules`] on a value held by `&mut`.
+    pub fn set_transformation_rules(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TransformationRules", value.into());
+        self
+    }
+
+    /// `TransformationRules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_transformation_rules(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TransformationRules")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3407,14 +8270,40 @@ pub mod migration_project {
             SchemaConversionApplicationAttributes { props }
         }
 
-        prop! {
-            /// `S3BucketPath`.
-            props, "S3BucketPath", s3_bucket_path, set_s3_bucket_path, get_s3_bucket_path, Val<String>
+        /// `S3BucketPath`.
+        pub fn s3_bucket_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3BucketPath", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BucketRoleArn`.
-            props, "S3BucketRoleArn", s3_bucket_role_arn, set_s3_bucket_role_arn, get_s3_bucket_role_arn, Val<String>
+        /// Sets `S3BucketPath` in place: [`Self::s3_bucket_path`] on a value held by `&mut`.
+        pub fn set_s3_bucket_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketPath", value.into());
+            self
+        }
+
+        /// `S3BucketPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketPath")
+        }
+
+        /// `S3BucketRoleArn`.
+        pub fn s3_bucket_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3BucketRoleArn", value.into());
+            self
+        }
+
+        /// Sets `S3BucketRoleArn` in place: [`Self::s3_bucket_role_arn`] on a value held by `&mut`.
+        pub fn set_s3_bucket_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketRoleArn", value.into());
+            self
+        }
+
+        /// `S3BucketRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketRoleArn")
         }
     }
 
@@ -3435,29 +8324,97 @@ pub mod migration_project {
             DataProviderDescriptor { props }
         }
 
-        prop! {
-            /// `DataProviderArn`.
-            props, "DataProviderArn", data_provider_arn, set_data_provider_arn, get_data_provider_arn, Val<String>
+        /// `DataProviderArn`.
+        pub fn data_provider_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataProviderArn", value.into());
+            self
         }
 
-        prop! {
-            /// `DataProviderIdentifier`.
-            props, "DataProviderIdentifier", data_provider_identifier, set_data_provider_identifier, get_data_provider_identifier, Val<String>
+        /// Sets `DataProviderArn` in place: [`Self::data_provider_arn`] on a value held by `&mut`.
+        pub fn set_data_provider_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataProviderArn", value.into());
+            self
         }
 
-        prop! {
-            /// `DataProviderName`.
-            props, "DataProviderName", data_provider_name, set_data_provider_name, get_data_provider_name, Val<String>
+        /// `DataProviderArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_provider_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataProviderArn")
         }
 
-        prop! {
-            /// `SecretsManagerAccessRoleArn`.
-            props, "SecretsManagerAccessRoleArn", secrets_manager_access_role_arn, set_secrets_manager_access_role_arn, get_secrets_manager_access_role_arn, Val<String>
+        /// `DataProviderIdentifier`.
+        pub fn data_provider_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataProviderIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerSecretId`.
-            props, "SecretsManagerSecretId", secrets_manager_secret_id, set_secrets_manager_secret_id, get_secrets_manager_secret_id, Val<String>
+        /// Sets `DataProviderIdentifier` in place: [`Self::data_provider_identifier`] on a value held
+        /// by `&mut`.
+        pub fn set_data_provider_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataProviderIdentifier", value.into());
+            self
+        }
+
+        /// `DataProviderIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_provider_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataProviderIdentifier")
+        }
+
+        /// `DataProviderName`.
+        pub fn data_provider_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataProviderName", value.into());
+            self
+        }
+
+        /// Sets `DataProviderName` in place: [`Self::data_provider_name`] on a value held by `&mut`.
+        pub fn set_data_provider_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataProviderName", value.into());
+            self
+        }
+
+        /// `DataProviderName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_provider_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataProviderName")
+        }
+
+        /// `SecretsManagerAccessRoleArn`.
+        pub fn secrets_manager_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerAccessRoleArn` in place: [`Self::secrets_manager_access_role_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_secrets_manager_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerAccessRoleArn", value.into());
+            self
+        }
+
+        /// `SecretsManagerAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerAccessRoleArn")
+        }
+
+        /// `SecretsManagerSecretId`.
+        pub fn secrets_manager_secret_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerSecretId` in place: [`Self::secrets_manager_secret_id`] on a value held
+        /// by `&mut`.
+        pub fn set_secrets_manager_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretsManagerSecretId", value.into());
+            self
+        }
+
+        /// `SecretsManagerSecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerSecretId")
         }
     }
 }
@@ -3505,60 +8462,150 @@ impl ReplicationConfig {
         ReplicationConfig { core }
     }
 
-    prop! {
-        /// `ComputeConfig`: Configuration parameters for provisioning a AWS DMS Serverless
-        /// replication
-        core.props, "ComputeConfig", _, set_compute_config, get_compute_config, Val<replication_config::ComputeConfig>
+    /// Sets `ComputeConfig`, which `new` took, in place.
+    pub fn set_compute_config(&mut self, value: impl Into<Val<replication_config::ComputeConfig>>) -> &mut Self {
+        self.core.props.set("ComputeConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicationConfigIdentifier`: A unique identifier of replication configuration
-        core.props, "ReplicationConfigIdentifier", _, set_replication_config_identifier, get_replication_config_identifier, Val<String>
+    /// `ComputeConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compute_config(&self) -> ::std::option::Option<Val<replication_config::ComputeConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ComputeConfig")
     }
 
-    prop! {
-        /// `ReplicationSettings`.
-        core.props, "ReplicationSettings", replication_settings, set_replication_settings, get_replication_settings, Val<Json>
+    /// Sets `ReplicationConfigIdentifier`, which `new` took, in place.
+    pub fn set_replication_config_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReplicationConfigIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicationType`: The type of AWS DMS Serverless replication to provision using this
-        /// replication configuration
-        core.props, "ReplicationType", _, set_replication_type, get_replication_type, Val<replication_config::ReplicationType>
+    /// `ReplicationConfigIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_config_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationConfigIdentifier")
     }
 
-    prop! {
-        /// `ResourceIdentifier`: A unique value or name that you get set for a given resource that
-        /// can be used to construct an Amazon Resource Name (ARN) for that resource
-        core.props, "ResourceIdentifier", resource_identifier, set_resource_identifier, get_resource_identifier, Val<String>
+    /// `ReplicationSettings`.
+    pub fn replication_settings(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("ReplicationSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceEndpointArn`: The Amazon Resource Name (ARN) of the source endpoint for this AWS
-        /// DMS Serverless replication configuration
-        core.props, "SourceEndpointArn", _, set_source_endpoint_arn, get_source_endpoint_arn, Val<String>
+    /// Sets `ReplicationSettings` in place: [`Self::replication_settings`] on a value held by `&mut`.
+    pub fn set_replication_settings(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("ReplicationSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `SupplementalSettings`.
-        core.props, "SupplementalSettings", supplemental_settings, set_supplemental_settings, get_supplemental_settings, Val<Json>
+    /// `ReplicationSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_settings(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationSettings")
     }
 
-    prop! {
-        /// `TableMappings`.
-        core.props, "TableMappings", _, set_table_mappings, get_table_mappings, Val<Json>
+    /// Sets `ReplicationType`, which `new` took, in place.
+    pub fn set_replication_type(&mut self, value: impl Into<Val<replication_config::ReplicationType>>) -> &mut Self {
+        self.core.props.set("ReplicationType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: &lt;p&gt;Contains a map of the key-value pairs for the resource tag or tags
-        /// assigned to the dataset.&lt;/p&gt;
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ReplicationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_type(&self) -> ::std::option::Option<Val<replication_config::ReplicationType>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationType")
     }
 
-    prop! {
-        /// `TargetEndpointArn`: The Amazon Resource Name (ARN) of the target endpoint for this AWS
-        /// DMS Serverless replication configuration
-        core.props, "TargetEndpointArn", _, set_target_endpoint_arn, get_target_endpoint_arn, Val<String>
+    /// `ResourceIdentifier`: A unique value or name that you get set for a given resource that can
+    /// be used to construct an Amazon Resource Name (ARN) for that resource
+    pub fn resource_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceIdentifier", value.into());
+        self
+    }
+
+    /// Sets `ResourceIdentifier` in place: [`Self::resource_identifier`] on a value held by `&mut`.
+    pub fn set_resource_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceIdentifier", value.into());
+        self
+    }
+
+    /// `ResourceIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceIdentifier")
+    }
+
+    /// Sets `SourceEndpointArn`, which `new` took, in place.
+    pub fn set_source_endpoint_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceEndpointArn", value.into());
+        self
+    }
+
+    /// `SourceEndpointArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_endpoint_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceEndpointArn")
+    }
+
+    /// `SupplementalSettings`.
+    pub fn supplemental_settings(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("SupplementalSettings", value.into());
+        self
+    }
+
+    /// Sets `SupplementalSettings` in place: [`Self::supplemental_settings`] on a value held by `&mut`.
+    pub fn set_supplemental_settings(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("SupplementalSettings", value.into());
+        self
+    }
+
+    /// `SupplementalSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_supplemental_settings(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "SupplementalSettings")
+    }
+
+    /// Sets `TableMappings`, which `new` took, in place.
+    pub fn set_table_mappings(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("TableMappings", value.into());
+        self
+    }
+
+    /// `TableMappings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_mappings(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "TableMappings")
+    }
+
+    /// `Tags`: &lt;p&gt;Contains a map of the key-value pairs for the resource tag or tags assigned
+    /// to the dataset.&lt;/p&gt;
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TargetEndpointArn`, which `new` took, in place.
+    pub fn set_target_endpoint_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetEndpointArn", value.into());
+        self
+    }
+
+    /// `TargetEndpointArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_endpoint_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetEndpointArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3597,49 +8644,162 @@ pub mod replication_config {
             ComputeConfig { props }
         }
 
-        prop! {
-            /// `MaxCapacityUnits`.
-            props, "MaxCapacityUnits", _, set_max_capacity_units, get_max_capacity_units, Val<i64>
+        /// Sets `MaxCapacityUnits`, which `new` took, in place.
+        pub fn set_max_capacity_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxCapacityUnits", value.into());
+            self
         }
 
-        prop! {
-            /// `AvailabilityZone`.
-            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+        /// `MaxCapacityUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_capacity_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxCapacityUnits")
         }
 
-        prop! {
-            /// `DnsNameServers`.
-            props, "DnsNameServers", dns_name_servers, set_dns_name_servers, get_dns_name_servers, Val<String>
+        /// `AvailabilityZone`.
+        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AvailabilityZone", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyId`.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+        pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AvailabilityZone", value.into());
+            self
         }
 
-        prop! {
-            /// `MinCapacityUnits`.
-            props, "MinCapacityUnits", min_capacity_units, set_min_capacity_units, get_min_capacity_units, Val<i64>
+        /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AvailabilityZone")
         }
 
-        prop! {
-            /// `MultiAZ`.
-            props, "MultiAZ", multi_az, set_multi_az, get_multi_az, Val<bool>
+        /// `DnsNameServers`.
+        pub fn dns_name_servers(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DnsNameServers", value.into());
+            self
         }
 
-        prop! {
-            /// `PreferredMaintenanceWindow`.
-            props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
+        /// Sets `DnsNameServers` in place: [`Self::dns_name_servers`] on a value held by `&mut`.
+        pub fn set_dns_name_servers(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DnsNameServers", value.into());
+            self
         }
 
-        prop! {
-            /// `ReplicationSubnetGroupId`.
-            props, "ReplicationSubnetGroupId", replication_subnet_group_id, set_replication_subnet_group_id, get_replication_subnet_group_id, Val<String>
+        /// `DnsNameServers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_name_servers(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DnsNameServers")
         }
 
-        prop! {
-            /// `VpcSecurityGroupIds`.
-            props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<String>>
+        /// `KmsKeyId`.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
+        }
+
+        /// `MinCapacityUnits`.
+        pub fn min_capacity_units(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinCapacityUnits", value.into());
+            self
+        }
+
+        /// Sets `MinCapacityUnits` in place: [`Self::min_capacity_units`] on a value held by `&mut`.
+        pub fn set_min_capacity_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinCapacityUnits", value.into());
+            self
+        }
+
+        /// `MinCapacityUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_capacity_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinCapacityUnits")
+        }
+
+        /// `MultiAZ`.
+        pub fn multi_az(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("MultiAZ", value.into());
+            self
+        }
+
+        /// Sets `MultiAZ` in place: [`Self::multi_az`] on a value held by `&mut`.
+        pub fn set_multi_az(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("MultiAZ", value.into());
+            self
+        }
+
+        /// `MultiAZ` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multi_az(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "MultiAZ")
+        }
+
+        /// `PreferredMaintenanceWindow`.
+        pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PreferredMaintenanceWindow", value.into());
+            self
+        }
+
+        /// Sets `PreferredMaintenanceWindow` in place: [`Self::preferred_maintenance_window`] on a
+        /// value held by `&mut`.
+        pub fn set_preferred_maintenance_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PreferredMaintenanceWindow", value.into());
+            self
+        }
+
+        /// `PreferredMaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preferred_maintenance_window(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PreferredMaintenanceWindow")
+        }
+
+        /// `ReplicationSubnetGroupId`.
+        pub fn replication_subnet_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReplicationSubnetGroupId", value.into());
+            self
+        }
+
+        /// Sets `ReplicationSubnetGroupId` in place: [`Self::replication_subnet_group_id`] on a value
+        /// held by `&mut`.
+        pub fn set_replication_subnet_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReplicationSubnetGroupId", value.into());
+            self
+        }
+
+        /// `ReplicationSubnetGroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replication_subnet_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReplicationSubnetGroupId")
+        }
+
+        /// `VpcSecurityGroupIds`.
+        pub fn vpc_security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("VpcSecurityGroupIds", value.into());
+            self
+        }
+
+        /// Sets `VpcSecurityGroupIds` in place: [`Self::vpc_security_group_ids`] on a value held by `&mut`.
+        pub fn set_vpc_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("VpcSecurityGroupIds", value.into());
+            self
+        }
+
+        /// `VpcSecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "VpcSecurityGroupIds")
         }
     }
 
@@ -3680,89 +8840,309 @@ impl ReplicationInstance {
         ReplicationInstance { core }
     }
 
-    prop! {
-        /// `AllocatedStorage`.
-        core.props, "AllocatedStorage", allocated_storage, set_allocated_storage, get_allocated_storage, Val<i64>
+    /// `AllocatedStorage`.
+    pub fn allocated_storage(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("AllocatedStorage", value.into());
+        self
     }
 
-    prop! {
-        /// `AllowMajorVersionUpgrade`.
-        core.props, "AllowMajorVersionUpgrade", allow_major_version_upgrade, set_allow_major_version_upgrade, get_allow_major_version_upgrade, Val<bool>
+    /// Sets `AllocatedStorage` in place: [`Self::allocated_storage`] on a value held by `&mut`.
+    pub fn set_allocated_storage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("AllocatedStorage", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoMinorVersionUpgrade`.
-        core.props, "AutoMinorVersionUpgrade", auto_minor_version_upgrade, set_auto_minor_version_upgrade, get_auto_minor_version_upgrade, Val<bool>
+    /// `AllocatedStorage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allocated_storage(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "AllocatedStorage")
     }
 
-    prop! {
-        /// `AvailabilityZone`.
-        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+    /// `AllowMajorVersionUpgrade`.
+    pub fn allow_major_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AllowMajorVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `DnsNameServers`.
-        core.props, "DnsNameServers", dns_name_servers, set_dns_name_servers, get_dns_name_servers, Val<String>
+    /// Sets `AllowMajorVersionUpgrade` in place: [`Self::allow_major_version_upgrade`] on a value
+    /// held by `&mut`.
+    pub fn set_allow_major_version_upgrade(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AllowMajorVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `EngineVersion`.
-        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
+    /// `AllowMajorVersionUpgrade` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allow_major_version_upgrade(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AllowMajorVersionUpgrade")
     }
 
-    prop! {
-        /// `KmsKeyId`.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `AutoMinorVersionUpgrade`.
+    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutoMinorVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `MultiAZ`.
-        core.props, "MultiAZ", multi_az, set_multi_az, get_multi_az, Val<bool>
+    /// Sets `AutoMinorVersionUpgrade` in place: [`Self::auto_minor_version_upgrade`] on a value
+    /// held by `&mut`.
+    pub fn set_auto_minor_version_upgrade(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoMinorVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkType`.
-        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<String>
+    /// `AutoMinorVersionUpgrade` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_minor_version_upgrade(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoMinorVersionUpgrade")
     }
 
-    prop! {
-        /// `PreferredMaintenanceWindow`.
-        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
+    /// `AvailabilityZone`.
+    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `PubliclyAccessible`.
-        core.props, "PubliclyAccessible", publicly_accessible, set_publicly_accessible, get_publicly_accessible, Val<bool>
+    /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+    pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicationInstanceClass`.
-        core.props, "ReplicationInstanceClass", _, set_replication_instance_class, get_replication_instance_class, Val<String>
+    /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZone")
     }
 
-    prop! {
-        /// `ReplicationInstanceIdentifier`.
-        core.props, "ReplicationInstanceIdentifier", replication_instance_identifier, set_replication_instance_identifier, get_replication_instance_identifier, Val<String>
+    /// `DnsNameServers`.
+    pub fn dns_name_servers(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DnsNameServers", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicationSubnetGroupIdentifier`.
-        core.props, "ReplicationSubnetGroupIdentifier", replication_subnet_group_identifier, set_replication_subnet_group_identifier, get_replication_subnet_group_identifier, Val<String>
+    /// Sets `DnsNameServers` in place: [`Self::dns_name_servers`] on a value held by `&mut`.
+    pub fn set_dns_name_servers(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DnsNameServers", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceIdentifier`.
-        core.props, "ResourceIdentifier", resource_identifier, set_resource_identifier, get_resource_identifier, Val<String>
+    /// `DnsNameServers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dns_name_servers(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DnsNameServers")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EngineVersion`.
+    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcSecurityGroupIds`.
-        core.props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<String>>
+    /// Sets `EngineVersion` in place: [`Self::engine_version`] on a value held by `&mut`.
+    pub fn set_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// `EngineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineVersion")
+    }
+
+    /// `KmsKeyId`.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `MultiAZ`.
+    pub fn multi_az(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("MultiAZ", value.into());
+        self
+    }
+
+    /// Sets `MultiAZ` in place: [`Self::multi_az`] on a value held by `&mut`.
+    pub fn set_multi_az(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("MultiAZ", value.into());
+        self
+    }
+
+    /// `MultiAZ` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_multi_az(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "MultiAZ")
+    }
+
+    /// `NetworkType`.
+    pub fn network_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+    pub fn set_network_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkType")
+    }
+
+    /// `PreferredMaintenanceWindow`.
+    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// Sets `PreferredMaintenanceWindow` in place: [`Self::preferred_maintenance_window`] on a
+    /// value held by `&mut`.
+    pub fn set_preferred_maintenance_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// `PreferredMaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_maintenance_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredMaintenanceWindow")
+    }
+
+    /// `PubliclyAccessible`.
+    pub fn publicly_accessible(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// Sets `PubliclyAccessible` in place: [`Self::publicly_accessible`] on a value held by `&mut`.
+    pub fn set_publicly_accessible(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PubliclyAccessible", value.into());
+        self
+    }
+
+    /// `PubliclyAccessible` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_publicly_accessible(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PubliclyAccessible")
+    }
+
+    /// Sets `ReplicationInstanceClass`, which `new` took, in place.
+    pub fn set_replication_instance_class(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReplicationInstanceClass", value.into());
+        self
+    }
+
+    /// `ReplicationInstanceClass` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_instance_class(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationInstanceClass")
+    }
+
+    /// `ReplicationInstanceIdentifier`.
+    pub fn replication_instance_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ReplicationInstanceIdentifier", value.into());
+        self
+    }
+
+    /// Sets `ReplicationInstanceIdentifier` in place: [`Self::replication_instance_identifier`] on
+    /// a value held by `&mut`.
+    pub fn set_replication_instance_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReplicationInstanceIdentifier", value.into());
+        self
+    }
+
+    /// `ReplicationInstanceIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_instance_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationInstanceIdentifier")
+    }
+
+    /// `ReplicationSubnetGroupIdentifier`.
+    pub fn replication_subnet_group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ReplicationSubnetGroupIdentifier", value.into());
+        self
+    }
+
+    /// Sets `ReplicationSubnetGroupIdentifier` in place: [`Self::replication_subnet_group_identifier`]
+    /// on a value held by `&mut`.
+    pub fn set_replication_subnet_group_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReplicationSubnetGroupIdentifier", value.into());
+        self
+    }
+
+    /// `ReplicationSubnetGroupIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_subnet_group_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationSubnetGroupIdentifier")
+    }
+
+    /// `ResourceIdentifier`.
+    pub fn resource_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceIdentifier", value.into());
+        self
+    }
+
+    /// Sets `ResourceIdentifier` in place: [`Self::resource_identifier`] on a value held by `&mut`.
+    pub fn set_resource_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceIdentifier", value.into());
+        self
+    }
+
+    /// `ResourceIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceIdentifier")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VpcSecurityGroupIds`.
+    pub fn vpc_security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `VpcSecurityGroupIds` in place: [`Self::vpc_security_group_ids`] on a value held by `&mut`.
+    pub fn set_vpc_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// `VpcSecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcSecurityGroupIds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3818,25 +9198,66 @@ impl ReplicationSubnetGroup {
         ReplicationSubnetGroup { core }
     }
 
-    prop! {
-        /// `ReplicationSubnetGroupDescription`: The description for the subnet group.
-        core.props, "ReplicationSubnetGroupDescription", _, set_replication_subnet_group_description, get_replication_subnet_group_description, Val<String>
+    /// Sets `ReplicationSubnetGroupDescription`, which `new` took, in place.
+    pub fn set_replication_subnet_group_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReplicationSubnetGroupDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicationSubnetGroupIdentifier`: The name for the replication subnet group. This
-        /// value is stored as a lowercase string.
-        core.props, "ReplicationSubnetGroupIdentifier", replication_subnet_group_identifier, set_replication_subnet_group_identifier, get_replication_subnet_group_identifier, Val<String>
+    /// `ReplicationSubnetGroupDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_subnet_group_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationSubnetGroupDescription")
     }
 
-    prop! {
-        /// `SubnetIds`: One or more subnet IDs to be assigned to the replication subnet group.
-        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `ReplicationSubnetGroupIdentifier`: The name for the replication subnet group. This value is
+    /// stored as a lowercase string.
+    pub fn replication_subnet_group_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ReplicationSubnetGroupIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: One or more tags to be assigned to the replication subnet group
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ReplicationSubnetGroupIdentifier` in place: [`Self::replication_subnet_group_identifier`]
+    /// on a value held by `&mut`.
+    pub fn set_replication_subnet_group_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReplicationSubnetGroupIdentifier", value.into());
+        self
+    }
+
+    /// `ReplicationSubnetGroupIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_subnet_group_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationSubnetGroupIdentifier")
+    }
+
+    /// Sets `SubnetIds`, which `new` took, in place.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`: One or more tags to be assigned to the replication subnet group
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3883,78 +9304,217 @@ impl ReplicationTask {
         ReplicationTask { core }
     }
 
-    prop! {
-        /// `CdcStartPosition`: Indicates when you want a change data capture (CDC) operation to
-        /// start. Use either CdcStartPosition or CdcStartTime to specify when you want a CDC
-        /// operation to start. Specifying both values results in an error.
-        core.props, "CdcStartPosition", cdc_start_position, set_cdc_start_position, get_cdc_start_position, Val<String>
+    /// `CdcStartPosition`: Indicates when you want a change data capture (CDC) operation to start.
+    /// Use either CdcStartPosition or CdcStartTime to specify when you want a CDC operation to
+    /// start. Specifying both values results in an error.
+    pub fn cdc_start_position(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CdcStartPosition", value.into());
+        self
     }
 
-    prop! {
-        /// `CdcStartTime`: Indicates the start time for a change data capture (CDC) operation. Use
-        /// either CdcStartTime or CdcStartPosition to specify when you want a CDC operation to
-        /// start. Specifying both values results in an error.
-        core.props, "CdcStartTime", cdc_start_time, set_cdc_start_time, get_cdc_start_time, Val<f64>
+    /// Sets `CdcStartPosition` in place: [`Self::cdc_start_position`] on a value held by `&mut`.
+    pub fn set_cdc_start_position(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CdcStartPosition", value.into());
+        self
     }
 
-    prop! {
-        /// `CdcStopPosition`: Indicates when you want a change data capture (CDC) operation to
-        /// stop. The value can be either server time or commit time.
-        core.props, "CdcStopPosition", cdc_stop_position, set_cdc_stop_position, get_cdc_stop_position, Val<String>
+    /// `CdcStartPosition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cdc_start_position(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CdcStartPosition")
     }
 
-    prop! {
-        /// `MigrationType`: The migration type.
-        core.props, "MigrationType", _, set_migration_type, get_migration_type, Val<replication_task::MigrationType>
+    /// `CdcStartTime`: Indicates the start time for a change data capture (CDC) operation. Use
+    /// either CdcStartTime or CdcStartPosition to specify when you want a CDC operation to start.
+    /// Specifying both values results in an error.
+    pub fn cdc_start_time(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("CdcStartTime", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicationInstanceArn`: The Amazon Resource Name (ARN) of a replication instance.
-        core.props, "ReplicationInstanceArn", _, set_replication_instance_arn, get_replication_instance_arn, Val<String>
+    /// Sets `CdcStartTime` in place: [`Self::cdc_start_time`] on a value held by `&mut`.
+    pub fn set_cdc_start_time(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("CdcStartTime", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicationTaskIdentifier`: An identifier for the replication task.
-        core.props, "ReplicationTaskIdentifier", replication_task_identifier, set_replication_task_identifier, get_replication_task_identifier, Val<String>
+    /// `CdcStartTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cdc_start_time(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "CdcStartTime")
     }
 
-    prop! {
-        /// `ReplicationTaskSettings`: Overall settings for the task, in JSON format
-        core.props, "ReplicationTaskSettings", replication_task_settings, set_replication_task_settings, get_replication_task_settings, Val<String>
+    /// `CdcStopPosition`: Indicates when you want a change data capture (CDC) operation to stop.
+    /// The value can be either server time or commit time.
+    pub fn cdc_stop_position(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CdcStopPosition", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceIdentifier`: A friendly name for the resource identifier at the end of the
-        /// EndpointArn response parameter that is returned in the created Endpoint object.
-        core.props, "ResourceIdentifier", resource_identifier, set_resource_identifier, get_resource_identifier, Val<String>
+    /// Sets `CdcStopPosition` in place: [`Self::cdc_stop_position`] on a value held by `&mut`.
+    pub fn set_cdc_stop_position(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CdcStopPosition", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceEndpointArn`: An Amazon Resource Name (ARN) that uniquely identifies the source
-        /// endpoint.
-        core.props, "SourceEndpointArn", _, set_source_endpoint_arn, get_source_endpoint_arn, Val<String>
+    /// `CdcStopPosition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cdc_stop_position(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CdcStopPosition")
     }
 
-    prop! {
-        /// `TableMappings`: The table mappings for the task, in JSON format.
-        core.props, "TableMappings", _, set_table_mappings, get_table_mappings, Val<String>
+    /// Sets `MigrationType`, which `new` took, in place.
+    pub fn set_migration_type(&mut self, value: impl Into<Val<replication_task::MigrationType>>) -> &mut Self {
+        self.core.props.set("MigrationType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `MigrationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_migration_type(&self) -> ::std::option::Option<Val<replication_task::MigrationType>> {
+        crate::cfn::get_prop(&self.core.props, "MigrationType")
     }
 
-    prop! {
-        /// `TargetEndpointArn`: An Amazon Resource Name (ARN) that uniquely identifies the target
-        /// endpoint.
-        core.props, "TargetEndpointArn", _, set_target_endpoint_arn, get_target_endpoint_arn, Val<String>
+    /// Sets `ReplicationInstanceArn`, which `new` took, in place.
+    pub fn set_replication_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReplicationInstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `TaskData`: Supplemental information that the task requires to migrate the data for
-        /// certain source and target endpoints.
-        core.props, "TaskData", task_data, set_task_data, get_task_data, Val<String>
+    /// `ReplicationInstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationInstanceArn")
+    }
+
+    /// `ReplicationTaskIdentifier`: An identifier for the replication task.
+    pub fn replication_task_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ReplicationTaskIdentifier", value.into());
+        self
+    }
+
+    /// Sets `ReplicationTaskIdentifier` in place: [`Self::replication_task_identifier`] on a value
+    /// held by `&mut`.
+    pub fn set_replication_task_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReplicationTaskIdentifier", value.into());
+        self
+    }
+
+    /// `ReplicationTaskIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_task_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationTaskIdentifier")
+    }
+
+    /// `ReplicationTaskSettings`: Overall settings for the task, in JSON format
+    pub fn replication_task_settings(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ReplicationTaskSettings", value.into());
+        self
+    }
+
+    /// Sets `ReplicationTaskSettings` in place: [`Self::replication_task_settings`] on a value held
+    /// by `&mut`.
+    pub fn set_replication_task_settings(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReplicationTaskSettings", value.into());
+        self
+    }
+
+    /// `ReplicationTaskSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_task_settings(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationTaskSettings")
+    }
+
+    /// `ResourceIdentifier`: A friendly name for the resource identifier at the end of the
+    /// EndpointArn response parameter that is returned in the created Endpoint object.
+    pub fn resource_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceIdentifier", value.into());
+        self
+    }
+
+    /// Sets `ResourceIdentifier` in place: [`Self::resource_identifier`] on a value held by `&mut`.
+    pub fn set_resource_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceIdentifier", value.into());
+        self
+    }
+
+    /// `ResourceIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceIdentifier")
+    }
+
+    /// Sets `SourceEndpointArn`, which `new` took, in place.
+    pub fn set_source_endpoint_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceEndpointArn", value.into());
+        self
+    }
+
+    /// `SourceEndpointArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_endpoint_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceEndpointArn")
+    }
+
+    /// Sets `TableMappings`, which `new` took, in place.
+    pub fn set_table_mappings(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TableMappings", value.into());
+        self
+    }
+
+    /// `TableMappings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_mappings(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TableMappings")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TargetEndpointArn`, which `new` took, in place.
+    pub fn set_target_endpoint_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetEndpointArn", value.into());
+        self
+    }
+
+    /// `TargetEndpointArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_endpoint_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetEndpointArn")
+    }
+
+    /// `TaskData`: Supplemental information that the task requires to migrate the data for certain
+    /// source and target endpoints.
+    pub fn task_data(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TaskData", value.into());
+        self
+    }
+
+    /// Sets `TaskData` in place: [`Self::task_data`] on a value held by `&mut`.
+    pub fn set_task_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TaskData", value.into());
+        self
+    }
+
+    /// `TaskData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_task_data(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TaskData")
     }
 
     /// `Ref`: the resource's identifier.

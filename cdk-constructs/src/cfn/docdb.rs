@@ -39,154 +39,554 @@ impl DbCluster {
         DbCluster { core }
     }
 
-    prop! {
-        /// `AvailabilityZones`.
-        core.props, "AvailabilityZones", availability_zones, set_availability_zones, get_availability_zones, Val<List<String>>
+    /// `AvailabilityZones`.
+    pub fn availability_zones(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AvailabilityZones", value.into());
+        self
     }
 
-    prop! {
-        /// `BackupRetentionPeriod`.
-        core.props, "BackupRetentionPeriod", backup_retention_period, set_backup_retention_period, get_backup_retention_period, Val<i64>
+    /// Sets `AvailabilityZones` in place: [`Self::availability_zones`] on a value held by `&mut`.
+    pub fn set_availability_zones(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AvailabilityZones", value.into());
+        self
     }
 
-    prop! {
-        /// `CopyTagsToSnapshot`.
-        core.props, "CopyTagsToSnapshot", copy_tags_to_snapshot, set_copy_tags_to_snapshot, get_copy_tags_to_snapshot, Val<bool>
+    /// `AvailabilityZones` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zones(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZones")
     }
 
-    prop! {
-        /// `DBClusterIdentifier`.
-        core.props, "DBClusterIdentifier", db_cluster_identifier, set_db_cluster_identifier, get_db_cluster_identifier, Val<String>
+    /// `BackupRetentionPeriod`.
+    pub fn backup_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("BackupRetentionPeriod", value.into());
+        self
     }
 
-    prop! {
-        /// `DBClusterParameterGroupName`.
-        core.props, "DBClusterParameterGroupName", db_cluster_parameter_group_name, set_db_cluster_parameter_group_name, get_db_cluster_parameter_group_name, Val<String>
+    /// Sets `BackupRetentionPeriod` in place: [`Self::backup_retention_period`] on a value held by `&mut`.
+    pub fn set_backup_retention_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("BackupRetentionPeriod", value.into());
+        self
     }
 
-    prop! {
-        /// `DBSubnetGroupName`.
-        core.props, "DBSubnetGroupName", db_subnet_group_name, set_db_subnet_group_name, get_db_subnet_group_name, Val<String>
+    /// `BackupRetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backup_retention_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "BackupRetentionPeriod")
     }
 
-    prop! {
-        /// `DeletionProtection`.
-        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<bool>
+    /// `CopyTagsToSnapshot`.
+    pub fn copy_tags_to_snapshot(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CopyTagsToSnapshot", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableCloudwatchLogsExports`.
-        core.props, "EnableCloudwatchLogsExports", enable_cloudwatch_logs_exports, set_enable_cloudwatch_logs_exports, get_enable_cloudwatch_logs_exports, Val<List<String>>
+    /// Sets `CopyTagsToSnapshot` in place: [`Self::copy_tags_to_snapshot`] on a value held by `&mut`.
+    pub fn set_copy_tags_to_snapshot(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CopyTagsToSnapshot", value.into());
+        self
     }
 
-    prop! {
-        /// `EngineVersion`.
-        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<db_cluster::EngineVersion>
+    /// `CopyTagsToSnapshot` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_copy_tags_to_snapshot(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CopyTagsToSnapshot")
     }
 
-    prop! {
-        /// `GlobalClusterIdentifier`.
-        core.props, "GlobalClusterIdentifier", global_cluster_identifier, set_global_cluster_identifier, get_global_cluster_identifier, Val<String>
+    /// `DBClusterIdentifier`.
+    pub fn db_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBClusterIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `DBClusterIdentifier` in place: [`Self::db_cluster_identifier`] on a value held by `&mut`.
+    pub fn set_db_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBClusterIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `ManageMasterUserPassword`.
-        core.props, "ManageMasterUserPassword", manage_master_user_password, set_manage_master_user_password, get_manage_master_user_password, Val<bool>
+    /// `DBClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBClusterIdentifier")
     }
 
-    prop! {
-        /// `MasterUserPassword`.
-        core.props, "MasterUserPassword", master_user_password, set_master_user_password, get_master_user_password, Val<String>
+    /// `DBClusterParameterGroupName`.
+    pub fn db_cluster_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBClusterParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `MasterUserSecretKmsKeyId`.
-        core.props, "MasterUserSecretKmsKeyId", master_user_secret_kms_key_id, set_master_user_secret_kms_key_id, get_master_user_secret_kms_key_id, Val<String>
+    /// Sets `DBClusterParameterGroupName` in place: [`Self::db_cluster_parameter_group_name`] on a
+    /// value held by `&mut`.
+    pub fn set_db_cluster_parameter_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBClusterParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `MasterUsername`.
-        core.props, "MasterUsername", master_username, set_master_username, get_master_username, Val<String>
+    /// `DBClusterParameterGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_cluster_parameter_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBClusterParameterGroupName")
     }
 
-    prop! {
-        /// `NetworkType`.
-        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<String>
+    /// `DBSubnetGroupName`.
+    pub fn db_subnet_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBSubnetGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Port`.
-        core.props, "Port", port, set_port, get_port, Val<i64>
+    /// Sets `DBSubnetGroupName` in place: [`Self::db_subnet_group_name`] on a value held by `&mut`.
+    pub fn set_db_subnet_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBSubnetGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `PreferredBackupWindow`.
-        core.props, "PreferredBackupWindow", preferred_backup_window, set_preferred_backup_window, get_preferred_backup_window, Val<String>
+    /// `DBSubnetGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_subnet_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBSubnetGroupName")
     }
 
-    prop! {
-        /// `PreferredMaintenanceWindow`.
-        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
+    /// `DeletionProtection`.
+    pub fn deletion_protection(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `RestoreToTime`.
-        core.props, "RestoreToTime", restore_to_time, set_restore_to_time, get_restore_to_time, Val<String>
+    /// Sets `DeletionProtection` in place: [`Self::deletion_protection`] on a value held by `&mut`.
+    pub fn set_deletion_protection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `RestoreType`.
-        core.props, "RestoreType", restore_type, set_restore_type, get_restore_type, Val<String>
+    /// `DeletionProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtection")
     }
 
-    prop! {
-        /// `RotateMasterUserPassword`.
-        core.props, "RotateMasterUserPassword", rotate_master_user_password, set_rotate_master_user_password, get_rotate_master_user_password, Val<bool>
+    /// `EnableCloudwatchLogsExports`.
+    pub fn enable_cloudwatch_logs_exports(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("EnableCloudwatchLogsExports", value.into());
+        self
     }
 
-    prop! {
-        /// `ServerlessV2ScalingConfiguration`.
-        core.props, "ServerlessV2ScalingConfiguration", serverless_v2_scaling_configuration, set_serverless_v2_scaling_configuration, get_serverless_v2_scaling_configuration, Val<db_cluster::ServerlessV2ScalingConfiguration>
+    /// Sets `EnableCloudwatchLogsExports` in place: [`Self::enable_cloudwatch_logs_exports`] on a
+    /// value held by `&mut`.
+    pub fn set_enable_cloudwatch_logs_exports(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("EnableCloudwatchLogsExports", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotIdentifier`.
-        core.props, "SnapshotIdentifier", snapshot_identifier, set_snapshot_identifier, get_snapshot_identifier, Val<String>
+    /// `EnableCloudwatchLogsExports` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_cloudwatch_logs_exports(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EnableCloudwatchLogsExports")
     }
 
-    prop! {
-        /// `SourceDBClusterIdentifier`.
-        core.props, "SourceDBClusterIdentifier", source_db_cluster_identifier, set_source_db_cluster_identifier, get_source_db_cluster_identifier, Val<String>
+    /// `EngineVersion`.
+    pub fn engine_version(mut self, value: impl Into<Val<db_cluster::EngineVersion>>) -> Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageEncrypted`.
-        core.props, "StorageEncrypted", storage_encrypted, set_storage_encrypted, get_storage_encrypted, Val<bool>
+    /// Sets `EngineVersion` in place: [`Self::engine_version`] on a value held by `&mut`.
+    pub fn set_engine_version(&mut self, value: impl Into<Val<db_cluster::EngineVersion>>) -> &mut Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageType`.
-        core.props, "StorageType", storage_type, set_storage_type, get_storage_type, Val<String>
+    /// `EngineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_version(&self) -> ::std::option::Option<Val<db_cluster::EngineVersion>> {
+        crate::cfn::get_prop(&self.core.props, "EngineVersion")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `GlobalClusterIdentifier`.
+    pub fn global_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GlobalClusterIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `UseLatestRestorableTime`.
-        core.props, "UseLatestRestorableTime", use_latest_restorable_time, set_use_latest_restorable_time, get_use_latest_restorable_time, Val<bool>
+    /// Sets `GlobalClusterIdentifier` in place: [`Self::global_cluster_identifier`] on a value held
+    /// by `&mut`.
+    pub fn set_global_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlobalClusterIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcSecurityGroupIds`.
-        core.props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<String>>
+    /// `GlobalClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalClusterIdentifier")
+    }
+
+    /// `KmsKeyId`.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `ManageMasterUserPassword`.
+    pub fn manage_master_user_password(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ManageMasterUserPassword", value.into());
+        self
+    }
+
+    /// Sets `ManageMasterUserPassword` in place: [`Self::manage_master_user_password`] on a value
+    /// held by `&mut`.
+    pub fn set_manage_master_user_password(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ManageMasterUserPassword", value.into());
+        self
+    }
+
+    /// `ManageMasterUserPassword` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_manage_master_user_password(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ManageMasterUserPassword")
+    }
+
+    /// `MasterUserPassword`.
+    pub fn master_user_password(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MasterUserPassword", value.into());
+        self
+    }
+
+    /// Sets `MasterUserPassword` in place: [`Self::master_user_password`] on a value held by `&mut`.
+    pub fn set_master_user_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MasterUserPassword", value.into());
+        self
+    }
+
+    /// `MasterUserPassword` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_master_user_password(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MasterUserPassword")
+    }
+
+    /// `MasterUserSecretKmsKeyId`.
+    pub fn master_user_secret_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MasterUserSecretKmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `MasterUserSecretKmsKeyId` in place: [`Self::master_user_secret_kms_key_id`] on a value
+    /// held by `&mut`.
+    pub fn set_master_user_secret_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MasterUserSecretKmsKeyId", value.into());
+        self
+    }
+
+    /// `MasterUserSecretKmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_master_user_secret_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MasterUserSecretKmsKeyId")
+    }
+
+    /// `MasterUsername`.
+    pub fn master_username(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MasterUsername", value.into());
+        self
+    }
+
+    /// Sets `MasterUsername` in place: [`Self::master_username`] on a value held by `&mut`.
+    pub fn set_master_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MasterUsername", value.into());
+        self
+    }
+
+    /// `MasterUsername` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_master_username(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MasterUsername")
+    }
+
+    /// `NetworkType`.
+    pub fn network_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+    pub fn set_network_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkType")
+    }
+
+    /// `Port`.
+    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+    pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// `Port` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Port")
+    }
+
+    /// `PreferredBackupWindow`.
+    pub fn preferred_backup_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredBackupWindow", value.into());
+        self
+    }
+
+    /// Sets `PreferredBackupWindow` in place: [`Self::preferred_backup_window`] on a value held by `&mut`.
+    pub fn set_preferred_backup_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredBackupWindow", value.into());
+        self
+    }
+
+    /// `PreferredBackupWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_backup_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredBackupWindow")
+    }
+
+    /// `PreferredMaintenanceWindow`.
+    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// Sets `PreferredMaintenanceWindow` in place: [`Self::preferred_maintenance_window`] on a
+    /// value held by `&mut`.
+    pub fn set_preferred_maintenance_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// `PreferredMaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_maintenance_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredMaintenanceWindow")
+    }
+
+    /// `RestoreToTime`.
+    pub fn restore_to_time(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RestoreToTime", value.into());
+        self
+    }
+
+    /// Sets `RestoreToTime` in place: [`Self::restore_to_time`] on a value held by `&mut`.
+    pub fn set_restore_to_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestoreToTime", value.into());
+        self
+    }
+
+    /// `RestoreToTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_restore_to_time(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestoreToTime")
+    }
+
+    /// `RestoreType`.
+    pub fn restore_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RestoreType", value.into());
+        self
+    }
+
+    /// Sets `RestoreType` in place: [`Self::restore_type`] on a value held by `&mut`.
+    pub fn set_restore_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RestoreType", value.into());
+        self
+    }
+
+    /// `RestoreType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_restore_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RestoreType")
+    }
+
+    /// `RotateMasterUserPassword`.
+    pub fn rotate_master_user_password(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("RotateMasterUserPassword", value.into());
+        self
+    }
+
+    /// Sets `RotateMasterUserPassword` in place: [`Self::rotate_master_user_password`] on a value
+    /// held by `&mut`.
+    pub fn set_rotate_master_user_password(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("RotateMasterUserPassword", value.into());
+        self
+    }
+
+    /// `RotateMasterUserPassword` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rotate_master_user_password(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "RotateMasterUserPassword")
+    }
+
+    /// `ServerlessV2ScalingConfiguration`.
+    pub fn serverless_v2_scaling_configuration(mut self, value: impl Into<Val<db_cluster::ServerlessV2ScalingConfiguration>>) -> Self {
+        self.core.props.set("ServerlessV2ScalingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ServerlessV2ScalingConfiguration` in place: [`Self::serverless_v2_scaling_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_serverless_v2_scaling_configuration(&mut self, value: impl Into<Val<db_cluster::ServerlessV2ScalingConfiguration>>) -> &mut Self {
+        self.core.props.set("ServerlessV2ScalingConfiguration", value.into());
+        self
+    }
+
+    /// `ServerlessV2ScalingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_serverless_v2_scaling_configuration(&self) -> ::std::option::Option<Val<db_cluster::ServerlessV2ScalingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ServerlessV2ScalingConfiguration")
+    }
+
+    /// `SnapshotIdentifier`.
+    pub fn snapshot_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnapshotIdentifier", value.into());
+        self
+    }
+
+    /// Sets `SnapshotIdentifier` in place: [`Self::snapshot_identifier`] on a value held by `&mut`.
+    pub fn set_snapshot_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotIdentifier", value.into());
+        self
+    }
+
+    /// `SnapshotIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotIdentifier")
+    }
+
+    /// `SourceDBClusterIdentifier`.
+    pub fn source_db_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceDBClusterIdentifier", value.into());
+        self
+    }
+
+    /// Sets `SourceDBClusterIdentifier` in place: [`Self::source_db_cluster_identifier`] on a value
+    /// held by `&mut`.
+    pub fn set_source_db_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceDBClusterIdentifier", value.into());
+        self
+    }
+
+    /// `SourceDBClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_db_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceDBClusterIdentifier")
+    }
+
+    /// `StorageEncrypted`.
+    pub fn storage_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("StorageEncrypted", value.into());
+        self
+    }
+
+    /// Sets `StorageEncrypted` in place: [`Self::storage_encrypted`] on a value held by `&mut`.
+    pub fn set_storage_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("StorageEncrypted", value.into());
+        self
+    }
+
+    /// `StorageEncrypted` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "StorageEncrypted")
+    }
+
+    /// `StorageType`.
+    pub fn storage_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StorageType", value.into());
+        self
+    }
+
+    /// Sets `StorageType` in place: [`Self::storage_type`] on a value held by `&mut`.
+    pub fn set_storage_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StorageType", value.into());
+        self
+    }
+
+    /// `StorageType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StorageType")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UseLatestRestorableTime`.
+    pub fn use_latest_restorable_time(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("UseLatestRestorableTime", value.into());
+        self
+    }
+
+    /// Sets `UseLatestRestorableTime` in place: [`Self::use_latest_restorable_time`] on a value
+    /// held by `&mut`.
+    pub fn set_use_latest_restorable_time(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("UseLatestRestorableTime", value.into());
+        self
+    }
+
+    /// `UseLatestRestorableTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_use_latest_restorable_time(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "UseLatestRestorableTime")
+    }
+
+    /// `VpcSecurityGroupIds`.
+    pub fn vpc_security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `VpcSecurityGroupIds` in place: [`Self::vpc_security_group_ids`] on a value held by `&mut`.
+    pub fn set_vpc_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// `VpcSecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcSecurityGroupIds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -277,14 +677,28 @@ pub mod db_cluster {
             ServerlessV2ScalingConfiguration { props }
         }
 
-        prop! {
-            /// `MinCapacity`.
-            props, "MinCapacity", _, set_min_capacity, get_min_capacity, Val<f64>
+        /// Sets `MinCapacity`, which `new` took, in place.
+        pub fn set_min_capacity(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinCapacity", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxCapacity`.
-            props, "MaxCapacity", _, set_max_capacity, get_max_capacity, Val<f64>
+        /// `MinCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_capacity(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinCapacity")
+        }
+
+        /// Sets `MaxCapacity`, which `new` took, in place.
+        pub fn set_max_capacity(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxCapacity", value.into());
+            self
+        }
+
+        /// `MaxCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_capacity(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxCapacity")
         }
     }
 }
@@ -318,30 +732,77 @@ impl DbClusterParameterGroup {
         DbClusterParameterGroup { core }
     }
 
-    prop! {
-        /// `Description`: The description for the DB cluster parameter group.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Family`: The DB cluster parameter group family name (e.g. docdb5.0).
-        core.props, "Family", _, set_family, get_family, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: The name of the DB cluster parameter group. If omitted, CloudFormation generates
-        /// a unique name. The name is stored as lowercase.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `Family`, which `new` took, in place.
+    pub fn set_family(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Family", value.into());
+        self
     }
 
-    prop! {
-        /// `Parameters`.
-        core.props, "Parameters", _, set_parameters, get_parameters, Val<Json>
+    /// `Family` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_family(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Family")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name`: The name of the DB cluster parameter group. If omitted, CloudFormation generates a
+    /// unique name. The name is stored as lowercase.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Parameters`, which `new` took, in place.
+    pub fn set_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -376,54 +837,177 @@ impl DbInstance {
         DbInstance { core }
     }
 
-    prop! {
-        /// `AutoMinorVersionUpgrade`.
-        core.props, "AutoMinorVersionUpgrade", auto_minor_version_upgrade, set_auto_minor_version_upgrade, get_auto_minor_version_upgrade, Val<bool>
+    /// `AutoMinorVersionUpgrade`.
+    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutoMinorVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `AvailabilityZone`.
-        core.props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+    /// Sets `AutoMinorVersionUpgrade` in place: [`Self::auto_minor_version_upgrade`] on a value
+    /// held by `&mut`.
+    pub fn set_auto_minor_version_upgrade(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoMinorVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `CACertificateIdentifier`.
-        core.props, "CACertificateIdentifier", ca_certificate_identifier, set_ca_certificate_identifier, get_ca_certificate_identifier, Val<String>
+    /// `AutoMinorVersionUpgrade` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_minor_version_upgrade(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoMinorVersionUpgrade")
     }
 
-    prop! {
-        /// `CertificateRotationRestart`.
-        core.props, "CertificateRotationRestart", certificate_rotation_restart, set_certificate_rotation_restart, get_certificate_rotation_restart, Val<bool>
+    /// `AvailabilityZone`.
+    pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `DBClusterIdentifier`.
-        core.props, "DBClusterIdentifier", _, set_db_cluster_identifier, get_db_cluster_identifier, Val<String>
+    /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+    pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AvailabilityZone", value.into());
+        self
     }
 
-    prop! {
-        /// `DBInstanceClass`.
-        core.props, "DBInstanceClass", _, set_db_instance_class, get_db_instance_class, Val<String>
+    /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZone")
     }
 
-    prop! {
-        /// `DBInstanceIdentifier`.
-        core.props, "DBInstanceIdentifier", db_instance_identifier, set_db_instance_identifier, get_db_instance_identifier, Val<String>
+    /// `CACertificateIdentifier`.
+    pub fn ca_certificate_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CACertificateIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `EnablePerformanceInsights`.
-        core.props, "EnablePerformanceInsights", enable_performance_insights, set_enable_performance_insights, get_enable_performance_insights, Val<bool>
+    /// Sets `CACertificateIdentifier` in place: [`Self::ca_certificate_identifier`] on a value held
+    /// by `&mut`.
+    pub fn set_ca_certificate_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CACertificateIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `PreferredMaintenanceWindow`.
-        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
+    /// `CACertificateIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ca_certificate_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CACertificateIdentifier")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CertificateRotationRestart`.
+    pub fn certificate_rotation_restart(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CertificateRotationRestart", value.into());
+        self
+    }
+
+    /// Sets `CertificateRotationRestart` in place: [`Self::certificate_rotation_restart`] on a
+    /// value held by `&mut`.
+    pub fn set_certificate_rotation_restart(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CertificateRotationRestart", value.into());
+        self
+    }
+
+    /// `CertificateRotationRestart` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_rotation_restart(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateRotationRestart")
+    }
+
+    /// Sets `DBClusterIdentifier`, which `new` took, in place.
+    pub fn set_db_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBClusterIdentifier", value.into());
+        self
+    }
+
+    /// `DBClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBClusterIdentifier")
+    }
+
+    /// Sets `DBInstanceClass`, which `new` took, in place.
+    pub fn set_db_instance_class(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBInstanceClass", value.into());
+        self
+    }
+
+    /// `DBInstanceClass` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_instance_class(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBInstanceClass")
+    }
+
+    /// `DBInstanceIdentifier`.
+    pub fn db_instance_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBInstanceIdentifier", value.into());
+        self
+    }
+
+    /// Sets `DBInstanceIdentifier` in place: [`Self::db_instance_identifier`] on a value held by `&mut`.
+    pub fn set_db_instance_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBInstanceIdentifier", value.into());
+        self
+    }
+
+    /// `DBInstanceIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_instance_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBInstanceIdentifier")
+    }
+
+    /// `EnablePerformanceInsights`.
+    pub fn enable_performance_insights(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnablePerformanceInsights", value.into());
+        self
+    }
+
+    /// Sets `EnablePerformanceInsights` in place: [`Self::enable_performance_insights`] on a value
+    /// held by `&mut`.
+    pub fn set_enable_performance_insights(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnablePerformanceInsights", value.into());
+        self
+    }
+
+    /// `EnablePerformanceInsights` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_performance_insights(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnablePerformanceInsights")
+    }
+
+    /// `PreferredMaintenanceWindow`.
+    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// Sets `PreferredMaintenanceWindow` in place: [`Self::preferred_maintenance_window`] on a
+    /// value held by `&mut`.
+    pub fn set_preferred_maintenance_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// `PreferredMaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_maintenance_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredMaintenanceWindow")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -477,25 +1061,65 @@ impl DbSubnetGroup {
         DbSubnetGroup { core }
     }
 
-    prop! {
-        /// `DBSubnetGroupDescription`: The description for the subnet group.
-        core.props, "DBSubnetGroupDescription", _, set_db_subnet_group_description, get_db_subnet_group_description, Val<String>
+    /// Sets `DBSubnetGroupDescription`, which `new` took, in place.
+    pub fn set_db_subnet_group_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBSubnetGroupDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `DBSubnetGroupName`: The name for the db subnet group. This value is stored as a
-        /// lowercase string.
-        core.props, "DBSubnetGroupName", db_subnet_group_name, set_db_subnet_group_name, get_db_subnet_group_name, Val<String>
+    /// `DBSubnetGroupDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_subnet_group_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBSubnetGroupDescription")
     }
 
-    prop! {
-        /// `SubnetIds`: One or more subnet IDs to be assigned to the db subnet group.
-        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `DBSubnetGroupName`: The name for the db subnet group. This value is stored as a lowercase
+    /// string.
+    pub fn db_subnet_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DBSubnetGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: One or more tags to be assigned to the db subnet group
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DBSubnetGroupName` in place: [`Self::db_subnet_group_name`] on a value held by `&mut`.
+    pub fn set_db_subnet_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DBSubnetGroupName", value.into());
+        self
+    }
+
+    /// `DBSubnetGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_db_subnet_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DBSubnetGroupName")
+    }
+
+    /// Sets `SubnetIds`, which `new` took, in place.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`: One or more tags to be assigned to the db subnet group
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -527,37 +1151,108 @@ impl EventSubscription {
         EventSubscription { core }
     }
 
-    prop! {
-        /// `Enabled`: A Boolean value; set to true to activate the subscription, set to false to
-        /// create the subscription but not active it.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// `Enabled`: A Boolean value; set to true to activate the subscription, set to false to create
+    /// the subscription but not active it.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `EventCategories`: A list of event categories for a SourceType that you want to
-        /// subscribe to.
-        core.props, "EventCategories", event_categories, set_event_categories, get_event_categories, Val<List<String>>
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `SnsTopicArn`: The Amazon Resource Name (ARN) of the SNS topic created for event
-        /// notification. Amazon SNS creates the ARN when you create a topic and subscribe to it.
-        core.props, "SnsTopicArn", _, set_sns_topic_arn, get_sns_topic_arn, Val<String>
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
     }
 
-    prop! {
-        /// `SourceIds`: The list of identifiers of the event sources for which events are returned
-        core.props, "SourceIds", source_ids, set_source_ids, get_source_ids, Val<List<String>>
+    /// `EventCategories`: A list of event categories for a SourceType that you want to subscribe
+    /// to.
+    pub fn event_categories(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("EventCategories", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceType`: The type of source that is generating the events.
-        core.props, "SourceType", source_type, set_source_type, get_source_type, Val<event_subscription::SourceType>
+    /// Sets `EventCategories` in place: [`Self::event_categories`] on a value held by `&mut`.
+    pub fn set_event_categories(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("EventCategories", value.into());
+        self
     }
 
-    prop! {
-        /// `SubscriptionName`: The name of the subscription.
-        core.props, "SubscriptionName", subscription_name, set_subscription_name, get_subscription_name, Val<String>
+    /// `EventCategories` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_categories(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EventCategories")
+    }
+
+    /// Sets `SnsTopicArn`, which `new` took, in place.
+    pub fn set_sns_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnsTopicArn", value.into());
+        self
+    }
+
+    /// `SnsTopicArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sns_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnsTopicArn")
+    }
+
+    /// `SourceIds`: The list of identifiers of the event sources for which events are returned
+    pub fn source_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SourceIds", value.into());
+        self
+    }
+
+    /// Sets `SourceIds` in place: [`Self::source_ids`] on a value held by `&mut`.
+    pub fn set_source_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SourceIds", value.into());
+        self
+    }
+
+    /// `SourceIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SourceIds")
+    }
+
+    /// `SourceType`: The type of source that is generating the events.
+    pub fn source_type(mut self, value: impl Into<Val<event_subscription::SourceType>>) -> Self {
+        self.core.props.set("SourceType", value.into());
+        self
+    }
+
+    /// Sets `SourceType` in place: [`Self::source_type`] on a value held by `&mut`.
+    pub fn set_source_type(&mut self, value: impl Into<Val<event_subscription::SourceType>>) -> &mut Self {
+        self.core.props.set("SourceType", value.into());
+        self
+    }
+
+    /// `SourceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_type(&self) -> ::std::option::Option<Val<event_subscription::SourceType>> {
+        crate::cfn::get_prop(&self.core.props, "SourceType")
+    }
+
+    /// `SubscriptionName`: The name of the subscription.
+    pub fn subscription_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SubscriptionName", value.into());
+        self
+    }
+
+    /// Sets `SubscriptionName` in place: [`Self::subscription_name`] on a value held by `&mut`.
+    pub fn set_subscription_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SubscriptionName", value.into());
+        self
+    }
+
+    /// `SubscriptionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subscription_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SubscriptionName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -622,44 +1317,130 @@ impl GlobalCluster {
         GlobalCluster { core }
     }
 
-    prop! {
-        /// `DeletionProtection`: Indicates whether the global cluster has deletion protection
-        /// enabled. The global cluster can't be deleted when deletion protection is enabled.
-        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<bool>
+    /// `DeletionProtection`: Indicates whether the global cluster has deletion protection enabled.
+    /// The global cluster can't be deleted when deletion protection is enabled.
+    pub fn deletion_protection(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `Engine`: The database engine to use for this global cluster.
-        core.props, "Engine", engine, set_engine, get_engine, Val<global_cluster::Engine>
+    /// Sets `DeletionProtection` in place: [`Self::deletion_protection`] on a value held by `&mut`.
+    pub fn set_deletion_protection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `EngineVersion`: The engine version to use for this global cluster.
-        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
+    /// `DeletionProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtection")
     }
 
-    prop! {
-        /// `GlobalClusterIdentifier`: The cluster identifier of the global cluster.
-        core.props, "GlobalClusterIdentifier", _, set_global_cluster_identifier, get_global_cluster_identifier, Val<String>
+    /// `Engine`: The database engine to use for this global cluster.
+    pub fn engine(mut self, value: impl Into<Val<global_cluster::Engine>>) -> Self {
+        self.core.props.set("Engine", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceDBClusterIdentifier`: The Amazon Resource Name (ARN) to use as the primary
-        /// cluster of the global cluster. You may also choose to instead specify the
-        /// DBClusterIdentifier. If you provide a value for this parameter, don't specify values for
-        /// the following settings because Amazon DocumentDB uses the values from the specified
-        /// source DB cluster: Engine, EngineVersion, StorageEncrypted
-        core.props, "SourceDBClusterIdentifier", source_db_cluster_identifier, set_source_db_cluster_identifier, get_source_db_cluster_identifier, Val<String>
+    /// Sets `Engine` in place: [`Self::engine`] on a value held by `&mut`.
+    pub fn set_engine(&mut self, value: impl Into<Val<global_cluster::Engine>>) -> &mut Self {
+        self.core.props.set("Engine", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageEncrypted`: Indicates whether the global cluster has storage encryption enabled.
-        core.props, "StorageEncrypted", storage_encrypted, set_storage_encrypted, get_storage_encrypted, Val<bool>
+    /// `Engine` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine(&self) -> ::std::option::Option<Val<global_cluster::Engine>> {
+        crate::cfn::get_prop(&self.core.props, "Engine")
     }
 
-    prop! {
-        /// `Tags`: The tags to be assigned to the Amazon DocumentDB resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EngineVersion`: The engine version to use for this global cluster.
+    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// Sets `EngineVersion` in place: [`Self::engine_version`] on a value held by `&mut`.
+    pub fn set_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// `EngineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineVersion")
+    }
+
+    /// Sets `GlobalClusterIdentifier`, which `new` took, in place.
+    pub fn set_global_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlobalClusterIdentifier", value.into());
+        self
+    }
+
+    /// `GlobalClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalClusterIdentifier")
+    }
+
+    /// `SourceDBClusterIdentifier`: The Amazon Resource Name (ARN) to use as the primary cluster of
+    /// the global cluster. You may also choose to instead specify the DBClusterIdentifier. If you
+    /// provide a value for this parameter, don't specify values for the following settings because
+    /// Amazon DocumentDB uses the values from the specified source DB cluster: Engine,
+    /// EngineVersion, StorageEncrypted
+    pub fn source_db_cluster_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceDBClusterIdentifier", value.into());
+        self
+    }
+
+    /// Sets `SourceDBClusterIdentifier` in place: [`Self::source_db_cluster_identifier`] on a value
+    /// held by `&mut`.
+    pub fn set_source_db_cluster_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceDBClusterIdentifier", value.into());
+        self
+    }
+
+    /// `SourceDBClusterIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_db_cluster_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceDBClusterIdentifier")
+    }
+
+    /// `StorageEncrypted`: Indicates whether the global cluster has storage encryption enabled.
+    pub fn storage_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("StorageEncrypted", value.into());
+        self
+    }
+
+    /// Sets `StorageEncrypted` in place: [`Self::storage_encrypted`] on a value held by `&mut`.
+    pub fn set_storage_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("StorageEncrypted", value.into());
+        self
+    }
+
+    /// `StorageEncrypted` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "StorageEncrypted")
+    }
+
+    /// `Tags`: The tags to be assigned to the Amazon DocumentDB resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

@@ -56,74 +56,227 @@ impl Cluster {
         Cluster { core }
     }
 
-    prop! {
-        /// `AdminUserName`.
-        core.props, "AdminUserName", _, set_admin_user_name, get_admin_user_name, Val<String>
+    /// Sets `AdminUserName`, which `new` took, in place.
+    pub fn set_admin_user_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AdminUserName", value.into());
+        self
     }
 
-    prop! {
-        /// `AdminUserPassword`.
-        core.props, "AdminUserPassword", admin_user_password, set_admin_user_password, get_admin_user_password, Val<String>
+    /// `AdminUserName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_admin_user_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AdminUserName")
     }
 
-    prop! {
-        /// `AuthType`.
-        core.props, "AuthType", _, set_auth_type, get_auth_type, Val<String>
+    /// `AdminUserPassword`.
+    pub fn admin_user_password(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AdminUserPassword", value.into());
+        self
     }
 
-    prop! {
-        /// `BackupRetentionPeriod`.
-        core.props, "BackupRetentionPeriod", backup_retention_period, set_backup_retention_period, get_backup_retention_period, Val<i64>
+    /// Sets `AdminUserPassword` in place: [`Self::admin_user_password`] on a value held by `&mut`.
+    pub fn set_admin_user_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AdminUserPassword", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterName`.
-        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+    /// `AdminUserPassword` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_admin_user_password(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AdminUserPassword")
     }
 
-    prop! {
-        /// `KmsKeyId`.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `AuthType`, which `new` took, in place.
+    pub fn set_auth_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuthType", value.into());
+        self
     }
 
-    prop! {
-        /// `PreferredBackupWindow`.
-        core.props, "PreferredBackupWindow", preferred_backup_window, set_preferred_backup_window, get_preferred_backup_window, Val<String>
+    /// `AuthType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auth_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuthType")
     }
 
-    prop! {
-        /// `PreferredMaintenanceWindow`.
-        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
+    /// `BackupRetentionPeriod`.
+    pub fn backup_retention_period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("BackupRetentionPeriod", value.into());
+        self
     }
 
-    prop! {
-        /// `ShardCapacity`.
-        core.props, "ShardCapacity", _, set_shard_capacity, get_shard_capacity, Val<i64>
+    /// Sets `BackupRetentionPeriod` in place: [`Self::backup_retention_period`] on a value held by `&mut`.
+    pub fn set_backup_retention_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("BackupRetentionPeriod", value.into());
+        self
     }
 
-    prop! {
-        /// `ShardCount`.
-        core.props, "ShardCount", _, set_shard_count, get_shard_count, Val<i64>
+    /// `BackupRetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backup_retention_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "BackupRetentionPeriod")
     }
 
-    prop! {
-        /// `ShardInstanceCount`.
-        core.props, "ShardInstanceCount", shard_instance_count, set_shard_instance_count, get_shard_instance_count, Val<i64>
+    /// Sets `ClusterName`, which `new` took, in place.
+    pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterName", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetIds`.
-        core.props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterName")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KmsKeyId`.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcSecurityGroupIds`.
-        core.props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<String>>
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `PreferredBackupWindow`.
+    pub fn preferred_backup_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredBackupWindow", value.into());
+        self
+    }
+
+    /// Sets `PreferredBackupWindow` in place: [`Self::preferred_backup_window`] on a value held by `&mut`.
+    pub fn set_preferred_backup_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredBackupWindow", value.into());
+        self
+    }
+
+    /// `PreferredBackupWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_backup_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredBackupWindow")
+    }
+
+    /// `PreferredMaintenanceWindow`.
+    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// Sets `PreferredMaintenanceWindow` in place: [`Self::preferred_maintenance_window`] on a
+    /// value held by `&mut`.
+    pub fn set_preferred_maintenance_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// `PreferredMaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_maintenance_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredMaintenanceWindow")
+    }
+
+    /// Sets `ShardCapacity`, which `new` took, in place.
+    pub fn set_shard_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ShardCapacity", value.into());
+        self
+    }
+
+    /// `ShardCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_shard_capacity(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ShardCapacity")
+    }
+
+    /// Sets `ShardCount`, which `new` took, in place.
+    pub fn set_shard_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ShardCount", value.into());
+        self
+    }
+
+    /// `ShardCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_shard_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ShardCount")
+    }
+
+    /// `ShardInstanceCount`.
+    pub fn shard_instance_count(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ShardInstanceCount", value.into());
+        self
+    }
+
+    /// Sets `ShardInstanceCount` in place: [`Self::shard_instance_count`] on a value held by `&mut`.
+    pub fn set_shard_instance_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ShardInstanceCount", value.into());
+        self
+    }
+
+    /// `ShardInstanceCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_shard_instance_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ShardInstanceCount")
+    }
+
+    /// `SubnetIds`.
+    pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VpcSecurityGroupIds`.
+    pub fn vpc_security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `VpcSecurityGroupIds` in place: [`Self::vpc_security_group_ids`] on a value held by `&mut`.
+    pub fn set_vpc_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// `VpcSecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcSecurityGroupIds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -169,19 +322,46 @@ impl ClusterSnapshot {
         ClusterSnapshot { core }
     }
 
-    prop! {
-        /// `ClusterArn`: The ARN of the elastic cluster of which to create a snapshot.
-        core.props, "ClusterArn", _, set_cluster_arn, get_cluster_arn, Val<String>
+    /// Sets `ClusterArn`, which `new` took, in place.
+    pub fn set_cluster_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotName`: The name of the elastic cluster snapshot.
-        core.props, "SnapshotName", _, set_snapshot_name, get_snapshot_name, Val<String>
+    /// `ClusterArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterArn")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to the elastic cluster snapshot.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `SnapshotName`, which `new` took, in place.
+    pub fn set_snapshot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotName", value.into());
+        self
+    }
+
+    /// `SnapshotName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to the elastic cluster snapshot.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

@@ -40,51 +40,170 @@ impl LaunchConfigurationTemplate {
         LaunchConfigurationTemplate { core }
     }
 
-    prop! {
-        /// `CopyPrivateIp`: Copy private IP.
-        core.props, "CopyPrivateIp", copy_private_ip, set_copy_private_ip, get_copy_private_ip, Val<bool>
+    /// `CopyPrivateIp`: Copy private IP.
+    pub fn copy_private_ip(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CopyPrivateIp", value.into());
+        self
     }
 
-    prop! {
-        /// `CopyTags`: Copy tags.
-        core.props, "CopyTags", copy_tags, set_copy_tags, get_copy_tags, Val<bool>
+    /// Sets `CopyPrivateIp` in place: [`Self::copy_private_ip`] on a value held by `&mut`.
+    pub fn set_copy_private_ip(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CopyPrivateIp", value.into());
+        self
     }
 
-    prop! {
-        /// `ExportBucketArn`: S3 bucket ARN to export Source Network templates.
-        core.props, "ExportBucketArn", export_bucket_arn, set_export_bucket_arn, get_export_bucket_arn, Val<String>
+    /// `CopyPrivateIp` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_copy_private_ip(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CopyPrivateIp")
     }
 
-    prop! {
-        /// `LaunchDisposition`: Launch disposition.
-        core.props, "LaunchDisposition", launch_disposition, set_launch_disposition, get_launch_disposition, Val<launch_configuration_template::LaunchDisposition>
+    /// `CopyTags`: Copy tags.
+    pub fn copy_tags(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CopyTags", value.into());
+        self
     }
 
-    prop! {
-        /// `LaunchIntoSourceInstance`: DRS will set the 'launch into instance ID' of any source
-        /// server when performing a drill, recovery or failback to the previous region or
-        /// availability zone, using the instance ID of the source instance.
-        core.props, "LaunchIntoSourceInstance", launch_into_source_instance, set_launch_into_source_instance, get_launch_into_source_instance, Val<bool>
+    /// Sets `CopyTags` in place: [`Self::copy_tags`] on a value held by `&mut`.
+    pub fn set_copy_tags(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CopyTags", value.into());
+        self
     }
 
-    prop! {
-        /// `Licensing`: Configuration of a machine's license.
-        core.props, "Licensing", licensing, set_licensing, get_licensing, Val<launch_configuration_template::Licensing>
+    /// `CopyTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_copy_tags(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CopyTags")
     }
 
-    prop! {
-        /// `PostLaunchEnabled`: Whether we want to activate post-launch actions.
-        core.props, "PostLaunchEnabled", post_launch_enabled, set_post_launch_enabled, get_post_launch_enabled, Val<bool>
+    /// `ExportBucketArn`: S3 bucket ARN to export Source Network templates.
+    pub fn export_bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExportBucketArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A set of tags associated with the Launch Configuration Template.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ExportBucketArn` in place: [`Self::export_bucket_arn`] on a value held by `&mut`.
+    pub fn set_export_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExportBucketArn", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetInstanceTypeRightSizingMethod`: Target instance type right-sizing method.
-        core.props, "TargetInstanceTypeRightSizingMethod", target_instance_type_right_sizing_method, set_target_instance_type_right_sizing_method, get_target_instance_type_right_sizing_method, Val<launch_configuration_template::TargetInstanceTypeRightSizingMethod>
+    /// `ExportBucketArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_export_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExportBucketArn")
+    }
+
+    /// `LaunchDisposition`: Launch disposition.
+    pub fn launch_disposition(mut self, value: impl Into<Val<launch_configuration_template::LaunchDisposition>>) -> Self {
+        self.core.props.set("LaunchDisposition", value.into());
+        self
+    }
+
+    /// Sets `LaunchDisposition` in place: [`Self::launch_disposition`] on a value held by `&mut`.
+    pub fn set_launch_disposition(&mut self, value: impl Into<Val<launch_configuration_template::LaunchDisposition>>) -> &mut Self {
+        self.core.props.set("LaunchDisposition", value.into());
+        self
+    }
+
+    /// `LaunchDisposition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_launch_disposition(&self) -> ::std::option::Option<Val<launch_configuration_template::LaunchDisposition>> {
+        crate::cfn::get_prop(&self.core.props, "LaunchDisposition")
+    }
+
+    /// `LaunchIntoSourceInstance`: DRS will set the 'launch into instance ID' of any source server
+    /// when performing a drill, recovery or failback to the previous region or availability zone,
+    /// using the instance ID of the source instance.
+    pub fn launch_into_source_instance(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("LaunchIntoSourceInstance", value.into());
+        self
+    }
+
+    /// Sets `LaunchIntoSourceInstance` in place: [`Self::launch_into_source_instance`] on a value
+    /// held by `&mut`.
+    pub fn set_launch_into_source_instance(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("LaunchIntoSourceInstance", value.into());
+        self
+    }
+
+    /// `LaunchIntoSourceInstance` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_launch_into_source_instance(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "LaunchIntoSourceInstance")
+    }
+
+    /// `Licensing`: Configuration of a machine's license.
+    pub fn licensing(mut self, value: impl Into<Val<launch_configuration_template::Licensing>>) -> Self {
+        self.core.props.set("Licensing", value.into());
+        self
+    }
+
+    /// Sets `Licensing` in place: [`Self::licensing`] on a value held by `&mut`.
+    pub fn set_licensing(&mut self, value: impl Into<Val<launch_configuration_template::Licensing>>) -> &mut Self {
+        self.core.props.set("Licensing", value.into());
+        self
+    }
+
+    /// `Licensing` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_licensing(&self) -> ::std::option::Option<Val<launch_configuration_template::Licensing>> {
+        crate::cfn::get_prop(&self.core.props, "Licensing")
+    }
+
+    /// `PostLaunchEnabled`: Whether we want to activate post-launch actions.
+    pub fn post_launch_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PostLaunchEnabled", value.into());
+        self
+    }
+
+    /// Sets `PostLaunchEnabled` in place: [`Self::post_launch_enabled`] on a value held by `&mut`.
+    pub fn set_post_launch_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PostLaunchEnabled", value.into());
+        self
+    }
+
+    /// `PostLaunchEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_post_launch_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PostLaunchEnabled")
+    }
+
+    /// `Tags`: A set of tags associated with the Launch Configuration Template.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetInstanceTypeRightSizingMethod`: Target instance type right-sizing method.
+    pub fn target_instance_type_right_sizing_method(mut self, value: impl Into<Val<launch_configuration_template::TargetInstanceTypeRightSizingMethod>>) -> Self {
+        self.core.props.set("TargetInstanceTypeRightSizingMethod", value.into());
+        self
+    }
+
+    /// Sets `TargetInstanceTypeRightSizingMethod` in place: [`Self::target_instance_type_right_sizing_method`]
+    /// on a value held by `&mut`.
+    pub fn set_target_instance_type_right_sizing_method(&mut self, value: impl Into<Val<launch_configuration_template::TargetInstanceTypeRightSizingMethod>>) -> &mut Self {
+        self.core.props.set("TargetInstanceTypeRightSizingMethod", value.into());
+        self
+    }
+
+    /// `TargetInstanceTypeRightSizingMethod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_instance_type_right_sizing_method(&self) -> ::std::option::Option<Val<launch_configuration_template::TargetInstanceTypeRightSizingMethod>> {
+        crate::cfn::get_prop(&self.core.props, "TargetInstanceTypeRightSizingMethod")
     }
 
     /// `Ref`: the resource's identifier.
@@ -138,9 +257,22 @@ pub mod launch_configuration_template {
             Licensing { props }
         }
 
-        prop! {
-            /// `OsByol`: Whether to enable Bring your own license or not.
-            props, "OsByol", os_byol, set_os_byol, get_os_byol, Val<bool>
+        /// `OsByol`: Whether to enable Bring your own license or not.
+        pub fn os_byol(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("OsByol", value.into());
+            self
+        }
+
+        /// Sets `OsByol` in place: [`Self::os_byol`] on a value held by `&mut`.
+        pub fn set_os_byol(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OsByol", value.into());
+            self
+        }
+
+        /// `OsByol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_os_byol(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OsByol")
         }
     }
 
@@ -182,19 +314,52 @@ impl RecoveryPlan {
         RecoveryPlan { core }
     }
 
-    prop! {
-        /// `Description`: The description of the Recovery Plan.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the Recovery Plan.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the Recovery Plan.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the Recovery Plan.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: The tags associated with the Recovery Plan.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -279,95 +444,264 @@ impl ReplicationConfigurationTemplate {
         ReplicationConfigurationTemplate { core }
     }
 
-    prop! {
-        /// `AssociateDefaultSecurityGroup`: Whether to associate the default Elastic Disaster
-        /// Recovery Security group with the Replication Configuration Template.
-        core.props, "AssociateDefaultSecurityGroup", associate_default_security_group, set_associate_default_security_group, get_associate_default_security_group, Val<bool>
+    /// `AssociateDefaultSecurityGroup`: Whether to associate the default Elastic Disaster Recovery
+    /// Security group with the Replication Configuration Template.
+    pub fn associate_default_security_group(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AssociateDefaultSecurityGroup", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoReplicateNewDisks`: Whether to allow the AWS replication agent to automatically
-        /// replicate newly added disks.
-        core.props, "AutoReplicateNewDisks", auto_replicate_new_disks, set_auto_replicate_new_disks, get_auto_replicate_new_disks, Val<bool>
+    /// Sets `AssociateDefaultSecurityGroup` in place: [`Self::associate_default_security_group`] on
+    /// a value held by `&mut`.
+    pub fn set_associate_default_security_group(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AssociateDefaultSecurityGroup", value.into());
+        self
     }
 
-    prop! {
-        /// `BandwidthThrottling`: Configure bandwidth throttling for the outbound data transfer
-        /// rate of the Source Server in Mbps.
-        core.props, "BandwidthThrottling", _, set_bandwidth_throttling, get_bandwidth_throttling, Val<i64>
+    /// `AssociateDefaultSecurityGroup` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_associate_default_security_group(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AssociateDefaultSecurityGroup")
     }
 
-    prop! {
-        /// `CreatePublicIP`: Whether to create a Public IP for the Recovery Instance by default.
-        core.props, "CreatePublicIP", create_public_ip, set_create_public_ip, get_create_public_ip, Val<bool>
+    /// `AutoReplicateNewDisks`: Whether to allow the AWS replication agent to automatically
+    /// replicate newly added disks.
+    pub fn auto_replicate_new_disks(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutoReplicateNewDisks", value.into());
+        self
     }
 
-    prop! {
-        /// `DataPlaneRouting`: The data plane routing mechanism that will be used for replication.
-        core.props, "DataPlaneRouting", data_plane_routing, set_data_plane_routing, get_data_plane_routing, Val<replication_configuration_template::DataPlaneRouting>
+    /// Sets `AutoReplicateNewDisks` in place: [`Self::auto_replicate_new_disks`] on a value held by `&mut`.
+    pub fn set_auto_replicate_new_disks(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoReplicateNewDisks", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultLargeStagingDiskType`: The Staging Disk EBS volume type to be used during
-        /// replication.
-        core.props, "DefaultLargeStagingDiskType", default_large_staging_disk_type, set_default_large_staging_disk_type, get_default_large_staging_disk_type, Val<replication_configuration_template::DefaultLargeStagingDiskType>
+    /// `AutoReplicateNewDisks` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_replicate_new_disks(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoReplicateNewDisks")
     }
 
-    prop! {
-        /// `EbsEncryption`: The type of EBS encryption to be used during replication.
-        core.props, "EbsEncryption", _, set_ebs_encryption, get_ebs_encryption, Val<replication_configuration_template::EbsEncryption>
+    /// Sets `BandwidthThrottling`, which `new` took, in place.
+    pub fn set_bandwidth_throttling(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("BandwidthThrottling", value.into());
+        self
     }
 
-    prop! {
-        /// `EbsEncryptionKeyArn`: The ARN of the EBS encryption key to be used during replication.
-        core.props, "EbsEncryptionKeyArn", ebs_encryption_key_arn, set_ebs_encryption_key_arn, get_ebs_encryption_key_arn, Val<String>
+    /// `BandwidthThrottling` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bandwidth_throttling(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "BandwidthThrottling")
     }
 
-    prop! {
-        /// `InternetProtocol`: Which version of the Internet Protocol to use for replication of
-        /// data.
-        core.props, "InternetProtocol", internet_protocol, set_internet_protocol, get_internet_protocol, Val<replication_configuration_template::InternetProtocol>
+    /// `CreatePublicIP`: Whether to create a Public IP for the Recovery Instance by default.
+    pub fn create_public_ip(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CreatePublicIP", value.into());
+        self
     }
 
-    prop! {
-        /// `PitPolicy`: The Point in time (PIT) policy to manage snapshots taken during
-        /// replication.
-        core.props, "PitPolicy", _, set_pit_policy, get_pit_policy, Val<List<replication_configuration_template::PitPolicyRule>>
+    /// Sets `CreatePublicIP` in place: [`Self::create_public_ip`] on a value held by `&mut`.
+    pub fn set_create_public_ip(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CreatePublicIP", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicationServerInstanceType`: The instance type to be used for the replication
-        /// server.
-        core.props, "ReplicationServerInstanceType", replication_server_instance_type, set_replication_server_instance_type, get_replication_server_instance_type, Val<String>
+    /// `CreatePublicIP` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_create_public_ip(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CreatePublicIP")
     }
 
-    prop! {
-        /// `ReplicationServersSecurityGroupsIDs`: The security group IDs that will be used by the
-        /// replication server.
-        core.props, "ReplicationServersSecurityGroupsIDs", _, set_replication_servers_security_groups_i_ds, get_replication_servers_security_groups_i_ds, Val<List<String>>
+    /// `DataPlaneRouting`: The data plane routing mechanism that will be used for replication.
+    pub fn data_plane_routing(mut self, value: impl Into<Val<replication_configuration_template::DataPlaneRouting>>) -> Self {
+        self.core.props.set("DataPlaneRouting", value.into());
+        self
     }
 
-    prop! {
-        /// `StagingAreaSubnetId`: The subnet to be used by the replication staging area.
-        core.props, "StagingAreaSubnetId", _, set_staging_area_subnet_id, get_staging_area_subnet_id, Val<String>
+    /// Sets `DataPlaneRouting` in place: [`Self::data_plane_routing`] on a value held by `&mut`.
+    pub fn set_data_plane_routing(&mut self, value: impl Into<Val<replication_configuration_template::DataPlaneRouting>>) -> &mut Self {
+        self.core.props.set("DataPlaneRouting", value.into());
+        self
     }
 
-    prop! {
-        /// `StagingAreaTags`: A set of tags to be associated with all resources created in the
-        /// replication staging area: EC2 replication server, EBS volumes, EBS snapshots, etc.
-        core.props, "StagingAreaTags", _, set_staging_area_tags, get_staging_area_tags, Val<Map<String>>
+    /// `DataPlaneRouting` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_plane_routing(&self) -> ::std::option::Option<Val<replication_configuration_template::DataPlaneRouting>> {
+        crate::cfn::get_prop(&self.core.props, "DataPlaneRouting")
     }
 
-    prop! {
-        /// `Tags`: A set of tags to be associated with the Replication Configuration Template
-        /// resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DefaultLargeStagingDiskType`: The Staging Disk EBS volume type to be used during
+    /// replication.
+    pub fn default_large_staging_disk_type(mut self, value: impl Into<Val<replication_configuration_template::DefaultLargeStagingDiskType>>) -> Self {
+        self.core.props.set("DefaultLargeStagingDiskType", value.into());
+        self
     }
 
-    prop! {
-        /// `UseDedicatedReplicationServer`: Whether to use a dedicated Replication Server in the
-        /// replication staging area.
-        core.props, "UseDedicatedReplicationServer", use_dedicated_replication_server, set_use_dedicated_replication_server, get_use_dedicated_replication_server, Val<bool>
+    /// Sets `DefaultLargeStagingDiskType` in place: [`Self::default_large_staging_disk_type`] on a
+    /// value held by `&mut`.
+    pub fn set_default_large_staging_disk_type(&mut self, value: impl Into<Val<replication_configuration_template::DefaultLargeStagingDiskType>>) -> &mut Self {
+        self.core.props.set("DefaultLargeStagingDiskType", value.into());
+        self
+    }
+
+    /// `DefaultLargeStagingDiskType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_large_staging_disk_type(&self) -> ::std::option::Option<Val<replication_configuration_template::DefaultLargeStagingDiskType>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultLargeStagingDiskType")
+    }
+
+    /// Sets `EbsEncryption`, which `new` took, in place.
+    pub fn set_ebs_encryption(&mut self, value: impl Into<Val<replication_configuration_template::EbsEncryption>>) -> &mut Self {
+        self.core.props.set("EbsEncryption", value.into());
+        self
+    }
+
+    /// `EbsEncryption` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ebs_encryption(&self) -> ::std::option::Option<Val<replication_configuration_template::EbsEncryption>> {
+        crate::cfn::get_prop(&self.core.props, "EbsEncryption")
+    }
+
+    /// `EbsEncryptionKeyArn`: The ARN of the EBS encryption key to be used during replication.
+    pub fn ebs_encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EbsEncryptionKeyArn", value.into());
+        self
+    }
+
+    /// Sets `EbsEncryptionKeyArn` in place: [`Self::ebs_encryption_key_arn`] on a value held by `&mut`.
+    pub fn set_ebs_encryption_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EbsEncryptionKeyArn", value.into());
+        self
+    }
+
+    /// `EbsEncryptionKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ebs_encryption_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EbsEncryptionKeyArn")
+    }
+
+    /// `InternetProtocol`: Which version of the Internet Protocol to use for replication of data.
+    pub fn internet_protocol(mut self, value: impl Into<Val<replication_configuration_template::InternetProtocol>>) -> Self {
+        self.core.props.set("InternetProtocol", value.into());
+        self
+    }
+
+    /// Sets `InternetProtocol` in place: [`Self::internet_protocol`] on a value held by `&mut`.
+    pub fn set_internet_protocol(&mut self, value: impl Into<Val<replication_configuration_template::InternetProtocol>>) -> &mut Self {
+        self.core.props.set("InternetProtocol", value.into());
+        self
+    }
+
+    /// `InternetProtocol` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_internet_protocol(&self) -> ::std::option::Option<Val<replication_configuration_template::InternetProtocol>> {
+        crate::cfn::get_prop(&self.core.props, "InternetProtocol")
+    }
+
+    /// Sets `PitPolicy`, which `new` took, in place.
+    pub fn set_pit_policy(&mut self, value: impl Into<Val<List<replication_configuration_template::PitPolicyRule>>>) -> &mut Self {
+        self.core.props.set("PitPolicy", value.into());
+        self
+    }
+
+    /// `PitPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pit_policy(&self) -> ::std::option::Option<Val<List<replication_configuration_template::PitPolicyRule>>> {
+        crate::cfn::get_prop(&self.core.props, "PitPolicy")
+    }
+
+    /// `ReplicationServerInstanceType`: The instance type to be used for the replication server.
+    pub fn replication_server_instance_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ReplicationServerInstanceType", value.into());
+        self
+    }
+
+    /// Sets `ReplicationServerInstanceType` in place: [`Self::replication_server_instance_type`] on
+    /// a value held by `&mut`.
+    pub fn set_replication_server_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReplicationServerInstanceType", value.into());
+        self
+    }
+
+    /// `ReplicationServerInstanceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_server_instance_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationServerInstanceType")
+    }
+
+    /// Sets `ReplicationServersSecurityGroupsIDs`, which `new` took, in place.
+    pub fn set_replication_servers_security_groups_i_ds(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ReplicationServersSecurityGroupsIDs", value.into());
+        self
+    }
+
+    /// `ReplicationServersSecurityGroupsIDs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_servers_security_groups_i_ds(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationServersSecurityGroupsIDs")
+    }
+
+    /// Sets `StagingAreaSubnetId`, which `new` took, in place.
+    pub fn set_staging_area_subnet_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StagingAreaSubnetId", value.into());
+        self
+    }
+
+    /// `StagingAreaSubnetId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_staging_area_subnet_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StagingAreaSubnetId")
+    }
+
+    /// Sets `StagingAreaTags`, which `new` took, in place.
+    pub fn set_staging_area_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("StagingAreaTags", value.into());
+        self
+    }
+
+    /// `StagingAreaTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_staging_area_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "StagingAreaTags")
+    }
+
+    /// `Tags`: A set of tags to be associated with the Replication Configuration Template resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UseDedicatedReplicationServer`: Whether to use a dedicated Replication Server in the
+    /// replication staging area.
+    pub fn use_dedicated_replication_server(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("UseDedicatedReplicationServer", value.into());
+        self
+    }
+
+    /// Sets `UseDedicatedReplicationServer` in place: [`Self::use_dedicated_replication_server`] on
+    /// a value held by `&mut`.
+    pub fn set_use_dedicated_replication_server(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("UseDedicatedReplicationServer", value.into());
+        self
+    }
+
+    /// `UseDedicatedReplicationServer` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_use_dedicated_replication_server(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "UseDedicatedReplicationServer")
     }
 
     /// `Ref`: the resource's identifier.
@@ -480,29 +814,76 @@ pub mod replication_configuration_template {
             PitPolicyRule { props }
         }
 
-        prop! {
-            /// `Units`: The units used to measure the interval and retentionDuration.
-            props, "Units", _, set_units, get_units, Val<PitPolicyRuleUnits>
+        /// Sets `Units`, which `new` took, in place.
+        pub fn set_units(&mut self, value: impl Into<Val<PitPolicyRuleUnits>>) -> &mut Self {
+            self.props.set("Units", value.into());
+            self
         }
 
-        prop! {
-            /// `Interval`: How often, in the chosen units, a snapshot should be taken.
-            props, "Interval", _, set_interval, get_interval, Val<i64>
+        /// `Units` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_units(&self) -> ::std::option::Option<Val<PitPolicyRuleUnits>> {
+            crate::cfn::get_prop(&self.props, "Units")
         }
 
-        prop! {
-            /// `RetentionDuration`: The duration to retain a snapshot for, in the chosen units.
-            props, "RetentionDuration", _, set_retention_duration, get_retention_duration, Val<i64>
+        /// Sets `Interval`, which `new` took, in place.
+        pub fn set_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Interval", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`: Whether this rule is enabled or not.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Interval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Interval")
         }
 
-        prop! {
-            /// `RuleID`: The ID of the rule.
-            props, "RuleID", rule_id, set_rule_id, get_rule_id, Val<i64>
+        /// Sets `RetentionDuration`, which `new` took, in place.
+        pub fn set_retention_duration(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RetentionDuration", value.into());
+            self
+        }
+
+        /// `RetentionDuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retention_duration(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RetentionDuration")
+        }
+
+        /// `Enabled`: Whether this rule is enabled or not.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `RuleID`: The ID of the rule.
+        pub fn rule_id(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RuleID", value.into());
+            self
+        }
+
+        /// Sets `RuleID` in place: [`Self::rule_id`] on a value held by `&mut`.
+        pub fn set_rule_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RuleID", value.into());
+            self
+        }
+
+        /// `RuleID` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RuleID")
         }
     }
 
@@ -552,24 +933,58 @@ impl SourceNetwork {
         SourceNetwork { core }
     }
 
-    prop! {
-        /// `OriginAccountID`: The account ID containing the VPC to protect.
-        core.props, "OriginAccountID", _, set_origin_account_id, get_origin_account_id, Val<String>
+    /// Sets `OriginAccountID`, which `new` took, in place.
+    pub fn set_origin_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OriginAccountID", value.into());
+        self
     }
 
-    prop! {
-        /// `OriginRegion`: The region containing the VPC to protect.
-        core.props, "OriginRegion", _, set_origin_region, get_origin_region, Val<String>
+    /// `OriginAccountID` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_origin_account_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OriginAccountID")
     }
 
-    prop! {
-        /// `Tags`: A set of tags associated with the Source Network.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `OriginRegion`, which `new` took, in place.
+    pub fn set_origin_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OriginRegion", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcID`: The VPC ID to protect.
-        core.props, "VpcID", _, set_vpc_id, get_vpc_id, Val<String>
+    /// `OriginRegion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_origin_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OriginRegion")
+    }
+
+    /// `Tags`: A set of tags associated with the Source Network.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VpcID`, which `new` took, in place.
+    pub fn set_vpc_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VpcID", value.into());
+        self
+    }
+
+    /// `VpcID` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VpcID")
     }
 
     /// `Ref`: the resource's identifier.

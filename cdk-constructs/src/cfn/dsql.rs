@@ -39,29 +39,95 @@ impl Cluster {
         Cluster { core }
     }
 
-    prop! {
-        /// `DeletionProtectionEnabled`: Whether deletion protection is enabled in this cluster.
-        core.props, "DeletionProtectionEnabled", deletion_protection_enabled, set_deletion_protection_enabled, get_deletion_protection_enabled, Val<bool>
+    /// `DeletionProtectionEnabled`: Whether deletion protection is enabled in this cluster.
+    pub fn deletion_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtectionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsEncryptionKey`: The KMS key that encrypts data on the cluster.
-        core.props, "KmsEncryptionKey", kms_encryption_key, set_kms_encryption_key, get_kms_encryption_key, Val<String>
+    /// Sets `DeletionProtectionEnabled` in place: [`Self::deletion_protection_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_deletion_protection_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtectionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `MultiRegionProperties`: The Multi-region properties associated to this cluster.
-        core.props, "MultiRegionProperties", multi_region_properties, set_multi_region_properties, get_multi_region_properties, Val<cluster::MultiRegionProperties>
+    /// `DeletionProtectionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtectionEnabled")
     }
 
-    prop! {
-        /// `PolicyDocument`: The IAM policy applied to the cluster resource.
-        core.props, "PolicyDocument", policy_document, set_policy_document, get_policy_document, Val<String>
+    /// `KmsEncryptionKey`: The KMS key that encrypts data on the cluster.
+    pub fn kms_encryption_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsEncryptionKey", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `KmsEncryptionKey` in place: [`Self::kms_encryption_key`] on a value held by `&mut`.
+    pub fn set_kms_encryption_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsEncryptionKey", value.into());
+        self
+    }
+
+    /// `KmsEncryptionKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_encryption_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsEncryptionKey")
+    }
+
+    /// `MultiRegionProperties`: The Multi-region properties associated to this cluster.
+    pub fn multi_region_properties(mut self, value: impl Into<Val<cluster::MultiRegionProperties>>) -> Self {
+        self.core.props.set("MultiRegionProperties", value.into());
+        self
+    }
+
+    /// Sets `MultiRegionProperties` in place: [`Self::multi_region_properties`] on a value held by `&mut`.
+    pub fn set_multi_region_properties(&mut self, value: impl Into<Val<cluster::MultiRegionProperties>>) -> &mut Self {
+        self.core.props.set("MultiRegionProperties", value.into());
+        self
+    }
+
+    /// `MultiRegionProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_multi_region_properties(&self) -> ::std::option::Option<Val<cluster::MultiRegionProperties>> {
+        crate::cfn::get_prop(&self.core.props, "MultiRegionProperties")
+    }
+
+    /// `PolicyDocument`: The IAM policy applied to the cluster resource.
+    pub fn policy_document(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
+    }
+
+    /// Sets `PolicyDocument` in place: [`Self::policy_document`] on a value held by `&mut`.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
+    }
+
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -146,14 +212,40 @@ pub mod cluster {
             MultiRegionProperties { props }
         }
 
-        prop! {
-            /// `Clusters`.
-            props, "Clusters", clusters, set_clusters, get_clusters, Val<List<String>>
+        /// `Clusters`.
+        pub fn clusters(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Clusters", value.into());
+            self
         }
 
-        prop! {
-            /// `WitnessRegion`: The witness region in a multi-region cluster.
-            props, "WitnessRegion", witness_region, set_witness_region, get_witness_region, Val<String>
+        /// Sets `Clusters` in place: [`Self::clusters`] on a value held by `&mut`.
+        pub fn set_clusters(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Clusters", value.into());
+            self
+        }
+
+        /// `Clusters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_clusters(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Clusters")
+        }
+
+        /// `WitnessRegion`: The witness region in a multi-region cluster.
+        pub fn witness_region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WitnessRegion", value.into());
+            self
+        }
+
+        /// Sets `WitnessRegion` in place: [`Self::witness_region`] on a value held by `&mut`.
+        pub fn set_witness_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WitnessRegion", value.into());
+            self
+        }
+
+        /// `WitnessRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_witness_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WitnessRegion")
         }
     }
 }

@@ -42,104 +42,365 @@ impl GlobalTable {
         GlobalTable { core }
     }
 
-    prop! {
-        /// `AttributeDefinitions`.
-        core.props, "AttributeDefinitions", attribute_definitions, set_attribute_definitions, get_attribute_definitions, Val<List<global_table::AttributeDefinition>>
+    /// `AttributeDefinitions`.
+    pub fn attribute_definitions(mut self, value: impl Into<Val<List<global_table::AttributeDefinition>>>) -> Self {
+        self.core.props.set("AttributeDefinitions", value.into());
+        self
     }
 
-    prop! {
-        /// `BillingMode`.
-        core.props, "BillingMode", billing_mode, set_billing_mode, get_billing_mode, Val<global_table::BillingMode>
+    /// Sets `AttributeDefinitions` in place: [`Self::attribute_definitions`] on a value held by `&mut`.
+    pub fn set_attribute_definitions(&mut self, value: impl Into<Val<List<global_table::AttributeDefinition>>>) -> &mut Self {
+        self.core.props.set("AttributeDefinitions", value.into());
+        self
     }
 
-    prop! {
-        /// `GlobalSecondaryIndexes`.
-        core.props, "GlobalSecondaryIndexes", global_secondary_indexes, set_global_secondary_indexes, get_global_secondary_indexes, Val<List<global_table::GlobalSecondaryIndex>>
+    /// `AttributeDefinitions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attribute_definitions(&self) -> ::std::option::Option<Val<List<global_table::AttributeDefinition>>> {
+        crate::cfn::get_prop(&self.core.props, "AttributeDefinitions")
     }
 
-    prop! {
-        /// `GlobalTableSourceArn`.
-        core.props, "GlobalTableSourceArn", global_table_source_arn, set_global_table_source_arn, get_global_table_source_arn, Val<String>
+    /// `BillingMode`.
+    pub fn billing_mode(mut self, value: impl Into<Val<global_table::BillingMode>>) -> Self {
+        self.core.props.set("BillingMode", value.into());
+        self
     }
 
-    prop! {
-        /// `GlobalTableWitnesses`.
-        core.props, "GlobalTableWitnesses", global_table_witnesses, set_global_table_witnesses, get_global_table_witnesses, Val<List<global_table::GlobalTableWitness>>
+    /// Sets `BillingMode` in place: [`Self::billing_mode`] on a value held by `&mut`.
+    pub fn set_billing_mode(&mut self, value: impl Into<Val<global_table::BillingMode>>) -> &mut Self {
+        self.core.props.set("BillingMode", value.into());
+        self
     }
 
-    prop! {
-        /// `KeySchema`.
-        core.props, "KeySchema", key_schema, set_key_schema, get_key_schema, Val<List<global_table::KeySchema>>
+    /// `BillingMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_billing_mode(&self) -> ::std::option::Option<Val<global_table::BillingMode>> {
+        crate::cfn::get_prop(&self.core.props, "BillingMode")
     }
 
-    prop! {
-        /// `LocalSecondaryIndexes`.
-        core.props, "LocalSecondaryIndexes", local_secondary_indexes, set_local_secondary_indexes, get_local_secondary_indexes, Val<List<global_table::LocalSecondaryIndex>>
+    /// `GlobalSecondaryIndexes`.
+    pub fn global_secondary_indexes(mut self, value: impl Into<Val<List<global_table::GlobalSecondaryIndex>>>) -> Self {
+        self.core.props.set("GlobalSecondaryIndexes", value.into());
+        self
     }
 
-    prop! {
-        /// `MultiRegionConsistency`.
-        core.props, "MultiRegionConsistency", multi_region_consistency, set_multi_region_consistency, get_multi_region_consistency, Val<global_table::MultiRegionConsistency>
+    /// Sets `GlobalSecondaryIndexes` in place: [`Self::global_secondary_indexes`] on a value held
+    /// by `&mut`.
+    pub fn set_global_secondary_indexes(&mut self, value: impl Into<Val<List<global_table::GlobalSecondaryIndex>>>) -> &mut Self {
+        self.core.props.set("GlobalSecondaryIndexes", value.into());
+        self
     }
 
-    prop! {
-        /// `ReadOnDemandThroughputSettings`.
-        core.props, "ReadOnDemandThroughputSettings", read_on_demand_throughput_settings, set_read_on_demand_throughput_settings, get_read_on_demand_throughput_settings, Val<global_table::ReadOnDemandThroughputSettings>
+    /// `GlobalSecondaryIndexes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_secondary_indexes(&self) -> ::std::option::Option<Val<List<global_table::GlobalSecondaryIndex>>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalSecondaryIndexes")
     }
 
-    prop! {
-        /// `ReadProvisionedThroughputSettings`.
-        core.props, "ReadProvisionedThroughputSettings", read_provisioned_throughput_settings, set_read_provisioned_throughput_settings, get_read_provisioned_throughput_settings, Val<global_table::GlobalReadProvisionedThroughputSettings>
+    /// `GlobalTableSourceArn`.
+    pub fn global_table_source_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GlobalTableSourceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Replicas`.
-        core.props, "Replicas", _, set_replicas, get_replicas, Val<List<global_table::ReplicaSpecification>>
+    /// Sets `GlobalTableSourceArn` in place: [`Self::global_table_source_arn`] on a value held by `&mut`.
+    pub fn set_global_table_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlobalTableSourceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SSESpecification`.
-        core.props, "SSESpecification", sse_specification, set_sse_specification, get_sse_specification, Val<global_table::SseSpecification>
+    /// `GlobalTableSourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_table_source_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalTableSourceArn")
     }
 
-    prop! {
-        /// `StreamSpecification`.
-        core.props, "StreamSpecification", stream_specification, set_stream_specification, get_stream_specification, Val<global_table::StreamSpecification>
+    /// `GlobalTableWitnesses`.
+    pub fn global_table_witnesses(mut self, value: impl Into<Val<List<global_table::GlobalTableWitness>>>) -> Self {
+        self.core.props.set("GlobalTableWitnesses", value.into());
+        self
     }
 
-    prop! {
-        /// `TableName`.
-        core.props, "TableName", table_name, set_table_name, get_table_name, Val<String>
+    /// Sets `GlobalTableWitnesses` in place: [`Self::global_table_witnesses`] on a value held by `&mut`.
+    pub fn set_global_table_witnesses(&mut self, value: impl Into<Val<List<global_table::GlobalTableWitness>>>) -> &mut Self {
+        self.core.props.set("GlobalTableWitnesses", value.into());
+        self
     }
 
-    prop! {
-        /// `TableType`.
-        core.props, "TableType", table_type, set_table_type, get_table_type, Val<global_table::TableType>
+    /// `GlobalTableWitnesses` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_table_witnesses(&self) -> ::std::option::Option<Val<List<global_table::GlobalTableWitness>>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalTableWitnesses")
     }
 
-    prop! {
-        /// `TimeToLiveSpecification`.
-        core.props, "TimeToLiveSpecification", time_to_live_specification, set_time_to_live_specification, get_time_to_live_specification, Val<global_table::TimeToLiveSpecification>
+    /// `KeySchema`.
+    pub fn key_schema(mut self, value: impl Into<Val<List<global_table::KeySchema>>>) -> Self {
+        self.core.props.set("KeySchema", value.into());
+        self
     }
 
-    prop! {
-        /// `VectorIndexes`.
-        core.props, "VectorIndexes", vector_indexes, set_vector_indexes, get_vector_indexes, Val<List<global_table::VectorIndex>>
+    /// Sets `KeySchema` in place: [`Self::key_schema`] on a value held by `&mut`.
+    pub fn set_key_schema(&mut self, value: impl Into<Val<List<global_table::KeySchema>>>) -> &mut Self {
+        self.core.props.set("KeySchema", value.into());
+        self
     }
 
-    prop! {
-        /// `WarmThroughput`.
-        core.props, "WarmThroughput", warm_throughput, set_warm_throughput, get_warm_throughput, Val<global_table::WarmThroughput>
+    /// `KeySchema` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_schema(&self) -> ::std::option::Option<Val<List<global_table::KeySchema>>> {
+        crate::cfn::get_prop(&self.core.props, "KeySchema")
     }
 
-    prop! {
-        /// `WriteOnDemandThroughputSettings`.
-        core.props, "WriteOnDemandThroughputSettings", write_on_demand_throughput_settings, set_write_on_demand_throughput_settings, get_write_on_demand_throughput_settings, Val<global_table::WriteOnDemandThroughputSettings>
+    /// `LocalSecondaryIndexes`.
+    pub fn local_secondary_indexes(mut self, value: impl Into<Val<List<global_table::LocalSecondaryIndex>>>) -> Self {
+        self.core.props.set("LocalSecondaryIndexes", value.into());
+        self
     }
 
-    prop! {
-        /// `WriteProvisionedThroughputSettings`.
-        core.props, "WriteProvisionedThroughputSettings", write_provisioned_throughput_settings, set_write_provisioned_throughput_settings, get_write_provisioned_throughput_settings, Val<global_table::WriteProvisionedThroughputSettings>
+    /// Sets `LocalSecondaryIndexes` in place: [`Self::local_secondary_indexes`] on a value held by `&mut`.
+    pub fn set_local_secondary_indexes(&mut self, value: impl Into<Val<List<global_table::LocalSecondaryIndex>>>) -> &mut Self {
+        self.core.props.set("LocalSecondaryIndexes", value.into());
+        self
+    }
+
+    /// `LocalSecondaryIndexes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_local_secondary_indexes(&self) -> ::std::option::Option<Val<List<global_table::LocalSecondaryIndex>>> {
+        crate::cfn::get_prop(&self.core.props, "LocalSecondaryIndexes")
+    }
+
+    /// `MultiRegionConsistency`.
+    pub fn multi_region_consistency(mut self, value: impl Into<Val<global_table::MultiRegionConsistency>>) -> Self {
+        self.core.props.set("MultiRegionConsistency", value.into());
+        self
+    }
+
+    /// Sets `MultiRegionConsistency` in place: [`Self::multi_region_consistency`] on a value held
+    /// by `&mut`.
+    pub fn set_multi_region_consistency(&mut self, value: impl Into<Val<global_table::MultiRegionConsistency>>) -> &mut Self {
+        self.core.props.set("MultiRegionConsistency", value.into());
+        self
+    }
+
+    /// `MultiRegionConsistency` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_multi_region_consistency(&self) -> ::std::option::Option<Val<global_table::MultiRegionConsistency>> {
+        crate::cfn::get_prop(&self.core.props, "MultiRegionConsistency")
+    }
+
+    /// `ReadOnDemandThroughputSettings`.
+    pub fn read_on_demand_throughput_settings(mut self, value: impl Into<Val<global_table::ReadOnDemandThroughputSettings>>) -> Self {
+        self.core.props.set("ReadOnDemandThroughputSettings", value.into());
+        self
+    }
+
+    /// Sets `ReadOnDemandThroughputSettings` in place: [`Self::read_on_demand_throughput_settings`]
+    /// on a value held by `&mut`.
+    pub fn set_read_on_demand_throughput_settings(&mut self, value: impl Into<Val<global_table::ReadOnDemandThroughputSettings>>) -> &mut Self {
+        self.core.props.set("ReadOnDemandThroughputSettings", value.into());
+        self
+    }
+
+    /// `ReadOnDemandThroughputSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_read_on_demand_throughput_settings(&self) -> ::std::option::Option<Val<global_table::ReadOnDemandThroughputSettings>> {
+        crate::cfn::get_prop(&self.core.props, "ReadOnDemandThroughputSettings")
+    }
+
+    /// `ReadProvisionedThroughputSettings`.
+    pub fn read_provisioned_throughput_settings(mut self, value: impl Into<Val<global_table::GlobalReadProvisionedThroughputSettings>>) -> Self {
+        self.core.props.set("ReadProvisionedThroughputSettings", value.into());
+        self
+    }
+
+    /// Sets `ReadProvisionedThroughputSettings` in place: [`Self::read_provisioned_throughput_settings`]
+    /// on a value held by `&mut`.
+    pub fn set_read_provisioned_throughput_settings(&mut self, value: impl Into<Val<global_table::GlobalReadProvisionedThroughputSettings>>) -> &mut Self {
+        self.core.props.set("ReadProvisionedThroughputSettings", value.into());
+        self
+    }
+
+    /// `ReadProvisionedThroughputSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_read_provisioned_throughput_settings(&self) -> ::std::option::Option<Val<global_table::GlobalReadProvisionedThroughputSettings>> {
+        crate::cfn::get_prop(&self.core.props, "ReadProvisionedThroughputSettings")
+    }
+
+    /// Sets `Replicas`, which `new` took, in place.
+    pub fn set_replicas(&mut self, value: impl Into<Val<List<global_table::ReplicaSpecification>>>) -> &mut Self {
+        self.core.props.set("Replicas", value.into());
+        self
+    }
+
+    /// `Replicas` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replicas(&self) -> ::std::option::Option<Val<List<global_table::ReplicaSpecification>>> {
+        crate::cfn::get_prop(&self.core.props, "Replicas")
+    }
+
+    /// `SSESpecification`.
+    pub fn sse_specification(mut self, value: impl Into<Val<global_table::SseSpecification>>) -> Self {
+        self.core.props.set("SSESpecification", value.into());
+        self
+    }
+
+    /// Sets `SSESpecification` in place: [`Self::sse_specification`] on a value held by `&mut`.
+    pub fn set_sse_specification(&mut self, value: impl Into<Val<global_table::SseSpecification>>) -> &mut Self {
+        self.core.props.set("SSESpecification", value.into());
+        self
+    }
+
+    /// `SSESpecification` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sse_specification(&self) -> ::std::option::Option<Val<global_table::SseSpecification>> {
+        crate::cfn::get_prop(&self.core.props, "SSESpecification")
+    }
+
+    /// `StreamSpecification`.
+    pub fn stream_specification(mut self, value: impl Into<Val<global_table::StreamSpecification>>) -> Self {
+        self.core.props.set("StreamSpecification", value.into());
+        self
+    }
+
+    /// Sets `StreamSpecification` in place: [`Self::stream_specification`] on a value held by `&mut`.
+    pub fn set_stream_specification(&mut self, value: impl Into<Val<global_table::StreamSpecification>>) -> &mut Self {
+        self.core.props.set("StreamSpecification", value.into());
+        self
+    }
+
+    /// `StreamSpecification` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stream_specification(&self) -> ::std::option::Option<Val<global_table::StreamSpecification>> {
+        crate::cfn::get_prop(&self.core.props, "StreamSpecification")
+    }
+
+    /// `TableName`.
+    pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TableName", value.into());
+        self
+    }
+
+    /// Sets `TableName` in place: [`Self::table_name`] on a value held by `&mut`.
+    pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TableName", value.into());
+        self
+    }
+
+    /// `TableName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TableName")
+    }
+
+    /// `TableType`.
+    pub fn table_type(mut self, value: impl Into<Val<global_table::TableType>>) -> Self {
+        self.core.props.set("TableType", value.into());
+        self
+    }
+
+    /// Sets `TableType` in place: [`Self::table_type`] on a value held by `&mut`.
+    pub fn set_table_type(&mut self, value: impl Into<Val<global_table::TableType>>) -> &mut Self {
+        self.core.props.set("TableType", value.into());
+        self
+    }
+
+    /// `TableType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_type(&self) -> ::std::option::Option<Val<global_table::TableType>> {
+        crate::cfn::get_prop(&self.core.props, "TableType")
+    }
+
+    /// `TimeToLiveSpecification`.
+    pub fn time_to_live_specification(mut self, value: impl Into<Val<global_table::TimeToLiveSpecification>>) -> Self {
+        self.core.props.set("TimeToLiveSpecification", value.into());
+        self
+    }
+
+    /// Sets `TimeToLiveSpecification` in place: [`Self::time_to_live_specification`] on a value
+    /// held by `&mut`.
+    pub fn set_time_to_live_specification(&mut self, value: impl Into<Val<global_table::TimeToLiveSpecification>>) -> &mut Self {
+        self.core.props.set("TimeToLiveSpecification", value.into());
+        self
+    }
+
+    /// `TimeToLiveSpecification` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_time_to_live_specification(&self) -> ::std::option::Option<Val<global_table::TimeToLiveSpecification>> {
+        crate::cfn::get_prop(&self.core.props, "TimeToLiveSpecification")
+    }
+
+    /// `VectorIndexes`.
+    pub fn vector_indexes(mut self, value: impl Into<Val<List<global_table::VectorIndex>>>) -> Self {
+        self.core.props.set("VectorIndexes", value.into());
+        self
+    }
+
+    /// Sets `VectorIndexes` in place: [`Self::vector_indexes`] on a value held by `&mut`.
+    pub fn set_vector_indexes(&mut self, value: impl Into<Val<List<global_table::VectorIndex>>>) -> &mut Self {
+        self.core.props.set("VectorIndexes", value.into());
+        self
+    }
+
+    /// `VectorIndexes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vector_indexes(&self) -> ::std::option::Option<Val<List<global_table::VectorIndex>>> {
+        crate::cfn::get_prop(&self.core.props, "VectorIndexes")
+    }
+
+    /// `WarmThroughput`.
+    pub fn warm_throughput(mut self, value: impl Into<Val<global_table::WarmThroughput>>) -> Self {
+        self.core.props.set("WarmThroughput", value.into());
+        self
+    }
+
+    /// Sets `WarmThroughput` in place: [`Self::warm_throughput`] on a value held by `&mut`.
+    pub fn set_warm_throughput(&mut self, value: impl Into<Val<global_table::WarmThroughput>>) -> &mut Self {
+        self.core.props.set("WarmThroughput", value.into());
+        self
+    }
+
+    /// `WarmThroughput` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_warm_throughput(&self) -> ::std::option::Option<Val<global_table::WarmThroughput>> {
+        crate::cfn::get_prop(&self.core.props, "WarmThroughput")
+    }
+
+    /// `WriteOnDemandThroughputSettings`.
+    pub fn write_on_demand_throughput_settings(mut self, value: impl Into<Val<global_table::WriteOnDemandThroughputSettings>>) -> Self {
+        self.core.props.set("WriteOnDemandThroughputSettings", value.into());
+        self
+    }
+
+    /// Sets `WriteOnDemandThroughputSettings` in place: [`Self::write_on_demand_throughput_settings`]
+    /// on a value held by `&mut`.
+    pub fn set_write_on_demand_throughput_settings(&mut self, value: impl Into<Val<global_table::WriteOnDemandThroughputSettings>>) -> &mut Self {
+        self.core.props.set("WriteOnDemandThroughputSettings", value.into());
+        self
+    }
+
+    /// `WriteOnDemandThroughputSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_write_on_demand_throughput_settings(&self) -> ::std::option::Option<Val<global_table::WriteOnDemandThroughputSettings>> {
+        crate::cfn::get_prop(&self.core.props, "WriteOnDemandThroughputSettings")
+    }
+
+    /// `WriteProvisionedThroughputSettings`.
+    pub fn write_provisioned_throughput_settings(mut self, value: impl Into<Val<global_table::WriteProvisionedThroughputSettings>>) -> Self {
+        self.core.props.set("WriteProvisionedThroughputSettings", value.into());
+        self
+    }
+
+    /// Sets `WriteProvisionedThroughputSettings` in place: [`Self::write_provisioned_throughput_settings`]
+    /// on a value held by `&mut`.
+    pub fn set_write_provisioned_throughput_settings(&mut self, value: impl Into<Val<global_table::WriteProvisionedThroughputSettings>>) -> &mut Self {
+        self.core.props.set("WriteProvisionedThroughputSettings", value.into());
+        self
+    }
+
+    /// `WriteProvisionedThroughputSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_write_provisioned_throughput_settings(&self) -> ::std::option::Option<Val<global_table::WriteProvisionedThroughputSettings>> {
+        crate::cfn::get_prop(&self.core.props, "WriteProvisionedThroughputSettings")
     }
 
     /// `Ref`: the resource's identifier.
@@ -194,14 +455,28 @@ pub mod global_table {
             AttributeDefinition { props }
         }
 
-        prop! {
-            /// `AttributeName`.
-            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        /// Sets `AttributeName`, which `new` took, in place.
+        pub fn set_attribute_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeName", value.into());
+            self
         }
 
-        prop! {
-            /// `AttributeType`.
-            props, "AttributeType", _, set_attribute_type, get_attribute_type, Val<AttributeDefinitionAttributeType>
+        /// `AttributeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeName")
+        }
+
+        /// Sets `AttributeType`, which `new` took, in place.
+        pub fn set_attribute_type(&mut self, value: impl Into<Val<AttributeDefinitionAttributeType>>) -> &mut Self {
+            self.props.set("AttributeType", value.into());
+            self
+        }
+
+        /// `AttributeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_type(&self) -> ::std::option::Option<Val<AttributeDefinitionAttributeType>> {
+            crate::cfn::get_prop(&self.props, "AttributeType")
         }
     }
 
@@ -259,44 +534,134 @@ pub mod global_table {
             GlobalSecondaryIndex { props }
         }
 
-        prop! {
-            /// `IndexName`.
-            props, "IndexName", _, set_index_name, get_index_name, Val<String>
+        /// Sets `IndexName`, which `new` took, in place.
+        pub fn set_index_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexName", value.into());
+            self
         }
 
-        prop! {
-            /// `Projection`.
-            props, "Projection", _, set_projection, get_projection, Val<Projection>
+        /// `IndexName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexName")
         }
 
-        prop! {
-            /// `KeySchema`.
-            props, "KeySchema", _, set_key_schema, get_key_schema, Val<List<GlobalSecondaryIndexKeySchema>>
+        /// Sets `Projection`, which `new` took, in place.
+        pub fn set_projection(&mut self, value: impl Into<Val<Projection>>) -> &mut Self {
+            self.props.set("Projection", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadOnDemandThroughputSettings`.
-            props, "ReadOnDemandThroughputSettings", read_on_demand_throughput_settings, set_read_on_demand_throughput_settings, get_read_on_demand_throughput_settings, Val<ReadOnDemandThroughputSettings>
+        /// `Projection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_projection(&self) -> ::std::option::Option<Val<Projection>> {
+            crate::cfn::get_prop(&self.props, "Projection")
         }
 
-        prop! {
-            /// `ReadProvisionedThroughputSettings`.
-            props, "ReadProvisionedThroughputSettings", read_provisioned_throughput_settings, set_read_provisioned_throughput_settings, get_read_provisioned_throughput_settings, Val<GlobalReadProvisionedThroughputSettings>
+        /// Sets `KeySchema`, which `new` took, in place.
+        pub fn set_key_schema(&mut self, value: impl Into<Val<List<GlobalSecondaryIndexKeySchema>>>) -> &mut Self {
+            self.props.set("KeySchema", value.into());
+            self
         }
 
-        prop! {
-            /// `WarmThroughput`.
-            props, "WarmThroughput", warm_throughput, set_warm_throughput, get_warm_throughput, Val<WarmThroughput>
+        /// `KeySchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_schema(&self) -> ::std::option::Option<Val<List<GlobalSecondaryIndexKeySchema>>> {
+            crate::cfn::get_prop(&self.props, "KeySchema")
         }
 
-        prop! {
-            /// `WriteOnDemandThroughputSettings`.
-            props, "WriteOnDemandThroughputSettings", write_on_demand_throughput_settings, set_write_on_demand_throughput_settings, get_write_on_demand_throughput_settings, Val<WriteOnDemandThroughputSettings>
+        /// `ReadOnDemandThroughputSettings`.
+        pub fn read_on_demand_throughput_settings(mut self, value: impl Into<Val<ReadOnDemandThroughputSettings>>) -> Self {
+            self.props.set("ReadOnDemandThroughputSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `WriteProvisionedThroughputSettings`.
-            props, "WriteProvisionedThroughputSettings", write_provisioned_throughput_settings, set_write_provisioned_throughput_settings, get_write_provisioned_throughput_settings, Val<WriteProvisionedThroughputSettings>
+        /// Sets `ReadOnDemandThroughputSettings` in place: [`Self::read_on_demand_throughput_settings`]
+        /// on a value held by `&mut`.
+        pub fn set_read_on_demand_throughput_settings(&mut self, value: impl Into<Val<ReadOnDemandThroughputSettings>>) -> &mut Self {
+            self.props.set("ReadOnDemandThroughputSettings", value.into());
+            self
+        }
+
+        /// `ReadOnDemandThroughputSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_on_demand_throughput_settings(&self) -> ::std::option::Option<Val<ReadOnDemandThroughputSettings>> {
+            crate::cfn::get_prop(&self.props, "ReadOnDemandThroughputSettings")
+        }
+
+        /// `ReadProvisionedThroughputSettings`.
+        pub fn read_provisioned_throughput_settings(mut self, value: impl Into<Val<GlobalReadProvisionedThroughputSettings>>) -> Self {
+            self.props.set("ReadProvisionedThroughputSettings", value.into());
+            self
+        }
+
+        /// Sets `ReadProvisionedThroughputSettings` in place: [`Self::read_provisioned_throughput_settings`]
+        /// on a value held by `&mut`.
+        pub fn set_read_provisioned_throughput_settings(&mut self, value: impl Into<Val<GlobalReadProvisionedThroughputSettings>>) -> &mut Self {
+            self.props.set("ReadProvisionedThroughputSettings", value.into());
+            self
+        }
+
+        /// `ReadProvisionedThroughputSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_provisioned_throughput_settings(&self) -> ::std::option::Option<Val<GlobalReadProvisionedThroughputSettings>> {
+            crate::cfn::get_prop(&self.props, "ReadProvisionedThroughputSettings")
+        }
+
+        /// `WarmThroughput`.
+        pub fn warm_throughput(mut self, value: impl Into<Val<WarmThroughput>>) -> Self {
+            self.props.set("WarmThroughput", value.into());
+            self
+        }
+
+        /// Sets `WarmThroughput` in place: [`Self::warm_throughput`] on a value held by `&mut`.
+        pub fn set_warm_throughput(&mut self, value: impl Into<Val<WarmThroughput>>) -> &mut Self {
+            self.props.set("WarmThroughput", value.into());
+            self
+        }
+
+        /// `WarmThroughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_warm_throughput(&self) -> ::std::option::Option<Val<WarmThroughput>> {
+            crate::cfn::get_prop(&self.props, "WarmThroughput")
+        }
+
+        /// `WriteOnDemandThroughputSettings`.
+        pub fn write_on_demand_throughput_settings(mut self, value: impl Into<Val<WriteOnDemandThroughputSettings>>) -> Self {
+            self.props.set("WriteOnDemandThroughputSettings", value.into());
+            self
+        }
+
+        /// Sets `WriteOnDemandThroughputSettings` in place: [`Self::write_on_demand_throughput_settings`]
+        /// on a value held by `&mut`.
+        pub fn set_write_on_demand_throughput_settings(&mut self, value: impl Into<Val<WriteOnDemandThroughputSettings>>) -> &mut Self {
+            self.props.set("WriteOnDemandThroughputSettings", value.into());
+            self
+        }
+
+        /// `WriteOnDemandThroughputSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_write_on_demand_throughput_settings(&self) -> ::std::option::Option<Val<WriteOnDemandThroughputSettings>> {
+            crate::cfn::get_prop(&self.props, "WriteOnDemandThroughputSettings")
+        }
+
+        /// `WriteProvisionedThroughputSettings`.
+        pub fn write_provisioned_throughput_settings(mut self, value: impl Into<Val<WriteProvisionedThroughputSettings>>) -> Self {
+            self.props.set("WriteProvisionedThroughputSettings", value.into());
+            self
+        }
+
+        /// Sets `WriteProvisionedThroughputSettings` in place: [`Self::write_provisioned_throughput_settings`]
+        /// on a value held by `&mut`.
+        pub fn set_write_provisioned_throughput_settings(&mut self, value: impl Into<Val<WriteProvisionedThroughputSettings>>) -> &mut Self {
+            self.props.set("WriteProvisionedThroughputSettings", value.into());
+            self
+        }
+
+        /// `WriteProvisionedThroughputSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_write_provisioned_throughput_settings(&self) -> ::std::option::Option<Val<WriteProvisionedThroughputSettings>> {
+            crate::cfn::get_prop(&self.props, "WriteProvisionedThroughputSettings")
         }
     }
 
@@ -322,14 +687,28 @@ pub mod global_table {
             GlobalSecondaryIndexKeySchema { props }
         }
 
-        prop! {
-            /// `KeyType`.
-            props, "KeyType", _, set_key_type, get_key_type, Val<GlobalSecondaryIndexKeySchemaKeyType>
+        /// Sets `KeyType`, which `new` took, in place.
+        pub fn set_key_type(&mut self, value: impl Into<Val<GlobalSecondaryIndexKeySchemaKeyType>>) -> &mut Self {
+            self.props.set("KeyType", value.into());
+            self
         }
 
-        prop! {
-            /// `AttributeName`.
-            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        /// `KeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_type(&self) -> ::std::option::Option<Val<GlobalSecondaryIndexKeySchemaKeyType>> {
+            crate::cfn::get_prop(&self.props, "KeyType")
+        }
+
+        /// Sets `AttributeName`, which `new` took, in place.
+        pub fn set_attribute_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeName", value.into());
+            self
+        }
+
+        /// `AttributeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeName")
         }
     }
 
@@ -361,14 +740,40 @@ pub mod global_table {
             Projection { props }
         }
 
-        prop! {
-            /// `NonKeyAttributes`.
-            props, "NonKeyAttributes", non_key_attributes, set_non_key_attributes, get_non_key_attributes, Val<List<String>>
+        /// `NonKeyAttributes`.
+        pub fn non_key_attributes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NonKeyAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `ProjectionType`.
-            props, "ProjectionType", projection_type, set_projection_type, get_projection_type, Val<ProjectionProjectionType>
+        /// Sets `NonKeyAttributes` in place: [`Self::non_key_attributes`] on a value held by `&mut`.
+        pub fn set_non_key_attributes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NonKeyAttributes", value.into());
+            self
+        }
+
+        /// `NonKeyAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_non_key_attributes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NonKeyAttributes")
+        }
+
+        /// `ProjectionType`.
+        pub fn projection_type(mut self, value: impl Into<Val<ProjectionProjectionType>>) -> Self {
+            self.props.set("ProjectionType", value.into());
+            self
+        }
+
+        /// Sets `ProjectionType` in place: [`Self::projection_type`] on a value held by `&mut`.
+        pub fn set_projection_type(&mut self, value: impl Into<Val<ProjectionProjectionType>>) -> &mut Self {
+            self.props.set("ProjectionType", value.into());
+            self
+        }
+
+        /// `ProjectionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_projection_type(&self) -> ::std::option::Option<Val<ProjectionProjectionType>> {
+            crate::cfn::get_prop(&self.props, "ProjectionType")
         }
     }
 
@@ -403,9 +808,22 @@ pub mod global_table {
             ReadOnDemandThroughputSettings { props }
         }
 
-        prop! {
-            /// `MaxReadRequestUnits`.
-            props, "MaxReadRequestUnits", max_read_request_units, set_max_read_request_units, get_max_read_request_units, Val<i64>
+        /// `MaxReadRequestUnits`.
+        pub fn max_read_request_units(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxReadRequestUnits", value.into());
+            self
+        }
+
+        /// Sets `MaxReadRequestUnits` in place: [`Self::max_read_request_units`] on a value held by `&mut`.
+        pub fn set_max_read_request_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxReadRequestUnits", value.into());
+            self
+        }
+
+        /// `MaxReadRequestUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_read_request_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxReadRequestUnits")
         }
     }
 
@@ -424,9 +842,22 @@ pub mod global_table {
             GlobalReadProvisionedThroughputSettings { props }
         }
 
-        prop! {
-            /// `ReadCapacityUnits`.
-            props, "ReadCapacityUnits", read_capacity_units, set_read_capacity_units, get_read_capacity_units, Val<i64>
+        /// `ReadCapacityUnits`.
+        pub fn read_capacity_units(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ReadCapacityUnits", value.into());
+            self
+        }
+
+        /// Sets `ReadCapacityUnits` in place: [`Self::read_capacity_units`] on a value held by `&mut`.
+        pub fn set_read_capacity_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ReadCapacityUnits", value.into());
+            self
+        }
+
+        /// `ReadCapacityUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_capacity_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ReadCapacityUnits")
         }
     }
 
@@ -447,14 +878,40 @@ pub mod global_table {
             WarmThroughput { props }
         }
 
-        prop! {
-            /// `ReadUnitsPerSecond`.
-            props, "ReadUnitsPerSecond", read_units_per_second, set_read_units_per_second, get_read_units_per_second, Val<i64>
+        /// `ReadUnitsPerSecond`.
+        pub fn read_units_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ReadUnitsPerSecond", value.into());
+            self
         }
 
-        prop! {
-            /// `WriteUnitsPerSecond`.
-            props, "WriteUnitsPerSecond", write_units_per_second, set_write_units_per_second, get_write_units_per_second, Val<i64>
+        /// Sets `ReadUnitsPerSecond` in place: [`Self::read_units_per_second`] on a value held by `&mut`.
+        pub fn set_read_units_per_second(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ReadUnitsPerSecond", value.into());
+            self
+        }
+
+        /// `ReadUnitsPerSecond` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_units_per_second(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ReadUnitsPerSecond")
+        }
+
+        /// `WriteUnitsPerSecond`.
+        pub fn write_units_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("WriteUnitsPerSecond", value.into());
+            self
+        }
+
+        /// Sets `WriteUnitsPerSecond` in place: [`Self::write_units_per_second`] on a value held by `&mut`.
+        pub fn set_write_units_per_second(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("WriteUnitsPerSecond", value.into());
+            self
+        }
+
+        /// `WriteUnitsPerSecond` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_write_units_per_second(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "WriteUnitsPerSecond")
         }
     }
 
@@ -473,9 +930,22 @@ pub mod global_table {
             WriteOnDemandThroughputSettings { props }
         }
 
-        prop! {
-            /// `MaxWriteRequestUnits`.
-            props, "MaxWriteRequestUnits", max_write_request_units, set_max_write_request_units, get_max_write_request_units, Val<i64>
+        /// `MaxWriteRequestUnits`.
+        pub fn max_write_request_units(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxWriteRequestUnits", value.into());
+            self
+        }
+
+        /// Sets `MaxWriteRequestUnits` in place: [`Self::max_write_request_units`] on a value held by `&mut`.
+        pub fn set_max_write_request_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxWriteRequestUnits", value.into());
+            self
+        }
+
+        /// `MaxWriteRequestUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_write_request_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxWriteRequestUnits")
         }
     }
 
@@ -494,9 +964,23 @@ pub mod global_table {
             WriteProvisionedThroughputSettings { props }
         }
 
-        prop! {
-            /// `WriteCapacityAutoScalingSettings`.
-            props, "WriteCapacityAutoScalingSettings", write_capacity_auto_scaling_settings, set_write_capacity_auto_scaling_settings, get_write_capacity_auto_scaling_settings, Val<CapacityAutoScalingSettings>
+        /// `WriteCapacityAutoScalingSettings`.
+        pub fn write_capacity_auto_scaling_settings(mut self, value: impl Into<Val<CapacityAutoScalingSettings>>) -> Self {
+            self.props.set("WriteCapacityAutoScalingSettings", value.into());
+            self
+        }
+
+        /// Sets `WriteCapacityAutoScalingSettings` in place: [`Self::write_capacity_auto_scaling_settings`]
+        /// on a value held by `&mut`.
+        pub fn set_write_capacity_auto_scaling_settings(&mut self, value: impl Into<Val<CapacityAutoScalingSettings>>) -> &mut Self {
+            self.props.set("WriteCapacityAutoScalingSettings", value.into());
+            self
+        }
+
+        /// `WriteCapacityAutoScalingSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_write_capacity_auto_scaling_settings(&self) -> ::std::option::Option<Val<CapacityAutoScalingSettings>> {
+            crate::cfn::get_prop(&self.props, "WriteCapacityAutoScalingSettings")
         }
     }
 
@@ -525,24 +1009,58 @@ pub mod global_table {
             CapacityAutoScalingSettings { props }
         }
 
-        prop! {
-            /// `MinCapacity`.
-            props, "MinCapacity", _, set_min_capacity, get_min_capacity, Val<i64>
+        /// Sets `MinCapacity`, which `new` took, in place.
+        pub fn set_min_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinCapacity", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxCapacity`.
-            props, "MaxCapacity", _, set_max_capacity, get_max_capacity, Val<i64>
+        /// `MinCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinCapacity")
         }
 
-        prop! {
-            /// `TargetTrackingScalingPolicyConfiguration`.
-            props, "TargetTrackingScalingPolicyConfiguration", _, set_target_tracking_scaling_policy_configuration, get_target_tracking_scaling_policy_configuration, Val<TargetTrackingScalingPolicyConfiguration>
+        /// Sets `MaxCapacity`, which `new` took, in place.
+        pub fn set_max_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxCapacity", value.into());
+            self
         }
 
-        prop! {
-            /// `SeedCapacity`.
-            props, "SeedCapacity", seed_capacity, set_seed_capacity, get_seed_capacity, Val<i64>
+        /// `MaxCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxCapacity")
+        }
+
+        /// Sets `TargetTrackingScalingPolicyConfiguration`, which `new` took, in place.
+        pub fn set_target_tracking_scaling_policy_configuration(&mut self, value: impl Into<Val<TargetTrackingScalingPolicyConfiguration>>) -> &mut Self {
+            self.props.set("TargetTrackingScalingPolicyConfiguration", value.into());
+            self
+        }
+
+        /// `TargetTrackingScalingPolicyConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_tracking_scaling_policy_configuration(&self) -> ::std::option::Option<Val<TargetTrackingScalingPolicyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TargetTrackingScalingPolicyConfiguration")
+        }
+
+        /// `SeedCapacity`.
+        pub fn seed_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SeedCapacity", value.into());
+            self
+        }
+
+        /// Sets `SeedCapacity` in place: [`Self::seed_capacity`] on a value held by `&mut`.
+        pub fn set_seed_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SeedCapacity", value.into());
+            self
+        }
+
+        /// `SeedCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_seed_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SeedCapacity")
         }
     }
 
@@ -563,24 +1081,70 @@ pub mod global_table {
             TargetTrackingScalingPolicyConfiguration { props }
         }
 
-        prop! {
-            /// `TargetValue`.
-            props, "TargetValue", _, set_target_value, get_target_value, Val<f64>
+        /// Sets `TargetValue`, which `new` took, in place.
+        pub fn set_target_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TargetValue", value.into());
+            self
         }
 
-        prop! {
-            /// `DisableScaleIn`.
-            props, "DisableScaleIn", disable_scale_in, set_disable_scale_in, get_disable_scale_in, Val<bool>
+        /// `TargetValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TargetValue")
         }
 
-        prop! {
-            /// `ScaleInCooldown`.
-            props, "ScaleInCooldown", scale_in_cooldown, set_scale_in_cooldown, get_scale_in_cooldown, Val<i64>
+        /// `DisableScaleIn`.
+        pub fn disable_scale_in(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DisableScaleIn", value.into());
+            self
         }
 
-        prop! {
-            /// `ScaleOutCooldown`.
-            props, "ScaleOutCooldown", scale_out_cooldown, set_scale_out_cooldown, get_scale_out_cooldown, Val<i64>
+        /// Sets `DisableScaleIn` in place: [`Self::disable_scale_in`] on a value held by `&mut`.
+        pub fn set_disable_scale_in(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DisableScaleIn", value.into());
+            self
+        }
+
+        /// `DisableScaleIn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disable_scale_in(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DisableScaleIn")
+        }
+
+        /// `ScaleInCooldown`.
+        pub fn scale_in_cooldown(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScaleInCooldown", value.into());
+            self
+        }
+
+        /// Sets `ScaleInCooldown` in place: [`Self::scale_in_cooldown`] on a value held by `&mut`.
+        pub fn set_scale_in_cooldown(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScaleInCooldown", value.into());
+            self
+        }
+
+        /// `ScaleInCooldown` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scale_in_cooldown(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScaleInCooldown")
+        }
+
+        /// `ScaleOutCooldown`.
+        pub fn scale_out_cooldown(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScaleOutCooldown", value.into());
+            self
+        }
+
+        /// Sets `ScaleOutCooldown` in place: [`Self::scale_out_cooldown`] on a value held by `&mut`.
+        pub fn set_scale_out_cooldown(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScaleOutCooldown", value.into());
+            self
+        }
+
+        /// `ScaleOutCooldown` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scale_out_cooldown(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScaleOutCooldown")
         }
     }
 
@@ -599,9 +1163,22 @@ pub mod global_table {
             GlobalTableWitness { props }
         }
 
-        prop! {
-            /// `Region`.
-            props, "Region", region, set_region, get_region, Val<String>
+        /// `Region`.
+        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
     }
 
@@ -627,14 +1204,28 @@ pub mod global_table {
             KeySchema { props }
         }
 
-        prop! {
-            /// `KeyType`.
-            props, "KeyType", _, set_key_type, get_key_type, Val<KeySchemaKeyType>
+        /// Sets `KeyType`, which `new` took, in place.
+        pub fn set_key_type(&mut self, value: impl Into<Val<KeySchemaKeyType>>) -> &mut Self {
+            self.props.set("KeyType", value.into());
+            self
         }
 
-        prop! {
-            /// `AttributeName`.
-            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        /// `KeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_type(&self) -> ::std::option::Option<Val<KeySchemaKeyType>> {
+            crate::cfn::get_prop(&self.props, "KeyType")
+        }
+
+        /// Sets `AttributeName`, which `new` took, in place.
+        pub fn set_attribute_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeName", value.into());
+            self
+        }
+
+        /// `AttributeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeName")
         }
     }
 
@@ -676,19 +1267,40 @@ pub mod global_table {
             LocalSecondaryIndex { props }
         }
 
-        prop! {
-            /// `IndexName`.
-            props, "IndexName", _, set_index_name, get_index_name, Val<String>
+        /// Sets `IndexName`, which `new` took, in place.
+        pub fn set_index_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexName", value.into());
+            self
         }
 
-        prop! {
-            /// `Projection`.
-            props, "Projection", _, set_projection, get_projection, Val<Projection>
+        /// `IndexName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexName")
         }
 
-        prop! {
-            /// `KeySchema`.
-            props, "KeySchema", _, set_key_schema, get_key_schema, Val<List<KeySchema>>
+        /// Sets `Projection`, which `new` took, in place.
+        pub fn set_projection(&mut self, value: impl Into<Val<Projection>>) -> &mut Self {
+            self.props.set("Projection", value.into());
+            self
+        }
+
+        /// `Projection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_projection(&self) -> ::std::option::Option<Val<Projection>> {
+            crate::cfn::get_prop(&self.props, "Projection")
+        }
+
+        /// Sets `KeySchema`, which `new` took, in place.
+        pub fn set_key_schema(&mut self, value: impl Into<Val<List<KeySchema>>>) -> &mut Self {
+            self.props.set("KeySchema", value.into());
+            self
+        }
+
+        /// `KeySchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_schema(&self) -> ::std::option::Option<Val<List<KeySchema>>> {
+            crate::cfn::get_prop(&self.props, "KeySchema")
         }
     }
 
@@ -722,79 +1334,278 @@ pub mod global_table {
             ReplicaSpecification { props }
         }
 
-        prop! {
-            /// `Region`.
-            props, "Region", _, set_region, get_region, Val<String>
+        /// Sets `Region`, which `new` took, in place.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
         }
 
-        prop! {
-            /// `ContributorInsightsSpecification`.
-            props, "ContributorInsightsSpecification", contributor_insights_specification, set_contributor_insights_specification, get_contributor_insights_specification, Val<ContributorInsightsSpecification>
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
 
-        prop! {
-            /// `DeletionProtectionEnabled`.
-            props, "DeletionProtectionEnabled", deletion_protection_enabled, set_deletion_protection_enabled, get_deletion_protection_enabled, Val<bool>
+        /// `ContributorInsightsSpecification`.
+        pub fn contributor_insights_specification(mut self, value: impl Into<Val<ContributorInsightsSpecification>>) -> Self {
+            self.props.set("ContributorInsightsSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `DisassociationProtectionEnabled`.
-            props, "DisassociationProtectionEnabled", disassociation_protection_enabled, set_disassociation_protection_enabled, get_disassociation_protection_enabled, Val<bool>
+        /// Sets `ContributorInsightsSpecification` in place: [`Self::contributor_insights_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_contributor_insights_specification(&mut self, value: impl Into<Val<ContributorInsightsSpecification>>) -> &mut Self {
+            self.props.set("ContributorInsightsSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `GlobalSecondaryIndexes`.
-            props, "GlobalSecondaryIndexes", global_secondary_indexes, set_global_secondary_indexes, get_global_secondary_indexes, Val<List<ReplicaGlobalSecondaryIndexSpecification>>
+        /// `ContributorInsightsSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contributor_insights_specification(&self) -> ::std::option::Option<Val<ContributorInsightsSpecification>> {
+            crate::cfn::get_prop(&self.props, "ContributorInsightsSpecification")
         }
 
-        prop! {
-            /// `GlobalTableSettingsReplicationMode`.
-            props, "GlobalTableSettingsReplicationMode", global_table_settings_replication_mode, set_global_table_settings_replication_mode, get_global_table_settings_replication_mode, Val<ReplicaSpecificationGlobalTableSettingsReplicationMode>
+        /// `DeletionProtectionEnabled`.
+        pub fn deletion_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DeletionProtectionEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `KinesisStreamSpecification`.
-            props, "KinesisStreamSpecification", kinesis_stream_specification, set_kinesis_stream_specification, get_kinesis_stream_specification, Val<KinesisStreamSpecification>
+        /// Sets `DeletionProtectionEnabled` in place: [`Self::deletion_protection_enabled`] on a value
+        /// held by `&mut`.
+        pub fn set_deletion_protection_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DeletionProtectionEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `PointInTimeRecoverySpecification`.
-            props, "PointInTimeRecoverySpecification", point_in_time_recovery_specification, set_point_in_time_recovery_specification, get_point_in_time_recovery_specification, Val<PointInTimeRecoverySpecification>
+        /// `DeletionProtectionEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deletion_protection_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DeletionProtectionEnabled")
         }
 
-        prop! {
-            /// `ReadOnDemandThroughputSettings`.
-            props, "ReadOnDemandThroughputSettings", read_on_demand_throughput_settings, set_read_on_demand_throughput_settings, get_read_on_demand_throughput_settings, Val<ReadOnDemandThroughputSettings>
+        /// `DisassociationProtectionEnabled`.
+        pub fn disassociation_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DisassociationProtectionEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadProvisionedThroughputSettings`.
-            props, "ReadProvisionedThroughputSettings", read_provisioned_throughput_settings, set_read_provisioned_throughput_settings, get_read_provisioned_throughput_settings, Val<ReadProvisionedThroughputSettings>
+        /// Sets `DisassociationProtectionEnabled` in place: [`Self::disassociation_protection_enabled`]
+        /// on a value held by `&mut`.
+        pub fn set_disassociation_protection_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DisassociationProtectionEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `ReplicaStreamSpecification`.
-            props, "ReplicaStreamSpecification", replica_stream_specification, set_replica_stream_specification, get_replica_stream_specification, Val<ReplicaStreamSpecification>
+        /// `DisassociationProtectionEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disassociation_protection_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DisassociationProtectionEnabled")
         }
 
-        prop! {
-            /// `ResourcePolicy`.
-            props, "ResourcePolicy", resource_policy, set_resource_policy, get_resource_policy, Val<ResourcePolicy>
+        /// `GlobalSecondaryIndexes`.
+        pub fn global_secondary_indexes(mut self, value: impl Into<Val<List<ReplicaGlobalSecondaryIndexSpecification>>>) -> Self {
+            self.props.set("GlobalSecondaryIndexes", value.into());
+            self
         }
 
-        prop! {
-            /// `SSESpecification`.
-            props, "SSESpecification", sse_specification, set_sse_specification, get_sse_specification, Val<ReplicaSseSpecification>
+        /// Sets `GlobalSecondaryIndexes` in place: [`Self::global_secondary_indexes`] on a value held
+        /// by `&mut`.
+        pub fn set_global_secondary_indexes(&mut self, value: impl Into<Val<List<ReplicaGlobalSecondaryIndexSpecification>>>) -> &mut Self {
+            self.props.set("GlobalSecondaryIndexes", value.into());
+            self
         }
 
-        prop! {
-            /// `TableClass`.
-            props, "TableClass", table_class, set_table_class, get_table_class, Val<String>
+        /// `GlobalSecondaryIndexes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_global_secondary_indexes(&self) -> ::std::option::Option<Val<List<ReplicaGlobalSecondaryIndexSpecification>>> {
+            crate::cfn::get_prop(&self.props, "GlobalSecondaryIndexes")
         }
 
-        prop! {
-            /// `Tags`.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// `GlobalTableSettingsReplicationMode`.
+        pub fn global_table_settings_replication_mode(mut self, value: impl Into<Val<ReplicaSpecificationGlobalTableSettingsReplicationMode>>) -> Self {
+            self.props.set("GlobalTableSettingsReplicationMode", value.into());
+            self
+        }
+
+        /// Sets `GlobalTableSettingsReplicationMode` in place: [`Self::global_table_settings_replication_mode`]
+        /// on a value held by `&mut`.
+        pub fn set_global_table_settings_replication_mode(&mut self, value: impl Into<Val<ReplicaSpecificationGlobalTableSettingsReplicationMode>>) -> &mut Self {
+            self.props.set("GlobalTableSettingsReplicationMode", value.into());
+            self
+        }
+
+        /// `GlobalTableSettingsReplicationMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_global_table_settings_replication_mode(&self) -> ::std::option::Option<Val<ReplicaSpecificationGlobalTableSettingsReplicationMode>> {
+            crate::cfn::get_prop(&self.props, "GlobalTableSettingsReplicationMode")
+        }
+
+        /// `KinesisStreamSpecification`.
+        pub fn kinesis_stream_specification(mut self, value: impl Into<Val<KinesisStreamSpecification>>) -> Self {
+            self.props.set("KinesisStreamSpecification", value.into());
+            self
+        }
+
+        /// Sets `KinesisStreamSpecification` in place: [`Self::kinesis_stream_specification`] on a
+        /// value held by `&mut`.
+        pub fn set_kinesis_stream_specification(&mut self, value: impl Into<Val<KinesisStreamSpecification>>) -> &mut Self {
+            self.props.set("KinesisStreamSpecification", value.into());
+            self
+        }
+
+        /// `KinesisStreamSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_stream_specification(&self) -> ::std::option::Option<Val<KinesisStreamSpecification>> {
+            crate::cfn::get_prop(&self.props, "KinesisStreamSpecification")
+        }
+
+        /// `PointInTimeRecoverySpecification`.
+        pub fn point_in_time_recovery_specification(mut self, value: impl Into<Val<PointInTimeRecoverySpecification>>) -> Self {
+            self.props.set("PointInTimeRecoverySpecification", value.into());
+            self
+        }
+
+        /// Sets `PointInTimeRecoverySpecification` in place: [`Self::point_in_time_recovery_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_point_in_time_recovery_specification(&mut self, value: impl Into<Val<PointInTimeRecoverySpecification>>) -> &mut Self {
+            self.props.set("PointInTimeRecoverySpecification", value.into());
+            self
+        }
+
+        /// `PointInTimeRecoverySpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_point_in_time_recovery_specification(&self) -> ::std::option::Option<Val<PointInTimeRecoverySpecification>> {
+            crate::cfn::get_prop(&self.props, "PointInTimeRecoverySpecification")
+        }
+
+        /// `ReadOnDemandThroughputSettings`.
+        pub fn read_on_demand_throughput_settings(mut self, value: impl Into<Val<ReadOnDemandThroughputSettings>>) -> Self {
+            self.props.set("ReadOnDemandThroughputSettings", value.into());
+            self
+        }
+
+        /// Sets `ReadOnDemandThroughputSettings` in place: [`Self::read_on_demand_throughput_settings`]
+        /// on a value held by `&mut`.
+        pub fn set_read_on_demand_throughput_settings(&mut self, value: impl Into<Val<ReadOnDemandThroughputSettings>>) -> &mut Self {
+            self.props.set("ReadOnDemandThroughputSettings", value.into());
+            self
+        }
+
+        /// `ReadOnDemandThroughputSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_on_demand_throughput_settings(&self) -> ::std::option::Option<Val<ReadOnDemandThroughputSettings>> {
+            crate::cfn::get_prop(&self.props, "ReadOnDemandThroughputSettings")
+        }
+
+        /// `ReadProvisionedThroughputSettings`.
+        pub fn read_provisioned_throughput_settings(mut self, value: impl Into<Val<ReadProvisionedThroughputSettings>>) -> Self {
+            self.props.set("ReadProvisionedThroughputSettings", value.into());
+            self
+        }
+
+        /// Sets `ReadProvisionedThroughputSettings` in place: [`Self::read_provisioned_throughput_settings`]
+        /// on a value held by `&mut`.
+        pub fn set_read_provisioned_throughput_settings(&mut self, value: impl Into<Val<ReadProvisionedThroughputSettings>>) -> &mut Self {
+            self.props.set("ReadProvisionedThroughputSettings", value.into());
+            self
+        }
+
+        /// `ReadProvisionedThroughputSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_provisioned_throughput_settings(&self) -> ::std::option::Option<Val<ReadProvisionedThroughputSettings>> {
+            crate::cfn::get_prop(&self.props, "ReadProvisionedThroughputSettings")
+        }
+
+        /// `ReplicaStreamSpecification`.
+        pub fn replica_stream_specification(mut self, value: impl Into<Val<ReplicaStreamSpecification>>) -> Self {
+            self.props.set("ReplicaStreamSpecification", value.into());
+            self
+        }
+
+        /// Sets `ReplicaStreamSpecification` in place: [`Self::replica_stream_specification`] on a
+        /// value held by `&mut`.
+        pub fn set_replica_stream_specification(&mut self, value: impl Into<Val<ReplicaStreamSpecification>>) -> &mut Self {
+            self.props.set("ReplicaStreamSpecification", value.into());
+            self
+        }
+
+        /// `ReplicaStreamSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replica_stream_specification(&self) -> ::std::option::Option<Val<ReplicaStreamSpecification>> {
+            crate::cfn::get_prop(&self.props, "ReplicaStreamSpecification")
+        }
+
+        /// `ResourcePolicy`.
+        pub fn resource_policy(mut self, value: impl Into<Val<ResourcePolicy>>) -> Self {
+            self.props.set("ResourcePolicy", value.into());
+            self
+        }
+
+        /// Sets `ResourcePolicy` in place: [`Self::resource_policy`] on a value held by `&mut`.
+        pub fn set_resource_policy(&mut self, value: impl Into<Val<ResourcePolicy>>) -> &mut Self {
+            self.props.set("ResourcePolicy", value.into());
+            self
+        }
+
+        /// `ResourcePolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_policy(&self) -> ::std::option::Option<Val<ResourcePolicy>> {
+            crate::cfn::get_prop(&self.props, "ResourcePolicy")
+        }
+
+        /// `SSESpecification`.
+        pub fn sse_specification(mut self, value: impl Into<Val<ReplicaSseSpecification>>) -> Self {
+            self.props.set("SSESpecification", value.into());
+            self
+        }
+
+        /// Sets `SSESpecification` in place: [`Self::sse_specification`] on a value held by `&mut`.
+        pub fn set_sse_specification(&mut self, value: impl Into<Val<ReplicaSseSpecification>>) -> &mut Self {
+            self.props.set("SSESpecification", value.into());
+            self
+        }
+
+        /// `SSESpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sse_specification(&self) -> ::std::option::Option<Val<ReplicaSseSpecification>> {
+            crate::cfn::get_prop(&self.props, "SSESpecification")
+        }
+
+        /// `TableClass`.
+        pub fn table_class(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TableClass", value.into());
+            self
+        }
+
+        /// Sets `TableClass` in place: [`Self::table_class`] on a value held by `&mut`.
+        pub fn set_table_class(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableClass", value.into());
+            self
+        }
+
+        /// `TableClass` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_class(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableClass")
+        }
+
+        /// `Tags`.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -815,14 +1626,34 @@ pub mod global_table {
             ContributorInsightsSpecification { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Mode`.
-            props, "Mode", mode, set_mode, get_mode, Val<ContributorInsightsSpecificationMode>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `Mode`.
+        pub fn mode(mut self, value: impl Into<Val<ContributorInsightsSpecificationMode>>) -> Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// Sets `Mode` in place: [`Self::mode`] on a value held by `&mut`.
+        pub fn set_mode(&mut self, value: impl Into<Val<ContributorInsightsSpecificationMode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<ContributorInsightsSpecificationMode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
         }
     }
 
@@ -856,24 +1687,73 @@ pub mod global_table {
             ReplicaGlobalSecondaryIndexSpecification { props }
         }
 
-        prop! {
-            /// `IndexName`.
-            props, "IndexName", _, set_index_name, get_index_name, Val<String>
+        /// Sets `IndexName`, which `new` took, in place.
+        pub fn set_index_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexName", value.into());
+            self
         }
 
-        prop! {
-            /// `ContributorInsightsSpecification`.
-            props, "ContributorInsightsSpecification", contributor_insights_specification, set_contributor_insights_specification, get_contributor_insights_specification, Val<ContributorInsightsSpecification>
+        /// `IndexName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexName")
         }
 
-        prop! {
-            /// `ReadOnDemandThroughputSettings`.
-            props, "ReadOnDemandThroughputSettings", read_on_demand_throughput_settings, set_read_on_demand_throughput_settings, get_read_on_demand_throughput_settings, Val<ReadOnDemandThroughputSettings>
+        /// `ContributorInsightsSpecification`.
+        pub fn contributor_insights_specification(mut self, value: impl Into<Val<ContributorInsightsSpecification>>) -> Self {
+            self.props.set("ContributorInsightsSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadProvisionedThroughputSettings`.
-            props, "ReadProvisionedThroughputSettings", read_provisioned_throughput_settings, set_read_provisioned_throughput_settings, get_read_provisioned_throughput_settings, Val<ReadProvisionedThroughputSettings>
+        /// Sets `ContributorInsightsSpecification` in place: [`Self::contributor_insights_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_contributor_insights_specification(&mut self, value: impl Into<Val<ContributorInsightsSpecification>>) -> &mut Self {
+            self.props.set("ContributorInsightsSpecification", value.into());
+            self
+        }
+
+        /// `ContributorInsightsSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contributor_insights_specification(&self) -> ::std::option::Option<Val<ContributorInsightsSpecification>> {
+            crate::cfn::get_prop(&self.props, "ContributorInsightsSpecification")
+        }
+
+        /// `ReadOnDemandThroughputSettings`.
+        pub fn read_on_demand_throughput_settings(mut self, value: impl Into<Val<ReadOnDemandThroughputSettings>>) -> Self {
+            self.props.set("ReadOnDemandThroughputSettings", value.into());
+            self
+        }
+
+        /// Sets `ReadOnDemandThroughputSettings` in place: [`Self::read_on_demand_throughput_settings`]
+        /// on a value held by `&mut`.
+        pub fn set_read_on_demand_throughput_settings(&mut self, value: impl Into<Val<ReadOnDemandThroughputSettings>>) -> &mut Self {
+            self.props.set("ReadOnDemandThroughputSettings", value.into());
+            self
+        }
+
+        /// `ReadOnDemandThroughputSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_on_demand_throughput_settings(&self) -> ::std::option::Option<Val<ReadOnDemandThroughputSettings>> {
+            crate::cfn::get_prop(&self.props, "ReadOnDemandThroughputSettings")
+        }
+
+        /// `ReadProvisionedThroughputSettings`.
+        pub fn read_provisioned_throughput_settings(mut self, value: impl Into<Val<ReadProvisionedThroughputSettings>>) -> Self {
+            self.props.set("ReadProvisionedThroughputSettings", value.into());
+            self
+        }
+
+        /// Sets `ReadProvisionedThroughputSettings` in place: [`Self::read_provisioned_throughput_settings`]
+        /// on a value held by `&mut`.
+        pub fn set_read_provisioned_throughput_settings(&mut self, value: impl Into<Val<ReadProvisionedThroughputSettings>>) -> &mut Self {
+            self.props.set("ReadProvisionedThroughputSettings", value.into());
+            self
+        }
+
+        /// `ReadProvisionedThroughputSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_provisioned_throughput_settings(&self) -> ::std::option::Option<Val<ReadProvisionedThroughputSettings>> {
+            crate::cfn::get_prop(&self.props, "ReadProvisionedThroughputSettings")
         }
     }
 
@@ -892,14 +1772,41 @@ pub mod global_table {
             ReadProvisionedThroughputSettings { props }
         }
 
-        prop! {
-            /// `ReadCapacityAutoScalingSettings`.
-            props, "ReadCapacityAutoScalingSettings", read_capacity_auto_scaling_settings, set_read_capacity_auto_scaling_settings, get_read_capacity_auto_scaling_settings, Val<CapacityAutoScalingSettings>
+        /// `ReadCapacityAutoScalingSettings`.
+        pub fn read_capacity_auto_scaling_settings(mut self, value: impl Into<Val<CapacityAutoScalingSettings>>) -> Self {
+            self.props.set("ReadCapacityAutoScalingSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadCapacityUnits`.
-            props, "ReadCapacityUnits", read_capacity_units, set_read_capacity_units, get_read_capacity_units, Val<i64>
+        /// Sets `ReadCapacityAutoScalingSettings` in place: [`Self::read_capacity_auto_scaling_settings`]
+        /// on a value held by `&mut`.
+        pub fn set_read_capacity_auto_scaling_settings(&mut self, value: impl Into<Val<CapacityAutoScalingSettings>>) -> &mut Self {
+            self.props.set("ReadCapacityAutoScalingSettings", value.into());
+            self
+        }
+
+        /// `ReadCapacityAutoScalingSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_capacity_auto_scaling_settings(&self) -> ::std::option::Option<Val<CapacityAutoScalingSettings>> {
+            crate::cfn::get_prop(&self.props, "ReadCapacityAutoScalingSettings")
+        }
+
+        /// `ReadCapacityUnits`.
+        pub fn read_capacity_units(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ReadCapacityUnits", value.into());
+            self
+        }
+
+        /// Sets `ReadCapacityUnits` in place: [`Self::read_capacity_units`] on a value held by `&mut`.
+        pub fn set_read_capacity_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ReadCapacityUnits", value.into());
+            self
+        }
+
+        /// `ReadCapacityUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_capacity_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ReadCapacityUnits")
         }
     }
 
@@ -933,14 +1840,35 @@ pub mod global_table {
             KinesisStreamSpecification { props }
         }
 
-        prop! {
-            /// `StreamArn`.
-            props, "StreamArn", _, set_stream_arn, get_stream_arn, Val<String>
+        /// Sets `StreamArn`, which `new` took, in place.
+        pub fn set_stream_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StreamArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ApproximateCreationDateTimePrecision`.
-            props, "ApproximateCreationDateTimePrecision", approximate_creation_date_time_precision, set_approximate_creation_date_time_precision, get_approximate_creation_date_time_precision, Val<KinesisStreamSpecificationApproximateCreationDateTimePrecision>
+        /// `StreamArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StreamArn")
+        }
+
+        /// `ApproximateCreationDateTimePrecision`.
+        pub fn approximate_creation_date_time_precision(mut self, value: impl Into<Val<KinesisStreamSpecificationApproximateCreationDateTimePrecision>>) -> Self {
+            self.props.set("ApproximateCreationDateTimePrecision", value.into());
+            self
+        }
+
+        /// Sets `ApproximateCreationDateTimePrecision` in place: [`Self::approximate_creation_date_time_precision`]
+        /// on a value held by `&mut`.
+        pub fn set_approximate_creation_date_time_precision(&mut self, value: impl Into<Val<KinesisStreamSpecificationApproximateCreationDateTimePrecision>>) -> &mut Self {
+            self.props.set("ApproximateCreationDateTimePrecision", value.into());
+            self
+        }
+
+        /// `ApproximateCreationDateTimePrecision` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_approximate_creation_date_time_precision(&self) -> ::std::option::Option<Val<KinesisStreamSpecificationApproximateCreationDateTimePrecision>> {
+            crate::cfn::get_prop(&self.props, "ApproximateCreationDateTimePrecision")
         }
     }
 
@@ -972,14 +1900,41 @@ pub mod global_table {
             PointInTimeRecoverySpecification { props }
         }
 
-        prop! {
-            /// `PointInTimeRecoveryEnabled`.
-            props, "PointInTimeRecoveryEnabled", point_in_time_recovery_enabled, set_point_in_time_recovery_enabled, get_point_in_time_recovery_enabled, Val<bool>
+        /// `PointInTimeRecoveryEnabled`.
+        pub fn point_in_time_recovery_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("PointInTimeRecoveryEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `RecoveryPeriodInDays`.
-            props, "RecoveryPeriodInDays", recovery_period_in_days, set_recovery_period_in_days, get_recovery_period_in_days, Val<i64>
+        /// Sets `PointInTimeRecoveryEnabled` in place: [`Self::point_in_time_recovery_enabled`] on a
+        /// value held by `&mut`.
+        pub fn set_point_in_time_recovery_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PointInTimeRecoveryEnabled", value.into());
+            self
+        }
+
+        /// `PointInTimeRecoveryEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_point_in_time_recovery_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PointInTimeRecoveryEnabled")
+        }
+
+        /// `RecoveryPeriodInDays`.
+        pub fn recovery_period_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RecoveryPeriodInDays", value.into());
+            self
+        }
+
+        /// Sets `RecoveryPeriodInDays` in place: [`Self::recovery_period_in_days`] on a value held by `&mut`.
+        pub fn set_recovery_period_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RecoveryPeriodInDays", value.into());
+            self
+        }
+
+        /// `RecoveryPeriodInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recovery_period_in_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RecoveryPeriodInDays")
         }
     }
 
@@ -1000,14 +1955,40 @@ pub mod global_table {
             ReplicaStreamSpecification { props }
         }
 
-        prop! {
-            /// `ResourcePolicy`.
-            props, "ResourcePolicy", resource_policy, set_resource_policy, get_resource_policy, Val<ResourcePolicy>
+        /// `ResourcePolicy`.
+        pub fn resource_policy(mut self, value: impl Into<Val<ResourcePolicy>>) -> Self {
+            self.props.set("ResourcePolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// Sets `ResourcePolicy` in place: [`Self::resource_policy`] on a value held by `&mut`.
+        pub fn set_resource_policy(&mut self, value: impl Into<Val<ResourcePolicy>>) -> &mut Self {
+            self.props.set("ResourcePolicy", value.into());
+            self
+        }
+
+        /// `ResourcePolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_policy(&self) -> ::std::option::Option<Val<ResourcePolicy>> {
+            crate::cfn::get_prop(&self.props, "ResourcePolicy")
+        }
+
+        /// `Tags`.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -1028,9 +2009,16 @@ pub mod global_table {
             ResourcePolicy { props }
         }
 
-        prop! {
-            /// `PolicyDocument`.
-            props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+        /// Sets `PolicyDocument`, which `new` took, in place.
+        pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("PolicyDocument", value.into());
+            self
+        }
+
+        /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "PolicyDocument")
         }
     }
 
@@ -1051,9 +2039,16 @@ pub mod global_table {
             ReplicaSseSpecification { props }
         }
 
-        prop! {
-            /// `KMSMasterKeyId`.
-            props, "KMSMasterKeyId", _, set_kms_master_key_id, get_kms_master_key_id, Val<String>
+        /// Sets `KMSMasterKeyId`, which `new` took, in place.
+        pub fn set_kms_master_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KMSMasterKeyId", value.into());
+            self
+        }
+
+        /// `KMSMasterKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_master_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KMSMasterKeyId")
         }
     }
 
@@ -1074,14 +2069,34 @@ pub mod global_table {
             SseSpecification { props }
         }
 
-        prop! {
-            /// `SSEEnabled`.
-            props, "SSEEnabled", _, set_sse_enabled, get_sse_enabled, Val<bool>
+        /// Sets `SSEEnabled`, which `new` took, in place.
+        pub fn set_sse_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SSEEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `SSEType`.
-            props, "SSEType", sse_type, set_sse_type, get_sse_type, Val<SseSpecificationSseType>
+        /// `SSEEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sse_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SSEEnabled")
+        }
+
+        /// `SSEType`.
+        pub fn sse_type(mut self, value: impl Into<Val<SseSpecificationSseType>>) -> Self {
+            self.props.set("SSEType", value.into());
+            self
+        }
+
+        /// Sets `SSEType` in place: [`Self::sse_type`] on a value held by `&mut`.
+        pub fn set_sse_type(&mut self, value: impl Into<Val<SseSpecificationSseType>>) -> &mut Self {
+            self.props.set("SSEType", value.into());
+            self
+        }
+
+        /// `SSEType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sse_type(&self) -> ::std::option::Option<Val<SseSpecificationSseType>> {
+            crate::cfn::get_prop(&self.props, "SSEType")
         }
     }
 
@@ -1112,9 +2127,16 @@ pub mod global_table {
             StreamSpecification { props }
         }
 
-        prop! {
-            /// `StreamViewType`.
-            props, "StreamViewType", _, set_stream_view_type, get_stream_view_type, Val<StreamSpecificationStreamViewType>
+        /// Sets `StreamViewType`, which `new` took, in place.
+        pub fn set_stream_view_type(&mut self, value: impl Into<Val<StreamSpecificationStreamViewType>>) -> &mut Self {
+            self.props.set("StreamViewType", value.into());
+            self
+        }
+
+        /// `StreamViewType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_view_type(&self) -> ::std::option::Option<Val<StreamSpecificationStreamViewType>> {
+            crate::cfn::get_prop(&self.props, "StreamViewType")
         }
     }
 
@@ -1167,14 +2189,34 @@ pub mod global_table {
             TimeToLiveSpecification { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `AttributeName`.
-            props, "AttributeName", attribute_name, set_attribute_name, get_attribute_name, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `AttributeName`.
+        pub fn attribute_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AttributeName", value.into());
+            self
+        }
+
+        /// Sets `AttributeName` in place: [`Self::attribute_name`] on a value held by `&mut`.
+        pub fn set_attribute_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeName", value.into());
+            self
+        }
+
+        /// `AttributeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeName")
         }
     }
 
@@ -1209,34 +2251,82 @@ pub mod global_table {
             VectorIndex { props }
         }
 
-        prop! {
-            /// `IndexName`.
-            props, "IndexName", _, set_index_name, get_index_name, Val<String>
+        /// Sets `IndexName`, which `new` took, in place.
+        pub fn set_index_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexName", value.into());
+            self
         }
 
-        prop! {
-            /// `VectorAttribute`.
-            props, "VectorAttribute", _, set_vector_attribute, get_vector_attribute, Val<VectorAttribute>
+        /// `IndexName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexName")
         }
 
-        prop! {
-            /// `Projection`.
-            props, "Projection", _, set_projection, get_projection, Val<Projection>
+        /// Sets `VectorAttribute`, which `new` took, in place.
+        pub fn set_vector_attribute(&mut self, value: impl Into<Val<VectorAttribute>>) -> &mut Self {
+            self.props.set("VectorAttribute", value.into());
+            self
         }
 
-        prop! {
-            /// `Dimensions`.
-            props, "Dimensions", _, set_dimensions, get_dimensions, Val<i64>
+        /// `VectorAttribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vector_attribute(&self) -> ::std::option::Option<Val<VectorAttribute>> {
+            crate::cfn::get_prop(&self.props, "VectorAttribute")
         }
 
-        prop! {
-            /// `DistanceFunction`.
-            props, "DistanceFunction", _, set_distance_function, get_distance_function, Val<VectorIndexDistanceFunction>
+        /// Sets `Projection`, which `new` took, in place.
+        pub fn set_projection(&mut self, value: impl Into<Val<Projection>>) -> &mut Self {
+            self.props.set("Projection", value.into());
+            self
         }
 
-        prop! {
-            /// `SearchSchema`.
-            props, "SearchSchema", search_schema, set_search_schema, get_search_schema, Val<List<SearchSchemaElement>>
+        /// `Projection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_projection(&self) -> ::std::option::Option<Val<Projection>> {
+            crate::cfn::get_prop(&self.props, "Projection")
+        }
+
+        /// Sets `Dimensions`, which `new` took, in place.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
+        }
+
+        /// Sets `DistanceFunction`, which `new` took, in place.
+        pub fn set_distance_function(&mut self, value: impl Into<Val<VectorIndexDistanceFunction>>) -> &mut Self {
+            self.props.set("DistanceFunction", value.into());
+            self
+        }
+
+        /// `DistanceFunction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_distance_function(&self) -> ::std::option::Option<Val<VectorIndexDistanceFunction>> {
+            crate::cfn::get_prop(&self.props, "DistanceFunction")
+        }
+
+        /// `SearchSchema`.
+        pub fn search_schema(mut self, value: impl Into<Val<List<SearchSchemaElement>>>) -> Self {
+            self.props.set("SearchSchema", value.into());
+            self
+        }
+
+        /// Sets `SearchSchema` in place: [`Self::search_schema`] on a value held by `&mut`.
+        pub fn set_search_schema(&mut self, value: impl Into<Val<List<SearchSchemaElement>>>) -> &mut Self {
+            self.props.set("SearchSchema", value.into());
+            self
+        }
+
+        /// `SearchSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_search_schema(&self) -> ::std::option::Option<Val<List<SearchSchemaElement>>> {
+            crate::cfn::get_prop(&self.props, "SearchSchema")
         }
     }
 
@@ -1278,14 +2368,28 @@ pub mod global_table {
             SearchSchemaElement { props }
         }
 
-        prop! {
-            /// `AttributeName`.
-            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        /// Sets `AttributeName`, which `new` took, in place.
+        pub fn set_attribute_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeName", value.into());
+            self
         }
 
-        prop! {
-            /// `SearchSchemaElementType`.
-            props, "SearchSchemaElementType", _, set_search_schema_element_type, get_search_schema_element_type, Val<SearchSchemaElementSearchSchemaElementType>
+        /// `AttributeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeName")
+        }
+
+        /// Sets `SearchSchemaElementType`, which `new` took, in place.
+        pub fn set_search_schema_element_type(&mut self, value: impl Into<Val<SearchSchemaElementSearchSchemaElementType>>) -> &mut Self {
+            self.props.set("SearchSchemaElementType", value.into());
+            self
+        }
+
+        /// `SearchSchemaElementType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_search_schema_element_type(&self) -> ::std::option::Option<Val<SearchSchemaElementSearchSchemaElementType>> {
+            crate::cfn::get_prop(&self.props, "SearchSchemaElementType")
         }
     }
 
@@ -1319,9 +2423,16 @@ pub mod global_table {
             VectorAttribute { props }
         }
 
-        prop! {
-            /// `AttributeName`.
-            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        /// Sets `AttributeName`, which `new` took, in place.
+        pub fn set_attribute_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeName", value.into());
+            self
+        }
+
+        /// `AttributeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeName")
         }
     }
 }
@@ -1354,161 +2465,430 @@ impl Table {
         Table { core }
     }
 
-    prop! {
-        /// `AttributeDefinitions`: A list of attributes that describe the key schema for the table
-        /// and indexes. This property is required to create a DDB table. You can add an ``AttributeDefinition``
-        /// without interruption. Changing the type of an existing ``AttributeDefinition`` requires
-        /// replacement of the table.
-        core.props, "AttributeDefinitions", attribute_definitions, set_attribute_definitions, get_attribute_definitions, Val<List<table::AttributeDefinition>>
+    /// `AttributeDefinitions`: A list of attributes that describe the key schema for the table and
+    /// indexes. This property is required to create a DDB table. You can add an ``AttributeDefinition``
+    /// without interruption. Changing the type of an existing ``AttributeDefinition`` requires
+    /// replacement of the table.
+    pub fn attribute_definitions(mut self, value: impl Into<Val<List<table::AttributeDefinition>>>) -> Self {
+        self.core.props.set("AttributeDefinitions", value.into());
+        self
     }
 
-    prop! {
-        /// `BillingMode`: Specify how you are charged for read and write throughput and how you
-        /// manage capacity. Valid values include: + ``PAY_PER_REQUEST`` - We recommend using ``PAY_PER_REQUEST``
-        /// for most DynamoDB workloads. ``PAY_PER_REQUEST`` sets the billing mode to On-demand
-        /// capacity mode (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html>). + ``PROVISIONED`` -
-        /// We recommend using ``PROVISIONED`` for steady workloads with predictable growth where
-        /// capacity requirements can be reliably forecasted. ``PROVISIONED`` sets the billing mode
-        /// to \[Provisioned capacity …
-        core.props, "BillingMode", billing_mode, set_billing_mode, get_billing_mode, Val<table::BillingMode>
+    /// Sets `AttributeDefinitions` in place: [`Self::attribute_definitions`] on a value held by `&mut`.
+    pub fn set_attribute_definitions(&mut self, value: impl Into<Val<List<table::AttributeDefinition>>>) -> &mut Self {
+        self.core.props.set("AttributeDefinitions", value.into());
+        self
     }
 
-    prop! {
-        /// `ContributorInsightsSpecification`: The settings used to specify whether to enable
-        /// CloudWatch Contributor Insights for the table and define which events to monitor.
-        core.props, "ContributorInsightsSpecification", contributor_insights_specification, set_contributor_insights_specification, get_contributor_insights_specification, Val<table::ContributorInsightsSpecification>
+    /// `AttributeDefinitions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attribute_definitions(&self) -> ::std::option::Option<Val<List<table::AttributeDefinition>>> {
+        crate::cfn::get_prop(&self.core.props, "AttributeDefinitions")
     }
 
-    prop! {
-        /// `DeletionProtectionEnabled`: Determines if a table is protected from deletion. When
-        /// enabled, the table cannot be deleted by any user or process. This setting is disabled by
-        /// default. For more information, see Using deletion protection (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection>)
-        /// in the *Developer Guide*.
-        core.props, "DeletionProtectionEnabled", deletion_protection_enabled, set_deletion_protection_enabled, get_deletion_protection_enabled, Val<bool>
+    /// `BillingMode`: Specify how you are charged for read and write throughput and how you manage
+    /// capacity. Valid values include: + ``PAY_PER_REQUEST`` - We recommend using ``PAY_PER_REQUEST``
+    /// for most DynamoDB workloads. ``PAY_PER_REQUEST`` sets the billing mode to On-demand capacity
+    /// mode (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html>). + ``PROVISIONED`` -
+    /// We recommend using ``PROVISIONED`` for steady workloads with predictable growth where
+    /// capacity requirements can be reliably forecasted. ``PROVISIONED`` sets the billing mode to \[Provisioned
+    /// capacity …
+    pub fn billing_mode(mut self, value: impl Into<Val<table::BillingMode>>) -> Self {
+        self.core.props.set("BillingMode", value.into());
+        self
     }
 
-    prop! {
-        /// `GlobalSecondaryIndexes`: Global secondary indexes to be created on the table. You can
-        /// create up to 20 global secondary indexes. If you update a table to include a new global
-        /// secondary index, CFNlong initiates the index creation and then proceeds with the stack
-        /// update. CFNlong doesn't wait for the index to complete creation because the backfilling
-        /// phase can take a long time, depending on the size of the table. You can't use the index
-        /// or update the table until the index's status is ``ACTIVE``. You can track its status by
-        /// using the DynamoDB …
-        core.props, "GlobalSecondaryIndexes", global_secondary_indexes, set_global_secondary_indexes, get_global_secondary_indexes, Val<List<table::GlobalSecondaryIndex>>
+    /// Sets `BillingMode` in place: [`Self::billing_mode`] on a value held by `&mut`.
+    pub fn set_billing_mode(&mut self, value: impl Into<Val<table::BillingMode>>) -> &mut Self {
+        self.core.props.set("BillingMode", value.into());
+        self
     }
 
-    prop! {
-        /// `ImportSourceSpecification`: Specifies the properties of data being imported from the S3
-        /// bucket source to the" table. If you specify the ``ImportSourceSpecification`` property,
-        /// and also specify either the ``StreamSpecification``, the ``TableClass`` property, the ``DeletionProtectionEnabled``
-        /// property, or the ``WarmThroughput`` property, the IAM entity creating/updating stack
-        /// must have ``UpdateTable`` permission.
-        core.props, "ImportSourceSpecification", import_source_specification, set_import_source_specification, get_import_source_specification, Val<table::ImportSourceSpecification>
+    /// `BillingMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_billing_mode(&self) -> ::std::option::Option<Val<table::BillingMode>> {
+        crate::cfn::get_prop(&self.core.props, "BillingMode")
     }
 
-    prop! {
-        /// `KeySchema`: Specifies the attributes that make up the primary key for the table. The
-        /// attributes in the ``KeySchema`` property must also be defined in the ``AttributeDefinitions``
-        /// property.
-        core.props, "KeySchema", _, set_key_schema, get_key_schema, Val<Json>
+    /// `ContributorInsightsSpecification`: The settings used to specify whether to enable
+    /// CloudWatch Contributor Insights for the table and define which events to monitor.
+    pub fn contributor_insights_specification(mut self, value: impl Into<Val<table::ContributorInsightsSpecification>>) -> Self {
+        self.core.props.set("ContributorInsightsSpecification", value.into());
+        self
     }
 
-    prop! {
-        /// `KinesisStreamSpecification`: The Kinesis Data Streams configuration for the specified
-        /// table.
-        core.props, "KinesisStreamSpecification", kinesis_stream_specification, set_kinesis_stream_specification, get_kinesis_stream_specification, Val<table::KinesisStreamSpecification>
+    /// Sets `ContributorInsightsSpecification` in place: [`Self::contributor_insights_specification`]
+    /// on a value held by `&mut`.
+    pub fn set_contributor_insights_specification(&mut self, value: impl Into<Val<table::ContributorInsightsSpecification>>) -> &mut Self {
+        self.core.props.set("ContributorInsightsSpecification", value.into());
+        self
     }
 
-    prop! {
-        /// `LocalSecondaryIndexes`: Local secondary indexes to be created on the table. You can
-        /// create up to 5 local secondary indexes. Each index is scoped to a given hash key value.
-        /// The size of each hash key can be up to 10 gigabytes.
-        core.props, "LocalSecondaryIndexes", local_secondary_indexes, set_local_secondary_indexes, get_local_secondary_indexes, Val<List<table::LocalSecondaryIndex>>
+    /// `ContributorInsightsSpecification` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contributor_insights_specification(&self) -> ::std::option::Option<Val<table::ContributorInsightsSpecification>> {
+        crate::cfn::get_prop(&self.core.props, "ContributorInsightsSpecification")
     }
 
-    prop! {
-        /// `OnDemandThroughput`: Sets the maximum number of read and write units for the specified
-        /// on-demand table. If you use this property, you must specify ``MaxReadRequestUnits``, ``MaxWriteRequestUnits``,
-        /// or both.
-        core.props, "OnDemandThroughput", on_demand_throughput, set_on_demand_throughput, get_on_demand_throughput, Val<table::OnDemandThroughput>
+    /// `DeletionProtectionEnabled`: Determines if a table is protected from deletion. When enabled,
+    /// the table cannot be deleted by any user or process. This setting is disabled by default. For
+    /// more information, see Using deletion protection (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection>)
+    /// in the *Developer Guide*.
+    pub fn deletion_protection_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtectionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `PointInTimeRecoverySpecification`: The settings used to enable point in time recovery.
-        core.props, "PointInTimeRecoverySpecification", point_in_time_recovery_specification, set_point_in_time_recovery_specification, get_point_in_time_recovery_specification, Val<table::PointInTimeRecoverySpecification>
+    /// Sets `DeletionProtectionEnabled` in place: [`Self::deletion_protection_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_deletion_protection_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtectionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `ProvisionedThroughput`: Throughput for the specified table, which consists of values
-        /// for ``ReadCapacityUnits`` and ``WriteCapacityUnits``. For more information about the
-        /// contents of a provisioned throughput structure, see Amazon DynamoDB Table
-        /// ProvisionedThroughput (<https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ProvisionedThroughput.html>).
-        /// If you set ``BillingMode`` as ``PROVISIONED``, you must specify this property. If you
-        /// set ``BillingMode`` as ``PAY_PER_REQUEST``, you cannot specify this property.
-        core.props, "ProvisionedThroughput", provisioned_throughput, set_provisioned_throughput, get_provisioned_throughput, Val<table::ProvisionedThroughput>
+    /// `DeletionProtectionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtectionEnabled")
     }
 
-    prop! {
-        /// `ResourcePolicy`: An AWS resource-based policy document in JSON format that will be
-        /// attached to the table. When you attach a resource-based policy while creating a table,
-        /// the policy application is *strongly consistent*. The maximum size supported for a
-        /// resource-based policy document is 20 KB. DynamoDB counts whitespaces when calculating
-        /// the size of a policy against this limit. For a full list of all considerations that
-        /// apply for resource-based policies, see Resource-based policy considerations (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-considerations.html>).
-        /// You need to specify the …
-        core.props, "ResourcePolicy", resource_policy, set_resource_policy, get_resource_policy, Val<table::ResourcePolicy>
+    /// `GlobalSecondaryIndexes`: Global secondary indexes to be created on the table. You can
+    /// create up to 20 global secondary indexes. If you update a table to include a new global
+    /// secondary index, CFNlong initiates the index creation and then proceeds with the stack
+    /// update. CFNlong doesn't wait for the index to complete creation because the backfilling
+    /// phase can take a long time, depending on the size of the table. You can't use the index or
+    /// update the table until the index's status is ``ACTIVE``. You can track its status by using
+    /// the DynamoDB …
+    pub fn global_secondary_indexes(mut self, value: impl Into<Val<List<table::GlobalSecondaryIndex>>>) -> Self {
+        self.core.props.set("GlobalSecondaryIndexes", value.into());
+        self
     }
 
-    prop! {
-        /// `SSESpecification`: Specifies the settings to enable server-side encryption.
-        core.props, "SSESpecification", sse_specification, set_sse_specification, get_sse_specification, Val<table::SseSpecification>
+    /// Sets `GlobalSecondaryIndexes` in place: [`Self::global_secondary_indexes`] on a value held
+    /// by `&mut`.
+    pub fn set_global_secondary_indexes(&mut self, value: impl Into<Val<List<table::GlobalSecondaryIndex>>>) -> &mut Self {
+        self.core.props.set("GlobalSecondaryIndexes", value.into());
+        self
     }
 
-    prop! {
-        /// `StreamSpecification`: The settings for the DDB table stream, which captures changes to
-        /// items stored in the table. Including this property in your CFNlong template
-        /// automatically enables streaming.
-        core.props, "StreamSpecification", stream_specification, set_stream_specification, get_stream_specification, Val<table::StreamSpecification>
+    /// `GlobalSecondaryIndexes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_secondary_indexes(&self) -> ::std::option::Option<Val<List<table::GlobalSecondaryIndex>>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalSecondaryIndexes")
     }
 
-    prop! {
-        /// `TableClass`: The table class of the new table. Valid values are ``STANDARD`` and ``STANDARD_INFREQUENT_ACCESS``.
-        core.props, "TableClass", table_class, set_table_class, get_table_class, Val<table::TableClass>
+    /// `ImportSourceSpecification`: Specifies the properties of data being imported from the S3
+    /// bucket source to the" table. If you specify the ``ImportSourceSpecification`` property, and
+    /// also specify either the ``StreamSpecification``, the ``TableClass`` property, the ``DeletionProtectionEnabled``
+    /// property, or the ``WarmThroughput`` property, the IAM entity creating/updating stack must
+    /// have ``UpdateTable`` permission.
+    pub fn import_source_specification(mut self, value: impl Into<Val<table::ImportSourceSpecification>>) -> Self {
+        self.core.props.set("ImportSourceSpecification", value.into());
+        self
     }
 
-    prop! {
-        /// `TableName`: A name for the table. If you don't specify a name, CFNlong generates a
-        /// unique physical ID and uses that ID for the table name. For more information, see Name
-        /// Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
-        /// If you specify a name, you cannot perform updates that require replacement of this
-        /// resource. You can perform updates that require no or some interruption. If you must
-        /// replace the resource, specify a new name.
-        core.props, "TableName", table_name, set_table_name, get_table_name, Val<String>
+    /// Sets `ImportSourceSpecification` in place: [`Self::import_source_specification`] on a value
+    /// held by `&mut`.
+    pub fn set_import_source_specification(&mut self, value: impl Into<Val<table::ImportSourceSpecification>>) -> &mut Self {
+        self.core.props.set("ImportSourceSpecification", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource. For more information, see
-        /// Tag (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ImportSourceSpecification` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_import_source_specification(&self) -> ::std::option::Option<Val<table::ImportSourceSpecification>> {
+        crate::cfn::get_prop(&self.core.props, "ImportSourceSpecification")
     }
 
-    prop! {
-        /// `TimeToLiveSpecification`: Specifies the Time to Live (TTL) settings for the table. For
-        /// detailed information about the limits in DynamoDB, see Limits in Amazon DynamoDB (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html>)
-        /// in the Amazon DynamoDB Developer Guide.
-        core.props, "TimeToLiveSpecification", time_to_live_specification, set_time_to_live_specification, get_time_to_live_specification, Val<table::TimeToLiveSpecification>
+    /// Sets `KeySchema`, which `new` took, in place.
+    pub fn set_key_schema(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("KeySchema", value.into());
+        self
     }
 
-    prop! {
-        /// `VectorIndexes`.
-        core.props, "VectorIndexes", vector_indexes, set_vector_indexes, get_vector_indexes, Val<List<table::VectorIndex>>
+    /// `KeySchema` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_schema(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "KeySchema")
     }
 
-    prop! {
-        /// `WarmThroughput`: Represents the warm throughput (in read units per second and write
-        /// units per second) for creating a table.
-        core.props, "WarmThroughput", warm_throughput, set_warm_throughput, get_warm_throughput, Val<table::WarmThroughput>
+    /// `KinesisStreamSpecification`: The Kinesis Data Streams configuration for the specified
+    /// table.
+    pub fn kinesis_stream_specification(mut self, value: impl Into<Val<table::KinesisStreamSpecification>>) -> Self {
+        self.core.props.set("KinesisStreamSpecification", value.into());
+        self
+    }
+
+    /// Sets `KinesisStreamSpecification` in place: [`Self::kinesis_stream_specification`] on a
+    /// value held by `&mut`.
+    pub fn set_kinesis_stream_specification(&mut self, value: impl Into<Val<table::KinesisStreamSpecification>>) -> &mut Self {
+        self.core.props.set("KinesisStreamSpecification", value.into());
+        self
+    }
+
+    /// `KinesisStreamSpecification` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kinesis_stream_specification(&self) -> ::std::option::Option<Val<table::KinesisStreamSpecification>> {
+        crate::cfn::get_prop(&self.core.props, "KinesisStreamSpecification")
+    }
+
+    /// `LocalSecondaryIndexes`: Local secondary indexes to be created on the table. You can create
+    /// up to 5 local secondary indexes. Each index is scoped to a given hash key value. The size of
+    /// each hash key can be up to 10 gigabytes.
+    pub fn local_secondary_indexes(mut self, value: impl Into<Val<List<table::LocalSecondaryIndex>>>) -> Self {
+        self.core.props.set("LocalSecondaryIndexes", value.into());
+        self
+    }
+
+    /// Sets `LocalSecondaryIndexes` in place: [`Self::local_secondary_indexes`] on a value held by `&mut`.
+    pub fn set_local_secondary_indexes(&mut self, value: impl Into<Val<List<table::LocalSecondaryIndex>>>) -> &mut Self {
+        self.core.props.set("LocalSecondaryIndexes", value.into());
+        self
+    }
+
+    /// `LocalSecondaryIndexes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_local_secondary_indexes(&self) -> ::std::option::Option<Val<List<table::LocalSecondaryIndex>>> {
+        crate::cfn::get_prop(&self.core.props, "LocalSecondaryIndexes")
+    }
+
+    /// `OnDemandThroughput`: Sets the maximum number of read and write units for the specified
+    /// on-demand table. If you use this property, you must specify ``MaxReadRequestUnits``, ``MaxWriteRequestUnits``,
+    /// or both.
+    pub fn on_demand_throughput(mut self, value: impl Into<Val<table::OnDemandThroughput>>) -> Self {
+        self.core.props.set("OnDemandThroughput", value.into());
+        self
+    }
+
+    /// Sets `OnDemandThroughput` in place: [`Self::on_demand_throughput`] on a value held by `&mut`.
+    pub fn set_on_demand_throughput(&mut self, value: impl Into<Val<table::OnDemandThroughput>>) -> &mut Self {
+        self.core.props.set("OnDemandThroughput", value.into());
+        self
+    }
+
+    /// `OnDemandThroughput` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_on_demand_throughput(&self) -> ::std::option::Option<Val<table::OnDemandThroughput>> {
+        crate::cfn::get_prop(&self.core.props, "OnDemandThroughput")
+    }
+
+    /// `PointInTimeRecoverySpecification`: The settings used to enable point in time recovery.
+    pub fn point_in_time_recovery_specification(mut self, value: impl Into<Val<table::PointInTimeRecoverySpecification>>) -> Self {
+        self.core.props.set("PointInTimeRecoverySpecification", value.into());
+        self
+    }
+
+    /// Sets `PointInTimeRecoverySpecification` in place: [`Self::point_in_time_recovery_specification`]
+    /// on a value held by `&mut`.
+    pub fn set_point_in_time_recovery_specification(&mut self, value: impl Into<Val<table::PointInTimeRecoverySpecification>>) -> &mut Self {
+        self.core.props.set("PointInTimeRecoverySpecification", value.into());
+        self
+    }
+
+    /// `PointInTimeRecoverySpecification` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_point_in_time_recovery_specification(&self) -> ::std::option::Option<Val<table::PointInTimeRecoverySpecification>> {
+        crate::cfn::get_prop(&self.core.props, "PointInTimeRecoverySpecification")
+    }
+
+    /// `ProvisionedThroughput`: Throughput for the specified table, which consists of values for ``ReadCapacityUnits``
+    /// and ``WriteCapacityUnits``. For more information about the contents of a provisioned
+    /// throughput structure, see Amazon DynamoDB Table ProvisionedThroughput (<https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ProvisionedThroughput.html>).
+    /// If you set ``BillingMode`` as ``PROVISIONED``, you must specify this property. If you set ``BillingMode``
+    /// as ``PAY_PER_REQUEST``, you cannot specify this property.
+    pub fn provisioned_throughput(mut self, value: impl Into<Val<table::ProvisionedThroughput>>) -> Self {
+        self.core.props.set("ProvisionedThroughput", value.into());
+        self
+    }
+
+    /// Sets `ProvisionedThroughput` in place: [`Self::provisioned_throughput`] on a value held by `&mut`.
+    pub fn set_provisioned_throughput(&mut self, value: impl Into<Val<table::ProvisionedThroughput>>) -> &mut Self {
+        self.core.props.set("ProvisionedThroughput", value.into());
+        self
+    }
+
+    /// `ProvisionedThroughput` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provisioned_throughput(&self) -> ::std::option::Option<Val<table::ProvisionedThroughput>> {
+        crate::cfn::get_prop(&self.core.props, "ProvisionedThroughput")
+    }
+
+    /// `ResourcePolicy`: An AWS resource-based policy document in JSON format that will be attached
+    /// to the table. When you attach a resource-based policy while creating a table, the policy
+    /// application is *strongly consistent*. The maximum size supported for a resource-based policy
+    /// document is 20 KB. DynamoDB counts whitespaces when calculating the size of a policy against
+    /// this limit. For a full list of all considerations that apply for resource-based policies,
+    /// see Resource-based policy considerations (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-considerations.html>).
+    /// You need to specify the …
+    pub fn resource_policy(mut self, value: impl Into<Val<table::ResourcePolicy>>) -> Self {
+        self.core.props.set("ResourcePolicy", value.into());
+        self
+    }
+
+    /// Sets `ResourcePolicy` in place: [`Self::resource_policy`] on a value held by `&mut`.
+    pub fn set_resource_policy(&mut self, value: impl Into<Val<table::ResourcePolicy>>) -> &mut Self {
+        self.core.props.set("ResourcePolicy", value.into());
+        self
+    }
+
+    /// `ResourcePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_policy(&self) -> ::std::option::Option<Val<table::ResourcePolicy>> {
+        crate::cfn::get_prop(&self.core.props, "ResourcePolicy")
+    }
+
+    /// `SSESpecification`: Specifies the settings to enable server-side encryption.
+    pub fn sse_specification(mut self, value: impl Into<Val<table::SseSpecification>>) -> Self {
+        self.core.props.set("SSESpecification", value.into());
+        self
+    }
+
+    /// Sets `SSESpecification` in place: [`Self::sse_specification`] on a value held by `&mut`.
+    pub fn set_sse_specification(&mut self, value: impl Into<Val<table::SseSpecification>>) -> &mut Self {
+        self.core.props.set("SSESpecification", value.into());
+        self
+    }
+
+    /// `SSESpecification` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sse_specification(&self) -> ::std::option::Option<Val<table::SseSpecification>> {
+        crate::cfn::get_prop(&self.core.props, "SSESpecification")
+    }
+
+    /// `StreamSpecification`: The settings for the DDB table stream, which captures changes to
+    /// items stored in the table. Including this property in your CFNlong template automatically
+    /// enables streaming.
+    pub fn stream_specification(mut self, value: impl Into<Val<table::StreamSpecification>>) -> Self {
+        self.core.props.set("StreamSpecification", value.into());
+        self
+    }
+
+    /// Sets `StreamSpecification` in place: [`Self::stream_specification`] on a value held by `&mut`.
+    pub fn set_stream_specification(&mut self, value: impl Into<Val<table::StreamSpecification>>) -> &mut Self {
+        self.core.props.set("StreamSpecification", value.into());
+        self
+    }
+
+    /// `StreamSpecification` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stream_specification(&self) -> ::std::option::Option<Val<table::StreamSpecification>> {
+        crate::cfn::get_prop(&self.core.props, "StreamSpecification")
+    }
+
+    /// `TableClass`: The table class of the new table. Valid values are ``STANDARD`` and ``STANDARD_INFREQUENT_ACCESS``.
+    pub fn table_class(mut self, value: impl Into<Val<table::TableClass>>) -> Self {
+        self.core.props.set("TableClass", value.into());
+        self
+    }
+
+    /// Sets `TableClass` in place: [`Self::table_class`] on a value held by `&mut`.
+    pub fn set_table_class(&mut self, value: impl Into<Val<table::TableClass>>) -> &mut Self {
+        self.core.props.set("TableClass", value.into());
+        self
+    }
+
+    /// `TableClass` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_class(&self) -> ::std::option::Option<Val<table::TableClass>> {
+        crate::cfn::get_prop(&self.core.props, "TableClass")
+    }
+
+    /// `TableName`: A name for the table. If you don't specify a name, CFNlong generates a unique
+    /// physical ID and uses that ID for the table name. For more information, see Name Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
+    /// If you specify a name, you cannot perform updates that require replacement of this resource.
+    /// You can perform updates that require no or some interruption. If you must replace the
+    /// resource, specify a new name.
+    pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TableName", value.into());
+        self
+    }
+
+    /// Sets `TableName` in place: [`Self::table_name`] on a value held by `&mut`.
+    pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TableName", value.into());
+        self
+    }
+
+    /// `TableName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TableName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource. For more information, see Tag (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TimeToLiveSpecification`: Specifies the Time to Live (TTL) settings for the table. For
+    /// detailed information about the limits in DynamoDB, see Limits in Amazon DynamoDB (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html>)
+    /// in the Amazon DynamoDB Developer Guide.
+    pub fn time_to_live_specification(mut self, value: impl Into<Val<table::TimeToLiveSpecification>>) -> Self {
+        self.core.props.set("TimeToLiveSpecification", value.into());
+        self
+    }
+
+    /// Sets `TimeToLiveSpecification` in place: [`Self::time_to_live_specification`] on a value
+    /// held by `&mut`.
+    pub fn set_time_to_live_specification(&mut self, value: impl Into<Val<table::TimeToLiveSpecification>>) -> &mut Self {
+        self.core.props.set("TimeToLiveSpecification", value.into());
+        self
+    }
+
+    /// `TimeToLiveSpecification` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_time_to_live_specification(&self) -> ::std::option::Option<Val<table::TimeToLiveSpecification>> {
+        crate::cfn::get_prop(&self.core.props, "TimeToLiveSpecification")
+    }
+
+    /// `VectorIndexes`.
+    pub fn vector_indexes(mut self, value: impl Into<Val<List<table::VectorIndex>>>) -> Self {
+        self.core.props.set("VectorIndexes", value.into());
+        self
+    }
+
+    /// Sets `VectorIndexes` in place: [`Self::vector_indexes`] on a value held by `&mut`.
+    pub fn set_vector_indexes(&mut self, value: impl Into<Val<List<table::VectorIndex>>>) -> &mut Self {
+        self.core.props.set("VectorIndexes", value.into());
+        self
+    }
+
+    /// `VectorIndexes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vector_indexes(&self) -> ::std::option::Option<Val<List<table::VectorIndex>>> {
+        crate::cfn::get_prop(&self.core.props, "VectorIndexes")
+    }
+
+    /// `WarmThroughput`: Represents the warm throughput (in read units per second and write units
+    /// per second) for creating a table.
+    pub fn warm_throughput(mut self, value: impl Into<Val<table::WarmThroughput>>) -> Self {
+        self.core.props.set("WarmThroughput", value.into());
+        self
+    }
+
+    /// Sets `WarmThroughput` in place: [`Self::warm_throughput`] on a value held by `&mut`.
+    pub fn set_warm_throughput(&mut self, value: impl Into<Val<table::WarmThroughput>>) -> &mut Self {
+        self.core.props.set("WarmThroughput", value.into());
+        self
+    }
+
+    /// `WarmThroughput` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_warm_throughput(&self) -> ::std::option::Option<Val<table::WarmThroughput>> {
+        crate::cfn::get_prop(&self.core.props, "WarmThroughput")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1560,16 +2940,28 @@ pub mod table {
             AttributeDefinition { props }
         }
 
-        prop! {
-            /// `AttributeName`: A name for the attribute.
-            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        /// Sets `AttributeName`, which `new` took, in place.
+        pub fn set_attribute_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeName", value.into());
+            self
         }
 
-        prop! {
-            /// `AttributeType`: The data type for the attribute, where: + ``S`` - the attribute is of
-            /// type String + ``N`` - the attribute is of type Number + ``B`` - the attribute is of type
-            /// Binary
-            props, "AttributeType", _, set_attribute_type, get_attribute_type, Val<AttributeDefinitionAttributeType>
+        /// `AttributeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeName")
+        }
+
+        /// Sets `AttributeType`, which `new` took, in place.
+        pub fn set_attribute_type(&mut self, value: impl Into<Val<AttributeDefinitionAttributeType>>) -> &mut Self {
+            self.props.set("AttributeType", value.into());
+            self
+        }
+
+        /// `AttributeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_type(&self) -> ::std::option::Option<Val<AttributeDefinitionAttributeType>> {
+            crate::cfn::get_prop(&self.props, "AttributeType")
         }
     }
 
@@ -1627,18 +3019,36 @@ pub mod table {
             ContributorInsightsSpecification { props }
         }
 
-        prop! {
-            /// `Enabled`: Indicates whether CloudWatch Contributor Insights are to be enabled (true) or
-            /// disabled (false).
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Mode`: Specifies the CloudWatch Contributor Insights mode for a table. Valid values are ``ACCESSED_AND_THROTTLED_KEYS`` (tracks
-            /// all access and throttled events) or ``THROTTLED_KEYS`` (tracks only throttled events).
-            /// This setting determines what type of contributor insights data is collected for the
-            /// table.
-            props, "Mode", mode, set_mode, get_mode, Val<ContributorInsightsSpecificationMode>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `Mode`: Specifies the CloudWatch Contributor Insights mode for a table. Valid values are ``ACCESSED_AND_THROTTLED_KEYS`` (tracks
+        /// all access and throttled events) or ``THROTTLED_KEYS`` (tracks only throttled events). This
+        /// setting determines what type of contributor insights data is collected for the table.
+        pub fn mode(mut self, value: impl Into<Val<ContributorInsightsSpecificationMode>>) -> Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// Sets `Mode` in place: [`Self::mode`] on a value held by `&mut`.
+        pub fn set_mode(&mut self, value: impl Into<Val<ContributorInsightsSpecificationMode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<ContributorInsightsSpecificationMode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
         }
     }
 
@@ -1686,52 +3096,123 @@ pub mod table {
             GlobalSecondaryIndex { props }
         }
 
-        prop! {
-            /// `IndexName`: The name of the global secondary index. The name must be unique among all
-            /// other indexes on this table.
-            props, "IndexName", _, set_index_name, get_index_name, Val<String>
+        /// Sets `IndexName`, which `new` took, in place.
+        pub fn set_index_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexName", value.into());
+            self
         }
 
-        prop! {
-            /// `Projection`: Represents attributes that are copied (projected) from the table into the
-            /// global secondary index. These are in addition to the primary key attributes and index
-            /// key attributes, which are automatically projected.
-            props, "Projection", _, set_projection, get_projection, Val<Projection>
+        /// `IndexName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexName")
         }
 
-        prop! {
-            /// `KeySchema`.
-            props, "KeySchema", _, set_key_schema, get_key_schema, Val<List<GlobalSecondaryIndexKeySchema>>
+        /// Sets `Projection`, which `new` took, in place.
+        pub fn set_projection(&mut self, value: impl Into<Val<Projection>>) -> &mut Self {
+            self.props.set("Projection", value.into());
+            self
         }
 
-        prop! {
-            /// `ContributorInsightsSpecification`: The settings used to specify whether to enable
-            /// CloudWatch Contributor Insights for the global table and define which events to monitor.
-            props, "ContributorInsightsSpecification", contributor_insights_specification, set_contributor_insights_specification, get_contributor_insights_specification, Val<ContributorInsightsSpecification>
+        /// `Projection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_projection(&self) -> ::std::option::Option<Val<Projection>> {
+            crate::cfn::get_prop(&self.props, "Projection")
         }
 
-        prop! {
-            /// `OnDemandThroughput`: The maximum number of read and write units for the specified
-            /// global secondary index. If you use this parameter, you must specify ``MaxReadRequestUnits``, ``MaxWriteRequestUnits``,
-            /// or both. You must use either ``OnDemandThroughput`` or ``ProvisionedThroughput`` based
-            /// on your table's capacity mode.
-            props, "OnDemandThroughput", on_demand_throughput, set_on_demand_throughput, get_on_demand_throughput, Val<OnDemandThroughput>
+        /// Sets `KeySchema`, which `new` took, in place.
+        pub fn set_key_schema(&mut self, value: impl Into<Val<List<GlobalSecondaryIndexKeySchema>>>) -> &mut Self {
+            self.props.set("KeySchema", value.into());
+            self
         }
 
-        prop! {
-            /// `ProvisionedThroughput`: Represents the provisioned throughput settings for the
-            /// specified global secondary index. You must use either ``OnDemandThroughput`` or ``ProvisionedThroughput``
-            /// based on your table's capacity mode. For current minimum and maximum provisioned
-            /// throughput values, see Service, Account, and Table Quotas (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html>)
-            /// in the *Amazon DynamoDB Developer Guide*.
-            props, "ProvisionedThroughput", provisioned_throughput, set_provisioned_throughput, get_provisioned_throughput, Val<ProvisionedThroughput>
+        /// `KeySchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_schema(&self) -> ::std::option::Option<Val<List<GlobalSecondaryIndexKeySchema>>> {
+            crate::cfn::get_prop(&self.props, "KeySchema")
         }
 
-        prop! {
-            /// `WarmThroughput`: Represents the warm throughput value (in read units per second and
-            /// write units per second) for the specified secondary index. If you use this parameter,
-            /// you must specify ``ReadUnitsPerSecond``, ``WriteUnitsPerSecond``, or both.
-            props, "WarmThroughput", warm_throughput, set_warm_throughput, get_warm_throughput, Val<WarmThroughput>
+        /// `ContributorInsightsSpecification`: The settings used to specify whether to enable
+        /// CloudWatch Contributor Insights for the global table and define which events to monitor.
+        pub fn contributor_insights_specification(mut self, value: impl Into<Val<ContributorInsightsSpecification>>) -> Self {
+            self.props.set("ContributorInsightsSpecification", value.into());
+            self
+        }
+
+        /// Sets `ContributorInsightsSpecification` in place: [`Self::contributor_insights_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_contributor_insights_specification(&mut self, value: impl Into<Val<ContributorInsightsSpecification>>) -> &mut Self {
+            self.props.set("ContributorInsightsSpecification", value.into());
+            self
+        }
+
+        /// `ContributorInsightsSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contributor_insights_specification(&self) -> ::std::option::Option<Val<ContributorInsightsSpecification>> {
+            crate::cfn::get_prop(&self.props, "ContributorInsightsSpecification")
+        }
+
+        /// `OnDemandThroughput`: The maximum number of read and write units for the specified global
+        /// secondary index. If you use this parameter, you must specify ``MaxReadRequestUnits``, ``MaxWriteRequestUnits``,
+        /// or both. You must use either ``OnDemandThroughput`` or ``ProvisionedThroughput`` based on
+        /// your table's capacity mode.
+        pub fn on_demand_throughput(mut self, value: impl Into<Val<OnDemandThroughput>>) -> Self {
+            self.props.set("OnDemandThroughput", value.into());
+            self
+        }
+
+        /// Sets `OnDemandThroughput` in place: [`Self::on_demand_throughput`] on a value held by `&mut`.
+        pub fn set_on_demand_throughput(&mut self, value: impl Into<Val<OnDemandThroughput>>) -> &mut Self {
+            self.props.set("OnDemandThroughput", value.into());
+            self
+        }
+
+        /// `OnDemandThroughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_demand_throughput(&self) -> ::std::option::Option<Val<OnDemandThroughput>> {
+            crate::cfn::get_prop(&self.props, "OnDemandThroughput")
+        }
+
+        /// `ProvisionedThroughput`: Represents the provisioned throughput settings for the specified
+        /// global secondary index. You must use either ``OnDemandThroughput`` or ``ProvisionedThroughput``
+        /// based on your table's capacity mode. For current minimum and maximum provisioned throughput
+        /// values, see Service, Account, and Table Quotas (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html>)
+        /// in the *Amazon DynamoDB Developer Guide*.
+        pub fn provisioned_throughput(mut self, value: impl Into<Val<ProvisionedThroughput>>) -> Self {
+            self.props.set("ProvisionedThroughput", value.into());
+            self
+        }
+
+        /// Sets `ProvisionedThroughput` in place: [`Self::provisioned_throughput`] on a value held by `&mut`.
+        pub fn set_provisioned_throughput(&mut self, value: impl Into<Val<ProvisionedThroughput>>) -> &mut Self {
+            self.props.set("ProvisionedThroughput", value.into());
+            self
+        }
+
+        /// `ProvisionedThroughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provisioned_throughput(&self) -> ::std::option::Option<Val<ProvisionedThroughput>> {
+            crate::cfn::get_prop(&self.props, "ProvisionedThroughput")
+        }
+
+        /// `WarmThroughput`: Represents the warm throughput value (in read units per second and write
+        /// units per second) for the specified secondary index. If you use this parameter, you must
+        /// specify ``ReadUnitsPerSecond``, ``WriteUnitsPerSecond``, or both.
+        pub fn warm_throughput(mut self, value: impl Into<Val<WarmThroughput>>) -> Self {
+            self.props.set("WarmThroughput", value.into());
+            self
+        }
+
+        /// Sets `WarmThroughput` in place: [`Self::warm_throughput`] on a value held by `&mut`.
+        pub fn set_warm_throughput(&mut self, value: impl Into<Val<WarmThroughput>>) -> &mut Self {
+            self.props.set("WarmThroughput", value.into());
+            self
+        }
+
+        /// `WarmThroughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_warm_throughput(&self) -> ::std::option::Option<Val<WarmThroughput>> {
+            crate::cfn::get_prop(&self.props, "WarmThroughput")
         }
     }
 
@@ -1754,14 +3235,28 @@ pub mod table {
             GlobalSecondaryIndexKeySchema { props }
         }
 
-        prop! {
-            /// `KeyType`.
-            props, "KeyType", _, set_key_type, get_key_type, Val<String>
+        /// Sets `KeyType`, which `new` took, in place.
+        pub fn set_key_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyType", value.into());
+            self
         }
 
-        prop! {
-            /// `AttributeName`.
-            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        /// `KeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyType")
+        }
+
+        /// Sets `AttributeName`, which `new` took, in place.
+        pub fn set_attribute_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeName", value.into());
+            self
+        }
+
+        /// `AttributeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeName")
         }
     }
 
@@ -1782,20 +3277,46 @@ pub mod table {
             OnDemandThroughput { props }
         }
 
-        prop! {
-            /// `MaxReadRequestUnits`: Maximum number of read request units for the specified table. To
-            /// specify a maximum ``OnDemandThroughput`` on your table, set the value of ``MaxReadRequestUnits``
-            /// as greater than or equal to 1. To remove the maximum ``OnDemandThroughput`` that is
-            /// currently set on your table, set the value of ``MaxReadRequestUnits`` to -1.
-            props, "MaxReadRequestUnits", max_read_request_units, set_max_read_request_units, get_max_read_request_units, Val<i64>
+        /// `MaxReadRequestUnits`: Maximum number of read request units for the specified table. To
+        /// specify a maximum ``OnDemandThroughput`` on your table, set the value of ``MaxReadRequestUnits``
+        /// as greater than or equal to 1. To remove the maximum ``OnDemandThroughput`` that is
+        /// currently set on your table, set the value of ``MaxReadRequestUnits`` to -1.
+        pub fn max_read_request_units(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxReadRequestUnits", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxWriteRequestUnits`: Maximum number of write request units for the specified table.
-            /// To specify a maximum ``OnDemandThroughput`` on your table, set the value of ``MaxWriteRequestUnits``
-            /// as greater than or equal to 1. To remove the maximum ``OnDemandThroughput`` that is
-            /// currently set on your table, set the value of ``MaxWriteRequestUnits`` to -1.
-            props, "MaxWriteRequestUnits", max_write_request_units, set_max_write_request_units, get_max_write_request_units, Val<i64>
+        /// Sets `MaxReadRequestUnits` in place: [`Self::max_read_request_units`] on a value held by `&mut`.
+        pub fn set_max_read_request_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxReadRequestUnits", value.into());
+            self
+        }
+
+        /// `MaxReadRequestUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_read_request_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxReadRequestUnits")
+        }
+
+        /// `MaxWriteRequestUnits`: Maximum number of write request units for the specified table. To
+        /// specify a maximum ``OnDemandThroughput`` on your table, set the value of ``MaxWriteRequestUnits``
+        /// as greater than or equal to 1. To remove the maximum ``OnDemandThroughput`` that is
+        /// currently set on your table, set the value of ``MaxWriteRequestUnits`` to -1.
+        pub fn max_write_request_units(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxWriteRequestUnits", value.into());
+            self
+        }
+
+        /// Sets `MaxWriteRequestUnits` in place: [`Self::max_write_request_units`] on a value held by `&mut`.
+        pub fn set_max_write_request_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxWriteRequestUnits", value.into());
+            self
+        }
+
+        /// `MaxWriteRequestUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_write_request_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxWriteRequestUnits")
         }
     }
 
@@ -1816,27 +3337,52 @@ pub mod table {
             Projection { props }
         }
 
-        prop! {
-            /// `NonKeyAttributes`: Represents the non-key attribute names which will be projected into
-            /// the index. For global and local secondary indexes, the total count of ``NonKeyAttributes``
-            /// summed across all of the secondary indexes, must not exceed 100. If you project the same
-            /// attribute into two different indexes, this counts as two distinct attributes when
-            /// determining the total. This limit only applies when you specify the ProjectionType of ``INCLUDE``.
-            /// You still can specify the ProjectionType of ``ALL`` to project all attributes from the
-            /// source table, even if the table has more than 100 attributes.
-            props, "NonKeyAttributes", non_key_attributes, set_non_key_attributes, get_non_key_attributes, Val<List<String>>
+        /// `NonKeyAttributes`: Represents the non-key attribute names which will be projected into the
+        /// index. For global and local secondary indexes, the total count of ``NonKeyAttributes``
+        /// summed across all of the secondary indexes, must not exceed 100. If you project the same
+        /// attribute into two different indexes, this counts as two distinct attributes when
+        /// determining the total. This limit only applies when you specify the ProjectionType of ``INCLUDE``.
+        /// You still can specify the ProjectionType of ``ALL`` to project all attributes from the
+        /// source table, even if the table has more than 100 attributes.
+        pub fn non_key_attributes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NonKeyAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `ProjectionType`: The set of attributes that are projected into the index: + ``KEYS_ONLY`` -
-            /// Only the index and primary keys are projected into the index. + ``INCLUDE`` - In
-            /// addition to the attributes described in ``KEYS_ONLY``, the secondary index will include
-            /// other non-key attributes that you specify. + ``ALL`` - All of the table attributes are
-            /// projected into the index. When using the DynamoDB console, ``ALL`` is selected by
-            /// default. You can't modify the projection of an existing index. To change the projected
-            /// attributes, you must delete the index and create a new one with the projection that you
-            /// want.
-            props, "ProjectionType", projection_type, set_projection_type, get_projection_type, Val<ProjectionProjectionType>
+        /// Sets `NonKeyAttributes` in place: [`Self::non_key_attributes`] on a value held by `&mut`.
+        pub fn set_non_key_attributes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NonKeyAttributes", value.into());
+            self
+        }
+
+        /// `NonKeyAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_non_key_attributes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NonKeyAttributes")
+        }
+
+        /// `ProjectionType`: The set of attributes that are projected into the index: + ``KEYS_ONLY`` -
+        /// Only the index and primary keys are projected into the index. + ``INCLUDE`` - In addition to
+        /// the attributes described in ``KEYS_ONLY``, the secondary index will include other non-key
+        /// attributes that you specify. + ``ALL`` - All of the table attributes are projected into the
+        /// index. When using the DynamoDB console, ``ALL`` is selected by default. You can't modify the
+        /// projection of an existing index. To change the projected attributes, you must delete the
+        /// index and create a new one with the projection that you want.
+        pub fn projection_type(mut self, value: impl Into<Val<ProjectionProjectionType>>) -> Self {
+            self.props.set("ProjectionType", value.into());
+            self
+        }
+
+        /// Sets `ProjectionType` in place: [`Self::projection_type`] on a value held by `&mut`.
+        pub fn set_projection_type(&mut self, value: impl Into<Val<ProjectionProjectionType>>) -> &mut Self {
+            self.props.set("ProjectionType", value.into());
+            self
+        }
+
+        /// `ProjectionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_projection_type(&self) -> ::std::option::Option<Val<ProjectionProjectionType>> {
+            crate::cfn::get_prop(&self.props, "ProjectionType")
         }
     }
 
@@ -1895,22 +3441,28 @@ pub mod table {
             ProvisionedThroughput { props }
         }
 
-        prop! {
-            /// `WriteCapacityUnits`: The maximum number of writes consumed per second before DynamoDB
-            /// returns a ``ThrottlingException``. For more information, see Specifying Read and Write
-            /// Requirements (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ProvisionedThroughput.html>)
-            /// in the *Amazon DynamoDB Developer Guide*. If read/write capacity mode is ``PAY_PER_REQUEST``
-            /// the value is set to 0.
-            props, "WriteCapacityUnits", _, set_write_capacity_units, get_write_capacity_units, Val<i64>
+        /// Sets `WriteCapacityUnits`, which `new` took, in place.
+        pub fn set_write_capacity_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("WriteCapacityUnits", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadCapacityUnits`: The maximum number of strongly consistent reads consumed per second
-            /// before DynamoDB returns a ``ThrottlingException``. For more information, see Specifying
-            /// Read and Write Requirements (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ProvisionedThroughput.html>)
-            /// in the *Amazon DynamoDB Developer Guide*. If read/write capacity mode is ``PAY_PER_REQUEST``
-            /// the value is set to 0.
-            props, "ReadCapacityUnits", _, set_read_capacity_units, get_read_capacity_units, Val<i64>
+        /// `WriteCapacityUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_write_capacity_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "WriteCapacityUnits")
+        }
+
+        /// Sets `ReadCapacityUnits`, which `new` took, in place.
+        pub fn set_read_capacity_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ReadCapacityUnits", value.into());
+            self
+        }
+
+        /// `ReadCapacityUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_capacity_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ReadCapacityUnits")
         }
     }
 
@@ -1934,16 +3486,42 @@ pub mod table {
             WarmThroughput { props }
         }
 
-        prop! {
-            /// `ReadUnitsPerSecond`: Represents the number of read operations your base table can
-            /// instantaneously support.
-            props, "ReadUnitsPerSecond", read_units_per_second, set_read_units_per_second, get_read_units_per_second, Val<i64>
+        /// `ReadUnitsPerSecond`: Represents the number of read operations your base table can
+        /// instantaneously support.
+        pub fn read_units_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ReadUnitsPerSecond", value.into());
+            self
         }
 
-        prop! {
-            /// `WriteUnitsPerSecond`: Represents the number of write operations your base table can
-            /// instantaneously support.
-            props, "WriteUnitsPerSecond", write_units_per_second, set_write_units_per_second, get_write_units_per_second, Val<i64>
+        /// Sets `ReadUnitsPerSecond` in place: [`Self::read_units_per_second`] on a value held by `&mut`.
+        pub fn set_read_units_per_second(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ReadUnitsPerSecond", value.into());
+            self
+        }
+
+        /// `ReadUnitsPerSecond` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_units_per_second(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ReadUnitsPerSecond")
+        }
+
+        /// `WriteUnitsPerSecond`: Represents the number of write operations your base table can
+        /// instantaneously support.
+        pub fn write_units_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("WriteUnitsPerSecond", value.into());
+            self
+        }
+
+        /// Sets `WriteUnitsPerSecond` in place: [`Self::write_units_per_second`] on a value held by `&mut`.
+        pub fn set_write_units_per_second(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("WriteUnitsPerSecond", value.into());
+            self
+        }
+
+        /// `WriteUnitsPerSecond` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_write_units_per_second(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "WriteUnitsPerSecond")
         }
     }
 
@@ -1972,26 +3550,65 @@ pub mod table {
             ImportSourceSpecification { props }
         }
 
-        prop! {
-            /// `S3BucketSource`: The S3 bucket that provides the source for the import.
-            props, "S3BucketSource", _, set_s3_bucket_source, get_s3_bucket_source, Val<S3BucketSource>
+        /// Sets `S3BucketSource`, which `new` took, in place.
+        pub fn set_s3_bucket_source(&mut self, value: impl Into<Val<S3BucketSource>>) -> &mut Self {
+            self.props.set("S3BucketSource", value.into());
+            self
         }
 
-        prop! {
-            /// `InputFormat`: The format of the source data. Valid values for ``ImportFormat`` are ``CSV``, ``DYNAMODB_JSON``
-            /// or ``ION``.
-            props, "InputFormat", _, set_input_format, get_input_format, Val<String>
+        /// `S3BucketSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_source(&self) -> ::std::option::Option<Val<S3BucketSource>> {
+            crate::cfn::get_prop(&self.props, "S3BucketSource")
         }
 
-        prop! {
-            /// `InputCompressionType`: Type of compression to be used on the input coming from the
-            /// imported table.
-            props, "InputCompressionType", input_compression_type, set_input_compression_type, get_input_compression_type, Val<String>
+        /// Sets `InputFormat`, which `new` took, in place.
+        pub fn set_input_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InputFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `InputFormatOptions`: Additional properties that specify how the input is formatted,
-            props, "InputFormatOptions", input_format_options, set_input_format_options, get_input_format_options, Val<InputFormatOptions>
+        /// `InputFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InputFormat")
+        }
+
+        /// `InputCompressionType`: Type of compression to be used on the input coming from the imported
+        /// table.
+        pub fn input_compression_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InputCompressionType", value.into());
+            self
+        }
+
+        /// Sets `InputCompressionType` in place: [`Self::input_compression_type`] on a value held by `&mut`.
+        pub fn set_input_compression_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InputCompressionType", value.into());
+            self
+        }
+
+        /// `InputCompressionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_compression_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InputCompressionType")
+        }
+
+        /// `InputFormatOptions`: Additional properties that specify how the input is formatted,
+        pub fn input_format_options(mut self, value: impl Into<Val<InputFormatOptions>>) -> Self {
+            self.props.set("InputFormatOptions", value.into());
+            self
+        }
+
+        /// Sets `InputFormatOptions` in place: [`Self::input_format_options`] on a value held by `&mut`.
+        pub fn set_input_format_options(&mut self, value: impl Into<Val<InputFormatOptions>>) -> &mut Self {
+            self.props.set("InputFormatOptions", value.into());
+            self
+        }
+
+        /// `InputFormatOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_format_options(&self) -> ::std::option::Option<Val<InputFormatOptions>> {
+            crate::cfn::get_prop(&self.props, "InputFormatOptions")
         }
     }
 
@@ -2011,10 +3628,23 @@ pub mod table {
             InputFormatOptions { props }
         }
 
-        prop! {
-            /// `Csv`: The options for imported source files in CSV format. The values are Delimiter and
-            /// HeaderList.
-            props, "Csv", csv, set_csv, get_csv, Val<Csv>
+        /// `Csv`: The options for imported source files in CSV format. The values are Delimiter and
+        /// HeaderList.
+        pub fn csv(mut self, value: impl Into<Val<Csv>>) -> Self {
+            self.props.set("Csv", value.into());
+            self
+        }
+
+        /// Sets `Csv` in place: [`Self::csv`] on a value held by `&mut`.
+        pub fn set_csv(&mut self, value: impl Into<Val<Csv>>) -> &mut Self {
+            self.props.set("Csv", value.into());
+            self
+        }
+
+        /// `Csv` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_csv(&self) -> ::std::option::Option<Val<Csv>> {
+            crate::cfn::get_prop(&self.props, "Csv")
         }
     }
 
@@ -2034,17 +3664,43 @@ pub mod table {
             Csv { props }
         }
 
-        prop! {
-            /// `Delimiter`: The delimiter used for separating items in the CSV file being imported.
-            props, "Delimiter", delimiter, set_delimiter, get_delimiter, Val<String>
+        /// `Delimiter`: The delimiter used for separating items in the CSV file being imported.
+        pub fn delimiter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Delimiter", value.into());
+            self
         }
 
-        prop! {
-            /// `HeaderList`: List of the headers used to specify a common header for all source CSV
-            /// files being imported. If this field is specified then the first line of each CSV file is
-            /// treated as data instead of the header. If this field is not specified the the first line
-            /// of each CSV file is treated as the header.
-            props, "HeaderList", header_list, set_header_list, get_header_list, Val<List<String>>
+        /// Sets `Delimiter` in place: [`Self::delimiter`] on a value held by `&mut`.
+        pub fn set_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Delimiter", value.into());
+            self
+        }
+
+        /// `Delimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Delimiter")
+        }
+
+        /// `HeaderList`: List of the headers used to specify a common header for all source CSV files
+        /// being imported. If this field is specified then the first line of each CSV file is treated
+        /// as data instead of the header. If this field is not specified the the first line of each CSV
+        /// file is treated as the header.
+        pub fn header_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("HeaderList", value.into());
+            self
+        }
+
+        /// Sets `HeaderList` in place: [`Self::header_list`] on a value held by `&mut`.
+        pub fn set_header_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("HeaderList", value.into());
+            self
+        }
+
+        /// `HeaderList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "HeaderList")
         }
     }
 
@@ -2065,20 +3721,53 @@ pub mod table {
             S3BucketSource { props }
         }
 
-        prop! {
-            /// `S3Bucket`: The S3 bucket that is being imported from.
-            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        /// Sets `S3Bucket`, which `new` took, in place.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BucketOwner`: The account number of the S3 bucket that is being imported from. If the
-            /// bucket is owned by the requester this is optional.
-            props, "S3BucketOwner", s3_bucket_owner, set_s3_bucket_owner, get_s3_bucket_owner, Val<String>
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
         }
 
-        prop! {
-            /// `S3KeyPrefix`: The key prefix shared by all S3 Objects that are being imported.
-            props, "S3KeyPrefix", s3_key_prefix, set_s3_key_prefix, get_s3_key_prefix, Val<String>
+        /// `S3BucketOwner`: The account number of the S3 bucket that is being imported from. If the
+        /// bucket is owned by the requester this is optional.
+        pub fn s3_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3BucketOwner", value.into());
+            self
+        }
+
+        /// Sets `S3BucketOwner` in place: [`Self::s3_bucket_owner`] on a value held by `&mut`.
+        pub fn set_s3_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketOwner", value.into());
+            self
+        }
+
+        /// `S3BucketOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketOwner")
+        }
+
+        /// `S3KeyPrefix`: The key prefix shared by all S3 Objects that are being imported.
+        pub fn s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3KeyPrefix", value.into());
+            self
+        }
+
+        /// Sets `S3KeyPrefix` in place: [`Self::s3_key_prefix`] on a value held by `&mut`.
+        pub fn set_s3_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3KeyPrefix", value.into());
+            self
+        }
+
+        /// `S3KeyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3KeyPrefix")
         }
     }
 
@@ -2101,16 +3790,36 @@ pub mod table {
             KinesisStreamSpecification { props }
         }
 
-        prop! {
-            /// `StreamArn`: The ARN for a specific Kinesis data stream. Length Constraints: Minimum
-            /// length of 37. Maximum length of 1024.
-            props, "StreamArn", _, set_stream_arn, get_stream_arn, Val<String>
+        /// Sets `StreamArn`, which `new` took, in place.
+        pub fn set_stream_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StreamArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ApproximateCreationDateTimePrecision`: The precision for the time and date that the
-            /// stream was created.
-            props, "ApproximateCreationDateTimePrecision", approximate_creation_date_time_precision, set_approximate_creation_date_time_precision, get_approximate_creation_date_time_precision, Val<KinesisStreamSpecificationApproximateCreationDateTimePrecision>
+        /// `StreamArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StreamArn")
+        }
+
+        /// `ApproximateCreationDateTimePrecision`: The precision for the time and date that the stream
+        /// was created.
+        pub fn approximate_creation_date_time_precision(mut self, value: impl Into<Val<KinesisStreamSpecificationApproximateCreationDateTimePrecision>>) -> Self {
+            self.props.set("ApproximateCreationDateTimePrecision", value.into());
+            self
+        }
+
+        /// Sets `ApproximateCreationDateTimePrecision` in place: [`Self::approximate_creation_date_time_precision`]
+        /// on a value held by `&mut`.
+        pub fn set_approximate_creation_date_time_precision(&mut self, value: impl Into<Val<KinesisStreamSpecificationApproximateCreationDateTimePrecision>>) -> &mut Self {
+            self.props.set("ApproximateCreationDateTimePrecision", value.into());
+            self
+        }
+
+        /// `ApproximateCreationDateTimePrecision` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_approximate_creation_date_time_precision(&self) -> ::std::option::Option<Val<KinesisStreamSpecificationApproximateCreationDateTimePrecision>> {
+            crate::cfn::get_prop(&self.props, "ApproximateCreationDateTimePrecision")
         }
     }
 
@@ -2156,22 +3865,40 @@ pub mod table {
             LocalSecondaryIndex { props }
         }
 
-        prop! {
-            /// `IndexName`: The name of the local secondary index. The name must be unique among all
-            /// other indexes on this table.
-            props, "IndexName", _, set_index_name, get_index_name, Val<String>
+        /// Sets `IndexName`, which `new` took, in place.
+        pub fn set_index_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexName", value.into());
+            self
         }
 
-        prop! {
-            /// `Projection`: Represents attributes that are copied (projected) from the table into the
-            /// local secondary index. These are in addition to the primary key attributes and index key
-            /// attributes, which are automatically projected.
-            props, "Projection", _, set_projection, get_projection, Val<Projection>
+        /// `IndexName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexName")
         }
 
-        prop! {
-            /// `KeySchema`.
-            props, "KeySchema", _, set_key_schema, get_key_schema, Val<List<KeySchema>>
+        /// Sets `Projection`, which `new` took, in place.
+        pub fn set_projection(&mut self, value: impl Into<Val<Projection>>) -> &mut Self {
+            self.props.set("Projection", value.into());
+            self
+        }
+
+        /// `Projection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_projection(&self) -> ::std::option::Option<Val<Projection>> {
+            crate::cfn::get_prop(&self.props, "Projection")
+        }
+
+        /// Sets `KeySchema`, which `new` took, in place.
+        pub fn set_key_schema(&mut self, value: impl Into<Val<List<KeySchema>>>) -> &mut Self {
+            self.props.set("KeySchema", value.into());
+            self
+        }
+
+        /// `KeySchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_schema(&self) -> ::std::option::Option<Val<List<KeySchema>>> {
+            crate::cfn::get_prop(&self.props, "KeySchema")
         }
     }
 
@@ -2194,14 +3921,28 @@ pub mod table {
             KeySchema { props }
         }
 
-        prop! {
-            /// `KeyType`.
-            props, "KeyType", _, set_key_type, get_key_type, Val<String>
+        /// Sets `KeyType`, which `new` took, in place.
+        pub fn set_key_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyType", value.into());
+            self
         }
 
-        prop! {
-            /// `AttributeName`.
-            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        /// `KeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyType")
+        }
+
+        /// Sets `AttributeName`, which `new` took, in place.
+        pub fn set_attribute_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeName", value.into());
+            self
+        }
+
+        /// `AttributeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeName")
         }
     }
 
@@ -2221,18 +3962,45 @@ pub mod table {
             PointInTimeRecoverySpecification { props }
         }
 
-        prop! {
-            /// `PointInTimeRecoveryEnabled`: Indicates whether point in time recovery is enabled (true)
-            /// or disabled (false) on the table.
-            props, "PointInTimeRecoveryEnabled", point_in_time_recovery_enabled, set_point_in_time_recovery_enabled, get_point_in_time_recovery_enabled, Val<bool>
+        /// `PointInTimeRecoveryEnabled`: Indicates whether point in time recovery is enabled (true) or
+        /// disabled (false) on the table.
+        pub fn point_in_time_recovery_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("PointInTimeRecoveryEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `RecoveryPeriodInDays`: The number of preceding days for which continuous backups are
-            /// taken and maintained. Your table data is only recoverable to any point-in-time from
-            /// within the configured recovery period. This parameter is optional. If no value is
-            /// provided, the value will default to 35.
-            props, "RecoveryPeriodInDays", recovery_period_in_days, set_recovery_period_in_days, get_recovery_period_in_days, Val<i64>
+        /// Sets `PointInTimeRecoveryEnabled` in place: [`Self::point_in_time_recovery_enabled`] on a
+        /// value held by `&mut`.
+        pub fn set_point_in_time_recovery_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PointInTimeRecoveryEnabled", value.into());
+            self
+        }
+
+        /// `PointInTimeRecoveryEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_point_in_time_recovery_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PointInTimeRecoveryEnabled")
+        }
+
+        /// `RecoveryPeriodInDays`: The number of preceding days for which continuous backups are taken
+        /// and maintained. Your table data is only recoverable to any point-in-time from within the
+        /// configured recovery period. This parameter is optional. If no value is provided, the value
+        /// will default to 35.
+        pub fn recovery_period_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RecoveryPeriodInDays", value.into());
+            self
+        }
+
+        /// Sets `RecoveryPeriodInDays` in place: [`Self::recovery_period_in_days`] on a value held by `&mut`.
+        pub fn set_recovery_period_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RecoveryPeriodInDays", value.into());
+            self
+        }
+
+        /// `RecoveryPeriodInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recovery_period_in_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RecoveryPeriodInDays")
         }
     }
 
@@ -2259,9 +4027,16 @@ pub mod table {
             ResourcePolicy { props }
         }
 
-        prop! {
-            /// `PolicyDocument`.
-            props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+        /// Sets `PolicyDocument`, which `new` took, in place.
+        pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("PolicyDocument", value.into());
+            self
+        }
+
+        /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "PolicyDocument")
         }
     }
 
@@ -2286,26 +4061,56 @@ pub mod table {
             SseSpecification { props }
         }
 
-        prop! {
-            /// `SSEEnabled`: Indicates whether server-side encryption is done using an AWS managed key
-            /// or an AWS owned key. If enabled (true), server-side encryption type is set to ``KMS``
-            /// and an AWS managed key is used (KMS charges apply). If disabled (false) or not
-            /// specified, server-side encryption is set to AWS owned key.
-            props, "SSEEnabled", _, set_sse_enabled, get_sse_enabled, Val<bool>
+        /// Sets `SSEEnabled`, which `new` took, in place.
+        pub fn set_sse_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SSEEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `KMSMasterKeyId`: The KMS key that should be used for the KMS encryption. To specify a
-            /// key, use its key ID, Amazon Resource Name (ARN), alias name, or alias ARN. Note that you
-            /// should only provide this parameter if the key is different from the default DynamoDB key ``alias/aws/dynamodb``.
-            props, "KMSMasterKeyId", kms_master_key_id, set_kms_master_key_id, get_kms_master_key_id, Val<String>
+        /// `SSEEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sse_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SSEEnabled")
         }
 
-        prop! {
-            /// `SSEType`: Server-side encryption type. The only supported value is: + ``KMS`` -
-            /// Server-side encryption that uses KMSlong. The key is stored in your account and is
-            /// managed by KMS (KMS charges apply).
-            props, "SSEType", sse_type, set_sse_type, get_sse_type, Val<SseSpecificationSseType>
+        /// `KMSMasterKeyId`: The KMS key that should be used for the KMS encryption. To specify a key,
+        /// use its key ID, Amazon Resource Name (ARN), alias name, or alias ARN. Note that you should
+        /// only provide this parameter if the key is different from the default DynamoDB key ``alias/aws/dynamodb``.
+        pub fn kms_master_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KMSMasterKeyId", value.into());
+            self
+        }
+
+        /// Sets `KMSMasterKeyId` in place: [`Self::kms_master_key_id`] on a value held by `&mut`.
+        pub fn set_kms_master_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KMSMasterKeyId", value.into());
+            self
+        }
+
+        /// `KMSMasterKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_master_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KMSMasterKeyId")
+        }
+
+        /// `SSEType`: Server-side encryption type. The only supported value is: + ``KMS`` - Server-side
+        /// encryption that uses KMSlong. The key is stored in your account and is managed by KMS (KMS
+        /// charges apply).
+        pub fn sse_type(mut self, value: impl Into<Val<SseSpecificationSseType>>) -> Self {
+            self.props.set("SSEType", value.into());
+            self
+        }
+
+        /// Sets `SSEType` in place: [`Self::sse_type`] on a value held by `&mut`.
+        pub fn set_sse_type(&mut self, value: impl Into<Val<SseSpecificationSseType>>) -> &mut Self {
+            self.props.set("SSEType", value.into());
+            self
+        }
+
+        /// `SSEType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sse_type(&self) -> ::std::option::Option<Val<SseSpecificationSseType>> {
+            crate::cfn::get_prop(&self.props, "SSEType")
         }
     }
 
@@ -2345,33 +4150,60 @@ pub mod table {
             StreamSpecification { props }
         }
 
-        prop! {
-            /// `StreamViewType`: When an item in the table is modified, ``StreamViewType`` determines
-            /// what information is written to the stream for this table. Valid values for ``StreamViewType``
-            /// are: + ``KEYS_ONLY`` - Only the key attributes of the modified item are written to the
-            /// stream. + ``NEW_IMAGE`` - The entire item, as it appears after it was modified, is
-            /// written to the stream. + ``OLD_IMAGE`` - The entire item, as it appeared before it was
-            /// modified, is written to the stream. + ``NEW_AND_OLD_IMAGES`` - Both the new and the old
-            /// item images of the item are written to the stream.
-            props, "StreamViewType", _, set_stream_view_type, get_stream_view_type, Val<StreamSpecificationStreamViewType>
+        /// Sets `StreamViewType`, which `new` took, in place.
+        pub fn set_stream_view_type(&mut self, value: impl Into<Val<StreamSpecificationStreamViewType>>) -> &mut Self {
+            self.props.set("StreamViewType", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourcePolicy`: Creates or updates a resource-based policy document that contains the
-            /// permissions for DDB resources, such as a table's streams. Resource-based policies let
-            /// you define access permissions by specifying who has access to each resource, and the
-            /// actions they are allowed to perform on each resource. When you remove the ``StreamSpecification``
-            /// property from the template, DynamoDB disables the stream but retains any attached
-            /// resource policy until the stream is deleted after 24 hours. When you modify the ``StreamViewType``
-            /// property, DynamoDB creates a new stream and retains the old stream's resource …
-            props, "ResourcePolicy", resource_policy, set_resource_policy, get_resource_policy, Val<ResourcePolicy>
+        /// `StreamViewType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_view_type(&self) -> ::std::option::Option<Val<StreamSpecificationStreamViewType>> {
+            crate::cfn::get_prop(&self.props, "StreamViewType")
         }
 
-        prop! {
-            /// `Tags`: Specifies the tags to apply to the DDB stream. Stream tags are independent of
-            /// table tags. For an overview on tagging DynamoDB resources, see Tagging for DynamoDB (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html>)
-            /// in the *Amazon DynamoDB Developer Guide*.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// `ResourcePolicy`: Creates or updates a resource-based policy document that contains the
+        /// permissions for DDB resources, such as a table's streams. Resource-based policies let you
+        /// define access permissions by specifying who has access to each resource, and the actions
+        /// they are allowed to perform on each resource. When you remove the ``StreamSpecification``
+        /// property from the template, DynamoDB disables the stream but retains any attached resource
+        /// policy until the stream is deleted after 24 hours. When you modify the ``StreamViewType``
+        /// property, DynamoDB creates a new stream and retains the old stream's resource …
+        pub fn resource_policy(mut self, value: impl Into<Val<ResourcePolicy>>) -> Self {
+            self.props.set("ResourcePolicy", value.into());
+            self
+        }
+
+        /// Sets `ResourcePolicy` in place: [`Self::resource_policy`] on a value held by `&mut`.
+        pub fn set_resource_policy(&mut self, value: impl Into<Val<ResourcePolicy>>) -> &mut Self {
+            self.props.set("ResourcePolicy", value.into());
+            self
+        }
+
+        /// `ResourcePolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_policy(&self) -> ::std::option::Option<Val<ResourcePolicy>> {
+            crate::cfn::get_prop(&self.props, "ResourcePolicy")
+        }
+
+        /// `Tags`: Specifies the tags to apply to the DDB stream. Stream tags are independent of table
+        /// tags. For an overview on tagging DynamoDB resources, see Tagging for DynamoDB (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html>)
+        /// in the *Amazon DynamoDB Developer Guide*.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -2431,18 +4263,37 @@ pub mod table {
             TimeToLiveSpecification { props }
         }
 
-        prop! {
-            /// `Enabled`: Indicates whether TTL is to be enabled (true) or disabled (false) on the
-            /// table.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `AttributeName`: The name of the TTL attribute used to store the expiration time for
-            /// items in the table. + The ``AttributeName`` property is required when enabling the TTL,
-            /// or when TTL is already enabled. + To update this property, you must first disable TTL
-            /// and then enable TTL with the new attribute name.
-            props, "AttributeName", attribute_name, set_attribute_name, get_attribute_name, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `AttributeName`: The name of the TTL attribute used to store the expiration time for items
+        /// in the table. + The ``AttributeName`` property is required when enabling the TTL, or when
+        /// TTL is already enabled. + To update this property, you must first disable TTL and then
+        /// enable TTL with the new attribute name.
+        pub fn attribute_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AttributeName", value.into());
+            self
+        }
+
+        /// Sets `AttributeName` in place: [`Self::attribute_name`] on a value held by `&mut`.
+        pub fn set_attribute_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeName", value.into());
+            self
+        }
+
+        /// `AttributeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeName")
         }
     }
 
@@ -2479,36 +4330,82 @@ pub mod table {
             VectorIndex { props }
         }
 
-        prop! {
-            /// `IndexName`.
-            props, "IndexName", _, set_index_name, get_index_name, Val<String>
+        /// Sets `IndexName`, which `new` took, in place.
+        pub fn set_index_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexName", value.into());
+            self
         }
 
-        prop! {
-            /// `VectorAttribute`.
-            props, "VectorAttribute", _, set_vector_attribute, get_vector_attribute, Val<VectorAttribute>
+        /// `IndexName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexName")
         }
 
-        prop! {
-            /// `Projection`: Represents attributes that are copied (projected) from the table into an
-            /// index. These are in addition to the primary key attributes and index key attributes,
-            /// which are automatically projected.
-            props, "Projection", _, set_projection, get_projection, Val<Projection>
+        /// Sets `VectorAttribute`, which `new` took, in place.
+        pub fn set_vector_attribute(&mut self, value: impl Into<Val<VectorAttribute>>) -> &mut Self {
+            self.props.set("VectorAttribute", value.into());
+            self
         }
 
-        prop! {
-            /// `Dimensions`.
-            props, "Dimensions", _, set_dimensions, get_dimensions, Val<i64>
+        /// `VectorAttribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vector_attribute(&self) -> ::std::option::Option<Val<VectorAttribute>> {
+            crate::cfn::get_prop(&self.props, "VectorAttribute")
         }
 
-        prop! {
-            /// `DistanceFunction`.
-            props, "DistanceFunction", _, set_distance_function, get_distance_function, Val<VectorIndexDistanceFunction>
+        /// Sets `Projection`, which `new` took, in place.
+        pub fn set_projection(&mut self, value: impl Into<Val<Projection>>) -> &mut Self {
+            self.props.set("Projection", value.into());
+            self
         }
 
-        prop! {
-            /// `SearchSchema`.
-            props, "SearchSchema", search_schema, set_search_schema, get_search_schema, Val<List<SearchSchemaElement>>
+        /// `Projection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_projection(&self) -> ::std::option::Option<Val<Projection>> {
+            crate::cfn::get_prop(&self.props, "Projection")
+        }
+
+        /// Sets `Dimensions`, which `new` took, in place.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
+        }
+
+        /// Sets `DistanceFunction`, which `new` took, in place.
+        pub fn set_distance_function(&mut self, value: impl Into<Val<VectorIndexDistanceFunction>>) -> &mut Self {
+            self.props.set("DistanceFunction", value.into());
+            self
+        }
+
+        /// `DistanceFunction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_distance_function(&self) -> ::std::option::Option<Val<VectorIndexDistanceFunction>> {
+            crate::cfn::get_prop(&self.props, "DistanceFunction")
+        }
+
+        /// `SearchSchema`.
+        pub fn search_schema(mut self, value: impl Into<Val<List<SearchSchemaElement>>>) -> Self {
+            self.props.set("SearchSchema", value.into());
+            self
+        }
+
+        /// Sets `SearchSchema` in place: [`Self::search_schema`] on a value held by `&mut`.
+        pub fn set_search_schema(&mut self, value: impl Into<Val<List<SearchSchemaElement>>>) -> &mut Self {
+            self.props.set("SearchSchema", value.into());
+            self
+        }
+
+        /// `SearchSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_search_schema(&self) -> ::std::option::Option<Val<List<SearchSchemaElement>>> {
+            crate::cfn::get_prop(&self.props, "SearchSchema")
         }
     }
 
@@ -2550,14 +4447,28 @@ pub mod table {
             SearchSchemaElement { props }
         }
 
-        prop! {
-            /// `AttributeName`.
-            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        /// Sets `AttributeName`, which `new` took, in place.
+        pub fn set_attribute_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeName", value.into());
+            self
         }
 
-        prop! {
-            /// `SearchSchemaElementType`.
-            props, "SearchSchemaElementType", _, set_search_schema_element_type, get_search_schema_element_type, Val<SearchSchemaElementSearchSchemaElementType>
+        /// `AttributeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeName")
+        }
+
+        /// Sets `SearchSchemaElementType`, which `new` took, in place.
+        pub fn set_search_schema_element_type(&mut self, value: impl Into<Val<SearchSchemaElementSearchSchemaElementType>>) -> &mut Self {
+            self.props.set("SearchSchemaElementType", value.into());
+            self
+        }
+
+        /// `SearchSchemaElementType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_search_schema_element_type(&self) -> ::std::option::Option<Val<SearchSchemaElementSearchSchemaElementType>> {
+            crate::cfn::get_prop(&self.props, "SearchSchemaElementType")
         }
     }
 
@@ -2591,9 +4502,16 @@ pub mod table {
             VectorAttribute { props }
         }
 
-        prop! {
-            /// `AttributeName`.
-            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        /// Sets `AttributeName`, which `new` took, in place.
+        pub fn set_attribute_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeName", value.into());
+            self
+        }
+
+        /// `AttributeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeName")
         }
     }
 }

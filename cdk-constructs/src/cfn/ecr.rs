@@ -43,35 +43,87 @@ impl PublicRepository {
         PublicRepository { core }
     }
 
-    prop! {
-        /// `RepositoryCatalogData`: The details about the repository that are publicly visible in
-        /// the Amazon ECR Public Gallery. For more information, see Amazon ECR Public repository
-        /// catalog data (<https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-catalog-data.html>)
-        /// in the *Amazon ECR Public User Guide*.
-        core.props, "RepositoryCatalogData", repository_catalog_data, set_repository_catalog_data, get_repository_catalog_data, Val<public_repository::RepositoryCatalogData>
+    /// `RepositoryCatalogData`: The details about the repository that are publicly visible in the
+    /// Amazon ECR Public Gallery. For more information, see Amazon ECR Public repository catalog
+    /// data (<https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-catalog-data.html>)
+    /// in the *Amazon ECR Public User Guide*.
+    pub fn repository_catalog_data(mut self, value: impl Into<Val<public_repository::RepositoryCatalogData>>) -> Self {
+        self.core.props.set("RepositoryCatalogData", value.into());
+        self
     }
 
-    prop! {
-        /// `RepositoryName`: The name to use for the public repository. The repository name may be
-        /// specified on its own (such as ``nginx-web-app``) or it can be prepended with a namespace
-        /// to group the repository into a category (such as ``project-a/nginx-web-app``). If you
-        /// don't specify a name, CFNlong generates a unique physical ID and uses that ID for the
-        /// repository name. For more information, see Name Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
-        /// If you specify a name, you cannot perform updates that require replacement of this
-        /// resource. You can perform updates that …
-        core.props, "RepositoryName", repository_name, set_repository_name, get_repository_name, Val<String>
+    /// Sets `RepositoryCatalogData` in place: [`Self::repository_catalog_data`] on a value held by `&mut`.
+    pub fn set_repository_catalog_data(&mut self, value: impl Into<Val<public_repository::RepositoryCatalogData>>) -> &mut Self {
+        self.core.props.set("RepositoryCatalogData", value.into());
+        self
     }
 
-    prop! {
-        /// `RepositoryPolicyText`: The JSON repository policy text to apply to the public
-        /// repository. For more information, see Amazon ECR Public repository policies (<https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html>)
-        /// in the *Amazon ECR Public User Guide*.
-        core.props, "RepositoryPolicyText", repository_policy_text, set_repository_policy_text, get_repository_policy_text, Val<Json>
+    /// `RepositoryCatalogData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_repository_catalog_data(&self) -> ::std::option::Option<Val<public_repository::RepositoryCatalogData>> {
+        crate::cfn::get_prop(&self.core.props, "RepositoryCatalogData")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `RepositoryName`: The name to use for the public repository. The repository name may be
+    /// specified on its own (such as ``nginx-web-app``) or it can be prepended with a namespace to
+    /// group the repository into a category (such as ``project-a/nginx-web-app``). If you don't
+    /// specify a name, CFNlong generates a unique physical ID and uses that ID for the repository
+    /// name. For more information, see Name Type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
+    /// If you specify a name, you cannot perform updates that require replacement of this resource.
+    /// You can perform updates that …
+    pub fn repository_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RepositoryName", value.into());
+        self
+    }
+
+    /// Sets `RepositoryName` in place: [`Self::repository_name`] on a value held by `&mut`.
+    pub fn set_repository_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RepositoryName", value.into());
+        self
+    }
+
+    /// `RepositoryName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_repository_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RepositoryName")
+    }
+
+    /// `RepositoryPolicyText`: The JSON repository policy text to apply to the public repository.
+    /// For more information, see Amazon ECR Public repository policies (<https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html>)
+    /// in the *Amazon ECR Public User Guide*.
+    pub fn repository_policy_text(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("RepositoryPolicyText", value.into());
+        self
+    }
+
+    /// Sets `RepositoryPolicyText` in place: [`Self::repository_policy_text`] on a value held by `&mut`.
+    pub fn set_repository_policy_text(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("RepositoryPolicyText", value.into());
+        self
+    }
+
+    /// `RepositoryPolicyText` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_repository_policy_text(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "RepositoryPolicyText")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -110,34 +162,99 @@ pub mod public_repository {
             RepositoryCatalogData { props }
         }
 
-        prop! {
-            /// `AboutText`: Provide a detailed description of the repository. Identify what is included
-            /// in the repository, any licensing details, or other relevant information.
-            props, "AboutText", about_text, set_about_text, get_about_text, Val<String>
+        /// `AboutText`: Provide a detailed description of the repository. Identify what is included in
+        /// the repository, any licensing details, or other relevant information.
+        pub fn about_text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AboutText", value.into());
+            self
         }
 
-        prop! {
-            /// `Architectures`: Select the system architectures that the images in your repository are
-            /// compatible with.
-            props, "Architectures", architectures, set_architectures, get_architectures, Val<List<String>>
+        /// Sets `AboutText` in place: [`Self::about_text`] on a value held by `&mut`.
+        pub fn set_about_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AboutText", value.into());
+            self
         }
 
-        prop! {
-            /// `OperatingSystems`: Select the operating systems that the images in your repository are
-            /// compatible with.
-            props, "OperatingSystems", operating_systems, set_operating_systems, get_operating_systems, Val<List<String>>
+        /// `AboutText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_about_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AboutText")
         }
 
-        prop! {
-            /// `RepositoryDescription`: The description of the public repository.
-            props, "RepositoryDescription", repository_description, set_repository_description, get_repository_description, Val<String>
+        /// `Architectures`: Select the system architectures that the images in your repository are
+        /// compatible with.
+        pub fn architectures(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Architectures", value.into());
+            self
         }
 
-        prop! {
-            /// `UsageText`: Provide detailed information about how to use the images in the repository.
-            /// This provides context, support information, and additional usage details for users of
-            /// the repository.
-            props, "UsageText", usage_text, set_usage_text, get_usage_text, Val<String>
+        /// Sets `Architectures` in place: [`Self::architectures`] on a value held by `&mut`.
+        pub fn set_architectures(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Architectures", value.into());
+            self
+        }
+
+        /// `Architectures` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_architectures(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Architectures")
+        }
+
+        /// `OperatingSystems`: Select the operating systems that the images in your repository are
+        /// compatible with.
+        pub fn operating_systems(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("OperatingSystems", value.into());
+            self
+        }
+
+        /// Sets `OperatingSystems` in place: [`Self::operating_systems`] on a value held by `&mut`.
+        pub fn set_operating_systems(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("OperatingSystems", value.into());
+            self
+        }
+
+        /// `OperatingSystems` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operating_systems(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "OperatingSystems")
+        }
+
+        /// `RepositoryDescription`: The description of the public repository.
+        pub fn repository_description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RepositoryDescription", value.into());
+            self
+        }
+
+        /// Sets `RepositoryDescription` in place: [`Self::repository_description`] on a value held by `&mut`.
+        pub fn set_repository_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RepositoryDescription", value.into());
+            self
+        }
+
+        /// `RepositoryDescription` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repository_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RepositoryDescription")
+        }
+
+        /// `UsageText`: Provide detailed information about how to use the images in the repository.
+        /// This provides context, support information, and additional usage details for users of the
+        /// repository.
+        pub fn usage_text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UsageText", value.into());
+            self
+        }
+
+        /// Sets `UsageText` in place: [`Self::usage_text`] on a value held by `&mut`.
+        pub fn set_usage_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UsageText", value.into());
+            self
+        }
+
+        /// `UsageText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_usage_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UsageText")
         }
     }
 }
@@ -162,39 +279,118 @@ impl PullThroughCacheRule {
         PullThroughCacheRule { core }
     }
 
-    prop! {
-        /// `CredentialArn`: The ARN of the Secrets Manager secret associated with the pull through
-        /// cache rule.
-        core.props, "CredentialArn", credential_arn, set_credential_arn, get_credential_arn, Val<String>
+    /// `CredentialArn`: The ARN of the Secrets Manager secret associated with the pull through
+    /// cache rule.
+    pub fn credential_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CredentialArn", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomRoleArn`: The ARN of the IAM role associated with the pull through cache rule.
-        core.props, "CustomRoleArn", custom_role_arn, set_custom_role_arn, get_custom_role_arn, Val<String>
+    /// Sets `CredentialArn` in place: [`Self::credential_arn`] on a value held by `&mut`.
+    pub fn set_credential_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CredentialArn", value.into());
+        self
     }
 
-    prop! {
-        /// `EcrRepositoryPrefix`: The Amazon ECR repository prefix associated with the pull through
-        /// cache rule.
-        core.props, "EcrRepositoryPrefix", ecr_repository_prefix, set_ecr_repository_prefix, get_ecr_repository_prefix, Val<String>
+    /// `CredentialArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_credential_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CredentialArn")
     }
 
-    prop! {
-        /// `UpstreamRegistry`: The name of the upstream source registry associated with the pull
-        /// through cache rule.
-        core.props, "UpstreamRegistry", upstream_registry, set_upstream_registry, get_upstream_registry, Val<pull_through_cache_rule::UpstreamRegistry>
+    /// `CustomRoleArn`: The ARN of the IAM role associated with the pull through cache rule.
+    pub fn custom_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `UpstreamRegistryUrl`: The upstream registry URL associated with the pull through cache
-        /// rule.
-        core.props, "UpstreamRegistryUrl", upstream_registry_url, set_upstream_registry_url, get_upstream_registry_url, Val<String>
+    /// Sets `CustomRoleArn` in place: [`Self::custom_role_arn`] on a value held by `&mut`.
+    pub fn set_custom_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `UpstreamRepositoryPrefix`: The upstream repository prefix associated with the pull
-        /// through cache rule.
-        core.props, "UpstreamRepositoryPrefix", upstream_repository_prefix, set_upstream_repository_prefix, get_upstream_repository_prefix, Val<String>
+    /// `CustomRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomRoleArn")
+    }
+
+    /// `EcrRepositoryPrefix`: The Amazon ECR repository prefix associated with the pull through
+    /// cache rule.
+    pub fn ecr_repository_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EcrRepositoryPrefix", value.into());
+        self
+    }
+
+    /// Sets `EcrRepositoryPrefix` in place: [`Self::ecr_repository_prefix`] on a value held by `&mut`.
+    pub fn set_ecr_repository_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EcrRepositoryPrefix", value.into());
+        self
+    }
+
+    /// `EcrRepositoryPrefix` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ecr_repository_prefix(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EcrRepositoryPrefix")
+    }
+
+    /// `UpstreamRegistry`: The name of the upstream source registry associated with the pull
+    /// through cache rule.
+    pub fn upstream_registry(mut self, value: impl Into<Val<pull_through_cache_rule::UpstreamRegistry>>) -> Self {
+        self.core.props.set("UpstreamRegistry", value.into());
+        self
+    }
+
+    /// Sets `UpstreamRegistry` in place: [`Self::upstream_registry`] on a value held by `&mut`.
+    pub fn set_upstream_registry(&mut self, value: impl Into<Val<pull_through_cache_rule::UpstreamRegistry>>) -> &mut Self {
+        self.core.props.set("UpstreamRegistry", value.into());
+        self
+    }
+
+    /// `UpstreamRegistry` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_upstream_registry(&self) -> ::std::option::Option<Val<pull_through_cache_rule::UpstreamRegistry>> {
+        crate::cfn::get_prop(&self.core.props, "UpstreamRegistry")
+    }
+
+    /// `UpstreamRegistryUrl`: The upstream registry URL associated with the pull through cache
+    /// rule.
+    pub fn upstream_registry_url(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("UpstreamRegistryUrl", value.into());
+        self
+    }
+
+    /// Sets `UpstreamRegistryUrl` in place: [`Self::upstream_registry_url`] on a value held by `&mut`.
+    pub fn set_upstream_registry_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UpstreamRegistryUrl", value.into());
+        self
+    }
+
+    /// `UpstreamRegistryUrl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_upstream_registry_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UpstreamRegistryUrl")
+    }
+
+    /// `UpstreamRepositoryPrefix`: The upstream repository prefix associated with the pull through
+    /// cache rule.
+    pub fn upstream_repository_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("UpstreamRepositoryPrefix", value.into());
+        self
+    }
+
+    /// Sets `UpstreamRepositoryPrefix` in place: [`Self::upstream_repository_prefix`] on a value
+    /// held by `&mut`.
+    pub fn set_upstream_repository_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UpstreamRepositoryPrefix", value.into());
+        self
+    }
+
+    /// `UpstreamRepositoryPrefix` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_upstream_repository_prefix(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UpstreamRepositoryPrefix")
     }
 
     /// `Ref`: the resource's identifier.
@@ -264,10 +460,16 @@ impl PullTimeUpdateExclusion {
         PullTimeUpdateExclusion { core }
     }
 
-    prop! {
-        /// `PrincipalArn`: The ARN of the IAM principal to remove from the pull time update
-        /// exclusion list.
-        core.props, "PrincipalArn", _, set_principal_arn, get_principal_arn, Val<String>
+    /// Sets `PrincipalArn`, which `new` took, in place.
+    pub fn set_principal_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrincipalArn", value.into());
+        self
+    }
+
+    /// `PrincipalArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrincipalArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -301,9 +503,16 @@ impl RegistryPolicy {
         RegistryPolicy { core }
     }
 
-    prop! {
-        /// `PolicyText`.
-        core.props, "PolicyText", _, set_policy_text, get_policy_text, Val<Json>
+    /// Sets `PolicyText`, which `new` took, in place.
+    pub fn set_policy_text(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyText", value.into());
+        self
+    }
+
+    /// `PolicyText` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_text(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyText")
     }
 
     /// `Ref`: the resource's identifier.
@@ -344,14 +553,28 @@ impl RegistryScanningConfiguration {
         RegistryScanningConfiguration { core }
     }
 
-    prop! {
-        /// `Rules`: The scanning rules associated with the registry.
-        core.props, "Rules", _, set_rules, get_rules, Val<List<registry_scanning_configuration::ScanningRule>>
+    /// Sets `Rules`, which `new` took, in place.
+    pub fn set_rules(&mut self, value: impl Into<Val<List<registry_scanning_configuration::ScanningRule>>>) -> &mut Self {
+        self.core.props.set("Rules", value.into());
+        self
     }
 
-    prop! {
-        /// `ScanType`: The type of scanning configured for the registry.
-        core.props, "ScanType", _, set_scan_type, get_scan_type, Val<registry_scanning_configuration::ScanType>
+    /// `Rules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rules(&self) -> ::std::option::Option<Val<List<registry_scanning_configuration::ScanningRule>>> {
+        crate::cfn::get_prop(&self.core.props, "Rules")
+    }
+
+    /// Sets `ScanType`, which `new` took, in place.
+    pub fn set_scan_type(&mut self, value: impl Into<Val<registry_scanning_configuration::ScanType>>) -> &mut Self {
+        self.core.props.set("ScanType", value.into());
+        self
+    }
+
+    /// `ScanType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scan_type(&self) -> ::std::option::Option<Val<registry_scanning_configuration::ScanType>> {
+        crate::cfn::get_prop(&self.core.props, "ScanType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -401,20 +624,28 @@ pub mod registry_scanning_configuration {
             ScanningRule { props }
         }
 
-        prop! {
-            /// `ScanFrequency`: The frequency that scans are performed at for a private registry. When
-            /// the ``ENHANCED`` scan type is specified, the supported scan frequencies are ``CONTINUOUS_SCAN``
-            /// and ``SCAN_ON_PUSH``. When the ``BASIC`` scan type is specified, the ``SCAN_ON_PUSH``
-            /// scan frequency is supported. If scan on push is not specified, then the ``MANUAL`` scan
-            /// frequency is set by default.
-            props, "ScanFrequency", _, set_scan_frequency, get_scan_frequency, Val<ScanFrequency>
+        /// Sets `ScanFrequency`, which `new` took, in place.
+        pub fn set_scan_frequency(&mut self, value: impl Into<Val<ScanFrequency>>) -> &mut Self {
+            self.props.set("ScanFrequency", value.into());
+            self
         }
 
-        prop! {
-            /// `RepositoryFilters`: The details of a scanning repository filter. For more information
-            /// on how to use filters, see Using filters (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning.html#image-scanning-filters>)
-            /// in the *Amazon Elastic Container Registry User Guide*.
-            props, "RepositoryFilters", _, set_repository_filters, get_repository_filters, Val<List<RepositoryFilter>>
+        /// `ScanFrequency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scan_frequency(&self) -> ::std::option::Option<Val<ScanFrequency>> {
+            crate::cfn::get_prop(&self.props, "ScanFrequency")
+        }
+
+        /// Sets `RepositoryFilters`, which `new` took, in place.
+        pub fn set_repository_filters(&mut self, value: impl Into<Val<List<RepositoryFilter>>>) -> &mut Self {
+            self.props.set("RepositoryFilters", value.into());
+            self
+        }
+
+        /// `RepositoryFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repository_filters(&self) -> ::std::option::Option<Val<List<RepositoryFilter>>> {
+            crate::cfn::get_prop(&self.props, "RepositoryFilters")
         }
     }
 
@@ -440,14 +671,28 @@ pub mod registry_scanning_configuration {
             RepositoryFilter { props }
         }
 
-        prop! {
-            /// `Filter`: The filter to use when scanning.
-            props, "Filter", _, set_filter, get_filter, Val<String>
+        /// Sets `Filter`, which `new` took, in place.
+        pub fn set_filter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
         }
 
-        prop! {
-            /// `FilterType`: The type associated with the filter.
-            props, "FilterType", _, set_filter_type, get_filter_type, Val<FilterType>
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Filter")
+        }
+
+        /// Sets `FilterType`, which `new` took, in place.
+        pub fn set_filter_type(&mut self, value: impl Into<Val<FilterType>>) -> &mut Self {
+            self.props.set("FilterType", value.into());
+            self
+        }
+
+        /// `FilterType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_type(&self) -> ::std::option::Option<Val<FilterType>> {
+            crate::cfn::get_prop(&self.props, "FilterType")
         }
     }
 
@@ -517,9 +762,16 @@ impl ReplicationConfiguration {
         ReplicationConfiguration { core }
     }
 
-    prop! {
-        /// `ReplicationConfiguration`: The replication configuration for a registry.
-        core.props, "ReplicationConfiguration", _, set_replication_configuration, get_replication_configuration, Val<replication_configuration::ReplicationConfiguration>
+    /// Sets `ReplicationConfiguration`, which `new` took, in place.
+    pub fn set_replication_configuration(&mut self, value: impl Into<Val<replication_configuration::ReplicationConfiguration>>) -> &mut Self {
+        self.core.props.set("ReplicationConfiguration", value.into());
+        self
+    }
+
+    /// `ReplicationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_configuration(&self) -> ::std::option::Option<Val<replication_configuration::ReplicationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -559,10 +811,16 @@ pub mod replication_configuration {
             ReplicationConfiguration { props }
         }
 
-        prop! {
-            /// `Rules`: An array of objects representing the replication destinations and repository
-            /// filters for a replication configuration.
-            props, "Rules", _, set_rules, get_rules, Val<List<ReplicationRule>>
+        /// Sets `Rules`, which `new` took, in place.
+        pub fn set_rules(&mut self, value: impl Into<Val<List<ReplicationRule>>>) -> &mut Self {
+            self.props.set("Rules", value.into());
+            self
+        }
+
+        /// `Rules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules(&self) -> ::std::option::Option<Val<List<ReplicationRule>>> {
+            crate::cfn::get_prop(&self.props, "Rules")
         }
     }
 
@@ -585,16 +843,36 @@ pub mod replication_configuration {
             ReplicationRule { props }
         }
 
-        prop! {
-            /// `Destinations`: An array of objects representing the destination for a replication rule.
-            props, "Destinations", _, set_destinations, get_destinations, Val<List<ReplicationDestination>>
+        /// Sets `Destinations`, which `new` took, in place.
+        pub fn set_destinations(&mut self, value: impl Into<Val<List<ReplicationDestination>>>) -> &mut Self {
+            self.props.set("Destinations", value.into());
+            self
         }
 
-        prop! {
-            /// `RepositoryFilters`: An array of objects representing the filters for a replication
-            /// rule. Specifying a repository filter for a replication rule provides a method for
-            /// controlling which repositories in a private registry are replicated.
-            props, "RepositoryFilters", repository_filters, set_repository_filters, get_repository_filters, Val<List<RepositoryFilter>>
+        /// `Destinations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destinations(&self) -> ::std::option::Option<Val<List<ReplicationDestination>>> {
+            crate::cfn::get_prop(&self.props, "Destinations")
+        }
+
+        /// `RepositoryFilters`: An array of objects representing the filters for a replication rule.
+        /// Specifying a repository filter for a replication rule provides a method for controlling
+        /// which repositories in a private registry are replicated.
+        pub fn repository_filters(mut self, value: impl Into<Val<List<RepositoryFilter>>>) -> Self {
+            self.props.set("RepositoryFilters", value.into());
+            self
+        }
+
+        /// Sets `RepositoryFilters` in place: [`Self::repository_filters`] on a value held by `&mut`.
+        pub fn set_repository_filters(&mut self, value: impl Into<Val<List<RepositoryFilter>>>) -> &mut Self {
+            self.props.set("RepositoryFilters", value.into());
+            self
+        }
+
+        /// `RepositoryFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repository_filters(&self) -> ::std::option::Option<Val<List<RepositoryFilter>>> {
+            crate::cfn::get_prop(&self.props, "RepositoryFilters")
         }
     }
 
@@ -620,16 +898,28 @@ pub mod replication_configuration {
             ReplicationDestination { props }
         }
 
-        prop! {
-            /// `Region`: The Region to replicate to.
-            props, "Region", _, set_region, get_region, Val<String>
+        /// Sets `Region`, which `new` took, in place.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
         }
 
-        prop! {
-            /// `RegistryId`: The AWS account ID of the Amazon ECR private registry to replicate to.
-            /// When configuring cross-Region replication within your own registry, specify your own
-            /// account ID.
-            props, "RegistryId", _, set_registry_id, get_registry_id, Val<String>
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
+        }
+
+        /// Sets `RegistryId`, which `new` took, in place.
+        pub fn set_registry_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RegistryId", value.into());
+            self
+        }
+
+        /// `RegistryId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_registry_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RegistryId")
         }
     }
 
@@ -658,17 +948,28 @@ pub mod replication_configuration {
             RepositoryFilter { props }
         }
 
-        prop! {
-            /// `Filter`: The repository filter details. When the ``PREFIX_MATCH`` filter type is
-            /// specified, this value is required and should be the repository name prefix to configure
-            /// replication for.
-            props, "Filter", _, set_filter, get_filter, Val<String>
+        /// Sets `Filter`, which `new` took, in place.
+        pub fn set_filter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
         }
 
-        prop! {
-            /// `FilterType`: The repository filter type. The only supported value is ``PREFIX_MATCH``,
-            /// which is a repository name prefix specified with the ``filter`` parameter.
-            props, "FilterType", _, set_filter_type, get_filter_type, Val<FilterType>
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Filter")
+        }
+
+        /// Sets `FilterType`, which `new` took, in place.
+        pub fn set_filter_type(&mut self, value: impl Into<Val<FilterType>>) -> &mut Self {
+            self.props.set("FilterType", value.into());
+            self
+        }
+
+        /// `FilterType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_type(&self) -> ::std::option::Option<Val<FilterType>> {
+            crate::cfn::get_prop(&self.props, "FilterType")
         }
     }
 
@@ -705,68 +1006,188 @@ impl Repository {
         Repository { core }
     }
 
-    prop! {
-        /// `EmptyOnDelete`: If true, deleting the repository force deletes the contents of the
-        /// repository. If false, the repository must be empty before attempting to delete it.
-        core.props, "EmptyOnDelete", empty_on_delete, set_empty_on_delete, get_empty_on_delete, Val<bool>
+    /// `EmptyOnDelete`: If true, deleting the repository force deletes the contents of the
+    /// repository. If false, the repository must be empty before attempting to delete it.
+    pub fn empty_on_delete(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EmptyOnDelete", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionConfiguration`: The encryption configuration for the repository. This
-        /// determines how the contents of your repository are encrypted at rest.
-        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<repository::EncryptionConfiguration>
+    /// Sets `EmptyOnDelete` in place: [`Self::empty_on_delete`] on a value held by `&mut`.
+    pub fn set_empty_on_delete(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EmptyOnDelete", value.into());
+        self
     }
 
-    prop! {
-        /// `ImageScanningConfiguration`: The ``imageScanningConfiguration`` parameter is being
-        /// deprecated, in favor of specifying the image scanning configuration at the registry
-        /// level. For more information, see ``PutRegistryScanningConfiguration``. The image
-        /// scanning configuration for the repository. This determines whether images are scanned
-        /// for known vulnerabilities after being pushed to the repository.
-        core.props, "ImageScanningConfiguration", image_scanning_configuration, set_image_scanning_configuration, get_image_scanning_configuration, Val<repository::ImageScanningConfiguration>
+    /// `EmptyOnDelete` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_empty_on_delete(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EmptyOnDelete")
     }
 
-    prop! {
-        /// `ImageTagMutability`: The tag mutability setting for the repository. If this parameter
-        /// is omitted, the default setting of ``MUTABLE`` will be used which will allow image tags
-        /// to be overwritten. If ``IMMUTABLE`` is specified, all image tags within the repository
-        /// will be immutable which will prevent them from being overwritten.
-        core.props, "ImageTagMutability", image_tag_mutability, set_image_tag_mutability, get_image_tag_mutability, Val<repository::ImageTagMutability>
+    /// `EncryptionConfiguration`: The encryption configuration for the repository. This determines
+    /// how the contents of your repository are encrypted at rest.
+    pub fn encryption_configuration(mut self, value: impl Into<Val<repository::EncryptionConfiguration>>) -> Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ImageTagMutabilityExclusionFilters`: A list of filters that specify which image tags
-        /// are excluded from the repository's image tag mutability setting.
-        core.props, "ImageTagMutabilityExclusionFilters", image_tag_mutability_exclusion_filters, set_image_tag_mutability_exclusion_filters, get_image_tag_mutability_exclusion_filters, Val<List<repository::ImageTagMutabilityExclusionFilter>>
+    /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_encryption_configuration(&mut self, value: impl Into<Val<repository::EncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `LifecyclePolicy`: Creates or updates a lifecycle policy. For information about
-        /// lifecycle policy syntax, see Lifecycle policy template (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html>).
-        core.props, "LifecyclePolicy", lifecycle_policy, set_lifecycle_policy, get_lifecycle_policy, Val<repository::LifecyclePolicy>
+    /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<repository::EncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionConfiguration")
     }
 
-    prop! {
-        /// `RepositoryName`: The name to use for the repository. The repository name may be
-        /// specified on its own (such as ``nginx-web-app``) or it can be prepended with a namespace
-        /// to group the repository into a category (such as ``project-a/nginx-web-app``). If you
-        /// don't specify a name, CFNlong generates a unique physical ID and uses that ID for the
-        /// repository name. For more information, see Name type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
-        /// The repository name must start with a letter and can only contain lowercase letters,
-        /// numbers, hyphens, underscores, and forward …
-        core.props, "RepositoryName", repository_name, set_repository_name, get_repository_name, Val<String>
+    /// `ImageScanningConfiguration`: The ``imageScanningConfiguration`` parameter is being
+    /// deprecated, in favor of specifying the image scanning configuration at the registry level.
+    /// For more information, see ``PutRegistryScanningConfiguration``. The image scanning
+    /// configuration for the repository. This determines whether images are scanned for known
+    /// vulnerabilities after being pushed to the repository.
+    pub fn image_scanning_configuration(mut self, value: impl Into<Val<repository::ImageScanningConfiguration>>) -> Self {
+        self.core.props.set("ImageScanningConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `RepositoryPolicyText`: The JSON repository policy text to apply to the repository. For
-        /// more information, see Amazon ECR repository policies (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html>)
-        /// in the *Amazon Elastic Container Registry User Guide*.
-        core.props, "RepositoryPolicyText", repository_policy_text, set_repository_policy_text, get_repository_policy_text, Val<Json>
+    /// Sets `ImageScanningConfiguration` in place: [`Self::image_scanning_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_image_scanning_configuration(&mut self, value: impl Into<Val<repository::ImageScanningConfiguration>>) -> &mut Self {
+        self.core.props.set("ImageScanningConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ImageScanningConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_scanning_configuration(&self) -> ::std::option::Option<Val<repository::ImageScanningConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ImageScanningConfiguration")
+    }
+
+    /// `ImageTagMutability`: The tag mutability setting for the repository. If this parameter is
+    /// omitted, the default setting of ``MUTABLE`` will be used which will allow image tags to be
+    /// overwritten. If ``IMMUTABLE`` is specified, all image tags within the repository will be
+    /// immutable which will prevent them from being overwritten.
+    pub fn image_tag_mutability(mut self, value: impl Into<Val<repository::ImageTagMutability>>) -> Self {
+        self.core.props.set("ImageTagMutability", value.into());
+        self
+    }
+
+    /// Sets `ImageTagMutability` in place: [`Self::image_tag_mutability`] on a value held by `&mut`.
+    pub fn set_image_tag_mutability(&mut self, value: impl Into<Val<repository::ImageTagMutability>>) -> &mut Self {
+        self.core.props.set("ImageTagMutability", value.into());
+        self
+    }
+
+    /// `ImageTagMutability` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_tag_mutability(&self) -> ::std::option::Option<Val<repository::ImageTagMutability>> {
+        crate::cfn::get_prop(&self.core.props, "ImageTagMutability")
+    }
+
+    /// `ImageTagMutabilityExclusionFilters`: A list of filters that specify which image tags are
+    /// excluded from the repository's image tag mutability setting.
+    pub fn image_tag_mutability_exclusion_filters(mut self, value: impl Into<Val<List<repository::ImageTagMutabilityExclusionFilter>>>) -> Self {
+        self.core.props.set("ImageTagMutabilityExclusionFilters", value.into());
+        self
+    }
+
+    /// Sets `ImageTagMutabilityExclusionFilters` in place: [`Self::image_tag_mutability_exclusion_filters`]
+    /// on a value held by `&mut`.
+    pub fn set_image_tag_mutability_exclusion_filters(&mut self, value: impl Into<Val<List<repository::ImageTagMutabilityExclusionFilter>>>) -> &mut Self {
+        self.core.props.set("ImageTagMutabilityExclusionFilters", value.into());
+        self
+    }
+
+    /// `ImageTagMutabilityExclusionFilters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_tag_mutability_exclusion_filters(&self) -> ::std::option::Option<Val<List<repository::ImageTagMutabilityExclusionFilter>>> {
+        crate::cfn::get_prop(&self.core.props, "ImageTagMutabilityExclusionFilters")
+    }
+
+    /// `LifecyclePolicy`: Creates or updates a lifecycle policy. For information about lifecycle
+    /// policy syntax, see Lifecycle policy template (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html>).
+    pub fn lifecycle_policy(mut self, value: impl Into<Val<repository::LifecyclePolicy>>) -> Self {
+        self.core.props.set("LifecyclePolicy", value.into());
+        self
+    }
+
+    /// Sets `LifecyclePolicy` in place: [`Self::lifecycle_policy`] on a value held by `&mut`.
+    pub fn set_lifecycle_policy(&mut self, value: impl Into<Val<repository::LifecyclePolicy>>) -> &mut Self {
+        self.core.props.set("LifecyclePolicy", value.into());
+        self
+    }
+
+    /// `LifecyclePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lifecycle_policy(&self) -> ::std::option::Option<Val<repository::LifecyclePolicy>> {
+        crate::cfn::get_prop(&self.core.props, "LifecyclePolicy")
+    }
+
+    /// `RepositoryName`: The name to use for the repository. The repository name may be specified
+    /// on its own (such as ``nginx-web-app``) or it can be prepended with a namespace to group the
+    /// repository into a category (such as ``project-a/nginx-web-app``). If you don't specify a
+    /// name, CFNlong generates a unique physical ID and uses that ID for the repository name. For
+    /// more information, see Name type (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html>).
+    /// The repository name must start with a letter and can only contain lowercase letters,
+    /// numbers, hyphens, underscores, and forward …
+    pub fn repository_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RepositoryName", value.into());
+        self
+    }
+
+    /// Sets `RepositoryName` in place: [`Self::repository_name`] on a value held by `&mut`.
+    pub fn set_repository_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RepositoryName", value.into());
+        self
+    }
+
+    /// `RepositoryName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_repository_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RepositoryName")
+    }
+
+    /// `RepositoryPolicyText`: The JSON repository policy text to apply to the repository. For more
+    /// information, see Amazon ECR repository policies (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html>)
+    /// in the *Amazon Elastic Container Registry User Guide*.
+    pub fn repository_policy_text(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("RepositoryPolicyText", value.into());
+        self
+    }
+
+    /// Sets `RepositoryPolicyText` in place: [`Self::repository_policy_text`] on a value held by `&mut`.
+    pub fn set_repository_policy_text(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("RepositoryPolicyText", value.into());
+        self
+    }
+
+    /// `RepositoryPolicyText` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_repository_policy_text(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "RepositoryPolicyText")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -823,24 +1244,37 @@ pub mod repository {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `EncryptionType`: The encryption type to use. If you use the ``KMS`` encryption type,
-            /// the contents of the repository will be encrypted using server-side encryption with
-            /// KMSlong key stored in KMS. When you use KMS to encrypt your data, you can either use the
-            /// default AWS managed KMS key for Amazon ECR, or specify your own KMS key, which you
-            /// already created. If you use the ``KMS_DSSE`` encryption type, the contents of the
-            /// repository will be encrypted with two layers of encryption using server-side encryption
-            /// with the KMS Management Service key stored in KMS. Similar to the ``KMS`` encryption
-            /// type, you can either …
-            props, "EncryptionType", _, set_encryption_type, get_encryption_type, Val<EncryptionType>
+        /// Sets `EncryptionType`, which `new` took, in place.
+        pub fn set_encryption_type(&mut self, value: impl Into<Val<EncryptionType>>) -> &mut Self {
+            self.props.set("EncryptionType", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKey`: If you use the ``KMS`` encryption type, specify the KMS key to use for
-            /// encryption. The alias, key ID, or full ARN of the KMS key can be specified. The key must
-            /// exist in the same Region as the repository. If no key is specified, the default AWS
-            /// managed KMS key for Amazon ECR will be used.
-            props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
+        /// `EncryptionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_type(&self) -> ::std::option::Option<Val<EncryptionType>> {
+            crate::cfn::get_prop(&self.props, "EncryptionType")
+        }
+
+        /// `KmsKey`: If you use the ``KMS`` encryption type, specify the KMS key to use for encryption.
+        /// The alias, key ID, or full ARN of the KMS key can be specified. The key must exist in the
+        /// same Region as the repository. If no key is specified, the default AWS managed KMS key for
+        /// Amazon ECR will be used.
+        pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKey", value.into());
+            self
+        }
+
+        /// Sets `KmsKey` in place: [`Self::kms_key`] on a value held by `&mut`.
+        pub fn set_kms_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKey", value.into());
+            self
+        }
+
+        /// `KmsKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKey")
         }
     }
 
@@ -876,12 +1310,25 @@ pub mod repository {
             ImageScanningConfiguration { props }
         }
 
-        prop! {
-            /// `ScanOnPush`: The setting that determines whether images are scanned after being pushed
-            /// to a repository. If set to ``true``, images will be scanned after being pushed. If this
-            /// parameter is not specified, it will default to ``false`` and images will not be scanned
-            /// unless a scan is manually started.
-            props, "ScanOnPush", scan_on_push, set_scan_on_push, get_scan_on_push, Val<bool>
+        /// `ScanOnPush`: The setting that determines whether images are scanned after being pushed to a
+        /// repository. If set to ``true``, images will be scanned after being pushed. If this parameter
+        /// is not specified, it will default to ``false`` and images will not be scanned unless a scan
+        /// is manually started.
+        pub fn scan_on_push(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ScanOnPush", value.into());
+            self
+        }
+
+        /// Sets `ScanOnPush` in place: [`Self::scan_on_push`] on a value held by `&mut`.
+        pub fn set_scan_on_push(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ScanOnPush", value.into());
+            self
+        }
+
+        /// `ScanOnPush` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scan_on_push(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ScanOnPush")
         }
     }
 
@@ -930,14 +1377,28 @@ pub mod repository {
             ImageTagMutabilityExclusionFilter { props }
         }
 
-        prop! {
-            /// `ImageTagMutabilityExclusionFilterType`.
-            props, "ImageTagMutabilityExclusionFilterType", _, set_image_tag_mutability_exclusion_filter_type, get_image_tag_mutability_exclusion_filter_type, Val<ImageTagMutabilityExclusionFilterType>
+        /// Sets `ImageTagMutabilityExclusionFilterType`, which `new` took, in place.
+        pub fn set_image_tag_mutability_exclusion_filter_type(&mut self, value: impl Into<Val<ImageTagMutabilityExclusionFilterType>>) -> &mut Self {
+            self.props.set("ImageTagMutabilityExclusionFilterType", value.into());
+            self
         }
 
-        prop! {
-            /// `ImageTagMutabilityExclusionFilterValue`.
-            props, "ImageTagMutabilityExclusionFilterValue", _, set_image_tag_mutability_exclusion_filter_value, get_image_tag_mutability_exclusion_filter_value, Val<String>
+        /// `ImageTagMutabilityExclusionFilterType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_tag_mutability_exclusion_filter_type(&self) -> ::std::option::Option<Val<ImageTagMutabilityExclusionFilterType>> {
+            crate::cfn::get_prop(&self.props, "ImageTagMutabilityExclusionFilterType")
+        }
+
+        /// Sets `ImageTagMutabilityExclusionFilterValue`, which `new` took, in place.
+        pub fn set_image_tag_mutability_exclusion_filter_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageTagMutabilityExclusionFilterValue", value.into());
+            self
+        }
+
+        /// `ImageTagMutabilityExclusionFilterValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_tag_mutability_exclusion_filter_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageTagMutabilityExclusionFilterValue")
         }
     }
 
@@ -970,15 +1431,41 @@ pub mod repository {
             LifecyclePolicy { props }
         }
 
-        prop! {
-            /// `LifecyclePolicyText`: The JSON repository policy text to apply to the repository.
-            props, "LifecyclePolicyText", lifecycle_policy_text, set_lifecycle_policy_text, get_lifecycle_policy_text, Val<String>
+        /// `LifecyclePolicyText`: The JSON repository policy text to apply to the repository.
+        pub fn lifecycle_policy_text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LifecyclePolicyText", value.into());
+            self
         }
 
-        prop! {
-            /// `RegistryId`: The AWS account ID associated with the registry that contains the
-            /// repository. If you do not specify a registry, the default registry is assumed.
-            props, "RegistryId", registry_id, set_registry_id, get_registry_id, Val<String>
+        /// Sets `LifecyclePolicyText` in place: [`Self::lifecycle_policy_text`] on a value held by `&mut`.
+        pub fn set_lifecycle_policy_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LifecyclePolicyText", value.into());
+            self
+        }
+
+        /// `LifecyclePolicyText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lifecycle_policy_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LifecyclePolicyText")
+        }
+
+        /// `RegistryId`: The AWS account ID associated with the registry that contains the repository.
+        /// If you do not specify a registry, the default registry is assumed.
+        pub fn registry_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RegistryId", value.into());
+            self
+        }
+
+        /// Sets `RegistryId` in place: [`Self::registry_id`] on a value held by `&mut`.
+        pub fn set_registry_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RegistryId", value.into());
+            self
+        }
+
+        /// `RegistryId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_registry_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RegistryId")
         }
     }
 }
@@ -1012,70 +1499,186 @@ impl RepositoryCreationTemplate {
         RepositoryCreationTemplate { core }
     }
 
-    prop! {
-        /// `AppliedFor`: A list of enumerable Strings representing the repository creation
-        /// scenarios that this template will apply towards. The supported scenarios are
-        /// PULL_THROUGH_CACHE, REPLICATION, and CREATE_ON_PUSH
-        core.props, "AppliedFor", _, set_applied_for, get_applied_for, Val<List<repository_creation_template::AppliedForItem>>
+    /// Sets `AppliedFor`, which `new` took, in place.
+    pub fn set_applied_for(&mut self, value: impl Into<Val<List<repository_creation_template::AppliedForItem>>>) -> &mut Self {
+        self.core.props.set("AppliedFor", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomRoleArn`: The ARN of the role to be assumed by Amazon ECR. Amazon ECR will assume
-        /// your supplied role when the customRoleArn is specified. When this field isn't specified,
-        /// Amazon ECR will use the service-linked role for the repository creation template.
-        core.props, "CustomRoleArn", custom_role_arn, set_custom_role_arn, get_custom_role_arn, Val<String>
+    /// `AppliedFor` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_applied_for(&self) -> ::std::option::Option<Val<List<repository_creation_template::AppliedForItem>>> {
+        crate::cfn::get_prop(&self.core.props, "AppliedFor")
     }
 
-    prop! {
-        /// `Description`: The description associated with the repository creation template.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `CustomRoleArn`: The ARN of the role to be assumed by Amazon ECR. Amazon ECR will assume
+    /// your supplied role when the customRoleArn is specified. When this field isn't specified,
+    /// Amazon ECR will use the service-linked role for the repository creation template.
+    pub fn custom_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionConfiguration`: The encryption configuration associated with the repository
-        /// creation template.
-        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<repository_creation_template::EncryptionConfiguration>
+    /// Sets `CustomRoleArn` in place: [`Self::custom_role_arn`] on a value held by `&mut`.
+    pub fn set_custom_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ImageTagMutability`: The tag mutability setting for the repository. If this parameter
-        /// is omitted, the default setting of ``MUTABLE`` will be used which will allow image tags
-        /// to be overwritten. If ``IMMUTABLE`` is specified, all image tags within the repository
-        /// will be immutable which will prevent them from being overwritten.
-        core.props, "ImageTagMutability", image_tag_mutability, set_image_tag_mutability, get_image_tag_mutability, Val<repository_creation_template::ImageTagMutability>
+    /// `CustomRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomRoleArn")
     }
 
-    prop! {
-        /// `ImageTagMutabilityExclusionFilters`: A list of filters that specify which image tags
-        /// are excluded from the repository creation template's image tag mutability setting.
-        core.props, "ImageTagMutabilityExclusionFilters", image_tag_mutability_exclusion_filters, set_image_tag_mutability_exclusion_filters, get_image_tag_mutability_exclusion_filters, Val<List<repository_creation_template::ImageTagMutabilityExclusionFilter>>
+    /// `Description`: The description associated with the repository creation template.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `LifecyclePolicy`: The lifecycle policy to use for repositories created using the
-        /// template.
-        core.props, "LifecyclePolicy", lifecycle_policy, set_lifecycle_policy, get_lifecycle_policy, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Prefix`: The repository namespace prefix associated with the repository creation
-        /// template.
-        core.props, "Prefix", _, set_prefix, get_prefix, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `RepositoryPolicy`: The repository policy to apply to repositories created using the
-        /// template. A repository policy is a permissions policy associated with a repository to
-        /// control access permissions.
-        core.props, "RepositoryPolicy", repository_policy, set_repository_policy, get_repository_policy, Val<String>
+    /// `EncryptionConfiguration`: The encryption configuration associated with the repository
+    /// creation template.
+    pub fn encryption_configuration(mut self, value: impl Into<Val<repository_creation_template::EncryptionConfiguration>>) -> Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceTags`: The metadata to apply to the repository to help you categorize and
-        /// organize. Each tag consists of a key and an optional value, both of which you define.
-        /// Tag keys can have a maximum character length of 128 characters, and tag values can have
-        /// a maximum length of 256 characters.
-        core.props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<Tag>>
+    /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_encryption_configuration(&mut self, value: impl Into<Val<repository_creation_template::EncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
+    }
+
+    /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<repository_creation_template::EncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionConfiguration")
+    }
+
+    /// `ImageTagMutability`: The tag mutability setting for the repository. If this parameter is
+    /// omitted, the default setting of ``MUTABLE`` will be used which will allow image tags to be
+    /// overwritten. If ``IMMUTABLE`` is specified, all image tags within the repository will be
+    /// immutable which will prevent them from being overwritten.
+    pub fn image_tag_mutability(mut self, value: impl Into<Val<repository_creation_template::ImageTagMutability>>) -> Self {
+        self.core.props.set("ImageTagMutability", value.into());
+        self
+    }
+
+    /// Sets `ImageTagMutability` in place: [`Self::image_tag_mutability`] on a value held by `&mut`.
+    pub fn set_image_tag_mutability(&mut self, value: impl Into<Val<repository_creation_template::ImageTagMutability>>) -> &mut Self {
+        self.core.props.set("ImageTagMutability", value.into());
+        self
+    }
+
+    /// `ImageTagMutability` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_tag_mutability(&self) -> ::std::option::Option<Val<repository_creation_template::ImageTagMutability>> {
+        crate::cfn::get_prop(&self.core.props, "ImageTagMutability")
+    }
+
+    /// `ImageTagMutabilityExclusionFilters`: A list of filters that specify which image tags are
+    /// excluded from the repository creation template's image tag mutability setting.
+    pub fn image_tag_mutability_exclusion_filters(mut self, value: impl Into<Val<List<repository_creation_template::ImageTagMutabilityExclusionFilter>>>) -> Self {
+        self.core.props.set("ImageTagMutabilityExclusionFilters", value.into());
+        self
+    }
+
+    /// Sets `ImageTagMutabilityExclusionFilters` in place: [`Self::image_tag_mutability_exclusion_filters`]
+    /// on a value held by `&mut`.
+    pub fn set_image_tag_mutability_exclusion_filters(&mut self, value: impl Into<Val<List<repository_creation_template::ImageTagMutabilityExclusionFilter>>>) -> &mut Self {
+        self.core.props.set("ImageTagMutabilityExclusionFilters", value.into());
+        self
+    }
+
+    /// `ImageTagMutabilityExclusionFilters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_tag_mutability_exclusion_filters(&self) -> ::std::option::Option<Val<List<repository_creation_template::ImageTagMutabilityExclusionFilter>>> {
+        crate::cfn::get_prop(&self.core.props, "ImageTagMutabilityExclusionFilters")
+    }
+
+    /// `LifecyclePolicy`: The lifecycle policy to use for repositories created using the template.
+    pub fn lifecycle_policy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LifecyclePolicy", value.into());
+        self
+    }
+
+    /// Sets `LifecyclePolicy` in place: [`Self::lifecycle_policy`] on a value held by `&mut`.
+    pub fn set_lifecycle_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LifecyclePolicy", value.into());
+        self
+    }
+
+    /// `LifecyclePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lifecycle_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LifecyclePolicy")
+    }
+
+    /// Sets `Prefix`, which `new` took, in place.
+    pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Prefix", value.into());
+        self
+    }
+
+    /// `Prefix` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Prefix")
+    }
+
+    /// `RepositoryPolicy`: The repository policy to apply to repositories created using the
+    /// template. A repository policy is a permissions policy associated with a repository to
+    /// control access permissions.
+    pub fn repository_policy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RepositoryPolicy", value.into());
+        self
+    }
+
+    /// Sets `RepositoryPolicy` in place: [`Self::repository_policy`] on a value held by `&mut`.
+    pub fn set_repository_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RepositoryPolicy", value.into());
+        self
+    }
+
+    /// `RepositoryPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_repository_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RepositoryPolicy")
+    }
+
+    /// `ResourceTags`: The metadata to apply to the repository to help you categorize and organize.
+    /// Each tag consists of a key and an optional value, both of which you define. Tag keys can
+    /// have a maximum character length of 128 characters, and tag values can have a maximum length
+    /// of 256 characters.
+    pub fn resource_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("ResourceTags", value.into());
+        self
+    }
+
+    /// Sets `ResourceTags` in place: [`Self::resource_tags`] on a value held by `&mut`.
+    pub fn set_resource_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("ResourceTags", value.into());
+        self
+    }
+
+    /// `ResourceTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceTags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1149,24 +1752,37 @@ pub mod repository_creation_template {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `EncryptionType`: The encryption type to use. If you use the ``KMS`` encryption type,
-            /// the contents of the repository will be encrypted using server-side encryption with
-            /// KMSlong key stored in KMS. When you use KMS to encrypt your data, you can either use the
-            /// default AWS managed KMS key for Amazon ECR, or specify your own KMS key, which you
-            /// already created. If you use the ``KMS_DSSE`` encryption type, the contents of the
-            /// repository will be encrypted with two layers of encryption using server-side encryption
-            /// with the KMS Management Service key stored in KMS. Similar to the ``KMS`` encryption
-            /// type, you can either …
-            props, "EncryptionType", _, set_encryption_type, get_encryption_type, Val<EncryptionType>
+        /// Sets `EncryptionType`, which `new` took, in place.
+        pub fn set_encryption_type(&mut self, value: impl Into<Val<EncryptionType>>) -> &mut Self {
+            self.props.set("EncryptionType", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKey`: If you use the ``KMS`` encryption type, specify the KMS key to use for
-            /// encryption. The alias, key ID, or full ARN of the KMS key can be specified. The key must
-            /// exist in the same Region as the repository. If no key is specified, the default AWS
-            /// managed KMS key for Amazon ECR will be used.
-            props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
+        /// `EncryptionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_type(&self) -> ::std::option::Option<Val<EncryptionType>> {
+            crate::cfn::get_prop(&self.props, "EncryptionType")
+        }
+
+        /// `KmsKey`: If you use the ``KMS`` encryption type, specify the KMS key to use for encryption.
+        /// The alias, key ID, or full ARN of the KMS key can be specified. The key must exist in the
+        /// same Region as the repository. If no key is specified, the default AWS managed KMS key for
+        /// Amazon ECR will be used.
+        pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKey", value.into());
+            self
+        }
+
+        /// Sets `KmsKey` in place: [`Self::kms_key`] on a value held by `&mut`.
+        pub fn set_kms_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKey", value.into());
+            self
+        }
+
+        /// `KmsKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKey")
         }
     }
 
@@ -1232,14 +1848,28 @@ pub mod repository_creation_template {
             ImageTagMutabilityExclusionFilter { props }
         }
 
-        prop! {
-            /// `ImageTagMutabilityExclusionFilterType`.
-            props, "ImageTagMutabilityExclusionFilterType", _, set_image_tag_mutability_exclusion_filter_type, get_image_tag_mutability_exclusion_filter_type, Val<ImageTagMutabilityExclusionFilterImageTagMutabilityExclusionFilterType>
+        /// Sets `ImageTagMutabilityExclusionFilterType`, which `new` took, in place.
+        pub fn set_image_tag_mutability_exclusion_filter_type(&mut self, value: impl Into<Val<ImageTagMutabilityExclusionFilterImageTagMutabilityExclusionFilterType>>) -> &mut Self {
+            self.props.set("ImageTagMutabilityExclusionFilterType", value.into());
+            self
         }
 
-        prop! {
-            /// `ImageTagMutabilityExclusionFilterValue`.
-            props, "ImageTagMutabilityExclusionFilterValue", _, set_image_tag_mutability_exclusion_filter_value, get_image_tag_mutability_exclusion_filter_value, Val<String>
+        /// `ImageTagMutabilityExclusionFilterType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_tag_mutability_exclusion_filter_type(&self) -> ::std::option::Option<Val<ImageTagMutabilityExclusionFilterImageTagMutabilityExclusionFilterType>> {
+            crate::cfn::get_prop(&self.props, "ImageTagMutabilityExclusionFilterType")
+        }
+
+        /// Sets `ImageTagMutabilityExclusionFilterValue`, which `new` took, in place.
+        pub fn set_image_tag_mutability_exclusion_filter_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageTagMutabilityExclusionFilterValue", value.into());
+            self
+        }
+
+        /// `ImageTagMutabilityExclusionFilterValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_tag_mutability_exclusion_filter_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageTagMutabilityExclusionFilterValue")
         }
     }
 
@@ -1276,10 +1906,16 @@ impl SigningConfiguration {
         SigningConfiguration { core }
     }
 
-    prop! {
-        /// `Rules`: Array of signing rules that define which repositories should be signed and with
-        /// which signing profiles.
-        core.props, "Rules", _, set_rules, get_rules, Val<List<signing_configuration::Rule>>
+    /// Sets `Rules`, which `new` took, in place.
+    pub fn set_rules(&mut self, value: impl Into<Val<List<signing_configuration::Rule>>>) -> &mut Self {
+        self.core.props.set("Rules", value.into());
+        self
+    }
+
+    /// `Rules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rules(&self) -> ::std::option::Option<Val<List<signing_configuration::Rule>>> {
+        crate::cfn::get_prop(&self.core.props, "Rules")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1318,16 +1954,35 @@ pub mod signing_configuration {
             Rule { props }
         }
 
-        prop! {
-            /// `SigningProfileArn`: AWS Signer signing profile ARN to use for matched repositories.
-            props, "SigningProfileArn", _, set_signing_profile_arn, get_signing_profile_arn, Val<String>
+        /// Sets `SigningProfileArn`, which `new` took, in place.
+        pub fn set_signing_profile_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SigningProfileArn", value.into());
+            self
         }
 
-        prop! {
-            /// `RepositoryFilters`: Optional array of repository filters. If omitted, the rule matches
-            /// all repositories. If provided, must contain at least one filter. Empty arrays are not
-            /// allowed.
-            props, "RepositoryFilters", repository_filters, set_repository_filters, get_repository_filters, Val<List<RepositoryFilter>>
+        /// `SigningProfileArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_signing_profile_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SigningProfileArn")
+        }
+
+        /// `RepositoryFilters`: Optional array of repository filters. If omitted, the rule matches all
+        /// repositories. If provided, must contain at least one filter. Empty arrays are not allowed.
+        pub fn repository_filters(mut self, value: impl Into<Val<List<RepositoryFilter>>>) -> Self {
+            self.props.set("RepositoryFilters", value.into());
+            self
+        }
+
+        /// Sets `RepositoryFilters` in place: [`Self::repository_filters`] on a value held by `&mut`.
+        pub fn set_repository_filters(&mut self, value: impl Into<Val<List<RepositoryFilter>>>) -> &mut Self {
+            self.props.set("RepositoryFilters", value.into());
+            self
+        }
+
+        /// `RepositoryFilters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repository_filters(&self) -> ::std::option::Option<Val<List<RepositoryFilter>>> {
+            crate::cfn::get_prop(&self.props, "RepositoryFilters")
         }
     }
 
@@ -1351,14 +2006,28 @@ pub mod signing_configuration {
             RepositoryFilter { props }
         }
 
-        prop! {
-            /// `Filter`: Repository name pattern (supports '*' wildcard).
-            props, "Filter", _, set_filter, get_filter, Val<String>
+        /// Sets `Filter`, which `new` took, in place.
+        pub fn set_filter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
         }
 
-        prop! {
-            /// `FilterType`: Type of repository filter
-            props, "FilterType", _, set_filter_type, get_filter_type, Val<FilterType>
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Filter")
+        }
+
+        /// Sets `FilterType`, which `new` took, in place.
+        pub fn set_filter_type(&mut self, value: impl Into<Val<FilterType>>) -> &mut Self {
+            self.props.set("FilterType", value.into());
+            self
+        }
+
+        /// `FilterType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_type(&self) -> ::std::option::Option<Val<FilterType>> {
+            crate::cfn::get_prop(&self.props, "FilterType")
         }
     }
 

@@ -39,29 +39,96 @@ impl CapacityProvider {
         CapacityProvider { core }
     }
 
-    prop! {
-        /// `AutoScalingGroupProvider`.
-        core.props, "AutoScalingGroupProvider", auto_scaling_group_provider, set_auto_scaling_group_provider, get_auto_scaling_group_provider, Val<capacity_provider::AutoScalingGroupProvider>
+    /// `AutoScalingGroupProvider`.
+    pub fn auto_scaling_group_provider(mut self, value: impl Into<Val<capacity_provider::AutoScalingGroupProvider>>) -> Self {
+        self.core.props.set("AutoScalingGroupProvider", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterName`.
-        core.props, "ClusterName", cluster_name, set_cluster_name, get_cluster_name, Val<String>
+    /// Sets `AutoScalingGroupProvider` in place: [`Self::auto_scaling_group_provider`] on a value
+    /// held by `&mut`.
+    pub fn set_auto_scaling_group_provider(&mut self, value: impl Into<Val<capacity_provider::AutoScalingGroupProvider>>) -> &mut Self {
+        self.core.props.set("AutoScalingGroupProvider", value.into());
+        self
     }
 
-    prop! {
-        /// `ManagedInstancesProvider`.
-        core.props, "ManagedInstancesProvider", managed_instances_provider, set_managed_instances_provider, get_managed_instances_provider, Val<capacity_provider::ManagedInstancesProvider>
+    /// `AutoScalingGroupProvider` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_scaling_group_provider(&self) -> ::std::option::Option<Val<capacity_provider::AutoScalingGroupProvider>> {
+        crate::cfn::get_prop(&self.core.props, "AutoScalingGroupProvider")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `ClusterName`.
+    pub fn cluster_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClusterName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ClusterName` in place: [`Self::cluster_name`] on a value held by `&mut`.
+    pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterName", value.into());
+        self
+    }
+
+    /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterName")
+    }
+
+    /// `ManagedInstancesProvider`.
+    pub fn managed_instances_provider(mut self, value: impl Into<Val<capacity_provider::ManagedInstancesProvider>>) -> Self {
+        self.core.props.set("ManagedInstancesProvider", value.into());
+        self
+    }
+
+    /// Sets `ManagedInstancesProvider` in place: [`Self::managed_instances_provider`] on a value
+    /// held by `&mut`.
+    pub fn set_managed_instances_provider(&mut self, value: impl Into<Val<capacity_provider::ManagedInstancesProvider>>) -> &mut Self {
+        self.core.props.set("ManagedInstancesProvider", value.into());
+        self
+    }
+
+    /// `ManagedInstancesProvider` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_managed_instances_provider(&self) -> ::std::option::Option<Val<capacity_provider::ManagedInstancesProvider>> {
+        crate::cfn::get_prop(&self.core.props, "ManagedInstancesProvider")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -93,25 +160,71 @@ pub mod capacity_provider {
             AutoScalingGroupProvider { props }
         }
 
-        prop! {
-            /// `AutoScalingGroupArn`.
-            props, "AutoScalingGroupArn", _, set_auto_scaling_group_arn, get_auto_scaling_group_arn, Val<String>
+        /// Sets `AutoScalingGroupArn`, which `new` took, in place.
+        pub fn set_auto_scaling_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AutoScalingGroupArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ManagedDraining`.
-            props, "ManagedDraining", managed_draining, set_managed_draining, get_managed_draining, Val<AutoScalingGroupProviderManagedDraining>
+        /// `AutoScalingGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_scaling_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AutoScalingGroupArn")
         }
 
-        prop! {
-            /// `ManagedScaling`: The managed scaling settings for the Auto Scaling group capacity
-            /// provider.
-            props, "ManagedScaling", managed_scaling, set_managed_scaling, get_managed_scaling, Val<ManagedScaling>
+        /// `ManagedDraining`.
+        pub fn managed_draining(mut self, value: impl Into<Val<AutoScalingGroupProviderManagedDraining>>) -> Self {
+            self.props.set("ManagedDraining", value.into());
+            self
         }
 
-        prop! {
-            /// `ManagedTerminationProtection`.
-            props, "ManagedTerminationProtection", managed_termination_protection, set_managed_termination_protection, get_managed_termination_protection, Val<AutoScalingGroupProviderManagedTerminationProtection>
+        /// Sets `ManagedDraining` in place: [`Self::managed_draining`] on a value held by `&mut`.
+        pub fn set_managed_draining(&mut self, value: impl Into<Val<AutoScalingGroupProviderManagedDraining>>) -> &mut Self {
+            self.props.set("ManagedDraining", value.into());
+            self
+        }
+
+        /// `ManagedDraining` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_draining(&self) -> ::std::option::Option<Val<AutoScalingGroupProviderManagedDraining>> {
+            crate::cfn::get_prop(&self.props, "ManagedDraining")
+        }
+
+        /// `ManagedScaling`: The managed scaling settings for the Auto Scaling group capacity provider.
+        pub fn managed_scaling(mut self, value: impl Into<Val<ManagedScaling>>) -> Self {
+            self.props.set("ManagedScaling", value.into());
+            self
+        }
+
+        /// Sets `ManagedScaling` in place: [`Self::managed_scaling`] on a value held by `&mut`.
+        pub fn set_managed_scaling(&mut self, value: impl Into<Val<ManagedScaling>>) -> &mut Self {
+            self.props.set("ManagedScaling", value.into());
+            self
+        }
+
+        /// `ManagedScaling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_scaling(&self) -> ::std::option::Option<Val<ManagedScaling>> {
+            crate::cfn::get_prop(&self.props, "ManagedScaling")
+        }
+
+        /// `ManagedTerminationProtection`.
+        pub fn managed_termination_protection(mut self, value: impl Into<Val<AutoScalingGroupProviderManagedTerminationProtection>>) -> Self {
+            self.props.set("ManagedTerminationProtection", value.into());
+            self
+        }
+
+        /// Sets `ManagedTerminationProtection` in place: [`Self::managed_termination_protection`] on a
+        /// value held by `&mut`.
+        pub fn set_managed_termination_protection(&mut self, value: impl Into<Val<AutoScalingGroupProviderManagedTerminationProtection>>) -> &mut Self {
+            self.props.set("ManagedTerminationProtection", value.into());
+            self
+        }
+
+        /// `ManagedTerminationProtection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_termination_protection(&self) -> ::std::option::Option<Val<AutoScalingGroupProviderManagedTerminationProtection>> {
+            crate::cfn::get_prop(&self.props, "ManagedTerminationProtection")
         }
     }
 
@@ -144,29 +257,96 @@ pub mod capacity_provider {
             ManagedScaling { props }
         }
 
-        prop! {
-            /// `InstanceWarmupPeriod`.
-            props, "InstanceWarmupPeriod", instance_warmup_period, set_instance_warmup_period, get_instance_warmup_period, Val<i64>
+        /// `InstanceWarmupPeriod`.
+        pub fn instance_warmup_period(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("InstanceWarmupPeriod", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumScalingStepSize`.
-            props, "MaximumScalingStepSize", maximum_scaling_step_size, set_maximum_scaling_step_size, get_maximum_scaling_step_size, Val<i64>
+        /// Sets `InstanceWarmupPeriod` in place: [`Self::instance_warmup_period`] on a value held by `&mut`.
+        pub fn set_instance_warmup_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("InstanceWarmupPeriod", value.into());
+            self
         }
 
-        prop! {
-            /// `MinimumScalingStepSize`.
-            props, "MinimumScalingStepSize", minimum_scaling_step_size, set_minimum_scaling_step_size, get_minimum_scaling_step_size, Val<i64>
+        /// `InstanceWarmupPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_warmup_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "InstanceWarmupPeriod")
         }
 
-        prop! {
-            /// `Status`.
-            props, "Status", status, set_status, get_status, Val<ManagedScalingStatus>
+        /// `MaximumScalingStepSize`.
+        pub fn maximum_scaling_step_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumScalingStepSize", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetCapacity`.
-            props, "TargetCapacity", target_capacity, set_target_capacity, get_target_capacity, Val<i64>
+        /// Sets `MaximumScalingStepSize` in place: [`Self::maximum_scaling_step_size`] on a value held
+        /// by `&mut`.
+        pub fn set_maximum_scaling_step_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumScalingStepSize", value.into());
+            self
+        }
+
+        /// `MaximumScalingStepSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_scaling_step_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumScalingStepSize")
+        }
+
+        /// `MinimumScalingStepSize`.
+        pub fn minimum_scaling_step_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinimumScalingStepSize", value.into());
+            self
+        }
+
+        /// Sets `MinimumScalingStepSize` in place: [`Self::minimum_scaling_step_size`] on a value held
+        /// by `&mut`.
+        pub fn set_minimum_scaling_step_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinimumScalingStepSize", value.into());
+            self
+        }
+
+        /// `MinimumScalingStepSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_scaling_step_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinimumScalingStepSize")
+        }
+
+        /// `Status`.
+        pub fn status(mut self, value: impl Into<Val<ManagedScalingStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<ManagedScalingStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<ManagedScalingStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
+        }
+
+        /// `TargetCapacity`.
+        pub fn target_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TargetCapacity", value.into());
+            self
+        }
+
+        /// Sets `TargetCapacity` in place: [`Self::target_capacity`] on a value held by `&mut`.
+        pub fn set_target_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TargetCapacity", value.into());
+            self
+        }
+
+        /// `TargetCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TargetCapacity")
         }
     }
 
@@ -218,32 +398,87 @@ pub mod capacity_provider {
             ManagedInstancesProvider { props }
         }
 
-        prop! {
-            /// `InfrastructureRoleArn`.
-            props, "InfrastructureRoleArn", _, set_infrastructure_role_arn, get_infrastructure_role_arn, Val<String>
+        /// Sets `InfrastructureRoleArn`, which `new` took, in place.
+        pub fn set_infrastructure_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InfrastructureRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceLaunchTemplate`.
-            props, "InstanceLaunchTemplate", _, set_instance_launch_template, get_instance_launch_template, Val<InstanceLaunchTemplate>
+        /// `InfrastructureRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_infrastructure_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InfrastructureRoleArn")
         }
 
-        prop! {
-            /// `AutoRepairConfiguration`.
-            props, "AutoRepairConfiguration", auto_repair_configuration, set_auto_repair_configuration, get_auto_repair_configuration, Val<AutoRepairConfiguration>
+        /// Sets `InstanceLaunchTemplate`, which `new` took, in place.
+        pub fn set_instance_launch_template(&mut self, value: impl Into<Val<InstanceLaunchTemplate>>) -> &mut Self {
+            self.props.set("InstanceLaunchTemplate", value.into());
+            self
         }
 
-        prop! {
-            /// `InfrastructureOptimization`: Defines how Amazon ECS Managed Instances optimizes the
-            /// infrastructure in your capacity provider. Configure it to turn on or off the
-            /// infrastructure optimization in your capacity provider, and to control the idle EC2
-            /// instances optimization delay.
-            props, "InfrastructureOptimization", infrastructure_optimization, set_infrastructure_optimization, get_infrastructure_optimization, Val<ManagedInstancesProviderInfrastructureOptimization>
+        /// `InstanceLaunchTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_launch_template(&self) -> ::std::option::Option<Val<InstanceLaunchTemplate>> {
+            crate::cfn::get_prop(&self.props, "InstanceLaunchTemplate")
         }
 
-        prop! {
-            /// `PropagateTags`.
-            props, "PropagateTags", propagate_tags, set_propagate_tags, get_propagate_tags, Val<ManagedInstancesProviderPropagateTags>
+        /// `AutoRepairConfiguration`.
+        pub fn auto_repair_configuration(mut self, value: impl Into<Val<AutoRepairConfiguration>>) -> Self {
+            self.props.set("AutoRepairConfiguration", value.into());
+            self
+        }
+
+        /// Sets `AutoRepairConfiguration` in place: [`Self::auto_repair_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_auto_repair_configuration(&mut self, value: impl Into<Val<AutoRepairConfiguration>>) -> &mut Self {
+            self.props.set("AutoRepairConfiguration", value.into());
+            self
+        }
+
+        /// `AutoRepairConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_repair_configuration(&self) -> ::std::option::Option<Val<AutoRepairConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AutoRepairConfiguration")
+        }
+
+        /// `InfrastructureOptimization`: Defines how Amazon ECS Managed Instances optimizes the
+        /// infrastructure in your capacity provider. Configure it to turn on or off the infrastructure
+        /// optimization in your capacity provider, and to control the idle EC2 instances optimization
+        /// delay.
+        pub fn infrastructure_optimization(mut self, value: impl Into<Val<ManagedInstancesProviderInfrastructureOptimization>>) -> Self {
+            self.props.set("InfrastructureOptimization", value.into());
+            self
+        }
+
+        /// Sets `InfrastructureOptimization` in place: [`Self::infrastructure_optimization`] on a value
+        /// held by `&mut`.
+        pub fn set_infrastructure_optimization(&mut self, value: impl Into<Val<ManagedInstancesProviderInfrastructureOptimization>>) -> &mut Self {
+            self.props.set("InfrastructureOptimization", value.into());
+            self
+        }
+
+        /// `InfrastructureOptimization` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_infrastructure_optimization(&self) -> ::std::option::Option<Val<ManagedInstancesProviderInfrastructureOptimization>> {
+            crate::cfn::get_prop(&self.props, "InfrastructureOptimization")
+        }
+
+        /// `PropagateTags`.
+        pub fn propagate_tags(mut self, value: impl Into<Val<ManagedInstancesProviderPropagateTags>>) -> Self {
+            self.props.set("PropagateTags", value.into());
+            self
+        }
+
+        /// Sets `PropagateTags` in place: [`Self::propagate_tags`] on a value held by `&mut`.
+        pub fn set_propagate_tags(&mut self, value: impl Into<Val<ManagedInstancesProviderPropagateTags>>) -> &mut Self {
+            self.props.set("PropagateTags", value.into());
+            self
+        }
+
+        /// `PropagateTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_propagate_tags(&self) -> ::std::option::Option<Val<ManagedInstancesProviderPropagateTags>> {
+            crate::cfn::get_prop(&self.props, "PropagateTags")
         }
     }
 
@@ -262,9 +497,22 @@ pub mod capacity_provider {
             AutoRepairConfiguration { props }
         }
 
-        prop! {
-            /// `ActionsStatus`.
-            props, "ActionsStatus", actions_status, set_actions_status, get_actions_status, Val<AutoRepairConfigurationActionsStatus>
+        /// `ActionsStatus`.
+        pub fn actions_status(mut self, value: impl Into<Val<AutoRepairConfigurationActionsStatus>>) -> Self {
+            self.props.set("ActionsStatus", value.into());
+            self
+        }
+
+        /// Sets `ActionsStatus` in place: [`Self::actions_status`] on a value held by `&mut`.
+        pub fn set_actions_status(&mut self, value: impl Into<Val<AutoRepairConfigurationActionsStatus>>) -> &mut Self {
+            self.props.set("ActionsStatus", value.into());
+            self
+        }
+
+        /// `ActionsStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_actions_status(&self) -> ::std::option::Option<Val<AutoRepairConfigurationActionsStatus>> {
+            crate::cfn::get_prop(&self.props, "ActionsStatus")
         }
     }
 
@@ -299,15 +547,28 @@ pub mod capacity_provider {
             ManagedInstancesProviderInfrastructureOptimization { props }
         }
 
-        prop! {
-            /// `ScaleInAfter`: This parameter defines the number of seconds Amazon ECS Managed
-            /// Instances waits before optimizing EC2 instances that have become idle or underutilized.
-            /// A longer delay increases the likelihood of placing new tasks on idle instances, reducing
-            /// startup time. A shorter delay helps reduce infrastructure costs by optimizing idle
-            /// instances more quickly. Valid values are: Not set (null) - Uses the default optimization
-            /// behavior, `-1` - Disables automatic infrastructure optimization, `0` to `3600` (inclusive) -
-            /// Specifies the number of seconds to wait before optimizing instances.
-            props, "ScaleInAfter", scale_in_after, set_scale_in_after, get_scale_in_after, Val<i64>
+        /// `ScaleInAfter`: This parameter defines the number of seconds Amazon ECS Managed Instances
+        /// waits before optimizing EC2 instances that have become idle or underutilized. A longer delay
+        /// increases the likelihood of placing new tasks on idle instances, reducing startup time. A
+        /// shorter delay helps reduce infrastructure costs by optimizing idle instances more quickly.
+        /// Valid values are: Not set (null) - Uses the default optimization behavior, `-1` - Disables
+        /// automatic infrastructure optimization, `0` to `3600` (inclusive) - Specifies the number of
+        /// seconds to wait before optimizing instances.
+        pub fn scale_in_after(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScaleInAfter", value.into());
+            self
+        }
+
+        /// Sets `ScaleInAfter` in place: [`Self::scale_in_after`] on a value held by `&mut`.
+        pub fn set_scale_in_after(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScaleInAfter", value.into());
+            self
+        }
+
+        /// `ScaleInAfter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scale_in_after(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScaleInAfter")
         }
     }
 
@@ -333,54 +594,174 @@ pub mod capacity_provider {
             InstanceLaunchTemplate { props }
         }
 
-        prop! {
-            /// `Ec2InstanceProfileArn`.
-            props, "Ec2InstanceProfileArn", _, set_ec2_instance_profile_arn, get_ec2_instance_profile_arn, Val<String>
+        /// Sets `Ec2InstanceProfileArn`, which `new` took, in place.
+        pub fn set_ec2_instance_profile_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Ec2InstanceProfileArn", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkConfiguration`.
-            props, "NetworkConfiguration", _, set_network_configuration, get_network_configuration, Val<ManagedInstancesNetworkConfiguration>
+        /// `Ec2InstanceProfileArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ec2_instance_profile_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Ec2InstanceProfileArn")
         }
 
-        prop! {
-            /// `CapacityOptionType`.
-            props, "CapacityOptionType", capacity_option_type, set_capacity_option_type, get_capacity_option_type, Val<InstanceLaunchTemplateCapacityOptionType>
+        /// Sets `NetworkConfiguration`, which `new` took, in place.
+        pub fn set_network_configuration(&mut self, value: impl Into<Val<ManagedInstancesNetworkConfiguration>>) -> &mut Self {
+            self.props.set("NetworkConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityReservations`.
-            props, "CapacityReservations", capacity_reservations, set_capacity_reservations, get_capacity_reservations, Val<CapacityReservationRequest>
+        /// `NetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_configuration(&self) -> ::std::option::Option<Val<ManagedInstancesNetworkConfiguration>> {
+            crate::cfn::get_prop(&self.props, "NetworkConfiguration")
         }
 
-        prop! {
-            /// `FipsEnabled`.
-            props, "FipsEnabled", fips_enabled, set_fips_enabled, get_fips_enabled, Val<bool>
+        /// `CapacityOptionType`.
+        pub fn capacity_option_type(mut self, value: impl Into<Val<InstanceLaunchTemplateCapacityOptionType>>) -> Self {
+            self.props.set("CapacityOptionType", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceMetadataTagsPropagation`.
-            props, "InstanceMetadataTagsPropagation", instance_metadata_tags_propagation, set_instance_metadata_tags_propagation, get_instance_metadata_tags_propagation, Val<bool>
+        /// Sets `CapacityOptionType` in place: [`Self::capacity_option_type`] on a value held by `&mut`.
+        pub fn set_capacity_option_type(&mut self, value: impl Into<Val<InstanceLaunchTemplateCapacityOptionType>>) -> &mut Self {
+            self.props.set("CapacityOptionType", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceRequirements`.
-            props, "InstanceRequirements", instance_requirements, set_instance_requirements, get_instance_requirements, Val<InstanceRequirementsRequest>
+        /// `CapacityOptionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_option_type(&self) -> ::std::option::Option<Val<InstanceLaunchTemplateCapacityOptionType>> {
+            crate::cfn::get_prop(&self.props, "CapacityOptionType")
         }
 
-        prop! {
-            /// `LocalStorageConfiguration`.
-            props, "LocalStorageConfiguration", local_storage_configuration, set_local_storage_configuration, get_local_storage_configuration, Val<ManagedInstancesLocalStorageConfiguration>
+        /// `CapacityReservations`.
+        pub fn capacity_reservations(mut self, value: impl Into<Val<CapacityReservationRequest>>) -> Self {
+            self.props.set("CapacityReservations", value.into());
+            self
         }
 
-        prop! {
-            /// `Monitoring`.
-            props, "Monitoring", monitoring, set_monitoring, get_monitoring, Val<ManagedInstancesMonitoringOptions>
+        /// Sets `CapacityReservations` in place: [`Self::capacity_reservations`] on a value held by `&mut`.
+        pub fn set_capacity_reservations(&mut self, value: impl Into<Val<CapacityReservationRequest>>) -> &mut Self {
+            self.props.set("CapacityReservations", value.into());
+            self
         }
 
-        prop! {
-            /// `StorageConfiguration`.
-            props, "StorageConfiguration", storage_configuration, set_storage_configuration, get_storage_configuration, Val<ManagedInstancesStorageConfiguration>
+        /// `CapacityReservations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservations(&self) -> ::std::option::Option<Val<CapacityReservationRequest>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservations")
+        }
+
+        /// `FipsEnabled`.
+        pub fn fips_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("FipsEnabled", value.into());
+            self
+        }
+
+        /// Sets `FipsEnabled` in place: [`Self::fips_enabled`] on a value held by `&mut`.
+        pub fn set_fips_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("FipsEnabled", value.into());
+            self
+        }
+
+        /// `FipsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fips_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "FipsEnabled")
+        }
+
+        /// `InstanceMetadataTagsPropagation`.
+        pub fn instance_metadata_tags_propagation(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("InstanceMetadataTagsPropagation", value.into());
+            self
+        }
+
+        /// Sets `InstanceMetadataTagsPropagation` in place: [`Self::instance_metadata_tags_propagation`]
+        /// on a value held by `&mut`.
+        pub fn set_instance_metadata_tags_propagation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("InstanceMetadataTagsPropagation", value.into());
+            self
+        }
+
+        /// `InstanceMetadataTagsPropagation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_metadata_tags_propagation(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "InstanceMetadataTagsPropagation")
+        }
+
+        /// `InstanceRequirements`.
+        pub fn instance_requirements(mut self, value: impl Into<Val<InstanceRequirementsRequest>>) -> Self {
+            self.props.set("InstanceRequirements", value.into());
+            self
+        }
+
+        /// Sets `InstanceRequirements` in place: [`Self::instance_requirements`] on a value held by `&mut`.
+        pub fn set_instance_requirements(&mut self, value: impl Into<Val<InstanceRequirementsRequest>>) -> &mut Self {
+            self.props.set("InstanceRequirements", value.into());
+            self
+        }
+
+        /// `InstanceRequirements` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_requirements(&self) -> ::std::option::Option<Val<InstanceRequirementsRequest>> {
+            crate::cfn::get_prop(&self.props, "InstanceRequirements")
+        }
+
+        /// `LocalStorageConfiguration`.
+        pub fn local_storage_configuration(mut self, value: impl Into<Val<ManagedInstancesLocalStorageConfiguration>>) -> Self {
+            self.props.set("LocalStorageConfiguration", value.into());
+            self
+        }
+
+        /// Sets `LocalStorageConfiguration` in place: [`Self::local_storage_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_local_storage_configuration(&mut self, value: impl Into<Val<ManagedInstancesLocalStorageConfiguration>>) -> &mut Self {
+            self.props.set("LocalStorageConfiguration", value.into());
+            self
+        }
+
+        /// `LocalStorageConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_local_storage_configuration(&self) -> ::std::option::Option<Val<ManagedInstancesLocalStorageConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LocalStorageConfiguration")
+        }
+
+        /// `Monitoring`.
+        pub fn monitoring(mut self, value: impl Into<Val<ManagedInstancesMonitoringOptions>>) -> Self {
+            self.props.set("Monitoring", value.into());
+            self
+        }
+
+        /// Sets `Monitoring` in place: [`Self::monitoring`] on a value held by `&mut`.
+        pub fn set_monitoring(&mut self, value: impl Into<Val<ManagedInstancesMonitoringOptions>>) -> &mut Self {
+            self.props.set("Monitoring", value.into());
+            self
+        }
+
+        /// `Monitoring` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_monitoring(&self) -> ::std::option::Option<Val<ManagedInstancesMonitoringOptions>> {
+            crate::cfn::get_prop(&self.props, "Monitoring")
+        }
+
+        /// `StorageConfiguration`.
+        pub fn storage_configuration(mut self, value: impl Into<Val<ManagedInstancesStorageConfiguration>>) -> Self {
+            self.props.set("StorageConfiguration", value.into());
+            self
+        }
+
+        /// Sets `StorageConfiguration` in place: [`Self::storage_configuration`] on a value held by `&mut`.
+        pub fn set_storage_configuration(&mut self, value: impl Into<Val<ManagedInstancesStorageConfiguration>>) -> &mut Self {
+            self.props.set("StorageConfiguration", value.into());
+            self
+        }
+
+        /// `StorageConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_configuration(&self) -> ::std::option::Option<Val<ManagedInstancesStorageConfiguration>> {
+            crate::cfn::get_prop(&self.props, "StorageConfiguration")
         }
     }
 
@@ -415,14 +796,40 @@ pub mod capacity_provider {
             CapacityReservationRequest { props }
         }
 
-        prop! {
-            /// `ReservationGroupArn`.
-            props, "ReservationGroupArn", reservation_group_arn, set_reservation_group_arn, get_reservation_group_arn, Val<String>
+        /// `ReservationGroupArn`.
+        pub fn reservation_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReservationGroupArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ReservationPreference`.
-            props, "ReservationPreference", reservation_preference, set_reservation_preference, get_reservation_preference, Val<CapacityReservationRequestReservationPreference>
+        /// Sets `ReservationGroupArn` in place: [`Self::reservation_group_arn`] on a value held by `&mut`.
+        pub fn set_reservation_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReservationGroupArn", value.into());
+            self
+        }
+
+        /// `ReservationGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reservation_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReservationGroupArn")
+        }
+
+        /// `ReservationPreference`.
+        pub fn reservation_preference(mut self, value: impl Into<Val<CapacityReservationRequestReservationPreference>>) -> Self {
+            self.props.set("ReservationPreference", value.into());
+            self
+        }
+
+        /// Sets `ReservationPreference` in place: [`Self::reservation_preference`] on a value held by `&mut`.
+        pub fn set_reservation_preference(&mut self, value: impl Into<Val<CapacityReservationRequestReservationPreference>>) -> &mut Self {
+            self.props.set("ReservationPreference", value.into());
+            self
+        }
+
+        /// `ReservationPreference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reservation_preference(&self) -> ::std::option::Option<Val<CapacityReservationRequestReservationPreference>> {
+            crate::cfn::get_prop(&self.props, "ReservationPreference")
         }
     }
 
@@ -464,124 +871,431 @@ pub mod capacity_provider {
             InstanceRequirementsRequest { props }
         }
 
-        prop! {
-            /// `VCpuCount`.
-            props, "VCpuCount", _, set_v_cpu_count, get_v_cpu_count, Val<VCpuCountRangeRequest>
+        /// Sets `VCpuCount`, which `new` took, in place.
+        pub fn set_v_cpu_count(&mut self, value: impl Into<Val<VCpuCountRangeRequest>>) -> &mut Self {
+            self.props.set("VCpuCount", value.into());
+            self
         }
 
-        prop! {
-            /// `MemoryMiB`.
-            props, "MemoryMiB", _, set_memory_mi_b, get_memory_mi_b, Val<MemoryMiBRequest>
+        /// `VCpuCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_v_cpu_count(&self) -> ::std::option::Option<Val<VCpuCountRangeRequest>> {
+            crate::cfn::get_prop(&self.props, "VCpuCount")
         }
 
-        prop! {
-            /// `AcceleratorCount`.
-            props, "AcceleratorCount", accelerator_count, set_accelerator_count, get_accelerator_count, Val<AcceleratorCountRequest>
+        /// Sets `MemoryMiB`, which `new` took, in place.
+        pub fn set_memory_mi_b(&mut self, value: impl Into<Val<MemoryMiBRequest>>) -> &mut Self {
+            self.props.set("MemoryMiB", value.into());
+            self
         }
 
-        prop! {
-            /// `AcceleratorManufacturers`.
-            props, "AcceleratorManufacturers", accelerator_manufacturers, set_accelerator_manufacturers, get_accelerator_manufacturers, Val<List<InstanceRequirementsRequestAcceleratorManufacturers>>
+        /// `MemoryMiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_mi_b(&self) -> ::std::option::Option<Val<MemoryMiBRequest>> {
+            crate::cfn::get_prop(&self.props, "MemoryMiB")
         }
 
-        prop! {
-            /// `AcceleratorNames`.
-            props, "AcceleratorNames", accelerator_names, set_accelerator_names, get_accelerator_names, Val<List<InstanceRequirementsRequestAcceleratorNames>>
+        /// `AcceleratorCount`.
+        pub fn accelerator_count(mut self, value: impl Into<Val<AcceleratorCountRequest>>) -> Self {
+            self.props.set("AcceleratorCount", value.into());
+            self
         }
 
-        prop! {
-            /// `AcceleratorTotalMemoryMiB`.
-            props, "AcceleratorTotalMemoryMiB", accelerator_total_memory_mi_b, set_accelerator_total_memory_mi_b, get_accelerator_total_memory_mi_b, Val<AcceleratorTotalMemoryMiBRequest>
+        /// Sets `AcceleratorCount` in place: [`Self::accelerator_count`] on a value held by `&mut`.
+        pub fn set_accelerator_count(&mut self, value: impl Into<Val<AcceleratorCountRequest>>) -> &mut Self {
+            self.props.set("AcceleratorCount", value.into());
+            self
         }
 
-        prop! {
-            /// `AcceleratorTypes`.
-            props, "AcceleratorTypes", accelerator_types, set_accelerator_types, get_accelerator_types, Val<List<InstanceRequirementsRequestAcceleratorTypes>>
+        /// `AcceleratorCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_accelerator_count(&self) -> ::std::option::Option<Val<AcceleratorCountRequest>> {
+            crate::cfn::get_prop(&self.props, "AcceleratorCount")
         }
 
-        prop! {
-            /// `AllowedInstanceTypes`.
-            props, "AllowedInstanceTypes", allowed_instance_types, set_allowed_instance_types, get_allowed_instance_types, Val<List<String>>
+        /// `AcceleratorManufacturers`.
+        pub fn accelerator_manufacturers(mut self, value: impl Into<Val<List<InstanceRequirementsRequestAcceleratorManufacturers>>>) -> Self {
+            self.props.set("AcceleratorManufacturers", value.into());
+            self
         }
 
-        prop! {
-            /// `BareMetal`.
-            props, "BareMetal", bare_metal, set_bare_metal, get_bare_metal, Val<InstanceRequirementsRequestBareMetal>
+        /// Sets `AcceleratorManufacturers` in place: [`Self::accelerator_manufacturers`] on a value
+        /// held by `&mut`.
+        pub fn set_accelerator_manufacturers(&mut self, value: impl Into<Val<List<InstanceRequirementsRequestAcceleratorManufacturers>>>) -> &mut Self {
+            self.props.set("AcceleratorManufacturers", value.into());
+            self
         }
 
-        prop! {
-            /// `BaselineEbsBandwidthMbps`.
-            props, "BaselineEbsBandwidthMbps", baseline_ebs_bandwidth_mbps, set_baseline_ebs_bandwidth_mbps, get_baseline_ebs_bandwidth_mbps, Val<BaselineEbsBandwidthMbpsRequest>
+        /// `AcceleratorManufacturers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_accelerator_manufacturers(&self) -> ::std::option::Option<Val<List<InstanceRequirementsRequestAcceleratorManufacturers>>> {
+            crate::cfn::get_prop(&self.props, "AcceleratorManufacturers")
         }
 
-        prop! {
-            /// `BurstablePerformance`.
-            props, "BurstablePerformance", burstable_performance, set_burstable_performance, get_burstable_performance, Val<InstanceRequirementsRequestBurstablePerformance>
+        /// `AcceleratorNames`.
+        pub fn accelerator_names(mut self, value: impl Into<Val<List<InstanceRequirementsRequestAcceleratorNames>>>) -> Self {
+            self.props.set("AcceleratorNames", value.into());
+            self
         }
 
-        prop! {
-            /// `CpuManufacturers`.
-            props, "CpuManufacturers", cpu_manufacturers, set_cpu_manufacturers, get_cpu_manufacturers, Val<List<InstanceRequirementsRequestCpuManufacturers>>
+        /// Sets `AcceleratorNames` in place: [`Self::accelerator_names`] on a value held by `&mut`.
+        pub fn set_accelerator_names(&mut self, value: impl Into<Val<List<InstanceRequirementsRequestAcceleratorNames>>>) -> &mut Self {
+            self.props.set("AcceleratorNames", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludedInstanceTypes`.
-            props, "ExcludedInstanceTypes", excluded_instance_types, set_excluded_instance_types, get_excluded_instance_types, Val<List<String>>
+        /// `AcceleratorNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_accelerator_names(&self) -> ::std::option::Option<Val<List<InstanceRequirementsRequestAcceleratorNames>>> {
+            crate::cfn::get_prop(&self.props, "AcceleratorNames")
         }
 
-        prop! {
-            /// `InstanceGenerations`.
-            props, "InstanceGenerations", instance_generations, set_instance_generations, get_instance_generations, Val<List<InstanceRequirementsRequestInstanceGenerations>>
+        /// `AcceleratorTotalMemoryMiB`.
+        pub fn accelerator_total_memory_mi_b(mut self, value: impl Into<Val<AcceleratorTotalMemoryMiBRequest>>) -> Self {
+            self.props.set("AcceleratorTotalMemoryMiB", value.into());
+            self
         }
 
-        prop! {
-            /// `LocalStorage`.
-            props, "LocalStorage", local_storage, set_local_storage, get_local_storage, Val<InstanceRequirementsRequestLocalStorage>
+        /// Sets `AcceleratorTotalMemoryMiB` in place: [`Self::accelerator_total_memory_mi_b`] on a
+        /// value held by `&mut`.
+        pub fn set_accelerator_total_memory_mi_b(&mut self, value: impl Into<Val<AcceleratorTotalMemoryMiBRequest>>) -> &mut Self {
+            self.props.set("AcceleratorTotalMemoryMiB", value.into());
+            self
         }
 
-        prop! {
-            /// `LocalStorageTypes`.
-            props, "LocalStorageTypes", local_storage_types, set_local_storage_types, get_local_storage_types, Val<List<InstanceRequirementsRequestLocalStorageTypes>>
+        /// `AcceleratorTotalMemoryMiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_accelerator_total_memory_mi_b(&self) -> ::std::option::Option<Val<AcceleratorTotalMemoryMiBRequest>> {
+            crate::cfn::get_prop(&self.props, "AcceleratorTotalMemoryMiB")
         }
 
-        prop! {
-            /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`.
-            props, "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", max_spot_price_as_percentage_of_optimal_on_demand_price, set_max_spot_price_as_percentage_of_optimal_on_demand_price, get_max_spot_price_as_percentage_of_optimal_on_demand_price, Val<i64>
+        /// `AcceleratorTypes`.
+        pub fn accelerator_types(mut self, value: impl Into<Val<List<InstanceRequirementsRequestAcceleratorTypes>>>) -> Self {
+            self.props.set("AcceleratorTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `MemoryGiBPerVCpu`.
-            props, "MemoryGiBPerVCpu", memory_gi_b_per_v_cpu, set_memory_gi_b_per_v_cpu, get_memory_gi_b_per_v_cpu, Val<MemoryGiBPerVCpuRequest>
+        /// Sets `AcceleratorTypes` in place: [`Self::accelerator_types`] on a value held by `&mut`.
+        pub fn set_accelerator_types(&mut self, value: impl Into<Val<List<InstanceRequirementsRequestAcceleratorTypes>>>) -> &mut Self {
+            self.props.set("AcceleratorTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkBandwidthGbps`.
-            props, "NetworkBandwidthGbps", network_bandwidth_gbps, set_network_bandwidth_gbps, get_network_bandwidth_gbps, Val<NetworkBandwidthGbpsRequest>
+        /// `AcceleratorTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_accelerator_types(&self) -> ::std::option::Option<Val<List<InstanceRequirementsRequestAcceleratorTypes>>> {
+            crate::cfn::get_prop(&self.props, "AcceleratorTypes")
         }
 
-        prop! {
-            /// `NetworkInterfaceCount`.
-            props, "NetworkInterfaceCount", network_interface_count, set_network_interface_count, get_network_interface_count, Val<NetworkInterfaceCountRequest>
+        /// `AllowedInstanceTypes`.
+        pub fn allowed_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedInstanceTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `OnDemandMaxPricePercentageOverLowestPrice`.
-            props, "OnDemandMaxPricePercentageOverLowestPrice", on_demand_max_price_percentage_over_lowest_price, set_on_demand_max_price_percentage_over_lowest_price, get_on_demand_max_price_percentage_over_lowest_price, Val<i64>
+        /// Sets `AllowedInstanceTypes` in place: [`Self::allowed_instance_types`] on a value held by `&mut`.
+        pub fn set_allowed_instance_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedInstanceTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `RequireHibernateSupport`.
-            props, "RequireHibernateSupport", require_hibernate_support, set_require_hibernate_support, get_require_hibernate_support, Val<bool>
+        /// `AllowedInstanceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_instance_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedInstanceTypes")
         }
 
-        prop! {
-            /// `SpotMaxPricePercentageOverLowestPrice`.
-            props, "SpotMaxPricePercentageOverLowestPrice", spot_max_price_percentage_over_lowest_price, set_spot_max_price_percentage_over_lowest_price, get_spot_max_price_percentage_over_lowest_price, Val<i64>
+        /// `BareMetal`.
+        pub fn bare_metal(mut self, value: impl Into<Val<InstanceRequirementsRequestBareMetal>>) -> Self {
+            self.props.set("BareMetal", value.into());
+            self
         }
 
-        prop! {
-            /// `TotalLocalStorageGB`.
-            props, "TotalLocalStorageGB", total_local_storage_gb, set_total_local_storage_gb, get_total_local_storage_gb, Val<TotalLocalStorageGbRequest>
+        /// Sets `BareMetal` in place: [`Self::bare_metal`] on a value held by `&mut`.
+        pub fn set_bare_metal(&mut self, value: impl Into<Val<InstanceRequirementsRequestBareMetal>>) -> &mut Self {
+            self.props.set("BareMetal", value.into());
+            self
+        }
+
+        /// `BareMetal` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bare_metal(&self) -> ::std::option::Option<Val<InstanceRequirementsRequestBareMetal>> {
+            crate::cfn::get_prop(&self.props, "BareMetal")
+        }
+
+        /// `BaselineEbsBandwidthMbps`.
+        pub fn baseline_ebs_bandwidth_mbps(mut self, value: impl Into<Val<BaselineEbsBandwidthMbpsRequest>>) -> Self {
+            self.props.set("BaselineEbsBandwidthMbps", value.into());
+            self
+        }
+
+        /// Sets `BaselineEbsBandwidthMbps` in place: [`Self::baseline_ebs_bandwidth_mbps`] on a value
+        /// held by `&mut`.
+        pub fn set_baseline_ebs_bandwidth_mbps(&mut self, value: impl Into<Val<BaselineEbsBandwidthMbpsRequest>>) -> &mut Self {
+            self.props.set("BaselineEbsBandwidthMbps", value.into());
+            self
+        }
+
+        /// `BaselineEbsBandwidthMbps` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_baseline_ebs_bandwidth_mbps(&self) -> ::std::option::Option<Val<BaselineEbsBandwidthMbpsRequest>> {
+            crate::cfn::get_prop(&self.props, "BaselineEbsBandwidthMbps")
+        }
+
+        /// `BurstablePerformance`.
+        pub fn burstable_performance(mut self, value: impl Into<Val<InstanceRequirementsRequestBurstablePerformance>>) -> Self {
+            self.props.set("BurstablePerformance", value.into());
+            self
+        }
+
+        /// Sets `BurstablePerformance` in place: [`Self::burstable_performance`] on a value held by `&mut`.
+        pub fn set_burstable_performance(&mut self, value: impl Into<Val<InstanceRequirementsRequestBurstablePerformance>>) -> &mut Self {
+            self.props.set("BurstablePerformance", value.into());
+            self
+        }
+
+        /// `BurstablePerformance` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_burstable_performance(&self) -> ::std::option::Option<Val<InstanceRequirementsRequestBurstablePerformance>> {
+            crate::cfn::get_prop(&self.props, "BurstablePerformance")
+        }
+
+        /// `CpuManufacturers`.
+        pub fn cpu_manufacturers(mut self, value: impl Into<Val<List<InstanceRequirementsRequestCpuManufacturers>>>) -> Self {
+            self.props.set("CpuManufacturers", value.into());
+            self
+        }
+
+        /// Sets `CpuManufacturers` in place: [`Self::cpu_manufacturers`] on a value held by `&mut`.
+        pub fn set_cpu_manufacturers(&mut self, value: impl Into<Val<List<InstanceRequirementsRequestCpuManufacturers>>>) -> &mut Self {
+            self.props.set("CpuManufacturers", value.into());
+            self
+        }
+
+        /// `CpuManufacturers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cpu_manufacturers(&self) -> ::std::option::Option<Val<List<InstanceRequirementsRequestCpuManufacturers>>> {
+            crate::cfn::get_prop(&self.props, "CpuManufacturers")
+        }
+
+        /// `ExcludedInstanceTypes`.
+        pub fn excluded_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludedInstanceTypes", value.into());
+            self
+        }
+
+        /// Sets `ExcludedInstanceTypes` in place: [`Self::excluded_instance_types`] on a value held by `&mut`.
+        pub fn set_excluded_instance_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludedInstanceTypes", value.into());
+            self
+        }
+
+        /// `ExcludedInstanceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded_instance_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludedInstanceTypes")
+        }
+
+        /// `InstanceGenerations`.
+        pub fn instance_generations(mut self, value: impl Into<Val<List<InstanceRequirementsRequestInstanceGenerations>>>) -> Self {
+            self.props.set("InstanceGenerations", value.into());
+            self
+        }
+
+        /// Sets `InstanceGenerations` in place: [`Self::instance_generations`] on a value held by `&mut`.
+        pub fn set_instance_generations(&mut self, value: impl Into<Val<List<InstanceRequirementsRequestInstanceGenerations>>>) -> &mut Self {
+            self.props.set("InstanceGenerations", value.into());
+            self
+        }
+
+        /// `InstanceGenerations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_generations(&self) -> ::std::option::Option<Val<List<InstanceRequirementsRequestInstanceGenerations>>> {
+            crate::cfn::get_prop(&self.props, "InstanceGenerations")
+        }
+
+        /// `LocalStorage`.
+        pub fn local_storage(mut self, value: impl Into<Val<InstanceRequirementsRequestLocalStorage>>) -> Self {
+            self.props.set("LocalStorage", value.into());
+            self
+        }
+
+        /// Sets `LocalStorage` in place: [`Self::local_storage`] on a value held by `&mut`.
+        pub fn set_local_storage(&mut self, value: impl Into<Val<InstanceRequirementsRequestLocalStorage>>) -> &mut Self {
+            self.props.set("LocalStorage", value.into());
+            self
+        }
+
+        /// `LocalStorage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_local_storage(&self) -> ::std::option::Option<Val<InstanceRequirementsRequestLocalStorage>> {
+            crate::cfn::get_prop(&self.props, "LocalStorage")
+        }
+
+        /// `LocalStorageTypes`.
+        pub fn local_storage_types(mut self, value: impl Into<Val<List<InstanceRequirementsRequestLocalStorageTypes>>>) -> Self {
+            self.props.set("LocalStorageTypes", value.into());
+            self
+        }
+
+        /// Sets `LocalStorageTypes` in place: [`Self::local_storage_types`] on a value held by `&mut`.
+        pub fn set_local_storage_types(&mut self, value: impl Into<Val<List<InstanceRequirementsRequestLocalStorageTypes>>>) -> &mut Self {
+            self.props.set("LocalStorageTypes", value.into());
+            self
+        }
+
+        /// `LocalStorageTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_local_storage_types(&self) -> ::std::option::Option<Val<List<InstanceRequirementsRequestLocalStorageTypes>>> {
+            crate::cfn::get_prop(&self.props, "LocalStorageTypes")
+        }
+
+        /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice`.
+        pub fn max_spot_price_as_percentage_of_optimal_on_demand_price(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", value.into());
+            self
+        }
+
+        /// Sets `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` in place: [`Self::max_spot_price_as_percentage_of_optimal_on_demand_price`]
+        /// on a value held by `&mut`.
+        pub fn set_max_spot_price_as_percentage_of_optimal_on_demand_price(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", value.into());
+            self
+        }
+
+        /// `MaxSpotPriceAsPercentageOfOptimalOnDemandPrice` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_spot_price_as_percentage_of_optimal_on_demand_price(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice")
+        }
+
+        /// `MemoryGiBPerVCpu`.
+        pub fn memory_gi_b_per_v_cpu(mut self, value: impl Into<Val<MemoryGiBPerVCpuRequest>>) -> Self {
+            self.props.set("MemoryGiBPerVCpu", value.into());
+            self
+        }
+
+        /// Sets `MemoryGiBPerVCpu` in place: [`Self::memory_gi_b_per_v_cpu`] on a value held by `&mut`.
+        pub fn set_memory_gi_b_per_v_cpu(&mut self, value: impl Into<Val<MemoryGiBPerVCpuRequest>>) -> &mut Self {
+            self.props.set("MemoryGiBPerVCpu", value.into());
+            self
+        }
+
+        /// `MemoryGiBPerVCpu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_gi_b_per_v_cpu(&self) -> ::std::option::Option<Val<MemoryGiBPerVCpuRequest>> {
+            crate::cfn::get_prop(&self.props, "MemoryGiBPerVCpu")
+        }
+
+        /// `NetworkBandwidthGbps`.
+        pub fn network_bandwidth_gbps(mut self, value: impl Into<Val<NetworkBandwidthGbpsRequest>>) -> Self {
+            self.props.set("NetworkBandwidthGbps", value.into());
+            self
+        }
+
+        /// Sets `NetworkBandwidthGbps` in place: [`Self::network_bandwidth_gbps`] on a value held by `&mut`.
+        pub fn set_network_bandwidth_gbps(&mut self, value: impl Into<Val<NetworkBandwidthGbpsRequest>>) -> &mut Self {
+            self.props.set("NetworkBandwidthGbps", value.into());
+            self
+        }
+
+        /// `NetworkBandwidthGbps` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_bandwidth_gbps(&self) -> ::std::option::Option<Val<NetworkBandwidthGbpsRequest>> {
+            crate::cfn::get_prop(&self.props, "NetworkBandwidthGbps")
+        }
+
+        /// `NetworkInterfaceCount`.
+        pub fn network_interface_count(mut self, value: impl Into<Val<NetworkInterfaceCountRequest>>) -> Self {
+            self.props.set("NetworkInterfaceCount", value.into());
+            self
+        }
+
+        /// Sets `NetworkInterfaceCount` in place: [`Self::network_interface_count`] on a value held by `&mut`.
+        pub fn set_network_interface_count(&mut self, value: impl Into<Val<NetworkInterfaceCountRequest>>) -> &mut Self {
+            self.props.set("NetworkInterfaceCount", value.into());
+            self
+        }
+
+        /// `NetworkInterfaceCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_interface_count(&self) -> ::std::option::Option<Val<NetworkInterfaceCountRequest>> {
+            crate::cfn::get_prop(&self.props, "NetworkInterfaceCount")
+        }
+
+        /// `OnDemandMaxPricePercentageOverLowestPrice`.
+        pub fn on_demand_max_price_percentage_over_lowest_price(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("OnDemandMaxPricePercentageOverLowestPrice", value.into());
+            self
+        }
+
+        /// Sets `OnDemandMaxPricePercentageOverLowestPrice` in place: [`Self::on_demand_max_price_percentage_over_lowest_price`]
+        /// on a value held by `&mut`.
+        pub fn set_on_demand_max_price_percentage_over_lowest_price(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("OnDemandMaxPricePercentageOverLowestPrice", value.into());
+            self
+        }
+
+        /// `OnDemandMaxPricePercentageOverLowestPrice` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_demand_max_price_percentage_over_lowest_price(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "OnDemandMaxPricePercentageOverLowestPrice")
+        }
+
+        /// `RequireHibernateSupport`.
+        pub fn require_hibernate_support(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RequireHibernateSupport", value.into());
+            self
+        }
+
+        /// Sets `RequireHibernateSupport` in place: [`Self::require_hibernate_support`] on a value held
+        /// by `&mut`.
+        pub fn set_require_hibernate_support(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RequireHibernateSupport", value.into());
+            self
+        }
+
+        /// `RequireHibernateSupport` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_require_hibernate_support(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RequireHibernateSupport")
+        }
+
+        /// `SpotMaxPricePercentageOverLowestPrice`.
+        pub fn spot_max_price_percentage_over_lowest_price(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SpotMaxPricePercentageOverLowestPrice", value.into());
+            self
+        }
+
+        /// Sets `SpotMaxPricePercentageOverLowestPrice` in place: [`Self::spot_max_price_percentage_over_lowest_price`]
+        /// on a value held by `&mut`.
+        pub fn set_spot_max_price_percentage_over_lowest_price(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SpotMaxPricePercentageOverLowestPrice", value.into());
+            self
+        }
+
+        /// `SpotMaxPricePercentageOverLowestPrice` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spot_max_price_percentage_over_lowest_price(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SpotMaxPricePercentageOverLowestPrice")
+        }
+
+        /// `TotalLocalStorageGB`.
+        pub fn total_local_storage_gb(mut self, value: impl Into<Val<TotalLocalStorageGbRequest>>) -> Self {
+            self.props.set("TotalLocalStorageGB", value.into());
+            self
+        }
+
+        /// Sets `TotalLocalStorageGB` in place: [`Self::total_local_storage_gb`] on a value held by `&mut`.
+        pub fn set_total_local_storage_gb(&mut self, value: impl Into<Val<TotalLocalStorageGbRequest>>) -> &mut Self {
+            self.props.set("TotalLocalStorageGB", value.into());
+            self
+        }
+
+        /// `TotalLocalStorageGB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_total_local_storage_gb(&self) -> ::std::option::Option<Val<TotalLocalStorageGbRequest>> {
+            crate::cfn::get_prop(&self.props, "TotalLocalStorageGB")
         }
     }
 
@@ -600,14 +1314,40 @@ pub mod capacity_provider {
             AcceleratorCountRequest { props }
         }
 
-        prop! {
-            /// `Max`.
-            props, "Max", max, set_max, get_max, Val<i64>
+        /// `Max`.
+        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
         }
 
-        prop! {
-            /// `Min`.
-            props, "Min", min, set_min, get_min, Val<i64>
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Max")
+        }
+
+        /// `Min`.
+        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// Sets `Min` in place: [`Self::min`] on a value held by `&mut`.
+        pub fn set_min(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Min")
         }
     }
 
@@ -712,14 +1452,40 @@ pub mod capacity_provider {
             AcceleratorTotalMemoryMiBRequest { props }
         }
 
-        prop! {
-            /// `Max`.
-            props, "Max", max, set_max, get_max, Val<i64>
+        /// `Max`.
+        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
         }
 
-        prop! {
-            /// `Min`.
-            props, "Min", min, set_min, get_min, Val<i64>
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Max")
+        }
+
+        /// `Min`.
+        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// Sets `Min` in place: [`Self::min`] on a value held by `&mut`.
+        pub fn set_min(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Min")
         }
     }
 
@@ -770,14 +1536,40 @@ pub mod capacity_provider {
             BaselineEbsBandwidthMbpsRequest { props }
         }
 
-        prop! {
-            /// `Max`.
-            props, "Max", max, set_max, get_max, Val<i64>
+        /// `Max`.
+        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
         }
 
-        prop! {
-            /// `Min`.
-            props, "Min", min, set_min, get_min, Val<i64>
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Max")
+        }
+
+        /// `Min`.
+        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// Sets `Min` in place: [`Self::min`] on a value held by `&mut`.
+        pub fn set_min(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Min")
         }
     }
 
@@ -870,14 +1662,40 @@ pub mod capacity_provider {
             MemoryGiBPerVCpuRequest { props }
         }
 
-        prop! {
-            /// `Max`.
-            props, "Max", max, set_max, get_max, Val<f64>
+        /// `Max`.
+        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
         }
 
-        prop! {
-            /// `Min`.
-            props, "Min", min, set_min, get_min, Val<f64>
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Max")
+        }
+
+        /// `Min`.
+        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// Sets `Min` in place: [`Self::min`] on a value held by `&mut`.
+        pub fn set_min(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Min")
         }
     }
 
@@ -898,14 +1716,34 @@ pub mod capacity_provider {
             MemoryMiBRequest { props }
         }
 
-        prop! {
-            /// `Min`.
-            props, "Min", _, set_min, get_min, Val<i64>
+        /// Sets `Min`, which `new` took, in place.
+        pub fn set_min(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
         }
 
-        prop! {
-            /// `Max`.
-            props, "Max", max, set_max, get_max, Val<i64>
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Min")
+        }
+
+        /// `Max`.
+        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Max")
         }
     }
 
@@ -924,14 +1762,40 @@ pub mod capacity_provider {
             NetworkBandwidthGbpsRequest { props }
         }
 
-        prop! {
-            /// `Max`.
-            props, "Max", max, set_max, get_max, Val<f64>
+        /// `Max`.
+        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
         }
 
-        prop! {
-            /// `Min`.
-            props, "Min", min, set_min, get_min, Val<f64>
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Max")
+        }
+
+        /// `Min`.
+        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// Sets `Min` in place: [`Self::min`] on a value held by `&mut`.
+        pub fn set_min(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Min")
         }
     }
 
@@ -950,14 +1814,40 @@ pub mod capacity_provider {
             NetworkInterfaceCountRequest { props }
         }
 
-        prop! {
-            /// `Max`.
-            props, "Max", max, set_max, get_max, Val<i64>
+        /// `Max`.
+        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
         }
 
-        prop! {
-            /// `Min`.
-            props, "Min", min, set_min, get_min, Val<i64>
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Max")
+        }
+
+        /// `Min`.
+        pub fn min(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// Sets `Min` in place: [`Self::min`] on a value held by `&mut`.
+        pub fn set_min(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Min")
         }
     }
 
@@ -976,14 +1866,40 @@ pub mod capacity_provider {
             TotalLocalStorageGbRequest { props }
         }
 
-        prop! {
-            /// `Max`.
-            props, "Max", max, set_max, get_max, Val<f64>
+        /// `Max`.
+        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
         }
 
-        prop! {
-            /// `Min`.
-            props, "Min", min, set_min, get_min, Val<f64>
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Max")
+        }
+
+        /// `Min`.
+        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// Sets `Min` in place: [`Self::min`] on a value held by `&mut`.
+        pub fn set_min(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Min")
         }
     }
 
@@ -1004,14 +1920,34 @@ pub mod capacity_provider {
             VCpuCountRangeRequest { props }
         }
 
-        prop! {
-            /// `Min`.
-            props, "Min", _, set_min, get_min, Val<i64>
+        /// Sets `Min`, which `new` took, in place.
+        pub fn set_min(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
         }
 
-        prop! {
-            /// `Max`.
-            props, "Max", max, set_max, get_max, Val<i64>
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Min")
+        }
+
+        /// `Max`.
+        pub fn max(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Max")
         }
     }
 
@@ -1030,9 +1966,22 @@ pub mod capacity_provider {
             ManagedInstancesLocalStorageConfiguration { props }
         }
 
-        prop! {
-            /// `UseLocalStorage`.
-            props, "UseLocalStorage", use_local_storage, set_use_local_storage, get_use_local_storage, Val<bool>
+        /// `UseLocalStorage`.
+        pub fn use_local_storage(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseLocalStorage", value.into());
+            self
+        }
+
+        /// Sets `UseLocalStorage` in place: [`Self::use_local_storage`] on a value held by `&mut`.
+        pub fn set_use_local_storage(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseLocalStorage", value.into());
+            self
+        }
+
+        /// `UseLocalStorage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_local_storage(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseLocalStorage")
         }
     }
 
@@ -1071,14 +2020,28 @@ pub mod capacity_provider {
             ManagedInstancesNetworkConfiguration { props }
         }
 
-        prop! {
-            /// `SecurityGroups`.
-            props, "SecurityGroups", _, set_security_groups, get_security_groups, Val<List<String>>
+        /// Sets `SecurityGroups`, which `new` took, in place.
+        pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroups", value.into());
+            self
         }
 
-        prop! {
-            /// `Subnets`.
-            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroups")
+        }
+
+        /// Sets `Subnets`, which `new` took, in place.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
         }
     }
 
@@ -1099,9 +2062,16 @@ pub mod capacity_provider {
             ManagedInstancesStorageConfiguration { props }
         }
 
-        prop! {
-            /// `StorageSizeGiB`.
-            props, "StorageSizeGiB", _, set_storage_size_gi_b, get_storage_size_gi_b, Val<i64>
+        /// Sets `StorageSizeGiB`, which `new` took, in place.
+        pub fn set_storage_size_gi_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StorageSizeGiB", value.into());
+            self
+        }
+
+        /// `StorageSizeGiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_size_gi_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StorageSizeGiB")
         }
     }
 
@@ -1138,68 +2108,159 @@ impl Cluster {
         Cluster { core }
     }
 
-    prop! {
-        /// `CapacityProviders`: The short name of one or more capacity providers to associate with
-        /// the cluster. A capacity provider must be associated with a cluster before it can be
-        /// included as part of the default capacity provider strategy of the cluster or used in a
-        /// capacity provider strategy when calling the CreateService (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html>)
-        /// or RunTask (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html>)
-        /// actions. If specifying a capacity provider that uses an Auto Scaling group, the capacity
-        /// provider must be created but not …
-        core.props, "CapacityProviders", capacity_providers, set_capacity_providers, get_capacity_providers, Val<List<String>>
+    /// `CapacityProviders`: The short name of one or more capacity providers to associate with the
+    /// cluster. A capacity provider must be associated with a cluster before it can be included as
+    /// part of the default capacity provider strategy of the cluster or used in a capacity provider
+    /// strategy when calling the CreateService (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html>)
+    /// or RunTask (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html>)
+    /// actions. If specifying a capacity provider that uses an Auto Scaling group, the capacity
+    /// provider must be created but not …
+    pub fn capacity_providers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("CapacityProviders", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterName`: A user-generated string that you use to identify your cluster. If you
-        /// don't specify a name, CFNlong generates a unique physical ID for the name.
-        core.props, "ClusterName", cluster_name, set_cluster_name, get_cluster_name, Val<String>
+    /// Sets `CapacityProviders` in place: [`Self::capacity_providers`] on a value held by `&mut`.
+    pub fn set_capacity_providers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("CapacityProviders", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterSettings`: The settings to use when creating a cluster. This parameter is used
-        /// to turn on CloudWatch Container Insights with enhanced observability or CloudWatch
-        /// Container Insights for a cluster. Container Insights with enhanced observability
-        /// provides all the Container Insights metrics, plus additional task and container metrics.
-        /// This version supports enhanced observability for Amazon ECS clusters using the Amazon
-        /// EC2 and Fargate launch types. After you configure Container Insights with enhanced
-        /// observability on Amazon ECS, Container Insights auto-collects detailed infrastructure
-        /// telemetry from the …
-        core.props, "ClusterSettings", cluster_settings, set_cluster_settings, get_cluster_settings, Val<List<cluster::ClusterSettings>>
+    /// `CapacityProviders` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity_providers(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "CapacityProviders")
     }
 
-    prop! {
-        /// `Configuration`: The execute command and managed storage configuration for the cluster.
-        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<cluster::ClusterConfiguration>
+    /// `ClusterName`: A user-generated string that you use to identify your cluster. If you don't
+    /// specify a name, CFNlong generates a unique physical ID for the name.
+    pub fn cluster_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClusterName", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultCapacityProviderStrategy`: The default capacity provider strategy for the
-        /// cluster. When services or tasks are run in the cluster with no launch type or capacity
-        /// provider strategy specified, the default capacity provider strategy is used.
-        core.props, "DefaultCapacityProviderStrategy", default_capacity_provider_strategy, set_default_capacity_provider_strategy, get_default_capacity_provider_strategy, Val<List<cluster::CapacityProviderStrategyItem>>
+    /// Sets `ClusterName` in place: [`Self::cluster_name`] on a value held by `&mut`.
+    pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterName", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceConnectDefaults`: Use this parameter to set a default Service Connect namespace.
-        /// After you set a default Service Connect namespace, any new services with Service Connect
-        /// turned on that are created in the cluster are added as client services in the namespace.
-        /// This setting only applies to new services that set the ``enabled`` parameter to ``true``
-        /// in the ``ServiceConnectConfiguration``. You can set the namespace of each service
-        /// individually in the ``ServiceConnectConfiguration`` to override this default parameter.
-        /// Tasks that run in a namespace can use short names to connect to services in the
-        /// namespace. Tasks …
-        core.props, "ServiceConnectDefaults", service_connect_defaults, set_service_connect_defaults, get_service_connect_defaults, Val<cluster::ServiceConnectDefaults>
+    /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterName")
     }
 
-    prop! {
-        /// `Tags`: The metadata that you apply to the cluster to help you categorize and organize
-        /// them. Each tag consists of a key and an optional value. You define both. The following
-        /// basic restrictions apply to tags: + Maximum number of tags per resource - 50 + For each
-        /// resource, each tag key must be unique, and each tag key can have only one value. +
-        /// Maximum key length - 128 Unicode characters in UTF-8 + Maximum value length - 256
-        /// Unicode characters in UTF-8 + If your tagging schema is used across multiple services
-        /// and resources, remember that other services may have restrictions on allowed characters. …
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ClusterSettings`: The settings to use when creating a cluster. This parameter is used to
+    /// turn on CloudWatch Container Insights with enhanced observability or CloudWatch Container
+    /// Insights for a cluster. Container Insights with enhanced observability provides all the
+    /// Container Insights metrics, plus additional task and container metrics. This version
+    /// supports enhanced observability for Amazon ECS clusters using the Amazon EC2 and Fargate
+    /// launch types. After you configure Container Insights with enhanced observability on Amazon
+    /// ECS, Container Insights auto-collects detailed infrastructure telemetry from the …
+    pub fn cluster_settings(mut self, value: impl Into<Val<List<cluster::ClusterSettings>>>) -> Self {
+        self.core.props.set("ClusterSettings", value.into());
+        self
+    }
+
+    /// Sets `ClusterSettings` in place: [`Self::cluster_settings`] on a value held by `&mut`.
+    pub fn set_cluster_settings(&mut self, value: impl Into<Val<List<cluster::ClusterSettings>>>) -> &mut Self {
+        self.core.props.set("ClusterSettings", value.into());
+        self
+    }
+
+    /// `ClusterSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_settings(&self) -> ::std::option::Option<Val<List<cluster::ClusterSettings>>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterSettings")
+    }
+
+    /// `Configuration`: The execute command and managed storage configuration for the cluster.
+    pub fn configuration(mut self, value: impl Into<Val<cluster::ClusterConfiguration>>) -> Self {
+        self.core.props.set("Configuration", value.into());
+        self
+    }
+
+    /// Sets `Configuration` in place: [`Self::configuration`] on a value held by `&mut`.
+    pub fn set_configuration(&mut self, value: impl Into<Val<cluster::ClusterConfiguration>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
+    }
+
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<cluster::ClusterConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
+    }
+
+    /// `DefaultCapacityProviderStrategy`: The default capacity provider strategy for the cluster.
+    /// When services or tasks are run in the cluster with no launch type or capacity provider
+    /// strategy specified, the default capacity provider strategy is used.
+    pub fn default_capacity_provider_strategy(mut self, value: impl Into<Val<List<cluster::CapacityProviderStrategyItem>>>) -> Self {
+        self.core.props.set("DefaultCapacityProviderStrategy", value.into());
+        self
+    }
+
+    /// Sets `DefaultCapacityProviderStrategy` in place: [`Self::default_capacity_provider_strategy`]
+    /// on a value held by `&mut`.
+    pub fn set_default_capacity_provider_strategy(&mut self, value: impl Into<Val<List<cluster::CapacityProviderStrategyItem>>>) -> &mut Self {
+        self.core.props.set("DefaultCapacityProviderStrategy", value.into());
+        self
+    }
+
+    /// `DefaultCapacityProviderStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_capacity_provider_strategy(&self) -> ::std::option::Option<Val<List<cluster::CapacityProviderStrategyItem>>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultCapacityProviderStrategy")
+    }
+
+    /// `ServiceConnectDefaults`: Use this parameter to set a default Service Connect namespace.
+    /// After you set a default Service Connect namespace, any new services with Service Connect
+    /// turned on that are created in the cluster are added as client services in the namespace.
+    /// This setting only applies to new services that set the ``enabled`` parameter to ``true`` in
+    /// the ``ServiceConnectConfiguration``. You can set the namespace of each service individually
+    /// in the ``ServiceConnectConfiguration`` to override this default parameter. Tasks that run in
+    /// a namespace can use short names to connect to services in the namespace. Tasks …
+    pub fn service_connect_defaults(mut self, value: impl Into<Val<cluster::ServiceConnectDefaults>>) -> Self {
+        self.core.props.set("ServiceConnectDefaults", value.into());
+        self
+    }
+
+    /// Sets `ServiceConnectDefaults` in place: [`Self::service_connect_defaults`] on a value held
+    /// by `&mut`.
+    pub fn set_service_connect_defaults(&mut self, value: impl Into<Val<cluster::ServiceConnectDefaults>>) -> &mut Self {
+        self.core.props.set("ServiceConnectDefaults", value.into());
+        self
+    }
+
+    /// `ServiceConnectDefaults` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_connect_defaults(&self) -> ::std::option::Option<Val<cluster::ServiceConnectDefaults>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceConnectDefaults")
+    }
+
+    /// `Tags`: The metadata that you apply to the cluster to help you categorize and organize them.
+    /// Each tag consists of a key and an optional value. You define both. The following basic
+    /// restrictions apply to tags: + Maximum number of tags per resource - 50 + For each resource,
+    /// each tag key must be unique, and each tag key can have only one value. + Maximum key length - 128
+    /// Unicode characters in UTF-8 + Maximum value length - 256 Unicode characters in UTF-8 + If
+    /// your tagging schema is used across multiple services and resources, remember that other
+    /// services may have restrictions on allowed characters. …
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1240,19 +2301,45 @@ pub mod cluster {
             ClusterSettings { props }
         }
 
-        prop! {
-            /// `Name`: The name of the cluster setting. The value is ``containerInsights``.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The name of the cluster setting. The value is ``containerInsights``.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The value to set for the cluster setting. The supported values are ``enhanced``, ``enabled``,
-            /// and ``disabled``. To use Container Insights with enhanced observability, set the ``containerInsights``
-            /// account setting to ``enhanced``. To use Container Insights, set the ``containerInsights``
-            /// account setting to ``enabled``. If a cluster value is specified, it will override the ``containerInsights``
-            /// value set with PutAccountSetting (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PutAccountSetting.html>)
-            /// or …
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`: The value to set for the cluster setting. The supported values are ``enhanced``, ``enabled``,
+        /// and ``disabled``. To use Container Insights with enhanced observability, set the ``containerInsights``
+        /// account setting to ``enhanced``. To use Container Insights, set the ``containerInsights``
+        /// account setting to ``enabled``. If a cluster value is specified, it will override the ``containerInsights``
+        /// value set with PutAccountSetting (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PutAccountSetting.html>)
+        /// or …
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1272,14 +2359,42 @@ pub mod cluster {
             ClusterConfiguration { props }
         }
 
-        prop! {
-            /// `ExecuteCommandConfiguration`: The details of the execute command configuration.
-            props, "ExecuteCommandConfiguration", execute_command_configuration, set_execute_command_configuration, get_execute_command_configuration, Val<ExecuteCommandConfiguration>
+        /// `ExecuteCommandConfiguration`: The details of the execute command configuration.
+        pub fn execute_command_configuration(mut self, value: impl Into<Val<ExecuteCommandConfiguration>>) -> Self {
+            self.props.set("ExecuteCommandConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ManagedStorageConfiguration`: The details of the managed storage configuration.
-            props, "ManagedStorageConfiguration", managed_storage_configuration, set_managed_storage_configuration, get_managed_storage_configuration, Val<ManagedStorageConfiguration>
+        /// Sets `ExecuteCommandConfiguration` in place: [`Self::execute_command_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_execute_command_configuration(&mut self, value: impl Into<Val<ExecuteCommandConfiguration>>) -> &mut Self {
+            self.props.set("ExecuteCommandConfiguration", value.into());
+            self
+        }
+
+        /// `ExecuteCommandConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execute_command_configuration(&self) -> ::std::option::Option<Val<ExecuteCommandConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ExecuteCommandConfiguration")
+        }
+
+        /// `ManagedStorageConfiguration`: The details of the managed storage configuration.
+        pub fn managed_storage_configuration(mut self, value: impl Into<Val<ManagedStorageConfiguration>>) -> Self {
+            self.props.set("ManagedStorageConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ManagedStorageConfiguration` in place: [`Self::managed_storage_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_managed_storage_configuration(&mut self, value: impl Into<Val<ManagedStorageConfiguration>>) -> &mut Self {
+            self.props.set("ManagedStorageConfiguration", value.into());
+            self
+        }
+
+        /// `ManagedStorageConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_storage_configuration(&self) -> ::std::option::Option<Val<ManagedStorageConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ManagedStorageConfiguration")
         }
     }
 
@@ -1299,28 +2414,67 @@ pub mod cluster {
             ExecuteCommandConfiguration { props }
         }
 
-        prop! {
-            /// `KmsKeyId`: Specify an KMSlong key ID to encrypt the data between the local client and
-            /// the container.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `KmsKeyId`: Specify an KMSlong key ID to encrypt the data between the local client and the
+        /// container.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
         }
 
-        prop! {
-            /// `LogConfiguration`: The log configuration for the results of the execute command
-            /// actions. The logs can be sent to CloudWatch Logs or an Amazon S3 bucket. When ``logging=OVERRIDE``
-            /// is specified, a ``logConfiguration`` must be provided.
-            props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<ExecuteCommandLogConfiguration>
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
         }
 
-        prop! {
-            /// `Logging`: The log setting to use for redirecting logs for your execute command results.
-            /// The following log settings are available. + ``NONE``: The execute command session is not
-            /// logged. + ``DEFAULT``: The ``awslogs`` configuration in the task definition is used. If
-            /// no logging parameter is specified, it defaults to this value. If no ``awslogs`` log
-            /// driver is configured in the task definition, the output won't be logged. + ``OVERRIDE``:
-            /// Specify the logging details as a part of ``logConfiguration``. If the ``OVERRIDE``
-            /// logging option is specified, the ``logConfiguration`` is required.
-            props, "Logging", logging, set_logging, get_logging, Val<ExecuteCommandConfigurationLogging>
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
+        }
+
+        /// `LogConfiguration`: The log configuration for the results of the execute command actions.
+        /// The logs can be sent to CloudWatch Logs or an Amazon S3 bucket. When ``logging=OVERRIDE`` is
+        /// specified, a ``logConfiguration`` must be provided.
+        pub fn log_configuration(mut self, value: impl Into<Val<ExecuteCommandLogConfiguration>>) -> Self {
+            self.props.set("LogConfiguration", value.into());
+            self
+        }
+
+        /// Sets `LogConfiguration` in place: [`Self::log_configuration`] on a value held by `&mut`.
+        pub fn set_log_configuration(&mut self, value: impl Into<Val<ExecuteCommandLogConfiguration>>) -> &mut Self {
+            self.props.set("LogConfiguration", value.into());
+            self
+        }
+
+        /// `LogConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_configuration(&self) -> ::std::option::Option<Val<ExecuteCommandLogConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LogConfiguration")
+        }
+
+        /// `Logging`: The log setting to use for redirecting logs for your execute command results. The
+        /// following log settings are available. + ``NONE``: The execute command session is not logged. + ``DEFAULT``:
+        /// The ``awslogs`` configuration in the task definition is used. If no logging parameter is
+        /// specified, it defaults to this value. If no ``awslogs`` log driver is configured in the task
+        /// definition, the output won't be logged. + ``OVERRIDE``: Specify the logging details as a
+        /// part of ``logConfiguration``. If the ``OVERRIDE`` logging option is specified, the ``logConfiguration``
+        /// is required.
+        pub fn logging(mut self, value: impl Into<Val<ExecuteCommandConfigurationLogging>>) -> Self {
+            self.props.set("Logging", value.into());
+            self
+        }
+
+        /// Sets `Logging` in place: [`Self::logging`] on a value held by `&mut`.
+        pub fn set_logging(&mut self, value: impl Into<Val<ExecuteCommandConfigurationLogging>>) -> &mut Self {
+            self.props.set("Logging", value.into());
+            self
+        }
+
+        /// `Logging` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logging(&self) -> ::std::option::Option<Val<ExecuteCommandConfigurationLogging>> {
+            crate::cfn::get_prop(&self.props, "Logging")
         }
     }
 
@@ -1340,33 +2494,100 @@ pub mod cluster {
             ExecuteCommandLogConfiguration { props }
         }
 
-        prop! {
-            /// `CloudWatchEncryptionEnabled`: Determines whether to use encryption on the CloudWatch
-            /// logs. If not specified, encryption will be off.
-            props, "CloudWatchEncryptionEnabled", cloud_watch_encryption_enabled, set_cloud_watch_encryption_enabled, get_cloud_watch_encryption_enabled, Val<bool>
+        /// `CloudWatchEncryptionEnabled`: Determines whether to use encryption on the CloudWatch logs.
+        /// If not specified, encryption will be off.
+        pub fn cloud_watch_encryption_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CloudWatchEncryptionEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudWatchLogGroupName`: The name of the CloudWatch log group to send logs to. The
-            /// CloudWatch log group must already be created.
-            props, "CloudWatchLogGroupName", cloud_watch_log_group_name, set_cloud_watch_log_group_name, get_cloud_watch_log_group_name, Val<String>
+        /// Sets `CloudWatchEncryptionEnabled` in place: [`Self::cloud_watch_encryption_enabled`] on a
+        /// value held by `&mut`.
+        pub fn set_cloud_watch_encryption_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CloudWatchEncryptionEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BucketName`: The name of the S3 bucket to send logs to. The S3 bucket must already be
-            /// created.
-            props, "S3BucketName", s3_bucket_name, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+        /// `CloudWatchEncryptionEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_encryption_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchEncryptionEnabled")
         }
 
-        prop! {
-            /// `S3EncryptionEnabled`: Determines whether to use encryption on the S3 logs. If not
-            /// specified, encryption is not used.
-            props, "S3EncryptionEnabled", s3_encryption_enabled, set_s3_encryption_enabled, get_s3_encryption_enabled, Val<bool>
+        /// `CloudWatchLogGroupName`: The name of the CloudWatch log group to send logs to. The
+        /// CloudWatch log group must already be created.
+        pub fn cloud_watch_log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CloudWatchLogGroupName", value.into());
+            self
         }
 
-        prop! {
-            /// `S3KeyPrefix`: An optional folder in the S3 bucket to place logs in.
-            props, "S3KeyPrefix", s3_key_prefix, set_s3_key_prefix, get_s3_key_prefix, Val<String>
+        /// Sets `CloudWatchLogGroupName` in place: [`Self::cloud_watch_log_group_name`] on a value held
+        /// by `&mut`.
+        pub fn set_cloud_watch_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CloudWatchLogGroupName", value.into());
+            self
+        }
+
+        /// `CloudWatchLogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogGroupName")
+        }
+
+        /// `S3BucketName`: The name of the S3 bucket to send logs to. The S3 bucket must already be
+        /// created.
+        pub fn s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3BucketName", value.into());
+            self
+        }
+
+        /// Sets `S3BucketName` in place: [`Self::s3_bucket_name`] on a value held by `&mut`.
+        pub fn set_s3_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketName", value.into());
+            self
+        }
+
+        /// `S3BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketName")
+        }
+
+        /// `S3EncryptionEnabled`: Determines whether to use encryption on the S3 logs. If not
+        /// specified, encryption is not used.
+        pub fn s3_encryption_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("S3EncryptionEnabled", value.into());
+            self
+        }
+
+        /// Sets `S3EncryptionEnabled` in place: [`Self::s3_encryption_enabled`] on a value held by `&mut`.
+        pub fn set_s3_encryption_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("S3EncryptionEnabled", value.into());
+            self
+        }
+
+        /// `S3EncryptionEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_encryption_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "S3EncryptionEnabled")
+        }
+
+        /// `S3KeyPrefix`: An optional folder in the S3 bucket to place logs in.
+        pub fn s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3KeyPrefix", value.into());
+            self
+        }
+
+        /// Sets `S3KeyPrefix` in place: [`Self::s3_key_prefix`] on a value held by `&mut`.
+        pub fn set_s3_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3KeyPrefix", value.into());
+            self
+        }
+
+        /// `S3KeyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3KeyPrefix")
         }
     }
 
@@ -1408,26 +2629,51 @@ pub mod cluster {
             ManagedStorageConfiguration { props }
         }
 
-        prop! {
-            /// `FargateEphemeralStorageKmsKeyId`: Specify the KMSlong key ID for Fargate ephemeral
-            /// storage. When you specify a ``fargateEphemeralStorageKmsKeyId``, AWS Fargate uses the
-            /// key to encrypt data at rest in ephemeral storage. For more information about Fargate
-            /// ephemeral storage encryption, see Customer managed keys for Fargate ephemeral storage
-            /// for Amazon ECS (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-storage-encryption.html>)
-            /// in the *Amazon Elastic Container Service Developer Guide*. The key must be a single
-            /// Region key.
-            props, "FargateEphemeralStorageKmsKeyId", fargate_ephemeral_storage_kms_key_id, set_fargate_ephemeral_storage_kms_key_id, get_fargate_ephemeral_storage_kms_key_id, Val<String>
+        /// `FargateEphemeralStorageKmsKeyId`: Specify the KMSlong key ID for Fargate ephemeral storage.
+        /// When you specify a ``fargateEphemeralStorageKmsKeyId``, AWS Fargate uses the key to encrypt
+        /// data at rest in ephemeral storage. For more information about Fargate ephemeral storage
+        /// encryption, see Customer managed keys for Fargate ephemeral storage for Amazon ECS (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-storage-encryption.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*. The key must be a single Region
+        /// key.
+        pub fn fargate_ephemeral_storage_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FargateEphemeralStorageKmsKeyId", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyId`: Specify a KMSlong key ID to encrypt Amazon ECS managed storage. When you
-            /// specify a ``kmsKeyId``, Amazon ECS uses the key to encrypt data volumes managed by
-            /// Amazon ECS that are attached to tasks in the cluster. The following data volumes are
-            /// managed by Amazon ECS: Amazon EBS. For more information about encryption of Amazon EBS
-            /// volumes attached to Amazon ECS tasks, see Encrypt data stored in Amazon EBS volumes for
-            /// Amazon ECS (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ebs-kms-encryption.html>)
-            /// in the *Amazon Elastic Container Service Developer Guide*. The key must be a single …
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// Sets `FargateEphemeralStorageKmsKeyId` in place: [`Self::fargate_ephemeral_storage_kms_key_id`]
+        /// on a value held by `&mut`.
+        pub fn set_fargate_ephemeral_storage_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FargateEphemeralStorageKmsKeyId", value.into());
+            self
+        }
+
+        /// `FargateEphemeralStorageKmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fargate_ephemeral_storage_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FargateEphemeralStorageKmsKeyId")
+        }
+
+        /// `KmsKeyId`: Specify a KMSlong key ID to encrypt Amazon ECS managed storage. When you specify
+        /// a ``kmsKeyId``, Amazon ECS uses the key to encrypt data volumes managed by Amazon ECS that
+        /// are attached to tasks in the cluster. The following data volumes are managed by Amazon ECS:
+        /// Amazon EBS. For more information about encryption of Amazon EBS volumes attached to Amazon
+        /// ECS tasks, see Encrypt data stored in Amazon EBS volumes for Amazon ECS (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ebs-kms-encryption.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*. The key must be a single …
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
         }
     }
 
@@ -1449,32 +2695,71 @@ pub mod cluster {
             CapacityProviderStrategyItem { props }
         }
 
-        prop! {
-            /// `Base`: The *base* value designates how many tasks, at a minimum, to run on the
-            /// specified capacity provider for each service. Only one capacity provider in a capacity
-            /// provider strategy can have a *base* defined. If no value is specified, the default value
-            /// of ``0`` is used. Base value characteristics: + Only one capacity provider in a strategy
-            /// can have a base defined + The default value is ``0`` if not specified + The valid range
-            /// is 0 to 100,000 + Base requirements are satisfied first before weight distribution
-            props, "Base", base, set_base, get_base, Val<i64>
+        /// `Base`: The *base* value designates how many tasks, at a minimum, to run on the specified
+        /// capacity provider for each service. Only one capacity provider in a capacity provider
+        /// strategy can have a *base* defined. If no value is specified, the default value of ``0`` is
+        /// used. Base value characteristics: + Only one capacity provider in a strategy can have a base
+        /// defined + The default value is ``0`` if not specified + The valid range is 0 to 100,000 +
+        /// Base requirements are satisfied first before weight distribution
+        pub fn base(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Base", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityProvider`: The short name of the capacity provider. This can be either an AWS
-            /// managed capacity provider (``FARGATE`` or ``FARGATE_SPOT``) or the name of a custom
-            /// capacity provider that you created.
-            props, "CapacityProvider", capacity_provider, set_capacity_provider, get_capacity_provider, Val<String>
+        /// Sets `Base` in place: [`Self::base`] on a value held by `&mut`.
+        pub fn set_base(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Base", value.into());
+            self
         }
 
-        prop! {
-            /// `Weight`: The *weight* value designates the relative percentage of the total number of
-            /// tasks launched that should use the specified capacity provider. The ``weight`` value is
-            /// taken into consideration after the ``base`` value, if defined, is satisfied. If no ``weight``
-            /// value is specified, the default value of ``0`` is used. When multiple capacity providers
-            /// are specified within a capacity provider strategy, at least one of the capacity
-            /// providers must have a weight value greater than zero and any capacity providers with a
-            /// weight of ``0`` can't be used to place tasks. If you specify multiple capacity …
-            props, "Weight", weight, set_weight, get_weight, Val<i64>
+        /// `Base` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Base")
+        }
+
+        /// `CapacityProvider`: The short name of the capacity provider. This can be either an AWS
+        /// managed capacity provider (``FARGATE`` or ``FARGATE_SPOT``) or the name of a custom capacity
+        /// provider that you created.
+        pub fn capacity_provider(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CapacityProvider", value.into());
+            self
+        }
+
+        /// Sets `CapacityProvider` in place: [`Self::capacity_provider`] on a value held by `&mut`.
+        pub fn set_capacity_provider(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapacityProvider", value.into());
+            self
+        }
+
+        /// `CapacityProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_provider(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapacityProvider")
+        }
+
+        /// `Weight`: The *weight* value designates the relative percentage of the total number of tasks
+        /// launched that should use the specified capacity provider. The ``weight`` value is taken into
+        /// consideration after the ``base`` value, if defined, is satisfied. If no ``weight`` value is
+        /// specified, the default value of ``0`` is used. When multiple capacity providers are
+        /// specified within a capacity provider strategy, at least one of the capacity providers must
+        /// have a weight value greater than zero and any capacity providers with a weight of ``0``
+        /// can't be used to place tasks. If you specify multiple capacity …
+        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// Sets `Weight` in place: [`Self::weight`] on a value held by `&mut`.
+        pub fn set_weight(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
         }
     }
 
@@ -1500,16 +2785,28 @@ pub mod cluster {
             ServiceConnectDefaults { props }
         }
 
-        prop! {
-            /// `Namespace`: The namespace name or full Amazon Resource Name (ARN) of the CMAPlong
-            /// namespace that's used when you create a service and don't specify a Service Connect
-            /// configuration. The namespace name can include up to 1024 characters. The name is
-            /// case-sensitive. The name can't include greater than (&gt;), less than (&lt;), double
-            /// quotation marks ("), or slash (/). If you enter an existing namespace name or ARN, then
-            /// that namespace will be used. Any namespace type is supported. The namespace must be in
-            /// this account and this AWS Region. If you enter a new name, a CMAPlong namespace will be
-            /// created. Amazon ECS …
-            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        /// `Namespace`: The namespace name or full Amazon Resource Name (ARN) of the CMAPlong namespace
+        /// that's used when you create a service and don't specify a Service Connect configuration. The
+        /// namespace name can include up to 1024 characters. The name is case-sensitive. The name can't
+        /// include greater than (&gt;), less than (&lt;), double quotation marks ("), or slash (/). If
+        /// you enter an existing namespace name or ARN, then that namespace will be used. Any namespace
+        /// type is supported. The namespace must be in this account and this AWS Region. If you enter a
+        /// new name, a CMAPlong namespace will be created. Amazon ECS …
+        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
         }
     }
 }
@@ -1541,20 +2838,46 @@ impl ClusterCapacityProviderAssociations {
         ClusterCapacityProviderAssociations { core }
     }
 
-    prop! {
-        /// `CapacityProviders`: List of capacity providers to associate with the cluster
-        core.props, "CapacityProviders", capacity_providers, set_capacity_providers, get_capacity_providers, Val<List<String>>
+    /// `CapacityProviders`: List of capacity providers to associate with the cluster
+    pub fn capacity_providers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("CapacityProviders", value.into());
+        self
     }
 
-    prop! {
-        /// `Cluster`: The name of the cluster
-        core.props, "Cluster", _, set_cluster, get_cluster, Val<String>
+    /// Sets `CapacityProviders` in place: [`Self::capacity_providers`] on a value held by `&mut`.
+    pub fn set_capacity_providers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("CapacityProviders", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultCapacityProviderStrategy`: List of capacity providers to associate with the
-        /// cluster
-        core.props, "DefaultCapacityProviderStrategy", _, set_default_capacity_provider_strategy, get_default_capacity_provider_strategy, Val<List<cluster_capacity_provider_associations::CapacityProviderStrategy>>
+    /// `CapacityProviders` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity_providers(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "CapacityProviders")
+    }
+
+    /// Sets `Cluster`, which `new` took, in place.
+    pub fn set_cluster(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Cluster", value.into());
+        self
+    }
+
+    /// `Cluster` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Cluster")
+    }
+
+    /// Sets `DefaultCapacityProviderStrategy`, which `new` took, in place.
+    pub fn set_default_capacity_provider_strategy(&mut self, value: impl Into<Val<List<cluster_capacity_provider_associations::CapacityProviderStrategy>>>) -> &mut Self {
+        self.core.props.set("DefaultCapacityProviderStrategy", value.into());
+        self
+    }
+
+    /// `DefaultCapacityProviderStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_capacity_provider_strategy(&self) -> ::std::option::Option<Val<List<cluster_capacity_provider_associations::CapacityProviderStrategy>>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultCapacityProviderStrategy")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1586,20 +2909,52 @@ pub mod cluster_capacity_provider_associations {
             CapacityProviderStrategy { props }
         }
 
-        prop! {
-            /// `CapacityProvider`: If using ec2 auto-scaling, the name of the associated capacity
-            /// provider. Otherwise FARGATE, FARGATE_SPOT.
-            props, "CapacityProvider", _, set_capacity_provider, get_capacity_provider, Val<String>
+        /// Sets `CapacityProvider`, which `new` took, in place.
+        pub fn set_capacity_provider(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapacityProvider", value.into());
+            self
         }
 
-        prop! {
-            /// `Base`.
-            props, "Base", base, set_base, get_base, Val<i64>
+        /// `CapacityProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_provider(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapacityProvider")
         }
 
-        prop! {
-            /// `Weight`.
-            props, "Weight", weight, set_weight, get_weight, Val<i64>
+        /// `Base`.
+        pub fn base(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Base", value.into());
+            self
+        }
+
+        /// Sets `Base` in place: [`Self::base`] on a value held by `&mut`.
+        pub fn set_base(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Base", value.into());
+            self
+        }
+
+        /// `Base` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Base")
+        }
+
+        /// `Weight`.
+        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// Sets `Weight` in place: [`Self::weight`] on a value held by `&mut`.
+        pub fn set_weight(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
         }
     }
 }
@@ -1622,60 +2977,190 @@ impl Daemon {
         Daemon { core }
     }
 
-    prop! {
-        /// `CapacityProviderArns`: The Amazon Resource Names (ARNs) of the capacity providers
-        /// associated with the daemon.
-        core.props, "CapacityProviderArns", capacity_provider_arns, set_capacity_provider_arns, get_capacity_provider_arns, Val<List<String>>
+    /// `CapacityProviderArns`: The Amazon Resource Names (ARNs) of the capacity providers
+    /// associated with the daemon.
+    pub fn capacity_provider_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("CapacityProviderArns", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterArn`: The Amazon Resource Name (ARN) of the cluster that the daemon is running
-        /// in.
-        core.props, "ClusterArn", cluster_arn, set_cluster_arn, get_cluster_arn, Val<String>
+    /// Sets `CapacityProviderArns` in place: [`Self::capacity_provider_arns`] on a value held by `&mut`.
+    pub fn set_capacity_provider_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("CapacityProviderArns", value.into());
+        self
     }
 
-    prop! {
-        /// `Critical`.
-        core.props, "Critical", critical, set_critical, get_critical, Val<bool>
+    /// `CapacityProviderArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity_provider_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "CapacityProviderArns")
     }
 
-    prop! {
-        /// `DaemonName`.
-        core.props, "DaemonName", daemon_name, set_daemon_name, get_daemon_name, Val<String>
+    /// `ClusterArn`: The Amazon Resource Name (ARN) of the cluster that the daemon is running in.
+    pub fn cluster_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClusterArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DaemonTaskDefinitionArn`: The Amazon Resource Name (ARN) of the daemon task definition
-        /// used by this revision.
-        core.props, "DaemonTaskDefinitionArn", daemon_task_definition_arn, set_daemon_task_definition_arn, get_daemon_task_definition_arn, Val<String>
+    /// Sets `ClusterArn` in place: [`Self::cluster_arn`] on a value held by `&mut`.
+    pub fn set_cluster_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DeploymentConfiguration`: The deployment configuration used for this daemon deployment.
-        core.props, "DeploymentConfiguration", deployment_configuration, set_deployment_configuration, get_deployment_configuration, Val<daemon::DaemonDeploymentConfiguration>
+    /// `ClusterArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterArn")
     }
 
-    prop! {
-        /// `EnableECSManagedTags`: Specifies whether Amazon ECS managed tags are turned on for the
-        /// daemon tasks.
-        core.props, "EnableECSManagedTags", enable_ecs_managed_tags, set_enable_ecs_managed_tags, get_enable_ecs_managed_tags, Val<bool>
+    /// `Critical`.
+    pub fn critical(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Critical", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableExecuteCommand`: Specifies whether the execute command functionality is turned on
-        /// for the daemon tasks.
-        core.props, "EnableExecuteCommand", enable_execute_command, set_enable_execute_command, get_enable_execute_command, Val<bool>
+    /// Sets `Critical` in place: [`Self::critical`] on a value held by `&mut`.
+    pub fn set_critical(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Critical", value.into());
+        self
     }
 
-    prop! {
-        /// `PropagateTags`: Specifies whether tags are propagated from the daemon to the daemon
-        /// tasks.
-        core.props, "PropagateTags", propagate_tags, set_propagate_tags, get_propagate_tags, Val<daemon::PropagateTags>
+    /// `Critical` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_critical(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Critical")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DaemonName`.
+    pub fn daemon_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DaemonName", value.into());
+        self
+    }
+
+    /// Sets `DaemonName` in place: [`Self::daemon_name`] on a value held by `&mut`.
+    pub fn set_daemon_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DaemonName", value.into());
+        self
+    }
+
+    /// `DaemonName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_daemon_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DaemonName")
+    }
+
+    /// `DaemonTaskDefinitionArn`: The Amazon Resource Name (ARN) of the daemon task definition used
+    /// by this revision.
+    pub fn daemon_task_definition_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DaemonTaskDefinitionArn", value.into());
+        self
+    }
+
+    /// Sets `DaemonTaskDefinitionArn` in place: [`Self::daemon_task_definition_arn`] on a value
+    /// held by `&mut`.
+    pub fn set_daemon_task_definition_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DaemonTaskDefinitionArn", value.into());
+        self
+    }
+
+    /// `DaemonTaskDefinitionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_daemon_task_definition_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DaemonTaskDefinitionArn")
+    }
+
+    /// `DeploymentConfiguration`: The deployment configuration used for this daemon deployment.
+    pub fn deployment_configuration(mut self, value: impl Into<Val<daemon::DaemonDeploymentConfiguration>>) -> Self {
+        self.core.props.set("DeploymentConfiguration", value.into());
+        self
+    }
+
+    /// Sets `DeploymentConfiguration` in place: [`Self::deployment_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_deployment_configuration(&mut self, value: impl Into<Val<daemon::DaemonDeploymentConfiguration>>) -> &mut Self {
+        self.core.props.set("DeploymentConfiguration", value.into());
+        self
+    }
+
+    /// `DeploymentConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_configuration(&self) -> ::std::option::Option<Val<daemon::DaemonDeploymentConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentConfiguration")
+    }
+
+    /// `EnableECSManagedTags`: Specifies whether Amazon ECS managed tags are turned on for the
+    /// daemon tasks.
+    pub fn enable_ecs_managed_tags(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableECSManagedTags", value.into());
+        self
+    }
+
+    /// Sets `EnableECSManagedTags` in place: [`Self::enable_ecs_managed_tags`] on a value held by `&mut`.
+    pub fn set_enable_ecs_managed_tags(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableECSManagedTags", value.into());
+        self
+    }
+
+    /// `EnableECSManagedTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_ecs_managed_tags(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableECSManagedTags")
+    }
+
+    /// `EnableExecuteCommand`: Specifies whether the execute command functionality is turned on for
+    /// the daemon tasks.
+    pub fn enable_execute_command(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableExecuteCommand", value.into());
+        self
+    }
+
+    /// Sets `EnableExecuteCommand` in place: [`Self::enable_execute_command`] on a value held by `&mut`.
+    pub fn set_enable_execute_command(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableExecuteCommand", value.into());
+        self
+    }
+
+    /// `EnableExecuteCommand` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_execute_command(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableExecuteCommand")
+    }
+
+    /// `PropagateTags`: Specifies whether tags are propagated from the daemon to the daemon tasks.
+    pub fn propagate_tags(mut self, value: impl Into<Val<daemon::PropagateTags>>) -> Self {
+        self.core.props.set("PropagateTags", value.into());
+        self
+    }
+
+    /// Sets `PropagateTags` in place: [`Self::propagate_tags`] on a value held by `&mut`.
+    pub fn set_propagate_tags(&mut self, value: impl Into<Val<daemon::PropagateTags>>) -> &mut Self {
+        self.core.props.set("PropagateTags", value.into());
+        self
+    }
+
+    /// `PropagateTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_propagate_tags(&self) -> ::std::option::Option<Val<daemon::PropagateTags>> {
+        crate::cfn::get_prop(&self.core.props, "PropagateTags")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1736,23 +3221,62 @@ pub mod daemon {
             DaemonDeploymentConfiguration { props }
         }
 
-        prop! {
-            /// `Alarms`: The CloudWatch alarm configuration for the daemon deployment. When alarms are
-            /// triggered during a deployment, the deployment can be automatically rolled back.
-            props, "Alarms", alarms, set_alarms, get_alarms, Val<DaemonAlarmConfiguration>
+        /// `Alarms`: The CloudWatch alarm configuration for the daemon deployment. When alarms are
+        /// triggered during a deployment, the deployment can be automatically rolled back.
+        pub fn alarms(mut self, value: impl Into<Val<DaemonAlarmConfiguration>>) -> Self {
+            self.props.set("Alarms", value.into());
+            self
         }
 
-        prop! {
-            /// `BakeTimeInMinutes`: The amount of time (in minutes) to wait after a successful
-            /// deployment step before proceeding. This allows time to monitor for issues before
-            /// continuing. The default value is 0.
-            props, "BakeTimeInMinutes", bake_time_in_minutes, set_bake_time_in_minutes, get_bake_time_in_minutes, Val<i64>
+        /// Sets `Alarms` in place: [`Self::alarms`] on a value held by `&mut`.
+        pub fn set_alarms(&mut self, value: impl Into<Val<DaemonAlarmConfiguration>>) -> &mut Self {
+            self.props.set("Alarms", value.into());
+            self
         }
 
-        prop! {
-            /// `DrainPercent`: The percentage of container instances to drain simultaneously during a
-            /// daemon deployment. Valid values are between 0.0 and 100.0.
-            props, "DrainPercent", drain_percent, set_drain_percent, get_drain_percent, Val<f64>
+        /// `Alarms` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarms(&self) -> ::std::option::Option<Val<DaemonAlarmConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Alarms")
+        }
+
+        /// `BakeTimeInMinutes`: The amount of time (in minutes) to wait after a successful deployment
+        /// step before proceeding. This allows time to monitor for issues before continuing. The
+        /// default value is 0.
+        pub fn bake_time_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BakeTimeInMinutes", value.into());
+            self
+        }
+
+        /// Sets `BakeTimeInMinutes` in place: [`Self::bake_time_in_minutes`] on a value held by `&mut`.
+        pub fn set_bake_time_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BakeTimeInMinutes", value.into());
+            self
+        }
+
+        /// `BakeTimeInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bake_time_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BakeTimeInMinutes")
+        }
+
+        /// `DrainPercent`: The percentage of container instances to drain simultaneously during a
+        /// daemon deployment. Valid values are between 0.0 and 100.0.
+        pub fn drain_percent(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("DrainPercent", value.into());
+            self
+        }
+
+        /// Sets `DrainPercent` in place: [`Self::drain_percent`] on a value held by `&mut`.
+        pub fn set_drain_percent(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("DrainPercent", value.into());
+            self
+        }
+
+        /// `DrainPercent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_drain_percent(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "DrainPercent")
         }
     }
 
@@ -1772,15 +3296,41 @@ pub mod daemon {
             DaemonAlarmConfiguration { props }
         }
 
-        prop! {
-            /// `AlarmNames`: The CloudWatch alarm names to monitor during a daemon deployment.
-            props, "AlarmNames", alarm_names, set_alarm_names, get_alarm_names, Val<List<String>>
+        /// `AlarmNames`: The CloudWatch alarm names to monitor during a daemon deployment.
+        pub fn alarm_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AlarmNames", value.into());
+            self
         }
 
-        prop! {
-            /// `Enable`: Determines whether to use the CloudWatch alarm option in the daemon deployment
-            /// process. The default value is ``false``.
-            props, "Enable", enable, set_enable, get_enable, Val<bool>
+        /// Sets `AlarmNames` in place: [`Self::alarm_names`] on a value held by `&mut`.
+        pub fn set_alarm_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AlarmNames", value.into());
+            self
+        }
+
+        /// `AlarmNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarm_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AlarmNames")
+        }
+
+        /// `Enable`: Determines whether to use the CloudWatch alarm option in the daemon deployment
+        /// process. The default value is ``false``.
+        pub fn enable(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enable", value.into());
+            self
+        }
+
+        /// Sets `Enable` in place: [`Self::enable`] on a value held by `&mut`.
+        pub fn set_enable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enable", value.into());
+            self
+        }
+
+        /// `Enable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enable")
         }
     }
 
@@ -1818,67 +3368,196 @@ impl DaemonTaskDefinition {
         DaemonTaskDefinition { core }
     }
 
-    prop! {
-        /// `ContainerDefinitions`: A list of container definitions in JSON format that describe the
-        /// containers that make up the daemon task.
-        core.props, "ContainerDefinitions", container_definitions, set_container_definitions, get_container_definitions, Val<List<daemon_task_definition::DaemonContainerDefinition>>
+    /// `ContainerDefinitions`: A list of container definitions in JSON format that describe the
+    /// containers that make up the daemon task.
+    pub fn container_definitions(mut self, value: impl Into<Val<List<daemon_task_definition::DaemonContainerDefinition>>>) -> Self {
+        self.core.props.set("ContainerDefinitions", value.into());
+        self
     }
 
-    prop! {
-        /// `Cpu`: The number of CPU units used by the daemon task.
-        core.props, "Cpu", cpu, set_cpu, get_cpu, Val<String>
+    /// Sets `ContainerDefinitions` in place: [`Self::container_definitions`] on a value held by `&mut`.
+    pub fn set_container_definitions(&mut self, value: impl Into<Val<List<daemon_task_definition::DaemonContainerDefinition>>>) -> &mut Self {
+        self.core.props.set("ContainerDefinitions", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the task execution role that
-        /// grants the Amazon ECS container agent permission to make Amazon Web Services API calls
-        /// on your behalf.
-        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<RoleArn>
+    /// `ContainerDefinitions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_container_definitions(&self) -> ::std::option::Option<Val<List<daemon_task_definition::DaemonContainerDefinition>>> {
+        crate::cfn::get_prop(&self.core.props, "ContainerDefinitions")
     }
 
-    prop! {
-        /// `Family`: The name of a family that this daemon task definition is registered to.
-        core.props, "Family", family, set_family, get_family, Val<String>
+    /// `Cpu`: The number of CPU units used by the daemon task.
+    pub fn cpu(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Cpu", value.into());
+        self
     }
 
-    prop! {
-        /// `IpcMode`: The IPC namespace mode for the daemon. The valid values are ``none`` and ``shared``.
-        /// The default is ``none``. If ``none`` is specified or no value is provided, the daemon
-        /// runs with its own IPC namespace, isolated from other tasks. If ``shared`` is specified,
-        /// the daemon joins the host IPC namespace, making it accessible to non-daemon tasks that
-        /// use ``ipcMode: "host"`` or other daemons that use ``ipcMode: "shared"``.
-        core.props, "IpcMode", ipc_mode, set_ipc_mode, get_ipc_mode, Val<daemon_task_definition::IpcMode>
+    /// Sets `Cpu` in place: [`Self::cpu`] on a value held by `&mut`.
+    pub fn set_cpu(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Cpu", value.into());
+        self
     }
 
-    prop! {
-        /// `Memory`: The amount of memory (in MiB) used by the daemon task.
-        core.props, "Memory", memory, set_memory, get_memory, Val<String>
+    /// `Cpu` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cpu(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Cpu")
     }
 
-    prop! {
-        /// `PidMode`: The PID namespace mode for the daemon. The valid values are ``none`` and ``shared``.
-        /// The default is ``none``. If ``none`` is specified or no value is provided, the daemon
-        /// runs with its own PID namespace, isolated from other tasks. If ``shared`` is specified,
-        /// the daemon joins the host PID namespace, making it accessible to non-daemon tasks that
-        /// use ``pidMode: "host"`` or other daemons that use ``pidMode: "shared"``.
-        core.props, "PidMode", pid_mode, set_pid_mode, get_pid_mode, Val<daemon_task_definition::PidMode>
+    /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the task execution role that grants
+    /// the Amazon ECS container agent permission to make Amazon Web Services API calls on your
+    /// behalf.
+    pub fn execution_role_arn(mut self, value: impl Into<Val<RoleArn>>) -> Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ExecutionRoleArn` in place: [`Self::execution_role_arn`] on a value held by `&mut`.
+    pub fn set_execution_role_arn(&mut self, value: impl Into<Val<RoleArn>>) -> &mut Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `TaskRoleArn`: The short name or full Amazon Resource Name (ARN) of the IAM role that
-        /// grants containers in the daemon task permission to call Amazon Web Services APIs on your
-        /// behalf.
-        core.props, "TaskRoleArn", task_role_arn, set_task_role_arn, get_task_role_arn, Val<RoleArn>
+    /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<RoleArn>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRoleArn")
     }
 
-    prop! {
-        /// `Volumes`: The list of data volume definitions for the daemon task.
-        core.props, "Volumes", volumes, set_volumes, get_volumes, Val<List<daemon_task_definition::Volume>>
+    /// `Family`: The name of a family that this daemon task definition is registered to.
+    pub fn family(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Family", value.into());
+        self
+    }
+
+    /// Sets `Family` in place: [`Self::family`] on a value held by `&mut`.
+    pub fn set_family(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Family", value.into());
+        self
+    }
+
+    /// `Family` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_family(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Family")
+    }
+
+    /// `IpcMode`: The IPC namespace mode for the daemon. The valid values are ``none`` and ``shared``.
+    /// The default is ``none``. If ``none`` is specified or no value is provided, the daemon runs
+    /// with its own IPC namespace, isolated from other tasks. If ``shared`` is specified, the
+    /// daemon joins the host IPC namespace, making it accessible to non-daemon tasks that use ``ipcMode: "host"``
+    /// or other daemons that use ``ipcMode: "shared"``.
+    pub fn ipc_mode(mut self, value: impl Into<Val<daemon_task_definition::IpcMode>>) -> Self {
+        self.core.props.set("IpcMode", value.into());
+        self
+    }
+
+    /// Sets `IpcMode` in place: [`Self::ipc_mode`] on a value held by `&mut`.
+    pub fn set_ipc_mode(&mut self, value: impl Into<Val<daemon_task_definition::IpcMode>>) -> &mut Self {
+        self.core.props.set("IpcMode", value.into());
+        self
+    }
+
+    /// `IpcMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ipc_mode(&self) -> ::std::option::Option<Val<daemon_task_definition::IpcMode>> {
+        crate::cfn::get_prop(&self.core.props, "IpcMode")
+    }
+
+    /// `Memory`: The amount of memory (in MiB) used by the daemon task.
+    pub fn memory(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Memory", value.into());
+        self
+    }
+
+    /// Sets `Memory` in place: [`Self::memory`] on a value held by `&mut`.
+    pub fn set_memory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Memory", value.into());
+        self
+    }
+
+    /// `Memory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_memory(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Memory")
+    }
+
+    /// `PidMode`: The PID namespace mode for the daemon. The valid values are ``none`` and ``shared``.
+    /// The default is ``none``. If ``none`` is specified or no value is provided, the daemon runs
+    /// with its own PID namespace, isolated from other tasks. If ``shared`` is specified, the
+    /// daemon joins the host PID namespace, making it accessible to non-daemon tasks that use ``pidMode: "host"``
+    /// or other daemons that use ``pidMode: "shared"``.
+    pub fn pid_mode(mut self, value: impl Into<Val<daemon_task_definition::PidMode>>) -> Self {
+        self.core.props.set("PidMode", value.into());
+        self
+    }
+
+    /// Sets `PidMode` in place: [`Self::pid_mode`] on a value held by `&mut`.
+    pub fn set_pid_mode(&mut self, value: impl Into<Val<daemon_task_definition::PidMode>>) -> &mut Self {
+        self.core.props.set("PidMode", value.into());
+        self
+    }
+
+    /// `PidMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pid_mode(&self) -> ::std::option::Option<Val<daemon_task_definition::PidMode>> {
+        crate::cfn::get_prop(&self.core.props, "PidMode")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TaskRoleArn`: The short name or full Amazon Resource Name (ARN) of the IAM role that grants
+    /// containers in the daemon task permission to call Amazon Web Services APIs on your behalf.
+    pub fn task_role_arn(mut self, value: impl Into<Val<RoleArn>>) -> Self {
+        self.core.props.set("TaskRoleArn", value.into());
+        self
+    }
+
+    /// Sets `TaskRoleArn` in place: [`Self::task_role_arn`] on a value held by `&mut`.
+    pub fn set_task_role_arn(&mut self, value: impl Into<Val<RoleArn>>) -> &mut Self {
+        self.core.props.set("TaskRoleArn", value.into());
+        self
+    }
+
+    /// `TaskRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_task_role_arn(&self) -> ::std::option::Option<Val<RoleArn>> {
+        crate::cfn::get_prop(&self.core.props, "TaskRoleArn")
+    }
+
+    /// `Volumes`: The list of data volume definitions for the daemon task.
+    pub fn volumes(mut self, value: impl Into<Val<List<daemon_task_definition::Volume>>>) -> Self {
+        self.core.props.set("Volumes", value.into());
+        self
+    }
+
+    /// Sets `Volumes` in place: [`Self::volumes`] on a value held by `&mut`.
+    pub fn set_volumes(&mut self, value: impl Into<Val<List<daemon_task_definition::Volume>>>) -> &mut Self {
+        self.core.props.set("Volumes", value.into());
+        self
+    }
+
+    /// `Volumes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_volumes(&self) -> ::std::option::Option<Val<List<daemon_task_definition::Volume>>> {
+        crate::cfn::get_prop(&self.core.props, "Volumes")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1923,166 +3602,529 @@ pub mod daemon_task_definition {
             DaemonContainerDefinition { props }
         }
 
-        prop! {
-            /// `Name`: The name of the container. Up to 255 letters (uppercase and lowercase), numbers,
-            /// underscores, and hyphens are allowed.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Image`: The image used to start the container. This string is passed directly to the
-            /// Docker daemon. Images in the Docker Hub registry are available by default. Other
-            /// repositories are specified with either ``repository-url/image:tag`` or ``repository-url/image@digest``.
-            props, "Image", _, set_image, get_image, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Command`: The command that's passed to the container.
-            props, "Command", command, set_command, get_command, Val<List<String>>
+        /// Sets `Image`, which `new` took, in place.
+        pub fn set_image(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Image", value.into());
+            self
         }
 
-        prop! {
-            /// `Cpu`: The number of ``cpu`` units reserved for the container.
-            props, "Cpu", cpu, set_cpu, get_cpu, Val<i64>
+        /// `Image` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Image")
         }
 
-        prop! {
-            /// `DependsOn`: The dependencies defined for container startup and shutdown. A container
-            /// can contain multiple dependencies on other containers in a task definition.
-            props, "DependsOn", depends_on, set_depends_on, get_depends_on, Val<List<ContainerDependency>>
+        /// `Command`: The command that's passed to the container.
+        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `EntryPoint`: The entry point that's passed to the container.
-            props, "EntryPoint", entry_point, set_entry_point, get_entry_point, Val<List<String>>
+        /// Sets `Command` in place: [`Self::command`] on a value held by `&mut`.
+        pub fn set_command(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `Environment`: The environment variables to pass to a container.
-            props, "Environment", environment, set_environment, get_environment, Val<List<KeyValuePair>>
+        /// `Command` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_command(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Command")
         }
 
-        prop! {
-            /// `EnvironmentFiles`: A list of files containing the environment variables to pass to a
-            /// container.
-            props, "EnvironmentFiles", environment_files, set_environment_files, get_environment_files, Val<List<EnvironmentFile>>
+        /// `Cpu`: The number of ``cpu`` units reserved for the container.
+        pub fn cpu(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Cpu", value.into());
+            self
         }
 
-        prop! {
-            /// `Essential`: If the ``essential`` parameter of a container is marked as ``true``, and
-            /// that container fails or stops for any reason, all other containers that are part of the
-            /// task are stopped.
-            props, "Essential", essential, set_essential, get_essential, Val<bool>
+        /// Sets `Cpu` in place: [`Self::cpu`] on a value held by `&mut`.
+        pub fn set_cpu(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Cpu", value.into());
+            self
         }
 
-        prop! {
-            /// `FirelensConfiguration`: The FireLens configuration for the container. This is used to
-            /// specify and configure a log router for container logs.
-            props, "FirelensConfiguration", firelens_configuration, set_firelens_configuration, get_firelens_configuration, Val<FirelensConfiguration>
+        /// `Cpu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cpu(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Cpu")
         }
 
-        prop! {
-            /// `HealthCheck`: The container health check command and associated configuration
-            /// parameters for the container.
-            props, "HealthCheck", health_check, set_health_check, get_health_check, Val<HealthCheck>
+        /// `DependsOn`: The dependencies defined for container startup and shutdown. A container can
+        /// contain multiple dependencies on other containers in a task definition.
+        pub fn depends_on(mut self, value: impl Into<Val<List<ContainerDependency>>>) -> Self {
+            self.props.set("DependsOn", value.into());
+            self
         }
 
-        prop! {
-            /// `Interactive`: When this parameter is ``true``, you can deploy containerized
-            /// applications that require ``stdin`` or a ``tty`` to be allocated.
-            props, "Interactive", interactive, set_interactive, get_interactive, Val<bool>
+        /// Sets `DependsOn` in place: [`Self::depends_on`] on a value held by `&mut`.
+        pub fn set_depends_on(&mut self, value: impl Into<Val<List<ContainerDependency>>>) -> &mut Self {
+            self.props.set("DependsOn", value.into());
+            self
         }
 
-        prop! {
-            /// `LinuxParameters`: Linux-specific modifications that are applied to the container
-            /// configuration, such as Linux kernel capabilities.
-            props, "LinuxParameters", linux_parameters, set_linux_parameters, get_linux_parameters, Val<LinuxParameters>
+        /// `DependsOn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_depends_on(&self) -> ::std::option::Option<Val<List<ContainerDependency>>> {
+            crate::cfn::get_prop(&self.props, "DependsOn")
         }
 
-        prop! {
-            /// `LogConfiguration`: The log configuration specification for the container.
-            props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<LogConfiguration>
+        /// `EntryPoint`: The entry point that's passed to the container.
+        pub fn entry_point(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("EntryPoint", value.into());
+            self
         }
 
-        prop! {
-            /// `Memory`: The amount (in MiB) of memory to present to the container. If the container
-            /// attempts to exceed the memory specified here, the container is killed.
-            props, "Memory", memory, set_memory, get_memory, Val<i64>
+        /// Sets `EntryPoint` in place: [`Self::entry_point`] on a value held by `&mut`.
+        pub fn set_entry_point(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EntryPoint", value.into());
+            self
         }
 
-        prop! {
-            /// `MemoryReservation`: The soft limit (in MiB) of memory to reserve for the container.
-            props, "MemoryReservation", memory_reservation, set_memory_reservation, get_memory_reservation, Val<i64>
+        /// `EntryPoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entry_point(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EntryPoint")
         }
 
-        prop! {
-            /// `MountPoints`: The mount points for data volumes in your container.
-            props, "MountPoints", mount_points, set_mount_points, get_mount_points, Val<List<MountPoint>>
+        /// `Environment`: The environment variables to pass to a container.
+        pub fn environment(mut self, value: impl Into<Val<List<KeyValuePair>>>) -> Self {
+            self.props.set("Environment", value.into());
+            self
         }
 
-        prop! {
-            /// `Privileged`: When this parameter is true, the container is given elevated privileges on
-            /// the host container instance (similar to the ``root`` user).
-            props, "Privileged", privileged, set_privileged, get_privileged, Val<bool>
+        /// Sets `Environment` in place: [`Self::environment`] on a value held by `&mut`.
+        pub fn set_environment(&mut self, value: impl Into<Val<List<KeyValuePair>>>) -> &mut Self {
+            self.props.set("Environment", value.into());
+            self
         }
 
-        prop! {
-            /// `PseudoTerminal`: When this parameter is ``true``, a TTY is allocated.
-            props, "PseudoTerminal", pseudo_terminal, set_pseudo_terminal, get_pseudo_terminal, Val<bool>
+        /// `Environment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment(&self) -> ::std::option::Option<Val<List<KeyValuePair>>> {
+            crate::cfn::get_prop(&self.props, "Environment")
         }
 
-        prop! {
-            /// `ReadonlyRootFilesystem`: When this parameter is true, the container is given read-only
-            /// access to its root file system.
-            props, "ReadonlyRootFilesystem", readonly_root_filesystem, set_readonly_root_filesystem, get_readonly_root_filesystem, Val<bool>
+        /// `EnvironmentFiles`: A list of files containing the environment variables to pass to a
+        /// container.
+        pub fn environment_files(mut self, value: impl Into<Val<List<EnvironmentFile>>>) -> Self {
+            self.props.set("EnvironmentFiles", value.into());
+            self
         }
 
-        prop! {
-            /// `RepositoryCredentials`: The private repository authentication credentials to use.
-            props, "RepositoryCredentials", repository_credentials, set_repository_credentials, get_repository_credentials, Val<RepositoryCredentials>
+        /// Sets `EnvironmentFiles` in place: [`Self::environment_files`] on a value held by `&mut`.
+        pub fn set_environment_files(&mut self, value: impl Into<Val<List<EnvironmentFile>>>) -> &mut Self {
+            self.props.set("EnvironmentFiles", value.into());
+            self
         }
 
-        prop! {
-            /// `RestartPolicy`: The restart policy for the container. When you set up a restart policy,
-            /// Amazon ECS can restart the container without needing to replace the task.
-            props, "RestartPolicy", restart_policy, set_restart_policy, get_restart_policy, Val<RestartPolicy>
+        /// `EnvironmentFiles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment_files(&self) -> ::std::option::Option<Val<List<EnvironmentFile>>> {
+            crate::cfn::get_prop(&self.props, "EnvironmentFiles")
         }
 
-        prop! {
-            /// `Secrets`: The secrets to pass to the container.
-            props, "Secrets", secrets, set_secrets, get_secrets, Val<List<Secret>>
+        /// `Essential`: If the ``essential`` parameter of a container is marked as ``true``, and that
+        /// container fails or stops for any reason, all other containers that are part of the task are
+        /// stopped.
+        pub fn essential(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Essential", value.into());
+            self
         }
 
-        prop! {
-            /// `StartTimeout`: Time duration (in seconds) to wait before giving up on resolving
-            /// dependencies for a container.
-            props, "StartTimeout", start_timeout, set_start_timeout, get_start_timeout, Val<i64>
+        /// Sets `Essential` in place: [`Self::essential`] on a value held by `&mut`.
+        pub fn set_essential(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Essential", value.into());
+            self
         }
 
-        prop! {
-            /// `StopTimeout`: Time duration (in seconds) to wait before the container is forcefully
-            /// killed if it doesn't exit normally on its own.
-            props, "StopTimeout", stop_timeout, set_stop_timeout, get_stop_timeout, Val<i64>
+        /// `Essential` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_essential(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Essential")
         }
 
-        prop! {
-            /// `SystemControls`: A list of namespaced kernel parameters to set in the container.
-            props, "SystemControls", system_controls, set_system_controls, get_system_controls, Val<List<SystemControl>>
+        /// `FirelensConfiguration`: The FireLens configuration for the container. This is used to
+        /// specify and configure a log router for container logs.
+        pub fn firelens_configuration(mut self, value: impl Into<Val<FirelensConfiguration>>) -> Self {
+            self.props.set("FirelensConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `Ulimits`: A list of ``ulimits`` to set in the container.
-            props, "Ulimits", ulimits, set_ulimits, get_ulimits, Val<List<Ulimit>>
+        /// Sets `FirelensConfiguration` in place: [`Self::firelens_configuration`] on a value held by `&mut`.
+        pub fn set_firelens_configuration(&mut self, value: impl Into<Val<FirelensConfiguration>>) -> &mut Self {
+            self.props.set("FirelensConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `User`: The user to use inside the container.
-            props, "User", user, set_user, get_user, Val<String>
+        /// `FirelensConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firelens_configuration(&self) -> ::std::option::Option<Val<FirelensConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FirelensConfiguration")
         }
 
-        prop! {
-            /// `WorkingDirectory`: The working directory to run commands inside the container in.
-            props, "WorkingDirectory", working_directory, set_working_directory, get_working_directory, Val<String>
+        /// `HealthCheck`: The container health check command and associated configuration parameters
+        /// for the container.
+        pub fn health_check(mut self, value: impl Into<Val<HealthCheck>>) -> Self {
+            self.props.set("HealthCheck", value.into());
+            self
+        }
+
+        /// Sets `HealthCheck` in place: [`Self::health_check`] on a value held by `&mut`.
+        pub fn set_health_check(&mut self, value: impl Into<Val<HealthCheck>>) -> &mut Self {
+            self.props.set("HealthCheck", value.into());
+            self
+        }
+
+        /// `HealthCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_health_check(&self) -> ::std::option::Option<Val<HealthCheck>> {
+            crate::cfn::get_prop(&self.props, "HealthCheck")
+        }
+
+        /// `Interactive`: When this parameter is ``true``, you can deploy containerized applications
+        /// that require ``stdin`` or a ``tty`` to be allocated.
+        pub fn interactive(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Interactive", value.into());
+            self
+        }
+
+        /// Sets `Interactive` in place: [`Self::interactive`] on a value held by `&mut`.
+        pub fn set_interactive(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Interactive", value.into());
+            self
+        }
+
+        /// `Interactive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interactive(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Interactive")
+        }
+
+        /// `LinuxParameters`: Linux-specific modifications that are applied to the container
+        /// configuration, such as Linux kernel capabilities.
+        pub fn linux_parameters(mut self, value: impl Into<Val<LinuxParameters>>) -> Self {
+            self.props.set("LinuxParameters", value.into());
+            self
+        }
+
+        /// Sets `LinuxParameters` in place: [`Self::linux_parameters`] on a value held by `&mut`.
+        pub fn set_linux_parameters(&mut self, value: impl Into<Val<LinuxParameters>>) -> &mut Self {
+            self.props.set("LinuxParameters", value.into());
+            self
+        }
+
+        /// `LinuxParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_linux_parameters(&self) -> ::std::option::Option<Val<LinuxParameters>> {
+            crate::cfn::get_prop(&self.props, "LinuxParameters")
+        }
+
+        /// `LogConfiguration`: The log configuration specification for the container.
+        pub fn log_configuration(mut self, value: impl Into<Val<LogConfiguration>>) -> Self {
+            self.props.set("LogConfiguration", value.into());
+            self
+        }
+
+        /// Sets `LogConfiguration` in place: [`Self::log_configuration`] on a value held by `&mut`.
+        pub fn set_log_configuration(&mut self, value: impl Into<Val<LogConfiguration>>) -> &mut Self {
+            self.props.set("LogConfiguration", value.into());
+            self
+        }
+
+        /// `LogConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_configuration(&self) -> ::std::option::Option<Val<LogConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LogConfiguration")
+        }
+
+        /// `Memory`: The amount (in MiB) of memory to present to the container. If the container
+        /// attempts to exceed the memory specified here, the container is killed.
+        pub fn memory(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Memory", value.into());
+            self
+        }
+
+        /// Sets `Memory` in place: [`Self::memory`] on a value held by `&mut`.
+        pub fn set_memory(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Memory", value.into());
+            self
+        }
+
+        /// `Memory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Memory")
+        }
+
+        /// `MemoryReservation`: The soft limit (in MiB) of memory to reserve for the container.
+        pub fn memory_reservation(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MemoryReservation", value.into());
+            self
+        }
+
+        /// Sets `MemoryReservation` in place: [`Self::memory_reservation`] on a value held by `&mut`.
+        pub fn set_memory_reservation(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MemoryReservation", value.into());
+            self
+        }
+
+        /// `MemoryReservation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_reservation(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MemoryReservation")
+        }
+
+        /// `MountPoints`: The mount points for data volumes in your container.
+        pub fn mount_points(mut self, value: impl Into<Val<List<MountPoint>>>) -> Self {
+            self.props.set("MountPoints", value.into());
+            self
+        }
+
+        /// Sets `MountPoints` in place: [`Self::mount_points`] on a value held by `&mut`.
+        pub fn set_mount_points(&mut self, value: impl Into<Val<List<MountPoint>>>) -> &mut Self {
+            self.props.set("MountPoints", value.into());
+            self
+        }
+
+        /// `MountPoints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_points(&self) -> ::std::option::Option<Val<List<MountPoint>>> {
+            crate::cfn::get_prop(&self.props, "MountPoints")
+        }
+
+        /// `Privileged`: When this parameter is true, the container is given elevated privileges on the
+        /// host container instance (similar to the ``root`` user).
+        pub fn privileged(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Privileged", value.into());
+            self
+        }
+
+        /// Sets `Privileged` in place: [`Self::privileged`] on a value held by `&mut`.
+        pub fn set_privileged(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Privileged", value.into());
+            self
+        }
+
+        /// `Privileged` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_privileged(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Privileged")
+        }
+
+        /// `PseudoTerminal`: When this parameter is ``true``, a TTY is allocated.
+        pub fn pseudo_terminal(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("PseudoTerminal", value.into());
+            self
+        }
+
+        /// Sets `PseudoTerminal` in place: [`Self::pseudo_terminal`] on a value held by `&mut`.
+        pub fn set_pseudo_terminal(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PseudoTerminal", value.into());
+            self
+        }
+
+        /// `PseudoTerminal` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pseudo_terminal(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PseudoTerminal")
+        }
+
+        /// `ReadonlyRootFilesystem`: When this parameter is true, the container is given read-only
+        /// access to its root file system.
+        pub fn readonly_root_filesystem(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReadonlyRootFilesystem", value.into());
+            self
+        }
+
+        /// Sets `ReadonlyRootFilesystem` in place: [`Self::readonly_root_filesystem`] on a value held
+        /// by `&mut`.
+        pub fn set_readonly_root_filesystem(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReadonlyRootFilesystem", value.into());
+            self
+        }
+
+        /// `ReadonlyRootFilesystem` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_readonly_root_filesystem(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReadonlyRootFilesystem")
+        }
+
+        /// `RepositoryCredentials`: The private repository authentication credentials to use.
+        pub fn repository_credentials(mut self, value: impl Into<Val<RepositoryCredentials>>) -> Self {
+            self.props.set("RepositoryCredentials", value.into());
+            self
+        }
+
+        /// Sets `RepositoryCredentials` in place: [`Self::repository_credentials`] on a value held by `&mut`.
+        pub fn set_repository_credentials(&mut self, value: impl Into<Val<RepositoryCredentials>>) -> &mut Self {
+            self.props.set("RepositoryCredentials", value.into());
+            self
+        }
+
+        /// `RepositoryCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repository_credentials(&self) -> ::std::option::Option<Val<RepositoryCredentials>> {
+            crate::cfn::get_prop(&self.props, "RepositoryCredentials")
+        }
+
+        /// `RestartPolicy`: The restart policy for the container. When you set up a restart policy,
+        /// Amazon ECS can restart the container without needing to replace the task.
+        pub fn restart_policy(mut self, value: impl Into<Val<RestartPolicy>>) -> Self {
+            self.props.set("RestartPolicy", value.into());
+            self
+        }
+
+        /// Sets `RestartPolicy` in place: [`Self::restart_policy`] on a value held by `&mut`.
+        pub fn set_restart_policy(&mut self, value: impl Into<Val<RestartPolicy>>) -> &mut Self {
+            self.props.set("RestartPolicy", value.into());
+            self
+        }
+
+        /// `RestartPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_restart_policy(&self) -> ::std::option::Option<Val<RestartPolicy>> {
+            crate::cfn::get_prop(&self.props, "RestartPolicy")
+        }
+
+        /// `Secrets`: The secrets to pass to the container.
+        pub fn secrets(mut self, value: impl Into<Val<List<Secret>>>) -> Self {
+            self.props.set("Secrets", value.into());
+            self
+        }
+
+        /// Sets `Secrets` in place: [`Self::secrets`] on a value held by `&mut`.
+        pub fn set_secrets(&mut self, value: impl Into<Val<List<Secret>>>) -> &mut Self {
+            self.props.set("Secrets", value.into());
+            self
+        }
+
+        /// `Secrets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets(&self) -> ::std::option::Option<Val<List<Secret>>> {
+            crate::cfn::get_prop(&self.props, "Secrets")
+        }
+
+        /// `StartTimeout`: Time duration (in seconds) to wait before giving up on resolving
+        /// dependencies for a container.
+        pub fn start_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StartTimeout", value.into());
+            self
+        }
+
+        /// Sets `StartTimeout` in place: [`Self::start_timeout`] on a value held by `&mut`.
+        pub fn set_start_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StartTimeout", value.into());
+            self
+        }
+
+        /// `StartTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StartTimeout")
+        }
+
+        /// `StopTimeout`: Time duration (in seconds) to wait before the container is forcefully killed
+        /// if it doesn't exit normally on its own.
+        pub fn stop_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StopTimeout", value.into());
+            self
+        }
+
+        /// Sets `StopTimeout` in place: [`Self::stop_timeout`] on a value held by `&mut`.
+        pub fn set_stop_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StopTimeout", value.into());
+            self
+        }
+
+        /// `StopTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stop_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StopTimeout")
+        }
+
+        /// `SystemControls`: A list of namespaced kernel parameters to set in the container.
+        pub fn system_controls(mut self, value: impl Into<Val<List<SystemControl>>>) -> Self {
+            self.props.set("SystemControls", value.into());
+            self
+        }
+
+        /// Sets `SystemControls` in place: [`Self::system_controls`] on a value held by `&mut`.
+        pub fn set_system_controls(&mut self, value: impl Into<Val<List<SystemControl>>>) -> &mut Self {
+            self.props.set("SystemControls", value.into());
+            self
+        }
+
+        /// `SystemControls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_system_controls(&self) -> ::std::option::Option<Val<List<SystemControl>>> {
+            crate::cfn::get_prop(&self.props, "SystemControls")
+        }
+
+        /// `Ulimits`: A list of ``ulimits`` to set in the container.
+        pub fn ulimits(mut self, value: impl Into<Val<List<Ulimit>>>) -> Self {
+            self.props.set("Ulimits", value.into());
+            self
+        }
+
+        /// Sets `Ulimits` in place: [`Self::ulimits`] on a value held by `&mut`.
+        pub fn set_ulimits(&mut self, value: impl Into<Val<List<Ulimit>>>) -> &mut Self {
+            self.props.set("Ulimits", value.into());
+            self
+        }
+
+        /// `Ulimits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ulimits(&self) -> ::std::option::Option<Val<List<Ulimit>>> {
+            crate::cfn::get_prop(&self.props, "Ulimits")
+        }
+
+        /// `User`: The user to use inside the container.
+        pub fn user(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("User", value.into());
+            self
+        }
+
+        /// Sets `User` in place: [`Self::user`] on a value held by `&mut`.
+        pub fn set_user(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("User", value.into());
+            self
+        }
+
+        /// `User` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "User")
+        }
+
+        /// `WorkingDirectory`: The working directory to run commands inside the container in.
+        pub fn working_directory(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WorkingDirectory", value.into());
+            self
+        }
+
+        /// Sets `WorkingDirectory` in place: [`Self::working_directory`] on a value held by `&mut`.
+        pub fn set_working_directory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkingDirectory", value.into());
+            self
+        }
+
+        /// `WorkingDirectory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_working_directory(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkingDirectory")
         }
     }
 
@@ -2107,21 +4149,46 @@ pub mod daemon_task_definition {
             ContainerDependency { props }
         }
 
-        prop! {
-            /// `Condition`: The dependency condition of the container. The following are the available
-            /// conditions and their behavior: + ``START`` - This condition emulates the behavior of
-            /// links and volumes today. It validates that a dependent container is started before
-            /// permitting other containers to start. + ``COMPLETE`` - This condition validates that a
-            /// dependent container runs to completion (exits) before permitting other containers to
-            /// start. This can be useful for nonessential containers that run a script and then exit.
-            /// This condition can't be set on an essential container. + ``SUCCESS`` - This condition is
-            /// the same …
-            props, "Condition", condition, set_condition, get_condition, Val<ContainerDependencyCondition>
+        /// `Condition`: The dependency condition of the container. The following are the available
+        /// conditions and their behavior: + ``START`` - This condition emulates the behavior of links
+        /// and volumes today. It validates that a dependent container is started before permitting
+        /// other containers to start. + ``COMPLETE`` - This condition validates that a dependent
+        /// container runs to completion (exits) before permitting other containers to start. This can
+        /// be useful for nonessential containers that run a script and then exit. This condition can't
+        /// be set on an essential container. + ``SUCCESS`` - This condition is the same …
+        pub fn condition(mut self, value: impl Into<Val<ContainerDependencyCondition>>) -> Self {
+            self.props.set("Condition", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainerName`: The name of a container.
-            props, "ContainerName", container_name, set_container_name, get_container_name, Val<String>
+        /// Sets `Condition` in place: [`Self::condition`] on a value held by `&mut`.
+        pub fn set_condition(&mut self, value: impl Into<Val<ContainerDependencyCondition>>) -> &mut Self {
+            self.props.set("Condition", value.into());
+            self
+        }
+
+        /// `Condition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition(&self) -> ::std::option::Option<Val<ContainerDependencyCondition>> {
+            crate::cfn::get_prop(&self.props, "Condition")
+        }
+
+        /// `ContainerName`: The name of a container.
+        pub fn container_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContainerName", value.into());
+            self
+        }
+
+        /// Sets `ContainerName` in place: [`Self::container_name`] on a value held by `&mut`.
+        pub fn set_container_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerName", value.into());
+            self
+        }
+
+        /// `ContainerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerName")
         }
     }
 
@@ -2165,16 +4232,42 @@ pub mod daemon_task_definition {
             KeyValuePair { props }
         }
 
-        prop! {
-            /// `Name`: The name of the key-value pair. For environment variables, this is the name of
-            /// the environment variable.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The name of the key-value pair. For environment variables, this is the name of the
+        /// environment variable.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The value of the key-value pair. For environment variables, this is the value
-            /// of the environment variable.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`: The value of the key-value pair. For environment variables, this is the value of
+        /// the environment variable.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -2200,16 +4293,42 @@ pub mod daemon_task_definition {
             EnvironmentFile { props }
         }
 
-        prop! {
-            /// `Type`: The file type to use. Environment files are objects in Amazon S3. The only
-            /// supported value is ``s3``.
-            props, "Type", type_, set_type, get_type, Val<EnvironmentFileType>
+        /// `Type`: The file type to use. Environment files are objects in Amazon S3. The only supported
+        /// value is ``s3``.
+        pub fn type_(mut self, value: impl Into<Val<EnvironmentFileType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The Amazon Resource Name (ARN) of the Amazon S3 object containing the
-            /// environment variable file.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<EnvironmentFileType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<EnvironmentFileType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Value`: The Amazon Resource Name (ARN) of the Amazon S3 object containing the environment
+        /// variable file.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -2242,18 +4361,44 @@ pub mod daemon_task_definition {
             FirelensConfiguration { props }
         }
 
-        prop! {
-            /// `Options`: The options to use when configuring the log router. This field is optional
-            /// and can be used to specify a custom configuration file or to add additional metadata,
-            /// such as the task, task definition, cluster, and container instance details to the log
-            /// event. If specified, the syntax to use is ``"options":{"enable-ecs-log-metadata":"true|false","config-file-type:"s3|file","config-file-value":"arn:aws:s3:::mybucket/fluent.conf|filepath"}``.
-            /// For more information, see \[Creating a task definition that uses a FireLens …
-            props, "Options", options, set_options, get_options, Val<Map<String>>
+        /// `Options`: The options to use when configuring the log router. This field is optional and
+        /// can be used to specify a custom configuration file or to add additional metadata, such as
+        /// the task, task definition, cluster, and container instance details to the log event. If
+        /// specified, the syntax to use is ``"options":{"enable-ecs-log-metadata":"true|false","config-file-type:"s3|file","config-file-value":"arn:aws:s3:::mybucket/fluent.conf|filepath"}``.
+        /// For more information, see \[Creating a task definition that uses a FireLens …
+        pub fn options(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Options", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The log router to use. The valid values are ``fluentd`` or ``fluentbit``.
-            props, "Type", type_, set_type, get_type, Val<FirelensConfigurationType>
+        /// Sets `Options` in place: [`Self::options`] on a value held by `&mut`.
+        pub fn set_options(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// `Options` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_options(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Options")
+        }
+
+        /// `Type`: The log router to use. The valid values are ``fluentd`` or ``fluentbit``.
+        pub fn type_(mut self, value: impl Into<Val<FirelensConfigurationType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<FirelensConfigurationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<FirelensConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -2292,46 +4437,111 @@ pub mod daemon_task_definition {
             HealthCheck { props }
         }
 
-        prop! {
-            /// `Command`: A string array representing the command that the container runs to determine
-            /// if it is healthy. The string array must start with ``CMD`` to run the command arguments
-            /// directly, or ``CMD-SHELL`` to run the command with the container's default shell. When
-            /// you use the AWS Management Console JSON panel, the CLIlong, or the APIs, enclose the
-            /// list of commands in double quotes and brackets. ``\[ "CMD-SHELL", "curl -f <http://localhost/> ||
-            /// exit 1" \]`` You don't include the double quotes and brackets when you use the AWS
-            /// Management Console. ``CMD-SHELL, curl -f <http://localhost/> || exit 1`` An exit code …
-            props, "Command", command, set_command, get_command, Val<List<String>>
+        /// `Command`: A string array representing the command that the container runs to determine if
+        /// it is healthy. The string array must start with ``CMD`` to run the command arguments
+        /// directly, or ``CMD-SHELL`` to run the command with the container's default shell. When you
+        /// use the AWS Management Console JSON panel, the CLIlong, or the APIs, enclose the list of
+        /// commands in double quotes and brackets. ``\[ "CMD-SHELL", "curl -f <http://localhost/> ||
+        /// exit 1" \]`` You don't include the double quotes and brackets when you use the AWS
+        /// Management Console. ``CMD-SHELL, curl -f <http://localhost/> || exit 1`` An exit code …
+        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `Interval`: The time period in seconds between each health check execution. You may
-            /// specify between 5 and 300 seconds. The default value is 30 seconds. This value applies
-            /// only when you specify a ``command``.
-            props, "Interval", interval, set_interval, get_interval, Val<i64>
+        /// Sets `Command` in place: [`Self::command`] on a value held by `&mut`.
+        pub fn set_command(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `Retries`: The number of times to retry a failed health check before the container is
-            /// considered unhealthy. You may specify between 1 and 10 retries. The default value is 3.
-            /// This value applies only when you specify a ``command``.
-            props, "Retries", retries, set_retries, get_retries, Val<i64>
+        /// `Command` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_command(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Command")
         }
 
-        prop! {
-            /// `StartPeriod`: The optional grace period to provide containers time to bootstrap before
-            /// failed health checks count towards the maximum number of retries. You can specify
-            /// between 0 and 300 seconds. By default, the ``startPeriod`` is off. This value applies
-            /// only when you specify a ``command``. If a health check succeeds within the ``startPeriod``,
-            /// then the container is considered healthy and any subsequent failures count toward the
-            /// maximum number of retries.
-            props, "StartPeriod", start_period, set_start_period, get_start_period, Val<i64>
+        /// `Interval`: The time period in seconds between each health check execution. You may specify
+        /// between 5 and 300 seconds. The default value is 30 seconds. This value applies only when you
+        /// specify a ``command``.
+        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Interval", value.into());
+            self
         }
 
-        prop! {
-            /// `Timeout`: The time period in seconds to wait for a health check to succeed before it is
-            /// considered a failure. You may specify between 2 and 60 seconds. The default value is 5.
-            /// This value applies only when you specify a ``command``.
-            props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
+        /// Sets `Interval` in place: [`Self::interval`] on a value held by `&mut`.
+        pub fn set_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Interval", value.into());
+            self
+        }
+
+        /// `Interval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Interval")
+        }
+
+        /// `Retries`: The number of times to retry a failed health check before the container is
+        /// considered unhealthy. You may specify between 1 and 10 retries. The default value is 3. This
+        /// value applies only when you specify a ``command``.
+        pub fn retries(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Retries", value.into());
+            self
+        }
+
+        /// Sets `Retries` in place: [`Self::retries`] on a value held by `&mut`.
+        pub fn set_retries(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Retries", value.into());
+            self
+        }
+
+        /// `Retries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retries(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Retries")
+        }
+
+        /// `StartPeriod`: The optional grace period to provide containers time to bootstrap before
+        /// failed health checks count towards the maximum number of retries. You can specify between 0
+        /// and 300 seconds. By default, the ``startPeriod`` is off. This value applies only when you
+        /// specify a ``command``. If a health check succeeds within the ``startPeriod``, then the
+        /// container is considered healthy and any subsequent failures count toward the maximum number
+        /// of retries.
+        pub fn start_period(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StartPeriod", value.into());
+            self
+        }
+
+        /// Sets `StartPeriod` in place: [`Self::start_period`] on a value held by `&mut`.
+        pub fn set_start_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StartPeriod", value.into());
+            self
+        }
+
+        /// `StartPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StartPeriod")
+        }
+
+        /// `Timeout`: The time period in seconds to wait for a health check to succeed before it is
+        /// considered a failure. You may specify between 2 and 60 seconds. The default value is 5. This
+        /// value applies only when you specify a ``command``.
+        pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// Sets `Timeout` in place: [`Self::timeout`] on a value held by `&mut`.
+        pub fn set_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// `Timeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Timeout")
         }
     }
 
@@ -2351,35 +4561,86 @@ pub mod daemon_task_definition {
             LinuxParameters { props }
         }
 
-        prop! {
-            /// `Capabilities`: The Linux capabilities for the container that are added to or dropped
-            /// from the default configuration provided by Docker. For tasks that use the Fargate launch
-            /// type, ``capabilities`` is supported for all platform versions but the ``add`` parameter
-            /// is only supported if using platform version 1.4.0 or later.
-            props, "Capabilities", capabilities, set_capabilities, get_capabilities, Val<KernelCapabilities>
+        /// `Capabilities`: The Linux capabilities for the container that are added to or dropped from
+        /// the default configuration provided by Docker. For tasks that use the Fargate launch type, ``capabilities``
+        /// is supported for all platform versions but the ``add`` parameter is only supported if using
+        /// platform version 1.4.0 or later.
+        pub fn capabilities(mut self, value: impl Into<Val<KernelCapabilities>>) -> Self {
+            self.props.set("Capabilities", value.into());
+            self
         }
 
-        prop! {
-            /// `Devices`: Any host devices to expose to the container. This parameter maps to ``Devices``
-            /// in the docker container create command and the ``--device`` option to docker run. If
-            /// you're using tasks that use the Fargate launch type, the ``devices`` parameter isn't
-            /// supported.
-            props, "Devices", devices, set_devices, get_devices, Val<List<Device>>
+        /// Sets `Capabilities` in place: [`Self::capabilities`] on a value held by `&mut`.
+        pub fn set_capabilities(&mut self, value: impl Into<Val<KernelCapabilities>>) -> &mut Self {
+            self.props.set("Capabilities", value.into());
+            self
         }
 
-        prop! {
-            /// `InitProcessEnabled`: Run an ``init`` process inside the container that forwards signals
-            /// and reaps processes. This parameter maps to the ``--init`` option to docker run. This
-            /// parameter requires version 1.25 of the Docker Remote API or greater on your container
-            /// instance. To check the Docker Remote API version on your container instance, log in to
-            /// your container instance and run the following command: ``sudo docker version --format '{{.Server.APIVersion}}'``
-            props, "InitProcessEnabled", init_process_enabled, set_init_process_enabled, get_init_process_enabled, Val<bool>
+        /// `Capabilities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capabilities(&self) -> ::std::option::Option<Val<KernelCapabilities>> {
+            crate::cfn::get_prop(&self.props, "Capabilities")
         }
 
-        prop! {
-            /// `Tmpfs`: The container path, mount options, and size (in MiB) of the tmpfs mount. This
-            /// parameter maps to the ``--tmpfs`` option to docker run.
-            props, "Tmpfs", tmpfs, set_tmpfs, get_tmpfs, Val<List<Tmpfs>>
+        /// `Devices`: Any host devices to expose to the container. This parameter maps to ``Devices``
+        /// in the docker container create command and the ``--device`` option to docker run. If you're
+        /// using tasks that use the Fargate launch type, the ``devices`` parameter isn't supported.
+        pub fn devices(mut self, value: impl Into<Val<List<Device>>>) -> Self {
+            self.props.set("Devices", value.into());
+            self
+        }
+
+        /// Sets `Devices` in place: [`Self::devices`] on a value held by `&mut`.
+        pub fn set_devices(&mut self, value: impl Into<Val<List<Device>>>) -> &mut Self {
+            self.props.set("Devices", value.into());
+            self
+        }
+
+        /// `Devices` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_devices(&self) -> ::std::option::Option<Val<List<Device>>> {
+            crate::cfn::get_prop(&self.props, "Devices")
+        }
+
+        /// `InitProcessEnabled`: Run an ``init`` process inside the container that forwards signals and
+        /// reaps processes. This parameter maps to the ``--init`` option to docker run. This parameter
+        /// requires version 1.25 of the Docker Remote API or greater on your container instance. To
+        /// check the Docker Remote API version on your container instance, log in to your container
+        /// instance and run the following command: ``sudo docker version --format '{{.Server.APIVersion}}'``
+        pub fn init_process_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("InitProcessEnabled", value.into());
+            self
+        }
+
+        /// Sets `InitProcessEnabled` in place: [`Self::init_process_enabled`] on a value held by `&mut`.
+        pub fn set_init_process_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("InitProcessEnabled", value.into());
+            self
+        }
+
+        /// `InitProcessEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_init_process_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "InitProcessEnabled")
+        }
+
+        /// `Tmpfs`: The container path, mount options, and size (in MiB) of the tmpfs mount. This
+        /// parameter maps to the ``--tmpfs`` option to docker run.
+        pub fn tmpfs(mut self, value: impl Into<Val<List<Tmpfs>>>) -> Self {
+            self.props.set("Tmpfs", value.into());
+            self
+        }
+
+        /// Sets `Tmpfs` in place: [`Self::tmpfs`] on a value held by `&mut`.
+        pub fn set_tmpfs(&mut self, value: impl Into<Val<List<Tmpfs>>>) -> &mut Self {
+            self.props.set("Tmpfs", value.into());
+            self
+        }
+
+        /// `Tmpfs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tmpfs(&self) -> ::std::option::Option<Val<List<Tmpfs>>> {
+            crate::cfn::get_prop(&self.props, "Tmpfs")
         }
     }
 
@@ -2403,19 +4664,45 @@ pub mod daemon_task_definition {
             KernelCapabilities { props }
         }
 
-        prop! {
-            /// `Add`: The Linux capabilities for the container that have been added to the default
-            /// configuration provided by Docker. This parameter maps to ``CapAdd`` in the docker
-            /// container create command and the ``--cap-add`` option to docker run. Tasks launched on
-            /// FARGATElong only support adding the ``SYS_PTRACE`` kernel capability. Valid values: ``"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | …
-            props, "Add", add, set_add, get_add, Val<List<String>>
+        /// `Add`: The Linux capabilities for the container that have been added to the default
+        /// configuration provided by Docker. This parameter maps to ``CapAdd`` in the docker container
+        /// create command and the ``--cap-add`` option to docker run. Tasks launched on FARGATElong
+        /// only support adding the ``SYS_PTRACE`` kernel capability. Valid values: ``"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | …
+        pub fn add(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Add", value.into());
+            self
         }
 
-        prop! {
-            /// `Drop`: The Linux capabilities for the container that have been removed from the default
-            /// configuration provided by Docker. This parameter maps to ``CapDrop`` in the docker
-            /// container create command and the ``--cap-drop`` option to docker run. Valid values: ``"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | "NET_BIND_SERVICE" | "NET_BROADCAST" | "NET_RAW" | "SETFCAP" | "SETGID" | "SETPCAP" | "SETUID" | …
-            props, "Drop", drop, set_drop, get_drop, Val<List<String>>
+        /// Sets `Add` in place: [`Self::add`] on a value held by `&mut`.
+        pub fn set_add(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Add", value.into());
+            self
+        }
+
+        /// `Add` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_add(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Add")
+        }
+
+        /// `Drop`: The Linux capabilities for the container that have been removed from the default
+        /// configuration provided by Docker. This parameter maps to ``CapDrop`` in the docker container
+        /// create command and the ``--cap-drop`` option to docker run. Valid values: ``"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | "NET_BIND_SERVICE" | "NET_BROADCAST" | "NET_RAW" | "SETFCAP" | "SETGID" | "SETPCAP" | "SETUID" | …
+        pub fn drop(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Drop", value.into());
+            self
+        }
+
+        /// Sets `Drop` in place: [`Self::drop`] on a value held by `&mut`.
+        pub fn set_drop(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Drop", value.into());
+            self
+        }
+
+        /// `Drop` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_drop(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Drop")
         }
     }
 
@@ -2435,21 +4722,60 @@ pub mod daemon_task_definition {
             Device { props }
         }
 
-        prop! {
-            /// `ContainerPath`: The path inside the container at which to expose the host device.
-            props, "ContainerPath", container_path, set_container_path, get_container_path, Val<String>
+        /// `ContainerPath`: The path inside the container at which to expose the host device.
+        pub fn container_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContainerPath", value.into());
+            self
         }
 
-        prop! {
-            /// `HostPath`: The path for the device on the host container instance.
-            props, "HostPath", host_path, set_host_path, get_host_path, Val<String>
+        /// Sets `ContainerPath` in place: [`Self::container_path`] on a value held by `&mut`.
+        pub fn set_container_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerPath", value.into());
+            self
         }
 
-        prop! {
-            /// `Permissions`: The explicit permissions to provide to the container for the device. By
-            /// default, the container has permissions for ``read``, ``write``, and ``mknod`` for the
-            /// device.
-            props, "Permissions", permissions, set_permissions, get_permissions, Val<List<DevicePermissions>>
+        /// `ContainerPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerPath")
+        }
+
+        /// `HostPath`: The path for the device on the host container instance.
+        pub fn host_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HostPath", value.into());
+            self
+        }
+
+        /// Sets `HostPath` in place: [`Self::host_path`] on a value held by `&mut`.
+        pub fn set_host_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostPath", value.into());
+            self
+        }
+
+        /// `HostPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostPath")
+        }
+
+        /// `Permissions`: The explicit permissions to provide to the container for the device. By
+        /// default, the container has permissions for ``read``, ``write``, and ``mknod`` for the
+        /// device.
+        pub fn permissions(mut self, value: impl Into<Val<List<DevicePermissions>>>) -> Self {
+            self.props.set("Permissions", value.into());
+            self
+        }
+
+        /// Sets `Permissions` in place: [`Self::permissions`] on a value held by `&mut`.
+        pub fn set_permissions(&mut self, value: impl Into<Val<List<DevicePermissions>>>) -> &mut Self {
+            self.props.set("Permissions", value.into());
+            self
+        }
+
+        /// `Permissions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_permissions(&self) -> ::std::option::Option<Val<List<DevicePermissions>>> {
+            crate::cfn::get_prop(&self.props, "Permissions")
         }
     }
 
@@ -2487,19 +4813,52 @@ pub mod daemon_task_definition {
             Tmpfs { props }
         }
 
-        prop! {
-            /// `Size`: The maximum size (in MiB) of the tmpfs volume.
-            props, "Size", _, set_size, get_size, Val<i64>
+        /// Sets `Size`, which `new` took, in place.
+        pub fn set_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Size", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainerPath`: The absolute file path where the tmpfs volume is to be mounted.
-            props, "ContainerPath", container_path, set_container_path, get_container_path, Val<String>
+        /// `Size` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Size")
         }
 
-        prop! {
-            /// `MountOptions`: The list of tmpfs volume mount options. Valid values: ``"defaults" | "ro" | "rw" | "suid" | "nosuid" | "dev" | "nodev" | "exec" | "noexec" | "sync" | "async" | "dirsync" | "remount" | "mand" | "nomand" | "atime" | "noatime" | "diratime" | "nodiratime" | "bind" | "rbind" | "unbindable" | "runbindable" | "private" | "rprivate" | "shared" | "rshared" | "slave" | "rslave" | "relatime" | "norelatime" | "strictatime" | "nostrictatime" | "mode" | "uid" | "gid" | "nr_inodes" | "nr_blocks" | "mpol"``
-            props, "MountOptions", mount_options, set_mount_options, get_mount_options, Val<List<String>>
+        /// `ContainerPath`: The absolute file path where the tmpfs volume is to be mounted.
+        pub fn container_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContainerPath", value.into());
+            self
+        }
+
+        /// Sets `ContainerPath` in place: [`Self::container_path`] on a value held by `&mut`.
+        pub fn set_container_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerPath", value.into());
+            self
+        }
+
+        /// `ContainerPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerPath")
+        }
+
+        /// `MountOptions`: The list of tmpfs volume mount options. Valid values: ``"defaults" | "ro" | "rw" | "suid" | "nosuid" | "dev" | "nodev" | "exec" | "noexec" | "sync" | "async" | "dirsync" | "remount" | "mand" | "nomand" | "atime" | "noatime" | "diratime" | "nodiratime" | "bind" | "rbind" | "unbindable" | "runbindable" | "private" | "rprivate" | "shared" | "rshared" | "slave" | "rslave" | "relatime" | "norelatime" | "strictatime" | "nostrictatime" | "mode" | "uid" | "gid" | "nr_inodes" | "nr_blocks" | "mpol"``
+        pub fn mount_options(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("MountOptions", value.into());
+            self
+        }
+
+        /// Sets `MountOptions` in place: [`Self::mount_options`] on a value held by `&mut`.
+        pub fn set_mount_options(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MountOptions", value.into());
+            self
+        }
+
+        /// `MountOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_options(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MountOptions")
         }
     }
 
@@ -2533,34 +4892,60 @@ pub mod daemon_task_definition {
             LogConfiguration { props }
         }
 
-        prop! {
-            /// `LogDriver`: The log driver to use for the container. For tasks on FARGATElong, the
-            /// supported log drivers are ``awslogs``, ``splunk``, and ``awsfirelens``. For tasks hosted
-            /// on Amazon EC2 instances, the supported log drivers are ``awslogs``, ``fluentd``, ``gelf``, ``json-file``, ``journald``, ``syslog``, ``splunk``,
-            /// and ``awsfirelens``. For more information about using the ``awslogs`` log driver, see
-            /// Send Amazon ECS logs to CloudWatch (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html>)
-            /// in the *Amazon Elastic Container Service Developer Guide*. For more information about
-            /// using …
-            props, "LogDriver", _, set_log_driver, get_log_driver, Val<String>
+        /// Sets `LogDriver`, which `new` took, in place.
+        pub fn set_log_driver(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogDriver", value.into());
+            self
         }
 
-        prop! {
-            /// `Options`: The configuration options to send to the log driver. The options you can
-            /// specify depend on the log driver. Some of the options you can specify when you use the ``awslogs``
-            /// log driver to route logs to Amazon CloudWatch include the following: +
-            /// awslogs-create-group Required: No Specify whether you want the log group to be created
-            /// automatically. If this option isn't specified, it defaults to false. Your IAM policy
-            /// must include the logs:CreateLogGroup permission before you attempt to use
-            /// awslogs-create-group. + awslogs-region Required: Yes Specify the Region that the awslogs
-            /// log driver is to send …
-            props, "Options", options, set_options, get_options, Val<Map<String>>
+        /// `LogDriver` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_driver(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogDriver")
         }
 
-        prop! {
-            /// `SecretOptions`: The secrets to pass to the log configuration. For more information, see
-            /// Specifying sensitive data (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html>)
-            /// in the *Amazon Elastic Container Service Developer Guide*.
-            props, "SecretOptions", secret_options, set_secret_options, get_secret_options, Val<List<Secret>>
+        /// `Options`: The configuration options to send to the log driver. The options you can specify
+        /// depend on the log driver. Some of the options you can specify when you use the ``awslogs``
+        /// log driver to route logs to Amazon CloudWatch include the following: + awslogs-create-group
+        /// Required: No Specify whether you want the log group to be created automatically. If this
+        /// option isn't specified, it defaults to false. Your IAM policy must include the
+        /// logs:CreateLogGroup permission before you attempt to use awslogs-create-group. +
+        /// awslogs-region Required: Yes Specify the Region that the awslogs log driver is to send …
+        pub fn options(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// Sets `Options` in place: [`Self::options`] on a value held by `&mut`.
+        pub fn set_options(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// `Options` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_options(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Options")
+        }
+
+        /// `SecretOptions`: The secrets to pass to the log configuration. For more information, see
+        /// Specifying sensitive data (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*.
+        pub fn secret_options(mut self, value: impl Into<Val<List<Secret>>>) -> Self {
+            self.props.set("SecretOptions", value.into());
+            self
+        }
+
+        /// Sets `SecretOptions` in place: [`Self::secret_options`] on a value held by `&mut`.
+        pub fn set_secret_options(&mut self, value: impl Into<Val<List<Secret>>>) -> &mut Self {
+            self.props.set("SecretOptions", value.into());
+            self
+        }
+
+        /// `SecretOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_options(&self) -> ::std::option::Option<Val<List<Secret>>> {
+            crate::cfn::get_prop(&self.props, "SecretOptions")
         }
     }
 
@@ -2594,19 +4979,28 @@ pub mod daemon_task_definition {
             Secret { props }
         }
 
-        prop! {
-            /// `Name`: The name of the secret.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `ValueFrom`: The secret to expose to the container. The supported values are either the
-            /// full ARN of the ASMlong secret or the full ARN of the parameter in the SSM Parameter
-            /// Store. For information about the require IAMlong permissions, see Required IAM
-            /// permissions for Amazon ECS secrets (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-secrets.html#secrets-iam>) (for
-            /// Secrets Manager) or Required IAM permissions for Amazon ECS secrets (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-parameters.html>) (for
-            /// Systems Manager Parameter …
-            props, "ValueFrom", _, set_value_from, get_value_from, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `ValueFrom`, which `new` took, in place.
+        pub fn set_value_from(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ValueFrom", value.into());
+            self
+        }
+
+        /// `ValueFrom` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_from(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ValueFrom")
         }
     }
 
@@ -2626,22 +5020,60 @@ pub mod daemon_task_definition {
             MountPoint { props }
         }
 
-        prop! {
-            /// `ContainerPath`: The path on the container to mount the host volume at.
-            props, "ContainerPath", container_path, set_container_path, get_container_path, Val<String>
+        /// `ContainerPath`: The path on the container to mount the host volume at.
+        pub fn container_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContainerPath", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadOnly`: If this value is ``true``, the container has read-only access to the volume.
-            /// If this value is ``false``, then the container can write to the volume. The default
-            /// value is ``false``.
-            props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
+        /// Sets `ContainerPath` in place: [`Self::container_path`] on a value held by `&mut`.
+        pub fn set_container_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerPath", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceVolume`: The name of the volume to mount. Must be a volume name referenced in the ``name``
-            /// parameter of task definition ``volume``.
-            props, "SourceVolume", source_volume, set_source_volume, get_source_volume, Val<String>
+        /// `ContainerPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerPath")
+        }
+
+        /// `ReadOnly`: If this value is ``true``, the container has read-only access to the volume. If
+        /// this value is ``false``, then the container can write to the volume. The default value is ``false``.
+        pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReadOnly", value.into());
+            self
+        }
+
+        /// Sets `ReadOnly` in place: [`Self::read_only`] on a value held by `&mut`.
+        pub fn set_read_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReadOnly", value.into());
+            self
+        }
+
+        /// `ReadOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_only(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReadOnly")
+        }
+
+        /// `SourceVolume`: The name of the volume to mount. Must be a volume name referenced in the ``name``
+        /// parameter of task definition ``volume``.
+        pub fn source_volume(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceVolume", value.into());
+            self
+        }
+
+        /// Sets `SourceVolume` in place: [`Self::source_volume`] on a value held by `&mut`.
+        pub fn set_source_volume(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceVolume", value.into());
+            self
+        }
+
+        /// `SourceVolume` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_volume(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceVolume")
         }
     }
 
@@ -2661,13 +5093,26 @@ pub mod daemon_task_definition {
             RepositoryCredentials { props }
         }
 
-        prop! {
-            /// `CredentialsParameter`: The Amazon Resource Name (ARN) of the secret containing the
-            /// private repository credentials. When you use the Amazon ECS API, CLI, or AWS SDK, if the
-            /// secret exists in the same Region as the task that you're launching then you can use
-            /// either the full ARN or the name of the secret. When you use the AWS Management Console,
-            /// you must specify the full ARN of the secret.
-            props, "CredentialsParameter", credentials_parameter, set_credentials_parameter, get_credentials_parameter, Val<String>
+        /// `CredentialsParameter`: The Amazon Resource Name (ARN) of the secret containing the private
+        /// repository credentials. When you use the Amazon ECS API, CLI, or AWS SDK, if the secret
+        /// exists in the same Region as the task that you're launching then you can use either the full
+        /// ARN or the name of the secret. When you use the AWS Management Console, you must specify the
+        /// full ARN of the secret.
+        pub fn credentials_parameter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CredentialsParameter", value.into());
+            self
+        }
+
+        /// Sets `CredentialsParameter` in place: [`Self::credentials_parameter`] on a value held by `&mut`.
+        pub fn set_credentials_parameter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CredentialsParameter", value.into());
+            self
+        }
+
+        /// `CredentialsParameter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credentials_parameter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CredentialsParameter")
         }
     }
 
@@ -2686,19 +5131,58 @@ pub mod daemon_task_definition {
             RestartPolicy { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `IgnoredExitCodes`.
-            props, "IgnoredExitCodes", ignored_exit_codes, set_ignored_exit_codes, get_ignored_exit_codes, Val<List<i64>>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `RestartAttemptPeriod`.
-            props, "RestartAttemptPeriod", restart_attempt_period, set_restart_attempt_period, get_restart_attempt_period, Val<i64>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `IgnoredExitCodes`.
+        pub fn ignored_exit_codes(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("IgnoredExitCodes", value.into());
+            self
+        }
+
+        /// Sets `IgnoredExitCodes` in place: [`Self::ignored_exit_codes`] on a value held by `&mut`.
+        pub fn set_ignored_exit_codes(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("IgnoredExitCodes", value.into());
+            self
+        }
+
+        /// `IgnoredExitCodes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ignored_exit_codes(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "IgnoredExitCodes")
+        }
+
+        /// `RestartAttemptPeriod`.
+        pub fn restart_attempt_period(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RestartAttemptPeriod", value.into());
+            self
+        }
+
+        /// Sets `RestartAttemptPeriod` in place: [`Self::restart_attempt_period`] on a value held by `&mut`.
+        pub fn set_restart_attempt_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RestartAttemptPeriod", value.into());
+            self
+        }
+
+        /// `RestartAttemptPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_restart_attempt_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RestartAttemptPeriod")
         }
     }
 
@@ -2724,18 +5208,43 @@ pub mod daemon_task_definition {
             SystemControl { props }
         }
 
-        prop! {
-            /// `Namespace`: The namespaced kernel parameter to set a ``value`` for.
-            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        /// `Namespace`: The namespaced kernel parameter to set a ``value`` for.
+        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Namespace", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The namespaced kernel parameter to set a ``value`` for. Valid IPC namespace
-            /// values: ``"kernel.msgmax" | "kernel.msgmnb" | "kernel.msgmni" | "kernel.sem" | "kernel.shmall" | "kernel.shmmax" | "kernel.shmmni" | "kernel.shm_rmid_forced"``,
-            /// and ``Sysctls`` that start with ``"fs.mqueue.*"`` Valid network namespace values: ``Sysctls``
-            /// that start with ``"net.*"``. Only namespaced ``Sysctls`` that exist within the container
-            /// starting with "net.* are accepted. All of these values are supported by Fargate.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
+        }
+
+        /// `Value`: The namespaced kernel parameter to set a ``value`` for. Valid IPC namespace values: ``"kernel.msgmax" | "kernel.msgmnb" | "kernel.msgmni" | "kernel.sem" | "kernel.shmall" | "kernel.shmmax" | "kernel.shmmni" | "kernel.shm_rmid_forced"``,
+        /// and ``Sysctls`` that start with ``"fs.mqueue.*"`` Valid network namespace values: ``Sysctls``
+        /// that start with ``"net.*"``. Only namespaced ``Sysctls`` that exist within the container
+        /// starting with "net.* are accepted. All of these values are supported by Fargate.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -2772,21 +5281,40 @@ pub mod daemon_task_definition {
             Ulimit { props }
         }
 
-        prop! {
-            /// `HardLimit`: The hard limit for the ``ulimit`` type. The value can be specified in
-            /// bytes, seconds, or as a count, depending on the ``type`` of the ``ulimit``.
-            props, "HardLimit", _, set_hard_limit, get_hard_limit, Val<i64>
+        /// Sets `HardLimit`, which `new` took, in place.
+        pub fn set_hard_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HardLimit", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The ``type`` of the ``ulimit``.
-            props, "Name", _, set_name, get_name, Val<UlimitName>
+        /// `HardLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hard_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HardLimit")
         }
 
-        prop! {
-            /// `SoftLimit`: The soft limit for the ``ulimit`` type. The value can be specified in
-            /// bytes, seconds, or as a count, depending on the ``type`` of the ``ulimit``.
-            props, "SoftLimit", _, set_soft_limit, get_soft_limit, Val<i64>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<UlimitName>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<UlimitName>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `SoftLimit`, which `new` took, in place.
+        pub fn set_soft_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SoftLimit", value.into());
+            self
+        }
+
+        /// `SoftLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_soft_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SoftLimit")
         }
     }
 
@@ -2896,26 +5424,52 @@ pub mod daemon_task_definition {
             Volume { props }
         }
 
-        prop! {
-            /// `Host`: This parameter is specified when you use bind mount host volumes. The contents
-            /// of the ``host`` parameter determine whether your bind mount host volume persists on the
-            /// host container instance and where it's stored. If the ``host`` parameter is empty, then
-            /// the Docker daemon assigns a host path for your data volume. However, the data isn't
-            /// guaranteed to persist after the containers that are associated with it stop running.
-            /// Windows containers can mount whole directories on the same drive as ``$env:ProgramData``.
-            /// Windows containers can't mount directories on a different drive, and mount point …
-            props, "Host", host, set_host, get_host, Val<HostVolumeProperties>
+        /// `Host`: This parameter is specified when you use bind mount host volumes. The contents of
+        /// the ``host`` parameter determine whether your bind mount host volume persists on the host
+        /// container instance and where it's stored. If the ``host`` parameter is empty, then the
+        /// Docker daemon assigns a host path for your data volume. However, the data isn't guaranteed
+        /// to persist after the containers that are associated with it stop running. Windows containers
+        /// can mount whole directories on the same drive as ``$env:ProgramData``. Windows containers
+        /// can't mount directories on a different drive, and mount point …
+        pub fn host(mut self, value: impl Into<Val<HostVolumeProperties>>) -> Self {
+            self.props.set("Host", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the volume. Up to 255 letters (uppercase and lowercase), numbers,
-            /// underscores, and hyphens are allowed. When using a volume configured at launch, the ``name``
-            /// is required and must also be specified as the volume name in the ``ServiceVolumeConfiguration``
-            /// or ``TaskVolumeConfiguration`` parameter when creating your service or standalone task.
-            /// For all other types of volumes, this name is referenced in the ``sourceVolume``
-            /// parameter of the ``mountPoints`` object in the container definition. When a volume is
-            /// using the ``efsVolumeConfiguration``, the name is required. When a volume is …
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `Host` in place: [`Self::host`] on a value held by `&mut`.
+        pub fn set_host(&mut self, value: impl Into<Val<HostVolumeProperties>>) -> &mut Self {
+            self.props.set("Host", value.into());
+            self
+        }
+
+        /// `Host` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host(&self) -> ::std::option::Option<Val<HostVolumeProperties>> {
+            crate::cfn::get_prop(&self.props, "Host")
+        }
+
+        /// `Name`: The name of the volume. Up to 255 letters (uppercase and lowercase), numbers,
+        /// underscores, and hyphens are allowed. When using a volume configured at launch, the ``name``
+        /// is required and must also be specified as the volume name in the ``ServiceVolumeConfiguration``
+        /// or ``TaskVolumeConfiguration`` parameter when creating your service or standalone task. For
+        /// all other types of volumes, this name is referenced in the ``sourceVolume`` parameter of the ``mountPoints``
+        /// object in the container definition. When a volume is using the ``efsVolumeConfiguration``,
+        /// the name is required. When a volume is …
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -2935,15 +5489,28 @@ pub mod daemon_task_definition {
             HostVolumeProperties { props }
         }
 
-        prop! {
-            /// `SourcePath`: When the ``host`` parameter is used, specify a ``sourcePath`` to declare
-            /// the path on the host container instance that's presented to the container. If this
-            /// parameter is empty, then the Docker daemon has assigned a host path for you. If the ``host``
-            /// parameter contains a ``sourcePath`` file location, then the data volume persists at the
-            /// specified location on the host container instance until you delete it manually. If the ``sourcePath``
-            /// value doesn't exist on the host container instance, the Docker daemon creates it. If the
-            /// location does exist, the contents of the source path folder are …
-            props, "SourcePath", source_path, set_source_path, get_source_path, Val<String>
+        /// `SourcePath`: When the ``host`` parameter is used, specify a ``sourcePath`` to declare the
+        /// path on the host container instance that's presented to the container. If this parameter is
+        /// empty, then the Docker daemon has assigned a host path for you. If the ``host`` parameter
+        /// contains a ``sourcePath`` file location, then the data volume persists at the specified
+        /// location on the host container instance until you delete it manually. If the ``sourcePath``
+        /// value doesn't exist on the host container instance, the Docker daemon creates it. If the
+        /// location does exist, the contents of the source path folder are …
+        pub fn source_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourcePath", value.into());
+            self
+        }
+
+        /// Sets `SourcePath` in place: [`Self::source_path`] on a value held by `&mut`.
+        pub fn set_source_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourcePath", value.into());
+            self
+        }
+
+        /// `SourcePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourcePath")
         }
     }
 }
@@ -2968,69 +5535,232 @@ impl ExpressGatewayService {
         ExpressGatewayService { core }
     }
 
-    prop! {
-        /// `Cluster`.
-        core.props, "Cluster", cluster, set_cluster, get_cluster, Val<String>
+    /// `Cluster`.
+    pub fn cluster(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Cluster", value.into());
+        self
     }
 
-    prop! {
-        /// `Cpu`.
-        core.props, "Cpu", cpu, set_cpu, get_cpu, Val<String>
+    /// Sets `Cluster` in place: [`Self::cluster`] on a value held by `&mut`.
+    pub fn set_cluster(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Cluster", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionRoleArn`.
-        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<RoleArn>
+    /// `Cluster` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Cluster")
     }
 
-    prop! {
-        /// `HealthCheckPath`.
-        core.props, "HealthCheckPath", health_check_path, set_health_check_path, get_health_check_path, Val<String>
+    /// `Cpu`.
+    pub fn cpu(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Cpu", value.into());
+        self
     }
 
-    prop! {
-        /// `InfrastructureRoleArn`.
-        core.props, "InfrastructureRoleArn", _, set_infrastructure_role_arn, get_infrastructure_role_arn, Val<String>
+    /// Sets `Cpu` in place: [`Self::cpu`] on a value held by `&mut`.
+    pub fn set_cpu(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Cpu", value.into());
+        self
     }
 
-    prop! {
-        /// `Memory`.
-        core.props, "Memory", memory, set_memory, get_memory, Val<String>
+    /// `Cpu` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cpu(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Cpu")
     }
 
-    prop! {
-        /// `NetworkConfiguration`.
-        core.props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<express_gateway_service::ExpressGatewayServiceNetworkConfiguration>
+    /// `ExecutionRoleArn`.
+    pub fn execution_role_arn(mut self, value: impl Into<Val<RoleArn>>) -> Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `PrimaryContainer`.
-        core.props, "PrimaryContainer", primary_container, set_primary_container, get_primary_container, Val<express_gateway_service::ExpressGatewayContainer>
+    /// Sets `ExecutionRoleArn` in place: [`Self::execution_role_arn`] on a value held by `&mut`.
+    pub fn set_execution_role_arn(&mut self, value: impl Into<Val<RoleArn>>) -> &mut Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ScalingTarget`.
-        core.props, "ScalingTarget", scaling_target, set_scaling_target, get_scaling_target, Val<express_gateway_service::ExpressGatewayScalingTarget>
+    /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<RoleArn>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRoleArn")
     }
 
-    prop! {
-        /// `ServiceName`.
-        core.props, "ServiceName", service_name, set_service_name, get_service_name, Val<String>
+    /// `HealthCheckPath`.
+    pub fn health_check_path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("HealthCheckPath", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `HealthCheckPath` in place: [`Self::health_check_path`] on a value held by `&mut`.
+    pub fn set_health_check_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HealthCheckPath", value.into());
+        self
     }
 
-    prop! {
-        /// `TaskDefinitionArn`.
-        core.props, "TaskDefinitionArn", task_definition_arn, set_task_definition_arn, get_task_definition_arn, Val<String>
+    /// `HealthCheckPath` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckPath")
     }
 
-    prop! {
-        /// `TaskRoleArn`.
-        core.props, "TaskRoleArn", task_role_arn, set_task_role_arn, get_task_role_arn, Val<RoleArn>
+    /// Sets `InfrastructureRoleArn`, which `new` took, in place.
+    pub fn set_infrastructure_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InfrastructureRoleArn", value.into());
+        self
+    }
+
+    /// `InfrastructureRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_infrastructure_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InfrastructureRoleArn")
+    }
+
+    /// `Memory`.
+    pub fn memory(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Memory", value.into());
+        self
+    }
+
+    /// Sets `Memory` in place: [`Self::memory`] on a value held by `&mut`.
+    pub fn set_memory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Memory", value.into());
+        self
+    }
+
+    /// `Memory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_memory(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Memory")
+    }
+
+    /// `NetworkConfiguration`.
+    pub fn network_configuration(mut self, value: impl Into<Val<express_gateway_service::ExpressGatewayServiceNetworkConfiguration>>) -> Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
+    }
+
+    /// Sets `NetworkConfiguration` in place: [`Self::network_configuration`] on a value held by `&mut`.
+    pub fn set_network_configuration(&mut self, value: impl Into<Val<express_gateway_service::ExpressGatewayServiceNetworkConfiguration>>) -> &mut Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
+    }
+
+    /// `NetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_configuration(&self) -> ::std::option::Option<Val<express_gateway_service::ExpressGatewayServiceNetworkConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkConfiguration")
+    }
+
+    /// `PrimaryContainer`.
+    pub fn primary_container(mut self, value: impl Into<Val<express_gateway_service::ExpressGatewayContainer>>) -> Self {
+        self.core.props.set("PrimaryContainer", value.into());
+        self
+    }
+
+    /// Sets `PrimaryContainer` in place: [`Self::primary_container`] on a value held by `&mut`.
+    pub fn set_primary_container(&mut self, value: impl Into<Val<express_gateway_service::ExpressGatewayContainer>>) -> &mut Self {
+        self.core.props.set("PrimaryContainer", value.into());
+        self
+    }
+
+    /// `PrimaryContainer` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_primary_container(&self) -> ::std::option::Option<Val<express_gateway_service::ExpressGatewayContainer>> {
+        crate::cfn::get_prop(&self.core.props, "PrimaryContainer")
+    }
+
+    /// `ScalingTarget`.
+    pub fn scaling_target(mut self, value: impl Into<Val<express_gateway_service::ExpressGatewayScalingTarget>>) -> Self {
+        self.core.props.set("ScalingTarget", value.into());
+        self
+    }
+
+    /// Sets `ScalingTarget` in place: [`Self::scaling_target`] on a value held by `&mut`.
+    pub fn set_scaling_target(&mut self, value: impl Into<Val<express_gateway_service::ExpressGatewayScalingTarget>>) -> &mut Self {
+        self.core.props.set("ScalingTarget", value.into());
+        self
+    }
+
+    /// `ScalingTarget` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scaling_target(&self) -> ::std::option::Option<Val<express_gateway_service::ExpressGatewayScalingTarget>> {
+        crate::cfn::get_prop(&self.core.props, "ScalingTarget")
+    }
+
+    /// `ServiceName`.
+    pub fn service_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServiceName", value.into());
+        self
+    }
+
+    /// Sets `ServiceName` in place: [`Self::service_name`] on a value held by `&mut`.
+    pub fn set_service_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceName", value.into());
+        self
+    }
+
+    /// `ServiceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceName")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TaskDefinitionArn`.
+    pub fn task_definition_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TaskDefinitionArn", value.into());
+        self
+    }
+
+    /// Sets `TaskDefinitionArn` in place: [`Self::task_definition_arn`] on a value held by `&mut`.
+    pub fn set_task_definition_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TaskDefinitionArn", value.into());
+        self
+    }
+
+    /// `TaskDefinitionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_task_definition_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TaskDefinitionArn")
+    }
+
+    /// `TaskRoleArn`.
+    pub fn task_role_arn(mut self, value: impl Into<Val<RoleArn>>) -> Self {
+        self.core.props.set("TaskRoleArn", value.into());
+        self
+    }
+
+    /// Sets `TaskRoleArn` in place: [`Self::task_role_arn`] on a value held by `&mut`.
+    pub fn set_task_role_arn(&mut self, value: impl Into<Val<RoleArn>>) -> &mut Self {
+        self.core.props.set("TaskRoleArn", value.into());
+        self
+    }
+
+    /// `TaskRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_task_role_arn(&self) -> ::std::option::Option<Val<RoleArn>> {
+        crate::cfn::get_prop(&self.core.props, "TaskRoleArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3180,14 +5910,40 @@ pub mod express_gateway_service {
             ExpressGatewayServiceNetworkConfiguration { props }
         }
 
-        prop! {
-            /// `SecurityGroups`.
-            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
+        /// `SecurityGroups`.
+        pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroups", value.into());
+            self
         }
 
-        prop! {
-            /// `Subnets`.
-            props, "Subnets", subnets, set_subnets, get_subnets, Val<List<String>>
+        /// Sets `SecurityGroups` in place: [`Self::security_groups`] on a value held by `&mut`.
+        pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroups", value.into());
+            self
+        }
+
+        /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroups")
+        }
+
+        /// `Subnets`.
+        pub fn subnets(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// Sets `Subnets` in place: [`Self::subnets`] on a value held by `&mut`.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
         }
     }
 
@@ -3208,39 +5964,124 @@ pub mod express_gateway_service {
             ExpressGatewayContainer { props }
         }
 
-        prop! {
-            /// `Image`.
-            props, "Image", _, set_image, get_image, Val<String>
+        /// Sets `Image`, which `new` took, in place.
+        pub fn set_image(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Image", value.into());
+            self
         }
 
-        prop! {
-            /// `AwsLogsConfiguration`.
-            props, "AwsLogsConfiguration", aws_logs_configuration, set_aws_logs_configuration, get_aws_logs_configuration, Val<ExpressGatewayServiceAwsLogsConfiguration>
+        /// `Image` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Image")
         }
 
-        prop! {
-            /// `Command`.
-            props, "Command", command, set_command, get_command, Val<List<String>>
+        /// `AwsLogsConfiguration`.
+        pub fn aws_logs_configuration(mut self, value: impl Into<Val<ExpressGatewayServiceAwsLogsConfiguration>>) -> Self {
+            self.props.set("AwsLogsConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainerPort`.
-            props, "ContainerPort", container_port, set_container_port, get_container_port, Val<i64>
+        /// Sets `AwsLogsConfiguration` in place: [`Self::aws_logs_configuration`] on a value held by `&mut`.
+        pub fn set_aws_logs_configuration(&mut self, value: impl Into<Val<ExpressGatewayServiceAwsLogsConfiguration>>) -> &mut Self {
+            self.props.set("AwsLogsConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `Environment`.
-            props, "Environment", environment, set_environment, get_environment, Val<List<KeyValuePair>>
+        /// `AwsLogsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_logs_configuration(&self) -> ::std::option::Option<Val<ExpressGatewayServiceAwsLogsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AwsLogsConfiguration")
         }
 
-        prop! {
-            /// `RepositoryCredentials`.
-            props, "RepositoryCredentials", repository_credentials, set_repository_credentials, get_repository_credentials, Val<ExpressGatewayRepositoryCredentials>
+        /// `Command`.
+        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `Secrets`.
-            props, "Secrets", secrets, set_secrets, get_secrets, Val<List<Secret>>
+        /// Sets `Command` in place: [`Self::command`] on a value held by `&mut`.
+        pub fn set_command(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Command", value.into());
+            self
+        }
+
+        /// `Command` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_command(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Command")
+        }
+
+        /// `ContainerPort`.
+        pub fn container_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ContainerPort", value.into());
+            self
+        }
+
+        /// Sets `ContainerPort` in place: [`Self::container_port`] on a value held by `&mut`.
+        pub fn set_container_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ContainerPort", value.into());
+            self
+        }
+
+        /// `ContainerPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ContainerPort")
+        }
+
+        /// `Environment`.
+        pub fn environment(mut self, value: impl Into<Val<List<KeyValuePair>>>) -> Self {
+            self.props.set("Environment", value.into());
+            self
+        }
+
+        /// Sets `Environment` in place: [`Self::environment`] on a value held by `&mut`.
+        pub fn set_environment(&mut self, value: impl Into<Val<List<KeyValuePair>>>) -> &mut Self {
+            self.props.set("Environment", value.into());
+            self
+        }
+
+        /// `Environment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment(&self) -> ::std::option::Option<Val<List<KeyValuePair>>> {
+            crate::cfn::get_prop(&self.props, "Environment")
+        }
+
+        /// `RepositoryCredentials`.
+        pub fn repository_credentials(mut self, value: impl Into<Val<ExpressGatewayRepositoryCredentials>>) -> Self {
+            self.props.set("RepositoryCredentials", value.into());
+            self
+        }
+
+        /// Sets `RepositoryCredentials` in place: [`Self::repository_credentials`] on a value held by `&mut`.
+        pub fn set_repository_credentials(&mut self, value: impl Into<Val<ExpressGatewayRepositoryCredentials>>) -> &mut Self {
+            self.props.set("RepositoryCredentials", value.into());
+            self
+        }
+
+        /// `RepositoryCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repository_credentials(&self) -> ::std::option::Option<Val<ExpressGatewayRepositoryCredentials>> {
+            crate::cfn::get_prop(&self.props, "RepositoryCredentials")
+        }
+
+        /// `Secrets`.
+        pub fn secrets(mut self, value: impl Into<Val<List<Secret>>>) -> Self {
+            self.props.set("Secrets", value.into());
+            self
+        }
+
+        /// Sets `Secrets` in place: [`Self::secrets`] on a value held by `&mut`.
+        pub fn set_secrets(&mut self, value: impl Into<Val<List<Secret>>>) -> &mut Self {
+            self.props.set("Secrets", value.into());
+            self
+        }
+
+        /// `Secrets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets(&self) -> ::std::option::Option<Val<List<Secret>>> {
+            crate::cfn::get_prop(&self.props, "Secrets")
         }
     }
 
@@ -3266,14 +6107,28 @@ pub mod express_gateway_service {
             ExpressGatewayServiceAwsLogsConfiguration { props }
         }
 
-        prop! {
-            /// `LogGroup`.
-            props, "LogGroup", _, set_log_group, get_log_group, Val<String>
+        /// Sets `LogGroup`, which `new` took, in place.
+        pub fn set_log_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroup", value.into());
+            self
         }
 
-        prop! {
-            /// `LogStreamPrefix`.
-            props, "LogStreamPrefix", _, set_log_stream_prefix, get_log_stream_prefix, Val<String>
+        /// `LogGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroup")
+        }
+
+        /// Sets `LogStreamPrefix`, which `new` took, in place.
+        pub fn set_log_stream_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogStreamPrefix", value.into());
+            self
+        }
+
+        /// `LogStreamPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_stream_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogStreamPrefix")
         }
     }
 
@@ -3296,14 +6151,28 @@ pub mod express_gateway_service {
             KeyValuePair { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -3324,9 +6193,16 @@ pub mod express_gateway_service {
             ExpressGatewayRepositoryCredentials { props }
         }
 
-        prop! {
-            /// `CredentialsParameter`.
-            props, "CredentialsParameter", _, set_credentials_parameter, get_credentials_parameter, Val<String>
+        /// Sets `CredentialsParameter`, which `new` took, in place.
+        pub fn set_credentials_parameter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CredentialsParameter", value.into());
+            self
+        }
+
+        /// `CredentialsParameter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credentials_parameter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CredentialsParameter")
         }
     }
 
@@ -3349,14 +6225,28 @@ pub mod express_gateway_service {
             Secret { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `ValueFrom`.
-            props, "ValueFrom", _, set_value_from, get_value_from, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `ValueFrom`, which `new` took, in place.
+        pub fn set_value_from(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ValueFrom", value.into());
+            self
+        }
+
+        /// `ValueFrom` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_from(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ValueFrom")
         }
     }
 
@@ -3375,24 +6265,77 @@ pub mod express_gateway_service {
             ExpressGatewayScalingTarget { props }
         }
 
-        prop! {
-            /// `AutoScalingMetric`.
-            props, "AutoScalingMetric", auto_scaling_metric, set_auto_scaling_metric, get_auto_scaling_metric, Val<ExpressGatewayServiceScalingMetric>
+        /// `AutoScalingMetric`.
+        pub fn auto_scaling_metric(mut self, value: impl Into<Val<ExpressGatewayServiceScalingMetric>>) -> Self {
+            self.props.set("AutoScalingMetric", value.into());
+            self
         }
 
-        prop! {
-            /// `AutoScalingTargetValue`.
-            props, "AutoScalingTargetValue", auto_scaling_target_value, set_auto_scaling_target_value, get_auto_scaling_target_value, Val<i64>
+        /// Sets `AutoScalingMetric` in place: [`Self::auto_scaling_metric`] on a value held by `&mut`.
+        pub fn set_auto_scaling_metric(&mut self, value: impl Into<Val<ExpressGatewayServiceScalingMetric>>) -> &mut Self {
+            self.props.set("AutoScalingMetric", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxTaskCount`.
-            props, "MaxTaskCount", max_task_count, set_max_task_count, get_max_task_count, Val<i64>
+        /// `AutoScalingMetric` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_scaling_metric(&self) -> ::std::option::Option<Val<ExpressGatewayServiceScalingMetric>> {
+            crate::cfn::get_prop(&self.props, "AutoScalingMetric")
         }
 
-        prop! {
-            /// `MinTaskCount`.
-            props, "MinTaskCount", min_task_count, set_min_task_count, get_min_task_count, Val<i64>
+        /// `AutoScalingTargetValue`.
+        pub fn auto_scaling_target_value(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("AutoScalingTargetValue", value.into());
+            self
+        }
+
+        /// Sets `AutoScalingTargetValue` in place: [`Self::auto_scaling_target_value`] on a value held
+        /// by `&mut`.
+        pub fn set_auto_scaling_target_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AutoScalingTargetValue", value.into());
+            self
+        }
+
+        /// `AutoScalingTargetValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_scaling_target_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AutoScalingTargetValue")
+        }
+
+        /// `MaxTaskCount`.
+        pub fn max_task_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxTaskCount", value.into());
+            self
+        }
+
+        /// Sets `MaxTaskCount` in place: [`Self::max_task_count`] on a value held by `&mut`.
+        pub fn set_max_task_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxTaskCount", value.into());
+            self
+        }
+
+        /// `MaxTaskCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_task_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxTaskCount")
+        }
+
+        /// `MinTaskCount`.
+        pub fn min_task_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinTaskCount", value.into());
+            self
+        }
+
+        /// Sets `MinTaskCount` in place: [`Self::min_task_count`] on a value held by `&mut`.
+        pub fn set_min_task_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinTaskCount", value.into());
+            self
+        }
+
+        /// `MinTaskCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_task_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinTaskCount")
         }
     }
 
@@ -3443,38 +6386,95 @@ impl Gateway {
         Gateway { core }
     }
 
-    prop! {
-        /// `Configuration`: The configuration for the gateway.
-        core.props, "Configuration", _, set_configuration, get_configuration, Val<gateway::GatewayConfiguration>
+    /// Sets `Configuration`, which `new` took, in place.
+    pub fn set_configuration(&mut self, value: impl Into<Val<gateway::GatewayConfiguration>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `DeletionProtection`: Whether deletion protection is enabled for the gateway.
-        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<bool>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<gateway::GatewayConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `GatewayName`: The name of the gateway. Up to 255 letters (uppercase and lowercase),
-        /// numbers, and hyphens are allowed.
-        core.props, "GatewayName", _, set_gateway_name, get_gateway_name, Val<String>
+    /// `DeletionProtection`: Whether deletion protection is enabled for the gateway.
+    pub fn deletion_protection(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `InfrastructureRoleArn`: The ARN of the IAM role that ECS uses to manage infrastructure
-        /// for the gateway.
-        core.props, "InfrastructureRoleArn", _, set_infrastructure_role_arn, get_infrastructure_role_arn, Val<String>
+    /// Sets `DeletionProtection` in place: [`Self::deletion_protection`] on a value held by `&mut`.
+    pub fn set_deletion_protection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `PropagateTags`: Specifies whether to propagate the tags from the gateway to other
-        /// resources.
-        core.props, "PropagateTags", propagate_tags, set_propagate_tags, get_propagate_tags, Val<gateway::PropagateGatewayTags>
+    /// `DeletionProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtection")
     }
 
-    prop! {
-        /// `Tags`: The metadata that you apply to the gateway to help you categorize and organize
-        /// them.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `GatewayName`, which `new` took, in place.
+    pub fn set_gateway_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GatewayName", value.into());
+        self
+    }
+
+    /// `GatewayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gateway_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GatewayName")
+    }
+
+    /// Sets `InfrastructureRoleArn`, which `new` took, in place.
+    pub fn set_infrastructure_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InfrastructureRoleArn", value.into());
+        self
+    }
+
+    /// `InfrastructureRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_infrastructure_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InfrastructureRoleArn")
+    }
+
+    /// `PropagateTags`: Specifies whether to propagate the tags from the gateway to other
+    /// resources.
+    pub fn propagate_tags(mut self, value: impl Into<Val<gateway::PropagateGatewayTags>>) -> Self {
+        self.core.props.set("PropagateTags", value.into());
+        self
+    }
+
+    /// Sets `PropagateTags` in place: [`Self::propagate_tags`] on a value held by `&mut`.
+    pub fn set_propagate_tags(&mut self, value: impl Into<Val<gateway::PropagateGatewayTags>>) -> &mut Self {
+        self.core.props.set("PropagateTags", value.into());
+        self
+    }
+
+    /// `PropagateTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_propagate_tags(&self) -> ::std::option::Option<Val<gateway::PropagateGatewayTags>> {
+        crate::cfn::get_prop(&self.core.props, "PropagateTags")
+    }
+
+    /// `Tags`: The metadata that you apply to the gateway to help you categorize and organize them.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3543,9 +6543,16 @@ pub mod gateway {
             GatewayConfiguration { props }
         }
 
-        prop! {
-            /// `HostSharedAlb`: The host shared ALB configuration for the gateway.
-            props, "HostSharedAlb", _, set_host_shared_alb, get_host_shared_alb, Val<HostSharedAlbConfiguration>
+        /// Sets `HostSharedAlb`, which `new` took, in place.
+        pub fn set_host_shared_alb(&mut self, value: impl Into<Val<HostSharedAlbConfiguration>>) -> &mut Self {
+            self.props.set("HostSharedAlb", value.into());
+            self
+        }
+
+        /// `HostSharedAlb` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_shared_alb(&self) -> ::std::option::Option<Val<HostSharedAlbConfiguration>> {
+            crate::cfn::get_prop(&self.props, "HostSharedAlb")
         }
     }
 
@@ -3565,55 +6572,185 @@ pub mod gateway {
             HostSharedAlbConfiguration { props }
         }
 
-        prop! {
-            /// `AccessLogs`: The access log configuration for the gateway ALB. Access logging is
-            /// enabled by the presence of a destination.
-            props, "AccessLogs", access_logs, set_access_logs, get_access_logs, Val<GatewayElbAccessLogConfiguration>
+        /// `AccessLogs`: The access log configuration for the gateway ALB. Access logging is enabled by
+        /// the presence of a destination.
+        pub fn access_logs(mut self, value: impl Into<Val<GatewayElbAccessLogConfiguration>>) -> Self {
+            self.props.set("AccessLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `CurrentAlbCount`: The current number of ALBs provisioned for the gateway.
-            props, "CurrentAlbCount", current_alb_count, set_current_alb_count, get_current_alb_count, Val<i64>
+        /// Sets `AccessLogs` in place: [`Self::access_logs`] on a value held by `&mut`.
+        pub fn set_access_logs(&mut self, value: impl Into<Val<GatewayElbAccessLogConfiguration>>) -> &mut Self {
+            self.props.set("AccessLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `HttpDesync`: The HTTP desync mitigation mode for the ALB.
-            props, "HttpDesync", http_desync, set_http_desync, get_http_desync, Val<GatewayAlbDesyncMitigationMode>
+        /// `AccessLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_logs(&self) -> ::std::option::Option<Val<GatewayElbAccessLogConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AccessLogs")
         }
 
-        prop! {
-            /// `MaxAlbCount`: The maximum number of ALBs to provision for the gateway.
-            props, "MaxAlbCount", max_alb_count, set_max_alb_count, get_max_alb_count, Val<i64>
+        /// `CurrentAlbCount`: The current number of ALBs provisioned for the gateway.
+        pub fn current_alb_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("CurrentAlbCount", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkConfiguration`: The network configuration for the gateway ALB.
-            props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<GatewayElbNetworkConfiguration>
+        /// Sets `CurrentAlbCount` in place: [`Self::current_alb_count`] on a value held by `&mut`.
+        pub fn set_current_alb_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CurrentAlbCount", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`: The port on which the ALB listens.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// `CurrentAlbCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_current_alb_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CurrentAlbCount")
         }
 
-        prop! {
-            /// `Protocol`: The protocol for the ALB listener.
-            props, "Protocol", protocol, set_protocol, get_protocol, Val<GatewayAlbProtocol>
+        /// `HttpDesync`: The HTTP desync mitigation mode for the ALB.
+        pub fn http_desync(mut self, value: impl Into<Val<GatewayAlbDesyncMitigationMode>>) -> Self {
+            self.props.set("HttpDesync", value.into());
+            self
         }
 
-        prop! {
-            /// `Scheme`: The scheme for the ALB.
-            props, "Scheme", scheme, set_scheme, get_scheme, Val<GatewayElbScheme>
+        /// Sets `HttpDesync` in place: [`Self::http_desync`] on a value held by `&mut`.
+        pub fn set_http_desync(&mut self, value: impl Into<Val<GatewayAlbDesyncMitigationMode>>) -> &mut Self {
+            self.props.set("HttpDesync", value.into());
+            self
         }
 
-        prop! {
-            /// `TestTrafficRules`: The test traffic rules for the gateway ALB.
-            props, "TestTrafficRules", test_traffic_rules, set_test_traffic_rules, get_test_traffic_rules, Val<GatewayAlbTestTrafficRules>
+        /// `HttpDesync` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_desync(&self) -> ::std::option::Option<Val<GatewayAlbDesyncMitigationMode>> {
+            crate::cfn::get_prop(&self.props, "HttpDesync")
         }
 
-        prop! {
-            /// `WebACLArn`: The ARN of the WAFv2 web ACL to associate with the ALB.
-            props, "WebACLArn", web_acl_arn, set_web_acl_arn, get_web_acl_arn, Val<String>
+        /// `MaxAlbCount`: The maximum number of ALBs to provision for the gateway.
+        pub fn max_alb_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxAlbCount", value.into());
+            self
+        }
+
+        /// Sets `MaxAlbCount` in place: [`Self::max_alb_count`] on a value held by `&mut`.
+        pub fn set_max_alb_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxAlbCount", value.into());
+            self
+        }
+
+        /// `MaxAlbCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_alb_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxAlbCount")
+        }
+
+        /// `NetworkConfiguration`: The network configuration for the gateway ALB.
+        pub fn network_configuration(mut self, value: impl Into<Val<GatewayElbNetworkConfiguration>>) -> Self {
+            self.props.set("NetworkConfiguration", value.into());
+            self
+        }
+
+        /// Sets `NetworkConfiguration` in place: [`Self::network_configuration`] on a value held by `&mut`.
+        pub fn set_network_configuration(&mut self, value: impl Into<Val<GatewayElbNetworkConfiguration>>) -> &mut Self {
+            self.props.set("NetworkConfiguration", value.into());
+            self
+        }
+
+        /// `NetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_configuration(&self) -> ::std::option::Option<Val<GatewayElbNetworkConfiguration>> {
+            crate::cfn::get_prop(&self.props, "NetworkConfiguration")
+        }
+
+        /// `Port`: The port on which the ALB listens.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `Protocol`: The protocol for the ALB listener.
+        pub fn protocol(mut self, value: impl Into<Val<GatewayAlbProtocol>>) -> Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+        pub fn set_protocol(&mut self, value: impl Into<Val<GatewayAlbProtocol>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<GatewayAlbProtocol>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
+        }
+
+        /// `Scheme`: The scheme for the ALB.
+        pub fn scheme(mut self, value: impl Into<Val<GatewayElbScheme>>) -> Self {
+            self.props.set("Scheme", value.into());
+            self
+        }
+
+        /// Sets `Scheme` in place: [`Self::scheme`] on a value held by `&mut`.
+        pub fn set_scheme(&mut self, value: impl Into<Val<GatewayElbScheme>>) -> &mut Self {
+            self.props.set("Scheme", value.into());
+            self
+        }
+
+        /// `Scheme` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scheme(&self) -> ::std::option::Option<Val<GatewayElbScheme>> {
+            crate::cfn::get_prop(&self.props, "Scheme")
+        }
+
+        /// `TestTrafficRules`: The test traffic rules for the gateway ALB.
+        pub fn test_traffic_rules(mut self, value: impl Into<Val<GatewayAlbTestTrafficRules>>) -> Self {
+            self.props.set("TestTrafficRules", value.into());
+            self
+        }
+
+        /// Sets `TestTrafficRules` in place: [`Self::test_traffic_rules`] on a value held by `&mut`.
+        pub fn set_test_traffic_rules(&mut self, value: impl Into<Val<GatewayAlbTestTrafficRules>>) -> &mut Self {
+            self.props.set("TestTrafficRules", value.into());
+            self
+        }
+
+        /// `TestTrafficRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_test_traffic_rules(&self) -> ::std::option::Option<Val<GatewayAlbTestTrafficRules>> {
+            crate::cfn::get_prop(&self.props, "TestTrafficRules")
+        }
+
+        /// `WebACLArn`: The ARN of the WAFv2 web ACL to associate with the ALB.
+        pub fn web_acl_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WebACLArn", value.into());
+            self
+        }
+
+        /// Sets `WebACLArn` in place: [`Self::web_acl_arn`] on a value held by `&mut`.
+        pub fn set_web_acl_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WebACLArn", value.into());
+            self
+        }
+
+        /// `WebACLArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_web_acl_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WebACLArn")
         }
     }
 
@@ -3633,10 +6770,23 @@ pub mod gateway {
             GatewayElbAccessLogConfiguration { props }
         }
 
-        prop! {
-            /// `Destination`: The destination for gateway ALB access logs. Exactly one destination type
-            /// must be specified.
-            props, "Destination", destination, set_destination, get_destination, Val<GatewayElbAccessLogDestination>
+        /// `Destination`: The destination for gateway ALB access logs. Exactly one destination type
+        /// must be specified.
+        pub fn destination(mut self, value: impl Into<Val<GatewayElbAccessLogDestination>>) -> Self {
+            self.props.set("Destination", value.into());
+            self
+        }
+
+        /// Sets `Destination` in place: [`Self::destination`] on a value held by `&mut`.
+        pub fn set_destination(&mut self, value: impl Into<Val<GatewayElbAccessLogDestination>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
+        }
+
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<GatewayElbAccessLogDestination>> {
+            crate::cfn::get_prop(&self.props, "Destination")
         }
     }
 
@@ -3658,9 +6808,22 @@ pub mod gateway {
             GatewayElbAccessLogDestination { props }
         }
 
-        prop! {
-            /// `S3`: The S3 destination for gateway ALB access logs.
-            props, "S3", s3, set_s3, get_s3, Val<GatewayElbAccessLogS3Destination>
+        /// `S3`: The S3 destination for gateway ALB access logs.
+        pub fn s3(mut self, value: impl Into<Val<GatewayElbAccessLogS3Destination>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<GatewayElbAccessLogS3Destination>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<GatewayElbAccessLogS3Destination>> {
+            crate::cfn::get_prop(&self.props, "S3")
         }
     }
 
@@ -3682,14 +6845,34 @@ pub mod gateway {
             GatewayElbAccessLogS3Destination { props }
         }
 
-        prop! {
-            /// `Bucket`: The S3 bucket for access logs.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`: The S3 prefix for access logs.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// `Prefix`: The S3 prefix for access logs.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -3725,19 +6908,58 @@ pub mod gateway {
             GatewayElbNetworkConfiguration { props }
         }
 
-        prop! {
-            /// `InboundSecurityGroup`: The inbound security group for the ALB.
-            props, "InboundSecurityGroup", inbound_security_group, set_inbound_security_group, get_inbound_security_group, Val<String>
+        /// `InboundSecurityGroup`: The inbound security group for the ALB.
+        pub fn inbound_security_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InboundSecurityGroup", value.into());
+            self
         }
 
-        prop! {
-            /// `IpAddressType`: The IP address type for the ALB.
-            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<GatewayElbIpAddressType>
+        /// Sets `InboundSecurityGroup` in place: [`Self::inbound_security_group`] on a value held by `&mut`.
+        pub fn set_inbound_security_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InboundSecurityGroup", value.into());
+            self
         }
 
-        prop! {
-            /// `Subnets`: The subnets for the ALB.
-            props, "Subnets", subnets, set_subnets, get_subnets, Val<List<String>>
+        /// `InboundSecurityGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inbound_security_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InboundSecurityGroup")
+        }
+
+        /// `IpAddressType`: The IP address type for the ALB.
+        pub fn ip_address_type(mut self, value: impl Into<Val<GatewayElbIpAddressType>>) -> Self {
+            self.props.set("IpAddressType", value.into());
+            self
+        }
+
+        /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+        pub fn set_ip_address_type(&mut self, value: impl Into<Val<GatewayElbIpAddressType>>) -> &mut Self {
+            self.props.set("IpAddressType", value.into());
+            self
+        }
+
+        /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<GatewayElbIpAddressType>> {
+            crate::cfn::get_prop(&self.props, "IpAddressType")
+        }
+
+        /// `Subnets`: The subnets for the ALB.
+        pub fn subnets(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// Sets `Subnets` in place: [`Self::subnets`] on a value held by `&mut`.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
         }
     }
 
@@ -3798,9 +7020,22 @@ pub mod gateway {
             GatewayAlbTestTrafficRules { props }
         }
 
-        prop! {
-            /// `Header`: The header configuration for test traffic routing.
-            props, "Header", header, set_header, get_header, Val<GatewayTestTrafficHeader>
+        /// `Header`: The header configuration for test traffic routing.
+        pub fn header(mut self, value: impl Into<Val<GatewayTestTrafficHeader>>) -> Self {
+            self.props.set("Header", value.into());
+            self
+        }
+
+        /// Sets `Header` in place: [`Self::header`] on a value held by `&mut`.
+        pub fn set_header(&mut self, value: impl Into<Val<GatewayTestTrafficHeader>>) -> &mut Self {
+            self.props.set("Header", value.into());
+            self
+        }
+
+        /// `Header` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header(&self) -> ::std::option::Option<Val<GatewayTestTrafficHeader>> {
+            crate::cfn::get_prop(&self.props, "Header")
         }
     }
 
@@ -3824,14 +7059,28 @@ pub mod gateway {
             GatewayTestTrafficHeader { props }
         }
 
-        prop! {
-            /// `Name`: The name of the header.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`: The values for the header.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -3874,16 +7123,28 @@ impl GatewayClusterAssociations {
         GatewayClusterAssociations { core }
     }
 
-    prop! {
-        /// `Cluster`: The name or full Amazon Resource Name (ARN) of the cluster to associate the
-        /// gateway with.
-        core.props, "Cluster", _, set_cluster, get_cluster, Val<String>
+    /// Sets `Cluster`, which `new` took, in place.
+    pub fn set_cluster(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Cluster", value.into());
+        self
     }
 
-    prop! {
-        /// `Gateway`: The name or full Amazon Resource Name (ARN) of the gateway to associate with
-        /// the cluster.
-        core.props, "Gateway", _, set_gateway, get_gateway, Val<String>
+    /// `Cluster` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Cluster")
+    }
+
+    /// Sets `Gateway`, which `new` took, in place.
+    pub fn set_gateway(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Gateway", value.into());
+        self
+    }
+
+    /// `Gateway` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gateway(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Gateway")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3942,21 +7203,40 @@ impl PrimaryTaskSet {
         PrimaryTaskSet { core }
     }
 
-    prop! {
-        /// `Cluster`: The short name or full Amazon Resource Name (ARN) of the cluster that hosts
-        /// the service to create the task set in.
-        core.props, "Cluster", _, set_cluster, get_cluster, Val<String>
+    /// Sets `Cluster`, which `new` took, in place.
+    pub fn set_cluster(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Cluster", value.into());
+        self
     }
 
-    prop! {
-        /// `Service`: The short name or full Amazon Resource Name (ARN) of the service to create
-        /// the task set in.
-        core.props, "Service", _, set_service, get_service, Val<String>
+    /// `Cluster` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Cluster")
     }
 
-    prop! {
-        /// `TaskSetId`: The ID or full Amazon Resource Name (ARN) of the task set.
-        core.props, "TaskSetId", _, set_task_set_id, get_task_set_id, Val<String>
+    /// Sets `Service`, which `new` took, in place.
+    pub fn set_service(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Service", value.into());
+        self
+    }
+
+    /// `Service` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Service")
+    }
+
+    /// Sets `TaskSetId`, which `new` took, in place.
+    pub fn set_task_set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TaskSetId", value.into());
+        self
+    }
+
+    /// `TaskSetId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_task_set_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TaskSetId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3990,248 +7270,616 @@ impl Service {
         Service { core }
     }
 
-    prop! {
-        /// `AvailabilityZoneRebalancing`: Indicates whether to use Availability Zone rebalancing
-        /// for the service. For more information, see Balancing an Amazon ECS service across
-        /// Availability Zones (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*. The default behavior of ``AvailabilityZoneRebalancing``
-        /// differs between create and update requests: + For create service requests, when no value
-        /// is specified for ``AvailabilityZoneRebalancing``, Amazon ECS defaults the value to ``ENABLED``. +
-        /// For update service requests, when no value is …
-        core.props, "AvailabilityZoneRebalancing", availability_zone_rebalancing, set_availability_zone_rebalancing, get_availability_zone_rebalancing, Val<service::AvailabilityZoneRebalancing>
+    /// `AvailabilityZoneRebalancing`: Indicates whether to use Availability Zone rebalancing for
+    /// the service. For more information, see Balancing an Amazon ECS service across Availability
+    /// Zones (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html>)
+    /// in the *Amazon Elastic Container Service Developer Guide*. The default behavior of ``AvailabilityZoneRebalancing``
+    /// differs between create and update requests: + For create service requests, when no value is
+    /// specified for ``AvailabilityZoneRebalancing``, Amazon ECS defaults the value to ``ENABLED``. +
+    /// For update service requests, when no value is …
+    pub fn availability_zone_rebalancing(mut self, value: impl Into<Val<service::AvailabilityZoneRebalancing>>) -> Self {
+        self.core.props.set("AvailabilityZoneRebalancing", value.into());
+        self
     }
 
-    prop! {
-        /// `CapacityProviderStrategy`: The capacity provider strategy to use for the service. If a ``capacityProviderStrategy``
-        /// is specified, the ``launchType`` parameter must be omitted. If no ``capacityProviderStrategy``
-        /// or ``launchType`` is specified, the ``defaultCapacityProviderStrategy`` for the cluster
-        /// is used. A capacity provider strategy can contain a maximum of 20 capacity providers. To
-        /// remove this property from your service resource, specify an empty ``CapacityProviderStrategyItem``
-        /// array.
-        core.props, "CapacityProviderStrategy", capacity_provider_strategy, set_capacity_provider_strategy, get_capacity_provider_strategy, Val<List<service::CapacityProviderStrategyItem>>
+    /// Sets `AvailabilityZoneRebalancing` in place: [`Self::availability_zone_rebalancing`] on a
+    /// value held by `&mut`.
+    pub fn set_availability_zone_rebalancing(&mut self, value: impl Into<Val<service::AvailabilityZoneRebalancing>>) -> &mut Self {
+        self.core.props.set("AvailabilityZoneRebalancing", value.into());
+        self
     }
 
-    prop! {
-        /// `Cluster`: The short name or full Amazon Resource Name (ARN) of the cluster that you run
-        /// your service on. If you do not specify a cluster, the default cluster is assumed.
-        core.props, "Cluster", cluster, set_cluster, get_cluster, Val<String>
+    /// `AvailabilityZoneRebalancing` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone_rebalancing(&self) -> ::std::option::Option<Val<service::AvailabilityZoneRebalancing>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZoneRebalancing")
     }
 
-    prop! {
-        /// `DeploymentConfiguration`: Optional deployment parameters that control how many tasks
-        /// run during the deployment and the ordering of stopping and starting tasks.
-        core.props, "DeploymentConfiguration", deployment_configuration, set_deployment_configuration, get_deployment_configuration, Val<service::DeploymentConfiguration>
+    /// `CapacityProviderStrategy`: The capacity provider strategy to use for the service. If a ``capacityProviderStrategy``
+    /// is specified, the ``launchType`` parameter must be omitted. If no ``capacityProviderStrategy``
+    /// or ``launchType`` is specified, the ``defaultCapacityProviderStrategy`` for the cluster is
+    /// used. A capacity provider strategy can contain a maximum of 20 capacity providers. To remove
+    /// this property from your service resource, specify an empty ``CapacityProviderStrategyItem``
+    /// array.
+    pub fn capacity_provider_strategy(mut self, value: impl Into<Val<List<service::CapacityProviderStrategyItem>>>) -> Self {
+        self.core.props.set("CapacityProviderStrategy", value.into());
+        self
     }
 
-    prop! {
-        /// `DeploymentController`: The deployment controller to use for the service.
-        core.props, "DeploymentController", deployment_controller, set_deployment_controller, get_deployment_controller, Val<service::DeploymentController>
+    /// Sets `CapacityProviderStrategy` in place: [`Self::capacity_provider_strategy`] on a value
+    /// held by `&mut`.
+    pub fn set_capacity_provider_strategy(&mut self, value: impl Into<Val<List<service::CapacityProviderStrategyItem>>>) -> &mut Self {
+        self.core.props.set("CapacityProviderStrategy", value.into());
+        self
     }
 
-    prop! {
-        /// `DesiredCount`: The number of instantiations of the specified task definition to place
-        /// and keep running in your service. For new services, if a desired count is not specified,
-        /// a default value of ``1`` is used. When using the ``DAEMON`` scheduling strategy, the
-        /// desired count is not required. For existing services, if a desired count is not
-        /// specified, it is omitted from the operation.
-        core.props, "DesiredCount", desired_count, set_desired_count, get_desired_count, Val<i64>
+    /// `CapacityProviderStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity_provider_strategy(&self) -> ::std::option::Option<Val<List<service::CapacityProviderStrategyItem>>> {
+        crate::cfn::get_prop(&self.core.props, "CapacityProviderStrategy")
     }
 
-    prop! {
-        /// `EnableECSManagedTags`: Specifies whether to turn on Amazon ECS managed tags for the
-        /// tasks within the service. For more information, see Tagging your Amazon ECS resources (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-using-tags.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*. When you use Amazon ECS
-        /// managed tags, you must set the ``propagateTags`` request parameter.
-        core.props, "EnableECSManagedTags", enable_ecs_managed_tags, set_enable_ecs_managed_tags, get_enable_ecs_managed_tags, Val<bool>
+    /// `Cluster`: The short name or full Amazon Resource Name (ARN) of the cluster that you run
+    /// your service on. If you do not specify a cluster, the default cluster is assumed.
+    pub fn cluster(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Cluster", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableExecuteCommand`: Determines whether the execute command functionality is turned
-        /// on for the service. If ``true``, the execute command functionality is turned on for all
-        /// containers in tasks as part of the service.
-        core.props, "EnableExecuteCommand", enable_execute_command, set_enable_execute_command, get_enable_execute_command, Val<bool>
+    /// Sets `Cluster` in place: [`Self::cluster`] on a value held by `&mut`.
+    pub fn set_cluster(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Cluster", value.into());
+        self
     }
 
-    prop! {
-        /// `ForceNewDeployment`: Determines whether to force a new deployment of the service. By
-        /// default, deployments aren't forced. You can use this option to start a new deployment
-        /// with no service definition changes. For example, you can update a service's tasks to use
-        /// a newer Docker image with the same image/tag combination (``my_image:latest``) or to
-        /// roll Fargate tasks onto a newer platform version.
-        core.props, "ForceNewDeployment", force_new_deployment, set_force_new_deployment, get_force_new_deployment, Val<service::ForceNewDeployment>
+    /// `Cluster` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Cluster")
     }
 
-    prop! {
-        /// `GatewayConnectors`.
-        core.props, "GatewayConnectors", gateway_connectors, set_gateway_connectors, get_gateway_connectors, Val<List<service::GatewayConnector>>
+    /// `DeploymentConfiguration`: Optional deployment parameters that control how many tasks run
+    /// during the deployment and the ordering of stopping and starting tasks.
+    pub fn deployment_configuration(mut self, value: impl Into<Val<service::DeploymentConfiguration>>) -> Self {
+        self.core.props.set("DeploymentConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `HealthCheckGracePeriodSeconds`: The period of time, in seconds, that the Amazon ECS
-        /// service scheduler ignores unhealthy Elastic Load Balancing, VPC Lattice, and container
-        /// health checks after a task has first started. If you do not specify a health check grace
-        /// period value, the default value of 0 is used. If you do not use any of the health
-        /// checks, then ``healthCheckGracePeriodSeconds`` is unused. If your service has more
-        /// running tasks than desired, unhealthy tasks in the grace period might be stopped to
-        /// reach the desired count.
-        core.props, "HealthCheckGracePeriodSeconds", health_check_grace_period_seconds, set_health_check_grace_period_seconds, get_health_check_grace_period_seconds, Val<i64>
+    /// Sets `DeploymentConfiguration` in place: [`Self::deployment_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_deployment_configuration(&mut self, value: impl Into<Val<service::DeploymentConfiguration>>) -> &mut Self {
+        self.core.props.set("DeploymentConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `LaunchType`: The launch type on which to run your service. For more information, see
-        /// Amazon ECS Launch Types (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/launch_types.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*. If you want to use Managed
-        /// Instances, you must use the ``capacityProviderStrategy`` request parameter
-        core.props, "LaunchType", launch_type, set_launch_type, get_launch_type, Val<service::LaunchType>
+    /// `DeploymentConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_configuration(&self) -> ::std::option::Option<Val<service::DeploymentConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentConfiguration")
     }
 
-    prop! {
-        /// `LoadBalancers`: A list of load balancer objects to associate with the service. If you
-        /// specify the ``Role`` property, ``LoadBalancers`` must be specified as well. For
-        /// information about the number of load balancers that you can specify per service, see
-        /// Service Load Balancing (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-load-balancing.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*. To remove this property from
-        /// your service resource, specify an empty ``LoadBalancer`` array.
-        core.props, "LoadBalancers", load_balancers, set_load_balancers, get_load_balancers, Val<List<service::LoadBalancer>>
+    /// `DeploymentController`: The deployment controller to use for the service.
+    pub fn deployment_controller(mut self, value: impl Into<Val<service::DeploymentController>>) -> Self {
+        self.core.props.set("DeploymentController", value.into());
+        self
     }
 
-    prop! {
-        /// `Monitoring`: The optional monitoring configuration for the service, which defines the
-        /// resolution for the service-level ``CPUUtilization`` and ``MemoryUtilization`` Amazon
-        /// CloudWatch metrics. When not specified, Amazon ECS uses the default resolution of ``60``
-        /// seconds.
-        core.props, "Monitoring", monitoring, set_monitoring, get_monitoring, Val<service::MonitoringConfiguration>
+    /// Sets `DeploymentController` in place: [`Self::deployment_controller`] on a value held by `&mut`.
+    pub fn set_deployment_controller(&mut self, value: impl Into<Val<service::DeploymentController>>) -> &mut Self {
+        self.core.props.set("DeploymentController", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkConfiguration`: The network configuration for the service. This parameter is
-        /// required for task definitions that use the ``awsvpc`` network mode to receive their own
-        /// elastic network interface, and it is not supported for other network modes. For more
-        /// information, see Task Networking (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*.
-        core.props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<service::NetworkConfiguration>
+    /// `DeploymentController` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_controller(&self) -> ::std::option::Option<Val<service::DeploymentController>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentController")
     }
 
-    prop! {
-        /// `PlacementConstraints`: An array of placement constraint objects to use for tasks in
-        /// your service. You can specify a maximum of 10 constraints for each task. This limit
-        /// includes constraints in the task definition and those specified at runtime. To remove
-        /// this property from your service resource, specify an empty ``PlacementConstraint``
-        /// array.
-        core.props, "PlacementConstraints", placement_constraints, set_placement_constraints, get_placement_constraints, Val<List<service::PlacementConstraint>>
+    /// `DesiredCount`: The number of instantiations of the specified task definition to place and
+    /// keep running in your service. For new services, if a desired count is not specified, a
+    /// default value of ``1`` is used. When using the ``DAEMON`` scheduling strategy, the desired
+    /// count is not required. For existing services, if a desired count is not specified, it is
+    /// omitted from the operation.
+    pub fn desired_count(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("DesiredCount", value.into());
+        self
     }
 
-    prop! {
-        /// `PlacementStrategies`: The placement strategy objects to use for tasks in your service.
-        /// You can specify a maximum of 5 strategy rules for each service. To remove this property
-        /// from your service resource, specify an empty ``PlacementStrategy`` array.
-        core.props, "PlacementStrategies", placement_strategies, set_placement_strategies, get_placement_strategies, Val<List<service::PlacementStrategy>>
+    /// Sets `DesiredCount` in place: [`Self::desired_count`] on a value held by `&mut`.
+    pub fn set_desired_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DesiredCount", value.into());
+        self
     }
 
-    prop! {
-        /// `PlatformVersion`: The platform version that your tasks in the service are running on. A
-        /// platform version is specified only for tasks using the Fargate launch type. If one isn't
-        /// specified, the ``LATEST`` platform version is used. For more information, see platform
-        /// versions (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform_versions.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*.
-        core.props, "PlatformVersion", platform_version, set_platform_version, get_platform_version, Val<String>
+    /// `DesiredCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_desired_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DesiredCount")
     }
 
-    prop! {
-        /// `PropagateTags`: Specifies whether to propagate the tags from the task definition to the
-        /// task. If no value is specified, the tags aren't propagated. Tags can only be propagated
-        /// to the task during task creation. To add tags to a task after task creation, use the
-        /// TagResource (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TagResource.html>)
-        /// API action. You must set this to a value other than ``NONE`` when you use Cost Explorer.
-        /// For more information, see Amazon ECS usage reports (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/usage-reports.html>)
-        /// in the *Amazon Elastic Container …
-        core.props, "PropagateTags", propagate_tags, set_propagate_tags, get_propagate_tags, Val<service::PropagateTags>
+    /// `EnableECSManagedTags`: Specifies whether to turn on Amazon ECS managed tags for the tasks
+    /// within the service. For more information, see Tagging your Amazon ECS resources (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-using-tags.html>)
+    /// in the *Amazon Elastic Container Service Developer Guide*. When you use Amazon ECS managed
+    /// tags, you must set the ``propagateTags`` request parameter.
+    pub fn enable_ecs_managed_tags(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableECSManagedTags", value.into());
+        self
     }
 
-    prop! {
-        /// `Role`: The name or full Amazon Resource Name (ARN) of the IAM role that allows Amazon
-        /// ECS to make calls to your load balancer on your behalf. This parameter is only permitted
-        /// if you are using a load balancer with your service and your task definition doesn't use
-        /// the ``awsvpc`` network mode. If you specify the ``role`` parameter, you must also
-        /// specify a load balancer object with the ``loadBalancers`` parameter. If your account has
-        /// already created the Amazon ECS service-linked role, that role is used for your service
-        /// unless you specify a role here. The service-linked role is required if your task …
-        core.props, "Role", role, set_role, get_role, Val<String>
+    /// Sets `EnableECSManagedTags` in place: [`Self::enable_ecs_managed_tags`] on a value held by `&mut`.
+    pub fn set_enable_ecs_managed_tags(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableECSManagedTags", value.into());
+        self
     }
 
-    prop! {
-        /// `SchedulingStrategy`: The scheduling strategy to use for the service. For more
-        /// information, see Services (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html>).
-        /// There are two service scheduler strategies available: + ``REPLICA``-The replica
-        /// scheduling strategy places and maintains the desired number of tasks across your
-        /// cluster. By default, the service scheduler spreads tasks across Availability Zones. You
-        /// can use task placement strategies and constraints to customize task placement decisions.
-        /// This scheduler strategy is required if the service uses the ``CODE_DEPLOY`` or ``EXTERNAL`` …
-        core.props, "SchedulingStrategy", scheduling_strategy, set_scheduling_strategy, get_scheduling_strategy, Val<service::SchedulingStrategy>
+    /// `EnableECSManagedTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_ecs_managed_tags(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableECSManagedTags")
     }
 
-    prop! {
-        /// `ServiceConnectConfiguration`: The configuration for this service to discover and
-        /// connect to services, and be discovered by, and connected from, other services within a
-        /// namespace. Tasks that run in a namespace can use short names to connect to services in
-        /// the namespace. Tasks can connect to services across all of the clusters in the
-        /// namespace. Tasks connect through a managed proxy container that collects logs and
-        /// metrics for increased visibility. Only the tasks that Amazon ECS services create are
-        /// supported with Service Connect. For more information, see \[Service …
-        core.props, "ServiceConnectConfiguration", service_connect_configuration, set_service_connect_configuration, get_service_connect_configuration, Val<service::ServiceConnectConfiguration>
+    /// `EnableExecuteCommand`: Determines whether the execute command functionality is turned on
+    /// for the service. If ``true``, the execute command functionality is turned on for all
+    /// containers in tasks as part of the service.
+    pub fn enable_execute_command(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableExecuteCommand", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceName`: The name of your service. Up to 255 letters (uppercase and lowercase),
-        /// numbers, underscores, and hyphens are allowed. Service names must be unique within a
-        /// cluster, but you can have similarly named services in multiple clusters within a Region
-        /// or across multiple Regions. The stack update fails if you change any properties that
-        /// require replacement and the ``ServiceName`` is configured. This is because AWS
-        /// CloudFormation creates the replacement service first, but each ``ServiceName`` must be
-        /// unique in the cluster.
-        core.props, "ServiceName", service_name, set_service_name, get_service_name, Val<String>
+    /// Sets `EnableExecuteCommand` in place: [`Self::enable_execute_command`] on a value held by `&mut`.
+    pub fn set_enable_execute_command(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableExecuteCommand", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceRegistries`: The details of the service discovery registry to associate with
-        /// this service. For more information, see Service discovery (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-discovery.html>).
-        /// Each service may be associated with one service registry. Multiple service registries
-        /// for each service isn't supported. To remove this property from your service resource,
-        /// specify an empty ``ServiceRegistry`` array.
-        core.props, "ServiceRegistries", service_registries, set_service_registries, get_service_registries, Val<List<service::ServiceRegistry>>
+    /// `EnableExecuteCommand` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_execute_command(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableExecuteCommand")
     }
 
-    prop! {
-        /// `Tags`: The metadata that you apply to the service to help you categorize and organize
-        /// them. Each tag consists of a key and an optional value, both of which you define. When a
-        /// service is deleted, the tags are deleted as well. The following basic restrictions apply
-        /// to tags: + Maximum number of tags per resource - 50 + For each resource, each tag key
-        /// must be unique, and each tag key can have only one value. + Maximum key length - 128
-        /// Unicode characters in UTF-8 + Maximum value length - 256 Unicode characters in UTF-8 +
-        /// If your tagging schema is used across multiple services and resources, remember that …
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ForceNewDeployment`: Determines whether to force a new deployment of the service. By
+    /// default, deployments aren't forced. You can use this option to start a new deployment with
+    /// no service definition changes. For example, you can update a service's tasks to use a newer
+    /// Docker image with the same image/tag combination (``my_image:latest``) or to roll Fargate
+    /// tasks onto a newer platform version.
+    pub fn force_new_deployment(mut self, value: impl Into<Val<service::ForceNewDeployment>>) -> Self {
+        self.core.props.set("ForceNewDeployment", value.into());
+        self
     }
 
-    prop! {
-        /// `TaskDefinition`: The ``family`` and ``revision`` (``family:revision``) or full ARN of
-        /// the task definition to run in your service. If a ``revision`` isn't specified, the
-        /// latest ``ACTIVE`` revision is used. A task definition must be specified if the service
-        /// uses either the ``ECS`` or ``CODE_DEPLOY`` deployment controllers. For more information
-        /// about deployment types, see Amazon ECS deployment types (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-types.html>).
-        core.props, "TaskDefinition", task_definition, set_task_definition, get_task_definition, Val<TaskDefinitionArn>
+    /// Sets `ForceNewDeployment` in place: [`Self::force_new_deployment`] on a value held by `&mut`.
+    pub fn set_force_new_deployment(&mut self, value: impl Into<Val<service::ForceNewDeployment>>) -> &mut Self {
+        self.core.props.set("ForceNewDeployment", value.into());
+        self
     }
 
-    prop! {
-        /// `VolumeConfigurations`: The configuration for a volume specified in the task definition
-        /// as a volume that is configured at launch time. Currently, the only supported volume type
-        /// is an Amazon EBS volume. To remove this property from your service resource, specify an
-        /// empty ``ServiceVolumeConfiguration`` array.
-        core.props, "VolumeConfigurations", volume_configurations, set_volume_configurations, get_volume_configurations, Val<List<service::ServiceVolumeConfiguration>>
+    /// `ForceNewDeployment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_force_new_deployment(&self) -> ::std::option::Option<Val<service::ForceNewDeployment>> {
+        crate::cfn::get_prop(&self.core.props, "ForceNewDeployment")
     }
 
-    prop! {
-        /// `VpcLatticeConfigurations`: The VPC Lattice configuration for the service being created.
-        core.props, "VpcLatticeConfigurations", vpc_lattice_configurations, set_vpc_lattice_configurations, get_vpc_lattice_configurations, Val<List<service::VpcLatticeConfiguration>>
+    /// `GatewayConnectors`.
+    pub fn gateway_connectors(mut self, value: impl Into<Val<List<service::GatewayConnector>>>) -> Self {
+        self.core.props.set("GatewayConnectors", value.into());
+        self
+    }
+
+    /// Sets `GatewayConnectors` in place: [`Self::gateway_connectors`] on a value held by `&mut`.
+    pub fn set_gateway_connectors(&mut self, value: impl Into<Val<List<service::GatewayConnector>>>) -> &mut Self {
+        self.core.props.set("GatewayConnectors", value.into());
+        self
+    }
+
+    /// `GatewayConnectors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gateway_connectors(&self) -> ::std::option::Option<Val<List<service::GatewayConnector>>> {
+        crate::cfn::get_prop(&self.core.props, "GatewayConnectors")
+    }
+
+    /// `HealthCheckGracePeriodSeconds`: The period of time, in seconds, that the Amazon ECS service
+    /// scheduler ignores unhealthy Elastic Load Balancing, VPC Lattice, and container health checks
+    /// after a task has first started. If you do not specify a health check grace period value, the
+    /// default value of 0 is used. If you do not use any of the health checks, then ``healthCheckGracePeriodSeconds``
+    /// is unused. If your service has more running tasks than desired, unhealthy tasks in the grace
+    /// period might be stopped to reach the desired count.
+    pub fn health_check_grace_period_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("HealthCheckGracePeriodSeconds", value.into());
+        self
+    }
+
+    /// Sets `HealthCheckGracePeriodSeconds` in place: [`Self::health_check_grace_period_seconds`]
+    /// on a value held by `&mut`.
+    pub fn set_health_check_grace_period_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("HealthCheckGracePeriodSeconds", value.into());
+        self
+    }
+
+    /// `HealthCheckGracePeriodSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_grace_period_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckGracePeriodSeconds")
+    }
+
+    /// `LaunchType`: The launch type on which to run your service. For more information, see Amazon
+    /// ECS Launch Types (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/launch_types.html>)
+    /// in the *Amazon Elastic Container Service Developer Guide*. If you want to use Managed
+    /// Instances, you must use the ``capacityProviderStrategy`` request parameter
+    pub fn launch_type(mut self, value: impl Into<Val<service::LaunchType>>) -> Self {
+        self.core.props.set("LaunchType", value.into());
+        self
+    }
+
+    /// Sets `LaunchType` in place: [`Self::launch_type`] on a value held by `&mut`.
+    pub fn set_launch_type(&mut self, value: impl Into<Val<service::LaunchType>>) -> &mut Self {
+        self.core.props.set("LaunchType", value.into());
+        self
+    }
+
+    /// `LaunchType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_launch_type(&self) -> ::std::option::Option<Val<service::LaunchType>> {
+        crate::cfn::get_prop(&self.core.props, "LaunchType")
+    }
+
+    /// `LoadBalancers`: A list of load balancer objects to associate with the service. If you
+    /// specify the ``Role`` property, ``LoadBalancers`` must be specified as well. For information
+    /// about the number of load balancers that you can specify per service, see Service Load
+    /// Balancing (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-load-balancing.html>)
+    /// in the *Amazon Elastic Container Service Developer Guide*. To remove this property from your
+    /// service resource, specify an empty ``LoadBalancer`` array.
+    pub fn load_balancers(mut self, value: impl Into<Val<List<service::LoadBalancer>>>) -> Self {
+        self.core.props.set("LoadBalancers", value.into());
+        self
+    }
+
+    /// Sets `LoadBalancers` in place: [`Self::load_balancers`] on a value held by `&mut`.
+    pub fn set_load_balancers(&mut self, value: impl Into<Val<List<service::LoadBalancer>>>) -> &mut Self {
+        self.core.props.set("LoadBalancers", value.into());
+        self
+    }
+
+    /// `LoadBalancers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_load_balancers(&self) -> ::std::option::Option<Val<List<service::LoadBalancer>>> {
+        crate::cfn::get_prop(&self.core.props, "LoadBalancers")
+    }
+
+    /// `Monitoring`: The optional monitoring configuration for the service, which defines the
+    /// resolution for the service-level ``CPUUtilization`` and ``MemoryUtilization`` Amazon
+    /// CloudWatch metrics. When not specified, Amazon ECS uses the default resolution of ``60``
+    /// seconds.
+    pub fn monitoring(mut self, value: impl Into<Val<service::MonitoringConfiguration>>) -> Self {
+        self.core.props.set("Monitoring", value.into());
+        self
+    }
+
+    /// Sets `Monitoring` in place: [`Self::monitoring`] on a value held by `&mut`.
+    pub fn set_monitoring(&mut self, value: impl Into<Val<service::MonitoringConfiguration>>) -> &mut Self {
+        self.core.props.set("Monitoring", value.into());
+        self
+    }
+
+    /// `Monitoring` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_monitoring(&self) -> ::std::option::Option<Val<service::MonitoringConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Monitoring")
+    }
+
+    /// `NetworkConfiguration`: The network configuration for the service. This parameter is
+    /// required for task definitions that use the ``awsvpc`` network mode to receive their own
+    /// elastic network interface, and it is not supported for other network modes. For more
+    /// information, see Task Networking (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking.html>)
+    /// in the *Amazon Elastic Container Service Developer Guide*.
+    pub fn network_configuration(mut self, value: impl Into<Val<service::NetworkConfiguration>>) -> Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
+    }
+
+    /// Sets `NetworkConfiguration` in place: [`Self::network_configuration`] on a value held by `&mut`.
+    pub fn set_network_configuration(&mut self, value: impl Into<Val<service::NetworkConfiguration>>) -> &mut Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
+    }
+
+    /// `NetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_configuration(&self) -> ::std::option::Option<Val<service::NetworkConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkConfiguration")
+    }
+
+    /// `PlacementConstraints`: An array of placement constraint objects to use for tasks in your
+    /// service. You can specify a maximum of 10 constraints for each task. This limit includes
+    /// constraints in the task definition and those specified at runtime. To remove this property
+    /// from your service resource, specify an empty ``PlacementConstraint`` array.
+    pub fn placement_constraints(mut self, value: impl Into<Val<List<service::PlacementConstraint>>>) -> Self {
+        self.core.props.set("PlacementConstraints", value.into());
+        self
+    }
+
+    /// Sets `PlacementConstraints` in place: [`Self::placement_constraints`] on a value held by `&mut`.
+    pub fn set_placement_constraints(&mut self, value: impl Into<Val<List<service::PlacementConstraint>>>) -> &mut Self {
+        self.core.props.set("PlacementConstraints", value.into());
+        self
+    }
+
+    /// `PlacementConstraints` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_placement_constraints(&self) -> ::std::option::Option<Val<List<service::PlacementConstraint>>> {
+        crate::cfn::get_prop(&self.core.props, "PlacementConstraints")
+    }
+
+    /// `PlacementStrategies`: The placement strategy objects to use for tasks in your service. You
+    /// can specify a maximum of 5 strategy rules for each service. To remove this property from
+    /// your service resource, specify an empty ``PlacementStrategy`` array.
+    pub fn placement_strategies(mut self, value: impl Into<Val<List<service::PlacementStrategy>>>) -> Self {
+        self.core.props.set("PlacementStrategies", value.into());
+        self
+    }
+
+    /// Sets `PlacementStrategies` in place: [`Self::placement_strategies`] on a value held by `&mut`.
+    pub fn set_placement_strategies(&mut self, value: impl Into<Val<List<service::PlacementStrategy>>>) -> &mut Self {
+        self.core.props.set("PlacementStrategies", value.into());
+        self
+    }
+
+    /// `PlacementStrategies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_placement_strategies(&self) -> ::std::option::Option<Val<List<service::PlacementStrategy>>> {
+        crate::cfn::get_prop(&self.core.props, "PlacementStrategies")
+    }
+
+    /// `PlatformVersion`: The platform version that your tasks in the service are running on. A
+    /// platform version is specified only for tasks using the Fargate launch type. If one isn't
+    /// specified, the ``LATEST`` platform version is used. For more information, see platform
+    /// versions (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform_versions.html>)
+    /// in the *Amazon Elastic Container Service Developer Guide*.
+    pub fn platform_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PlatformVersion", value.into());
+        self
+    }
+
+    /// Sets `PlatformVersion` in place: [`Self::platform_version`] on a value held by `&mut`.
+    pub fn set_platform_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PlatformVersion", value.into());
+        self
+    }
+
+    /// `PlatformVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_platform_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PlatformVersion")
+    }
+
+    /// `PropagateTags`: Specifies whether to propagate the tags from the task definition to the
+    /// task. If no value is specified, the tags aren't propagated. Tags can only be propagated to
+    /// the task during task creation. To add tags to a task after task creation, use the
+    /// TagResource (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TagResource.html>)
+    /// API action. You must set this to a value other than ``NONE`` when you use Cost Explorer. For
+    /// more information, see Amazon ECS usage reports (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/usage-reports.html>)
+    /// in the *Amazon Elastic Container …
+    pub fn propagate_tags(mut self, value: impl Into<Val<service::PropagateTags>>) -> Self {
+        self.core.props.set("PropagateTags", value.into());
+        self
+    }
+
+    /// Sets `PropagateTags` in place: [`Self::propagate_tags`] on a value held by `&mut`.
+    pub fn set_propagate_tags(&mut self, value: impl Into<Val<service::PropagateTags>>) -> &mut Self {
+        self.core.props.set("PropagateTags", value.into());
+        self
+    }
+
+    /// `PropagateTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_propagate_tags(&self) -> ::std::option::Option<Val<service::PropagateTags>> {
+        crate::cfn::get_prop(&self.core.props, "PropagateTags")
+    }
+
+    /// `Role`: The name or full Amazon Resource Name (ARN) of the IAM role that allows Amazon ECS
+    /// to make calls to your load balancer on your behalf. This parameter is only permitted if you
+    /// are using a load balancer with your service and your task definition doesn't use the ``awsvpc``
+    /// network mode. If you specify the ``role`` parameter, you must also specify a load balancer
+    /// object with the ``loadBalancers`` parameter. If your account has already created the Amazon
+    /// ECS service-linked role, that role is used for your service unless you specify a role here.
+    /// The service-linked role is required if your task …
+    pub fn role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Role", value.into());
+        self
+    }
+
+    /// Sets `Role` in place: [`Self::role`] on a value held by `&mut`.
+    pub fn set_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Role", value.into());
+        self
+    }
+
+    /// `Role` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Role")
+    }
+
+    /// `SchedulingStrategy`: The scheduling strategy to use for the service. For more information,
+    /// see Services (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_services.html>).
+    /// There are two service scheduler strategies available: + ``REPLICA``-The replica scheduling
+    /// strategy places and maintains the desired number of tasks across your cluster. By default,
+    /// the service scheduler spreads tasks across Availability Zones. You can use task placement
+    /// strategies and constraints to customize task placement decisions. This scheduler strategy is
+    /// required if the service uses the ``CODE_DEPLOY`` or ``EXTERNAL`` …
+    pub fn scheduling_strategy(mut self, value: impl Into<Val<service::SchedulingStrategy>>) -> Self {
+        self.core.props.set("SchedulingStrategy", value.into());
+        self
+    }
+
+    /// Sets `SchedulingStrategy` in place: [`Self::scheduling_strategy`] on a value held by `&mut`.
+    pub fn set_scheduling_strategy(&mut self, value: impl Into<Val<service::SchedulingStrategy>>) -> &mut Self {
+        self.core.props.set("SchedulingStrategy", value.into());
+        self
+    }
+
+    /// `SchedulingStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scheduling_strategy(&self) -> ::std::option::Option<Val<service::SchedulingStrategy>> {
+        crate::cfn::get_prop(&self.core.props, "SchedulingStrategy")
+    }
+
+    /// `ServiceConnectConfiguration`: The configuration for this service to discover and connect to
+    /// services, and be discovered by, and connected from, other services within a namespace. Tasks
+    /// that run in a namespace can use short names to connect to services in the namespace. Tasks
+    /// can connect to services across all of the clusters in the namespace. Tasks connect through a
+    /// managed proxy container that collects logs and metrics for increased visibility. Only the
+    /// tasks that Amazon ECS services create are supported with Service Connect. For more
+    /// information, see \[Service …
+    pub fn service_connect_configuration(mut self, value: impl Into<Val<service::ServiceConnectConfiguration>>) -> Self {
+        self.core.props.set("ServiceConnectConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ServiceConnectConfiguration` in place: [`Self::service_connect_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_service_connect_configuration(&mut self, value: impl Into<Val<service::ServiceConnectConfiguration>>) -> &mut Self {
+        self.core.props.set("ServiceConnectConfiguration", value.into());
+        self
+    }
+
+    /// `ServiceConnectConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_connect_configuration(&self) -> ::std::option::Option<Val<service::ServiceConnectConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceConnectConfiguration")
+    }
+
+    /// `ServiceName`: The name of your service. Up to 255 letters (uppercase and lowercase),
+    /// numbers, underscores, and hyphens are allowed. Service names must be unique within a
+    /// cluster, but you can have similarly named services in multiple clusters within a Region or
+    /// across multiple Regions. The stack update fails if you change any properties that require
+    /// replacement and the ``ServiceName`` is configured. This is because AWS CloudFormation
+    /// creates the replacement service first, but each ``ServiceName`` must be unique in the
+    /// cluster.
+    pub fn service_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServiceName", value.into());
+        self
+    }
+
+    /// Sets `ServiceName` in place: [`Self::service_name`] on a value held by `&mut`.
+    pub fn set_service_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceName", value.into());
+        self
+    }
+
+    /// `ServiceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceName")
+    }
+
+    /// `ServiceRegistries`: The details of the service discovery registry to associate with this
+    /// service. For more information, see Service discovery (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-discovery.html>).
+    /// Each service may be associated with one service registry. Multiple service registries for
+    /// each service isn't supported. To remove this property from your service resource, specify an
+    /// empty ``ServiceRegistry`` array.
+    pub fn service_registries(mut self, value: impl Into<Val<List<service::ServiceRegistry>>>) -> Self {
+        self.core.props.set("ServiceRegistries", value.into());
+        self
+    }
+
+    /// Sets `ServiceRegistries` in place: [`Self::service_registries`] on a value held by `&mut`.
+    pub fn set_service_registries(&mut self, value: impl Into<Val<List<service::ServiceRegistry>>>) -> &mut Self {
+        self.core.props.set("ServiceRegistries", value.into());
+        self
+    }
+
+    /// `ServiceRegistries` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_registries(&self) -> ::std::option::Option<Val<List<service::ServiceRegistry>>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceRegistries")
+    }
+
+    /// `Tags`: The metadata that you apply to the service to help you categorize and organize them.
+    /// Each tag consists of a key and an optional value, both of which you define. When a service
+    /// is deleted, the tags are deleted as well. The following basic restrictions apply to tags: +
+    /// Maximum number of tags per resource - 50 + For each resource, each tag key must be unique,
+    /// and each tag key can have only one value. + Maximum key length - 128 Unicode characters in
+    /// UTF-8 + Maximum value length - 256 Unicode characters in UTF-8 + If your tagging schema is
+    /// used across multiple services and resources, remember that …
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TaskDefinition`: The ``family`` and ``revision`` (``family:revision``) or full ARN of the
+    /// task definition to run in your service. If a ``revision`` isn't specified, the latest ``ACTIVE``
+    /// revision is used. A task definition must be specified if the service uses either the ``ECS``
+    /// or ``CODE_DEPLOY`` deployment controllers. For more information about deployment types, see
+    /// Amazon ECS deployment types (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-types.html>).
+    pub fn task_definition(mut self, value: impl Into<Val<TaskDefinitionArn>>) -> Self {
+        self.core.props.set("TaskDefinition", value.into());
+        self
+    }
+
+    /// Sets `TaskDefinition` in place: [`Self::task_definition`] on a value held by `&mut`.
+    pub fn set_task_definition(&mut self, value: impl Into<Val<TaskDefinitionArn>>) -> &mut Self {
+        self.core.props.set("TaskDefinition", value.into());
+        self
+    }
+
+    /// `TaskDefinition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_task_definition(&self) -> ::std::option::Option<Val<TaskDefinitionArn>> {
+        crate::cfn::get_prop(&self.core.props, "TaskDefinition")
+    }
+
+    /// `VolumeConfigurations`: The configuration for a volume specified in the task definition as a
+    /// volume that is configured at launch time. Currently, the only supported volume type is an
+    /// Amazon EBS volume. To remove this property from your service resource, specify an empty ``ServiceVolumeConfiguration``
+    /// array.
+    pub fn volume_configurations(mut self, value: impl Into<Val<List<service::ServiceVolumeConfiguration>>>) -> Self {
+        self.core.props.set("VolumeConfigurations", value.into());
+        self
+    }
+
+    /// Sets `VolumeConfigurations` in place: [`Self::volume_configurations`] on a value held by `&mut`.
+    pub fn set_volume_configurations(&mut self, value: impl Into<Val<List<service::ServiceVolumeConfiguration>>>) -> &mut Self {
+        self.core.props.set("VolumeConfigurations", value.into());
+        self
+    }
+
+    /// `VolumeConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_volume_configurations(&self) -> ::std::option::Option<Val<List<service::ServiceVolumeConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "VolumeConfigurations")
+    }
+
+    /// `VpcLatticeConfigurations`: The VPC Lattice configuration for the service being created.
+    pub fn vpc_lattice_configurations(mut self, value: impl Into<Val<List<service::VpcLatticeConfiguration>>>) -> Self {
+        self.core.props.set("VpcLatticeConfigurations", value.into());
+        self
+    }
+
+    /// Sets `VpcLatticeConfigurations` in place: [`Self::vpc_lattice_configurations`] on a value
+    /// held by `&mut`.
+    pub fn set_vpc_lattice_configurations(&mut self, value: impl Into<Val<List<service::VpcLatticeConfiguration>>>) -> &mut Self {
+        self.core.props.set("VpcLatticeConfigurations", value.into());
+        self
+    }
+
+    /// `VpcLatticeConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_lattice_configurations(&self) -> ::std::option::Option<Val<List<service::VpcLatticeConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcLatticeConfigurations")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4297,32 +7945,71 @@ pub mod service {
             CapacityProviderStrategyItem { props }
         }
 
-        prop! {
-            /// `Base`: The *base* value designates how many tasks, at a minimum, to run on the
-            /// specified capacity provider for each service. Only one capacity provider in a capacity
-            /// provider strategy can have a *base* defined. If no value is specified, the default value
-            /// of ``0`` is used. Base value characteristics: + Only one capacity provider in a strategy
-            /// can have a base defined + The default value is ``0`` if not specified + The valid range
-            /// is 0 to 100,000 + Base requirements are satisfied first before weight distribution
-            props, "Base", base, set_base, get_base, Val<i64>
+        /// `Base`: The *base* value designates how many tasks, at a minimum, to run on the specified
+        /// capacity provider for each service. Only one capacity provider in a capacity provider
+        /// strategy can have a *base* defined. If no value is specified, the default value of ``0`` is
+        /// used. Base value characteristics: + Only one capacity provider in a strategy can have a base
+        /// defined + The default value is ``0`` if not specified + The valid range is 0 to 100,000 +
+        /// Base requirements are satisfied first before weight distribution
+        pub fn base(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Base", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityProvider`: The short name of the capacity provider. This can be either an AWS
-            /// managed capacity provider (``FARGATE`` or ``FARGATE_SPOT``) or the name of a custom
-            /// capacity provider that you created.
-            props, "CapacityProvider", capacity_provider, set_capacity_provider, get_capacity_provider, Val<String>
+        /// Sets `Base` in place: [`Self::base`] on a value held by `&mut`.
+        pub fn set_base(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Base", value.into());
+            self
         }
 
-        prop! {
-            /// `Weight`: The *weight* value designates the relative percentage of the total number of
-            /// tasks launched that should use the specified capacity provider. The ``weight`` value is
-            /// taken into consideration after the ``base`` value, if defined, is satisfied. If no ``weight``
-            /// value is specified, the default value of ``0`` is used. When multiple capacity providers
-            /// are specified within a capacity provider strategy, at least one of the capacity
-            /// providers must have a weight value greater than zero and any capacity providers with a
-            /// weight of ``0`` can't be used to place tasks. If you specify multiple capacity …
-            props, "Weight", weight, set_weight, get_weight, Val<i64>
+        /// `Base` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Base")
+        }
+
+        /// `CapacityProvider`: The short name of the capacity provider. This can be either an AWS
+        /// managed capacity provider (``FARGATE`` or ``FARGATE_SPOT``) or the name of a custom capacity
+        /// provider that you created.
+        pub fn capacity_provider(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CapacityProvider", value.into());
+            self
+        }
+
+        /// Sets `CapacityProvider` in place: [`Self::capacity_provider`] on a value held by `&mut`.
+        pub fn set_capacity_provider(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapacityProvider", value.into());
+            self
+        }
+
+        /// `CapacityProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_provider(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapacityProvider")
+        }
+
+        /// `Weight`: The *weight* value designates the relative percentage of the total number of tasks
+        /// launched that should use the specified capacity provider. The ``weight`` value is taken into
+        /// consideration after the ``base`` value, if defined, is satisfied. If no ``weight`` value is
+        /// specified, the default value of ``0`` is used. When multiple capacity providers are
+        /// specified within a capacity provider strategy, at least one of the capacity providers must
+        /// have a weight value greater than zero and any capacity providers with a weight of ``0``
+        /// can't be used to place tasks. If you specify multiple capacity …
+        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// Sets `Weight` in place: [`Self::weight`] on a value held by `&mut`.
+        pub fn set_weight(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
         }
     }
 
@@ -4342,95 +8029,223 @@ pub mod service {
             DeploymentConfiguration { props }
         }
 
-        prop! {
-            /// `Alarms`: Information about the CloudWatch alarms.
-            props, "Alarms", alarms, set_alarms, get_alarms, Val<DeploymentAlarms>
+        /// `Alarms`: Information about the CloudWatch alarms.
+        pub fn alarms(mut self, value: impl Into<Val<DeploymentAlarms>>) -> Self {
+            self.props.set("Alarms", value.into());
+            self
         }
 
-        prop! {
-            /// `BakeTimeInMinutes`: The duration waiting before terminating the previous service
-            /// revision and marking a deployment complete. The following rules apply when you don't
-            /// specify a value: + For blue/green, linear, and canary deployments, the value is set to 15
-            /// minutes. + For rolling deployments, there is no bake time set by default. + The external
-            /// deployment controller (``EXTERNAL``) and the ACD blue/green deployment controller (``CODE_DEPLOY``)
-            /// do not support the ``BakeTimeInMinutes`` parameter. If you provide a bake time for a
-            /// rolling deployment, the CloudFormation handler timeout is increased to the maximum of 36 …
-            props, "BakeTimeInMinutes", bake_time_in_minutes, set_bake_time_in_minutes, get_bake_time_in_minutes, Val<i64>
+        /// Sets `Alarms` in place: [`Self::alarms`] on a value held by `&mut`.
+        pub fn set_alarms(&mut self, value: impl Into<Val<DeploymentAlarms>>) -> &mut Self {
+            self.props.set("Alarms", value.into());
+            self
         }
 
-        prop! {
-            /// `CanaryConfiguration`: Configuration for canary deployment strategy. Only valid when the
-            /// deployment strategy is ``CANARY``. This configuration enables shifting a fixed
-            /// percentage of traffic for testing, followed by shifting the remaining traffic after a
-            /// bake period.
-            props, "CanaryConfiguration", canary_configuration, set_canary_configuration, get_canary_configuration, Val<CanaryConfiguration>
+        /// `Alarms` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarms(&self) -> ::std::option::Option<Val<DeploymentAlarms>> {
+            crate::cfn::get_prop(&self.props, "Alarms")
         }
 
-        prop! {
-            /// `DeploymentCircuitBreaker`: The deployment circuit breaker can only be used for services
-            /// using the rolling update (``ECS``) deployment type. The *deployment circuit breaker*
-            /// determines whether a service deployment will fail if the service can't reach a steady
-            /// state. If you use the deployment circuit breaker, a service deployment will transition
-            /// to a failed state and stop launching new tasks. If you use the rollback option, when a
-            /// service deployment fails, the service is rolled back to the last deployment that
-            /// completed successfully. For more information, see \[Rolling …
-            props, "DeploymentCircuitBreaker", deployment_circuit_breaker, set_deployment_circuit_breaker, get_deployment_circuit_breaker, Val<DeploymentCircuitBreaker>
+        /// `BakeTimeInMinutes`: The duration waiting before terminating the previous service revision
+        /// and marking a deployment complete. The following rules apply when you don't specify a value: +
+        /// For blue/green, linear, and canary deployments, the value is set to 15 minutes. + For
+        /// rolling deployments, there is no bake time set by default. + The external deployment
+        /// controller (``EXTERNAL``) and the ACD blue/green deployment controller (``CODE_DEPLOY``) do
+        /// not support the ``BakeTimeInMinutes`` parameter. If you provide a bake time for a rolling
+        /// deployment, the CloudFormation handler timeout is increased to the maximum of 36 …
+        pub fn bake_time_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BakeTimeInMinutes", value.into());
+            self
         }
 
-        prop! {
-            /// `EarlySuccessCriteria`: The early success criteria configuration for a rolling
-            /// deployment. With early success criteria, you can configure an Amazon ECS deployment to
-            /// complete faster. Amazon ECS declares a deployment successful once a target percentage of
-            /// tasks are healthy, instead of waiting for the service to fully stabilize.
-            props, "EarlySuccessCriteria", early_success_criteria, set_early_success_criteria, get_early_success_criteria, Val<DeploymentEarlySuccessCriteria>
+        /// Sets `BakeTimeInMinutes` in place: [`Self::bake_time_in_minutes`] on a value held by `&mut`.
+        pub fn set_bake_time_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BakeTimeInMinutes", value.into());
+            self
         }
 
-        prop! {
-            /// `LifecycleHooks`: An array of deployment lifecycle hook objects to run custom logic or
-            /// pause the deployment at specific stages of the deployment lifecycle.
-            props, "LifecycleHooks", lifecycle_hooks, set_lifecycle_hooks, get_lifecycle_hooks, Val<List<DeploymentLifecycleHook>>
+        /// `BakeTimeInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bake_time_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BakeTimeInMinutes")
         }
 
-        prop! {
-            /// `LinearConfiguration`: Configuration for linear deployment strategy. Only valid when the
-            /// deployment strategy is ``LINEAR``. This configuration enables progressive traffic
-            /// shifting in equal percentage increments with configurable bake times between each step.
-            props, "LinearConfiguration", linear_configuration, set_linear_configuration, get_linear_configuration, Val<LinearConfiguration>
+        /// `CanaryConfiguration`: Configuration for canary deployment strategy. Only valid when the
+        /// deployment strategy is ``CANARY``. This configuration enables shifting a fixed percentage of
+        /// traffic for testing, followed by shifting the remaining traffic after a bake period.
+        pub fn canary_configuration(mut self, value: impl Into<Val<CanaryConfiguration>>) -> Self {
+            self.props.set("CanaryConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumPercent`: If a service is using the rolling update (``ECS``) deployment type,
-            /// the ``maximumPercent`` parameter represents an upper limit on the number of your
-            /// service's tasks that are allowed in the ``RUNNING`` or ``PENDING`` state during a
-            /// deployment, as a percentage of the ``desiredCount`` (rounded down to the nearest
-            /// integer). This parameter enables you to define the deployment batch size. For example,
-            /// if your service is using the ``REPLICA`` service scheduler and has a ``desiredCount`` of
-            /// four tasks and a ``maximumPercent`` value of 200%, the scheduler may start four new
-            /// tasks before stopping the …
-            props, "MaximumPercent", maximum_percent, set_maximum_percent, get_maximum_percent, Val<i64>
+        /// Sets `CanaryConfiguration` in place: [`Self::canary_configuration`] on a value held by `&mut`.
+        pub fn set_canary_configuration(&mut self, value: impl Into<Val<CanaryConfiguration>>) -> &mut Self {
+            self.props.set("CanaryConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `MinimumHealthyPercent`: If a service is using the rolling update (``ECS``) deployment
-            /// type, the ``minimumHealthyPercent`` represents a lower limit on the number of your
-            /// service's tasks that must remain in the ``RUNNING`` state during a deployment, as a
-            /// percentage of the ``desiredCount`` (rounded up to the nearest integer). This parameter
-            /// enables you to deploy without using additional cluster capacity. For example, if your
-            /// service has a ``desiredCount`` of four tasks and a ``minimumHealthyPercent`` of 50%, the
-            /// service scheduler may stop two existing tasks to free up cluster capacity before
-            /// starting two new tasks. If …
-            props, "MinimumHealthyPercent", minimum_healthy_percent, set_minimum_healthy_percent, get_minimum_healthy_percent, Val<i64>
+        /// `CanaryConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_canary_configuration(&self) -> ::std::option::Option<Val<CanaryConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CanaryConfiguration")
         }
 
-        prop! {
-            /// `Strategy`: The deployment strategy for the service. Choose from these valid values: + ``ROLLING`` -
-            /// When you create a service which uses the rolling update (``ROLLING``) deployment
-            /// strategy, the Amazon ECS service scheduler replaces the currently running tasks with new
-            /// tasks. The number of tasks that Amazon ECS adds or removes from the service during a
-            /// rolling update is controlled by the service deployment configuration. + ``BLUE_GREEN`` -
-            /// A blue/green deployment strategy (``BLUE_GREEN``) is a release methodology that reduces
-            /// downtime and risk by running two identical production environments called blue …
-            props, "Strategy", strategy, set_strategy, get_strategy, Val<DeploymentConfigurationStrategy>
+        /// `DeploymentCircuitBreaker`: The deployment circuit breaker can only be used for services
+        /// using the rolling update (``ECS``) deployment type. The *deployment circuit breaker*
+        /// determines whether a service deployment will fail if the service can't reach a steady state.
+        /// If you use the deployment circuit breaker, a service deployment will transition to a failed
+        /// state and stop launching new tasks. If you use the rollback option, when a service
+        /// deployment fails, the service is rolled back to the last deployment that completed
+        /// successfully. For more information, see \[Rolling …
+        pub fn deployment_circuit_breaker(mut self, value: impl Into<Val<DeploymentCircuitBreaker>>) -> Self {
+            self.props.set("DeploymentCircuitBreaker", value.into());
+            self
+        }
+
+        /// Sets `DeploymentCircuitBreaker` in place: [`Self::deployment_circuit_breaker`] on a value
+        /// held by `&mut`.
+        pub fn set_deployment_circuit_breaker(&mut self, value: impl Into<Val<DeploymentCircuitBreaker>>) -> &mut Self {
+            self.props.set("DeploymentCircuitBreaker", value.into());
+            self
+        }
+
+        /// `DeploymentCircuitBreaker` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deployment_circuit_breaker(&self) -> ::std::option::Option<Val<DeploymentCircuitBreaker>> {
+            crate::cfn::get_prop(&self.props, "DeploymentCircuitBreaker")
+        }
+
+        /// `EarlySuccessCriteria`: The early success criteria configuration for a rolling deployment.
+        /// With early success criteria, you can configure an Amazon ECS deployment to complete faster.
+        /// Amazon ECS declares a deployment successful once a target percentage of tasks are healthy,
+        /// instead of waiting for the service to fully stabilize.
+        pub fn early_success_criteria(mut self, value: impl Into<Val<DeploymentEarlySuccessCriteria>>) -> Self {
+            self.props.set("EarlySuccessCriteria", value.into());
+            self
+        }
+
+        /// Sets `EarlySuccessCriteria` in place: [`Self::early_success_criteria`] on a value held by `&mut`.
+        pub fn set_early_success_criteria(&mut self, value: impl Into<Val<DeploymentEarlySuccessCriteria>>) -> &mut Self {
+            self.props.set("EarlySuccessCriteria", value.into());
+            self
+        }
+
+        /// `EarlySuccessCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_early_success_criteria(&self) -> ::std::option::Option<Val<DeploymentEarlySuccessCriteria>> {
+            crate::cfn::get_prop(&self.props, "EarlySuccessCriteria")
+        }
+
+        /// `LifecycleHooks`: An array of deployment lifecycle hook objects to run custom logic or pause
+        /// the deployment at specific stages of the deployment lifecycle.
+        pub fn lifecycle_hooks(mut self, value: impl Into<Val<List<DeploymentLifecycleHook>>>) -> Self {
+            self.props.set("LifecycleHooks", value.into());
+            self
+        }
+
+        /// Sets `LifecycleHooks` in place: [`Self::lifecycle_hooks`] on a value held by `&mut`.
+        pub fn set_lifecycle_hooks(&mut self, value: impl Into<Val<List<DeploymentLifecycleHook>>>) -> &mut Self {
+            self.props.set("LifecycleHooks", value.into());
+            self
+        }
+
+        /// `LifecycleHooks` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lifecycle_hooks(&self) -> ::std::option::Option<Val<List<DeploymentLifecycleHook>>> {
+            crate::cfn::get_prop(&self.props, "LifecycleHooks")
+        }
+
+        /// `LinearConfiguration`: Configuration for linear deployment strategy. Only valid when the
+        /// deployment strategy is ``LINEAR``. This configuration enables progressive traffic shifting
+        /// in equal percentage increments with configurable bake times between each step.
+        pub fn linear_configuration(mut self, value: impl Into<Val<LinearConfiguration>>) -> Self {
+            self.props.set("LinearConfiguration", value.into());
+            self
+        }
+
+        /// Sets `LinearConfiguration` in place: [`Self::linear_configuration`] on a value held by `&mut`.
+        pub fn set_linear_configuration(&mut self, value: impl Into<Val<LinearConfiguration>>) -> &mut Self {
+            self.props.set("LinearConfiguration", value.into());
+            self
+        }
+
+        /// `LinearConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_linear_configuration(&self) -> ::std::option::Option<Val<LinearConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LinearConfiguration")
+        }
+
+        /// `MaximumPercent`: If a service is using the rolling update (``ECS``) deployment type, the ``maximumPercent``
+        /// parameter represents an upper limit on the number of your service's tasks that are allowed
+        /// in the ``RUNNING`` or ``PENDING`` state during a deployment, as a percentage of the ``desiredCount`` (rounded
+        /// down to the nearest integer). This parameter enables you to define the deployment batch
+        /// size. For example, if your service is using the ``REPLICA`` service scheduler and has a ``desiredCount``
+        /// of four tasks and a ``maximumPercent`` value of 200%, the scheduler may start four new tasks
+        /// before stopping the …
+        pub fn maximum_percent(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumPercent", value.into());
+            self
+        }
+
+        /// Sets `MaximumPercent` in place: [`Self::maximum_percent`] on a value held by `&mut`.
+        pub fn set_maximum_percent(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumPercent", value.into());
+            self
+        }
+
+        /// `MaximumPercent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_percent(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumPercent")
+        }
+
+        /// `MinimumHealthyPercent`: If a service is using the rolling update (``ECS``) deployment type,
+        /// the ``minimumHealthyPercent`` represents a lower limit on the number of your service's tasks
+        /// that must remain in the ``RUNNING`` state during a deployment, as a percentage of the ``desiredCount`` (rounded
+        /// up to the nearest integer). This parameter enables you to deploy without using additional
+        /// cluster capacity. For example, if your service has a ``desiredCount`` of four tasks and a ``minimumHealthyPercent``
+        /// of 50%, the service scheduler may stop two existing tasks to free up cluster capacity before
+        /// starting two new tasks. If …
+        pub fn minimum_healthy_percent(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinimumHealthyPercent", value.into());
+            self
+        }
+
+        /// Sets `MinimumHealthyPercent` in place: [`Self::minimum_healthy_percent`] on a value held by `&mut`.
+        pub fn set_minimum_healthy_percent(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinimumHealthyPercent", value.into());
+            self
+        }
+
+        /// `MinimumHealthyPercent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_healthy_percent(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinimumHealthyPercent")
+        }
+
+        /// `Strategy`: The deployment strategy for the service. Choose from these valid values: + ``ROLLING`` -
+        /// When you create a service which uses the rolling update (``ROLLING``) deployment strategy,
+        /// the Amazon ECS service scheduler replaces the currently running tasks with new tasks. The
+        /// number of tasks that Amazon ECS adds or removes from the service during a rolling update is
+        /// controlled by the service deployment configuration. + ``BLUE_GREEN`` - A blue/green
+        /// deployment strategy (``BLUE_GREEN``) is a release methodology that reduces downtime and risk
+        /// by running two identical production environments called blue …
+        pub fn strategy(mut self, value: impl Into<Val<DeploymentConfigurationStrategy>>) -> Self {
+            self.props.set("Strategy", value.into());
+            self
+        }
+
+        /// Sets `Strategy` in place: [`Self::strategy`] on a value held by `&mut`.
+        pub fn set_strategy(&mut self, value: impl Into<Val<DeploymentConfigurationStrategy>>) -> &mut Self {
+            self.props.set("Strategy", value.into());
+            self
+        }
+
+        /// `Strategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strategy(&self) -> ::std::option::Option<Val<DeploymentConfigurationStrategy>> {
+            crate::cfn::get_prop(&self.props, "Strategy")
         }
     }
 
@@ -4469,22 +8284,40 @@ pub mod service {
             DeploymentAlarms { props }
         }
 
-        prop! {
-            /// `AlarmNames`: One or more CloudWatch alarm names. Use a "," to separate the alarms.
-            props, "AlarmNames", _, set_alarm_names, get_alarm_names, Val<List<String>>
+        /// Sets `AlarmNames`, which `new` took, in place.
+        pub fn set_alarm_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AlarmNames", value.into());
+            self
         }
 
-        prop! {
-            /// `Rollback`: Determines whether to configure Amazon ECS to roll back the service if a
-            /// service deployment fails. If rollback is used, when a service deployment fails, the
-            /// service is rolled back to the last deployment that completed successfully.
-            props, "Rollback", _, set_rollback, get_rollback, Val<bool>
+        /// `AlarmNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarm_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AlarmNames")
         }
 
-        prop! {
-            /// `Enable`: Determines whether to use the CloudWatch alarm option in the service
-            /// deployment process.
-            props, "Enable", _, set_enable, get_enable, Val<bool>
+        /// Sets `Rollback`, which `new` took, in place.
+        pub fn set_rollback(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Rollback", value.into());
+            self
+        }
+
+        /// `Rollback` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rollback(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Rollback")
+        }
+
+        /// Sets `Enable`, which `new` took, in place.
+        pub fn set_enable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enable", value.into());
+            self
+        }
+
+        /// `Enable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enable")
         }
     }
 
@@ -4509,18 +8342,45 @@ pub mod service {
             CanaryConfiguration { props }
         }
 
-        prop! {
-            /// `CanaryBakeTimeInMinutes`: The amount of time in minutes to wait during the canary phase
-            /// before shifting the remaining production traffic to the new service revision. Valid
-            /// values are 0 to 1440 minutes (24 hours). The default value is 10.
-            props, "CanaryBakeTimeInMinutes", canary_bake_time_in_minutes, set_canary_bake_time_in_minutes, get_canary_bake_time_in_minutes, Val<i64>
+        /// `CanaryBakeTimeInMinutes`: The amount of time in minutes to wait during the canary phase
+        /// before shifting the remaining production traffic to the new service revision. Valid values
+        /// are 0 to 1440 minutes (24 hours). The default value is 10.
+        pub fn canary_bake_time_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("CanaryBakeTimeInMinutes", value.into());
+            self
         }
 
-        prop! {
-            /// `CanaryPercent`: The percentage of production traffic to shift to the new service
-            /// revision during the canary phase. Valid values are multiples of 0.1 from 0.1 to 100.0.
-            /// The default value is 5.0.
-            props, "CanaryPercent", canary_percent, set_canary_percent, get_canary_percent, Val<f64>
+        /// Sets `CanaryBakeTimeInMinutes` in place: [`Self::canary_bake_time_in_minutes`] on a value
+        /// held by `&mut`.
+        pub fn set_canary_bake_time_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CanaryBakeTimeInMinutes", value.into());
+            self
+        }
+
+        /// `CanaryBakeTimeInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_canary_bake_time_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CanaryBakeTimeInMinutes")
+        }
+
+        /// `CanaryPercent`: The percentage of production traffic to shift to the new service revision
+        /// during the canary phase. Valid values are multiples of 0.1 from 0.1 to 100.0. The default
+        /// value is 5.0.
+        pub fn canary_percent(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("CanaryPercent", value.into());
+            self
+        }
+
+        /// Sets `CanaryPercent` in place: [`Self::canary_percent`] on a value held by `&mut`.
+        pub fn set_canary_percent(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("CanaryPercent", value.into());
+            self
+        }
+
+        /// `CanaryPercent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_canary_percent(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "CanaryPercent")
         }
     }
 
@@ -4553,32 +8413,69 @@ pub mod service {
             DeploymentCircuitBreaker { props }
         }
 
-        prop! {
-            /// `Enable`: Determines whether to use the deployment circuit breaker logic for the
-            /// service.
-            props, "Enable", _, set_enable, get_enable, Val<bool>
+        /// Sets `Enable`, which `new` took, in place.
+        pub fn set_enable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enable", value.into());
+            self
         }
 
-        prop! {
-            /// `Rollback`: Determines whether to configure Amazon ECS to roll back the service if a
-            /// service deployment fails. If rollback is on, when a service deployment fails, the
-            /// service is rolled back to the last deployment that completed successfully.
-            props, "Rollback", _, set_rollback, get_rollback, Val<bool>
+        /// `Enable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enable")
         }
 
-        prop! {
-            /// `ResetOnHealthyTask`: Specifies whether the deployment circuit breaker resets its
-            /// failure count when a task reaches a healthy state. When set to ``true``, a task that
-            /// reaches a healthy state resets the failure count to ``0``. When set to ``false``, Amazon
-            /// ECS does not reset the failure count. The default is ``true``.
-            props, "ResetOnHealthyTask", reset_on_healthy_task, set_reset_on_healthy_task, get_reset_on_healthy_task, Val<bool>
+        /// Sets `Rollback`, which `new` took, in place.
+        pub fn set_rollback(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Rollback", value.into());
+            self
         }
 
-        prop! {
-            /// `ThresholdConfiguration`: The threshold configuration that controls when the deployment
-            /// circuit breaker triggers. The ``type`` and ``value`` together determine how many task
-            /// failures are tolerated before the circuit breaker activates.
-            props, "ThresholdConfiguration", threshold_configuration, set_threshold_configuration, get_threshold_configuration, Val<ThresholdConfiguration>
+        /// `Rollback` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rollback(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Rollback")
+        }
+
+        /// `ResetOnHealthyTask`: Specifies whether the deployment circuit breaker resets its failure
+        /// count when a task reaches a healthy state. When set to ``true``, a task that reaches a
+        /// healthy state resets the failure count to ``0``. When set to ``false``, Amazon ECS does not
+        /// reset the failure count. The default is ``true``.
+        pub fn reset_on_healthy_task(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ResetOnHealthyTask", value.into());
+            self
+        }
+
+        /// Sets `ResetOnHealthyTask` in place: [`Self::reset_on_healthy_task`] on a value held by `&mut`.
+        pub fn set_reset_on_healthy_task(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ResetOnHealthyTask", value.into());
+            self
+        }
+
+        /// `ResetOnHealthyTask` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reset_on_healthy_task(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ResetOnHealthyTask")
+        }
+
+        /// `ThresholdConfiguration`: The threshold configuration that controls when the deployment
+        /// circuit breaker triggers. The ``type`` and ``value`` together determine how many task
+        /// failures are tolerated before the circuit breaker activates.
+        pub fn threshold_configuration(mut self, value: impl Into<Val<ThresholdConfiguration>>) -> Self {
+            self.props.set("ThresholdConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ThresholdConfiguration` in place: [`Self::threshold_configuration`] on a value held by `&mut`.
+        pub fn set_threshold_configuration(&mut self, value: impl Into<Val<ThresholdConfiguration>>) -> &mut Self {
+            self.props.set("ThresholdConfiguration", value.into());
+            self
+        }
+
+        /// `ThresholdConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold_configuration(&self) -> ::std::option::Option<Val<ThresholdConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ThresholdConfiguration")
         }
     }
 
@@ -4614,20 +8511,28 @@ pub mod service {
             ThresholdConfiguration { props }
         }
 
-        prop! {
-            /// `Type`: Determines how Amazon ECS uses ``value`` to calculate the failure threshold. For
-            /// the percentage types (``BOUNDED_PERCENT`` and ``UNBOUNDED_PERCENT``), Amazon ECS
-            /// multiplies ``value`` by the latest service desired count. For ``COUNT``, Amazon ECS uses ``value``
-            /// directly as the threshold. The default is ``BOUNDED_PERCENT``.
-            props, "Type", _, set_type, get_type, Val<ThresholdConfigurationType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ThresholdConfigurationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: Specifies the integer that Amazon ECS uses to calculate the failure threshold.
-            /// When ``type`` is ``COUNT``, this value is the failure threshold itself. When ``type`` is
-            /// a percentage type, Amazon ECS multiplies this value by the latest service desired count
-            /// to produce the failure threshold. The default is ``50``.
-            props, "Value", _, set_value, get_value, Val<i64>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ThresholdConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -4669,34 +8574,71 @@ pub mod service {
             DeploymentEarlySuccessCriteria { props }
         }
 
-        prop! {
-            /// `Enable`: Specifies whether to use the early success criteria for the service
-            /// deployment. When set to ``false``, the deployment uses the default behavior, where
-            /// Amazon ECS considers the deployment successful when the target service revision fully
-            /// stabilizes and the previous tasks are removed. The default value is ``false``. When set
-            /// to ``true``, Amazon ECS monitors the deployment to meet early success criteria. You must
-            /// also specify ``healthyPercent`` and ``sourceServiceRevisionCleanup``.
-            props, "Enable", enable, set_enable, get_enable, Val<bool>
+        /// `Enable`: Specifies whether to use the early success criteria for the service deployment.
+        /// When set to ``false``, the deployment uses the default behavior, where Amazon ECS considers
+        /// the deployment successful when the target service revision fully stabilizes and the previous
+        /// tasks are removed. The default value is ``false``. When set to ``true``, Amazon ECS monitors
+        /// the deployment to meet early success criteria. You must also specify ``healthyPercent`` and ``sourceServiceRevisionCleanup``.
+        pub fn enable(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enable", value.into());
+            self
         }
 
-        prop! {
-            /// `HealthyPercent`: The percentage of healthy tasks that the target service revision must
-            /// reach before Amazon ECS considers the deployment successful. This percentage is relative
-            /// to the service's ``desiredCount`` and must be an integer between ``0`` and ``100``. This
-            /// value must be greater than or equal to the ``minimumHealthyPercent`` value. After this
-            /// percentage of tasks is healthy and the bake time elapses, Amazon ECS completes the
-            /// deployment. Amazon ECS continues to scale the target service revision to 100 percent in
-            /// the background.
-            props, "HealthyPercent", healthy_percent, set_healthy_percent, get_healthy_percent, Val<i64>
+        /// Sets `Enable` in place: [`Self::enable`] on a value held by `&mut`.
+        pub fn set_enable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enable", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceServiceRevisionCleanup`: The time when Amazon ECS removes the source revisions'
-            /// tasks relative to deployment completion. The valid values are: + ``BLOCKING``—Amazon
-            /// ECS removes the previous tasks before it marks the deployment as successful. + ``DEFERRED``—Amazon
-            /// ECS marks the deployment successful, and then removes the previous tasks in the
-            /// background.
-            props, "SourceServiceRevisionCleanup", source_service_revision_cleanup, set_source_service_revision_cleanup, get_source_service_revision_cleanup, Val<DeploymentEarlySuccessCriteriaSourceServiceRevisionCleanup>
+        /// `Enable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enable")
+        }
+
+        /// `HealthyPercent`: The percentage of healthy tasks that the target service revision must
+        /// reach before Amazon ECS considers the deployment successful. This percentage is relative to
+        /// the service's ``desiredCount`` and must be an integer between ``0`` and ``100``. This value
+        /// must be greater than or equal to the ``minimumHealthyPercent`` value. After this percentage
+        /// of tasks is healthy and the bake time elapses, Amazon ECS completes the deployment. Amazon
+        /// ECS continues to scale the target service revision to 100 percent in the background.
+        pub fn healthy_percent(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HealthyPercent", value.into());
+            self
+        }
+
+        /// Sets `HealthyPercent` in place: [`Self::healthy_percent`] on a value held by `&mut`.
+        pub fn set_healthy_percent(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HealthyPercent", value.into());
+            self
+        }
+
+        /// `HealthyPercent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_healthy_percent(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HealthyPercent")
+        }
+
+        /// `SourceServiceRevisionCleanup`: The time when Amazon ECS removes the source revisions' tasks
+        /// relative to deployment completion. The valid values are: + ``BLOCKING``—Amazon ECS removes
+        /// the previous tasks before it marks the deployment as successful. + ``DEFERRED``—Amazon ECS
+        /// marks the deployment successful, and then removes the previous tasks in the background.
+        pub fn source_service_revision_cleanup(mut self, value: impl Into<Val<DeploymentEarlySuccessCriteriaSourceServiceRevisionCleanup>>) -> Self {
+            self.props.set("SourceServiceRevisionCleanup", value.into());
+            self
+        }
+
+        /// Sets `SourceServiceRevisionCleanup` in place: [`Self::source_service_revision_cleanup`] on a
+        /// value held by `&mut`.
+        pub fn set_source_service_revision_cleanup(&mut self, value: impl Into<Val<DeploymentEarlySuccessCriteriaSourceServiceRevisionCleanup>>) -> &mut Self {
+            self.props.set("SourceServiceRevisionCleanup", value.into());
+            self
+        }
+
+        /// `SourceServiceRevisionCleanup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_service_revision_cleanup(&self) -> ::std::option::Option<Val<DeploymentEarlySuccessCriteriaSourceServiceRevisionCleanup>> {
+            crate::cfn::get_prop(&self.props, "SourceServiceRevisionCleanup")
         }
     }
 
@@ -4746,53 +8688,117 @@ pub mod service {
             DeploymentLifecycleHook { props }
         }
 
-        prop! {
-            /// `LifecycleStages`: The lifecycle stages at which to run the hook. Choose from these
-            /// valid values: + RECONCILE_SERVICE The reconciliation stage that only happens when you
-            /// start a new service deployment with more than 1 service revision in an ACTIVE state. You
-            /// can use a lifecycle hook for this stage. + PRE_SCALE_UP The green service revision has
-            /// not started. The blue service revision is handling 100% of the production traffic. There
-            /// is no test traffic. You can use a lifecycle hook for this stage. + POST_SCALE_UP The
-            /// green service revision has started. The blue service revision is handling 100% of the
-            /// production …
-            props, "LifecycleStages", _, set_lifecycle_stages, get_lifecycle_stages, Val<List<DeploymentLifecycleHookLifecycleStages>>
+        /// Sets `LifecycleStages`, which `new` took, in place.
+        pub fn set_lifecycle_stages(&mut self, value: impl Into<Val<List<DeploymentLifecycleHookLifecycleStages>>>) -> &mut Self {
+            self.props.set("LifecycleStages", value.into());
+            self
         }
 
-        prop! {
-            /// `HookDetails`: Use this field to specify custom parameters that ECS passes to your hook
-            /// target invocations (such as a Lambda function). This field must be a JSON object as a
-            /// string.
-            props, "HookDetails", hook_details, set_hook_details, get_hook_details, Val<Json>
+        /// `LifecycleStages` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lifecycle_stages(&self) -> ::std::option::Option<Val<List<DeploymentLifecycleHookLifecycleStages>>> {
+            crate::cfn::get_prop(&self.props, "LifecycleStages")
         }
 
-        prop! {
-            /// `HookTargetArn`: The Amazon Resource Name (ARN) of the hook target. For ``AWS_LAMBDA``
-            /// hooks, this is the Lambda function ARN. This field is not applicable for ``PAUSE``
-            /// hooks. You must provide this parameter when configuring an ``AWS_LAMBDA`` lifecycle
-            /// hook.
-            props, "HookTargetArn", hook_target_arn, set_hook_target_arn, get_hook_target_arn, Val<String>
+        /// `HookDetails`: Use this field to specify custom parameters that ECS passes to your hook
+        /// target invocations (such as a Lambda function). This field must be a JSON object as a
+        /// string.
+        pub fn hook_details(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("HookDetails", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role that grants Amazon ECS
-            /// permission to call Lambda functions on your behalf. For more information, see
-            /// Permissions required for Lambda functions in Amazon ECS blue/green deployments (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-permissions.html>)
-            /// in the *Amazon Elastic Container Service Developer Guide*.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<RoleArn>
+        /// Sets `HookDetails` in place: [`Self::hook_details`] on a value held by `&mut`.
+        pub fn set_hook_details(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("HookDetails", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetType`: The type of action the lifecycle hook performs. Valid values are: + ``AWS_LAMBDA`` -
-            /// Invokes a Lambda function at the specified lifecycle stage. This is the default value. + ``PAUSE`` -
-            /// Pauses the deployment at the specified lifecycle stage until you call ``ContinueServiceDeployment``
-            /// to continue or roll back. This field is optional. If not specified, the default value is ``AWS_LAMBDA``.
-            props, "TargetType", target_type, set_target_type, get_target_type, Val<DeploymentLifecycleHookTargetType>
+        /// `HookDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hook_details(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "HookDetails")
         }
 
-        prop! {
-            /// `TimeoutConfiguration`: The timeout configuration for the lifecycle hook. This specifies
-            /// how long Amazon ECS waits before taking the timeout action if the hook is not resolved.
-            props, "TimeoutConfiguration", timeout_configuration, set_timeout_configuration, get_timeout_configuration, Val<HookTimeoutConfig>
+        /// `HookTargetArn`: The Amazon Resource Name (ARN) of the hook target. For ``AWS_LAMBDA``
+        /// hooks, this is the Lambda function ARN. This field is not applicable for ``PAUSE`` hooks.
+        /// You must provide this parameter when configuring an ``AWS_LAMBDA`` lifecycle hook.
+        pub fn hook_target_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HookTargetArn", value.into());
+            self
+        }
+
+        /// Sets `HookTargetArn` in place: [`Self::hook_target_arn`] on a value held by `&mut`.
+        pub fn set_hook_target_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HookTargetArn", value.into());
+            self
+        }
+
+        /// `HookTargetArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hook_target_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HookTargetArn")
+        }
+
+        /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role that grants Amazon ECS permission
+        /// to call Lambda functions on your behalf. For more information, see Permissions required for
+        /// Lambda functions in Amazon ECS blue/green deployments (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-permissions.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*.
+        pub fn role_arn(mut self, value: impl Into<Val<RoleArn>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<RoleArn>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<RoleArn>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `TargetType`: The type of action the lifecycle hook performs. Valid values are: + ``AWS_LAMBDA`` -
+        /// Invokes a Lambda function at the specified lifecycle stage. This is the default value. + ``PAUSE`` -
+        /// Pauses the deployment at the specified lifecycle stage until you call ``ContinueServiceDeployment``
+        /// to continue or roll back. This field is optional. If not specified, the default value is ``AWS_LAMBDA``.
+        pub fn target_type(mut self, value: impl Into<Val<DeploymentLifecycleHookTargetType>>) -> Self {
+            self.props.set("TargetType", value.into());
+            self
+        }
+
+        /// Sets `TargetType` in place: [`Self::target_type`] on a value held by `&mut`.
+        pub fn set_target_type(&mut self, value: impl Into<Val<DeploymentLifecycleHookTargetType>>) -> &mut Self {
+            self.props.set("TargetType", value.into());
+            self
+        }
+
+        /// `TargetType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_type(&self) -> ::std::option::Option<Val<DeploymentLifecycleHookTargetType>> {
+            crate::cfn::get_prop(&self.props, "TargetType")
+        }
+
+        /// `TimeoutConfiguration`: The timeout configuration for the lifecycle hook. This specifies how
+        /// long Amazon ECS waits before taking the timeout action if the hook is not resolved.
+        pub fn timeout_configuration(mut self, value: impl Into<Val<HookTimeoutConfig>>) -> Self {
+            self.props.set("TimeoutConfiguration", value.into());
+            self
+        }
+
+        /// Sets `TimeoutConfiguration` in place: [`Self::timeout_configuration`] on a value held by `&mut`.
+        pub fn set_timeout_configuration(&mut self, value: impl Into<Val<HookTimeoutConfig>>) -> &mut Self {
+            self.props.set("TimeoutConfiguration", value.into());
+            self
+        }
+
+        /// `TimeoutConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_configuration(&self) -> ::std::option::Option<Val<HookTimeoutConfig>> {
+            crate::cfn::get_prop(&self.props, "TimeoutConfiguration")
         }
     }
 
@@ -4858,14 +8864,40 @@ pub mod service {
             HookTimeoutConfig { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", action, set_action, get_action, Val<HookTimeoutConfigAction>
+        /// `Action`.
+        pub fn action(mut self, value: impl Into<Val<HookTimeoutConfigAction>>) -> Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutInMinutes`.
-            props, "TimeoutInMinutes", timeout_in_minutes, set_timeout_in_minutes, get_timeout_in_minutes, Val<i64>
+        /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+        pub fn set_action(&mut self, value: impl Into<Val<HookTimeoutConfigAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<HookTimeoutConfigAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// `TimeoutInMinutes`.
+        pub fn timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutInMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutInMinutes` in place: [`Self::timeout_in_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutInMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutInMinutes")
         }
     }
 
@@ -4904,19 +8936,44 @@ pub mod service {
             LinearConfiguration { props }
         }
 
-        prop! {
-            /// `StepBakeTimeInMinutes`: The amount of time in minutes to wait between each traffic
-            /// shifting step during a linear deployment. Valid values are 0 to 1440 minutes (24 hours).
-            /// The default value is 6. This bake time is not applied after reaching 100 percent
-            /// traffic.
-            props, "StepBakeTimeInMinutes", step_bake_time_in_minutes, set_step_bake_time_in_minutes, get_step_bake_time_in_minutes, Val<i64>
+        /// `StepBakeTimeInMinutes`: The amount of time in minutes to wait between each traffic shifting
+        /// step during a linear deployment. Valid values are 0 to 1440 minutes (24 hours). The default
+        /// value is 6. This bake time is not applied after reaching 100 percent traffic.
+        pub fn step_bake_time_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StepBakeTimeInMinutes", value.into());
+            self
         }
 
-        prop! {
-            /// `StepPercent`: The percentage of production traffic to shift in each step during a
-            /// linear deployment. Valid values are multiples of 0.1 from 3.0 to 100.0. The default
-            /// value is 10.0.
-            props, "StepPercent", step_percent, set_step_percent, get_step_percent, Val<f64>
+        /// Sets `StepBakeTimeInMinutes` in place: [`Self::step_bake_time_in_minutes`] on a value held
+        /// by `&mut`.
+        pub fn set_step_bake_time_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StepBakeTimeInMinutes", value.into());
+            self
+        }
+
+        /// `StepBakeTimeInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_step_bake_time_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StepBakeTimeInMinutes")
+        }
+
+        /// `StepPercent`: The percentage of production traffic to shift in each step during a linear
+        /// deployment. Valid values are multiples of 0.1 from 3.0 to 100.0. The default value is 10.0.
+        pub fn step_percent(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("StepPercent", value.into());
+            self
+        }
+
+        /// Sets `StepPercent` in place: [`Self::step_percent`] on a value held by `&mut`.
+        pub fn set_step_percent(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("StepPercent", value.into());
+            self
+        }
+
+        /// `StepPercent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_step_percent(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "StepPercent")
         }
     }
 
@@ -4960,16 +9017,28 @@ pub mod service {
             DeploymentController { props }
         }
 
-        prop! {
-            /// `Type`: The deployment controller type to use. The deployment controller is the
-            /// mechanism that determines how tasks are deployed for your service. The valid options
-            /// are: + ECS When you create a service which uses the ``ECS`` deployment controller, you
-            /// can choose between the following deployment strategies: + ``ROLLING``: When you create a
-            /// service which uses the *rolling update* (``ROLLING``) deployment strategy, the ECS
-            /// service scheduler replaces the currently running tasks with new tasks. The number of
-            /// tasks that ECS adds or removes from the service during a rolling update is controlled by
-            /// the …
-            props, "Type", type_, set_type, get_type, Val<DeploymentControllerType>
+        /// `Type`: The deployment controller type to use. The deployment controller is the mechanism
+        /// that determines how tasks are deployed for your service. The valid options are: + ECS When
+        /// you create a service which uses the ``ECS`` deployment controller, you can choose between
+        /// the following deployment strategies: + ``ROLLING``: When you create a service which uses the *rolling
+        /// update* (``ROLLING``) deployment strategy, the ECS service scheduler replaces the currently
+        /// running tasks with new tasks. The number of tasks that ECS adds or removes from the service
+        /// during a rolling update is controlled by the …
+        pub fn type_(mut self, value: impl Into<Val<DeploymentControllerType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<DeploymentControllerType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<DeploymentControllerType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -5020,23 +9089,40 @@ pub mod service {
             ForceNewDeployment { props }
         }
 
-        prop! {
-            /// `EnableForceNewDeployment`: Determines whether to force a new deployment of the service.
-            /// By default, deployments aren't forced. You can use this option to start a new deployment
-            /// with no service definition changes. For example, you can update a service's tasks to use
-            /// a newer Docker image with the same image/tag combination (``my_image:latest``) or to
-            /// roll Fargate tasks onto a newer platform version.
-            props, "EnableForceNewDeployment", _, set_enable_force_new_deployment, get_enable_force_new_deployment, Val<bool>
+        /// Sets `EnableForceNewDeployment`, which `new` took, in place.
+        pub fn set_enable_force_new_deployment(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableForceNewDeployment", value.into());
+            self
         }
 
-        prop! {
-            /// `ForceNewDeploymentNonce`: When you change the``ForceNewDeploymentNonce`` value in your
-            /// template, it signals ECS to start a new deployment even though no other service
-            /// parameters have changed. The value must be a unique, time- varying value like a
-            /// timestamp, random string, or sequence number. Use this property when you want to ensure
-            /// your tasks pick up the latest version of a Docker image that uses the same tag but has
-            /// been updated in the registry.
-            props, "ForceNewDeploymentNonce", force_new_deployment_nonce, set_force_new_deployment_nonce, get_force_new_deployment_nonce, Val<String>
+        /// `EnableForceNewDeployment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_force_new_deployment(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableForceNewDeployment")
+        }
+
+        /// `ForceNewDeploymentNonce`: When you change the``ForceNewDeploymentNonce`` value in your
+        /// template, it signals ECS to start a new deployment even though no other service parameters
+        /// have changed. The value must be a unique, time- varying value like a timestamp, random
+        /// string, or sequence number. Use this property when you want to ensure your tasks pick up the
+        /// latest version of a Docker image that uses the same tag but has been updated in the
+        /// registry.
+        pub fn force_new_deployment_nonce(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ForceNewDeploymentNonce", value.into());
+            self
+        }
+
+        /// Sets `ForceNewDeploymentNonce` in place: [`Self::force_new_deployment_nonce`] on a value
+        /// held by `&mut`.
+        pub fn set_force_new_deployment_nonce(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ForceNewDeploymentNonce", value.into());
+            self
+        }
+
+        /// `ForceNewDeploymentNonce` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_force_new_deployment_nonce(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ForceNewDeploymentNonce")
         }
     }
 
@@ -5057,19 +9143,52 @@ pub mod service {
             GatewayConnector { props }
         }
 
-        prop! {
-            /// `PortName`.
-            props, "PortName", _, set_port_name, get_port_name, Val<String>
+        /// Sets `PortName`, which `new` took, in place.
+        pub fn set_port_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PortName", value.into());
+            self
         }
 
-        prop! {
-            /// `Filters`.
-            props, "Filters", filters, set_filters, get_filters, Val<GatewayConnectorFilters>
+        /// `PortName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PortName")
         }
 
-        prop! {
-            /// `HealthCheck`.
-            props, "HealthCheck", health_check, set_health_check, get_health_check, Val<GatewayConnectorHealthCheck>
+        /// `Filters`.
+        pub fn filters(mut self, value: impl Into<Val<GatewayConnectorFilters>>) -> Self {
+            self.props.set("Filters", value.into());
+            self
+        }
+
+        /// Sets `Filters` in place: [`Self::filters`] on a value held by `&mut`.
+        pub fn set_filters(&mut self, value: impl Into<Val<GatewayConnectorFilters>>) -> &mut Self {
+            self.props.set("Filters", value.into());
+            self
+        }
+
+        /// `Filters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filters(&self) -> ::std::option::Option<Val<GatewayConnectorFilters>> {
+            crate::cfn::get_prop(&self.props, "Filters")
+        }
+
+        /// `HealthCheck`.
+        pub fn health_check(mut self, value: impl Into<Val<GatewayConnectorHealthCheck>>) -> Self {
+            self.props.set("HealthCheck", value.into());
+            self
+        }
+
+        /// Sets `HealthCheck` in place: [`Self::health_check`] on a value held by `&mut`.
+        pub fn set_health_check(&mut self, value: impl Into<Val<GatewayConnectorHealthCheck>>) -> &mut Self {
+            self.props.set("HealthCheck", value.into());
+            self
+        }
+
+        /// `HealthCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_health_check(&self) -> ::std::option::Option<Val<GatewayConnectorHealthCheck>> {
+            crate::cfn::get_prop(&self.props, "HealthCheck")
         }
     }
 
@@ -5088,9 +9207,22 @@ pub mod service {
             GatewayConnectorFilters { props }
         }
 
-        prop! {
-            /// `AccessTypes`.
-            props, "AccessTypes", access_types, set_access_types, get_access_types, Val<List<GatewayConnectorFiltersAccessTypes>>
+        /// `AccessTypes`.
+        pub fn access_types(mut self, value: impl Into<Val<List<GatewayConnectorFiltersAccessTypes>>>) -> Self {
+            self.props.set("AccessTypes", value.into());
+            self
+        }
+
+        /// Sets `AccessTypes` in place: [`Self::access_types`] on a value held by `&mut`.
+        pub fn set_access_types(&mut self, value: impl Into<Val<List<GatewayConnectorFiltersAccessTypes>>>) -> &mut Self {
+            self.props.set("AccessTypes", value.into());
+            self
+        }
+
+        /// `AccessTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_types(&self) -> ::std::option::Option<Val<List<GatewayConnectorFiltersAccessTypes>>> {
+            crate::cfn::get_prop(&self.props, "AccessTypes")
         }
     }
 
@@ -5122,44 +9254,151 @@ pub mod service {
             GatewayConnectorHealthCheck { props }
         }
 
-        prop! {
-            /// `HealthCheckIntervalSeconds`.
-            props, "HealthCheckIntervalSeconds", health_check_interval_seconds, set_health_check_interval_seconds, get_health_check_interval_seconds, Val<i64>
+        /// `HealthCheckIntervalSeconds`.
+        pub fn health_check_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HealthCheckIntervalSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `HealthCheckPath`.
-            props, "HealthCheckPath", health_check_path, set_health_check_path, get_health_check_path, Val<String>
+        /// Sets `HealthCheckIntervalSeconds` in place: [`Self::health_check_interval_seconds`] on a
+        /// value held by `&mut`.
+        pub fn set_health_check_interval_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HealthCheckIntervalSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `HealthCheckPort`.
-            props, "HealthCheckPort", health_check_port, set_health_check_port, get_health_check_port, Val<i64>
+        /// `HealthCheckIntervalSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_health_check_interval_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HealthCheckIntervalSeconds")
         }
 
-        prop! {
-            /// `HealthCheckProtocol`.
-            props, "HealthCheckProtocol", health_check_protocol, set_health_check_protocol, get_health_check_protocol, Val<GatewayConnectorHealthCheckHealthCheckProtocol>
+        /// `HealthCheckPath`.
+        pub fn health_check_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HealthCheckPath", value.into());
+            self
         }
 
-        prop! {
-            /// `HealthCheckTimeoutSeconds`.
-            props, "HealthCheckTimeoutSeconds", health_check_timeout_seconds, set_health_check_timeout_seconds, get_health_check_timeout_seconds, Val<i64>
+        /// Sets `HealthCheckPath` in place: [`Self::health_check_path`] on a value held by `&mut`.
+        pub fn set_health_check_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HealthCheckPath", value.into());
+            self
         }
 
-        prop! {
-            /// `HealthyThresholdCount`.
-            props, "HealthyThresholdCount", healthy_threshold_count, set_healthy_threshold_count, get_healthy_threshold_count, Val<i64>
+        /// `HealthCheckPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_health_check_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HealthCheckPath")
         }
 
-        prop! {
-            /// `Matcher`.
-            props, "Matcher", matcher, set_matcher, get_matcher, Val<GatewayConnectorHealthCheckMatcher>
+        /// `HealthCheckPort`.
+        pub fn health_check_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HealthCheckPort", value.into());
+            self
         }
 
-        prop! {
-            /// `UnhealthyThresholdCount`.
-            props, "UnhealthyThresholdCount", unhealthy_threshold_count, set_unhealthy_threshold_count, get_unhealthy_threshold_count, Val<i64>
+        /// Sets `HealthCheckPort` in place: [`Self::health_check_port`] on a value held by `&mut`.
+        pub fn set_health_check_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HealthCheckPort", value.into());
+            self
+        }
+
+        /// `HealthCheckPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_health_check_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HealthCheckPort")
+        }
+
+        /// `HealthCheckProtocol`.
+        pub fn health_check_protocol(mut self, value: impl Into<Val<GatewayConnectorHealthCheckHealthCheckProtocol>>) -> Self {
+            self.props.set("HealthCheckProtocol", value.into());
+            self
+        }
+
+        /// Sets `HealthCheckProtocol` in place: [`Self::health_check_protocol`] on a value held by `&mut`.
+        pub fn set_health_check_protocol(&mut self, value: impl Into<Val<GatewayConnectorHealthCheckHealthCheckProtocol>>) -> &mut Self {
+            self.props.set("HealthCheckProtocol", value.into());
+            self
+        }
+
+        /// `HealthCheckProtocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_health_check_protocol(&self) -> ::std::option::Option<Val<GatewayConnectorHealthCheckHealthCheckProtocol>> {
+            crate::cfn::get_prop(&self.props, "HealthCheckProtocol")
+        }
+
+        /// `HealthCheckTimeoutSeconds`.
+        pub fn health_check_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HealthCheckTimeoutSeconds", value.into());
+            self
+        }
+
+        /// Sets `HealthCheckTimeoutSeconds` in place: [`Self::health_check_timeout_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_health_check_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HealthCheckTimeoutSeconds", value.into());
+            self
+        }
+
+        /// `HealthCheckTimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_health_check_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HealthCheckTimeoutSeconds")
+        }
+
+        /// `HealthyThresholdCount`.
+        pub fn healthy_threshold_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HealthyThresholdCount", value.into());
+            self
+        }
+
+        /// Sets `HealthyThresholdCount` in place: [`Self::healthy_threshold_count`] on a value held by `&mut`.
+        pub fn set_healthy_threshold_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HealthyThresholdCount", value.into());
+            self
+        }
+
+        /// `HealthyThresholdCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_healthy_threshold_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HealthyThresholdCount")
+        }
+
+        /// `Matcher`.
+        pub fn matcher(mut self, value: impl Into<Val<GatewayConnectorHealthCheckMatcher>>) -> Self {
+            self.props.set("Matcher", value.into());
+            self
+        }
+
+        /// Sets `Matcher` in place: [`Self::matcher`] on a value held by `&mut`.
+        pub fn set_matcher(&mut self, value: impl Into<Val<GatewayConnectorHealthCheckMatcher>>) -> &mut Self {
+            self.props.set("Matcher", value.into());
+            self
+        }
+
+        /// `Matcher` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_matcher(&self) -> ::std::option::Option<Val<GatewayConnectorHealthCheckMatcher>> {
+            crate::cfn::get_prop(&self.props, "Matcher")
+        }
+
+        /// `UnhealthyThresholdCount`.
+        pub fn unhealthy_threshold_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("UnhealthyThresholdCount", value.into());
+            self
+        }
+
+        /// Sets `UnhealthyThresholdCount` in place: [`Self::unhealthy_threshold_count`] on a value held
+        /// by `&mut`.
+        pub fn set_unhealthy_threshold_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("UnhealthyThresholdCount", value.into());
+            self
+        }
+
+        /// `UnhealthyThresholdCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unhealthy_threshold_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "UnhealthyThresholdCount")
         }
     }
 
@@ -5191,14 +9430,40 @@ pub mod service {
             GatewayConnectorHealthCheckMatcher { props }
         }
 
-        prop! {
-            /// `GrpcCode`.
-            props, "GrpcCode", grpc_code, set_grpc_code, get_grpc_code, Val<String>
+        /// `GrpcCode`.
+        pub fn grpc_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GrpcCode", value.into());
+            self
         }
 
-        prop! {
-            /// `HttpCode`.
-            props, "HttpCode", http_code, set_http_code, get_http_code, Val<String>
+        /// Sets `GrpcCode` in place: [`Self::grpc_code`] on a value held by `&mut`.
+        pub fn set_grpc_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GrpcCode", value.into());
+            self
+        }
+
+        /// `GrpcCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_grpc_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GrpcCode")
+        }
+
+        /// `HttpCode`.
+        pub fn http_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HttpCode", value.into());
+            self
+        }
+
+        /// Sets `HttpCode` in place: [`Self::http_code`] on a value held by `&mut`.
+        pub fn set_http_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HttpCode", value.into());
+            self
+        }
+
+        /// `HttpCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HttpCode")
         }
     }
 
@@ -5242,43 +9507,108 @@ pub mod service {
             LoadBalancer { props }
         }
 
-        prop! {
-            /// `AdvancedConfiguration`: The advanced settings for the load balancer used in blue/green
-            /// deployments. Specify the alternate target group, listener rules, and IAM role required
-            /// for traffic shifting during blue/green deployments.
-            props, "AdvancedConfiguration", advanced_configuration, set_advanced_configuration, get_advanced_configuration, Val<AdvancedConfiguration>
+        /// `AdvancedConfiguration`: The advanced settings for the load balancer used in blue/green
+        /// deployments. Specify the alternate target group, listener rules, and IAM role required for
+        /// traffic shifting during blue/green deployments.
+        pub fn advanced_configuration(mut self, value: impl Into<Val<AdvancedConfiguration>>) -> Self {
+            self.props.set("AdvancedConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainerName`: The name of the container (as it appears in a container definition) to
-            /// associate with the load balancer. You need to specify the container name when
-            /// configuring the target group for an Amazon ECS load balancer.
-            props, "ContainerName", container_name, set_container_name, get_container_name, Val<String>
+        /// Sets `AdvancedConfiguration` in place: [`Self::advanced_configuration`] on a value held by `&mut`.
+        pub fn set_advanced_configuration(&mut self, value: impl Into<Val<AdvancedConfiguration>>) -> &mut Self {
+            self.props.set("AdvancedConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainerPort`: The port on the container to associate with the load balancer. This
-            /// port must correspond to a ``containerPort`` in the task definition the tasks in the
-            /// service are using. For tasks that use the EC2 launch type, the container instance
-            /// they're launched on must allow ingress traffic on the ``hostPort`` of the port mapping.
-            props, "ContainerPort", container_port, set_container_port, get_container_port, Val<i64>
+        /// `AdvancedConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_advanced_configuration(&self) -> ::std::option::Option<Val<AdvancedConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AdvancedConfiguration")
         }
 
-        prop! {
-            /// `LoadBalancerName`: The name of the load balancer to associate with the Amazon ECS
-            /// service or task set. If you are using an Application Load Balancer or a Network Load
-            /// Balancer the load balancer name parameter should be omitted.
-            props, "LoadBalancerName", load_balancer_name, set_load_balancer_name, get_load_balancer_name, Val<String>
+        /// `ContainerName`: The name of the container (as it appears in a container definition) to
+        /// associate with the load balancer. You need to specify the container name when configuring
+        /// the target group for an Amazon ECS load balancer.
+        pub fn container_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContainerName", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetGroupArn`: The full Amazon Resource Name (ARN) of the Elastic Load Balancing
-            /// target group or groups associated with a service or task set. A target group ARN is only
-            /// specified when using an Application Load Balancer or Network Load Balancer. For services
-            /// using the ``ECS`` deployment controller, you can specify one or multiple target groups.
-            /// For more information, see Registering multiple target groups with a service (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/register-multiple-targetgroups.html>)
-            /// in the *Amazon Elastic Container Service Developer Guide*. For services using the …
-            props, "TargetGroupArn", target_group_arn, set_target_group_arn, get_target_group_arn, Val<TargetGroupArn>
+        /// Sets `ContainerName` in place: [`Self::container_name`] on a value held by `&mut`.
+        pub fn set_container_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerName", value.into());
+            self
+        }
+
+        /// `ContainerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerName")
+        }
+
+        /// `ContainerPort`: The port on the container to associate with the load balancer. This port
+        /// must correspond to a ``containerPort`` in the task definition the tasks in the service are
+        /// using. For tasks that use the EC2 launch type, the container instance they're launched on
+        /// must allow ingress traffic on the ``hostPort`` of the port mapping.
+        pub fn container_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ContainerPort", value.into());
+            self
+        }
+
+        /// Sets `ContainerPort` in place: [`Self::container_port`] on a value held by `&mut`.
+        pub fn set_container_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ContainerPort", value.into());
+            self
+        }
+
+        /// `ContainerPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ContainerPort")
+        }
+
+        /// `LoadBalancerName`: The name of the load balancer to associate with the Amazon ECS service
+        /// or task set. If you are using an Application Load Balancer or a Network Load Balancer the
+        /// load balancer name parameter should be omitted.
+        pub fn load_balancer_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LoadBalancerName", value.into());
+            self
+        }
+
+        /// Sets `LoadBalancerName` in place: [`Self::load_balancer_name`] on a value held by `&mut`.
+        pub fn set_load_balancer_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LoadBalancerName", value.into());
+            self
+        }
+
+        /// `LoadBalancerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_load_balancer_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LoadBalancerName")
+        }
+
+        /// `TargetGroupArn`: The full Amazon Resource Name (ARN) of the Elastic Load Balancing target
+        /// group or groups associated with a service or task set. A target group ARN is only specified
+        /// when using an Application Load Balancer or Network Load Balancer. For services using the ``ECS``
+        /// deployment controller, you can specify one or multiple target groups. For more information,
+        /// see Registering multiple target groups with a service (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/register-multiple-targetgroups.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*. For services using the …
+        pub fn target_group_arn(mut self, value: impl Into<Val<TargetGroupArn>>) -> Self {
+            self.props.set("TargetGroupArn", value.into());
+            self
+        }
+
+        /// Sets `TargetGroupArn` in place: [`Self::target_group_arn`] on a value held by `&mut`.
+        pub fn set_target_group_arn(&mut self, value: impl Into<Val<TargetGroupArn>>) -> &mut Self {
+            self.props.set("TargetGroupArn", value.into());
+            self
+        }
+
+        /// `TargetGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_group_arn(&self) -> ::std::option::Option<Val<TargetGroupArn>> {
+            crate::cfn::get_prop(&self.props, "TargetGroupArn")
         }
     }
 
@@ -5304,30 +9634,76 @@ pub mod service {
             AdvancedConfiguration { props }
         }
 
-        prop! {
-            /// `AlternateTargetGroupArn`: The Amazon Resource Name (ARN) of the alternate target group
-            /// for Amazon ECS blue/green deployments.
-            props, "AlternateTargetGroupArn", _, set_alternate_target_group_arn, get_alternate_target_group_arn, Val<String>
+        /// Sets `AlternateTargetGroupArn`, which `new` took, in place.
+        pub fn set_alternate_target_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AlternateTargetGroupArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ProductionListenerRule`: The Amazon Resource Name (ARN) that that identifies the
-            /// production listener rule (in the case of an Application Load Balancer) or listener (in
-            /// the case for an Network Load Balancer) for routing production traffic.
-            props, "ProductionListenerRule", production_listener_rule, set_production_listener_rule, get_production_listener_rule, Val<String>
+        /// `AlternateTargetGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alternate_target_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AlternateTargetGroupArn")
         }
 
-        prop! {
-            /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role that grants Amazon ECS
-            /// permission to call the Elastic Load Balancing APIs for you.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<RoleArn>
+        /// `ProductionListenerRule`: The Amazon Resource Name (ARN) that that identifies the production
+        /// listener rule (in the case of an Application Load Balancer) or listener (in the case for an
+        /// Network Load Balancer) for routing production traffic.
+        pub fn production_listener_rule(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ProductionListenerRule", value.into());
+            self
         }
 
-        prop! {
-            /// `TestListenerRule`: The Amazon Resource Name (ARN) that identifies ) that identifies the
-            /// test listener rule (in the case of an Application Load Balancer) or listener (in the
-            /// case for an Network Load Balancer) for routing test traffic.
-            props, "TestListenerRule", test_listener_rule, set_test_listener_rule, get_test_listener_rule, Val<String>
+        /// Sets `ProductionListenerRule` in place: [`Self::production_listener_rule`] on a value held
+        /// by `&mut`.
+        pub fn set_production_listener_rule(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProductionListenerRule", value.into());
+            self
+        }
+
+        /// `ProductionListenerRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_production_listener_rule(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProductionListenerRule")
+        }
+
+        /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role that grants Amazon ECS permission
+        /// to call the Elastic Load Balancing APIs for you.
+        pub fn role_arn(mut self, value: impl Into<Val<RoleArn>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<RoleArn>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<RoleArn>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `TestListenerRule`: The Amazon Resource Name (ARN) that identifies ) that identifies the
+        /// test listener rule (in the case of an Application Load Balancer) or listener (in the case
+        /// for an Network Load Balancer) for routing test traffic.
+        pub fn test_listener_rule(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TestListenerRule", value.into());
+            self
+        }
+
+        /// Sets `TestListenerRule` in place: [`Self::test_listener_rule`] on a value held by `&mut`.
+        pub fn set_test_listener_rule(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TestListenerRule", value.into());
+            self
+        }
+
+        /// `TestListenerRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_test_listener_rule(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TestListenerRule")
         }
     }
 
@@ -5352,9 +9728,16 @@ pub mod service {
             MonitoringConfiguration { props }
         }
 
-        prop! {
-            /// `MetricConfigurations`: The list of metric configurations for the service monitoring.
-            props, "MetricConfigurations", _, set_metric_configurations, get_metric_configurations, Val<List<MetricConfiguration>>
+        /// Sets `MetricConfigurations`, which `new` took, in place.
+        pub fn set_metric_configurations(&mut self, value: impl Into<Val<List<MetricConfiguration>>>) -> &mut Self {
+            self.props.set("MetricConfigurations", value.into());
+            self
+        }
+
+        /// `MetricConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_configurations(&self) -> ::std::option::Option<Val<List<MetricConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "MetricConfigurations")
         }
     }
 
@@ -5383,16 +9766,28 @@ pub mod service {
             MetricConfiguration { props }
         }
 
-        prop! {
-            /// `MetricNames`: The list of metric names to configure. The supported metric names are ``CPUUtilization``
-            /// and ``MemoryUtilization``.
-            props, "MetricNames", _, set_metric_names, get_metric_names, Val<List<MetricConfigurationMetricNames>>
+        /// Sets `MetricNames`, which `new` took, in place.
+        pub fn set_metric_names(&mut self, value: impl Into<Val<List<MetricConfigurationMetricNames>>>) -> &mut Self {
+            self.props.set("MetricNames", value.into());
+            self
         }
 
-        prop! {
-            /// `ResolutionSeconds`: The resolution, in seconds, at which to collect the metrics. The
-            /// valid values are ``20`` and ``60``.
-            props, "ResolutionSeconds", _, set_resolution_seconds, get_resolution_seconds, Val<i64>
+        /// `MetricNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_names(&self) -> ::std::option::Option<Val<List<MetricConfigurationMetricNames>>> {
+            crate::cfn::get_prop(&self.props, "MetricNames")
+        }
+
+        /// Sets `ResolutionSeconds`, which `new` took, in place.
+        pub fn set_resolution_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ResolutionSeconds", value.into());
+            self
+        }
+
+        /// `ResolutionSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resolution_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ResolutionSeconds")
         }
     }
 
@@ -5424,10 +9819,23 @@ pub mod service {
             NetworkConfiguration { props }
         }
 
-        prop! {
-            /// `AwsvpcConfiguration`: The VPC subnets and security groups that are associated with a
-            /// task. All specified subnets and security groups must be from the same VPC.
-            props, "AwsvpcConfiguration", awsvpc_configuration, set_awsvpc_configuration, get_awsvpc_configuration, Val<AwsVpcConfiguration>
+        /// `AwsvpcConfiguration`: The VPC subnets and security groups that are associated with a task.
+        /// All specified subnets and security groups must be from the same VPC.
+        pub fn awsvpc_configuration(mut self, value: impl Into<Val<AwsVpcConfiguration>>) -> Self {
+            self.props.set("AwsvpcConfiguration", value.into());
+            self
+        }
+
+        /// Sets `AwsvpcConfiguration` in place: [`Self::awsvpc_configuration`] on a value held by `&mut`.
+        pub fn set_awsvpc_configuration(&mut self, value: impl Into<Val<AwsVpcConfiguration>>) -> &mut Self {
+            self.props.set("AwsvpcConfiguration", value.into());
+            self
+        }
+
+        /// `AwsvpcConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_awsvpc_configuration(&self) -> ::std::option::Option<Val<AwsVpcConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AwsvpcConfiguration")
         }
     }
 
@@ -5447,26 +9855,65 @@ pub mod service {
             AwsVpcConfiguration { props }
         }
 
-        prop! {
-            /// `AssignPublicIp`: Whether the task's elastic network interface receives a public IP
-            /// address. Consider the following when you set this value: + When you use ``create-service``
-            /// or ``update-service``, the default is ``DISABLED``. + When the service ``deploymentController``
-            /// is ``ECS``, the value must be ``DISABLED``.
-            props, "AssignPublicIp", assign_public_ip, set_assign_public_ip, get_assign_public_ip, Val<AwsVpcConfigurationAssignPublicIp>
+        /// `AssignPublicIp`: Whether the task's elastic network interface receives a public IP address.
+        /// Consider the following when you set this value: + When you use ``create-service`` or ``update-service``,
+        /// the default is ``DISABLED``. + When the service ``deploymentController`` is ``ECS``, the
+        /// value must be ``DISABLED``.
+        pub fn assign_public_ip(mut self, value: impl Into<Val<AwsVpcConfigurationAssignPublicIp>>) -> Self {
+            self.props.set("AssignPublicIp", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityGroups`: The IDs of the security groups associated with the task or service. If
-            /// you don't specify a security group, the default security group for the VPC is used.
-            /// There's a limit of 5 security groups that can be specified. All specified security
-            /// groups must be from the same VPC.
-            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<SecurityGroupId>>
+        /// Sets `AssignPublicIp` in place: [`Self::assign_public_ip`] on a value held by `&mut`.
+        pub fn set_assign_public_ip(&mut self, value: impl Into<Val<AwsVpcConfigurationAssignPublicIp>>) -> &mut Self {
+            self.props.set("AssignPublicIp", value.into());
+            self
         }
 
-        prop! {
-            /// `Subnets`: The IDs of the subnets associated with the task or service. There's a limit
-            /// of 16 subnets that can be specified. All specified subnets must be from the same VPC.
-            props, "Subnets", subnets, set_subnets, get_subnets, Val<List<SubnetId>>
+        /// `AssignPublicIp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_assign_public_ip(&self) -> ::std::option::Option<Val<AwsVpcConfigurationAssignPublicIp>> {
+            crate::cfn::get_prop(&self.props, "AssignPublicIp")
+        }
+
+        /// `SecurityGroups`: The IDs of the security groups associated with the task or service. If you
+        /// don't specify a security group, the default security group for the VPC is used. There's a
+        /// limit of 5 security groups that can be specified. All specified security groups must be from
+        /// the same VPC.
+        pub fn security_groups(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
+            self.props.set("SecurityGroups", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroups` in place: [`Self::security_groups`] on a value held by `&mut`.
+        pub fn set_security_groups(&mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> &mut Self {
+            self.props.set("SecurityGroups", value.into());
+            self
+        }
+
+        /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<SecurityGroupId>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroups")
+        }
+
+        /// `Subnets`: The IDs of the subnets associated with the task or service. There's a limit of 16
+        /// subnets that can be specified. All specified subnets must be from the same VPC.
+        pub fn subnets(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// Sets `Subnets` in place: [`Self::subnets`] on a value held by `&mut`.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
         }
     }
 
@@ -5508,20 +9955,37 @@ pub mod service {
             PlacementConstraint { props }
         }
 
-        prop! {
-            /// `Type`: The type of constraint. Use ``distinctInstance`` to ensure that each task in a
-            /// particular group is running on a different container instance. Use ``memberOf`` to
-            /// restrict the selection to a group of valid candidates.
-            props, "Type", _, set_type, get_type, Val<PlacementConstraintType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<PlacementConstraintType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Expression`: A cluster query language expression to apply to the constraint. The
-            /// expression can have a maximum length of 2000 characters. You can't specify an expression
-            /// if the constraint type is ``distinctInstance``. For more information, see Cluster query
-            /// language (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-query-language.html>)
-            /// in the *Amazon Elastic Container Service Developer Guide*.
-            props, "Expression", expression, set_expression, get_expression, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<PlacementConstraintType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Expression`: A cluster query language expression to apply to the constraint. The expression
+        /// can have a maximum length of 2000 characters. You can't specify an expression if the
+        /// constraint type is ``distinctInstance``. For more information, see Cluster query language (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-query-language.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*.
+        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// Sets `Expression` in place: [`Self::expression`] on a value held by `&mut`.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
         }
     }
 
@@ -5565,24 +10029,38 @@ pub mod service {
             PlacementStrategy { props }
         }
 
-        prop! {
-            /// `Type`: The type of placement strategy. The ``random`` placement strategy randomly
-            /// places tasks on available candidates. The ``spread`` placement strategy spreads
-            /// placement across available candidates evenly based on the ``field`` parameter. The ``binpack``
-            /// strategy places tasks on available candidates that have the least available amount of
-            /// the resource that's specified with the ``field`` parameter. For example, if you binpack
-            /// on memory, a task is placed on the instance with the least amount of remaining memory
-            /// but still enough to run the task.
-            props, "Type", _, set_type, get_type, Val<PlacementStrategyType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<PlacementStrategyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Field`: The field to apply the placement strategy against. For the ``spread`` placement
-            /// strategy, valid values are ``instanceId`` (or ``host``, which has the same effect), or
-            /// any platform or custom attribute that's applied to a container instance, such as ``attribute:ecs.availability-zone``.
-            /// For the ``binpack`` placement strategy, valid values are ``cpu`` and ``memory``. For the ``random``
-            /// placement strategy, this field is not used.
-            props, "Field", field, set_field, get_field, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<PlacementStrategyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Field`: The field to apply the placement strategy against. For the ``spread`` placement
+        /// strategy, valid values are ``instanceId`` (or ``host``, which has the same effect), or any
+        /// platform or custom attribute that's applied to a container instance, such as ``attribute:ecs.availability-zone``.
+        /// For the ``binpack`` placement strategy, valid values are ``cpu`` and ``memory``. For the ``random``
+        /// placement strategy, this field is not used.
+        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Field", value.into());
+            self
+        }
+
+        /// Sets `Field` in place: [`Self::field`] on a value held by `&mut`.
+        pub fn set_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Field", value.into());
+            self
+        }
+
+        /// `Field` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Field")
         }
     }
 
@@ -5667,55 +10145,129 @@ pub mod service {
             ServiceConnectConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`: Specifies whether to use Service Connect with this service.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `AccessLogConfiguration`: The configuration for Service Connect access logging. Access
-            /// logs capture detailed information about requests made to your service, including request
-            /// patterns, response codes, and timing data. They can be useful for debugging connectivity
-            /// issues, monitoring service performance, and auditing service-to-service communication
-            /// for security and compliance purposes. To enable access logs, you must also specify a ``logConfiguration``
-            /// in the ``serviceConnectConfiguration``.
-            props, "AccessLogConfiguration", access_log_configuration, set_access_log_configuration, get_access_log_configuration, Val<ServiceConnectAccessLogConfiguration>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `ContainerConfigurations`.
-            props, "ContainerConfigurations", container_configurations, set_container_configurations, get_container_configurations, Val<List<ServiceConnectContainerConfiguration>>
+        /// `AccessLogConfiguration`: The configuration for Service Connect access logging. Access logs
+        /// capture detailed information about requests made to your service, including request
+        /// patterns, response codes, and timing data. They can be useful for debugging connectivity
+        /// issues, monitoring service performance, and auditing service-to-service communication for
+        /// security and compliance purposes. To enable access logs, you must also specify a ``logConfiguration``
+        /// in the ``serviceConnectConfiguration``.
+        pub fn access_log_configuration(mut self, value: impl Into<Val<ServiceConnectAccessLogConfiguration>>) -> Self {
+            self.props.set("AccessLogConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `LogConfiguration`: The log configuration for the container. This parameter maps to ``LogConfig``
-            /// in the docker container create command and the ``--log-driver`` option to docker run. By
-            /// default, containers use the same logging driver that the Docker daemon uses. However,
-            /// the container might use a different logging driver than the Docker daemon by specifying
-            /// a log driver configuration in the container definition. Understand the following when
-            /// specifying a log configuration for your containers. + Amazon ECS currently supports a
-            /// subset of the logging drivers available to the Docker daemon. Additional log drivers …
-            props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<LogConfiguration>
+        /// Sets `AccessLogConfiguration` in place: [`Self::access_log_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_access_log_configuration(&mut self, value: impl Into<Val<ServiceConnectAccessLogConfiguration>>) -> &mut Self {
+            self.props.set("AccessLogConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `Namespace`: The namespace name or full Amazon Resource Name (ARN) of the CMAPlong
-            /// namespace for use with Service Connect. The namespace must be in the same AWS Region as
-            /// the Amazon ECS service and cluster. The type of namespace doesn't affect Service
-            /// Connect. For more information about CMAPlong, see Working with Services (<https://docs.aws.amazon.com/cloud-map/latest/dg/working-with-services.html>)
-            /// in the *Developer Guide*.
-            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        /// `AccessLogConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_log_configuration(&self) -> ::std::option::Option<Val<ServiceConnectAccessLogConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AccessLogConfiguration")
         }
 
-        prop! {
-            /// `Services`: The list of Service Connect service objects. These are names and aliases (also
-            /// known as endpoints) that are used by other Amazon ECS services to connect to this
-            /// service. This field is not required for a "client" Amazon ECS service that's a member of
-            /// a namespace only to connect to other services within the namespace. An example of this
-            /// would be a frontend application that accepts incoming requests from either a load
-            /// balancer that's attached to the service or by other means. An object selects a port from
-            /// the task definition, assigns a name for the CMAPlong service, and a list of aliases …
-            props, "Services", services, set_services, get_services, Val<List<ServiceConnectService>>
+        /// `ContainerConfigurations`.
+        pub fn container_configurations(mut self, value: impl Into<Val<List<ServiceConnectContainerConfiguration>>>) -> Self {
+            self.props.set("ContainerConfigurations", value.into());
+            self
+        }
+
+        /// Sets `ContainerConfigurations` in place: [`Self::container_configurations`] on a value held
+        /// by `&mut`.
+        pub fn set_container_configurations(&mut self, value: impl Into<Val<List<ServiceConnectContainerConfiguration>>>) -> &mut Self {
+            self.props.set("ContainerConfigurations", value.into());
+            self
+        }
+
+        /// `ContainerConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_configurations(&self) -> ::std::option::Option<Val<List<ServiceConnectContainerConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "ContainerConfigurations")
+        }
+
+        /// `LogConfiguration`: The log configuration for the container. This parameter maps to ``LogConfig``
+        /// in the docker container create command and the ``--log-driver`` option to docker run. By
+        /// default, containers use the same logging driver that the Docker daemon uses. However, the
+        /// container might use a different logging driver than the Docker daemon by specifying a log
+        /// driver configuration in the container definition. Understand the following when specifying a
+        /// log configuration for your containers. + Amazon ECS currently supports a subset of the
+        /// logging drivers available to the Docker daemon. Additional log drivers …
+        pub fn log_configuration(mut self, value: impl Into<Val<LogConfiguration>>) -> Self {
+            self.props.set("LogConfiguration", value.into());
+            self
+        }
+
+        /// Sets `LogConfiguration` in place: [`Self::log_configuration`] on a value held by `&mut`.
+        pub fn set_log_configuration(&mut self, value: impl Into<Val<LogConfiguration>>) -> &mut Self {
+            self.props.set("LogConfiguration", value.into());
+            self
+        }
+
+        /// `LogConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_configuration(&self) -> ::std::option::Option<Val<LogConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LogConfiguration")
+        }
+
+        /// `Namespace`: The namespace name or full Amazon Resource Name (ARN) of the CMAPlong namespace
+        /// for use with Service Connect. The namespace must be in the same AWS Region as the Amazon ECS
+        /// service and cluster. The type of namespace doesn't affect Service Connect. For more
+        /// information about CMAPlong, see Working with Services (<https://docs.aws.amazon.com/cloud-map/latest/dg/working-with-services.html>)
+        /// in the *Developer Guide*.
+        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
+        }
+
+        /// `Services`: The list of Service Connect service objects. These are names and aliases (also
+        /// known as endpoints) that are used by other Amazon ECS services to connect to this service.
+        /// This field is not required for a "client" Amazon ECS service that's a member of a namespace
+        /// only to connect to other services within the namespace. An example of this would be a
+        /// frontend application that accepts incoming requests from either a load balancer that's
+        /// attached to the service or by other means. An object selects a port from the task
+        /// definition, assigns a name for the CMAPlong service, and a list of aliases …
+        pub fn services(mut self, value: impl Into<Val<List<ServiceConnectService>>>) -> Self {
+            self.props.set("Services", value.into());
+            self
+        }
+
+        /// Sets `Services` in place: [`Self::services`] on a value held by `&mut`.
+        pub fn set_services(&mut self, value: impl Into<Val<List<ServiceConnectService>>>) -> &mut Self {
+            self.props.set("Services", value.into());
+            self
+        }
+
+        /// `Services` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_services(&self) -> ::std::option::Option<Val<List<ServiceConnectService>>> {
+            crate::cfn::get_prop(&self.props, "Services")
         }
     }
 
@@ -5742,20 +10294,39 @@ pub mod service {
             ServiceConnectAccessLogConfiguration { props }
         }
 
-        prop! {
-            /// `Format`: The format for Service Connect access log output. Choose TEXT for
-            /// human-readable logs or JSON for structured data that integrates well with log analysis
-            /// tools.
-            props, "Format", _, set_format, get_format, Val<ServiceConnectAccessLogConfigurationFormat>
+        /// Sets `Format`, which `new` took, in place.
+        pub fn set_format(&mut self, value: impl Into<Val<ServiceConnectAccessLogConfigurationFormat>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeQueryParameters`: Specifies whether to include query parameters in Service
-            /// Connect access logs. When enabled, query parameters from HTTP requests are included in
-            /// the access logs. Consider security and privacy implications when enabling this feature,
-            /// as query parameters may contain sensitive information such as request IDs and tokens. By
-            /// default, this parameter is ``DISABLED``.
-            props, "IncludeQueryParameters", include_query_parameters, set_include_query_parameters, get_include_query_parameters, Val<ServiceConnectAccessLogConfigurationIncludeQueryParameters>
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<ServiceConnectAccessLogConfigurationFormat>> {
+            crate::cfn::get_prop(&self.props, "Format")
+        }
+
+        /// `IncludeQueryParameters`: Specifies whether to include query parameters in Service Connect
+        /// access logs. When enabled, query parameters from HTTP requests are included in the access
+        /// logs. Consider security and privacy implications when enabling this feature, as query
+        /// parameters may contain sensitive information such as request IDs and tokens. By default,
+        /// this parameter is ``DISABLED``.
+        pub fn include_query_parameters(mut self, value: impl Into<Val<ServiceConnectAccessLogConfigurationIncludeQueryParameters>>) -> Self {
+            self.props.set("IncludeQueryParameters", value.into());
+            self
+        }
+
+        /// Sets `IncludeQueryParameters` in place: [`Self::include_query_parameters`] on a value held
+        /// by `&mut`.
+        pub fn set_include_query_parameters(&mut self, value: impl Into<Val<ServiceConnectAccessLogConfigurationIncludeQueryParameters>>) -> &mut Self {
+            self.props.set("IncludeQueryParameters", value.into());
+            self
+        }
+
+        /// `IncludeQueryParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_query_parameters(&self) -> ::std::option::Option<Val<ServiceConnectAccessLogConfigurationIncludeQueryParameters>> {
+            crate::cfn::get_prop(&self.props, "IncludeQueryParameters")
         }
     }
 
@@ -5804,9 +10375,22 @@ pub mod service {
             ServiceConnectContainerConfiguration { props }
         }
 
-        prop! {
-            /// `LogLevel`.
-            props, "LogLevel", log_level, set_log_level, get_log_level, Val<ServiceConnectContainerConfigurationLogLevel>
+        /// `LogLevel`.
+        pub fn log_level(mut self, value: impl Into<Val<ServiceConnectContainerConfigurationLogLevel>>) -> Self {
+            self.props.set("LogLevel", value.into());
+            self
+        }
+
+        /// Sets `LogLevel` in place: [`Self::log_level`] on a value held by `&mut`.
+        pub fn set_log_level(&mut self, value: impl Into<Val<ServiceConnectContainerConfigurationLogLevel>>) -> &mut Self {
+            self.props.set("LogLevel", value.into());
+            self
+        }
+
+        /// `LogLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_level(&self) -> ::std::option::Option<Val<ServiceConnectContainerConfigurationLogLevel>> {
+            crate::cfn::get_prop(&self.props, "LogLevel")
         }
     }
 
@@ -5845,34 +10429,71 @@ pub mod service {
             LogConfiguration { props }
         }
 
-        prop! {
-            /// `LogDriver`: The log driver to use for the container. For tasks on FARGATElong, the
-            /// supported log drivers are ``awslogs``, ``splunk``, and ``awsfirelens``. For tasks hosted
-            /// on Amazon EC2 instances, the supported log drivers are ``awslogs``, ``fluentd``, ``gelf``, ``json-file``, ``journald``, ``syslog``, ``splunk``,
-            /// and ``awsfirelens``. For more information about using the ``awslogs`` log driver, see
-            /// Send Amazon ECS logs to CloudWatch (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html>)
-            /// in the *Amazon Elastic Container Service Developer Guide*. For more information about
-            /// using …
-            props, "LogDriver", log_driver, set_log_driver, get_log_driver, Val<String>
+        /// `LogDriver`: The log driver to use for the container. For tasks on FARGATElong, the
+        /// supported log drivers are ``awslogs``, ``splunk``, and ``awsfirelens``. For tasks hosted on
+        /// Amazon EC2 instances, the supported log drivers are ``awslogs``, ``fluentd``, ``gelf``, ``json-file``, ``journald``, ``syslog``, ``splunk``,
+        /// and ``awsfirelens``. For more information about using the ``awslogs`` log driver, see Send
+        /// Amazon ECS logs to CloudWatch (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*. For more information about using …
+        pub fn log_driver(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogDriver", value.into());
+            self
         }
 
-        prop! {
-            /// `Options`: The configuration options to send to the log driver. The options you can
-            /// specify depend on the log driver. Some of the options you can specify when you use the ``awslogs``
-            /// log driver to route logs to Amazon CloudWatch include the following: +
-            /// awslogs-create-group Required: No Specify whether you want the log group to be created
-            /// automatically. If this option isn't specified, it defaults to false. Your IAM policy
-            /// must include the logs:CreateLogGroup permission before you attempt to use
-            /// awslogs-create-group. + awslogs-region Required: Yes Specify the Region that the awslogs
-            /// log driver is to send …
-            props, "Options", options, set_options, get_options, Val<Map<String>>
+        /// Sets `LogDriver` in place: [`Self::log_driver`] on a value held by `&mut`.
+        pub fn set_log_driver(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogDriver", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretOptions`: The secrets to pass to the log configuration. For more information, see
-            /// Specifying sensitive data (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html>)
-            /// in the *Amazon Elastic Container Service Developer Guide*.
-            props, "SecretOptions", secret_options, set_secret_options, get_secret_options, Val<List<Secret>>
+        /// `LogDriver` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_driver(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogDriver")
+        }
+
+        /// `Options`: The configuration options to send to the log driver. The options you can specify
+        /// depend on the log driver. Some of the options you can specify when you use the ``awslogs``
+        /// log driver to route logs to Amazon CloudWatch include the following: + awslogs-create-group
+        /// Required: No Specify whether you want the log group to be created automatically. If this
+        /// option isn't specified, it defaults to false. Your IAM policy must include the
+        /// logs:CreateLogGroup permission before you attempt to use awslogs-create-group. +
+        /// awslogs-region Required: Yes Specify the Region that the awslogs log driver is to send …
+        pub fn options(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// Sets `Options` in place: [`Self::options`] on a value held by `&mut`.
+        pub fn set_options(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// `Options` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_options(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Options")
+        }
+
+        /// `SecretOptions`: The secrets to pass to the log configuration. For more information, see
+        /// Specifying sensitive data (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*.
+        pub fn secret_options(mut self, value: impl Into<Val<List<Secret>>>) -> Self {
+            self.props.set("SecretOptions", value.into());
+            self
+        }
+
+        /// Sets `SecretOptions` in place: [`Self::secret_options`] on a value held by `&mut`.
+        pub fn set_secret_options(&mut self, value: impl Into<Val<List<Secret>>>) -> &mut Self {
+            self.props.set("SecretOptions", value.into());
+            self
+        }
+
+        /// `SecretOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_options(&self) -> ::std::option::Option<Val<List<Secret>>> {
+            crate::cfn::get_prop(&self.props, "SecretOptions")
         }
     }
 
@@ -5906,19 +10527,28 @@ pub mod service {
             Secret { props }
         }
 
-        prop! {
-            /// `Name`: The name of the secret.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `ValueFrom`: The secret to expose to the container. The supported values are either the
-            /// full ARN of the ASMlong secret or the full ARN of the parameter in the SSM Parameter
-            /// Store. For information about the require IAMlong permissions, see Required IAM
-            /// permissions for Amazon ECS secrets (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-secrets.html#secrets-iam>) (for
-            /// Secrets Manager) or Required IAM permissions for Amazon ECS secrets (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-parameters.html>) (for
-            /// Systems Manager Parameter …
-            props, "ValueFrom", _, set_value_from, get_value_from, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `ValueFrom`, which `new` took, in place.
+        pub fn set_value_from(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ValueFrom", value.into());
+            self
+        }
+
+        /// `ValueFrom` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_from(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ValueFrom")
         }
     }
 
@@ -5942,53 +10572,123 @@ pub mod service {
             ServiceConnectService { props }
         }
 
-        prop! {
-            /// `PortName`: The ``portName`` must match the name of one of the ``portMappings`` from all
-            /// the containers in the task definition of this Amazon ECS service.
-            props, "PortName", _, set_port_name, get_port_name, Val<String>
+        /// Sets `PortName`, which `new` took, in place.
+        pub fn set_port_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PortName", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientAliases`: The list of client aliases for this Service Connect service. You use
-            /// these to assign names that can be used by client applications. The maximum number of
-            /// client aliases that you can have in this list is 1. Each alias ("endpoint") is a
-            /// fully-qualified name and port number that other Amazon ECS tasks ("clients") can use to
-            /// connect to this service. Each name and port mapping must be unique within the namespace.
-            /// For each ``ServiceConnectService``, you must provide at least one ``clientAlias`` with
-            /// one ``port``.
-            props, "ClientAliases", client_aliases, set_client_aliases, get_client_aliases, Val<List<ServiceConnectClientAlias>>
+        /// `PortName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PortName")
         }
 
-        prop! {
-            /// `DiscoveryName`: The ``discoveryName`` is the name of the new CMAP service that Amazon
-            /// ECS creates for this Amazon ECS service. This must be unique within the CMAP namespace.
-            /// The name can contain up to 64 characters. The name can include lowercase letters,
-            /// numbers, underscores (_), and hyphens (-). The name can't start with a hyphen. If the ``discoveryName``
-            /// isn't specified, the port mapping name from the task definition is used in ``portName.namespace``.
-            props, "DiscoveryName", discovery_name, set_discovery_name, get_discovery_name, Val<String>
+        /// `ClientAliases`: The list of client aliases for this Service Connect service. You use these
+        /// to assign names that can be used by client applications. The maximum number of client
+        /// aliases that you can have in this list is 1. Each alias ("endpoint") is a fully-qualified
+        /// name and port number that other Amazon ECS tasks ("clients") can use to connect to this
+        /// service. Each name and port mapping must be unique within the namespace. For each ``ServiceConnectService``,
+        /// you must provide at least one ``clientAlias`` with one ``port``.
+        pub fn client_aliases(mut self, value: impl Into<Val<List<ServiceConnectClientAlias>>>) -> Self {
+            self.props.set("ClientAliases", value.into());
+            self
         }
 
-        prop! {
-            /// `IngressPortOverride`: The port number for the Service Connect proxy to listen on. Use
-            /// the value of this field to bypass the proxy for traffic on the port number specified in
-            /// the named ``portMapping`` in the task definition of this application, and then use it in
-            /// your VPC security groups to allow traffic into the proxy for this Amazon ECS service. In ``awsvpc``
-            /// mode and Fargate, the default value is the container port number. The container port
-            /// number is in the ``portMapping`` in the task definition. In bridge mode, the default
-            /// value is the ephemeral port of the Service Connect proxy.
-            props, "IngressPortOverride", ingress_port_override, set_ingress_port_override, get_ingress_port_override, Val<i64>
+        /// Sets `ClientAliases` in place: [`Self::client_aliases`] on a value held by `&mut`.
+        pub fn set_client_aliases(&mut self, value: impl Into<Val<List<ServiceConnectClientAlias>>>) -> &mut Self {
+            self.props.set("ClientAliases", value.into());
+            self
         }
 
-        prop! {
-            /// `Timeout`: A reference to an object that represents the configured timeouts for Service
-            /// Connect.
-            props, "Timeout", timeout, set_timeout, get_timeout, Val<TimeoutConfiguration>
+        /// `ClientAliases` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_aliases(&self) -> ::std::option::Option<Val<List<ServiceConnectClientAlias>>> {
+            crate::cfn::get_prop(&self.props, "ClientAliases")
         }
 
-        prop! {
-            /// `Tls`: A reference to an object that represents a Transport Layer Security (TLS)
-            /// configuration.
-            props, "Tls", tls, set_tls, get_tls, Val<ServiceConnectTlsConfiguration>
+        /// `DiscoveryName`: The ``discoveryName`` is the name of the new CMAP service that Amazon ECS
+        /// creates for this Amazon ECS service. This must be unique within the CMAP namespace. The name
+        /// can contain up to 64 characters. The name can include lowercase letters, numbers,
+        /// underscores (_), and hyphens (-). The name can't start with a hyphen. If the ``discoveryName``
+        /// isn't specified, the port mapping name from the task definition is used in ``portName.namespace``.
+        pub fn discovery_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DiscoveryName", value.into());
+            self
+        }
+
+        /// Sets `DiscoveryName` in place: [`Self::discovery_name`] on a value held by `&mut`.
+        pub fn set_discovery_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DiscoveryName", value.into());
+            self
+        }
+
+        /// `DiscoveryName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_discovery_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DiscoveryName")
+        }
+
+        /// `IngressPortOverride`: The port number for the Service Connect proxy to listen on. Use the
+        /// value of this field to bypass the proxy for traffic on the port number specified in the
+        /// named ``portMapping`` in the task definition of this application, and then use it in your
+        /// VPC security groups to allow traffic into the proxy for this Amazon ECS service. In ``awsvpc``
+        /// mode and Fargate, the default value is the container port number. The container port number
+        /// is in the ``portMapping`` in the task definition. In bridge mode, the default value is the
+        /// ephemeral port of the Service Connect proxy.
+        pub fn ingress_port_override(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IngressPortOverride", value.into());
+            self
+        }
+
+        /// Sets `IngressPortOverride` in place: [`Self::ingress_port_override`] on a value held by `&mut`.
+        pub fn set_ingress_port_override(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IngressPortOverride", value.into());
+            self
+        }
+
+        /// `IngressPortOverride` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ingress_port_override(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IngressPortOverride")
+        }
+
+        /// `Timeout`: A reference to an object that represents the configured timeouts for Service
+        /// Connect.
+        pub fn timeout(mut self, value: impl Into<Val<TimeoutConfiguration>>) -> Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// Sets `Timeout` in place: [`Self::timeout`] on a value held by `&mut`.
+        pub fn set_timeout(&mut self, value: impl Into<Val<TimeoutConfiguration>>) -> &mut Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// `Timeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout(&self) -> ::std::option::Option<Val<TimeoutConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Timeout")
+        }
+
+        /// `Tls`: A reference to an object that represents a Transport Layer Security (TLS)
+        /// configuration.
+        pub fn tls(mut self, value: impl Into<Val<ServiceConnectTlsConfiguration>>) -> Self {
+            self.props.set("Tls", value.into());
+            self
+        }
+
+        /// Sets `Tls` in place: [`Self::tls`] on a value held by `&mut`.
+        pub fn set_tls(&mut self, value: impl Into<Val<ServiceConnectTlsConfiguration>>) -> &mut Self {
+            self.props.set("Tls", value.into());
+            self
+        }
+
+        /// `Tls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tls(&self) -> ::std::option::Option<Val<ServiceConnectTlsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Tls")
         }
     }
 
@@ -6019,32 +10719,61 @@ pub mod service {
             ServiceConnectClientAlias { props }
         }
 
-        prop! {
-            /// `Port`: The listening port number for the Service Connect proxy. This port is available
-            /// inside of all of the tasks within the same namespace. To avoid changing your
-            /// applications in client Amazon ECS services, set this to the same port that the client
-            /// application uses by default. For more information, see Service Connect (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect.html>)
-            /// in the *Amazon Elastic Container Service Developer Guide*.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `DnsName`: The ``dnsName`` is the name that you use in the applications of client tasks
-            /// to connect to this service. The name must be a valid DNS name but doesn't need to be
-            /// fully-qualified. The name can include up to 127 characters. The name can include
-            /// lowercase letters, numbers, underscores (_), hyphens (-), and periods (.). The name
-            /// can't start with a hyphen. If this parameter isn't specified, the default value of ``discoveryName.namespace``
-            /// is used. If the ``discoveryName`` isn't specified, the port mapping name from the task
-            /// definition is used in ``portName.namespace``. To avoid changing your …
-            props, "DnsName", dns_name, set_dns_name, get_dns_name, Val<String>
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
 
-        prop! {
-            /// `TestTrafficRules`: The configuration for test traffic routing rules used during
-            /// blue/green deployments with Amazon ECS Service Connect. This allows you to route a
-            /// portion of traffic to the new service revision of your service for testing before
-            /// shifting all production traffic.
-            props, "TestTrafficRules", test_traffic_rules, set_test_traffic_rules, get_test_traffic_rules, Val<ServiceConnectTestTrafficRules>
+        /// `DnsName`: The ``dnsName`` is the name that you use in the applications of client tasks to
+        /// connect to this service. The name must be a valid DNS name but doesn't need to be
+        /// fully-qualified. The name can include up to 127 characters. The name can include lowercase
+        /// letters, numbers, underscores (_), hyphens (-), and periods (.). The name can't start with a
+        /// hyphen. If this parameter isn't specified, the default value of ``discoveryName.namespace``
+        /// is used. If the ``discoveryName`` isn't specified, the port mapping name from the task
+        /// definition is used in ``portName.namespace``. To avoid changing your …
+        pub fn dns_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DnsName", value.into());
+            self
+        }
+
+        /// Sets `DnsName` in place: [`Self::dns_name`] on a value held by `&mut`.
+        pub fn set_dns_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DnsName", value.into());
+            self
+        }
+
+        /// `DnsName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DnsName")
+        }
+
+        /// `TestTrafficRules`: The configuration for test traffic routing rules used during blue/green
+        /// deployments with Amazon ECS Service Connect. This allows you to route a portion of traffic
+        /// to the new service revision of your service for testing before shifting all production
+        /// traffic.
+        pub fn test_traffic_rules(mut self, value: impl Into<Val<ServiceConnectTestTrafficRules>>) -> Self {
+            self.props.set("TestTrafficRules", value.into());
+            self
+        }
+
+        /// Sets `TestTrafficRules` in place: [`Self::test_traffic_rules`] on a value held by `&mut`.
+        pub fn set_test_traffic_rules(&mut self, value: impl Into<Val<ServiceConnectTestTrafficRules>>) -> &mut Self {
+            self.props.set("TestTrafficRules", value.into());
+            self
+        }
+
+        /// `TestTrafficRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_test_traffic_rules(&self) -> ::std::option::Option<Val<ServiceConnectTestTrafficRules>> {
+            crate::cfn::get_prop(&self.props, "TestTrafficRules")
         }
     }
 
@@ -6072,11 +10801,16 @@ pub mod service {
             ServiceConnectTestTrafficRules { props }
         }
 
-        prop! {
-            /// `Header`: The HTTP header-based routing rules that determine which requests should be
-            /// routed to the new service version during blue/green deployment testing. These rules
-            /// provide fine-grained control over test traffic routing based on request headers.
-            props, "Header", _, set_header, get_header, Val<ServiceConnectTestTrafficRulesHeader>
+        /// Sets `Header`, which `new` took, in place.
+        pub fn set_header(&mut self, value: impl Into<Val<ServiceConnectTestTrafficRulesHeader>>) -> &mut Self {
+            self.props.set("Header", value.into());
+            self
+        }
+
+        /// `Header` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header(&self) -> ::std::option::Option<Val<ServiceConnectTestTrafficRulesHeader>> {
+            crate::cfn::get_prop(&self.props, "Header")
         }
     }
 
@@ -6097,14 +10831,34 @@ pub mod service {
             ServiceConnectTestTrafficRulesHeader { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<ServiceConnectTestTrafficRulesHeaderValue>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<ServiceConnectTestTrafficRulesHeaderValue>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<ServiceConnectTestTrafficRulesHeaderValue>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<ServiceConnectTestTrafficRulesHeaderValue>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -6125,9 +10879,16 @@ pub mod service {
             ServiceConnectTestTrafficRulesHeaderValue { props }
         }
 
-        prop! {
-            /// `Exact`.
-            props, "Exact", _, set_exact, get_exact, Val<String>
+        /// Sets `Exact`, which `new` took, in place.
+        pub fn set_exact(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Exact", value.into());
+            self
+        }
+
+        /// `Exact` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Exact")
         }
     }
 
@@ -6148,20 +10909,47 @@ pub mod service {
             TimeoutConfiguration { props }
         }
 
-        prop! {
-            /// `IdleTimeoutSeconds`: The amount of time in seconds a connection will stay active while
-            /// idle. A value of ``0`` can be set to disable ``idleTimeout``. The ``idleTimeout``
-            /// default for ``HTTP``/``HTTP2``/``GRPC`` is 5 minutes. The ``idleTimeout`` default for ``TCP``
-            /// is 1 hour.
-            props, "IdleTimeoutSeconds", idle_timeout_seconds, set_idle_timeout_seconds, get_idle_timeout_seconds, Val<i64>
+        /// `IdleTimeoutSeconds`: The amount of time in seconds a connection will stay active while
+        /// idle. A value of ``0`` can be set to disable ``idleTimeout``. The ``idleTimeout`` default
+        /// for ``HTTP``/``HTTP2``/``GRPC`` is 5 minutes. The ``idleTimeout`` default for ``TCP`` is 1
+        /// hour.
+        pub fn idle_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IdleTimeoutSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `PerRequestTimeoutSeconds`: The amount of time waiting for the upstream to respond with
-            /// a complete response per request. A value of ``0`` can be set to disable ``perRequestTimeout``. ``perRequestTimeout``
-            /// can only be set if Service Connect ``appProtocol`` isn't ``TCP``. Only ``idleTimeout``
-            /// is allowed for ``TCP```appProtocol``.
-            props, "PerRequestTimeoutSeconds", per_request_timeout_seconds, set_per_request_timeout_seconds, get_per_request_timeout_seconds, Val<i64>
+        /// Sets `IdleTimeoutSeconds` in place: [`Self::idle_timeout_seconds`] on a value held by `&mut`.
+        pub fn set_idle_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IdleTimeoutSeconds", value.into());
+            self
+        }
+
+        /// `IdleTimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idle_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IdleTimeoutSeconds")
+        }
+
+        /// `PerRequestTimeoutSeconds`: The amount of time waiting for the upstream to respond with a
+        /// complete response per request. A value of ``0`` can be set to disable ``perRequestTimeout``. ``perRequestTimeout``
+        /// can only be set if Service Connect ``appProtocol`` isn't ``TCP``. Only ``idleTimeout`` is
+        /// allowed for ``TCP```appProtocol``.
+        pub fn per_request_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PerRequestTimeoutSeconds", value.into());
+            self
+        }
+
+        /// Sets `PerRequestTimeoutSeconds` in place: [`Self::per_request_timeout_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_per_request_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PerRequestTimeoutSeconds", value.into());
+            self
+        }
+
+        /// `PerRequestTimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_per_request_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PerRequestTimeoutSeconds")
         }
     }
 
@@ -6186,20 +10974,53 @@ pub mod service {
             ServiceConnectTlsConfiguration { props }
         }
 
-        prop! {
-            /// `IssuerCertificateAuthority`: The signer certificate authority.
-            props, "IssuerCertificateAuthority", _, set_issuer_certificate_authority, get_issuer_certificate_authority, Val<ServiceConnectTlsCertificateAuthority>
+        /// Sets `IssuerCertificateAuthority`, which `new` took, in place.
+        pub fn set_issuer_certificate_authority(&mut self, value: impl Into<Val<ServiceConnectTlsCertificateAuthority>>) -> &mut Self {
+            self.props.set("IssuerCertificateAuthority", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKey`: The AWS Key Management Service key.
-            props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
+        /// `IssuerCertificateAuthority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_issuer_certificate_authority(&self) -> ::std::option::Option<Val<ServiceConnectTlsCertificateAuthority>> {
+            crate::cfn::get_prop(&self.props, "IssuerCertificateAuthority")
         }
 
-        prop! {
-            /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role that's associated with the
-            /// Service Connect TLS.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<RoleArn>
+        /// `KmsKey`: The AWS Key Management Service key.
+        pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKey", value.into());
+            self
+        }
+
+        /// Sets `KmsKey` in place: [`Self::kms_key`] on a value held by `&mut`.
+        pub fn set_kms_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKey", value.into());
+            self
+        }
+
+        /// `KmsKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKey")
+        }
+
+        /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role that's associated with the Service
+        /// Connect TLS.
+        pub fn role_arn(mut self, value: impl Into<Val<RoleArn>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<RoleArn>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<RoleArn>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -6219,9 +11040,22 @@ pub mod service {
             ServiceConnectTlsCertificateAuthority { props }
         }
 
-        prop! {
-            /// `AwsPcaAuthorityArn`: The ARN of the AWS Private Certificate Authority certificate.
-            props, "AwsPcaAuthorityArn", aws_pca_authority_arn, set_aws_pca_authority_arn, get_aws_pca_authority_arn, Val<String>
+        /// `AwsPcaAuthorityArn`: The ARN of the AWS Private Certificate Authority certificate.
+        pub fn aws_pca_authority_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AwsPcaAuthorityArn", value.into());
+            self
+        }
+
+        /// Sets `AwsPcaAuthorityArn` in place: [`Self::aws_pca_authority_arn`] on a value held by `&mut`.
+        pub fn set_aws_pca_authority_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsPcaAuthorityArn", value.into());
+            self
+        }
+
+        /// `AwsPcaAuthorityArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_pca_authority_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsPcaAuthorityArn")
         }
     }
 
@@ -6244,38 +11078,90 @@ pub mod service {
             ServiceRegistry { props }
         }
 
-        prop! {
-            /// `ContainerName`: The container name value to be used for your service discovery service.
-            /// It's already specified in the task definition. If the task definition that your service
-            /// task specifies uses the ``bridge`` or ``host`` network mode, you must specify a ``containerName``
-            /// and ``containerPort`` combination from the task definition. If the task definition that
-            /// your service task specifies uses the ``awsvpc`` network mode and a type SRV DNS record
-            /// is used, you must specify either a ``containerName`` and ``containerPort`` combination
-            /// or a ``port`` value. However, you can't specify both.
-            props, "ContainerName", container_name, set_container_name, get_container_name, Val<String>
+        /// `ContainerName`: The container name value to be used for your service discovery service.
+        /// It's already specified in the task definition. If the task definition that your service task
+        /// specifies uses the ``bridge`` or ``host`` network mode, you must specify a ``containerName``
+        /// and ``containerPort`` combination from the task definition. If the task definition that your
+        /// service task specifies uses the ``awsvpc`` network mode and a type SRV DNS record is used,
+        /// you must specify either a ``containerName`` and ``containerPort`` combination or a ``port``
+        /// value. However, you can't specify both.
+        pub fn container_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContainerName", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainerPort`: The port value to be used for your service discovery service. It's
-            /// already specified in the task definition. If the task definition your service task
-            /// specifies uses the ``bridge`` or ``host`` network mode, you must specify a ``containerName``
-            /// and ``containerPort`` combination from the task definition. If the task definition your
-            /// service task specifies uses the ``awsvpc`` network mode and a type SRV DNS record is
-            /// used, you must specify either a ``containerName`` and ``containerPort`` combination or a ``port``
-            /// value. However, you can't specify both.
-            props, "ContainerPort", container_port, set_container_port, get_container_port, Val<i64>
+        /// Sets `ContainerName` in place: [`Self::container_name`] on a value held by `&mut`.
+        pub fn set_container_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerName", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`: The port value used if your service discovery service specified an SRV record.
-            /// This field might be used if both the ``awsvpc`` network mode and SRV records are used.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// `ContainerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerName")
         }
 
-        prop! {
-            /// `RegistryArn`: The Amazon Resource Name (ARN) of the service registry. The currently
-            /// supported service registry is CMAP. For more information, see CreateService (<https://docs.aws.amazon.com/cloud-map/latest/api/API_CreateService.html>).
-            props, "RegistryArn", registry_arn, set_registry_arn, get_registry_arn, Val<String>
+        /// `ContainerPort`: The port value to be used for your service discovery service. It's already
+        /// specified in the task definition. If the task definition your service task specifies uses
+        /// the ``bridge`` or ``host`` network mode, you must specify a ``containerName`` and ``containerPort``
+        /// combination from the task definition. If the task definition your service task specifies
+        /// uses the ``awsvpc`` network mode and a type SRV DNS record is used, you must specify either
+        /// a ``containerName`` and ``containerPort`` combination or a ``port`` value. However, you
+        /// can't specify both.
+        pub fn container_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ContainerPort", value.into());
+            self
+        }
+
+        /// Sets `ContainerPort` in place: [`Self::container_port`] on a value held by `&mut`.
+        pub fn set_container_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ContainerPort", value.into());
+            self
+        }
+
+        /// `ContainerPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ContainerPort")
+        }
+
+        /// `Port`: The port value used if your service discovery service specified an SRV record. This
+        /// field might be used if both the ``awsvpc`` network mode and SRV records are used.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `RegistryArn`: The Amazon Resource Name (ARN) of the service registry. The currently
+        /// supported service registry is CMAP. For more information, see CreateService (<https://docs.aws.amazon.com/cloud-map/latest/api/API_CreateService.html>).
+        pub fn registry_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RegistryArn", value.into());
+            self
+        }
+
+        /// Sets `RegistryArn` in place: [`Self::registry_arn`] on a value held by `&mut`.
+        pub fn set_registry_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RegistryArn", value.into());
+            self
+        }
+
+        /// `RegistryArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_registry_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RegistryArn")
         }
     }
 
@@ -6299,18 +11185,37 @@ pub mod service {
             ServiceVolumeConfiguration { props }
         }
 
-        prop! {
-            /// `Name`: The name of the volume. This value must match the volume name from the ``Volume``
-            /// object in the task definition.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `ManagedEBSVolume`: The configuration for the Amazon EBS volume that Amazon ECS creates
-            /// and manages on your behalf. These settings are used to create each Amazon EBS volume,
-            /// with one volume created for each task in the service. The Amazon EBS volumes are visible
-            /// in your account in the Amazon EC2 console once they are created.
-            props, "ManagedEBSVolume", managed_ebs_volume, set_managed_ebs_volume, get_managed_ebs_volume, Val<ServiceManagedEbsVolumeConfiguration>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `ManagedEBSVolume`: The configuration for the Amazon EBS volume that Amazon ECS creates and
+        /// manages on your behalf. These settings are used to create each Amazon EBS volume, with one
+        /// volume created for each task in the service. The Amazon EBS volumes are visible in your
+        /// account in the Amazon EC2 console once they are created.
+        pub fn managed_ebs_volume(mut self, value: impl Into<Val<ServiceManagedEbsVolumeConfiguration>>) -> Self {
+            self.props.set("ManagedEBSVolume", value.into());
+            self
+        }
+
+        /// Sets `ManagedEBSVolume` in place: [`Self::managed_ebs_volume`] on a value held by `&mut`.
+        pub fn set_managed_ebs_volume(&mut self, value: impl Into<Val<ServiceManagedEbsVolumeConfiguration>>) -> &mut Self {
+            self.props.set("ManagedEBSVolume", value.into());
+            self
+        }
+
+        /// `ManagedEBSVolume` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_ebs_volume(&self) -> ::std::option::Option<Val<ServiceManagedEbsVolumeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ManagedEBSVolume")
         }
     }
 
@@ -6341,110 +11246,241 @@ pub mod service {
             ServiceManagedEbsVolumeConfiguration { props }
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the IAM role to associate with this volume. This is the Amazon ECS
-            /// infrastructure IAM role that is used to manage your AWS infrastructure. We recommend
-            /// using the Amazon ECS-managed ``AmazonECSInfrastructureRolePolicyForVolumes`` IAM policy
-            /// with this role. For more information, see Amazon ECS infrastructure IAM role (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/infrastructure_IAM_role.html>)
-            /// in the *Amazon ECS Developer Guide*.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<RoleArn>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<RoleArn>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Encrypted`: Indicates whether the volume should be encrypted. If you turn on
-            /// Region-level Amazon EBS encryption by default but set this value as ``false``, the
-            /// setting is overridden and the volume is encrypted with the KMS key specified for Amazon
-            /// EBS encryption by default. This parameter maps 1:1 with the ``Encrypted`` parameter of
-            /// the CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
-            /// in the *Amazon EC2 API Reference*.
-            props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<RoleArn>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `FilesystemType`: The filesystem type for the volume. For volumes created from a
-            /// snapshot, you must specify the same filesystem type that the volume was using when the
-            /// snapshot was created. If there is a filesystem type mismatch, the tasks will fail to
-            /// start. The available Linux filesystem types are ``ext3``, ``ext4``, and ``xfs``. If no
-            /// value is specified, the ``xfs`` filesystem type is used by default. The available
-            /// Windows filesystem types are ``NTFS``.
-            props, "FilesystemType", filesystem_type, set_filesystem_type, get_filesystem_type, Val<ServiceManagedEbsVolumeConfigurationFilesystemType>
+        /// `Encrypted`: Indicates whether the volume should be encrypted. If you turn on Region-level
+        /// Amazon EBS encryption by default but set this value as ``false``, the setting is overridden
+        /// and the volume is encrypted with the KMS key specified for Amazon EBS encryption by default.
+        /// This parameter maps 1:1 with the ``Encrypted`` parameter of the CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
+        /// in the *Amazon EC2 API Reference*.
+        pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Encrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `Iops`: The number of I/O operations per second (IOPS). For ``gp3``, ``io1``, and ``io2``
-            /// volumes, this represents the number of IOPS that are provisioned for the volume. For ``gp2``
-            /// volumes, this represents the baseline performance of the volume and the rate at which
-            /// the volume accumulates I/O credits for bursting. The following are the supported values
-            /// for each volume type. + ``gp3``: 3,000 - 16,000 IOPS + ``io1``: 100 - 64,000 IOPS + ``io2``: 100 - 256,000
-            /// IOPS This parameter is required for ``io1`` and ``io2`` volume types. The default for ``gp3``
-            /// volumes is ``3,000 IOPS``. This parameter is not …
-            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        /// Sets `Encrypted` in place: [`Self::encrypted`] on a value held by `&mut`.
+        pub fn set_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Encrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyId`: The Amazon Resource Name (ARN) identifier of the AWS Key Management Service
-            /// key to use for Amazon EBS encryption. When a key is specified using this parameter, it
-            /// overrides Amazon EBS default encryption or any KMS key that you specified for
-            /// cluster-level managed storage encryption. This parameter maps 1:1 with the ``KmsKeyId``
-            /// parameter of the CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
-            /// in the *Amazon EC2 API Reference*. For more information about encrypting Amazon EBS
-            /// volumes attached to tasks, see \[Encrypt data stored in Amazon EBS …
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `Encrypted` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Encrypted")
         }
 
-        prop! {
-            /// `SizeInGiB`: The size of the volume in GiB. You must specify either a volume size or a
-            /// snapshot ID. If you specify a snapshot ID, the snapshot size is used for the volume size
-            /// by default. You can optionally specify a volume size greater than or equal to the
-            /// snapshot size. This parameter maps 1:1 with the ``Size`` parameter of the CreateVolume
-            /// API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>) in
-            /// the *Amazon EC2 API Reference*. The following are the supported volume size values for
-            /// each volume type. + ``gp2`` and ``gp3``: 1-16,384 + ``io1`` and ``io2``: 4-16,384 + ``st1`` …
-            props, "SizeInGiB", size_in_gi_b, set_size_in_gi_b, get_size_in_gi_b, Val<i64>
+        /// `FilesystemType`: The filesystem type for the volume. For volumes created from a snapshot,
+        /// you must specify the same filesystem type that the volume was using when the snapshot was
+        /// created. If there is a filesystem type mismatch, the tasks will fail to start. The available
+        /// Linux filesystem types are ``ext3``, ``ext4``, and ``xfs``. If no value is specified, the ``xfs``
+        /// filesystem type is used by default. The available Windows filesystem types are ``NTFS``.
+        pub fn filesystem_type(mut self, value: impl Into<Val<ServiceManagedEbsVolumeConfigurationFilesystemType>>) -> Self {
+            self.props.set("FilesystemType", value.into());
+            self
         }
 
-        prop! {
-            /// `SnapshotId`: The snapshot that Amazon ECS uses to create volumes for attachment to
-            /// tasks maintained by the service. You must specify either ``snapshotId`` or ``sizeInGiB``
-            /// in your volume configuration. This parameter maps 1:1 with the ``SnapshotId`` parameter
-            /// of the CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
-            /// in the *Amazon EC2 API Reference*.
-            props, "SnapshotId", snapshot_id, set_snapshot_id, get_snapshot_id, Val<String>
+        /// Sets `FilesystemType` in place: [`Self::filesystem_type`] on a value held by `&mut`.
+        pub fn set_filesystem_type(&mut self, value: impl Into<Val<ServiceManagedEbsVolumeConfigurationFilesystemType>>) -> &mut Self {
+            self.props.set("FilesystemType", value.into());
+            self
         }
 
-        prop! {
-            /// `TagSpecifications`: The tags to apply to the volume. Amazon ECS applies service-managed
-            /// tags by default. This parameter maps 1:1 with the ``TagSpecifications.N`` parameter of
-            /// the CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
-            /// in the *Amazon EC2 API Reference*.
-            props, "TagSpecifications", tag_specifications, set_tag_specifications, get_tag_specifications, Val<List<EbsTagSpecification>>
+        /// `FilesystemType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filesystem_type(&self) -> ::std::option::Option<Val<ServiceManagedEbsVolumeConfigurationFilesystemType>> {
+            crate::cfn::get_prop(&self.props, "FilesystemType")
         }
 
-        prop! {
-            /// `Throughput`: The throughput to provision for a volume, in MiB/s, with a maximum of 1,000
-            /// MiB/s. This parameter maps 1:1 with the ``Throughput`` parameter of the CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
-            /// in the *Amazon EC2 API Reference*. This parameter is only supported for the ``gp3``
-            /// volume type.
-            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
+        /// `Iops`: The number of I/O operations per second (IOPS). For ``gp3``, ``io1``, and ``io2``
+        /// volumes, this represents the number of IOPS that are provisioned for the volume. For ``gp2``
+        /// volumes, this represents the baseline performance of the volume and the rate at which the
+        /// volume accumulates I/O credits for bursting. The following are the supported values for each
+        /// volume type. + ``gp3``: 3,000 - 16,000 IOPS + ``io1``: 100 - 64,000 IOPS + ``io2``: 100 - 256,000
+        /// IOPS This parameter is required for ``io1`` and ``io2`` volume types. The default for ``gp3``
+        /// volumes is ``3,000 IOPS``. This parameter is not …
+        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Iops", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumeInitializationRate`: The rate, in MiB/s, at which data is fetched from a snapshot
-            /// of an existing EBS volume to create new volumes for attachment to the tasks maintained
-            /// by the service. This property can be specified only if you specify a ``snapshotId``. For
-            /// more information, see Initialize Amazon EBS volumes (<https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html>)
-            /// in the *Amazon EBS User Guide*.
-            props, "VolumeInitializationRate", volume_initialization_rate, set_volume_initialization_rate, get_volume_initialization_rate, Val<i64>
+        /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+        pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Iops", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumeType`: The volume type. This parameter maps 1:1 with the ``VolumeType`` parameter
-            /// of the CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
-            /// in the *Amazon EC2 API Reference*. For more information, see Amazon EBS volume types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-volume-types.html>)
-            /// in the *Amazon EC2 User Guide*. The following are the supported volume types. + General
-            /// Purpose SSD: ``gp2``|``gp3`` + Provisioned IOPS SSD: ``io1``|``io2`` + Throughput
-            /// Optimized HDD: ``st1`` + Cold HDD: ``sc1`` + Magnetic: ``standard`` The magnetic volume …
-            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<String>
+        /// `Iops` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Iops")
+        }
+
+        /// `KmsKeyId`: The Amazon Resource Name (ARN) identifier of the AWS Key Management Service key
+        /// to use for Amazon EBS encryption. When a key is specified using this parameter, it overrides
+        /// Amazon EBS default encryption or any KMS key that you specified for cluster-level managed
+        /// storage encryption. This parameter maps 1:1 with the ``KmsKeyId`` parameter of the
+        /// CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
+        /// in the *Amazon EC2 API Reference*. For more information about encrypting Amazon EBS volumes
+        /// attached to tasks, see \[Encrypt data stored in Amazon EBS …
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
+        }
+
+        /// `SizeInGiB`: The size of the volume in GiB. You must specify either a volume size or a
+        /// snapshot ID. If you specify a snapshot ID, the snapshot size is used for the volume size by
+        /// default. You can optionally specify a volume size greater than or equal to the snapshot
+        /// size. This parameter maps 1:1 with the ``Size`` parameter of the CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
+        /// in the *Amazon EC2 API Reference*. The following are the supported volume size values for
+        /// each volume type. + ``gp2`` and ``gp3``: 1-16,384 + ``io1`` and ``io2``: 4-16,384 + ``st1`` …
+        pub fn size_in_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SizeInGiB", value.into());
+            self
+        }
+
+        /// Sets `SizeInGiB` in place: [`Self::size_in_gi_b`] on a value held by `&mut`.
+        pub fn set_size_in_gi_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SizeInGiB", value.into());
+            self
+        }
+
+        /// `SizeInGiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_in_gi_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SizeInGiB")
+        }
+
+        /// `SnapshotId`: The snapshot that Amazon ECS uses to create volumes for attachment to tasks
+        /// maintained by the service. You must specify either ``snapshotId`` or ``sizeInGiB`` in your
+        /// volume configuration. This parameter maps 1:1 with the ``SnapshotId`` parameter of the
+        /// CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
+        /// in the *Amazon EC2 API Reference*.
+        pub fn snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SnapshotId", value.into());
+            self
+        }
+
+        /// Sets `SnapshotId` in place: [`Self::snapshot_id`] on a value held by `&mut`.
+        pub fn set_snapshot_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SnapshotId", value.into());
+            self
+        }
+
+        /// `SnapshotId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snapshot_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SnapshotId")
+        }
+
+        /// `TagSpecifications`: The tags to apply to the volume. Amazon ECS applies service-managed
+        /// tags by default. This parameter maps 1:1 with the ``TagSpecifications.N`` parameter of the
+        /// CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
+        /// in the *Amazon EC2 API Reference*.
+        pub fn tag_specifications(mut self, value: impl Into<Val<List<EbsTagSpecification>>>) -> Self {
+            self.props.set("TagSpecifications", value.into());
+            self
+        }
+
+        /// Sets `TagSpecifications` in place: [`Self::tag_specifications`] on a value held by `&mut`.
+        pub fn set_tag_specifications(&mut self, value: impl Into<Val<List<EbsTagSpecification>>>) -> &mut Self {
+            self.props.set("TagSpecifications", value.into());
+            self
+        }
+
+        /// `TagSpecifications` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_specifications(&self) -> ::std::option::Option<Val<List<EbsTagSpecification>>> {
+            crate::cfn::get_prop(&self.props, "TagSpecifications")
+        }
+
+        /// `Throughput`: The throughput to provision for a volume, in MiB/s, with a maximum of 1,000
+        /// MiB/s. This parameter maps 1:1 with the ``Throughput`` parameter of the CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
+        /// in the *Amazon EC2 API Reference*. This parameter is only supported for the ``gp3`` volume
+        /// type.
+        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// Sets `Throughput` in place: [`Self::throughput`] on a value held by `&mut`.
+        pub fn set_throughput(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// `Throughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throughput(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Throughput")
+        }
+
+        /// `VolumeInitializationRate`: The rate, in MiB/s, at which data is fetched from a snapshot of
+        /// an existing EBS volume to create new volumes for attachment to the tasks maintained by the
+        /// service. This property can be specified only if you specify a ``snapshotId``. For more
+        /// information, see Initialize Amazon EBS volumes (<https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html>)
+        /// in the *Amazon EBS User Guide*.
+        pub fn volume_initialization_rate(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("VolumeInitializationRate", value.into());
+            self
+        }
+
+        /// Sets `VolumeInitializationRate` in place: [`Self::volume_initialization_rate`] on a value
+        /// held by `&mut`.
+        pub fn set_volume_initialization_rate(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("VolumeInitializationRate", value.into());
+            self
+        }
+
+        /// `VolumeInitializationRate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_initialization_rate(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "VolumeInitializationRate")
+        }
+
+        /// `VolumeType`: The volume type. This parameter maps 1:1 with the ``VolumeType`` parameter of
+        /// the CreateVolume API (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVolume.html>)
+        /// in the *Amazon EC2 API Reference*. For more information, see Amazon EBS volume types (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-volume-types.html>)
+        /// in the *Amazon EC2 User Guide*. The following are the supported volume types. + General
+        /// Purpose SSD: ``gp2``|``gp3`` + Provisioned IOPS SSD: ``io1``|``io2`` + Throughput Optimized
+        /// HDD: ``st1`` + Cold HDD: ``sc1`` + Magnetic: ``standard`` The magnetic volume …
+        pub fn volume_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// Sets `VolumeType` in place: [`Self::volume_type`] on a value held by `&mut`.
+        pub fn set_volume_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// `VolumeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VolumeType")
         }
     }
 
@@ -6488,22 +11524,55 @@ pub mod service {
             EbsTagSpecification { props }
         }
 
-        prop! {
-            /// `ResourceType`: The type of volume resource.
-            props, "ResourceType", _, set_resource_type, get_resource_type, Val<EbsTagSpecificationResourceType>
+        /// Sets `ResourceType`, which `new` took, in place.
+        pub fn set_resource_type(&mut self, value: impl Into<Val<EbsTagSpecificationResourceType>>) -> &mut Self {
+            self.props.set("ResourceType", value.into());
+            self
         }
 
-        prop! {
-            /// `PropagateTags`: Determines whether to propagate the tags from the task definition to
-            /// the Amazon EBS volume. Tags can only propagate to a ``SERVICE`` specified in ``ServiceVolumeConfiguration``.
-            /// If no value is specified, the tags aren't propagated.
-            props, "PropagateTags", propagate_tags, set_propagate_tags, get_propagate_tags, Val<EbsTagSpecificationPropagateTags>
+        /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_type(&self) -> ::std::option::Option<Val<EbsTagSpecificationResourceType>> {
+            crate::cfn::get_prop(&self.props, "ResourceType")
         }
 
-        prop! {
-            /// `Tags`: The tags applied to this Amazon EBS volume. ``AmazonECSCreated`` and ``AmazonECSManaged``
-            /// are reserved tags that can't be used.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// `PropagateTags`: Determines whether to propagate the tags from the task definition to the
+        /// Amazon EBS volume. Tags can only propagate to a ``SERVICE`` specified in ``ServiceVolumeConfiguration``.
+        /// If no value is specified, the tags aren't propagated.
+        pub fn propagate_tags(mut self, value: impl Into<Val<EbsTagSpecificationPropagateTags>>) -> Self {
+            self.props.set("PropagateTags", value.into());
+            self
+        }
+
+        /// Sets `PropagateTags` in place: [`Self::propagate_tags`] on a value held by `&mut`.
+        pub fn set_propagate_tags(&mut self, value: impl Into<Val<EbsTagSpecificationPropagateTags>>) -> &mut Self {
+            self.props.set("PropagateTags", value.into());
+            self
+        }
+
+        /// `PropagateTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_propagate_tags(&self) -> ::std::option::Option<Val<EbsTagSpecificationPropagateTags>> {
+            crate::cfn::get_prop(&self.props, "PropagateTags")
+        }
+
+        /// `Tags`: The tags applied to this Amazon EBS volume. ``AmazonECSCreated`` and ``AmazonECSManaged``
+        /// are reserved tags that can't be used.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -6563,29 +11632,58 @@ pub mod service {
             VpcLatticeConfiguration { props }
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the IAM role to associate with this VPC Lattice configuration.
-            /// This is the Amazon ECS infrastructure IAM role that is used to manage your VPC Lattice
-            /// infrastructure.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<RoleArn>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<RoleArn>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetGroupArn`: The full Amazon Resource Name (ARN) of the target group or groups
-            /// associated with the VPC Lattice configuration that the Amazon ECS tasks will be
-            /// registered to.
-            props, "TargetGroupArn", _, set_target_group_arn, get_target_group_arn, Val<TargetGroupArn>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<RoleArn>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `PortName`: The name of the port mapping to register in the VPC Lattice target group.
-            /// This is the name of the ``portMapping`` you defined in your task definition.
-            props, "PortName", _, set_port_name, get_port_name, Val<String>
+        /// Sets `TargetGroupArn`, which `new` took, in place.
+        pub fn set_target_group_arn(&mut self, value: impl Into<Val<TargetGroupArn>>) -> &mut Self {
+            self.props.set("TargetGroupArn", value.into());
+            self
         }
 
-        prop! {
-            /// `AdvancedConfiguration`.
-            props, "AdvancedConfiguration", advanced_configuration, set_advanced_configuration, get_advanced_configuration, Val<VpcLatticeAdvancedConfiguration>
+        /// `TargetGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_group_arn(&self) -> ::std::option::Option<Val<TargetGroupArn>> {
+            crate::cfn::get_prop(&self.props, "TargetGroupArn")
+        }
+
+        /// Sets `PortName`, which `new` took, in place.
+        pub fn set_port_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PortName", value.into());
+            self
+        }
+
+        /// `PortName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PortName")
+        }
+
+        /// `AdvancedConfiguration`.
+        pub fn advanced_configuration(mut self, value: impl Into<Val<VpcLatticeAdvancedConfiguration>>) -> Self {
+            self.props.set("AdvancedConfiguration", value.into());
+            self
+        }
+
+        /// Sets `AdvancedConfiguration` in place: [`Self::advanced_configuration`] on a value held by `&mut`.
+        pub fn set_advanced_configuration(&mut self, value: impl Into<Val<VpcLatticeAdvancedConfiguration>>) -> &mut Self {
+            self.props.set("AdvancedConfiguration", value.into());
+            self
+        }
+
+        /// `AdvancedConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_advanced_configuration(&self) -> ::std::option::Option<Val<VpcLatticeAdvancedConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AdvancedConfiguration")
         }
     }
 
@@ -6608,22 +11706,63 @@ pub mod service {
             VpcLatticeAdvancedConfiguration { props }
         }
 
-        prop! {
-            /// `AlternateTargetGroupArn`: The Amazon Resource Name (ARN) of the alternate target group
-            /// associated with the VPC Lattice Configuration for Amazon ECS blue/green deployments.
-            props, "AlternateTargetGroupArn", alternate_target_group_arn, set_alternate_target_group_arn, get_alternate_target_group_arn, Val<String>
+        /// `AlternateTargetGroupArn`: The Amazon Resource Name (ARN) of the alternate target group
+        /// associated with the VPC Lattice Configuration for Amazon ECS blue/green deployments.
+        pub fn alternate_target_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AlternateTargetGroupArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ProductionListenerRule`: The Amazon Resource Name (ARN) that identifies the production
-            /// listener rule or listener for routing production traffic.
-            props, "ProductionListenerRule", production_listener_rule, set_production_listener_rule, get_production_listener_rule, Val<String>
+        /// Sets `AlternateTargetGroupArn` in place: [`Self::alternate_target_group_arn`] on a value
+        /// held by `&mut`.
+        pub fn set_alternate_target_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AlternateTargetGroupArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TestListenerRule`: The Amazon Resource Name (ARN) that identifies the test listener
-            /// rule or listener for routing test traffic.
-            props, "TestListenerRule", test_listener_rule, set_test_listener_rule, get_test_listener_rule, Val<String>
+        /// `AlternateTargetGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alternate_target_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AlternateTargetGroupArn")
+        }
+
+        /// `ProductionListenerRule`: The Amazon Resource Name (ARN) that identifies the production
+        /// listener rule or listener for routing production traffic.
+        pub fn production_listener_rule(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ProductionListenerRule", value.into());
+            self
+        }
+
+        /// Sets `ProductionListenerRule` in place: [`Self::production_listener_rule`] on a value held
+        /// by `&mut`.
+        pub fn set_production_listener_rule(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProductionListenerRule", value.into());
+            self
+        }
+
+        /// `ProductionListenerRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_production_listener_rule(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProductionListenerRule")
+        }
+
+        /// `TestListenerRule`: The Amazon Resource Name (ARN) that identifies the test listener rule or
+        /// listener for routing test traffic.
+        pub fn test_listener_rule(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TestListenerRule", value.into());
+            self
+        }
+
+        /// Sets `TestListenerRule` in place: [`Self::test_listener_rule`] on a value held by `&mut`.
+        pub fn set_test_listener_rule(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TestListenerRule", value.into());
+            self
+        }
+
+        /// `TestListenerRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_test_listener_rule(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TestListenerRule")
         }
     }
 }
@@ -6651,165 +11790,397 @@ impl TaskDefinition {
         TaskDefinition { core }
     }
 
-    prop! {
-        /// `ContainerDefinitions`: A list of container definitions in JSON format that describe the
-        /// different containers that make up your task. For more information about container
-        /// definition parameters and defaults, see Amazon ECS Task Definitions (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_defintions.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*.
-        core.props, "ContainerDefinitions", container_definitions, set_container_definitions, get_container_definitions, Val<List<task_definition::ContainerDefinition>>
+    /// `ContainerDefinitions`: A list of container definitions in JSON format that describe the
+    /// different containers that make up your task. For more information about container definition
+    /// parameters and defaults, see Amazon ECS Task Definitions (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_defintions.html>)
+    /// in the *Amazon Elastic Container Service Developer Guide*.
+    pub fn container_definitions(mut self, value: impl Into<Val<List<task_definition::ContainerDefinition>>>) -> Self {
+        self.core.props.set("ContainerDefinitions", value.into());
+        self
     }
 
-    prop! {
-        /// `Cpu`: The number of ``cpu`` units used by the task. If you use the EC2 launch type,
-        /// this field is optional. Any value can be used. If you use the Fargate launch type, this
-        /// field is required. You must use one of the following values. The value that you choose
-        /// determines your range of valid values for the ``memory`` parameter. If you're using the
-        /// EC2 launch type or the external launch type, this field is optional. Supported values
-        /// are between ``128`` CPU units (``0.125`` vCPUs) and ``196608`` CPU units (``192``
-        /// vCPUs). This field is required for Fargate. For information about the valid values, see …
-        core.props, "Cpu", cpu, set_cpu, get_cpu, Val<String>
+    /// Sets `ContainerDefinitions` in place: [`Self::container_definitions`] on a value held by `&mut`.
+    pub fn set_container_definitions(&mut self, value: impl Into<Val<List<task_definition::ContainerDefinition>>>) -> &mut Self {
+        self.core.props.set("ContainerDefinitions", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableFaultInjection`: Enables fault injection and allows for fault injection requests
-        /// to be accepted from the task's containers. The default value is ``false``.
-        core.props, "EnableFaultInjection", enable_fault_injection, set_enable_fault_injection, get_enable_fault_injection, Val<bool>
+    /// `ContainerDefinitions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_container_definitions(&self) -> ::std::option::Option<Val<List<task_definition::ContainerDefinition>>> {
+        crate::cfn::get_prop(&self.core.props, "ContainerDefinitions")
     }
 
-    prop! {
-        /// `EphemeralStorage`: The ephemeral storage settings to use for tasks run with the task
-        /// definition.
-        core.props, "EphemeralStorage", ephemeral_storage, set_ephemeral_storage, get_ephemeral_storage, Val<task_definition::EphemeralStorage>
+    /// `Cpu`: The number of ``cpu`` units used by the task. If you use the EC2 launch type, this
+    /// field is optional. Any value can be used. If you use the Fargate launch type, this field is
+    /// required. You must use one of the following values. The value that you choose determines
+    /// your range of valid values for the ``memory`` parameter. If you're using the EC2 launch type
+    /// or the external launch type, this field is optional. Supported values are between ``128``
+    /// CPU units (``0.125`` vCPUs) and ``196608`` CPU units (``192`` vCPUs). This field is required
+    /// for Fargate. For information about the valid values, see …
+    pub fn cpu(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Cpu", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the task execution role that
-        /// grants the Amazon ECS container agent permission to make AWS API calls on your behalf.
-        /// For informationabout the required IAM roles for Amazon ECS, see IAM roles for Amazon ECS (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-ecs-iam-role-overview.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*.
-        core.props, "ExecutionRoleArn", execution_role_arn, set_execution_role_arn, get_execution_role_arn, Val<RoleArn>
+    /// Sets `Cpu` in place: [`Self::cpu`] on a value held by `&mut`.
+    pub fn set_cpu(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Cpu", value.into());
+        self
     }
 
-    prop! {
-        /// `Family`: The name of a family that this task definition is registered to. Up to 255
-        /// letters (uppercase and lowercase), numbers, hyphens, and underscores are allowed. A
-        /// family groups multiple versions of a task definition. Amazon ECS gives the first task
-        /// definition that you registered to a family a revision number of 1. Amazon ECS gives
-        /// sequential revision numbers to each task definition that you add. To use revision
-        /// numbers when you update a task definition, specify this property. If you don't specify a
-        /// value, CFNlong generates a new task definition each time that you update it.
-        core.props, "Family", family, set_family, get_family, Val<String>
+    /// `Cpu` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cpu(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Cpu")
     }
 
-    prop! {
-        /// `InferenceAccelerators`.
-        core.props, "InferenceAccelerators", inference_accelerators, set_inference_accelerators, get_inference_accelerators, Val<List<task_definition::InferenceAccelerator>>
+    /// `EnableFaultInjection`: Enables fault injection and allows for fault injection requests to
+    /// be accepted from the task's containers. The default value is ``false``.
+    pub fn enable_fault_injection(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableFaultInjection", value.into());
+        self
     }
 
-    prop! {
-        /// `IpcMode`: The IPC resource namespace to use for the containers in the task. The valid
-        /// values are ``host``, ``task``, or ``none``. If ``host`` is specified, then all
-        /// containers within the tasks that specified the ``host`` IPC mode on the same container
-        /// instance share the same IPC resources with the host Amazon EC2 instance. If ``task`` is
-        /// specified, all containers within the specified task share the same IPC resources. If ``none``
-        /// is specified, then IPC resources within the containers of a task are private and not
-        /// shared with other containers in a task or on the container instance. If no value is …
-        core.props, "IpcMode", ipc_mode, set_ipc_mode, get_ipc_mode, Val<task_definition::IpcMode>
+    /// Sets `EnableFaultInjection` in place: [`Self::enable_fault_injection`] on a value held by `&mut`.
+    pub fn set_enable_fault_injection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableFaultInjection", value.into());
+        self
     }
 
-    prop! {
-        /// `Memory`: The amount (in MiB) of memory used by the task. If your tasks runs on Amazon
-        /// EC2 instances, you must specify either a task-level memory value or a container-level
-        /// memory value. This field is optional and any value can be used. If a task-level memory
-        /// value is specified, the container-level memory value is optional. For more information
-        /// regarding container-level memory and memory reservation, see ContainerDefinition (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html>).
-        /// If your tasks runs on FARGATElong, this field is required. You must use one of the …
-        core.props, "Memory", memory, set_memory, get_memory, Val<String>
+    /// `EnableFaultInjection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_fault_injection(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableFaultInjection")
     }
 
-    prop! {
-        /// `NetworkMode`: The Docker networking mode to use for the containers in the task. The
-        /// valid values are ``none``, ``bridge``, ``awsvpc``, and ``host``. If no network mode is
-        /// specified, the default is ``bridge``. For Amazon ECS tasks on Fargate, the ``awsvpc``
-        /// network mode is required. For Amazon ECS tasks on Amazon EC2 Linux instances, any
-        /// network mode can be used. For Amazon ECS tasks on Amazon EC2 Windows instances, ``&lt;default&gt;``
-        /// or ``awsvpc`` can be used. If the network mode is set to ``none``, you cannot specify
-        /// port mappings in your container definitions, and the tasks containers do not have
-        /// external …
-        core.props, "NetworkMode", network_mode, set_network_mode, get_network_mode, Val<task_definition::NetworkMode>
+    /// `EphemeralStorage`: The ephemeral storage settings to use for tasks run with the task
+    /// definition.
+    pub fn ephemeral_storage(mut self, value: impl Into<Val<task_definition::EphemeralStorage>>) -> Self {
+        self.core.props.set("EphemeralStorage", value.into());
+        self
     }
 
-    prop! {
-        /// `PidMode`: The process namespace to use for the containers in the task. The valid values
-        /// are ``host`` or ``task``. On Fargate for Linux containers, the only valid value is ``task``.
-        /// For example, monitoring sidecars might need ``pidMode`` to access information about
-        /// other containers running in the same task. If ``host`` is specified, all containers
-        /// within the tasks that specified the ``host`` PID mode on the same container instance
-        /// share the same process namespace with the host Amazon EC2 instance. If ``task`` is
-        /// specified, all containers within the specified task share the same process namespace. If
-        /// no …
-        core.props, "PidMode", pid_mode, set_pid_mode, get_pid_mode, Val<task_definition::PidMode>
+    /// Sets `EphemeralStorage` in place: [`Self::ephemeral_storage`] on a value held by `&mut`.
+    pub fn set_ephemeral_storage(&mut self, value: impl Into<Val<task_definition::EphemeralStorage>>) -> &mut Self {
+        self.core.props.set("EphemeralStorage", value.into());
+        self
     }
 
-    prop! {
-        /// `PlacementConstraints`: An array of placement constraint objects to use for tasks. This
-        /// parameter isn't supported for tasks run on FARGATElong.
-        core.props, "PlacementConstraints", placement_constraints, set_placement_constraints, get_placement_constraints, Val<List<task_definition::TaskDefinitionPlacementConstraint>>
+    /// `EphemeralStorage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ephemeral_storage(&self) -> ::std::option::Option<Val<task_definition::EphemeralStorage>> {
+        crate::cfn::get_prop(&self.core.props, "EphemeralStorage")
     }
 
-    prop! {
-        /// `ProxyConfiguration`: The configuration details for the App Mesh proxy. Your Amazon ECS
-        /// container instances require at least version 1.26.0 of the container agent and at least
-        /// version 1.26.0-1 of the ``ecs-init`` package to use a proxy configuration. If your
-        /// container instances are launched from the Amazon ECS optimized AMI version ``20190301``
-        /// or later, they contain the required versions of the container agent and ``ecs-init``.
-        /// For more information, see Amazon ECS-optimized Linux AMI (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-optimized_AMI.html>)
-        /// in the *Amazon Elastic Container Service …
-        core.props, "ProxyConfiguration", proxy_configuration, set_proxy_configuration, get_proxy_configuration, Val<task_definition::ProxyConfiguration>
+    /// `ExecutionRoleArn`: The Amazon Resource Name (ARN) of the task execution role that grants
+    /// the Amazon ECS container agent permission to make AWS API calls on your behalf. For
+    /// informationabout the required IAM roles for Amazon ECS, see IAM roles for Amazon ECS (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-ecs-iam-role-overview.html>)
+    /// in the *Amazon Elastic Container Service Developer Guide*.
+    pub fn execution_role_arn(mut self, value: impl Into<Val<RoleArn>>) -> Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `RequiresCompatibilities`: The task launch types the task definition was validated
-        /// against. The valid values are ``MANAGED_INSTANCES``, ``EC2``, ``FARGATE``, and ``EXTERNAL``.
-        /// For more information, see Amazon ECS launch types (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/launch_types.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*.
-        core.props, "RequiresCompatibilities", requires_compatibilities, set_requires_compatibilities, get_requires_compatibilities, Val<List<task_definition::RequiresCompatibilities>>
+    /// Sets `ExecutionRoleArn` in place: [`Self::execution_role_arn`] on a value held by `&mut`.
+    pub fn set_execution_role_arn(&mut self, value: impl Into<Val<RoleArn>>) -> &mut Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `RuntimePlatform`: The operating system that your tasks definitions run on.
-        core.props, "RuntimePlatform", runtime_platform, set_runtime_platform, get_runtime_platform, Val<task_definition::RuntimePlatform>
+    /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<RoleArn>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRoleArn")
     }
 
-    prop! {
-        /// `Tags`: The metadata that you apply to the task definition to help you categorize and
-        /// organize them. Each tag consists of a key and an optional value. You define both of
-        /// them. The following basic restrictions apply to tags: + Maximum number of tags per
-        /// resource - 50 + For each resource, each tag key must be unique, and each tag key can
-        /// have only one value. + Maximum key length - 128 Unicode characters in UTF-8 + Maximum
-        /// value length - 256 Unicode characters in UTF-8 + If your tagging schema is used across
-        /// multiple services and resources, remember that other services may have restrictions on
-        /// allowed …
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Family`: The name of a family that this task definition is registered to. Up to 255 letters (uppercase
+    /// and lowercase), numbers, hyphens, and underscores are allowed. A family groups multiple
+    /// versions of a task definition. Amazon ECS gives the first task definition that you
+    /// registered to a family a revision number of 1. Amazon ECS gives sequential revision numbers
+    /// to each task definition that you add. To use revision numbers when you update a task
+    /// definition, specify this property. If you don't specify a value, CFNlong generates a new
+    /// task definition each time that you update it.
+    pub fn family(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Family", value.into());
+        self
     }
 
-    prop! {
-        /// `TaskRoleArn`: The short name or full Amazon Resource Name (ARN) of the IAMlong role
-        /// that grants containers in the task permission to call AWS APIs on your behalf. For more
-        /// information, see Amazon ECS Task Role (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*. IAM roles for tasks on
-        /// Windows require that the ``-EnableTaskIAMRole`` option is set when you launch the Amazon
-        /// ECS-optimized Windows AMI. Your containers must also run some configuration code to use
-        /// the feature. For more information, see \[Windows IAM roles for …
-        core.props, "TaskRoleArn", task_role_arn, set_task_role_arn, get_task_role_arn, Val<RoleArn>
+    /// Sets `Family` in place: [`Self::family`] on a value held by `&mut`.
+    pub fn set_family(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Family", value.into());
+        self
     }
 
-    prop! {
-        /// `Volumes`: The list of data volume definitions for the task. For more information, see
-        /// Using data volumes in tasks (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_data_volumes.html>)
-        /// in the *Amazon Elastic Container Service Developer Guide*. The ``host`` and ``sourcePath``
-        /// parameters aren't supported for tasks run on FARGATElong.
-        core.props, "Volumes", volumes, set_volumes, get_volumes, Val<List<task_definition::Volume>>
+    /// `Family` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_family(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Family")
+    }
+
+    /// `InferenceAccelerators`.
+    pub fn inference_accelerators(mut self, value: impl Into<Val<List<task_definition::InferenceAccelerator>>>) -> Self {
+        self.core.props.set("InferenceAccelerators", value.into());
+        self
+    }
+
+    /// Sets `InferenceAccelerators` in place: [`Self::inference_accelerators`] on a value held by `&mut`.
+    pub fn set_inference_accelerators(&mut self, value: impl Into<Val<List<task_definition::InferenceAccelerator>>>) -> &mut Self {
+        self.core.props.set("InferenceAccelerators", value.into());
+        self
+    }
+
+    /// `InferenceAccelerators` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_inference_accelerators(&self) -> ::std::option::Option<Val<List<task_definition::InferenceAccelerator>>> {
+        crate::cfn::get_prop(&self.core.props, "InferenceAccelerators")
+    }
+
+    /// `IpcMode`: The IPC resource namespace to use for the containers in the task. The valid
+    /// values are ``host``, ``task``, or ``none``. If ``host`` is specified, then all containers
+    /// within the tasks that specified the ``host`` IPC mode on the same container instance share
+    /// the same IPC resources with the host Amazon EC2 instance. If ``task`` is specified, all
+    /// containers within the specified task share the same IPC resources. If ``none`` is specified,
+    /// then IPC resources within the containers of a task are private and not shared with other
+    /// containers in a task or on the container instance. If no value is …
+    pub fn ipc_mode(mut self, value: impl Into<Val<task_definition::IpcMode>>) -> Self {
+        self.core.props.set("IpcMode", value.into());
+        self
+    }
+
+    /// Sets `IpcMode` in place: [`Self::ipc_mode`] on a value held by `&mut`.
+    pub fn set_ipc_mode(&mut self, value: impl Into<Val<task_definition::IpcMode>>) -> &mut Self {
+        self.core.props.set("IpcMode", value.into());
+        self
+    }
+
+    /// `IpcMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ipc_mode(&self) -> ::std::option::Option<Val<task_definition::IpcMode>> {
+        crate::cfn::get_prop(&self.core.props, "IpcMode")
+    }
+
+    /// `Memory`: The amount (in MiB) of memory used by the task. If your tasks runs on Amazon EC2
+    /// instances, you must specify either a task-level memory value or a container-level memory
+    /// value. This field is optional and any value can be used. If a task-level memory value is
+    /// specified, the container-level memory value is optional. For more information regarding
+    /// container-level memory and memory reservation, see ContainerDefinition (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html>).
+    /// If your tasks runs on FARGATElong, this field is required. You must use one of the …
+    pub fn memory(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Memory", value.into());
+        self
+    }
+
+    /// Sets `Memory` in place: [`Self::memory`] on a value held by `&mut`.
+    pub fn set_memory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Memory", value.into());
+        self
+    }
+
+    /// `Memory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_memory(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Memory")
+    }
+
+    /// `NetworkMode`: The Docker networking mode to use for the containers in the task. The valid
+    /// values are ``none``, ``bridge``, ``awsvpc``, and ``host``. If no network mode is specified,
+    /// the default is ``bridge``. For Amazon ECS tasks on Fargate, the ``awsvpc`` network mode is
+    /// required. For Amazon ECS tasks on Amazon EC2 Linux instances, any network mode can be used.
+    /// For Amazon ECS tasks on Amazon EC2 Windows instances, ``&lt;default&gt;`` or ``awsvpc`` can
+    /// be used. If the network mode is set to ``none``, you cannot specify port mappings in your
+    /// container definitions, and the tasks containers do not have external …
+    pub fn network_mode(mut self, value: impl Into<Val<task_definition::NetworkMode>>) -> Self {
+        self.core.props.set("NetworkMode", value.into());
+        self
+    }
+
+    /// Sets `NetworkMode` in place: [`Self::network_mode`] on a value held by `&mut`.
+    pub fn set_network_mode(&mut self, value: impl Into<Val<task_definition::NetworkMode>>) -> &mut Self {
+        self.core.props.set("NetworkMode", value.into());
+        self
+    }
+
+    /// `NetworkMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_mode(&self) -> ::std::option::Option<Val<task_definition::NetworkMode>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkMode")
+    }
+
+    /// `PidMode`: The process namespace to use for the containers in the task. The valid values are ``host``
+    /// or ``task``. On Fargate for Linux containers, the only valid value is ``task``. For example,
+    /// monitoring sidecars might need ``pidMode`` to access information about other containers
+    /// running in the same task. If ``host`` is specified, all containers within the tasks that
+    /// specified the ``host`` PID mode on the same container instance share the same process
+    /// namespace with the host Amazon EC2 instance. If ``task`` is specified, all containers within
+    /// the specified task share the same process namespace. If no …
+    pub fn pid_mode(mut self, value: impl Into<Val<task_definition::PidMode>>) -> Self {
+        self.core.props.set("PidMode", value.into());
+        self
+    }
+
+    /// Sets `PidMode` in place: [`Self::pid_mode`] on a value held by `&mut`.
+    pub fn set_pid_mode(&mut self, value: impl Into<Val<task_definition::PidMode>>) -> &mut Self {
+        self.core.props.set("PidMode", value.into());
+        self
+    }
+
+    /// `PidMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pid_mode(&self) -> ::std::option::Option<Val<task_definition::PidMode>> {
+        crate::cfn::get_prop(&self.core.props, "PidMode")
+    }
+
+    /// `PlacementConstraints`: An array of placement constraint objects to use for tasks. This
+    /// parameter isn't supported for tasks run on FARGATElong.
+    pub fn placement_constraints(mut self, value: impl Into<Val<List<task_definition::TaskDefinitionPlacementConstraint>>>) -> Self {
+        self.core.props.set("PlacementConstraints", value.into());
+        self
+    }
+
+    /// Sets `PlacementConstraints` in place: [`Self::placement_constraints`] on a value held by `&mut`.
+    pub fn set_placement_constraints(&mut self, value: impl Into<Val<List<task_definition::TaskDefinitionPlacementConstraint>>>) -> &mut Self {
+        self.core.props.set("PlacementConstraints", value.into());
+        self
+    }
+
+    /// `PlacementConstraints` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_placement_constraints(&self) -> ::std::option::Option<Val<List<task_definition::TaskDefinitionPlacementConstraint>>> {
+        crate::cfn::get_prop(&self.core.props, "PlacementConstraints")
+    }
+
+    /// `ProxyConfiguration`: The configuration details for the App Mesh proxy. Your Amazon ECS
+    /// container instances require at least version 1.26.0 of the container agent and at least
+    /// version 1.26.0-1 of the ``ecs-init`` package to use a proxy configuration. If your container
+    /// instances are launched from the Amazon ECS optimized AMI version ``20190301`` or later, they
+    /// contain the required versions of the container agent and ``ecs-init``. For more information,
+    /// see Amazon ECS-optimized Linux AMI (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-optimized_AMI.html>)
+    /// in the *Amazon Elastic Container Service …
+    pub fn proxy_configuration(mut self, value: impl Into<Val<task_definition::ProxyConfiguration>>) -> Self {
+        self.core.props.set("ProxyConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ProxyConfiguration` in place: [`Self::proxy_configuration`] on a value held by `&mut`.
+    pub fn set_proxy_configuration(&mut self, value: impl Into<Val<task_definition::ProxyConfiguration>>) -> &mut Self {
+        self.core.props.set("ProxyConfiguration", value.into());
+        self
+    }
+
+    /// `ProxyConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_proxy_configuration(&self) -> ::std::option::Option<Val<task_definition::ProxyConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ProxyConfiguration")
+    }
+
+    /// `RequiresCompatibilities`: The task launch types the task definition was validated against.
+    /// The valid values are ``MANAGED_INSTANCES``, ``EC2``, ``FARGATE``, and ``EXTERNAL``. For more
+    /// information, see Amazon ECS launch types (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/launch_types.html>)
+    /// in the *Amazon Elastic Container Service Developer Guide*.
+    pub fn requires_compatibilities(mut self, value: impl Into<Val<List<task_definition::RequiresCompatibilities>>>) -> Self {
+        self.core.props.set("RequiresCompatibilities", value.into());
+        self
+    }
+
+    /// Sets `RequiresCompatibilities` in place: [`Self::requires_compatibilities`] on a value held
+    /// by `&mut`.
+    pub fn set_requires_compatibilities(&mut self, value: impl Into<Val<List<task_definition::RequiresCompatibilities>>>) -> &mut Self {
+        self.core.props.set("RequiresCompatibilities", value.into());
+        self
+    }
+
+    /// `RequiresCompatibilities` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_requires_compatibilities(&self) -> ::std::option::Option<Val<List<task_definition::RequiresCompatibilities>>> {
+        crate::cfn::get_prop(&self.core.props, "RequiresCompatibilities")
+    }
+
+    /// `RuntimePlatform`: The operating system that your tasks definitions run on.
+    pub fn runtime_platform(mut self, value: impl Into<Val<task_definition::RuntimePlatform>>) -> Self {
+        self.core.props.set("RuntimePlatform", value.into());
+        self
+    }
+
+    /// Sets `RuntimePlatform` in place: [`Self::runtime_platform`] on a value held by `&mut`.
+    pub fn set_runtime_platform(&mut self, value: impl Into<Val<task_definition::RuntimePlatform>>) -> &mut Self {
+        self.core.props.set("RuntimePlatform", value.into());
+        self
+    }
+
+    /// `RuntimePlatform` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_runtime_platform(&self) -> ::std::option::Option<Val<task_definition::RuntimePlatform>> {
+        crate::cfn::get_prop(&self.core.props, "RuntimePlatform")
+    }
+
+    /// `Tags`: The metadata that you apply to the task definition to help you categorize and
+    /// organize them. Each tag consists of a key and an optional value. You define both of them.
+    /// The following basic restrictions apply to tags: + Maximum number of tags per resource - 50 +
+    /// For each resource, each tag key must be unique, and each tag key can have only one value. +
+    /// Maximum key length - 128 Unicode characters in UTF-8 + Maximum value length - 256 Unicode
+    /// characters in UTF-8 + If your tagging schema is used across multiple services and resources,
+    /// remember that other services may have restrictions on allowed …
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TaskRoleArn`: The short name or full Amazon Resource Name (ARN) of the IAMlong role that
+    /// grants containers in the task permission to call AWS APIs on your behalf. For more
+    /// information, see Amazon ECS Task Role (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html>)
+    /// in the *Amazon Elastic Container Service Developer Guide*. IAM roles for tasks on Windows
+    /// require that the ``-EnableTaskIAMRole`` option is set when you launch the Amazon
+    /// ECS-optimized Windows AMI. Your containers must also run some configuration code to use the
+    /// feature. For more information, see \[Windows IAM roles for …
+    pub fn task_role_arn(mut self, value: impl Into<Val<RoleArn>>) -> Self {
+        self.core.props.set("TaskRoleArn", value.into());
+        self
+    }
+
+    /// Sets `TaskRoleArn` in place: [`Self::task_role_arn`] on a value held by `&mut`.
+    pub fn set_task_role_arn(&mut self, value: impl Into<Val<RoleArn>>) -> &mut Self {
+        self.core.props.set("TaskRoleArn", value.into());
+        self
+    }
+
+    /// `TaskRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_task_role_arn(&self) -> ::std::option::Option<Val<RoleArn>> {
+        crate::cfn::get_prop(&self.core.props, "TaskRoleArn")
+    }
+
+    /// `Volumes`: The list of data volume definitions for the task. For more information, see Using
+    /// data volumes in tasks (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_data_volumes.html>)
+    /// in the *Amazon Elastic Container Service Developer Guide*. The ``host`` and ``sourcePath``
+    /// parameters aren't supported for tasks run on FARGATElong.
+    pub fn volumes(mut self, value: impl Into<Val<List<task_definition::Volume>>>) -> Self {
+        self.core.props.set("Volumes", value.into());
+        self
+    }
+
+    /// Sets `Volumes` in place: [`Self::volumes`] on a value held by `&mut`.
+    pub fn set_volumes(&mut self, value: impl Into<Val<List<task_definition::Volume>>>) -> &mut Self {
+        self.core.props.set("Volumes", value.into());
+        self
+    }
+
+    /// `Volumes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_volumes(&self) -> ::std::option::Option<Val<List<task_definition::Volume>>> {
+        crate::cfn::get_prop(&self.core.props, "Volumes")
     }
 
     /// `Ref`: the resource's identifier.
@@ -6861,380 +12232,898 @@ pub mod task_definition {
             ContainerDefinition { props }
         }
 
-        prop! {
-            /// `Name`: The name of a container. If you're linking multiple containers together in a
-            /// task definition, the ``name`` of one container can be entered in the ``links`` of
-            /// another container to connect the containers. Up to 255 letters (uppercase and
-            /// lowercase), numbers, underscores, and hyphens are allowed. This parameter maps to ``name``
-            /// in the docker container create command and the ``--name`` option to docker run.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Image`: The image used to start a container. This string is passed directly to the
-            /// Docker daemon. By default, images in the Docker Hub registry are available. Other
-            /// repositories are specified with either ``repository-url/image:tag`` or ``repository-url/image@digest``.
-            /// For images using tags (repository-url/image:tag), up to 255 characters total are
-            /// allowed, including letters (uppercase and lowercase), numbers, hyphens, underscores,
-            /// colons, periods, forward slashes, and number signs (#). For images using digests (repository-url/image@digest),
-            /// the 255 character limit applies only to the repository URL …
-            props, "Image", _, set_image, get_image, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Command`: The command that's passed to the container. This parameter maps to ``Cmd`` in
-            /// the docker container create command and the ``COMMAND`` parameter to docker run. If
-            /// there are multiple arguments, each argument is a separated string in the array.
-            props, "Command", command, set_command, get_command, Val<List<String>>
+        /// Sets `Image`, which `new` took, in place.
+        pub fn set_image(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Image", value.into());
+            self
         }
 
-        prop! {
-            /// `Cpu`: The number of ``cpu`` units reserved for the container. This parameter maps to ``CpuShares``
-            /// in the docker container create command and the ``--cpu-shares`` option to docker run.
-            /// This field is optional for tasks using the Fargate launch type, and the only requirement
-            /// is that the total amount of CPU reserved for all containers within a task be lower than
-            /// the task-level ``cpu`` value. You can determine the number of CPU units that are
-            /// available per EC2 instance type by multiplying the vCPUs listed for that instance type
-            /// on the \[Amazon EC2 …
-            props, "Cpu", cpu, set_cpu, get_cpu, Val<i64>
+        /// `Image` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Image")
         }
 
-        prop! {
-            /// `CredentialSpecs`: A list of ARNs in SSM or Amazon S3 to a credential spec (``CredSpec``)
-            /// file that configures the container for Active Directory authentication. We recommend
-            /// that you use this parameter instead of the ``dockerSecurityOptions``. The maximum number
-            /// of ARNs is 1. There are two formats for each ARN. + credentialspecdomainless:MyARN You
-            /// use credentialspecdomainless:MyARN to provide a CredSpec with an additional section for
-            /// a secret in . You provide the login credentials to the domain in the secret. Each task
-            /// that runs on any container instance can join different domains. You can use this format …
-            props, "CredentialSpecs", credential_specs, set_credential_specs, get_credential_specs, Val<List<String>>
+        /// `Command`: The command that's passed to the container. This parameter maps to ``Cmd`` in the
+        /// docker container create command and the ``COMMAND`` parameter to docker run. If there are
+        /// multiple arguments, each argument is a separated string in the array.
+        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `DependsOn`: The dependencies defined for container startup and shutdown. A container
-            /// can contain multiple dependencies. When a dependency is defined for container startup,
-            /// for container shutdown it is reversed. For tasks using the EC2 launch type, the
-            /// container instances require at least version 1.26.0 of the container agent to turn on
-            /// container dependencies. However, we recommend using the latest container agent version.
-            /// For information about checking your agent version and updating to the latest version,
-            /// see \[Updating the Amazon ECS Container …
-            props, "DependsOn", depends_on, set_depends_on, get_depends_on, Val<List<ContainerDependency>>
+        /// Sets `Command` in place: [`Self::command`] on a value held by `&mut`.
+        pub fn set_command(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `DisableNetworking`: When this parameter is true, networking is off within the
-            /// container. This parameter maps to ``NetworkDisabled`` in the docker container create
-            /// command. This parameter is not supported for Windows containers.
-            props, "DisableNetworking", disable_networking, set_disable_networking, get_disable_networking, Val<bool>
+        /// `Command` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_command(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Command")
         }
 
-        prop! {
-            /// `DnsSearchDomains`: A list of DNS search domains that are presented to the container.
-            /// This parameter maps to ``DnsSearch`` in the docker container create command and the ``--dns-search``
-            /// option to docker run. This parameter is not supported for Windows containers.
-            props, "DnsSearchDomains", dns_search_domains, set_dns_search_domains, get_dns_search_domains, Val<List<String>>
+        /// `Cpu`: The number of ``cpu`` units reserved for the container. This parameter maps to ``CpuShares``
+        /// in the docker container create command and the ``--cpu-shares`` option to docker run. This
+        /// field is optional for tasks using the Fargate launch type, and the only requirement is that
+        /// the total amount of CPU reserved for all containers within a task be lower than the
+        /// task-level ``cpu`` value. You can determine the number of CPU units that are available per
+        /// EC2 instance type by multiplying the vCPUs listed for that instance type on the \[Amazon EC2 …
+        pub fn cpu(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Cpu", value.into());
+            self
         }
 
-        prop! {
-            /// `DnsServers`: A list of DNS servers that are presented to the container. This parameter
-            /// maps to ``Dns`` in the docker container create command and the ``--dns`` option to
-            /// docker run. This parameter is not supported for Windows containers.
-            props, "DnsServers", dns_servers, set_dns_servers, get_dns_servers, Val<List<String>>
+        /// Sets `Cpu` in place: [`Self::cpu`] on a value held by `&mut`.
+        pub fn set_cpu(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Cpu", value.into());
+            self
         }
 
-        prop! {
-            /// `DockerLabels`: A key/value map of labels to add to the container. This parameter maps
-            /// to ``Labels`` in the docker container create command and the ``--label`` option to
-            /// docker run. This parameter requires version 1.18 of the Docker Remote API or greater on
-            /// your container instance. To check the Docker Remote API version on your container
-            /// instance, log in to your container instance and run the following command: ``sudo docker
-            /// version --format '{{.Server.APIVersion}}'``
-            props, "DockerLabels", docker_labels, set_docker_labels, get_docker_labels, Val<Map<String>>
+        /// `Cpu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cpu(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Cpu")
         }
 
-        prop! {
-            /// `DockerSecurityOptions`: A list of strings to provide custom configuration for multiple
-            /// security systems. This field isn't valid for containers in tasks using the Fargate
-            /// launch type. For Linux tasks on EC2, this parameter can be used to reference custom
-            /// labels for SELinux and AppArmor multi-level security systems. For any tasks on EC2, this
-            /// parameter can be used to reference a credential spec file that configures a container
-            /// for Active Directory authentication. For more information, see Using gMSAs for Windows
-            /// Containers (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/windows-gmsa.html>)
-            /// and \[Using …
-            props, "DockerSecurityOptions", docker_security_options, set_docker_security_options, get_docker_security_options, Val<List<String>>
+        /// `CredentialSpecs`: A list of ARNs in SSM or Amazon S3 to a credential spec (``CredSpec``)
+        /// file that configures the container for Active Directory authentication. We recommend that
+        /// you use this parameter instead of the ``dockerSecurityOptions``. The maximum number of ARNs
+        /// is 1. There are two formats for each ARN. + credentialspecdomainless:MyARN You use
+        /// credentialspecdomainless:MyARN to provide a CredSpec with an additional section for a secret
+        /// in . You provide the login credentials to the domain in the secret. Each task that runs on
+        /// any container instance can join different domains. You can use this format …
+        pub fn credential_specs(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("CredentialSpecs", value.into());
+            self
         }
 
-        prop! {
-            /// `EntryPoint`: Early versions of the Amazon ECS container agent don't properly handle ``entryPoint``
-            /// parameters. If you have problems using ``entryPoint``, update your container agent or
-            /// enter your commands and arguments as ``command`` array items instead. The entry point
-            /// that's passed to the container. This parameter maps to ``Entrypoint`` in the docker
-            /// container create command and the ``--entrypoint`` option to docker run.
-            props, "EntryPoint", entry_point, set_entry_point, get_entry_point, Val<List<String>>
+        /// Sets `CredentialSpecs` in place: [`Self::credential_specs`] on a value held by `&mut`.
+        pub fn set_credential_specs(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("CredentialSpecs", value.into());
+            self
         }
 
-        prop! {
-            /// `Environment`: The environment variables to pass to a container. This parameter maps to ``Env``
-            /// in the docker container create command and the ``--env`` option to docker run. We don't
-            /// recommend that you use plaintext environment variables for sensitive information, such
-            /// as credential data.
-            props, "Environment", environment, set_environment, get_environment, Val<List<KeyValuePair>>
+        /// `CredentialSpecs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credential_specs(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "CredentialSpecs")
         }
 
-        prop! {
-            /// `EnvironmentFiles`: A list of files containing the environment variables to pass to a
-            /// container. This parameter maps to the ``--env-file`` option to docker run. You can
-            /// specify up to ten environment files. The file must have a ``.env`` file extension. Each
-            /// line in an environment file contains an environment variable in ``VARIABLE=VALUE``
-            /// format. Lines beginning with ``#`` are treated as comments and are ignored. If there are
-            /// environment variables specified using the ``environment`` parameter in a container
-            /// definition, they take precedence over the variables contained within an environment
-            /// file. If multiple …
-            props, "EnvironmentFiles", environment_files, set_environment_files, get_environment_files, Val<List<EnvironmentFile>>
+        /// `DependsOn`: The dependencies defined for container startup and shutdown. A container can
+        /// contain multiple dependencies. When a dependency is defined for container startup, for
+        /// container shutdown it is reversed. For tasks using the EC2 launch type, the container
+        /// instances require at least version 1.26.0 of the container agent to turn on container
+        /// dependencies. However, we recommend using the latest container agent version. For
+        /// information about checking your agent version and updating to the latest version, see \[Updating
+        /// the Amazon ECS Container …
+        pub fn depends_on(mut self, value: impl Into<Val<List<ContainerDependency>>>) -> Self {
+            self.props.set("DependsOn", value.into());
+            self
         }
 
-        prop! {
-            /// `Essential`: If the ``essential`` parameter of a container is marked as ``true``, and
-            /// that container fails or stops for any reason, all other containers that are part of the
-            /// task are stopped. If the ``essential`` parameter of a container is marked as ``false``,
-            /// its failure doesn't affect the rest of the containers in a task. If this parameter is
-            /// omitted, a container is assumed to be essential. All tasks must have at least one
-            /// essential container. If you have an application that's composed of multiple containers,
-            /// group containers that are used for a common purpose into components, and separate the …
-            props, "Essential", essential, set_essential, get_essential, Val<bool>
+        /// Sets `DependsOn` in place: [`Self::depends_on`] on a value held by `&mut`.
+        pub fn set_depends_on(&mut self, value: impl Into<Val<List<ContainerDependency>>>) -> &mut Self {
+            self.props.set("DependsOn", value.into());
+            self
         }
 
-        prop! {
-            /// `ExtraHosts`: A list of hostnames and IP address mappings to append to the ``/etc/hosts``
-            /// file on the container. This parameter maps to ``ExtraHosts`` in the docker container
-            /// create command and the ``--add-host`` option to docker run. This parameter isn't
-            /// supported for Windows containers or tasks that use the ``awsvpc`` network mode.
-            props, "ExtraHosts", extra_hosts, set_extra_hosts, get_extra_hosts, Val<List<HostEntry>>
+        /// `DependsOn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_depends_on(&self) -> ::std::option::Option<Val<List<ContainerDependency>>> {
+            crate::cfn::get_prop(&self.props, "DependsOn")
         }
 
-        prop! {
-            /// `FirelensConfiguration`: The FireLens configuration for the container. This is used to
-            /// specify and configure a log router for container logs. For more information, see Custom
-            /// Log Routing (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html>)
-            /// in the *Amazon Elastic Container Service Developer Guide*.
-            props, "FirelensConfiguration", firelens_configuration, set_firelens_configuration, get_firelens_configuration, Val<FirelensConfiguration>
+        /// `DisableNetworking`: When this parameter is true, networking is off within the container.
+        /// This parameter maps to ``NetworkDisabled`` in the docker container create command. This
+        /// parameter is not supported for Windows containers.
+        pub fn disable_networking(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DisableNetworking", value.into());
+            self
         }
 
-        prop! {
-            /// `HealthCheck`: The container health check command and associated configuration
-            /// parameters for the container. This parameter maps to ``HealthCheck`` in the docker
-            /// container create command and the ``HEALTHCHECK`` parameter of docker run.
-            props, "HealthCheck", health_check, set_health_check, get_health_check, Val<HealthCheck>
+        /// Sets `DisableNetworking` in place: [`Self::disable_networking`] on a value held by `&mut`.
+        pub fn set_disable_networking(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DisableNetworking", value.into());
+            self
         }
 
-        prop! {
-            /// `Hostname`: The hostname to use for your container. This parameter maps to ``Hostname``
-            /// in the docker container create command and the ``--hostname`` option to docker run. The ``hostname``
-            /// parameter is not supported if you're using the ``awsvpc`` network mode.
-            props, "Hostname", hostname, set_hostname, get_hostname, Val<String>
+        /// `DisableNetworking` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disable_networking(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DisableNetworking")
         }
 
-        prop! {
-            /// `Interactive`: When this parameter is ``true``, you can deploy containerized
-            /// applications that require ``stdin`` or a ``tty`` to be allocated. This parameter maps to ``OpenStdin``
-            /// in the docker container create command and the ``--interactive`` option to docker run.
-            props, "Interactive", interactive, set_interactive, get_interactive, Val<bool>
+        /// `DnsSearchDomains`: A list of DNS search domains that are presented to the container. This
+        /// parameter maps to ``DnsSearch`` in the docker container create command and the ``--dns-search``
+        /// option to docker run. This parameter is not supported for Windows containers.
+        pub fn dns_search_domains(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("DnsSearchDomains", value.into());
+            self
         }
 
-        prop! {
-            /// `Links`: The ``links`` parameter allows containers to communicate with each other
-            /// without the need for port mappings. This parameter is only supported if the network mode
-            /// of a task definition is ``bridge``. The ``name:internalName`` construct is analogous to ``name:alias``
-            /// in Docker links. Up to 255 letters (uppercase and lowercase), numbers, underscores, and
-            /// hyphens are allowed.. This parameter maps to ``Links`` in the docker container create
-            /// command and the ``--link`` option to docker run. This parameter is not supported for
-            /// Windows containers. Containers that are collocated on a single container …
-            props, "Links", links, set_links, get_links, Val<List<String>>
+        /// Sets `DnsSearchDomains` in place: [`Self::dns_search_domains`] on a value held by `&mut`.
+        pub fn set_dns_search_domains(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DnsSearchDomains", value.into());
+            self
         }
 
-        prop! {
-            /// `LinuxParameters`: Linux-specific modifications that are applied to the container, such
-            /// as Linux kernel capabilities. For more information see KernelCapabilities (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_KernelCapabilities.html>).
-            /// This parameter is not supported for Windows containers.
-            props, "LinuxParameters", linux_parameters, set_linux_parameters, get_linux_parameters, Val<LinuxParameters>
+        /// `DnsSearchDomains` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_search_domains(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DnsSearchDomains")
         }
 
-        prop! {
-            /// `LogConfiguration`: The log configuration specification for the container. This
-            /// parameter maps to ``LogConfig`` in the docker Create a container command and the ``--log-driver``
-            /// option to docker run. By default, containers use the same logging driver that the Docker
-            /// daemon uses. However, the container may use a different logging driver than the Docker
-            /// daemon by specifying a log driver with this parameter in the container definition. To
-            /// use a different logging driver for a container, the log system must be configured
-            /// properly on the container instance (or on a different log server for remote logging
-            /// options). For …
-            props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<LogConfiguration>
+        /// `DnsServers`: A list of DNS servers that are presented to the container. This parameter maps
+        /// to ``Dns`` in the docker container create command and the ``--dns`` option to docker run.
+        /// This parameter is not supported for Windows containers.
+        pub fn dns_servers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("DnsServers", value.into());
+            self
         }
 
-        prop! {
-            /// `Memory`: The amount (in MiB) of memory to present to the container. If your container
-            /// attempts to exceed the memory specified here, the container is killed. The total amount
-            /// of memory reserved for all containers within a task must be lower than the task ``memory``
-            /// value, if one is specified. This parameter maps to ``Memory`` in the Create a container (<https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/#operation/ContainerCreate>)
-            /// section of the Docker Remote API (<https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/>)
-            /// and the ``--memory`` option to \[docker …
-            props, "Memory", memory, set_memory, get_memory, Val<i64>
+        /// Sets `DnsServers` in place: [`Self::dns_servers`] on a value held by `&mut`.
+        pub fn set_dns_servers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DnsServers", value.into());
+            self
         }
 
-        prop! {
-            /// `MemoryReservation`: The soft limit (in MiB) of memory to reserve for the container.
-            /// When system memory is under heavy contention, Docker attempts to keep the container
-            /// memory to this soft limit. However, your container can consume more memory when it needs
-            /// to, up to either the hard limit specified with the ``memory`` parameter (if applicable),
-            /// or all of the available memory on the container instance, whichever comes first. This
-            /// parameter maps to ``MemoryReservation`` in the docker container create command and the ``--memory-reservation``
-            /// option to docker run. If a task-level memory value is not specified, you …
-            props, "MemoryReservation", memory_reservation, set_memory_reservation, get_memory_reservation, Val<i64>
+        /// `DnsServers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_servers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DnsServers")
         }
 
-        prop! {
-            /// `MountPoints`: The mount points for data volumes in your container. This parameter maps
-            /// to ``Volumes`` in the docker container create command and the ``--volume`` option to
-            /// docker run. Windows containers can mount whole directories on the same drive as ``$env:ProgramData``.
-            /// Windows containers can't mount directories on a different drive, and mount point can't
-            /// be across drives.
-            props, "MountPoints", mount_points, set_mount_points, get_mount_points, Val<List<MountPoint>>
+        /// `DockerLabels`: A key/value map of labels to add to the container. This parameter maps to ``Labels``
+        /// in the docker container create command and the ``--label`` option to docker run. This
+        /// parameter requires version 1.18 of the Docker Remote API or greater on your container
+        /// instance. To check the Docker Remote API version on your container instance, log in to your
+        /// container instance and run the following command: ``sudo docker version --format '{{.Server.APIVersion}}'``
+        pub fn docker_labels(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("DockerLabels", value.into());
+            self
         }
 
-        prop! {
-            /// `PortMappings`: The list of port mappings for the container. Port mappings allow
-            /// containers to access ports on the host container instance to send or receive traffic.
-            /// For task definitions that use the ``awsvpc`` network mode, you should only specify the ``containerPort``.
-            /// The ``hostPort`` can be left blank or it must be the same value as the ``containerPort``.
-            /// Port mappings on Windows use the ``NetNAT`` gateway address rather than ``localhost``.
-            /// There is no loopback for port mappings on Windows, so you cannot access a container's
-            /// mapped port from the host itself. This parameter maps to ``PortBindings`` in …
-            props, "PortMappings", port_mappings, set_port_mappings, get_port_mappings, Val<List<PortMapping>>
+        /// Sets `DockerLabels` in place: [`Self::docker_labels`] on a value held by `&mut`.
+        pub fn set_docker_labels(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("DockerLabels", value.into());
+            self
         }
 
-        prop! {
-            /// `Privileged`: When this parameter is true, the container is given elevated privileges on
-            /// the host container instance (similar to the ``root`` user). This parameter maps to ``Privileged``
-            /// in the docker container create command and the ``--privileged`` option to docker run
-            /// This parameter is not supported for Windows containers or tasks run on FARGATElong.
-            props, "Privileged", privileged, set_privileged, get_privileged, Val<bool>
+        /// `DockerLabels` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_docker_labels(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "DockerLabels")
         }
 
-        prop! {
-            /// `PseudoTerminal`: When this parameter is ``true``, a TTY is allocated. This parameter
-            /// maps to ``Tty`` in the docker container create command and the ``--tty`` option to
-            /// docker run.
-            props, "PseudoTerminal", pseudo_terminal, set_pseudo_terminal, get_pseudo_terminal, Val<bool>
+        /// `DockerSecurityOptions`: A list of strings to provide custom configuration for multiple
+        /// security systems. This field isn't valid for containers in tasks using the Fargate launch
+        /// type. For Linux tasks on EC2, this parameter can be used to reference custom labels for
+        /// SELinux and AppArmor multi-level security systems. For any tasks on EC2, this parameter can
+        /// be used to reference a credential spec file that configures a container for Active Directory
+        /// authentication. For more information, see Using gMSAs for Windows Containers (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/windows-gmsa.html>)
+        /// and \[Using …
+        pub fn docker_security_options(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("DockerSecurityOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadonlyRootFilesystem`: When this parameter is true, the container is given read-only
-            /// access to its root file system. This parameter maps to ``ReadonlyRootfs`` in the docker
-            /// container create command and the ``--read-only`` option to docker run. This parameter is
-            /// not supported for Windows containers.
-            props, "ReadonlyRootFilesystem", readonly_root_filesystem, set_readonly_root_filesystem, get_readonly_root_filesystem, Val<bool>
+        /// Sets `DockerSecurityOptions` in place: [`Self::docker_security_options`] on a value held by `&mut`.
+        pub fn set_docker_security_options(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DockerSecurityOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `RepositoryCredentials`: The private repository authentication credentials to use.
-            props, "RepositoryCredentials", repository_credentials, set_repository_credentials, get_repository_credentials, Val<RepositoryCredentials>
+        /// `DockerSecurityOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_docker_security_options(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DockerSecurityOptions")
         }
 
-        prop! {
-            /// `ResourceRequirements`: The type and amount of a resource to assign to a container. The
-            /// supported resources are GPUs and Neuron devices.
-            props, "ResourceRequirements", resource_requirements, set_resource_requirements, get_resource_requirements, Val<List<ResourceRequirement>>
+        /// `EntryPoint`: Early versions of the Amazon ECS container agent don't properly handle ``entryPoint``
+        /// parameters. If you have problems using ``entryPoint``, update your container agent or enter
+        /// your commands and arguments as ``command`` array items instead. The entry point that's
+        /// passed to the container. This parameter maps to ``Entrypoint`` in the docker container
+        /// create command and the ``--entrypoint`` option to docker run.
+        pub fn entry_point(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("EntryPoint", value.into());
+            self
         }
 
-        prop! {
-            /// `RestartPolicy`: The restart policy for a container. When you set up a restart policy,
-            /// Amazon ECS can restart the container without needing to replace the task. For more
-            /// information, see Restart individual containers in Amazon ECS tasks with container
-            /// restart policies (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-restart-policy.html>)
-            /// in the *Amazon Elastic Container Service Developer Guide*.
-            props, "RestartPolicy", restart_policy, set_restart_policy, get_restart_policy, Val<RestartPolicy>
+        /// Sets `EntryPoint` in place: [`Self::entry_point`] on a value held by `&mut`.
+        pub fn set_entry_point(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EntryPoint", value.into());
+            self
         }
 
-        prop! {
-            /// `Secrets`: The secrets to pass to the container. For more information, see Specifying
-            /// Sensitive Data (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html>)
-            /// in the *Amazon Elastic Container Service Developer Guide*.
-            props, "Secrets", secrets, set_secrets, get_secrets, Val<List<Secret>>
+        /// `EntryPoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entry_point(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EntryPoint")
         }
 
-        prop! {
-            /// `StartTimeout`: Time duration (in seconds) to wait before giving up on resolving
-            /// dependencies for a container. For example, you specify two containers in a task
-            /// definition with containerA having a dependency on containerB reaching a ``COMPLETE``, ``SUCCESS``,
-            /// or ``HEALTHY`` status. If a ``startTimeout`` value is specified for containerB and it
-            /// doesn't reach the desired status within that time then containerA gives up and not
-            /// start. This results in the task transitioning to a ``STOPPED`` state. When the ``ECS_CONTAINER_START_TIMEOUT``
-            /// container agent configuration variable is used, it's enforced independently …
-            props, "StartTimeout", start_timeout, set_start_timeout, get_start_timeout, Val<i64>
+        /// `Environment`: The environment variables to pass to a container. This parameter maps to ``Env``
+        /// in the docker container create command and the ``--env`` option to docker run. We don't
+        /// recommend that you use plaintext environment variables for sensitive information, such as
+        /// credential data.
+        pub fn environment(mut self, value: impl Into<Val<List<KeyValuePair>>>) -> Self {
+            self.props.set("Environment", value.into());
+            self
         }
 
-        prop! {
-            /// `StopTimeout`: Time duration (in seconds) to wait before the container is forcefully
-            /// killed if it doesn't exit normally on its own. For tasks using the Fargate launch type,
-            /// the task or service requires the following platforms: + Linux platform version ``1.3.0``
-            /// or later. + Windows platform version ``1.0.0`` or later. For tasks that use the Fargate
-            /// launch type, the max stop timeout value is 120 seconds and if the parameter is not
-            /// specified, the default value of 30 seconds is used. For tasks that use the EC2 launch
-            /// type, if the ``stopTimeout`` parameter isn't specified, the value set for the Amazon ECS …
-            props, "StopTimeout", stop_timeout, set_stop_timeout, get_stop_timeout, Val<i64>
+        /// Sets `Environment` in place: [`Self::environment`] on a value held by `&mut`.
+        pub fn set_environment(&mut self, value: impl Into<Val<List<KeyValuePair>>>) -> &mut Self {
+            self.props.set("Environment", value.into());
+            self
         }
 
-        prop! {
-            /// `SystemControls`: A list of namespaced kernel parameters to set in the container. This
-            /// parameter maps to ``Sysctls`` in the docker container create command and the ``--sysctl``
-            /// option to docker run. For example, you can configure ``net.ipv4.tcp_keepalive_time``
-            /// setting to maintain longer lived connections.
-            props, "SystemControls", system_controls, set_system_controls, get_system_controls, Val<List<SystemControl>>
+        /// `Environment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment(&self) -> ::std::option::Option<Val<List<KeyValuePair>>> {
+            crate::cfn::get_prop(&self.props, "Environment")
         }
 
-        prop! {
-            /// `Ulimits`: A list of ``ulimits`` to set in the container. This parameter maps to ``Ulimits``
-            /// in the Create a container (<https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/#operation/ContainerCreate>)
-            /// section of the Docker Remote API (<https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/>)
-            /// and the ``--ulimit`` option to docker run (<https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/run/>).
-            /// Valid naming values are displayed in the Ulimit (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Ulimit.html>)
-            /// data type. This parameter requires …
-            props, "Ulimits", ulimits, set_ulimits, get_ulimits, Val<List<Ulimit>>
+        /// `EnvironmentFiles`: A list of files containing the environment variables to pass to a
+        /// container. This parameter maps to the ``--env-file`` option to docker run. You can specify
+        /// up to ten environment files. The file must have a ``.env`` file extension. Each line in an
+        /// environment file contains an environment variable in ``VARIABLE=VALUE`` format. Lines
+        /// beginning with ``#`` are treated as comments and are ignored. If there are environment
+        /// variables specified using the ``environment`` parameter in a container definition, they take
+        /// precedence over the variables contained within an environment file. If multiple …
+        pub fn environment_files(mut self, value: impl Into<Val<List<EnvironmentFile>>>) -> Self {
+            self.props.set("EnvironmentFiles", value.into());
+            self
         }
 
-        prop! {
-            /// `User`: The user to use inside the container. This parameter maps to ``User`` in the
-            /// docker container create command and the ``--user`` option to docker run. When running
-            /// tasks using the ``host`` network mode, don't run containers using the root user (UID 0).
-            /// We recommend using a non-root user for better security. You can specify the ``user``
-            /// using the following formats. If specifying a UID or GID, you must specify it as a
-            /// positive integer. + ``user`` + ``user:group`` + ``uid`` + ``uid:gid`` + ``user:gid`` + ``uid:group``
-            /// This parameter is not supported for Windows containers.
-            props, "User", user, set_user, get_user, Val<String>
+        /// Sets `EnvironmentFiles` in place: [`Self::environment_files`] on a value held by `&mut`.
+        pub fn set_environment_files(&mut self, value: impl Into<Val<List<EnvironmentFile>>>) -> &mut Self {
+            self.props.set("EnvironmentFiles", value.into());
+            self
         }
 
-        prop! {
-            /// `VersionConsistency`: Specifies whether Amazon ECS will resolve the container image tag
-            /// provided in the container definition to an image digest. By default, the value is ``enabled``.
-            /// If you set the value for a container as ``disabled``, Amazon ECS will not resolve the
-            /// provided container image tag to a digest and will use the original image URI specified
-            /// in the container definition for deployment. For more information about container image
-            /// resolution, see Container image resolution (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html#deployment-container-image-stability>)
-            /// in the …
-            props, "VersionConsistency", version_consistency, set_version_consistency, get_version_consistency, Val<ContainerDefinitionVersionConsistency>
+        /// `EnvironmentFiles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment_files(&self) -> ::std::option::Option<Val<List<EnvironmentFile>>> {
+            crate::cfn::get_prop(&self.props, "EnvironmentFiles")
         }
 
-        prop! {
-            /// `VolumesFrom`: Data volumes to mount from another container. This parameter maps to ``VolumesFrom``
-            /// in the docker container create command and the ``--volumes-from`` option to docker run.
-            props, "VolumesFrom", volumes_from, set_volumes_from, get_volumes_from, Val<List<VolumeFrom>>
+        /// `Essential`: If the ``essential`` parameter of a container is marked as ``true``, and that
+        /// container fails or stops for any reason, all other containers that are part of the task are
+        /// stopped. If the ``essential`` parameter of a container is marked as ``false``, its failure
+        /// doesn't affect the rest of the containers in a task. If this parameter is omitted, a
+        /// container is assumed to be essential. All tasks must have at least one essential container.
+        /// If you have an application that's composed of multiple containers, group containers that are
+        /// used for a common purpose into components, and separate the …
+        pub fn essential(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Essential", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkingDirectory`: The working directory to run commands inside the container in. This
-            /// parameter maps to ``WorkingDir`` in the docker container create command and the ``--workdir``
-            /// option to docker run.
-            props, "WorkingDirectory", working_directory, set_working_directory, get_working_directory, Val<String>
+        /// Sets `Essential` in place: [`Self::essential`] on a value held by `&mut`.
+        pub fn set_essential(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Essential", value.into());
+            self
+        }
+
+        /// `Essential` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_essential(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Essential")
+        }
+
+        /// `ExtraHosts`: A list of hostnames and IP address mappings to append to the ``/etc/hosts``
+        /// file on the container. This parameter maps to ``ExtraHosts`` in the docker container create
+        /// command and the ``--add-host`` option to docker run. This parameter isn't supported for
+        /// Windows containers or tasks that use the ``awsvpc`` network mode.
+        pub fn extra_hosts(mut self, value: impl Into<Val<List<HostEntry>>>) -> Self {
+            self.props.set("ExtraHosts", value.into());
+            self
+        }
+
+        /// Sets `ExtraHosts` in place: [`Self::extra_hosts`] on a value held by `&mut`.
+        pub fn set_extra_hosts(&mut self, value: impl Into<Val<List<HostEntry>>>) -> &mut Self {
+            self.props.set("ExtraHosts", value.into());
+            self
+        }
+
+        /// `ExtraHosts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_extra_hosts(&self) -> ::std::option::Option<Val<List<HostEntry>>> {
+            crate::cfn::get_prop(&self.props, "ExtraHosts")
+        }
+
+        /// `FirelensConfiguration`: The FireLens configuration for the container. This is used to
+        /// specify and configure a log router for container logs. For more information, see Custom Log
+        /// Routing (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*.
+        pub fn firelens_configuration(mut self, value: impl Into<Val<FirelensConfiguration>>) -> Self {
+            self.props.set("FirelensConfiguration", value.into());
+            self
+        }
+
+        /// Sets `FirelensConfiguration` in place: [`Self::firelens_configuration`] on a value held by `&mut`.
+        pub fn set_firelens_configuration(&mut self, value: impl Into<Val<FirelensConfiguration>>) -> &mut Self {
+            self.props.set("FirelensConfiguration", value.into());
+            self
+        }
+
+        /// `FirelensConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firelens_configuration(&self) -> ::std::option::Option<Val<FirelensConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FirelensConfiguration")
+        }
+
+        /// `HealthCheck`: The container health check command and associated configuration parameters
+        /// for the container. This parameter maps to ``HealthCheck`` in the docker container create
+        /// command and the ``HEALTHCHECK`` parameter of docker run.
+        pub fn health_check(mut self, value: impl Into<Val<HealthCheck>>) -> Self {
+            self.props.set("HealthCheck", value.into());
+            self
+        }
+
+        /// Sets `HealthCheck` in place: [`Self::health_check`] on a value held by `&mut`.
+        pub fn set_health_check(&mut self, value: impl Into<Val<HealthCheck>>) -> &mut Self {
+            self.props.set("HealthCheck", value.into());
+            self
+        }
+
+        /// `HealthCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_health_check(&self) -> ::std::option::Option<Val<HealthCheck>> {
+            crate::cfn::get_prop(&self.props, "HealthCheck")
+        }
+
+        /// `Hostname`: The hostname to use for your container. This parameter maps to ``Hostname`` in
+        /// the docker container create command and the ``--hostname`` option to docker run. The ``hostname``
+        /// parameter is not supported if you're using the ``awsvpc`` network mode.
+        pub fn hostname(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Hostname", value.into());
+            self
+        }
+
+        /// Sets `Hostname` in place: [`Self::hostname`] on a value held by `&mut`.
+        pub fn set_hostname(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Hostname", value.into());
+            self
+        }
+
+        /// `Hostname` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hostname(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Hostname")
+        }
+
+        /// `Interactive`: When this parameter is ``true``, you can deploy containerized applications
+        /// that require ``stdin`` or a ``tty`` to be allocated. This parameter maps to ``OpenStdin`` in
+        /// the docker container create command and the ``--interactive`` option to docker run.
+        pub fn interactive(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Interactive", value.into());
+            self
+        }
+
+        /// Sets `Interactive` in place: [`Self::interactive`] on a value held by `&mut`.
+        pub fn set_interactive(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Interactive", value.into());
+            self
+        }
+
+        /// `Interactive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interactive(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Interactive")
+        }
+
+        /// `Links`: The ``links`` parameter allows containers to communicate with each other without
+        /// the need for port mappings. This parameter is only supported if the network mode of a task
+        /// definition is ``bridge``. The ``name:internalName`` construct is analogous to ``name:alias``
+        /// in Docker links. Up to 255 letters (uppercase and lowercase), numbers, underscores, and
+        /// hyphens are allowed.. This parameter maps to ``Links`` in the docker container create
+        /// command and the ``--link`` option to docker run. This parameter is not supported for Windows
+        /// containers. Containers that are collocated on a single container …
+        pub fn links(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Links", value.into());
+            self
+        }
+
+        /// Sets `Links` in place: [`Self::links`] on a value held by `&mut`.
+        pub fn set_links(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Links", value.into());
+            self
+        }
+
+        /// `Links` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_links(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Links")
+        }
+
+        /// `LinuxParameters`: Linux-specific modifications that are applied to the container, such as
+        /// Linux kernel capabilities. For more information see KernelCapabilities (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_KernelCapabilities.html>).
+        /// This parameter is not supported for Windows containers.
+        pub fn linux_parameters(mut self, value: impl Into<Val<LinuxParameters>>) -> Self {
+            self.props.set("LinuxParameters", value.into());
+            self
+        }
+
+        /// Sets `LinuxParameters` in place: [`Self::linux_parameters`] on a value held by `&mut`.
+        pub fn set_linux_parameters(&mut self, value: impl Into<Val<LinuxParameters>>) -> &mut Self {
+            self.props.set("LinuxParameters", value.into());
+            self
+        }
+
+        /// `LinuxParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_linux_parameters(&self) -> ::std::option::Option<Val<LinuxParameters>> {
+            crate::cfn::get_prop(&self.props, "LinuxParameters")
+        }
+
+        /// `LogConfiguration`: The log configuration specification for the container. This parameter
+        /// maps to ``LogConfig`` in the docker Create a container command and the ``--log-driver``
+        /// option to docker run. By default, containers use the same logging driver that the Docker
+        /// daemon uses. However, the container may use a different logging driver than the Docker
+        /// daemon by specifying a log driver with this parameter in the container definition. To use a
+        /// different logging driver for a container, the log system must be configured properly on the
+        /// container instance (or on a different log server for remote logging options). For …
+        pub fn log_configuration(mut self, value: impl Into<Val<LogConfiguration>>) -> Self {
+            self.props.set("LogConfiguration", value.into());
+            self
+        }
+
+        /// Sets `LogConfiguration` in place: [`Self::log_configuration`] on a value held by `&mut`.
+        pub fn set_log_configuration(&mut self, value: impl Into<Val<LogConfiguration>>) -> &mut Self {
+            self.props.set("LogConfiguration", value.into());
+            self
+        }
+
+        /// `LogConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_configuration(&self) -> ::std::option::Option<Val<LogConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LogConfiguration")
+        }
+
+        /// `Memory`: The amount (in MiB) of memory to present to the container. If your container
+        /// attempts to exceed the memory specified here, the container is killed. The total amount of
+        /// memory reserved for all containers within a task must be lower than the task ``memory``
+        /// value, if one is specified. This parameter maps to ``Memory`` in the Create a container (<https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/#operation/ContainerCreate>)
+        /// section of the Docker Remote API (<https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/>)
+        /// and the ``--memory`` option to \[docker …
+        pub fn memory(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Memory", value.into());
+            self
+        }
+
+        /// Sets `Memory` in place: [`Self::memory`] on a value held by `&mut`.
+        pub fn set_memory(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Memory", value.into());
+            self
+        }
+
+        /// `Memory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Memory")
+        }
+
+        /// `MemoryReservation`: The soft limit (in MiB) of memory to reserve for the container. When
+        /// system memory is under heavy contention, Docker attempts to keep the container memory to
+        /// this soft limit. However, your container can consume more memory when it needs to, up to
+        /// either the hard limit specified with the ``memory`` parameter (if applicable), or all of the
+        /// available memory on the container instance, whichever comes first. This parameter maps to ``MemoryReservation``
+        /// in the docker container create command and the ``--memory-reservation`` option to docker
+        /// run. If a task-level memory value is not specified, you …
+        pub fn memory_reservation(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MemoryReservation", value.into());
+            self
+        }
+
+        /// Sets `MemoryReservation` in place: [`Self::memory_reservation`] on a value held by `&mut`.
+        pub fn set_memory_reservation(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MemoryReservation", value.into());
+            self
+        }
+
+        /// `MemoryReservation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_reservation(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MemoryReservation")
+        }
+
+        /// `MountPoints`: The mount points for data volumes in your container. This parameter maps to ``Volumes``
+        /// in the docker container create command and the ``--volume`` option to docker run. Windows
+        /// containers can mount whole directories on the same drive as ``$env:ProgramData``. Windows
+        /// containers can't mount directories on a different drive, and mount point can't be across
+        /// drives.
+        pub fn mount_points(mut self, value: impl Into<Val<List<MountPoint>>>) -> Self {
+            self.props.set("MountPoints", value.into());
+            self
+        }
+
+        /// Sets `MountPoints` in place: [`Self::mount_points`] on a value held by `&mut`.
+        pub fn set_mount_points(&mut self, value: impl Into<Val<List<MountPoint>>>) -> &mut Self {
+            self.props.set("MountPoints", value.into());
+            self
+        }
+
+        /// `MountPoints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_points(&self) -> ::std::option::Option<Val<List<MountPoint>>> {
+            crate::cfn::get_prop(&self.props, "MountPoints")
+        }
+
+        /// `PortMappings`: The list of port mappings for the container. Port mappings allow containers
+        /// to access ports on the host container instance to send or receive traffic. For task
+        /// definitions that use the ``awsvpc`` network mode, you should only specify the ``containerPort``.
+        /// The ``hostPort`` can be left blank or it must be the same value as the ``containerPort``.
+        /// Port mappings on Windows use the ``NetNAT`` gateway address rather than ``localhost``. There
+        /// is no loopback for port mappings on Windows, so you cannot access a container's mapped port
+        /// from the host itself. This parameter maps to ``PortBindings`` in …
+        pub fn port_mappings(mut self, value: impl Into<Val<List<PortMapping>>>) -> Self {
+            self.props.set("PortMappings", value.into());
+            self
+        }
+
+        /// Sets `PortMappings` in place: [`Self::port_mappings`] on a value held by `&mut`.
+        pub fn set_port_mappings(&mut self, value: impl Into<Val<List<PortMapping>>>) -> &mut Self {
+            self.props.set("PortMappings", value.into());
+            self
+        }
+
+        /// `PortMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port_mappings(&self) -> ::std::option::Option<Val<List<PortMapping>>> {
+            crate::cfn::get_prop(&self.props, "PortMappings")
+        }
+
+        /// `Privileged`: When this parameter is true, the container is given elevated privileges on the
+        /// host container instance (similar to the ``root`` user). This parameter maps to ``Privileged``
+        /// in the docker container create command and the ``--privileged`` option to docker run This
+        /// parameter is not supported for Windows containers or tasks run on FARGATElong.
+        pub fn privileged(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Privileged", value.into());
+            self
+        }
+
+        /// Sets `Privileged` in place: [`Self::privileged`] on a value held by `&mut`.
+        pub fn set_privileged(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Privileged", value.into());
+            self
+        }
+
+        /// `Privileged` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_privileged(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Privileged")
+        }
+
+        /// `PseudoTerminal`: When this parameter is ``true``, a TTY is allocated. This parameter maps
+        /// to ``Tty`` in the docker container create command and the ``--tty`` option to docker run.
+        pub fn pseudo_terminal(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("PseudoTerminal", value.into());
+            self
+        }
+
+        /// Sets `PseudoTerminal` in place: [`Self::pseudo_terminal`] on a value held by `&mut`.
+        pub fn set_pseudo_terminal(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PseudoTerminal", value.into());
+            self
+        }
+
+        /// `PseudoTerminal` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pseudo_terminal(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PseudoTerminal")
+        }
+
+        /// `ReadonlyRootFilesystem`: When this parameter is true, the container is given read-only
+        /// access to its root file system. This parameter maps to ``ReadonlyRootfs`` in the docker
+        /// container create command and the ``--read-only`` option to docker run. This parameter is not
+        /// supported for Windows containers.
+        pub fn readonly_root_filesystem(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReadonlyRootFilesystem", value.into());
+            self
+        }
+
+        /// Sets `ReadonlyRootFilesystem` in place: [`Self::readonly_root_filesystem`] on a value held
+        /// by `&mut`.
+        pub fn set_readonly_root_filesystem(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReadonlyRootFilesystem", value.into());
+            self
+        }
+
+        /// `ReadonlyRootFilesystem` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_readonly_root_filesystem(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReadonlyRootFilesystem")
+        }
+
+        /// `RepositoryCredentials`: The private repository authentication credentials to use.
+        pub fn repository_credentials(mut self, value: impl Into<Val<RepositoryCredentials>>) -> Self {
+            self.props.set("RepositoryCredentials", value.into());
+            self
+        }
+
+        /// Sets `RepositoryCredentials` in place: [`Self::repository_credentials`] on a value held by `&mut`.
+        pub fn set_repository_credentials(&mut self, value: impl Into<Val<RepositoryCredentials>>) -> &mut Self {
+            self.props.set("RepositoryCredentials", value.into());
+            self
+        }
+
+        /// `RepositoryCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repository_credentials(&self) -> ::std::option::Option<Val<RepositoryCredentials>> {
+            crate::cfn::get_prop(&self.props, "RepositoryCredentials")
+        }
+
+        /// `ResourceRequirements`: The type and amount of a resource to assign to a container. The
+        /// supported resources are GPUs and Neuron devices.
+        pub fn resource_requirements(mut self, value: impl Into<Val<List<ResourceRequirement>>>) -> Self {
+            self.props.set("ResourceRequirements", value.into());
+            self
+        }
+
+        /// Sets `ResourceRequirements` in place: [`Self::resource_requirements`] on a value held by `&mut`.
+        pub fn set_resource_requirements(&mut self, value: impl Into<Val<List<ResourceRequirement>>>) -> &mut Self {
+            self.props.set("ResourceRequirements", value.into());
+            self
+        }
+
+        /// `ResourceRequirements` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_requirements(&self) -> ::std::option::Option<Val<List<ResourceRequirement>>> {
+            crate::cfn::get_prop(&self.props, "ResourceRequirements")
+        }
+
+        /// `RestartPolicy`: The restart policy for a container. When you set up a restart policy,
+        /// Amazon ECS can restart the container without needing to replace the task. For more
+        /// information, see Restart individual containers in Amazon ECS tasks with container restart
+        /// policies (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-restart-policy.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*.
+        pub fn restart_policy(mut self, value: impl Into<Val<RestartPolicy>>) -> Self {
+            self.props.set("RestartPolicy", value.into());
+            self
+        }
+
+        /// Sets `RestartPolicy` in place: [`Self::restart_policy`] on a value held by `&mut`.
+        pub fn set_restart_policy(&mut self, value: impl Into<Val<RestartPolicy>>) -> &mut Self {
+            self.props.set("RestartPolicy", value.into());
+            self
+        }
+
+        /// `RestartPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_restart_policy(&self) -> ::std::option::Option<Val<RestartPolicy>> {
+            crate::cfn::get_prop(&self.props, "RestartPolicy")
+        }
+
+        /// `Secrets`: The secrets to pass to the container. For more information, see Specifying
+        /// Sensitive Data (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*.
+        pub fn secrets(mut self, value: impl Into<Val<List<Secret>>>) -> Self {
+            self.props.set("Secrets", value.into());
+            self
+        }
+
+        /// Sets `Secrets` in place: [`Self::secrets`] on a value held by `&mut`.
+        pub fn set_secrets(&mut self, value: impl Into<Val<List<Secret>>>) -> &mut Self {
+            self.props.set("Secrets", value.into());
+            self
+        }
+
+        /// `Secrets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets(&self) -> ::std::option::Option<Val<List<Secret>>> {
+            crate::cfn::get_prop(&self.props, "Secrets")
+        }
+
+        /// `StartTimeout`: Time duration (in seconds) to wait before giving up on resolving
+        /// dependencies for a container. For example, you specify two containers in a task definition
+        /// with containerA having a dependency on containerB reaching a ``COMPLETE``, ``SUCCESS``, or ``HEALTHY``
+        /// status. If a ``startTimeout`` value is specified for containerB and it doesn't reach the
+        /// desired status within that time then containerA gives up and not start. This results in the
+        /// task transitioning to a ``STOPPED`` state. When the ``ECS_CONTAINER_START_TIMEOUT``
+        /// container agent configuration variable is used, it's enforced independently …
+        pub fn start_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StartTimeout", value.into());
+            self
+        }
+
+        /// Sets `StartTimeout` in place: [`Self::start_timeout`] on a value held by `&mut`.
+        pub fn set_start_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StartTimeout", value.into());
+            self
+        }
+
+        /// `StartTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StartTimeout")
+        }
+
+        /// `StopTimeout`: Time duration (in seconds) to wait before the container is forcefully killed
+        /// if it doesn't exit normally on its own. For tasks using the Fargate launch type, the task or
+        /// service requires the following platforms: + Linux platform version ``1.3.0`` or later. +
+        /// Windows platform version ``1.0.0`` or later. For tasks that use the Fargate launch type, the
+        /// max stop timeout value is 120 seconds and if the parameter is not specified, the default
+        /// value of 30 seconds is used. For tasks that use the EC2 launch type, if the ``stopTimeout``
+        /// parameter isn't specified, the value set for the Amazon ECS …
+        pub fn stop_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StopTimeout", value.into());
+            self
+        }
+
+        /// Sets `StopTimeout` in place: [`Self::stop_timeout`] on a value held by `&mut`.
+        pub fn set_stop_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StopTimeout", value.into());
+            self
+        }
+
+        /// `StopTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stop_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StopTimeout")
+        }
+
+        /// `SystemControls`: A list of namespaced kernel parameters to set in the container. This
+        /// parameter maps to ``Sysctls`` in the docker container create command and the ``--sysctl``
+        /// option to docker run. For example, you can configure ``net.ipv4.tcp_keepalive_time`` setting
+        /// to maintain longer lived connections.
+        pub fn system_controls(mut self, value: impl Into<Val<List<SystemControl>>>) -> Self {
+            self.props.set("SystemControls", value.into());
+            self
+        }
+
+        /// Sets `SystemControls` in place: [`Self::system_controls`] on a value held by `&mut`.
+        pub fn set_system_controls(&mut self, value: impl Into<Val<List<SystemControl>>>) -> &mut Self {
+            self.props.set("SystemControls", value.into());
+            self
+        }
+
+        /// `SystemControls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_system_controls(&self) -> ::std::option::Option<Val<List<SystemControl>>> {
+            crate::cfn::get_prop(&self.props, "SystemControls")
+        }
+
+        /// `Ulimits`: A list of ``ulimits`` to set in the container. This parameter maps to ``Ulimits``
+        /// in the Create a container (<https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/#operation/ContainerCreate>)
+        /// section of the Docker Remote API (<https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/>)
+        /// and the ``--ulimit`` option to docker run (<https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/run/>).
+        /// Valid naming values are displayed in the Ulimit (<https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Ulimit.html>)
+        /// data type. This parameter requires …
+        pub fn ulimits(mut self, value: impl Into<Val<List<Ulimit>>>) -> Self {
+            self.props.set("Ulimits", value.into());
+            self
+        }
+
+        /// Sets `Ulimits` in place: [`Self::ulimits`] on a value held by `&mut`.
+        pub fn set_ulimits(&mut self, value: impl Into<Val<List<Ulimit>>>) -> &mut Self {
+            self.props.set("Ulimits", value.into());
+            self
+        }
+
+        /// `Ulimits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ulimits(&self) -> ::std::option::Option<Val<List<Ulimit>>> {
+            crate::cfn::get_prop(&self.props, "Ulimits")
+        }
+
+        /// `User`: The user to use inside the container. This parameter maps to ``User`` in the docker
+        /// container create command and the ``--user`` option to docker run. When running tasks using
+        /// the ``host`` network mode, don't run containers using the root user (UID 0). We recommend
+        /// using a non-root user for better security. You can specify the ``user`` using the following
+        /// formats. If specifying a UID or GID, you must specify it as a positive integer. + ``user`` + ``user:group`` + ``uid`` + ``uid:gid`` + ``user:gid`` + ``uid:group``
+        /// This parameter is not supported for Windows containers.
+        pub fn user(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("User", value.into());
+            self
+        }
+
+        /// Sets `User` in place: [`Self::user`] on a value held by `&mut`.
+        pub fn set_user(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("User", value.into());
+            self
+        }
+
+        /// `User` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "User")
+        }
+
+        /// `VersionConsistency`: Specifies whether Amazon ECS will resolve the container image tag
+        /// provided in the container definition to an image digest. By default, the value is ``enabled``.
+        /// If you set the value for a container as ``disabled``, Amazon ECS will not resolve the
+        /// provided container image tag to a digest and will use the original image URI specified in
+        /// the container definition for deployment. For more information about container image
+        /// resolution, see Container image resolution (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html#deployment-container-image-stability>)
+        /// in the …
+        pub fn version_consistency(mut self, value: impl Into<Val<ContainerDefinitionVersionConsistency>>) -> Self {
+            self.props.set("VersionConsistency", value.into());
+            self
+        }
+
+        /// Sets `VersionConsistency` in place: [`Self::version_consistency`] on a value held by `&mut`.
+        pub fn set_version_consistency(&mut self, value: impl Into<Val<ContainerDefinitionVersionConsistency>>) -> &mut Self {
+            self.props.set("VersionConsistency", value.into());
+            self
+        }
+
+        /// `VersionConsistency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version_consistency(&self) -> ::std::option::Option<Val<ContainerDefinitionVersionConsistency>> {
+            crate::cfn::get_prop(&self.props, "VersionConsistency")
+        }
+
+        /// `VolumesFrom`: Data volumes to mount from another container. This parameter maps to ``VolumesFrom``
+        /// in the docker container create command and the ``--volumes-from`` option to docker run.
+        pub fn volumes_from(mut self, value: impl Into<Val<List<VolumeFrom>>>) -> Self {
+            self.props.set("VolumesFrom", value.into());
+            self
+        }
+
+        /// Sets `VolumesFrom` in place: [`Self::volumes_from`] on a value held by `&mut`.
+        pub fn set_volumes_from(&mut self, value: impl Into<Val<List<VolumeFrom>>>) -> &mut Self {
+            self.props.set("VolumesFrom", value.into());
+            self
+        }
+
+        /// `VolumesFrom` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volumes_from(&self) -> ::std::option::Option<Val<List<VolumeFrom>>> {
+            crate::cfn::get_prop(&self.props, "VolumesFrom")
+        }
+
+        /// `WorkingDirectory`: The working directory to run commands inside the container in. This
+        /// parameter maps to ``WorkingDir`` in the docker container create command and the ``--workdir``
+        /// option to docker run.
+        pub fn working_directory(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WorkingDirectory", value.into());
+            self
+        }
+
+        /// Sets `WorkingDirectory` in place: [`Self::working_directory`] on a value held by `&mut`.
+        pub fn set_working_directory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkingDirectory", value.into());
+            self
+        }
+
+        /// `WorkingDirectory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_working_directory(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkingDirectory")
         }
     }
 
@@ -7259,21 +13148,46 @@ pub mod task_definition {
             ContainerDependency { props }
         }
 
-        prop! {
-            /// `Condition`: The dependency condition of the container. The following are the available
-            /// conditions and their behavior: + ``START`` - This condition emulates the behavior of
-            /// links and volumes today. It validates that a dependent container is started before
-            /// permitting other containers to start. + ``COMPLETE`` - This condition validates that a
-            /// dependent container runs to completion (exits) before permitting other containers to
-            /// start. This can be useful for nonessential containers that run a script and then exit.
-            /// This condition can't be set on an essential container. + ``SUCCESS`` - This condition is
-            /// the same …
-            props, "Condition", condition, set_condition, get_condition, Val<ContainerDependencyCondition>
+        /// `Condition`: The dependency condition of the container. The following are the available
+        /// conditions and their behavior: + ``START`` - This condition emulates the behavior of links
+        /// and volumes today. It validates that a dependent container is started before permitting
+        /// other containers to start. + ``COMPLETE`` - This condition validates that a dependent
+        /// container runs to completion (exits) before permitting other containers to start. This can
+        /// be useful for nonessential containers that run a script and then exit. This condition can't
+        /// be set on an essential container. + ``SUCCESS`` - This condition is the same …
+        pub fn condition(mut self, value: impl Into<Val<ContainerDependencyCondition>>) -> Self {
+            self.props.set("Condition", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainerName`: The name of a container.
-            props, "ContainerName", container_name, set_container_name, get_container_name, Val<String>
+        /// Sets `Condition` in place: [`Self::condition`] on a value held by `&mut`.
+        pub fn set_condition(&mut self, value: impl Into<Val<ContainerDependencyCondition>>) -> &mut Self {
+            self.props.set("Condition", value.into());
+            self
+        }
+
+        /// `Condition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition(&self) -> ::std::option::Option<Val<ContainerDependencyCondition>> {
+            crate::cfn::get_prop(&self.props, "Condition")
+        }
+
+        /// `ContainerName`: The name of a container.
+        pub fn container_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContainerName", value.into());
+            self
+        }
+
+        /// Sets `ContainerName` in place: [`Self::container_name`] on a value held by `&mut`.
+        pub fn set_container_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerName", value.into());
+            self
+        }
+
+        /// `ContainerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerName")
         }
     }
 
@@ -7317,16 +13231,42 @@ pub mod task_definition {
             KeyValuePair { props }
         }
 
-        prop! {
-            /// `Name`: The name of the key-value pair. For environment variables, this is the name of
-            /// the environment variable.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The name of the key-value pair. For environment variables, this is the name of the
+        /// environment variable.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The value of the key-value pair. For environment variables, this is the value
-            /// of the environment variable.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`: The value of the key-value pair. For environment variables, this is the value of
+        /// the environment variable.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -7352,16 +13292,42 @@ pub mod task_definition {
             EnvironmentFile { props }
         }
 
-        prop! {
-            /// `Type`: The file type to use. Environment files are objects in Amazon S3. The only
-            /// supported value is ``s3``.
-            props, "Type", type_, set_type, get_type, Val<EnvironmentFileType>
+        /// `Type`: The file type to use. Environment files are objects in Amazon S3. The only supported
+        /// value is ``s3``.
+        pub fn type_(mut self, value: impl Into<Val<EnvironmentFileType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The Amazon Resource Name (ARN) of the Amazon S3 object containing the
-            /// environment variable file.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<EnvironmentFileType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<EnvironmentFileType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Value`: The Amazon Resource Name (ARN) of the Amazon S3 object containing the environment
+        /// variable file.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -7393,14 +13359,40 @@ pub mod task_definition {
             HostEntry { props }
         }
 
-        prop! {
-            /// `Hostname`: The hostname to use in the ``/etc/hosts`` entry.
-            props, "Hostname", hostname, set_hostname, get_hostname, Val<String>
+        /// `Hostname`: The hostname to use in the ``/etc/hosts`` entry.
+        pub fn hostname(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Hostname", value.into());
+            self
         }
 
-        prop! {
-            /// `IpAddress`: The IP address to use in the ``/etc/hosts`` entry.
-            props, "IpAddress", ip_address, set_ip_address, get_ip_address, Val<String>
+        /// Sets `Hostname` in place: [`Self::hostname`] on a value held by `&mut`.
+        pub fn set_hostname(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Hostname", value.into());
+            self
+        }
+
+        /// `Hostname` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hostname(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Hostname")
+        }
+
+        /// `IpAddress`: The IP address to use in the ``/etc/hosts`` entry.
+        pub fn ip_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IpAddress", value.into());
+            self
+        }
+
+        /// Sets `IpAddress` in place: [`Self::ip_address`] on a value held by `&mut`.
+        pub fn set_ip_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IpAddress", value.into());
+            self
+        }
+
+        /// `IpAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IpAddress")
         }
     }
 
@@ -7422,18 +13414,44 @@ pub mod task_definition {
             FirelensConfiguration { props }
         }
 
-        prop! {
-            /// `Options`: The options to use when configuring the log router. This field is optional
-            /// and can be used to add additional metadata, such as the task, task definition, cluster,
-            /// and container instance details to the log event. If specified, valid option keys are: + ``enable-ecs-log-metadata``,
-            /// which can be ``true`` or ``false`` + ``config-file-type``, which can be ``s3`` or ``file`` + ``config-file-value``,
-            /// which is either an S3 ARN or a file path
-            props, "Options", options, set_options, get_options, Val<Map<String>>
+        /// `Options`: The options to use when configuring the log router. This field is optional and
+        /// can be used to add additional metadata, such as the task, task definition, cluster, and
+        /// container instance details to the log event. If specified, valid option keys are: + ``enable-ecs-log-metadata``,
+        /// which can be ``true`` or ``false`` + ``config-file-type``, which can be ``s3`` or ``file`` + ``config-file-value``,
+        /// which is either an S3 ARN or a file path
+        pub fn options(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Options", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The log router to use. The valid values are ``fluentd`` or ``fluentbit``.
-            props, "Type", type_, set_type, get_type, Val<FirelensConfigurationType>
+        /// Sets `Options` in place: [`Self::options`] on a value held by `&mut`.
+        pub fn set_options(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// `Options` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_options(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Options")
+        }
+
+        /// `Type`: The log router to use. The valid values are ``fluentd`` or ``fluentbit``.
+        pub fn type_(mut self, value: impl Into<Val<FirelensConfigurationType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<FirelensConfigurationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<FirelensConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -7472,46 +13490,111 @@ pub mod task_definition {
             HealthCheck { props }
         }
 
-        prop! {
-            /// `Command`: A string array representing the command that the container runs to determine
-            /// if it is healthy. The string array must start with ``CMD`` to run the command arguments
-            /// directly, or ``CMD-SHELL`` to run the command with the container's default shell. When
-            /// you use the AWS Management Console JSON panel, the CLIlong, or the APIs, enclose the
-            /// list of commands in double quotes and brackets. ``\[ "CMD-SHELL", "curl -f <http://localhost/> ||
-            /// exit 1" \]`` You don't include the double quotes and brackets when you use the AWS
-            /// Management Console. ``CMD-SHELL, curl -f <http://localhost/> || exit 1`` An exit code …
-            props, "Command", command, set_command, get_command, Val<List<String>>
+        /// `Command`: A string array representing the command that the container runs to determine if
+        /// it is healthy. The string array must start with ``CMD`` to run the command arguments
+        /// directly, or ``CMD-SHELL`` to run the command with the container's default shell. When you
+        /// use the AWS Management Console JSON panel, the CLIlong, or the APIs, enclose the list of
+        /// commands in double quotes and brackets. ``\[ "CMD-SHELL", "curl -f <http://localhost/> ||
+        /// exit 1" \]`` You don't include the double quotes and brackets when you use the AWS
+        /// Management Console. ``CMD-SHELL, curl -f <http://localhost/> || exit 1`` An exit code …
+        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `Interval`: The time period in seconds between each health check execution. You may
-            /// specify between 5 and 300 seconds. The default value is 30 seconds. This value applies
-            /// only when you specify a ``command``.
-            props, "Interval", interval, set_interval, get_interval, Val<i64>
+        /// Sets `Command` in place: [`Self::command`] on a value held by `&mut`.
+        pub fn set_command(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `Retries`: The number of times to retry a failed health check before the container is
-            /// considered unhealthy. You may specify between 1 and 10 retries. The default value is 3.
-            /// This value applies only when you specify a ``command``.
-            props, "Retries", retries, set_retries, get_retries, Val<i64>
+        /// `Command` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_command(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Command")
         }
 
-        prop! {
-            /// `StartPeriod`: The optional grace period to provide containers time to bootstrap before
-            /// failed health checks count towards the maximum number of retries. You can specify
-            /// between 0 and 300 seconds. By default, the ``startPeriod`` is off. This value applies
-            /// only when you specify a ``command``. If a health check succeeds within the ``startPeriod``,
-            /// then the container is considered healthy and any subsequent failures count toward the
-            /// maximum number of retries.
-            props, "StartPeriod", start_period, set_start_period, get_start_period, Val<i64>
+        /// `Interval`: The time period in seconds between each health check execution. You may specify
+        /// between 5 and 300 seconds. The default value is 30 seconds. This value applies only when you
+        /// specify a ``command``.
+        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Interval", value.into());
+            self
         }
 
-        prop! {
-            /// `Timeout`: The time period in seconds to wait for a health check to succeed before it is
-            /// considered a failure. You may specify between 2 and 60 seconds. The default value is 5.
-            /// This value applies only when you specify a ``command``.
-            props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
+        /// Sets `Interval` in place: [`Self::interval`] on a value held by `&mut`.
+        pub fn set_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Interval", value.into());
+            self
+        }
+
+        /// `Interval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Interval")
+        }
+
+        /// `Retries`: The number of times to retry a failed health check before the container is
+        /// considered unhealthy. You may specify between 1 and 10 retries. The default value is 3. This
+        /// value applies only when you specify a ``command``.
+        pub fn retries(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Retries", value.into());
+            self
+        }
+
+        /// Sets `Retries` in place: [`Self::retries`] on a value held by `&mut`.
+        pub fn set_retries(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Retries", value.into());
+            self
+        }
+
+        /// `Retries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retries(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Retries")
+        }
+
+        /// `StartPeriod`: The optional grace period to provide containers time to bootstrap before
+        /// failed health checks count towards the maximum number of retries. You can specify between 0
+        /// and 300 seconds. By default, the ``startPeriod`` is off. This value applies only when you
+        /// specify a ``command``. If a health check succeeds within the ``startPeriod``, then the
+        /// container is considered healthy and any subsequent failures count toward the maximum number
+        /// of retries.
+        pub fn start_period(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StartPeriod", value.into());
+            self
+        }
+
+        /// Sets `StartPeriod` in place: [`Self::start_period`] on a value held by `&mut`.
+        pub fn set_start_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StartPeriod", value.into());
+            self
+        }
+
+        /// `StartPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StartPeriod")
+        }
+
+        /// `Timeout`: The time period in seconds to wait for a health check to succeed before it is
+        /// considered a failure. You may specify between 2 and 60 seconds. The default value is 5. This
+        /// value applies only when you specify a ``command``.
+        pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// Sets `Timeout` in place: [`Self::timeout`] on a value held by `&mut`.
+        pub fn set_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// `Timeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Timeout")
         }
     }
 
@@ -7531,64 +13614,154 @@ pub mod task_definition {
             LinuxParameters { props }
         }
 
-        prop! {
-            /// `Capabilities`: The Linux capabilities for the container that are added to or dropped
-            /// from the default configuration provided by Docker. For tasks that use the Fargate launch
-            /// type, ``capabilities`` is supported for all platform versions but the ``add`` parameter
-            /// is only supported if using platform version 1.4.0 or later.
-            props, "Capabilities", capabilities, set_capabilities, get_capabilities, Val<KernelCapabilities>
+        /// `Capabilities`: The Linux capabilities for the container that are added to or dropped from
+        /// the default configuration provided by Docker. For tasks that use the Fargate launch type, ``capabilities``
+        /// is supported for all platform versions but the ``add`` parameter is only supported if using
+        /// platform version 1.4.0 or later.
+        pub fn capabilities(mut self, value: impl Into<Val<KernelCapabilities>>) -> Self {
+            self.props.set("Capabilities", value.into());
+            self
         }
 
-        prop! {
-            /// `Devices`: Any host devices to expose to the container. This parameter maps to ``Devices``
-            /// in the docker container create command and the ``--device`` option to docker run. If
-            /// you're using tasks that use the Fargate launch type, the ``devices`` parameter isn't
-            /// supported.
-            props, "Devices", devices, set_devices, get_devices, Val<List<Device>>
+        /// Sets `Capabilities` in place: [`Self::capabilities`] on a value held by `&mut`.
+        pub fn set_capabilities(&mut self, value: impl Into<Val<KernelCapabilities>>) -> &mut Self {
+            self.props.set("Capabilities", value.into());
+            self
         }
 
-        prop! {
-            /// `InitProcessEnabled`: Run an ``init`` process inside the container that forwards signals
-            /// and reaps processes. This parameter maps to the ``--init`` option to docker run. This
-            /// parameter requires version 1.25 of the Docker Remote API or greater on your container
-            /// instance. To check the Docker Remote API version on your container instance, log in to
-            /// your container instance and run the following command: ``sudo docker version --format '{{.Server.APIVersion}}'``
-            props, "InitProcessEnabled", init_process_enabled, set_init_process_enabled, get_init_process_enabled, Val<bool>
+        /// `Capabilities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capabilities(&self) -> ::std::option::Option<Val<KernelCapabilities>> {
+            crate::cfn::get_prop(&self.props, "Capabilities")
         }
 
-        prop! {
-            /// `MaxSwap`: The total amount of swap memory (in MiB) a container can use. This parameter
-            /// will be translated to the ``--memory-swap`` option to docker run where the value would
-            /// be the sum of the container memory plus the ``maxSwap`` value. If a ``maxSwap`` value of ``0``
-            /// is specified, the container will not use swap. Accepted values are ``0`` or any positive
-            /// integer. If the ``maxSwap`` parameter is omitted, the container will use the swap
-            /// configuration for the container instance it is running on. A ``maxSwap`` value must be
-            /// set for the ``swappiness`` parameter to be used. If you're using tasks that use …
-            props, "MaxSwap", max_swap, set_max_swap, get_max_swap, Val<i64>
+        /// `Devices`: Any host devices to expose to the container. This parameter maps to ``Devices``
+        /// in the docker container create command and the ``--device`` option to docker run. If you're
+        /// using tasks that use the Fargate launch type, the ``devices`` parameter isn't supported.
+        pub fn devices(mut self, value: impl Into<Val<List<Device>>>) -> Self {
+            self.props.set("Devices", value.into());
+            self
         }
 
-        prop! {
-            /// `SharedMemorySize`: The value for the size (in MiB) of the ``/dev/shm`` volume. This
-            /// parameter maps to the ``--shm-size`` option to docker run. If you are using tasks that
-            /// use the Fargate launch type, the ``sharedMemorySize`` parameter is not supported.
-            props, "SharedMemorySize", shared_memory_size, set_shared_memory_size, get_shared_memory_size, Val<i64>
+        /// Sets `Devices` in place: [`Self::devices`] on a value held by `&mut`.
+        pub fn set_devices(&mut self, value: impl Into<Val<List<Device>>>) -> &mut Self {
+            self.props.set("Devices", value.into());
+            self
         }
 
-        prop! {
-            /// `Swappiness`: This allows you to tune a container's memory swappiness behavior. A ``swappiness``
-            /// value of ``0`` will cause swapping to not happen unless absolutely necessary. A ``swappiness``
-            /// value of ``100`` will cause pages to be swapped very aggressively. Accepted values are
-            /// whole numbers between ``0`` and ``100``. If the ``swappiness`` parameter is not
-            /// specified, a default value of ``60`` is used. If a value is not specified for ``maxSwap``
-            /// then this parameter is ignored. This parameter maps to the ``--memory-swappiness``
-            /// option to docker run. If you're using tasks that use the Fargate launch type, the …
-            props, "Swappiness", swappiness, set_swappiness, get_swappiness, Val<i64>
+        /// `Devices` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_devices(&self) -> ::std::option::Option<Val<List<Device>>> {
+            crate::cfn::get_prop(&self.props, "Devices")
         }
 
-        prop! {
-            /// `Tmpfs`: The container path, mount options, and size (in MiB) of the tmpfs mount. This
-            /// parameter maps to the ``--tmpfs`` option to docker run.
-            props, "Tmpfs", tmpfs, set_tmpfs, get_tmpfs, Val<List<Tmpfs>>
+        /// `InitProcessEnabled`: Run an ``init`` process inside the container that forwards signals and
+        /// reaps processes. This parameter maps to the ``--init`` option to docker run. This parameter
+        /// requires version 1.25 of the Docker Remote API or greater on your container instance. To
+        /// check the Docker Remote API version on your container instance, log in to your container
+        /// instance and run the following command: ``sudo docker version --format '{{.Server.APIVersion}}'``
+        pub fn init_process_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("InitProcessEnabled", value.into());
+            self
+        }
+
+        /// Sets `InitProcessEnabled` in place: [`Self::init_process_enabled`] on a value held by `&mut`.
+        pub fn set_init_process_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("InitProcessEnabled", value.into());
+            self
+        }
+
+        /// `InitProcessEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_init_process_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "InitProcessEnabled")
+        }
+
+        /// `MaxSwap`: The total amount of swap memory (in MiB) a container can use. This parameter will
+        /// be translated to the ``--memory-swap`` option to docker run where the value would be the sum
+        /// of the container memory plus the ``maxSwap`` value. If a ``maxSwap`` value of ``0`` is
+        /// specified, the container will not use swap. Accepted values are ``0`` or any positive
+        /// integer. If the ``maxSwap`` parameter is omitted, the container will use the swap
+        /// configuration for the container instance it is running on. A ``maxSwap`` value must be set
+        /// for the ``swappiness`` parameter to be used. If you're using tasks that use …
+        pub fn max_swap(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxSwap", value.into());
+            self
+        }
+
+        /// Sets `MaxSwap` in place: [`Self::max_swap`] on a value held by `&mut`.
+        pub fn set_max_swap(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxSwap", value.into());
+            self
+        }
+
+        /// `MaxSwap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_swap(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxSwap")
+        }
+
+        /// `SharedMemorySize`: The value for the size (in MiB) of the ``/dev/shm`` volume. This
+        /// parameter maps to the ``--shm-size`` option to docker run. If you are using tasks that use
+        /// the Fargate launch type, the ``sharedMemorySize`` parameter is not supported.
+        pub fn shared_memory_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SharedMemorySize", value.into());
+            self
+        }
+
+        /// Sets `SharedMemorySize` in place: [`Self::shared_memory_size`] on a value held by `&mut`.
+        pub fn set_shared_memory_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SharedMemorySize", value.into());
+            self
+        }
+
+        /// `SharedMemorySize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_shared_memory_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SharedMemorySize")
+        }
+
+        /// `Swappiness`: This allows you to tune a container's memory swappiness behavior. A ``swappiness``
+        /// value of ``0`` will cause swapping to not happen unless absolutely necessary. A ``swappiness``
+        /// value of ``100`` will cause pages to be swapped very aggressively. Accepted values are whole
+        /// numbers between ``0`` and ``100``. If the ``swappiness`` parameter is not specified, a
+        /// default value of ``60`` is used. If a value is not specified for ``maxSwap`` then this
+        /// parameter is ignored. This parameter maps to the ``--memory-swappiness`` option to docker
+        /// run. If you're using tasks that use the Fargate launch type, the …
+        pub fn swappiness(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Swappiness", value.into());
+            self
+        }
+
+        /// Sets `Swappiness` in place: [`Self::swappiness`] on a value held by `&mut`.
+        pub fn set_swappiness(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Swappiness", value.into());
+            self
+        }
+
+        /// `Swappiness` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_swappiness(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Swappiness")
+        }
+
+        /// `Tmpfs`: The container path, mount options, and size (in MiB) of the tmpfs mount. This
+        /// parameter maps to the ``--tmpfs`` option to docker run.
+        pub fn tmpfs(mut self, value: impl Into<Val<List<Tmpfs>>>) -> Self {
+            self.props.set("Tmpfs", value.into());
+            self
+        }
+
+        /// Sets `Tmpfs` in place: [`Self::tmpfs`] on a value held by `&mut`.
+        pub fn set_tmpfs(&mut self, value: impl Into<Val<List<Tmpfs>>>) -> &mut Self {
+            self.props.set("Tmpfs", value.into());
+            self
+        }
+
+        /// `Tmpfs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tmpfs(&self) -> ::std::option::Option<Val<List<Tmpfs>>> {
+            crate::cfn::get_prop(&self.props, "Tmpfs")
         }
     }
 
@@ -7612,19 +13785,45 @@ pub mod task_definition {
             KernelCapabilities { props }
         }
 
-        prop! {
-            /// `Add`: The Linux capabilities for the container that have been added to the default
-            /// configuration provided by Docker. This parameter maps to ``CapAdd`` in the docker
-            /// container create command and the ``--cap-add`` option to docker run. Tasks launched on
-            /// FARGATElong only support adding the ``SYS_PTRACE`` kernel capability. Valid values: ``"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | …
-            props, "Add", add, set_add, get_add, Val<List<String>>
+        /// `Add`: The Linux capabilities for the container that have been added to the default
+        /// configuration provided by Docker. This parameter maps to ``CapAdd`` in the docker container
+        /// create command and the ``--cap-add`` option to docker run. Tasks launched on FARGATElong
+        /// only support adding the ``SYS_PTRACE`` kernel capability. Valid values: ``"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | …
+        pub fn add(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Add", value.into());
+            self
         }
 
-        prop! {
-            /// `Drop`: The Linux capabilities for the container that have been removed from the default
-            /// configuration provided by Docker. This parameter maps to ``CapDrop`` in the docker
-            /// container create command and the ``--cap-drop`` option to docker run. Valid values: ``"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | "NET_BIND_SERVICE" | "NET_BROADCAST" | "NET_RAW" | "SETFCAP" | "SETGID" | "SETPCAP" | "SETUID" | …
-            props, "Drop", drop, set_drop, get_drop, Val<List<String>>
+        /// Sets `Add` in place: [`Self::add`] on a value held by `&mut`.
+        pub fn set_add(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Add", value.into());
+            self
+        }
+
+        /// `Add` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_add(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Add")
+        }
+
+        /// `Drop`: The Linux capabilities for the container that have been removed from the default
+        /// configuration provided by Docker. This parameter maps to ``CapDrop`` in the docker container
+        /// create command and the ``--cap-drop`` option to docker run. Valid values: ``"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | "NET_BIND_SERVICE" | "NET_BROADCAST" | "NET_RAW" | "SETFCAP" | "SETGID" | "SETPCAP" | "SETUID" | …
+        pub fn drop(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Drop", value.into());
+            self
+        }
+
+        /// Sets `Drop` in place: [`Self::drop`] on a value held by `&mut`.
+        pub fn set_drop(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Drop", value.into());
+            self
+        }
+
+        /// `Drop` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_drop(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Drop")
         }
     }
 
@@ -7644,21 +13843,60 @@ pub mod task_definition {
             Device { props }
         }
 
-        prop! {
-            /// `ContainerPath`: The path inside the container at which to expose the host device.
-            props, "ContainerPath", container_path, set_container_path, get_container_path, Val<String>
+        /// `ContainerPath`: The path inside the container at which to expose the host device.
+        pub fn container_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContainerPath", value.into());
+            self
         }
 
-        prop! {
-            /// `HostPath`: The path for the device on the host container instance.
-            props, "HostPath", host_path, set_host_path, get_host_path, Val<String>
+        /// Sets `ContainerPath` in place: [`Self::container_path`] on a value held by `&mut`.
+        pub fn set_container_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerPath", value.into());
+            self
         }
 
-        prop! {
-            /// `Permissions`: The explicit permissions to provide to the container for the device. By
-            /// default, the container has permissions for ``read``, ``write``, and ``mknod`` for the
-            /// device.
-            props, "Permissions", permissions, set_permissions, get_permissions, Val<List<DevicePermissions>>
+        /// `ContainerPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerPath")
+        }
+
+        /// `HostPath`: The path for the device on the host container instance.
+        pub fn host_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HostPath", value.into());
+            self
+        }
+
+        /// Sets `HostPath` in place: [`Self::host_path`] on a value held by `&mut`.
+        pub fn set_host_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostPath", value.into());
+            self
+        }
+
+        /// `HostPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostPath")
+        }
+
+        /// `Permissions`: The explicit permissions to provide to the container for the device. By
+        /// default, the container has permissions for ``read``, ``write``, and ``mknod`` for the
+        /// device.
+        pub fn permissions(mut self, value: impl Into<Val<List<DevicePermissions>>>) -> Self {
+            self.props.set("Permissions", value.into());
+            self
+        }
+
+        /// Sets `Permissions` in place: [`Self::permissions`] on a value held by `&mut`.
+        pub fn set_permissions(&mut self, value: impl Into<Val<List<DevicePermissions>>>) -> &mut Self {
+            self.props.set("Permissions", value.into());
+            self
+        }
+
+        /// `Permissions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_permissions(&self) -> ::std::option::Option<Val<List<DevicePermissions>>> {
+            crate::cfn::get_prop(&self.props, "Permissions")
         }
     }
 
@@ -7696,19 +13934,52 @@ pub mod task_definition {
             Tmpfs { props }
         }
 
-        prop! {
-            /// `Size`: The maximum size (in MiB) of the tmpfs volume.
-            props, "Size", _, set_size, get_size, Val<i64>
+        /// Sets `Size`, which `new` took, in place.
+        pub fn set_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Size", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainerPath`: The absolute file path where the tmpfs volume is to be mounted.
-            props, "ContainerPath", container_path, set_container_path, get_container_path, Val<String>
+        /// `Size` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Size")
         }
 
-        prop! {
-            /// `MountOptions`: The list of tmpfs volume mount options. Valid values: ``"defaults" | "ro" | "rw" | "suid" | "nosuid" | "dev" | "nodev" | "exec" | "noexec" | "sync" | "async" | "dirsync" | "remount" | "mand" | "nomand" | "atime" | "noatime" | "diratime" | "nodiratime" | "bind" | "rbind" | "unbindable" | "runbindable" | "private" | "rprivate" | "shared" | "rshared" | "slave" | "rslave" | "relatime" | "norelatime" | "strictatime" | "nostrictatime" | "mode" | "uid" | "gid" | "nr_inodes" | "nr_blocks" | "mpol"``
-            props, "MountOptions", mount_options, set_mount_options, get_mount_options, Val<List<String>>
+        /// `ContainerPath`: The absolute file path where the tmpfs volume is to be mounted.
+        pub fn container_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContainerPath", value.into());
+            self
+        }
+
+        /// Sets `ContainerPath` in place: [`Self::container_path`] on a value held by `&mut`.
+        pub fn set_container_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerPath", value.into());
+            self
+        }
+
+        /// `ContainerPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerPath")
+        }
+
+        /// `MountOptions`: The list of tmpfs volume mount options. Valid values: ``"defaults" | "ro" | "rw" | "suid" | "nosuid" | "dev" | "nodev" | "exec" | "noexec" | "sync" | "async" | "dirsync" | "remount" | "mand" | "nomand" | "atime" | "noatime" | "diratime" | "nodiratime" | "bind" | "rbind" | "unbindable" | "runbindable" | "private" | "rprivate" | "shared" | "rshared" | "slave" | "rslave" | "relatime" | "norelatime" | "strictatime" | "nostrictatime" | "mode" | "uid" | "gid" | "nr_inodes" | "nr_blocks" | "mpol"``
+        pub fn mount_options(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("MountOptions", value.into());
+            self
+        }
+
+        /// Sets `MountOptions` in place: [`Self::mount_options`] on a value held by `&mut`.
+        pub fn set_mount_options(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MountOptions", value.into());
+            self
+        }
+
+        /// `MountOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_options(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MountOptions")
         }
     }
 
@@ -7736,34 +14007,60 @@ pub mod task_definition {
             LogConfiguration { props }
         }
 
-        prop! {
-            /// `LogDriver`: The log driver to use for the container. For tasks on FARGATElong, the
-            /// supported log drivers are ``awslogs``, ``splunk``, and ``awsfirelens``. For tasks hosted
-            /// on Amazon EC2 instances, the supported log drivers are ``awslogs``, ``fluentd``, ``gelf``, ``json-file``, ``journald``, ``syslog``, ``splunk``,
-            /// and ``awsfirelens``. For more information about using the ``awslogs`` log driver, see
-            /// Send Amazon ECS logs to CloudWatch (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html>)
-            /// in the *Amazon Elastic Container Service Developer Guide*. For more information about
-            /// using …
-            props, "LogDriver", _, set_log_driver, get_log_driver, Val<String>
+        /// Sets `LogDriver`, which `new` took, in place.
+        pub fn set_log_driver(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogDriver", value.into());
+            self
         }
 
-        prop! {
-            /// `Options`: The configuration options to send to the log driver. The options you can
-            /// specify depend on the log driver. Some of the options you can specify when you use the ``awslogs``
-            /// log driver to route logs to Amazon CloudWatch include the following: +
-            /// awslogs-create-group Required: No Specify whether you want the log group to be created
-            /// automatically. If this option isn't specified, it defaults to false. Your IAM policy
-            /// must include the logs:CreateLogGroup permission before you attempt to use
-            /// awslogs-create-group. + awslogs-region Required: Yes Specify the Region that the awslogs
-            /// log driver is to send …
-            props, "Options", options, set_options, get_options, Val<Map<String>>
+        /// `LogDriver` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_driver(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogDriver")
         }
 
-        prop! {
-            /// `SecretOptions`: The secrets to pass to the log configuration. For more information, see
-            /// Specifying sensitive data (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html>)
-            /// in the *Amazon Elastic Container Service Developer Guide*.
-            props, "SecretOptions", secret_options, set_secret_options, get_secret_options, Val<List<Secret>>
+        /// `Options`: The configuration options to send to the log driver. The options you can specify
+        /// depend on the log driver. Some of the options you can specify when you use the ``awslogs``
+        /// log driver to route logs to Amazon CloudWatch include the following: + awslogs-create-group
+        /// Required: No Specify whether you want the log group to be created automatically. If this
+        /// option isn't specified, it defaults to false. Your IAM policy must include the
+        /// logs:CreateLogGroup permission before you attempt to use awslogs-create-group. +
+        /// awslogs-region Required: Yes Specify the Region that the awslogs log driver is to send …
+        pub fn options(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// Sets `Options` in place: [`Self::options`] on a value held by `&mut`.
+        pub fn set_options(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// `Options` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_options(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Options")
+        }
+
+        /// `SecretOptions`: The secrets to pass to the log configuration. For more information, see
+        /// Specifying sensitive data (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*.
+        pub fn secret_options(mut self, value: impl Into<Val<List<Secret>>>) -> Self {
+            self.props.set("SecretOptions", value.into());
+            self
+        }
+
+        /// Sets `SecretOptions` in place: [`Self::secret_options`] on a value held by `&mut`.
+        pub fn set_secret_options(&mut self, value: impl Into<Val<List<Secret>>>) -> &mut Self {
+            self.props.set("SecretOptions", value.into());
+            self
+        }
+
+        /// `SecretOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_options(&self) -> ::std::option::Option<Val<List<Secret>>> {
+            crate::cfn::get_prop(&self.props, "SecretOptions")
         }
     }
 
@@ -7797,19 +14094,28 @@ pub mod task_definition {
             Secret { props }
         }
 
-        prop! {
-            /// `Name`: The name of the secret.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `ValueFrom`: The secret to expose to the container. The supported values are either the
-            /// full ARN of the ASMlong secret or the full ARN of the parameter in the SSM Parameter
-            /// Store. For information about the require IAMlong permissions, see Required IAM
-            /// permissions for Amazon ECS secrets (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-secrets.html#secrets-iam>) (for
-            /// Secrets Manager) or Required IAM permissions for Amazon ECS secrets (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-parameters.html>) (for
-            /// Systems Manager Parameter …
-            props, "ValueFrom", _, set_value_from, get_value_from, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `ValueFrom`, which `new` took, in place.
+        pub fn set_value_from(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ValueFrom", value.into());
+            self
+        }
+
+        /// `ValueFrom` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_from(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ValueFrom")
         }
     }
 
@@ -7829,22 +14135,60 @@ pub mod task_definition {
             MountPoint { props }
         }
 
-        prop! {
-            /// `ContainerPath`: The path on the container to mount the host volume at.
-            props, "ContainerPath", container_path, set_container_path, get_container_path, Val<String>
+        /// `ContainerPath`: The path on the container to mount the host volume at.
+        pub fn container_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContainerPath", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadOnly`: If this value is ``true``, the container has read-only access to the volume.
-            /// If this value is ``false``, then the container can write to the volume. The default
-            /// value is ``false``.
-            props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
+        /// Sets `ContainerPath` in place: [`Self::container_path`] on a value held by `&mut`.
+        pub fn set_container_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerPath", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceVolume`: The name of the volume to mount. Must be a volume name referenced in the ``name``
-            /// parameter of task definition ``volume``.
-            props, "SourceVolume", source_volume, set_source_volume, get_source_volume, Val<String>
+        /// `ContainerPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerPath")
+        }
+
+        /// `ReadOnly`: If this value is ``true``, the container has read-only access to the volume. If
+        /// this value is ``false``, then the container can write to the volume. The default value is ``false``.
+        pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReadOnly", value.into());
+            self
+        }
+
+        /// Sets `ReadOnly` in place: [`Self::read_only`] on a value held by `&mut`.
+        pub fn set_read_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReadOnly", value.into());
+            self
+        }
+
+        /// `ReadOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_only(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReadOnly")
+        }
+
+        /// `SourceVolume`: The name of the volume to mount. Must be a volume name referenced in the ``name``
+        /// parameter of task definition ``volume``.
+        pub fn source_volume(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceVolume", value.into());
+            self
+        }
+
+        /// Sets `SourceVolume` in place: [`Self::source_volume`] on a value held by `&mut`.
+        pub fn set_source_volume(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceVolume", value.into());
+            self
+        }
+
+        /// `SourceVolume` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_volume(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceVolume")
         }
     }
 
@@ -7869,65 +14213,142 @@ pub mod task_definition {
             PortMapping { props }
         }
 
-        prop! {
-            /// `AppProtocol`: The application protocol that's used for the port mapping. This parameter
-            /// only applies to Service Connect. We recommend that you set this parameter to be
-            /// consistent with the protocol that your application uses. If you set this parameter,
-            /// Amazon ECS adds protocol-specific connection handling to the Service Connect proxy. If
-            /// you set this parameter, Amazon ECS adds protocol-specific telemetry in the Amazon ECS
-            /// console and CloudWatch. If you don't set a value for this parameter, then TCP is used.
-            /// However, Amazon ECS doesn't add protocol-specific telemetry for TCP. ``appProtocol`` is
-            /// immutable in …
-            props, "AppProtocol", app_protocol, set_app_protocol, get_app_protocol, Val<PortMappingAppProtocol>
+        /// `AppProtocol`: The application protocol that's used for the port mapping. This parameter
+        /// only applies to Service Connect. We recommend that you set this parameter to be consistent
+        /// with the protocol that your application uses. If you set this parameter, Amazon ECS adds
+        /// protocol-specific connection handling to the Service Connect proxy. If you set this
+        /// parameter, Amazon ECS adds protocol-specific telemetry in the Amazon ECS console and
+        /// CloudWatch. If you don't set a value for this parameter, then TCP is used. However, Amazon
+        /// ECS doesn't add protocol-specific telemetry for TCP. ``appProtocol`` is immutable in …
+        pub fn app_protocol(mut self, value: impl Into<Val<PortMappingAppProtocol>>) -> Self {
+            self.props.set("AppProtocol", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainerPort`: The port number on the container that's bound to the user-specified or
-            /// automatically assigned host port. If you use containers in a task with the ``awsvpc`` or ``host``
-            /// network mode, specify the exposed ports using ``containerPort``. If you use containers
-            /// in a task with the ``bridge`` network mode and you specify a container port and not a
-            /// host port, your container automatically receives a host port in the ephemeral port
-            /// range. For more information, see ``hostPort``. Port mappings that are automatically
-            /// assigned in this way do not count toward the 100 reserved ports limit of a container …
-            props, "ContainerPort", container_port, set_container_port, get_container_port, Val<i64>
+        /// Sets `AppProtocol` in place: [`Self::app_protocol`] on a value held by `&mut`.
+        pub fn set_app_protocol(&mut self, value: impl Into<Val<PortMappingAppProtocol>>) -> &mut Self {
+            self.props.set("AppProtocol", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainerPortRange`: The port number range on the container that's bound to the
-            /// dynamically mapped host port range. The following rules apply when you specify a ``containerPortRange``: +
-            /// You must use either the ``bridge`` network mode or the ``awsvpc`` network mode. + This
-            /// parameter is available for both the EC2 and FARGATElong launch types. + This parameter
-            /// is available for both the Linux and Windows operating systems. + The container instance
-            /// must have at least version 1.67.0 of the container agent and at least version 1.67.0-1
-            /// of the ``ecs-init`` package + You can specify a maximum of 100 port ranges per …
-            props, "ContainerPortRange", container_port_range, set_container_port_range, get_container_port_range, Val<String>
+        /// `AppProtocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_protocol(&self) -> ::std::option::Option<Val<PortMappingAppProtocol>> {
+            crate::cfn::get_prop(&self.props, "AppProtocol")
         }
 
-        prop! {
-            /// `HostPort`: The port number on the container instance to reserve for your container. If
-            /// you specify a ``containerPortRange``, leave this field empty and the value of the ``hostPort``
-            /// is set as follows: + For containers in a task with the ``awsvpc`` network mode, the ``hostPort``
-            /// is set to the same value as the ``containerPort``. This is a static mapping strategy. +
-            /// For containers in a task with the ``bridge`` network mode, the Amazon ECS agent finds
-            /// open ports on the host and automatically binds them to the container ports. This is a
-            /// dynamic mapping strategy. If you use containers in a task with the …
-            props, "HostPort", host_port, set_host_port, get_host_port, Val<i64>
+        /// `ContainerPort`: The port number on the container that's bound to the user-specified or
+        /// automatically assigned host port. If you use containers in a task with the ``awsvpc`` or ``host``
+        /// network mode, specify the exposed ports using ``containerPort``. If you use containers in a
+        /// task with the ``bridge`` network mode and you specify a container port and not a host port,
+        /// your container automatically receives a host port in the ephemeral port range. For more
+        /// information, see ``hostPort``. Port mappings that are automatically assigned in this way do
+        /// not count toward the 100 reserved ports limit of a container …
+        pub fn container_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ContainerPort", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name that's used for the port mapping. This parameter is the name that you
-            /// use in the ``serviceConnectConfiguration`` and the ``vpcLatticeConfigurations`` of a
-            /// service. The name can include up to 64 characters. The characters can include lowercase
-            /// letters, numbers, underscores (_), and hyphens (-). The name can't start with a hyphen.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `ContainerPort` in place: [`Self::container_port`] on a value held by `&mut`.
+        pub fn set_container_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ContainerPort", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`: The protocol that's used for the port mapping. Valid values are ``tcp`` and ``udp`` (case-sensitive).
-            /// The default is ``tcp``. Amazon ECS treats any other specified value as ``tcp``. ``protocol``
-            /// is immutable in a Service Connect service. To update this field, you must delete and
-            /// redeploy the service.
-            props, "Protocol", protocol, set_protocol, get_protocol, Val<PortMappingProtocol>
+        /// `ContainerPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ContainerPort")
+        }
+
+        /// `ContainerPortRange`: The port number range on the container that's bound to the dynamically
+        /// mapped host port range. The following rules apply when you specify a ``containerPortRange``: +
+        /// You must use either the ``bridge`` network mode or the ``awsvpc`` network mode. + This
+        /// parameter is available for both the EC2 and FARGATElong launch types. + This parameter is
+        /// available for both the Linux and Windows operating systems. + The container instance must
+        /// have at least version 1.67.0 of the container agent and at least version 1.67.0-1 of the ``ecs-init``
+        /// package + You can specify a maximum of 100 port ranges per …
+        pub fn container_port_range(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContainerPortRange", value.into());
+            self
+        }
+
+        /// Sets `ContainerPortRange` in place: [`Self::container_port_range`] on a value held by `&mut`.
+        pub fn set_container_port_range(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerPortRange", value.into());
+            self
+        }
+
+        /// `ContainerPortRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_port_range(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerPortRange")
+        }
+
+        /// `HostPort`: The port number on the container instance to reserve for your container. If you
+        /// specify a ``containerPortRange``, leave this field empty and the value of the ``hostPort``
+        /// is set as follows: + For containers in a task with the ``awsvpc`` network mode, the ``hostPort``
+        /// is set to the same value as the ``containerPort``. This is a static mapping strategy. + For
+        /// containers in a task with the ``bridge`` network mode, the Amazon ECS agent finds open ports
+        /// on the host and automatically binds them to the container ports. This is a dynamic mapping
+        /// strategy. If you use containers in a task with the …
+        pub fn host_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HostPort", value.into());
+            self
+        }
+
+        /// Sets `HostPort` in place: [`Self::host_port`] on a value held by `&mut`.
+        pub fn set_host_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HostPort", value.into());
+            self
+        }
+
+        /// `HostPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HostPort")
+        }
+
+        /// `Name`: The name that's used for the port mapping. This parameter is the name that you use
+        /// in the ``serviceConnectConfiguration`` and the ``vpcLatticeConfigurations`` of a service.
+        /// The name can include up to 64 characters. The characters can include lowercase letters,
+        /// numbers, underscores (_), and hyphens (-). The name can't start with a hyphen.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Protocol`: The protocol that's used for the port mapping. Valid values are ``tcp`` and ``udp`` (case-sensitive).
+        /// The default is ``tcp``. Amazon ECS treats any other specified value as ``tcp``. ``protocol``
+        /// is immutable in a Service Connect service. To update this field, you must delete and
+        /// redeploy the service.
+        pub fn protocol(mut self, value: impl Into<Val<PortMappingProtocol>>) -> Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+        pub fn set_protocol(&mut self, value: impl Into<Val<PortMappingProtocol>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<PortMappingProtocol>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
         }
     }
 
@@ -7985,13 +14406,26 @@ pub mod task_definition {
             RepositoryCredentials { props }
         }
 
-        prop! {
-            /// `CredentialsParameter`: The Amazon Resource Name (ARN) of the secret containing the
-            /// private repository credentials. When you use the Amazon ECS API, CLI, or AWS SDK, if the
-            /// secret exists in the same Region as the task that you're launching then you can use
-            /// either the full ARN or the name of the secret. When you use the AWS Management Console,
-            /// you must specify the full ARN of the secret.
-            props, "CredentialsParameter", credentials_parameter, set_credentials_parameter, get_credentials_parameter, Val<String>
+        /// `CredentialsParameter`: The Amazon Resource Name (ARN) of the secret containing the private
+        /// repository credentials. When you use the Amazon ECS API, CLI, or AWS SDK, if the secret
+        /// exists in the same Region as the task that you're launching then you can use either the full
+        /// ARN or the name of the secret. When you use the AWS Management Console, you must specify the
+        /// full ARN of the secret.
+        pub fn credentials_parameter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CredentialsParameter", value.into());
+            self
+        }
+
+        /// Sets `CredentialsParameter` in place: [`Self::credentials_parameter`] on a value held by `&mut`.
+        pub fn set_credentials_parameter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CredentialsParameter", value.into());
+            self
+        }
+
+        /// `CredentialsParameter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credentials_parameter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CredentialsParameter")
         }
     }
 
@@ -8016,26 +14450,58 @@ pub mod task_definition {
             ResourceRequirement { props }
         }
 
-        prop! {
-            /// `Type`: The type of resource to assign to a container.
-            props, "Type", _, set_type, get_type, Val<ResourceRequirementType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ResourceRequirementType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `SharingStrategy`.
-            props, "SharingStrategy", sharing_strategy, set_sharing_strategy, get_sharing_strategy, Val<SharingStrategy>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ResourceRequirementType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Value`: The value for the specified resource type. When the type is ``GPU``, the value
-            /// is the number of physical ``GPUs`` the Amazon ECS container agent reserves for the
-            /// container. The number of GPUs that's reserved for all containers in a task can't exceed
-            /// the number of available GPUs on the container instance that the task is launched on. You
-            /// can also specify ``ALL`` to allocate all available GPUs on the instance to the
-            /// container. When the type is ``NeuronDevice``, the value must be ``ALL``. This allocates
-            /// all available Neuron devices on the instance to the container. Only one container in a
-            /// task …
-            props, "Value", value, set_value, get_value, Val<String>
+        /// `SharingStrategy`.
+        pub fn sharing_strategy(mut self, value: impl Into<Val<SharingStrategy>>) -> Self {
+            self.props.set("SharingStrategy", value.into());
+            self
+        }
+
+        /// Sets `SharingStrategy` in place: [`Self::sharing_strategy`] on a value held by `&mut`.
+        pub fn set_sharing_strategy(&mut self, value: impl Into<Val<SharingStrategy>>) -> &mut Self {
+            self.props.set("SharingStrategy", value.into());
+            self
+        }
+
+        /// `SharingStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sharing_strategy(&self) -> ::std::option::Option<Val<SharingStrategy>> {
+            crate::cfn::get_prop(&self.props, "SharingStrategy")
+        }
+
+        /// `Value`: The value for the specified resource type. When the type is ``GPU``, the value is
+        /// the number of physical ``GPUs`` the Amazon ECS container agent reserves for the container.
+        /// The number of GPUs that's reserved for all containers in a task can't exceed the number of
+        /// available GPUs on the container instance that the task is launched on. You can also specify ``ALL``
+        /// to allocate all available GPUs on the instance to the container. When the type is ``NeuronDevice``,
+        /// the value must be ``ALL``. This allocates all available Neuron devices on the instance to
+        /// the container. Only one container in a task …
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -8056,9 +14522,16 @@ pub mod task_definition {
             SharingStrategy { props }
         }
 
-        prop! {
-            /// `NvidiaMps`.
-            props, "NvidiaMps", _, set_nvidia_mps, get_nvidia_mps, Val<NvidiaMpsAllocation>
+        /// Sets `NvidiaMps`, which `new` took, in place.
+        pub fn set_nvidia_mps(&mut self, value: impl Into<Val<NvidiaMpsAllocation>>) -> &mut Self {
+            self.props.set("NvidiaMps", value.into());
+            self
+        }
+
+        /// `NvidiaMps` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nvidia_mps(&self) -> ::std::option::Option<Val<NvidiaMpsAllocation>> {
+            crate::cfn::get_prop(&self.props, "NvidiaMps")
         }
     }
 
@@ -8079,15 +14552,35 @@ pub mod task_definition {
             NvidiaMpsAllocation { props }
         }
 
-        prop! {
-            /// `Memory`: The amount of GPU memory, in MiB, allocated to the container.
-            props, "Memory", _, set_memory, get_memory, Val<i64>
+        /// Sets `Memory`, which `new` took, in place.
+        pub fn set_memory(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Memory", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxComputePercent`: The maximum percentage of the GPU's compute capacity that the
-            /// container can use.
-            props, "MaxComputePercent", max_compute_percent, set_max_compute_percent, get_max_compute_percent, Val<i64>
+        /// `Memory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Memory")
+        }
+
+        /// `MaxComputePercent`: The maximum percentage of the GPU's compute capacity that the container
+        /// can use.
+        pub fn max_compute_percent(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxComputePercent", value.into());
+            self
+        }
+
+        /// Sets `MaxComputePercent` in place: [`Self::max_compute_percent`] on a value held by `&mut`.
+        pub fn set_max_compute_percent(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxComputePercent", value.into());
+            self
+        }
+
+        /// `MaxComputePercent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_compute_percent(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxComputePercent")
         }
     }
 
@@ -8127,26 +14620,65 @@ pub mod task_definition {
             RestartPolicy { props }
         }
 
-        prop! {
-            /// `Enabled`: Specifies whether a restart policy is enabled for the container.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: Specifies whether a restart policy is enabled for the container.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `IgnoredExitCodes`: A list of exit codes that Amazon ECS will ignore and not attempt a
-            /// restart on. You can specify a maximum of 50 container exit codes. By default, Amazon ECS
-            /// does not ignore any exit codes.
-            props, "IgnoredExitCodes", ignored_exit_codes, set_ignored_exit_codes, get_ignored_exit_codes, Val<List<i64>>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `RestartAttemptPeriod`: A period of time (in seconds) that the container must run for
-            /// before a restart can be attempted. A container can be restarted only once every ``restartAttemptPeriod``
-            /// seconds. If a container isn't able to run for this time period and exits early, it will
-            /// not be restarted. You can set a minimum ``restartAttemptPeriod`` of 60 seconds and a
-            /// maximum ``restartAttemptPeriod`` of 1800 seconds. By default, a container must run for 300
-            /// seconds before it can be restarted.
-            props, "RestartAttemptPeriod", restart_attempt_period, set_restart_attempt_period, get_restart_attempt_period, Val<i64>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `IgnoredExitCodes`: A list of exit codes that Amazon ECS will ignore and not attempt a
+        /// restart on. You can specify a maximum of 50 container exit codes. By default, Amazon ECS
+        /// does not ignore any exit codes.
+        pub fn ignored_exit_codes(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("IgnoredExitCodes", value.into());
+            self
+        }
+
+        /// Sets `IgnoredExitCodes` in place: [`Self::ignored_exit_codes`] on a value held by `&mut`.
+        pub fn set_ignored_exit_codes(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("IgnoredExitCodes", value.into());
+            self
+        }
+
+        /// `IgnoredExitCodes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ignored_exit_codes(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "IgnoredExitCodes")
+        }
+
+        /// `RestartAttemptPeriod`: A period of time (in seconds) that the container must run for before
+        /// a restart can be attempted. A container can be restarted only once every ``restartAttemptPeriod``
+        /// seconds. If a container isn't able to run for this time period and exits early, it will not
+        /// be restarted. You can set a minimum ``restartAttemptPeriod`` of 60 seconds and a maximum ``restartAttemptPeriod``
+        /// of 1800 seconds. By default, a container must run for 300 seconds before it can be
+        /// restarted.
+        pub fn restart_attempt_period(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RestartAttemptPeriod", value.into());
+            self
+        }
+
+        /// Sets `RestartAttemptPeriod` in place: [`Self::restart_attempt_period`] on a value held by `&mut`.
+        pub fn set_restart_attempt_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RestartAttemptPeriod", value.into());
+            self
+        }
+
+        /// `RestartAttemptPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_restart_attempt_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RestartAttemptPeriod")
         }
     }
 
@@ -8172,18 +14704,43 @@ pub mod task_definition {
             SystemControl { props }
         }
 
-        prop! {
-            /// `Namespace`: The namespaced kernel parameter to set a ``value`` for.
-            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        /// `Namespace`: The namespaced kernel parameter to set a ``value`` for.
+        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Namespace", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The namespaced kernel parameter to set a ``value`` for. Valid IPC namespace
-            /// values: ``"kernel.msgmax" | "kernel.msgmnb" | "kernel.msgmni" | "kernel.sem" | "kernel.shmall" | "kernel.shmmax" | "kernel.shmmni" | "kernel.shm_rmid_forced"``,
-            /// and ``Sysctls`` that start with ``"fs.mqueue.*"`` Valid network namespace values: ``Sysctls``
-            /// that start with ``"net.*"``. Only namespaced ``Sysctls`` that exist within the container
-            /// starting with "net.* are accepted. All of these values are supported by Fargate.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
+        }
+
+        /// `Value`: The namespaced kernel parameter to set a ``value`` for. Valid IPC namespace values: ``"kernel.msgmax" | "kernel.msgmnb" | "kernel.msgmni" | "kernel.sem" | "kernel.shmall" | "kernel.shmmax" | "kernel.shmmni" | "kernel.shm_rmid_forced"``,
+        /// and ``Sysctls`` that start with ``"fs.mqueue.*"`` Valid network namespace values: ``Sysctls``
+        /// that start with ``"net.*"``. Only namespaced ``Sysctls`` that exist within the container
+        /// starting with "net.* are accepted. All of these values are supported by Fargate.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -8220,21 +14777,40 @@ pub mod task_definition {
             Ulimit { props }
         }
 
-        prop! {
-            /// `HardLimit`: The hard limit for the ``ulimit`` type. The value can be specified in
-            /// bytes, seconds, or as a count, depending on the ``type`` of the ``ulimit``.
-            props, "HardLimit", _, set_hard_limit, get_hard_limit, Val<i64>
+        /// Sets `HardLimit`, which `new` took, in place.
+        pub fn set_hard_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HardLimit", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The ``type`` of the ``ulimit``.
-            props, "Name", _, set_name, get_name, Val<UlimitName>
+        /// `HardLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hard_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HardLimit")
         }
 
-        prop! {
-            /// `SoftLimit`: The soft limit for the ``ulimit`` type. The value can be specified in
-            /// bytes, seconds, or as a count, depending on the ``type`` of the ``ulimit``.
-            props, "SoftLimit", _, set_soft_limit, get_soft_limit, Val<i64>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<UlimitName>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<UlimitName>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `SoftLimit`, which `new` took, in place.
+        pub fn set_soft_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SoftLimit", value.into());
+            self
+        }
+
+        /// `SoftLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_soft_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SoftLimit")
         }
     }
 
@@ -8325,17 +14901,42 @@ pub mod task_definition {
             VolumeFrom { props }
         }
 
-        prop! {
-            /// `ReadOnly`: If this value is ``true``, the container has read-only access to the volume.
-            /// If this value is ``false``, then the container can write to the volume. The default
-            /// value is ``false``.
-            props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
+        /// `ReadOnly`: If this value is ``true``, the container has read-only access to the volume. If
+        /// this value is ``false``, then the container can write to the volume. The default value is ``false``.
+        pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReadOnly", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceContainer`: The name of another container within the same task definition to
-            /// mount volumes from.
-            props, "SourceContainer", source_container, set_source_container, get_source_container, Val<String>
+        /// Sets `ReadOnly` in place: [`Self::read_only`] on a value held by `&mut`.
+        pub fn set_read_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReadOnly", value.into());
+            self
+        }
+
+        /// `ReadOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_only(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReadOnly")
+        }
+
+        /// `SourceContainer`: The name of another container within the same task definition to mount
+        /// volumes from.
+        pub fn source_container(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceContainer", value.into());
+            self
+        }
+
+        /// Sets `SourceContainer` in place: [`Self::source_container`] on a value held by `&mut`.
+        pub fn set_source_container(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceContainer", value.into());
+            self
+        }
+
+        /// `SourceContainer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_container(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceContainer")
         }
     }
 
@@ -8360,10 +14961,23 @@ pub mod task_definition {
             EphemeralStorage { props }
         }
 
-        prop! {
-            /// `SizeInGiB`: The total amount, in GiB, of ephemeral storage to set for the task. The
-            /// minimum supported value is ``21`` GiB and the maximum supported value is ``200`` GiB.
-            props, "SizeInGiB", size_in_gi_b, set_size_in_gi_b, get_size_in_gi_b, Val<i64>
+        /// `SizeInGiB`: The total amount, in GiB, of ephemeral storage to set for the task. The minimum
+        /// supported value is ``21`` GiB and the maximum supported value is ``200`` GiB.
+        pub fn size_in_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SizeInGiB", value.into());
+            self
+        }
+
+        /// Sets `SizeInGiB` in place: [`Self::size_in_gi_b`] on a value held by `&mut`.
+        pub fn set_size_in_gi_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SizeInGiB", value.into());
+            self
+        }
+
+        /// `SizeInGiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_in_gi_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SizeInGiB")
         }
     }
 
@@ -8382,14 +14996,40 @@ pub mod task_definition {
             InferenceAccelerator { props }
         }
 
-        prop! {
-            /// `DeviceName`.
-            props, "DeviceName", device_name, set_device_name, get_device_name, Val<String>
+        /// `DeviceName`.
+        pub fn device_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeviceName", value.into());
+            self
         }
 
-        prop! {
-            /// `DeviceType`.
-            props, "DeviceType", device_type, set_device_type, get_device_type, Val<String>
+        /// Sets `DeviceName` in place: [`Self::device_name`] on a value held by `&mut`.
+        pub fn set_device_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeviceName", value.into());
+            self
+        }
+
+        /// `DeviceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeviceName")
+        }
+
+        /// `DeviceType`.
+        pub fn device_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeviceType", value.into());
+            self
+        }
+
+        /// Sets `DeviceType` in place: [`Self::device_type`] on a value held by `&mut`.
+        pub fn set_device_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeviceType", value.into());
+            self
+        }
+
+        /// `DeviceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeviceType")
         }
     }
 
@@ -8480,17 +15120,36 @@ pub mod task_definition {
             TaskDefinitionPlacementConstraint { props }
         }
 
-        prop! {
-            /// `Type`: The type of constraint. The ``MemberOf`` constraint restricts selection to be
-            /// from a group of valid candidates.
-            props, "Type", _, set_type, get_type, Val<TaskDefinitionPlacementConstraintType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<TaskDefinitionPlacementConstraintType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Expression`: A cluster query language expression to apply to the constraint. For more
-            /// information, see Cluster query language (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-query-language.html>)
-            /// in the *Amazon Elastic Container Service Developer Guide*.
-            props, "Expression", expression, set_expression, get_expression, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<TaskDefinitionPlacementConstraintType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Expression`: A cluster query language expression to apply to the constraint. For more
+        /// information, see Cluster query language (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-query-language.html>)
+        /// in the *Amazon Elastic Container Service Developer Guide*.
+        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// Sets `Expression` in place: [`Self::expression`] on a value held by `&mut`.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
         }
     }
 
@@ -8529,25 +15188,59 @@ pub mod task_definition {
             ProxyConfiguration { props }
         }
 
-        prop! {
-            /// `ContainerName`: The name of the container that will serve as the App Mesh proxy.
-            props, "ContainerName", _, set_container_name, get_container_name, Val<String>
+        /// Sets `ContainerName`, which `new` took, in place.
+        pub fn set_container_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerName", value.into());
+            self
         }
 
-        prop! {
-            /// `ProxyConfigurationProperties`: The set of network configuration parameters to provide
-            /// the Container Network Interface (CNI) plugin, specified as key-value pairs. + ``IgnoredUID`` - (Required)
-            /// The user ID (UID) of the proxy container as defined by the ``user`` parameter in a
-            /// container definition. This is used to ensure the proxy ignores its own traffic. If ``IgnoredGID``
-            /// is specified, this field can be empty. + ``IgnoredGID`` - (Required) The group ID (GID)
-            /// of the proxy container as defined by the ``user`` parameter in a container definition.
-            /// This is used to ensure the proxy ignores its own traffic. If ``IgnoredUID`` is …
-            props, "ProxyConfigurationProperties", proxy_configuration_properties, set_proxy_configuration_properties, get_proxy_configuration_properties, Val<List<KeyValuePair>>
+        /// `ContainerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerName")
         }
 
-        prop! {
-            /// `Type`: The proxy type. The only supported value is ``APPMESH``.
-            props, "Type", type_, set_type, get_type, Val<ProxyConfigurationType>
+        /// `ProxyConfigurationProperties`: The set of network configuration parameters to provide the
+        /// Container Network Interface (CNI) plugin, specified as key-value pairs. + ``IgnoredUID`` - (Required)
+        /// The user ID (UID) of the proxy container as defined by the ``user`` parameter in a container
+        /// definition. This is used to ensure the proxy ignores its own traffic. If ``IgnoredGID`` is
+        /// specified, this field can be empty. + ``IgnoredGID`` - (Required) The group ID (GID) of the
+        /// proxy container as defined by the ``user`` parameter in a container definition. This is used
+        /// to ensure the proxy ignores its own traffic. If ``IgnoredUID`` is …
+        pub fn proxy_configuration_properties(mut self, value: impl Into<Val<List<KeyValuePair>>>) -> Self {
+            self.props.set("ProxyConfigurationProperties", value.into());
+            self
+        }
+
+        /// Sets `ProxyConfigurationProperties` in place: [`Self::proxy_configuration_properties`] on a
+        /// value held by `&mut`.
+        pub fn set_proxy_configuration_properties(&mut self, value: impl Into<Val<List<KeyValuePair>>>) -> &mut Self {
+            self.props.set("ProxyConfigurationProperties", value.into());
+            self
+        }
+
+        /// `ProxyConfigurationProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_proxy_configuration_properties(&self) -> ::std::option::Option<Val<List<KeyValuePair>>> {
+            crate::cfn::get_prop(&self.props, "ProxyConfigurationProperties")
+        }
+
+        /// `Type`: The proxy type. The only supported value is ``APPMESH``.
+        pub fn type_(mut self, value: impl Into<Val<ProxyConfigurationType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<ProxyConfigurationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ProxyConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -8597,17 +15290,42 @@ pub mod task_definition {
             RuntimePlatform { props }
         }
 
-        prop! {
-            /// `CpuArchitecture`: The CPU architecture. You can run your Linux tasks on an ARM-based
-            /// platform by setting the value to ``ARM64``. This option is available for tasks that run
-            /// on Linux Amazon EC2 instance, Amazon ECS Managed Instances, or Linux containers on
-            /// Fargate.
-            props, "CpuArchitecture", cpu_architecture, set_cpu_architecture, get_cpu_architecture, Val<RuntimePlatformCpuArchitecture>
+        /// `CpuArchitecture`: The CPU architecture. You can run your Linux tasks on an ARM-based
+        /// platform by setting the value to ``ARM64``. This option is available for tasks that run on
+        /// Linux Amazon EC2 instance, Amazon ECS Managed Instances, or Linux containers on Fargate.
+        pub fn cpu_architecture(mut self, value: impl Into<Val<RuntimePlatformCpuArchitecture>>) -> Self {
+            self.props.set("CpuArchitecture", value.into());
+            self
         }
 
-        prop! {
-            /// `OperatingSystemFamily`: The operating system.
-            props, "OperatingSystemFamily", operating_system_family, set_operating_system_family, get_operating_system_family, Val<RuntimePlatformOperatingSystemFamily>
+        /// Sets `CpuArchitecture` in place: [`Self::cpu_architecture`] on a value held by `&mut`.
+        pub fn set_cpu_architecture(&mut self, value: impl Into<Val<RuntimePlatformCpuArchitecture>>) -> &mut Self {
+            self.props.set("CpuArchitecture", value.into());
+            self
+        }
+
+        /// `CpuArchitecture` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cpu_architecture(&self) -> ::std::option::Option<Val<RuntimePlatformCpuArchitecture>> {
+            crate::cfn::get_prop(&self.props, "CpuArchitecture")
+        }
+
+        /// `OperatingSystemFamily`: The operating system.
+        pub fn operating_system_family(mut self, value: impl Into<Val<RuntimePlatformOperatingSystemFamily>>) -> Self {
+            self.props.set("OperatingSystemFamily", value.into());
+            self
+        }
+
+        /// Sets `OperatingSystemFamily` in place: [`Self::operating_system_family`] on a value held by `&mut`.
+        pub fn set_operating_system_family(&mut self, value: impl Into<Val<RuntimePlatformOperatingSystemFamily>>) -> &mut Self {
+            self.props.set("OperatingSystemFamily", value.into());
+            self
+        }
+
+        /// `OperatingSystemFamily` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operating_system_family(&self) -> ::std::option::Option<Val<RuntimePlatformOperatingSystemFamily>> {
+            crate::cfn::get_prop(&self.props, "OperatingSystemFamily")
         }
     }
 
@@ -8683,62 +15401,156 @@ pub mod task_definition {
             Volume { props }
         }
 
-        prop! {
-            /// `ConfiguredAtLaunch`: Indicates whether the volume should be configured at launch time.
-            /// This is used to create Amazon EBS volumes for standalone tasks or tasks created as part
-            /// of a service. Each task definition revision may only have one volume configured at
-            /// launch in the volume configuration. To configure a volume at launch time, use this task
-            /// definition revision and specify a ``volumeConfigurations`` object when calling the ``CreateService``, ``UpdateService``, ``RunTask``
-            /// or ``StartTask`` APIs.
-            props, "ConfiguredAtLaunch", configured_at_launch, set_configured_at_launch, get_configured_at_launch, Val<bool>
+        /// `ConfiguredAtLaunch`: Indicates whether the volume should be configured at launch time. This
+        /// is used to create Amazon EBS volumes for standalone tasks or tasks created as part of a
+        /// service. Each task definition revision may only have one volume configured at launch in the
+        /// volume configuration. To configure a volume at launch time, use this task definition
+        /// revision and specify a ``volumeConfigurations`` object when calling the ``CreateService``, ``UpdateService``, ``RunTask``
+        /// or ``StartTask`` APIs.
+        pub fn configured_at_launch(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ConfiguredAtLaunch", value.into());
+            self
         }
 
-        prop! {
-            /// `DockerVolumeConfiguration`: This parameter is specified when you use Docker volumes.
-            /// Windows containers only support the use of the ``local`` driver. To use bind mounts,
-            /// specify the ``host`` parameter instead. Docker volumes aren't supported by tasks run on
-            /// FARGATElong.
-            props, "DockerVolumeConfiguration", docker_volume_configuration, set_docker_volume_configuration, get_docker_volume_configuration, Val<DockerVolumeConfiguration>
+        /// Sets `ConfiguredAtLaunch` in place: [`Self::configured_at_launch`] on a value held by `&mut`.
+        pub fn set_configured_at_launch(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ConfiguredAtLaunch", value.into());
+            self
         }
 
-        prop! {
-            /// `EFSVolumeConfiguration`: This parameter is specified when you use an Amazon Elastic
-            /// File System file system for task storage.
-            props, "EFSVolumeConfiguration", efs_volume_configuration, set_efs_volume_configuration, get_efs_volume_configuration, Val<EfsVolumeConfiguration>
+        /// `ConfiguredAtLaunch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configured_at_launch(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ConfiguredAtLaunch")
         }
 
-        prop! {
-            /// `FSxWindowsFileServerVolumeConfiguration`: This parameter is specified when you use
-            /// Amazon FSx for Windows File Server file system for task storage.
-            props, "FSxWindowsFileServerVolumeConfiguration", f_sx_windows_file_server_volume_configuration, set_f_sx_windows_file_server_volume_configuration, get_f_sx_windows_file_server_volume_configuration, Val<FSxWindowsFileServerVolumeConfiguration>
+        /// `DockerVolumeConfiguration`: This parameter is specified when you use Docker volumes.
+        /// Windows containers only support the use of the ``local`` driver. To use bind mounts, specify
+        /// the ``host`` parameter instead. Docker volumes aren't supported by tasks run on FARGATElong.
+        pub fn docker_volume_configuration(mut self, value: impl Into<Val<DockerVolumeConfiguration>>) -> Self {
+            self.props.set("DockerVolumeConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `Host`: This parameter is specified when you use bind mount host volumes. The contents
-            /// of the ``host`` parameter determine whether your bind mount host volume persists on the
-            /// host container instance and where it's stored. If the ``host`` parameter is empty, then
-            /// the Docker daemon assigns a host path for your data volume. However, the data isn't
-            /// guaranteed to persist after the containers that are associated with it stop running.
-            /// Windows containers can mount whole directories on the same drive as ``$env:ProgramData``.
-            /// Windows containers can't mount directories on a different drive, and mount point …
-            props, "Host", host, set_host, get_host, Val<HostVolumeProperties>
+        /// Sets `DockerVolumeConfiguration` in place: [`Self::docker_volume_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_docker_volume_configuration(&mut self, value: impl Into<Val<DockerVolumeConfiguration>>) -> &mut Self {
+            self.props.set("DockerVolumeConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the volume. Up to 255 letters (uppercase and lowercase), numbers,
-            /// underscores, and hyphens are allowed. When using a volume configured at launch, the ``name``
-            /// is required and must also be specified as the volume name in the ``ServiceVolumeConfiguration``
-            /// or ``TaskVolumeConfiguration`` parameter when creating your service or standalone task.
-            /// For all other types of volumes, this name is referenced in the ``sourceVolume``
-            /// parameter of the ``mountPoints`` object in the container definition. When a volume is
-            /// using the ``efsVolumeConfiguration``, the name is required. When a volume is …
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `DockerVolumeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_docker_volume_configuration(&self) -> ::std::option::Option<Val<DockerVolumeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DockerVolumeConfiguration")
         }
 
-        prop! {
-            /// `S3FilesVolumeConfiguration`: This parameter is specified when you use an Amazon S3
-            /// Files file system for task storage.
-            props, "S3FilesVolumeConfiguration", s3_files_volume_configuration, set_s3_files_volume_configuration, get_s3_files_volume_configuration, Val<S3FilesVolumeConfiguration>
+        /// `EFSVolumeConfiguration`: This parameter is specified when you use an Amazon Elastic File
+        /// System file system for task storage.
+        pub fn efs_volume_configuration(mut self, value: impl Into<Val<EfsVolumeConfiguration>>) -> Self {
+            self.props.set("EFSVolumeConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EFSVolumeConfiguration` in place: [`Self::efs_volume_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_efs_volume_configuration(&mut self, value: impl Into<Val<EfsVolumeConfiguration>>) -> &mut Self {
+            self.props.set("EFSVolumeConfiguration", value.into());
+            self
+        }
+
+        /// `EFSVolumeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_efs_volume_configuration(&self) -> ::std::option::Option<Val<EfsVolumeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EFSVolumeConfiguration")
+        }
+
+        /// `FSxWindowsFileServerVolumeConfiguration`: This parameter is specified when you use Amazon
+        /// FSx for Windows File Server file system for task storage.
+        pub fn f_sx_windows_file_server_volume_configuration(mut self, value: impl Into<Val<FSxWindowsFileServerVolumeConfiguration>>) -> Self {
+            self.props.set("FSxWindowsFileServerVolumeConfiguration", value.into());
+            self
+        }
+
+        /// Sets `FSxWindowsFileServerVolumeConfiguration` in place: [`Self::f_sx_windows_file_server_volume_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_f_sx_windows_file_server_volume_configuration(&mut self, value: impl Into<Val<FSxWindowsFileServerVolumeConfiguration>>) -> &mut Self {
+            self.props.set("FSxWindowsFileServerVolumeConfiguration", value.into());
+            self
+        }
+
+        /// `FSxWindowsFileServerVolumeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_f_sx_windows_file_server_volume_configuration(&self) -> ::std::option::Option<Val<FSxWindowsFileServerVolumeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FSxWindowsFileServerVolumeConfiguration")
+        }
+
+        /// `Host`: This parameter is specified when you use bind mount host volumes. The contents of
+        /// the ``host`` parameter determine whether your bind mount host volume persists on the host
+        /// container instance and where it's stored. If the ``host`` parameter is empty, then the
+        /// Docker daemon assigns a host path for your data volume. However, the data isn't guaranteed
+        /// to persist after the containers that are associated with it stop running. Windows containers
+        /// can mount whole directories on the same drive as ``$env:ProgramData``. Windows containers
+        /// can't mount directories on a different drive, and mount point …
+        pub fn host(mut self, value: impl Into<Val<HostVolumeProperties>>) -> Self {
+            self.props.set("Host", value.into());
+            self
+        }
+
+        /// Sets `Host` in place: [`Self::host`] on a value held by `&mut`.
+        pub fn set_host(&mut self, value: impl Into<Val<HostVolumeProperties>>) -> &mut Self {
+            self.props.set("Host", value.into());
+            self
+        }
+
+        /// `Host` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host(&self) -> ::std::option::Option<Val<HostVolumeProperties>> {
+            crate::cfn::get_prop(&self.props, "Host")
+        }
+
+        /// `Name`: The name of the volume. Up to 255 letters (uppercase and lowercase), numbers,
+        /// underscores, and hyphens are allowed. When using a volume configured at launch, the ``name``
+        /// is required and must also be specified as the volume name in the ``ServiceVolumeConfiguration``
+        /// or ``TaskVolumeConfiguration`` parameter when creating your service or standalone task. For
+        /// all other types of volumes, this name is referenced in the ``sourceVolume`` parameter of the ``mountPoints``
+        /// object in the container definition. When a volume is using the ``efsVolumeConfiguration``,
+        /// the name is required. When a volume is …
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `S3FilesVolumeConfiguration`: This parameter is specified when you use an Amazon S3 Files
+        /// file system for task storage.
+        pub fn s3_files_volume_configuration(mut self, value: impl Into<Val<S3FilesVolumeConfiguration>>) -> Self {
+            self.props.set("S3FilesVolumeConfiguration", value.into());
+            self
+        }
+
+        /// Sets `S3FilesVolumeConfiguration` in place: [`Self::s3_files_volume_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_s3_files_volume_configuration(&mut self, value: impl Into<Val<S3FilesVolumeConfiguration>>) -> &mut Self {
+            self.props.set("S3FilesVolumeConfiguration", value.into());
+            self
+        }
+
+        /// `S3FilesVolumeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_files_volume_configuration(&self) -> ::std::option::Option<Val<S3FilesVolumeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3FilesVolumeConfiguration")
         }
     }
 
@@ -8761,42 +15573,105 @@ pub mod task_definition {
             DockerVolumeConfiguration { props }
         }
 
-        prop! {
-            /// `Autoprovision`: If this value is ``true``, the Docker volume is created if it doesn't
-            /// already exist. This field is only used if the ``scope`` is ``shared``.
-            props, "Autoprovision", autoprovision, set_autoprovision, get_autoprovision, Val<bool>
+        /// `Autoprovision`: If this value is ``true``, the Docker volume is created if it doesn't
+        /// already exist. This field is only used if the ``scope`` is ``shared``.
+        pub fn autoprovision(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Autoprovision", value.into());
+            self
         }
 
-        prop! {
-            /// `Driver`: The Docker volume driver to use. The driver value must match the driver name
-            /// provided by Docker because it is used for task placement. If the driver was installed
-            /// using the Docker plugin CLI, use ``docker plugin ls`` to retrieve the driver name from
-            /// your container instance. If the driver was installed using another method, use Docker
-            /// plugin discovery to retrieve the driver name. This parameter maps to ``Driver`` in the
-            /// docker container create command and the ``xxdriver`` option to docker volume create.
-            props, "Driver", driver, set_driver, get_driver, Val<String>
+        /// Sets `Autoprovision` in place: [`Self::autoprovision`] on a value held by `&mut`.
+        pub fn set_autoprovision(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Autoprovision", value.into());
+            self
         }
 
-        prop! {
-            /// `DriverOpts`: A map of Docker driver-specific options passed through. This parameter
-            /// maps to ``DriverOpts`` in the docker create-volume command and the ``xxopt`` option to
-            /// docker volume create.
-            props, "DriverOpts", driver_opts, set_driver_opts, get_driver_opts, Val<Map<String>>
+        /// `Autoprovision` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_autoprovision(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Autoprovision")
         }
 
-        prop! {
-            /// `Labels`: Custom metadata to add to your Docker volume. This parameter maps to ``Labels``
-            /// in the docker container create command and the ``xxlabel`` option to docker volume
-            /// create.
-            props, "Labels", labels, set_labels, get_labels, Val<Map<String>>
+        /// `Driver`: The Docker volume driver to use. The driver value must match the driver name
+        /// provided by Docker because it is used for task placement. If the driver was installed using
+        /// the Docker plugin CLI, use ``docker plugin ls`` to retrieve the driver name from your
+        /// container instance. If the driver was installed using another method, use Docker plugin
+        /// discovery to retrieve the driver name. This parameter maps to ``Driver`` in the docker
+        /// container create command and the ``xxdriver`` option to docker volume create.
+        pub fn driver(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Driver", value.into());
+            self
         }
 
-        prop! {
-            /// `Scope`: The scope for the Docker volume that determines its lifecycle. Docker volumes
-            /// that are scoped to a ``task`` are automatically provisioned when the task starts and
-            /// destroyed when the task stops. Docker volumes that are scoped as ``shared`` persist
-            /// after the task stops.
-            props, "Scope", scope, set_scope, get_scope, Val<DockerVolumeConfigurationScope>
+        /// Sets `Driver` in place: [`Self::driver`] on a value held by `&mut`.
+        pub fn set_driver(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Driver", value.into());
+            self
+        }
+
+        /// `Driver` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_driver(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Driver")
+        }
+
+        /// `DriverOpts`: A map of Docker driver-specific options passed through. This parameter maps to ``DriverOpts``
+        /// in the docker create-volume command and the ``xxopt`` option to docker volume create.
+        pub fn driver_opts(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("DriverOpts", value.into());
+            self
+        }
+
+        /// Sets `DriverOpts` in place: [`Self::driver_opts`] on a value held by `&mut`.
+        pub fn set_driver_opts(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("DriverOpts", value.into());
+            self
+        }
+
+        /// `DriverOpts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_driver_opts(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "DriverOpts")
+        }
+
+        /// `Labels`: Custom metadata to add to your Docker volume. This parameter maps to ``Labels`` in
+        /// the docker container create command and the ``xxlabel`` option to docker volume create.
+        pub fn labels(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Labels", value.into());
+            self
+        }
+
+        /// Sets `Labels` in place: [`Self::labels`] on a value held by `&mut`.
+        pub fn set_labels(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Labels", value.into());
+            self
+        }
+
+        /// `Labels` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_labels(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Labels")
+        }
+
+        /// `Scope`: The scope for the Docker volume that determines its lifecycle. Docker volumes that
+        /// are scoped to a ``task`` are automatically provisioned when the task starts and destroyed
+        /// when the task stops. Docker volumes that are scoped as ``shared`` persist after the task
+        /// stops.
+        pub fn scope(mut self, value: impl Into<Val<DockerVolumeConfigurationScope>>) -> Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// Sets `Scope` in place: [`Self::scope`] on a value held by `&mut`.
+        pub fn set_scope(&mut self, value: impl Into<Val<DockerVolumeConfigurationScope>>) -> &mut Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// `Scope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope(&self) -> ::std::option::Option<Val<DockerVolumeConfigurationScope>> {
+            crate::cfn::get_prop(&self.props, "Scope")
         }
     }
 
@@ -8835,43 +15710,102 @@ pub mod task_definition {
             EfsVolumeConfiguration { props }
         }
 
-        prop! {
-            /// `FilesystemId`: The Amazon EFS file system ID to use.
-            props, "FilesystemId", _, set_filesystem_id, get_filesystem_id, Val<String>
+        /// Sets `FilesystemId`, which `new` took, in place.
+        pub fn set_filesystem_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FilesystemId", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthorizationConfig`: The authorization configuration details for the Amazon EFS file
-            /// system.
-            props, "AuthorizationConfig", authorization_config, set_authorization_config, get_authorization_config, Val<AuthorizationConfig>
+        /// `FilesystemId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filesystem_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FilesystemId")
         }
 
-        prop! {
-            /// `RootDirectory`: The directory within the Amazon EFS file system to mount as the root
-            /// directory inside the host. If this parameter is omitted, the root of the Amazon EFS
-            /// volume will be used. Specifying ``/`` will have the same effect as omitting this
-            /// parameter. If an EFS access point is specified in the ``authorizationConfig``, the root
-            /// directory parameter must either be omitted or set to ``/`` which will enforce the path
-            /// set on the EFS access point.
-            props, "RootDirectory", root_directory, set_root_directory, get_root_directory, Val<String>
+        /// `AuthorizationConfig`: The authorization configuration details for the Amazon EFS file
+        /// system.
+        pub fn authorization_config(mut self, value: impl Into<Val<AuthorizationConfig>>) -> Self {
+            self.props.set("AuthorizationConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `TransitEncryption`: Determines whether to use encryption for Amazon EFS data in transit
-            /// between the Amazon ECS host and the Amazon EFS server. Transit encryption must be turned
-            /// on if Amazon EFS IAM authorization is used. If this parameter is omitted, the default
-            /// value of ``DISABLED`` is used. For more information, see Encrypting data in transit (<https://docs.aws.amazon.com/efs/latest/ug/encryption-in-transit.html>)
-            /// in the *Amazon Elastic File System User Guide*.
-            props, "TransitEncryption", transit_encryption, set_transit_encryption, get_transit_encryption, Val<EfsVolumeConfigurationTransitEncryption>
+        /// Sets `AuthorizationConfig` in place: [`Self::authorization_config`] on a value held by `&mut`.
+        pub fn set_authorization_config(&mut self, value: impl Into<Val<AuthorizationConfig>>) -> &mut Self {
+            self.props.set("AuthorizationConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `TransitEncryptionPort`: The port to use when sending encrypted data between the Amazon
-            /// ECS host and the Amazon EFS server. If you do not specify a transit encryption port, it
-            /// will use the port selection strategy that the Amazon EFS mount helper uses. For more
-            /// information, see EFS mount helper (<https://docs.aws.amazon.com/efs/latest/ug/efs-mount-helper.html>)
-            /// in the *Amazon Elastic File System User Guide*.
-            props, "TransitEncryptionPort", transit_encryption_port, set_transit_encryption_port, get_transit_encryption_port, Val<i64>
+        /// `AuthorizationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_config(&self) -> ::std::option::Option<Val<AuthorizationConfig>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationConfig")
+        }
+
+        /// `RootDirectory`: The directory within the Amazon EFS file system to mount as the root
+        /// directory inside the host. If this parameter is omitted, the root of the Amazon EFS volume
+        /// will be used. Specifying ``/`` will have the same effect as omitting this parameter. If an
+        /// EFS access point is specified in the ``authorizationConfig``, the root directory parameter
+        /// must either be omitted or set to ``/`` which will enforce the path set on the EFS access
+        /// point.
+        pub fn root_directory(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RootDirectory", value.into());
+            self
+        }
+
+        /// Sets `RootDirectory` in place: [`Self::root_directory`] on a value held by `&mut`.
+        pub fn set_root_directory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RootDirectory", value.into());
+            self
+        }
+
+        /// `RootDirectory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_root_directory(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RootDirectory")
+        }
+
+        /// `TransitEncryption`: Determines whether to use encryption for Amazon EFS data in transit
+        /// between the Amazon ECS host and the Amazon EFS server. Transit encryption must be turned on
+        /// if Amazon EFS IAM authorization is used. If this parameter is omitted, the default value of ``DISABLED``
+        /// is used. For more information, see Encrypting data in transit (<https://docs.aws.amazon.com/efs/latest/ug/encryption-in-transit.html>)
+        /// in the *Amazon Elastic File System User Guide*.
+        pub fn transit_encryption(mut self, value: impl Into<Val<EfsVolumeConfigurationTransitEncryption>>) -> Self {
+            self.props.set("TransitEncryption", value.into());
+            self
+        }
+
+        /// Sets `TransitEncryption` in place: [`Self::transit_encryption`] on a value held by `&mut`.
+        pub fn set_transit_encryption(&mut self, value: impl Into<Val<EfsVolumeConfigurationTransitEncryption>>) -> &mut Self {
+            self.props.set("TransitEncryption", value.into());
+            self
+        }
+
+        /// `TransitEncryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transit_encryption(&self) -> ::std::option::Option<Val<EfsVolumeConfigurationTransitEncryption>> {
+            crate::cfn::get_prop(&self.props, "TransitEncryption")
+        }
+
+        /// `TransitEncryptionPort`: The port to use when sending encrypted data between the Amazon ECS
+        /// host and the Amazon EFS server. If you do not specify a transit encryption port, it will use
+        /// the port selection strategy that the Amazon EFS mount helper uses. For more information, see
+        /// EFS mount helper (<https://docs.aws.amazon.com/efs/latest/ug/efs-mount-helper.html>) in the *Amazon
+        /// Elastic File System User Guide*.
+        pub fn transit_encryption_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TransitEncryptionPort", value.into());
+            self
+        }
+
+        /// Sets `TransitEncryptionPort` in place: [`Self::transit_encryption_port`] on a value held by `&mut`.
+        pub fn set_transit_encryption_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TransitEncryptionPort", value.into());
+            self
+        }
+
+        /// `TransitEncryptionPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transit_encryption_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TransitEncryptionPort")
         }
     }
 
@@ -8891,23 +15825,49 @@ pub mod task_definition {
             AuthorizationConfig { props }
         }
 
-        prop! {
-            /// `AccessPointId`: The Amazon EFS access point ID to use. If an access point is specified,
-            /// the root directory value specified in the ``EFSVolumeConfiguration`` must either be
-            /// omitted or set to ``/`` which will enforce the path set on the EFS access point. If an
-            /// access point is used, transit encryption must be on in the ``EFSVolumeConfiguration``.
-            /// For more information, see Working with Amazon EFS access points (<https://docs.aws.amazon.com/efs/latest/ug/efs-access-points.html>)
-            /// in the *Amazon Elastic File System User Guide*.
-            props, "AccessPointId", access_point_id, set_access_point_id, get_access_point_id, Val<String>
+        /// `AccessPointId`: The Amazon EFS access point ID to use. If an access point is specified, the
+        /// root directory value specified in the ``EFSVolumeConfiguration`` must either be omitted or
+        /// set to ``/`` which will enforce the path set on the EFS access point. If an access point is
+        /// used, transit encryption must be on in the ``EFSVolumeConfiguration``. For more information,
+        /// see Working with Amazon EFS access points (<https://docs.aws.amazon.com/efs/latest/ug/efs-access-points.html>)
+        /// in the *Amazon Elastic File System User Guide*.
+        pub fn access_point_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessPointId", value.into());
+            self
         }
 
-        prop! {
-            /// `IAM`: Determines whether to use the Amazon ECS task role defined in a task definition
-            /// when mounting the Amazon EFS file system. If it is turned on, transit encryption must be
-            /// turned on in the ``EFSVolumeConfiguration``. If this parameter is omitted, the default
-            /// value of ``DISABLED`` is used. For more information, see Using Amazon EFS access points (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html#efs-volume-accesspoints>)
-            /// in the *Amazon Elastic Container Service Developer Guide*.
-            props, "IAM", iam, set_iam, get_iam, Val<AuthorizationConfigIam>
+        /// Sets `AccessPointId` in place: [`Self::access_point_id`] on a value held by `&mut`.
+        pub fn set_access_point_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessPointId", value.into());
+            self
+        }
+
+        /// `AccessPointId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_point_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessPointId")
+        }
+
+        /// `IAM`: Determines whether to use the Amazon ECS task role defined in a task definition when
+        /// mounting the Amazon EFS file system. If it is turned on, transit encryption must be turned
+        /// on in the ``EFSVolumeConfiguration``. If this parameter is omitted, the default value of ``DISABLED``
+        /// is used. For more information, see Using Amazon EFS access points (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html#efs-volume-accesspoints>)
+        /// in the *Amazon Elastic Container Service Developer Guide*.
+        pub fn iam(mut self, value: impl Into<Val<AuthorizationConfigIam>>) -> Self {
+            self.props.set("IAM", value.into());
+            self
+        }
+
+        /// Sets `IAM` in place: [`Self::iam`] on a value held by `&mut`.
+        pub fn set_iam(&mut self, value: impl Into<Val<AuthorizationConfigIam>>) -> &mut Self {
+            self.props.set("IAM", value.into());
+            self
+        }
+
+        /// `IAM` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam(&self) -> ::std::option::Option<Val<AuthorizationConfigIam>> {
+            crate::cfn::get_prop(&self.props, "IAM")
         }
     }
 
@@ -8973,21 +15933,47 @@ pub mod task_definition {
             FSxWindowsFileServerVolumeConfiguration { props }
         }
 
-        prop! {
-            /// `FileSystemId`: The Amazon FSx for Windows File Server file system ID to use.
-            props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+        /// Sets `FileSystemId`, which `new` took, in place.
+        pub fn set_file_system_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileSystemId", value.into());
+            self
         }
 
-        prop! {
-            /// `RootDirectory`: The directory within the Amazon FSx for Windows File Server file system
-            /// to mount as the root directory inside the host.
-            props, "RootDirectory", _, set_root_directory, get_root_directory, Val<String>
+        /// `FileSystemId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_system_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileSystemId")
         }
 
-        prop! {
-            /// `AuthorizationConfig`: The authorization configuration details for the Amazon FSx for
-            /// Windows File Server file system.
-            props, "AuthorizationConfig", authorization_config, set_authorization_config, get_authorization_config, Val<FSxAuthorizationConfig>
+        /// Sets `RootDirectory`, which `new` took, in place.
+        pub fn set_root_directory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RootDirectory", value.into());
+            self
+        }
+
+        /// `RootDirectory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_root_directory(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RootDirectory")
+        }
+
+        /// `AuthorizationConfig`: The authorization configuration details for the Amazon FSx for
+        /// Windows File Server file system.
+        pub fn authorization_config(mut self, value: impl Into<Val<FSxAuthorizationConfig>>) -> Self {
+            self.props.set("AuthorizationConfig", value.into());
+            self
+        }
+
+        /// Sets `AuthorizationConfig` in place: [`Self::authorization_config`] on a value held by `&mut`.
+        pub fn set_authorization_config(&mut self, value: impl Into<Val<FSxAuthorizationConfig>>) -> &mut Self {
+            self.props.set("AuthorizationConfig", value.into());
+            self
+        }
+
+        /// `AuthorizationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_config(&self) -> ::std::option::Option<Val<FSxAuthorizationConfig>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationConfig")
         }
     }
 
@@ -9022,18 +16008,28 @@ pub mod task_definition {
             FSxAuthorizationConfig { props }
         }
 
-        prop! {
-            /// `CredentialsParameter`: The authorization credential option to use. The authorization
-            /// credential options can be provided using either the Amazon Resource Name (ARN) of an
-            /// ASMlong secret or SSM Parameter Store parameter. The ARN refers to the stored
-            /// credentials.
-            props, "CredentialsParameter", _, set_credentials_parameter, get_credentials_parameter, Val<String>
+        /// Sets `CredentialsParameter`, which `new` took, in place.
+        pub fn set_credentials_parameter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CredentialsParameter", value.into());
+            self
         }
 
-        prop! {
-            /// `Domain`: A fully qualified domain name hosted by an  (<https://docs.aws.amazon.com/directoryservice/latest/admin-guide/directory_microsoft_ad.html>)
-            /// Managed Microsoft AD (Active Directory) or self-hosted AD on Amazon EC2.
-            props, "Domain", _, set_domain, get_domain, Val<String>
+        /// `CredentialsParameter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credentials_parameter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CredentialsParameter")
+        }
+
+        /// Sets `Domain`, which `new` took, in place.
+        pub fn set_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Domain", value.into());
+            self
+        }
+
+        /// `Domain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Domain")
         }
     }
 
@@ -9053,15 +16049,28 @@ pub mod task_definition {
             HostVolumeProperties { props }
         }
 
-        prop! {
-            /// `SourcePath`: When the ``host`` parameter is used, specify a ``sourcePath`` to declare
-            /// the path on the host container instance that's presented to the container. If this
-            /// parameter is empty, then the Docker daemon has assigned a host path for you. If the ``host``
-            /// parameter contains a ``sourcePath`` file location, then the data volume persists at the
-            /// specified location on the host container instance until you delete it manually. If the ``sourcePath``
-            /// value doesn't exist on the host container instance, the Docker daemon creates it. If the
-            /// location does exist, the contents of the source path folder are …
-            props, "SourcePath", source_path, set_source_path, get_source_path, Val<String>
+        /// `SourcePath`: When the ``host`` parameter is used, specify a ``sourcePath`` to declare the
+        /// path on the host container instance that's presented to the container. If this parameter is
+        /// empty, then the Docker daemon has assigned a host path for you. If the ``host`` parameter
+        /// contains a ``sourcePath`` file location, then the data volume persists at the specified
+        /// location on the host container instance until you delete it manually. If the ``sourcePath``
+        /// value doesn't exist on the host container instance, the Docker daemon creates it. If the
+        /// location does exist, the contents of the source path folder are …
+        pub fn source_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourcePath", value.into());
+            self
+        }
+
+        /// Sets `SourcePath` in place: [`Self::source_path`] on a value held by `&mut`.
+        pub fn set_source_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourcePath", value.into());
+            self
+        }
+
+        /// `SourcePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourcePath")
         }
     }
 
@@ -9087,35 +16096,81 @@ pub mod task_definition {
             S3FilesVolumeConfiguration { props }
         }
 
-        prop! {
-            /// `FileSystemArn`: The full ARN of the S3 Files file system to mount.
-            props, "FileSystemArn", _, set_file_system_arn, get_file_system_arn, Val<String>
+        /// Sets `FileSystemArn`, which `new` took, in place.
+        pub fn set_file_system_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileSystemArn", value.into());
+            self
         }
 
-        prop! {
-            /// `AccessPointArn`: The full ARN of the S3 Files access point to use. If an access point
-            /// is specified, the root directory value specified in the ``S3FilesVolumeConfiguration``
-            /// must either be omitted or set to ``/`` which will enforce the path set on the S3 Files
-            /// access point. For more information, see Creating S3 Files access points (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-files-access-points-creating.html>).
-            props, "AccessPointArn", access_point_arn, set_access_point_arn, get_access_point_arn, Val<String>
+        /// `FileSystemArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_system_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileSystemArn")
         }
 
-        prop! {
-            /// `RootDirectory`: The directory within the Amazon S3 Files file system to mount as the
-            /// root directory. If this parameter is omitted, the root of the Amazon S3 Files file
-            /// system will be used. Specifying ``/`` will have the same effect as omitting this
-            /// parameter. If a S3 Files access point is specified in the ``accessPointArn``, the root
-            /// directory parameter must either be omitted or set to ``/`` which will enforce the path
-            /// set on the S3 Files access point.
-            props, "RootDirectory", root_directory, set_root_directory, get_root_directory, Val<String>
+        /// `AccessPointArn`: The full ARN of the S3 Files access point to use. If an access point is
+        /// specified, the root directory value specified in the ``S3FilesVolumeConfiguration`` must
+        /// either be omitted or set to ``/`` which will enforce the path set on the S3 Files access
+        /// point. For more information, see Creating S3 Files access points (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-files-access-points-creating.html>).
+        pub fn access_point_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessPointArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TransitEncryptionPort`: The port to use for sending encrypted data between the ECS host
-            /// and the S3 Files file system. If you do not specify a transit encryption port, it will
-            /// use the port selection strategy that the Amazon S3 Files mount helper uses. For more
-            /// information, see S3 Files mount helper (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-files-mounting.html>).
-            props, "TransitEncryptionPort", transit_encryption_port, set_transit_encryption_port, get_transit_encryption_port, Val<i64>
+        /// Sets `AccessPointArn` in place: [`Self::access_point_arn`] on a value held by `&mut`.
+        pub fn set_access_point_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessPointArn", value.into());
+            self
+        }
+
+        /// `AccessPointArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_point_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessPointArn")
+        }
+
+        /// `RootDirectory`: The directory within the Amazon S3 Files file system to mount as the root
+        /// directory. If this parameter is omitted, the root of the Amazon S3 Files file system will be
+        /// used. Specifying ``/`` will have the same effect as omitting this parameter. If a S3 Files
+        /// access point is specified in the ``accessPointArn``, the root directory parameter must
+        /// either be omitted or set to ``/`` which will enforce the path set on the S3 Files access
+        /// point.
+        pub fn root_directory(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RootDirectory", value.into());
+            self
+        }
+
+        /// Sets `RootDirectory` in place: [`Self::root_directory`] on a value held by `&mut`.
+        pub fn set_root_directory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RootDirectory", value.into());
+            self
+        }
+
+        /// `RootDirectory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_root_directory(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RootDirectory")
+        }
+
+        /// `TransitEncryptionPort`: The port to use for sending encrypted data between the ECS host and
+        /// the S3 Files file system. If you do not specify a transit encryption port, it will use the
+        /// port selection strategy that the Amazon S3 Files mount helper uses. For more information,
+        /// see S3 Files mount helper (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-files-mounting.html>).
+        pub fn transit_encryption_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TransitEncryptionPort", value.into());
+            self
+        }
+
+        /// Sets `TransitEncryptionPort` in place: [`Self::transit_encryption_port`] on a value held by `&mut`.
+        pub fn set_transit_encryption_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TransitEncryptionPort", value.into());
+            self
+        }
+
+        /// `TransitEncryptionPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transit_encryption_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TransitEncryptionPort")
         }
     }
 }
@@ -9153,77 +16208,212 @@ impl TaskSet {
         TaskSet { core }
     }
 
-    prop! {
-        /// `CapacityProviderStrategy`.
-        core.props, "CapacityProviderStrategy", capacity_provider_strategy, set_capacity_provider_strategy, get_capacity_provider_strategy, Val<List<task_set::CapacityProviderStrategyItem>>
+    /// `CapacityProviderStrategy`.
+    pub fn capacity_provider_strategy(mut self, value: impl Into<Val<List<task_set::CapacityProviderStrategyItem>>>) -> Self {
+        self.core.props.set("CapacityProviderStrategy", value.into());
+        self
     }
 
-    prop! {
-        /// `Cluster`: The short name or full Amazon Resource Name (ARN) of the cluster that hosts
-        /// the service to create the task set in.
-        core.props, "Cluster", _, set_cluster, get_cluster, Val<String>
+    /// Sets `CapacityProviderStrategy` in place: [`Self::capacity_provider_strategy`] on a value
+    /// held by `&mut`.
+    pub fn set_capacity_provider_strategy(&mut self, value: impl Into<Val<List<task_set::CapacityProviderStrategyItem>>>) -> &mut Self {
+        self.core.props.set("CapacityProviderStrategy", value.into());
+        self
     }
 
-    prop! {
-        /// `ExternalId`: An optional non-unique tag that identifies this task set in external
-        /// systems. If the task set is associated with a service discovery registry, the tasks in
-        /// this task set will have the ECS_TASK_SET_EXTERNAL_ID AWS Cloud Map attribute set to the
-        /// provided value.
-        core.props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+    /// `CapacityProviderStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity_provider_strategy(&self) -> ::std::option::Option<Val<List<task_set::CapacityProviderStrategyItem>>> {
+        crate::cfn::get_prop(&self.core.props, "CapacityProviderStrategy")
     }
 
-    prop! {
-        /// `LaunchType`: The launch type that new tasks in the task set will use. For more
-        /// information, see <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/launch_types.html>
-        /// in the Amazon Elastic Container Service Developer Guide.
-        core.props, "LaunchType", launch_type, set_launch_type, get_launch_type, Val<task_set::LaunchType>
+    /// Sets `Cluster`, which `new` took, in place.
+    pub fn set_cluster(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Cluster", value.into());
+        self
     }
 
-    prop! {
-        /// `LoadBalancers`.
-        core.props, "LoadBalancers", load_balancers, set_load_balancers, get_load_balancers, Val<List<task_set::LoadBalancer>>
+    /// `Cluster` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Cluster")
     }
 
-    prop! {
-        /// `NetworkConfiguration`: An object representing the network configuration for a task or
-        /// service.
-        core.props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<task_set::NetworkConfiguration>
+    /// `ExternalId`: An optional non-unique tag that identifies this task set in external systems.
+    /// If the task set is associated with a service discovery registry, the tasks in this task set
+    /// will have the ECS_TASK_SET_EXTERNAL_ID AWS Cloud Map attribute set to the provided value.
+    pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExternalId", value.into());
+        self
     }
 
-    prop! {
-        /// `PlatformVersion`: The platform version that the tasks in the task set should use. A
-        /// platform version is specified only for tasks using the Fargate launch type. If one isn't
-        /// specified, the LATEST platform version is used by default.
-        core.props, "PlatformVersion", platform_version, set_platform_version, get_platform_version, Val<String>
+    /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+    pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExternalId", value.into());
+        self
     }
 
-    prop! {
-        /// `Scale`: A floating-point percentage of the desired number of tasks to place and keep
-        /// running in the task set.
-        core.props, "Scale", scale, set_scale, get_scale, Val<task_set::Scale>
+    /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExternalId")
     }
 
-    prop! {
-        /// `Service`: The short name or full Amazon Resource Name (ARN) of the service to create
-        /// the task set in.
-        core.props, "Service", _, set_service, get_service, Val<String>
+    /// `LaunchType`: The launch type that new tasks in the task set will use. For more information,
+    /// see <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/launch_types.html> in the
+    /// Amazon Elastic Container Service Developer Guide.
+    pub fn launch_type(mut self, value: impl Into<Val<task_set::LaunchType>>) -> Self {
+        self.core.props.set("LaunchType", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceRegistries`: The details of the service discovery registries to assign to this
-        /// task set. For more information, see <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-discovery.html>.
-        core.props, "ServiceRegistries", service_registries, set_service_registries, get_service_registries, Val<List<task_set::ServiceRegistry>>
+    /// Sets `LaunchType` in place: [`Self::launch_type`] on a value held by `&mut`.
+    pub fn set_launch_type(&mut self, value: impl Into<Val<task_set::LaunchType>>) -> &mut Self {
+        self.core.props.set("LaunchType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `LaunchType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_launch_type(&self) -> ::std::option::Option<Val<task_set::LaunchType>> {
+        crate::cfn::get_prop(&self.core.props, "LaunchType")
     }
 
-    prop! {
-        /// `TaskDefinition`: The short name or full Amazon Resource Name (ARN) of the task
-        /// definition for the tasks in the task set to use.
-        core.props, "TaskDefinition", _, set_task_definition, get_task_definition, Val<String>
+    /// `LoadBalancers`.
+    pub fn load_balancers(mut self, value: impl Into<Val<List<task_set::LoadBalancer>>>) -> Self {
+        self.core.props.set("LoadBalancers", value.into());
+        self
+    }
+
+    /// Sets `LoadBalancers` in place: [`Self::load_balancers`] on a value held by `&mut`.
+    pub fn set_load_balancers(&mut self, value: impl Into<Val<List<task_set::LoadBalancer>>>) -> &mut Self {
+        self.core.props.set("LoadBalancers", value.into());
+        self
+    }
+
+    /// `LoadBalancers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_load_balancers(&self) -> ::std::option::Option<Val<List<task_set::LoadBalancer>>> {
+        crate::cfn::get_prop(&self.core.props, "LoadBalancers")
+    }
+
+    /// `NetworkConfiguration`: An object representing the network configuration for a task or
+    /// service.
+    pub fn network_configuration(mut self, value: impl Into<Val<task_set::NetworkConfiguration>>) -> Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
+    }
+
+    /// Sets `NetworkConfiguration` in place: [`Self::network_configuration`] on a value held by `&mut`.
+    pub fn set_network_configuration(&mut self, value: impl Into<Val<task_set::NetworkConfiguration>>) -> &mut Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
+    }
+
+    /// `NetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_configuration(&self) -> ::std::option::Option<Val<task_set::NetworkConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkConfiguration")
+    }
+
+    /// `PlatformVersion`: The platform version that the tasks in the task set should use. A
+    /// platform version is specified only for tasks using the Fargate launch type. If one isn't
+    /// specified, the LATEST platform version is used by default.
+    pub fn platform_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PlatformVersion", value.into());
+        self
+    }
+
+    /// Sets `PlatformVersion` in place: [`Self::platform_version`] on a value held by `&mut`.
+    pub fn set_platform_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PlatformVersion", value.into());
+        self
+    }
+
+    /// `PlatformVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_platform_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PlatformVersion")
+    }
+
+    /// `Scale`: A floating-point percentage of the desired number of tasks to place and keep
+    /// running in the task set.
+    pub fn scale(mut self, value: impl Into<Val<task_set::Scale>>) -> Self {
+        self.core.props.set("Scale", value.into());
+        self
+    }
+
+    /// Sets `Scale` in place: [`Self::scale`] on a value held by `&mut`.
+    pub fn set_scale(&mut self, value: impl Into<Val<task_set::Scale>>) -> &mut Self {
+        self.core.props.set("Scale", value.into());
+        self
+    }
+
+    /// `Scale` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scale(&self) -> ::std::option::Option<Val<task_set::Scale>> {
+        crate::cfn::get_prop(&self.core.props, "Scale")
+    }
+
+    /// Sets `Service`, which `new` took, in place.
+    pub fn set_service(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Service", value.into());
+        self
+    }
+
+    /// `Service` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Service")
+    }
+
+    /// `ServiceRegistries`: The details of the service discovery registries to assign to this task
+    /// set. For more information, see <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-discovery.html>.
+    pub fn service_registries(mut self, value: impl Into<Val<List<task_set::ServiceRegistry>>>) -> Self {
+        self.core.props.set("ServiceRegistries", value.into());
+        self
+    }
+
+    /// Sets `ServiceRegistries` in place: [`Self::service_registries`] on a value held by `&mut`.
+    pub fn set_service_registries(&mut self, value: impl Into<Val<List<task_set::ServiceRegistry>>>) -> &mut Self {
+        self.core.props.set("ServiceRegistries", value.into());
+        self
+    }
+
+    /// `ServiceRegistries` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_registries(&self) -> ::std::option::Option<Val<List<task_set::ServiceRegistry>>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceRegistries")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TaskDefinition`, which `new` took, in place.
+    pub fn set_task_definition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TaskDefinition", value.into());
+        self
+    }
+
+    /// `TaskDefinition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_task_definition(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TaskDefinition")
     }
 
     /// `Ref`: the resource's identifier.
@@ -9259,19 +16449,58 @@ pub mod task_set {
             CapacityProviderStrategyItem { props }
         }
 
-        prop! {
-            /// `Base`.
-            props, "Base", base, set_base, get_base, Val<i64>
+        /// `Base`.
+        pub fn base(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Base", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityProvider`.
-            props, "CapacityProvider", capacity_provider, set_capacity_provider, get_capacity_provider, Val<String>
+        /// Sets `Base` in place: [`Self::base`] on a value held by `&mut`.
+        pub fn set_base(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Base", value.into());
+            self
         }
 
-        prop! {
-            /// `Weight`.
-            props, "Weight", weight, set_weight, get_weight, Val<i64>
+        /// `Base` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Base")
+        }
+
+        /// `CapacityProvider`.
+        pub fn capacity_provider(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CapacityProvider", value.into());
+            self
+        }
+
+        /// Sets `CapacityProvider` in place: [`Self::capacity_provider`] on a value held by `&mut`.
+        pub fn set_capacity_provider(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapacityProvider", value.into());
+            self
+        }
+
+        /// `CapacityProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_provider(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapacityProvider")
+        }
+
+        /// `Weight`.
+        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// Sets `Weight` in place: [`Self::weight`] on a value held by `&mut`.
+        pub fn set_weight(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
         }
     }
 
@@ -9306,29 +16535,67 @@ pub mod task_set {
             LoadBalancer { props }
         }
 
-        prop! {
-            /// `ContainerName`: The name of the container (as it appears in a container definition) to
-            /// associate with the load balancer.
-            props, "ContainerName", container_name, set_container_name, get_container_name, Val<String>
+        /// `ContainerName`: The name of the container (as it appears in a container definition) to
+        /// associate with the load balancer.
+        pub fn container_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContainerName", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainerPort`: The port on the container to associate with the load balancer. This
-            /// port must correspond to a containerPort in the task definition the tasks in the service
-            /// are using. For tasks that use the EC2 launch type, the container instance they are
-            /// launched on must allow ingress traffic on the hostPort of the port mapping.
-            props, "ContainerPort", container_port, set_container_port, get_container_port, Val<i64>
+        /// Sets `ContainerName` in place: [`Self::container_name`] on a value held by `&mut`.
+        pub fn set_container_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerName", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetGroupArn`: The full Amazon Resource Name (ARN) of the Elastic Load Balancing
-            /// target group or groups associated with a service or task set. A target group ARN is only
-            /// specified when using an Application Load Balancer or Network Load Balancer. If you are
-            /// using a Classic Load Balancer this should be omitted. For services using the ECS
-            /// deployment controller, you can specify one or multiple target groups. For more
-            /// information, see <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/register-multiple-targetgroups.html>
-            /// in the Amazon Elastic Container Service Developer Guide. For services using the …
-            props, "TargetGroupArn", target_group_arn, set_target_group_arn, get_target_group_arn, Val<TargetGroupArn>
+        /// `ContainerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerName")
+        }
+
+        /// `ContainerPort`: The port on the container to associate with the load balancer. This port
+        /// must correspond to a containerPort in the task definition the tasks in the service are
+        /// using. For tasks that use the EC2 launch type, the container instance they are launched on
+        /// must allow ingress traffic on the hostPort of the port mapping.
+        pub fn container_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ContainerPort", value.into());
+            self
+        }
+
+        /// Sets `ContainerPort` in place: [`Self::container_port`] on a value held by `&mut`.
+        pub fn set_container_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ContainerPort", value.into());
+            self
+        }
+
+        /// `ContainerPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ContainerPort")
+        }
+
+        /// `TargetGroupArn`: The full Amazon Resource Name (ARN) of the Elastic Load Balancing target
+        /// group or groups associated with a service or task set. A target group ARN is only specified
+        /// when using an Application Load Balancer or Network Load Balancer. If you are using a Classic
+        /// Load Balancer this should be omitted. For services using the ECS deployment controller, you
+        /// can specify one or multiple target groups. For more information, see <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/register-multiple-targetgroups.html>
+        /// in the Amazon Elastic Container Service Developer Guide. For services using the …
+        pub fn target_group_arn(mut self, value: impl Into<Val<TargetGroupArn>>) -> Self {
+            self.props.set("TargetGroupArn", value.into());
+            self
+        }
+
+        /// Sets `TargetGroupArn` in place: [`Self::target_group_arn`] on a value held by `&mut`.
+        pub fn set_target_group_arn(&mut self, value: impl Into<Val<TargetGroupArn>>) -> &mut Self {
+            self.props.set("TargetGroupArn", value.into());
+            self
+        }
+
+        /// `TargetGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_group_arn(&self) -> ::std::option::Option<Val<TargetGroupArn>> {
+            crate::cfn::get_prop(&self.props, "TargetGroupArn")
         }
     }
 
@@ -9348,10 +16615,23 @@ pub mod task_set {
             NetworkConfiguration { props }
         }
 
-        prop! {
-            /// `AwsVpcConfiguration`: The VPC subnets and security groups associated with a task. All
-            /// specified subnets and security groups must be from the same VPC.
-            props, "AwsVpcConfiguration", aws_vpc_configuration, set_aws_vpc_configuration, get_aws_vpc_configuration, Val<AwsVpcConfiguration>
+        /// `AwsVpcConfiguration`: The VPC subnets and security groups associated with a task. All
+        /// specified subnets and security groups must be from the same VPC.
+        pub fn aws_vpc_configuration(mut self, value: impl Into<Val<AwsVpcConfiguration>>) -> Self {
+            self.props.set("AwsVpcConfiguration", value.into());
+            self
+        }
+
+        /// Sets `AwsVpcConfiguration` in place: [`Self::aws_vpc_configuration`] on a value held by `&mut`.
+        pub fn set_aws_vpc_configuration(&mut self, value: impl Into<Val<AwsVpcConfiguration>>) -> &mut Self {
+            self.props.set("AwsVpcConfiguration", value.into());
+            self
+        }
+
+        /// `AwsVpcConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_vpc_configuration(&self) -> ::std::option::Option<Val<AwsVpcConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AwsVpcConfiguration")
         }
     }
 
@@ -9374,23 +16654,55 @@ pub mod task_set {
             AwsVpcConfiguration { props }
         }
 
-        prop! {
-            /// `Subnets`: The subnets associated with the task or service. There is a limit of 16
-            /// subnets that can be specified per AwsVpcConfiguration.
-            props, "Subnets", _, set_subnets, get_subnets, Val<List<SubnetId>>
+        /// Sets `Subnets`, which `new` took, in place.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
         }
 
-        prop! {
-            /// `AssignPublicIp`: Whether the task's elastic network interface receives a public IP
-            /// address. The default value is DISABLED.
-            props, "AssignPublicIp", assign_public_ip, set_assign_public_ip, get_assign_public_ip, Val<AwsVpcConfigurationAssignPublicIp>
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
         }
 
-        prop! {
-            /// `SecurityGroups`: The security groups associated with the task or service. If you do not
-            /// specify a security group, the default security group for the VPC is used. There is a
-            /// limit of 5 security groups that can be specified per AwsVpcConfiguration.
-            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<SecurityGroupId>>
+        /// `AssignPublicIp`: Whether the task's elastic network interface receives a public IP address.
+        /// The default value is DISABLED.
+        pub fn assign_public_ip(mut self, value: impl Into<Val<AwsVpcConfigurationAssignPublicIp>>) -> Self {
+            self.props.set("AssignPublicIp", value.into());
+            self
+        }
+
+        /// Sets `AssignPublicIp` in place: [`Self::assign_public_ip`] on a value held by `&mut`.
+        pub fn set_assign_public_ip(&mut self, value: impl Into<Val<AwsVpcConfigurationAssignPublicIp>>) -> &mut Self {
+            self.props.set("AssignPublicIp", value.into());
+            self
+        }
+
+        /// `AssignPublicIp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_assign_public_ip(&self) -> ::std::option::Option<Val<AwsVpcConfigurationAssignPublicIp>> {
+            crate::cfn::get_prop(&self.props, "AssignPublicIp")
+        }
+
+        /// `SecurityGroups`: The security groups associated with the task or service. If you do not
+        /// specify a security group, the default security group for the VPC is used. There is a limit
+        /// of 5 security groups that can be specified per AwsVpcConfiguration.
+        pub fn security_groups(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
+            self.props.set("SecurityGroups", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroups` in place: [`Self::security_groups`] on a value held by `&mut`.
+        pub fn set_security_groups(&mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> &mut Self {
+            self.props.set("SecurityGroups", value.into());
+            self
+        }
+
+        /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<SecurityGroupId>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroups")
         }
     }
 
@@ -9423,15 +16735,41 @@ pub mod task_set {
             Scale { props }
         }
 
-        prop! {
-            /// `Unit`: The unit of measure for the scale value.
-            props, "Unit", unit, set_unit, get_unit, Val<ScaleUnit>
+        /// `Unit`: The unit of measure for the scale value.
+        pub fn unit(mut self, value: impl Into<Val<ScaleUnit>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The value, specified as a percent total of a service's desiredCount, to scale
-            /// the task set. Accepted values are numbers between 0 and 100.
-            props, "Value", value, set_value, get_value, Val<f64>
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<ScaleUnit>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<ScaleUnit>> {
+            crate::cfn::get_prop(&self.props, "Unit")
+        }
+
+        /// `Value`: The value, specified as a percent total of a service's desiredCount, to scale the
+        /// task set. Accepted values are numbers between 0 and 100.
+        pub fn value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -9460,37 +16798,88 @@ pub mod task_set {
             ServiceRegistry { props }
         }
 
-        prop! {
-            /// `ContainerName`: The container name value, already specified in the task definition, to
-            /// be used for your service discovery service. If the task definition that your service
-            /// task specifies uses the bridge or host network mode, you must specify a containerName
-            /// and containerPort combination from the task definition. If the task definition that your
-            /// service task specifies uses the awsvpc network mode and a type SRV DNS record is used,
-            /// you must specify either a containerName and containerPort combination or a port value,
-            /// but not both.
-            props, "ContainerName", container_name, set_container_name, get_container_name, Val<String>
+        /// `ContainerName`: The container name value, already specified in the task definition, to be
+        /// used for your service discovery service. If the task definition that your service task
+        /// specifies uses the bridge or host network mode, you must specify a containerName and
+        /// containerPort combination from the task definition. If the task definition that your service
+        /// task specifies uses the awsvpc network mode and a type SRV DNS record is used, you must
+        /// specify either a containerName and containerPort combination or a port value, but not both.
+        pub fn container_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContainerName", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainerPort`: The port value, already specified in the task definition, to be used
-            /// for your service discovery service. If the task definition your service task specifies
-            /// uses the bridge or host network mode, you must specify a containerName and containerPort
-            /// combination from the task definition. If the task definition your service task specifies
-            /// uses the awsvpc network mode and a type SRV DNS record is used, you must specify either
-            /// a containerName and containerPort combination or a port value, but not both.
-            props, "ContainerPort", container_port, set_container_port, get_container_port, Val<i64>
+        /// Sets `ContainerName` in place: [`Self::container_name`] on a value held by `&mut`.
+        pub fn set_container_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerName", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`: The port value used if your service discovery service specified an SRV record.
-            /// This field may be used if both the awsvpc network mode and SRV records are used.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// `ContainerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerName")
         }
 
-        prop! {
-            /// `RegistryArn`: The Amazon Resource Name (ARN) of the service registry. The currently
-            /// supported service registry is AWS Cloud Map. For more information, see <https://docs.aws.amazon.com/cloud-map/latest/api/API_CreateService.html>
-            props, "RegistryArn", registry_arn, set_registry_arn, get_registry_arn, Val<String>
+        /// `ContainerPort`: The port value, already specified in the task definition, to be used for
+        /// your service discovery service. If the task definition your service task specifies uses the
+        /// bridge or host network mode, you must specify a containerName and containerPort combination
+        /// from the task definition. If the task definition your service task specifies uses the awsvpc
+        /// network mode and a type SRV DNS record is used, you must specify either a containerName and
+        /// containerPort combination or a port value, but not both.
+        pub fn container_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ContainerPort", value.into());
+            self
+        }
+
+        /// Sets `ContainerPort` in place: [`Self::container_port`] on a value held by `&mut`.
+        pub fn set_container_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ContainerPort", value.into());
+            self
+        }
+
+        /// `ContainerPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ContainerPort")
+        }
+
+        /// `Port`: The port value used if your service discovery service specified an SRV record. This
+        /// field may be used if both the awsvpc network mode and SRV records are used.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `RegistryArn`: The Amazon Resource Name (ARN) of the service registry. The currently
+        /// supported service registry is AWS Cloud Map. For more information, see <https://docs.aws.amazon.com/cloud-map/latest/api/API_CreateService.html>
+        pub fn registry_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RegistryArn", value.into());
+            self
+        }
+
+        /// Sets `RegistryArn` in place: [`Self::registry_arn`] on a value held by `&mut`.
+        pub fn set_registry_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RegistryArn", value.into());
+            self
+        }
+
+        /// `RegistryArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_registry_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RegistryArn")
         }
     }
 }

@@ -49,34 +49,92 @@ impl AccessPoint {
         AccessPoint { core }
     }
 
-    prop! {
-        /// `AccessPointTags`: An array of key-value pairs to apply to this resource. For more
-        /// information, see Tag (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
-        core.props, "AccessPointTags", access_point_tags, set_access_point_tags, get_access_point_tags, Val<List<Tag>>
+    /// `AccessPointTags`: An array of key-value pairs to apply to this resource. For more
+    /// information, see Tag (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
+    pub fn access_point_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("AccessPointTags", value.into());
+        self
     }
 
-    prop! {
-        /// `ClientToken`: The opaque string specified in the request to ensure idempotent creation.
-        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
+    /// Sets `AccessPointTags` in place: [`Self::access_point_tags`] on a value held by `&mut`.
+    pub fn set_access_point_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("AccessPointTags", value.into());
+        self
     }
 
-    prop! {
-        /// `FileSystemId`: The ID of the EFS file system that the access point applies to. Accepts
-        /// only the ID format for input when specifying a file system, for example ``fs-0123456789abcedf2``.
-        core.props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+    /// `AccessPointTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_point_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "AccessPointTags")
     }
 
-    prop! {
-        /// `PosixUser`: The full POSIX identity, including the user ID, group ID, and secondary
-        /// group IDs on the access point that is used for all file operations by NFS clients using
-        /// the access point.
-        core.props, "PosixUser", posix_user, set_posix_user, get_posix_user, Val<access_point::PosixUser>
+    /// `ClientToken`: The opaque string specified in the request to ensure idempotent creation.
+    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `RootDirectory`: The directory on the EFS file system that the access point exposes as
-        /// the root directory to NFS clients using the access point.
-        core.props, "RootDirectory", root_directory, set_root_directory, get_root_directory, Val<access_point::RootDirectory>
+    /// Sets `ClientToken` in place: [`Self::client_token`] on a value held by `&mut`.
+    pub fn set_client_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientToken", value.into());
+        self
+    }
+
+    /// `ClientToken` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_token(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientToken")
+    }
+
+    /// Sets `FileSystemId`, which `new` took, in place.
+    pub fn set_file_system_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FileSystemId", value.into());
+        self
+    }
+
+    /// `FileSystemId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_system_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FileSystemId")
+    }
+
+    /// `PosixUser`: The full POSIX identity, including the user ID, group ID, and secondary group
+    /// IDs on the access point that is used for all file operations by NFS clients using the access
+    /// point.
+    pub fn posix_user(mut self, value: impl Into<Val<access_point::PosixUser>>) -> Self {
+        self.core.props.set("PosixUser", value.into());
+        self
+    }
+
+    /// Sets `PosixUser` in place: [`Self::posix_user`] on a value held by `&mut`.
+    pub fn set_posix_user(&mut self, value: impl Into<Val<access_point::PosixUser>>) -> &mut Self {
+        self.core.props.set("PosixUser", value.into());
+        self
+    }
+
+    /// `PosixUser` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_posix_user(&self) -> ::std::option::Option<Val<access_point::PosixUser>> {
+        crate::cfn::get_prop(&self.core.props, "PosixUser")
+    }
+
+    /// `RootDirectory`: The directory on the EFS file system that the access point exposes as the
+    /// root directory to NFS clients using the access point.
+    pub fn root_directory(mut self, value: impl Into<Val<access_point::RootDirectory>>) -> Self {
+        self.core.props.set("RootDirectory", value.into());
+        self
+    }
+
+    /// Sets `RootDirectory` in place: [`Self::root_directory`] on a value held by `&mut`.
+    pub fn set_root_directory(&mut self, value: impl Into<Val<access_point::RootDirectory>>) -> &mut Self {
+        self.core.props.set("RootDirectory", value.into());
+        self
+    }
+
+    /// `RootDirectory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_root_directory(&self) -> ::std::option::Option<Val<access_point::RootDirectory>> {
+        crate::cfn::get_prop(&self.core.props, "RootDirectory")
     }
 
     /// `Ref`: the resource's identifier.
@@ -126,20 +184,47 @@ pub mod access_point {
             PosixUser { props }
         }
 
-        prop! {
-            /// `Uid`: The POSIX user ID used for all file system operations using this access point.
-            props, "Uid", _, set_uid, get_uid, Val<String>
+        /// Sets `Uid`, which `new` took, in place.
+        pub fn set_uid(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Uid", value.into());
+            self
         }
 
-        prop! {
-            /// `Gid`: The POSIX group ID used for all file system operations using this access point.
-            props, "Gid", _, set_gid, get_gid, Val<String>
+        /// `Uid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uid(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Uid")
         }
 
-        prop! {
-            /// `SecondaryGids`: Secondary POSIX group IDs used for all file system operations using
-            /// this access point.
-            props, "SecondaryGids", secondary_gids, set_secondary_gids, get_secondary_gids, Val<List<String>>
+        /// Sets `Gid`, which `new` took, in place.
+        pub fn set_gid(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Gid", value.into());
+            self
+        }
+
+        /// `Gid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gid(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Gid")
+        }
+
+        /// `SecondaryGids`: Secondary POSIX group IDs used for all file system operations using this
+        /// access point.
+        pub fn secondary_gids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecondaryGids", value.into());
+            self
+        }
+
+        /// Sets `SecondaryGids` in place: [`Self::secondary_gids`] on a value held by `&mut`.
+        pub fn set_secondary_gids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecondaryGids", value.into());
+            self
+        }
+
+        /// `SecondaryGids` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secondary_gids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecondaryGids")
         }
     }
 
@@ -162,22 +247,47 @@ pub mod access_point {
             RootDirectory { props }
         }
 
-        prop! {
-            /// `CreationInfo`: (Optional) Specifies the POSIX IDs and permissions to apply to the
-            /// access point's ``RootDirectory``. If the ``RootDirectory`` &gt; ``Path`` specified does
-            /// not exist, EFS creates the root directory using the ``CreationInfo`` settings when a
-            /// client connects to an access point. When specifying the ``CreationInfo``, you must
-            /// provide values for all properties. If you do not provide ``CreationInfo`` and the
-            /// specified ``RootDirectory`` &gt; ``Path`` does not exist, attempts to mount the file
-            /// system using the access point will fail.
-            props, "CreationInfo", creation_info, set_creation_info, get_creation_info, Val<CreationInfo>
+        /// `CreationInfo`: (Optional) Specifies the POSIX IDs and permissions to apply to the access
+        /// point's ``RootDirectory``. If the ``RootDirectory`` &gt; ``Path`` specified does not exist,
+        /// EFS creates the root directory using the ``CreationInfo`` settings when a client connects to
+        /// an access point. When specifying the ``CreationInfo``, you must provide values for all
+        /// properties. If you do not provide ``CreationInfo`` and the specified ``RootDirectory`` &gt; ``Path``
+        /// does not exist, attempts to mount the file system using the access point will fail.
+        pub fn creation_info(mut self, value: impl Into<Val<CreationInfo>>) -> Self {
+            self.props.set("CreationInfo", value.into());
+            self
         }
 
-        prop! {
-            /// `Path`: Specifies the path on the EFS file system to expose as the root directory to NFS
-            /// clients using the access point to access the EFS file system. A path can have up to four
-            /// subdirectories. If the specified path does not exist, you are required to provide the ``CreationInfo``.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// Sets `CreationInfo` in place: [`Self::creation_info`] on a value held by `&mut`.
+        pub fn set_creation_info(&mut self, value: impl Into<Val<CreationInfo>>) -> &mut Self {
+            self.props.set("CreationInfo", value.into());
+            self
+        }
+
+        /// `CreationInfo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_creation_info(&self) -> ::std::option::Option<Val<CreationInfo>> {
+            crate::cfn::get_prop(&self.props, "CreationInfo")
+        }
+
+        /// `Path`: Specifies the path on the EFS file system to expose as the root directory to NFS
+        /// clients using the access point to access the EFS file system. A path can have up to four
+        /// subdirectories. If the specified path does not exist, you are required to provide the ``CreationInfo``.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
         }
     }
 
@@ -216,22 +326,40 @@ pub mod access_point {
             CreationInfo { props }
         }
 
-        prop! {
-            /// `OwnerUid`: Specifies the POSIX user ID to apply to the ``RootDirectory``. Accepts
-            /// values from 0 to 2^32 (4294967295).
-            props, "OwnerUid", _, set_owner_uid, get_owner_uid, Val<String>
+        /// Sets `OwnerUid`, which `new` took, in place.
+        pub fn set_owner_uid(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OwnerUid", value.into());
+            self
         }
 
-        prop! {
-            /// `OwnerGid`: Specifies the POSIX group ID to apply to the ``RootDirectory``. Accepts
-            /// values from 0 to 2^32 (4294967295).
-            props, "OwnerGid", _, set_owner_gid, get_owner_gid, Val<String>
+        /// `OwnerUid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_owner_uid(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OwnerUid")
         }
 
-        prop! {
-            /// `Permissions`: Specifies the POSIX permissions to apply to the ``RootDirectory``, in the
-            /// format of an octal number representing the file's mode bits.
-            props, "Permissions", _, set_permissions, get_permissions, Val<String>
+        /// Sets `OwnerGid`, which `new` took, in place.
+        pub fn set_owner_gid(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OwnerGid", value.into());
+            self
+        }
+
+        /// `OwnerGid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_owner_gid(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OwnerGid")
+        }
+
+        /// Sets `Permissions`, which `new` took, in place.
+        pub fn set_permissions(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Permissions", value.into());
+            self
+        }
+
+        /// `Permissions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_permissions(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Permissions")
         }
     }
 }
@@ -256,118 +384,287 @@ impl FileSystem {
         FileSystem { core }
     }
 
-    prop! {
-        /// `AvailabilityZoneName`: For One Zone file systems, specify the AWS Availability Zone in
-        /// which to create the file system. Use the format ``us-east-1a`` to specify the
-        /// Availability Zone. For more information about One Zone file systems, see EFS file system
-        /// types (<https://docs.aws.amazon.com/efs/latest/ug/availability-durability.html#file-system-type>)
-        /// in the *Amazon EFS User Guide*. One Zone file systems are not available in all
-        /// Availability Zones in AWS-Regions where Amazon EFS is available.
-        core.props, "AvailabilityZoneName", availability_zone_name, set_availability_zone_name, get_availability_zone_name, Val<String>
+    /// `AvailabilityZoneName`: For One Zone file systems, specify the AWS Availability Zone in
+    /// which to create the file system. Use the format ``us-east-1a`` to specify the Availability
+    /// Zone. For more information about One Zone file systems, see EFS file system types (<https://docs.aws.amazon.com/efs/latest/ug/availability-durability.html#file-system-type>)
+    /// in the *Amazon EFS User Guide*. One Zone file systems are not available in all Availability
+    /// Zones in AWS-Regions where Amazon EFS is available.
+    pub fn availability_zone_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AvailabilityZoneName", value.into());
+        self
     }
 
-    prop! {
-        /// `BackupPolicy`: Use the ``BackupPolicy`` to turn automatic backups on or off for the
-        /// file system.
-        core.props, "BackupPolicy", backup_policy, set_backup_policy, get_backup_policy, Val<file_system::BackupPolicy>
+    /// Sets `AvailabilityZoneName` in place: [`Self::availability_zone_name`] on a value held by `&mut`.
+    pub fn set_availability_zone_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AvailabilityZoneName", value.into());
+        self
     }
 
-    prop! {
-        /// `BypassPolicyLockoutSafetyCheck`: (Optional) A boolean that specifies whether or not to
-        /// bypass the ``FileSystemPolicy`` lockout safety check. The lockout safety check
-        /// determines whether the policy in the request will lock out, or prevent, the IAM
-        /// principal that is making the request from making future ``PutFileSystemPolicy`` requests
-        /// on this file system. Set ``BypassPolicyLockoutSafetyCheck`` to ``True`` only when you
-        /// intend to prevent the IAM principal that is making the request from making subsequent ``PutFileSystemPolicy``
-        /// requests on this file system. The default value is ``False``.
-        core.props, "BypassPolicyLockoutSafetyCheck", bypass_policy_lockout_safety_check, set_bypass_policy_lockout_safety_check, get_bypass_policy_lockout_safety_check, Val<bool>
+    /// `AvailabilityZoneName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zone_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZoneName")
     }
 
-    prop! {
-        /// `Encrypted`: A Boolean value that, if true, creates an encrypted file system. When
-        /// creating an encrypted file system, you have the option of specifying a KmsKeyId for an
-        /// existing kms-key-long. If you don't specify a kms-key, then the default kms-key for EFS, ``/aws/elasticfilesystem``,
-        /// is used to protect the encrypted file system.
-        core.props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
+    /// `BackupPolicy`: Use the ``BackupPolicy`` to turn automatic backups on or off for the file
+    /// system.
+    pub fn backup_policy(mut self, value: impl Into<Val<file_system::BackupPolicy>>) -> Self {
+        self.core.props.set("BackupPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `FileSystemPolicy`.
-        core.props, "FileSystemPolicy", file_system_policy, set_file_system_policy, get_file_system_policy, Val<Json>
+    /// Sets `BackupPolicy` in place: [`Self::backup_policy`] on a value held by `&mut`.
+    pub fn set_backup_policy(&mut self, value: impl Into<Val<file_system::BackupPolicy>>) -> &mut Self {
+        self.core.props.set("BackupPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `FileSystemProtection`: Describes the protection on the file system.
-        core.props, "FileSystemProtection", file_system_protection, set_file_system_protection, get_file_system_protection, Val<file_system::FileSystemProtection>
+    /// `BackupPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backup_policy(&self) -> ::std::option::Option<Val<file_system::BackupPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "BackupPolicy")
     }
 
-    prop! {
-        /// `FileSystemTags`: Use to create one or more tags associated with the file system. Each
-        /// tag is a user-defined key-value pair. Name your file system on creation by including a ``"Key":"Name","Value":"{value}"``
-        /// key-value pair. Each key must be unique. For more information, see Tagging resources (<https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html>)
-        /// in the *General Reference Guide*.
-        core.props, "FileSystemTags", file_system_tags, set_file_system_tags, get_file_system_tags, Val<List<Tag>>
+    /// `BypassPolicyLockoutSafetyCheck`: (Optional) A boolean that specifies whether or not to
+    /// bypass the ``FileSystemPolicy`` lockout safety check. The lockout safety check determines
+    /// whether the policy in the request will lock out, or prevent, the IAM principal that is
+    /// making the request from making future ``PutFileSystemPolicy`` requests on this file system.
+    /// Set ``BypassPolicyLockoutSafetyCheck`` to ``True`` only when you intend to prevent the IAM
+    /// principal that is making the request from making subsequent ``PutFileSystemPolicy`` requests
+    /// on this file system. The default value is ``False``.
+    pub fn bypass_policy_lockout_safety_check(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("BypassPolicyLockoutSafetyCheck", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: The ID of the kms-key-long to be used to protect the encrypted file system.
-        /// This parameter is only required if you want to use a nondefault kms-key. If this
-        /// parameter is not specified, the default kms-key for EFS is used. This ID can be in one
-        /// of the following formats: + Key ID - A unique identifier of the key, for example ``1234abcd-12ab-34cd-56ef-1234567890ab``. +
-        /// ARN - An Amazon Resource Name (ARN) for the key, for example ``arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab``. +
-        /// Key alias - A previously created display name for a key, for example …
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `BypassPolicyLockoutSafetyCheck` in place: [`Self::bypass_policy_lockout_safety_check`]
+    /// on a value held by `&mut`.
+    pub fn set_bypass_policy_lockout_safety_check(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("BypassPolicyLockoutSafetyCheck", value.into());
+        self
     }
 
-    prop! {
-        /// `LifecyclePolicies`: An array of ``LifecyclePolicy`` objects that define the file
-        /// system's ``LifecycleConfiguration`` object. A ``LifecycleConfiguration`` object informs
-        /// Lifecycle management of the following: + When to move files in the file system from
-        /// primary storage to IA storage. + When to move files in the file system from primary
-        /// storage or IA storage to Archive storage. + When to move files that are in IA or Archive
-        /// storage to primary storage. EFS requires that each ``LifecyclePolicy`` object have only
-        /// a single transition. This means that in a request body, ``LifecyclePolicies`` needs to
-        /// be structured as …
-        core.props, "LifecyclePolicies", lifecycle_policies, set_lifecycle_policies, get_lifecycle_policies, Val<List<file_system::LifecyclePolicy>>
+    /// `BypassPolicyLockoutSafetyCheck` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bypass_policy_lockout_safety_check(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "BypassPolicyLockoutSafetyCheck")
     }
 
-    prop! {
-        /// `PerformanceMode`: The performance mode of the file system. We recommend ``generalPurpose``
-        /// performance mode for all file systems. File systems using the ``maxIO`` performance mode
-        /// can scale to higher levels of aggregate throughput and operations per second with a
-        /// tradeoff of slightly higher latencies for most file operations. The performance mode
-        /// can't be changed after the file system has been created. The ``maxIO`` mode is not
-        /// supported on One Zone file systems. Due to the higher per-operation latencies with Max
-        /// I/O, we recommend using General Purpose performance mode for all file systems. Default
-        /// is …
-        core.props, "PerformanceMode", performance_mode, set_performance_mode, get_performance_mode, Val<file_system::PerformanceMode>
+    /// `Encrypted`: A Boolean value that, if true, creates an encrypted file system. When creating
+    /// an encrypted file system, you have the option of specifying a KmsKeyId for an existing
+    /// kms-key-long. If you don't specify a kms-key, then the default kms-key for EFS, ``/aws/elasticfilesystem``,
+    /// is used to protect the encrypted file system.
+    pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Encrypted", value.into());
+        self
     }
 
-    prop! {
-        /// `ProvisionedThroughputInMibps`: The throughput, measured in mebibytes per second (MiBps),
-        /// that you want to provision for a file system that you're creating. Required if ``ThroughputMode``
-        /// is set to ``provisioned``. Valid values are 1-3414 MiBps, with the upper limit depending
-        /// on Region. To increase this limit, contact SUP. For more information, see Amazon EFS
-        /// quotas that you can increase (<https://docs.aws.amazon.com/efs/latest/ug/limits.html#soft-limits>)
-        /// in the *Amazon EFS User Guide*.
-        core.props, "ProvisionedThroughputInMibps", provisioned_throughput_in_mibps, set_provisioned_throughput_in_mibps, get_provisioned_throughput_in_mibps, Val<f64>
+    /// Sets `Encrypted` in place: [`Self::encrypted`] on a value held by `&mut`.
+    pub fn set_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Encrypted", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicationConfiguration`: Describes the replication configuration for a specific file
-        /// system.
-        core.props, "ReplicationConfiguration", replication_configuration, set_replication_configuration, get_replication_configuration, Val<file_system::ReplicationConfiguration>
+    /// `Encrypted` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Encrypted")
     }
 
-    prop! {
-        /// `ThroughputMode`: Specifies the throughput mode for the file system. The mode can be ``bursting``, ``provisioned``,
-        /// or ``elastic``. If you set ``ThroughputMode`` to ``provisioned``, you must also set a
-        /// value for ``ProvisionedThroughputInMibps``. After you create the file system, you can
-        /// decrease your file system's Provisioned throughput or change between the throughput
-        /// modes, with certain time restrictions. For more information, see Specifying throughput
-        /// with provisioned mode (<https://docs.aws.amazon.com/efs/latest/ug/performance.html#provisioned-throughput>)
-        /// in the *Amazon EFS User Guide*. Default is …
-        core.props, "ThroughputMode", throughput_mode, set_throughput_mode, get_throughput_mode, Val<file_system::ThroughputMode>
+    /// `FileSystemPolicy`.
+    pub fn file_system_policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("FileSystemPolicy", value.into());
+        self
+    }
+
+    /// Sets `FileSystemPolicy` in place: [`Self::file_system_policy`] on a value held by `&mut`.
+    pub fn set_file_system_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("FileSystemPolicy", value.into());
+        self
+    }
+
+    /// `FileSystemPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_system_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "FileSystemPolicy")
+    }
+
+    /// `FileSystemProtection`: Describes the protection on the file system.
+    pub fn file_system_protection(mut self, value: impl Into<Val<file_system::FileSystemProtection>>) -> Self {
+        self.core.props.set("FileSystemProtection", value.into());
+        self
+    }
+
+    /// Sets `FileSystemProtection` in place: [`Self::file_system_protection`] on a value held by `&mut`.
+    pub fn set_file_system_protection(&mut self, value: impl Into<Val<file_system::FileSystemProtection>>) -> &mut Self {
+        self.core.props.set("FileSystemProtection", value.into());
+        self
+    }
+
+    /// `FileSystemProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_system_protection(&self) -> ::std::option::Option<Val<file_system::FileSystemProtection>> {
+        crate::cfn::get_prop(&self.core.props, "FileSystemProtection")
+    }
+
+    /// `FileSystemTags`: Use to create one or more tags associated with the file system. Each tag
+    /// is a user-defined key-value pair. Name your file system on creation by including a ``"Key":"Name","Value":"{value}"``
+    /// key-value pair. Each key must be unique. For more information, see Tagging resources (<https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html>)
+    /// in the *General Reference Guide*.
+    pub fn file_system_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("FileSystemTags", value.into());
+        self
+    }
+
+    /// Sets `FileSystemTags` in place: [`Self::file_system_tags`] on a value held by `&mut`.
+    pub fn set_file_system_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("FileSystemTags", value.into());
+        self
+    }
+
+    /// `FileSystemTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_system_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "FileSystemTags")
+    }
+
+    /// `KmsKeyId`: The ID of the kms-key-long to be used to protect the encrypted file system. This
+    /// parameter is only required if you want to use a nondefault kms-key. If this parameter is not
+    /// specified, the default kms-key for EFS is used. This ID can be in one of the following
+    /// formats: + Key ID - A unique identifier of the key, for example ``1234abcd-12ab-34cd-56ef-1234567890ab``. +
+    /// ARN - An Amazon Resource Name (ARN) for the key, for example ``arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab``. +
+    /// Key alias - A previously created display name for a key, for example …
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `LifecyclePolicies`: An array of ``LifecyclePolicy`` objects that define the file system's ``LifecycleConfiguration``
+    /// object. A ``LifecycleConfiguration`` object informs Lifecycle management of the following: +
+    /// When to move files in the file system from primary storage to IA storage. + When to move
+    /// files in the file system from primary storage or IA storage to Archive storage. + When to
+    /// move files that are in IA or Archive storage to primary storage. EFS requires that each ``LifecyclePolicy``
+    /// object have only a single transition. This means that in a request body, ``LifecyclePolicies``
+    /// needs to be structured as …
+    pub fn lifecycle_policies(mut self, value: impl Into<Val<List<file_system::LifecyclePolicy>>>) -> Self {
+        self.core.props.set("LifecyclePolicies", value.into());
+        self
+    }
+
+    /// Sets `LifecyclePolicies` in place: [`Self::lifecycle_policies`] on a value held by `&mut`.
+    pub fn set_lifecycle_policies(&mut self, value: impl Into<Val<List<file_system::LifecyclePolicy>>>) -> &mut Self {
+        self.core.props.set("LifecyclePolicies", value.into());
+        self
+    }
+
+    /// `LifecyclePolicies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lifecycle_policies(&self) -> ::std::option::Option<Val<List<file_system::LifecyclePolicy>>> {
+        crate::cfn::get_prop(&self.core.props, "LifecyclePolicies")
+    }
+
+    /// `PerformanceMode`: The performance mode of the file system. We recommend ``generalPurpose``
+    /// performance mode for all file systems. File systems using the ``maxIO`` performance mode can
+    /// scale to higher levels of aggregate throughput and operations per second with a tradeoff of
+    /// slightly higher latencies for most file operations. The performance mode can't be changed
+    /// after the file system has been created. The ``maxIO`` mode is not supported on One Zone file
+    /// systems. Due to the higher per-operation latencies with Max I/O, we recommend using General
+    /// Purpose performance mode for all file systems. Default is …
+    pub fn performance_mode(mut self, value: impl Into<Val<file_system::PerformanceMode>>) -> Self {
+        self.core.props.set("PerformanceMode", value.into());
+        self
+    }
+
+    /// Sets `PerformanceMode` in place: [`Self::performance_mode`] on a value held by `&mut`.
+    pub fn set_performance_mode(&mut self, value: impl Into<Val<file_system::PerformanceMode>>) -> &mut Self {
+        self.core.props.set("PerformanceMode", value.into());
+        self
+    }
+
+    /// `PerformanceMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_performance_mode(&self) -> ::std::option::Option<Val<file_system::PerformanceMode>> {
+        crate::cfn::get_prop(&self.core.props, "PerformanceMode")
+    }
+
+    /// `ProvisionedThroughputInMibps`: The throughput, measured in mebibytes per second (MiBps),
+    /// that you want to provision for a file system that you're creating. Required if ``ThroughputMode``
+    /// is set to ``provisioned``. Valid values are 1-3414 MiBps, with the upper limit depending on
+    /// Region. To increase this limit, contact SUP. For more information, see Amazon EFS quotas
+    /// that you can increase (<https://docs.aws.amazon.com/efs/latest/ug/limits.html#soft-limits>)
+    /// in the *Amazon EFS User Guide*.
+    pub fn provisioned_throughput_in_mibps(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("ProvisionedThroughputInMibps", value.into());
+        self
+    }
+
+    /// Sets `ProvisionedThroughputInMibps` in place: [`Self::provisioned_throughput_in_mibps`] on a
+    /// value held by `&mut`.
+    pub fn set_provisioned_throughput_in_mibps(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("ProvisionedThroughputInMibps", value.into());
+        self
+    }
+
+    /// `ProvisionedThroughputInMibps` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provisioned_throughput_in_mibps(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "ProvisionedThroughputInMibps")
+    }
+
+    /// `ReplicationConfiguration`: Describes the replication configuration for a specific file
+    /// system.
+    pub fn replication_configuration(mut self, value: impl Into<Val<file_system::ReplicationConfiguration>>) -> Self {
+        self.core.props.set("ReplicationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ReplicationConfiguration` in place: [`Self::replication_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_replication_configuration(&mut self, value: impl Into<Val<file_system::ReplicationConfiguration>>) -> &mut Self {
+        self.core.props.set("ReplicationConfiguration", value.into());
+        self
+    }
+
+    /// `ReplicationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_configuration(&self) -> ::std::option::Option<Val<file_system::ReplicationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationConfiguration")
+    }
+
+    /// `ThroughputMode`: Specifies the throughput mode for the file system. The mode can be ``bursting``, ``provisioned``,
+    /// or ``elastic``. If you set ``ThroughputMode`` to ``provisioned``, you must also set a value
+    /// for ``ProvisionedThroughputInMibps``. After you create the file system, you can decrease
+    /// your file system's Provisioned throughput or change between the throughput modes, with
+    /// certain time restrictions. For more information, see Specifying throughput with provisioned
+    /// mode (<https://docs.aws.amazon.com/efs/latest/ug/performance.html#provisioned-throughput>)
+    /// in the *Amazon EFS User Guide*. Default is …
+    pub fn throughput_mode(mut self, value: impl Into<Val<file_system::ThroughputMode>>) -> Self {
+        self.core.props.set("ThroughputMode", value.into());
+        self
+    }
+
+    /// Sets `ThroughputMode` in place: [`Self::throughput_mode`] on a value held by `&mut`.
+    pub fn set_throughput_mode(&mut self, value: impl Into<Val<file_system::ThroughputMode>>) -> &mut Self {
+        self.core.props.set("ThroughputMode", value.into());
+        self
+    }
+
+    /// `ThroughputMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_throughput_mode(&self) -> ::std::option::Option<Val<file_system::ThroughputMode>> {
+        crate::cfn::get_prop(&self.core.props, "ThroughputMode")
     }
 
     /// `Ref`: the resource's identifier.
@@ -414,11 +711,16 @@ pub mod file_system {
             BackupPolicy { props }
         }
 
-        prop! {
-            /// `Status`: Set the backup policy status for the file system. + *ENABLED* - Turns
-            /// automatic backups on for the file system. + *DISABLED* - Turns automatic backups off for
-            /// the file system.
-            props, "Status", _, set_status, get_status, Val<BackupPolicyStatus>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<BackupPolicyStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<BackupPolicyStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -451,16 +753,30 @@ pub mod file_system {
             FileSystemProtection { props }
         }
 
-        prop! {
-            /// `ReplicationOverwriteProtection`: The status of the file system's replication overwrite
-            /// protection. + ``ENABLED`` – The file system cannot be used as the destination file
-            /// system in a replication configuration. The file system is writeable. Replication
-            /// overwrite protection is ``ENABLED`` by default. + ``DISABLED`` – The file system can
-            /// be used as the destination file system in a replication configuration. The file system
-            /// is read-only and can only be modified by EFS replication. + ``REPLICATING`` – The file
-            /// system is being used as the destination file system in a replication configuration. The
-            /// file system is read-only and is …
-            props, "ReplicationOverwriteProtection", replication_overwrite_protection, set_replication_overwrite_protection, get_replication_overwrite_protection, Val<FileSystemProtectionReplicationOverwriteProtection>
+        /// `ReplicationOverwriteProtection`: The status of the file system's replication overwrite
+        /// protection. + ``ENABLED`` – The file system cannot be used as the destination file system
+        /// in a replication configuration. The file system is writeable. Replication overwrite
+        /// protection is ``ENABLED`` by default. + ``DISABLED`` – The file system can be used as the
+        /// destination file system in a replication configuration. The file system is read-only and can
+        /// only be modified by EFS replication. + ``REPLICATING`` – The file system is being used as
+        /// the destination file system in a replication configuration. The file system is read-only and
+        /// is …
+        pub fn replication_overwrite_protection(mut self, value: impl Into<Val<FileSystemProtectionReplicationOverwriteProtection>>) -> Self {
+            self.props.set("ReplicationOverwriteProtection", value.into());
+            self
+        }
+
+        /// Sets `ReplicationOverwriteProtection` in place: [`Self::replication_overwrite_protection`]
+        /// on a value held by `&mut`.
+        pub fn set_replication_overwrite_protection(&mut self, value: impl Into<Val<FileSystemProtectionReplicationOverwriteProtection>>) -> &mut Self {
+            self.props.set("ReplicationOverwriteProtection", value.into());
+            self
+        }
+
+        /// `ReplicationOverwriteProtection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replication_overwrite_protection(&self) -> ::std::option::Option<Val<FileSystemProtectionReplicationOverwriteProtection>> {
+            crate::cfn::get_prop(&self.props, "ReplicationOverwriteProtection")
         }
     }
 
@@ -504,27 +820,65 @@ pub mod file_system {
             LifecyclePolicy { props }
         }
 
-        prop! {
-            /// `TransitionToArchive`: The number of days after files were last accessed in primary
-            /// storage (the Standard storage class) at which to move them to Archive storage. Metadata
-            /// operations such as listing the contents of a directory don't count as file access
-            /// events.
-            props, "TransitionToArchive", transition_to_archive, set_transition_to_archive, get_transition_to_archive, Val<LifecyclePolicyTransitionToArchive>
+        /// `TransitionToArchive`: The number of days after files were last accessed in primary storage (the
+        /// Standard storage class) at which to move them to Archive storage. Metadata operations such
+        /// as listing the contents of a directory don't count as file access events.
+        pub fn transition_to_archive(mut self, value: impl Into<Val<LifecyclePolicyTransitionToArchive>>) -> Self {
+            self.props.set("TransitionToArchive", value.into());
+            self
         }
 
-        prop! {
-            /// `TransitionToIA`: The number of days after files were last accessed in primary storage (the
-            /// Standard storage class) at which to move them to Infrequent Access (IA) storage.
-            /// Metadata operations such as listing the contents of a directory don't count as file
-            /// access events.
-            props, "TransitionToIA", transition_to_ia, set_transition_to_ia, get_transition_to_ia, Val<LifecyclePolicyTransitionToIa>
+        /// Sets `TransitionToArchive` in place: [`Self::transition_to_archive`] on a value held by `&mut`.
+        pub fn set_transition_to_archive(&mut self, value: impl Into<Val<LifecyclePolicyTransitionToArchive>>) -> &mut Self {
+            self.props.set("TransitionToArchive", value.into());
+            self
         }
 
-        prop! {
-            /// `TransitionToPrimaryStorageClass`: Whether to move files back to primary (Standard)
-            /// storage after they are accessed in IA or Archive storage. Metadata operations such as
-            /// listing the contents of a directory don't count as file access events.
-            props, "TransitionToPrimaryStorageClass", transition_to_primary_storage_class, set_transition_to_primary_storage_class, get_transition_to_primary_storage_class, Val<LifecyclePolicyTransitionToPrimaryStorageClass>
+        /// `TransitionToArchive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transition_to_archive(&self) -> ::std::option::Option<Val<LifecyclePolicyTransitionToArchive>> {
+            crate::cfn::get_prop(&self.props, "TransitionToArchive")
+        }
+
+        /// `TransitionToIA`: The number of days after files were last accessed in primary storage (the
+        /// Standard storage class) at which to move them to Infrequent Access (IA) storage. Metadata
+        /// operations such as listing the contents of a directory don't count as file access events.
+        pub fn transition_to_ia(mut self, value: impl Into<Val<LifecyclePolicyTransitionToIa>>) -> Self {
+            self.props.set("TransitionToIA", value.into());
+            self
+        }
+
+        /// Sets `TransitionToIA` in place: [`Self::transition_to_ia`] on a value held by `&mut`.
+        pub fn set_transition_to_ia(&mut self, value: impl Into<Val<LifecyclePolicyTransitionToIa>>) -> &mut Self {
+            self.props.set("TransitionToIA", value.into());
+            self
+        }
+
+        /// `TransitionToIA` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transition_to_ia(&self) -> ::std::option::Option<Val<LifecyclePolicyTransitionToIa>> {
+            crate::cfn::get_prop(&self.props, "TransitionToIA")
+        }
+
+        /// `TransitionToPrimaryStorageClass`: Whether to move files back to primary (Standard) storage
+        /// after they are accessed in IA or Archive storage. Metadata operations such as listing the
+        /// contents of a directory don't count as file access events.
+        pub fn transition_to_primary_storage_class(mut self, value: impl Into<Val<LifecyclePolicyTransitionToPrimaryStorageClass>>) -> Self {
+            self.props.set("TransitionToPrimaryStorageClass", value.into());
+            self
+        }
+
+        /// Sets `TransitionToPrimaryStorageClass` in place: [`Self::transition_to_primary_storage_class`]
+        /// on a value held by `&mut`.
+        pub fn set_transition_to_primary_storage_class(&mut self, value: impl Into<Val<LifecyclePolicyTransitionToPrimaryStorageClass>>) -> &mut Self {
+            self.props.set("TransitionToPrimaryStorageClass", value.into());
+            self
+        }
+
+        /// `TransitionToPrimaryStorageClass` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transition_to_primary_storage_class(&self) -> ::std::option::Option<Val<LifecyclePolicyTransitionToPrimaryStorageClass>> {
+            crate::cfn::get_prop(&self.props, "TransitionToPrimaryStorageClass")
         }
     }
 
@@ -647,10 +1001,22 @@ pub mod file_system {
             ReplicationConfiguration { props }
         }
 
-        prop! {
-            /// `Destinations`: An array of destination objects. Only one destination object is
-            /// supported.
-            props, "Destinations", destinations, set_destinations, get_destinations, Val<List<ReplicationDestination>>
+        /// `Destinations`: An array of destination objects. Only one destination object is supported.
+        pub fn destinations(mut self, value: impl Into<Val<List<ReplicationDestination>>>) -> Self {
+            self.props.set("Destinations", value.into());
+            self
+        }
+
+        /// Sets `Destinations` in place: [`Self::destinations`] on a value held by `&mut`.
+        pub fn set_destinations(&mut self, value: impl Into<Val<List<ReplicationDestination>>>) -> &mut Self {
+            self.props.set("Destinations", value.into());
+            self
+        }
+
+        /// `Destinations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destinations(&self) -> ::std::option::Option<Val<List<ReplicationDestination>>> {
+            crate::cfn::get_prop(&self.props, "Destinations")
         }
     }
 
@@ -670,52 +1036,143 @@ pub mod file_system {
             ReplicationDestination { props }
         }
 
-        prop! {
-            /// `AvailabilityZoneName`: For One Zone file systems, the replication configuration must
-            /// specify the Availability Zone in which the destination file system is located. Use the
-            /// format ``us-east-1a`` to specify the Availability Zone. For more information about One
-            /// Zone file systems, see EFS file system types (<https://docs.aws.amazon.com/efs/latest/ug/storage-classes.html>)
-            /// in the *Amazon EFS User Guide*. One Zone file system type is not available in all
-            /// Availability Zones in AWS-Regions where Amazon EFS is available.
-            props, "AvailabilityZoneName", availability_zone_name, set_availability_zone_name, get_availability_zone_name, Val<String>
+        /// `AvailabilityZoneName`: For One Zone file systems, the replication configuration must
+        /// specify the Availability Zone in which the destination file system is located. Use the
+        /// format ``us-east-1a`` to specify the Availability Zone. For more information about One Zone
+        /// file systems, see EFS file system types (<https://docs.aws.amazon.com/efs/latest/ug/storage-classes.html>)
+        /// in the *Amazon EFS User Guide*. One Zone file system type is not available in all
+        /// Availability Zones in AWS-Regions where Amazon EFS is available.
+        pub fn availability_zone_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AvailabilityZoneName", value.into());
+            self
         }
 
-        prop! {
-            /// `FileSystemId`: The ID of the destination Amazon EFS file system.
-            props, "FileSystemId", file_system_id, set_file_system_id, get_file_system_id, Val<String>
+        /// Sets `AvailabilityZoneName` in place: [`Self::availability_zone_name`] on a value held by `&mut`.
+        pub fn set_availability_zone_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AvailabilityZoneName", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyId`: The ID of an kms-key-long used to protect the encrypted file system.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `AvailabilityZoneName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_availability_zone_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AvailabilityZoneName")
         }
 
-        prop! {
-            /// `Region`: The AWS-Region in which the destination file system is located. For One Zone
-            /// file systems, the replication configuration must specify the AWS-Region in which the
-            /// destination file system is located.
-            props, "Region", region, set_region, get_region, Val<String>
+        /// `FileSystemId`: The ID of the destination Amazon EFS file system.
+        pub fn file_system_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FileSystemId", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The Amazon Resource Name (ARN) of the current source file system in the
-            /// replication configuration.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// Sets `FileSystemId` in place: [`Self::file_system_id`] on a value held by `&mut`.
+        pub fn set_file_system_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileSystemId", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`: Describes the status of the replication configuration. For more information
-            /// about replication status, see Viewing replication details (<https://docs.aws.amazon.com//efs/latest/ug/awsbackup.html#restoring-backup-efsmonitoring-replication-status.html>)
-            /// in the *Amazon EFS User Guide*.
-            props, "Status", status, set_status, get_status, Val<String>
+        /// `FileSystemId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_system_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileSystemId")
         }
 
-        prop! {
-            /// `StatusMessage`: Message that provides details about the ``PAUSED`` or ``ERRROR`` state
-            /// of the replication destination configuration. For more information about replication
-            /// status messages, see Viewing replication details (<https://docs.aws.amazon.com//efs/latest/ug/awsbackup.html#restoring-backup-efsmonitoring-replication-status.html>)
-            /// in the *Amazon EFS User Guide*.
-            props, "StatusMessage", status_message, set_status_message, get_status_message, Val<String>
+        /// `KmsKeyId`: The ID of an kms-key-long used to protect the encrypted file system.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
+        }
+
+        /// `Region`: The AWS-Region in which the destination file system is located. For One Zone file
+        /// systems, the replication configuration must specify the AWS-Region in which the destination
+        /// file system is located.
+        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
+        }
+
+        /// `RoleArn`: The Amazon Resource Name (ARN) of the current source file system in the
+        /// replication configuration.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `Status`: Describes the status of the replication configuration. For more information about
+        /// replication status, see Viewing replication details (<https://docs.aws.amazon.com//efs/latest/ug/awsbackup.html#restoring-backup-efsmonitoring-replication-status.html>)
+        /// in the *Amazon EFS User Guide*.
+        pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Status")
+        }
+
+        /// `StatusMessage`: Message that provides details about the ``PAUSED`` or ``ERRROR`` state of
+        /// the replication destination configuration. For more information about replication status
+        /// messages, see Viewing replication details (<https://docs.aws.amazon.com//efs/latest/ug/awsbackup.html#restoring-backup-efsmonitoring-replication-status.html>)
+        /// in the *Amazon EFS User Guide*.
+        pub fn status_message(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StatusMessage", value.into());
+            self
+        }
+
+        /// Sets `StatusMessage` in place: [`Self::status_message`] on a value held by `&mut`.
+        pub fn set_status_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StatusMessage", value.into());
+            self
+        }
+
+        /// `StatusMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status_message(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StatusMessage")
         }
     }
 
@@ -779,50 +1236,104 @@ impl MountTarget {
         MountTarget { core }
     }
 
-    prop! {
-        /// `FileSystemId`: The ID of the file system for which to create the mount target.
-        core.props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+    /// Sets `FileSystemId`, which `new` took, in place.
+    pub fn set_file_system_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FileSystemId", value.into());
+        self
     }
 
-    prop! {
-        /// `IpAddress`: If the ``IpAddressType`` for the mount target is IPv4 ( ``IPV4_ONLY`` or ``DUAL_STACK``),
-        /// then specify the IPv4 address to use. If you do not specify an ``IpAddress``, then
-        /// Amazon EFS selects an unused IP address from the subnet specified for ``SubnetId``.
-        core.props, "IpAddress", ip_address, set_ip_address, get_ip_address, Val<String>
+    /// `FileSystemId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_system_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FileSystemId")
     }
 
-    prop! {
-        /// `IpAddressType`: The IP address type for the mount target. The possible values are ``IPV4_ONLY`` (only
-        /// IPv4 addresses), ``IPV6_ONLY`` (only IPv6 addresses), and ``DUAL_STACK`` (dual-stack,
-        /// both IPv4 and IPv6 addresses). If you don’t specify an ``IpAddressType``, then ``IPV4_ONLY``
-        /// is used. The ``IPAddressType`` must match the IP type of the subnet. Additionally, the ``IPAddressType``
-        /// parameter overrides the value set as the default IP address for the subnet in the VPC.
-        /// For example, if the ``IPAddressType`` is ``IPV4_ONLY`` and ``AssignIpv6AddressOnCreation``
-        /// is ``true``, then IPv4 is used for the mount …
-        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<mount_target::IpAddressType>
+    /// `IpAddress`: If the ``IpAddressType`` for the mount target is IPv4 ( ``IPV4_ONLY`` or ``DUAL_STACK``),
+    /// then specify the IPv4 address to use. If you do not specify an ``IpAddress``, then Amazon
+    /// EFS selects an unused IP address from the subnet specified for ``SubnetId``.
+    pub fn ip_address(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IpAddress", value.into());
+        self
     }
 
-    prop! {
-        /// `Ipv6Address`: If the ``IPAddressType`` for the mount target is IPv6 (``IPV6_ONLY`` or ``DUAL_STACK``),
-        /// then specify the IPv6 address to use. If you do not specify an ``Ipv6Address``, then
-        /// Amazon EFS selects an unused IP address from the subnet specified for ``SubnetId``.
-        core.props, "Ipv6Address", ipv6_address, set_ipv6_address, get_ipv6_address, Val<String>
+    /// Sets `IpAddress` in place: [`Self::ip_address`] on a value held by `&mut`.
+    pub fn set_ip_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IpAddress", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroups`: VPC security group IDs, of the form ``sg-xxxxxxxx``. These must be for
-        /// the same VPC as the subnet specified. The maximum number of security groups depends on
-        /// account quota. For more information, see Amazon VPC Quotas (<https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html>)
-        /// in the *Amazon VPC User Guide* (see the *Security Groups* table). If you don't specify a
-        /// security group, then Amazon EFS uses the default security group for the subnet's VPC.
-        core.props, "SecurityGroups", _, set_security_groups, get_security_groups, Val<List<String>>
+    /// `IpAddress` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_address(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IpAddress")
     }
 
-    prop! {
-        /// `SubnetId`: The ID of the subnet to add the mount target in. For One Zone file systems,
-        /// use the subnet that is associated with the file system's Availability Zone. The subnet
-        /// type must be the same type as the ``IpAddressType``.
-        core.props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
+    /// `IpAddressType`: The IP address type for the mount target. The possible values are ``IPV4_ONLY`` (only
+    /// IPv4 addresses), ``IPV6_ONLY`` (only IPv6 addresses), and ``DUAL_STACK`` (dual-stack, both
+    /// IPv4 and IPv6 addresses). If you don’t specify an ``IpAddressType``, then ``IPV4_ONLY`` is
+    /// used. The ``IPAddressType`` must match the IP type of the subnet. Additionally, the ``IPAddressType``
+    /// parameter overrides the value set as the default IP address for the subnet in the VPC. For
+    /// example, if the ``IPAddressType`` is ``IPV4_ONLY`` and ``AssignIpv6AddressOnCreation`` is ``true``,
+    /// then IPv4 is used for the mount …
+    pub fn ip_address_type(mut self, value: impl Into<Val<mount_target::IpAddressType>>) -> Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
+    }
+
+    /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+    pub fn set_ip_address_type(&mut self, value: impl Into<Val<mount_target::IpAddressType>>) -> &mut Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
+    }
+
+    /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<mount_target::IpAddressType>> {
+        crate::cfn::get_prop(&self.core.props, "IpAddressType")
+    }
+
+    /// `Ipv6Address`: If the ``IPAddressType`` for the mount target is IPv6 (``IPV6_ONLY`` or ``DUAL_STACK``),
+    /// then specify the IPv6 address to use. If you do not specify an ``Ipv6Address``, then Amazon
+    /// EFS selects an unused IP address from the subnet specified for ``SubnetId``.
+    pub fn ipv6_address(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Ipv6Address", value.into());
+        self
+    }
+
+    /// Sets `Ipv6Address` in place: [`Self::ipv6_address`] on a value held by `&mut`.
+    pub fn set_ipv6_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Ipv6Address", value.into());
+        self
+    }
+
+    /// `Ipv6Address` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ipv6_address(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Ipv6Address")
+    }
+
+    /// Sets `SecurityGroups`, which `new` took, in place.
+    pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroups", value.into());
+        self
+    }
+
+    /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroups")
+    }
+
+    /// Sets `SubnetId`, which `new` took, in place.
+    pub fn set_subnet_id(&mut self, value: impl Into<Val<SubnetId>>) -> &mut Self {
+        self.core.props.set("SubnetId", value.into());
+        self
+    }
+
+    /// `SubnetId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_id(&self) -> ::std::option::Option<Val<SubnetId>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetId")
     }
 
     /// `Ref`: the resource's identifier.

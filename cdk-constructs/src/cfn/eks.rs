@@ -46,39 +46,118 @@ impl AccessEntry {
         AccessEntry { core }
     }
 
-    prop! {
-        /// `AccessPolicies`: An array of access policies that are associated with the access entry.
-        core.props, "AccessPolicies", access_policies, set_access_policies, get_access_policies, Val<List<access_entry::AccessPolicy>>
+    /// `AccessPolicies`: An array of access policies that are associated with the access entry.
+    pub fn access_policies(mut self, value: impl Into<Val<List<access_entry::AccessPolicy>>>) -> Self {
+        self.core.props.set("AccessPolicies", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterName`: The cluster that the access entry is created for.
-        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+    /// Sets `AccessPolicies` in place: [`Self::access_policies`] on a value held by `&mut`.
+    pub fn set_access_policies(&mut self, value: impl Into<Val<List<access_entry::AccessPolicy>>>) -> &mut Self {
+        self.core.props.set("AccessPolicies", value.into());
+        self
     }
 
-    prop! {
-        /// `KubernetesGroups`: The Kubernetes groups that the access entry is associated with.
-        core.props, "KubernetesGroups", kubernetes_groups, set_kubernetes_groups, get_kubernetes_groups, Val<List<String>>
+    /// `AccessPolicies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_policies(&self) -> ::std::option::Option<Val<List<access_entry::AccessPolicy>>> {
+        crate::cfn::get_prop(&self.core.props, "AccessPolicies")
     }
 
-    prop! {
-        /// `PrincipalArn`: The principal ARN that the access entry is created for.
-        core.props, "PrincipalArn", _, set_principal_arn, get_principal_arn, Val<String>
+    /// Sets `ClusterName`, which `new` took, in place.
+    pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterName")
     }
 
-    prop! {
-        /// `Type`: The node type to associate with the access entry.
-        core.props, "Type", type_, set_type, get_type, Val<String>
+    /// `KubernetesGroups`: The Kubernetes groups that the access entry is associated with.
+    pub fn kubernetes_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("KubernetesGroups", value.into());
+        self
     }
 
-    prop! {
-        /// `Username`: The Kubernetes user that the access entry is associated with.
-        core.props, "Username", username, set_username, get_username, Val<String>
+    /// Sets `KubernetesGroups` in place: [`Self::kubernetes_groups`] on a value held by `&mut`.
+    pub fn set_kubernetes_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("KubernetesGroups", value.into());
+        self
+    }
+
+    /// `KubernetesGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kubernetes_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "KubernetesGroups")
+    }
+
+    /// Sets `PrincipalArn`, which `new` took, in place.
+    pub fn set_principal_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrincipalArn", value.into());
+        self
+    }
+
+    /// `PrincipalArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrincipalArn")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Type`: The node type to associate with the access entry.
+    pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+    pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
+    }
+
+    /// `Username`: The Kubernetes user that the access entry is associated with.
+    pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Username", value.into());
+        self
+    }
+
+    /// Sets `Username` in place: [`Self::username`] on a value held by `&mut`.
+    pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Username", value.into());
+        self
+    }
+
+    /// `Username` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Username")
     }
 
     /// `Ref`: the resource's identifier.
@@ -122,14 +201,28 @@ pub mod access_entry {
             AccessPolicy { props }
         }
 
-        prop! {
-            /// `PolicyArn`: The ARN of the access policy to add to the access entry.
-            props, "PolicyArn", _, set_policy_arn, get_policy_arn, Val<String>
+        /// Sets `PolicyArn`, which `new` took, in place.
+        pub fn set_policy_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PolicyArn", value.into());
+            self
         }
 
-        prop! {
-            /// `AccessScope`: The access scope of the access policy.
-            props, "AccessScope", _, set_access_scope, get_access_scope, Val<AccessScope>
+        /// `PolicyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PolicyArn")
+        }
+
+        /// Sets `AccessScope`, which `new` took, in place.
+        pub fn set_access_scope(&mut self, value: impl Into<Val<AccessScope>>) -> &mut Self {
+            self.props.set("AccessScope", value.into());
+            self
+        }
+
+        /// `AccessScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_scope(&self) -> ::std::option::Option<Val<AccessScope>> {
+            crate::cfn::get_prop(&self.props, "AccessScope")
         }
     }
 
@@ -150,15 +243,35 @@ pub mod access_entry {
             AccessScope { props }
         }
 
-        prop! {
-            /// `Type`: The type of the access scope.
-            props, "Type", _, set_type, get_type, Val<AccessScopeType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<AccessScopeType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Namespaces`: The namespaces to associate with the access scope. Only specify if Type is
-            /// set to 'namespace'.
-            props, "Namespaces", namespaces, set_namespaces, get_namespaces, Val<List<String>>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<AccessScopeType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Namespaces`: The namespaces to associate with the access scope. Only specify if Type is set
+        /// to 'namespace'.
+        pub fn namespaces(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Namespaces", value.into());
+            self
+        }
+
+        /// Sets `Namespaces` in place: [`Self::namespaces`] on a value held by `&mut`.
+        pub fn set_namespaces(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Namespaces", value.into());
+            self
+        }
+
+        /// `Namespaces` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespaces(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Namespaces")
         }
     }
 
@@ -198,54 +311,173 @@ impl Addon {
         Addon { core }
     }
 
-    prop! {
-        /// `AddonName`: Name of Addon
-        core.props, "AddonName", _, set_addon_name, get_addon_name, Val<String>
+    /// Sets `AddonName`, which `new` took, in place.
+    pub fn set_addon_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AddonName", value.into());
+        self
     }
 
-    prop! {
-        /// `AddonVersion`: Version of Addon
-        core.props, "AddonVersion", addon_version, set_addon_version, get_addon_version, Val<String>
+    /// `AddonName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_addon_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AddonName")
     }
 
-    prop! {
-        /// `ClusterName`: Name of Cluster
-        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+    /// `AddonVersion`: Version of Addon
+    pub fn addon_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AddonVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `ConfigurationValues`: The configuration values to use with the add-on
-        core.props, "ConfigurationValues", configuration_values, set_configuration_values, get_configuration_values, Val<String>
+    /// Sets `AddonVersion` in place: [`Self::addon_version`] on a value held by `&mut`.
+    pub fn set_addon_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AddonVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `NamespaceConfig`: The custom namespace configuration to use with the add-on
-        core.props, "NamespaceConfig", namespace_config, set_namespace_config, get_namespace_config, Val<addon::NamespaceConfig>
+    /// `AddonVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_addon_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AddonVersion")
     }
 
-    prop! {
-        /// `PodIdentityAssociations`: An array of pod identities to apply to this add-on.
-        core.props, "PodIdentityAssociations", pod_identity_associations, set_pod_identity_associations, get_pod_identity_associations, Val<List<addon::PodIdentityAssociation>>
+    /// Sets `ClusterName`, which `new` took, in place.
+    pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterName", value.into());
+        self
     }
 
-    prop! {
-        /// `PreserveOnDelete`: PreserveOnDelete parameter value
-        core.props, "PreserveOnDelete", preserve_on_delete, set_preserve_on_delete, get_preserve_on_delete, Val<bool>
+    /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterName")
     }
 
-    prop! {
-        /// `ResolveConflicts`: Resolve parameter value conflicts
-        core.props, "ResolveConflicts", resolve_conflicts, set_resolve_conflicts, get_resolve_conflicts, Val<addon::ResolveConflicts>
+    /// `ConfigurationValues`: The configuration values to use with the add-on
+    pub fn configuration_values(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ConfigurationValues", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceAccountRoleArn`: IAM role to bind to the add-on's service account
-        core.props, "ServiceAccountRoleArn", service_account_role_arn, set_service_account_role_arn, get_service_account_role_arn, Val<String>
+    /// Sets `ConfigurationValues` in place: [`Self::configuration_values`] on a value held by `&mut`.
+    pub fn set_configuration_values(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConfigurationValues", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ConfigurationValues` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_values(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationValues")
+    }
+
+    /// `NamespaceConfig`: The custom namespace configuration to use with the add-on
+    pub fn namespace_config(mut self, value: impl Into<Val<addon::NamespaceConfig>>) -> Self {
+        self.core.props.set("NamespaceConfig", value.into());
+        self
+    }
+
+    /// Sets `NamespaceConfig` in place: [`Self::namespace_config`] on a value held by `&mut`.
+    pub fn set_namespace_config(&mut self, value: impl Into<Val<addon::NamespaceConfig>>) -> &mut Self {
+        self.core.props.set("NamespaceConfig", value.into());
+        self
+    }
+
+    /// `NamespaceConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_namespace_config(&self) -> ::std::option::Option<Val<addon::NamespaceConfig>> {
+        crate::cfn::get_prop(&self.core.props, "NamespaceConfig")
+    }
+
+    /// `PodIdentityAssociations`: An array of pod identities to apply to this add-on.
+    pub fn pod_identity_associations(mut self, value: impl Into<Val<List<addon::PodIdentityAssociation>>>) -> Self {
+        self.core.props.set("PodIdentityAssociations", value.into());
+        self
+    }
+
+    /// Sets `PodIdentityAssociations` in place: [`Self::pod_identity_associations`] on a value held
+    /// by `&mut`.
+    pub fn set_pod_identity_associations(&mut self, value: impl Into<Val<List<addon::PodIdentityAssociation>>>) -> &mut Self {
+        self.core.props.set("PodIdentityAssociations", value.into());
+        self
+    }
+
+    /// `PodIdentityAssociations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pod_identity_associations(&self) -> ::std::option::Option<Val<List<addon::PodIdentityAssociation>>> {
+        crate::cfn::get_prop(&self.core.props, "PodIdentityAssociations")
+    }
+
+    /// `PreserveOnDelete`: PreserveOnDelete parameter value
+    pub fn preserve_on_delete(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PreserveOnDelete", value.into());
+        self
+    }
+
+    /// Sets `PreserveOnDelete` in place: [`Self::preserve_on_delete`] on a value held by `&mut`.
+    pub fn set_preserve_on_delete(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PreserveOnDelete", value.into());
+        self
+    }
+
+    /// `PreserveOnDelete` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preserve_on_delete(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PreserveOnDelete")
+    }
+
+    /// `ResolveConflicts`: Resolve parameter value conflicts
+    pub fn resolve_conflicts(mut self, value: impl Into<Val<addon::ResolveConflicts>>) -> Self {
+        self.core.props.set("ResolveConflicts", value.into());
+        self
+    }
+
+    /// Sets `ResolveConflicts` in place: [`Self::resolve_conflicts`] on a value held by `&mut`.
+    pub fn set_resolve_conflicts(&mut self, value: impl Into<Val<addon::ResolveConflicts>>) -> &mut Self {
+        self.core.props.set("ResolveConflicts", value.into());
+        self
+    }
+
+    /// `ResolveConflicts` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resolve_conflicts(&self) -> ::std::option::Option<Val<addon::ResolveConflicts>> {
+        crate::cfn::get_prop(&self.core.props, "ResolveConflicts")
+    }
+
+    /// `ServiceAccountRoleArn`: IAM role to bind to the add-on's service account
+    pub fn service_account_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServiceAccountRoleArn", value.into());
+        self
+    }
+
+    /// Sets `ServiceAccountRoleArn` in place: [`Self::service_account_role_arn`] on a value held by `&mut`.
+    pub fn set_service_account_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceAccountRoleArn", value.into());
+        self
+    }
+
+    /// `ServiceAccountRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_account_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceAccountRoleArn")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -282,9 +514,16 @@ pub mod addon {
             NamespaceConfig { props }
         }
 
-        prop! {
-            /// `Namespace`: The custom namespace for creating the add-on
-            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        /// Sets `Namespace`, which `new` took, in place.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
         }
     }
 
@@ -308,15 +547,28 @@ pub mod addon {
             PodIdentityAssociation { props }
         }
 
-        prop! {
-            /// `ServiceAccount`: The Kubernetes service account that the pod identity association is
-            /// created for.
-            props, "ServiceAccount", _, set_service_account, get_service_account, Val<String>
+        /// Sets `ServiceAccount`, which `new` took, in place.
+        pub fn set_service_account(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceAccount", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The IAM role ARN that the pod identity association is created for.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `ServiceAccount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_account(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceAccount")
+        }
+
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -383,52 +635,102 @@ impl Capability {
         Capability { core }
     }
 
-    prop! {
-        /// `CapabilityName`: A unique name for the capability. The name must be unique within your
-        /// cluster and can contain alphanumeric characters, hyphens, and underscores.
-        core.props, "CapabilityName", _, set_capability_name, get_capability_name, Val<String>
+    /// Sets `CapabilityName`, which `new` took, in place.
+    pub fn set_capability_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CapabilityName", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterName`: The name of the EKS cluster where you want to create the capability.
-        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+    /// `CapabilityName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capability_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CapabilityName")
     }
 
-    prop! {
-        /// `Configuration`: The configuration settings for the capability. The structure of this
-        /// object varies depending on the capability type. For Argo CD capabilities, you can
-        /// configure IAM Identity Center integration, RBAC role mappings, and network access
-        /// settings.
-        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<capability::CapabilityConfiguration>
+    /// Sets `ClusterName`, which `new` took, in place.
+    pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterName", value.into());
+        self
     }
 
-    prop! {
-        /// `DeletePropagationPolicy`: Specifies how Kubernetes resources managed by the capability
-        /// should be handled when the capability is deleted. Currently, the only supported value is
-        /// RETAIN which retains all Kubernetes resources managed by the capability when the
-        /// capability is deleted.
-        core.props, "DeletePropagationPolicy", _, set_delete_propagation_policy, get_delete_propagation_policy, Val<capability::DeletePropagationPolicy>
+    /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterName")
     }
 
-    prop! {
-        /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role that the capability uses to
-        /// interact with AWS services. This role must have a trust policy that allows the EKS
-        /// service principal to assume it, and it must have the necessary permissions for the
-        /// capability type you're creating.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `Configuration`: The configuration settings for the capability. The structure of this object
+    /// varies depending on the capability type. For Argo CD capabilities, you can configure IAM
+    /// Identity Center integration, RBAC role mappings, and network access settings.
+    pub fn configuration(mut self, value: impl Into<Val<capability::CapabilityConfiguration>>) -> Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Configuration` in place: [`Self::configuration`] on a value held by `&mut`.
+    pub fn set_configuration(&mut self, value: impl Into<Val<capability::CapabilityConfiguration>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: The type of capability to create. Valid values are: ACK (AWS Controllers for
-        /// Kubernetes, which lets you manage AWS resources directly from Kubernetes), ARGOCD (Argo
-        /// CD for GitOps-based continuous delivery), or KRO (Kube Resource Orchestrator for
-        /// composing and managing custom Kubernetes resources).
-        core.props, "Type", _, set_type, get_type, Val<capability::Type>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<capability::CapabilityConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
+    }
+
+    /// Sets `DeletePropagationPolicy`, which `new` took, in place.
+    pub fn set_delete_propagation_policy(&mut self, value: impl Into<Val<capability::DeletePropagationPolicy>>) -> &mut Self {
+        self.core.props.set("DeletePropagationPolicy", value.into());
+        self
+    }
+
+    /// `DeletePropagationPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delete_propagation_policy(&self) -> ::std::option::Option<Val<capability::DeletePropagationPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "DeletePropagationPolicy")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<capability::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<capability::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -501,16 +803,42 @@ pub mod capability {
             CapabilityConfiguration { props }
         }
 
-        prop! {
-            /// `Ack`: Configuration settings for an ACK (AWS Controllers for Kubernetes) capability.
-            props, "Ack", ack, set_ack, get_ack, Val<Ack>
+        /// `Ack`: Configuration settings for an ACK (AWS Controllers for Kubernetes) capability.
+        pub fn ack(mut self, value: impl Into<Val<Ack>>) -> Self {
+            self.props.set("Ack", value.into());
+            self
         }
 
-        prop! {
-            /// `ArgoCd`: Configuration settings for an Argo CD capability. This includes the Kubernetes
-            /// namespace, IAM Identity Center integration, RBAC role mappings, and network access
-            /// configuration.
-            props, "ArgoCd", argo_cd, set_argo_cd, get_argo_cd, Val<ArgoCd>
+        /// Sets `Ack` in place: [`Self::ack`] on a value held by `&mut`.
+        pub fn set_ack(&mut self, value: impl Into<Val<Ack>>) -> &mut Self {
+            self.props.set("Ack", value.into());
+            self
+        }
+
+        /// `Ack` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ack(&self) -> ::std::option::Option<Val<Ack>> {
+            crate::cfn::get_prop(&self.props, "Ack")
+        }
+
+        /// `ArgoCd`: Configuration settings for an Argo CD capability. This includes the Kubernetes
+        /// namespace, IAM Identity Center integration, RBAC role mappings, and network access
+        /// configuration.
+        pub fn argo_cd(mut self, value: impl Into<Val<ArgoCd>>) -> Self {
+            self.props.set("ArgoCd", value.into());
+            self
+        }
+
+        /// Sets `ArgoCd` in place: [`Self::argo_cd`] on a value held by `&mut`.
+        pub fn set_argo_cd(&mut self, value: impl Into<Val<ArgoCd>>) -> &mut Self {
+            self.props.set("ArgoCd", value.into());
+            self
+        }
+
+        /// `ArgoCd` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_argo_cd(&self) -> ::std::option::Option<Val<ArgoCd>> {
+            crate::cfn::get_prop(&self.props, "ArgoCd")
         }
     }
 
@@ -530,16 +858,42 @@ pub mod capability {
             Ack { props }
         }
 
-        prop! {
-            /// `DisabledServices`: A list of ACK service names to disable. Controllers for services in
-            /// this list are not installed or managed.
-            props, "DisabledServices", disabled_services, set_disabled_services, get_disabled_services, Val<List<String>>
+        /// `DisabledServices`: A list of ACK service names to disable. Controllers for services in this
+        /// list are not installed or managed.
+        pub fn disabled_services(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("DisabledServices", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableCrossNamespace`: Whether cross-namespace references are enabled for ACK
-            /// controllers. When not specified, the service default applies.
-            props, "EnableCrossNamespace", enable_cross_namespace, set_enable_cross_namespace, get_enable_cross_namespace, Val<bool>
+        /// Sets `DisabledServices` in place: [`Self::disabled_services`] on a value held by `&mut`.
+        pub fn set_disabled_services(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DisabledServices", value.into());
+            self
+        }
+
+        /// `DisabledServices` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disabled_services(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DisabledServices")
+        }
+
+        /// `EnableCrossNamespace`: Whether cross-namespace references are enabled for ACK controllers.
+        /// When not specified, the service default applies.
+        pub fn enable_cross_namespace(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableCrossNamespace", value.into());
+            self
+        }
+
+        /// Sets `EnableCrossNamespace` in place: [`Self::enable_cross_namespace`] on a value held by `&mut`.
+        pub fn set_enable_cross_namespace(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableCrossNamespace", value.into());
+            self
+        }
+
+        /// `EnableCrossNamespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_cross_namespace(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableCrossNamespace")
         }
     }
 
@@ -563,44 +917,115 @@ pub mod capability {
             ArgoCd { props }
         }
 
-        prop! {
-            /// `AwsIdc`: Configuration for integrating Argo CD with IAM Identity Center. This allows
-            /// you to use your organization's identity provider for authentication to Argo CD.
-            props, "AwsIdc", _, set_aws_idc, get_aws_idc, Val<AwsIdc>
+        /// Sets `AwsIdc`, which `new` took, in place.
+        pub fn set_aws_idc(&mut self, value: impl Into<Val<AwsIdc>>) -> &mut Self {
+            self.props.set("AwsIdc", value.into());
+            self
         }
 
-        prop! {
-            /// `EndpointPrefix`: An optional prefix for the Argo CD server endpoint. When specified,
-            /// EKS uses this prefix to generate the server endpoint; otherwise, the endpoint is
-            /// generated automatically. This value cannot be changed after the capability is created.
-            props, "EndpointPrefix", endpoint_prefix, set_endpoint_prefix, get_endpoint_prefix, Val<String>
+        /// `AwsIdc` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_idc(&self) -> ::std::option::Option<Val<AwsIdc>> {
+            crate::cfn::get_prop(&self.props, "AwsIdc")
         }
 
-        prop! {
-            /// `Namespace`: The Kubernetes namespace where Argo CD resources will be created. If not
-            /// specified, the default namespace is used.
-            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        /// `EndpointPrefix`: An optional prefix for the Argo CD server endpoint. When specified, EKS
+        /// uses this prefix to generate the server endpoint; otherwise, the endpoint is generated
+        /// automatically. This value cannot be changed after the capability is created.
+        pub fn endpoint_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EndpointPrefix", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkAccess`: Configuration for network access to the Argo CD capability's managed
-            /// API server endpoint. By default, the Argo CD server is accessible via a public endpoint.
-            /// You can optionally specify one or more VPC endpoint IDs to enable private connectivity
-            /// from your VPCs.
-            props, "NetworkAccess", network_access, set_network_access, get_network_access, Val<NetworkAccess>
+        /// Sets `EndpointPrefix` in place: [`Self::endpoint_prefix`] on a value held by `&mut`.
+        pub fn set_endpoint_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndpointPrefix", value.into());
+            self
         }
 
-        prop! {
-            /// `RbacRoleMappings`: A list of role mappings that define which IAM Identity Center users
-            /// or groups have which Argo CD roles. Each mapping associates an Argo CD role (ADMIN,
-            /// EDITOR, or VIEWER) with one or more IAM Identity Center identities.
-            props, "RbacRoleMappings", rbac_role_mappings, set_rbac_role_mappings, get_rbac_role_mappings, Val<List<ArgoCdRoleMapping>>
+        /// `EndpointPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndpointPrefix")
         }
 
-        prop! {
-            /// `ServerUrl`: The URL of the Argo CD server. Use this URL to access the Argo CD web
-            /// interface and API.
-            props, "ServerUrl", server_url, set_server_url, get_server_url, Val<String>
+        /// `Namespace`: The Kubernetes namespace where Argo CD resources will be created. If not
+        /// specified, the default namespace is used.
+        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
+        }
+
+        /// `NetworkAccess`: Configuration for network access to the Argo CD capability's managed API
+        /// server endpoint. By default, the Argo CD server is accessible via a public endpoint. You can
+        /// optionally specify one or more VPC endpoint IDs to enable private connectivity from your
+        /// VPCs.
+        pub fn network_access(mut self, value: impl Into<Val<NetworkAccess>>) -> Self {
+            self.props.set("NetworkAccess", value.into());
+            self
+        }
+
+        /// Sets `NetworkAccess` in place: [`Self::network_access`] on a value held by `&mut`.
+        pub fn set_network_access(&mut self, value: impl Into<Val<NetworkAccess>>) -> &mut Self {
+            self.props.set("NetworkAccess", value.into());
+            self
+        }
+
+        /// `NetworkAccess` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_access(&self) -> ::std::option::Option<Val<NetworkAccess>> {
+            crate::cfn::get_prop(&self.props, "NetworkAccess")
+        }
+
+        /// `RbacRoleMappings`: A list of role mappings that define which IAM Identity Center users or
+        /// groups have which Argo CD roles. Each mapping associates an Argo CD role (ADMIN, EDITOR, or
+        /// VIEWER) with one or more IAM Identity Center identities.
+        pub fn rbac_role_mappings(mut self, value: impl Into<Val<List<ArgoCdRoleMapping>>>) -> Self {
+            self.props.set("RbacRoleMappings", value.into());
+            self
+        }
+
+        /// Sets `RbacRoleMappings` in place: [`Self::rbac_role_mappings`] on a value held by `&mut`.
+        pub fn set_rbac_role_mappings(&mut self, value: impl Into<Val<List<ArgoCdRoleMapping>>>) -> &mut Self {
+            self.props.set("RbacRoleMappings", value.into());
+            self
+        }
+
+        /// `RbacRoleMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rbac_role_mappings(&self) -> ::std::option::Option<Val<List<ArgoCdRoleMapping>>> {
+            crate::cfn::get_prop(&self.props, "RbacRoleMappings")
+        }
+
+        /// `ServerUrl`: The URL of the Argo CD server. Use this URL to access the Argo CD web interface
+        /// and API.
+        pub fn server_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServerUrl", value.into());
+            self
+        }
+
+        /// Sets `ServerUrl` in place: [`Self::server_url`] on a value held by `&mut`.
+        pub fn set_server_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerUrl", value.into());
+            self
+        }
+
+        /// `ServerUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerUrl")
         }
     }
 
@@ -624,21 +1049,55 @@ pub mod capability {
             AwsIdc { props }
         }
 
-        prop! {
-            /// `IdcInstanceArn`: The ARN of the IAM Identity Center instance to use for authentication.
-            props, "IdcInstanceArn", _, set_idc_instance_arn, get_idc_instance_arn, Val<String>
+        /// Sets `IdcInstanceArn`, which `new` took, in place.
+        pub fn set_idc_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdcInstanceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `IdcManagedApplicationArn`: The ARN of the managed application created in IAM Identity
-            /// Center for this Argo CD capability. This application is automatically created and
-            /// managed by EKS.
-            props, "IdcManagedApplicationArn", idc_managed_application_arn, set_idc_managed_application_arn, get_idc_managed_application_arn, Val<String>
+        /// `IdcInstanceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idc_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdcInstanceArn")
         }
 
-        prop! {
-            /// `IdcRegion`: The Region where your IAM Identity Center instance is located.
-            props, "IdcRegion", idc_region, set_idc_region, get_idc_region, Val<String>
+        /// `IdcManagedApplicationArn`: The ARN of the managed application created in IAM Identity
+        /// Center for this Argo CD capability. This application is automatically created and managed by
+        /// EKS.
+        pub fn idc_managed_application_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IdcManagedApplicationArn", value.into());
+            self
+        }
+
+        /// Sets `IdcManagedApplicationArn` in place: [`Self::idc_managed_application_arn`] on a value
+        /// held by `&mut`.
+        pub fn set_idc_managed_application_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdcManagedApplicationArn", value.into());
+            self
+        }
+
+        /// `IdcManagedApplicationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idc_managed_application_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdcManagedApplicationArn")
+        }
+
+        /// `IdcRegion`: The Region where your IAM Identity Center instance is located.
+        pub fn idc_region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IdcRegion", value.into());
+            self
+        }
+
+        /// Sets `IdcRegion` in place: [`Self::idc_region`] on a value held by `&mut`.
+        pub fn set_idc_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdcRegion", value.into());
+            self
+        }
+
+        /// `IdcRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idc_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdcRegion")
         }
     }
 
@@ -660,12 +1119,24 @@ pub mod capability {
             NetworkAccess { props }
         }
 
-        prop! {
-            /// `VpceIds`: A list of VPC endpoint IDs to associate with the managed Argo CD API server
-            /// endpoint. Each VPC endpoint provides private connectivity from a specific VPC to the
-            /// Argo CD server. You can specify multiple VPC endpoint IDs to enable access from multiple
-            /// VPCs.
-            props, "VpceIds", vpce_ids, set_vpce_ids, get_vpce_ids, Val<List<String>>
+        /// `VpceIds`: A list of VPC endpoint IDs to associate with the managed Argo CD API server
+        /// endpoint. Each VPC endpoint provides private connectivity from a specific VPC to the Argo CD
+        /// server. You can specify multiple VPC endpoint IDs to enable access from multiple VPCs.
+        pub fn vpce_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("VpceIds", value.into());
+            self
+        }
+
+        /// Sets `VpceIds` in place: [`Self::vpce_ids`] on a value held by `&mut`.
+        pub fn set_vpce_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("VpceIds", value.into());
+            self
+        }
+
+        /// `VpceIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpce_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "VpceIds")
         }
     }
 
@@ -695,17 +1166,28 @@ pub mod capability {
             ArgoCdRoleMapping { props }
         }
 
-        prop! {
-            /// `Role`: The Argo CD role to assign. Valid values are: ADMIN (full administrative access
-            /// to Argo CD), EDITOR (edit access to Argo CD resources), or VIEWER (read-only access to
-            /// Argo CD resources).
-            props, "Role", _, set_role, get_role, Val<ArgoCdRoleMappingRole>
+        /// Sets `Role`, which `new` took, in place.
+        pub fn set_role(&mut self, value: impl Into<Val<ArgoCdRoleMappingRole>>) -> &mut Self {
+            self.props.set("Role", value.into());
+            self
         }
 
-        prop! {
-            /// `Identities`: A list of IAM Identity Center identities (users or groups) that should be
-            /// assigned this Argo CD role.
-            props, "Identities", _, set_identities, get_identities, Val<List<SsoIdentity>>
+        /// `Role` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role(&self) -> ::std::option::Option<Val<ArgoCdRoleMappingRole>> {
+            crate::cfn::get_prop(&self.props, "Role")
+        }
+
+        /// Sets `Identities`, which `new` took, in place.
+        pub fn set_identities(&mut self, value: impl Into<Val<List<SsoIdentity>>>) -> &mut Self {
+            self.props.set("Identities", value.into());
+            self
+        }
+
+        /// `Identities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identities(&self) -> ::std::option::Option<Val<List<SsoIdentity>>> {
+            crate::cfn::get_prop(&self.props, "Identities")
         }
     }
 
@@ -729,14 +1211,28 @@ pub mod capability {
             SsoIdentity { props }
         }
 
-        prop! {
-            /// `Id`: The unique identifier of the IAM Identity Center user or group.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of identity. Valid values are SSO_USER or SSO_GROUP.
-            props, "Type", _, set_type, get_type, Val<SsoIdentityType>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<SsoIdentityType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<SsoIdentityType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -824,9 +1320,16 @@ impl CertificateAuthority {
         CertificateAuthority { core }
     }
 
-    prop! {
-        /// `ClusterName`: The name of the EKS cluster that the certificate authority belongs to.
-        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+    /// Sets `ClusterName`, which `new` took, in place.
+    pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterName", value.into());
+        self
+    }
+
+    /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -954,144 +1457,459 @@ impl Cluster {
         Cluster { core }
     }
 
-    prop! {
-        /// `AccessConfig`: An object representing the Access Config to use for the cluster.
-        core.props, "AccessConfig", access_config, set_access_config, get_access_config, Val<cluster::AccessConfig>
+    /// `AccessConfig`: An object representing the Access Config to use for the cluster.
+    pub fn access_config(mut self, value: impl Into<Val<cluster::AccessConfig>>) -> Self {
+        self.core.props.set("AccessConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `ActiveCertificateAuthorityId`: The ID of the certificate authority to activate as the
-        /// cluster's signing CA. Setting or changing this value activates the specified CA (the
-        /// previously active CA becomes trusted).
-        core.props, "ActiveCertificateAuthorityId", active_certificate_authority_id, set_active_certificate_authority_id, get_active_certificate_authority_id, Val<String>
+    /// Sets `AccessConfig` in place: [`Self::access_config`] on a value held by `&mut`.
+    pub fn set_access_config(&mut self, value: impl Into<Val<cluster::AccessConfig>>) -> &mut Self {
+        self.core.props.set("AccessConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `BootstrapSelfManagedAddons`: Set this value to false to avoid creating the default
-        /// networking add-ons when the cluster is created.
-        core.props, "BootstrapSelfManagedAddons", bootstrap_self_managed_addons, set_bootstrap_self_managed_addons, get_bootstrap_self_managed_addons, Val<bool>
+    /// `AccessConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_config(&self) -> ::std::option::Option<Val<cluster::AccessConfig>> {
+        crate::cfn::get_prop(&self.core.props, "AccessConfig")
     }
 
-    prop! {
-        /// `CertificateAuthority`: The certificate authority information for the cluster, including
-        /// the trust bundle and the currently active signing certificate authority.
-        core.props, "CertificateAuthority", certificate_authority, set_certificate_authority, get_certificate_authority, Val<cluster::CertificateAuthority>
+    /// `ActiveCertificateAuthorityId`: The ID of the certificate authority to activate as the
+    /// cluster's signing CA. Setting or changing this value activates the specified CA (the
+    /// previously active CA becomes trusted).
+    pub fn active_certificate_authority_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ActiveCertificateAuthorityId", value.into());
+        self
     }
 
-    prop! {
-        /// `ComputeConfig`: Todo: add description
-        core.props, "ComputeConfig", compute_config, set_compute_config, get_compute_config, Val<cluster::ComputeConfig>
+    /// Sets `ActiveCertificateAuthorityId` in place: [`Self::active_certificate_authority_id`] on a
+    /// value held by `&mut`.
+    pub fn set_active_certificate_authority_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ActiveCertificateAuthorityId", value.into());
+        self
     }
 
-    prop! {
-        /// `ControlPlaneScalingConfig`: Configuration for provisioned control plane scaling.
-        core.props, "ControlPlaneScalingConfig", control_plane_scaling_config, set_control_plane_scaling_config, get_control_plane_scaling_config, Val<cluster::ControlPlaneScalingConfig>
+    /// `ActiveCertificateAuthorityId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_active_certificate_authority_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ActiveCertificateAuthorityId")
     }
 
-    prop! {
-        /// `DeletionProtection`: Set this value to true to enable deletion protection for the
-        /// cluster.
-        core.props, "DeletionProtection", deletion_protection, set_deletion_protection, get_deletion_protection, Val<bool>
+    /// `BootstrapSelfManagedAddons`: Set this value to false to avoid creating the default
+    /// networking add-ons when the cluster is created.
+    pub fn bootstrap_self_managed_addons(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("BootstrapSelfManagedAddons", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionConfig`.
-        core.props, "EncryptionConfig", encryption_config, set_encryption_config, get_encryption_config, Val<List<cluster::EncryptionConfig>>
+    /// Sets `BootstrapSelfManagedAddons` in place: [`Self::bootstrap_self_managed_addons`] on a
+    /// value held by `&mut`.
+    pub fn set_bootstrap_self_managed_addons(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("BootstrapSelfManagedAddons", value.into());
+        self
     }
 
-    prop! {
-        /// `Force`: Force cluster version update
-        core.props, "Force", force, set_force, get_force, Val<bool>
+    /// `BootstrapSelfManagedAddons` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bootstrap_self_managed_addons(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "BootstrapSelfManagedAddons")
     }
 
-    prop! {
-        /// `KubeApiServerConfig`: The configuration for the Kubernetes API server on an Amazon EKS
-        /// cluster.
-        core.props, "KubeApiServerConfig", kube_api_server_config, set_kube_api_server_config, get_kube_api_server_config, Val<cluster::KubeApiServerConfig>
+    /// `CertificateAuthority`: The certificate authority information for the cluster, including the
+    /// trust bundle and the currently active signing certificate authority.
+    pub fn certificate_authority(mut self, value: impl Into<Val<cluster::CertificateAuthority>>) -> Self {
+        self.core.props.set("CertificateAuthority", value.into());
+        self
     }
 
-    prop! {
-        /// `KubeControllerManagerConfig`: The configuration for the Kubernetes controller manager
-        /// on an Amazon EKS cluster.
-        core.props, "KubeControllerManagerConfig", kube_controller_manager_config, set_kube_controller_manager_config, get_kube_controller_manager_config, Val<cluster::KubeControllerManagerConfig>
+    /// Sets `CertificateAuthority` in place: [`Self::certificate_authority`] on a value held by `&mut`.
+    pub fn set_certificate_authority(&mut self, value: impl Into<Val<cluster::CertificateAuthority>>) -> &mut Self {
+        self.core.props.set("CertificateAuthority", value.into());
+        self
     }
 
-    prop! {
-        /// `KubeSchedulerConfig`: The configuration for the Kubernetes scheduler on an Amazon EKS
-        /// cluster.
-        core.props, "KubeSchedulerConfig", kube_scheduler_config, set_kube_scheduler_config, get_kube_scheduler_config, Val<cluster::KubeSchedulerConfig>
+    /// `CertificateAuthority` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_authority(&self) -> ::std::option::Option<Val<cluster::CertificateAuthority>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateAuthority")
     }
 
-    prop! {
-        /// `KubernetesNetworkConfig`: The Kubernetes network configuration for the cluster.
-        core.props, "KubernetesNetworkConfig", kubernetes_network_config, set_kubernetes_network_config, get_kubernetes_network_config, Val<cluster::KubernetesNetworkConfig>
+    /// `ComputeConfig`: Todo: add description
+    pub fn compute_config(mut self, value: impl Into<Val<cluster::ComputeConfig>>) -> Self {
+        self.core.props.set("ComputeConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Logging`: Enable exporting the Kubernetes control plane logs for your cluster to
-        /// CloudWatch Logs based on log types. By default, cluster control plane logs aren't
-        /// exported to CloudWatch Logs.
-        core.props, "Logging", logging, set_logging, get_logging, Val<cluster::Logging>
+    /// Sets `ComputeConfig` in place: [`Self::compute_config`] on a value held by `&mut`.
+    pub fn set_compute_config(&mut self, value: impl Into<Val<cluster::ComputeConfig>>) -> &mut Self {
+        self.core.props.set("ComputeConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The unique name to give to your cluster.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `ComputeConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compute_config(&self) -> ::std::option::Option<Val<cluster::ComputeConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ComputeConfig")
     }
 
-    prop! {
-        /// `OutpostConfig`: An object representing the Outpost configuration to use for AWS EKS
-        /// outpost cluster.
-        core.props, "OutpostConfig", outpost_config, set_outpost_config, get_outpost_config, Val<cluster::OutpostConfig>
+    /// `ControlPlaneScalingConfig`: Configuration for provisioned control plane scaling.
+    pub fn control_plane_scaling_config(mut self, value: impl Into<Val<cluster::ControlPlaneScalingConfig>>) -> Self {
+        self.core.props.set("ControlPlaneScalingConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `RemoteNetworkConfig`: Configuration fields for specifying on-premises node and pod
-        /// CIDRs that are external to the VPC passed during cluster creation.
-        core.props, "RemoteNetworkConfig", remote_network_config, set_remote_network_config, get_remote_network_config, Val<cluster::RemoteNetworkConfig>
+    /// Sets `ControlPlaneScalingConfig` in place: [`Self::control_plane_scaling_config`] on a value
+    /// held by `&mut`.
+    pub fn set_control_plane_scaling_config(&mut self, value: impl Into<Val<cluster::ControlPlaneScalingConfig>>) -> &mut Self {
+        self.core.props.set("ControlPlaneScalingConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourcesVpcConfig`: An object representing the VPC configuration to use for an Amazon
-        /// EKS cluster.
-        core.props, "ResourcesVpcConfig", _, set_resources_vpc_config, get_resources_vpc_config, Val<cluster::ResourcesVpcConfig>
+    /// `ControlPlaneScalingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_control_plane_scaling_config(&self) -> ::std::option::Option<Val<cluster::ControlPlaneScalingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ControlPlaneScalingConfig")
     }
 
-    prop! {
-        /// `RoleArn`: The Amazon Resource Name (ARN) of the IAM role that provides permissions for
-        /// the Kubernetes control plane to make calls to AWS API operations on your behalf.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `DeletionProtection`: Set this value to true to enable deletion protection for the cluster.
+    pub fn deletion_protection(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `RollbackConfig`: The rollback configuration to use for the cluster version rollback.
-        core.props, "RollbackConfig", rollback_config, set_rollback_config, get_rollback_config, Val<cluster::RollbackConfig>
+    /// Sets `DeletionProtection` in place: [`Self::deletion_protection`] on a value held by `&mut`.
+    pub fn set_deletion_protection(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeletionProtection", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageConfig`: Todo: add description
-        core.props, "StorageConfig", storage_config, set_storage_config, get_storage_config, Val<cluster::StorageConfig>
+    /// `DeletionProtection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_protection(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionProtection")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EncryptionConfig`.
+    pub fn encryption_config(mut self, value: impl Into<Val<List<cluster::EncryptionConfig>>>) -> Self {
+        self.core.props.set("EncryptionConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `UpgradePolicy`: An object representing the Upgrade Policy to use for the cluster.
-        core.props, "UpgradePolicy", upgrade_policy, set_upgrade_policy, get_upgrade_policy, Val<cluster::UpgradePolicy>
+    /// Sets `EncryptionConfig` in place: [`Self::encryption_config`] on a value held by `&mut`.
+    pub fn set_encryption_config(&mut self, value: impl Into<Val<List<cluster::EncryptionConfig>>>) -> &mut Self {
+        self.core.props.set("EncryptionConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Version`: The desired Kubernetes version for your cluster. If you don't specify a value
-        /// here, the latest version available in Amazon EKS is used.
-        core.props, "Version", version, set_version, get_version, Val<String>
+    /// `EncryptionConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_config(&self) -> ::std::option::Option<Val<List<cluster::EncryptionConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionConfig")
     }
 
-    prop! {
-        /// `ZonalShiftConfig`: The current zonal shift configuration to use for the cluster.
-        core.props, "ZonalShiftConfig", zonal_shift_config, set_zonal_shift_config, get_zonal_shift_config, Val<cluster::ZonalShiftConfig>
+    /// `Force`: Force cluster version update
+    pub fn force(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Force", value.into());
+        self
+    }
+
+    /// Sets `Force` in place: [`Self::force`] on a value held by `&mut`.
+    pub fn set_force(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Force", value.into());
+        self
+    }
+
+    /// `Force` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_force(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Force")
+    }
+
+    /// `KubeApiServerConfig`: The configuration for the Kubernetes API server on an Amazon EKS
+    /// cluster.
+    pub fn kube_api_server_config(mut self, value: impl Into<Val<cluster::KubeApiServerConfig>>) -> Self {
+        self.core.props.set("KubeApiServerConfig", value.into());
+        self
+    }
+
+    /// Sets `KubeApiServerConfig` in place: [`Self::kube_api_server_config`] on a value held by `&mut`.
+    pub fn set_kube_api_server_config(&mut self, value: impl Into<Val<cluster::KubeApiServerConfig>>) -> &mut Self {
+        self.core.props.set("KubeApiServerConfig", value.into());
+        self
+    }
+
+    /// `KubeApiServerConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kube_api_server_config(&self) -> ::std::option::Option<Val<cluster::KubeApiServerConfig>> {
+        crate::cfn::get_prop(&self.core.props, "KubeApiServerConfig")
+    }
+
+    /// `KubeControllerManagerConfig`: The configuration for the Kubernetes controller manager on an
+    /// Amazon EKS cluster.
+    pub fn kube_controller_manager_config(mut self, value: impl Into<Val<cluster::KubeControllerManagerConfig>>) -> Self {
+        self.core.props.set("KubeControllerManagerConfig", value.into());
+        self
+    }
+
+    /// Sets `KubeControllerManagerConfig` in place: [`Self::kube_controller_manager_config`] on a
+    /// value held by `&mut`.
+    pub fn set_kube_controller_manager_config(&mut self, value: impl Into<Val<cluster::KubeControllerManagerConfig>>) -> &mut Self {
+        self.core.props.set("KubeControllerManagerConfig", value.into());
+        self
+    }
+
+    /// `KubeControllerManagerConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kube_controller_manager_config(&self) -> ::std::option::Option<Val<cluster::KubeControllerManagerConfig>> {
+        crate::cfn::get_prop(&self.core.props, "KubeControllerManagerConfig")
+    }
+
+    /// `KubeSchedulerConfig`: The configuration for the Kubernetes scheduler on an Amazon EKS
+    /// cluster.
+    pub fn kube_scheduler_config(mut self, value: impl Into<Val<cluster::KubeSchedulerConfig>>) -> Self {
+        self.core.props.set("KubeSchedulerConfig", value.into());
+        self
+    }
+
+    /// Sets `KubeSchedulerConfig` in place: [`Self::kube_scheduler_config`] on a value held by `&mut`.
+    pub fn set_kube_scheduler_config(&mut self, value: impl Into<Val<cluster::KubeSchedulerConfig>>) -> &mut Self {
+        self.core.props.set("KubeSchedulerConfig", value.into());
+        self
+    }
+
+    /// `KubeSchedulerConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kube_scheduler_config(&self) -> ::std::option::Option<Val<cluster::KubeSchedulerConfig>> {
+        crate::cfn::get_prop(&self.core.props, "KubeSchedulerConfig")
+    }
+
+    /// `KubernetesNetworkConfig`: The Kubernetes network configuration for the cluster.
+    pub fn kubernetes_network_config(mut self, value: impl Into<Val<cluster::KubernetesNetworkConfig>>) -> Self {
+        self.core.props.set("KubernetesNetworkConfig", value.into());
+        self
+    }
+
+    /// Sets `KubernetesNetworkConfig` in place: [`Self::kubernetes_network_config`] on a value held
+    /// by `&mut`.
+    pub fn set_kubernetes_network_config(&mut self, value: impl Into<Val<cluster::KubernetesNetworkConfig>>) -> &mut Self {
+        self.core.props.set("KubernetesNetworkConfig", value.into());
+        self
+    }
+
+    /// `KubernetesNetworkConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kubernetes_network_config(&self) -> ::std::option::Option<Val<cluster::KubernetesNetworkConfig>> {
+        crate::cfn::get_prop(&self.core.props, "KubernetesNetworkConfig")
+    }
+
+    /// `Logging`: Enable exporting the Kubernetes control plane logs for your cluster to CloudWatch
+    /// Logs based on log types. By default, cluster control plane logs aren't exported to
+    /// CloudWatch Logs.
+    pub fn logging(mut self, value: impl Into<Val<cluster::Logging>>) -> Self {
+        self.core.props.set("Logging", value.into());
+        self
+    }
+
+    /// Sets `Logging` in place: [`Self::logging`] on a value held by `&mut`.
+    pub fn set_logging(&mut self, value: impl Into<Val<cluster::Logging>>) -> &mut Self {
+        self.core.props.set("Logging", value.into());
+        self
+    }
+
+    /// `Logging` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging(&self) -> ::std::option::Option<Val<cluster::Logging>> {
+        crate::cfn::get_prop(&self.core.props, "Logging")
+    }
+
+    /// `Name`: The unique name to give to your cluster.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OutpostConfig`: An object representing the Outpost configuration to use for AWS EKS outpost
+    /// cluster.
+    pub fn outpost_config(mut self, value: impl Into<Val<cluster::OutpostConfig>>) -> Self {
+        self.core.props.set("OutpostConfig", value.into());
+        self
+    }
+
+    /// Sets `OutpostConfig` in place: [`Self::outpost_config`] on a value held by `&mut`.
+    pub fn set_outpost_config(&mut self, value: impl Into<Val<cluster::OutpostConfig>>) -> &mut Self {
+        self.core.props.set("OutpostConfig", value.into());
+        self
+    }
+
+    /// `OutpostConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_outpost_config(&self) -> ::std::option::Option<Val<cluster::OutpostConfig>> {
+        crate::cfn::get_prop(&self.core.props, "OutpostConfig")
+    }
+
+    /// `RemoteNetworkConfig`: Configuration fields for specifying on-premises node and pod CIDRs
+    /// that are external to the VPC passed during cluster creation.
+    pub fn remote_network_config(mut self, value: impl Into<Val<cluster::RemoteNetworkConfig>>) -> Self {
+        self.core.props.set("RemoteNetworkConfig", value.into());
+        self
+    }
+
+    /// Sets `RemoteNetworkConfig` in place: [`Self::remote_network_config`] on a value held by `&mut`.
+    pub fn set_remote_network_config(&mut self, value: impl Into<Val<cluster::RemoteNetworkConfig>>) -> &mut Self {
+        self.core.props.set("RemoteNetworkConfig", value.into());
+        self
+    }
+
+    /// `RemoteNetworkConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_remote_network_config(&self) -> ::std::option::Option<Val<cluster::RemoteNetworkConfig>> {
+        crate::cfn::get_prop(&self.core.props, "RemoteNetworkConfig")
+    }
+
+    /// Sets `ResourcesVpcConfig`, which `new` took, in place.
+    pub fn set_resources_vpc_config(&mut self, value: impl Into<Val<cluster::ResourcesVpcConfig>>) -> &mut Self {
+        self.core.props.set("ResourcesVpcConfig", value.into());
+        self
+    }
+
+    /// `ResourcesVpcConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resources_vpc_config(&self) -> ::std::option::Option<Val<cluster::ResourcesVpcConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ResourcesVpcConfig")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `RollbackConfig`: The rollback configuration to use for the cluster version rollback.
+    pub fn rollback_config(mut self, value: impl Into<Val<cluster::RollbackConfig>>) -> Self {
+        self.core.props.set("RollbackConfig", value.into());
+        self
+    }
+
+    /// Sets `RollbackConfig` in place: [`Self::rollback_config`] on a value held by `&mut`.
+    pub fn set_rollback_config(&mut self, value: impl Into<Val<cluster::RollbackConfig>>) -> &mut Self {
+        self.core.props.set("RollbackConfig", value.into());
+        self
+    }
+
+    /// `RollbackConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rollback_config(&self) -> ::std::option::Option<Val<cluster::RollbackConfig>> {
+        crate::cfn::get_prop(&self.core.props, "RollbackConfig")
+    }
+
+    /// `StorageConfig`: Todo: add description
+    pub fn storage_config(mut self, value: impl Into<Val<cluster::StorageConfig>>) -> Self {
+        self.core.props.set("StorageConfig", value.into());
+        self
+    }
+
+    /// Sets `StorageConfig` in place: [`Self::storage_config`] on a value held by `&mut`.
+    pub fn set_storage_config(&mut self, value: impl Into<Val<cluster::StorageConfig>>) -> &mut Self {
+        self.core.props.set("StorageConfig", value.into());
+        self
+    }
+
+    /// `StorageConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_config(&self) -> ::std::option::Option<Val<cluster::StorageConfig>> {
+        crate::cfn::get_prop(&self.core.props, "StorageConfig")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UpgradePolicy`: An object representing the Upgrade Policy to use for the cluster.
+    pub fn upgrade_policy(mut self, value: impl Into<Val<cluster::UpgradePolicy>>) -> Self {
+        self.core.props.set("UpgradePolicy", value.into());
+        self
+    }
+
+    /// Sets `UpgradePolicy` in place: [`Self::upgrade_policy`] on a value held by `&mut`.
+    pub fn set_upgrade_policy(&mut self, value: impl Into<Val<cluster::UpgradePolicy>>) -> &mut Self {
+        self.core.props.set("UpgradePolicy", value.into());
+        self
+    }
+
+    /// `UpgradePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_upgrade_policy(&self) -> ::std::option::Option<Val<cluster::UpgradePolicy>> {
+        crate::cfn::get_prop(&self.core.props, "UpgradePolicy")
+    }
+
+    /// `Version`: The desired Kubernetes version for your cluster. If you don't specify a value
+    /// here, the latest version available in Amazon EKS is used.
+    pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Version", value.into());
+        self
+    }
+
+    /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+    pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Version", value.into());
+        self
+    }
+
+    /// `Version` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Version")
+    }
+
+    /// `ZonalShiftConfig`: The current zonal shift configuration to use for the cluster.
+    pub fn zonal_shift_config(mut self, value: impl Into<Val<cluster::ZonalShiftConfig>>) -> Self {
+        self.core.props.set("ZonalShiftConfig", value.into());
+        self
+    }
+
+    /// Sets `ZonalShiftConfig` in place: [`Self::zonal_shift_config`] on a value held by `&mut`.
+    pub fn set_zonal_shift_config(&mut self, value: impl Into<Val<cluster::ZonalShiftConfig>>) -> &mut Self {
+        self.core.props.set("ZonalShiftConfig", value.into());
+        self
+    }
+
+    /// `ZonalShiftConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_zonal_shift_config(&self) -> ::std::option::Option<Val<cluster::ZonalShiftConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ZonalShiftConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1188,16 +2006,43 @@ pub mod cluster {
             AccessConfig { props }
         }
 
-        prop! {
-            /// `AuthenticationMode`: Specify the authentication mode that should be used to create your
-            /// cluster.
-            props, "AuthenticationMode", authentication_mode, set_authentication_mode, get_authentication_mode, Val<AccessConfigAuthenticationMode>
+        /// `AuthenticationMode`: Specify the authentication mode that should be used to create your
+        /// cluster.
+        pub fn authentication_mode(mut self, value: impl Into<Val<AccessConfigAuthenticationMode>>) -> Self {
+            self.props.set("AuthenticationMode", value.into());
+            self
         }
 
-        prop! {
-            /// `BootstrapClusterCreatorAdminPermissions`: Set this value to false to avoid creating a
-            /// default cluster admin Access Entry using the IAM principal used to create the cluster.
-            props, "BootstrapClusterCreatorAdminPermissions", bootstrap_cluster_creator_admin_permissions, set_bootstrap_cluster_creator_admin_permissions, get_bootstrap_cluster_creator_admin_permissions, Val<bool>
+        /// Sets `AuthenticationMode` in place: [`Self::authentication_mode`] on a value held by `&mut`.
+        pub fn set_authentication_mode(&mut self, value: impl Into<Val<AccessConfigAuthenticationMode>>) -> &mut Self {
+            self.props.set("AuthenticationMode", value.into());
+            self
+        }
+
+        /// `AuthenticationMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_mode(&self) -> ::std::option::Option<Val<AccessConfigAuthenticationMode>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationMode")
+        }
+
+        /// `BootstrapClusterCreatorAdminPermissions`: Set this value to false to avoid creating a
+        /// default cluster admin Access Entry using the IAM principal used to create the cluster.
+        pub fn bootstrap_cluster_creator_admin_permissions(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BootstrapClusterCreatorAdminPermissions", value.into());
+            self
+        }
+
+        /// Sets `BootstrapClusterCreatorAdminPermissions` in place: [`Self::bootstrap_cluster_creator_admin_permissions`]
+        /// on a value held by `&mut`.
+        pub fn set_bootstrap_cluster_creator_admin_permissions(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BootstrapClusterCreatorAdminPermissions", value.into());
+            self
+        }
+
+        /// `BootstrapClusterCreatorAdminPermissions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bootstrap_cluster_creator_admin_permissions(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BootstrapClusterCreatorAdminPermissions")
         }
     }
 
@@ -1233,16 +2078,42 @@ pub mod cluster {
             CertificateAuthority { props }
         }
 
-        prop! {
-            /// `Active`: Identifies the certificate authority currently signing certificates for the
-            /// cluster.
-            props, "Active", active, set_active, get_active, Val<ActiveCertificateAuthority>
+        /// `Active`: Identifies the certificate authority currently signing certificates for the
+        /// cluster.
+        pub fn active(mut self, value: impl Into<Val<ActiveCertificateAuthority>>) -> Self {
+            self.props.set("Active", value.into());
+            self
         }
 
-        prop! {
-            /// `Data`: The base64-encoded certificate-authority trust bundle for the cluster (all
-            /// trusted CAs).
-            props, "Data", data, set_data, get_data, Val<String>
+        /// Sets `Active` in place: [`Self::active`] on a value held by `&mut`.
+        pub fn set_active(&mut self, value: impl Into<Val<ActiveCertificateAuthority>>) -> &mut Self {
+            self.props.set("Active", value.into());
+            self
+        }
+
+        /// `Active` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_active(&self) -> ::std::option::Option<Val<ActiveCertificateAuthority>> {
+            crate::cfn::get_prop(&self.props, "Active")
+        }
+
+        /// `Data`: The base64-encoded certificate-authority trust bundle for the cluster (all trusted
+        /// CAs).
+        pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Data", value.into());
+            self
+        }
+
+        /// Sets `Data` in place: [`Self::data`] on a value held by `&mut`.
+        pub fn set_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Data", value.into());
+            self
+        }
+
+        /// `Data` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Data")
         }
     }
 
@@ -1262,15 +2133,41 @@ pub mod cluster {
             ActiveCertificateAuthority { props }
         }
 
-        prop! {
-            /// `ActivatedBy`: Indicates whether the active certificate authority was activated by EKS
-            /// or by the customer.
-            props, "ActivatedBy", activated_by, set_activated_by, get_activated_by, Val<String>
+        /// `ActivatedBy`: Indicates whether the active certificate authority was activated by EKS or by
+        /// the customer.
+        pub fn activated_by(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ActivatedBy", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: The ID of the active (signing) certificate authority.
-            props, "Id", id, set_id, get_id, Val<String>
+        /// Sets `ActivatedBy` in place: [`Self::activated_by`] on a value held by `&mut`.
+        pub fn set_activated_by(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ActivatedBy", value.into());
+            self
+        }
+
+        /// `ActivatedBy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_activated_by(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ActivatedBy")
+        }
+
+        /// `Id`: The ID of the active (signing) certificate authority.
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
     }
 
@@ -1289,19 +2186,58 @@ pub mod cluster {
             ComputeConfig { props }
         }
 
-        prop! {
-            /// `Enabled`: Todo: add description
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: Todo: add description
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `NodePools`: Todo: add description
-            props, "NodePools", node_pools, set_node_pools, get_node_pools, Val<List<String>>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `NodeRoleArn`: Todo: add description
-            props, "NodeRoleArn", node_role_arn, set_node_role_arn, get_node_role_arn, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `NodePools`: Todo: add description
+        pub fn node_pools(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NodePools", value.into());
+            self
+        }
+
+        /// Sets `NodePools` in place: [`Self::node_pools`] on a value held by `&mut`.
+        pub fn set_node_pools(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NodePools", value.into());
+            self
+        }
+
+        /// `NodePools` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_node_pools(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NodePools")
+        }
+
+        /// `NodeRoleArn`: Todo: add description
+        pub fn node_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NodeRoleArn", value.into());
+            self
+        }
+
+        /// Sets `NodeRoleArn` in place: [`Self::node_role_arn`] on a value held by `&mut`.
+        pub fn set_node_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NodeRoleArn", value.into());
+            self
+        }
+
+        /// `NodeRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_node_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NodeRoleArn")
         }
     }
 
@@ -1321,9 +2257,22 @@ pub mod cluster {
             ControlPlaneScalingConfig { props }
         }
 
-        prop! {
-            /// `Tier`: The scaling tier for the provisioned control plane.
-            props, "Tier", tier, set_tier, get_tier, Val<ControlPlaneScalingConfigTier>
+        /// `Tier`: The scaling tier for the provisioned control plane.
+        pub fn tier(mut self, value: impl Into<Val<ControlPlaneScalingConfigTier>>) -> Self {
+            self.props.set("Tier", value.into());
+            self
+        }
+
+        /// Sets `Tier` in place: [`Self::tier`] on a value held by `&mut`.
+        pub fn set_tier(&mut self, value: impl Into<Val<ControlPlaneScalingConfigTier>>) -> &mut Self {
+            self.props.set("Tier", value.into());
+            self
+        }
+
+        /// `Tier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tier(&self) -> ::std::option::Option<Val<ControlPlaneScalingConfigTier>> {
+            crate::cfn::get_prop(&self.props, "Tier")
         }
     }
 
@@ -1367,14 +2316,40 @@ pub mod cluster {
             EncryptionConfig { props }
         }
 
-        prop! {
-            /// `Provider`: The encryption provider for the cluster.
-            props, "Provider", provider, set_provider, get_provider, Val<Provider>
+        /// `Provider`: The encryption provider for the cluster.
+        pub fn provider(mut self, value: impl Into<Val<Provider>>) -> Self {
+            self.props.set("Provider", value.into());
+            self
         }
 
-        prop! {
-            /// `Resources`: Specifies the resources to be encrypted. The only supported value is "secrets".
-            props, "Resources", resources, set_resources, get_resources, Val<List<String>>
+        /// Sets `Provider` in place: [`Self::provider`] on a value held by `&mut`.
+        pub fn set_provider(&mut self, value: impl Into<Val<Provider>>) -> &mut Self {
+            self.props.set("Provider", value.into());
+            self
+        }
+
+        /// `Provider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider(&self) -> ::std::option::Option<Val<Provider>> {
+            crate::cfn::get_prop(&self.props, "Provider")
+        }
+
+        /// `Resources`: Specifies the resources to be encrypted. The only supported value is "secrets".
+        pub fn resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Resources", value.into());
+            self
+        }
+
+        /// Sets `Resources` in place: [`Self::resources`] on a value held by `&mut`.
+        pub fn set_resources(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Resources", value.into());
+            self
+        }
+
+        /// `Resources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resources(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Resources")
         }
     }
 
@@ -1393,11 +2368,24 @@ pub mod cluster {
             Provider { props }
         }
 
-        prop! {
-            /// `KeyArn`: Amazon Resource Name (ARN) or alias of the KMS key. The KMS key must be
-            /// symmetric, created in the same region as the cluster, and if the KMS key was created in
-            /// a different account, the user must have access to the KMS key.
-            props, "KeyArn", key_arn, set_key_arn, get_key_arn, Val<String>
+        /// `KeyArn`: Amazon Resource Name (ARN) or alias of the KMS key. The KMS key must be symmetric,
+        /// created in the same region as the cluster, and if the KMS key was created in a different
+        /// account, the user must have access to the KMS key.
+        pub fn key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyArn", value.into());
+            self
+        }
+
+        /// Sets `KeyArn` in place: [`Self::key_arn`] on a value held by `&mut`.
+        pub fn set_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyArn", value.into());
+            self
+        }
+
+        /// `KeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyArn")
         }
     }
 
@@ -1417,14 +2405,40 @@ pub mod cluster {
             KubeApiServerConfig { props }
         }
 
-        prop! {
-            /// `EventTtl`: The duration that Kubernetes events are retained (e.g., 30m, 1h).
-            props, "EventTtl", event_ttl, set_event_ttl, get_event_ttl, Val<String>
+        /// `EventTtl`: The duration that Kubernetes events are retained (e.g., 30m, 1h).
+        pub fn event_ttl(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EventTtl", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceNodePortRange`: The port range for Kubernetes NodePort services.
-            props, "ServiceNodePortRange", service_node_port_range, set_service_node_port_range, get_service_node_port_range, Val<ServiceNodePortRange>
+        /// Sets `EventTtl` in place: [`Self::event_ttl`] on a value held by `&mut`.
+        pub fn set_event_ttl(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventTtl", value.into());
+            self
+        }
+
+        /// `EventTtl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_ttl(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventTtl")
+        }
+
+        /// `ServiceNodePortRange`: The port range for Kubernetes NodePort services.
+        pub fn service_node_port_range(mut self, value: impl Into<Val<ServiceNodePortRange>>) -> Self {
+            self.props.set("ServiceNodePortRange", value.into());
+            self
+        }
+
+        /// Sets `ServiceNodePortRange` in place: [`Self::service_node_port_range`] on a value held by `&mut`.
+        pub fn set_service_node_port_range(&mut self, value: impl Into<Val<ServiceNodePortRange>>) -> &mut Self {
+            self.props.set("ServiceNodePortRange", value.into());
+            self
+        }
+
+        /// `ServiceNodePortRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_node_port_range(&self) -> ::std::option::Option<Val<ServiceNodePortRange>> {
+            crate::cfn::get_prop(&self.props, "ServiceNodePortRange")
         }
     }
 
@@ -1443,14 +2457,40 @@ pub mod cluster {
             ServiceNodePortRange { props }
         }
 
-        prop! {
-            /// `MaxPort`: The maximum port number in the range.
-            props, "MaxPort", max_port, set_max_port, get_max_port, Val<i64>
+        /// `MaxPort`: The maximum port number in the range.
+        pub fn max_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxPort", value.into());
+            self
         }
 
-        prop! {
-            /// `MinPort`: The minimum port number in the range.
-            props, "MinPort", min_port, set_min_port, get_min_port, Val<i64>
+        /// Sets `MaxPort` in place: [`Self::max_port`] on a value held by `&mut`.
+        pub fn set_max_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxPort", value.into());
+            self
+        }
+
+        /// `MaxPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxPort")
+        }
+
+        /// `MinPort`: The minimum port number in the range.
+        pub fn min_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinPort", value.into());
+            self
+        }
+
+        /// Sets `MinPort` in place: [`Self::min_port`] on a value held by `&mut`.
+        pub fn set_min_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinPort", value.into());
+            self
+        }
+
+        /// `MinPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinPort")
         }
     }
 
@@ -1470,15 +2510,42 @@ pub mod cluster {
             KubeControllerManagerConfig { props }
         }
 
-        prop! {
-            /// `HorizontalPodAutoscalerControllerConfig`: The horizontal pod autoscaler controller
-            /// configuration.
-            props, "HorizontalPodAutoscalerControllerConfig", horizontal_pod_autoscaler_controller_config, set_horizontal_pod_autoscaler_controller_config, get_horizontal_pod_autoscaler_controller_config, Val<HorizontalPodAutoscalerControllerConfig>
+        /// `HorizontalPodAutoscalerControllerConfig`: The horizontal pod autoscaler controller
+        /// configuration.
+        pub fn horizontal_pod_autoscaler_controller_config(mut self, value: impl Into<Val<HorizontalPodAutoscalerControllerConfig>>) -> Self {
+            self.props.set("HorizontalPodAutoscalerControllerConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `PodGcControllerConfig`: The pod garbage collector controller configuration.
-            props, "PodGcControllerConfig", pod_gc_controller_config, set_pod_gc_controller_config, get_pod_gc_controller_config, Val<PodGcControllerConfig>
+        /// Sets `HorizontalPodAutoscalerControllerConfig` in place: [`Self::horizontal_pod_autoscaler_controller_config`]
+        /// on a value held by `&mut`.
+        pub fn set_horizontal_pod_autoscaler_controller_config(&mut self, value: impl Into<Val<HorizontalPodAutoscalerControllerConfig>>) -> &mut Self {
+            self.props.set("HorizontalPodAutoscalerControllerConfig", value.into());
+            self
+        }
+
+        /// `HorizontalPodAutoscalerControllerConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_horizontal_pod_autoscaler_controller_config(&self) -> ::std::option::Option<Val<HorizontalPodAutoscalerControllerConfig>> {
+            crate::cfn::get_prop(&self.props, "HorizontalPodAutoscalerControllerConfig")
+        }
+
+        /// `PodGcControllerConfig`: The pod garbage collector controller configuration.
+        pub fn pod_gc_controller_config(mut self, value: impl Into<Val<PodGcControllerConfig>>) -> Self {
+            self.props.set("PodGcControllerConfig", value.into());
+            self
+        }
+
+        /// Sets `PodGcControllerConfig` in place: [`Self::pod_gc_controller_config`] on a value held by `&mut`.
+        pub fn set_pod_gc_controller_config(&mut self, value: impl Into<Val<PodGcControllerConfig>>) -> &mut Self {
+            self.props.set("PodGcControllerConfig", value.into());
+            self
+        }
+
+        /// `PodGcControllerConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pod_gc_controller_config(&self) -> ::std::option::Option<Val<PodGcControllerConfig>> {
+            crate::cfn::get_prop(&self.props, "PodGcControllerConfig")
         }
     }
 
@@ -1498,10 +2565,24 @@ pub mod cluster {
             HorizontalPodAutoscalerControllerConfig { props }
         }
 
-        prop! {
-            /// `HorizontalPodAutoscalerSyncPeriod`: The interval between each sync of the horizontal
-            /// pod autoscaler (e.g., 15s, 1m).
-            props, "HorizontalPodAutoscalerSyncPeriod", horizontal_pod_autoscaler_sync_period, set_horizontal_pod_autoscaler_sync_period, get_horizontal_pod_autoscaler_sync_period, Val<String>
+        /// `HorizontalPodAutoscalerSyncPeriod`: The interval between each sync of the horizontal pod
+        /// autoscaler (e.g., 15s, 1m).
+        pub fn horizontal_pod_autoscaler_sync_period(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HorizontalPodAutoscalerSyncPeriod", value.into());
+            self
+        }
+
+        /// Sets `HorizontalPodAutoscalerSyncPeriod` in place: [`Self::horizontal_pod_autoscaler_sync_period`]
+        /// on a value held by `&mut`.
+        pub fn set_horizontal_pod_autoscaler_sync_period(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HorizontalPodAutoscalerSyncPeriod", value.into());
+            self
+        }
+
+        /// `HorizontalPodAutoscalerSyncPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_horizontal_pod_autoscaler_sync_period(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HorizontalPodAutoscalerSyncPeriod")
         }
     }
 
@@ -1521,10 +2602,24 @@ pub mod cluster {
             PodGcControllerConfig { props }
         }
 
-        prop! {
-            /// `TerminatedPodGcThreshold`: The number of terminated pods that can exist before the
-            /// terminated pod garbage collector starts deleting them.
-            props, "TerminatedPodGcThreshold", terminated_pod_gc_threshold, set_terminated_pod_gc_threshold, get_terminated_pod_gc_threshold, Val<i64>
+        /// `TerminatedPodGcThreshold`: The number of terminated pods that can exist before the
+        /// terminated pod garbage collector starts deleting them.
+        pub fn terminated_pod_gc_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TerminatedPodGcThreshold", value.into());
+            self
+        }
+
+        /// Sets `TerminatedPodGcThreshold` in place: [`Self::terminated_pod_gc_threshold`] on a value
+        /// held by `&mut`.
+        pub fn set_terminated_pod_gc_threshold(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TerminatedPodGcThreshold", value.into());
+            self
+        }
+
+        /// `TerminatedPodGcThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_terminated_pod_gc_threshold(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TerminatedPodGcThreshold")
         }
     }
 
@@ -1544,10 +2639,22 @@ pub mod cluster {
             KubeSchedulerConfig { props }
         }
 
-        prop! {
-            /// `NodeResourcesFit`: The NodeResourcesFit plugin configuration for the Kubernetes
-            /// scheduler.
-            props, "NodeResourcesFit", node_resources_fit, set_node_resources_fit, get_node_resources_fit, Val<NodeResourcesFitConfig>
+        /// `NodeResourcesFit`: The NodeResourcesFit plugin configuration for the Kubernetes scheduler.
+        pub fn node_resources_fit(mut self, value: impl Into<Val<NodeResourcesFitConfig>>) -> Self {
+            self.props.set("NodeResourcesFit", value.into());
+            self
+        }
+
+        /// Sets `NodeResourcesFit` in place: [`Self::node_resources_fit`] on a value held by `&mut`.
+        pub fn set_node_resources_fit(&mut self, value: impl Into<Val<NodeResourcesFitConfig>>) -> &mut Self {
+            self.props.set("NodeResourcesFit", value.into());
+            self
+        }
+
+        /// `NodeResourcesFit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_node_resources_fit(&self) -> ::std::option::Option<Val<NodeResourcesFitConfig>> {
+            crate::cfn::get_prop(&self.props, "NodeResourcesFit")
         }
     }
 
@@ -1567,10 +2674,23 @@ pub mod cluster {
             NodeResourcesFitConfig { props }
         }
 
-        prop! {
-            /// `ScoringStrategy`: The scoring strategy configuration for the NodeResourcesFit scheduler
-            /// plugin.
-            props, "ScoringStrategy", scoring_strategy, set_scoring_strategy, get_scoring_strategy, Val<ScoringStrategy>
+        /// `ScoringStrategy`: The scoring strategy configuration for the NodeResourcesFit scheduler
+        /// plugin.
+        pub fn scoring_strategy(mut self, value: impl Into<Val<ScoringStrategy>>) -> Self {
+            self.props.set("ScoringStrategy", value.into());
+            self
+        }
+
+        /// Sets `ScoringStrategy` in place: [`Self::scoring_strategy`] on a value held by `&mut`.
+        pub fn set_scoring_strategy(&mut self, value: impl Into<Val<ScoringStrategy>>) -> &mut Self {
+            self.props.set("ScoringStrategy", value.into());
+            self
+        }
+
+        /// `ScoringStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scoring_strategy(&self) -> ::std::option::Option<Val<ScoringStrategy>> {
+            crate::cfn::get_prop(&self.props, "ScoringStrategy")
         }
     }
 
@@ -1590,14 +2710,40 @@ pub mod cluster {
             ScoringStrategy { props }
         }
 
-        prop! {
-            /// `Resources`: The resource weights used for scoring nodes.
-            props, "Resources", resources, set_resources, get_resources, Val<List<ResourceWeight>>
+        /// `Resources`: The resource weights used for scoring nodes.
+        pub fn resources(mut self, value: impl Into<Val<List<ResourceWeight>>>) -> Self {
+            self.props.set("Resources", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The scoring strategy type (LeastAllocated or MostAllocated).
-            props, "Type", type_, set_type, get_type, Val<ScoringStrategyType>
+        /// Sets `Resources` in place: [`Self::resources`] on a value held by `&mut`.
+        pub fn set_resources(&mut self, value: impl Into<Val<List<ResourceWeight>>>) -> &mut Self {
+            self.props.set("Resources", value.into());
+            self
+        }
+
+        /// `Resources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resources(&self) -> ::std::option::Option<Val<List<ResourceWeight>>> {
+            crate::cfn::get_prop(&self.props, "Resources")
+        }
+
+        /// `Type`: The scoring strategy type (LeastAllocated or MostAllocated).
+        pub fn type_(mut self, value: impl Into<Val<ScoringStrategyType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<ScoringStrategyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ScoringStrategyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1617,14 +2763,40 @@ pub mod cluster {
             ResourceWeight { props }
         }
 
-        prop! {
-            /// `Name`: The name of the resource (for example, cpu or memory).
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The name of the resource (for example, cpu or memory).
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Weight`: The weight assigned to the resource for scoring. Must be between 1 and 100.
-            props, "Weight", weight, set_weight, get_weight, Val<i64>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Weight`: The weight assigned to the resource for scoring. Must be between 1 and 100.
+        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// Sets `Weight` in place: [`Self::weight`] on a value held by `&mut`.
+        pub fn set_weight(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
         }
     }
 
@@ -1657,28 +2829,80 @@ pub mod cluster {
             KubernetesNetworkConfig { props }
         }
 
-        prop! {
-            /// `ElasticLoadBalancing`: Todo: add description
-            props, "ElasticLoadBalancing", elastic_load_balancing, set_elastic_load_balancing, get_elastic_load_balancing, Val<ElasticLoadBalancing>
+        /// `ElasticLoadBalancing`: Todo: add description
+        pub fn elastic_load_balancing(mut self, value: impl Into<Val<ElasticLoadBalancing>>) -> Self {
+            self.props.set("ElasticLoadBalancing", value.into());
+            self
         }
 
-        prop! {
-            /// `IpFamily`: Ipv4 or Ipv6. You can only specify ipv6 for 1.21 and later clusters that use
-            /// version 1.10.1 or later of the Amazon VPC CNI add-on
-            props, "IpFamily", ip_family, set_ip_family, get_ip_family, Val<KubernetesNetworkConfigIpFamily>
+        /// Sets `ElasticLoadBalancing` in place: [`Self::elastic_load_balancing`] on a value held by `&mut`.
+        pub fn set_elastic_load_balancing(&mut self, value: impl Into<Val<ElasticLoadBalancing>>) -> &mut Self {
+            self.props.set("ElasticLoadBalancing", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceIpv4Cidr`: The CIDR block to assign Kubernetes service IP addresses from. If you
-            /// don't specify a block, Kubernetes assigns addresses from either the 10.100.0.0/16 or 172.20.0.0/16
-            /// CIDR blocks. We recommend that you specify a block that does not overlap with resources
-            /// in other networks that are peered or connected to your VPC.
-            props, "ServiceIpv4Cidr", service_ipv4_cidr, set_service_ipv4_cidr, get_service_ipv4_cidr, Val<String>
+        /// `ElasticLoadBalancing` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_elastic_load_balancing(&self) -> ::std::option::Option<Val<ElasticLoadBalancing>> {
+            crate::cfn::get_prop(&self.props, "ElasticLoadBalancing")
         }
 
-        prop! {
-            /// `ServiceIpv6Cidr`: The CIDR block to assign Kubernetes service IP addresses from.
-            props, "ServiceIpv6Cidr", service_ipv6_cidr, set_service_ipv6_cidr, get_service_ipv6_cidr, Val<String>
+        /// `IpFamily`: Ipv4 or Ipv6. You can only specify ipv6 for 1.21 and later clusters that use
+        /// version 1.10.1 or later of the Amazon VPC CNI add-on
+        pub fn ip_family(mut self, value: impl Into<Val<KubernetesNetworkConfigIpFamily>>) -> Self {
+            self.props.set("IpFamily", value.into());
+            self
+        }
+
+        /// Sets `IpFamily` in place: [`Self::ip_family`] on a value held by `&mut`.
+        pub fn set_ip_family(&mut self, value: impl Into<Val<KubernetesNetworkConfigIpFamily>>) -> &mut Self {
+            self.props.set("IpFamily", value.into());
+            self
+        }
+
+        /// `IpFamily` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_family(&self) -> ::std::option::Option<Val<KubernetesNetworkConfigIpFamily>> {
+            crate::cfn::get_prop(&self.props, "IpFamily")
+        }
+
+        /// `ServiceIpv4Cidr`: The CIDR block to assign Kubernetes service IP addresses from. If you
+        /// don't specify a block, Kubernetes assigns addresses from either the 10.100.0.0/16 or 172.20.0.0/16
+        /// CIDR blocks. We recommend that you specify a block that does not overlap with resources in
+        /// other networks that are peered or connected to your VPC.
+        pub fn service_ipv4_cidr(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceIpv4Cidr", value.into());
+            self
+        }
+
+        /// Sets `ServiceIpv4Cidr` in place: [`Self::service_ipv4_cidr`] on a value held by `&mut`.
+        pub fn set_service_ipv4_cidr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceIpv4Cidr", value.into());
+            self
+        }
+
+        /// `ServiceIpv4Cidr` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_ipv4_cidr(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceIpv4Cidr")
+        }
+
+        /// `ServiceIpv6Cidr`: The CIDR block to assign Kubernetes service IP addresses from.
+        pub fn service_ipv6_cidr(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceIpv6Cidr", value.into());
+            self
+        }
+
+        /// Sets `ServiceIpv6Cidr` in place: [`Self::service_ipv6_cidr`] on a value held by `&mut`.
+        pub fn set_service_ipv6_cidr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceIpv6Cidr", value.into());
+            self
+        }
+
+        /// `ServiceIpv6Cidr` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_ipv6_cidr(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceIpv6Cidr")
         }
     }
 
@@ -1697,9 +2921,22 @@ pub mod cluster {
             ElasticLoadBalancing { props }
         }
 
-        prop! {
-            /// `Enabled`: Todo: add description
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: Todo: add description
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -1734,9 +2971,22 @@ pub mod cluster {
             Logging { props }
         }
 
-        prop! {
-            /// `ClusterLogging`: The cluster control plane logging configuration for your cluster.
-            props, "ClusterLogging", cluster_logging, set_cluster_logging, get_cluster_logging, Val<ClusterLogging>
+        /// `ClusterLogging`: The cluster control plane logging configuration for your cluster.
+        pub fn cluster_logging(mut self, value: impl Into<Val<ClusterLogging>>) -> Self {
+            self.props.set("ClusterLogging", value.into());
+            self
+        }
+
+        /// Sets `ClusterLogging` in place: [`Self::cluster_logging`] on a value held by `&mut`.
+        pub fn set_cluster_logging(&mut self, value: impl Into<Val<ClusterLogging>>) -> &mut Self {
+            self.props.set("ClusterLogging", value.into());
+            self
+        }
+
+        /// `ClusterLogging` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_logging(&self) -> ::std::option::Option<Val<ClusterLogging>> {
+            crate::cfn::get_prop(&self.props, "ClusterLogging")
         }
     }
 
@@ -1756,10 +3006,23 @@ pub mod cluster {
             ClusterLogging { props }
         }
 
-        prop! {
-            /// `EnabledTypes`: Enable control plane logs for your cluster, all log types will be
-            /// disabled if the array is empty
-            props, "EnabledTypes", enabled_types, set_enabled_types, get_enabled_types, Val<List<LoggingTypeConfig>>
+        /// `EnabledTypes`: Enable control plane logs for your cluster, all log types will be disabled
+        /// if the array is empty
+        pub fn enabled_types(mut self, value: impl Into<Val<List<LoggingTypeConfig>>>) -> Self {
+            self.props.set("EnabledTypes", value.into());
+            self
+        }
+
+        /// Sets `EnabledTypes` in place: [`Self::enabled_types`] on a value held by `&mut`.
+        pub fn set_enabled_types(&mut self, value: impl Into<Val<List<LoggingTypeConfig>>>) -> &mut Self {
+            self.props.set("EnabledTypes", value.into());
+            self
+        }
+
+        /// `EnabledTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled_types(&self) -> ::std::option::Option<Val<List<LoggingTypeConfig>>> {
+            crate::cfn::get_prop(&self.props, "EnabledTypes")
         }
     }
 
@@ -1778,9 +3041,22 @@ pub mod cluster {
             LoggingTypeConfig { props }
         }
 
-        prop! {
-            /// `Type`: name of the log type
-            props, "Type", type_, set_type, get_type, Val<LoggingTypeConfigType>
+        /// `Type`: name of the log type
+        pub fn type_(mut self, value: impl Into<Val<LoggingTypeConfigType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<LoggingTypeConfigType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<LoggingTypeConfigType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1833,36 +3109,86 @@ pub mod cluster {
             OutpostConfig { props }
         }
 
-        prop! {
-            /// `OutpostArns`: The ARN of the Outpost that you want to use for your local Amazon EKS
-            /// cluster on Outposts. Only a single Outpost ARN is supported.
-            props, "OutpostArns", _, set_outpost_arns, get_outpost_arns, Val<List<String>>
+        /// Sets `OutpostArns`, which `new` took, in place.
+        pub fn set_outpost_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("OutpostArns", value.into());
+            self
         }
 
-        prop! {
-            /// `ControlPlaneInstanceType`: The EC2 instance type for the Kubernetes control plane
-            /// instances of your local Amazon EKS cluster on AWS Outposts. This instance type applies
-            /// to all control plane instances and cannot be changed after cluster creation.
-            props, "ControlPlaneInstanceType", _, set_control_plane_instance_type, get_control_plane_instance_type, Val<String>
+        /// `OutpostArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_outpost_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "OutpostArns")
         }
 
-        prop! {
-            /// `ControlPlanePlacement`: An object representing the placement configuration for all the
-            /// control plane instances of your local Amazon EKS cluster on an AWS Outpost.
-            props, "ControlPlanePlacement", control_plane_placement, set_control_plane_placement, get_control_plane_placement, Val<ControlPlanePlacement>
+        /// Sets `ControlPlaneInstanceType`, which `new` took, in place.
+        pub fn set_control_plane_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ControlPlaneInstanceType", value.into());
+            self
         }
 
-        prop! {
-            /// `EtcdInstanceType`: The EC2 instance type for etcd instances of your local Amazon EKS
-            /// cluster on AWS Outposts. This instance type applies to all etcd instances and cannot be
-            /// changed after cluster creation.
-            props, "EtcdInstanceType", etcd_instance_type, set_etcd_instance_type, get_etcd_instance_type, Val<String>
+        /// `ControlPlaneInstanceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_control_plane_instance_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ControlPlaneInstanceType")
         }
 
-        prop! {
-            /// `EtcdPlacement`: An object representing the placement configuration for the etcd
-            /// instances of your local Amazon EKS cluster on an AWS Outpost.
-            props, "EtcdPlacement", etcd_placement, set_etcd_placement, get_etcd_placement, Val<EtcdPlacement>
+        /// `ControlPlanePlacement`: An object representing the placement configuration for all the
+        /// control plane instances of your local Amazon EKS cluster on an AWS Outpost.
+        pub fn control_plane_placement(mut self, value: impl Into<Val<ControlPlanePlacement>>) -> Self {
+            self.props.set("ControlPlanePlacement", value.into());
+            self
+        }
+
+        /// Sets `ControlPlanePlacement` in place: [`Self::control_plane_placement`] on a value held by `&mut`.
+        pub fn set_control_plane_placement(&mut self, value: impl Into<Val<ControlPlanePlacement>>) -> &mut Self {
+            self.props.set("ControlPlanePlacement", value.into());
+            self
+        }
+
+        /// `ControlPlanePlacement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_control_plane_placement(&self) -> ::std::option::Option<Val<ControlPlanePlacement>> {
+            crate::cfn::get_prop(&self.props, "ControlPlanePlacement")
+        }
+
+        /// `EtcdInstanceType`: The EC2 instance type for etcd instances of your local Amazon EKS
+        /// cluster on AWS Outposts. This instance type applies to all etcd instances and cannot be
+        /// changed after cluster creation.
+        pub fn etcd_instance_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EtcdInstanceType", value.into());
+            self
+        }
+
+        /// Sets `EtcdInstanceType` in place: [`Self::etcd_instance_type`] on a value held by `&mut`.
+        pub fn set_etcd_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EtcdInstanceType", value.into());
+            self
+        }
+
+        /// `EtcdInstanceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_etcd_instance_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EtcdInstanceType")
+        }
+
+        /// `EtcdPlacement`: An object representing the placement configuration for the etcd instances
+        /// of your local Amazon EKS cluster on an AWS Outpost.
+        pub fn etcd_placement(mut self, value: impl Into<Val<EtcdPlacement>>) -> Self {
+            self.props.set("EtcdPlacement", value.into());
+            self
+        }
+
+        /// Sets `EtcdPlacement` in place: [`Self::etcd_placement`] on a value held by `&mut`.
+        pub fn set_etcd_placement(&mut self, value: impl Into<Val<EtcdPlacement>>) -> &mut Self {
+            self.props.set("EtcdPlacement", value.into());
+            self
+        }
+
+        /// `EtcdPlacement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_etcd_placement(&self) -> ::std::option::Option<Val<EtcdPlacement>> {
+            crate::cfn::get_prop(&self.props, "EtcdPlacement")
         }
     }
 
@@ -1882,17 +3208,43 @@ pub mod cluster {
             ControlPlanePlacement { props }
         }
 
-        prop! {
-            /// `GroupName`: The name of the placement group for the Kubernetes control plane instances.
-            /// This setting can't be changed after cluster creation.
-            props, "GroupName", group_name, set_group_name, get_group_name, Val<String>
+        /// `GroupName`: The name of the placement group for the Kubernetes control plane instances.
+        /// This setting can't be changed after cluster creation.
+        pub fn group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupName", value.into());
+            self
         }
 
-        prop! {
-            /// `SpreadLevel`: Optional parameter to specify the placement group spread level for
-            /// control plane instances. If not provided, EKS will deploy control plane instances
-            /// without a placement group.
-            props, "SpreadLevel", spread_level, set_spread_level, get_spread_level, Val<ControlPlanePlacementSpreadLevel>
+        /// Sets `GroupName` in place: [`Self::group_name`] on a value held by `&mut`.
+        pub fn set_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupName", value.into());
+            self
+        }
+
+        /// `GroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupName")
+        }
+
+        /// `SpreadLevel`: Optional parameter to specify the placement group spread level for control
+        /// plane instances. If not provided, EKS will deploy control plane instances without a
+        /// placement group.
+        pub fn spread_level(mut self, value: impl Into<Val<ControlPlanePlacementSpreadLevel>>) -> Self {
+            self.props.set("SpreadLevel", value.into());
+            self
+        }
+
+        /// Sets `SpreadLevel` in place: [`Self::spread_level`] on a value held by `&mut`.
+        pub fn set_spread_level(&mut self, value: impl Into<Val<ControlPlanePlacementSpreadLevel>>) -> &mut Self {
+            self.props.set("SpreadLevel", value.into());
+            self
+        }
+
+        /// `SpreadLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spread_level(&self) -> ::std::option::Option<Val<ControlPlanePlacementSpreadLevel>> {
+            crate::cfn::get_prop(&self.props, "SpreadLevel")
         }
     }
 
@@ -1926,10 +3278,23 @@ pub mod cluster {
             EtcdPlacement { props }
         }
 
-        prop! {
-            /// `SpreadLevel`: Optional parameter to specify the placement group spread level for etcd
-            /// instances. If not provided, EKS will deploy etcd instances without a placement group.
-            props, "SpreadLevel", spread_level, set_spread_level, get_spread_level, Val<EtcdPlacementSpreadLevel>
+        /// `SpreadLevel`: Optional parameter to specify the placement group spread level for etcd
+        /// instances. If not provided, EKS will deploy etcd instances without a placement group.
+        pub fn spread_level(mut self, value: impl Into<Val<EtcdPlacementSpreadLevel>>) -> Self {
+            self.props.set("SpreadLevel", value.into());
+            self
+        }
+
+        /// Sets `SpreadLevel` in place: [`Self::spread_level`] on a value held by `&mut`.
+        pub fn set_spread_level(&mut self, value: impl Into<Val<EtcdPlacementSpreadLevel>>) -> &mut Self {
+            self.props.set("SpreadLevel", value.into());
+            self
+        }
+
+        /// `SpreadLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spread_level(&self) -> ::std::option::Option<Val<EtcdPlacementSpreadLevel>> {
+            crate::cfn::get_prop(&self.props, "SpreadLevel")
         }
     }
 
@@ -1963,16 +3328,40 @@ pub mod cluster {
             RemoteNetworkConfig { props }
         }
 
-        prop! {
-            /// `RemoteNodeNetworks`: Network configuration of nodes run on-premises with EKS Hybrid
-            /// Nodes.
-            props, "RemoteNodeNetworks", remote_node_networks, set_remote_node_networks, get_remote_node_networks, Val<List<RemoteNodeNetwork>>
+        /// `RemoteNodeNetworks`: Network configuration of nodes run on-premises with EKS Hybrid Nodes.
+        pub fn remote_node_networks(mut self, value: impl Into<Val<List<RemoteNodeNetwork>>>) -> Self {
+            self.props.set("RemoteNodeNetworks", value.into());
+            self
         }
 
-        prop! {
-            /// `RemotePodNetworks`: Network configuration of pods run on-premises with EKS Hybrid
-            /// Nodes.
-            props, "RemotePodNetworks", remote_pod_networks, set_remote_pod_networks, get_remote_pod_networks, Val<List<RemotePodNetwork>>
+        /// Sets `RemoteNodeNetworks` in place: [`Self::remote_node_networks`] on a value held by `&mut`.
+        pub fn set_remote_node_networks(&mut self, value: impl Into<Val<List<RemoteNodeNetwork>>>) -> &mut Self {
+            self.props.set("RemoteNodeNetworks", value.into());
+            self
+        }
+
+        /// `RemoteNodeNetworks` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remote_node_networks(&self) -> ::std::option::Option<Val<List<RemoteNodeNetwork>>> {
+            crate::cfn::get_prop(&self.props, "RemoteNodeNetworks")
+        }
+
+        /// `RemotePodNetworks`: Network configuration of pods run on-premises with EKS Hybrid Nodes.
+        pub fn remote_pod_networks(mut self, value: impl Into<Val<List<RemotePodNetwork>>>) -> Self {
+            self.props.set("RemotePodNetworks", value.into());
+            self
+        }
+
+        /// Sets `RemotePodNetworks` in place: [`Self::remote_pod_networks`] on a value held by `&mut`.
+        pub fn set_remote_pod_networks(&mut self, value: impl Into<Val<List<RemotePodNetwork>>>) -> &mut Self {
+            self.props.set("RemotePodNetworks", value.into());
+            self
+        }
+
+        /// `RemotePodNetworks` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remote_pod_networks(&self) -> ::std::option::Option<Val<List<RemotePodNetwork>>> {
+            crate::cfn::get_prop(&self.props, "RemotePodNetworks")
         }
     }
 
@@ -1994,9 +3383,16 @@ pub mod cluster {
             RemoteNodeNetwork { props }
         }
 
-        prop! {
-            /// `Cidrs`: Specifies the list of remote node CIDRs.
-            props, "Cidrs", _, set_cidrs, get_cidrs, Val<List<String>>
+        /// Sets `Cidrs`, which `new` took, in place.
+        pub fn set_cidrs(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Cidrs", value.into());
+            self
+        }
+
+        /// `Cidrs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cidrs(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Cidrs")
         }
     }
 
@@ -2018,9 +3414,16 @@ pub mod cluster {
             RemotePodNetwork { props }
         }
 
-        prop! {
-            /// `Cidrs`: Specifies the list of remote pod CIDRs.
-            props, "Cidrs", _, set_cidrs, get_cidrs, Val<List<String>>
+        /// Sets `Cidrs`, which `new` took, in place.
+        pub fn set_cidrs(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Cidrs", value.into());
+            self
+        }
+
+        /// `Cidrs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cidrs(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Cidrs")
         }
     }
 
@@ -2044,55 +3447,125 @@ pub mod cluster {
             ResourcesVpcConfig { props }
         }
 
-        prop! {
-            /// `SubnetIds`: Specify subnets for your Amazon EKS nodes. Amazon EKS creates cross-account
-            /// elastic network interfaces in these subnets to allow communication between your nodes
-            /// and the Kubernetes control plane.
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
         }
 
-        prop! {
-            /// `ControlPlaneEgressMode`: Specify the egress mode for the cluster control plane. If you
-            /// set this to CUSTOMER_ROUTED, the control plane routes traffic through your VPC subnets
-            /// instead of using AWS managed networking.
-            props, "ControlPlaneEgressMode", control_plane_egress_mode, set_control_plane_egress_mode, get_control_plane_egress_mode, Val<ResourcesVpcConfigControlPlaneEgressMode>
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
 
-        prop! {
-            /// `EndpointPrivateAccess`: Set this value to true to enable private access for your
-            /// cluster's Kubernetes API server endpoint. If you enable private access, Kubernetes API
-            /// requests from within your cluster's VPC use the private VPC endpoint. The default value
-            /// for this parameter is false, which disables private access for your Kubernetes API
-            /// server. If you disable private access and you have nodes or AWS Fargate pods in the
-            /// cluster, then ensure that publicAccessCidrs includes the necessary CIDR blocks for
-            /// communication with the nodes or Fargate pods.
-            props, "EndpointPrivateAccess", endpoint_private_access, set_endpoint_private_access, get_endpoint_private_access, Val<bool>
+        /// `ControlPlaneEgressMode`: Specify the egress mode for the cluster control plane. If you set
+        /// this to CUSTOMER_ROUTED, the control plane routes traffic through your VPC subnets instead
+        /// of using AWS managed networking.
+        pub fn control_plane_egress_mode(mut self, value: impl Into<Val<ResourcesVpcConfigControlPlaneEgressMode>>) -> Self {
+            self.props.set("ControlPlaneEgressMode", value.into());
+            self
         }
 
-        prop! {
-            /// `EndpointPublicAccess`: Set this value to false to disable public access to your
-            /// cluster's Kubernetes API server endpoint. If you disable public access, your cluster's
-            /// Kubernetes API server can only receive requests from within the cluster VPC. The default
-            /// value for this parameter is true, which enables public access for your Kubernetes API
-            /// server.
-            props, "EndpointPublicAccess", endpoint_public_access, set_endpoint_public_access, get_endpoint_public_access, Val<bool>
+        /// Sets `ControlPlaneEgressMode` in place: [`Self::control_plane_egress_mode`] on a value held
+        /// by `&mut`.
+        pub fn set_control_plane_egress_mode(&mut self, value: impl Into<Val<ResourcesVpcConfigControlPlaneEgressMode>>) -> &mut Self {
+            self.props.set("ControlPlaneEgressMode", value.into());
+            self
         }
 
-        prop! {
-            /// `PublicAccessCidrs`: The CIDR blocks that are allowed access to your cluster's public
-            /// Kubernetes API server endpoint. Communication to the endpoint from addresses outside of
-            /// the CIDR blocks that you specify is denied. The default value is 0.0.0.0/0. If you've
-            /// disabled private endpoint access and you have nodes or AWS Fargate pods in the cluster,
-            /// then ensure that you specify the necessary CIDR blocks.
-            props, "PublicAccessCidrs", public_access_cidrs, set_public_access_cidrs, get_public_access_cidrs, Val<List<String>>
+        /// `ControlPlaneEgressMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_control_plane_egress_mode(&self) -> ::std::option::Option<Val<ResourcesVpcConfigControlPlaneEgressMode>> {
+            crate::cfn::get_prop(&self.props, "ControlPlaneEgressMode")
         }
 
-        prop! {
-            /// `SecurityGroupIds`: Specify one or more security groups for the cross-account elastic
-            /// network interfaces that Amazon EKS creates to use to allow communication between your
-            /// worker nodes and the Kubernetes control plane. If you don't specify a security group,
-            /// the default security group for your VPC is used.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// `EndpointPrivateAccess`: Set this value to true to enable private access for your cluster's
+        /// Kubernetes API server endpoint. If you enable private access, Kubernetes API requests from
+        /// within your cluster's VPC use the private VPC endpoint. The default value for this parameter
+        /// is false, which disables private access for your Kubernetes API server. If you disable
+        /// private access and you have nodes or AWS Fargate pods in the cluster, then ensure that
+        /// publicAccessCidrs includes the necessary CIDR blocks for communication with the nodes or
+        /// Fargate pods.
+        pub fn endpoint_private_access(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EndpointPrivateAccess", value.into());
+            self
+        }
+
+        /// Sets `EndpointPrivateAccess` in place: [`Self::endpoint_private_access`] on a value held by `&mut`.
+        pub fn set_endpoint_private_access(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EndpointPrivateAccess", value.into());
+            self
+        }
+
+        /// `EndpointPrivateAccess` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_private_access(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EndpointPrivateAccess")
+        }
+
+        /// `EndpointPublicAccess`: Set this value to false to disable public access to your cluster's
+        /// Kubernetes API server endpoint. If you disable public access, your cluster's Kubernetes API
+        /// server can only receive requests from within the cluster VPC. The default value for this
+        /// parameter is true, which enables public access for your Kubernetes API server.
+        pub fn endpoint_public_access(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EndpointPublicAccess", value.into());
+            self
+        }
+
+        /// Sets `EndpointPublicAccess` in place: [`Self::endpoint_public_access`] on a value held by `&mut`.
+        pub fn set_endpoint_public_access(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EndpointPublicAccess", value.into());
+            self
+        }
+
+        /// `EndpointPublicAccess` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_public_access(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EndpointPublicAccess")
+        }
+
+        /// `PublicAccessCidrs`: The CIDR blocks that are allowed access to your cluster's public
+        /// Kubernetes API server endpoint. Communication to the endpoint from addresses outside of the
+        /// CIDR blocks that you specify is denied. The default value is 0.0.0.0/0. If you've disabled
+        /// private endpoint access and you have nodes or AWS Fargate pods in the cluster, then ensure
+        /// that you specify the necessary CIDR blocks.
+        pub fn public_access_cidrs(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("PublicAccessCidrs", value.into());
+            self
+        }
+
+        /// Sets `PublicAccessCidrs` in place: [`Self::public_access_cidrs`] on a value held by `&mut`.
+        pub fn set_public_access_cidrs(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("PublicAccessCidrs", value.into());
+            self
+        }
+
+        /// `PublicAccessCidrs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_public_access_cidrs(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "PublicAccessCidrs")
+        }
+
+        /// `SecurityGroupIds`: Specify one or more security groups for the cross-account elastic
+        /// network interfaces that Amazon EKS creates to use to allow communication between your worker
+        /// nodes and the Kubernetes control plane. If you don't specify a security group, the default
+        /// security group for your VPC is used.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
         }
     }
 
@@ -2130,10 +3603,23 @@ pub mod cluster {
             RollbackConfig { props }
         }
 
-        prop! {
-            /// `TimeoutMinutes`: The timeout in minutes for the version rollback operation. If not
-            /// specified, defaults to 720 minutes (12 hours).
-            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<i64>
+        /// `TimeoutMinutes`: The timeout in minutes for the version rollback operation. If not
+        /// specified, defaults to 720 minutes (12 hours).
+        pub fn timeout_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutMinutes` in place: [`Self::timeout_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMinutes")
         }
     }
 
@@ -2152,9 +3638,22 @@ pub mod cluster {
             StorageConfig { props }
         }
 
-        prop! {
-            /// `BlockStorage`: Todo: add description
-            props, "BlockStorage", block_storage, set_block_storage, get_block_storage, Val<BlockStorage>
+        /// `BlockStorage`: Todo: add description
+        pub fn block_storage(mut self, value: impl Into<Val<BlockStorage>>) -> Self {
+            self.props.set("BlockStorage", value.into());
+            self
+        }
+
+        /// Sets `BlockStorage` in place: [`Self::block_storage`] on a value held by `&mut`.
+        pub fn set_block_storage(&mut self, value: impl Into<Val<BlockStorage>>) -> &mut Self {
+            self.props.set("BlockStorage", value.into());
+            self
+        }
+
+        /// `BlockStorage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block_storage(&self) -> ::std::option::Option<Val<BlockStorage>> {
+            crate::cfn::get_prop(&self.props, "BlockStorage")
         }
     }
 
@@ -2173,9 +3672,22 @@ pub mod cluster {
             BlockStorage { props }
         }
 
-        prop! {
-            /// `Enabled`: Todo: add description
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: Todo: add description
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -2195,9 +3707,22 @@ pub mod cluster {
             UpgradePolicy { props }
         }
 
-        prop! {
-            /// `SupportType`: Specify the support type for your cluster.
-            props, "SupportType", support_type, set_support_type, get_support_type, Val<UpgradePolicySupportType>
+        /// `SupportType`: Specify the support type for your cluster.
+        pub fn support_type(mut self, value: impl Into<Val<UpgradePolicySupportType>>) -> Self {
+            self.props.set("SupportType", value.into());
+            self
+        }
+
+        /// Sets `SupportType` in place: [`Self::support_type`] on a value held by `&mut`.
+        pub fn set_support_type(&mut self, value: impl Into<Val<UpgradePolicySupportType>>) -> &mut Self {
+            self.props.set("SupportType", value.into());
+            self
+        }
+
+        /// `SupportType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_support_type(&self) -> ::std::option::Option<Val<UpgradePolicySupportType>> {
+            crate::cfn::get_prop(&self.props, "SupportType")
         }
     }
 
@@ -2230,9 +3755,22 @@ pub mod cluster {
             ZonalShiftConfig { props }
         }
 
-        prop! {
-            /// `Enabled`: Set this value to true to enable zonal shift for the cluster.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: Set this value to true to enable zonal shift for the cluster.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 }
@@ -2265,34 +3803,94 @@ impl FargateProfile {
         FargateProfile { core }
     }
 
-    prop! {
-        /// `ClusterName`: Name of the Cluster
-        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+    /// Sets `ClusterName`, which `new` took, in place.
+    pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterName", value.into());
+        self
     }
 
-    prop! {
-        /// `FargateProfileName`: Name of FargateProfile
-        core.props, "FargateProfileName", fargate_profile_name, set_fargate_profile_name, get_fargate_profile_name, Val<String>
+    /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterName")
     }
 
-    prop! {
-        /// `PodExecutionRoleArn`: The IAM policy arn for pods
-        core.props, "PodExecutionRoleArn", _, set_pod_execution_role_arn, get_pod_execution_role_arn, Val<String>
+    /// `FargateProfileName`: Name of FargateProfile
+    pub fn fargate_profile_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FargateProfileName", value.into());
+        self
     }
 
-    prop! {
-        /// `Selectors`.
-        core.props, "Selectors", _, set_selectors, get_selectors, Val<List<fargate_profile::Selector>>
+    /// Sets `FargateProfileName` in place: [`Self::fargate_profile_name`] on a value held by `&mut`.
+    pub fn set_fargate_profile_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FargateProfileName", value.into());
+        self
     }
 
-    prop! {
-        /// `Subnets`.
-        core.props, "Subnets", subnets, set_subnets, get_subnets, Val<List<String>>
+    /// `FargateProfileName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fargate_profile_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FargateProfileName")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `PodExecutionRoleArn`, which `new` took, in place.
+    pub fn set_pod_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PodExecutionRoleArn", value.into());
+        self
+    }
+
+    /// `PodExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pod_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PodExecutionRoleArn")
+    }
+
+    /// Sets `Selectors`, which `new` took, in place.
+    pub fn set_selectors(&mut self, value: impl Into<Val<List<fargate_profile::Selector>>>) -> &mut Self {
+        self.core.props.set("Selectors", value.into());
+        self
+    }
+
+    /// `Selectors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_selectors(&self) -> ::std::option::Option<Val<List<fargate_profile::Selector>>> {
+        crate::cfn::get_prop(&self.core.props, "Selectors")
+    }
+
+    /// `Subnets`.
+    pub fn subnets(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Subnets", value.into());
+        self
+    }
+
+    /// Sets `Subnets` in place: [`Self::subnets`] on a value held by `&mut`.
+    pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Subnets", value.into());
+        self
+    }
+
+    /// `Subnets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Subnets")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2330,14 +3928,34 @@ pub mod fargate_profile {
             Selector { props }
         }
 
-        prop! {
-            /// `Namespace`.
-            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        /// Sets `Namespace`, which `new` took, in place.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
         }
 
-        prop! {
-            /// `Labels`.
-            props, "Labels", labels, set_labels, get_labels, Val<List<Tag>>
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
+        }
+
+        /// `Labels`.
+        pub fn labels(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Labels", value.into());
+            self
+        }
+
+        /// Sets `Labels` in place: [`Self::labels`] on a value held by `&mut`.
+        pub fn set_labels(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Labels", value.into());
+            self
+        }
+
+        /// `Labels` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_labels(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Labels")
         }
     }
 }
@@ -2367,29 +3985,83 @@ impl IdentityProviderConfig {
         IdentityProviderConfig { core }
     }
 
-    prop! {
-        /// `ClusterName`: The name of the identity provider configuration.
-        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+    /// Sets `ClusterName`, which `new` took, in place.
+    pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterName", value.into());
+        self
     }
 
-    prop! {
-        /// `IdentityProviderConfigName`: The name of the OIDC provider configuration.
-        core.props, "IdentityProviderConfigName", identity_provider_config_name, set_identity_provider_config_name, get_identity_provider_config_name, Val<String>
+    /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterName")
     }
 
-    prop! {
-        /// `Oidc`: An object representing an OpenID Connect (OIDC) configuration.
-        core.props, "Oidc", oidc, set_oidc, get_oidc, Val<identity_provider_config::OidcIdentityProviderConfig>
+    /// `IdentityProviderConfigName`: The name of the OIDC provider configuration.
+    pub fn identity_provider_config_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IdentityProviderConfigName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `IdentityProviderConfigName` in place: [`Self::identity_provider_config_name`] on a
+    /// value held by `&mut`.
+    pub fn set_identity_provider_config_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdentityProviderConfigName", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: The type of the identity provider configuration.
-        core.props, "Type", _, set_type, get_type, Val<identity_provider_config::Type>
+    /// `IdentityProviderConfigName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_provider_config_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityProviderConfigName")
+    }
+
+    /// `Oidc`: An object representing an OpenID Connect (OIDC) configuration.
+    pub fn oidc(mut self, value: impl Into<Val<identity_provider_config::OidcIdentityProviderConfig>>) -> Self {
+        self.core.props.set("Oidc", value.into());
+        self
+    }
+
+    /// Sets `Oidc` in place: [`Self::oidc`] on a value held by `&mut`.
+    pub fn set_oidc(&mut self, value: impl Into<Val<identity_provider_config::OidcIdentityProviderConfig>>) -> &mut Self {
+        self.core.props.set("Oidc", value.into());
+        self
+    }
+
+    /// `Oidc` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_oidc(&self) -> ::std::option::Option<Val<identity_provider_config::OidcIdentityProviderConfig>> {
+        crate::cfn::get_prop(&self.core.props, "Oidc")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<identity_provider_config::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<identity_provider_config::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2432,49 +4104,124 @@ pub mod identity_provider_config {
             OidcIdentityProviderConfig { props }
         }
 
-        prop! {
-            /// `ClientId`: This is also known as audience. The ID for the client application that makes
-            /// authentication requests to the OpenID identity provider.
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `IssuerUrl`: The URL of the OpenID identity provider that allows the API server to
-            /// discover public signing keys for verifying tokens.
-            props, "IssuerUrl", _, set_issuer_url, get_issuer_url, Val<String>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
 
-        prop! {
-            /// `GroupsClaim`: The JWT claim that the provider uses to return your groups.
-            props, "GroupsClaim", groups_claim, set_groups_claim, get_groups_claim, Val<String>
+        /// Sets `IssuerUrl`, which `new` took, in place.
+        pub fn set_issuer_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IssuerUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupsPrefix`: The prefix that is prepended to group claims to prevent clashes with
-            /// existing names (such as system: groups).
-            props, "GroupsPrefix", groups_prefix, set_groups_prefix, get_groups_prefix, Val<String>
+        /// `IssuerUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_issuer_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IssuerUrl")
         }
 
-        prop! {
-            /// `RequiredClaims`.
-            props, "RequiredClaims", required_claims, set_required_claims, get_required_claims, Val<List<Tag>>
+        /// `GroupsClaim`: The JWT claim that the provider uses to return your groups.
+        pub fn groups_claim(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupsClaim", value.into());
+            self
         }
 
-        prop! {
-            /// `UsernameClaim`: The JSON Web Token (JWT) claim to use as the username. The default is
-            /// sub, which is expected to be a unique identifier of the end user. You can choose other
-            /// claims, such as email or name, depending on the OpenID identity provider. Claims other
-            /// than email are prefixed with the issuer URL to prevent naming clashes with other
-            /// plug-ins.
-            props, "UsernameClaim", username_claim, set_username_claim, get_username_claim, Val<String>
+        /// Sets `GroupsClaim` in place: [`Self::groups_claim`] on a value held by `&mut`.
+        pub fn set_groups_claim(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupsClaim", value.into());
+            self
         }
 
-        prop! {
-            /// `UsernamePrefix`: The prefix that is prepended to username claims to prevent clashes
-            /// with existing names. If you do not provide this field, and username is a value other
-            /// than email, the prefix defaults to issuerurl#. You can use the value - to disable all
-            /// prefixing.
-            props, "UsernamePrefix", username_prefix, set_username_prefix, get_username_prefix, Val<String>
+        /// `GroupsClaim` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_groups_claim(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupsClaim")
+        }
+
+        /// `GroupsPrefix`: The prefix that is prepended to group claims to prevent clashes with
+        /// existing names (such as system: groups).
+        pub fn groups_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupsPrefix", value.into());
+            self
+        }
+
+        /// Sets `GroupsPrefix` in place: [`Self::groups_prefix`] on a value held by `&mut`.
+        pub fn set_groups_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupsPrefix", value.into());
+            self
+        }
+
+        /// `GroupsPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_groups_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupsPrefix")
+        }
+
+        /// `RequiredClaims`.
+        pub fn required_claims(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("RequiredClaims", value.into());
+            self
+        }
+
+        /// Sets `RequiredClaims` in place: [`Self::required_claims`] on a value held by `&mut`.
+        pub fn set_required_claims(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("RequiredClaims", value.into());
+            self
+        }
+
+        /// `RequiredClaims` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_required_claims(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "RequiredClaims")
+        }
+
+        /// `UsernameClaim`: The JSON Web Token (JWT) claim to use as the username. The default is sub,
+        /// which is expected to be a unique identifier of the end user. You can choose other claims,
+        /// such as email or name, depending on the OpenID identity provider. Claims other than email
+        /// are prefixed with the issuer URL to prevent naming clashes with other plug-ins.
+        pub fn username_claim(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UsernameClaim", value.into());
+            self
+        }
+
+        /// Sets `UsernameClaim` in place: [`Self::username_claim`] on a value held by `&mut`.
+        pub fn set_username_claim(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UsernameClaim", value.into());
+            self
+        }
+
+        /// `UsernameClaim` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username_claim(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UsernameClaim")
+        }
+
+        /// `UsernamePrefix`: The prefix that is prepended to username claims to prevent clashes with
+        /// existing names. If you do not provide this field, and username is a value other than email,
+        /// the prefix defaults to issuerurl#. You can use the value - to disable all prefixing.
+        pub fn username_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UsernamePrefix", value.into());
+            self
+        }
+
+        /// Sets `UsernamePrefix` in place: [`Self::username_prefix`] on a value held by `&mut`.
+        pub fn set_username_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UsernamePrefix", value.into());
+            self
+        }
+
+        /// `UsernamePrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UsernamePrefix")
         }
     }
 
@@ -2519,113 +4266,353 @@ impl Nodegroup {
         Nodegroup { core }
     }
 
-    prop! {
-        /// `AmiType`: The AMI type for your node group.
-        core.props, "AmiType", ami_type, set_ami_type, get_ami_type, Val<nodegroup::AmiType>
+    /// `AmiType`: The AMI type for your node group.
+    pub fn ami_type(mut self, value: impl Into<Val<nodegroup::AmiType>>) -> Self {
+        self.core.props.set("AmiType", value.into());
+        self
     }
 
-    prop! {
-        /// `CapacityType`: The capacity type of your managed node group.
-        core.props, "CapacityType", capacity_type, set_capacity_type, get_capacity_type, Val<nodegroup::CapacityType>
+    /// Sets `AmiType` in place: [`Self::ami_type`] on a value held by `&mut`.
+    pub fn set_ami_type(&mut self, value: impl Into<Val<nodegroup::AmiType>>) -> &mut Self {
+        self.core.props.set("AmiType", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterName`: Name of the cluster to create the node group in.
-        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+    /// `AmiType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ami_type(&self) -> ::std::option::Option<Val<nodegroup::AmiType>> {
+        crate::cfn::get_prop(&self.core.props, "AmiType")
     }
 
-    prop! {
-        /// `DiskSize`: The root device disk size (in GiB) for your node group instances.
-        core.props, "DiskSize", disk_size, set_disk_size, get_disk_size, Val<i64>
+    /// `CapacityType`: The capacity type of your managed node group.
+    pub fn capacity_type(mut self, value: impl Into<Val<nodegroup::CapacityType>>) -> Self {
+        self.core.props.set("CapacityType", value.into());
+        self
     }
 
-    prop! {
-        /// `ForceUpdateEnabled`: Force the update if the existing node group's pods are unable to
-        /// be drained due to a pod disruption budget issue.
-        core.props, "ForceUpdateEnabled", force_update_enabled, set_force_update_enabled, get_force_update_enabled, Val<bool>
+    /// Sets `CapacityType` in place: [`Self::capacity_type`] on a value held by `&mut`.
+    pub fn set_capacity_type(&mut self, value: impl Into<Val<nodegroup::CapacityType>>) -> &mut Self {
+        self.core.props.set("CapacityType", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceTypes`: Specify the instance types for a node group.
-        core.props, "InstanceTypes", instance_types, set_instance_types, get_instance_types, Val<List<String>>
+    /// `CapacityType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity_type(&self) -> ::std::option::Option<Val<nodegroup::CapacityType>> {
+        crate::cfn::get_prop(&self.core.props, "CapacityType")
     }
 
-    prop! {
-        /// `Labels`: The Kubernetes labels to be applied to the nodes in the node group when they
-        /// are created.
-        core.props, "Labels", labels, set_labels, get_labels, Val<Map<String>>
+    /// Sets `ClusterName`, which `new` took, in place.
+    pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterName", value.into());
+        self
     }
 
-    prop! {
-        /// `LaunchTemplate`: An object representing a node group's launch template specification.
-        core.props, "LaunchTemplate", launch_template, set_launch_template, get_launch_template, Val<nodegroup::LaunchTemplateSpecification>
+    /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterName")
     }
 
-    prop! {
-        /// `NodeRepairConfig`: The node auto repair configuration for node group.
-        core.props, "NodeRepairConfig", node_repair_config, set_node_repair_config, get_node_repair_config, Val<nodegroup::NodeRepairConfig>
+    /// `DiskSize`: The root device disk size (in GiB) for your node group instances.
+    pub fn disk_size(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("DiskSize", value.into());
+        self
     }
 
-    prop! {
-        /// `NodeRole`: The Amazon Resource Name (ARN) of the IAM role to associate with your node
-        /// group.
-        core.props, "NodeRole", _, set_node_role, get_node_role, Val<String>
+    /// Sets `DiskSize` in place: [`Self::disk_size`] on a value held by `&mut`.
+    pub fn set_disk_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DiskSize", value.into());
+        self
     }
 
-    prop! {
-        /// `NodegroupName`: The unique name to give your node group.
-        core.props, "NodegroupName", nodegroup_name, set_nodegroup_name, get_nodegroup_name, Val<String>
+    /// `DiskSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disk_size(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DiskSize")
     }
 
-    prop! {
-        /// `ReleaseVersion`: The AMI version of the Amazon EKS-optimized AMI to use with your node
-        /// group.
-        core.props, "ReleaseVersion", release_version, set_release_version, get_release_version, Val<String>
+    /// `ForceUpdateEnabled`: Force the update if the existing node group's pods are unable to be
+    /// drained due to a pod disruption budget issue.
+    pub fn force_update_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ForceUpdateEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `RemoteAccess`: The remote access (SSH) configuration to use with your node group.
-        core.props, "RemoteAccess", remote_access, set_remote_access, get_remote_access, Val<nodegroup::RemoteAccess>
+    /// Sets `ForceUpdateEnabled` in place: [`Self::force_update_enabled`] on a value held by `&mut`.
+    pub fn set_force_update_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ForceUpdateEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `ScalingConfig`: The scaling configuration details for the Auto Scaling group that is
-        /// created for your node group.
-        core.props, "ScalingConfig", scaling_config, set_scaling_config, get_scaling_config, Val<nodegroup::ScalingConfig>
+    /// `ForceUpdateEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_force_update_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ForceUpdateEnabled")
     }
 
-    prop! {
-        /// `Subnets`: The subnets to use for the Auto Scaling group that is created for your node
-        /// group.
-        core.props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+    /// `InstanceTypes`: Specify the instance types for a node group.
+    pub fn instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("InstanceTypes", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The metadata, as key-value pairs, to apply to the node group to assist with
-        /// categorization and organization. Follows same schema as Labels for consistency.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `InstanceTypes` in place: [`Self::instance_types`] on a value held by `&mut`.
+    pub fn set_instance_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("InstanceTypes", value.into());
+        self
     }
 
-    prop! {
-        /// `Taints`: The Kubernetes taints to be applied to the nodes in the node group when they
-        /// are created.
-        core.props, "Taints", taints, set_taints, get_taints, Val<List<nodegroup::Taint>>
+    /// `InstanceTypes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_types(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceTypes")
     }
 
-    prop! {
-        /// `UpdateConfig`: The node group update configuration.
-        core.props, "UpdateConfig", update_config, set_update_config, get_update_config, Val<nodegroup::UpdateConfig>
+    /// `Labels`: The Kubernetes labels to be applied to the nodes in the node group when they are
+    /// created.
+    pub fn labels(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Labels", value.into());
+        self
     }
 
-    prop! {
-        /// `Version`: The Kubernetes version to use for your managed nodes.
-        core.props, "Version", version, set_version, get_version, Val<String>
+    /// Sets `Labels` in place: [`Self::labels`] on a value held by `&mut`.
+    pub fn set_labels(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Labels", value.into());
+        self
     }
 
-    prop! {
-        /// `WarmPoolConfig`: The warm pool configuration details for the Auto Scaling group that is
-        /// created for the node group.
-        core.props, "WarmPoolConfig", warm_pool_config, set_warm_pool_config, get_warm_pool_config, Val<nodegroup::WarmPoolConfig>
+    /// `Labels` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_labels(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Labels")
+    }
+
+    /// `LaunchTemplate`: An object representing a node group's launch template specification.
+    pub fn launch_template(mut self, value: impl Into<Val<nodegroup::LaunchTemplateSpecification>>) -> Self {
+        self.core.props.set("LaunchTemplate", value.into());
+        self
+    }
+
+    /// Sets `LaunchTemplate` in place: [`Self::launch_template`] on a value held by `&mut`.
+    pub fn set_launch_template(&mut self, value: impl Into<Val<nodegroup::LaunchTemplateSpecification>>) -> &mut Self {
+        self.core.props.set("LaunchTemplate", value.into());
+        self
+    }
+
+    /// `LaunchTemplate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_launch_template(&self) -> ::std::option::Option<Val<nodegroup::LaunchTemplateSpecification>> {
+        crate::cfn::get_prop(&self.core.props, "LaunchTemplate")
+    }
+
+    /// `NodeRepairConfig`: The node auto repair configuration for node group.
+    pub fn node_repair_config(mut self, value: impl Into<Val<nodegroup::NodeRepairConfig>>) -> Self {
+        self.core.props.set("NodeRepairConfig", value.into());
+        self
+    }
+
+    /// Sets `NodeRepairConfig` in place: [`Self::node_repair_config`] on a value held by `&mut`.
+    pub fn set_node_repair_config(&mut self, value: impl Into<Val<nodegroup::NodeRepairConfig>>) -> &mut Self {
+        self.core.props.set("NodeRepairConfig", value.into());
+        self
+    }
+
+    /// `NodeRepairConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_node_repair_config(&self) -> ::std::option::Option<Val<nodegroup::NodeRepairConfig>> {
+        crate::cfn::get_prop(&self.core.props, "NodeRepairConfig")
+    }
+
+    /// Sets `NodeRole`, which `new` took, in place.
+    pub fn set_node_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NodeRole", value.into());
+        self
+    }
+
+    /// `NodeRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_node_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NodeRole")
+    }
+
+    /// `NodegroupName`: The unique name to give your node group.
+    pub fn nodegroup_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NodegroupName", value.into());
+        self
+    }
+
+    /// Sets `NodegroupName` in place: [`Self::nodegroup_name`] on a value held by `&mut`.
+    pub fn set_nodegroup_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NodegroupName", value.into());
+        self
+    }
+
+    /// `NodegroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_nodegroup_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NodegroupName")
+    }
+
+    /// `ReleaseVersion`: The AMI version of the Amazon EKS-optimized AMI to use with your node
+    /// group.
+    pub fn release_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ReleaseVersion", value.into());
+        self
+    }
+
+    /// Sets `ReleaseVersion` in place: [`Self::release_version`] on a value held by `&mut`.
+    pub fn set_release_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReleaseVersion", value.into());
+        self
+    }
+
+    /// `ReleaseVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_release_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReleaseVersion")
+    }
+
+    /// `RemoteAccess`: The remote access (SSH) configuration to use with your node group.
+    pub fn remote_access(mut self, value: impl Into<Val<nodegroup::RemoteAccess>>) -> Self {
+        self.core.props.set("RemoteAccess", value.into());
+        self
+    }
+
+    /// Sets `RemoteAccess` in place: [`Self::remote_access`] on a value held by `&mut`.
+    pub fn set_remote_access(&mut self, value: impl Into<Val<nodegroup::RemoteAccess>>) -> &mut Self {
+        self.core.props.set("RemoteAccess", value.into());
+        self
+    }
+
+    /// `RemoteAccess` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_remote_access(&self) -> ::std::option::Option<Val<nodegroup::RemoteAccess>> {
+        crate::cfn::get_prop(&self.core.props, "RemoteAccess")
+    }
+
+    /// `ScalingConfig`: The scaling configuration details for the Auto Scaling group that is
+    /// created for your node group.
+    pub fn scaling_config(mut self, value: impl Into<Val<nodegroup::ScalingConfig>>) -> Self {
+        self.core.props.set("ScalingConfig", value.into());
+        self
+    }
+
+    /// Sets `ScalingConfig` in place: [`Self::scaling_config`] on a value held by `&mut`.
+    pub fn set_scaling_config(&mut self, value: impl Into<Val<nodegroup::ScalingConfig>>) -> &mut Self {
+        self.core.props.set("ScalingConfig", value.into());
+        self
+    }
+
+    /// `ScalingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scaling_config(&self) -> ::std::option::Option<Val<nodegroup::ScalingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ScalingConfig")
+    }
+
+    /// Sets `Subnets`, which `new` took, in place.
+    pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Subnets", value.into());
+        self
+    }
+
+    /// `Subnets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Subnets")
+    }
+
+    /// `Tags`: The metadata, as key-value pairs, to apply to the node group to assist with
+    /// categorization and organization. Follows same schema as Labels for consistency.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Taints`: The Kubernetes taints to be applied to the nodes in the node group when they are
+    /// created.
+    pub fn taints(mut self, value: impl Into<Val<List<nodegroup::Taint>>>) -> Self {
+        self.core.props.set("Taints", value.into());
+        self
+    }
+
+    /// Sets `Taints` in place: [`Self::taints`] on a value held by `&mut`.
+    pub fn set_taints(&mut self, value: impl Into<Val<List<nodegroup::Taint>>>) -> &mut Self {
+        self.core.props.set("Taints", value.into());
+        self
+    }
+
+    /// `Taints` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_taints(&self) -> ::std::option::Option<Val<List<nodegroup::Taint>>> {
+        crate::cfn::get_prop(&self.core.props, "Taints")
+    }
+
+    /// `UpdateConfig`: The node group update configuration.
+    pub fn update_config(mut self, value: impl Into<Val<nodegroup::UpdateConfig>>) -> Self {
+        self.core.props.set("UpdateConfig", value.into());
+        self
+    }
+
+    /// Sets `UpdateConfig` in place: [`Self::update_config`] on a value held by `&mut`.
+    pub fn set_update_config(&mut self, value: impl Into<Val<nodegroup::UpdateConfig>>) -> &mut Self {
+        self.core.props.set("UpdateConfig", value.into());
+        self
+    }
+
+    /// `UpdateConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_update_config(&self) -> ::std::option::Option<Val<nodegroup::UpdateConfig>> {
+        crate::cfn::get_prop(&self.core.props, "UpdateConfig")
+    }
+
+    /// `Version`: The Kubernetes version to use for your managed nodes.
+    pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Version", value.into());
+        self
+    }
+
+    /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+    pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Version", value.into());
+        self
+    }
+
+    /// `Version` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Version")
+    }
+
+    /// `WarmPoolConfig`: The warm pool configuration details for the Auto Scaling group that is
+    /// created for the node group.
+    pub fn warm_pool_config(mut self, value: impl Into<Val<nodegroup::WarmPoolConfig>>) -> Self {
+        self.core.props.set("WarmPoolConfig", value.into());
+        self
+    }
+
+    /// Sets `WarmPoolConfig` in place: [`Self::warm_pool_config`] on a value held by `&mut`.
+    pub fn set_warm_pool_config(&mut self, value: impl Into<Val<nodegroup::WarmPoolConfig>>) -> &mut Self {
+        self.core.props.set("WarmPoolConfig", value.into());
+        self
+    }
+
+    /// `WarmPoolConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_warm_pool_config(&self) -> ::std::option::Option<Val<nodegroup::WarmPoolConfig>> {
+        crate::cfn::get_prop(&self.core.props, "WarmPoolConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2967,19 +4954,58 @@ pub mod nodegroup {
             LaunchTemplateSpecification { props }
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", id, set_id, get_id, Val<String>
+        /// `Id`.
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`.
-            props, "Version", version, set_version, get_version, Val<String>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Version`.
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -2998,46 +5024,129 @@ pub mod nodegroup {
             NodeRepairConfig { props }
         }
 
-        prop! {
-            /// `Enabled`: Set this value to true to enable node auto repair for the node group.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: Set this value to true to enable node auto repair for the node group.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxParallelNodesRepairedCount`: Specify the maximum number of nodes that can be
-            /// repaired concurrently or in parallel, expressed as a count of unhealthy nodes. This
-            /// gives you finer-grained control over the pace of node replacements. When using this, you
-            /// cannot also set MaxParallelNodesRepairedPercentage at the same time.
-            props, "MaxParallelNodesRepairedCount", max_parallel_nodes_repaired_count, set_max_parallel_nodes_repaired_count, get_max_parallel_nodes_repaired_count, Val<i64>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxParallelNodesRepairedPercentage`: Specify the maximum number of nodes that can be
-            /// repaired concurrently or in parallel, expressed as a percentage of unhealthy nodes. This
-            /// gives you finer-grained control over the pace of node replacements. When using this, you
-            /// cannot also set MaxParallelNodesRepairedCount at the same time.
-            props, "MaxParallelNodesRepairedPercentage", max_parallel_nodes_repaired_percentage, set_max_parallel_nodes_repaired_percentage, get_max_parallel_nodes_repaired_percentage, Val<i64>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `MaxUnhealthyNodeThresholdCount`: Specify a count threshold of unhealthy nodes, above
-            /// which node auto repair actions will stop. When using this, you cannot also set
-            /// MaxUnhealthyNodeThresholdPercentage at the same time.
-            props, "MaxUnhealthyNodeThresholdCount", max_unhealthy_node_threshold_count, set_max_unhealthy_node_threshold_count, get_max_unhealthy_node_threshold_count, Val<i64>
+        /// `MaxParallelNodesRepairedCount`: Specify the maximum number of nodes that can be repaired
+        /// concurrently or in parallel, expressed as a count of unhealthy nodes. This gives you
+        /// finer-grained control over the pace of node replacements. When using this, you cannot also
+        /// set MaxParallelNodesRepairedPercentage at the same time.
+        pub fn max_parallel_nodes_repaired_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxParallelNodesRepairedCount", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxUnhealthyNodeThresholdPercentage`: Specify a percentage threshold of unhealthy
-            /// nodes, above which node auto repair actions will stop. When using this, you cannot also
-            /// set MaxUnhealthyNodeThresholdCount at the same time.
-            props, "MaxUnhealthyNodeThresholdPercentage", max_unhealthy_node_threshold_percentage, set_max_unhealthy_node_threshold_percentage, get_max_unhealthy_node_threshold_percentage, Val<i64>
+        /// Sets `MaxParallelNodesRepairedCount` in place: [`Self::max_parallel_nodes_repaired_count`]
+        /// on a value held by `&mut`.
+        pub fn set_max_parallel_nodes_repaired_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxParallelNodesRepairedCount", value.into());
+            self
         }
 
-        prop! {
-            /// `NodeRepairConfigOverrides`: Specify granular overrides for specific repair actions.
-            /// These overrides control the repair action and the repair delay time before a node is
-            /// considered eligible for repair. If you use this, you must specify all the values.
-            props, "NodeRepairConfigOverrides", node_repair_config_overrides, set_node_repair_config_overrides, get_node_repair_config_overrides, Val<List<NodeRepairConfigOverrides>>
+        /// `MaxParallelNodesRepairedCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_parallel_nodes_repaired_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxParallelNodesRepairedCount")
+        }
+
+        /// `MaxParallelNodesRepairedPercentage`: Specify the maximum number of nodes that can be
+        /// repaired concurrently or in parallel, expressed as a percentage of unhealthy nodes. This
+        /// gives you finer-grained control over the pace of node replacements. When using this, you
+        /// cannot also set MaxParallelNodesRepairedCount at the same time.
+        pub fn max_parallel_nodes_repaired_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxParallelNodesRepairedPercentage", value.into());
+            self
+        }
+
+        /// Sets `MaxParallelNodesRepairedPercentage` in place: [`Self::max_parallel_nodes_repaired_percentage`]
+        /// on a value held by `&mut`.
+        pub fn set_max_parallel_nodes_repaired_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxParallelNodesRepairedPercentage", value.into());
+            self
+        }
+
+        /// `MaxParallelNodesRepairedPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_parallel_nodes_repaired_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxParallelNodesRepairedPercentage")
+        }
+
+        /// `MaxUnhealthyNodeThresholdCount`: Specify a count threshold of unhealthy nodes, above which
+        /// node auto repair actions will stop. When using this, you cannot also set
+        /// MaxUnhealthyNodeThresholdPercentage at the same time.
+        pub fn max_unhealthy_node_threshold_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxUnhealthyNodeThresholdCount", value.into());
+            self
+        }
+
+        /// Sets `MaxUnhealthyNodeThresholdCount` in place: [`Self::max_unhealthy_node_threshold_count`]
+        /// on a value held by `&mut`.
+        pub fn set_max_unhealthy_node_threshold_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxUnhealthyNodeThresholdCount", value.into());
+            self
+        }
+
+        /// `MaxUnhealthyNodeThresholdCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_unhealthy_node_threshold_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxUnhealthyNodeThresholdCount")
+        }
+
+        /// `MaxUnhealthyNodeThresholdPercentage`: Specify a percentage threshold of unhealthy nodes,
+        /// above which node auto repair actions will stop. When using this, you cannot also set
+        /// MaxUnhealthyNodeThresholdCount at the same time.
+        pub fn max_unhealthy_node_threshold_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxUnhealthyNodeThresholdPercentage", value.into());
+            self
+        }
+
+        /// Sets `MaxUnhealthyNodeThresholdPercentage` in place: [`Self::max_unhealthy_node_threshold_percentage`]
+        /// on a value held by `&mut`.
+        pub fn set_max_unhealthy_node_threshold_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxUnhealthyNodeThresholdPercentage", value.into());
+            self
+        }
+
+        /// `MaxUnhealthyNodeThresholdPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_unhealthy_node_threshold_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxUnhealthyNodeThresholdPercentage")
+        }
+
+        /// `NodeRepairConfigOverrides`: Specify granular overrides for specific repair actions. These
+        /// overrides control the repair action and the repair delay time before a node is considered
+        /// eligible for repair. If you use this, you must specify all the values.
+        pub fn node_repair_config_overrides(mut self, value: impl Into<Val<List<NodeRepairConfigOverrides>>>) -> Self {
+            self.props.set("NodeRepairConfigOverrides", value.into());
+            self
+        }
+
+        /// Sets `NodeRepairConfigOverrides` in place: [`Self::node_repair_config_overrides`] on a value
+        /// held by `&mut`.
+        pub fn set_node_repair_config_overrides(&mut self, value: impl Into<Val<List<NodeRepairConfigOverrides>>>) -> &mut Self {
+            self.props.set("NodeRepairConfigOverrides", value.into());
+            self
+        }
+
+        /// `NodeRepairConfigOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_node_repair_config_overrides(&self) -> ::std::option::Option<Val<List<NodeRepairConfigOverrides>>> {
+            crate::cfn::get_prop(&self.props, "NodeRepairConfigOverrides")
         }
     }
 
@@ -3058,28 +5167,82 @@ pub mod nodegroup {
             NodeRepairConfigOverrides { props }
         }
 
-        prop! {
-            /// `MinRepairWaitTimeMins`: Specify the minimum time in minutes to wait before attempting
-            /// to repair a node with this specific NodeMonitoringCondition and NodeUnhealthyReason.
-            props, "MinRepairWaitTimeMins", min_repair_wait_time_mins, set_min_repair_wait_time_mins, get_min_repair_wait_time_mins, Val<i64>
+        /// `MinRepairWaitTimeMins`: Specify the minimum time in minutes to wait before attempting to
+        /// repair a node with this specific NodeMonitoringCondition and NodeUnhealthyReason.
+        pub fn min_repair_wait_time_mins(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinRepairWaitTimeMins", value.into());
+            self
         }
 
-        prop! {
-            /// `NodeMonitoringCondition`: Specify an unhealthy condition reported by the node
-            /// monitoring agent that this override would apply to.
-            props, "NodeMonitoringCondition", node_monitoring_condition, set_node_monitoring_condition, get_node_monitoring_condition, Val<String>
+        /// Sets `MinRepairWaitTimeMins` in place: [`Self::min_repair_wait_time_mins`] on a value held
+        /// by `&mut`.
+        pub fn set_min_repair_wait_time_mins(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinRepairWaitTimeMins", value.into());
+            self
         }
 
-        prop! {
-            /// `NodeUnhealthyReason`: Specify a reason reported by the node monitoring agent that this
-            /// override would apply to.
-            props, "NodeUnhealthyReason", node_unhealthy_reason, set_node_unhealthy_reason, get_node_unhealthy_reason, Val<String>
+        /// `MinRepairWaitTimeMins` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_repair_wait_time_mins(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinRepairWaitTimeMins")
         }
 
-        prop! {
-            /// `RepairAction`: Specify the repair action to take for nodes when all of the specified
-            /// conditions are met.
-            props, "RepairAction", repair_action, set_repair_action, get_repair_action, Val<NodeRepairConfigOverridesRepairAction>
+        /// `NodeMonitoringCondition`: Specify an unhealthy condition reported by the node monitoring
+        /// agent that this override would apply to.
+        pub fn node_monitoring_condition(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NodeMonitoringCondition", value.into());
+            self
+        }
+
+        /// Sets `NodeMonitoringCondition` in place: [`Self::node_monitoring_condition`] on a value held
+        /// by `&mut`.
+        pub fn set_node_monitoring_condition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NodeMonitoringCondition", value.into());
+            self
+        }
+
+        /// `NodeMonitoringCondition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_node_monitoring_condition(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NodeMonitoringCondition")
+        }
+
+        /// `NodeUnhealthyReason`: Specify a reason reported by the node monitoring agent that this
+        /// override would apply to.
+        pub fn node_unhealthy_reason(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NodeUnhealthyReason", value.into());
+            self
+        }
+
+        /// Sets `NodeUnhealthyReason` in place: [`Self::node_unhealthy_reason`] on a value held by `&mut`.
+        pub fn set_node_unhealthy_reason(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NodeUnhealthyReason", value.into());
+            self
+        }
+
+        /// `NodeUnhealthyReason` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_node_unhealthy_reason(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NodeUnhealthyReason")
+        }
+
+        /// `RepairAction`: Specify the repair action to take for nodes when all of the specified
+        /// conditions are met.
+        pub fn repair_action(mut self, value: impl Into<Val<NodeRepairConfigOverridesRepairAction>>) -> Self {
+            self.props.set("RepairAction", value.into());
+            self
+        }
+
+        /// Sets `RepairAction` in place: [`Self::repair_action`] on a value held by `&mut`.
+        pub fn set_repair_action(&mut self, value: impl Into<Val<NodeRepairConfigOverridesRepairAction>>) -> &mut Self {
+            self.props.set("RepairAction", value.into());
+            self
+        }
+
+        /// `RepairAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repair_action(&self) -> ::std::option::Option<Val<NodeRepairConfigOverridesRepairAction>> {
+            crate::cfn::get_prop(&self.props, "RepairAction")
         }
     }
 
@@ -3117,14 +5280,34 @@ pub mod nodegroup {
             RemoteAccess { props }
         }
 
-        prop! {
-            /// `Ec2SshKey`.
-            props, "Ec2SshKey", _, set_ec2_ssh_key, get_ec2_ssh_key, Val<String>
+        /// Sets `Ec2SshKey`, which `new` took, in place.
+        pub fn set_ec2_ssh_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Ec2SshKey", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceSecurityGroups`.
-            props, "SourceSecurityGroups", source_security_groups, set_source_security_groups, get_source_security_groups, Val<List<String>>
+        /// `Ec2SshKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ec2_ssh_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Ec2SshKey")
+        }
+
+        /// `SourceSecurityGroups`.
+        pub fn source_security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SourceSecurityGroups", value.into());
+            self
+        }
+
+        /// Sets `SourceSecurityGroups` in place: [`Self::source_security_groups`] on a value held by `&mut`.
+        pub fn set_source_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SourceSecurityGroups", value.into());
+            self
+        }
+
+        /// `SourceSecurityGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SourceSecurityGroups")
         }
     }
 
@@ -3144,19 +5327,58 @@ pub mod nodegroup {
             ScalingConfig { props }
         }
 
-        prop! {
-            /// `DesiredSize`.
-            props, "DesiredSize", desired_size, set_desired_size, get_desired_size, Val<i64>
+        /// `DesiredSize`.
+        pub fn desired_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DesiredSize", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxSize`.
-            props, "MaxSize", max_size, set_max_size, get_max_size, Val<i64>
+        /// Sets `DesiredSize` in place: [`Self::desired_size`] on a value held by `&mut`.
+        pub fn set_desired_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DesiredSize", value.into());
+            self
         }
 
-        prop! {
-            /// `MinSize`.
-            props, "MinSize", min_size, set_min_size, get_min_size, Val<i64>
+        /// `DesiredSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_desired_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DesiredSize")
+        }
+
+        /// `MaxSize`.
+        pub fn max_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxSize", value.into());
+            self
+        }
+
+        /// Sets `MaxSize` in place: [`Self::max_size`] on a value held by `&mut`.
+        pub fn set_max_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxSize", value.into());
+            self
+        }
+
+        /// `MaxSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxSize")
+        }
+
+        /// `MinSize`.
+        pub fn min_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinSize", value.into());
+            self
+        }
+
+        /// Sets `MinSize` in place: [`Self::min_size`] on a value held by `&mut`.
+        pub fn set_min_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinSize", value.into());
+            self
+        }
+
+        /// `MinSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinSize")
         }
     }
 
@@ -3176,19 +5398,58 @@ pub mod nodegroup {
             Taint { props }
         }
 
-        prop! {
-            /// `Effect`.
-            props, "Effect", effect, set_effect, get_effect, Val<TaintEffect>
+        /// `Effect`.
+        pub fn effect(mut self, value: impl Into<Val<TaintEffect>>) -> Self {
+            self.props.set("Effect", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// Sets `Effect` in place: [`Self::effect`] on a value held by `&mut`.
+        pub fn set_effect(&mut self, value: impl Into<Val<TaintEffect>>) -> &mut Self {
+            self.props.set("Effect", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// `Effect` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_effect(&self) -> ::std::option::Option<Val<TaintEffect>> {
+            crate::cfn::get_prop(&self.props, "Effect")
+        }
+
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -3223,25 +5484,65 @@ pub mod nodegroup {
             UpdateConfig { props }
         }
 
-        prop! {
-            /// `MaxUnavailable`: The maximum number of nodes unavailable at once during a version
-            /// update. Nodes will be updated in parallel. This value or maxUnavailablePercentage is
-            /// required to have a value.The maximum number is 100.
-            props, "MaxUnavailable", max_unavailable, set_max_unavailable, get_max_unavailable, Val<f64>
+        /// `MaxUnavailable`: The maximum number of nodes unavailable at once during a version update.
+        /// Nodes will be updated in parallel. This value or maxUnavailablePercentage is required to
+        /// have a value.The maximum number is 100.
+        pub fn max_unavailable(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxUnavailable", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxUnavailablePercentage`: The maximum percentage of nodes unavailable during a version
-            /// update. This percentage of nodes will be updated in parallel, up to 100 nodes at once.
-            /// This value or maxUnavailable is required to have a value.
-            props, "MaxUnavailablePercentage", max_unavailable_percentage, set_max_unavailable_percentage, get_max_unavailable_percentage, Val<f64>
+        /// Sets `MaxUnavailable` in place: [`Self::max_unavailable`] on a value held by `&mut`.
+        pub fn set_max_unavailable(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxUnavailable", value.into());
+            self
         }
 
-        prop! {
-            /// `UpdateStrategy`: The configuration for the behavior to follow during an node group
-            /// version update of this managed node group. You choose between two possible strategies
-            /// for replacing nodes during an UpdateNodegroupVersion action.
-            props, "UpdateStrategy", update_strategy, set_update_strategy, get_update_strategy, Val<UpdateConfigUpdateStrategy>
+        /// `MaxUnavailable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_unavailable(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxUnavailable")
+        }
+
+        /// `MaxUnavailablePercentage`: The maximum percentage of nodes unavailable during a version
+        /// update. This percentage of nodes will be updated in parallel, up to 100 nodes at once. This
+        /// value or maxUnavailable is required to have a value.
+        pub fn max_unavailable_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxUnavailablePercentage", value.into());
+            self
+        }
+
+        /// Sets `MaxUnavailablePercentage` in place: [`Self::max_unavailable_percentage`] on a value
+        /// held by `&mut`.
+        pub fn set_max_unavailable_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxUnavailablePercentage", value.into());
+            self
+        }
+
+        /// `MaxUnavailablePercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_unavailable_percentage(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxUnavailablePercentage")
+        }
+
+        /// `UpdateStrategy`: The configuration for the behavior to follow during an node group version
+        /// update of this managed node group. You choose between two possible strategies for replacing
+        /// nodes during an UpdateNodegroupVersion action.
+        pub fn update_strategy(mut self, value: impl Into<Val<UpdateConfigUpdateStrategy>>) -> Self {
+            self.props.set("UpdateStrategy", value.into());
+            self
+        }
+
+        /// Sets `UpdateStrategy` in place: [`Self::update_strategy`] on a value held by `&mut`.
+        pub fn set_update_strategy(&mut self, value: impl Into<Val<UpdateConfigUpdateStrategy>>) -> &mut Self {
+            self.props.set("UpdateStrategy", value.into());
+            self
+        }
+
+        /// `UpdateStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_update_strategy(&self) -> ::std::option::Option<Val<UpdateConfigUpdateStrategy>> {
+            crate::cfn::get_prop(&self.props, "UpdateStrategy")
         }
     }
 
@@ -3275,31 +5576,97 @@ pub mod nodegroup {
             WarmPoolConfig { props }
         }
 
-        prop! {
-            /// `Enabled`: Enable or disable warm pool for the node group.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: Enable or disable warm pool for the node group.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxGroupPreparedCapacity`: The maximum number of instances that are allowed to be in
-            /// the warm pool.
-            props, "MaxGroupPreparedCapacity", max_group_prepared_capacity, set_max_group_prepared_capacity, get_max_group_prepared_capacity, Val<i64>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `MinSize`: The minimum number of instances to maintain in the warm pool.
-            props, "MinSize", min_size, set_min_size, get_min_size, Val<i64>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `PoolState`: The desired state of warm pool instances.
-            props, "PoolState", pool_state, set_pool_state, get_pool_state, Val<WarmPoolConfigPoolState>
+        /// `MaxGroupPreparedCapacity`: The maximum number of instances that are allowed to be in the
+        /// warm pool.
+        pub fn max_group_prepared_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxGroupPreparedCapacity", value.into());
+            self
         }
 
-        prop! {
-            /// `ReuseOnScaleIn`: Whether to return instances to the warm pool during scale-in instead
-            /// of terminating them.
-            props, "ReuseOnScaleIn", reuse_on_scale_in, set_reuse_on_scale_in, get_reuse_on_scale_in, Val<bool>
+        /// Sets `MaxGroupPreparedCapacity` in place: [`Self::max_group_prepared_capacity`] on a value
+        /// held by `&mut`.
+        pub fn set_max_group_prepared_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxGroupPreparedCapacity", value.into());
+            self
+        }
+
+        /// `MaxGroupPreparedCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_group_prepared_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxGroupPreparedCapacity")
+        }
+
+        /// `MinSize`: The minimum number of instances to maintain in the warm pool.
+        pub fn min_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinSize", value.into());
+            self
+        }
+
+        /// Sets `MinSize` in place: [`Self::min_size`] on a value held by `&mut`.
+        pub fn set_min_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinSize", value.into());
+            self
+        }
+
+        /// `MinSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinSize")
+        }
+
+        /// `PoolState`: The desired state of warm pool instances.
+        pub fn pool_state(mut self, value: impl Into<Val<WarmPoolConfigPoolState>>) -> Self {
+            self.props.set("PoolState", value.into());
+            self
+        }
+
+        /// Sets `PoolState` in place: [`Self::pool_state`] on a value held by `&mut`.
+        pub fn set_pool_state(&mut self, value: impl Into<Val<WarmPoolConfigPoolState>>) -> &mut Self {
+            self.props.set("PoolState", value.into());
+            self
+        }
+
+        /// `PoolState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pool_state(&self) -> ::std::option::Option<Val<WarmPoolConfigPoolState>> {
+            crate::cfn::get_prop(&self.props, "PoolState")
+        }
+
+        /// `ReuseOnScaleIn`: Whether to return instances to the warm pool during scale-in instead of
+        /// terminating them.
+        pub fn reuse_on_scale_in(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReuseOnScaleIn", value.into());
+            self
+        }
+
+        /// Sets `ReuseOnScaleIn` in place: [`Self::reuse_on_scale_in`] on a value held by `&mut`.
+        pub fn set_reuse_on_scale_in(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReuseOnScaleIn", value.into());
+            self
+        }
+
+        /// `ReuseOnScaleIn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reuse_on_scale_in(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReuseOnScaleIn")
         }
     }
 
@@ -3354,45 +5721,124 @@ impl PodIdentityAssociation {
         PodIdentityAssociation { core }
     }
 
-    prop! {
-        /// `ClusterName`: The cluster that the pod identity association is created for.
-        core.props, "ClusterName", _, set_cluster_name, get_cluster_name, Val<String>
+    /// Sets `ClusterName`, which `new` took, in place.
+    pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterName", value.into());
+        self
     }
 
-    prop! {
-        /// `DisableSessionTags`: The Disable Session Tags of the pod identity association.
-        core.props, "DisableSessionTags", disable_session_tags, set_disable_session_tags, get_disable_session_tags, Val<bool>
+    /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterName")
     }
 
-    prop! {
-        /// `Namespace`: The Kubernetes namespace that the pod identity association is created for.
-        core.props, "Namespace", _, set_namespace, get_namespace, Val<String>
+    /// `DisableSessionTags`: The Disable Session Tags of the pod identity association.
+    pub fn disable_session_tags(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DisableSessionTags", value.into());
+        self
     }
 
-    prop! {
-        /// `Policy`: The policy of the pod identity association.
-        core.props, "Policy", policy, set_policy, get_policy, Val<String>
+    /// Sets `DisableSessionTags` in place: [`Self::disable_session_tags`] on a value held by `&mut`.
+    pub fn set_disable_session_tags(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DisableSessionTags", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: The IAM role ARN that the pod identity association is created for.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `DisableSessionTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disable_session_tags(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DisableSessionTags")
     }
 
-    prop! {
-        /// `ServiceAccount`: The Kubernetes service account that the pod identity association is
-        /// created for.
-        core.props, "ServiceAccount", _, set_service_account, get_service_account, Val<String>
+    /// Sets `Namespace`, which `new` took, in place.
+    pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Namespace", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Namespace` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Namespace")
     }
 
-    prop! {
-        /// `TargetRoleArn`: The Target Role Arn of the pod identity association.
-        core.props, "TargetRoleArn", target_role_arn, set_target_role_arn, get_target_role_arn, Val<String>
+    /// `Policy`: The policy of the pod identity association.
+    pub fn policy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// Sets `Policy` in place: [`Self::policy`] on a value held by `&mut`.
+    pub fn set_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// Sets `ServiceAccount`, which `new` took, in place.
+    pub fn set_service_account(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceAccount", value.into());
+        self
+    }
+
+    /// `ServiceAccount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_account(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceAccount")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetRoleArn`: The Target Role Arn of the pod identity association.
+    pub fn target_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TargetRoleArn", value.into());
+        self
+    }
+
+    /// Sets `TargetRoleArn` in place: [`Self::target_role_arn`] on a value held by `&mut`.
+    pub fn set_target_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetRoleArn", value.into());
+        self
+    }
+
+    /// `TargetRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetRoleArn")
     }
 
     /// `Ref`: the resource's identifier.

@@ -51,142 +51,456 @@ impl CacheCluster {
         CacheCluster { core }
     }
 
-    prop! {
-        /// `AZMode`: Specifies whether the nodes in this Memcached cluster are created in a single
-        /// Availability Zone or created across multiple Availability Zones in the cluster's region.
-        /// Allowed values (any case): `cross-az`, `single-az`.
-        core.props, "AZMode", az_mode, set_az_mode, get_az_mode, Val<String>
+    /// `AZMode`: Specifies whether the nodes in this Memcached cluster are created in a single
+    /// Availability Zone or created across multiple Availability Zones in the cluster's region.
+    /// Allowed values (any case): `cross-az`, `single-az`.
+    pub fn az_mode(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AZMode", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoMinorVersionUpgrade`: If you are running Redis engine version 6.0 or later, set
-        /// this parameter to yes if you want to opt-in to the next minor version upgrade campaign.
-        core.props, "AutoMinorVersionUpgrade", auto_minor_version_upgrade, set_auto_minor_version_upgrade, get_auto_minor_version_upgrade, Val<bool>
+    /// Sets `AZMode` in place: [`Self::az_mode`] on a value held by `&mut`.
+    pub fn set_az_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AZMode", value.into());
+        self
     }
 
-    prop! {
-        /// `CacheNodeType`: The compute and memory capacity of the nodes in the node group (shard).
-        core.props, "CacheNodeType", _, set_cache_node_type, get_cache_node_type, Val<String>
+    /// `AZMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_az_mode(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AZMode")
     }
 
-    prop! {
-        /// `CacheParameterGroupName`: The name of the parameter group to associate with this
-        /// cluster.
-        core.props, "CacheParameterGroupName", cache_parameter_group_name, set_cache_parameter_group_name, get_cache_parameter_group_name, Val<String>
+    /// `AutoMinorVersionUpgrade`: If you are running Redis engine version 6.0 or later, set this
+    /// parameter to yes if you want to opt-in to the next minor version upgrade campaign.
+    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutoMinorVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `CacheSecurityGroupNames`: A list of security group names to associate with this
-        /// cluster.
-        core.props, "CacheSecurityGroupNames", cache_security_group_names, set_cache_security_group_names, get_cache_security_group_names, Val<List<String>>
+    /// Sets `AutoMinorVersionUpgrade` in place: [`Self::auto_minor_version_upgrade`] on a value
+    /// held by `&mut`.
+    pub fn set_auto_minor_version_upgrade(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoMinorVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `CacheSubnetGroupName`: The name of the subnet group to be used for the cluster.
-        core.props, "CacheSubnetGroupName", cache_subnet_group_name, set_cache_subnet_group_name, get_cache_subnet_group_name, Val<CacheSubnetGroupName>
+    /// `AutoMinorVersionUpgrade` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_minor_version_upgrade(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoMinorVersionUpgrade")
     }
 
-    prop! {
-        /// `ClusterName`: A name for the cache cluster.
-        core.props, "ClusterName", cluster_name, set_cluster_name, get_cluster_name, Val<String>
+    /// Sets `CacheNodeType`, which `new` took, in place.
+    pub fn set_cache_node_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CacheNodeType", value.into());
+        self
     }
 
-    prop! {
-        /// `Engine`: The name of the cache engine to be used for this cluster.
-        core.props, "Engine", _, set_engine, get_engine, Val<String>
+    /// `CacheNodeType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_node_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CacheNodeType")
     }
 
-    prop! {
-        /// `EngineVersion`: The version number of the cache engine to be used for this cluster
-        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
+    /// `CacheParameterGroupName`: The name of the parameter group to associate with this cluster.
+    pub fn cache_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CacheParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `IpDiscovery`: The Ip Discovery parameter for cachecluster. Allowed values (any case): `ipv4`, `ipv6`.
-        core.props, "IpDiscovery", ip_discovery, set_ip_discovery, get_ip_discovery, Val<String>
+    /// Sets `CacheParameterGroupName` in place: [`Self::cache_parameter_group_name`] on a value
+    /// held by `&mut`.
+    pub fn set_cache_parameter_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CacheParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `LogDeliveryConfigurations`: Specifies the destination, format and type of the logs
-        core.props, "LogDeliveryConfigurations", log_delivery_configurations, set_log_delivery_configurations, get_log_delivery_configurations, Val<List<cache_cluster::LogDeliveryConfigurationRequest>>
+    /// `CacheParameterGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_parameter_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CacheParameterGroupName")
     }
 
-    prop! {
-        /// `NetworkType`: The network type parameter for cachecluster. Allowed values (any case): `dual_stack`, `ipv4`, `ipv6`.
-        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<String>
+    /// `CacheSecurityGroupNames`: A list of security group names to associate with this cluster.
+    pub fn cache_security_group_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("CacheSecurityGroupNames", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationTopicArn`: The Amazon Resource Name (ARN) of the Amazon Simple Notification
-        /// Service (SNS) topic to which notifications are sent.
-        core.props, "NotificationTopicArn", notification_topic_arn, set_notification_topic_arn, get_notification_topic_arn, Val<String>
+    /// Sets `CacheSecurityGroupNames` in place: [`Self::cache_security_group_names`] on a value
+    /// held by `&mut`.
+    pub fn set_cache_security_group_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("CacheSecurityGroupNames", value.into());
+        self
     }
 
-    prop! {
-        /// `NumCacheNodes`: The number of cache nodes that the cache cluster should have.
-        core.props, "NumCacheNodes", _, set_num_cache_nodes, get_num_cache_nodes, Val<i64>
+    /// `CacheSecurityGroupNames` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_security_group_names(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "CacheSecurityGroupNames")
     }
 
-    prop! {
-        /// `Port`: The port number on which each of the cache nodes accepts connections.
-        core.props, "Port", port, set_port, get_port, Val<i64>
+    /// `CacheSubnetGroupName`: The name of the subnet group to be used for the cluster.
+    pub fn cache_subnet_group_name(mut self, value: impl Into<Val<CacheSubnetGroupName>>) -> Self {
+        self.core.props.set("CacheSubnetGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `PreferredAvailabilityZone`: The EC2 Availability Zone in which the cluster is created.
-        core.props, "PreferredAvailabilityZone", preferred_availability_zone, set_preferred_availability_zone, get_preferred_availability_zone, Val<String>
+    /// Sets `CacheSubnetGroupName` in place: [`Self::cache_subnet_group_name`] on a value held by `&mut`.
+    pub fn set_cache_subnet_group_name(&mut self, value: impl Into<Val<CacheSubnetGroupName>>) -> &mut Self {
+        self.core.props.set("CacheSubnetGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `PreferredAvailabilityZones`: A list of the Availability Zones in which cache nodes are
-        /// created. The order of the zones in the list is not important.
-        core.props, "PreferredAvailabilityZones", preferred_availability_zones, set_preferred_availability_zones, get_preferred_availability_zones, Val<List<String>>
+    /// `CacheSubnetGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_subnet_group_name(&self) -> ::std::option::Option<Val<CacheSubnetGroupName>> {
+        crate::cfn::get_prop(&self.core.props, "CacheSubnetGroupName")
     }
 
-    prop! {
-        /// `PreferredMaintenanceWindow`: Specifies the weekly time range during which maintenance
-        /// on the cluster is performed.
-        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
+    /// `ClusterName`: A name for the cache cluster.
+    pub fn cluster_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClusterName", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotArns`: A single-element string list containing an Amazon Resource Name (ARN)
-        /// that uniquely identifies a Redis RDB snapshot file stored in Amazon S3.
-        core.props, "SnapshotArns", snapshot_arns, set_snapshot_arns, get_snapshot_arns, Val<List<String>>
+    /// Sets `ClusterName` in place: [`Self::cluster_name`] on a value held by `&mut`.
+    pub fn set_cluster_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterName", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotName`: The name of a Redis snapshot from which to restore data into the new
-        /// node group (shard).
-        core.props, "SnapshotName", snapshot_name, set_snapshot_name, get_snapshot_name, Val<String>
+    /// `ClusterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterName")
     }
 
-    prop! {
-        /// `SnapshotRetentionLimit`: The number of days for which ElastiCache retains automatic
-        /// snapshots before deleting them.
-        core.props, "SnapshotRetentionLimit", snapshot_retention_limit, set_snapshot_retention_limit, get_snapshot_retention_limit, Val<i64>
+    /// Sets `Engine`, which `new` took, in place.
+    pub fn set_engine(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Engine", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotWindow`: The daily time range (in UTC) during which ElastiCache begins taking a
-        /// daily snapshot of your node group (shard).
-        core.props, "SnapshotWindow", snapshot_window, set_snapshot_window, get_snapshot_window, Val<String>
+    /// `Engine` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Engine")
     }
 
-    prop! {
-        /// `Tags`: A list of tags to be added to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EngineVersion`: The version number of the cache engine to be used for this cluster
+    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `TransitEncryptionEnabled`: A flag that enables in-transit encryption when set to true.
-        /// You cannot modify the value of TransitEncryptionEnabled after the cluster is created
-        core.props, "TransitEncryptionEnabled", transit_encryption_enabled, set_transit_encryption_enabled, get_transit_encryption_enabled, Val<bool>
+    /// Sets `EngineVersion` in place: [`Self::engine_version`] on a value held by `&mut`.
+    pub fn set_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcSecurityGroupIds`: One or more VPC security groups associated with the cluster.
-        core.props, "VpcSecurityGroupIds", vpc_security_group_ids, set_vpc_security_group_ids, get_vpc_security_group_ids, Val<List<SecurityGroupId>>
+    /// `EngineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineVersion")
+    }
+
+    /// `IpDiscovery`: The Ip Discovery parameter for cachecluster. Allowed values (any case): `ipv4`, `ipv6`.
+    pub fn ip_discovery(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IpDiscovery", value.into());
+        self
+    }
+
+    /// Sets `IpDiscovery` in place: [`Self::ip_discovery`] on a value held by `&mut`.
+    pub fn set_ip_discovery(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IpDiscovery", value.into());
+        self
+    }
+
+    /// `IpDiscovery` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_discovery(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IpDiscovery")
+    }
+
+    /// `LogDeliveryConfigurations`: Specifies the destination, format and type of the logs
+    pub fn log_delivery_configurations(mut self, value: impl Into<Val<List<cache_cluster::LogDeliveryConfigurationRequest>>>) -> Self {
+        self.core.props.set("LogDeliveryConfigurations", value.into());
+        self
+    }
+
+    /// Sets `LogDeliveryConfigurations` in place: [`Self::log_delivery_configurations`] on a value
+    /// held by `&mut`.
+    pub fn set_log_delivery_configurations(&mut self, value: impl Into<Val<List<cache_cluster::LogDeliveryConfigurationRequest>>>) -> &mut Self {
+        self.core.props.set("LogDeliveryConfigurations", value.into());
+        self
+    }
+
+    /// `LogDeliveryConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_delivery_configurations(&self) -> ::std::option::Option<Val<List<cache_cluster::LogDeliveryConfigurationRequest>>> {
+        crate::cfn::get_prop(&self.core.props, "LogDeliveryConfigurations")
+    }
+
+    /// `NetworkType`: The network type parameter for cachecluster. Allowed values (any case): `dual_stack`, `ipv4`, `ipv6`.
+    pub fn network_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+    pub fn set_network_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkType")
+    }
+
+    /// `NotificationTopicArn`: The Amazon Resource Name (ARN) of the Amazon Simple Notification
+    /// Service (SNS) topic to which notifications are sent.
+    pub fn notification_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NotificationTopicArn", value.into());
+        self
+    }
+
+    /// Sets `NotificationTopicArn` in place: [`Self::notification_topic_arn`] on a value held by `&mut`.
+    pub fn set_notification_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NotificationTopicArn", value.into());
+        self
+    }
+
+    /// `NotificationTopicArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationTopicArn")
+    }
+
+    /// Sets `NumCacheNodes`, which `new` took, in place.
+    pub fn set_num_cache_nodes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("NumCacheNodes", value.into());
+        self
+    }
+
+    /// `NumCacheNodes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_num_cache_nodes(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "NumCacheNodes")
+    }
+
+    /// `Port`: The port number on which each of the cache nodes accepts connections.
+    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+    pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// `Port` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Port")
+    }
+
+    /// `PreferredAvailabilityZone`: The EC2 Availability Zone in which the cluster is created.
+    pub fn preferred_availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredAvailabilityZone", value.into());
+        self
+    }
+
+    /// Sets `PreferredAvailabilityZone` in place: [`Self::preferred_availability_zone`] on a value
+    /// held by `&mut`.
+    pub fn set_preferred_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredAvailabilityZone", value.into());
+        self
+    }
+
+    /// `PreferredAvailabilityZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredAvailabilityZone")
+    }
+
+    /// `PreferredAvailabilityZones`: A list of the Availability Zones in which cache nodes are
+    /// created. The order of the zones in the list is not important.
+    pub fn preferred_availability_zones(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("PreferredAvailabilityZones", value.into());
+        self
+    }
+
+    /// Sets `PreferredAvailabilityZones` in place: [`Self::preferred_availability_zones`] on a
+    /// value held by `&mut`.
+    pub fn set_preferred_availability_zones(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("PreferredAvailabilityZones", value.into());
+        self
+    }
+
+    /// `PreferredAvailabilityZones` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_availability_zones(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredAvailabilityZones")
+    }
+
+    /// `PreferredMaintenanceWindow`: Specifies the weekly time range during which maintenance on
+    /// the cluster is performed.
+    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// Sets `PreferredMaintenanceWindow` in place: [`Self::preferred_maintenance_window`] on a
+    /// value held by `&mut`.
+    pub fn set_preferred_maintenance_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// `PreferredMaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_maintenance_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredMaintenanceWindow")
+    }
+
+    /// `SnapshotArns`: A single-element string list containing an Amazon Resource Name (ARN) that
+    /// uniquely identifies a Redis RDB snapshot file stored in Amazon S3.
+    pub fn snapshot_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SnapshotArns", value.into());
+        self
+    }
+
+    /// Sets `SnapshotArns` in place: [`Self::snapshot_arns`] on a value held by `&mut`.
+    pub fn set_snapshot_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SnapshotArns", value.into());
+        self
+    }
+
+    /// `SnapshotArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotArns")
+    }
+
+    /// `SnapshotName`: The name of a Redis snapshot from which to restore data into the new node
+    /// group (shard).
+    pub fn snapshot_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnapshotName", value.into());
+        self
+    }
+
+    /// Sets `SnapshotName` in place: [`Self::snapshot_name`] on a value held by `&mut`.
+    pub fn set_snapshot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotName", value.into());
+        self
+    }
+
+    /// `SnapshotName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotName")
+    }
+
+    /// `SnapshotRetentionLimit`: The number of days for which ElastiCache retains automatic
+    /// snapshots before deleting them.
+    pub fn snapshot_retention_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("SnapshotRetentionLimit", value.into());
+        self
+    }
+
+    /// Sets `SnapshotRetentionLimit` in place: [`Self::snapshot_retention_limit`] on a value held
+    /// by `&mut`.
+    pub fn set_snapshot_retention_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("SnapshotRetentionLimit", value.into());
+        self
+    }
+
+    /// `SnapshotRetentionLimit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_retention_limit(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotRetentionLimit")
+    }
+
+    /// `SnapshotWindow`: The daily time range (in UTC) during which ElastiCache begins taking a
+    /// daily snapshot of your node group (shard).
+    pub fn snapshot_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnapshotWindow", value.into());
+        self
+    }
+
+    /// Sets `SnapshotWindow` in place: [`Self::snapshot_window`] on a value held by `&mut`.
+    pub fn set_snapshot_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotWindow", value.into());
+        self
+    }
+
+    /// `SnapshotWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotWindow")
+    }
+
+    /// `Tags`: A list of tags to be added to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TransitEncryptionEnabled`: A flag that enables in-transit encryption when set to true. You
+    /// cannot modify the value of TransitEncryptionEnabled after the cluster is created
+    pub fn transit_encryption_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("TransitEncryptionEnabled", value.into());
+        self
+    }
+
+    /// Sets `TransitEncryptionEnabled` in place: [`Self::transit_encryption_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_transit_encryption_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("TransitEncryptionEnabled", value.into());
+        self
+    }
+
+    /// `TransitEncryptionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_transit_encryption_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "TransitEncryptionEnabled")
+    }
+
+    /// `VpcSecurityGroupIds`: One or more VPC security groups associated with the cluster.
+    pub fn vpc_security_group_ids(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `VpcSecurityGroupIds` in place: [`Self::vpc_security_group_ids`] on a value held by `&mut`.
+    pub fn set_vpc_security_group_ids(&mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> &mut Self {
+        self.core.props.set("VpcSecurityGroupIds", value.into());
+        self
+    }
+
+    /// `VpcSecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_security_group_ids(&self) -> ::std::option::Option<Val<List<SecurityGroupId>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcSecurityGroupIds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -267,27 +581,52 @@ pub mod cache_cluster {
             LogDeliveryConfigurationRequest { props }
         }
 
-        prop! {
-            /// `LogFormat`: Valid values are either json or text Allowed values (any case): `json`, `text`.
-            props, "LogFormat", _, set_log_format, get_log_format, Val<String>
+        /// Sets `LogFormat`, which `new` took, in place.
+        pub fn set_log_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `LogType`: Valid value is either slow-log, which refers to slow-log or engine-log
-            /// Allowed values (any case): `engine-log`, `slow-log`.
-            props, "LogType", _, set_log_type, get_log_type, Val<String>
+        /// `LogFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogFormat")
         }
 
-        prop! {
-            /// `DestinationType`: Specify either CloudWatch Logs or Kinesis Data Firehose as the
-            /// destination type. Allowed values (any case): `cloudwatch-logs`, `kinesis-firehose`.
-            props, "DestinationType", _, set_destination_type, get_destination_type, Val<String>
+        /// Sets `LogType`, which `new` took, in place.
+        pub fn set_log_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogType", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationDetails`: Configuration details of either a CloudWatch Logs destination or
-            /// Kinesis Data Firehose destination.
-            props, "DestinationDetails", _, set_destination_details, get_destination_details, Val<DestinationDetails>
+        /// `LogType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogType")
+        }
+
+        /// Sets `DestinationType`, which `new` took, in place.
+        pub fn set_destination_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationType", value.into());
+            self
+        }
+
+        /// `DestinationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationType")
+        }
+
+        /// Sets `DestinationDetails`, which `new` took, in place.
+        pub fn set_destination_details(&mut self, value: impl Into<Val<DestinationDetails>>) -> &mut Self {
+            self.props.set("DestinationDetails", value.into());
+            self
+        }
+
+        /// `DestinationDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_details(&self) -> ::std::option::Option<Val<DestinationDetails>> {
+            crate::cfn::get_prop(&self.props, "DestinationDetails")
         }
     }
 
@@ -306,15 +645,42 @@ pub mod cache_cluster {
             DestinationDetails { props }
         }
 
-        prop! {
-            /// `CloudWatchLogsDetails`: The configuration details of the CloudWatch Logs destination
-            props, "CloudWatchLogsDetails", cloud_watch_logs_details, set_cloud_watch_logs_details, get_cloud_watch_logs_details, Val<CloudWatchLogsDestinationDetails>
+        /// `CloudWatchLogsDetails`: The configuration details of the CloudWatch Logs destination
+        pub fn cloud_watch_logs_details(mut self, value: impl Into<Val<CloudWatchLogsDestinationDetails>>) -> Self {
+            self.props.set("CloudWatchLogsDetails", value.into());
+            self
         }
 
-        prop! {
-            /// `KinesisFirehoseDetails`: The configuration details of the Kinesis Data Firehose
-            /// destination.
-            props, "KinesisFirehoseDetails", kinesis_firehose_details, set_kinesis_firehose_details, get_kinesis_firehose_details, Val<KinesisFirehoseDestinationDetails>
+        /// Sets `CloudWatchLogsDetails` in place: [`Self::cloud_watch_logs_details`] on a value held by `&mut`.
+        pub fn set_cloud_watch_logs_details(&mut self, value: impl Into<Val<CloudWatchLogsDestinationDetails>>) -> &mut Self {
+            self.props.set("CloudWatchLogsDetails", value.into());
+            self
+        }
+
+        /// `CloudWatchLogsDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs_details(&self) -> ::std::option::Option<Val<CloudWatchLogsDestinationDetails>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogsDetails")
+        }
+
+        /// `KinesisFirehoseDetails`: The configuration details of the Kinesis Data Firehose
+        /// destination.
+        pub fn kinesis_firehose_details(mut self, value: impl Into<Val<KinesisFirehoseDestinationDetails>>) -> Self {
+            self.props.set("KinesisFirehoseDetails", value.into());
+            self
+        }
+
+        /// Sets `KinesisFirehoseDetails` in place: [`Self::kinesis_firehose_details`] on a value held
+        /// by `&mut`.
+        pub fn set_kinesis_firehose_details(&mut self, value: impl Into<Val<KinesisFirehoseDestinationDetails>>) -> &mut Self {
+            self.props.set("KinesisFirehoseDetails", value.into());
+            self
+        }
+
+        /// `KinesisFirehoseDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_firehose_details(&self) -> ::std::option::Option<Val<KinesisFirehoseDestinationDetails>> {
+            crate::cfn::get_prop(&self.props, "KinesisFirehoseDetails")
         }
     }
 
@@ -335,9 +701,16 @@ pub mod cache_cluster {
             CloudWatchLogsDestinationDetails { props }
         }
 
-        prop! {
-            /// `LogGroup`: The name of the CloudWatch Logs log group.
-            props, "LogGroup", _, set_log_group, get_log_group, Val<String>
+        /// Sets `LogGroup`, which `new` took, in place.
+        pub fn set_log_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroup", value.into());
+            self
+        }
+
+        /// `LogGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroup")
         }
     }
 
@@ -358,9 +731,16 @@ pub mod cache_cluster {
             KinesisFirehoseDestinationDetails { props }
         }
 
-        prop! {
-            /// `DeliveryStream`: The name of the Kinesis Data Firehose delivery stream
-            props, "DeliveryStream", _, set_delivery_stream, get_delivery_stream, Val<String>
+        /// Sets `DeliveryStream`, which `new` took, in place.
+        pub fn set_delivery_stream(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeliveryStream", value.into());
+            self
+        }
+
+        /// `DeliveryStream` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delivery_stream(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeliveryStream")
         }
     }
 }
@@ -388,63 +768,204 @@ impl GlobalReplicationGroup {
         GlobalReplicationGroup { core }
     }
 
-    prop! {
-        /// `AutomaticFailoverEnabled`: AutomaticFailoverEnabled
-        core.props, "AutomaticFailoverEnabled", automatic_failover_enabled, set_automatic_failover_enabled, get_automatic_failover_enabled, Val<bool>
+    /// `AutomaticFailoverEnabled`: AutomaticFailoverEnabled
+    pub fn automatic_failover_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutomaticFailoverEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `CacheNodeType`: The cache node type of the Global Datastore
-        core.props, "CacheNodeType", cache_node_type, set_cache_node_type, get_cache_node_type, Val<String>
+    /// Sets `AutomaticFailoverEnabled` in place: [`Self::automatic_failover_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_automatic_failover_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutomaticFailoverEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `CacheParameterGroupName`: Cache parameter group name to use for the new engine version.
-        /// This parameter cannot be modified independently.
-        core.props, "CacheParameterGroupName", cache_parameter_group_name, set_cache_parameter_group_name, get_cache_parameter_group_name, Val<String>
+    /// `AutomaticFailoverEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_automatic_failover_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutomaticFailoverEnabled")
     }
 
-    prop! {
-        /// `Engine`: The engine of the Global Datastore.
-        core.props, "Engine", engine, set_engine, get_engine, Val<String>
+    /// `CacheNodeType`: The cache node type of the Global Datastore
+    pub fn cache_node_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CacheNodeType", value.into());
+        self
     }
 
-    prop! {
-        /// `EngineVersion`: The engine version of the Global Datastore.
-        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
+    /// Sets `CacheNodeType` in place: [`Self::cache_node_type`] on a value held by `&mut`.
+    pub fn set_cache_node_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CacheNodeType", value.into());
+        self
     }
 
-    prop! {
-        /// `GlobalNodeGroupCount`: Indicates the number of node groups in the Global Datastore.
-        core.props, "GlobalNodeGroupCount", global_node_group_count, set_global_node_group_count, get_global_node_group_count, Val<i64>
+    /// `CacheNodeType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_node_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CacheNodeType")
     }
 
-    prop! {
-        /// `GlobalReplicationGroupDescription`: The optional description of the Global Datastore
-        core.props, "GlobalReplicationGroupDescription", global_replication_group_description, set_global_replication_group_description, get_global_replication_group_description, Val<String>
+    /// `CacheParameterGroupName`: Cache parameter group name to use for the new engine version.
+    /// This parameter cannot be modified independently.
+    pub fn cache_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CacheParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `GlobalReplicationGroupIdSuffix`: The suffix name of a Global Datastore. Amazon
-        /// ElastiCache automatically applies a prefix to the Global Datastore ID when it is
-        /// created. Each AWS Region has its own prefix.
-        core.props, "GlobalReplicationGroupIdSuffix", global_replication_group_id_suffix, set_global_replication_group_id_suffix, get_global_replication_group_id_suffix, Val<String>
+    /// Sets `CacheParameterGroupName` in place: [`Self::cache_parameter_group_name`] on a value
+    /// held by `&mut`.
+    pub fn set_cache_parameter_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CacheParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Members`: The replication groups that comprise the Global Datastore.
-        core.props, "Members", _, set_members, get_members, Val<List<global_replication_group::GlobalReplicationGroupMember>>
+    /// `CacheParameterGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_parameter_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CacheParameterGroupName")
     }
 
-    prop! {
-        /// `RegionalConfigurations`: Describes the replication group IDs, the AWS regions where
-        /// they are stored and the shard configuration for each that comprise the Global Datastore
-        core.props, "RegionalConfigurations", regional_configurations, set_regional_configurations, get_regional_configurations, Val<List<global_replication_group::RegionalConfiguration>>
+    /// `Engine`: The engine of the Global Datastore.
+    pub fn engine(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Engine", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this Global Datastore.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Engine` in place: [`Self::engine`] on a value held by `&mut`.
+    pub fn set_engine(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Engine", value.into());
+        self
+    }
+
+    /// `Engine` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Engine")
+    }
+
+    /// `EngineVersion`: The engine version of the Global Datastore.
+    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// Sets `EngineVersion` in place: [`Self::engine_version`] on a value held by `&mut`.
+    pub fn set_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
+    }
+
+    /// `EngineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineVersion")
+    }
+
+    /// `GlobalNodeGroupCount`: Indicates the number of node groups in the Global Datastore.
+    pub fn global_node_group_count(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("GlobalNodeGroupCount", value.into());
+        self
+    }
+
+    /// Sets `GlobalNodeGroupCount` in place: [`Self::global_node_group_count`] on a value held by `&mut`.
+    pub fn set_global_node_group_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("GlobalNodeGroupCount", value.into());
+        self
+    }
+
+    /// `GlobalNodeGroupCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_node_group_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalNodeGroupCount")
+    }
+
+    /// `GlobalReplicationGroupDescription`: The optional description of the Global Datastore
+    pub fn global_replication_group_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GlobalReplicationGroupDescription", value.into());
+        self
+    }
+
+    /// Sets `GlobalReplicationGroupDescription` in place: [`Self::global_replication_group_description`]
+    /// on a value held by `&mut`.
+    pub fn set_global_replication_group_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlobalReplicationGroupDescription", value.into());
+        self
+    }
+
+    /// `GlobalReplicationGroupDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_replication_group_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalReplicationGroupDescription")
+    }
+
+    /// `GlobalReplicationGroupIdSuffix`: The suffix name of a Global Datastore. Amazon ElastiCache
+    /// automatically applies a prefix to the Global Datastore ID when it is created. Each AWS
+    /// Region has its own prefix.
+    pub fn global_replication_group_id_suffix(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GlobalReplicationGroupIdSuffix", value.into());
+        self
+    }
+
+    /// Sets `GlobalReplicationGroupIdSuffix` in place: [`Self::global_replication_group_id_suffix`]
+    /// on a value held by `&mut`.
+    pub fn set_global_replication_group_id_suffix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlobalReplicationGroupIdSuffix", value.into());
+        self
+    }
+
+    /// `GlobalReplicationGroupIdSuffix` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_replication_group_id_suffix(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalReplicationGroupIdSuffix")
+    }
+
+    /// Sets `Members`, which `new` took, in place.
+    pub fn set_members(&mut self, value: impl Into<Val<List<global_replication_group::GlobalReplicationGroupMember>>>) -> &mut Self {
+        self.core.props.set("Members", value.into());
+        self
+    }
+
+    /// `Members` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_members(&self) -> ::std::option::Option<Val<List<global_replication_group::GlobalReplicationGroupMember>>> {
+        crate::cfn::get_prop(&self.core.props, "Members")
+    }
+
+    /// `RegionalConfigurations`: Describes the replication group IDs, the AWS regions where they
+    /// are stored and the shard configuration for each that comprise the Global Datastore
+    pub fn regional_configurations(mut self, value: impl Into<Val<List<global_replication_group::RegionalConfiguration>>>) -> Self {
+        self.core.props.set("RegionalConfigurations", value.into());
+        self
+    }
+
+    /// Sets `RegionalConfigurations` in place: [`Self::regional_configurations`] on a value held by `&mut`.
+    pub fn set_regional_configurations(&mut self, value: impl Into<Val<List<global_replication_group::RegionalConfiguration>>>) -> &mut Self {
+        self.core.props.set("RegionalConfigurations", value.into());
+        self
+    }
+
+    /// `RegionalConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_regional_configurations(&self) -> ::std::option::Option<Val<List<global_replication_group::RegionalConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "RegionalConfigurations")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this Global Datastore.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -492,20 +1013,59 @@ pub mod global_replication_group {
             GlobalReplicationGroupMember { props }
         }
 
-        prop! {
-            /// `ReplicationGroupId`: Regionally unique identifier for the member i.e.
-            /// ReplicationGroupId.
-            props, "ReplicationGroupId", replication_group_id, set_replication_group_id, get_replication_group_id, Val<String>
+        /// `ReplicationGroupId`: Regionally unique identifier for the member i.e. ReplicationGroupId.
+        pub fn replication_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReplicationGroupId", value.into());
+            self
         }
 
-        prop! {
-            /// `ReplicationGroupRegion`: The AWS region of the Global Datastore member.
-            props, "ReplicationGroupRegion", replication_group_region, set_replication_group_region, get_replication_group_region, Val<String>
+        /// Sets `ReplicationGroupId` in place: [`Self::replication_group_id`] on a value held by `&mut`.
+        pub fn set_replication_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReplicationGroupId", value.into());
+            self
         }
 
-        prop! {
-            /// `Role`: Indicates the role of the member, primary or secondary.
-            props, "Role", role, set_role, get_role, Val<GlobalReplicationGroupMemberRole>
+        /// `ReplicationGroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replication_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReplicationGroupId")
+        }
+
+        /// `ReplicationGroupRegion`: The AWS region of the Global Datastore member.
+        pub fn replication_group_region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReplicationGroupRegion", value.into());
+            self
+        }
+
+        /// Sets `ReplicationGroupRegion` in place: [`Self::replication_group_region`] on a value held
+        /// by `&mut`.
+        pub fn set_replication_group_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReplicationGroupRegion", value.into());
+            self
+        }
+
+        /// `ReplicationGroupRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replication_group_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReplicationGroupRegion")
+        }
+
+        /// `Role`: Indicates the role of the member, primary or secondary.
+        pub fn role(mut self, value: impl Into<Val<GlobalReplicationGroupMemberRole>>) -> Self {
+            self.props.set("Role", value.into());
+            self
+        }
+
+        /// Sets `Role` in place: [`Self::role`] on a value held by `&mut`.
+        pub fn set_role(&mut self, value: impl Into<Val<GlobalReplicationGroupMemberRole>>) -> &mut Self {
+            self.props.set("Role", value.into());
+            self
+        }
+
+        /// `Role` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role(&self) -> ::std::option::Option<Val<GlobalReplicationGroupMemberRole>> {
+            crate::cfn::get_prop(&self.props, "Role")
         }
     }
 
@@ -537,20 +1097,61 @@ pub mod global_replication_group {
             RegionalConfiguration { props }
         }
 
-        prop! {
-            /// `ReplicationGroupId`: The replication group id of the Global Datastore member.
-            props, "ReplicationGroupId", replication_group_id, set_replication_group_id, get_replication_group_id, Val<String>
+        /// `ReplicationGroupId`: The replication group id of the Global Datastore member.
+        pub fn replication_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReplicationGroupId", value.into());
+            self
         }
 
-        prop! {
-            /// `ReplicationGroupRegion`: The AWS region of the Global Datastore member.
-            props, "ReplicationGroupRegion", replication_group_region, set_replication_group_region, get_replication_group_region, Val<String>
+        /// Sets `ReplicationGroupId` in place: [`Self::replication_group_id`] on a value held by `&mut`.
+        pub fn set_replication_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReplicationGroupId", value.into());
+            self
         }
 
-        prop! {
-            /// `ReshardingConfigurations`: A list of PreferredAvailabilityZones objects that specifies
-            /// the configuration of a node group in the resharded cluster.
-            props, "ReshardingConfigurations", resharding_configurations, set_resharding_configurations, get_resharding_configurations, Val<List<ReshardingConfiguration>>
+        /// `ReplicationGroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replication_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReplicationGroupId")
+        }
+
+        /// `ReplicationGroupRegion`: The AWS region of the Global Datastore member.
+        pub fn replication_group_region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReplicationGroupRegion", value.into());
+            self
+        }
+
+        /// Sets `ReplicationGroupRegion` in place: [`Self::replication_group_region`] on a value held
+        /// by `&mut`.
+        pub fn set_replication_group_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReplicationGroupRegion", value.into());
+            self
+        }
+
+        /// `ReplicationGroupRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replication_group_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReplicationGroupRegion")
+        }
+
+        /// `ReshardingConfigurations`: A list of PreferredAvailabilityZones objects that specifies the
+        /// configuration of a node group in the resharded cluster.
+        pub fn resharding_configurations(mut self, value: impl Into<Val<List<ReshardingConfiguration>>>) -> Self {
+            self.props.set("ReshardingConfigurations", value.into());
+            self
+        }
+
+        /// Sets `ReshardingConfigurations` in place: [`Self::resharding_configurations`] on a value
+        /// held by `&mut`.
+        pub fn set_resharding_configurations(&mut self, value: impl Into<Val<List<ReshardingConfiguration>>>) -> &mut Self {
+            self.props.set("ReshardingConfigurations", value.into());
+            self
+        }
+
+        /// `ReshardingConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resharding_configurations(&self) -> ::std::option::Option<Val<List<ReshardingConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "ReshardingConfigurations")
         }
     }
 
@@ -569,16 +1170,43 @@ pub mod global_replication_group {
             ReshardingConfiguration { props }
         }
 
-        prop! {
-            /// `NodeGroupId`: Unique identifier for the Node Group. This is either auto-generated by
-            /// ElastiCache (4-digit id) or a user supplied id.
-            props, "NodeGroupId", node_group_id, set_node_group_id, get_node_group_id, Val<String>
+        /// `NodeGroupId`: Unique identifier for the Node Group. This is either auto-generated by
+        /// ElastiCache (4-digit id) or a user supplied id.
+        pub fn node_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NodeGroupId", value.into());
+            self
         }
 
-        prop! {
-            /// `PreferredAvailabilityZones`: A list of preferred availability zones for the nodes of
-            /// new node groups.
-            props, "PreferredAvailabilityZones", preferred_availability_zones, set_preferred_availability_zones, get_preferred_availability_zones, Val<List<String>>
+        /// Sets `NodeGroupId` in place: [`Self::node_group_id`] on a value held by `&mut`.
+        pub fn set_node_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NodeGroupId", value.into());
+            self
+        }
+
+        /// `NodeGroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_node_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NodeGroupId")
+        }
+
+        /// `PreferredAvailabilityZones`: A list of preferred availability zones for the nodes of new
+        /// node groups.
+        pub fn preferred_availability_zones(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("PreferredAvailabilityZones", value.into());
+            self
+        }
+
+        /// Sets `PreferredAvailabilityZones` in place: [`Self::preferred_availability_zones`] on a
+        /// value held by `&mut`.
+        pub fn set_preferred_availability_zones(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("PreferredAvailabilityZones", value.into());
+            self
+        }
+
+        /// `PreferredAvailabilityZones` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preferred_availability_zones(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "PreferredAvailabilityZones")
         }
     }
 }
@@ -610,27 +1238,66 @@ impl ParameterGroup {
         ParameterGroup { core }
     }
 
-    prop! {
-        /// `CacheParameterGroupFamily`: The name of the cache parameter group family that this
-        /// cache parameter group is compatible with.
-        core.props, "CacheParameterGroupFamily", _, set_cache_parameter_group_family, get_cache_parameter_group_family, Val<String>
+    /// Sets `CacheParameterGroupFamily`, which `new` took, in place.
+    pub fn set_cache_parameter_group_family(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CacheParameterGroupFamily", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description for this cache parameter group.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// `CacheParameterGroupFamily` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_parameter_group_family(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CacheParameterGroupFamily")
     }
 
-    prop! {
-        /// `Properties`: A comma-delimited list of parameter name/value pairs. For more information
-        /// see ModifyCacheParameterGroup in the Amazon ElastiCache API Reference Guide.
-        core.props, "Properties", properties, set_properties, get_properties, Val<Map<String>>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags are composed of a Key/Value pair. You can use tags to categorize and track
-        /// each parameter group. The tag value null is permitted.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Properties`: A comma-delimited list of parameter name/value pairs. For more information see
+    /// ModifyCacheParameterGroup in the Amazon ElastiCache API Reference Guide.
+    pub fn properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Properties", value.into());
+        self
+    }
+
+    /// Sets `Properties` in place: [`Self::properties`] on a value held by `&mut`.
+    pub fn set_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Properties", value.into());
+        self
+    }
+
+    /// `Properties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Properties")
+    }
+
+    /// `Tags`: Tags are composed of a Key/Value pair. You can use tags to categorize and track each
+    /// parameter group. The tag value null is permitted.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -668,274 +1335,795 @@ impl ReplicationGroup {
         ReplicationGroup { core }
     }
 
-    prop! {
-        /// `AtRestEncryptionEnabled`: A flag that enables encryption at rest when set to
-        /// true.AtRestEncryptionEnabled after the replication group is created. To enable
-        /// encryption at rest on a replication group you must set AtRestEncryptionEnabled to true
-        /// when you create the replication group.
-        core.props, "AtRestEncryptionEnabled", at_rest_encryption_enabled, set_at_rest_encryption_enabled, get_at_rest_encryption_enabled, Val<bool>
+    /// `AtRestEncryptionEnabled`: A flag that enables encryption at rest when set to
+    /// true.AtRestEncryptionEnabled after the replication group is created. To enable encryption at
+    /// rest on a replication group you must set AtRestEncryptionEnabled to true when you create the
+    /// replication group.
+    pub fn at_rest_encryption_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AtRestEncryptionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthToken`: Reserved parameter. The password used to access a password protected
-        /// server.AuthToken can be specified only on replication groups where
-        /// TransitEncryptionEnabled is true. For more information.
-        core.props, "AuthToken", auth_token, set_auth_token, get_auth_token, Val<String>
+    /// Sets `AtRestEncryptionEnabled` in place: [`Self::at_rest_encryption_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_at_rest_encryption_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AtRestEncryptionEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoMinorVersionUpgrade`: This parameter is currently disabled.
-        core.props, "AutoMinorVersionUpgrade", auto_minor_version_upgrade, set_auto_minor_version_upgrade, get_auto_minor_version_upgrade, Val<bool>
+    /// `AtRestEncryptionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_at_rest_encryption_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AtRestEncryptionEnabled")
     }
 
-    prop! {
-        /// `AutomaticFailoverEnabled`: Specifies whether a read-only replica is automatically
-        /// promoted to read/write primary if the existing primary fails. AutomaticFailoverEnabled
-        /// must be enabled for Redis (cluster mode enabled) replication groups.
-        core.props, "AutomaticFailoverEnabled", automatic_failover_enabled, set_automatic_failover_enabled, get_automatic_failover_enabled, Val<bool>
+    /// `AuthToken`: Reserved parameter. The password used to access a password protected
+    /// server.AuthToken can be specified only on replication groups where TransitEncryptionEnabled
+    /// is true. For more information.
+    pub fn auth_token(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AuthToken", value.into());
+        self
     }
 
-    prop! {
-        /// `CacheNodeType`: The compute and memory capacity of the nodes in the node group (shard).
-        core.props, "CacheNodeType", cache_node_type, set_cache_node_type, get_cache_node_type, Val<String>
+    /// Sets `AuthToken` in place: [`Self::auth_token`] on a value held by `&mut`.
+    pub fn set_auth_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuthToken", value.into());
+        self
     }
 
-    prop! {
-        /// `CacheParameterGroupName`: The name of the parameter group to associate with this
-        /// replication group. If this argument is omitted, the default cache parameter group for
-        /// the specified engine is used.
-        core.props, "CacheParameterGroupName", cache_parameter_group_name, set_cache_parameter_group_name, get_cache_parameter_group_name, Val<String>
+    /// `AuthToken` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auth_token(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuthToken")
     }
 
-    prop! {
-        /// `CacheSecurityGroupNames`: A list of cache security group names to associate with this
-        /// replication group.
-        core.props, "CacheSecurityGroupNames", cache_security_group_names, set_cache_security_group_names, get_cache_security_group_names, Val<List<String>>
+    /// `AutoMinorVersionUpgrade`: This parameter is currently disabled.
+    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutoMinorVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `CacheSubnetGroupName`: The name of the cache subnet group to be used for the
-        /// replication group.
-        core.props, "CacheSubnetGroupName", cache_subnet_group_name, set_cache_subnet_group_name, get_cache_subnet_group_name, Val<CacheSubnetGroupName>
+    /// Sets `AutoMinorVersionUpgrade` in place: [`Self::auto_minor_version_upgrade`] on a value
+    /// held by `&mut`.
+    pub fn set_auto_minor_version_upgrade(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoMinorVersionUpgrade", value.into());
+        self
     }
 
-    prop! {
-        /// `ClusterMode`: Enabled or Disabled. To modify cluster mode from Disabled to Enabled, you
-        /// must first set the cluster mode to Compatible. Compatible mode allows your Redis OSS
-        /// clients to connect using both cluster mode enabled and cluster mode disabled. After you
-        /// migrate all Redis OSS clients to use cluster mode enabled, you can then complete cluster
-        /// mode configuration and set the cluster mode to Enabled. For more information, see Modify
-        /// cluster mode. Allowed values (any case): `compatible`, `disabled`, `enabled`.
-        core.props, "ClusterMode", cluster_mode, set_cluster_mode, get_cluster_mode, Val<String>
+    /// `AutoMinorVersionUpgrade` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_minor_version_upgrade(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoMinorVersionUpgrade")
     }
 
-    prop! {
-        /// `DataTieringEnabled`: Enables data tiering. Data tiering is only supported for
-        /// replication groups using the r6gd node type. This parameter must be set to true when
-        /// using r6gd nodes.
-        core.props, "DataTieringEnabled", data_tiering_enabled, set_data_tiering_enabled, get_data_tiering_enabled, Val<bool>
+    /// `AutomaticFailoverEnabled`: Specifies whether a read-only replica is automatically promoted
+    /// to read/write primary if the existing primary fails. AutomaticFailoverEnabled must be
+    /// enabled for Redis (cluster mode enabled) replication groups.
+    pub fn automatic_failover_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutomaticFailoverEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Durability`: The durability setting for the replication group. Valid values: default,
-        /// async, sync, disabled. Enabling durability on an existing non-durable cluster or
-        /// disabling durability on an existing durable cluster is not currently supported and will
-        /// result in an error; specify the desired durability at create time. The resolved state is
-        /// returned in EffectiveDurability. Allowed values (any case): `async`, `default`, `disabled`, `sync`.
-        core.props, "Durability", durability, set_durability, get_durability, Val<String>
+    /// Sets `AutomaticFailoverEnabled` in place: [`Self::automatic_failover_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_automatic_failover_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutomaticFailoverEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Engine`: The name of the cache engine to be used for the clusters in this replication
-        /// group.
-        core.props, "Engine", engine, set_engine, get_engine, Val<String>
+    /// `AutomaticFailoverEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_automatic_failover_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutomaticFailoverEnabled")
     }
 
-    prop! {
-        /// `EngineVersion`: The version number of the cache engine to be used for the clusters in
-        /// this replication group. To view the supported cache engine versions, use the
-        /// DescribeCacheEngineVersions operation.
-        core.props, "EngineVersion", engine_version, set_engine_version, get_engine_version, Val<String>
+    /// `CacheNodeType`: The compute and memory capacity of the nodes in the node group (shard).
+    pub fn cache_node_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CacheNodeType", value.into());
+        self
     }
 
-    prop! {
-        /// `GlobalReplicationGroupId`: The name of the Global datastore
-        core.props, "GlobalReplicationGroupId", global_replication_group_id, set_global_replication_group_id, get_global_replication_group_id, Val<String>
+    /// Sets `CacheNodeType` in place: [`Self::cache_node_type`] on a value held by `&mut`.
+    pub fn set_cache_node_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CacheNodeType", value.into());
+        self
     }
 
-    prop! {
-        /// `IpDiscovery`: The network type you choose when creating a replication group, either
-        /// ipv4 | ipv6. IPv6 is supported for workloads using Redis OSS engine version 6.2 onward
-        /// or Memcached engine version 1.6.6 on all instances built on the Nitro system. Allowed
-        /// values (any case): `ipv4`, `ipv6`.
-        core.props, "IpDiscovery", ip_discovery, set_ip_discovery, get_ip_discovery, Val<String>
+    /// `CacheNodeType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_node_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CacheNodeType")
     }
 
-    prop! {
-        /// `KmsKeyId`: The ID of the KMS key used to encrypt the disk on the cluster.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `CacheParameterGroupName`: The name of the parameter group to associate with this
+    /// replication group. If this argument is omitted, the default cache parameter group for the
+    /// specified engine is used.
+    pub fn cache_parameter_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CacheParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `LogDeliveryConfigurations`: Specifies the destination, format and type of the logs.
-        core.props, "LogDeliveryConfigurations", log_delivery_configurations, set_log_delivery_configurations, get_log_delivery_configurations, Val<List<replication_group::LogDeliveryConfigurationRequest>>
+    /// Sets `CacheParameterGroupName` in place: [`Self::cache_parameter_group_name`] on a value
+    /// held by `&mut`.
+    pub fn set_cache_parameter_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CacheParameterGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `MultiAZEnabled`: A flag indicating if you have Multi-AZ enabled to enhance fault
-        /// tolerance. For more information, see Minimizing Downtime: Multi-AZ.
-        core.props, "MultiAZEnabled", multi_az_enabled, set_multi_az_enabled, get_multi_az_enabled, Val<bool>
+    /// `CacheParameterGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_parameter_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CacheParameterGroupName")
     }
 
-    prop! {
-        /// `NetworkType`: Must be either ipv4 | ipv6 | dual_stack. IPv6 is supported for workloads
-        /// using Redis OSS engine version 6.2 onward or Memcached engine version 1.6.6 on all
-        /// instances built on the Nitro system Allowed values (any case): `dual_stack`, `ipv4`, `ipv6`.
-        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<String>
+    /// `CacheSecurityGroupNames`: A list of cache security group names to associate with this
+    /// replication group.
+    pub fn cache_security_group_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("CacheSecurityGroupNames", value.into());
+        self
     }
 
-    prop! {
-        /// `NodeGroupConfiguration`: NodeGroupConfiguration is a property of the
-        /// AWS::ElastiCache::ReplicationGroup resource that configures an Amazon ElastiCache (ElastiCache)
-        /// Redis cluster node group.
-        core.props, "NodeGroupConfiguration", node_group_configuration, set_node_group_configuration, get_node_group_configuration, Val<List<replication_group::NodeGroupConfiguration>>
+    /// Sets `CacheSecurityGroupNames` in place: [`Self::cache_security_group_names`] on a value
+    /// held by `&mut`.
+    pub fn set_cache_security_group_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("CacheSecurityGroupNames", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationTopicArn`: The Amazon Resource Name (ARN) of the Amazon Simple Notification
-        /// Service (SNS) topic to which notifications are sent.
-        core.props, "NotificationTopicArn", notification_topic_arn, set_notification_topic_arn, get_notification_topic_arn, Val<String>
+    /// `CacheSecurityGroupNames` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_security_group_names(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "CacheSecurityGroupNames")
     }
 
-    prop! {
-        /// `NumCacheClusters`: The number of clusters this replication group initially has.This
-        /// parameter is not used if there is more than one node group (shard). You should use
-        /// ReplicasPerNodeGroup instead.
-        core.props, "NumCacheClusters", num_cache_clusters, set_num_cache_clusters, get_num_cache_clusters, Val<i64>
+    /// `CacheSubnetGroupName`: The name of the cache subnet group to be used for the replication
+    /// group.
+    pub fn cache_subnet_group_name(mut self, value: impl Into<Val<CacheSubnetGroupName>>) -> Self {
+        self.core.props.set("CacheSubnetGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `NumNodeGroups`: An optional parameter that specifies the number of node groups (shards)
-        /// for this Redis (cluster mode enabled) replication group. For Redis (cluster mode
-        /// disabled) either omit this parameter or set it to 1.
-        core.props, "NumNodeGroups", num_node_groups, set_num_node_groups, get_num_node_groups, Val<i64>
+    /// Sets `CacheSubnetGroupName` in place: [`Self::cache_subnet_group_name`] on a value held by `&mut`.
+    pub fn set_cache_subnet_group_name(&mut self, value: impl Into<Val<CacheSubnetGroupName>>) -> &mut Self {
+        self.core.props.set("CacheSubnetGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Port`: The port number on which each member of the replication group accepts
-        /// connections.
-        core.props, "Port", port, set_port, get_port, Val<i64>
+    /// `CacheSubnetGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_subnet_group_name(&self) -> ::std::option::Option<Val<CacheSubnetGroupName>> {
+        crate::cfn::get_prop(&self.core.props, "CacheSubnetGroupName")
     }
 
-    prop! {
-        /// `PreferredCacheClusterAZs`: A list of EC2 Availability Zones in which the replication
-        /// group's clusters are created. The order of the Availability Zones in the list is the
-        /// order in which clusters are allocated. The primary cluster is created in the first AZ in
-        /// the list. This parameter is not used if there is more than one node group (shard). You
-        /// should use NodeGroupConfiguration instead.
-        core.props, "PreferredCacheClusterAZs", preferred_cache_cluster_a_zs, set_preferred_cache_cluster_a_zs, get_preferred_cache_cluster_a_zs, Val<List<String>>
+    /// `ClusterMode`: Enabled or Disabled. To modify cluster mode from Disabled to Enabled, you
+    /// must first set the cluster mode to Compatible. Compatible mode allows your Redis OSS clients
+    /// to connect using both cluster mode enabled and cluster mode disabled. After you migrate all
+    /// Redis OSS clients to use cluster mode enabled, you can then complete cluster mode
+    /// configuration and set the cluster mode to Enabled. For more information, see Modify cluster
+    /// mode. Allowed values (any case): `compatible`, `disabled`, `enabled`.
+    pub fn cluster_mode(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClusterMode", value.into());
+        self
     }
 
-    prop! {
-        /// `PreferredMaintenanceWindow`: Specifies the weekly time range during which maintenance
-        /// on the cluster is performed. It is specified as a range in the format
-        /// ddd:hh24:mi-ddd:hh24:mi (24H Clock UTC). The minimum maintenance window is a 60 minute
-        /// period.
-        core.props, "PreferredMaintenanceWindow", preferred_maintenance_window, set_preferred_maintenance_window, get_preferred_maintenance_window, Val<String>
+    /// Sets `ClusterMode` in place: [`Self::cluster_mode`] on a value held by `&mut`.
+    pub fn set_cluster_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterMode", value.into());
+        self
     }
 
-    prop! {
-        /// `PrimaryClusterId`: The identifier of the cluster that serves as the primary for this
-        /// replication group. This cluster must already exist and have a status of available.
-        core.props, "PrimaryClusterId", primary_cluster_id, set_primary_cluster_id, get_primary_cluster_id, Val<String>
+    /// `ClusterMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_mode(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterMode")
     }
 
-    prop! {
-        /// `ReplicasPerNodeGroup`: An optional parameter that specifies the number of replica nodes
-        /// in each node group (shard). Valid values are 0 to 5. **Note:** Using
-        /// ReplicasPerNodeGroup with NodeGroupConfiguration results in resource replacement. For
-        /// online scaling, use ReplicasPerNodeGroup alone.
-        core.props, "ReplicasPerNodeGroup", replicas_per_node_group, set_replicas_per_node_group, get_replicas_per_node_group, Val<i64>
+    /// `DataTieringEnabled`: Enables data tiering. Data tiering is only supported for replication
+    /// groups using the r6gd node type. This parameter must be set to true when using r6gd nodes.
+    pub fn data_tiering_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DataTieringEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicationGroupDescription`: A user-created description for the replication group.
-        core.props, "ReplicationGroupDescription", _, set_replication_group_description, get_replication_group_description, Val<String>
+    /// Sets `DataTieringEnabled` in place: [`Self::data_tiering_enabled`] on a value held by `&mut`.
+    pub fn set_data_tiering_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DataTieringEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicationGroupId`: The replication group identifier. This parameter is stored as a
-        /// lowercase string.
-        core.props, "ReplicationGroupId", replication_group_id, set_replication_group_id, get_replication_group_id, Val<String>
+    /// `DataTieringEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_tiering_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DataTieringEnabled")
     }
 
-    prop! {
-        /// `SecurityGroupIds`: One or more Amazon VPC security groups associated with this
-        /// replication group.
-        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<SecurityGroupId>>
+    /// `Durability`: The durability setting for the replication group. Valid values: default,
+    /// async, sync, disabled. Enabling durability on an existing non-durable cluster or disabling
+    /// durability on an existing durable cluster is not currently supported and will result in an
+    /// error; specify the desired durability at create time. The resolved state is returned in
+    /// EffectiveDurability. Allowed values (any case): `async`, `default`, `disabled`, `sync`.
+    pub fn durability(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Durability", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotArns`: A list of Amazon Resource Names (ARN) that uniquely identify the Redis
-        /// RDB snapshot files stored in Amazon S3.
-        core.props, "SnapshotArns", snapshot_arns, set_snapshot_arns, get_snapshot_arns, Val<List<String>>
+    /// Sets `Durability` in place: [`Self::durability`] on a value held by `&mut`.
+    pub fn set_durability(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Durability", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotName`: The name of a snapshot from which to restore data into the new
-        /// replication group. The snapshot status changes to restoring while the new replication
-        /// group is being created.
-        core.props, "SnapshotName", snapshot_name, set_snapshot_name, get_snapshot_name, Val<String>
+    /// `Durability` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_durability(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Durability")
     }
 
-    prop! {
-        /// `SnapshotRetentionLimit`: The number of days for which ElastiCache retains automatic
-        /// snapshots before deleting them. For example, if you set SnapshotRetentionLimit to 5, a
-        /// snapshot that was taken today is retained for 5 days before being deleted.
-        core.props, "SnapshotRetentionLimit", snapshot_retention_limit, set_snapshot_retention_limit, get_snapshot_retention_limit, Val<i64>
+    /// `Engine`: The name of the cache engine to be used for the clusters in this replication
+    /// group.
+    pub fn engine(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Engine", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotWindow`: The daily time range (in UTC) during which ElastiCache begins taking a
-        /// daily snapshot of your node group (shard).
-        core.props, "SnapshotWindow", snapshot_window, set_snapshot_window, get_snapshot_window, Val<String>
+    /// Sets `Engine` in place: [`Self::engine`] on a value held by `&mut`.
+    pub fn set_engine(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Engine", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshottingClusterId`: The cluster ID that is used as the daily snapshot source for
-        /// the replication group. This parameter cannot be set for Redis (cluster mode enabled)
-        /// replication groups.
-        core.props, "SnapshottingClusterId", snapshotting_cluster_id, set_snapshotting_cluster_id, get_snapshotting_cluster_id, Val<String>
+    /// `Engine` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Engine")
     }
 
-    prop! {
-        /// `Tags`: A list of cost allocation tags to be added to this resource. Tags are
-        /// comma-separated key,value pairs (e.g. Key=myKey, Value=myKeyValue. You can include
-        /// multiple tags as shown following: Key=myKey, Value=myKeyValue Key=mySecondKey,
-        /// Value=mySecondKeyValue.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EngineVersion`: The version number of the cache engine to be used for the clusters in this
+    /// replication group. To view the supported cache engine versions, use the
+    /// DescribeCacheEngineVersions operation.
+    pub fn engine_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `TransitEncryptionEnabled`: A flag that enables in-transit encryption when set to true.
-        core.props, "TransitEncryptionEnabled", transit_encryption_enabled, set_transit_encryption_enabled, get_transit_encryption_enabled, Val<bool>
+    /// Sets `EngineVersion` in place: [`Self::engine_version`] on a value held by `&mut`.
+    pub fn set_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `TransitEncryptionMode`: A setting that allows you to migrate your clients to use
-        /// in-transit encryption, with no downtime. When setting TransitEncryptionEnabled to true,
-        /// you can set your TransitEncryptionMode to preferred in the same request, to allow both
-        /// encrypted and unencrypted connections at the same time. Once you migrate all your Redis
-        /// OSS clients to use encrypted connections you can modify the value to required to allow
-        /// encrypted connections only. Setting TransitEncryptionMode to required is a two-step
-        /// process that requires you to first set the TransitEncryptionMode to preferred, after
-        /// that you can set …
-        core.props, "TransitEncryptionMode", transit_encryption_mode, set_transit_encryption_mode, get_transit_encryption_mode, Val<String>
+    /// `EngineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineVersion")
     }
 
-    prop! {
-        /// `UserGroupIds`: The ID of user group to associate with the replication group.
-        core.props, "UserGroupIds", user_group_ids, set_user_group_ids, get_user_group_ids, Val<List<String>>
+    /// `GlobalReplicationGroupId`: The name of the Global datastore
+    pub fn global_replication_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GlobalReplicationGroupId", value.into());
+        self
+    }
+
+    /// Sets `GlobalReplicationGroupId` in place: [`Self::global_replication_group_id`] on a value
+    /// held by `&mut`.
+    pub fn set_global_replication_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlobalReplicationGroupId", value.into());
+        self
+    }
+
+    /// `GlobalReplicationGroupId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_global_replication_group_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlobalReplicationGroupId")
+    }
+
+    /// `IpDiscovery`: The network type you choose when creating a replication group, either ipv4 |
+    /// ipv6. IPv6 is supported for workloads using Redis OSS engine version 6.2 onward or Memcached
+    /// engine version 1.6.6 on all instances built on the Nitro system. Allowed values (any case): `ipv4`, `ipv6`.
+    pub fn ip_discovery(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IpDiscovery", value.into());
+        self
+    }
+
+    /// Sets `IpDiscovery` in place: [`Self::ip_discovery`] on a value held by `&mut`.
+    pub fn set_ip_discovery(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IpDiscovery", value.into());
+        self
+    }
+
+    /// `IpDiscovery` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_discovery(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IpDiscovery")
+    }
+
+    /// `KmsKeyId`: The ID of the KMS key used to encrypt the disk on the cluster.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `LogDeliveryConfigurations`: Specifies the destination, format and type of the logs.
+    pub fn log_delivery_configurations(mut self, value: impl Into<Val<List<replication_group::LogDeliveryConfigurationRequest>>>) -> Self {
+        self.core.props.set("LogDeliveryConfigurations", value.into());
+        self
+    }
+
+    /// Sets `LogDeliveryConfigurations` in place: [`Self::log_delivery_configurations`] on a value
+    /// held by `&mut`.
+    pub fn set_log_delivery_configurations(&mut self, value: impl Into<Val<List<replication_group::LogDeliveryConfigurationRequest>>>) -> &mut Self {
+        self.core.props.set("LogDeliveryConfigurations", value.into());
+        self
+    }
+
+    /// `LogDeliveryConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_delivery_configurations(&self) -> ::std::option::Option<Val<List<replication_group::LogDeliveryConfigurationRequest>>> {
+        crate::cfn::get_prop(&self.core.props, "LogDeliveryConfigurations")
+    }
+
+    /// `MultiAZEnabled`: A flag indicating if you have Multi-AZ enabled to enhance fault tolerance.
+    /// For more information, see Minimizing Downtime: Multi-AZ.
+    pub fn multi_az_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("MultiAZEnabled", value.into());
+        self
+    }
+
+    /// Sets `MultiAZEnabled` in place: [`Self::multi_az_enabled`] on a value held by `&mut`.
+    pub fn set_multi_az_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("MultiAZEnabled", value.into());
+        self
+    }
+
+    /// `MultiAZEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_multi_az_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "MultiAZEnabled")
+    }
+
+    /// `NetworkType`: Must be either ipv4 | ipv6 | dual_stack. IPv6 is supported for workloads
+    /// using Redis OSS engine version 6.2 onward or Memcached engine version 1.6.6 on all instances
+    /// built on the Nitro system Allowed values (any case): `dual_stack`, `ipv4`, `ipv6`.
+    pub fn network_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+    pub fn set_network_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkType")
+    }
+
+    /// `NodeGroupConfiguration`: NodeGroupConfiguration is a property of the
+    /// AWS::ElastiCache::ReplicationGroup resource that configures an Amazon ElastiCache (ElastiCache)
+    /// Redis cluster node group.
+    pub fn node_group_configuration(mut self, value: impl Into<Val<List<replication_group::NodeGroupConfiguration>>>) -> Self {
+        self.core.props.set("NodeGroupConfiguration", value.into());
+        self
+    }
+
+    /// Sets `NodeGroupConfiguration` in place: [`Self::node_group_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_node_group_configuration(&mut self, value: impl Into<Val<List<replication_group::NodeGroupConfiguration>>>) -> &mut Self {
+        self.core.props.set("NodeGroupConfiguration", value.into());
+        self
+    }
+
+    /// `NodeGroupConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_node_group_configuration(&self) -> ::std::option::Option<Val<List<replication_group::NodeGroupConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "NodeGroupConfiguration")
+    }
+
+    /// `NotificationTopicArn`: The Amazon Resource Name (ARN) of the Amazon Simple Notification
+    /// Service (SNS) topic to which notifications are sent.
+    pub fn notification_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NotificationTopicArn", value.into());
+        self
+    }
+
+    /// Sets `NotificationTopicArn` in place: [`Self::notification_topic_arn`] on a value held by `&mut`.
+    pub fn set_notification_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NotificationTopicArn", value.into());
+        self
+    }
+
+    /// `NotificationTopicArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationTopicArn")
+    }
+
+    /// `NumCacheClusters`: The number of clusters this replication group initially has.This
+    /// parameter is not used if there is more than one node group (shard). You should use
+    /// ReplicasPerNodeGroup instead.
+    pub fn num_cache_clusters(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("NumCacheClusters", value.into());
+        self
+    }
+
+    /// Sets `NumCacheClusters` in place: [`Self::num_cache_clusters`] on a value held by `&mut`.
+    pub fn set_num_cache_clusters(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("NumCacheClusters", value.into());
+        self
+    }
+
+    /// `NumCacheClusters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_num_cache_clusters(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "NumCacheClusters")
+    }
+
+    /// `NumNodeGroups`: An optional parameter that specifies the number of node groups (shards) for
+    /// this Redis (cluster mode enabled) replication group. For Redis (cluster mode disabled)
+    /// either omit this parameter or set it to 1.
+    pub fn num_node_groups(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("NumNodeGroups", value.into());
+        self
+    }
+
+    /// Sets `NumNodeGroups` in place: [`Self::num_node_groups`] on a value held by `&mut`.
+    pub fn set_num_node_groups(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("NumNodeGroups", value.into());
+        self
+    }
+
+    /// `NumNodeGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_num_node_groups(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "NumNodeGroups")
+    }
+
+    /// `Port`: The port number on which each member of the replication group accepts connections.
+    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+    pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// `Port` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Port")
+    }
+
+    /// `PreferredCacheClusterAZs`: A list of EC2 Availability Zones in which the replication
+    /// group's clusters are created. The order of the Availability Zones in the list is the order
+    /// in which clusters are allocated. The primary cluster is created in the first AZ in the list.
+    /// This parameter is not used if there is more than one node group (shard). You should use
+    /// NodeGroupConfiguration instead.
+    pub fn preferred_cache_cluster_a_zs(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("PreferredCacheClusterAZs", value.into());
+        self
+    }
+
+    /// Sets `PreferredCacheClusterAZs` in place: [`Self::preferred_cache_cluster_a_zs`] on a value
+    /// held by `&mut`.
+    pub fn set_preferred_cache_cluster_a_zs(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("PreferredCacheClusterAZs", value.into());
+        self
+    }
+
+    /// `PreferredCacheClusterAZs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_cache_cluster_a_zs(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredCacheClusterAZs")
+    }
+
+    /// `PreferredMaintenanceWindow`: Specifies the weekly time range during which maintenance on
+    /// the cluster is performed. It is specified as a range in the format ddd:hh24:mi-ddd:hh24:mi (24H
+    /// Clock UTC). The minimum maintenance window is a 60 minute period.
+    pub fn preferred_maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// Sets `PreferredMaintenanceWindow` in place: [`Self::preferred_maintenance_window`] on a
+    /// value held by `&mut`.
+    pub fn set_preferred_maintenance_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredMaintenanceWindow", value.into());
+        self
+    }
+
+    /// `PreferredMaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_maintenance_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredMaintenanceWindow")
+    }
+
+    /// `PrimaryClusterId`: The identifier of the cluster that serves as the primary for this
+    /// replication group. This cluster must already exist and have a status of available.
+    pub fn primary_cluster_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PrimaryClusterId", value.into());
+        self
+    }
+
+    /// Sets `PrimaryClusterId` in place: [`Self::primary_cluster_id`] on a value held by `&mut`.
+    pub fn set_primary_cluster_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrimaryClusterId", value.into());
+        self
+    }
+
+    /// `PrimaryClusterId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_primary_cluster_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrimaryClusterId")
+    }
+
+    /// `ReplicasPerNodeGroup`: An optional parameter that specifies the number of replica nodes in
+    /// each node group (shard). Valid values are 0 to 5. **Note:** Using ReplicasPerNodeGroup with
+    /// NodeGroupConfiguration results in resource replacement. For online scaling, use
+    /// ReplicasPerNodeGroup alone.
+    pub fn replicas_per_node_group(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ReplicasPerNodeGroup", value.into());
+        self
+    }
+
+    /// Sets `ReplicasPerNodeGroup` in place: [`Self::replicas_per_node_group`] on a value held by `&mut`.
+    pub fn set_replicas_per_node_group(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ReplicasPerNodeGroup", value.into());
+        self
+    }
+
+    /// `ReplicasPerNodeGroup` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replicas_per_node_group(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicasPerNodeGroup")
+    }
+
+    /// Sets `ReplicationGroupDescription`, which `new` took, in place.
+    pub fn set_replication_group_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReplicationGroupDescription", value.into());
+        self
+    }
+
+    /// `ReplicationGroupDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_group_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationGroupDescription")
+    }
+
+    /// `ReplicationGroupId`: The replication group identifier. This parameter is stored as a
+    /// lowercase string.
+    pub fn replication_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ReplicationGroupId", value.into());
+        self
+    }
+
+    /// Sets `ReplicationGroupId` in place: [`Self::replication_group_id`] on a value held by `&mut`.
+    pub fn set_replication_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReplicationGroupId", value.into());
+        self
+    }
+
+    /// `ReplicationGroupId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_group_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationGroupId")
+    }
+
+    /// `SecurityGroupIds`: One or more Amazon VPC security groups associated with this replication
+    /// group.
+    pub fn security_group_ids(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+    pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<SecurityGroupId>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupIds")
+    }
+
+    /// `SnapshotArns`: A list of Amazon Resource Names (ARN) that uniquely identify the Redis RDB
+    /// snapshot files stored in Amazon S3.
+    pub fn snapshot_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SnapshotArns", value.into());
+        self
+    }
+
+    /// Sets `SnapshotArns` in place: [`Self::snapshot_arns`] on a value held by `&mut`.
+    pub fn set_snapshot_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SnapshotArns", value.into());
+        self
+    }
+
+    /// `SnapshotArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotArns")
+    }
+
+    /// `SnapshotName`: The name of a snapshot from which to restore data into the new replication
+    /// group. The snapshot status changes to restoring while the new replication group is being
+    /// created.
+    pub fn snapshot_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnapshotName", value.into());
+        self
+    }
+
+    /// Sets `SnapshotName` in place: [`Self::snapshot_name`] on a value held by `&mut`.
+    pub fn set_snapshot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotName", value.into());
+        self
+    }
+
+    /// `SnapshotName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotName")
+    }
+
+    /// `SnapshotRetentionLimit`: The number of days for which ElastiCache retains automatic
+    /// snapshots before deleting them. For example, if you set SnapshotRetentionLimit to 5, a
+    /// snapshot that was taken today is retained for 5 days before being deleted.
+    pub fn snapshot_retention_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("SnapshotRetentionLimit", value.into());
+        self
+    }
+
+    /// Sets `SnapshotRetentionLimit` in place: [`Self::snapshot_retention_limit`] on a value held
+    /// by `&mut`.
+    pub fn set_snapshot_retention_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("SnapshotRetentionLimit", value.into());
+        self
+    }
+
+    /// `SnapshotRetentionLimit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_retention_limit(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotRetentionLimit")
+    }
+
+    /// `SnapshotWindow`: The daily time range (in UTC) during which ElastiCache begins taking a
+    /// daily snapshot of your node group (shard).
+    pub fn snapshot_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnapshotWindow", value.into());
+        self
+    }
+
+    /// Sets `SnapshotWindow` in place: [`Self::snapshot_window`] on a value held by `&mut`.
+    pub fn set_snapshot_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotWindow", value.into());
+        self
+    }
+
+    /// `SnapshotWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotWindow")
+    }
+
+    /// `SnapshottingClusterId`: The cluster ID that is used as the daily snapshot source for the
+    /// replication group. This parameter cannot be set for Redis (cluster mode enabled) replication
+    /// groups.
+    pub fn snapshotting_cluster_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnapshottingClusterId", value.into());
+        self
+    }
+
+    /// Sets `SnapshottingClusterId` in place: [`Self::snapshotting_cluster_id`] on a value held by `&mut`.
+    pub fn set_snapshotting_cluster_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshottingClusterId", value.into());
+        self
+    }
+
+    /// `SnapshottingClusterId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshotting_cluster_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshottingClusterId")
+    }
+
+    /// `Tags`: A list of cost allocation tags to be added to this resource. Tags are
+    /// comma-separated key,value pairs (e.g. Key=myKey, Value=myKeyValue. You can include multiple
+    /// tags as shown following: Key=myKey, Value=myKeyValue Key=mySecondKey,
+    /// Value=mySecondKeyValue.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TransitEncryptionEnabled`: A flag that enables in-transit encryption when set to true.
+    pub fn transit_encryption_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("TransitEncryptionEnabled", value.into());
+        self
+    }
+
+    /// Sets `TransitEncryptionEnabled` in place: [`Self::transit_encryption_enabled`] on a value
+    /// held by `&mut`.
+    pub fn set_transit_encryption_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("TransitEncryptionEnabled", value.into());
+        self
+    }
+
+    /// `TransitEncryptionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_transit_encryption_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "TransitEncryptionEnabled")
+    }
+
+    /// `TransitEncryptionMode`: A setting that allows you to migrate your clients to use in-transit
+    /// encryption, with no downtime. When setting TransitEncryptionEnabled to true, you can set
+    /// your TransitEncryptionMode to preferred in the same request, to allow both encrypted and
+    /// unencrypted connections at the same time. Once you migrate all your Redis OSS clients to use
+    /// encrypted connections you can modify the value to required to allow encrypted connections
+    /// only. Setting TransitEncryptionMode to required is a two-step process that requires you to
+    /// first set the TransitEncryptionMode to preferred, after that you can set …
+    pub fn transit_encryption_mode(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TransitEncryptionMode", value.into());
+        self
+    }
+
+    /// Sets `TransitEncryptionMode` in place: [`Self::transit_encryption_mode`] on a value held by `&mut`.
+    pub fn set_transit_encryption_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TransitEncryptionMode", value.into());
+        self
+    }
+
+    /// `TransitEncryptionMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_transit_encryption_mode(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TransitEncryptionMode")
+    }
+
+    /// `UserGroupIds`: The ID of user group to associate with the replication group.
+    pub fn user_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("UserGroupIds", value.into());
+        self
+    }
+
+    /// Sets `UserGroupIds` in place: [`Self::user_group_ids`] on a value held by `&mut`.
+    pub fn set_user_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("UserGroupIds", value.into());
+        self
+    }
+
+    /// `UserGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "UserGroupIds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1289,28 +2477,52 @@ pub mod replication_group {
             LogDeliveryConfigurationRequest { props }
         }
 
-        prop! {
-            /// `DestinationDetails`: Configuration details of either a CloudWatch Logs destination or
-            /// Kinesis Data Firehose destination.
-            props, "DestinationDetails", _, set_destination_details, get_destination_details, Val<DestinationDetails>
+        /// Sets `DestinationDetails`, which `new` took, in place.
+        pub fn set_destination_details(&mut self, value: impl Into<Val<DestinationDetails>>) -> &mut Self {
+            self.props.set("DestinationDetails", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationType`: Specify either CloudWatch Logs or Kinesis Data Firehose as the
-            /// destination type. Valid values are either cloudwatch-logs or kinesis-firehose. Allowed
-            /// values (any case): `cloudwatch-logs`, `kinesis-firehose`.
-            props, "DestinationType", _, set_destination_type, get_destination_type, Val<String>
+        /// `DestinationDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_details(&self) -> ::std::option::Option<Val<DestinationDetails>> {
+            crate::cfn::get_prop(&self.props, "DestinationDetails")
         }
 
-        prop! {
-            /// `LogFormat`: Valid values are either json or text. Allowed values (any case): `json`, `text`.
-            props, "LogFormat", _, set_log_format, get_log_format, Val<String>
+        /// Sets `DestinationType`, which `new` took, in place.
+        pub fn set_destination_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationType", value.into());
+            self
         }
 
-        prop! {
-            /// `LogType`: Valid value is either slow-log, which refers to slow-log or engine-log.
-            /// Allowed values (any case): `engine-log`, `slow-log`.
-            props, "LogType", _, set_log_type, get_log_type, Val<String>
+        /// `DestinationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationType")
+        }
+
+        /// Sets `LogFormat`, which `new` took, in place.
+        pub fn set_log_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogFormat", value.into());
+            self
+        }
+
+        /// `LogFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogFormat")
+        }
+
+        /// Sets `LogType`, which `new` took, in place.
+        pub fn set_log_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogType", value.into());
+            self
+        }
+
+        /// `LogType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogType")
         }
     }
 
@@ -1330,18 +2542,45 @@ pub mod replication_group {
             DestinationDetails { props }
         }
 
-        prop! {
-            /// `CloudWatchLogsDetails`: The configuration details of the CloudWatch Logs destination.
-            /// Note that this field is marked as required but only if CloudWatch Logs was chosen as the
-            /// destination.
-            props, "CloudWatchLogsDetails", cloud_watch_logs_details, set_cloud_watch_logs_details, get_cloud_watch_logs_details, Val<CloudWatchLogsDestinationDetails>
+        /// `CloudWatchLogsDetails`: The configuration details of the CloudWatch Logs destination. Note
+        /// that this field is marked as required but only if CloudWatch Logs was chosen as the
+        /// destination.
+        pub fn cloud_watch_logs_details(mut self, value: impl Into<Val<CloudWatchLogsDestinationDetails>>) -> Self {
+            self.props.set("CloudWatchLogsDetails", value.into());
+            self
         }
 
-        prop! {
-            /// `KinesisFirehoseDetails`: The configuration details of the Kinesis Data Firehose
-            /// destination. Note that this field is marked as required but only if Kinesis Data
-            /// Firehose was chosen as the destination.
-            props, "KinesisFirehoseDetails", kinesis_firehose_details, set_kinesis_firehose_details, get_kinesis_firehose_details, Val<KinesisFirehoseDestinationDetails>
+        /// Sets `CloudWatchLogsDetails` in place: [`Self::cloud_watch_logs_details`] on a value held by `&mut`.
+        pub fn set_cloud_watch_logs_details(&mut self, value: impl Into<Val<CloudWatchLogsDestinationDetails>>) -> &mut Self {
+            self.props.set("CloudWatchLogsDetails", value.into());
+            self
+        }
+
+        /// `CloudWatchLogsDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs_details(&self) -> ::std::option::Option<Val<CloudWatchLogsDestinationDetails>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogsDetails")
+        }
+
+        /// `KinesisFirehoseDetails`: The configuration details of the Kinesis Data Firehose
+        /// destination. Note that this field is marked as required but only if Kinesis Data Firehose
+        /// was chosen as the destination.
+        pub fn kinesis_firehose_details(mut self, value: impl Into<Val<KinesisFirehoseDestinationDetails>>) -> Self {
+            self.props.set("KinesisFirehoseDetails", value.into());
+            self
+        }
+
+        /// Sets `KinesisFirehoseDetails` in place: [`Self::kinesis_firehose_details`] on a value held
+        /// by `&mut`.
+        pub fn set_kinesis_firehose_details(&mut self, value: impl Into<Val<KinesisFirehoseDestinationDetails>>) -> &mut Self {
+            self.props.set("KinesisFirehoseDetails", value.into());
+            self
+        }
+
+        /// `KinesisFirehoseDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_firehose_details(&self) -> ::std::option::Option<Val<KinesisFirehoseDestinationDetails>> {
+            crate::cfn::get_prop(&self.props, "KinesisFirehoseDetails")
         }
     }
 
@@ -1364,9 +2603,16 @@ pub mod replication_group {
             CloudWatchLogsDestinationDetails { props }
         }
 
-        prop! {
-            /// `LogGroup`: The name of the CloudWatch Logs log group.
-            props, "LogGroup", _, set_log_group, get_log_group, Val<String>
+        /// Sets `LogGroup`, which `new` took, in place.
+        pub fn set_log_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroup", value.into());
+            self
+        }
+
+        /// `LogGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroup")
         }
     }
 
@@ -1390,9 +2636,16 @@ pub mod replication_group {
             KinesisFirehoseDestinationDetails { props }
         }
 
-        prop! {
-            /// `DeliveryStream`: The name of the Kinesis Data Firehose delivery stream.
-            props, "DeliveryStream", _, set_delivery_stream, get_delivery_stream, Val<String>
+        /// Sets `DeliveryStream`, which `new` took, in place.
+        pub fn set_delivery_stream(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeliveryStream", value.into());
+            self
+        }
+
+        /// `DeliveryStream` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delivery_stream(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeliveryStream")
         }
     }
 
@@ -1411,35 +2664,102 @@ pub mod replication_group {
             NodeGroupConfiguration { props }
         }
 
-        prop! {
-            /// `NodeGroupId`: Either the ElastiCache for Redis supplied 4-digit id or a user supplied
-            /// id for the node group these configuration values apply to.
-            props, "NodeGroupId", node_group_id, set_node_group_id, get_node_group_id, Val<String>
+        /// `NodeGroupId`: Either the ElastiCache for Redis supplied 4-digit id or a user supplied id
+        /// for the node group these configuration values apply to.
+        pub fn node_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NodeGroupId", value.into());
+            self
         }
 
-        prop! {
-            /// `PrimaryAvailabilityZone`: The Availability Zone where the primary node of this node
-            /// group (shard) is launched.
-            props, "PrimaryAvailabilityZone", primary_availability_zone, set_primary_availability_zone, get_primary_availability_zone, Val<String>
+        /// Sets `NodeGroupId` in place: [`Self::node_group_id`] on a value held by `&mut`.
+        pub fn set_node_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NodeGroupId", value.into());
+            self
         }
 
-        prop! {
-            /// `ReplicaAvailabilityZones`: A list of Availability Zones to be used for the read
-            /// replicas. The number of Availability Zones in this list must match the value of
-            /// ReplicaCount or ReplicasPerNodeGroup if not specified.
-            props, "ReplicaAvailabilityZones", replica_availability_zones, set_replica_availability_zones, get_replica_availability_zones, Val<List<String>>
+        /// `NodeGroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_node_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NodeGroupId")
         }
 
-        prop! {
-            /// `ReplicaCount`: The number of read replica nodes in this node group (shard).
-            props, "ReplicaCount", replica_count, set_replica_count, get_replica_count, Val<i64>
+        /// `PrimaryAvailabilityZone`: The Availability Zone where the primary node of this node group (shard)
+        /// is launched.
+        pub fn primary_availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PrimaryAvailabilityZone", value.into());
+            self
         }
 
-        prop! {
-            /// `Slots`: A string of comma-separated values where the first set of values are the slot
-            /// numbers (zero based), and the second set of values are the keyspaces for each slot. The
-            /// following example specifies three slots (numbered 0, 1, and 2): 0,1,2,0-4999,5000-9999,10000-16,383.
-            props, "Slots", slots, set_slots, get_slots, Val<String>
+        /// Sets `PrimaryAvailabilityZone` in place: [`Self::primary_availability_zone`] on a value held
+        /// by `&mut`.
+        pub fn set_primary_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrimaryAvailabilityZone", value.into());
+            self
+        }
+
+        /// `PrimaryAvailabilityZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrimaryAvailabilityZone")
+        }
+
+        /// `ReplicaAvailabilityZones`: A list of Availability Zones to be used for the read replicas.
+        /// The number of Availability Zones in this list must match the value of ReplicaCount or
+        /// ReplicasPerNodeGroup if not specified.
+        pub fn replica_availability_zones(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ReplicaAvailabilityZones", value.into());
+            self
+        }
+
+        /// Sets `ReplicaAvailabilityZones` in place: [`Self::replica_availability_zones`] on a value
+        /// held by `&mut`.
+        pub fn set_replica_availability_zones(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ReplicaAvailabilityZones", value.into());
+            self
+        }
+
+        /// `ReplicaAvailabilityZones` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replica_availability_zones(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ReplicaAvailabilityZones")
+        }
+
+        /// `ReplicaCount`: The number of read replica nodes in this node group (shard).
+        pub fn replica_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ReplicaCount", value.into());
+            self
+        }
+
+        /// Sets `ReplicaCount` in place: [`Self::replica_count`] on a value held by `&mut`.
+        pub fn set_replica_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ReplicaCount", value.into());
+            self
+        }
+
+        /// `ReplicaCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replica_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ReplicaCount")
+        }
+
+        /// `Slots`: A string of comma-separated values where the first set of values are the slot
+        /// numbers (zero based), and the second set of values are the keyspaces for each slot. The
+        /// following example specifies three slots (numbered 0, 1, and 2): 0,1,2,0-4999,5000-9999,10000-16,383.
+        pub fn slots(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Slots", value.into());
+            self
+        }
+
+        /// Sets `Slots` in place: [`Self::slots`] on a value held by `&mut`.
+        pub fn set_slots(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Slots", value.into());
+            self
+        }
+
+        /// `Slots` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slots(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Slots")
         }
     }
 }
@@ -1464,14 +2784,34 @@ impl SecurityGroup {
         SecurityGroup { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1513,19 +2853,47 @@ impl SecurityGroupIngress {
         SecurityGroupIngress { core }
     }
 
-    prop! {
-        /// `CacheSecurityGroupName`.
-        core.props, "CacheSecurityGroupName", _, set_cache_security_group_name, get_cache_security_group_name, Val<String>
+    /// Sets `CacheSecurityGroupName`, which `new` took, in place.
+    pub fn set_cache_security_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CacheSecurityGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `EC2SecurityGroupName`.
-        core.props, "EC2SecurityGroupName", _, set_ec2_security_group_name, get_ec2_security_group_name, Val<String>
+    /// `CacheSecurityGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_security_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CacheSecurityGroupName")
     }
 
-    prop! {
-        /// `EC2SecurityGroupOwnerId`.
-        core.props, "EC2SecurityGroupOwnerId", ec2_security_group_owner_id, set_ec2_security_group_owner_id, get_ec2_security_group_owner_id, Val<String>
+    /// Sets `EC2SecurityGroupName`, which `new` took, in place.
+    pub fn set_ec2_security_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EC2SecurityGroupName", value.into());
+        self
+    }
+
+    /// `EC2SecurityGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ec2_security_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EC2SecurityGroupName")
+    }
+
+    /// `EC2SecurityGroupOwnerId`.
+    pub fn ec2_security_group_owner_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EC2SecurityGroupOwnerId", value.into());
+        self
+    }
+
+    /// Sets `EC2SecurityGroupOwnerId` in place: [`Self::ec2_security_group_owner_id`] on a value
+    /// held by `&mut`.
+    pub fn set_ec2_security_group_owner_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EC2SecurityGroupOwnerId", value.into());
+        self
+    }
+
+    /// `EC2SecurityGroupOwnerId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ec2_security_group_owner_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EC2SecurityGroupOwnerId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1568,99 +2936,322 @@ impl ServerlessCache {
         ServerlessCache { core }
     }
 
-    prop! {
-        /// `CacheUsageLimits`: The cache capacity limit of the Serverless Cache.
-        core.props, "CacheUsageLimits", cache_usage_limits, set_cache_usage_limits, get_cache_usage_limits, Val<serverless_cache::CacheUsageLimits>
+    /// `CacheUsageLimits`: The cache capacity limit of the Serverless Cache.
+    pub fn cache_usage_limits(mut self, value: impl Into<Val<serverless_cache::CacheUsageLimits>>) -> Self {
+        self.core.props.set("CacheUsageLimits", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectionType`: The connection type for the serverless cache. Valid values are vpc or
-        /// public. Allowed values (any case): `public`, `vpc`.
-        core.props, "ConnectionType", connection_type, set_connection_type, get_connection_type, Val<String>
+    /// Sets `CacheUsageLimits` in place: [`Self::cache_usage_limits`] on a value held by `&mut`.
+    pub fn set_cache_usage_limits(&mut self, value: impl Into<Val<serverless_cache::CacheUsageLimits>>) -> &mut Self {
+        self.core.props.set("CacheUsageLimits", value.into());
+        self
     }
 
-    prop! {
-        /// `DailySnapshotTime`: The daily time range (in UTC) during which the service takes
-        /// automatic snapshot of the Serverless Cache.
-        core.props, "DailySnapshotTime", daily_snapshot_time, set_daily_snapshot_time, get_daily_snapshot_time, Val<String>
+    /// `CacheUsageLimits` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_usage_limits(&self) -> ::std::option::Option<Val<serverless_cache::CacheUsageLimits>> {
+        crate::cfn::get_prop(&self.core.props, "CacheUsageLimits")
     }
 
-    prop! {
-        /// `Description`: The description of the Serverless Cache.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ConnectionType`: The connection type for the serverless cache. Valid values are vpc or
+    /// public. Allowed values (any case): `public`, `vpc`.
+    pub fn connection_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ConnectionType", value.into());
+        self
     }
 
-    prop! {
-        /// `Endpoint`: The address and the port.
-        core.props, "Endpoint", endpoint, set_endpoint, get_endpoint, Val<serverless_cache::Endpoint>
+    /// Sets `ConnectionType` in place: [`Self::connection_type`] on a value held by `&mut`.
+    pub fn set_connection_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectionType", value.into());
+        self
     }
 
-    prop! {
-        /// `Engine`: The engine name of the Serverless Cache.
-        core.props, "Engine", _, set_engine, get_engine, Val<String>
+    /// `ConnectionType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionType")
     }
 
-    prop! {
-        /// `FinalSnapshotName`: The final snapshot name which is taken before Serverless Cache is
-        /// deleted.
-        core.props, "FinalSnapshotName", final_snapshot_name, set_final_snapshot_name, get_final_snapshot_name, Val<String>
+    /// `DailySnapshotTime`: The daily time range (in UTC) during which the service takes automatic
+    /// snapshot of the Serverless Cache.
+    pub fn daily_snapshot_time(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DailySnapshotTime", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: The ID of the KMS key used to encrypt the cluster.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `DailySnapshotTime` in place: [`Self::daily_snapshot_time`] on a value held by `&mut`.
+    pub fn set_daily_snapshot_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DailySnapshotTime", value.into());
+        self
     }
 
-    prop! {
-        /// `MajorEngineVersion`: The major engine version of the Serverless Cache.
-        core.props, "MajorEngineVersion", major_engine_version, set_major_engine_version, get_major_engine_version, Val<String>
+    /// `DailySnapshotTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_daily_snapshot_time(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DailySnapshotTime")
     }
 
-    prop! {
-        /// `NetworkType`: The network type for the serverless cache. Valid values are ipv4, ipv6,
-        /// or dual_stack. Allowed values (any case): `dual_stack`, `ipv4`, `ipv6`.
-        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<String>
+    /// `Description`: The description of the Serverless Cache.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ReaderEndpoint`: The address and the port.
-        core.props, "ReaderEndpoint", reader_endpoint, set_reader_endpoint, get_reader_endpoint, Val<serverless_cache::Endpoint>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroupIds`: One or more Amazon VPC security groups associated with this
-        /// Serverless Cache.
-        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<SecurityGroupId>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ServerlessCacheName`: The name of the Serverless Cache. This value must be unique.
-        core.props, "ServerlessCacheName", _, set_serverless_cache_name, get_serverless_cache_name, Val<String>
+    /// `Endpoint`: The address and the port.
+    pub fn endpoint(mut self, value: impl Into<Val<serverless_cache::Endpoint>>) -> Self {
+        self.core.props.set("Endpoint", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotArnsToRestore`: The ARN's of snapshot to restore Serverless Cache.
-        core.props, "SnapshotArnsToRestore", snapshot_arns_to_restore, set_snapshot_arns_to_restore, get_snapshot_arns_to_restore, Val<List<String>>
+    /// Sets `Endpoint` in place: [`Self::endpoint`] on a value held by `&mut`.
+    pub fn set_endpoint(&mut self, value: impl Into<Val<serverless_cache::Endpoint>>) -> &mut Self {
+        self.core.props.set("Endpoint", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapshotRetentionLimit`: The snapshot retention limit of the Serverless Cache.
-        core.props, "SnapshotRetentionLimit", snapshot_retention_limit, set_snapshot_retention_limit, get_snapshot_retention_limit, Val<i64>
+    /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint(&self) -> ::std::option::Option<Val<serverless_cache::Endpoint>> {
+        crate::cfn::get_prop(&self.core.props, "Endpoint")
     }
 
-    prop! {
-        /// `SubnetIds`: The subnet id's of the Serverless Cache.
-        core.props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// Sets `Engine`, which `new` took, in place.
+    pub fn set_engine(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Engine", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this Serverless Cache.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Engine` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Engine")
     }
 
-    prop! {
-        /// `UserGroupId`: The ID of the user group.
-        core.props, "UserGroupId", user_group_id, set_user_group_id, get_user_group_id, Val<String>
+    /// `FinalSnapshotName`: The final snapshot name which is taken before Serverless Cache is
+    /// deleted.
+    pub fn final_snapshot_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FinalSnapshotName", value.into());
+        self
+    }
+
+    /// Sets `FinalSnapshotName` in place: [`Self::final_snapshot_name`] on a value held by `&mut`.
+    pub fn set_final_snapshot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FinalSnapshotName", value.into());
+        self
+    }
+
+    /// `FinalSnapshotName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_final_snapshot_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FinalSnapshotName")
+    }
+
+    /// `KmsKeyId`: The ID of the KMS key used to encrypt the cluster.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `MajorEngineVersion`: The major engine version of the Serverless Cache.
+    pub fn major_engine_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MajorEngineVersion", value.into());
+        self
+    }
+
+    /// Sets `MajorEngineVersion` in place: [`Self::major_engine_version`] on a value held by `&mut`.
+    pub fn set_major_engine_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MajorEngineVersion", value.into());
+        self
+    }
+
+    /// `MajorEngineVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_major_engine_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MajorEngineVersion")
+    }
+
+    /// `NetworkType`: The network type for the serverless cache. Valid values are ipv4, ipv6, or
+    /// dual_stack. Allowed values (any case): `dual_stack`, `ipv4`, `ipv6`.
+    pub fn network_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+    pub fn set_network_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkType")
+    }
+
+    /// `ReaderEndpoint`: The address and the port.
+    pub fn reader_endpoint(mut self, value: impl Into<Val<serverless_cache::Endpoint>>) -> Self {
+        self.core.props.set("ReaderEndpoint", value.into());
+        self
+    }
+
+    /// Sets `ReaderEndpoint` in place: [`Self::reader_endpoint`] on a value held by `&mut`.
+    pub fn set_reader_endpoint(&mut self, value: impl Into<Val<serverless_cache::Endpoint>>) -> &mut Self {
+        self.core.props.set("ReaderEndpoint", value.into());
+        self
+    }
+
+    /// `ReaderEndpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_reader_endpoint(&self) -> ::std::option::Option<Val<serverless_cache::Endpoint>> {
+        crate::cfn::get_prop(&self.core.props, "ReaderEndpoint")
+    }
+
+    /// `SecurityGroupIds`: One or more Amazon VPC security groups associated with this Serverless
+    /// Cache.
+    pub fn security_group_ids(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+    pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<SecurityGroupId>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupIds")
+    }
+
+    /// Sets `ServerlessCacheName`, which `new` took, in place.
+    pub fn set_serverless_cache_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServerlessCacheName", value.into());
+        self
+    }
+
+    /// `ServerlessCacheName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_serverless_cache_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServerlessCacheName")
+    }
+
+    /// `SnapshotArnsToRestore`: The ARN's of snapshot to restore Serverless Cache.
+    pub fn snapshot_arns_to_restore(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SnapshotArnsToRestore", value.into());
+        self
+    }
+
+    /// Sets `SnapshotArnsToRestore` in place: [`Self::snapshot_arns_to_restore`] on a value held by `&mut`.
+    pub fn set_snapshot_arns_to_restore(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SnapshotArnsToRestore", value.into());
+        self
+    }
+
+    /// `SnapshotArnsToRestore` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_arns_to_restore(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotArnsToRestore")
+    }
+
+    /// `SnapshotRetentionLimit`: The snapshot retention limit of the Serverless Cache.
+    pub fn snapshot_retention_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("SnapshotRetentionLimit", value.into());
+        self
+    }
+
+    /// Sets `SnapshotRetentionLimit` in place: [`Self::snapshot_retention_limit`] on a value held
+    /// by `&mut`.
+    pub fn set_snapshot_retention_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("SnapshotRetentionLimit", value.into());
+        self
+    }
+
+    /// `SnapshotRetentionLimit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_retention_limit(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotRetentionLimit")
+    }
+
+    /// `SubnetIds`: The subnet id's of the Serverless Cache.
+    pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this Serverless Cache.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UserGroupId`: The ID of the user group.
+    pub fn user_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("UserGroupId", value.into());
+        self
+    }
+
+    /// Sets `UserGroupId` in place: [`Self::user_group_id`] on a value held by `&mut`.
+    pub fn set_user_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserGroupId", value.into());
+        self
+    }
+
+    /// `UserGroupId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_group_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserGroupId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1738,14 +3329,40 @@ pub mod serverless_cache {
             CacheUsageLimits { props }
         }
 
-        prop! {
-            /// `DataStorage`: The cached data capacity of the Serverless Cache.
-            props, "DataStorage", data_storage, set_data_storage, get_data_storage, Val<DataStorage>
+        /// `DataStorage`: The cached data capacity of the Serverless Cache.
+        pub fn data_storage(mut self, value: impl Into<Val<DataStorage>>) -> Self {
+            self.props.set("DataStorage", value.into());
+            self
         }
 
-        prop! {
-            /// `ECPUPerSecond`: The ECPU per second of the Serverless Cache.
-            props, "ECPUPerSecond", ecpu_per_second, set_ecpu_per_second, get_ecpu_per_second, Val<EcpuPerSecond>
+        /// Sets `DataStorage` in place: [`Self::data_storage`] on a value held by `&mut`.
+        pub fn set_data_storage(&mut self, value: impl Into<Val<DataStorage>>) -> &mut Self {
+            self.props.set("DataStorage", value.into());
+            self
+        }
+
+        /// `DataStorage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_storage(&self) -> ::std::option::Option<Val<DataStorage>> {
+            crate::cfn::get_prop(&self.props, "DataStorage")
+        }
+
+        /// `ECPUPerSecond`: The ECPU per second of the Serverless Cache.
+        pub fn ecpu_per_second(mut self, value: impl Into<Val<EcpuPerSecond>>) -> Self {
+            self.props.set("ECPUPerSecond", value.into());
+            self
+        }
+
+        /// Sets `ECPUPerSecond` in place: [`Self::ecpu_per_second`] on a value held by `&mut`.
+        pub fn set_ecpu_per_second(&mut self, value: impl Into<Val<EcpuPerSecond>>) -> &mut Self {
+            self.props.set("ECPUPerSecond", value.into());
+            self
+        }
+
+        /// `ECPUPerSecond` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ecpu_per_second(&self) -> ::std::option::Option<Val<EcpuPerSecond>> {
+            crate::cfn::get_prop(&self.props, "ECPUPerSecond")
         }
     }
 
@@ -1768,20 +3385,52 @@ pub mod serverless_cache {
             DataStorage { props }
         }
 
-        prop! {
-            /// `Unit`: The unit of cached data capacity of the Serverless Cache. Allowed values (any
-            /// case): `gb`.
-            props, "Unit", _, set_unit, get_unit, Val<String>
+        /// Sets `Unit`, which `new` took, in place.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
         }
 
-        prop! {
-            /// `Maximum`: The maximum cached data capacity of the Serverless Cache.
-            props, "Maximum", maximum, set_maximum, get_maximum, Val<i64>
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
 
-        prop! {
-            /// `Minimum`: The minimum cached data capacity of the Serverless Cache.
-            props, "Minimum", minimum, set_minimum, get_minimum, Val<i64>
+        /// `Maximum`: The maximum cached data capacity of the Serverless Cache.
+        pub fn maximum(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Maximum", value.into());
+            self
+        }
+
+        /// Sets `Maximum` in place: [`Self::maximum`] on a value held by `&mut`.
+        pub fn set_maximum(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Maximum", value.into());
+            self
+        }
+
+        /// `Maximum` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Maximum")
+        }
+
+        /// `Minimum`: The minimum cached data capacity of the Serverless Cache.
+        pub fn minimum(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Minimum", value.into());
+            self
+        }
+
+        /// Sets `Minimum` in place: [`Self::minimum`] on a value held by `&mut`.
+        pub fn set_minimum(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Minimum", value.into());
+            self
+        }
+
+        /// `Minimum` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Minimum")
         }
     }
 
@@ -1801,14 +3450,40 @@ pub mod serverless_cache {
             EcpuPerSecond { props }
         }
 
-        prop! {
-            /// `Maximum`: The maximum ECPU per second of the Serverless Cache.
-            props, "Maximum", maximum, set_maximum, get_maximum, Val<i64>
+        /// `Maximum`: The maximum ECPU per second of the Serverless Cache.
+        pub fn maximum(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Maximum", value.into());
+            self
         }
 
-        prop! {
-            /// `Minimum`: The minimum ECPU per second of the Serverless Cache.
-            props, "Minimum", minimum, set_minimum, get_minimum, Val<i64>
+        /// Sets `Maximum` in place: [`Self::maximum`] on a value held by `&mut`.
+        pub fn set_maximum(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Maximum", value.into());
+            self
+        }
+
+        /// `Maximum` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Maximum")
+        }
+
+        /// `Minimum`: The minimum ECPU per second of the Serverless Cache.
+        pub fn minimum(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Minimum", value.into());
+            self
+        }
+
+        /// Sets `Minimum` in place: [`Self::minimum`] on a value held by `&mut`.
+        pub fn set_minimum(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Minimum", value.into());
+            self
+        }
+
+        /// `Minimum` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Minimum")
         }
     }
 
@@ -1827,14 +3502,40 @@ pub mod serverless_cache {
             Endpoint { props }
         }
 
-        prop! {
-            /// `Address`: Endpoint address.
-            props, "Address", address, set_address, get_address, Val<String>
+        /// `Address`: Endpoint address.
+        pub fn address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Address", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`: Endpoint port.
-            props, "Port", port, set_port, get_port, Val<String>
+        /// Sets `Address` in place: [`Self::address`] on a value held by `&mut`.
+        pub fn set_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Address", value.into());
+            self
+        }
+
+        /// `Address` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Address")
+        }
+
+        /// `Port`: Endpoint port.
+        pub fn port(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
     }
 }
@@ -1870,29 +3571,66 @@ impl ServerlessCacheSnapshot {
         ServerlessCacheSnapshot { core }
     }
 
-    prop! {
-        /// `KmsKeyId`: The Amazon Resource Name (ARN) of the AWS KMS key used to encrypt the
-        /// snapshot. Provide the key ARN: the resource returns the key ARN on read, so supplying a
-        /// bare key ID or alias for this createOnly property may be reported as drift by
-        /// CloudFormation.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `KmsKeyId`: The Amazon Resource Name (ARN) of the AWS KMS key used to encrypt the snapshot.
+    /// Provide the key ARN: the resource returns the key ARN on read, so supplying a bare key ID or
+    /// alias for this createOnly property may be reported as drift by CloudFormation.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `ServerlessCacheName`: The name of an existing serverless cache. The snapshot is created
-        /// from this cache.
-        core.props, "ServerlessCacheName", _, set_serverless_cache_name, get_serverless_cache_name, Val<String>
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `ServerlessCacheSnapshotName`: The name of the serverless cache snapshot. Must be unique
-        /// for the customer account. This value is stored as a lowercase string.
-        core.props, "ServerlessCacheSnapshotName", _, set_serverless_cache_snapshot_name, get_serverless_cache_snapshot_name, Val<String>
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
     }
 
-    prop! {
-        /// `Tags`: A list of tags to be added to the serverless cache snapshot resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ServerlessCacheName`, which `new` took, in place.
+    pub fn set_serverless_cache_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServerlessCacheName", value.into());
+        self
+    }
+
+    /// `ServerlessCacheName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_serverless_cache_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServerlessCacheName")
+    }
+
+    /// Sets `ServerlessCacheSnapshotName`, which `new` took, in place.
+    pub fn set_serverless_cache_snapshot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServerlessCacheSnapshotName", value.into());
+        self
+    }
+
+    /// `ServerlessCacheSnapshotName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_serverless_cache_snapshot_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServerlessCacheSnapshotName")
+    }
+
+    /// `Tags`: A list of tags to be added to the serverless cache snapshot resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1960,31 +3698,90 @@ impl Snapshot {
         Snapshot { core }
     }
 
-    prop! {
-        /// `CacheClusterId`: The identifier of an existing cluster to create a snapshot from. The
-        /// snapshot is created from this cluster.
-        core.props, "CacheClusterId", cache_cluster_id, set_cache_cluster_id, get_cache_cluster_id, Val<String>
+    /// `CacheClusterId`: The identifier of an existing cluster to create a snapshot from. The
+    /// snapshot is created from this cluster.
+    pub fn cache_cluster_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CacheClusterId", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: The ID of the KMS key used to encrypt the snapshot.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `CacheClusterId` in place: [`Self::cache_cluster_id`] on a value held by `&mut`.
+    pub fn set_cache_cluster_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CacheClusterId", value.into());
+        self
     }
 
-    prop! {
-        /// `ReplicationGroupId`: The identifier of an existing replication group to create a
-        /// snapshot from. The snapshot is created from this replication group.
-        core.props, "ReplicationGroupId", replication_group_id, set_replication_group_id, get_replication_group_id, Val<String>
+    /// `CacheClusterId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_cluster_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CacheClusterId")
     }
 
-    prop! {
-        /// `SnapshotName`: The name of a snapshot. Must be unique within the customer account.
-        core.props, "SnapshotName", _, set_snapshot_name, get_snapshot_name, Val<String>
+    /// `KmsKeyId`: The ID of the KMS key used to encrypt the snapshot.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of tags to be added to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `ReplicationGroupId`: The identifier of an existing replication group to create a snapshot
+    /// from. The snapshot is created from this replication group.
+    pub fn replication_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ReplicationGroupId", value.into());
+        self
+    }
+
+    /// Sets `ReplicationGroupId` in place: [`Self::replication_group_id`] on a value held by `&mut`.
+    pub fn set_replication_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReplicationGroupId", value.into());
+        self
+    }
+
+    /// `ReplicationGroupId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_group_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationGroupId")
+    }
+
+    /// Sets `SnapshotName`, which `new` took, in place.
+    pub fn set_snapshot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnapshotName", value.into());
+        self
+    }
+
+    /// `SnapshotName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotName")
+    }
+
+    /// `Tags`: A list of tags to be added to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2157,25 +3954,65 @@ impl SubnetGroup {
         SubnetGroup { core }
     }
 
-    prop! {
-        /// `CacheSubnetGroupName`: The name for the cache subnet group. This value is stored as a
-        /// lowercase string.
-        core.props, "CacheSubnetGroupName", cache_subnet_group_name, set_cache_subnet_group_name, get_cache_subnet_group_name, Val<String>
+    /// `CacheSubnetGroupName`: The name for the cache subnet group. This value is stored as a
+    /// lowercase string.
+    pub fn cache_subnet_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CacheSubnetGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description for the cache subnet group.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `CacheSubnetGroupName` in place: [`Self::cache_subnet_group_name`] on a value held by `&mut`.
+    pub fn set_cache_subnet_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CacheSubnetGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetIds`: The EC2 subnet IDs for the cache subnet group.
-        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `CacheSubnetGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cache_subnet_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CacheSubnetGroupName")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `SubnetIds`, which `new` took, in place.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2213,45 +4050,131 @@ impl User {
         User { core }
     }
 
-    prop! {
-        /// `AccessString`: Access permissions string used for this user account.
-        core.props, "AccessString", access_string, set_access_string, get_access_string, Val<String>
+    /// `AccessString`: Access permissions string used for this user account.
+    pub fn access_string(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AccessString", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthenticationMode`.
-        core.props, "AuthenticationMode", authentication_mode, set_authentication_mode, get_authentication_mode, Val<user::AuthenticationMode>
+    /// Sets `AccessString` in place: [`Self::access_string`] on a value held by `&mut`.
+    pub fn set_access_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccessString", value.into());
+        self
     }
 
-    prop! {
-        /// `Engine`: The target cache engine for the user.
-        core.props, "Engine", _, set_engine, get_engine, Val<user::Engine>
+    /// `AccessString` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_string(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccessString")
     }
 
-    prop! {
-        /// `NoPasswordRequired`: Indicates a password is not required for this user account.
-        core.props, "NoPasswordRequired", no_password_required, set_no_password_required, get_no_password_required, Val<bool>
+    /// `AuthenticationMode`.
+    pub fn authentication_mode(mut self, value: impl Into<Val<user::AuthenticationMode>>) -> Self {
+        self.core.props.set("AuthenticationMode", value.into());
+        self
     }
 
-    prop! {
-        /// `Passwords`: Passwords used for this user account. You can create up to two passwords
-        /// for each user.
-        core.props, "Passwords", passwords, set_passwords, get_passwords, Val<List<String>>
+    /// Sets `AuthenticationMode` in place: [`Self::authentication_mode`] on a value held by `&mut`.
+    pub fn set_authentication_mode(&mut self, value: impl Into<Val<user::AuthenticationMode>>) -> &mut Self {
+        self.core.props.set("AuthenticationMode", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this user.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `AuthenticationMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authentication_mode(&self) -> ::std::option::Option<Val<user::AuthenticationMode>> {
+        crate::cfn::get_prop(&self.core.props, "AuthenticationMode")
     }
 
-    prop! {
-        /// `UserId`: The ID of the user.
-        core.props, "UserId", _, set_user_id, get_user_id, Val<String>
+    /// Sets `Engine`, which `new` took, in place.
+    pub fn set_engine(&mut self, value: impl Into<Val<user::Engine>>) -> &mut Self {
+        self.core.props.set("Engine", value.into());
+        self
     }
 
-    prop! {
-        /// `UserName`: The username of the user.
-        core.props, "UserName", _, set_user_name, get_user_name, Val<String>
+    /// `Engine` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine(&self) -> ::std::option::Option<Val<user::Engine>> {
+        crate::cfn::get_prop(&self.core.props, "Engine")
+    }
+
+    /// `NoPasswordRequired`: Indicates a password is not required for this user account.
+    pub fn no_password_required(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("NoPasswordRequired", value.into());
+        self
+    }
+
+    /// Sets `NoPasswordRequired` in place: [`Self::no_password_required`] on a value held by `&mut`.
+    pub fn set_no_password_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("NoPasswordRequired", value.into());
+        self
+    }
+
+    /// `NoPasswordRequired` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_no_password_required(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "NoPasswordRequired")
+    }
+
+    /// `Passwords`: Passwords used for this user account. You can create up to two passwords for
+    /// each user.
+    pub fn passwords(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Passwords", value.into());
+        self
+    }
+
+    /// Sets `Passwords` in place: [`Self::passwords`] on a value held by `&mut`.
+    pub fn set_passwords(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Passwords", value.into());
+        self
+    }
+
+    /// `Passwords` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_passwords(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Passwords")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this user.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `UserId`, which `new` took, in place.
+    pub fn set_user_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserId", value.into());
+        self
+    }
+
+    /// `UserId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserId")
+    }
+
+    /// Sets `UserName`, which `new` took, in place.
+    pub fn set_user_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserName", value.into());
+        self
+    }
+
+    /// `UserName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2295,15 +4218,35 @@ pub mod user {
             AuthenticationMode { props }
         }
 
-        prop! {
-            /// `Type`: Authentication Type Allowed values (any case): `iam`, `no-password-required`, `password`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Passwords`: Passwords used for this user account. You can create up to two passwords
-            /// for each user.
-            props, "Passwords", passwords, set_passwords, get_passwords, Val<List<String>>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Passwords`: Passwords used for this user account. You can create up to two passwords for
+        /// each user.
+        pub fn passwords(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Passwords", value.into());
+            self
+        }
+
+        /// Sets `Passwords` in place: [`Self::passwords`] on a value held by `&mut`.
+        pub fn set_passwords(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Passwords", value.into());
+            self
+        }
+
+        /// `Passwords` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_passwords(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Passwords")
         }
     }
 
@@ -2349,24 +4292,58 @@ impl UserGroup {
         UserGroup { core }
     }
 
-    prop! {
-        /// `Engine`: The target cache engine for the user group.
-        core.props, "Engine", _, set_engine, get_engine, Val<user_group::Engine>
+    /// Sets `Engine`, which `new` took, in place.
+    pub fn set_engine(&mut self, value: impl Into<Val<user_group::Engine>>) -> &mut Self {
+        self.core.props.set("Engine", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this user.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Engine` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine(&self) -> ::std::option::Option<Val<user_group::Engine>> {
+        crate::cfn::get_prop(&self.core.props, "Engine")
     }
 
-    prop! {
-        /// `UserGroupId`: The ID of the user group.
-        core.props, "UserGroupId", _, set_user_group_id, get_user_group_id, Val<String>
+    /// `Tags`: An array of key-value pairs to apply to this user.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
     }
 
-    prop! {
-        /// `UserIds`: List of users associated to this user group.
-        core.props, "UserIds", _, set_user_ids, get_user_ids, Val<List<String>>
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `UserGroupId`, which `new` took, in place.
+    pub fn set_user_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserGroupId", value.into());
+        self
+    }
+
+    /// `UserGroupId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_group_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserGroupId")
+    }
+
+    /// Sets `UserIds`, which `new` took, in place.
+    pub fn set_user_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("UserIds", value.into());
+        self
+    }
+
+    /// `UserIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "UserIds")
     }
 
     /// `Ref`: the resource's identifier.

@@ -40,22 +40,62 @@ impl Application {
         Application { core }
     }
 
-    prop! {
-        /// `ApplicationName`: A name for the Elastic Beanstalk application. If you don't specify a
-        /// name, AWS CloudFormation generates a unique physical ID and uses that ID for the
-        /// application name.
-        core.props, "ApplicationName", application_name, set_application_name, get_application_name, Val<String>
+    /// `ApplicationName`: A name for the Elastic Beanstalk application. If you don't specify a
+    /// name, AWS CloudFormation generates a unique physical ID and uses that ID for the application
+    /// name.
+    pub fn application_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ApplicationName", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Your description of the application.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ApplicationName` in place: [`Self::application_name`] on a value held by `&mut`.
+    pub fn set_application_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationName", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceLifecycleConfig`: Specifies an application resource lifecycle configuration to
-        /// prevent your application from accumulating too many versions.
-        core.props, "ResourceLifecycleConfig", resource_lifecycle_config, set_resource_lifecycle_config, get_resource_lifecycle_config, Val<application::ApplicationResourceLifecycleConfig>
+    /// `ApplicationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationName")
+    }
+
+    /// `Description`: Your description of the application.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `ResourceLifecycleConfig`: Specifies an application resource lifecycle configuration to
+    /// prevent your application from accumulating too many versions.
+    pub fn resource_lifecycle_config(mut self, value: impl Into<Val<application::ApplicationResourceLifecycleConfig>>) -> Self {
+        self.core.props.set("ResourceLifecycleConfig", value.into());
+        self
+    }
+
+    /// Sets `ResourceLifecycleConfig` in place: [`Self::resource_lifecycle_config`] on a value held
+    /// by `&mut`.
+    pub fn set_resource_lifecycle_config(&mut self, value: impl Into<Val<application::ApplicationResourceLifecycleConfig>>) -> &mut Self {
+        self.core.props.set("ResourceLifecycleConfig", value.into());
+        self
+    }
+
+    /// `ResourceLifecycleConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_lifecycle_config(&self) -> ::std::option::Option<Val<application::ApplicationResourceLifecycleConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceLifecycleConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -84,19 +124,45 @@ pub mod application {
             ApplicationResourceLifecycleConfig { props }
         }
 
-        prop! {
-            /// `ServiceRole`: The ARN of an IAM service role that Elastic Beanstalk has permission to
-            /// assume. The ServiceRole property is required the first time that you provide a
-            /// ResourceLifecycleConfig for the application. After you provide it once, Elastic
-            /// Beanstalk persists the Service Role with the application, and you don't need to specify
-            /// it again. You can, however, specify it in subsequent updates to change the Service Role
-            /// to another value.
-            props, "ServiceRole", service_role, set_service_role, get_service_role, Val<String>
+        /// `ServiceRole`: The ARN of an IAM service role that Elastic Beanstalk has permission to
+        /// assume. The ServiceRole property is required the first time that you provide a
+        /// ResourceLifecycleConfig for the application. After you provide it once, Elastic Beanstalk
+        /// persists the Service Role with the application, and you don't need to specify it again. You
+        /// can, however, specify it in subsequent updates to change the Service Role to another value.
+        pub fn service_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceRole", value.into());
+            self
         }
 
-        prop! {
-            /// `VersionLifecycleConfig`: Defines lifecycle settings for application versions.
-            props, "VersionLifecycleConfig", version_lifecycle_config, set_version_lifecycle_config, get_version_lifecycle_config, Val<ApplicationVersionLifecycleConfig>
+        /// Sets `ServiceRole` in place: [`Self::service_role`] on a value held by `&mut`.
+        pub fn set_service_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceRole", value.into());
+            self
+        }
+
+        /// `ServiceRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceRole")
+        }
+
+        /// `VersionLifecycleConfig`: Defines lifecycle settings for application versions.
+        pub fn version_lifecycle_config(mut self, value: impl Into<Val<ApplicationVersionLifecycleConfig>>) -> Self {
+            self.props.set("VersionLifecycleConfig", value.into());
+            self
+        }
+
+        /// Sets `VersionLifecycleConfig` in place: [`Self::version_lifecycle_config`] on a value held
+        /// by `&mut`.
+        pub fn set_version_lifecycle_config(&mut self, value: impl Into<Val<ApplicationVersionLifecycleConfig>>) -> &mut Self {
+            self.props.set("VersionLifecycleConfig", value.into());
+            self
+        }
+
+        /// `VersionLifecycleConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version_lifecycle_config(&self) -> ::std::option::Option<Val<ApplicationVersionLifecycleConfig>> {
+            crate::cfn::get_prop(&self.props, "VersionLifecycleConfig")
         }
     }
 
@@ -115,16 +181,42 @@ pub mod application {
             ApplicationVersionLifecycleConfig { props }
         }
 
-        prop! {
-            /// `MaxAgeRule`: Specify a max age rule to restrict the length of time that application
-            /// versions are retained for an application.
-            props, "MaxAgeRule", max_age_rule, set_max_age_rule, get_max_age_rule, Val<MaxAgeRule>
+        /// `MaxAgeRule`: Specify a max age rule to restrict the length of time that application
+        /// versions are retained for an application.
+        pub fn max_age_rule(mut self, value: impl Into<Val<MaxAgeRule>>) -> Self {
+            self.props.set("MaxAgeRule", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxCountRule`: Specify a max count rule to restrict the number of application versions
-            /// that are retained for an application.
-            props, "MaxCountRule", max_count_rule, set_max_count_rule, get_max_count_rule, Val<MaxCountRule>
+        /// Sets `MaxAgeRule` in place: [`Self::max_age_rule`] on a value held by `&mut`.
+        pub fn set_max_age_rule(&mut self, value: impl Into<Val<MaxAgeRule>>) -> &mut Self {
+            self.props.set("MaxAgeRule", value.into());
+            self
+        }
+
+        /// `MaxAgeRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_age_rule(&self) -> ::std::option::Option<Val<MaxAgeRule>> {
+            crate::cfn::get_prop(&self.props, "MaxAgeRule")
+        }
+
+        /// `MaxCountRule`: Specify a max count rule to restrict the number of application versions that
+        /// are retained for an application.
+        pub fn max_count_rule(mut self, value: impl Into<Val<MaxCountRule>>) -> Self {
+            self.props.set("MaxCountRule", value.into());
+            self
+        }
+
+        /// Sets `MaxCountRule` in place: [`Self::max_count_rule`] on a value held by `&mut`.
+        pub fn set_max_count_rule(&mut self, value: impl Into<Val<MaxCountRule>>) -> &mut Self {
+            self.props.set("MaxCountRule", value.into());
+            self
+        }
+
+        /// `MaxCountRule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_count_rule(&self) -> ::std::option::Option<Val<MaxCountRule>> {
+            crate::cfn::get_prop(&self.props, "MaxCountRule")
         }
     }
 
@@ -143,20 +235,59 @@ pub mod application {
             MaxAgeRule { props }
         }
 
-        prop! {
-            /// `DeleteSourceFromS3`: Set to true to delete a version's source bundle from Amazon S3
-            /// when Elastic Beanstalk deletes the application version.
-            props, "DeleteSourceFromS3", delete_source_from_s3, set_delete_source_from_s3, get_delete_source_from_s3, Val<bool>
+        /// `DeleteSourceFromS3`: Set to true to delete a version's source bundle from Amazon S3 when
+        /// Elastic Beanstalk deletes the application version.
+        pub fn delete_source_from_s3(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DeleteSourceFromS3", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`: Specify true to apply the rule, or false to disable it.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// Sets `DeleteSourceFromS3` in place: [`Self::delete_source_from_s3`] on a value held by `&mut`.
+        pub fn set_delete_source_from_s3(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DeleteSourceFromS3", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxAgeInDays`: Specify the number of days to retain an application versions.
-            props, "MaxAgeInDays", max_age_in_days, set_max_age_in_days, get_max_age_in_days, Val<i64>
+        /// `DeleteSourceFromS3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delete_source_from_s3(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DeleteSourceFromS3")
+        }
+
+        /// `Enabled`: Specify true to apply the rule, or false to disable it.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `MaxAgeInDays`: Specify the number of days to retain an application versions.
+        pub fn max_age_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxAgeInDays", value.into());
+            self
+        }
+
+        /// Sets `MaxAgeInDays` in place: [`Self::max_age_in_days`] on a value held by `&mut`.
+        pub fn set_max_age_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxAgeInDays", value.into());
+            self
+        }
+
+        /// `MaxAgeInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_age_in_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxAgeInDays")
         }
     }
 
@@ -175,20 +306,59 @@ pub mod application {
             MaxCountRule { props }
         }
 
-        prop! {
-            /// `DeleteSourceFromS3`: Set to true to delete a version's source bundle from Amazon S3
-            /// when Elastic Beanstalk deletes the application version.
-            props, "DeleteSourceFromS3", delete_source_from_s3, set_delete_source_from_s3, get_delete_source_from_s3, Val<bool>
+        /// `DeleteSourceFromS3`: Set to true to delete a version's source bundle from Amazon S3 when
+        /// Elastic Beanstalk deletes the application version.
+        pub fn delete_source_from_s3(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DeleteSourceFromS3", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`: Specify true to apply the rule, or false to disable it.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// Sets `DeleteSourceFromS3` in place: [`Self::delete_source_from_s3`] on a value held by `&mut`.
+        pub fn set_delete_source_from_s3(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DeleteSourceFromS3", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxCount`: Specify the maximum number of application versions to retain.
-            props, "MaxCount", max_count, set_max_count, get_max_count, Val<i64>
+        /// `DeleteSourceFromS3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delete_source_from_s3(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DeleteSourceFromS3")
+        }
+
+        /// `Enabled`: Specify true to apply the rule, or false to disable it.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `MaxCount`: Specify the maximum number of application versions to retain.
+        pub fn max_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxCount", value.into());
+            self
+        }
+
+        /// Sets `MaxCount` in place: [`Self::max_count`] on a value held by `&mut`.
+        pub fn set_max_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxCount", value.into());
+            self
+        }
+
+        /// `MaxCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxCount")
         }
     }
 }
@@ -215,38 +385,109 @@ impl ApplicationVersion {
         ApplicationVersion { core }
     }
 
-    prop! {
-        /// `ApplicationName`: The name of the Elastic Beanstalk application that is associated with
-        /// this application version.
-        core.props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
+    /// Sets `ApplicationName`, which `new` took, in place.
+    pub fn set_application_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationName", value.into());
+        self
     }
 
-    prop! {
-        /// `BuildConfiguration`: Settings for an AWS CodeBuild build that packages and builds an
-        /// application version from source code.
-        core.props, "BuildConfiguration", build_configuration, set_build_configuration, get_build_configuration, Val<application_version::BuildConfiguration>
+    /// `ApplicationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationName")
     }
 
-    prop! {
-        /// `Description`: A description of this application version.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `BuildConfiguration`: Settings for an AWS CodeBuild build that packages and builds an
+    /// application version from source code.
+    pub fn build_configuration(mut self, value: impl Into<Val<application_version::BuildConfiguration>>) -> Self {
+        self.core.props.set("BuildConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ImageConfiguration`: Configuration for image-based application versions.
-        core.props, "ImageConfiguration", image_configuration, set_image_configuration, get_image_configuration, Val<application_version::ImageConfiguration>
+    /// Sets `BuildConfiguration` in place: [`Self::build_configuration`] on a value held by `&mut`.
+    pub fn set_build_configuration(&mut self, value: impl Into<Val<application_version::BuildConfiguration>>) -> &mut Self {
+        self.core.props.set("BuildConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Process`: Pre-process and validate the environment manifest (`env.yaml`) and
-        /// configuration files in the source bundle. Leave unset for the service default.
-        core.props, "Process", process, set_process, get_process, Val<bool>
+    /// `BuildConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_build_configuration(&self) -> ::std::option::Option<Val<application_version::BuildConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "BuildConfiguration")
     }
 
-    prop! {
-        /// `SourceBundle`: The Amazon S3 bucket and key that identify the location of the source
-        /// bundle for this version.
-        core.props, "SourceBundle", source_bundle, set_source_bundle, get_source_bundle, Val<application_version::SourceBundle>
+    /// `Description`: A description of this application version.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `ImageConfiguration`: Configuration for image-based application versions.
+    pub fn image_configuration(mut self, value: impl Into<Val<application_version::ImageConfiguration>>) -> Self {
+        self.core.props.set("ImageConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ImageConfiguration` in place: [`Self::image_configuration`] on a value held by `&mut`.
+    pub fn set_image_configuration(&mut self, value: impl Into<Val<application_version::ImageConfiguration>>) -> &mut Self {
+        self.core.props.set("ImageConfiguration", value.into());
+        self
+    }
+
+    /// `ImageConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_configuration(&self) -> ::std::option::Option<Val<application_version::ImageConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ImageConfiguration")
+    }
+
+    /// `Process`: Pre-process and validate the environment manifest (`env.yaml`) and configuration
+    /// files in the source bundle. Leave unset for the service default.
+    pub fn process(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Process", value.into());
+        self
+    }
+
+    /// Sets `Process` in place: [`Self::process`] on a value held by `&mut`.
+    pub fn set_process(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Process", value.into());
+        self
+    }
+
+    /// `Process` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_process(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Process")
+    }
+
+    /// `SourceBundle`: The Amazon S3 bucket and key that identify the location of the source bundle
+    /// for this version.
+    pub fn source_bundle(mut self, value: impl Into<Val<application_version::SourceBundle>>) -> Self {
+        self.core.props.set("SourceBundle", value.into());
+        self
+    }
+
+    /// Sets `SourceBundle` in place: [`Self::source_bundle`] on a value held by `&mut`.
+    pub fn set_source_bundle(&mut self, value: impl Into<Val<application_version::SourceBundle>>) -> &mut Self {
+        self.core.props.set("SourceBundle", value.into());
+        self
+    }
+
+    /// `SourceBundle` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_bundle(&self) -> ::std::option::Option<Val<application_version::SourceBundle>> {
+        crate::cfn::get_prop(&self.core.props, "SourceBundle")
     }
 
     /// `Ref`: the resource's identifier.
@@ -289,30 +530,82 @@ pub mod application_version {
             BuildConfiguration { props }
         }
 
-        prop! {
-            /// `CodeBuildServiceRole`: The ARN of the IAM role that AWS CodeBuild assumes to build the
-            /// application version.
-            props, "CodeBuildServiceRole", _, set_code_build_service_role, get_code_build_service_role, Val<String>
+        /// Sets `CodeBuildServiceRole`, which `new` took, in place.
+        pub fn set_code_build_service_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CodeBuildServiceRole", value.into());
+            self
         }
 
-        prop! {
-            /// `Image`: The CodeBuild image used for the build environment.
-            props, "Image", _, set_image, get_image, Val<String>
+        /// `CodeBuildServiceRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_build_service_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CodeBuildServiceRole")
         }
 
-        prop! {
-            /// `ArtifactName`: The name of the build artifact.
-            props, "ArtifactName", artifact_name, set_artifact_name, get_artifact_name, Val<String>
+        /// Sets `Image`, which `new` took, in place.
+        pub fn set_image(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Image", value.into());
+            self
         }
 
-        prop! {
-            /// `ComputeType`: The compute type for the CodeBuild build environment.
-            props, "ComputeType", compute_type, set_compute_type, get_compute_type, Val<BuildConfigurationComputeType>
+        /// `Image` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Image")
         }
 
-        prop! {
-            /// `TimeoutInMinutes`: The timeout for the CodeBuild build, in minutes.
-            props, "TimeoutInMinutes", timeout_in_minutes, set_timeout_in_minutes, get_timeout_in_minutes, Val<i64>
+        /// `ArtifactName`: The name of the build artifact.
+        pub fn artifact_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ArtifactName", value.into());
+            self
+        }
+
+        /// Sets `ArtifactName` in place: [`Self::artifact_name`] on a value held by `&mut`.
+        pub fn set_artifact_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ArtifactName", value.into());
+            self
+        }
+
+        /// `ArtifactName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_artifact_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ArtifactName")
+        }
+
+        /// `ComputeType`: The compute type for the CodeBuild build environment.
+        pub fn compute_type(mut self, value: impl Into<Val<BuildConfigurationComputeType>>) -> Self {
+            self.props.set("ComputeType", value.into());
+            self
+        }
+
+        /// Sets `ComputeType` in place: [`Self::compute_type`] on a value held by `&mut`.
+        pub fn set_compute_type(&mut self, value: impl Into<Val<BuildConfigurationComputeType>>) -> &mut Self {
+            self.props.set("ComputeType", value.into());
+            self
+        }
+
+        /// `ComputeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compute_type(&self) -> ::std::option::Option<Val<BuildConfigurationComputeType>> {
+            crate::cfn::get_prop(&self.props, "ComputeType")
+        }
+
+        /// `TimeoutInMinutes`: The timeout for the CodeBuild build, in minutes.
+        pub fn timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutInMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutInMinutes` in place: [`Self::timeout_in_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutInMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutInMinutes")
         }
     }
 
@@ -349,14 +642,40 @@ pub mod application_version {
             ImageConfiguration { props }
         }
 
-        prop! {
-            /// `Build`: Configuration for building a container image from source code.
-            props, "Build", build, set_build, get_build, Val<ImageBuildConfiguration>
+        /// `Build`: Configuration for building a container image from source code.
+        pub fn build(mut self, value: impl Into<Val<ImageBuildConfiguration>>) -> Self {
+            self.props.set("Build", value.into());
+            self
         }
 
-        prop! {
-            /// `Source`: The container image source for this version, as an ECR image URI.
-            props, "Source", source, set_source, get_source, Val<ImageSource>
+        /// Sets `Build` in place: [`Self::build`] on a value held by `&mut`.
+        pub fn set_build(&mut self, value: impl Into<Val<ImageBuildConfiguration>>) -> &mut Self {
+            self.props.set("Build", value.into());
+            self
+        }
+
+        /// `Build` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_build(&self) -> ::std::option::Option<Val<ImageBuildConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Build")
+        }
+
+        /// `Source`: The container image source for this version, as an ECR image URI.
+        pub fn source(mut self, value: impl Into<Val<ImageSource>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<ImageSource>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<ImageSource>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -383,40 +702,118 @@ pub mod application_version {
             ImageBuildConfiguration { props }
         }
 
-        prop! {
-            /// `Type`: The type of image build: docker or buildpack.
-            props, "Type", _, set_type, get_type, Val<ImageBuildConfigurationType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ImageBuildConfigurationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `CodeBuildServiceRole`: The ARN of the IAM role that AWS CodeBuild assumes to build the
-            /// application version.
-            props, "CodeBuildServiceRole", _, set_code_build_service_role, get_code_build_service_role, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ImageBuildConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Architecture`: The target architecture for the built container image.
-            props, "Architecture", architecture, set_architecture, get_architecture, Val<ImageBuildConfigurationArchitecture>
+        /// Sets `CodeBuildServiceRole`, which `new` took, in place.
+        pub fn set_code_build_service_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CodeBuildServiceRole", value.into());
+            self
         }
 
-        prop! {
-            /// `Buildpack`: The buildpack to use for building the image.
-            props, "Buildpack", buildpack, set_buildpack, get_buildpack, Val<String>
+        /// `CodeBuildServiceRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_build_service_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CodeBuildServiceRole")
         }
 
-        prop! {
-            /// `ComputeType`: The compute type for the CodeBuild build environment.
-            props, "ComputeType", compute_type, set_compute_type, get_compute_type, Val<ImageBuildConfigurationComputeType>
+        /// `Architecture`: The target architecture for the built container image.
+        pub fn architecture(mut self, value: impl Into<Val<ImageBuildConfigurationArchitecture>>) -> Self {
+            self.props.set("Architecture", value.into());
+            self
         }
 
-        prop! {
-            /// `DockerfileLocation`: The path to the Dockerfile, relative to the source root.
-            props, "DockerfileLocation", dockerfile_location, set_dockerfile_location, get_dockerfile_location, Val<String>
+        /// Sets `Architecture` in place: [`Self::architecture`] on a value held by `&mut`.
+        pub fn set_architecture(&mut self, value: impl Into<Val<ImageBuildConfigurationArchitecture>>) -> &mut Self {
+            self.props.set("Architecture", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutInMinutes`: The timeout for the CodeBuild build, in minutes.
-            props, "TimeoutInMinutes", timeout_in_minutes, set_timeout_in_minutes, get_timeout_in_minutes, Val<i64>
+        /// `Architecture` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_architecture(&self) -> ::std::option::Option<Val<ImageBuildConfigurationArchitecture>> {
+            crate::cfn::get_prop(&self.props, "Architecture")
+        }
+
+        /// `Buildpack`: The buildpack to use for building the image.
+        pub fn buildpack(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Buildpack", value.into());
+            self
+        }
+
+        /// Sets `Buildpack` in place: [`Self::buildpack`] on a value held by `&mut`.
+        pub fn set_buildpack(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Buildpack", value.into());
+            self
+        }
+
+        /// `Buildpack` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_buildpack(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Buildpack")
+        }
+
+        /// `ComputeType`: The compute type for the CodeBuild build environment.
+        pub fn compute_type(mut self, value: impl Into<Val<ImageBuildConfigurationComputeType>>) -> Self {
+            self.props.set("ComputeType", value.into());
+            self
+        }
+
+        /// Sets `ComputeType` in place: [`Self::compute_type`] on a value held by `&mut`.
+        pub fn set_compute_type(&mut self, value: impl Into<Val<ImageBuildConfigurationComputeType>>) -> &mut Self {
+            self.props.set("ComputeType", value.into());
+            self
+        }
+
+        /// `ComputeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compute_type(&self) -> ::std::option::Option<Val<ImageBuildConfigurationComputeType>> {
+            crate::cfn::get_prop(&self.props, "ComputeType")
+        }
+
+        /// `DockerfileLocation`: The path to the Dockerfile, relative to the source root.
+        pub fn dockerfile_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DockerfileLocation", value.into());
+            self
+        }
+
+        /// Sets `DockerfileLocation` in place: [`Self::dockerfile_location`] on a value held by `&mut`.
+        pub fn set_dockerfile_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DockerfileLocation", value.into());
+            self
+        }
+
+        /// `DockerfileLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dockerfile_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DockerfileLocation")
+        }
+
+        /// `TimeoutInMinutes`: The timeout for the CodeBuild build, in minutes.
+        pub fn timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutInMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutInMinutes` in place: [`Self::timeout_in_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutInMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutInMinutes")
         }
     }
 
@@ -477,9 +874,22 @@ pub mod application_version {
             ImageSource { props }
         }
 
-        prop! {
-            /// `Uri`: The URI of the container image, e.g. an ECR image URI.
-            props, "Uri", uri, set_uri, get_uri, Val<String>
+        /// `Uri`: The URI of the container image, e.g. an ECR image URI.
+        pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Uri", value.into());
+            self
+        }
+
+        /// Sets `Uri` in place: [`Self::uri`] on a value held by `&mut`.
+        pub fn set_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Uri", value.into());
+            self
+        }
+
+        /// `Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Uri")
         }
     }
 
@@ -502,14 +912,28 @@ pub mod application_version {
             SourceBundle { props }
         }
 
-        prop! {
-            /// `S3Bucket`: The Amazon S3 bucket where the data is located.
-            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        /// Sets `S3Bucket`, which `new` took, in place.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Key`: The Amazon S3 key where the data is located.
-            props, "S3Key", _, set_s3_key, get_s3_key, Val<String>
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
+        }
+
+        /// Sets `S3Key`, which `new` took, in place.
+        pub fn set_s3_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Key", value.into());
+            self
+        }
+
+        /// `S3Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Key")
         }
     }
 }
@@ -536,61 +960,144 @@ impl ConfigurationTemplate {
         ConfigurationTemplate { core }
     }
 
-    prop! {
-        /// `ApplicationName`: The name of the Elastic Beanstalk application to associate with this
-        /// configuration template.
-        core.props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
+    /// Sets `ApplicationName`, which `new` took, in place.
+    pub fn set_application_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationName", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: An optional description for this configuration.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ApplicationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationName")
     }
 
-    prop! {
-        /// `EnvironmentId`: The ID of an environment whose settings you want to use to create the
-        /// configuration template. You must specify EnvironmentId if you don't specify PlatformArn,
-        /// SolutionStackName, or SourceConfiguration.
-        core.props, "EnvironmentId", environment_id, set_environment_id, get_environment_id, Val<String>
+    /// `Description`: An optional description for this configuration.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `OptionSettings`: Option values for the Elastic Beanstalk configuration, such as the
-        /// instance type. If specified, these values override the values obtained from the solution
-        /// stack or the source configuration template. For a complete list of Elastic Beanstalk
-        /// configuration options, see Option Values (<https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options.html>)
-        /// in the AWS Elastic Beanstalk Developer Guide.
-        core.props, "OptionSettings", option_settings, set_option_settings, get_option_settings, Val<List<configuration_template::ConfigurationOptionSetting>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PlatformArn`: The Amazon Resource Name (ARN) of the custom platform. For more
-        /// information, see Custom Platforms (<https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/custom-platforms.html>)
-        /// in the AWS Elastic Beanstalk Developer Guide.
-        core.props, "PlatformArn", platform_arn, set_platform_arn, get_platform_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `SolutionStackName`: The name of an Elastic Beanstalk solution stack (platform version)
-        /// that this configuration uses. For example, 64bit Amazon Linux 2013.09 running Tomcat 7
-        /// Java 7. A solution stack specifies the operating system, runtime, and application server
-        /// for a configuration template. It also determines the set of configuration options as
-        /// well as the possible and default values. For more information, see Supported Platforms (<https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/concepts.platforms.html>)
-        /// in the AWS Elastic Beanstalk Developer Guide. You must specify SolutionStackName if you
-        /// don't specify …
-        core.props, "SolutionStackName", solution_stack_name, set_solution_stack_name, get_solution_stack_name, Val<String>
+    /// `EnvironmentId`: The ID of an environment whose settings you want to use to create the
+    /// configuration template. You must specify EnvironmentId if you don't specify PlatformArn,
+    /// SolutionStackName, or SourceConfiguration.
+    pub fn environment_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EnvironmentId", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceConfiguration`: An Elastic Beanstalk configuration template to base this one on.
-        /// If specified, Elastic Beanstalk uses the configuration values from the specified
-        /// configuration template to create a new configuration. Values specified in OptionSettings
-        /// override any values obtained from the SourceConfiguration. You must specify
-        /// SourceConfiguration if you don't specify PlatformArn, EnvironmentId, or
-        /// SolutionStackName. Constraint: If both solution stack name and source configuration are
-        /// specified, the solution stack of the source configuration template must match the
-        /// specified solution stack name.
-        core.props, "SourceConfiguration", source_configuration, set_source_configuration, get_source_configuration, Val<configuration_template::SourceConfiguration>
+    /// Sets `EnvironmentId` in place: [`Self::environment_id`] on a value held by `&mut`.
+    pub fn set_environment_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentId", value.into());
+        self
+    }
+
+    /// `EnvironmentId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentId")
+    }
+
+    /// `OptionSettings`: Option values for the Elastic Beanstalk configuration, such as the
+    /// instance type. If specified, these values override the values obtained from the solution
+    /// stack or the source configuration template. For a complete list of Elastic Beanstalk
+    /// configuration options, see Option Values (<https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options.html>)
+    /// in the AWS Elastic Beanstalk Developer Guide.
+    pub fn option_settings(mut self, value: impl Into<Val<List<configuration_template::ConfigurationOptionSetting>>>) -> Self {
+        self.core.props.set("OptionSettings", value.into());
+        self
+    }
+
+    /// Sets `OptionSettings` in place: [`Self::option_settings`] on a value held by `&mut`.
+    pub fn set_option_settings(&mut self, value: impl Into<Val<List<configuration_template::ConfigurationOptionSetting>>>) -> &mut Self {
+        self.core.props.set("OptionSettings", value.into());
+        self
+    }
+
+    /// `OptionSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_option_settings(&self) -> ::std::option::Option<Val<List<configuration_template::ConfigurationOptionSetting>>> {
+        crate::cfn::get_prop(&self.core.props, "OptionSettings")
+    }
+
+    /// `PlatformArn`: The Amazon Resource Name (ARN) of the custom platform. For more information,
+    /// see Custom Platforms (<https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/custom-platforms.html>)
+    /// in the AWS Elastic Beanstalk Developer Guide.
+    pub fn platform_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PlatformArn", value.into());
+        self
+    }
+
+    /// Sets `PlatformArn` in place: [`Self::platform_arn`] on a value held by `&mut`.
+    pub fn set_platform_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PlatformArn", value.into());
+        self
+    }
+
+    /// `PlatformArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_platform_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PlatformArn")
+    }
+
+    /// `SolutionStackName`: The name of an Elastic Beanstalk solution stack (platform version) that
+    /// this configuration uses. For example, 64bit Amazon Linux 2013.09 running Tomcat 7 Java 7. A
+    /// solution stack specifies the operating system, runtime, and application server for a
+    /// configuration template. It also determines the set of configuration options as well as the
+    /// possible and default values. For more information, see Supported Platforms (<https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/concepts.platforms.html>)
+    /// in the AWS Elastic Beanstalk Developer Guide. You must specify SolutionStackName if you
+    /// don't specify …
+    pub fn solution_stack_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SolutionStackName", value.into());
+        self
+    }
+
+    /// Sets `SolutionStackName` in place: [`Self::solution_stack_name`] on a value held by `&mut`.
+    pub fn set_solution_stack_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SolutionStackName", value.into());
+        self
+    }
+
+    /// `SolutionStackName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_solution_stack_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SolutionStackName")
+    }
+
+    /// `SourceConfiguration`: An Elastic Beanstalk configuration template to base this one on. If
+    /// specified, Elastic Beanstalk uses the configuration values from the specified configuration
+    /// template to create a new configuration. Values specified in OptionSettings override any
+    /// values obtained from the SourceConfiguration. You must specify SourceConfiguration if you
+    /// don't specify PlatformArn, EnvironmentId, or SolutionStackName. Constraint: If both solution
+    /// stack name and source configuration are specified, the solution stack of the source
+    /// configuration template must match the specified solution stack name.
+    pub fn source_configuration(mut self, value: impl Into<Val<configuration_template::SourceConfiguration>>) -> Self {
+        self.core.props.set("SourceConfiguration", value.into());
+        self
+    }
+
+    /// Sets `SourceConfiguration` in place: [`Self::source_configuration`] on a value held by `&mut`.
+    pub fn set_source_configuration(&mut self, value: impl Into<Val<configuration_template::SourceConfiguration>>) -> &mut Self {
+        self.core.props.set("SourceConfiguration", value.into());
+        self
+    }
+
+    /// `SourceConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_configuration(&self) -> ::std::option::Option<Val<configuration_template::SourceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "SourceConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -630,25 +1137,65 @@ pub mod configuration_template {
             ConfigurationOptionSetting { props }
         }
 
-        prop! {
-            /// `Namespace`: A unique namespace that identifies the option's associated AWS resource.
-            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        /// Sets `Namespace`, which `new` took, in place.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
         }
 
-        prop! {
-            /// `OptionName`: The name of the configuration option.
-            props, "OptionName", _, set_option_name, get_option_name, Val<String>
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
         }
 
-        prop! {
-            /// `ResourceName`: A unique resource name for the option setting. Use it for a time–based
-            /// scaling configuration option.
-            props, "ResourceName", resource_name, set_resource_name, get_resource_name, Val<String>
+        /// Sets `OptionName`, which `new` took, in place.
+        pub fn set_option_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OptionName", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The current value for the configuration option.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// `OptionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_option_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OptionName")
+        }
+
+        /// `ResourceName`: A unique resource name for the option setting. Use it for a time–based
+        /// scaling configuration option.
+        pub fn resource_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceName", value.into());
+            self
+        }
+
+        /// Sets `ResourceName` in place: [`Self::resource_name`] on a value held by `&mut`.
+        pub fn set_resource_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceName", value.into());
+            self
+        }
+
+        /// `ResourceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceName")
+        }
+
+        /// `Value`: The current value for the configuration option.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -675,14 +1222,28 @@ pub mod configuration_template {
             SourceConfiguration { props }
         }
 
-        prop! {
-            /// `TemplateName`: The name of the configuration template.
-            props, "TemplateName", _, set_template_name, get_template_name, Val<String>
+        /// Sets `TemplateName`, which `new` took, in place.
+        pub fn set_template_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TemplateName", value.into());
+            self
         }
 
-        prop! {
-            /// `ApplicationName`: The name of the application associated with the configuration.
-            props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
+        /// `TemplateName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TemplateName")
+        }
+
+        /// Sets `ApplicationName`, which `new` took, in place.
+        pub fn set_application_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationName", value.into());
+            self
+        }
+
+        /// `ApplicationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationName")
         }
     }
 }
@@ -709,75 +1270,224 @@ impl Environment {
         Environment { core }
     }
 
-    prop! {
-        /// `ApplicationName`: The name of the application that is associated with this environment.
-        core.props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
+    /// Sets `ApplicationName`, which `new` took, in place.
+    pub fn set_application_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationName", value.into());
+        self
     }
 
-    prop! {
-        /// `CNAMEPrefix`: If specified, the environment attempts to use this value as the prefix
-        /// for the CNAME in your Elastic Beanstalk environment URL. If not specified, the CNAME is
-        /// generated automatically by appending a random alphanumeric string to the environment
-        /// name.
-        core.props, "CNAMEPrefix", cname_prefix, set_cname_prefix, get_cname_prefix, Val<String>
+    /// `ApplicationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationName")
     }
 
-    prop! {
-        /// `Description`: Your description for this environment.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `CNAMEPrefix`: If specified, the environment attempts to use this value as the prefix for
+    /// the CNAME in your Elastic Beanstalk environment URL. If not specified, the CNAME is
+    /// generated automatically by appending a random alphanumeric string to the environment name.
+    pub fn cname_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CNAMEPrefix", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentName`: A unique name for the environment.
-        core.props, "EnvironmentName", environment_name, set_environment_name, get_environment_name, Val<String>
+    /// Sets `CNAMEPrefix` in place: [`Self::cname_prefix`] on a value held by `&mut`.
+    pub fn set_cname_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CNAMEPrefix", value.into());
+        self
     }
 
-    prop! {
-        /// `OperationsRole`: The Amazon Resource Name (ARN) of an existing IAM role to be used as
-        /// the environment's operations role.
-        core.props, "OperationsRole", operations_role, set_operations_role, get_operations_role, Val<String>
+    /// `CNAMEPrefix` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cname_prefix(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CNAMEPrefix")
     }
 
-    prop! {
-        /// `OptionSettings`: Key-value pairs defining configuration options for this environment,
-        /// such as the instance type.
-        core.props, "OptionSettings", option_settings, set_option_settings, get_option_settings, Val<List<environment::OptionSetting>>
+    /// `Description`: Your description for this environment.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PlatformArn`: The Amazon Resource Name (ARN) of the custom platform to use with the
-        /// environment.
-        core.props, "PlatformArn", platform_arn, set_platform_arn, get_platform_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SolutionStackName`: The name of an Elastic Beanstalk solution stack (platform version)
-        /// to use with the environment.
-        core.props, "SolutionStackName", solution_stack_name, set_solution_stack_name, get_solution_stack_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: Specifies the tags applied to resources in the environment.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EnvironmentName`: A unique name for the environment.
+    pub fn environment_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EnvironmentName", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateName`: The name of the Elastic Beanstalk configuration template to use with the
-        /// environment.
-        core.props, "TemplateName", template_name, set_template_name, get_template_name, Val<String>
+    /// Sets `EnvironmentName` in place: [`Self::environment_name`] on a value held by `&mut`.
+    pub fn set_environment_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tier`: Specifies the tier to use in creating this environment. The environment tier
-        /// that you choose determines whether Elastic Beanstalk provisions resources to support a
-        /// web application that handles HTTP(S) requests or a web application that handles
-        /// background-processing tasks.
-        core.props, "Tier", tier, set_tier, get_tier, Val<environment::Tier>
+    /// `EnvironmentName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentName")
     }
 
-    prop! {
-        /// `VersionLabel`: The name of the application version to deploy.
-        core.props, "VersionLabel", version_label, set_version_label, get_version_label, Val<String>
+    /// `OperationsRole`: The Amazon Resource Name (ARN) of an existing IAM role to be used as the
+    /// environment's operations role.
+    pub fn operations_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OperationsRole", value.into());
+        self
+    }
+
+    /// Sets `OperationsRole` in place: [`Self::operations_role`] on a value held by `&mut`.
+    pub fn set_operations_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OperationsRole", value.into());
+        self
+    }
+
+    /// `OperationsRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_operations_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OperationsRole")
+    }
+
+    /// `OptionSettings`: Key-value pairs defining configuration options for this environment, such
+    /// as the instance type.
+    pub fn option_settings(mut self, value: impl Into<Val<List<environment::OptionSetting>>>) -> Self {
+        self.core.props.set("OptionSettings", value.into());
+        self
+    }
+
+    /// Sets `OptionSettings` in place: [`Self::option_settings`] on a value held by `&mut`.
+    pub fn set_option_settings(&mut self, value: impl Into<Val<List<environment::OptionSetting>>>) -> &mut Self {
+        self.core.props.set("OptionSettings", value.into());
+        self
+    }
+
+    /// `OptionSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_option_settings(&self) -> ::std::option::Option<Val<List<environment::OptionSetting>>> {
+        crate::cfn::get_prop(&self.core.props, "OptionSettings")
+    }
+
+    /// `PlatformArn`: The Amazon Resource Name (ARN) of the custom platform to use with the
+    /// environment.
+    pub fn platform_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PlatformArn", value.into());
+        self
+    }
+
+    /// Sets `PlatformArn` in place: [`Self::platform_arn`] on a value held by `&mut`.
+    pub fn set_platform_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PlatformArn", value.into());
+        self
+    }
+
+    /// `PlatformArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_platform_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PlatformArn")
+    }
+
+    /// `SolutionStackName`: The name of an Elastic Beanstalk solution stack (platform version) to
+    /// use with the environment.
+    pub fn solution_stack_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SolutionStackName", value.into());
+        self
+    }
+
+    /// Sets `SolutionStackName` in place: [`Self::solution_stack_name`] on a value held by `&mut`.
+    pub fn set_solution_stack_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SolutionStackName", value.into());
+        self
+    }
+
+    /// `SolutionStackName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_solution_stack_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SolutionStackName")
+    }
+
+    /// `Tags`: Specifies the tags applied to resources in the environment.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TemplateName`: The name of the Elastic Beanstalk configuration template to use with the
+    /// environment.
+    pub fn template_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TemplateName", value.into());
+        self
+    }
+
+    /// Sets `TemplateName` in place: [`Self::template_name`] on a value held by `&mut`.
+    pub fn set_template_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateName", value.into());
+        self
+    }
+
+    /// `TemplateName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateName")
+    }
+
+    /// `Tier`: Specifies the tier to use in creating this environment. The environment tier that
+    /// you choose determines whether Elastic Beanstalk provisions resources to support a web
+    /// application that handles HTTP(S) requests or a web application that handles
+    /// background-processing tasks.
+    pub fn tier(mut self, value: impl Into<Val<environment::Tier>>) -> Self {
+        self.core.props.set("Tier", value.into());
+        self
+    }
+
+    /// Sets `Tier` in place: [`Self::tier`] on a value held by `&mut`.
+    pub fn set_tier(&mut self, value: impl Into<Val<environment::Tier>>) -> &mut Self {
+        self.core.props.set("Tier", value.into());
+        self
+    }
+
+    /// `Tier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tier(&self) -> ::std::option::Option<Val<environment::Tier>> {
+        crate::cfn::get_prop(&self.core.props, "Tier")
+    }
+
+    /// `VersionLabel`: The name of the application version to deploy.
+    pub fn version_label(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VersionLabel", value.into());
+        self
+    }
+
+    /// Sets `VersionLabel` in place: [`Self::version_label`] on a value held by `&mut`.
+    pub fn set_version_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VersionLabel", value.into());
+        self
+    }
+
+    /// `VersionLabel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version_label(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VersionLabel")
     }
 
     /// `Ref`: the resource's identifier.
@@ -817,25 +1527,65 @@ pub mod environment {
             OptionSetting { props }
         }
 
-        prop! {
-            /// `Namespace`: A unique namespace that identifies the option's associated AWS resource.
-            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        /// Sets `Namespace`, which `new` took, in place.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
         }
 
-        prop! {
-            /// `OptionName`: The name of the configuration option.
-            props, "OptionName", _, set_option_name, get_option_name, Val<String>
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
         }
 
-        prop! {
-            /// `ResourceName`: A unique resource name for the option setting. Use it for a time–based
-            /// scaling configuration option.
-            props, "ResourceName", resource_name, set_resource_name, get_resource_name, Val<String>
+        /// Sets `OptionName`, which `new` took, in place.
+        pub fn set_option_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OptionName", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The current value for the configuration option.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// `OptionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_option_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OptionName")
+        }
+
+        /// `ResourceName`: A unique resource name for the option setting. Use it for a time–based
+        /// scaling configuration option.
+        pub fn resource_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceName", value.into());
+            self
+        }
+
+        /// Sets `ResourceName` in place: [`Self::resource_name`] on a value held by `&mut`.
+        pub fn set_resource_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceName", value.into());
+            self
+        }
+
+        /// `ResourceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceName")
+        }
+
+        /// `Value`: The current value for the configuration option.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -854,20 +1604,59 @@ pub mod environment {
             Tier { props }
         }
 
-        prop! {
-            /// `Name`: The name of this environment tier.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The name of this environment tier.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of this environment tier.
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`: The version of this environment tier. When you don't set a value to it,
-            /// Elastic Beanstalk uses the latest compatible worker tier version.
-            props, "Version", version, set_version, get_version, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Type`: The type of this environment tier.
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Version`: The version of this environment tier. When you don't set a value to it, Elastic
+        /// Beanstalk uses the latest compatible worker tier version.
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 }

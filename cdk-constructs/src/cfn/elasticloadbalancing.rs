@@ -43,98 +43,302 @@ impl LoadBalancer {
         LoadBalancer { core }
     }
 
-    prop! {
-        /// `AccessLoggingPolicy`: Information about where and how access logs are stored for the
-        /// load balancer.
-        core.props, "AccessLoggingPolicy", access_logging_policy, set_access_logging_policy, get_access_logging_policy, Val<load_balancer::AccessLoggingPolicy>
+    /// `AccessLoggingPolicy`: Information about where and how access logs are stored for the load
+    /// balancer.
+    pub fn access_logging_policy(mut self, value: impl Into<Val<load_balancer::AccessLoggingPolicy>>) -> Self {
+        self.core.props.set("AccessLoggingPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `AppCookieStickinessPolicy`: Information about a policy for application-controlled
-        /// session stickiness.
-        core.props, "AppCookieStickinessPolicy", app_cookie_stickiness_policy, set_app_cookie_stickiness_policy, get_app_cookie_stickiness_policy, Val<List<load_balancer::AppCookieStickinessPolicy>>
+    /// Sets `AccessLoggingPolicy` in place: [`Self::access_logging_policy`] on a value held by `&mut`.
+    pub fn set_access_logging_policy(&mut self, value: impl Into<Val<load_balancer::AccessLoggingPolicy>>) -> &mut Self {
+        self.core.props.set("AccessLoggingPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `AvailabilityZones`: The Availability Zones for a load balancer in a default VPC. For a
-        /// load balancer in a nondefault VPC, specify Subnets instead.
-        core.props, "AvailabilityZones", availability_zones, set_availability_zones, get_availability_zones, Val<List<String>>
+    /// `AccessLoggingPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_logging_policy(&self) -> ::std::option::Option<Val<load_balancer::AccessLoggingPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "AccessLoggingPolicy")
     }
 
-    prop! {
-        /// `ConnectionDrainingPolicy`: If enabled, the load balancer allows existing requests to
-        /// complete before the load balancer shifts traffic away from a deregistered or unhealthy
-        /// instance.
-        core.props, "ConnectionDrainingPolicy", connection_draining_policy, set_connection_draining_policy, get_connection_draining_policy, Val<load_balancer::ConnectionDrainingPolicy>
+    /// `AppCookieStickinessPolicy`: Information about a policy for application-controlled session
+    /// stickiness.
+    pub fn app_cookie_stickiness_policy(mut self, value: impl Into<Val<List<load_balancer::AppCookieStickinessPolicy>>>) -> Self {
+        self.core.props.set("AppCookieStickinessPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectionSettings`: If enabled, the load balancer allows the connections to remain
-        /// idle (no data is sent over the connection) for the specified duration.
-        core.props, "ConnectionSettings", connection_settings, set_connection_settings, get_connection_settings, Val<load_balancer::ConnectionSettings>
+    /// Sets `AppCookieStickinessPolicy` in place: [`Self::app_cookie_stickiness_policy`] on a value
+    /// held by `&mut`.
+    pub fn set_app_cookie_stickiness_policy(&mut self, value: impl Into<Val<List<load_balancer::AppCookieStickinessPolicy>>>) -> &mut Self {
+        self.core.props.set("AppCookieStickinessPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `CrossZone`: If enabled, the load balancer routes the request traffic evenly across all
-        /// instances regardless of the Availability Zones.
-        core.props, "CrossZone", cross_zone, set_cross_zone, get_cross_zone, Val<bool>
+    /// `AppCookieStickinessPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_cookie_stickiness_policy(&self) -> ::std::option::Option<Val<List<load_balancer::AppCookieStickinessPolicy>>> {
+        crate::cfn::get_prop(&self.core.props, "AppCookieStickinessPolicy")
     }
 
-    prop! {
-        /// `HealthCheck`: The health check settings to use when evaluating the health of your EC2
-        /// instances.
-        core.props, "HealthCheck", health_check, set_health_check, get_health_check, Val<load_balancer::HealthCheck>
+    /// `AvailabilityZones`: The Availability Zones for a load balancer in a default VPC. For a load
+    /// balancer in a nondefault VPC, specify Subnets instead.
+    pub fn availability_zones(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AvailabilityZones", value.into());
+        self
     }
 
-    prop! {
-        /// `Instances`: The IDs of the instances for the load balancer.
-        core.props, "Instances", instances, set_instances, get_instances, Val<List<String>>
+    /// Sets `AvailabilityZones` in place: [`Self::availability_zones`] on a value held by `&mut`.
+    pub fn set_availability_zones(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AvailabilityZones", value.into());
+        self
     }
 
-    prop! {
-        /// `LBCookieStickinessPolicy`: Information about a policy for duration-based session
-        /// stickiness.
-        core.props, "LBCookieStickinessPolicy", lb_cookie_stickiness_policy, set_lb_cookie_stickiness_policy, get_lb_cookie_stickiness_policy, Val<List<load_balancer::LbCookieStickinessPolicy>>
+    /// `AvailabilityZones` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_availability_zones(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AvailabilityZones")
     }
 
-    prop! {
-        /// `Listeners`: The Listeners for the load balancer. You can specify at most one listener
-        /// per port.
-        core.props, "Listeners", _, set_listeners, get_listeners, Val<List<load_balancer::Listeners>>
+    /// `ConnectionDrainingPolicy`: If enabled, the load balancer allows existing requests to
+    /// complete before the load balancer shifts traffic away from a deregistered or unhealthy
+    /// instance.
+    pub fn connection_draining_policy(mut self, value: impl Into<Val<load_balancer::ConnectionDrainingPolicy>>) -> Self {
+        self.core.props.set("ConnectionDrainingPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `LoadBalancerName`: The name of the load balancer. This name must be unique within your
-        /// set of load balancers for the region.
-        core.props, "LoadBalancerName", load_balancer_name, set_load_balancer_name, get_load_balancer_name, Val<String>
+    /// Sets `ConnectionDrainingPolicy` in place: [`Self::connection_draining_policy`] on a value
+    /// held by `&mut`.
+    pub fn set_connection_draining_policy(&mut self, value: impl Into<Val<load_balancer::ConnectionDrainingPolicy>>) -> &mut Self {
+        self.core.props.set("ConnectionDrainingPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `Policies`: The policies defined for your Classic Load Balancer. Specify only back-end
-        /// server policies.
-        core.props, "Policies", policies, set_policies, get_policies, Val<List<load_balancer::Policies>>
+    /// `ConnectionDrainingPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_draining_policy(&self) -> ::std::option::Option<Val<load_balancer::ConnectionDrainingPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionDrainingPolicy")
     }
 
-    prop! {
-        /// `Scheme`: The type of load balancer. Valid only for load balancers in a VPC.
-        core.props, "Scheme", scheme, set_scheme, get_scheme, Val<String>
+    /// `ConnectionSettings`: If enabled, the load balancer allows the connections to remain idle (no
+    /// data is sent over the connection) for the specified duration.
+    pub fn connection_settings(mut self, value: impl Into<Val<load_balancer::ConnectionSettings>>) -> Self {
+        self.core.props.set("ConnectionSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroups`: The security groups for the load balancer. Valid only for load
-        /// balancers in a VPC.
-        core.props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
+    /// Sets `ConnectionSettings` in place: [`Self::connection_settings`] on a value held by `&mut`.
+    pub fn set_connection_settings(&mut self, value: impl Into<Val<load_balancer::ConnectionSettings>>) -> &mut Self {
+        self.core.props.set("ConnectionSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `Subnets`: The IDs of the subnets for the load balancer. You can specify at most one
-        /// subnet per Availability Zone.
-        core.props, "Subnets", subnets, set_subnets, get_subnets, Val<List<String>>
+    /// `ConnectionSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_settings(&self) -> ::std::option::Option<Val<load_balancer::ConnectionSettings>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionSettings")
     }
 
-    prop! {
-        /// `Tags`: The tags associated with a load balancer.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CrossZone`: If enabled, the load balancer routes the request traffic evenly across all
+    /// instances regardless of the Availability Zones.
+    pub fn cross_zone(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CrossZone", value.into());
+        self
+    }
+
+    /// Sets `CrossZone` in place: [`Self::cross_zone`] on a value held by `&mut`.
+    pub fn set_cross_zone(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CrossZone", value.into());
+        self
+    }
+
+    /// `CrossZone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cross_zone(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CrossZone")
+    }
+
+    /// `HealthCheck`: The health check settings to use when evaluating the health of your EC2
+    /// instances.
+    pub fn health_check(mut self, value: impl Into<Val<load_balancer::HealthCheck>>) -> Self {
+        self.core.props.set("HealthCheck", value.into());
+        self
+    }
+
+    /// Sets `HealthCheck` in place: [`Self::health_check`] on a value held by `&mut`.
+    pub fn set_health_check(&mut self, value: impl Into<Val<load_balancer::HealthCheck>>) -> &mut Self {
+        self.core.props.set("HealthCheck", value.into());
+        self
+    }
+
+    /// `HealthCheck` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check(&self) -> ::std::option::Option<Val<load_balancer::HealthCheck>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheck")
+    }
+
+    /// `Instances`: The IDs of the instances for the load balancer.
+    pub fn instances(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Instances", value.into());
+        self
+    }
+
+    /// Sets `Instances` in place: [`Self::instances`] on a value held by `&mut`.
+    pub fn set_instances(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Instances", value.into());
+        self
+    }
+
+    /// `Instances` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instances(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Instances")
+    }
+
+    /// `LBCookieStickinessPolicy`: Information about a policy for duration-based session
+    /// stickiness.
+    pub fn lb_cookie_stickiness_policy(mut self, value: impl Into<Val<List<load_balancer::LbCookieStickinessPolicy>>>) -> Self {
+        self.core.props.set("LBCookieStickinessPolicy", value.into());
+        self
+    }
+
+    /// Sets `LBCookieStickinessPolicy` in place: [`Self::lb_cookie_stickiness_policy`] on a value
+    /// held by `&mut`.
+    pub fn set_lb_cookie_stickiness_policy(&mut self, value: impl Into<Val<List<load_balancer::LbCookieStickinessPolicy>>>) -> &mut Self {
+        self.core.props.set("LBCookieStickinessPolicy", value.into());
+        self
+    }
+
+    /// `LBCookieStickinessPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lb_cookie_stickiness_policy(&self) -> ::std::option::Option<Val<List<load_balancer::LbCookieStickinessPolicy>>> {
+        crate::cfn::get_prop(&self.core.props, "LBCookieStickinessPolicy")
+    }
+
+    /// Sets `Listeners`, which `new` took, in place.
+    pub fn set_listeners(&mut self, value: impl Into<Val<List<load_balancer::Listeners>>>) -> &mut Self {
+        self.core.props.set("Listeners", value.into());
+        self
+    }
+
+    /// `Listeners` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_listeners(&self) -> ::std::option::Option<Val<List<load_balancer::Listeners>>> {
+        crate::cfn::get_prop(&self.core.props, "Listeners")
+    }
+
+    /// `LoadBalancerName`: The name of the load balancer. This name must be unique within your set
+    /// of load balancers for the region.
+    pub fn load_balancer_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LoadBalancerName", value.into());
+        self
+    }
+
+    /// Sets `LoadBalancerName` in place: [`Self::load_balancer_name`] on a value held by `&mut`.
+    pub fn set_load_balancer_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LoadBalancerName", value.into());
+        self
+    }
+
+    /// `LoadBalancerName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_load_balancer_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LoadBalancerName")
+    }
+
+    /// `Policies`: The policies defined for your Classic Load Balancer. Specify only back-end
+    /// server policies.
+    pub fn policies(mut self, value: impl Into<Val<List<load_balancer::Policies>>>) -> Self {
+        self.core.props.set("Policies", value.into());
+        self
+    }
+
+    /// Sets `Policies` in place: [`Self::policies`] on a value held by `&mut`.
+    pub fn set_policies(&mut self, value: impl Into<Val<List<load_balancer::Policies>>>) -> &mut Self {
+        self.core.props.set("Policies", value.into());
+        self
+    }
+
+    /// `Policies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policies(&self) -> ::std::option::Option<Val<List<load_balancer::Policies>>> {
+        crate::cfn::get_prop(&self.core.props, "Policies")
+    }
+
+    /// `Scheme`: The type of load balancer. Valid only for load balancers in a VPC.
+    pub fn scheme(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Scheme", value.into());
+        self
+    }
+
+    /// Sets `Scheme` in place: [`Self::scheme`] on a value held by `&mut`.
+    pub fn set_scheme(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Scheme", value.into());
+        self
+    }
+
+    /// `Scheme` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scheme(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Scheme")
+    }
+
+    /// `SecurityGroups`: The security groups for the load balancer. Valid only for load balancers
+    /// in a VPC.
+    pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SecurityGroups", value.into());
+        self
+    }
+
+    /// Sets `SecurityGroups` in place: [`Self::security_groups`] on a value held by `&mut`.
+    pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroups", value.into());
+        self
+    }
+
+    /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroups")
+    }
+
+    /// `Subnets`: The IDs of the subnets for the load balancer. You can specify at most one subnet
+    /// per Availability Zone.
+    pub fn subnets(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Subnets", value.into());
+        self
+    }
+
+    /// Sets `Subnets` in place: [`Self::subnets`] on a value held by `&mut`.
+    pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Subnets", value.into());
+        self
+    }
+
+    /// `Subnets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Subnets")
+    }
+
+    /// `Tags`: The tags associated with a load balancer.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -206,27 +410,66 @@ pub mod load_balancer {
             AccessLoggingPolicy { props }
         }
 
-        prop! {
-            /// `Enabled`: Specifies whether access logs are enabled for the load balancer.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BucketName`: The name of the Amazon S3 bucket where the access logs are stored.
-            props, "S3BucketName", _, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `EmitInterval`: The interval for publishing the access logs. You can specify an interval
-            /// of either 5 minutes or 60 minutes. Default: 60 minutes
-            props, "EmitInterval", emit_interval, set_emit_interval, get_emit_interval, Val<i64>
+        /// Sets `S3BucketName`, which `new` took, in place.
+        pub fn set_s3_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BucketPrefix`: The logical hierarchy you created for your Amazon S3 bucket, for
-            /// example `my-bucket-prefix/prod`. If the prefix is not provided, the log is placed at the
-            /// root level of the bucket.
-            props, "S3BucketPrefix", s3_bucket_prefix, set_s3_bucket_prefix, get_s3_bucket_prefix, Val<String>
+        /// `S3BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketName")
+        }
+
+        /// `EmitInterval`: The interval for publishing the access logs. You can specify an interval of
+        /// either 5 minutes or 60 minutes. Default: 60 minutes
+        pub fn emit_interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EmitInterval", value.into());
+            self
+        }
+
+        /// Sets `EmitInterval` in place: [`Self::emit_interval`] on a value held by `&mut`.
+        pub fn set_emit_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EmitInterval", value.into());
+            self
+        }
+
+        /// `EmitInterval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_emit_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EmitInterval")
+        }
+
+        /// `S3BucketPrefix`: The logical hierarchy you created for your Amazon S3 bucket, for example `my-bucket-prefix/prod`.
+        /// If the prefix is not provided, the log is placed at the root level of the bucket.
+        pub fn s3_bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3BucketPrefix", value.into());
+            self
+        }
+
+        /// Sets `S3BucketPrefix` in place: [`Self::s3_bucket_prefix`] on a value held by `&mut`.
+        pub fn set_s3_bucket_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketPrefix", value.into());
+            self
+        }
+
+        /// `S3BucketPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketPrefix")
         }
     }
 
@@ -251,15 +494,28 @@ pub mod load_balancer {
             AppCookieStickinessPolicy { props }
         }
 
-        prop! {
-            /// `PolicyName`: The mnemonic name for the policy being created. The name must be unique
-            /// within a set of policies for this load balancer.
-            props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+        /// Sets `PolicyName`, which `new` took, in place.
+        pub fn set_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PolicyName", value.into());
+            self
         }
 
-        prop! {
-            /// `CookieName`: The name of the application cookie used for stickiness.
-            props, "CookieName", _, set_cookie_name, get_cookie_name, Val<String>
+        /// `PolicyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PolicyName")
+        }
+
+        /// Sets `CookieName`, which `new` took, in place.
+        pub fn set_cookie_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CookieName", value.into());
+            self
+        }
+
+        /// `CookieName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cookie_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CookieName")
         }
     }
 
@@ -283,15 +539,35 @@ pub mod load_balancer {
             ConnectionDrainingPolicy { props }
         }
 
-        prop! {
-            /// `Enabled`: Specifies whether connection draining is enabled for the load balancer.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Timeout`: The maximum time, in seconds, to keep the existing connections open before
-            /// deregistering the instances.
-            props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `Timeout`: The maximum time, in seconds, to keep the existing connections open before
+        /// deregistering the instances.
+        pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// Sets `Timeout` in place: [`Self::timeout`] on a value held by `&mut`.
+        pub fn set_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// `Timeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Timeout")
         }
     }
 
@@ -315,10 +591,16 @@ pub mod load_balancer {
             ConnectionSettings { props }
         }
 
-        prop! {
-            /// `IdleTimeout`: The time, in seconds, that the connection is allowed to be idle (no data
-            /// has been sent over the connection) before it is closed by the load balancer.
-            props, "IdleTimeout", _, set_idle_timeout, get_idle_timeout, Val<i64>
+        /// Sets `IdleTimeout`, which `new` took, in place.
+        pub fn set_idle_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IdleTimeout", value.into());
+            self
+        }
+
+        /// `IdleTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idle_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IdleTimeout")
         }
     }
 
@@ -360,33 +642,64 @@ pub mod load_balancer {
             HealthCheck { props }
         }
 
-        prop! {
-            /// `Target`: The instance being checked.
-            props, "Target", _, set_target, get_target, Val<String>
+        /// Sets `Target`, which `new` took, in place.
+        pub fn set_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
         }
 
-        prop! {
-            /// `UnhealthyThreshold`: The number of consecutive health check failures required before
-            /// moving the instance to the `Unhealthy` state.
-            props, "UnhealthyThreshold", _, set_unhealthy_threshold, get_unhealthy_threshold, Val<String>
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Target")
         }
 
-        prop! {
-            /// `Timeout`: The amount of time, in seconds, during which no response means a failed
-            /// health check. This value must be less than the `Interval` value.
-            props, "Timeout", _, set_timeout, get_timeout, Val<String>
+        /// Sets `UnhealthyThreshold`, which `new` took, in place.
+        pub fn set_unhealthy_threshold(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UnhealthyThreshold", value.into());
+            self
         }
 
-        prop! {
-            /// `HealthyThreshold`: The number of consecutive health checks successes required before
-            /// moving the instance to the `Healthy` state.
-            props, "HealthyThreshold", _, set_healthy_threshold, get_healthy_threshold, Val<String>
+        /// `UnhealthyThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unhealthy_threshold(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UnhealthyThreshold")
         }
 
-        prop! {
-            /// `Interval`: The approximate interval, in seconds, between health checks of an individual
-            /// instance.
-            props, "Interval", _, set_interval, get_interval, Val<String>
+        /// Sets `Timeout`, which `new` took, in place.
+        pub fn set_timeout(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// `Timeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Timeout")
+        }
+
+        /// Sets `HealthyThreshold`, which `new` took, in place.
+        pub fn set_healthy_threshold(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HealthyThreshold", value.into());
+            self
+        }
+
+        /// `HealthyThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_healthy_threshold(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HealthyThreshold")
+        }
+
+        /// Sets `Interval`, which `new` took, in place.
+        pub fn set_interval(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Interval", value.into());
+            self
+        }
+
+        /// `Interval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Interval")
         }
     }
 
@@ -406,17 +719,44 @@ pub mod load_balancer {
             LbCookieStickinessPolicy { props }
         }
 
-        prop! {
-            /// `CookieExpirationPeriod`: The time period, in seconds, after which the cookie should be
-            /// considered stale. If this parameter is not specified, the stickiness session lasts for
-            /// the duration of the browser session.
-            props, "CookieExpirationPeriod", cookie_expiration_period, set_cookie_expiration_period, get_cookie_expiration_period, Val<String>
+        /// `CookieExpirationPeriod`: The time period, in seconds, after which the cookie should be
+        /// considered stale. If this parameter is not specified, the stickiness session lasts for the
+        /// duration of the browser session.
+        pub fn cookie_expiration_period(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CookieExpirationPeriod", value.into());
+            self
         }
 
-        prop! {
-            /// `PolicyName`: The name of the policy. This name must be unique within the set of
-            /// policies for this load balancer.
-            props, "PolicyName", policy_name, set_policy_name, get_policy_name, Val<String>
+        /// Sets `CookieExpirationPeriod` in place: [`Self::cookie_expiration_period`] on a value held
+        /// by `&mut`.
+        pub fn set_cookie_expiration_period(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CookieExpirationPeriod", value.into());
+            self
+        }
+
+        /// `CookieExpirationPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cookie_expiration_period(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CookieExpirationPeriod")
+        }
+
+        /// `PolicyName`: The name of the policy. This name must be unique within the set of policies
+        /// for this load balancer.
+        pub fn policy_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PolicyName", value.into());
+            self
+        }
+
+        /// Sets `PolicyName` in place: [`Self::policy_name`] on a value held by `&mut`.
+        pub fn set_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PolicyName", value.into());
+            self
+        }
+
+        /// `PolicyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PolicyName")
         }
     }
 
@@ -448,44 +788,100 @@ pub mod load_balancer {
             Listeners { props }
         }
 
-        prop! {
-            /// `InstancePort`: The port on which the instance is listening.
-            props, "InstancePort", _, set_instance_port, get_instance_port, Val<String>
+        /// Sets `InstancePort`, which `new` took, in place.
+        pub fn set_instance_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstancePort", value.into());
+            self
         }
 
-        prop! {
-            /// `LoadBalancerPort`: The port on which the load balancer is listening. On EC2-VPC, you
-            /// can specify any port from the range 1-65535. On EC2-Classic, you can specify any port
-            /// from the following list: 25, 80, 443, 465, 587, 1024-65535.
-            props, "LoadBalancerPort", _, set_load_balancer_port, get_load_balancer_port, Val<String>
+        /// `InstancePort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_port(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstancePort")
         }
 
-        prop! {
-            /// `Protocol`: The load balancer transport protocol to use for routing: HTTP, HTTPS, TCP,
-            /// or SSL. Allowed values (any case): `http`, `https`, `tcp`, `ssl`.
-            props, "Protocol", _, set_protocol, get_protocol, Val<String>
+        /// Sets `LoadBalancerPort`, which `new` took, in place.
+        pub fn set_load_balancer_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LoadBalancerPort", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceProtocol`: The protocol to use for routing traffic to instances: HTTP, HTTPS,
-            /// TCP, or SSL. If the front-end protocol is TCP or SSL, the back-end protocol must be TCP
-            /// or SSL. If the front-end protocol is HTTP or HTTPS, the back-end protocol must be HTTP
-            /// or HTTPS. If there is another listener with the same `InstancePort` whose `InstanceProtocol`
-            /// is secure, (HTTPS or SSL), the listener's `InstanceProtocol` must also be secure. If
-            /// there is another listener with the same `InstancePort` whose `InstanceProtocol` is HTTP
-            /// or TCP, the listener's `InstanceProtocol` must be HTTP or TCP. Allowed values (any
-            /// case): …
-            props, "InstanceProtocol", instance_protocol, set_instance_protocol, get_instance_protocol, Val<String>
+        /// `LoadBalancerPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_load_balancer_port(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LoadBalancerPort")
         }
 
-        prop! {
-            /// `PolicyNames`: The names of the policies to associate with the listener.
-            props, "PolicyNames", policy_names, set_policy_names, get_policy_names, Val<List<String>>
+        /// Sets `Protocol`, which `new` took, in place.
+        pub fn set_protocol(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
         }
 
-        prop! {
-            /// `SSLCertificateId`: The Amazon Resource Name (ARN) of the server certificate.
-            props, "SSLCertificateId", ssl_certificate_id, set_ssl_certificate_id, get_ssl_certificate_id, Val<String>
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
+        }
+
+        /// `InstanceProtocol`: The protocol to use for routing traffic to instances: HTTP, HTTPS, TCP,
+        /// or SSL. If the front-end protocol is TCP or SSL, the back-end protocol must be TCP or SSL.
+        /// If the front-end protocol is HTTP or HTTPS, the back-end protocol must be HTTP or HTTPS. If
+        /// there is another listener with the same `InstancePort` whose `InstanceProtocol` is secure, (HTTPS
+        /// or SSL), the listener's `InstanceProtocol` must also be secure. If there is another listener
+        /// with the same `InstancePort` whose `InstanceProtocol` is HTTP or TCP, the listener's `InstanceProtocol`
+        /// must be HTTP or TCP. Allowed values (any case): …
+        pub fn instance_protocol(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InstanceProtocol", value.into());
+            self
+        }
+
+        /// Sets `InstanceProtocol` in place: [`Self::instance_protocol`] on a value held by `&mut`.
+        pub fn set_instance_protocol(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceProtocol", value.into());
+            self
+        }
+
+        /// `InstanceProtocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_protocol(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceProtocol")
+        }
+
+        /// `PolicyNames`: The names of the policies to associate with the listener.
+        pub fn policy_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("PolicyNames", value.into());
+            self
+        }
+
+        /// Sets `PolicyNames` in place: [`Self::policy_names`] on a value held by `&mut`.
+        pub fn set_policy_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("PolicyNames", value.into());
+            self
+        }
+
+        /// `PolicyNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "PolicyNames")
+        }
+
+        /// `SSLCertificateId`: The Amazon Resource Name (ARN) of the server certificate.
+        pub fn ssl_certificate_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SSLCertificateId", value.into());
+            self
+        }
+
+        /// Sets `SSLCertificateId` in place: [`Self::ssl_certificate_id`] on a value held by `&mut`.
+        pub fn set_ssl_certificate_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SSLCertificateId", value.into());
+            self
+        }
+
+        /// `SSLCertificateId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssl_certificate_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SSLCertificateId")
         }
     }
 
@@ -514,30 +910,77 @@ pub mod load_balancer {
             Policies { props }
         }
 
-        prop! {
-            /// `PolicyType`: The name of the policy type.
-            props, "PolicyType", _, set_policy_type, get_policy_type, Val<String>
+        /// Sets `PolicyType`, which `new` took, in place.
+        pub fn set_policy_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PolicyType", value.into());
+            self
         }
 
-        prop! {
-            /// `PolicyName`: The name of the policy.
-            props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+        /// `PolicyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PolicyType")
         }
 
-        prop! {
-            /// `Attributes`: The policy attributes.
-            props, "Attributes", _, set_attributes, get_attributes, Val<List<PolicyItem>>
+        /// Sets `PolicyName`, which `new` took, in place.
+        pub fn set_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PolicyName", value.into());
+            self
         }
 
-        prop! {
-            /// `InstancePorts`: The instance ports for the policy. Required only for some policy types.
-            props, "InstancePorts", instance_ports, set_instance_ports, get_instance_ports, Val<List<String>>
+        /// `PolicyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PolicyName")
         }
 
-        prop! {
-            /// `LoadBalancerPorts`: The load balancer ports for the policy. Required only for some
-            /// policy types.
-            props, "LoadBalancerPorts", load_balancer_ports, set_load_balancer_ports, get_load_balancer_ports, Val<List<String>>
+        /// Sets `Attributes`, which `new` took, in place.
+        pub fn set_attributes(&mut self, value: impl Into<Val<List<PolicyItem>>>) -> &mut Self {
+            self.props.set("Attributes", value.into());
+            self
+        }
+
+        /// `Attributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attributes(&self) -> ::std::option::Option<Val<List<PolicyItem>>> {
+            crate::cfn::get_prop(&self.props, "Attributes")
+        }
+
+        /// `InstancePorts`: The instance ports for the policy. Required only for some policy types.
+        pub fn instance_ports(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("InstancePorts", value.into());
+            self
+        }
+
+        /// Sets `InstancePorts` in place: [`Self::instance_ports`] on a value held by `&mut`.
+        pub fn set_instance_ports(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("InstancePorts", value.into());
+            self
+        }
+
+        /// `InstancePorts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_ports(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "InstancePorts")
+        }
+
+        /// `LoadBalancerPorts`: The load balancer ports for the policy. Required only for some policy
+        /// types.
+        pub fn load_balancer_ports(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("LoadBalancerPorts", value.into());
+            self
+        }
+
+        /// Sets `LoadBalancerPorts` in place: [`Self::load_balancer_ports`] on a value held by `&mut`.
+        pub fn set_load_balancer_ports(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("LoadBalancerPorts", value.into());
+            self
+        }
+
+        /// `LoadBalancerPorts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_load_balancer_ports(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "LoadBalancerPorts")
         }
     }
 
@@ -556,14 +999,40 @@ pub mod load_balancer {
             PolicyItem { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 }

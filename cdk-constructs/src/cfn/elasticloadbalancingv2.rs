@@ -50,72 +50,188 @@ impl Listener {
         Listener { core }
     }
 
-    prop! {
-        /// `AlpnPolicy`: \[TLS listener\] The name of the Application-Layer Protocol Negotiation (ALPN)
-        /// policy.
-        core.props, "AlpnPolicy", alpn_policy, set_alpn_policy, get_alpn_policy, Val<List<String>>
+    /// `AlpnPolicy`: \[TLS listener\] The name of the Application-Layer Protocol Negotiation (ALPN)
+    /// policy.
+    pub fn alpn_policy(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AlpnPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `Certificates`: The default SSL server certificate for a secure listener. You must
-        /// provide exactly one certificate if the listener protocol is HTTPS or TLS. For an HTTPS
-        /// listener, update requires some interruptions. For a TLS listener, update requires no
-        /// interruption. To create a certificate list for a secure listener, use
-        /// AWS::ElasticLoadBalancingV2::ListenerCertificate (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listenercertificate.html>).
-        core.props, "Certificates", certificates, set_certificates, get_certificates, Val<List<listener::Certificate>>
+    /// Sets `AlpnPolicy` in place: [`Self::alpn_policy`] on a value held by `&mut`.
+    pub fn set_alpn_policy(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AlpnPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultActions`: The actions for the default rule. You cannot define a condition for a
-        /// default rule. To create additional rules for an Application Load Balancer, use
-        /// AWS::ElasticLoadBalancingV2::ListenerRule (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listenerrule.html>).
-        core.props, "DefaultActions", _, set_default_actions, get_default_actions, Val<List<listener::Action>>
+    /// `AlpnPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alpn_policy(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AlpnPolicy")
     }
 
-    prop! {
-        /// `ListenerAttributes`: The listener attributes. Attributes that you do not modify retain
-        /// their current values.
-        core.props, "ListenerAttributes", listener_attributes, set_listener_attributes, get_listener_attributes, Val<List<Tag>>
+    /// `Certificates`: The default SSL server certificate for a secure listener. You must provide
+    /// exactly one certificate if the listener protocol is HTTPS or TLS. For an HTTPS listener,
+    /// update requires some interruptions. For a TLS listener, update requires no interruption. To
+    /// create a certificate list for a secure listener, use
+    /// AWS::ElasticLoadBalancingV2::ListenerCertificate (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listenercertificate.html>).
+    pub fn certificates(mut self, value: impl Into<Val<List<listener::Certificate>>>) -> Self {
+        self.core.props.set("Certificates", value.into());
+        self
     }
 
-    prop! {
-        /// `LoadBalancerArn`: The Amazon Resource Name (ARN) of the load balancer.
-        core.props, "LoadBalancerArn", _, set_load_balancer_arn, get_load_balancer_arn, Val<LoadBalancerArn>
+    /// Sets `Certificates` in place: [`Self::certificates`] on a value held by `&mut`.
+    pub fn set_certificates(&mut self, value: impl Into<Val<List<listener::Certificate>>>) -> &mut Self {
+        self.core.props.set("Certificates", value.into());
+        self
     }
 
-    prop! {
-        /// `MutualAuthentication`: The mutual authentication configuration information.
-        core.props, "MutualAuthentication", mutual_authentication, set_mutual_authentication, get_mutual_authentication, Val<listener::MutualAuthentication>
+    /// `Certificates` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificates(&self) -> ::std::option::Option<Val<List<listener::Certificate>>> {
+        crate::cfn::get_prop(&self.core.props, "Certificates")
     }
 
-    prop! {
-        /// `Port`: The port on which the load balancer is listening. You can't specify a port for a
-        /// Gateway Load Balancer.
-        core.props, "Port", port, set_port, get_port, Val<i64>
+    /// Sets `DefaultActions`, which `new` took, in place.
+    pub fn set_default_actions(&mut self, value: impl Into<Val<List<listener::Action>>>) -> &mut Self {
+        self.core.props.set("DefaultActions", value.into());
+        self
     }
 
-    prop! {
-        /// `Protocol`: The protocol for connections from clients to the load balancer. For
-        /// Application Load Balancers, the supported protocols are HTTP and HTTPS. For Network Load
-        /// Balancers, the supported protocols are TCP, TLS, UDP, TCP_UDP, QUIC, and TCP_QUIC. You
-        /// can’t specify the UDP, TCP_UDP, QUIC, or TCP_QUIC protocol if dual-stack mode is
-        /// enabled. You can't specify a protocol for a Gateway Load Balancer.
-        core.props, "Protocol", protocol, set_protocol, get_protocol, Val<listener::Protocol>
+    /// `DefaultActions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_actions(&self) -> ::std::option::Option<Val<List<listener::Action>>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultActions")
     }
 
-    prop! {
-        /// `SslPolicy`: \[HTTPS and TLS listeners\] The security policy that defines which
-        /// protocols and ciphers are supported. For more information, see Security policies (<https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html>)
-        /// in the *Application Load Balancers Guide* and Security policies (<https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html>)
-        /// in the *Network Load Balancers Guide*. \[HTTPS listeners\] Updating the security policy
-        /// can result in interruptions if the load balancer is handling a high volume of traffic.
-        /// To decrease the …
-        core.props, "SslPolicy", ssl_policy, set_ssl_policy, get_ssl_policy, Val<String>
+    /// `ListenerAttributes`: The listener attributes. Attributes that you do not modify retain
+    /// their current values.
+    pub fn listener_attributes(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("ListenerAttributes", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ListenerAttributes` in place: [`Self::listener_attributes`] on a value held by `&mut`.
+    pub fn set_listener_attributes(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("ListenerAttributes", value.into());
+        self
+    }
+
+    /// `ListenerAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_listener_attributes(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "ListenerAttributes")
+    }
+
+    /// Sets `LoadBalancerArn`, which `new` took, in place.
+    pub fn set_load_balancer_arn(&mut self, value: impl Into<Val<LoadBalancerArn>>) -> &mut Self {
+        self.core.props.set("LoadBalancerArn", value.into());
+        self
+    }
+
+    /// `LoadBalancerArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_load_balancer_arn(&self) -> ::std::option::Option<Val<LoadBalancerArn>> {
+        crate::cfn::get_prop(&self.core.props, "LoadBalancerArn")
+    }
+
+    /// `MutualAuthentication`: The mutual authentication configuration information.
+    pub fn mutual_authentication(mut self, value: impl Into<Val<listener::MutualAuthentication>>) -> Self {
+        self.core.props.set("MutualAuthentication", value.into());
+        self
+    }
+
+    /// Sets `MutualAuthentication` in place: [`Self::mutual_authentication`] on a value held by `&mut`.
+    pub fn set_mutual_authentication(&mut self, value: impl Into<Val<listener::MutualAuthentication>>) -> &mut Self {
+        self.core.props.set("MutualAuthentication", value.into());
+        self
+    }
+
+    /// `MutualAuthentication` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mutual_authentication(&self) -> ::std::option::Option<Val<listener::MutualAuthentication>> {
+        crate::cfn::get_prop(&self.core.props, "MutualAuthentication")
+    }
+
+    /// `Port`: The port on which the load balancer is listening. You can't specify a port for a
+    /// Gateway Load Balancer.
+    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+    pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// `Port` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Port")
+    }
+
+    /// `Protocol`: The protocol for connections from clients to the load balancer. For Application
+    /// Load Balancers, the supported protocols are HTTP and HTTPS. For Network Load Balancers, the
+    /// supported protocols are TCP, TLS, UDP, TCP_UDP, QUIC, and TCP_QUIC. You can’t specify the
+    /// UDP, TCP_UDP, QUIC, or TCP_QUIC protocol if dual-stack mode is enabled. You can't specify a
+    /// protocol for a Gateway Load Balancer.
+    pub fn protocol(mut self, value: impl Into<Val<listener::Protocol>>) -> Self {
+        self.core.props.set("Protocol", value.into());
+        self
+    }
+
+    /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+    pub fn set_protocol(&mut self, value: impl Into<Val<listener::Protocol>>) -> &mut Self {
+        self.core.props.set("Protocol", value.into());
+        self
+    }
+
+    /// `Protocol` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocol(&self) -> ::std::option::Option<Val<listener::Protocol>> {
+        crate::cfn::get_prop(&self.core.props, "Protocol")
+    }
+
+    /// `SslPolicy`: \[HTTPS and TLS listeners\] The security policy that defines which protocols
+    /// and ciphers are supported. For more information, see Security policies (<https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html>)
+    /// in the *Application Load Balancers Guide* and Security policies (<https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html>)
+    /// in the *Network Load Balancers Guide*. \[HTTPS listeners\] Updating the security policy can
+    /// result in interruptions if the load balancer is handling a high volume of traffic. To
+    /// decrease the …
+    pub fn ssl_policy(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SslPolicy", value.into());
+        self
+    }
+
+    /// Sets `SslPolicy` in place: [`Self::ssl_policy`] on a value held by `&mut`.
+    pub fn set_ssl_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SslPolicy", value.into());
+        self
+    }
+
+    /// `SslPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ssl_policy(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SslPolicy")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -152,9 +268,22 @@ pub mod listener {
             Certificate { props }
         }
 
-        prop! {
-            /// `CertificateArn`: The Amazon Resource Name (ARN) of the certificate.
-            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<CertificateArn>
+        /// `CertificateArn`: The Amazon Resource Name (ARN) of the certificate.
+        pub fn certificate_arn(mut self, value: impl Into<Val<CertificateArn>>) -> Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// Sets `CertificateArn` in place: [`Self::certificate_arn`] on a value held by `&mut`.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<CertificateArn>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<CertificateArn>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
         }
     }
 
@@ -175,60 +304,173 @@ pub mod listener {
             Action { props }
         }
 
-        prop! {
-            /// `Type`: The type of action.
-            props, "Type", _, set_type, get_type, Val<ActionType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ActionType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthenticateCognitoConfig`: \[HTTPS listeners\] Information for using Amazon Cognito to
-            /// authenticate users. Specify only when ``Type`` is ``authenticate-cognito``.
-            props, "AuthenticateCognitoConfig", authenticate_cognito_config, set_authenticate_cognito_config, get_authenticate_cognito_config, Val<AuthenticateCognitoConfig>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ActionType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `AuthenticateOidcConfig`: \[HTTPS listeners\] Information about an identity provider
-            /// that is compliant with OpenID Connect (OIDC). Specify only when ``Type`` is ``authenticate-oidc``.
-            props, "AuthenticateOidcConfig", authenticate_oidc_config, set_authenticate_oidc_config, get_authenticate_oidc_config, Val<AuthenticateOidcConfig>
+        /// `AuthenticateCognitoConfig`: \[HTTPS listeners\] Information for using Amazon Cognito to
+        /// authenticate users. Specify only when ``Type`` is ``authenticate-cognito``.
+        pub fn authenticate_cognito_config(mut self, value: impl Into<Val<AuthenticateCognitoConfig>>) -> Self {
+            self.props.set("AuthenticateCognitoConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `FixedResponseConfig`: \[Application Load Balancer\] Information for creating an action
-            /// that returns a custom HTTP response. Specify only when ``Type`` is ``fixed-response``.
-            props, "FixedResponseConfig", fixed_response_config, set_fixed_response_config, get_fixed_response_config, Val<FixedResponseConfig>
+        /// Sets `AuthenticateCognitoConfig` in place: [`Self::authenticate_cognito_config`] on a value
+        /// held by `&mut`.
+        pub fn set_authenticate_cognito_config(&mut self, value: impl Into<Val<AuthenticateCognitoConfig>>) -> &mut Self {
+            self.props.set("AuthenticateCognitoConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `ForwardConfig`: Information for creating an action that distributes requests among
-            /// multiple target groups. Specify only when ``Type`` is ``forward``. If you specify both ``ForwardConfig``
-            /// and ``TargetGroupArn``, you can specify only one target group using ``ForwardConfig``
-            /// and it must be the same target group specified in ``TargetGroupArn``.
-            props, "ForwardConfig", forward_config, set_forward_config, get_forward_config, Val<ForwardConfig>
+        /// `AuthenticateCognitoConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authenticate_cognito_config(&self) -> ::std::option::Option<Val<AuthenticateCognitoConfig>> {
+            crate::cfn::get_prop(&self.props, "AuthenticateCognitoConfig")
         }
 
-        prop! {
-            /// `JwtValidationConfig`: \[HTTPS listeners\] Information for validating JWT access tokens
-            /// in client requests. Specify only when ``Type`` is ``jwt-validation``.
-            props, "JwtValidationConfig", jwt_validation_config, set_jwt_validation_config, get_jwt_validation_config, Val<JwtValidationConfig>
+        /// `AuthenticateOidcConfig`: \[HTTPS listeners\] Information about an identity provider that is
+        /// compliant with OpenID Connect (OIDC). Specify only when ``Type`` is ``authenticate-oidc``.
+        pub fn authenticate_oidc_config(mut self, value: impl Into<Val<AuthenticateOidcConfig>>) -> Self {
+            self.props.set("AuthenticateOidcConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `Order`: The order for the action. This value is required for rules with multiple
-            /// actions. The action with the lowest value for order is performed first.
-            props, "Order", order, set_order, get_order, Val<i64>
+        /// Sets `AuthenticateOidcConfig` in place: [`Self::authenticate_oidc_config`] on a value held
+        /// by `&mut`.
+        pub fn set_authenticate_oidc_config(&mut self, value: impl Into<Val<AuthenticateOidcConfig>>) -> &mut Self {
+            self.props.set("AuthenticateOidcConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `RedirectConfig`: \[Application Load Balancer\] Information for creating a redirect
-            /// action. Specify only when ``Type`` is ``redirect``.
-            props, "RedirectConfig", redirect_config, set_redirect_config, get_redirect_config, Val<RedirectConfig>
+        /// `AuthenticateOidcConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authenticate_oidc_config(&self) -> ::std::option::Option<Val<AuthenticateOidcConfig>> {
+            crate::cfn::get_prop(&self.props, "AuthenticateOidcConfig")
         }
 
-        prop! {
-            /// `TargetGroupArn`: The Amazon Resource Name (ARN) of the target group. Specify only when ``Type``
-            /// is ``forward`` and you want to route to a single target group. To route to multiple
-            /// target groups, you must use ``ForwardConfig`` instead.
-            props, "TargetGroupArn", target_group_arn, set_target_group_arn, get_target_group_arn, Val<TargetGroupArn>
+        /// `FixedResponseConfig`: \[Application Load Balancer\] Information for creating an action that
+        /// returns a custom HTTP response. Specify only when ``Type`` is ``fixed-response``.
+        pub fn fixed_response_config(mut self, value: impl Into<Val<FixedResponseConfig>>) -> Self {
+            self.props.set("FixedResponseConfig", value.into());
+            self
+        }
+
+        /// Sets `FixedResponseConfig` in place: [`Self::fixed_response_config`] on a value held by `&mut`.
+        pub fn set_fixed_response_config(&mut self, value: impl Into<Val<FixedResponseConfig>>) -> &mut Self {
+            self.props.set("FixedResponseConfig", value.into());
+            self
+        }
+
+        /// `FixedResponseConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fixed_response_config(&self) -> ::std::option::Option<Val<FixedResponseConfig>> {
+            crate::cfn::get_prop(&self.props, "FixedResponseConfig")
+        }
+
+        /// `ForwardConfig`: Information for creating an action that distributes requests among multiple
+        /// target groups. Specify only when ``Type`` is ``forward``. If you specify both ``ForwardConfig``
+        /// and ``TargetGroupArn``, you can specify only one target group using ``ForwardConfig`` and it
+        /// must be the same target group specified in ``TargetGroupArn``.
+        pub fn forward_config(mut self, value: impl Into<Val<ForwardConfig>>) -> Self {
+            self.props.set("ForwardConfig", value.into());
+            self
+        }
+
+        /// Sets `ForwardConfig` in place: [`Self::forward_config`] on a value held by `&mut`.
+        pub fn set_forward_config(&mut self, value: impl Into<Val<ForwardConfig>>) -> &mut Self {
+            self.props.set("ForwardConfig", value.into());
+            self
+        }
+
+        /// `ForwardConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forward_config(&self) -> ::std::option::Option<Val<ForwardConfig>> {
+            crate::cfn::get_prop(&self.props, "ForwardConfig")
+        }
+
+        /// `JwtValidationConfig`: \[HTTPS listeners\] Information for validating JWT access tokens in
+        /// client requests. Specify only when ``Type`` is ``jwt-validation``.
+        pub fn jwt_validation_config(mut self, value: impl Into<Val<JwtValidationConfig>>) -> Self {
+            self.props.set("JwtValidationConfig", value.into());
+            self
+        }
+
+        /// Sets `JwtValidationConfig` in place: [`Self::jwt_validation_config`] on a value held by `&mut`.
+        pub fn set_jwt_validation_config(&mut self, value: impl Into<Val<JwtValidationConfig>>) -> &mut Self {
+            self.props.set("JwtValidationConfig", value.into());
+            self
+        }
+
+        /// `JwtValidationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jwt_validation_config(&self) -> ::std::option::Option<Val<JwtValidationConfig>> {
+            crate::cfn::get_prop(&self.props, "JwtValidationConfig")
+        }
+
+        /// `Order`: The order for the action. This value is required for rules with multiple actions.
+        /// The action with the lowest value for order is performed first.
+        pub fn order(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Order", value.into());
+            self
+        }
+
+        /// Sets `Order` in place: [`Self::order`] on a value held by `&mut`.
+        pub fn set_order(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Order", value.into());
+            self
+        }
+
+        /// `Order` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_order(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Order")
+        }
+
+        /// `RedirectConfig`: \[Application Load Balancer\] Information for creating a redirect action.
+        /// Specify only when ``Type`` is ``redirect``.
+        pub fn redirect_config(mut self, value: impl Into<Val<RedirectConfig>>) -> Self {
+            self.props.set("RedirectConfig", value.into());
+            self
+        }
+
+        /// Sets `RedirectConfig` in place: [`Self::redirect_config`] on a value held by `&mut`.
+        pub fn set_redirect_config(&mut self, value: impl Into<Val<RedirectConfig>>) -> &mut Self {
+            self.props.set("RedirectConfig", value.into());
+            self
+        }
+
+        /// `RedirectConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redirect_config(&self) -> ::std::option::Option<Val<RedirectConfig>> {
+            crate::cfn::get_prop(&self.props, "RedirectConfig")
+        }
+
+        /// `TargetGroupArn`: The Amazon Resource Name (ARN) of the target group. Specify only when ``Type``
+        /// is ``forward`` and you want to route to a single target group. To route to multiple target
+        /// groups, you must use ``ForwardConfig`` instead.
+        pub fn target_group_arn(mut self, value: impl Into<Val<TargetGroupArn>>) -> Self {
+            self.props.set("TargetGroupArn", value.into());
+            self
+        }
+
+        /// Sets `TargetGroupArn` in place: [`Self::target_group_arn`] on a value held by `&mut`.
+        pub fn set_target_group_arn(&mut self, value: impl Into<Val<TargetGroupArn>>) -> &mut Self {
+            self.props.set("TargetGroupArn", value.into());
+            self
+        }
+
+        /// `TargetGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_group_arn(&self) -> ::std::option::Option<Val<TargetGroupArn>> {
+            crate::cfn::get_prop(&self.props, "TargetGroupArn")
         }
     }
 
@@ -260,53 +502,140 @@ pub mod listener {
             AuthenticateCognitoConfig { props }
         }
 
-        prop! {
-            /// `UserPoolClientId`: The ID of the Amazon Cognito user pool client.
-            props, "UserPoolClientId", _, set_user_pool_client_id, get_user_pool_client_id, Val<String>
+        /// Sets `UserPoolClientId`, which `new` took, in place.
+        pub fn set_user_pool_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserPoolClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `UserPoolDomain`: The domain prefix or fully-qualified domain name of the Amazon Cognito
-            /// user pool.
-            props, "UserPoolDomain", _, set_user_pool_domain, get_user_pool_domain, Val<String>
+        /// `UserPoolClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_pool_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserPoolClientId")
         }
 
-        prop! {
-            /// `UserPoolArn`: The Amazon Resource Name (ARN) of the Amazon Cognito user pool.
-            props, "UserPoolArn", _, set_user_pool_arn, get_user_pool_arn, Val<String>
+        /// Sets `UserPoolDomain`, which `new` took, in place.
+        pub fn set_user_pool_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserPoolDomain", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthenticationRequestExtraParams`: The query parameters (up to 10) to include in the
-            /// redirect request to the authorization endpoint.
-            props, "AuthenticationRequestExtraParams", authentication_request_extra_params, set_authentication_request_extra_params, get_authentication_request_extra_params, Val<Map<String>>
+        /// `UserPoolDomain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_pool_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserPoolDomain")
         }
 
-        prop! {
-            /// `OnUnauthenticatedRequest`: The behavior if the user is not authenticated. The following
-            /// are possible values: + deny``` - Return an HTTP 401 Unauthorized error. + allow``` -
-            /// Allow the request to be forwarded to the target. + authenticate``` - Redirect the
-            /// request to the IdP authorization endpoint. This is the default value.
-            props, "OnUnauthenticatedRequest", on_unauthenticated_request, set_on_unauthenticated_request, get_on_unauthenticated_request, Val<AuthenticateCognitoConfigOnUnauthenticatedRequest>
+        /// Sets `UserPoolArn`, which `new` took, in place.
+        pub fn set_user_pool_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserPoolArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Scope`: The set of user claims to be requested from the IdP. The default is ``openid``.
-            /// To verify which scope values your IdP supports and how to separate multiple values, see
-            /// the documentation for your IdP.
-            props, "Scope", scope, set_scope, get_scope, Val<String>
+        /// `UserPoolArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_pool_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserPoolArn")
         }
 
-        prop! {
-            /// `SessionCookieName`: The name of the cookie used to maintain session information. The
-            /// default is AWSELBAuthSessionCookie.
-            props, "SessionCookieName", session_cookie_name, set_session_cookie_name, get_session_cookie_name, Val<String>
+        /// `AuthenticationRequestExtraParams`: The query parameters (up to 10) to include in the
+        /// redirect request to the authorization endpoint.
+        pub fn authentication_request_extra_params(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("AuthenticationRequestExtraParams", value.into());
+            self
         }
 
-        prop! {
-            /// `SessionTimeout`: The maximum duration of the authentication session, in seconds. The
-            /// default is 604800 seconds (7 days).
-            props, "SessionTimeout", session_timeout, set_session_timeout, get_session_timeout, Val<String>
+        /// Sets `AuthenticationRequestExtraParams` in place: [`Self::authentication_request_extra_params`]
+        /// on a value held by `&mut`.
+        pub fn set_authentication_request_extra_params(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("AuthenticationRequestExtraParams", value.into());
+            self
+        }
+
+        /// `AuthenticationRequestExtraParams` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_request_extra_params(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationRequestExtraParams")
+        }
+
+        /// `OnUnauthenticatedRequest`: The behavior if the user is not authenticated. The following are
+        /// possible values: + deny``` - Return an HTTP 401 Unauthorized error. + allow``` - Allow the
+        /// request to be forwarded to the target. + authenticate``` - Redirect the request to the IdP
+        /// authorization endpoint. This is the default value.
+        pub fn on_unauthenticated_request(mut self, value: impl Into<Val<AuthenticateCognitoConfigOnUnauthenticatedRequest>>) -> Self {
+            self.props.set("OnUnauthenticatedRequest", value.into());
+            self
+        }
+
+        /// Sets `OnUnauthenticatedRequest` in place: [`Self::on_unauthenticated_request`] on a value
+        /// held by `&mut`.
+        pub fn set_on_unauthenticated_request(&mut self, value: impl Into<Val<AuthenticateCognitoConfigOnUnauthenticatedRequest>>) -> &mut Self {
+            self.props.set("OnUnauthenticatedRequest", value.into());
+            self
+        }
+
+        /// `OnUnauthenticatedRequest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_unauthenticated_request(&self) -> ::std::option::Option<Val<AuthenticateCognitoConfigOnUnauthenticatedRequest>> {
+            crate::cfn::get_prop(&self.props, "OnUnauthenticatedRequest")
+        }
+
+        /// `Scope`: The set of user claims to be requested from the IdP. The default is ``openid``. To
+        /// verify which scope values your IdP supports and how to separate multiple values, see the
+        /// documentation for your IdP.
+        pub fn scope(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// Sets `Scope` in place: [`Self::scope`] on a value held by `&mut`.
+        pub fn set_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// `Scope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Scope")
+        }
+
+        /// `SessionCookieName`: The name of the cookie used to maintain session information. The
+        /// default is AWSELBAuthSessionCookie.
+        pub fn session_cookie_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SessionCookieName", value.into());
+            self
+        }
+
+        /// Sets `SessionCookieName` in place: [`Self::session_cookie_name`] on a value held by `&mut`.
+        pub fn set_session_cookie_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SessionCookieName", value.into());
+            self
+        }
+
+        /// `SessionCookieName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_cookie_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SessionCookieName")
+        }
+
+        /// `SessionTimeout`: The maximum duration of the authentication session, in seconds. The
+        /// default is 604800 seconds (7 days).
+        pub fn session_timeout(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SessionTimeout", value.into());
+            self
+        }
+
+        /// Sets `SessionTimeout` in place: [`Self::session_timeout`] on a value held by `&mut`.
+        pub fn set_session_timeout(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SessionTimeout", value.into());
+            self
+        }
+
+        /// `SessionTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_timeout(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SessionTimeout")
         }
     }
 
@@ -368,80 +697,205 @@ pub mod listener {
             AuthenticateOidcConfig { props }
         }
 
-        prop! {
-            /// `TokenEndpoint`: The token endpoint of the IdP. This must be a full URL, including the
-            /// HTTPS protocol, the domain, and the path.
-            props, "TokenEndpoint", _, set_token_endpoint, get_token_endpoint, Val<String>
+        /// Sets `TokenEndpoint`, which `new` took, in place.
+        pub fn set_token_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TokenEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `Issuer`: The OIDC issuer identifier of the IdP. This must be a full URL, including the
-            /// HTTPS protocol, the domain, and the path.
-            props, "Issuer", _, set_issuer, get_issuer, Val<String>
+        /// `TokenEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TokenEndpoint")
         }
 
-        prop! {
-            /// `UserInfoEndpoint`: The user info endpoint of the IdP. This must be a full URL,
-            /// including the HTTPS protocol, the domain, and the path.
-            props, "UserInfoEndpoint", _, set_user_info_endpoint, get_user_info_endpoint, Val<String>
+        /// Sets `Issuer`, which `new` took, in place.
+        pub fn set_issuer(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Issuer", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientId`: The OAuth 2.0 client identifier.
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// `Issuer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_issuer(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Issuer")
         }
 
-        prop! {
-            /// `AuthorizationEndpoint`: The authorization endpoint of the IdP. This must be a full URL,
-            /// including the HTTPS protocol, the domain, and the path.
-            props, "AuthorizationEndpoint", _, set_authorization_endpoint, get_authorization_endpoint, Val<String>
+        /// Sets `UserInfoEndpoint`, which `new` took, in place.
+        pub fn set_user_info_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserInfoEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthenticationRequestExtraParams`: The query parameters (up to 10) to include in the
-            /// redirect request to the authorization endpoint.
-            props, "AuthenticationRequestExtraParams", authentication_request_extra_params, set_authentication_request_extra_params, get_authentication_request_extra_params, Val<Map<String>>
+        /// `UserInfoEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_info_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserInfoEndpoint")
         }
 
-        prop! {
-            /// `ClientSecret`: The OAuth 2.0 client secret. This parameter is required if you are
-            /// creating a rule. If you are modifying a rule, you can omit this parameter if you set ``UseExistingClientSecret``
-            /// to true.
-            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `OnUnauthenticatedRequest`: The behavior if the user is not authenticated. The following
-            /// are possible values: + deny``` - Return an HTTP 401 Unauthorized error. + allow``` -
-            /// Allow the request to be forwarded to the target. + authenticate``` - Redirect the
-            /// request to the IdP authorization endpoint. This is the default value.
-            props, "OnUnauthenticatedRequest", on_unauthenticated_request, set_on_unauthenticated_request, get_on_unauthenticated_request, Val<AuthenticateOidcConfigOnUnauthenticatedRequest>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
 
-        prop! {
-            /// `Scope`: The set of user claims to be requested from the IdP. The default is ``openid``.
-            /// To verify which scope values your IdP supports and how to separate multiple values, see
-            /// the documentation for your IdP.
-            props, "Scope", scope, set_scope, get_scope, Val<String>
+        /// Sets `AuthorizationEndpoint`, which `new` took, in place.
+        pub fn set_authorization_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthorizationEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `SessionCookieName`: The name of the cookie used to maintain session information. The
-            /// default is AWSELBAuthSessionCookie.
-            props, "SessionCookieName", session_cookie_name, set_session_cookie_name, get_session_cookie_name, Val<String>
+        /// `AuthorizationEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationEndpoint")
         }
 
-        prop! {
-            /// `SessionTimeout`: The maximum duration of the authentication session, in seconds. The
-            /// default is 604800 seconds (7 days).
-            props, "SessionTimeout", session_timeout, set_session_timeout, get_session_timeout, Val<String>
+        /// `AuthenticationRequestExtraParams`: The query parameters (up to 10) to include in the
+        /// redirect request to the authorization endpoint.
+        pub fn authentication_request_extra_params(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("AuthenticationRequestExtraParams", value.into());
+            self
         }
 
-        prop! {
-            /// `UseExistingClientSecret`: Indicates whether to use the existing client secret when
-            /// modifying a rule. If you are creating a rule, you can omit this parameter or set it to
-            /// false.
-            props, "UseExistingClientSecret", use_existing_client_secret, set_use_existing_client_secret, get_use_existing_client_secret, Val<bool>
+        /// Sets `AuthenticationRequestExtraParams` in place: [`Self::authentication_request_extra_params`]
+        /// on a value held by `&mut`.
+        pub fn set_authentication_request_extra_params(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("AuthenticationRequestExtraParams", value.into());
+            self
+        }
+
+        /// `AuthenticationRequestExtraParams` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_request_extra_params(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationRequestExtraParams")
+        }
+
+        /// `ClientSecret`: The OAuth 2.0 client secret. This parameter is required if you are creating
+        /// a rule. If you are modifying a rule, you can omit this parameter if you set ``UseExistingClientSecret``
+        /// to true.
+        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientSecret", value.into());
+            self
+        }
+
+        /// Sets `ClientSecret` in place: [`Self::client_secret`] on a value held by `&mut`.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
+        }
+
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
+        }
+
+        /// `OnUnauthenticatedRequest`: The behavior if the user is not authenticated. The following are
+        /// possible values: + deny``` - Return an HTTP 401 Unauthorized error. + allow``` - Allow the
+        /// request to be forwarded to the target. + authenticate``` - Redirect the request to the IdP
+        /// authorization endpoint. This is the default value.
+        pub fn on_unauthenticated_request(mut self, value: impl Into<Val<AuthenticateOidcConfigOnUnauthenticatedRequest>>) -> Self {
+            self.props.set("OnUnauthenticatedRequest", value.into());
+            self
+        }
+
+        /// Sets `OnUnauthenticatedRequest` in place: [`Self::on_unauthenticated_request`] on a value
+        /// held by `&mut`.
+        pub fn set_on_unauthenticated_request(&mut self, value: impl Into<Val<AuthenticateOidcConfigOnUnauthenticatedRequest>>) -> &mut Self {
+            self.props.set("OnUnauthenticatedRequest", value.into());
+            self
+        }
+
+        /// `OnUnauthenticatedRequest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_unauthenticated_request(&self) -> ::std::option::Option<Val<AuthenticateOidcConfigOnUnauthenticatedRequest>> {
+            crate::cfn::get_prop(&self.props, "OnUnauthenticatedRequest")
+        }
+
+        /// `Scope`: The set of user claims to be requested from the IdP. The default is ``openid``. To
+        /// verify which scope values your IdP supports and how to separate multiple values, see the
+        /// documentation for your IdP.
+        pub fn scope(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// Sets `Scope` in place: [`Self::scope`] on a value held by `&mut`.
+        pub fn set_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// `Scope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Scope")
+        }
+
+        /// `SessionCookieName`: The name of the cookie used to maintain session information. The
+        /// default is AWSELBAuthSessionCookie.
+        pub fn session_cookie_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SessionCookieName", value.into());
+            self
+        }
+
+        /// Sets `SessionCookieName` in place: [`Self::session_cookie_name`] on a value held by `&mut`.
+        pub fn set_session_cookie_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SessionCookieName", value.into());
+            self
+        }
+
+        /// `SessionCookieName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_cookie_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SessionCookieName")
+        }
+
+        /// `SessionTimeout`: The maximum duration of the authentication session, in seconds. The
+        /// default is 604800 seconds (7 days).
+        pub fn session_timeout(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SessionTimeout", value.into());
+            self
+        }
+
+        /// Sets `SessionTimeout` in place: [`Self::session_timeout`] on a value held by `&mut`.
+        pub fn set_session_timeout(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SessionTimeout", value.into());
+            self
+        }
+
+        /// `SessionTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_timeout(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SessionTimeout")
+        }
+
+        /// `UseExistingClientSecret`: Indicates whether to use the existing client secret when
+        /// modifying a rule. If you are creating a rule, you can omit this parameter or set it to
+        /// false.
+        pub fn use_existing_client_secret(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseExistingClientSecret", value.into());
+            self
+        }
+
+        /// Sets `UseExistingClientSecret` in place: [`Self::use_existing_client_secret`] on a value
+        /// held by `&mut`.
+        pub fn set_use_existing_client_secret(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseExistingClientSecret", value.into());
+            self
+        }
+
+        /// `UseExistingClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_existing_client_secret(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseExistingClientSecret")
         }
     }
 
@@ -482,20 +936,53 @@ pub mod listener {
             FixedResponseConfig { props }
         }
 
-        prop! {
-            /// `StatusCode`: The HTTP response code (2XX, 4XX, or 5XX).
-            props, "StatusCode", _, set_status_code, get_status_code, Val<String>
+        /// Sets `StatusCode`, which `new` took, in place.
+        pub fn set_status_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StatusCode", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentType`: The content type. Valid Values: text/plain | text/css | text/html |
-            /// application/javascript | application/json
-            props, "ContentType", content_type, set_content_type, get_content_type, Val<String>
+        /// `StatusCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StatusCode")
         }
 
-        prop! {
-            /// `MessageBody`: The message.
-            props, "MessageBody", message_body, set_message_body, get_message_body, Val<String>
+        /// `ContentType`: The content type. Valid Values: text/plain | text/css | text/html |
+        /// application/javascript | application/json
+        pub fn content_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContentType", value.into());
+            self
+        }
+
+        /// Sets `ContentType` in place: [`Self::content_type`] on a value held by `&mut`.
+        pub fn set_content_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContentType", value.into());
+            self
+        }
+
+        /// `ContentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContentType")
+        }
+
+        /// `MessageBody`: The message.
+        pub fn message_body(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MessageBody", value.into());
+            self
+        }
+
+        /// Sets `MessageBody` in place: [`Self::message_body`] on a value held by `&mut`.
+        pub fn set_message_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MessageBody", value.into());
+            self
+        }
+
+        /// `MessageBody` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MessageBody")
         }
     }
 
@@ -517,15 +1004,42 @@ pub mod listener {
             ForwardConfig { props }
         }
 
-        prop! {
-            /// `TargetGroupStickinessConfig`: Information about the target group stickiness for a rule.
-            props, "TargetGroupStickinessConfig", target_group_stickiness_config, set_target_group_stickiness_config, get_target_group_stickiness_config, Val<TargetGroupStickinessConfig>
+        /// `TargetGroupStickinessConfig`: Information about the target group stickiness for a rule.
+        pub fn target_group_stickiness_config(mut self, value: impl Into<Val<TargetGroupStickinessConfig>>) -> Self {
+            self.props.set("TargetGroupStickinessConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetGroups`: Information about how traffic will be distributed between multiple
-            /// target groups in a forward rule.
-            props, "TargetGroups", target_groups, set_target_groups, get_target_groups, Val<List<TargetGroupTuple>>
+        /// Sets `TargetGroupStickinessConfig` in place: [`Self::target_group_stickiness_config`] on a
+        /// value held by `&mut`.
+        pub fn set_target_group_stickiness_config(&mut self, value: impl Into<Val<TargetGroupStickinessConfig>>) -> &mut Self {
+            self.props.set("TargetGroupStickinessConfig", value.into());
+            self
+        }
+
+        /// `TargetGroupStickinessConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_group_stickiness_config(&self) -> ::std::option::Option<Val<TargetGroupStickinessConfig>> {
+            crate::cfn::get_prop(&self.props, "TargetGroupStickinessConfig")
+        }
+
+        /// `TargetGroups`: Information about how traffic will be distributed between multiple target
+        /// groups in a forward rule.
+        pub fn target_groups(mut self, value: impl Into<Val<List<TargetGroupTuple>>>) -> Self {
+            self.props.set("TargetGroups", value.into());
+            self
+        }
+
+        /// Sets `TargetGroups` in place: [`Self::target_groups`] on a value held by `&mut`.
+        pub fn set_target_groups(&mut self, value: impl Into<Val<List<TargetGroupTuple>>>) -> &mut Self {
+            self.props.set("TargetGroups", value.into());
+            self
+        }
+
+        /// `TargetGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_groups(&self) -> ::std::option::Option<Val<List<TargetGroupTuple>>> {
+            crate::cfn::get_prop(&self.props, "TargetGroups")
         }
     }
 
@@ -545,16 +1059,42 @@ pub mod listener {
             TargetGroupStickinessConfig { props }
         }
 
-        prop! {
-            /// `DurationSeconds`: \[Application Load Balancers\] The time period, in seconds, during
-            /// which requests from a client should be routed to the same target group. The range is 1-604800
-            /// seconds (7 days). You must specify this value when enabling target group stickiness.
-            props, "DurationSeconds", duration_seconds, set_duration_seconds, get_duration_seconds, Val<i64>
+        /// `DurationSeconds`: \[Application Load Balancers\] The time period, in seconds, during which
+        /// requests from a client should be routed to the same target group. The range is 1-604800
+        /// seconds (7 days). You must specify this value when enabling target group stickiness.
+        pub fn duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DurationSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`: Indicates whether target group stickiness is enabled.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// Sets `DurationSeconds` in place: [`Self::duration_seconds`] on a value held by `&mut`.
+        pub fn set_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DurationSeconds", value.into());
+            self
+        }
+
+        /// `DurationSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DurationSeconds")
+        }
+
+        /// `Enabled`: Indicates whether target group stickiness is enabled.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -574,14 +1114,40 @@ pub mod listener {
             TargetGroupTuple { props }
         }
 
-        prop! {
-            /// `TargetGroupArn`: The Amazon Resource Name (ARN) of the target group.
-            props, "TargetGroupArn", target_group_arn, set_target_group_arn, get_target_group_arn, Val<TargetGroupArn>
+        /// `TargetGroupArn`: The Amazon Resource Name (ARN) of the target group.
+        pub fn target_group_arn(mut self, value: impl Into<Val<TargetGroupArn>>) -> Self {
+            self.props.set("TargetGroupArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Weight`: The weight. The range is 0 to 999.
-            props, "Weight", weight, set_weight, get_weight, Val<i64>
+        /// Sets `TargetGroupArn` in place: [`Self::target_group_arn`] on a value held by `&mut`.
+        pub fn set_target_group_arn(&mut self, value: impl Into<Val<TargetGroupArn>>) -> &mut Self {
+            self.props.set("TargetGroupArn", value.into());
+            self
+        }
+
+        /// `TargetGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_group_arn(&self) -> ::std::option::Option<Val<TargetGroupArn>> {
+            crate::cfn::get_prop(&self.props, "TargetGroupArn")
+        }
+
+        /// `Weight`: The weight. The range is 0 to 999.
+        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// Sets `Weight` in place: [`Self::weight`] on a value held by `&mut`.
+        pub fn set_weight(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
         }
     }
 
@@ -604,19 +1170,46 @@ pub mod listener {
             JwtValidationConfig { props }
         }
 
-        prop! {
-            /// `JwksEndpoint`.
-            props, "JwksEndpoint", _, set_jwks_endpoint, get_jwks_endpoint, Val<String>
+        /// Sets `JwksEndpoint`, which `new` took, in place.
+        pub fn set_jwks_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JwksEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `Issuer`.
-            props, "Issuer", _, set_issuer, get_issuer, Val<String>
+        /// `JwksEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jwks_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JwksEndpoint")
         }
 
-        prop! {
-            /// `AdditionalClaims`.
-            props, "AdditionalClaims", additional_claims, set_additional_claims, get_additional_claims, Val<List<JwtValidationActionAdditionalClaim>>
+        /// Sets `Issuer`, which `new` took, in place.
+        pub fn set_issuer(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Issuer", value.into());
+            self
+        }
+
+        /// `Issuer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_issuer(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Issuer")
+        }
+
+        /// `AdditionalClaims`.
+        pub fn additional_claims(mut self, value: impl Into<Val<List<JwtValidationActionAdditionalClaim>>>) -> Self {
+            self.props.set("AdditionalClaims", value.into());
+            self
+        }
+
+        /// Sets `AdditionalClaims` in place: [`Self::additional_claims`] on a value held by `&mut`.
+        pub fn set_additional_claims(&mut self, value: impl Into<Val<List<JwtValidationActionAdditionalClaim>>>) -> &mut Self {
+            self.props.set("AdditionalClaims", value.into());
+            self
+        }
+
+        /// `AdditionalClaims` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_claims(&self) -> ::std::option::Option<Val<List<JwtValidationActionAdditionalClaim>>> {
+            crate::cfn::get_prop(&self.props, "AdditionalClaims")
         }
     }
 
@@ -649,22 +1242,40 @@ pub mod listener {
             JwtValidationActionAdditionalClaim { props }
         }
 
-        prop! {
-            /// `Format`: The format of the claim value.
-            props, "Format", _, set_format, get_format, Val<JwtValidationActionAdditionalClaimFormat>
+        /// Sets `Format`, which `new` took, in place.
+        pub fn set_format(&mut self, value: impl Into<Val<JwtValidationActionAdditionalClaimFormat>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the claim. You can't specify ``exp``, ``iss``, ``nbf``, or ``iat``
-            /// because we validate them by default.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<JwtValidationActionAdditionalClaimFormat>> {
+            crate::cfn::get_prop(&self.props, "Format")
         }
 
-        prop! {
-            /// `Values`: The claim value. The maximum size of the list is 10. Each value can be up to 256
-            /// characters in length. If the format is ``space-separated-values``, the values can't
-            /// include spaces.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -708,39 +1319,110 @@ pub mod listener {
             RedirectConfig { props }
         }
 
-        prop! {
-            /// `StatusCode`: The HTTP redirect code. The redirect is either permanent (HTTP 301) or
-            /// temporary (HTTP 302).
-            props, "StatusCode", _, set_status_code, get_status_code, Val<RedirectConfigStatusCode>
+        /// Sets `StatusCode`, which `new` took, in place.
+        pub fn set_status_code(&mut self, value: impl Into<Val<RedirectConfigStatusCode>>) -> &mut Self {
+            self.props.set("StatusCode", value.into());
+            self
         }
 
-        prop! {
-            /// `Host`: The hostname. This component is not percent-encoded. The hostname can contain #{host}.
-            props, "Host", host, set_host, get_host, Val<String>
+        /// `StatusCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status_code(&self) -> ::std::option::Option<Val<RedirectConfigStatusCode>> {
+            crate::cfn::get_prop(&self.props, "StatusCode")
         }
 
-        prop! {
-            /// `Path`: The absolute path, starting with the leading "/". This component is not
-            /// percent-encoded. The path can contain #{host}, #{path}, and #{port}.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// `Host`: The hostname. This component is not percent-encoded. The hostname can contain #{host}.
+        pub fn host(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Host", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`: The port. You can specify a value from 1 to 65535 or #{port}.
-            props, "Port", port, set_port, get_port, Val<String>
+        /// Sets `Host` in place: [`Self::host`] on a value held by `&mut`.
+        pub fn set_host(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Host", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`: The protocol. You can specify HTTP, HTTPS, or #{protocol}. You can redirect
-            /// HTTP to HTTP, HTTP to HTTPS, and HTTPS to HTTPS. You can't redirect HTTPS to HTTP.
-            props, "Protocol", protocol, set_protocol, get_protocol, Val<String>
+        /// `Host` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Host")
         }
 
-        prop! {
-            /// `Query`: The query parameters, URL-encoded when necessary, but not percent-encoded. Do
-            /// not include the leading "?", as it is automatically added. You can specify any of the
-            /// reserved keywords.
-            props, "Query", query, set_query, get_query, Val<String>
+        /// `Path`: The absolute path, starting with the leading "/". This component is not
+        /// percent-encoded. The path can contain #{host}, #{path}, and #{port}.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// `Port`: The port. You can specify a value from 1 to 65535 or #{port}.
+        pub fn port(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `Protocol`: The protocol. You can specify HTTP, HTTPS, or #{protocol}. You can redirect HTTP
+        /// to HTTP, HTTP to HTTPS, and HTTPS to HTTPS. You can't redirect HTTPS to HTTP.
+        pub fn protocol(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+        pub fn set_protocol(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
+        }
+
+        /// `Query`: The query parameters, URL-encoded when necessary, but not percent-encoded. Do not
+        /// include the leading "?", as it is automatically added. You can specify any of the reserved
+        /// keywords.
+        pub fn query(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Query", value.into());
+            self
+        }
+
+        /// Sets `Query` in place: [`Self::query`] on a value held by `&mut`.
+        pub fn set_query(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Query", value.into());
+            self
+        }
+
+        /// `Query` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Query")
         }
     }
 
@@ -798,29 +1480,82 @@ pub mod listener {
             MutualAuthentication { props }
         }
 
-        prop! {
-            /// `AdvertiseTrustStoreCaNames`: Indicates whether trust store CA certificate names are
-            /// advertised.
-            props, "AdvertiseTrustStoreCaNames", advertise_trust_store_ca_names, set_advertise_trust_store_ca_names, get_advertise_trust_store_ca_names, Val<MutualAuthenticationAdvertiseTrustStoreCaNames>
+        /// `AdvertiseTrustStoreCaNames`: Indicates whether trust store CA certificate names are
+        /// advertised.
+        pub fn advertise_trust_store_ca_names(mut self, value: impl Into<Val<MutualAuthenticationAdvertiseTrustStoreCaNames>>) -> Self {
+            self.props.set("AdvertiseTrustStoreCaNames", value.into());
+            self
         }
 
-        prop! {
-            /// `IgnoreClientCertificateExpiry`: Indicates whether expired client certificates are
-            /// ignored.
-            props, "IgnoreClientCertificateExpiry", ignore_client_certificate_expiry, set_ignore_client_certificate_expiry, get_ignore_client_certificate_expiry, Val<bool>
+        /// Sets `AdvertiseTrustStoreCaNames` in place: [`Self::advertise_trust_store_ca_names`] on a
+        /// value held by `&mut`.
+        pub fn set_advertise_trust_store_ca_names(&mut self, value: impl Into<Val<MutualAuthenticationAdvertiseTrustStoreCaNames>>) -> &mut Self {
+            self.props.set("AdvertiseTrustStoreCaNames", value.into());
+            self
         }
 
-        prop! {
-            /// `Mode`: The client certificate handling method. Options are ``off``, ``passthrough`` or ``verify``.
-            /// The default value on initial resource creation is ``off``. After mutual authentication
-            /// is turned on, you must explicitly set the ``Mode`` to ``off`` to turn it off; removing
-            /// the property from your template will not turn it off.
-            props, "Mode", mode, set_mode, get_mode, Val<String>
+        /// `AdvertiseTrustStoreCaNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_advertise_trust_store_ca_names(&self) -> ::std::option::Option<Val<MutualAuthenticationAdvertiseTrustStoreCaNames>> {
+            crate::cfn::get_prop(&self.props, "AdvertiseTrustStoreCaNames")
         }
 
-        prop! {
-            /// `TrustStoreArn`: The Amazon Resource Name (ARN) of the trust store.
-            props, "TrustStoreArn", trust_store_arn, set_trust_store_arn, get_trust_store_arn, Val<String>
+        /// `IgnoreClientCertificateExpiry`: Indicates whether expired client certificates are ignored.
+        pub fn ignore_client_certificate_expiry(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IgnoreClientCertificateExpiry", value.into());
+            self
+        }
+
+        /// Sets `IgnoreClientCertificateExpiry` in place: [`Self::ignore_client_certificate_expiry`] on
+        /// a value held by `&mut`.
+        pub fn set_ignore_client_certificate_expiry(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IgnoreClientCertificateExpiry", value.into());
+            self
+        }
+
+        /// `IgnoreClientCertificateExpiry` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ignore_client_certificate_expiry(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IgnoreClientCertificateExpiry")
+        }
+
+        /// `Mode`: The client certificate handling method. Options are ``off``, ``passthrough`` or ``verify``.
+        /// The default value on initial resource creation is ``off``. After mutual authentication is
+        /// turned on, you must explicitly set the ``Mode`` to ``off`` to turn it off; removing the
+        /// property from your template will not turn it off.
+        pub fn mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// Sets `Mode` in place: [`Self::mode`] on a value held by `&mut`.
+        pub fn set_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Mode")
+        }
+
+        /// `TrustStoreArn`: The Amazon Resource Name (ARN) of the trust store.
+        pub fn trust_store_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TrustStoreArn", value.into());
+            self
+        }
+
+        /// Sets `TrustStoreArn` in place: [`Self::trust_store_arn`] on a value held by `&mut`.
+        pub fn set_trust_store_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TrustStoreArn", value.into());
+            self
+        }
+
+        /// `TrustStoreArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trust_store_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TrustStoreArn")
         }
     }
 
@@ -902,14 +1637,28 @@ impl ListenerCertificate {
         ListenerCertificate { core }
     }
 
-    prop! {
-        /// `Certificates`.
-        core.props, "Certificates", _, set_certificates, get_certificates, Val<List<listener_certificate::Certificate>>
+    /// Sets `Certificates`, which `new` took, in place.
+    pub fn set_certificates(&mut self, value: impl Into<Val<List<listener_certificate::Certificate>>>) -> &mut Self {
+        self.core.props.set("Certificates", value.into());
+        self
     }
 
-    prop! {
-        /// `ListenerArn`.
-        core.props, "ListenerArn", _, set_listener_arn, get_listener_arn, Val<ListenerArn>
+    /// `Certificates` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificates(&self) -> ::std::option::Option<Val<List<listener_certificate::Certificate>>> {
+        crate::cfn::get_prop(&self.core.props, "Certificates")
+    }
+
+    /// Sets `ListenerArn`, which `new` took, in place.
+    pub fn set_listener_arn(&mut self, value: impl Into<Val<ListenerArn>>) -> &mut Self {
+        self.core.props.set("ListenerArn", value.into());
+        self
+    }
+
+    /// `ListenerArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_listener_arn(&self) -> ::std::option::Option<Val<ListenerArn>> {
+        crate::cfn::get_prop(&self.core.props, "ListenerArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -945,9 +1694,22 @@ pub mod listener_certificate {
             Certificate { props }
         }
 
-        prop! {
-            /// `CertificateArn`.
-            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<CertificateArn>
+        /// `CertificateArn`.
+        pub fn certificate_arn(mut self, value: impl Into<Val<CertificateArn>>) -> Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// Sets `CertificateArn` in place: [`Self::certificate_arn`] on a value held by `&mut`.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<CertificateArn>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<CertificateArn>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
         }
     }
 }
@@ -994,44 +1756,94 @@ impl ListenerRule {
         ListenerRule { core }
     }
 
-    prop! {
-        /// `Actions`: The actions. The rule must include exactly one of the following types of
-        /// actions: ``forward``, ``fixed-response``, or ``redirect``, and it must be the last
-        /// action to be performed. If the rule is for an HTTPS listener, it can also optionally
-        /// include an authentication action.
-        core.props, "Actions", _, set_actions, get_actions, Val<List<listener_rule::Action>>
+    /// Sets `Actions`, which `new` took, in place.
+    pub fn set_actions(&mut self, value: impl Into<Val<List<listener_rule::Action>>>) -> &mut Self {
+        self.core.props.set("Actions", value.into());
+        self
     }
 
-    prop! {
-        /// `Conditions`: The conditions. The rule can optionally include up to one of each of the
-        /// following conditions: ``http-request-method``, ``host-header``, ``path-pattern``, and ``source-ip``.
-        /// A rule can also optionally include one or more of each of the following conditions: ``http-header``
-        /// and ``query-string``.
-        core.props, "Conditions", _, set_conditions, get_conditions, Val<List<listener_rule::RuleCondition>>
+    /// `Actions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions(&self) -> ::std::option::Option<Val<List<listener_rule::Action>>> {
+        crate::cfn::get_prop(&self.core.props, "Actions")
     }
 
-    prop! {
-        /// `ListenerArn`: The Amazon Resource Name (ARN) of the listener.
-        core.props, "ListenerArn", listener_arn, set_listener_arn, get_listener_arn, Val<ListenerArn>
+    /// Sets `Conditions`, which `new` took, in place.
+    pub fn set_conditions(&mut self, value: impl Into<Val<List<listener_rule::RuleCondition>>>) -> &mut Self {
+        self.core.props.set("Conditions", value.into());
+        self
     }
 
-    prop! {
-        /// `Priority`: The rule priority. A listener can't have multiple rules with the same
-        /// priority. If you try to reorder rules by updating their priorities, do not specify a new
-        /// priority if an existing rule already uses this priority, as this can cause an error. If
-        /// you need to reuse a priority with a different rule, you must remove it as a priority
-        /// first, and then specify it in a subsequent update.
-        core.props, "Priority", _, set_priority, get_priority, Val<i64>
+    /// `Conditions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_conditions(&self) -> ::std::option::Option<Val<List<listener_rule::RuleCondition>>> {
+        crate::cfn::get_prop(&self.core.props, "Conditions")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ListenerArn`: The Amazon Resource Name (ARN) of the listener.
+    pub fn listener_arn(mut self, value: impl Into<Val<ListenerArn>>) -> Self {
+        self.core.props.set("ListenerArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Transforms`.
-        core.props, "Transforms", transforms, set_transforms, get_transforms, Val<List<listener_rule::Transform>>
+    /// Sets `ListenerArn` in place: [`Self::listener_arn`] on a value held by `&mut`.
+    pub fn set_listener_arn(&mut self, value: impl Into<Val<ListenerArn>>) -> &mut Self {
+        self.core.props.set("ListenerArn", value.into());
+        self
+    }
+
+    /// `ListenerArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_listener_arn(&self) -> ::std::option::Option<Val<ListenerArn>> {
+        crate::cfn::get_prop(&self.core.props, "ListenerArn")
+    }
+
+    /// Sets `Priority`, which `new` took, in place.
+    pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// `Priority` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Priority")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Transforms`.
+    pub fn transforms(mut self, value: impl Into<Val<List<listener_rule::Transform>>>) -> Self {
+        self.core.props.set("Transforms", value.into());
+        self
+    }
+
+    /// Sets `Transforms` in place: [`Self::transforms`] on a value held by `&mut`.
+    pub fn set_transforms(&mut self, value: impl Into<Val<List<listener_rule::Transform>>>) -> &mut Self {
+        self.core.props.set("Transforms", value.into());
+        self
+    }
+
+    /// `Transforms` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_transforms(&self) -> ::std::option::Option<Val<List<listener_rule::Transform>>> {
+        crate::cfn::get_prop(&self.core.props, "Transforms")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1075,60 +1887,173 @@ pub mod listener_rule {
             Action { props }
         }
 
-        prop! {
-            /// `Type`: The type of action.
-            props, "Type", _, set_type, get_type, Val<ActionType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ActionType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthenticateCognitoConfig`: \[HTTPS listeners\] Information for using Amazon Cognito to
-            /// authenticate users. Specify only when ``Type`` is ``authenticate-cognito``.
-            props, "AuthenticateCognitoConfig", authenticate_cognito_config, set_authenticate_cognito_config, get_authenticate_cognito_config, Val<AuthenticateCognitoConfig>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ActionType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `AuthenticateOidcConfig`: \[HTTPS listeners\] Information about an identity provider
-            /// that is compliant with OpenID Connect (OIDC). Specify only when ``Type`` is ``authenticate-oidc``.
-            props, "AuthenticateOidcConfig", authenticate_oidc_config, set_authenticate_oidc_config, get_authenticate_oidc_config, Val<AuthenticateOidcConfig>
+        /// `AuthenticateCognitoConfig`: \[HTTPS listeners\] Information for using Amazon Cognito to
+        /// authenticate users. Specify only when ``Type`` is ``authenticate-cognito``.
+        pub fn authenticate_cognito_config(mut self, value: impl Into<Val<AuthenticateCognitoConfig>>) -> Self {
+            self.props.set("AuthenticateCognitoConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `FixedResponseConfig`: \[Application Load Balancer\] Information for creating an action
-            /// that returns a custom HTTP response. Specify only when ``Type`` is ``fixed-response``.
-            props, "FixedResponseConfig", fixed_response_config, set_fixed_response_config, get_fixed_response_config, Val<FixedResponseConfig>
+        /// Sets `AuthenticateCognitoConfig` in place: [`Self::authenticate_cognito_config`] on a value
+        /// held by `&mut`.
+        pub fn set_authenticate_cognito_config(&mut self, value: impl Into<Val<AuthenticateCognitoConfig>>) -> &mut Self {
+            self.props.set("AuthenticateCognitoConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `ForwardConfig`: Information for creating an action that distributes requests among
-            /// multiple target groups. Specify only when ``Type`` is ``forward``. If you specify both ``ForwardConfig``
-            /// and ``TargetGroupArn``, you can specify only one target group using ``ForwardConfig``
-            /// and it must be the same target group specified in ``TargetGroupArn``.
-            props, "ForwardConfig", forward_config, set_forward_config, get_forward_config, Val<ForwardConfig>
+        /// `AuthenticateCognitoConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authenticate_cognito_config(&self) -> ::std::option::Option<Val<AuthenticateCognitoConfig>> {
+            crate::cfn::get_prop(&self.props, "AuthenticateCognitoConfig")
         }
 
-        prop! {
-            /// `JwtValidationConfig`: \[HTTPS listeners\] Information for validating JWT access tokens
-            /// in client requests. Specify only when ``Type`` is ``jwt-validation``.
-            props, "JwtValidationConfig", jwt_validation_config, set_jwt_validation_config, get_jwt_validation_config, Val<JwtValidationConfig>
+        /// `AuthenticateOidcConfig`: \[HTTPS listeners\] Information about an identity provider that is
+        /// compliant with OpenID Connect (OIDC). Specify only when ``Type`` is ``authenticate-oidc``.
+        pub fn authenticate_oidc_config(mut self, value: impl Into<Val<AuthenticateOidcConfig>>) -> Self {
+            self.props.set("AuthenticateOidcConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `Order`: The order for the action. This value is required for rules with multiple
-            /// actions. The action with the lowest value for order is performed first.
-            props, "Order", order, set_order, get_order, Val<i64>
+        /// Sets `AuthenticateOidcConfig` in place: [`Self::authenticate_oidc_config`] on a value held
+        /// by `&mut`.
+        pub fn set_authenticate_oidc_config(&mut self, value: impl Into<Val<AuthenticateOidcConfig>>) -> &mut Self {
+            self.props.set("AuthenticateOidcConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `RedirectConfig`: \[Application Load Balancer\] Information for creating a redirect
-            /// action. Specify only when ``Type`` is ``redirect``.
-            props, "RedirectConfig", redirect_config, set_redirect_config, get_redirect_config, Val<RedirectConfig>
+        /// `AuthenticateOidcConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authenticate_oidc_config(&self) -> ::std::option::Option<Val<AuthenticateOidcConfig>> {
+            crate::cfn::get_prop(&self.props, "AuthenticateOidcConfig")
         }
 
-        prop! {
-            /// `TargetGroupArn`: The Amazon Resource Name (ARN) of the target group. Specify only when ``Type``
-            /// is ``forward`` and you want to route to a single target group. To route to multiple
-            /// target groups, you must use ``ForwardConfig`` instead.
-            props, "TargetGroupArn", target_group_arn, set_target_group_arn, get_target_group_arn, Val<TargetGroupArn>
+        /// `FixedResponseConfig`: \[Application Load Balancer\] Information for creating an action that
+        /// returns a custom HTTP response. Specify only when ``Type`` is ``fixed-response``.
+        pub fn fixed_response_config(mut self, value: impl Into<Val<FixedResponseConfig>>) -> Self {
+            self.props.set("FixedResponseConfig", value.into());
+            self
+        }
+
+        /// Sets `FixedResponseConfig` in place: [`Self::fixed_response_config`] on a value held by `&mut`.
+        pub fn set_fixed_response_config(&mut self, value: impl Into<Val<FixedResponseConfig>>) -> &mut Self {
+            self.props.set("FixedResponseConfig", value.into());
+            self
+        }
+
+        /// `FixedResponseConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fixed_response_config(&self) -> ::std::option::Option<Val<FixedResponseConfig>> {
+            crate::cfn::get_prop(&self.props, "FixedResponseConfig")
+        }
+
+        /// `ForwardConfig`: Information for creating an action that distributes requests among multiple
+        /// target groups. Specify only when ``Type`` is ``forward``. If you specify both ``ForwardConfig``
+        /// and ``TargetGroupArn``, you can specify only one target group using ``ForwardConfig`` and it
+        /// must be the same target group specified in ``TargetGroupArn``.
+        pub fn forward_config(mut self, value: impl Into<Val<ForwardConfig>>) -> Self {
+            self.props.set("ForwardConfig", value.into());
+            self
+        }
+
+        /// Sets `ForwardConfig` in place: [`Self::forward_config`] on a value held by `&mut`.
+        pub fn set_forward_config(&mut self, value: impl Into<Val<ForwardConfig>>) -> &mut Self {
+            self.props.set("ForwardConfig", value.into());
+            self
+        }
+
+        /// `ForwardConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_forward_config(&self) -> ::std::option::Option<Val<ForwardConfig>> {
+            crate::cfn::get_prop(&self.props, "ForwardConfig")
+        }
+
+        /// `JwtValidationConfig`: \[HTTPS listeners\] Information for validating JWT access tokens in
+        /// client requests. Specify only when ``Type`` is ``jwt-validation``.
+        pub fn jwt_validation_config(mut self, value: impl Into<Val<JwtValidationConfig>>) -> Self {
+            self.props.set("JwtValidationConfig", value.into());
+            self
+        }
+
+        /// Sets `JwtValidationConfig` in place: [`Self::jwt_validation_config`] on a value held by `&mut`.
+        pub fn set_jwt_validation_config(&mut self, value: impl Into<Val<JwtValidationConfig>>) -> &mut Self {
+            self.props.set("JwtValidationConfig", value.into());
+            self
+        }
+
+        /// `JwtValidationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jwt_validation_config(&self) -> ::std::option::Option<Val<JwtValidationConfig>> {
+            crate::cfn::get_prop(&self.props, "JwtValidationConfig")
+        }
+
+        /// `Order`: The order for the action. This value is required for rules with multiple actions.
+        /// The action with the lowest value for order is performed first.
+        pub fn order(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Order", value.into());
+            self
+        }
+
+        /// Sets `Order` in place: [`Self::order`] on a value held by `&mut`.
+        pub fn set_order(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Order", value.into());
+            self
+        }
+
+        /// `Order` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_order(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Order")
+        }
+
+        /// `RedirectConfig`: \[Application Load Balancer\] Information for creating a redirect action.
+        /// Specify only when ``Type`` is ``redirect``.
+        pub fn redirect_config(mut self, value: impl Into<Val<RedirectConfig>>) -> Self {
+            self.props.set("RedirectConfig", value.into());
+            self
+        }
+
+        /// Sets `RedirectConfig` in place: [`Self::redirect_config`] on a value held by `&mut`.
+        pub fn set_redirect_config(&mut self, value: impl Into<Val<RedirectConfig>>) -> &mut Self {
+            self.props.set("RedirectConfig", value.into());
+            self
+        }
+
+        /// `RedirectConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redirect_config(&self) -> ::std::option::Option<Val<RedirectConfig>> {
+            crate::cfn::get_prop(&self.props, "RedirectConfig")
+        }
+
+        /// `TargetGroupArn`: The Amazon Resource Name (ARN) of the target group. Specify only when ``Type``
+        /// is ``forward`` and you want to route to a single target group. To route to multiple target
+        /// groups, you must use ``ForwardConfig`` instead.
+        pub fn target_group_arn(mut self, value: impl Into<Val<TargetGroupArn>>) -> Self {
+            self.props.set("TargetGroupArn", value.into());
+            self
+        }
+
+        /// Sets `TargetGroupArn` in place: [`Self::target_group_arn`] on a value held by `&mut`.
+        pub fn set_target_group_arn(&mut self, value: impl Into<Val<TargetGroupArn>>) -> &mut Self {
+            self.props.set("TargetGroupArn", value.into());
+            self
+        }
+
+        /// `TargetGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_group_arn(&self) -> ::std::option::Option<Val<TargetGroupArn>> {
+            crate::cfn::get_prop(&self.props, "TargetGroupArn")
         }
     }
 
@@ -1160,53 +2085,140 @@ pub mod listener_rule {
             AuthenticateCognitoConfig { props }
         }
 
-        prop! {
-            /// `UserPoolClientId`: The ID of the Amazon Cognito user pool client.
-            props, "UserPoolClientId", _, set_user_pool_client_id, get_user_pool_client_id, Val<String>
+        /// Sets `UserPoolClientId`, which `new` took, in place.
+        pub fn set_user_pool_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserPoolClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `UserPoolDomain`: The domain prefix or fully-qualified domain name of the Amazon Cognito
-            /// user pool.
-            props, "UserPoolDomain", _, set_user_pool_domain, get_user_pool_domain, Val<String>
+        /// `UserPoolClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_pool_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserPoolClientId")
         }
 
-        prop! {
-            /// `UserPoolArn`: The Amazon Resource Name (ARN) of the Amazon Cognito user pool.
-            props, "UserPoolArn", _, set_user_pool_arn, get_user_pool_arn, Val<String>
+        /// Sets `UserPoolDomain`, which `new` took, in place.
+        pub fn set_user_pool_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserPoolDomain", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthenticationRequestExtraParams`: The query parameters (up to 10) to include in the
-            /// redirect request to the authorization endpoint.
-            props, "AuthenticationRequestExtraParams", authentication_request_extra_params, set_authentication_request_extra_params, get_authentication_request_extra_params, Val<Map<String>>
+        /// `UserPoolDomain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_pool_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserPoolDomain")
         }
 
-        prop! {
-            /// `OnUnauthenticatedRequest`: The behavior if the user is not authenticated. The following
-            /// are possible values: + deny``` - Return an HTTP 401 Unauthorized error. + allow``` -
-            /// Allow the request to be forwarded to the target. + authenticate``` - Redirect the
-            /// request to the IdP authorization endpoint. This is the default value.
-            props, "OnUnauthenticatedRequest", on_unauthenticated_request, set_on_unauthenticated_request, get_on_unauthenticated_request, Val<AuthenticateCognitoConfigOnUnauthenticatedRequest>
+        /// Sets `UserPoolArn`, which `new` took, in place.
+        pub fn set_user_pool_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserPoolArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Scope`: The set of user claims to be requested from the IdP. The default is ``openid``.
-            /// To verify which scope values your IdP supports and how to separate multiple values, see
-            /// the documentation for your IdP.
-            props, "Scope", scope, set_scope, get_scope, Val<String>
+        /// `UserPoolArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_pool_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserPoolArn")
         }
 
-        prop! {
-            /// `SessionCookieName`: The name of the cookie used to maintain session information. The
-            /// default is AWSELBAuthSessionCookie.
-            props, "SessionCookieName", session_cookie_name, set_session_cookie_name, get_session_cookie_name, Val<String>
+        /// `AuthenticationRequestExtraParams`: The query parameters (up to 10) to include in the
+        /// redirect request to the authorization endpoint.
+        pub fn authentication_request_extra_params(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("AuthenticationRequestExtraParams", value.into());
+            self
         }
 
-        prop! {
-            /// `SessionTimeout`: The maximum duration of the authentication session, in seconds. The
-            /// default is 604800 seconds (7 days).
-            props, "SessionTimeout", session_timeout, set_session_timeout, get_session_timeout, Val<i64>
+        /// Sets `AuthenticationRequestExtraParams` in place: [`Self::authentication_request_extra_params`]
+        /// on a value held by `&mut`.
+        pub fn set_authentication_request_extra_params(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("AuthenticationRequestExtraParams", value.into());
+            self
+        }
+
+        /// `AuthenticationRequestExtraParams` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_request_extra_params(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationRequestExtraParams")
+        }
+
+        /// `OnUnauthenticatedRequest`: The behavior if the user is not authenticated. The following are
+        /// possible values: + deny``` - Return an HTTP 401 Unauthorized error. + allow``` - Allow the
+        /// request to be forwarded to the target. + authenticate``` - Redirect the request to the IdP
+        /// authorization endpoint. This is the default value.
+        pub fn on_unauthenticated_request(mut self, value: impl Into<Val<AuthenticateCognitoConfigOnUnauthenticatedRequest>>) -> Self {
+            self.props.set("OnUnauthenticatedRequest", value.into());
+            self
+        }
+
+        /// Sets `OnUnauthenticatedRequest` in place: [`Self::on_unauthenticated_request`] on a value
+        /// held by `&mut`.
+        pub fn set_on_unauthenticated_request(&mut self, value: impl Into<Val<AuthenticateCognitoConfigOnUnauthenticatedRequest>>) -> &mut Self {
+            self.props.set("OnUnauthenticatedRequest", value.into());
+            self
+        }
+
+        /// `OnUnauthenticatedRequest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_unauthenticated_request(&self) -> ::std::option::Option<Val<AuthenticateCognitoConfigOnUnauthenticatedRequest>> {
+            crate::cfn::get_prop(&self.props, "OnUnauthenticatedRequest")
+        }
+
+        /// `Scope`: The set of user claims to be requested from the IdP. The default is ``openid``. To
+        /// verify which scope values your IdP supports and how to separate multiple values, see the
+        /// documentation for your IdP.
+        pub fn scope(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// Sets `Scope` in place: [`Self::scope`] on a value held by `&mut`.
+        pub fn set_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// `Scope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Scope")
+        }
+
+        /// `SessionCookieName`: The name of the cookie used to maintain session information. The
+        /// default is AWSELBAuthSessionCookie.
+        pub fn session_cookie_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SessionCookieName", value.into());
+            self
+        }
+
+        /// Sets `SessionCookieName` in place: [`Self::session_cookie_name`] on a value held by `&mut`.
+        pub fn set_session_cookie_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SessionCookieName", value.into());
+            self
+        }
+
+        /// `SessionCookieName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_cookie_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SessionCookieName")
+        }
+
+        /// `SessionTimeout`: The maximum duration of the authentication session, in seconds. The
+        /// default is 604800 seconds (7 days).
+        pub fn session_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SessionTimeout", value.into());
+            self
+        }
+
+        /// Sets `SessionTimeout` in place: [`Self::session_timeout`] on a value held by `&mut`.
+        pub fn set_session_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SessionTimeout", value.into());
+            self
+        }
+
+        /// `SessionTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SessionTimeout")
         }
     }
 
@@ -1268,80 +2280,205 @@ pub mod listener_rule {
             AuthenticateOidcConfig { props }
         }
 
-        prop! {
-            /// `TokenEndpoint`: The token endpoint of the IdP. This must be a full URL, including the
-            /// HTTPS protocol, the domain, and the path.
-            props, "TokenEndpoint", _, set_token_endpoint, get_token_endpoint, Val<String>
+        /// Sets `TokenEndpoint`, which `new` took, in place.
+        pub fn set_token_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TokenEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `Issuer`: The OIDC issuer identifier of the IdP. This must be a full URL, including the
-            /// HTTPS protocol, the domain, and the path.
-            props, "Issuer", _, set_issuer, get_issuer, Val<String>
+        /// `TokenEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TokenEndpoint")
         }
 
-        prop! {
-            /// `UserInfoEndpoint`: The user info endpoint of the IdP. This must be a full URL,
-            /// including the HTTPS protocol, the domain, and the path.
-            props, "UserInfoEndpoint", _, set_user_info_endpoint, get_user_info_endpoint, Val<String>
+        /// Sets `Issuer`, which `new` took, in place.
+        pub fn set_issuer(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Issuer", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientId`: The OAuth 2.0 client identifier.
-            props, "ClientId", _, set_client_id, get_client_id, Val<String>
+        /// `Issuer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_issuer(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Issuer")
         }
 
-        prop! {
-            /// `AuthorizationEndpoint`: The authorization endpoint of the IdP. This must be a full URL,
-            /// including the HTTPS protocol, the domain, and the path.
-            props, "AuthorizationEndpoint", _, set_authorization_endpoint, get_authorization_endpoint, Val<String>
+        /// Sets `UserInfoEndpoint`, which `new` took, in place.
+        pub fn set_user_info_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserInfoEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthenticationRequestExtraParams`: The query parameters (up to 10) to include in the
-            /// redirect request to the authorization endpoint.
-            props, "AuthenticationRequestExtraParams", authentication_request_extra_params, set_authentication_request_extra_params, get_authentication_request_extra_params, Val<Map<String>>
+        /// `UserInfoEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_info_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserInfoEndpoint")
         }
 
-        prop! {
-            /// `ClientSecret`: The OAuth 2.0 client secret. This parameter is required if you are
-            /// creating a rule. If you are modifying a rule, you can omit this parameter if you set ``UseExistingClientSecret``
-            /// to true.
-            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<String>
+        /// Sets `ClientId`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `OnUnauthenticatedRequest`: The behavior if the user is not authenticated. The following
-            /// are possible values: + deny``` - Return an HTTP 401 Unauthorized error. + allow``` -
-            /// Allow the request to be forwarded to the target. + authenticate``` - Redirect the
-            /// request to the IdP authorization endpoint. This is the default value.
-            props, "OnUnauthenticatedRequest", on_unauthenticated_request, set_on_unauthenticated_request, get_on_unauthenticated_request, Val<AuthenticateOidcConfigOnUnauthenticatedRequest>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
 
-        prop! {
-            /// `Scope`: The set of user claims to be requested from the IdP. The default is ``openid``.
-            /// To verify which scope values your IdP supports and how to separate multiple values, see
-            /// the documentation for your IdP.
-            props, "Scope", scope, set_scope, get_scope, Val<String>
+        /// Sets `AuthorizationEndpoint`, which `new` took, in place.
+        pub fn set_authorization_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthorizationEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `SessionCookieName`: The name of the cookie used to maintain session information. The
-            /// default is AWSELBAuthSessionCookie.
-            props, "SessionCookieName", session_cookie_name, set_session_cookie_name, get_session_cookie_name, Val<String>
+        /// `AuthorizationEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationEndpoint")
         }
 
-        prop! {
-            /// `SessionTimeout`: The maximum duration of the authentication session, in seconds. The
-            /// default is 604800 seconds (7 days).
-            props, "SessionTimeout", session_timeout, set_session_timeout, get_session_timeout, Val<i64>
+        /// `AuthenticationRequestExtraParams`: The query parameters (up to 10) to include in the
+        /// redirect request to the authorization endpoint.
+        pub fn authentication_request_extra_params(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("AuthenticationRequestExtraParams", value.into());
+            self
         }
 
-        prop! {
-            /// `UseExistingClientSecret`: Indicates whether to use the existing client secret when
-            /// modifying a rule. If you are creating a rule, you can omit this parameter or set it to
-            /// false.
-            props, "UseExistingClientSecret", use_existing_client_secret, set_use_existing_client_secret, get_use_existing_client_secret, Val<bool>
+        /// Sets `AuthenticationRequestExtraParams` in place: [`Self::authentication_request_extra_params`]
+        /// on a value held by `&mut`.
+        pub fn set_authentication_request_extra_params(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("AuthenticationRequestExtraParams", value.into());
+            self
+        }
+
+        /// `AuthenticationRequestExtraParams` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_request_extra_params(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationRequestExtraParams")
+        }
+
+        /// `ClientSecret`: The OAuth 2.0 client secret. This parameter is required if you are creating
+        /// a rule. If you are modifying a rule, you can omit this parameter if you set ``UseExistingClientSecret``
+        /// to true.
+        pub fn client_secret(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientSecret", value.into());
+            self
+        }
+
+        /// Sets `ClientSecret` in place: [`Self::client_secret`] on a value held by `&mut`.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
+        }
+
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
+        }
+
+        /// `OnUnauthenticatedRequest`: The behavior if the user is not authenticated. The following are
+        /// possible values: + deny``` - Return an HTTP 401 Unauthorized error. + allow``` - Allow the
+        /// request to be forwarded to the target. + authenticate``` - Redirect the request to the IdP
+        /// authorization endpoint. This is the default value.
+        pub fn on_unauthenticated_request(mut self, value: impl Into<Val<AuthenticateOidcConfigOnUnauthenticatedRequest>>) -> Self {
+            self.props.set("OnUnauthenticatedRequest", value.into());
+            self
+        }
+
+        /// Sets `OnUnauthenticatedRequest` in place: [`Self::on_unauthenticated_request`] on a value
+        /// held by `&mut`.
+        pub fn set_on_unauthenticated_request(&mut self, value: impl Into<Val<AuthenticateOidcConfigOnUnauthenticatedRequest>>) -> &mut Self {
+            self.props.set("OnUnauthenticatedRequest", value.into());
+            self
+        }
+
+        /// `OnUnauthenticatedRequest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_unauthenticated_request(&self) -> ::std::option::Option<Val<AuthenticateOidcConfigOnUnauthenticatedRequest>> {
+            crate::cfn::get_prop(&self.props, "OnUnauthenticatedRequest")
+        }
+
+        /// `Scope`: The set of user claims to be requested from the IdP. The default is ``openid``. To
+        /// verify which scope values your IdP supports and how to separate multiple values, see the
+        /// documentation for your IdP.
+        pub fn scope(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// Sets `Scope` in place: [`Self::scope`] on a value held by `&mut`.
+        pub fn set_scope(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// `Scope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Scope")
+        }
+
+        /// `SessionCookieName`: The name of the cookie used to maintain session information. The
+        /// default is AWSELBAuthSessionCookie.
+        pub fn session_cookie_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SessionCookieName", value.into());
+            self
+        }
+
+        /// Sets `SessionCookieName` in place: [`Self::session_cookie_name`] on a value held by `&mut`.
+        pub fn set_session_cookie_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SessionCookieName", value.into());
+            self
+        }
+
+        /// `SessionCookieName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_cookie_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SessionCookieName")
+        }
+
+        /// `SessionTimeout`: The maximum duration of the authentication session, in seconds. The
+        /// default is 604800 seconds (7 days).
+        pub fn session_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SessionTimeout", value.into());
+            self
+        }
+
+        /// Sets `SessionTimeout` in place: [`Self::session_timeout`] on a value held by `&mut`.
+        pub fn set_session_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SessionTimeout", value.into());
+            self
+        }
+
+        /// `SessionTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SessionTimeout")
+        }
+
+        /// `UseExistingClientSecret`: Indicates whether to use the existing client secret when
+        /// modifying a rule. If you are creating a rule, you can omit this parameter or set it to
+        /// false.
+        pub fn use_existing_client_secret(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseExistingClientSecret", value.into());
+            self
+        }
+
+        /// Sets `UseExistingClientSecret` in place: [`Self::use_existing_client_secret`] on a value
+        /// held by `&mut`.
+        pub fn set_use_existing_client_secret(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseExistingClientSecret", value.into());
+            self
+        }
+
+        /// `UseExistingClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_existing_client_secret(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseExistingClientSecret")
         }
     }
 
@@ -1382,20 +2519,53 @@ pub mod listener_rule {
             FixedResponseConfig { props }
         }
 
-        prop! {
-            /// `StatusCode`: The HTTP response code (2XX, 4XX, or 5XX).
-            props, "StatusCode", _, set_status_code, get_status_code, Val<String>
+        /// Sets `StatusCode`, which `new` took, in place.
+        pub fn set_status_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StatusCode", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentType`: The content type. Valid Values: text/plain | text/css | text/html |
-            /// application/javascript | application/json
-            props, "ContentType", content_type, set_content_type, get_content_type, Val<String>
+        /// `StatusCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StatusCode")
         }
 
-        prop! {
-            /// `MessageBody`: The message.
-            props, "MessageBody", message_body, set_message_body, get_message_body, Val<String>
+        /// `ContentType`: The content type. Valid Values: text/plain | text/css | text/html |
+        /// application/javascript | application/json
+        pub fn content_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContentType", value.into());
+            self
+        }
+
+        /// Sets `ContentType` in place: [`Self::content_type`] on a value held by `&mut`.
+        pub fn set_content_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContentType", value.into());
+            self
+        }
+
+        /// `ContentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContentType")
+        }
+
+        /// `MessageBody`: The message.
+        pub fn message_body(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MessageBody", value.into());
+            self
+        }
+
+        /// Sets `MessageBody` in place: [`Self::message_body`] on a value held by `&mut`.
+        pub fn set_message_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MessageBody", value.into());
+            self
+        }
+
+        /// `MessageBody` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MessageBody")
         }
     }
 
@@ -1417,15 +2587,42 @@ pub mod listener_rule {
             ForwardConfig { props }
         }
 
-        prop! {
-            /// `TargetGroupStickinessConfig`: Information about the target group stickiness for a rule.
-            props, "TargetGroupStickinessConfig", target_group_stickiness_config, set_target_group_stickiness_config, get_target_group_stickiness_config, Val<TargetGroupStickinessConfig>
+        /// `TargetGroupStickinessConfig`: Information about the target group stickiness for a rule.
+        pub fn target_group_stickiness_config(mut self, value: impl Into<Val<TargetGroupStickinessConfig>>) -> Self {
+            self.props.set("TargetGroupStickinessConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetGroups`: Information about how traffic will be distributed between multiple
-            /// target groups in a forward rule.
-            props, "TargetGroups", target_groups, set_target_groups, get_target_groups, Val<List<TargetGroupTuple>>
+        /// Sets `TargetGroupStickinessConfig` in place: [`Self::target_group_stickiness_config`] on a
+        /// value held by `&mut`.
+        pub fn set_target_group_stickiness_config(&mut self, value: impl Into<Val<TargetGroupStickinessConfig>>) -> &mut Self {
+            self.props.set("TargetGroupStickinessConfig", value.into());
+            self
+        }
+
+        /// `TargetGroupStickinessConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_group_stickiness_config(&self) -> ::std::option::Option<Val<TargetGroupStickinessConfig>> {
+            crate::cfn::get_prop(&self.props, "TargetGroupStickinessConfig")
+        }
+
+        /// `TargetGroups`: Information about how traffic will be distributed between multiple target
+        /// groups in a forward rule.
+        pub fn target_groups(mut self, value: impl Into<Val<List<TargetGroupTuple>>>) -> Self {
+            self.props.set("TargetGroups", value.into());
+            self
+        }
+
+        /// Sets `TargetGroups` in place: [`Self::target_groups`] on a value held by `&mut`.
+        pub fn set_target_groups(&mut self, value: impl Into<Val<List<TargetGroupTuple>>>) -> &mut Self {
+            self.props.set("TargetGroups", value.into());
+            self
+        }
+
+        /// `TargetGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_groups(&self) -> ::std::option::Option<Val<List<TargetGroupTuple>>> {
+            crate::cfn::get_prop(&self.props, "TargetGroups")
         }
     }
 
@@ -1445,16 +2642,42 @@ pub mod listener_rule {
             TargetGroupStickinessConfig { props }
         }
 
-        prop! {
-            /// `DurationSeconds`: \[Application Load Balancers\] The time period, in seconds, during
-            /// which requests from a client should be routed to the same target group. The range is 1-604800
-            /// seconds (7 days). You must specify this value when enabling target group stickiness.
-            props, "DurationSeconds", duration_seconds, set_duration_seconds, get_duration_seconds, Val<i64>
+        /// `DurationSeconds`: \[Application Load Balancers\] The time period, in seconds, during which
+        /// requests from a client should be routed to the same target group. The range is 1-604800
+        /// seconds (7 days). You must specify this value when enabling target group stickiness.
+        pub fn duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DurationSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`: Indicates whether target group stickiness is enabled.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// Sets `DurationSeconds` in place: [`Self::duration_seconds`] on a value held by `&mut`.
+        pub fn set_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DurationSeconds", value.into());
+            self
+        }
+
+        /// `DurationSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DurationSeconds")
+        }
+
+        /// `Enabled`: Indicates whether target group stickiness is enabled.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -1474,14 +2697,40 @@ pub mod listener_rule {
             TargetGroupTuple { props }
         }
 
-        prop! {
-            /// `TargetGroupArn`: The Amazon Resource Name (ARN) of the target group.
-            props, "TargetGroupArn", target_group_arn, set_target_group_arn, get_target_group_arn, Val<TargetGroupArn>
+        /// `TargetGroupArn`: The Amazon Resource Name (ARN) of the target group.
+        pub fn target_group_arn(mut self, value: impl Into<Val<TargetGroupArn>>) -> Self {
+            self.props.set("TargetGroupArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Weight`: The weight. The range is 0 to 999.
-            props, "Weight", weight, set_weight, get_weight, Val<i64>
+        /// Sets `TargetGroupArn` in place: [`Self::target_group_arn`] on a value held by `&mut`.
+        pub fn set_target_group_arn(&mut self, value: impl Into<Val<TargetGroupArn>>) -> &mut Self {
+            self.props.set("TargetGroupArn", value.into());
+            self
+        }
+
+        /// `TargetGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_group_arn(&self) -> ::std::option::Option<Val<TargetGroupArn>> {
+            crate::cfn::get_prop(&self.props, "TargetGroupArn")
+        }
+
+        /// `Weight`: The weight. The range is 0 to 999.
+        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// Sets `Weight` in place: [`Self::weight`] on a value held by `&mut`.
+        pub fn set_weight(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
         }
     }
 
@@ -1504,19 +2753,46 @@ pub mod listener_rule {
             JwtValidationConfig { props }
         }
 
-        prop! {
-            /// `JwksEndpoint`.
-            props, "JwksEndpoint", _, set_jwks_endpoint, get_jwks_endpoint, Val<String>
+        /// Sets `JwksEndpoint`, which `new` took, in place.
+        pub fn set_jwks_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JwksEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `Issuer`.
-            props, "Issuer", _, set_issuer, get_issuer, Val<String>
+        /// `JwksEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jwks_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JwksEndpoint")
         }
 
-        prop! {
-            /// `AdditionalClaims`.
-            props, "AdditionalClaims", additional_claims, set_additional_claims, get_additional_claims, Val<List<JwtValidationActionAdditionalClaim>>
+        /// Sets `Issuer`, which `new` took, in place.
+        pub fn set_issuer(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Issuer", value.into());
+            self
+        }
+
+        /// `Issuer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_issuer(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Issuer")
+        }
+
+        /// `AdditionalClaims`.
+        pub fn additional_claims(mut self, value: impl Into<Val<List<JwtValidationActionAdditionalClaim>>>) -> Self {
+            self.props.set("AdditionalClaims", value.into());
+            self
+        }
+
+        /// Sets `AdditionalClaims` in place: [`Self::additional_claims`] on a value held by `&mut`.
+        pub fn set_additional_claims(&mut self, value: impl Into<Val<List<JwtValidationActionAdditionalClaim>>>) -> &mut Self {
+            self.props.set("AdditionalClaims", value.into());
+            self
+        }
+
+        /// `AdditionalClaims` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_claims(&self) -> ::std::option::Option<Val<List<JwtValidationActionAdditionalClaim>>> {
+            crate::cfn::get_prop(&self.props, "AdditionalClaims")
         }
     }
 
@@ -1549,22 +2825,40 @@ pub mod listener_rule {
             JwtValidationActionAdditionalClaim { props }
         }
 
-        prop! {
-            /// `Format`: The format of the claim value.
-            props, "Format", _, set_format, get_format, Val<JwtValidationActionAdditionalClaimFormat>
+        /// Sets `Format`, which `new` took, in place.
+        pub fn set_format(&mut self, value: impl Into<Val<JwtValidationActionAdditionalClaimFormat>>) -> &mut Self {
+            self.props.set("Format", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the claim. You can't specify ``exp``, ``iss``, ``nbf``, or ``iat``
-            /// because we validate them by default.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Format` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format(&self) -> ::std::option::Option<Val<JwtValidationActionAdditionalClaimFormat>> {
+            crate::cfn::get_prop(&self.props, "Format")
         }
 
-        prop! {
-            /// `Values`: The claim value. The maximum size of the list is 10. Each value can be up to 256
-            /// characters in length. If the format is ``space-separated-values``, the values can't
-            /// include spaces.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -1608,39 +2902,110 @@ pub mod listener_rule {
             RedirectConfig { props }
         }
 
-        prop! {
-            /// `StatusCode`: The HTTP redirect code. The redirect is either permanent (HTTP 301) or
-            /// temporary (HTTP 302).
-            props, "StatusCode", _, set_status_code, get_status_code, Val<RedirectConfigStatusCode>
+        /// Sets `StatusCode`, which `new` took, in place.
+        pub fn set_status_code(&mut self, value: impl Into<Val<RedirectConfigStatusCode>>) -> &mut Self {
+            self.props.set("StatusCode", value.into());
+            self
         }
 
-        prop! {
-            /// `Host`: The hostname. This component is not percent-encoded. The hostname can contain #{host}.
-            props, "Host", host, set_host, get_host, Val<String>
+        /// `StatusCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status_code(&self) -> ::std::option::Option<Val<RedirectConfigStatusCode>> {
+            crate::cfn::get_prop(&self.props, "StatusCode")
         }
 
-        prop! {
-            /// `Path`: The absolute path, starting with the leading "/". This component is not
-            /// percent-encoded. The path can contain #{host}, #{path}, and #{port}.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// `Host`: The hostname. This component is not percent-encoded. The hostname can contain #{host}.
+        pub fn host(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Host", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`: The port. You can specify a value from 1 to 65535 or #{port}.
-            props, "Port", port, set_port, get_port, Val<String>
+        /// Sets `Host` in place: [`Self::host`] on a value held by `&mut`.
+        pub fn set_host(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Host", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`: The protocol. You can specify HTTP, HTTPS, or #{protocol}. You can redirect
-            /// HTTP to HTTP, HTTP to HTTPS, and HTTPS to HTTPS. You can't redirect HTTPS to HTTP.
-            props, "Protocol", protocol, set_protocol, get_protocol, Val<String>
+        /// `Host` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Host")
         }
 
-        prop! {
-            /// `Query`: The query parameters, URL-encoded when necessary, but not percent-encoded. Do
-            /// not include the leading "?", as it is automatically added. You can specify any of the
-            /// reserved keywords.
-            props, "Query", query, set_query, get_query, Val<String>
+        /// `Path`: The absolute path, starting with the leading "/". This component is not
+        /// percent-encoded. The path can contain #{host}, #{path}, and #{port}.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// `Port`: The port. You can specify a value from 1 to 65535 or #{port}.
+        pub fn port(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `Protocol`: The protocol. You can specify HTTP, HTTPS, or #{protocol}. You can redirect HTTP
+        /// to HTTP, HTTP to HTTPS, and HTTPS to HTTPS. You can't redirect HTTPS to HTTP.
+        pub fn protocol(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+        pub fn set_protocol(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
+        }
+
+        /// `Query`: The query parameters, URL-encoded when necessary, but not percent-encoded. Do not
+        /// include the leading "?", as it is automatically added. You can specify any of the reserved
+        /// keywords.
+        pub fn query(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Query", value.into());
+            self
+        }
+
+        /// Sets `Query` in place: [`Self::query`] on a value held by `&mut`.
+        pub fn set_query(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Query", value.into());
+            self
+        }
+
+        /// `Query` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Query")
         }
     }
 
@@ -1698,69 +3063,184 @@ pub mod listener_rule {
             RuleCondition { props }
         }
 
-        prop! {
-            /// `Field`: The name of the field. The possible values are: + ``http-header`` – \[ALB\]
-            /// Matches on an HTTP header field. + ``http-request-method`` – \[ALB\] Matches on the
-            /// HTTP request method. + ``host-header`` – \[ALB\] Matches on the host header. + ``path-pattern`` – \[ALB\]
-            /// Matches on the URL path of the request. + ``query-string`` – \[ALB\] Matches on a
-            /// query string parameter. + ``source-ip`` – \[ALB, NLB\] Matches on the source IP
-            /// address. For ALB, use ``SourceIpConfig`` with ``Values`` to specify CIDR ranges. For
-            /// NLB, use ``SourceIpConfig`` with ``IpAddressType`` to match the IP address type (``ipv4``
-            /// or …
-            props, "Field", field, set_field, get_field, Val<String>
+        /// `Field`: The name of the field. The possible values are: + ``http-header`` – \[ALB\]
+        /// Matches on an HTTP header field. + ``http-request-method`` – \[ALB\] Matches on the HTTP
+        /// request method. + ``host-header`` – \[ALB\] Matches on the host header. + ``path-pattern`` – \[ALB\]
+        /// Matches on the URL path of the request. + ``query-string`` – \[ALB\] Matches on a query
+        /// string parameter. + ``source-ip`` – \[ALB, NLB\] Matches on the source IP address. For
+        /// ALB, use ``SourceIpConfig`` with ``Values`` to specify CIDR ranges. For NLB, use ``SourceIpConfig``
+        /// with ``IpAddressType`` to match the IP address type (``ipv4`` or …
+        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Field", value.into());
+            self
         }
 
-        prop! {
-            /// `HostHeaderConfig`: Information for a host header condition. Specify only when ``Field``
-            /// is ``host-header``.
-            props, "HostHeaderConfig", host_header_config, set_host_header_config, get_host_header_config, Val<HostHeaderConfig>
+        /// Sets `Field` in place: [`Self::field`] on a value held by `&mut`.
+        pub fn set_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Field", value.into());
+            self
         }
 
-        prop! {
-            /// `HttpHeaderConfig`: Information for an HTTP header condition. Specify only when ``Field``
-            /// is ``http-header``.
-            props, "HttpHeaderConfig", http_header_config, set_http_header_config, get_http_header_config, Val<HttpHeaderConfig>
+        /// `Field` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Field")
         }
 
-        prop! {
-            /// `HttpRequestMethodConfig`: Information for an HTTP method condition. Specify only when ``Field``
-            /// is ``http-request-method``.
-            props, "HttpRequestMethodConfig", http_request_method_config, set_http_request_method_config, get_http_request_method_config, Val<HttpRequestMethodConfig>
+        /// `HostHeaderConfig`: Information for a host header condition. Specify only when ``Field`` is ``host-header``.
+        pub fn host_header_config(mut self, value: impl Into<Val<HostHeaderConfig>>) -> Self {
+            self.props.set("HostHeaderConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `PathPatternConfig`: Information for a path pattern condition. Specify only when ``Field``
-            /// is ``path-pattern``.
-            props, "PathPatternConfig", path_pattern_config, set_path_pattern_config, get_path_pattern_config, Val<PathPatternConfig>
+        /// Sets `HostHeaderConfig` in place: [`Self::host_header_config`] on a value held by `&mut`.
+        pub fn set_host_header_config(&mut self, value: impl Into<Val<HostHeaderConfig>>) -> &mut Self {
+            self.props.set("HostHeaderConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryStringConfig`: Information for a query string condition. Specify only when ``Field``
-            /// is ``query-string``.
-            props, "QueryStringConfig", query_string_config, set_query_string_config, get_query_string_config, Val<QueryStringConfig>
+        /// `HostHeaderConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_header_config(&self) -> ::std::option::Option<Val<HostHeaderConfig>> {
+            crate::cfn::get_prop(&self.props, "HostHeaderConfig")
         }
 
-        prop! {
-            /// `RegexValues`: The regular expressions to match against the condition field. The maximum
-            /// length of each string is 128 characters. Specify only when ``Field`` is ``http-header``, ``host-header``,
-            /// or ``path-pattern``.
-            props, "RegexValues", regex_values, set_regex_values, get_regex_values, Val<List<String>>
+        /// `HttpHeaderConfig`: Information for an HTTP header condition. Specify only when ``Field`` is ``http-header``.
+        pub fn http_header_config(mut self, value: impl Into<Val<HttpHeaderConfig>>) -> Self {
+            self.props.set("HttpHeaderConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceIpConfig`: Information for a source IP condition. Specify only when ``Field`` is ``source-ip``.
-            props, "SourceIpConfig", source_ip_config, set_source_ip_config, get_source_ip_config, Val<SourceIpConfig>
+        /// Sets `HttpHeaderConfig` in place: [`Self::http_header_config`] on a value held by `&mut`.
+        pub fn set_http_header_config(&mut self, value: impl Into<Val<HttpHeaderConfig>>) -> &mut Self {
+            self.props.set("HttpHeaderConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`: The condition value. Specify only when ``Field`` is ``host-header`` or ``path-pattern``.
-            /// Alternatively, to specify multiple host names or multiple path patterns, use ``HostHeaderConfig``
-            /// or ``PathPatternConfig``. If ``Field`` is ``host-header`` and you're not using ``HostHeaderConfig``,
-            /// you can specify a single host name (for example, my.example.com). A host name is case
-            /// insensitive, can be up to 128 characters in length, and can contain any of the following
-            /// characters. + A-Z, a-z, 0-9 + - . + * (matches 0 or more characters) + ? (matches
-            /// exactly 1 character) If ``Field`` is ``path-pattern`` …
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// `HttpHeaderConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_header_config(&self) -> ::std::option::Option<Val<HttpHeaderConfig>> {
+            crate::cfn::get_prop(&self.props, "HttpHeaderConfig")
+        }
+
+        /// `HttpRequestMethodConfig`: Information for an HTTP method condition. Specify only when ``Field``
+        /// is ``http-request-method``.
+        pub fn http_request_method_config(mut self, value: impl Into<Val<HttpRequestMethodConfig>>) -> Self {
+            self.props.set("HttpRequestMethodConfig", value.into());
+            self
+        }
+
+        /// Sets `HttpRequestMethodConfig` in place: [`Self::http_request_method_config`] on a value
+        /// held by `&mut`.
+        pub fn set_http_request_method_config(&mut self, value: impl Into<Val<HttpRequestMethodConfig>>) -> &mut Self {
+            self.props.set("HttpRequestMethodConfig", value.into());
+            self
+        }
+
+        /// `HttpRequestMethodConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_request_method_config(&self) -> ::std::option::Option<Val<HttpRequestMethodConfig>> {
+            crate::cfn::get_prop(&self.props, "HttpRequestMethodConfig")
+        }
+
+        /// `PathPatternConfig`: Information for a path pattern condition. Specify only when ``Field``
+        /// is ``path-pattern``.
+        pub fn path_pattern_config(mut self, value: impl Into<Val<PathPatternConfig>>) -> Self {
+            self.props.set("PathPatternConfig", value.into());
+            self
+        }
+
+        /// Sets `PathPatternConfig` in place: [`Self::path_pattern_config`] on a value held by `&mut`.
+        pub fn set_path_pattern_config(&mut self, value: impl Into<Val<PathPatternConfig>>) -> &mut Self {
+            self.props.set("PathPatternConfig", value.into());
+            self
+        }
+
+        /// `PathPatternConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path_pattern_config(&self) -> ::std::option::Option<Val<PathPatternConfig>> {
+            crate::cfn::get_prop(&self.props, "PathPatternConfig")
+        }
+
+        /// `QueryStringConfig`: Information for a query string condition. Specify only when ``Field``
+        /// is ``query-string``.
+        pub fn query_string_config(mut self, value: impl Into<Val<QueryStringConfig>>) -> Self {
+            self.props.set("QueryStringConfig", value.into());
+            self
+        }
+
+        /// Sets `QueryStringConfig` in place: [`Self::query_string_config`] on a value held by `&mut`.
+        pub fn set_query_string_config(&mut self, value: impl Into<Val<QueryStringConfig>>) -> &mut Self {
+            self.props.set("QueryStringConfig", value.into());
+            self
+        }
+
+        /// `QueryStringConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string_config(&self) -> ::std::option::Option<Val<QueryStringConfig>> {
+            crate::cfn::get_prop(&self.props, "QueryStringConfig")
+        }
+
+        /// `RegexValues`: The regular expressions to match against the condition field. The maximum
+        /// length of each string is 128 characters. Specify only when ``Field`` is ``http-header``, ``host-header``,
+        /// or ``path-pattern``.
+        pub fn regex_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("RegexValues", value.into());
+            self
+        }
+
+        /// Sets `RegexValues` in place: [`Self::regex_values`] on a value held by `&mut`.
+        pub fn set_regex_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("RegexValues", value.into());
+            self
+        }
+
+        /// `RegexValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "RegexValues")
+        }
+
+        /// `SourceIpConfig`: Information for a source IP condition. Specify only when ``Field`` is ``source-ip``.
+        pub fn source_ip_config(mut self, value: impl Into<Val<SourceIpConfig>>) -> Self {
+            self.props.set("SourceIpConfig", value.into());
+            self
+        }
+
+        /// Sets `SourceIpConfig` in place: [`Self::source_ip_config`] on a value held by `&mut`.
+        pub fn set_source_ip_config(&mut self, value: impl Into<Val<SourceIpConfig>>) -> &mut Self {
+            self.props.set("SourceIpConfig", value.into());
+            self
+        }
+
+        /// `SourceIpConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_ip_config(&self) -> ::std::option::Option<Val<SourceIpConfig>> {
+            crate::cfn::get_prop(&self.props, "SourceIpConfig")
+        }
+
+        /// `Values`: The condition value. Specify only when ``Field`` is ``host-header`` or ``path-pattern``.
+        /// Alternatively, to specify multiple host names or multiple path patterns, use ``HostHeaderConfig``
+        /// or ``PathPatternConfig``. If ``Field`` is ``host-header`` and you're not using ``HostHeaderConfig``,
+        /// you can specify a single host name (for example, my.example.com). A host name is case
+        /// insensitive, can be up to 128 characters in length, and can contain any of the following
+        /// characters. + A-Z, a-z, 0-9 + - . + * (matches 0 or more characters) + ? (matches exactly 1
+        /// character) If ``Field`` is ``path-pattern`` …
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -1780,19 +3260,45 @@ pub mod listener_rule {
             HostHeaderConfig { props }
         }
 
-        prop! {
-            /// `RegexValues`.
-            props, "RegexValues", regex_values, set_regex_values, get_regex_values, Val<List<String>>
+        /// `RegexValues`.
+        pub fn regex_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("RegexValues", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`: The host names. The maximum length of each string is 128 characters. The
-            /// comparison is case insensitive. The following wildcard characters are supported: * (matches 0
-            /// or more characters) and ? (matches exactly 1 character). You must include at least one "."
-            /// character. You can include only alphabetical characters after the final "." character.
-            /// If you specify multiple strings, the condition is satisfied if one of the strings
-            /// matches the host name.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// Sets `RegexValues` in place: [`Self::regex_values`] on a value held by `&mut`.
+        pub fn set_regex_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("RegexValues", value.into());
+            self
+        }
+
+        /// `RegexValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "RegexValues")
+        }
+
+        /// `Values`: The host names. The maximum length of each string is 128 characters. The
+        /// comparison is case insensitive. The following wildcard characters are supported: * (matches 0
+        /// or more characters) and ? (matches exactly 1 character). You must include at least one "."
+        /// character. You can include only alphabetical characters after the final "." character. If
+        /// you specify multiple strings, the condition is satisfied if one of the strings matches the
+        /// host name.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -1813,27 +3319,66 @@ pub mod listener_rule {
             HttpHeaderConfig { props }
         }
 
-        prop! {
-            /// `HttpHeaderName`: The name of the HTTP header field. The maximum size is 40 characters.
-            /// The header name is case insensitive. The allowed characters are specified by RFC 7230.
-            /// Wildcards are not supported.
-            props, "HttpHeaderName", http_header_name, set_http_header_name, get_http_header_name, Val<String>
+        /// `HttpHeaderName`: The name of the HTTP header field. The maximum size is 40 characters. The
+        /// header name is case insensitive. The allowed characters are specified by RFC 7230. Wildcards
+        /// are not supported.
+        pub fn http_header_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HttpHeaderName", value.into());
+            self
         }
 
-        prop! {
-            /// `RegexValues`.
-            props, "RegexValues", regex_values, set_regex_values, get_regex_values, Val<List<String>>
+        /// Sets `HttpHeaderName` in place: [`Self::http_header_name`] on a value held by `&mut`.
+        pub fn set_http_header_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HttpHeaderName", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`: The strings to compare against the value of the HTTP header. The maximum
-            /// length of each string is 128 characters. The comparison strings are case insensitive.
-            /// The following wildcard characters are supported: * (matches 0 or more characters) and ? (matches
-            /// exactly 1 character). If the same header appears multiple times in the request, we
-            /// search them in order until a match is found. If you specify multiple strings, the
-            /// condition is satisfied if one of the strings matches the value of the HTTP header. To
-            /// require that all of the strings are a match, create one condition per string.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// `HttpHeaderName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_header_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HttpHeaderName")
+        }
+
+        /// `RegexValues`.
+        pub fn regex_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("RegexValues", value.into());
+            self
+        }
+
+        /// Sets `RegexValues` in place: [`Self::regex_values`] on a value held by `&mut`.
+        pub fn set_regex_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("RegexValues", value.into());
+            self
+        }
+
+        /// `RegexValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "RegexValues")
+        }
+
+        /// `Values`: The strings to compare against the value of the HTTP header. The maximum length of
+        /// each string is 128 characters. The comparison strings are case insensitive. The following
+        /// wildcard characters are supported: * (matches 0 or more characters) and ? (matches exactly 1
+        /// character). If the same header appears multiple times in the request, we search them in
+        /// order until a match is found. If you specify multiple strings, the condition is satisfied if
+        /// one of the strings matches the value of the HTTP header. To require that all of the strings
+        /// are a match, create one condition per string.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -1855,14 +3400,27 @@ pub mod listener_rule {
             HttpRequestMethodConfig { props }
         }
 
-        prop! {
-            /// `Values`: The name of the request method. The maximum length is 40 characters. The
-            /// allowed characters are A-Z, hyphen (-), and underscore (_). The comparison is case
-            /// sensitive. Wildcards are not supported; therefore, the method name must be an exact
-            /// match. If you specify multiple strings, the condition is satisfied if one of the strings
-            /// matches the HTTP request method. We recommend that you route GET and HEAD requests in
-            /// the same way, because the response to a HEAD request may be cached.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// `Values`: The name of the request method. The maximum length is 40 characters. The allowed
+        /// characters are A-Z, hyphen (-), and underscore (_). The comparison is case sensitive.
+        /// Wildcards are not supported; therefore, the method name must be an exact match. If you
+        /// specify multiple strings, the condition is satisfied if one of the strings matches the HTTP
+        /// request method. We recommend that you route GET and HEAD requests in the same way, because
+        /// the response to a HEAD request may be cached.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -1882,19 +3440,45 @@ pub mod listener_rule {
             PathPatternConfig { props }
         }
 
-        prop! {
-            /// `RegexValues`.
-            props, "RegexValues", regex_values, set_regex_values, get_regex_values, Val<List<String>>
+        /// `RegexValues`.
+        pub fn regex_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("RegexValues", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`: The path patterns to compare against the request URL. The maximum size of each
-            /// string is 128 characters. The comparison is case sensitive. The following wildcard
-            /// characters are supported: * (matches 0 or more characters) and ? (matches exactly 1
-            /// character). If you specify multiple strings, the condition is satisfied if one of them
-            /// matches the request URL. The path pattern is compared only to the path of the URL, not
-            /// to its query string.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// Sets `RegexValues` in place: [`Self::regex_values`] on a value held by `&mut`.
+        pub fn set_regex_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("RegexValues", value.into());
+            self
+        }
+
+        /// `RegexValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "RegexValues")
+        }
+
+        /// `Values`: The path patterns to compare against the request URL. The maximum size of each
+        /// string is 128 characters. The comparison is case sensitive. The following wildcard
+        /// characters are supported: * (matches 0 or more characters) and ? (matches exactly 1
+        /// character). If you specify multiple strings, the condition is satisfied if one of them
+        /// matches the request URL. The path pattern is compared only to the path of the URL, not to
+        /// its query string.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -1917,15 +3501,27 @@ pub mod listener_rule {
             QueryStringConfig { props }
         }
 
-        prop! {
-            /// `Values`: The key/value pairs or values to find in the query string. The maximum length
-            /// of each string is 128 characters. The comparison is case insensitive. The following
-            /// wildcard characters are supported: * (matches 0 or more characters) and ? (matches
-            /// exactly 1 character). To search for a literal '*' or '?' character in a query string,
-            /// you must escape these characters in ``Values`` using a '\\' character. If you specify
-            /// multiple key/value pairs or values, the condition is satisfied if one of them is found
-            /// in the query string.
-            props, "Values", values, set_values, get_values, Val<List<Tag>>
+        /// `Values`: The key/value pairs or values to find in the query string. The maximum length of
+        /// each string is 128 characters. The comparison is case insensitive. The following wildcard
+        /// characters are supported: * (matches 0 or more characters) and ? (matches exactly 1
+        /// character). To search for a literal '*' or '?' character in a query string, you must escape
+        /// these characters in ``Values`` using a '\\' character. If you specify multiple key/value
+        /// pairs or values, the condition is satisfied if one of them is found in the query string.
+        pub fn values(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -1949,17 +3545,43 @@ pub mod listener_rule {
             SourceIpConfig { props }
         }
 
-        prop! {
-            /// `IpAddressType`.
-            props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<SourceIpConfigIpAddressType>
+        /// `IpAddressType`.
+        pub fn ip_address_type(mut self, value: impl Into<Val<SourceIpConfigIpAddressType>>) -> Self {
+            self.props.set("IpAddressType", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`: The source IP addresses, in CIDR format. You can use both IPv4 and IPv6
-            /// addresses. Wildcards are not supported. If you specify multiple addresses, the condition
-            /// is satisfied if the source IP address of the request matches one of the CIDR blocks.
-            /// This condition is not satisfied by the addresses in the X-Forwarded-For header.
-            props, "Values", values, set_values, get_values, Val<List<String>>
+        /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+        pub fn set_ip_address_type(&mut self, value: impl Into<Val<SourceIpConfigIpAddressType>>) -> &mut Self {
+            self.props.set("IpAddressType", value.into());
+            self
+        }
+
+        /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<SourceIpConfigIpAddressType>> {
+            crate::cfn::get_prop(&self.props, "IpAddressType")
+        }
+
+        /// `Values`: The source IP addresses, in CIDR format. You can use both IPv4 and IPv6 addresses.
+        /// Wildcards are not supported. If you specify multiple addresses, the condition is satisfied
+        /// if the source IP address of the request matches one of the CIDR blocks. This condition is
+        /// not satisfied by the addresses in the X-Forwarded-For header.
+        pub fn values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -1995,19 +3617,53 @@ pub mod listener_rule {
             Transform { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<TransformType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<TransformType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `HostHeaderRewriteConfig`.
-            props, "HostHeaderRewriteConfig", host_header_rewrite_config, set_host_header_rewrite_config, get_host_header_rewrite_config, Val<RewriteConfigObject>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<TransformType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `UrlRewriteConfig`.
-            props, "UrlRewriteConfig", url_rewrite_config, set_url_rewrite_config, get_url_rewrite_config, Val<RewriteConfigObject>
+        /// `HostHeaderRewriteConfig`.
+        pub fn host_header_rewrite_config(mut self, value: impl Into<Val<RewriteConfigObject>>) -> Self {
+            self.props.set("HostHeaderRewriteConfig", value.into());
+            self
+        }
+
+        /// Sets `HostHeaderRewriteConfig` in place: [`Self::host_header_rewrite_config`] on a value
+        /// held by `&mut`.
+        pub fn set_host_header_rewrite_config(&mut self, value: impl Into<Val<RewriteConfigObject>>) -> &mut Self {
+            self.props.set("HostHeaderRewriteConfig", value.into());
+            self
+        }
+
+        /// `HostHeaderRewriteConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_header_rewrite_config(&self) -> ::std::option::Option<Val<RewriteConfigObject>> {
+            crate::cfn::get_prop(&self.props, "HostHeaderRewriteConfig")
+        }
+
+        /// `UrlRewriteConfig`.
+        pub fn url_rewrite_config(mut self, value: impl Into<Val<RewriteConfigObject>>) -> Self {
+            self.props.set("UrlRewriteConfig", value.into());
+            self
+        }
+
+        /// Sets `UrlRewriteConfig` in place: [`Self::url_rewrite_config`] on a value held by `&mut`.
+        pub fn set_url_rewrite_config(&mut self, value: impl Into<Val<RewriteConfigObject>>) -> &mut Self {
+            self.props.set("UrlRewriteConfig", value.into());
+            self
+        }
+
+        /// `UrlRewriteConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url_rewrite_config(&self) -> ::std::option::Option<Val<RewriteConfigObject>> {
+            crate::cfn::get_prop(&self.props, "UrlRewriteConfig")
         }
     }
 
@@ -2028,9 +3684,16 @@ pub mod listener_rule {
             RewriteConfigObject { props }
         }
 
-        prop! {
-            /// `Rewrites`.
-            props, "Rewrites", _, set_rewrites, get_rewrites, Val<List<RewriteConfig>>
+        /// Sets `Rewrites`, which `new` took, in place.
+        pub fn set_rewrites(&mut self, value: impl Into<Val<List<RewriteConfig>>>) -> &mut Self {
+            self.props.set("Rewrites", value.into());
+            self
+        }
+
+        /// `Rewrites` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rewrites(&self) -> ::std::option::Option<Val<List<RewriteConfig>>> {
+            crate::cfn::get_prop(&self.props, "Rewrites")
         }
     }
 
@@ -2057,17 +3720,28 @@ pub mod listener_rule {
             RewriteConfig { props }
         }
 
-        prop! {
-            /// `Regex`: The regular expression to match in the input string. The maximum length of the
-            /// string is 1,024 characters.
-            props, "Regex", _, set_regex, get_regex, Val<String>
+        /// Sets `Regex`, which `new` took, in place.
+        pub fn set_regex(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Regex", value.into());
+            self
         }
 
-        prop! {
-            /// `Replace`: The replacement string to use when rewriting the matched input. The maximum
-            /// length of the string is 1,024 characters. You can specify capture groups in the regular
-            /// expression (for example, $1 and $2).
-            props, "Replace", _, set_replace, get_replace, Val<String>
+        /// `Regex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Regex")
+        }
+
+        /// Sets `Replace`, which `new` took, in place.
+        pub fn set_replace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Replace", value.into());
+            self
+        }
+
+        /// `Replace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Replace")
         }
     }
 
@@ -2111,116 +3785,300 @@ impl LoadBalancer {
         LoadBalancer { core }
     }
 
-    prop! {
-        /// `EnableCapacityReservationProvisionStabilize`: Indicates whether to enable stabilization
-        /// when creating or updating an LCU reservation. This ensures that the final stack status
-        /// reflects the status of the LCU reservation. The default is ``false``.
-        core.props, "EnableCapacityReservationProvisionStabilize", enable_capacity_reservation_provision_stabilize, set_enable_capacity_reservation_provision_stabilize, get_enable_capacity_reservation_provision_stabilize, Val<bool>
+    /// `EnableCapacityReservationProvisionStabilize`: Indicates whether to enable stabilization
+    /// when creating or updating an LCU reservation. This ensures that the final stack status
+    /// reflects the status of the LCU reservation. The default is ``false``.
+    pub fn enable_capacity_reservation_provision_stabilize(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableCapacityReservationProvisionStabilize", value.into());
+        self
     }
 
-    prop! {
-        /// `EnablePrefixForIpv6SourceNat`: \[Network Load Balancers with UDP listeners\] Indicates
-        /// whether to use an IPv6 prefix from each subnet for source NAT. The IP address type must
-        /// be ``dualstack``. The default value is ``off``.
-        core.props, "EnablePrefixForIpv6SourceNat", enable_prefix_for_ipv6_source_nat, set_enable_prefix_for_ipv6_source_nat, get_enable_prefix_for_ipv6_source_nat, Val<load_balancer::EnablePrefixForIpv6SourceNat>
+    /// Sets `EnableCapacityReservationProvisionStabilize` in place: [`Self::enable_capacity_reservation_provision_stabilize`]
+    /// on a value held by `&mut`.
+    pub fn set_enable_capacity_reservation_provision_stabilize(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableCapacityReservationProvisionStabilize", value.into());
+        self
     }
 
-    prop! {
-        /// `EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic`: Indicates whether to evaluate
-        /// inbound security group rules for traffic sent to a Network Load Balancer through
-        /// privatelink. The default is ``on``. You can't configure this property on a Network Load
-        /// Balancer unless you associated a security group with the load balancer when you created
-        /// it.
-        core.props, "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", enforce_security_group_inbound_rules_on_private_link_traffic, set_enforce_security_group_inbound_rules_on_private_link_traffic, get_enforce_security_group_inbound_rules_on_private_link_traffic, Val<String>
+    /// `EnableCapacityReservationProvisionStabilize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_capacity_reservation_provision_stabilize(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableCapacityReservationProvisionStabilize")
     }
 
-    prop! {
-        /// `IpAddressType`: The IP address type. Internal load balancers must use ``ipv4``. \[Application
-        /// Load Balancers\] The possible values are ``ipv4`` (IPv4 addresses), ``dualstack`` (IPv4
-        /// and IPv6 addresses), and ``dualstack-without-public-ipv4`` (public IPv6 addresses and
-        /// private IPv4 and IPv6 addresses). Application Load Balancer authentication supports IPv4
-        /// addresses only when connecting to an Identity Provider (IdP) or Amazon Cognito endpoint.
-        /// Without a public IPv4 address the load balancer can't complete the authentication
-        /// process, resulting in HTTP 500 errors. \[Network Load Balancers and Gateway Load …
-        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<load_balancer::IpAddressType>
+    /// `EnablePrefixForIpv6SourceNat`: \[Network Load Balancers with UDP listeners\] Indicates
+    /// whether to use an IPv6 prefix from each subnet for source NAT. The IP address type must be ``dualstack``.
+    /// The default value is ``off``.
+    pub fn enable_prefix_for_ipv6_source_nat(mut self, value: impl Into<Val<load_balancer::EnablePrefixForIpv6SourceNat>>) -> Self {
+        self.core.props.set("EnablePrefixForIpv6SourceNat", value.into());
+        self
     }
 
-    prop! {
-        /// `Ipv4IpamPoolId`: The ID of the IPv4 IPAM pool.
-        core.props, "Ipv4IpamPoolId", ipv4_ipam_pool_id, set_ipv4_ipam_pool_id, get_ipv4_ipam_pool_id, Val<String>
+    /// Sets `EnablePrefixForIpv6SourceNat` in place: [`Self::enable_prefix_for_ipv6_source_nat`] on
+    /// a value held by `&mut`.
+    pub fn set_enable_prefix_for_ipv6_source_nat(&mut self, value: impl Into<Val<load_balancer::EnablePrefixForIpv6SourceNat>>) -> &mut Self {
+        self.core.props.set("EnablePrefixForIpv6SourceNat", value.into());
+        self
     }
 
-    prop! {
-        /// `LoadBalancerAttributes`: The load balancer attributes. Attributes that you do not
-        /// modify retain their current values.
-        core.props, "LoadBalancerAttributes", load_balancer_attributes, set_load_balancer_attributes, get_load_balancer_attributes, Val<List<Tag>>
+    /// `EnablePrefixForIpv6SourceNat` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_prefix_for_ipv6_source_nat(&self) -> ::std::option::Option<Val<load_balancer::EnablePrefixForIpv6SourceNat>> {
+        crate::cfn::get_prop(&self.core.props, "EnablePrefixForIpv6SourceNat")
     }
 
-    prop! {
-        /// `MinimumLoadBalancerCapacity`: The minimum capacity for a load balancer.
-        core.props, "MinimumLoadBalancerCapacity", minimum_load_balancer_capacity, set_minimum_load_balancer_capacity, get_minimum_load_balancer_capacity, Val<load_balancer::MinimumLoadBalancerCapacity>
+    /// `EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic`: Indicates whether to evaluate
+    /// inbound security group rules for traffic sent to a Network Load Balancer through
+    /// privatelink. The default is ``on``. You can't configure this property on a Network Load
+    /// Balancer unless you associated a security group with the load balancer when you created it.
+    pub fn enforce_security_group_inbound_rules_on_private_link_traffic(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the load balancer. This name must be unique per region per account,
-        /// can have a maximum of 32 characters, must contain only alphanumeric characters or
-        /// hyphens, must not begin or end with a hyphen, and must not begin with "internal-". If
-        /// you don't specify a name, AWS CloudFormation generates a unique physical ID for the load
-        /// balancer. If you specify a name, you cannot perform updates that require replacement of
-        /// this resource, but you can perform other updates. To replace the resource, specify a new
-        /// name.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic` in place: [`Self::enforce_security_group_inbound_rules_on_private_link_traffic`]
+    /// on a value held by `&mut`.
+    pub fn set_enforce_security_group_inbound_rules_on_private_link_traffic(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", value.into());
+        self
     }
 
-    prop! {
-        /// `Scheme`: The nodes of an Internet-facing load balancer have public IP addresses. The
-        /// DNS name of an Internet-facing load balancer is publicly resolvable to the public IP
-        /// addresses of the nodes. Therefore, Internet-facing load balancers can route requests
-        /// from clients over the internet. The nodes of an internal load balancer have only private
-        /// IP addresses. The DNS name of an internal load balancer is publicly resolvable to the
-        /// private IP addresses of the nodes. Therefore, internal load balancers can route requests
-        /// only from clients with access to the VPC for the load balancer. The default is an …
-        core.props, "Scheme", scheme, set_scheme, get_scheme, Val<load_balancer::Scheme>
+    /// `EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic` as set (a literal or an intrinsic),
+    /// or `None`.
+    #[inline]
+    pub fn get_enforce_security_group_inbound_rules_on_private_link_traffic(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic")
     }
 
-    prop! {
-        /// `SecurityGroups`: \[Application Load Balancers and Network Load Balancers\] The IDs of
-        /// the security groups for the load balancer.
-        core.props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<SecurityGroupId>>
+    /// `IpAddressType`: The IP address type. Internal load balancers must use ``ipv4``. \[Application
+    /// Load Balancers\] The possible values are ``ipv4`` (IPv4 addresses), ``dualstack`` (IPv4 and
+    /// IPv6 addresses), and ``dualstack-without-public-ipv4`` (public IPv6 addresses and private
+    /// IPv4 and IPv6 addresses). Application Load Balancer authentication supports IPv4 addresses
+    /// only when connecting to an Identity Provider (IdP) or Amazon Cognito endpoint. Without a
+    /// public IPv4 address the load balancer can't complete the authentication process, resulting
+    /// in HTTP 500 errors. \[Network Load Balancers and Gateway Load …
+    pub fn ip_address_type(mut self, value: impl Into<Val<load_balancer::IpAddressType>>) -> Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetMappings`: The IDs of the subnets. You can specify only one subnet per
-        /// Availability Zone. You must specify either subnets or subnet mappings, but not both. \[Application
-        /// Load Balancers\] You must specify subnets from at least two Availability Zones. You
-        /// can't specify Elastic IP addresses for your subnets. \[Application Load Balancers on
-        /// Outposts\] You must specify one Outpost subnet. \[Application Load Balancers on Local
-        /// Zones\] You can specify subnets from one or more Local Zones. \[Network Load Balancers\]
-        /// You can specify subnets from one or more Availability Zones. You can specify one Elastic
-        /// IP address per …
-        core.props, "SubnetMappings", subnet_mappings, set_subnet_mappings, get_subnet_mappings, Val<List<load_balancer::SubnetMapping>>
+    /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+    pub fn set_ip_address_type(&mut self, value: impl Into<Val<load_balancer::IpAddressType>>) -> &mut Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
     }
 
-    prop! {
-        /// `Subnets`: The IDs of the subnets. You can specify only one subnet per Availability
-        /// Zone. You must specify either subnets or subnet mappings, but not both. To specify an
-        /// Elastic IP address, specify subnet mappings instead of subnets. \[Application Load
-        /// Balancers\] You must specify subnets from at least two Availability Zones. \[Application
-        /// Load Balancers on Outposts\] You must specify one Outpost subnet. \[Application Load
-        /// Balancers on Local Zones\] You can specify subnets from one or more Local Zones. \[Network
-        /// Load Balancers and Gateway Load Balancers\] You can specify subnets from one or more
-        /// Availability …
-        core.props, "Subnets", subnets, set_subnets, get_subnets, Val<List<SubnetId>>
+    /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<load_balancer::IpAddressType>> {
+        crate::cfn::get_prop(&self.core.props, "IpAddressType")
     }
 
-    prop! {
-        /// `Tags`: The tags to assign to the load balancer.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Ipv4IpamPoolId`: The ID of the IPv4 IPAM pool.
+    pub fn ipv4_ipam_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Ipv4IpamPoolId", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: The type of load balancer. The default is ``application``.
-        core.props, "Type", type_, set_type, get_type, Val<load_balancer::Type>
+    /// Sets `Ipv4IpamPoolId` in place: [`Self::ipv4_ipam_pool_id`] on a value held by `&mut`.
+    pub fn set_ipv4_ipam_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Ipv4IpamPoolId", value.into());
+        self
+    }
+
+    /// `Ipv4IpamPoolId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ipv4_ipam_pool_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Ipv4IpamPoolId")
+    }
+
+    /// `LoadBalancerAttributes`: The load balancer attributes. Attributes that you do not modify
+    /// retain their current values.
+    pub fn load_balancer_attributes(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("LoadBalancerAttributes", value.into());
+        self
+    }
+
+    /// Sets `LoadBalancerAttributes` in place: [`Self::load_balancer_attributes`] on a value held
+    /// by `&mut`.
+    pub fn set_load_balancer_attributes(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("LoadBalancerAttributes", value.into());
+        self
+    }
+
+    /// `LoadBalancerAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_load_balancer_attributes(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "LoadBalancerAttributes")
+    }
+
+    /// `MinimumLoadBalancerCapacity`: The minimum capacity for a load balancer.
+    pub fn minimum_load_balancer_capacity(mut self, value: impl Into<Val<load_balancer::MinimumLoadBalancerCapacity>>) -> Self {
+        self.core.props.set("MinimumLoadBalancerCapacity", value.into());
+        self
+    }
+
+    /// Sets `MinimumLoadBalancerCapacity` in place: [`Self::minimum_load_balancer_capacity`] on a
+    /// value held by `&mut`.
+    pub fn set_minimum_load_balancer_capacity(&mut self, value: impl Into<Val<load_balancer::MinimumLoadBalancerCapacity>>) -> &mut Self {
+        self.core.props.set("MinimumLoadBalancerCapacity", value.into());
+        self
+    }
+
+    /// `MinimumLoadBalancerCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_minimum_load_balancer_capacity(&self) -> ::std::option::Option<Val<load_balancer::MinimumLoadBalancerCapacity>> {
+        crate::cfn::get_prop(&self.core.props, "MinimumLoadBalancerCapacity")
+    }
+
+    /// `Name`: The name of the load balancer. This name must be unique per region per account, can
+    /// have a maximum of 32 characters, must contain only alphanumeric characters or hyphens, must
+    /// not begin or end with a hyphen, and must not begin with "internal-". If you don't specify a
+    /// name, AWS CloudFormation generates a unique physical ID for the load balancer. If you
+    /// specify a name, you cannot perform updates that require replacement of this resource, but
+    /// you can perform other updates. To replace the resource, specify a new name.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Scheme`: The nodes of an Internet-facing load balancer have public IP addresses. The DNS
+    /// name of an Internet-facing load balancer is publicly resolvable to the public IP addresses
+    /// of the nodes. Therefore, Internet-facing load balancers can route requests from clients over
+    /// the internet. The nodes of an internal load balancer have only private IP addresses. The DNS
+    /// name of an internal load balancer is publicly resolvable to the private IP addresses of the
+    /// nodes. Therefore, internal load balancers can route requests only from clients with access
+    /// to the VPC for the load balancer. The default is an …
+    pub fn scheme(mut self, value: impl Into<Val<load_balancer::Scheme>>) -> Self {
+        self.core.props.set("Scheme", value.into());
+        self
+    }
+
+    /// Sets `Scheme` in place: [`Self::scheme`] on a value held by `&mut`.
+    pub fn set_scheme(&mut self, value: impl Into<Val<load_balancer::Scheme>>) -> &mut Self {
+        self.core.props.set("Scheme", value.into());
+        self
+    }
+
+    /// `Scheme` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scheme(&self) -> ::std::option::Option<Val<load_balancer::Scheme>> {
+        crate::cfn::get_prop(&self.core.props, "Scheme")
+    }
+
+    /// `SecurityGroups`: \[Application Load Balancers and Network Load Balancers\] The IDs of the
+    /// security groups for the load balancer.
+    pub fn security_groups(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
+        self.core.props.set("SecurityGroups", value.into());
+        self
+    }
+
+    /// Sets `SecurityGroups` in place: [`Self::security_groups`] on a value held by `&mut`.
+    pub fn set_security_groups(&mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> &mut Self {
+        self.core.props.set("SecurityGroups", value.into());
+        self
+    }
+
+    /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<SecurityGroupId>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroups")
+    }
+
+    /// `SubnetMappings`: The IDs of the subnets. You can specify only one subnet per Availability
+    /// Zone. You must specify either subnets or subnet mappings, but not both. \[Application Load
+    /// Balancers\] You must specify subnets from at least two Availability Zones. You can't specify
+    /// Elastic IP addresses for your subnets. \[Application Load Balancers on Outposts\] You must
+    /// specify one Outpost subnet. \[Application Load Balancers on Local Zones\] You can specify
+    /// subnets from one or more Local Zones. \[Network Load Balancers\] You can specify subnets
+    /// from one or more Availability Zones. You can specify one Elastic IP address per …
+    pub fn subnet_mappings(mut self, value: impl Into<Val<List<load_balancer::SubnetMapping>>>) -> Self {
+        self.core.props.set("SubnetMappings", value.into());
+        self
+    }
+
+    /// Sets `SubnetMappings` in place: [`Self::subnet_mappings`] on a value held by `&mut`.
+    pub fn set_subnet_mappings(&mut self, value: impl Into<Val<List<load_balancer::SubnetMapping>>>) -> &mut Self {
+        self.core.props.set("SubnetMappings", value.into());
+        self
+    }
+
+    /// `SubnetMappings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_mappings(&self) -> ::std::option::Option<Val<List<load_balancer::SubnetMapping>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetMappings")
+    }
+
+    /// `Subnets`: The IDs of the subnets. You can specify only one subnet per Availability Zone.
+    /// You must specify either subnets or subnet mappings, but not both. To specify an Elastic IP
+    /// address, specify subnet mappings instead of subnets. \[Application Load Balancers\] You must
+    /// specify subnets from at least two Availability Zones. \[Application Load Balancers on
+    /// Outposts\] You must specify one Outpost subnet. \[Application Load Balancers on Local
+    /// Zones\] You can specify subnets from one or more Local Zones. \[Network Load Balancers and
+    /// Gateway Load Balancers\] You can specify subnets from one or more Availability …
+    pub fn subnets(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+        self.core.props.set("Subnets", value.into());
+        self
+    }
+
+    /// Sets `Subnets` in place: [`Self::subnets`] on a value held by `&mut`.
+    pub fn set_subnets(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("Subnets", value.into());
+        self
+    }
+
+    /// `Subnets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnets(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "Subnets")
+    }
+
+    /// `Tags`: The tags to assign to the load balancer.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Type`: The type of load balancer. The default is ``application``.
+    pub fn type_(mut self, value: impl Into<Val<load_balancer::Type>>) -> Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+    pub fn set_type(&mut self, value: impl Into<Val<load_balancer::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<load_balancer::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2397,9 +4255,16 @@ pub mod load_balancer {
             MinimumLoadBalancerCapacity { props }
         }
 
-        prop! {
-            /// `CapacityUnits`: The number of capacity units.
-            props, "CapacityUnits", _, set_capacity_units, get_capacity_units, Val<i64>
+        /// Sets `CapacityUnits`, which `new` took, in place.
+        pub fn set_capacity_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CapacityUnits", value.into());
+            self
+        }
+
+        /// `CapacityUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CapacityUnits")
         }
     }
 
@@ -2440,33 +4305,92 @@ pub mod load_balancer {
             SubnetMapping { props }
         }
 
-        prop! {
-            /// `SubnetId`: The ID of the subnet.
-            props, "SubnetId", _, set_subnet_id, get_subnet_id, Val<SubnetId>
+        /// Sets `SubnetId`, which `new` took, in place.
+        pub fn set_subnet_id(&mut self, value: impl Into<Val<SubnetId>>) -> &mut Self {
+            self.props.set("SubnetId", value.into());
+            self
         }
 
-        prop! {
-            /// `AllocationId`: \[Network Load Balancers\] The allocation ID of the Elastic IP address
-            /// for an internet-facing load balancer.
-            props, "AllocationId", allocation_id, set_allocation_id, get_allocation_id, Val<String>
+        /// `SubnetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_id(&self) -> ::std::option::Option<Val<SubnetId>> {
+            crate::cfn::get_prop(&self.props, "SubnetId")
         }
 
-        prop! {
-            /// `IPv6Address`: \[Network Load Balancers\] The IPv6 address.
-            props, "IPv6Address", ipv6_address, set_ipv6_address, get_ipv6_address, Val<String>
+        /// `AllocationId`: \[Network Load Balancers\] The allocation ID of the Elastic IP address for
+        /// an internet-facing load balancer.
+        pub fn allocation_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AllocationId", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateIPv4Address`: \[Network Load Balancers\] The private IPv4 address for an
-            /// internal load balancer.
-            props, "PrivateIPv4Address", private_ipv4_address, set_private_ipv4_address, get_private_ipv4_address, Val<String>
+        /// Sets `AllocationId` in place: [`Self::allocation_id`] on a value held by `&mut`.
+        pub fn set_allocation_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AllocationId", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceNatIpv6Prefix`: \[Network Load Balancers with UDP listeners\] The IPv6 prefix to
-            /// use for source NAT. Specify an IPv6 prefix (/80 netmask) from the subnet CIDR block or ``auto_assigned``
-            /// to use an IPv6 prefix selected at random from the subnet CIDR block.
-            props, "SourceNatIpv6Prefix", source_nat_ipv6_prefix, set_source_nat_ipv6_prefix, get_source_nat_ipv6_prefix, Val<String>
+        /// `AllocationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allocation_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AllocationId")
+        }
+
+        /// `IPv6Address`: \[Network Load Balancers\] The IPv6 address.
+        pub fn ipv6_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IPv6Address", value.into());
+            self
+        }
+
+        /// Sets `IPv6Address` in place: [`Self::ipv6_address`] on a value held by `&mut`.
+        pub fn set_ipv6_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IPv6Address", value.into());
+            self
+        }
+
+        /// `IPv6Address` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ipv6_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IPv6Address")
+        }
+
+        /// `PrivateIPv4Address`: \[Network Load Balancers\] The private IPv4 address for an internal
+        /// load balancer.
+        pub fn private_ipv4_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PrivateIPv4Address", value.into());
+            self
+        }
+
+        /// Sets `PrivateIPv4Address` in place: [`Self::private_ipv4_address`] on a value held by `&mut`.
+        pub fn set_private_ipv4_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrivateIPv4Address", value.into());
+            self
+        }
+
+        /// `PrivateIPv4Address` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_ipv4_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrivateIPv4Address")
+        }
+
+        /// `SourceNatIpv6Prefix`: \[Network Load Balancers with UDP listeners\] The IPv6 prefix to use
+        /// for source NAT. Specify an IPv6 prefix (/80 netmask) from the subnet CIDR block or ``auto_assigned``
+        /// to use an IPv6 prefix selected at random from the subnet CIDR block.
+        pub fn source_nat_ipv6_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceNatIpv6Prefix", value.into());
+            self
+        }
+
+        /// Sets `SourceNatIpv6Prefix` in place: [`Self::source_nat_ipv6_prefix`] on a value held by `&mut`.
+        pub fn set_source_nat_ipv6_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceNatIpv6Prefix", value.into());
+            self
+        }
+
+        /// `SourceNatIpv6Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_nat_ipv6_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceNatIpv6Prefix")
         }
     }
 
@@ -2506,124 +4430,385 @@ impl TargetGroup {
         TargetGroup { core }
     }
 
-    prop! {
-        /// `HealthCheckEnabled`: Indicates whether health checks are enabled. If the target type is
-        /// lambda, health checks are disabled by default but can be enabled. If the target type is
-        /// instance, ip, or alb, health checks are always enabled and cannot be disabled.
-        core.props, "HealthCheckEnabled", health_check_enabled, set_health_check_enabled, get_health_check_enabled, Val<bool>
+    /// `HealthCheckEnabled`: Indicates whether health checks are enabled. If the target type is
+    /// lambda, health checks are disabled by default but can be enabled. If the target type is
+    /// instance, ip, or alb, health checks are always enabled and cannot be disabled.
+    pub fn health_check_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("HealthCheckEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `HealthCheckIntervalSeconds`: The approximate amount of time, in seconds, between health
-        /// checks of an individual target.
-        core.props, "HealthCheckIntervalSeconds", health_check_interval_seconds, set_health_check_interval_seconds, get_health_check_interval_seconds, Val<i64>
+    /// Sets `HealthCheckEnabled` in place: [`Self::health_check_enabled`] on a value held by `&mut`.
+    pub fn set_health_check_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("HealthCheckEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `HealthCheckPath`: \[HTTP/HTTPS health checks\] The destination for health checks on the
-        /// targets. \[HTTP1 or HTTP2 protocol version\] The ping path. The default is /. \[GRPC
-        /// protocol version\] The path of a custom health check method with the format /package.service/method.
-        /// The default is /AWS.ALB/healthcheck.
-        core.props, "HealthCheckPath", health_check_path, set_health_check_path, get_health_check_path, Val<String>
+    /// `HealthCheckEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckEnabled")
     }
 
-    prop! {
-        /// `HealthCheckPort`: The port the load balancer uses when performing health checks on
-        /// targets.
-        core.props, "HealthCheckPort", health_check_port, set_health_check_port, get_health_check_port, Val<String>
+    /// `HealthCheckIntervalSeconds`: The approximate amount of time, in seconds, between health
+    /// checks of an individual target.
+    pub fn health_check_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("HealthCheckIntervalSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `HealthCheckProtocol`: The protocol the load balancer uses when performing health checks
-        /// on targets.
-        core.props, "HealthCheckProtocol", health_check_protocol, set_health_check_protocol, get_health_check_protocol, Val<target_group::HealthCheckProtocol>
+    /// Sets `HealthCheckIntervalSeconds` in place: [`Self::health_check_interval_seconds`] on a
+    /// value held by `&mut`.
+    pub fn set_health_check_interval_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("HealthCheckIntervalSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `HealthCheckTimeoutSeconds`: The amount of time, in seconds, during which no response
-        /// from a target means a failed health check.
-        core.props, "HealthCheckTimeoutSeconds", health_check_timeout_seconds, set_health_check_timeout_seconds, get_health_check_timeout_seconds, Val<i64>
+    /// `HealthCheckIntervalSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_interval_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckIntervalSeconds")
     }
 
-    prop! {
-        /// `HealthyThresholdCount`: The number of consecutive health checks successes required
-        /// before considering an unhealthy target healthy.
-        core.props, "HealthyThresholdCount", healthy_threshold_count, set_healthy_threshold_count, get_healthy_threshold_count, Val<i64>
+    /// `HealthCheckPath`: \[HTTP/HTTPS health checks\] The destination for health checks on the
+    /// targets. \[HTTP1 or HTTP2 protocol version\] The ping path. The default is /. \[GRPC
+    /// protocol version\] The path of a custom health check method with the format /package.service/method.
+    /// The default is /AWS.ALB/healthcheck.
+    pub fn health_check_path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("HealthCheckPath", value.into());
+        self
     }
 
-    prop! {
-        /// `IpAddressType`: The type of IP address used for this target group. The possible values
-        /// are ipv4 and ipv6.
-        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<target_group::IpAddressType>
+    /// Sets `HealthCheckPath` in place: [`Self::health_check_path`] on a value held by `&mut`.
+    pub fn set_health_check_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HealthCheckPath", value.into());
+        self
     }
 
-    prop! {
-        /// `Matcher`: \[HTTP/HTTPS health checks\] The HTTP or gRPC codes to use when checking for
-        /// a successful response from a target.
-        core.props, "Matcher", matcher, set_matcher, get_matcher, Val<target_group::Matcher>
+    /// `HealthCheckPath` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckPath")
     }
 
-    prop! {
-        /// `Name`: The name of the target group.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `HealthCheckPort`: The port the load balancer uses when performing health checks on targets.
+    pub fn health_check_port(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("HealthCheckPort", value.into());
+        self
     }
 
-    prop! {
-        /// `Port`: The port on which the targets receive traffic. This port is used unless you
-        /// specify a port override when registering the target. If the target is a Lambda function,
-        /// this parameter does not apply. If the protocol is GENEVE, the supported port is 6081.
-        core.props, "Port", port, set_port, get_port, Val<i64>
+    /// Sets `HealthCheckPort` in place: [`Self::health_check_port`] on a value held by `&mut`.
+    pub fn set_health_check_port(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HealthCheckPort", value.into());
+        self
     }
 
-    prop! {
-        /// `Protocol`: The protocol to use for routing traffic to the targets.
-        core.props, "Protocol", protocol, set_protocol, get_protocol, Val<target_group::Protocol>
+    /// `HealthCheckPort` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_port(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckPort")
     }
 
-    prop! {
-        /// `ProtocolVersion`: \[HTTP/HTTPS protocol\] The protocol version. The possible values are
-        /// GRPC, HTTP1, and HTTP2.
-        core.props, "ProtocolVersion", protocol_version, set_protocol_version, get_protocol_version, Val<String>
+    /// `HealthCheckProtocol`: The protocol the load balancer uses when performing health checks on
+    /// targets.
+    pub fn health_check_protocol(mut self, value: impl Into<Val<target_group::HealthCheckProtocol>>) -> Self {
+        self.core.props.set("HealthCheckProtocol", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `HealthCheckProtocol` in place: [`Self::health_check_protocol`] on a value held by `&mut`.
+    pub fn set_health_check_protocol(&mut self, value: impl Into<Val<target_group::HealthCheckProtocol>>) -> &mut Self {
+        self.core.props.set("HealthCheckProtocol", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetControlPort`: The port that the target control agent uses to communicate the
-        /// available capacity of targets to the load balancer.
-        core.props, "TargetControlPort", target_control_port, set_target_control_port, get_target_control_port, Val<i64>
+    /// `HealthCheckProtocol` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_protocol(&self) -> ::std::option::Option<Val<target_group::HealthCheckProtocol>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckProtocol")
     }
 
-    prop! {
-        /// `TargetGroupAttributes`: The attributes.
-        core.props, "TargetGroupAttributes", target_group_attributes, set_target_group_attributes, get_target_group_attributes, Val<List<Tag>>
+    /// `HealthCheckTimeoutSeconds`: The amount of time, in seconds, during which no response from a
+    /// target means a failed health check.
+    pub fn health_check_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("HealthCheckTimeoutSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetType`: The type of target that you must specify when registering targets with
-        /// this target group. You can't specify targets for a target group using more than one
-        /// target type.
-        core.props, "TargetType", target_type, set_target_type, get_target_type, Val<target_group::TargetType>
+    /// Sets `HealthCheckTimeoutSeconds` in place: [`Self::health_check_timeout_seconds`] on a value
+    /// held by `&mut`.
+    pub fn set_health_check_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("HealthCheckTimeoutSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `Targets`: The targets.
-        core.props, "Targets", targets, set_targets, get_targets, Val<List<target_group::TargetDescription>>
+    /// `HealthCheckTimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckTimeoutSeconds")
     }
 
-    prop! {
-        /// `UnhealthyThresholdCount`: The number of consecutive health check failures required
-        /// before considering a target unhealthy.
-        core.props, "UnhealthyThresholdCount", unhealthy_threshold_count, set_unhealthy_threshold_count, get_unhealthy_threshold_count, Val<i64>
+    /// `HealthyThresholdCount`: The number of consecutive health checks successes required before
+    /// considering an unhealthy target healthy.
+    pub fn healthy_threshold_count(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("HealthyThresholdCount", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcId`: The identifier of the virtual private cloud (VPC). If the target is a Lambda
-        /// function, this parameter does not apply.
-        core.props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
+    /// Sets `HealthyThresholdCount` in place: [`Self::healthy_threshold_count`] on a value held by `&mut`.
+    pub fn set_healthy_threshold_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("HealthyThresholdCount", value.into());
+        self
+    }
+
+    /// `HealthyThresholdCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_healthy_threshold_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "HealthyThresholdCount")
+    }
+
+    /// `IpAddressType`: The type of IP address used for this target group. The possible values are
+    /// ipv4 and ipv6.
+    pub fn ip_address_type(mut self, value: impl Into<Val<target_group::IpAddressType>>) -> Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
+    }
+
+    /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+    pub fn set_ip_address_type(&mut self, value: impl Into<Val<target_group::IpAddressType>>) -> &mut Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
+    }
+
+    /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<target_group::IpAddressType>> {
+        crate::cfn::get_prop(&self.core.props, "IpAddressType")
+    }
+
+    /// `Matcher`: \[HTTP/HTTPS health checks\] The HTTP or gRPC codes to use when checking for a
+    /// successful response from a target.
+    pub fn matcher(mut self, value: impl Into<Val<target_group::Matcher>>) -> Self {
+        self.core.props.set("Matcher", value.into());
+        self
+    }
+
+    /// Sets `Matcher` in place: [`Self::matcher`] on a value held by `&mut`.
+    pub fn set_matcher(&mut self, value: impl Into<Val<target_group::Matcher>>) -> &mut Self {
+        self.core.props.set("Matcher", value.into());
+        self
+    }
+
+    /// `Matcher` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_matcher(&self) -> ::std::option::Option<Val<target_group::Matcher>> {
+        crate::cfn::get_prop(&self.core.props, "Matcher")
+    }
+
+    /// `Name`: The name of the target group.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Port`: The port on which the targets receive traffic. This port is used unless you specify
+    /// a port override when registering the target. If the target is a Lambda function, this
+    /// parameter does not apply. If the protocol is GENEVE, the supported port is 6081.
+    pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+    pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Port", value.into());
+        self
+    }
+
+    /// `Port` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Port")
+    }
+
+    /// `Protocol`: The protocol to use for routing traffic to the targets.
+    pub fn protocol(mut self, value: impl Into<Val<target_group::Protocol>>) -> Self {
+        self.core.props.set("Protocol", value.into());
+        self
+    }
+
+    /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+    pub fn set_protocol(&mut self, value: impl Into<Val<target_group::Protocol>>) -> &mut Self {
+        self.core.props.set("Protocol", value.into());
+        self
+    }
+
+    /// `Protocol` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocol(&self) -> ::std::option::Option<Val<target_group::Protocol>> {
+        crate::cfn::get_prop(&self.core.props, "Protocol")
+    }
+
+    /// `ProtocolVersion`: \[HTTP/HTTPS protocol\] The protocol version. The possible values are
+    /// GRPC, HTTP1, and HTTP2.
+    pub fn protocol_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProtocolVersion", value.into());
+        self
+    }
+
+    /// Sets `ProtocolVersion` in place: [`Self::protocol_version`] on a value held by `&mut`.
+    pub fn set_protocol_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProtocolVersion", value.into());
+        self
+    }
+
+    /// `ProtocolVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocol_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProtocolVersion")
+    }
+
+    /// `Tags`: The tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetControlPort`: The port that the target control agent uses to communicate the
+    /// available capacity of targets to the load balancer.
+    pub fn target_control_port(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("TargetControlPort", value.into());
+        self
+    }
+
+    /// Sets `TargetControlPort` in place: [`Self::target_control_port`] on a value held by `&mut`.
+    pub fn set_target_control_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("TargetControlPort", value.into());
+        self
+    }
+
+    /// `TargetControlPort` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_control_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "TargetControlPort")
+    }
+
+    /// `TargetGroupAttributes`: The attributes.
+    pub fn target_group_attributes(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("TargetGroupAttributes", value.into());
+        self
+    }
+
+    /// Sets `TargetGroupAttributes` in place: [`Self::target_group_attributes`] on a value held by `&mut`.
+    pub fn set_target_group_attributes(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("TargetGroupAttributes", value.into());
+        self
+    }
+
+    /// `TargetGroupAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_group_attributes(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "TargetGroupAttributes")
+    }
+
+    /// `TargetType`: The type of target that you must specify when registering targets with this
+    /// target group. You can't specify targets for a target group using more than one target type.
+    pub fn target_type(mut self, value: impl Into<Val<target_group::TargetType>>) -> Self {
+        self.core.props.set("TargetType", value.into());
+        self
+    }
+
+    /// Sets `TargetType` in place: [`Self::target_type`] on a value held by `&mut`.
+    pub fn set_target_type(&mut self, value: impl Into<Val<target_group::TargetType>>) -> &mut Self {
+        self.core.props.set("TargetType", value.into());
+        self
+    }
+
+    /// `TargetType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_type(&self) -> ::std::option::Option<Val<target_group::TargetType>> {
+        crate::cfn::get_prop(&self.core.props, "TargetType")
+    }
+
+    /// `Targets`: The targets.
+    pub fn targets(mut self, value: impl Into<Val<List<target_group::TargetDescription>>>) -> Self {
+        self.core.props.set("Targets", value.into());
+        self
+    }
+
+    /// Sets `Targets` in place: [`Self::targets`] on a value held by `&mut`.
+    pub fn set_targets(&mut self, value: impl Into<Val<List<target_group::TargetDescription>>>) -> &mut Self {
+        self.core.props.set("Targets", value.into());
+        self
+    }
+
+    /// `Targets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_targets(&self) -> ::std::option::Option<Val<List<target_group::TargetDescription>>> {
+        crate::cfn::get_prop(&self.core.props, "Targets")
+    }
+
+    /// `UnhealthyThresholdCount`: The number of consecutive health check failures required before
+    /// considering a target unhealthy.
+    pub fn unhealthy_threshold_count(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("UnhealthyThresholdCount", value.into());
+        self
+    }
+
+    /// Sets `UnhealthyThresholdCount` in place: [`Self::unhealthy_threshold_count`] on a value held
+    /// by `&mut`.
+    pub fn set_unhealthy_threshold_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("UnhealthyThresholdCount", value.into());
+        self
+    }
+
+    /// `UnhealthyThresholdCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_unhealthy_threshold_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "UnhealthyThresholdCount")
+    }
+
+    /// `VpcId`: The identifier of the virtual private cloud (VPC). If the target is a Lambda
+    /// function, this parameter does not apply.
+    pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
+        self.core.props.set("VpcId", value.into());
+        self
+    }
+
+    /// Sets `VpcId` in place: [`Self::vpc_id`] on a value held by `&mut`.
+    pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+        self.core.props.set("VpcId", value.into());
+        self
+    }
+
+    /// `VpcId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+        crate::cfn::get_prop(&self.core.props, "VpcId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2723,16 +4908,42 @@ pub mod target_group {
             Matcher { props }
         }
 
-        prop! {
-            /// `GrpcCode`: You can specify values between 0 and 99. You can specify multiple values, or
-            /// a range of values. The default value is 12.
-            props, "GrpcCode", grpc_code, set_grpc_code, get_grpc_code, Val<String>
+        /// `GrpcCode`: You can specify values between 0 and 99. You can specify multiple values, or a
+        /// range of values. The default value is 12.
+        pub fn grpc_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GrpcCode", value.into());
+            self
         }
 
-        prop! {
-            /// `HttpCode`: For Application Load Balancers, you can specify values between 200 and 499,
-            /// and the default value is 200. You can specify multiple values or a range of values.
-            props, "HttpCode", http_code, set_http_code, get_http_code, Val<String>
+        /// Sets `GrpcCode` in place: [`Self::grpc_code`] on a value held by `&mut`.
+        pub fn set_grpc_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GrpcCode", value.into());
+            self
+        }
+
+        /// `GrpcCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_grpc_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GrpcCode")
+        }
+
+        /// `HttpCode`: For Application Load Balancers, you can specify values between 200 and 499, and
+        /// the default value is 200. You can specify multiple values or a range of values.
+        pub fn http_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HttpCode", value.into());
+            self
+        }
+
+        /// Sets `HttpCode` in place: [`Self::http_code`] on a value held by `&mut`.
+        pub fn set_http_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HttpCode", value.into());
+            self
+        }
+
+        /// `HttpCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HttpCode")
         }
     }
 
@@ -2810,32 +5021,75 @@ pub mod target_group {
             TargetDescription { props }
         }
 
-        prop! {
-            /// `Id`: The ID of the target. If the target type of the target group is instance, specify
-            /// an instance ID. If the target type is ip, specify an IP address. If the target type is
-            /// lambda, specify the ARN of the Lambda function. If the target type is alb, specify the
-            /// ARN of the Application Load Balancer target.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `AvailabilityZone`: An Availability Zone or all. This determines whether the target
-            /// receives traffic from the load balancer nodes in the specified Availability Zone or from
-            /// all enabled Availability Zones for the load balancer.
-            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `Port`: The port on which the target is listening. If the target group protocol is
-            /// GENEVE, the supported port is 6081. If the target type is alb, the targeted Application
-            /// Load Balancer must have at least one listener whose port matches the target group port.
-            /// Not used if the target is a Lambda function.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// `AvailabilityZone`: An Availability Zone or all. This determines whether the target receives
+        /// traffic from the load balancer nodes in the specified Availability Zone or from all enabled
+        /// Availability Zones for the load balancer.
+        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AvailabilityZone", value.into());
+            self
         }
 
-        prop! {
-            /// `QuicServerId`: The Server ID used by targets when using QUIC or TCP_QUIC protocols.
-            props, "QuicServerId", quic_server_id, set_quic_server_id, get_quic_server_id, Val<String>
+        /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+        pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AvailabilityZone", value.into());
+            self
+        }
+
+        /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AvailabilityZone")
+        }
+
+        /// `Port`: The port on which the target is listening. If the target group protocol is GENEVE,
+        /// the supported port is 6081. If the target type is alb, the targeted Application Load
+        /// Balancer must have at least one listener whose port matches the target group port. Not used
+        /// if the target is a Lambda function.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `QuicServerId`: The Server ID used by targets when using QUIC or TCP_QUIC protocols.
+        pub fn quic_server_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("QuicServerId", value.into());
+            self
+        }
+
+        /// Sets `QuicServerId` in place: [`Self::quic_server_id`] on a value held by `&mut`.
+        pub fn set_quic_server_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QuicServerId", value.into());
+            self
+        }
+
+        /// `QuicServerId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_quic_server_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QuicServerId")
         }
     }
 }
@@ -2859,32 +5113,100 @@ impl TrustStore {
         TrustStore { core }
     }
 
-    prop! {
-        /// `CaCertificatesBundleS3Bucket`: The name of the S3 bucket to fetch the CA certificate
-        /// bundle from.
-        core.props, "CaCertificatesBundleS3Bucket", ca_certificates_bundle_s3_bucket, set_ca_certificates_bundle_s3_bucket, get_ca_certificates_bundle_s3_bucket, Val<String>
+    /// `CaCertificatesBundleS3Bucket`: The name of the S3 bucket to fetch the CA certificate bundle
+    /// from.
+    pub fn ca_certificates_bundle_s3_bucket(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CaCertificatesBundleS3Bucket", value.into());
+        self
     }
 
-    prop! {
-        /// `CaCertificatesBundleS3Key`: The name of the S3 object to fetch the CA certificate
-        /// bundle from.
-        core.props, "CaCertificatesBundleS3Key", ca_certificates_bundle_s3_key, set_ca_certificates_bundle_s3_key, get_ca_certificates_bundle_s3_key, Val<String>
+    /// Sets `CaCertificatesBundleS3Bucket` in place: [`Self::ca_certificates_bundle_s3_bucket`] on
+    /// a value held by `&mut`.
+    pub fn set_ca_certificates_bundle_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CaCertificatesBundleS3Bucket", value.into());
+        self
     }
 
-    prop! {
-        /// `CaCertificatesBundleS3ObjectVersion`: The version of the S3 bucket that contains the CA
-        /// certificate bundle.
-        core.props, "CaCertificatesBundleS3ObjectVersion", ca_certificates_bundle_s3_object_version, set_ca_certificates_bundle_s3_object_version, get_ca_certificates_bundle_s3_object_version, Val<String>
+    /// `CaCertificatesBundleS3Bucket` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ca_certificates_bundle_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CaCertificatesBundleS3Bucket")
     }
 
-    prop! {
-        /// `Name`: The name of the trust store.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `CaCertificatesBundleS3Key`: The name of the S3 object to fetch the CA certificate bundle
+    /// from.
+    pub fn ca_certificates_bundle_s3_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CaCertificatesBundleS3Key", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags to assign to the trust store.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `CaCertificatesBundleS3Key` in place: [`Self::ca_certificates_bundle_s3_key`] on a
+    /// value held by `&mut`.
+    pub fn set_ca_certificates_bundle_s3_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CaCertificatesBundleS3Key", value.into());
+        self
+    }
+
+    /// `CaCertificatesBundleS3Key` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ca_certificates_bundle_s3_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CaCertificatesBundleS3Key")
+    }
+
+    /// `CaCertificatesBundleS3ObjectVersion`: The version of the S3 bucket that contains the CA
+    /// certificate bundle.
+    pub fn ca_certificates_bundle_s3_object_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CaCertificatesBundleS3ObjectVersion", value.into());
+        self
+    }
+
+    /// Sets `CaCertificatesBundleS3ObjectVersion` in place: [`Self::ca_certificates_bundle_s3_object_version`]
+    /// on a value held by `&mut`.
+    pub fn set_ca_certificates_bundle_s3_object_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CaCertificatesBundleS3ObjectVersion", value.into());
+        self
+    }
+
+    /// `CaCertificatesBundleS3ObjectVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ca_certificates_bundle_s3_object_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CaCertificatesBundleS3ObjectVersion")
+    }
+
+    /// `Name`: The name of the trust store.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: The tags to assign to the trust store.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2931,14 +5253,40 @@ impl TrustStoreRevocation {
         TrustStoreRevocation { core }
     }
 
-    prop! {
-        /// `RevocationContents`: The attributes required to create a trust store revocation.
-        core.props, "RevocationContents", revocation_contents, set_revocation_contents, get_revocation_contents, Val<List<trust_store_revocation::RevocationContent>>
+    /// `RevocationContents`: The attributes required to create a trust store revocation.
+    pub fn revocation_contents(mut self, value: impl Into<Val<List<trust_store_revocation::RevocationContent>>>) -> Self {
+        self.core.props.set("RevocationContents", value.into());
+        self
     }
 
-    prop! {
-        /// `TrustStoreArn`: The Amazon Resource Name (ARN) of the trust store.
-        core.props, "TrustStoreArn", trust_store_arn, set_trust_store_arn, get_trust_store_arn, Val<String>
+    /// Sets `RevocationContents` in place: [`Self::revocation_contents`] on a value held by `&mut`.
+    pub fn set_revocation_contents(&mut self, value: impl Into<Val<List<trust_store_revocation::RevocationContent>>>) -> &mut Self {
+        self.core.props.set("RevocationContents", value.into());
+        self
+    }
+
+    /// `RevocationContents` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_revocation_contents(&self) -> ::std::option::Option<Val<List<trust_store_revocation::RevocationContent>>> {
+        crate::cfn::get_prop(&self.core.props, "RevocationContents")
+    }
+
+    /// `TrustStoreArn`: The Amazon Resource Name (ARN) of the trust store.
+    pub fn trust_store_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TrustStoreArn", value.into());
+        self
+    }
+
+    /// Sets `TrustStoreArn` in place: [`Self::trust_store_arn`] on a value held by `&mut`.
+    pub fn set_trust_store_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TrustStoreArn", value.into());
+        self
+    }
+
+    /// `TrustStoreArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_trust_store_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TrustStoreArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2979,24 +5327,76 @@ pub mod trust_store_revocation {
             RevocationContent { props }
         }
 
-        prop! {
-            /// `RevocationType`.
-            props, "RevocationType", revocation_type, set_revocation_type, get_revocation_type, Val<RevocationContentRevocationType>
+        /// `RevocationType`.
+        pub fn revocation_type(mut self, value: impl Into<Val<RevocationContentRevocationType>>) -> Self {
+            self.props.set("RevocationType", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Bucket`.
-            props, "S3Bucket", s3_bucket, set_s3_bucket, get_s3_bucket, Val<String>
+        /// Sets `RevocationType` in place: [`Self::revocation_type`] on a value held by `&mut`.
+        pub fn set_revocation_type(&mut self, value: impl Into<Val<RevocationContentRevocationType>>) -> &mut Self {
+            self.props.set("RevocationType", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Key`.
-            props, "S3Key", s3_key, set_s3_key, get_s3_key, Val<String>
+        /// `RevocationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_revocation_type(&self) -> ::std::option::Option<Val<RevocationContentRevocationType>> {
+            crate::cfn::get_prop(&self.props, "RevocationType")
         }
 
-        prop! {
-            /// `S3ObjectVersion`.
-            props, "S3ObjectVersion", s3_object_version, set_s3_object_version, get_s3_object_version, Val<String>
+        /// `S3Bucket`.
+        pub fn s3_bucket(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3Bucket", value.into());
+            self
+        }
+
+        /// Sets `S3Bucket` in place: [`Self::s3_bucket`] on a value held by `&mut`.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
+        }
+
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
+        }
+
+        /// `S3Key`.
+        pub fn s3_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3Key", value.into());
+            self
+        }
+
+        /// Sets `S3Key` in place: [`Self::s3_key`] on a value held by `&mut`.
+        pub fn set_s3_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Key", value.into());
+            self
+        }
+
+        /// `S3Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Key")
+        }
+
+        /// `S3ObjectVersion`.
+        pub fn s3_object_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3ObjectVersion", value.into());
+            self
+        }
+
+        /// Sets `S3ObjectVersion` in place: [`Self::s3_object_version`] on a value held by `&mut`.
+        pub fn set_s3_object_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3ObjectVersion", value.into());
+            self
+        }
+
+        /// `S3ObjectVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_object_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3ObjectVersion")
         }
     }
 

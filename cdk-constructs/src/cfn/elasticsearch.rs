@@ -39,79 +39,278 @@ impl Domain {
         Domain { core }
     }
 
-    prop! {
-        /// `AccessPolicies`.
-        core.props, "AccessPolicies", access_policies, set_access_policies, get_access_policies, Val<Json>
+    /// `AccessPolicies`.
+    pub fn access_policies(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("AccessPolicies", value.into());
+        self
     }
 
-    prop! {
-        /// `AdvancedOptions`.
-        core.props, "AdvancedOptions", advanced_options, set_advanced_options, get_advanced_options, Val<Map<String>>
+    /// Sets `AccessPolicies` in place: [`Self::access_policies`] on a value held by `&mut`.
+    pub fn set_access_policies(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("AccessPolicies", value.into());
+        self
     }
 
-    prop! {
-        /// `AdvancedSecurityOptions`.
-        core.props, "AdvancedSecurityOptions", advanced_security_options, set_advanced_security_options, get_advanced_security_options, Val<domain::AdvancedSecurityOptionsInput>
+    /// `AccessPolicies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_policies(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "AccessPolicies")
     }
 
-    prop! {
-        /// `CognitoOptions`.
-        core.props, "CognitoOptions", cognito_options, set_cognito_options, get_cognito_options, Val<domain::CognitoOptions>
+    /// `AdvancedOptions`.
+    pub fn advanced_options(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("AdvancedOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainEndpointOptions`.
-        core.props, "DomainEndpointOptions", domain_endpoint_options, set_domain_endpoint_options, get_domain_endpoint_options, Val<domain::DomainEndpointOptions>
+    /// Sets `AdvancedOptions` in place: [`Self::advanced_options`] on a value held by `&mut`.
+    pub fn set_advanced_options(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("AdvancedOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainName`.
-        core.props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
+    /// `AdvancedOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_advanced_options(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AdvancedOptions")
     }
 
-    prop! {
-        /// `EBSOptions`.
-        core.props, "EBSOptions", ebs_options, set_ebs_options, get_ebs_options, Val<domain::EbsOptions>
+    /// `AdvancedSecurityOptions`.
+    pub fn advanced_security_options(mut self, value: impl Into<Val<domain::AdvancedSecurityOptionsInput>>) -> Self {
+        self.core.props.set("AdvancedSecurityOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `ElasticsearchClusterConfig`.
-        core.props, "ElasticsearchClusterConfig", elasticsearch_cluster_config, set_elasticsearch_cluster_config, get_elasticsearch_cluster_config, Val<domain::ElasticsearchClusterConfig>
+    /// Sets `AdvancedSecurityOptions` in place: [`Self::advanced_security_options`] on a value held
+    /// by `&mut`.
+    pub fn set_advanced_security_options(&mut self, value: impl Into<Val<domain::AdvancedSecurityOptionsInput>>) -> &mut Self {
+        self.core.props.set("AdvancedSecurityOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `ElasticsearchVersion`.
-        core.props, "ElasticsearchVersion", elasticsearch_version, set_elasticsearch_version, get_elasticsearch_version, Val<String>
+    /// `AdvancedSecurityOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_advanced_security_options(&self) -> ::std::option::Option<Val<domain::AdvancedSecurityOptionsInput>> {
+        crate::cfn::get_prop(&self.core.props, "AdvancedSecurityOptions")
     }
 
-    prop! {
-        /// `EncryptionAtRestOptions`.
-        core.props, "EncryptionAtRestOptions", encryption_at_rest_options, set_encryption_at_rest_options, get_encryption_at_rest_options, Val<domain::EncryptionAtRestOptions>
+    /// `CognitoOptions`.
+    pub fn cognito_options(mut self, value: impl Into<Val<domain::CognitoOptions>>) -> Self {
+        self.core.props.set("CognitoOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `LogPublishingOptions`.
-        core.props, "LogPublishingOptions", log_publishing_options, set_log_publishing_options, get_log_publishing_options, Val<Map<domain::LogPublishingOption>>
+    /// Sets `CognitoOptions` in place: [`Self::cognito_options`] on a value held by `&mut`.
+    pub fn set_cognito_options(&mut self, value: impl Into<Val<domain::CognitoOptions>>) -> &mut Self {
+        self.core.props.set("CognitoOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `NodeToNodeEncryptionOptions`.
-        core.props, "NodeToNodeEncryptionOptions", node_to_node_encryption_options, set_node_to_node_encryption_options, get_node_to_node_encryption_options, Val<domain::NodeToNodeEncryptionOptions>
+    /// `CognitoOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cognito_options(&self) -> ::std::option::Option<Val<domain::CognitoOptions>> {
+        crate::cfn::get_prop(&self.core.props, "CognitoOptions")
     }
 
-    prop! {
-        /// `SnapshotOptions`.
-        core.props, "SnapshotOptions", snapshot_options, set_snapshot_options, get_snapshot_options, Val<domain::SnapshotOptions>
+    /// `DomainEndpointOptions`.
+    pub fn domain_endpoint_options(mut self, value: impl Into<Val<domain::DomainEndpointOptions>>) -> Self {
+        self.core.props.set("DomainEndpointOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DomainEndpointOptions` in place: [`Self::domain_endpoint_options`] on a value held by `&mut`.
+    pub fn set_domain_endpoint_options(&mut self, value: impl Into<Val<domain::DomainEndpointOptions>>) -> &mut Self {
+        self.core.props.set("DomainEndpointOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `VPCOptions`.
-        core.props, "VPCOptions", vpc_options, set_vpc_options, get_vpc_options, Val<domain::VpcOptions>
+    /// `DomainEndpointOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_endpoint_options(&self) -> ::std::option::Option<Val<domain::DomainEndpointOptions>> {
+        crate::cfn::get_prop(&self.core.props, "DomainEndpointOptions")
+    }
+
+    /// `DomainName`.
+    pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainName", value.into());
+        self
+    }
+
+    /// Sets `DomainName` in place: [`Self::domain_name`] on a value held by `&mut`.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
+    }
+
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
+    }
+
+    /// `EBSOptions`.
+    pub fn ebs_options(mut self, value: impl Into<Val<domain::EbsOptions>>) -> Self {
+        self.core.props.set("EBSOptions", value.into());
+        self
+    }
+
+    /// Sets `EBSOptions` in place: [`Self::ebs_options`] on a value held by `&mut`.
+    pub fn set_ebs_options(&mut self, value: impl Into<Val<domain::EbsOptions>>) -> &mut Self {
+        self.core.props.set("EBSOptions", value.into());
+        self
+    }
+
+    /// `EBSOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ebs_options(&self) -> ::std::option::Option<Val<domain::EbsOptions>> {
+        crate::cfn::get_prop(&self.core.props, "EBSOptions")
+    }
+
+    /// `ElasticsearchClusterConfig`.
+    pub fn elasticsearch_cluster_config(mut self, value: impl Into<Val<domain::ElasticsearchClusterConfig>>) -> Self {
+        self.core.props.set("ElasticsearchClusterConfig", value.into());
+        self
+    }
+
+    /// Sets `ElasticsearchClusterConfig` in place: [`Self::elasticsearch_cluster_config`] on a
+    /// value held by `&mut`.
+    pub fn set_elasticsearch_cluster_config(&mut self, value: impl Into<Val<domain::ElasticsearchClusterConfig>>) -> &mut Self {
+        self.core.props.set("ElasticsearchClusterConfig", value.into());
+        self
+    }
+
+    /// `ElasticsearchClusterConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_elasticsearch_cluster_config(&self) -> ::std::option::Option<Val<domain::ElasticsearchClusterConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ElasticsearchClusterConfig")
+    }
+
+    /// `ElasticsearchVersion`.
+    pub fn elasticsearch_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ElasticsearchVersion", value.into());
+        self
+    }
+
+    /// Sets `ElasticsearchVersion` in place: [`Self::elasticsearch_version`] on a value held by `&mut`.
+    pub fn set_elasticsearch_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ElasticsearchVersion", value.into());
+        self
+    }
+
+    /// `ElasticsearchVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_elasticsearch_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ElasticsearchVersion")
+    }
+
+    /// `EncryptionAtRestOptions`.
+    pub fn encryption_at_rest_options(mut self, value: impl Into<Val<domain::EncryptionAtRestOptions>>) -> Self {
+        self.core.props.set("EncryptionAtRestOptions", value.into());
+        self
+    }
+
+    /// Sets `EncryptionAtRestOptions` in place: [`Self::encryption_at_rest_options`] on a value
+    /// held by `&mut`.
+    pub fn set_encryption_at_rest_options(&mut self, value: impl Into<Val<domain::EncryptionAtRestOptions>>) -> &mut Self {
+        self.core.props.set("EncryptionAtRestOptions", value.into());
+        self
+    }
+
+    /// `EncryptionAtRestOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_at_rest_options(&self) -> ::std::option::Option<Val<domain::EncryptionAtRestOptions>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionAtRestOptions")
+    }
+
+    /// `LogPublishingOptions`.
+    pub fn log_publishing_options(mut self, value: impl Into<Val<Map<domain::LogPublishingOption>>>) -> Self {
+        self.core.props.set("LogPublishingOptions", value.into());
+        self
+    }
+
+    /// Sets `LogPublishingOptions` in place: [`Self::log_publishing_options`] on a value held by `&mut`.
+    pub fn set_log_publishing_options(&mut self, value: impl Into<Val<Map<domain::LogPublishingOption>>>) -> &mut Self {
+        self.core.props.set("LogPublishingOptions", value.into());
+        self
+    }
+
+    /// `LogPublishingOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_publishing_options(&self) -> ::std::option::Option<Val<Map<domain::LogPublishingOption>>> {
+        crate::cfn::get_prop(&self.core.props, "LogPublishingOptions")
+    }
+
+    /// `NodeToNodeEncryptionOptions`.
+    pub fn node_to_node_encryption_options(mut self, value: impl Into<Val<domain::NodeToNodeEncryptionOptions>>) -> Self {
+        self.core.props.set("NodeToNodeEncryptionOptions", value.into());
+        self
+    }
+
+    /// Sets `NodeToNodeEncryptionOptions` in place: [`Self::node_to_node_encryption_options`] on a
+    /// value held by `&mut`.
+    pub fn set_node_to_node_encryption_options(&mut self, value: impl Into<Val<domain::NodeToNodeEncryptionOptions>>) -> &mut Self {
+        self.core.props.set("NodeToNodeEncryptionOptions", value.into());
+        self
+    }
+
+    /// `NodeToNodeEncryptionOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_node_to_node_encryption_options(&self) -> ::std::option::Option<Val<domain::NodeToNodeEncryptionOptions>> {
+        crate::cfn::get_prop(&self.core.props, "NodeToNodeEncryptionOptions")
+    }
+
+    /// `SnapshotOptions`.
+    pub fn snapshot_options(mut self, value: impl Into<Val<domain::SnapshotOptions>>) -> Self {
+        self.core.props.set("SnapshotOptions", value.into());
+        self
+    }
+
+    /// Sets `SnapshotOptions` in place: [`Self::snapshot_options`] on a value held by `&mut`.
+    pub fn set_snapshot_options(&mut self, value: impl Into<Val<domain::SnapshotOptions>>) -> &mut Self {
+        self.core.props.set("SnapshotOptions", value.into());
+        self
+    }
+
+    /// `SnapshotOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snapshot_options(&self) -> ::std::option::Option<Val<domain::SnapshotOptions>> {
+        crate::cfn::get_prop(&self.core.props, "SnapshotOptions")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VPCOptions`.
+    pub fn vpc_options(mut self, value: impl Into<Val<domain::VpcOptions>>) -> Self {
+        self.core.props.set("VPCOptions", value.into());
+        self
+    }
+
+    /// Sets `VPCOptions` in place: [`Self::vpc_options`] on a value held by `&mut`.
+    pub fn set_vpc_options(&mut self, value: impl Into<Val<domain::VpcOptions>>) -> &mut Self {
+        self.core.props.set("VPCOptions", value.into());
+        self
+    }
+
+    /// `VPCOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_options(&self) -> ::std::option::Option<Val<domain::VpcOptions>> {
+        crate::cfn::get_prop(&self.core.props, "VPCOptions")
     }
 
     /// `Ref`: the resource's identifier.
@@ -165,24 +364,77 @@ pub mod domain {
             AdvancedSecurityOptionsInput { props }
         }
 
-        prop! {
-            /// `AnonymousAuthEnabled`.
-            props, "AnonymousAuthEnabled", anonymous_auth_enabled, set_anonymous_auth_enabled, get_anonymous_auth_enabled, Val<bool>
+        /// `AnonymousAuthEnabled`.
+        pub fn anonymous_auth_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AnonymousAuthEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// Sets `AnonymousAuthEnabled` in place: [`Self::anonymous_auth_enabled`] on a value held by `&mut`.
+        pub fn set_anonymous_auth_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AnonymousAuthEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `InternalUserDatabaseEnabled`.
-            props, "InternalUserDatabaseEnabled", internal_user_database_enabled, set_internal_user_database_enabled, get_internal_user_database_enabled, Val<bool>
+        /// `AnonymousAuthEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_anonymous_auth_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AnonymousAuthEnabled")
         }
 
-        prop! {
-            /// `MasterUserOptions`.
-            props, "MasterUserOptions", master_user_options, set_master_user_options, get_master_user_options, Val<MasterUserOptions>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `InternalUserDatabaseEnabled`.
+        pub fn internal_user_database_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("InternalUserDatabaseEnabled", value.into());
+            self
+        }
+
+        /// Sets `InternalUserDatabaseEnabled` in place: [`Self::internal_user_database_enabled`] on a
+        /// value held by `&mut`.
+        pub fn set_internal_user_database_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("InternalUserDatabaseEnabled", value.into());
+            self
+        }
+
+        /// `InternalUserDatabaseEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_internal_user_database_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "InternalUserDatabaseEnabled")
+        }
+
+        /// `MasterUserOptions`.
+        pub fn master_user_options(mut self, value: impl Into<Val<MasterUserOptions>>) -> Self {
+            self.props.set("MasterUserOptions", value.into());
+            self
+        }
+
+        /// Sets `MasterUserOptions` in place: [`Self::master_user_options`] on a value held by `&mut`.
+        pub fn set_master_user_options(&mut self, value: impl Into<Val<MasterUserOptions>>) -> &mut Self {
+            self.props.set("MasterUserOptions", value.into());
+            self
+        }
+
+        /// `MasterUserOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_master_user_options(&self) -> ::std::option::Option<Val<MasterUserOptions>> {
+            crate::cfn::get_prop(&self.props, "MasterUserOptions")
         }
     }
 
@@ -201,19 +453,58 @@ pub mod domain {
             MasterUserOptions { props }
         }
 
-        prop! {
-            /// `MasterUserARN`.
-            props, "MasterUserARN", master_user_arn, set_master_user_arn, get_master_user_arn, Val<String>
+        /// `MasterUserARN`.
+        pub fn master_user_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MasterUserARN", value.into());
+            self
         }
 
-        prop! {
-            /// `MasterUserName`.
-            props, "MasterUserName", master_user_name, set_master_user_name, get_master_user_name, Val<String>
+        /// Sets `MasterUserARN` in place: [`Self::master_user_arn`] on a value held by `&mut`.
+        pub fn set_master_user_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MasterUserARN", value.into());
+            self
         }
 
-        prop! {
-            /// `MasterUserPassword`.
-            props, "MasterUserPassword", master_user_password, set_master_user_password, get_master_user_password, Val<String>
+        /// `MasterUserARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_master_user_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MasterUserARN")
+        }
+
+        /// `MasterUserName`.
+        pub fn master_user_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MasterUserName", value.into());
+            self
+        }
+
+        /// Sets `MasterUserName` in place: [`Self::master_user_name`] on a value held by `&mut`.
+        pub fn set_master_user_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MasterUserName", value.into());
+            self
+        }
+
+        /// `MasterUserName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_master_user_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MasterUserName")
+        }
+
+        /// `MasterUserPassword`.
+        pub fn master_user_password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MasterUserPassword", value.into());
+            self
+        }
+
+        /// Sets `MasterUserPassword` in place: [`Self::master_user_password`] on a value held by `&mut`.
+        pub fn set_master_user_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MasterUserPassword", value.into());
+            self
+        }
+
+        /// `MasterUserPassword` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_master_user_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MasterUserPassword")
         }
     }
 
@@ -232,24 +523,76 @@ pub mod domain {
             CognitoOptions { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `IdentityPoolId`.
-            props, "IdentityPoolId", identity_pool_id, set_identity_pool_id, get_identity_pool_id, Val<String>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `UserPoolId`.
-            props, "UserPoolId", user_pool_id, set_user_pool_id, get_user_pool_id, Val<String>
+        /// `IdentityPoolId`.
+        pub fn identity_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IdentityPoolId", value.into());
+            self
+        }
+
+        /// Sets `IdentityPoolId` in place: [`Self::identity_pool_id`] on a value held by `&mut`.
+        pub fn set_identity_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdentityPoolId", value.into());
+            self
+        }
+
+        /// `IdentityPoolId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identity_pool_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdentityPoolId")
+        }
+
+        /// `RoleArn`.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `UserPoolId`.
+        pub fn user_pool_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserPoolId", value.into());
+            self
+        }
+
+        /// Sets `UserPoolId` in place: [`Self::user_pool_id`] on a value held by `&mut`.
+        pub fn set_user_pool_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserPoolId", value.into());
+            self
+        }
+
+        /// `UserPoolId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_pool_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserPoolId")
         }
     }
 
@@ -268,29 +611,95 @@ pub mod domain {
             DomainEndpointOptions { props }
         }
 
-        prop! {
-            /// `CustomEndpoint`.
-            props, "CustomEndpoint", custom_endpoint, set_custom_endpoint, get_custom_endpoint, Val<String>
+        /// `CustomEndpoint`.
+        pub fn custom_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomEndpointCertificateArn`.
-            props, "CustomEndpointCertificateArn", custom_endpoint_certificate_arn, set_custom_endpoint_certificate_arn, get_custom_endpoint_certificate_arn, Val<String>
+        /// Sets `CustomEndpoint` in place: [`Self::custom_endpoint`] on a value held by `&mut`.
+        pub fn set_custom_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomEndpointEnabled`.
-            props, "CustomEndpointEnabled", custom_endpoint_enabled, set_custom_endpoint_enabled, get_custom_endpoint_enabled, Val<bool>
+        /// `CustomEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomEndpoint")
         }
 
-        prop! {
-            /// `EnforceHTTPS`.
-            props, "EnforceHTTPS", enforce_https, set_enforce_https, get_enforce_https, Val<bool>
+        /// `CustomEndpointCertificateArn`.
+        pub fn custom_endpoint_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomEndpointCertificateArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TLSSecurityPolicy`.
-            props, "TLSSecurityPolicy", tls_security_policy, set_tls_security_policy, get_tls_security_policy, Val<String>
+        /// Sets `CustomEndpointCertificateArn` in place: [`Self::custom_endpoint_certificate_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_custom_endpoint_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomEndpointCertificateArn", value.into());
+            self
+        }
+
+        /// `CustomEndpointCertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_endpoint_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomEndpointCertificateArn")
+        }
+
+        /// `CustomEndpointEnabled`.
+        pub fn custom_endpoint_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CustomEndpointEnabled", value.into());
+            self
+        }
+
+        /// Sets `CustomEndpointEnabled` in place: [`Self::custom_endpoint_enabled`] on a value held by `&mut`.
+        pub fn set_custom_endpoint_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CustomEndpointEnabled", value.into());
+            self
+        }
+
+        /// `CustomEndpointEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_endpoint_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CustomEndpointEnabled")
+        }
+
+        /// `EnforceHTTPS`.
+        pub fn enforce_https(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnforceHTTPS", value.into());
+            self
+        }
+
+        /// Sets `EnforceHTTPS` in place: [`Self::enforce_https`] on a value held by `&mut`.
+        pub fn set_enforce_https(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnforceHTTPS", value.into());
+            self
+        }
+
+        /// `EnforceHTTPS` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enforce_https(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnforceHTTPS")
+        }
+
+        /// `TLSSecurityPolicy`.
+        pub fn tls_security_policy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TLSSecurityPolicy", value.into());
+            self
+        }
+
+        /// Sets `TLSSecurityPolicy` in place: [`Self::tls_security_policy`] on a value held by `&mut`.
+        pub fn set_tls_security_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TLSSecurityPolicy", value.into());
+            self
+        }
+
+        /// `TLSSecurityPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tls_security_policy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TLSSecurityPolicy")
         }
     }
 
@@ -309,24 +718,76 @@ pub mod domain {
             EbsOptions { props }
         }
 
-        prop! {
-            /// `EBSEnabled`.
-            props, "EBSEnabled", ebs_enabled, set_ebs_enabled, get_ebs_enabled, Val<bool>
+        /// `EBSEnabled`.
+        pub fn ebs_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EBSEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Iops`.
-            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        /// Sets `EBSEnabled` in place: [`Self::ebs_enabled`] on a value held by `&mut`.
+        pub fn set_ebs_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EBSEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumeSize`.
-            props, "VolumeSize", volume_size, set_volume_size, get_volume_size, Val<i64>
+        /// `EBSEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EBSEnabled")
         }
 
-        prop! {
-            /// `VolumeType`.
-            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<String>
+        /// `Iops`.
+        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Iops", value.into());
+            self
+        }
+
+        /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+        pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Iops", value.into());
+            self
+        }
+
+        /// `Iops` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Iops")
+        }
+
+        /// `VolumeSize`.
+        pub fn volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("VolumeSize", value.into());
+            self
+        }
+
+        /// Sets `VolumeSize` in place: [`Self::volume_size`] on a value held by `&mut`.
+        pub fn set_volume_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("VolumeSize", value.into());
+            self
+        }
+
+        /// `VolumeSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "VolumeSize")
+        }
+
+        /// `VolumeType`.
+        pub fn volume_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// Sets `VolumeType` in place: [`Self::volume_type`] on a value held by `&mut`.
+        pub fn set_volume_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// `VolumeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VolumeType")
         }
     }
 
@@ -345,59 +806,203 @@ pub mod domain {
             ElasticsearchClusterConfig { props }
         }
 
-        prop! {
-            /// `ColdStorageOptions`.
-            props, "ColdStorageOptions", cold_storage_options, set_cold_storage_options, get_cold_storage_options, Val<ColdStorageOptions>
+        /// `ColdStorageOptions`.
+        pub fn cold_storage_options(mut self, value: impl Into<Val<ColdStorageOptions>>) -> Self {
+            self.props.set("ColdStorageOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `DedicatedMasterCount`.
-            props, "DedicatedMasterCount", dedicated_master_count, set_dedicated_master_count, get_dedicated_master_count, Val<i64>
+        /// Sets `ColdStorageOptions` in place: [`Self::cold_storage_options`] on a value held by `&mut`.
+        pub fn set_cold_storage_options(&mut self, value: impl Into<Val<ColdStorageOptions>>) -> &mut Self {
+            self.props.set("ColdStorageOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `DedicatedMasterEnabled`.
-            props, "DedicatedMasterEnabled", dedicated_master_enabled, set_dedicated_master_enabled, get_dedicated_master_enabled, Val<bool>
+        /// `ColdStorageOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cold_storage_options(&self) -> ::std::option::Option<Val<ColdStorageOptions>> {
+            crate::cfn::get_prop(&self.props, "ColdStorageOptions")
         }
 
-        prop! {
-            /// `DedicatedMasterType`.
-            props, "DedicatedMasterType", dedicated_master_type, set_dedicated_master_type, get_dedicated_master_type, Val<String>
+        /// `DedicatedMasterCount`.
+        pub fn dedicated_master_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DedicatedMasterCount", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceCount`.
-            props, "InstanceCount", instance_count, set_instance_count, get_instance_count, Val<i64>
+        /// Sets `DedicatedMasterCount` in place: [`Self::dedicated_master_count`] on a value held by `&mut`.
+        pub fn set_dedicated_master_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DedicatedMasterCount", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceType`.
-            props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
+        /// `DedicatedMasterCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dedicated_master_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DedicatedMasterCount")
         }
 
-        prop! {
-            /// `WarmCount`.
-            props, "WarmCount", warm_count, set_warm_count, get_warm_count, Val<i64>
+        /// `DedicatedMasterEnabled`.
+        pub fn dedicated_master_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DedicatedMasterEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `WarmEnabled`.
-            props, "WarmEnabled", warm_enabled, set_warm_enabled, get_warm_enabled, Val<bool>
+        /// Sets `DedicatedMasterEnabled` in place: [`Self::dedicated_master_enabled`] on a value held
+        /// by `&mut`.
+        pub fn set_dedicated_master_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DedicatedMasterEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `WarmType`.
-            props, "WarmType", warm_type, set_warm_type, get_warm_type, Val<String>
+        /// `DedicatedMasterEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dedicated_master_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DedicatedMasterEnabled")
         }
 
-        prop! {
-            /// `ZoneAwarenessConfig`.
-            props, "ZoneAwarenessConfig", zone_awareness_config, set_zone_awareness_config, get_zone_awareness_config, Val<ZoneAwarenessConfig>
+        /// `DedicatedMasterType`.
+        pub fn dedicated_master_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DedicatedMasterType", value.into());
+            self
         }
 
-        prop! {
-            /// `ZoneAwarenessEnabled`.
-            props, "ZoneAwarenessEnabled", zone_awareness_enabled, set_zone_awareness_enabled, get_zone_awareness_enabled, Val<bool>
+        /// Sets `DedicatedMasterType` in place: [`Self::dedicated_master_type`] on a value held by `&mut`.
+        pub fn set_dedicated_master_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DedicatedMasterType", value.into());
+            self
+        }
+
+        /// `DedicatedMasterType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dedicated_master_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DedicatedMasterType")
+        }
+
+        /// `InstanceCount`.
+        pub fn instance_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("InstanceCount", value.into());
+            self
+        }
+
+        /// Sets `InstanceCount` in place: [`Self::instance_count`] on a value held by `&mut`.
+        pub fn set_instance_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("InstanceCount", value.into());
+            self
+        }
+
+        /// `InstanceCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "InstanceCount")
+        }
+
+        /// `InstanceType`.
+        pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InstanceType", value.into());
+            self
+        }
+
+        /// Sets `InstanceType` in place: [`Self::instance_type`] on a value held by `&mut`.
+        pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceType", value.into());
+            self
+        }
+
+        /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceType")
+        }
+
+        /// `WarmCount`.
+        pub fn warm_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("WarmCount", value.into());
+            self
+        }
+
+        /// Sets `WarmCount` in place: [`Self::warm_count`] on a value held by `&mut`.
+        pub fn set_warm_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("WarmCount", value.into());
+            self
+        }
+
+        /// `WarmCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_warm_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "WarmCount")
+        }
+
+        /// `WarmEnabled`.
+        pub fn warm_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("WarmEnabled", value.into());
+            self
+        }
+
+        /// Sets `WarmEnabled` in place: [`Self::warm_enabled`] on a value held by `&mut`.
+        pub fn set_warm_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("WarmEnabled", value.into());
+            self
+        }
+
+        /// `WarmEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_warm_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "WarmEnabled")
+        }
+
+        /// `WarmType`.
+        pub fn warm_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WarmType", value.into());
+            self
+        }
+
+        /// Sets `WarmType` in place: [`Self::warm_type`] on a value held by `&mut`.
+        pub fn set_warm_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WarmType", value.into());
+            self
+        }
+
+        /// `WarmType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_warm_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WarmType")
+        }
+
+        /// `ZoneAwarenessConfig`.
+        pub fn zone_awareness_config(mut self, value: impl Into<Val<ZoneAwarenessConfig>>) -> Self {
+            self.props.set("ZoneAwarenessConfig", value.into());
+            self
+        }
+
+        /// Sets `ZoneAwarenessConfig` in place: [`Self::zone_awareness_config`] on a value held by `&mut`.
+        pub fn set_zone_awareness_config(&mut self, value: impl Into<Val<ZoneAwarenessConfig>>) -> &mut Self {
+            self.props.set("ZoneAwarenessConfig", value.into());
+            self
+        }
+
+        /// `ZoneAwarenessConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zone_awareness_config(&self) -> ::std::option::Option<Val<ZoneAwarenessConfig>> {
+            crate::cfn::get_prop(&self.props, "ZoneAwarenessConfig")
+        }
+
+        /// `ZoneAwarenessEnabled`.
+        pub fn zone_awareness_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ZoneAwarenessEnabled", value.into());
+            self
+        }
+
+        /// Sets `ZoneAwarenessEnabled` in place: [`Self::zone_awareness_enabled`] on a value held by `&mut`.
+        pub fn set_zone_awareness_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ZoneAwarenessEnabled", value.into());
+            self
+        }
+
+        /// `ZoneAwarenessEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zone_awareness_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ZoneAwarenessEnabled")
         }
     }
 
@@ -416,9 +1021,22 @@ pub mod domain {
             ColdStorageOptions { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -437,9 +1055,22 @@ pub mod domain {
             ZoneAwarenessConfig { props }
         }
 
-        prop! {
-            /// `AvailabilityZoneCount`.
-            props, "AvailabilityZoneCount", availability_zone_count, set_availability_zone_count, get_availability_zone_count, Val<i64>
+        /// `AvailabilityZoneCount`.
+        pub fn availability_zone_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("AvailabilityZoneCount", value.into());
+            self
+        }
+
+        /// Sets `AvailabilityZoneCount` in place: [`Self::availability_zone_count`] on a value held by `&mut`.
+        pub fn set_availability_zone_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AvailabilityZoneCount", value.into());
+            self
+        }
+
+        /// `AvailabilityZoneCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_availability_zone_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AvailabilityZoneCount")
         }
     }
 
@@ -458,14 +1089,40 @@ pub mod domain {
             EncryptionAtRestOptions { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyId`.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `KmsKeyId`.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
         }
     }
 
@@ -484,14 +1141,41 @@ pub mod domain {
             LogPublishingOption { props }
         }
 
-        prop! {
-            /// `CloudWatchLogsLogGroupArn`.
-            props, "CloudWatchLogsLogGroupArn", cloud_watch_logs_log_group_arn, set_cloud_watch_logs_log_group_arn, get_cloud_watch_logs_log_group_arn, Val<String>
+        /// `CloudWatchLogsLogGroupArn`.
+        pub fn cloud_watch_logs_log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CloudWatchLogsLogGroupArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// Sets `CloudWatchLogsLogGroupArn` in place: [`Self::cloud_watch_logs_log_group_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_cloud_watch_logs_log_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CloudWatchLogsLogGroupArn", value.into());
+            self
+        }
+
+        /// `CloudWatchLogsLogGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs_log_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogsLogGroupArn")
+        }
+
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -510,9 +1194,22 @@ pub mod domain {
             NodeToNodeEncryptionOptions { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -531,9 +1228,23 @@ pub mod domain {
             SnapshotOptions { props }
         }
 
-        prop! {
-            /// `AutomatedSnapshotStartHour`.
-            props, "AutomatedSnapshotStartHour", automated_snapshot_start_hour, set_automated_snapshot_start_hour, get_automated_snapshot_start_hour, Val<i64>
+        /// `AutomatedSnapshotStartHour`.
+        pub fn automated_snapshot_start_hour(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("AutomatedSnapshotStartHour", value.into());
+            self
+        }
+
+        /// Sets `AutomatedSnapshotStartHour` in place: [`Self::automated_snapshot_start_hour`] on a
+        /// value held by `&mut`.
+        pub fn set_automated_snapshot_start_hour(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AutomatedSnapshotStartHour", value.into());
+            self
+        }
+
+        /// `AutomatedSnapshotStartHour` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automated_snapshot_start_hour(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AutomatedSnapshotStartHour")
         }
     }
 
@@ -552,14 +1263,40 @@ pub mod domain {
             VpcOptions { props }
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// `SecurityGroupIds`.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`.
-            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `SubnetIds`.
+        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
     }
 }

@@ -47,24 +47,64 @@ impl Dictionary {
         Dictionary { core }
     }
 
-    prop! {
-        /// `Entries`.
-        core.props, "Entries", entries, set_entries, get_entries, Val<String>
+    /// `Entries`.
+    pub fn entries(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Entries", value.into());
+        self
     }
 
-    prop! {
-        /// `Language`.
-        core.props, "Language", _, set_language, get_language, Val<dictionary::DictionaryLanguage>
+    /// Sets `Entries` in place: [`Self::entries`] on a value held by `&mut`.
+    pub fn set_entries(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Entries", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Entries` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_entries(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Entries")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `Language`, which `new` took, in place.
+    pub fn set_language(&mut self, value: impl Into<Val<dictionary::DictionaryLanguage>>) -> &mut Self {
+        self.core.props.set("Language", value.into());
+        self
+    }
+
+    /// `Language` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_language(&self) -> ::std::option::Option<Val<dictionary::DictionaryLanguage>> {
+        crate::cfn::get_prop(&self.core.props, "Language")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -140,24 +180,64 @@ impl Feed {
         Feed { core }
     }
 
-    prop! {
-        /// `AccessRoleArn`.
-        core.props, "AccessRoleArn", access_role_arn, set_access_role_arn, get_access_role_arn, Val<String>
+    /// `AccessRoleArn`.
+    pub fn access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AccessRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `AccessRoleArn` in place: [`Self::access_role_arn`] on a value held by `&mut`.
+    pub fn set_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccessRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Outputs`.
-        core.props, "Outputs", _, set_outputs, get_outputs, Val<List<feed::GetOutput>>
+    /// `AccessRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccessRoleArn")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Outputs`, which `new` took, in place.
+    pub fn set_outputs(&mut self, value: impl Into<Val<List<feed::GetOutput>>>) -> &mut Self {
+        self.core.props.set("Outputs", value.into());
+        self
+    }
+
+    /// `Outputs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_outputs(&self) -> ::std::option::Option<Val<List<feed::GetOutput>>> {
+        crate::cfn::get_prop(&self.core.props, "Outputs")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -215,24 +295,58 @@ pub mod feed {
             GetOutput { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputConfig`.
-            props, "OutputConfig", _, set_output_config, get_output_config, Val<OutputConfig>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Status`.
-            props, "Status", _, set_status, get_status, Val<OutputStatus>
+        /// Sets `OutputConfig`, which `new` took, in place.
+        pub fn set_output_config(&mut self, value: impl Into<Val<OutputConfig>>) -> &mut Self {
+            self.props.set("OutputConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `OutputConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_config(&self) -> ::std::option::Option<Val<OutputConfig>> {
+            crate::cfn::get_prop(&self.props, "OutputConfig")
+        }
+
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<OutputStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<OutputStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -253,19 +367,58 @@ pub mod feed {
             OutputConfig { props }
         }
 
-        prop! {
-            /// `Cropping`.
-            props, "Cropping", cropping, set_cropping, get_cropping, Val<CroppingConfig>
+        /// `Cropping`.
+        pub fn cropping(mut self, value: impl Into<Val<CroppingConfig>>) -> Self {
+            self.props.set("Cropping", value.into());
+            self
         }
 
-        prop! {
-            /// `Clipping`.
-            props, "Clipping", clipping, set_clipping, get_clipping, Val<ClippingConfig>
+        /// Sets `Cropping` in place: [`Self::cropping`] on a value held by `&mut`.
+        pub fn set_cropping(&mut self, value: impl Into<Val<CroppingConfig>>) -> &mut Self {
+            self.props.set("Cropping", value.into());
+            self
         }
 
-        prop! {
-            /// `Subtitling`.
-            props, "Subtitling", subtitling, set_subtitling, get_subtitling, Val<SubtitlingConfig>
+        /// `Cropping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cropping(&self) -> ::std::option::Option<Val<CroppingConfig>> {
+            crate::cfn::get_prop(&self.props, "Cropping")
+        }
+
+        /// `Clipping`.
+        pub fn clipping(mut self, value: impl Into<Val<ClippingConfig>>) -> Self {
+            self.props.set("Clipping", value.into());
+            self
+        }
+
+        /// Sets `Clipping` in place: [`Self::clipping`] on a value held by `&mut`.
+        pub fn set_clipping(&mut self, value: impl Into<Val<ClippingConfig>>) -> &mut Self {
+            self.props.set("Clipping", value.into());
+            self
+        }
+
+        /// `Clipping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_clipping(&self) -> ::std::option::Option<Val<ClippingConfig>> {
+            crate::cfn::get_prop(&self.props, "Clipping")
+        }
+
+        /// `Subtitling`.
+        pub fn subtitling(mut self, value: impl Into<Val<SubtitlingConfig>>) -> Self {
+            self.props.set("Subtitling", value.into());
+            self
+        }
+
+        /// Sets `Subtitling` in place: [`Self::subtitling`] on a value held by `&mut`.
+        pub fn set_subtitling(&mut self, value: impl Into<Val<SubtitlingConfig>>) -> &mut Self {
+            self.props.set("Subtitling", value.into());
+            self
+        }
+
+        /// `Subtitling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subtitling(&self) -> ::std::option::Option<Val<SubtitlingConfig>> {
+            crate::cfn::get_prop(&self.props, "Subtitling")
         }
     }
 
@@ -284,9 +437,22 @@ pub mod feed {
             CroppingConfig { props }
         }
 
-        prop! {
-            /// `TemplateGroups`.
-            props, "TemplateGroups", template_groups, set_template_groups, get_template_groups, Val<List<TemplateGroup>>
+        /// `TemplateGroups`.
+        pub fn template_groups(mut self, value: impl Into<Val<List<TemplateGroup>>>) -> Self {
+            self.props.set("TemplateGroups", value.into());
+            self
+        }
+
+        /// Sets `TemplateGroups` in place: [`Self::template_groups`] on a value held by `&mut`.
+        pub fn set_template_groups(&mut self, value: impl Into<Val<List<TemplateGroup>>>) -> &mut Self {
+            self.props.set("TemplateGroups", value.into());
+            self
+        }
+
+        /// `TemplateGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_groups(&self) -> ::std::option::Option<Val<List<TemplateGroup>>> {
+            crate::cfn::get_prop(&self.props, "TemplateGroups")
         }
     }
 
@@ -309,14 +475,28 @@ pub mod feed {
             TemplateGroup { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `TemplateUris`.
-            props, "TemplateUris", _, set_template_uris, get_template_uris, Val<List<String>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `TemplateUris`, which `new` took, in place.
+        pub fn set_template_uris(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TemplateUris", value.into());
+            self
+        }
+
+        /// `TemplateUris` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_uris(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TemplateUris")
         }
     }
 
@@ -335,15 +515,42 @@ pub mod feed {
             ClippingConfig { props }
         }
 
-        prop! {
-            /// `CallbackMetadata`.
-            props, "CallbackMetadata", callback_metadata, set_callback_metadata, get_callback_metadata, Val<String>
+        /// `CallbackMetadata`.
+        pub fn callback_metadata(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CallbackMetadata", value.into());
+            self
         }
 
-        prop! {
-            /// `DataSourceConfiguration`: Identifies the fixture whose event data Elemental Inference
-            /// maps onto the clipping metadata for an output.
-            props, "DataSourceConfiguration", data_source_configuration, set_data_source_configuration, get_data_source_configuration, Val<DataSourceConfiguration>
+        /// Sets `CallbackMetadata` in place: [`Self::callback_metadata`] on a value held by `&mut`.
+        pub fn set_callback_metadata(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CallbackMetadata", value.into());
+            self
+        }
+
+        /// `CallbackMetadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_callback_metadata(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CallbackMetadata")
+        }
+
+        /// `DataSourceConfiguration`: Identifies the fixture whose event data Elemental Inference maps
+        /// onto the clipping metadata for an output.
+        pub fn data_source_configuration(mut self, value: impl Into<Val<DataSourceConfiguration>>) -> Self {
+            self.props.set("DataSourceConfiguration", value.into());
+            self
+        }
+
+        /// Sets `DataSourceConfiguration` in place: [`Self::data_source_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_data_source_configuration(&mut self, value: impl Into<Val<DataSourceConfiguration>>) -> &mut Self {
+            self.props.set("DataSourceConfiguration", value.into());
+            self
+        }
+
+        /// `DataSourceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_source_configuration(&self) -> ::std::option::Option<Val<DataSourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DataSourceConfiguration")
         }
     }
 
@@ -367,10 +574,16 @@ pub mod feed {
             DataSourceConfiguration { props }
         }
 
-        prop! {
-            /// `FixtureId`: The ID of the fixture whose event data you want Elemental Inference to map
-            /// onto this clipping output. To obtain this ID, use the SearchFixtures operation.
-            props, "FixtureId", _, set_fixture_id, get_fixture_id, Val<String>
+        /// Sets `FixtureId`, which `new` took, in place.
+        pub fn set_fixture_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FixtureId", value.into());
+            self
+        }
+
+        /// `FixtureId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fixture_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FixtureId")
         }
     }
 
@@ -391,24 +604,70 @@ pub mod feed {
             SubtitlingConfig { props }
         }
 
-        prop! {
-            /// `Language`.
-            props, "Language", _, set_language, get_language, Val<TranscriptionLanguage>
+        /// Sets `Language`, which `new` took, in place.
+        pub fn set_language(&mut self, value: impl Into<Val<TranscriptionLanguage>>) -> &mut Self {
+            self.props.set("Language", value.into());
+            self
         }
 
-        prop! {
-            /// `AspectRatio`.
-            props, "AspectRatio", aspect_ratio, set_aspect_ratio, get_aspect_ratio, Val<AspectRatio>
+        /// `Language` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_language(&self) -> ::std::option::Option<Val<TranscriptionLanguage>> {
+            crate::cfn::get_prop(&self.props, "Language")
         }
 
-        prop! {
-            /// `Dictionary`.
-            props, "Dictionary", dictionary, set_dictionary, get_dictionary, Val<String>
+        /// `AspectRatio`.
+        pub fn aspect_ratio(mut self, value: impl Into<Val<AspectRatio>>) -> Self {
+            self.props.set("AspectRatio", value.into());
+            self
         }
 
-        prop! {
-            /// `ProfanityFilter`.
-            props, "ProfanityFilter", profanity_filter, set_profanity_filter, get_profanity_filter, Val<ProfanityFilterMode>
+        /// Sets `AspectRatio` in place: [`Self::aspect_ratio`] on a value held by `&mut`.
+        pub fn set_aspect_ratio(&mut self, value: impl Into<Val<AspectRatio>>) -> &mut Self {
+            self.props.set("AspectRatio", value.into());
+            self
+        }
+
+        /// `AspectRatio` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aspect_ratio(&self) -> ::std::option::Option<Val<AspectRatio>> {
+            crate::cfn::get_prop(&self.props, "AspectRatio")
+        }
+
+        /// `Dictionary`.
+        pub fn dictionary(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Dictionary", value.into());
+            self
+        }
+
+        /// Sets `Dictionary` in place: [`Self::dictionary`] on a value held by `&mut`.
+        pub fn set_dictionary(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Dictionary", value.into());
+            self
+        }
+
+        /// `Dictionary` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dictionary(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Dictionary")
+        }
+
+        /// `ProfanityFilter`.
+        pub fn profanity_filter(mut self, value: impl Into<Val<ProfanityFilterMode>>) -> Self {
+            self.props.set("ProfanityFilter", value.into());
+            self
+        }
+
+        /// Sets `ProfanityFilter` in place: [`Self::profanity_filter`] on a value held by `&mut`.
+        pub fn set_profanity_filter(&mut self, value: impl Into<Val<ProfanityFilterMode>>) -> &mut Self {
+            self.props.set("ProfanityFilter", value.into());
+            self
+        }
+
+        /// `ProfanityFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_profanity_filter(&self) -> ::std::option::Option<Val<ProfanityFilterMode>> {
+            crate::cfn::get_prop(&self.props, "ProfanityFilter")
         }
     }
 
@@ -431,14 +690,28 @@ pub mod feed {
             AspectRatio { props }
         }
 
-        prop! {
-            /// `Height`.
-            props, "Height", _, set_height, get_height, Val<i64>
+        /// Sets `Height`, which `new` took, in place.
+        pub fn set_height(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Height", value.into());
+            self
         }
 
-        prop! {
-            /// `Width`.
-            props, "Width", _, set_width, get_width, Val<i64>
+        /// `Height` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_height(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Height")
+        }
+
+        /// Sets `Width`, which `new` took, in place.
+        pub fn set_width(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Width", value.into());
+            self
+        }
+
+        /// `Width` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_width(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Width")
         }
     }
 

@@ -52,139 +52,468 @@ impl Cluster {
         Cluster { core }
     }
 
-    prop! {
-        /// `AdditionalInfo`.
-        core.props, "AdditionalInfo", additional_info, set_additional_info, get_additional_info, Val<Json>
+    /// `AdditionalInfo`.
+    pub fn additional_info(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("AdditionalInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `Applications`.
-        core.props, "Applications", applications, set_applications, get_applications, Val<List<cluster::Application>>
+    /// Sets `AdditionalInfo` in place: [`Self::additional_info`] on a value held by `&mut`.
+    pub fn set_additional_info(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("AdditionalInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoScalingRole`.
-        core.props, "AutoScalingRole", auto_scaling_role, set_auto_scaling_role, get_auto_scaling_role, Val<String>
+    /// `AdditionalInfo` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_additional_info(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "AdditionalInfo")
     }
 
-    prop! {
-        /// `AutoTerminationPolicy`.
-        core.props, "AutoTerminationPolicy", auto_termination_policy, set_auto_termination_policy, get_auto_termination_policy, Val<cluster::AutoTerminationPolicy>
+    /// `Applications`.
+    pub fn applications(mut self, value: impl Into<Val<List<cluster::Application>>>) -> Self {
+        self.core.props.set("Applications", value.into());
+        self
     }
 
-    prop! {
-        /// `BootstrapActions`.
-        core.props, "BootstrapActions", bootstrap_actions, set_bootstrap_actions, get_bootstrap_actions, Val<List<cluster::BootstrapActionConfig>>
+    /// Sets `Applications` in place: [`Self::applications`] on a value held by `&mut`.
+    pub fn set_applications(&mut self, value: impl Into<Val<List<cluster::Application>>>) -> &mut Self {
+        self.core.props.set("Applications", value.into());
+        self
     }
 
-    prop! {
-        /// `Configurations`.
-        core.props, "Configurations", configurations, set_configurations, get_configurations, Val<List<cluster::Configuration>>
+    /// `Applications` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_applications(&self) -> ::std::option::Option<Val<List<cluster::Application>>> {
+        crate::cfn::get_prop(&self.core.props, "Applications")
     }
 
-    prop! {
-        /// `CustomAmiId`.
-        core.props, "CustomAmiId", custom_ami_id, set_custom_ami_id, get_custom_ami_id, Val<String>
+    /// `AutoScalingRole`.
+    pub fn auto_scaling_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AutoScalingRole", value.into());
+        self
     }
 
-    prop! {
-        /// `EbsRootVolumeIops`.
-        core.props, "EbsRootVolumeIops", ebs_root_volume_iops, set_ebs_root_volume_iops, get_ebs_root_volume_iops, Val<i64>
+    /// Sets `AutoScalingRole` in place: [`Self::auto_scaling_role`] on a value held by `&mut`.
+    pub fn set_auto_scaling_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AutoScalingRole", value.into());
+        self
     }
 
-    prop! {
-        /// `EbsRootVolumeSize`.
-        core.props, "EbsRootVolumeSize", ebs_root_volume_size, set_ebs_root_volume_size, get_ebs_root_volume_size, Val<i64>
+    /// `AutoScalingRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_scaling_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AutoScalingRole")
     }
 
-    prop! {
-        /// `EbsRootVolumeThroughput`.
-        core.props, "EbsRootVolumeThroughput", ebs_root_volume_throughput, set_ebs_root_volume_throughput, get_ebs_root_volume_throughput, Val<i64>
+    /// `AutoTerminationPolicy`.
+    pub fn auto_termination_policy(mut self, value: impl Into<Val<cluster::AutoTerminationPolicy>>) -> Self {
+        self.core.props.set("AutoTerminationPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `Instances`.
-        core.props, "Instances", _, set_instances, get_instances, Val<cluster::JobFlowInstancesConfig>
+    /// Sets `AutoTerminationPolicy` in place: [`Self::auto_termination_policy`] on a value held by `&mut`.
+    pub fn set_auto_termination_policy(&mut self, value: impl Into<Val<cluster::AutoTerminationPolicy>>) -> &mut Self {
+        self.core.props.set("AutoTerminationPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `JobFlowRole`.
-        core.props, "JobFlowRole", _, set_job_flow_role, get_job_flow_role, Val<String>
+    /// `AutoTerminationPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_termination_policy(&self) -> ::std::option::Option<Val<cluster::AutoTerminationPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "AutoTerminationPolicy")
     }
 
-    prop! {
-        /// `KerberosAttributes`.
-        core.props, "KerberosAttributes", kerberos_attributes, set_kerberos_attributes, get_kerberos_attributes, Val<cluster::KerberosAttributes>
+    /// `BootstrapActions`.
+    pub fn bootstrap_actions(mut self, value: impl Into<Val<List<cluster::BootstrapActionConfig>>>) -> Self {
+        self.core.props.set("BootstrapActions", value.into());
+        self
     }
 
-    prop! {
-        /// `LogEncryptionKmsKeyId`.
-        core.props, "LogEncryptionKmsKeyId", log_encryption_kms_key_id, set_log_encryption_kms_key_id, get_log_encryption_kms_key_id, Val<String>
+    /// Sets `BootstrapActions` in place: [`Self::bootstrap_actions`] on a value held by `&mut`.
+    pub fn set_bootstrap_actions(&mut self, value: impl Into<Val<List<cluster::BootstrapActionConfig>>>) -> &mut Self {
+        self.core.props.set("BootstrapActions", value.into());
+        self
     }
 
-    prop! {
-        /// `LogUri`.
-        core.props, "LogUri", log_uri, set_log_uri, get_log_uri, Val<String>
+    /// `BootstrapActions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bootstrap_actions(&self) -> ::std::option::Option<Val<List<cluster::BootstrapActionConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "BootstrapActions")
     }
 
-    prop! {
-        /// `ManagedScalingPolicy`.
-        core.props, "ManagedScalingPolicy", managed_scaling_policy, set_managed_scaling_policy, get_managed_scaling_policy, Val<cluster::ManagedScalingPolicy>
+    /// `Configurations`.
+    pub fn configurations(mut self, value: impl Into<Val<List<cluster::Configuration>>>) -> Self {
+        self.core.props.set("Configurations", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Configurations` in place: [`Self::configurations`] on a value held by `&mut`.
+    pub fn set_configurations(&mut self, value: impl Into<Val<List<cluster::Configuration>>>) -> &mut Self {
+        self.core.props.set("Configurations", value.into());
+        self
     }
 
-    prop! {
-        /// `OSReleaseLabel`.
-        core.props, "OSReleaseLabel", os_release_label, set_os_release_label, get_os_release_label, Val<String>
+    /// `Configurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configurations(&self) -> ::std::option::Option<Val<List<cluster::Configuration>>> {
+        crate::cfn::get_prop(&self.core.props, "Configurations")
     }
 
-    prop! {
-        /// `PlacementGroupConfigs`.
-        core.props, "PlacementGroupConfigs", placement_group_configs, set_placement_group_configs, get_placement_group_configs, Val<List<cluster::PlacementGroupConfig>>
+    /// `CustomAmiId`.
+    pub fn custom_ami_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomAmiId", value.into());
+        self
     }
 
-    prop! {
-        /// `ReleaseLabel`.
-        core.props, "ReleaseLabel", release_label, set_release_label, get_release_label, Val<String>
+    /// Sets `CustomAmiId` in place: [`Self::custom_ami_id`] on a value held by `&mut`.
+    pub fn set_custom_ami_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomAmiId", value.into());
+        self
     }
 
-    prop! {
-        /// `ScaleDownBehavior`.
-        core.props, "ScaleDownBehavior", scale_down_behavior, set_scale_down_behavior, get_scale_down_behavior, Val<String>
+    /// `CustomAmiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_ami_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomAmiId")
     }
 
-    prop! {
-        /// `SecurityConfiguration`.
-        core.props, "SecurityConfiguration", security_configuration, set_security_configuration, get_security_configuration, Val<String>
+    /// `EbsRootVolumeIops`.
+    pub fn ebs_root_volume_iops(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("EbsRootVolumeIops", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceRole`.
-        core.props, "ServiceRole", _, set_service_role, get_service_role, Val<String>
+    /// Sets `EbsRootVolumeIops` in place: [`Self::ebs_root_volume_iops`] on a value held by `&mut`.
+    pub fn set_ebs_root_volume_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("EbsRootVolumeIops", value.into());
+        self
     }
 
-    prop! {
-        /// `StepConcurrencyLevel`.
-        core.props, "StepConcurrencyLevel", step_concurrency_level, set_step_concurrency_level, get_step_concurrency_level, Val<i64>
+    /// `EbsRootVolumeIops` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ebs_root_volume_iops(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "EbsRootVolumeIops")
     }
 
-    prop! {
-        /// `Steps`.
-        core.props, "Steps", steps, set_steps, get_steps, Val<List<cluster::StepConfig>>
+    /// `EbsRootVolumeSize`.
+    pub fn ebs_root_volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("EbsRootVolumeSize", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EbsRootVolumeSize` in place: [`Self::ebs_root_volume_size`] on a value held by `&mut`.
+    pub fn set_ebs_root_volume_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("EbsRootVolumeSize", value.into());
+        self
     }
 
-    prop! {
-        /// `VisibleToAllUsers`.
-        core.props, "VisibleToAllUsers", visible_to_all_users, set_visible_to_all_users, get_visible_to_all_users, Val<bool>
+    /// `EbsRootVolumeSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ebs_root_volume_size(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "EbsRootVolumeSize")
+    }
+
+    /// `EbsRootVolumeThroughput`.
+    pub fn ebs_root_volume_throughput(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("EbsRootVolumeThroughput", value.into());
+        self
+    }
+
+    /// Sets `EbsRootVolumeThroughput` in place: [`Self::ebs_root_volume_throughput`] on a value
+    /// held by `&mut`.
+    pub fn set_ebs_root_volume_throughput(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("EbsRootVolumeThroughput", value.into());
+        self
+    }
+
+    /// `EbsRootVolumeThroughput` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ebs_root_volume_throughput(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "EbsRootVolumeThroughput")
+    }
+
+    /// Sets `Instances`, which `new` took, in place.
+    pub fn set_instances(&mut self, value: impl Into<Val<cluster::JobFlowInstancesConfig>>) -> &mut Self {
+        self.core.props.set("Instances", value.into());
+        self
+    }
+
+    /// `Instances` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instances(&self) -> ::std::option::Option<Val<cluster::JobFlowInstancesConfig>> {
+        crate::cfn::get_prop(&self.core.props, "Instances")
+    }
+
+    /// Sets `JobFlowRole`, which `new` took, in place.
+    pub fn set_job_flow_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("JobFlowRole", value.into());
+        self
+    }
+
+    /// `JobFlowRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_flow_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "JobFlowRole")
+    }
+
+    /// `KerberosAttributes`.
+    pub fn kerberos_attributes(mut self, value: impl Into<Val<cluster::KerberosAttributes>>) -> Self {
+        self.core.props.set("KerberosAttributes", value.into());
+        self
+    }
+
+    /// Sets `KerberosAttributes` in place: [`Self::kerberos_attributes`] on a value held by `&mut`.
+    pub fn set_kerberos_attributes(&mut self, value: impl Into<Val<cluster::KerberosAttributes>>) -> &mut Self {
+        self.core.props.set("KerberosAttributes", value.into());
+        self
+    }
+
+    /// `KerberosAttributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kerberos_attributes(&self) -> ::std::option::Option<Val<cluster::KerberosAttributes>> {
+        crate::cfn::get_prop(&self.core.props, "KerberosAttributes")
+    }
+
+    /// `LogEncryptionKmsKeyId`.
+    pub fn log_encryption_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LogEncryptionKmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `LogEncryptionKmsKeyId` in place: [`Self::log_encryption_kms_key_id`] on a value held
+    /// by `&mut`.
+    pub fn set_log_encryption_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LogEncryptionKmsKeyId", value.into());
+        self
+    }
+
+    /// `LogEncryptionKmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_encryption_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LogEncryptionKmsKeyId")
+    }
+
+    /// `LogUri`.
+    pub fn log_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LogUri", value.into());
+        self
+    }
+
+    /// Sets `LogUri` in place: [`Self::log_uri`] on a value held by `&mut`.
+    pub fn set_log_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LogUri", value.into());
+        self
+    }
+
+    /// `LogUri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LogUri")
+    }
+
+    /// `ManagedScalingPolicy`.
+    pub fn managed_scaling_policy(mut self, value: impl Into<Val<cluster::ManagedScalingPolicy>>) -> Self {
+        self.core.props.set("ManagedScalingPolicy", value.into());
+        self
+    }
+
+    /// Sets `ManagedScalingPolicy` in place: [`Self::managed_scaling_policy`] on a value held by `&mut`.
+    pub fn set_managed_scaling_policy(&mut self, value: impl Into<Val<cluster::ManagedScalingPolicy>>) -> &mut Self {
+        self.core.props.set("ManagedScalingPolicy", value.into());
+        self
+    }
+
+    /// `ManagedScalingPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_managed_scaling_policy(&self) -> ::std::option::Option<Val<cluster::ManagedScalingPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "ManagedScalingPolicy")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OSReleaseLabel`.
+    pub fn os_release_label(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OSReleaseLabel", value.into());
+        self
+    }
+
+    /// Sets `OSReleaseLabel` in place: [`Self::os_release_label`] on a value held by `&mut`.
+    pub fn set_os_release_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OSReleaseLabel", value.into());
+        self
+    }
+
+    /// `OSReleaseLabel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_os_release_label(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OSReleaseLabel")
+    }
+
+    /// `PlacementGroupConfigs`.
+    pub fn placement_group_configs(mut self, value: impl Into<Val<List<cluster::PlacementGroupConfig>>>) -> Self {
+        self.core.props.set("PlacementGroupConfigs", value.into());
+        self
+    }
+
+    /// Sets `PlacementGroupConfigs` in place: [`Self::placement_group_configs`] on a value held by `&mut`.
+    pub fn set_placement_group_configs(&mut self, value: impl Into<Val<List<cluster::PlacementGroupConfig>>>) -> &mut Self {
+        self.core.props.set("PlacementGroupConfigs", value.into());
+        self
+    }
+
+    /// `PlacementGroupConfigs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_placement_group_configs(&self) -> ::std::option::Option<Val<List<cluster::PlacementGroupConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "PlacementGroupConfigs")
+    }
+
+    /// `ReleaseLabel`.
+    pub fn release_label(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ReleaseLabel", value.into());
+        self
+    }
+
+    /// Sets `ReleaseLabel` in place: [`Self::release_label`] on a value held by `&mut`.
+    pub fn set_release_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReleaseLabel", value.into());
+        self
+    }
+
+    /// `ReleaseLabel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_release_label(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReleaseLabel")
+    }
+
+    /// `ScaleDownBehavior`.
+    pub fn scale_down_behavior(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ScaleDownBehavior", value.into());
+        self
+    }
+
+    /// Sets `ScaleDownBehavior` in place: [`Self::scale_down_behavior`] on a value held by `&mut`.
+    pub fn set_scale_down_behavior(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScaleDownBehavior", value.into());
+        self
+    }
+
+    /// `ScaleDownBehavior` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scale_down_behavior(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScaleDownBehavior")
+    }
+
+    /// `SecurityConfiguration`.
+    pub fn security_configuration(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SecurityConfiguration", value.into());
+        self
+    }
+
+    /// Sets `SecurityConfiguration` in place: [`Self::security_configuration`] on a value held by `&mut`.
+    pub fn set_security_configuration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecurityConfiguration", value.into());
+        self
+    }
+
+    /// `SecurityConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_configuration(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityConfiguration")
+    }
+
+    /// Sets `ServiceRole`, which `new` took, in place.
+    pub fn set_service_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceRole", value.into());
+        self
+    }
+
+    /// `ServiceRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceRole")
+    }
+
+    /// `StepConcurrencyLevel`.
+    pub fn step_concurrency_level(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("StepConcurrencyLevel", value.into());
+        self
+    }
+
+    /// Sets `StepConcurrencyLevel` in place: [`Self::step_concurrency_level`] on a value held by `&mut`.
+    pub fn set_step_concurrency_level(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("StepConcurrencyLevel", value.into());
+        self
+    }
+
+    /// `StepConcurrencyLevel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_step_concurrency_level(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "StepConcurrencyLevel")
+    }
+
+    /// `Steps`.
+    pub fn steps(mut self, value: impl Into<Val<List<cluster::StepConfig>>>) -> Self {
+        self.core.props.set("Steps", value.into());
+        self
+    }
+
+    /// Sets `Steps` in place: [`Self::steps`] on a value held by `&mut`.
+    pub fn set_steps(&mut self, value: impl Into<Val<List<cluster::StepConfig>>>) -> &mut Self {
+        self.core.props.set("Steps", value.into());
+        self
+    }
+
+    /// `Steps` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_steps(&self) -> ::std::option::Option<Val<List<cluster::StepConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "Steps")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VisibleToAllUsers`.
+    pub fn visible_to_all_users(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("VisibleToAllUsers", value.into());
+        self
+    }
+
+    /// Sets `VisibleToAllUsers` in place: [`Self::visible_to_all_users`] on a value held by `&mut`.
+    pub fn set_visible_to_all_users(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("VisibleToAllUsers", value.into());
+        self
+    }
+
+    /// `VisibleToAllUsers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_visible_to_all_users(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "VisibleToAllUsers")
     }
 
     /// `Ref`: the resource's identifier.
@@ -226,24 +555,76 @@ pub mod cluster {
             Application { props }
         }
 
-        prop! {
-            /// `AdditionalInfo`.
-            props, "AdditionalInfo", additional_info, set_additional_info, get_additional_info, Val<Map<String>>
+        /// `AdditionalInfo`.
+        pub fn additional_info(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("AdditionalInfo", value.into());
+            self
         }
 
-        prop! {
-            /// `Args`.
-            props, "Args", args, set_args, get_args, Val<List<String>>
+        /// Sets `AdditionalInfo` in place: [`Self::additional_info`] on a value held by `&mut`.
+        pub fn set_additional_info(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("AdditionalInfo", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `AdditionalInfo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_info(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "AdditionalInfo")
         }
 
-        prop! {
-            /// `Version`.
-            props, "Version", version, set_version, get_version, Val<String>
+        /// `Args`.
+        pub fn args(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Args", value.into());
+            self
+        }
+
+        /// Sets `Args` in place: [`Self::args`] on a value held by `&mut`.
+        pub fn set_args(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Args", value.into());
+            self
+        }
+
+        /// `Args` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_args(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Args")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Version`.
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -262,9 +643,22 @@ pub mod cluster {
             AutoTerminationPolicy { props }
         }
 
-        prop! {
-            /// `IdleTimeout`.
-            props, "IdleTimeout", idle_timeout, set_idle_timeout, get_idle_timeout, Val<i64>
+        /// `IdleTimeout`.
+        pub fn idle_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IdleTimeout", value.into());
+            self
+        }
+
+        /// Sets `IdleTimeout` in place: [`Self::idle_timeout`] on a value held by `&mut`.
+        pub fn set_idle_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IdleTimeout", value.into());
+            self
+        }
+
+        /// `IdleTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idle_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IdleTimeout")
         }
     }
 
@@ -290,14 +684,28 @@ pub mod cluster {
             BootstrapActionConfig { props }
         }
 
-        prop! {
-            /// `ScriptBootstrapAction`.
-            props, "ScriptBootstrapAction", _, set_script_bootstrap_action, get_script_bootstrap_action, Val<ScriptBootstrapActionConfig>
+        /// Sets `ScriptBootstrapAction`, which `new` took, in place.
+        pub fn set_script_bootstrap_action(&mut self, value: impl Into<Val<ScriptBootstrapActionConfig>>) -> &mut Self {
+            self.props.set("ScriptBootstrapAction", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `ScriptBootstrapAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_script_bootstrap_action(&self) -> ::std::option::Option<Val<ScriptBootstrapActionConfig>> {
+            crate::cfn::get_prop(&self.props, "ScriptBootstrapAction")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -318,14 +726,34 @@ pub mod cluster {
             ScriptBootstrapActionConfig { props }
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", _, set_path, get_path, Val<String>
+        /// Sets `Path`, which `new` took, in place.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
         }
 
-        prop! {
-            /// `Args`.
-            props, "Args", args, set_args, get_args, Val<List<String>>
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// `Args`.
+        pub fn args(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Args", value.into());
+            self
+        }
+
+        /// Sets `Args` in place: [`Self::args`] on a value held by `&mut`.
+        pub fn set_args(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Args", value.into());
+            self
+        }
+
+        /// `Args` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_args(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Args")
         }
     }
 
@@ -344,19 +772,59 @@ pub mod cluster {
             Configuration { props }
         }
 
-        prop! {
-            /// `Classification`.
-            props, "Classification", classification, set_classification, get_classification, Val<String>
+        /// `Classification`.
+        pub fn classification(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Classification", value.into());
+            self
         }
 
-        prop! {
-            /// `ConfigurationProperties`.
-            props, "ConfigurationProperties", configuration_properties, set_configuration_properties, get_configuration_properties, Val<Map<String>>
+        /// Sets `Classification` in place: [`Self::classification`] on a value held by `&mut`.
+        pub fn set_classification(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Classification", value.into());
+            self
         }
 
-        prop! {
-            /// `Configurations`.
-            props, "Configurations", configurations, set_configurations, get_configurations, Val<List<Configuration>>
+        /// `Classification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_classification(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Classification")
+        }
+
+        /// `ConfigurationProperties`.
+        pub fn configuration_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("ConfigurationProperties", value.into());
+            self
+        }
+
+        /// Sets `ConfigurationProperties` in place: [`Self::configuration_properties`] on a value held
+        /// by `&mut`.
+        pub fn set_configuration_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("ConfigurationProperties", value.into());
+            self
+        }
+
+        /// `ConfigurationProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationProperties")
+        }
+
+        /// `Configurations`.
+        pub fn configurations(mut self, value: impl Into<Val<List<Configuration>>>) -> Self {
+            self.props.set("Configurations", value.into());
+            self
+        }
+
+        /// Sets `Configurations` in place: [`Self::configurations`] on a value held by `&mut`.
+        pub fn set_configurations(&mut self, value: impl Into<Val<List<Configuration>>>) -> &mut Self {
+            self.props.set("Configurations", value.into());
+            self
+        }
+
+        /// `Configurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configurations(&self) -> ::std::option::Option<Val<List<Configuration>>> {
+            crate::cfn::get_prop(&self.props, "Configurations")
         }
     }
 
@@ -375,99 +843,353 @@ pub mod cluster {
             JobFlowInstancesConfig { props }
         }
 
-        prop! {
-            /// `AdditionalMasterSecurityGroups`.
-            props, "AdditionalMasterSecurityGroups", additional_master_security_groups, set_additional_master_security_groups, get_additional_master_security_groups, Val<List<String>>
+        /// `AdditionalMasterSecurityGroups`.
+        pub fn additional_master_security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AdditionalMasterSecurityGroups", value.into());
+            self
         }
 
-        prop! {
-            /// `AdditionalSlaveSecurityGroups`.
-            props, "AdditionalSlaveSecurityGroups", additional_slave_security_groups, set_additional_slave_security_groups, get_additional_slave_security_groups, Val<List<String>>
+        /// Sets `AdditionalMasterSecurityGroups` in place: [`Self::additional_master_security_groups`]
+        /// on a value held by `&mut`.
+        pub fn set_additional_master_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AdditionalMasterSecurityGroups", value.into());
+            self
         }
 
-        prop! {
-            /// `CoreInstanceFleet`.
-            props, "CoreInstanceFleet", core_instance_fleet, set_core_instance_fleet, get_core_instance_fleet, Val<InstanceFleetConfig>
+        /// `AdditionalMasterSecurityGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_master_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AdditionalMasterSecurityGroups")
         }
 
-        prop! {
-            /// `CoreInstanceGroup`.
-            props, "CoreInstanceGroup", core_instance_group, set_core_instance_group, get_core_instance_group, Val<InstanceGroupConfig>
+        /// `AdditionalSlaveSecurityGroups`.
+        pub fn additional_slave_security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AdditionalSlaveSecurityGroups", value.into());
+            self
         }
 
-        prop! {
-            /// `Ec2KeyName`.
-            props, "Ec2KeyName", ec2_key_name, set_ec2_key_name, get_ec2_key_name, Val<String>
+        /// Sets `AdditionalSlaveSecurityGroups` in place: [`Self::additional_slave_security_groups`] on
+        /// a value held by `&mut`.
+        pub fn set_additional_slave_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AdditionalSlaveSecurityGroups", value.into());
+            self
         }
 
-        prop! {
-            /// `Ec2SubnetId`.
-            props, "Ec2SubnetId", ec2_subnet_id, set_ec2_subnet_id, get_ec2_subnet_id, Val<String>
+        /// `AdditionalSlaveSecurityGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_slave_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AdditionalSlaveSecurityGroups")
         }
 
-        prop! {
-            /// `Ec2SubnetIds`.
-            props, "Ec2SubnetIds", ec2_subnet_ids, set_ec2_subnet_ids, get_ec2_subnet_ids, Val<List<String>>
+        /// `CoreInstanceFleet`.
+        pub fn core_instance_fleet(mut self, value: impl Into<Val<InstanceFleetConfig>>) -> Self {
+            self.props.set("CoreInstanceFleet", value.into());
+            self
         }
 
-        prop! {
-            /// `EmrManagedMasterSecurityGroup`.
-            props, "EmrManagedMasterSecurityGroup", emr_managed_master_security_group, set_emr_managed_master_security_group, get_emr_managed_master_security_group, Val<String>
+        /// Sets `CoreInstanceFleet` in place: [`Self::core_instance_fleet`] on a value held by `&mut`.
+        pub fn set_core_instance_fleet(&mut self, value: impl Into<Val<InstanceFleetConfig>>) -> &mut Self {
+            self.props.set("CoreInstanceFleet", value.into());
+            self
         }
 
-        prop! {
-            /// `EmrManagedSlaveSecurityGroup`.
-            props, "EmrManagedSlaveSecurityGroup", emr_managed_slave_security_group, set_emr_managed_slave_security_group, get_emr_managed_slave_security_group, Val<String>
+        /// `CoreInstanceFleet` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_core_instance_fleet(&self) -> ::std::option::Option<Val<InstanceFleetConfig>> {
+            crate::cfn::get_prop(&self.props, "CoreInstanceFleet")
         }
 
-        prop! {
-            /// `HadoopVersion`.
-            props, "HadoopVersion", hadoop_version, set_hadoop_version, get_hadoop_version, Val<String>
+        /// `CoreInstanceGroup`.
+        pub fn core_instance_group(mut self, value: impl Into<Val<InstanceGroupConfig>>) -> Self {
+            self.props.set("CoreInstanceGroup", value.into());
+            self
         }
 
-        prop! {
-            /// `KeepJobFlowAliveWhenNoSteps`.
-            props, "KeepJobFlowAliveWhenNoSteps", keep_job_flow_alive_when_no_steps, set_keep_job_flow_alive_when_no_steps, get_keep_job_flow_alive_when_no_steps, Val<bool>
+        /// Sets `CoreInstanceGroup` in place: [`Self::core_instance_group`] on a value held by `&mut`.
+        pub fn set_core_instance_group(&mut self, value: impl Into<Val<InstanceGroupConfig>>) -> &mut Self {
+            self.props.set("CoreInstanceGroup", value.into());
+            self
         }
 
-        prop! {
-            /// `MasterInstanceFleet`.
-            props, "MasterInstanceFleet", master_instance_fleet, set_master_instance_fleet, get_master_instance_fleet, Val<InstanceFleetConfig>
+        /// `CoreInstanceGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_core_instance_group(&self) -> ::std::option::Option<Val<InstanceGroupConfig>> {
+            crate::cfn::get_prop(&self.props, "CoreInstanceGroup")
         }
 
-        prop! {
-            /// `MasterInstanceGroup`.
-            props, "MasterInstanceGroup", master_instance_group, set_master_instance_group, get_master_instance_group, Val<InstanceGroupConfig>
+        /// `Ec2KeyName`.
+        pub fn ec2_key_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Ec2KeyName", value.into());
+            self
         }
 
-        prop! {
-            /// `Placement`.
-            props, "Placement", placement, set_placement, get_placement, Val<PlacementType>
+        /// Sets `Ec2KeyName` in place: [`Self::ec2_key_name`] on a value held by `&mut`.
+        pub fn set_ec2_key_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Ec2KeyName", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceAccessSecurityGroup`.
-            props, "ServiceAccessSecurityGroup", service_access_security_group, set_service_access_security_group, get_service_access_security_group, Val<String>
+        /// `Ec2KeyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ec2_key_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Ec2KeyName")
         }
 
-        prop! {
-            /// `TaskInstanceFleets`.
-            props, "TaskInstanceFleets", task_instance_fleets, set_task_instance_fleets, get_task_instance_fleets, Val<List<InstanceFleetConfig>>
+        /// `Ec2SubnetId`.
+        pub fn ec2_subnet_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Ec2SubnetId", value.into());
+            self
         }
 
-        prop! {
-            /// `TaskInstanceGroups`.
-            props, "TaskInstanceGroups", task_instance_groups, set_task_instance_groups, get_task_instance_groups, Val<List<InstanceGroupConfig>>
+        /// Sets `Ec2SubnetId` in place: [`Self::ec2_subnet_id`] on a value held by `&mut`.
+        pub fn set_ec2_subnet_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Ec2SubnetId", value.into());
+            self
         }
 
-        prop! {
-            /// `TerminationProtected`.
-            props, "TerminationProtected", termination_protected, set_termination_protected, get_termination_protected, Val<bool>
+        /// `Ec2SubnetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ec2_subnet_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Ec2SubnetId")
         }
 
-        prop! {
-            /// `UnhealthyNodeReplacement`.
-            props, "UnhealthyNodeReplacement", unhealthy_node_replacement, set_unhealthy_node_replacement, get_unhealthy_node_replacement, Val<bool>
+        /// `Ec2SubnetIds`.
+        pub fn ec2_subnet_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Ec2SubnetIds", value.into());
+            self
+        }
+
+        /// Sets `Ec2SubnetIds` in place: [`Self::ec2_subnet_ids`] on a value held by `&mut`.
+        pub fn set_ec2_subnet_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Ec2SubnetIds", value.into());
+            self
+        }
+
+        /// `Ec2SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ec2_subnet_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Ec2SubnetIds")
+        }
+
+        /// `EmrManagedMasterSecurityGroup`.
+        pub fn emr_managed_master_security_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EmrManagedMasterSecurityGroup", value.into());
+            self
+        }
+
+        /// Sets `EmrManagedMasterSecurityGroup` in place: [`Self::emr_managed_master_security_group`]
+        /// on a value held by `&mut`.
+        pub fn set_emr_managed_master_security_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmrManagedMasterSecurityGroup", value.into());
+            self
+        }
+
+        /// `EmrManagedMasterSecurityGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_emr_managed_master_security_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmrManagedMasterSecurityGroup")
+        }
+
+        /// `EmrManagedSlaveSecurityGroup`.
+        pub fn emr_managed_slave_security_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EmrManagedSlaveSecurityGroup", value.into());
+            self
+        }
+
+        /// Sets `EmrManagedSlaveSecurityGroup` in place: [`Self::emr_managed_slave_security_group`] on
+        /// a value held by `&mut`.
+        pub fn set_emr_managed_slave_security_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmrManagedSlaveSecurityGroup", value.into());
+            self
+        }
+
+        /// `EmrManagedSlaveSecurityGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_emr_managed_slave_security_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmrManagedSlaveSecurityGroup")
+        }
+
+        /// `HadoopVersion`.
+        pub fn hadoop_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HadoopVersion", value.into());
+            self
+        }
+
+        /// Sets `HadoopVersion` in place: [`Self::hadoop_version`] on a value held by `&mut`.
+        pub fn set_hadoop_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HadoopVersion", value.into());
+            self
+        }
+
+        /// `HadoopVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hadoop_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HadoopVersion")
+        }
+
+        /// `KeepJobFlowAliveWhenNoSteps`.
+        pub fn keep_job_flow_alive_when_no_steps(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("KeepJobFlowAliveWhenNoSteps", value.into());
+            self
+        }
+
+        /// Sets `KeepJobFlowAliveWhenNoSteps` in place: [`Self::keep_job_flow_alive_when_no_steps`] on
+        /// a value held by `&mut`.
+        pub fn set_keep_job_flow_alive_when_no_steps(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("KeepJobFlowAliveWhenNoSteps", value.into());
+            self
+        }
+
+        /// `KeepJobFlowAliveWhenNoSteps` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_keep_job_flow_alive_when_no_steps(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "KeepJobFlowAliveWhenNoSteps")
+        }
+
+        /// `MasterInstanceFleet`.
+        pub fn master_instance_fleet(mut self, value: impl Into<Val<InstanceFleetConfig>>) -> Self {
+            self.props.set("MasterInstanceFleet", value.into());
+            self
+        }
+
+        /// Sets `MasterInstanceFleet` in place: [`Self::master_instance_fleet`] on a value held by `&mut`.
+        pub fn set_master_instance_fleet(&mut self, value: impl Into<Val<InstanceFleetConfig>>) -> &mut Self {
+            self.props.set("MasterInstanceFleet", value.into());
+            self
+        }
+
+        /// `MasterInstanceFleet` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_master_instance_fleet(&self) -> ::std::option::Option<Val<InstanceFleetConfig>> {
+            crate::cfn::get_prop(&self.props, "MasterInstanceFleet")
+        }
+
+        /// `MasterInstanceGroup`.
+        pub fn master_instance_group(mut self, value: impl Into<Val<InstanceGroupConfig>>) -> Self {
+            self.props.set("MasterInstanceGroup", value.into());
+            self
+        }
+
+        /// Sets `MasterInstanceGroup` in place: [`Self::master_instance_group`] on a value held by `&mut`.
+        pub fn set_master_instance_group(&mut self, value: impl Into<Val<InstanceGroupConfig>>) -> &mut Self {
+            self.props.set("MasterInstanceGroup", value.into());
+            self
+        }
+
+        /// `MasterInstanceGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_master_instance_group(&self) -> ::std::option::Option<Val<InstanceGroupConfig>> {
+            crate::cfn::get_prop(&self.props, "MasterInstanceGroup")
+        }
+
+        /// `Placement`.
+        pub fn placement(mut self, value: impl Into<Val<PlacementType>>) -> Self {
+            self.props.set("Placement", value.into());
+            self
+        }
+
+        /// Sets `Placement` in place: [`Self::placement`] on a value held by `&mut`.
+        pub fn set_placement(&mut self, value: impl Into<Val<PlacementType>>) -> &mut Self {
+            self.props.set("Placement", value.into());
+            self
+        }
+
+        /// `Placement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_placement(&self) -> ::std::option::Option<Val<PlacementType>> {
+            crate::cfn::get_prop(&self.props, "Placement")
+        }
+
+        /// `ServiceAccessSecurityGroup`.
+        pub fn service_access_security_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceAccessSecurityGroup", value.into());
+            self
+        }
+
+        /// Sets `ServiceAccessSecurityGroup` in place: [`Self::service_access_security_group`] on a
+        /// value held by `&mut`.
+        pub fn set_service_access_security_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceAccessSecurityGroup", value.into());
+            self
+        }
+
+        /// `ServiceAccessSecurityGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_access_security_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceAccessSecurityGroup")
+        }
+
+        /// `TaskInstanceFleets`.
+        pub fn task_instance_fleets(mut self, value: impl Into<Val<List<InstanceFleetConfig>>>) -> Self {
+            self.props.set("TaskInstanceFleets", value.into());
+            self
+        }
+
+        /// Sets `TaskInstanceFleets` in place: [`Self::task_instance_fleets`] on a value held by `&mut`.
+        pub fn set_task_instance_fleets(&mut self, value: impl Into<Val<List<InstanceFleetConfig>>>) -> &mut Self {
+            self.props.set("TaskInstanceFleets", value.into());
+            self
+        }
+
+        /// `TaskInstanceFleets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_instance_fleets(&self) -> ::std::option::Option<Val<List<InstanceFleetConfig>>> {
+            crate::cfn::get_prop(&self.props, "TaskInstanceFleets")
+        }
+
+        /// `TaskInstanceGroups`.
+        pub fn task_instance_groups(mut self, value: impl Into<Val<List<InstanceGroupConfig>>>) -> Self {
+            self.props.set("TaskInstanceGroups", value.into());
+            self
+        }
+
+        /// Sets `TaskInstanceGroups` in place: [`Self::task_instance_groups`] on a value held by `&mut`.
+        pub fn set_task_instance_groups(&mut self, value: impl Into<Val<List<InstanceGroupConfig>>>) -> &mut Self {
+            self.props.set("TaskInstanceGroups", value.into());
+            self
+        }
+
+        /// `TaskInstanceGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_instance_groups(&self) -> ::std::option::Option<Val<List<InstanceGroupConfig>>> {
+            crate::cfn::get_prop(&self.props, "TaskInstanceGroups")
+        }
+
+        /// `TerminationProtected`.
+        pub fn termination_protected(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("TerminationProtected", value.into());
+            self
+        }
+
+        /// Sets `TerminationProtected` in place: [`Self::termination_protected`] on a value held by `&mut`.
+        pub fn set_termination_protected(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("TerminationProtected", value.into());
+            self
+        }
+
+        /// `TerminationProtected` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_termination_protected(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "TerminationProtected")
+        }
+
+        /// `UnhealthyNodeReplacement`.
+        pub fn unhealthy_node_replacement(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UnhealthyNodeReplacement", value.into());
+            self
+        }
+
+        /// Sets `UnhealthyNodeReplacement` in place: [`Self::unhealthy_node_replacement`] on a value
+        /// held by `&mut`.
+        pub fn set_unhealthy_node_replacement(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UnhealthyNodeReplacement", value.into());
+            self
+        }
+
+        /// `UnhealthyNodeReplacement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unhealthy_node_replacement(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UnhealthyNodeReplacement")
         }
     }
 
@@ -486,34 +1208,113 @@ pub mod cluster {
             InstanceFleetConfig { props }
         }
 
-        prop! {
-            /// `InstanceTypeConfigs`.
-            props, "InstanceTypeConfigs", instance_type_configs, set_instance_type_configs, get_instance_type_configs, Val<List<InstanceTypeConfig>>
+        /// `InstanceTypeConfigs`.
+        pub fn instance_type_configs(mut self, value: impl Into<Val<List<InstanceTypeConfig>>>) -> Self {
+            self.props.set("InstanceTypeConfigs", value.into());
+            self
         }
 
-        prop! {
-            /// `LaunchSpecifications`.
-            props, "LaunchSpecifications", launch_specifications, set_launch_specifications, get_launch_specifications, Val<InstanceFleetProvisioningSpecifications>
+        /// Sets `InstanceTypeConfigs` in place: [`Self::instance_type_configs`] on a value held by `&mut`.
+        pub fn set_instance_type_configs(&mut self, value: impl Into<Val<List<InstanceTypeConfig>>>) -> &mut Self {
+            self.props.set("InstanceTypeConfigs", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `InstanceTypeConfigs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_type_configs(&self) -> ::std::option::Option<Val<List<InstanceTypeConfig>>> {
+            crate::cfn::get_prop(&self.props, "InstanceTypeConfigs")
         }
 
-        prop! {
-            /// `ResizeSpecifications`.
-            props, "ResizeSpecifications", resize_specifications, set_resize_specifications, get_resize_specifications, Val<InstanceFleetResizingSpecifications>
+        /// `LaunchSpecifications`.
+        pub fn launch_specifications(mut self, value: impl Into<Val<InstanceFleetProvisioningSpecifications>>) -> Self {
+            self.props.set("LaunchSpecifications", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetOnDemandCapacity`.
-            props, "TargetOnDemandCapacity", target_on_demand_capacity, set_target_on_demand_capacity, get_target_on_demand_capacity, Val<i64>
+        /// Sets `LaunchSpecifications` in place: [`Self::launch_specifications`] on a value held by `&mut`.
+        pub fn set_launch_specifications(&mut self, value: impl Into<Val<InstanceFleetProvisioningSpecifications>>) -> &mut Self {
+            self.props.set("LaunchSpecifications", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetSpotCapacity`.
-            props, "TargetSpotCapacity", target_spot_capacity, set_target_spot_capacity, get_target_spot_capacity, Val<i64>
+        /// `LaunchSpecifications` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_specifications(&self) -> ::std::option::Option<Val<InstanceFleetProvisioningSpecifications>> {
+            crate::cfn::get_prop(&self.props, "LaunchSpecifications")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `ResizeSpecifications`.
+        pub fn resize_specifications(mut self, value: impl Into<Val<InstanceFleetResizingSpecifications>>) -> Self {
+            self.props.set("ResizeSpecifications", value.into());
+            self
+        }
+
+        /// Sets `ResizeSpecifications` in place: [`Self::resize_specifications`] on a value held by `&mut`.
+        pub fn set_resize_specifications(&mut self, value: impl Into<Val<InstanceFleetResizingSpecifications>>) -> &mut Self {
+            self.props.set("ResizeSpecifications", value.into());
+            self
+        }
+
+        /// `ResizeSpecifications` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resize_specifications(&self) -> ::std::option::Option<Val<InstanceFleetResizingSpecifications>> {
+            crate::cfn::get_prop(&self.props, "ResizeSpecifications")
+        }
+
+        /// `TargetOnDemandCapacity`.
+        pub fn target_on_demand_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TargetOnDemandCapacity", value.into());
+            self
+        }
+
+        /// Sets `TargetOnDemandCapacity` in place: [`Self::target_on_demand_capacity`] on a value held
+        /// by `&mut`.
+        pub fn set_target_on_demand_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TargetOnDemandCapacity", value.into());
+            self
+        }
+
+        /// `TargetOnDemandCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_on_demand_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TargetOnDemandCapacity")
+        }
+
+        /// `TargetSpotCapacity`.
+        pub fn target_spot_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TargetSpotCapacity", value.into());
+            self
+        }
+
+        /// Sets `TargetSpotCapacity` in place: [`Self::target_spot_capacity`] on a value held by `&mut`.
+        pub fn set_target_spot_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TargetSpotCapacity", value.into());
+            self
+        }
+
+        /// `TargetSpotCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_spot_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TargetSpotCapacity")
         }
     }
 
@@ -534,44 +1335,143 @@ pub mod cluster {
             InstanceTypeConfig { props }
         }
 
-        prop! {
-            /// `InstanceType`.
-            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+        /// Sets `InstanceType`, which `new` took, in place.
+        pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceType", value.into());
+            self
         }
 
-        prop! {
-            /// `BidPrice`.
-            props, "BidPrice", bid_price, set_bid_price, get_bid_price, Val<String>
+        /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceType")
         }
 
-        prop! {
-            /// `BidPriceAsPercentageOfOnDemandPrice`.
-            props, "BidPriceAsPercentageOfOnDemandPrice", bid_price_as_percentage_of_on_demand_price, set_bid_price_as_percentage_of_on_demand_price, get_bid_price_as_percentage_of_on_demand_price, Val<f64>
+        /// `BidPrice`.
+        pub fn bid_price(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BidPrice", value.into());
+            self
         }
 
-        prop! {
-            /// `Configurations`.
-            props, "Configurations", configurations, set_configurations, get_configurations, Val<List<Configuration>>
+        /// Sets `BidPrice` in place: [`Self::bid_price`] on a value held by `&mut`.
+        pub fn set_bid_price(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BidPrice", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomAmiId`.
-            props, "CustomAmiId", custom_ami_id, set_custom_ami_id, get_custom_ami_id, Val<String>
+        /// `BidPrice` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bid_price(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BidPrice")
         }
 
-        prop! {
-            /// `EbsConfiguration`.
-            props, "EbsConfiguration", ebs_configuration, set_ebs_configuration, get_ebs_configuration, Val<EbsConfiguration>
+        /// `BidPriceAsPercentageOfOnDemandPrice`.
+        pub fn bid_price_as_percentage_of_on_demand_price(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("BidPriceAsPercentageOfOnDemandPrice", value.into());
+            self
         }
 
-        prop! {
-            /// `Priority`.
-            props, "Priority", priority, set_priority, get_priority, Val<f64>
+        /// Sets `BidPriceAsPercentageOfOnDemandPrice` in place: [`Self::bid_price_as_percentage_of_on_demand_price`]
+        /// on a value held by `&mut`.
+        pub fn set_bid_price_as_percentage_of_on_demand_price(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("BidPriceAsPercentageOfOnDemandPrice", value.into());
+            self
         }
 
-        prop! {
-            /// `WeightedCapacity`.
-            props, "WeightedCapacity", weighted_capacity, set_weighted_capacity, get_weighted_capacity, Val<i64>
+        /// `BidPriceAsPercentageOfOnDemandPrice` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bid_price_as_percentage_of_on_demand_price(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "BidPriceAsPercentageOfOnDemandPrice")
+        }
+
+        /// `Configurations`.
+        pub fn configurations(mut self, value: impl Into<Val<List<Configuration>>>) -> Self {
+            self.props.set("Configurations", value.into());
+            self
+        }
+
+        /// Sets `Configurations` in place: [`Self::configurations`] on a value held by `&mut`.
+        pub fn set_configurations(&mut self, value: impl Into<Val<List<Configuration>>>) -> &mut Self {
+            self.props.set("Configurations", value.into());
+            self
+        }
+
+        /// `Configurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configurations(&self) -> ::std::option::Option<Val<List<Configuration>>> {
+            crate::cfn::get_prop(&self.props, "Configurations")
+        }
+
+        /// `CustomAmiId`.
+        pub fn custom_ami_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomAmiId", value.into());
+            self
+        }
+
+        /// Sets `CustomAmiId` in place: [`Self::custom_ami_id`] on a value held by `&mut`.
+        pub fn set_custom_ami_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomAmiId", value.into());
+            self
+        }
+
+        /// `CustomAmiId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_ami_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomAmiId")
+        }
+
+        /// `EbsConfiguration`.
+        pub fn ebs_configuration(mut self, value: impl Into<Val<EbsConfiguration>>) -> Self {
+            self.props.set("EbsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EbsConfiguration` in place: [`Self::ebs_configuration`] on a value held by `&mut`.
+        pub fn set_ebs_configuration(&mut self, value: impl Into<Val<EbsConfiguration>>) -> &mut Self {
+            self.props.set("EbsConfiguration", value.into());
+            self
+        }
+
+        /// `EbsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs_configuration(&self) -> ::std::option::Option<Val<EbsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EbsConfiguration")
+        }
+
+        /// `Priority`.
+        pub fn priority(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// Sets `Priority` in place: [`Self::priority`] on a value held by `&mut`.
+        pub fn set_priority(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
+        }
+
+        /// `WeightedCapacity`.
+        pub fn weighted_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("WeightedCapacity", value.into());
+            self
+        }
+
+        /// Sets `WeightedCapacity` in place: [`Self::weighted_capacity`] on a value held by `&mut`.
+        pub fn set_weighted_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("WeightedCapacity", value.into());
+            self
+        }
+
+        /// `WeightedCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weighted_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "WeightedCapacity")
         }
     }
 
@@ -590,14 +1490,40 @@ pub mod cluster {
             EbsConfiguration { props }
         }
 
-        prop! {
-            /// `EbsBlockDeviceConfigs`.
-            props, "EbsBlockDeviceConfigs", ebs_block_device_configs, set_ebs_block_device_configs, get_ebs_block_device_configs, Val<List<EbsBlockDeviceConfig>>
+        /// `EbsBlockDeviceConfigs`.
+        pub fn ebs_block_device_configs(mut self, value: impl Into<Val<List<EbsBlockDeviceConfig>>>) -> Self {
+            self.props.set("EbsBlockDeviceConfigs", value.into());
+            self
         }
 
-        prop! {
-            /// `EbsOptimized`.
-            props, "EbsOptimized", ebs_optimized, set_ebs_optimized, get_ebs_optimized, Val<bool>
+        /// Sets `EbsBlockDeviceConfigs` in place: [`Self::ebs_block_device_configs`] on a value held by `&mut`.
+        pub fn set_ebs_block_device_configs(&mut self, value: impl Into<Val<List<EbsBlockDeviceConfig>>>) -> &mut Self {
+            self.props.set("EbsBlockDeviceConfigs", value.into());
+            self
+        }
+
+        /// `EbsBlockDeviceConfigs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs_block_device_configs(&self) -> ::std::option::Option<Val<List<EbsBlockDeviceConfig>>> {
+            crate::cfn::get_prop(&self.props, "EbsBlockDeviceConfigs")
+        }
+
+        /// `EbsOptimized`.
+        pub fn ebs_optimized(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EbsOptimized", value.into());
+            self
+        }
+
+        /// Sets `EbsOptimized` in place: [`Self::ebs_optimized`] on a value held by `&mut`.
+        pub fn set_ebs_optimized(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EbsOptimized", value.into());
+            self
+        }
+
+        /// `EbsOptimized` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs_optimized(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EbsOptimized")
         }
     }
 
@@ -618,14 +1544,34 @@ pub mod cluster {
             EbsBlockDeviceConfig { props }
         }
 
-        prop! {
-            /// `VolumeSpecification`.
-            props, "VolumeSpecification", _, set_volume_specification, get_volume_specification, Val<VolumeSpecification>
+        /// Sets `VolumeSpecification`, which `new` took, in place.
+        pub fn set_volume_specification(&mut self, value: impl Into<Val<VolumeSpecification>>) -> &mut Self {
+            self.props.set("VolumeSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumesPerInstance`.
-            props, "VolumesPerInstance", volumes_per_instance, set_volumes_per_instance, get_volumes_per_instance, Val<i64>
+        /// `VolumeSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_specification(&self) -> ::std::option::Option<Val<VolumeSpecification>> {
+            crate::cfn::get_prop(&self.props, "VolumeSpecification")
+        }
+
+        /// `VolumesPerInstance`.
+        pub fn volumes_per_instance(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("VolumesPerInstance", value.into());
+            self
+        }
+
+        /// Sets `VolumesPerInstance` in place: [`Self::volumes_per_instance`] on a value held by `&mut`.
+        pub fn set_volumes_per_instance(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("VolumesPerInstance", value.into());
+            self
+        }
+
+        /// `VolumesPerInstance` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volumes_per_instance(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "VolumesPerInstance")
         }
     }
 
@@ -648,24 +1594,64 @@ pub mod cluster {
             VolumeSpecification { props }
         }
 
-        prop! {
-            /// `SizeInGB`.
-            props, "SizeInGB", _, set_size_in_gb, get_size_in_gb, Val<i64>
+        /// Sets `SizeInGB`, which `new` took, in place.
+        pub fn set_size_in_gb(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SizeInGB", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumeType`.
-            props, "VolumeType", _, set_volume_type, get_volume_type, Val<String>
+        /// `SizeInGB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_in_gb(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SizeInGB")
         }
 
-        prop! {
-            /// `Iops`.
-            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        /// Sets `VolumeType`, which `new` took, in place.
+        pub fn set_volume_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VolumeType", value.into());
+            self
         }
 
-        prop! {
-            /// `Throughput`.
-            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
+        /// `VolumeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VolumeType")
+        }
+
+        /// `Iops`.
+        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Iops", value.into());
+            self
+        }
+
+        /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+        pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Iops", value.into());
+            self
+        }
+
+        /// `Iops` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Iops")
+        }
+
+        /// `Throughput`.
+        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// Sets `Throughput` in place: [`Self::throughput`] on a value held by `&mut`.
+        pub fn set_throughput(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// `Throughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throughput(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Throughput")
         }
     }
 
@@ -684,14 +1670,40 @@ pub mod cluster {
             InstanceFleetProvisioningSpecifications { props }
         }
 
-        prop! {
-            /// `OnDemandSpecification`.
-            props, "OnDemandSpecification", on_demand_specification, set_on_demand_specification, get_on_demand_specification, Val<OnDemandProvisioningSpecification>
+        /// `OnDemandSpecification`.
+        pub fn on_demand_specification(mut self, value: impl Into<Val<OnDemandProvisioningSpecification>>) -> Self {
+            self.props.set("OnDemandSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `SpotSpecification`.
-            props, "SpotSpecification", spot_specification, set_spot_specification, get_spot_specification, Val<SpotProvisioningSpecification>
+        /// Sets `OnDemandSpecification` in place: [`Self::on_demand_specification`] on a value held by `&mut`.
+        pub fn set_on_demand_specification(&mut self, value: impl Into<Val<OnDemandProvisioningSpecification>>) -> &mut Self {
+            self.props.set("OnDemandSpecification", value.into());
+            self
+        }
+
+        /// `OnDemandSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_demand_specification(&self) -> ::std::option::Option<Val<OnDemandProvisioningSpecification>> {
+            crate::cfn::get_prop(&self.props, "OnDemandSpecification")
+        }
+
+        /// `SpotSpecification`.
+        pub fn spot_specification(mut self, value: impl Into<Val<SpotProvisioningSpecification>>) -> Self {
+            self.props.set("SpotSpecification", value.into());
+            self
+        }
+
+        /// Sets `SpotSpecification` in place: [`Self::spot_specification`] on a value held by `&mut`.
+        pub fn set_spot_specification(&mut self, value: impl Into<Val<SpotProvisioningSpecification>>) -> &mut Self {
+            self.props.set("SpotSpecification", value.into());
+            self
+        }
+
+        /// `SpotSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spot_specification(&self) -> ::std::option::Option<Val<SpotProvisioningSpecification>> {
+            crate::cfn::get_prop(&self.props, "SpotSpecification")
         }
     }
 
@@ -712,14 +1724,35 @@ pub mod cluster {
             OnDemandProvisioningSpecification { props }
         }
 
-        prop! {
-            /// `AllocationStrategy`.
-            props, "AllocationStrategy", _, set_allocation_strategy, get_allocation_strategy, Val<String>
+        /// Sets `AllocationStrategy`, which `new` took, in place.
+        pub fn set_allocation_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AllocationStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityReservationOptions`.
-            props, "CapacityReservationOptions", capacity_reservation_options, set_capacity_reservation_options, get_capacity_reservation_options, Val<OnDemandCapacityReservationOptions>
+        /// `AllocationStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allocation_strategy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AllocationStrategy")
+        }
+
+        /// `CapacityReservationOptions`.
+        pub fn capacity_reservation_options(mut self, value: impl Into<Val<OnDemandCapacityReservationOptions>>) -> Self {
+            self.props.set("CapacityReservationOptions", value.into());
+            self
+        }
+
+        /// Sets `CapacityReservationOptions` in place: [`Self::capacity_reservation_options`] on a
+        /// value held by `&mut`.
+        pub fn set_capacity_reservation_options(&mut self, value: impl Into<Val<OnDemandCapacityReservationOptions>>) -> &mut Self {
+            self.props.set("CapacityReservationOptions", value.into());
+            self
+        }
+
+        /// `CapacityReservationOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_options(&self) -> ::std::option::Option<Val<OnDemandCapacityReservationOptions>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationOptions")
         }
     }
 
@@ -738,19 +1771,60 @@ pub mod cluster {
             OnDemandCapacityReservationOptions { props }
         }
 
-        prop! {
-            /// `CapacityReservationPreference`.
-            props, "CapacityReservationPreference", capacity_reservation_preference, set_capacity_reservation_preference, get_capacity_reservation_preference, Val<String>
+        /// `CapacityReservationPreference`.
+        pub fn capacity_reservation_preference(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CapacityReservationPreference", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityReservationResourceGroupArn`.
-            props, "CapacityReservationResourceGroupArn", capacity_reservation_resource_group_arn, set_capacity_reservation_resource_group_arn, get_capacity_reservation_resource_group_arn, Val<String>
+        /// Sets `CapacityReservationPreference` in place: [`Self::capacity_reservation_preference`] on
+        /// a value held by `&mut`.
+        pub fn set_capacity_reservation_preference(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapacityReservationPreference", value.into());
+            self
         }
 
-        prop! {
-            /// `UsageStrategy`.
-            props, "UsageStrategy", usage_strategy, set_usage_strategy, get_usage_strategy, Val<String>
+        /// `CapacityReservationPreference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_preference(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationPreference")
+        }
+
+        /// `CapacityReservationResourceGroupArn`.
+        pub fn capacity_reservation_resource_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CapacityReservationResourceGroupArn", value.into());
+            self
+        }
+
+        /// Sets `CapacityReservationResourceGroupArn` in place: [`Self::capacity_reservation_resource_group_arn`]
+        /// on a value held by `&mut`.
+        pub fn set_capacity_reservation_resource_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapacityReservationResourceGroupArn", value.into());
+            self
+        }
+
+        /// `CapacityReservationResourceGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_resource_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationResourceGroupArn")
+        }
+
+        /// `UsageStrategy`.
+        pub fn usage_strategy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UsageStrategy", value.into());
+            self
+        }
+
+        /// Sets `UsageStrategy` in place: [`Self::usage_strategy`] on a value held by `&mut`.
+        pub fn set_usage_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UsageStrategy", value.into());
+            self
+        }
+
+        /// `UsageStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_usage_strategy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UsageStrategy")
         }
     }
 
@@ -776,24 +1850,64 @@ pub mod cluster {
             SpotProvisioningSpecification { props }
         }
 
-        prop! {
-            /// `TimeoutDurationMinutes`.
-            props, "TimeoutDurationMinutes", _, set_timeout_duration_minutes, get_timeout_duration_minutes, Val<i64>
+        /// Sets `TimeoutDurationMinutes`, which `new` took, in place.
+        pub fn set_timeout_duration_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutDurationMinutes", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutAction`.
-            props, "TimeoutAction", _, set_timeout_action, get_timeout_action, Val<String>
+        /// `TimeoutDurationMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_duration_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutDurationMinutes")
         }
 
-        prop! {
-            /// `AllocationStrategy`.
-            props, "AllocationStrategy", allocation_strategy, set_allocation_strategy, get_allocation_strategy, Val<String>
+        /// Sets `TimeoutAction`, which `new` took, in place.
+        pub fn set_timeout_action(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimeoutAction", value.into());
+            self
         }
 
-        prop! {
-            /// `BlockDurationMinutes`.
-            props, "BlockDurationMinutes", block_duration_minutes, set_block_duration_minutes, get_block_duration_minutes, Val<i64>
+        /// `TimeoutAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_action(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimeoutAction")
+        }
+
+        /// `AllocationStrategy`.
+        pub fn allocation_strategy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AllocationStrategy", value.into());
+            self
+        }
+
+        /// Sets `AllocationStrategy` in place: [`Self::allocation_strategy`] on a value held by `&mut`.
+        pub fn set_allocation_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AllocationStrategy", value.into());
+            self
+        }
+
+        /// `AllocationStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allocation_strategy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AllocationStrategy")
+        }
+
+        /// `BlockDurationMinutes`.
+        pub fn block_duration_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BlockDurationMinutes", value.into());
+            self
+        }
+
+        /// Sets `BlockDurationMinutes` in place: [`Self::block_duration_minutes`] on a value held by `&mut`.
+        pub fn set_block_duration_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BlockDurationMinutes", value.into());
+            self
+        }
+
+        /// `BlockDurationMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block_duration_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BlockDurationMinutes")
         }
     }
 
@@ -812,14 +1926,42 @@ pub mod cluster {
             InstanceFleetResizingSpecifications { props }
         }
 
-        prop! {
-            /// `OnDemandResizeSpecification`.
-            props, "OnDemandResizeSpecification", on_demand_resize_specification, set_on_demand_resize_specification, get_on_demand_resize_specification, Val<OnDemandResizingSpecification>
+        /// `OnDemandResizeSpecification`.
+        pub fn on_demand_resize_specification(mut self, value: impl Into<Val<OnDemandResizingSpecification>>) -> Self {
+            self.props.set("OnDemandResizeSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `SpotResizeSpecification`.
-            props, "SpotResizeSpecification", spot_resize_specification, set_spot_resize_specification, get_spot_resize_specification, Val<SpotResizingSpecification>
+        /// Sets `OnDemandResizeSpecification` in place: [`Self::on_demand_resize_specification`] on a
+        /// value held by `&mut`.
+        pub fn set_on_demand_resize_specification(&mut self, value: impl Into<Val<OnDemandResizingSpecification>>) -> &mut Self {
+            self.props.set("OnDemandResizeSpecification", value.into());
+            self
+        }
+
+        /// `OnDemandResizeSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_demand_resize_specification(&self) -> ::std::option::Option<Val<OnDemandResizingSpecification>> {
+            crate::cfn::get_prop(&self.props, "OnDemandResizeSpecification")
+        }
+
+        /// `SpotResizeSpecification`.
+        pub fn spot_resize_specification(mut self, value: impl Into<Val<SpotResizingSpecification>>) -> Self {
+            self.props.set("SpotResizeSpecification", value.into());
+            self
+        }
+
+        /// Sets `SpotResizeSpecification` in place: [`Self::spot_resize_specification`] on a value held
+        /// by `&mut`.
+        pub fn set_spot_resize_specification(&mut self, value: impl Into<Val<SpotResizingSpecification>>) -> &mut Self {
+            self.props.set("SpotResizeSpecification", value.into());
+            self
+        }
+
+        /// `SpotResizeSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spot_resize_specification(&self) -> ::std::option::Option<Val<SpotResizingSpecification>> {
+            crate::cfn::get_prop(&self.props, "SpotResizeSpecification")
         }
     }
 
@@ -838,19 +1980,60 @@ pub mod cluster {
             OnDemandResizingSpecification { props }
         }
 
-        prop! {
-            /// `AllocationStrategy`.
-            props, "AllocationStrategy", allocation_strategy, set_allocation_strategy, get_allocation_strategy, Val<String>
+        /// `AllocationStrategy`.
+        pub fn allocation_strategy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AllocationStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityReservationOptions`.
-            props, "CapacityReservationOptions", capacity_reservation_options, set_capacity_reservation_options, get_capacity_reservation_options, Val<OnDemandCapacityReservationOptions>
+        /// Sets `AllocationStrategy` in place: [`Self::allocation_strategy`] on a value held by `&mut`.
+        pub fn set_allocation_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AllocationStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutDurationMinutes`.
-            props, "TimeoutDurationMinutes", timeout_duration_minutes, set_timeout_duration_minutes, get_timeout_duration_minutes, Val<i64>
+        /// `AllocationStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allocation_strategy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AllocationStrategy")
+        }
+
+        /// `CapacityReservationOptions`.
+        pub fn capacity_reservation_options(mut self, value: impl Into<Val<OnDemandCapacityReservationOptions>>) -> Self {
+            self.props.set("CapacityReservationOptions", value.into());
+            self
+        }
+
+        /// Sets `CapacityReservationOptions` in place: [`Self::capacity_reservation_options`] on a
+        /// value held by `&mut`.
+        pub fn set_capacity_reservation_options(&mut self, value: impl Into<Val<OnDemandCapacityReservationOptions>>) -> &mut Self {
+            self.props.set("CapacityReservationOptions", value.into());
+            self
+        }
+
+        /// `CapacityReservationOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_options(&self) -> ::std::option::Option<Val<OnDemandCapacityReservationOptions>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationOptions")
+        }
+
+        /// `TimeoutDurationMinutes`.
+        pub fn timeout_duration_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutDurationMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutDurationMinutes` in place: [`Self::timeout_duration_minutes`] on a value held
+        /// by `&mut`.
+        pub fn set_timeout_duration_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutDurationMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutDurationMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_duration_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutDurationMinutes")
         }
     }
 
@@ -869,14 +2052,41 @@ pub mod cluster {
             SpotResizingSpecification { props }
         }
 
-        prop! {
-            /// `AllocationStrategy`.
-            props, "AllocationStrategy", allocation_strategy, set_allocation_strategy, get_allocation_strategy, Val<String>
+        /// `AllocationStrategy`.
+        pub fn allocation_strategy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AllocationStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutDurationMinutes`.
-            props, "TimeoutDurationMinutes", timeout_duration_minutes, set_timeout_duration_minutes, get_timeout_duration_minutes, Val<i64>
+        /// Sets `AllocationStrategy` in place: [`Self::allocation_strategy`] on a value held by `&mut`.
+        pub fn set_allocation_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AllocationStrategy", value.into());
+            self
+        }
+
+        /// `AllocationStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allocation_strategy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AllocationStrategy")
+        }
+
+        /// `TimeoutDurationMinutes`.
+        pub fn timeout_duration_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutDurationMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutDurationMinutes` in place: [`Self::timeout_duration_minutes`] on a value held
+        /// by `&mut`.
+        pub fn set_timeout_duration_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutDurationMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutDurationMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_duration_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutDurationMinutes")
         }
     }
 
@@ -899,49 +2109,154 @@ pub mod cluster {
             InstanceGroupConfig { props }
         }
 
-        prop! {
-            /// `InstanceCount`.
-            props, "InstanceCount", _, set_instance_count, get_instance_count, Val<i64>
+        /// Sets `InstanceCount`, which `new` took, in place.
+        pub fn set_instance_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("InstanceCount", value.into());
+            self
         }
 
-        prop! {
-            /// `InstanceType`.
-            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+        /// `InstanceCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "InstanceCount")
         }
 
-        prop! {
-            /// `AutoScalingPolicy`.
-            props, "AutoScalingPolicy", auto_scaling_policy, set_auto_scaling_policy, get_auto_scaling_policy, Val<AutoScalingPolicy>
+        /// Sets `InstanceType`, which `new` took, in place.
+        pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceType", value.into());
+            self
         }
 
-        prop! {
-            /// `BidPrice`.
-            props, "BidPrice", bid_price, set_bid_price, get_bid_price, Val<String>
+        /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceType")
         }
 
-        prop! {
-            /// `Configurations`.
-            props, "Configurations", configurations, set_configurations, get_configurations, Val<List<Configuration>>
+        /// `AutoScalingPolicy`.
+        pub fn auto_scaling_policy(mut self, value: impl Into<Val<AutoScalingPolicy>>) -> Self {
+            self.props.set("AutoScalingPolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomAmiId`.
-            props, "CustomAmiId", custom_ami_id, set_custom_ami_id, get_custom_ami_id, Val<String>
+        /// Sets `AutoScalingPolicy` in place: [`Self::auto_scaling_policy`] on a value held by `&mut`.
+        pub fn set_auto_scaling_policy(&mut self, value: impl Into<Val<AutoScalingPolicy>>) -> &mut Self {
+            self.props.set("AutoScalingPolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `EbsConfiguration`.
-            props, "EbsConfiguration", ebs_configuration, set_ebs_configuration, get_ebs_configuration, Val<EbsConfiguration>
+        /// `AutoScalingPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_scaling_policy(&self) -> ::std::option::Option<Val<AutoScalingPolicy>> {
+            crate::cfn::get_prop(&self.props, "AutoScalingPolicy")
         }
 
-        prop! {
-            /// `Market`.
-            props, "Market", market, set_market, get_market, Val<String>
+        /// `BidPrice`.
+        pub fn bid_price(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BidPrice", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `BidPrice` in place: [`Self::bid_price`] on a value held by `&mut`.
+        pub fn set_bid_price(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BidPrice", value.into());
+            self
+        }
+
+        /// `BidPrice` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bid_price(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BidPrice")
+        }
+
+        /// `Configurations`.
+        pub fn configurations(mut self, value: impl Into<Val<List<Configuration>>>) -> Self {
+            self.props.set("Configurations", value.into());
+            self
+        }
+
+        /// Sets `Configurations` in place: [`Self::configurations`] on a value held by `&mut`.
+        pub fn set_configurations(&mut self, value: impl Into<Val<List<Configuration>>>) -> &mut Self {
+            self.props.set("Configurations", value.into());
+            self
+        }
+
+        /// `Configurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configurations(&self) -> ::std::option::Option<Val<List<Configuration>>> {
+            crate::cfn::get_prop(&self.props, "Configurations")
+        }
+
+        /// `CustomAmiId`.
+        pub fn custom_ami_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomAmiId", value.into());
+            self
+        }
+
+        /// Sets `CustomAmiId` in place: [`Self::custom_ami_id`] on a value held by `&mut`.
+        pub fn set_custom_ami_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomAmiId", value.into());
+            self
+        }
+
+        /// `CustomAmiId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_ami_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomAmiId")
+        }
+
+        /// `EbsConfiguration`.
+        pub fn ebs_configuration(mut self, value: impl Into<Val<EbsConfiguration>>) -> Self {
+            self.props.set("EbsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EbsConfiguration` in place: [`Self::ebs_configuration`] on a value held by `&mut`.
+        pub fn set_ebs_configuration(&mut self, value: impl Into<Val<EbsConfiguration>>) -> &mut Self {
+            self.props.set("EbsConfiguration", value.into());
+            self
+        }
+
+        /// `EbsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs_configuration(&self) -> ::std::option::Option<Val<EbsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EbsConfiguration")
+        }
+
+        /// `Market`.
+        pub fn market(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Market", value.into());
+            self
+        }
+
+        /// Sets `Market` in place: [`Self::market`] on a value held by `&mut`.
+        pub fn set_market(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Market", value.into());
+            self
+        }
+
+        /// `Market` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_market(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Market")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -967,14 +2282,28 @@ pub mod cluster {
             AutoScalingPolicy { props }
         }
 
-        prop! {
-            /// `Constraints`.
-            props, "Constraints", _, set_constraints, get_constraints, Val<ScalingConstraints>
+        /// Sets `Constraints`, which `new` took, in place.
+        pub fn set_constraints(&mut self, value: impl Into<Val<ScalingConstraints>>) -> &mut Self {
+            self.props.set("Constraints", value.into());
+            self
         }
 
-        prop! {
-            /// `Rules`.
-            props, "Rules", _, set_rules, get_rules, Val<List<ScalingRule>>
+        /// `Constraints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_constraints(&self) -> ::std::option::Option<Val<ScalingConstraints>> {
+            crate::cfn::get_prop(&self.props, "Constraints")
+        }
+
+        /// Sets `Rules`, which `new` took, in place.
+        pub fn set_rules(&mut self, value: impl Into<Val<List<ScalingRule>>>) -> &mut Self {
+            self.props.set("Rules", value.into());
+            self
+        }
+
+        /// `Rules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules(&self) -> ::std::option::Option<Val<List<ScalingRule>>> {
+            crate::cfn::get_prop(&self.props, "Rules")
         }
     }
 
@@ -997,14 +2326,28 @@ pub mod cluster {
             ScalingConstraints { props }
         }
 
-        prop! {
-            /// `MinCapacity`.
-            props, "MinCapacity", _, set_min_capacity, get_min_capacity, Val<i64>
+        /// Sets `MinCapacity`, which `new` took, in place.
+        pub fn set_min_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinCapacity", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxCapacity`.
-            props, "MaxCapacity", _, set_max_capacity, get_max_capacity, Val<i64>
+        /// `MinCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinCapacity")
+        }
+
+        /// Sets `MaxCapacity`, which `new` took, in place.
+        pub fn set_max_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxCapacity", value.into());
+            self
+        }
+
+        /// `MaxCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxCapacity")
         }
     }
 
@@ -1033,24 +2376,58 @@ pub mod cluster {
             ScalingRule { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<ScalingAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<ScalingAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Trigger`.
-            props, "Trigger", _, set_trigger, get_trigger, Val<ScalingTrigger>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<ScalingAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Trigger`, which `new` took, in place.
+        pub fn set_trigger(&mut self, value: impl Into<Val<ScalingTrigger>>) -> &mut Self {
+            self.props.set("Trigger", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Trigger` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trigger(&self) -> ::std::option::Option<Val<ScalingTrigger>> {
+            crate::cfn::get_prop(&self.props, "Trigger")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -1073,14 +2450,34 @@ pub mod cluster {
             ScalingAction { props }
         }
 
-        prop! {
-            /// `SimpleScalingPolicyConfiguration`.
-            props, "SimpleScalingPolicyConfiguration", _, set_simple_scaling_policy_configuration, get_simple_scaling_policy_configuration, Val<SimpleScalingPolicyConfiguration>
+        /// Sets `SimpleScalingPolicyConfiguration`, which `new` took, in place.
+        pub fn set_simple_scaling_policy_configuration(&mut self, value: impl Into<Val<SimpleScalingPolicyConfiguration>>) -> &mut Self {
+            self.props.set("SimpleScalingPolicyConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `Market`.
-            props, "Market", market, set_market, get_market, Val<String>
+        /// `SimpleScalingPolicyConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_simple_scaling_policy_configuration(&self) -> ::std::option::Option<Val<SimpleScalingPolicyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SimpleScalingPolicyConfiguration")
+        }
+
+        /// `Market`.
+        pub fn market(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Market", value.into());
+            self
+        }
+
+        /// Sets `Market` in place: [`Self::market`] on a value held by `&mut`.
+        pub fn set_market(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Market", value.into());
+            self
+        }
+
+        /// `Market` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_market(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Market")
         }
     }
 
@@ -1101,19 +2498,52 @@ pub mod cluster {
             SimpleScalingPolicyConfiguration { props }
         }
 
-        prop! {
-            /// `ScalingAdjustment`.
-            props, "ScalingAdjustment", _, set_scaling_adjustment, get_scaling_adjustment, Val<i64>
+        /// Sets `ScalingAdjustment`, which `new` took, in place.
+        pub fn set_scaling_adjustment(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScalingAdjustment", value.into());
+            self
         }
 
-        prop! {
-            /// `AdjustmentType`.
-            props, "AdjustmentType", adjustment_type, set_adjustment_type, get_adjustment_type, Val<String>
+        /// `ScalingAdjustment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scaling_adjustment(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScalingAdjustment")
         }
 
-        prop! {
-            /// `CoolDown`.
-            props, "CoolDown", cool_down, set_cool_down, get_cool_down, Val<i64>
+        /// `AdjustmentType`.
+        pub fn adjustment_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AdjustmentType", value.into());
+            self
+        }
+
+        /// Sets `AdjustmentType` in place: [`Self::adjustment_type`] on a value held by `&mut`.
+        pub fn set_adjustment_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AdjustmentType", value.into());
+            self
+        }
+
+        /// `AdjustmentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_adjustment_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AdjustmentType")
+        }
+
+        /// `CoolDown`.
+        pub fn cool_down(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("CoolDown", value.into());
+            self
+        }
+
+        /// Sets `CoolDown` in place: [`Self::cool_down`] on a value held by `&mut`.
+        pub fn set_cool_down(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CoolDown", value.into());
+            self
+        }
+
+        /// `CoolDown` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cool_down(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CoolDown")
         }
     }
 
@@ -1134,9 +2564,16 @@ pub mod cluster {
             ScalingTrigger { props }
         }
 
-        prop! {
-            /// `CloudWatchAlarmDefinition`.
-            props, "CloudWatchAlarmDefinition", _, set_cloud_watch_alarm_definition, get_cloud_watch_alarm_definition, Val<CloudWatchAlarmDefinition>
+        /// Sets `CloudWatchAlarmDefinition`, which `new` took, in place.
+        pub fn set_cloud_watch_alarm_definition(&mut self, value: impl Into<Val<CloudWatchAlarmDefinition>>) -> &mut Self {
+            self.props.set("CloudWatchAlarmDefinition", value.into());
+            self
+        }
+
+        /// `CloudWatchAlarmDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_alarm_definition(&self) -> ::std::option::Option<Val<CloudWatchAlarmDefinition>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchAlarmDefinition")
         }
     }
 
@@ -1168,49 +2605,142 @@ pub mod cluster {
             CloudWatchAlarmDefinition { props }
         }
 
-        prop! {
-            /// `MetricName`.
-            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        /// Sets `MetricName`, which `new` took, in place.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
         }
 
-        prop! {
-            /// `ComparisonOperator`.
-            props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<String>
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
         }
 
-        prop! {
-            /// `Period`.
-            props, "Period", _, set_period, get_period, Val<i64>
+        /// Sets `ComparisonOperator`, which `new` took, in place.
+        pub fn set_comparison_operator(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComparisonOperator", value.into());
+            self
         }
 
-        prop! {
-            /// `Threshold`.
-            props, "Threshold", _, set_threshold, get_threshold, Val<f64>
+        /// `ComparisonOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison_operator(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComparisonOperator")
         }
 
-        prop! {
-            /// `Dimensions`.
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<Tag>>
+        /// Sets `Period`, which `new` took, in place.
+        pub fn set_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Period", value.into());
+            self
         }
 
-        prop! {
-            /// `EvaluationPeriods`.
-            props, "EvaluationPeriods", evaluation_periods, set_evaluation_periods, get_evaluation_periods, Val<i64>
+        /// `Period` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Period")
         }
 
-        prop! {
-            /// `Namespace`.
-            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        /// Sets `Threshold`, which `new` took, in place.
+        pub fn set_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Threshold", value.into());
+            self
         }
 
-        prop! {
-            /// `Statistic`.
-            props, "Statistic", statistic, set_statistic, get_statistic, Val<String>
+        /// `Threshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Threshold")
         }
 
-        prop! {
-            /// `Unit`.
-            props, "Unit", unit, set_unit, get_unit, Val<String>
+        /// `Dimensions`.
+        pub fn dimensions(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
+        }
+
+        /// `EvaluationPeriods`.
+        pub fn evaluation_periods(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EvaluationPeriods", value.into());
+            self
+        }
+
+        /// Sets `EvaluationPeriods` in place: [`Self::evaluation_periods`] on a value held by `&mut`.
+        pub fn set_evaluation_periods(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EvaluationPeriods", value.into());
+            self
+        }
+
+        /// `EvaluationPeriods` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluation_periods(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EvaluationPeriods")
+        }
+
+        /// `Namespace`.
+        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
+        }
+
+        /// `Statistic`.
+        pub fn statistic(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Statistic", value.into());
+            self
+        }
+
+        /// Sets `Statistic` in place: [`Self::statistic`] on a value held by `&mut`.
+        pub fn set_statistic(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Statistic", value.into());
+            self
+        }
+
+        /// `Statistic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statistic(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Statistic")
+        }
+
+        /// `Unit`.
+        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -1231,9 +2761,16 @@ pub mod cluster {
             PlacementType { props }
         }
 
-        prop! {
-            /// `AvailabilityZone`.
-            props, "AvailabilityZone", _, set_availability_zone, get_availability_zone, Val<String>
+        /// Sets `AvailabilityZone`, which `new` took, in place.
+        pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AvailabilityZone", value.into());
+            self
+        }
+
+        /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AvailabilityZone")
         }
     }
 
@@ -1256,29 +2793,83 @@ pub mod cluster {
             KerberosAttributes { props }
         }
 
-        prop! {
-            /// `KdcAdminPassword`.
-            props, "KdcAdminPassword", _, set_kdc_admin_password, get_kdc_admin_password, Val<String>
+        /// Sets `KdcAdminPassword`, which `new` took, in place.
+        pub fn set_kdc_admin_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KdcAdminPassword", value.into());
+            self
         }
 
-        prop! {
-            /// `Realm`.
-            props, "Realm", _, set_realm, get_realm, Val<String>
+        /// `KdcAdminPassword` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kdc_admin_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KdcAdminPassword")
         }
 
-        prop! {
-            /// `ADDomainJoinPassword`.
-            props, "ADDomainJoinPassword", ad_domain_join_password, set_ad_domain_join_password, get_ad_domain_join_password, Val<String>
+        /// Sets `Realm`, which `new` took, in place.
+        pub fn set_realm(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Realm", value.into());
+            self
         }
 
-        prop! {
-            /// `ADDomainJoinUser`.
-            props, "ADDomainJoinUser", ad_domain_join_user, set_ad_domain_join_user, get_ad_domain_join_user, Val<String>
+        /// `Realm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_realm(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Realm")
         }
 
-        prop! {
-            /// `CrossRealmTrustPrincipalPassword`.
-            props, "CrossRealmTrustPrincipalPassword", cross_realm_trust_principal_password, set_cross_realm_trust_principal_password, get_cross_realm_trust_principal_password, Val<String>
+        /// `ADDomainJoinPassword`.
+        pub fn ad_domain_join_password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ADDomainJoinPassword", value.into());
+            self
+        }
+
+        /// Sets `ADDomainJoinPassword` in place: [`Self::ad_domain_join_password`] on a value held by `&mut`.
+        pub fn set_ad_domain_join_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ADDomainJoinPassword", value.into());
+            self
+        }
+
+        /// `ADDomainJoinPassword` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ad_domain_join_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ADDomainJoinPassword")
+        }
+
+        /// `ADDomainJoinUser`.
+        pub fn ad_domain_join_user(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ADDomainJoinUser", value.into());
+            self
+        }
+
+        /// Sets `ADDomainJoinUser` in place: [`Self::ad_domain_join_user`] on a value held by `&mut`.
+        pub fn set_ad_domain_join_user(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ADDomainJoinUser", value.into());
+            self
+        }
+
+        /// `ADDomainJoinUser` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ad_domain_join_user(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ADDomainJoinUser")
+        }
+
+        /// `CrossRealmTrustPrincipalPassword`.
+        pub fn cross_realm_trust_principal_password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrossRealmTrustPrincipalPassword", value.into());
+            self
+        }
+
+        /// Sets `CrossRealmTrustPrincipalPassword` in place: [`Self::cross_realm_trust_principal_password`]
+        /// on a value held by `&mut`.
+        pub fn set_cross_realm_trust_principal_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrossRealmTrustPrincipalPassword", value.into());
+            self
+        }
+
+        /// `CrossRealmTrustPrincipalPassword` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cross_realm_trust_principal_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrossRealmTrustPrincipalPassword")
         }
     }
 
@@ -1297,19 +2888,59 @@ pub mod cluster {
             ManagedScalingPolicy { props }
         }
 
-        prop! {
-            /// `ComputeLimits`.
-            props, "ComputeLimits", compute_limits, set_compute_limits, get_compute_limits, Val<ComputeLimits>
+        /// `ComputeLimits`.
+        pub fn compute_limits(mut self, value: impl Into<Val<ComputeLimits>>) -> Self {
+            self.props.set("ComputeLimits", value.into());
+            self
         }
 
-        prop! {
-            /// `ScalingStrategy`.
-            props, "ScalingStrategy", scaling_strategy, set_scaling_strategy, get_scaling_strategy, Val<String>
+        /// Sets `ComputeLimits` in place: [`Self::compute_limits`] on a value held by `&mut`.
+        pub fn set_compute_limits(&mut self, value: impl Into<Val<ComputeLimits>>) -> &mut Self {
+            self.props.set("ComputeLimits", value.into());
+            self
         }
 
-        prop! {
-            /// `UtilizationPerformanceIndex`.
-            props, "UtilizationPerformanceIndex", utilization_performance_index, set_utilization_performance_index, get_utilization_performance_index, Val<i64>
+        /// `ComputeLimits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compute_limits(&self) -> ::std::option::Option<Val<ComputeLimits>> {
+            crate::cfn::get_prop(&self.props, "ComputeLimits")
+        }
+
+        /// `ScalingStrategy`.
+        pub fn scaling_strategy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ScalingStrategy", value.into());
+            self
+        }
+
+        /// Sets `ScalingStrategy` in place: [`Self::scaling_strategy`] on a value held by `&mut`.
+        pub fn set_scaling_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScalingStrategy", value.into());
+            self
+        }
+
+        /// `ScalingStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scaling_strategy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScalingStrategy")
+        }
+
+        /// `UtilizationPerformanceIndex`.
+        pub fn utilization_performance_index(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("UtilizationPerformanceIndex", value.into());
+            self
+        }
+
+        /// Sets `UtilizationPerformanceIndex` in place: [`Self::utilization_performance_index`] on a
+        /// value held by `&mut`.
+        pub fn set_utilization_performance_index(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("UtilizationPerformanceIndex", value.into());
+            self
+        }
+
+        /// `UtilizationPerformanceIndex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_utilization_performance_index(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "UtilizationPerformanceIndex")
         }
     }
 
@@ -1338,29 +2969,78 @@ pub mod cluster {
             ComputeLimits { props }
         }
 
-        prop! {
-            /// `UnitType`.
-            props, "UnitType", _, set_unit_type, get_unit_type, Val<String>
+        /// Sets `UnitType`, which `new` took, in place.
+        pub fn set_unit_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UnitType", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumCapacityUnits`.
-            props, "MaximumCapacityUnits", _, set_maximum_capacity_units, get_maximum_capacity_units, Val<i64>
+        /// `UnitType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UnitType")
         }
 
-        prop! {
-            /// `MinimumCapacityUnits`.
-            props, "MinimumCapacityUnits", _, set_minimum_capacity_units, get_minimum_capacity_units, Val<i64>
+        /// Sets `MaximumCapacityUnits`, which `new` took, in place.
+        pub fn set_maximum_capacity_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumCapacityUnits", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumCoreCapacityUnits`.
-            props, "MaximumCoreCapacityUnits", maximum_core_capacity_units, set_maximum_core_capacity_units, get_maximum_core_capacity_units, Val<i64>
+        /// `MaximumCapacityUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_capacity_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumCapacityUnits")
         }
 
-        prop! {
-            /// `MaximumOnDemandCapacityUnits`.
-            props, "MaximumOnDemandCapacityUnits", maximum_on_demand_capacity_units, set_maximum_on_demand_capacity_units, get_maximum_on_demand_capacity_units, Val<i64>
+        /// Sets `MinimumCapacityUnits`, which `new` took, in place.
+        pub fn set_minimum_capacity_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinimumCapacityUnits", value.into());
+            self
+        }
+
+        /// `MinimumCapacityUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_capacity_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinimumCapacityUnits")
+        }
+
+        /// `MaximumCoreCapacityUnits`.
+        pub fn maximum_core_capacity_units(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumCoreCapacityUnits", value.into());
+            self
+        }
+
+        /// Sets `MaximumCoreCapacityUnits` in place: [`Self::maximum_core_capacity_units`] on a value
+        /// held by `&mut`.
+        pub fn set_maximum_core_capacity_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumCoreCapacityUnits", value.into());
+            self
+        }
+
+        /// `MaximumCoreCapacityUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_core_capacity_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumCoreCapacityUnits")
+        }
+
+        /// `MaximumOnDemandCapacityUnits`.
+        pub fn maximum_on_demand_capacity_units(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumOnDemandCapacityUnits", value.into());
+            self
+        }
+
+        /// Sets `MaximumOnDemandCapacityUnits` in place: [`Self::maximum_on_demand_capacity_units`] on
+        /// a value held by `&mut`.
+        pub fn set_maximum_on_demand_capacity_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumOnDemandCapacityUnits", value.into());
+            self
+        }
+
+        /// `MaximumOnDemandCapacityUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_on_demand_capacity_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumOnDemandCapacityUnits")
         }
     }
 
@@ -1381,14 +3061,34 @@ pub mod cluster {
             PlacementGroupConfig { props }
         }
 
-        prop! {
-            /// `InstanceRole`.
-            props, "InstanceRole", _, set_instance_role, get_instance_role, Val<String>
+        /// Sets `InstanceRole`, which `new` took, in place.
+        pub fn set_instance_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceRole", value.into());
+            self
         }
 
-        prop! {
-            /// `PlacementStrategy`.
-            props, "PlacementStrategy", placement_strategy, set_placement_strategy, get_placement_strategy, Val<String>
+        /// `InstanceRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceRole")
+        }
+
+        /// `PlacementStrategy`.
+        pub fn placement_strategy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PlacementStrategy", value.into());
+            self
+        }
+
+        /// Sets `PlacementStrategy` in place: [`Self::placement_strategy`] on a value held by `&mut`.
+        pub fn set_placement_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PlacementStrategy", value.into());
+            self
+        }
+
+        /// `PlacementStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_placement_strategy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PlacementStrategy")
         }
     }
 
@@ -1414,19 +3114,46 @@ pub mod cluster {
             StepConfig { props }
         }
 
-        prop! {
-            /// `HadoopJarStep`.
-            props, "HadoopJarStep", _, set_hadoop_jar_step, get_hadoop_jar_step, Val<HadoopJarStepConfig>
+        /// Sets `HadoopJarStep`, which `new` took, in place.
+        pub fn set_hadoop_jar_step(&mut self, value: impl Into<Val<HadoopJarStepConfig>>) -> &mut Self {
+            self.props.set("HadoopJarStep", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `HadoopJarStep` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hadoop_jar_step(&self) -> ::std::option::Option<Val<HadoopJarStepConfig>> {
+            crate::cfn::get_prop(&self.props, "HadoopJarStep")
         }
 
-        prop! {
-            /// `ActionOnFailure`.
-            props, "ActionOnFailure", action_on_failure, set_action_on_failure, get_action_on_failure, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `ActionOnFailure`.
+        pub fn action_on_failure(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ActionOnFailure", value.into());
+            self
+        }
+
+        /// Sets `ActionOnFailure` in place: [`Self::action_on_failure`] on a value held by `&mut`.
+        pub fn set_action_on_failure(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ActionOnFailure", value.into());
+            self
+        }
+
+        /// `ActionOnFailure` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_on_failure(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ActionOnFailure")
         }
     }
 
@@ -1447,24 +3174,70 @@ pub mod cluster {
             HadoopJarStepConfig { props }
         }
 
-        prop! {
-            /// `Jar`.
-            props, "Jar", _, set_jar, get_jar, Val<String>
+        /// Sets `Jar`, which `new` took, in place.
+        pub fn set_jar(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Jar", value.into());
+            self
         }
 
-        prop! {
-            /// `Args`.
-            props, "Args", args, set_args, get_args, Val<List<String>>
+        /// `Jar` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jar(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Jar")
         }
 
-        prop! {
-            /// `MainClass`.
-            props, "MainClass", main_class, set_main_class, get_main_class, Val<String>
+        /// `Args`.
+        pub fn args(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Args", value.into());
+            self
         }
 
-        prop! {
-            /// `StepProperties`.
-            props, "StepProperties", step_properties, set_step_properties, get_step_properties, Val<List<Tag>>
+        /// Sets `Args` in place: [`Self::args`] on a value held by `&mut`.
+        pub fn set_args(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Args", value.into());
+            self
+        }
+
+        /// `Args` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_args(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Args")
+        }
+
+        /// `MainClass`.
+        pub fn main_class(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MainClass", value.into());
+            self
+        }
+
+        /// Sets `MainClass` in place: [`Self::main_class`] on a value held by `&mut`.
+        pub fn set_main_class(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MainClass", value.into());
+            self
+        }
+
+        /// `MainClass` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_main_class(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MainClass")
+        }
+
+        /// `StepProperties`.
+        pub fn step_properties(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("StepProperties", value.into());
+            self
+        }
+
+        /// Sets `StepProperties` in place: [`Self::step_properties`] on a value held by `&mut`.
+        pub fn set_step_properties(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("StepProperties", value.into());
+            self
+        }
+
+        /// `StepProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_step_properties(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "StepProperties")
         }
     }
 }
@@ -1494,47 +3267,140 @@ impl InstanceFleetConfig {
         InstanceFleetConfig { core }
     }
 
-    prop! {
-        /// `ClusterId`: The unique identifier of the EMR cluster.
-        core.props, "ClusterId", _, set_cluster_id, get_cluster_id, Val<String>
+    /// Sets `ClusterId`, which `new` took, in place.
+    pub fn set_cluster_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClusterId", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceFleetType`: The node type that the instance fleet hosts.
-        core.props, "InstanceFleetType", _, set_instance_fleet_type, get_instance_fleet_type, Val<String>
+    /// `ClusterId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cluster_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClusterId")
     }
 
-    prop! {
-        /// `InstanceTypeConfigs`: InstanceTypeConfigs determine the EC2 instances that Amazon EMR
-        /// attempts to provision to fulfill On-Demand and Spot target capacities.
-        core.props, "InstanceTypeConfigs", instance_type_configs, set_instance_type_configs, get_instance_type_configs, Val<List<instance_fleet_config::InstanceTypeConfig>>
+    /// Sets `InstanceFleetType`, which `new` took, in place.
+    pub fn set_instance_fleet_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceFleetType", value.into());
+        self
     }
 
-    prop! {
-        /// `LaunchSpecifications`: The launch specification for the instance fleet.
-        core.props, "LaunchSpecifications", launch_specifications, set_launch_specifications, get_launch_specifications, Val<instance_fleet_config::InstanceFleetProvisioningSpecifications>
+    /// `InstanceFleetType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_fleet_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceFleetType")
     }
 
-    prop! {
-        /// `Name`: The friendly name of the instance fleet.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `InstanceTypeConfigs`: InstanceTypeConfigs determine the EC2 instances that Amazon EMR
+    /// attempts to provision to fulfill On-Demand and Spot target capacities.
+    pub fn instance_type_configs(mut self, value: impl Into<Val<List<instance_fleet_config::InstanceTypeConfig>>>) -> Self {
+        self.core.props.set("InstanceTypeConfigs", value.into());
+        self
     }
 
-    prop! {
-        /// `ResizeSpecifications`: The resize specification for the instance fleet.
-        core.props, "ResizeSpecifications", resize_specifications, set_resize_specifications, get_resize_specifications, Val<instance_fleet_config::InstanceFleetResizingSpecifications>
+    /// Sets `InstanceTypeConfigs` in place: [`Self::instance_type_configs`] on a value held by `&mut`.
+    pub fn set_instance_type_configs(&mut self, value: impl Into<Val<List<instance_fleet_config::InstanceTypeConfig>>>) -> &mut Self {
+        self.core.props.set("InstanceTypeConfigs", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetOnDemandCapacity`: The target capacity of On-Demand units for the instance fleet,
-        /// which determines how many On-Demand instances to provision.
-        core.props, "TargetOnDemandCapacity", target_on_demand_capacity, set_target_on_demand_capacity, get_target_on_demand_capacity, Val<i64>
+    /// `InstanceTypeConfigs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_type_configs(&self) -> ::std::option::Option<Val<List<instance_fleet_config::InstanceTypeConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceTypeConfigs")
     }
 
-    prop! {
-        /// `TargetSpotCapacity`: The target capacity of Spot units for the instance fleet, which
-        /// determines how many Spot instances to provision.
-        core.props, "TargetSpotCapacity", target_spot_capacity, set_target_spot_capacity, get_target_spot_capacity, Val<i64>
+    /// `LaunchSpecifications`: The launch specification for the instance fleet.
+    pub fn launch_specifications(mut self, value: impl Into<Val<instance_fleet_config::InstanceFleetProvisioningSpecifications>>) -> Self {
+        self.core.props.set("LaunchSpecifications", value.into());
+        self
+    }
+
+    /// Sets `LaunchSpecifications` in place: [`Self::launch_specifications`] on a value held by `&mut`.
+    pub fn set_launch_specifications(&mut self, value: impl Into<Val<instance_fleet_config::InstanceFleetProvisioningSpecifications>>) -> &mut Self {
+        self.core.props.set("LaunchSpecifications", value.into());
+        self
+    }
+
+    /// `LaunchSpecifications` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_launch_specifications(&self) -> ::std::option::Option<Val<instance_fleet_config::InstanceFleetProvisioningSpecifications>> {
+        crate::cfn::get_prop(&self.core.props, "LaunchSpecifications")
+    }
+
+    /// `Name`: The friendly name of the instance fleet.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ResizeSpecifications`: The resize specification for the instance fleet.
+    pub fn resize_specifications(mut self, value: impl Into<Val<instance_fleet_config::InstanceFleetResizingSpecifications>>) -> Self {
+        self.core.props.set("ResizeSpecifications", value.into());
+        self
+    }
+
+    /// Sets `ResizeSpecifications` in place: [`Self::resize_specifications`] on a value held by `&mut`.
+    pub fn set_resize_specifications(&mut self, value: impl Into<Val<instance_fleet_config::InstanceFleetResizingSpecifications>>) -> &mut Self {
+        self.core.props.set("ResizeSpecifications", value.into());
+        self
+    }
+
+    /// `ResizeSpecifications` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resize_specifications(&self) -> ::std::option::Option<Val<instance_fleet_config::InstanceFleetResizingSpecifications>> {
+        crate::cfn::get_prop(&self.core.props, "ResizeSpecifications")
+    }
+
+    /// `TargetOnDemandCapacity`: The target capacity of On-Demand units for the instance fleet,
+    /// which determines how many On-Demand instances to provision.
+    pub fn target_on_demand_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("TargetOnDemandCapacity", value.into());
+        self
+    }
+
+    /// Sets `TargetOnDemandCapacity` in place: [`Self::target_on_demand_capacity`] on a value held
+    /// by `&mut`.
+    pub fn set_target_on_demand_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("TargetOnDemandCapacity", value.into());
+        self
+    }
+
+    /// `TargetOnDemandCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_on_demand_capacity(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "TargetOnDemandCapacity")
+    }
+
+    /// `TargetSpotCapacity`: The target capacity of Spot units for the instance fleet, which
+    /// determines how many Spot instances to provision.
+    pub fn target_spot_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("TargetSpotCapacity", value.into());
+        self
+    }
+
+    /// Sets `TargetSpotCapacity` in place: [`Self::target_spot_capacity`] on a value held by `&mut`.
+    pub fn set_target_spot_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("TargetSpotCapacity", value.into());
+        self
+    }
+
+    /// `TargetSpotCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_spot_capacity(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "TargetSpotCapacity")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1573,58 +3439,155 @@ pub mod instance_fleet_config {
             InstanceTypeConfig { props }
         }
 
-        prop! {
-            /// `InstanceType`: An Amazon EC2 instance type, such as m3.xlarge.
-            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+        /// Sets `InstanceType`, which `new` took, in place.
+        pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceType", value.into());
+            self
         }
 
-        prop! {
-            /// `BidPrice`: The bid price for each Amazon EC2 Spot Instance type as defined by
-            /// InstanceType. Expressed in USD. If neither BidPrice nor
-            /// BidPriceAsPercentageOfOnDemandPrice is provided, BidPriceAsPercentageOfOnDemandPrice
-            /// defaults to 100%.
-            props, "BidPrice", bid_price, set_bid_price, get_bid_price, Val<String>
+        /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceType")
         }
 
-        prop! {
-            /// `BidPriceAsPercentageOfOnDemandPrice`: The bid price, as a percentage of On-Demand
-            /// price, for each Amazon EC2 Spot Instance as defined by InstanceType. Expressed as a
-            /// number (for example, 20 specifies 20%). If neither BidPrice nor
-            /// BidPriceAsPercentageOfOnDemandPrice is provided, BidPriceAsPercentageOfOnDemandPrice
-            /// defaults to 100%.
-            props, "BidPriceAsPercentageOfOnDemandPrice", bid_price_as_percentage_of_on_demand_price, set_bid_price_as_percentage_of_on_demand_price, get_bid_price_as_percentage_of_on_demand_price, Val<f64>
+        /// `BidPrice`: The bid price for each Amazon EC2 Spot Instance type as defined by InstanceType.
+        /// Expressed in USD. If neither BidPrice nor BidPriceAsPercentageOfOnDemandPrice is provided,
+        /// BidPriceAsPercentageOfOnDemandPrice defaults to 100%.
+        pub fn bid_price(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BidPrice", value.into());
+            self
         }
 
-        prop! {
-            /// `Configurations`: An optional configuration specification to be used when provisioning
-            /// cluster instances, which can include configurations for applications and software
-            /// bundled with Amazon EMR.
-            props, "Configurations", configurations, set_configurations, get_configurations, Val<List<ApplicationConfiguration>>
+        /// Sets `BidPrice` in place: [`Self::bid_price`] on a value held by `&mut`.
+        pub fn set_bid_price(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BidPrice", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomAmiId`: The custom AMI ID to use for the instance type.
-            props, "CustomAmiId", custom_ami_id, set_custom_ami_id, get_custom_ami_id, Val<String>
+        /// `BidPrice` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bid_price(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BidPrice")
         }
 
-        prop! {
-            /// `EbsConfiguration`: The configuration of Amazon Elastic Block Store (Amazon EBS)
-            /// attached to each instance as defined by InstanceType.
-            props, "EbsConfiguration", ebs_configuration, set_ebs_configuration, get_ebs_configuration, Val<EbsConfiguration>
+        /// `BidPriceAsPercentageOfOnDemandPrice`: The bid price, as a percentage of On-Demand price,
+        /// for each Amazon EC2 Spot Instance as defined by InstanceType. Expressed as a number (for
+        /// example, 20 specifies 20%). If neither BidPrice nor BidPriceAsPercentageOfOnDemandPrice is
+        /// provided, BidPriceAsPercentageOfOnDemandPrice defaults to 100%.
+        pub fn bid_price_as_percentage_of_on_demand_price(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("BidPriceAsPercentageOfOnDemandPrice", value.into());
+            self
         }
 
-        prop! {
-            /// `Priority`: The priority at which Amazon EMR launches the Amazon EC2 instances with this
-            /// instance type.
-            props, "Priority", priority, set_priority, get_priority, Val<f64>
+        /// Sets `BidPriceAsPercentageOfOnDemandPrice` in place: [`Self::bid_price_as_percentage_of_on_demand_price`]
+        /// on a value held by `&mut`.
+        pub fn set_bid_price_as_percentage_of_on_demand_price(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("BidPriceAsPercentageOfOnDemandPrice", value.into());
+            self
         }
 
-        prop! {
-            /// `WeightedCapacity`: The number of units that a provisioned instance of this type
-            /// provides toward fulfilling the target capacities defined in InstanceFleetConfig. This
-            /// value is 1 for a master instance fleet, and must be 1 or greater for core and task
-            /// instance fleets. Defaults to 1 if not specified.
-            props, "WeightedCapacity", weighted_capacity, set_weighted_capacity, get_weighted_capacity, Val<i64>
+        /// `BidPriceAsPercentageOfOnDemandPrice` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bid_price_as_percentage_of_on_demand_price(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "BidPriceAsPercentageOfOnDemandPrice")
+        }
+
+        /// `Configurations`: An optional configuration specification to be used when provisioning
+        /// cluster instances, which can include configurations for applications and software bundled
+        /// with Amazon EMR.
+        pub fn configurations(mut self, value: impl Into<Val<List<ApplicationConfiguration>>>) -> Self {
+            self.props.set("Configurations", value.into());
+            self
+        }
+
+        /// Sets `Configurations` in place: [`Self::configurations`] on a value held by `&mut`.
+        pub fn set_configurations(&mut self, value: impl Into<Val<List<ApplicationConfiguration>>>) -> &mut Self {
+            self.props.set("Configurations", value.into());
+            self
+        }
+
+        /// `Configurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configurations(&self) -> ::std::option::Option<Val<List<ApplicationConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "Configurations")
+        }
+
+        /// `CustomAmiId`: The custom AMI ID to use for the instance type.
+        pub fn custom_ami_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomAmiId", value.into());
+            self
+        }
+
+        /// Sets `CustomAmiId` in place: [`Self::custom_ami_id`] on a value held by `&mut`.
+        pub fn set_custom_ami_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomAmiId", value.into());
+            self
+        }
+
+        /// `CustomAmiId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_ami_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomAmiId")
+        }
+
+        /// `EbsConfiguration`: The configuration of Amazon Elastic Block Store (Amazon EBS) attached to
+        /// each instance as defined by InstanceType.
+        pub fn ebs_configuration(mut self, value: impl Into<Val<EbsConfiguration>>) -> Self {
+            self.props.set("EbsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EbsConfiguration` in place: [`Self::ebs_configuration`] on a value held by `&mut`.
+        pub fn set_ebs_configuration(&mut self, value: impl Into<Val<EbsConfiguration>>) -> &mut Self {
+            self.props.set("EbsConfiguration", value.into());
+            self
+        }
+
+        /// `EbsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs_configuration(&self) -> ::std::option::Option<Val<EbsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EbsConfiguration")
+        }
+
+        /// `Priority`: The priority at which Amazon EMR launches the Amazon EC2 instances with this
+        /// instance type.
+        pub fn priority(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// Sets `Priority` in place: [`Self::priority`] on a value held by `&mut`.
+        pub fn set_priority(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
+        }
+
+        /// `WeightedCapacity`: The number of units that a provisioned instance of this type provides
+        /// toward fulfilling the target capacities defined in InstanceFleetConfig. This value is 1 for
+        /// a master instance fleet, and must be 1 or greater for core and task instance fleets.
+        /// Defaults to 1 if not specified.
+        pub fn weighted_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("WeightedCapacity", value.into());
+            self
+        }
+
+        /// Sets `WeightedCapacity` in place: [`Self::weighted_capacity`] on a value held by `&mut`.
+        pub fn set_weighted_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("WeightedCapacity", value.into());
+            self
+        }
+
+        /// `WeightedCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weighted_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "WeightedCapacity")
         }
     }
 
@@ -1644,21 +3607,61 @@ pub mod instance_fleet_config {
             ApplicationConfiguration { props }
         }
 
-        prop! {
-            /// `Classification`: The classification within a configuration.
-            props, "Classification", classification, set_classification, get_classification, Val<String>
+        /// `Classification`: The classification within a configuration.
+        pub fn classification(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Classification", value.into());
+            self
         }
 
-        prop! {
-            /// `ConfigurationProperties`: Within a configuration classification, a set of properties
-            /// that represent the settings that you want to change in the configuration file.
-            props, "ConfigurationProperties", configuration_properties, set_configuration_properties, get_configuration_properties, Val<Map<String>>
+        /// Sets `Classification` in place: [`Self::classification`] on a value held by `&mut`.
+        pub fn set_classification(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Classification", value.into());
+            self
         }
 
-        prop! {
-            /// `Configurations`: A list of additional configurations to apply within a configuration
-            /// object.
-            props, "Configurations", configurations, set_configurations, get_configurations, Val<List<ApplicationConfiguration>>
+        /// `Classification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_classification(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Classification")
+        }
+
+        /// `ConfigurationProperties`: Within a configuration classification, a set of properties that
+        /// represent the settings that you want to change in the configuration file.
+        pub fn configuration_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("ConfigurationProperties", value.into());
+            self
+        }
+
+        /// Sets `ConfigurationProperties` in place: [`Self::configuration_properties`] on a value held
+        /// by `&mut`.
+        pub fn set_configuration_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("ConfigurationProperties", value.into());
+            self
+        }
+
+        /// `ConfigurationProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationProperties")
+        }
+
+        /// `Configurations`: A list of additional configurations to apply within a configuration
+        /// object.
+        pub fn configurations(mut self, value: impl Into<Val<List<ApplicationConfiguration>>>) -> Self {
+            self.props.set("Configurations", value.into());
+            self
+        }
+
+        /// Sets `Configurations` in place: [`Self::configurations`] on a value held by `&mut`.
+        pub fn set_configurations(&mut self, value: impl Into<Val<List<ApplicationConfiguration>>>) -> &mut Self {
+            self.props.set("Configurations", value.into());
+            self
+        }
+
+        /// `Configurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configurations(&self) -> ::std::option::Option<Val<List<ApplicationConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "Configurations")
         }
     }
 
@@ -1678,15 +3681,41 @@ pub mod instance_fleet_config {
             EbsConfiguration { props }
         }
 
-        prop! {
-            /// `EbsBlockDeviceConfigs`: An array of Amazon EBS volume specifications attached to a
-            /// cluster instance.
-            props, "EbsBlockDeviceConfigs", ebs_block_device_configs, set_ebs_block_device_configs, get_ebs_block_device_configs, Val<List<EbsBlockDeviceConfig>>
+        /// `EbsBlockDeviceConfigs`: An array of Amazon EBS volume specifications attached to a cluster
+        /// instance.
+        pub fn ebs_block_device_configs(mut self, value: impl Into<Val<List<EbsBlockDeviceConfig>>>) -> Self {
+            self.props.set("EbsBlockDeviceConfigs", value.into());
+            self
         }
 
-        prop! {
-            /// `EbsOptimized`: Indicates whether an Amazon EBS volume is EBS-optimized.
-            props, "EbsOptimized", ebs_optimized, set_ebs_optimized, get_ebs_optimized, Val<bool>
+        /// Sets `EbsBlockDeviceConfigs` in place: [`Self::ebs_block_device_configs`] on a value held by `&mut`.
+        pub fn set_ebs_block_device_configs(&mut self, value: impl Into<Val<List<EbsBlockDeviceConfig>>>) -> &mut Self {
+            self.props.set("EbsBlockDeviceConfigs", value.into());
+            self
+        }
+
+        /// `EbsBlockDeviceConfigs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs_block_device_configs(&self) -> ::std::option::Option<Val<List<EbsBlockDeviceConfig>>> {
+            crate::cfn::get_prop(&self.props, "EbsBlockDeviceConfigs")
+        }
+
+        /// `EbsOptimized`: Indicates whether an Amazon EBS volume is EBS-optimized.
+        pub fn ebs_optimized(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EbsOptimized", value.into());
+            self
+        }
+
+        /// Sets `EbsOptimized` in place: [`Self::ebs_optimized`] on a value held by `&mut`.
+        pub fn set_ebs_optimized(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EbsOptimized", value.into());
+            self
+        }
+
+        /// `EbsOptimized` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs_optimized(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EbsOptimized")
         }
     }
 
@@ -1710,22 +3739,39 @@ pub mod instance_fleet_config {
             EbsBlockDeviceConfig { props }
         }
 
-        prop! {
-            /// `VolumeSpecification`: EBS volume specifications such as volume type, IOPS, size (GiB)
-            /// and throughput (MiB/s) that are requested for the EBS volume attached to an Amazon EC2
-            /// instance in the cluster.
-            props, "VolumeSpecification", _, set_volume_specification, get_volume_specification, Val<VolumeSpecification>
+        /// Sets `VolumeSpecification`, which `new` took, in place.
+        pub fn set_volume_specification(&mut self, value: impl Into<Val<VolumeSpecification>>) -> &mut Self {
+            self.props.set("VolumeSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumesPerInstance`: Use of this property can confuse CloudFormation drift detection.
-            /// The EbsBlockDeviceConfigs read from the system may return a list with one entry per
-            /// volume, replacing any entry specified in the template with a VolumesPerInstance greater
-            /// than one by that many entries containing only the VolumeSpecification. Thus to avoid
-            /// false drift detection, it is recommended to supply repeated entries in
-            /// EbsBlockDeviceConfigs for any VolumeSpecification which is intended to be repeated and
-            /// not to use this property.
-            props, "VolumesPerInstance", volumes_per_instance, set_volumes_per_instance, get_volumes_per_instance, Val<i64>
+        /// `VolumeSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_specification(&self) -> ::std::option::Option<Val<VolumeSpecification>> {
+            crate::cfn::get_prop(&self.props, "VolumeSpecification")
+        }
+
+        /// `VolumesPerInstance`: Use of this property can confuse CloudFormation drift detection. The
+        /// EbsBlockDeviceConfigs read from the system may return a list with one entry per volume,
+        /// replacing any entry specified in the template with a VolumesPerInstance greater than one by
+        /// that many entries containing only the VolumeSpecification. Thus to avoid false drift
+        /// detection, it is recommended to supply repeated entries in EbsBlockDeviceConfigs for any
+        /// VolumeSpecification which is intended to be repeated and not to use this property.
+        pub fn volumes_per_instance(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("VolumesPerInstance", value.into());
+            self
+        }
+
+        /// Sets `VolumesPerInstance` in place: [`Self::volumes_per_instance`] on a value held by `&mut`.
+        pub fn set_volumes_per_instance(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("VolumesPerInstance", value.into());
+            self
+        }
+
+        /// `VolumesPerInstance` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volumes_per_instance(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "VolumesPerInstance")
         }
     }
 
@@ -1752,27 +3798,65 @@ pub mod instance_fleet_config {
             VolumeSpecification { props }
         }
 
-        prop! {
-            /// `SizeInGB`: The volume size, in gibibytes (GiB). This can be a number from 1 - 1024. If
-            /// the volume type is EBS-optimized, the minimum value is 10.
-            props, "SizeInGB", _, set_size_in_gb, get_size_in_gb, Val<i64>
+        /// Sets `SizeInGB`, which `new` took, in place.
+        pub fn set_size_in_gb(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SizeInGB", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumeType`: The volume type. Volume types supported are gp3, gp2, io1, st1, sc1, and
-            /// standard.
-            props, "VolumeType", _, set_volume_type, get_volume_type, Val<String>
+        /// `SizeInGB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_in_gb(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SizeInGB")
         }
 
-        prop! {
-            /// `Iops`: The number of I/O operations per second (IOPS) that the volume supports.
-            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        /// Sets `VolumeType`, which `new` took, in place.
+        pub fn set_volume_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VolumeType", value.into());
+            self
         }
 
-        prop! {
-            /// `Throughput`: The throughput, in mebibyte per second (MiB/s). This optional parameter
-            /// can be a number from 125 - 1000 and is valid only for gp3 volumes.
-            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
+        /// `VolumeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VolumeType")
+        }
+
+        /// `Iops`: The number of I/O operations per second (IOPS) that the volume supports.
+        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Iops", value.into());
+            self
+        }
+
+        /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+        pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Iops", value.into());
+            self
+        }
+
+        /// `Iops` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Iops")
+        }
+
+        /// `Throughput`: The throughput, in mebibyte per second (MiB/s). This optional parameter can be
+        /// a number from 125 - 1000 and is valid only for gp3 volumes.
+        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// Sets `Throughput` in place: [`Self::throughput`] on a value held by `&mut`.
+        pub fn set_throughput(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// `Throughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throughput(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Throughput")
         }
     }
 
@@ -1793,16 +3877,42 @@ pub mod instance_fleet_config {
             InstanceFleetProvisioningSpecifications { props }
         }
 
-        prop! {
-            /// `OnDemandSpecification`: The launch specification for On-Demand Instances in the
-            /// instance fleet, which determines the allocation strategy.
-            props, "OnDemandSpecification", on_demand_specification, set_on_demand_specification, get_on_demand_specification, Val<OnDemandProvisioningSpecification>
+        /// `OnDemandSpecification`: The launch specification for On-Demand Instances in the instance
+        /// fleet, which determines the allocation strategy.
+        pub fn on_demand_specification(mut self, value: impl Into<Val<OnDemandProvisioningSpecification>>) -> Self {
+            self.props.set("OnDemandSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `SpotSpecification`: The launch specification for Spot instances in the fleet, which
-            /// determines the defined duration, provisioning timeout behavior, and allocation strategy.
-            props, "SpotSpecification", spot_specification, set_spot_specification, get_spot_specification, Val<SpotProvisioningSpecification>
+        /// Sets `OnDemandSpecification` in place: [`Self::on_demand_specification`] on a value held by `&mut`.
+        pub fn set_on_demand_specification(&mut self, value: impl Into<Val<OnDemandProvisioningSpecification>>) -> &mut Self {
+            self.props.set("OnDemandSpecification", value.into());
+            self
+        }
+
+        /// `OnDemandSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_demand_specification(&self) -> ::std::option::Option<Val<OnDemandProvisioningSpecification>> {
+            crate::cfn::get_prop(&self.props, "OnDemandSpecification")
+        }
+
+        /// `SpotSpecification`: The launch specification for Spot instances in the fleet, which
+        /// determines the defined duration, provisioning timeout behavior, and allocation strategy.
+        pub fn spot_specification(mut self, value: impl Into<Val<SpotProvisioningSpecification>>) -> Self {
+            self.props.set("SpotSpecification", value.into());
+            self
+        }
+
+        /// Sets `SpotSpecification` in place: [`Self::spot_specification`] on a value held by `&mut`.
+        pub fn set_spot_specification(&mut self, value: impl Into<Val<SpotProvisioningSpecification>>) -> &mut Self {
+            self.props.set("SpotSpecification", value.into());
+            self
+        }
+
+        /// `SpotSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spot_specification(&self) -> ::std::option::Option<Val<SpotProvisioningSpecification>> {
+            crate::cfn::get_prop(&self.props, "SpotSpecification")
         }
     }
 
@@ -1826,16 +3936,35 @@ pub mod instance_fleet_config {
             OnDemandProvisioningSpecification { props }
         }
 
-        prop! {
-            /// `AllocationStrategy`: Specifies the strategy to use in launching On-Demand instance
-            /// fleets. Currently, the only option is lowest-price (the default), which launches the
-            /// lowest price first.
-            props, "AllocationStrategy", _, set_allocation_strategy, get_allocation_strategy, Val<String>
+        /// Sets `AllocationStrategy`, which `new` took, in place.
+        pub fn set_allocation_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AllocationStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityReservationOptions`.
-            props, "CapacityReservationOptions", capacity_reservation_options, set_capacity_reservation_options, get_capacity_reservation_options, Val<OnDemandCapacityReservationOptions>
+        /// `AllocationStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allocation_strategy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AllocationStrategy")
+        }
+
+        /// `CapacityReservationOptions`.
+        pub fn capacity_reservation_options(mut self, value: impl Into<Val<OnDemandCapacityReservationOptions>>) -> Self {
+            self.props.set("CapacityReservationOptions", value.into());
+            self
+        }
+
+        /// Sets `CapacityReservationOptions` in place: [`Self::capacity_reservation_options`] on a
+        /// value held by `&mut`.
+        pub fn set_capacity_reservation_options(&mut self, value: impl Into<Val<OnDemandCapacityReservationOptions>>) -> &mut Self {
+            self.props.set("CapacityReservationOptions", value.into());
+            self
+        }
+
+        /// `CapacityReservationOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_options(&self) -> ::std::option::Option<Val<OnDemandCapacityReservationOptions>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationOptions")
         }
     }
 
@@ -1854,22 +3983,62 @@ pub mod instance_fleet_config {
             OnDemandCapacityReservationOptions { props }
         }
 
-        prop! {
-            /// `CapacityReservationPreference`: Indicates the instance's Capacity Reservation
-            /// preferences.
-            props, "CapacityReservationPreference", capacity_reservation_preference, set_capacity_reservation_preference, get_capacity_reservation_preference, Val<String>
+        /// `CapacityReservationPreference`: Indicates the instance's Capacity Reservation preferences.
+        pub fn capacity_reservation_preference(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CapacityReservationPreference", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityReservationResourceGroupArn`: The ARN of the Capacity Reservation resource
-            /// group in which to run the instance.
-            props, "CapacityReservationResourceGroupArn", capacity_reservation_resource_group_arn, set_capacity_reservation_resource_group_arn, get_capacity_reservation_resource_group_arn, Val<String>
+        /// Sets `CapacityReservationPreference` in place: [`Self::capacity_reservation_preference`] on
+        /// a value held by `&mut`.
+        pub fn set_capacity_reservation_preference(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapacityReservationPreference", value.into());
+            self
         }
 
-        prop! {
-            /// `UsageStrategy`: Indicates whether to use unused Capacity Reservations for fulfilling
-            /// On-Demand capacity.
-            props, "UsageStrategy", usage_strategy, set_usage_strategy, get_usage_strategy, Val<String>
+        /// `CapacityReservationPreference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_preference(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationPreference")
+        }
+
+        /// `CapacityReservationResourceGroupArn`: The ARN of the Capacity Reservation resource group in
+        /// which to run the instance.
+        pub fn capacity_reservation_resource_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CapacityReservationResourceGroupArn", value.into());
+            self
+        }
+
+        /// Sets `CapacityReservationResourceGroupArn` in place: [`Self::capacity_reservation_resource_group_arn`]
+        /// on a value held by `&mut`.
+        pub fn set_capacity_reservation_resource_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapacityReservationResourceGroupArn", value.into());
+            self
+        }
+
+        /// `CapacityReservationResourceGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_resource_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationResourceGroupArn")
+        }
+
+        /// `UsageStrategy`: Indicates whether to use unused Capacity Reservations for fulfilling
+        /// On-Demand capacity.
+        pub fn usage_strategy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UsageStrategy", value.into());
+            self
+        }
+
+        /// Sets `UsageStrategy` in place: [`Self::usage_strategy`] on a value held by `&mut`.
+        pub fn set_usage_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UsageStrategy", value.into());
+            self
+        }
+
+        /// `UsageStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_usage_strategy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UsageStrategy")
         }
     }
 
@@ -1905,36 +4074,68 @@ pub mod instance_fleet_config {
             SpotProvisioningSpecification { props }
         }
 
-        prop! {
-            /// `TimeoutDurationMinutes`: The Spot provisioning timeout period in minutes. If Spot
-            /// Instances are not provisioned within this time period, the TimeOutAction is taken.
-            /// Minimum value is 5 and maximum value is 1440. The timeout applies only during initial
-            /// provisioning, when the cluster is first created.
-            props, "TimeoutDurationMinutes", _, set_timeout_duration_minutes, get_timeout_duration_minutes, Val<i64>
+        /// Sets `TimeoutDurationMinutes`, which `new` took, in place.
+        pub fn set_timeout_duration_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutDurationMinutes", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutAction`: The action to take when TargetSpotCapacity has not been fulfilled when
-            /// the TimeoutDurationMinutes has expired; that is, when all Spot Instances could not be
-            /// provisioned within the Spot provisioning timeout. Valid values are TERMINATE_CLUSTER and
-            /// SWITCH_TO_ON_DEMAND. SWITCH_TO_ON_DEMAND specifies that if no Spot Instances are
-            /// available, On-Demand Instances should be provisioned to fulfill any remaining Spot
-            /// capacity.
-            props, "TimeoutAction", _, set_timeout_action, get_timeout_action, Val<String>
+        /// `TimeoutDurationMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_duration_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutDurationMinutes")
         }
 
-        prop! {
-            /// `AllocationStrategy`: Specifies one of the following strategies to launch Spot Instance
-            /// fleets: price-capacity-optimized, capacity-optimized, lowest-price, or diversified
-            props, "AllocationStrategy", allocation_strategy, set_allocation_strategy, get_allocation_strategy, Val<String>
+        /// Sets `TimeoutAction`, which `new` took, in place.
+        pub fn set_timeout_action(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimeoutAction", value.into());
+            self
         }
 
-        prop! {
-            /// `BlockDurationMinutes`: The defined duration for Spot Instances (also known as Spot
-            /// blocks) in minutes. When specified, the Spot Instance does not terminate before the
-            /// defined duration expires, and defined duration pricing for Spot Instances applies. Valid
-            /// values are 60, 120, 180, 240, 300, or 360.
-            props, "BlockDurationMinutes", block_duration_minutes, set_block_duration_minutes, get_block_duration_minutes, Val<i64>
+        /// `TimeoutAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_action(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimeoutAction")
+        }
+
+        /// `AllocationStrategy`: Specifies one of the following strategies to launch Spot Instance
+        /// fleets: price-capacity-optimized, capacity-optimized, lowest-price, or diversified
+        pub fn allocation_strategy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AllocationStrategy", value.into());
+            self
+        }
+
+        /// Sets `AllocationStrategy` in place: [`Self::allocation_strategy`] on a value held by `&mut`.
+        pub fn set_allocation_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AllocationStrategy", value.into());
+            self
+        }
+
+        /// `AllocationStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allocation_strategy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AllocationStrategy")
+        }
+
+        /// `BlockDurationMinutes`: The defined duration for Spot Instances (also known as Spot blocks)
+        /// in minutes. When specified, the Spot Instance does not terminate before the defined duration
+        /// expires, and defined duration pricing for Spot Instances applies. Valid values are 60, 120, 180, 240, 300,
+        /// or 360.
+        pub fn block_duration_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BlockDurationMinutes", value.into());
+            self
+        }
+
+        /// Sets `BlockDurationMinutes` in place: [`Self::block_duration_minutes`] on a value held by `&mut`.
+        pub fn set_block_duration_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BlockDurationMinutes", value.into());
+            self
+        }
+
+        /// `BlockDurationMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block_duration_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BlockDurationMinutes")
         }
     }
 
@@ -1953,17 +4154,45 @@ pub mod instance_fleet_config {
             InstanceFleetResizingSpecifications { props }
         }
 
-        prop! {
-            /// `OnDemandResizeSpecification`: The resize specification for On-Demand Instances in the
-            /// instance fleet, which contains the allocation strategy, capacity reservation options,
-            /// and the resize timeout period.
-            props, "OnDemandResizeSpecification", on_demand_resize_specification, set_on_demand_resize_specification, get_on_demand_resize_specification, Val<OnDemandResizingSpecification>
+        /// `OnDemandResizeSpecification`: The resize specification for On-Demand Instances in the
+        /// instance fleet, which contains the allocation strategy, capacity reservation options, and
+        /// the resize timeout period.
+        pub fn on_demand_resize_specification(mut self, value: impl Into<Val<OnDemandResizingSpecification>>) -> Self {
+            self.props.set("OnDemandResizeSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `SpotResizeSpecification`: The resize specification for Spot Instances in the instance
-            /// fleet, which contains the allocation strategy and the resize timeout period.
-            props, "SpotResizeSpecification", spot_resize_specification, set_spot_resize_specification, get_spot_resize_specification, Val<SpotResizingSpecification>
+        /// Sets `OnDemandResizeSpecification` in place: [`Self::on_demand_resize_specification`] on a
+        /// value held by `&mut`.
+        pub fn set_on_demand_resize_specification(&mut self, value: impl Into<Val<OnDemandResizingSpecification>>) -> &mut Self {
+            self.props.set("OnDemandResizeSpecification", value.into());
+            self
+        }
+
+        /// `OnDemandResizeSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_demand_resize_specification(&self) -> ::std::option::Option<Val<OnDemandResizingSpecification>> {
+            crate::cfn::get_prop(&self.props, "OnDemandResizeSpecification")
+        }
+
+        /// `SpotResizeSpecification`: The resize specification for Spot Instances in the instance
+        /// fleet, which contains the allocation strategy and the resize timeout period.
+        pub fn spot_resize_specification(mut self, value: impl Into<Val<SpotResizingSpecification>>) -> Self {
+            self.props.set("SpotResizeSpecification", value.into());
+            self
+        }
+
+        /// Sets `SpotResizeSpecification` in place: [`Self::spot_resize_specification`] on a value held
+        /// by `&mut`.
+        pub fn set_spot_resize_specification(&mut self, value: impl Into<Val<SpotResizingSpecification>>) -> &mut Self {
+            self.props.set("SpotResizeSpecification", value.into());
+            self
+        }
+
+        /// `SpotResizeSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spot_resize_specification(&self) -> ::std::option::Option<Val<SpotResizingSpecification>> {
+            crate::cfn::get_prop(&self.props, "SpotResizeSpecification")
         }
     }
 
@@ -1982,21 +4211,62 @@ pub mod instance_fleet_config {
             OnDemandResizingSpecification { props }
         }
 
-        prop! {
-            /// `AllocationStrategy`: Specifies the allocation strategy to use to launch On-Demand
-            /// instances during a resize. The default is lowest-price.
-            props, "AllocationStrategy", allocation_strategy, set_allocation_strategy, get_allocation_strategy, Val<String>
+        /// `AllocationStrategy`: Specifies the allocation strategy to use to launch On-Demand instances
+        /// during a resize. The default is lowest-price.
+        pub fn allocation_strategy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AllocationStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityReservationOptions`: Describes the strategy for using unused Capacity
-            /// Reservations for fulfilling On-Demand capacity.
-            props, "CapacityReservationOptions", capacity_reservation_options, set_capacity_reservation_options, get_capacity_reservation_options, Val<OnDemandCapacityReservationOptions>
+        /// Sets `AllocationStrategy` in place: [`Self::allocation_strategy`] on a value held by `&mut`.
+        pub fn set_allocation_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AllocationStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutDurationMinutes`: On-Demand resize timeout in minutes.
-            props, "TimeoutDurationMinutes", timeout_duration_minutes, set_timeout_duration_minutes, get_timeout_duration_minutes, Val<i64>
+        /// `AllocationStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allocation_strategy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AllocationStrategy")
+        }
+
+        /// `CapacityReservationOptions`: Describes the strategy for using unused Capacity Reservations
+        /// for fulfilling On-Demand capacity.
+        pub fn capacity_reservation_options(mut self, value: impl Into<Val<OnDemandCapacityReservationOptions>>) -> Self {
+            self.props.set("CapacityReservationOptions", value.into());
+            self
+        }
+
+        /// Sets `CapacityReservationOptions` in place: [`Self::capacity_reservation_options`] on a
+        /// value held by `&mut`.
+        pub fn set_capacity_reservation_options(&mut self, value: impl Into<Val<OnDemandCapacityReservationOptions>>) -> &mut Self {
+            self.props.set("CapacityReservationOptions", value.into());
+            self
+        }
+
+        /// `CapacityReservationOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_reservation_options(&self) -> ::std::option::Option<Val<OnDemandCapacityReservationOptions>> {
+            crate::cfn::get_prop(&self.props, "CapacityReservationOptions")
+        }
+
+        /// `TimeoutDurationMinutes`: On-Demand resize timeout in minutes.
+        pub fn timeout_duration_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutDurationMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutDurationMinutes` in place: [`Self::timeout_duration_minutes`] on a value held
+        /// by `&mut`.
+        pub fn set_timeout_duration_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutDurationMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutDurationMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_duration_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutDurationMinutes")
         }
     }
 
@@ -2015,15 +4285,42 @@ pub mod instance_fleet_config {
             SpotResizingSpecification { props }
         }
 
-        prop! {
-            /// `AllocationStrategy`: Specifies the allocation strategy to use to launch Spot instances
-            /// during a resize.
-            props, "AllocationStrategy", allocation_strategy, set_allocation_strategy, get_allocation_strategy, Val<String>
+        /// `AllocationStrategy`: Specifies the allocation strategy to use to launch Spot instances
+        /// during a resize.
+        pub fn allocation_strategy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AllocationStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutDurationMinutes`: Spot resize timeout in minutes.
-            props, "TimeoutDurationMinutes", timeout_duration_minutes, set_timeout_duration_minutes, get_timeout_duration_minutes, Val<i64>
+        /// Sets `AllocationStrategy` in place: [`Self::allocation_strategy`] on a value held by `&mut`.
+        pub fn set_allocation_strategy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AllocationStrategy", value.into());
+            self
+        }
+
+        /// `AllocationStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allocation_strategy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AllocationStrategy")
+        }
+
+        /// `TimeoutDurationMinutes`: Spot resize timeout in minutes.
+        pub fn timeout_duration_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutDurationMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutDurationMinutes` in place: [`Self::timeout_duration_minutes`] on a value held
+        /// by `&mut`.
+        pub fn set_timeout_duration_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutDurationMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutDurationMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_duration_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutDurationMinutes")
         }
     }
 }
@@ -2059,59 +4356,178 @@ impl InstanceGroupConfig {
         InstanceGroupConfig { core }
     }
 
-    prop! {
-        /// `AutoScalingPolicy`.
-        core.props, "AutoScalingPolicy", auto_scaling_policy, set_auto_scaling_policy, get_auto_scaling_policy, Val<instance_group_config::AutoScalingPolicy>
+    /// `AutoScalingPolicy`.
+    pub fn auto_scaling_policy(mut self, value: impl Into<Val<instance_group_config::AutoScalingPolicy>>) -> Self {
+        self.core.props.set("AutoScalingPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `BidPrice`.
-        core.props, "BidPrice", bid_price, set_bid_price, get_bid_price, Val<String>
+    /// Sets `AutoScalingPolicy` in place: [`Self::auto_scaling_policy`] on a value held by `&mut`.
+    pub fn set_auto_scaling_policy(&mut self, value: impl Into<Val<instance_group_config::AutoScalingPolicy>>) -> &mut Self {
+        self.core.props.set("AutoScalingPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `Configurations`.
-        core.props, "Configurations", configurations, set_configurations, get_configurations, Val<List<instance_group_config::AppConfiguration>>
+    /// `AutoScalingPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_scaling_policy(&self) -> ::std::option::Option<Val<instance_group_config::AutoScalingPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "AutoScalingPolicy")
     }
 
-    prop! {
-        /// `CustomAmiId`.
-        core.props, "CustomAmiId", custom_ami_id, set_custom_ami_id, get_custom_ami_id, Val<String>
+    /// `BidPrice`.
+    pub fn bid_price(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BidPrice", value.into());
+        self
     }
 
-    prop! {
-        /// `EbsConfiguration`.
-        core.props, "EbsConfiguration", ebs_configuration, set_ebs_configuration, get_ebs_configuration, Val<instance_group_config::EbsConfiguration>
+    /// Sets `BidPrice` in place: [`Self::bid_price`] on a value held by `&mut`.
+    pub fn set_bid_price(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BidPrice", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceCount`.
-        core.props, "InstanceCount", _, set_instance_count, get_instance_count, Val<i64>
+    /// `BidPrice` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bid_price(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BidPrice")
     }
 
-    prop! {
-        /// `InstanceRole`.
-        core.props, "InstanceRole", _, set_instance_role, get_instance_role, Val<String>
+    /// `Configurations`.
+    pub fn configurations(mut self, value: impl Into<Val<List<instance_group_config::AppConfiguration>>>) -> Self {
+        self.core.props.set("Configurations", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceType`.
-        core.props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+    /// Sets `Configurations` in place: [`Self::configurations`] on a value held by `&mut`.
+    pub fn set_configurations(&mut self, value: impl Into<Val<List<instance_group_config::AppConfiguration>>>) -> &mut Self {
+        self.core.props.set("Configurations", value.into());
+        self
     }
 
-    prop! {
-        /// `JobFlowId`.
-        core.props, "JobFlowId", _, set_job_flow_id, get_job_flow_id, Val<String>
+    /// `Configurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configurations(&self) -> ::std::option::Option<Val<List<instance_group_config::AppConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "Configurations")
     }
 
-    prop! {
-        /// `Market`.
-        core.props, "Market", market, set_market, get_market, Val<String>
+    /// `CustomAmiId`.
+    pub fn custom_ami_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomAmiId", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `CustomAmiId` in place: [`Self::custom_ami_id`] on a value held by `&mut`.
+    pub fn set_custom_ami_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomAmiId", value.into());
+        self
+    }
+
+    /// `CustomAmiId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_ami_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomAmiId")
+    }
+
+    /// `EbsConfiguration`.
+    pub fn ebs_configuration(mut self, value: impl Into<Val<instance_group_config::EbsConfiguration>>) -> Self {
+        self.core.props.set("EbsConfiguration", value.into());
+        self
+    }
+
+    /// Sets `EbsConfiguration` in place: [`Self::ebs_configuration`] on a value held by `&mut`.
+    pub fn set_ebs_configuration(&mut self, value: impl Into<Val<instance_group_config::EbsConfiguration>>) -> &mut Self {
+        self.core.props.set("EbsConfiguration", value.into());
+        self
+    }
+
+    /// `EbsConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ebs_configuration(&self) -> ::std::option::Option<Val<instance_group_config::EbsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EbsConfiguration")
+    }
+
+    /// Sets `InstanceCount`, which `new` took, in place.
+    pub fn set_instance_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("InstanceCount", value.into());
+        self
+    }
+
+    /// `InstanceCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceCount")
+    }
+
+    /// Sets `InstanceRole`, which `new` took, in place.
+    pub fn set_instance_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceRole", value.into());
+        self
+    }
+
+    /// `InstanceRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceRole")
+    }
+
+    /// Sets `InstanceType`, which `new` took, in place.
+    pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceType", value.into());
+        self
+    }
+
+    /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceType")
+    }
+
+    /// Sets `JobFlowId`, which `new` took, in place.
+    pub fn set_job_flow_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("JobFlowId", value.into());
+        self
+    }
+
+    /// `JobFlowId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_flow_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "JobFlowId")
+    }
+
+    /// `Market`.
+    pub fn market(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Market", value.into());
+        self
+    }
+
+    /// Sets `Market` in place: [`Self::market`] on a value held by `&mut`.
+    pub fn set_market(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Market", value.into());
+        self
+    }
+
+    /// `Market` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_market(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Market")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2154,14 +4570,28 @@ pub mod instance_group_config {
             AutoScalingPolicy { props }
         }
 
-        prop! {
-            /// `Constraints`.
-            props, "Constraints", _, set_constraints, get_constraints, Val<ScalingConstraints>
+        /// Sets `Constraints`, which `new` took, in place.
+        pub fn set_constraints(&mut self, value: impl Into<Val<ScalingConstraints>>) -> &mut Self {
+            self.props.set("Constraints", value.into());
+            self
         }
 
-        prop! {
-            /// `Rules`.
-            props, "Rules", _, set_rules, get_rules, Val<List<ScalingRule>>
+        /// `Constraints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_constraints(&self) -> ::std::option::Option<Val<ScalingConstraints>> {
+            crate::cfn::get_prop(&self.props, "Constraints")
+        }
+
+        /// Sets `Rules`, which `new` took, in place.
+        pub fn set_rules(&mut self, value: impl Into<Val<List<ScalingRule>>>) -> &mut Self {
+            self.props.set("Rules", value.into());
+            self
+        }
+
+        /// `Rules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules(&self) -> ::std::option::Option<Val<List<ScalingRule>>> {
+            crate::cfn::get_prop(&self.props, "Rules")
         }
     }
 
@@ -2184,14 +4614,28 @@ pub mod instance_group_config {
             ScalingConstraints { props }
         }
 
-        prop! {
-            /// `MinCapacity`.
-            props, "MinCapacity", _, set_min_capacity, get_min_capacity, Val<i64>
+        /// Sets `MinCapacity`, which `new` took, in place.
+        pub fn set_min_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinCapacity", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxCapacity`.
-            props, "MaxCapacity", _, set_max_capacity, get_max_capacity, Val<i64>
+        /// `MinCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinCapacity")
+        }
+
+        /// Sets `MaxCapacity`, which `new` took, in place.
+        pub fn set_max_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxCapacity", value.into());
+            self
+        }
+
+        /// `MaxCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxCapacity")
         }
     }
 
@@ -2220,24 +4664,58 @@ pub mod instance_group_config {
             ScalingRule { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<ScalingAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<ScalingAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Trigger`.
-            props, "Trigger", _, set_trigger, get_trigger, Val<ScalingTrigger>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<ScalingAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Trigger`, which `new` took, in place.
+        pub fn set_trigger(&mut self, value: impl Into<Val<ScalingTrigger>>) -> &mut Self {
+            self.props.set("Trigger", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Trigger` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trigger(&self) -> ::std::option::Option<Val<ScalingTrigger>> {
+            crate::cfn::get_prop(&self.props, "Trigger")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -2260,14 +4738,34 @@ pub mod instance_group_config {
             ScalingAction { props }
         }
 
-        prop! {
-            /// `SimpleScalingPolicyConfiguration`.
-            props, "SimpleScalingPolicyConfiguration", _, set_simple_scaling_policy_configuration, get_simple_scaling_policy_configuration, Val<SimpleScalingPolicyConfiguration>
+        /// Sets `SimpleScalingPolicyConfiguration`, which `new` took, in place.
+        pub fn set_simple_scaling_policy_configuration(&mut self, value: impl Into<Val<SimpleScalingPolicyConfiguration>>) -> &mut Self {
+            self.props.set("SimpleScalingPolicyConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `Market`.
-            props, "Market", market, set_market, get_market, Val<String>
+        /// `SimpleScalingPolicyConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_simple_scaling_policy_configuration(&self) -> ::std::option::Option<Val<SimpleScalingPolicyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SimpleScalingPolicyConfiguration")
+        }
+
+        /// `Market`.
+        pub fn market(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Market", value.into());
+            self
+        }
+
+        /// Sets `Market` in place: [`Self::market`] on a value held by `&mut`.
+        pub fn set_market(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Market", value.into());
+            self
+        }
+
+        /// `Market` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_market(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Market")
         }
     }
 
@@ -2288,19 +4786,52 @@ pub mod instance_group_config {
             SimpleScalingPolicyConfiguration { props }
         }
 
-        prop! {
-            /// `ScalingAdjustment`.
-            props, "ScalingAdjustment", _, set_scaling_adjustment, get_scaling_adjustment, Val<i64>
+        /// Sets `ScalingAdjustment`, which `new` took, in place.
+        pub fn set_scaling_adjustment(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScalingAdjustment", value.into());
+            self
         }
 
-        prop! {
-            /// `AdjustmentType`.
-            props, "AdjustmentType", adjustment_type, set_adjustment_type, get_adjustment_type, Val<String>
+        /// `ScalingAdjustment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scaling_adjustment(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScalingAdjustment")
         }
 
-        prop! {
-            /// `CoolDown`.
-            props, "CoolDown", cool_down, set_cool_down, get_cool_down, Val<i64>
+        /// `AdjustmentType`.
+        pub fn adjustment_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AdjustmentType", value.into());
+            self
+        }
+
+        /// Sets `AdjustmentType` in place: [`Self::adjustment_type`] on a value held by `&mut`.
+        pub fn set_adjustment_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AdjustmentType", value.into());
+            self
+        }
+
+        /// `AdjustmentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_adjustment_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AdjustmentType")
+        }
+
+        /// `CoolDown`.
+        pub fn cool_down(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("CoolDown", value.into());
+            self
+        }
+
+        /// Sets `CoolDown` in place: [`Self::cool_down`] on a value held by `&mut`.
+        pub fn set_cool_down(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CoolDown", value.into());
+            self
+        }
+
+        /// `CoolDown` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cool_down(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CoolDown")
         }
     }
 
@@ -2321,9 +4852,16 @@ pub mod instance_group_config {
             ScalingTrigger { props }
         }
 
-        prop! {
-            /// `CloudWatchAlarmDefinition`.
-            props, "CloudWatchAlarmDefinition", _, set_cloud_watch_alarm_definition, get_cloud_watch_alarm_definition, Val<CloudWatchAlarmDefinition>
+        /// Sets `CloudWatchAlarmDefinition`, which `new` took, in place.
+        pub fn set_cloud_watch_alarm_definition(&mut self, value: impl Into<Val<CloudWatchAlarmDefinition>>) -> &mut Self {
+            self.props.set("CloudWatchAlarmDefinition", value.into());
+            self
+        }
+
+        /// `CloudWatchAlarmDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_alarm_definition(&self) -> ::std::option::Option<Val<CloudWatchAlarmDefinition>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchAlarmDefinition")
         }
     }
 
@@ -2355,49 +4893,142 @@ pub mod instance_group_config {
             CloudWatchAlarmDefinition { props }
         }
 
-        prop! {
-            /// `MetricName`.
-            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        /// Sets `MetricName`, which `new` took, in place.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
         }
 
-        prop! {
-            /// `ComparisonOperator`.
-            props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<String>
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
         }
 
-        prop! {
-            /// `Period`.
-            props, "Period", _, set_period, get_period, Val<i64>
+        /// Sets `ComparisonOperator`, which `new` took, in place.
+        pub fn set_comparison_operator(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComparisonOperator", value.into());
+            self
         }
 
-        prop! {
-            /// `Threshold`.
-            props, "Threshold", _, set_threshold, get_threshold, Val<f64>
+        /// `ComparisonOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison_operator(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComparisonOperator")
         }
 
-        prop! {
-            /// `Dimensions`.
-            props, "Dimensions", dimensions, set_dimensions, get_dimensions, Val<List<Tag>>
+        /// Sets `Period`, which `new` took, in place.
+        pub fn set_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Period", value.into());
+            self
         }
 
-        prop! {
-            /// `EvaluationPeriods`.
-            props, "EvaluationPeriods", evaluation_periods, set_evaluation_periods, get_evaluation_periods, Val<i64>
+        /// `Period` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Period")
         }
 
-        prop! {
-            /// `Namespace`.
-            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        /// Sets `Threshold`, which `new` took, in place.
+        pub fn set_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Threshold", value.into());
+            self
         }
 
-        prop! {
-            /// `Statistic`.
-            props, "Statistic", statistic, set_statistic, get_statistic, Val<String>
+        /// `Threshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Threshold")
         }
 
-        prop! {
-            /// `Unit`.
-            props, "Unit", unit, set_unit, get_unit, Val<String>
+        /// `Dimensions`.
+        pub fn dimensions(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// Sets `Dimensions` in place: [`Self::dimensions`] on a value held by `&mut`.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
+        }
+
+        /// `EvaluationPeriods`.
+        pub fn evaluation_periods(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EvaluationPeriods", value.into());
+            self
+        }
+
+        /// Sets `EvaluationPeriods` in place: [`Self::evaluation_periods`] on a value held by `&mut`.
+        pub fn set_evaluation_periods(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EvaluationPeriods", value.into());
+            self
+        }
+
+        /// `EvaluationPeriods` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluation_periods(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EvaluationPeriods")
+        }
+
+        /// `Namespace`.
+        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
+        }
+
+        /// `Statistic`.
+        pub fn statistic(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Statistic", value.into());
+            self
+        }
+
+        /// Sets `Statistic` in place: [`Self::statistic`] on a value held by `&mut`.
+        pub fn set_statistic(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Statistic", value.into());
+            self
+        }
+
+        /// `Statistic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statistic(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Statistic")
+        }
+
+        /// `Unit`.
+        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -2416,19 +5047,59 @@ pub mod instance_group_config {
             AppConfiguration { props }
         }
 
-        prop! {
-            /// `Classification`.
-            props, "Classification", classification, set_classification, get_classification, Val<String>
+        /// `Classification`.
+        pub fn classification(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Classification", value.into());
+            self
         }
 
-        prop! {
-            /// `ConfigurationProperties`.
-            props, "ConfigurationProperties", configuration_properties, set_configuration_properties, get_configuration_properties, Val<Map<String>>
+        /// Sets `Classification` in place: [`Self::classification`] on a value held by `&mut`.
+        pub fn set_classification(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Classification", value.into());
+            self
         }
 
-        prop! {
-            /// `Configurations`.
-            props, "Configurations", configurations, set_configurations, get_configurations, Val<List<AppConfiguration>>
+        /// `Classification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_classification(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Classification")
+        }
+
+        /// `ConfigurationProperties`.
+        pub fn configuration_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("ConfigurationProperties", value.into());
+            self
+        }
+
+        /// Sets `ConfigurationProperties` in place: [`Self::configuration_properties`] on a value held
+        /// by `&mut`.
+        pub fn set_configuration_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("ConfigurationProperties", value.into());
+            self
+        }
+
+        /// `ConfigurationProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationProperties")
+        }
+
+        /// `Configurations`.
+        pub fn configurations(mut self, value: impl Into<Val<List<AppConfiguration>>>) -> Self {
+            self.props.set("Configurations", value.into());
+            self
+        }
+
+        /// Sets `Configurations` in place: [`Self::configurations`] on a value held by `&mut`.
+        pub fn set_configurations(&mut self, value: impl Into<Val<List<AppConfiguration>>>) -> &mut Self {
+            self.props.set("Configurations", value.into());
+            self
+        }
+
+        /// `Configurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configurations(&self) -> ::std::option::Option<Val<List<AppConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "Configurations")
         }
     }
 
@@ -2447,14 +5118,40 @@ pub mod instance_group_config {
             EbsConfiguration { props }
         }
 
-        prop! {
-            /// `EbsBlockDeviceConfigs`.
-            props, "EbsBlockDeviceConfigs", ebs_block_device_configs, set_ebs_block_device_configs, get_ebs_block_device_configs, Val<List<EbsBlockDeviceConfig>>
+        /// `EbsBlockDeviceConfigs`.
+        pub fn ebs_block_device_configs(mut self, value: impl Into<Val<List<EbsBlockDeviceConfig>>>) -> Self {
+            self.props.set("EbsBlockDeviceConfigs", value.into());
+            self
         }
 
-        prop! {
-            /// `EbsOptimized`.
-            props, "EbsOptimized", ebs_optimized, set_ebs_optimized, get_ebs_optimized, Val<bool>
+        /// Sets `EbsBlockDeviceConfigs` in place: [`Self::ebs_block_device_configs`] on a value held by `&mut`.
+        pub fn set_ebs_block_device_configs(&mut self, value: impl Into<Val<List<EbsBlockDeviceConfig>>>) -> &mut Self {
+            self.props.set("EbsBlockDeviceConfigs", value.into());
+            self
+        }
+
+        /// `EbsBlockDeviceConfigs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs_block_device_configs(&self) -> ::std::option::Option<Val<List<EbsBlockDeviceConfig>>> {
+            crate::cfn::get_prop(&self.props, "EbsBlockDeviceConfigs")
+        }
+
+        /// `EbsOptimized`.
+        pub fn ebs_optimized(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EbsOptimized", value.into());
+            self
+        }
+
+        /// Sets `EbsOptimized` in place: [`Self::ebs_optimized`] on a value held by `&mut`.
+        pub fn set_ebs_optimized(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EbsOptimized", value.into());
+            self
+        }
+
+        /// `EbsOptimized` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs_optimized(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EbsOptimized")
         }
     }
 
@@ -2475,20 +5172,39 @@ pub mod instance_group_config {
             EbsBlockDeviceConfig { props }
         }
 
-        prop! {
-            /// `VolumeSpecification`.
-            props, "VolumeSpecification", _, set_volume_specification, get_volume_specification, Val<VolumeSpecification>
+        /// Sets `VolumeSpecification`, which `new` took, in place.
+        pub fn set_volume_specification(&mut self, value: impl Into<Val<VolumeSpecification>>) -> &mut Self {
+            self.props.set("VolumeSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumesPerInstance`: Use of this property can confuse CloudFormation drift detection.
-            /// The EbsBlockDeviceConfigs read from the system may return a list with one entry per
-            /// volume, replacing any entry specified in the template with a VolumesPerInstance greater
-            /// than one by that many entries containing only the VolumeSpecification. Thus to avoid
-            /// false drift detection, it is recommended to supply repeated entries in
-            /// EbsBlockDeviceConfigs for any VolumeSpecification which is intended to be repeated and
-            /// not to use this property.
-            props, "VolumesPerInstance", volumes_per_instance, set_volumes_per_instance, get_volumes_per_instance, Val<i64>
+        /// `VolumeSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_specification(&self) -> ::std::option::Option<Val<VolumeSpecification>> {
+            crate::cfn::get_prop(&self.props, "VolumeSpecification")
+        }
+
+        /// `VolumesPerInstance`: Use of this property can confuse CloudFormation drift detection. The
+        /// EbsBlockDeviceConfigs read from the system may return a list with one entry per volume,
+        /// replacing any entry specified in the template with a VolumesPerInstance greater than one by
+        /// that many entries containing only the VolumeSpecification. Thus to avoid false drift
+        /// detection, it is recommended to supply repeated entries in EbsBlockDeviceConfigs for any
+        /// VolumeSpecification which is intended to be repeated and not to use this property.
+        pub fn volumes_per_instance(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("VolumesPerInstance", value.into());
+            self
+        }
+
+        /// Sets `VolumesPerInstance` in place: [`Self::volumes_per_instance`] on a value held by `&mut`.
+        pub fn set_volumes_per_instance(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("VolumesPerInstance", value.into());
+            self
+        }
+
+        /// `VolumesPerInstance` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volumes_per_instance(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "VolumesPerInstance")
         }
     }
 
@@ -2511,24 +5227,64 @@ pub mod instance_group_config {
             VolumeSpecification { props }
         }
 
-        prop! {
-            /// `SizeInGB`.
-            props, "SizeInGB", _, set_size_in_gb, get_size_in_gb, Val<i64>
+        /// Sets `SizeInGB`, which `new` took, in place.
+        pub fn set_size_in_gb(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SizeInGB", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumeType`.
-            props, "VolumeType", _, set_volume_type, get_volume_type, Val<String>
+        /// `SizeInGB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_in_gb(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SizeInGB")
         }
 
-        prop! {
-            /// `Iops`.
-            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        /// Sets `VolumeType`, which `new` took, in place.
+        pub fn set_volume_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VolumeType", value.into());
+            self
         }
 
-        prop! {
-            /// `Throughput`.
-            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
+        /// `VolumeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VolumeType")
+        }
+
+        /// `Iops`.
+        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Iops", value.into());
+            self
+        }
+
+        /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+        pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Iops", value.into());
+            self
+        }
+
+        /// `Iops` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Iops")
+        }
+
+        /// `Throughput`.
+        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// Sets `Throughput` in place: [`Self::throughput`] on a value held by `&mut`.
+        pub fn set_throughput(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// `Throughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throughput(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Throughput")
         }
     }
 }
@@ -2555,14 +5311,34 @@ impl SecurityConfiguration {
         SecurityConfiguration { core }
     }
 
-    prop! {
-        /// `Name`: The name of the security configuration.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Name`: The name of the security configuration.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityConfiguration`: The security configuration details in JSON format.
-        core.props, "SecurityConfiguration", _, set_security_configuration, get_security_configuration, Val<Json>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `SecurityConfiguration`, which `new` took, in place.
+    pub fn set_security_configuration(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("SecurityConfiguration", value.into());
+        self
+    }
+
+    /// `SecurityConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_configuration(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2607,40 +5383,90 @@ impl Step {
         Step { core }
     }
 
-    prop! {
-        /// `ActionOnFailure`: This specifies what action to take when the cluster step fails.
-        /// Possible values are CANCEL_AND_WAIT and CONTINUE.
-        core.props, "ActionOnFailure", _, set_action_on_failure, get_action_on_failure, Val<String>
+    /// Sets `ActionOnFailure`, which `new` took, in place.
+    pub fn set_action_on_failure(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ActionOnFailure", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionKeyArn`: The KMS key ARN to encrypt the logs published to the given Amazon S3
-        /// destination. When omitted, EMR falls back to cluster-level logging behavior.
-        core.props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
+    /// `ActionOnFailure` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action_on_failure(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ActionOnFailure")
     }
 
-    prop! {
-        /// `HadoopJarStep`: The HadoopJarStepConfig property type specifies a job flow step
-        /// consisting of a JAR file whose main function will be executed. The main function submits
-        /// a job for the cluster to execute as a step on the master node, and then waits for the
-        /// job to finish or fail before executing subsequent steps.
-        core.props, "HadoopJarStep", _, set_hadoop_jar_step, get_hadoop_jar_step, Val<step::HadoopJarStepConfig>
+    /// `EncryptionKeyArn`: The KMS key ARN to encrypt the logs published to the given Amazon S3
+    /// destination. When omitted, EMR falls back to cluster-level logging behavior.
+    pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EncryptionKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `JobFlowId`: A string that uniquely identifies the cluster (job flow).
-        core.props, "JobFlowId", _, set_job_flow_id, get_job_flow_id, Val<String>
+    /// Sets `EncryptionKeyArn` in place: [`Self::encryption_key_arn`] on a value held by `&mut`.
+    pub fn set_encryption_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EncryptionKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `LogUri`: The Amazon S3 destination URI for log publishing. When omitted, EMR falls back
-        /// to cluster-level logging behavior.
-        core.props, "LogUri", log_uri, set_log_uri, get_log_uri, Val<String>
+    /// `EncryptionKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionKeyArn")
     }
 
-    prop! {
-        /// `Name`: The name of the cluster step.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `HadoopJarStep`, which `new` took, in place.
+    pub fn set_hadoop_jar_step(&mut self, value: impl Into<Val<step::HadoopJarStepConfig>>) -> &mut Self {
+        self.core.props.set("HadoopJarStep", value.into());
+        self
+    }
+
+    /// `HadoopJarStep` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hadoop_jar_step(&self) -> ::std::option::Option<Val<step::HadoopJarStepConfig>> {
+        crate::cfn::get_prop(&self.core.props, "HadoopJarStep")
+    }
+
+    /// Sets `JobFlowId`, which `new` took, in place.
+    pub fn set_job_flow_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("JobFlowId", value.into());
+        self
+    }
+
+    /// `JobFlowId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_flow_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "JobFlowId")
+    }
+
+    /// `LogUri`: The Amazon S3 destination URI for log publishing. When omitted, EMR falls back to
+    /// cluster-level logging behavior.
+    pub fn log_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LogUri", value.into());
+        self
+    }
+
+    /// Sets `LogUri` in place: [`Self::log_uri`] on a value held by `&mut`.
+    pub fn set_log_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LogUri", value.into());
+        self
+    }
+
+    /// `LogUri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LogUri")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2678,24 +5504,70 @@ pub mod step {
             HadoopJarStepConfig { props }
         }
 
-        prop! {
-            /// `Jar`.
-            props, "Jar", _, set_jar, get_jar, Val<String>
+        /// Sets `Jar`, which `new` took, in place.
+        pub fn set_jar(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Jar", value.into());
+            self
         }
 
-        prop! {
-            /// `Args`.
-            props, "Args", args, set_args, get_args, Val<List<String>>
+        /// `Jar` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jar(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Jar")
         }
 
-        prop! {
-            /// `MainClass`.
-            props, "MainClass", main_class, set_main_class, get_main_class, Val<String>
+        /// `Args`.
+        pub fn args(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Args", value.into());
+            self
         }
 
-        prop! {
-            /// `StepProperties`.
-            props, "StepProperties", step_properties, set_step_properties, get_step_properties, Val<List<Tag>>
+        /// Sets `Args` in place: [`Self::args`] on a value held by `&mut`.
+        pub fn set_args(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Args", value.into());
+            self
+        }
+
+        /// `Args` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_args(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Args")
+        }
+
+        /// `MainClass`.
+        pub fn main_class(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MainClass", value.into());
+            self
+        }
+
+        /// Sets `MainClass` in place: [`Self::main_class`] on a value held by `&mut`.
+        pub fn set_main_class(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MainClass", value.into());
+            self
+        }
+
+        /// `MainClass` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_main_class(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MainClass")
+        }
+
+        /// `StepProperties`.
+        pub fn step_properties(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("StepProperties", value.into());
+            self
+        }
+
+        /// Sets `StepProperties` in place: [`Self::step_properties`] on a value held by `&mut`.
+        pub fn set_step_properties(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("StepProperties", value.into());
+            self
+        }
+
+        /// `StepProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_step_properties(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "StepProperties")
         }
     }
 }
@@ -2755,112 +5627,276 @@ impl Studio {
         Studio { core }
     }
 
-    prop! {
-        /// `AuthMode`: Specifies whether the Studio authenticates users using single sign-on (SSO)
-        /// or IAM. Amazon EMR Studio currently only supports SSO authentication.
-        core.props, "AuthMode", _, set_auth_mode, get_auth_mode, Val<studio::AuthMode>
+    /// Sets `AuthMode`, which `new` took, in place.
+    pub fn set_auth_mode(&mut self, value: impl Into<Val<studio::AuthMode>>) -> &mut Self {
+        self.core.props.set("AuthMode", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultS3Location`: The default Amazon S3 location to back up EMR Studio Workspaces and
-        /// notebook files. A Studio user can select an alternative Amazon S3 location when creating
-        /// a Workspace.
-        core.props, "DefaultS3Location", _, set_default_s3_location, get_default_s3_location, Val<String>
+    /// `AuthMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auth_mode(&self) -> ::std::option::Option<Val<studio::AuthMode>> {
+        crate::cfn::get_prop(&self.core.props, "AuthMode")
     }
 
-    prop! {
-        /// `Description`: A detailed description of the Studio.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `DefaultS3Location`, which `new` took, in place.
+    pub fn set_default_s3_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultS3Location", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionKeyArn`: The AWS KMS key identifier (ARN) used to encrypt AWS EMR Studio
-        /// workspace and notebook files when backed up to AWS S3.
-        core.props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
+    /// `DefaultS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_s3_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultS3Location")
     }
 
-    prop! {
-        /// `EngineSecurityGroupId`: The ID of the Amazon EMR Studio Engine security group. The
-        /// Engine security group allows inbound network traffic from the Workspace security group,
-        /// and it must be in the same VPC specified by VpcId.
-        core.props, "EngineSecurityGroupId", _, set_engine_security_group_id, get_engine_security_group_id, Val<String>
+    /// `Description`: A detailed description of the Studio.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `IdcInstanceArn`: The ARN of the IAM Identity Center instance to create the Studio
-        /// application.
-        core.props, "IdcInstanceArn", idc_instance_arn, set_idc_instance_arn, get_idc_instance_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `IdcUserAssignment`: Specifies whether IAM Identity Center user assignment is REQUIRED
-        /// or OPTIONAL. If the value is set to REQUIRED, users must be explicitly assigned to the
-        /// Studio application to access the Studio.
-        core.props, "IdcUserAssignment", idc_user_assignment, set_idc_user_assignment, get_idc_user_assignment, Val<studio::IdcUserAssignment>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `IdpAuthUrl`: Your identity provider's authentication endpoint. Amazon EMR Studio
-        /// redirects federated users to this endpoint for authentication when logging in to a
-        /// Studio with the Studio URL.
-        core.props, "IdpAuthUrl", idp_auth_url, set_idp_auth_url, get_idp_auth_url, Val<String>
+    /// `EncryptionKeyArn`: The AWS KMS key identifier (ARN) used to encrypt AWS EMR Studio
+    /// workspace and notebook files when backed up to AWS S3.
+    pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EncryptionKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `IdpRelayStateParameterName`: The name of relay state parameter for external Identity
-        /// Provider.
-        core.props, "IdpRelayStateParameterName", idp_relay_state_parameter_name, set_idp_relay_state_parameter_name, get_idp_relay_state_parameter_name, Val<String>
+    /// Sets `EncryptionKeyArn` in place: [`Self::encryption_key_arn`] on a value held by `&mut`.
+    pub fn set_encryption_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EncryptionKeyArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A descriptive name for the Amazon EMR Studio.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `EncryptionKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionKeyArn")
     }
 
-    prop! {
-        /// `ServiceRole`: The IAM role that will be assumed by the Amazon EMR Studio. The service
-        /// role provides a way for Amazon EMR Studio to interoperate with other AWS services.
-        core.props, "ServiceRole", _, set_service_role, get_service_role, Val<String>
+    /// Sets `EngineSecurityGroupId`, which `new` took, in place.
+    pub fn set_engine_security_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EngineSecurityGroupId", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetIds`: A list of up to 5 subnet IDs to associate with the Studio. The subnets must
-        /// belong to the VPC specified by VpcId. Studio users can create a Workspace in any of the
-        /// specified subnets.
-        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `EngineSecurityGroupId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_engine_security_group_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EngineSecurityGroupId")
     }
 
-    prop! {
-        /// `Tags`: A list of tags to associate with the Studio. Tags are user-defined key-value
-        /// pairs that consist of a required key string with a maximum of 128 characters, and an
-        /// optional value string with a maximum of 256 characters.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `IdcInstanceArn`: The ARN of the IAM Identity Center instance to create the Studio
+    /// application.
+    pub fn idc_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IdcInstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `TrustedIdentityPropagationEnabled`: A Boolean indicating whether to enable Trusted
-        /// identity propagation for the Studio. The default value is false.
-        core.props, "TrustedIdentityPropagationEnabled", trusted_identity_propagation_enabled, set_trusted_identity_propagation_enabled, get_trusted_identity_propagation_enabled, Val<bool>
+    /// Sets `IdcInstanceArn` in place: [`Self::idc_instance_arn`] on a value held by `&mut`.
+    pub fn set_idc_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdcInstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `UserRole`: The IAM user role that will be assumed by users and groups logged in to a
-        /// Studio. The permissions attached to this IAM role can be scoped down for each user or
-        /// group using session policies.
-        core.props, "UserRole", user_role, set_user_role, get_user_role, Val<String>
+    /// `IdcInstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_idc_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdcInstanceArn")
     }
 
-    prop! {
-        /// `VpcId`: The ID of the Amazon Virtual Private Cloud (Amazon VPC) to associate with the
-        /// Studio.
-        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+    /// `IdcUserAssignment`: Specifies whether IAM Identity Center user assignment is REQUIRED or
+    /// OPTIONAL. If the value is set to REQUIRED, users must be explicitly assigned to the Studio
+    /// application to access the Studio.
+    pub fn idc_user_assignment(mut self, value: impl Into<Val<studio::IdcUserAssignment>>) -> Self {
+        self.core.props.set("IdcUserAssignment", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkspaceSecurityGroupId`: The ID of the Amazon EMR Studio Workspace security group.
-        /// The Workspace security group allows outbound network traffic to resources in the Engine
-        /// security group, and it must be in the same VPC specified by VpcId.
-        core.props, "WorkspaceSecurityGroupId", _, set_workspace_security_group_id, get_workspace_security_group_id, Val<String>
+    /// Sets `IdcUserAssignment` in place: [`Self::idc_user_assignment`] on a value held by `&mut`.
+    pub fn set_idc_user_assignment(&mut self, value: impl Into<Val<studio::IdcUserAssignment>>) -> &mut Self {
+        self.core.props.set("IdcUserAssignment", value.into());
+        self
+    }
+
+    /// `IdcUserAssignment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_idc_user_assignment(&self) -> ::std::option::Option<Val<studio::IdcUserAssignment>> {
+        crate::cfn::get_prop(&self.core.props, "IdcUserAssignment")
+    }
+
+    /// `IdpAuthUrl`: Your identity provider's authentication endpoint. Amazon EMR Studio redirects
+    /// federated users to this endpoint for authentication when logging in to a Studio with the
+    /// Studio URL.
+    pub fn idp_auth_url(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IdpAuthUrl", value.into());
+        self
+    }
+
+    /// Sets `IdpAuthUrl` in place: [`Self::idp_auth_url`] on a value held by `&mut`.
+    pub fn set_idp_auth_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdpAuthUrl", value.into());
+        self
+    }
+
+    /// `IdpAuthUrl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_idp_auth_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdpAuthUrl")
+    }
+
+    /// `IdpRelayStateParameterName`: The name of relay state parameter for external Identity
+    /// Provider.
+    pub fn idp_relay_state_parameter_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IdpRelayStateParameterName", value.into());
+        self
+    }
+
+    /// Sets `IdpRelayStateParameterName` in place: [`Self::idp_relay_state_parameter_name`] on a
+    /// value held by `&mut`.
+    pub fn set_idp_relay_state_parameter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdpRelayStateParameterName", value.into());
+        self
+    }
+
+    /// `IdpRelayStateParameterName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_idp_relay_state_parameter_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdpRelayStateParameterName")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `ServiceRole`, which `new` took, in place.
+    pub fn set_service_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceRole", value.into());
+        self
+    }
+
+    /// `ServiceRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceRole")
+    }
+
+    /// Sets `SubnetIds`, which `new` took, in place.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`: A list of tags to associate with the Studio. Tags are user-defined key-value pairs
+    /// that consist of a required key string with a maximum of 128 characters, and an optional
+    /// value string with a maximum of 256 characters.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TrustedIdentityPropagationEnabled`: A Boolean indicating whether to enable Trusted identity
+    /// propagation for the Studio. The default value is false.
+    pub fn trusted_identity_propagation_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("TrustedIdentityPropagationEnabled", value.into());
+        self
+    }
+
+    /// Sets `TrustedIdentityPropagationEnabled` in place: [`Self::trusted_identity_propagation_enabled`]
+    /// on a value held by `&mut`.
+    pub fn set_trusted_identity_propagation_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("TrustedIdentityPropagationEnabled", value.into());
+        self
+    }
+
+    /// `TrustedIdentityPropagationEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_trusted_identity_propagation_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "TrustedIdentityPropagationEnabled")
+    }
+
+    /// `UserRole`: The IAM user role that will be assumed by users and groups logged in to a
+    /// Studio. The permissions attached to this IAM role can be scoped down for each user or group
+    /// using session policies.
+    pub fn user_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("UserRole", value.into());
+        self
+    }
+
+    /// Sets `UserRole` in place: [`Self::user_role`] on a value held by `&mut`.
+    pub fn set_user_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserRole", value.into());
+        self
+    }
+
+    /// `UserRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserRole")
+    }
+
+    /// Sets `VpcId`, which `new` took, in place.
+    pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+        self.core.props.set("VpcId", value.into());
+        self
+    }
+
+    /// `VpcId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+        crate::cfn::get_prop(&self.core.props, "VpcId")
+    }
+
+    /// Sets `WorkspaceSecurityGroupId`, which `new` took, in place.
+    pub fn set_workspace_security_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkspaceSecurityGroupId", value.into());
+        self
+    }
+
+    /// `WorkspaceSecurityGroupId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace_security_group_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkspaceSecurityGroupId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2959,29 +5995,52 @@ impl StudioSessionMapping {
         StudioSessionMapping { core }
     }
 
-    prop! {
-        /// `IdentityName`: The name of the user or group. For more information, see UserName and
-        /// DisplayName in the AWS SSO Identity Store API Reference. Either IdentityName or
-        /// IdentityId must be specified.
-        core.props, "IdentityName", _, set_identity_name, get_identity_name, Val<String>
+    /// Sets `IdentityName`, which `new` took, in place.
+    pub fn set_identity_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdentityName", value.into());
+        self
     }
 
-    prop! {
-        /// `IdentityType`: Specifies whether the identity to map to the Studio is a user or a
-        /// group.
-        core.props, "IdentityType", _, set_identity_type, get_identity_type, Val<studio_session_mapping::IdentityType>
+    /// `IdentityName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityName")
     }
 
-    prop! {
-        /// `SessionPolicyArn`: The Amazon Resource Name (ARN) for the session policy that will be
-        /// applied to the user or group. Session policies refine Studio user permissions without
-        /// the need to use multiple IAM user roles.
-        core.props, "SessionPolicyArn", _, set_session_policy_arn, get_session_policy_arn, Val<String>
+    /// Sets `IdentityType`, which `new` took, in place.
+    pub fn set_identity_type(&mut self, value: impl Into<Val<studio_session_mapping::IdentityType>>) -> &mut Self {
+        self.core.props.set("IdentityType", value.into());
+        self
     }
 
-    prop! {
-        /// `StudioId`: The ID of the Amazon EMR Studio to which the user or group will be mapped.
-        core.props, "StudioId", _, set_studio_id, get_studio_id, Val<String>
+    /// `IdentityType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_type(&self) -> ::std::option::Option<Val<studio_session_mapping::IdentityType>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityType")
+    }
+
+    /// Sets `SessionPolicyArn`, which `new` took, in place.
+    pub fn set_session_policy_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SessionPolicyArn", value.into());
+        self
+    }
+
+    /// `SessionPolicyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_session_policy_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SessionPolicyArn")
+    }
+
+    /// Sets `StudioId`, which `new` took, in place.
+    pub fn set_studio_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StudioId", value.into());
+        self
+    }
+
+    /// `StudioId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_studio_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StudioId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3026,14 +6085,40 @@ impl WalWorkspace {
         WalWorkspace { core }
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
     }
 
-    prop! {
-        /// `WALWorkspaceName`: The name of the emrwal container
-        core.props, "WALWorkspaceName", wal_workspace_name, set_wal_workspace_name, get_wal_workspace_name, Val<String>
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `WALWorkspaceName`: The name of the emrwal container
+    pub fn wal_workspace_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("WALWorkspaceName", value.into());
+        self
+    }
+
+    /// Sets `WALWorkspaceName` in place: [`Self::wal_workspace_name`] on a value held by `&mut`.
+    pub fn set_wal_workspace_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WALWorkspaceName", value.into());
+        self
+    }
+
+    /// `WALWorkspaceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_wal_workspace_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WALWorkspaceName")
     }
 
     /// `Ref`: the resource's identifier.

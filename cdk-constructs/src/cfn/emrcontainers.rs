@@ -53,46 +53,126 @@ impl Endpoint {
         Endpoint { core }
     }
 
-    prop! {
-        /// `ConfigurationOverrides`: The configuration overrides for the managed endpoint.
-        core.props, "ConfigurationOverrides", configuration_overrides, set_configuration_overrides, get_configuration_overrides, Val<endpoint::ConfigurationOverrides>
+    /// `ConfigurationOverrides`: The configuration overrides for the managed endpoint.
+    pub fn configuration_overrides(mut self, value: impl Into<Val<endpoint::ConfigurationOverrides>>) -> Self {
+        self.core.props.set("ConfigurationOverrides", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionRoleArn`: The execution role ARN for the managed endpoint.
-        core.props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
+    /// Sets `ConfigurationOverrides` in place: [`Self::configuration_overrides`] on a value held by `&mut`.
+    pub fn set_configuration_overrides(&mut self, value: impl Into<Val<endpoint::ConfigurationOverrides>>) -> &mut Self {
+        self.core.props.set("ConfigurationOverrides", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the managed endpoint.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `ConfigurationOverrides` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration_overrides(&self) -> ::std::option::Option<Val<endpoint::ConfigurationOverrides>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigurationOverrides")
     }
 
-    prop! {
-        /// `ReleaseLabel`: The Amazon EMR release label.
-        core.props, "ReleaseLabel", _, set_release_label, get_release_label, Val<String>
+    /// Sets `ExecutionRoleArn`, which `new` took, in place.
+    pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SessionIdleTimeoutInMinutes`: The idle timeout in minutes for sessions on the managed
-        /// endpoint.
-        core.props, "SessionIdleTimeoutInMinutes", session_idle_timeout_in_minutes, set_session_idle_timeout_in_minutes, get_session_idle_timeout_in_minutes, Val<i64>
+    /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRoleArn")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this managed endpoint.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name`: The name of the managed endpoint.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: The type of the managed endpoint.
-        core.props, "Type", _, set_type, get_type, Val<String>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `VirtualClusterId`: The ID of the virtual cluster for which the managed endpoint is
-        /// created.
-        core.props, "VirtualClusterId", _, set_virtual_cluster_id, get_virtual_cluster_id, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `ReleaseLabel`, which `new` took, in place.
+    pub fn set_release_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReleaseLabel", value.into());
+        self
+    }
+
+    /// `ReleaseLabel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_release_label(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReleaseLabel")
+    }
+
+    /// `SessionIdleTimeoutInMinutes`: The idle timeout in minutes for sessions on the managed
+    /// endpoint.
+    pub fn session_idle_timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("SessionIdleTimeoutInMinutes", value.into());
+        self
+    }
+
+    /// Sets `SessionIdleTimeoutInMinutes` in place: [`Self::session_idle_timeout_in_minutes`] on a
+    /// value held by `&mut`.
+    pub fn set_session_idle_timeout_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("SessionIdleTimeoutInMinutes", value.into());
+        self
+    }
+
+    /// `SessionIdleTimeoutInMinutes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_session_idle_timeout_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "SessionIdleTimeoutInMinutes")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this managed endpoint.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
+    }
+
+    /// Sets `VirtualClusterId`, which `new` took, in place.
+    pub fn set_virtual_cluster_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VirtualClusterId", value.into());
+        self
+    }
+
+    /// `VirtualClusterId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_virtual_cluster_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VirtualClusterId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -182,14 +262,42 @@ pub mod endpoint {
             ConfigurationOverrides { props }
         }
 
-        prop! {
-            /// `ApplicationConfiguration`.
-            props, "ApplicationConfiguration", application_configuration, set_application_configuration, get_application_configuration, Val<List<EmreksConfiguration>>
+        /// `ApplicationConfiguration`.
+        pub fn application_configuration(mut self, value: impl Into<Val<List<EmreksConfiguration>>>) -> Self {
+            self.props.set("ApplicationConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `MonitoringConfiguration`.
-            props, "MonitoringConfiguration", monitoring_configuration, set_monitoring_configuration, get_monitoring_configuration, Val<MonitoringConfiguration>
+        /// Sets `ApplicationConfiguration` in place: [`Self::application_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_application_configuration(&mut self, value: impl Into<Val<List<EmreksConfiguration>>>) -> &mut Self {
+            self.props.set("ApplicationConfiguration", value.into());
+            self
+        }
+
+        /// `ApplicationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_configuration(&self) -> ::std::option::Option<Val<List<EmreksConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "ApplicationConfiguration")
+        }
+
+        /// `MonitoringConfiguration`.
+        pub fn monitoring_configuration(mut self, value: impl Into<Val<MonitoringConfiguration>>) -> Self {
+            self.props.set("MonitoringConfiguration", value.into());
+            self
+        }
+
+        /// Sets `MonitoringConfiguration` in place: [`Self::monitoring_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_monitoring_configuration(&mut self, value: impl Into<Val<MonitoringConfiguration>>) -> &mut Self {
+            self.props.set("MonitoringConfiguration", value.into());
+            self
+        }
+
+        /// `MonitoringConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_monitoring_configuration(&self) -> ::std::option::Option<Val<MonitoringConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MonitoringConfiguration")
         }
     }
 
@@ -210,19 +318,52 @@ pub mod endpoint {
             EmreksConfiguration { props }
         }
 
-        prop! {
-            /// `Classification`.
-            props, "Classification", _, set_classification, get_classification, Val<String>
+        /// Sets `Classification`, which `new` took, in place.
+        pub fn set_classification(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Classification", value.into());
+            self
         }
 
-        prop! {
-            /// `Configurations`.
-            props, "Configurations", configurations, set_configurations, get_configurations, Val<List<EmreksConfiguration>>
+        /// `Classification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_classification(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Classification")
         }
 
-        prop! {
-            /// `Properties`.
-            props, "Properties", properties, set_properties, get_properties, Val<Map<String>>
+        /// `Configurations`.
+        pub fn configurations(mut self, value: impl Into<Val<List<EmreksConfiguration>>>) -> Self {
+            self.props.set("Configurations", value.into());
+            self
+        }
+
+        /// Sets `Configurations` in place: [`Self::configurations`] on a value held by `&mut`.
+        pub fn set_configurations(&mut self, value: impl Into<Val<List<EmreksConfiguration>>>) -> &mut Self {
+            self.props.set("Configurations", value.into());
+            self
+        }
+
+        /// `Configurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configurations(&self) -> ::std::option::Option<Val<List<EmreksConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "Configurations")
+        }
+
+        /// `Properties`.
+        pub fn properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// Sets `Properties` in place: [`Self::properties`] on a value held by `&mut`.
+        pub fn set_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// `Properties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Properties")
         }
     }
 
@@ -241,24 +382,79 @@ pub mod endpoint {
             MonitoringConfiguration { props }
         }
 
-        prop! {
-            /// `CloudWatchMonitoringConfiguration`.
-            props, "CloudWatchMonitoringConfiguration", cloud_watch_monitoring_configuration, set_cloud_watch_monitoring_configuration, get_cloud_watch_monitoring_configuration, Val<CloudWatchMonitoringConfiguration>
+        /// `CloudWatchMonitoringConfiguration`.
+        pub fn cloud_watch_monitoring_configuration(mut self, value: impl Into<Val<CloudWatchMonitoringConfiguration>>) -> Self {
+            self.props.set("CloudWatchMonitoringConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainerLogRotationConfiguration`.
-            props, "ContainerLogRotationConfiguration", container_log_rotation_configuration, set_container_log_rotation_configuration, get_container_log_rotation_configuration, Val<ContainerLogRotationConfiguration>
+        /// Sets `CloudWatchMonitoringConfiguration` in place: [`Self::cloud_watch_monitoring_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_cloud_watch_monitoring_configuration(&mut self, value: impl Into<Val<CloudWatchMonitoringConfiguration>>) -> &mut Self {
+            self.props.set("CloudWatchMonitoringConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `PersistentAppUI`.
-            props, "PersistentAppUI", persistent_app_ui, set_persistent_app_ui, get_persistent_app_ui, Val<MonitoringConfigurationPersistentAppUi>
+        /// `CloudWatchMonitoringConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_monitoring_configuration(&self) -> ::std::option::Option<Val<CloudWatchMonitoringConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchMonitoringConfiguration")
         }
 
-        prop! {
-            /// `S3MonitoringConfiguration`.
-            props, "S3MonitoringConfiguration", s3_monitoring_configuration, set_s3_monitoring_configuration, get_s3_monitoring_configuration, Val<S3MonitoringConfiguration>
+        /// `ContainerLogRotationConfiguration`.
+        pub fn container_log_rotation_configuration(mut self, value: impl Into<Val<ContainerLogRotationConfiguration>>) -> Self {
+            self.props.set("ContainerLogRotationConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ContainerLogRotationConfiguration` in place: [`Self::container_log_rotation_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_container_log_rotation_configuration(&mut self, value: impl Into<Val<ContainerLogRotationConfiguration>>) -> &mut Self {
+            self.props.set("ContainerLogRotationConfiguration", value.into());
+            self
+        }
+
+        /// `ContainerLogRotationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_log_rotation_configuration(&self) -> ::std::option::Option<Val<ContainerLogRotationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ContainerLogRotationConfiguration")
+        }
+
+        /// `PersistentAppUI`.
+        pub fn persistent_app_ui(mut self, value: impl Into<Val<MonitoringConfigurationPersistentAppUi>>) -> Self {
+            self.props.set("PersistentAppUI", value.into());
+            self
+        }
+
+        /// Sets `PersistentAppUI` in place: [`Self::persistent_app_ui`] on a value held by `&mut`.
+        pub fn set_persistent_app_ui(&mut self, value: impl Into<Val<MonitoringConfigurationPersistentAppUi>>) -> &mut Self {
+            self.props.set("PersistentAppUI", value.into());
+            self
+        }
+
+        /// `PersistentAppUI` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_persistent_app_ui(&self) -> ::std::option::Option<Val<MonitoringConfigurationPersistentAppUi>> {
+            crate::cfn::get_prop(&self.props, "PersistentAppUI")
+        }
+
+        /// `S3MonitoringConfiguration`.
+        pub fn s3_monitoring_configuration(mut self, value: impl Into<Val<S3MonitoringConfiguration>>) -> Self {
+            self.props.set("S3MonitoringConfiguration", value.into());
+            self
+        }
+
+        /// Sets `S3MonitoringConfiguration` in place: [`Self::s3_monitoring_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_s3_monitoring_configuration(&mut self, value: impl Into<Val<S3MonitoringConfiguration>>) -> &mut Self {
+            self.props.set("S3MonitoringConfiguration", value.into());
+            self
+        }
+
+        /// `S3MonitoringConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_monitoring_configuration(&self) -> ::std::option::Option<Val<S3MonitoringConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3MonitoringConfiguration")
         }
     }
 
@@ -279,14 +475,34 @@ pub mod endpoint {
             CloudWatchMonitoringConfiguration { props }
         }
 
-        prop! {
-            /// `LogGroupName`.
-            props, "LogGroupName", _, set_log_group_name, get_log_group_name, Val<String>
+        /// Sets `LogGroupName`, which `new` took, in place.
+        pub fn set_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupName", value.into());
+            self
         }
 
-        prop! {
-            /// `LogStreamNamePrefix`.
-            props, "LogStreamNamePrefix", log_stream_name_prefix, set_log_stream_name_prefix, get_log_stream_name_prefix, Val<String>
+        /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupName")
+        }
+
+        /// `LogStreamNamePrefix`.
+        pub fn log_stream_name_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogStreamNamePrefix", value.into());
+            self
+        }
+
+        /// Sets `LogStreamNamePrefix` in place: [`Self::log_stream_name_prefix`] on a value held by `&mut`.
+        pub fn set_log_stream_name_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogStreamNamePrefix", value.into());
+            self
+        }
+
+        /// `LogStreamNamePrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_stream_name_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogStreamNamePrefix")
         }
     }
 
@@ -312,14 +528,28 @@ pub mod endpoint {
             ContainerLogRotationConfiguration { props }
         }
 
-        prop! {
-            /// `RotationSize`.
-            props, "RotationSize", _, set_rotation_size, get_rotation_size, Val<String>
+        /// Sets `RotationSize`, which `new` took, in place.
+        pub fn set_rotation_size(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RotationSize", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxFilesToKeep`.
-            props, "MaxFilesToKeep", _, set_max_files_to_keep, get_max_files_to_keep, Val<i64>
+        /// `RotationSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rotation_size(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RotationSize")
+        }
+
+        /// Sets `MaxFilesToKeep`, which `new` took, in place.
+        pub fn set_max_files_to_keep(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxFilesToKeep", value.into());
+            self
+        }
+
+        /// `MaxFilesToKeep` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_files_to_keep(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxFilesToKeep")
         }
     }
 
@@ -353,9 +583,16 @@ pub mod endpoint {
             S3MonitoringConfiguration { props }
         }
 
-        prop! {
-            /// `LogUri`.
-            props, "LogUri", _, set_log_uri, get_log_uri, Val<String>
+        /// Sets `LogUri`, which `new` took, in place.
+        pub fn set_log_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogUri", value.into());
+            self
+        }
+
+        /// `LogUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogUri")
         }
     }
 }
@@ -388,20 +625,46 @@ impl JobTemplate {
         JobTemplate { core }
     }
 
-    prop! {
-        /// `JobTemplateData`: The values of a StartJobRun API request used in job runs started
-        /// using the job template.
-        core.props, "JobTemplateData", _, set_job_template_data, get_job_template_data, Val<job_template::JobTemplateData>
+    /// Sets `JobTemplateData`, which `new` took, in place.
+    pub fn set_job_template_data(&mut self, value: impl Into<Val<job_template::JobTemplateData>>) -> &mut Self {
+        self.core.props.set("JobTemplateData", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The specified name of the job template.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `JobTemplateData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_template_data(&self) -> ::std::option::Option<Val<job_template::JobTemplateData>> {
+        crate::cfn::get_prop(&self.core.props, "JobTemplateData")
     }
 
-    prop! {
-        /// `Tags`: The tags that are associated with the job template.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: The tags that are associated with the job template.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -469,37 +732,95 @@ pub mod job_template {
             JobTemplateData { props }
         }
 
-        prop! {
-            /// `ExecutionRoleArn`: The execution role ARN of the job run, or a template parameter
-            /// reference.
-            props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
+        /// Sets `ExecutionRoleArn`, which `new` took, in place.
+        pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExecutionRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ReleaseLabel`: The release version of Amazon EMR, or a template parameter reference.
-            props, "ReleaseLabel", _, set_release_label, get_release_label, Val<String>
+        /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExecutionRoleArn")
         }
 
-        prop! {
-            /// `JobDriver`: Specify the driver that the job runs on. Exactly one of the two available
-            /// job drivers is required, either SparkSqlJobDriver or SparkSubmitJobDriver.
-            props, "JobDriver", _, set_job_driver, get_job_driver, Val<JobDriver>
+        /// Sets `ReleaseLabel`, which `new` took, in place.
+        pub fn set_release_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReleaseLabel", value.into());
+            self
         }
 
-        prop! {
-            /// `ConfigurationOverrides`: A configuration specification to be used to override existing
-            /// configurations. This data type allows job template parameters to be specified within.
-            props, "ConfigurationOverrides", configuration_overrides, set_configuration_overrides, get_configuration_overrides, Val<ParametricConfigurationOverrides>
+        /// `ReleaseLabel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_release_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReleaseLabel")
         }
 
-        prop! {
-            /// `JobTags`: The tags assigned to jobs started using the job template.
-            props, "JobTags", job_tags, set_job_tags, get_job_tags, Val<Map<String>>
+        /// Sets `JobDriver`, which `new` took, in place.
+        pub fn set_job_driver(&mut self, value: impl Into<Val<JobDriver>>) -> &mut Self {
+            self.props.set("JobDriver", value.into());
+            self
         }
 
-        prop! {
-            /// `ParameterConfiguration`: The configuration of parameters existing in the job template.
-            props, "ParameterConfiguration", parameter_configuration, set_parameter_configuration, get_parameter_configuration, Val<Map<TemplateParameterConfiguration>>
+        /// `JobDriver` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_job_driver(&self) -> ::std::option::Option<Val<JobDriver>> {
+            crate::cfn::get_prop(&self.props, "JobDriver")
+        }
+
+        /// `ConfigurationOverrides`: A configuration specification to be used to override existing
+        /// configurations. This data type allows job template parameters to be specified within.
+        pub fn configuration_overrides(mut self, value: impl Into<Val<ParametricConfigurationOverrides>>) -> Self {
+            self.props.set("ConfigurationOverrides", value.into());
+            self
+        }
+
+        /// Sets `ConfigurationOverrides` in place: [`Self::configuration_overrides`] on a value held by `&mut`.
+        pub fn set_configuration_overrides(&mut self, value: impl Into<Val<ParametricConfigurationOverrides>>) -> &mut Self {
+            self.props.set("ConfigurationOverrides", value.into());
+            self
+        }
+
+        /// `ConfigurationOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_overrides(&self) -> ::std::option::Option<Val<ParametricConfigurationOverrides>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationOverrides")
+        }
+
+        /// `JobTags`: The tags assigned to jobs started using the job template.
+        pub fn job_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("JobTags", value.into());
+            self
+        }
+
+        /// Sets `JobTags` in place: [`Self::job_tags`] on a value held by `&mut`.
+        pub fn set_job_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("JobTags", value.into());
+            self
+        }
+
+        /// `JobTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_job_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "JobTags")
+        }
+
+        /// `ParameterConfiguration`: The configuration of parameters existing in the job template.
+        pub fn parameter_configuration(mut self, value: impl Into<Val<Map<TemplateParameterConfiguration>>>) -> Self {
+            self.props.set("ParameterConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ParameterConfiguration` in place: [`Self::parameter_configuration`] on a value held by `&mut`.
+        pub fn set_parameter_configuration(&mut self, value: impl Into<Val<Map<TemplateParameterConfiguration>>>) -> &mut Self {
+            self.props.set("ParameterConfiguration", value.into());
+            self
+        }
+
+        /// `ParameterConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_configuration(&self) -> ::std::option::Option<Val<Map<TemplateParameterConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "ParameterConfiguration")
         }
     }
 
@@ -520,15 +841,43 @@ pub mod job_template {
             ParametricConfigurationOverrides { props }
         }
 
-        prop! {
-            /// `ApplicationConfiguration`.
-            props, "ApplicationConfiguration", application_configuration, set_application_configuration, get_application_configuration, Val<List<Configuration>>
+        /// `ApplicationConfiguration`.
+        pub fn application_configuration(mut self, value: impl Into<Val<List<Configuration>>>) -> Self {
+            self.props.set("ApplicationConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `MonitoringConfiguration`: Configuration setting for monitoring. This data type allows
-            /// job template parameters to be specified within.
-            props, "MonitoringConfiguration", monitoring_configuration, set_monitoring_configuration, get_monitoring_configuration, Val<ParametricMonitoringConfiguration>
+        /// Sets `ApplicationConfiguration` in place: [`Self::application_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_application_configuration(&mut self, value: impl Into<Val<List<Configuration>>>) -> &mut Self {
+            self.props.set("ApplicationConfiguration", value.into());
+            self
+        }
+
+        /// `ApplicationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_configuration(&self) -> ::std::option::Option<Val<List<Configuration>>> {
+            crate::cfn::get_prop(&self.props, "ApplicationConfiguration")
+        }
+
+        /// `MonitoringConfiguration`: Configuration setting for monitoring. This data type allows job
+        /// template parameters to be specified within.
+        pub fn monitoring_configuration(mut self, value: impl Into<Val<ParametricMonitoringConfiguration>>) -> Self {
+            self.props.set("MonitoringConfiguration", value.into());
+            self
+        }
+
+        /// Sets `MonitoringConfiguration` in place: [`Self::monitoring_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_monitoring_configuration(&mut self, value: impl Into<Val<ParametricMonitoringConfiguration>>) -> &mut Self {
+            self.props.set("MonitoringConfiguration", value.into());
+            self
+        }
+
+        /// `MonitoringConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_monitoring_configuration(&self) -> ::std::option::Option<Val<ParametricMonitoringConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MonitoringConfiguration")
         }
     }
 
@@ -551,19 +900,52 @@ pub mod job_template {
             Configuration { props }
         }
 
-        prop! {
-            /// `Classification`: The classification within a configuration.
-            props, "Classification", _, set_classification, get_classification, Val<String>
+        /// Sets `Classification`, which `new` took, in place.
+        pub fn set_classification(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Classification", value.into());
+            self
         }
 
-        prop! {
-            /// `Configurations`.
-            props, "Configurations", configurations, set_configurations, get_configurations, Val<List<Configuration>>
+        /// `Classification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_classification(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Classification")
         }
 
-        prop! {
-            /// `Properties`: A set of properties specified within a configuration classification.
-            props, "Properties", properties, set_properties, get_properties, Val<Map<String>>
+        /// `Configurations`.
+        pub fn configurations(mut self, value: impl Into<Val<List<Configuration>>>) -> Self {
+            self.props.set("Configurations", value.into());
+            self
+        }
+
+        /// Sets `Configurations` in place: [`Self::configurations`] on a value held by `&mut`.
+        pub fn set_configurations(&mut self, value: impl Into<Val<List<Configuration>>>) -> &mut Self {
+            self.props.set("Configurations", value.into());
+            self
+        }
+
+        /// `Configurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configurations(&self) -> ::std::option::Option<Val<List<Configuration>>> {
+            crate::cfn::get_prop(&self.props, "Configurations")
+        }
+
+        /// `Properties`: A set of properties specified within a configuration classification.
+        pub fn properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// Sets `Properties` in place: [`Self::properties`] on a value held by `&mut`.
+        pub fn set_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// `Properties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Properties")
         }
     }
 
@@ -583,22 +965,63 @@ pub mod job_template {
             ParametricMonitoringConfiguration { props }
         }
 
-        prop! {
-            /// `CloudWatchMonitoringConfiguration`: A configuration for CloudWatch monitoring. This
-            /// data type allows job template parameters to be specified within.
-            props, "CloudWatchMonitoringConfiguration", cloud_watch_monitoring_configuration, set_cloud_watch_monitoring_configuration, get_cloud_watch_monitoring_configuration, Val<ParametricCloudWatchMonitoringConfiguration>
+        /// `CloudWatchMonitoringConfiguration`: A configuration for CloudWatch monitoring. This data
+        /// type allows job template parameters to be specified within.
+        pub fn cloud_watch_monitoring_configuration(mut self, value: impl Into<Val<ParametricCloudWatchMonitoringConfiguration>>) -> Self {
+            self.props.set("CloudWatchMonitoringConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `PersistentAppUI`: Monitoring configurations for the persistent application UI, or a
-            /// template parameter reference.
-            props, "PersistentAppUI", persistent_app_ui, set_persistent_app_ui, get_persistent_app_ui, Val<String>
+        /// Sets `CloudWatchMonitoringConfiguration` in place: [`Self::cloud_watch_monitoring_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_cloud_watch_monitoring_configuration(&mut self, value: impl Into<Val<ParametricCloudWatchMonitoringConfiguration>>) -> &mut Self {
+            self.props.set("CloudWatchMonitoringConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `S3MonitoringConfiguration`: Amazon S3 configuration for monitoring log publishing. This
-            /// data type allows job template parameters to be specified within.
-            props, "S3MonitoringConfiguration", s3_monitoring_configuration, set_s3_monitoring_configuration, get_s3_monitoring_configuration, Val<ParametricS3MonitoringConfiguration>
+        /// `CloudWatchMonitoringConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_monitoring_configuration(&self) -> ::std::option::Option<Val<ParametricCloudWatchMonitoringConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchMonitoringConfiguration")
+        }
+
+        /// `PersistentAppUI`: Monitoring configurations for the persistent application UI, or a
+        /// template parameter reference.
+        pub fn persistent_app_ui(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PersistentAppUI", value.into());
+            self
+        }
+
+        /// Sets `PersistentAppUI` in place: [`Self::persistent_app_ui`] on a value held by `&mut`.
+        pub fn set_persistent_app_ui(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PersistentAppUI", value.into());
+            self
+        }
+
+        /// `PersistentAppUI` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_persistent_app_ui(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PersistentAppUI")
+        }
+
+        /// `S3MonitoringConfiguration`: Amazon S3 configuration for monitoring log publishing. This
+        /// data type allows job template parameters to be specified within.
+        pub fn s3_monitoring_configuration(mut self, value: impl Into<Val<ParametricS3MonitoringConfiguration>>) -> Self {
+            self.props.set("S3MonitoringConfiguration", value.into());
+            self
+        }
+
+        /// Sets `S3MonitoringConfiguration` in place: [`Self::s3_monitoring_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_s3_monitoring_configuration(&mut self, value: impl Into<Val<ParametricS3MonitoringConfiguration>>) -> &mut Self {
+            self.props.set("S3MonitoringConfiguration", value.into());
+            self
+        }
+
+        /// `S3MonitoringConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_monitoring_configuration(&self) -> ::std::option::Option<Val<ParametricS3MonitoringConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3MonitoringConfiguration")
         }
     }
 
@@ -619,15 +1042,41 @@ pub mod job_template {
             ParametricCloudWatchMonitoringConfiguration { props }
         }
 
-        prop! {
-            /// `LogGroupName`: The name of the log group for log publishing, or a template parameter
-            /// reference.
-            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
+        /// `LogGroupName`: The name of the log group for log publishing, or a template parameter
+        /// reference.
+        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroupName", value.into());
+            self
         }
 
-        prop! {
-            /// `LogStreamNamePrefix`: The specified name prefix for log streams.
-            props, "LogStreamNamePrefix", log_stream_name_prefix, set_log_stream_name_prefix, get_log_stream_name_prefix, Val<String>
+        /// Sets `LogGroupName` in place: [`Self::log_group_name`] on a value held by `&mut`.
+        pub fn set_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupName", value.into());
+            self
+        }
+
+        /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupName")
+        }
+
+        /// `LogStreamNamePrefix`: The specified name prefix for log streams.
+        pub fn log_stream_name_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogStreamNamePrefix", value.into());
+            self
+        }
+
+        /// Sets `LogStreamNamePrefix` in place: [`Self::log_stream_name_prefix`] on a value held by `&mut`.
+        pub fn set_log_stream_name_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogStreamNamePrefix", value.into());
+            self
+        }
+
+        /// `LogStreamNamePrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_stream_name_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogStreamNamePrefix")
         }
     }
 
@@ -648,9 +1097,22 @@ pub mod job_template {
             ParametricS3MonitoringConfiguration { props }
         }
 
-        prop! {
-            /// `LogUri`: Amazon S3 destination URI for log publishing.
-            props, "LogUri", log_uri, set_log_uri, get_log_uri, Val<String>
+        /// `LogUri`: Amazon S3 destination URI for log publishing.
+        pub fn log_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogUri", value.into());
+            self
+        }
+
+        /// Sets `LogUri` in place: [`Self::log_uri`] on a value held by `&mut`.
+        pub fn set_log_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogUri", value.into());
+            self
+        }
+
+        /// `LogUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogUri")
         }
     }
 
@@ -673,14 +1135,40 @@ pub mod job_template {
             JobDriver { props }
         }
 
-        prop! {
-            /// `SparkSqlJobDriver`: The job driver for job type.
-            props, "SparkSqlJobDriver", spark_sql_job_driver, set_spark_sql_job_driver, get_spark_sql_job_driver, Val<SparkSqlJobDriver>
+        /// `SparkSqlJobDriver`: The job driver for job type.
+        pub fn spark_sql_job_driver(mut self, value: impl Into<Val<SparkSqlJobDriver>>) -> Self {
+            self.props.set("SparkSqlJobDriver", value.into());
+            self
         }
 
-        prop! {
-            /// `SparkSubmitJobDriver`: The information about job driver for Spark submit.
-            props, "SparkSubmitJobDriver", spark_submit_job_driver, set_spark_submit_job_driver, get_spark_submit_job_driver, Val<SparkSubmitJobDriver>
+        /// Sets `SparkSqlJobDriver` in place: [`Self::spark_sql_job_driver`] on a value held by `&mut`.
+        pub fn set_spark_sql_job_driver(&mut self, value: impl Into<Val<SparkSqlJobDriver>>) -> &mut Self {
+            self.props.set("SparkSqlJobDriver", value.into());
+            self
+        }
+
+        /// `SparkSqlJobDriver` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spark_sql_job_driver(&self) -> ::std::option::Option<Val<SparkSqlJobDriver>> {
+            crate::cfn::get_prop(&self.props, "SparkSqlJobDriver")
+        }
+
+        /// `SparkSubmitJobDriver`: The information about job driver for Spark submit.
+        pub fn spark_submit_job_driver(mut self, value: impl Into<Val<SparkSubmitJobDriver>>) -> Self {
+            self.props.set("SparkSubmitJobDriver", value.into());
+            self
+        }
+
+        /// Sets `SparkSubmitJobDriver` in place: [`Self::spark_submit_job_driver`] on a value held by `&mut`.
+        pub fn set_spark_submit_job_driver(&mut self, value: impl Into<Val<SparkSubmitJobDriver>>) -> &mut Self {
+            self.props.set("SparkSubmitJobDriver", value.into());
+            self
+        }
+
+        /// `SparkSubmitJobDriver` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spark_submit_job_driver(&self) -> ::std::option::Option<Val<SparkSubmitJobDriver>> {
+            crate::cfn::get_prop(&self.props, "SparkSubmitJobDriver")
         }
     }
 
@@ -699,14 +1187,40 @@ pub mod job_template {
             SparkSqlJobDriver { props }
         }
 
-        prop! {
-            /// `EntryPoint`.
-            props, "EntryPoint", entry_point, set_entry_point, get_entry_point, Val<String>
+        /// `EntryPoint`.
+        pub fn entry_point(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EntryPoint", value.into());
+            self
         }
 
-        prop! {
-            /// `SparkSqlParameters`.
-            props, "SparkSqlParameters", spark_sql_parameters, set_spark_sql_parameters, get_spark_sql_parameters, Val<String>
+        /// Sets `EntryPoint` in place: [`Self::entry_point`] on a value held by `&mut`.
+        pub fn set_entry_point(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EntryPoint", value.into());
+            self
+        }
+
+        /// `EntryPoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entry_point(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EntryPoint")
+        }
+
+        /// `SparkSqlParameters`.
+        pub fn spark_sql_parameters(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SparkSqlParameters", value.into());
+            self
+        }
+
+        /// Sets `SparkSqlParameters` in place: [`Self::spark_sql_parameters`] on a value held by `&mut`.
+        pub fn set_spark_sql_parameters(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SparkSqlParameters", value.into());
+            self
+        }
+
+        /// `SparkSqlParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spark_sql_parameters(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SparkSqlParameters")
         }
     }
 
@@ -728,19 +1242,52 @@ pub mod job_template {
             SparkSubmitJobDriver { props }
         }
 
-        prop! {
-            /// `EntryPoint`.
-            props, "EntryPoint", _, set_entry_point, get_entry_point, Val<String>
+        /// Sets `EntryPoint`, which `new` took, in place.
+        pub fn set_entry_point(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EntryPoint", value.into());
+            self
         }
 
-        prop! {
-            /// `EntryPointArguments`.
-            props, "EntryPointArguments", entry_point_arguments, set_entry_point_arguments, get_entry_point_arguments, Val<List<String>>
+        /// `EntryPoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entry_point(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EntryPoint")
         }
 
-        prop! {
-            /// `SparkSubmitParameters`.
-            props, "SparkSubmitParameters", spark_submit_parameters, set_spark_submit_parameters, get_spark_submit_parameters, Val<String>
+        /// `EntryPointArguments`.
+        pub fn entry_point_arguments(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("EntryPointArguments", value.into());
+            self
+        }
+
+        /// Sets `EntryPointArguments` in place: [`Self::entry_point_arguments`] on a value held by `&mut`.
+        pub fn set_entry_point_arguments(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EntryPointArguments", value.into());
+            self
+        }
+
+        /// `EntryPointArguments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entry_point_arguments(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EntryPointArguments")
+        }
+
+        /// `SparkSubmitParameters`.
+        pub fn spark_submit_parameters(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SparkSubmitParameters", value.into());
+            self
+        }
+
+        /// Sets `SparkSubmitParameters` in place: [`Self::spark_submit_parameters`] on a value held by `&mut`.
+        pub fn set_spark_submit_parameters(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SparkSubmitParameters", value.into());
+            self
+        }
+
+        /// `SparkSubmitParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spark_submit_parameters(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SparkSubmitParameters")
         }
     }
 
@@ -760,14 +1307,40 @@ pub mod job_template {
             TemplateParameterConfiguration { props }
         }
 
-        prop! {
-            /// `DefaultValue`: The default value for the job template parameter.
-            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
+        /// `DefaultValue`: The default value for the job template parameter.
+        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultValue", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of the job template parameter.
-            props, "Type", type_, set_type, get_type, Val<TemplateParameterConfigurationType>
+        /// Sets `DefaultValue` in place: [`Self::default_value`] on a value held by `&mut`.
+        pub fn set_default_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
+        }
+
+        /// `Type`: The type of the job template parameter.
+        pub fn type_(mut self, value: impl Into<Val<TemplateParameterConfigurationType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<TemplateParameterConfigurationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<TemplateParameterConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -809,25 +1382,70 @@ impl SecurityConfiguration {
         SecurityConfiguration { core }
     }
 
-    prop! {
-        /// `ContainerProvider`: Container provider for the security configuration.
-        core.props, "ContainerProvider", container_provider, set_container_provider, get_container_provider, Val<security_configuration::ContainerProvider>
+    /// `ContainerProvider`: Container provider for the security configuration.
+    pub fn container_provider(mut self, value: impl Into<Val<security_configuration::ContainerProvider>>) -> Self {
+        self.core.props.set("ContainerProvider", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the security configuration.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `ContainerProvider` in place: [`Self::container_provider`] on a value held by `&mut`.
+    pub fn set_container_provider(&mut self, value: impl Into<Val<security_configuration::ContainerProvider>>) -> &mut Self {
+        self.core.props.set("ContainerProvider", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityConfigurationData`: Security configuration input for the security
-        /// configuration.
-        core.props, "SecurityConfigurationData", _, set_security_configuration_data, get_security_configuration_data, Val<security_configuration::SecurityConfigurationData>
+    /// `ContainerProvider` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_container_provider(&self) -> ::std::option::Option<Val<security_configuration::ContainerProvider>> {
+        crate::cfn::get_prop(&self.core.props, "ContainerProvider")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this security configuration.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name`: The name of the security configuration.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `SecurityConfigurationData`, which `new` took, in place.
+    pub fn set_security_configuration_data(&mut self, value: impl Into<Val<security_configuration::SecurityConfigurationData>>) -> &mut Self {
+        self.core.props.set("SecurityConfigurationData", value.into());
+        self
+    }
+
+    /// `SecurityConfigurationData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_configuration_data(&self) -> ::std::option::Option<Val<security_configuration::SecurityConfigurationData>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityConfigurationData")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this security configuration.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -873,19 +1491,46 @@ pub mod security_configuration {
             ContainerProvider { props }
         }
 
-        prop! {
-            /// `Type`: The container provider type.
-            props, "Type", _, set_type, get_type, Val<ContainerProviderType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ContainerProviderType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: The container provider ID.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ContainerProviderType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Info`: Container information.
-            props, "Info", info, set_info, get_info, Val<ContainerInfo>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `Info`: Container information.
+        pub fn info(mut self, value: impl Into<Val<ContainerInfo>>) -> Self {
+            self.props.set("Info", value.into());
+            self
+        }
+
+        /// Sets `Info` in place: [`Self::info`] on a value held by `&mut`.
+        pub fn set_info(&mut self, value: impl Into<Val<ContainerInfo>>) -> &mut Self {
+            self.props.set("Info", value.into());
+            self
+        }
+
+        /// `Info` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_info(&self) -> ::std::option::Option<Val<ContainerInfo>> {
+            crate::cfn::get_prop(&self.props, "Info")
         }
     }
 
@@ -904,9 +1549,22 @@ pub mod security_configuration {
             ContainerInfo { props }
         }
 
-        prop! {
-            /// `EksInfo`: EKS information.
-            props, "EksInfo", eks_info, set_eks_info, get_eks_info, Val<EksInfo>
+        /// `EksInfo`: EKS information.
+        pub fn eks_info(mut self, value: impl Into<Val<EksInfo>>) -> Self {
+            self.props.set("EksInfo", value.into());
+            self
+        }
+
+        /// Sets `EksInfo` in place: [`Self::eks_info`] on a value held by `&mut`.
+        pub fn set_eks_info(&mut self, value: impl Into<Val<EksInfo>>) -> &mut Self {
+            self.props.set("EksInfo", value.into());
+            self
+        }
+
+        /// `EksInfo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_eks_info(&self) -> ::std::option::Option<Val<EksInfo>> {
+            crate::cfn::get_prop(&self.props, "EksInfo")
         }
     }
 
@@ -925,9 +1583,22 @@ pub mod security_configuration {
             EksInfo { props }
         }
 
-        prop! {
-            /// `Namespace`: The EKS namespace.
-            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        /// `Namespace`: The EKS namespace.
+        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
         }
     }
 
@@ -957,21 +1628,61 @@ pub mod security_configuration {
             SecurityConfigurationData { props }
         }
 
-        prop! {
-            /// `AuthenticationConfiguration`: Authentication configuration for the security
-            /// configuration.
-            props, "AuthenticationConfiguration", authentication_configuration, set_authentication_configuration, get_authentication_configuration, Val<AuthenticationConfiguration>
+        /// `AuthenticationConfiguration`: Authentication configuration for the security configuration.
+        pub fn authentication_configuration(mut self, value: impl Into<Val<AuthenticationConfiguration>>) -> Self {
+            self.props.set("AuthenticationConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthorizationConfiguration`: Authorization configuration for the security
-            /// configuration.
-            props, "AuthorizationConfiguration", authorization_configuration, set_authorization_configuration, get_authorization_configuration, Val<AuthorizationConfiguration>
+        /// Sets `AuthenticationConfiguration` in place: [`Self::authentication_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_authentication_configuration(&mut self, value: impl Into<Val<AuthenticationConfiguration>>) -> &mut Self {
+            self.props.set("AuthenticationConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionConfiguration`: Encryption configuration for the security configuration.
-            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<EncryptionConfiguration>
+        /// `AuthenticationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_configuration(&self) -> ::std::option::Option<Val<AuthenticationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationConfiguration")
+        }
+
+        /// `AuthorizationConfiguration`: Authorization configuration for the security configuration.
+        pub fn authorization_configuration(mut self, value: impl Into<Val<AuthorizationConfiguration>>) -> Self {
+            self.props.set("AuthorizationConfiguration", value.into());
+            self
+        }
+
+        /// Sets `AuthorizationConfiguration` in place: [`Self::authorization_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_authorization_configuration(&mut self, value: impl Into<Val<AuthorizationConfiguration>>) -> &mut Self {
+            self.props.set("AuthorizationConfiguration", value.into());
+            self
+        }
+
+        /// `AuthorizationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_configuration(&self) -> ::std::option::Option<Val<AuthorizationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationConfiguration")
+        }
+
+        /// `EncryptionConfiguration`: Encryption configuration for the security configuration.
+        pub fn encryption_configuration(mut self, value: impl Into<Val<EncryptionConfiguration>>) -> Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_encryption_configuration(&mut self, value: impl Into<Val<EncryptionConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
+        }
+
+        /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<EncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionConfiguration")
         }
     }
 
@@ -991,14 +1702,41 @@ pub mod security_configuration {
             AuthenticationConfiguration { props }
         }
 
-        prop! {
-            /// `IAMConfiguration`: IAM configuration.
-            props, "IAMConfiguration", iam_configuration, set_iam_configuration, get_iam_configuration, Val<IamConfiguration>
+        /// `IAMConfiguration`: IAM configuration.
+        pub fn iam_configuration(mut self, value: impl Into<Val<IamConfiguration>>) -> Self {
+            self.props.set("IAMConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `IdentityCenterConfiguration`: Identity Center configuration.
-            props, "IdentityCenterConfiguration", identity_center_configuration, set_identity_center_configuration, get_identity_center_configuration, Val<IdentityCenterConfiguration>
+        /// Sets `IAMConfiguration` in place: [`Self::iam_configuration`] on a value held by `&mut`.
+        pub fn set_iam_configuration(&mut self, value: impl Into<Val<IamConfiguration>>) -> &mut Self {
+            self.props.set("IAMConfiguration", value.into());
+            self
+        }
+
+        /// `IAMConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_configuration(&self) -> ::std::option::Option<Val<IamConfiguration>> {
+            crate::cfn::get_prop(&self.props, "IAMConfiguration")
+        }
+
+        /// `IdentityCenterConfiguration`: Identity Center configuration.
+        pub fn identity_center_configuration(mut self, value: impl Into<Val<IdentityCenterConfiguration>>) -> Self {
+            self.props.set("IdentityCenterConfiguration", value.into());
+            self
+        }
+
+        /// Sets `IdentityCenterConfiguration` in place: [`Self::identity_center_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_identity_center_configuration(&mut self, value: impl Into<Val<IdentityCenterConfiguration>>) -> &mut Self {
+            self.props.set("IdentityCenterConfiguration", value.into());
+            self
+        }
+
+        /// `IdentityCenterConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identity_center_configuration(&self) -> ::std::option::Option<Val<IdentityCenterConfiguration>> {
+            crate::cfn::get_prop(&self.props, "IdentityCenterConfiguration")
         }
     }
 
@@ -1017,9 +1755,22 @@ pub mod security_configuration {
             IamConfiguration { props }
         }
 
-        prop! {
-            /// `SystemRole`: The system role ARN.
-            props, "SystemRole", system_role, set_system_role, get_system_role, Val<String>
+        /// `SystemRole`: The system role ARN.
+        pub fn system_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SystemRole", value.into());
+            self
+        }
+
+        /// Sets `SystemRole` in place: [`Self::system_role`] on a value held by `&mut`.
+        pub fn set_system_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SystemRole", value.into());
+            self
+        }
+
+        /// `SystemRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_system_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SystemRole")
         }
     }
 
@@ -1039,20 +1790,61 @@ pub mod security_configuration {
             IdentityCenterConfiguration { props }
         }
 
-        prop! {
-            /// `EnableIdentityCenter`: Whether to enable Identity Center integration.
-            props, "EnableIdentityCenter", enable_identity_center, set_enable_identity_center, get_enable_identity_center, Val<bool>
+        /// `EnableIdentityCenter`: Whether to enable Identity Center integration.
+        pub fn enable_identity_center(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableIdentityCenter", value.into());
+            self
         }
 
-        prop! {
-            /// `IdentityCenterApplicationAssignmentRequired`: Whether Identity Center application
-            /// assignment is required.
-            props, "IdentityCenterApplicationAssignmentRequired", identity_center_application_assignment_required, set_identity_center_application_assignment_required, get_identity_center_application_assignment_required, Val<bool>
+        /// Sets `EnableIdentityCenter` in place: [`Self::enable_identity_center`] on a value held by `&mut`.
+        pub fn set_enable_identity_center(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableIdentityCenter", value.into());
+            self
         }
 
-        prop! {
-            /// `IdentityCenterInstanceARN`: The ARN of the Identity Center instance.
-            props, "IdentityCenterInstanceARN", identity_center_instance_arn, set_identity_center_instance_arn, get_identity_center_instance_arn, Val<String>
+        /// `EnableIdentityCenter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_identity_center(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableIdentityCenter")
+        }
+
+        /// `IdentityCenterApplicationAssignmentRequired`: Whether Identity Center application
+        /// assignment is required.
+        pub fn identity_center_application_assignment_required(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IdentityCenterApplicationAssignmentRequired", value.into());
+            self
+        }
+
+        /// Sets `IdentityCenterApplicationAssignmentRequired` in place: [`Self::identity_center_application_assignment_required`]
+        /// on a value held by `&mut`.
+        pub fn set_identity_center_application_assignment_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IdentityCenterApplicationAssignmentRequired", value.into());
+            self
+        }
+
+        /// `IdentityCenterApplicationAssignmentRequired` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identity_center_application_assignment_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IdentityCenterApplicationAssignmentRequired")
+        }
+
+        /// `IdentityCenterInstanceARN`: The ARN of the Identity Center instance.
+        pub fn identity_center_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IdentityCenterInstanceARN", value.into());
+            self
+        }
+
+        /// Sets `IdentityCenterInstanceARN` in place: [`Self::identity_center_instance_arn`] on a value
+        /// held by `&mut`.
+        pub fn set_identity_center_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdentityCenterInstanceARN", value.into());
+            self
+        }
+
+        /// `IdentityCenterInstanceARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identity_center_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdentityCenterInstanceARN")
         }
     }
 
@@ -1072,9 +1864,23 @@ pub mod security_configuration {
             AuthorizationConfiguration { props }
         }
 
-        prop! {
-            /// `LakeFormationConfiguration`: Lake Formation configuration.
-            props, "LakeFormationConfiguration", lake_formation_configuration, set_lake_formation_configuration, get_lake_formation_configuration, Val<LakeFormationConfiguration>
+        /// `LakeFormationConfiguration`: Lake Formation configuration.
+        pub fn lake_formation_configuration(mut self, value: impl Into<Val<LakeFormationConfiguration>>) -> Self {
+            self.props.set("LakeFormationConfiguration", value.into());
+            self
+        }
+
+        /// Sets `LakeFormationConfiguration` in place: [`Self::lake_formation_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_lake_formation_configuration(&mut self, value: impl Into<Val<LakeFormationConfiguration>>) -> &mut Self {
+            self.props.set("LakeFormationConfiguration", value.into());
+            self
+        }
+
+        /// `LakeFormationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lake_formation_configuration(&self) -> ::std::option::Option<Val<LakeFormationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LakeFormationConfiguration")
         }
     }
 
@@ -1094,24 +1900,78 @@ pub mod security_configuration {
             LakeFormationConfiguration { props }
         }
 
-        prop! {
-            /// `AuthorizedSessionTagValue`: The session tag to authorize Lake Formation access.
-            props, "AuthorizedSessionTagValue", authorized_session_tag_value, set_authorized_session_tag_value, get_authorized_session_tag_value, Val<String>
+        /// `AuthorizedSessionTagValue`: The session tag to authorize Lake Formation access.
+        pub fn authorized_session_tag_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthorizedSessionTagValue", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryAccessControlEnabled`: Whether query access control is enabled.
-            props, "QueryAccessControlEnabled", query_access_control_enabled, set_query_access_control_enabled, get_query_access_control_enabled, Val<bool>
+        /// Sets `AuthorizedSessionTagValue` in place: [`Self::authorized_session_tag_value`] on a value
+        /// held by `&mut`.
+        pub fn set_authorized_session_tag_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthorizedSessionTagValue", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryEngineRoleArn`: The ARN of the query engine role.
-            props, "QueryEngineRoleArn", query_engine_role_arn, set_query_engine_role_arn, get_query_engine_role_arn, Val<String>
+        /// `AuthorizedSessionTagValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorized_session_tag_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthorizedSessionTagValue")
         }
 
-        prop! {
-            /// `SecureNamespaceInfo`: Secure namespace information for Lake Formation.
-            props, "SecureNamespaceInfo", secure_namespace_info, set_secure_namespace_info, get_secure_namespace_info, Val<SecureNamespaceInfo>
+        /// `QueryAccessControlEnabled`: Whether query access control is enabled.
+        pub fn query_access_control_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("QueryAccessControlEnabled", value.into());
+            self
+        }
+
+        /// Sets `QueryAccessControlEnabled` in place: [`Self::query_access_control_enabled`] on a value
+        /// held by `&mut`.
+        pub fn set_query_access_control_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("QueryAccessControlEnabled", value.into());
+            self
+        }
+
+        /// `QueryAccessControlEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_access_control_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "QueryAccessControlEnabled")
+        }
+
+        /// `QueryEngineRoleArn`: The ARN of the query engine role.
+        pub fn query_engine_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("QueryEngineRoleArn", value.into());
+            self
+        }
+
+        /// Sets `QueryEngineRoleArn` in place: [`Self::query_engine_role_arn`] on a value held by `&mut`.
+        pub fn set_query_engine_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueryEngineRoleArn", value.into());
+            self
+        }
+
+        /// `QueryEngineRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_engine_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueryEngineRoleArn")
+        }
+
+        /// `SecureNamespaceInfo`: Secure namespace information for Lake Formation.
+        pub fn secure_namespace_info(mut self, value: impl Into<Val<SecureNamespaceInfo>>) -> Self {
+            self.props.set("SecureNamespaceInfo", value.into());
+            self
+        }
+
+        /// Sets `SecureNamespaceInfo` in place: [`Self::secure_namespace_info`] on a value held by `&mut`.
+        pub fn set_secure_namespace_info(&mut self, value: impl Into<Val<SecureNamespaceInfo>>) -> &mut Self {
+            self.props.set("SecureNamespaceInfo", value.into());
+            self
+        }
+
+        /// `SecureNamespaceInfo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secure_namespace_info(&self) -> ::std::option::Option<Val<SecureNamespaceInfo>> {
+            crate::cfn::get_prop(&self.props, "SecureNamespaceInfo")
         }
     }
 
@@ -1131,14 +1991,40 @@ pub mod security_configuration {
             SecureNamespaceInfo { props }
         }
 
-        prop! {
-            /// `ClusterId`: The ID of the cluster.
-            props, "ClusterId", cluster_id, set_cluster_id, get_cluster_id, Val<String>
+        /// `ClusterId`: The ID of the cluster.
+        pub fn cluster_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClusterId", value.into());
+            self
         }
 
-        prop! {
-            /// `Namespace`: The namespace.
-            props, "Namespace", namespace, set_namespace, get_namespace, Val<String>
+        /// Sets `ClusterId` in place: [`Self::cluster_id`] on a value held by `&mut`.
+        pub fn set_cluster_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterId", value.into());
+            self
+        }
+
+        /// `ClusterId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterId")
+        }
+
+        /// `Namespace`: The namespace.
+        pub fn namespace(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
         }
     }
 
@@ -1158,14 +2044,42 @@ pub mod security_configuration {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `AtRestEncryptionConfiguration`: At-rest encryption configuration.
-            props, "AtRestEncryptionConfiguration", at_rest_encryption_configuration, set_at_rest_encryption_configuration, get_at_rest_encryption_configuration, Val<AtRestEncryptionConfiguration>
+        /// `AtRestEncryptionConfiguration`: At-rest encryption configuration.
+        pub fn at_rest_encryption_configuration(mut self, value: impl Into<Val<AtRestEncryptionConfiguration>>) -> Self {
+            self.props.set("AtRestEncryptionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `InTransitEncryptionConfiguration`: In-transit encryption configuration.
-            props, "InTransitEncryptionConfiguration", in_transit_encryption_configuration, set_in_transit_encryption_configuration, get_in_transit_encryption_configuration, Val<InTransitEncryptionConfiguration>
+        /// Sets `AtRestEncryptionConfiguration` in place: [`Self::at_rest_encryption_configuration`] on
+        /// a value held by `&mut`.
+        pub fn set_at_rest_encryption_configuration(&mut self, value: impl Into<Val<AtRestEncryptionConfiguration>>) -> &mut Self {
+            self.props.set("AtRestEncryptionConfiguration", value.into());
+            self
+        }
+
+        /// `AtRestEncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_at_rest_encryption_configuration(&self) -> ::std::option::Option<Val<AtRestEncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AtRestEncryptionConfiguration")
+        }
+
+        /// `InTransitEncryptionConfiguration`: In-transit encryption configuration.
+        pub fn in_transit_encryption_configuration(mut self, value: impl Into<Val<InTransitEncryptionConfiguration>>) -> Self {
+            self.props.set("InTransitEncryptionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `InTransitEncryptionConfiguration` in place: [`Self::in_transit_encryption_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_in_transit_encryption_configuration(&mut self, value: impl Into<Val<InTransitEncryptionConfiguration>>) -> &mut Self {
+            self.props.set("InTransitEncryptionConfiguration", value.into());
+            self
+        }
+
+        /// `InTransitEncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_in_transit_encryption_configuration(&self) -> ::std::option::Option<Val<InTransitEncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "InTransitEncryptionConfiguration")
         }
     }
 
@@ -1185,14 +2099,42 @@ pub mod security_configuration {
             AtRestEncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `LocalDiskEncryptionConfiguration`: Local disk encryption configuration.
-            props, "LocalDiskEncryptionConfiguration", local_disk_encryption_configuration, set_local_disk_encryption_configuration, get_local_disk_encryption_configuration, Val<LocalDiskEncryptionConfiguration>
+        /// `LocalDiskEncryptionConfiguration`: Local disk encryption configuration.
+        pub fn local_disk_encryption_configuration(mut self, value: impl Into<Val<LocalDiskEncryptionConfiguration>>) -> Self {
+            self.props.set("LocalDiskEncryptionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `S3EncryptionConfiguration`: S3 encryption configuration.
-            props, "S3EncryptionConfiguration", s3_encryption_configuration, set_s3_encryption_configuration, get_s3_encryption_configuration, Val<S3EncryptionConfiguration>
+        /// Sets `LocalDiskEncryptionConfiguration` in place: [`Self::local_disk_encryption_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_local_disk_encryption_configuration(&mut self, value: impl Into<Val<LocalDiskEncryptionConfiguration>>) -> &mut Self {
+            self.props.set("LocalDiskEncryptionConfiguration", value.into());
+            self
+        }
+
+        /// `LocalDiskEncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_local_disk_encryption_configuration(&self) -> ::std::option::Option<Val<LocalDiskEncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LocalDiskEncryptionConfiguration")
+        }
+
+        /// `S3EncryptionConfiguration`: S3 encryption configuration.
+        pub fn s3_encryption_configuration(mut self, value: impl Into<Val<S3EncryptionConfiguration>>) -> Self {
+            self.props.set("S3EncryptionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `S3EncryptionConfiguration` in place: [`Self::s3_encryption_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_s3_encryption_configuration(&mut self, value: impl Into<Val<S3EncryptionConfiguration>>) -> &mut Self {
+            self.props.set("S3EncryptionConfiguration", value.into());
+            self
+        }
+
+        /// `S3EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_encryption_configuration(&self) -> ::std::option::Option<Val<S3EncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3EncryptionConfiguration")
         }
     }
 
@@ -1212,14 +2154,41 @@ pub mod security_configuration {
             LocalDiskEncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `AwsKmsKeyId`: The AWS KMS key ID.
-            props, "AwsKmsKeyId", aws_kms_key_id, set_aws_kms_key_id, get_aws_kms_key_id, Val<String>
+        /// `AwsKmsKeyId`: The AWS KMS key ID.
+        pub fn aws_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AwsKmsKeyId", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionKeyProviderType`: The encryption key provider type.
-            props, "EncryptionKeyProviderType", encryption_key_provider_type, set_encryption_key_provider_type, get_encryption_key_provider_type, Val<LocalDiskEncryptionConfigurationEncryptionKeyProviderType>
+        /// Sets `AwsKmsKeyId` in place: [`Self::aws_kms_key_id`] on a value held by `&mut`.
+        pub fn set_aws_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsKmsKeyId", value.into());
+            self
+        }
+
+        /// `AwsKmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsKmsKeyId")
+        }
+
+        /// `EncryptionKeyProviderType`: The encryption key provider type.
+        pub fn encryption_key_provider_type(mut self, value: impl Into<Val<LocalDiskEncryptionConfigurationEncryptionKeyProviderType>>) -> Self {
+            self.props.set("EncryptionKeyProviderType", value.into());
+            self
+        }
+
+        /// Sets `EncryptionKeyProviderType` in place: [`Self::encryption_key_provider_type`] on a value
+        /// held by `&mut`.
+        pub fn set_encryption_key_provider_type(&mut self, value: impl Into<Val<LocalDiskEncryptionConfigurationEncryptionKeyProviderType>>) -> &mut Self {
+            self.props.set("EncryptionKeyProviderType", value.into());
+            self
+        }
+
+        /// `EncryptionKeyProviderType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key_provider_type(&self) -> ::std::option::Option<Val<LocalDiskEncryptionConfigurationEncryptionKeyProviderType>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKeyProviderType")
         }
     }
 
@@ -1249,14 +2218,40 @@ pub mod security_configuration {
             S3EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `EncryptionOption`: The S3 encryption option.
-            props, "EncryptionOption", encryption_option, set_encryption_option, get_encryption_option, Val<S3EncryptionConfigurationEncryptionOption>
+        /// `EncryptionOption`: The S3 encryption option.
+        pub fn encryption_option(mut self, value: impl Into<Val<S3EncryptionConfigurationEncryptionOption>>) -> Self {
+            self.props.set("EncryptionOption", value.into());
+            self
         }
 
-        prop! {
-            /// `KMSKeyId`: The KMS key ID for encryption.
-            props, "KMSKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// Sets `EncryptionOption` in place: [`Self::encryption_option`] on a value held by `&mut`.
+        pub fn set_encryption_option(&mut self, value: impl Into<Val<S3EncryptionConfigurationEncryptionOption>>) -> &mut Self {
+            self.props.set("EncryptionOption", value.into());
+            self
+        }
+
+        /// `EncryptionOption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_option(&self) -> ::std::option::Option<Val<S3EncryptionConfigurationEncryptionOption>> {
+            crate::cfn::get_prop(&self.props, "EncryptionOption")
+        }
+
+        /// `KMSKeyId`: The KMS key ID for encryption.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KMSKeyId", value.into());
+            self
+        }
+
+        /// Sets `KMSKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KMSKeyId", value.into());
+            self
+        }
+
+        /// `KMSKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KMSKeyId")
         }
     }
 
@@ -1292,9 +2287,23 @@ pub mod security_configuration {
             InTransitEncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `TLSCertificateConfiguration`: TLS certificate configuration for in-transit encryption.
-            props, "TLSCertificateConfiguration", tls_certificate_configuration, set_tls_certificate_configuration, get_tls_certificate_configuration, Val<TlsCertificateConfiguration>
+        /// `TLSCertificateConfiguration`: TLS certificate configuration for in-transit encryption.
+        pub fn tls_certificate_configuration(mut self, value: impl Into<Val<TlsCertificateConfiguration>>) -> Self {
+            self.props.set("TLSCertificateConfiguration", value.into());
+            self
+        }
+
+        /// Sets `TLSCertificateConfiguration` in place: [`Self::tls_certificate_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_tls_certificate_configuration(&mut self, value: impl Into<Val<TlsCertificateConfiguration>>) -> &mut Self {
+            self.props.set("TLSCertificateConfiguration", value.into());
+            self
+        }
+
+        /// `TLSCertificateConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tls_certificate_configuration(&self) -> ::std::option::Option<Val<TlsCertificateConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TLSCertificateConfiguration")
         }
     }
 
@@ -1314,19 +2323,59 @@ pub mod security_configuration {
             TlsCertificateConfiguration { props }
         }
 
-        prop! {
-            /// `CertificateProviderType`: The certificate provider type.
-            props, "CertificateProviderType", certificate_provider_type, set_certificate_provider_type, get_certificate_provider_type, Val<TlsCertificateConfigurationCertificateProviderType>
+        /// `CertificateProviderType`: The certificate provider type.
+        pub fn certificate_provider_type(mut self, value: impl Into<Val<TlsCertificateConfigurationCertificateProviderType>>) -> Self {
+            self.props.set("CertificateProviderType", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivateKeySecretArn`: The ARN of the secret containing the private key.
-            props, "PrivateKeySecretArn", private_key_secret_arn, set_private_key_secret_arn, get_private_key_secret_arn, Val<String>
+        /// Sets `CertificateProviderType` in place: [`Self::certificate_provider_type`] on a value held
+        /// by `&mut`.
+        pub fn set_certificate_provider_type(&mut self, value: impl Into<Val<TlsCertificateConfigurationCertificateProviderType>>) -> &mut Self {
+            self.props.set("CertificateProviderType", value.into());
+            self
         }
 
-        prop! {
-            /// `PublicKeySecretArn`: The ARN of the secret containing the public key.
-            props, "PublicKeySecretArn", public_key_secret_arn, set_public_key_secret_arn, get_public_key_secret_arn, Val<String>
+        /// `CertificateProviderType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_provider_type(&self) -> ::std::option::Option<Val<TlsCertificateConfigurationCertificateProviderType>> {
+            crate::cfn::get_prop(&self.props, "CertificateProviderType")
+        }
+
+        /// `PrivateKeySecretArn`: The ARN of the secret containing the private key.
+        pub fn private_key_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PrivateKeySecretArn", value.into());
+            self
+        }
+
+        /// Sets `PrivateKeySecretArn` in place: [`Self::private_key_secret_arn`] on a value held by `&mut`.
+        pub fn set_private_key_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrivateKeySecretArn", value.into());
+            self
+        }
+
+        /// `PrivateKeySecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_key_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrivateKeySecretArn")
+        }
+
+        /// `PublicKeySecretArn`: The ARN of the secret containing the public key.
+        pub fn public_key_secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PublicKeySecretArn", value.into());
+            self
+        }
+
+        /// Sets `PublicKeySecretArn` in place: [`Self::public_key_secret_arn`] on a value held by `&mut`.
+        pub fn set_public_key_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PublicKeySecretArn", value.into());
+            self
+        }
+
+        /// `PublicKeySecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_public_key_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PublicKeySecretArn")
         }
     }
 
@@ -1366,29 +2415,83 @@ impl VirtualCluster {
         VirtualCluster { core }
     }
 
-    prop! {
-        /// `ContainerProvider`: Container provider of the virtual cluster.
-        core.props, "ContainerProvider", _, set_container_provider, get_container_provider, Val<virtual_cluster::ContainerProvider>
+    /// Sets `ContainerProvider`, which `new` took, in place.
+    pub fn set_container_provider(&mut self, value: impl Into<Val<virtual_cluster::ContainerProvider>>) -> &mut Self {
+        self.core.props.set("ContainerProvider", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of the virtual cluster.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `ContainerProvider` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_container_provider(&self) -> ::std::option::Option<Val<virtual_cluster::ContainerProvider>> {
+        crate::cfn::get_prop(&self.core.props, "ContainerProvider")
     }
 
-    prop! {
-        /// `SecurityConfigurationId`: The ID of the security configuration.
-        core.props, "SecurityConfigurationId", security_configuration_id, set_security_configuration_id, get_security_configuration_id, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `SessionEnabled`: Whether the virtual cluster is session-enabled for Spark Connect.
-        core.props, "SessionEnabled", session_enabled, set_session_enabled, get_session_enabled, Val<bool>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this virtual cluster.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `SecurityConfigurationId`: The ID of the security configuration.
+    pub fn security_configuration_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SecurityConfigurationId", value.into());
+        self
+    }
+
+    /// Sets `SecurityConfigurationId` in place: [`Self::security_configuration_id`] on a value held
+    /// by `&mut`.
+    pub fn set_security_configuration_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecurityConfigurationId", value.into());
+        self
+    }
+
+    /// `SecurityConfigurationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_configuration_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityConfigurationId")
+    }
+
+    /// `SessionEnabled`: Whether the virtual cluster is session-enabled for Spark Connect.
+    pub fn session_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("SessionEnabled", value.into());
+        self
+    }
+
+    /// Sets `SessionEnabled` in place: [`Self::session_enabled`] on a value held by `&mut`.
+    pub fn set_session_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("SessionEnabled", value.into());
+        self
+    }
+
+    /// `SessionEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_session_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "SessionEnabled")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this virtual cluster.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1439,19 +2542,40 @@ pub mod virtual_cluster {
             ContainerProvider { props }
         }
 
-        prop! {
-            /// `Type`: The type of the container provider
-            props, "Type", _, set_type, get_type, Val<ContainerProviderType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ContainerProviderType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: The ID of the container cluster
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ContainerProviderType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Info`.
-            props, "Info", _, set_info, get_info, Val<ContainerInfo>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// Sets `Info`, which `new` took, in place.
+        pub fn set_info(&mut self, value: impl Into<Val<ContainerInfo>>) -> &mut Self {
+            self.props.set("Info", value.into());
+            self
+        }
+
+        /// `Info` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_info(&self) -> ::std::option::Option<Val<ContainerInfo>> {
+            crate::cfn::get_prop(&self.props, "Info")
         }
     }
 
@@ -1472,9 +2596,16 @@ pub mod virtual_cluster {
             ContainerInfo { props }
         }
 
-        prop! {
-            /// `EksInfo`.
-            props, "EksInfo", _, set_eks_info, get_eks_info, Val<EksInfo>
+        /// Sets `EksInfo`, which `new` took, in place.
+        pub fn set_eks_info(&mut self, value: impl Into<Val<EksInfo>>) -> &mut Self {
+            self.props.set("EksInfo", value.into());
+            self
+        }
+
+        /// `EksInfo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_eks_info(&self) -> ::std::option::Option<Val<EksInfo>> {
+            crate::cfn::get_prop(&self.props, "EksInfo")
         }
     }
 
@@ -1495,9 +2626,16 @@ pub mod virtual_cluster {
             EksInfo { props }
         }
 
-        prop! {
-            /// `Namespace`.
-            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        /// Sets `Namespace`, which `new` took, in place.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
+        }
+
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
         }
     }
 

@@ -43,98 +43,311 @@ impl Application {
         Application { core }
     }
 
-    prop! {
-        /// `Architecture`: The cpu architecture of an application.
-        core.props, "Architecture", architecture, set_architecture, get_architecture, Val<application::Architecture>
+    /// `Architecture`: The cpu architecture of an application.
+    pub fn architecture(mut self, value: impl Into<Val<application::Architecture>>) -> Self {
+        self.core.props.set("Architecture", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoStartConfiguration`: Configuration for Auto Start of Application.
-        core.props, "AutoStartConfiguration", auto_start_configuration, set_auto_start_configuration, get_auto_start_configuration, Val<application::AutoStartConfiguration>
+    /// Sets `Architecture` in place: [`Self::architecture`] on a value held by `&mut`.
+    pub fn set_architecture(&mut self, value: impl Into<Val<application::Architecture>>) -> &mut Self {
+        self.core.props.set("Architecture", value.into());
+        self
     }
 
-    prop! {
-        /// `AutoStopConfiguration`: Configuration for Auto Stop of Application.
-        core.props, "AutoStopConfiguration", auto_stop_configuration, set_auto_stop_configuration, get_auto_stop_configuration, Val<application::AutoStopConfiguration>
+    /// `Architecture` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_architecture(&self) -> ::std::option::Option<Val<application::Architecture>> {
+        crate::cfn::get_prop(&self.core.props, "Architecture")
     }
 
-    prop! {
-        /// `IdentityCenterConfiguration`: The IAM IdentityCenter configuration for
-        /// trusted-identity-propagation on this application. Supported with release labels
-        /// emr-7.8.0 and above.
-        core.props, "IdentityCenterConfiguration", identity_center_configuration, set_identity_center_configuration, get_identity_center_configuration, Val<application::IdentityCenterConfiguration>
+    /// `AutoStartConfiguration`: Configuration for Auto Start of Application.
+    pub fn auto_start_configuration(mut self, value: impl Into<Val<application::AutoStartConfiguration>>) -> Self {
+        self.core.props.set("AutoStartConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ImageConfiguration`: The image configuration.
-        core.props, "ImageConfiguration", image_configuration, set_image_configuration, get_image_configuration, Val<application::ImageConfigurationInput>
+    /// Sets `AutoStartConfiguration` in place: [`Self::auto_start_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_auto_start_configuration(&mut self, value: impl Into<Val<application::AutoStartConfiguration>>) -> &mut Self {
+        self.core.props.set("AutoStartConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `InitialCapacity`: Initial capacity initialized when an Application is started.
-        core.props, "InitialCapacity", initial_capacity, set_initial_capacity, get_initial_capacity, Val<List<application::InitialCapacityConfigKeyValuePair>>
+    /// `AutoStartConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_start_configuration(&self) -> ::std::option::Option<Val<application::AutoStartConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AutoStartConfiguration")
     }
 
-    prop! {
-        /// `InteractiveConfiguration`.
-        core.props, "InteractiveConfiguration", interactive_configuration, set_interactive_configuration, get_interactive_configuration, Val<application::InteractiveConfiguration>
+    /// `AutoStopConfiguration`: Configuration for Auto Stop of Application.
+    pub fn auto_stop_configuration(mut self, value: impl Into<Val<application::AutoStopConfiguration>>) -> Self {
+        self.core.props.set("AutoStopConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `MaximumCapacity`: Maximum allowed cumulative resources for an Application. No new
-        /// resources will be created once the limit is hit.
-        core.props, "MaximumCapacity", maximum_capacity, set_maximum_capacity, get_maximum_capacity, Val<application::MaximumAllowedResources>
+    /// Sets `AutoStopConfiguration` in place: [`Self::auto_stop_configuration`] on a value held by `&mut`.
+    pub fn set_auto_stop_configuration(&mut self, value: impl Into<Val<application::AutoStopConfiguration>>) -> &mut Self {
+        self.core.props.set("AutoStopConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `MonitoringConfiguration`: Monitoring configuration for batch and interactive JobRun.
-        core.props, "MonitoringConfiguration", monitoring_configuration, set_monitoring_configuration, get_monitoring_configuration, Val<application::MonitoringConfiguration>
+    /// `AutoStopConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_stop_configuration(&self) -> ::std::option::Option<Val<application::AutoStopConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AutoStopConfiguration")
     }
 
-    prop! {
-        /// `Name`: User friendly Application name.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `IdentityCenterConfiguration`: The IAM IdentityCenter configuration for
+    /// trusted-identity-propagation on this application. Supported with release labels emr-7.8.0
+    /// and above.
+    pub fn identity_center_configuration(mut self, value: impl Into<Val<application::IdentityCenterConfiguration>>) -> Self {
+        self.core.props.set("IdentityCenterConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkConfiguration`: Network Configuration for customer VPC connectivity.
-        core.props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<application::NetworkConfiguration>
+    /// Sets `IdentityCenterConfiguration` in place: [`Self::identity_center_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_identity_center_configuration(&mut self, value: impl Into<Val<application::IdentityCenterConfiguration>>) -> &mut Self {
+        self.core.props.set("IdentityCenterConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ReleaseLabel`: EMR release label.
-        core.props, "ReleaseLabel", _, set_release_label, get_release_label, Val<String>
+    /// `IdentityCenterConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_center_configuration(&self) -> ::std::option::Option<Val<application::IdentityCenterConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityCenterConfiguration")
     }
 
-    prop! {
-        /// `RuntimeConfiguration`: Runtime configuration for batch and interactive JobRun.
-        core.props, "RuntimeConfiguration", runtime_configuration, set_runtime_configuration, get_runtime_configuration, Val<List<application::ConfigurationObject>>
+    /// `ImageConfiguration`: The image configuration.
+    pub fn image_configuration(mut self, value: impl Into<Val<application::ImageConfigurationInput>>) -> Self {
+        self.core.props.set("ImageConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `SchedulerConfiguration`: The scheduler configuration for batch and streaming jobs
-        /// running on this application. Supported with release labels emr-7.0.0 and above.
-        core.props, "SchedulerConfiguration", scheduler_configuration, set_scheduler_configuration, get_scheduler_configuration, Val<application::SchedulerConfiguration>
+    /// Sets `ImageConfiguration` in place: [`Self::image_configuration`] on a value held by `&mut`.
+    pub fn set_image_configuration(&mut self, value: impl Into<Val<application::ImageConfigurationInput>>) -> &mut Self {
+        self.core.props.set("ImageConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tag map with key and value
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ImageConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_configuration(&self) -> ::std::option::Option<Val<application::ImageConfigurationInput>> {
+        crate::cfn::get_prop(&self.core.props, "ImageConfiguration")
     }
 
-    prop! {
-        /// `Type`: The type of the application
-        core.props, "Type", _, set_type, get_type, Val<String>
+    /// `InitialCapacity`: Initial capacity initialized when an Application is started.
+    pub fn initial_capacity(mut self, value: impl Into<Val<List<application::InitialCapacityConfigKeyValuePair>>>) -> Self {
+        self.core.props.set("InitialCapacity", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkerTypeSpecifications`: The key-value pairs that specify worker type to
-        /// WorkerTypeSpecificationInput. This parameter must contain all valid worker types for a
-        /// Spark or Hive application. Valid worker types include Driver and Executor for Spark
-        /// applications and HiveDriver and TezTask for Hive applications. You can either set image
-        /// details in this parameter for each worker type, or in imageConfiguration for all worker
-        /// types.
-        core.props, "WorkerTypeSpecifications", worker_type_specifications, set_worker_type_specifications, get_worker_type_specifications, Val<Map<application::WorkerTypeSpecificationInput>>
+    /// Sets `InitialCapacity` in place: [`Self::initial_capacity`] on a value held by `&mut`.
+    pub fn set_initial_capacity(&mut self, value: impl Into<Val<List<application::InitialCapacityConfigKeyValuePair>>>) -> &mut Self {
+        self.core.props.set("InitialCapacity", value.into());
+        self
+    }
+
+    /// `InitialCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_initial_capacity(&self) -> ::std::option::Option<Val<List<application::InitialCapacityConfigKeyValuePair>>> {
+        crate::cfn::get_prop(&self.core.props, "InitialCapacity")
+    }
+
+    /// `InteractiveConfiguration`.
+    pub fn interactive_configuration(mut self, value: impl Into<Val<application::InteractiveConfiguration>>) -> Self {
+        self.core.props.set("InteractiveConfiguration", value.into());
+        self
+    }
+
+    /// Sets `InteractiveConfiguration` in place: [`Self::interactive_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_interactive_configuration(&mut self, value: impl Into<Val<application::InteractiveConfiguration>>) -> &mut Self {
+        self.core.props.set("InteractiveConfiguration", value.into());
+        self
+    }
+
+    /// `InteractiveConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_interactive_configuration(&self) -> ::std::option::Option<Val<application::InteractiveConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "InteractiveConfiguration")
+    }
+
+    /// `MaximumCapacity`: Maximum allowed cumulative resources for an Application. No new resources
+    /// will be created once the limit is hit.
+    pub fn maximum_capacity(mut self, value: impl Into<Val<application::MaximumAllowedResources>>) -> Self {
+        self.core.props.set("MaximumCapacity", value.into());
+        self
+    }
+
+    /// Sets `MaximumCapacity` in place: [`Self::maximum_capacity`] on a value held by `&mut`.
+    pub fn set_maximum_capacity(&mut self, value: impl Into<Val<application::MaximumAllowedResources>>) -> &mut Self {
+        self.core.props.set("MaximumCapacity", value.into());
+        self
+    }
+
+    /// `MaximumCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maximum_capacity(&self) -> ::std::option::Option<Val<application::MaximumAllowedResources>> {
+        crate::cfn::get_prop(&self.core.props, "MaximumCapacity")
+    }
+
+    /// `MonitoringConfiguration`: Monitoring configuration for batch and interactive JobRun.
+    pub fn monitoring_configuration(mut self, value: impl Into<Val<application::MonitoringConfiguration>>) -> Self {
+        self.core.props.set("MonitoringConfiguration", value.into());
+        self
+    }
+
+    /// Sets `MonitoringConfiguration` in place: [`Self::monitoring_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_monitoring_configuration(&mut self, value: impl Into<Val<application::MonitoringConfiguration>>) -> &mut Self {
+        self.core.props.set("MonitoringConfiguration", value.into());
+        self
+    }
+
+    /// `MonitoringConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_monitoring_configuration(&self) -> ::std::option::Option<Val<application::MonitoringConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "MonitoringConfiguration")
+    }
+
+    /// `Name`: User friendly Application name.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NetworkConfiguration`: Network Configuration for customer VPC connectivity.
+    pub fn network_configuration(mut self, value: impl Into<Val<application::NetworkConfiguration>>) -> Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
+    }
+
+    /// Sets `NetworkConfiguration` in place: [`Self::network_configuration`] on a value held by `&mut`.
+    pub fn set_network_configuration(&mut self, value: impl Into<Val<application::NetworkConfiguration>>) -> &mut Self {
+        self.core.props.set("NetworkConfiguration", value.into());
+        self
+    }
+
+    /// `NetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_configuration(&self) -> ::std::option::Option<Val<application::NetworkConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkConfiguration")
+    }
+
+    /// Sets `ReleaseLabel`, which `new` took, in place.
+    pub fn set_release_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReleaseLabel", value.into());
+        self
+    }
+
+    /// `ReleaseLabel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_release_label(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReleaseLabel")
+    }
+
+    /// `RuntimeConfiguration`: Runtime configuration for batch and interactive JobRun.
+    pub fn runtime_configuration(mut self, value: impl Into<Val<List<application::ConfigurationObject>>>) -> Self {
+        self.core.props.set("RuntimeConfiguration", value.into());
+        self
+    }
+
+    /// Sets `RuntimeConfiguration` in place: [`Self::runtime_configuration`] on a value held by `&mut`.
+    pub fn set_runtime_configuration(&mut self, value: impl Into<Val<List<application::ConfigurationObject>>>) -> &mut Self {
+        self.core.props.set("RuntimeConfiguration", value.into());
+        self
+    }
+
+    /// `RuntimeConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_runtime_configuration(&self) -> ::std::option::Option<Val<List<application::ConfigurationObject>>> {
+        crate::cfn::get_prop(&self.core.props, "RuntimeConfiguration")
+    }
+
+    /// `SchedulerConfiguration`: The scheduler configuration for batch and streaming jobs running
+    /// on this application. Supported with release labels emr-7.0.0 and above.
+    pub fn scheduler_configuration(mut self, value: impl Into<Val<application::SchedulerConfiguration>>) -> Self {
+        self.core.props.set("SchedulerConfiguration", value.into());
+        self
+    }
+
+    /// Sets `SchedulerConfiguration` in place: [`Self::scheduler_configuration`] on a value held by `&mut`.
+    pub fn set_scheduler_configuration(&mut self, value: impl Into<Val<application::SchedulerConfiguration>>) -> &mut Self {
+        self.core.props.set("SchedulerConfiguration", value.into());
+        self
+    }
+
+    /// `SchedulerConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scheduler_configuration(&self) -> ::std::option::Option<Val<application::SchedulerConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "SchedulerConfiguration")
+    }
+
+    /// `Tags`: Tag map with key and value
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
+    }
+
+    /// `WorkerTypeSpecifications`: The key-value pairs that specify worker type to
+    /// WorkerTypeSpecificationInput. This parameter must contain all valid worker types for a Spark
+    /// or Hive application. Valid worker types include Driver and Executor for Spark applications
+    /// and HiveDriver and TezTask for Hive applications. You can either set image details in this
+    /// parameter for each worker type, or in imageConfiguration for all worker types.
+    pub fn worker_type_specifications(mut self, value: impl Into<Val<Map<application::WorkerTypeSpecificationInput>>>) -> Self {
+        self.core.props.set("WorkerTypeSpecifications", value.into());
+        self
+    }
+
+    /// Sets `WorkerTypeSpecifications` in place: [`Self::worker_type_specifications`] on a value
+    /// held by `&mut`.
+    pub fn set_worker_type_specifications(&mut self, value: impl Into<Val<Map<application::WorkerTypeSpecificationInput>>>) -> &mut Self {
+        self.core.props.set("WorkerTypeSpecifications", value.into());
+        self
+    }
+
+    /// `WorkerTypeSpecifications` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_worker_type_specifications(&self) -> ::std::option::Option<Val<Map<application::WorkerTypeSpecificationInput>>> {
+        crate::cfn::get_prop(&self.core.props, "WorkerTypeSpecifications")
     }
 
     /// `Ref`: the resource's identifier.
@@ -190,9 +403,22 @@ pub mod application {
             AutoStartConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`: If set to true, the Application will automatically start. Defaults to true.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: If set to true, the Application will automatically start. Defaults to true.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -212,16 +438,42 @@ pub mod application {
             AutoStopConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`: If set to true, the Application will automatically stop after being idle.
-            /// Defaults to true.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: If set to true, the Application will automatically stop after being idle.
+        /// Defaults to true.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `IdleTimeoutMinutes`: The amount of time \[in minutes\] to wait before auto stopping the
-            /// Application when idle. Defaults to 15 minutes.
-            props, "IdleTimeoutMinutes", idle_timeout_minutes, set_idle_timeout_minutes, get_idle_timeout_minutes, Val<i64>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `IdleTimeoutMinutes`: The amount of time \[in minutes\] to wait before auto stopping the
+        /// Application when idle. Defaults to 15 minutes.
+        pub fn idle_timeout_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IdleTimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `IdleTimeoutMinutes` in place: [`Self::idle_timeout_minutes`] on a value held by `&mut`.
+        pub fn set_idle_timeout_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IdleTimeoutMinutes", value.into());
+            self
+        }
+
+        /// `IdleTimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idle_timeout_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IdleTimeoutMinutes")
         }
     }
 
@@ -242,9 +494,23 @@ pub mod application {
             IdentityCenterConfiguration { props }
         }
 
-        prop! {
-            /// `IdentityCenterInstanceArn`: The IAM IdentityCenter instance arn
-            props, "IdentityCenterInstanceArn", identity_center_instance_arn, set_identity_center_instance_arn, get_identity_center_instance_arn, Val<String>
+        /// `IdentityCenterInstanceArn`: The IAM IdentityCenter instance arn
+        pub fn identity_center_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IdentityCenterInstanceArn", value.into());
+            self
+        }
+
+        /// Sets `IdentityCenterInstanceArn` in place: [`Self::identity_center_instance_arn`] on a value
+        /// held by `&mut`.
+        pub fn set_identity_center_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdentityCenterInstanceArn", value.into());
+            self
+        }
+
+        /// `IdentityCenterInstanceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identity_center_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdentityCenterInstanceArn")
         }
     }
 
@@ -263,11 +529,24 @@ pub mod application {
             ImageConfigurationInput { props }
         }
 
-        prop! {
-            /// `ImageUri`: The URI of an image in the Amazon ECR registry. This field is required when
-            /// you create a new application. If you leave this field blank in an update, Amazon EMR
-            /// will remove the image configuration.
-            props, "ImageUri", image_uri, set_image_uri, get_image_uri, Val<String>
+        /// `ImageUri`: The URI of an image in the Amazon ECR registry. This field is required when you
+        /// create a new application. If you leave this field blank in an update, Amazon EMR will remove
+        /// the image configuration.
+        pub fn image_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ImageUri", value.into());
+            self
+        }
+
+        /// Sets `ImageUri` in place: [`Self::image_uri`] on a value held by `&mut`.
+        pub fn set_image_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageUri", value.into());
+            self
+        }
+
+        /// `ImageUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageUri")
         }
     }
 
@@ -290,14 +569,28 @@ pub mod application {
             InitialCapacityConfigKeyValuePair { props }
         }
 
-        prop! {
-            /// `Key`: Worker type for an analytics framework.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<InitialCapacityConfig>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<InitialCapacityConfig>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<InitialCapacityConfig>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -325,15 +618,28 @@ pub mod application {
             InitialCapacityConfig { props }
         }
 
-        prop! {
-            /// `WorkerCount`: Initial count of workers to be initialized when an Application is
-            /// started. This count will be continued to be maintained until the Application is stopped
-            props, "WorkerCount", _, set_worker_count, get_worker_count, Val<i64>
+        /// Sets `WorkerCount`, which `new` took, in place.
+        pub fn set_worker_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("WorkerCount", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkerConfiguration`.
-            props, "WorkerConfiguration", _, set_worker_configuration, get_worker_configuration, Val<WorkerConfiguration>
+        /// `WorkerCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_worker_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "WorkerCount")
+        }
+
+        /// Sets `WorkerConfiguration`, which `new` took, in place.
+        pub fn set_worker_configuration(&mut self, value: impl Into<Val<WorkerConfiguration>>) -> &mut Self {
+            self.props.set("WorkerConfiguration", value.into());
+            self
+        }
+
+        /// `WorkerConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_worker_configuration(&self) -> ::std::option::Option<Val<WorkerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "WorkerConfiguration")
         }
     }
 
@@ -358,28 +664,66 @@ pub mod application {
             WorkerConfiguration { props }
         }
 
-        prop! {
-            /// `Cpu`: Per worker CPU resource. vCPU is the only supported unit and specifying vCPU is
-            /// optional.
-            props, "Cpu", _, set_cpu, get_cpu, Val<String>
+        /// Sets `Cpu`, which `new` took, in place.
+        pub fn set_cpu(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Cpu", value.into());
+            self
         }
 
-        prop! {
-            /// `Memory`: Per worker memory resource. GB is the only supported unit and specifying GB is
-            /// optional.
-            props, "Memory", _, set_memory, get_memory, Val<String>
+        /// `Cpu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cpu(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Cpu")
         }
 
-        prop! {
-            /// `Disk`: Per worker Disk resource. GB is the only supported unit and specifying GB is
-            /// optional
-            props, "Disk", disk, set_disk, get_disk, Val<String>
+        /// Sets `Memory`, which `new` took, in place.
+        pub fn set_memory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Memory", value.into());
+            self
         }
 
-        prop! {
-            /// `DiskType`: Per worker DiskType resource. Shuffle optimized and Standard are only
-            /// supported types and specifying diskType is optional
-            props, "DiskType", disk_type, set_disk_type, get_disk_type, Val<String>
+        /// `Memory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Memory")
+        }
+
+        /// `Disk`: Per worker Disk resource. GB is the only supported unit and specifying GB is
+        /// optional
+        pub fn disk(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Disk", value.into());
+            self
+        }
+
+        /// Sets `Disk` in place: [`Self::disk`] on a value held by `&mut`.
+        pub fn set_disk(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Disk", value.into());
+            self
+        }
+
+        /// `Disk` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disk(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Disk")
+        }
+
+        /// `DiskType`: Per worker DiskType resource. Shuffle optimized and Standard are only supported
+        /// types and specifying diskType is optional
+        pub fn disk_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DiskType", value.into());
+            self
+        }
+
+        /// Sets `DiskType` in place: [`Self::disk_type`] on a value held by `&mut`.
+        pub fn set_disk_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DiskType", value.into());
+            self
+        }
+
+        /// `DiskType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disk_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DiskType")
         }
     }
 
@@ -398,21 +742,60 @@ pub mod application {
             InteractiveConfiguration { props }
         }
 
-        prop! {
-            /// `LivyEndpointEnabled`: Enables an Apache Livy endpoint that you can connect to and run
-            /// interactive jobs
-            props, "LivyEndpointEnabled", livy_endpoint_enabled, set_livy_endpoint_enabled, get_livy_endpoint_enabled, Val<bool>
+        /// `LivyEndpointEnabled`: Enables an Apache Livy endpoint that you can connect to and run
+        /// interactive jobs
+        pub fn livy_endpoint_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("LivyEndpointEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `SessionEnabled`: Enables interactive sessions on the application
-            props, "SessionEnabled", session_enabled, set_session_enabled, get_session_enabled, Val<bool>
+        /// Sets `LivyEndpointEnabled` in place: [`Self::livy_endpoint_enabled`] on a value held by `&mut`.
+        pub fn set_livy_endpoint_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("LivyEndpointEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `StudioEnabled`: Enabled you to connect an Application to Amazon EMR Studio to run
-            /// interactive workloads in a notebook
-            props, "StudioEnabled", studio_enabled, set_studio_enabled, get_studio_enabled, Val<bool>
+        /// `LivyEndpointEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_livy_endpoint_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "LivyEndpointEnabled")
+        }
+
+        /// `SessionEnabled`: Enables interactive sessions on the application
+        pub fn session_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SessionEnabled", value.into());
+            self
+        }
+
+        /// Sets `SessionEnabled` in place: [`Self::session_enabled`] on a value held by `&mut`.
+        pub fn set_session_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SessionEnabled", value.into());
+            self
+        }
+
+        /// `SessionEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SessionEnabled")
+        }
+
+        /// `StudioEnabled`: Enabled you to connect an Application to Amazon EMR Studio to run
+        /// interactive workloads in a notebook
+        pub fn studio_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("StudioEnabled", value.into());
+            self
+        }
+
+        /// Sets `StudioEnabled` in place: [`Self::studio_enabled`] on a value held by `&mut`.
+        pub fn set_studio_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("StudioEnabled", value.into());
+            self
+        }
+
+        /// `StudioEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_studio_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "StudioEnabled")
         }
     }
 
@@ -437,22 +820,47 @@ pub mod application {
             MaximumAllowedResources { props }
         }
 
-        prop! {
-            /// `Cpu`: Per worker CPU resource. vCPU is the only supported unit and specifying vCPU is
-            /// optional.
-            props, "Cpu", _, set_cpu, get_cpu, Val<String>
+        /// Sets `Cpu`, which `new` took, in place.
+        pub fn set_cpu(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Cpu", value.into());
+            self
         }
 
-        prop! {
-            /// `Memory`: Per worker memory resource. GB is the only supported unit and specifying GB is
-            /// optional.
-            props, "Memory", _, set_memory, get_memory, Val<String>
+        /// `Cpu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cpu(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Cpu")
         }
 
-        prop! {
-            /// `Disk`: Per worker Disk resource. GB is the only supported unit and specifying GB is
-            /// optional
-            props, "Disk", disk, set_disk, get_disk, Val<String>
+        /// Sets `Memory`, which `new` took, in place.
+        pub fn set_memory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Memory", value.into());
+            self
+        }
+
+        /// `Memory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Memory")
+        }
+
+        /// `Disk`: Per worker Disk resource. GB is the only supported unit and specifying GB is
+        /// optional
+        pub fn disk(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Disk", value.into());
+            self
+        }
+
+        /// Sets `Disk` in place: [`Self::disk`] on a value held by `&mut`.
+        pub fn set_disk(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Disk", value.into());
+            self
+        }
+
+        /// `Disk` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disk(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Disk")
         }
     }
 
@@ -472,25 +880,81 @@ pub mod application {
             MonitoringConfiguration { props }
         }
 
-        prop! {
-            /// `CloudWatchLoggingConfiguration`: CloudWatch logging configurations for a JobRun.
-            props, "CloudWatchLoggingConfiguration", cloud_watch_logging_configuration, set_cloud_watch_logging_configuration, get_cloud_watch_logging_configuration, Val<CloudWatchLoggingConfiguration>
+        /// `CloudWatchLoggingConfiguration`: CloudWatch logging configurations for a JobRun.
+        pub fn cloud_watch_logging_configuration(mut self, value: impl Into<Val<CloudWatchLoggingConfiguration>>) -> Self {
+            self.props.set("CloudWatchLoggingConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ManagedPersistenceMonitoringConfiguration`: Managed log persistence configurations for
-            /// a JobRun.
-            props, "ManagedPersistenceMonitoringConfiguration", managed_persistence_monitoring_configuration, set_managed_persistence_monitoring_configuration, get_managed_persistence_monitoring_configuration, Val<ManagedPersistenceMonitoringConfiguration>
+        /// Sets `CloudWatchLoggingConfiguration` in place: [`Self::cloud_watch_logging_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_cloud_watch_logging_configuration(&mut self, value: impl Into<Val<CloudWatchLoggingConfiguration>>) -> &mut Self {
+            self.props.set("CloudWatchLoggingConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `PrometheusMonitoringConfiguration`: Prometheus monitoring configurations for a JobRun.
-            props, "PrometheusMonitoringConfiguration", prometheus_monitoring_configuration, set_prometheus_monitoring_configuration, get_prometheus_monitoring_configuration, Val<PrometheusMonitoringConfiguration>
+        /// `CloudWatchLoggingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logging_configuration(&self) -> ::std::option::Option<Val<CloudWatchLoggingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLoggingConfiguration")
         }
 
-        prop! {
-            /// `S3MonitoringConfiguration`: S3 monitoring configurations for a JobRun.
-            props, "S3MonitoringConfiguration", s3_monitoring_configuration, set_s3_monitoring_configuration, get_s3_monitoring_configuration, Val<S3MonitoringConfiguration>
+        /// `ManagedPersistenceMonitoringConfiguration`: Managed log persistence configurations for a
+        /// JobRun.
+        pub fn managed_persistence_monitoring_configuration(mut self, value: impl Into<Val<ManagedPersistenceMonitoringConfiguration>>) -> Self {
+            self.props.set("ManagedPersistenceMonitoringConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ManagedPersistenceMonitoringConfiguration` in place: [`Self::managed_persistence_monitoring_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_managed_persistence_monitoring_configuration(&mut self, value: impl Into<Val<ManagedPersistenceMonitoringConfiguration>>) -> &mut Self {
+            self.props.set("ManagedPersistenceMonitoringConfiguration", value.into());
+            self
+        }
+
+        /// `ManagedPersistenceMonitoringConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_persistence_monitoring_configuration(&self) -> ::std::option::Option<Val<ManagedPersistenceMonitoringConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ManagedPersistenceMonitoringConfiguration")
+        }
+
+        /// `PrometheusMonitoringConfiguration`: Prometheus monitoring configurations for a JobRun.
+        pub fn prometheus_monitoring_configuration(mut self, value: impl Into<Val<PrometheusMonitoringConfiguration>>) -> Self {
+            self.props.set("PrometheusMonitoringConfiguration", value.into());
+            self
+        }
+
+        /// Sets `PrometheusMonitoringConfiguration` in place: [`Self::prometheus_monitoring_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_prometheus_monitoring_configuration(&mut self, value: impl Into<Val<PrometheusMonitoringConfiguration>>) -> &mut Self {
+            self.props.set("PrometheusMonitoringConfiguration", value.into());
+            self
+        }
+
+        /// `PrometheusMonitoringConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prometheus_monitoring_configuration(&self) -> ::std::option::Option<Val<PrometheusMonitoringConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PrometheusMonitoringConfiguration")
+        }
+
+        /// `S3MonitoringConfiguration`: S3 monitoring configurations for a JobRun.
+        pub fn s3_monitoring_configuration(mut self, value: impl Into<Val<S3MonitoringConfiguration>>) -> Self {
+            self.props.set("S3MonitoringConfiguration", value.into());
+            self
+        }
+
+        /// Sets `S3MonitoringConfiguration` in place: [`Self::s3_monitoring_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_s3_monitoring_configuration(&mut self, value: impl Into<Val<S3MonitoringConfiguration>>) -> &mut Self {
+            self.props.set("S3MonitoringConfiguration", value.into());
+            self
+        }
+
+        /// `S3MonitoringConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_monitoring_configuration(&self) -> ::std::option::Option<Val<S3MonitoringConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3MonitoringConfiguration")
         }
     }
 
@@ -509,32 +973,96 @@ pub mod application {
             CloudWatchLoggingConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`: If set to false, CloudWatch logging will be turned off. Defaults to false.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: If set to false, CloudWatch logging will be turned off. Defaults to false.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionKeyArn`: KMS key ARN to encrypt the logs stored in given CloudWatch
-            /// log-group.
-            props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `LogGroupName`: Log-group name to produce log-streams on CloudWatch. If undefined, logs
-            /// will be produced in a default log-group /aws/emr-serverless
-            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `LogStreamNamePrefix`: Log-stream name prefix by which log-stream names will start in
-            /// the CloudWatch Log-group.
-            props, "LogStreamNamePrefix", log_stream_name_prefix, set_log_stream_name_prefix, get_log_stream_name_prefix, Val<String>
+        /// `EncryptionKeyArn`: KMS key ARN to encrypt the logs stored in given CloudWatch log-group.
+        pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EncryptionKeyArn", value.into());
+            self
         }
 
-        prop! {
-            /// `LogTypeMap`: The specific log-streams which need to be uploaded to CloudWatch.
-            props, "LogTypeMap", log_type_map, set_log_type_map, get_log_type_map, Val<List<LogTypeMapKeyValuePair>>
+        /// Sets `EncryptionKeyArn` in place: [`Self::encryption_key_arn`] on a value held by `&mut`.
+        pub fn set_encryption_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EncryptionKeyArn", value.into());
+            self
+        }
+
+        /// `EncryptionKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKeyArn")
+        }
+
+        /// `LogGroupName`: Log-group name to produce log-streams on CloudWatch. If undefined, logs will
+        /// be produced in a default log-group /aws/emr-serverless
+        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroupName", value.into());
+            self
+        }
+
+        /// Sets `LogGroupName` in place: [`Self::log_group_name`] on a value held by `&mut`.
+        pub fn set_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupName", value.into());
+            self
+        }
+
+        /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupName")
+        }
+
+        /// `LogStreamNamePrefix`: Log-stream name prefix by which log-stream names will start in the
+        /// CloudWatch Log-group.
+        pub fn log_stream_name_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogStreamNamePrefix", value.into());
+            self
+        }
+
+        /// Sets `LogStreamNamePrefix` in place: [`Self::log_stream_name_prefix`] on a value held by `&mut`.
+        pub fn set_log_stream_name_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogStreamNamePrefix", value.into());
+            self
+        }
+
+        /// `LogStreamNamePrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_stream_name_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogStreamNamePrefix")
+        }
+
+        /// `LogTypeMap`: The specific log-streams which need to be uploaded to CloudWatch.
+        pub fn log_type_map(mut self, value: impl Into<Val<List<LogTypeMapKeyValuePair>>>) -> Self {
+            self.props.set("LogTypeMap", value.into());
+            self
+        }
+
+        /// Sets `LogTypeMap` in place: [`Self::log_type_map`] on a value held by `&mut`.
+        pub fn set_log_type_map(&mut self, value: impl Into<Val<List<LogTypeMapKeyValuePair>>>) -> &mut Self {
+            self.props.set("LogTypeMap", value.into());
+            self
+        }
+
+        /// `LogTypeMap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_type_map(&self) -> ::std::option::Option<Val<List<LogTypeMapKeyValuePair>>> {
+            crate::cfn::get_prop(&self.props, "LogTypeMap")
         }
     }
 
@@ -558,14 +1086,28 @@ pub mod application {
             LogTypeMapKeyValuePair { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: List of Applicable values: \[STDOUT, STDERR, HIVE_LOG, TEZ_AM, SYSTEM_LOGS\]
-            props, "Value", _, set_value, get_value, Val<List<String>>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -584,14 +1126,40 @@ pub mod application {
             ManagedPersistenceMonitoringConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`: If set to false, managed logging will be turned off. Defaults to true.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: If set to false, managed logging will be turned off. Defaults to true.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionKeyArn`: KMS key ARN to encrypt the logs stored in managed persistence
-            props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `EncryptionKeyArn`: KMS key ARN to encrypt the logs stored in managed persistence
+        pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EncryptionKeyArn", value.into());
+            self
+        }
+
+        /// Sets `EncryptionKeyArn` in place: [`Self::encryption_key_arn`] on a value held by `&mut`.
+        pub fn set_encryption_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EncryptionKeyArn", value.into());
+            self
+        }
+
+        /// `EncryptionKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKeyArn")
         }
     }
 
@@ -610,10 +1178,23 @@ pub mod application {
             PrometheusMonitoringConfiguration { props }
         }
 
-        prop! {
-            /// `RemoteWriteUrl`: The remote write URL in the Amazon Managed Service for Prometheus
-            /// workspace to send metrics to.
-            props, "RemoteWriteUrl", remote_write_url, set_remote_write_url, get_remote_write_url, Val<String>
+        /// `RemoteWriteUrl`: The remote write URL in the Amazon Managed Service for Prometheus
+        /// workspace to send metrics to.
+        pub fn remote_write_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RemoteWriteUrl", value.into());
+            self
+        }
+
+        /// Sets `RemoteWriteUrl` in place: [`Self::remote_write_url`] on a value held by `&mut`.
+        pub fn set_remote_write_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RemoteWriteUrl", value.into());
+            self
+        }
+
+        /// `RemoteWriteUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remote_write_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RemoteWriteUrl")
         }
     }
 
@@ -632,14 +1213,40 @@ pub mod application {
             S3MonitoringConfiguration { props }
         }
 
-        prop! {
-            /// `EncryptionKeyArn`: KMS key ARN to encrypt the logs stored in given s3
-            props, "EncryptionKeyArn", encryption_key_arn, set_encryption_key_arn, get_encryption_key_arn, Val<String>
+        /// `EncryptionKeyArn`: KMS key ARN to encrypt the logs stored in given s3
+        pub fn encryption_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EncryptionKeyArn", value.into());
+            self
         }
 
-        prop! {
-            /// `LogUri`.
-            props, "LogUri", log_uri, set_log_uri, get_log_uri, Val<String>
+        /// Sets `EncryptionKeyArn` in place: [`Self::encryption_key_arn`] on a value held by `&mut`.
+        pub fn set_encryption_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EncryptionKeyArn", value.into());
+            self
+        }
+
+        /// `EncryptionKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EncryptionKeyArn")
+        }
+
+        /// `LogUri`.
+        pub fn log_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogUri", value.into());
+            self
+        }
+
+        /// Sets `LogUri` in place: [`Self::log_uri`] on a value held by `&mut`.
+        pub fn set_log_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogUri", value.into());
+            self
+        }
+
+        /// `LogUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogUri")
         }
     }
 
@@ -658,16 +1265,42 @@ pub mod application {
             NetworkConfiguration { props }
         }
 
-        prop! {
-            /// `SecurityGroupIds`: The ID of the security groups in the VPC to which you want to
-            /// connect your job or application.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// `SecurityGroupIds`: The ID of the security groups in the VPC to which you want to connect
+        /// your job or application.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`: The ID of the subnets in the VPC to which you want to connect your job or
-            /// application.
-            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `SubnetIds`: The ID of the subnets in the VPC to which you want to connect your job or
+        /// application.
+        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
     }
 
@@ -688,19 +1321,52 @@ pub mod application {
             ConfigurationObject { props }
         }
 
-        prop! {
-            /// `Classification`: String with a maximum length of 1024.
-            props, "Classification", _, set_classification, get_classification, Val<String>
+        /// Sets `Classification`, which `new` took, in place.
+        pub fn set_classification(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Classification", value.into());
+            self
         }
 
-        prop! {
-            /// `Configurations`.
-            props, "Configurations", configurations, set_configurations, get_configurations, Val<List<ConfigurationObject>>
+        /// `Classification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_classification(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Classification")
         }
 
-        prop! {
-            /// `Properties`.
-            props, "Properties", properties, set_properties, get_properties, Val<Map<String>>
+        /// `Configurations`.
+        pub fn configurations(mut self, value: impl Into<Val<List<ConfigurationObject>>>) -> Self {
+            self.props.set("Configurations", value.into());
+            self
+        }
+
+        /// Sets `Configurations` in place: [`Self::configurations`] on a value held by `&mut`.
+        pub fn set_configurations(&mut self, value: impl Into<Val<List<ConfigurationObject>>>) -> &mut Self {
+            self.props.set("Configurations", value.into());
+            self
+        }
+
+        /// `Configurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configurations(&self) -> ::std::option::Option<Val<List<ConfigurationObject>>> {
+            crate::cfn::get_prop(&self.props, "Configurations")
+        }
+
+        /// `Properties`.
+        pub fn properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// Sets `Properties` in place: [`Self::properties`] on a value held by `&mut`.
+        pub fn set_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// `Properties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Properties")
         }
     }
 
@@ -721,18 +1387,44 @@ pub mod application {
             SchedulerConfiguration { props }
         }
 
-        prop! {
-            /// `MaxConcurrentRuns`: The maximum concurrent job runs on this application. If scheduler
-            /// configuration is enabled on your application, the default value is 15. The valid range
-            /// is 1 to 1000.
-            props, "MaxConcurrentRuns", max_concurrent_runs, set_max_concurrent_runs, get_max_concurrent_runs, Val<i64>
+        /// `MaxConcurrentRuns`: The maximum concurrent job runs on this application. If scheduler
+        /// configuration is enabled on your application, the default value is 15. The valid range is 1
+        /// to 1000.
+        pub fn max_concurrent_runs(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxConcurrentRuns", value.into());
+            self
         }
 
-        prop! {
-            /// `QueueTimeoutMinutes`: The maximum duration in minutes for the job in QUEUED state. If
-            /// scheduler configuration is enabled on your application, the default value is 360 minutes (6
-            /// hours). The valid range is from 15 to 720.
-            props, "QueueTimeoutMinutes", queue_timeout_minutes, set_queue_timeout_minutes, get_queue_timeout_minutes, Val<i64>
+        /// Sets `MaxConcurrentRuns` in place: [`Self::max_concurrent_runs`] on a value held by `&mut`.
+        pub fn set_max_concurrent_runs(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxConcurrentRuns", value.into());
+            self
+        }
+
+        /// `MaxConcurrentRuns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_concurrent_runs(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxConcurrentRuns")
+        }
+
+        /// `QueueTimeoutMinutes`: The maximum duration in minutes for the job in QUEUED state. If
+        /// scheduler configuration is enabled on your application, the default value is 360 minutes (6
+        /// hours). The valid range is from 15 to 720.
+        pub fn queue_timeout_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("QueueTimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `QueueTimeoutMinutes` in place: [`Self::queue_timeout_minutes`] on a value held by `&mut`.
+        pub fn set_queue_timeout_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("QueueTimeoutMinutes", value.into());
+            self
+        }
+
+        /// `QueueTimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_queue_timeout_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "QueueTimeoutMinutes")
         }
     }
 
@@ -752,9 +1444,22 @@ pub mod application {
             WorkerTypeSpecificationInput { props }
         }
 
-        prop! {
-            /// `ImageConfiguration`: The image configuration.
-            props, "ImageConfiguration", image_configuration, set_image_configuration, get_image_configuration, Val<ImageConfigurationInput>
+        /// `ImageConfiguration`: The image configuration.
+        pub fn image_configuration(mut self, value: impl Into<Val<ImageConfigurationInput>>) -> Self {
+            self.props.set("ImageConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ImageConfiguration` in place: [`Self::image_configuration`] on a value held by `&mut`.
+        pub fn set_image_configuration(&mut self, value: impl Into<Val<ImageConfigurationInput>>) -> &mut Self {
+            self.props.set("ImageConfiguration", value.into());
+            self
+        }
+
+        /// `ImageConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_configuration(&self) -> ::std::option::Option<Val<ImageConfigurationInput>> {
+            crate::cfn::get_prop(&self.props, "ImageConfiguration")
         }
     }
 }

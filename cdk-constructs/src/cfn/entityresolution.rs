@@ -53,44 +53,125 @@ impl IdMappingWorkflow {
         IdMappingWorkflow { core }
     }
 
-    prop! {
-        /// `Description`: The description of the IdMappingWorkflow
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the IdMappingWorkflow
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `IdMappingIncrementalRunConfig`.
-        core.props, "IdMappingIncrementalRunConfig", id_mapping_incremental_run_config, set_id_mapping_incremental_run_config, get_id_mapping_incremental_run_config, Val<id_mapping_workflow::IdMappingIncrementalRunConfig>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `IdMappingTechniques`.
-        core.props, "IdMappingTechniques", _, set_id_mapping_techniques, get_id_mapping_techniques, Val<id_mapping_workflow::IdMappingTechniques>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `InputSourceConfig`.
-        core.props, "InputSourceConfig", _, set_input_source_config, get_input_source_config, Val<List<id_mapping_workflow::IdMappingWorkflowInputSource>>
+    /// `IdMappingIncrementalRunConfig`.
+    pub fn id_mapping_incremental_run_config(mut self, value: impl Into<Val<id_mapping_workflow::IdMappingIncrementalRunConfig>>) -> Self {
+        self.core.props.set("IdMappingIncrementalRunConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `OutputSourceConfig`.
-        core.props, "OutputSourceConfig", output_source_config, set_output_source_config, get_output_source_config, Val<List<id_mapping_workflow::IdMappingWorkflowOutputSource>>
+    /// Sets `IdMappingIncrementalRunConfig` in place: [`Self::id_mapping_incremental_run_config`]
+    /// on a value held by `&mut`.
+    pub fn set_id_mapping_incremental_run_config(&mut self, value: impl Into<Val<id_mapping_workflow::IdMappingIncrementalRunConfig>>) -> &mut Self {
+        self.core.props.set("IdMappingIncrementalRunConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `IdMappingIncrementalRunConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_id_mapping_incremental_run_config(&self) -> ::std::option::Option<Val<id_mapping_workflow::IdMappingIncrementalRunConfig>> {
+        crate::cfn::get_prop(&self.core.props, "IdMappingIncrementalRunConfig")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `IdMappingTechniques`, which `new` took, in place.
+    pub fn set_id_mapping_techniques(&mut self, value: impl Into<Val<id_mapping_workflow::IdMappingTechniques>>) -> &mut Self {
+        self.core.props.set("IdMappingTechniques", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkflowName`: The name of the IdMappingWorkflow
-        core.props, "WorkflowName", _, set_workflow_name, get_workflow_name, Val<String>
+    /// `IdMappingTechniques` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_id_mapping_techniques(&self) -> ::std::option::Option<Val<id_mapping_workflow::IdMappingTechniques>> {
+        crate::cfn::get_prop(&self.core.props, "IdMappingTechniques")
+    }
+
+    /// Sets `InputSourceConfig`, which `new` took, in place.
+    pub fn set_input_source_config(&mut self, value: impl Into<Val<List<id_mapping_workflow::IdMappingWorkflowInputSource>>>) -> &mut Self {
+        self.core.props.set("InputSourceConfig", value.into());
+        self
+    }
+
+    /// `InputSourceConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_input_source_config(&self) -> ::std::option::Option<Val<List<id_mapping_workflow::IdMappingWorkflowInputSource>>> {
+        crate::cfn::get_prop(&self.core.props, "InputSourceConfig")
+    }
+
+    /// `OutputSourceConfig`.
+    pub fn output_source_config(mut self, value: impl Into<Val<List<id_mapping_workflow::IdMappingWorkflowOutputSource>>>) -> Self {
+        self.core.props.set("OutputSourceConfig", value.into());
+        self
+    }
+
+    /// Sets `OutputSourceConfig` in place: [`Self::output_source_config`] on a value held by `&mut`.
+    pub fn set_output_source_config(&mut self, value: impl Into<Val<List<id_mapping_workflow::IdMappingWorkflowOutputSource>>>) -> &mut Self {
+        self.core.props.set("OutputSourceConfig", value.into());
+        self
+    }
+
+    /// `OutputSourceConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_output_source_config(&self) -> ::std::option::Option<Val<List<id_mapping_workflow::IdMappingWorkflowOutputSource>>> {
+        crate::cfn::get_prop(&self.core.props, "OutputSourceConfig")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `WorkflowName`, which `new` took, in place.
+    pub fn set_workflow_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkflowName", value.into());
+        self
+    }
+
+    /// `WorkflowName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workflow_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkflowName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -142,9 +223,16 @@ pub mod id_mapping_workflow {
             IdMappingIncrementalRunConfig { props }
         }
 
-        prop! {
-            /// `IncrementalRunType`.
-            props, "IncrementalRunType", _, set_incremental_run_type, get_incremental_run_type, Val<IdMappingIncrementalRunConfigIncrementalRunType>
+        /// Sets `IncrementalRunType`, which `new` took, in place.
+        pub fn set_incremental_run_type(&mut self, value: impl Into<Val<IdMappingIncrementalRunConfigIncrementalRunType>>) -> &mut Self {
+            self.props.set("IncrementalRunType", value.into());
+            self
+        }
+
+        /// `IncrementalRunType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_incremental_run_type(&self) -> ::std::option::Option<Val<IdMappingIncrementalRunConfigIncrementalRunType>> {
+            crate::cfn::get_prop(&self.props, "IncrementalRunType")
         }
     }
 
@@ -173,24 +261,76 @@ pub mod id_mapping_workflow {
             IdMappingTechniques { props }
         }
 
-        prop! {
-            /// `IdMappingType`.
-            props, "IdMappingType", id_mapping_type, set_id_mapping_type, get_id_mapping_type, Val<IdMappingTechniquesIdMappingType>
+        /// `IdMappingType`.
+        pub fn id_mapping_type(mut self, value: impl Into<Val<IdMappingTechniquesIdMappingType>>) -> Self {
+            self.props.set("IdMappingType", value.into());
+            self
         }
 
-        prop! {
-            /// `NormalizationVersion`.
-            props, "NormalizationVersion", normalization_version, set_normalization_version, get_normalization_version, Val<String>
+        /// Sets `IdMappingType` in place: [`Self::id_mapping_type`] on a value held by `&mut`.
+        pub fn set_id_mapping_type(&mut self, value: impl Into<Val<IdMappingTechniquesIdMappingType>>) -> &mut Self {
+            self.props.set("IdMappingType", value.into());
+            self
         }
 
-        prop! {
-            /// `ProviderProperties`.
-            props, "ProviderProperties", provider_properties, set_provider_properties, get_provider_properties, Val<ProviderProperties>
+        /// `IdMappingType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id_mapping_type(&self) -> ::std::option::Option<Val<IdMappingTechniquesIdMappingType>> {
+            crate::cfn::get_prop(&self.props, "IdMappingType")
         }
 
-        prop! {
-            /// `RuleBasedProperties`.
-            props, "RuleBasedProperties", rule_based_properties, set_rule_based_properties, get_rule_based_properties, Val<IdMappingRuleBasedProperties>
+        /// `NormalizationVersion`.
+        pub fn normalization_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NormalizationVersion", value.into());
+            self
+        }
+
+        /// Sets `NormalizationVersion` in place: [`Self::normalization_version`] on a value held by `&mut`.
+        pub fn set_normalization_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NormalizationVersion", value.into());
+            self
+        }
+
+        /// `NormalizationVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_normalization_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NormalizationVersion")
+        }
+
+        /// `ProviderProperties`.
+        pub fn provider_properties(mut self, value: impl Into<Val<ProviderProperties>>) -> Self {
+            self.props.set("ProviderProperties", value.into());
+            self
+        }
+
+        /// Sets `ProviderProperties` in place: [`Self::provider_properties`] on a value held by `&mut`.
+        pub fn set_provider_properties(&mut self, value: impl Into<Val<ProviderProperties>>) -> &mut Self {
+            self.props.set("ProviderProperties", value.into());
+            self
+        }
+
+        /// `ProviderProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider_properties(&self) -> ::std::option::Option<Val<ProviderProperties>> {
+            crate::cfn::get_prop(&self.props, "ProviderProperties")
+        }
+
+        /// `RuleBasedProperties`.
+        pub fn rule_based_properties(mut self, value: impl Into<Val<IdMappingRuleBasedProperties>>) -> Self {
+            self.props.set("RuleBasedProperties", value.into());
+            self
+        }
+
+        /// Sets `RuleBasedProperties` in place: [`Self::rule_based_properties`] on a value held by `&mut`.
+        pub fn set_rule_based_properties(&mut self, value: impl Into<Val<IdMappingRuleBasedProperties>>) -> &mut Self {
+            self.props.set("RuleBasedProperties", value.into());
+            self
+        }
+
+        /// `RuleBasedProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_based_properties(&self) -> ::std::option::Option<Val<IdMappingRuleBasedProperties>> {
+            crate::cfn::get_prop(&self.props, "RuleBasedProperties")
         }
     }
 
@@ -224,20 +364,54 @@ pub mod id_mapping_workflow {
             ProviderProperties { props }
         }
 
-        prop! {
-            /// `ProviderServiceArn`: Arn of the Provider Service being used.
-            props, "ProviderServiceArn", _, set_provider_service_arn, get_provider_service_arn, Val<String>
+        /// Sets `ProviderServiceArn`, which `new` took, in place.
+        pub fn set_provider_service_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProviderServiceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `IntermediateSourceConfiguration`.
-            props, "IntermediateSourceConfiguration", intermediate_source_configuration, set_intermediate_source_configuration, get_intermediate_source_configuration, Val<IntermediateSourceConfiguration>
+        /// `ProviderServiceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider_service_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProviderServiceArn")
         }
 
-        prop! {
-            /// `ProviderConfiguration`: Additional Provider configuration that would be required for
-            /// the provider service. The Configuration must be in JSON string format
-            props, "ProviderConfiguration", provider_configuration, set_provider_configuration, get_provider_configuration, Val<Map<String>>
+        /// `IntermediateSourceConfiguration`.
+        pub fn intermediate_source_configuration(mut self, value: impl Into<Val<IntermediateSourceConfiguration>>) -> Self {
+            self.props.set("IntermediateSourceConfiguration", value.into());
+            self
+        }
+
+        /// Sets `IntermediateSourceConfiguration` in place: [`Self::intermediate_source_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_intermediate_source_configuration(&mut self, value: impl Into<Val<IntermediateSourceConfiguration>>) -> &mut Self {
+            self.props.set("IntermediateSourceConfiguration", value.into());
+            self
+        }
+
+        /// `IntermediateSourceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_intermediate_source_configuration(&self) -> ::std::option::Option<Val<IntermediateSourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "IntermediateSourceConfiguration")
+        }
+
+        /// `ProviderConfiguration`: Additional Provider configuration that would be required for the
+        /// provider service. The Configuration must be in JSON string format
+        pub fn provider_configuration(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("ProviderConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ProviderConfiguration` in place: [`Self::provider_configuration`] on a value held by `&mut`.
+        pub fn set_provider_configuration(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("ProviderConfiguration", value.into());
+            self
+        }
+
+        /// `ProviderConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider_configuration(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "ProviderConfiguration")
         }
     }
 
@@ -259,10 +433,16 @@ pub mod id_mapping_workflow {
             IntermediateSourceConfiguration { props }
         }
 
-        prop! {
-            /// `IntermediateS3Path`: The s3 path that would be used to stage the intermediate data
-            /// being generated during workflow execution.
-            props, "IntermediateS3Path", _, set_intermediate_s3_path, get_intermediate_s3_path, Val<String>
+        /// Sets `IntermediateS3Path`, which `new` took, in place.
+        pub fn set_intermediate_s3_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IntermediateS3Path", value.into());
+            self
+        }
+
+        /// `IntermediateS3Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_intermediate_s3_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IntermediateS3Path")
         }
     }
 
@@ -288,24 +468,64 @@ pub mod id_mapping_workflow {
             IdMappingRuleBasedProperties { props }
         }
 
-        prop! {
-            /// `AttributeMatchingModel`.
-            props, "AttributeMatchingModel", _, set_attribute_matching_model, get_attribute_matching_model, Val<IdMappingRuleBasedPropertiesAttributeMatchingModel>
+        /// Sets `AttributeMatchingModel`, which `new` took, in place.
+        pub fn set_attribute_matching_model(&mut self, value: impl Into<Val<IdMappingRuleBasedPropertiesAttributeMatchingModel>>) -> &mut Self {
+            self.props.set("AttributeMatchingModel", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordMatchingModel`.
-            props, "RecordMatchingModel", _, set_record_matching_model, get_record_matching_model, Val<IdMappingRuleBasedPropertiesRecordMatchingModel>
+        /// `AttributeMatchingModel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_matching_model(&self) -> ::std::option::Option<Val<IdMappingRuleBasedPropertiesAttributeMatchingModel>> {
+            crate::cfn::get_prop(&self.props, "AttributeMatchingModel")
         }
 
-        prop! {
-            /// `RuleDefinitionType`.
-            props, "RuleDefinitionType", rule_definition_type, set_rule_definition_type, get_rule_definition_type, Val<IdMappingRuleBasedPropertiesRuleDefinitionType>
+        /// Sets `RecordMatchingModel`, which `new` took, in place.
+        pub fn set_record_matching_model(&mut self, value: impl Into<Val<IdMappingRuleBasedPropertiesRecordMatchingModel>>) -> &mut Self {
+            self.props.set("RecordMatchingModel", value.into());
+            self
         }
 
-        prop! {
-            /// `Rules`.
-            props, "Rules", rules, set_rules, get_rules, Val<List<Rule>>
+        /// `RecordMatchingModel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_matching_model(&self) -> ::std::option::Option<Val<IdMappingRuleBasedPropertiesRecordMatchingModel>> {
+            crate::cfn::get_prop(&self.props, "RecordMatchingModel")
+        }
+
+        /// `RuleDefinitionType`.
+        pub fn rule_definition_type(mut self, value: impl Into<Val<IdMappingRuleBasedPropertiesRuleDefinitionType>>) -> Self {
+            self.props.set("RuleDefinitionType", value.into());
+            self
+        }
+
+        /// Sets `RuleDefinitionType` in place: [`Self::rule_definition_type`] on a value held by `&mut`.
+        pub fn set_rule_definition_type(&mut self, value: impl Into<Val<IdMappingRuleBasedPropertiesRuleDefinitionType>>) -> &mut Self {
+            self.props.set("RuleDefinitionType", value.into());
+            self
+        }
+
+        /// `RuleDefinitionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_definition_type(&self) -> ::std::option::Option<Val<IdMappingRuleBasedPropertiesRuleDefinitionType>> {
+            crate::cfn::get_prop(&self.props, "RuleDefinitionType")
+        }
+
+        /// `Rules`.
+        pub fn rules(mut self, value: impl Into<Val<List<Rule>>>) -> Self {
+            self.props.set("Rules", value.into());
+            self
+        }
+
+        /// Sets `Rules` in place: [`Self::rules`] on a value held by `&mut`.
+        pub fn set_rules(&mut self, value: impl Into<Val<List<Rule>>>) -> &mut Self {
+            self.props.set("Rules", value.into());
+            self
+        }
+
+        /// `Rules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules(&self) -> ::std::option::Option<Val<List<Rule>>> {
+            crate::cfn::get_prop(&self.props, "Rules")
         }
     }
 
@@ -370,14 +590,28 @@ pub mod id_mapping_workflow {
             Rule { props }
         }
 
-        prop! {
-            /// `RuleName`.
-            props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+        /// Sets `RuleName`, which `new` took, in place.
+        pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuleName", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchingKeys`.
-            props, "MatchingKeys", _, set_matching_keys, get_matching_keys, Val<List<String>>
+        /// `RuleName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuleName")
+        }
+
+        /// Sets `MatchingKeys`, which `new` took, in place.
+        pub fn set_matching_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchingKeys", value.into());
+            self
+        }
+
+        /// `MatchingKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_matching_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchingKeys")
         }
     }
 
@@ -399,20 +633,52 @@ pub mod id_mapping_workflow {
             IdMappingWorkflowInputSource { props }
         }
 
-        prop! {
-            /// `InputSourceARN`: An Glue table ARN for the input source table, MatchingWorkflow arn or
-            /// IdNamespace ARN
-            props, "InputSourceARN", _, set_input_source_arn, get_input_source_arn, Val<String>
+        /// Sets `InputSourceARN`, which `new` took, in place.
+        pub fn set_input_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InputSourceARN", value.into());
+            self
         }
 
-        prop! {
-            /// `SchemaArn`: The SchemaMapping arn associated with the Schema
-            props, "SchemaArn", schema_arn, set_schema_arn, get_schema_arn, Val<String>
+        /// `InputSourceARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_source_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InputSourceARN")
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<IdMappingWorkflowInputSourceType>
+        /// `SchemaArn`: The SchemaMapping arn associated with the Schema
+        pub fn schema_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SchemaArn", value.into());
+            self
+        }
+
+        /// Sets `SchemaArn` in place: [`Self::schema_arn`] on a value held by `&mut`.
+        pub fn set_schema_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SchemaArn", value.into());
+            self
+        }
+
+        /// `SchemaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SchemaArn")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<IdMappingWorkflowInputSourceType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<IdMappingWorkflowInputSourceType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<IdMappingWorkflowInputSourceType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -447,14 +713,34 @@ pub mod id_mapping_workflow {
             IdMappingWorkflowOutputSource { props }
         }
 
-        prop! {
-            /// `OutputS3Path`: The S3 path to which Entity Resolution will write the output table
-            props, "OutputS3Path", _, set_output_s3_path, get_output_s3_path, Val<String>
+        /// Sets `OutputS3Path`, which `new` took, in place.
+        pub fn set_output_s3_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputS3Path", value.into());
+            self
         }
 
-        prop! {
-            /// `KMSArn`.
-            props, "KMSArn", kms_arn, set_kms_arn, get_kms_arn, Val<String>
+        /// `OutputS3Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_s3_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputS3Path")
+        }
+
+        /// `KMSArn`.
+        pub fn kms_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KMSArn", value.into());
+            self
+        }
+
+        /// Sets `KMSArn` in place: [`Self::kms_arn`] on a value held by `&mut`.
+        pub fn set_kms_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KMSArn", value.into());
+            self
+        }
+
+        /// `KMSArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KMSArn")
         }
     }
 }
@@ -484,39 +770,119 @@ impl IdNamespace {
         IdNamespace { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `IdMappingWorkflowProperties`.
-        core.props, "IdMappingWorkflowProperties", id_mapping_workflow_properties, set_id_mapping_workflow_properties, get_id_mapping_workflow_properties, Val<List<id_namespace::IdNamespaceIdMappingWorkflowProperties>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `IdNamespaceName`.
-        core.props, "IdNamespaceName", _, set_id_namespace_name, get_id_namespace_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `InputSourceConfig`.
-        core.props, "InputSourceConfig", input_source_config, set_input_source_config, get_input_source_config, Val<List<id_namespace::IdNamespaceInputSource>>
+    /// `IdMappingWorkflowProperties`.
+    pub fn id_mapping_workflow_properties(mut self, value: impl Into<Val<List<id_namespace::IdNamespaceIdMappingWorkflowProperties>>>) -> Self {
+        self.core.props.set("IdMappingWorkflowProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// Sets `IdMappingWorkflowProperties` in place: [`Self::id_mapping_workflow_properties`] on a
+    /// value held by `&mut`.
+    pub fn set_id_mapping_workflow_properties(&mut self, value: impl Into<Val<List<id_namespace::IdNamespaceIdMappingWorkflowProperties>>>) -> &mut Self {
+        self.core.props.set("IdMappingWorkflowProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `IdMappingWorkflowProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_id_mapping_workflow_properties(&self) -> ::std::option::Option<Val<List<id_namespace::IdNamespaceIdMappingWorkflowProperties>>> {
+        crate::cfn::get_prop(&self.core.props, "IdMappingWorkflowProperties")
     }
 
-    prop! {
-        /// `Type`.
-        core.props, "Type", _, set_type, get_type, Val<id_namespace::Type>
+    /// Sets `IdNamespaceName`, which `new` took, in place.
+    pub fn set_id_namespace_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdNamespaceName", value.into());
+        self
+    }
+
+    /// `IdNamespaceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_id_namespace_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdNamespaceName")
+    }
+
+    /// `InputSourceConfig`.
+    pub fn input_source_config(mut self, value: impl Into<Val<List<id_namespace::IdNamespaceInputSource>>>) -> Self {
+        self.core.props.set("InputSourceConfig", value.into());
+        self
+    }
+
+    /// Sets `InputSourceConfig` in place: [`Self::input_source_config`] on a value held by `&mut`.
+    pub fn set_input_source_config(&mut self, value: impl Into<Val<List<id_namespace::IdNamespaceInputSource>>>) -> &mut Self {
+        self.core.props.set("InputSourceConfig", value.into());
+        self
+    }
+
+    /// `InputSourceConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_input_source_config(&self) -> ::std::option::Option<Val<List<id_namespace::IdNamespaceInputSource>>> {
+        crate::cfn::get_prop(&self.core.props, "InputSourceConfig")
+    }
+
+    /// `RoleArn`.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<id_namespace::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<id_namespace::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -568,19 +934,52 @@ pub mod id_namespace {
             IdNamespaceIdMappingWorkflowProperties { props }
         }
 
-        prop! {
-            /// `IdMappingType`.
-            props, "IdMappingType", _, set_id_mapping_type, get_id_mapping_type, Val<IdNamespaceIdMappingWorkflowPropertiesIdMappingType>
+        /// Sets `IdMappingType`, which `new` took, in place.
+        pub fn set_id_mapping_type(&mut self, value: impl Into<Val<IdNamespaceIdMappingWorkflowPropertiesIdMappingType>>) -> &mut Self {
+            self.props.set("IdMappingType", value.into());
+            self
         }
 
-        prop! {
-            /// `ProviderProperties`.
-            props, "ProviderProperties", provider_properties, set_provider_properties, get_provider_properties, Val<NamespaceProviderProperties>
+        /// `IdMappingType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id_mapping_type(&self) -> ::std::option::Option<Val<IdNamespaceIdMappingWorkflowPropertiesIdMappingType>> {
+            crate::cfn::get_prop(&self.props, "IdMappingType")
         }
 
-        prop! {
-            /// `RuleBasedProperties`.
-            props, "RuleBasedProperties", rule_based_properties, set_rule_based_properties, get_rule_based_properties, Val<NamespaceRuleBasedProperties>
+        /// `ProviderProperties`.
+        pub fn provider_properties(mut self, value: impl Into<Val<NamespaceProviderProperties>>) -> Self {
+            self.props.set("ProviderProperties", value.into());
+            self
+        }
+
+        /// Sets `ProviderProperties` in place: [`Self::provider_properties`] on a value held by `&mut`.
+        pub fn set_provider_properties(&mut self, value: impl Into<Val<NamespaceProviderProperties>>) -> &mut Self {
+            self.props.set("ProviderProperties", value.into());
+            self
+        }
+
+        /// `ProviderProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider_properties(&self) -> ::std::option::Option<Val<NamespaceProviderProperties>> {
+            crate::cfn::get_prop(&self.props, "ProviderProperties")
+        }
+
+        /// `RuleBasedProperties`.
+        pub fn rule_based_properties(mut self, value: impl Into<Val<NamespaceRuleBasedProperties>>) -> Self {
+            self.props.set("RuleBasedProperties", value.into());
+            self
+        }
+
+        /// Sets `RuleBasedProperties` in place: [`Self::rule_based_properties`] on a value held by `&mut`.
+        pub fn set_rule_based_properties(&mut self, value: impl Into<Val<NamespaceRuleBasedProperties>>) -> &mut Self {
+            self.props.set("RuleBasedProperties", value.into());
+            self
+        }
+
+        /// `RuleBasedProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_based_properties(&self) -> ::std::option::Option<Val<NamespaceRuleBasedProperties>> {
+            crate::cfn::get_prop(&self.props, "RuleBasedProperties")
         }
     }
 
@@ -614,15 +1013,35 @@ pub mod id_namespace {
             NamespaceProviderProperties { props }
         }
 
-        prop! {
-            /// `ProviderServiceArn`.
-            props, "ProviderServiceArn", _, set_provider_service_arn, get_provider_service_arn, Val<String>
+        /// Sets `ProviderServiceArn`, which `new` took, in place.
+        pub fn set_provider_service_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProviderServiceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ProviderConfiguration`: Additional Provider configuration that would be required for
-            /// the provider service. The Configuration must be in JSON string format.
-            props, "ProviderConfiguration", provider_configuration, set_provider_configuration, get_provider_configuration, Val<Map<String>>
+        /// `ProviderServiceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider_service_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProviderServiceArn")
+        }
+
+        /// `ProviderConfiguration`: Additional Provider configuration that would be required for the
+        /// provider service. The Configuration must be in JSON string format.
+        pub fn provider_configuration(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("ProviderConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ProviderConfiguration` in place: [`Self::provider_configuration`] on a value held by `&mut`.
+        pub fn set_provider_configuration(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("ProviderConfiguration", value.into());
+            self
+        }
+
+        /// `ProviderConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider_configuration(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "ProviderConfiguration")
         }
     }
 
@@ -641,24 +1060,77 @@ pub mod id_namespace {
             NamespaceRuleBasedProperties { props }
         }
 
-        prop! {
-            /// `AttributeMatchingModel`.
-            props, "AttributeMatchingModel", attribute_matching_model, set_attribute_matching_model, get_attribute_matching_model, Val<NamespaceRuleBasedPropertiesAttributeMatchingModel>
+        /// `AttributeMatchingModel`.
+        pub fn attribute_matching_model(mut self, value: impl Into<Val<NamespaceRuleBasedPropertiesAttributeMatchingModel>>) -> Self {
+            self.props.set("AttributeMatchingModel", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordMatchingModels`.
-            props, "RecordMatchingModels", record_matching_models, set_record_matching_models, get_record_matching_models, Val<List<RecordMatchingModel>>
+        /// Sets `AttributeMatchingModel` in place: [`Self::attribute_matching_model`] on a value held
+        /// by `&mut`.
+        pub fn set_attribute_matching_model(&mut self, value: impl Into<Val<NamespaceRuleBasedPropertiesAttributeMatchingModel>>) -> &mut Self {
+            self.props.set("AttributeMatchingModel", value.into());
+            self
         }
 
-        prop! {
-            /// `RuleDefinitionTypes`.
-            props, "RuleDefinitionTypes", rule_definition_types, set_rule_definition_types, get_rule_definition_types, Val<List<RuleDefinitionType>>
+        /// `AttributeMatchingModel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_matching_model(&self) -> ::std::option::Option<Val<NamespaceRuleBasedPropertiesAttributeMatchingModel>> {
+            crate::cfn::get_prop(&self.props, "AttributeMatchingModel")
         }
 
-        prop! {
-            /// `Rules`.
-            props, "Rules", rules, set_rules, get_rules, Val<List<Rule>>
+        /// `RecordMatchingModels`.
+        pub fn record_matching_models(mut self, value: impl Into<Val<List<RecordMatchingModel>>>) -> Self {
+            self.props.set("RecordMatchingModels", value.into());
+            self
+        }
+
+        /// Sets `RecordMatchingModels` in place: [`Self::record_matching_models`] on a value held by `&mut`.
+        pub fn set_record_matching_models(&mut self, value: impl Into<Val<List<RecordMatchingModel>>>) -> &mut Self {
+            self.props.set("RecordMatchingModels", value.into());
+            self
+        }
+
+        /// `RecordMatchingModels` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_matching_models(&self) -> ::std::option::Option<Val<List<RecordMatchingModel>>> {
+            crate::cfn::get_prop(&self.props, "RecordMatchingModels")
+        }
+
+        /// `RuleDefinitionTypes`.
+        pub fn rule_definition_types(mut self, value: impl Into<Val<List<RuleDefinitionType>>>) -> Self {
+            self.props.set("RuleDefinitionTypes", value.into());
+            self
+        }
+
+        /// Sets `RuleDefinitionTypes` in place: [`Self::rule_definition_types`] on a value held by `&mut`.
+        pub fn set_rule_definition_types(&mut self, value: impl Into<Val<List<RuleDefinitionType>>>) -> &mut Self {
+            self.props.set("RuleDefinitionTypes", value.into());
+            self
+        }
+
+        /// `RuleDefinitionTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_definition_types(&self) -> ::std::option::Option<Val<List<RuleDefinitionType>>> {
+            crate::cfn::get_prop(&self.props, "RuleDefinitionTypes")
+        }
+
+        /// `Rules`.
+        pub fn rules(mut self, value: impl Into<Val<List<Rule>>>) -> Self {
+            self.props.set("Rules", value.into());
+            self
+        }
+
+        /// Sets `Rules` in place: [`Self::rules`] on a value held by `&mut`.
+        pub fn set_rules(&mut self, value: impl Into<Val<List<Rule>>>) -> &mut Self {
+            self.props.set("Rules", value.into());
+            self
+        }
+
+        /// `Rules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules(&self) -> ::std::option::Option<Val<List<Rule>>> {
+            crate::cfn::get_prop(&self.props, "Rules")
         }
     }
 
@@ -723,14 +1195,28 @@ pub mod id_namespace {
             Rule { props }
         }
 
-        prop! {
-            /// `RuleName`.
-            props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+        /// Sets `RuleName`, which `new` took, in place.
+        pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuleName", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchingKeys`.
-            props, "MatchingKeys", _, set_matching_keys, get_matching_keys, Val<List<String>>
+        /// `RuleName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuleName")
+        }
+
+        /// Sets `MatchingKeys`, which `new` took, in place.
+        pub fn set_matching_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchingKeys", value.into());
+            self
+        }
+
+        /// `MatchingKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_matching_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchingKeys")
         }
     }
 
@@ -751,14 +1237,34 @@ pub mod id_namespace {
             IdNamespaceInputSource { props }
         }
 
-        prop! {
-            /// `InputSourceARN`.
-            props, "InputSourceARN", _, set_input_source_arn, get_input_source_arn, Val<String>
+        /// Sets `InputSourceARN`, which `new` took, in place.
+        pub fn set_input_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InputSourceARN", value.into());
+            self
         }
 
-        prop! {
-            /// `SchemaName`.
-            props, "SchemaName", schema_name, set_schema_name, get_schema_name, Val<String>
+        /// `InputSourceARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_source_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InputSourceARN")
+        }
+
+        /// `SchemaName`.
+        pub fn schema_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SchemaName", value.into());
+            self
+        }
+
+        /// Sets `SchemaName` in place: [`Self::schema_name`] on a value held by `&mut`.
+        pub fn set_schema_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SchemaName", value.into());
+            self
+        }
+
+        /// `SchemaName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SchemaName")
         }
     }
 
@@ -811,44 +1317,118 @@ impl MatchingWorkflow {
         MatchingWorkflow { core }
     }
 
-    prop! {
-        /// `Description`: The description of the MatchingWorkflow
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the MatchingWorkflow
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `IncrementalRunConfig`.
-        core.props, "IncrementalRunConfig", incremental_run_config, set_incremental_run_config, get_incremental_run_config, Val<matching_workflow::IncrementalRunConfig>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InputSourceConfig`.
-        core.props, "InputSourceConfig", _, set_input_source_config, get_input_source_config, Val<List<matching_workflow::InputSource>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `OutputSourceConfig`.
-        core.props, "OutputSourceConfig", _, set_output_source_config, get_output_source_config, Val<List<matching_workflow::OutputSource>>
+    /// `IncrementalRunConfig`.
+    pub fn incremental_run_config(mut self, value: impl Into<Val<matching_workflow::IncrementalRunConfig>>) -> Self {
+        self.core.props.set("IncrementalRunConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `ResolutionTechniques`.
-        core.props, "ResolutionTechniques", _, set_resolution_techniques, get_resolution_techniques, Val<matching_workflow::ResolutionTechniques>
+    /// Sets `IncrementalRunConfig` in place: [`Self::incremental_run_config`] on a value held by `&mut`.
+    pub fn set_incremental_run_config(&mut self, value: impl Into<Val<matching_workflow::IncrementalRunConfig>>) -> &mut Self {
+        self.core.props.set("IncrementalRunConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `IncrementalRunConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_incremental_run_config(&self) -> ::std::option::Option<Val<matching_workflow::IncrementalRunConfig>> {
+        crate::cfn::get_prop(&self.core.props, "IncrementalRunConfig")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `InputSourceConfig`, which `new` took, in place.
+    pub fn set_input_source_config(&mut self, value: impl Into<Val<List<matching_workflow::InputSource>>>) -> &mut Self {
+        self.core.props.set("InputSourceConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkflowName`: The name of the MatchingWorkflow
-        core.props, "WorkflowName", _, set_workflow_name, get_workflow_name, Val<String>
+    /// `InputSourceConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_input_source_config(&self) -> ::std::option::Option<Val<List<matching_workflow::InputSource>>> {
+        crate::cfn::get_prop(&self.core.props, "InputSourceConfig")
+    }
+
+    /// Sets `OutputSourceConfig`, which `new` took, in place.
+    pub fn set_output_source_config(&mut self, value: impl Into<Val<List<matching_workflow::OutputSource>>>) -> &mut Self {
+        self.core.props.set("OutputSourceConfig", value.into());
+        self
+    }
+
+    /// `OutputSourceConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_output_source_config(&self) -> ::std::option::Option<Val<List<matching_workflow::OutputSource>>> {
+        crate::cfn::get_prop(&self.core.props, "OutputSourceConfig")
+    }
+
+    /// Sets `ResolutionTechniques`, which `new` took, in place.
+    pub fn set_resolution_techniques(&mut self, value: impl Into<Val<matching_workflow::ResolutionTechniques>>) -> &mut Self {
+        self.core.props.set("ResolutionTechniques", value.into());
+        self
+    }
+
+    /// `ResolutionTechniques` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resolution_techniques(&self) -> ::std::option::Option<Val<matching_workflow::ResolutionTechniques>> {
+        crate::cfn::get_prop(&self.core.props, "ResolutionTechniques")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `WorkflowName`, which `new` took, in place.
+    pub fn set_workflow_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkflowName", value.into());
+        self
+    }
+
+    /// `WorkflowName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workflow_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkflowName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -900,9 +1480,16 @@ pub mod matching_workflow {
             IncrementalRunConfig { props }
         }
 
-        prop! {
-            /// `IncrementalRunType`.
-            props, "IncrementalRunType", _, set_incremental_run_type, get_incremental_run_type, Val<IncrementalRunConfigIncrementalRunType>
+        /// Sets `IncrementalRunType`, which `new` took, in place.
+        pub fn set_incremental_run_type(&mut self, value: impl Into<Val<IncrementalRunConfigIncrementalRunType>>) -> &mut Self {
+            self.props.set("IncrementalRunType", value.into());
+            self
+        }
+
+        /// `IncrementalRunType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_incremental_run_type(&self) -> ::std::option::Option<Val<IncrementalRunConfigIncrementalRunType>> {
+            crate::cfn::get_prop(&self.props, "IncrementalRunType")
         }
     }
 
@@ -938,19 +1525,46 @@ pub mod matching_workflow {
             InputSource { props }
         }
 
-        prop! {
-            /// `InputSourceARN`: An Glue table ARN for the input source table
-            props, "InputSourceARN", _, set_input_source_arn, get_input_source_arn, Val<String>
+        /// Sets `InputSourceARN`, which `new` took, in place.
+        pub fn set_input_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InputSourceARN", value.into());
+            self
         }
 
-        prop! {
-            /// `SchemaArn`: The SchemaMapping arn associated with the Schema
-            props, "SchemaArn", _, set_schema_arn, get_schema_arn, Val<String>
+        /// `InputSourceARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_source_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InputSourceARN")
         }
 
-        prop! {
-            /// `ApplyNormalization`.
-            props, "ApplyNormalization", apply_normalization, set_apply_normalization, get_apply_normalization, Val<bool>
+        /// Sets `SchemaArn`, which `new` took, in place.
+        pub fn set_schema_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SchemaArn", value.into());
+            self
+        }
+
+        /// `SchemaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SchemaArn")
+        }
+
+        /// `ApplyNormalization`.
+        pub fn apply_normalization(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ApplyNormalization", value.into());
+            self
+        }
+
+        /// Sets `ApplyNormalization` in place: [`Self::apply_normalization`] on a value held by `&mut`.
+        pub fn set_apply_normalization(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ApplyNormalization", value.into());
+            self
+        }
+
+        /// `ApplyNormalization` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_apply_normalization(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ApplyNormalization")
         }
     }
 
@@ -971,30 +1585,90 @@ pub mod matching_workflow {
             OutputSource { props }
         }
 
-        prop! {
-            /// `Output`.
-            props, "Output", _, set_output, get_output, Val<List<OutputAttribute>>
+        /// Sets `Output`, which `new` took, in place.
+        pub fn set_output(&mut self, value: impl Into<Val<List<OutputAttribute>>>) -> &mut Self {
+            self.props.set("Output", value.into());
+            self
         }
 
-        prop! {
-            /// `ApplyNormalization`.
-            props, "ApplyNormalization", apply_normalization, set_apply_normalization, get_apply_normalization, Val<bool>
+        /// `Output` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output(&self) -> ::std::option::Option<Val<List<OutputAttribute>>> {
+            crate::cfn::get_prop(&self.props, "Output")
         }
 
-        prop! {
-            /// `CustomerProfilesIntegrationConfig`: The Customer Profiles integration configuration for
-            /// the output source
-            props, "CustomerProfilesIntegrationConfig", customer_profiles_integration_config, set_customer_profiles_integration_config, get_customer_profiles_integration_config, Val<CustomerProfilesIntegrationConfig>
+        /// `ApplyNormalization`.
+        pub fn apply_normalization(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ApplyNormalization", value.into());
+            self
         }
 
-        prop! {
-            /// `KMSArn`.
-            props, "KMSArn", kms_arn, set_kms_arn, get_kms_arn, Val<String>
+        /// Sets `ApplyNormalization` in place: [`Self::apply_normalization`] on a value held by `&mut`.
+        pub fn set_apply_normalization(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ApplyNormalization", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputS3Path`: The S3 path to which Entity Resolution will write the output table
-            props, "OutputS3Path", output_s3_path, set_output_s3_path, get_output_s3_path, Val<String>
+        /// `ApplyNormalization` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_apply_normalization(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ApplyNormalization")
+        }
+
+        /// `CustomerProfilesIntegrationConfig`: The Customer Profiles integration configuration for the
+        /// output source
+        pub fn customer_profiles_integration_config(mut self, value: impl Into<Val<CustomerProfilesIntegrationConfig>>) -> Self {
+            self.props.set("CustomerProfilesIntegrationConfig", value.into());
+            self
+        }
+
+        /// Sets `CustomerProfilesIntegrationConfig` in place: [`Self::customer_profiles_integration_config`]
+        /// on a value held by `&mut`.
+        pub fn set_customer_profiles_integration_config(&mut self, value: impl Into<Val<CustomerProfilesIntegrationConfig>>) -> &mut Self {
+            self.props.set("CustomerProfilesIntegrationConfig", value.into());
+            self
+        }
+
+        /// `CustomerProfilesIntegrationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customer_profiles_integration_config(&self) -> ::std::option::Option<Val<CustomerProfilesIntegrationConfig>> {
+            crate::cfn::get_prop(&self.props, "CustomerProfilesIntegrationConfig")
+        }
+
+        /// `KMSArn`.
+        pub fn kms_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KMSArn", value.into());
+            self
+        }
+
+        /// Sets `KMSArn` in place: [`Self::kms_arn`] on a value held by `&mut`.
+        pub fn set_kms_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KMSArn", value.into());
+            self
+        }
+
+        /// `KMSArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KMSArn")
+        }
+
+        /// `OutputS3Path`: The S3 path to which Entity Resolution will write the output table
+        pub fn output_s3_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutputS3Path", value.into());
+            self
+        }
+
+        /// Sets `OutputS3Path` in place: [`Self::output_s3_path`] on a value held by `&mut`.
+        pub fn set_output_s3_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputS3Path", value.into());
+            self
+        }
+
+        /// `OutputS3Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_s3_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputS3Path")
         }
     }
 
@@ -1022,14 +1696,28 @@ pub mod matching_workflow {
             CustomerProfilesIntegrationConfig { props }
         }
 
-        prop! {
-            /// `DomainArn`: The Amazon Resource Name (ARN) of the Customer Profiles domain
-            props, "DomainArn", _, set_domain_arn, get_domain_arn, Val<String>
+        /// Sets `DomainArn`, which `new` took, in place.
+        pub fn set_domain_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ObjectTypeArn`: The Amazon Resource Name (ARN) of the Customer Profiles object type
-            props, "ObjectTypeArn", _, set_object_type_arn, get_object_type_arn, Val<String>
+        /// `DomainArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainArn")
+        }
+
+        /// Sets `ObjectTypeArn`, which `new` took, in place.
+        pub fn set_object_type_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectTypeArn", value.into());
+            self
+        }
+
+        /// `ObjectTypeArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_type_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectTypeArn")
         }
     }
 
@@ -1050,14 +1738,34 @@ pub mod matching_workflow {
             OutputAttribute { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Hashed`.
-            props, "Hashed", hashed, set_hashed, get_hashed, Val<bool>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Hashed`.
+        pub fn hashed(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Hashed", value.into());
+            self
+        }
+
+        /// Sets `Hashed` in place: [`Self::hashed`] on a value held by `&mut`.
+        pub fn set_hashed(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Hashed", value.into());
+            self
+        }
+
+        /// `Hashed` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hashed(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Hashed")
         }
     }
 
@@ -1076,30 +1784,97 @@ pub mod matching_workflow {
             ResolutionTechniques { props }
         }
 
-        prop! {
-            /// `EnableRealTimeMatching`: Enables the workflow to use real-time matching. Can only be
-            /// set on creation for RULE_MATCHING workflows that define RuleConditionProperties.
-            props, "EnableRealTimeMatching", enable_real_time_matching, set_enable_real_time_matching, get_enable_real_time_matching, Val<bool>
+        /// `EnableRealTimeMatching`: Enables the workflow to use real-time matching. Can only be set on
+        /// creation for RULE_MATCHING workflows that define RuleConditionProperties.
+        pub fn enable_real_time_matching(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableRealTimeMatching", value.into());
+            self
         }
 
-        prop! {
-            /// `ProviderProperties`.
-            props, "ProviderProperties", provider_properties, set_provider_properties, get_provider_properties, Val<ProviderProperties>
+        /// Sets `EnableRealTimeMatching` in place: [`Self::enable_real_time_matching`] on a value held
+        /// by `&mut`.
+        pub fn set_enable_real_time_matching(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableRealTimeMatching", value.into());
+            self
         }
 
-        prop! {
-            /// `ResolutionType`.
-            props, "ResolutionType", resolution_type, set_resolution_type, get_resolution_type, Val<ResolutionType>
+        /// `EnableRealTimeMatching` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_real_time_matching(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableRealTimeMatching")
         }
 
-        prop! {
-            /// `RuleBasedProperties`.
-            props, "RuleBasedProperties", rule_based_properties, set_rule_based_properties, get_rule_based_properties, Val<RuleBasedProperties>
+        /// `ProviderProperties`.
+        pub fn provider_properties(mut self, value: impl Into<Val<ProviderProperties>>) -> Self {
+            self.props.set("ProviderProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `RuleConditionProperties`.
-            props, "RuleConditionProperties", rule_condition_properties, set_rule_condition_properties, get_rule_condition_properties, Val<RuleConditionProperties>
+        /// Sets `ProviderProperties` in place: [`Self::provider_properties`] on a value held by `&mut`.
+        pub fn set_provider_properties(&mut self, value: impl Into<Val<ProviderProperties>>) -> &mut Self {
+            self.props.set("ProviderProperties", value.into());
+            self
+        }
+
+        /// `ProviderProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider_properties(&self) -> ::std::option::Option<Val<ProviderProperties>> {
+            crate::cfn::get_prop(&self.props, "ProviderProperties")
+        }
+
+        /// `ResolutionType`.
+        pub fn resolution_type(mut self, value: impl Into<Val<ResolutionType>>) -> Self {
+            self.props.set("ResolutionType", value.into());
+            self
+        }
+
+        /// Sets `ResolutionType` in place: [`Self::resolution_type`] on a value held by `&mut`.
+        pub fn set_resolution_type(&mut self, value: impl Into<Val<ResolutionType>>) -> &mut Self {
+            self.props.set("ResolutionType", value.into());
+            self
+        }
+
+        /// `ResolutionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resolution_type(&self) -> ::std::option::Option<Val<ResolutionType>> {
+            crate::cfn::get_prop(&self.props, "ResolutionType")
+        }
+
+        /// `RuleBasedProperties`.
+        pub fn rule_based_properties(mut self, value: impl Into<Val<RuleBasedProperties>>) -> Self {
+            self.props.set("RuleBasedProperties", value.into());
+            self
+        }
+
+        /// Sets `RuleBasedProperties` in place: [`Self::rule_based_properties`] on a value held by `&mut`.
+        pub fn set_rule_based_properties(&mut self, value: impl Into<Val<RuleBasedProperties>>) -> &mut Self {
+            self.props.set("RuleBasedProperties", value.into());
+            self
+        }
+
+        /// `RuleBasedProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_based_properties(&self) -> ::std::option::Option<Val<RuleBasedProperties>> {
+            crate::cfn::get_prop(&self.props, "RuleBasedProperties")
+        }
+
+        /// `RuleConditionProperties`.
+        pub fn rule_condition_properties(mut self, value: impl Into<Val<RuleConditionProperties>>) -> Self {
+            self.props.set("RuleConditionProperties", value.into());
+            self
+        }
+
+        /// Sets `RuleConditionProperties` in place: [`Self::rule_condition_properties`] on a value held
+        /// by `&mut`.
+        pub fn set_rule_condition_properties(&mut self, value: impl Into<Val<RuleConditionProperties>>) -> &mut Self {
+            self.props.set("RuleConditionProperties", value.into());
+            self
+        }
+
+        /// `RuleConditionProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_condition_properties(&self) -> ::std::option::Option<Val<RuleConditionProperties>> {
+            crate::cfn::get_prop(&self.props, "RuleConditionProperties")
         }
     }
 
@@ -1120,20 +1895,54 @@ pub mod matching_workflow {
             ProviderProperties { props }
         }
 
-        prop! {
-            /// `ProviderServiceArn`: Arn of the Provider service being used.
-            props, "ProviderServiceArn", _, set_provider_service_arn, get_provider_service_arn, Val<String>
+        /// Sets `ProviderServiceArn`, which `new` took, in place.
+        pub fn set_provider_service_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProviderServiceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `IntermediateSourceConfiguration`.
-            props, "IntermediateSourceConfiguration", intermediate_source_configuration, set_intermediate_source_configuration, get_intermediate_source_configuration, Val<IntermediateSourceConfiguration>
+        /// `ProviderServiceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider_service_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProviderServiceArn")
         }
 
-        prop! {
-            /// `ProviderConfiguration`: Additional Provider configuration that would be required for
-            /// the provider service. The Configuration must be in JSON string format
-            props, "ProviderConfiguration", provider_configuration, set_provider_configuration, get_provider_configuration, Val<Map<String>>
+        /// `IntermediateSourceConfiguration`.
+        pub fn intermediate_source_configuration(mut self, value: impl Into<Val<IntermediateSourceConfiguration>>) -> Self {
+            self.props.set("IntermediateSourceConfiguration", value.into());
+            self
+        }
+
+        /// Sets `IntermediateSourceConfiguration` in place: [`Self::intermediate_source_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_intermediate_source_configuration(&mut self, value: impl Into<Val<IntermediateSourceConfiguration>>) -> &mut Self {
+            self.props.set("IntermediateSourceConfiguration", value.into());
+            self
+        }
+
+        /// `IntermediateSourceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_intermediate_source_configuration(&self) -> ::std::option::Option<Val<IntermediateSourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "IntermediateSourceConfiguration")
+        }
+
+        /// `ProviderConfiguration`: Additional Provider configuration that would be required for the
+        /// provider service. The Configuration must be in JSON string format
+        pub fn provider_configuration(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("ProviderConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ProviderConfiguration` in place: [`Self::provider_configuration`] on a value held by `&mut`.
+        pub fn set_provider_configuration(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("ProviderConfiguration", value.into());
+            self
+        }
+
+        /// `ProviderConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provider_configuration(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "ProviderConfiguration")
         }
     }
 
@@ -1155,10 +1964,16 @@ pub mod matching_workflow {
             IntermediateSourceConfiguration { props }
         }
 
-        prop! {
-            /// `IntermediateS3Path`: The s3 path that would be used to stage the intermediate data
-            /// being generated during workflow execution.
-            props, "IntermediateS3Path", _, set_intermediate_s3_path, get_intermediate_s3_path, Val<String>
+        /// Sets `IntermediateS3Path`, which `new` took, in place.
+        pub fn set_intermediate_s3_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IntermediateS3Path", value.into());
+            self
+        }
+
+        /// `IntermediateS3Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_intermediate_s3_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IntermediateS3Path")
         }
     }
 
@@ -1200,19 +2015,46 @@ pub mod matching_workflow {
             RuleBasedProperties { props }
         }
 
-        prop! {
-            /// `AttributeMatchingModel`.
-            props, "AttributeMatchingModel", _, set_attribute_matching_model, get_attribute_matching_model, Val<RuleBasedPropertiesAttributeMatchingModel>
+        /// Sets `AttributeMatchingModel`, which `new` took, in place.
+        pub fn set_attribute_matching_model(&mut self, value: impl Into<Val<RuleBasedPropertiesAttributeMatchingModel>>) -> &mut Self {
+            self.props.set("AttributeMatchingModel", value.into());
+            self
         }
 
-        prop! {
-            /// `Rules`.
-            props, "Rules", _, set_rules, get_rules, Val<List<Rule>>
+        /// `AttributeMatchingModel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_matching_model(&self) -> ::std::option::Option<Val<RuleBasedPropertiesAttributeMatchingModel>> {
+            crate::cfn::get_prop(&self.props, "AttributeMatchingModel")
         }
 
-        prop! {
-            /// `MatchPurpose`.
-            props, "MatchPurpose", match_purpose, set_match_purpose, get_match_purpose, Val<RuleBasedPropertiesMatchPurpose>
+        /// Sets `Rules`, which `new` took, in place.
+        pub fn set_rules(&mut self, value: impl Into<Val<List<Rule>>>) -> &mut Self {
+            self.props.set("Rules", value.into());
+            self
+        }
+
+        /// `Rules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules(&self) -> ::std::option::Option<Val<List<Rule>>> {
+            crate::cfn::get_prop(&self.props, "Rules")
+        }
+
+        /// `MatchPurpose`.
+        pub fn match_purpose(mut self, value: impl Into<Val<RuleBasedPropertiesMatchPurpose>>) -> Self {
+            self.props.set("MatchPurpose", value.into());
+            self
+        }
+
+        /// Sets `MatchPurpose` in place: [`Self::match_purpose`] on a value held by `&mut`.
+        pub fn set_match_purpose(&mut self, value: impl Into<Val<RuleBasedPropertiesMatchPurpose>>) -> &mut Self {
+            self.props.set("MatchPurpose", value.into());
+            self
+        }
+
+        /// `MatchPurpose` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_purpose(&self) -> ::std::option::Option<Val<RuleBasedPropertiesMatchPurpose>> {
+            crate::cfn::get_prop(&self.props, "MatchPurpose")
         }
     }
 
@@ -1264,14 +2106,28 @@ pub mod matching_workflow {
             Rule { props }
         }
 
-        prop! {
-            /// `RuleName`.
-            props, "RuleName", _, set_rule_name, get_rule_name, Val<String>
+        /// Sets `RuleName`, which `new` took, in place.
+        pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuleName", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchingKeys`.
-            props, "MatchingKeys", _, set_matching_keys, get_matching_keys, Val<List<String>>
+        /// `RuleName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuleName")
+        }
+
+        /// Sets `MatchingKeys`, which `new` took, in place.
+        pub fn set_matching_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchingKeys", value.into());
+            self
+        }
+
+        /// `MatchingKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_matching_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchingKeys")
         }
     }
 
@@ -1292,14 +2148,34 @@ pub mod matching_workflow {
             RuleConditionProperties { props }
         }
 
-        prop! {
-            /// `Rules`.
-            props, "Rules", _, set_rules, get_rules, Val<List<RuleCondition>>
+        /// Sets `Rules`, which `new` took, in place.
+        pub fn set_rules(&mut self, value: impl Into<Val<List<RuleCondition>>>) -> &mut Self {
+            self.props.set("Rules", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchingConfig`: Configuration for matching behavior within rule condition properties
-            props, "MatchingConfig", matching_config, set_matching_config, get_matching_config, Val<MatchingConfig>
+        /// `Rules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rules(&self) -> ::std::option::Option<Val<List<RuleCondition>>> {
+            crate::cfn::get_prop(&self.props, "Rules")
+        }
+
+        /// `MatchingConfig`: Configuration for matching behavior within rule condition properties
+        pub fn matching_config(mut self, value: impl Into<Val<MatchingConfig>>) -> Self {
+            self.props.set("MatchingConfig", value.into());
+            self
+        }
+
+        /// Sets `MatchingConfig` in place: [`Self::matching_config`] on a value held by `&mut`.
+        pub fn set_matching_config(&mut self, value: impl Into<Val<MatchingConfig>>) -> &mut Self {
+            self.props.set("MatchingConfig", value.into());
+            self
+        }
+
+        /// `MatchingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_matching_config(&self) -> ::std::option::Option<Val<MatchingConfig>> {
+            crate::cfn::get_prop(&self.props, "MatchingConfig")
         }
     }
 
@@ -1319,10 +2195,24 @@ pub mod matching_workflow {
             MatchingConfig { props }
         }
 
-        prop! {
-            /// `EnableTransitiveMatching`: Enables transitive matching to process records across all
-            /// rule levels and connect unmatched records to existing match groups
-            props, "EnableTransitiveMatching", enable_transitive_matching, set_enable_transitive_matching, get_enable_transitive_matching, Val<bool>
+        /// `EnableTransitiveMatching`: Enables transitive matching to process records across all rule
+        /// levels and connect unmatched records to existing match groups
+        pub fn enable_transitive_matching(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableTransitiveMatching", value.into());
+            self
+        }
+
+        /// Sets `EnableTransitiveMatching` in place: [`Self::enable_transitive_matching`] on a value
+        /// held by `&mut`.
+        pub fn set_enable_transitive_matching(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableTransitiveMatching", value.into());
+            self
+        }
+
+        /// `EnableTransitiveMatching` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_transitive_matching(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableTransitiveMatching")
         }
     }
 
@@ -1341,14 +2231,40 @@ pub mod matching_workflow {
             RuleCondition { props }
         }
 
-        prop! {
-            /// `Condition`.
-            props, "Condition", condition, set_condition, get_condition, Val<String>
+        /// `Condition`.
+        pub fn condition(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Condition", value.into());
+            self
         }
 
-        prop! {
-            /// `RuleName`.
-            props, "RuleName", rule_name, set_rule_name, get_rule_name, Val<String>
+        /// Sets `Condition` in place: [`Self::condition`] on a value held by `&mut`.
+        pub fn set_condition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Condition", value.into());
+            self
+        }
+
+        /// `Condition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Condition")
+        }
+
+        /// `RuleName`.
+        pub fn rule_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RuleName", value.into());
+            self
+        }
+
+        /// Sets `RuleName` in place: [`Self::rule_name`] on a value held by `&mut`.
+        pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuleName", value.into());
+            self
+        }
+
+        /// `RuleName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuleName")
         }
     }
 }
@@ -1377,34 +2293,100 @@ impl PolicyStatement {
         PolicyStatement { core }
     }
 
-    prop! {
-        /// `Action`.
-        core.props, "Action", action, set_action, get_action, Val<List<String>>
+    /// `Action`.
+    pub fn action(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Action", value.into());
+        self
     }
 
-    prop! {
-        /// `Arn`: Arn of the resource to which the policy statement is being attached.
-        core.props, "Arn", _, set_arn, get_arn, Val<String>
+    /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+    pub fn set_action(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Action", value.into());
+        self
     }
 
-    prop! {
-        /// `Condition`.
-        core.props, "Condition", condition_property, set_condition_property, get_condition_property, Val<String>
+    /// `Action` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Action")
     }
 
-    prop! {
-        /// `Effect`.
-        core.props, "Effect", effect, set_effect, get_effect, Val<policy_statement::StatementEffect>
+    /// Sets `Arn`, which `new` took, in place.
+    pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Arn", value.into());
+        self
     }
 
-    prop! {
-        /// `Principal`.
-        core.props, "Principal", principal, set_principal, get_principal, Val<List<String>>
+    /// `Arn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Arn")
     }
 
-    prop! {
-        /// `StatementId`: The Statement Id of the policy statement that is being attached.
-        core.props, "StatementId", _, set_statement_id, get_statement_id, Val<String>
+    /// `Condition`.
+    pub fn condition_property(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Condition", value.into());
+        self
+    }
+
+    /// Sets `Condition` in place: [`Self::condition_property`] on a value held by `&mut`.
+    pub fn set_condition_property(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Condition", value.into());
+        self
+    }
+
+    /// `Condition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_condition_property(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Condition")
+    }
+
+    /// `Effect`.
+    pub fn effect(mut self, value: impl Into<Val<policy_statement::StatementEffect>>) -> Self {
+        self.core.props.set("Effect", value.into());
+        self
+    }
+
+    /// Sets `Effect` in place: [`Self::effect`] on a value held by `&mut`.
+    pub fn set_effect(&mut self, value: impl Into<Val<policy_statement::StatementEffect>>) -> &mut Self {
+        self.core.props.set("Effect", value.into());
+        self
+    }
+
+    /// `Effect` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_effect(&self) -> ::std::option::Option<Val<policy_statement::StatementEffect>> {
+        crate::cfn::get_prop(&self.core.props, "Effect")
+    }
+
+    /// `Principal`.
+    pub fn principal(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Principal", value.into());
+        self
+    }
+
+    /// Sets `Principal` in place: [`Self::principal`] on a value held by `&mut`.
+    pub fn set_principal(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Principal", value.into());
+        self
+    }
+
+    /// `Principal` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Principal")
+    }
+
+    /// Sets `StatementId`, which `new` took, in place.
+    pub fn set_statement_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StatementId", value.into());
+        self
+    }
+
+    /// `StatementId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_statement_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StatementId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1456,24 +2438,64 @@ impl SchemaMapping {
         SchemaMapping { core }
     }
 
-    prop! {
-        /// `Description`: The description of the SchemaMapping
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the SchemaMapping
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `MappedInputFields`: The SchemaMapping attributes input
-        core.props, "MappedInputFields", _, set_mapped_input_fields, get_mapped_input_fields, Val<List<schema_mapping::SchemaInputAttribute>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SchemaName`: The name of the SchemaMapping
-        core.props, "SchemaName", _, set_schema_name, get_schema_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `MappedInputFields`, which `new` took, in place.
+    pub fn set_mapped_input_fields(&mut self, value: impl Into<Val<List<schema_mapping::SchemaInputAttribute>>>) -> &mut Self {
+        self.core.props.set("MappedInputFields", value.into());
+        self
+    }
+
+    /// `MappedInputFields` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mapped_input_fields(&self) -> ::std::option::Option<Val<List<schema_mapping::SchemaInputAttribute>>> {
+        crate::cfn::get_prop(&self.core.props, "MappedInputFields")
+    }
+
+    /// Sets `SchemaName`, which `new` took, in place.
+    pub fn set_schema_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SchemaName", value.into());
+        self
+    }
+
+    /// `SchemaName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SchemaName")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1533,34 +2555,100 @@ pub mod schema_mapping {
             SchemaInputAttribute { props }
         }
 
-        prop! {
-            /// `FieldName`.
-            props, "FieldName", _, set_field_name, get_field_name, Val<String>
+        /// Sets `FieldName`, which `new` took, in place.
+        pub fn set_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<SchemaAttributeType>
+        /// `FieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FieldName")
         }
 
-        prop! {
-            /// `GroupName`.
-            props, "GroupName", group_name, set_group_name, get_group_name, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<SchemaAttributeType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Hashed`.
-            props, "Hashed", hashed, set_hashed, get_hashed, Val<bool>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<SchemaAttributeType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `MatchKey`.
-            props, "MatchKey", match_key, set_match_key, get_match_key, Val<String>
+        /// `GroupName`.
+        pub fn group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupName", value.into());
+            self
         }
 
-        prop! {
-            /// `SubType`: The subtype of the Attribute. Would be required only when type is PROVIDER_ID
-            props, "SubType", sub_type, set_sub_type, get_sub_type, Val<String>
+        /// Sets `GroupName` in place: [`Self::group_name`] on a value held by `&mut`.
+        pub fn set_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupName", value.into());
+            self
+        }
+
+        /// `GroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupName")
+        }
+
+        /// `Hashed`.
+        pub fn hashed(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Hashed", value.into());
+            self
+        }
+
+        /// Sets `Hashed` in place: [`Self::hashed`] on a value held by `&mut`.
+        pub fn set_hashed(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Hashed", value.into());
+            self
+        }
+
+        /// `Hashed` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hashed(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Hashed")
+        }
+
+        /// `MatchKey`.
+        pub fn match_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MatchKey", value.into());
+            self
+        }
+
+        /// Sets `MatchKey` in place: [`Self::match_key`] on a value held by `&mut`.
+        pub fn set_match_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MatchKey", value.into());
+            self
+        }
+
+        /// `MatchKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MatchKey")
+        }
+
+        /// `SubType`: The subtype of the Attribute. Would be required only when type is PROVIDER_ID
+        pub fn sub_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SubType", value.into());
+            self
+        }
+
+        /// Sets `SubType` in place: [`Self::sub_type`] on a value held by `&mut`.
+        pub fn set_sub_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SubType", value.into());
+            self
+        }
+
+        /// `SubType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sub_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SubType")
         }
     }
 

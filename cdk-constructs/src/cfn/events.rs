@@ -49,34 +49,95 @@ impl ApiDestination {
         ApiDestination { core }
     }
 
-    prop! {
-        /// `ConnectionArn`: The arn of the connection.
-        core.props, "ConnectionArn", _, set_connection_arn, get_connection_arn, Val<String>
+    /// Sets `ConnectionArn`, which `new` took, in place.
+    pub fn set_connection_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectionArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ConnectionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionArn")
     }
 
-    prop! {
-        /// `HttpMethod`.
-        core.props, "HttpMethod", _, set_http_method, get_http_method, Val<api_destination::HttpMethod>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InvocationEndpoint`: Url endpoint to invoke.
-        core.props, "InvocationEndpoint", _, set_invocation_endpoint, get_invocation_endpoint, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InvocationRateLimitPerSecond`.
-        core.props, "InvocationRateLimitPerSecond", invocation_rate_limit_per_second, set_invocation_rate_limit_per_second, get_invocation_rate_limit_per_second, Val<i64>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: Name of the apiDestination.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `HttpMethod`, which `new` took, in place.
+    pub fn set_http_method(&mut self, value: impl Into<Val<api_destination::HttpMethod>>) -> &mut Self {
+        self.core.props.set("HttpMethod", value.into());
+        self
+    }
+
+    /// `HttpMethod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_http_method(&self) -> ::std::option::Option<Val<api_destination::HttpMethod>> {
+        crate::cfn::get_prop(&self.core.props, "HttpMethod")
+    }
+
+    /// Sets `InvocationEndpoint`, which `new` took, in place.
+    pub fn set_invocation_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InvocationEndpoint", value.into());
+        self
+    }
+
+    /// `InvocationEndpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_invocation_endpoint(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InvocationEndpoint")
+    }
+
+    /// `InvocationRateLimitPerSecond`.
+    pub fn invocation_rate_limit_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("InvocationRateLimitPerSecond", value.into());
+        self
+    }
+
+    /// Sets `InvocationRateLimitPerSecond` in place: [`Self::invocation_rate_limit_per_second`] on
+    /// a value held by `&mut`.
+    pub fn set_invocation_rate_limit_per_second(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("InvocationRateLimitPerSecond", value.into());
+        self
+    }
+
+    /// `InvocationRateLimitPerSecond` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_invocation_rate_limit_per_second(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "InvocationRateLimitPerSecond")
+    }
+
+    /// `Name`: Name of the apiDestination.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
     /// `Ref`: the resource's identifier.
@@ -150,34 +211,106 @@ impl Archive {
         Archive { core }
     }
 
-    prop! {
-        /// `ArchiveName`.
-        core.props, "ArchiveName", archive_name, set_archive_name, get_archive_name, Val<String>
+    /// `ArchiveName`.
+    pub fn archive_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ArchiveName", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ArchiveName` in place: [`Self::archive_name`] on a value held by `&mut`.
+    pub fn set_archive_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ArchiveName", value.into());
+        self
     }
 
-    prop! {
-        /// `EventPattern`.
-        core.props, "EventPattern", event_pattern, set_event_pattern, get_event_pattern, Val<Json>
+    /// `ArchiveName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_archive_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ArchiveName")
     }
 
-    prop! {
-        /// `KmsKeyIdentifier`.
-        core.props, "KmsKeyIdentifier", kms_key_identifier, set_kms_key_identifier, get_kms_key_identifier, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RetentionDays`.
-        core.props, "RetentionDays", retention_days, set_retention_days, get_retention_days, Val<i64>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceArn`.
-        core.props, "SourceArn", _, set_source_arn, get_source_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `EventPattern`.
+    pub fn event_pattern(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("EventPattern", value.into());
+        self
+    }
+
+    /// Sets `EventPattern` in place: [`Self::event_pattern`] on a value held by `&mut`.
+    pub fn set_event_pattern(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("EventPattern", value.into());
+        self
+    }
+
+    /// `EventPattern` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_pattern(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "EventPattern")
+    }
+
+    /// `KmsKeyIdentifier`.
+    pub fn kms_key_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyIdentifier", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyIdentifier` in place: [`Self::kms_key_identifier`] on a value held by `&mut`.
+    pub fn set_kms_key_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyIdentifier", value.into());
+        self
+    }
+
+    /// `KmsKeyIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyIdentifier")
+    }
+
+    /// `RetentionDays`.
+    pub fn retention_days(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("RetentionDays", value.into());
+        self
+    }
+
+    /// Sets `RetentionDays` in place: [`Self::retention_days`] on a value held by `&mut`.
+    pub fn set_retention_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("RetentionDays", value.into());
+        self
+    }
+
+    /// `RetentionDays` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_retention_days(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "RetentionDays")
+    }
+
+    /// Sets `SourceArn`, which `new` took, in place.
+    pub fn set_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceArn", value.into());
+        self
+    }
+
+    /// `SourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -211,35 +344,113 @@ impl Connection {
         Connection { core }
     }
 
-    prop! {
-        /// `AuthParameters`.
-        core.props, "AuthParameters", auth_parameters, set_auth_parameters, get_auth_parameters, Val<connection::AuthParameters>
+    /// `AuthParameters`.
+    pub fn auth_parameters(mut self, value: impl Into<Val<connection::AuthParameters>>) -> Self {
+        self.core.props.set("AuthParameters", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthorizationType`.
-        core.props, "AuthorizationType", authorization_type, set_authorization_type, get_authorization_type, Val<connection::AuthorizationType>
+    /// Sets `AuthParameters` in place: [`Self::auth_parameters`] on a value held by `&mut`.
+    pub fn set_auth_parameters(&mut self, value: impl Into<Val<connection::AuthParameters>>) -> &mut Self {
+        self.core.props.set("AuthParameters", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Description of the connection.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AuthParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auth_parameters(&self) -> ::std::option::Option<Val<connection::AuthParameters>> {
+        crate::cfn::get_prop(&self.core.props, "AuthParameters")
     }
 
-    prop! {
-        /// `InvocationConnectivityParameters`: The private resource the HTTP request will be sent
-        /// to.
-        core.props, "InvocationConnectivityParameters", invocation_connectivity_parameters, set_invocation_connectivity_parameters, get_invocation_connectivity_parameters, Val<connection::InvocationConnectivityParameters>
+    /// `AuthorizationType`.
+    pub fn authorization_type(mut self, value: impl Into<Val<connection::AuthorizationType>>) -> Self {
+        self.core.props.set("AuthorizationType", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyIdentifier`.
-        core.props, "KmsKeyIdentifier", kms_key_identifier, set_kms_key_identifier, get_kms_key_identifier, Val<String>
+    /// Sets `AuthorizationType` in place: [`Self::authorization_type`] on a value held by `&mut`.
+    pub fn set_authorization_type(&mut self, value: impl Into<Val<connection::AuthorizationType>>) -> &mut Self {
+        self.core.props.set("AuthorizationType", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of the connection.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `AuthorizationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorization_type(&self) -> ::std::option::Option<Val<connection::AuthorizationType>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizationType")
+    }
+
+    /// `Description`: Description of the connection.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `InvocationConnectivityParameters`: The private resource the HTTP request will be sent to.
+    pub fn invocation_connectivity_parameters(mut self, value: impl Into<Val<connection::InvocationConnectivityParameters>>) -> Self {
+        self.core.props.set("InvocationConnectivityParameters", value.into());
+        self
+    }
+
+    /// Sets `InvocationConnectivityParameters` in place: [`Self::invocation_connectivity_parameters`]
+    /// on a value held by `&mut`.
+    pub fn set_invocation_connectivity_parameters(&mut self, value: impl Into<Val<connection::InvocationConnectivityParameters>>) -> &mut Self {
+        self.core.props.set("InvocationConnectivityParameters", value.into());
+        self
+    }
+
+    /// `InvocationConnectivityParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_invocation_connectivity_parameters(&self) -> ::std::option::Option<Val<connection::InvocationConnectivityParameters>> {
+        crate::cfn::get_prop(&self.core.props, "InvocationConnectivityParameters")
+    }
+
+    /// `KmsKeyIdentifier`.
+    pub fn kms_key_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyIdentifier", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyIdentifier` in place: [`Self::kms_key_identifier`] on a value held by `&mut`.
+    pub fn set_kms_key_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyIdentifier", value.into());
+        self
+    }
+
+    /// `KmsKeyIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyIdentifier")
+    }
+
+    /// `Name`: Name of the connection.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
     /// `Ref`: the resource's identifier.
@@ -301,29 +512,95 @@ pub mod connection {
             AuthParameters { props }
         }
 
-        prop! {
-            /// `ApiKeyAuthParameters`.
-            props, "ApiKeyAuthParameters", api_key_auth_parameters, set_api_key_auth_parameters, get_api_key_auth_parameters, Val<ApiKeyAuthParameters>
+        /// `ApiKeyAuthParameters`.
+        pub fn api_key_auth_parameters(mut self, value: impl Into<Val<ApiKeyAuthParameters>>) -> Self {
+            self.props.set("ApiKeyAuthParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `BasicAuthParameters`.
-            props, "BasicAuthParameters", basic_auth_parameters, set_basic_auth_parameters, get_basic_auth_parameters, Val<BasicAuthParameters>
+        /// Sets `ApiKeyAuthParameters` in place: [`Self::api_key_auth_parameters`] on a value held by `&mut`.
+        pub fn set_api_key_auth_parameters(&mut self, value: impl Into<Val<ApiKeyAuthParameters>>) -> &mut Self {
+            self.props.set("ApiKeyAuthParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectivityParameters`.
-            props, "ConnectivityParameters", connectivity_parameters, set_connectivity_parameters, get_connectivity_parameters, Val<ConnectivityParameters>
+        /// `ApiKeyAuthParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key_auth_parameters(&self) -> ::std::option::Option<Val<ApiKeyAuthParameters>> {
+            crate::cfn::get_prop(&self.props, "ApiKeyAuthParameters")
         }
 
-        prop! {
-            /// `InvocationHttpParameters`.
-            props, "InvocationHttpParameters", invocation_http_parameters, set_invocation_http_parameters, get_invocation_http_parameters, Val<ConnectionHttpParameters>
+        /// `BasicAuthParameters`.
+        pub fn basic_auth_parameters(mut self, value: impl Into<Val<BasicAuthParameters>>) -> Self {
+            self.props.set("BasicAuthParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `OAuthParameters`.
-            props, "OAuthParameters", o_auth_parameters, set_o_auth_parameters, get_o_auth_parameters, Val<OAuthParameters>
+        /// Sets `BasicAuthParameters` in place: [`Self::basic_auth_parameters`] on a value held by `&mut`.
+        pub fn set_basic_auth_parameters(&mut self, value: impl Into<Val<BasicAuthParameters>>) -> &mut Self {
+            self.props.set("BasicAuthParameters", value.into());
+            self
+        }
+
+        /// `BasicAuthParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_basic_auth_parameters(&self) -> ::std::option::Option<Val<BasicAuthParameters>> {
+            crate::cfn::get_prop(&self.props, "BasicAuthParameters")
+        }
+
+        /// `ConnectivityParameters`.
+        pub fn connectivity_parameters(mut self, value: impl Into<Val<ConnectivityParameters>>) -> Self {
+            self.props.set("ConnectivityParameters", value.into());
+            self
+        }
+
+        /// Sets `ConnectivityParameters` in place: [`Self::connectivity_parameters`] on a value held by `&mut`.
+        pub fn set_connectivity_parameters(&mut self, value: impl Into<Val<ConnectivityParameters>>) -> &mut Self {
+            self.props.set("ConnectivityParameters", value.into());
+            self
+        }
+
+        /// `ConnectivityParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connectivity_parameters(&self) -> ::std::option::Option<Val<ConnectivityParameters>> {
+            crate::cfn::get_prop(&self.props, "ConnectivityParameters")
+        }
+
+        /// `InvocationHttpParameters`.
+        pub fn invocation_http_parameters(mut self, value: impl Into<Val<ConnectionHttpParameters>>) -> Self {
+            self.props.set("InvocationHttpParameters", value.into());
+            self
+        }
+
+        /// Sets `InvocationHttpParameters` in place: [`Self::invocation_http_parameters`] on a value
+        /// held by `&mut`.
+        pub fn set_invocation_http_parameters(&mut self, value: impl Into<Val<ConnectionHttpParameters>>) -> &mut Self {
+            self.props.set("InvocationHttpParameters", value.into());
+            self
+        }
+
+        /// `InvocationHttpParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_http_parameters(&self) -> ::std::option::Option<Val<ConnectionHttpParameters>> {
+            crate::cfn::get_prop(&self.props, "InvocationHttpParameters")
+        }
+
+        /// `OAuthParameters`.
+        pub fn o_auth_parameters(mut self, value: impl Into<Val<OAuthParameters>>) -> Self {
+            self.props.set("OAuthParameters", value.into());
+            self
+        }
+
+        /// Sets `OAuthParameters` in place: [`Self::o_auth_parameters`] on a value held by `&mut`.
+        pub fn set_o_auth_parameters(&mut self, value: impl Into<Val<OAuthParameters>>) -> &mut Self {
+            self.props.set("OAuthParameters", value.into());
+            self
+        }
+
+        /// `OAuthParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth_parameters(&self) -> ::std::option::Option<Val<OAuthParameters>> {
+            crate::cfn::get_prop(&self.props, "OAuthParameters")
         }
     }
 
@@ -349,14 +626,28 @@ pub mod connection {
             ApiKeyAuthParameters { props }
         }
 
-        prop! {
-            /// `ApiKeyName`.
-            props, "ApiKeyName", _, set_api_key_name, get_api_key_name, Val<String>
+        /// Sets `ApiKeyName`, which `new` took, in place.
+        pub fn set_api_key_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiKeyName", value.into());
+            self
         }
 
-        prop! {
-            /// `ApiKeyValue`.
-            props, "ApiKeyValue", _, set_api_key_value, get_api_key_value, Val<String>
+        /// `ApiKeyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiKeyName")
+        }
+
+        /// Sets `ApiKeyValue`, which `new` took, in place.
+        pub fn set_api_key_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiKeyValue", value.into());
+            self
+        }
+
+        /// `ApiKeyValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_key_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiKeyValue")
         }
     }
 
@@ -379,14 +670,28 @@ pub mod connection {
             BasicAuthParameters { props }
         }
 
-        prop! {
-            /// `Username`.
-            props, "Username", _, set_username, get_username, Val<String>
+        /// Sets `Username`, which `new` took, in place.
+        pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Username", value.into());
+            self
         }
 
-        prop! {
-            /// `Password`.
-            props, "Password", _, set_password, get_password, Val<String>
+        /// `Username` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Username")
+        }
+
+        /// Sets `Password`, which `new` took, in place.
+        pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Password")
         }
     }
 
@@ -407,9 +712,16 @@ pub mod connection {
             ConnectivityParameters { props }
         }
 
-        prop! {
-            /// `ResourceParameters`.
-            props, "ResourceParameters", _, set_resource_parameters, get_resource_parameters, Val<ResourceParameters>
+        /// Sets `ResourceParameters`, which `new` took, in place.
+        pub fn set_resource_parameters(&mut self, value: impl Into<Val<ResourceParameters>>) -> &mut Self {
+            self.props.set("ResourceParameters", value.into());
+            self
+        }
+
+        /// `ResourceParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_parameters(&self) -> ::std::option::Option<Val<ResourceParameters>> {
+            crate::cfn::get_prop(&self.props, "ResourceParameters")
         }
     }
 
@@ -430,14 +742,35 @@ pub mod connection {
             ResourceParameters { props }
         }
 
-        prop! {
-            /// `ResourceConfigurationArn`.
-            props, "ResourceConfigurationArn", _, set_resource_configuration_arn, get_resource_configuration_arn, Val<String>
+        /// Sets `ResourceConfigurationArn`, which `new` took, in place.
+        pub fn set_resource_configuration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceConfigurationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceAssociationArn`.
-            props, "ResourceAssociationArn", resource_association_arn, set_resource_association_arn, get_resource_association_arn, Val<String>
+        /// `ResourceConfigurationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_configuration_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceConfigurationArn")
+        }
+
+        /// `ResourceAssociationArn`.
+        pub fn resource_association_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceAssociationArn", value.into());
+            self
+        }
+
+        /// Sets `ResourceAssociationArn` in place: [`Self::resource_association_arn`] on a value held
+        /// by `&mut`.
+        pub fn set_resource_association_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceAssociationArn", value.into());
+            self
+        }
+
+        /// `ResourceAssociationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_association_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceAssociationArn")
         }
     }
 
@@ -456,19 +789,58 @@ pub mod connection {
             ConnectionHttpParameters { props }
         }
 
-        prop! {
-            /// `BodyParameters`.
-            props, "BodyParameters", body_parameters, set_body_parameters, get_body_parameters, Val<List<Parameter>>
+        /// `BodyParameters`.
+        pub fn body_parameters(mut self, value: impl Into<Val<List<Parameter>>>) -> Self {
+            self.props.set("BodyParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `HeaderParameters`.
-            props, "HeaderParameters", header_parameters, set_header_parameters, get_header_parameters, Val<List<Parameter>>
+        /// Sets `BodyParameters` in place: [`Self::body_parameters`] on a value held by `&mut`.
+        pub fn set_body_parameters(&mut self, value: impl Into<Val<List<Parameter>>>) -> &mut Self {
+            self.props.set("BodyParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryStringParameters`.
-            props, "QueryStringParameters", query_string_parameters, set_query_string_parameters, get_query_string_parameters, Val<List<Parameter>>
+        /// `BodyParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_body_parameters(&self) -> ::std::option::Option<Val<List<Parameter>>> {
+            crate::cfn::get_prop(&self.props, "BodyParameters")
+        }
+
+        /// `HeaderParameters`.
+        pub fn header_parameters(mut self, value: impl Into<Val<List<Parameter>>>) -> Self {
+            self.props.set("HeaderParameters", value.into());
+            self
+        }
+
+        /// Sets `HeaderParameters` in place: [`Self::header_parameters`] on a value held by `&mut`.
+        pub fn set_header_parameters(&mut self, value: impl Into<Val<List<Parameter>>>) -> &mut Self {
+            self.props.set("HeaderParameters", value.into());
+            self
+        }
+
+        /// `HeaderParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_parameters(&self) -> ::std::option::Option<Val<List<Parameter>>> {
+            crate::cfn::get_prop(&self.props, "HeaderParameters")
+        }
+
+        /// `QueryStringParameters`.
+        pub fn query_string_parameters(mut self, value: impl Into<Val<List<Parameter>>>) -> Self {
+            self.props.set("QueryStringParameters", value.into());
+            self
+        }
+
+        /// Sets `QueryStringParameters` in place: [`Self::query_string_parameters`] on a value held by `&mut`.
+        pub fn set_query_string_parameters(&mut self, value: impl Into<Val<List<Parameter>>>) -> &mut Self {
+            self.props.set("QueryStringParameters", value.into());
+            self
+        }
+
+        /// `QueryStringParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string_parameters(&self) -> ::std::option::Option<Val<List<Parameter>>> {
+            crate::cfn::get_prop(&self.props, "QueryStringParameters")
         }
     }
 
@@ -491,19 +863,46 @@ pub mod connection {
             Parameter { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
 
-        prop! {
-            /// `IsValueSecret`.
-            props, "IsValueSecret", is_value_secret, set_is_value_secret, get_is_value_secret, Val<bool>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// `IsValueSecret`.
+        pub fn is_value_secret(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsValueSecret", value.into());
+            self
+        }
+
+        /// Sets `IsValueSecret` in place: [`Self::is_value_secret`] on a value held by `&mut`.
+        pub fn set_is_value_secret(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsValueSecret", value.into());
+            self
+        }
+
+        /// `IsValueSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_value_secret(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsValueSecret")
         }
     }
 
@@ -532,24 +931,58 @@ pub mod connection {
             OAuthParameters { props }
         }
 
-        prop! {
-            /// `ClientParameters`.
-            props, "ClientParameters", _, set_client_parameters, get_client_parameters, Val<ClientParameters>
+        /// Sets `ClientParameters`, which `new` took, in place.
+        pub fn set_client_parameters(&mut self, value: impl Into<Val<ClientParameters>>) -> &mut Self {
+            self.props.set("ClientParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthorizationEndpoint`.
-            props, "AuthorizationEndpoint", _, set_authorization_endpoint, get_authorization_endpoint, Val<String>
+        /// `ClientParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_parameters(&self) -> ::std::option::Option<Val<ClientParameters>> {
+            crate::cfn::get_prop(&self.props, "ClientParameters")
         }
 
-        prop! {
-            /// `HttpMethod`.
-            props, "HttpMethod", _, set_http_method, get_http_method, Val<OAuthParametersHttpMethod>
+        /// Sets `AuthorizationEndpoint`, which `new` took, in place.
+        pub fn set_authorization_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthorizationEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `OAuthHttpParameters`.
-            props, "OAuthHttpParameters", o_auth_http_parameters, set_o_auth_http_parameters, get_o_auth_http_parameters, Val<ConnectionHttpParameters>
+        /// `AuthorizationEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationEndpoint")
+        }
+
+        /// Sets `HttpMethod`, which `new` took, in place.
+        pub fn set_http_method(&mut self, value: impl Into<Val<OAuthParametersHttpMethod>>) -> &mut Self {
+            self.props.set("HttpMethod", value.into());
+            self
+        }
+
+        /// `HttpMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_method(&self) -> ::std::option::Option<Val<OAuthParametersHttpMethod>> {
+            crate::cfn::get_prop(&self.props, "HttpMethod")
+        }
+
+        /// `OAuthHttpParameters`.
+        pub fn o_auth_http_parameters(mut self, value: impl Into<Val<ConnectionHttpParameters>>) -> Self {
+            self.props.set("OAuthHttpParameters", value.into());
+            self
+        }
+
+        /// Sets `OAuthHttpParameters` in place: [`Self::o_auth_http_parameters`] on a value held by `&mut`.
+        pub fn set_o_auth_http_parameters(&mut self, value: impl Into<Val<ConnectionHttpParameters>>) -> &mut Self {
+            self.props.set("OAuthHttpParameters", value.into());
+            self
+        }
+
+        /// `OAuthHttpParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth_http_parameters(&self) -> ::std::option::Option<Val<ConnectionHttpParameters>> {
+            crate::cfn::get_prop(&self.props, "OAuthHttpParameters")
         }
     }
 
@@ -572,14 +1005,28 @@ pub mod connection {
             ClientParameters { props }
         }
 
-        prop! {
-            /// `ClientID`.
-            props, "ClientID", _, set_client_id, get_client_id, Val<String>
+        /// Sets `ClientID`, which `new` took, in place.
+        pub fn set_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientID", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecret`.
-            props, "ClientSecret", _, set_client_secret, get_client_secret, Val<String>
+        /// `ClientID` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientID")
+        }
+
+        /// Sets `ClientSecret`, which `new` took, in place.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
+        }
+
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
         }
     }
 
@@ -633,9 +1080,16 @@ pub mod connection {
             InvocationConnectivityParameters { props }
         }
 
-        prop! {
-            /// `ResourceParameters`.
-            props, "ResourceParameters", _, set_resource_parameters, get_resource_parameters, Val<ResourceParameters>
+        /// Sets `ResourceParameters`, which `new` took, in place.
+        pub fn set_resource_parameters(&mut self, value: impl Into<Val<ResourceParameters>>) -> &mut Self {
+            self.props.set("ResourceParameters", value.into());
+            self
+        }
+
+        /// `ResourceParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_parameters(&self) -> ::std::option::Option<Val<ResourceParameters>> {
+            crate::cfn::get_prop(&self.props, "ResourceParameters")
         }
     }
 }
@@ -665,34 +1119,100 @@ impl Endpoint {
         Endpoint { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EventBuses`.
-        core.props, "EventBuses", _, set_event_buses, get_event_buses, Val<List<endpoint::EndpointEventBus>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ReplicationConfig`.
-        core.props, "ReplicationConfig", replication_config, set_replication_config, get_replication_config, Val<endpoint::ReplicationConfig>
+    /// Sets `EventBuses`, which `new` took, in place.
+    pub fn set_event_buses(&mut self, value: impl Into<Val<List<endpoint::EndpointEventBus>>>) -> &mut Self {
+        self.core.props.set("EventBuses", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// `EventBuses` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_buses(&self) -> ::std::option::Option<Val<List<endpoint::EndpointEventBus>>> {
+        crate::cfn::get_prop(&self.core.props, "EventBuses")
     }
 
-    prop! {
-        /// `RoutingConfig`.
-        core.props, "RoutingConfig", _, set_routing_config, get_routing_config, Val<endpoint::RoutingConfig>
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ReplicationConfig`.
+    pub fn replication_config(mut self, value: impl Into<Val<endpoint::ReplicationConfig>>) -> Self {
+        self.core.props.set("ReplicationConfig", value.into());
+        self
+    }
+
+    /// Sets `ReplicationConfig` in place: [`Self::replication_config`] on a value held by `&mut`.
+    pub fn set_replication_config(&mut self, value: impl Into<Val<endpoint::ReplicationConfig>>) -> &mut Self {
+        self.core.props.set("ReplicationConfig", value.into());
+        self
+    }
+
+    /// `ReplicationConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication_config(&self) -> ::std::option::Option<Val<endpoint::ReplicationConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ReplicationConfig")
+    }
+
+    /// `RoleArn`.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// Sets `RoutingConfig`, which `new` took, in place.
+    pub fn set_routing_config(&mut self, value: impl Into<Val<endpoint::RoutingConfig>>) -> &mut Self {
+        self.core.props.set("RoutingConfig", value.into());
+        self
+    }
+
+    /// `RoutingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_routing_config(&self) -> ::std::option::Option<Val<endpoint::RoutingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "RoutingConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -753,9 +1273,16 @@ pub mod endpoint {
             EndpointEventBus { props }
         }
 
-        prop! {
-            /// `EventBusArn`.
-            props, "EventBusArn", _, set_event_bus_arn, get_event_bus_arn, Val<String>
+        /// Sets `EventBusArn`, which `new` took, in place.
+        pub fn set_event_bus_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventBusArn", value.into());
+            self
+        }
+
+        /// `EventBusArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_bus_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventBusArn")
         }
     }
 
@@ -776,9 +1303,16 @@ pub mod endpoint {
             ReplicationConfig { props }
         }
 
-        prop! {
-            /// `State`.
-            props, "State", _, set_state, get_state, Val<ReplicationState>
+        /// Sets `State`, which `new` took, in place.
+        pub fn set_state(&mut self, value: impl Into<Val<ReplicationState>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<ReplicationState>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
     }
 
@@ -812,9 +1346,16 @@ pub mod endpoint {
             RoutingConfig { props }
         }
 
-        prop! {
-            /// `FailoverConfig`.
-            props, "FailoverConfig", _, set_failover_config, get_failover_config, Val<FailoverConfig>
+        /// Sets `FailoverConfig`, which `new` took, in place.
+        pub fn set_failover_config(&mut self, value: impl Into<Val<FailoverConfig>>) -> &mut Self {
+            self.props.set("FailoverConfig", value.into());
+            self
+        }
+
+        /// `FailoverConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failover_config(&self) -> ::std::option::Option<Val<FailoverConfig>> {
+            crate::cfn::get_prop(&self.props, "FailoverConfig")
         }
     }
 
@@ -837,14 +1378,28 @@ pub mod endpoint {
             FailoverConfig { props }
         }
 
-        prop! {
-            /// `Primary`.
-            props, "Primary", _, set_primary, get_primary, Val<Primary>
+        /// Sets `Primary`, which `new` took, in place.
+        pub fn set_primary(&mut self, value: impl Into<Val<Primary>>) -> &mut Self {
+            self.props.set("Primary", value.into());
+            self
         }
 
-        prop! {
-            /// `Secondary`.
-            props, "Secondary", _, set_secondary, get_secondary, Val<Secondary>
+        /// `Primary` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary(&self) -> ::std::option::Option<Val<Primary>> {
+            crate::cfn::get_prop(&self.props, "Primary")
+        }
+
+        /// Sets `Secondary`, which `new` took, in place.
+        pub fn set_secondary(&mut self, value: impl Into<Val<Secondary>>) -> &mut Self {
+            self.props.set("Secondary", value.into());
+            self
+        }
+
+        /// `Secondary` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secondary(&self) -> ::std::option::Option<Val<Secondary>> {
+            crate::cfn::get_prop(&self.props, "Secondary")
         }
     }
 
@@ -865,9 +1420,16 @@ pub mod endpoint {
             Primary { props }
         }
 
-        prop! {
-            /// `HealthCheck`.
-            props, "HealthCheck", _, set_health_check, get_health_check, Val<String>
+        /// Sets `HealthCheck`, which `new` took, in place.
+        pub fn set_health_check(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HealthCheck", value.into());
+            self
+        }
+
+        /// `HealthCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_health_check(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HealthCheck")
         }
     }
 
@@ -888,9 +1450,16 @@ pub mod endpoint {
             Secondary { props }
         }
 
-        prop! {
-            /// `Route`.
-            props, "Route", _, set_route, get_route, Val<String>
+        /// Sets `Route`, which `new` took, in place.
+        pub fn set_route(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Route", value.into());
+            self
+        }
+
+        /// `Route` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_route(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Route")
         }
     }
 }
@@ -915,46 +1484,143 @@ impl EventBus {
         EventBus { core }
     }
 
-    prop! {
-        /// `DeadLetterConfig`: Dead Letter Queue for the event bus.
-        core.props, "DeadLetterConfig", dead_letter_config, set_dead_letter_config, get_dead_letter_config, Val<event_bus::DeadLetterConfig>
+    /// `DeadLetterConfig`: Dead Letter Queue for the event bus.
+    pub fn dead_letter_config(mut self, value: impl Into<Val<event_bus::DeadLetterConfig>>) -> Self {
+        self.core.props.set("DeadLetterConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the event bus.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `DeadLetterConfig` in place: [`Self::dead_letter_config`] on a value held by `&mut`.
+    pub fn set_dead_letter_config(&mut self, value: impl Into<Val<event_bus::DeadLetterConfig>>) -> &mut Self {
+        self.core.props.set("DeadLetterConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `EventSourceName`: If you are creating a partner event bus, this specifies the partner
-        /// event source that the new event bus will be matched with.
-        core.props, "EventSourceName", event_source_name, set_event_source_name, get_event_source_name, Val<String>
+    /// `DeadLetterConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dead_letter_config(&self) -> ::std::option::Option<Val<event_bus::DeadLetterConfig>> {
+        crate::cfn::get_prop(&self.core.props, "DeadLetterConfig")
     }
 
-    prop! {
-        /// `KmsKeyIdentifier`: Kms Key Identifier used to encrypt events at rest in the event bus.
-        core.props, "KmsKeyIdentifier", kms_key_identifier, set_kms_key_identifier, get_kms_key_identifier, Val<String>
+    /// `Description`: The description of the event bus.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `LogConfig`: The logging configuration settings for vended logs.
-        core.props, "LogConfig", log_config, set_log_config, get_log_config, Val<event_bus::LogConfig>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the event bus.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Policy`: A JSON string that describes the permission policy statement for the event
-        /// bus.
-        core.props, "Policy", policy, set_policy, get_policy, Val<Json>
+    /// `EventSourceName`: If you are creating a partner event bus, this specifies the partner event
+    /// source that the new event bus will be matched with.
+    pub fn event_source_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EventSourceName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Any tags assigned to the event bus.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EventSourceName` in place: [`Self::event_source_name`] on a value held by `&mut`.
+    pub fn set_event_source_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EventSourceName", value.into());
+        self
+    }
+
+    /// `EventSourceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_source_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EventSourceName")
+    }
+
+    /// `KmsKeyIdentifier`: Kms Key Identifier used to encrypt events at rest in the event bus.
+    pub fn kms_key_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyIdentifier", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyIdentifier` in place: [`Self::kms_key_identifier`] on a value held by `&mut`.
+    pub fn set_kms_key_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyIdentifier", value.into());
+        self
+    }
+
+    /// `KmsKeyIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyIdentifier")
+    }
+
+    /// `LogConfig`: The logging configuration settings for vended logs.
+    pub fn log_config(mut self, value: impl Into<Val<event_bus::LogConfig>>) -> Self {
+        self.core.props.set("LogConfig", value.into());
+        self
+    }
+
+    /// Sets `LogConfig` in place: [`Self::log_config`] on a value held by `&mut`.
+    pub fn set_log_config(&mut self, value: impl Into<Val<event_bus::LogConfig>>) -> &mut Self {
+        self.core.props.set("LogConfig", value.into());
+        self
+    }
+
+    /// `LogConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_config(&self) -> ::std::option::Option<Val<event_bus::LogConfig>> {
+        crate::cfn::get_prop(&self.core.props, "LogConfig")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Policy`: A JSON string that describes the permission policy statement for the event bus.
+    pub fn policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// Sets `Policy` in place: [`Self::policy`] on a value held by `&mut`.
+    pub fn set_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
+    }
+
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
+    }
+
+    /// `Tags`: Any tags assigned to the event bus.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1037,9 +1703,22 @@ pub mod event_bus {
             DeadLetterConfig { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 
@@ -1058,16 +1737,42 @@ pub mod event_bus {
             LogConfig { props }
         }
 
-        prop! {
-            /// `IncludeDetail`: Configures whether or not to include event detail, input transformer
-            /// details, target properties, and target input in the applicable log messages.
-            props, "IncludeDetail", include_detail, set_include_detail, get_include_detail, Val<LogConfigIncludeDetail>
+        /// `IncludeDetail`: Configures whether or not to include event detail, input transformer
+        /// details, target properties, and target input in the applicable log messages.
+        pub fn include_detail(mut self, value: impl Into<Val<LogConfigIncludeDetail>>) -> Self {
+            self.props.set("IncludeDetail", value.into());
+            self
         }
 
-        prop! {
-            /// `Level`: Configures the log level of the EventBus and determines which log messages are
-            /// sent to Ingestion Hub for delivery.
-            props, "Level", level, set_level, get_level, Val<LogConfigLevel>
+        /// Sets `IncludeDetail` in place: [`Self::include_detail`] on a value held by `&mut`.
+        pub fn set_include_detail(&mut self, value: impl Into<Val<LogConfigIncludeDetail>>) -> &mut Self {
+            self.props.set("IncludeDetail", value.into());
+            self
+        }
+
+        /// `IncludeDetail` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_detail(&self) -> ::std::option::Option<Val<LogConfigIncludeDetail>> {
+            crate::cfn::get_prop(&self.props, "IncludeDetail")
+        }
+
+        /// `Level`: Configures the log level of the EventBus and determines which log messages are sent
+        /// to Ingestion Hub for delivery.
+        pub fn level(mut self, value: impl Into<Val<LogConfigLevel>>) -> Self {
+            self.props.set("Level", value.into());
+            self
+        }
+
+        /// Sets `Level` in place: [`Self::level`] on a value held by `&mut`.
+        pub fn set_level(&mut self, value: impl Into<Val<LogConfigLevel>>) -> &mut Self {
+            self.props.set("Level", value.into());
+            self
+        }
+
+        /// `Level` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_level(&self) -> ::std::option::Option<Val<LogConfigLevel>> {
+            crate::cfn::get_prop(&self.props, "Level")
         }
     }
 
@@ -1127,39 +1832,110 @@ impl EventBusPolicy {
         EventBusPolicy { core }
     }
 
-    prop! {
-        /// `Action`: The action that you are enabling the other account to perform.
-        core.props, "Action", action, set_action, get_action, Val<event_bus_policy::Action>
+    /// `Action`: The action that you are enabling the other account to perform.
+    pub fn action(mut self, value: impl Into<Val<event_bus_policy::Action>>) -> Self {
+        self.core.props.set("Action", value.into());
+        self
     }
 
-    prop! {
-        /// `Condition`: This parameter enables you to limit the permission to accounts that fulfill
-        /// a certain condition, such as being a member of a certain AWS organization.
-        core.props, "Condition", condition_property, set_condition_property, get_condition_property, Val<event_bus_policy::Condition>
+    /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+    pub fn set_action(&mut self, value: impl Into<Val<event_bus_policy::Action>>) -> &mut Self {
+        self.core.props.set("Action", value.into());
+        self
     }
 
-    prop! {
-        /// `EventBusName`: The name of the event bus associated with the rule. If you omit this,
-        /// the default event bus is used.
-        core.props, "EventBusName", event_bus_name, set_event_bus_name, get_event_bus_name, Val<String>
+    /// `Action` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action(&self) -> ::std::option::Option<Val<event_bus_policy::Action>> {
+        crate::cfn::get_prop(&self.core.props, "Action")
     }
 
-    prop! {
-        /// `Principal`: The 12-digit AWS account ID that you are permitting to put events to your
-        /// default event bus. Specify "*" to permit any account to put events to your default event
-        /// bus.
-        core.props, "Principal", principal, set_principal, get_principal, Val<String>
+    /// `Condition`: This parameter enables you to limit the permission to accounts that fulfill a
+    /// certain condition, such as being a member of a certain AWS organization.
+    pub fn condition_property(mut self, value: impl Into<Val<event_bus_policy::Condition>>) -> Self {
+        self.core.props.set("Condition", value.into());
+        self
     }
 
-    prop! {
-        /// `Statement`.
-        core.props, "Statement", statement, set_statement, get_statement, Val<Json>
+    /// Sets `Condition` in place: [`Self::condition_property`] on a value held by `&mut`.
+    pub fn set_condition_property(&mut self, value: impl Into<Val<event_bus_policy::Condition>>) -> &mut Self {
+        self.core.props.set("Condition", value.into());
+        self
     }
 
-    prop! {
-        /// `StatementId`: An identifier string for the external account that you are granting
-        /// permissions to
-        core.props, "StatementId", _, set_statement_id, get_statement_id, Val<String>
+    /// `Condition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_condition_property(&self) -> ::std::option::Option<Val<event_bus_policy::Condition>> {
+        crate::cfn::get_prop(&self.core.props, "Condition")
+    }
+
+    /// `EventBusName`: The name of the event bus associated with the rule. If you omit this, the
+    /// default event bus is used.
+    pub fn event_bus_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EventBusName", value.into());
+        self
+    }
+
+    /// Sets `EventBusName` in place: [`Self::event_bus_name`] on a value held by `&mut`.
+    pub fn set_event_bus_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EventBusName", value.into());
+        self
+    }
+
+    /// `EventBusName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_bus_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EventBusName")
+    }
+
+    /// `Principal`: The 12-digit AWS account ID that you are permitting to put events to your
+    /// default event bus. Specify "*" to permit any account to put events to your default event
+    /// bus.
+    pub fn principal(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Principal", value.into());
+        self
+    }
+
+    /// Sets `Principal` in place: [`Self::principal`] on a value held by `&mut`.
+    pub fn set_principal(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Principal", value.into());
+        self
+    }
+
+    /// `Principal` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Principal")
+    }
+
+    /// `Statement`.
+    pub fn statement(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Statement", value.into());
+        self
+    }
+
+    /// Sets `Statement` in place: [`Self::statement`] on a value held by `&mut`.
+    pub fn set_statement(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Statement", value.into());
+        self
+    }
+
+    /// `Statement` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_statement(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Statement")
+    }
+
+    /// Sets `StatementId`, which `new` took, in place.
+    pub fn set_statement_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StatementId", value.into());
+        self
+    }
+
+    /// `StatementId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_statement_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StatementId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1200,22 +1976,59 @@ pub mod event_bus_policy {
             Condition { props }
         }
 
-        prop! {
-            /// `Key`: Specifies the value for the key. Currently, this must be the ID of the
-            /// organization.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `Key`: Specifies the value for the key. Currently, this must be the ID of the organization.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Specifies the type of condition. Currently the only supported value is
-            /// StringEquals.
-            props, "Type", type_, set_type, get_type, Val<ConditionType>
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: Specifies the key for the condition. Currently the only supported key is
-            /// aws:PrincipalOrgID.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Type`: Specifies the type of condition. Currently the only supported value is StringEquals.
+        pub fn type_(mut self, value: impl Into<Val<ConditionType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<ConditionType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ConditionType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Value`: Specifies the key for the condition. Currently the only supported key is
+        /// aws:PrincipalOrgID.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1248,56 +2061,172 @@ impl Rule {
         Rule { core }
     }
 
-    prop! {
-        /// `Description`: The description of the rule.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the rule.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EventBusName`: The name or ARN of the event bus associated with the rule. If you omit
-        /// this, the default event bus is used.
-        core.props, "EventBusName", event_bus_name, set_event_bus_name, get_event_bus_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EventPattern`: The event pattern of the rule. For more information, see Events and
-        /// Event Patterns in the Amazon EventBridge User Guide.
-        core.props, "EventPattern", event_pattern, set_event_pattern, get_event_pattern, Val<Json>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: The name of the rule.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `EventBusName`: The name or ARN of the event bus associated with the rule. If you omit this,
+    /// the default event bus is used.
+    pub fn event_bus_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EventBusName", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: The Amazon Resource Name (ARN) of the role that is used for target
-        /// invocation.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// Sets `EventBusName` in place: [`Self::event_bus_name`] on a value held by `&mut`.
+    pub fn set_event_bus_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EventBusName", value.into());
+        self
     }
 
-    prop! {
-        /// `ScheduleExpression`: The scheduling expression. For example, "cron(0 20 * * ? *)", "rate(5
-        /// minutes)". For more information, see Creating an Amazon EventBridge rule that runs on a
-        /// schedule.
-        core.props, "ScheduleExpression", schedule_expression, set_schedule_expression, get_schedule_expression, Val<String>
+    /// `EventBusName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_bus_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EventBusName")
     }
 
-    prop! {
-        /// `State`: The state of the rule.
-        core.props, "State", state, set_state, get_state, Val<rule::State>
+    /// `EventPattern`: The event pattern of the rule. For more information, see Events and Event
+    /// Patterns in the Amazon EventBridge User Guide.
+    pub fn event_pattern(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("EventPattern", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Any tags assigned to the event rule.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EventPattern` in place: [`Self::event_pattern`] on a value held by `&mut`.
+    pub fn set_event_pattern(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("EventPattern", value.into());
+        self
     }
 
-    prop! {
-        /// `Targets`: Adds the specified targets to the specified rule, or updates the targets if
-        /// they are already associated with the rule. Targets are the resources that are invoked
-        /// when a rule is triggered.
-        core.props, "Targets", targets, set_targets, get_targets, Val<List<rule::Target>>
+    /// `EventPattern` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_pattern(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "EventPattern")
+    }
+
+    /// `Name`: The name of the rule.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RoleArn`: The Amazon Resource Name (ARN) of the role that is used for target invocation.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `ScheduleExpression`: The scheduling expression. For example, "cron(0 20 * * ? *)", "rate(5
+    /// minutes)". For more information, see Creating an Amazon EventBridge rule that runs on a
+    /// schedule.
+    pub fn schedule_expression(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ScheduleExpression", value.into());
+        self
+    }
+
+    /// Sets `ScheduleExpression` in place: [`Self::schedule_expression`] on a value held by `&mut`.
+    pub fn set_schedule_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScheduleExpression", value.into());
+        self
+    }
+
+    /// `ScheduleExpression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule_expression(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduleExpression")
+    }
+
+    /// `State`: The state of the rule.
+    pub fn state(mut self, value: impl Into<Val<rule::State>>) -> Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+    pub fn set_state(&mut self, value: impl Into<Val<rule::State>>) -> &mut Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// `State` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state(&self) -> ::std::option::Option<Val<rule::State>> {
+        crate::cfn::get_prop(&self.core.props, "State")
+    }
+
+    /// `Tags`: Any tags assigned to the event rule.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Targets`: Adds the specified targets to the specified rule, or updates the targets if they
+    /// are already associated with the rule. Targets are the resources that are invoked when a rule
+    /// is triggered.
+    pub fn targets(mut self, value: impl Into<Val<List<rule::Target>>>) -> Self {
+        self.core.props.set("Targets", value.into());
+        self
+    }
+
+    /// Sets `Targets` in place: [`Self::targets`] on a value held by `&mut`.
+    pub fn set_targets(&mut self, value: impl Into<Val<List<rule::Target>>>) -> &mut Self {
+        self.core.props.set("Targets", value.into());
+        self
+    }
+
+    /// `Targets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_targets(&self) -> ::std::option::Option<Val<List<rule::Target>>> {
+        crate::cfn::get_prop(&self.core.props, "Targets")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1359,89 +2288,300 @@ pub mod rule {
             Target { props }
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `AppSyncParameters`.
-            props, "AppSyncParameters", app_sync_parameters, set_app_sync_parameters, get_app_sync_parameters, Val<AppSyncParameters>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `BatchParameters`.
-            props, "BatchParameters", batch_parameters, set_batch_parameters, get_batch_parameters, Val<BatchParameters>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `DeadLetterConfig`.
-            props, "DeadLetterConfig", dead_letter_config, set_dead_letter_config, get_dead_letter_config, Val<DeadLetterConfig>
+        /// `AppSyncParameters`.
+        pub fn app_sync_parameters(mut self, value: impl Into<Val<AppSyncParameters>>) -> Self {
+            self.props.set("AppSyncParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `EcsParameters`.
-            props, "EcsParameters", ecs_parameters, set_ecs_parameters, get_ecs_parameters, Val<EcsParameters>
+        /// Sets `AppSyncParameters` in place: [`Self::app_sync_parameters`] on a value held by `&mut`.
+        pub fn set_app_sync_parameters(&mut self, value: impl Into<Val<AppSyncParameters>>) -> &mut Self {
+            self.props.set("AppSyncParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `HttpParameters`.
-            props, "HttpParameters", http_parameters, set_http_parameters, get_http_parameters, Val<HttpParameters>
+        /// `AppSyncParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_sync_parameters(&self) -> ::std::option::Option<Val<AppSyncParameters>> {
+            crate::cfn::get_prop(&self.props, "AppSyncParameters")
         }
 
-        prop! {
-            /// `Input`.
-            props, "Input", input, set_input, get_input, Val<String>
+        /// `BatchParameters`.
+        pub fn batch_parameters(mut self, value: impl Into<Val<BatchParameters>>) -> Self {
+            self.props.set("BatchParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `InputPath`.
-            props, "InputPath", input_path, set_input_path, get_input_path, Val<String>
+        /// Sets `BatchParameters` in place: [`Self::batch_parameters`] on a value held by `&mut`.
+        pub fn set_batch_parameters(&mut self, value: impl Into<Val<BatchParameters>>) -> &mut Self {
+            self.props.set("BatchParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `InputTransformer`.
-            props, "InputTransformer", input_transformer, set_input_transformer, get_input_transformer, Val<InputTransformer>
+        /// `BatchParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_parameters(&self) -> ::std::option::Option<Val<BatchParameters>> {
+            crate::cfn::get_prop(&self.props, "BatchParameters")
         }
 
-        prop! {
-            /// `KinesisParameters`.
-            props, "KinesisParameters", kinesis_parameters, set_kinesis_parameters, get_kinesis_parameters, Val<KinesisParameters>
+        /// `DeadLetterConfig`.
+        pub fn dead_letter_config(mut self, value: impl Into<Val<DeadLetterConfig>>) -> Self {
+            self.props.set("DeadLetterConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `RedshiftDataParameters`.
-            props, "RedshiftDataParameters", redshift_data_parameters, set_redshift_data_parameters, get_redshift_data_parameters, Val<RedshiftDataParameters>
+        /// Sets `DeadLetterConfig` in place: [`Self::dead_letter_config`] on a value held by `&mut`.
+        pub fn set_dead_letter_config(&mut self, value: impl Into<Val<DeadLetterConfig>>) -> &mut Self {
+            self.props.set("DeadLetterConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `RetryPolicy`.
-            props, "RetryPolicy", retry_policy, set_retry_policy, get_retry_policy, Val<RetryPolicy>
+        /// `DeadLetterConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dead_letter_config(&self) -> ::std::option::Option<Val<DeadLetterConfig>> {
+            crate::cfn::get_prop(&self.props, "DeadLetterConfig")
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `EcsParameters`.
+        pub fn ecs_parameters(mut self, value: impl Into<Val<EcsParameters>>) -> Self {
+            self.props.set("EcsParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `RunCommandParameters`.
-            props, "RunCommandParameters", run_command_parameters, set_run_command_parameters, get_run_command_parameters, Val<RunCommandParameters>
+        /// Sets `EcsParameters` in place: [`Self::ecs_parameters`] on a value held by `&mut`.
+        pub fn set_ecs_parameters(&mut self, value: impl Into<Val<EcsParameters>>) -> &mut Self {
+            self.props.set("EcsParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `SageMakerPipelineParameters`.
-            props, "SageMakerPipelineParameters", sage_maker_pipeline_parameters, set_sage_maker_pipeline_parameters, get_sage_maker_pipeline_parameters, Val<SageMakerPipelineParameters>
+        /// `EcsParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ecs_parameters(&self) -> ::std::option::Option<Val<EcsParameters>> {
+            crate::cfn::get_prop(&self.props, "EcsParameters")
         }
 
-        prop! {
-            /// `SqsParameters`.
-            props, "SqsParameters", sqs_parameters, set_sqs_parameters, get_sqs_parameters, Val<SqsParameters>
+        /// `HttpParameters`.
+        pub fn http_parameters(mut self, value: impl Into<Val<HttpParameters>>) -> Self {
+            self.props.set("HttpParameters", value.into());
+            self
+        }
+
+        /// Sets `HttpParameters` in place: [`Self::http_parameters`] on a value held by `&mut`.
+        pub fn set_http_parameters(&mut self, value: impl Into<Val<HttpParameters>>) -> &mut Self {
+            self.props.set("HttpParameters", value.into());
+            self
+        }
+
+        /// `HttpParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_parameters(&self) -> ::std::option::Option<Val<HttpParameters>> {
+            crate::cfn::get_prop(&self.props, "HttpParameters")
+        }
+
+        /// `Input`.
+        pub fn input(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Input", value.into());
+            self
+        }
+
+        /// Sets `Input` in place: [`Self::input`] on a value held by `&mut`.
+        pub fn set_input(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Input", value.into());
+            self
+        }
+
+        /// `Input` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Input")
+        }
+
+        /// `InputPath`.
+        pub fn input_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InputPath", value.into());
+            self
+        }
+
+        /// Sets `InputPath` in place: [`Self::input_path`] on a value held by `&mut`.
+        pub fn set_input_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InputPath", value.into());
+            self
+        }
+
+        /// `InputPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InputPath")
+        }
+
+        /// `InputTransformer`.
+        pub fn input_transformer(mut self, value: impl Into<Val<InputTransformer>>) -> Self {
+            self.props.set("InputTransformer", value.into());
+            self
+        }
+
+        /// Sets `InputTransformer` in place: [`Self::input_transformer`] on a value held by `&mut`.
+        pub fn set_input_transformer(&mut self, value: impl Into<Val<InputTransformer>>) -> &mut Self {
+            self.props.set("InputTransformer", value.into());
+            self
+        }
+
+        /// `InputTransformer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_transformer(&self) -> ::std::option::Option<Val<InputTransformer>> {
+            crate::cfn::get_prop(&self.props, "InputTransformer")
+        }
+
+        /// `KinesisParameters`.
+        pub fn kinesis_parameters(mut self, value: impl Into<Val<KinesisParameters>>) -> Self {
+            self.props.set("KinesisParameters", value.into());
+            self
+        }
+
+        /// Sets `KinesisParameters` in place: [`Self::kinesis_parameters`] on a value held by `&mut`.
+        pub fn set_kinesis_parameters(&mut self, value: impl Into<Val<KinesisParameters>>) -> &mut Self {
+            self.props.set("KinesisParameters", value.into());
+            self
+        }
+
+        /// `KinesisParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_parameters(&self) -> ::std::option::Option<Val<KinesisParameters>> {
+            crate::cfn::get_prop(&self.props, "KinesisParameters")
+        }
+
+        /// `RedshiftDataParameters`.
+        pub fn redshift_data_parameters(mut self, value: impl Into<Val<RedshiftDataParameters>>) -> Self {
+            self.props.set("RedshiftDataParameters", value.into());
+            self
+        }
+
+        /// Sets `RedshiftDataParameters` in place: [`Self::redshift_data_parameters`] on a value held
+        /// by `&mut`.
+        pub fn set_redshift_data_parameters(&mut self, value: impl Into<Val<RedshiftDataParameters>>) -> &mut Self {
+            self.props.set("RedshiftDataParameters", value.into());
+            self
+        }
+
+        /// `RedshiftDataParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redshift_data_parameters(&self) -> ::std::option::Option<Val<RedshiftDataParameters>> {
+            crate::cfn::get_prop(&self.props, "RedshiftDataParameters")
+        }
+
+        /// `RetryPolicy`.
+        pub fn retry_policy(mut self, value: impl Into<Val<RetryPolicy>>) -> Self {
+            self.props.set("RetryPolicy", value.into());
+            self
+        }
+
+        /// Sets `RetryPolicy` in place: [`Self::retry_policy`] on a value held by `&mut`.
+        pub fn set_retry_policy(&mut self, value: impl Into<Val<RetryPolicy>>) -> &mut Self {
+            self.props.set("RetryPolicy", value.into());
+            self
+        }
+
+        /// `RetryPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_policy(&self) -> ::std::option::Option<Val<RetryPolicy>> {
+            crate::cfn::get_prop(&self.props, "RetryPolicy")
+        }
+
+        /// `RoleArn`.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `RunCommandParameters`.
+        pub fn run_command_parameters(mut self, value: impl Into<Val<RunCommandParameters>>) -> Self {
+            self.props.set("RunCommandParameters", value.into());
+            self
+        }
+
+        /// Sets `RunCommandParameters` in place: [`Self::run_command_parameters`] on a value held by `&mut`.
+        pub fn set_run_command_parameters(&mut self, value: impl Into<Val<RunCommandParameters>>) -> &mut Self {
+            self.props.set("RunCommandParameters", value.into());
+            self
+        }
+
+        /// `RunCommandParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_run_command_parameters(&self) -> ::std::option::Option<Val<RunCommandParameters>> {
+            crate::cfn::get_prop(&self.props, "RunCommandParameters")
+        }
+
+        /// `SageMakerPipelineParameters`.
+        pub fn sage_maker_pipeline_parameters(mut self, value: impl Into<Val<SageMakerPipelineParameters>>) -> Self {
+            self.props.set("SageMakerPipelineParameters", value.into());
+            self
+        }
+
+        /// Sets `SageMakerPipelineParameters` in place: [`Self::sage_maker_pipeline_parameters`] on a
+        /// value held by `&mut`.
+        pub fn set_sage_maker_pipeline_parameters(&mut self, value: impl Into<Val<SageMakerPipelineParameters>>) -> &mut Self {
+            self.props.set("SageMakerPipelineParameters", value.into());
+            self
+        }
+
+        /// `SageMakerPipelineParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sage_maker_pipeline_parameters(&self) -> ::std::option::Option<Val<SageMakerPipelineParameters>> {
+            crate::cfn::get_prop(&self.props, "SageMakerPipelineParameters")
+        }
+
+        /// `SqsParameters`.
+        pub fn sqs_parameters(mut self, value: impl Into<Val<SqsParameters>>) -> Self {
+            self.props.set("SqsParameters", value.into());
+            self
+        }
+
+        /// Sets `SqsParameters` in place: [`Self::sqs_parameters`] on a value held by `&mut`.
+        pub fn set_sqs_parameters(&mut self, value: impl Into<Val<SqsParameters>>) -> &mut Self {
+            self.props.set("SqsParameters", value.into());
+            self
+        }
+
+        /// `SqsParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sqs_parameters(&self) -> ::std::option::Option<Val<SqsParameters>> {
+            crate::cfn::get_prop(&self.props, "SqsParameters")
         }
     }
 
@@ -1462,9 +2602,16 @@ pub mod rule {
             AppSyncParameters { props }
         }
 
-        prop! {
-            /// `GraphQLOperation`.
-            props, "GraphQLOperation", _, set_graph_ql_operation, get_graph_ql_operation, Val<String>
+        /// Sets `GraphQLOperation`, which `new` took, in place.
+        pub fn set_graph_ql_operation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GraphQLOperation", value.into());
+            self
+        }
+
+        /// `GraphQLOperation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_graph_ql_operation(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GraphQLOperation")
         }
     }
 
@@ -1487,24 +2634,64 @@ pub mod rule {
             BatchParameters { props }
         }
 
-        prop! {
-            /// `JobName`.
-            props, "JobName", _, set_job_name, get_job_name, Val<String>
+        /// Sets `JobName`, which `new` took, in place.
+        pub fn set_job_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JobName", value.into());
+            self
         }
 
-        prop! {
-            /// `JobDefinition`.
-            props, "JobDefinition", _, set_job_definition, get_job_definition, Val<String>
+        /// `JobName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_job_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JobName")
         }
 
-        prop! {
-            /// `ArrayProperties`.
-            props, "ArrayProperties", array_properties, set_array_properties, get_array_properties, Val<BatchArrayProperties>
+        /// Sets `JobDefinition`, which `new` took, in place.
+        pub fn set_job_definition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JobDefinition", value.into());
+            self
         }
 
-        prop! {
-            /// `RetryStrategy`.
-            props, "RetryStrategy", retry_strategy, set_retry_strategy, get_retry_strategy, Val<BatchRetryStrategy>
+        /// `JobDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_job_definition(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JobDefinition")
+        }
+
+        /// `ArrayProperties`.
+        pub fn array_properties(mut self, value: impl Into<Val<BatchArrayProperties>>) -> Self {
+            self.props.set("ArrayProperties", value.into());
+            self
+        }
+
+        /// Sets `ArrayProperties` in place: [`Self::array_properties`] on a value held by `&mut`.
+        pub fn set_array_properties(&mut self, value: impl Into<Val<BatchArrayProperties>>) -> &mut Self {
+            self.props.set("ArrayProperties", value.into());
+            self
+        }
+
+        /// `ArrayProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_array_properties(&self) -> ::std::option::Option<Val<BatchArrayProperties>> {
+            crate::cfn::get_prop(&self.props, "ArrayProperties")
+        }
+
+        /// `RetryStrategy`.
+        pub fn retry_strategy(mut self, value: impl Into<Val<BatchRetryStrategy>>) -> Self {
+            self.props.set("RetryStrategy", value.into());
+            self
+        }
+
+        /// Sets `RetryStrategy` in place: [`Self::retry_strategy`] on a value held by `&mut`.
+        pub fn set_retry_strategy(&mut self, value: impl Into<Val<BatchRetryStrategy>>) -> &mut Self {
+            self.props.set("RetryStrategy", value.into());
+            self
+        }
+
+        /// `RetryStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_strategy(&self) -> ::std::option::Option<Val<BatchRetryStrategy>> {
+            crate::cfn::get_prop(&self.props, "RetryStrategy")
         }
     }
 
@@ -1523,9 +2710,22 @@ pub mod rule {
             BatchArrayProperties { props }
         }
 
-        prop! {
-            /// `Size`.
-            props, "Size", size, set_size, get_size, Val<i64>
+        /// `Size`.
+        pub fn size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Size", value.into());
+            self
+        }
+
+        /// Sets `Size` in place: [`Self::size`] on a value held by `&mut`.
+        pub fn set_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Size", value.into());
+            self
+        }
+
+        /// `Size` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Size")
         }
     }
 
@@ -1544,9 +2744,22 @@ pub mod rule {
             BatchRetryStrategy { props }
         }
 
-        prop! {
-            /// `Attempts`.
-            props, "Attempts", attempts, set_attempts, get_attempts, Val<i64>
+        /// `Attempts`.
+        pub fn attempts(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Attempts", value.into());
+            self
+        }
+
+        /// Sets `Attempts` in place: [`Self::attempts`] on a value held by `&mut`.
+        pub fn set_attempts(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Attempts", value.into());
+            self
+        }
+
+        /// `Attempts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attempts(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Attempts")
         }
     }
 
@@ -1565,9 +2778,22 @@ pub mod rule {
             DeadLetterConfig { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 
@@ -1588,74 +2814,251 @@ pub mod rule {
             EcsParameters { props }
         }
 
-        prop! {
-            /// `TaskDefinitionArn`.
-            props, "TaskDefinitionArn", _, set_task_definition_arn, get_task_definition_arn, Val<String>
+        /// Sets `TaskDefinitionArn`, which `new` took, in place.
+        pub fn set_task_definition_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TaskDefinitionArn", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityProviderStrategy`.
-            props, "CapacityProviderStrategy", capacity_provider_strategy, set_capacity_provider_strategy, get_capacity_provider_strategy, Val<List<CapacityProviderStrategyItem>>
+        /// `TaskDefinitionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_definition_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TaskDefinitionArn")
         }
 
-        prop! {
-            /// `EnableECSManagedTags`.
-            props, "EnableECSManagedTags", enable_ecs_managed_tags, set_enable_ecs_managed_tags, get_enable_ecs_managed_tags, Val<bool>
+        /// `CapacityProviderStrategy`.
+        pub fn capacity_provider_strategy(mut self, value: impl Into<Val<List<CapacityProviderStrategyItem>>>) -> Self {
+            self.props.set("CapacityProviderStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableExecuteCommand`.
-            props, "EnableExecuteCommand", enable_execute_command, set_enable_execute_command, get_enable_execute_command, Val<bool>
+        /// Sets `CapacityProviderStrategy` in place: [`Self::capacity_provider_strategy`] on a value
+        /// held by `&mut`.
+        pub fn set_capacity_provider_strategy(&mut self, value: impl Into<Val<List<CapacityProviderStrategyItem>>>) -> &mut Self {
+            self.props.set("CapacityProviderStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `Group`.
-            props, "Group", group, set_group, get_group, Val<String>
+        /// `CapacityProviderStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_provider_strategy(&self) -> ::std::option::Option<Val<List<CapacityProviderStrategyItem>>> {
+            crate::cfn::get_prop(&self.props, "CapacityProviderStrategy")
         }
 
-        prop! {
-            /// `LaunchType`.
-            props, "LaunchType", launch_type, set_launch_type, get_launch_type, Val<EcsParametersLaunchType>
+        /// `EnableECSManagedTags`.
+        pub fn enable_ecs_managed_tags(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableECSManagedTags", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkConfiguration`.
-            props, "NetworkConfiguration", network_configuration, set_network_configuration, get_network_configuration, Val<NetworkConfiguration>
+        /// Sets `EnableECSManagedTags` in place: [`Self::enable_ecs_managed_tags`] on a value held by `&mut`.
+        pub fn set_enable_ecs_managed_tags(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableECSManagedTags", value.into());
+            self
         }
 
-        prop! {
-            /// `PlacementConstraints`.
-            props, "PlacementConstraints", placement_constraints, set_placement_constraints, get_placement_constraints, Val<List<PlacementConstraint>>
+        /// `EnableECSManagedTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_ecs_managed_tags(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableECSManagedTags")
         }
 
-        prop! {
-            /// `PlacementStrategies`.
-            props, "PlacementStrategies", placement_strategies, set_placement_strategies, get_placement_strategies, Val<List<PlacementStrategy>>
+        /// `EnableExecuteCommand`.
+        pub fn enable_execute_command(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableExecuteCommand", value.into());
+            self
         }
 
-        prop! {
-            /// `PlatformVersion`.
-            props, "PlatformVersion", platform_version, set_platform_version, get_platform_version, Val<String>
+        /// Sets `EnableExecuteCommand` in place: [`Self::enable_execute_command`] on a value held by `&mut`.
+        pub fn set_enable_execute_command(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableExecuteCommand", value.into());
+            self
         }
 
-        prop! {
-            /// `PropagateTags`.
-            props, "PropagateTags", propagate_tags, set_propagate_tags, get_propagate_tags, Val<EcsParametersPropagateTags>
+        /// `EnableExecuteCommand` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_execute_command(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableExecuteCommand")
         }
 
-        prop! {
-            /// `ReferenceId`.
-            props, "ReferenceId", reference_id, set_reference_id, get_reference_id, Val<String>
+        /// `Group`.
+        pub fn group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Group", value.into());
+            self
         }
 
-        prop! {
-            /// `TagList`.
-            props, "TagList", tag_list, set_tag_list, get_tag_list, Val<List<Tag>>
+        /// Sets `Group` in place: [`Self::group`] on a value held by `&mut`.
+        pub fn set_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Group", value.into());
+            self
         }
 
-        prop! {
-            /// `TaskCount`.
-            props, "TaskCount", task_count, set_task_count, get_task_count, Val<i64>
+        /// `Group` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Group")
+        }
+
+        /// `LaunchType`.
+        pub fn launch_type(mut self, value: impl Into<Val<EcsParametersLaunchType>>) -> Self {
+            self.props.set("LaunchType", value.into());
+            self
+        }
+
+        /// Sets `LaunchType` in place: [`Self::launch_type`] on a value held by `&mut`.
+        pub fn set_launch_type(&mut self, value: impl Into<Val<EcsParametersLaunchType>>) -> &mut Self {
+            self.props.set("LaunchType", value.into());
+            self
+        }
+
+        /// `LaunchType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_type(&self) -> ::std::option::Option<Val<EcsParametersLaunchType>> {
+            crate::cfn::get_prop(&self.props, "LaunchType")
+        }
+
+        /// `NetworkConfiguration`.
+        pub fn network_configuration(mut self, value: impl Into<Val<NetworkConfiguration>>) -> Self {
+            self.props.set("NetworkConfiguration", value.into());
+            self
+        }
+
+        /// Sets `NetworkConfiguration` in place: [`Self::network_configuration`] on a value held by `&mut`.
+        pub fn set_network_configuration(&mut self, value: impl Into<Val<NetworkConfiguration>>) -> &mut Self {
+            self.props.set("NetworkConfiguration", value.into());
+            self
+        }
+
+        /// `NetworkConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_configuration(&self) -> ::std::option::Option<Val<NetworkConfiguration>> {
+            crate::cfn::get_prop(&self.props, "NetworkConfiguration")
+        }
+
+        /// `PlacementConstraints`.
+        pub fn placement_constraints(mut self, value: impl Into<Val<List<PlacementConstraint>>>) -> Self {
+            self.props.set("PlacementConstraints", value.into());
+            self
+        }
+
+        /// Sets `PlacementConstraints` in place: [`Self::placement_constraints`] on a value held by `&mut`.
+        pub fn set_placement_constraints(&mut self, value: impl Into<Val<List<PlacementConstraint>>>) -> &mut Self {
+            self.props.set("PlacementConstraints", value.into());
+            self
+        }
+
+        /// `PlacementConstraints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_placement_constraints(&self) -> ::std::option::Option<Val<List<PlacementConstraint>>> {
+            crate::cfn::get_prop(&self.props, "PlacementConstraints")
+        }
+
+        /// `PlacementStrategies`.
+        pub fn placement_strategies(mut self, value: impl Into<Val<List<PlacementStrategy>>>) -> Self {
+            self.props.set("PlacementStrategies", value.into());
+            self
+        }
+
+        /// Sets `PlacementStrategies` in place: [`Self::placement_strategies`] on a value held by `&mut`.
+        pub fn set_placement_strategies(&mut self, value: impl Into<Val<List<PlacementStrategy>>>) -> &mut Self {
+            self.props.set("PlacementStrategies", value.into());
+            self
+        }
+
+        /// `PlacementStrategies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_placement_strategies(&self) -> ::std::option::Option<Val<List<PlacementStrategy>>> {
+            crate::cfn::get_prop(&self.props, "PlacementStrategies")
+        }
+
+        /// `PlatformVersion`.
+        pub fn platform_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PlatformVersion", value.into());
+            self
+        }
+
+        /// Sets `PlatformVersion` in place: [`Self::platform_version`] on a value held by `&mut`.
+        pub fn set_platform_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PlatformVersion", value.into());
+            self
+        }
+
+        /// `PlatformVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_platform_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PlatformVersion")
+        }
+
+        /// `PropagateTags`.
+        pub fn propagate_tags(mut self, value: impl Into<Val<EcsParametersPropagateTags>>) -> Self {
+            self.props.set("PropagateTags", value.into());
+            self
+        }
+
+        /// Sets `PropagateTags` in place: [`Self::propagate_tags`] on a value held by `&mut`.
+        pub fn set_propagate_tags(&mut self, value: impl Into<Val<EcsParametersPropagateTags>>) -> &mut Self {
+            self.props.set("PropagateTags", value.into());
+            self
+        }
+
+        /// `PropagateTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_propagate_tags(&self) -> ::std::option::Option<Val<EcsParametersPropagateTags>> {
+            crate::cfn::get_prop(&self.props, "PropagateTags")
+        }
+
+        /// `ReferenceId`.
+        pub fn reference_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReferenceId", value.into());
+            self
+        }
+
+        /// Sets `ReferenceId` in place: [`Self::reference_id`] on a value held by `&mut`.
+        pub fn set_reference_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReferenceId", value.into());
+            self
+        }
+
+        /// `ReferenceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reference_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReferenceId")
+        }
+
+        /// `TagList`.
+        pub fn tag_list(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("TagList", value.into());
+            self
+        }
+
+        /// Sets `TagList` in place: [`Self::tag_list`] on a value held by `&mut`.
+        pub fn set_tag_list(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("TagList", value.into());
+            self
+        }
+
+        /// `TagList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_list(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "TagList")
+        }
+
+        /// `TaskCount`.
+        pub fn task_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TaskCount", value.into());
+            self
+        }
+
+        /// Sets `TaskCount` in place: [`Self::task_count`] on a value held by `&mut`.
+        pub fn set_task_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TaskCount", value.into());
+            self
+        }
+
+        /// `TaskCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TaskCount")
         }
     }
 
@@ -1676,19 +3079,52 @@ pub mod rule {
             CapacityProviderStrategyItem { props }
         }
 
-        prop! {
-            /// `CapacityProvider`.
-            props, "CapacityProvider", _, set_capacity_provider, get_capacity_provider, Val<String>
+        /// Sets `CapacityProvider`, which `new` took, in place.
+        pub fn set_capacity_provider(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapacityProvider", value.into());
+            self
         }
 
-        prop! {
-            /// `Base`.
-            props, "Base", base, set_base, get_base, Val<i64>
+        /// `CapacityProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_provider(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapacityProvider")
         }
 
-        prop! {
-            /// `Weight`.
-            props, "Weight", weight, set_weight, get_weight, Val<i64>
+        /// `Base`.
+        pub fn base(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Base", value.into());
+            self
+        }
+
+        /// Sets `Base` in place: [`Self::base`] on a value held by `&mut`.
+        pub fn set_base(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Base", value.into());
+            self
+        }
+
+        /// `Base` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Base")
+        }
+
+        /// `Weight`.
+        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// Sets `Weight` in place: [`Self::weight`] on a value held by `&mut`.
+        pub fn set_weight(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
         }
     }
 
@@ -1723,9 +3159,22 @@ pub mod rule {
             NetworkConfiguration { props }
         }
 
-        prop! {
-            /// `AwsVpcConfiguration`.
-            props, "AwsVpcConfiguration", aws_vpc_configuration, set_aws_vpc_configuration, get_aws_vpc_configuration, Val<AwsVpcConfiguration>
+        /// `AwsVpcConfiguration`.
+        pub fn aws_vpc_configuration(mut self, value: impl Into<Val<AwsVpcConfiguration>>) -> Self {
+            self.props.set("AwsVpcConfiguration", value.into());
+            self
+        }
+
+        /// Sets `AwsVpcConfiguration` in place: [`Self::aws_vpc_configuration`] on a value held by `&mut`.
+        pub fn set_aws_vpc_configuration(&mut self, value: impl Into<Val<AwsVpcConfiguration>>) -> &mut Self {
+            self.props.set("AwsVpcConfiguration", value.into());
+            self
+        }
+
+        /// `AwsVpcConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_vpc_configuration(&self) -> ::std::option::Option<Val<AwsVpcConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AwsVpcConfiguration")
         }
     }
 
@@ -1746,19 +3195,52 @@ pub mod rule {
             AwsVpcConfiguration { props }
         }
 
-        prop! {
-            /// `Subnets`.
-            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        /// Sets `Subnets`, which `new` took, in place.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
         }
 
-        prop! {
-            /// `AssignPublicIp`.
-            props, "AssignPublicIp", assign_public_ip, set_assign_public_ip, get_assign_public_ip, Val<AwsVpcConfigurationAssignPublicIp>
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
         }
 
-        prop! {
-            /// `SecurityGroups`.
-            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
+        /// `AssignPublicIp`.
+        pub fn assign_public_ip(mut self, value: impl Into<Val<AwsVpcConfigurationAssignPublicIp>>) -> Self {
+            self.props.set("AssignPublicIp", value.into());
+            self
+        }
+
+        /// Sets `AssignPublicIp` in place: [`Self::assign_public_ip`] on a value held by `&mut`.
+        pub fn set_assign_public_ip(&mut self, value: impl Into<Val<AwsVpcConfigurationAssignPublicIp>>) -> &mut Self {
+            self.props.set("AssignPublicIp", value.into());
+            self
+        }
+
+        /// `AssignPublicIp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_assign_public_ip(&self) -> ::std::option::Option<Val<AwsVpcConfigurationAssignPublicIp>> {
+            crate::cfn::get_prop(&self.props, "AssignPublicIp")
+        }
+
+        /// `SecurityGroups`.
+        pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroups", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroups` in place: [`Self::security_groups`] on a value held by `&mut`.
+        pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroups", value.into());
+            self
+        }
+
+        /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroups")
         }
     }
 
@@ -1790,14 +3272,40 @@ pub mod rule {
             PlacementConstraint { props }
         }
 
-        prop! {
-            /// `Expression`.
-            props, "Expression", expression, set_expression, get_expression, Val<String>
+        /// `Expression`.
+        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<PlacementConstraintType>
+        /// Sets `Expression` in place: [`Self::expression`] on a value held by `&mut`.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<PlacementConstraintType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<PlacementConstraintType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<PlacementConstraintType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1829,14 +3337,40 @@ pub mod rule {
             PlacementStrategy { props }
         }
 
-        prop! {
-            /// `Field`.
-            props, "Field", field, set_field, get_field, Val<String>
+        /// `Field`.
+        pub fn field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Field", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// Sets `Field` in place: [`Self::field`] on a value held by `&mut`.
+        pub fn set_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Field", value.into());
+            self
+        }
+
+        /// `Field` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Field")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1865,19 +3399,58 @@ pub mod rule {
             HttpParameters { props }
         }
 
-        prop! {
-            /// `HeaderParameters`.
-            props, "HeaderParameters", header_parameters, set_header_parameters, get_header_parameters, Val<Map<String>>
+        /// `HeaderParameters`.
+        pub fn header_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("HeaderParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `PathParameterValues`.
-            props, "PathParameterValues", path_parameter_values, set_path_parameter_values, get_path_parameter_values, Val<List<String>>
+        /// Sets `HeaderParameters` in place: [`Self::header_parameters`] on a value held by `&mut`.
+        pub fn set_header_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("HeaderParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryStringParameters`.
-            props, "QueryStringParameters", query_string_parameters, set_query_string_parameters, get_query_string_parameters, Val<Map<String>>
+        /// `HeaderParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "HeaderParameters")
+        }
+
+        /// `PathParameterValues`.
+        pub fn path_parameter_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("PathParameterValues", value.into());
+            self
+        }
+
+        /// Sets `PathParameterValues` in place: [`Self::path_parameter_values`] on a value held by `&mut`.
+        pub fn set_path_parameter_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("PathParameterValues", value.into());
+            self
+        }
+
+        /// `PathParameterValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path_parameter_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "PathParameterValues")
+        }
+
+        /// `QueryStringParameters`.
+        pub fn query_string_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("QueryStringParameters", value.into());
+            self
+        }
+
+        /// Sets `QueryStringParameters` in place: [`Self::query_string_parameters`] on a value held by `&mut`.
+        pub fn set_query_string_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("QueryStringParameters", value.into());
+            self
+        }
+
+        /// `QueryStringParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "QueryStringParameters")
         }
     }
 
@@ -1898,14 +3471,34 @@ pub mod rule {
             InputTransformer { props }
         }
 
-        prop! {
-            /// `InputTemplate`.
-            props, "InputTemplate", _, set_input_template, get_input_template, Val<String>
+        /// Sets `InputTemplate`, which `new` took, in place.
+        pub fn set_input_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InputTemplate", value.into());
+            self
         }
 
-        prop! {
-            /// `InputPathsMap`.
-            props, "InputPathsMap", input_paths_map, set_input_paths_map, get_input_paths_map, Val<Map<String>>
+        /// `InputTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_template(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InputTemplate")
+        }
+
+        /// `InputPathsMap`.
+        pub fn input_paths_map(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("InputPathsMap", value.into());
+            self
+        }
+
+        /// Sets `InputPathsMap` in place: [`Self::input_paths_map`] on a value held by `&mut`.
+        pub fn set_input_paths_map(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("InputPathsMap", value.into());
+            self
+        }
+
+        /// `InputPathsMap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_paths_map(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "InputPathsMap")
         }
     }
 
@@ -1926,9 +3519,16 @@ pub mod rule {
             KinesisParameters { props }
         }
 
-        prop! {
-            /// `PartitionKeyPath`.
-            props, "PartitionKeyPath", _, set_partition_key_path, get_partition_key_path, Val<String>
+        /// Sets `PartitionKeyPath`, which `new` took, in place.
+        pub fn set_partition_key_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PartitionKeyPath", value.into());
+            self
+        }
+
+        /// `PartitionKeyPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partition_key_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PartitionKeyPath")
         }
     }
 
@@ -1949,39 +3549,124 @@ pub mod rule {
             RedshiftDataParameters { props }
         }
 
-        prop! {
-            /// `Database`.
-            props, "Database", _, set_database, get_database, Val<String>
+        /// Sets `Database`, which `new` took, in place.
+        pub fn set_database(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Database", value.into());
+            self
         }
 
-        prop! {
-            /// `DbUser`.
-            props, "DbUser", db_user, set_db_user, get_db_user, Val<String>
+        /// `Database` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Database")
         }
 
-        prop! {
-            /// `SecretManagerArn`.
-            props, "SecretManagerArn", secret_manager_arn, set_secret_manager_arn, get_secret_manager_arn, Val<String>
+        /// `DbUser`.
+        pub fn db_user(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DbUser", value.into());
+            self
         }
 
-        prop! {
-            /// `Sql`.
-            props, "Sql", sql, set_sql, get_sql, Val<String>
+        /// Sets `DbUser` in place: [`Self::db_user`] on a value held by `&mut`.
+        pub fn set_db_user(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DbUser", value.into());
+            self
         }
 
-        prop! {
-            /// `Sqls`.
-            props, "Sqls", sqls, set_sqls, get_sqls, Val<List<String>>
+        /// `DbUser` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_db_user(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DbUser")
         }
 
-        prop! {
-            /// `StatementName`.
-            props, "StatementName", statement_name, set_statement_name, get_statement_name, Val<String>
+        /// `SecretManagerArn`.
+        pub fn secret_manager_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretManagerArn", value.into());
+            self
         }
 
-        prop! {
-            /// `WithEvent`.
-            props, "WithEvent", with_event, set_with_event, get_with_event, Val<bool>
+        /// Sets `SecretManagerArn` in place: [`Self::secret_manager_arn`] on a value held by `&mut`.
+        pub fn set_secret_manager_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretManagerArn", value.into());
+            self
+        }
+
+        /// `SecretManagerArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_manager_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretManagerArn")
+        }
+
+        /// `Sql`.
+        pub fn sql(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Sql", value.into());
+            self
+        }
+
+        /// Sets `Sql` in place: [`Self::sql`] on a value held by `&mut`.
+        pub fn set_sql(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Sql", value.into());
+            self
+        }
+
+        /// `Sql` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sql(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Sql")
+        }
+
+        /// `Sqls`.
+        pub fn sqls(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Sqls", value.into());
+            self
+        }
+
+        /// Sets `Sqls` in place: [`Self::sqls`] on a value held by `&mut`.
+        pub fn set_sqls(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Sqls", value.into());
+            self
+        }
+
+        /// `Sqls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sqls(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Sqls")
+        }
+
+        /// `StatementName`.
+        pub fn statement_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StatementName", value.into());
+            self
+        }
+
+        /// Sets `StatementName` in place: [`Self::statement_name`] on a value held by `&mut`.
+        pub fn set_statement_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StatementName", value.into());
+            self
+        }
+
+        /// `StatementName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statement_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StatementName")
+        }
+
+        /// `WithEvent`.
+        pub fn with_event(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("WithEvent", value.into());
+            self
+        }
+
+        /// Sets `WithEvent` in place: [`Self::with_event`] on a value held by `&mut`.
+        pub fn set_with_event(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("WithEvent", value.into());
+            self
+        }
+
+        /// `WithEvent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_with_event(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "WithEvent")
         }
     }
 
@@ -2000,14 +3685,41 @@ pub mod rule {
             RetryPolicy { props }
         }
 
-        prop! {
-            /// `MaximumEventAgeInSeconds`.
-            props, "MaximumEventAgeInSeconds", maximum_event_age_in_seconds, set_maximum_event_age_in_seconds, get_maximum_event_age_in_seconds, Val<i64>
+        /// `MaximumEventAgeInSeconds`.
+        pub fn maximum_event_age_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumEventAgeInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumRetryAttempts`.
-            props, "MaximumRetryAttempts", maximum_retry_attempts, set_maximum_retry_attempts, get_maximum_retry_attempts, Val<i64>
+        /// Sets `MaximumEventAgeInSeconds` in place: [`Self::maximum_event_age_in_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_maximum_event_age_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumEventAgeInSeconds", value.into());
+            self
+        }
+
+        /// `MaximumEventAgeInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_event_age_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumEventAgeInSeconds")
+        }
+
+        /// `MaximumRetryAttempts`.
+        pub fn maximum_retry_attempts(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumRetryAttempts", value.into());
+            self
+        }
+
+        /// Sets `MaximumRetryAttempts` in place: [`Self::maximum_retry_attempts`] on a value held by `&mut`.
+        pub fn set_maximum_retry_attempts(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumRetryAttempts", value.into());
+            self
+        }
+
+        /// `MaximumRetryAttempts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_retry_attempts(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumRetryAttempts")
         }
     }
 
@@ -2028,9 +3740,16 @@ pub mod rule {
             RunCommandParameters { props }
         }
 
-        prop! {
-            /// `RunCommandTargets`.
-            props, "RunCommandTargets", _, set_run_command_targets, get_run_command_targets, Val<List<RunCommandTarget>>
+        /// Sets `RunCommandTargets`, which `new` took, in place.
+        pub fn set_run_command_targets(&mut self, value: impl Into<Val<List<RunCommandTarget>>>) -> &mut Self {
+            self.props.set("RunCommandTargets", value.into());
+            self
+        }
+
+        /// `RunCommandTargets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_run_command_targets(&self) -> ::std::option::Option<Val<List<RunCommandTarget>>> {
+            crate::cfn::get_prop(&self.props, "RunCommandTargets")
         }
     }
 
@@ -2053,14 +3772,28 @@ pub mod rule {
             RunCommandTarget { props }
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
+        }
+
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
     }
 
@@ -2079,9 +3812,22 @@ pub mod rule {
             SageMakerPipelineParameters { props }
         }
 
-        prop! {
-            /// `PipelineParameterList`.
-            props, "PipelineParameterList", pipeline_parameter_list, set_pipeline_parameter_list, get_pipeline_parameter_list, Val<List<SageMakerPipelineParameter>>
+        /// `PipelineParameterList`.
+        pub fn pipeline_parameter_list(mut self, value: impl Into<Val<List<SageMakerPipelineParameter>>>) -> Self {
+            self.props.set("PipelineParameterList", value.into());
+            self
+        }
+
+        /// Sets `PipelineParameterList` in place: [`Self::pipeline_parameter_list`] on a value held by `&mut`.
+        pub fn set_pipeline_parameter_list(&mut self, value: impl Into<Val<List<SageMakerPipelineParameter>>>) -> &mut Self {
+            self.props.set("PipelineParameterList", value.into());
+            self
+        }
+
+        /// `PipelineParameterList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pipeline_parameter_list(&self) -> ::std::option::Option<Val<List<SageMakerPipelineParameter>>> {
+            crate::cfn::get_prop(&self.props, "PipelineParameterList")
         }
     }
 
@@ -2104,14 +3850,28 @@ pub mod rule {
             SageMakerPipelineParameter { props }
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -2132,9 +3892,16 @@ pub mod rule {
             SqsParameters { props }
         }
 
-        prop! {
-            /// `MessageGroupId`.
-            props, "MessageGroupId", _, set_message_group_id, get_message_group_id, Val<String>
+        /// Sets `MessageGroupId`, which `new` took, in place.
+        pub fn set_message_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MessageGroupId", value.into());
+            self
+        }
+
+        /// `MessageGroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MessageGroupId")
         }
     }
 }

@@ -41,25 +41,71 @@ impl Discoverer {
         Discoverer { core }
     }
 
-    prop! {
-        /// `CrossAccount`: Defines whether event schemas from other accounts are discovered.
-        /// Default is True.
-        core.props, "CrossAccount", cross_account, set_cross_account, get_cross_account, Val<bool>
+    /// `CrossAccount`: Defines whether event schemas from other accounts are discovered. Default is
+    /// True.
+    pub fn cross_account(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CrossAccount", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description for the discoverer.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `CrossAccount` in place: [`Self::cross_account`] on a value held by `&mut`.
+    pub fn set_cross_account(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CrossAccount", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceArn`: The ARN of the event bus.
-        core.props, "SourceArn", _, set_source_arn, get_source_arn, Val<String>
+    /// `CrossAccount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cross_account(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CrossAccount")
     }
 
-    prop! {
-        /// `Tags`: Tags associated with the resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`: A description for the discoverer.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `SourceArn`, which `new` took, in place.
+    pub fn set_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceArn", value.into());
+        self
+    }
+
+    /// `SourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceArn")
+    }
+
+    /// `Tags`: Tags associated with the resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -129,19 +175,58 @@ impl Registry {
         Registry { core }
     }
 
-    prop! {
-        /// `Description`: A description of the registry to be created.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description of the registry to be created.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RegistryName`: The name of the schema registry.
-        core.props, "RegistryName", registry_name, set_registry_name, get_registry_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags associated with the resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `RegistryName`: The name of the schema registry.
+    pub fn registry_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RegistryName", value.into());
+        self
+    }
+
+    /// Sets `RegistryName` in place: [`Self::registry_name`] on a value held by `&mut`.
+    pub fn set_registry_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RegistryName", value.into());
+        self
+    }
+
+    /// `RegistryName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_registry_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RegistryName")
+    }
+
+    /// `Tags`: Tags associated with the resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -198,19 +283,46 @@ impl RegistryPolicy {
         RegistryPolicy { core }
     }
 
-    prop! {
-        /// `Policy`.
-        core.props, "Policy", _, set_policy, get_policy, Val<Json>
+    /// Sets `Policy`, which `new` took, in place.
+    pub fn set_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
     }
 
-    prop! {
-        /// `RegistryName`.
-        core.props, "RegistryName", _, set_registry_name, get_registry_name, Val<String>
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
     }
 
-    prop! {
-        /// `RevisionId`.
-        core.props, "RevisionId", revision_id, set_revision_id, get_revision_id, Val<String>
+    /// Sets `RegistryName`, which `new` took, in place.
+    pub fn set_registry_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RegistryName", value.into());
+        self
+    }
+
+    /// `RegistryName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_registry_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RegistryName")
+    }
+
+    /// `RevisionId`.
+    pub fn revision_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RevisionId", value.into());
+        self
+    }
+
+    /// Sets `RevisionId` in place: [`Self::revision_id`] on a value held by `&mut`.
+    pub fn set_revision_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RevisionId", value.into());
+        self
+    }
+
+    /// `RevisionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_revision_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RevisionId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -254,34 +366,94 @@ impl Schema {
         Schema { core }
     }
 
-    prop! {
-        /// `Content`: The source of the schema definition.
-        core.props, "Content", _, set_content, get_content, Val<String>
+    /// Sets `Content`, which `new` took, in place.
+    pub fn set_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Content", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the schema.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Content` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Content")
     }
 
-    prop! {
-        /// `RegistryName`: The name of the schema registry.
-        core.props, "RegistryName", _, set_registry_name, get_registry_name, Val<String>
+    /// `Description`: A description of the schema.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SchemaName`: The name of the schema.
-        core.props, "SchemaName", schema_name, set_schema_name, get_schema_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags associated with the resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Type`: The type of schema. Valid types include OpenApi3 and JSONSchemaDraft4.
-        core.props, "Type", _, set_type, get_type, Val<String>
+    /// Sets `RegistryName`, which `new` took, in place.
+    pub fn set_registry_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RegistryName", value.into());
+        self
+    }
+
+    /// `RegistryName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_registry_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RegistryName")
+    }
+
+    /// `SchemaName`: The name of the schema.
+    pub fn schema_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SchemaName", value.into());
+        self
+    }
+
+    /// Sets `SchemaName` in place: [`Self::schema_name`] on a value held by `&mut`.
+    pub fn set_schema_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SchemaName", value.into());
+        self
+    }
+
+    /// `SchemaName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SchemaName")
+    }
+
+    /// `Tags`: Tags associated with the resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.

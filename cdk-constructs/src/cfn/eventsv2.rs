@@ -43,37 +43,95 @@ impl EventBus {
         EventBus { core }
     }
 
-    prop! {
-        /// `Description`: A description of the event bus. Control characters and Unicode line
-        /// separators are not allowed.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description of the event bus. Control characters and Unicode line
+    /// separators are not allowed.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionConfiguration`: Encryption configuration for the event bus. The service
-        /// stores and returns the customer managed key as its key ARN. The key ARN is recommended
-        /// so that drift detection stays accurate. A key ID is also accepted and is matched to the
-        /// returned key ARN when CloudFormation checks for drift; a key alias is accepted but can
-        /// be reported as a value difference, because an alias cannot be matched to the key ARN it
-        /// points to.
-        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<event_bus::EncryptionConfiguration>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the event bus. The first character must be alphanumeric; the
-        /// remaining characters may also include '.', '-', and '_'.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `StorageConfiguration`: The event storage configuration for the event bus, which
-        /// controls the number of days events are retained on the bus.
-        core.props, "StorageConfiguration", storage_configuration, set_storage_configuration, get_storage_configuration, Val<event_bus::StorageConfiguration>
+    /// `EncryptionConfiguration`: Encryption configuration for the event bus. The service stores
+    /// and returns the customer managed key as its key ARN. The key ARN is recommended so that
+    /// drift detection stays accurate. A key ID is also accepted and is matched to the returned key
+    /// ARN when CloudFormation checks for drift; a key alias is accepted but can be reported as a
+    /// value difference, because an alias cannot be matched to the key ARN it points to.
+    pub fn encryption_configuration(mut self, value: impl Into<Val<event_bus::EncryptionConfiguration>>) -> Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags assigned to the event bus.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_encryption_configuration(&mut self, value: impl Into<Val<event_bus::EncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
+    }
+
+    /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<event_bus::EncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionConfiguration")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `StorageConfiguration`: The event storage configuration for the event bus, which controls
+    /// the number of days events are retained on the bus.
+    pub fn storage_configuration(mut self, value: impl Into<Val<event_bus::StorageConfiguration>>) -> Self {
+        self.core.props.set("StorageConfiguration", value.into());
+        self
+    }
+
+    /// Sets `StorageConfiguration` in place: [`Self::storage_configuration`] on a value held by `&mut`.
+    pub fn set_storage_configuration(&mut self, value: impl Into<Val<event_bus::StorageConfiguration>>) -> &mut Self {
+        self.core.props.set("StorageConfiguration", value.into());
+        self
+    }
+
+    /// `StorageConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_configuration(&self) -> ::std::option::Option<Val<event_bus::StorageConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "StorageConfiguration")
+    }
+
+    /// `Tags`: The tags assigned to the event bus.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -127,11 +185,24 @@ pub mod event_bus {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `KmsKeyIdentifier`: The identifier of the AWS KMS customer managed key that the event
-            /// bus uses to encrypt events. You can specify the key ARN, key ID, alias name, or alias
-            /// ARN. If you do not specify a key, EventBridge uses an AWS owned key.
-            props, "KmsKeyIdentifier", kms_key_identifier, set_kms_key_identifier, get_kms_key_identifier, Val<String>
+        /// `KmsKeyIdentifier`: The identifier of the AWS KMS customer managed key that the event bus
+        /// uses to encrypt events. You can specify the key ARN, key ID, alias name, or alias ARN. If
+        /// you do not specify a key, EventBridge uses an AWS owned key.
+        pub fn kms_key_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyIdentifier", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyIdentifier` in place: [`Self::kms_key_identifier`] on a value held by `&mut`.
+        pub fn set_kms_key_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyIdentifier", value.into());
+            self
+        }
+
+        /// `KmsKeyIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyIdentifier")
         }
     }
 
@@ -151,10 +222,22 @@ pub mod event_bus {
             StorageConfiguration { props }
         }
 
-        prop! {
-            /// `RetentionPeriodInDays`: The number of days events are retained on the event bus for
-            /// replay, 1-365.
-            props, "RetentionPeriodInDays", retention_period_in_days, set_retention_period_in_days, get_retention_period_in_days, Val<i64>
+        /// `RetentionPeriodInDays`: The number of days events are retained on the event bus for replay, 1-365.
+        pub fn retention_period_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RetentionPeriodInDays", value.into());
+            self
+        }
+
+        /// Sets `RetentionPeriodInDays` in place: [`Self::retention_period_in_days`] on a value held by `&mut`.
+        pub fn set_retention_period_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RetentionPeriodInDays", value.into());
+            self
+        }
+
+        /// `RetentionPeriodInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retention_period_in_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RetentionPeriodInDays")
         }
     }
 }
@@ -192,33 +275,77 @@ impl EventSource {
         EventSource { core }
     }
 
-    prop! {
-        /// `Configuration`: The event source configuration. Specify exactly one of
-        /// AwsServiceEventsConfiguration or PartnerEventsConfiguration.
-        core.props, "Configuration", _, set_configuration, get_configuration, Val<event_source::EventSourceConfiguration>
+    /// Sets `Configuration`, which `new` took, in place.
+    pub fn set_configuration(&mut self, value: impl Into<Val<event_source::EventSourceConfiguration>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the event source. Control characters and Unicode line
-        /// separators are not allowed.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<event_source::EventSourceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `EventBusArn`: The ARN of the custom event bus the event source forwards onto.
-        core.props, "EventBusArn", _, set_event_bus_arn, get_event_bus_arn, Val<String>
+    /// `Description`: A description of the event source. Control characters and Unicode line
+    /// separators are not allowed.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the event source. The first character must be alphanumeric; the
-        /// remaining characters may also include '.', '-', and '_'. Names cannot begin with the
-        /// reserved aws. prefix.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags assigned to the event source.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `EventBusArn`, which `new` took, in place.
+    pub fn set_event_bus_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EventBusArn", value.into());
+        self
+    }
+
+    /// `EventBusArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_bus_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EventBusArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: The tags assigned to the event source.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -280,16 +407,42 @@ pub mod event_source {
             EventSourceConfiguration { props }
         }
 
-        prop! {
-            /// `AwsServiceEventsConfiguration`: Configuration for forwarding a single AWS service's
-            /// events.
-            props, "AwsServiceEventsConfiguration", aws_service_events_configuration, set_aws_service_events_configuration, get_aws_service_events_configuration, Val<AwsServiceEventsConfiguration>
+        /// `AwsServiceEventsConfiguration`: Configuration for forwarding a single AWS service's events.
+        pub fn aws_service_events_configuration(mut self, value: impl Into<Val<AwsServiceEventsConfiguration>>) -> Self {
+            self.props.set("AwsServiceEventsConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `PartnerEventsConfiguration`: Configuration for forwarding a partner event source's
-            /// events.
-            props, "PartnerEventsConfiguration", partner_events_configuration, set_partner_events_configuration, get_partner_events_configuration, Val<PartnerEventsConfiguration>
+        /// Sets `AwsServiceEventsConfiguration` in place: [`Self::aws_service_events_configuration`] on
+        /// a value held by `&mut`.
+        pub fn set_aws_service_events_configuration(&mut self, value: impl Into<Val<AwsServiceEventsConfiguration>>) -> &mut Self {
+            self.props.set("AwsServiceEventsConfiguration", value.into());
+            self
+        }
+
+        /// `AwsServiceEventsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_service_events_configuration(&self) -> ::std::option::Option<Val<AwsServiceEventsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AwsServiceEventsConfiguration")
+        }
+
+        /// `PartnerEventsConfiguration`: Configuration for forwarding a partner event source's events.
+        pub fn partner_events_configuration(mut self, value: impl Into<Val<PartnerEventsConfiguration>>) -> Self {
+            self.props.set("PartnerEventsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `PartnerEventsConfiguration` in place: [`Self::partner_events_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_partner_events_configuration(&mut self, value: impl Into<Val<PartnerEventsConfiguration>>) -> &mut Self {
+            self.props.set("PartnerEventsConfiguration", value.into());
+            self
+        }
+
+        /// `PartnerEventsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partner_events_configuration(&self) -> ::std::option::Option<Val<PartnerEventsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PartnerEventsConfiguration")
         }
     }
 
@@ -312,23 +465,56 @@ pub mod event_source {
             AwsServiceEventsConfiguration { props }
         }
 
-        prop! {
-            /// `AwsService`: A single AWS service source identifier, for example aws.s3. Wildcards and
-            /// lists are not allowed.
-            props, "AwsService", _, set_aws_service, get_aws_service, Val<String>
+        /// Sets `AwsService`, which `new` took, in place.
+        pub fn set_aws_service(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsService", value.into());
+            self
         }
 
-        prop! {
-            /// `OnFailureConfiguration`: The destination for events that could not be forwarded.
-            props, "OnFailureConfiguration", on_failure_configuration, set_on_failure_configuration, get_on_failure_configuration, Val<OnFailureConfiguration>
+        /// `AwsService` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_service(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsService")
         }
 
-        prop! {
-            /// `Pattern`: A filter pattern, as a JSON string, that defines which events from the
-            /// specified AWS service are forwarded to the event bus. Do not include source, account, or
-            /// region as top-level fields. If you do not specify a pattern, all events from the service
-            /// are forwarded.
-            props, "Pattern", pattern, set_pattern, get_pattern, Val<String>
+        /// `OnFailureConfiguration`: The destination for events that could not be forwarded.
+        pub fn on_failure_configuration(mut self, value: impl Into<Val<OnFailureConfiguration>>) -> Self {
+            self.props.set("OnFailureConfiguration", value.into());
+            self
+        }
+
+        /// Sets `OnFailureConfiguration` in place: [`Self::on_failure_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_on_failure_configuration(&mut self, value: impl Into<Val<OnFailureConfiguration>>) -> &mut Self {
+            self.props.set("OnFailureConfiguration", value.into());
+            self
+        }
+
+        /// `OnFailureConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_failure_configuration(&self) -> ::std::option::Option<Val<OnFailureConfiguration>> {
+            crate::cfn::get_prop(&self.props, "OnFailureConfiguration")
+        }
+
+        /// `Pattern`: A filter pattern, as a JSON string, that defines which events from the specified
+        /// AWS service are forwarded to the event bus. Do not include source, account, or region as
+        /// top-level fields. If you do not specify a pattern, all events from the service are
+        /// forwarded.
+        pub fn pattern(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Pattern", value.into());
+            self
+        }
+
+        /// Sets `Pattern` in place: [`Self::pattern`] on a value held by `&mut`.
+        pub fn set_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Pattern", value.into());
+            self
+        }
+
+        /// `Pattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Pattern")
         }
     }
 
@@ -350,10 +536,23 @@ pub mod event_source {
             OnFailureConfiguration { props }
         }
 
-        prop! {
-            /// `Arn`: The ARN of the Amazon SQS standard queue that receives events that could not be
-            /// forwarded. FIFO queues are not supported.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`: The ARN of the Amazon SQS standard queue that receives events that could not be
+        /// forwarded. FIFO queues are not supported.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 
@@ -379,35 +578,79 @@ pub mod event_source {
             PartnerEventsConfiguration { props }
         }
 
-        prop! {
-            /// `PartnerEventSourceArn`: The ARN of the partner event source to forward. The partner
-            /// owns the event source, so the ARN's account segment is empty. Changing this property
-            /// replaces the event source. Because Name and EventBusArn together identify an event
-            /// source, and the replacement is created before the old resource is deleted, change Name
-            /// in the same update.
-            props, "PartnerEventSourceArn", _, set_partner_event_source_arn, get_partner_event_source_arn, Val<String>
+        /// Sets `PartnerEventSourceArn`, which `new` took, in place.
+        pub fn set_partner_event_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PartnerEventSourceArn", value.into());
+            self
         }
 
-        prop! {
-            /// `OnFailureConfiguration`: The destination for events that could not be forwarded,
-            /// covering both the forwarding target and the managed partner event bus.
-            props, "OnFailureConfiguration", on_failure_configuration, set_on_failure_configuration, get_on_failure_configuration, Val<OnFailureConfiguration>
+        /// `PartnerEventSourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partner_event_source_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PartnerEventSourceArn")
         }
 
-        prop! {
-            /// `PartnerBusKmsKeyIdentifier`: The identifier of the AWS KMS customer managed key for
-            /// EventBridge to use, if you choose to use a customer managed key to encrypt events on the
-            /// managed partner event bus. The identifier can be the key Amazon Resource Name (ARN),
-            /// KeyId, key alias, or key alias ARN. If you do not specify a customer managed key
-            /// identifier, EventBridge uses an AWS owned key to encrypt events on the event bus.
-            props, "PartnerBusKmsKeyIdentifier", partner_bus_kms_key_identifier, set_partner_bus_kms_key_identifier, get_partner_bus_kms_key_identifier, Val<String>
+        /// `OnFailureConfiguration`: The destination for events that could not be forwarded, covering
+        /// both the forwarding target and the managed partner event bus.
+        pub fn on_failure_configuration(mut self, value: impl Into<Val<OnFailureConfiguration>>) -> Self {
+            self.props.set("OnFailureConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `Pattern`: A filter pattern, as a JSON string, that defines which events from the
-            /// specified partner event source are forwarded to the event bus. If you do not specify a
-            /// pattern, all events from the partner event source are forwarded.
-            props, "Pattern", pattern, set_pattern, get_pattern, Val<String>
+        /// Sets `OnFailureConfiguration` in place: [`Self::on_failure_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_on_failure_configuration(&mut self, value: impl Into<Val<OnFailureConfiguration>>) -> &mut Self {
+            self.props.set("OnFailureConfiguration", value.into());
+            self
+        }
+
+        /// `OnFailureConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_failure_configuration(&self) -> ::std::option::Option<Val<OnFailureConfiguration>> {
+            crate::cfn::get_prop(&self.props, "OnFailureConfiguration")
+        }
+
+        /// `PartnerBusKmsKeyIdentifier`: The identifier of the AWS KMS customer managed key for
+        /// EventBridge to use, if you choose to use a customer managed key to encrypt events on the
+        /// managed partner event bus. The identifier can be the key Amazon Resource Name (ARN), KeyId,
+        /// key alias, or key alias ARN. If you do not specify a customer managed key identifier,
+        /// EventBridge uses an AWS owned key to encrypt events on the event bus.
+        pub fn partner_bus_kms_key_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PartnerBusKmsKeyIdentifier", value.into());
+            self
+        }
+
+        /// Sets `PartnerBusKmsKeyIdentifier` in place: [`Self::partner_bus_kms_key_identifier`] on a
+        /// value held by `&mut`.
+        pub fn set_partner_bus_kms_key_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PartnerBusKmsKeyIdentifier", value.into());
+            self
+        }
+
+        /// `PartnerBusKmsKeyIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partner_bus_kms_key_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PartnerBusKmsKeyIdentifier")
+        }
+
+        /// `Pattern`: A filter pattern, as a JSON string, that defines which events from the specified
+        /// partner event source are forwarded to the event bus. If you do not specify a pattern, all
+        /// events from the partner event source are forwarded.
+        pub fn pattern(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Pattern", value.into());
+            self
+        }
+
+        /// Sets `Pattern` in place: [`Self::pattern`] on a value held by `&mut`.
+        pub fn set_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Pattern", value.into());
+            self
+        }
+
+        /// `Pattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Pattern")
         }
     }
 }
@@ -451,22 +694,28 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
-    prop! {
-        /// `EventBusArn`: The Amazon Resource Name (ARN) of the event bus whose resource policy
-        /// this is. The bus must already exist. This resource does not create it.
-        core.props, "EventBusArn", _, set_event_bus_arn, get_event_bus_arn, Val<String>
+    /// Sets `EventBusArn`, which `new` took, in place.
+    pub fn set_event_bus_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EventBusArn", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyDocument`: The resource policy document, as a JSON object. The document can be up
-        /// to 20 KB. This quota is adjustable. An empty object is not a valid policy. To remove the
-        /// policy, delete this resource. The principals in the document must exist and be visible
-        /// to the service when the policy is written. When you create a new IAM role or user, that
-        /// principal might not be immediately visible to the service. You might need to enforce a
-        /// delay before you include it in the document. For more information, see "Changes that I
-        /// make are not always immediately visible" in the IAM User Guide. Declare Version. Write
-        /// AWS …
-        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    /// `EventBusArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_bus_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EventBusArn")
+    }
+
+    /// Sets `PolicyDocument`, which `new` took, in place.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
+    }
+
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
     }
 
     /// `Ref`: the resource's identifier.
@@ -515,100 +764,288 @@ impl Subscriber {
         Subscriber { core }
     }
 
-    prop! {
-        /// `BatchConfiguration`: Configuration for batching events into a single delivery to the
-        /// target.
-        core.props, "BatchConfiguration", batch_configuration, set_batch_configuration, get_batch_configuration, Val<subscriber::BatchConfiguration>
+    /// `BatchConfiguration`: Configuration for batching events into a single delivery to the
+    /// target.
+    pub fn batch_configuration(mut self, value: impl Into<Val<subscriber::BatchConfiguration>>) -> Self {
+        self.core.props.set("BatchConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the subscriber. Control characters and Unicode line
-        /// separators are not allowed.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `BatchConfiguration` in place: [`Self::batch_configuration`] on a value held by `&mut`.
+    pub fn set_batch_configuration(&mut self, value: impl Into<Val<subscriber::BatchConfiguration>>) -> &mut Self {
+        self.core.props.set("BatchConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `EventBusArn`: The ARN of the event bus this subscriber belongs to.
-        core.props, "EventBusArn", _, set_event_bus_arn, get_event_bus_arn, Val<String>
+    /// `BatchConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_batch_configuration(&self) -> ::std::option::Option<Val<subscriber::BatchConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "BatchConfiguration")
     }
 
-    prop! {
-        /// `FilterConfiguration`: Configuration for filtering which events are delivered to the
-        /// target. An event must match every filter to be delivered.
-        core.props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<subscriber::FilterConfiguration>
+    /// `Description`: A description of the subscriber. Control characters and Unicode line
+    /// separators are not allowed.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InvokeConfiguration`: Configuration for how the subscriber invokes its target,
-        /// including the target ARN, the IAM role used to invoke it, and, optionally, the
-        /// target-specific parameters object that matches the target type.
-        core.props, "InvokeConfiguration", _, set_invoke_configuration, get_invoke_configuration, Val<subscriber::InvokeConfiguration>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `LogConfiguration`: Delivery logging configuration for the subscriber.
-        core.props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<subscriber::LogConfiguration>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: The name of the subscriber. The first character must be alphanumeric; the
-        /// remaining characters may also include '.', '-', and '_'.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `EventBusArn`, which `new` took, in place.
+    pub fn set_event_bus_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EventBusArn", value.into());
+        self
     }
 
-    prop! {
-        /// `OnFailureConfiguration`: The destination for events that could not be delivered to the
-        /// target.
-        core.props, "OnFailureConfiguration", on_failure_configuration, set_on_failure_configuration, get_on_failure_configuration, Val<subscriber::OnFailureConfiguration>
+    /// `EventBusArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_bus_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EventBusArn")
     }
 
-    prop! {
-        /// `PointInTimeConfiguration`: The point in time to start delivering events from. Used when
-        /// StartingPosition is POINT_IN_TIME.
-        core.props, "PointInTimeConfiguration", point_in_time_configuration, set_point_in_time_configuration, get_point_in_time_configuration, Val<subscriber::PointInTimeConfiguration>
+    /// `FilterConfiguration`: Configuration for filtering which events are delivered to the target.
+    /// An event must match every filter to be delivered.
+    pub fn filter_configuration(mut self, value: impl Into<Val<subscriber::FilterConfiguration>>) -> Self {
+        self.core.props.set("FilterConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ResumePosition`: Resume-time control, never returned by the service. Applied only when
-        /// an update transitions State from STOPPED to RUNNING: LAST_PROCESSED (default) resumes
-        /// from the last processed event, LATEST skips to the newest. Ignored on create and on any
-        /// update that does not perform that transition.
-        core.props, "ResumePosition", resume_position, set_resume_position, get_resume_position, Val<subscriber::ResumePosition>
+    /// Sets `FilterConfiguration` in place: [`Self::filter_configuration`] on a value held by `&mut`.
+    pub fn set_filter_configuration(&mut self, value: impl Into<Val<subscriber::FilterConfiguration>>) -> &mut Self {
+        self.core.props.set("FilterConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `RetryPolicy`: The retry policy for failed deliveries to the target.
-        core.props, "RetryPolicy", retry_policy, set_retry_policy, get_retry_policy, Val<subscriber::RetryPolicy>
+    /// `FilterConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filter_configuration(&self) -> ::std::option::Option<Val<subscriber::FilterConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "FilterConfiguration")
     }
 
-    prop! {
-        /// `StartingPosition`: Where the subscriber starts reading events: LATEST starts from the
-        /// newest events; POINT_IN_TIME starts from the point specified in
-        /// PointInTimeConfiguration.
-        core.props, "StartingPosition", starting_position, set_starting_position, get_starting_position, Val<subscriber::StartingPosition>
+    /// Sets `InvokeConfiguration`, which `new` took, in place.
+    pub fn set_invoke_configuration(&mut self, value: impl Into<Val<subscriber::InvokeConfiguration>>) -> &mut Self {
+        self.core.props.set("InvokeConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `State`: The run state of the subscriber. Events are delivered only while the state is
-        /// RUNNING. Setting the state to STOPPED pauses delivery. When an update sets a stopped
-        /// subscriber back to RUNNING, ResumePosition controls where delivery resumes.
-        core.props, "State", state, set_state, get_state, Val<subscriber::State>
+    /// `InvokeConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_invoke_configuration(&self) -> ::std::option::Option<Val<subscriber::InvokeConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "InvokeConfiguration")
     }
 
-    prop! {
-        /// `Tags`: The tags assigned to the subscriber.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `LogConfiguration`: Delivery logging configuration for the subscriber.
+    pub fn log_configuration(mut self, value: impl Into<Val<subscriber::LogConfiguration>>) -> Self {
+        self.core.props.set("LogConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Transformer`: Configuration for transforming events before delivery to the target.
-        core.props, "Transformer", transformer, set_transformer, get_transformer, Val<subscriber::Transformer>
+    /// Sets `LogConfiguration` in place: [`Self::log_configuration`] on a value held by `&mut`.
+    pub fn set_log_configuration(&mut self, value: impl Into<Val<subscriber::LogConfiguration>>) -> &mut Self {
+        self.core.props.set("LogConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: The delivery ordering mode of the subscriber. FIFO delivers events in order
-        /// within an event group; UNORDERED delivers without an ordering guarantee.
-        core.props, "Type", type_, set_type, get_type, Val<subscriber::Type>
+    /// `LogConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_configuration(&self) -> ::std::option::Option<Val<subscriber::LogConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LogConfiguration")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OnFailureConfiguration`: The destination for events that could not be delivered to the
+    /// target.
+    pub fn on_failure_configuration(mut self, value: impl Into<Val<subscriber::OnFailureConfiguration>>) -> Self {
+        self.core.props.set("OnFailureConfiguration", value.into());
+        self
+    }
+
+    /// Sets `OnFailureConfiguration` in place: [`Self::on_failure_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_on_failure_configuration(&mut self, value: impl Into<Val<subscriber::OnFailureConfiguration>>) -> &mut Self {
+        self.core.props.set("OnFailureConfiguration", value.into());
+        self
+    }
+
+    /// `OnFailureConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_on_failure_configuration(&self) -> ::std::option::Option<Val<subscriber::OnFailureConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "OnFailureConfiguration")
+    }
+
+    /// `PointInTimeConfiguration`: The point in time to start delivering events from. Used when
+    /// StartingPosition is POINT_IN_TIME.
+    pub fn point_in_time_configuration(mut self, value: impl Into<Val<subscriber::PointInTimeConfiguration>>) -> Self {
+        self.core.props.set("PointInTimeConfiguration", value.into());
+        self
+    }
+
+    /// Sets `PointInTimeConfiguration` in place: [`Self::point_in_time_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_point_in_time_configuration(&mut self, value: impl Into<Val<subscriber::PointInTimeConfiguration>>) -> &mut Self {
+        self.core.props.set("PointInTimeConfiguration", value.into());
+        self
+    }
+
+    /// `PointInTimeConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_point_in_time_configuration(&self) -> ::std::option::Option<Val<subscriber::PointInTimeConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "PointInTimeConfiguration")
+    }
+
+    /// `ResumePosition`: Resume-time control, never returned by the service. Applied only when an
+    /// update transitions State from STOPPED to RUNNING: LAST_PROCESSED (default) resumes from the
+    /// last processed event, LATEST skips to the newest. Ignored on create and on any update that
+    /// does not perform that transition.
+    pub fn resume_position(mut self, value: impl Into<Val<subscriber::ResumePosition>>) -> Self {
+        self.core.props.set("ResumePosition", value.into());
+        self
+    }
+
+    /// Sets `ResumePosition` in place: [`Self::resume_position`] on a value held by `&mut`.
+    pub fn set_resume_position(&mut self, value: impl Into<Val<subscriber::ResumePosition>>) -> &mut Self {
+        self.core.props.set("ResumePosition", value.into());
+        self
+    }
+
+    /// `ResumePosition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resume_position(&self) -> ::std::option::Option<Val<subscriber::ResumePosition>> {
+        crate::cfn::get_prop(&self.core.props, "ResumePosition")
+    }
+
+    /// `RetryPolicy`: The retry policy for failed deliveries to the target.
+    pub fn retry_policy(mut self, value: impl Into<Val<subscriber::RetryPolicy>>) -> Self {
+        self.core.props.set("RetryPolicy", value.into());
+        self
+    }
+
+    /// Sets `RetryPolicy` in place: [`Self::retry_policy`] on a value held by `&mut`.
+    pub fn set_retry_policy(&mut self, value: impl Into<Val<subscriber::RetryPolicy>>) -> &mut Self {
+        self.core.props.set("RetryPolicy", value.into());
+        self
+    }
+
+    /// `RetryPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_retry_policy(&self) -> ::std::option::Option<Val<subscriber::RetryPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "RetryPolicy")
+    }
+
+    /// `StartingPosition`: Where the subscriber starts reading events: LATEST starts from the
+    /// newest events; POINT_IN_TIME starts from the point specified in PointInTimeConfiguration.
+    pub fn starting_position(mut self, value: impl Into<Val<subscriber::StartingPosition>>) -> Self {
+        self.core.props.set("StartingPosition", value.into());
+        self
+    }
+
+    /// Sets `StartingPosition` in place: [`Self::starting_position`] on a value held by `&mut`.
+    pub fn set_starting_position(&mut self, value: impl Into<Val<subscriber::StartingPosition>>) -> &mut Self {
+        self.core.props.set("StartingPosition", value.into());
+        self
+    }
+
+    /// `StartingPosition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_starting_position(&self) -> ::std::option::Option<Val<subscriber::StartingPosition>> {
+        crate::cfn::get_prop(&self.core.props, "StartingPosition")
+    }
+
+    /// `State`: The run state of the subscriber. Events are delivered only while the state is
+    /// RUNNING. Setting the state to STOPPED pauses delivery. When an update sets a stopped
+    /// subscriber back to RUNNING, ResumePosition controls where delivery resumes.
+    pub fn state(mut self, value: impl Into<Val<subscriber::State>>) -> Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+    pub fn set_state(&mut self, value: impl Into<Val<subscriber::State>>) -> &mut Self {
+        self.core.props.set("State", value.into());
+        self
+    }
+
+    /// `State` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state(&self) -> ::std::option::Option<Val<subscriber::State>> {
+        crate::cfn::get_prop(&self.core.props, "State")
+    }
+
+    /// `Tags`: The tags assigned to the subscriber.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Transformer`: Configuration for transforming events before delivery to the target.
+    pub fn transformer(mut self, value: impl Into<Val<subscriber::Transformer>>) -> Self {
+        self.core.props.set("Transformer", value.into());
+        self
+    }
+
+    /// Sets `Transformer` in place: [`Self::transformer`] on a value held by `&mut`.
+    pub fn set_transformer(&mut self, value: impl Into<Val<subscriber::Transformer>>) -> &mut Self {
+        self.core.props.set("Transformer", value.into());
+        self
+    }
+
+    /// `Transformer` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_transformer(&self) -> ::std::option::Option<Val<subscriber::Transformer>> {
+        crate::cfn::get_prop(&self.core.props, "Transformer")
+    }
+
+    /// `Type`: The delivery ordering mode of the subscriber. FIFO delivers events in order within
+    /// an event group; UNORDERED delivers without an ordering guarantee.
+    pub fn type_(mut self, value: impl Into<Val<subscriber::Type>>) -> Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+    pub fn set_type(&mut self, value: impl Into<Val<subscriber::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<subscriber::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -663,23 +1100,49 @@ pub mod subscriber {
             BatchConfiguration { props }
         }
 
-        prop! {
-            /// `MaxBatchSize`: The maximum number of events in a single batch delivered to the target.
-            /// The maximum depends on the target: 500 for Kinesis Data Streams and Amazon Data
-            /// Firehose, 100 for Lambda, Step Functions, and AWS::EventsV2::EventBus targets, 10 for
-            /// Amazon SQS, Amazon SNS, and AWS::Events::EventBus targets, and 1 for API Gateway, API
-            /// destinations, and universal service integration targets. The service rejects a value
-            /// above the target's maximum. Fewer events may be delivered when the batch window elapses.
-            /// When omitted, the default is 10 for Lambda and Step Functions targets and the target's
-            /// maximum for …
-            props, "MaxBatchSize", max_batch_size, set_max_batch_size, get_max_batch_size, Val<i64>
+        /// `MaxBatchSize`: The maximum number of events in a single batch delivered to the target. The
+        /// maximum depends on the target: 500 for Kinesis Data Streams and Amazon Data Firehose, 100
+        /// for Lambda, Step Functions, and AWS::EventsV2::EventBus targets, 10 for Amazon SQS, Amazon
+        /// SNS, and AWS::Events::EventBus targets, and 1 for API Gateway, API destinations, and
+        /// universal service integration targets. The service rejects a value above the target's
+        /// maximum. Fewer events may be delivered when the batch window elapses. When omitted, the
+        /// default is 10 for Lambda and Step Functions targets and the target's maximum for …
+        pub fn max_batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxBatchSize", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxBatchWindowInSeconds`: The maximum time in seconds to wait for a batch to fill
-            /// before delivering it, 0-300. The default is 0 (no wait). The resolved value applied by
-            /// the service is returned on read.
-            props, "MaxBatchWindowInSeconds", max_batch_window_in_seconds, set_max_batch_window_in_seconds, get_max_batch_window_in_seconds, Val<i64>
+        /// Sets `MaxBatchSize` in place: [`Self::max_batch_size`] on a value held by `&mut`.
+        pub fn set_max_batch_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxBatchSize", value.into());
+            self
+        }
+
+        /// `MaxBatchSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_batch_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxBatchSize")
+        }
+
+        /// `MaxBatchWindowInSeconds`: The maximum time in seconds to wait for a batch to fill before
+        /// delivering it, 0-300. The default is 0 (no wait). The resolved value applied by the service
+        /// is returned on read.
+        pub fn max_batch_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxBatchWindowInSeconds", value.into());
+            self
+        }
+
+        /// Sets `MaxBatchWindowInSeconds` in place: [`Self::max_batch_window_in_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_max_batch_window_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxBatchWindowInSeconds", value.into());
+            self
+        }
+
+        /// `MaxBatchWindowInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_batch_window_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxBatchWindowInSeconds")
         }
     }
 
@@ -702,15 +1165,34 @@ pub mod subscriber {
             FilterConfiguration { props }
         }
 
-        prop! {
-            /// `Filters`: The list of filters, 1-50 entries. An event must match every filter to be
-            /// delivered.
-            props, "Filters", _, set_filters, get_filters, Val<List<Filter>>
+        /// Sets `Filters`, which `new` took, in place.
+        pub fn set_filters(&mut self, value: impl Into<Val<List<Filter>>>) -> &mut Self {
+            self.props.set("Filters", value.into());
+            self
         }
 
-        prop! {
-            /// `Language`: The filter language. The default is EVENT_BRIDGE_PATTERN.
-            props, "Language", language, set_language, get_language, Val<FilterConfigurationLanguage>
+        /// `Filters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filters(&self) -> ::std::option::Option<Val<List<Filter>>> {
+            crate::cfn::get_prop(&self.props, "Filters")
+        }
+
+        /// `Language`: The filter language. The default is EVENT_BRIDGE_PATTERN.
+        pub fn language(mut self, value: impl Into<Val<FilterConfigurationLanguage>>) -> Self {
+            self.props.set("Language", value.into());
+            self
+        }
+
+        /// Sets `Language` in place: [`Self::language`] on a value held by `&mut`.
+        pub fn set_language(&mut self, value: impl Into<Val<FilterConfigurationLanguage>>) -> &mut Self {
+            self.props.set("Language", value.into());
+            self
+        }
+
+        /// `Language` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_language(&self) -> ::std::option::Option<Val<FilterConfigurationLanguage>> {
+            crate::cfn::get_prop(&self.props, "Language")
         }
     }
 
@@ -736,15 +1218,28 @@ pub mod subscriber {
             Filter { props }
         }
 
-        prop! {
-            /// `Pattern`: The event pattern, as a JSON string.
-            props, "Pattern", _, set_pattern, get_pattern, Val<String>
+        /// Sets `Pattern`, which `new` took, in place.
+        pub fn set_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Pattern", value.into());
+            self
         }
 
-        prop! {
-            /// `Scope`: Which part of the event the pattern is evaluated against: DATA (the event
-            /// payload), METADATA (event metadata), or SYSTEM_METADATA (service-generated metadata).
-            props, "Scope", _, set_scope, get_scope, Val<FilterScope>
+        /// `Pattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Pattern")
+        }
+
+        /// Sets `Scope`, which `new` took, in place.
+        pub fn set_scope(&mut self, value: impl Into<Val<FilterScope>>) -> &mut Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// `Scope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope(&self) -> ::std::option::Option<Val<FilterScope>> {
+            crate::cfn::get_prop(&self.props, "Scope")
         }
     }
 
@@ -799,64 +1294,180 @@ pub mod subscriber {
             InvokeConfiguration { props }
         }
 
-        prop! {
-            /// `TargetArn`: The Amazon Resource Name (ARN) of the target that the subscriber invokes.
-            /// For universal service integration targets, use the form
-            /// arn:{partition}:events:::aws-sdk:{service}:{apiAction}.
-            props, "TargetArn", _, set_target_arn, get_target_arn, Val<String>
+        /// Sets `TargetArn`, which `new` took, in place.
+        pub fn set_target_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetArn", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the IAM role the service assumes to invoke the target. The role
-            /// must belong to the same account as the subscriber.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `TargetArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetArn")
         }
 
-        prop! {
-            /// `EventBusV2Parameters`: Parameters for forwarding events to another EventBridge event
-            /// bus, used when TargetArn is an event bus ARN of the form
-            /// arn:{partition}:events:{region}:{account}:event-busv2/{name}/{id}.
-            props, "EventBusV2Parameters", event_bus_v2_parameters, set_event_bus_v2_parameters, get_event_bus_v2_parameters, Val<InvokeConfigurationEventBusV2Parameters>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `HttpParameters`: Parameters for invoking an HTTP endpoint target, such as an Amazon API
-            /// Gateway endpoint or an EventBridge API destination.
-            props, "HttpParameters", http_parameters, set_http_parameters, get_http_parameters, Val<InvokeConfigurationHttpParameters>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `KinesisParameters`: Parameters for writing events to an Amazon Kinesis Data Streams
-            /// target.
-            props, "KinesisParameters", kinesis_parameters, set_kinesis_parameters, get_kinesis_parameters, Val<InvokeConfigurationKinesisParameters>
+        /// `EventBusV2Parameters`: Parameters for forwarding events to another EventBridge event bus,
+        /// used when TargetArn is an event bus ARN of the form
+        /// arn:{partition}:events:{region}:{account}:event-busv2/{name}/{id}.
+        pub fn event_bus_v2_parameters(mut self, value: impl Into<Val<InvokeConfigurationEventBusV2Parameters>>) -> Self {
+            self.props.set("EventBusV2Parameters", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaParameters`: Parameters for invoking an AWS Lambda function target.
-            props, "LambdaParameters", lambda_parameters, set_lambda_parameters, get_lambda_parameters, Val<InvokeConfigurationLambdaParameters>
+        /// Sets `EventBusV2Parameters` in place: [`Self::event_bus_v2_parameters`] on a value held by `&mut`.
+        pub fn set_event_bus_v2_parameters(&mut self, value: impl Into<Val<InvokeConfigurationEventBusV2Parameters>>) -> &mut Self {
+            self.props.set("EventBusV2Parameters", value.into());
+            self
         }
 
-        prop! {
-            /// `SnsParameters`: Parameters for publishing events to an Amazon SNS topic target.
-            props, "SnsParameters", sns_parameters, set_sns_parameters, get_sns_parameters, Val<InvokeConfigurationSnsParameters>
+        /// `EventBusV2Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_bus_v2_parameters(&self) -> ::std::option::Option<Val<InvokeConfigurationEventBusV2Parameters>> {
+            crate::cfn::get_prop(&self.props, "EventBusV2Parameters")
         }
 
-        prop! {
-            /// `SqsParameters`: Parameters for sending events to an Amazon SQS queue target.
-            props, "SqsParameters", sqs_parameters, set_sqs_parameters, get_sqs_parameters, Val<InvokeConfigurationSqsParameters>
+        /// `HttpParameters`: Parameters for invoking an HTTP endpoint target, such as an Amazon API
+        /// Gateway endpoint or an EventBridge API destination.
+        pub fn http_parameters(mut self, value: impl Into<Val<InvokeConfigurationHttpParameters>>) -> Self {
+            self.props.set("HttpParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `StepFunctionsParameters`: Parameters for starting an AWS Step Functions state machine
-            /// execution target.
-            props, "StepFunctionsParameters", step_functions_parameters, set_step_functions_parameters, get_step_functions_parameters, Val<InvokeConfigurationStepFunctionsParameters>
+        /// Sets `HttpParameters` in place: [`Self::http_parameters`] on a value held by `&mut`.
+        pub fn set_http_parameters(&mut self, value: impl Into<Val<InvokeConfigurationHttpParameters>>) -> &mut Self {
+            self.props.set("HttpParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `UniversalTargetParameters`: Parameters for invoking an AWS service API as a universal
-            /// service integration target, used when TargetArn has the form
-            /// arn:{partition}:events:::aws-sdk:{service}:{apiAction}.
-            props, "UniversalTargetParameters", universal_target_parameters, set_universal_target_parameters, get_universal_target_parameters, Val<InvokeConfigurationUniversalTargetParameters>
+        /// `HttpParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_parameters(&self) -> ::std::option::Option<Val<InvokeConfigurationHttpParameters>> {
+            crate::cfn::get_prop(&self.props, "HttpParameters")
+        }
+
+        /// `KinesisParameters`: Parameters for writing events to an Amazon Kinesis Data Streams target.
+        pub fn kinesis_parameters(mut self, value: impl Into<Val<InvokeConfigurationKinesisParameters>>) -> Self {
+            self.props.set("KinesisParameters", value.into());
+            self
+        }
+
+        /// Sets `KinesisParameters` in place: [`Self::kinesis_parameters`] on a value held by `&mut`.
+        pub fn set_kinesis_parameters(&mut self, value: impl Into<Val<InvokeConfigurationKinesisParameters>>) -> &mut Self {
+            self.props.set("KinesisParameters", value.into());
+            self
+        }
+
+        /// `KinesisParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_parameters(&self) -> ::std::option::Option<Val<InvokeConfigurationKinesisParameters>> {
+            crate::cfn::get_prop(&self.props, "KinesisParameters")
+        }
+
+        /// `LambdaParameters`: Parameters for invoking an AWS Lambda function target.
+        pub fn lambda_parameters(mut self, value: impl Into<Val<InvokeConfigurationLambdaParameters>>) -> Self {
+            self.props.set("LambdaParameters", value.into());
+            self
+        }
+
+        /// Sets `LambdaParameters` in place: [`Self::lambda_parameters`] on a value held by `&mut`.
+        pub fn set_lambda_parameters(&mut self, value: impl Into<Val<InvokeConfigurationLambdaParameters>>) -> &mut Self {
+            self.props.set("LambdaParameters", value.into());
+            self
+        }
+
+        /// `LambdaParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_parameters(&self) -> ::std::option::Option<Val<InvokeConfigurationLambdaParameters>> {
+            crate::cfn::get_prop(&self.props, "LambdaParameters")
+        }
+
+        /// `SnsParameters`: Parameters for publishing events to an Amazon SNS topic target.
+        pub fn sns_parameters(mut self, value: impl Into<Val<InvokeConfigurationSnsParameters>>) -> Self {
+            self.props.set("SnsParameters", value.into());
+            self
+        }
+
+        /// Sets `SnsParameters` in place: [`Self::sns_parameters`] on a value held by `&mut`.
+        pub fn set_sns_parameters(&mut self, value: impl Into<Val<InvokeConfigurationSnsParameters>>) -> &mut Self {
+            self.props.set("SnsParameters", value.into());
+            self
+        }
+
+        /// `SnsParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sns_parameters(&self) -> ::std::option::Option<Val<InvokeConfigurationSnsParameters>> {
+            crate::cfn::get_prop(&self.props, "SnsParameters")
+        }
+
+        /// `SqsParameters`: Parameters for sending events to an Amazon SQS queue target.
+        pub fn sqs_parameters(mut self, value: impl Into<Val<InvokeConfigurationSqsParameters>>) -> Self {
+            self.props.set("SqsParameters", value.into());
+            self
+        }
+
+        /// Sets `SqsParameters` in place: [`Self::sqs_parameters`] on a value held by `&mut`.
+        pub fn set_sqs_parameters(&mut self, value: impl Into<Val<InvokeConfigurationSqsParameters>>) -> &mut Self {
+            self.props.set("SqsParameters", value.into());
+            self
+        }
+
+        /// `SqsParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sqs_parameters(&self) -> ::std::option::Option<Val<InvokeConfigurationSqsParameters>> {
+            crate::cfn::get_prop(&self.props, "SqsParameters")
+        }
+
+        /// `StepFunctionsParameters`: Parameters for starting an AWS Step Functions state machine
+        /// execution target.
+        pub fn step_functions_parameters(mut self, value: impl Into<Val<InvokeConfigurationStepFunctionsParameters>>) -> Self {
+            self.props.set("StepFunctionsParameters", value.into());
+            self
+        }
+
+        /// Sets `StepFunctionsParameters` in place: [`Self::step_functions_parameters`] on a value held
+        /// by `&mut`.
+        pub fn set_step_functions_parameters(&mut self, value: impl Into<Val<InvokeConfigurationStepFunctionsParameters>>) -> &mut Self {
+            self.props.set("StepFunctionsParameters", value.into());
+            self
+        }
+
+        /// `StepFunctionsParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_step_functions_parameters(&self) -> ::std::option::Option<Val<InvokeConfigurationStepFunctionsParameters>> {
+            crate::cfn::get_prop(&self.props, "StepFunctionsParameters")
+        }
+
+        /// `UniversalTargetParameters`: Parameters for invoking an AWS service API as a universal
+        /// service integration target, used when TargetArn has the form
+        /// arn:{partition}:events:::aws-sdk:{service}:{apiAction}.
+        pub fn universal_target_parameters(mut self, value: impl Into<Val<InvokeConfigurationUniversalTargetParameters>>) -> Self {
+            self.props.set("UniversalTargetParameters", value.into());
+            self
+        }
+
+        /// Sets `UniversalTargetParameters` in place: [`Self::universal_target_parameters`] on a value
+        /// held by `&mut`.
+        pub fn set_universal_target_parameters(&mut self, value: impl Into<Val<InvokeConfigurationUniversalTargetParameters>>) -> &mut Self {
+            self.props.set("UniversalTargetParameters", value.into());
+            self
+        }
+
+        /// `UniversalTargetParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_universal_target_parameters(&self) -> ::std::option::Option<Val<InvokeConfigurationUniversalTargetParameters>> {
+            crate::cfn::get_prop(&self.props, "UniversalTargetParameters")
         }
     }
 
@@ -877,21 +1488,61 @@ pub mod subscriber {
             InvokeConfigurationEventBusV2Parameters { props }
         }
 
-        prop! {
-            /// `DeduplicationConfiguration`: Deduplication settings applied to the forwarded events on
-            /// the downstream event bus.
-            props, "DeduplicationConfiguration", deduplication_configuration, set_deduplication_configuration, get_deduplication_configuration, Val<DeduplicationConfiguration>
+        /// `DeduplicationConfiguration`: Deduplication settings applied to the forwarded events on the
+        /// downstream event bus.
+        pub fn deduplication_configuration(mut self, value: impl Into<Val<DeduplicationConfiguration>>) -> Self {
+            self.props.set("DeduplicationConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `Metadata`: Metadata forwarded with each event, as key-value string pairs.
-            props, "Metadata", metadata, set_metadata, get_metadata, Val<Map<String>>
+        /// Sets `DeduplicationConfiguration` in place: [`Self::deduplication_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_deduplication_configuration(&mut self, value: impl Into<Val<DeduplicationConfiguration>>) -> &mut Self {
+            self.props.set("DeduplicationConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `SystemMetadata`: System metadata attached to each forwarded event, controlling FIFO
-            /// ordering and deduplication on the downstream event bus.
-            props, "SystemMetadata", system_metadata, set_system_metadata, get_system_metadata, Val<EventBusV2SystemMetadata>
+        /// `DeduplicationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deduplication_configuration(&self) -> ::std::option::Option<Val<DeduplicationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DeduplicationConfiguration")
+        }
+
+        /// `Metadata`: Metadata forwarded with each event, as key-value string pairs.
+        pub fn metadata(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Metadata", value.into());
+            self
+        }
+
+        /// Sets `Metadata` in place: [`Self::metadata`] on a value held by `&mut`.
+        pub fn set_metadata(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Metadata", value.into());
+            self
+        }
+
+        /// `Metadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Metadata")
+        }
+
+        /// `SystemMetadata`: System metadata attached to each forwarded event, controlling FIFO
+        /// ordering and deduplication on the downstream event bus.
+        pub fn system_metadata(mut self, value: impl Into<Val<EventBusV2SystemMetadata>>) -> Self {
+            self.props.set("SystemMetadata", value.into());
+            self
+        }
+
+        /// Sets `SystemMetadata` in place: [`Self::system_metadata`] on a value held by `&mut`.
+        pub fn set_system_metadata(&mut self, value: impl Into<Val<EventBusV2SystemMetadata>>) -> &mut Self {
+            self.props.set("SystemMetadata", value.into());
+            self
+        }
+
+        /// `SystemMetadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_system_metadata(&self) -> ::std::option::Option<Val<EventBusV2SystemMetadata>> {
+            crate::cfn::get_prop(&self.props, "SystemMetadata")
         }
     }
 
@@ -918,11 +1569,16 @@ pub mod subscriber {
             DeduplicationConfiguration { props }
         }
 
-        prop! {
-            /// `DeduplicationType`: How duplicate events are detected: CONTENT_BASED deduplicates by a
-            /// hash of the event content. To deduplicate by a caller-supplied token instead, omit
-            /// DeduplicationConfiguration and set SystemMetadata.DeduplicationId.
-            props, "DeduplicationType", _, set_deduplication_type, get_deduplication_type, Val<DeduplicationConfigurationDeduplicationType>
+        /// Sets `DeduplicationType`, which `new` took, in place.
+        pub fn set_deduplication_type(&mut self, value: impl Into<Val<DeduplicationConfigurationDeduplicationType>>) -> &mut Self {
+            self.props.set("DeduplicationType", value.into());
+            self
+        }
+
+        /// `DeduplicationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deduplication_type(&self) -> ::std::option::Option<Val<DeduplicationConfigurationDeduplicationType>> {
+            crate::cfn::get_prop(&self.props, "DeduplicationType")
         }
     }
 
@@ -954,16 +1610,42 @@ pub mod subscriber {
             EventBusV2SystemMetadata { props }
         }
 
-        prop! {
-            /// `DeduplicationId`: The deduplication ID for FIFO deduplication on the downstream event
-            /// bus. Accepts a literal value or a JSONata expression.
-            props, "DeduplicationId", deduplication_id, set_deduplication_id, get_deduplication_id, Val<String>
+        /// `DeduplicationId`: The deduplication ID for FIFO deduplication on the downstream event bus.
+        /// Accepts a literal value or a JSONata expression.
+        pub fn deduplication_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeduplicationId", value.into());
+            self
         }
 
-        prop! {
-            /// `EventGroupId`: The event group ID for FIFO ordering on the downstream event bus.
-            /// Accepts a literal value or a JSONata expression.
-            props, "EventGroupId", event_group_id, set_event_group_id, get_event_group_id, Val<String>
+        /// Sets `DeduplicationId` in place: [`Self::deduplication_id`] on a value held by `&mut`.
+        pub fn set_deduplication_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeduplicationId", value.into());
+            self
+        }
+
+        /// `DeduplicationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deduplication_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeduplicationId")
+        }
+
+        /// `EventGroupId`: The event group ID for FIFO ordering on the downstream event bus. Accepts a
+        /// literal value or a JSONata expression.
+        pub fn event_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EventGroupId", value.into());
+            self
+        }
+
+        /// Sets `EventGroupId` in place: [`Self::event_group_id`] on a value held by `&mut`.
+        pub fn set_event_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventGroupId", value.into());
+            self
+        }
+
+        /// `EventGroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventGroupId")
         }
     }
 
@@ -984,26 +1666,79 @@ pub mod subscriber {
             InvokeConfigurationHttpParameters { props }
         }
 
-        prop! {
-            /// `HeaderParameters`: HTTP headers to add to the request.
-            props, "HeaderParameters", header_parameters, set_header_parameters, get_header_parameters, Val<Map<String>>
+        /// `HeaderParameters`: HTTP headers to add to the request.
+        pub fn header_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("HeaderParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `InvocationTimeoutSeconds`: The timeout in seconds for each invocation of the target,
-            /// written as a string. Accepts a literal value or a JSONata expression.
-            props, "InvocationTimeoutSeconds", invocation_timeout_seconds, set_invocation_timeout_seconds, get_invocation_timeout_seconds, Val<String>
+        /// Sets `HeaderParameters` in place: [`Self::header_parameters`] on a value held by `&mut`.
+        pub fn set_header_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("HeaderParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `PathParameterValues`: Values for the path parameters (wildcards) in the target URL, in
-            /// order.
-            props, "PathParameterValues", path_parameter_values, set_path_parameter_values, get_path_parameter_values, Val<List<String>>
+        /// `HeaderParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "HeaderParameters")
         }
 
-        prop! {
-            /// `QueryStringParameters`: Query string parameters to add to the request.
-            props, "QueryStringParameters", query_string_parameters, set_query_string_parameters, get_query_string_parameters, Val<Map<String>>
+        /// `InvocationTimeoutSeconds`: The timeout in seconds for each invocation of the target,
+        /// written as a string. Accepts a literal value or a JSONata expression.
+        pub fn invocation_timeout_seconds(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InvocationTimeoutSeconds", value.into());
+            self
+        }
+
+        /// Sets `InvocationTimeoutSeconds` in place: [`Self::invocation_timeout_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_invocation_timeout_seconds(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InvocationTimeoutSeconds", value.into());
+            self
+        }
+
+        /// `InvocationTimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_timeout_seconds(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InvocationTimeoutSeconds")
+        }
+
+        /// `PathParameterValues`: Values for the path parameters (wildcards) in the target URL, in
+        /// order.
+        pub fn path_parameter_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("PathParameterValues", value.into());
+            self
+        }
+
+        /// Sets `PathParameterValues` in place: [`Self::path_parameter_values`] on a value held by `&mut`.
+        pub fn set_path_parameter_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("PathParameterValues", value.into());
+            self
+        }
+
+        /// `PathParameterValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path_parameter_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "PathParameterValues")
+        }
+
+        /// `QueryStringParameters`: Query string parameters to add to the request.
+        pub fn query_string_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("QueryStringParameters", value.into());
+            self
+        }
+
+        /// Sets `QueryStringParameters` in place: [`Self::query_string_parameters`] on a value held by `&mut`.
+        pub fn set_query_string_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("QueryStringParameters", value.into());
+            self
+        }
+
+        /// `QueryStringParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_string_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "QueryStringParameters")
         }
     }
 
@@ -1023,16 +1758,42 @@ pub mod subscriber {
             InvokeConfigurationKinesisParameters { props }
         }
 
-        prop! {
-            /// `ExplicitHashKey`: An explicit hash key that overrides the partition key's shard
-            /// assignment. Accepts a literal value or a JSONata expression.
-            props, "ExplicitHashKey", explicit_hash_key, set_explicit_hash_key, get_explicit_hash_key, Val<String>
+        /// `ExplicitHashKey`: An explicit hash key that overrides the partition key's shard assignment.
+        /// Accepts a literal value or a JSONata expression.
+        pub fn explicit_hash_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExplicitHashKey", value.into());
+            self
         }
 
-        prop! {
-            /// `PartitionKey`: The partition key that determines which shard each record is written to.
-            /// Accepts a literal value or a JSONata expression.
-            props, "PartitionKey", partition_key, set_partition_key, get_partition_key, Val<String>
+        /// Sets `ExplicitHashKey` in place: [`Self::explicit_hash_key`] on a value held by `&mut`.
+        pub fn set_explicit_hash_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExplicitHashKey", value.into());
+            self
+        }
+
+        /// `ExplicitHashKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_explicit_hash_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExplicitHashKey")
+        }
+
+        /// `PartitionKey`: The partition key that determines which shard each record is written to.
+        /// Accepts a literal value or a JSONata expression.
+        pub fn partition_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PartitionKey", value.into());
+            self
+        }
+
+        /// Sets `PartitionKey` in place: [`Self::partition_key`] on a value held by `&mut`.
+        pub fn set_partition_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PartitionKey", value.into());
+            self
+        }
+
+        /// `PartitionKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partition_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PartitionKey")
         }
     }
 
@@ -1052,33 +1813,99 @@ pub mod subscriber {
             InvokeConfigurationLambdaParameters { props }
         }
 
-        prop! {
-            /// `DurableExecutionName`: A unique name for a durable function execution. Accepts a
-            /// literal value or a JSONata expression.
-            props, "DurableExecutionName", durable_execution_name, set_durable_execution_name, get_durable_execution_name, Val<String>
+        /// `DurableExecutionName`: A unique name for a durable function execution. Accepts a literal
+        /// value or a JSONata expression.
+        pub fn durable_execution_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DurableExecutionName", value.into());
+            self
         }
 
-        prop! {
-            /// `InvocationTimeoutSeconds`: The timeout in seconds for each invocation of the target,
-            /// written as a string. Accepts a literal value or a JSONata expression.
-            props, "InvocationTimeoutSeconds", invocation_timeout_seconds, set_invocation_timeout_seconds, get_invocation_timeout_seconds, Val<String>
+        /// Sets `DurableExecutionName` in place: [`Self::durable_execution_name`] on a value held by `&mut`.
+        pub fn set_durable_execution_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DurableExecutionName", value.into());
+            self
         }
 
-        prop! {
-            /// `InvocationType`: How the function is invoked: EVENT (asynchronous) or REQUEST_RESPONSE (synchronous).
-            props, "InvocationType", invocation_type, set_invocation_type, get_invocation_type, Val<String>
+        /// `DurableExecutionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_durable_execution_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DurableExecutionName")
         }
 
-        prop! {
-            /// `Qualifier`: The version or alias of the Lambda function to invoke. Accepts a literal
-            /// value or a JSONata expression.
-            props, "Qualifier", qualifier, set_qualifier, get_qualifier, Val<String>
+        /// `InvocationTimeoutSeconds`: The timeout in seconds for each invocation of the target,
+        /// written as a string. Accepts a literal value or a JSONata expression.
+        pub fn invocation_timeout_seconds(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InvocationTimeoutSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `TenantId`: The tenant identifier for multi-tenant Lambda functions. Accepts a literal
-            /// value or a JSONata expression.
-            props, "TenantId", tenant_id, set_tenant_id, get_tenant_id, Val<String>
+        /// Sets `InvocationTimeoutSeconds` in place: [`Self::invocation_timeout_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_invocation_timeout_seconds(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InvocationTimeoutSeconds", value.into());
+            self
+        }
+
+        /// `InvocationTimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_timeout_seconds(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InvocationTimeoutSeconds")
+        }
+
+        /// `InvocationType`: How the function is invoked: EVENT (asynchronous) or REQUEST_RESPONSE (synchronous).
+        pub fn invocation_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InvocationType", value.into());
+            self
+        }
+
+        /// Sets `InvocationType` in place: [`Self::invocation_type`] on a value held by `&mut`.
+        pub fn set_invocation_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InvocationType", value.into());
+            self
+        }
+
+        /// `InvocationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InvocationType")
+        }
+
+        /// `Qualifier`: The version or alias of the Lambda function to invoke. Accepts a literal value
+        /// or a JSONata expression.
+        pub fn qualifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Qualifier", value.into());
+            self
+        }
+
+        /// Sets `Qualifier` in place: [`Self::qualifier`] on a value held by `&mut`.
+        pub fn set_qualifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Qualifier", value.into());
+            self
+        }
+
+        /// `Qualifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_qualifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Qualifier")
+        }
+
+        /// `TenantId`: The tenant identifier for multi-tenant Lambda functions. Accepts a literal value
+        /// or a JSONata expression.
+        pub fn tenant_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TenantId", value.into());
+            self
+        }
+
+        /// Sets `TenantId` in place: [`Self::tenant_id`] on a value held by `&mut`.
+        pub fn set_tenant_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TenantId", value.into());
+            self
+        }
+
+        /// `TenantId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tenant_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TenantId")
         }
     }
 
@@ -1098,34 +1925,100 @@ pub mod subscriber {
             InvokeConfigurationSnsParameters { props }
         }
 
-        prop! {
-            /// `MessageAttributes`: Custom message attributes to attach to each message; Amazon SNS
-            /// subscription filter policies can match on them.
-            props, "MessageAttributes", message_attributes, set_message_attributes, get_message_attributes, Val<Map<MessageAttributeValue>>
+        /// `MessageAttributes`: Custom message attributes to attach to each message; Amazon SNS
+        /// subscription filter policies can match on them.
+        pub fn message_attributes(mut self, value: impl Into<Val<Map<MessageAttributeValue>>>) -> Self {
+            self.props.set("MessageAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `MessageDeduplicationId`: The message deduplication ID to use when the target is a FIFO
-            /// topic. Accepts a literal value or a JSONata expression.
-            props, "MessageDeduplicationId", message_deduplication_id, set_message_deduplication_id, get_message_deduplication_id, Val<String>
+        /// Sets `MessageAttributes` in place: [`Self::message_attributes`] on a value held by `&mut`.
+        pub fn set_message_attributes(&mut self, value: impl Into<Val<Map<MessageAttributeValue>>>) -> &mut Self {
+            self.props.set("MessageAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `MessageGroupId`: The message group ID to use when the target is a FIFO topic. Accepts a
-            /// literal value or a JSONata expression.
-            props, "MessageGroupId", message_group_id, set_message_group_id, get_message_group_id, Val<String>
+        /// `MessageAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_attributes(&self) -> ::std::option::Option<Val<Map<MessageAttributeValue>>> {
+            crate::cfn::get_prop(&self.props, "MessageAttributes")
         }
 
-        prop! {
-            /// `MessageStructure`: Set to json to send a different message per delivery protocol.
-            /// Accepts a literal value or a JSONata expression.
-            props, "MessageStructure", message_structure, set_message_structure, get_message_structure, Val<String>
+        /// `MessageDeduplicationId`: The message deduplication ID to use when the target is a FIFO
+        /// topic. Accepts a literal value or a JSONata expression.
+        pub fn message_deduplication_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MessageDeduplicationId", value.into());
+            self
         }
 
-        prop! {
-            /// `Subject`: The subject line to use for email-protocol subscriptions. Accepts a literal
-            /// value or a JSONata expression.
-            props, "Subject", subject, set_subject, get_subject, Val<String>
+        /// Sets `MessageDeduplicationId` in place: [`Self::message_deduplication_id`] on a value held
+        /// by `&mut`.
+        pub fn set_message_deduplication_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MessageDeduplicationId", value.into());
+            self
+        }
+
+        /// `MessageDeduplicationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_deduplication_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MessageDeduplicationId")
+        }
+
+        /// `MessageGroupId`: The message group ID to use when the target is a FIFO topic. Accepts a
+        /// literal value or a JSONata expression.
+        pub fn message_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MessageGroupId", value.into());
+            self
+        }
+
+        /// Sets `MessageGroupId` in place: [`Self::message_group_id`] on a value held by `&mut`.
+        pub fn set_message_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MessageGroupId", value.into());
+            self
+        }
+
+        /// `MessageGroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MessageGroupId")
+        }
+
+        /// `MessageStructure`: Set to json to send a different message per delivery protocol. Accepts a
+        /// literal value or a JSONata expression.
+        pub fn message_structure(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MessageStructure", value.into());
+            self
+        }
+
+        /// Sets `MessageStructure` in place: [`Self::message_structure`] on a value held by `&mut`.
+        pub fn set_message_structure(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MessageStructure", value.into());
+            self
+        }
+
+        /// `MessageStructure` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_structure(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MessageStructure")
+        }
+
+        /// `Subject`: The subject line to use for email-protocol subscriptions. Accepts a literal value
+        /// or a JSONata expression.
+        pub fn subject(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Subject", value.into());
+            self
+        }
+
+        /// Sets `Subject` in place: [`Self::subject`] on a value held by `&mut`.
+        pub fn set_subject(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Subject", value.into());
+            self
+        }
+
+        /// `Subject` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subject(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Subject")
         }
     }
 
@@ -1149,22 +2042,53 @@ pub mod subscriber {
             MessageAttributeValue { props }
         }
 
-        prop! {
-            /// `DataType`: The attribute data type. For Amazon SQS targets, specify String, Number, or
-            /// Binary, optionally with a custom label suffix such as Number.float. For Amazon SNS
-            /// targets, specify String, String.Array, Number, or Binary.
-            props, "DataType", _, set_data_type, get_data_type, Val<String>
+        /// Sets `DataType`, which `new` took, in place.
+        pub fn set_data_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataType", value.into());
+            self
         }
 
-        prop! {
-            /// `BinaryValue`: The attribute value for the Binary data type, Base64-encoded.
-            props, "BinaryValue", binary_value, set_binary_value, get_binary_value, Val<String>
+        /// `DataType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataType")
         }
 
-        prop! {
-            /// `StringValue`: The attribute value for the String and Number data types (and
-            /// String.Array for Amazon SNS targets).
-            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
+        /// `BinaryValue`: The attribute value for the Binary data type, Base64-encoded.
+        pub fn binary_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BinaryValue", value.into());
+            self
+        }
+
+        /// Sets `BinaryValue` in place: [`Self::binary_value`] on a value held by `&mut`.
+        pub fn set_binary_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BinaryValue", value.into());
+            self
+        }
+
+        /// `BinaryValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_binary_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BinaryValue")
+        }
+
+        /// `StringValue`: The attribute value for the String and Number data types (and String.Array
+        /// for Amazon SNS targets).
+        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// Sets `StringValue` in place: [`Self::string_value`] on a value held by `&mut`.
+        pub fn set_string_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// `StringValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StringValue")
         }
     }
 
@@ -1184,33 +2108,100 @@ pub mod subscriber {
             InvokeConfigurationSqsParameters { props }
         }
 
-        prop! {
-            /// `DelaySeconds`: The delay in seconds for the message, written as a string. Accepts a
-            /// literal value or a JSONata expression.
-            props, "DelaySeconds", delay_seconds, set_delay_seconds, get_delay_seconds, Val<String>
+        /// `DelaySeconds`: The delay in seconds for the message, written as a string. Accepts a literal
+        /// value or a JSONata expression.
+        pub fn delay_seconds(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DelaySeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `MessageAttributes`: Custom message attributes to attach to each message.
-            props, "MessageAttributes", message_attributes, set_message_attributes, get_message_attributes, Val<Map<MessageAttributeValue>>
+        /// Sets `DelaySeconds` in place: [`Self::delay_seconds`] on a value held by `&mut`.
+        pub fn set_delay_seconds(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DelaySeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `MessageDeduplicationId`: The message deduplication ID to use when the target is a FIFO
-            /// queue. Accepts a literal value or a JSONata expression.
-            props, "MessageDeduplicationId", message_deduplication_id, set_message_deduplication_id, get_message_deduplication_id, Val<String>
+        /// `DelaySeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delay_seconds(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DelaySeconds")
         }
 
-        prop! {
-            /// `MessageGroupId`: The message group ID to use when the target is a FIFO queue. Accepts a
-            /// literal value or a JSONata expression.
-            props, "MessageGroupId", message_group_id, set_message_group_id, get_message_group_id, Val<String>
+        /// `MessageAttributes`: Custom message attributes to attach to each message.
+        pub fn message_attributes(mut self, value: impl Into<Val<Map<MessageAttributeValue>>>) -> Self {
+            self.props.set("MessageAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `MessageSystemAttributes`: Message system attributes to attach to each message, such as
-            /// AWSTraceHeader.
-            props, "MessageSystemAttributes", message_system_attributes, set_message_system_attributes, get_message_system_attributes, Val<Map<MessageAttributeValue>>
+        /// Sets `MessageAttributes` in place: [`Self::message_attributes`] on a value held by `&mut`.
+        pub fn set_message_attributes(&mut self, value: impl Into<Val<Map<MessageAttributeValue>>>) -> &mut Self {
+            self.props.set("MessageAttributes", value.into());
+            self
+        }
+
+        /// `MessageAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_attributes(&self) -> ::std::option::Option<Val<Map<MessageAttributeValue>>> {
+            crate::cfn::get_prop(&self.props, "MessageAttributes")
+        }
+
+        /// `MessageDeduplicationId`: The message deduplication ID to use when the target is a FIFO
+        /// queue. Accepts a literal value or a JSONata expression.
+        pub fn message_deduplication_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MessageDeduplicationId", value.into());
+            self
+        }
+
+        /// Sets `MessageDeduplicationId` in place: [`Self::message_deduplication_id`] on a value held
+        /// by `&mut`.
+        pub fn set_message_deduplication_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MessageDeduplicationId", value.into());
+            self
+        }
+
+        /// `MessageDeduplicationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_deduplication_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MessageDeduplicationId")
+        }
+
+        /// `MessageGroupId`: The message group ID to use when the target is a FIFO queue. Accepts a
+        /// literal value or a JSONata expression.
+        pub fn message_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MessageGroupId", value.into());
+            self
+        }
+
+        /// Sets `MessageGroupId` in place: [`Self::message_group_id`] on a value held by `&mut`.
+        pub fn set_message_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MessageGroupId", value.into());
+            self
+        }
+
+        /// `MessageGroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MessageGroupId")
+        }
+
+        /// `MessageSystemAttributes`: Message system attributes to attach to each message, such as
+        /// AWSTraceHeader.
+        pub fn message_system_attributes(mut self, value: impl Into<Val<Map<MessageAttributeValue>>>) -> Self {
+            self.props.set("MessageSystemAttributes", value.into());
+            self
+        }
+
+        /// Sets `MessageSystemAttributes` in place: [`Self::message_system_attributes`] on a value held
+        /// by `&mut`.
+        pub fn set_message_system_attributes(&mut self, value: impl Into<Val<Map<MessageAttributeValue>>>) -> &mut Self {
+            self.props.set("MessageSystemAttributes", value.into());
+            self
+        }
+
+        /// `MessageSystemAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_system_attributes(&self) -> ::std::option::Option<Val<Map<MessageAttributeValue>>> {
+            crate::cfn::get_prop(&self.props, "MessageSystemAttributes")
         }
     }
 
@@ -1230,28 +2221,81 @@ pub mod subscriber {
             InvokeConfigurationStepFunctionsParameters { props }
         }
 
-        prop! {
-            /// `InvocationTimeoutSeconds`: The timeout in seconds for each invocation of the target,
-            /// written as a string. Accepts a literal value or a JSONata expression.
-            props, "InvocationTimeoutSeconds", invocation_timeout_seconds, set_invocation_timeout_seconds, get_invocation_timeout_seconds, Val<String>
+        /// `InvocationTimeoutSeconds`: The timeout in seconds for each invocation of the target,
+        /// written as a string. Accepts a literal value or a JSONata expression.
+        pub fn invocation_timeout_seconds(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InvocationTimeoutSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `InvocationType`: How the execution is started: EVENT (StartExecution, asynchronous) or
-            /// REQUEST_RESPONSE (StartSyncExecution, synchronous).
-            props, "InvocationType", invocation_type, set_invocation_type, get_invocation_type, Val<String>
+        /// Sets `InvocationTimeoutSeconds` in place: [`Self::invocation_timeout_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_invocation_timeout_seconds(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InvocationTimeoutSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: A name for the execution. Must be unique for the account, Region, and state
-            /// machine. Accepts a literal value or a JSONata expression.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `InvocationTimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_timeout_seconds(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InvocationTimeoutSeconds")
         }
 
-        prop! {
-            /// `TraceHeader`: The AWS X-Ray trace header for distributed tracing. Accepts a literal
-            /// value or a JSONata expression.
-            props, "TraceHeader", trace_header, set_trace_header, get_trace_header, Val<String>
+        /// `InvocationType`: How the execution is started: EVENT (StartExecution, asynchronous) or
+        /// REQUEST_RESPONSE (StartSyncExecution, synchronous).
+        pub fn invocation_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InvocationType", value.into());
+            self
+        }
+
+        /// Sets `InvocationType` in place: [`Self::invocation_type`] on a value held by `&mut`.
+        pub fn set_invocation_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InvocationType", value.into());
+            self
+        }
+
+        /// `InvocationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InvocationType")
+        }
+
+        /// `Name`: A name for the execution. Must be unique for the account, Region, and state machine.
+        /// Accepts a literal value or a JSONata expression.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `TraceHeader`: The AWS X-Ray trace header for distributed tracing. Accepts a literal value
+        /// or a JSONata expression.
+        pub fn trace_header(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TraceHeader", value.into());
+            self
+        }
+
+        /// Sets `TraceHeader` in place: [`Self::trace_header`] on a value held by `&mut`.
+        pub fn set_trace_header(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TraceHeader", value.into());
+            self
+        }
+
+        /// `TraceHeader` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trace_header(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TraceHeader")
         }
     }
 
@@ -1275,17 +2319,37 @@ pub mod subscriber {
             InvokeConfigurationUniversalTargetParameters { props }
         }
 
-        prop! {
-            /// `Input`: JSON string or JSONata expression that produces the API request. Supports {% ... %}
-            /// JSONata expressions for dynamic values from the event.
-            props, "Input", _, set_input, get_input, Val<String>
+        /// Sets `Input`, which `new` took, in place.
+        pub fn set_input(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Input", value.into());
+            self
         }
 
-        prop! {
-            /// `InvocationTimeoutSeconds`: Timeout in seconds for each invocation of the target (1-30,
-            /// default 30). Must be a literal integer written as a string; JSONata expressions are not
-            /// supported for this field.
-            props, "InvocationTimeoutSeconds", invocation_timeout_seconds, set_invocation_timeout_seconds, get_invocation_timeout_seconds, Val<String>
+        /// `Input` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Input")
+        }
+
+        /// `InvocationTimeoutSeconds`: Timeout in seconds for each invocation of the target (1-30,
+        /// default 30). Must be a literal integer written as a string; JSONata expressions are not
+        /// supported for this field.
+        pub fn invocation_timeout_seconds(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InvocationTimeoutSeconds", value.into());
+            self
+        }
+
+        /// Sets `InvocationTimeoutSeconds` in place: [`Self::invocation_timeout_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_invocation_timeout_seconds(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InvocationTimeoutSeconds", value.into());
+            self
+        }
+
+        /// `InvocationTimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_timeout_seconds(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InvocationTimeoutSeconds")
         }
     }
 
@@ -1304,17 +2368,43 @@ pub mod subscriber {
             LogConfiguration { props }
         }
 
-        prop! {
-            /// `IncludePayload`: Whether the event payload is included in emitted log records: FULL
-            /// includes it in every emitted record, and ON_ERROR_ONLY includes it only in error
-            /// records. The default is ON_ERROR_ONLY.
-            props, "IncludePayload", include_payload, set_include_payload, get_include_payload, Val<LogConfigurationIncludePayload>
+        /// `IncludePayload`: Whether the event payload is included in emitted log records: FULL
+        /// includes it in every emitted record, and ON_ERROR_ONLY includes it only in error records.
+        /// The default is ON_ERROR_ONLY.
+        pub fn include_payload(mut self, value: impl Into<Val<LogConfigurationIncludePayload>>) -> Self {
+            self.props.set("IncludePayload", value.into());
+            self
         }
 
-        prop! {
-            /// `Level`: The minimum log level: OFF (no logging), ERROR, or INFO. Records below this
-            /// level are not emitted. The default is OFF.
-            props, "Level", level, set_level, get_level, Val<LogConfigurationLevel>
+        /// Sets `IncludePayload` in place: [`Self::include_payload`] on a value held by `&mut`.
+        pub fn set_include_payload(&mut self, value: impl Into<Val<LogConfigurationIncludePayload>>) -> &mut Self {
+            self.props.set("IncludePayload", value.into());
+            self
+        }
+
+        /// `IncludePayload` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_payload(&self) -> ::std::option::Option<Val<LogConfigurationIncludePayload>> {
+            crate::cfn::get_prop(&self.props, "IncludePayload")
+        }
+
+        /// `Level`: The minimum log level: OFF (no logging), ERROR, or INFO. Records below this level
+        /// are not emitted. The default is OFF.
+        pub fn level(mut self, value: impl Into<Val<LogConfigurationLevel>>) -> Self {
+            self.props.set("Level", value.into());
+            self
+        }
+
+        /// Sets `Level` in place: [`Self::level`] on a value held by `&mut`.
+        pub fn set_level(&mut self, value: impl Into<Val<LogConfigurationLevel>>) -> &mut Self {
+            self.props.set("Level", value.into());
+            self
+        }
+
+        /// `Level` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_level(&self) -> ::std::option::Option<Val<LogConfigurationLevel>> {
+            crate::cfn::get_prop(&self.props, "Level")
         }
     }
 
@@ -1366,10 +2456,23 @@ pub mod subscriber {
             OnFailureConfiguration { props }
         }
 
-        prop! {
-            /// `Arn`: The ARN of the destination that receives events that could not be delivered. An
-            /// Amazon SQS queue is the supported destination.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`: The ARN of the destination that receives events that could not be delivered. An
+        /// Amazon SQS queue is the supported destination.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 
@@ -1392,22 +2495,53 @@ pub mod subscriber {
             PointInTimeConfiguration { props }
         }
 
-        prop! {
-            /// `PointType`: Where to start: HORIZON starts from the earliest available event; TIMESTAMP
-            /// starts from the StartingPoint timestamp.
-            props, "PointType", _, set_point_type, get_point_type, Val<PointInTimeConfigurationPointType>
+        /// Sets `PointType`, which `new` took, in place.
+        pub fn set_point_type(&mut self, value: impl Into<Val<PointInTimeConfigurationPointType>>) -> &mut Self {
+            self.props.set("PointType", value.into());
+            self
         }
 
-        prop! {
-            /// `EndPoint`: An optional time to stop delivering events at, in seconds since the Unix
-            /// epoch.
-            props, "EndPoint", end_point, set_end_point, get_end_point, Val<i64>
+        /// `PointType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_point_type(&self) -> ::std::option::Option<Val<PointInTimeConfigurationPointType>> {
+            crate::cfn::get_prop(&self.props, "PointType")
         }
 
-        prop! {
-            /// `StartingPoint`: The time to start delivering events from, in seconds since the Unix
-            /// epoch. Required when PointType is TIMESTAMP.
-            props, "StartingPoint", starting_point, set_starting_point, get_starting_point, Val<i64>
+        /// `EndPoint`: An optional time to stop delivering events at, in seconds since the Unix epoch.
+        pub fn end_point(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EndPoint", value.into());
+            self
+        }
+
+        /// Sets `EndPoint` in place: [`Self::end_point`] on a value held by `&mut`.
+        pub fn set_end_point(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EndPoint", value.into());
+            self
+        }
+
+        /// `EndPoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_point(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EndPoint")
+        }
+
+        /// `StartingPoint`: The time to start delivering events from, in seconds since the Unix epoch.
+        /// Required when PointType is TIMESTAMP.
+        pub fn starting_point(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StartingPoint", value.into());
+            self
+        }
+
+        /// Sets `StartingPoint` in place: [`Self::starting_point`] on a value held by `&mut`.
+        pub fn set_starting_point(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StartingPoint", value.into());
+            self
+        }
+
+        /// `StartingPoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_starting_point(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StartingPoint")
         }
     }
 
@@ -1456,23 +2590,62 @@ pub mod subscriber {
             RetryPolicy { props }
         }
 
-        prop! {
-            /// `MaxEventAgeInSeconds`: The maximum age of an event in seconds, 60-86400 (24 hours).
-            /// When an event reaches this age, retries stop; if OnFailureConfiguration is set, the
-            /// event is delivered to that destination, otherwise it is dropped. The default is 300.
-            props, "MaxEventAgeInSeconds", max_event_age_in_seconds, set_max_event_age_in_seconds, get_max_event_age_in_seconds, Val<i64>
+        /// `MaxEventAgeInSeconds`: The maximum age of an event in seconds, 60-86400 (24 hours). When an
+        /// event reaches this age, retries stop; if OnFailureConfiguration is set, the event is
+        /// delivered to that destination, otherwise it is dropped. The default is 300.
+        pub fn max_event_age_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxEventAgeInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxRetryAttempts`: The maximum number of retry attempts, 0-185. When the attempts are
-            /// exhausted, retries stop; if OnFailureConfiguration is set, the event is delivered to
-            /// that destination, otherwise it is dropped. The default is 5.
-            props, "MaxRetryAttempts", max_retry_attempts, set_max_retry_attempts, get_max_retry_attempts, Val<i64>
+        /// Sets `MaxEventAgeInSeconds` in place: [`Self::max_event_age_in_seconds`] on a value held by `&mut`.
+        pub fn set_max_event_age_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxEventAgeInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `RetryStrategy`: Which errors are retried. ALL retries all errors. The default is ALL.
-            props, "RetryStrategy", retry_strategy, set_retry_strategy, get_retry_strategy, Val<RetryPolicyRetryStrategy>
+        /// `MaxEventAgeInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_event_age_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxEventAgeInSeconds")
+        }
+
+        /// `MaxRetryAttempts`: The maximum number of retry attempts, 0-185. When the attempts are
+        /// exhausted, retries stop; if OnFailureConfiguration is set, the event is delivered to that
+        /// destination, otherwise it is dropped. The default is 5.
+        pub fn max_retry_attempts(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxRetryAttempts", value.into());
+            self
+        }
+
+        /// Sets `MaxRetryAttempts` in place: [`Self::max_retry_attempts`] on a value held by `&mut`.
+        pub fn set_max_retry_attempts(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxRetryAttempts", value.into());
+            self
+        }
+
+        /// `MaxRetryAttempts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_retry_attempts(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxRetryAttempts")
+        }
+
+        /// `RetryStrategy`: Which errors are retried. ALL retries all errors. The default is ALL.
+        pub fn retry_strategy(mut self, value: impl Into<Val<RetryPolicyRetryStrategy>>) -> Self {
+            self.props.set("RetryStrategy", value.into());
+            self
+        }
+
+        /// Sets `RetryStrategy` in place: [`Self::retry_strategy`] on a value held by `&mut`.
+        pub fn set_retry_strategy(&mut self, value: impl Into<Val<RetryPolicyRetryStrategy>>) -> &mut Self {
+            self.props.set("RetryStrategy", value.into());
+            self
+        }
+
+        /// `RetryStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_strategy(&self) -> ::std::option::Option<Val<RetryPolicyRetryStrategy>> {
+            crate::cfn::get_prop(&self.props, "RetryStrategy")
         }
     }
 
@@ -1532,17 +2705,42 @@ pub mod subscriber {
             Transformer { props }
         }
 
-        prop! {
-            /// `JsonataConfiguration`: The JSONata expression configuration. Required when Type is
-            /// JSONATA.
-            props, "JsonataConfiguration", jsonata_configuration, set_jsonata_configuration, get_jsonata_configuration, Val<JsonataConfiguration>
+        /// `JsonataConfiguration`: The JSONata expression configuration. Required when Type is JSONATA.
+        pub fn jsonata_configuration(mut self, value: impl Into<Val<JsonataConfiguration>>) -> Self {
+            self.props.set("JsonataConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The transform type: RAW delivers the event payload only; WITH_METADATA delivers
-            /// the event with its metadata envelope; JSONATA delivers the output of the JSONata
-            /// expression in JsonataConfiguration.
-            props, "Type", type_, set_type, get_type, Val<TransformerType>
+        /// Sets `JsonataConfiguration` in place: [`Self::jsonata_configuration`] on a value held by `&mut`.
+        pub fn set_jsonata_configuration(&mut self, value: impl Into<Val<JsonataConfiguration>>) -> &mut Self {
+            self.props.set("JsonataConfiguration", value.into());
+            self
+        }
+
+        /// `JsonataConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jsonata_configuration(&self) -> ::std::option::Option<Val<JsonataConfiguration>> {
+            crate::cfn::get_prop(&self.props, "JsonataConfiguration")
+        }
+
+        /// `Type`: The transform type: RAW delivers the event payload only; WITH_METADATA delivers the
+        /// event with its metadata envelope; JSONATA delivers the output of the JSONata expression in
+        /// JsonataConfiguration.
+        pub fn type_(mut self, value: impl Into<Val<TransformerType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<TransformerType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<TransformerType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1564,10 +2762,16 @@ pub mod subscriber {
             JsonataConfiguration { props }
         }
 
-        prop! {
-            /// `Expression`: The JSONata expression that transforms the event, enclosed in {% %}
-            /// delimiters.
-            props, "Expression", _, set_expression, get_expression, Val<String>
+        /// Sets `Expression`, which `new` took, in place.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
         }
     }
 

@@ -55,64 +55,190 @@ impl Experiment {
         Experiment { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `MetricGoals`.
-        core.props, "MetricGoals", _, set_metric_goals, get_metric_goals, Val<List<experiment::MetricGoalObject>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `OnlineAbConfig`.
-        core.props, "OnlineAbConfig", _, set_online_ab_config, get_online_ab_config, Val<experiment::OnlineAbConfigObject>
+    /// Sets `MetricGoals`, which `new` took, in place.
+    pub fn set_metric_goals(&mut self, value: impl Into<Val<List<experiment::MetricGoalObject>>>) -> &mut Self {
+        self.core.props.set("MetricGoals", value.into());
+        self
     }
 
-    prop! {
-        /// `Project`.
-        core.props, "Project", _, set_project, get_project, Val<String>
+    /// `MetricGoals` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metric_goals(&self) -> ::std::option::Option<Val<List<experiment::MetricGoalObject>>> {
+        crate::cfn::get_prop(&self.core.props, "MetricGoals")
     }
 
-    prop! {
-        /// `RandomizationSalt`.
-        core.props, "RandomizationSalt", randomization_salt, set_randomization_salt, get_randomization_salt, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `RemoveSegment`.
-        core.props, "RemoveSegment", remove_segment, set_remove_segment, get_remove_segment, Val<bool>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `RunningStatus`: Start Experiment. Default is False
-        core.props, "RunningStatus", running_status, set_running_status, get_running_status, Val<experiment::RunningStatusObject>
+    /// Sets `OnlineAbConfig`, which `new` took, in place.
+    pub fn set_online_ab_config(&mut self, value: impl Into<Val<experiment::OnlineAbConfigObject>>) -> &mut Self {
+        self.core.props.set("OnlineAbConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `SamplingRate`.
-        core.props, "SamplingRate", sampling_rate, set_sampling_rate, get_sampling_rate, Val<i64>
+    /// `OnlineAbConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_online_ab_config(&self) -> ::std::option::Option<Val<experiment::OnlineAbConfigObject>> {
+        crate::cfn::get_prop(&self.core.props, "OnlineAbConfig")
     }
 
-    prop! {
-        /// `Segment`.
-        core.props, "Segment", segment, set_segment, get_segment, Val<String>
+    /// Sets `Project`, which `new` took, in place.
+    pub fn set_project(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Project", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Project` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Project")
     }
 
-    prop! {
-        /// `Treatments`.
-        core.props, "Treatments", _, set_treatments, get_treatments, Val<List<experiment::TreatmentObject>>
+    /// `RandomizationSalt`.
+    pub fn randomization_salt(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RandomizationSalt", value.into());
+        self
+    }
+
+    /// Sets `RandomizationSalt` in place: [`Self::randomization_salt`] on a value held by `&mut`.
+    pub fn set_randomization_salt(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RandomizationSalt", value.into());
+        self
+    }
+
+    /// `RandomizationSalt` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_randomization_salt(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RandomizationSalt")
+    }
+
+    /// `RemoveSegment`.
+    pub fn remove_segment(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("RemoveSegment", value.into());
+        self
+    }
+
+    /// Sets `RemoveSegment` in place: [`Self::remove_segment`] on a value held by `&mut`.
+    pub fn set_remove_segment(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("RemoveSegment", value.into());
+        self
+    }
+
+    /// `RemoveSegment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_remove_segment(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "RemoveSegment")
+    }
+
+    /// `RunningStatus`: Start Experiment. Default is False
+    pub fn running_status(mut self, value: impl Into<Val<experiment::RunningStatusObject>>) -> Self {
+        self.core.props.set("RunningStatus", value.into());
+        self
+    }
+
+    /// Sets `RunningStatus` in place: [`Self::running_status`] on a value held by `&mut`.
+    pub fn set_running_status(&mut self, value: impl Into<Val<experiment::RunningStatusObject>>) -> &mut Self {
+        self.core.props.set("RunningStatus", value.into());
+        self
+    }
+
+    /// `RunningStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_running_status(&self) -> ::std::option::Option<Val<experiment::RunningStatusObject>> {
+        crate::cfn::get_prop(&self.core.props, "RunningStatus")
+    }
+
+    /// `SamplingRate`.
+    pub fn sampling_rate(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("SamplingRate", value.into());
+        self
+    }
+
+    /// Sets `SamplingRate` in place: [`Self::sampling_rate`] on a value held by `&mut`.
+    pub fn set_sampling_rate(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("SamplingRate", value.into());
+        self
+    }
+
+    /// `SamplingRate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sampling_rate(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "SamplingRate")
+    }
+
+    /// `Segment`.
+    pub fn segment(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Segment", value.into());
+        self
+    }
+
+    /// Sets `Segment` in place: [`Self::segment`] on a value held by `&mut`.
+    pub fn set_segment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Segment", value.into());
+        self
+    }
+
+    /// `Segment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_segment(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Segment")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Treatments`, which `new` took, in place.
+    pub fn set_treatments(&mut self, value: impl Into<Val<List<experiment::TreatmentObject>>>) -> &mut Self {
+        self.core.props.set("Treatments", value.into());
+        self
+    }
+
+    /// `Treatments` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_treatments(&self) -> ::std::option::Option<Val<List<experiment::TreatmentObject>>> {
+        crate::cfn::get_prop(&self.core.props, "Treatments")
     }
 
     /// `Ref`: the resource's identifier.
@@ -162,36 +288,89 @@ pub mod experiment {
             MetricGoalObject { props }
         }
 
-        prop! {
-            /// `MetricName`.
-            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        /// Sets `MetricName`, which `new` took, in place.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
         }
 
-        prop! {
-            /// `EntityIdKey`: The JSON path to reference the entity id in the event.
-            props, "EntityIdKey", _, set_entity_id_key, get_entity_id_key, Val<String>
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
         }
 
-        prop! {
-            /// `ValueKey`: The JSON path to reference the numerical metric value in the event.
-            props, "ValueKey", _, set_value_key, get_value_key, Val<String>
+        /// Sets `EntityIdKey`, which `new` took, in place.
+        pub fn set_entity_id_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EntityIdKey", value.into());
+            self
         }
 
-        prop! {
-            /// `DesiredChange`.
-            props, "DesiredChange", _, set_desired_change, get_desired_change, Val<MetricGoalObjectDesiredChange>
+        /// `EntityIdKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entity_id_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EntityIdKey")
         }
 
-        prop! {
-            /// `EventPattern`: Event patterns have the same structure as the events they match. Rules
-            /// use event patterns to select events. An event pattern either matches an event or it
-            /// doesn't.
-            props, "EventPattern", event_pattern, set_event_pattern, get_event_pattern, Val<String>
+        /// Sets `ValueKey`, which `new` took, in place.
+        pub fn set_value_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ValueKey", value.into());
+            self
         }
 
-        prop! {
-            /// `UnitLabel`.
-            props, "UnitLabel", unit_label, set_unit_label, get_unit_label, Val<String>
+        /// `ValueKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ValueKey")
+        }
+
+        /// Sets `DesiredChange`, which `new` took, in place.
+        pub fn set_desired_change(&mut self, value: impl Into<Val<MetricGoalObjectDesiredChange>>) -> &mut Self {
+            self.props.set("DesiredChange", value.into());
+            self
+        }
+
+        /// `DesiredChange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_desired_change(&self) -> ::std::option::Option<Val<MetricGoalObjectDesiredChange>> {
+            crate::cfn::get_prop(&self.props, "DesiredChange")
+        }
+
+        /// `EventPattern`: Event patterns have the same structure as the events they match. Rules use
+        /// event patterns to select events. An event pattern either matches an event or it doesn't.
+        pub fn event_pattern(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EventPattern", value.into());
+            self
+        }
+
+        /// Sets `EventPattern` in place: [`Self::event_pattern`] on a value held by `&mut`.
+        pub fn set_event_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventPattern", value.into());
+            self
+        }
+
+        /// `EventPattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventPattern")
+        }
+
+        /// `UnitLabel`.
+        pub fn unit_label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UnitLabel", value.into());
+            self
+        }
+
+        /// Sets `UnitLabel` in place: [`Self::unit_label`] on a value held by `&mut`.
+        pub fn set_unit_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UnitLabel", value.into());
+            self
+        }
+
+        /// `UnitLabel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UnitLabel")
         }
     }
 
@@ -223,14 +402,40 @@ pub mod experiment {
             OnlineAbConfigObject { props }
         }
 
-        prop! {
-            /// `ControlTreatmentName`.
-            props, "ControlTreatmentName", control_treatment_name, set_control_treatment_name, get_control_treatment_name, Val<String>
+        /// `ControlTreatmentName`.
+        pub fn control_treatment_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ControlTreatmentName", value.into());
+            self
         }
 
-        prop! {
-            /// `TreatmentWeights`.
-            props, "TreatmentWeights", treatment_weights, set_treatment_weights, get_treatment_weights, Val<List<TreatmentToWeight>>
+        /// Sets `ControlTreatmentName` in place: [`Self::control_treatment_name`] on a value held by `&mut`.
+        pub fn set_control_treatment_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ControlTreatmentName", value.into());
+            self
+        }
+
+        /// `ControlTreatmentName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_control_treatment_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ControlTreatmentName")
+        }
+
+        /// `TreatmentWeights`.
+        pub fn treatment_weights(mut self, value: impl Into<Val<List<TreatmentToWeight>>>) -> Self {
+            self.props.set("TreatmentWeights", value.into());
+            self
+        }
+
+        /// Sets `TreatmentWeights` in place: [`Self::treatment_weights`] on a value held by `&mut`.
+        pub fn set_treatment_weights(&mut self, value: impl Into<Val<List<TreatmentToWeight>>>) -> &mut Self {
+            self.props.set("TreatmentWeights", value.into());
+            self
+        }
+
+        /// `TreatmentWeights` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_treatment_weights(&self) -> ::std::option::Option<Val<List<TreatmentToWeight>>> {
+            crate::cfn::get_prop(&self.props, "TreatmentWeights")
         }
     }
 
@@ -253,14 +458,28 @@ pub mod experiment {
             TreatmentToWeight { props }
         }
 
-        prop! {
-            /// `Treatment`.
-            props, "Treatment", _, set_treatment, get_treatment, Val<String>
+        /// Sets `Treatment`, which `new` took, in place.
+        pub fn set_treatment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Treatment", value.into());
+            self
         }
 
-        prop! {
-            /// `SplitWeight`.
-            props, "SplitWeight", _, set_split_weight, get_split_weight, Val<i64>
+        /// `Treatment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_treatment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Treatment")
+        }
+
+        /// Sets `SplitWeight`, which `new` took, in place.
+        pub fn set_split_weight(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SplitWeight", value.into());
+            self
+        }
+
+        /// `SplitWeight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_split_weight(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SplitWeight")
         }
     }
 
@@ -281,24 +500,76 @@ pub mod experiment {
             RunningStatusObject { props }
         }
 
-        prop! {
-            /// `AnalysisCompleteTime`: Provide the analysis Completion time for an experiment
-            props, "AnalysisCompleteTime", analysis_complete_time, set_analysis_complete_time, get_analysis_complete_time, Val<String>
+        /// `AnalysisCompleteTime`: Provide the analysis Completion time for an experiment
+        pub fn analysis_complete_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AnalysisCompleteTime", value.into());
+            self
         }
 
-        prop! {
-            /// `DesiredState`: Provide CANCELLED or COMPLETED desired state when stopping an experiment
-            props, "DesiredState", desired_state, set_desired_state, get_desired_state, Val<String>
+        /// Sets `AnalysisCompleteTime` in place: [`Self::analysis_complete_time`] on a value held by `&mut`.
+        pub fn set_analysis_complete_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AnalysisCompleteTime", value.into());
+            self
         }
 
-        prop! {
-            /// `Reason`: Reason is a required input for stopping the experiment
-            props, "Reason", reason, set_reason, get_reason, Val<String>
+        /// `AnalysisCompleteTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_analysis_complete_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AnalysisCompleteTime")
         }
 
-        prop! {
-            /// `Status`: Provide START or STOP action to apply on an experiment
-            props, "Status", status, set_status, get_status, Val<String>
+        /// `DesiredState`: Provide CANCELLED or COMPLETED desired state when stopping an experiment
+        pub fn desired_state(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DesiredState", value.into());
+            self
+        }
+
+        /// Sets `DesiredState` in place: [`Self::desired_state`] on a value held by `&mut`.
+        pub fn set_desired_state(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DesiredState", value.into());
+            self
+        }
+
+        /// `DesiredState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_desired_state(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DesiredState")
+        }
+
+        /// `Reason`: Reason is a required input for stopping the experiment
+        pub fn reason(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Reason", value.into());
+            self
+        }
+
+        /// Sets `Reason` in place: [`Self::reason`] on a value held by `&mut`.
+        pub fn set_reason(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Reason", value.into());
+            self
+        }
+
+        /// `Reason` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reason(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Reason")
+        }
+
+        /// `Status`: Provide START or STOP action to apply on an experiment
+        pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -327,24 +598,58 @@ pub mod experiment {
             TreatmentObject { props }
         }
 
-        prop! {
-            /// `TreatmentName`.
-            props, "TreatmentName", _, set_treatment_name, get_treatment_name, Val<String>
+        /// Sets `TreatmentName`, which `new` took, in place.
+        pub fn set_treatment_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TreatmentName", value.into());
+            self
         }
 
-        prop! {
-            /// `Feature`.
-            props, "Feature", _, set_feature, get_feature, Val<String>
+        /// `TreatmentName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_treatment_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TreatmentName")
         }
 
-        prop! {
-            /// `Variation`.
-            props, "Variation", _, set_variation, get_variation, Val<String>
+        /// Sets `Feature`, which `new` took, in place.
+        pub fn set_feature(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Feature", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Feature` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_feature(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Feature")
+        }
+
+        /// Sets `Variation`, which `new` took, in place.
+        pub fn set_variation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Variation", value.into());
+            self
+        }
+
+        /// `Variation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variation(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Variation")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 }
@@ -377,44 +682,130 @@ impl Feature {
         Feature { core }
     }
 
-    prop! {
-        /// `DefaultVariation`.
-        core.props, "DefaultVariation", default_variation, set_default_variation, get_default_variation, Val<String>
+    /// `DefaultVariation`.
+    pub fn default_variation(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DefaultVariation", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `DefaultVariation` in place: [`Self::default_variation`] on a value held by `&mut`.
+    pub fn set_default_variation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultVariation", value.into());
+        self
     }
 
-    prop! {
-        /// `EntityOverrides`.
-        core.props, "EntityOverrides", entity_overrides, set_entity_overrides, get_entity_overrides, Val<List<feature::EntityOverride>>
+    /// `DefaultVariation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_variation(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultVariation")
     }
 
-    prop! {
-        /// `EvaluationStrategy`.
-        core.props, "EvaluationStrategy", evaluation_strategy, set_evaluation_strategy, get_evaluation_strategy, Val<feature::EvaluationStrategy>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Project`.
-        core.props, "Project", _, set_project, get_project, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EntityOverrides`.
+    pub fn entity_overrides(mut self, value: impl Into<Val<List<feature::EntityOverride>>>) -> Self {
+        self.core.props.set("EntityOverrides", value.into());
+        self
     }
 
-    prop! {
-        /// `Variations`.
-        core.props, "Variations", _, set_variations, get_variations, Val<List<feature::VariationObject>>
+    /// Sets `EntityOverrides` in place: [`Self::entity_overrides`] on a value held by `&mut`.
+    pub fn set_entity_overrides(&mut self, value: impl Into<Val<List<feature::EntityOverride>>>) -> &mut Self {
+        self.core.props.set("EntityOverrides", value.into());
+        self
+    }
+
+    /// `EntityOverrides` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_entity_overrides(&self) -> ::std::option::Option<Val<List<feature::EntityOverride>>> {
+        crate::cfn::get_prop(&self.core.props, "EntityOverrides")
+    }
+
+    /// `EvaluationStrategy`.
+    pub fn evaluation_strategy(mut self, value: impl Into<Val<feature::EvaluationStrategy>>) -> Self {
+        self.core.props.set("EvaluationStrategy", value.into());
+        self
+    }
+
+    /// Sets `EvaluationStrategy` in place: [`Self::evaluation_strategy`] on a value held by `&mut`.
+    pub fn set_evaluation_strategy(&mut self, value: impl Into<Val<feature::EvaluationStrategy>>) -> &mut Self {
+        self.core.props.set("EvaluationStrategy", value.into());
+        self
+    }
+
+    /// `EvaluationStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_evaluation_strategy(&self) -> ::std::option::Option<Val<feature::EvaluationStrategy>> {
+        crate::cfn::get_prop(&self.core.props, "EvaluationStrategy")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Project`, which `new` took, in place.
+    pub fn set_project(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Project", value.into());
+        self
+    }
+
+    /// `Project` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Project")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Variations`, which `new` took, in place.
+    pub fn set_variations(&mut self, value: impl Into<Val<List<feature::VariationObject>>>) -> &mut Self {
+        self.core.props.set("Variations", value.into());
+        self
+    }
+
+    /// `Variations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_variations(&self) -> ::std::option::Option<Val<List<feature::VariationObject>>> {
+        crate::cfn::get_prop(&self.core.props, "Variations")
     }
 
     /// `Ref`: the resource's identifier.
@@ -449,14 +840,40 @@ pub mod feature {
             EntityOverride { props }
         }
 
-        prop! {
-            /// `EntityId`.
-            props, "EntityId", entity_id, set_entity_id, get_entity_id, Val<String>
+        /// `EntityId`.
+        pub fn entity_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EntityId", value.into());
+            self
         }
 
-        prop! {
-            /// `Variation`.
-            props, "Variation", variation, set_variation, get_variation, Val<String>
+        /// Sets `EntityId` in place: [`Self::entity_id`] on a value held by `&mut`.
+        pub fn set_entity_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EntityId", value.into());
+            self
+        }
+
+        /// `EntityId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entity_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EntityId")
+        }
+
+        /// `Variation`.
+        pub fn variation(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Variation", value.into());
+            self
+        }
+
+        /// Sets `Variation` in place: [`Self::variation`] on a value held by `&mut`.
+        pub fn set_variation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Variation", value.into());
+            self
+        }
+
+        /// `Variation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variation(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Variation")
         }
     }
 
@@ -490,29 +907,94 @@ pub mod feature {
             VariationObject { props }
         }
 
-        prop! {
-            /// `BooleanValue`.
-            props, "BooleanValue", boolean_value, set_boolean_value, get_boolean_value, Val<bool>
+        /// `BooleanValue`.
+        pub fn boolean_value(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BooleanValue", value.into());
+            self
         }
 
-        prop! {
-            /// `DoubleValue`.
-            props, "DoubleValue", double_value, set_double_value, get_double_value, Val<f64>
+        /// Sets `BooleanValue` in place: [`Self::boolean_value`] on a value held by `&mut`.
+        pub fn set_boolean_value(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BooleanValue", value.into());
+            self
         }
 
-        prop! {
-            /// `LongValue`.
-            props, "LongValue", long_value, set_long_value, get_long_value, Val<f64>
+        /// `BooleanValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_boolean_value(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BooleanValue")
         }
 
-        prop! {
-            /// `StringValue`.
-            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
+        /// `DoubleValue`.
+        pub fn double_value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("DoubleValue", value.into());
+            self
         }
 
-        prop! {
-            /// `VariationName`.
-            props, "VariationName", variation_name, set_variation_name, get_variation_name, Val<String>
+        /// Sets `DoubleValue` in place: [`Self::double_value`] on a value held by `&mut`.
+        pub fn set_double_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("DoubleValue", value.into());
+            self
+        }
+
+        /// `DoubleValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_double_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "DoubleValue")
+        }
+
+        /// `LongValue`.
+        pub fn long_value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("LongValue", value.into());
+            self
+        }
+
+        /// Sets `LongValue` in place: [`Self::long_value`] on a value held by `&mut`.
+        pub fn set_long_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("LongValue", value.into());
+            self
+        }
+
+        /// `LongValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_long_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "LongValue")
+        }
+
+        /// `StringValue`.
+        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// Sets `StringValue` in place: [`Self::string_value`] on a value held by `&mut`.
+        pub fn set_string_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// `StringValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StringValue")
+        }
+
+        /// `VariationName`.
+        pub fn variation_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VariationName", value.into());
+            self
+        }
+
+        /// Sets `VariationName` in place: [`Self::variation_name`] on a value held by `&mut`.
+        pub fn set_variation_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VariationName", value.into());
+            self
+        }
+
+        /// `VariationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variation_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VariationName")
         }
     }
 }
@@ -548,49 +1030,142 @@ impl Launch {
         Launch { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionStatus`: Start or Stop Launch Launch. Default is not started.
-        core.props, "ExecutionStatus", execution_status, set_execution_status, get_execution_status, Val<launch::ExecutionStatusObject>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Groups`.
-        core.props, "Groups", _, set_groups, get_groups, Val<List<launch::LaunchGroupObject>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `MetricMonitors`.
-        core.props, "MetricMonitors", metric_monitors, set_metric_monitors, get_metric_monitors, Val<List<launch::MetricDefinitionObject>>
+    /// `ExecutionStatus`: Start or Stop Launch Launch. Default is not started.
+    pub fn execution_status(mut self, value: impl Into<Val<launch::ExecutionStatusObject>>) -> Self {
+        self.core.props.set("ExecutionStatus", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `ExecutionStatus` in place: [`Self::execution_status`] on a value held by `&mut`.
+    pub fn set_execution_status(&mut self, value: impl Into<Val<launch::ExecutionStatusObject>>) -> &mut Self {
+        self.core.props.set("ExecutionStatus", value.into());
+        self
     }
 
-    prop! {
-        /// `Project`.
-        core.props, "Project", _, set_project, get_project, Val<String>
+    /// `ExecutionStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_status(&self) -> ::std::option::Option<Val<launch::ExecutionStatusObject>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionStatus")
     }
 
-    prop! {
-        /// `RandomizationSalt`.
-        core.props, "RandomizationSalt", randomization_salt, set_randomization_salt, get_randomization_salt, Val<String>
+    /// Sets `Groups`, which `new` took, in place.
+    pub fn set_groups(&mut self, value: impl Into<Val<List<launch::LaunchGroupObject>>>) -> &mut Self {
+        self.core.props.set("Groups", value.into());
+        self
     }
 
-    prop! {
-        /// `ScheduledSplitsConfig`.
-        core.props, "ScheduledSplitsConfig", _, set_scheduled_splits_config, get_scheduled_splits_config, Val<List<launch::StepConfig>>
+    /// `Groups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_groups(&self) -> ::std::option::Option<Val<List<launch::LaunchGroupObject>>> {
+        crate::cfn::get_prop(&self.core.props, "Groups")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `MetricMonitors`.
+    pub fn metric_monitors(mut self, value: impl Into<Val<List<launch::MetricDefinitionObject>>>) -> Self {
+        self.core.props.set("MetricMonitors", value.into());
+        self
+    }
+
+    /// Sets `MetricMonitors` in place: [`Self::metric_monitors`] on a value held by `&mut`.
+    pub fn set_metric_monitors(&mut self, value: impl Into<Val<List<launch::MetricDefinitionObject>>>) -> &mut Self {
+        self.core.props.set("MetricMonitors", value.into());
+        self
+    }
+
+    /// `MetricMonitors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metric_monitors(&self) -> ::std::option::Option<Val<List<launch::MetricDefinitionObject>>> {
+        crate::cfn::get_prop(&self.core.props, "MetricMonitors")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Project`, which `new` took, in place.
+    pub fn set_project(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Project", value.into());
+        self
+    }
+
+    /// `Project` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Project")
+    }
+
+    /// `RandomizationSalt`.
+    pub fn randomization_salt(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RandomizationSalt", value.into());
+        self
+    }
+
+    /// Sets `RandomizationSalt` in place: [`Self::randomization_salt`] on a value held by `&mut`.
+    pub fn set_randomization_salt(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RandomizationSalt", value.into());
+        self
+    }
+
+    /// `RandomizationSalt` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_randomization_salt(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RandomizationSalt")
+    }
+
+    /// Sets `ScheduledSplitsConfig`, which `new` took, in place.
+    pub fn set_scheduled_splits_config(&mut self, value: impl Into<Val<List<launch::StepConfig>>>) -> &mut Self {
+        self.core.props.set("ScheduledSplitsConfig", value.into());
+        self
+    }
+
+    /// `ScheduledSplitsConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scheduled_splits_config(&self) -> ::std::option::Option<Val<List<launch::StepConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduledSplitsConfig")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -628,20 +1203,53 @@ pub mod launch {
             ExecutionStatusObject { props }
         }
 
-        prop! {
-            /// `Status`: Provide START or STOP action to apply on a launch
-            props, "Status", _, set_status, get_status, Val<String>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
         }
 
-        prop! {
-            /// `DesiredState`: Provide CANCELLED or COMPLETED as the launch desired state. Defaults to
-            /// Completed if not provided.
-            props, "DesiredState", desired_state, set_desired_state, get_desired_state, Val<String>
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
 
-        prop! {
-            /// `Reason`: Provide a reason for stopping the launch. Defaults to empty if not provided.
-            props, "Reason", reason, set_reason, get_reason, Val<String>
+        /// `DesiredState`: Provide CANCELLED or COMPLETED as the launch desired state. Defaults to
+        /// Completed if not provided.
+        pub fn desired_state(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DesiredState", value.into());
+            self
+        }
+
+        /// Sets `DesiredState` in place: [`Self::desired_state`] on a value held by `&mut`.
+        pub fn set_desired_state(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DesiredState", value.into());
+            self
+        }
+
+        /// `DesiredState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_desired_state(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DesiredState")
+        }
+
+        /// `Reason`: Provide a reason for stopping the launch. Defaults to empty if not provided.
+        pub fn reason(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Reason", value.into());
+            self
+        }
+
+        /// Sets `Reason` in place: [`Self::reason`] on a value held by `&mut`.
+        pub fn set_reason(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Reason", value.into());
+            self
+        }
+
+        /// `Reason` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reason(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Reason")
         }
     }
 
@@ -670,24 +1278,58 @@ pub mod launch {
             LaunchGroupObject { props }
         }
 
-        prop! {
-            /// `GroupName`.
-            props, "GroupName", _, set_group_name, get_group_name, Val<String>
+        /// Sets `GroupName`, which `new` took, in place.
+        pub fn set_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupName", value.into());
+            self
         }
 
-        prop! {
-            /// `Feature`.
-            props, "Feature", _, set_feature, get_feature, Val<String>
+        /// `GroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupName")
         }
 
-        prop! {
-            /// `Variation`.
-            props, "Variation", _, set_variation, get_variation, Val<String>
+        /// Sets `Feature`, which `new` took, in place.
+        pub fn set_feature(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Feature", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Feature` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_feature(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Feature")
+        }
+
+        /// Sets `Variation`, which `new` took, in place.
+        pub fn set_variation(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Variation", value.into());
+            self
+        }
+
+        /// `Variation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variation(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Variation")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -717,31 +1359,77 @@ pub mod launch {
             MetricDefinitionObject { props }
         }
 
-        prop! {
-            /// `MetricName`.
-            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        /// Sets `MetricName`, which `new` took, in place.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
         }
 
-        prop! {
-            /// `EntityIdKey`: The JSON path to reference the entity id in the event.
-            props, "EntityIdKey", _, set_entity_id_key, get_entity_id_key, Val<String>
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
         }
 
-        prop! {
-            /// `ValueKey`: The JSON path to reference the numerical metric value in the event.
-            props, "ValueKey", _, set_value_key, get_value_key, Val<String>
+        /// Sets `EntityIdKey`, which `new` took, in place.
+        pub fn set_entity_id_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EntityIdKey", value.into());
+            self
         }
 
-        prop! {
-            /// `EventPattern`: Event patterns have the same structure as the events they match. Rules
-            /// use event patterns to select events. An event pattern either matches an event or it
-            /// doesn't.
-            props, "EventPattern", event_pattern, set_event_pattern, get_event_pattern, Val<String>
+        /// `EntityIdKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entity_id_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EntityIdKey")
         }
 
-        prop! {
-            /// `UnitLabel`.
-            props, "UnitLabel", unit_label, set_unit_label, get_unit_label, Val<String>
+        /// Sets `ValueKey`, which `new` took, in place.
+        pub fn set_value_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ValueKey", value.into());
+            self
+        }
+
+        /// `ValueKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ValueKey")
+        }
+
+        /// `EventPattern`: Event patterns have the same structure as the events they match. Rules use
+        /// event patterns to select events. An event pattern either matches an event or it doesn't.
+        pub fn event_pattern(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EventPattern", value.into());
+            self
+        }
+
+        /// Sets `EventPattern` in place: [`Self::event_pattern`] on a value held by `&mut`.
+        pub fn set_event_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventPattern", value.into());
+            self
+        }
+
+        /// `EventPattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventPattern")
+        }
+
+        /// `UnitLabel`.
+        pub fn unit_label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UnitLabel", value.into());
+            self
+        }
+
+        /// Sets `UnitLabel` in place: [`Self::unit_label`] on a value held by `&mut`.
+        pub fn set_unit_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UnitLabel", value.into());
+            self
+        }
+
+        /// `UnitLabel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UnitLabel")
         }
     }
 
@@ -767,19 +1455,46 @@ pub mod launch {
             StepConfig { props }
         }
 
-        prop! {
-            /// `StartTime`.
-            props, "StartTime", _, set_start_time, get_start_time, Val<String>
+        /// Sets `StartTime`, which `new` took, in place.
+        pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupWeights`.
-            props, "GroupWeights", _, set_group_weights, get_group_weights, Val<List<GroupToWeight>>
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
         }
 
-        prop! {
-            /// `SegmentOverrides`.
-            props, "SegmentOverrides", segment_overrides, set_segment_overrides, get_segment_overrides, Val<List<SegmentOverride>>
+        /// Sets `GroupWeights`, which `new` took, in place.
+        pub fn set_group_weights(&mut self, value: impl Into<Val<List<GroupToWeight>>>) -> &mut Self {
+            self.props.set("GroupWeights", value.into());
+            self
+        }
+
+        /// `GroupWeights` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_weights(&self) -> ::std::option::Option<Val<List<GroupToWeight>>> {
+            crate::cfn::get_prop(&self.props, "GroupWeights")
+        }
+
+        /// `SegmentOverrides`.
+        pub fn segment_overrides(mut self, value: impl Into<Val<List<SegmentOverride>>>) -> Self {
+            self.props.set("SegmentOverrides", value.into());
+            self
+        }
+
+        /// Sets `SegmentOverrides` in place: [`Self::segment_overrides`] on a value held by `&mut`.
+        pub fn set_segment_overrides(&mut self, value: impl Into<Val<List<SegmentOverride>>>) -> &mut Self {
+            self.props.set("SegmentOverrides", value.into());
+            self
+        }
+
+        /// `SegmentOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segment_overrides(&self) -> ::std::option::Option<Val<List<SegmentOverride>>> {
+            crate::cfn::get_prop(&self.props, "SegmentOverrides")
         }
     }
 
@@ -802,14 +1517,28 @@ pub mod launch {
             GroupToWeight { props }
         }
 
-        prop! {
-            /// `GroupName`.
-            props, "GroupName", _, set_group_name, get_group_name, Val<String>
+        /// Sets `GroupName`, which `new` took, in place.
+        pub fn set_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupName", value.into());
+            self
         }
 
-        prop! {
-            /// `SplitWeight`.
-            props, "SplitWeight", _, set_split_weight, get_split_weight, Val<i64>
+        /// `GroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupName")
+        }
+
+        /// Sets `SplitWeight`, which `new` took, in place.
+        pub fn set_split_weight(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SplitWeight", value.into());
+            self
+        }
+
+        /// `SplitWeight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_split_weight(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SplitWeight")
         }
     }
 
@@ -838,19 +1567,40 @@ pub mod launch {
             SegmentOverride { props }
         }
 
-        prop! {
-            /// `Segment`.
-            props, "Segment", _, set_segment, get_segment, Val<String>
+        /// Sets `Segment`, which `new` took, in place.
+        pub fn set_segment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Segment", value.into());
+            self
         }
 
-        prop! {
-            /// `EvaluationOrder`.
-            props, "EvaluationOrder", _, set_evaluation_order, get_evaluation_order, Val<i64>
+        /// `Segment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_segment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Segment")
         }
 
-        prop! {
-            /// `Weights`.
-            props, "Weights", _, set_weights, get_weights, Val<List<GroupToWeight>>
+        /// Sets `EvaluationOrder`, which `new` took, in place.
+        pub fn set_evaluation_order(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EvaluationOrder", value.into());
+            self
+        }
+
+        /// `EvaluationOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluation_order(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EvaluationOrder")
+        }
+
+        /// Sets `Weights`, which `new` took, in place.
+        pub fn set_weights(&mut self, value: impl Into<Val<List<GroupToWeight>>>) -> &mut Self {
+            self.props.set("Weights", value.into());
+            self
+        }
+
+        /// `Weights` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weights(&self) -> ::std::option::Option<Val<List<GroupToWeight>>> {
+            crate::cfn::get_prop(&self.props, "Weights")
         }
     }
 }
@@ -875,29 +1625,88 @@ impl Project {
         Project { core }
     }
 
-    prop! {
-        /// `AppConfigResource`.
-        core.props, "AppConfigResource", app_config_resource, set_app_config_resource, get_app_config_resource, Val<project::AppConfigResourceObject>
+    /// `AppConfigResource`.
+    pub fn app_config_resource(mut self, value: impl Into<Val<project::AppConfigResourceObject>>) -> Self {
+        self.core.props.set("AppConfigResource", value.into());
+        self
     }
 
-    prop! {
-        /// `DataDelivery`: Destinations for data.
-        core.props, "DataDelivery", data_delivery, set_data_delivery, get_data_delivery, Val<project::DataDeliveryObject>
+    /// Sets `AppConfigResource` in place: [`Self::app_config_resource`] on a value held by `&mut`.
+    pub fn set_app_config_resource(&mut self, value: impl Into<Val<project::AppConfigResourceObject>>) -> &mut Self {
+        self.core.props.set("AppConfigResource", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AppConfigResource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_app_config_resource(&self) -> ::std::option::Option<Val<project::AppConfigResourceObject>> {
+        crate::cfn::get_prop(&self.core.props, "AppConfigResource")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DataDelivery`: Destinations for data.
+    pub fn data_delivery(mut self, value: impl Into<Val<project::DataDeliveryObject>>) -> Self {
+        self.core.props.set("DataDelivery", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DataDelivery` in place: [`Self::data_delivery`] on a value held by `&mut`.
+    pub fn set_data_delivery(&mut self, value: impl Into<Val<project::DataDeliveryObject>>) -> &mut Self {
+        self.core.props.set("DataDelivery", value.into());
+        self
+    }
+
+    /// `DataDelivery` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_delivery(&self) -> ::std::option::Option<Val<project::DataDeliveryObject>> {
+        crate::cfn::get_prop(&self.core.props, "DataDelivery")
+    }
+
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -939,14 +1748,28 @@ pub mod project {
             AppConfigResourceObject { props }
         }
 
-        prop! {
-            /// `ApplicationId`.
-            props, "ApplicationId", _, set_application_id, get_application_id, Val<String>
+        /// Sets `ApplicationId`, which `new` took, in place.
+        pub fn set_application_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationId", value.into());
+            self
         }
 
-        prop! {
-            /// `EnvironmentId`.
-            props, "EnvironmentId", _, set_environment_id, get_environment_id, Val<String>
+        /// `ApplicationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationId")
+        }
+
+        /// Sets `EnvironmentId`, which `new` took, in place.
+        pub fn set_environment_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EnvironmentId", value.into());
+            self
+        }
+
+        /// `EnvironmentId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EnvironmentId")
         }
     }
 
@@ -967,14 +1790,40 @@ pub mod project {
             DataDeliveryObject { props }
         }
 
-        prop! {
-            /// `LogGroup`.
-            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
+        /// `LogGroup`.
+        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroup", value.into());
+            self
         }
 
-        prop! {
-            /// `S3`.
-            props, "S3", s3, set_s3, get_s3, Val<S3Destination>
+        /// Sets `LogGroup` in place: [`Self::log_group`] on a value held by `&mut`.
+        pub fn set_log_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroup", value.into());
+            self
+        }
+
+        /// `LogGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroup")
+        }
+
+        /// `S3`.
+        pub fn s3(mut self, value: impl Into<Val<S3Destination>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3Destination>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3Destination>> {
+            crate::cfn::get_prop(&self.props, "S3")
         }
     }
 
@@ -995,14 +1844,34 @@ pub mod project {
             S3Destination { props }
         }
 
-        prop! {
-            /// `BucketName`.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
+        }
+
+        /// `Prefix`.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 }
@@ -1027,24 +1896,70 @@ impl Segment {
         Segment { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Pattern`.
-        core.props, "Pattern", pattern, set_pattern, get_pattern, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Pattern`.
+    pub fn pattern(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Pattern", value.into());
+        self
+    }
+
+    /// Sets `Pattern` in place: [`Self::pattern`] on a value held by `&mut`.
+    pub fn set_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Pattern", value.into());
+        self
+    }
+
+    /// `Pattern` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pattern(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Pattern")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

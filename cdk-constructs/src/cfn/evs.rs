@@ -52,76 +52,235 @@ impl Environment {
         Environment { core }
     }
 
-    prop! {
-        /// `ConnectivityInfo`.
-        core.props, "ConnectivityInfo", connectivity_info, set_connectivity_info, get_connectivity_info, Val<environment::ConnectivityInfo>
+    /// `ConnectivityInfo`.
+    pub fn connectivity_info(mut self, value: impl Into<Val<environment::ConnectivityInfo>>) -> Self {
+        self.core.props.set("ConnectivityInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentName`: The name of an EVS environment
-        core.props, "EnvironmentName", environment_name, set_environment_name, get_environment_name, Val<String>
+    /// Sets `ConnectivityInfo` in place: [`Self::connectivity_info`] on a value held by `&mut`.
+    pub fn set_connectivity_info(&mut self, value: impl Into<Val<environment::ConnectivityInfo>>) -> &mut Self {
+        self.core.props.set("ConnectivityInfo", value.into());
+        self
     }
 
-    prop! {
-        /// `Hosts`: The initial hosts for environment only required upon creation. Modification
-        /// after creation will have no effect
-        core.props, "Hosts", hosts, set_hosts, get_hosts, Val<List<environment::HostInfoForCreate>>
+    /// `ConnectivityInfo` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connectivity_info(&self) -> ::std::option::Option<Val<environment::ConnectivityInfo>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectivityInfo")
     }
 
-    prop! {
-        /// `InitialVlans`: The initial Vlan configuration only required upon creation. Modification
-        /// after creation will have no effect
-        core.props, "InitialVlans", initial_vlans, set_initial_vlans, get_initial_vlans, Val<environment::InitialVlans>
+    /// `EnvironmentName`: The name of an EVS environment
+    pub fn environment_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EnvironmentName", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `EnvironmentName` in place: [`Self::environment_name`] on a value held by `&mut`.
+    pub fn set_environment_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentName", value.into());
+        self
     }
 
-    prop! {
-        /// `LicenseInfo`: The license information for an EVS environment
-        core.props, "LicenseInfo", license_info, set_license_info, get_license_info, Val<environment::LicenseInfo>
+    /// `EnvironmentName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentName")
     }
 
-    prop! {
-        /// `ServiceAccessSecurityGroups`.
-        core.props, "ServiceAccessSecurityGroups", service_access_security_groups, set_service_access_security_groups, get_service_access_security_groups, Val<environment::ServiceAccessSecurityGroups>
+    /// `Hosts`: The initial hosts for environment only required upon creation. Modification after
+    /// creation will have no effect
+    pub fn hosts(mut self, value: impl Into<Val<List<environment::HostInfoForCreate>>>) -> Self {
+        self.core.props.set("Hosts", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceAccessSubnetId`.
-        core.props, "ServiceAccessSubnetId", _, set_service_access_subnet_id, get_service_access_subnet_id, Val<String>
+    /// Sets `Hosts` in place: [`Self::hosts`] on a value held by `&mut`.
+    pub fn set_hosts(&mut self, value: impl Into<Val<List<environment::HostInfoForCreate>>>) -> &mut Self {
+        self.core.props.set("Hosts", value.into());
+        self
     }
 
-    prop! {
-        /// `SiteId`.
-        core.props, "SiteId", site_id, set_site_id, get_site_id, Val<String>
+    /// `Hosts` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hosts(&self) -> ::std::option::Option<Val<List<environment::HostInfoForCreate>>> {
+        crate::cfn::get_prop(&self.core.props, "Hosts")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `InitialVlans`: The initial Vlan configuration only required upon creation. Modification
+    /// after creation will have no effect
+    pub fn initial_vlans(mut self, value: impl Into<Val<environment::InitialVlans>>) -> Self {
+        self.core.props.set("InitialVlans", value.into());
+        self
     }
 
-    prop! {
-        /// `TermsAccepted`.
-        core.props, "TermsAccepted", _, set_terms_accepted, get_terms_accepted, Val<bool>
+    /// Sets `InitialVlans` in place: [`Self::initial_vlans`] on a value held by `&mut`.
+    pub fn set_initial_vlans(&mut self, value: impl Into<Val<environment::InitialVlans>>) -> &mut Self {
+        self.core.props.set("InitialVlans", value.into());
+        self
     }
 
-    prop! {
-        /// `VcfHostnames`.
-        core.props, "VcfHostnames", vcf_hostnames, set_vcf_hostnames, get_vcf_hostnames, Val<environment::VcfHostnames>
+    /// `InitialVlans` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_initial_vlans(&self) -> ::std::option::Option<Val<environment::InitialVlans>> {
+        crate::cfn::get_prop(&self.core.props, "InitialVlans")
     }
 
-    prop! {
-        /// `VcfVersion`.
-        core.props, "VcfVersion", _, set_vcf_version, get_vcf_version, Val<environment::VcfVersion>
+    /// `KmsKeyId`.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcId`.
-        core.props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `LicenseInfo`: The license information for an EVS environment
+    pub fn license_info(mut self, value: impl Into<Val<environment::LicenseInfo>>) -> Self {
+        self.core.props.set("LicenseInfo", value.into());
+        self
+    }
+
+    /// Sets `LicenseInfo` in place: [`Self::license_info`] on a value held by `&mut`.
+    pub fn set_license_info(&mut self, value: impl Into<Val<environment::LicenseInfo>>) -> &mut Self {
+        self.core.props.set("LicenseInfo", value.into());
+        self
+    }
+
+    /// `LicenseInfo` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_license_info(&self) -> ::std::option::Option<Val<environment::LicenseInfo>> {
+        crate::cfn::get_prop(&self.core.props, "LicenseInfo")
+    }
+
+    /// `ServiceAccessSecurityGroups`.
+    pub fn service_access_security_groups(mut self, value: impl Into<Val<environment::ServiceAccessSecurityGroups>>) -> Self {
+        self.core.props.set("ServiceAccessSecurityGroups", value.into());
+        self
+    }
+
+    /// Sets `ServiceAccessSecurityGroups` in place: [`Self::service_access_security_groups`] on a
+    /// value held by `&mut`.
+    pub fn set_service_access_security_groups(&mut self, value: impl Into<Val<environment::ServiceAccessSecurityGroups>>) -> &mut Self {
+        self.core.props.set("ServiceAccessSecurityGroups", value.into());
+        self
+    }
+
+    /// `ServiceAccessSecurityGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_access_security_groups(&self) -> ::std::option::Option<Val<environment::ServiceAccessSecurityGroups>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceAccessSecurityGroups")
+    }
+
+    /// Sets `ServiceAccessSubnetId`, which `new` took, in place.
+    pub fn set_service_access_subnet_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceAccessSubnetId", value.into());
+        self
+    }
+
+    /// `ServiceAccessSubnetId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_access_subnet_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceAccessSubnetId")
+    }
+
+    /// `SiteId`.
+    pub fn site_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SiteId", value.into());
+        self
+    }
+
+    /// Sets `SiteId` in place: [`Self::site_id`] on a value held by `&mut`.
+    pub fn set_site_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SiteId", value.into());
+        self
+    }
+
+    /// `SiteId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_site_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SiteId")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TermsAccepted`, which `new` took, in place.
+    pub fn set_terms_accepted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("TermsAccepted", value.into());
+        self
+    }
+
+    /// `TermsAccepted` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_terms_accepted(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "TermsAccepted")
+    }
+
+    /// `VcfHostnames`.
+    pub fn vcf_hostnames(mut self, value: impl Into<Val<environment::VcfHostnames>>) -> Self {
+        self.core.props.set("VcfHostnames", value.into());
+        self
+    }
+
+    /// Sets `VcfHostnames` in place: [`Self::vcf_hostnames`] on a value held by `&mut`.
+    pub fn set_vcf_hostnames(&mut self, value: impl Into<Val<environment::VcfHostnames>>) -> &mut Self {
+        self.core.props.set("VcfHostnames", value.into());
+        self
+    }
+
+    /// `VcfHostnames` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vcf_hostnames(&self) -> ::std::option::Option<Val<environment::VcfHostnames>> {
+        crate::cfn::get_prop(&self.core.props, "VcfHostnames")
+    }
+
+    /// Sets `VcfVersion`, which `new` took, in place.
+    pub fn set_vcf_version(&mut self, value: impl Into<Val<environment::VcfVersion>>) -> &mut Self {
+        self.core.props.set("VcfVersion", value.into());
+        self
+    }
+
+    /// `VcfVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vcf_version(&self) -> ::std::option::Option<Val<environment::VcfVersion>> {
+        crate::cfn::get_prop(&self.core.props, "VcfVersion")
+    }
+
+    /// Sets `VpcId`, which `new` took, in place.
+    pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+        self.core.props.set("VpcId", value.into());
+        self
+    }
+
+    /// `VpcId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+        crate::cfn::get_prop(&self.core.props, "VpcId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -201,9 +360,16 @@ pub mod environment {
             ConnectivityInfo { props }
         }
 
-        prop! {
-            /// `PrivateRouteServerPeerings`.
-            props, "PrivateRouteServerPeerings", _, set_private_route_server_peerings, get_private_route_server_peerings, Val<List<String>>
+        /// Sets `PrivateRouteServerPeerings`, which `new` took, in place.
+        pub fn set_private_route_server_peerings(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("PrivateRouteServerPeerings", value.into());
+            self
+        }
+
+        /// `PrivateRouteServerPeerings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_route_server_peerings(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "PrivateRouteServerPeerings")
         }
     }
 
@@ -232,29 +398,76 @@ pub mod environment {
             HostInfoForCreate { props }
         }
 
-        prop! {
-            /// `HostName`.
-            props, "HostName", _, set_host_name, get_host_name, Val<String>
+        /// Sets `HostName`, which `new` took, in place.
+        pub fn set_host_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostName", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyName`.
-            props, "KeyName", _, set_key_name, get_key_name, Val<String>
+        /// `HostName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostName")
         }
 
-        prop! {
-            /// `InstanceType`.
-            props, "InstanceType", _, set_instance_type, get_instance_type, Val<HostInfoForCreateInstanceType>
+        /// Sets `KeyName`, which `new` took, in place.
+        pub fn set_key_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyName", value.into());
+            self
         }
 
-        prop! {
-            /// `DedicatedHostId`.
-            props, "DedicatedHostId", dedicated_host_id, set_dedicated_host_id, get_dedicated_host_id, Val<String>
+        /// `KeyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyName")
         }
 
-        prop! {
-            /// `PlacementGroupId`.
-            props, "PlacementGroupId", placement_group_id, set_placement_group_id, get_placement_group_id, Val<String>
+        /// Sets `InstanceType`, which `new` took, in place.
+        pub fn set_instance_type(&mut self, value: impl Into<Val<HostInfoForCreateInstanceType>>) -> &mut Self {
+            self.props.set("InstanceType", value.into());
+            self
+        }
+
+        /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_type(&self) -> ::std::option::Option<Val<HostInfoForCreateInstanceType>> {
+            crate::cfn::get_prop(&self.props, "InstanceType")
+        }
+
+        /// `DedicatedHostId`.
+        pub fn dedicated_host_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DedicatedHostId", value.into());
+            self
+        }
+
+        /// Sets `DedicatedHostId` in place: [`Self::dedicated_host_id`] on a value held by `&mut`.
+        pub fn set_dedicated_host_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DedicatedHostId", value.into());
+            self
+        }
+
+        /// `DedicatedHostId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dedicated_host_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DedicatedHostId")
+        }
+
+        /// `PlacementGroupId`.
+        pub fn placement_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PlacementGroupId", value.into());
+            self
+        }
+
+        /// Sets `PlacementGroupId` in place: [`Self::placement_group_id`] on a value held by `&mut`.
+        pub fn set_placement_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PlacementGroupId", value.into());
+            self
+        }
+
+        /// `PlacementGroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_placement_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PlacementGroupId")
         }
     }
 
@@ -321,64 +534,160 @@ pub mod environment {
             InitialVlans { props }
         }
 
-        prop! {
-            /// `VmkManagement`.
-            props, "VmkManagement", _, set_vmk_management, get_vmk_management, Val<InitialVlanInfo>
+        /// Sets `VmkManagement`, which `new` took, in place.
+        pub fn set_vmk_management(&mut self, value: impl Into<Val<InitialVlanInfo>>) -> &mut Self {
+            self.props.set("VmkManagement", value.into());
+            self
         }
 
-        prop! {
-            /// `VmManagement`.
-            props, "VmManagement", _, set_vm_management, get_vm_management, Val<InitialVlanInfo>
+        /// `VmkManagement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vmk_management(&self) -> ::std::option::Option<Val<InitialVlanInfo>> {
+            crate::cfn::get_prop(&self.props, "VmkManagement")
         }
 
-        prop! {
-            /// `VMotion`.
-            props, "VMotion", _, set_v_motion, get_v_motion, Val<InitialVlanInfo>
+        /// Sets `VmManagement`, which `new` took, in place.
+        pub fn set_vm_management(&mut self, value: impl Into<Val<InitialVlanInfo>>) -> &mut Self {
+            self.props.set("VmManagement", value.into());
+            self
         }
 
-        prop! {
-            /// `VSan`.
-            props, "VSan", _, set_v_san, get_v_san, Val<InitialVlanInfo>
+        /// `VmManagement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vm_management(&self) -> ::std::option::Option<Val<InitialVlanInfo>> {
+            crate::cfn::get_prop(&self.props, "VmManagement")
         }
 
-        prop! {
-            /// `VTep`.
-            props, "VTep", _, set_v_tep, get_v_tep, Val<InitialVlanInfo>
+        /// Sets `VMotion`, which `new` took, in place.
+        pub fn set_v_motion(&mut self, value: impl Into<Val<InitialVlanInfo>>) -> &mut Self {
+            self.props.set("VMotion", value.into());
+            self
         }
 
-        prop! {
-            /// `EdgeVTep`.
-            props, "EdgeVTep", _, set_edge_v_tep, get_edge_v_tep, Val<InitialVlanInfo>
+        /// `VMotion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_v_motion(&self) -> ::std::option::Option<Val<InitialVlanInfo>> {
+            crate::cfn::get_prop(&self.props, "VMotion")
         }
 
-        prop! {
-            /// `NsxUpLink`.
-            props, "NsxUpLink", _, set_nsx_up_link, get_nsx_up_link, Val<InitialVlanInfo>
+        /// Sets `VSan`, which `new` took, in place.
+        pub fn set_v_san(&mut self, value: impl Into<Val<InitialVlanInfo>>) -> &mut Self {
+            self.props.set("VSan", value.into());
+            self
         }
 
-        prop! {
-            /// `Hcx`.
-            props, "Hcx", _, set_hcx, get_hcx, Val<InitialVlanInfo>
+        /// `VSan` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_v_san(&self) -> ::std::option::Option<Val<InitialVlanInfo>> {
+            crate::cfn::get_prop(&self.props, "VSan")
         }
 
-        prop! {
-            /// `ExpansionVlan1`.
-            props, "ExpansionVlan1", _, set_expansion_vlan1, get_expansion_vlan1, Val<InitialVlanInfo>
+        /// Sets `VTep`, which `new` took, in place.
+        pub fn set_v_tep(&mut self, value: impl Into<Val<InitialVlanInfo>>) -> &mut Self {
+            self.props.set("VTep", value.into());
+            self
         }
 
-        prop! {
-            /// `ExpansionVlan2`.
-            props, "ExpansionVlan2", _, set_expansion_vlan2, get_expansion_vlan2, Val<InitialVlanInfo>
+        /// `VTep` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_v_tep(&self) -> ::std::option::Option<Val<InitialVlanInfo>> {
+            crate::cfn::get_prop(&self.props, "VTep")
         }
 
-        prop! {
-            /// `HcxNetworkAclId`.
-            props, "HcxNetworkAclId", hcx_network_acl_id, set_hcx_network_acl_id, get_hcx_network_acl_id, Val<String>
+        /// Sets `EdgeVTep`, which `new` took, in place.
+        pub fn set_edge_v_tep(&mut self, value: impl Into<Val<InitialVlanInfo>>) -> &mut Self {
+            self.props.set("EdgeVTep", value.into());
+            self
         }
 
-        prop! {
-            /// `IsHcxPublic`.
-            props, "IsHcxPublic", is_hcx_public, set_is_hcx_public, get_is_hcx_public, Val<bool>
+        /// `EdgeVTep` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_edge_v_tep(&self) -> ::std::option::Option<Val<InitialVlanInfo>> {
+            crate::cfn::get_prop(&self.props, "EdgeVTep")
+        }
+
+        /// Sets `NsxUpLink`, which `new` took, in place.
+        pub fn set_nsx_up_link(&mut self, value: impl Into<Val<InitialVlanInfo>>) -> &mut Self {
+            self.props.set("NsxUpLink", value.into());
+            self
+        }
+
+        /// `NsxUpLink` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nsx_up_link(&self) -> ::std::option::Option<Val<InitialVlanInfo>> {
+            crate::cfn::get_prop(&self.props, "NsxUpLink")
+        }
+
+        /// Sets `Hcx`, which `new` took, in place.
+        pub fn set_hcx(&mut self, value: impl Into<Val<InitialVlanInfo>>) -> &mut Self {
+            self.props.set("Hcx", value.into());
+            self
+        }
+
+        /// `Hcx` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hcx(&self) -> ::std::option::Option<Val<InitialVlanInfo>> {
+            crate::cfn::get_prop(&self.props, "Hcx")
+        }
+
+        /// Sets `ExpansionVlan1`, which `new` took, in place.
+        pub fn set_expansion_vlan1(&mut self, value: impl Into<Val<InitialVlanInfo>>) -> &mut Self {
+            self.props.set("ExpansionVlan1", value.into());
+            self
+        }
+
+        /// `ExpansionVlan1` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expansion_vlan1(&self) -> ::std::option::Option<Val<InitialVlanInfo>> {
+            crate::cfn::get_prop(&self.props, "ExpansionVlan1")
+        }
+
+        /// Sets `ExpansionVlan2`, which `new` took, in place.
+        pub fn set_expansion_vlan2(&mut self, value: impl Into<Val<InitialVlanInfo>>) -> &mut Self {
+            self.props.set("ExpansionVlan2", value.into());
+            self
+        }
+
+        /// `ExpansionVlan2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expansion_vlan2(&self) -> ::std::option::Option<Val<InitialVlanInfo>> {
+            crate::cfn::get_prop(&self.props, "ExpansionVlan2")
+        }
+
+        /// `HcxNetworkAclId`.
+        pub fn hcx_network_acl_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HcxNetworkAclId", value.into());
+            self
+        }
+
+        /// Sets `HcxNetworkAclId` in place: [`Self::hcx_network_acl_id`] on a value held by `&mut`.
+        pub fn set_hcx_network_acl_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HcxNetworkAclId", value.into());
+            self
+        }
+
+        /// `HcxNetworkAclId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hcx_network_acl_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HcxNetworkAclId")
+        }
+
+        /// `IsHcxPublic`.
+        pub fn is_hcx_public(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsHcxPublic", value.into());
+            self
+        }
+
+        /// Sets `IsHcxPublic` in place: [`Self::is_hcx_public`] on a value held by `&mut`.
+        pub fn set_is_hcx_public(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsHcxPublic", value.into());
+            self
+        }
+
+        /// `IsHcxPublic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_hcx_public(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsHcxPublic")
         }
     }
 
@@ -399,9 +708,16 @@ pub mod environment {
             InitialVlanInfo { props }
         }
 
-        prop! {
-            /// `Cidr`.
-            props, "Cidr", _, set_cidr, get_cidr, Val<String>
+        /// Sets `Cidr`, which `new` took, in place.
+        pub fn set_cidr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Cidr", value.into());
+            self
+        }
+
+        /// `Cidr` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cidr(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Cidr")
         }
     }
 
@@ -424,14 +740,28 @@ pub mod environment {
             LicenseInfo { props }
         }
 
-        prop! {
-            /// `SolutionKey`.
-            props, "SolutionKey", _, set_solution_key, get_solution_key, Val<String>
+        /// Sets `SolutionKey`, which `new` took, in place.
+        pub fn set_solution_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SolutionKey", value.into());
+            self
         }
 
-        prop! {
-            /// `VsanKey`.
-            props, "VsanKey", _, set_vsan_key, get_vsan_key, Val<String>
+        /// `SolutionKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_solution_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SolutionKey")
+        }
+
+        /// Sets `VsanKey`, which `new` took, in place.
+        pub fn set_vsan_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VsanKey", value.into());
+            self
+        }
+
+        /// `VsanKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vsan_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VsanKey")
         }
     }
 
@@ -450,9 +780,22 @@ pub mod environment {
             ServiceAccessSecurityGroups { props }
         }
 
-        prop! {
-            /// `SecurityGroups`.
-            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
+        /// `SecurityGroups`.
+        pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroups", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroups` in place: [`Self::security_groups`] on a value held by `&mut`.
+        pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroups", value.into());
+            self
+        }
+
+        /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroups")
         }
     }
 
@@ -499,49 +842,112 @@ pub mod environment {
             VcfHostnames { props }
         }
 
-        prop! {
-            /// `VCenter`.
-            props, "VCenter", _, set_v_center, get_v_center, Val<String>
+        /// Sets `VCenter`, which `new` took, in place.
+        pub fn set_v_center(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VCenter", value.into());
+            self
         }
 
-        prop! {
-            /// `Nsx`.
-            props, "Nsx", _, set_nsx, get_nsx, Val<String>
+        /// `VCenter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_v_center(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VCenter")
         }
 
-        prop! {
-            /// `NsxManager1`.
-            props, "NsxManager1", _, set_nsx_manager1, get_nsx_manager1, Val<String>
+        /// Sets `Nsx`, which `new` took, in place.
+        pub fn set_nsx(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Nsx", value.into());
+            self
         }
 
-        prop! {
-            /// `NsxManager2`.
-            props, "NsxManager2", _, set_nsx_manager2, get_nsx_manager2, Val<String>
+        /// `Nsx` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nsx(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Nsx")
         }
 
-        prop! {
-            /// `NsxManager3`.
-            props, "NsxManager3", _, set_nsx_manager3, get_nsx_manager3, Val<String>
+        /// Sets `NsxManager1`, which `new` took, in place.
+        pub fn set_nsx_manager1(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NsxManager1", value.into());
+            self
         }
 
-        prop! {
-            /// `NsxEdge1`.
-            props, "NsxEdge1", _, set_nsx_edge1, get_nsx_edge1, Val<String>
+        /// `NsxManager1` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nsx_manager1(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NsxManager1")
         }
 
-        prop! {
-            /// `NsxEdge2`.
-            props, "NsxEdge2", _, set_nsx_edge2, get_nsx_edge2, Val<String>
+        /// Sets `NsxManager2`, which `new` took, in place.
+        pub fn set_nsx_manager2(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NsxManager2", value.into());
+            self
         }
 
-        prop! {
-            /// `SddcManager`.
-            props, "SddcManager", _, set_sddc_manager, get_sddc_manager, Val<String>
+        /// `NsxManager2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nsx_manager2(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NsxManager2")
         }
 
-        prop! {
-            /// `CloudBuilder`.
-            props, "CloudBuilder", _, set_cloud_builder, get_cloud_builder, Val<String>
+        /// Sets `NsxManager3`, which `new` took, in place.
+        pub fn set_nsx_manager3(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NsxManager3", value.into());
+            self
+        }
+
+        /// `NsxManager3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nsx_manager3(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NsxManager3")
+        }
+
+        /// Sets `NsxEdge1`, which `new` took, in place.
+        pub fn set_nsx_edge1(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NsxEdge1", value.into());
+            self
+        }
+
+        /// `NsxEdge1` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nsx_edge1(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NsxEdge1")
+        }
+
+        /// Sets `NsxEdge2`, which `new` took, in place.
+        pub fn set_nsx_edge2(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NsxEdge2", value.into());
+            self
+        }
+
+        /// `NsxEdge2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nsx_edge2(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NsxEdge2")
+        }
+
+        /// Sets `SddcManager`, which `new` took, in place.
+        pub fn set_sddc_manager(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SddcManager", value.into());
+            self
+        }
+
+        /// `SddcManager` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sddc_manager(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SddcManager")
+        }
+
+        /// Sets `CloudBuilder`, which `new` took, in place.
+        pub fn set_cloud_builder(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CloudBuilder", value.into());
+            self
+        }
+
+        /// `CloudBuilder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_builder(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CloudBuilder")
         }
     }
 

@@ -42,45 +42,142 @@ impl Environment {
         Environment { core }
     }
 
-    prop! {
-        /// `DataBundles`: ARNs of FinSpace Data Bundles to install
-        core.props, "DataBundles", data_bundles, set_data_bundles, get_data_bundles, Val<List<String>>
+    /// `DataBundles`: ARNs of FinSpace Data Bundles to install
+    pub fn data_bundles(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("DataBundles", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Description of the Environment
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `DataBundles` in place: [`Self::data_bundles`] on a value held by `&mut`.
+    pub fn set_data_bundles(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("DataBundles", value.into());
+        self
     }
 
-    prop! {
-        /// `FederationMode`: Federation mode used with the Environment
-        core.props, "FederationMode", federation_mode, set_federation_mode, get_federation_mode, Val<environment::FederationMode>
+    /// `DataBundles` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_bundles(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "DataBundles")
     }
 
-    prop! {
-        /// `FederationParameters`: Additional parameters to identify Federation mode
-        core.props, "FederationParameters", federation_parameters, set_federation_parameters, get_federation_parameters, Val<environment::FederationParameters>
+    /// `Description`: Description of the Environment
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: KMS key used to encrypt customer data within FinSpace Environment
-        /// infrastructure
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of the Environment
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `SuperuserParameters`: Parameters of the first Superuser for the FinSpace Environment
-        core.props, "SuperuserParameters", superuser_parameters, set_superuser_parameters, get_superuser_parameters, Val<environment::SuperuserParameters>
+    /// `FederationMode`: Federation mode used with the Environment
+    pub fn federation_mode(mut self, value: impl Into<Val<environment::FederationMode>>) -> Self {
+        self.core.props.set("FederationMode", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `FederationMode` in place: [`Self::federation_mode`] on a value held by `&mut`.
+    pub fn set_federation_mode(&mut self, value: impl Into<Val<environment::FederationMode>>) -> &mut Self {
+        self.core.props.set("FederationMode", value.into());
+        self
+    }
+
+    /// `FederationMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_federation_mode(&self) -> ::std::option::Option<Val<environment::FederationMode>> {
+        crate::cfn::get_prop(&self.core.props, "FederationMode")
+    }
+
+    /// `FederationParameters`: Additional parameters to identify Federation mode
+    pub fn federation_parameters(mut self, value: impl Into<Val<environment::FederationParameters>>) -> Self {
+        self.core.props.set("FederationParameters", value.into());
+        self
+    }
+
+    /// Sets `FederationParameters` in place: [`Self::federation_parameters`] on a value held by `&mut`.
+    pub fn set_federation_parameters(&mut self, value: impl Into<Val<environment::FederationParameters>>) -> &mut Self {
+        self.core.props.set("FederationParameters", value.into());
+        self
+    }
+
+    /// `FederationParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_federation_parameters(&self) -> ::std::option::Option<Val<environment::FederationParameters>> {
+        crate::cfn::get_prop(&self.core.props, "FederationParameters")
+    }
+
+    /// `KmsKeyId`: KMS key used to encrypt customer data within FinSpace Environment infrastructure
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `SuperuserParameters`: Parameters of the first Superuser for the FinSpace Environment
+    pub fn superuser_parameters(mut self, value: impl Into<Val<environment::SuperuserParameters>>) -> Self {
+        self.core.props.set("SuperuserParameters", value.into());
+        self
+    }
+
+    /// Sets `SuperuserParameters` in place: [`Self::superuser_parameters`] on a value held by `&mut`.
+    pub fn set_superuser_parameters(&mut self, value: impl Into<Val<environment::SuperuserParameters>>) -> &mut Self {
+        self.core.props.set("SuperuserParameters", value.into());
+        self
+    }
+
+    /// `SuperuserParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_superuser_parameters(&self) -> ::std::option::Option<Val<environment::SuperuserParameters>> {
+        crate::cfn::get_prop(&self.core.props, "SuperuserParameters")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -166,35 +263,115 @@ pub mod environment {
             FederationParameters { props }
         }
 
-        prop! {
-            /// `ApplicationCallBackURL`: SAML metadata URL to link with the Environment
-            props, "ApplicationCallBackURL", application_call_back_url, set_application_call_back_url, get_application_call_back_url, Val<String>
+        /// `ApplicationCallBackURL`: SAML metadata URL to link with the Environment
+        pub fn application_call_back_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ApplicationCallBackURL", value.into());
+            self
         }
 
-        prop! {
-            /// `AttributeMap`: Attribute map for SAML configuration
-            props, "AttributeMap", attribute_map, set_attribute_map, get_attribute_map, Val<List<Tag>>
+        /// Sets `ApplicationCallBackURL` in place: [`Self::application_call_back_url`] on a value held
+        /// by `&mut`.
+        pub fn set_application_call_back_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationCallBackURL", value.into());
+            self
         }
 
-        prop! {
-            /// `FederationProviderName`: Federation provider name to link with the Environment
-            props, "FederationProviderName", federation_provider_name, set_federation_provider_name, get_federation_provider_name, Val<String>
+        /// `ApplicationCallBackURL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_call_back_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationCallBackURL")
         }
 
-        prop! {
-            /// `FederationURN`: SAML metadata URL to link with the Environment
-            props, "FederationURN", federation_urn, set_federation_urn, get_federation_urn, Val<String>
+        /// `AttributeMap`: Attribute map for SAML configuration
+        pub fn attribute_map(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("AttributeMap", value.into());
+            self
         }
 
-        prop! {
-            /// `SamlMetadataDocument`: SAML metadata document to link the federation provider to the
-            /// Environment
-            props, "SamlMetadataDocument", saml_metadata_document, set_saml_metadata_document, get_saml_metadata_document, Val<String>
+        /// Sets `AttributeMap` in place: [`Self::attribute_map`] on a value held by `&mut`.
+        pub fn set_attribute_map(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("AttributeMap", value.into());
+            self
         }
 
-        prop! {
-            /// `SamlMetadataURL`: SAML metadata URL to link with the Environment
-            props, "SamlMetadataURL", saml_metadata_url, set_saml_metadata_url, get_saml_metadata_url, Val<String>
+        /// `AttributeMap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_map(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "AttributeMap")
+        }
+
+        /// `FederationProviderName`: Federation provider name to link with the Environment
+        pub fn federation_provider_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FederationProviderName", value.into());
+            self
+        }
+
+        /// Sets `FederationProviderName` in place: [`Self::federation_provider_name`] on a value held
+        /// by `&mut`.
+        pub fn set_federation_provider_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FederationProviderName", value.into());
+            self
+        }
+
+        /// `FederationProviderName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_federation_provider_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FederationProviderName")
+        }
+
+        /// `FederationURN`: SAML metadata URL to link with the Environment
+        pub fn federation_urn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FederationURN", value.into());
+            self
+        }
+
+        /// Sets `FederationURN` in place: [`Self::federation_urn`] on a value held by `&mut`.
+        pub fn set_federation_urn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FederationURN", value.into());
+            self
+        }
+
+        /// `FederationURN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_federation_urn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FederationURN")
+        }
+
+        /// `SamlMetadataDocument`: SAML metadata document to link the federation provider to the
+        /// Environment
+        pub fn saml_metadata_document(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SamlMetadataDocument", value.into());
+            self
+        }
+
+        /// Sets `SamlMetadataDocument` in place: [`Self::saml_metadata_document`] on a value held by `&mut`.
+        pub fn set_saml_metadata_document(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SamlMetadataDocument", value.into());
+            self
+        }
+
+        /// `SamlMetadataDocument` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_saml_metadata_document(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SamlMetadataDocument")
+        }
+
+        /// `SamlMetadataURL`: SAML metadata URL to link with the Environment
+        pub fn saml_metadata_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SamlMetadataURL", value.into());
+            self
+        }
+
+        /// Sets `SamlMetadataURL` in place: [`Self::saml_metadata_url`] on a value held by `&mut`.
+        pub fn set_saml_metadata_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SamlMetadataURL", value.into());
+            self
+        }
+
+        /// `SamlMetadataURL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_saml_metadata_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SamlMetadataURL")
         }
     }
 
@@ -214,19 +391,58 @@ pub mod environment {
             SuperuserParameters { props }
         }
 
-        prop! {
-            /// `EmailAddress`: Email address
-            props, "EmailAddress", email_address, set_email_address, get_email_address, Val<String>
+        /// `EmailAddress`: Email address
+        pub fn email_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EmailAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `FirstName`: First name
-            props, "FirstName", first_name, set_first_name, get_first_name, Val<String>
+        /// Sets `EmailAddress` in place: [`Self::email_address`] on a value held by `&mut`.
+        pub fn set_email_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EmailAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `LastName`: Last name
-            props, "LastName", last_name, set_last_name, get_last_name, Val<String>
+        /// `EmailAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EmailAddress")
+        }
+
+        /// `FirstName`: First name
+        pub fn first_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FirstName", value.into());
+            self
+        }
+
+        /// Sets `FirstName` in place: [`Self::first_name`] on a value held by `&mut`.
+        pub fn set_first_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FirstName", value.into());
+            self
+        }
+
+        /// `FirstName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_first_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FirstName")
+        }
+
+        /// `LastName`: Last name
+        pub fn last_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LastName", value.into());
+            self
+        }
+
+        /// Sets `LastName` in place: [`Self::last_name`] on a value held by `&mut`.
+        pub fn set_last_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LastName", value.into());
+            self
+        }
+
+        /// `LastName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LastName")
         }
     }
 }

@@ -53,50 +53,143 @@ impl ExperimentTemplate {
         ExperimentTemplate { core }
     }
 
-    prop! {
-        /// `Actions`: The actions for the experiment.
-        core.props, "Actions", actions, set_actions, get_actions, Val<Map<experiment_template::ExperimentTemplateAction>>
+    /// `Actions`: The actions for the experiment.
+    pub fn actions(mut self, value: impl Into<Val<Map<experiment_template::ExperimentTemplateAction>>>) -> Self {
+        self.core.props.set("Actions", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description for the experiment template.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `Actions` in place: [`Self::actions`] on a value held by `&mut`.
+    pub fn set_actions(&mut self, value: impl Into<Val<Map<experiment_template::ExperimentTemplateAction>>>) -> &mut Self {
+        self.core.props.set("Actions", value.into());
+        self
     }
 
-    prop! {
-        /// `ExperimentOptions`.
-        core.props, "ExperimentOptions", experiment_options, set_experiment_options, get_experiment_options, Val<experiment_template::ExperimentTemplateExperimentOptions>
+    /// `Actions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions(&self) -> ::std::option::Option<Val<Map<experiment_template::ExperimentTemplateAction>>> {
+        crate::cfn::get_prop(&self.core.props, "Actions")
     }
 
-    prop! {
-        /// `ExperimentReportConfiguration`.
-        core.props, "ExperimentReportConfiguration", experiment_report_configuration, set_experiment_report_configuration, get_experiment_report_configuration, Val<experiment_template::ExperimentTemplateExperimentReportConfiguration>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `LogConfiguration`.
-        core.props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<experiment_template::ExperimentTemplateLogConfiguration>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `RoleArn`: The Amazon Resource Name (ARN) of an IAM role that grants the AWS FIS service
-        /// permission to perform service actions on your behalf.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `ExperimentOptions`.
+    pub fn experiment_options(mut self, value: impl Into<Val<experiment_template::ExperimentTemplateExperimentOptions>>) -> Self {
+        self.core.props.set("ExperimentOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `StopConditions`: One or more stop conditions.
-        core.props, "StopConditions", _, set_stop_conditions, get_stop_conditions, Val<List<experiment_template::ExperimentTemplateStopCondition>>
+    /// Sets `ExperimentOptions` in place: [`Self::experiment_options`] on a value held by `&mut`.
+    pub fn set_experiment_options(&mut self, value: impl Into<Val<experiment_template::ExperimentTemplateExperimentOptions>>) -> &mut Self {
+        self.core.props.set("ExperimentOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `ExperimentOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_experiment_options(&self) -> ::std::option::Option<Val<experiment_template::ExperimentTemplateExperimentOptions>> {
+        crate::cfn::get_prop(&self.core.props, "ExperimentOptions")
     }
 
-    prop! {
-        /// `Targets`: The targets for the experiment.
-        core.props, "Targets", _, set_targets, get_targets, Val<Map<experiment_template::ExperimentTemplateTarget>>
+    /// `ExperimentReportConfiguration`.
+    pub fn experiment_report_configuration(mut self, value: impl Into<Val<experiment_template::ExperimentTemplateExperimentReportConfiguration>>) -> Self {
+        self.core.props.set("ExperimentReportConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ExperimentReportConfiguration` in place: [`Self::experiment_report_configuration`] on
+    /// a value held by `&mut`.
+    pub fn set_experiment_report_configuration(&mut self, value: impl Into<Val<experiment_template::ExperimentTemplateExperimentReportConfiguration>>) -> &mut Self {
+        self.core.props.set("ExperimentReportConfiguration", value.into());
+        self
+    }
+
+    /// `ExperimentReportConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_experiment_report_configuration(&self) -> ::std::option::Option<Val<experiment_template::ExperimentTemplateExperimentReportConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ExperimentReportConfiguration")
+    }
+
+    /// `LogConfiguration`.
+    pub fn log_configuration(mut self, value: impl Into<Val<experiment_template::ExperimentTemplateLogConfiguration>>) -> Self {
+        self.core.props.set("LogConfiguration", value.into());
+        self
+    }
+
+    /// Sets `LogConfiguration` in place: [`Self::log_configuration`] on a value held by `&mut`.
+    pub fn set_log_configuration(&mut self, value: impl Into<Val<experiment_template::ExperimentTemplateLogConfiguration>>) -> &mut Self {
+        self.core.props.set("LogConfiguration", value.into());
+        self
+    }
+
+    /// `LogConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_configuration(&self) -> ::std::option::Option<Val<experiment_template::ExperimentTemplateLogConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LogConfiguration")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// Sets `StopConditions`, which `new` took, in place.
+    pub fn set_stop_conditions(&mut self, value: impl Into<Val<List<experiment_template::ExperimentTemplateStopCondition>>>) -> &mut Self {
+        self.core.props.set("StopConditions", value.into());
+        self
+    }
+
+    /// `StopConditions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stop_conditions(&self) -> ::std::option::Option<Val<List<experiment_template::ExperimentTemplateStopCondition>>> {
+        crate::cfn::get_prop(&self.core.props, "StopConditions")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Targets`, which `new` took, in place.
+    pub fn set_targets(&mut self, value: impl Into<Val<Map<experiment_template::ExperimentTemplateTarget>>>) -> &mut Self {
+        self.core.props.set("Targets", value.into());
+        self
+    }
+
+    /// `Targets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_targets(&self) -> ::std::option::Option<Val<Map<experiment_template::ExperimentTemplateTarget>>> {
+        crate::cfn::get_prop(&self.core.props, "Targets")
     }
 
     /// `Ref`: the resource's identifier.
@@ -135,30 +228,89 @@ pub mod experiment_template {
             ExperimentTemplateAction { props }
         }
 
-        prop! {
-            /// `ActionId`: The ID of the action.
-            props, "ActionId", _, set_action_id, get_action_id, Val<String>
+        /// Sets `ActionId`, which `new` took, in place.
+        pub fn set_action_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ActionId", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: A description for the action.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `ActionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ActionId")
         }
 
-        prop! {
-            /// `Parameters`: The parameters for the action, if applicable.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<String>>
+        /// `Description`: A description for the action.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `StartAfter`: The names of the actions that must be completed before the current action
-            /// starts.
-            props, "StartAfter", start_after, set_start_after, get_start_after, Val<List<String>>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Targets`: One or more targets for the action.
-            props, "Targets", targets, set_targets, get_targets, Val<Map<String>>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Parameters`: The parameters for the action, if applicable.
+        pub fn parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
+        }
+
+        /// `StartAfter`: The names of the actions that must be completed before the current action
+        /// starts.
+        pub fn start_after(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("StartAfter", value.into());
+            self
+        }
+
+        /// Sets `StartAfter` in place: [`Self::start_after`] on a value held by `&mut`.
+        pub fn set_start_after(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StartAfter", value.into());
+            self
+        }
+
+        /// `StartAfter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_after(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StartAfter")
+        }
+
+        /// `Targets`: One or more targets for the action.
+        pub fn targets(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Targets", value.into());
+            self
+        }
+
+        /// Sets `Targets` in place: [`Self::targets`] on a value held by `&mut`.
+        pub fn set_targets(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Targets", value.into());
+            self
+        }
+
+        /// `Targets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_targets(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Targets")
         }
     }
 
@@ -177,15 +329,41 @@ pub mod experiment_template {
             ExperimentTemplateExperimentOptions { props }
         }
 
-        prop! {
-            /// `AccountTargeting`: The account targeting setting for the experiment template.
-            props, "AccountTargeting", account_targeting, set_account_targeting, get_account_targeting, Val<ExperimentTemplateExperimentOptionsAccountTargeting>
+        /// `AccountTargeting`: The account targeting setting for the experiment template.
+        pub fn account_targeting(mut self, value: impl Into<Val<ExperimentTemplateExperimentOptionsAccountTargeting>>) -> Self {
+            self.props.set("AccountTargeting", value.into());
+            self
         }
 
-        prop! {
-            /// `EmptyTargetResolutionMode`: The target resolution failure mode for the experiment
-            /// template.
-            props, "EmptyTargetResolutionMode", empty_target_resolution_mode, set_empty_target_resolution_mode, get_empty_target_resolution_mode, Val<ExperimentTemplateExperimentOptionsEmptyTargetResolutionMode>
+        /// Sets `AccountTargeting` in place: [`Self::account_targeting`] on a value held by `&mut`.
+        pub fn set_account_targeting(&mut self, value: impl Into<Val<ExperimentTemplateExperimentOptionsAccountTargeting>>) -> &mut Self {
+            self.props.set("AccountTargeting", value.into());
+            self
+        }
+
+        /// `AccountTargeting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_targeting(&self) -> ::std::option::Option<Val<ExperimentTemplateExperimentOptionsAccountTargeting>> {
+            crate::cfn::get_prop(&self.props, "AccountTargeting")
+        }
+
+        /// `EmptyTargetResolutionMode`: The target resolution failure mode for the experiment template.
+        pub fn empty_target_resolution_mode(mut self, value: impl Into<Val<ExperimentTemplateExperimentOptionsEmptyTargetResolutionMode>>) -> Self {
+            self.props.set("EmptyTargetResolutionMode", value.into());
+            self
+        }
+
+        /// Sets `EmptyTargetResolutionMode` in place: [`Self::empty_target_resolution_mode`] on a value
+        /// held by `&mut`.
+        pub fn set_empty_target_resolution_mode(&mut self, value: impl Into<Val<ExperimentTemplateExperimentOptionsEmptyTargetResolutionMode>>) -> &mut Self {
+            self.props.set("EmptyTargetResolutionMode", value.into());
+            self
+        }
+
+        /// `EmptyTargetResolutionMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_empty_target_resolution_mode(&self) -> ::std::option::Option<Val<ExperimentTemplateExperimentOptionsEmptyTargetResolutionMode>> {
+            crate::cfn::get_prop(&self.props, "EmptyTargetResolutionMode")
         }
     }
 
@@ -234,24 +412,71 @@ pub mod experiment_template {
             ExperimentTemplateExperimentReportConfiguration { props }
         }
 
-        prop! {
-            /// `Outputs`.
-            props, "Outputs", _, set_outputs, get_outputs, Val<ExperimentTemplateExperimentReportConfigurationOutputs>
+        /// Sets `Outputs`, which `new` took, in place.
+        pub fn set_outputs(&mut self, value: impl Into<Val<ExperimentTemplateExperimentReportConfigurationOutputs>>) -> &mut Self {
+            self.props.set("Outputs", value.into());
+            self
         }
 
-        prop! {
-            /// `DataSources`.
-            props, "DataSources", data_sources, set_data_sources, get_data_sources, Val<ExperimentTemplateExperimentReportConfigurationDataSources>
+        /// `Outputs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_outputs(&self) -> ::std::option::Option<Val<ExperimentTemplateExperimentReportConfigurationOutputs>> {
+            crate::cfn::get_prop(&self.props, "Outputs")
         }
 
-        prop! {
-            /// `PostExperimentDuration`.
-            props, "PostExperimentDuration", post_experiment_duration, set_post_experiment_duration, get_post_experiment_duration, Val<String>
+        /// `DataSources`.
+        pub fn data_sources(mut self, value: impl Into<Val<ExperimentTemplateExperimentReportConfigurationDataSources>>) -> Self {
+            self.props.set("DataSources", value.into());
+            self
         }
 
-        prop! {
-            /// `PreExperimentDuration`.
-            props, "PreExperimentDuration", pre_experiment_duration, set_pre_experiment_duration, get_pre_experiment_duration, Val<String>
+        /// Sets `DataSources` in place: [`Self::data_sources`] on a value held by `&mut`.
+        pub fn set_data_sources(&mut self, value: impl Into<Val<ExperimentTemplateExperimentReportConfigurationDataSources>>) -> &mut Self {
+            self.props.set("DataSources", value.into());
+            self
+        }
+
+        /// `DataSources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_sources(&self) -> ::std::option::Option<Val<ExperimentTemplateExperimentReportConfigurationDataSources>> {
+            crate::cfn::get_prop(&self.props, "DataSources")
+        }
+
+        /// `PostExperimentDuration`.
+        pub fn post_experiment_duration(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PostExperimentDuration", value.into());
+            self
+        }
+
+        /// Sets `PostExperimentDuration` in place: [`Self::post_experiment_duration`] on a value held
+        /// by `&mut`.
+        pub fn set_post_experiment_duration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PostExperimentDuration", value.into());
+            self
+        }
+
+        /// `PostExperimentDuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_post_experiment_duration(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PostExperimentDuration")
+        }
+
+        /// `PreExperimentDuration`.
+        pub fn pre_experiment_duration(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PreExperimentDuration", value.into());
+            self
+        }
+
+        /// Sets `PreExperimentDuration` in place: [`Self::pre_experiment_duration`] on a value held by `&mut`.
+        pub fn set_pre_experiment_duration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PreExperimentDuration", value.into());
+            self
+        }
+
+        /// `PreExperimentDuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_experiment_duration(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PreExperimentDuration")
         }
     }
 
@@ -270,9 +495,22 @@ pub mod experiment_template {
             ExperimentTemplateExperimentReportConfigurationDataSources { props }
         }
 
-        prop! {
-            /// `CloudWatchDashboards`.
-            props, "CloudWatchDashboards", cloud_watch_dashboards, set_cloud_watch_dashboards, get_cloud_watch_dashboards, Val<List<CloudWatchDashboard>>
+        /// `CloudWatchDashboards`.
+        pub fn cloud_watch_dashboards(mut self, value: impl Into<Val<List<CloudWatchDashboard>>>) -> Self {
+            self.props.set("CloudWatchDashboards", value.into());
+            self
+        }
+
+        /// Sets `CloudWatchDashboards` in place: [`Self::cloud_watch_dashboards`] on a value held by `&mut`.
+        pub fn set_cloud_watch_dashboards(&mut self, value: impl Into<Val<List<CloudWatchDashboard>>>) -> &mut Self {
+            self.props.set("CloudWatchDashboards", value.into());
+            self
+        }
+
+        /// `CloudWatchDashboards` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_dashboards(&self) -> ::std::option::Option<Val<List<CloudWatchDashboard>>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchDashboards")
         }
     }
 
@@ -293,9 +531,16 @@ pub mod experiment_template {
             CloudWatchDashboard { props }
         }
 
-        prop! {
-            /// `DashboardIdentifier`.
-            props, "DashboardIdentifier", _, set_dashboard_identifier, get_dashboard_identifier, Val<String>
+        /// Sets `DashboardIdentifier`, which `new` took, in place.
+        pub fn set_dashboard_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DashboardIdentifier", value.into());
+            self
+        }
+
+        /// `DashboardIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dashboard_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DashboardIdentifier")
         }
     }
 
@@ -318,9 +563,16 @@ pub mod experiment_template {
             ExperimentTemplateExperimentReportConfigurationOutputs { props }
         }
 
-        prop! {
-            /// `ExperimentReportS3Configuration`.
-            props, "ExperimentReportS3Configuration", _, set_experiment_report_s3_configuration, get_experiment_report_s3_configuration, Val<ExperimentTemplateExperimentReportConfigurationOutputsExperimentReportS3Configuration>
+        /// Sets `ExperimentReportS3Configuration`, which `new` took, in place.
+        pub fn set_experiment_report_s3_configuration(&mut self, value: impl Into<Val<ExperimentTemplateExperimentReportConfigurationOutputsExperimentReportS3Configuration>>) -> &mut Self {
+            self.props.set("ExperimentReportS3Configuration", value.into());
+            self
+        }
+
+        /// `ExperimentReportS3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_experiment_report_s3_configuration(&self) -> ::std::option::Option<Val<ExperimentTemplateExperimentReportConfigurationOutputsExperimentReportS3Configuration>> {
+            crate::cfn::get_prop(&self.props, "ExperimentReportS3Configuration")
         }
     }
 
@@ -341,14 +593,34 @@ pub mod experiment_template {
             ExperimentTemplateExperimentReportConfigurationOutputsExperimentReportS3Configuration { props }
         }
 
-        prop! {
-            /// `BucketName`.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
+        }
+
+        /// `Prefix`.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -369,19 +641,53 @@ pub mod experiment_template {
             ExperimentTemplateLogConfiguration { props }
         }
 
-        prop! {
-            /// `LogSchemaVersion`.
-            props, "LogSchemaVersion", _, set_log_schema_version, get_log_schema_version, Val<i64>
+        /// Sets `LogSchemaVersion`, which `new` took, in place.
+        pub fn set_log_schema_version(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("LogSchemaVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudWatchLogsConfiguration`.
-            props, "CloudWatchLogsConfiguration", cloud_watch_logs_configuration, set_cloud_watch_logs_configuration, get_cloud_watch_logs_configuration, Val<ExperimentTemplateLogConfigurationCloudWatchLogsConfiguration>
+        /// `LogSchemaVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_schema_version(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "LogSchemaVersion")
         }
 
-        prop! {
-            /// `S3Configuration`.
-            props, "S3Configuration", s3_configuration, set_s3_configuration, get_s3_configuration, Val<ExperimentTemplateLogConfigurationS3Configuration>
+        /// `CloudWatchLogsConfiguration`.
+        pub fn cloud_watch_logs_configuration(mut self, value: impl Into<Val<ExperimentTemplateLogConfigurationCloudWatchLogsConfiguration>>) -> Self {
+            self.props.set("CloudWatchLogsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `CloudWatchLogsConfiguration` in place: [`Self::cloud_watch_logs_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_cloud_watch_logs_configuration(&mut self, value: impl Into<Val<ExperimentTemplateLogConfigurationCloudWatchLogsConfiguration>>) -> &mut Self {
+            self.props.set("CloudWatchLogsConfiguration", value.into());
+            self
+        }
+
+        /// `CloudWatchLogsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs_configuration(&self) -> ::std::option::Option<Val<ExperimentTemplateLogConfigurationCloudWatchLogsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogsConfiguration")
+        }
+
+        /// `S3Configuration`.
+        pub fn s3_configuration(mut self, value: impl Into<Val<ExperimentTemplateLogConfigurationS3Configuration>>) -> Self {
+            self.props.set("S3Configuration", value.into());
+            self
+        }
+
+        /// Sets `S3Configuration` in place: [`Self::s3_configuration`] on a value held by `&mut`.
+        pub fn set_s3_configuration(&mut self, value: impl Into<Val<ExperimentTemplateLogConfigurationS3Configuration>>) -> &mut Self {
+            self.props.set("S3Configuration", value.into());
+            self
+        }
+
+        /// `S3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_configuration(&self) -> ::std::option::Option<Val<ExperimentTemplateLogConfigurationS3Configuration>> {
+            crate::cfn::get_prop(&self.props, "S3Configuration")
         }
     }
 
@@ -402,9 +708,16 @@ pub mod experiment_template {
             ExperimentTemplateLogConfigurationCloudWatchLogsConfiguration { props }
         }
 
-        prop! {
-            /// `LogGroupArn`.
-            props, "LogGroupArn", _, set_log_group_arn, get_log_group_arn, Val<String>
+        /// Sets `LogGroupArn`, which `new` took, in place.
+        pub fn set_log_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupArn", value.into());
+            self
+        }
+
+        /// `LogGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupArn")
         }
     }
 
@@ -425,14 +738,34 @@ pub mod experiment_template {
             ExperimentTemplateLogConfigurationS3Configuration { props }
         }
 
-        prop! {
-            /// `BucketName`.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
+        }
+
+        /// `Prefix`.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -453,14 +786,34 @@ pub mod experiment_template {
             ExperimentTemplateStopCondition { props }
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", _, set_source, get_source, Val<String>
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -489,36 +842,100 @@ pub mod experiment_template {
             ExperimentTemplateTarget { props }
         }
 
-        prop! {
-            /// `ResourceType`: The AWS resource type. The resource type must be supported for the
-            /// specified action.
-            props, "ResourceType", _, set_resource_type, get_resource_type, Val<String>
+        /// Sets `ResourceType`, which `new` took, in place.
+        pub fn set_resource_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceType", value.into());
+            self
         }
 
-        prop! {
-            /// `SelectionMode`: Scopes the identified resources to a specific number of the resources
-            /// at random, or a percentage of the resources.
-            props, "SelectionMode", _, set_selection_mode, get_selection_mode, Val<String>
+        /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceType")
         }
 
-        prop! {
-            /// `Filters`.
-            props, "Filters", filters, set_filters, get_filters, Val<List<ExperimentTemplateTargetFilter>>
+        /// Sets `SelectionMode`, which `new` took, in place.
+        pub fn set_selection_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SelectionMode", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<String>>
+        /// `SelectionMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_selection_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SelectionMode")
         }
 
-        prop! {
-            /// `ResourceArns`: The Amazon Resource Names (ARNs) of the target resources.
-            props, "ResourceArns", resource_arns, set_resource_arns, get_resource_arns, Val<List<String>>
+        /// `Filters`.
+        pub fn filters(mut self, value: impl Into<Val<List<ExperimentTemplateTargetFilter>>>) -> Self {
+            self.props.set("Filters", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceTags`.
-            props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<Map<String>>
+        /// Sets `Filters` in place: [`Self::filters`] on a value held by `&mut`.
+        pub fn set_filters(&mut self, value: impl Into<Val<List<ExperimentTemplateTargetFilter>>>) -> &mut Self {
+            self.props.set("Filters", value.into());
+            self
+        }
+
+        /// `Filters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filters(&self) -> ::std::option::Option<Val<List<ExperimentTemplateTargetFilter>>> {
+            crate::cfn::get_prop(&self.props, "Filters")
+        }
+
+        /// `Parameters`.
+        pub fn parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
+        }
+
+        /// `ResourceArns`: The Amazon Resource Names (ARNs) of the target resources.
+        pub fn resource_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ResourceArns", value.into());
+            self
+        }
+
+        /// Sets `ResourceArns` in place: [`Self::resource_arns`] on a value held by `&mut`.
+        pub fn set_resource_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ResourceArns", value.into());
+            self
+        }
+
+        /// `ResourceArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ResourceArns")
+        }
+
+        /// `ResourceTags`.
+        pub fn resource_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("ResourceTags", value.into());
+            self
+        }
+
+        /// Sets `ResourceTags` in place: [`Self::resource_tags`] on a value held by `&mut`.
+        pub fn set_resource_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("ResourceTags", value.into());
+            self
+        }
+
+        /// `ResourceTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "ResourceTags")
         }
     }
 
@@ -542,14 +959,28 @@ pub mod experiment_template {
             ExperimentTemplateTargetFilter { props }
         }
 
-        prop! {
-            /// `Path`: The attribute path for the filter.
-            props, "Path", _, set_path, get_path, Val<String>
+        /// Sets `Path`, which `new` took, in place.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`: The attribute values for the filter.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 }
@@ -583,24 +1014,58 @@ impl TargetAccountConfiguration {
         TargetAccountConfiguration { core }
     }
 
-    prop! {
-        /// `AccountId`: The AWS account ID of the target account.
-        core.props, "AccountId", _, set_account_id, get_account_id, Val<String>
+    /// Sets `AccountId`, which `new` took, in place.
+    pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccountId", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the target account.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AccountId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccountId")
     }
 
-    prop! {
-        /// `ExperimentTemplateId`: The ID of the experiment template.
-        core.props, "ExperimentTemplateId", _, set_experiment_template_id, get_experiment_template_id, Val<String>
+    /// `Description`: The description of the target account.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: The Amazon Resource Name (ARN) of an IAM role for the target account.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `ExperimentTemplateId`, which `new` took, in place.
+    pub fn set_experiment_template_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExperimentTemplateId", value.into());
+        self
+    }
+
+    /// `ExperimentTemplateId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_experiment_template_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExperimentTemplateId")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
     }
 
     /// `Ref`: the resource's identifier.

@@ -47,19 +47,46 @@ impl ApplicationsList {
         ApplicationsList { core }
     }
 
-    prop! {
-        /// `AppsList`: An array of applications in the Firewall Manager applications list.
-        core.props, "AppsList", _, set_apps_list, get_apps_list, Val<List<applications_list::App>>
+    /// Sets `AppsList`, which `new` took, in place.
+    pub fn set_apps_list(&mut self, value: impl Into<Val<List<applications_list::App>>>) -> &mut Self {
+        self.core.props.set("AppsList", value.into());
+        self
     }
 
-    prop! {
-        /// `ListName`: The name of the Firewall Manager applications list.
-        core.props, "ListName", _, set_list_name, get_list_name, Val<String>
+    /// `AppsList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_apps_list(&self) -> ::std::option::Option<Val<List<applications_list::App>>> {
+        crate::cfn::get_prop(&self.core.props, "AppsList")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to the applications list.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ListName`, which `new` took, in place.
+    pub fn set_list_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ListName", value.into());
+        self
+    }
+
+    /// `ListName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_list_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ListName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to the applications list.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -123,20 +150,40 @@ pub mod applications_list {
             App { props }
         }
 
-        prop! {
-            /// `AppName`: The application's name.
-            props, "AppName", _, set_app_name, get_app_name, Val<String>
+        /// Sets `AppName`, which `new` took, in place.
+        pub fn set_app_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppName", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`: The IP protocol name or number. The name can be one of tcp, udp, or icmp.
-            /// For information on possible numbers, see Protocol Numbers (<https://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml>).
-            props, "Protocol", _, set_protocol, get_protocol, Val<String>
+        /// `AppName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppName")
         }
 
-        prop! {
-            /// `Port`: The application's port number, for example 80.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// Sets `Protocol`, which `new` took, in place.
+        pub fn set_protocol(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
+        }
+
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
     }
 }
@@ -167,14 +214,28 @@ impl NotificationChannel {
         NotificationChannel { core }
     }
 
-    prop! {
-        /// `SnsRoleName`: A resource ARN.
-        core.props, "SnsRoleName", _, set_sns_role_name, get_sns_role_name, Val<String>
+    /// Sets `SnsRoleName`, which `new` took, in place.
+    pub fn set_sns_role_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnsRoleName", value.into());
+        self
     }
 
-    prop! {
-        /// `SnsTopicArn`: A resource ARN.
-        core.props, "SnsTopicArn", _, set_sns_topic_arn, get_sns_topic_arn, Val<String>
+    /// `SnsRoleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sns_role_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnsRoleName")
+    }
+
+    /// Sets `SnsTopicArn`, which `new` took, in place.
+    pub fn set_sns_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnsTopicArn", value.into());
+        self
+    }
+
+    /// `SnsTopicArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sns_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnsTopicArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -216,79 +277,252 @@ impl Policy {
         Policy { core }
     }
 
-    prop! {
-        /// `DeleteAllPolicyResources`.
-        core.props, "DeleteAllPolicyResources", delete_all_policy_resources, set_delete_all_policy_resources, get_delete_all_policy_resources, Val<bool>
+    /// `DeleteAllPolicyResources`.
+    pub fn delete_all_policy_resources(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeleteAllPolicyResources", value.into());
+        self
     }
 
-    prop! {
-        /// `ExcludeMap`: An FMS includeMap or excludeMap.
-        core.props, "ExcludeMap", exclude_map, set_exclude_map, get_exclude_map, Val<policy::IeMap>
+    /// Sets `DeleteAllPolicyResources` in place: [`Self::delete_all_policy_resources`] on a value
+    /// held by `&mut`.
+    pub fn set_delete_all_policy_resources(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeleteAllPolicyResources", value.into());
+        self
     }
 
-    prop! {
-        /// `ExcludeResourceTags`.
-        core.props, "ExcludeResourceTags", _, set_exclude_resource_tags, get_exclude_resource_tags, Val<bool>
+    /// `DeleteAllPolicyResources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delete_all_policy_resources(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeleteAllPolicyResources")
     }
 
-    prop! {
-        /// `IncludeMap`: An FMS includeMap or excludeMap.
-        core.props, "IncludeMap", include_map, set_include_map, get_include_map, Val<policy::IeMap>
+    /// `ExcludeMap`: An FMS includeMap or excludeMap.
+    pub fn exclude_map(mut self, value: impl Into<Val<policy::IeMap>>) -> Self {
+        self.core.props.set("ExcludeMap", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyDescription`.
-        core.props, "PolicyDescription", policy_description, set_policy_description, get_policy_description, Val<String>
+    /// Sets `ExcludeMap` in place: [`Self::exclude_map`] on a value held by `&mut`.
+    pub fn set_exclude_map(&mut self, value: impl Into<Val<policy::IeMap>>) -> &mut Self {
+        self.core.props.set("ExcludeMap", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyName`.
-        core.props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+    /// `ExcludeMap` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_exclude_map(&self) -> ::std::option::Option<Val<policy::IeMap>> {
+        crate::cfn::get_prop(&self.core.props, "ExcludeMap")
     }
 
-    prop! {
-        /// `RemediationEnabled`.
-        core.props, "RemediationEnabled", _, set_remediation_enabled, get_remediation_enabled, Val<bool>
+    /// Sets `ExcludeResourceTags`, which `new` took, in place.
+    pub fn set_exclude_resource_tags(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ExcludeResourceTags", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceSetIds`.
-        core.props, "ResourceSetIds", resource_set_ids, set_resource_set_ids, get_resource_set_ids, Val<List<String>>
+    /// `ExcludeResourceTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_exclude_resource_tags(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ExcludeResourceTags")
     }
 
-    prop! {
-        /// `ResourceTagLogicalOperator`.
-        core.props, "ResourceTagLogicalOperator", resource_tag_logical_operator, set_resource_tag_logical_operator, get_resource_tag_logical_operator, Val<policy::ResourceTagLogicalOperator>
+    /// `IncludeMap`: An FMS includeMap or excludeMap.
+    pub fn include_map(mut self, value: impl Into<Val<policy::IeMap>>) -> Self {
+        self.core.props.set("IncludeMap", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceTags`.
-        core.props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<Tag>>
+    /// Sets `IncludeMap` in place: [`Self::include_map`] on a value held by `&mut`.
+    pub fn set_include_map(&mut self, value: impl Into<Val<policy::IeMap>>) -> &mut Self {
+        self.core.props.set("IncludeMap", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceType`: An AWS resource type
-        core.props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<String>
+    /// `IncludeMap` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_include_map(&self) -> ::std::option::Option<Val<policy::IeMap>> {
+        crate::cfn::get_prop(&self.core.props, "IncludeMap")
     }
 
-    prop! {
-        /// `ResourceTypeList`.
-        core.props, "ResourceTypeList", resource_type_list, set_resource_type_list, get_resource_type_list, Val<List<String>>
+    /// `PolicyDescription`.
+    pub fn policy_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PolicyDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourcesCleanUp`.
-        core.props, "ResourcesCleanUp", resources_clean_up, set_resources_clean_up, get_resources_clean_up, Val<bool>
+    /// Sets `PolicyDescription` in place: [`Self::policy_description`] on a value held by `&mut`.
+    pub fn set_policy_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityServicePolicyData`: Firewall security service policy data.
-        core.props, "SecurityServicePolicyData", _, set_security_service_policy_data, get_security_service_policy_data, Val<policy::SecurityServicePolicyData>
+    /// `PolicyDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDescription")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `PolicyName`, which `new` took, in place.
+    pub fn set_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyName", value.into());
+        self
+    }
+
+    /// `PolicyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyName")
+    }
+
+    /// Sets `RemediationEnabled`, which `new` took, in place.
+    pub fn set_remediation_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("RemediationEnabled", value.into());
+        self
+    }
+
+    /// `RemediationEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_remediation_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "RemediationEnabled")
+    }
+
+    /// `ResourceSetIds`.
+    pub fn resource_set_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ResourceSetIds", value.into());
+        self
+    }
+
+    /// Sets `ResourceSetIds` in place: [`Self::resource_set_ids`] on a value held by `&mut`.
+    pub fn set_resource_set_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ResourceSetIds", value.into());
+        self
+    }
+
+    /// `ResourceSetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_set_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceSetIds")
+    }
+
+    /// `ResourceTagLogicalOperator`.
+    pub fn resource_tag_logical_operator(mut self, value: impl Into<Val<policy::ResourceTagLogicalOperator>>) -> Self {
+        self.core.props.set("ResourceTagLogicalOperator", value.into());
+        self
+    }
+
+    /// Sets `ResourceTagLogicalOperator` in place: [`Self::resource_tag_logical_operator`] on a
+    /// value held by `&mut`.
+    pub fn set_resource_tag_logical_operator(&mut self, value: impl Into<Val<policy::ResourceTagLogicalOperator>>) -> &mut Self {
+        self.core.props.set("ResourceTagLogicalOperator", value.into());
+        self
+    }
+
+    /// `ResourceTagLogicalOperator` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_tag_logical_operator(&self) -> ::std::option::Option<Val<policy::ResourceTagLogicalOperator>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceTagLogicalOperator")
+    }
+
+    /// `ResourceTags`.
+    pub fn resource_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("ResourceTags", value.into());
+        self
+    }
+
+    /// Sets `ResourceTags` in place: [`Self::resource_tags`] on a value held by `&mut`.
+    pub fn set_resource_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("ResourceTags", value.into());
+        self
+    }
+
+    /// `ResourceTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceTags")
+    }
+
+    /// `ResourceType`: An AWS resource type
+    pub fn resource_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceType", value.into());
+        self
+    }
+
+    /// Sets `ResourceType` in place: [`Self::resource_type`] on a value held by `&mut`.
+    pub fn set_resource_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceType", value.into());
+        self
+    }
+
+    /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceType")
+    }
+
+    /// `ResourceTypeList`.
+    pub fn resource_type_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ResourceTypeList", value.into());
+        self
+    }
+
+    /// Sets `ResourceTypeList` in place: [`Self::resource_type_list`] on a value held by `&mut`.
+    pub fn set_resource_type_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ResourceTypeList", value.into());
+        self
+    }
+
+    /// `ResourceTypeList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_type_list(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceTypeList")
+    }
+
+    /// `ResourcesCleanUp`.
+    pub fn resources_clean_up(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("ResourcesCleanUp", value.into());
+        self
+    }
+
+    /// Sets `ResourcesCleanUp` in place: [`Self::resources_clean_up`] on a value held by `&mut`.
+    pub fn set_resources_clean_up(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("ResourcesCleanUp", value.into());
+        self
+    }
+
+    /// `ResourcesCleanUp` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resources_clean_up(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "ResourcesCleanUp")
+    }
+
+    /// Sets `SecurityServicePolicyData`, which `new` took, in place.
+    pub fn set_security_service_policy_data(&mut self, value: impl Into<Val<policy::SecurityServicePolicyData>>) -> &mut Self {
+        self.core.props.set("SecurityServicePolicyData", value.into());
+        self
+    }
+
+    /// `SecurityServicePolicyData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_service_policy_data(&self) -> ::std::option::Option<Val<policy::SecurityServicePolicyData>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityServicePolicyData")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -330,14 +564,40 @@ pub mod policy {
             IeMap { props }
         }
 
-        prop! {
-            /// `ACCOUNT`.
-            props, "ACCOUNT", account, set_account, get_account, Val<List<String>>
+        /// `ACCOUNT`.
+        pub fn account(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ACCOUNT", value.into());
+            self
         }
 
-        prop! {
-            /// `ORGUNIT`.
-            props, "ORGUNIT", orgunit, set_orgunit, get_orgunit, Val<List<String>>
+        /// Sets `ACCOUNT` in place: [`Self::account`] on a value held by `&mut`.
+        pub fn set_account(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ACCOUNT", value.into());
+            self
+        }
+
+        /// `ACCOUNT` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ACCOUNT")
+        }
+
+        /// `ORGUNIT`.
+        pub fn orgunit(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ORGUNIT", value.into());
+            self
+        }
+
+        /// Sets `ORGUNIT` in place: [`Self::orgunit`] on a value held by `&mut`.
+        pub fn set_orgunit(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ORGUNIT", value.into());
+            self
+        }
+
+        /// `ORGUNIT` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_orgunit(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ORGUNIT")
         }
     }
 
@@ -371,19 +631,52 @@ pub mod policy {
             SecurityServicePolicyData { props }
         }
 
-        prop! {
-            /// `Type`: Firewall policy type.
-            props, "Type", _, set_type, get_type, Val<PolicyType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<PolicyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `ManagedServiceData`: Firewall managed service data.
-            props, "ManagedServiceData", managed_service_data, set_managed_service_data, get_managed_service_data, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<PolicyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `PolicyOption`: Firewall policy option.
-            props, "PolicyOption", policy_option, set_policy_option, get_policy_option, Val<PolicyOption>
+        /// `ManagedServiceData`: Firewall managed service data.
+        pub fn managed_service_data(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ManagedServiceData", value.into());
+            self
+        }
+
+        /// Sets `ManagedServiceData` in place: [`Self::managed_service_data`] on a value held by `&mut`.
+        pub fn set_managed_service_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManagedServiceData", value.into());
+            self
+        }
+
+        /// `ManagedServiceData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_service_data(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManagedServiceData")
+        }
+
+        /// `PolicyOption`: Firewall policy option.
+        pub fn policy_option(mut self, value: impl Into<Val<PolicyOption>>) -> Self {
+            self.props.set("PolicyOption", value.into());
+            self
+        }
+
+        /// Sets `PolicyOption` in place: [`Self::policy_option`] on a value held by `&mut`.
+        pub fn set_policy_option(&mut self, value: impl Into<Val<PolicyOption>>) -> &mut Self {
+            self.props.set("PolicyOption", value.into());
+            self
+        }
+
+        /// `PolicyOption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_option(&self) -> ::std::option::Option<Val<PolicyOption>> {
+            crate::cfn::get_prop(&self.props, "PolicyOption")
         }
     }
 
@@ -404,19 +697,60 @@ pub mod policy {
             PolicyOption { props }
         }
 
-        prop! {
-            /// `NetworkAclCommonPolicy`: Network ACL common policy.
-            props, "NetworkAclCommonPolicy", network_acl_common_policy, set_network_acl_common_policy, get_network_acl_common_policy, Val<NetworkAclCommonPolicy>
+        /// `NetworkAclCommonPolicy`: Network ACL common policy.
+        pub fn network_acl_common_policy(mut self, value: impl Into<Val<NetworkAclCommonPolicy>>) -> Self {
+            self.props.set("NetworkAclCommonPolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `NetworkFirewallPolicy`: Network firewall policy.
-            props, "NetworkFirewallPolicy", network_firewall_policy, set_network_firewall_policy, get_network_firewall_policy, Val<NetworkFirewallPolicy>
+        /// Sets `NetworkAclCommonPolicy` in place: [`Self::network_acl_common_policy`] on a value held
+        /// by `&mut`.
+        pub fn set_network_acl_common_policy(&mut self, value: impl Into<Val<NetworkAclCommonPolicy>>) -> &mut Self {
+            self.props.set("NetworkAclCommonPolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `ThirdPartyFirewallPolicy`: Third party firewall policy.
-            props, "ThirdPartyFirewallPolicy", third_party_firewall_policy, set_third_party_firewall_policy, get_third_party_firewall_policy, Val<ThirdPartyFirewallPolicy>
+        /// `NetworkAclCommonPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_acl_common_policy(&self) -> ::std::option::Option<Val<NetworkAclCommonPolicy>> {
+            crate::cfn::get_prop(&self.props, "NetworkAclCommonPolicy")
+        }
+
+        /// `NetworkFirewallPolicy`: Network firewall policy.
+        pub fn network_firewall_policy(mut self, value: impl Into<Val<NetworkFirewallPolicy>>) -> Self {
+            self.props.set("NetworkFirewallPolicy", value.into());
+            self
+        }
+
+        /// Sets `NetworkFirewallPolicy` in place: [`Self::network_firewall_policy`] on a value held by `&mut`.
+        pub fn set_network_firewall_policy(&mut self, value: impl Into<Val<NetworkFirewallPolicy>>) -> &mut Self {
+            self.props.set("NetworkFirewallPolicy", value.into());
+            self
+        }
+
+        /// `NetworkFirewallPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_firewall_policy(&self) -> ::std::option::Option<Val<NetworkFirewallPolicy>> {
+            crate::cfn::get_prop(&self.props, "NetworkFirewallPolicy")
+        }
+
+        /// `ThirdPartyFirewallPolicy`: Third party firewall policy.
+        pub fn third_party_firewall_policy(mut self, value: impl Into<Val<ThirdPartyFirewallPolicy>>) -> Self {
+            self.props.set("ThirdPartyFirewallPolicy", value.into());
+            self
+        }
+
+        /// Sets `ThirdPartyFirewallPolicy` in place: [`Self::third_party_firewall_policy`] on a value
+        /// held by `&mut`.
+        pub fn set_third_party_firewall_policy(&mut self, value: impl Into<Val<ThirdPartyFirewallPolicy>>) -> &mut Self {
+            self.props.set("ThirdPartyFirewallPolicy", value.into());
+            self
+        }
+
+        /// `ThirdPartyFirewallPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_third_party_firewall_policy(&self) -> ::std::option::Option<Val<ThirdPartyFirewallPolicy>> {
+            crate::cfn::get_prop(&self.props, "ThirdPartyFirewallPolicy")
         }
     }
 
@@ -437,9 +771,16 @@ pub mod policy {
             NetworkAclCommonPolicy { props }
         }
 
-        prop! {
-            /// `NetworkAclEntrySet`: Network ACL entry set.
-            props, "NetworkAclEntrySet", _, set_network_acl_entry_set, get_network_acl_entry_set, Val<NetworkAclEntrySet>
+        /// Sets `NetworkAclEntrySet`, which `new` took, in place.
+        pub fn set_network_acl_entry_set(&mut self, value: impl Into<Val<NetworkAclEntrySet>>) -> &mut Self {
+            self.props.set("NetworkAclEntrySet", value.into());
+            self
+        }
+
+        /// `NetworkAclEntrySet` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_acl_entry_set(&self) -> ::std::option::Option<Val<NetworkAclEntrySet>> {
+            crate::cfn::get_prop(&self.props, "NetworkAclEntrySet")
         }
     }
 
@@ -467,24 +808,64 @@ pub mod policy {
             NetworkAclEntrySet { props }
         }
 
-        prop! {
-            /// `ForceRemediateForFirstEntries`.
-            props, "ForceRemediateForFirstEntries", _, set_force_remediate_for_first_entries, get_force_remediate_for_first_entries, Val<bool>
+        /// Sets `ForceRemediateForFirstEntries`, which `new` took, in place.
+        pub fn set_force_remediate_for_first_entries(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ForceRemediateForFirstEntries", value.into());
+            self
         }
 
-        prop! {
-            /// `ForceRemediateForLastEntries`.
-            props, "ForceRemediateForLastEntries", _, set_force_remediate_for_last_entries, get_force_remediate_for_last_entries, Val<bool>
+        /// `ForceRemediateForFirstEntries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_force_remediate_for_first_entries(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ForceRemediateForFirstEntries")
         }
 
-        prop! {
-            /// `FirstEntries`: NetworkAcl entry list.
-            props, "FirstEntries", first_entries, set_first_entries, get_first_entries, Val<List<NetworkAclEntry>>
+        /// Sets `ForceRemediateForLastEntries`, which `new` took, in place.
+        pub fn set_force_remediate_for_last_entries(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ForceRemediateForLastEntries", value.into());
+            self
         }
 
-        prop! {
-            /// `LastEntries`: NetworkAcl entry list.
-            props, "LastEntries", last_entries, set_last_entries, get_last_entries, Val<List<NetworkAclEntry>>
+        /// `ForceRemediateForLastEntries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_force_remediate_for_last_entries(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ForceRemediateForLastEntries")
+        }
+
+        /// `FirstEntries`: NetworkAcl entry list.
+        pub fn first_entries(mut self, value: impl Into<Val<List<NetworkAclEntry>>>) -> Self {
+            self.props.set("FirstEntries", value.into());
+            self
+        }
+
+        /// Sets `FirstEntries` in place: [`Self::first_entries`] on a value held by `&mut`.
+        pub fn set_first_entries(&mut self, value: impl Into<Val<List<NetworkAclEntry>>>) -> &mut Self {
+            self.props.set("FirstEntries", value.into());
+            self
+        }
+
+        /// `FirstEntries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_first_entries(&self) -> ::std::option::Option<Val<List<NetworkAclEntry>>> {
+            crate::cfn::get_prop(&self.props, "FirstEntries")
+        }
+
+        /// `LastEntries`: NetworkAcl entry list.
+        pub fn last_entries(mut self, value: impl Into<Val<List<NetworkAclEntry>>>) -> Self {
+            self.props.set("LastEntries", value.into());
+            self
+        }
+
+        /// Sets `LastEntries` in place: [`Self::last_entries`] on a value held by `&mut`.
+        pub fn set_last_entries(&mut self, value: impl Into<Val<List<NetworkAclEntry>>>) -> &mut Self {
+            self.props.set("LastEntries", value.into());
+            self
+        }
+
+        /// `LastEntries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_entries(&self) -> ::std::option::Option<Val<List<NetworkAclEntry>>> {
+            crate::cfn::get_prop(&self.props, "LastEntries")
         }
     }
 
@@ -513,39 +894,112 @@ pub mod policy {
             NetworkAclEntry { props }
         }
 
-        prop! {
-            /// `Egress`: Whether the entry is an egress entry.
-            props, "Egress", _, set_egress, get_egress, Val<bool>
+        /// Sets `Egress`, which `new` took, in place.
+        pub fn set_egress(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Egress", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`: Protocol.
-            props, "Protocol", _, set_protocol, get_protocol, Val<String>
+        /// `Egress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_egress(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Egress")
         }
 
-        prop! {
-            /// `RuleAction`: Rule Action.
-            props, "RuleAction", _, set_rule_action, get_rule_action, Val<NetworkAclEntryRuleAction>
+        /// Sets `Protocol`, which `new` took, in place.
+        pub fn set_protocol(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
         }
 
-        prop! {
-            /// `CidrBlock`: CIDR block.
-            props, "CidrBlock", cidr_block, set_cidr_block, get_cidr_block, Val<String>
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
         }
 
-        prop! {
-            /// `IcmpTypeCode`: ICMP type and code.
-            props, "IcmpTypeCode", icmp_type_code, set_icmp_type_code, get_icmp_type_code, Val<NetworkAclEntryIcmpTypeCode>
+        /// Sets `RuleAction`, which `new` took, in place.
+        pub fn set_rule_action(&mut self, value: impl Into<Val<NetworkAclEntryRuleAction>>) -> &mut Self {
+            self.props.set("RuleAction", value.into());
+            self
         }
 
-        prop! {
-            /// `Ipv6CidrBlock`: IPv6 CIDR block.
-            props, "Ipv6CidrBlock", ipv6_cidr_block, set_ipv6_cidr_block, get_ipv6_cidr_block, Val<String>
+        /// `RuleAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_action(&self) -> ::std::option::Option<Val<NetworkAclEntryRuleAction>> {
+            crate::cfn::get_prop(&self.props, "RuleAction")
         }
 
-        prop! {
-            /// `PortRange`: Port range.
-            props, "PortRange", port_range, set_port_range, get_port_range, Val<NetworkAclEntryPortRange>
+        /// `CidrBlock`: CIDR block.
+        pub fn cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CidrBlock", value.into());
+            self
+        }
+
+        /// Sets `CidrBlock` in place: [`Self::cidr_block`] on a value held by `&mut`.
+        pub fn set_cidr_block(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CidrBlock", value.into());
+            self
+        }
+
+        /// `CidrBlock` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cidr_block(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CidrBlock")
+        }
+
+        /// `IcmpTypeCode`: ICMP type and code.
+        pub fn icmp_type_code(mut self, value: impl Into<Val<NetworkAclEntryIcmpTypeCode>>) -> Self {
+            self.props.set("IcmpTypeCode", value.into());
+            self
+        }
+
+        /// Sets `IcmpTypeCode` in place: [`Self::icmp_type_code`] on a value held by `&mut`.
+        pub fn set_icmp_type_code(&mut self, value: impl Into<Val<NetworkAclEntryIcmpTypeCode>>) -> &mut Self {
+            self.props.set("IcmpTypeCode", value.into());
+            self
+        }
+
+        /// `IcmpTypeCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_icmp_type_code(&self) -> ::std::option::Option<Val<NetworkAclEntryIcmpTypeCode>> {
+            crate::cfn::get_prop(&self.props, "IcmpTypeCode")
+        }
+
+        /// `Ipv6CidrBlock`: IPv6 CIDR block.
+        pub fn ipv6_cidr_block(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Ipv6CidrBlock", value.into());
+            self
+        }
+
+        /// Sets `Ipv6CidrBlock` in place: [`Self::ipv6_cidr_block`] on a value held by `&mut`.
+        pub fn set_ipv6_cidr_block(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Ipv6CidrBlock", value.into());
+            self
+        }
+
+        /// `Ipv6CidrBlock` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ipv6_cidr_block(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Ipv6CidrBlock")
+        }
+
+        /// `PortRange`: Port range.
+        pub fn port_range(mut self, value: impl Into<Val<NetworkAclEntryPortRange>>) -> Self {
+            self.props.set("PortRange", value.into());
+            self
+        }
+
+        /// Sets `PortRange` in place: [`Self::port_range`] on a value held by `&mut`.
+        pub fn set_port_range(&mut self, value: impl Into<Val<NetworkAclEntryPortRange>>) -> &mut Self {
+            self.props.set("PortRange", value.into());
+            self
+        }
+
+        /// `PortRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port_range(&self) -> ::std::option::Option<Val<NetworkAclEntryPortRange>> {
+            crate::cfn::get_prop(&self.props, "PortRange")
         }
     }
 
@@ -568,14 +1022,28 @@ pub mod policy {
             NetworkAclEntryIcmpTypeCode { props }
         }
 
-        prop! {
-            /// `Code`: Code.
-            props, "Code", _, set_code, get_code, Val<i64>
+        /// Sets `Code`, which `new` took, in place.
+        pub fn set_code(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Code", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Type.
-            props, "Type", _, set_type, get_type, Val<i64>
+        /// `Code` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Code")
+        }
+
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -598,14 +1066,28 @@ pub mod policy {
             NetworkAclEntryPortRange { props }
         }
 
-        prop! {
-            /// `From`: From Port.
-            props, "From", _, set_from_property, get_from_property, Val<i64>
+        /// Sets `From`, which `new` took, in place.
+        pub fn set_from_property(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("From", value.into());
+            self
         }
 
-        prop! {
-            /// `To`: To Port.
-            props, "To", _, set_to, get_to, Val<i64>
+        /// `From` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_from_property(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "From")
+        }
+
+        /// Sets `To`, which `new` took, in place.
+        pub fn set_to(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("To", value.into());
+            self
+        }
+
+        /// `To` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_to(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "To")
         }
     }
 
@@ -639,9 +1121,16 @@ pub mod policy {
             NetworkFirewallPolicy { props }
         }
 
-        prop! {
-            /// `FirewallDeploymentModel`: Firewall deployment mode.
-            props, "FirewallDeploymentModel", _, set_firewall_deployment_model, get_firewall_deployment_model, Val<FirewallDeploymentModel>
+        /// Sets `FirewallDeploymentModel`, which `new` took, in place.
+        pub fn set_firewall_deployment_model(&mut self, value: impl Into<Val<FirewallDeploymentModel>>) -> &mut Self {
+            self.props.set("FirewallDeploymentModel", value.into());
+            self
+        }
+
+        /// `FirewallDeploymentModel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firewall_deployment_model(&self) -> ::std::option::Option<Val<FirewallDeploymentModel>> {
+            crate::cfn::get_prop(&self.props, "FirewallDeploymentModel")
         }
     }
 
@@ -675,9 +1164,16 @@ pub mod policy {
             ThirdPartyFirewallPolicy { props }
         }
 
-        prop! {
-            /// `FirewallDeploymentModel`: Firewall deployment mode.
-            props, "FirewallDeploymentModel", _, set_firewall_deployment_model, get_firewall_deployment_model, Val<FirewallDeploymentModel>
+        /// Sets `FirewallDeploymentModel`, which `new` took, in place.
+        pub fn set_firewall_deployment_model(&mut self, value: impl Into<Val<FirewallDeploymentModel>>) -> &mut Self {
+            self.props.set("FirewallDeploymentModel", value.into());
+            self
+        }
+
+        /// `FirewallDeploymentModel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firewall_deployment_model(&self) -> ::std::option::Option<Val<FirewallDeploymentModel>> {
+            crate::cfn::get_prop(&self.props, "FirewallDeploymentModel")
         }
     }
 
@@ -748,19 +1244,46 @@ impl ProtocolsList {
         ProtocolsList { core }
     }
 
-    prop! {
-        /// `ListName`: The name of the Firewall Manager protocols list.
-        core.props, "ListName", _, set_list_name, get_list_name, Val<String>
+    /// Sets `ListName`, which `new` took, in place.
+    pub fn set_list_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ListName", value.into());
+        self
     }
 
-    prop! {
-        /// `ProtocolsList`: An array of protocols in the Firewall Manager protocols list.
-        core.props, "ProtocolsList", _, set_protocols_list, get_protocols_list, Val<List<String>>
+    /// `ListName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_list_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ListName")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to the protocols list.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ProtocolsList`, which `new` took, in place.
+    pub fn set_protocols_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ProtocolsList", value.into());
+        self
+    }
+
+    /// `ProtocolsList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocols_list(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ProtocolsList")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to the protocols list.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -819,29 +1342,82 @@ impl ResourceSet {
         ResourceSet { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceTypeList`.
-        core.props, "ResourceTypeList", _, set_resource_type_list, get_resource_type_list, Val<List<String>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Resources`.
-        core.props, "Resources", resources, set_resources, get_resources, Val<List<String>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `ResourceTypeList`, which `new` took, in place.
+    pub fn set_resource_type_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ResourceTypeList", value.into());
+        self
+    }
+
+    /// `ResourceTypeList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_type_list(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceTypeList")
+    }
+
+    /// `Resources`.
+    pub fn resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Resources", value.into());
+        self
+    }
+
+    /// Sets `Resources` in place: [`Self::resources`] on a value held by `&mut`.
+    pub fn set_resources(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Resources", value.into());
+        self
+    }
+
+    /// `Resources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resources(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Resources")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

@@ -52,40 +52,107 @@ impl Dataset {
         Dataset { core }
     }
 
-    prop! {
-        /// `DataFrequency`: Frequency of data collection. This parameter is required for
-        /// RELATED_TIME_SERIES
-        core.props, "DataFrequency", data_frequency, set_data_frequency, get_data_frequency, Val<String>
+    /// `DataFrequency`: Frequency of data collection. This parameter is required for
+    /// RELATED_TIME_SERIES
+    pub fn data_frequency(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DataFrequency", value.into());
+        self
     }
 
-    prop! {
-        /// `DatasetName`: A name for the dataset
-        core.props, "DatasetName", _, set_dataset_name, get_dataset_name, Val<String>
+    /// Sets `DataFrequency` in place: [`Self::data_frequency`] on a value held by `&mut`.
+    pub fn set_data_frequency(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataFrequency", value.into());
+        self
     }
 
-    prop! {
-        /// `DatasetType`: The dataset type
-        core.props, "DatasetType", _, set_dataset_type, get_dataset_type, Val<dataset::DatasetType>
+    /// `DataFrequency` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_frequency(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataFrequency")
     }
 
-    prop! {
-        /// `Domain`: The domain associated with the dataset
-        core.props, "Domain", _, set_domain, get_domain, Val<dataset::Domain>
+    /// Sets `DatasetName`, which `new` took, in place.
+    pub fn set_dataset_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatasetName", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionConfig`.
-        core.props, "EncryptionConfig", encryption_config, set_encryption_config, get_encryption_config, Val<dataset::EncryptionConfig>
+    /// `DatasetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataset_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatasetName")
     }
 
-    prop! {
-        /// `Schema`.
-        core.props, "Schema", _, set_schema, get_schema, Val<dataset::Schema>
+    /// Sets `DatasetType`, which `new` took, in place.
+    pub fn set_dataset_type(&mut self, value: impl Into<Val<dataset::DatasetType>>) -> &mut Self {
+        self.core.props.set("DatasetType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DatasetType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataset_type(&self) -> ::std::option::Option<Val<dataset::DatasetType>> {
+        crate::cfn::get_prop(&self.core.props, "DatasetType")
+    }
+
+    /// Sets `Domain`, which `new` took, in place.
+    pub fn set_domain(&mut self, value: impl Into<Val<dataset::Domain>>) -> &mut Self {
+        self.core.props.set("Domain", value.into());
+        self
+    }
+
+    /// `Domain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain(&self) -> ::std::option::Option<Val<dataset::Domain>> {
+        crate::cfn::get_prop(&self.core.props, "Domain")
+    }
+
+    /// `EncryptionConfig`.
+    pub fn encryption_config(mut self, value: impl Into<Val<dataset::EncryptionConfig>>) -> Self {
+        self.core.props.set("EncryptionConfig", value.into());
+        self
+    }
+
+    /// Sets `EncryptionConfig` in place: [`Self::encryption_config`] on a value held by `&mut`.
+    pub fn set_encryption_config(&mut self, value: impl Into<Val<dataset::EncryptionConfig>>) -> &mut Self {
+        self.core.props.set("EncryptionConfig", value.into());
+        self
+    }
+
+    /// `EncryptionConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_config(&self) -> ::std::option::Option<Val<dataset::EncryptionConfig>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionConfig")
+    }
+
+    /// Sets `Schema`, which `new` took, in place.
+    pub fn set_schema(&mut self, value: impl Into<Val<dataset::Schema>>) -> &mut Self {
+        self.core.props.set("Schema", value.into());
+        self
+    }
+
+    /// `Schema` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema(&self) -> ::std::option::Option<Val<dataset::Schema>> {
+        crate::cfn::get_prop(&self.core.props, "Schema")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -165,15 +232,41 @@ pub mod dataset {
             EncryptionConfig { props }
         }
 
-        prop! {
-            /// `KmsKeyArn`: KMS key used to encrypt the Dataset data
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `KmsKeyArn`: KMS key used to encrypt the Dataset data
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the IAM role that Amazon Forecast can assume to access the AWS KMS
-            /// key.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
+        }
+
+        /// `RoleArn`: The ARN of the IAM role that Amazon Forecast can assume to access the AWS KMS
+        /// key.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -192,9 +285,22 @@ pub mod dataset {
             Schema { props }
         }
 
-        prop! {
-            /// `Attributes`.
-            props, "Attributes", attributes, set_attributes, get_attributes, Val<List<Attributes>>
+        /// `Attributes`.
+        pub fn attributes(mut self, value: impl Into<Val<List<Attributes>>>) -> Self {
+            self.props.set("Attributes", value.into());
+            self
+        }
+
+        /// Sets `Attributes` in place: [`Self::attributes`] on a value held by `&mut`.
+        pub fn set_attributes(&mut self, value: impl Into<Val<List<Attributes>>>) -> &mut Self {
+            self.props.set("Attributes", value.into());
+            self
+        }
+
+        /// `Attributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attributes(&self) -> ::std::option::Option<Val<List<Attributes>>> {
+            crate::cfn::get_prop(&self.props, "Attributes")
         }
     }
 
@@ -213,14 +319,40 @@ pub mod dataset {
             Attributes { props }
         }
 
-        prop! {
-            /// `AttributeName`: Name of the dataset field
-            props, "AttributeName", attribute_name, set_attribute_name, get_attribute_name, Val<String>
+        /// `AttributeName`: Name of the dataset field
+        pub fn attribute_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AttributeName", value.into());
+            self
         }
 
-        prop! {
-            /// `AttributeType`: Data type of the field
-            props, "AttributeType", attribute_type, set_attribute_type, get_attribute_type, Val<AttributesAttributeType>
+        /// Sets `AttributeName` in place: [`Self::attribute_name`] on a value held by `&mut`.
+        pub fn set_attribute_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeName", value.into());
+            self
+        }
+
+        /// `AttributeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeName")
+        }
+
+        /// `AttributeType`: Data type of the field
+        pub fn attribute_type(mut self, value: impl Into<Val<AttributesAttributeType>>) -> Self {
+            self.props.set("AttributeType", value.into());
+            self
+        }
+
+        /// Sets `AttributeType` in place: [`Self::attribute_type`] on a value held by `&mut`.
+        pub fn set_attribute_type(&mut self, value: impl Into<Val<AttributesAttributeType>>) -> &mut Self {
+            self.props.set("AttributeType", value.into());
+            self
+        }
+
+        /// `AttributeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_type(&self) -> ::std::option::Option<Val<AttributesAttributeType>> {
+            crate::cfn::get_prop(&self.props, "AttributeType")
         }
     }
 
@@ -275,27 +407,65 @@ impl DatasetGroup {
         DatasetGroup { core }
     }
 
-    prop! {
-        /// `DatasetArns`: An array of Amazon Resource Names (ARNs) of the datasets that you want to
-        /// include in the dataset group.
-        core.props, "DatasetArns", dataset_arns, set_dataset_arns, get_dataset_arns, Val<List<String>>
+    /// `DatasetArns`: An array of Amazon Resource Names (ARNs) of the datasets that you want to
+    /// include in the dataset group.
+    pub fn dataset_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("DatasetArns", value.into());
+        self
     }
 
-    prop! {
-        /// `DatasetGroupName`: A name for the dataset group.
-        core.props, "DatasetGroupName", _, set_dataset_group_name, get_dataset_group_name, Val<String>
+    /// Sets `DatasetArns` in place: [`Self::dataset_arns`] on a value held by `&mut`.
+    pub fn set_dataset_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("DatasetArns", value.into());
+        self
     }
 
-    prop! {
-        /// `Domain`: The domain associated with the dataset group. When you add a dataset to a
-        /// dataset group, this value and the value specified for the Domain parameter of the
-        /// CreateDataset operation must match.
-        core.props, "Domain", _, set_domain, get_domain, Val<dataset_group::Domain>
+    /// `DatasetArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataset_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "DatasetArns")
     }
 
-    prop! {
-        /// `Tags`: The tags of Application Insights application.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DatasetGroupName`, which `new` took, in place.
+    pub fn set_dataset_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatasetGroupName", value.into());
+        self
+    }
+
+    /// `DatasetGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataset_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatasetGroupName")
+    }
+
+    /// Sets `Domain`, which `new` took, in place.
+    pub fn set_domain(&mut self, value: impl Into<Val<dataset_group::Domain>>) -> &mut Self {
+        self.core.props.set("Domain", value.into());
+        self
+    }
+
+    /// `Domain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain(&self) -> ::std::option::Option<Val<dataset_group::Domain>> {
+        crate::cfn::get_prop(&self.core.props, "Domain")
+    }
+
+    /// `Tags`: The tags of Application Insights application.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

@@ -49,44 +49,130 @@ impl Detector {
         Detector { core }
     }
 
-    prop! {
-        /// `AssociatedModels`: The models to associate with this detector.
-        core.props, "AssociatedModels", associated_models, set_associated_models, get_associated_models, Val<cdk_core::kind::List<detector::Model>>
+    /// `AssociatedModels`: The models to associate with this detector.
+    pub fn associated_models(mut self, value: impl Into<Val<cdk_core::kind::List<detector::Model>>>) -> Self {
+        self.core.props.set("AssociatedModels", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the detector.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AssociatedModels` in place: [`Self::associated_models`] on a value held by `&mut`.
+    pub fn set_associated_models(&mut self, value: impl Into<Val<cdk_core::kind::List<detector::Model>>>) -> &mut Self {
+        self.core.props.set("AssociatedModels", value.into());
+        self
     }
 
-    prop! {
-        /// `DetectorId`: The ID of the detector
-        core.props, "DetectorId", _, set_detector_id, get_detector_id, Val<String>
+    /// `AssociatedModels` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_associated_models(&self) -> ::std::option::Option<Val<cdk_core::kind::List<detector::Model>>> {
+        crate::cfn::get_prop(&self.core.props, "AssociatedModels")
     }
 
-    prop! {
-        /// `DetectorVersionStatus`: The desired detector version status for the detector
-        core.props, "DetectorVersionStatus", detector_version_status, set_detector_version_status, get_detector_version_status, Val<detector::DetectorVersionStatus>
+    /// `Description`: The description of the detector.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EventType`: The event type to associate this detector with.
-        core.props, "EventType", _, set_event_type, get_event_type, Val<detector::EventType>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RuleExecutionMode`.
-        core.props, "RuleExecutionMode", rule_execution_mode, set_rule_execution_mode, get_rule_execution_mode, Val<detector::RuleExecutionMode>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Rules`.
-        core.props, "Rules", _, set_rules, get_rules, Val<cdk_core::kind::List<detector::Rule>>
+    /// Sets `DetectorId`, which `new` took, in place.
+    pub fn set_detector_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DetectorId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags associated with this detector.
-        core.props, "Tags", tags, set_tags, get_tags, Val<cdk_core::kind::List<Tag>>
+    /// `DetectorId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_detector_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DetectorId")
+    }
+
+    /// `DetectorVersionStatus`: The desired detector version status for the detector
+    pub fn detector_version_status(mut self, value: impl Into<Val<detector::DetectorVersionStatus>>) -> Self {
+        self.core.props.set("DetectorVersionStatus", value.into());
+        self
+    }
+
+    /// Sets `DetectorVersionStatus` in place: [`Self::detector_version_status`] on a value held by `&mut`.
+    pub fn set_detector_version_status(&mut self, value: impl Into<Val<detector::DetectorVersionStatus>>) -> &mut Self {
+        self.core.props.set("DetectorVersionStatus", value.into());
+        self
+    }
+
+    /// `DetectorVersionStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_detector_version_status(&self) -> ::std::option::Option<Val<detector::DetectorVersionStatus>> {
+        crate::cfn::get_prop(&self.core.props, "DetectorVersionStatus")
+    }
+
+    /// Sets `EventType`, which `new` took, in place.
+    pub fn set_event_type(&mut self, value: impl Into<Val<detector::EventType>>) -> &mut Self {
+        self.core.props.set("EventType", value.into());
+        self
+    }
+
+    /// `EventType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_type(&self) -> ::std::option::Option<Val<detector::EventType>> {
+        crate::cfn::get_prop(&self.core.props, "EventType")
+    }
+
+    /// `RuleExecutionMode`.
+    pub fn rule_execution_mode(mut self, value: impl Into<Val<detector::RuleExecutionMode>>) -> Self {
+        self.core.props.set("RuleExecutionMode", value.into());
+        self
+    }
+
+    /// Sets `RuleExecutionMode` in place: [`Self::rule_execution_mode`] on a value held by `&mut`.
+    pub fn set_rule_execution_mode(&mut self, value: impl Into<Val<detector::RuleExecutionMode>>) -> &mut Self {
+        self.core.props.set("RuleExecutionMode", value.into());
+        self
+    }
+
+    /// `RuleExecutionMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_execution_mode(&self) -> ::std::option::Option<Val<detector::RuleExecutionMode>> {
+        crate::cfn::get_prop(&self.core.props, "RuleExecutionMode")
+    }
+
+    /// Sets `Rules`, which `new` took, in place.
+    pub fn set_rules(&mut self, value: impl Into<Val<cdk_core::kind::List<detector::Rule>>>) -> &mut Self {
+        self.core.props.set("Rules", value.into());
+        self
+    }
+
+    /// `Rules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rules(&self) -> ::std::option::Option<Val<cdk_core::kind::List<detector::Rule>>> {
+        crate::cfn::get_prop(&self.core.props, "Rules")
+    }
+
+    /// `Tags`: Tags associated with this detector.
+    pub fn tags(mut self, value: impl Into<Val<cdk_core::kind::List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<cdk_core::kind::List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<cdk_core::kind::List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -158,9 +244,22 @@ pub mod detector {
             Model { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 
@@ -192,54 +291,184 @@ pub mod detector {
             EventType { props }
         }
 
-        prop! {
-            /// `Arn`: The ARN of the event type.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`: The ARN of the event type.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `CreatedTime`: The time when the event type was created.
-            props, "CreatedTime", created_time, set_created_time, get_created_time, Val<String>
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: The description of the event type.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `EntityTypes`.
-            props, "EntityTypes", entity_types, set_entity_types, get_entity_types, Val<List<EntityType>>
+        /// `CreatedTime`: The time when the event type was created.
+        pub fn created_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreatedTime", value.into());
+            self
         }
 
-        prop! {
-            /// `EventVariables`.
-            props, "EventVariables", event_variables, set_event_variables, get_event_variables, Val<List<EventVariable>>
+        /// Sets `CreatedTime` in place: [`Self::created_time`] on a value held by `&mut`.
+        pub fn set_created_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreatedTime", value.into());
+            self
         }
 
-        prop! {
-            /// `Inline`.
-            props, "Inline", inline, set_inline, get_inline, Val<bool>
+        /// `CreatedTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_created_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreatedTime")
         }
 
-        prop! {
-            /// `Labels`.
-            props, "Labels", labels, set_labels, get_labels, Val<List<Label>>
+        /// `Description`: The description of the event type.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `LastUpdatedTime`: The time when the event type was last updated.
-            props, "LastUpdatedTime", last_updated_time, set_last_updated_time, get_last_updated_time, Val<String>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name for the event type
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `Tags`: Tags associated with this event type.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// `EntityTypes`.
+        pub fn entity_types(mut self, value: impl Into<Val<List<EntityType>>>) -> Self {
+            self.props.set("EntityTypes", value.into());
+            self
+        }
+
+        /// Sets `EntityTypes` in place: [`Self::entity_types`] on a value held by `&mut`.
+        pub fn set_entity_types(&mut self, value: impl Into<Val<List<EntityType>>>) -> &mut Self {
+            self.props.set("EntityTypes", value.into());
+            self
+        }
+
+        /// `EntityTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entity_types(&self) -> ::std::option::Option<Val<List<EntityType>>> {
+            crate::cfn::get_prop(&self.props, "EntityTypes")
+        }
+
+        /// `EventVariables`.
+        pub fn event_variables(mut self, value: impl Into<Val<List<EventVariable>>>) -> Self {
+            self.props.set("EventVariables", value.into());
+            self
+        }
+
+        /// Sets `EventVariables` in place: [`Self::event_variables`] on a value held by `&mut`.
+        pub fn set_event_variables(&mut self, value: impl Into<Val<List<EventVariable>>>) -> &mut Self {
+            self.props.set("EventVariables", value.into());
+            self
+        }
+
+        /// `EventVariables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_variables(&self) -> ::std::option::Option<Val<List<EventVariable>>> {
+            crate::cfn::get_prop(&self.props, "EventVariables")
+        }
+
+        /// `Inline`.
+        pub fn inline(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Inline", value.into());
+            self
+        }
+
+        /// Sets `Inline` in place: [`Self::inline`] on a value held by `&mut`.
+        pub fn set_inline(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Inline", value.into());
+            self
+        }
+
+        /// `Inline` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inline(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Inline")
+        }
+
+        /// `Labels`.
+        pub fn labels(mut self, value: impl Into<Val<List<Label>>>) -> Self {
+            self.props.set("Labels", value.into());
+            self
+        }
+
+        /// Sets `Labels` in place: [`Self::labels`] on a value held by `&mut`.
+        pub fn set_labels(&mut self, value: impl Into<Val<List<Label>>>) -> &mut Self {
+            self.props.set("Labels", value.into());
+            self
+        }
+
+        /// `Labels` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_labels(&self) -> ::std::option::Option<Val<List<Label>>> {
+            crate::cfn::get_prop(&self.props, "Labels")
+        }
+
+        /// `LastUpdatedTime`: The time when the event type was last updated.
+        pub fn last_updated_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LastUpdatedTime", value.into());
+            self
+        }
+
+        /// Sets `LastUpdatedTime` in place: [`Self::last_updated_time`] on a value held by `&mut`.
+        pub fn set_last_updated_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LastUpdatedTime", value.into());
+            self
+        }
+
+        /// `LastUpdatedTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_updated_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LastUpdatedTime")
+        }
+
+        /// `Name`: The name for the event type
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Tags`: Tags associated with this event type.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -258,39 +487,130 @@ pub mod detector {
             EntityType { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `CreatedTime`: The time when the entity type was created.
-            props, "CreatedTime", created_time, set_created_time, get_created_time, Val<String>
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: The description.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `Inline`.
-            props, "Inline", inline, set_inline, get_inline, Val<bool>
+        /// `CreatedTime`: The time when the entity type was created.
+        pub fn created_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreatedTime", value.into());
+            self
         }
 
-        prop! {
-            /// `LastUpdatedTime`: The time when the entity type was last updated.
-            props, "LastUpdatedTime", last_updated_time, set_last_updated_time, get_last_updated_time, Val<String>
+        /// Sets `CreatedTime` in place: [`Self::created_time`] on a value held by `&mut`.
+        pub fn set_created_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreatedTime", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `CreatedTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_created_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreatedTime")
         }
 
-        prop! {
-            /// `Tags`: Tags associated with this entity type.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// `Description`: The description.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Inline`.
+        pub fn inline(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Inline", value.into());
+            self
+        }
+
+        /// Sets `Inline` in place: [`Self::inline`] on a value held by `&mut`.
+        pub fn set_inline(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Inline", value.into());
+            self
+        }
+
+        /// `Inline` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inline(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Inline")
+        }
+
+        /// `LastUpdatedTime`: The time when the entity type was last updated.
+        pub fn last_updated_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LastUpdatedTime", value.into());
+            self
+        }
+
+        /// Sets `LastUpdatedTime` in place: [`Self::last_updated_time`] on a value held by `&mut`.
+        pub fn set_last_updated_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LastUpdatedTime", value.into());
+            self
+        }
+
+        /// `LastUpdatedTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_updated_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LastUpdatedTime")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Tags`: Tags associated with this entity type.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -309,59 +629,202 @@ pub mod detector {
             EventVariable { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `CreatedTime`: The time when the event variable was created.
-            props, "CreatedTime", created_time, set_created_time, get_created_time, Val<String>
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `DataSource`.
-            props, "DataSource", data_source, set_data_source, get_data_source, Val<EventVariableDataSource>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `DataType`.
-            props, "DataType", data_type, set_data_type, get_data_type, Val<EventVariableDataType>
+        /// `CreatedTime`: The time when the event variable was created.
+        pub fn created_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreatedTime", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultValue`.
-            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
+        /// Sets `CreatedTime` in place: [`Self::created_time`] on a value held by `&mut`.
+        pub fn set_created_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreatedTime", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: The description.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `CreatedTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_created_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreatedTime")
         }
 
-        prop! {
-            /// `Inline`.
-            props, "Inline", inline, set_inline, get_inline, Val<bool>
+        /// `DataSource`.
+        pub fn data_source(mut self, value: impl Into<Val<EventVariableDataSource>>) -> Self {
+            self.props.set("DataSource", value.into());
+            self
         }
 
-        prop! {
-            /// `LastUpdatedTime`: The time when the event variable was last updated.
-            props, "LastUpdatedTime", last_updated_time, set_last_updated_time, get_last_updated_time, Val<String>
+        /// Sets `DataSource` in place: [`Self::data_source`] on a value held by `&mut`.
+        pub fn set_data_source(&mut self, value: impl Into<Val<EventVariableDataSource>>) -> &mut Self {
+            self.props.set("DataSource", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `DataSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_source(&self) -> ::std::option::Option<Val<EventVariableDataSource>> {
+            crate::cfn::get_prop(&self.props, "DataSource")
         }
 
-        prop! {
-            /// `Tags`: Tags associated with this event variable.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// `DataType`.
+        pub fn data_type(mut self, value: impl Into<Val<EventVariableDataType>>) -> Self {
+            self.props.set("DataType", value.into());
+            self
         }
 
-        prop! {
-            /// `VariableType`.
-            props, "VariableType", variable_type, set_variable_type, get_variable_type, Val<EventVariableVariableType>
+        /// Sets `DataType` in place: [`Self::data_type`] on a value held by `&mut`.
+        pub fn set_data_type(&mut self, value: impl Into<Val<EventVariableDataType>>) -> &mut Self {
+            self.props.set("DataType", value.into());
+            self
+        }
+
+        /// `DataType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_type(&self) -> ::std::option::Option<Val<EventVariableDataType>> {
+            crate::cfn::get_prop(&self.props, "DataType")
+        }
+
+        /// `DefaultValue`.
+        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// Sets `DefaultValue` in place: [`Self::default_value`] on a value held by `&mut`.
+        pub fn set_default_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
+        }
+
+        /// `Description`: The description.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Inline`.
+        pub fn inline(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Inline", value.into());
+            self
+        }
+
+        /// Sets `Inline` in place: [`Self::inline`] on a value held by `&mut`.
+        pub fn set_inline(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Inline", value.into());
+            self
+        }
+
+        /// `Inline` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inline(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Inline")
+        }
+
+        /// `LastUpdatedTime`: The time when the event variable was last updated.
+        pub fn last_updated_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LastUpdatedTime", value.into());
+            self
+        }
+
+        /// Sets `LastUpdatedTime` in place: [`Self::last_updated_time`] on a value held by `&mut`.
+        pub fn set_last_updated_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LastUpdatedTime", value.into());
+            self
+        }
+
+        /// `LastUpdatedTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_updated_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LastUpdatedTime")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Tags`: Tags associated with this event variable.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
+        }
+
+        /// `VariableType`.
+        pub fn variable_type(mut self, value: impl Into<Val<EventVariableVariableType>>) -> Self {
+            self.props.set("VariableType", value.into());
+            self
+        }
+
+        /// Sets `VariableType` in place: [`Self::variable_type`] on a value held by `&mut`.
+        pub fn set_variable_type(&mut self, value: impl Into<Val<EventVariableVariableType>>) -> &mut Self {
+            self.props.set("VariableType", value.into());
+            self
+        }
+
+        /// `VariableType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variable_type(&self) -> ::std::option::Option<Val<EventVariableVariableType>> {
+            crate::cfn::get_prop(&self.props, "VariableType")
         }
     }
 
@@ -515,39 +978,130 @@ pub mod detector {
             Label { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `CreatedTime`: The time when the label was created.
-            props, "CreatedTime", created_time, set_created_time, get_created_time, Val<String>
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: The description.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `Inline`.
-            props, "Inline", inline, set_inline, get_inline, Val<bool>
+        /// `CreatedTime`: The time when the label was created.
+        pub fn created_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreatedTime", value.into());
+            self
         }
 
-        prop! {
-            /// `LastUpdatedTime`: The time when the label was last updated.
-            props, "LastUpdatedTime", last_updated_time, set_last_updated_time, get_last_updated_time, Val<String>
+        /// Sets `CreatedTime` in place: [`Self::created_time`] on a value held by `&mut`.
+        pub fn set_created_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreatedTime", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `CreatedTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_created_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreatedTime")
         }
 
-        prop! {
-            /// `Tags`: Tags associated with this label.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// `Description`: The description.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Inline`.
+        pub fn inline(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Inline", value.into());
+            self
+        }
+
+        /// Sets `Inline` in place: [`Self::inline`] on a value held by `&mut`.
+        pub fn set_inline(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Inline", value.into());
+            self
+        }
+
+        /// `Inline` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inline(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Inline")
+        }
+
+        /// `LastUpdatedTime`: The time when the label was last updated.
+        pub fn last_updated_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LastUpdatedTime", value.into());
+            self
+        }
+
+        /// Sets `LastUpdatedTime` in place: [`Self::last_updated_time`] on a value held by `&mut`.
+        pub fn set_last_updated_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LastUpdatedTime", value.into());
+            self
+        }
+
+        /// `LastUpdatedTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_updated_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LastUpdatedTime")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Tags`: Tags associated with this label.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -579,59 +1133,202 @@ pub mod detector {
             Rule { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `CreatedTime`: The time when the event type was created.
-            props, "CreatedTime", created_time, set_created_time, get_created_time, Val<String>
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: The description.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `DetectorId`.
-            props, "DetectorId", detector_id, set_detector_id, get_detector_id, Val<String>
+        /// `CreatedTime`: The time when the event type was created.
+        pub fn created_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreatedTime", value.into());
+            self
         }
 
-        prop! {
-            /// `Expression`.
-            props, "Expression", expression, set_expression, get_expression, Val<String>
+        /// Sets `CreatedTime` in place: [`Self::created_time`] on a value held by `&mut`.
+        pub fn set_created_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreatedTime", value.into());
+            self
         }
 
-        prop! {
-            /// `Language`.
-            props, "Language", language, set_language, get_language, Val<RuleLanguage>
+        /// `CreatedTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_created_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreatedTime")
         }
 
-        prop! {
-            /// `LastUpdatedTime`: The time when the event type was last updated.
-            props, "LastUpdatedTime", last_updated_time, set_last_updated_time, get_last_updated_time, Val<String>
+        /// `Description`: The description.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Outcomes`.
-            props, "Outcomes", outcomes, set_outcomes, get_outcomes, Val<List<Outcome>>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `RuleId`.
-            props, "RuleId", rule_id, set_rule_id, get_rule_id, Val<String>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `RuleVersion`.
-            props, "RuleVersion", rule_version, set_rule_version, get_rule_version, Val<String>
+        /// `DetectorId`.
+        pub fn detector_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DetectorId", value.into());
+            self
         }
 
-        prop! {
-            /// `Tags`: Tags associated with this event type.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// Sets `DetectorId` in place: [`Self::detector_id`] on a value held by `&mut`.
+        pub fn set_detector_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DetectorId", value.into());
+            self
+        }
+
+        /// `DetectorId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_detector_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DetectorId")
+        }
+
+        /// `Expression`.
+        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// Sets `Expression` in place: [`Self::expression`] on a value held by `&mut`.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
+        }
+
+        /// `Language`.
+        pub fn language(mut self, value: impl Into<Val<RuleLanguage>>) -> Self {
+            self.props.set("Language", value.into());
+            self
+        }
+
+        /// Sets `Language` in place: [`Self::language`] on a value held by `&mut`.
+        pub fn set_language(&mut self, value: impl Into<Val<RuleLanguage>>) -> &mut Self {
+            self.props.set("Language", value.into());
+            self
+        }
+
+        /// `Language` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_language(&self) -> ::std::option::Option<Val<RuleLanguage>> {
+            crate::cfn::get_prop(&self.props, "Language")
+        }
+
+        /// `LastUpdatedTime`: The time when the event type was last updated.
+        pub fn last_updated_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LastUpdatedTime", value.into());
+            self
+        }
+
+        /// Sets `LastUpdatedTime` in place: [`Self::last_updated_time`] on a value held by `&mut`.
+        pub fn set_last_updated_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LastUpdatedTime", value.into());
+            self
+        }
+
+        /// `LastUpdatedTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_updated_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LastUpdatedTime")
+        }
+
+        /// `Outcomes`.
+        pub fn outcomes(mut self, value: impl Into<Val<List<Outcome>>>) -> Self {
+            self.props.set("Outcomes", value.into());
+            self
+        }
+
+        /// Sets `Outcomes` in place: [`Self::outcomes`] on a value held by `&mut`.
+        pub fn set_outcomes(&mut self, value: impl Into<Val<List<Outcome>>>) -> &mut Self {
+            self.props.set("Outcomes", value.into());
+            self
+        }
+
+        /// `Outcomes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_outcomes(&self) -> ::std::option::Option<Val<List<Outcome>>> {
+            crate::cfn::get_prop(&self.props, "Outcomes")
+        }
+
+        /// `RuleId`.
+        pub fn rule_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RuleId", value.into());
+            self
+        }
+
+        /// Sets `RuleId` in place: [`Self::rule_id`] on a value held by `&mut`.
+        pub fn set_rule_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuleId", value.into());
+            self
+        }
+
+        /// `RuleId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuleId")
+        }
+
+        /// `RuleVersion`.
+        pub fn rule_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RuleVersion", value.into());
+            self
+        }
+
+        /// Sets `RuleVersion` in place: [`Self::rule_version`] on a value held by `&mut`.
+        pub fn set_rule_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuleVersion", value.into());
+            self
+        }
+
+        /// `RuleVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuleVersion")
+        }
+
+        /// `Tags`: Tags associated with this event type.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -660,39 +1357,130 @@ pub mod detector {
             Outcome { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `CreatedTime`: The time when the outcome was created.
-            props, "CreatedTime", created_time, set_created_time, get_created_time, Val<String>
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: The description.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `Inline`.
-            props, "Inline", inline, set_inline, get_inline, Val<bool>
+        /// `CreatedTime`: The time when the outcome was created.
+        pub fn created_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreatedTime", value.into());
+            self
         }
 
-        prop! {
-            /// `LastUpdatedTime`: The time when the outcome was last updated.
-            props, "LastUpdatedTime", last_updated_time, set_last_updated_time, get_last_updated_time, Val<String>
+        /// Sets `CreatedTime` in place: [`Self::created_time`] on a value held by `&mut`.
+        pub fn set_created_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreatedTime", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `CreatedTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_created_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreatedTime")
         }
 
-        prop! {
-            /// `Tags`: Tags associated with this outcome.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// `Description`: The description.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Inline`.
+        pub fn inline(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Inline", value.into());
+            self
+        }
+
+        /// Sets `Inline` in place: [`Self::inline`] on a value held by `&mut`.
+        pub fn set_inline(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Inline", value.into());
+            self
+        }
+
+        /// `Inline` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inline(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Inline")
+        }
+
+        /// `LastUpdatedTime`: The time when the outcome was last updated.
+        pub fn last_updated_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LastUpdatedTime", value.into());
+            self
+        }
+
+        /// Sets `LastUpdatedTime` in place: [`Self::last_updated_time`] on a value held by `&mut`.
+        pub fn set_last_updated_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LastUpdatedTime", value.into());
+            self
+        }
+
+        /// `LastUpdatedTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_updated_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LastUpdatedTime")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Tags`: Tags associated with this outcome.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 }
@@ -717,19 +1505,52 @@ impl EntityType {
         EntityType { core }
     }
 
-    prop! {
-        /// `Description`: The entity type description.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The entity type description.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the entity type.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags associated with this entity type.
-        core.props, "Tags", tags, set_tags, get_tags, Val<cdk_core::kind::List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Tags associated with this entity type.
+    pub fn tags(mut self, value: impl Into<Val<cdk_core::kind::List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<cdk_core::kind::List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<cdk_core::kind::List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -788,34 +1609,88 @@ impl EventType {
         EventType { core }
     }
 
-    prop! {
-        /// `Description`: The description of the event type.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the event type.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EntityTypes`.
-        core.props, "EntityTypes", _, set_entity_types, get_entity_types, Val<cdk_core::kind::List<event_type::EntityType>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EventVariables`.
-        core.props, "EventVariables", _, set_event_variables, get_event_variables, Val<cdk_core::kind::List<event_type::EventVariable>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Labels`.
-        core.props, "Labels", _, set_labels, get_labels, Val<cdk_core::kind::List<event_type::Label>>
+    /// Sets `EntityTypes`, which `new` took, in place.
+    pub fn set_entity_types(&mut self, value: impl Into<Val<cdk_core::kind::List<event_type::EntityType>>>) -> &mut Self {
+        self.core.props.set("EntityTypes", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name for the event type
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `EntityTypes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_entity_types(&self) -> ::std::option::Option<Val<cdk_core::kind::List<event_type::EntityType>>> {
+        crate::cfn::get_prop(&self.core.props, "EntityTypes")
     }
 
-    prop! {
-        /// `Tags`: Tags associated with this event type.
-        core.props, "Tags", tags, set_tags, get_tags, Val<cdk_core::kind::List<Tag>>
+    /// Sets `EventVariables`, which `new` took, in place.
+    pub fn set_event_variables(&mut self, value: impl Into<Val<cdk_core::kind::List<event_type::EventVariable>>>) -> &mut Self {
+        self.core.props.set("EventVariables", value.into());
+        self
+    }
+
+    /// `EventVariables` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_variables(&self) -> ::std::option::Option<Val<cdk_core::kind::List<event_type::EventVariable>>> {
+        crate::cfn::get_prop(&self.core.props, "EventVariables")
+    }
+
+    /// Sets `Labels`, which `new` took, in place.
+    pub fn set_labels(&mut self, value: impl Into<Val<cdk_core::kind::List<event_type::Label>>>) -> &mut Self {
+        self.core.props.set("Labels", value.into());
+        self
+    }
+
+    /// `Labels` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_labels(&self) -> ::std::option::Option<Val<cdk_core::kind::List<event_type::Label>>> {
+        crate::cfn::get_prop(&self.core.props, "Labels")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Tags associated with this event type.
+    pub fn tags(mut self, value: impl Into<Val<cdk_core::kind::List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<cdk_core::kind::List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<cdk_core::kind::List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -863,39 +1738,130 @@ pub mod event_type {
             EntityType { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `CreatedTime`: The time when the event type was created.
-            props, "CreatedTime", created_time, set_created_time, get_created_time, Val<String>
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: The description.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `Inline`.
-            props, "Inline", inline, set_inline, get_inline, Val<bool>
+        /// `CreatedTime`: The time when the event type was created.
+        pub fn created_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreatedTime", value.into());
+            self
         }
 
-        prop! {
-            /// `LastUpdatedTime`: The time when the event type was last updated.
-            props, "LastUpdatedTime", last_updated_time, set_last_updated_time, get_last_updated_time, Val<String>
+        /// Sets `CreatedTime` in place: [`Self::created_time`] on a value held by `&mut`.
+        pub fn set_created_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreatedTime", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `CreatedTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_created_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreatedTime")
         }
 
-        prop! {
-            /// `Tags`: Tags associated with this event type.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// `Description`: The description.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Inline`.
+        pub fn inline(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Inline", value.into());
+            self
+        }
+
+        /// Sets `Inline` in place: [`Self::inline`] on a value held by `&mut`.
+        pub fn set_inline(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Inline", value.into());
+            self
+        }
+
+        /// `Inline` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inline(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Inline")
+        }
+
+        /// `LastUpdatedTime`: The time when the event type was last updated.
+        pub fn last_updated_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LastUpdatedTime", value.into());
+            self
+        }
+
+        /// Sets `LastUpdatedTime` in place: [`Self::last_updated_time`] on a value held by `&mut`.
+        pub fn set_last_updated_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LastUpdatedTime", value.into());
+            self
+        }
+
+        /// `LastUpdatedTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_updated_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LastUpdatedTime")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Tags`: Tags associated with this event type.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 
@@ -914,59 +1880,202 @@ pub mod event_type {
             EventVariable { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `CreatedTime`: The time when the event type was created.
-            props, "CreatedTime", created_time, set_created_time, get_created_time, Val<String>
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `DataSource`.
-            props, "DataSource", data_source, set_data_source, get_data_source, Val<EventVariableDataSource>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `DataType`.
-            props, "DataType", data_type, set_data_type, get_data_type, Val<EventVariableDataType>
+        /// `CreatedTime`: The time when the event type was created.
+        pub fn created_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreatedTime", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultValue`.
-            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
+        /// Sets `CreatedTime` in place: [`Self::created_time`] on a value held by `&mut`.
+        pub fn set_created_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreatedTime", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: The description.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `CreatedTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_created_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreatedTime")
         }
 
-        prop! {
-            /// `Inline`.
-            props, "Inline", inline, set_inline, get_inline, Val<bool>
+        /// `DataSource`.
+        pub fn data_source(mut self, value: impl Into<Val<EventVariableDataSource>>) -> Self {
+            self.props.set("DataSource", value.into());
+            self
         }
 
-        prop! {
-            /// `LastUpdatedTime`: The time when the event type was last updated.
-            props, "LastUpdatedTime", last_updated_time, set_last_updated_time, get_last_updated_time, Val<String>
+        /// Sets `DataSource` in place: [`Self::data_source`] on a value held by `&mut`.
+        pub fn set_data_source(&mut self, value: impl Into<Val<EventVariableDataSource>>) -> &mut Self {
+            self.props.set("DataSource", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `DataSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_source(&self) -> ::std::option::Option<Val<EventVariableDataSource>> {
+            crate::cfn::get_prop(&self.props, "DataSource")
         }
 
-        prop! {
-            /// `Tags`: Tags associated with this event type.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// `DataType`.
+        pub fn data_type(mut self, value: impl Into<Val<EventVariableDataType>>) -> Self {
+            self.props.set("DataType", value.into());
+            self
         }
 
-        prop! {
-            /// `VariableType`.
-            props, "VariableType", variable_type, set_variable_type, get_variable_type, Val<EventVariableVariableType>
+        /// Sets `DataType` in place: [`Self::data_type`] on a value held by `&mut`.
+        pub fn set_data_type(&mut self, value: impl Into<Val<EventVariableDataType>>) -> &mut Self {
+            self.props.set("DataType", value.into());
+            self
+        }
+
+        /// `DataType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_type(&self) -> ::std::option::Option<Val<EventVariableDataType>> {
+            crate::cfn::get_prop(&self.props, "DataType")
+        }
+
+        /// `DefaultValue`.
+        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// Sets `DefaultValue` in place: [`Self::default_value`] on a value held by `&mut`.
+        pub fn set_default_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
+        }
+
+        /// `Description`: The description.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Inline`.
+        pub fn inline(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Inline", value.into());
+            self
+        }
+
+        /// Sets `Inline` in place: [`Self::inline`] on a value held by `&mut`.
+        pub fn set_inline(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Inline", value.into());
+            self
+        }
+
+        /// `Inline` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inline(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Inline")
+        }
+
+        /// `LastUpdatedTime`: The time when the event type was last updated.
+        pub fn last_updated_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LastUpdatedTime", value.into());
+            self
+        }
+
+        /// Sets `LastUpdatedTime` in place: [`Self::last_updated_time`] on a value held by `&mut`.
+        pub fn set_last_updated_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LastUpdatedTime", value.into());
+            self
+        }
+
+        /// `LastUpdatedTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_updated_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LastUpdatedTime")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Tags`: Tags associated with this event type.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
+        }
+
+        /// `VariableType`.
+        pub fn variable_type(mut self, value: impl Into<Val<EventVariableVariableType>>) -> Self {
+            self.props.set("VariableType", value.into());
+            self
+        }
+
+        /// Sets `VariableType` in place: [`Self::variable_type`] on a value held by `&mut`.
+        pub fn set_variable_type(&mut self, value: impl Into<Val<EventVariableVariableType>>) -> &mut Self {
+            self.props.set("VariableType", value.into());
+            self
+        }
+
+        /// `VariableType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variable_type(&self) -> ::std::option::Option<Val<EventVariableVariableType>> {
+            crate::cfn::get_prop(&self.props, "VariableType")
         }
     }
 
@@ -1120,39 +2229,130 @@ pub mod event_type {
             Label { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `CreatedTime`: The time when the event type was created.
-            props, "CreatedTime", created_time, set_created_time, get_created_time, Val<String>
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: The description.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `Inline`.
-            props, "Inline", inline, set_inline, get_inline, Val<bool>
+        /// `CreatedTime`: The time when the event type was created.
+        pub fn created_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CreatedTime", value.into());
+            self
         }
 
-        prop! {
-            /// `LastUpdatedTime`: The time when the event type was last updated.
-            props, "LastUpdatedTime", last_updated_time, set_last_updated_time, get_last_updated_time, Val<String>
+        /// Sets `CreatedTime` in place: [`Self::created_time`] on a value held by `&mut`.
+        pub fn set_created_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CreatedTime", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `CreatedTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_created_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CreatedTime")
         }
 
-        prop! {
-            /// `Tags`: Tags associated with this event type.
-            props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+        /// `Description`: The description.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Inline`.
+        pub fn inline(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Inline", value.into());
+            self
+        }
+
+        /// Sets `Inline` in place: [`Self::inline`] on a value held by `&mut`.
+        pub fn set_inline(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Inline", value.into());
+            self
+        }
+
+        /// `Inline` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inline(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Inline")
+        }
+
+        /// `LastUpdatedTime`: The time when the event type was last updated.
+        pub fn last_updated_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LastUpdatedTime", value.into());
+            self
+        }
+
+        /// Sets `LastUpdatedTime` in place: [`Self::last_updated_time`] on a value held by `&mut`.
+        pub fn set_last_updated_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LastUpdatedTime", value.into());
+            self
+        }
+
+        /// `LastUpdatedTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_updated_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LastUpdatedTime")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Tags`: Tags associated with this event type.
+        pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
         }
     }
 }
@@ -1177,19 +2377,52 @@ impl Label {
         Label { core }
     }
 
-    prop! {
-        /// `Description`: The label description.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The label description.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the label.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags associated with this label.
-        core.props, "Tags", tags, set_tags, get_tags, Val<cdk_core::kind::List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Tags associated with this label.
+    pub fn tags(mut self, value: impl Into<Val<cdk_core::kind::List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<cdk_core::kind::List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<cdk_core::kind::List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1237,29 +2470,88 @@ impl List {
         List { core }
     }
 
-    prop! {
-        /// `Description`: The description of the list.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the list.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Elements`: The elements in this list.
-        core.props, "Elements", elements, set_elements, get_elements, Val<cdk_core::kind::List<String>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the list.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: Tags associated with this list.
-        core.props, "Tags", tags, set_tags, get_tags, Val<cdk_core::kind::List<Tag>>
+    /// `Elements`: The elements in this list.
+    pub fn elements(mut self, value: impl Into<Val<cdk_core::kind::List<String>>>) -> Self {
+        self.core.props.set("Elements", value.into());
+        self
     }
 
-    prop! {
-        /// `VariableType`: The variable type of the list.
-        core.props, "VariableType", variable_type, set_variable_type, get_variable_type, Val<String>
+    /// Sets `Elements` in place: [`Self::elements`] on a value held by `&mut`.
+    pub fn set_elements(&mut self, value: impl Into<Val<cdk_core::kind::List<String>>>) -> &mut Self {
+        self.core.props.set("Elements", value.into());
+        self
+    }
+
+    /// `Elements` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_elements(&self) -> ::std::option::Option<Val<cdk_core::kind::List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Elements")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Tags associated with this list.
+    pub fn tags(mut self, value: impl Into<Val<cdk_core::kind::List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<cdk_core::kind::List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<cdk_core::kind::List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VariableType`: The variable type of the list.
+    pub fn variable_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VariableType", value.into());
+        self
+    }
+
+    /// Sets `VariableType` in place: [`Self::variable_type`] on a value held by `&mut`.
+    pub fn set_variable_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VariableType", value.into());
+        self
+    }
+
+    /// `VariableType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_variable_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VariableType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1307,19 +2599,52 @@ impl Outcome {
         Outcome { core }
     }
 
-    prop! {
-        /// `Description`: The outcome description.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The outcome description.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the outcome.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags associated with this outcome.
-        core.props, "Tags", tags, set_tags, get_tags, Val<cdk_core::kind::List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Tags associated with this outcome.
+    pub fn tags(mut self, value: impl Into<Val<cdk_core::kind::List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<cdk_core::kind::List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<cdk_core::kind::List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1379,39 +2704,106 @@ impl Variable {
         Variable { core }
     }
 
-    prop! {
-        /// `DataSource`: The source of the data.
-        core.props, "DataSource", _, set_data_source, get_data_source, Val<variable::DataSource>
+    /// Sets `DataSource`, which `new` took, in place.
+    pub fn set_data_source(&mut self, value: impl Into<Val<variable::DataSource>>) -> &mut Self {
+        self.core.props.set("DataSource", value.into());
+        self
     }
 
-    prop! {
-        /// `DataType`: The data type.
-        core.props, "DataType", _, set_data_type, get_data_type, Val<variable::DataType>
+    /// `DataSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_source(&self) -> ::std::option::Option<Val<variable::DataSource>> {
+        crate::cfn::get_prop(&self.core.props, "DataSource")
     }
 
-    prop! {
-        /// `DefaultValue`: The default value for the variable when no value is received.
-        core.props, "DefaultValue", _, set_default_value, get_default_value, Val<String>
+    /// Sets `DataType`, which `new` took, in place.
+    pub fn set_data_type(&mut self, value: impl Into<Val<variable::DataType>>) -> &mut Self {
+        self.core.props.set("DataType", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `DataType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_type(&self) -> ::std::option::Option<Val<variable::DataType>> {
+        crate::cfn::get_prop(&self.core.props, "DataType")
     }
 
-    prop! {
-        /// `Name`: The name of the variable.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `DefaultValue`, which `new` took, in place.
+    pub fn set_default_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DefaultValue", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags associated with this variable.
-        core.props, "Tags", tags, set_tags, get_tags, Val<cdk_core::kind::List<Tag>>
+    /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_value(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultValue")
     }
 
-    prop! {
-        /// `VariableType`: The variable type. For more information see <https://docs.aws.amazon.com/frauddetector/latest/ug/create-a-variable.html#variable-types>
-        core.props, "VariableType", variable_type, set_variable_type, get_variable_type, Val<variable::VariableType>
+    /// `Description`: The description.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Tags associated with this variable.
+    pub fn tags(mut self, value: impl Into<Val<cdk_core::kind::List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<cdk_core::kind::List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<cdk_core::kind::List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VariableType`: The variable type. For more information see <https://docs.aws.amazon.com/frauddetector/latest/ug/create-a-variable.html#variable-types>
+    pub fn variable_type(mut self, value: impl Into<Val<variable::VariableType>>) -> Self {
+        self.core.props.set("VariableType", value.into());
+        self
+    }
+
+    /// Sets `VariableType` in place: [`Self::variable_type`] on a value held by `&mut`.
+    pub fn set_variable_type(&mut self, value: impl Into<Val<variable::VariableType>>) -> &mut Self {
+        self.core.props.set("VariableType", value.into());
+        self
+    }
+
+    /// `VariableType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_variable_type(&self) -> ::std::option::Option<Val<variable::VariableType>> {
+        crate::cfn::get_prop(&self.core.props, "VariableType")
     }
 
     /// `Ref`: the resource's identifier.

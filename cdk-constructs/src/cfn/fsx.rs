@@ -43,14 +43,34 @@ impl Backup {
         Backup { core }
     }
 
-    prop! {
-        /// `FileSystemId`: The ID of the file system to back up.
-        core.props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+    /// Sets `FileSystemId`, which `new` took, in place.
+    pub fn set_file_system_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FileSystemId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags to apply to the backup at backup creation.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FileSystemId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_system_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FileSystemId")
+    }
+
+    /// `Tags`: The tags to apply to the backup at backup creation.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -125,53 +145,122 @@ impl DataRepositoryAssociation {
         DataRepositoryAssociation { core }
     }
 
-    prop! {
-        /// `BatchImportMetaDataOnCreate`: A boolean flag indicating whether an import data
-        /// repository task to import metadata should run after the data repository association is
-        /// created. The task runs if this flag is set to true.
-        core.props, "BatchImportMetaDataOnCreate", batch_import_meta_data_on_create, set_batch_import_meta_data_on_create, get_batch_import_meta_data_on_create, Val<bool>
+    /// `BatchImportMetaDataOnCreate`: A boolean flag indicating whether an import data repository
+    /// task to import metadata should run after the data repository association is created. The
+    /// task runs if this flag is set to true.
+    pub fn batch_import_meta_data_on_create(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("BatchImportMetaDataOnCreate", value.into());
+        self
     }
 
-    prop! {
-        /// `DataRepositoryPath`: The path to the Amazon S3 data repository that will be linked to
-        /// the file system. The path can be an S3 bucket or prefix in the format
-        /// s3://myBucket/myPrefix/ . This path specifies where in the S3 data repository files will
-        /// be imported from or exported to.
-        core.props, "DataRepositoryPath", _, set_data_repository_path, get_data_repository_path, Val<String>
+    /// Sets `BatchImportMetaDataOnCreate` in place: [`Self::batch_import_meta_data_on_create`] on a
+    /// value held by `&mut`.
+    pub fn set_batch_import_meta_data_on_create(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("BatchImportMetaDataOnCreate", value.into());
+        self
     }
 
-    prop! {
-        /// `FileSystemId`: The globally unique ID of the file system, assigned by Amazon FSx.
-        core.props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+    /// `BatchImportMetaDataOnCreate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_batch_import_meta_data_on_create(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "BatchImportMetaDataOnCreate")
     }
 
-    prop! {
-        /// `FileSystemPath`: This path specifies where in your file system files will be exported
-        /// from or imported to. This file system directory can be linked to only one Amazon S3
-        /// bucket, and no other S3 bucket can be linked to the directory.
-        core.props, "FileSystemPath", _, set_file_system_path, get_file_system_path, Val<String>
+    /// Sets `DataRepositoryPath`, which `new` took, in place.
+    pub fn set_data_repository_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataRepositoryPath", value.into());
+        self
     }
 
-    prop! {
-        /// `ImportedFileChunkSize`: For files imported from a data repository, this value
-        /// determines the stripe count and maximum amount of data per file (in MiB) stored on a
-        /// single physical disk. The maximum number of disks that a single file can be striped
-        /// across is limited by the total number of disks that make up the file system.
-        core.props, "ImportedFileChunkSize", imported_file_chunk_size, set_imported_file_chunk_size, get_imported_file_chunk_size, Val<i64>
+    /// `DataRepositoryPath` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_repository_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataRepositoryPath")
     }
 
-    prop! {
-        /// `S3`: The configuration for an Amazon S3 data repository linked to an Amazon FSx Lustre
-        /// file system with a data repository association. The configuration defines which file
-        /// events (new, changed, or deleted files or directories) are automatically imported from
-        /// the linked data repository to the file system or automatically exported from the file
-        /// system to the data repository.
-        core.props, "S3", s3, set_s3, get_s3, Val<data_repository_association::S3>
+    /// Sets `FileSystemId`, which `new` took, in place.
+    pub fn set_file_system_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FileSystemId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of Tag values, with a maximum of 50 elements.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FileSystemId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_system_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FileSystemId")
+    }
+
+    /// Sets `FileSystemPath`, which `new` took, in place.
+    pub fn set_file_system_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FileSystemPath", value.into());
+        self
+    }
+
+    /// `FileSystemPath` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_system_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FileSystemPath")
+    }
+
+    /// `ImportedFileChunkSize`: For files imported from a data repository, this value determines
+    /// the stripe count and maximum amount of data per file (in MiB) stored on a single physical
+    /// disk. The maximum number of disks that a single file can be striped across is limited by the
+    /// total number of disks that make up the file system.
+    pub fn imported_file_chunk_size(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ImportedFileChunkSize", value.into());
+        self
+    }
+
+    /// Sets `ImportedFileChunkSize` in place: [`Self::imported_file_chunk_size`] on a value held by `&mut`.
+    pub fn set_imported_file_chunk_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ImportedFileChunkSize", value.into());
+        self
+    }
+
+    /// `ImportedFileChunkSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_imported_file_chunk_size(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ImportedFileChunkSize")
+    }
+
+    /// `S3`: The configuration for an Amazon S3 data repository linked to an Amazon FSx Lustre file
+    /// system with a data repository association. The configuration defines which file events (new,
+    /// changed, or deleted files or directories) are automatically imported from the linked data
+    /// repository to the file system or automatically exported from the file system to the data
+    /// repository.
+    pub fn s3(mut self, value: impl Into<Val<data_repository_association::S3>>) -> Self {
+        self.core.props.set("S3", value.into());
+        self
+    }
+
+    /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+    pub fn set_s3(&mut self, value: impl Into<Val<data_repository_association::S3>>) -> &mut Self {
+        self.core.props.set("S3", value.into());
+        self
+    }
+
+    /// `S3` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3(&self) -> ::std::option::Option<Val<data_repository_association::S3>> {
+        crate::cfn::get_prop(&self.core.props, "S3")
+    }
+
+    /// `Tags`: A list of Tag values, with a maximum of 50 elements.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -217,16 +306,42 @@ pub mod data_repository_association {
             S3 { props }
         }
 
-        prop! {
-            /// `AutoExportPolicy`: Specifies the type of updated objects (new, changed, deleted) that
-            /// will be automatically exported from your file system to the linked S3 bucket.
-            props, "AutoExportPolicy", auto_export_policy, set_auto_export_policy, get_auto_export_policy, Val<AutoExportPolicy>
+        /// `AutoExportPolicy`: Specifies the type of updated objects (new, changed, deleted) that will
+        /// be automatically exported from your file system to the linked S3 bucket.
+        pub fn auto_export_policy(mut self, value: impl Into<Val<AutoExportPolicy>>) -> Self {
+            self.props.set("AutoExportPolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `AutoImportPolicy`: Specifies the type of updated objects (new, changed, deleted) that
-            /// will be automatically imported from the linked S3 bucket to your file system.
-            props, "AutoImportPolicy", auto_import_policy, set_auto_import_policy, get_auto_import_policy, Val<AutoImportPolicy>
+        /// Sets `AutoExportPolicy` in place: [`Self::auto_export_policy`] on a value held by `&mut`.
+        pub fn set_auto_export_policy(&mut self, value: impl Into<Val<AutoExportPolicy>>) -> &mut Self {
+            self.props.set("AutoExportPolicy", value.into());
+            self
+        }
+
+        /// `AutoExportPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_export_policy(&self) -> ::std::option::Option<Val<AutoExportPolicy>> {
+            crate::cfn::get_prop(&self.props, "AutoExportPolicy")
+        }
+
+        /// `AutoImportPolicy`: Specifies the type of updated objects (new, changed, deleted) that will
+        /// be automatically imported from the linked S3 bucket to your file system.
+        pub fn auto_import_policy(mut self, value: impl Into<Val<AutoImportPolicy>>) -> Self {
+            self.props.set("AutoImportPolicy", value.into());
+            self
+        }
+
+        /// Sets `AutoImportPolicy` in place: [`Self::auto_import_policy`] on a value held by `&mut`.
+        pub fn set_auto_import_policy(&mut self, value: impl Into<Val<AutoImportPolicy>>) -> &mut Self {
+            self.props.set("AutoImportPolicy", value.into());
+            self
+        }
+
+        /// `AutoImportPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_import_policy(&self) -> ::std::option::Option<Val<AutoImportPolicy>> {
+            crate::cfn::get_prop(&self.props, "AutoImportPolicy")
         }
     }
 
@@ -249,9 +364,16 @@ pub mod data_repository_association {
             AutoExportPolicy { props }
         }
 
-        prop! {
-            /// `Events`.
-            props, "Events", _, set_events, get_events, Val<List<EventType>>
+        /// Sets `Events`, which `new` took, in place.
+        pub fn set_events(&mut self, value: impl Into<Val<List<EventType>>>) -> &mut Self {
+            self.props.set("Events", value.into());
+            self
+        }
+
+        /// `Events` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_events(&self) -> ::std::option::Option<Val<List<EventType>>> {
+            crate::cfn::get_prop(&self.props, "Events")
         }
     }
 
@@ -290,9 +412,16 @@ pub mod data_repository_association {
             AutoImportPolicy { props }
         }
 
-        prop! {
-            /// `Events`.
-            props, "Events", _, set_events, get_events, Val<List<EventType>>
+        /// Sets `Events`, which `new` took, in place.
+        pub fn set_events(&mut self, value: impl Into<Val<List<EventType>>>) -> &mut Self {
+            self.props.set("Events", value.into());
+            self
+        }
+
+        /// `Events` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_events(&self) -> ::std::option::Option<Val<List<EventType>>> {
+            crate::cfn::get_prop(&self.props, "Events")
         }
     }
 }
@@ -329,55 +458,163 @@ impl FileCache {
         FileCache { core }
     }
 
-    prop! {
-        /// `CopyTagsToDataRepositoryAssociations`: Whether tags should be copied to data repository
-        /// associations
-        core.props, "CopyTagsToDataRepositoryAssociations", copy_tags_to_data_repository_associations, set_copy_tags_to_data_repository_associations, get_copy_tags_to_data_repository_associations, Val<bool>
+    /// `CopyTagsToDataRepositoryAssociations`: Whether tags should be copied to data repository
+    /// associations
+    pub fn copy_tags_to_data_repository_associations(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("CopyTagsToDataRepositoryAssociations", value.into());
+        self
     }
 
-    prop! {
-        /// `DataRepositoryAssociations`: Data repository associations for the cache
-        core.props, "DataRepositoryAssociations", data_repository_associations, set_data_repository_associations, get_data_repository_associations, Val<List<file_cache::DataRepositoryAssociation>>
+    /// Sets `CopyTagsToDataRepositoryAssociations` in place: [`Self::copy_tags_to_data_repository_associations`]
+    /// on a value held by `&mut`.
+    pub fn set_copy_tags_to_data_repository_associations(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("CopyTagsToDataRepositoryAssociations", value.into());
+        self
     }
 
-    prop! {
-        /// `FileCacheType`: The type of cache, which must be LUSTRE
-        core.props, "FileCacheType", _, set_file_cache_type, get_file_cache_type, Val<file_cache::FileCacheType>
+    /// `CopyTagsToDataRepositoryAssociations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_copy_tags_to_data_repository_associations(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "CopyTagsToDataRepositoryAssociations")
     }
 
-    prop! {
-        /// `FileCacheTypeVersion`: The Lustre version of the cache, which must be 2.12
-        core.props, "FileCacheTypeVersion", _, set_file_cache_type_version, get_file_cache_type_version, Val<String>
+    /// `DataRepositoryAssociations`: Data repository associations for the cache
+    pub fn data_repository_associations(mut self, value: impl Into<Val<List<file_cache::DataRepositoryAssociation>>>) -> Self {
+        self.core.props.set("DataRepositoryAssociations", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: The KMS key ID for encrypting data
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `DataRepositoryAssociations` in place: [`Self::data_repository_associations`] on a
+    /// value held by `&mut`.
+    pub fn set_data_repository_associations(&mut self, value: impl Into<Val<List<file_cache::DataRepositoryAssociation>>>) -> &mut Self {
+        self.core.props.set("DataRepositoryAssociations", value.into());
+        self
     }
 
-    prop! {
-        /// `LustreConfiguration`: The Lustre configuration for the file cache
-        core.props, "LustreConfiguration", lustre_configuration, set_lustre_configuration, get_lustre_configuration, Val<file_cache::LustreConfiguration>
+    /// `DataRepositoryAssociations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_repository_associations(&self) -> ::std::option::Option<Val<List<file_cache::DataRepositoryAssociation>>> {
+        crate::cfn::get_prop(&self.core.props, "DataRepositoryAssociations")
     }
 
-    prop! {
-        /// `SecurityGroupIds`: A list of security group IDs for the cache
-        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    /// Sets `FileCacheType`, which `new` took, in place.
+    pub fn set_file_cache_type(&mut self, value: impl Into<Val<file_cache::FileCacheType>>) -> &mut Self {
+        self.core.props.set("FileCacheType", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageCapacity`: The storage capacity of the cache in gibibytes (GiB)
-        core.props, "StorageCapacity", _, set_storage_capacity, get_storage_capacity, Val<i64>
+    /// `FileCacheType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_cache_type(&self) -> ::std::option::Option<Val<file_cache::FileCacheType>> {
+        crate::cfn::get_prop(&self.core.props, "FileCacheType")
     }
 
-    prop! {
-        /// `SubnetIds`: A list of subnet IDs for the cache
-        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// Sets `FileCacheTypeVersion`, which `new` took, in place.
+    pub fn set_file_cache_type_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FileCacheTypeVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to associate with the file cache
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FileCacheTypeVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_cache_type_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FileCacheTypeVersion")
+    }
+
+    /// `KmsKeyId`: The KMS key ID for encrypting data
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `LustreConfiguration`: The Lustre configuration for the file cache
+    pub fn lustre_configuration(mut self, value: impl Into<Val<file_cache::LustreConfiguration>>) -> Self {
+        self.core.props.set("LustreConfiguration", value.into());
+        self
+    }
+
+    /// Sets `LustreConfiguration` in place: [`Self::lustre_configuration`] on a value held by `&mut`.
+    pub fn set_lustre_configuration(&mut self, value: impl Into<Val<file_cache::LustreConfiguration>>) -> &mut Self {
+        self.core.props.set("LustreConfiguration", value.into());
+        self
+    }
+
+    /// `LustreConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lustre_configuration(&self) -> ::std::option::Option<Val<file_cache::LustreConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LustreConfiguration")
+    }
+
+    /// `SecurityGroupIds`: A list of security group IDs for the cache
+    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+    pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupIds")
+    }
+
+    /// Sets `StorageCapacity`, which `new` took, in place.
+    pub fn set_storage_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("StorageCapacity", value.into());
+        self
+    }
+
+    /// `StorageCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_capacity(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "StorageCapacity")
+    }
+
+    /// Sets `SubnetIds`, which `new` took, in place.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`: Tags to associate with the file cache
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -479,14 +716,28 @@ pub mod file_cache {
             DataRepositoryAssociation { props }
         }
 
-        prop! {
-            /// `FileCachePath`.
-            props, "FileCachePath", _, set_file_cache_path, get_file_cache_path, Val<String>
+        /// Sets `FileCachePath`, which `new` took, in place.
+        pub fn set_file_cache_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileCachePath", value.into());
+            self
         }
 
-        prop! {
-            /// `DataRepositoryPath`.
-            props, "DataRepositoryPath", _, set_data_repository_path, get_data_repository_path, Val<String>
+        /// `FileCachePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_cache_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileCachePath")
+        }
+
+        /// Sets `DataRepositoryPath`, which `new` took, in place.
+        pub fn set_data_repository_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataRepositoryPath", value.into());
+            self
+        }
+
+        /// `DataRepositoryPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_repository_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataRepositoryPath")
         }
     }
 
@@ -525,34 +776,95 @@ pub mod file_cache {
             LustreConfiguration { props }
         }
 
-        prop! {
-            /// `PerUnitStorageThroughput`.
-            props, "PerUnitStorageThroughput", _, set_per_unit_storage_throughput, get_per_unit_storage_throughput, Val<i64>
+        /// Sets `PerUnitStorageThroughput`, which `new` took, in place.
+        pub fn set_per_unit_storage_throughput(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PerUnitStorageThroughput", value.into());
+            self
         }
 
-        prop! {
-            /// `DeploymentType`.
-            props, "DeploymentType", _, set_deployment_type, get_deployment_type, Val<LustreConfigurationDeploymentType>
+        /// `PerUnitStorageThroughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_per_unit_storage_throughput(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PerUnitStorageThroughput")
         }
 
-        prop! {
-            /// `MetadataConfiguration`.
-            props, "MetadataConfiguration", _, set_metadata_configuration, get_metadata_configuration, Val<MetadataConfiguration>
+        /// Sets `DeploymentType`, which `new` took, in place.
+        pub fn set_deployment_type(&mut self, value: impl Into<Val<LustreConfigurationDeploymentType>>) -> &mut Self {
+            self.props.set("DeploymentType", value.into());
+            self
         }
 
-        prop! {
-            /// `LogConfiguration`.
-            props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<LogConfiguration>
+        /// `DeploymentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deployment_type(&self) -> ::std::option::Option<Val<LustreConfigurationDeploymentType>> {
+            crate::cfn::get_prop(&self.props, "DeploymentType")
         }
 
-        prop! {
-            /// `MountName`.
-            props, "MountName", mount_name, set_mount_name, get_mount_name, Val<String>
+        /// Sets `MetadataConfiguration`, which `new` took, in place.
+        pub fn set_metadata_configuration(&mut self, value: impl Into<Val<MetadataConfiguration>>) -> &mut Self {
+            self.props.set("MetadataConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `WeeklyMaintenanceStartTime`.
-            props, "WeeklyMaintenanceStartTime", weekly_maintenance_start_time, set_weekly_maintenance_start_time, get_weekly_maintenance_start_time, Val<String>
+        /// `MetadataConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata_configuration(&self) -> ::std::option::Option<Val<MetadataConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MetadataConfiguration")
+        }
+
+        /// `LogConfiguration`.
+        pub fn log_configuration(mut self, value: impl Into<Val<LogConfiguration>>) -> Self {
+            self.props.set("LogConfiguration", value.into());
+            self
+        }
+
+        /// Sets `LogConfiguration` in place: [`Self::log_configuration`] on a value held by `&mut`.
+        pub fn set_log_configuration(&mut self, value: impl Into<Val<LogConfiguration>>) -> &mut Self {
+            self.props.set("LogConfiguration", value.into());
+            self
+        }
+
+        /// `LogConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_configuration(&self) -> ::std::option::Option<Val<LogConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LogConfiguration")
+        }
+
+        /// `MountName`.
+        pub fn mount_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MountName", value.into());
+            self
+        }
+
+        /// Sets `MountName` in place: [`Self::mount_name`] on a value held by `&mut`.
+        pub fn set_mount_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MountName", value.into());
+            self
+        }
+
+        /// `MountName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MountName")
+        }
+
+        /// `WeeklyMaintenanceStartTime`.
+        pub fn weekly_maintenance_start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WeeklyMaintenanceStartTime", value.into());
+            self
+        }
+
+        /// Sets `WeeklyMaintenanceStartTime` in place: [`Self::weekly_maintenance_start_time`] on a
+        /// value held by `&mut`.
+        pub fn set_weekly_maintenance_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WeeklyMaintenanceStartTime", value.into());
+            self
+        }
+
+        /// `WeeklyMaintenanceStartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weekly_maintenance_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WeeklyMaintenanceStartTime")
         }
     }
 
@@ -583,14 +895,34 @@ pub mod file_cache {
             LogConfiguration { props }
         }
 
-        prop! {
-            /// `Level`.
-            props, "Level", _, set_level, get_level, Val<LogConfigurationLevel>
+        /// Sets `Level`, which `new` took, in place.
+        pub fn set_level(&mut self, value: impl Into<Val<LogConfigurationLevel>>) -> &mut Self {
+            self.props.set("Level", value.into());
+            self
         }
 
-        prop! {
-            /// `Destination`.
-            props, "Destination", destination, set_destination, get_destination, Val<String>
+        /// `Level` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_level(&self) -> ::std::option::Option<Val<LogConfigurationLevel>> {
+            crate::cfn::get_prop(&self.props, "Level")
+        }
+
+        /// `Destination`.
+        pub fn destination(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Destination", value.into());
+            self
+        }
+
+        /// Sets `Destination` in place: [`Self::destination`] on a value held by `&mut`.
+        pub fn set_destination(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
+        }
+
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Destination")
         }
     }
 
@@ -630,9 +962,16 @@ pub mod file_cache {
             MetadataConfiguration { props }
         }
 
-        prop! {
-            /// `StorageCapacity`.
-            props, "StorageCapacity", _, set_storage_capacity, get_storage_capacity, Val<i64>
+        /// Sets `StorageCapacity`, which `new` took, in place.
+        pub fn set_storage_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StorageCapacity", value.into());
+            self
+        }
+
+        /// `StorageCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StorageCapacity")
         }
     }
 }
@@ -662,74 +1001,244 @@ impl FileSystem {
         FileSystem { core }
     }
 
-    prop! {
-        /// `BackupId`.
-        core.props, "BackupId", backup_id, set_backup_id, get_backup_id, Val<String>
+    /// `BackupId`.
+    pub fn backup_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BackupId", value.into());
+        self
     }
 
-    prop! {
-        /// `FileSystemType`.
-        core.props, "FileSystemType", _, set_file_system_type, get_file_system_type, Val<String>
+    /// Sets `BackupId` in place: [`Self::backup_id`] on a value held by `&mut`.
+    pub fn set_backup_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BackupId", value.into());
+        self
     }
 
-    prop! {
-        /// `FileSystemTypeVersion`.
-        core.props, "FileSystemTypeVersion", file_system_type_version, set_file_system_type_version, get_file_system_type_version, Val<String>
+    /// `BackupId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backup_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BackupId")
     }
 
-    prop! {
-        /// `KmsKeyId`.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `FileSystemType`, which `new` took, in place.
+    pub fn set_file_system_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FileSystemType", value.into());
+        self
     }
 
-    prop! {
-        /// `LustreConfiguration`.
-        core.props, "LustreConfiguration", lustre_configuration, set_lustre_configuration, get_lustre_configuration, Val<file_system::LustreConfiguration>
+    /// `FileSystemType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_system_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FileSystemType")
     }
 
-    prop! {
-        /// `NetworkType`.
-        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<String>
+    /// `FileSystemTypeVersion`.
+    pub fn file_system_type_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FileSystemTypeVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `OntapConfiguration`.
-        core.props, "OntapConfiguration", ontap_configuration, set_ontap_configuration, get_ontap_configuration, Val<file_system::OntapConfiguration>
+    /// Sets `FileSystemTypeVersion` in place: [`Self::file_system_type_version`] on a value held by `&mut`.
+    pub fn set_file_system_type_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FileSystemTypeVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `OpenZFSConfiguration`.
-        core.props, "OpenZFSConfiguration", open_zfs_configuration, set_open_zfs_configuration, get_open_zfs_configuration, Val<file_system::OpenZfsConfiguration>
+    /// `FileSystemTypeVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_system_type_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FileSystemTypeVersion")
     }
 
-    prop! {
-        /// `SecurityGroupIds`.
-        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    /// `KmsKeyId`.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageCapacity`.
-        core.props, "StorageCapacity", storage_capacity, set_storage_capacity, get_storage_capacity, Val<i64>
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageType`.
-        core.props, "StorageType", storage_type, set_storage_type, get_storage_type, Val<String>
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
     }
 
-    prop! {
-        /// `SubnetIds`.
-        core.props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+    /// `LustreConfiguration`.
+    pub fn lustre_configuration(mut self, value: impl Into<Val<file_system::LustreConfiguration>>) -> Self {
+        self.core.props.set("LustreConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `LustreConfiguration` in place: [`Self::lustre_configuration`] on a value held by `&mut`.
+    pub fn set_lustre_configuration(&mut self, value: impl Into<Val<file_system::LustreConfiguration>>) -> &mut Self {
+        self.core.props.set("LustreConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `WindowsConfiguration`.
-        core.props, "WindowsConfiguration", windows_configuration, set_windows_configuration, get_windows_configuration, Val<file_system::WindowsConfiguration>
+    /// `LustreConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lustre_configuration(&self) -> ::std::option::Option<Val<file_system::LustreConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LustreConfiguration")
+    }
+
+    /// `NetworkType`.
+    pub fn network_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+    pub fn set_network_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkType")
+    }
+
+    /// `OntapConfiguration`.
+    pub fn ontap_configuration(mut self, value: impl Into<Val<file_system::OntapConfiguration>>) -> Self {
+        self.core.props.set("OntapConfiguration", value.into());
+        self
+    }
+
+    /// Sets `OntapConfiguration` in place: [`Self::ontap_configuration`] on a value held by `&mut`.
+    pub fn set_ontap_configuration(&mut self, value: impl Into<Val<file_system::OntapConfiguration>>) -> &mut Self {
+        self.core.props.set("OntapConfiguration", value.into());
+        self
+    }
+
+    /// `OntapConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ontap_configuration(&self) -> ::std::option::Option<Val<file_system::OntapConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "OntapConfiguration")
+    }
+
+    /// `OpenZFSConfiguration`.
+    pub fn open_zfs_configuration(mut self, value: impl Into<Val<file_system::OpenZfsConfiguration>>) -> Self {
+        self.core.props.set("OpenZFSConfiguration", value.into());
+        self
+    }
+
+    /// Sets `OpenZFSConfiguration` in place: [`Self::open_zfs_configuration`] on a value held by `&mut`.
+    pub fn set_open_zfs_configuration(&mut self, value: impl Into<Val<file_system::OpenZfsConfiguration>>) -> &mut Self {
+        self.core.props.set("OpenZFSConfiguration", value.into());
+        self
+    }
+
+    /// `OpenZFSConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_open_zfs_configuration(&self) -> ::std::option::Option<Val<file_system::OpenZfsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "OpenZFSConfiguration")
+    }
+
+    /// `SecurityGroupIds`.
+    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+    pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupIds")
+    }
+
+    /// `StorageCapacity`.
+    pub fn storage_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("StorageCapacity", value.into());
+        self
+    }
+
+    /// Sets `StorageCapacity` in place: [`Self::storage_capacity`] on a value held by `&mut`.
+    pub fn set_storage_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("StorageCapacity", value.into());
+        self
+    }
+
+    /// `StorageCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_capacity(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "StorageCapacity")
+    }
+
+    /// `StorageType`.
+    pub fn storage_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StorageType", value.into());
+        self
+    }
+
+    /// Sets `StorageType` in place: [`Self::storage_type`] on a value held by `&mut`.
+    pub fn set_storage_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StorageType", value.into());
+        self
+    }
+
+    /// `StorageType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StorageType")
+    }
+
+    /// Sets `SubnetIds`, which `new` took, in place.
+    pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+        self.core.props.set("SubnetIds", value.into());
+        self
+    }
+
+    /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetIds")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `WindowsConfiguration`.
+    pub fn windows_configuration(mut self, value: impl Into<Val<file_system::WindowsConfiguration>>) -> Self {
+        self.core.props.set("WindowsConfiguration", value.into());
+        self
+    }
+
+    /// Sets `WindowsConfiguration` in place: [`Self::windows_configuration`] on a value held by `&mut`.
+    pub fn set_windows_configuration(&mut self, value: impl Into<Val<file_system::WindowsConfiguration>>) -> &mut Self {
+        self.core.props.set("WindowsConfiguration", value.into());
+        self
+    }
+
+    /// `WindowsConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_windows_configuration(&self) -> ::std::option::Option<Val<file_system::WindowsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "WindowsConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -789,89 +1298,315 @@ pub mod file_system {
             LustreConfiguration { props }
         }
 
-        prop! {
-            /// `AutoImportPolicy`.
-            props, "AutoImportPolicy", auto_import_policy, set_auto_import_policy, get_auto_import_policy, Val<String>
+        /// `AutoImportPolicy`.
+        pub fn auto_import_policy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AutoImportPolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `AutomaticBackupRetentionDays`.
-            props, "AutomaticBackupRetentionDays", automatic_backup_retention_days, set_automatic_backup_retention_days, get_automatic_backup_retention_days, Val<i64>
+        /// Sets `AutoImportPolicy` in place: [`Self::auto_import_policy`] on a value held by `&mut`.
+        pub fn set_auto_import_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AutoImportPolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `CopyTagsToBackups`.
-            props, "CopyTagsToBackups", copy_tags_to_backups, set_copy_tags_to_backups, get_copy_tags_to_backups, Val<bool>
+        /// `AutoImportPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_import_policy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AutoImportPolicy")
         }
 
-        prop! {
-            /// `DailyAutomaticBackupStartTime`.
-            props, "DailyAutomaticBackupStartTime", daily_automatic_backup_start_time, set_daily_automatic_backup_start_time, get_daily_automatic_backup_start_time, Val<String>
+        /// `AutomaticBackupRetentionDays`.
+        pub fn automatic_backup_retention_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("AutomaticBackupRetentionDays", value.into());
+            self
         }
 
-        prop! {
-            /// `DataCompressionType`.
-            props, "DataCompressionType", data_compression_type, set_data_compression_type, get_data_compression_type, Val<String>
+        /// Sets `AutomaticBackupRetentionDays` in place: [`Self::automatic_backup_retention_days`] on a
+        /// value held by `&mut`.
+        pub fn set_automatic_backup_retention_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AutomaticBackupRetentionDays", value.into());
+            self
         }
 
-        prop! {
-            /// `DataReadCacheConfiguration`.
-            props, "DataReadCacheConfiguration", data_read_cache_configuration, set_data_read_cache_configuration, get_data_read_cache_configuration, Val<DataReadCacheConfiguration>
+        /// `AutomaticBackupRetentionDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automatic_backup_retention_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AutomaticBackupRetentionDays")
         }
 
-        prop! {
-            /// `DeploymentType`.
-            props, "DeploymentType", deployment_type, set_deployment_type, get_deployment_type, Val<String>
+        /// `CopyTagsToBackups`.
+        pub fn copy_tags_to_backups(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CopyTagsToBackups", value.into());
+            self
         }
 
-        prop! {
-            /// `DriveCacheType`.
-            props, "DriveCacheType", drive_cache_type, set_drive_cache_type, get_drive_cache_type, Val<String>
+        /// Sets `CopyTagsToBackups` in place: [`Self::copy_tags_to_backups`] on a value held by `&mut`.
+        pub fn set_copy_tags_to_backups(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CopyTagsToBackups", value.into());
+            self
         }
 
-        prop! {
-            /// `EfaEnabled`.
-            props, "EfaEnabled", efa_enabled, set_efa_enabled, get_efa_enabled, Val<bool>
+        /// `CopyTagsToBackups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_copy_tags_to_backups(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CopyTagsToBackups")
         }
 
-        prop! {
-            /// `ExportPath`.
-            props, "ExportPath", export_path, set_export_path, get_export_path, Val<String>
+        /// `DailyAutomaticBackupStartTime`.
+        pub fn daily_automatic_backup_start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DailyAutomaticBackupStartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `ImportPath`.
-            props, "ImportPath", import_path, set_import_path, get_import_path, Val<String>
+        /// Sets `DailyAutomaticBackupStartTime` in place: [`Self::daily_automatic_backup_start_time`]
+        /// on a value held by `&mut`.
+        pub fn set_daily_automatic_backup_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DailyAutomaticBackupStartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `ImportedFileChunkSize`.
-            props, "ImportedFileChunkSize", imported_file_chunk_size, set_imported_file_chunk_size, get_imported_file_chunk_size, Val<i64>
+        /// `DailyAutomaticBackupStartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_daily_automatic_backup_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DailyAutomaticBackupStartTime")
         }
 
-        prop! {
-            /// `LogConfiguration`.
-            props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<LogConfiguration>
+        /// `DataCompressionType`.
+        pub fn data_compression_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataCompressionType", value.into());
+            self
         }
 
-        prop! {
-            /// `MetadataConfiguration`.
-            props, "MetadataConfiguration", metadata_configuration, set_metadata_configuration, get_metadata_configuration, Val<MetadataConfiguration>
+        /// Sets `DataCompressionType` in place: [`Self::data_compression_type`] on a value held by `&mut`.
+        pub fn set_data_compression_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataCompressionType", value.into());
+            self
         }
 
-        prop! {
-            /// `PerUnitStorageThroughput`.
-            props, "PerUnitStorageThroughput", per_unit_storage_throughput, set_per_unit_storage_throughput, get_per_unit_storage_throughput, Val<i64>
+        /// `DataCompressionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_compression_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataCompressionType")
         }
 
-        prop! {
-            /// `ThroughputCapacity`.
-            props, "ThroughputCapacity", throughput_capacity, set_throughput_capacity, get_throughput_capacity, Val<i64>
+        /// `DataReadCacheConfiguration`.
+        pub fn data_read_cache_configuration(mut self, value: impl Into<Val<DataReadCacheConfiguration>>) -> Self {
+            self.props.set("DataReadCacheConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `WeeklyMaintenanceStartTime`.
-            props, "WeeklyMaintenanceStartTime", weekly_maintenance_start_time, set_weekly_maintenance_start_time, get_weekly_maintenance_start_time, Val<String>
+        /// Sets `DataReadCacheConfiguration` in place: [`Self::data_read_cache_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_data_read_cache_configuration(&mut self, value: impl Into<Val<DataReadCacheConfiguration>>) -> &mut Self {
+            self.props.set("DataReadCacheConfiguration", value.into());
+            self
+        }
+
+        /// `DataReadCacheConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_read_cache_configuration(&self) -> ::std::option::Option<Val<DataReadCacheConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DataReadCacheConfiguration")
+        }
+
+        /// `DeploymentType`.
+        pub fn deployment_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeploymentType", value.into());
+            self
+        }
+
+        /// Sets `DeploymentType` in place: [`Self::deployment_type`] on a value held by `&mut`.
+        pub fn set_deployment_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeploymentType", value.into());
+            self
+        }
+
+        /// `DeploymentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deployment_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeploymentType")
+        }
+
+        /// `DriveCacheType`.
+        pub fn drive_cache_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DriveCacheType", value.into());
+            self
+        }
+
+        /// Sets `DriveCacheType` in place: [`Self::drive_cache_type`] on a value held by `&mut`.
+        pub fn set_drive_cache_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DriveCacheType", value.into());
+            self
+        }
+
+        /// `DriveCacheType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_drive_cache_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DriveCacheType")
+        }
+
+        /// `EfaEnabled`.
+        pub fn efa_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EfaEnabled", value.into());
+            self
+        }
+
+        /// Sets `EfaEnabled` in place: [`Self::efa_enabled`] on a value held by `&mut`.
+        pub fn set_efa_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EfaEnabled", value.into());
+            self
+        }
+
+        /// `EfaEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_efa_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EfaEnabled")
+        }
+
+        /// `ExportPath`.
+        pub fn export_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExportPath", value.into());
+            self
+        }
+
+        /// Sets `ExportPath` in place: [`Self::export_path`] on a value held by `&mut`.
+        pub fn set_export_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExportPath", value.into());
+            self
+        }
+
+        /// `ExportPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_export_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExportPath")
+        }
+
+        /// `ImportPath`.
+        pub fn import_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ImportPath", value.into());
+            self
+        }
+
+        /// Sets `ImportPath` in place: [`Self::import_path`] on a value held by `&mut`.
+        pub fn set_import_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImportPath", value.into());
+            self
+        }
+
+        /// `ImportPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_import_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImportPath")
+        }
+
+        /// `ImportedFileChunkSize`.
+        pub fn imported_file_chunk_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ImportedFileChunkSize", value.into());
+            self
+        }
+
+        /// Sets `ImportedFileChunkSize` in place: [`Self::imported_file_chunk_size`] on a value held by `&mut`.
+        pub fn set_imported_file_chunk_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ImportedFileChunkSize", value.into());
+            self
+        }
+
+        /// `ImportedFileChunkSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_imported_file_chunk_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ImportedFileChunkSize")
+        }
+
+        /// `LogConfiguration`.
+        pub fn log_configuration(mut self, value: impl Into<Val<LogConfiguration>>) -> Self {
+            self.props.set("LogConfiguration", value.into());
+            self
+        }
+
+        /// Sets `LogConfiguration` in place: [`Self::log_configuration`] on a value held by `&mut`.
+        pub fn set_log_configuration(&mut self, value: impl Into<Val<LogConfiguration>>) -> &mut Self {
+            self.props.set("LogConfiguration", value.into());
+            self
+        }
+
+        /// `LogConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_configuration(&self) -> ::std::option::Option<Val<LogConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LogConfiguration")
+        }
+
+        /// `MetadataConfiguration`.
+        pub fn metadata_configuration(mut self, value: impl Into<Val<MetadataConfiguration>>) -> Self {
+            self.props.set("MetadataConfiguration", value.into());
+            self
+        }
+
+        /// Sets `MetadataConfiguration` in place: [`Self::metadata_configuration`] on a value held by `&mut`.
+        pub fn set_metadata_configuration(&mut self, value: impl Into<Val<MetadataConfiguration>>) -> &mut Self {
+            self.props.set("MetadataConfiguration", value.into());
+            self
+        }
+
+        /// `MetadataConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata_configuration(&self) -> ::std::option::Option<Val<MetadataConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MetadataConfiguration")
+        }
+
+        /// `PerUnitStorageThroughput`.
+        pub fn per_unit_storage_throughput(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PerUnitStorageThroughput", value.into());
+            self
+        }
+
+        /// Sets `PerUnitStorageThroughput` in place: [`Self::per_unit_storage_throughput`] on a value
+        /// held by `&mut`.
+        pub fn set_per_unit_storage_throughput(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PerUnitStorageThroughput", value.into());
+            self
+        }
+
+        /// `PerUnitStorageThroughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_per_unit_storage_throughput(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PerUnitStorageThroughput")
+        }
+
+        /// `ThroughputCapacity`.
+        pub fn throughput_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ThroughputCapacity", value.into());
+            self
+        }
+
+        /// Sets `ThroughputCapacity` in place: [`Self::throughput_capacity`] on a value held by `&mut`.
+        pub fn set_throughput_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ThroughputCapacity", value.into());
+            self
+        }
+
+        /// `ThroughputCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throughput_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ThroughputCapacity")
+        }
+
+        /// `WeeklyMaintenanceStartTime`.
+        pub fn weekly_maintenance_start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WeeklyMaintenanceStartTime", value.into());
+            self
+        }
+
+        /// Sets `WeeklyMaintenanceStartTime` in place: [`Self::weekly_maintenance_start_time`] on a
+        /// value held by `&mut`.
+        pub fn set_weekly_maintenance_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WeeklyMaintenanceStartTime", value.into());
+            self
+        }
+
+        /// `WeeklyMaintenanceStartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weekly_maintenance_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WeeklyMaintenanceStartTime")
         }
     }
 
@@ -890,14 +1625,40 @@ pub mod file_system {
             DataReadCacheConfiguration { props }
         }
 
-        prop! {
-            /// `SizeGiB`.
-            props, "SizeGiB", size_gi_b, set_size_gi_b, get_size_gi_b, Val<i64>
+        /// `SizeGiB`.
+        pub fn size_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SizeGiB", value.into());
+            self
         }
 
-        prop! {
-            /// `SizingMode`.
-            props, "SizingMode", sizing_mode, set_sizing_mode, get_sizing_mode, Val<String>
+        /// Sets `SizeGiB` in place: [`Self::size_gi_b`] on a value held by `&mut`.
+        pub fn set_size_gi_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SizeGiB", value.into());
+            self
+        }
+
+        /// `SizeGiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_gi_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SizeGiB")
+        }
+
+        /// `SizingMode`.
+        pub fn sizing_mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SizingMode", value.into());
+            self
+        }
+
+        /// Sets `SizingMode` in place: [`Self::sizing_mode`] on a value held by `&mut`.
+        pub fn set_sizing_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SizingMode", value.into());
+            self
+        }
+
+        /// `SizingMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sizing_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SizingMode")
         }
     }
 
@@ -918,14 +1679,34 @@ pub mod file_system {
             LogConfiguration { props }
         }
 
-        prop! {
-            /// `Level`.
-            props, "Level", _, set_level, get_level, Val<String>
+        /// Sets `Level`, which `new` took, in place.
+        pub fn set_level(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Level", value.into());
+            self
         }
 
-        prop! {
-            /// `Destination`.
-            props, "Destination", destination, set_destination, get_destination, Val<String>
+        /// `Level` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_level(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Level")
+        }
+
+        /// `Destination`.
+        pub fn destination(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Destination", value.into());
+            self
+        }
+
+        /// Sets `Destination` in place: [`Self::destination`] on a value held by `&mut`.
+        pub fn set_destination(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
+        }
+
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Destination")
         }
     }
 
@@ -944,14 +1725,40 @@ pub mod file_system {
             MetadataConfiguration { props }
         }
 
-        prop! {
-            /// `Iops`.
-            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        /// `Iops`.
+        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Iops", value.into());
+            self
         }
 
-        prop! {
-            /// `Mode`.
-            props, "Mode", mode, set_mode, get_mode, Val<String>
+        /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+        pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Iops", value.into());
+            self
+        }
+
+        /// `Iops` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Iops")
+        }
+
+        /// `Mode`.
+        pub fn mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// Sets `Mode` in place: [`Self::mode`] on a value held by `&mut`.
+        pub fn set_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Mode")
         }
     }
 
@@ -972,69 +1779,238 @@ pub mod file_system {
             OntapConfiguration { props }
         }
 
-        prop! {
-            /// `DeploymentType`.
-            props, "DeploymentType", _, set_deployment_type, get_deployment_type, Val<String>
+        /// Sets `DeploymentType`, which `new` took, in place.
+        pub fn set_deployment_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeploymentType", value.into());
+            self
         }
 
-        prop! {
-            /// `AutomaticBackupRetentionDays`.
-            props, "AutomaticBackupRetentionDays", automatic_backup_retention_days, set_automatic_backup_retention_days, get_automatic_backup_retention_days, Val<i64>
+        /// `DeploymentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deployment_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeploymentType")
         }
 
-        prop! {
-            /// `DailyAutomaticBackupStartTime`.
-            props, "DailyAutomaticBackupStartTime", daily_automatic_backup_start_time, set_daily_automatic_backup_start_time, get_daily_automatic_backup_start_time, Val<String>
+        /// `AutomaticBackupRetentionDays`.
+        pub fn automatic_backup_retention_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("AutomaticBackupRetentionDays", value.into());
+            self
         }
 
-        prop! {
-            /// `DiskIopsConfiguration`.
-            props, "DiskIopsConfiguration", disk_iops_configuration, set_disk_iops_configuration, get_disk_iops_configuration, Val<DiskIopsConfiguration>
+        /// Sets `AutomaticBackupRetentionDays` in place: [`Self::automatic_backup_retention_days`] on a
+        /// value held by `&mut`.
+        pub fn set_automatic_backup_retention_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AutomaticBackupRetentionDays", value.into());
+            self
         }
 
-        prop! {
-            /// `EndpointIpAddressRange`.
-            props, "EndpointIpAddressRange", endpoint_ip_address_range, set_endpoint_ip_address_range, get_endpoint_ip_address_range, Val<String>
+        /// `AutomaticBackupRetentionDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automatic_backup_retention_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AutomaticBackupRetentionDays")
         }
 
-        prop! {
-            /// `EndpointIpv6AddressRange`.
-            props, "EndpointIpv6AddressRange", endpoint_ipv6_address_range, set_endpoint_ipv6_address_range, get_endpoint_ipv6_address_range, Val<String>
+        /// `DailyAutomaticBackupStartTime`.
+        pub fn daily_automatic_backup_start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DailyAutomaticBackupStartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `FsxAdminPassword`.
-            props, "FsxAdminPassword", fsx_admin_password, set_fsx_admin_password, get_fsx_admin_password, Val<String>
+        /// Sets `DailyAutomaticBackupStartTime` in place: [`Self::daily_automatic_backup_start_time`]
+        /// on a value held by `&mut`.
+        pub fn set_daily_automatic_backup_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DailyAutomaticBackupStartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `HAPairs`.
-            props, "HAPairs", ha_pairs, set_ha_pairs, get_ha_pairs, Val<i64>
+        /// `DailyAutomaticBackupStartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_daily_automatic_backup_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DailyAutomaticBackupStartTime")
         }
 
-        prop! {
-            /// `PreferredSubnetId`.
-            props, "PreferredSubnetId", preferred_subnet_id, set_preferred_subnet_id, get_preferred_subnet_id, Val<String>
+        /// `DiskIopsConfiguration`.
+        pub fn disk_iops_configuration(mut self, value: impl Into<Val<DiskIopsConfiguration>>) -> Self {
+            self.props.set("DiskIopsConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `RouteTableIds`.
-            props, "RouteTableIds", route_table_ids, set_route_table_ids, get_route_table_ids, Val<List<String>>
+        /// Sets `DiskIopsConfiguration` in place: [`Self::disk_iops_configuration`] on a value held by `&mut`.
+        pub fn set_disk_iops_configuration(&mut self, value: impl Into<Val<DiskIopsConfiguration>>) -> &mut Self {
+            self.props.set("DiskIopsConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ThroughputCapacity`.
-            props, "ThroughputCapacity", throughput_capacity, set_throughput_capacity, get_throughput_capacity, Val<i64>
+        /// `DiskIopsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disk_iops_configuration(&self) -> ::std::option::Option<Val<DiskIopsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DiskIopsConfiguration")
         }
 
-        prop! {
-            /// `ThroughputCapacityPerHAPair`.
-            props, "ThroughputCapacityPerHAPair", throughput_capacity_per_ha_pair, set_throughput_capacity_per_ha_pair, get_throughput_capacity_per_ha_pair, Val<i64>
+        /// `EndpointIpAddressRange`.
+        pub fn endpoint_ip_address_range(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EndpointIpAddressRange", value.into());
+            self
         }
 
-        prop! {
-            /// `WeeklyMaintenanceStartTime`.
-            props, "WeeklyMaintenanceStartTime", weekly_maintenance_start_time, set_weekly_maintenance_start_time, get_weekly_maintenance_start_time, Val<String>
+        /// Sets `EndpointIpAddressRange` in place: [`Self::endpoint_ip_address_range`] on a value held
+        /// by `&mut`.
+        pub fn set_endpoint_ip_address_range(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndpointIpAddressRange", value.into());
+            self
+        }
+
+        /// `EndpointIpAddressRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_ip_address_range(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndpointIpAddressRange")
+        }
+
+        /// `EndpointIpv6AddressRange`.
+        pub fn endpoint_ipv6_address_range(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EndpointIpv6AddressRange", value.into());
+            self
+        }
+
+        /// Sets `EndpointIpv6AddressRange` in place: [`Self::endpoint_ipv6_address_range`] on a value
+        /// held by `&mut`.
+        pub fn set_endpoint_ipv6_address_range(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndpointIpv6AddressRange", value.into());
+            self
+        }
+
+        /// `EndpointIpv6AddressRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_ipv6_address_range(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndpointIpv6AddressRange")
+        }
+
+        /// `FsxAdminPassword`.
+        pub fn fsx_admin_password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FsxAdminPassword", value.into());
+            self
+        }
+
+        /// Sets `FsxAdminPassword` in place: [`Self::fsx_admin_password`] on a value held by `&mut`.
+        pub fn set_fsx_admin_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FsxAdminPassword", value.into());
+            self
+        }
+
+        /// `FsxAdminPassword` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fsx_admin_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FsxAdminPassword")
+        }
+
+        /// `HAPairs`.
+        pub fn ha_pairs(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HAPairs", value.into());
+            self
+        }
+
+        /// Sets `HAPairs` in place: [`Self::ha_pairs`] on a value held by `&mut`.
+        pub fn set_ha_pairs(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HAPairs", value.into());
+            self
+        }
+
+        /// `HAPairs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ha_pairs(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HAPairs")
+        }
+
+        /// `PreferredSubnetId`.
+        pub fn preferred_subnet_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PreferredSubnetId", value.into());
+            self
+        }
+
+        /// Sets `PreferredSubnetId` in place: [`Self::preferred_subnet_id`] on a value held by `&mut`.
+        pub fn set_preferred_subnet_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PreferredSubnetId", value.into());
+            self
+        }
+
+        /// `PreferredSubnetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preferred_subnet_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PreferredSubnetId")
+        }
+
+        /// `RouteTableIds`.
+        pub fn route_table_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("RouteTableIds", value.into());
+            self
+        }
+
+        /// Sets `RouteTableIds` in place: [`Self::route_table_ids`] on a value held by `&mut`.
+        pub fn set_route_table_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("RouteTableIds", value.into());
+            self
+        }
+
+        /// `RouteTableIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_route_table_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "RouteTableIds")
+        }
+
+        /// `ThroughputCapacity`.
+        pub fn throughput_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ThroughputCapacity", value.into());
+            self
+        }
+
+        /// Sets `ThroughputCapacity` in place: [`Self::throughput_capacity`] on a value held by `&mut`.
+        pub fn set_throughput_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ThroughputCapacity", value.into());
+            self
+        }
+
+        /// `ThroughputCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throughput_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ThroughputCapacity")
+        }
+
+        /// `ThroughputCapacityPerHAPair`.
+        pub fn throughput_capacity_per_ha_pair(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ThroughputCapacityPerHAPair", value.into());
+            self
+        }
+
+        /// Sets `ThroughputCapacityPerHAPair` in place: [`Self::throughput_capacity_per_ha_pair`] on a
+        /// value held by `&mut`.
+        pub fn set_throughput_capacity_per_ha_pair(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ThroughputCapacityPerHAPair", value.into());
+            self
+        }
+
+        /// `ThroughputCapacityPerHAPair` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throughput_capacity_per_ha_pair(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ThroughputCapacityPerHAPair")
+        }
+
+        /// `WeeklyMaintenanceStartTime`.
+        pub fn weekly_maintenance_start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WeeklyMaintenanceStartTime", value.into());
+            self
+        }
+
+        /// Sets `WeeklyMaintenanceStartTime` in place: [`Self::weekly_maintenance_start_time`] on a
+        /// value held by `&mut`.
+        pub fn set_weekly_maintenance_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WeeklyMaintenanceStartTime", value.into());
+            self
+        }
+
+        /// `WeeklyMaintenanceStartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weekly_maintenance_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WeeklyMaintenanceStartTime")
         }
     }
 
@@ -1053,14 +2029,40 @@ pub mod file_system {
             DiskIopsConfiguration { props }
         }
 
-        prop! {
-            /// `Iops`.
-            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        /// `Iops`.
+        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Iops", value.into());
+            self
         }
 
-        prop! {
-            /// `Mode`.
-            props, "Mode", mode, set_mode, get_mode, Val<String>
+        /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+        pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Iops", value.into());
+            self
+        }
+
+        /// `Iops` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Iops")
+        }
+
+        /// `Mode`.
+        pub fn mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// Sets `Mode` in place: [`Self::mode`] on a value held by `&mut`.
+        pub fn set_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Mode")
         }
     }
 
@@ -1081,79 +2083,275 @@ pub mod file_system {
             OpenZfsConfiguration { props }
         }
 
-        prop! {
-            /// `DeploymentType`.
-            props, "DeploymentType", _, set_deployment_type, get_deployment_type, Val<String>
+        /// Sets `DeploymentType`, which `new` took, in place.
+        pub fn set_deployment_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeploymentType", value.into());
+            self
         }
 
-        prop! {
-            /// `AutomaticBackupRetentionDays`.
-            props, "AutomaticBackupRetentionDays", automatic_backup_retention_days, set_automatic_backup_retention_days, get_automatic_backup_retention_days, Val<i64>
+        /// `DeploymentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deployment_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeploymentType")
         }
 
-        prop! {
-            /// `CopyTagsToBackups`.
-            props, "CopyTagsToBackups", copy_tags_to_backups, set_copy_tags_to_backups, get_copy_tags_to_backups, Val<bool>
+        /// `AutomaticBackupRetentionDays`.
+        pub fn automatic_backup_retention_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("AutomaticBackupRetentionDays", value.into());
+            self
         }
 
-        prop! {
-            /// `CopyTagsToVolumes`.
-            props, "CopyTagsToVolumes", copy_tags_to_volumes, set_copy_tags_to_volumes, get_copy_tags_to_volumes, Val<bool>
+        /// Sets `AutomaticBackupRetentionDays` in place: [`Self::automatic_backup_retention_days`] on a
+        /// value held by `&mut`.
+        pub fn set_automatic_backup_retention_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AutomaticBackupRetentionDays", value.into());
+            self
         }
 
-        prop! {
-            /// `DailyAutomaticBackupStartTime`.
-            props, "DailyAutomaticBackupStartTime", daily_automatic_backup_start_time, set_daily_automatic_backup_start_time, get_daily_automatic_backup_start_time, Val<String>
+        /// `AutomaticBackupRetentionDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automatic_backup_retention_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AutomaticBackupRetentionDays")
         }
 
-        prop! {
-            /// `DiskIopsConfiguration`.
-            props, "DiskIopsConfiguration", disk_iops_configuration, set_disk_iops_configuration, get_disk_iops_configuration, Val<DiskIopsConfiguration>
+        /// `CopyTagsToBackups`.
+        pub fn copy_tags_to_backups(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CopyTagsToBackups", value.into());
+            self
         }
 
-        prop! {
-            /// `EndpointIpAddressRange`.
-            props, "EndpointIpAddressRange", endpoint_ip_address_range, set_endpoint_ip_address_range, get_endpoint_ip_address_range, Val<String>
+        /// Sets `CopyTagsToBackups` in place: [`Self::copy_tags_to_backups`] on a value held by `&mut`.
+        pub fn set_copy_tags_to_backups(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CopyTagsToBackups", value.into());
+            self
         }
 
-        prop! {
-            /// `EndpointIpv6AddressRange`.
-            props, "EndpointIpv6AddressRange", endpoint_ipv6_address_range, set_endpoint_ipv6_address_range, get_endpoint_ipv6_address_range, Val<String>
+        /// `CopyTagsToBackups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_copy_tags_to_backups(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CopyTagsToBackups")
         }
 
-        prop! {
-            /// `Options`.
-            props, "Options", options, set_options, get_options, Val<List<String>>
+        /// `CopyTagsToVolumes`.
+        pub fn copy_tags_to_volumes(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CopyTagsToVolumes", value.into());
+            self
         }
 
-        prop! {
-            /// `PreferredSubnetId`.
-            props, "PreferredSubnetId", preferred_subnet_id, set_preferred_subnet_id, get_preferred_subnet_id, Val<String>
+        /// Sets `CopyTagsToVolumes` in place: [`Self::copy_tags_to_volumes`] on a value held by `&mut`.
+        pub fn set_copy_tags_to_volumes(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CopyTagsToVolumes", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadCacheConfiguration`.
-            props, "ReadCacheConfiguration", read_cache_configuration, set_read_cache_configuration, get_read_cache_configuration, Val<ReadCacheConfiguration>
+        /// `CopyTagsToVolumes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_copy_tags_to_volumes(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CopyTagsToVolumes")
         }
 
-        prop! {
-            /// `RootVolumeConfiguration`.
-            props, "RootVolumeConfiguration", root_volume_configuration, set_root_volume_configuration, get_root_volume_configuration, Val<RootVolumeConfiguration>
+        /// `DailyAutomaticBackupStartTime`.
+        pub fn daily_automatic_backup_start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DailyAutomaticBackupStartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `RouteTableIds`.
-            props, "RouteTableIds", route_table_ids, set_route_table_ids, get_route_table_ids, Val<List<String>>
+        /// Sets `DailyAutomaticBackupStartTime` in place: [`Self::daily_automatic_backup_start_time`]
+        /// on a value held by `&mut`.
+        pub fn set_daily_automatic_backup_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DailyAutomaticBackupStartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `ThroughputCapacity`.
-            props, "ThroughputCapacity", throughput_capacity, set_throughput_capacity, get_throughput_capacity, Val<i64>
+        /// `DailyAutomaticBackupStartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_daily_automatic_backup_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DailyAutomaticBackupStartTime")
         }
 
-        prop! {
-            /// `WeeklyMaintenanceStartTime`.
-            props, "WeeklyMaintenanceStartTime", weekly_maintenance_start_time, set_weekly_maintenance_start_time, get_weekly_maintenance_start_time, Val<String>
+        /// `DiskIopsConfiguration`.
+        pub fn disk_iops_configuration(mut self, value: impl Into<Val<DiskIopsConfiguration>>) -> Self {
+            self.props.set("DiskIopsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `DiskIopsConfiguration` in place: [`Self::disk_iops_configuration`] on a value held by `&mut`.
+        pub fn set_disk_iops_configuration(&mut self, value: impl Into<Val<DiskIopsConfiguration>>) -> &mut Self {
+            self.props.set("DiskIopsConfiguration", value.into());
+            self
+        }
+
+        /// `DiskIopsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disk_iops_configuration(&self) -> ::std::option::Option<Val<DiskIopsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DiskIopsConfiguration")
+        }
+
+        /// `EndpointIpAddressRange`.
+        pub fn endpoint_ip_address_range(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EndpointIpAddressRange", value.into());
+            self
+        }
+
+        /// Sets `EndpointIpAddressRange` in place: [`Self::endpoint_ip_address_range`] on a value held
+        /// by `&mut`.
+        pub fn set_endpoint_ip_address_range(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndpointIpAddressRange", value.into());
+            self
+        }
+
+        /// `EndpointIpAddressRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_ip_address_range(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndpointIpAddressRange")
+        }
+
+        /// `EndpointIpv6AddressRange`.
+        pub fn endpoint_ipv6_address_range(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EndpointIpv6AddressRange", value.into());
+            self
+        }
+
+        /// Sets `EndpointIpv6AddressRange` in place: [`Self::endpoint_ipv6_address_range`] on a value
+        /// held by `&mut`.
+        pub fn set_endpoint_ipv6_address_range(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndpointIpv6AddressRange", value.into());
+            self
+        }
+
+        /// `EndpointIpv6AddressRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_ipv6_address_range(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndpointIpv6AddressRange")
+        }
+
+        /// `Options`.
+        pub fn options(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// Sets `Options` in place: [`Self::options`] on a value held by `&mut`.
+        pub fn set_options(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// `Options` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_options(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Options")
+        }
+
+        /// `PreferredSubnetId`.
+        pub fn preferred_subnet_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PreferredSubnetId", value.into());
+            self
+        }
+
+        /// Sets `PreferredSubnetId` in place: [`Self::preferred_subnet_id`] on a value held by `&mut`.
+        pub fn set_preferred_subnet_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PreferredSubnetId", value.into());
+            self
+        }
+
+        /// `PreferredSubnetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preferred_subnet_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PreferredSubnetId")
+        }
+
+        /// `ReadCacheConfiguration`.
+        pub fn read_cache_configuration(mut self, value: impl Into<Val<ReadCacheConfiguration>>) -> Self {
+            self.props.set("ReadCacheConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ReadCacheConfiguration` in place: [`Self::read_cache_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_read_cache_configuration(&mut self, value: impl Into<Val<ReadCacheConfiguration>>) -> &mut Self {
+            self.props.set("ReadCacheConfiguration", value.into());
+            self
+        }
+
+        /// `ReadCacheConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_cache_configuration(&self) -> ::std::option::Option<Val<ReadCacheConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ReadCacheConfiguration")
+        }
+
+        /// `RootVolumeConfiguration`.
+        pub fn root_volume_configuration(mut self, value: impl Into<Val<RootVolumeConfiguration>>) -> Self {
+            self.props.set("RootVolumeConfiguration", value.into());
+            self
+        }
+
+        /// Sets `RootVolumeConfiguration` in place: [`Self::root_volume_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_root_volume_configuration(&mut self, value: impl Into<Val<RootVolumeConfiguration>>) -> &mut Self {
+            self.props.set("RootVolumeConfiguration", value.into());
+            self
+        }
+
+        /// `RootVolumeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_root_volume_configuration(&self) -> ::std::option::Option<Val<RootVolumeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "RootVolumeConfiguration")
+        }
+
+        /// `RouteTableIds`.
+        pub fn route_table_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("RouteTableIds", value.into());
+            self
+        }
+
+        /// Sets `RouteTableIds` in place: [`Self::route_table_ids`] on a value held by `&mut`.
+        pub fn set_route_table_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("RouteTableIds", value.into());
+            self
+        }
+
+        /// `RouteTableIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_route_table_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "RouteTableIds")
+        }
+
+        /// `ThroughputCapacity`.
+        pub fn throughput_capacity(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ThroughputCapacity", value.into());
+            self
+        }
+
+        /// Sets `ThroughputCapacity` in place: [`Self::throughput_capacity`] on a value held by `&mut`.
+        pub fn set_throughput_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ThroughputCapacity", value.into());
+            self
+        }
+
+        /// `ThroughputCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throughput_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ThroughputCapacity")
+        }
+
+        /// `WeeklyMaintenanceStartTime`.
+        pub fn weekly_maintenance_start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WeeklyMaintenanceStartTime", value.into());
+            self
+        }
+
+        /// Sets `WeeklyMaintenanceStartTime` in place: [`Self::weekly_maintenance_start_time`] on a
+        /// value held by `&mut`.
+        pub fn set_weekly_maintenance_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WeeklyMaintenanceStartTime", value.into());
+            self
+        }
+
+        /// `WeeklyMaintenanceStartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weekly_maintenance_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WeeklyMaintenanceStartTime")
         }
     }
 
@@ -1172,14 +2370,40 @@ pub mod file_system {
             ReadCacheConfiguration { props }
         }
 
-        prop! {
-            /// `SizeGiB`.
-            props, "SizeGiB", size_gi_b, set_size_gi_b, get_size_gi_b, Val<i64>
+        /// `SizeGiB`.
+        pub fn size_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SizeGiB", value.into());
+            self
         }
 
-        prop! {
-            /// `SizingMode`.
-            props, "SizingMode", sizing_mode, set_sizing_mode, get_sizing_mode, Val<String>
+        /// Sets `SizeGiB` in place: [`Self::size_gi_b`] on a value held by `&mut`.
+        pub fn set_size_gi_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SizeGiB", value.into());
+            self
+        }
+
+        /// `SizeGiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_gi_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SizeGiB")
+        }
+
+        /// `SizingMode`.
+        pub fn sizing_mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SizingMode", value.into());
+            self
+        }
+
+        /// Sets `SizingMode` in place: [`Self::sizing_mode`] on a value held by `&mut`.
+        pub fn set_sizing_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SizingMode", value.into());
+            self
+        }
+
+        /// `SizingMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sizing_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SizingMode")
         }
     }
 
@@ -1198,34 +2422,112 @@ pub mod file_system {
             RootVolumeConfiguration { props }
         }
 
-        prop! {
-            /// `CopyTagsToSnapshots`.
-            props, "CopyTagsToSnapshots", copy_tags_to_snapshots, set_copy_tags_to_snapshots, get_copy_tags_to_snapshots, Val<bool>
+        /// `CopyTagsToSnapshots`.
+        pub fn copy_tags_to_snapshots(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CopyTagsToSnapshots", value.into());
+            self
         }
 
-        prop! {
-            /// `DataCompressionType`.
-            props, "DataCompressionType", data_compression_type, set_data_compression_type, get_data_compression_type, Val<String>
+        /// Sets `CopyTagsToSnapshots` in place: [`Self::copy_tags_to_snapshots`] on a value held by `&mut`.
+        pub fn set_copy_tags_to_snapshots(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CopyTagsToSnapshots", value.into());
+            self
         }
 
-        prop! {
-            /// `NfsExports`.
-            props, "NfsExports", nfs_exports, set_nfs_exports, get_nfs_exports, Val<List<NfsExports>>
+        /// `CopyTagsToSnapshots` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_copy_tags_to_snapshots(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CopyTagsToSnapshots")
         }
 
-        prop! {
-            /// `ReadOnly`.
-            props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
+        /// `DataCompressionType`.
+        pub fn data_compression_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataCompressionType", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordSizeKiB`.
-            props, "RecordSizeKiB", record_size_ki_b, set_record_size_ki_b, get_record_size_ki_b, Val<i64>
+        /// Sets `DataCompressionType` in place: [`Self::data_compression_type`] on a value held by `&mut`.
+        pub fn set_data_compression_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataCompressionType", value.into());
+            self
         }
 
-        prop! {
-            /// `UserAndGroupQuotas`.
-            props, "UserAndGroupQuotas", user_and_group_quotas, set_user_and_group_quotas, get_user_and_group_quotas, Val<List<UserAndGroupQuotas>>
+        /// `DataCompressionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_compression_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataCompressionType")
+        }
+
+        /// `NfsExports`.
+        pub fn nfs_exports(mut self, value: impl Into<Val<List<NfsExports>>>) -> Self {
+            self.props.set("NfsExports", value.into());
+            self
+        }
+
+        /// Sets `NfsExports` in place: [`Self::nfs_exports`] on a value held by `&mut`.
+        pub fn set_nfs_exports(&mut self, value: impl Into<Val<List<NfsExports>>>) -> &mut Self {
+            self.props.set("NfsExports", value.into());
+            self
+        }
+
+        /// `NfsExports` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nfs_exports(&self) -> ::std::option::Option<Val<List<NfsExports>>> {
+            crate::cfn::get_prop(&self.props, "NfsExports")
+        }
+
+        /// `ReadOnly`.
+        pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReadOnly", value.into());
+            self
+        }
+
+        /// Sets `ReadOnly` in place: [`Self::read_only`] on a value held by `&mut`.
+        pub fn set_read_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReadOnly", value.into());
+            self
+        }
+
+        /// `ReadOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_only(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReadOnly")
+        }
+
+        /// `RecordSizeKiB`.
+        pub fn record_size_ki_b(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RecordSizeKiB", value.into());
+            self
+        }
+
+        /// Sets `RecordSizeKiB` in place: [`Self::record_size_ki_b`] on a value held by `&mut`.
+        pub fn set_record_size_ki_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RecordSizeKiB", value.into());
+            self
+        }
+
+        /// `RecordSizeKiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_size_ki_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RecordSizeKiB")
+        }
+
+        /// `UserAndGroupQuotas`.
+        pub fn user_and_group_quotas(mut self, value: impl Into<Val<List<UserAndGroupQuotas>>>) -> Self {
+            self.props.set("UserAndGroupQuotas", value.into());
+            self
+        }
+
+        /// Sets `UserAndGroupQuotas` in place: [`Self::user_and_group_quotas`] on a value held by `&mut`.
+        pub fn set_user_and_group_quotas(&mut self, value: impl Into<Val<List<UserAndGroupQuotas>>>) -> &mut Self {
+            self.props.set("UserAndGroupQuotas", value.into());
+            self
+        }
+
+        /// `UserAndGroupQuotas` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_and_group_quotas(&self) -> ::std::option::Option<Val<List<UserAndGroupQuotas>>> {
+            crate::cfn::get_prop(&self.props, "UserAndGroupQuotas")
         }
     }
 
@@ -1244,9 +2546,22 @@ pub mod file_system {
             NfsExports { props }
         }
 
-        prop! {
-            /// `ClientConfigurations`.
-            props, "ClientConfigurations", client_configurations, set_client_configurations, get_client_configurations, Val<List<ClientConfigurations>>
+        /// `ClientConfigurations`.
+        pub fn client_configurations(mut self, value: impl Into<Val<List<ClientConfigurations>>>) -> Self {
+            self.props.set("ClientConfigurations", value.into());
+            self
+        }
+
+        /// Sets `ClientConfigurations` in place: [`Self::client_configurations`] on a value held by `&mut`.
+        pub fn set_client_configurations(&mut self, value: impl Into<Val<List<ClientConfigurations>>>) -> &mut Self {
+            self.props.set("ClientConfigurations", value.into());
+            self
+        }
+
+        /// `ClientConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_configurations(&self) -> ::std::option::Option<Val<List<ClientConfigurations>>> {
+            crate::cfn::get_prop(&self.props, "ClientConfigurations")
         }
     }
 
@@ -1265,14 +2580,40 @@ pub mod file_system {
             ClientConfigurations { props }
         }
 
-        prop! {
-            /// `Clients`.
-            props, "Clients", clients, set_clients, get_clients, Val<String>
+        /// `Clients`.
+        pub fn clients(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Clients", value.into());
+            self
         }
 
-        prop! {
-            /// `Options`.
-            props, "Options", options, set_options, get_options, Val<List<String>>
+        /// Sets `Clients` in place: [`Self::clients`] on a value held by `&mut`.
+        pub fn set_clients(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Clients", value.into());
+            self
+        }
+
+        /// `Clients` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_clients(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Clients")
+        }
+
+        /// `Options`.
+        pub fn options(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// Sets `Options` in place: [`Self::options`] on a value held by `&mut`.
+        pub fn set_options(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// `Options` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_options(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Options")
         }
     }
 
@@ -1291,19 +2632,59 @@ pub mod file_system {
             UserAndGroupQuotas { props }
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", id, set_id, get_id, Val<i64>
+        /// `Id`.
+        pub fn id(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `StorageCapacityQuotaGiB`.
-            props, "StorageCapacityQuotaGiB", storage_capacity_quota_gi_b, set_storage_capacity_quota_gi_b, get_storage_capacity_quota_gi_b, Val<i64>
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `StorageCapacityQuotaGiB`.
+        pub fn storage_capacity_quota_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StorageCapacityQuotaGiB", value.into());
+            self
+        }
+
+        /// Sets `StorageCapacityQuotaGiB` in place: [`Self::storage_capacity_quota_gi_b`] on a value
+        /// held by `&mut`.
+        pub fn set_storage_capacity_quota_gi_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StorageCapacityQuotaGiB", value.into());
+            self
+        }
+
+        /// `StorageCapacityQuotaGiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_capacity_quota_gi_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StorageCapacityQuotaGiB")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1324,69 +2705,236 @@ pub mod file_system {
             WindowsConfiguration { props }
         }
 
-        prop! {
-            /// `ThroughputCapacity`.
-            props, "ThroughputCapacity", _, set_throughput_capacity, get_throughput_capacity, Val<i64>
+        /// Sets `ThroughputCapacity`, which `new` took, in place.
+        pub fn set_throughput_capacity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ThroughputCapacity", value.into());
+            self
         }
 
-        prop! {
-            /// `ActiveDirectoryId`.
-            props, "ActiveDirectoryId", active_directory_id, set_active_directory_id, get_active_directory_id, Val<String>
+        /// `ThroughputCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throughput_capacity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ThroughputCapacity")
         }
 
-        prop! {
-            /// `Aliases`.
-            props, "Aliases", aliases, set_aliases, get_aliases, Val<List<String>>
+        /// `ActiveDirectoryId`.
+        pub fn active_directory_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ActiveDirectoryId", value.into());
+            self
         }
 
-        prop! {
-            /// `AuditLogConfiguration`.
-            props, "AuditLogConfiguration", audit_log_configuration, set_audit_log_configuration, get_audit_log_configuration, Val<AuditLogConfiguration>
+        /// Sets `ActiveDirectoryId` in place: [`Self::active_directory_id`] on a value held by `&mut`.
+        pub fn set_active_directory_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ActiveDirectoryId", value.into());
+            self
         }
 
-        prop! {
-            /// `AutomaticBackupRetentionDays`.
-            props, "AutomaticBackupRetentionDays", automatic_backup_retention_days, set_automatic_backup_retention_days, get_automatic_backup_retention_days, Val<i64>
+        /// `ActiveDirectoryId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_active_directory_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ActiveDirectoryId")
         }
 
-        prop! {
-            /// `CopyTagsToBackups`.
-            props, "CopyTagsToBackups", copy_tags_to_backups, set_copy_tags_to_backups, get_copy_tags_to_backups, Val<bool>
+        /// `Aliases`.
+        pub fn aliases(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Aliases", value.into());
+            self
         }
 
-        prop! {
-            /// `DailyAutomaticBackupStartTime`.
-            props, "DailyAutomaticBackupStartTime", daily_automatic_backup_start_time, set_daily_automatic_backup_start_time, get_daily_automatic_backup_start_time, Val<String>
+        /// Sets `Aliases` in place: [`Self::aliases`] on a value held by `&mut`.
+        pub fn set_aliases(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Aliases", value.into());
+            self
         }
 
-        prop! {
-            /// `DeploymentType`.
-            props, "DeploymentType", deployment_type, set_deployment_type, get_deployment_type, Val<String>
+        /// `Aliases` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aliases(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Aliases")
         }
 
-        prop! {
-            /// `DiskIopsConfiguration`.
-            props, "DiskIopsConfiguration", disk_iops_configuration, set_disk_iops_configuration, get_disk_iops_configuration, Val<DiskIopsConfiguration>
+        /// `AuditLogConfiguration`.
+        pub fn audit_log_configuration(mut self, value: impl Into<Val<AuditLogConfiguration>>) -> Self {
+            self.props.set("AuditLogConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `FsrmConfiguration`.
-            props, "FsrmConfiguration", fsrm_configuration, set_fsrm_configuration, get_fsrm_configuration, Val<FsrmConfiguration>
+        /// Sets `AuditLogConfiguration` in place: [`Self::audit_log_configuration`] on a value held by `&mut`.
+        pub fn set_audit_log_configuration(&mut self, value: impl Into<Val<AuditLogConfiguration>>) -> &mut Self {
+            self.props.set("AuditLogConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `PreferredSubnetId`.
-            props, "PreferredSubnetId", preferred_subnet_id, set_preferred_subnet_id, get_preferred_subnet_id, Val<String>
+        /// `AuditLogConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audit_log_configuration(&self) -> ::std::option::Option<Val<AuditLogConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AuditLogConfiguration")
         }
 
-        prop! {
-            /// `SelfManagedActiveDirectoryConfiguration`.
-            props, "SelfManagedActiveDirectoryConfiguration", self_managed_active_directory_configuration, set_self_managed_active_directory_configuration, get_self_managed_active_directory_configuration, Val<SelfManagedActiveDirectoryConfiguration>
+        /// `AutomaticBackupRetentionDays`.
+        pub fn automatic_backup_retention_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("AutomaticBackupRetentionDays", value.into());
+            self
         }
 
-        prop! {
-            /// `WeeklyMaintenanceStartTime`.
-            props, "WeeklyMaintenanceStartTime", weekly_maintenance_start_time, set_weekly_maintenance_start_time, get_weekly_maintenance_start_time, Val<String>
+        /// Sets `AutomaticBackupRetentionDays` in place: [`Self::automatic_backup_retention_days`] on a
+        /// value held by `&mut`.
+        pub fn set_automatic_backup_retention_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("AutomaticBackupRetentionDays", value.into());
+            self
+        }
+
+        /// `AutomaticBackupRetentionDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_automatic_backup_retention_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "AutomaticBackupRetentionDays")
+        }
+
+        /// `CopyTagsToBackups`.
+        pub fn copy_tags_to_backups(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CopyTagsToBackups", value.into());
+            self
+        }
+
+        /// Sets `CopyTagsToBackups` in place: [`Self::copy_tags_to_backups`] on a value held by `&mut`.
+        pub fn set_copy_tags_to_backups(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CopyTagsToBackups", value.into());
+            self
+        }
+
+        /// `CopyTagsToBackups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_copy_tags_to_backups(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CopyTagsToBackups")
+        }
+
+        /// `DailyAutomaticBackupStartTime`.
+        pub fn daily_automatic_backup_start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DailyAutomaticBackupStartTime", value.into());
+            self
+        }
+
+        /// Sets `DailyAutomaticBackupStartTime` in place: [`Self::daily_automatic_backup_start_time`]
+        /// on a value held by `&mut`.
+        pub fn set_daily_automatic_backup_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DailyAutomaticBackupStartTime", value.into());
+            self
+        }
+
+        /// `DailyAutomaticBackupStartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_daily_automatic_backup_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DailyAutomaticBackupStartTime")
+        }
+
+        /// `DeploymentType`.
+        pub fn deployment_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeploymentType", value.into());
+            self
+        }
+
+        /// Sets `DeploymentType` in place: [`Self::deployment_type`] on a value held by `&mut`.
+        pub fn set_deployment_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeploymentType", value.into());
+            self
+        }
+
+        /// `DeploymentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deployment_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeploymentType")
+        }
+
+        /// `DiskIopsConfiguration`.
+        pub fn disk_iops_configuration(mut self, value: impl Into<Val<DiskIopsConfiguration>>) -> Self {
+            self.props.set("DiskIopsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `DiskIopsConfiguration` in place: [`Self::disk_iops_configuration`] on a value held by `&mut`.
+        pub fn set_disk_iops_configuration(&mut self, value: impl Into<Val<DiskIopsConfiguration>>) -> &mut Self {
+            self.props.set("DiskIopsConfiguration", value.into());
+            self
+        }
+
+        /// `DiskIopsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disk_iops_configuration(&self) -> ::std::option::Option<Val<DiskIopsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DiskIopsConfiguration")
+        }
+
+        /// `FsrmConfiguration`.
+        pub fn fsrm_configuration(mut self, value: impl Into<Val<FsrmConfiguration>>) -> Self {
+            self.props.set("FsrmConfiguration", value.into());
+            self
+        }
+
+        /// Sets `FsrmConfiguration` in place: [`Self::fsrm_configuration`] on a value held by `&mut`.
+        pub fn set_fsrm_configuration(&mut self, value: impl Into<Val<FsrmConfiguration>>) -> &mut Self {
+            self.props.set("FsrmConfiguration", value.into());
+            self
+        }
+
+        /// `FsrmConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fsrm_configuration(&self) -> ::std::option::Option<Val<FsrmConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FsrmConfiguration")
+        }
+
+        /// `PreferredSubnetId`.
+        pub fn preferred_subnet_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PreferredSubnetId", value.into());
+            self
+        }
+
+        /// Sets `PreferredSubnetId` in place: [`Self::preferred_subnet_id`] on a value held by `&mut`.
+        pub fn set_preferred_subnet_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PreferredSubnetId", value.into());
+            self
+        }
+
+        /// `PreferredSubnetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preferred_subnet_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PreferredSubnetId")
+        }
+
+        /// `SelfManagedActiveDirectoryConfiguration`.
+        pub fn self_managed_active_directory_configuration(mut self, value: impl Into<Val<SelfManagedActiveDirectoryConfiguration>>) -> Self {
+            self.props.set("SelfManagedActiveDirectoryConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SelfManagedActiveDirectoryConfiguration` in place: [`Self::self_managed_active_directory_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_self_managed_active_directory_configuration(&mut self, value: impl Into<Val<SelfManagedActiveDirectoryConfiguration>>) -> &mut Self {
+            self.props.set("SelfManagedActiveDirectoryConfiguration", value.into());
+            self
+        }
+
+        /// `SelfManagedActiveDirectoryConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_self_managed_active_directory_configuration(&self) -> ::std::option::Option<Val<SelfManagedActiveDirectoryConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SelfManagedActiveDirectoryConfiguration")
+        }
+
+        /// `WeeklyMaintenanceStartTime`.
+        pub fn weekly_maintenance_start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WeeklyMaintenanceStartTime", value.into());
+            self
+        }
+
+        /// Sets `WeeklyMaintenanceStartTime` in place: [`Self::weekly_maintenance_start_time`] on a
+        /// value held by `&mut`.
+        pub fn set_weekly_maintenance_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WeeklyMaintenanceStartTime", value.into());
+            self
+        }
+
+        /// `WeeklyMaintenanceStartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weekly_maintenance_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WeeklyMaintenanceStartTime")
         }
     }
 
@@ -1412,19 +2960,46 @@ pub mod file_system {
             AuditLogConfiguration { props }
         }
 
-        prop! {
-            /// `FileAccessAuditLogLevel`.
-            props, "FileAccessAuditLogLevel", _, set_file_access_audit_log_level, get_file_access_audit_log_level, Val<String>
+        /// Sets `FileAccessAuditLogLevel`, which `new` took, in place.
+        pub fn set_file_access_audit_log_level(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileAccessAuditLogLevel", value.into());
+            self
         }
 
-        prop! {
-            /// `FileShareAccessAuditLogLevel`.
-            props, "FileShareAccessAuditLogLevel", _, set_file_share_access_audit_log_level, get_file_share_access_audit_log_level, Val<String>
+        /// `FileAccessAuditLogLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_access_audit_log_level(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileAccessAuditLogLevel")
         }
 
-        prop! {
-            /// `AuditLogDestination`.
-            props, "AuditLogDestination", audit_log_destination, set_audit_log_destination, get_audit_log_destination, Val<String>
+        /// Sets `FileShareAccessAuditLogLevel`, which `new` took, in place.
+        pub fn set_file_share_access_audit_log_level(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileShareAccessAuditLogLevel", value.into());
+            self
+        }
+
+        /// `FileShareAccessAuditLogLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_share_access_audit_log_level(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileShareAccessAuditLogLevel")
+        }
+
+        /// `AuditLogDestination`.
+        pub fn audit_log_destination(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuditLogDestination", value.into());
+            self
+        }
+
+        /// Sets `AuditLogDestination` in place: [`Self::audit_log_destination`] on a value held by `&mut`.
+        pub fn set_audit_log_destination(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuditLogDestination", value.into());
+            self
+        }
+
+        /// `AuditLogDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audit_log_destination(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuditLogDestination")
         }
     }
 
@@ -1445,14 +3020,34 @@ pub mod file_system {
             FsrmConfiguration { props }
         }
 
-        prop! {
-            /// `FsrmServiceEnabled`.
-            props, "FsrmServiceEnabled", _, set_fsrm_service_enabled, get_fsrm_service_enabled, Val<bool>
+        /// Sets `FsrmServiceEnabled`, which `new` took, in place.
+        pub fn set_fsrm_service_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("FsrmServiceEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `EventLogDestination`.
-            props, "EventLogDestination", event_log_destination, set_event_log_destination, get_event_log_destination, Val<String>
+        /// `FsrmServiceEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fsrm_service_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "FsrmServiceEnabled")
+        }
+
+        /// `EventLogDestination`.
+        pub fn event_log_destination(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EventLogDestination", value.into());
+            self
+        }
+
+        /// Sets `EventLogDestination` in place: [`Self::event_log_destination`] on a value held by `&mut`.
+        pub fn set_event_log_destination(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventLogDestination", value.into());
+            self
+        }
+
+        /// `EventLogDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_log_destination(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventLogDestination")
         }
     }
 
@@ -1471,39 +3066,133 @@ pub mod file_system {
             SelfManagedActiveDirectoryConfiguration { props }
         }
 
-        prop! {
-            /// `DnsIps`.
-            props, "DnsIps", dns_ips, set_dns_ips, get_dns_ips, Val<List<String>>
+        /// `DnsIps`.
+        pub fn dns_ips(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("DnsIps", value.into());
+            self
         }
 
-        prop! {
-            /// `DomainJoinServiceAccountSecret`.
-            props, "DomainJoinServiceAccountSecret", domain_join_service_account_secret, set_domain_join_service_account_secret, get_domain_join_service_account_secret, Val<String>
+        /// Sets `DnsIps` in place: [`Self::dns_ips`] on a value held by `&mut`.
+        pub fn set_dns_ips(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DnsIps", value.into());
+            self
         }
 
-        prop! {
-            /// `DomainName`.
-            props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
+        /// `DnsIps` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_ips(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DnsIps")
         }
 
-        prop! {
-            /// `FileSystemAdministratorsGroup`.
-            props, "FileSystemAdministratorsGroup", file_system_administrators_group, set_file_system_administrators_group, get_file_system_administrators_group, Val<String>
+        /// `DomainJoinServiceAccountSecret`.
+        pub fn domain_join_service_account_secret(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DomainJoinServiceAccountSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `OrganizationalUnitDistinguishedName`.
-            props, "OrganizationalUnitDistinguishedName", organizational_unit_distinguished_name, set_organizational_unit_distinguished_name, get_organizational_unit_distinguished_name, Val<String>
+        /// Sets `DomainJoinServiceAccountSecret` in place: [`Self::domain_join_service_account_secret`]
+        /// on a value held by `&mut`.
+        pub fn set_domain_join_service_account_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainJoinServiceAccountSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `Password`.
-            props, "Password", password, set_password, get_password, Val<String>
+        /// `DomainJoinServiceAccountSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_join_service_account_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainJoinServiceAccountSecret")
         }
 
-        prop! {
-            /// `UserName`.
-            props, "UserName", user_name, set_user_name, get_user_name, Val<String>
+        /// `DomainName`.
+        pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DomainName", value.into());
+            self
+        }
+
+        /// Sets `DomainName` in place: [`Self::domain_name`] on a value held by `&mut`.
+        pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainName", value.into());
+            self
+        }
+
+        /// `DomainName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainName")
+        }
+
+        /// `FileSystemAdministratorsGroup`.
+        pub fn file_system_administrators_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FileSystemAdministratorsGroup", value.into());
+            self
+        }
+
+        /// Sets `FileSystemAdministratorsGroup` in place: [`Self::file_system_administrators_group`] on
+        /// a value held by `&mut`.
+        pub fn set_file_system_administrators_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileSystemAdministratorsGroup", value.into());
+            self
+        }
+
+        /// `FileSystemAdministratorsGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_system_administrators_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileSystemAdministratorsGroup")
+        }
+
+        /// `OrganizationalUnitDistinguishedName`.
+        pub fn organizational_unit_distinguished_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OrganizationalUnitDistinguishedName", value.into());
+            self
+        }
+
+        /// Sets `OrganizationalUnitDistinguishedName` in place: [`Self::organizational_unit_distinguished_name`]
+        /// on a value held by `&mut`.
+        pub fn set_organizational_unit_distinguished_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OrganizationalUnitDistinguishedName", value.into());
+            self
+        }
+
+        /// `OrganizationalUnitDistinguishedName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organizational_unit_distinguished_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OrganizationalUnitDistinguishedName")
+        }
+
+        /// `Password`.
+        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+        pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Password")
+        }
+
+        /// `UserName`.
+        pub fn user_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserName", value.into());
+            self
+        }
+
+        /// Sets `UserName` in place: [`Self::user_name`] on a value held by `&mut`.
+        pub fn set_user_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserName", value.into());
+            self
+        }
+
+        /// `UserName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserName")
         }
     }
 }
@@ -1542,30 +3231,82 @@ impl S3AccessPointAttachment {
         S3AccessPointAttachment { core }
     }
 
-    prop! {
-        /// `Name`: The name of the S3 access point attachment; also used for the name of the S3
-        /// access point.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `OntapConfiguration`: The OntapConfiguration of the S3 access point attachment.
-        core.props, "OntapConfiguration", ontap_configuration, set_ontap_configuration, get_ontap_configuration, Val<s3_access_point_attachment::S3AccessPointOntapConfiguration>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `OpenZFSConfiguration`: The OpenZFSConfiguration of the S3 access point attachment.
-        core.props, "OpenZFSConfiguration", open_zfs_configuration, set_open_zfs_configuration, get_open_zfs_configuration, Val<s3_access_point_attachment::S3AccessPointOpenZfsConfiguration>
+    /// `OntapConfiguration`: The OntapConfiguration of the S3 access point attachment.
+    pub fn ontap_configuration(mut self, value: impl Into<Val<s3_access_point_attachment::S3AccessPointOntapConfiguration>>) -> Self {
+        self.core.props.set("OntapConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `S3AccessPoint`: The S3 access point configuration of the S3 access point attachment.
-        core.props, "S3AccessPoint", s3_access_point, set_s3_access_point, get_s3_access_point, Val<s3_access_point_attachment::S3AccessPoint>
+    /// Sets `OntapConfiguration` in place: [`Self::ontap_configuration`] on a value held by `&mut`.
+    pub fn set_ontap_configuration(&mut self, value: impl Into<Val<s3_access_point_attachment::S3AccessPointOntapConfiguration>>) -> &mut Self {
+        self.core.props.set("OntapConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Type`: The type of Amazon FSx volume that the S3 access point is attached to.
-        core.props, "Type", _, set_type, get_type, Val<s3_access_point_attachment::Type>
+    /// `OntapConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ontap_configuration(&self) -> ::std::option::Option<Val<s3_access_point_attachment::S3AccessPointOntapConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "OntapConfiguration")
+    }
+
+    /// `OpenZFSConfiguration`: The OpenZFSConfiguration of the S3 access point attachment.
+    pub fn open_zfs_configuration(mut self, value: impl Into<Val<s3_access_point_attachment::S3AccessPointOpenZfsConfiguration>>) -> Self {
+        self.core.props.set("OpenZFSConfiguration", value.into());
+        self
+    }
+
+    /// Sets `OpenZFSConfiguration` in place: [`Self::open_zfs_configuration`] on a value held by `&mut`.
+    pub fn set_open_zfs_configuration(&mut self, value: impl Into<Val<s3_access_point_attachment::S3AccessPointOpenZfsConfiguration>>) -> &mut Self {
+        self.core.props.set("OpenZFSConfiguration", value.into());
+        self
+    }
+
+    /// `OpenZFSConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_open_zfs_configuration(&self) -> ::std::option::Option<Val<s3_access_point_attachment::S3AccessPointOpenZfsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "OpenZFSConfiguration")
+    }
+
+    /// `S3AccessPoint`: The S3 access point configuration of the S3 access point attachment.
+    pub fn s3_access_point(mut self, value: impl Into<Val<s3_access_point_attachment::S3AccessPoint>>) -> Self {
+        self.core.props.set("S3AccessPoint", value.into());
+        self
+    }
+
+    /// Sets `S3AccessPoint` in place: [`Self::s3_access_point`] on a value held by `&mut`.
+    pub fn set_s3_access_point(&mut self, value: impl Into<Val<s3_access_point_attachment::S3AccessPoint>>) -> &mut Self {
+        self.core.props.set("S3AccessPoint", value.into());
+        self
+    }
+
+    /// `S3AccessPoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_access_point(&self) -> ::std::option::Option<Val<s3_access_point_attachment::S3AccessPoint>> {
+        crate::cfn::get_prop(&self.core.props, "S3AccessPoint")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<s3_access_point_attachment::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<s3_access_point_attachment::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1622,15 +3363,28 @@ pub mod s3_access_point_attachment {
             S3AccessPointOntapConfiguration { props }
         }
 
-        prop! {
-            /// `VolumeId`: The ID of the FSx for ONTAP volume that the S3 access point is attached to.
-            props, "VolumeId", _, set_volume_id, get_volume_id, Val<String>
+        /// Sets `VolumeId`, which `new` took, in place.
+        pub fn set_volume_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VolumeId", value.into());
+            self
         }
 
-        prop! {
-            /// `FileSystemIdentity`: The file system identity used to authorize file access requests
-            /// made using the S3 access point.
-            props, "FileSystemIdentity", _, set_file_system_identity, get_file_system_identity, Val<OntapFileSystemIdentity>
+        /// `VolumeId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VolumeId")
+        }
+
+        /// Sets `FileSystemIdentity`, which `new` took, in place.
+        pub fn set_file_system_identity(&mut self, value: impl Into<Val<OntapFileSystemIdentity>>) -> &mut Self {
+            self.props.set("FileSystemIdentity", value.into());
+            self
+        }
+
+        /// `FileSystemIdentity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_system_identity(&self) -> ::std::option::Option<Val<OntapFileSystemIdentity>> {
+            crate::cfn::get_prop(&self.props, "FileSystemIdentity")
         }
     }
 
@@ -1654,19 +3408,52 @@ pub mod s3_access_point_attachment {
             OntapFileSystemIdentity { props }
         }
 
-        prop! {
-            /// `Type`: Specifies the FSx for ONTAP user identity type, accepts either UNIX or WINDOWS.
-            props, "Type", _, set_type, get_type, Val<OntapFileSystemIdentityType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<OntapFileSystemIdentityType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `UnixUser`: Specifies the properties of the file system UNIX user.
-            props, "UnixUser", unix_user, set_unix_user, get_unix_user, Val<OntapUnixFileSystemUser>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<OntapFileSystemIdentityType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `WindowsUser`: Specifies the properties of the file system Windows user.
-            props, "WindowsUser", windows_user, set_windows_user, get_windows_user, Val<OntapWindowsFileSystemUser>
+        /// `UnixUser`: Specifies the properties of the file system UNIX user.
+        pub fn unix_user(mut self, value: impl Into<Val<OntapUnixFileSystemUser>>) -> Self {
+            self.props.set("UnixUser", value.into());
+            self
+        }
+
+        /// Sets `UnixUser` in place: [`Self::unix_user`] on a value held by `&mut`.
+        pub fn set_unix_user(&mut self, value: impl Into<Val<OntapUnixFileSystemUser>>) -> &mut Self {
+            self.props.set("UnixUser", value.into());
+            self
+        }
+
+        /// `UnixUser` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unix_user(&self) -> ::std::option::Option<Val<OntapUnixFileSystemUser>> {
+            crate::cfn::get_prop(&self.props, "UnixUser")
+        }
+
+        /// `WindowsUser`: Specifies the properties of the file system Windows user.
+        pub fn windows_user(mut self, value: impl Into<Val<OntapWindowsFileSystemUser>>) -> Self {
+            self.props.set("WindowsUser", value.into());
+            self
+        }
+
+        /// Sets `WindowsUser` in place: [`Self::windows_user`] on a value held by `&mut`.
+        pub fn set_windows_user(&mut self, value: impl Into<Val<OntapWindowsFileSystemUser>>) -> &mut Self {
+            self.props.set("WindowsUser", value.into());
+            self
+        }
+
+        /// `WindowsUser` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_windows_user(&self) -> ::std::option::Option<Val<OntapWindowsFileSystemUser>> {
+            crate::cfn::get_prop(&self.props, "WindowsUser")
         }
     }
 
@@ -1700,9 +3487,16 @@ pub mod s3_access_point_attachment {
             OntapUnixFileSystemUser { props }
         }
 
-        prop! {
-            /// `Name`: The name of the UNIX user.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1723,9 +3517,16 @@ pub mod s3_access_point_attachment {
             OntapWindowsFileSystemUser { props }
         }
 
-        prop! {
-            /// `Name`: The name of the Windows user.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1753,16 +3554,28 @@ pub mod s3_access_point_attachment {
             S3AccessPointOpenZfsConfiguration { props }
         }
 
-        prop! {
-            /// `VolumeId`: The ID of the FSx for OpenZFS volume that the S3 access point is attached
-            /// to.
-            props, "VolumeId", _, set_volume_id, get_volume_id, Val<String>
+        /// Sets `VolumeId`, which `new` took, in place.
+        pub fn set_volume_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VolumeId", value.into());
+            self
         }
 
-        prop! {
-            /// `FileSystemIdentity`: The file system identity used to authorize file access requests
-            /// made using the S3 access point.
-            props, "FileSystemIdentity", _, set_file_system_identity, get_file_system_identity, Val<OpenZfsFileSystemIdentity>
+        /// `VolumeId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VolumeId")
+        }
+
+        /// Sets `FileSystemIdentity`, which `new` took, in place.
+        pub fn set_file_system_identity(&mut self, value: impl Into<Val<OpenZfsFileSystemIdentity>>) -> &mut Self {
+            self.props.set("FileSystemIdentity", value.into());
+            self
+        }
+
+        /// `FileSystemIdentity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_system_identity(&self) -> ::std::option::Option<Val<OpenZfsFileSystemIdentity>> {
+            crate::cfn::get_prop(&self.props, "FileSystemIdentity")
         }
     }
 
@@ -1788,14 +3601,28 @@ pub mod s3_access_point_attachment {
             OpenZfsFileSystemIdentity { props }
         }
 
-        prop! {
-            /// `Type`: Specifies the FSx for OpenZFS user identity type, accepts only POSIX.
-            props, "Type", _, set_type, get_type, Val<OpenZfsFileSystemIdentityType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<OpenZfsFileSystemIdentityType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `PosixUser`: Specifies the UID and GIDs of the file system POSIX user.
-            props, "PosixUser", _, set_posix_user, get_posix_user, Val<OpenZfsPosixFileSystemUser>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<OpenZfsFileSystemIdentityType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `PosixUser`, which `new` took, in place.
+        pub fn set_posix_user(&mut self, value: impl Into<Val<OpenZfsPosixFileSystemUser>>) -> &mut Self {
+            self.props.set("PosixUser", value.into());
+            self
+        }
+
+        /// `PosixUser` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_posix_user(&self) -> ::std::option::Option<Val<OpenZfsPosixFileSystemUser>> {
+            crate::cfn::get_prop(&self.props, "PosixUser")
         }
     }
 
@@ -1818,19 +3645,46 @@ pub mod s3_access_point_attachment {
             OpenZfsPosixFileSystemUser { props }
         }
 
-        prop! {
-            /// `Uid`: The UID of the file system user.
-            props, "Uid", _, set_uid, get_uid, Val<f64>
+        /// Sets `Uid`, which `new` took, in place.
+        pub fn set_uid(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Uid", value.into());
+            self
         }
 
-        prop! {
-            /// `Gid`: The GID of the file system user.
-            props, "Gid", _, set_gid, get_gid, Val<f64>
+        /// `Uid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uid(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Uid")
         }
 
-        prop! {
-            /// `SecondaryGids`: The list of secondary GIDs for the file system user.
-            props, "SecondaryGids", secondary_gids, set_secondary_gids, get_secondary_gids, Val<List<FileSystemGid>>
+        /// Sets `Gid`, which `new` took, in place.
+        pub fn set_gid(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Gid", value.into());
+            self
+        }
+
+        /// `Gid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gid(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Gid")
+        }
+
+        /// `SecondaryGids`: The list of secondary GIDs for the file system user.
+        pub fn secondary_gids(mut self, value: impl Into<Val<List<FileSystemGid>>>) -> Self {
+            self.props.set("SecondaryGids", value.into());
+            self
+        }
+
+        /// Sets `SecondaryGids` in place: [`Self::secondary_gids`] on a value held by `&mut`.
+        pub fn set_secondary_gids(&mut self, value: impl Into<Val<List<FileSystemGid>>>) -> &mut Self {
+            self.props.set("SecondaryGids", value.into());
+            self
+        }
+
+        /// `SecondaryGids` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secondary_gids(&self) -> ::std::option::Option<Val<List<FileSystemGid>>> {
+            crate::cfn::get_prop(&self.props, "SecondaryGids")
         }
     }
 
@@ -1851,9 +3705,16 @@ pub mod s3_access_point_attachment {
             FileSystemGid { props }
         }
 
-        prop! {
-            /// `Gid`: The GID of the file system user.
-            props, "Gid", _, set_gid, get_gid, Val<f64>
+        /// Sets `Gid`, which `new` took, in place.
+        pub fn set_gid(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Gid", value.into());
+            self
+        }
+
+        /// `Gid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gid(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Gid")
         }
     }
 
@@ -1882,24 +3743,76 @@ pub mod s3_access_point_attachment {
             S3AccessPoint { props }
         }
 
-        prop! {
-            /// `Alias`: The S3 access point's alias.
-            props, "Alias", alias, set_alias, get_alias, Val<String>
+        /// `Alias`: The S3 access point's alias.
+        pub fn alias(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Alias", value.into());
+            self
         }
 
-        prop! {
-            /// `Policy`: The S3 access point's policy.
-            props, "Policy", policy, set_policy, get_policy, Val<Json>
+        /// Sets `Alias` in place: [`Self::alias`] on a value held by `&mut`.
+        pub fn set_alias(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Alias", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceARN`: The S3 access point's ARN.
-            props, "ResourceARN", resource_arn, set_resource_arn, get_resource_arn, Val<String>
+        /// `Alias` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alias(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Alias")
         }
 
-        prop! {
-            /// `VpcConfiguration`: The S3 access point's virtual private cloud (VPC) configuration.
-            props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<S3AccessPointVpcConfiguration>
+        /// `Policy`: The S3 access point's policy.
+        pub fn policy(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Policy", value.into());
+            self
+        }
+
+        /// Sets `Policy` in place: [`Self::policy`] on a value held by `&mut`.
+        pub fn set_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Policy", value.into());
+            self
+        }
+
+        /// `Policy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Policy")
+        }
+
+        /// `ResourceARN`: The S3 access point's ARN.
+        pub fn resource_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceARN", value.into());
+            self
+        }
+
+        /// Sets `ResourceARN` in place: [`Self::resource_arn`] on a value held by `&mut`.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceARN", value.into());
+            self
+        }
+
+        /// `ResourceARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceARN")
+        }
+
+        /// `VpcConfiguration`: The S3 access point's virtual private cloud (VPC) configuration.
+        pub fn vpc_configuration(mut self, value: impl Into<Val<S3AccessPointVpcConfiguration>>) -> Self {
+            self.props.set("VpcConfiguration", value.into());
+            self
+        }
+
+        /// Sets `VpcConfiguration` in place: [`Self::vpc_configuration`] on a value held by `&mut`.
+        pub fn set_vpc_configuration(&mut self, value: impl Into<Val<S3AccessPointVpcConfiguration>>) -> &mut Self {
+            self.props.set("VpcConfiguration", value.into());
+            self
+        }
+
+        /// `VpcConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_configuration(&self) -> ::std::option::Option<Val<S3AccessPointVpcConfiguration>> {
+            crate::cfn::get_prop(&self.props, "VpcConfiguration")
         }
     }
 
@@ -1921,10 +3834,16 @@ pub mod s3_access_point_attachment {
             S3AccessPointVpcConfiguration { props }
         }
 
-        prop! {
-            /// `VpcId`: Specifies the virtual private cloud (VPC) for the S3 access point VPC
-            /// configuration, if one exists.
-            props, "VpcId", _, set_vpc_id, get_vpc_id, Val<VpcId>
+        /// Sets `VpcId`, which `new` took, in place.
+        pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// `VpcId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+            crate::cfn::get_prop(&self.props, "VpcId")
         }
     }
 
@@ -1964,19 +3883,46 @@ impl Snapshot {
         Snapshot { core }
     }
 
-    prop! {
-        /// `Name`: The name of the snapshot.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of Tag values, with a maximum of 50 elements.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `VolumeId`: The ID of the volume that the snapshot is of.
-        core.props, "VolumeId", _, set_volume_id, get_volume_id, Val<String>
+    /// `Tags`: A list of Tag values, with a maximum of 50 elements.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `VolumeId`, which `new` took, in place.
+    pub fn set_volume_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VolumeId", value.into());
+        self
+    }
+
+    /// `VolumeId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_volume_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VolumeId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2021,37 +3967,105 @@ impl StorageVirtualMachine {
         StorageVirtualMachine { core }
     }
 
-    prop! {
-        /// `ActiveDirectoryConfiguration`: Describes the Microsoft Active Directory configuration
-        /// to which the SVM is joined, if applicable.
-        core.props, "ActiveDirectoryConfiguration", active_directory_configuration, set_active_directory_configuration, get_active_directory_configuration, Val<storage_virtual_machine::ActiveDirectoryConfiguration>
+    /// `ActiveDirectoryConfiguration`: Describes the Microsoft Active Directory configuration to
+    /// which the SVM is joined, if applicable.
+    pub fn active_directory_configuration(mut self, value: impl Into<Val<storage_virtual_machine::ActiveDirectoryConfiguration>>) -> Self {
+        self.core.props.set("ActiveDirectoryConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `FileSystemId`: Specifies the FSx for ONTAP file system on which to create the SVM.
-        core.props, "FileSystemId", _, set_file_system_id, get_file_system_id, Val<String>
+    /// Sets `ActiveDirectoryConfiguration` in place: [`Self::active_directory_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_active_directory_configuration(&mut self, value: impl Into<Val<storage_virtual_machine::ActiveDirectoryConfiguration>>) -> &mut Self {
+        self.core.props.set("ActiveDirectoryConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the SVM. Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,47}$`
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `ActiveDirectoryConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_active_directory_configuration(&self) -> ::std::option::Option<Val<storage_virtual_machine::ActiveDirectoryConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ActiveDirectoryConfiguration")
     }
 
-    prop! {
-        /// `RootVolumeSecurityStyle`: The security style of the root volume of the SVM. Allowed
-        /// values: UNIX | NTFS | MIXED.
-        core.props, "RootVolumeSecurityStyle", root_volume_security_style, set_root_volume_security_style, get_root_volume_security_style, Val<storage_virtual_machine::RootVolumeSecurityStyle>
+    /// Sets `FileSystemId`, which `new` took, in place.
+    pub fn set_file_system_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FileSystemId", value.into());
+        self
     }
 
-    prop! {
-        /// `SvmAdminPassword`: Specifies the password to use when logging on to the SVM using a
-        /// secure shell (SSH) connection to the SVM's management endpoint.
-        core.props, "SvmAdminPassword", svm_admin_password, set_svm_admin_password, get_svm_admin_password, Val<String>
+    /// `FileSystemId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_system_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FileSystemId")
     }
 
-    prop! {
-        /// `Tags`: A list of Tag values, with a maximum of 50 elements.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RootVolumeSecurityStyle`: The security style of the root volume of the SVM. Allowed values:
+    /// UNIX | NTFS | MIXED.
+    pub fn root_volume_security_style(mut self, value: impl Into<Val<storage_virtual_machine::RootVolumeSecurityStyle>>) -> Self {
+        self.core.props.set("RootVolumeSecurityStyle", value.into());
+        self
+    }
+
+    /// Sets `RootVolumeSecurityStyle` in place: [`Self::root_volume_security_style`] on a value
+    /// held by `&mut`.
+    pub fn set_root_volume_security_style(&mut self, value: impl Into<Val<storage_virtual_machine::RootVolumeSecurityStyle>>) -> &mut Self {
+        self.core.props.set("RootVolumeSecurityStyle", value.into());
+        self
+    }
+
+    /// `RootVolumeSecurityStyle` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_root_volume_security_style(&self) -> ::std::option::Option<Val<storage_virtual_machine::RootVolumeSecurityStyle>> {
+        crate::cfn::get_prop(&self.core.props, "RootVolumeSecurityStyle")
+    }
+
+    /// `SvmAdminPassword`: Specifies the password to use when logging on to the SVM using a secure
+    /// shell (SSH) connection to the SVM's management endpoint.
+    pub fn svm_admin_password(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SvmAdminPassword", value.into());
+        self
+    }
+
+    /// Sets `SvmAdminPassword` in place: [`Self::svm_admin_password`] on a value held by `&mut`.
+    pub fn set_svm_admin_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SvmAdminPassword", value.into());
+        self
+    }
+
+    /// `SvmAdminPassword` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_svm_admin_password(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SvmAdminPassword")
+    }
+
+    /// `Tags`: A list of Tag values, with a maximum of 50 elements.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2100,17 +4114,44 @@ pub mod storage_virtual_machine {
             ActiveDirectoryConfiguration { props }
         }
 
-        prop! {
-            /// `NetBiosName`: The NetBIOS name of the Active Directory computer object that will be
-            /// created for your SVM. Minimum values: 1. Maximum values: 15. Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,255}$`
-            props, "NetBiosName", net_bios_name, set_net_bios_name, get_net_bios_name, Val<String>
+        /// `NetBiosName`: The NetBIOS name of the Active Directory computer object that will be created
+        /// for your SVM. Minimum values: 1. Maximum values: 15. Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,255}$`
+        pub fn net_bios_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NetBiosName", value.into());
+            self
         }
 
-        prop! {
-            /// `SelfManagedActiveDirectoryConfiguration`: The configuration that Amazon FSx uses to
-            /// join the ONTAP storage virtual machine (SVM) to your self-managed (including
-            /// on-premises) Microsoft Active Directory directory.
-            props, "SelfManagedActiveDirectoryConfiguration", self_managed_active_directory_configuration, set_self_managed_active_directory_configuration, get_self_managed_active_directory_configuration, Val<SelfManagedActiveDirectoryConfiguration>
+        /// Sets `NetBiosName` in place: [`Self::net_bios_name`] on a value held by `&mut`.
+        pub fn set_net_bios_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NetBiosName", value.into());
+            self
+        }
+
+        /// `NetBiosName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_net_bios_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NetBiosName")
+        }
+
+        /// `SelfManagedActiveDirectoryConfiguration`: The configuration that Amazon FSx uses to join
+        /// the ONTAP storage virtual machine (SVM) to your self-managed (including on-premises)
+        /// Microsoft Active Directory directory.
+        pub fn self_managed_active_directory_configuration(mut self, value: impl Into<Val<SelfManagedActiveDirectoryConfiguration>>) -> Self {
+            self.props.set("SelfManagedActiveDirectoryConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SelfManagedActiveDirectoryConfiguration` in place: [`Self::self_managed_active_directory_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_self_managed_active_directory_configuration(&mut self, value: impl Into<Val<SelfManagedActiveDirectoryConfiguration>>) -> &mut Self {
+            self.props.set("SelfManagedActiveDirectoryConfiguration", value.into());
+            self
+        }
+
+        /// `SelfManagedActiveDirectoryConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_self_managed_active_directory_configuration(&self) -> ::std::option::Option<Val<SelfManagedActiveDirectoryConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SelfManagedActiveDirectoryConfiguration")
         }
     }
 
@@ -2129,48 +4170,142 @@ pub mod storage_virtual_machine {
             SelfManagedActiveDirectoryConfiguration { props }
         }
 
-        prop! {
-            /// `DnsIps`: A list of IP addresses of DNS servers or domain controllers in the
-            /// self-managed AD directory. Minimum: 1. Maximum: 3.
-            props, "DnsIps", dns_ips, set_dns_ips, get_dns_ips, Val<List<String>>
+        /// `DnsIps`: A list of IP addresses of DNS servers or domain controllers in the self-managed AD
+        /// directory. Minimum: 1. Maximum: 3.
+        pub fn dns_ips(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("DnsIps", value.into());
+            self
         }
 
-        prop! {
-            /// `DomainJoinServiceAccountSecret`: The Amazon Resource Name (ARN) of the AWS Secrets
-            /// Manager secret containing the self-managed Active Directory domain join service account
-            /// credentials. Minimum: 64. Maximum: 1024.
-            props, "DomainJoinServiceAccountSecret", domain_join_service_account_secret, set_domain_join_service_account_secret, get_domain_join_service_account_secret, Val<String>
+        /// Sets `DnsIps` in place: [`Self::dns_ips`] on a value held by `&mut`.
+        pub fn set_dns_ips(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DnsIps", value.into());
+            self
         }
 
-        prop! {
-            /// `DomainName`: The fully qualified domain name of the self-managed AD directory, such as
-            /// corp.example.com. Minimum: 1. Maximum: 255. Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,255}$`
-            props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
+        /// `DnsIps` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dns_ips(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DnsIps")
         }
 
-        prop! {
-            /// `FileSystemAdministratorsGroup`: The name of the domain group whose members are granted
-            /// administrative privileges for the file system. Minimum: 1. Maximum: 256. Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,256}$`
-            props, "FileSystemAdministratorsGroup", file_system_administrators_group, set_file_system_administrators_group, get_file_system_administrators_group, Val<String>
+        /// `DomainJoinServiceAccountSecret`: The Amazon Resource Name (ARN) of the AWS Secrets Manager
+        /// secret containing the self-managed Active Directory domain join service account credentials.
+        /// Minimum: 64. Maximum: 1024.
+        pub fn domain_join_service_account_secret(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DomainJoinServiceAccountSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `OrganizationalUnitDistinguishedName`: The fully qualified distinguished name of the
-            /// organizational unit within your self-managed AD directory. Minimum: 1. Maximum: 2000.
-            /// Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,2000}$`
-            props, "OrganizationalUnitDistinguishedName", organizational_unit_distinguished_name, set_organizational_unit_distinguished_name, get_organizational_unit_distinguished_name, Val<String>
+        /// Sets `DomainJoinServiceAccountSecret` in place: [`Self::domain_join_service_account_secret`]
+        /// on a value held by `&mut`.
+        pub fn set_domain_join_service_account_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainJoinServiceAccountSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `Password`: The password for the service account on your self-managed AD domain that
-            /// Amazon FSx will use to join to your AD domain. Minimum: 1. Maximum: 256. Pattern: `^.{1,256}$`
-            props, "Password", password, set_password, get_password, Val<String>
+        /// `DomainJoinServiceAccountSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_join_service_account_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainJoinServiceAccountSecret")
         }
 
-        prop! {
-            /// `UserName`: The user name for the service account on your self-managed AD domain that
-            /// Amazon FSx will use to join to your AD domain. Minimum: 1. Maximum: 256. Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,256}$`
-            props, "UserName", user_name, set_user_name, get_user_name, Val<String>
+        /// `DomainName`: The fully qualified domain name of the self-managed AD directory, such as
+        /// corp.example.com. Minimum: 1. Maximum: 255. Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,255}$`
+        pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DomainName", value.into());
+            self
+        }
+
+        /// Sets `DomainName` in place: [`Self::domain_name`] on a value held by `&mut`.
+        pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainName", value.into());
+            self
+        }
+
+        /// `DomainName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainName")
+        }
+
+        /// `FileSystemAdministratorsGroup`: The name of the domain group whose members are granted
+        /// administrative privileges for the file system. Minimum: 1. Maximum: 256. Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,256}$`
+        pub fn file_system_administrators_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FileSystemAdministratorsGroup", value.into());
+            self
+        }
+
+        /// Sets `FileSystemAdministratorsGroup` in place: [`Self::file_system_administrators_group`] on
+        /// a value held by `&mut`.
+        pub fn set_file_system_administrators_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileSystemAdministratorsGroup", value.into());
+            self
+        }
+
+        /// `FileSystemAdministratorsGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_system_administrators_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileSystemAdministratorsGroup")
+        }
+
+        /// `OrganizationalUnitDistinguishedName`: The fully qualified distinguished name of the
+        /// organizational unit within your self-managed AD directory. Minimum: 1. Maximum: 2000.
+        /// Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,2000}$`
+        pub fn organizational_unit_distinguished_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OrganizationalUnitDistinguishedName", value.into());
+            self
+        }
+
+        /// Sets `OrganizationalUnitDistinguishedName` in place: [`Self::organizational_unit_distinguished_name`]
+        /// on a value held by `&mut`.
+        pub fn set_organizational_unit_distinguished_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OrganizationalUnitDistinguishedName", value.into());
+            self
+        }
+
+        /// `OrganizationalUnitDistinguishedName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organizational_unit_distinguished_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OrganizationalUnitDistinguishedName")
+        }
+
+        /// `Password`: The password for the service account on your self-managed AD domain that Amazon
+        /// FSx will use to join to your AD domain. Minimum: 1. Maximum: 256. Pattern: `^.{1,256}$`
+        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+        pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Password")
+        }
+
+        /// `UserName`: The user name for the service account on your self-managed AD domain that Amazon
+        /// FSx will use to join to your AD domain. Minimum: 1. Maximum: 256. Pattern: `^\[^\\u0000\\u0085\\u2028\\u2029\\r\\n\]{1,256}$`
+        pub fn user_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserName", value.into());
+            self
+        }
+
+        /// Sets `UserName` in place: [`Self::user_name`] on a value held by `&mut`.
+        pub fn set_user_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserName", value.into());
+            self
+        }
+
+        /// `UserName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserName")
         }
     }
 
@@ -2211,34 +4346,106 @@ impl Volume {
         Volume { core }
     }
 
-    prop! {
-        /// `BackupId`: Specifies the ID of the volume backup to use to create a new volume.
-        core.props, "BackupId", backup_id, set_backup_id, get_backup_id, Val<String>
+    /// `BackupId`: Specifies the ID of the volume backup to use to create a new volume.
+    pub fn backup_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BackupId", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the volume.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `BackupId` in place: [`Self::backup_id`] on a value held by `&mut`.
+    pub fn set_backup_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BackupId", value.into());
+        self
     }
 
-    prop! {
-        /// `OntapConfiguration`: The configuration of an Amazon FSx for NetApp ONTAP volume.
-        core.props, "OntapConfiguration", ontap_configuration, set_ontap_configuration, get_ontap_configuration, Val<volume::OntapConfiguration>
+    /// `BackupId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backup_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BackupId")
     }
 
-    prop! {
-        /// `OpenZFSConfiguration`: The configuration of an Amazon FSx for OpenZFS volume.
-        core.props, "OpenZFSConfiguration", open_zfs_configuration, set_open_zfs_configuration, get_open_zfs_configuration, Val<volume::OpenZfsConfiguration>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: One or more tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `VolumeType`: The type of the volume.
-        core.props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<volume::VolumeType>
+    /// `OntapConfiguration`: The configuration of an Amazon FSx for NetApp ONTAP volume.
+    pub fn ontap_configuration(mut self, value: impl Into<Val<volume::OntapConfiguration>>) -> Self {
+        self.core.props.set("OntapConfiguration", value.into());
+        self
+    }
+
+    /// Sets `OntapConfiguration` in place: [`Self::ontap_configuration`] on a value held by `&mut`.
+    pub fn set_ontap_configuration(&mut self, value: impl Into<Val<volume::OntapConfiguration>>) -> &mut Self {
+        self.core.props.set("OntapConfiguration", value.into());
+        self
+    }
+
+    /// `OntapConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ontap_configuration(&self) -> ::std::option::Option<Val<volume::OntapConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "OntapConfiguration")
+    }
+
+    /// `OpenZFSConfiguration`: The configuration of an Amazon FSx for OpenZFS volume.
+    pub fn open_zfs_configuration(mut self, value: impl Into<Val<volume::OpenZfsConfiguration>>) -> Self {
+        self.core.props.set("OpenZFSConfiguration", value.into());
+        self
+    }
+
+    /// Sets `OpenZFSConfiguration` in place: [`Self::open_zfs_configuration`] on a value held by `&mut`.
+    pub fn set_open_zfs_configuration(&mut self, value: impl Into<Val<volume::OpenZfsConfiguration>>) -> &mut Self {
+        self.core.props.set("OpenZFSConfiguration", value.into());
+        self
+    }
+
+    /// `OpenZFSConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_open_zfs_configuration(&self) -> ::std::option::Option<Val<volume::OpenZfsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "OpenZFSConfiguration")
+    }
+
+    /// `Tags`: One or more tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VolumeType`: The type of the volume.
+    pub fn volume_type(mut self, value: impl Into<Val<volume::VolumeType>>) -> Self {
+        self.core.props.set("VolumeType", value.into());
+        self
+    }
+
+    /// Sets `VolumeType` in place: [`Self::volume_type`] on a value held by `&mut`.
+    pub fn set_volume_type(&mut self, value: impl Into<Val<volume::VolumeType>>) -> &mut Self {
+        self.core.props.set("VolumeType", value.into());
+        self
+    }
+
+    /// `VolumeType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_volume_type(&self) -> ::std::option::Option<Val<volume::VolumeType>> {
+        crate::cfn::get_prop(&self.core.props, "VolumeType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2289,79 +4496,242 @@ pub mod volume {
             OntapConfiguration { props }
         }
 
-        prop! {
-            /// `StorageVirtualMachineId`: Specifies the ONTAP SVM in which to create the volume.
-            props, "StorageVirtualMachineId", _, set_storage_virtual_machine_id, get_storage_virtual_machine_id, Val<String>
+        /// Sets `StorageVirtualMachineId`, which `new` took, in place.
+        pub fn set_storage_virtual_machine_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StorageVirtualMachineId", value.into());
+            self
         }
 
-        prop! {
-            /// `AggregateConfiguration`: Used to specify the configuration options for an FSx for ONTAP
-            /// volume's storage aggregate or aggregates.
-            props, "AggregateConfiguration", aggregate_configuration, set_aggregate_configuration, get_aggregate_configuration, Val<AggregateConfiguration>
+        /// `StorageVirtualMachineId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_virtual_machine_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StorageVirtualMachineId")
         }
 
-        prop! {
-            /// `CopyTagsToBackups`: A boolean flag indicating whether tags for the volume should be
-            /// copied to backups.
-            props, "CopyTagsToBackups", copy_tags_to_backups, set_copy_tags_to_backups, get_copy_tags_to_backups, Val<String>
+        /// `AggregateConfiguration`: Used to specify the configuration options for an FSx for ONTAP
+        /// volume's storage aggregate or aggregates.
+        pub fn aggregate_configuration(mut self, value: impl Into<Val<AggregateConfiguration>>) -> Self {
+            self.props.set("AggregateConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `JunctionPath`: Specifies the location in the SVM's namespace where the volume is
-            /// mounted. This parameter is required. The JunctionPath must have a leading forward slash,
-            /// such as /vol3.
-            props, "JunctionPath", junction_path, set_junction_path, get_junction_path, Val<String>
+        /// Sets `AggregateConfiguration` in place: [`Self::aggregate_configuration`] on a value held by `&mut`.
+        pub fn set_aggregate_configuration(&mut self, value: impl Into<Val<AggregateConfiguration>>) -> &mut Self {
+            self.props.set("AggregateConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `OntapVolumeType`: Specifies the type of volume you are creating. Valid values are the
-            /// following: RW or DP
-            props, "OntapVolumeType", ontap_volume_type, set_ontap_volume_type, get_ontap_volume_type, Val<OntapConfigurationOntapVolumeType>
+        /// `AggregateConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aggregate_configuration(&self) -> ::std::option::Option<Val<AggregateConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AggregateConfiguration")
         }
 
-        prop! {
-            /// `SecurityStyle`: Specifies the security style for the volume. If a volume's security
-            /// style is not specified, it is automatically set to the root volume's security style.
-            props, "SecurityStyle", security_style, set_security_style, get_security_style, Val<OntapConfigurationSecurityStyle>
+        /// `CopyTagsToBackups`: A boolean flag indicating whether tags for the volume should be copied
+        /// to backups.
+        pub fn copy_tags_to_backups(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CopyTagsToBackups", value.into());
+            self
         }
 
-        prop! {
-            /// `SizeInBytes`: Specifies the configured size of the volume, in bytes.
-            props, "SizeInBytes", size_in_bytes, set_size_in_bytes, get_size_in_bytes, Val<String>
+        /// Sets `CopyTagsToBackups` in place: [`Self::copy_tags_to_backups`] on a value held by `&mut`.
+        pub fn set_copy_tags_to_backups(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CopyTagsToBackups", value.into());
+            self
         }
 
-        prop! {
-            /// `SizeInMegabytes`: Use SizeInBytes instead. Specifies the size of the volume, in
-            /// megabytes (MB), that you are creating
-            props, "SizeInMegabytes", size_in_megabytes, set_size_in_megabytes, get_size_in_megabytes, Val<String>
+        /// `CopyTagsToBackups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_copy_tags_to_backups(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CopyTagsToBackups")
         }
 
-        prop! {
-            /// `SnaplockConfiguration`: The SnapLock configuration object for an FSx for ONTAP SnapLock
-            /// volume.
-            props, "SnaplockConfiguration", snaplock_configuration, set_snaplock_configuration, get_snaplock_configuration, Val<SnaplockConfiguration>
+        /// `JunctionPath`: Specifies the location in the SVM's namespace where the volume is mounted.
+        /// This parameter is required. The JunctionPath must have a leading forward slash, such as /vol3.
+        pub fn junction_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("JunctionPath", value.into());
+            self
         }
 
-        prop! {
-            /// `SnapshotPolicy`: Specifies the snapshot policy for the volume. There are three built-in
-            /// snapshot policies: default, default-1weekly, none.
-            props, "SnapshotPolicy", snapshot_policy, set_snapshot_policy, get_snapshot_policy, Val<String>
+        /// Sets `JunctionPath` in place: [`Self::junction_path`] on a value held by `&mut`.
+        pub fn set_junction_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JunctionPath", value.into());
+            self
         }
 
-        prop! {
-            /// `StorageEfficiencyEnabled`: Set to true to enable deduplication, compression, and
-            /// compaction storage efficiency features on the volume, or set to false to disable them.
-            props, "StorageEfficiencyEnabled", storage_efficiency_enabled, set_storage_efficiency_enabled, get_storage_efficiency_enabled, Val<String>
+        /// `JunctionPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_junction_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JunctionPath")
         }
 
-        prop! {
-            /// `TieringPolicy`: Describes the data tiering policy for an ONTAP volume.
-            props, "TieringPolicy", tiering_policy, set_tiering_policy, get_tiering_policy, Val<TieringPolicy>
+        /// `OntapVolumeType`: Specifies the type of volume you are creating. Valid values are the
+        /// following: RW or DP
+        pub fn ontap_volume_type(mut self, value: impl Into<Val<OntapConfigurationOntapVolumeType>>) -> Self {
+            self.props.set("OntapVolumeType", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumeStyle`: Use to specify the style of an ONTAP volume.
-            props, "VolumeStyle", volume_style, set_volume_style, get_volume_style, Val<OntapConfigurationVolumeStyle>
+        /// Sets `OntapVolumeType` in place: [`Self::ontap_volume_type`] on a value held by `&mut`.
+        pub fn set_ontap_volume_type(&mut self, value: impl Into<Val<OntapConfigurationOntapVolumeType>>) -> &mut Self {
+            self.props.set("OntapVolumeType", value.into());
+            self
+        }
+
+        /// `OntapVolumeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ontap_volume_type(&self) -> ::std::option::Option<Val<OntapConfigurationOntapVolumeType>> {
+            crate::cfn::get_prop(&self.props, "OntapVolumeType")
+        }
+
+        /// `SecurityStyle`: Specifies the security style for the volume. If a volume's security style
+        /// is not specified, it is automatically set to the root volume's security style.
+        pub fn security_style(mut self, value: impl Into<Val<OntapConfigurationSecurityStyle>>) -> Self {
+            self.props.set("SecurityStyle", value.into());
+            self
+        }
+
+        /// Sets `SecurityStyle` in place: [`Self::security_style`] on a value held by `&mut`.
+        pub fn set_security_style(&mut self, value: impl Into<Val<OntapConfigurationSecurityStyle>>) -> &mut Self {
+            self.props.set("SecurityStyle", value.into());
+            self
+        }
+
+        /// `SecurityStyle` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_style(&self) -> ::std::option::Option<Val<OntapConfigurationSecurityStyle>> {
+            crate::cfn::get_prop(&self.props, "SecurityStyle")
+        }
+
+        /// `SizeInBytes`: Specifies the configured size of the volume, in bytes.
+        pub fn size_in_bytes(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SizeInBytes", value.into());
+            self
+        }
+
+        /// Sets `SizeInBytes` in place: [`Self::size_in_bytes`] on a value held by `&mut`.
+        pub fn set_size_in_bytes(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SizeInBytes", value.into());
+            self
+        }
+
+        /// `SizeInBytes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_in_bytes(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SizeInBytes")
+        }
+
+        /// `SizeInMegabytes`: Use SizeInBytes instead. Specifies the size of the volume, in megabytes (MB),
+        /// that you are creating
+        pub fn size_in_megabytes(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SizeInMegabytes", value.into());
+            self
+        }
+
+        /// Sets `SizeInMegabytes` in place: [`Self::size_in_megabytes`] on a value held by `&mut`.
+        pub fn set_size_in_megabytes(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SizeInMegabytes", value.into());
+            self
+        }
+
+        /// `SizeInMegabytes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_in_megabytes(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SizeInMegabytes")
+        }
+
+        /// `SnaplockConfiguration`: The SnapLock configuration object for an FSx for ONTAP SnapLock
+        /// volume.
+        pub fn snaplock_configuration(mut self, value: impl Into<Val<SnaplockConfiguration>>) -> Self {
+            self.props.set("SnaplockConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SnaplockConfiguration` in place: [`Self::snaplock_configuration`] on a value held by `&mut`.
+        pub fn set_snaplock_configuration(&mut self, value: impl Into<Val<SnaplockConfiguration>>) -> &mut Self {
+            self.props.set("SnaplockConfiguration", value.into());
+            self
+        }
+
+        /// `SnaplockConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snaplock_configuration(&self) -> ::std::option::Option<Val<SnaplockConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SnaplockConfiguration")
+        }
+
+        /// `SnapshotPolicy`: Specifies the snapshot policy for the volume. There are three built-in
+        /// snapshot policies: default, default-1weekly, none.
+        pub fn snapshot_policy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SnapshotPolicy", value.into());
+            self
+        }
+
+        /// Sets `SnapshotPolicy` in place: [`Self::snapshot_policy`] on a value held by `&mut`.
+        pub fn set_snapshot_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SnapshotPolicy", value.into());
+            self
+        }
+
+        /// `SnapshotPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snapshot_policy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SnapshotPolicy")
+        }
+
+        /// `StorageEfficiencyEnabled`: Set to true to enable deduplication, compression, and compaction
+        /// storage efficiency features on the volume, or set to false to disable them.
+        pub fn storage_efficiency_enabled(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StorageEfficiencyEnabled", value.into());
+            self
+        }
+
+        /// Sets `StorageEfficiencyEnabled` in place: [`Self::storage_efficiency_enabled`] on a value
+        /// held by `&mut`.
+        pub fn set_storage_efficiency_enabled(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StorageEfficiencyEnabled", value.into());
+            self
+        }
+
+        /// `StorageEfficiencyEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_efficiency_enabled(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StorageEfficiencyEnabled")
+        }
+
+        /// `TieringPolicy`: Describes the data tiering policy for an ONTAP volume.
+        pub fn tiering_policy(mut self, value: impl Into<Val<TieringPolicy>>) -> Self {
+            self.props.set("TieringPolicy", value.into());
+            self
+        }
+
+        /// Sets `TieringPolicy` in place: [`Self::tiering_policy`] on a value held by `&mut`.
+        pub fn set_tiering_policy(&mut self, value: impl Into<Val<TieringPolicy>>) -> &mut Self {
+            self.props.set("TieringPolicy", value.into());
+            self
+        }
+
+        /// `TieringPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tiering_policy(&self) -> ::std::option::Option<Val<TieringPolicy>> {
+            crate::cfn::get_prop(&self.props, "TieringPolicy")
+        }
+
+        /// `VolumeStyle`: Use to specify the style of an ONTAP volume.
+        pub fn volume_style(mut self, value: impl Into<Val<OntapConfigurationVolumeStyle>>) -> Self {
+            self.props.set("VolumeStyle", value.into());
+            self
+        }
+
+        /// Sets `VolumeStyle` in place: [`Self::volume_style`] on a value held by `&mut`.
+        pub fn set_volume_style(&mut self, value: impl Into<Val<OntapConfigurationVolumeStyle>>) -> &mut Self {
+            self.props.set("VolumeStyle", value.into());
+            self
+        }
+
+        /// `VolumeStyle` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_style(&self) -> ::std::option::Option<Val<OntapConfigurationVolumeStyle>> {
+            crate::cfn::get_prop(&self.props, "VolumeStyle")
         }
     }
 
@@ -2380,18 +4750,45 @@ pub mod volume {
             AggregateConfiguration { props }
         }
 
-        prop! {
-            /// `Aggregates`: The list of aggregates that this volume resides on. Aggregates are storage
-            /// pools which make up your primary storage tier.
-            props, "Aggregates", aggregates, set_aggregates, get_aggregates, Val<List<String>>
+        /// `Aggregates`: The list of aggregates that this volume resides on. Aggregates are storage
+        /// pools which make up your primary storage tier.
+        pub fn aggregates(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Aggregates", value.into());
+            self
         }
 
-        prop! {
-            /// `ConstituentsPerAggregate`: Used to explicitly set the number of constituents within the
-            /// FlexGroup per storage aggregate. This field is optional when creating a FlexGroup
-            /// volume. If unspecified, the default value will be 8. This field cannot be provided when
-            /// creating a FlexVol volume.
-            props, "ConstituentsPerAggregate", constituents_per_aggregate, set_constituents_per_aggregate, get_constituents_per_aggregate, Val<i64>
+        /// Sets `Aggregates` in place: [`Self::aggregates`] on a value held by `&mut`.
+        pub fn set_aggregates(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Aggregates", value.into());
+            self
+        }
+
+        /// `Aggregates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aggregates(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Aggregates")
+        }
+
+        /// `ConstituentsPerAggregate`: Used to explicitly set the number of constituents within the
+        /// FlexGroup per storage aggregate. This field is optional when creating a FlexGroup volume. If
+        /// unspecified, the default value will be 8. This field cannot be provided when creating a
+        /// FlexVol volume.
+        pub fn constituents_per_aggregate(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ConstituentsPerAggregate", value.into());
+            self
+        }
+
+        /// Sets `ConstituentsPerAggregate` in place: [`Self::constituents_per_aggregate`] on a value
+        /// held by `&mut`.
+        pub fn set_constituents_per_aggregate(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ConstituentsPerAggregate", value.into());
+            self
+        }
+
+        /// `ConstituentsPerAggregate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_constituents_per_aggregate(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ConstituentsPerAggregate")
         }
     }
 
@@ -2443,39 +4840,111 @@ pub mod volume {
             SnaplockConfiguration { props }
         }
 
-        prop! {
-            /// `SnaplockType`: Specifies the retention mode of an FSx for ONTAP SnapLock volume. After
-            /// it is set, it can't be changed.
-            props, "SnaplockType", _, set_snaplock_type, get_snaplock_type, Val<SnaplockConfigurationSnaplockType>
+        /// Sets `SnaplockType`, which `new` took, in place.
+        pub fn set_snaplock_type(&mut self, value: impl Into<Val<SnaplockConfigurationSnaplockType>>) -> &mut Self {
+            self.props.set("SnaplockType", value.into());
+            self
         }
 
-        prop! {
-            /// `AuditLogVolume`: Enables or disables the audit log volume for an FSx for ONTAP SnapLock
-            /// volume
-            props, "AuditLogVolume", audit_log_volume, set_audit_log_volume, get_audit_log_volume, Val<String>
+        /// `SnaplockType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snaplock_type(&self) -> ::std::option::Option<Val<SnaplockConfigurationSnaplockType>> {
+            crate::cfn::get_prop(&self.props, "SnaplockType")
         }
 
-        prop! {
-            /// `AutocommitPeriod`: The configuration object for setting the autocommit period of files
-            /// in an FSx for ONTAP SnapLock volume.
-            props, "AutocommitPeriod", autocommit_period, set_autocommit_period, get_autocommit_period, Val<AutocommitPeriod>
+        /// `AuditLogVolume`: Enables or disables the audit log volume for an FSx for ONTAP SnapLock
+        /// volume
+        pub fn audit_log_volume(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuditLogVolume", value.into());
+            self
         }
 
-        prop! {
-            /// `PrivilegedDelete`: Enables, disables, or permanently disables privileged delete on an
-            /// FSx for ONTAP SnapLock Enterprise volume.
-            props, "PrivilegedDelete", privileged_delete, set_privileged_delete, get_privileged_delete, Val<SnaplockConfigurationPrivilegedDelete>
+        /// Sets `AuditLogVolume` in place: [`Self::audit_log_volume`] on a value held by `&mut`.
+        pub fn set_audit_log_volume(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuditLogVolume", value.into());
+            self
         }
 
-        prop! {
-            /// `RetentionPeriod`: Specifies the retention period of an FSx for ONTAP SnapLock volume.
-            props, "RetentionPeriod", retention_period, set_retention_period, get_retention_period, Val<SnaplockRetentionPeriod>
+        /// `AuditLogVolume` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audit_log_volume(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuditLogVolume")
         }
 
-        prop! {
-            /// `VolumeAppendModeEnabled`: Enables or disables volume-append mode on an FSx for ONTAP
-            /// SnapLock volume.
-            props, "VolumeAppendModeEnabled", volume_append_mode_enabled, set_volume_append_mode_enabled, get_volume_append_mode_enabled, Val<String>
+        /// `AutocommitPeriod`: The configuration object for setting the autocommit period of files in
+        /// an FSx for ONTAP SnapLock volume.
+        pub fn autocommit_period(mut self, value: impl Into<Val<AutocommitPeriod>>) -> Self {
+            self.props.set("AutocommitPeriod", value.into());
+            self
+        }
+
+        /// Sets `AutocommitPeriod` in place: [`Self::autocommit_period`] on a value held by `&mut`.
+        pub fn set_autocommit_period(&mut self, value: impl Into<Val<AutocommitPeriod>>) -> &mut Self {
+            self.props.set("AutocommitPeriod", value.into());
+            self
+        }
+
+        /// `AutocommitPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_autocommit_period(&self) -> ::std::option::Option<Val<AutocommitPeriod>> {
+            crate::cfn::get_prop(&self.props, "AutocommitPeriod")
+        }
+
+        /// `PrivilegedDelete`: Enables, disables, or permanently disables privileged delete on an FSx
+        /// for ONTAP SnapLock Enterprise volume.
+        pub fn privileged_delete(mut self, value: impl Into<Val<SnaplockConfigurationPrivilegedDelete>>) -> Self {
+            self.props.set("PrivilegedDelete", value.into());
+            self
+        }
+
+        /// Sets `PrivilegedDelete` in place: [`Self::privileged_delete`] on a value held by `&mut`.
+        pub fn set_privileged_delete(&mut self, value: impl Into<Val<SnaplockConfigurationPrivilegedDelete>>) -> &mut Self {
+            self.props.set("PrivilegedDelete", value.into());
+            self
+        }
+
+        /// `PrivilegedDelete` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_privileged_delete(&self) -> ::std::option::Option<Val<SnaplockConfigurationPrivilegedDelete>> {
+            crate::cfn::get_prop(&self.props, "PrivilegedDelete")
+        }
+
+        /// `RetentionPeriod`: Specifies the retention period of an FSx for ONTAP SnapLock volume.
+        pub fn retention_period(mut self, value: impl Into<Val<SnaplockRetentionPeriod>>) -> Self {
+            self.props.set("RetentionPeriod", value.into());
+            self
+        }
+
+        /// Sets `RetentionPeriod` in place: [`Self::retention_period`] on a value held by `&mut`.
+        pub fn set_retention_period(&mut self, value: impl Into<Val<SnaplockRetentionPeriod>>) -> &mut Self {
+            self.props.set("RetentionPeriod", value.into());
+            self
+        }
+
+        /// `RetentionPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retention_period(&self) -> ::std::option::Option<Val<SnaplockRetentionPeriod>> {
+            crate::cfn::get_prop(&self.props, "RetentionPeriod")
+        }
+
+        /// `VolumeAppendModeEnabled`: Enables or disables volume-append mode on an FSx for ONTAP
+        /// SnapLock volume.
+        pub fn volume_append_mode_enabled(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VolumeAppendModeEnabled", value.into());
+            self
+        }
+
+        /// Sets `VolumeAppendModeEnabled` in place: [`Self::volume_append_mode_enabled`] on a value
+        /// held by `&mut`.
+        pub fn set_volume_append_mode_enabled(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VolumeAppendModeEnabled", value.into());
+            self
+        }
+
+        /// `VolumeAppendModeEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_append_mode_enabled(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VolumeAppendModeEnabled")
         }
     }
 
@@ -2498,17 +4967,35 @@ pub mod volume {
             AutocommitPeriod { props }
         }
 
-        prop! {
-            /// `Type`: Defines the type of time for the autocommit period of a file in an FSx for ONTAP
-            /// SnapLock volume. Setting this value to NONE disables autocommit. The default value is
-            /// NONE.
-            props, "Type", _, set_type, get_type, Val<AutocommitPeriodType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<AutocommitPeriodType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: Defines the amount of time for the autocommit period of a file in an FSx for
-            /// ONTAP SnapLock volume.
-            props, "Value", value, set_value, get_value, Val<i64>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<AutocommitPeriodType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Value`: Defines the amount of time for the autocommit period of a file in an FSx for ONTAP
+        /// SnapLock volume.
+        pub fn value(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -2584,23 +5071,40 @@ pub mod volume {
             SnaplockRetentionPeriod { props }
         }
 
-        prop! {
-            /// `DefaultRetention`: The retention period assigned to a write once, read many (WORM) file
-            /// by default if an explicit retention period is not set for an FSx for ONTAP SnapLock
-            /// volume.
-            props, "DefaultRetention", _, set_default_retention, get_default_retention, Val<RetentionPeriod>
+        /// Sets `DefaultRetention`, which `new` took, in place.
+        pub fn set_default_retention(&mut self, value: impl Into<Val<RetentionPeriod>>) -> &mut Self {
+            self.props.set("DefaultRetention", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumRetention`: The longest retention period that can be assigned to a WORM file on
-            /// an FSx for ONTAP SnapLock volume.
-            props, "MaximumRetention", _, set_maximum_retention, get_maximum_retention, Val<RetentionPeriod>
+        /// `DefaultRetention` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_retention(&self) -> ::std::option::Option<Val<RetentionPeriod>> {
+            crate::cfn::get_prop(&self.props, "DefaultRetention")
         }
 
-        prop! {
-            /// `MinimumRetention`: The shortest retention period that can be assigned to a WORM file on
-            /// an FSx for ONTAP SnapLock volume.
-            props, "MinimumRetention", _, set_minimum_retention, get_minimum_retention, Val<RetentionPeriod>
+        /// Sets `MaximumRetention`, which `new` took, in place.
+        pub fn set_maximum_retention(&mut self, value: impl Into<Val<RetentionPeriod>>) -> &mut Self {
+            self.props.set("MaximumRetention", value.into());
+            self
+        }
+
+        /// `MaximumRetention` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_retention(&self) -> ::std::option::Option<Val<RetentionPeriod>> {
+            crate::cfn::get_prop(&self.props, "MaximumRetention")
+        }
+
+        /// Sets `MinimumRetention`, which `new` took, in place.
+        pub fn set_minimum_retention(&mut self, value: impl Into<Val<RetentionPeriod>>) -> &mut Self {
+            self.props.set("MinimumRetention", value.into());
+            self
+        }
+
+        /// `MinimumRetention` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_retention(&self) -> ::std::option::Option<Val<RetentionPeriod>> {
+            crate::cfn::get_prop(&self.props, "MinimumRetention")
         }
     }
 
@@ -2624,18 +5128,35 @@ pub mod volume {
             RetentionPeriod { props }
         }
 
-        prop! {
-            /// `Type`: Defines the type of time for the retention period of an FSx for ONTAP SnapLock
-            /// volume. Set it to one of the valid types. If you set it to INFINITE, the files are
-            /// retained forever. If you set it to UNSPECIFIED, the files are retained until you set an
-            /// explicit retention period.
-            props, "Type", _, set_type, get_type, Val<RetentionPeriodType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<RetentionPeriodType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: Defines the amount of time for the retention period of an FSx for ONTAP
-            /// SnapLock volume. You can't set a value for INFINITE or UNSPECIFIED.
-            props, "Value", value, set_value, get_value, Val<i64>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<RetentionPeriodType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Value`: Defines the amount of time for the retention period of an FSx for ONTAP SnapLock
+        /// volume. You can't set a value for INFINITE or UNSPECIFIED.
+        pub fn value(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -2705,16 +5226,42 @@ pub mod volume {
             TieringPolicy { props }
         }
 
-        prop! {
-            /// `CoolingPeriod`: Specifies the number of days that user data in a volume must remain
-            /// inactive before it is considered "cold" and moved to the capacity pool.
-            props, "CoolingPeriod", cooling_period, set_cooling_period, get_cooling_period, Val<i64>
+        /// `CoolingPeriod`: Specifies the number of days that user data in a volume must remain
+        /// inactive before it is considered "cold" and moved to the capacity pool.
+        pub fn cooling_period(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("CoolingPeriod", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: Specifies the tiering policy used to transition data. Default value is
-            /// SNAPSHOT_ONLY.
-            props, "Name", name, set_name, get_name, Val<TieringPolicyName>
+        /// Sets `CoolingPeriod` in place: [`Self::cooling_period`] on a value held by `&mut`.
+        pub fn set_cooling_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CoolingPeriod", value.into());
+            self
+        }
+
+        /// `CoolingPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cooling_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CoolingPeriod")
+        }
+
+        /// `Name`: Specifies the tiering policy used to transition data. Default value is
+        /// SNAPSHOT_ONLY.
+        pub fn name(mut self, value: impl Into<Val<TieringPolicyName>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<TieringPolicyName>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<TieringPolicyName>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -2768,80 +5315,214 @@ pub mod volume {
             OpenZfsConfiguration { props }
         }
 
-        prop! {
-            /// `ParentVolumeId`: The ID of the volume to use as the parent volume of the volume that
-            /// you are creating.
-            props, "ParentVolumeId", _, set_parent_volume_id, get_parent_volume_id, Val<String>
+        /// Sets `ParentVolumeId`, which `new` took, in place.
+        pub fn set_parent_volume_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParentVolumeId", value.into());
+            self
         }
 
-        prop! {
-            /// `CopyTagsToSnapshots`: A Boolean value indicating whether tags for the volume should be
-            /// copied to snapshots. This value defaults to false. If this value is set to true, and you
-            /// do not specify any tags, all tags for the original volume are copied over to snapshots.
-            /// If this value is set to true, and you do specify one or more tags, only the specified
-            /// tags for the original volume are copied over to snapshots. If you specify one or more
-            /// tags when creating a new snapshot, no tags are copied over from the original volume,
-            /// regardless of this value.
-            props, "CopyTagsToSnapshots", copy_tags_to_snapshots, set_copy_tags_to_snapshots, get_copy_tags_to_snapshots, Val<bool>
+        /// `ParentVolumeId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parent_volume_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParentVolumeId")
         }
 
-        prop! {
-            /// `DataCompressionType`: Specifies the method used to compress the data on the volume
-            props, "DataCompressionType", data_compression_type, set_data_compression_type, get_data_compression_type, Val<OpenZfsConfigurationDataCompressionType>
+        /// `CopyTagsToSnapshots`: A Boolean value indicating whether tags for the volume should be
+        /// copied to snapshots. This value defaults to false. If this value is set to true, and you do
+        /// not specify any tags, all tags for the original volume are copied over to snapshots. If this
+        /// value is set to true, and you do specify one or more tags, only the specified tags for the
+        /// original volume are copied over to snapshots. If you specify one or more tags when creating
+        /// a new snapshot, no tags are copied over from the original volume, regardless of this value.
+        pub fn copy_tags_to_snapshots(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CopyTagsToSnapshots", value.into());
+            self
         }
 
-        prop! {
-            /// `NfsExports`: The configuration object for mounting a Network File System (NFS) file
-            /// system.
-            props, "NfsExports", nfs_exports, set_nfs_exports, get_nfs_exports, Val<List<NfsExports>>
+        /// Sets `CopyTagsToSnapshots` in place: [`Self::copy_tags_to_snapshots`] on a value held by `&mut`.
+        pub fn set_copy_tags_to_snapshots(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CopyTagsToSnapshots", value.into());
+            self
         }
 
-        prop! {
-            /// `Options`: The configuration object for mounting a Network File System (NFS) file
-            /// system.
-            props, "Options", options, set_options, get_options, Val<List<String>>
+        /// `CopyTagsToSnapshots` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_copy_tags_to_snapshots(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CopyTagsToSnapshots")
         }
 
-        prop! {
-            /// `OriginSnapshot`: The configuration of an Amazon FSx for OpenZFS volume.
-            props, "OriginSnapshot", origin_snapshot, set_origin_snapshot, get_origin_snapshot, Val<OriginSnapshot>
+        /// `DataCompressionType`: Specifies the method used to compress the data on the volume
+        pub fn data_compression_type(mut self, value: impl Into<Val<OpenZfsConfigurationDataCompressionType>>) -> Self {
+            self.props.set("DataCompressionType", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadOnly`: A Boolean value indicating whether the volume is read-only.
-            props, "ReadOnly", read_only, set_read_only, get_read_only, Val<bool>
+        /// Sets `DataCompressionType` in place: [`Self::data_compression_type`] on a value held by `&mut`.
+        pub fn set_data_compression_type(&mut self, value: impl Into<Val<OpenZfsConfigurationDataCompressionType>>) -> &mut Self {
+            self.props.set("DataCompressionType", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordSizeKiB`: Specifies the suggested block size for a volume in a ZFS dataset, in
-            /// kibibytes (KiB).
-            props, "RecordSizeKiB", record_size_ki_b, set_record_size_ki_b, get_record_size_ki_b, Val<i64>
+        /// `DataCompressionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_compression_type(&self) -> ::std::option::Option<Val<OpenZfsConfigurationDataCompressionType>> {
+            crate::cfn::get_prop(&self.props, "DataCompressionType")
         }
 
-        prop! {
-            /// `StorageCapacityQuotaGiB`: Sets the maximum storage size in gibibytes (GiB) for the
-            /// volume. You can specify a quota that is larger than the storage on the parent volume. A
-            /// volume quota limits the amount of storage that the volume can consume to the configured
-            /// amount, but does not guarantee the space will be available on the parent volume. To
-            /// guarantee quota space, you must also set StorageCapacityReservationGiB. To not specify a
-            /// storage capacity quota, set this to -1.
-            props, "StorageCapacityQuotaGiB", storage_capacity_quota_gi_b, set_storage_capacity_quota_gi_b, get_storage_capacity_quota_gi_b, Val<i64>
+        /// `NfsExports`: The configuration object for mounting a Network File System (NFS) file system.
+        pub fn nfs_exports(mut self, value: impl Into<Val<List<NfsExports>>>) -> Self {
+            self.props.set("NfsExports", value.into());
+            self
         }
 
-        prop! {
-            /// `StorageCapacityReservationGiB`: Specifies the amount of storage in gibibytes (GiB) to
-            /// reserve from the parent volume. Setting StorageCapacityReservationGiB guarantees that
-            /// the specified amount of storage space on the parent volume will always be available for
-            /// the volume. You can't reserve more storage than the parent volume has. To not specify a
-            /// storage capacity reservation, set this to 0 or -1. For more information, see Volume
-            /// properties in the Amazon FSx for OpenZFS User Guide.
-            props, "StorageCapacityReservationGiB", storage_capacity_reservation_gi_b, set_storage_capacity_reservation_gi_b, get_storage_capacity_reservation_gi_b, Val<i64>
+        /// Sets `NfsExports` in place: [`Self::nfs_exports`] on a value held by `&mut`.
+        pub fn set_nfs_exports(&mut self, value: impl Into<Val<List<NfsExports>>>) -> &mut Self {
+            self.props.set("NfsExports", value.into());
+            self
         }
 
-        prop! {
-            /// `UserAndGroupQuotas`: Configures how much storage users and groups can use on the
-            /// volume.
-            props, "UserAndGroupQuotas", user_and_group_quotas, set_user_and_group_quotas, get_user_and_group_quotas, Val<List<UserAndGroupQuotas>>
+        /// `NfsExports` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nfs_exports(&self) -> ::std::option::Option<Val<List<NfsExports>>> {
+            crate::cfn::get_prop(&self.props, "NfsExports")
+        }
+
+        /// `Options`: The configuration object for mounting a Network File System (NFS) file system.
+        pub fn options(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// Sets `Options` in place: [`Self::options`] on a value held by `&mut`.
+        pub fn set_options(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Options", value.into());
+            self
+        }
+
+        /// `Options` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_options(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Options")
+        }
+
+        /// `OriginSnapshot`: The configuration of an Amazon FSx for OpenZFS volume.
+        pub fn origin_snapshot(mut self, value: impl Into<Val<OriginSnapshot>>) -> Self {
+            self.props.set("OriginSnapshot", value.into());
+            self
+        }
+
+        /// Sets `OriginSnapshot` in place: [`Self::origin_snapshot`] on a value held by `&mut`.
+        pub fn set_origin_snapshot(&mut self, value: impl Into<Val<OriginSnapshot>>) -> &mut Self {
+            self.props.set("OriginSnapshot", value.into());
+            self
+        }
+
+        /// `OriginSnapshot` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_origin_snapshot(&self) -> ::std::option::Option<Val<OriginSnapshot>> {
+            crate::cfn::get_prop(&self.props, "OriginSnapshot")
+        }
+
+        /// `ReadOnly`: A Boolean value indicating whether the volume is read-only.
+        pub fn read_only(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReadOnly", value.into());
+            self
+        }
+
+        /// Sets `ReadOnly` in place: [`Self::read_only`] on a value held by `&mut`.
+        pub fn set_read_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReadOnly", value.into());
+            self
+        }
+
+        /// `ReadOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_only(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReadOnly")
+        }
+
+        /// `RecordSizeKiB`: Specifies the suggested block size for a volume in a ZFS dataset, in
+        /// kibibytes (KiB).
+        pub fn record_size_ki_b(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RecordSizeKiB", value.into());
+            self
+        }
+
+        /// Sets `RecordSizeKiB` in place: [`Self::record_size_ki_b`] on a value held by `&mut`.
+        pub fn set_record_size_ki_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RecordSizeKiB", value.into());
+            self
+        }
+
+        /// `RecordSizeKiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_size_ki_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RecordSizeKiB")
+        }
+
+        /// `StorageCapacityQuotaGiB`: Sets the maximum storage size in gibibytes (GiB) for the volume.
+        /// You can specify a quota that is larger than the storage on the parent volume. A volume quota
+        /// limits the amount of storage that the volume can consume to the configured amount, but does
+        /// not guarantee the space will be available on the parent volume. To guarantee quota space,
+        /// you must also set StorageCapacityReservationGiB. To not specify a storage capacity quota,
+        /// set this to -1.
+        pub fn storage_capacity_quota_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StorageCapacityQuotaGiB", value.into());
+            self
+        }
+
+        /// Sets `StorageCapacityQuotaGiB` in place: [`Self::storage_capacity_quota_gi_b`] on a value
+        /// held by `&mut`.
+        pub fn set_storage_capacity_quota_gi_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StorageCapacityQuotaGiB", value.into());
+            self
+        }
+
+        /// `StorageCapacityQuotaGiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_capacity_quota_gi_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StorageCapacityQuotaGiB")
+        }
+
+        /// `StorageCapacityReservationGiB`: Specifies the amount of storage in gibibytes (GiB) to
+        /// reserve from the parent volume. Setting StorageCapacityReservationGiB guarantees that the
+        /// specified amount of storage space on the parent volume will always be available for the
+        /// volume. You can't reserve more storage than the parent volume has. To not specify a storage
+        /// capacity reservation, set this to 0 or -1. For more information, see Volume properties in
+        /// the Amazon FSx for OpenZFS User Guide.
+        pub fn storage_capacity_reservation_gi_b(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StorageCapacityReservationGiB", value.into());
+            self
+        }
+
+        /// Sets `StorageCapacityReservationGiB` in place: [`Self::storage_capacity_reservation_gi_b`]
+        /// on a value held by `&mut`.
+        pub fn set_storage_capacity_reservation_gi_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StorageCapacityReservationGiB", value.into());
+            self
+        }
+
+        /// `StorageCapacityReservationGiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_capacity_reservation_gi_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StorageCapacityReservationGiB")
+        }
+
+        /// `UserAndGroupQuotas`: Configures how much storage users and groups can use on the volume.
+        pub fn user_and_group_quotas(mut self, value: impl Into<Val<List<UserAndGroupQuotas>>>) -> Self {
+            self.props.set("UserAndGroupQuotas", value.into());
+            self
+        }
+
+        /// Sets `UserAndGroupQuotas` in place: [`Self::user_and_group_quotas`] on a value held by `&mut`.
+        pub fn set_user_and_group_quotas(&mut self, value: impl Into<Val<List<UserAndGroupQuotas>>>) -> &mut Self {
+            self.props.set("UserAndGroupQuotas", value.into());
+            self
+        }
+
+        /// `UserAndGroupQuotas` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_and_group_quotas(&self) -> ::std::option::Option<Val<List<UserAndGroupQuotas>>> {
+            crate::cfn::get_prop(&self.props, "UserAndGroupQuotas")
         }
     }
 
@@ -2879,10 +5560,16 @@ pub mod volume {
             NfsExports { props }
         }
 
-        prop! {
-            /// `ClientConfigurations`: The configuration object for mounting a Network File System (NFS)
-            /// file system.
-            props, "ClientConfigurations", _, set_client_configurations, get_client_configurations, Val<List<ClientConfigurations>>
+        /// Sets `ClientConfigurations`, which `new` took, in place.
+        pub fn set_client_configurations(&mut self, value: impl Into<Val<List<ClientConfigurations>>>) -> &mut Self {
+            self.props.set("ClientConfigurations", value.into());
+            self
+        }
+
+        /// `ClientConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_configurations(&self) -> ::std::option::Option<Val<List<ClientConfigurations>>> {
+            crate::cfn::get_prop(&self.props, "ClientConfigurations")
         }
     }
 
@@ -2908,17 +5595,28 @@ pub mod volume {
             ClientConfigurations { props }
         }
 
-        prop! {
-            /// `Options`: The configuration object for mounting a Network File System (NFS) file
-            /// system.
-            props, "Options", _, set_options, get_options, Val<List<String>>
+        /// Sets `Options`, which `new` took, in place.
+        pub fn set_options(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Options", value.into());
+            self
         }
 
-        prop! {
-            /// `Clients`: A value that specifies who can mount the file system. You can provide a
-            /// wildcard character (*), an IP address (0.0.0.0), or a CIDR address (192.0.2.0/24). By
-            /// default, Amazon FSx uses the wildcard character when specifying the client.
-            props, "Clients", _, set_clients, get_clients, Val<String>
+        /// `Options` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_options(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Options")
+        }
+
+        /// Sets `Clients`, which `new` took, in place.
+        pub fn set_clients(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Clients", value.into());
+            self
+        }
+
+        /// `Clients` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_clients(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Clients")
         }
     }
 
@@ -2946,16 +5644,28 @@ pub mod volume {
             OriginSnapshot { props }
         }
 
-        prop! {
-            /// `CopyStrategy`: The configuration object for mounting a Network File System (NFS) file
-            /// system.
-            props, "CopyStrategy", _, set_copy_strategy, get_copy_strategy, Val<OriginSnapshotCopyStrategy>
+        /// Sets `CopyStrategy`, which `new` took, in place.
+        pub fn set_copy_strategy(&mut self, value: impl Into<Val<OriginSnapshotCopyStrategy>>) -> &mut Self {
+            self.props.set("CopyStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `SnapshotARN`: Specifies the snapshot to use when creating an OpenZFS volume from a
-            /// snapshot.
-            props, "SnapshotARN", _, set_snapshot_arn, get_snapshot_arn, Val<String>
+        /// `CopyStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_copy_strategy(&self) -> ::std::option::Option<Val<OriginSnapshotCopyStrategy>> {
+            crate::cfn::get_prop(&self.props, "CopyStrategy")
+        }
+
+        /// Sets `SnapshotARN`, which `new` took, in place.
+        pub fn set_snapshot_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SnapshotARN", value.into());
+            self
+        }
+
+        /// `SnapshotARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snapshot_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SnapshotARN")
         }
     }
 
@@ -3001,19 +5711,40 @@ pub mod volume {
             UserAndGroupQuotas { props }
         }
 
-        prop! {
-            /// `Type`: Specifies whether the quota applies to a user or group.
-            props, "Type", _, set_type, get_type, Val<UserAndGroupQuotasType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<UserAndGroupQuotasType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: The ID of the user or group that the quota applies to.
-            props, "Id", _, set_id, get_id, Val<i64>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<UserAndGroupQuotasType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `StorageCapacityQuotaGiB`: The user or group's storage quota, in gibibytes (GiB).
-            props, "StorageCapacityQuotaGiB", _, set_storage_capacity_quota_gi_b, get_storage_capacity_quota_gi_b, Val<i64>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// Sets `StorageCapacityQuotaGiB`, which `new` took, in place.
+        pub fn set_storage_capacity_quota_gi_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StorageCapacityQuotaGiB", value.into());
+            self
+        }
+
+        /// `StorageCapacityQuotaGiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_capacity_quota_gi_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StorageCapacityQuotaGiB")
         }
     }
 

@@ -49,26 +49,64 @@ impl Alias {
         Alias { core }
     }
 
-    prop! {
-        /// `Description`: A human-readable description of the alias.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A human-readable description of the alias.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A descriptive label that is associated with an alias. Alias names do not need to
-        /// be unique.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RoutingStrategy`: A routing configuration that specifies where traffic is directed for
-        /// this alias, such as to a fleet or to a message.
-        core.props, "RoutingStrategy", _, set_routing_strategy, get_routing_strategy, Val<alias::RoutingStrategy>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `RoutingStrategy`, which `new` took, in place.
+    pub fn set_routing_strategy(&mut self, value: impl Into<Val<alias::RoutingStrategy>>) -> &mut Self {
+        self.core.props.set("RoutingStrategy", value.into());
+        self
+    }
+
+    /// `RoutingStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_routing_strategy(&self) -> ::std::option::Option<Val<alias::RoutingStrategy>> {
+        crate::cfn::get_prop(&self.core.props, "RoutingStrategy")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -114,22 +152,54 @@ pub mod alias {
             RoutingStrategy { props }
         }
 
-        prop! {
-            /// `Type`: Simple routing strategy. The alias resolves to one specific fleet. Use this type
-            /// when routing to active fleets.
-            props, "Type", _, set_type, get_type, Val<RoutingStrategyType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<RoutingStrategyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `FleetId`: A unique identifier for a fleet that the alias points to. If you specify
-            /// SIMPLE for the Type property, you must specify this property.
-            props, "FleetId", fleet_id, set_fleet_id, get_fleet_id, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<RoutingStrategyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Message`: The message text to be used with a terminal routing strategy. If you specify
-            /// TERMINAL for the Type property, you must specify this property.
-            props, "Message", message, set_message, get_message, Val<String>
+        /// `FleetId`: A unique identifier for a fleet that the alias points to. If you specify SIMPLE
+        /// for the Type property, you must specify this property.
+        pub fn fleet_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FleetId", value.into());
+            self
+        }
+
+        /// Sets `FleetId` in place: [`Self::fleet_id`] on a value held by `&mut`.
+        pub fn set_fleet_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FleetId", value.into());
+            self
+        }
+
+        /// `FleetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fleet_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FleetId")
+        }
+
+        /// `Message`: The message text to be used with a terminal routing strategy. If you specify
+        /// TERMINAL for the Type property, you must specify this property.
+        pub fn message(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Message", value.into());
+            self
+        }
+
+        /// Sets `Message` in place: [`Self::message`] on a value held by `&mut`.
+        pub fn set_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Message", value.into());
+            self
+        }
+
+        /// `Message` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Message")
         }
     }
 
@@ -166,45 +236,123 @@ impl Build {
         Build { core }
     }
 
-    prop! {
-        /// `Name`: A descriptive label that is associated with a build. Build names do not need to
-        /// be unique.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Name`: A descriptive label that is associated with a build. Build names do not need to be
+    /// unique.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `OperatingSystem`: The operating system that the game server binaries are built to run
-        /// on. This value determines the type of fleet resources that you can use for this build.
-        /// If your game build contains multiple executables, they all must run on the same
-        /// operating system. If an operating system is not specified when creating a build, Amazon
-        /// GameLift uses the default value (WINDOWS_2012). This value cannot be changed later.
-        core.props, "OperatingSystem", operating_system, set_operating_system, get_operating_system, Val<build::OperatingSystem>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `ServerSdkVersion`: A server SDK version you used when integrating your game server
-        /// build with Amazon GameLift. By default Amazon GameLift sets this value to 4.0.2.
-        core.props, "ServerSdkVersion", server_sdk_version, set_server_sdk_version, get_server_sdk_version, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `StorageLocation`: Information indicating where your game build files are stored. Use
-        /// this parameter only when creating a build with files stored in an Amazon S3 bucket that
-        /// you own. The storage location must specify an Amazon S3 bucket name and key. The
-        /// location must also specify a role ARN that you set up to allow Amazon GameLift to access
-        /// your Amazon S3 bucket. The S3 bucket and your new build must be in the same Region.
-        core.props, "StorageLocation", storage_location, set_storage_location, get_storage_location, Val<build::StorageLocation>
+    /// `OperatingSystem`: The operating system that the game server binaries are built to run on.
+    /// This value determines the type of fleet resources that you can use for this build. If your
+    /// game build contains multiple executables, they all must run on the same operating system. If
+    /// an operating system is not specified when creating a build, Amazon GameLift uses the default
+    /// value (WINDOWS_2012). This value cannot be changed later.
+    pub fn operating_system(mut self, value: impl Into<Val<build::OperatingSystem>>) -> Self {
+        self.core.props.set("OperatingSystem", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `OperatingSystem` in place: [`Self::operating_system`] on a value held by `&mut`.
+    pub fn set_operating_system(&mut self, value: impl Into<Val<build::OperatingSystem>>) -> &mut Self {
+        self.core.props.set("OperatingSystem", value.into());
+        self
     }
 
-    prop! {
-        /// `Version`: Version information that is associated with this build. Version strings do
-        /// not need to be unique.
-        core.props, "Version", version, set_version, get_version, Val<String>
+    /// `OperatingSystem` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_operating_system(&self) -> ::std::option::Option<Val<build::OperatingSystem>> {
+        crate::cfn::get_prop(&self.core.props, "OperatingSystem")
+    }
+
+    /// `ServerSdkVersion`: A server SDK version you used when integrating your game server build
+    /// with Amazon GameLift. By default Amazon GameLift sets this value to 4.0.2.
+    pub fn server_sdk_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServerSdkVersion", value.into());
+        self
+    }
+
+    /// Sets `ServerSdkVersion` in place: [`Self::server_sdk_version`] on a value held by `&mut`.
+    pub fn set_server_sdk_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServerSdkVersion", value.into());
+        self
+    }
+
+    /// `ServerSdkVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_sdk_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServerSdkVersion")
+    }
+
+    /// `StorageLocation`: Information indicating where your game build files are stored. Use this
+    /// parameter only when creating a build with files stored in an Amazon S3 bucket that you own.
+    /// The storage location must specify an Amazon S3 bucket name and key. The location must also
+    /// specify a role ARN that you set up to allow Amazon GameLift to access your Amazon S3 bucket.
+    /// The S3 bucket and your new build must be in the same Region.
+    pub fn storage_location(mut self, value: impl Into<Val<build::StorageLocation>>) -> Self {
+        self.core.props.set("StorageLocation", value.into());
+        self
+    }
+
+    /// Sets `StorageLocation` in place: [`Self::storage_location`] on a value held by `&mut`.
+    pub fn set_storage_location(&mut self, value: impl Into<Val<build::StorageLocation>>) -> &mut Self {
+        self.core.props.set("StorageLocation", value.into());
+        self
+    }
+
+    /// `StorageLocation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_location(&self) -> ::std::option::Option<Val<build::StorageLocation>> {
+        crate::cfn::get_prop(&self.core.props, "StorageLocation")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Version`: Version information that is associated with this build. Version strings do not
+    /// need to be unique.
+    pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Version", value.into());
+        self
+    }
+
+    /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+    pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Version", value.into());
+        self
+    }
+
+    /// `Version` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Version")
     }
 
     /// `Ref`: the resource's identifier.
@@ -285,28 +433,61 @@ pub mod build {
             StorageLocation { props }
         }
 
-        prop! {
-            /// `Bucket`: An Amazon S3 bucket identifier. This is the name of the S3 bucket.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`: The name of the zip file that contains the build files or script files.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `RoleArn`: The Amazon Resource Name (ARN) for an IAM role that allows Amazon GameLift to
-            /// access the S3 bucket.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `ObjectVersion`: The version of the file, if object versioning is turned on for the
-            /// bucket. Amazon GameLift uses this information when retrieving files from your S3 bucket.
-            /// To retrieve a specific version of the file, provide an object version. To retrieve the
-            /// latest version of the file, do not set this parameter.
-            props, "ObjectVersion", object_version, set_object_version, get_object_version, Val<String>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `ObjectVersion`: The version of the file, if object versioning is turned on for the bucket.
+        /// Amazon GameLift uses this information when retrieving files from your S3 bucket. To retrieve
+        /// a specific version of the file, provide an object version. To retrieve the latest version of
+        /// the file, do not set this parameter.
+        pub fn object_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ObjectVersion", value.into());
+            self
+        }
+
+        /// Sets `ObjectVersion` in place: [`Self::object_version`] on a value held by `&mut`.
+        pub fn set_object_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectVersion", value.into());
+            self
+        }
+
+        /// `ObjectVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectVersion")
         }
     }
 }
@@ -334,118 +515,351 @@ impl ContainerFleet {
         ContainerFleet { core }
     }
 
-    prop! {
-        /// `BillingType`: Indicates whether to use On-Demand instances or Spot instances for this
-        /// fleet. If empty, the default is ON_DEMAND. Both categories of instances use identical
-        /// hardware and configurations based on the instance type selected for this fleet.
-        core.props, "BillingType", billing_type, set_billing_type, get_billing_type, Val<container_fleet::BillingType>
+    /// `BillingType`: Indicates whether to use On-Demand instances or Spot instances for this
+    /// fleet. If empty, the default is ON_DEMAND. Both categories of instances use identical
+    /// hardware and configurations based on the instance type selected for this fleet.
+    pub fn billing_type(mut self, value: impl Into<Val<container_fleet::BillingType>>) -> Self {
+        self.core.props.set("BillingType", value.into());
+        self
     }
 
-    prop! {
-        /// `DeploymentConfiguration`: Provides details about how to drain old tasks and replace
-        /// them with new updated tasks.
-        core.props, "DeploymentConfiguration", deployment_configuration, set_deployment_configuration, get_deployment_configuration, Val<container_fleet::DeploymentConfiguration>
+    /// Sets `BillingType` in place: [`Self::billing_type`] on a value held by `&mut`.
+    pub fn set_billing_type(&mut self, value: impl Into<Val<container_fleet::BillingType>>) -> &mut Self {
+        self.core.props.set("BillingType", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A human-readable description of a fleet.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `BillingType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_billing_type(&self) -> ::std::option::Option<Val<container_fleet::BillingType>> {
+        crate::cfn::get_prop(&self.core.props, "BillingType")
     }
 
-    prop! {
-        /// `FleetRoleArn`: A unique identifier for an AWS IAM role that manages access to your AWS
-        /// services. Create a role or look up a role's ARN from the IAM dashboard in the AWS
-        /// Management Console.
-        core.props, "FleetRoleArn", _, set_fleet_role_arn, get_fleet_role_arn, Val<String>
+    /// `DeploymentConfiguration`: Provides details about how to drain old tasks and replace them
+    /// with new updated tasks.
+    pub fn deployment_configuration(mut self, value: impl Into<Val<container_fleet::DeploymentConfiguration>>) -> Self {
+        self.core.props.set("DeploymentConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `GameServerContainerGroupDefinitionName`: The name of the container group definition
-        /// that will be created per game server. You must specify GAME_SERVER container group. You
-        /// have the option to also specify one PER_INSTANCE container group.
-        core.props, "GameServerContainerGroupDefinitionName", game_server_container_group_definition_name, set_game_server_container_group_definition_name, get_game_server_container_group_definition_name, Val<String>
+    /// Sets `DeploymentConfiguration` in place: [`Self::deployment_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_deployment_configuration(&mut self, value: impl Into<Val<container_fleet::DeploymentConfiguration>>) -> &mut Self {
+        self.core.props.set("DeploymentConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `GameServerContainerGroupsPerInstance`: The number of desired game server container
-        /// groups per instance, a number between 1-5000.
-        core.props, "GameServerContainerGroupsPerInstance", game_server_container_groups_per_instance, set_game_server_container_groups_per_instance, get_game_server_container_groups_per_instance, Val<i64>
+    /// `DeploymentConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_configuration(&self) -> ::std::option::Option<Val<container_fleet::DeploymentConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentConfiguration")
     }
 
-    prop! {
-        /// `GameSessionCreationLimitPolicy`: A policy that limits the number of game sessions an
-        /// individual player can create over a span of time for this fleet.
-        core.props, "GameSessionCreationLimitPolicy", game_session_creation_limit_policy, set_game_session_creation_limit_policy, get_game_session_creation_limit_policy, Val<container_fleet::GameSessionCreationLimitPolicy>
+    /// `Description`: A human-readable description of a fleet.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceConnectionPortRange`: Defines the range of ports on the instance that allow
-        /// inbound traffic to connect with containers in a fleet.
-        core.props, "InstanceConnectionPortRange", instance_connection_port_range, set_instance_connection_port_range, get_instance_connection_port_range, Val<container_fleet::ConnectionPortRange>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceInboundPermissions`: A range of IP addresses and port settings that allow
-        /// inbound traffic to connect to server processes on an Amazon GameLift server.
-        core.props, "InstanceInboundPermissions", instance_inbound_permissions, set_instance_inbound_permissions, get_instance_inbound_permissions, Val<List<container_fleet::IpPermission>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `InstanceType`: The name of an EC2 instance type that is supported in Amazon GameLift. A
-        /// fleet instance type determines the computing resources of each instance in the fleet,
-        /// including CPU, memory, storage, and networking capacity. Amazon GameLift supports the
-        /// following EC2 instance types. See Amazon EC2 Instance Types for detailed descriptions.
-        core.props, "InstanceType", instance_type, set_instance_type, get_instance_type, Val<String>
+    /// Sets `FleetRoleArn`, which `new` took, in place.
+    pub fn set_fleet_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FleetRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Locations`.
-        core.props, "Locations", locations, set_locations, get_locations, Val<List<container_fleet::LocationConfiguration>>
+    /// `FleetRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fleet_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FleetRoleArn")
     }
 
-    prop! {
-        /// `LogConfiguration`: A policy the location and provider of logs from the fleet.
-        core.props, "LogConfiguration", log_configuration, set_log_configuration, get_log_configuration, Val<container_fleet::LogConfiguration>
+    /// `GameServerContainerGroupDefinitionName`: The name of the container group definition that
+    /// will be created per game server. You must specify GAME_SERVER container group. You have the
+    /// option to also specify one PER_INSTANCE container group.
+    pub fn game_server_container_group_definition_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GameServerContainerGroupDefinitionName", value.into());
+        self
     }
 
-    prop! {
-        /// `MetricGroups`: The name of an Amazon CloudWatch metric group. A metric group aggregates
-        /// the metrics for all fleets in the group. Specify a string containing the metric group
-        /// name. You can use an existing name or use a new name to create a new metric group.
-        /// Currently, this parameter can have only one string.
-        core.props, "MetricGroups", metric_groups, set_metric_groups, get_metric_groups, Val<List<String>>
+    /// Sets `GameServerContainerGroupDefinitionName` in place: [`Self::game_server_container_group_definition_name`]
+    /// on a value held by `&mut`.
+    pub fn set_game_server_container_group_definition_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GameServerContainerGroupDefinitionName", value.into());
+        self
     }
 
-    prop! {
-        /// `NewGameSessionProtectionPolicy`: A game session protection policy to apply to all game
-        /// sessions hosted on instances in this fleet. When protected, active game sessions cannot
-        /// be terminated during a scale-down event. If this parameter is not set, instances in this
-        /// fleet default to no protection. You can change a fleet's protection policy to affect
-        /// future game sessions on the fleet. You can also set protection for individual game
-        /// sessions.
-        core.props, "NewGameSessionProtectionPolicy", new_game_session_protection_policy, set_new_game_session_protection_policy, get_new_game_session_protection_policy, Val<container_fleet::NewGameSessionProtectionPolicy>
+    /// `GameServerContainerGroupDefinitionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_game_server_container_group_definition_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GameServerContainerGroupDefinitionName")
     }
 
-    prop! {
-        /// `PerInstanceContainerGroupDefinitionName`: The name of the container group definition
-        /// that will be created per instance. This field is optional if you specify
-        /// GameServerContainerGroupDefinitionName.
-        core.props, "PerInstanceContainerGroupDefinitionName", per_instance_container_group_definition_name, set_per_instance_container_group_definition_name, get_per_instance_container_group_definition_name, Val<String>
+    /// `GameServerContainerGroupsPerInstance`: The number of desired game server container groups
+    /// per instance, a number between 1-5000.
+    pub fn game_server_container_groups_per_instance(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("GameServerContainerGroupsPerInstance", value.into());
+        self
     }
 
-    prop! {
-        /// `PlayerGatewayMode`: The player gateway mode for the container fleet.
-        core.props, "PlayerGatewayMode", player_gateway_mode, set_player_gateway_mode, get_player_gateway_mode, Val<container_fleet::PlayerGatewayMode>
+    /// Sets `GameServerContainerGroupsPerInstance` in place: [`Self::game_server_container_groups_per_instance`]
+    /// on a value held by `&mut`.
+    pub fn set_game_server_container_groups_per_instance(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("GameServerContainerGroupsPerInstance", value.into());
+        self
     }
 
-    prop! {
-        /// `ScalingPolicies`: A list of rules that control how a fleet is scaled.
-        core.props, "ScalingPolicies", scaling_policies, set_scaling_policies, get_scaling_policies, Val<List<container_fleet::ScalingPolicy>>
+    /// `GameServerContainerGroupsPerInstance` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_game_server_container_groups_per_instance(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "GameServerContainerGroupsPerInstance")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `GameSessionCreationLimitPolicy`: A policy that limits the number of game sessions an
+    /// individual player can create over a span of time for this fleet.
+    pub fn game_session_creation_limit_policy(mut self, value: impl Into<Val<container_fleet::GameSessionCreationLimitPolicy>>) -> Self {
+        self.core.props.set("GameSessionCreationLimitPolicy", value.into());
+        self
+    }
+
+    /// Sets `GameSessionCreationLimitPolicy` in place: [`Self::game_session_creation_limit_policy`]
+    /// on a value held by `&mut`.
+    pub fn set_game_session_creation_limit_policy(&mut self, value: impl Into<Val<container_fleet::GameSessionCreationLimitPolicy>>) -> &mut Self {
+        self.core.props.set("GameSessionCreationLimitPolicy", value.into());
+        self
+    }
+
+    /// `GameSessionCreationLimitPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_game_session_creation_limit_policy(&self) -> ::std::option::Option<Val<container_fleet::GameSessionCreationLimitPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "GameSessionCreationLimitPolicy")
+    }
+
+    /// `InstanceConnectionPortRange`: Defines the range of ports on the instance that allow inbound
+    /// traffic to connect with containers in a fleet.
+    pub fn instance_connection_port_range(mut self, value: impl Into<Val<container_fleet::ConnectionPortRange>>) -> Self {
+        self.core.props.set("InstanceConnectionPortRange", value.into());
+        self
+    }
+
+    /// Sets `InstanceConnectionPortRange` in place: [`Self::instance_connection_port_range`] on a
+    /// value held by `&mut`.
+    pub fn set_instance_connection_port_range(&mut self, value: impl Into<Val<container_fleet::ConnectionPortRange>>) -> &mut Self {
+        self.core.props.set("InstanceConnectionPortRange", value.into());
+        self
+    }
+
+    /// `InstanceConnectionPortRange` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_connection_port_range(&self) -> ::std::option::Option<Val<container_fleet::ConnectionPortRange>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceConnectionPortRange")
+    }
+
+    /// `InstanceInboundPermissions`: A range of IP addresses and port settings that allow inbound
+    /// traffic to connect to server processes on an Amazon GameLift server.
+    pub fn instance_inbound_permissions(mut self, value: impl Into<Val<List<container_fleet::IpPermission>>>) -> Self {
+        self.core.props.set("InstanceInboundPermissions", value.into());
+        self
+    }
+
+    /// Sets `InstanceInboundPermissions` in place: [`Self::instance_inbound_permissions`] on a
+    /// value held by `&mut`.
+    pub fn set_instance_inbound_permissions(&mut self, value: impl Into<Val<List<container_fleet::IpPermission>>>) -> &mut Self {
+        self.core.props.set("InstanceInboundPermissions", value.into());
+        self
+    }
+
+    /// `InstanceInboundPermissions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_inbound_permissions(&self) -> ::std::option::Option<Val<List<container_fleet::IpPermission>>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceInboundPermissions")
+    }
+
+    /// `InstanceType`: The name of an EC2 instance type that is supported in Amazon GameLift. A
+    /// fleet instance type determines the computing resources of each instance in the fleet,
+    /// including CPU, memory, storage, and networking capacity. Amazon GameLift supports the
+    /// following EC2 instance types. See Amazon EC2 Instance Types for detailed descriptions.
+    pub fn instance_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InstanceType", value.into());
+        self
+    }
+
+    /// Sets `InstanceType` in place: [`Self::instance_type`] on a value held by `&mut`.
+    pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceType", value.into());
+        self
+    }
+
+    /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceType")
+    }
+
+    /// `Locations`.
+    pub fn locations(mut self, value: impl Into<Val<List<container_fleet::LocationConfiguration>>>) -> Self {
+        self.core.props.set("Locations", value.into());
+        self
+    }
+
+    /// Sets `Locations` in place: [`Self::locations`] on a value held by `&mut`.
+    pub fn set_locations(&mut self, value: impl Into<Val<List<container_fleet::LocationConfiguration>>>) -> &mut Self {
+        self.core.props.set("Locations", value.into());
+        self
+    }
+
+    /// `Locations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_locations(&self) -> ::std::option::Option<Val<List<container_fleet::LocationConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "Locations")
+    }
+
+    /// `LogConfiguration`: A policy the location and provider of logs from the fleet.
+    pub fn log_configuration(mut self, value: impl Into<Val<container_fleet::LogConfiguration>>) -> Self {
+        self.core.props.set("LogConfiguration", value.into());
+        self
+    }
+
+    /// Sets `LogConfiguration` in place: [`Self::log_configuration`] on a value held by `&mut`.
+    pub fn set_log_configuration(&mut self, value: impl Into<Val<container_fleet::LogConfiguration>>) -> &mut Self {
+        self.core.props.set("LogConfiguration", value.into());
+        self
+    }
+
+    /// `LogConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_configuration(&self) -> ::std::option::Option<Val<container_fleet::LogConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LogConfiguration")
+    }
+
+    /// `MetricGroups`: The name of an Amazon CloudWatch metric group. A metric group aggregates the
+    /// metrics for all fleets in the group. Specify a string containing the metric group name. You
+    /// can use an existing name or use a new name to create a new metric group. Currently, this
+    /// parameter can have only one string.
+    pub fn metric_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("MetricGroups", value.into());
+        self
+    }
+
+    /// Sets `MetricGroups` in place: [`Self::metric_groups`] on a value held by `&mut`.
+    pub fn set_metric_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("MetricGroups", value.into());
+        self
+    }
+
+    /// `MetricGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metric_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "MetricGroups")
+    }
+
+    /// `NewGameSessionProtectionPolicy`: A game session protection policy to apply to all game
+    /// sessions hosted on instances in this fleet. When protected, active game sessions cannot be
+    /// terminated during a scale-down event. If this parameter is not set, instances in this fleet
+    /// default to no protection. You can change a fleet's protection policy to affect future game
+    /// sessions on the fleet. You can also set protection for individual game sessions.
+    pub fn new_game_session_protection_policy(mut self, value: impl Into<Val<container_fleet::NewGameSessionProtectionPolicy>>) -> Self {
+        self.core.props.set("NewGameSessionProtectionPolicy", value.into());
+        self
+    }
+
+    /// Sets `NewGameSessionProtectionPolicy` in place: [`Self::new_game_session_protection_policy`]
+    /// on a value held by `&mut`.
+    pub fn set_new_game_session_protection_policy(&mut self, value: impl Into<Val<container_fleet::NewGameSessionProtectionPolicy>>) -> &mut Self {
+        self.core.props.set("NewGameSessionProtectionPolicy", value.into());
+        self
+    }
+
+    /// `NewGameSessionProtectionPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_new_game_session_protection_policy(&self) -> ::std::option::Option<Val<container_fleet::NewGameSessionProtectionPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "NewGameSessionProtectionPolicy")
+    }
+
+    /// `PerInstanceContainerGroupDefinitionName`: The name of the container group definition that
+    /// will be created per instance. This field is optional if you specify
+    /// GameServerContainerGroupDefinitionName.
+    pub fn per_instance_container_group_definition_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PerInstanceContainerGroupDefinitionName", value.into());
+        self
+    }
+
+    /// Sets `PerInstanceContainerGroupDefinitionName` in place: [`Self::per_instance_container_group_definition_name`]
+    /// on a value held by `&mut`.
+    pub fn set_per_instance_container_group_definition_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PerInstanceContainerGroupDefinitionName", value.into());
+        self
+    }
+
+    /// `PerInstanceContainerGroupDefinitionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_per_instance_container_group_definition_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PerInstanceContainerGroupDefinitionName")
+    }
+
+    /// `PlayerGatewayMode`: The player gateway mode for the container fleet.
+    pub fn player_gateway_mode(mut self, value: impl Into<Val<container_fleet::PlayerGatewayMode>>) -> Self {
+        self.core.props.set("PlayerGatewayMode", value.into());
+        self
+    }
+
+    /// Sets `PlayerGatewayMode` in place: [`Self::player_gateway_mode`] on a value held by `&mut`.
+    pub fn set_player_gateway_mode(&mut self, value: impl Into<Val<container_fleet::PlayerGatewayMode>>) -> &mut Self {
+        self.core.props.set("PlayerGatewayMode", value.into());
+        self
+    }
+
+    /// `PlayerGatewayMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_player_gateway_mode(&self) -> ::std::option::Option<Val<container_fleet::PlayerGatewayMode>> {
+        crate::cfn::get_prop(&self.core.props, "PlayerGatewayMode")
+    }
+
+    /// `ScalingPolicies`: A list of rules that control how a fleet is scaled.
+    pub fn scaling_policies(mut self, value: impl Into<Val<List<container_fleet::ScalingPolicy>>>) -> Self {
+        self.core.props.set("ScalingPolicies", value.into());
+        self
+    }
+
+    /// Sets `ScalingPolicies` in place: [`Self::scaling_policies`] on a value held by `&mut`.
+    pub fn set_scaling_policies(&mut self, value: impl Into<Val<List<container_fleet::ScalingPolicy>>>) -> &mut Self {
+        self.core.props.set("ScalingPolicies", value.into());
+        self
+    }
+
+    /// `ScalingPolicies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scaling_policies(&self) -> ::std::option::Option<Val<List<container_fleet::ScalingPolicy>>> {
+        crate::cfn::get_prop(&self.core.props, "ScalingPolicies")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -539,20 +953,60 @@ pub mod container_fleet {
             DeploymentConfiguration { props }
         }
 
-        prop! {
-            /// `ImpairmentStrategy`: The strategy to apply in case of impairment; defaults to MAINTAIN.
-            props, "ImpairmentStrategy", impairment_strategy, set_impairment_strategy, get_impairment_strategy, Val<DeploymentConfigurationImpairmentStrategy>
+        /// `ImpairmentStrategy`: The strategy to apply in case of impairment; defaults to MAINTAIN.
+        pub fn impairment_strategy(mut self, value: impl Into<Val<DeploymentConfigurationImpairmentStrategy>>) -> Self {
+            self.props.set("ImpairmentStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `MinimumHealthyPercentage`: The minimum percentage of healthy required; defaults to 75.
-            props, "MinimumHealthyPercentage", minimum_healthy_percentage, set_minimum_healthy_percentage, get_minimum_healthy_percentage, Val<i64>
+        /// Sets `ImpairmentStrategy` in place: [`Self::impairment_strategy`] on a value held by `&mut`.
+        pub fn set_impairment_strategy(&mut self, value: impl Into<Val<DeploymentConfigurationImpairmentStrategy>>) -> &mut Self {
+            self.props.set("ImpairmentStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `ProtectionStrategy`: The protection strategy for deployment on the container fleet;
-            /// defaults to WITH_PROTECTION.
-            props, "ProtectionStrategy", protection_strategy, set_protection_strategy, get_protection_strategy, Val<DeploymentConfigurationProtectionStrategy>
+        /// `ImpairmentStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_impairment_strategy(&self) -> ::std::option::Option<Val<DeploymentConfigurationImpairmentStrategy>> {
+            crate::cfn::get_prop(&self.props, "ImpairmentStrategy")
+        }
+
+        /// `MinimumHealthyPercentage`: The minimum percentage of healthy required; defaults to 75.
+        pub fn minimum_healthy_percentage(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinimumHealthyPercentage", value.into());
+            self
+        }
+
+        /// Sets `MinimumHealthyPercentage` in place: [`Self::minimum_healthy_percentage`] on a value
+        /// held by `&mut`.
+        pub fn set_minimum_healthy_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinimumHealthyPercentage", value.into());
+            self
+        }
+
+        /// `MinimumHealthyPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_healthy_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinimumHealthyPercentage")
+        }
+
+        /// `ProtectionStrategy`: The protection strategy for deployment on the container fleet;
+        /// defaults to WITH_PROTECTION.
+        pub fn protection_strategy(mut self, value: impl Into<Val<DeploymentConfigurationProtectionStrategy>>) -> Self {
+            self.props.set("ProtectionStrategy", value.into());
+            self
+        }
+
+        /// Sets `ProtectionStrategy` in place: [`Self::protection_strategy`] on a value held by `&mut`.
+        pub fn set_protection_strategy(&mut self, value: impl Into<Val<DeploymentConfigurationProtectionStrategy>>) -> &mut Self {
+            self.props.set("ProtectionStrategy", value.into());
+            self
+        }
+
+        /// `ProtectionStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protection_strategy(&self) -> ::std::option::Option<Val<DeploymentConfigurationProtectionStrategy>> {
+            crate::cfn::get_prop(&self.props, "ProtectionStrategy")
         }
     }
 
@@ -604,16 +1058,43 @@ pub mod container_fleet {
             GameSessionCreationLimitPolicy { props }
         }
 
-        prop! {
-            /// `NewGameSessionsPerCreator`: The maximum number of game sessions that an individual can
-            /// create during the policy period.
-            props, "NewGameSessionsPerCreator", new_game_sessions_per_creator, set_new_game_sessions_per_creator, get_new_game_sessions_per_creator, Val<i64>
+        /// `NewGameSessionsPerCreator`: The maximum number of game sessions that an individual can
+        /// create during the policy period.
+        pub fn new_game_sessions_per_creator(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NewGameSessionsPerCreator", value.into());
+            self
         }
 
-        prop! {
-            /// `PolicyPeriodInMinutes`: The time span used in evaluating the resource creation limit
-            /// policy.
-            props, "PolicyPeriodInMinutes", policy_period_in_minutes, set_policy_period_in_minutes, get_policy_period_in_minutes, Val<i64>
+        /// Sets `NewGameSessionsPerCreator` in place: [`Self::new_game_sessions_per_creator`] on a
+        /// value held by `&mut`.
+        pub fn set_new_game_sessions_per_creator(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NewGameSessionsPerCreator", value.into());
+            self
+        }
+
+        /// `NewGameSessionsPerCreator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_new_game_sessions_per_creator(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NewGameSessionsPerCreator")
+        }
+
+        /// `PolicyPeriodInMinutes`: The time span used in evaluating the resource creation limit
+        /// policy.
+        pub fn policy_period_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PolicyPeriodInMinutes", value.into());
+            self
+        }
+
+        /// Sets `PolicyPeriodInMinutes` in place: [`Self::policy_period_in_minutes`] on a value held by `&mut`.
+        pub fn set_policy_period_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PolicyPeriodInMinutes", value.into());
+            self
+        }
+
+        /// `PolicyPeriodInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_period_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PolicyPeriodInMinutes")
         }
     }
 
@@ -638,15 +1119,28 @@ pub mod container_fleet {
             ConnectionPortRange { props }
         }
 
-        prop! {
-            /// `FromPort`: A starting value for a range of allowed port numbers.
-            props, "FromPort", _, set_from_port, get_from_port, Val<i64>
+        /// Sets `FromPort`, which `new` took, in place.
+        pub fn set_from_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FromPort", value.into());
+            self
         }
 
-        prop! {
-            /// `ToPort`: An ending value for a range of allowed port numbers. Port numbers are
-            /// end-inclusive. This value must be higher than FromPort.
-            props, "ToPort", _, set_to_port, get_to_port, Val<i64>
+        /// `FromPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_from_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FromPort")
+        }
+
+        /// Sets `ToPort`, which `new` took, in place.
+        pub fn set_to_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ToPort", value.into());
+            self
+        }
+
+        /// `ToPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_to_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ToPort")
         }
     }
 
@@ -687,27 +1181,52 @@ pub mod container_fleet {
             IpPermission { props }
         }
 
-        prop! {
-            /// `FromPort`: A starting value for a range of allowed port numbers.
-            props, "FromPort", _, set_from_port, get_from_port, Val<i64>
+        /// Sets `FromPort`, which `new` took, in place.
+        pub fn set_from_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FromPort", value.into());
+            self
         }
 
-        prop! {
-            /// `IpRange`: A range of allowed IP addresses. This value must be expressed in CIDR
-            /// notation. Example: "000.000.000.000/\[subnet mask\]" or optionally the shortened version "0.0.0.0/\[subnet
-            /// mask\]".
-            props, "IpRange", _, set_ip_range, get_ip_range, Val<String>
+        /// `FromPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_from_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FromPort")
         }
 
-        prop! {
-            /// `Protocol`: The network communication protocol used by the fleet.
-            props, "Protocol", _, set_protocol, get_protocol, Val<IpPermissionProtocol>
+        /// Sets `IpRange`, which `new` took, in place.
+        pub fn set_ip_range(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IpRange", value.into());
+            self
         }
 
-        prop! {
-            /// `ToPort`: An ending value for a range of allowed port numbers. Port numbers are
-            /// end-inclusive. This value must be higher than FromPort.
-            props, "ToPort", _, set_to_port, get_to_port, Val<i64>
+        /// `IpRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_range(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IpRange")
+        }
+
+        /// Sets `Protocol`, which `new` took, in place.
+        pub fn set_protocol(&mut self, value: impl Into<Val<IpPermissionProtocol>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<IpPermissionProtocol>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
+        }
+
+        /// Sets `ToPort`, which `new` took, in place.
+        pub fn set_to_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ToPort", value.into());
+            self
+        }
+
+        /// `ToPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_to_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ToPort")
         }
     }
 
@@ -742,26 +1261,71 @@ pub mod container_fleet {
             LocationConfiguration { props }
         }
 
-        prop! {
-            /// `Location`.
-            props, "Location", _, set_location, get_location, Val<String>
+        /// Sets `Location`, which `new` took, in place.
+        pub fn set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
         }
 
-        prop! {
-            /// `LocationCapacity`: Current resource capacity settings in a specified fleet or location.
-            /// The location value might refer to a fleet's remote location or its home Region.
-            props, "LocationCapacity", location_capacity, set_location_capacity, get_location_capacity, Val<LocationCapacity>
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Location")
         }
 
-        prop! {
-            /// `PlayerGatewayStatus`: The player gateway status for the location.
-            props, "PlayerGatewayStatus", player_gateway_status, set_player_gateway_status, get_player_gateway_status, Val<LocationConfigurationPlayerGatewayStatus>
+        /// `LocationCapacity`: Current resource capacity settings in a specified fleet or location. The
+        /// location value might refer to a fleet's remote location or its home Region.
+        pub fn location_capacity(mut self, value: impl Into<Val<LocationCapacity>>) -> Self {
+            self.props.set("LocationCapacity", value.into());
+            self
         }
 
-        prop! {
-            /// `StoppedActions`: A list of fleet actions that have been suspended in the fleet
-            /// location.
-            props, "StoppedActions", stopped_actions, set_stopped_actions, get_stopped_actions, Val<List<StoppedActions>>
+        /// Sets `LocationCapacity` in place: [`Self::location_capacity`] on a value held by `&mut`.
+        pub fn set_location_capacity(&mut self, value: impl Into<Val<LocationCapacity>>) -> &mut Self {
+            self.props.set("LocationCapacity", value.into());
+            self
+        }
+
+        /// `LocationCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location_capacity(&self) -> ::std::option::Option<Val<LocationCapacity>> {
+            crate::cfn::get_prop(&self.props, "LocationCapacity")
+        }
+
+        /// `PlayerGatewayStatus`: The player gateway status for the location.
+        pub fn player_gateway_status(mut self, value: impl Into<Val<LocationConfigurationPlayerGatewayStatus>>) -> Self {
+            self.props.set("PlayerGatewayStatus", value.into());
+            self
+        }
+
+        /// Sets `PlayerGatewayStatus` in place: [`Self::player_gateway_status`] on a value held by `&mut`.
+        pub fn set_player_gateway_status(&mut self, value: impl Into<Val<LocationConfigurationPlayerGatewayStatus>>) -> &mut Self {
+            self.props.set("PlayerGatewayStatus", value.into());
+            self
+        }
+
+        /// `PlayerGatewayStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_player_gateway_status(&self) -> ::std::option::Option<Val<LocationConfigurationPlayerGatewayStatus>> {
+            crate::cfn::get_prop(&self.props, "PlayerGatewayStatus")
+        }
+
+        /// `StoppedActions`: A list of fleet actions that have been suspended in the fleet location.
+        pub fn stopped_actions(mut self, value: impl Into<Val<List<StoppedActions>>>) -> Self {
+            self.props.set("StoppedActions", value.into());
+            self
+        }
+
+        /// Sets `StoppedActions` in place: [`Self::stopped_actions`] on a value held by `&mut`.
+        pub fn set_stopped_actions(&mut self, value: impl Into<Val<List<StoppedActions>>>) -> &mut Self {
+            self.props.set("StoppedActions", value.into());
+            self
+        }
+
+        /// `StoppedActions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stopped_actions(&self) -> ::std::option::Option<Val<List<StoppedActions>>> {
+            crate::cfn::get_prop(&self.props, "StoppedActions")
         }
     }
 
@@ -785,33 +1349,78 @@ pub mod container_fleet {
             LocationCapacity { props }
         }
 
-        prop! {
-            /// `MaxSize`: The maximum value that is allowed for the fleet's instance count for a
-            /// location.
-            props, "MaxSize", _, set_max_size, get_max_size, Val<i64>
+        /// Sets `MaxSize`, which `new` took, in place.
+        pub fn set_max_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxSize", value.into());
+            self
         }
 
-        prop! {
-            /// `DesiredEC2Instances`: Defaults to MinSize if not defined. The number of EC2 instances
-            /// you want to maintain in the specified fleet location. This value must fall between the
-            /// minimum and maximum size limits. If any auto-scaling policy is defined for the container
-            /// fleet, the desired instance will only be applied once during fleet creation and will be
-            /// ignored in updates to avoid conflicts with auto-scaling. During updates with any
-            /// auto-scaling policy defined, if current desired instance is lower than the new MinSize,
-            /// it will be increased to the new MinSize; if current desired instance is larger than the
-            /// new MaxSize, …
-            props, "DesiredEC2Instances", desired_ec2_instances, set_desired_ec2_instances, get_desired_ec2_instances, Val<i64>
+        /// `MaxSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxSize")
         }
 
-        prop! {
-            /// `ManagedCapacityConfiguration`: Configuration options for Amazon GameLift
-            /// Servers-managed capacity behavior.
-            props, "ManagedCapacityConfiguration", managed_capacity_configuration, set_managed_capacity_configuration, get_managed_capacity_configuration, Val<ManagedCapacityConfiguration>
+        /// `DesiredEC2Instances`: Defaults to MinSize if not defined. The number of EC2 instances you
+        /// want to maintain in the specified fleet location. This value must fall between the minimum
+        /// and maximum size limits. If any auto-scaling policy is defined for the container fleet, the
+        /// desired instance will only be applied once during fleet creation and will be ignored in
+        /// updates to avoid conflicts with auto-scaling. During updates with any auto-scaling policy
+        /// defined, if current desired instance is lower than the new MinSize, it will be increased to
+        /// the new MinSize; if current desired instance is larger than the new MaxSize, …
+        pub fn desired_ec2_instances(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DesiredEC2Instances", value.into());
+            self
         }
 
-        prop! {
-            /// `MinSize`: The minimum value allowed for the fleet's instance count for a location.
-            props, "MinSize", min_size, set_min_size, get_min_size, Val<i64>
+        /// Sets `DesiredEC2Instances` in place: [`Self::desired_ec2_instances`] on a value held by `&mut`.
+        pub fn set_desired_ec2_instances(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DesiredEC2Instances", value.into());
+            self
+        }
+
+        /// `DesiredEC2Instances` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_desired_ec2_instances(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DesiredEC2Instances")
+        }
+
+        /// `ManagedCapacityConfiguration`: Configuration options for Amazon GameLift Servers-managed
+        /// capacity behavior.
+        pub fn managed_capacity_configuration(mut self, value: impl Into<Val<ManagedCapacityConfiguration>>) -> Self {
+            self.props.set("ManagedCapacityConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ManagedCapacityConfiguration` in place: [`Self::managed_capacity_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_managed_capacity_configuration(&mut self, value: impl Into<Val<ManagedCapacityConfiguration>>) -> &mut Self {
+            self.props.set("ManagedCapacityConfiguration", value.into());
+            self
+        }
+
+        /// `ManagedCapacityConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_capacity_configuration(&self) -> ::std::option::Option<Val<ManagedCapacityConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ManagedCapacityConfiguration")
+        }
+
+        /// `MinSize`: The minimum value allowed for the fleet's instance count for a location.
+        pub fn min_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinSize", value.into());
+            self
+        }
+
+        /// Sets `MinSize` in place: [`Self::min_size`] on a value held by `&mut`.
+        pub fn set_min_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinSize", value.into());
+            self
+        }
+
+        /// `MinSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinSize")
         }
     }
 
@@ -839,20 +1448,37 @@ pub mod container_fleet {
             ManagedCapacityConfiguration { props }
         }
 
-        prop! {
-            /// `ZeroCapacityStrategy`: The strategy Amazon GameLift Servers will use to automatically
-            /// scale your capacity to and from zero in response to game session activity. Game session
-            /// activity refers to any active running sessions or game session requests. When set to
-            /// SCALE_TO_AND_FROM_ZERO, MinSize must not be specified and will be managed automatically.
-            /// When set to MANUAL, MinSize is required.
-            props, "ZeroCapacityStrategy", _, set_zero_capacity_strategy, get_zero_capacity_strategy, Val<ManagedCapacityConfigurationZeroCapacityStrategy>
+        /// Sets `ZeroCapacityStrategy`, which `new` took, in place.
+        pub fn set_zero_capacity_strategy(&mut self, value: impl Into<Val<ManagedCapacityConfigurationZeroCapacityStrategy>>) -> &mut Self {
+            self.props.set("ZeroCapacityStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `ScaleInAfterInactivityMinutes`: Length of time, in minutes, that Amazon GameLift
-            /// Servers will wait before scaling in your MinSize and DesiredInstances to 0 after a
-            /// period with no game session activity.
-            props, "ScaleInAfterInactivityMinutes", scale_in_after_inactivity_minutes, set_scale_in_after_inactivity_minutes, get_scale_in_after_inactivity_minutes, Val<i64>
+        /// `ZeroCapacityStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zero_capacity_strategy(&self) -> ::std::option::Option<Val<ManagedCapacityConfigurationZeroCapacityStrategy>> {
+            crate::cfn::get_prop(&self.props, "ZeroCapacityStrategy")
+        }
+
+        /// `ScaleInAfterInactivityMinutes`: Length of time, in minutes, that Amazon GameLift Servers
+        /// will wait before scaling in your MinSize and DesiredInstances to 0 after a period with no
+        /// game session activity.
+        pub fn scale_in_after_inactivity_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScaleInAfterInactivityMinutes", value.into());
+            self
+        }
+
+        /// Sets `ScaleInAfterInactivityMinutes` in place: [`Self::scale_in_after_inactivity_minutes`]
+        /// on a value held by `&mut`.
+        pub fn set_scale_in_after_inactivity_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScaleInAfterInactivityMinutes", value.into());
+            self
+        }
+
+        /// `ScaleInAfterInactivityMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scale_in_after_inactivity_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScaleInAfterInactivityMinutes")
         }
     }
 
@@ -911,20 +1537,59 @@ pub mod container_fleet {
             LogConfiguration { props }
         }
 
-        prop! {
-            /// `LogDestination`: Configures the service that provides logs.
-            props, "LogDestination", log_destination, set_log_destination, get_log_destination, Val<LogDestination>
+        /// `LogDestination`: Configures the service that provides logs.
+        pub fn log_destination(mut self, value: impl Into<Val<LogDestination>>) -> Self {
+            self.props.set("LogDestination", value.into());
+            self
         }
 
-        prop! {
-            /// `LogGroupArn`: If log destination is CLOUDWATCH, logs are sent to the specified log
-            /// group in Amazon CloudWatch.
-            props, "LogGroupArn", log_group_arn, set_log_group_arn, get_log_group_arn, Val<String>
+        /// Sets `LogDestination` in place: [`Self::log_destination`] on a value held by `&mut`.
+        pub fn set_log_destination(&mut self, value: impl Into<Val<LogDestination>>) -> &mut Self {
+            self.props.set("LogDestination", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BucketName`: The name of the S3 bucket to pull logs from if S3 is the LogDestination
-            props, "S3BucketName", s3_bucket_name, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+        /// `LogDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_destination(&self) -> ::std::option::Option<Val<LogDestination>> {
+            crate::cfn::get_prop(&self.props, "LogDestination")
+        }
+
+        /// `LogGroupArn`: If log destination is CLOUDWATCH, logs are sent to the specified log group in
+        /// Amazon CloudWatch.
+        pub fn log_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroupArn", value.into());
+            self
+        }
+
+        /// Sets `LogGroupArn` in place: [`Self::log_group_arn`] on a value held by `&mut`.
+        pub fn set_log_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupArn", value.into());
+            self
+        }
+
+        /// `LogGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupArn")
+        }
+
+        /// `S3BucketName`: The name of the S3 bucket to pull logs from if S3 is the LogDestination
+        pub fn s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3BucketName", value.into());
+            self
+        }
+
+        /// Sets `S3BucketName` in place: [`Self::s3_bucket_name`] on a value held by `&mut`.
+        pub fn set_s3_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketName", value.into());
+            self
+        }
+
+        /// `S3BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketName")
         }
     }
 
@@ -996,58 +1661,166 @@ pub mod container_fleet {
             ScalingPolicy { props }
         }
 
-        prop! {
-            /// `Name`: A descriptive label that is associated with a fleet's scaling policy. Policy
-            /// names do not need to be unique.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `ComparisonOperator`: Comparison operator to use when measuring a metric against the
-            /// threshold value.
-            props, "ComparisonOperator", comparison_operator, set_comparison_operator, get_comparison_operator, Val<ScalingPolicyComparisonOperator>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `EvaluationPeriods`: Length of time (in minutes) the metric must be at or beyond the
-            /// threshold before a scaling event is triggered.
-            props, "EvaluationPeriods", evaluation_periods, set_evaluation_periods, get_evaluation_periods, Val<i64>
+        /// `ComparisonOperator`: Comparison operator to use when measuring a metric against the
+        /// threshold value.
+        pub fn comparison_operator(mut self, value: impl Into<Val<ScalingPolicyComparisonOperator>>) -> Self {
+            self.props.set("ComparisonOperator", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricName`: Name of the Amazon GameLift-defined metric that is used to trigger a
-            /// scaling adjustment. This is required for RuleBased and TargetBased policies.
-            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<ScalingPolicyMetricName>
+        /// Sets `ComparisonOperator` in place: [`Self::comparison_operator`] on a value held by `&mut`.
+        pub fn set_comparison_operator(&mut self, value: impl Into<Val<ScalingPolicyComparisonOperator>>) -> &mut Self {
+            self.props.set("ComparisonOperator", value.into());
+            self
         }
 
-        prop! {
-            /// `PolicyType`: The type of scaling policy to create. For a target-based policy, set the
-            /// parameter MetricName to 'PercentAvailableGameSessions' and specify a
-            /// TargetConfiguration. For a rule-based policy set the following parameters: MetricName,
-            /// ComparisonOperator, Threshold, EvaluationPeriods, ScalingAdjustmentType, and
-            /// ScalingAdjustment.
-            props, "PolicyType", policy_type, set_policy_type, get_policy_type, Val<ScalingPolicyPolicyType>
+        /// `ComparisonOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison_operator(&self) -> ::std::option::Option<Val<ScalingPolicyComparisonOperator>> {
+            crate::cfn::get_prop(&self.props, "ComparisonOperator")
         }
 
-        prop! {
-            /// `ScalingAdjustment`: Amount of adjustment to make, based on the scaling adjustment type.
-            props, "ScalingAdjustment", scaling_adjustment, set_scaling_adjustment, get_scaling_adjustment, Val<i64>
+        /// `EvaluationPeriods`: Length of time (in minutes) the metric must be at or beyond the
+        /// threshold before a scaling event is triggered.
+        pub fn evaluation_periods(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EvaluationPeriods", value.into());
+            self
         }
 
-        prop! {
-            /// `ScalingAdjustmentType`: The type of adjustment to make to a fleet's instance count.
-            props, "ScalingAdjustmentType", scaling_adjustment_type, set_scaling_adjustment_type, get_scaling_adjustment_type, Val<ScalingPolicyScalingAdjustmentType>
+        /// Sets `EvaluationPeriods` in place: [`Self::evaluation_periods`] on a value held by `&mut`.
+        pub fn set_evaluation_periods(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EvaluationPeriods", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetConfiguration`: An object that contains settings for a target-based scaling
-            /// policy.
-            props, "TargetConfiguration", target_configuration, set_target_configuration, get_target_configuration, Val<TargetConfiguration>
+        /// `EvaluationPeriods` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluation_periods(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EvaluationPeriods")
         }
 
-        prop! {
-            /// `Threshold`: Metric value used to trigger a scaling event.
-            props, "Threshold", threshold, set_threshold, get_threshold, Val<f64>
+        /// `MetricName`: Name of the Amazon GameLift-defined metric that is used to trigger a scaling
+        /// adjustment. This is required for RuleBased and TargetBased policies.
+        pub fn metric_name(mut self, value: impl Into<Val<ScalingPolicyMetricName>>) -> Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// Sets `MetricName` in place: [`Self::metric_name`] on a value held by `&mut`.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<ScalingPolicyMetricName>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<ScalingPolicyMetricName>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
+        }
+
+        /// `PolicyType`: The type of scaling policy to create. For a target-based policy, set the
+        /// parameter MetricName to 'PercentAvailableGameSessions' and specify a TargetConfiguration.
+        /// For a rule-based policy set the following parameters: MetricName, ComparisonOperator,
+        /// Threshold, EvaluationPeriods, ScalingAdjustmentType, and ScalingAdjustment.
+        pub fn policy_type(mut self, value: impl Into<Val<ScalingPolicyPolicyType>>) -> Self {
+            self.props.set("PolicyType", value.into());
+            self
+        }
+
+        /// Sets `PolicyType` in place: [`Self::policy_type`] on a value held by `&mut`.
+        pub fn set_policy_type(&mut self, value: impl Into<Val<ScalingPolicyPolicyType>>) -> &mut Self {
+            self.props.set("PolicyType", value.into());
+            self
+        }
+
+        /// `PolicyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_type(&self) -> ::std::option::Option<Val<ScalingPolicyPolicyType>> {
+            crate::cfn::get_prop(&self.props, "PolicyType")
+        }
+
+        /// `ScalingAdjustment`: Amount of adjustment to make, based on the scaling adjustment type.
+        pub fn scaling_adjustment(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScalingAdjustment", value.into());
+            self
+        }
+
+        /// Sets `ScalingAdjustment` in place: [`Self::scaling_adjustment`] on a value held by `&mut`.
+        pub fn set_scaling_adjustment(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScalingAdjustment", value.into());
+            self
+        }
+
+        /// `ScalingAdjustment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scaling_adjustment(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScalingAdjustment")
+        }
+
+        /// `ScalingAdjustmentType`: The type of adjustment to make to a fleet's instance count.
+        pub fn scaling_adjustment_type(mut self, value: impl Into<Val<ScalingPolicyScalingAdjustmentType>>) -> Self {
+            self.props.set("ScalingAdjustmentType", value.into());
+            self
+        }
+
+        /// Sets `ScalingAdjustmentType` in place: [`Self::scaling_adjustment_type`] on a value held by `&mut`.
+        pub fn set_scaling_adjustment_type(&mut self, value: impl Into<Val<ScalingPolicyScalingAdjustmentType>>) -> &mut Self {
+            self.props.set("ScalingAdjustmentType", value.into());
+            self
+        }
+
+        /// `ScalingAdjustmentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scaling_adjustment_type(&self) -> ::std::option::Option<Val<ScalingPolicyScalingAdjustmentType>> {
+            crate::cfn::get_prop(&self.props, "ScalingAdjustmentType")
+        }
+
+        /// `TargetConfiguration`: An object that contains settings for a target-based scaling policy.
+        pub fn target_configuration(mut self, value: impl Into<Val<TargetConfiguration>>) -> Self {
+            self.props.set("TargetConfiguration", value.into());
+            self
+        }
+
+        /// Sets `TargetConfiguration` in place: [`Self::target_configuration`] on a value held by `&mut`.
+        pub fn set_target_configuration(&mut self, value: impl Into<Val<TargetConfiguration>>) -> &mut Self {
+            self.props.set("TargetConfiguration", value.into());
+            self
+        }
+
+        /// `TargetConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_configuration(&self) -> ::std::option::Option<Val<TargetConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TargetConfiguration")
+        }
+
+        /// `Threshold`: Metric value used to trigger a scaling event.
+        pub fn threshold(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Threshold", value.into());
+            self
+        }
+
+        /// Sets `Threshold` in place: [`Self::threshold`] on a value held by `&mut`.
+        pub fn set_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Threshold", value.into());
+            self
+        }
+
+        /// `Threshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Threshold")
         }
     }
 
@@ -1174,13 +1947,16 @@ pub mod container_fleet {
             TargetConfiguration { props }
         }
 
-        prop! {
-            /// `TargetValue`: Desired value to use with a target-based scaling policy. The value must
-            /// be relevant for whatever metric the scaling policy is using. For example, in a policy
-            /// using the metric PercentAvailableGameSessions, the target value should be the preferred
-            /// size of the fleet's buffer (the percent of capacity that should be idle and ready for
-            /// new game sessions).
-            props, "TargetValue", _, set_target_value, get_target_value, Val<f64>
+        /// Sets `TargetValue`, which `new` took, in place.
+        pub fn set_target_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TargetValue", value.into());
+            self
+        }
+
+        /// `TargetValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TargetValue")
         }
     }
 }
@@ -1215,57 +1991,170 @@ impl ContainerGroupDefinition {
         ContainerGroupDefinition { core }
     }
 
-    prop! {
-        /// `ContainerGroupType`: The scope of the container group
-        core.props, "ContainerGroupType", container_group_type, set_container_group_type, get_container_group_type, Val<container_group_definition::ContainerGroupType>
+    /// `ContainerGroupType`: The scope of the container group
+    pub fn container_group_type(mut self, value: impl Into<Val<container_group_definition::ContainerGroupType>>) -> Self {
+        self.core.props.set("ContainerGroupType", value.into());
+        self
     }
 
-    prop! {
-        /// `GameServerContainerDefinition`: Specifies the information required to run game servers
-        /// with this container group
-        core.props, "GameServerContainerDefinition", game_server_container_definition, set_game_server_container_definition, get_game_server_container_definition, Val<container_group_definition::GameServerContainerDefinition>
+    /// Sets `ContainerGroupType` in place: [`Self::container_group_type`] on a value held by `&mut`.
+    pub fn set_container_group_type(&mut self, value: impl Into<Val<container_group_definition::ContainerGroupType>>) -> &mut Self {
+        self.core.props.set("ContainerGroupType", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A descriptive label for the container group definition.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `ContainerGroupType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_container_group_type(&self) -> ::std::option::Option<Val<container_group_definition::ContainerGroupType>> {
+        crate::cfn::get_prop(&self.core.props, "ContainerGroupType")
     }
 
-    prop! {
-        /// `OperatingSystem`: The operating system of the container group
-        core.props, "OperatingSystem", _, set_operating_system, get_operating_system, Val<container_group_definition::OperatingSystem>
+    /// `GameServerContainerDefinition`: Specifies the information required to run game servers with
+    /// this container group
+    pub fn game_server_container_definition(mut self, value: impl Into<Val<container_group_definition::GameServerContainerDefinition>>) -> Self {
+        self.core.props.set("GameServerContainerDefinition", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceVersionNumber`: A specific ContainerGroupDefinition version to be updated
-        core.props, "SourceVersionNumber", source_version_number, set_source_version_number, get_source_version_number, Val<i64>
+    /// Sets `GameServerContainerDefinition` in place: [`Self::game_server_container_definition`] on
+    /// a value held by `&mut`.
+    pub fn set_game_server_container_definition(&mut self, value: impl Into<Val<container_group_definition::GameServerContainerDefinition>>) -> &mut Self {
+        self.core.props.set("GameServerContainerDefinition", value.into());
+        self
     }
 
-    prop! {
-        /// `SupportContainerDefinitions`: A collection of support container definitions that define
-        /// the containers in this group.
-        core.props, "SupportContainerDefinitions", support_container_definitions, set_support_container_definitions, get_support_container_definitions, Val<List<container_group_definition::SupportContainerDefinition>>
+    /// `GameServerContainerDefinition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_game_server_container_definition(&self) -> ::std::option::Option<Val<container_group_definition::GameServerContainerDefinition>> {
+        crate::cfn::get_prop(&self.core.props, "GameServerContainerDefinition")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `TotalMemoryLimitMebibytes`: The total memory limit of container groups following this
-        /// definition in MiB
-        core.props, "TotalMemoryLimitMebibytes", _, set_total_memory_limit_mebibytes, get_total_memory_limit_mebibytes, Val<i64>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `TotalVcpuLimit`: The total amount of virtual CPUs on the container group definition
-        core.props, "TotalVcpuLimit", total_vcpu_limit, set_total_vcpu_limit, get_total_vcpu_limit, Val<f64>
+    /// Sets `OperatingSystem`, which `new` took, in place.
+    pub fn set_operating_system(&mut self, value: impl Into<Val<container_group_definition::OperatingSystem>>) -> &mut Self {
+        self.core.props.set("OperatingSystem", value.into());
+        self
     }
 
-    prop! {
-        /// `VersionDescription`: The description of this version
-        core.props, "VersionDescription", version_description, set_version_description, get_version_description, Val<String>
+    /// `OperatingSystem` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_operating_system(&self) -> ::std::option::Option<Val<container_group_definition::OperatingSystem>> {
+        crate::cfn::get_prop(&self.core.props, "OperatingSystem")
+    }
+
+    /// `SourceVersionNumber`: A specific ContainerGroupDefinition version to be updated
+    pub fn source_version_number(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("SourceVersionNumber", value.into());
+        self
+    }
+
+    /// Sets `SourceVersionNumber` in place: [`Self::source_version_number`] on a value held by `&mut`.
+    pub fn set_source_version_number(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("SourceVersionNumber", value.into());
+        self
+    }
+
+    /// `SourceVersionNumber` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_version_number(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "SourceVersionNumber")
+    }
+
+    /// `SupportContainerDefinitions`: A collection of support container definitions that define the
+    /// containers in this group.
+    pub fn support_container_definitions(mut self, value: impl Into<Val<List<container_group_definition::SupportContainerDefinition>>>) -> Self {
+        self.core.props.set("SupportContainerDefinitions", value.into());
+        self
+    }
+
+    /// Sets `SupportContainerDefinitions` in place: [`Self::support_container_definitions`] on a
+    /// value held by `&mut`.
+    pub fn set_support_container_definitions(&mut self, value: impl Into<Val<List<container_group_definition::SupportContainerDefinition>>>) -> &mut Self {
+        self.core.props.set("SupportContainerDefinitions", value.into());
+        self
+    }
+
+    /// `SupportContainerDefinitions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_support_container_definitions(&self) -> ::std::option::Option<Val<List<container_group_definition::SupportContainerDefinition>>> {
+        crate::cfn::get_prop(&self.core.props, "SupportContainerDefinitions")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TotalMemoryLimitMebibytes`, which `new` took, in place.
+    pub fn set_total_memory_limit_mebibytes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("TotalMemoryLimitMebibytes", value.into());
+        self
+    }
+
+    /// `TotalMemoryLimitMebibytes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_total_memory_limit_mebibytes(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "TotalMemoryLimitMebibytes")
+    }
+
+    /// `TotalVcpuLimit`: The total amount of virtual CPUs on the container group definition
+    pub fn total_vcpu_limit(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("TotalVcpuLimit", value.into());
+        self
+    }
+
+    /// Sets `TotalVcpuLimit` in place: [`Self::total_vcpu_limit`] on a value held by `&mut`.
+    pub fn set_total_vcpu_limit(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("TotalVcpuLimit", value.into());
+        self
+    }
+
+    /// `TotalVcpuLimit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_total_vcpu_limit(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "TotalVcpuLimit")
+    }
+
+    /// `VersionDescription`: The description of this version
+    pub fn version_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VersionDescription", value.into());
+        self
+    }
+
+    /// Sets `VersionDescription` in place: [`Self::version_description`] on a value held by `&mut`.
+    pub fn set_version_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VersionDescription", value.into());
+        self
+    }
+
+    /// `VersionDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VersionDescription")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1351,59 +2240,170 @@ pub mod container_group_definition {
             GameServerContainerDefinition { props }
         }
 
-        prop! {
-            /// `ContainerName`: A descriptive label for the container definition. Container definition
-            /// names must be unique with a container group definition.
-            props, "ContainerName", _, set_container_name, get_container_name, Val<String>
+        /// Sets `ContainerName`, which `new` took, in place.
+        pub fn set_container_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerName", value.into());
+            self
         }
 
-        prop! {
-            /// `ImageUri`: Specifies the image URI of this container.
-            props, "ImageUri", _, set_image_uri, get_image_uri, Val<String>
+        /// `ContainerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerName")
         }
 
-        prop! {
-            /// `ServerSdkVersion`: The version of the server SDK used in this container group
-            props, "ServerSdkVersion", _, set_server_sdk_version, get_server_sdk_version, Val<String>
+        /// Sets `ImageUri`, which `new` took, in place.
+        pub fn set_image_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageUri", value.into());
+            self
         }
 
-        prop! {
-            /// `DependsOn`: A list of container dependencies that determines when this container starts
-            /// up and shuts down. For container groups with multiple containers, dependencies let you
-            /// define a startup/shutdown sequence across the containers.
-            props, "DependsOn", depends_on, set_depends_on, get_depends_on, Val<List<ContainerDependency>>
+        /// `ImageUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageUri")
         }
 
-        prop! {
-            /// `EnvironmentOverride`: The environment variables to pass to a container.
-            props, "EnvironmentOverride", environment_override, set_environment_override, get_environment_override, Val<List<ContainerEnvironment>>
+        /// Sets `ServerSdkVersion`, which `new` took, in place.
+        pub fn set_server_sdk_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerSdkVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `LinuxCapabilities`: Linux-specific modifications applied to the default Docker
-            /// container configuration, such as Linux capabilities.
-            props, "LinuxCapabilities", linux_capabilities, set_linux_capabilities, get_linux_capabilities, Val<LinuxCapabilities>
+        /// `ServerSdkVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_sdk_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerSdkVersion")
         }
 
-        prop! {
-            /// `MountPoints`: A list of mount point configurations to be used in a container.
-            props, "MountPoints", mount_points, set_mount_points, get_mount_points, Val<List<ContainerMountPoint>>
+        /// `DependsOn`: A list of container dependencies that determines when this container starts up
+        /// and shuts down. For container groups with multiple containers, dependencies let you define a
+        /// startup/shutdown sequence across the containers.
+        pub fn depends_on(mut self, value: impl Into<Val<List<ContainerDependency>>>) -> Self {
+            self.props.set("DependsOn", value.into());
+            self
         }
 
-        prop! {
-            /// `PortConfiguration`: Defines the ports on the container.
-            props, "PortConfiguration", port_configuration, set_port_configuration, get_port_configuration, Val<PortConfiguration>
+        /// Sets `DependsOn` in place: [`Self::depends_on`] on a value held by `&mut`.
+        pub fn set_depends_on(&mut self, value: impl Into<Val<List<ContainerDependency>>>) -> &mut Self {
+            self.props.set("DependsOn", value.into());
+            self
         }
 
-        prop! {
-            /// `ResolvedImageDigest`: The digest of the container image.
-            props, "ResolvedImageDigest", resolved_image_digest, set_resolved_image_digest, get_resolved_image_digest, Val<String>
+        /// `DependsOn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_depends_on(&self) -> ::std::option::Option<Val<List<ContainerDependency>>> {
+            crate::cfn::get_prop(&self.props, "DependsOn")
         }
 
-        prop! {
-            /// `Vcpu`: The number of virtual CPUs to give to the game server container. This is
-            /// required when the container group definition doesn't set TotalVcpuLimit.
-            props, "Vcpu", vcpu, set_vcpu, get_vcpu, Val<f64>
+        /// `EnvironmentOverride`: The environment variables to pass to a container.
+        pub fn environment_override(mut self, value: impl Into<Val<List<ContainerEnvironment>>>) -> Self {
+            self.props.set("EnvironmentOverride", value.into());
+            self
+        }
+
+        /// Sets `EnvironmentOverride` in place: [`Self::environment_override`] on a value held by `&mut`.
+        pub fn set_environment_override(&mut self, value: impl Into<Val<List<ContainerEnvironment>>>) -> &mut Self {
+            self.props.set("EnvironmentOverride", value.into());
+            self
+        }
+
+        /// `EnvironmentOverride` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment_override(&self) -> ::std::option::Option<Val<List<ContainerEnvironment>>> {
+            crate::cfn::get_prop(&self.props, "EnvironmentOverride")
+        }
+
+        /// `LinuxCapabilities`: Linux-specific modifications applied to the default Docker container
+        /// configuration, such as Linux capabilities.
+        pub fn linux_capabilities(mut self, value: impl Into<Val<LinuxCapabilities>>) -> Self {
+            self.props.set("LinuxCapabilities", value.into());
+            self
+        }
+
+        /// Sets `LinuxCapabilities` in place: [`Self::linux_capabilities`] on a value held by `&mut`.
+        pub fn set_linux_capabilities(&mut self, value: impl Into<Val<LinuxCapabilities>>) -> &mut Self {
+            self.props.set("LinuxCapabilities", value.into());
+            self
+        }
+
+        /// `LinuxCapabilities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_linux_capabilities(&self) -> ::std::option::Option<Val<LinuxCapabilities>> {
+            crate::cfn::get_prop(&self.props, "LinuxCapabilities")
+        }
+
+        /// `MountPoints`: A list of mount point configurations to be used in a container.
+        pub fn mount_points(mut self, value: impl Into<Val<List<ContainerMountPoint>>>) -> Self {
+            self.props.set("MountPoints", value.into());
+            self
+        }
+
+        /// Sets `MountPoints` in place: [`Self::mount_points`] on a value held by `&mut`.
+        pub fn set_mount_points(&mut self, value: impl Into<Val<List<ContainerMountPoint>>>) -> &mut Self {
+            self.props.set("MountPoints", value.into());
+            self
+        }
+
+        /// `MountPoints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_points(&self) -> ::std::option::Option<Val<List<ContainerMountPoint>>> {
+            crate::cfn::get_prop(&self.props, "MountPoints")
+        }
+
+        /// `PortConfiguration`: Defines the ports on the container.
+        pub fn port_configuration(mut self, value: impl Into<Val<PortConfiguration>>) -> Self {
+            self.props.set("PortConfiguration", value.into());
+            self
+        }
+
+        /// Sets `PortConfiguration` in place: [`Self::port_configuration`] on a value held by `&mut`.
+        pub fn set_port_configuration(&mut self, value: impl Into<Val<PortConfiguration>>) -> &mut Self {
+            self.props.set("PortConfiguration", value.into());
+            self
+        }
+
+        /// `PortConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port_configuration(&self) -> ::std::option::Option<Val<PortConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PortConfiguration")
+        }
+
+        /// `ResolvedImageDigest`: The digest of the container image.
+        pub fn resolved_image_digest(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResolvedImageDigest", value.into());
+            self
+        }
+
+        /// Sets `ResolvedImageDigest` in place: [`Self::resolved_image_digest`] on a value held by `&mut`.
+        pub fn set_resolved_image_digest(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResolvedImageDigest", value.into());
+            self
+        }
+
+        /// `ResolvedImageDigest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resolved_image_digest(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResolvedImageDigest")
+        }
+
+        /// `Vcpu`: The number of virtual CPUs to give to the game server container. This is required
+        /// when the container group definition doesn't set TotalVcpuLimit.
+        pub fn vcpu(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Vcpu", value.into());
+            self
+        }
+
+        /// Sets `Vcpu` in place: [`Self::vcpu`] on a value held by `&mut`.
+        pub fn set_vcpu(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Vcpu", value.into());
+            self
+        }
+
+        /// `Vcpu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vcpu(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Vcpu")
         }
     }
 
@@ -1431,15 +2431,28 @@ pub mod container_group_definition {
             ContainerDependency { props }
         }
 
-        prop! {
-            /// `ContainerName`: A descriptive label for the container definition. The container being
-            /// defined depends on this container's condition.
-            props, "ContainerName", _, set_container_name, get_container_name, Val<String>
+        /// Sets `ContainerName`, which `new` took, in place.
+        pub fn set_container_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerName", value.into());
+            self
         }
 
-        prop! {
-            /// `Condition`: The type of dependency.
-            props, "Condition", _, set_condition, get_condition, Val<ContainerDependencyCondition>
+        /// `ContainerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerName")
+        }
+
+        /// Sets `Condition`, which `new` took, in place.
+        pub fn set_condition(&mut self, value: impl Into<Val<ContainerDependencyCondition>>) -> &mut Self {
+            self.props.set("Condition", value.into());
+            self
+        }
+
+        /// `Condition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition(&self) -> ::std::option::Option<Val<ContainerDependencyCondition>> {
+            crate::cfn::get_prop(&self.props, "Condition")
         }
     }
 
@@ -1482,14 +2495,28 @@ pub mod container_group_definition {
             ContainerEnvironment { props }
         }
 
-        prop! {
-            /// `Name`: The environment variable name.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The environment variable value.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1510,10 +2537,22 @@ pub mod container_group_definition {
             LinuxCapabilities { props }
         }
 
-        prop! {
-            /// `Include`: The list of Linux capabilities to add to the container's default
-            /// configuration.
-            props, "Include", include, set_include, get_include, Val<List<LinuxCapabilitiesInclude>>
+        /// `Include`: The list of Linux capabilities to add to the container's default configuration.
+        pub fn include(mut self, value: impl Into<Val<List<LinuxCapabilitiesInclude>>>) -> Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// Sets `Include` in place: [`Self::include`] on a value held by `&mut`.
+        pub fn set_include(&mut self, value: impl Into<Val<List<LinuxCapabilitiesInclude>>>) -> &mut Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// `Include` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include(&self) -> ::std::option::Option<Val<List<LinuxCapabilitiesInclude>>> {
+            crate::cfn::get_prop(&self.props, "Include")
         }
     }
 
@@ -1654,19 +2693,52 @@ pub mod container_group_definition {
             ContainerMountPoint { props }
         }
 
-        prop! {
-            /// `InstancePath`: The path on the host that will be mounted in the container.
-            props, "InstancePath", _, set_instance_path, get_instance_path, Val<String>
+        /// Sets `InstancePath`, which `new` took, in place.
+        pub fn set_instance_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstancePath", value.into());
+            self
         }
 
-        prop! {
-            /// `AccessLevel`: The access permissions for the mounted path.
-            props, "AccessLevel", access_level, set_access_level, get_access_level, Val<ContainerMountPointAccessLevel>
+        /// `InstancePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstancePath")
         }
 
-        prop! {
-            /// `ContainerPath`: The path inside the container where the mount is accessible.
-            props, "ContainerPath", container_path, set_container_path, get_container_path, Val<String>
+        /// `AccessLevel`: The access permissions for the mounted path.
+        pub fn access_level(mut self, value: impl Into<Val<ContainerMountPointAccessLevel>>) -> Self {
+            self.props.set("AccessLevel", value.into());
+            self
+        }
+
+        /// Sets `AccessLevel` in place: [`Self::access_level`] on a value held by `&mut`.
+        pub fn set_access_level(&mut self, value: impl Into<Val<ContainerMountPointAccessLevel>>) -> &mut Self {
+            self.props.set("AccessLevel", value.into());
+            self
+        }
+
+        /// `AccessLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_level(&self) -> ::std::option::Option<Val<ContainerMountPointAccessLevel>> {
+            crate::cfn::get_prop(&self.props, "AccessLevel")
+        }
+
+        /// `ContainerPath`: The path inside the container where the mount is accessible.
+        pub fn container_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContainerPath", value.into());
+            self
+        }
+
+        /// Sets `ContainerPath` in place: [`Self::container_path`] on a value held by `&mut`.
+        pub fn set_container_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerPath", value.into());
+            self
+        }
+
+        /// `ContainerPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerPath")
         }
     }
 
@@ -1702,9 +2774,16 @@ pub mod container_group_definition {
             PortConfiguration { props }
         }
 
-        prop! {
-            /// `ContainerPortRanges`: Specifies one or more ranges of ports on a container.
-            props, "ContainerPortRanges", _, set_container_port_ranges, get_container_port_ranges, Val<List<ContainerPortRange>>
+        /// Sets `ContainerPortRanges`, which `new` took, in place.
+        pub fn set_container_port_ranges(&mut self, value: impl Into<Val<List<ContainerPortRange>>>) -> &mut Self {
+            self.props.set("ContainerPortRanges", value.into());
+            self
+        }
+
+        /// `ContainerPortRanges` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_port_ranges(&self) -> ::std::option::Option<Val<List<ContainerPortRange>>> {
+            crate::cfn::get_prop(&self.props, "ContainerPortRanges")
         }
     }
 
@@ -1735,20 +2814,40 @@ pub mod container_group_definition {
             ContainerPortRange { props }
         }
 
-        prop! {
-            /// `FromPort`: A starting value for the range of allowed port numbers.
-            props, "FromPort", _, set_from_port, get_from_port, Val<i64>
+        /// Sets `FromPort`, which `new` took, in place.
+        pub fn set_from_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FromPort", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`: Defines the protocol of these ports.
-            props, "Protocol", _, set_protocol, get_protocol, Val<ContainerPortRangeProtocol>
+        /// `FromPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_from_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FromPort")
         }
 
-        prop! {
-            /// `ToPort`: An ending value for the range of allowed port numbers. Port numbers are
-            /// end-inclusive. This value must be equal to or greater than FromPort.
-            props, "ToPort", _, set_to_port, get_to_port, Val<i64>
+        /// Sets `Protocol`, which `new` took, in place.
+        pub fn set_protocol(&mut self, value: impl Into<Val<ContainerPortRangeProtocol>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<ContainerPortRangeProtocol>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
+        }
+
+        /// Sets `ToPort`, which `new` took, in place.
+        pub fn set_to_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ToPort", value.into());
+            self
+        }
+
+        /// `ToPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_to_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ToPort")
         }
     }
 
@@ -1795,70 +2894,215 @@ pub mod container_group_definition {
             SupportContainerDefinition { props }
         }
 
-        prop! {
-            /// `ContainerName`: A descriptive label for the container definition.
-            props, "ContainerName", _, set_container_name, get_container_name, Val<String>
+        /// Sets `ContainerName`, which `new` took, in place.
+        pub fn set_container_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContainerName", value.into());
+            self
         }
 
-        prop! {
-            /// `ImageUri`: Specifies the image URI of this container.
-            props, "ImageUri", _, set_image_uri, get_image_uri, Val<String>
+        /// `ContainerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContainerName")
         }
 
-        prop! {
-            /// `DependsOn`: A list of container dependencies that determines when this container starts
-            /// up and shuts down. For container groups with multiple containers, dependencies let you
-            /// define a startup/shutdown sequence across the containers.
-            props, "DependsOn", depends_on, set_depends_on, get_depends_on, Val<List<ContainerDependency>>
+        /// Sets `ImageUri`, which `new` took, in place.
+        pub fn set_image_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageUri", value.into());
+            self
         }
 
-        prop! {
-            /// `EnvironmentOverride`: The environment variables to pass to a container.
-            props, "EnvironmentOverride", environment_override, set_environment_override, get_environment_override, Val<List<ContainerEnvironment>>
+        /// `ImageUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageUri")
         }
 
-        prop! {
-            /// `Essential`: Specifies if the container is essential. If an essential container fails a
-            /// health check, then all containers in the container group will be restarted. You must
-            /// specify exactly 1 essential container in a container group.
-            props, "Essential", essential, set_essential, get_essential, Val<bool>
+        /// `DependsOn`: A list of container dependencies that determines when this container starts up
+        /// and shuts down. For container groups with multiple containers, dependencies let you define a
+        /// startup/shutdown sequence across the containers.
+        pub fn depends_on(mut self, value: impl Into<Val<List<ContainerDependency>>>) -> Self {
+            self.props.set("DependsOn", value.into());
+            self
         }
 
-        prop! {
-            /// `HealthCheck`: Specifies how the health of the containers will be checked.
-            props, "HealthCheck", health_check, set_health_check, get_health_check, Val<ContainerHealthCheck>
+        /// Sets `DependsOn` in place: [`Self::depends_on`] on a value held by `&mut`.
+        pub fn set_depends_on(&mut self, value: impl Into<Val<List<ContainerDependency>>>) -> &mut Self {
+            self.props.set("DependsOn", value.into());
+            self
         }
 
-        prop! {
-            /// `LinuxCapabilities`: Linux-specific modifications applied to the default Docker
-            /// container configuration, such as Linux capabilities.
-            props, "LinuxCapabilities", linux_capabilities, set_linux_capabilities, get_linux_capabilities, Val<LinuxCapabilities>
+        /// `DependsOn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_depends_on(&self) -> ::std::option::Option<Val<List<ContainerDependency>>> {
+            crate::cfn::get_prop(&self.props, "DependsOn")
         }
 
-        prop! {
-            /// `MemoryHardLimitMebibytes`: The total memory limit of container groups following this
-            /// definition in MiB
-            props, "MemoryHardLimitMebibytes", memory_hard_limit_mebibytes, set_memory_hard_limit_mebibytes, get_memory_hard_limit_mebibytes, Val<i64>
+        /// `EnvironmentOverride`: The environment variables to pass to a container.
+        pub fn environment_override(mut self, value: impl Into<Val<List<ContainerEnvironment>>>) -> Self {
+            self.props.set("EnvironmentOverride", value.into());
+            self
         }
 
-        prop! {
-            /// `MountPoints`: A list of mount point configurations to be used in a container.
-            props, "MountPoints", mount_points, set_mount_points, get_mount_points, Val<List<ContainerMountPoint>>
+        /// Sets `EnvironmentOverride` in place: [`Self::environment_override`] on a value held by `&mut`.
+        pub fn set_environment_override(&mut self, value: impl Into<Val<List<ContainerEnvironment>>>) -> &mut Self {
+            self.props.set("EnvironmentOverride", value.into());
+            self
         }
 
-        prop! {
-            /// `PortConfiguration`: Defines the ports on the container.
-            props, "PortConfiguration", port_configuration, set_port_configuration, get_port_configuration, Val<PortConfiguration>
+        /// `EnvironmentOverride` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment_override(&self) -> ::std::option::Option<Val<List<ContainerEnvironment>>> {
+            crate::cfn::get_prop(&self.props, "EnvironmentOverride")
         }
 
-        prop! {
-            /// `ResolvedImageDigest`: The digest of the container image.
-            props, "ResolvedImageDigest", resolved_image_digest, set_resolved_image_digest, get_resolved_image_digest, Val<String>
+        /// `Essential`: Specifies if the container is essential. If an essential container fails a
+        /// health check, then all containers in the container group will be restarted. You must specify
+        /// exactly 1 essential container in a container group.
+        pub fn essential(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Essential", value.into());
+            self
         }
 
-        prop! {
-            /// `Vcpu`: The number of virtual CPUs to give to the support group
-            props, "Vcpu", vcpu, set_vcpu, get_vcpu, Val<f64>
+        /// Sets `Essential` in place: [`Self::essential`] on a value held by `&mut`.
+        pub fn set_essential(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Essential", value.into());
+            self
+        }
+
+        /// `Essential` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_essential(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Essential")
+        }
+
+        /// `HealthCheck`: Specifies how the health of the containers will be checked.
+        pub fn health_check(mut self, value: impl Into<Val<ContainerHealthCheck>>) -> Self {
+            self.props.set("HealthCheck", value.into());
+            self
+        }
+
+        /// Sets `HealthCheck` in place: [`Self::health_check`] on a value held by `&mut`.
+        pub fn set_health_check(&mut self, value: impl Into<Val<ContainerHealthCheck>>) -> &mut Self {
+            self.props.set("HealthCheck", value.into());
+            self
+        }
+
+        /// `HealthCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_health_check(&self) -> ::std::option::Option<Val<ContainerHealthCheck>> {
+            crate::cfn::get_prop(&self.props, "HealthCheck")
+        }
+
+        /// `LinuxCapabilities`: Linux-specific modifications applied to the default Docker container
+        /// configuration, such as Linux capabilities.
+        pub fn linux_capabilities(mut self, value: impl Into<Val<LinuxCapabilities>>) -> Self {
+            self.props.set("LinuxCapabilities", value.into());
+            self
+        }
+
+        /// Sets `LinuxCapabilities` in place: [`Self::linux_capabilities`] on a value held by `&mut`.
+        pub fn set_linux_capabilities(&mut self, value: impl Into<Val<LinuxCapabilities>>) -> &mut Self {
+            self.props.set("LinuxCapabilities", value.into());
+            self
+        }
+
+        /// `LinuxCapabilities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_linux_capabilities(&self) -> ::std::option::Option<Val<LinuxCapabilities>> {
+            crate::cfn::get_prop(&self.props, "LinuxCapabilities")
+        }
+
+        /// `MemoryHardLimitMebibytes`: The total memory limit of container groups following this
+        /// definition in MiB
+        pub fn memory_hard_limit_mebibytes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MemoryHardLimitMebibytes", value.into());
+            self
+        }
+
+        /// Sets `MemoryHardLimitMebibytes` in place: [`Self::memory_hard_limit_mebibytes`] on a value
+        /// held by `&mut`.
+        pub fn set_memory_hard_limit_mebibytes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MemoryHardLimitMebibytes", value.into());
+            self
+        }
+
+        /// `MemoryHardLimitMebibytes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_hard_limit_mebibytes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MemoryHardLimitMebibytes")
+        }
+
+        /// `MountPoints`: A list of mount point configurations to be used in a container.
+        pub fn mount_points(mut self, value: impl Into<Val<List<ContainerMountPoint>>>) -> Self {
+            self.props.set("MountPoints", value.into());
+            self
+        }
+
+        /// Sets `MountPoints` in place: [`Self::mount_points`] on a value held by `&mut`.
+        pub fn set_mount_points(&mut self, value: impl Into<Val<List<ContainerMountPoint>>>) -> &mut Self {
+            self.props.set("MountPoints", value.into());
+            self
+        }
+
+        /// `MountPoints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_points(&self) -> ::std::option::Option<Val<List<ContainerMountPoint>>> {
+            crate::cfn::get_prop(&self.props, "MountPoints")
+        }
+
+        /// `PortConfiguration`: Defines the ports on the container.
+        pub fn port_configuration(mut self, value: impl Into<Val<PortConfiguration>>) -> Self {
+            self.props.set("PortConfiguration", value.into());
+            self
+        }
+
+        /// Sets `PortConfiguration` in place: [`Self::port_configuration`] on a value held by `&mut`.
+        pub fn set_port_configuration(&mut self, value: impl Into<Val<PortConfiguration>>) -> &mut Self {
+            self.props.set("PortConfiguration", value.into());
+            self
+        }
+
+        /// `PortConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port_configuration(&self) -> ::std::option::Option<Val<PortConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PortConfiguration")
+        }
+
+        /// `ResolvedImageDigest`: The digest of the container image.
+        pub fn resolved_image_digest(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResolvedImageDigest", value.into());
+            self
+        }
+
+        /// Sets `ResolvedImageDigest` in place: [`Self::resolved_image_digest`] on a value held by `&mut`.
+        pub fn set_resolved_image_digest(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResolvedImageDigest", value.into());
+            self
+        }
+
+        /// `ResolvedImageDigest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resolved_image_digest(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResolvedImageDigest")
+        }
+
+        /// `Vcpu`: The number of virtual CPUs to give to the support group
+        pub fn vcpu(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Vcpu", value.into());
+            self
+        }
+
+        /// Sets `Vcpu` in place: [`Self::vcpu`] on a value held by `&mut`.
+        pub fn set_vcpu(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Vcpu", value.into());
+            self
+        }
+
+        /// `Vcpu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vcpu(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Vcpu")
         }
     }
 
@@ -1881,33 +3125,91 @@ pub mod container_group_definition {
             ContainerHealthCheck { props }
         }
 
-        prop! {
-            /// `Command`: A string array representing the command that the container runs to determine
-            /// if it is healthy.
-            props, "Command", _, set_command, get_command, Val<List<String>>
+        /// Sets `Command`, which `new` took, in place.
+        pub fn set_command(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `Interval`: How often (in seconds) the health is checked.
-            props, "Interval", interval, set_interval, get_interval, Val<i64>
+        /// `Command` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_command(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Command")
         }
 
-        prop! {
-            /// `Retries`: How many times the process manager will retry the command after a timeout. (The
-            /// first run of the command does not count as a retry.)
-            props, "Retries", retries, set_retries, get_retries, Val<i64>
+        /// `Interval`: How often (in seconds) the health is checked.
+        pub fn interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Interval", value.into());
+            self
         }
 
-        prop! {
-            /// `StartPeriod`: The optional grace period (in seconds) to give a container time to
-            /// boostrap before teh health check is declared failed.
-            props, "StartPeriod", start_period, set_start_period, get_start_period, Val<i64>
+        /// Sets `Interval` in place: [`Self::interval`] on a value held by `&mut`.
+        pub fn set_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Interval", value.into());
+            self
         }
 
-        prop! {
-            /// `Timeout`: How many seconds the process manager allows the command to run before
-            /// canceling it.
-            props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
+        /// `Interval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Interval")
+        }
+
+        /// `Retries`: How many times the process manager will retry the command after a timeout. (The
+        /// first run of the command does not count as a retry.)
+        pub fn retries(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Retries", value.into());
+            self
+        }
+
+        /// Sets `Retries` in place: [`Self::retries`] on a value held by `&mut`.
+        pub fn set_retries(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Retries", value.into());
+            self
+        }
+
+        /// `Retries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retries(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Retries")
+        }
+
+        /// `StartPeriod`: The optional grace period (in seconds) to give a container time to boostrap
+        /// before teh health check is declared failed.
+        pub fn start_period(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StartPeriod", value.into());
+            self
+        }
+
+        /// Sets `StartPeriod` in place: [`Self::start_period`] on a value held by `&mut`.
+        pub fn set_start_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StartPeriod", value.into());
+            self
+        }
+
+        /// `StartPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StartPeriod")
+        }
+
+        /// `Timeout`: How many seconds the process manager allows the command to run before canceling
+        /// it.
+        pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// Sets `Timeout` in place: [`Self::timeout`] on a value held by `&mut`.
+        pub fn set_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// `Timeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Timeout")
         }
     }
 }
@@ -1935,221 +3237,607 @@ impl Fleet {
         Fleet { core }
     }
 
-    prop! {
-        /// `AnywhereConfiguration`: Configuration for Anywhere fleet.
-        core.props, "AnywhereConfiguration", anywhere_configuration, set_anywhere_configuration, get_anywhere_configuration, Val<fleet::AnywhereConfiguration>
+    /// `AnywhereConfiguration`: Configuration for Anywhere fleet.
+    pub fn anywhere_configuration(mut self, value: impl Into<Val<fleet::AnywhereConfiguration>>) -> Self {
+        self.core.props.set("AnywhereConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ApplyCapacity`: Determines when and how to apply fleet or location capacities. Allowed
-        /// options are ON_UPDATE (default), ON_CREATE_AND_UPDATE and
-        /// ON_CREATE_AND_UPDATE_WITH_AUTOSCALING. If you choose
-        /// ON_CREATE_AND_UPDATE_WITH_AUTOSCALING, MinSize and MaxSize will still be applied on
-        /// creation and on updates, but DesiredEC2Instances will only be applied once on fleet
-        /// creation and will be ignored during updates to prevent conflicts with auto-scaling.
-        /// During updates with ON_CREATE_AND_UPDATE_WITH_AUTOSCALING chosen, if current desired
-        /// instance is lower than the new MinSize, it will be increased to the new MinSize; …
-        core.props, "ApplyCapacity", apply_capacity, set_apply_capacity, get_apply_capacity, Val<fleet::ApplyCapacity>
+    /// Sets `AnywhereConfiguration` in place: [`Self::anywhere_configuration`] on a value held by `&mut`.
+    pub fn set_anywhere_configuration(&mut self, value: impl Into<Val<fleet::AnywhereConfiguration>>) -> &mut Self {
+        self.core.props.set("AnywhereConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `BuildId`: A unique identifier for a build to be deployed on the new fleet. If you are
-        /// deploying the fleet with a custom game build, you must specify this property. The build
-        /// must have been successfully uploaded to Amazon GameLift and be in a READY status. This
-        /// fleet setting cannot be changed once the fleet is created.
-        core.props, "BuildId", build_id, set_build_id, get_build_id, Val<String>
+    /// `AnywhereConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_anywhere_configuration(&self) -> ::std::option::Option<Val<fleet::AnywhereConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AnywhereConfiguration")
     }
 
-    prop! {
-        /// `CertificateConfiguration`: Indicates whether to generate a TLS/SSL certificate for the
-        /// new fleet. TLS certificates are used for encrypting traffic between game clients and
-        /// game servers running on GameLift. If this parameter is not set, certificate generation
-        /// is disabled. This fleet setting cannot be changed once the fleet is created.
-        core.props, "CertificateConfiguration", certificate_configuration, set_certificate_configuration, get_certificate_configuration, Val<fleet::CertificateConfiguration>
+    /// `ApplyCapacity`: Determines when and how to apply fleet or location capacities. Allowed
+    /// options are ON_UPDATE (default), ON_CREATE_AND_UPDATE and
+    /// ON_CREATE_AND_UPDATE_WITH_AUTOSCALING. If you choose ON_CREATE_AND_UPDATE_WITH_AUTOSCALING,
+    /// MinSize and MaxSize will still be applied on creation and on updates, but
+    /// DesiredEC2Instances will only be applied once on fleet creation and will be ignored during
+    /// updates to prevent conflicts with auto-scaling. During updates with
+    /// ON_CREATE_AND_UPDATE_WITH_AUTOSCALING chosen, if current desired instance is lower than the
+    /// new MinSize, it will be increased to the new MinSize; …
+    pub fn apply_capacity(mut self, value: impl Into<Val<fleet::ApplyCapacity>>) -> Self {
+        self.core.props.set("ApplyCapacity", value.into());
+        self
     }
 
-    prop! {
-        /// `ComputeType`: ComputeType to differentiate EC2 hardware managed by GameLift and
-        /// Anywhere hardware managed by the customer.
-        core.props, "ComputeType", compute_type, set_compute_type, get_compute_type, Val<fleet::ComputeType>
+    /// Sets `ApplyCapacity` in place: [`Self::apply_capacity`] on a value held by `&mut`.
+    pub fn set_apply_capacity(&mut self, value: impl Into<Val<fleet::ApplyCapacity>>) -> &mut Self {
+        self.core.props.set("ApplyCapacity", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A human-readable description of a fleet.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ApplyCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_apply_capacity(&self) -> ::std::option::Option<Val<fleet::ApplyCapacity>> {
+        crate::cfn::get_prop(&self.core.props, "ApplyCapacity")
     }
 
-    prop! {
-        /// `DesiredEC2Instances`: \[DEPRECATED\] The number of EC2 instances that you want this
-        /// fleet to host. When creating a new fleet, GameLift automatically sets this value to "1"
-        /// and initiates a single instance. Once the fleet is active, update this value to trigger
-        /// GameLift to add or remove instances from the fleet.
-        core.props, "DesiredEC2Instances", desired_ec2_instances, set_desired_ec2_instances, get_desired_ec2_instances, Val<i64>
+    /// `BuildId`: A unique identifier for a build to be deployed on the new fleet. If you are
+    /// deploying the fleet with a custom game build, you must specify this property. The build must
+    /// have been successfully uploaded to Amazon GameLift and be in a READY status. This fleet
+    /// setting cannot be changed once the fleet is created.
+    pub fn build_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BuildId", value.into());
+        self
     }
 
-    prop! {
-        /// `EC2InboundPermissions`: A range of IP addresses and port settings that allow inbound
-        /// traffic to connect to server processes on an Amazon GameLift server.
-        core.props, "EC2InboundPermissions", ec2_inbound_permissions, set_ec2_inbound_permissions, get_ec2_inbound_permissions, Val<List<fleet::IpPermission>>
+    /// Sets `BuildId` in place: [`Self::build_id`] on a value held by `&mut`.
+    pub fn set_build_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BuildId", value.into());
+        self
     }
 
-    prop! {
-        /// `EC2InstanceType`: The name of an EC2 instance type that is supported in Amazon
-        /// GameLift. A fleet instance type determines the computing resources of each instance in
-        /// the fleet, including CPU, memory, storage, and networking capacity. Amazon GameLift
-        /// supports the following EC2 instance types. See Amazon EC2 Instance Types for detailed
-        /// descriptions.
-        core.props, "EC2InstanceType", ec2_instance_type, set_ec2_instance_type, get_ec2_instance_type, Val<String>
+    /// `BuildId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_build_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BuildId")
     }
 
-    prop! {
-        /// `FleetType`: Indicates whether to use On-Demand instances or Spot instances for this
-        /// fleet. If empty, the default is ON_DEMAND. Both categories of instances use identical
-        /// hardware and configurations based on the instance type selected for this fleet.
-        core.props, "FleetType", fleet_type, set_fleet_type, get_fleet_type, Val<fleet::FleetType>
+    /// `CertificateConfiguration`: Indicates whether to generate a TLS/SSL certificate for the new
+    /// fleet. TLS certificates are used for encrypting traffic between game clients and game
+    /// servers running on GameLift. If this parameter is not set, certificate generation is
+    /// disabled. This fleet setting cannot be changed once the fleet is created.
+    pub fn certificate_configuration(mut self, value: impl Into<Val<fleet::CertificateConfiguration>>) -> Self {
+        self.core.props.set("CertificateConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceRoleARN`: A unique identifier for an AWS IAM role that manages access to your
-        /// AWS services. With an instance role ARN set, any application that runs on an instance in
-        /// this fleet can assume the role, including install scripts, server processes, and daemons (background
-        /// processes). Create a role or look up a role's ARN from the IAM dashboard in the AWS
-        /// Management Console.
-        core.props, "InstanceRoleARN", instance_role_arn, set_instance_role_arn, get_instance_role_arn, Val<String>
+    /// Sets `CertificateConfiguration` in place: [`Self::certificate_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_certificate_configuration(&mut self, value: impl Into<Val<fleet::CertificateConfiguration>>) -> &mut Self {
+        self.core.props.set("CertificateConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceRoleCredentialsProvider`: Credentials provider implementation that loads
-        /// credentials from the Amazon EC2 Instance Metadata Service.
-        core.props, "InstanceRoleCredentialsProvider", instance_role_credentials_provider, set_instance_role_credentials_provider, get_instance_role_credentials_provider, Val<fleet::InstanceRoleCredentialsProvider>
+    /// `CertificateConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_configuration(&self) -> ::std::option::Option<Val<fleet::CertificateConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateConfiguration")
     }
 
-    prop! {
-        /// `Locations`.
-        core.props, "Locations", locations, set_locations, get_locations, Val<List<fleet::LocationConfiguration>>
+    /// `ComputeType`: ComputeType to differentiate EC2 hardware managed by GameLift and Anywhere
+    /// hardware managed by the customer.
+    pub fn compute_type(mut self, value: impl Into<Val<fleet::ComputeType>>) -> Self {
+        self.core.props.set("ComputeType", value.into());
+        self
     }
 
-    prop! {
-        /// `LogPaths`: This parameter is no longer used. When hosting a custom game build, specify
-        /// where Amazon GameLift should store log files using the Amazon GameLift server API call
-        /// ProcessReady()
-        core.props, "LogPaths", log_paths, set_log_paths, get_log_paths, Val<List<String>>
+    /// Sets `ComputeType` in place: [`Self::compute_type`] on a value held by `&mut`.
+    pub fn set_compute_type(&mut self, value: impl Into<Val<fleet::ComputeType>>) -> &mut Self {
+        self.core.props.set("ComputeType", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxSize`: \[DEPRECATED\] The maximum value that is allowed for the fleet's instance
-        /// count. When creating a new fleet, GameLift automatically sets this value to "1". Once
-        /// the fleet is active, you can change this value.
-        core.props, "MaxSize", max_size, set_max_size, get_max_size, Val<i64>
+    /// `ComputeType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compute_type(&self) -> ::std::option::Option<Val<fleet::ComputeType>> {
+        crate::cfn::get_prop(&self.core.props, "ComputeType")
     }
 
-    prop! {
-        /// `MetricGroups`: The name of an Amazon CloudWatch metric group. A metric group aggregates
-        /// the metrics for all fleets in the group. Specify a string containing the metric group
-        /// name. You can use an existing name or use a new name to create a new metric group.
-        /// Currently, this parameter can have only one string.
-        core.props, "MetricGroups", metric_groups, set_metric_groups, get_metric_groups, Val<List<String>>
+    /// `Description`: A human-readable description of a fleet.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `MinSize`: \[DEPRECATED\] The minimum value allowed for the fleet's instance count. When
-        /// creating a new fleet, GameLift automatically sets this value to "0". After the fleet is
-        /// active, you can change this value.
-        core.props, "MinSize", min_size, set_min_size, get_min_size, Val<i64>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A descriptive label that is associated with a fleet. Fleet names do not need to
-        /// be unique.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `NewGameSessionProtectionPolicy`: A game session protection policy to apply to all game
-        /// sessions hosted on instances in this fleet. When protected, active game sessions cannot
-        /// be terminated during a scale-down event. If this parameter is not set, instances in this
-        /// fleet default to no protection. You can change a fleet's protection policy to affect
-        /// future game sessions on the fleet. You can also set protection for individual game
-        /// sessions.
-        core.props, "NewGameSessionProtectionPolicy", new_game_session_protection_policy, set_new_game_session_protection_policy, get_new_game_session_protection_policy, Val<fleet::NewGameSessionProtectionPolicy>
+    /// `DesiredEC2Instances`: \[DEPRECATED\] The number of EC2 instances that you want this fleet
+    /// to host. When creating a new fleet, GameLift automatically sets this value to "1" and
+    /// initiates a single instance. Once the fleet is active, update this value to trigger GameLift
+    /// to add or remove instances from the fleet.
+    pub fn desired_ec2_instances(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("DesiredEC2Instances", value.into());
+        self
     }
 
-    prop! {
-        /// `PeerVpcAwsAccountId`: A unique identifier for the AWS account with the VPC that you
-        /// want to peer your Amazon GameLift fleet with. You can find your account ID in the AWS
-        /// Management Console under account settings.
-        core.props, "PeerVpcAwsAccountId", peer_vpc_aws_account_id, set_peer_vpc_aws_account_id, get_peer_vpc_aws_account_id, Val<String>
+    /// Sets `DesiredEC2Instances` in place: [`Self::desired_ec2_instances`] on a value held by `&mut`.
+    pub fn set_desired_ec2_instances(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DesiredEC2Instances", value.into());
+        self
     }
 
-    prop! {
-        /// `PeerVpcId`: A unique identifier for a VPC with resources to be accessed by your Amazon
-        /// GameLift fleet. The VPC must be in the same Region as your fleet. To look up a VPC ID,
-        /// use the VPC Dashboard in the AWS Management Console.
-        core.props, "PeerVpcId", peer_vpc_id, set_peer_vpc_id, get_peer_vpc_id, Val<String>
+    /// `DesiredEC2Instances` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_desired_ec2_instances(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DesiredEC2Instances")
     }
 
-    prop! {
-        /// `PlayerGatewayConfiguration`: Configuration for player gateway.
-        core.props, "PlayerGatewayConfiguration", player_gateway_configuration, set_player_gateway_configuration, get_player_gateway_configuration, Val<fleet::PlayerGatewayConfiguration>
+    /// `EC2InboundPermissions`: A range of IP addresses and port settings that allow inbound
+    /// traffic to connect to server processes on an Amazon GameLift server.
+    pub fn ec2_inbound_permissions(mut self, value: impl Into<Val<List<fleet::IpPermission>>>) -> Self {
+        self.core.props.set("EC2InboundPermissions", value.into());
+        self
     }
 
-    prop! {
-        /// `PlayerGatewayMode`: The player gateway mode for the fleet.
-        core.props, "PlayerGatewayMode", player_gateway_mode, set_player_gateway_mode, get_player_gateway_mode, Val<fleet::PlayerGatewayMode>
+    /// Sets `EC2InboundPermissions` in place: [`Self::ec2_inbound_permissions`] on a value held by `&mut`.
+    pub fn set_ec2_inbound_permissions(&mut self, value: impl Into<Val<List<fleet::IpPermission>>>) -> &mut Self {
+        self.core.props.set("EC2InboundPermissions", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceCreationLimitPolicy`: A policy that limits the number of game sessions an
-        /// individual player can create over a span of time for this fleet.
-        core.props, "ResourceCreationLimitPolicy", resource_creation_limit_policy, set_resource_creation_limit_policy, get_resource_creation_limit_policy, Val<fleet::ResourceCreationLimitPolicy>
+    /// `EC2InboundPermissions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ec2_inbound_permissions(&self) -> ::std::option::Option<Val<List<fleet::IpPermission>>> {
+        crate::cfn::get_prop(&self.core.props, "EC2InboundPermissions")
     }
 
-    prop! {
-        /// `RuntimeConfiguration`: Instructions for launching server processes on each instance in
-        /// the fleet. Server processes run either a custom game build executable or a Realtime
-        /// script. The runtime configuration defines the server executables or launch script file,
-        /// launch parameters, and the number of processes to run concurrently on each instance.
-        /// When creating a fleet, the runtime configuration must have at least one server process
-        /// configuration; otherwise the request fails with an invalid request exception. This
-        /// parameter is required unless the parameters ServerLaunchPath and ServerLaunchParameters
-        /// are defined. Runtime …
-        core.props, "RuntimeConfiguration", runtime_configuration, set_runtime_configuration, get_runtime_configuration, Val<fleet::RuntimeConfiguration>
+    /// `EC2InstanceType`: The name of an EC2 instance type that is supported in Amazon GameLift. A
+    /// fleet instance type determines the computing resources of each instance in the fleet,
+    /// including CPU, memory, storage, and networking capacity. Amazon GameLift supports the
+    /// following EC2 instance types. See Amazon EC2 Instance Types for detailed descriptions.
+    pub fn ec2_instance_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EC2InstanceType", value.into());
+        self
     }
 
-    prop! {
-        /// `ScalingPolicies`: A list of rules that control how a fleet is scaled.
-        core.props, "ScalingPolicies", scaling_policies, set_scaling_policies, get_scaling_policies, Val<List<fleet::ScalingPolicy>>
+    /// Sets `EC2InstanceType` in place: [`Self::ec2_instance_type`] on a value held by `&mut`.
+    pub fn set_ec2_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EC2InstanceType", value.into());
+        self
     }
 
-    prop! {
-        /// `ScriptId`: A unique identifier for a Realtime script to be deployed on a new Realtime
-        /// Servers fleet. The script must have been successfully uploaded to Amazon GameLift. This
-        /// fleet setting cannot be changed once the fleet is created. Note: It is not currently
-        /// possible to use the !Ref command to reference a script created with a CloudFormation
-        /// template for the fleet property ScriptId. Instead, use Fn::GetAtt Script.Arn or
-        /// Fn::GetAtt Script.Id to retrieve either of these properties as input for ScriptId.
-        /// Alternatively, enter a ScriptId string manually.
-        core.props, "ScriptId", script_id, set_script_id, get_script_id, Val<String>
+    /// `EC2InstanceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ec2_instance_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EC2InstanceType")
     }
 
-    prop! {
-        /// `ServerLaunchParameters`: This parameter is no longer used but is retained for backward
-        /// compatibility. Instead, specify server launch parameters in the RuntimeConfiguration
-        /// parameter. A request must specify either a runtime configuration or values for both
-        /// ServerLaunchParameters and ServerLaunchPath.
-        core.props, "ServerLaunchParameters", server_launch_parameters, set_server_launch_parameters, get_server_launch_parameters, Val<String>
+    /// `FleetType`: Indicates whether to use On-Demand instances or Spot instances for this fleet.
+    /// If empty, the default is ON_DEMAND. Both categories of instances use identical hardware and
+    /// configurations based on the instance type selected for this fleet.
+    pub fn fleet_type(mut self, value: impl Into<Val<fleet::FleetType>>) -> Self {
+        self.core.props.set("FleetType", value.into());
+        self
     }
 
-    prop! {
-        /// `ServerLaunchPath`: This parameter is no longer used. Instead, specify a server launch
-        /// path using the RuntimeConfiguration parameter. Requests that specify a server launch
-        /// path and launch parameters instead of a runtime configuration will continue to work.
-        core.props, "ServerLaunchPath", server_launch_path, set_server_launch_path, get_server_launch_path, Val<String>
+    /// Sets `FleetType` in place: [`Self::fleet_type`] on a value held by `&mut`.
+    pub fn set_fleet_type(&mut self, value: impl Into<Val<fleet::FleetType>>) -> &mut Self {
+        self.core.props.set("FleetType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FleetType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_fleet_type(&self) -> ::std::option::Option<Val<fleet::FleetType>> {
+        crate::cfn::get_prop(&self.core.props, "FleetType")
+    }
+
+    /// `InstanceRoleARN`: A unique identifier for an AWS IAM role that manages access to your AWS
+    /// services. With an instance role ARN set, any application that runs on an instance in this
+    /// fleet can assume the role, including install scripts, server processes, and daemons (background
+    /// processes). Create a role or look up a role's ARN from the IAM dashboard in the AWS
+    /// Management Console.
+    pub fn instance_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InstanceRoleARN", value.into());
+        self
+    }
+
+    /// Sets `InstanceRoleARN` in place: [`Self::instance_role_arn`] on a value held by `&mut`.
+    pub fn set_instance_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceRoleARN", value.into());
+        self
+    }
+
+    /// `InstanceRoleARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceRoleARN")
+    }
+
+    /// `InstanceRoleCredentialsProvider`: Credentials provider implementation that loads
+    /// credentials from the Amazon EC2 Instance Metadata Service.
+    pub fn instance_role_credentials_provider(mut self, value: impl Into<Val<fleet::InstanceRoleCredentialsProvider>>) -> Self {
+        self.core.props.set("InstanceRoleCredentialsProvider", value.into());
+        self
+    }
+
+    /// Sets `InstanceRoleCredentialsProvider` in place: [`Self::instance_role_credentials_provider`]
+    /// on a value held by `&mut`.
+    pub fn set_instance_role_credentials_provider(&mut self, value: impl Into<Val<fleet::InstanceRoleCredentialsProvider>>) -> &mut Self {
+        self.core.props.set("InstanceRoleCredentialsProvider", value.into());
+        self
+    }
+
+    /// `InstanceRoleCredentialsProvider` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_role_credentials_provider(&self) -> ::std::option::Option<Val<fleet::InstanceRoleCredentialsProvider>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceRoleCredentialsProvider")
+    }
+
+    /// `Locations`.
+    pub fn locations(mut self, value: impl Into<Val<List<fleet::LocationConfiguration>>>) -> Self {
+        self.core.props.set("Locations", value.into());
+        self
+    }
+
+    /// Sets `Locations` in place: [`Self::locations`] on a value held by `&mut`.
+    pub fn set_locations(&mut self, value: impl Into<Val<List<fleet::LocationConfiguration>>>) -> &mut Self {
+        self.core.props.set("Locations", value.into());
+        self
+    }
+
+    /// `Locations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_locations(&self) -> ::std::option::Option<Val<List<fleet::LocationConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "Locations")
+    }
+
+    /// `LogPaths`: This parameter is no longer used. When hosting a custom game build, specify
+    /// where Amazon GameLift should store log files using the Amazon GameLift server API call
+    /// ProcessReady()
+    pub fn log_paths(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("LogPaths", value.into());
+        self
+    }
+
+    /// Sets `LogPaths` in place: [`Self::log_paths`] on a value held by `&mut`.
+    pub fn set_log_paths(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("LogPaths", value.into());
+        self
+    }
+
+    /// `LogPaths` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_paths(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "LogPaths")
+    }
+
+    /// `MaxSize`: \[DEPRECATED\] The maximum value that is allowed for the fleet's instance count.
+    /// When creating a new fleet, GameLift automatically sets this value to "1". Once the fleet is
+    /// active, you can change this value.
+    pub fn max_size(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxSize", value.into());
+        self
+    }
+
+    /// Sets `MaxSize` in place: [`Self::max_size`] on a value held by `&mut`.
+    pub fn set_max_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxSize", value.into());
+        self
+    }
+
+    /// `MaxSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_size(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxSize")
+    }
+
+    /// `MetricGroups`: The name of an Amazon CloudWatch metric group. A metric group aggregates the
+    /// metrics for all fleets in the group. Specify a string containing the metric group name. You
+    /// can use an existing name or use a new name to create a new metric group. Currently, this
+    /// parameter can have only one string.
+    pub fn metric_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("MetricGroups", value.into());
+        self
+    }
+
+    /// Sets `MetricGroups` in place: [`Self::metric_groups`] on a value held by `&mut`.
+    pub fn set_metric_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("MetricGroups", value.into());
+        self
+    }
+
+    /// `MetricGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metric_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "MetricGroups")
+    }
+
+    /// `MinSize`: \[DEPRECATED\] The minimum value allowed for the fleet's instance count. When
+    /// creating a new fleet, GameLift automatically sets this value to "0". After the fleet is
+    /// active, you can change this value.
+    pub fn min_size(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MinSize", value.into());
+        self
+    }
+
+    /// Sets `MinSize` in place: [`Self::min_size`] on a value held by `&mut`.
+    pub fn set_min_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MinSize", value.into());
+        self
+    }
+
+    /// `MinSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_min_size(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MinSize")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NewGameSessionProtectionPolicy`: A game session protection policy to apply to all game
+    /// sessions hosted on instances in this fleet. When protected, active game sessions cannot be
+    /// terminated during a scale-down event. If this parameter is not set, instances in this fleet
+    /// default to no protection. You can change a fleet's protection policy to affect future game
+    /// sessions on the fleet. You can also set protection for individual game sessions.
+    pub fn new_game_session_protection_policy(mut self, value: impl Into<Val<fleet::NewGameSessionProtectionPolicy>>) -> Self {
+        self.core.props.set("NewGameSessionProtectionPolicy", value.into());
+        self
+    }
+
+    /// Sets `NewGameSessionProtectionPolicy` in place: [`Self::new_game_session_protection_policy`]
+    /// on a value held by `&mut`.
+    pub fn set_new_game_session_protection_policy(&mut self, value: impl Into<Val<fleet::NewGameSessionProtectionPolicy>>) -> &mut Self {
+        self.core.props.set("NewGameSessionProtectionPolicy", value.into());
+        self
+    }
+
+    /// `NewGameSessionProtectionPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_new_game_session_protection_policy(&self) -> ::std::option::Option<Val<fleet::NewGameSessionProtectionPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "NewGameSessionProtectionPolicy")
+    }
+
+    /// `PeerVpcAwsAccountId`: A unique identifier for the AWS account with the VPC that you want to
+    /// peer your Amazon GameLift fleet with. You can find your account ID in the AWS Management
+    /// Console under account settings.
+    pub fn peer_vpc_aws_account_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PeerVpcAwsAccountId", value.into());
+        self
+    }
+
+    /// Sets `PeerVpcAwsAccountId` in place: [`Self::peer_vpc_aws_account_id`] on a value held by `&mut`.
+    pub fn set_peer_vpc_aws_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PeerVpcAwsAccountId", value.into());
+        self
+    }
+
+    /// `PeerVpcAwsAccountId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_peer_vpc_aws_account_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PeerVpcAwsAccountId")
+    }
+
+    /// `PeerVpcId`: A unique identifier for a VPC with resources to be accessed by your Amazon
+    /// GameLift fleet. The VPC must be in the same Region as your fleet. To look up a VPC ID, use
+    /// the VPC Dashboard in the AWS Management Console.
+    pub fn peer_vpc_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PeerVpcId", value.into());
+        self
+    }
+
+    /// Sets `PeerVpcId` in place: [`Self::peer_vpc_id`] on a value held by `&mut`.
+    pub fn set_peer_vpc_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PeerVpcId", value.into());
+        self
+    }
+
+    /// `PeerVpcId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_peer_vpc_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PeerVpcId")
+    }
+
+    /// `PlayerGatewayConfiguration`: Configuration for player gateway.
+    pub fn player_gateway_configuration(mut self, value: impl Into<Val<fleet::PlayerGatewayConfiguration>>) -> Self {
+        self.core.props.set("PlayerGatewayConfiguration", value.into());
+        self
+    }
+
+    /// Sets `PlayerGatewayConfiguration` in place: [`Self::player_gateway_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_player_gateway_configuration(&mut self, value: impl Into<Val<fleet::PlayerGatewayConfiguration>>) -> &mut Self {
+        self.core.props.set("PlayerGatewayConfiguration", value.into());
+        self
+    }
+
+    /// `PlayerGatewayConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_player_gateway_configuration(&self) -> ::std::option::Option<Val<fleet::PlayerGatewayConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "PlayerGatewayConfiguration")
+    }
+
+    /// `PlayerGatewayMode`: The player gateway mode for the fleet.
+    pub fn player_gateway_mode(mut self, value: impl Into<Val<fleet::PlayerGatewayMode>>) -> Self {
+        self.core.props.set("PlayerGatewayMode", value.into());
+        self
+    }
+
+    /// Sets `PlayerGatewayMode` in place: [`Self::player_gateway_mode`] on a value held by `&mut`.
+    pub fn set_player_gateway_mode(&mut self, value: impl Into<Val<fleet::PlayerGatewayMode>>) -> &mut Self {
+        self.core.props.set("PlayerGatewayMode", value.into());
+        self
+    }
+
+    /// `PlayerGatewayMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_player_gateway_mode(&self) -> ::std::option::Option<Val<fleet::PlayerGatewayMode>> {
+        crate::cfn::get_prop(&self.core.props, "PlayerGatewayMode")
+    }
+
+    /// `ResourceCreationLimitPolicy`: A policy that limits the number of game sessions an
+    /// individual player can create over a span of time for this fleet.
+    pub fn resource_creation_limit_policy(mut self, value: impl Into<Val<fleet::ResourceCreationLimitPolicy>>) -> Self {
+        self.core.props.set("ResourceCreationLimitPolicy", value.into());
+        self
+    }
+
+    /// Sets `ResourceCreationLimitPolicy` in place: [`Self::resource_creation_limit_policy`] on a
+    /// value held by `&mut`.
+    pub fn set_resource_creation_limit_policy(&mut self, value: impl Into<Val<fleet::ResourceCreationLimitPolicy>>) -> &mut Self {
+        self.core.props.set("ResourceCreationLimitPolicy", value.into());
+        self
+    }
+
+    /// `ResourceCreationLimitPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_creation_limit_policy(&self) -> ::std::option::Option<Val<fleet::ResourceCreationLimitPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceCreationLimitPolicy")
+    }
+
+    /// `RuntimeConfiguration`: Instructions for launching server processes on each instance in the
+    /// fleet. Server processes run either a custom game build executable or a Realtime script. The
+    /// runtime configuration defines the server executables or launch script file, launch
+    /// parameters, and the number of processes to run concurrently on each instance. When creating
+    /// a fleet, the runtime configuration must have at least one server process configuration;
+    /// otherwise the request fails with an invalid request exception. This parameter is required
+    /// unless the parameters ServerLaunchPath and ServerLaunchParameters are defined. Runtime …
+    pub fn runtime_configuration(mut self, value: impl Into<Val<fleet::RuntimeConfiguration>>) -> Self {
+        self.core.props.set("RuntimeConfiguration", value.into());
+        self
+    }
+
+    /// Sets `RuntimeConfiguration` in place: [`Self::runtime_configuration`] on a value held by `&mut`.
+    pub fn set_runtime_configuration(&mut self, value: impl Into<Val<fleet::RuntimeConfiguration>>) -> &mut Self {
+        self.core.props.set("RuntimeConfiguration", value.into());
+        self
+    }
+
+    /// `RuntimeConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_runtime_configuration(&self) -> ::std::option::Option<Val<fleet::RuntimeConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "RuntimeConfiguration")
+    }
+
+    /// `ScalingPolicies`: A list of rules that control how a fleet is scaled.
+    pub fn scaling_policies(mut self, value: impl Into<Val<List<fleet::ScalingPolicy>>>) -> Self {
+        self.core.props.set("ScalingPolicies", value.into());
+        self
+    }
+
+    /// Sets `ScalingPolicies` in place: [`Self::scaling_policies`] on a value held by `&mut`.
+    pub fn set_scaling_policies(&mut self, value: impl Into<Val<List<fleet::ScalingPolicy>>>) -> &mut Self {
+        self.core.props.set("ScalingPolicies", value.into());
+        self
+    }
+
+    /// `ScalingPolicies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scaling_policies(&self) -> ::std::option::Option<Val<List<fleet::ScalingPolicy>>> {
+        crate::cfn::get_prop(&self.core.props, "ScalingPolicies")
+    }
+
+    /// `ScriptId`: A unique identifier for a Realtime script to be deployed on a new Realtime
+    /// Servers fleet. The script must have been successfully uploaded to Amazon GameLift. This
+    /// fleet setting cannot be changed once the fleet is created. Note: It is not currently
+    /// possible to use the !Ref command to reference a script created with a CloudFormation
+    /// template for the fleet property ScriptId. Instead, use Fn::GetAtt Script.Arn or Fn::GetAtt
+    /// Script.Id to retrieve either of these properties as input for ScriptId. Alternatively, enter
+    /// a ScriptId string manually.
+    pub fn script_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ScriptId", value.into());
+        self
+    }
+
+    /// Sets `ScriptId` in place: [`Self::script_id`] on a value held by `&mut`.
+    pub fn set_script_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScriptId", value.into());
+        self
+    }
+
+    /// `ScriptId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_script_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScriptId")
+    }
+
+    /// `ServerLaunchParameters`: This parameter is no longer used but is retained for backward
+    /// compatibility. Instead, specify server launch parameters in the RuntimeConfiguration
+    /// parameter. A request must specify either a runtime configuration or values for both
+    /// ServerLaunchParameters and ServerLaunchPath.
+    pub fn server_launch_parameters(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServerLaunchParameters", value.into());
+        self
+    }
+
+    /// Sets `ServerLaunchParameters` in place: [`Self::server_launch_parameters`] on a value held
+    /// by `&mut`.
+    pub fn set_server_launch_parameters(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServerLaunchParameters", value.into());
+        self
+    }
+
+    /// `ServerLaunchParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_launch_parameters(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServerLaunchParameters")
+    }
+
+    /// `ServerLaunchPath`: This parameter is no longer used. Instead, specify a server launch path
+    /// using the RuntimeConfiguration parameter. Requests that specify a server launch path and
+    /// launch parameters instead of a runtime configuration will continue to work.
+    pub fn server_launch_path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServerLaunchPath", value.into());
+        self
+    }
+
+    /// Sets `ServerLaunchPath` in place: [`Self::server_launch_path`] on a value held by `&mut`.
+    pub fn set_server_launch_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServerLaunchPath", value.into());
+        self
+    }
+
+    /// `ServerLaunchPath` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_launch_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServerLaunchPath")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2194,10 +3882,16 @@ pub mod fleet {
             AnywhereConfiguration { props }
         }
 
-        prop! {
-            /// `Cost`: Cost of compute can be specified on Anywhere Fleets to prioritize placement
-            /// across Queue destinations based on Cost.
-            props, "Cost", _, set_cost, get_cost, Val<String>
+        /// Sets `Cost`, which `new` took, in place.
+        pub fn set_cost(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Cost", value.into());
+            self
+        }
+
+        /// `Cost` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cost(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Cost")
         }
     }
 
@@ -2244,9 +3938,16 @@ pub mod fleet {
             CertificateConfiguration { props }
         }
 
-        prop! {
-            /// `CertificateType`.
-            props, "CertificateType", _, set_certificate_type, get_certificate_type, Val<CertificateConfigurationCertificateType>
+        /// Sets `CertificateType`, which `new` took, in place.
+        pub fn set_certificate_type(&mut self, value: impl Into<Val<CertificateConfigurationCertificateType>>) -> &mut Self {
+            self.props.set("CertificateType", value.into());
+            self
+        }
+
+        /// `CertificateType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_type(&self) -> ::std::option::Option<Val<CertificateConfigurationCertificateType>> {
+            crate::cfn::get_prop(&self.props, "CertificateType")
         }
     }
 
@@ -2314,27 +4015,52 @@ pub mod fleet {
             IpPermission { props }
         }
 
-        prop! {
-            /// `FromPort`: A starting value for a range of allowed port numbers.
-            props, "FromPort", _, set_from_port, get_from_port, Val<i64>
+        /// Sets `FromPort`, which `new` took, in place.
+        pub fn set_from_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FromPort", value.into());
+            self
         }
 
-        prop! {
-            /// `IpRange`: A range of allowed IP addresses. This value must be expressed in CIDR
-            /// notation. Example: "000.000.000.000/\[subnet mask\]" or optionally the shortened version "0.0.0.0/\[subnet
-            /// mask\]".
-            props, "IpRange", _, set_ip_range, get_ip_range, Val<String>
+        /// `FromPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_from_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FromPort")
         }
 
-        prop! {
-            /// `Protocol`: The network communication protocol used by the fleet.
-            props, "Protocol", _, set_protocol, get_protocol, Val<IpPermissionProtocol>
+        /// Sets `IpRange`, which `new` took, in place.
+        pub fn set_ip_range(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IpRange", value.into());
+            self
         }
 
-        prop! {
-            /// `ToPort`: An ending value for a range of allowed port numbers. Port numbers are
-            /// end-inclusive. This value must be higher than FromPort.
-            props, "ToPort", _, set_to_port, get_to_port, Val<i64>
+        /// `IpRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ip_range(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IpRange")
+        }
+
+        /// Sets `Protocol`, which `new` took, in place.
+        pub fn set_protocol(&mut self, value: impl Into<Val<IpPermissionProtocol>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<IpPermissionProtocol>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
+        }
+
+        /// Sets `ToPort`, which `new` took, in place.
+        pub fn set_to_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ToPort", value.into());
+            self
+        }
+
+        /// `ToPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_to_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ToPort")
         }
     }
 
@@ -2395,20 +4121,53 @@ pub mod fleet {
             LocationConfiguration { props }
         }
 
-        prop! {
-            /// `Location`.
-            props, "Location", _, set_location, get_location, Val<String>
+        /// Sets `Location`, which `new` took, in place.
+        pub fn set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
         }
 
-        prop! {
-            /// `LocationCapacity`: Current resource capacity settings in a specified fleet or location.
-            /// The location value might refer to a fleet's remote location or its home Region.
-            props, "LocationCapacity", location_capacity, set_location_capacity, get_location_capacity, Val<LocationCapacity>
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Location")
         }
 
-        prop! {
-            /// `PlayerGatewayStatus`: The player gateway status for the location.
-            props, "PlayerGatewayStatus", player_gateway_status, set_player_gateway_status, get_player_gateway_status, Val<LocationConfigurationPlayerGatewayStatus>
+        /// `LocationCapacity`: Current resource capacity settings in a specified fleet or location. The
+        /// location value might refer to a fleet's remote location or its home Region.
+        pub fn location_capacity(mut self, value: impl Into<Val<LocationCapacity>>) -> Self {
+            self.props.set("LocationCapacity", value.into());
+            self
+        }
+
+        /// Sets `LocationCapacity` in place: [`Self::location_capacity`] on a value held by `&mut`.
+        pub fn set_location_capacity(&mut self, value: impl Into<Val<LocationCapacity>>) -> &mut Self {
+            self.props.set("LocationCapacity", value.into());
+            self
+        }
+
+        /// `LocationCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location_capacity(&self) -> ::std::option::Option<Val<LocationCapacity>> {
+            crate::cfn::get_prop(&self.props, "LocationCapacity")
+        }
+
+        /// `PlayerGatewayStatus`: The player gateway status for the location.
+        pub fn player_gateway_status(mut self, value: impl Into<Val<LocationConfigurationPlayerGatewayStatus>>) -> Self {
+            self.props.set("PlayerGatewayStatus", value.into());
+            self
+        }
+
+        /// Sets `PlayerGatewayStatus` in place: [`Self::player_gateway_status`] on a value held by `&mut`.
+        pub fn set_player_gateway_status(&mut self, value: impl Into<Val<LocationConfigurationPlayerGatewayStatus>>) -> &mut Self {
+            self.props.set("PlayerGatewayStatus", value.into());
+            self
+        }
+
+        /// `PlayerGatewayStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_player_gateway_status(&self) -> ::std::option::Option<Val<LocationConfigurationPlayerGatewayStatus>> {
+            crate::cfn::get_prop(&self.props, "PlayerGatewayStatus")
         }
     }
 
@@ -2433,31 +4192,76 @@ pub mod fleet {
             LocationCapacity { props }
         }
 
-        prop! {
-            /// `MaxSize`: The maximum value that is allowed for the fleet's instance count for a
-            /// location. When creating a new fleet, GameLift automatically sets this value to "1". Once
-            /// the fleet is active, you can change this value.
-            props, "MaxSize", _, set_max_size, get_max_size, Val<i64>
+        /// Sets `MaxSize`, which `new` took, in place.
+        pub fn set_max_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxSize", value.into());
+            self
         }
 
-        prop! {
-            /// `DesiredEC2Instances`: Defaults to MinSize if not defined. The number of EC2 instances
-            /// you want to maintain in the specified fleet location. This value must fall between the
-            /// minimum and maximum size limits.
-            props, "DesiredEC2Instances", desired_ec2_instances, set_desired_ec2_instances, get_desired_ec2_instances, Val<i64>
+        /// `MaxSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxSize")
         }
 
-        prop! {
-            /// `ManagedCapacityConfiguration`: Configuration options for Amazon GameLift
-            /// Servers-managed capacity behavior.
-            props, "ManagedCapacityConfiguration", managed_capacity_configuration, set_managed_capacity_configuration, get_managed_capacity_configuration, Val<ManagedCapacityConfiguration>
+        /// `DesiredEC2Instances`: Defaults to MinSize if not defined. The number of EC2 instances you
+        /// want to maintain in the specified fleet location. This value must fall between the minimum
+        /// and maximum size limits.
+        pub fn desired_ec2_instances(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DesiredEC2Instances", value.into());
+            self
         }
 
-        prop! {
-            /// `MinSize`: The minimum value allowed for the fleet's instance count for a location. When
-            /// creating a new fleet, GameLift automatically sets this value to "0". After the fleet is
-            /// active, you can change this value.
-            props, "MinSize", min_size, set_min_size, get_min_size, Val<i64>
+        /// Sets `DesiredEC2Instances` in place: [`Self::desired_ec2_instances`] on a value held by `&mut`.
+        pub fn set_desired_ec2_instances(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DesiredEC2Instances", value.into());
+            self
+        }
+
+        /// `DesiredEC2Instances` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_desired_ec2_instances(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DesiredEC2Instances")
+        }
+
+        /// `ManagedCapacityConfiguration`: Configuration options for Amazon GameLift Servers-managed
+        /// capacity behavior.
+        pub fn managed_capacity_configuration(mut self, value: impl Into<Val<ManagedCapacityConfiguration>>) -> Self {
+            self.props.set("ManagedCapacityConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ManagedCapacityConfiguration` in place: [`Self::managed_capacity_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_managed_capacity_configuration(&mut self, value: impl Into<Val<ManagedCapacityConfiguration>>) -> &mut Self {
+            self.props.set("ManagedCapacityConfiguration", value.into());
+            self
+        }
+
+        /// `ManagedCapacityConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_capacity_configuration(&self) -> ::std::option::Option<Val<ManagedCapacityConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ManagedCapacityConfiguration")
+        }
+
+        /// `MinSize`: The minimum value allowed for the fleet's instance count for a location. When
+        /// creating a new fleet, GameLift automatically sets this value to "0". After the fleet is
+        /// active, you can change this value.
+        pub fn min_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinSize", value.into());
+            self
+        }
+
+        /// Sets `MinSize` in place: [`Self::min_size`] on a value held by `&mut`.
+        pub fn set_min_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinSize", value.into());
+            self
+        }
+
+        /// `MinSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinSize")
         }
     }
 
@@ -2485,20 +4289,37 @@ pub mod fleet {
             ManagedCapacityConfiguration { props }
         }
 
-        prop! {
-            /// `ZeroCapacityStrategy`: The strategy Amazon GameLift Servers will use to automatically
-            /// scale your capacity to and from zero in response to game session activity. Game session
-            /// activity refers to any active running sessions or game session requests. When set to
-            /// SCALE_TO_AND_FROM_ZERO, MinSize must not be specified and will be managed automatically.
-            /// When set to MANUAL, MinSize is required.
-            props, "ZeroCapacityStrategy", _, set_zero_capacity_strategy, get_zero_capacity_strategy, Val<ManagedCapacityConfigurationZeroCapacityStrategy>
+        /// Sets `ZeroCapacityStrategy`, which `new` took, in place.
+        pub fn set_zero_capacity_strategy(&mut self, value: impl Into<Val<ManagedCapacityConfigurationZeroCapacityStrategy>>) -> &mut Self {
+            self.props.set("ZeroCapacityStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `ScaleInAfterInactivityMinutes`: Length of time, in minutes, that Amazon GameLift
-            /// Servers will wait before scaling in your MinSize and DesiredInstances to 0 after a
-            /// period with no game session activity.
-            props, "ScaleInAfterInactivityMinutes", scale_in_after_inactivity_minutes, set_scale_in_after_inactivity_minutes, get_scale_in_after_inactivity_minutes, Val<i64>
+        /// `ZeroCapacityStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zero_capacity_strategy(&self) -> ::std::option::Option<Val<ManagedCapacityConfigurationZeroCapacityStrategy>> {
+            crate::cfn::get_prop(&self.props, "ZeroCapacityStrategy")
+        }
+
+        /// `ScaleInAfterInactivityMinutes`: Length of time, in minutes, that Amazon GameLift Servers
+        /// will wait before scaling in your MinSize and DesiredInstances to 0 after a period with no
+        /// game session activity.
+        pub fn scale_in_after_inactivity_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScaleInAfterInactivityMinutes", value.into());
+            self
+        }
+
+        /// Sets `ScaleInAfterInactivityMinutes` in place: [`Self::scale_in_after_inactivity_minutes`]
+        /// on a value held by `&mut`.
+        pub fn set_scale_in_after_inactivity_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScaleInAfterInactivityMinutes", value.into());
+            self
+        }
+
+        /// `ScaleInAfterInactivityMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scale_in_after_inactivity_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScaleInAfterInactivityMinutes")
         }
     }
 
@@ -2563,9 +4384,23 @@ pub mod fleet {
             PlayerGatewayConfiguration { props }
         }
 
-        prop! {
-            /// `GameServerIpProtocolSupported`: The IP protocol supported by the game server.
-            props, "GameServerIpProtocolSupported", game_server_ip_protocol_supported, set_game_server_ip_protocol_supported, get_game_server_ip_protocol_supported, Val<PlayerGatewayConfigurationGameServerIpProtocolSupported>
+        /// `GameServerIpProtocolSupported`: The IP protocol supported by the game server.
+        pub fn game_server_ip_protocol_supported(mut self, value: impl Into<Val<PlayerGatewayConfigurationGameServerIpProtocolSupported>>) -> Self {
+            self.props.set("GameServerIpProtocolSupported", value.into());
+            self
+        }
+
+        /// Sets `GameServerIpProtocolSupported` in place: [`Self::game_server_ip_protocol_supported`]
+        /// on a value held by `&mut`.
+        pub fn set_game_server_ip_protocol_supported(&mut self, value: impl Into<Val<PlayerGatewayConfigurationGameServerIpProtocolSupported>>) -> &mut Self {
+            self.props.set("GameServerIpProtocolSupported", value.into());
+            self
+        }
+
+        /// `GameServerIpProtocolSupported` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_game_server_ip_protocol_supported(&self) -> ::std::option::Option<Val<PlayerGatewayConfigurationGameServerIpProtocolSupported>> {
+            crate::cfn::get_prop(&self.props, "GameServerIpProtocolSupported")
         }
     }
 
@@ -2620,16 +4455,43 @@ pub mod fleet {
             ResourceCreationLimitPolicy { props }
         }
 
-        prop! {
-            /// `NewGameSessionsPerCreator`: The maximum number of game sessions that an individual can
-            /// create during the policy period.
-            props, "NewGameSessionsPerCreator", new_game_sessions_per_creator, set_new_game_sessions_per_creator, get_new_game_sessions_per_creator, Val<i64>
+        /// `NewGameSessionsPerCreator`: The maximum number of game sessions that an individual can
+        /// create during the policy period.
+        pub fn new_game_sessions_per_creator(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NewGameSessionsPerCreator", value.into());
+            self
         }
 
-        prop! {
-            /// `PolicyPeriodInMinutes`: The time span used in evaluating the resource creation limit
-            /// policy.
-            props, "PolicyPeriodInMinutes", policy_period_in_minutes, set_policy_period_in_minutes, get_policy_period_in_minutes, Val<i64>
+        /// Sets `NewGameSessionsPerCreator` in place: [`Self::new_game_sessions_per_creator`] on a
+        /// value held by `&mut`.
+        pub fn set_new_game_sessions_per_creator(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NewGameSessionsPerCreator", value.into());
+            self
+        }
+
+        /// `NewGameSessionsPerCreator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_new_game_sessions_per_creator(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NewGameSessionsPerCreator")
+        }
+
+        /// `PolicyPeriodInMinutes`: The time span used in evaluating the resource creation limit
+        /// policy.
+        pub fn policy_period_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PolicyPeriodInMinutes", value.into());
+            self
+        }
+
+        /// Sets `PolicyPeriodInMinutes` in place: [`Self::policy_period_in_minutes`] on a value held by `&mut`.
+        pub fn set_policy_period_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PolicyPeriodInMinutes", value.into());
+            self
+        }
+
+        /// `PolicyPeriodInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_period_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PolicyPeriodInMinutes")
         }
     }
 
@@ -2655,25 +4517,65 @@ pub mod fleet {
             RuntimeConfiguration { props }
         }
 
-        prop! {
-            /// `GameSessionActivationTimeoutSeconds`: The maximum amount of time (in seconds) that a
-            /// game session can remain in status ACTIVATING. If the game session is not active before
-            /// the timeout, activation is terminated and the game session status is changed to
-            /// TERMINATED.
-            props, "GameSessionActivationTimeoutSeconds", game_session_activation_timeout_seconds, set_game_session_activation_timeout_seconds, get_game_session_activation_timeout_seconds, Val<i64>
+        /// `GameSessionActivationTimeoutSeconds`: The maximum amount of time (in seconds) that a game
+        /// session can remain in status ACTIVATING. If the game session is not active before the
+        /// timeout, activation is terminated and the game session status is changed to TERMINATED.
+        pub fn game_session_activation_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("GameSessionActivationTimeoutSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxConcurrentGameSessionActivations`: The maximum number of game sessions with status
-            /// ACTIVATING to allow on an instance simultaneously. This setting limits the amount of
-            /// instance resources that can be used for new game activations at any one time.
-            props, "MaxConcurrentGameSessionActivations", max_concurrent_game_session_activations, set_max_concurrent_game_session_activations, get_max_concurrent_game_session_activations, Val<i64>
+        /// Sets `GameSessionActivationTimeoutSeconds` in place: [`Self::game_session_activation_timeout_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_game_session_activation_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("GameSessionActivationTimeoutSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `ServerProcesses`: A collection of server process configurations that describe which
-            /// server processes to run on each instance in a fleet.
-            props, "ServerProcesses", server_processes, set_server_processes, get_server_processes, Val<List<ServerProcess>>
+        /// `GameSessionActivationTimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_game_session_activation_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "GameSessionActivationTimeoutSeconds")
+        }
+
+        /// `MaxConcurrentGameSessionActivations`: The maximum number of game sessions with status
+        /// ACTIVATING to allow on an instance simultaneously. This setting limits the amount of
+        /// instance resources that can be used for new game activations at any one time.
+        pub fn max_concurrent_game_session_activations(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxConcurrentGameSessionActivations", value.into());
+            self
+        }
+
+        /// Sets `MaxConcurrentGameSessionActivations` in place: [`Self::max_concurrent_game_session_activations`]
+        /// on a value held by `&mut`.
+        pub fn set_max_concurrent_game_session_activations(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxConcurrentGameSessionActivations", value.into());
+            self
+        }
+
+        /// `MaxConcurrentGameSessionActivations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_concurrent_game_session_activations(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxConcurrentGameSessionActivations")
+        }
+
+        /// `ServerProcesses`: A collection of server process configurations that describe which server
+        /// processes to run on each instance in a fleet.
+        pub fn server_processes(mut self, value: impl Into<Val<List<ServerProcess>>>) -> Self {
+            self.props.set("ServerProcesses", value.into());
+            self
+        }
+
+        /// Sets `ServerProcesses` in place: [`Self::server_processes`] on a value held by `&mut`.
+        pub fn set_server_processes(&mut self, value: impl Into<Val<List<ServerProcess>>>) -> &mut Self {
+            self.props.set("ServerProcesses", value.into());
+            self
+        }
+
+        /// `ServerProcesses` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_processes(&self) -> ::std::option::Option<Val<List<ServerProcess>>> {
+            crate::cfn::get_prop(&self.props, "ServerProcesses")
         }
     }
 
@@ -2708,25 +4610,47 @@ pub mod fleet {
             ServerProcess { props }
         }
 
-        prop! {
-            /// `ConcurrentExecutions`: The number of server processes that use this configuration to
-            /// run concurrently on an instance.
-            props, "ConcurrentExecutions", _, set_concurrent_executions, get_concurrent_executions, Val<i64>
+        /// Sets `ConcurrentExecutions`, which `new` took, in place.
+        pub fn set_concurrent_executions(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ConcurrentExecutions", value.into());
+            self
         }
 
-        prop! {
-            /// `LaunchPath`: The location of the server executable in a custom game build or the name
-            /// of the Realtime script file that contains the Init() function. Game builds and Realtime
-            /// scripts are installed on instances at the root: Windows (for custom game builds only):
-            /// C:\\game. Example: "C:\\game\\MyGame\\server.exe" Linux: /local/game. Examples: "/local/game/MyGame/server.exe"
-            /// or "/local/game/MyRealtimeScript.js"
-            props, "LaunchPath", _, set_launch_path, get_launch_path, Val<String>
+        /// `ConcurrentExecutions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_concurrent_executions(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ConcurrentExecutions")
         }
 
-        prop! {
-            /// `Parameters`: An optional list of parameters to pass to the server executable or
-            /// Realtime script on launch.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<String>
+        /// Sets `LaunchPath`, which `new` took, in place.
+        pub fn set_launch_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LaunchPath", value.into());
+            self
+        }
+
+        /// `LaunchPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LaunchPath")
+        }
+
+        /// `Parameters`: An optional list of parameters to pass to the server executable or Realtime
+        /// script on launch.
+        pub fn parameters(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
         }
     }
 
@@ -2749,77 +4673,224 @@ pub mod fleet {
             ScalingPolicy { props }
         }
 
-        prop! {
-            /// `Name`: A descriptive label that is associated with a fleet's scaling policy. Policy
-            /// names do not need to be unique.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `ComparisonOperator`: Comparison operator to use when measuring a metric against the
-            /// threshold value.
-            props, "ComparisonOperator", comparison_operator, set_comparison_operator, get_comparison_operator, Val<ScalingPolicyComparisonOperator>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `EvaluationPeriods`: Length of time (in minutes) the metric must be at or beyond the
-            /// threshold before a scaling event is triggered.
-            props, "EvaluationPeriods", evaluation_periods, set_evaluation_periods, get_evaluation_periods, Val<i64>
+        /// `ComparisonOperator`: Comparison operator to use when measuring a metric against the
+        /// threshold value.
+        pub fn comparison_operator(mut self, value: impl Into<Val<ScalingPolicyComparisonOperator>>) -> Self {
+            self.props.set("ComparisonOperator", value.into());
+            self
         }
 
-        prop! {
-            /// `Location`.
-            props, "Location", location, set_location, get_location, Val<String>
+        /// Sets `ComparisonOperator` in place: [`Self::comparison_operator`] on a value held by `&mut`.
+        pub fn set_comparison_operator(&mut self, value: impl Into<Val<ScalingPolicyComparisonOperator>>) -> &mut Self {
+            self.props.set("ComparisonOperator", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricName`: Name of the Amazon GameLift-defined metric that is used to trigger a
-            /// scaling adjustment. This is required for RuleBased and TargetBased policies.
-            props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<ScalingPolicyMetricName>
+        /// `ComparisonOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison_operator(&self) -> ::std::option::Option<Val<ScalingPolicyComparisonOperator>> {
+            crate::cfn::get_prop(&self.props, "ComparisonOperator")
         }
 
-        prop! {
-            /// `PolicyType`: The type of scaling policy to create. For a target-based policy, set the
-            /// parameter MetricName to 'PercentAvailableGameSessions' and specify a
-            /// TargetConfiguration. For a rule-based policy set the following parameters: MetricName,
-            /// ComparisonOperator, Threshold, EvaluationPeriods, ScalingAdjustmentType, and
-            /// ScalingAdjustment.
-            props, "PolicyType", policy_type, set_policy_type, get_policy_type, Val<ScalingPolicyPolicyType>
+        /// `EvaluationPeriods`: Length of time (in minutes) the metric must be at or beyond the
+        /// threshold before a scaling event is triggered.
+        pub fn evaluation_periods(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EvaluationPeriods", value.into());
+            self
         }
 
-        prop! {
-            /// `ScalingAdjustment`: Amount of adjustment to make, based on the scaling adjustment type.
-            props, "ScalingAdjustment", scaling_adjustment, set_scaling_adjustment, get_scaling_adjustment, Val<i64>
+        /// Sets `EvaluationPeriods` in place: [`Self::evaluation_periods`] on a value held by `&mut`.
+        pub fn set_evaluation_periods(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EvaluationPeriods", value.into());
+            self
         }
 
-        prop! {
-            /// `ScalingAdjustmentType`: The type of adjustment to make to a fleet's instance count.
-            props, "ScalingAdjustmentType", scaling_adjustment_type, set_scaling_adjustment_type, get_scaling_adjustment_type, Val<ScalingPolicyScalingAdjustmentType>
+        /// `EvaluationPeriods` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_evaluation_periods(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EvaluationPeriods")
         }
 
-        prop! {
-            /// `Status`: Current status of the scaling policy. The scaling policy can be in force only
-            /// when in an ACTIVE status. Scaling policies can be suspended for individual fleets. If
-            /// the policy is suspended for a fleet, the policy status does not change.
-            props, "Status", status, set_status, get_status, Val<ScalingPolicyStatus>
+        /// `Location`.
+        pub fn location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Location", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetConfiguration`: An object that contains settings for a target-based scaling
-            /// policy.
-            props, "TargetConfiguration", target_configuration, set_target_configuration, get_target_configuration, Val<TargetConfiguration>
+        /// Sets `Location` in place: [`Self::location`] on a value held by `&mut`.
+        pub fn set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
         }
 
-        prop! {
-            /// `Threshold`: Metric value used to trigger a scaling event.
-            props, "Threshold", threshold, set_threshold, get_threshold, Val<f64>
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Location")
         }
 
-        prop! {
-            /// `UpdateStatus`: The current status of the fleet's scaling policies in a requested fleet
-            /// location. The status PENDING_UPDATE indicates that an update was requested for the fleet
-            /// but has not yet been completed for the location.
-            props, "UpdateStatus", update_status, set_update_status, get_update_status, Val<ScalingPolicyUpdateStatus>
+        /// `MetricName`: Name of the Amazon GameLift-defined metric that is used to trigger a scaling
+        /// adjustment. This is required for RuleBased and TargetBased policies.
+        pub fn metric_name(mut self, value: impl Into<Val<ScalingPolicyMetricName>>) -> Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// Sets `MetricName` in place: [`Self::metric_name`] on a value held by `&mut`.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<ScalingPolicyMetricName>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
+        }
+
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<ScalingPolicyMetricName>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
+        }
+
+        /// `PolicyType`: The type of scaling policy to create. For a target-based policy, set the
+        /// parameter MetricName to 'PercentAvailableGameSessions' and specify a TargetConfiguration.
+        /// For a rule-based policy set the following parameters: MetricName, ComparisonOperator,
+        /// Threshold, EvaluationPeriods, ScalingAdjustmentType, and ScalingAdjustment.
+        pub fn policy_type(mut self, value: impl Into<Val<ScalingPolicyPolicyType>>) -> Self {
+            self.props.set("PolicyType", value.into());
+            self
+        }
+
+        /// Sets `PolicyType` in place: [`Self::policy_type`] on a value held by `&mut`.
+        pub fn set_policy_type(&mut self, value: impl Into<Val<ScalingPolicyPolicyType>>) -> &mut Self {
+            self.props.set("PolicyType", value.into());
+            self
+        }
+
+        /// `PolicyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_type(&self) -> ::std::option::Option<Val<ScalingPolicyPolicyType>> {
+            crate::cfn::get_prop(&self.props, "PolicyType")
+        }
+
+        /// `ScalingAdjustment`: Amount of adjustment to make, based on the scaling adjustment type.
+        pub fn scaling_adjustment(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ScalingAdjustment", value.into());
+            self
+        }
+
+        /// Sets `ScalingAdjustment` in place: [`Self::scaling_adjustment`] on a value held by `&mut`.
+        pub fn set_scaling_adjustment(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ScalingAdjustment", value.into());
+            self
+        }
+
+        /// `ScalingAdjustment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scaling_adjustment(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ScalingAdjustment")
+        }
+
+        /// `ScalingAdjustmentType`: The type of adjustment to make to a fleet's instance count.
+        pub fn scaling_adjustment_type(mut self, value: impl Into<Val<ScalingPolicyScalingAdjustmentType>>) -> Self {
+            self.props.set("ScalingAdjustmentType", value.into());
+            self
+        }
+
+        /// Sets `ScalingAdjustmentType` in place: [`Self::scaling_adjustment_type`] on a value held by `&mut`.
+        pub fn set_scaling_adjustment_type(&mut self, value: impl Into<Val<ScalingPolicyScalingAdjustmentType>>) -> &mut Self {
+            self.props.set("ScalingAdjustmentType", value.into());
+            self
+        }
+
+        /// `ScalingAdjustmentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scaling_adjustment_type(&self) -> ::std::option::Option<Val<ScalingPolicyScalingAdjustmentType>> {
+            crate::cfn::get_prop(&self.props, "ScalingAdjustmentType")
+        }
+
+        /// `Status`: Current status of the scaling policy. The scaling policy can be in force only when
+        /// in an ACTIVE status. Scaling policies can be suspended for individual fleets. If the policy
+        /// is suspended for a fleet, the policy status does not change.
+        pub fn status(mut self, value: impl Into<Val<ScalingPolicyStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<ScalingPolicyStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<ScalingPolicyStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
+        }
+
+        /// `TargetConfiguration`: An object that contains settings for a target-based scaling policy.
+        pub fn target_configuration(mut self, value: impl Into<Val<TargetConfiguration>>) -> Self {
+            self.props.set("TargetConfiguration", value.into());
+            self
+        }
+
+        /// Sets `TargetConfiguration` in place: [`Self::target_configuration`] on a value held by `&mut`.
+        pub fn set_target_configuration(&mut self, value: impl Into<Val<TargetConfiguration>>) -> &mut Self {
+            self.props.set("TargetConfiguration", value.into());
+            self
+        }
+
+        /// `TargetConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_configuration(&self) -> ::std::option::Option<Val<TargetConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TargetConfiguration")
+        }
+
+        /// `Threshold`: Metric value used to trigger a scaling event.
+        pub fn threshold(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Threshold", value.into());
+            self
+        }
+
+        /// Sets `Threshold` in place: [`Self::threshold`] on a value held by `&mut`.
+        pub fn set_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Threshold", value.into());
+            self
+        }
+
+        /// `Threshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Threshold")
+        }
+
+        /// `UpdateStatus`: The current status of the fleet's scaling policies in a requested fleet
+        /// location. The status PENDING_UPDATE indicates that an update was requested for the fleet but
+        /// has not yet been completed for the location.
+        pub fn update_status(mut self, value: impl Into<Val<ScalingPolicyUpdateStatus>>) -> Self {
+            self.props.set("UpdateStatus", value.into());
+            self
+        }
+
+        /// Sets `UpdateStatus` in place: [`Self::update_status`] on a value held by `&mut`.
+        pub fn set_update_status(&mut self, value: impl Into<Val<ScalingPolicyUpdateStatus>>) -> &mut Self {
+            self.props.set("UpdateStatus", value.into());
+            self
+        }
+
+        /// `UpdateStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_update_status(&self) -> ::std::option::Option<Val<ScalingPolicyUpdateStatus>> {
+            crate::cfn::get_prop(&self.props, "UpdateStatus")
         }
     }
 
@@ -2976,13 +5047,16 @@ pub mod fleet {
             TargetConfiguration { props }
         }
 
-        prop! {
-            /// `TargetValue`: Desired value to use with a target-based scaling policy. The value must
-            /// be relevant for whatever metric the scaling policy is using. For example, in a policy
-            /// using the metric PercentAvailableGameSessions, the target value should be the preferred
-            /// size of the fleet's buffer (the percent of capacity that should be idle and ready for
-            /// new game sessions).
-            props, "TargetValue", _, set_target_value, get_target_value, Val<f64>
+        /// Sets `TargetValue`, which `new` took, in place.
+        pub fn set_target_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TargetValue", value.into());
+            self
+        }
+
+        /// `TargetValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TargetValue")
         }
     }
 
@@ -3031,85 +5105,220 @@ impl GameServerGroup {
         GameServerGroup { core }
     }
 
-    prop! {
-        /// `AutoScalingPolicy`: Configuration settings to define a scaling policy for the Auto
-        /// Scaling group that is optimized for game hosting. Updating this game server group
-        /// property will not take effect for the created EC2 Auto Scaling group, please update the
-        /// EC2 Auto Scaling group directly after creating the resource.
-        core.props, "AutoScalingPolicy", auto_scaling_policy, set_auto_scaling_policy, get_auto_scaling_policy, Val<game_server_group::AutoScalingPolicy>
+    /// `AutoScalingPolicy`: Configuration settings to define a scaling policy for the Auto Scaling
+    /// group that is optimized for game hosting. Updating this game server group property will not
+    /// take effect for the created EC2 Auto Scaling group, please update the EC2 Auto Scaling group
+    /// directly after creating the resource.
+    pub fn auto_scaling_policy(mut self, value: impl Into<Val<game_server_group::AutoScalingPolicy>>) -> Self {
+        self.core.props.set("AutoScalingPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `BalancingStrategy`: The fallback balancing method to use for the game server group when
-        /// Spot Instances in a Region become unavailable or are not viable for game hosting.
-        core.props, "BalancingStrategy", balancing_strategy, set_balancing_strategy, get_balancing_strategy, Val<game_server_group::BalancingStrategy>
+    /// Sets `AutoScalingPolicy` in place: [`Self::auto_scaling_policy`] on a value held by `&mut`.
+    pub fn set_auto_scaling_policy(&mut self, value: impl Into<Val<game_server_group::AutoScalingPolicy>>) -> &mut Self {
+        self.core.props.set("AutoScalingPolicy", value.into());
+        self
     }
 
-    prop! {
-        /// `DeleteOption`: The type of delete to perform.
-        core.props, "DeleteOption", delete_option, set_delete_option, get_delete_option, Val<game_server_group::DeleteOption>
+    /// `AutoScalingPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_scaling_policy(&self) -> ::std::option::Option<Val<game_server_group::AutoScalingPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "AutoScalingPolicy")
     }
 
-    prop! {
-        /// `GameServerGroupName`: An identifier for the new game server group.
-        core.props, "GameServerGroupName", _, set_game_server_group_name, get_game_server_group_name, Val<String>
+    /// `BalancingStrategy`: The fallback balancing method to use for the game server group when
+    /// Spot Instances in a Region become unavailable or are not viable for game hosting.
+    pub fn balancing_strategy(mut self, value: impl Into<Val<game_server_group::BalancingStrategy>>) -> Self {
+        self.core.props.set("BalancingStrategy", value.into());
+        self
     }
 
-    prop! {
-        /// `GameServerProtectionPolicy`: A flag that indicates whether instances in the game server
-        /// group are protected from early termination.
-        core.props, "GameServerProtectionPolicy", game_server_protection_policy, set_game_server_protection_policy, get_game_server_protection_policy, Val<game_server_group::GameServerProtectionPolicy>
+    /// Sets `BalancingStrategy` in place: [`Self::balancing_strategy`] on a value held by `&mut`.
+    pub fn set_balancing_strategy(&mut self, value: impl Into<Val<game_server_group::BalancingStrategy>>) -> &mut Self {
+        self.core.props.set("BalancingStrategy", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceDefinitions`: A set of EC2 instance types to use when creating instances in the
-        /// group.
-        core.props, "InstanceDefinitions", _, set_instance_definitions, get_instance_definitions, Val<List<game_server_group::InstanceDefinition>>
+    /// `BalancingStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_balancing_strategy(&self) -> ::std::option::Option<Val<game_server_group::BalancingStrategy>> {
+        crate::cfn::get_prop(&self.core.props, "BalancingStrategy")
     }
 
-    prop! {
-        /// `LaunchTemplate`: The EC2 launch template that contains configuration settings and game
-        /// server code to be deployed to all instances in the game server group. Updating this game
-        /// server group property will not take effect for the created EC2 Auto Scaling group,
-        /// please update the EC2 Auto Scaling group directly after creating the resource.
-        core.props, "LaunchTemplate", launch_template, set_launch_template, get_launch_template, Val<game_server_group::LaunchTemplate>
+    /// `DeleteOption`: The type of delete to perform.
+    pub fn delete_option(mut self, value: impl Into<Val<game_server_group::DeleteOption>>) -> Self {
+        self.core.props.set("DeleteOption", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxSize`: The maximum number of instances allowed in the EC2 Auto Scaling group.
-        /// Updating this game server group property will not take effect for the created EC2 Auto
-        /// Scaling group, please update the EC2 Auto Scaling group directly after creating the
-        /// resource.
-        core.props, "MaxSize", max_size, set_max_size, get_max_size, Val<f64>
+    /// Sets `DeleteOption` in place: [`Self::delete_option`] on a value held by `&mut`.
+    pub fn set_delete_option(&mut self, value: impl Into<Val<game_server_group::DeleteOption>>) -> &mut Self {
+        self.core.props.set("DeleteOption", value.into());
+        self
     }
 
-    prop! {
-        /// `MinSize`: The minimum number of instances allowed in the EC2 Auto Scaling group.
-        /// Updating this game server group property will not take effect for the created EC2 Auto
-        /// Scaling group, please update the EC2 Auto Scaling group directly after creating the
-        /// resource.
-        core.props, "MinSize", min_size, set_min_size, get_min_size, Val<f64>
+    /// `DeleteOption` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delete_option(&self) -> ::std::option::Option<Val<game_server_group::DeleteOption>> {
+        crate::cfn::get_prop(&self.core.props, "DeleteOption")
     }
 
-    prop! {
-        /// `RoleArn`: The Amazon Resource Name (ARN) for an IAM role that allows Amazon GameLift to
-        /// access your EC2 Auto Scaling groups.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// Sets `GameServerGroupName`, which `new` took, in place.
+    pub fn set_game_server_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GameServerGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of labels to assign to the new game server group resource. Updating game
-        /// server group tags with CloudFormation will not take effect. Please update this property
-        /// using AWS GameLift APIs instead.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `GameServerGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_game_server_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GameServerGroupName")
     }
 
-    prop! {
-        /// `VpcSubnets`: A list of virtual private cloud (VPC) subnets to use with instances in the
-        /// game server group. Updating this game server group property will not take effect for the
-        /// created EC2 Auto Scaling group, please update the EC2 Auto Scaling group directly after
-        /// creating the resource.
-        core.props, "VpcSubnets", vpc_subnets, set_vpc_subnets, get_vpc_subnets, Val<List<String>>
+    /// `GameServerProtectionPolicy`: A flag that indicates whether instances in the game server
+    /// group are protected from early termination.
+    pub fn game_server_protection_policy(mut self, value: impl Into<Val<game_server_group::GameServerProtectionPolicy>>) -> Self {
+        self.core.props.set("GameServerProtectionPolicy", value.into());
+        self
+    }
+
+    /// Sets `GameServerProtectionPolicy` in place: [`Self::game_server_protection_policy`] on a
+    /// value held by `&mut`.
+    pub fn set_game_server_protection_policy(&mut self, value: impl Into<Val<game_server_group::GameServerProtectionPolicy>>) -> &mut Self {
+        self.core.props.set("GameServerProtectionPolicy", value.into());
+        self
+    }
+
+    /// `GameServerProtectionPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_game_server_protection_policy(&self) -> ::std::option::Option<Val<game_server_group::GameServerProtectionPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "GameServerProtectionPolicy")
+    }
+
+    /// Sets `InstanceDefinitions`, which `new` took, in place.
+    pub fn set_instance_definitions(&mut self, value: impl Into<Val<List<game_server_group::InstanceDefinition>>>) -> &mut Self {
+        self.core.props.set("InstanceDefinitions", value.into());
+        self
+    }
+
+    /// `InstanceDefinitions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_definitions(&self) -> ::std::option::Option<Val<List<game_server_group::InstanceDefinition>>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceDefinitions")
+    }
+
+    /// `LaunchTemplate`: The EC2 launch template that contains configuration settings and game
+    /// server code to be deployed to all instances in the game server group. Updating this game
+    /// server group property will not take effect for the created EC2 Auto Scaling group, please
+    /// update the EC2 Auto Scaling group directly after creating the resource.
+    pub fn launch_template(mut self, value: impl Into<Val<game_server_group::LaunchTemplate>>) -> Self {
+        self.core.props.set("LaunchTemplate", value.into());
+        self
+    }
+
+    /// Sets `LaunchTemplate` in place: [`Self::launch_template`] on a value held by `&mut`.
+    pub fn set_launch_template(&mut self, value: impl Into<Val<game_server_group::LaunchTemplate>>) -> &mut Self {
+        self.core.props.set("LaunchTemplate", value.into());
+        self
+    }
+
+    /// `LaunchTemplate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_launch_template(&self) -> ::std::option::Option<Val<game_server_group::LaunchTemplate>> {
+        crate::cfn::get_prop(&self.core.props, "LaunchTemplate")
+    }
+
+    /// `MaxSize`: The maximum number of instances allowed in the EC2 Auto Scaling group. Updating
+    /// this game server group property will not take effect for the created EC2 Auto Scaling group,
+    /// please update the EC2 Auto Scaling group directly after creating the resource.
+    pub fn max_size(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("MaxSize", value.into());
+        self
+    }
+
+    /// Sets `MaxSize` in place: [`Self::max_size`] on a value held by `&mut`.
+    pub fn set_max_size(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("MaxSize", value.into());
+        self
+    }
+
+    /// `MaxSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_size(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxSize")
+    }
+
+    /// `MinSize`: The minimum number of instances allowed in the EC2 Auto Scaling group. Updating
+    /// this game server group property will not take effect for the created EC2 Auto Scaling group,
+    /// please update the EC2 Auto Scaling group directly after creating the resource.
+    pub fn min_size(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("MinSize", value.into());
+        self
+    }
+
+    /// Sets `MinSize` in place: [`Self::min_size`] on a value held by `&mut`.
+    pub fn set_min_size(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("MinSize", value.into());
+        self
+    }
+
+    /// `MinSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_min_size(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "MinSize")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: A list of labels to assign to the new game server group resource. Updating game
+    /// server group tags with CloudFormation will not take effect. Please update this property
+    /// using AWS GameLift APIs instead.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VpcSubnets`: A list of virtual private cloud (VPC) subnets to use with instances in the
+    /// game server group. Updating this game server group property will not take effect for the
+    /// created EC2 Auto Scaling group, please update the EC2 Auto Scaling group directly after
+    /// creating the resource.
+    pub fn vpc_subnets(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("VpcSubnets", value.into());
+        self
+    }
+
+    /// Sets `VpcSubnets` in place: [`Self::vpc_subnets`] on a value held by `&mut`.
+    pub fn set_vpc_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("VpcSubnets", value.into());
+        self
+    }
+
+    /// `VpcSubnets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "VpcSubnets")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3156,16 +5365,36 @@ pub mod game_server_group {
             AutoScalingPolicy { props }
         }
 
-        prop! {
-            /// `TargetTrackingConfiguration`: Settings for a target-based scaling policy applied to
-            /// Auto Scaling group.
-            props, "TargetTrackingConfiguration", _, set_target_tracking_configuration, get_target_tracking_configuration, Val<TargetTrackingConfiguration>
+        /// Sets `TargetTrackingConfiguration`, which `new` took, in place.
+        pub fn set_target_tracking_configuration(&mut self, value: impl Into<Val<TargetTrackingConfiguration>>) -> &mut Self {
+            self.props.set("TargetTrackingConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `EstimatedInstanceWarmup`: Length of time, in seconds, it takes for a new instance to
-            /// start new game server processes and register with GameLift FleetIQ.
-            props, "EstimatedInstanceWarmup", estimated_instance_warmup, set_estimated_instance_warmup, get_estimated_instance_warmup, Val<f64>
+        /// `TargetTrackingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_tracking_configuration(&self) -> ::std::option::Option<Val<TargetTrackingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TargetTrackingConfiguration")
+        }
+
+        /// `EstimatedInstanceWarmup`: Length of time, in seconds, it takes for a new instance to start
+        /// new game server processes and register with GameLift FleetIQ.
+        pub fn estimated_instance_warmup(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("EstimatedInstanceWarmup", value.into());
+            self
+        }
+
+        /// Sets `EstimatedInstanceWarmup` in place: [`Self::estimated_instance_warmup`] on a value held
+        /// by `&mut`.
+        pub fn set_estimated_instance_warmup(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("EstimatedInstanceWarmup", value.into());
+            self
+        }
+
+        /// `EstimatedInstanceWarmup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_estimated_instance_warmup(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "EstimatedInstanceWarmup")
         }
     }
 
@@ -3188,10 +5417,16 @@ pub mod game_server_group {
             TargetTrackingConfiguration { props }
         }
 
-        prop! {
-            /// `TargetValue`: Desired value to use with a game server group target-based scaling
-            /// policy.
-            props, "TargetValue", _, set_target_value, get_target_value, Val<f64>
+        /// Sets `TargetValue`, which `new` took, in place.
+        pub fn set_target_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TargetValue", value.into());
+            self
+        }
+
+        /// `TargetValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TargetValue")
         }
     }
 
@@ -3260,15 +5495,35 @@ pub mod game_server_group {
             InstanceDefinition { props }
         }
 
-        prop! {
-            /// `InstanceType`: An EC2 instance type designation.
-            props, "InstanceType", _, set_instance_type, get_instance_type, Val<String>
+        /// Sets `InstanceType`, which `new` took, in place.
+        pub fn set_instance_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InstanceType", value.into());
+            self
         }
 
-        prop! {
-            /// `WeightedCapacity`: Instance weighting that indicates how much this instance type
-            /// contributes to the total capacity of a game server group.
-            props, "WeightedCapacity", weighted_capacity, set_weighted_capacity, get_weighted_capacity, Val<String>
+        /// `InstanceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InstanceType")
+        }
+
+        /// `WeightedCapacity`: Instance weighting that indicates how much this instance type
+        /// contributes to the total capacity of a game server group.
+        pub fn weighted_capacity(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WeightedCapacity", value.into());
+            self
+        }
+
+        /// Sets `WeightedCapacity` in place: [`Self::weighted_capacity`] on a value held by `&mut`.
+        pub fn set_weighted_capacity(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WeightedCapacity", value.into());
+            self
+        }
+
+        /// `WeightedCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weighted_capacity(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WeightedCapacity")
         }
     }
 
@@ -3291,19 +5546,58 @@ pub mod game_server_group {
             LaunchTemplate { props }
         }
 
-        prop! {
-            /// `LaunchTemplateId`: A unique identifier for an existing EC2 launch template.
-            props, "LaunchTemplateId", launch_template_id, set_launch_template_id, get_launch_template_id, Val<String>
+        /// `LaunchTemplateId`: A unique identifier for an existing EC2 launch template.
+        pub fn launch_template_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LaunchTemplateId", value.into());
+            self
         }
 
-        prop! {
-            /// `LaunchTemplateName`: A readable identifier for an existing EC2 launch template.
-            props, "LaunchTemplateName", launch_template_name, set_launch_template_name, get_launch_template_name, Val<String>
+        /// Sets `LaunchTemplateId` in place: [`Self::launch_template_id`] on a value held by `&mut`.
+        pub fn set_launch_template_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LaunchTemplateId", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`: The version of the EC2 launch template to use.
-            props, "Version", version, set_version, get_version, Val<String>
+        /// `LaunchTemplateId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_template_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LaunchTemplateId")
+        }
+
+        /// `LaunchTemplateName`: A readable identifier for an existing EC2 launch template.
+        pub fn launch_template_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LaunchTemplateName", value.into());
+            self
+        }
+
+        /// Sets `LaunchTemplateName` in place: [`Self::launch_template_name`] on a value held by `&mut`.
+        pub fn set_launch_template_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LaunchTemplateName", value.into());
+            self
+        }
+
+        /// `LaunchTemplateName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_template_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LaunchTemplateName")
+        }
+
+        /// `Version`: The version of the EC2 launch template to use.
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 }
@@ -3330,56 +5624,166 @@ impl GameSessionQueue {
         GameSessionQueue { core }
     }
 
-    prop! {
-        /// `CustomEventData`: Information that is added to all events that are related to this game
-        /// session queue.
-        core.props, "CustomEventData", custom_event_data, set_custom_event_data, get_custom_event_data, Val<String>
+    /// `CustomEventData`: Information that is added to all events that are related to this game
+    /// session queue.
+    pub fn custom_event_data(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomEventData", value.into());
+        self
     }
 
-    prop! {
-        /// `Destinations`: A list of fleets and/or fleet aliases that can be used to fulfill game
-        /// session placement requests in the queue.
-        core.props, "Destinations", destinations, set_destinations, get_destinations, Val<List<game_session_queue::GameSessionQueueDestination>>
+    /// Sets `CustomEventData` in place: [`Self::custom_event_data`] on a value held by `&mut`.
+    pub fn set_custom_event_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomEventData", value.into());
+        self
     }
 
-    prop! {
-        /// `FilterConfiguration`: A list of locations where a queue is allowed to place new game
-        /// sessions.
-        core.props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<game_session_queue::FilterConfiguration>
+    /// `CustomEventData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_event_data(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomEventData")
     }
 
-    prop! {
-        /// `Name`: A descriptive label that is associated with game session queue. Queue names must
-        /// be unique within each Region.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Destinations`: A list of fleets and/or fleet aliases that can be used to fulfill game
+    /// session placement requests in the queue.
+    pub fn destinations(mut self, value: impl Into<Val<List<game_session_queue::GameSessionQueueDestination>>>) -> Self {
+        self.core.props.set("Destinations", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationTarget`: An SNS topic ARN that is set up to receive game session placement
-        /// notifications.
-        core.props, "NotificationTarget", notification_target, set_notification_target, get_notification_target, Val<String>
+    /// Sets `Destinations` in place: [`Self::destinations`] on a value held by `&mut`.
+    pub fn set_destinations(&mut self, value: impl Into<Val<List<game_session_queue::GameSessionQueueDestination>>>) -> &mut Self {
+        self.core.props.set("Destinations", value.into());
+        self
     }
 
-    prop! {
-        /// `PlayerLatencyPolicies`: A set of policies that act as a sliding cap on player latency.
-        core.props, "PlayerLatencyPolicies", player_latency_policies, set_player_latency_policies, get_player_latency_policies, Val<List<game_session_queue::PlayerLatencyPolicy>>
+    /// `Destinations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destinations(&self) -> ::std::option::Option<Val<List<game_session_queue::GameSessionQueueDestination>>> {
+        crate::cfn::get_prop(&self.core.props, "Destinations")
     }
 
-    prop! {
-        /// `PriorityConfiguration`: Custom settings to use when prioritizing destinations and
-        /// locations for game session placements.
-        core.props, "PriorityConfiguration", priority_configuration, set_priority_configuration, get_priority_configuration, Val<game_session_queue::PriorityConfiguration>
+    /// `FilterConfiguration`: A list of locations where a queue is allowed to place new game
+    /// sessions.
+    pub fn filter_configuration(mut self, value: impl Into<Val<game_session_queue::FilterConfiguration>>) -> Self {
+        self.core.props.set("FilterConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `FilterConfiguration` in place: [`Self::filter_configuration`] on a value held by `&mut`.
+    pub fn set_filter_configuration(&mut self, value: impl Into<Val<game_session_queue::FilterConfiguration>>) -> &mut Self {
+        self.core.props.set("FilterConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `TimeoutInSeconds`: The maximum time, in seconds, that a new game session placement
-        /// request remains in the queue.
-        core.props, "TimeoutInSeconds", timeout_in_seconds, set_timeout_in_seconds, get_timeout_in_seconds, Val<i64>
+    /// `FilterConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filter_configuration(&self) -> ::std::option::Option<Val<game_session_queue::FilterConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "FilterConfiguration")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NotificationTarget`: An SNS topic ARN that is set up to receive game session placement
+    /// notifications.
+    pub fn notification_target(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NotificationTarget", value.into());
+        self
+    }
+
+    /// Sets `NotificationTarget` in place: [`Self::notification_target`] on a value held by `&mut`.
+    pub fn set_notification_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NotificationTarget", value.into());
+        self
+    }
+
+    /// `NotificationTarget` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_target(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationTarget")
+    }
+
+    /// `PlayerLatencyPolicies`: A set of policies that act as a sliding cap on player latency.
+    pub fn player_latency_policies(mut self, value: impl Into<Val<List<game_session_queue::PlayerLatencyPolicy>>>) -> Self {
+        self.core.props.set("PlayerLatencyPolicies", value.into());
+        self
+    }
+
+    /// Sets `PlayerLatencyPolicies` in place: [`Self::player_latency_policies`] on a value held by `&mut`.
+    pub fn set_player_latency_policies(&mut self, value: impl Into<Val<List<game_session_queue::PlayerLatencyPolicy>>>) -> &mut Self {
+        self.core.props.set("PlayerLatencyPolicies", value.into());
+        self
+    }
+
+    /// `PlayerLatencyPolicies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_player_latency_policies(&self) -> ::std::option::Option<Val<List<game_session_queue::PlayerLatencyPolicy>>> {
+        crate::cfn::get_prop(&self.core.props, "PlayerLatencyPolicies")
+    }
+
+    /// `PriorityConfiguration`: Custom settings to use when prioritizing destinations and locations
+    /// for game session placements.
+    pub fn priority_configuration(mut self, value: impl Into<Val<game_session_queue::PriorityConfiguration>>) -> Self {
+        self.core.props.set("PriorityConfiguration", value.into());
+        self
+    }
+
+    /// Sets `PriorityConfiguration` in place: [`Self::priority_configuration`] on a value held by `&mut`.
+    pub fn set_priority_configuration(&mut self, value: impl Into<Val<game_session_queue::PriorityConfiguration>>) -> &mut Self {
+        self.core.props.set("PriorityConfiguration", value.into());
+        self
+    }
+
+    /// `PriorityConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_priority_configuration(&self) -> ::std::option::Option<Val<game_session_queue::PriorityConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "PriorityConfiguration")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TimeoutInSeconds`: The maximum time, in seconds, that a new game session placement request
+    /// remains in the queue.
+    pub fn timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("TimeoutInSeconds", value.into());
+        self
+    }
+
+    /// Sets `TimeoutInSeconds` in place: [`Self::timeout_in_seconds`] on a value held by `&mut`.
+    pub fn set_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("TimeoutInSeconds", value.into());
+        self
+    }
+
+    /// `TimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "TimeoutInSeconds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3458,9 +5862,22 @@ pub mod game_session_queue {
             GameSessionQueueDestination { props }
         }
 
-        prop! {
-            /// `DestinationArn`.
-            props, "DestinationArn", destination_arn, set_destination_arn, get_destination_arn, Val<String>
+        /// `DestinationArn`.
+        pub fn destination_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DestinationArn", value.into());
+            self
+        }
+
+        /// Sets `DestinationArn` in place: [`Self::destination_arn`] on a value held by `&mut`.
+        pub fn set_destination_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationArn", value.into());
+            self
+        }
+
+        /// `DestinationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationArn")
         }
     }
 
@@ -3479,10 +5896,23 @@ pub mod game_session_queue {
             FilterConfiguration { props }
         }
 
-        prop! {
-            /// `AllowedLocations`: A list of locations to allow game session placement in, in the form
-            /// of AWS Region codes such as us-west-2.
-            props, "AllowedLocations", allowed_locations, set_allowed_locations, get_allowed_locations, Val<List<String>>
+        /// `AllowedLocations`: A list of locations to allow game session placement in, in the form of
+        /// AWS Region codes such as us-west-2.
+        pub fn allowed_locations(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedLocations", value.into());
+            self
+        }
+
+        /// Sets `AllowedLocations` in place: [`Self::allowed_locations`] on a value held by `&mut`.
+        pub fn set_allowed_locations(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedLocations", value.into());
+            self
+        }
+
+        /// `AllowedLocations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_locations(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedLocations")
         }
     }
 
@@ -3502,16 +5932,43 @@ pub mod game_session_queue {
             PlayerLatencyPolicy { props }
         }
 
-        prop! {
-            /// `MaximumIndividualPlayerLatencyMilliseconds`: The maximum latency value that is allowed
-            /// for any player, in milliseconds. All policies must have a value set for this property.
-            props, "MaximumIndividualPlayerLatencyMilliseconds", maximum_individual_player_latency_milliseconds, set_maximum_individual_player_latency_milliseconds, get_maximum_individual_player_latency_milliseconds, Val<i64>
+        /// `MaximumIndividualPlayerLatencyMilliseconds`: The maximum latency value that is allowed for
+        /// any player, in milliseconds. All policies must have a value set for this property.
+        pub fn maximum_individual_player_latency_milliseconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumIndividualPlayerLatencyMilliseconds", value.into());
+            self
         }
 
-        prop! {
-            /// `PolicyDurationSeconds`: The length of time, in seconds, that the policy is enforced
-            /// while placing a new game session.
-            props, "PolicyDurationSeconds", policy_duration_seconds, set_policy_duration_seconds, get_policy_duration_seconds, Val<i64>
+        /// Sets `MaximumIndividualPlayerLatencyMilliseconds` in place: [`Self::maximum_individual_player_latency_milliseconds`]
+        /// on a value held by `&mut`.
+        pub fn set_maximum_individual_player_latency_milliseconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumIndividualPlayerLatencyMilliseconds", value.into());
+            self
+        }
+
+        /// `MaximumIndividualPlayerLatencyMilliseconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_individual_player_latency_milliseconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumIndividualPlayerLatencyMilliseconds")
+        }
+
+        /// `PolicyDurationSeconds`: The length of time, in seconds, that the policy is enforced while
+        /// placing a new game session.
+        pub fn policy_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PolicyDurationSeconds", value.into());
+            self
+        }
+
+        /// Sets `PolicyDurationSeconds` in place: [`Self::policy_duration_seconds`] on a value held by `&mut`.
+        pub fn set_policy_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PolicyDurationSeconds", value.into());
+            self
+        }
+
+        /// `PolicyDurationSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PolicyDurationSeconds")
         }
     }
 
@@ -3530,16 +5987,42 @@ pub mod game_session_queue {
             PriorityConfiguration { props }
         }
 
-        prop! {
-            /// `LocationOrder`: The prioritization order to use for fleet locations, when the
-            /// PriorityOrder property includes LOCATION.
-            props, "LocationOrder", location_order, set_location_order, get_location_order, Val<List<String>>
+        /// `LocationOrder`: The prioritization order to use for fleet locations, when the PriorityOrder
+        /// property includes LOCATION.
+        pub fn location_order(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("LocationOrder", value.into());
+            self
         }
 
-        prop! {
-            /// `PriorityOrder`: The recommended sequence to use when prioritizing where to place new
-            /// game sessions.
-            props, "PriorityOrder", priority_order, set_priority_order, get_priority_order, Val<List<PriorityOrder>>
+        /// Sets `LocationOrder` in place: [`Self::location_order`] on a value held by `&mut`.
+        pub fn set_location_order(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("LocationOrder", value.into());
+            self
+        }
+
+        /// `LocationOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location_order(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "LocationOrder")
+        }
+
+        /// `PriorityOrder`: The recommended sequence to use when prioritizing where to place new game
+        /// sessions.
+        pub fn priority_order(mut self, value: impl Into<Val<List<PriorityOrder>>>) -> Self {
+            self.props.set("PriorityOrder", value.into());
+            self
+        }
+
+        /// Sets `PriorityOrder` in place: [`Self::priority_order`] on a value held by `&mut`.
+        pub fn set_priority_order(&mut self, value: impl Into<Val<List<PriorityOrder>>>) -> &mut Self {
+            self.props.set("PriorityOrder", value.into());
+            self
+        }
+
+        /// `PriorityOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority_order(&self) -> ::std::option::Option<Val<List<PriorityOrder>>> {
+            crate::cfn::get_prop(&self.props, "PriorityOrder")
         }
     }
 
@@ -3584,14 +6067,34 @@ impl Location {
         Location { core }
     }
 
-    prop! {
-        /// `LocationName`.
-        core.props, "LocationName", _, set_location_name, get_location_name, Val<String>
+    /// Sets `LocationName`, which `new` took, in place.
+    pub fn set_location_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LocationName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `LocationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_location_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LocationName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3642,102 +6145,296 @@ impl MatchmakingConfiguration {
         MatchmakingConfiguration { core }
     }
 
-    prop! {
-        /// `AcceptanceRequired`: A flag that indicates whether a match that was created with this
-        /// configuration must be accepted by the matched players
-        core.props, "AcceptanceRequired", _, set_acceptance_required, get_acceptance_required, Val<bool>
+    /// Sets `AcceptanceRequired`, which `new` took, in place.
+    pub fn set_acceptance_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AcceptanceRequired", value.into());
+        self
     }
 
-    prop! {
-        /// `AcceptanceTimeoutSeconds`: The length of time (in seconds) to wait for players to
-        /// accept a proposed match, if acceptance is required.
-        core.props, "AcceptanceTimeoutSeconds", acceptance_timeout_seconds, set_acceptance_timeout_seconds, get_acceptance_timeout_seconds, Val<i64>
+    /// `AcceptanceRequired` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_acceptance_required(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AcceptanceRequired")
     }
 
-    prop! {
-        /// `AdditionalPlayerCount`: The number of player slots in a match to keep open for future
-        /// players.
-        core.props, "AdditionalPlayerCount", additional_player_count, set_additional_player_count, get_additional_player_count, Val<i64>
+    /// `AcceptanceTimeoutSeconds`: The length of time (in seconds) to wait for players to accept a
+    /// proposed match, if acceptance is required.
+    pub fn acceptance_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("AcceptanceTimeoutSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `BackfillMode`: The method used to backfill game sessions created with this matchmaking
-        /// configuration.
-        core.props, "BackfillMode", backfill_mode, set_backfill_mode, get_backfill_mode, Val<matchmaking_configuration::BackfillMode>
+    /// Sets `AcceptanceTimeoutSeconds` in place: [`Self::acceptance_timeout_seconds`] on a value
+    /// held by `&mut`.
+    pub fn set_acceptance_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("AcceptanceTimeoutSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `CreationTime`: A time stamp indicating when this data object was created.
-        core.props, "CreationTime", creation_time, set_creation_time, get_creation_time, Val<String>
+    /// `AcceptanceTimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_acceptance_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "AcceptanceTimeoutSeconds")
     }
 
-    prop! {
-        /// `CustomEventData`: Information to attach to all events related to the matchmaking
-        /// configuration.
-        core.props, "CustomEventData", custom_event_data, set_custom_event_data, get_custom_event_data, Val<String>
+    /// `AdditionalPlayerCount`: The number of player slots in a match to keep open for future
+    /// players.
+    pub fn additional_player_count(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("AdditionalPlayerCount", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A descriptive label that is associated with matchmaking configuration.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AdditionalPlayerCount` in place: [`Self::additional_player_count`] on a value held by `&mut`.
+    pub fn set_additional_player_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("AdditionalPlayerCount", value.into());
+        self
     }
 
-    prop! {
-        /// `FlexMatchMode`: Indicates whether this matchmaking configuration is being used with
-        /// Amazon GameLift hosting or as a standalone matchmaking solution.
-        core.props, "FlexMatchMode", flex_match_mode, set_flex_match_mode, get_flex_match_mode, Val<matchmaking_configuration::FlexMatchMode>
+    /// `AdditionalPlayerCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_additional_player_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "AdditionalPlayerCount")
     }
 
-    prop! {
-        /// `GameProperties`: A set of custom properties for a game session, formatted as key:value
-        /// pairs.
-        core.props, "GameProperties", game_properties, set_game_properties, get_game_properties, Val<List<Tag>>
+    /// `BackfillMode`: The method used to backfill game sessions created with this matchmaking
+    /// configuration.
+    pub fn backfill_mode(mut self, value: impl Into<Val<matchmaking_configuration::BackfillMode>>) -> Self {
+        self.core.props.set("BackfillMode", value.into());
+        self
     }
 
-    prop! {
-        /// `GameSessionData`: A set of custom game session properties, formatted as a single string
-        /// value.
-        core.props, "GameSessionData", game_session_data, set_game_session_data, get_game_session_data, Val<String>
+    /// Sets `BackfillMode` in place: [`Self::backfill_mode`] on a value held by `&mut`.
+    pub fn set_backfill_mode(&mut self, value: impl Into<Val<matchmaking_configuration::BackfillMode>>) -> &mut Self {
+        self.core.props.set("BackfillMode", value.into());
+        self
     }
 
-    prop! {
-        /// `GameSessionQueueArns`: The Amazon Resource Name (ARN) that is assigned to a Amazon
-        /// GameLift game session queue resource and uniquely identifies it.
-        core.props, "GameSessionQueueArns", game_session_queue_arns, set_game_session_queue_arns, get_game_session_queue_arns, Val<List<String>>
+    /// `BackfillMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_backfill_mode(&self) -> ::std::option::Option<Val<matchmaking_configuration::BackfillMode>> {
+        crate::cfn::get_prop(&self.core.props, "BackfillMode")
     }
 
-    prop! {
-        /// `Name`: A unique identifier for the matchmaking configuration.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `CreationTime`: A time stamp indicating when this data object was created.
+    pub fn creation_time(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CreationTime", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationTarget`: An SNS topic ARN that is set up to receive matchmaking
-        /// notifications.
-        core.props, "NotificationTarget", notification_target, set_notification_target, get_notification_target, Val<String>
+    /// Sets `CreationTime` in place: [`Self::creation_time`] on a value held by `&mut`.
+    pub fn set_creation_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CreationTime", value.into());
+        self
     }
 
-    prop! {
-        /// `RequestTimeoutSeconds`: The maximum duration, in seconds, that a matchmaking ticket can
-        /// remain in process before timing out.
-        core.props, "RequestTimeoutSeconds", _, set_request_timeout_seconds, get_request_timeout_seconds, Val<i64>
+    /// `CreationTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_creation_time(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CreationTime")
     }
 
-    prop! {
-        /// `RuleSetArn`: The Amazon Resource Name (ARN) associated with the GameLift matchmaking
-        /// rule set resource that this configuration uses.
-        core.props, "RuleSetArn", rule_set_arn, set_rule_set_arn, get_rule_set_arn, Val<String>
+    /// `CustomEventData`: Information to attach to all events related to the matchmaking
+    /// configuration.
+    pub fn custom_event_data(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomEventData", value.into());
+        self
     }
 
-    prop! {
-        /// `RuleSetName`: A unique identifier for the matchmaking rule set to use with this
-        /// configuration.
-        core.props, "RuleSetName", _, set_rule_set_name, get_rule_set_name, Val<String>
+    /// Sets `CustomEventData` in place: [`Self::custom_event_data`] on a value held by `&mut`.
+    pub fn set_custom_event_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomEventData", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CustomEventData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_event_data(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomEventData")
+    }
+
+    /// `Description`: A descriptive label that is associated with matchmaking configuration.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `FlexMatchMode`: Indicates whether this matchmaking configuration is being used with Amazon
+    /// GameLift hosting or as a standalone matchmaking solution.
+    pub fn flex_match_mode(mut self, value: impl Into<Val<matchmaking_configuration::FlexMatchMode>>) -> Self {
+        self.core.props.set("FlexMatchMode", value.into());
+        self
+    }
+
+    /// Sets `FlexMatchMode` in place: [`Self::flex_match_mode`] on a value held by `&mut`.
+    pub fn set_flex_match_mode(&mut self, value: impl Into<Val<matchmaking_configuration::FlexMatchMode>>) -> &mut Self {
+        self.core.props.set("FlexMatchMode", value.into());
+        self
+    }
+
+    /// `FlexMatchMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_flex_match_mode(&self) -> ::std::option::Option<Val<matchmaking_configuration::FlexMatchMode>> {
+        crate::cfn::get_prop(&self.core.props, "FlexMatchMode")
+    }
+
+    /// `GameProperties`: A set of custom properties for a game session, formatted as key:value
+    /// pairs.
+    pub fn game_properties(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("GameProperties", value.into());
+        self
+    }
+
+    /// Sets `GameProperties` in place: [`Self::game_properties`] on a value held by `&mut`.
+    pub fn set_game_properties(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("GameProperties", value.into());
+        self
+    }
+
+    /// `GameProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_game_properties(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "GameProperties")
+    }
+
+    /// `GameSessionData`: A set of custom game session properties, formatted as a single string
+    /// value.
+    pub fn game_session_data(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GameSessionData", value.into());
+        self
+    }
+
+    /// Sets `GameSessionData` in place: [`Self::game_session_data`] on a value held by `&mut`.
+    pub fn set_game_session_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GameSessionData", value.into());
+        self
+    }
+
+    /// `GameSessionData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_game_session_data(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GameSessionData")
+    }
+
+    /// `GameSessionQueueArns`: The Amazon Resource Name (ARN) that is assigned to a Amazon GameLift
+    /// game session queue resource and uniquely identifies it.
+    pub fn game_session_queue_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("GameSessionQueueArns", value.into());
+        self
+    }
+
+    /// Sets `GameSessionQueueArns` in place: [`Self::game_session_queue_arns`] on a value held by `&mut`.
+    pub fn set_game_session_queue_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("GameSessionQueueArns", value.into());
+        self
+    }
+
+    /// `GameSessionQueueArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_game_session_queue_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "GameSessionQueueArns")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NotificationTarget`: An SNS topic ARN that is set up to receive matchmaking notifications.
+    pub fn notification_target(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NotificationTarget", value.into());
+        self
+    }
+
+    /// Sets `NotificationTarget` in place: [`Self::notification_target`] on a value held by `&mut`.
+    pub fn set_notification_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NotificationTarget", value.into());
+        self
+    }
+
+    /// `NotificationTarget` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_target(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationTarget")
+    }
+
+    /// Sets `RequestTimeoutSeconds`, which `new` took, in place.
+    pub fn set_request_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("RequestTimeoutSeconds", value.into());
+        self
+    }
+
+    /// `RequestTimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_request_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "RequestTimeoutSeconds")
+    }
+
+    /// `RuleSetArn`: The Amazon Resource Name (ARN) associated with the GameLift matchmaking rule
+    /// set resource that this configuration uses.
+    pub fn rule_set_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RuleSetArn", value.into());
+        self
+    }
+
+    /// Sets `RuleSetArn` in place: [`Self::rule_set_arn`] on a value held by `&mut`.
+    pub fn set_rule_set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleSetArn", value.into());
+        self
+    }
+
+    /// `RuleSetArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_set_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleSetArn")
+    }
+
+    /// Sets `RuleSetName`, which `new` took, in place.
+    pub fn set_rule_set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleSetName", value.into());
+        self
+    }
+
+    /// `RuleSetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_set_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleSetName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3910,19 +6607,46 @@ impl MatchmakingRuleSet {
         MatchmakingRuleSet { core }
     }
 
-    prop! {
-        /// `Name`: A unique identifier for the matchmaking rule set.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `RuleSetBody`: A collection of matchmaking rules, formatted as a JSON string.
-        core.props, "RuleSetBody", _, set_rule_set_body, get_rule_set_body, Val<String>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `RuleSetBody`, which `new` took, in place.
+    pub fn set_rule_set_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleSetBody", value.into());
+        self
+    }
+
+    /// `RuleSetBody` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_set_body(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleSetBody")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3992,37 +6716,90 @@ impl Script {
         Script { core }
     }
 
-    prop! {
-        /// `Name`: A descriptive label that is associated with a script. Script names do not need
-        /// to be unique.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Name`: A descriptive label that is associated with a script. Script names do not need to be
+    /// unique.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `NodeJsVersion`: The Node.js version used for execution of the Realtime script.
-        core.props, "NodeJsVersion", node_js_version, set_node_js_version, get_node_js_version, Val<String>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `StorageLocation`: The location of the Amazon S3 bucket where a zipped file containing
-        /// your Realtime scripts is stored. The storage location must specify the Amazon S3 bucket
-        /// name, the zip file name (the "key"), and a role ARN that allows Amazon GameLift to
-        /// access the Amazon S3 storage location. The S3 bucket must be in the same Region where
-        /// you want to create a new script. By default, Amazon GameLift uploads the latest version
-        /// of the zip file; if you have S3 object versioning turned on, you can use the
-        /// ObjectVersion parameter to specify an earlier version.
-        core.props, "StorageLocation", _, set_storage_location, get_storage_location, Val<script::S3Location>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `NodeJsVersion`: The Node.js version used for execution of the Realtime script.
+    pub fn node_js_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NodeJsVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Version`: The version that is associated with a script. Version strings do not need to
-        /// be unique.
-        core.props, "Version", version, set_version, get_version, Val<String>
+    /// Sets `NodeJsVersion` in place: [`Self::node_js_version`] on a value held by `&mut`.
+    pub fn set_node_js_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NodeJsVersion", value.into());
+        self
+    }
+
+    /// `NodeJsVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_node_js_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NodeJsVersion")
+    }
+
+    /// Sets `StorageLocation`, which `new` took, in place.
+    pub fn set_storage_location(&mut self, value: impl Into<Val<script::S3Location>>) -> &mut Self {
+        self.core.props.set("StorageLocation", value.into());
+        self
+    }
+
+    /// `StorageLocation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_storage_location(&self) -> ::std::option::Option<Val<script::S3Location>> {
+        crate::cfn::get_prop(&self.core.props, "StorageLocation")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Version`: The version that is associated with a script. Version strings do not need to be
+    /// unique.
+    pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Version", value.into());
+        self
+    }
+
+    /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+    pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Version", value.into());
+        self
+    }
+
+    /// `Version` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Version")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4086,28 +6863,61 @@ pub mod script {
             S3Location { props }
         }
 
-        prop! {
-            /// `Bucket`: An Amazon S3 bucket identifier. This is the name of the S3 bucket.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`: The name of the zip file that contains the script files.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `RoleArn`: The Amazon Resource Name (ARN) for an IAM role that allows Amazon GameLift to
-            /// access the S3 bucket.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `ObjectVersion`: The version of the file, if object versioning is turned on for the
-            /// bucket. Amazon GameLift uses this information when retrieving files from your S3 bucket.
-            /// To retrieve a specific version of the file, provide an object version. To retrieve the
-            /// latest version of the file, do not set this parameter.
-            props, "ObjectVersion", object_version, set_object_version, get_object_version, Val<String>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `ObjectVersion`: The version of the file, if object versioning is turned on for the bucket.
+        /// Amazon GameLift uses this information when retrieving files from your S3 bucket. To retrieve
+        /// a specific version of the file, provide an object version. To retrieve the latest version of
+        /// the file, do not set this parameter.
+        pub fn object_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ObjectVersion", value.into());
+            self
+        }
+
+        /// Sets `ObjectVersion` in place: [`Self::object_version`] on a value held by `&mut`.
+        pub fn set_object_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectVersion", value.into());
+            self
+        }
+
+        /// `ObjectVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectVersion")
         }
     }
 }

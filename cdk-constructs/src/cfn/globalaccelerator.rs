@@ -42,45 +42,142 @@ impl Accelerator {
         Accelerator { core }
     }
 
-    prop! {
-        /// `Enabled`: Indicates whether an accelerator is enabled. The value is true or false.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// `Enabled`: Indicates whether an accelerator is enabled. The value is true or false.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `FlowLogsEnabled`: Indicates whether flow logs are enabled for the accelerator.
-        core.props, "FlowLogsEnabled", flow_logs_enabled, set_flow_logs_enabled, get_flow_logs_enabled, Val<bool>
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `FlowLogsS3Bucket`: The name of the Amazon S3 bucket for the flow logs.
-        core.props, "FlowLogsS3Bucket", flow_logs_s3_bucket, set_flow_logs_s3_bucket, get_flow_logs_s3_bucket, Val<String>
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
     }
 
-    prop! {
-        /// `FlowLogsS3Prefix`: The prefix for the location in the Amazon S3 bucket for the flow
-        /// logs.
-        core.props, "FlowLogsS3Prefix", flow_logs_s3_prefix, set_flow_logs_s3_prefix, get_flow_logs_s3_prefix, Val<String>
+    /// `FlowLogsEnabled`: Indicates whether flow logs are enabled for the accelerator.
+    pub fn flow_logs_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("FlowLogsEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `IpAddressType`: IP Address type.
-        core.props, "IpAddressType", ip_address_type, set_ip_address_type, get_ip_address_type, Val<accelerator::IpAddressType>
+    /// Sets `FlowLogsEnabled` in place: [`Self::flow_logs_enabled`] on a value held by `&mut`.
+    pub fn set_flow_logs_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("FlowLogsEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `IpAddresses`: The IP addresses from BYOIP Prefix pool.
-        core.props, "IpAddresses", ip_addresses, set_ip_addresses, get_ip_addresses, Val<List<String>>
+    /// `FlowLogsEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_flow_logs_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "FlowLogsEnabled")
     }
 
-    prop! {
-        /// `Name`: Name of accelerator.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `FlowLogsS3Bucket`: The name of the Amazon S3 bucket for the flow logs.
+    pub fn flow_logs_s3_bucket(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FlowLogsS3Bucket", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `FlowLogsS3Bucket` in place: [`Self::flow_logs_s3_bucket`] on a value held by `&mut`.
+    pub fn set_flow_logs_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FlowLogsS3Bucket", value.into());
+        self
+    }
+
+    /// `FlowLogsS3Bucket` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_flow_logs_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FlowLogsS3Bucket")
+    }
+
+    /// `FlowLogsS3Prefix`: The prefix for the location in the Amazon S3 bucket for the flow logs.
+    pub fn flow_logs_s3_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FlowLogsS3Prefix", value.into());
+        self
+    }
+
+    /// Sets `FlowLogsS3Prefix` in place: [`Self::flow_logs_s3_prefix`] on a value held by `&mut`.
+    pub fn set_flow_logs_s3_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FlowLogsS3Prefix", value.into());
+        self
+    }
+
+    /// `FlowLogsS3Prefix` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_flow_logs_s3_prefix(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FlowLogsS3Prefix")
+    }
+
+    /// `IpAddressType`: IP Address type.
+    pub fn ip_address_type(mut self, value: impl Into<Val<accelerator::IpAddressType>>) -> Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
+    }
+
+    /// Sets `IpAddressType` in place: [`Self::ip_address_type`] on a value held by `&mut`.
+    pub fn set_ip_address_type(&mut self, value: impl Into<Val<accelerator::IpAddressType>>) -> &mut Self {
+        self.core.props.set("IpAddressType", value.into());
+        self
+    }
+
+    /// `IpAddressType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_address_type(&self) -> ::std::option::Option<Val<accelerator::IpAddressType>> {
+        crate::cfn::get_prop(&self.core.props, "IpAddressType")
+    }
+
+    /// `IpAddresses`: The IP addresses from BYOIP Prefix pool.
+    pub fn ip_addresses(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("IpAddresses", value.into());
+        self
+    }
+
+    /// Sets `IpAddresses` in place: [`Self::ip_addresses`] on a value held by `&mut`.
+    pub fn set_ip_addresses(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("IpAddresses", value.into());
+        self
+    }
+
+    /// `IpAddresses` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ip_addresses(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "IpAddresses")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -158,24 +255,70 @@ impl CrossAccountAttachment {
         CrossAccountAttachment { core }
     }
 
-    prop! {
-        /// `Name`: The Friendly identifier of the attachment.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Principals`: Principals to share the resources with.
-        core.props, "Principals", principals, set_principals, get_principals, Val<List<String>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Resources`: Resources shared using the attachment.
-        core.props, "Resources", resources, set_resources, get_resources, Val<List<cross_account_attachment::Resource>>
+    /// `Principals`: Principals to share the resources with.
+    pub fn principals(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Principals", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Principals` in place: [`Self::principals`] on a value held by `&mut`.
+    pub fn set_principals(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Principals", value.into());
+        self
+    }
+
+    /// `Principals` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principals(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Principals")
+    }
+
+    /// `Resources`: Resources shared using the attachment.
+    pub fn resources(mut self, value: impl Into<Val<List<cross_account_attachment::Resource>>>) -> Self {
+        self.core.props.set("Resources", value.into());
+        self
+    }
+
+    /// Sets `Resources` in place: [`Self::resources`] on a value held by `&mut`.
+    pub fn set_resources(&mut self, value: impl Into<Val<List<cross_account_attachment::Resource>>>) -> &mut Self {
+        self.core.props.set("Resources", value.into());
+        self
+    }
+
+    /// `Resources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resources(&self) -> ::std::option::Option<Val<List<cross_account_attachment::Resource>>> {
+        crate::cfn::get_prop(&self.core.props, "Resources")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -210,19 +353,58 @@ pub mod cross_account_attachment {
             Resource { props }
         }
 
-        prop! {
-            /// `Cidr`.
-            props, "Cidr", cidr, set_cidr, get_cidr, Val<String>
+        /// `Cidr`.
+        pub fn cidr(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Cidr", value.into());
+            self
         }
 
-        prop! {
-            /// `EndpointId`.
-            props, "EndpointId", endpoint_id, set_endpoint_id, get_endpoint_id, Val<String>
+        /// Sets `Cidr` in place: [`Self::cidr`] on a value held by `&mut`.
+        pub fn set_cidr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Cidr", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`.
-            props, "Region", region, set_region, get_region, Val<String>
+        /// `Cidr` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cidr(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Cidr")
+        }
+
+        /// `EndpointId`.
+        pub fn endpoint_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EndpointId", value.into());
+            self
+        }
+
+        /// Sets `EndpointId` in place: [`Self::endpoint_id`] on a value held by `&mut`.
+        pub fn set_endpoint_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndpointId", value.into());
+            self
+        }
+
+        /// `EndpointId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndpointId")
+        }
+
+        /// `Region`.
+        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
     }
 }
@@ -254,58 +436,177 @@ impl EndpointGroup {
         EndpointGroup { core }
     }
 
-    prop! {
-        /// `EndpointConfigurations`: The list of endpoint objects.
-        core.props, "EndpointConfigurations", endpoint_configurations, set_endpoint_configurations, get_endpoint_configurations, Val<List<endpoint_group::EndpointConfiguration>>
+    /// `EndpointConfigurations`: The list of endpoint objects.
+    pub fn endpoint_configurations(mut self, value: impl Into<Val<List<endpoint_group::EndpointConfiguration>>>) -> Self {
+        self.core.props.set("EndpointConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `EndpointGroupRegion`: The name of the AWS Region where the endpoint group is located
-        core.props, "EndpointGroupRegion", _, set_endpoint_group_region, get_endpoint_group_region, Val<String>
+    /// Sets `EndpointConfigurations` in place: [`Self::endpoint_configurations`] on a value held by `&mut`.
+    pub fn set_endpoint_configurations(&mut self, value: impl Into<Val<List<endpoint_group::EndpointConfiguration>>>) -> &mut Self {
+        self.core.props.set("EndpointConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `HealthCheckIntervalSeconds`: The time in seconds between each health check for an
-        /// endpoint. Must be a value of 10 or 30
-        core.props, "HealthCheckIntervalSeconds", health_check_interval_seconds, set_health_check_interval_seconds, get_health_check_interval_seconds, Val<i64>
+    /// `EndpointConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_configurations(&self) -> ::std::option::Option<Val<List<endpoint_group::EndpointConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointConfigurations")
     }
 
-    prop! {
-        /// `HealthCheckPath`.
-        core.props, "HealthCheckPath", health_check_path, set_health_check_path, get_health_check_path, Val<String>
+    /// Sets `EndpointGroupRegion`, which `new` took, in place.
+    pub fn set_endpoint_group_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EndpointGroupRegion", value.into());
+        self
     }
 
-    prop! {
-        /// `HealthCheckPort`: The port that AWS Global Accelerator uses to check the health of
-        /// endpoints in this endpoint group.
-        core.props, "HealthCheckPort", health_check_port, set_health_check_port, get_health_check_port, Val<i64>
+    /// `EndpointGroupRegion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_group_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointGroupRegion")
     }
 
-    prop! {
-        /// `HealthCheckProtocol`: The protocol that AWS Global Accelerator uses to check the health
-        /// of endpoints in this endpoint group.
-        core.props, "HealthCheckProtocol", health_check_protocol, set_health_check_protocol, get_health_check_protocol, Val<endpoint_group::HealthCheckProtocol>
+    /// `HealthCheckIntervalSeconds`: The time in seconds between each health check for an endpoint.
+    /// Must be a value of 10 or 30
+    pub fn health_check_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("HealthCheckIntervalSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `ListenerArn`: The Amazon Resource Name (ARN) of the listener
-        core.props, "ListenerArn", _, set_listener_arn, get_listener_arn, Val<ListenerArn>
+    /// Sets `HealthCheckIntervalSeconds` in place: [`Self::health_check_interval_seconds`] on a
+    /// value held by `&mut`.
+    pub fn set_health_check_interval_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("HealthCheckIntervalSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `PortOverrides`.
-        core.props, "PortOverrides", port_overrides, set_port_overrides, get_port_overrides, Val<List<endpoint_group::PortOverride>>
+    /// `HealthCheckIntervalSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_interval_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckIntervalSeconds")
     }
 
-    prop! {
-        /// `ThresholdCount`: The number of consecutive health checks required to set the state of
-        /// the endpoint to unhealthy.
-        core.props, "ThresholdCount", threshold_count, set_threshold_count, get_threshold_count, Val<i64>
+    /// `HealthCheckPath`.
+    pub fn health_check_path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("HealthCheckPath", value.into());
+        self
     }
 
-    prop! {
-        /// `TrafficDialPercentage`: The percentage of traffic to sent to an AWS Region
-        core.props, "TrafficDialPercentage", traffic_dial_percentage, set_traffic_dial_percentage, get_traffic_dial_percentage, Val<f64>
+    /// Sets `HealthCheckPath` in place: [`Self::health_check_path`] on a value held by `&mut`.
+    pub fn set_health_check_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HealthCheckPath", value.into());
+        self
+    }
+
+    /// `HealthCheckPath` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckPath")
+    }
+
+    /// `HealthCheckPort`: The port that AWS Global Accelerator uses to check the health of
+    /// endpoints in this endpoint group.
+    pub fn health_check_port(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("HealthCheckPort", value.into());
+        self
+    }
+
+    /// Sets `HealthCheckPort` in place: [`Self::health_check_port`] on a value held by `&mut`.
+    pub fn set_health_check_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("HealthCheckPort", value.into());
+        self
+    }
+
+    /// `HealthCheckPort` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_port(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckPort")
+    }
+
+    /// `HealthCheckProtocol`: The protocol that AWS Global Accelerator uses to check the health of
+    /// endpoints in this endpoint group.
+    pub fn health_check_protocol(mut self, value: impl Into<Val<endpoint_group::HealthCheckProtocol>>) -> Self {
+        self.core.props.set("HealthCheckProtocol", value.into());
+        self
+    }
+
+    /// Sets `HealthCheckProtocol` in place: [`Self::health_check_protocol`] on a value held by `&mut`.
+    pub fn set_health_check_protocol(&mut self, value: impl Into<Val<endpoint_group::HealthCheckProtocol>>) -> &mut Self {
+        self.core.props.set("HealthCheckProtocol", value.into());
+        self
+    }
+
+    /// `HealthCheckProtocol` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_check_protocol(&self) -> ::std::option::Option<Val<endpoint_group::HealthCheckProtocol>> {
+        crate::cfn::get_prop(&self.core.props, "HealthCheckProtocol")
+    }
+
+    /// Sets `ListenerArn`, which `new` took, in place.
+    pub fn set_listener_arn(&mut self, value: impl Into<Val<ListenerArn>>) -> &mut Self {
+        self.core.props.set("ListenerArn", value.into());
+        self
+    }
+
+    /// `ListenerArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_listener_arn(&self) -> ::std::option::Option<Val<ListenerArn>> {
+        crate::cfn::get_prop(&self.core.props, "ListenerArn")
+    }
+
+    /// `PortOverrides`.
+    pub fn port_overrides(mut self, value: impl Into<Val<List<endpoint_group::PortOverride>>>) -> Self {
+        self.core.props.set("PortOverrides", value.into());
+        self
+    }
+
+    /// Sets `PortOverrides` in place: [`Self::port_overrides`] on a value held by `&mut`.
+    pub fn set_port_overrides(&mut self, value: impl Into<Val<List<endpoint_group::PortOverride>>>) -> &mut Self {
+        self.core.props.set("PortOverrides", value.into());
+        self
+    }
+
+    /// `PortOverrides` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_port_overrides(&self) -> ::std::option::Option<Val<List<endpoint_group::PortOverride>>> {
+        crate::cfn::get_prop(&self.core.props, "PortOverrides")
+    }
+
+    /// `ThresholdCount`: The number of consecutive health checks required to set the state of the
+    /// endpoint to unhealthy.
+    pub fn threshold_count(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ThresholdCount", value.into());
+        self
+    }
+
+    /// Sets `ThresholdCount` in place: [`Self::threshold_count`] on a value held by `&mut`.
+    pub fn set_threshold_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ThresholdCount", value.into());
+        self
+    }
+
+    /// `ThresholdCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_threshold_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ThresholdCount")
+    }
+
+    /// `TrafficDialPercentage`: The percentage of traffic to sent to an AWS Region
+    pub fn traffic_dial_percentage(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("TrafficDialPercentage", value.into());
+        self
+    }
+
+    /// Sets `TrafficDialPercentage` in place: [`Self::traffic_dial_percentage`] on a value held by `&mut`.
+    pub fn set_traffic_dial_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("TrafficDialPercentage", value.into());
+        self
+    }
+
+    /// `TrafficDialPercentage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_traffic_dial_percentage(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "TrafficDialPercentage")
     }
 
     /// `Ref`: the resource's identifier.
@@ -345,27 +646,72 @@ pub mod endpoint_group {
             EndpointConfiguration { props }
         }
 
-        prop! {
-            /// `EndpointId`: Id of the endpoint. For Network/Application Load Balancer this value is
-            /// the ARN. For EIP, this value is the allocation ID. For EC2 instances, this is the EC2
-            /// instance ID
-            props, "EndpointId", _, set_endpoint_id, get_endpoint_id, Val<String>
+        /// Sets `EndpointId`, which `new` took, in place.
+        pub fn set_endpoint_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndpointId", value.into());
+            self
         }
 
-        prop! {
-            /// `AttachmentArn`: Attachment ARN that provides access control to the cross account
-            /// endpoint. Not required for resources hosted in the same account as the endpoint group.
-            props, "AttachmentArn", attachment_arn, set_attachment_arn, get_attachment_arn, Val<String>
+        /// `EndpointId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndpointId")
         }
 
-        prop! {
-            /// `ClientIPPreservationEnabled`: true if client ip should be preserved
-            props, "ClientIPPreservationEnabled", client_ip_preservation_enabled, set_client_ip_preservation_enabled, get_client_ip_preservation_enabled, Val<bool>
+        /// `AttachmentArn`: Attachment ARN that provides access control to the cross account endpoint.
+        /// Not required for resources hosted in the same account as the endpoint group.
+        pub fn attachment_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AttachmentArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Weight`: The weight for the endpoint.
-            props, "Weight", weight, set_weight, get_weight, Val<i64>
+        /// Sets `AttachmentArn` in place: [`Self::attachment_arn`] on a value held by `&mut`.
+        pub fn set_attachment_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttachmentArn", value.into());
+            self
+        }
+
+        /// `AttachmentArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attachment_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttachmentArn")
+        }
+
+        /// `ClientIPPreservationEnabled`: true if client ip should be preserved
+        pub fn client_ip_preservation_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ClientIPPreservationEnabled", value.into());
+            self
+        }
+
+        /// Sets `ClientIPPreservationEnabled` in place: [`Self::client_ip_preservation_enabled`] on a
+        /// value held by `&mut`.
+        pub fn set_client_ip_preservation_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ClientIPPreservationEnabled", value.into());
+            self
+        }
+
+        /// `ClientIPPreservationEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_ip_preservation_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ClientIPPreservationEnabled")
+        }
+
+        /// `Weight`: The weight for the endpoint.
+        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// Sets `Weight` in place: [`Self::weight`] on a value held by `&mut`.
+        pub fn set_weight(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
         }
     }
 
@@ -405,14 +751,28 @@ pub mod endpoint_group {
             PortOverride { props }
         }
 
-        prop! {
-            /// `ListenerPort`: A network port number
-            props, "ListenerPort", _, set_listener_port, get_listener_port, Val<i64>
+        /// Sets `ListenerPort`, which `new` took, in place.
+        pub fn set_listener_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ListenerPort", value.into());
+            self
         }
 
-        prop! {
-            /// `EndpointPort`: A network port number
-            props, "EndpointPort", _, set_endpoint_port, get_endpoint_port, Val<i64>
+        /// `ListenerPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_listener_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ListenerPort")
+        }
+
+        /// Sets `EndpointPort`, which `new` took, in place.
+        pub fn set_endpoint_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EndpointPort", value.into());
+            self
+        }
+
+        /// `EndpointPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EndpointPort")
         }
     }
 }
@@ -446,25 +806,59 @@ impl Listener {
         Listener { core }
     }
 
-    prop! {
-        /// `AcceleratorArn`: The Amazon Resource Name (ARN) of the accelerator.
-        core.props, "AcceleratorArn", _, set_accelerator_arn, get_accelerator_arn, Val<String>
+    /// Sets `AcceleratorArn`, which `new` took, in place.
+    pub fn set_accelerator_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AcceleratorArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ClientAffinity`: Client affinity lets you direct all requests from a user to the same
-        /// endpoint.
-        core.props, "ClientAffinity", client_affinity, set_client_affinity, get_client_affinity, Val<listener::ClientAffinity>
+    /// `AcceleratorArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_accelerator_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AcceleratorArn")
     }
 
-    prop! {
-        /// `PortRanges`.
-        core.props, "PortRanges", _, set_port_ranges, get_port_ranges, Val<List<listener::PortRange>>
+    /// `ClientAffinity`: Client affinity lets you direct all requests from a user to the same
+    /// endpoint.
+    pub fn client_affinity(mut self, value: impl Into<Val<listener::ClientAffinity>>) -> Self {
+        self.core.props.set("ClientAffinity", value.into());
+        self
     }
 
-    prop! {
-        /// `Protocol`: The protocol for the listener.
-        core.props, "Protocol", _, set_protocol, get_protocol, Val<listener::Protocol>
+    /// Sets `ClientAffinity` in place: [`Self::client_affinity`] on a value held by `&mut`.
+    pub fn set_client_affinity(&mut self, value: impl Into<Val<listener::ClientAffinity>>) -> &mut Self {
+        self.core.props.set("ClientAffinity", value.into());
+        self
+    }
+
+    /// `ClientAffinity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_affinity(&self) -> ::std::option::Option<Val<listener::ClientAffinity>> {
+        crate::cfn::get_prop(&self.core.props, "ClientAffinity")
+    }
+
+    /// Sets `PortRanges`, which `new` took, in place.
+    pub fn set_port_ranges(&mut self, value: impl Into<Val<List<listener::PortRange>>>) -> &mut Self {
+        self.core.props.set("PortRanges", value.into());
+        self
+    }
+
+    /// `PortRanges` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_port_ranges(&self) -> ::std::option::Option<Val<List<listener::PortRange>>> {
+        crate::cfn::get_prop(&self.core.props, "PortRanges")
+    }
+
+    /// Sets `Protocol`, which `new` took, in place.
+    pub fn set_protocol(&mut self, value: impl Into<Val<listener::Protocol>>) -> &mut Self {
+        self.core.props.set("Protocol", value.into());
+        self
+    }
+
+    /// `Protocol` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protocol(&self) -> ::std::option::Option<Val<listener::Protocol>> {
+        crate::cfn::get_prop(&self.core.props, "Protocol")
     }
 
     /// `Ref`: the resource's identifier.
@@ -517,14 +911,28 @@ pub mod listener {
             PortRange { props }
         }
 
-        prop! {
-            /// `FromPort`: A network port number
-            props, "FromPort", _, set_from_port, get_from_port, Val<i64>
+        /// Sets `FromPort`, which `new` took, in place.
+        pub fn set_from_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FromPort", value.into());
+            self
         }
 
-        prop! {
-            /// `ToPort`: A network port number
-            props, "ToPort", _, set_to_port, get_to_port, Val<i64>
+        /// `FromPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_from_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FromPort")
+        }
+
+        /// Sets `ToPort`, which `new` took, in place.
+        pub fn set_to_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ToPort", value.into());
+            self
+        }
+
+        /// `ToPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_to_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ToPort")
         }
     }
 

@@ -45,24 +45,64 @@ impl Blueprint {
         Blueprint { core }
     }
 
-    prop! {
-        /// `BlueprintLocation`: Specifies a path in Amazon S3 where the blueprint is published.
-        core.props, "BlueprintLocation", _, set_blueprint_location, get_blueprint_location, Val<String>
+    /// Sets `BlueprintLocation`, which `new` took, in place.
+    pub fn set_blueprint_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BlueprintLocation", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the blueprint.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `BlueprintLocation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_blueprint_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BlueprintLocation")
     }
 
-    prop! {
-        /// `Name`: The name of the blueprint.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`: A description of the blueprint.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags to be applied to this blueprint.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: The tags to be applied to this blueprint.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -122,67 +162,206 @@ impl Catalog {
         Catalog { core }
     }
 
-    prop! {
-        /// `AllowFullTableExternalDataAccess`: Allows third-party engines to access data in Amazon
-        /// S3 locations that are registered with Lake Formation.
-        core.props, "AllowFullTableExternalDataAccess", allow_full_table_external_data_access, set_allow_full_table_external_data_access, get_allow_full_table_external_data_access, Val<catalog::AllowFullTableExternalDataAccess>
+    /// `AllowFullTableExternalDataAccess`: Allows third-party engines to access data in Amazon S3
+    /// locations that are registered with Lake Formation.
+    pub fn allow_full_table_external_data_access(mut self, value: impl Into<Val<catalog::AllowFullTableExternalDataAccess>>) -> Self {
+        self.core.props.set("AllowFullTableExternalDataAccess", value.into());
+        self
     }
 
-    prop! {
-        /// `CatalogProperties`: A structure that specifies data lake access properties and other
-        /// custom properties.
-        core.props, "CatalogProperties", catalog_properties, set_catalog_properties, get_catalog_properties, Val<catalog::CatalogProperties>
+    /// Sets `AllowFullTableExternalDataAccess` in place: [`Self::allow_full_table_external_data_access`]
+    /// on a value held by `&mut`.
+    pub fn set_allow_full_table_external_data_access(&mut self, value: impl Into<Val<catalog::AllowFullTableExternalDataAccess>>) -> &mut Self {
+        self.core.props.set("AllowFullTableExternalDataAccess", value.into());
+        self
     }
 
-    prop! {
-        /// `CreateDatabaseDefaultPermissions`: An array of PrincipalPermissions objects for default
-        /// database permissions.
-        core.props, "CreateDatabaseDefaultPermissions", create_database_default_permissions, set_create_database_default_permissions, get_create_database_default_permissions, Val<List<catalog::PrincipalPermissions>>
+    /// `AllowFullTableExternalDataAccess` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allow_full_table_external_data_access(&self) -> ::std::option::Option<Val<catalog::AllowFullTableExternalDataAccess>> {
+        crate::cfn::get_prop(&self.core.props, "AllowFullTableExternalDataAccess")
     }
 
-    prop! {
-        /// `CreateTableDefaultPermissions`: An array of PrincipalPermissions objects for default
-        /// table permissions.
-        core.props, "CreateTableDefaultPermissions", create_table_default_permissions, set_create_table_default_permissions, get_create_table_default_permissions, Val<List<catalog::PrincipalPermissions>>
+    /// `CatalogProperties`: A structure that specifies data lake access properties and other custom
+    /// properties.
+    pub fn catalog_properties(mut self, value: impl Into<Val<catalog::CatalogProperties>>) -> Self {
+        self.core.props.set("CatalogProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the catalog.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `CatalogProperties` in place: [`Self::catalog_properties`] on a value held by `&mut`.
+    pub fn set_catalog_properties(&mut self, value: impl Into<Val<catalog::CatalogProperties>>) -> &mut Self {
+        self.core.props.set("CatalogProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `FederatedCatalog`: A FederatedCatalog structure that references an entity outside the
-        /// Glue Data Catalog.
-        core.props, "FederatedCatalog", federated_catalog, set_federated_catalog, get_federated_catalog, Val<catalog::FederatedCatalog>
+    /// `CatalogProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_catalog_properties(&self) -> ::std::option::Option<Val<catalog::CatalogProperties>> {
+        crate::cfn::get_prop(&self.core.props, "CatalogProperties")
     }
 
-    prop! {
-        /// `Name`: The name of the catalog to create.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `CreateDatabaseDefaultPermissions`: An array of PrincipalPermissions objects for default
+    /// database permissions.
+    pub fn create_database_default_permissions(mut self, value: impl Into<Val<List<catalog::PrincipalPermissions>>>) -> Self {
+        self.core.props.set("CreateDatabaseDefaultPermissions", value.into());
+        self
     }
 
-    prop! {
-        /// `OverwriteChildResourcePermissionsWithDefault`: Specifies whether to overwrite child
-        /// resource permissions with the default permissions.
-        core.props, "OverwriteChildResourcePermissionsWithDefault", overwrite_child_resource_permissions_with_default, set_overwrite_child_resource_permissions_with_default, get_overwrite_child_resource_permissions_with_default, Val<catalog::OverwriteChildResourcePermissionsWithDefault>
+    /// Sets `CreateDatabaseDefaultPermissions` in place: [`Self::create_database_default_permissions`]
+    /// on a value held by `&mut`.
+    pub fn set_create_database_default_permissions(&mut self, value: impl Into<Val<List<catalog::PrincipalPermissions>>>) -> &mut Self {
+        self.core.props.set("CreateDatabaseDefaultPermissions", value.into());
+        self
     }
 
-    prop! {
-        /// `Parameters`: A map of key-value pairs that define parameters and properties of the
-        /// catalog.
-        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Map<String>>
+    /// `CreateDatabaseDefaultPermissions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_create_database_default_permissions(&self) -> ::std::option::Option<Val<List<catalog::PrincipalPermissions>>> {
+        crate::cfn::get_prop(&self.core.props, "CreateDatabaseDefaultPermissions")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CreateTableDefaultPermissions`: An array of PrincipalPermissions objects for default table
+    /// permissions.
+    pub fn create_table_default_permissions(mut self, value: impl Into<Val<List<catalog::PrincipalPermissions>>>) -> Self {
+        self.core.props.set("CreateTableDefaultPermissions", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetRedshiftCatalog`: A structure that describes a target catalog for resource
-        /// linking.
-        core.props, "TargetRedshiftCatalog", target_redshift_catalog, set_target_redshift_catalog, get_target_redshift_catalog, Val<catalog::TargetRedshiftCatalog>
+    /// Sets `CreateTableDefaultPermissions` in place: [`Self::create_table_default_permissions`] on
+    /// a value held by `&mut`.
+    pub fn set_create_table_default_permissions(&mut self, value: impl Into<Val<List<catalog::PrincipalPermissions>>>) -> &mut Self {
+        self.core.props.set("CreateTableDefaultPermissions", value.into());
+        self
+    }
+
+    /// `CreateTableDefaultPermissions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_create_table_default_permissions(&self) -> ::std::option::Option<Val<List<catalog::PrincipalPermissions>>> {
+        crate::cfn::get_prop(&self.core.props, "CreateTableDefaultPermissions")
+    }
+
+    /// `Description`: A description of the catalog.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `FederatedCatalog`: A FederatedCatalog structure that references an entity outside the Glue
+    /// Data Catalog.
+    pub fn federated_catalog(mut self, value: impl Into<Val<catalog::FederatedCatalog>>) -> Self {
+        self.core.props.set("FederatedCatalog", value.into());
+        self
+    }
+
+    /// Sets `FederatedCatalog` in place: [`Self::federated_catalog`] on a value held by `&mut`.
+    pub fn set_federated_catalog(&mut self, value: impl Into<Val<catalog::FederatedCatalog>>) -> &mut Self {
+        self.core.props.set("FederatedCatalog", value.into());
+        self
+    }
+
+    /// `FederatedCatalog` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_federated_catalog(&self) -> ::std::option::Option<Val<catalog::FederatedCatalog>> {
+        crate::cfn::get_prop(&self.core.props, "FederatedCatalog")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OverwriteChildResourcePermissionsWithDefault`: Specifies whether to overwrite child
+    /// resource permissions with the default permissions.
+    pub fn overwrite_child_resource_permissions_with_default(mut self, value: impl Into<Val<catalog::OverwriteChildResourcePermissionsWithDefault>>) -> Self {
+        self.core.props.set("OverwriteChildResourcePermissionsWithDefault", value.into());
+        self
+    }
+
+    /// Sets `OverwriteChildResourcePermissionsWithDefault` in place: [`Self::overwrite_child_resource_permissions_with_default`]
+    /// on a value held by `&mut`.
+    pub fn set_overwrite_child_resource_permissions_with_default(&mut self, value: impl Into<Val<catalog::OverwriteChildResourcePermissionsWithDefault>>) -> &mut Self {
+        self.core.props.set("OverwriteChildResourcePermissionsWithDefault", value.into());
+        self
+    }
+
+    /// `OverwriteChildResourcePermissionsWithDefault` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_overwrite_child_resource_permissions_with_default(&self) -> ::std::option::Option<Val<catalog::OverwriteChildResourcePermissionsWithDefault>> {
+        crate::cfn::get_prop(&self.core.props, "OverwriteChildResourcePermissionsWithDefault")
+    }
+
+    /// `Parameters`: A map of key-value pairs that define parameters and properties of the catalog.
+    pub fn parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+    pub fn set_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetRedshiftCatalog`: A structure that describes a target catalog for resource linking.
+    pub fn target_redshift_catalog(mut self, value: impl Into<Val<catalog::TargetRedshiftCatalog>>) -> Self {
+        self.core.props.set("TargetRedshiftCatalog", value.into());
+        self
+    }
+
+    /// Sets `TargetRedshiftCatalog` in place: [`Self::target_redshift_catalog`] on a value held by `&mut`.
+    pub fn set_target_redshift_catalog(&mut self, value: impl Into<Val<catalog::TargetRedshiftCatalog>>) -> &mut Self {
+        self.core.props.set("TargetRedshiftCatalog", value.into());
+        self
+    }
+
+    /// `TargetRedshiftCatalog` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_redshift_catalog(&self) -> ::std::option::Option<Val<catalog::TargetRedshiftCatalog>> {
+        crate::cfn::get_prop(&self.core.props, "TargetRedshiftCatalog")
     }
 
     /// `Ref`: the resource's identifier.
@@ -275,14 +454,41 @@ pub mod catalog {
             CatalogProperties { props }
         }
 
-        prop! {
-            /// `CustomProperties`: Additional key-value properties for the catalog.
-            props, "CustomProperties", custom_properties, set_custom_properties, get_custom_properties, Val<Map<String>>
+        /// `CustomProperties`: Additional key-value properties for the catalog.
+        pub fn custom_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("CustomProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `DataLakeAccessProperties`: Data lake access properties for the catalog.
-            props, "DataLakeAccessProperties", data_lake_access_properties, set_data_lake_access_properties, get_data_lake_access_properties, Val<DataLakeAccessProperties>
+        /// Sets `CustomProperties` in place: [`Self::custom_properties`] on a value held by `&mut`.
+        pub fn set_custom_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("CustomProperties", value.into());
+            self
+        }
+
+        /// `CustomProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "CustomProperties")
+        }
+
+        /// `DataLakeAccessProperties`: Data lake access properties for the catalog.
+        pub fn data_lake_access_properties(mut self, value: impl Into<Val<DataLakeAccessProperties>>) -> Self {
+            self.props.set("DataLakeAccessProperties", value.into());
+            self
+        }
+
+        /// Sets `DataLakeAccessProperties` in place: [`Self::data_lake_access_properties`] on a value
+        /// held by `&mut`.
+        pub fn set_data_lake_access_properties(&mut self, value: impl Into<Val<DataLakeAccessProperties>>) -> &mut Self {
+            self.props.set("DataLakeAccessProperties", value.into());
+            self
+        }
+
+        /// `DataLakeAccessProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_lake_access_properties(&self) -> ::std::option::Option<Val<DataLakeAccessProperties>> {
+            crate::cfn::get_prop(&self.props, "DataLakeAccessProperties")
         }
     }
 
@@ -301,48 +507,154 @@ pub mod catalog {
             DataLakeAccessProperties { props }
         }
 
-        prop! {
-            /// `AllowFullTableExternalDataAccess`: Allows third-party engines to access data in Amazon
-            /// S3 locations that are registered with Lake Formation.
-            props, "AllowFullTableExternalDataAccess", allow_full_table_external_data_access, set_allow_full_table_external_data_access, get_allow_full_table_external_data_access, Val<DataLakeAccessPropertiesAllowFullTableExternalDataAccess>
+        /// `AllowFullTableExternalDataAccess`: Allows third-party engines to access data in Amazon S3
+        /// locations that are registered with Lake Formation.
+        pub fn allow_full_table_external_data_access(mut self, value: impl Into<Val<DataLakeAccessPropertiesAllowFullTableExternalDataAccess>>) -> Self {
+            self.props.set("AllowFullTableExternalDataAccess", value.into());
+            self
         }
 
-        prop! {
-            /// `CatalogType`: Specifies a federated catalog type for the native catalog resource.
-            props, "CatalogType", catalog_type, set_catalog_type, get_catalog_type, Val<String>
+        /// Sets `AllowFullTableExternalDataAccess` in place: [`Self::allow_full_table_external_data_access`]
+        /// on a value held by `&mut`.
+        pub fn set_allow_full_table_external_data_access(&mut self, value: impl Into<Val<DataLakeAccessPropertiesAllowFullTableExternalDataAccess>>) -> &mut Self {
+            self.props.set("AllowFullTableExternalDataAccess", value.into());
+            self
         }
 
-        prop! {
-            /// `DataLakeAccess`: Turns on or off data lake access for Apache Spark applications that
-            /// access Amazon Redshift databases in the Data Catalog from any non-Redshift engine.
-            props, "DataLakeAccess", data_lake_access, set_data_lake_access, get_data_lake_access, Val<bool>
+        /// `AllowFullTableExternalDataAccess` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_full_table_external_data_access(&self) -> ::std::option::Option<Val<DataLakeAccessPropertiesAllowFullTableExternalDataAccess>> {
+            crate::cfn::get_prop(&self.props, "AllowFullTableExternalDataAccess")
         }
 
-        prop! {
-            /// `DataTransferRole`: A role that will be assumed by Glue for transferring data into/out
-            /// of the staging bucket during a query.
-            props, "DataTransferRole", data_transfer_role, set_data_transfer_role, get_data_transfer_role, Val<String>
+        /// `CatalogType`: Specifies a federated catalog type for the native catalog resource.
+        pub fn catalog_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CatalogType", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKey`: An encryption key that will be used for the staging bucket that will be
-            /// created along with the catalog.
-            props, "KmsKey", kms_key, set_kms_key, get_kms_key, Val<String>
+        /// Sets `CatalogType` in place: [`Self::catalog_type`] on a value held by `&mut`.
+        pub fn set_catalog_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogType", value.into());
+            self
         }
 
-        prop! {
-            /// `ManagedWorkgroupName`: The name of the managed workgroup associated with the catalog.
-            props, "ManagedWorkgroupName", managed_workgroup_name, set_managed_workgroup_name, get_managed_workgroup_name, Val<String>
+        /// `CatalogType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogType")
         }
 
-        prop! {
-            /// `ManagedWorkgroupStatus`: The status of the managed workgroup.
-            props, "ManagedWorkgroupStatus", managed_workgroup_status, set_managed_workgroup_status, get_managed_workgroup_status, Val<String>
+        /// `DataLakeAccess`: Turns on or off data lake access for Apache Spark applications that access
+        /// Amazon Redshift databases in the Data Catalog from any non-Redshift engine.
+        pub fn data_lake_access(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DataLakeAccess", value.into());
+            self
         }
 
-        prop! {
-            /// `RedshiftDatabaseName`: The name of the Redshift database.
-            props, "RedshiftDatabaseName", redshift_database_name, set_redshift_database_name, get_redshift_database_name, Val<String>
+        /// Sets `DataLakeAccess` in place: [`Self::data_lake_access`] on a value held by `&mut`.
+        pub fn set_data_lake_access(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DataLakeAccess", value.into());
+            self
+        }
+
+        /// `DataLakeAccess` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_lake_access(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DataLakeAccess")
+        }
+
+        /// `DataTransferRole`: A role that will be assumed by Glue for transferring data into/out of
+        /// the staging bucket during a query.
+        pub fn data_transfer_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataTransferRole", value.into());
+            self
+        }
+
+        /// Sets `DataTransferRole` in place: [`Self::data_transfer_role`] on a value held by `&mut`.
+        pub fn set_data_transfer_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataTransferRole", value.into());
+            self
+        }
+
+        /// `DataTransferRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_transfer_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataTransferRole")
+        }
+
+        /// `KmsKey`: An encryption key that will be used for the staging bucket that will be created
+        /// along with the catalog.
+        pub fn kms_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKey", value.into());
+            self
+        }
+
+        /// Sets `KmsKey` in place: [`Self::kms_key`] on a value held by `&mut`.
+        pub fn set_kms_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKey", value.into());
+            self
+        }
+
+        /// `KmsKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKey")
+        }
+
+        /// `ManagedWorkgroupName`: The name of the managed workgroup associated with the catalog.
+        pub fn managed_workgroup_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ManagedWorkgroupName", value.into());
+            self
+        }
+
+        /// Sets `ManagedWorkgroupName` in place: [`Self::managed_workgroup_name`] on a value held by `&mut`.
+        pub fn set_managed_workgroup_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManagedWorkgroupName", value.into());
+            self
+        }
+
+        /// `ManagedWorkgroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_workgroup_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManagedWorkgroupName")
+        }
+
+        /// `ManagedWorkgroupStatus`: The status of the managed workgroup.
+        pub fn managed_workgroup_status(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ManagedWorkgroupStatus", value.into());
+            self
+        }
+
+        /// Sets `ManagedWorkgroupStatus` in place: [`Self::managed_workgroup_status`] on a value held
+        /// by `&mut`.
+        pub fn set_managed_workgroup_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ManagedWorkgroupStatus", value.into());
+            self
+        }
+
+        /// `ManagedWorkgroupStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_managed_workgroup_status(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ManagedWorkgroupStatus")
+        }
+
+        /// `RedshiftDatabaseName`: The name of the Redshift database.
+        pub fn redshift_database_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RedshiftDatabaseName", value.into());
+            self
+        }
+
+        /// Sets `RedshiftDatabaseName` in place: [`Self::redshift_database_name`] on a value held by `&mut`.
+        pub fn set_redshift_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RedshiftDatabaseName", value.into());
+            self
+        }
+
+        /// `RedshiftDatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redshift_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RedshiftDatabaseName")
         }
     }
 
@@ -375,14 +687,40 @@ pub mod catalog {
             PrincipalPermissions { props }
         }
 
-        prop! {
-            /// `Permissions`: The permissions that are granted to the principal.
-            props, "Permissions", permissions, set_permissions, get_permissions, Val<List<PrincipalPermissionsPermissions>>
+        /// `Permissions`: The permissions that are granted to the principal.
+        pub fn permissions(mut self, value: impl Into<Val<List<PrincipalPermissionsPermissions>>>) -> Self {
+            self.props.set("Permissions", value.into());
+            self
         }
 
-        prop! {
-            /// `Principal`: The Lake Formation principal.
-            props, "Principal", principal, set_principal, get_principal, Val<DataLakePrincipal>
+        /// Sets `Permissions` in place: [`Self::permissions`] on a value held by `&mut`.
+        pub fn set_permissions(&mut self, value: impl Into<Val<List<PrincipalPermissionsPermissions>>>) -> &mut Self {
+            self.props.set("Permissions", value.into());
+            self
+        }
+
+        /// `Permissions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_permissions(&self) -> ::std::option::Option<Val<List<PrincipalPermissionsPermissions>>> {
+            crate::cfn::get_prop(&self.props, "Permissions")
+        }
+
+        /// `Principal`: The Lake Formation principal.
+        pub fn principal(mut self, value: impl Into<Val<DataLakePrincipal>>) -> Self {
+            self.props.set("Principal", value.into());
+            self
+        }
+
+        /// Sets `Principal` in place: [`Self::principal`] on a value held by `&mut`.
+        pub fn set_principal(&mut self, value: impl Into<Val<DataLakePrincipal>>) -> &mut Self {
+            self.props.set("Principal", value.into());
+            self
+        }
+
+        /// `Principal` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_principal(&self) -> ::std::option::Option<Val<DataLakePrincipal>> {
+            crate::cfn::get_prop(&self.props, "Principal")
         }
     }
 
@@ -435,9 +773,23 @@ pub mod catalog {
             DataLakePrincipal { props }
         }
 
-        prop! {
-            /// `DataLakePrincipalIdentifier`: An identifier for the Lake Formation principal.
-            props, "DataLakePrincipalIdentifier", data_lake_principal_identifier, set_data_lake_principal_identifier, get_data_lake_principal_identifier, Val<String>
+        /// `DataLakePrincipalIdentifier`: An identifier for the Lake Formation principal.
+        pub fn data_lake_principal_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataLakePrincipalIdentifier", value.into());
+            self
+        }
+
+        /// Sets `DataLakePrincipalIdentifier` in place: [`Self::data_lake_principal_identifier`] on a
+        /// value held by `&mut`.
+        pub fn set_data_lake_principal_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataLakePrincipalIdentifier", value.into());
+            self
+        }
+
+        /// `DataLakePrincipalIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_lake_principal_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataLakePrincipalIdentifier")
         }
     }
 
@@ -457,14 +809,40 @@ pub mod catalog {
             FederatedCatalog { props }
         }
 
-        prop! {
-            /// `ConnectionName`: The name of the connection to an external data source.
-            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
+        /// `ConnectionName`: The name of the connection to an external data source.
+        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `Identifier`: A unique identifier for the federated catalog.
-            props, "Identifier", identifier, set_identifier, get_identifier, Val<String>
+        /// Sets `ConnectionName` in place: [`Self::connection_name`] on a value held by `&mut`.
+        pub fn set_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectionName", value.into());
+            self
+        }
+
+        /// `ConnectionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectionName")
+        }
+
+        /// `Identifier`: A unique identifier for the federated catalog.
+        pub fn identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Identifier", value.into());
+            self
+        }
+
+        /// Sets `Identifier` in place: [`Self::identifier`] on a value held by `&mut`.
+        pub fn set_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Identifier", value.into());
+            self
+        }
+
+        /// `Identifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Identifier")
         }
     }
 
@@ -499,9 +877,16 @@ pub mod catalog {
             TargetRedshiftCatalog { props }
         }
 
-        prop! {
-            /// `CatalogArn`: The Amazon Resource Name (ARN) of the catalog resource.
-            props, "CatalogArn", _, set_catalog_arn, get_catalog_arn, Val<String>
+        /// Sets `CatalogArn`, which `new` took, in place.
+        pub fn set_catalog_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogArn", value.into());
+            self
+        }
+
+        /// `CatalogArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogArn")
         }
     }
 }
@@ -531,24 +916,76 @@ impl Classifier {
         Classifier { core }
     }
 
-    prop! {
-        /// `CsvClassifier`: A classifier for comma-separated values (CSV).
-        core.props, "CsvClassifier", csv_classifier, set_csv_classifier, get_csv_classifier, Val<classifier::CsvClassifier>
+    /// `CsvClassifier`: A classifier for comma-separated values (CSV).
+    pub fn csv_classifier(mut self, value: impl Into<Val<classifier::CsvClassifier>>) -> Self {
+        self.core.props.set("CsvClassifier", value.into());
+        self
     }
 
-    prop! {
-        /// `GrokClassifier`: A classifier that uses grok.
-        core.props, "GrokClassifier", grok_classifier, set_grok_classifier, get_grok_classifier, Val<classifier::GrokClassifier>
+    /// Sets `CsvClassifier` in place: [`Self::csv_classifier`] on a value held by `&mut`.
+    pub fn set_csv_classifier(&mut self, value: impl Into<Val<classifier::CsvClassifier>>) -> &mut Self {
+        self.core.props.set("CsvClassifier", value.into());
+        self
     }
 
-    prop! {
-        /// `JsonClassifier`: A classifier for JSON content.
-        core.props, "JsonClassifier", json_classifier, set_json_classifier, get_json_classifier, Val<classifier::JsonClassifier>
+    /// `CsvClassifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_csv_classifier(&self) -> ::std::option::Option<Val<classifier::CsvClassifier>> {
+        crate::cfn::get_prop(&self.core.props, "CsvClassifier")
     }
 
-    prop! {
-        /// `XMLClassifier`: A classifier for XML content.
-        core.props, "XMLClassifier", xml_classifier, set_xml_classifier, get_xml_classifier, Val<classifier::XmlClassifier>
+    /// `GrokClassifier`: A classifier that uses grok.
+    pub fn grok_classifier(mut self, value: impl Into<Val<classifier::GrokClassifier>>) -> Self {
+        self.core.props.set("GrokClassifier", value.into());
+        self
+    }
+
+    /// Sets `GrokClassifier` in place: [`Self::grok_classifier`] on a value held by `&mut`.
+    pub fn set_grok_classifier(&mut self, value: impl Into<Val<classifier::GrokClassifier>>) -> &mut Self {
+        self.core.props.set("GrokClassifier", value.into());
+        self
+    }
+
+    /// `GrokClassifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_grok_classifier(&self) -> ::std::option::Option<Val<classifier::GrokClassifier>> {
+        crate::cfn::get_prop(&self.core.props, "GrokClassifier")
+    }
+
+    /// `JsonClassifier`: A classifier for JSON content.
+    pub fn json_classifier(mut self, value: impl Into<Val<classifier::JsonClassifier>>) -> Self {
+        self.core.props.set("JsonClassifier", value.into());
+        self
+    }
+
+    /// Sets `JsonClassifier` in place: [`Self::json_classifier`] on a value held by `&mut`.
+    pub fn set_json_classifier(&mut self, value: impl Into<Val<classifier::JsonClassifier>>) -> &mut Self {
+        self.core.props.set("JsonClassifier", value.into());
+        self
+    }
+
+    /// `JsonClassifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_json_classifier(&self) -> ::std::option::Option<Val<classifier::JsonClassifier>> {
+        crate::cfn::get_prop(&self.core.props, "JsonClassifier")
+    }
+
+    /// `XMLClassifier`: A classifier for XML content.
+    pub fn xml_classifier(mut self, value: impl Into<Val<classifier::XmlClassifier>>) -> Self {
+        self.core.props.set("XMLClassifier", value.into());
+        self
+    }
+
+    /// Sets `XMLClassifier` in place: [`Self::xml_classifier`] on a value held by `&mut`.
+    pub fn set_xml_classifier(&mut self, value: impl Into<Val<classifier::XmlClassifier>>) -> &mut Self {
+        self.core.props.set("XMLClassifier", value.into());
+        self
+    }
+
+    /// `XMLClassifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_xml_classifier(&self) -> ::std::option::Option<Val<classifier::XmlClassifier>> {
+        crate::cfn::get_prop(&self.core.props, "XMLClassifier")
     }
 
     /// `Ref`: the resource's identifier.
@@ -584,54 +1021,173 @@ pub mod classifier {
             CsvClassifier { props }
         }
 
-        prop! {
-            /// `AllowSingleColumn`: Enables the processing of files that contain only one column.
-            props, "AllowSingleColumn", allow_single_column, set_allow_single_column, get_allow_single_column, Val<bool>
+        /// `AllowSingleColumn`: Enables the processing of files that contain only one column.
+        pub fn allow_single_column(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllowSingleColumn", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainsCustomDatatype`: Indicates whether the CSV file contains custom data types.
-            props, "ContainsCustomDatatype", contains_custom_datatype, set_contains_custom_datatype, get_contains_custom_datatype, Val<List<String>>
+        /// Sets `AllowSingleColumn` in place: [`Self::allow_single_column`] on a value held by `&mut`.
+        pub fn set_allow_single_column(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowSingleColumn", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainsHeader`: Indicates whether the CSV file contains a header. A value of UNKNOWN
-            /// specifies that the classifier will detect whether the CSV file contains headings. A
-            /// value of PRESENT specifies that the CSV file contains headings. A value of ABSENT
-            /// specifies that the CSV file does not contain headings.
-            props, "ContainsHeader", contains_header, set_contains_header, get_contains_header, Val<CsvClassifierContainsHeader>
+        /// `AllowSingleColumn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_single_column(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowSingleColumn")
         }
 
-        prop! {
-            /// `CustomDatatypeConfigured`: Enables the configuration of custom data types.
-            props, "CustomDatatypeConfigured", custom_datatype_configured, set_custom_datatype_configured, get_custom_datatype_configured, Val<bool>
+        /// `ContainsCustomDatatype`: Indicates whether the CSV file contains custom data types.
+        pub fn contains_custom_datatype(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ContainsCustomDatatype", value.into());
+            self
         }
 
-        prop! {
-            /// `Delimiter`: A custom symbol to denote what separates each column entry in the row.
-            props, "Delimiter", delimiter, set_delimiter, get_delimiter, Val<String>
+        /// Sets `ContainsCustomDatatype` in place: [`Self::contains_custom_datatype`] on a value held
+        /// by `&mut`.
+        pub fn set_contains_custom_datatype(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ContainsCustomDatatype", value.into());
+            self
         }
 
-        prop! {
-            /// `DisableValueTrimming`: Specifies not to trim values before identifying the type of
-            /// column values. The default value is true.
-            props, "DisableValueTrimming", disable_value_trimming, set_disable_value_trimming, get_disable_value_trimming, Val<bool>
+        /// `ContainsCustomDatatype` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contains_custom_datatype(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ContainsCustomDatatype")
         }
 
-        prop! {
-            /// `Header`: A list of strings representing column names.
-            props, "Header", header, set_header, get_header, Val<List<String>>
+        /// `ContainsHeader`: Indicates whether the CSV file contains a header. A value of UNKNOWN
+        /// specifies that the classifier will detect whether the CSV file contains headings. A value of
+        /// PRESENT specifies that the CSV file contains headings. A value of ABSENT specifies that the
+        /// CSV file does not contain headings.
+        pub fn contains_header(mut self, value: impl Into<Val<CsvClassifierContainsHeader>>) -> Self {
+            self.props.set("ContainsHeader", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the classifier.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `ContainsHeader` in place: [`Self::contains_header`] on a value held by `&mut`.
+        pub fn set_contains_header(&mut self, value: impl Into<Val<CsvClassifierContainsHeader>>) -> &mut Self {
+            self.props.set("ContainsHeader", value.into());
+            self
         }
 
-        prop! {
-            /// `QuoteSymbol`: A custom symbol to denote what combines content into a single column
-            /// value. It must be different from the column delimiter.
-            props, "QuoteSymbol", quote_symbol, set_quote_symbol, get_quote_symbol, Val<String>
+        /// `ContainsHeader` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_contains_header(&self) -> ::std::option::Option<Val<CsvClassifierContainsHeader>> {
+            crate::cfn::get_prop(&self.props, "ContainsHeader")
+        }
+
+        /// `CustomDatatypeConfigured`: Enables the configuration of custom data types.
+        pub fn custom_datatype_configured(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CustomDatatypeConfigured", value.into());
+            self
+        }
+
+        /// Sets `CustomDatatypeConfigured` in place: [`Self::custom_datatype_configured`] on a value
+        /// held by `&mut`.
+        pub fn set_custom_datatype_configured(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CustomDatatypeConfigured", value.into());
+            self
+        }
+
+        /// `CustomDatatypeConfigured` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_datatype_configured(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CustomDatatypeConfigured")
+        }
+
+        /// `Delimiter`: A custom symbol to denote what separates each column entry in the row.
+        pub fn delimiter(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Delimiter", value.into());
+            self
+        }
+
+        /// Sets `Delimiter` in place: [`Self::delimiter`] on a value held by `&mut`.
+        pub fn set_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Delimiter", value.into());
+            self
+        }
+
+        /// `Delimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Delimiter")
+        }
+
+        /// `DisableValueTrimming`: Specifies not to trim values before identifying the type of column
+        /// values. The default value is true.
+        pub fn disable_value_trimming(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DisableValueTrimming", value.into());
+            self
+        }
+
+        /// Sets `DisableValueTrimming` in place: [`Self::disable_value_trimming`] on a value held by `&mut`.
+        pub fn set_disable_value_trimming(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DisableValueTrimming", value.into());
+            self
+        }
+
+        /// `DisableValueTrimming` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disable_value_trimming(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DisableValueTrimming")
+        }
+
+        /// `Header`: A list of strings representing column names.
+        pub fn header(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Header", value.into());
+            self
+        }
+
+        /// Sets `Header` in place: [`Self::header`] on a value held by `&mut`.
+        pub fn set_header(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Header", value.into());
+            self
+        }
+
+        /// `Header` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Header")
+        }
+
+        /// `Name`: The name of the classifier.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `QuoteSymbol`: A custom symbol to denote what combines content into a single column value.
+        /// It must be different from the column delimiter.
+        pub fn quote_symbol(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("QuoteSymbol", value.into());
+            self
+        }
+
+        /// Sets `QuoteSymbol` in place: [`Self::quote_symbol`] on a value held by `&mut`.
+        pub fn set_quote_symbol(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QuoteSymbol", value.into());
+            self
+        }
+
+        /// `QuoteSymbol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_quote_symbol(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QuoteSymbol")
         }
     }
 
@@ -678,25 +1234,64 @@ pub mod classifier {
             GrokClassifier { props }
         }
 
-        prop! {
-            /// `GrokPattern`: The grok pattern applied to a data store by this classifier.
-            props, "GrokPattern", _, set_grok_pattern, get_grok_pattern, Val<String>
+        /// Sets `GrokPattern`, which `new` took, in place.
+        pub fn set_grok_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GrokPattern", value.into());
+            self
         }
 
-        prop! {
-            /// `Classification`: An identifier of the data format that the classifier matches, such as
-            /// Twitter, JSON, Omniture logs, and so on.
-            props, "Classification", _, set_classification, get_classification, Val<String>
+        /// `GrokPattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_grok_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GrokPattern")
         }
 
-        prop! {
-            /// `CustomPatterns`: Optional custom grok patterns defined by this classifier.
-            props, "CustomPatterns", custom_patterns, set_custom_patterns, get_custom_patterns, Val<String>
+        /// Sets `Classification`, which `new` took, in place.
+        pub fn set_classification(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Classification", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the classifier.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Classification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_classification(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Classification")
+        }
+
+        /// `CustomPatterns`: Optional custom grok patterns defined by this classifier.
+        pub fn custom_patterns(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomPatterns", value.into());
+            self
+        }
+
+        /// Sets `CustomPatterns` in place: [`Self::custom_patterns`] on a value held by `&mut`.
+        pub fn set_custom_patterns(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomPatterns", value.into());
+            self
+        }
+
+        /// `CustomPatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_patterns(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomPatterns")
+        }
+
+        /// `Name`: The name of the classifier.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -719,15 +1314,34 @@ pub mod classifier {
             JsonClassifier { props }
         }
 
-        prop! {
-            /// `JsonPath`: A JsonPath string defining the JSON data for the classifier to classify. AWS
-            /// Glue supports a subset of JsonPath, as described in Writing JsonPath Custom Classifiers.
-            props, "JsonPath", _, set_json_path, get_json_path, Val<String>
+        /// Sets `JsonPath`, which `new` took, in place.
+        pub fn set_json_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JsonPath", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the classifier.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `JsonPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_json_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JsonPath")
+        }
+
+        /// `Name`: The name of the classifier.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -755,23 +1369,46 @@ pub mod classifier {
             XmlClassifier { props }
         }
 
-        prop! {
-            /// `RowTag`: The XML tag designating the element that contains each record in an XML
-            /// document being parsed. This can't identify a self-closing element (closed by /&gt;). An
-            /// empty row element that contains only attributes can be parsed as long as it ends with a
-            /// closing tag (for example, &lt;row item_a="A" item_b="B"&gt;&lt;/row&gt; is okay, but &lt;row
-            /// item_a="A" item_b="B" /&gt; is not).
-            props, "RowTag", _, set_row_tag, get_row_tag, Val<String>
+        /// Sets `RowTag`, which `new` took, in place.
+        pub fn set_row_tag(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RowTag", value.into());
+            self
         }
 
-        prop! {
-            /// `Classification`: An identifier of the data format that the classifier matches.
-            props, "Classification", _, set_classification, get_classification, Val<String>
+        /// `RowTag` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_row_tag(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RowTag")
         }
 
-        prop! {
-            /// `Name`: The name of the classifier.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `Classification`, which `new` took, in place.
+        pub fn set_classification(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Classification", value.into());
+            self
+        }
+
+        /// `Classification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_classification(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Classification")
+        }
+
+        /// `Name`: The name of the classifier.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 }
@@ -802,20 +1439,46 @@ impl Connection {
         Connection { core }
     }
 
-    prop! {
-        /// `CatalogId`: The ID of the data catalog to create the catalog object in. Currently, this
-        /// should be the AWS account ID.
-        core.props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+    /// Sets `CatalogId`, which `new` took, in place.
+    pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CatalogId", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectionInput`: The connection properties used for this connection.
-        core.props, "ConnectionInput", _, set_connection_input, get_connection_input, Val<connection::ConnectionInput>
+    /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CatalogId")
     }
 
-    prop! {
-        /// `Tags`: The collection of tags. Each tag element is associated with a given resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// Sets `ConnectionInput`, which `new` took, in place.
+    pub fn set_connection_input(&mut self, value: impl Into<Val<connection::ConnectionInput>>) -> &mut Self {
+        self.core.props.set("ConnectionInput", value.into());
+        self
+    }
+
+    /// `ConnectionInput` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_input(&self) -> ::std::option::Option<Val<connection::ConnectionInput>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionInput")
+    }
+
+    /// `Tags`: The collection of tags. Each tag element is associated with a given resource.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -853,66 +1516,219 @@ pub mod connection {
             ConnectionInput { props }
         }
 
-        prop! {
-            /// `ConnectionType`: The type of the connection that needs to be created.
-            props, "ConnectionType", _, set_connection_type, get_connection_type, Val<ConnectionInputConnectionType>
+        /// Sets `ConnectionType`, which `new` took, in place.
+        pub fn set_connection_type(&mut self, value: impl Into<Val<ConnectionInputConnectionType>>) -> &mut Self {
+            self.props.set("ConnectionType", value.into());
+            self
         }
 
-        prop! {
-            /// `AthenaProperties`: Connection properties specific to the Athena compute environment.
-            props, "AthenaProperties", athena_properties, set_athena_properties, get_athena_properties, Val<Json>
+        /// `ConnectionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_type(&self) -> ::std::option::Option<Val<ConnectionInputConnectionType>> {
+            crate::cfn::get_prop(&self.props, "ConnectionType")
         }
 
-        prop! {
-            /// `AuthenticationConfiguration`: The authentication configuration used to connect to the
-            /// connection.
-            props, "AuthenticationConfiguration", authentication_configuration, set_authentication_configuration, get_authentication_configuration, Val<AuthenticationConfiguration>
+        /// `AthenaProperties`: Connection properties specific to the Athena compute environment.
+        pub fn athena_properties(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AthenaProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectionProperties`.
-            props, "ConnectionProperties", connection_properties, set_connection_properties, get_connection_properties, Val<Json>
+        /// Sets `AthenaProperties` in place: [`Self::athena_properties`] on a value held by `&mut`.
+        pub fn set_athena_properties(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AthenaProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: A description of the connection.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `AthenaProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_athena_properties(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AthenaProperties")
         }
 
-        prop! {
-            /// `MatchCriteria`: A list of criteria that can be used in selecting this connection.
-            props, "MatchCriteria", match_criteria, set_match_criteria, get_match_criteria, Val<List<String>>
+        /// `AuthenticationConfiguration`: The authentication configuration used to connect to the
+        /// connection.
+        pub fn authentication_configuration(mut self, value: impl Into<Val<AuthenticationConfiguration>>) -> Self {
+            self.props.set("AuthenticationConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the connection.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `AuthenticationConfiguration` in place: [`Self::authentication_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_authentication_configuration(&mut self, value: impl Into<Val<AuthenticationConfiguration>>) -> &mut Self {
+            self.props.set("AuthenticationConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `PhysicalConnectionRequirements`: The physical connection requirements.
-            props, "PhysicalConnectionRequirements", physical_connection_requirements, set_physical_connection_requirements, get_physical_connection_requirements, Val<PhysicalConnectionRequirements>
+        /// `AuthenticationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_configuration(&self) -> ::std::option::Option<Val<AuthenticationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationConfiguration")
         }
 
-        prop! {
-            /// `PythonProperties`: Connection properties specific to the Python compute environment.
-            props, "PythonProperties", python_properties, set_python_properties, get_python_properties, Val<Json>
+        /// `ConnectionProperties`.
+        pub fn connection_properties(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("ConnectionProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `SparkProperties`: Connection properties specific to the Spark compute environment.
-            props, "SparkProperties", spark_properties, set_spark_properties, get_spark_properties, Val<Json>
+        /// Sets `ConnectionProperties` in place: [`Self::connection_properties`] on a value held by `&mut`.
+        pub fn set_connection_properties(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("ConnectionProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `ValidateCredentials`: A flag to validate the credentials during create connection.
-            /// Default is true.
-            props, "ValidateCredentials", validate_credentials, set_validate_credentials, get_validate_credentials, Val<bool>
+        /// `ConnectionProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_properties(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "ConnectionProperties")
         }
 
-        prop! {
-            /// `ValidateForComputeEnvironments`.
-            props, "ValidateForComputeEnvironments", validate_for_compute_environments, set_validate_for_compute_environments, get_validate_for_compute_environments, Val<List<ConnectionInputValidateForComputeEnvironments>>
+        /// `Description`: A description of the connection.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `MatchCriteria`: A list of criteria that can be used in selecting this connection.
+        pub fn match_criteria(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("MatchCriteria", value.into());
+            self
+        }
+
+        /// Sets `MatchCriteria` in place: [`Self::match_criteria`] on a value held by `&mut`.
+        pub fn set_match_criteria(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("MatchCriteria", value.into());
+            self
+        }
+
+        /// `MatchCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_match_criteria(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "MatchCriteria")
+        }
+
+        /// `Name`: The name of the connection.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `PhysicalConnectionRequirements`: The physical connection requirements.
+        pub fn physical_connection_requirements(mut self, value: impl Into<Val<PhysicalConnectionRequirements>>) -> Self {
+            self.props.set("PhysicalConnectionRequirements", value.into());
+            self
+        }
+
+        /// Sets `PhysicalConnectionRequirements` in place: [`Self::physical_connection_requirements`]
+        /// on a value held by `&mut`.
+        pub fn set_physical_connection_requirements(&mut self, value: impl Into<Val<PhysicalConnectionRequirements>>) -> &mut Self {
+            self.props.set("PhysicalConnectionRequirements", value.into());
+            self
+        }
+
+        /// `PhysicalConnectionRequirements` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_physical_connection_requirements(&self) -> ::std::option::Option<Val<PhysicalConnectionRequirements>> {
+            crate::cfn::get_prop(&self.props, "PhysicalConnectionRequirements")
+        }
+
+        /// `PythonProperties`: Connection properties specific to the Python compute environment.
+        pub fn python_properties(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("PythonProperties", value.into());
+            self
+        }
+
+        /// Sets `PythonProperties` in place: [`Self::python_properties`] on a value held by `&mut`.
+        pub fn set_python_properties(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("PythonProperties", value.into());
+            self
+        }
+
+        /// `PythonProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_python_properties(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "PythonProperties")
+        }
+
+        /// `SparkProperties`: Connection properties specific to the Spark compute environment.
+        pub fn spark_properties(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("SparkProperties", value.into());
+            self
+        }
+
+        /// Sets `SparkProperties` in place: [`Self::spark_properties`] on a value held by `&mut`.
+        pub fn set_spark_properties(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("SparkProperties", value.into());
+            self
+        }
+
+        /// `SparkProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spark_properties(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "SparkProperties")
+        }
+
+        /// `ValidateCredentials`: A flag to validate the credentials during create connection. Default
+        /// is true.
+        pub fn validate_credentials(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ValidateCredentials", value.into());
+            self
+        }
+
+        /// Sets `ValidateCredentials` in place: [`Self::validate_credentials`] on a value held by `&mut`.
+        pub fn set_validate_credentials(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ValidateCredentials", value.into());
+            self
+        }
+
+        /// `ValidateCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validate_credentials(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ValidateCredentials")
+        }
+
+        /// `ValidateForComputeEnvironments`.
+        pub fn validate_for_compute_environments(mut self, value: impl Into<Val<List<ConnectionInputValidateForComputeEnvironments>>>) -> Self {
+            self.props.set("ValidateForComputeEnvironments", value.into());
+            self
+        }
+
+        /// Sets `ValidateForComputeEnvironments` in place: [`Self::validate_for_compute_environments`]
+        /// on a value held by `&mut`.
+        pub fn set_validate_for_compute_environments(&mut self, value: impl Into<Val<List<ConnectionInputValidateForComputeEnvironments>>>) -> &mut Self {
+            self.props.set("ValidateForComputeEnvironments", value.into());
+            self
+        }
+
+        /// `ValidateForComputeEnvironments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validate_for_compute_environments(&self) -> ::std::option::Option<Val<List<ConnectionInputValidateForComputeEnvironments>>> {
+            crate::cfn::get_prop(&self.props, "ValidateForComputeEnvironments")
         }
     }
 
@@ -936,40 +1752,112 @@ pub mod connection {
             AuthenticationConfiguration { props }
         }
 
-        prop! {
-            /// `AuthenticationType`: A structure containing the authentication configuration in the
-            /// CreateConnection request.
-            props, "AuthenticationType", _, set_authentication_type, get_authentication_type, Val<AuthenticationConfigurationAuthenticationType>
+        /// Sets `AuthenticationType`, which `new` took, in place.
+        pub fn set_authentication_type(&mut self, value: impl Into<Val<AuthenticationConfigurationAuthenticationType>>) -> &mut Self {
+            self.props.set("AuthenticationType", value.into());
+            self
         }
 
-        prop! {
-            /// `BasicAuthenticationCredentials`: For supplying basic auth credentials when not
-            /// providing a SecretArn value
-            props, "BasicAuthenticationCredentials", basic_authentication_credentials, set_basic_authentication_credentials, get_basic_authentication_credentials, Val<BasicAuthenticationCredentials>
+        /// `AuthenticationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_type(&self) -> ::std::option::Option<Val<AuthenticationConfigurationAuthenticationType>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationType")
         }
 
-        prop! {
-            /// `CustomAuthenticationCredentials`: A structure containing the authentication credentials
-            /// in the CreateConnection request.
-            props, "CustomAuthenticationCredentials", custom_authentication_credentials, set_custom_authentication_credentials, get_custom_authentication_credentials, Val<Json>
+        /// `BasicAuthenticationCredentials`: For supplying basic auth credentials when not providing a
+        /// SecretArn value
+        pub fn basic_authentication_credentials(mut self, value: impl Into<Val<BasicAuthenticationCredentials>>) -> Self {
+            self.props.set("BasicAuthenticationCredentials", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the KMS key used in the authentication
-            /// configuration.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// Sets `BasicAuthenticationCredentials` in place: [`Self::basic_authentication_credentials`]
+        /// on a value held by `&mut`.
+        pub fn set_basic_authentication_credentials(&mut self, value: impl Into<Val<BasicAuthenticationCredentials>>) -> &mut Self {
+            self.props.set("BasicAuthenticationCredentials", value.into());
+            self
         }
 
-        prop! {
-            /// `OAuth2Properties`: A structure containing properties for OAuth2 in the CreateConnection
-            /// request.
-            props, "OAuth2Properties", o_auth2_properties, set_o_auth2_properties, get_o_auth2_properties, Val<OAuth2Properties>
+        /// `BasicAuthenticationCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_basic_authentication_credentials(&self) -> ::std::option::Option<Val<BasicAuthenticationCredentials>> {
+            crate::cfn::get_prop(&self.props, "BasicAuthenticationCredentials")
         }
 
-        prop! {
-            /// `SecretArn`: The secret manager ARN to store credentials in the CreateConnection
-            /// request.
-            props, "SecretArn", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        /// `CustomAuthenticationCredentials`: A structure containing the authentication credentials in
+        /// the CreateConnection request.
+        pub fn custom_authentication_credentials(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("CustomAuthenticationCredentials", value.into());
+            self
+        }
+
+        /// Sets `CustomAuthenticationCredentials` in place: [`Self::custom_authentication_credentials`]
+        /// on a value held by `&mut`.
+        pub fn set_custom_authentication_credentials(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("CustomAuthenticationCredentials", value.into());
+            self
+        }
+
+        /// `CustomAuthenticationCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_authentication_credentials(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "CustomAuthenticationCredentials")
+        }
+
+        /// `KmsKeyArn`: The Amazon Resource Name (ARN) of the KMS key used in the authentication
+        /// configuration.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
+        }
+
+        /// `OAuth2Properties`: A structure containing properties for OAuth2 in the CreateConnection
+        /// request.
+        pub fn o_auth2_properties(mut self, value: impl Into<Val<OAuth2Properties>>) -> Self {
+            self.props.set("OAuth2Properties", value.into());
+            self
+        }
+
+        /// Sets `OAuth2Properties` in place: [`Self::o_auth2_properties`] on a value held by `&mut`.
+        pub fn set_o_auth2_properties(&mut self, value: impl Into<Val<OAuth2Properties>>) -> &mut Self {
+            self.props.set("OAuth2Properties", value.into());
+            self
+        }
+
+        /// `OAuth2Properties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth2_properties(&self) -> ::std::option::Option<Val<OAuth2Properties>> {
+            crate::cfn::get_prop(&self.props, "OAuth2Properties")
+        }
+
+        /// `SecretArn`: The secret manager ARN to store credentials in the CreateConnection request.
+        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// Sets `SecretArn` in place: [`Self::secret_arn`] on a value held by `&mut`.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -1008,14 +1896,40 @@ pub mod connection {
             BasicAuthenticationCredentials { props }
         }
 
-        prop! {
-            /// `Password`: The password used in the authentication configuration.
-            props, "Password", password, set_password, get_password, Val<String>
+        /// `Password`: The password used in the authentication configuration.
+        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Password", value.into());
+            self
         }
 
-        prop! {
-            /// `Username`: The username used in the authentication configuration.
-            props, "Username", username, set_username, get_username, Val<String>
+        /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+        pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Password")
+        }
+
+        /// `Username`: The username used in the authentication configuration.
+        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// Sets `Username` in place: [`Self::username`] on a value held by `&mut`.
+        pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// `Username` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Username")
         }
     }
 
@@ -1035,37 +1949,116 @@ pub mod connection {
             OAuth2Properties { props }
         }
 
-        prop! {
-            /// `AuthorizationCodeProperties`: The set of properties required for the the OAuth2
-            /// AUTHORIZATION_CODE grant type workflow.
-            props, "AuthorizationCodeProperties", authorization_code_properties, set_authorization_code_properties, get_authorization_code_properties, Val<AuthorizationCodeProperties>
+        /// `AuthorizationCodeProperties`: The set of properties required for the the OAuth2
+        /// AUTHORIZATION_CODE grant type workflow.
+        pub fn authorization_code_properties(mut self, value: impl Into<Val<AuthorizationCodeProperties>>) -> Self {
+            self.props.set("AuthorizationCodeProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `OAuth2ClientApplication`: The OAuth2 client app used for the connection.
-            props, "OAuth2ClientApplication", o_auth2_client_application, set_o_auth2_client_application, get_o_auth2_client_application, Val<OAuth2ClientApplication>
+        /// Sets `AuthorizationCodeProperties` in place: [`Self::authorization_code_properties`] on a
+        /// value held by `&mut`.
+        pub fn set_authorization_code_properties(&mut self, value: impl Into<Val<AuthorizationCodeProperties>>) -> &mut Self {
+            self.props.set("AuthorizationCodeProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `OAuth2Credentials`: A structure containing the OAuth2 credentials used in the
-            /// authentication configuration.
-            props, "OAuth2Credentials", o_auth2_credentials, set_o_auth2_credentials, get_o_auth2_credentials, Val<OAuth2Credentials>
+        /// `AuthorizationCodeProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_code_properties(&self) -> ::std::option::Option<Val<AuthorizationCodeProperties>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationCodeProperties")
         }
 
-        prop! {
-            /// `OAuth2GrantType`: The grant type used in the authentication configuration.
-            props, "OAuth2GrantType", o_auth2_grant_type, set_o_auth2_grant_type, get_o_auth2_grant_type, Val<OAuth2PropertiesOAuth2GrantType>
+        /// `OAuth2ClientApplication`: The OAuth2 client app used for the connection.
+        pub fn o_auth2_client_application(mut self, value: impl Into<Val<OAuth2ClientApplication>>) -> Self {
+            self.props.set("OAuth2ClientApplication", value.into());
+            self
         }
 
-        prop! {
-            /// `TokenUrl`: The URL used in the authentication configuration.
-            props, "TokenUrl", token_url, set_token_url, get_token_url, Val<String>
+        /// Sets `OAuth2ClientApplication` in place: [`Self::o_auth2_client_application`] on a value
+        /// held by `&mut`.
+        pub fn set_o_auth2_client_application(&mut self, value: impl Into<Val<OAuth2ClientApplication>>) -> &mut Self {
+            self.props.set("OAuth2ClientApplication", value.into());
+            self
         }
 
-        prop! {
-            /// `TokenUrlParametersMap`: A map of key-value pairs used in the authentication
-            /// configuration.
-            props, "TokenUrlParametersMap", token_url_parameters_map, set_token_url_parameters_map, get_token_url_parameters_map, Val<Json>
+        /// `OAuth2ClientApplication` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth2_client_application(&self) -> ::std::option::Option<Val<OAuth2ClientApplication>> {
+            crate::cfn::get_prop(&self.props, "OAuth2ClientApplication")
+        }
+
+        /// `OAuth2Credentials`: A structure containing the OAuth2 credentials used in the
+        /// authentication configuration.
+        pub fn o_auth2_credentials(mut self, value: impl Into<Val<OAuth2Credentials>>) -> Self {
+            self.props.set("OAuth2Credentials", value.into());
+            self
+        }
+
+        /// Sets `OAuth2Credentials` in place: [`Self::o_auth2_credentials`] on a value held by `&mut`.
+        pub fn set_o_auth2_credentials(&mut self, value: impl Into<Val<OAuth2Credentials>>) -> &mut Self {
+            self.props.set("OAuth2Credentials", value.into());
+            self
+        }
+
+        /// `OAuth2Credentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth2_credentials(&self) -> ::std::option::Option<Val<OAuth2Credentials>> {
+            crate::cfn::get_prop(&self.props, "OAuth2Credentials")
+        }
+
+        /// `OAuth2GrantType`: The grant type used in the authentication configuration.
+        pub fn o_auth2_grant_type(mut self, value: impl Into<Val<OAuth2PropertiesOAuth2GrantType>>) -> Self {
+            self.props.set("OAuth2GrantType", value.into());
+            self
+        }
+
+        /// Sets `OAuth2GrantType` in place: [`Self::o_auth2_grant_type`] on a value held by `&mut`.
+        pub fn set_o_auth2_grant_type(&mut self, value: impl Into<Val<OAuth2PropertiesOAuth2GrantType>>) -> &mut Self {
+            self.props.set("OAuth2GrantType", value.into());
+            self
+        }
+
+        /// `OAuth2GrantType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth2_grant_type(&self) -> ::std::option::Option<Val<OAuth2PropertiesOAuth2GrantType>> {
+            crate::cfn::get_prop(&self.props, "OAuth2GrantType")
+        }
+
+        /// `TokenUrl`: The URL used in the authentication configuration.
+        pub fn token_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TokenUrl", value.into());
+            self
+        }
+
+        /// Sets `TokenUrl` in place: [`Self::token_url`] on a value held by `&mut`.
+        pub fn set_token_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TokenUrl", value.into());
+            self
+        }
+
+        /// `TokenUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TokenUrl")
+        }
+
+        /// `TokenUrlParametersMap`: A map of key-value pairs used in the authentication configuration.
+        pub fn token_url_parameters_map(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("TokenUrlParametersMap", value.into());
+            self
+        }
+
+        /// Sets `TokenUrlParametersMap` in place: [`Self::token_url_parameters_map`] on a value held by `&mut`.
+        pub fn set_token_url_parameters_map(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("TokenUrlParametersMap", value.into());
+            self
+        }
+
+        /// `TokenUrlParametersMap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_url_parameters_map(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "TokenUrlParametersMap")
         }
     }
 
@@ -1085,15 +2078,41 @@ pub mod connection {
             AuthorizationCodeProperties { props }
         }
 
-        prop! {
-            /// `AuthorizationCode`: The authorization code used in the authentication configuration.
-            props, "AuthorizationCode", authorization_code, set_authorization_code, get_authorization_code, Val<String>
+        /// `AuthorizationCode`: The authorization code used in the authentication configuration.
+        pub fn authorization_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AuthorizationCode", value.into());
+            self
         }
 
-        prop! {
-            /// `RedirectUri`: The redirect URI where the user gets redirected to by authorization
-            /// server when issuing an authorization code.
-            props, "RedirectUri", redirect_uri, set_redirect_uri, get_redirect_uri, Val<String>
+        /// Sets `AuthorizationCode` in place: [`Self::authorization_code`] on a value held by `&mut`.
+        pub fn set_authorization_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AuthorizationCode", value.into());
+            self
+        }
+
+        /// `AuthorizationCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationCode")
+        }
+
+        /// `RedirectUri`: The redirect URI where the user gets redirected to by authorization server
+        /// when issuing an authorization code.
+        pub fn redirect_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RedirectUri", value.into());
+            self
+        }
+
+        /// Sets `RedirectUri` in place: [`Self::redirect_uri`] on a value held by `&mut`.
+        pub fn set_redirect_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RedirectUri", value.into());
+            self
+        }
+
+        /// `RedirectUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redirect_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RedirectUri")
         }
     }
 
@@ -1113,16 +2132,44 @@ pub mod connection {
             OAuth2ClientApplication { props }
         }
 
-        prop! {
-            /// `AWSManagedClientApplicationReference`: The reference to the SaaS-side client app that
-            /// is AWS managed.
-            props, "AWSManagedClientApplicationReference", aws_managed_client_application_reference, set_aws_managed_client_application_reference, get_aws_managed_client_application_reference, Val<String>
+        /// `AWSManagedClientApplicationReference`: The reference to the SaaS-side client app that is
+        /// AWS managed.
+        pub fn aws_managed_client_application_reference(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AWSManagedClientApplicationReference", value.into());
+            self
         }
 
-        prop! {
-            /// `UserManagedClientApplicationClientId`: The client application clientID if the
-            /// ClientAppType is USER_MANAGED.
-            props, "UserManagedClientApplicationClientId", user_managed_client_application_client_id, set_user_managed_client_application_client_id, get_user_managed_client_application_client_id, Val<String>
+        /// Sets `AWSManagedClientApplicationReference` in place: [`Self::aws_managed_client_application_reference`]
+        /// on a value held by `&mut`.
+        pub fn set_aws_managed_client_application_reference(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AWSManagedClientApplicationReference", value.into());
+            self
+        }
+
+        /// `AWSManagedClientApplicationReference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_managed_client_application_reference(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AWSManagedClientApplicationReference")
+        }
+
+        /// `UserManagedClientApplicationClientId`: The client application clientID if the ClientAppType
+        /// is USER_MANAGED.
+        pub fn user_managed_client_application_client_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserManagedClientApplicationClientId", value.into());
+            self
+        }
+
+        /// Sets `UserManagedClientApplicationClientId` in place: [`Self::user_managed_client_application_client_id`]
+        /// on a value held by `&mut`.
+        pub fn set_user_managed_client_application_client_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserManagedClientApplicationClientId", value.into());
+            self
+        }
+
+        /// `UserManagedClientApplicationClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_managed_client_application_client_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserManagedClientApplicationClientId")
         }
     }
 
@@ -1142,25 +2189,78 @@ pub mod connection {
             OAuth2Credentials { props }
         }
 
-        prop! {
-            /// `AccessToken`: The access token used in the authentication configuration.
-            props, "AccessToken", access_token, set_access_token, get_access_token, Val<String>
+        /// `AccessToken`: The access token used in the authentication configuration.
+        pub fn access_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessToken", value.into());
+            self
         }
 
-        prop! {
-            /// `JwtToken`: The JSON Web Token (JWT) used when the authentication type is OAuth2.
-            props, "JwtToken", jwt_token, set_jwt_token, get_jwt_token, Val<String>
+        /// Sets `AccessToken` in place: [`Self::access_token`] on a value held by `&mut`.
+        pub fn set_access_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessToken", value.into());
+            self
         }
 
-        prop! {
-            /// `RefreshToken`: The refresh token used when the authentication type is OAuth2.
-            props, "RefreshToken", refresh_token, set_refresh_token, get_refresh_token, Val<String>
+        /// `AccessToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessToken")
         }
 
-        prop! {
-            /// `UserManagedClientApplicationClientSecret`: The client application client secret if the
-            /// client application is user managed.
-            props, "UserManagedClientApplicationClientSecret", user_managed_client_application_client_secret, set_user_managed_client_application_client_secret, get_user_managed_client_application_client_secret, Val<String>
+        /// `JwtToken`: The JSON Web Token (JWT) used when the authentication type is OAuth2.
+        pub fn jwt_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("JwtToken", value.into());
+            self
+        }
+
+        /// Sets `JwtToken` in place: [`Self::jwt_token`] on a value held by `&mut`.
+        pub fn set_jwt_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JwtToken", value.into());
+            self
+        }
+
+        /// `JwtToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jwt_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JwtToken")
+        }
+
+        /// `RefreshToken`: The refresh token used when the authentication type is OAuth2.
+        pub fn refresh_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RefreshToken", value.into());
+            self
+        }
+
+        /// Sets `RefreshToken` in place: [`Self::refresh_token`] on a value held by `&mut`.
+        pub fn set_refresh_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RefreshToken", value.into());
+            self
+        }
+
+        /// `RefreshToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_refresh_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RefreshToken")
+        }
+
+        /// `UserManagedClientApplicationClientSecret`: The client application client secret if the
+        /// client application is user managed.
+        pub fn user_managed_client_application_client_secret(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserManagedClientApplicationClientSecret", value.into());
+            self
+        }
+
+        /// Sets `UserManagedClientApplicationClientSecret` in place: [`Self::user_managed_client_application_client_secret`]
+        /// on a value held by `&mut`.
+        pub fn set_user_managed_client_application_client_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserManagedClientApplicationClientSecret", value.into());
+            self
+        }
+
+        /// `UserManagedClientApplicationClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_managed_client_application_client_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserManagedClientApplicationClientSecret")
         }
     }
 
@@ -1481,19 +2581,58 @@ pub mod connection {
             PhysicalConnectionRequirements { props }
         }
 
-        prop! {
-            /// `AvailabilityZone`: The availability zone where the connection is located.
-            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+        /// `AvailabilityZone`: The availability zone where the connection is located.
+        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AvailabilityZone", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityGroupIdList`: The security group ID list used by the connection.
-            props, "SecurityGroupIdList", security_group_id_list, set_security_group_id_list, get_security_group_id_list, Val<List<String>>
+        /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+        pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AvailabilityZone", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetId`: The subnet ID used by the connection.
-            props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
+        /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AvailabilityZone")
+        }
+
+        /// `SecurityGroupIdList`: The security group ID list used by the connection.
+        pub fn security_group_id_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIdList", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroupIdList` in place: [`Self::security_group_id_list`] on a value held by `&mut`.
+        pub fn set_security_group_id_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIdList", value.into());
+            self
+        }
+
+        /// `SecurityGroupIdList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_id_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIdList")
+        }
+
+        /// `SubnetId`: The subnet ID used by the connection.
+        pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
+            self.props.set("SubnetId", value.into());
+            self
+        }
+
+        /// Sets `SubnetId` in place: [`Self::subnet_id`] on a value held by `&mut`.
+        pub fn set_subnet_id(&mut self, value: impl Into<Val<SubnetId>>) -> &mut Self {
+            self.props.set("SubnetId", value.into());
+            self
+        }
+
+        /// `SubnetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_id(&self) -> ::std::option::Option<Val<SubnetId>> {
+            crate::cfn::get_prop(&self.props, "SubnetId")
         }
     }
 
@@ -1543,42 +2682,122 @@ impl ConnectionType {
         ConnectionType { core }
     }
 
-    prop! {
-        /// `ConnectionProperties`: Configuration that defines the base URL and additional request
-        /// parameters needed during connection creation.
-        core.props, "ConnectionProperties", connection_properties, set_connection_properties, get_connection_properties, Val<connection_type::ConnectionPropertiesConfiguration>
+    /// `ConnectionProperties`: Configuration that defines the base URL and additional request
+    /// parameters needed during connection creation.
+    pub fn connection_properties(mut self, value: impl Into<Val<connection_type::ConnectionPropertiesConfiguration>>) -> Self {
+        self.core.props.set("ConnectionProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectionType`: The name of the connection type. Must be prefixed with REST-.
-        core.props, "ConnectionType", _, set_connection_type, get_connection_type, Val<String>
+    /// Sets `ConnectionProperties` in place: [`Self::connection_properties`] on a value held by `&mut`.
+    pub fn set_connection_properties(&mut self, value: impl Into<Val<connection_type::ConnectionPropertiesConfiguration>>) -> &mut Self {
+        self.core.props.set("ConnectionProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectorAuthenticationConfiguration`: Configuration that defines supported
-        /// authentication types and required properties.
-        core.props, "ConnectorAuthenticationConfiguration", connector_authentication_configuration, set_connector_authentication_configuration, get_connector_authentication_configuration, Val<connection_type::ConnectorAuthenticationConfiguration>
+    /// `ConnectionProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_properties(&self) -> ::std::option::Option<Val<connection_type::ConnectionPropertiesConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionProperties")
     }
 
-    prop! {
-        /// `Description`: A description of the connection type.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ConnectionType`, which `new` took, in place.
+    pub fn set_connection_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectionType", value.into());
+        self
     }
 
-    prop! {
-        /// `IntegrationType`: The integration type for the connection. Currently only REST is
-        /// supported.
-        core.props, "IntegrationType", integration_type, set_integration_type, get_integration_type, Val<connection_type::IntegrationType>
+    /// `ConnectionType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connection_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectionType")
     }
 
-    prop! {
-        /// `RestConfiguration`: Configuration for HTTP request and response handling.
-        core.props, "RestConfiguration", _, set_rest_configuration, get_rest_configuration, Val<connection_type::RestConfiguration>
+    /// `ConnectorAuthenticationConfiguration`: Configuration that defines supported authentication
+    /// types and required properties.
+    pub fn connector_authentication_configuration(mut self, value: impl Into<Val<connection_type::ConnectorAuthenticationConfiguration>>) -> Self {
+        self.core.props.set("ConnectorAuthenticationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to assign to the connection type.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ConnectorAuthenticationConfiguration` in place: [`Self::connector_authentication_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_connector_authentication_configuration(&mut self, value: impl Into<Val<connection_type::ConnectorAuthenticationConfiguration>>) -> &mut Self {
+        self.core.props.set("ConnectorAuthenticationConfiguration", value.into());
+        self
+    }
+
+    /// `ConnectorAuthenticationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connector_authentication_configuration(&self) -> ::std::option::Option<Val<connection_type::ConnectorAuthenticationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectorAuthenticationConfiguration")
+    }
+
+    /// `Description`: A description of the connection type.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `IntegrationType`: The integration type for the connection. Currently only REST is
+    /// supported.
+    pub fn integration_type(mut self, value: impl Into<Val<connection_type::IntegrationType>>) -> Self {
+        self.core.props.set("IntegrationType", value.into());
+        self
+    }
+
+    /// Sets `IntegrationType` in place: [`Self::integration_type`] on a value held by `&mut`.
+    pub fn set_integration_type(&mut self, value: impl Into<Val<connection_type::IntegrationType>>) -> &mut Self {
+        self.core.props.set("IntegrationType", value.into());
+        self
+    }
+
+    /// `IntegrationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integration_type(&self) -> ::std::option::Option<Val<connection_type::IntegrationType>> {
+        crate::cfn::get_prop(&self.core.props, "IntegrationType")
+    }
+
+    /// Sets `RestConfiguration`, which `new` took, in place.
+    pub fn set_rest_configuration(&mut self, value: impl Into<Val<connection_type::RestConfiguration>>) -> &mut Self {
+        self.core.props.set("RestConfiguration", value.into());
+        self
+    }
+
+    /// `RestConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rest_configuration(&self) -> ::std::option::Option<Val<connection_type::RestConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "RestConfiguration")
+    }
+
+    /// `Tags`: Tags to assign to the connection type.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1615,14 +2834,41 @@ pub mod connection_type {
             ConnectionPropertiesConfiguration { props }
         }
 
-        prop! {
-            /// `AdditionalRequestParameters`: Key-value pairs of additional request parameters.
-            props, "AdditionalRequestParameters", additional_request_parameters, set_additional_request_parameters, get_additional_request_parameters, Val<List<ConnectorProperty>>
+        /// `AdditionalRequestParameters`: Key-value pairs of additional request parameters.
+        pub fn additional_request_parameters(mut self, value: impl Into<Val<List<ConnectorProperty>>>) -> Self {
+            self.props.set("AdditionalRequestParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `Url`: Defines a property configuration for connection types.
-            props, "Url", url, set_url, get_url, Val<ConnectorProperty>
+        /// Sets `AdditionalRequestParameters` in place: [`Self::additional_request_parameters`] on a
+        /// value held by `&mut`.
+        pub fn set_additional_request_parameters(&mut self, value: impl Into<Val<List<ConnectorProperty>>>) -> &mut Self {
+            self.props.set("AdditionalRequestParameters", value.into());
+            self
+        }
+
+        /// `AdditionalRequestParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_request_parameters(&self) -> ::std::option::Option<Val<List<ConnectorProperty>>> {
+            crate::cfn::get_prop(&self.props, "AdditionalRequestParameters")
+        }
+
+        /// `Url`: Defines a property configuration for connection types.
+        pub fn url(mut self, value: impl Into<Val<ConnectorProperty>>) -> Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// Sets `Url` in place: [`Self::url`] on a value held by `&mut`.
+        pub fn set_url(&mut self, value: impl Into<Val<ConnectorProperty>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<ConnectorProperty>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
     }
 
@@ -1652,39 +2898,112 @@ pub mod connection_type {
             ConnectorProperty { props }
         }
 
-        prop! {
-            /// `Name`: The name of the property.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Required`: Indicates whether the property is required.
-            props, "Required", _, set_required, get_required, Val<bool>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `PropertyType`: The data type of this property.
-            props, "PropertyType", _, set_property_type, get_property_type, Val<ConnectorPropertyPropertyType>
+        /// Sets `Required`, which `new` took, in place.
+        pub fn set_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Required", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedValues`: A list of allowed values for the property.
-            props, "AllowedValues", allowed_values, set_allowed_values, get_allowed_values, Val<List<String>>
+        /// `Required` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Required")
         }
 
-        prop! {
-            /// `DefaultValue`: The default value for the property.
-            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
+        /// Sets `PropertyType`, which `new` took, in place.
+        pub fn set_property_type(&mut self, value: impl Into<Val<ConnectorPropertyPropertyType>>) -> &mut Self {
+            self.props.set("PropertyType", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyOverride`: A key name to use when sending this property in API requests.
-            props, "KeyOverride", key_override, set_key_override, get_key_override, Val<String>
+        /// `PropertyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_type(&self) -> ::std::option::Option<Val<ConnectorPropertyPropertyType>> {
+            crate::cfn::get_prop(&self.props, "PropertyType")
         }
 
-        prop! {
-            /// `PropertyLocation`: Specifies where this property should be included in REST requests.
-            props, "PropertyLocation", property_location, set_property_location, get_property_location, Val<ConnectorPropertyPropertyLocation>
+        /// `AllowedValues`: A list of allowed values for the property.
+        pub fn allowed_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedValues", value.into());
+            self
+        }
+
+        /// Sets `AllowedValues` in place: [`Self::allowed_values`] on a value held by `&mut`.
+        pub fn set_allowed_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedValues", value.into());
+            self
+        }
+
+        /// `AllowedValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedValues")
+        }
+
+        /// `DefaultValue`: The default value for the property.
+        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// Sets `DefaultValue` in place: [`Self::default_value`] on a value held by `&mut`.
+        pub fn set_default_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
+        }
+
+        /// `KeyOverride`: A key name to use when sending this property in API requests.
+        pub fn key_override(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyOverride", value.into());
+            self
+        }
+
+        /// Sets `KeyOverride` in place: [`Self::key_override`] on a value held by `&mut`.
+        pub fn set_key_override(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyOverride", value.into());
+            self
+        }
+
+        /// `KeyOverride` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_override(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyOverride")
+        }
+
+        /// `PropertyLocation`: Specifies where this property should be included in REST requests.
+        pub fn property_location(mut self, value: impl Into<Val<ConnectorPropertyPropertyLocation>>) -> Self {
+            self.props.set("PropertyLocation", value.into());
+            self
+        }
+
+        /// Sets `PropertyLocation` in place: [`Self::property_location`] on a value held by `&mut`.
+        pub fn set_property_location(&mut self, value: impl Into<Val<ConnectorPropertyPropertyLocation>>) -> &mut Self {
+            self.props.set("PropertyLocation", value.into());
+            self
+        }
+
+        /// `PropertyLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_location(&self) -> ::std::option::Option<Val<ConnectorPropertyPropertyLocation>> {
+            crate::cfn::get_prop(&self.props, "PropertyLocation")
         }
     }
 
@@ -1749,24 +3068,72 @@ pub mod connection_type {
             ConnectorAuthenticationConfiguration { props }
         }
 
-        prop! {
-            /// `AuthenticationTypes`: A list of authentication types supported.
-            props, "AuthenticationTypes", _, set_authentication_types, get_authentication_types, Val<List<ConnectorAuthenticationConfigurationAuthenticationTypes>>
+        /// Sets `AuthenticationTypes`, which `new` took, in place.
+        pub fn set_authentication_types(&mut self, value: impl Into<Val<List<ConnectorAuthenticationConfigurationAuthenticationTypes>>>) -> &mut Self {
+            self.props.set("AuthenticationTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `BasicAuthenticationProperties`: Basic authentication configuration.
-            props, "BasicAuthenticationProperties", basic_authentication_properties, set_basic_authentication_properties, get_basic_authentication_properties, Val<BasicAuthenticationProperties>
+        /// `AuthenticationTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_types(&self) -> ::std::option::Option<Val<List<ConnectorAuthenticationConfigurationAuthenticationTypes>>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationTypes")
         }
 
-        prop! {
-            /// `CustomAuthenticationProperties`: Custom authentication configuration.
-            props, "CustomAuthenticationProperties", custom_authentication_properties, set_custom_authentication_properties, get_custom_authentication_properties, Val<CustomAuthenticationProperties>
+        /// `BasicAuthenticationProperties`: Basic authentication configuration.
+        pub fn basic_authentication_properties(mut self, value: impl Into<Val<BasicAuthenticationProperties>>) -> Self {
+            self.props.set("BasicAuthenticationProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `OAuth2Properties`: OAuth2 configuration container.
-            props, "OAuth2Properties", o_auth2_properties, set_o_auth2_properties, get_o_auth2_properties, Val<ConnectorOAuth2Properties>
+        /// Sets `BasicAuthenticationProperties` in place: [`Self::basic_authentication_properties`] on
+        /// a value held by `&mut`.
+        pub fn set_basic_authentication_properties(&mut self, value: impl Into<Val<BasicAuthenticationProperties>>) -> &mut Self {
+            self.props.set("BasicAuthenticationProperties", value.into());
+            self
+        }
+
+        /// `BasicAuthenticationProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_basic_authentication_properties(&self) -> ::std::option::Option<Val<BasicAuthenticationProperties>> {
+            crate::cfn::get_prop(&self.props, "BasicAuthenticationProperties")
+        }
+
+        /// `CustomAuthenticationProperties`: Custom authentication configuration.
+        pub fn custom_authentication_properties(mut self, value: impl Into<Val<CustomAuthenticationProperties>>) -> Self {
+            self.props.set("CustomAuthenticationProperties", value.into());
+            self
+        }
+
+        /// Sets `CustomAuthenticationProperties` in place: [`Self::custom_authentication_properties`]
+        /// on a value held by `&mut`.
+        pub fn set_custom_authentication_properties(&mut self, value: impl Into<Val<CustomAuthenticationProperties>>) -> &mut Self {
+            self.props.set("CustomAuthenticationProperties", value.into());
+            self
+        }
+
+        /// `CustomAuthenticationProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_authentication_properties(&self) -> ::std::option::Option<Val<CustomAuthenticationProperties>> {
+            crate::cfn::get_prop(&self.props, "CustomAuthenticationProperties")
+        }
+
+        /// `OAuth2Properties`: OAuth2 configuration container.
+        pub fn o_auth2_properties(mut self, value: impl Into<Val<ConnectorOAuth2Properties>>) -> Self {
+            self.props.set("OAuth2Properties", value.into());
+            self
+        }
+
+        /// Sets `OAuth2Properties` in place: [`Self::o_auth2_properties`] on a value held by `&mut`.
+        pub fn set_o_auth2_properties(&mut self, value: impl Into<Val<ConnectorOAuth2Properties>>) -> &mut Self {
+            self.props.set("OAuth2Properties", value.into());
+            self
+        }
+
+        /// `OAuth2Properties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth2_properties(&self) -> ::std::option::Option<Val<ConnectorOAuth2Properties>> {
+            crate::cfn::get_prop(&self.props, "OAuth2Properties")
         }
     }
 
@@ -1805,16 +3172,42 @@ pub mod connection_type {
             BasicAuthenticationProperties { props }
         }
 
-        prop! {
-            /// `Password`: Defines a secret property configuration. SECRET-type properties cannot have
-            /// DefaultValue or AllowedValues.
-            props, "Password", password, set_password, get_password, Val<SecretConnectorProperty>
+        /// `Password`: Defines a secret property configuration. SECRET-type properties cannot have
+        /// DefaultValue or AllowedValues.
+        pub fn password(mut self, value: impl Into<Val<SecretConnectorProperty>>) -> Self {
+            self.props.set("Password", value.into());
+            self
         }
 
-        prop! {
-            /// `Username`: Defines a secret property configuration. SECRET-type properties cannot have
-            /// DefaultValue or AllowedValues.
-            props, "Username", username, set_username, get_username, Val<SecretConnectorProperty>
+        /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+        pub fn set_password(&mut self, value: impl Into<Val<SecretConnectorProperty>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<SecretConnectorProperty>> {
+            crate::cfn::get_prop(&self.props, "Password")
+        }
+
+        /// `Username`: Defines a secret property configuration. SECRET-type properties cannot have
+        /// DefaultValue or AllowedValues.
+        pub fn username(mut self, value: impl Into<Val<SecretConnectorProperty>>) -> Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// Sets `Username` in place: [`Self::username`] on a value held by `&mut`.
+        pub fn set_username(&mut self, value: impl Into<Val<SecretConnectorProperty>>) -> &mut Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// `Username` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username(&self) -> ::std::option::Option<Val<SecretConnectorProperty>> {
+            crate::cfn::get_prop(&self.props, "Username")
         }
     }
 
@@ -1845,29 +3238,76 @@ pub mod connection_type {
             SecretConnectorProperty { props }
         }
 
-        prop! {
-            /// `Name`: The name of the property.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Required`: Indicates whether the property is required.
-            props, "Required", _, set_required, get_required, Val<bool>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `PropertyType`: The data type of this property. Must be SECRET for secret properties.
-            props, "PropertyType", _, set_property_type, get_property_type, Val<SecretConnectorPropertyPropertyType>
+        /// Sets `Required`, which `new` took, in place.
+        pub fn set_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Required", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyOverride`: A key name to use when sending this property in API requests.
-            props, "KeyOverride", key_override, set_key_override, get_key_override, Val<String>
+        /// `Required` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Required")
         }
 
-        prop! {
-            /// `PropertyLocation`: Specifies where this property should be included in REST requests.
-            props, "PropertyLocation", property_location, set_property_location, get_property_location, Val<SecretConnectorPropertyPropertyLocation>
+        /// Sets `PropertyType`, which `new` took, in place.
+        pub fn set_property_type(&mut self, value: impl Into<Val<SecretConnectorPropertyPropertyType>>) -> &mut Self {
+            self.props.set("PropertyType", value.into());
+            self
+        }
+
+        /// `PropertyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_type(&self) -> ::std::option::Option<Val<SecretConnectorPropertyPropertyType>> {
+            crate::cfn::get_prop(&self.props, "PropertyType")
+        }
+
+        /// `KeyOverride`: A key name to use when sending this property in API requests.
+        pub fn key_override(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyOverride", value.into());
+            self
+        }
+
+        /// Sets `KeyOverride` in place: [`Self::key_override`] on a value held by `&mut`.
+        pub fn set_key_override(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyOverride", value.into());
+            self
+        }
+
+        /// `KeyOverride` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_override(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyOverride")
+        }
+
+        /// `PropertyLocation`: Specifies where this property should be included in REST requests.
+        pub fn property_location(mut self, value: impl Into<Val<SecretConnectorPropertyPropertyLocation>>) -> Self {
+            self.props.set("PropertyLocation", value.into());
+            self
+        }
+
+        /// Sets `PropertyLocation` in place: [`Self::property_location`] on a value held by `&mut`.
+        pub fn set_property_location(&mut self, value: impl Into<Val<SecretConnectorPropertyPropertyLocation>>) -> &mut Self {
+            self.props.set("PropertyLocation", value.into());
+            self
+        }
+
+        /// `PropertyLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_location(&self) -> ::std::option::Option<Val<SecretConnectorPropertyPropertyLocation>> {
+            crate::cfn::get_prop(&self.props, "PropertyLocation")
         }
     }
 
@@ -1918,9 +3358,16 @@ pub mod connection_type {
             CustomAuthenticationProperties { props }
         }
 
-        prop! {
-            /// `AuthenticationParameters`.
-            props, "AuthenticationParameters", _, set_authentication_parameters, get_authentication_parameters, Val<List<SecretConnectorProperty>>
+        /// Sets `AuthenticationParameters`, which `new` took, in place.
+        pub fn set_authentication_parameters(&mut self, value: impl Into<Val<List<SecretConnectorProperty>>>) -> &mut Self {
+            self.props.set("AuthenticationParameters", value.into());
+            self
+        }
+
+        /// `AuthenticationParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_parameters(&self) -> ::std::option::Option<Val<List<SecretConnectorProperty>>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationParameters")
         }
     }
 
@@ -1943,24 +3390,72 @@ pub mod connection_type {
             ConnectorOAuth2Properties { props }
         }
 
-        prop! {
-            /// `OAuth2GrantType`: The OAuth2 grant type to use.
-            props, "OAuth2GrantType", _, set_o_auth2_grant_type, get_o_auth2_grant_type, Val<ConnectorOAuth2PropertiesOAuth2GrantType>
+        /// Sets `OAuth2GrantType`, which `new` took, in place.
+        pub fn set_o_auth2_grant_type(&mut self, value: impl Into<Val<ConnectorOAuth2PropertiesOAuth2GrantType>>) -> &mut Self {
+            self.props.set("OAuth2GrantType", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthorizationCodeProperties`: OAuth2 authorization code configuration.
-            props, "AuthorizationCodeProperties", authorization_code_properties, set_authorization_code_properties, get_authorization_code_properties, Val<ConnectorAuthorizationCodeProperties>
+        /// `OAuth2GrantType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_o_auth2_grant_type(&self) -> ::std::option::Option<Val<ConnectorOAuth2PropertiesOAuth2GrantType>> {
+            crate::cfn::get_prop(&self.props, "OAuth2GrantType")
         }
 
-        prop! {
-            /// `ClientCredentialsProperties`: OAuth2 client credentials configuration.
-            props, "ClientCredentialsProperties", client_credentials_properties, set_client_credentials_properties, get_client_credentials_properties, Val<ClientCredentialsProperties>
+        /// `AuthorizationCodeProperties`: OAuth2 authorization code configuration.
+        pub fn authorization_code_properties(mut self, value: impl Into<Val<ConnectorAuthorizationCodeProperties>>) -> Self {
+            self.props.set("AuthorizationCodeProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `JWTBearerProperties`: JWT bearer token configuration.
-            props, "JWTBearerProperties", jwt_bearer_properties, set_jwt_bearer_properties, get_jwt_bearer_properties, Val<JwtBearerProperties>
+        /// Sets `AuthorizationCodeProperties` in place: [`Self::authorization_code_properties`] on a
+        /// value held by `&mut`.
+        pub fn set_authorization_code_properties(&mut self, value: impl Into<Val<ConnectorAuthorizationCodeProperties>>) -> &mut Self {
+            self.props.set("AuthorizationCodeProperties", value.into());
+            self
+        }
+
+        /// `AuthorizationCodeProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_code_properties(&self) -> ::std::option::Option<Val<ConnectorAuthorizationCodeProperties>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationCodeProperties")
+        }
+
+        /// `ClientCredentialsProperties`: OAuth2 client credentials configuration.
+        pub fn client_credentials_properties(mut self, value: impl Into<Val<ClientCredentialsProperties>>) -> Self {
+            self.props.set("ClientCredentialsProperties", value.into());
+            self
+        }
+
+        /// Sets `ClientCredentialsProperties` in place: [`Self::client_credentials_properties`] on a
+        /// value held by `&mut`.
+        pub fn set_client_credentials_properties(&mut self, value: impl Into<Val<ClientCredentialsProperties>>) -> &mut Self {
+            self.props.set("ClientCredentialsProperties", value.into());
+            self
+        }
+
+        /// `ClientCredentialsProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_credentials_properties(&self) -> ::std::option::Option<Val<ClientCredentialsProperties>> {
+            crate::cfn::get_prop(&self.props, "ClientCredentialsProperties")
+        }
+
+        /// `JWTBearerProperties`: JWT bearer token configuration.
+        pub fn jwt_bearer_properties(mut self, value: impl Into<Val<JwtBearerProperties>>) -> Self {
+            self.props.set("JWTBearerProperties", value.into());
+            self
+        }
+
+        /// Sets `JWTBearerProperties` in place: [`Self::jwt_bearer_properties`] on a value held by `&mut`.
+        pub fn set_jwt_bearer_properties(&mut self, value: impl Into<Val<JwtBearerProperties>>) -> &mut Self {
+            self.props.set("JWTBearerProperties", value.into());
+            self
+        }
+
+        /// `JWTBearerProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jwt_bearer_properties(&self) -> ::std::option::Option<Val<JwtBearerProperties>> {
+            crate::cfn::get_prop(&self.props, "JWTBearerProperties")
         }
     }
 
@@ -1980,61 +3475,204 @@ pub mod connection_type {
             ConnectorAuthorizationCodeProperties { props }
         }
 
-        prop! {
-            /// `AuthorizationCode`: Defines a property configuration for connection types.
-            props, "AuthorizationCode", authorization_code, set_authorization_code, get_authorization_code, Val<ConnectorProperty>
+        /// `AuthorizationCode`: Defines a property configuration for connection types.
+        pub fn authorization_code(mut self, value: impl Into<Val<ConnectorProperty>>) -> Self {
+            self.props.set("AuthorizationCode", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthorizationCodeUrl`: Defines a property configuration for connection types.
-            props, "AuthorizationCodeUrl", authorization_code_url, set_authorization_code_url, get_authorization_code_url, Val<ConnectorProperty>
+        /// Sets `AuthorizationCode` in place: [`Self::authorization_code`] on a value held by `&mut`.
+        pub fn set_authorization_code(&mut self, value: impl Into<Val<ConnectorProperty>>) -> &mut Self {
+            self.props.set("AuthorizationCode", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientId`: Defines a secret property configuration. SECRET-type properties cannot have
-            /// DefaultValue or AllowedValues.
-            props, "ClientId", client_id, set_client_id, get_client_id, Val<SecretConnectorProperty>
+        /// `AuthorizationCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_code(&self) -> ::std::option::Option<Val<ConnectorProperty>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationCode")
         }
 
-        prop! {
-            /// `ClientSecret`: Defines a secret property configuration. SECRET-type properties cannot
-            /// have DefaultValue or AllowedValues.
-            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<SecretConnectorProperty>
+        /// `AuthorizationCodeUrl`: Defines a property configuration for connection types.
+        pub fn authorization_code_url(mut self, value: impl Into<Val<ConnectorProperty>>) -> Self {
+            self.props.set("AuthorizationCodeUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentType`.
-            props, "ContentType", content_type, set_content_type, get_content_type, Val<ConnectorAuthorizationCodePropertiesContentType>
+        /// Sets `AuthorizationCodeUrl` in place: [`Self::authorization_code_url`] on a value held by `&mut`.
+        pub fn set_authorization_code_url(&mut self, value: impl Into<Val<ConnectorProperty>>) -> &mut Self {
+            self.props.set("AuthorizationCodeUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `Prompt`: Defines a property configuration for connection types.
-            props, "Prompt", prompt, set_prompt, get_prompt, Val<ConnectorProperty>
+        /// `AuthorizationCodeUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_code_url(&self) -> ::std::option::Option<Val<ConnectorProperty>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationCodeUrl")
         }
 
-        prop! {
-            /// `RedirectUri`: Defines a property configuration for connection types.
-            props, "RedirectUri", redirect_uri, set_redirect_uri, get_redirect_uri, Val<ConnectorProperty>
+        /// `ClientId`: Defines a secret property configuration. SECRET-type properties cannot have
+        /// DefaultValue or AllowedValues.
+        pub fn client_id(mut self, value: impl Into<Val<SecretConnectorProperty>>) -> Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `RequestMethod`.
-            props, "RequestMethod", request_method, set_request_method, get_request_method, Val<ConnectorAuthorizationCodePropertiesRequestMethod>
+        /// Sets `ClientId` in place: [`Self::client_id`] on a value held by `&mut`.
+        pub fn set_client_id(&mut self, value: impl Into<Val<SecretConnectorProperty>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `Scope`: Defines a property configuration for connection types.
-            props, "Scope", scope, set_scope, get_scope, Val<ConnectorProperty>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<SecretConnectorProperty>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
 
-        prop! {
-            /// `TokenUrl`: Defines a property configuration for connection types.
-            props, "TokenUrl", token_url, set_token_url, get_token_url, Val<ConnectorProperty>
+        /// `ClientSecret`: Defines a secret property configuration. SECRET-type properties cannot have
+        /// DefaultValue or AllowedValues.
+        pub fn client_secret(mut self, value: impl Into<Val<SecretConnectorProperty>>) -> Self {
+            self.props.set("ClientSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `TokenUrlParameters`.
-            props, "TokenUrlParameters", token_url_parameters, set_token_url_parameters, get_token_url_parameters, Val<List<ConnectorProperty>>
+        /// Sets `ClientSecret` in place: [`Self::client_secret`] on a value held by `&mut`.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<SecretConnectorProperty>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
+        }
+
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<SecretConnectorProperty>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
+        }
+
+        /// `ContentType`.
+        pub fn content_type(mut self, value: impl Into<Val<ConnectorAuthorizationCodePropertiesContentType>>) -> Self {
+            self.props.set("ContentType", value.into());
+            self
+        }
+
+        /// Sets `ContentType` in place: [`Self::content_type`] on a value held by `&mut`.
+        pub fn set_content_type(&mut self, value: impl Into<Val<ConnectorAuthorizationCodePropertiesContentType>>) -> &mut Self {
+            self.props.set("ContentType", value.into());
+            self
+        }
+
+        /// `ContentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_type(&self) -> ::std::option::Option<Val<ConnectorAuthorizationCodePropertiesContentType>> {
+            crate::cfn::get_prop(&self.props, "ContentType")
+        }
+
+        /// `Prompt`: Defines a property configuration for connection types.
+        pub fn prompt(mut self, value: impl Into<Val<ConnectorProperty>>) -> Self {
+            self.props.set("Prompt", value.into());
+            self
+        }
+
+        /// Sets `Prompt` in place: [`Self::prompt`] on a value held by `&mut`.
+        pub fn set_prompt(&mut self, value: impl Into<Val<ConnectorProperty>>) -> &mut Self {
+            self.props.set("Prompt", value.into());
+            self
+        }
+
+        /// `Prompt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prompt(&self) -> ::std::option::Option<Val<ConnectorProperty>> {
+            crate::cfn::get_prop(&self.props, "Prompt")
+        }
+
+        /// `RedirectUri`: Defines a property configuration for connection types.
+        pub fn redirect_uri(mut self, value: impl Into<Val<ConnectorProperty>>) -> Self {
+            self.props.set("RedirectUri", value.into());
+            self
+        }
+
+        /// Sets `RedirectUri` in place: [`Self::redirect_uri`] on a value held by `&mut`.
+        pub fn set_redirect_uri(&mut self, value: impl Into<Val<ConnectorProperty>>) -> &mut Self {
+            self.props.set("RedirectUri", value.into());
+            self
+        }
+
+        /// `RedirectUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_redirect_uri(&self) -> ::std::option::Option<Val<ConnectorProperty>> {
+            crate::cfn::get_prop(&self.props, "RedirectUri")
+        }
+
+        /// `RequestMethod`.
+        pub fn request_method(mut self, value: impl Into<Val<ConnectorAuthorizationCodePropertiesRequestMethod>>) -> Self {
+            self.props.set("RequestMethod", value.into());
+            self
+        }
+
+        /// Sets `RequestMethod` in place: [`Self::request_method`] on a value held by `&mut`.
+        pub fn set_request_method(&mut self, value: impl Into<Val<ConnectorAuthorizationCodePropertiesRequestMethod>>) -> &mut Self {
+            self.props.set("RequestMethod", value.into());
+            self
+        }
+
+        /// `RequestMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_request_method(&self) -> ::std::option::Option<Val<ConnectorAuthorizationCodePropertiesRequestMethod>> {
+            crate::cfn::get_prop(&self.props, "RequestMethod")
+        }
+
+        /// `Scope`: Defines a property configuration for connection types.
+        pub fn scope(mut self, value: impl Into<Val<ConnectorProperty>>) -> Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// Sets `Scope` in place: [`Self::scope`] on a value held by `&mut`.
+        pub fn set_scope(&mut self, value: impl Into<Val<ConnectorProperty>>) -> &mut Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// `Scope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope(&self) -> ::std::option::Option<Val<ConnectorProperty>> {
+            crate::cfn::get_prop(&self.props, "Scope")
+        }
+
+        /// `TokenUrl`: Defines a property configuration for connection types.
+        pub fn token_url(mut self, value: impl Into<Val<ConnectorProperty>>) -> Self {
+            self.props.set("TokenUrl", value.into());
+            self
+        }
+
+        /// Sets `TokenUrl` in place: [`Self::token_url`] on a value held by `&mut`.
+        pub fn set_token_url(&mut self, value: impl Into<Val<ConnectorProperty>>) -> &mut Self {
+            self.props.set("TokenUrl", value.into());
+            self
+        }
+
+        /// `TokenUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_url(&self) -> ::std::option::Option<Val<ConnectorProperty>> {
+            crate::cfn::get_prop(&self.props, "TokenUrl")
+        }
+
+        /// `TokenUrlParameters`.
+        pub fn token_url_parameters(mut self, value: impl Into<Val<List<ConnectorProperty>>>) -> Self {
+            self.props.set("TokenUrlParameters", value.into());
+            self
+        }
+
+        /// Sets `TokenUrlParameters` in place: [`Self::token_url_parameters`] on a value held by `&mut`.
+        pub fn set_token_url_parameters(&mut self, value: impl Into<Val<List<ConnectorProperty>>>) -> &mut Self {
+            self.props.set("TokenUrlParameters", value.into());
+            self
+        }
+
+        /// `TokenUrlParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_url_parameters(&self) -> ::std::option::Option<Val<List<ConnectorProperty>>> {
+            crate::cfn::get_prop(&self.props, "TokenUrlParameters")
         }
     }
 
@@ -2080,41 +3718,132 @@ pub mod connection_type {
             ClientCredentialsProperties { props }
         }
 
-        prop! {
-            /// `ClientId`: Defines a secret property configuration. SECRET-type properties cannot have
-            /// DefaultValue or AllowedValues.
-            props, "ClientId", client_id, set_client_id, get_client_id, Val<SecretConnectorProperty>
+        /// `ClientId`: Defines a secret property configuration. SECRET-type properties cannot have
+        /// DefaultValue or AllowedValues.
+        pub fn client_id(mut self, value: impl Into<Val<SecretConnectorProperty>>) -> Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `ClientSecret`: Defines a secret property configuration. SECRET-type properties cannot
-            /// have DefaultValue or AllowedValues.
-            props, "ClientSecret", client_secret, set_client_secret, get_client_secret, Val<SecretConnectorProperty>
+        /// Sets `ClientId` in place: [`Self::client_id`] on a value held by `&mut`.
+        pub fn set_client_id(&mut self, value: impl Into<Val<SecretConnectorProperty>>) -> &mut Self {
+            self.props.set("ClientId", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentType`.
-            props, "ContentType", content_type, set_content_type, get_content_type, Val<ClientCredentialsPropertiesContentType>
+        /// `ClientId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_id(&self) -> ::std::option::Option<Val<SecretConnectorProperty>> {
+            crate::cfn::get_prop(&self.props, "ClientId")
         }
 
-        prop! {
-            /// `RequestMethod`.
-            props, "RequestMethod", request_method, set_request_method, get_request_method, Val<ClientCredentialsPropertiesRequestMethod>
+        /// `ClientSecret`: Defines a secret property configuration. SECRET-type properties cannot have
+        /// DefaultValue or AllowedValues.
+        pub fn client_secret(mut self, value: impl Into<Val<SecretConnectorProperty>>) -> Self {
+            self.props.set("ClientSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `Scope`: Defines a property configuration for connection types.
-            props, "Scope", scope, set_scope, get_scope, Val<ConnectorProperty>
+        /// Sets `ClientSecret` in place: [`Self::client_secret`] on a value held by `&mut`.
+        pub fn set_client_secret(&mut self, value: impl Into<Val<SecretConnectorProperty>>) -> &mut Self {
+            self.props.set("ClientSecret", value.into());
+            self
         }
 
-        prop! {
-            /// `TokenUrl`: Defines a property configuration for connection types.
-            props, "TokenUrl", token_url, set_token_url, get_token_url, Val<ConnectorProperty>
+        /// `ClientSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_secret(&self) -> ::std::option::Option<Val<SecretConnectorProperty>> {
+            crate::cfn::get_prop(&self.props, "ClientSecret")
         }
 
-        prop! {
-            /// `TokenUrlParameters`.
-            props, "TokenUrlParameters", token_url_parameters, set_token_url_parameters, get_token_url_parameters, Val<List<ConnectorProperty>>
+        /// `ContentType`.
+        pub fn content_type(mut self, value: impl Into<Val<ClientCredentialsPropertiesContentType>>) -> Self {
+            self.props.set("ContentType", value.into());
+            self
+        }
+
+        /// Sets `ContentType` in place: [`Self::content_type`] on a value held by `&mut`.
+        pub fn set_content_type(&mut self, value: impl Into<Val<ClientCredentialsPropertiesContentType>>) -> &mut Self {
+            self.props.set("ContentType", value.into());
+            self
+        }
+
+        /// `ContentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_type(&self) -> ::std::option::Option<Val<ClientCredentialsPropertiesContentType>> {
+            crate::cfn::get_prop(&self.props, "ContentType")
+        }
+
+        /// `RequestMethod`.
+        pub fn request_method(mut self, value: impl Into<Val<ClientCredentialsPropertiesRequestMethod>>) -> Self {
+            self.props.set("RequestMethod", value.into());
+            self
+        }
+
+        /// Sets `RequestMethod` in place: [`Self::request_method`] on a value held by `&mut`.
+        pub fn set_request_method(&mut self, value: impl Into<Val<ClientCredentialsPropertiesRequestMethod>>) -> &mut Self {
+            self.props.set("RequestMethod", value.into());
+            self
+        }
+
+        /// `RequestMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_request_method(&self) -> ::std::option::Option<Val<ClientCredentialsPropertiesRequestMethod>> {
+            crate::cfn::get_prop(&self.props, "RequestMethod")
+        }
+
+        /// `Scope`: Defines a property configuration for connection types.
+        pub fn scope(mut self, value: impl Into<Val<ConnectorProperty>>) -> Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// Sets `Scope` in place: [`Self::scope`] on a value held by `&mut`.
+        pub fn set_scope(&mut self, value: impl Into<Val<ConnectorProperty>>) -> &mut Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// `Scope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope(&self) -> ::std::option::Option<Val<ConnectorProperty>> {
+            crate::cfn::get_prop(&self.props, "Scope")
+        }
+
+        /// `TokenUrl`: Defines a property configuration for connection types.
+        pub fn token_url(mut self, value: impl Into<Val<ConnectorProperty>>) -> Self {
+            self.props.set("TokenUrl", value.into());
+            self
+        }
+
+        /// Sets `TokenUrl` in place: [`Self::token_url`] on a value held by `&mut`.
+        pub fn set_token_url(&mut self, value: impl Into<Val<ConnectorProperty>>) -> &mut Self {
+            self.props.set("TokenUrl", value.into());
+            self
+        }
+
+        /// `TokenUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_url(&self) -> ::std::option::Option<Val<ConnectorProperty>> {
+            crate::cfn::get_prop(&self.props, "TokenUrl")
+        }
+
+        /// `TokenUrlParameters`.
+        pub fn token_url_parameters(mut self, value: impl Into<Val<List<ConnectorProperty>>>) -> Self {
+            self.props.set("TokenUrlParameters", value.into());
+            self
+        }
+
+        /// Sets `TokenUrlParameters` in place: [`Self::token_url_parameters`] on a value held by `&mut`.
+        pub fn set_token_url_parameters(&mut self, value: impl Into<Val<List<ConnectorProperty>>>) -> &mut Self {
+            self.props.set("TokenUrlParameters", value.into());
+            self
+        }
+
+        /// `TokenUrlParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_url_parameters(&self) -> ::std::option::Option<Val<List<ConnectorProperty>>> {
+            crate::cfn::get_prop(&self.props, "TokenUrlParameters")
         }
     }
 
@@ -2159,30 +3888,95 @@ pub mod connection_type {
             JwtBearerProperties { props }
         }
 
-        prop! {
-            /// `ContentType`.
-            props, "ContentType", content_type, set_content_type, get_content_type, Val<JwtBearerPropertiesContentType>
+        /// `ContentType`.
+        pub fn content_type(mut self, value: impl Into<Val<JwtBearerPropertiesContentType>>) -> Self {
+            self.props.set("ContentType", value.into());
+            self
         }
 
-        prop! {
-            /// `JwtToken`: Defines a secret property configuration. SECRET-type properties cannot have
-            /// DefaultValue or AllowedValues.
-            props, "JwtToken", jwt_token, set_jwt_token, get_jwt_token, Val<SecretConnectorProperty>
+        /// Sets `ContentType` in place: [`Self::content_type`] on a value held by `&mut`.
+        pub fn set_content_type(&mut self, value: impl Into<Val<JwtBearerPropertiesContentType>>) -> &mut Self {
+            self.props.set("ContentType", value.into());
+            self
         }
 
-        prop! {
-            /// `RequestMethod`.
-            props, "RequestMethod", request_method, set_request_method, get_request_method, Val<JwtBearerPropertiesRequestMethod>
+        /// `ContentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_type(&self) -> ::std::option::Option<Val<JwtBearerPropertiesContentType>> {
+            crate::cfn::get_prop(&self.props, "ContentType")
         }
 
-        prop! {
-            /// `TokenUrl`: Defines a property configuration for connection types.
-            props, "TokenUrl", token_url, set_token_url, get_token_url, Val<ConnectorProperty>
+        /// `JwtToken`: Defines a secret property configuration. SECRET-type properties cannot have
+        /// DefaultValue or AllowedValues.
+        pub fn jwt_token(mut self, value: impl Into<Val<SecretConnectorProperty>>) -> Self {
+            self.props.set("JwtToken", value.into());
+            self
         }
 
-        prop! {
-            /// `TokenUrlParameters`.
-            props, "TokenUrlParameters", token_url_parameters, set_token_url_parameters, get_token_url_parameters, Val<List<ConnectorProperty>>
+        /// Sets `JwtToken` in place: [`Self::jwt_token`] on a value held by `&mut`.
+        pub fn set_jwt_token(&mut self, value: impl Into<Val<SecretConnectorProperty>>) -> &mut Self {
+            self.props.set("JwtToken", value.into());
+            self
+        }
+
+        /// `JwtToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jwt_token(&self) -> ::std::option::Option<Val<SecretConnectorProperty>> {
+            crate::cfn::get_prop(&self.props, "JwtToken")
+        }
+
+        /// `RequestMethod`.
+        pub fn request_method(mut self, value: impl Into<Val<JwtBearerPropertiesRequestMethod>>) -> Self {
+            self.props.set("RequestMethod", value.into());
+            self
+        }
+
+        /// Sets `RequestMethod` in place: [`Self::request_method`] on a value held by `&mut`.
+        pub fn set_request_method(&mut self, value: impl Into<Val<JwtBearerPropertiesRequestMethod>>) -> &mut Self {
+            self.props.set("RequestMethod", value.into());
+            self
+        }
+
+        /// `RequestMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_request_method(&self) -> ::std::option::Option<Val<JwtBearerPropertiesRequestMethod>> {
+            crate::cfn::get_prop(&self.props, "RequestMethod")
+        }
+
+        /// `TokenUrl`: Defines a property configuration for connection types.
+        pub fn token_url(mut self, value: impl Into<Val<ConnectorProperty>>) -> Self {
+            self.props.set("TokenUrl", value.into());
+            self
+        }
+
+        /// Sets `TokenUrl` in place: [`Self::token_url`] on a value held by `&mut`.
+        pub fn set_token_url(&mut self, value: impl Into<Val<ConnectorProperty>>) -> &mut Self {
+            self.props.set("TokenUrl", value.into());
+            self
+        }
+
+        /// `TokenUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_url(&self) -> ::std::option::Option<Val<ConnectorProperty>> {
+            crate::cfn::get_prop(&self.props, "TokenUrl")
+        }
+
+        /// `TokenUrlParameters`.
+        pub fn token_url_parameters(mut self, value: impl Into<Val<List<ConnectorProperty>>>) -> Self {
+            self.props.set("TokenUrlParameters", value.into());
+            self
+        }
+
+        /// Sets `TokenUrlParameters` in place: [`Self::token_url_parameters`] on a value held by `&mut`.
+        pub fn set_token_url_parameters(&mut self, value: impl Into<Val<List<ConnectorProperty>>>) -> &mut Self {
+            self.props.set("TokenUrlParameters", value.into());
+            self
+        }
+
+        /// `TokenUrlParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_token_url_parameters(&self) -> ::std::option::Option<Val<List<ConnectorProperty>>> {
+            crate::cfn::get_prop(&self.props, "TokenUrlParameters")
         }
     }
 
@@ -2254,21 +4048,61 @@ pub mod connection_type {
             RestConfiguration { props }
         }
 
-        prop! {
-            /// `EntityConfigurations`: A map of entity configurations.
-            props, "EntityConfigurations", entity_configurations, set_entity_configurations, get_entity_configurations, Val<Map<EntityConfiguration>>
+        /// `EntityConfigurations`: A map of entity configurations.
+        pub fn entity_configurations(mut self, value: impl Into<Val<Map<EntityConfiguration>>>) -> Self {
+            self.props.set("EntityConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `GlobalSourceConfiguration`: Configuration that defines how to make requests to
-            /// endpoints.
-            props, "GlobalSourceConfiguration", global_source_configuration, set_global_source_configuration, get_global_source_configuration, Val<SourceConfiguration>
+        /// Sets `EntityConfigurations` in place: [`Self::entity_configurations`] on a value held by `&mut`.
+        pub fn set_entity_configurations(&mut self, value: impl Into<Val<Map<EntityConfiguration>>>) -> &mut Self {
+            self.props.set("EntityConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `ValidationEndpointConfiguration`: Configuration for the validation endpoint. Only
-            /// supports RequestMethod and RequestPath.
-            props, "ValidationEndpointConfiguration", validation_endpoint_configuration, set_validation_endpoint_configuration, get_validation_endpoint_configuration, Val<RestConfigurationValidationEndpointConfiguration>
+        /// `EntityConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entity_configurations(&self) -> ::std::option::Option<Val<Map<EntityConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "EntityConfigurations")
+        }
+
+        /// `GlobalSourceConfiguration`: Configuration that defines how to make requests to endpoints.
+        pub fn global_source_configuration(mut self, value: impl Into<Val<SourceConfiguration>>) -> Self {
+            self.props.set("GlobalSourceConfiguration", value.into());
+            self
+        }
+
+        /// Sets `GlobalSourceConfiguration` in place: [`Self::global_source_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_global_source_configuration(&mut self, value: impl Into<Val<SourceConfiguration>>) -> &mut Self {
+            self.props.set("GlobalSourceConfiguration", value.into());
+            self
+        }
+
+        /// `GlobalSourceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_global_source_configuration(&self) -> ::std::option::Option<Val<SourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "GlobalSourceConfiguration")
+        }
+
+        /// `ValidationEndpointConfiguration`: Configuration for the validation endpoint. Only supports
+        /// RequestMethod and RequestPath.
+        pub fn validation_endpoint_configuration(mut self, value: impl Into<Val<RestConfigurationValidationEndpointConfiguration>>) -> Self {
+            self.props.set("ValidationEndpointConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ValidationEndpointConfiguration` in place: [`Self::validation_endpoint_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_validation_endpoint_configuration(&mut self, value: impl Into<Val<RestConfigurationValidationEndpointConfiguration>>) -> &mut Self {
+            self.props.set("ValidationEndpointConfiguration", value.into());
+            self
+        }
+
+        /// `ValidationEndpointConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validation_endpoint_configuration(&self) -> ::std::option::Option<Val<RestConfigurationValidationEndpointConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ValidationEndpointConfiguration")
         }
     }
 
@@ -2288,14 +4122,40 @@ pub mod connection_type {
             EntityConfiguration { props }
         }
 
-        prop! {
-            /// `Schema`: The schema definition for this entity.
-            props, "Schema", schema, set_schema, get_schema, Val<Map<FieldDefinition>>
+        /// `Schema`: The schema definition for this entity.
+        pub fn schema(mut self, value: impl Into<Val<Map<FieldDefinition>>>) -> Self {
+            self.props.set("Schema", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceConfiguration`: Configuration that defines how to make requests to endpoints.
-            props, "SourceConfiguration", source_configuration, set_source_configuration, get_source_configuration, Val<SourceConfiguration>
+        /// Sets `Schema` in place: [`Self::schema`] on a value held by `&mut`.
+        pub fn set_schema(&mut self, value: impl Into<Val<Map<FieldDefinition>>>) -> &mut Self {
+            self.props.set("Schema", value.into());
+            self
+        }
+
+        /// `Schema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema(&self) -> ::std::option::Option<Val<Map<FieldDefinition>>> {
+            crate::cfn::get_prop(&self.props, "Schema")
+        }
+
+        /// `SourceConfiguration`: Configuration that defines how to make requests to endpoints.
+        pub fn source_configuration(mut self, value: impl Into<Val<SourceConfiguration>>) -> Self {
+            self.props.set("SourceConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SourceConfiguration` in place: [`Self::source_configuration`] on a value held by `&mut`.
+        pub fn set_source_configuration(&mut self, value: impl Into<Val<SourceConfiguration>>) -> &mut Self {
+            self.props.set("SourceConfiguration", value.into());
+            self
+        }
+
+        /// `SourceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_configuration(&self) -> ::std::option::Option<Val<SourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SourceConfiguration")
         }
     }
 
@@ -2321,48 +4181,140 @@ pub mod connection_type {
             FieldDefinition { props }
         }
 
-        prop! {
-            /// `Name`: The name of the field.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldDataType`: The data type of the field.
-            props, "FieldDataType", _, set_field_data_type, get_field_data_type, Val<FieldDefinitionFieldDataType>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `FilterOverrides`: Configuration that defines per-field overrides for filter behavior,
-            /// allowing individual fields to customize how filter operations are applied.
-            props, "FilterOverrides", filter_overrides, set_filter_overrides, get_filter_overrides, Val<FilterOverrides>
+        /// Sets `FieldDataType`, which `new` took, in place.
+        pub fn set_field_data_type(&mut self, value: impl Into<Val<FieldDefinitionFieldDataType>>) -> &mut Self {
+            self.props.set("FieldDataType", value.into());
+            self
         }
 
-        prop! {
-            /// `IsNullable`: Indicates whether this field can contain null values.
-            props, "IsNullable", is_nullable, set_is_nullable, get_is_nullable, Val<bool>
+        /// `FieldDataType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_data_type(&self) -> ::std::option::Option<Val<FieldDefinitionFieldDataType>> {
+            crate::cfn::get_prop(&self.props, "FieldDataType")
         }
 
-        prop! {
-            /// `IsOrderable`: Indicates whether this field can be used for ordering results.
-            props, "IsOrderable", is_orderable, set_is_orderable, get_is_orderable, Val<bool>
+        /// `FilterOverrides`: Configuration that defines per-field overrides for filter behavior,
+        /// allowing individual fields to customize how filter operations are applied.
+        pub fn filter_overrides(mut self, value: impl Into<Val<FilterOverrides>>) -> Self {
+            self.props.set("FilterOverrides", value.into());
+            self
         }
 
-        prop! {
-            /// `IsPartitionable`: Indicates whether this field can be used for partitioning queries to
-            /// the data source.
-            props, "IsPartitionable", is_partitionable, set_is_partitionable, get_is_partitionable, Val<bool>
+        /// Sets `FilterOverrides` in place: [`Self::filter_overrides`] on a value held by `&mut`.
+        pub fn set_filter_overrides(&mut self, value: impl Into<Val<FilterOverrides>>) -> &mut Self {
+            self.props.set("FilterOverrides", value.into());
+            self
         }
 
-        prop! {
-            /// `IsQueryable`: Indicates whether this field can be used in filter predicates when
-            /// querying data.
-            props, "IsQueryable", is_queryable, set_is_queryable, get_is_queryable, Val<bool>
+        /// `FilterOverrides` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_overrides(&self) -> ::std::option::Option<Val<FilterOverrides>> {
+            crate::cfn::get_prop(&self.props, "FilterOverrides")
         }
 
-        prop! {
-            /// `ResponseDateFormat`: The format pattern for parsing date values from API responses.
-            /// Accepts Java DateTimeFormatter patterns, EPOCH_SECONDS, or EPOCH_MILLIS.
-            props, "ResponseDateFormat", response_date_format, set_response_date_format, get_response_date_format, Val<String>
+        /// `IsNullable`: Indicates whether this field can contain null values.
+        pub fn is_nullable(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsNullable", value.into());
+            self
+        }
+
+        /// Sets `IsNullable` in place: [`Self::is_nullable`] on a value held by `&mut`.
+        pub fn set_is_nullable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsNullable", value.into());
+            self
+        }
+
+        /// `IsNullable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_nullable(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsNullable")
+        }
+
+        /// `IsOrderable`: Indicates whether this field can be used for ordering results.
+        pub fn is_orderable(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsOrderable", value.into());
+            self
+        }
+
+        /// Sets `IsOrderable` in place: [`Self::is_orderable`] on a value held by `&mut`.
+        pub fn set_is_orderable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsOrderable", value.into());
+            self
+        }
+
+        /// `IsOrderable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_orderable(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsOrderable")
+        }
+
+        /// `IsPartitionable`: Indicates whether this field can be used for partitioning queries to the
+        /// data source.
+        pub fn is_partitionable(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsPartitionable", value.into());
+            self
+        }
+
+        /// Sets `IsPartitionable` in place: [`Self::is_partitionable`] on a value held by `&mut`.
+        pub fn set_is_partitionable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsPartitionable", value.into());
+            self
+        }
+
+        /// `IsPartitionable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_partitionable(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsPartitionable")
+        }
+
+        /// `IsQueryable`: Indicates whether this field can be used in filter predicates when querying
+        /// data.
+        pub fn is_queryable(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsQueryable", value.into());
+            self
+        }
+
+        /// Sets `IsQueryable` in place: [`Self::is_queryable`] on a value held by `&mut`.
+        pub fn set_is_queryable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsQueryable", value.into());
+            self
+        }
+
+        /// `IsQueryable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_queryable(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsQueryable")
+        }
+
+        /// `ResponseDateFormat`: The format pattern for parsing date values from API responses. Accepts
+        /// Java DateTimeFormatter patterns, EPOCH_SECONDS, or EPOCH_MILLIS.
+        pub fn response_date_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResponseDateFormat", value.into());
+            self
+        }
+
+        /// Sets `ResponseDateFormat` in place: [`Self::response_date_format`] on a value held by `&mut`.
+        pub fn set_response_date_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResponseDateFormat", value.into());
+            self
+        }
+
+        /// `ResponseDateFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_date_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResponseDateFormat")
         }
     }
 
@@ -2444,28 +4396,80 @@ pub mod connection_type {
             FilterOverrides { props }
         }
 
-        prop! {
-            /// `BetweenConfiguration`: Configuration that defines how BETWEEN range filter operations
-            /// are translated into REST API request parameters.
-            props, "BetweenConfiguration", between_configuration, set_between_configuration, get_between_configuration, Val<BetweenConfiguration>
+        /// `BetweenConfiguration`: Configuration that defines how BETWEEN range filter operations are
+        /// translated into REST API request parameters.
+        pub fn between_configuration(mut self, value: impl Into<Val<BetweenConfiguration>>) -> Self {
+            self.props.set("BetweenConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `DateTimeFormat`: The date and time format for filter expressions on this field,
-            /// overriding the global DateTimeFormat.
-            props, "DateTimeFormat", date_time_format, set_date_time_format, get_date_time_format, Val<String>
+        /// Sets `BetweenConfiguration` in place: [`Self::between_configuration`] on a value held by `&mut`.
+        pub fn set_between_configuration(&mut self, value: impl Into<Val<BetweenConfiguration>>) -> &mut Self {
+            self.props.set("BetweenConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldName`: An override for the field name to use in filter expressions, if different
-            /// from the schema field name.
-            props, "FieldName", field_name, set_field_name, get_field_name, Val<String>
+        /// `BetweenConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_between_configuration(&self) -> ::std::option::Option<Val<BetweenConfiguration>> {
+            crate::cfn::get_prop(&self.props, "BetweenConfiguration")
         }
 
-        prop! {
-            /// `OperatorMappings`: A map of logical filter operators to their field-specific API
-            /// representations, overriding the global operator mappings.
-            props, "OperatorMappings", operator_mappings, set_operator_mappings, get_operator_mappings, Val<Map<String>>
+        /// `DateTimeFormat`: The date and time format for filter expressions on this field, overriding
+        /// the global DateTimeFormat.
+        pub fn date_time_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DateTimeFormat", value.into());
+            self
+        }
+
+        /// Sets `DateTimeFormat` in place: [`Self::date_time_format`] on a value held by `&mut`.
+        pub fn set_date_time_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DateTimeFormat", value.into());
+            self
+        }
+
+        /// `DateTimeFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_time_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DateTimeFormat")
+        }
+
+        /// `FieldName`: An override for the field name to use in filter expressions, if different from
+        /// the schema field name.
+        pub fn field_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FieldName", value.into());
+            self
+        }
+
+        /// Sets `FieldName` in place: [`Self::field_name`] on a value held by `&mut`.
+        pub fn set_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FieldName", value.into());
+            self
+        }
+
+        /// `FieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FieldName")
+        }
+
+        /// `OperatorMappings`: A map of logical filter operators to their field-specific API
+        /// representations, overriding the global operator mappings.
+        pub fn operator_mappings(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("OperatorMappings", value.into());
+            self
+        }
+
+        /// Sets `OperatorMappings` in place: [`Self::operator_mappings`] on a value held by `&mut`.
+        pub fn set_operator_mappings(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("OperatorMappings", value.into());
+            self
+        }
+
+        /// `OperatorMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator_mappings(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "OperatorMappings")
         }
     }
 
@@ -2485,21 +4489,60 @@ pub mod connection_type {
             BetweenConfiguration { props }
         }
 
-        prop! {
-            /// `HighBoundKey`: The parameter name used for the upper bound value in a BETWEEN filter
-            /// operation.
-            props, "HighBoundKey", high_bound_key, set_high_bound_key, get_high_bound_key, Val<String>
+        /// `HighBoundKey`: The parameter name used for the upper bound value in a BETWEEN filter
+        /// operation.
+        pub fn high_bound_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HighBoundKey", value.into());
+            self
         }
 
-        prop! {
-            /// `LowBoundKey`: The parameter name used for the lower bound value in a BETWEEN filter
-            /// operation.
-            props, "LowBoundKey", low_bound_key, set_low_bound_key, get_low_bound_key, Val<String>
+        /// Sets `HighBoundKey` in place: [`Self::high_bound_key`] on a value held by `&mut`.
+        pub fn set_high_bound_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HighBoundKey", value.into());
+            self
         }
 
-        prop! {
-            /// `Template`: A template string for constructing the BETWEEN filter expression.
-            props, "Template", template, set_template, get_template, Val<String>
+        /// `HighBoundKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_high_bound_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HighBoundKey")
+        }
+
+        /// `LowBoundKey`: The parameter name used for the lower bound value in a BETWEEN filter
+        /// operation.
+        pub fn low_bound_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LowBoundKey", value.into());
+            self
+        }
+
+        /// Sets `LowBoundKey` in place: [`Self::low_bound_key`] on a value held by `&mut`.
+        pub fn set_low_bound_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LowBoundKey", value.into());
+            self
+        }
+
+        /// `LowBoundKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_low_bound_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LowBoundKey")
+        }
+
+        /// `Template`: A template string for constructing the BETWEEN filter expression.
+        pub fn template(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Template", value.into());
+            self
+        }
+
+        /// Sets `Template` in place: [`Self::template`] on a value held by `&mut`.
+        pub fn set_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Template", value.into());
+            self
+        }
+
+        /// `Template` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Template")
         }
     }
 
@@ -2519,35 +4562,114 @@ pub mod connection_type {
             SourceConfiguration { props }
         }
 
-        prop! {
-            /// `FilterConfiguration`: Configuration that defines how filter predicates are applied to
-            /// REST API requests, supporting both query parameter and filter string strategies.
-            props, "FilterConfiguration", filter_configuration, set_filter_configuration, get_filter_configuration, Val<FilterConfiguration>
+        /// `FilterConfiguration`: Configuration that defines how filter predicates are applied to REST
+        /// API requests, supporting both query parameter and filter string strategies.
+        pub fn filter_configuration(mut self, value: impl Into<Val<FilterConfiguration>>) -> Self {
+            self.props.set("FilterConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `PaginationConfiguration`: Configuration for handling paginated responses.
-            props, "PaginationConfiguration", pagination_configuration, set_pagination_configuration, get_pagination_configuration, Val<PaginationConfiguration>
+        /// Sets `FilterConfiguration` in place: [`Self::filter_configuration`] on a value held by `&mut`.
+        pub fn set_filter_configuration(&mut self, value: impl Into<Val<FilterConfiguration>>) -> &mut Self {
+            self.props.set("FilterConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `RequestMethod`: The HTTP method to use.
-            props, "RequestMethod", request_method, set_request_method, get_request_method, Val<SourceConfigurationRequestMethod>
+        /// `FilterConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_configuration(&self) -> ::std::option::Option<Val<FilterConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FilterConfiguration")
         }
 
-        prop! {
-            /// `RequestParameters`: Request parameters configuration.
-            props, "RequestParameters", request_parameters, set_request_parameters, get_request_parameters, Val<List<ConnectorProperty>>
+        /// `PaginationConfiguration`: Configuration for handling paginated responses.
+        pub fn pagination_configuration(mut self, value: impl Into<Val<PaginationConfiguration>>) -> Self {
+            self.props.set("PaginationConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `RequestPath`: The URL path for the REST endpoint.
-            props, "RequestPath", request_path, set_request_path, get_request_path, Val<String>
+        /// Sets `PaginationConfiguration` in place: [`Self::pagination_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_pagination_configuration(&mut self, value: impl Into<Val<PaginationConfiguration>>) -> &mut Self {
+            self.props.set("PaginationConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ResponseConfiguration`: Configuration for parsing JSON responses from REST API calls.
-            props, "ResponseConfiguration", response_configuration, set_response_configuration, get_response_configuration, Val<ResponseConfiguration>
+        /// `PaginationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pagination_configuration(&self) -> ::std::option::Option<Val<PaginationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PaginationConfiguration")
+        }
+
+        /// `RequestMethod`: The HTTP method to use.
+        pub fn request_method(mut self, value: impl Into<Val<SourceConfigurationRequestMethod>>) -> Self {
+            self.props.set("RequestMethod", value.into());
+            self
+        }
+
+        /// Sets `RequestMethod` in place: [`Self::request_method`] on a value held by `&mut`.
+        pub fn set_request_method(&mut self, value: impl Into<Val<SourceConfigurationRequestMethod>>) -> &mut Self {
+            self.props.set("RequestMethod", value.into());
+            self
+        }
+
+        /// `RequestMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_request_method(&self) -> ::std::option::Option<Val<SourceConfigurationRequestMethod>> {
+            crate::cfn::get_prop(&self.props, "RequestMethod")
+        }
+
+        /// `RequestParameters`: Request parameters configuration.
+        pub fn request_parameters(mut self, value: impl Into<Val<List<ConnectorProperty>>>) -> Self {
+            self.props.set("RequestParameters", value.into());
+            self
+        }
+
+        /// Sets `RequestParameters` in place: [`Self::request_parameters`] on a value held by `&mut`.
+        pub fn set_request_parameters(&mut self, value: impl Into<Val<List<ConnectorProperty>>>) -> &mut Self {
+            self.props.set("RequestParameters", value.into());
+            self
+        }
+
+        /// `RequestParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_request_parameters(&self) -> ::std::option::Option<Val<List<ConnectorProperty>>> {
+            crate::cfn::get_prop(&self.props, "RequestParameters")
+        }
+
+        /// `RequestPath`: The URL path for the REST endpoint.
+        pub fn request_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RequestPath", value.into());
+            self
+        }
+
+        /// Sets `RequestPath` in place: [`Self::request_path`] on a value held by `&mut`.
+        pub fn set_request_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RequestPath", value.into());
+            self
+        }
+
+        /// `RequestPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_request_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RequestPath")
+        }
+
+        /// `ResponseConfiguration`: Configuration for parsing JSON responses from REST API calls.
+        pub fn response_configuration(mut self, value: impl Into<Val<ResponseConfiguration>>) -> Self {
+            self.props.set("ResponseConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ResponseConfiguration` in place: [`Self::response_configuration`] on a value held by `&mut`.
+        pub fn set_response_configuration(&mut self, value: impl Into<Val<ResponseConfiguration>>) -> &mut Self {
+            self.props.set("ResponseConfiguration", value.into());
+            self
+        }
+
+        /// `ResponseConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_configuration(&self) -> ::std::option::Option<Val<ResponseConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ResponseConfiguration")
         }
     }
 
@@ -2570,38 +4692,111 @@ pub mod connection_type {
             FilterConfiguration { props }
         }
 
-        prop! {
-            /// `FilterMode`: The strategy for applying filters to requests.
-            props, "FilterMode", _, set_filter_mode, get_filter_mode, Val<FilterConfigurationFilterMode>
+        /// Sets `FilterMode`, which `new` took, in place.
+        pub fn set_filter_mode(&mut self, value: impl Into<Val<FilterConfigurationFilterMode>>) -> &mut Self {
+            self.props.set("FilterMode", value.into());
+            self
         }
 
-        prop! {
-            /// `BetweenConfiguration`: Configuration that defines how BETWEEN range filter operations
-            /// are translated into REST API request parameters.
-            props, "BetweenConfiguration", between_configuration, set_between_configuration, get_between_configuration, Val<BetweenConfiguration>
+        /// `FilterMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_mode(&self) -> ::std::option::Option<Val<FilterConfigurationFilterMode>> {
+            crate::cfn::get_prop(&self.props, "FilterMode")
         }
 
-        prop! {
-            /// `DateTimeFormat`: The global date and time format for filter expressions.
-            props, "DateTimeFormat", date_time_format, set_date_time_format, get_date_time_format, Val<String>
+        /// `BetweenConfiguration`: Configuration that defines how BETWEEN range filter operations are
+        /// translated into REST API request parameters.
+        pub fn between_configuration(mut self, value: impl Into<Val<BetweenConfiguration>>) -> Self {
+            self.props.set("BetweenConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `FilterStringConfiguration`: Configuration for constructing filter expression strings
-            /// when using the FILTER_STRING filter mode.
-            props, "FilterStringConfiguration", filter_string_configuration, set_filter_string_configuration, get_filter_string_configuration, Val<FilterStringConfiguration>
+        /// Sets `BetweenConfiguration` in place: [`Self::between_configuration`] on a value held by `&mut`.
+        pub fn set_between_configuration(&mut self, value: impl Into<Val<BetweenConfiguration>>) -> &mut Self {
+            self.props.set("BetweenConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `OperatorMappings`: A map of logical filter operators to their API-specific string
-            /// representations.
-            props, "OperatorMappings", operator_mappings, set_operator_mappings, get_operator_mappings, Val<Map<String>>
+        /// `BetweenConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_between_configuration(&self) -> ::std::option::Option<Val<BetweenConfiguration>> {
+            crate::cfn::get_prop(&self.props, "BetweenConfiguration")
         }
 
-        prop! {
-            /// `StripQuotes`: Indicates whether surrounding double quotes should be stripped from
-            /// filter values before processing.
-            props, "StripQuotes", strip_quotes, set_strip_quotes, get_strip_quotes, Val<bool>
+        /// `DateTimeFormat`: The global date and time format for filter expressions.
+        pub fn date_time_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DateTimeFormat", value.into());
+            self
+        }
+
+        /// Sets `DateTimeFormat` in place: [`Self::date_time_format`] on a value held by `&mut`.
+        pub fn set_date_time_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DateTimeFormat", value.into());
+            self
+        }
+
+        /// `DateTimeFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_time_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DateTimeFormat")
+        }
+
+        /// `FilterStringConfiguration`: Configuration for constructing filter expression strings when
+        /// using the FILTER_STRING filter mode.
+        pub fn filter_string_configuration(mut self, value: impl Into<Val<FilterStringConfiguration>>) -> Self {
+            self.props.set("FilterStringConfiguration", value.into());
+            self
+        }
+
+        /// Sets `FilterStringConfiguration` in place: [`Self::filter_string_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_filter_string_configuration(&mut self, value: impl Into<Val<FilterStringConfiguration>>) -> &mut Self {
+            self.props.set("FilterStringConfiguration", value.into());
+            self
+        }
+
+        /// `FilterStringConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_string_configuration(&self) -> ::std::option::Option<Val<FilterStringConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FilterStringConfiguration")
+        }
+
+        /// `OperatorMappings`: A map of logical filter operators to their API-specific string
+        /// representations.
+        pub fn operator_mappings(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("OperatorMappings", value.into());
+            self
+        }
+
+        /// Sets `OperatorMappings` in place: [`Self::operator_mappings`] on a value held by `&mut`.
+        pub fn set_operator_mappings(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("OperatorMappings", value.into());
+            self
+        }
+
+        /// `OperatorMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator_mappings(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "OperatorMappings")
+        }
+
+        /// `StripQuotes`: Indicates whether surrounding double quotes should be stripped from filter
+        /// values before processing.
+        pub fn strip_quotes(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("StripQuotes", value.into());
+            self
+        }
+
+        /// Sets `StripQuotes` in place: [`Self::strip_quotes`] on a value held by `&mut`.
+        pub fn set_strip_quotes(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("StripQuotes", value.into());
+            self
+        }
+
+        /// `StripQuotes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strip_quotes(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "StripQuotes")
         }
     }
 
@@ -2637,22 +4832,54 @@ pub mod connection_type {
             FilterStringConfiguration { props }
         }
 
-        prop! {
-            /// `QueryParameterName`: The query parameter name used to send the constructed filter
-            /// expression string in API requests.
-            props, "QueryParameterName", _, set_query_parameter_name, get_query_parameter_name, Val<String>
+        /// Sets `QueryParameterName`, which `new` took, in place.
+        pub fn set_query_parameter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueryParameterName", value.into());
+            self
         }
 
-        prop! {
-            /// `QuoteCharacter`: The character used to quote values when QuoteStringValues is true.
-            /// Defaults to double quotes if not specified.
-            props, "QuoteCharacter", quote_character, set_quote_character, get_quote_character, Val<String>
+        /// `QueryParameterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_parameter_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueryParameterName")
         }
 
-        prop! {
-            /// `QuoteStringValues`: Indicates whether string and date values should be wrapped with a
-            /// quote character in the filter expression.
-            props, "QuoteStringValues", quote_string_values, set_quote_string_values, get_quote_string_values, Val<bool>
+        /// `QuoteCharacter`: The character used to quote values when QuoteStringValues is true.
+        /// Defaults to double quotes if not specified.
+        pub fn quote_character(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("QuoteCharacter", value.into());
+            self
+        }
+
+        /// Sets `QuoteCharacter` in place: [`Self::quote_character`] on a value held by `&mut`.
+        pub fn set_quote_character(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QuoteCharacter", value.into());
+            self
+        }
+
+        /// `QuoteCharacter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_quote_character(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QuoteCharacter")
+        }
+
+        /// `QuoteStringValues`: Indicates whether string and date values should be wrapped with a quote
+        /// character in the filter expression.
+        pub fn quote_string_values(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("QuoteStringValues", value.into());
+            self
+        }
+
+        /// Sets `QuoteStringValues` in place: [`Self::quote_string_values`] on a value held by `&mut`.
+        pub fn set_quote_string_values(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("QuoteStringValues", value.into());
+            self
+        }
+
+        /// `QuoteStringValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_quote_string_values(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "QuoteStringValues")
         }
     }
 
@@ -2672,14 +4899,40 @@ pub mod connection_type {
             PaginationConfiguration { props }
         }
 
-        prop! {
-            /// `CursorConfiguration`: Cursor-based pagination configuration.
-            props, "CursorConfiguration", cursor_configuration, set_cursor_configuration, get_cursor_configuration, Val<CursorConfiguration>
+        /// `CursorConfiguration`: Cursor-based pagination configuration.
+        pub fn cursor_configuration(mut self, value: impl Into<Val<CursorConfiguration>>) -> Self {
+            self.props.set("CursorConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `OffsetConfiguration`: Offset-based pagination configuration.
-            props, "OffsetConfiguration", offset_configuration, set_offset_configuration, get_offset_configuration, Val<OffsetConfiguration>
+        /// Sets `CursorConfiguration` in place: [`Self::cursor_configuration`] on a value held by `&mut`.
+        pub fn set_cursor_configuration(&mut self, value: impl Into<Val<CursorConfiguration>>) -> &mut Self {
+            self.props.set("CursorConfiguration", value.into());
+            self
+        }
+
+        /// `CursorConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cursor_configuration(&self) -> ::std::option::Option<Val<CursorConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CursorConfiguration")
+        }
+
+        /// `OffsetConfiguration`: Offset-based pagination configuration.
+        pub fn offset_configuration(mut self, value: impl Into<Val<OffsetConfiguration>>) -> Self {
+            self.props.set("OffsetConfiguration", value.into());
+            self
+        }
+
+        /// Sets `OffsetConfiguration` in place: [`Self::offset_configuration`] on a value held by `&mut`.
+        pub fn set_offset_configuration(&mut self, value: impl Into<Val<OffsetConfiguration>>) -> &mut Self {
+            self.props.set("OffsetConfiguration", value.into());
+            self
+        }
+
+        /// `OffsetConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_offset_configuration(&self) -> ::std::option::Option<Val<OffsetConfiguration>> {
+            crate::cfn::get_prop(&self.props, "OffsetConfiguration")
         }
     }
 
@@ -2700,14 +4953,34 @@ pub mod connection_type {
             CursorConfiguration { props }
         }
 
-        prop! {
-            /// `NextPage`: Parameter extraction configuration.
-            props, "NextPage", _, set_next_page, get_next_page, Val<ExtractedParameter>
+        /// Sets `NextPage`, which `new` took, in place.
+        pub fn set_next_page(&mut self, value: impl Into<Val<ExtractedParameter>>) -> &mut Self {
+            self.props.set("NextPage", value.into());
+            self
         }
 
-        prop! {
-            /// `LimitParameter`: Parameter extraction configuration.
-            props, "LimitParameter", limit_parameter, set_limit_parameter, get_limit_parameter, Val<ExtractedParameter>
+        /// `NextPage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_next_page(&self) -> ::std::option::Option<Val<ExtractedParameter>> {
+            crate::cfn::get_prop(&self.props, "NextPage")
+        }
+
+        /// `LimitParameter`: Parameter extraction configuration.
+        pub fn limit_parameter(mut self, value: impl Into<Val<ExtractedParameter>>) -> Self {
+            self.props.set("LimitParameter", value.into());
+            self
+        }
+
+        /// Sets `LimitParameter` in place: [`Self::limit_parameter`] on a value held by `&mut`.
+        pub fn set_limit_parameter(&mut self, value: impl Into<Val<ExtractedParameter>>) -> &mut Self {
+            self.props.set("LimitParameter", value.into());
+            self
+        }
+
+        /// `LimitParameter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_limit_parameter(&self) -> ::std::option::Option<Val<ExtractedParameter>> {
+            crate::cfn::get_prop(&self.props, "LimitParameter")
         }
     }
 
@@ -2726,24 +4999,76 @@ pub mod connection_type {
             ExtractedParameter { props }
         }
 
-        prop! {
-            /// `DefaultValue`: The default value.
-            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
+        /// `DefaultValue`: The default value.
+        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultValue", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`: The parameter key name.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// Sets `DefaultValue` in place: [`Self::default_value`] on a value held by `&mut`.
+        pub fn set_default_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
         }
 
-        prop! {
-            /// `PropertyLocation`: Specifies where to place the parameter in requests.
-            props, "PropertyLocation", property_location, set_property_location, get_property_location, Val<ExtractedParameterPropertyLocation>
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
         }
 
-        prop! {
-            /// `Value`: Defines how to extract values from HTTP responses.
-            props, "Value", value, set_value, get_value, Val<ResponseExtractionMapping>
+        /// `Key`: The parameter key name.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `PropertyLocation`: Specifies where to place the parameter in requests.
+        pub fn property_location(mut self, value: impl Into<Val<ExtractedParameterPropertyLocation>>) -> Self {
+            self.props.set("PropertyLocation", value.into());
+            self
+        }
+
+        /// Sets `PropertyLocation` in place: [`Self::property_location`] on a value held by `&mut`.
+        pub fn set_property_location(&mut self, value: impl Into<Val<ExtractedParameterPropertyLocation>>) -> &mut Self {
+            self.props.set("PropertyLocation", value.into());
+            self
+        }
+
+        /// `PropertyLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_location(&self) -> ::std::option::Option<Val<ExtractedParameterPropertyLocation>> {
+            crate::cfn::get_prop(&self.props, "PropertyLocation")
+        }
+
+        /// `Value`: Defines how to extract values from HTTP responses.
+        pub fn value(mut self, value: impl Into<Val<ResponseExtractionMapping>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<ResponseExtractionMapping>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<ResponseExtractionMapping>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -2782,14 +5107,40 @@ pub mod connection_type {
             ResponseExtractionMapping { props }
         }
 
-        prop! {
-            /// `ContentPath`: A JSON path expression to extract a value from response body.
-            props, "ContentPath", content_path, set_content_path, get_content_path, Val<String>
+        /// `ContentPath`: A JSON path expression to extract a value from response body.
+        pub fn content_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContentPath", value.into());
+            self
         }
 
-        prop! {
-            /// `HeaderKey`: The name of an HTTP response header from which to extract the value.
-            props, "HeaderKey", header_key, set_header_key, get_header_key, Val<String>
+        /// Sets `ContentPath` in place: [`Self::content_path`] on a value held by `&mut`.
+        pub fn set_content_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContentPath", value.into());
+            self
+        }
+
+        /// `ContentPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContentPath")
+        }
+
+        /// `HeaderKey`: The name of an HTTP response header from which to extract the value.
+        pub fn header_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HeaderKey", value.into());
+            self
+        }
+
+        /// Sets `HeaderKey` in place: [`Self::header_key`] on a value held by `&mut`.
+        pub fn set_header_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HeaderKey", value.into());
+            self
+        }
+
+        /// `HeaderKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_header_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HeaderKey")
         }
     }
 
@@ -2815,14 +5166,28 @@ pub mod connection_type {
             OffsetConfiguration { props }
         }
 
-        prop! {
-            /// `OffsetParameter`: Parameter extraction configuration.
-            props, "OffsetParameter", _, set_offset_parameter, get_offset_parameter, Val<ExtractedParameter>
+        /// Sets `OffsetParameter`, which `new` took, in place.
+        pub fn set_offset_parameter(&mut self, value: impl Into<Val<ExtractedParameter>>) -> &mut Self {
+            self.props.set("OffsetParameter", value.into());
+            self
         }
 
-        prop! {
-            /// `LimitParameter`: Parameter extraction configuration.
-            props, "LimitParameter", _, set_limit_parameter, get_limit_parameter, Val<ExtractedParameter>
+        /// `OffsetParameter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_offset_parameter(&self) -> ::std::option::Option<Val<ExtractedParameter>> {
+            crate::cfn::get_prop(&self.props, "OffsetParameter")
+        }
+
+        /// Sets `LimitParameter`, which `new` took, in place.
+        pub fn set_limit_parameter(&mut self, value: impl Into<Val<ExtractedParameter>>) -> &mut Self {
+            self.props.set("LimitParameter", value.into());
+            self
+        }
+
+        /// `LimitParameter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_limit_parameter(&self) -> ::std::option::Option<Val<ExtractedParameter>> {
+            crate::cfn::get_prop(&self.props, "LimitParameter")
         }
     }
 
@@ -2857,14 +5222,34 @@ pub mod connection_type {
             ResponseConfiguration { props }
         }
 
-        prop! {
-            /// `ResultPath`: JSON path expression for result data location.
-            props, "ResultPath", _, set_result_path, get_result_path, Val<String>
+        /// Sets `ResultPath`, which `new` took, in place.
+        pub fn set_result_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResultPath", value.into());
+            self
         }
 
-        prop! {
-            /// `ErrorPath`: JSON path expression for error information location.
-            props, "ErrorPath", error_path, set_error_path, get_error_path, Val<String>
+        /// `ResultPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_result_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResultPath")
+        }
+
+        /// `ErrorPath`: JSON path expression for error information location.
+        pub fn error_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ErrorPath", value.into());
+            self
+        }
+
+        /// Sets `ErrorPath` in place: [`Self::error_path`] on a value held by `&mut`.
+        pub fn set_error_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ErrorPath", value.into());
+            self
+        }
+
+        /// `ErrorPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ErrorPath")
         }
     }
 
@@ -2884,14 +5269,40 @@ pub mod connection_type {
             RestConfigurationValidationEndpointConfiguration { props }
         }
 
-        prop! {
-            /// `RequestMethod`: The HTTP method to use.
-            props, "RequestMethod", request_method, set_request_method, get_request_method, Val<RestConfigurationValidationEndpointConfigurationRequestMethod>
+        /// `RequestMethod`: The HTTP method to use.
+        pub fn request_method(mut self, value: impl Into<Val<RestConfigurationValidationEndpointConfigurationRequestMethod>>) -> Self {
+            self.props.set("RequestMethod", value.into());
+            self
         }
 
-        prop! {
-            /// `RequestPath`: The URL path for the REST endpoint.
-            props, "RequestPath", request_path, set_request_path, get_request_path, Val<String>
+        /// Sets `RequestMethod` in place: [`Self::request_method`] on a value held by `&mut`.
+        pub fn set_request_method(&mut self, value: impl Into<Val<RestConfigurationValidationEndpointConfigurationRequestMethod>>) -> &mut Self {
+            self.props.set("RequestMethod", value.into());
+            self
+        }
+
+        /// `RequestMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_request_method(&self) -> ::std::option::Option<Val<RestConfigurationValidationEndpointConfigurationRequestMethod>> {
+            crate::cfn::get_prop(&self.props, "RequestMethod")
+        }
+
+        /// `RequestPath`: The URL path for the REST endpoint.
+        pub fn request_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RequestPath", value.into());
+            self
+        }
+
+        /// Sets `RequestPath` in place: [`Self::request_path`] on a value held by `&mut`.
+        pub fn set_request_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RequestPath", value.into());
+            self
+        }
+
+        /// `RequestPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_request_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RequestPath")
         }
     }
 
@@ -2932,88 +5343,258 @@ impl Crawler {
         Crawler { core }
     }
 
-    prop! {
-        /// `Classifiers`: A list of UTF-8 strings that specify the names of custom classifiers that
-        /// are associated with the crawler.
-        core.props, "Classifiers", classifiers, set_classifiers, get_classifiers, Val<List<String>>
+    /// `Classifiers`: A list of UTF-8 strings that specify the names of custom classifiers that are
+    /// associated with the crawler.
+    pub fn classifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Classifiers", value.into());
+        self
     }
 
-    prop! {
-        /// `Configuration`: Crawler configuration information. This versioned JSON string allows
-        /// users to specify aspects of a crawler's behavior.
-        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<String>
+    /// Sets `Classifiers` in place: [`Self::classifiers`] on a value held by `&mut`.
+    pub fn set_classifiers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Classifiers", value.into());
+        self
     }
 
-    prop! {
-        /// `CrawlerSecurityConfiguration`: The name of the SecurityConfiguration structure to be
-        /// used by this crawler.
-        core.props, "CrawlerSecurityConfiguration", crawler_security_configuration, set_crawler_security_configuration, get_crawler_security_configuration, Val<String>
+    /// `Classifiers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_classifiers(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Classifiers")
     }
 
-    prop! {
-        /// `DatabaseName`: The name of the database in which the crawler's output is stored.
-        core.props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+    /// `Configuration`: Crawler configuration information. This versioned JSON string allows users
+    /// to specify aspects of a crawler's behavior.
+    pub fn configuration(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the crawler.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Configuration` in place: [`Self::configuration`] on a value held by `&mut`.
+    pub fn set_configuration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `LakeFormationConfiguration`: Specifies AWS Lake Formation configuration settings for
-        /// the crawler
-        core.props, "LakeFormationConfiguration", lake_formation_configuration, set_lake_formation_configuration, get_lake_formation_configuration, Val<crawler::LakeFormationConfiguration>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `Name`: The name of the crawler.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `CrawlerSecurityConfiguration`: The name of the SecurityConfiguration structure to be used
+    /// by this crawler.
+    pub fn crawler_security_configuration(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CrawlerSecurityConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `RecrawlPolicy`: When crawling an Amazon S3 data source after the first crawl is
-        /// complete, specifies whether to crawl the entire dataset again or to crawl only folders
-        /// that were added since the last crawler run. For more information, see Incremental Crawls
-        /// in AWS Glue in the developer guide.
-        core.props, "RecrawlPolicy", recrawl_policy, set_recrawl_policy, get_recrawl_policy, Val<crawler::RecrawlPolicy>
+    /// Sets `CrawlerSecurityConfiguration` in place: [`Self::crawler_security_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_crawler_security_configuration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CrawlerSecurityConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Role`: The Amazon Resource Name (ARN) of an IAM role that's used to access customer
-        /// resources, such as Amazon Simple Storage Service (Amazon S3) data.
-        core.props, "Role", _, set_role, get_role, Val<String>
+    /// `CrawlerSecurityConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_crawler_security_configuration(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CrawlerSecurityConfiguration")
     }
 
-    prop! {
-        /// `Schedule`: A scheduling object using a cron statement to schedule an event.
-        core.props, "Schedule", schedule, set_schedule, get_schedule, Val<crawler::Schedule>
+    /// `DatabaseName`: The name of the database in which the crawler's output is stored.
+    pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DatabaseName", value.into());
+        self
     }
 
-    prop! {
-        /// `SchemaChangePolicy`: The policy that specifies update and delete behaviors for the
-        /// crawler. The policy tells the crawler what to do in the event that it detects a change
-        /// in a table that already exists in the customer's database at the time of the crawl. The
-        /// SchemaChangePolicy does not affect whether or how new tables and partitions are added.
-        /// New tables and partitions are always created regardless of the SchemaChangePolicy on a
-        /// crawler. The SchemaChangePolicy consists of two components, UpdateBehavior and
-        /// DeleteBehavior.
-        core.props, "SchemaChangePolicy", schema_change_policy, set_schema_change_policy, get_schema_change_policy, Val<crawler::SchemaChangePolicy>
+    /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+    pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatabaseName", value.into());
+        self
     }
 
-    prop! {
-        /// `TablePrefix`: The prefix added to the names of tables that are created.
-        core.props, "TablePrefix", table_prefix, set_table_prefix, get_table_prefix, Val<String>
+    /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatabaseName")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `Description`: A description of the crawler.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Targets`: Specifies data stores to crawl.
-        core.props, "Targets", _, set_targets, get_targets, Val<crawler::Targets>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `LakeFormationConfiguration`: Specifies AWS Lake Formation configuration settings for the
+    /// crawler
+    pub fn lake_formation_configuration(mut self, value: impl Into<Val<crawler::LakeFormationConfiguration>>) -> Self {
+        self.core.props.set("LakeFormationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `LakeFormationConfiguration` in place: [`Self::lake_formation_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_lake_formation_configuration(&mut self, value: impl Into<Val<crawler::LakeFormationConfiguration>>) -> &mut Self {
+        self.core.props.set("LakeFormationConfiguration", value.into());
+        self
+    }
+
+    /// `LakeFormationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lake_formation_configuration(&self) -> ::std::option::Option<Val<crawler::LakeFormationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LakeFormationConfiguration")
+    }
+
+    /// `Name`: The name of the crawler.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RecrawlPolicy`: When crawling an Amazon S3 data source after the first crawl is complete,
+    /// specifies whether to crawl the entire dataset again or to crawl only folders that were added
+    /// since the last crawler run. For more information, see Incremental Crawls in AWS Glue in the
+    /// developer guide.
+    pub fn recrawl_policy(mut self, value: impl Into<Val<crawler::RecrawlPolicy>>) -> Self {
+        self.core.props.set("RecrawlPolicy", value.into());
+        self
+    }
+
+    /// Sets `RecrawlPolicy` in place: [`Self::recrawl_policy`] on a value held by `&mut`.
+    pub fn set_recrawl_policy(&mut self, value: impl Into<Val<crawler::RecrawlPolicy>>) -> &mut Self {
+        self.core.props.set("RecrawlPolicy", value.into());
+        self
+    }
+
+    /// `RecrawlPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recrawl_policy(&self) -> ::std::option::Option<Val<crawler::RecrawlPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "RecrawlPolicy")
+    }
+
+    /// Sets `Role`, which `new` took, in place.
+    pub fn set_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Role", value.into());
+        self
+    }
+
+    /// `Role` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Role")
+    }
+
+    /// `Schedule`: A scheduling object using a cron statement to schedule an event.
+    pub fn schedule(mut self, value: impl Into<Val<crawler::Schedule>>) -> Self {
+        self.core.props.set("Schedule", value.into());
+        self
+    }
+
+    /// Sets `Schedule` in place: [`Self::schedule`] on a value held by `&mut`.
+    pub fn set_schedule(&mut self, value: impl Into<Val<crawler::Schedule>>) -> &mut Self {
+        self.core.props.set("Schedule", value.into());
+        self
+    }
+
+    /// `Schedule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule(&self) -> ::std::option::Option<Val<crawler::Schedule>> {
+        crate::cfn::get_prop(&self.core.props, "Schedule")
+    }
+
+    /// `SchemaChangePolicy`: The policy that specifies update and delete behaviors for the crawler.
+    /// The policy tells the crawler what to do in the event that it detects a change in a table
+    /// that already exists in the customer's database at the time of the crawl. The
+    /// SchemaChangePolicy does not affect whether or how new tables and partitions are added. New
+    /// tables and partitions are always created regardless of the SchemaChangePolicy on a crawler.
+    /// The SchemaChangePolicy consists of two components, UpdateBehavior and DeleteBehavior.
+    pub fn schema_change_policy(mut self, value: impl Into<Val<crawler::SchemaChangePolicy>>) -> Self {
+        self.core.props.set("SchemaChangePolicy", value.into());
+        self
+    }
+
+    /// Sets `SchemaChangePolicy` in place: [`Self::schema_change_policy`] on a value held by `&mut`.
+    pub fn set_schema_change_policy(&mut self, value: impl Into<Val<crawler::SchemaChangePolicy>>) -> &mut Self {
+        self.core.props.set("SchemaChangePolicy", value.into());
+        self
+    }
+
+    /// `SchemaChangePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema_change_policy(&self) -> ::std::option::Option<Val<crawler::SchemaChangePolicy>> {
+        crate::cfn::get_prop(&self.core.props, "SchemaChangePolicy")
+    }
+
+    /// `TablePrefix`: The prefix added to the names of tables that are created.
+    pub fn table_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TablePrefix", value.into());
+        self
+    }
+
+    /// Sets `TablePrefix` in place: [`Self::table_prefix`] on a value held by `&mut`.
+    pub fn set_table_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TablePrefix", value.into());
+        self
+    }
+
+    /// `TablePrefix` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_prefix(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TablePrefix")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Targets`, which `new` took, in place.
+    pub fn set_targets(&mut self, value: impl Into<Val<crawler::Targets>>) -> &mut Self {
+        self.core.props.set("Targets", value.into());
+        self
+    }
+
+    /// `Targets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_targets(&self) -> ::std::option::Option<Val<crawler::Targets>> {
+        crate::cfn::get_prop(&self.core.props, "Targets")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3044,16 +5625,43 @@ pub mod crawler {
             LakeFormationConfiguration { props }
         }
 
-        prop! {
-            /// `AccountId`: Required for cross account crawls. For same account crawls as the target
-            /// data, this can be left as null.
-            props, "AccountId", account_id, set_account_id, get_account_id, Val<String>
+        /// `AccountId`: Required for cross account crawls. For same account crawls as the target data,
+        /// this can be left as null.
+        pub fn account_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `UseLakeFormationCredentials`: Specifies whether to use AWS Lake Formation credentials
-            /// for the crawler instead of the IAM role credentials.
-            props, "UseLakeFormationCredentials", use_lake_formation_credentials, set_use_lake_formation_credentials, get_use_lake_formation_credentials, Val<bool>
+        /// Sets `AccountId` in place: [`Self::account_id`] on a value held by `&mut`.
+        pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountId", value.into());
+            self
+        }
+
+        /// `AccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountId")
+        }
+
+        /// `UseLakeFormationCredentials`: Specifies whether to use AWS Lake Formation credentials for
+        /// the crawler instead of the IAM role credentials.
+        pub fn use_lake_formation_credentials(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseLakeFormationCredentials", value.into());
+            self
+        }
+
+        /// Sets `UseLakeFormationCredentials` in place: [`Self::use_lake_formation_credentials`] on a
+        /// value held by `&mut`.
+        pub fn set_use_lake_formation_credentials(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseLakeFormationCredentials", value.into());
+            self
+        }
+
+        /// `UseLakeFormationCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_lake_formation_credentials(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseLakeFormationCredentials")
         }
     }
 
@@ -3075,13 +5683,26 @@ pub mod crawler {
             RecrawlPolicy { props }
         }
 
-        prop! {
-            /// `RecrawlBehavior`: Specifies whether to crawl the entire dataset again or to crawl only
-            /// folders that were added since the last crawler run. A value of CRAWL_EVERYTHING
-            /// specifies crawling the entire dataset again. A value of CRAWL_NEW_FOLDERS_ONLY specifies
-            /// crawling only folders that were added since the last crawler run. A value of
-            /// CRAWL_EVENT_MODE specifies crawling only the changes identified by Amazon S3 events.
-            props, "RecrawlBehavior", recrawl_behavior, set_recrawl_behavior, get_recrawl_behavior, Val<RecrawlPolicyRecrawlBehavior>
+        /// `RecrawlBehavior`: Specifies whether to crawl the entire dataset again or to crawl only
+        /// folders that were added since the last crawler run. A value of CRAWL_EVERYTHING specifies
+        /// crawling the entire dataset again. A value of CRAWL_NEW_FOLDERS_ONLY specifies crawling only
+        /// folders that were added since the last crawler run. A value of CRAWL_EVENT_MODE specifies
+        /// crawling only the changes identified by Amazon S3 events.
+        pub fn recrawl_behavior(mut self, value: impl Into<Val<RecrawlPolicyRecrawlBehavior>>) -> Self {
+            self.props.set("RecrawlBehavior", value.into());
+            self
+        }
+
+        /// Sets `RecrawlBehavior` in place: [`Self::recrawl_behavior`] on a value held by `&mut`.
+        pub fn set_recrawl_behavior(&mut self, value: impl Into<Val<RecrawlPolicyRecrawlBehavior>>) -> &mut Self {
+            self.props.set("RecrawlBehavior", value.into());
+            self
+        }
+
+        /// `RecrawlBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recrawl_behavior(&self) -> ::std::option::Option<Val<RecrawlPolicyRecrawlBehavior>> {
+            crate::cfn::get_prop(&self.props, "RecrawlBehavior")
         }
     }
 
@@ -3121,11 +5742,24 @@ pub mod crawler {
             Schedule { props }
         }
 
-        prop! {
-            /// `ScheduleExpression`: A cron expression used to specify the schedule. For more
-            /// information, see Time-Based Schedules for Jobs and Crawlers. For example, to run
-            /// something every day at 12:15 UTC, specify cron(15 12 * * ? *).
-            props, "ScheduleExpression", schedule_expression, set_schedule_expression, get_schedule_expression, Val<String>
+        /// `ScheduleExpression`: A cron expression used to specify the schedule. For more information,
+        /// see Time-Based Schedules for Jobs and Crawlers. For example, to run something every day at 12:15
+        /// UTC, specify cron(15 12 * * ? *).
+        pub fn schedule_expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ScheduleExpression", value.into());
+            self
+        }
+
+        /// Sets `ScheduleExpression` in place: [`Self::schedule_expression`] on a value held by `&mut`.
+        pub fn set_schedule_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScheduleExpression", value.into());
+            self
+        }
+
+        /// `ScheduleExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScheduleExpression")
         }
     }
 
@@ -3150,25 +5784,50 @@ pub mod crawler {
             SchemaChangePolicy { props }
         }
 
-        prop! {
-            /// `DeleteBehavior`: The deletion behavior when the crawler finds a deleted object. A value
-            /// of LOG specifies that if a table or partition is found to no longer exist, do not delete
-            /// it, only log that it was found to no longer exist. A value of DELETE_FROM_DATABASE
-            /// specifies that if a table or partition is found to have been removed, delete it from the
-            /// database. A value of DEPRECATE_IN_DATABASE specifies that if a table has been found to
-            /// no longer exist, to add a property to the table that says 'DEPRECATED' and includes a
-            /// timestamp with the time of deprecation.
-            props, "DeleteBehavior", delete_behavior, set_delete_behavior, get_delete_behavior, Val<SchemaChangePolicyDeleteBehavior>
+        /// `DeleteBehavior`: The deletion behavior when the crawler finds a deleted object. A value of
+        /// LOG specifies that if a table or partition is found to no longer exist, do not delete it,
+        /// only log that it was found to no longer exist. A value of DELETE_FROM_DATABASE specifies
+        /// that if a table or partition is found to have been removed, delete it from the database. A
+        /// value of DEPRECATE_IN_DATABASE specifies that if a table has been found to no longer exist,
+        /// to add a property to the table that says 'DEPRECATED' and includes a timestamp with the time
+        /// of deprecation.
+        pub fn delete_behavior(mut self, value: impl Into<Val<SchemaChangePolicyDeleteBehavior>>) -> Self {
+            self.props.set("DeleteBehavior", value.into());
+            self
         }
 
-        prop! {
-            /// `UpdateBehavior`: The update behavior when the crawler finds a changed schema. A value
-            /// of LOG specifies that if a table or a partition already exists, and a change is
-            /// detected, do not update it, only log that a change was detected. Add new tables and new
-            /// partitions (including on existing tables). A value of UPDATE_IN_DATABASE specifies that
-            /// if a table or partition already exists, and a change is detected, update it. Add new
-            /// tables and partitions.
-            props, "UpdateBehavior", update_behavior, set_update_behavior, get_update_behavior, Val<SchemaChangePolicyUpdateBehavior>
+        /// Sets `DeleteBehavior` in place: [`Self::delete_behavior`] on a value held by `&mut`.
+        pub fn set_delete_behavior(&mut self, value: impl Into<Val<SchemaChangePolicyDeleteBehavior>>) -> &mut Self {
+            self.props.set("DeleteBehavior", value.into());
+            self
+        }
+
+        /// `DeleteBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delete_behavior(&self) -> ::std::option::Option<Val<SchemaChangePolicyDeleteBehavior>> {
+            crate::cfn::get_prop(&self.props, "DeleteBehavior")
+        }
+
+        /// `UpdateBehavior`: The update behavior when the crawler finds a changed schema. A value of
+        /// LOG specifies that if a table or a partition already exists, and a change is detected, do
+        /// not update it, only log that a change was detected. Add new tables and new partitions (including
+        /// on existing tables). A value of UPDATE_IN_DATABASE specifies that if a table or partition
+        /// already exists, and a change is detected, update it. Add new tables and partitions.
+        pub fn update_behavior(mut self, value: impl Into<Val<SchemaChangePolicyUpdateBehavior>>) -> Self {
+            self.props.set("UpdateBehavior", value.into());
+            self
+        }
+
+        /// Sets `UpdateBehavior` in place: [`Self::update_behavior`] on a value held by `&mut`.
+        pub fn set_update_behavior(&mut self, value: impl Into<Val<SchemaChangePolicyUpdateBehavior>>) -> &mut Self {
+            self.props.set("UpdateBehavior", value.into());
+            self
+        }
+
+        /// `UpdateBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_update_behavior(&self) -> ::std::option::Option<Val<SchemaChangePolicyUpdateBehavior>> {
+            crate::cfn::get_prop(&self.props, "UpdateBehavior")
         }
     }
 
@@ -3226,44 +5885,148 @@ pub mod crawler {
             Targets { props }
         }
 
-        prop! {
-            /// `CatalogTargets`: Specifies AWS Glue Data Catalog targets.
-            props, "CatalogTargets", catalog_targets, set_catalog_targets, get_catalog_targets, Val<List<CatalogTarget>>
+        /// `CatalogTargets`: Specifies AWS Glue Data Catalog targets.
+        pub fn catalog_targets(mut self, value: impl Into<Val<List<CatalogTarget>>>) -> Self {
+            self.props.set("CatalogTargets", value.into());
+            self
         }
 
-        prop! {
-            /// `DeltaTargets`: Specifies an array of Delta data store targets.
-            props, "DeltaTargets", delta_targets, set_delta_targets, get_delta_targets, Val<List<DeltaTarget>>
+        /// Sets `CatalogTargets` in place: [`Self::catalog_targets`] on a value held by `&mut`.
+        pub fn set_catalog_targets(&mut self, value: impl Into<Val<List<CatalogTarget>>>) -> &mut Self {
+            self.props.set("CatalogTargets", value.into());
+            self
         }
 
-        prop! {
-            /// `DynamoDBTargets`: Specifies Amazon DynamoDB targets.
-            props, "DynamoDBTargets", dynamo_db_targets, set_dynamo_db_targets, get_dynamo_db_targets, Val<List<DynamoDbTarget>>
+        /// `CatalogTargets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_targets(&self) -> ::std::option::Option<Val<List<CatalogTarget>>> {
+            crate::cfn::get_prop(&self.props, "CatalogTargets")
         }
 
-        prop! {
-            /// `HudiTargets`: Specifies Apache Hudi data store targets.
-            props, "HudiTargets", hudi_targets, set_hudi_targets, get_hudi_targets, Val<List<HudiTarget>>
+        /// `DeltaTargets`: Specifies an array of Delta data store targets.
+        pub fn delta_targets(mut self, value: impl Into<Val<List<DeltaTarget>>>) -> Self {
+            self.props.set("DeltaTargets", value.into());
+            self
         }
 
-        prop! {
-            /// `IcebergTargets`: Specifies Apache Iceberg data store targets.
-            props, "IcebergTargets", iceberg_targets, set_iceberg_targets, get_iceberg_targets, Val<List<IcebergTarget>>
+        /// Sets `DeltaTargets` in place: [`Self::delta_targets`] on a value held by `&mut`.
+        pub fn set_delta_targets(&mut self, value: impl Into<Val<List<DeltaTarget>>>) -> &mut Self {
+            self.props.set("DeltaTargets", value.into());
+            self
         }
 
-        prop! {
-            /// `JdbcTargets`: Specifies JDBC targets.
-            props, "JdbcTargets", jdbc_targets, set_jdbc_targets, get_jdbc_targets, Val<List<JdbcTarget>>
+        /// `DeltaTargets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delta_targets(&self) -> ::std::option::Option<Val<List<DeltaTarget>>> {
+            crate::cfn::get_prop(&self.props, "DeltaTargets")
         }
 
-        prop! {
-            /// `MongoDBTargets`: A list of Mongo DB targets.
-            props, "MongoDBTargets", mongo_db_targets, set_mongo_db_targets, get_mongo_db_targets, Val<List<MongoDbTarget>>
+        /// `DynamoDBTargets`: Specifies Amazon DynamoDB targets.
+        pub fn dynamo_db_targets(mut self, value: impl Into<Val<List<DynamoDbTarget>>>) -> Self {
+            self.props.set("DynamoDBTargets", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Targets`: Specifies Amazon Simple Storage Service (Amazon S3) targets.
-            props, "S3Targets", s3_targets, set_s3_targets, get_s3_targets, Val<List<S3Target>>
+        /// Sets `DynamoDBTargets` in place: [`Self::dynamo_db_targets`] on a value held by `&mut`.
+        pub fn set_dynamo_db_targets(&mut self, value: impl Into<Val<List<DynamoDbTarget>>>) -> &mut Self {
+            self.props.set("DynamoDBTargets", value.into());
+            self
+        }
+
+        /// `DynamoDBTargets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dynamo_db_targets(&self) -> ::std::option::Option<Val<List<DynamoDbTarget>>> {
+            crate::cfn::get_prop(&self.props, "DynamoDBTargets")
+        }
+
+        /// `HudiTargets`: Specifies Apache Hudi data store targets.
+        pub fn hudi_targets(mut self, value: impl Into<Val<List<HudiTarget>>>) -> Self {
+            self.props.set("HudiTargets", value.into());
+            self
+        }
+
+        /// Sets `HudiTargets` in place: [`Self::hudi_targets`] on a value held by `&mut`.
+        pub fn set_hudi_targets(&mut self, value: impl Into<Val<List<HudiTarget>>>) -> &mut Self {
+            self.props.set("HudiTargets", value.into());
+            self
+        }
+
+        /// `HudiTargets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hudi_targets(&self) -> ::std::option::Option<Val<List<HudiTarget>>> {
+            crate::cfn::get_prop(&self.props, "HudiTargets")
+        }
+
+        /// `IcebergTargets`: Specifies Apache Iceberg data store targets.
+        pub fn iceberg_targets(mut self, value: impl Into<Val<List<IcebergTarget>>>) -> Self {
+            self.props.set("IcebergTargets", value.into());
+            self
+        }
+
+        /// Sets `IcebergTargets` in place: [`Self::iceberg_targets`] on a value held by `&mut`.
+        pub fn set_iceberg_targets(&mut self, value: impl Into<Val<List<IcebergTarget>>>) -> &mut Self {
+            self.props.set("IcebergTargets", value.into());
+            self
+        }
+
+        /// `IcebergTargets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iceberg_targets(&self) -> ::std::option::Option<Val<List<IcebergTarget>>> {
+            crate::cfn::get_prop(&self.props, "IcebergTargets")
+        }
+
+        /// `JdbcTargets`: Specifies JDBC targets.
+        pub fn jdbc_targets(mut self, value: impl Into<Val<List<JdbcTarget>>>) -> Self {
+            self.props.set("JdbcTargets", value.into());
+            self
+        }
+
+        /// Sets `JdbcTargets` in place: [`Self::jdbc_targets`] on a value held by `&mut`.
+        pub fn set_jdbc_targets(&mut self, value: impl Into<Val<List<JdbcTarget>>>) -> &mut Self {
+            self.props.set("JdbcTargets", value.into());
+            self
+        }
+
+        /// `JdbcTargets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jdbc_targets(&self) -> ::std::option::Option<Val<List<JdbcTarget>>> {
+            crate::cfn::get_prop(&self.props, "JdbcTargets")
+        }
+
+        /// `MongoDBTargets`: A list of Mongo DB targets.
+        pub fn mongo_db_targets(mut self, value: impl Into<Val<List<MongoDbTarget>>>) -> Self {
+            self.props.set("MongoDBTargets", value.into());
+            self
+        }
+
+        /// Sets `MongoDBTargets` in place: [`Self::mongo_db_targets`] on a value held by `&mut`.
+        pub fn set_mongo_db_targets(&mut self, value: impl Into<Val<List<MongoDbTarget>>>) -> &mut Self {
+            self.props.set("MongoDBTargets", value.into());
+            self
+        }
+
+        /// `MongoDBTargets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mongo_db_targets(&self) -> ::std::option::Option<Val<List<MongoDbTarget>>> {
+            crate::cfn::get_prop(&self.props, "MongoDBTargets")
+        }
+
+        /// `S3Targets`: Specifies Amazon Simple Storage Service (Amazon S3) targets.
+        pub fn s3_targets(mut self, value: impl Into<Val<List<S3Target>>>) -> Self {
+            self.props.set("S3Targets", value.into());
+            self
+        }
+
+        /// Sets `S3Targets` in place: [`Self::s3_targets`] on a value held by `&mut`.
+        pub fn set_s3_targets(&mut self, value: impl Into<Val<List<S3Target>>>) -> &mut Self {
+            self.props.set("S3Targets", value.into());
+            self
+        }
+
+        /// `S3Targets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_targets(&self) -> ::std::option::Option<Val<List<S3Target>>> {
+            crate::cfn::get_prop(&self.props, "S3Targets")
         }
     }
 
@@ -3282,32 +6045,97 @@ pub mod crawler {
             CatalogTarget { props }
         }
 
-        prop! {
-            /// `ConnectionName`: The name of the connection for an Amazon S3-backed Data Catalog table
-            /// to be a target of the crawl when using a Catalog connection type paired with a NETWORK
-            /// Connection type.
-            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
+        /// `ConnectionName`: The name of the connection for an Amazon S3-backed Data Catalog table to
+        /// be a target of the crawl when using a Catalog connection type paired with a NETWORK
+        /// Connection type.
+        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`: The name of the database to be synchronized.
-            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+        /// Sets `ConnectionName` in place: [`Self::connection_name`] on a value held by `&mut`.
+        pub fn set_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `DlqEventQueueArn`: A valid Amazon dead-letter SQS ARN. For example,
-            /// arn:aws:sqs:region:account:deadLetterQueue.
-            props, "DlqEventQueueArn", dlq_event_queue_arn, set_dlq_event_queue_arn, get_dlq_event_queue_arn, Val<String>
+        /// `ConnectionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectionName")
         }
 
-        prop! {
-            /// `EventQueueArn`: A valid Amazon SQS ARN. For example, arn:aws:sqs:region:account:sqs.
-            props, "EventQueueArn", event_queue_arn, set_event_queue_arn, get_event_queue_arn, Val<String>
+        /// `DatabaseName`: The name of the database to be synchronized.
+        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `Tables`: A list of the tables to be synchronized.
-            props, "Tables", tables, set_tables, get_tables, Val<List<String>>
+        /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `DlqEventQueueArn`: A valid Amazon dead-letter SQS ARN. For example,
+        /// arn:aws:sqs:region:account:deadLetterQueue.
+        pub fn dlq_event_queue_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DlqEventQueueArn", value.into());
+            self
+        }
+
+        /// Sets `DlqEventQueueArn` in place: [`Self::dlq_event_queue_arn`] on a value held by `&mut`.
+        pub fn set_dlq_event_queue_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DlqEventQueueArn", value.into());
+            self
+        }
+
+        /// `DlqEventQueueArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dlq_event_queue_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DlqEventQueueArn")
+        }
+
+        /// `EventQueueArn`: A valid Amazon SQS ARN. For example, arn:aws:sqs:region:account:sqs.
+        pub fn event_queue_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EventQueueArn", value.into());
+            self
+        }
+
+        /// Sets `EventQueueArn` in place: [`Self::event_queue_arn`] on a value held by `&mut`.
+        pub fn set_event_queue_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventQueueArn", value.into());
+            self
+        }
+
+        /// `EventQueueArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_queue_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventQueueArn")
+        }
+
+        /// `Tables`: A list of the tables to be synchronized.
+        pub fn tables(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Tables", value.into());
+            self
+        }
+
+        /// Sets `Tables` in place: [`Self::tables`] on a value held by `&mut`.
+        pub fn set_tables(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Tables", value.into());
+            self
+        }
+
+        /// `Tables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tables(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Tables")
         }
     }
 
@@ -3327,27 +6155,78 @@ pub mod crawler {
             DeltaTarget { props }
         }
 
-        prop! {
-            /// `ConnectionName`: The name of the connection to use to connect to the Delta table
-            /// target.
-            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
+        /// `ConnectionName`: The name of the connection to use to connect to the Delta table target.
+        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `CreateNativeDeltaTable`: Specifies whether the crawler will create native tables, to
-            /// allow integration with query engines that support querying of the Delta transaction log
-            /// directly.
-            props, "CreateNativeDeltaTable", create_native_delta_table, set_create_native_delta_table, get_create_native_delta_table, Val<bool>
+        /// Sets `ConnectionName` in place: [`Self::connection_name`] on a value held by `&mut`.
+        pub fn set_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `DeltaTables`.
-            props, "DeltaTables", delta_tables, set_delta_tables, get_delta_tables, Val<List<String>>
+        /// `ConnectionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectionName")
         }
 
-        prop! {
-            /// `WriteManifest`: Specifies whether to write the manifest files to the Delta table path.
-            props, "WriteManifest", write_manifest, set_write_manifest, get_write_manifest, Val<bool>
+        /// `CreateNativeDeltaTable`: Specifies whether the crawler will create native tables, to allow
+        /// integration with query engines that support querying of the Delta transaction log directly.
+        pub fn create_native_delta_table(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CreateNativeDeltaTable", value.into());
+            self
+        }
+
+        /// Sets `CreateNativeDeltaTable` in place: [`Self::create_native_delta_table`] on a value held
+        /// by `&mut`.
+        pub fn set_create_native_delta_table(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CreateNativeDeltaTable", value.into());
+            self
+        }
+
+        /// `CreateNativeDeltaTable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_create_native_delta_table(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CreateNativeDeltaTable")
+        }
+
+        /// `DeltaTables`.
+        pub fn delta_tables(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("DeltaTables", value.into());
+            self
+        }
+
+        /// Sets `DeltaTables` in place: [`Self::delta_tables`] on a value held by `&mut`.
+        pub fn set_delta_tables(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DeltaTables", value.into());
+            self
+        }
+
+        /// `DeltaTables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delta_tables(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DeltaTables")
+        }
+
+        /// `WriteManifest`: Specifies whether to write the manifest files to the Delta table path.
+        pub fn write_manifest(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("WriteManifest", value.into());
+            self
+        }
+
+        /// Sets `WriteManifest` in place: [`Self::write_manifest`] on a value held by `&mut`.
+        pub fn set_write_manifest(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("WriteManifest", value.into());
+            self
+        }
+
+        /// `WriteManifest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_write_manifest(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "WriteManifest")
         }
     }
 
@@ -3366,28 +6245,66 @@ pub mod crawler {
             DynamoDbTarget { props }
         }
 
-        prop! {
-            /// `Path`: The name of the DynamoDB table to crawl.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// `Path`: The name of the DynamoDB table to crawl.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
         }
 
-        prop! {
-            /// `ScanAll`: Indicates whether to scan all the records, or to sample rows from the table.
-            /// Scanning all the records can take a long time when the table is not a high throughput
-            /// table. A value of true means to scan all records, while a value of false means to sample
-            /// the records. If no value is specified, the value defaults to true.
-            props, "ScanAll", scan_all, set_scan_all, get_scan_all, Val<bool>
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
         }
 
-        prop! {
-            /// `ScanRate`: The percentage of the configured read capacity units to use by the AWS Glue
-            /// crawler. Read capacity units is a term defined by DynamoDB, and is a numeric value that
-            /// acts as rate limiter for the number of reads that can be performed on that table per
-            /// second. The valid values are null or a value between 0.1 to 1.5. A null value is used
-            /// when user does not provide a value, and defaults to 0.5 of the configured Read Capacity
-            /// Unit (for provisioned tables), or 0.25 of the max configured Read Capacity Unit (for
-            /// tables using on-demand mode).
-            props, "ScanRate", scan_rate, set_scan_rate, get_scan_rate, Val<f64>
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// `ScanAll`: Indicates whether to scan all the records, or to sample rows from the table.
+        /// Scanning all the records can take a long time when the table is not a high throughput table.
+        /// A value of true means to scan all records, while a value of false means to sample the
+        /// records. If no value is specified, the value defaults to true.
+        pub fn scan_all(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ScanAll", value.into());
+            self
+        }
+
+        /// Sets `ScanAll` in place: [`Self::scan_all`] on a value held by `&mut`.
+        pub fn set_scan_all(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ScanAll", value.into());
+            self
+        }
+
+        /// `ScanAll` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scan_all(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ScanAll")
+        }
+
+        /// `ScanRate`: The percentage of the configured read capacity units to use by the AWS Glue
+        /// crawler. Read capacity units is a term defined by DynamoDB, and is a numeric value that acts
+        /// as rate limiter for the number of reads that can be performed on that table per second. The
+        /// valid values are null or a value between 0.1 to 1.5. A null value is used when user does not
+        /// provide a value, and defaults to 0.5 of the configured Read Capacity Unit (for provisioned
+        /// tables), or 0.25 of the max configured Read Capacity Unit (for tables using on-demand mode).
+        pub fn scan_rate(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ScanRate", value.into());
+            self
+        }
+
+        /// Sets `ScanRate` in place: [`Self::scan_rate`] on a value held by `&mut`.
+        pub fn set_scan_rate(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ScanRate", value.into());
+            self
+        }
+
+        /// `ScanRate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scan_rate(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ScanRate")
         }
     }
 
@@ -3406,27 +6323,79 @@ pub mod crawler {
             HudiTarget { props }
         }
 
-        prop! {
-            /// `ConnectionName`: The name of the connection to use to connect to the Hudi target.
-            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
+        /// `ConnectionName`: The name of the connection to use to connect to the Hudi target.
+        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `Exclusions`: A list of global patterns used to exclude from the crawl.
-            props, "Exclusions", exclusions, set_exclusions, get_exclusions, Val<List<String>>
+        /// Sets `ConnectionName` in place: [`Self::connection_name`] on a value held by `&mut`.
+        pub fn set_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumTraversalDepth`: The maximum depth of Amazon S3 paths that the crawler can
-            /// traverse to discover the Hudi metadata folder in your Amazon S3 path. Used to limit the
-            /// crawler run time.
-            props, "MaximumTraversalDepth", maximum_traversal_depth, set_maximum_traversal_depth, get_maximum_traversal_depth, Val<i64>
+        /// `ConnectionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectionName")
         }
 
-        prop! {
-            /// `Paths`: One or more Amazon S3 paths that contains Hudi metadata folders as
-            /// s3://bucket/prefix .
-            props, "Paths", paths, set_paths, get_paths, Val<List<String>>
+        /// `Exclusions`: A list of global patterns used to exclude from the crawl.
+        pub fn exclusions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Exclusions", value.into());
+            self
+        }
+
+        /// Sets `Exclusions` in place: [`Self::exclusions`] on a value held by `&mut`.
+        pub fn set_exclusions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Exclusions", value.into());
+            self
+        }
+
+        /// `Exclusions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Exclusions")
+        }
+
+        /// `MaximumTraversalDepth`: The maximum depth of Amazon S3 paths that the crawler can traverse
+        /// to discover the Hudi metadata folder in your Amazon S3 path. Used to limit the crawler run
+        /// time.
+        pub fn maximum_traversal_depth(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumTraversalDepth", value.into());
+            self
+        }
+
+        /// Sets `MaximumTraversalDepth` in place: [`Self::maximum_traversal_depth`] on a value held by `&mut`.
+        pub fn set_maximum_traversal_depth(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumTraversalDepth", value.into());
+            self
+        }
+
+        /// `MaximumTraversalDepth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_traversal_depth(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumTraversalDepth")
+        }
+
+        /// `Paths`: One or more Amazon S3 paths that contains Hudi metadata folders as
+        /// s3://bucket/prefix .
+        pub fn paths(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Paths", value.into());
+            self
+        }
+
+        /// Sets `Paths` in place: [`Self::paths`] on a value held by `&mut`.
+        pub fn set_paths(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Paths", value.into());
+            self
+        }
+
+        /// `Paths` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_paths(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Paths")
         }
     }
 
@@ -3445,27 +6414,79 @@ pub mod crawler {
             IcebergTarget { props }
         }
 
-        prop! {
-            /// `ConnectionName`: The name of the connection to use to connect to the Iceberg target.
-            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
+        /// `ConnectionName`: The name of the connection to use to connect to the Iceberg target.
+        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `Exclusions`: A list of global patterns used to exclude from the crawl.
-            props, "Exclusions", exclusions, set_exclusions, get_exclusions, Val<List<String>>
+        /// Sets `ConnectionName` in place: [`Self::connection_name`] on a value held by `&mut`.
+        pub fn set_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumTraversalDepth`: The maximum depth of Amazon S3 paths that the crawler can
-            /// traverse to discover the Iceberg metadata folder in your Amazon S3 path. Used to limit
-            /// the crawler run time.
-            props, "MaximumTraversalDepth", maximum_traversal_depth, set_maximum_traversal_depth, get_maximum_traversal_depth, Val<i64>
+        /// `ConnectionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectionName")
         }
 
-        prop! {
-            /// `Paths`: One or more Amazon S3 paths that contains Iceberg metadata folders as
-            /// s3://bucket/prefix .
-            props, "Paths", paths, set_paths, get_paths, Val<List<String>>
+        /// `Exclusions`: A list of global patterns used to exclude from the crawl.
+        pub fn exclusions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Exclusions", value.into());
+            self
+        }
+
+        /// Sets `Exclusions` in place: [`Self::exclusions`] on a value held by `&mut`.
+        pub fn set_exclusions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Exclusions", value.into());
+            self
+        }
+
+        /// `Exclusions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Exclusions")
+        }
+
+        /// `MaximumTraversalDepth`: The maximum depth of Amazon S3 paths that the crawler can traverse
+        /// to discover the Iceberg metadata folder in your Amazon S3 path. Used to limit the crawler
+        /// run time.
+        pub fn maximum_traversal_depth(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumTraversalDepth", value.into());
+            self
+        }
+
+        /// Sets `MaximumTraversalDepth` in place: [`Self::maximum_traversal_depth`] on a value held by `&mut`.
+        pub fn set_maximum_traversal_depth(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumTraversalDepth", value.into());
+            self
+        }
+
+        /// `MaximumTraversalDepth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_traversal_depth(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumTraversalDepth")
+        }
+
+        /// `Paths`: One or more Amazon S3 paths that contains Iceberg metadata folders as
+        /// s3://bucket/prefix .
+        pub fn paths(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Paths", value.into());
+            self
+        }
+
+        /// Sets `Paths` in place: [`Self::paths`] on a value held by `&mut`.
+        pub fn set_paths(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Paths", value.into());
+            self
+        }
+
+        /// `Paths` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_paths(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Paths")
         }
     }
 
@@ -3484,28 +6505,81 @@ pub mod crawler {
             JdbcTarget { props }
         }
 
-        prop! {
-            /// `ConnectionName`: The name of the connection to use to connect to the JDBC target.
-            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
+        /// `ConnectionName`: The name of the connection to use to connect to the JDBC target.
+        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableAdditionalMetadata`: Specify a value of RAWTYPES or COMMENTS to enable additional
-            /// metadata in table responses. RAWTYPES provides the native-level datatype. COMMENTS
-            /// provides comments associated with a column or table in the database. If you do not need
-            /// additional metadata, keep the field empty.
-            props, "EnableAdditionalMetadata", enable_additional_metadata, set_enable_additional_metadata, get_enable_additional_metadata, Val<List<JdbcTargetEnableAdditionalMetadata>>
+        /// Sets `ConnectionName` in place: [`Self::connection_name`] on a value held by `&mut`.
+        pub fn set_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `Exclusions`: A list of glob patterns used to exclude from the crawl. For more
-            /// information, see Catalog Tables with a Crawler.
-            props, "Exclusions", exclusions, set_exclusions, get_exclusions, Val<List<String>>
+        /// `ConnectionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectionName")
         }
 
-        prop! {
-            /// `Path`: The path of the JDBC target.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// `EnableAdditionalMetadata`: Specify a value of RAWTYPES or COMMENTS to enable additional
+        /// metadata in table responses. RAWTYPES provides the native-level datatype. COMMENTS provides
+        /// comments associated with a column or table in the database. If you do not need additional
+        /// metadata, keep the field empty.
+        pub fn enable_additional_metadata(mut self, value: impl Into<Val<List<JdbcTargetEnableAdditionalMetadata>>>) -> Self {
+            self.props.set("EnableAdditionalMetadata", value.into());
+            self
+        }
+
+        /// Sets `EnableAdditionalMetadata` in place: [`Self::enable_additional_metadata`] on a value
+        /// held by `&mut`.
+        pub fn set_enable_additional_metadata(&mut self, value: impl Into<Val<List<JdbcTargetEnableAdditionalMetadata>>>) -> &mut Self {
+            self.props.set("EnableAdditionalMetadata", value.into());
+            self
+        }
+
+        /// `EnableAdditionalMetadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_additional_metadata(&self) -> ::std::option::Option<Val<List<JdbcTargetEnableAdditionalMetadata>>> {
+            crate::cfn::get_prop(&self.props, "EnableAdditionalMetadata")
+        }
+
+        /// `Exclusions`: A list of glob patterns used to exclude from the crawl. For more information,
+        /// see Catalog Tables with a Crawler.
+        pub fn exclusions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Exclusions", value.into());
+            self
+        }
+
+        /// Sets `Exclusions` in place: [`Self::exclusions`] on a value held by `&mut`.
+        pub fn set_exclusions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Exclusions", value.into());
+            self
+        }
+
+        /// `Exclusions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Exclusions")
+        }
+
+        /// `Path`: The path of the JDBC target.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
         }
     }
 
@@ -3538,15 +6612,41 @@ pub mod crawler {
             MongoDbTarget { props }
         }
 
-        prop! {
-            /// `ConnectionName`: The name of the connection to use to connect to the Amazon DocumentDB
-            /// or MongoDB target.
-            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
+        /// `ConnectionName`: The name of the connection to use to connect to the Amazon DocumentDB or
+        /// MongoDB target.
+        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `Path`: The path of the Amazon DocumentDB or MongoDB target (database/collection).
-            props, "Path", path, set_path, get_path, Val<String>
+        /// Sets `ConnectionName` in place: [`Self::connection_name`] on a value held by `&mut`.
+        pub fn set_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectionName", value.into());
+            self
+        }
+
+        /// `ConnectionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectionName")
+        }
+
+        /// `Path`: The path of the Amazon DocumentDB or MongoDB target (database/collection).
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
         }
     }
 
@@ -3566,38 +6666,116 @@ pub mod crawler {
             S3Target { props }
         }
 
-        prop! {
-            /// `ConnectionName`: The name of a connection which allows a job or crawler to access data
-            /// in Amazon S3 within an Amazon Virtual Private Cloud environment (Amazon VPC).
-            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
+        /// `ConnectionName`: The name of a connection which allows a job or crawler to access data in
+        /// Amazon S3 within an Amazon Virtual Private Cloud environment (Amazon VPC).
+        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `DlqEventQueueArn`: A valid Amazon dead-letter SQS ARN. For example,
-            /// arn:aws:sqs:region:account:deadLetterQueue.
-            props, "DlqEventQueueArn", dlq_event_queue_arn, set_dlq_event_queue_arn, get_dlq_event_queue_arn, Val<String>
+        /// Sets `ConnectionName` in place: [`Self::connection_name`] on a value held by `&mut`.
+        pub fn set_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `EventQueueArn`: A valid Amazon SQS ARN. For example, arn:aws:sqs:region:account:sqs.
-            props, "EventQueueArn", event_queue_arn, set_event_queue_arn, get_event_queue_arn, Val<String>
+        /// `ConnectionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectionName")
         }
 
-        prop! {
-            /// `Exclusions`: A list of glob patterns used to exclude from the crawl.
-            props, "Exclusions", exclusions, set_exclusions, get_exclusions, Val<List<String>>
+        /// `DlqEventQueueArn`: A valid Amazon dead-letter SQS ARN. For example,
+        /// arn:aws:sqs:region:account:deadLetterQueue.
+        pub fn dlq_event_queue_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DlqEventQueueArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Path`: The path to the Amazon S3 target.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// Sets `DlqEventQueueArn` in place: [`Self::dlq_event_queue_arn`] on a value held by `&mut`.
+        pub fn set_dlq_event_queue_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DlqEventQueueArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SampleSize`: Sets the number of files in each leaf folder to be crawled when crawling
-            /// sample files in a dataset. If not set, all the files are crawled. A valid value is an
-            /// integer between 1 and 249.
-            props, "SampleSize", sample_size, set_sample_size, get_sample_size, Val<i64>
+        /// `DlqEventQueueArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dlq_event_queue_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DlqEventQueueArn")
+        }
+
+        /// `EventQueueArn`: A valid Amazon SQS ARN. For example, arn:aws:sqs:region:account:sqs.
+        pub fn event_queue_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EventQueueArn", value.into());
+            self
+        }
+
+        /// Sets `EventQueueArn` in place: [`Self::event_queue_arn`] on a value held by `&mut`.
+        pub fn set_event_queue_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventQueueArn", value.into());
+            self
+        }
+
+        /// `EventQueueArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_queue_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventQueueArn")
+        }
+
+        /// `Exclusions`: A list of glob patterns used to exclude from the crawl.
+        pub fn exclusions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Exclusions", value.into());
+            self
+        }
+
+        /// Sets `Exclusions` in place: [`Self::exclusions`] on a value held by `&mut`.
+        pub fn set_exclusions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Exclusions", value.into());
+            self
+        }
+
+        /// `Exclusions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Exclusions")
+        }
+
+        /// `Path`: The path to the Amazon S3 target.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// `SampleSize`: Sets the number of files in each leaf folder to be crawled when crawling
+        /// sample files in a dataset. If not set, all the files are crawled. A valid value is an
+        /// integer between 1 and 249.
+        pub fn sample_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SampleSize", value.into());
+            self
+        }
+
+        /// Sets `SampleSize` in place: [`Self::sample_size`] on a value held by `&mut`.
+        pub fn set_sample_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SampleSize", value.into());
+            self
+        }
+
+        /// `SampleSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sample_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SampleSize")
         }
     }
 }
@@ -3620,25 +6798,77 @@ impl CustomEntityType {
         CustomEntityType { core }
     }
 
-    prop! {
-        /// `ContextWords`: A list of context words.
-        core.props, "ContextWords", context_words, set_context_words, get_context_words, Val<List<String>>
+    /// `ContextWords`: A list of context words.
+    pub fn context_words(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ContextWords", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the custom entity type.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `ContextWords` in place: [`Self::context_words`] on a value held by `&mut`.
+    pub fn set_context_words(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ContextWords", value.into());
+        self
     }
 
-    prop! {
-        /// `RegexString`: A regular expression string that is used for detecting sensitive data in
-        /// a custom pattern.
-        core.props, "RegexString", regex_string, set_regex_string, get_regex_string, Val<String>
+    /// `ContextWords` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_context_words(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ContextWords")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `Name`: The name of the custom entity type.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RegexString`: A regular expression string that is used for detecting sensitive data in a
+    /// custom pattern.
+    pub fn regex_string(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RegexString", value.into());
+        self
+    }
+
+    /// Sets `RegexString` in place: [`Self::regex_string`] on a value held by `&mut`.
+    pub fn set_regex_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RegexString", value.into());
+        self
+    }
+
+    /// `RegexString` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_regex_string(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RegexString")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3675,15 +6905,28 @@ impl DataCatalogEncryptionSettings {
         DataCatalogEncryptionSettings { core }
     }
 
-    prop! {
-        /// `CatalogId`: The ID of the Data Catalog in which the settings are created.
-        core.props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+    /// Sets `CatalogId`, which `new` took, in place.
+    pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CatalogId", value.into());
+        self
     }
 
-    prop! {
-        /// `DataCatalogEncryptionSettings`: Contains configuration information for maintaining Data
-        /// Catalog security.
-        core.props, "DataCatalogEncryptionSettings", _, set_data_catalog_encryption_settings, get_data_catalog_encryption_settings, Val<data_catalog_encryption_settings::DataCatalogEncryptionSettings>
+    /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CatalogId")
+    }
+
+    /// Sets `DataCatalogEncryptionSettings`, which `new` took, in place.
+    pub fn set_data_catalog_encryption_settings(&mut self, value: impl Into<Val<data_catalog_encryption_settings::DataCatalogEncryptionSettings>>) -> &mut Self {
+        self.core.props.set("DataCatalogEncryptionSettings", value.into());
+        self
+    }
+
+    /// `DataCatalogEncryptionSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_catalog_encryption_settings(&self) -> ::std::option::Option<Val<data_catalog_encryption_settings::DataCatalogEncryptionSettings>> {
+        crate::cfn::get_prop(&self.core.props, "DataCatalogEncryptionSettings")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3713,17 +6956,44 @@ pub mod data_catalog_encryption_settings {
             DataCatalogEncryptionSettings { props }
         }
 
-        prop! {
-            /// `ConnectionPasswordEncryption`: When connection password protection is enabled, the Data
-            /// Catalog uses a customer-provided key to encrypt the password as part of CreateConnection
-            /// or UpdateConnection and store it in the ENCRYPTED_PASSWORD field in the connection
-            /// properties. You can enable catalog encryption or only password encryption.
-            props, "ConnectionPasswordEncryption", connection_password_encryption, set_connection_password_encryption, get_connection_password_encryption, Val<ConnectionPasswordEncryption>
+        /// `ConnectionPasswordEncryption`: When connection password protection is enabled, the Data
+        /// Catalog uses a customer-provided key to encrypt the password as part of CreateConnection or
+        /// UpdateConnection and store it in the ENCRYPTED_PASSWORD field in the connection properties.
+        /// You can enable catalog encryption or only password encryption.
+        pub fn connection_password_encryption(mut self, value: impl Into<Val<ConnectionPasswordEncryption>>) -> Self {
+            self.props.set("ConnectionPasswordEncryption", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionAtRest`: Specifies the encryption-at-rest configuration for the Data Catalog.
-            props, "EncryptionAtRest", encryption_at_rest, set_encryption_at_rest, get_encryption_at_rest, Val<EncryptionAtRest>
+        /// Sets `ConnectionPasswordEncryption` in place: [`Self::connection_password_encryption`] on a
+        /// value held by `&mut`.
+        pub fn set_connection_password_encryption(&mut self, value: impl Into<Val<ConnectionPasswordEncryption>>) -> &mut Self {
+            self.props.set("ConnectionPasswordEncryption", value.into());
+            self
+        }
+
+        /// `ConnectionPasswordEncryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_password_encryption(&self) -> ::std::option::Option<Val<ConnectionPasswordEncryption>> {
+            crate::cfn::get_prop(&self.props, "ConnectionPasswordEncryption")
+        }
+
+        /// `EncryptionAtRest`: Specifies the encryption-at-rest configuration for the Data Catalog.
+        pub fn encryption_at_rest(mut self, value: impl Into<Val<EncryptionAtRest>>) -> Self {
+            self.props.set("EncryptionAtRest", value.into());
+            self
+        }
+
+        /// Sets `EncryptionAtRest` in place: [`Self::encryption_at_rest`] on a value held by `&mut`.
+        pub fn set_encryption_at_rest(&mut self, value: impl Into<Val<EncryptionAtRest>>) -> &mut Self {
+            self.props.set("EncryptionAtRest", value.into());
+            self
+        }
+
+        /// `EncryptionAtRest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_at_rest(&self) -> ::std::option::Option<Val<EncryptionAtRest>> {
+            crate::cfn::get_prop(&self.props, "EncryptionAtRest")
         }
     }
 
@@ -3746,16 +7016,43 @@ pub mod data_catalog_encryption_settings {
             ConnectionPasswordEncryption { props }
         }
 
-        prop! {
-            /// `KmsKeyId`: An AWS KMS key that is used to encrypt the connection password.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `KmsKeyId`: An AWS KMS key that is used to encrypt the connection password.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
         }
 
-        prop! {
-            /// `ReturnConnectionPasswordEncrypted`: When the ReturnConnectionPasswordEncrypted flag is
-            /// set to 'true', passwords remain encrypted in the responses of GetConnection and
-            /// GetConnections. This encryption takes effect independently from catalog encryption.
-            props, "ReturnConnectionPasswordEncrypted", return_connection_password_encrypted, set_return_connection_password_encrypted, get_return_connection_password_encrypted, Val<bool>
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
+        }
+
+        /// `ReturnConnectionPasswordEncrypted`: When the ReturnConnectionPasswordEncrypted flag is set
+        /// to 'true', passwords remain encrypted in the responses of GetConnection and GetConnections.
+        /// This encryption takes effect independently from catalog encryption.
+        pub fn return_connection_password_encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReturnConnectionPasswordEncrypted", value.into());
+            self
+        }
+
+        /// Sets `ReturnConnectionPasswordEncrypted` in place: [`Self::return_connection_password_encrypted`]
+        /// on a value held by `&mut`.
+        pub fn set_return_connection_password_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReturnConnectionPasswordEncrypted", value.into());
+            self
+        }
+
+        /// `ReturnConnectionPasswordEncrypted` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_return_connection_password_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReturnConnectionPasswordEncrypted")
         }
     }
 
@@ -3775,20 +7072,60 @@ pub mod data_catalog_encryption_settings {
             EncryptionAtRest { props }
         }
 
-        prop! {
-            /// `CatalogEncryptionMode`: The encryption-at-rest mode for encrypting Data Catalog data.
-            props, "CatalogEncryptionMode", catalog_encryption_mode, set_catalog_encryption_mode, get_catalog_encryption_mode, Val<EncryptionAtRestCatalogEncryptionMode>
+        /// `CatalogEncryptionMode`: The encryption-at-rest mode for encrypting Data Catalog data.
+        pub fn catalog_encryption_mode(mut self, value: impl Into<Val<EncryptionAtRestCatalogEncryptionMode>>) -> Self {
+            self.props.set("CatalogEncryptionMode", value.into());
+            self
         }
 
-        prop! {
-            /// `CatalogEncryptionServiceRole`: The role that AWS Glue assumes to encrypt and decrypt
-            /// the Data Catalog objects on the caller's behalf.
-            props, "CatalogEncryptionServiceRole", catalog_encryption_service_role, set_catalog_encryption_service_role, get_catalog_encryption_service_role, Val<String>
+        /// Sets `CatalogEncryptionMode` in place: [`Self::catalog_encryption_mode`] on a value held by `&mut`.
+        pub fn set_catalog_encryption_mode(&mut self, value: impl Into<Val<EncryptionAtRestCatalogEncryptionMode>>) -> &mut Self {
+            self.props.set("CatalogEncryptionMode", value.into());
+            self
         }
 
-        prop! {
-            /// `SseAwsKmsKeyId`: The ID of the AWS KMS key to use for encryption at rest.
-            props, "SseAwsKmsKeyId", sse_aws_kms_key_id, set_sse_aws_kms_key_id, get_sse_aws_kms_key_id, Val<String>
+        /// `CatalogEncryptionMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_encryption_mode(&self) -> ::std::option::Option<Val<EncryptionAtRestCatalogEncryptionMode>> {
+            crate::cfn::get_prop(&self.props, "CatalogEncryptionMode")
+        }
+
+        /// `CatalogEncryptionServiceRole`: The role that AWS Glue assumes to encrypt and decrypt the
+        /// Data Catalog objects on the caller's behalf.
+        pub fn catalog_encryption_service_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CatalogEncryptionServiceRole", value.into());
+            self
+        }
+
+        /// Sets `CatalogEncryptionServiceRole` in place: [`Self::catalog_encryption_service_role`] on a
+        /// value held by `&mut`.
+        pub fn set_catalog_encryption_service_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogEncryptionServiceRole", value.into());
+            self
+        }
+
+        /// `CatalogEncryptionServiceRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_encryption_service_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogEncryptionServiceRole")
+        }
+
+        /// `SseAwsKmsKeyId`: The ID of the AWS KMS key to use for encryption at rest.
+        pub fn sse_aws_kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SseAwsKmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `SseAwsKmsKeyId` in place: [`Self::sse_aws_kms_key_id`] on a value held by `&mut`.
+        pub fn set_sse_aws_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SseAwsKmsKeyId", value.into());
+            self
+        }
+
+        /// `SseAwsKmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sse_aws_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SseAwsKmsKeyId")
         }
     }
 
@@ -3829,34 +7166,106 @@ impl DataQualityRuleset {
         DataQualityRuleset { core }
     }
 
-    prop! {
-        /// `ClientToken`: A unique token for idempotency.
-        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
+    /// `ClientToken`: A unique token for idempotency.
+    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the data quality ruleset.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ClientToken` in place: [`Self::client_token`] on a value held by `&mut`.
+    pub fn set_client_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A unique name for the data quality ruleset.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `ClientToken` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_token(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientToken")
     }
 
-    prop! {
-        /// `Ruleset`: A Data Quality Definition Language (DQDL) ruleset.
-        core.props, "Ruleset", ruleset, set_ruleset, get_ruleset, Val<String>
+    /// `Description`: A description of the data quality ruleset.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetTable`: An object representing an AWS Glue table.
-        core.props, "TargetTable", target_table, set_target_table, get_target_table, Val<data_quality_ruleset::DataQualityTargetTable>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Ruleset`: A Data Quality Definition Language (DQDL) ruleset.
+    pub fn ruleset(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Ruleset", value.into());
+        self
+    }
+
+    /// Sets `Ruleset` in place: [`Self::ruleset`] on a value held by `&mut`.
+    pub fn set_ruleset(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Ruleset", value.into());
+        self
+    }
+
+    /// `Ruleset` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ruleset(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Ruleset")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetTable`: An object representing an AWS Glue table.
+    pub fn target_table(mut self, value: impl Into<Val<data_quality_ruleset::DataQualityTargetTable>>) -> Self {
+        self.core.props.set("TargetTable", value.into());
+        self
+    }
+
+    /// Sets `TargetTable` in place: [`Self::target_table`] on a value held by `&mut`.
+    pub fn set_target_table(&mut self, value: impl Into<Val<data_quality_ruleset::DataQualityTargetTable>>) -> &mut Self {
+        self.core.props.set("TargetTable", value.into());
+        self
+    }
+
+    /// `TargetTable` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_table(&self) -> ::std::option::Option<Val<data_quality_ruleset::DataQualityTargetTable>> {
+        crate::cfn::get_prop(&self.core.props, "TargetTable")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3890,14 +7299,28 @@ pub mod data_quality_ruleset {
             DataQualityTargetTable { props }
         }
 
-        prop! {
-            /// `DatabaseName`: The name of the database where the AWS Glue table exists.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `TableName`: The name of the AWS Glue table.
-            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// Sets `TableName`, which `new` took, in place.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
         }
     }
 }
@@ -3928,20 +7351,47 @@ impl Database {
         Database { core }
     }
 
-    prop! {
-        /// `CatalogId`: The AWS account ID for the account in which to create the catalog object.
-        core.props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+    /// Sets `CatalogId`, which `new` took, in place.
+    pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CatalogId", value.into());
+        self
     }
 
-    prop! {
-        /// `DatabaseInput`: The metadata for the database.
-        core.props, "DatabaseInput", _, set_database_input, get_database_input, Val<database::DatabaseInput>
+    /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CatalogId")
     }
 
-    prop! {
-        /// `DatabaseName`: The name of the database. For hive compatibility, this is folded to
-        /// lowercase when it is store.
-        core.props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+    /// Sets `DatabaseInput`, which `new` took, in place.
+    pub fn set_database_input(&mut self, value: impl Into<Val<database::DatabaseInput>>) -> &mut Self {
+        self.core.props.set("DatabaseInput", value.into());
+        self
+    }
+
+    /// `DatabaseInput` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database_input(&self) -> ::std::option::Option<Val<database::DatabaseInput>> {
+        crate::cfn::get_prop(&self.core.props, "DatabaseInput")
+    }
+
+    /// `DatabaseName`: The name of the database. For hive compatibility, this is folded to
+    /// lowercase when it is store.
+    pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DatabaseName", value.into());
+        self
+    }
+
+    /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+    pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatabaseName", value.into());
+        self
+    }
+
+    /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatabaseName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3971,44 +7421,136 @@ pub mod database {
             DatabaseInput { props }
         }
 
-        prop! {
-            /// `CreateTableDefaultPermissions`: Creates a set of default permissions on the table for
-            /// principals. Used by AWS Lake Formation. Not used in the normal course of AWS Glue
-            /// operations.
-            props, "CreateTableDefaultPermissions", create_table_default_permissions, set_create_table_default_permissions, get_create_table_default_permissions, Val<List<PrincipalPrivileges>>
+        /// `CreateTableDefaultPermissions`: Creates a set of default permissions on the table for
+        /// principals. Used by AWS Lake Formation. Not used in the normal course of AWS Glue
+        /// operations.
+        pub fn create_table_default_permissions(mut self, value: impl Into<Val<List<PrincipalPrivileges>>>) -> Self {
+            self.props.set("CreateTableDefaultPermissions", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: A description of the database.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `CreateTableDefaultPermissions` in place: [`Self::create_table_default_permissions`] on
+        /// a value held by `&mut`.
+        pub fn set_create_table_default_permissions(&mut self, value: impl Into<Val<List<PrincipalPrivileges>>>) -> &mut Self {
+            self.props.set("CreateTableDefaultPermissions", value.into());
+            self
         }
 
-        prop! {
-            /// `FederatedDatabase`: A FederatedDatabase structure that references an entity outside the
-            /// AWS Glue Data Catalog.
-            props, "FederatedDatabase", federated_database, set_federated_database, get_federated_database, Val<FederatedDatabase>
+        /// `CreateTableDefaultPermissions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_create_table_default_permissions(&self) -> ::std::option::Option<Val<List<PrincipalPrivileges>>> {
+            crate::cfn::get_prop(&self.props, "CreateTableDefaultPermissions")
         }
 
-        prop! {
-            /// `LocationUri`: The location of the database (for example, an HDFS path).
-            props, "LocationUri", location_uri, set_location_uri, get_location_uri, Val<String>
+        /// `Description`: A description of the database.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the database. For hive compatibility, this is folded to lowercase
-            /// when it is stored.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `TargetDatabase`: A DatabaseIdentifier structure that describes a target database for
-            /// resource linking.
-            props, "TargetDatabase", target_database, set_target_database, get_target_database, Val<DatabaseIdentifier>
+        /// `FederatedDatabase`: A FederatedDatabase structure that references an entity outside the AWS
+        /// Glue Data Catalog.
+        pub fn federated_database(mut self, value: impl Into<Val<FederatedDatabase>>) -> Self {
+            self.props.set("FederatedDatabase", value.into());
+            self
+        }
+
+        /// Sets `FederatedDatabase` in place: [`Self::federated_database`] on a value held by `&mut`.
+        pub fn set_federated_database(&mut self, value: impl Into<Val<FederatedDatabase>>) -> &mut Self {
+            self.props.set("FederatedDatabase", value.into());
+            self
+        }
+
+        /// `FederatedDatabase` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_federated_database(&self) -> ::std::option::Option<Val<FederatedDatabase>> {
+            crate::cfn::get_prop(&self.props, "FederatedDatabase")
+        }
+
+        /// `LocationUri`: The location of the database (for example, an HDFS path).
+        pub fn location_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LocationUri", value.into());
+            self
+        }
+
+        /// Sets `LocationUri` in place: [`Self::location_uri`] on a value held by `&mut`.
+        pub fn set_location_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LocationUri", value.into());
+            self
+        }
+
+        /// `LocationUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LocationUri")
+        }
+
+        /// `Name`: The name of the database. For hive compatibility, this is folded to lowercase when
+        /// it is stored.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Parameters`.
+        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
+        }
+
+        /// `TargetDatabase`: A DatabaseIdentifier structure that describes a target database for
+        /// resource linking.
+        pub fn target_database(mut self, value: impl Into<Val<DatabaseIdentifier>>) -> Self {
+            self.props.set("TargetDatabase", value.into());
+            self
+        }
+
+        /// Sets `TargetDatabase` in place: [`Self::target_database`] on a value held by `&mut`.
+        pub fn set_target_database(&mut self, value: impl Into<Val<DatabaseIdentifier>>) -> &mut Self {
+            self.props.set("TargetDatabase", value.into());
+            self
+        }
+
+        /// `TargetDatabase` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_database(&self) -> ::std::option::Option<Val<DatabaseIdentifier>> {
+            crate::cfn::get_prop(&self.props, "TargetDatabase")
         }
     }
 
@@ -4027,14 +7569,40 @@ pub mod database {
             PrincipalPrivileges { props }
         }
 
-        prop! {
-            /// `Permissions`: The permissions that are granted to the principal.
-            props, "Permissions", permissions, set_permissions, get_permissions, Val<List<PrincipalPrivilegesPermissions>>
+        /// `Permissions`: The permissions that are granted to the principal.
+        pub fn permissions(mut self, value: impl Into<Val<List<PrincipalPrivilegesPermissions>>>) -> Self {
+            self.props.set("Permissions", value.into());
+            self
         }
 
-        prop! {
-            /// `Principal`: The principal who is granted permissions.
-            props, "Principal", principal, set_principal, get_principal, Val<DataLakePrincipal>
+        /// Sets `Permissions` in place: [`Self::permissions`] on a value held by `&mut`.
+        pub fn set_permissions(&mut self, value: impl Into<Val<List<PrincipalPrivilegesPermissions>>>) -> &mut Self {
+            self.props.set("Permissions", value.into());
+            self
+        }
+
+        /// `Permissions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_permissions(&self) -> ::std::option::Option<Val<List<PrincipalPrivilegesPermissions>>> {
+            crate::cfn::get_prop(&self.props, "Permissions")
+        }
+
+        /// `Principal`: The principal who is granted permissions.
+        pub fn principal(mut self, value: impl Into<Val<DataLakePrincipal>>) -> Self {
+            self.props.set("Principal", value.into());
+            self
+        }
+
+        /// Sets `Principal` in place: [`Self::principal`] on a value held by `&mut`.
+        pub fn set_principal(&mut self, value: impl Into<Val<DataLakePrincipal>>) -> &mut Self {
+            self.props.set("Principal", value.into());
+            self
+        }
+
+        /// `Principal` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_principal(&self) -> ::std::option::Option<Val<DataLakePrincipal>> {
+            crate::cfn::get_prop(&self.props, "Principal")
         }
     }
 
@@ -4087,9 +7655,23 @@ pub mod database {
             DataLakePrincipal { props }
         }
 
-        prop! {
-            /// `DataLakePrincipalIdentifier`: An identifier for the AWS Lake Formation principal.
-            props, "DataLakePrincipalIdentifier", data_lake_principal_identifier, set_data_lake_principal_identifier, get_data_lake_principal_identifier, Val<String>
+        /// `DataLakePrincipalIdentifier`: An identifier for the AWS Lake Formation principal.
+        pub fn data_lake_principal_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataLakePrincipalIdentifier", value.into());
+            self
+        }
+
+        /// Sets `DataLakePrincipalIdentifier` in place: [`Self::data_lake_principal_identifier`] on a
+        /// value held by `&mut`.
+        pub fn set_data_lake_principal_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataLakePrincipalIdentifier", value.into());
+            self
+        }
+
+        /// `DataLakePrincipalIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_lake_principal_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataLakePrincipalIdentifier")
         }
     }
 
@@ -4109,14 +7691,40 @@ pub mod database {
             FederatedDatabase { props }
         }
 
-        prop! {
-            /// `ConnectionName`: The name of the connection to the external metastore.
-            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
+        /// `ConnectionName`: The name of the connection to the external metastore.
+        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `Identifier`: A unique identifier for the federated database.
-            props, "Identifier", identifier, set_identifier, get_identifier, Val<String>
+        /// Sets `ConnectionName` in place: [`Self::connection_name`] on a value held by `&mut`.
+        pub fn set_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectionName", value.into());
+            self
+        }
+
+        /// `ConnectionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectionName")
+        }
+
+        /// `Identifier`: A unique identifier for the federated database.
+        pub fn identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Identifier", value.into());
+            self
+        }
+
+        /// Sets `Identifier` in place: [`Self::identifier`] on a value held by `&mut`.
+        pub fn set_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Identifier", value.into());
+            self
+        }
+
+        /// `Identifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Identifier")
         }
     }
 
@@ -4136,19 +7744,58 @@ pub mod database {
             DatabaseIdentifier { props }
         }
 
-        prop! {
-            /// `CatalogId`: The ID of the Data Catalog in which the database resides.
-            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
+        /// `CatalogId`: The ID of the Data Catalog in which the database resides.
+        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`: The name of the catalog database.
-            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+        /// Sets `CatalogId` in place: [`Self::catalog_id`] on a value held by `&mut`.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`: Region of the target database.
-            props, "Region", region, set_region, get_region, Val<String>
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
+        }
+
+        /// `DatabaseName`: The name of the catalog database.
+        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `Region`: Region of the target database.
+        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
     }
 }
@@ -4173,79 +7820,269 @@ impl DevEndpoint {
         DevEndpoint { core }
     }
 
-    prop! {
-        /// `Arguments`.
-        core.props, "Arguments", arguments, set_arguments, get_arguments, Val<Json>
+    /// `Arguments`.
+    pub fn arguments(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Arguments", value.into());
+        self
     }
 
-    prop! {
-        /// `EndpointName`.
-        core.props, "EndpointName", endpoint_name, set_endpoint_name, get_endpoint_name, Val<String>
+    /// Sets `Arguments` in place: [`Self::arguments`] on a value held by `&mut`.
+    pub fn set_arguments(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Arguments", value.into());
+        self
     }
 
-    prop! {
-        /// `ExtraJarsS3Path`.
-        core.props, "ExtraJarsS3Path", extra_jars_s3_path, set_extra_jars_s3_path, get_extra_jars_s3_path, Val<String>
+    /// `Arguments` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_arguments(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Arguments")
     }
 
-    prop! {
-        /// `ExtraPythonLibsS3Path`.
-        core.props, "ExtraPythonLibsS3Path", extra_python_libs_s3_path, set_extra_python_libs_s3_path, get_extra_python_libs_s3_path, Val<String>
+    /// `EndpointName`.
+    pub fn endpoint_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EndpointName", value.into());
+        self
     }
 
-    prop! {
-        /// `GlueVersion`.
-        core.props, "GlueVersion", glue_version, set_glue_version, get_glue_version, Val<String>
+    /// Sets `EndpointName` in place: [`Self::endpoint_name`] on a value held by `&mut`.
+    pub fn set_endpoint_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EndpointName", value.into());
+        self
     }
 
-    prop! {
-        /// `NumberOfNodes`.
-        core.props, "NumberOfNodes", number_of_nodes, set_number_of_nodes, get_number_of_nodes, Val<i64>
+    /// `EndpointName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointName")
     }
 
-    prop! {
-        /// `NumberOfWorkers`.
-        core.props, "NumberOfWorkers", number_of_workers, set_number_of_workers, get_number_of_workers, Val<i64>
+    /// `ExtraJarsS3Path`.
+    pub fn extra_jars_s3_path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExtraJarsS3Path", value.into());
+        self
     }
 
-    prop! {
-        /// `PublicKey`.
-        core.props, "PublicKey", public_key, set_public_key, get_public_key, Val<String>
+    /// Sets `ExtraJarsS3Path` in place: [`Self::extra_jars_s3_path`] on a value held by `&mut`.
+    pub fn set_extra_jars_s3_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExtraJarsS3Path", value.into());
+        self
     }
 
-    prop! {
-        /// `PublicKeys`.
-        core.props, "PublicKeys", public_keys, set_public_keys, get_public_keys, Val<List<String>>
+    /// `ExtraJarsS3Path` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_extra_jars_s3_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExtraJarsS3Path")
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `ExtraPythonLibsS3Path`.
+    pub fn extra_python_libs_s3_path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExtraPythonLibsS3Path", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityConfiguration`.
-        core.props, "SecurityConfiguration", security_configuration, set_security_configuration, get_security_configuration, Val<String>
+    /// Sets `ExtraPythonLibsS3Path` in place: [`Self::extra_python_libs_s3_path`] on a value held
+    /// by `&mut`.
+    pub fn set_extra_python_libs_s3_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExtraPythonLibsS3Path", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroupIds`.
-        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    /// `ExtraPythonLibsS3Path` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_extra_python_libs_s3_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExtraPythonLibsS3Path")
     }
 
-    prop! {
-        /// `SubnetId`.
-        core.props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
+    /// `GlueVersion`.
+    pub fn glue_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GlueVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// Sets `GlueVersion` in place: [`Self::glue_version`] on a value held by `&mut`.
+    pub fn set_glue_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlueVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkerType`.
-        core.props, "WorkerType", worker_type, set_worker_type, get_worker_type, Val<String>
+    /// `GlueVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_glue_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlueVersion")
+    }
+
+    /// `NumberOfNodes`.
+    pub fn number_of_nodes(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("NumberOfNodes", value.into());
+        self
+    }
+
+    /// Sets `NumberOfNodes` in place: [`Self::number_of_nodes`] on a value held by `&mut`.
+    pub fn set_number_of_nodes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("NumberOfNodes", value.into());
+        self
+    }
+
+    /// `NumberOfNodes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_number_of_nodes(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "NumberOfNodes")
+    }
+
+    /// `NumberOfWorkers`.
+    pub fn number_of_workers(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("NumberOfWorkers", value.into());
+        self
+    }
+
+    /// Sets `NumberOfWorkers` in place: [`Self::number_of_workers`] on a value held by `&mut`.
+    pub fn set_number_of_workers(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("NumberOfWorkers", value.into());
+        self
+    }
+
+    /// `NumberOfWorkers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_number_of_workers(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "NumberOfWorkers")
+    }
+
+    /// `PublicKey`.
+    pub fn public_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PublicKey", value.into());
+        self
+    }
+
+    /// Sets `PublicKey` in place: [`Self::public_key`] on a value held by `&mut`.
+    pub fn set_public_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PublicKey", value.into());
+        self
+    }
+
+    /// `PublicKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_public_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PublicKey")
+    }
+
+    /// `PublicKeys`.
+    pub fn public_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("PublicKeys", value.into());
+        self
+    }
+
+    /// Sets `PublicKeys` in place: [`Self::public_keys`] on a value held by `&mut`.
+    pub fn set_public_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("PublicKeys", value.into());
+        self
+    }
+
+    /// `PublicKeys` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_public_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "PublicKeys")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `SecurityConfiguration`.
+    pub fn security_configuration(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SecurityConfiguration", value.into());
+        self
+    }
+
+    /// Sets `SecurityConfiguration` in place: [`Self::security_configuration`] on a value held by `&mut`.
+    pub fn set_security_configuration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecurityConfiguration", value.into());
+        self
+    }
+
+    /// `SecurityConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_configuration(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityConfiguration")
+    }
+
+    /// `SecurityGroupIds`.
+    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+    pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupIds")
+    }
+
+    /// `SubnetId`.
+    pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
+        self.core.props.set("SubnetId", value.into());
+        self
+    }
+
+    /// Sets `SubnetId` in place: [`Self::subnet_id`] on a value held by `&mut`.
+    pub fn set_subnet_id(&mut self, value: impl Into<Val<SubnetId>>) -> &mut Self {
+        self.core.props.set("SubnetId", value.into());
+        self
+    }
+
+    /// `SubnetId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_id(&self) -> ::std::option::Option<Val<SubnetId>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetId")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `WorkerType`.
+    pub fn worker_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("WorkerType", value.into());
+        self
+    }
+
+    /// Sets `WorkerType` in place: [`Self::worker_type`] on a value held by `&mut`.
+    pub fn set_worker_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkerType", value.into());
+        self
+    }
+
+    /// `WorkerType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_worker_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkerType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4282,20 +8119,54 @@ impl IdentityCenterConfiguration {
         IdentityCenterConfiguration { core }
     }
 
-    prop! {
-        /// `InstanceArn`: The IAM identity center instance arn
-        core.props, "InstanceArn", _, set_instance_arn, get_instance_arn, Val<String>
+    /// Sets `InstanceArn`, which `new` took, in place.
+    pub fn set_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Scopes`: The downstream scopes that Glue identity center configuration can access
-        core.props, "Scopes", scopes, set_scopes, get_scopes, Val<List<String>>
+    /// `InstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceArn")
     }
 
-    prop! {
-        /// `UserBackgroundSessionsEnabled`: Enable or disable user background sessions for Glue
-        /// Identity Center
-        core.props, "UserBackgroundSessionsEnabled", user_background_sessions_enabled, set_user_background_sessions_enabled, get_user_background_sessions_enabled, Val<bool>
+    /// `Scopes`: The downstream scopes that Glue identity center configuration can access
+    pub fn scopes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Scopes", value.into());
+        self
+    }
+
+    /// Sets `Scopes` in place: [`Self::scopes`] on a value held by `&mut`.
+    pub fn set_scopes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Scopes", value.into());
+        self
+    }
+
+    /// `Scopes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scopes(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Scopes")
+    }
+
+    /// `UserBackgroundSessionsEnabled`: Enable or disable user background sessions for Glue
+    /// Identity Center
+    pub fn user_background_sessions_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("UserBackgroundSessionsEnabled", value.into());
+        self
+    }
+
+    /// Sets `UserBackgroundSessionsEnabled` in place: [`Self::user_background_sessions_enabled`] on
+    /// a value held by `&mut`.
+    pub fn set_user_background_sessions_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("UserBackgroundSessionsEnabled", value.into());
+        self
+    }
+
+    /// `UserBackgroundSessionsEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_background_sessions_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "UserBackgroundSessionsEnabled")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4347,53 +8218,151 @@ impl Integration {
         Integration { core }
     }
 
-    prop! {
-        /// `AdditionalEncryptionContext`: An optional set of non-secret key value pairs that
-        /// contains additional contextual information about the data.
-        core.props, "AdditionalEncryptionContext", additional_encryption_context, set_additional_encryption_context, get_additional_encryption_context, Val<Map<String>>
+    /// `AdditionalEncryptionContext`: An optional set of non-secret key value pairs that contains
+    /// additional contextual information about the data.
+    pub fn additional_encryption_context(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("AdditionalEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `DataFilter`.
-        core.props, "DataFilter", data_filter, set_data_filter, get_data_filter, Val<String>
+    /// Sets `AdditionalEncryptionContext` in place: [`Self::additional_encryption_context`] on a
+    /// value held by `&mut`.
+    pub fn set_additional_encryption_context(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("AdditionalEncryptionContext", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AdditionalEncryptionContext` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_additional_encryption_context(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AdditionalEncryptionContext")
     }
 
-    prop! {
-        /// `IntegrationConfig`: The configuration settings for the integration.
-        core.props, "IntegrationConfig", integration_config, set_integration_config, get_integration_config, Val<integration::IntegrationConfig>
+    /// `DataFilter`.
+    pub fn data_filter(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DataFilter", value.into());
+        self
     }
 
-    prop! {
-        /// `IntegrationName`: The name of the integration.
-        core.props, "IntegrationName", _, set_integration_name, get_integration_name, Val<String>
+    /// Sets `DataFilter` in place: [`Self::data_filter`] on a value held by `&mut`.
+    pub fn set_data_filter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DataFilter", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: An KMS key identifier for the key to use to encrypt the integration. If you
-        /// don't specify an encryption key, the default AWS owned KMS key is used.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `DataFilter` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_filter(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DataFilter")
     }
 
-    prop! {
-        /// `SourceArn`: The Amazon Resource Name (ARN) of the database to use as the source for
-        /// replication
-        core.props, "SourceArn", _, set_source_arn, get_source_arn, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetArn`: The Amazon Resource Name (ARN) of the Glue data warehouse to use as the
-        /// target for replication
-        core.props, "TargetArn", _, set_target_arn, get_target_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `IntegrationConfig`: The configuration settings for the integration.
+    pub fn integration_config(mut self, value: impl Into<Val<integration::IntegrationConfig>>) -> Self {
+        self.core.props.set("IntegrationConfig", value.into());
+        self
+    }
+
+    /// Sets `IntegrationConfig` in place: [`Self::integration_config`] on a value held by `&mut`.
+    pub fn set_integration_config(&mut self, value: impl Into<Val<integration::IntegrationConfig>>) -> &mut Self {
+        self.core.props.set("IntegrationConfig", value.into());
+        self
+    }
+
+    /// `IntegrationConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integration_config(&self) -> ::std::option::Option<Val<integration::IntegrationConfig>> {
+        crate::cfn::get_prop(&self.core.props, "IntegrationConfig")
+    }
+
+    /// Sets `IntegrationName`, which `new` took, in place.
+    pub fn set_integration_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IntegrationName", value.into());
+        self
+    }
+
+    /// `IntegrationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_integration_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IntegrationName")
+    }
+
+    /// `KmsKeyId`: An KMS key identifier for the key to use to encrypt the integration. If you
+    /// don't specify an encryption key, the default AWS owned KMS key is used.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// Sets `SourceArn`, which `new` took, in place.
+    pub fn set_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceArn", value.into());
+        self
+    }
+
+    /// `SourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceArn")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TargetArn`, which `new` took, in place.
+    pub fn set_target_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetArn", value.into());
+        self
+    }
+
+    /// `TargetArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4441,21 +8410,60 @@ pub mod integration {
             IntegrationConfig { props }
         }
 
-        prop! {
-            /// `ContinuousSync`: Enables continuous synchronization for on-demand data extractions.
-            props, "ContinuousSync", continuous_sync, set_continuous_sync, get_continuous_sync, Val<bool>
+        /// `ContinuousSync`: Enables continuous synchronization for on-demand data extractions.
+        pub fn continuous_sync(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ContinuousSync", value.into());
+            self
         }
 
-        prop! {
-            /// `RefreshInterval`: Specifies the frequency at which CDC (Change Data Capture) pulls or
-            /// incremental loads should occur.
-            props, "RefreshInterval", refresh_interval, set_refresh_interval, get_refresh_interval, Val<String>
+        /// Sets `ContinuousSync` in place: [`Self::continuous_sync`] on a value held by `&mut`.
+        pub fn set_continuous_sync(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ContinuousSync", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceProperties`: A collection of key-value pairs that specify additional properties
-            /// for the integration source.
-            props, "SourceProperties", source_properties, set_source_properties, get_source_properties, Val<Map<String>>
+        /// `ContinuousSync` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_continuous_sync(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ContinuousSync")
+        }
+
+        /// `RefreshInterval`: Specifies the frequency at which CDC (Change Data Capture) pulls or
+        /// incremental loads should occur.
+        pub fn refresh_interval(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RefreshInterval", value.into());
+            self
+        }
+
+        /// Sets `RefreshInterval` in place: [`Self::refresh_interval`] on a value held by `&mut`.
+        pub fn set_refresh_interval(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RefreshInterval", value.into());
+            self
+        }
+
+        /// `RefreshInterval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_refresh_interval(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RefreshInterval")
+        }
+
+        /// `SourceProperties`: A collection of key-value pairs that specify additional properties for
+        /// the integration source.
+        pub fn source_properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("SourceProperties", value.into());
+            self
+        }
+
+        /// Sets `SourceProperties` in place: [`Self::source_properties`] on a value held by `&mut`.
+        pub fn set_source_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("SourceProperties", value.into());
+            self
+        }
+
+        /// `SourceProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "SourceProperties")
         }
     }
 }
@@ -4482,26 +8490,74 @@ impl IntegrationResourceProperty {
         IntegrationResourceProperty { core }
     }
 
-    prop! {
-        /// `ResourceArn`: The connection ARN of the source, or the database ARN of the target.
-        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    /// Sets `ResourceArn`, which `new` took, in place.
+    pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceProcessingProperties`: The resource properties associated with the integration
-        /// source.
-        core.props, "SourceProcessingProperties", source_processing_properties, set_source_processing_properties, get_source_processing_properties, Val<integration_resource_property::SourceProcessingProperties>
+    /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArn")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `SourceProcessingProperties`: The resource properties associated with the integration
+    /// source.
+    pub fn source_processing_properties(mut self, value: impl Into<Val<integration_resource_property::SourceProcessingProperties>>) -> Self {
+        self.core.props.set("SourceProcessingProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetProcessingProperties`: The resource properties associated with the integration
-        /// target.
-        core.props, "TargetProcessingProperties", target_processing_properties, set_target_processing_properties, get_target_processing_properties, Val<integration_resource_property::TargetProcessingProperties>
+    /// Sets `SourceProcessingProperties` in place: [`Self::source_processing_properties`] on a
+    /// value held by `&mut`.
+    pub fn set_source_processing_properties(&mut self, value: impl Into<Val<integration_resource_property::SourceProcessingProperties>>) -> &mut Self {
+        self.core.props.set("SourceProcessingProperties", value.into());
+        self
+    }
+
+    /// `SourceProcessingProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_processing_properties(&self) -> ::std::option::Option<Val<integration_resource_property::SourceProcessingProperties>> {
+        crate::cfn::get_prop(&self.core.props, "SourceProcessingProperties")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetProcessingProperties`: The resource properties associated with the integration
+    /// target.
+    pub fn target_processing_properties(mut self, value: impl Into<Val<integration_resource_property::TargetProcessingProperties>>) -> Self {
+        self.core.props.set("TargetProcessingProperties", value.into());
+        self
+    }
+
+    /// Sets `TargetProcessingProperties` in place: [`Self::target_processing_properties`] on a
+    /// value held by `&mut`.
+    pub fn set_target_processing_properties(&mut self, value: impl Into<Val<integration_resource_property::TargetProcessingProperties>>) -> &mut Self {
+        self.core.props.set("TargetProcessingProperties", value.into());
+        self
+    }
+
+    /// `TargetProcessingProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_processing_properties(&self) -> ::std::option::Option<Val<integration_resource_property::TargetProcessingProperties>> {
+        crate::cfn::get_prop(&self.core.props, "TargetProcessingProperties")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4539,9 +8595,16 @@ pub mod integration_resource_property {
             SourceProcessingProperties { props }
         }
 
-        prop! {
-            /// `RoleArn`: The IAM role to access the Glue connection.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -4563,26 +8626,72 @@ pub mod integration_resource_property {
             TargetProcessingProperties { props }
         }
 
-        prop! {
-            /// `RoleArn`: The IAM role to access the Glue database.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectionName`: The Glue network connection to configure the Glue job running in the
-            /// customer VPC.
-            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `EventBusArn`: The ARN of an Eventbridge event bus to receive the integration status
-            /// notification.
-            props, "EventBusArn", event_bus_arn, set_event_bus_arn, get_event_bus_arn, Val<String>
+        /// `ConnectionName`: The Glue network connection to configure the Glue job running in the
+        /// customer VPC.
+        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsArn`: The ARN of the KMS key used for encryption.
-            props, "KmsArn", kms_arn, set_kms_arn, get_kms_arn, Val<String>
+        /// Sets `ConnectionName` in place: [`Self::connection_name`] on a value held by `&mut`.
+        pub fn set_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectionName", value.into());
+            self
+        }
+
+        /// `ConnectionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectionName")
+        }
+
+        /// `EventBusArn`: The ARN of an Eventbridge event bus to receive the integration status
+        /// notification.
+        pub fn event_bus_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EventBusArn", value.into());
+            self
+        }
+
+        /// Sets `EventBusArn` in place: [`Self::event_bus_arn`] on a value held by `&mut`.
+        pub fn set_event_bus_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventBusArn", value.into());
+            self
+        }
+
+        /// `EventBusArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_bus_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventBusArn")
+        }
+
+        /// `KmsArn`: The ARN of the KMS key used for encryption.
+        pub fn kms_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsArn", value.into());
+            self
+        }
+
+        /// Sets `KmsArn` in place: [`Self::kms_arn`] on a value held by `&mut`.
+        pub fn set_kms_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsArn", value.into());
+            self
+        }
+
+        /// `KmsArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsArn")
         }
     }
 }
@@ -4610,126 +8719,413 @@ impl Job {
         Job { core }
     }
 
-    prop! {
-        /// `AllocatedCapacity`: The number of capacity units that are allocated to this job.
-        core.props, "AllocatedCapacity", allocated_capacity, set_allocated_capacity, get_allocated_capacity, Val<f64>
+    /// `AllocatedCapacity`: The number of capacity units that are allocated to this job.
+    pub fn allocated_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("AllocatedCapacity", value.into());
+        self
     }
 
-    prop! {
-        /// `Command`: The code that executes a job.
-        core.props, "Command", _, set_command, get_command, Val<job::JobCommand>
+    /// Sets `AllocatedCapacity` in place: [`Self::allocated_capacity`] on a value held by `&mut`.
+    pub fn set_allocated_capacity(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("AllocatedCapacity", value.into());
+        self
     }
 
-    prop! {
-        /// `Connections`: Specifies the connections used by a job
-        core.props, "Connections", connections, set_connections, get_connections, Val<job::ConnectionsList>
+    /// `AllocatedCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allocated_capacity(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "AllocatedCapacity")
     }
 
-    prop! {
-        /// `DefaultArguments`.
-        core.props, "DefaultArguments", default_arguments, set_default_arguments, get_default_arguments, Val<Json>
+    /// Sets `Command`, which `new` took, in place.
+    pub fn set_command(&mut self, value: impl Into<Val<job::JobCommand>>) -> &mut Self {
+        self.core.props.set("Command", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the job.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Command` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_command(&self) -> ::std::option::Option<Val<job::JobCommand>> {
+        crate::cfn::get_prop(&self.core.props, "Command")
     }
 
-    prop! {
-        /// `ExecutionClass`: Indicates whether the job is run with a standard or flexible execution
-        /// class.
-        core.props, "ExecutionClass", execution_class, set_execution_class, get_execution_class, Val<job::ExecutionClass>
+    /// `Connections`: Specifies the connections used by a job
+    pub fn connections(mut self, value: impl Into<Val<job::ConnectionsList>>) -> Self {
+        self.core.props.set("Connections", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionProperty`: The maximum number of concurrent runs that are allowed for this
-        /// job.
-        core.props, "ExecutionProperty", execution_property, set_execution_property, get_execution_property, Val<job::ExecutionProperty>
+    /// Sets `Connections` in place: [`Self::connections`] on a value held by `&mut`.
+    pub fn set_connections(&mut self, value: impl Into<Val<job::ConnectionsList>>) -> &mut Self {
+        self.core.props.set("Connections", value.into());
+        self
     }
 
-    prop! {
-        /// `GlueVersion`: Glue version determines the versions of Apache Spark and Python that AWS
-        /// Glue supports.
-        core.props, "GlueVersion", glue_version, set_glue_version, get_glue_version, Val<String>
+    /// `Connections` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connections(&self) -> ::std::option::Option<Val<job::ConnectionsList>> {
+        crate::cfn::get_prop(&self.core.props, "Connections")
     }
 
-    prop! {
-        /// `JobMode`: Property description not available.
-        core.props, "JobMode", job_mode, set_job_mode, get_job_mode, Val<job::JobMode>
+    /// `DefaultArguments`.
+    pub fn default_arguments(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("DefaultArguments", value.into());
+        self
     }
 
-    prop! {
-        /// `JobRunQueuingEnabled`: Property description not available.
-        core.props, "JobRunQueuingEnabled", job_run_queuing_enabled, set_job_run_queuing_enabled, get_job_run_queuing_enabled, Val<bool>
+    /// Sets `DefaultArguments` in place: [`Self::default_arguments`] on a value held by `&mut`.
+    pub fn set_default_arguments(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("DefaultArguments", value.into());
+        self
     }
 
-    prop! {
-        /// `LogUri`: This field is reserved for future use.
-        core.props, "LogUri", log_uri, set_log_uri, get_log_uri, Val<String>
+    /// `DefaultArguments` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_arguments(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultArguments")
     }
 
-    prop! {
-        /// `MaintenanceWindow`: Property description not available.
-        core.props, "MaintenanceWindow", maintenance_window, set_maintenance_window, get_maintenance_window, Val<String>
+    /// `Description`: A description of the job.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxCapacity`: The number of AWS Glue data processing units (DPUs) that can be allocated
-        /// when this job runs.
-        core.props, "MaxCapacity", max_capacity, set_max_capacity, get_max_capacity, Val<f64>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxRetries`: The maximum number of times to retry this job after a JobRun fails
-        core.props, "MaxRetries", max_retries, set_max_retries, get_max_retries, Val<f64>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: The name you assign to the job definition
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `ExecutionClass`: Indicates whether the job is run with a standard or flexible execution
+    /// class.
+    pub fn execution_class(mut self, value: impl Into<Val<job::ExecutionClass>>) -> Self {
+        self.core.props.set("ExecutionClass", value.into());
+        self
     }
 
-    prop! {
-        /// `NonOverridableArguments`.
-        core.props, "NonOverridableArguments", non_overridable_arguments, set_non_overridable_arguments, get_non_overridable_arguments, Val<Json>
+    /// Sets `ExecutionClass` in place: [`Self::execution_class`] on a value held by `&mut`.
+    pub fn set_execution_class(&mut self, value: impl Into<Val<job::ExecutionClass>>) -> &mut Self {
+        self.core.props.set("ExecutionClass", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationProperty`: Specifies configuration properties of a notification.
-        core.props, "NotificationProperty", notification_property, set_notification_property, get_notification_property, Val<job::NotificationProperty>
+    /// `ExecutionClass` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_class(&self) -> ::std::option::Option<Val<job::ExecutionClass>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionClass")
     }
 
-    prop! {
-        /// `NumberOfWorkers`: The number of workers of a defined workerType that are allocated when
-        /// a job runs.
-        core.props, "NumberOfWorkers", number_of_workers, set_number_of_workers, get_number_of_workers, Val<i64>
+    /// `ExecutionProperty`: The maximum number of concurrent runs that are allowed for this job.
+    pub fn execution_property(mut self, value: impl Into<Val<job::ExecutionProperty>>) -> Self {
+        self.core.props.set("ExecutionProperty", value.into());
+        self
     }
 
-    prop! {
-        /// `Role`: The name or Amazon Resource Name (ARN) of the IAM role associated with this job.
-        core.props, "Role", _, set_role, get_role, Val<String>
+    /// Sets `ExecutionProperty` in place: [`Self::execution_property`] on a value held by `&mut`.
+    pub fn set_execution_property(&mut self, value: impl Into<Val<job::ExecutionProperty>>) -> &mut Self {
+        self.core.props.set("ExecutionProperty", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityConfiguration`: The name of the SecurityConfiguration structure to be used with
-        /// this job.
-        core.props, "SecurityConfiguration", security_configuration, set_security_configuration, get_security_configuration, Val<String>
+    /// `ExecutionProperty` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_property(&self) -> ::std::option::Option<Val<job::ExecutionProperty>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionProperty")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `GlueVersion`: Glue version determines the versions of Apache Spark and Python that AWS Glue
+    /// supports.
+    pub fn glue_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GlueVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Timeout`: The maximum time that a job run can consume resources before it is terminated
-        /// and enters TIMEOUT status.
-        core.props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
+    /// Sets `GlueVersion` in place: [`Self::glue_version`] on a value held by `&mut`.
+    pub fn set_glue_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlueVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkerType`: TThe type of predefined worker that is allocated when a job runs.
-        core.props, "WorkerType", worker_type, set_worker_type, get_worker_type, Val<job::WorkerType>
+    /// `GlueVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_glue_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlueVersion")
+    }
+
+    /// `JobMode`: Property description not available.
+    pub fn job_mode(mut self, value: impl Into<Val<job::JobMode>>) -> Self {
+        self.core.props.set("JobMode", value.into());
+        self
+    }
+
+    /// Sets `JobMode` in place: [`Self::job_mode`] on a value held by `&mut`.
+    pub fn set_job_mode(&mut self, value: impl Into<Val<job::JobMode>>) -> &mut Self {
+        self.core.props.set("JobMode", value.into());
+        self
+    }
+
+    /// `JobMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_mode(&self) -> ::std::option::Option<Val<job::JobMode>> {
+        crate::cfn::get_prop(&self.core.props, "JobMode")
+    }
+
+    /// `JobRunQueuingEnabled`: Property description not available.
+    pub fn job_run_queuing_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("JobRunQueuingEnabled", value.into());
+        self
+    }
+
+    /// Sets `JobRunQueuingEnabled` in place: [`Self::job_run_queuing_enabled`] on a value held by `&mut`.
+    pub fn set_job_run_queuing_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("JobRunQueuingEnabled", value.into());
+        self
+    }
+
+    /// `JobRunQueuingEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_run_queuing_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "JobRunQueuingEnabled")
+    }
+
+    /// `LogUri`: This field is reserved for future use.
+    pub fn log_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LogUri", value.into());
+        self
+    }
+
+    /// Sets `LogUri` in place: [`Self::log_uri`] on a value held by `&mut`.
+    pub fn set_log_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LogUri", value.into());
+        self
+    }
+
+    /// `LogUri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LogUri")
+    }
+
+    /// `MaintenanceWindow`: Property description not available.
+    pub fn maintenance_window(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MaintenanceWindow", value.into());
+        self
+    }
+
+    /// Sets `MaintenanceWindow` in place: [`Self::maintenance_window`] on a value held by `&mut`.
+    pub fn set_maintenance_window(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MaintenanceWindow", value.into());
+        self
+    }
+
+    /// `MaintenanceWindow` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maintenance_window(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MaintenanceWindow")
+    }
+
+    /// `MaxCapacity`: The number of AWS Glue data processing units (DPUs) that can be allocated
+    /// when this job runs.
+    pub fn max_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("MaxCapacity", value.into());
+        self
+    }
+
+    /// Sets `MaxCapacity` in place: [`Self::max_capacity`] on a value held by `&mut`.
+    pub fn set_max_capacity(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("MaxCapacity", value.into());
+        self
+    }
+
+    /// `MaxCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_capacity(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxCapacity")
+    }
+
+    /// `MaxRetries`: The maximum number of times to retry this job after a JobRun fails
+    pub fn max_retries(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("MaxRetries", value.into());
+        self
+    }
+
+    /// Sets `MaxRetries` in place: [`Self::max_retries`] on a value held by `&mut`.
+    pub fn set_max_retries(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("MaxRetries", value.into());
+        self
+    }
+
+    /// `MaxRetries` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_retries(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxRetries")
+    }
+
+    /// `Name`: The name you assign to the job definition
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NonOverridableArguments`.
+    pub fn non_overridable_arguments(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("NonOverridableArguments", value.into());
+        self
+    }
+
+    /// Sets `NonOverridableArguments` in place: [`Self::non_overridable_arguments`] on a value held
+    /// by `&mut`.
+    pub fn set_non_overridable_arguments(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("NonOverridableArguments", value.into());
+        self
+    }
+
+    /// `NonOverridableArguments` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_non_overridable_arguments(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "NonOverridableArguments")
+    }
+
+    /// `NotificationProperty`: Specifies configuration properties of a notification.
+    pub fn notification_property(mut self, value: impl Into<Val<job::NotificationProperty>>) -> Self {
+        self.core.props.set("NotificationProperty", value.into());
+        self
+    }
+
+    /// Sets `NotificationProperty` in place: [`Self::notification_property`] on a value held by `&mut`.
+    pub fn set_notification_property(&mut self, value: impl Into<Val<job::NotificationProperty>>) -> &mut Self {
+        self.core.props.set("NotificationProperty", value.into());
+        self
+    }
+
+    /// `NotificationProperty` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_property(&self) -> ::std::option::Option<Val<job::NotificationProperty>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationProperty")
+    }
+
+    /// `NumberOfWorkers`: The number of workers of a defined workerType that are allocated when a
+    /// job runs.
+    pub fn number_of_workers(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("NumberOfWorkers", value.into());
+        self
+    }
+
+    /// Sets `NumberOfWorkers` in place: [`Self::number_of_workers`] on a value held by `&mut`.
+    pub fn set_number_of_workers(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("NumberOfWorkers", value.into());
+        self
+    }
+
+    /// `NumberOfWorkers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_number_of_workers(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "NumberOfWorkers")
+    }
+
+    /// Sets `Role`, which `new` took, in place.
+    pub fn set_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Role", value.into());
+        self
+    }
+
+    /// `Role` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Role")
+    }
+
+    /// `SecurityConfiguration`: The name of the SecurityConfiguration structure to be used with
+    /// this job.
+    pub fn security_configuration(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SecurityConfiguration", value.into());
+        self
+    }
+
+    /// Sets `SecurityConfiguration` in place: [`Self::security_configuration`] on a value held by `&mut`.
+    pub fn set_security_configuration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecurityConfiguration", value.into());
+        self
+    }
+
+    /// `SecurityConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_configuration(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityConfiguration")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Timeout`: The maximum time that a job run can consume resources before it is terminated and
+    /// enters TIMEOUT status.
+    pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Timeout", value.into());
+        self
+    }
+
+    /// Sets `Timeout` in place: [`Self::timeout`] on a value held by `&mut`.
+    pub fn set_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Timeout", value.into());
+        self
+    }
+
+    /// `Timeout` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_timeout(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Timeout")
+    }
+
+    /// `WorkerType`: TThe type of predefined worker that is allocated when a job runs.
+    pub fn worker_type(mut self, value: impl Into<Val<job::WorkerType>>) -> Self {
+        self.core.props.set("WorkerType", value.into());
+        self
+    }
+
+    /// Sets `WorkerType` in place: [`Self::worker_type`] on a value held by `&mut`.
+    pub fn set_worker_type(&mut self, value: impl Into<Val<job::WorkerType>>) -> &mut Self {
+        self.core.props.set("WorkerType", value.into());
+        self
+    }
+
+    /// `WorkerType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_worker_type(&self) -> ::std::option::Option<Val<job::WorkerType>> {
+        crate::cfn::get_prop(&self.core.props, "WorkerType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4759,26 +9155,78 @@ pub mod job {
             JobCommand { props }
         }
 
-        prop! {
-            /// `Name`: The name of the job command
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: The name of the job command
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `PythonVersion`: The Python version being used to execute a Python shell job.
-            props, "PythonVersion", python_version, set_python_version, get_python_version, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Runtime`: Runtime is used to specify the versions of Ray, Python and additional
-            /// libraries available in your environment
-            props, "Runtime", runtime, set_runtime, get_runtime, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `ScriptLocation`: Specifies the Amazon Simple Storage Service (Amazon S3) path to a
-            /// script that executes a job
-            props, "ScriptLocation", script_location, set_script_location, get_script_location, Val<String>
+        /// `PythonVersion`: The Python version being used to execute a Python shell job.
+        pub fn python_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PythonVersion", value.into());
+            self
+        }
+
+        /// Sets `PythonVersion` in place: [`Self::python_version`] on a value held by `&mut`.
+        pub fn set_python_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PythonVersion", value.into());
+            self
+        }
+
+        /// `PythonVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_python_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PythonVersion")
+        }
+
+        /// `Runtime`: Runtime is used to specify the versions of Ray, Python and additional libraries
+        /// available in your environment
+        pub fn runtime(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Runtime", value.into());
+            self
+        }
+
+        /// Sets `Runtime` in place: [`Self::runtime`] on a value held by `&mut`.
+        pub fn set_runtime(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Runtime", value.into());
+            self
+        }
+
+        /// `Runtime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Runtime")
+        }
+
+        /// `ScriptLocation`: Specifies the Amazon Simple Storage Service (Amazon S3) path to a script
+        /// that executes a job
+        pub fn script_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ScriptLocation", value.into());
+            self
+        }
+
+        /// Sets `ScriptLocation` in place: [`Self::script_location`] on a value held by `&mut`.
+        pub fn set_script_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScriptLocation", value.into());
+            self
+        }
+
+        /// `ScriptLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_script_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScriptLocation")
         }
     }
 
@@ -4797,9 +9245,22 @@ pub mod job {
             ConnectionsList { props }
         }
 
-        prop! {
-            /// `Connections`: A list of connections used by the job.
-            props, "Connections", connections, set_connections, get_connections, Val<List<String>>
+        /// `Connections`: A list of connections used by the job.
+        pub fn connections(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Connections", value.into());
+            self
+        }
+
+        /// Sets `Connections` in place: [`Self::connections`] on a value held by `&mut`.
+        pub fn set_connections(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Connections", value.into());
+            self
+        }
+
+        /// `Connections` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connections(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Connections")
         }
     }
 
@@ -4831,9 +9292,22 @@ pub mod job {
             ExecutionProperty { props }
         }
 
-        prop! {
-            /// `MaxConcurrentRuns`: The maximum number of concurrent runs allowed for the job.
-            props, "MaxConcurrentRuns", max_concurrent_runs, set_max_concurrent_runs, get_max_concurrent_runs, Val<f64>
+        /// `MaxConcurrentRuns`: The maximum number of concurrent runs allowed for the job.
+        pub fn max_concurrent_runs(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxConcurrentRuns", value.into());
+            self
+        }
+
+        /// Sets `MaxConcurrentRuns` in place: [`Self::max_concurrent_runs`] on a value held by `&mut`.
+        pub fn set_max_concurrent_runs(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxConcurrentRuns", value.into());
+            self
+        }
+
+        /// `MaxConcurrentRuns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_concurrent_runs(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxConcurrentRuns")
         }
     }
 
@@ -4868,10 +9342,23 @@ pub mod job {
             NotificationProperty { props }
         }
 
-        prop! {
-            /// `NotifyDelayAfter`: It is the number of minutes to wait before sending a job run delay
-            /// notification after a job run starts
-            props, "NotifyDelayAfter", notify_delay_after, set_notify_delay_after, get_notify_delay_after, Val<i64>
+        /// `NotifyDelayAfter`: It is the number of minutes to wait before sending a job run delay
+        /// notification after a job run starts
+        pub fn notify_delay_after(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NotifyDelayAfter", value.into());
+            self
+        }
+
+        /// Sets `NotifyDelayAfter` in place: [`Self::notify_delay_after`] on a value held by `&mut`.
+        pub fn set_notify_delay_after(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NotifyDelayAfter", value.into());
+            self
+        }
+
+        /// `NotifyDelayAfter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_notify_delay_after(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NotifyDelayAfter")
         }
     }
 
@@ -4952,73 +9439,222 @@ impl MlTransform {
         MlTransform { core }
     }
 
-    prop! {
-        /// `Description`: A user-defined, long-form description text for the machine learning
-        /// transform.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A user-defined, long-form description text for the machine learning
+    /// transform.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `GlueVersion`: The version of AWS Glue this machine learning transform is compatible
-        /// with.
-        core.props, "GlueVersion", glue_version, set_glue_version, get_glue_version, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InputRecordTables`: A list of AWS Glue table definitions used by the transform.
-        core.props, "InputRecordTables", _, set_input_record_tables, get_input_record_tables, Val<ml_transform::InputRecordTables>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `MaxCapacity`: The number of AWS Glue DPUs allocated to task runs for this transform.
-        core.props, "MaxCapacity", max_capacity, set_max_capacity, get_max_capacity, Val<f64>
+    /// `GlueVersion`: The version of AWS Glue this machine learning transform is compatible with.
+    pub fn glue_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GlueVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxRetries`: The maximum number of times to retry after an MLTaskRun fails.
-        core.props, "MaxRetries", max_retries, set_max_retries, get_max_retries, Val<i64>
+    /// Sets `GlueVersion` in place: [`Self::glue_version`] on a value held by `&mut`.
+    pub fn set_glue_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlueVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A user-defined name for the machine learning transform.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `GlueVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_glue_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlueVersion")
     }
 
-    prop! {
-        /// `NumberOfWorkers`: The number of workers of a defined workerType that are allocated when
-        /// a task runs.
-        core.props, "NumberOfWorkers", number_of_workers, set_number_of_workers, get_number_of_workers, Val<i64>
+    /// Sets `InputRecordTables`, which `new` took, in place.
+    pub fn set_input_record_tables(&mut self, value: impl Into<Val<ml_transform::InputRecordTables>>) -> &mut Self {
+        self.core.props.set("InputRecordTables", value.into());
+        self
     }
 
-    prop! {
-        /// `Role`: The name or ARN of the IAM role with the required permissions.
-        core.props, "Role", _, set_role, get_role, Val<String>
+    /// `InputRecordTables` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_input_record_tables(&self) -> ::std::option::Option<Val<ml_transform::InputRecordTables>> {
+        crate::cfn::get_prop(&self.core.props, "InputRecordTables")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `MaxCapacity`: The number of AWS Glue DPUs allocated to task runs for this transform.
+    pub fn max_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("MaxCapacity", value.into());
+        self
     }
 
-    prop! {
-        /// `Timeout`: The timeout in minutes of the machine learning transform.
-        core.props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
+    /// Sets `MaxCapacity` in place: [`Self::max_capacity`] on a value held by `&mut`.
+    pub fn set_max_capacity(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("MaxCapacity", value.into());
+        self
     }
 
-    prop! {
-        /// `TransformEncryption`: The encryption-at-rest settings of the transform.
-        core.props, "TransformEncryption", transform_encryption, set_transform_encryption, get_transform_encryption, Val<ml_transform::TransformEncryption>
+    /// `MaxCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_capacity(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxCapacity")
     }
 
-    prop! {
-        /// `TransformParameters`: The algorithm-specific parameters that are associated with the
-        /// machine learning transform.
-        core.props, "TransformParameters", _, set_transform_parameters, get_transform_parameters, Val<ml_transform::TransformParameters>
+    /// `MaxRetries`: The maximum number of times to retry after an MLTaskRun fails.
+    pub fn max_retries(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxRetries", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkerType`: The type of predefined worker that is allocated when a task runs.
-        core.props, "WorkerType", worker_type, set_worker_type, get_worker_type, Val<ml_transform::WorkerType>
+    /// Sets `MaxRetries` in place: [`Self::max_retries`] on a value held by `&mut`.
+    pub fn set_max_retries(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxRetries", value.into());
+        self
+    }
+
+    /// `MaxRetries` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_retries(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxRetries")
+    }
+
+    /// `Name`: A user-defined name for the machine learning transform.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NumberOfWorkers`: The number of workers of a defined workerType that are allocated when a
+    /// task runs.
+    pub fn number_of_workers(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("NumberOfWorkers", value.into());
+        self
+    }
+
+    /// Sets `NumberOfWorkers` in place: [`Self::number_of_workers`] on a value held by `&mut`.
+    pub fn set_number_of_workers(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("NumberOfWorkers", value.into());
+        self
+    }
+
+    /// `NumberOfWorkers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_number_of_workers(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "NumberOfWorkers")
+    }
+
+    /// Sets `Role`, which `new` took, in place.
+    pub fn set_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Role", value.into());
+        self
+    }
+
+    /// `Role` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Role")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Timeout`: The timeout in minutes of the machine learning transform.
+    pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Timeout", value.into());
+        self
+    }
+
+    /// Sets `Timeout` in place: [`Self::timeout`] on a value held by `&mut`.
+    pub fn set_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Timeout", value.into());
+        self
+    }
+
+    /// `Timeout` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_timeout(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Timeout")
+    }
+
+    /// `TransformEncryption`: The encryption-at-rest settings of the transform.
+    pub fn transform_encryption(mut self, value: impl Into<Val<ml_transform::TransformEncryption>>) -> Self {
+        self.core.props.set("TransformEncryption", value.into());
+        self
+    }
+
+    /// Sets `TransformEncryption` in place: [`Self::transform_encryption`] on a value held by `&mut`.
+    pub fn set_transform_encryption(&mut self, value: impl Into<Val<ml_transform::TransformEncryption>>) -> &mut Self {
+        self.core.props.set("TransformEncryption", value.into());
+        self
+    }
+
+    /// `TransformEncryption` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_transform_encryption(&self) -> ::std::option::Option<Val<ml_transform::TransformEncryption>> {
+        crate::cfn::get_prop(&self.core.props, "TransformEncryption")
+    }
+
+    /// Sets `TransformParameters`, which `new` took, in place.
+    pub fn set_transform_parameters(&mut self, value: impl Into<Val<ml_transform::TransformParameters>>) -> &mut Self {
+        self.core.props.set("TransformParameters", value.into());
+        self
+    }
+
+    /// `TransformParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_transform_parameters(&self) -> ::std::option::Option<Val<ml_transform::TransformParameters>> {
+        crate::cfn::get_prop(&self.core.props, "TransformParameters")
+    }
+
+    /// `WorkerType`: The type of predefined worker that is allocated when a task runs.
+    pub fn worker_type(mut self, value: impl Into<Val<ml_transform::WorkerType>>) -> Self {
+        self.core.props.set("WorkerType", value.into());
+        self
+    }
+
+    /// Sets `WorkerType` in place: [`Self::worker_type`] on a value held by `&mut`.
+    pub fn set_worker_type(&mut self, value: impl Into<Val<ml_transform::WorkerType>>) -> &mut Self {
+        self.core.props.set("WorkerType", value.into());
+        self
+    }
+
+    /// `WorkerType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_worker_type(&self) -> ::std::option::Option<Val<ml_transform::WorkerType>> {
+        crate::cfn::get_prop(&self.core.props, "WorkerType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5055,10 +9691,23 @@ pub mod ml_transform {
             InputRecordTables { props }
         }
 
-        prop! {
-            /// `GlueTables`: The database and table in the AWS Glue Data Catalog that is used for input
-            /// or output data.
-            props, "GlueTables", glue_tables, set_glue_tables, get_glue_tables, Val<List<GlueTables>>
+        /// `GlueTables`: The database and table in the AWS Glue Data Catalog that is used for input or
+        /// output data.
+        pub fn glue_tables(mut self, value: impl Into<Val<List<GlueTables>>>) -> Self {
+            self.props.set("GlueTables", value.into());
+            self
+        }
+
+        /// Sets `GlueTables` in place: [`Self::glue_tables`] on a value held by `&mut`.
+        pub fn set_glue_tables(&mut self, value: impl Into<Val<List<GlueTables>>>) -> &mut Self {
+            self.props.set("GlueTables", value.into());
+            self
+        }
+
+        /// `GlueTables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_glue_tables(&self) -> ::std::option::Option<Val<List<GlueTables>>> {
+            crate::cfn::get_prop(&self.props, "GlueTables")
         }
     }
 
@@ -5082,24 +9731,64 @@ pub mod ml_transform {
             GlueTables { props }
         }
 
-        prop! {
-            /// `DatabaseName`: A database name in the AWS Glue Data Catalog.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `TableName`: A table name in the AWS Glue Data Catalog.
-            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
         }
 
-        prop! {
-            /// `CatalogId`: A unique identifier for the AWS Glue Data Catalog.
-            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
+        /// Sets `TableName`, which `new` took, in place.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectionName`: The name of the connection to the AWS Glue Data Catalog.
-            props, "ConnectionName", connection_name, set_connection_name, get_connection_name, Val<String>
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
+        }
+
+        /// `CatalogId`: A unique identifier for the AWS Glue Data Catalog.
+        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CatalogId", value.into());
+            self
+        }
+
+        /// Sets `CatalogId` in place: [`Self::catalog_id`] on a value held by `&mut`.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
+        }
+
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
+        }
+
+        /// `ConnectionName`: The name of the connection to the AWS Glue Data Catalog.
+        pub fn connection_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectionName", value.into());
+            self
+        }
+
+        /// Sets `ConnectionName` in place: [`Self::connection_name`] on a value held by `&mut`.
+        pub fn set_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectionName", value.into());
+            self
+        }
+
+        /// `ConnectionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectionName")
         }
     }
 
@@ -5119,15 +9808,42 @@ pub mod ml_transform {
             TransformEncryption { props }
         }
 
-        prop! {
-            /// `MLUserDataEncryption`: The encryption-at-rest settings of the transform that apply to
-            /// accessing user data.
-            props, "MLUserDataEncryption", ml_user_data_encryption, set_ml_user_data_encryption, get_ml_user_data_encryption, Val<MlUserDataEncryption>
+        /// `MLUserDataEncryption`: The encryption-at-rest settings of the transform that apply to
+        /// accessing user data.
+        pub fn ml_user_data_encryption(mut self, value: impl Into<Val<MlUserDataEncryption>>) -> Self {
+            self.props.set("MLUserDataEncryption", value.into());
+            self
         }
 
-        prop! {
-            /// `TaskRunSecurityConfigurationName`: The name of the security configuration.
-            props, "TaskRunSecurityConfigurationName", task_run_security_configuration_name, set_task_run_security_configuration_name, get_task_run_security_configuration_name, Val<String>
+        /// Sets `MLUserDataEncryption` in place: [`Self::ml_user_data_encryption`] on a value held by `&mut`.
+        pub fn set_ml_user_data_encryption(&mut self, value: impl Into<Val<MlUserDataEncryption>>) -> &mut Self {
+            self.props.set("MLUserDataEncryption", value.into());
+            self
+        }
+
+        /// `MLUserDataEncryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ml_user_data_encryption(&self) -> ::std::option::Option<Val<MlUserDataEncryption>> {
+            crate::cfn::get_prop(&self.props, "MLUserDataEncryption")
+        }
+
+        /// `TaskRunSecurityConfigurationName`: The name of the security configuration.
+        pub fn task_run_security_configuration_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TaskRunSecurityConfigurationName", value.into());
+            self
+        }
+
+        /// Sets `TaskRunSecurityConfigurationName` in place: [`Self::task_run_security_configuration_name`]
+        /// on a value held by `&mut`.
+        pub fn set_task_run_security_configuration_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TaskRunSecurityConfigurationName", value.into());
+            self
+        }
+
+        /// `TaskRunSecurityConfigurationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_run_security_configuration_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TaskRunSecurityConfigurationName")
         }
     }
 
@@ -5152,14 +9868,34 @@ pub mod ml_transform {
             MlUserDataEncryption { props }
         }
 
-        prop! {
-            /// `MLUserDataEncryptionMode`: The encryption mode applied to user data.
-            props, "MLUserDataEncryptionMode", _, set_ml_user_data_encryption_mode, get_ml_user_data_encryption_mode, Val<MlUserDataEncryptionMlUserDataEncryptionMode>
+        /// Sets `MLUserDataEncryptionMode`, which `new` took, in place.
+        pub fn set_ml_user_data_encryption_mode(&mut self, value: impl Into<Val<MlUserDataEncryptionMlUserDataEncryptionMode>>) -> &mut Self {
+            self.props.set("MLUserDataEncryptionMode", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyId`: The ID for the customer-provided KMS key.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `MLUserDataEncryptionMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ml_user_data_encryption_mode(&self) -> ::std::option::Option<Val<MlUserDataEncryptionMlUserDataEncryptionMode>> {
+            crate::cfn::get_prop(&self.props, "MLUserDataEncryptionMode")
+        }
+
+        /// `KmsKeyId`: The ID for the customer-provided KMS key.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
         }
     }
 
@@ -5194,14 +9930,34 @@ pub mod ml_transform {
             TransformParameters { props }
         }
 
-        prop! {
-            /// `TransformType`: The type of machine learning transform.
-            props, "TransformType", _, set_transform_type, get_transform_type, Val<String>
+        /// Sets `TransformType`, which `new` took, in place.
+        pub fn set_transform_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TransformType", value.into());
+            self
         }
 
-        prop! {
-            /// `FindMatchesParameters`: The parameters to configure the find matches transform.
-            props, "FindMatchesParameters", find_matches_parameters, set_find_matches_parameters, get_find_matches_parameters, Val<FindMatchesParameters>
+        /// `TransformType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transform_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TransformType")
+        }
+
+        /// `FindMatchesParameters`: The parameters to configure the find matches transform.
+        pub fn find_matches_parameters(mut self, value: impl Into<Val<FindMatchesParameters>>) -> Self {
+            self.props.set("FindMatchesParameters", value.into());
+            self
+        }
+
+        /// Sets `FindMatchesParameters` in place: [`Self::find_matches_parameters`] on a value held by `&mut`.
+        pub fn set_find_matches_parameters(&mut self, value: impl Into<Val<FindMatchesParameters>>) -> &mut Self {
+            self.props.set("FindMatchesParameters", value.into());
+            self
+        }
+
+        /// `FindMatchesParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_find_matches_parameters(&self) -> ::std::option::Option<Val<FindMatchesParameters>> {
+            crate::cfn::get_prop(&self.props, "FindMatchesParameters")
         }
     }
 
@@ -5224,27 +9980,73 @@ pub mod ml_transform {
             FindMatchesParameters { props }
         }
 
-        prop! {
-            /// `PrimaryKeyColumnName`: The name of a column that uniquely identifies rows in the source
-            /// table.
-            props, "PrimaryKeyColumnName", _, set_primary_key_column_name, get_primary_key_column_name, Val<String>
+        /// Sets `PrimaryKeyColumnName`, which `new` took, in place.
+        pub fn set_primary_key_column_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrimaryKeyColumnName", value.into());
+            self
         }
 
-        prop! {
-            /// `AccuracyCostTradeoff`: The value for accuracy and cost tradeoff. A value of 0.5 means
-            /// balance.
-            props, "AccuracyCostTradeoff", accuracy_cost_tradeoff, set_accuracy_cost_tradeoff, get_accuracy_cost_tradeoff, Val<f64>
+        /// `PrimaryKeyColumnName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary_key_column_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrimaryKeyColumnName")
         }
 
-        prop! {
-            /// `EnforceProvidedLabels`: If true, forces the output to match the provided labels.
-            props, "EnforceProvidedLabels", enforce_provided_labels, set_enforce_provided_labels, get_enforce_provided_labels, Val<bool>
+        /// `AccuracyCostTradeoff`: The value for accuracy and cost tradeoff. A value of 0.5 means
+        /// balance.
+        pub fn accuracy_cost_tradeoff(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("AccuracyCostTradeoff", value.into());
+            self
         }
 
-        prop! {
-            /// `PrecisionRecallTradeoff`: The value for precision and recall tradeoff. A value of 0.5
-            /// means no preference.
-            props, "PrecisionRecallTradeoff", precision_recall_tradeoff, set_precision_recall_tradeoff, get_precision_recall_tradeoff, Val<f64>
+        /// Sets `AccuracyCostTradeoff` in place: [`Self::accuracy_cost_tradeoff`] on a value held by `&mut`.
+        pub fn set_accuracy_cost_tradeoff(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("AccuracyCostTradeoff", value.into());
+            self
+        }
+
+        /// `AccuracyCostTradeoff` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_accuracy_cost_tradeoff(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "AccuracyCostTradeoff")
+        }
+
+        /// `EnforceProvidedLabels`: If true, forces the output to match the provided labels.
+        pub fn enforce_provided_labels(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnforceProvidedLabels", value.into());
+            self
+        }
+
+        /// Sets `EnforceProvidedLabels` in place: [`Self::enforce_provided_labels`] on a value held by `&mut`.
+        pub fn set_enforce_provided_labels(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnforceProvidedLabels", value.into());
+            self
+        }
+
+        /// `EnforceProvidedLabels` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enforce_provided_labels(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnforceProvidedLabels")
+        }
+
+        /// `PrecisionRecallTradeoff`: The value for precision and recall tradeoff. A value of 0.5 means
+        /// no preference.
+        pub fn precision_recall_tradeoff(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("PrecisionRecallTradeoff", value.into());
+            self
+        }
+
+        /// Sets `PrecisionRecallTradeoff` in place: [`Self::precision_recall_tradeoff`] on a value held
+        /// by `&mut`.
+        pub fn set_precision_recall_tradeoff(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("PrecisionRecallTradeoff", value.into());
+            self
+        }
+
+        /// `PrecisionRecallTradeoff` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_precision_recall_tradeoff(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "PrecisionRecallTradeoff")
         }
     }
 
@@ -5311,24 +10113,52 @@ impl Partition {
         Partition { core }
     }
 
-    prop! {
-        /// `CatalogId`: The name of the catalog database in which to create the partition.
-        core.props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+    /// Sets `CatalogId`, which `new` took, in place.
+    pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CatalogId", value.into());
+        self
     }
 
-    prop! {
-        /// `DatabaseName`: The AWS account ID of the catalog in which the partion is to be created.
-        core.props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+    /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CatalogId")
     }
 
-    prop! {
-        /// `PartitionInput`: The structure used to create and update a partition.
-        core.props, "PartitionInput", _, set_partition_input, get_partition_input, Val<partition::PartitionInput>
+    /// Sets `DatabaseName`, which `new` took, in place.
+    pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatabaseName", value.into());
+        self
     }
 
-    prop! {
-        /// `TableName`: The name of the metadata table in which the partition is to be created.
-        core.props, "TableName", _, set_table_name, get_table_name, Val<String>
+    /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatabaseName")
+    }
+
+    /// Sets `PartitionInput`, which `new` took, in place.
+    pub fn set_partition_input(&mut self, value: impl Into<Val<partition::PartitionInput>>) -> &mut Self {
+        self.core.props.set("PartitionInput", value.into());
+        self
+    }
+
+    /// `PartitionInput` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_partition_input(&self) -> ::std::option::Option<Val<partition::PartitionInput>> {
+        crate::cfn::get_prop(&self.core.props, "PartitionInput")
+    }
+
+    /// Sets `TableName`, which `new` took, in place.
+    pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TableName", value.into());
+        self
+    }
+
+    /// `TableName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TableName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5370,24 +10200,53 @@ pub mod partition {
             PartitionInput { props }
         }
 
-        prop! {
-            /// `Values`: The values of the partition. Although this parameter is not required by the
-            /// SDK, you must specify this parameter for a valid input. The values for the keys for the
-            /// new partition must be passed as an array of String objects that must be ordered in the
-            /// same order as the partition keys appearing in the Amazon S3 prefix. Otherwise AWS Glue
-            /// will add the values to the wrong keys.
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
 
-        prop! {
-            /// `StorageDescriptor`: Provides information about the physical location where the
-            /// partition is stored.
-            props, "StorageDescriptor", storage_descriptor, set_storage_descriptor, get_storage_descriptor, Val<StorageDescriptor>
+        /// `Parameters`.
+        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
+        }
+
+        /// `StorageDescriptor`: Provides information about the physical location where the partition is
+        /// stored.
+        pub fn storage_descriptor(mut self, value: impl Into<Val<StorageDescriptor>>) -> Self {
+            self.props.set("StorageDescriptor", value.into());
+            self
+        }
+
+        /// Sets `StorageDescriptor` in place: [`Self::storage_descriptor`] on a value held by `&mut`.
+        pub fn set_storage_descriptor(&mut self, value: impl Into<Val<StorageDescriptor>>) -> &mut Self {
+            self.props.set("StorageDescriptor", value.into());
+            self
+        }
+
+        /// `StorageDescriptor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_descriptor(&self) -> ::std::option::Option<Val<StorageDescriptor>> {
+            crate::cfn::get_prop(&self.props, "StorageDescriptor")
         }
     }
 
@@ -5407,78 +10266,248 @@ pub mod partition {
             StorageDescriptor { props }
         }
 
-        prop! {
-            /// `BucketColumns`: A list of reducer grouping columns, clustering columns, and bucketing
-            /// columns in the table.
-            props, "BucketColumns", bucket_columns, set_bucket_columns, get_bucket_columns, Val<List<String>>
+        /// `BucketColumns`: A list of reducer grouping columns, clustering columns, and bucketing
+        /// columns in the table.
+        pub fn bucket_columns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("BucketColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `Columns`: A list of the Columns in the table.
-            props, "Columns", columns, set_columns, get_columns, Val<List<Column>>
+        /// Sets `BucketColumns` in place: [`Self::bucket_columns`] on a value held by `&mut`.
+        pub fn set_bucket_columns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("BucketColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `Compressed`: True if the data in the table is compressed, or False if not.
-            props, "Compressed", compressed, set_compressed, get_compressed, Val<bool>
+        /// `BucketColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_columns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "BucketColumns")
         }
 
-        prop! {
-            /// `InputFormat`: The input format: SequenceFileInputFormat (binary), or TextInputFormat,
-            /// or a custom format.
-            props, "InputFormat", input_format, set_input_format, get_input_format, Val<String>
+        /// `Columns`: A list of the Columns in the table.
+        pub fn columns(mut self, value: impl Into<Val<List<Column>>>) -> Self {
+            self.props.set("Columns", value.into());
+            self
         }
 
-        prop! {
-            /// `Location`: The physical location of the table. By default, this takes the form of the
-            /// warehouse location, followed by the database location in the warehouse, followed by the
-            /// table name.
-            props, "Location", location, set_location, get_location, Val<String>
+        /// Sets `Columns` in place: [`Self::columns`] on a value held by `&mut`.
+        pub fn set_columns(&mut self, value: impl Into<Val<List<Column>>>) -> &mut Self {
+            self.props.set("Columns", value.into());
+            self
         }
 
-        prop! {
-            /// `NumberOfBuckets`: The number of buckets. You must specify this property if the
-            /// partition contains any dimension columns.
-            props, "NumberOfBuckets", number_of_buckets, set_number_of_buckets, get_number_of_buckets, Val<i64>
+        /// `Columns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_columns(&self) -> ::std::option::Option<Val<List<Column>>> {
+            crate::cfn::get_prop(&self.props, "Columns")
         }
 
-        prop! {
-            /// `OutputFormat`: The output format: SequenceFileOutputFormat (binary), or
-            /// IgnoreKeyTextOutputFormat, or a custom format.
-            props, "OutputFormat", output_format, set_output_format, get_output_format, Val<String>
+        /// `Compressed`: True if the data in the table is compressed, or False if not.
+        pub fn compressed(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Compressed", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
+        /// Sets `Compressed` in place: [`Self::compressed`] on a value held by `&mut`.
+        pub fn set_compressed(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Compressed", value.into());
+            self
         }
 
-        prop! {
-            /// `SchemaReference`: An object that references a schema stored in the AWS Glue Schema
-            /// Registry.
-            props, "SchemaReference", schema_reference, set_schema_reference, get_schema_reference, Val<SchemaReference>
+        /// `Compressed` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compressed(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Compressed")
         }
 
-        prop! {
-            /// `SerdeInfo`: The serialization/deserialization (SerDe) information.
-            props, "SerdeInfo", serde_info, set_serde_info, get_serde_info, Val<SerdeInfo>
+        /// `InputFormat`: The input format: SequenceFileInputFormat (binary), or TextInputFormat, or a
+        /// custom format.
+        pub fn input_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InputFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `SkewedInfo`: The information about values that appear frequently in a column (skewed
-            /// values).
-            props, "SkewedInfo", skewed_info, set_skewed_info, get_skewed_info, Val<SkewedInfo>
+        /// Sets `InputFormat` in place: [`Self::input_format`] on a value held by `&mut`.
+        pub fn set_input_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InputFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `SortColumns`: A list specifying the sort order of each bucket in the table.
-            props, "SortColumns", sort_columns, set_sort_columns, get_sort_columns, Val<List<Order>>
+        /// `InputFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InputFormat")
         }
 
-        prop! {
-            /// `StoredAsSubDirectories`: True if the table data is stored in subdirectories, or False
-            /// if not.
-            props, "StoredAsSubDirectories", stored_as_sub_directories, set_stored_as_sub_directories, get_stored_as_sub_directories, Val<bool>
+        /// `Location`: The physical location of the table. By default, this takes the form of the
+        /// warehouse location, followed by the database location in the warehouse, followed by the
+        /// table name.
+        pub fn location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// Sets `Location` in place: [`Self::location`] on a value held by `&mut`.
+        pub fn set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Location")
+        }
+
+        /// `NumberOfBuckets`: The number of buckets. You must specify this property if the partition
+        /// contains any dimension columns.
+        pub fn number_of_buckets(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NumberOfBuckets", value.into());
+            self
+        }
+
+        /// Sets `NumberOfBuckets` in place: [`Self::number_of_buckets`] on a value held by `&mut`.
+        pub fn set_number_of_buckets(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NumberOfBuckets", value.into());
+            self
+        }
+
+        /// `NumberOfBuckets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_buckets(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfBuckets")
+        }
+
+        /// `OutputFormat`: The output format: SequenceFileOutputFormat (binary), or
+        /// IgnoreKeyTextOutputFormat, or a custom format.
+        pub fn output_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutputFormat", value.into());
+            self
+        }
+
+        /// Sets `OutputFormat` in place: [`Self::output_format`] on a value held by `&mut`.
+        pub fn set_output_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputFormat", value.into());
+            self
+        }
+
+        /// `OutputFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputFormat")
+        }
+
+        /// `Parameters`.
+        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
+        }
+
+        /// `SchemaReference`: An object that references a schema stored in the AWS Glue Schema
+        /// Registry.
+        pub fn schema_reference(mut self, value: impl Into<Val<SchemaReference>>) -> Self {
+            self.props.set("SchemaReference", value.into());
+            self
+        }
+
+        /// Sets `SchemaReference` in place: [`Self::schema_reference`] on a value held by `&mut`.
+        pub fn set_schema_reference(&mut self, value: impl Into<Val<SchemaReference>>) -> &mut Self {
+            self.props.set("SchemaReference", value.into());
+            self
+        }
+
+        /// `SchemaReference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_reference(&self) -> ::std::option::Option<Val<SchemaReference>> {
+            crate::cfn::get_prop(&self.props, "SchemaReference")
+        }
+
+        /// `SerdeInfo`: The serialization/deserialization (SerDe) information.
+        pub fn serde_info(mut self, value: impl Into<Val<SerdeInfo>>) -> Self {
+            self.props.set("SerdeInfo", value.into());
+            self
+        }
+
+        /// Sets `SerdeInfo` in place: [`Self::serde_info`] on a value held by `&mut`.
+        pub fn set_serde_info(&mut self, value: impl Into<Val<SerdeInfo>>) -> &mut Self {
+            self.props.set("SerdeInfo", value.into());
+            self
+        }
+
+        /// `SerdeInfo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_serde_info(&self) -> ::std::option::Option<Val<SerdeInfo>> {
+            crate::cfn::get_prop(&self.props, "SerdeInfo")
+        }
+
+        /// `SkewedInfo`: The information about values that appear frequently in a column (skewed
+        /// values).
+        pub fn skewed_info(mut self, value: impl Into<Val<SkewedInfo>>) -> Self {
+            self.props.set("SkewedInfo", value.into());
+            self
+        }
+
+        /// Sets `SkewedInfo` in place: [`Self::skewed_info`] on a value held by `&mut`.
+        pub fn set_skewed_info(&mut self, value: impl Into<Val<SkewedInfo>>) -> &mut Self {
+            self.props.set("SkewedInfo", value.into());
+            self
+        }
+
+        /// `SkewedInfo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_skewed_info(&self) -> ::std::option::Option<Val<SkewedInfo>> {
+            crate::cfn::get_prop(&self.props, "SkewedInfo")
+        }
+
+        /// `SortColumns`: A list specifying the sort order of each bucket in the table.
+        pub fn sort_columns(mut self, value: impl Into<Val<List<Order>>>) -> Self {
+            self.props.set("SortColumns", value.into());
+            self
+        }
+
+        /// Sets `SortColumns` in place: [`Self::sort_columns`] on a value held by `&mut`.
+        pub fn set_sort_columns(&mut self, value: impl Into<Val<List<Order>>>) -> &mut Self {
+            self.props.set("SortColumns", value.into());
+            self
+        }
+
+        /// `SortColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sort_columns(&self) -> ::std::option::Option<Val<List<Order>>> {
+            crate::cfn::get_prop(&self.props, "SortColumns")
+        }
+
+        /// `StoredAsSubDirectories`: True if the table data is stored in subdirectories, or False if
+        /// not.
+        pub fn stored_as_sub_directories(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("StoredAsSubDirectories", value.into());
+            self
+        }
+
+        /// Sets `StoredAsSubDirectories` in place: [`Self::stored_as_sub_directories`] on a value held
+        /// by `&mut`.
+        pub fn set_stored_as_sub_directories(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("StoredAsSubDirectories", value.into());
+            self
+        }
+
+        /// `StoredAsSubDirectories` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stored_as_sub_directories(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "StoredAsSubDirectories")
         }
     }
 
@@ -5499,19 +10528,52 @@ pub mod partition {
             Column { props }
         }
 
-        prop! {
-            /// `Name`: The name of the Column.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Comment`: A free-form text comment.
-            props, "Comment", comment, set_comment, get_comment, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Type`: The data type of the Column.
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// `Comment`: A free-form text comment.
+        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Comment", value.into());
+            self
+        }
+
+        /// Sets `Comment` in place: [`Self::comment`] on a value held by `&mut`.
+        pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Comment", value.into());
+            self
+        }
+
+        /// `Comment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Comment")
+        }
+
+        /// `Type`: The data type of the Column.
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -5531,21 +10593,60 @@ pub mod partition {
             SchemaReference { props }
         }
 
-        prop! {
-            /// `SchemaId`: A structure that contains schema identity fields. Either this or the
-            /// SchemaVersionId has to be provided.
-            props, "SchemaId", schema_id, set_schema_id, get_schema_id, Val<SchemaId>
+        /// `SchemaId`: A structure that contains schema identity fields. Either this or the
+        /// SchemaVersionId has to be provided.
+        pub fn schema_id(mut self, value: impl Into<Val<SchemaId>>) -> Self {
+            self.props.set("SchemaId", value.into());
+            self
         }
 
-        prop! {
-            /// `SchemaVersionId`: The unique ID assigned to a version of the schema. Either this or the
-            /// SchemaId has to be provided.
-            props, "SchemaVersionId", schema_version_id, set_schema_version_id, get_schema_version_id, Val<String>
+        /// Sets `SchemaId` in place: [`Self::schema_id`] on a value held by `&mut`.
+        pub fn set_schema_id(&mut self, value: impl Into<Val<SchemaId>>) -> &mut Self {
+            self.props.set("SchemaId", value.into());
+            self
         }
 
-        prop! {
-            /// `SchemaVersionNumber`: The version number of the schema.
-            props, "SchemaVersionNumber", schema_version_number, set_schema_version_number, get_schema_version_number, Val<i64>
+        /// `SchemaId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_id(&self) -> ::std::option::Option<Val<SchemaId>> {
+            crate::cfn::get_prop(&self.props, "SchemaId")
+        }
+
+        /// `SchemaVersionId`: The unique ID assigned to a version of the schema. Either this or the
+        /// SchemaId has to be provided.
+        pub fn schema_version_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SchemaVersionId", value.into());
+            self
+        }
+
+        /// Sets `SchemaVersionId` in place: [`Self::schema_version_id`] on a value held by `&mut`.
+        pub fn set_schema_version_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SchemaVersionId", value.into());
+            self
+        }
+
+        /// `SchemaVersionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_version_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SchemaVersionId")
+        }
+
+        /// `SchemaVersionNumber`: The version number of the schema.
+        pub fn schema_version_number(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SchemaVersionNumber", value.into());
+            self
+        }
+
+        /// Sets `SchemaVersionNumber` in place: [`Self::schema_version_number`] on a value held by `&mut`.
+        pub fn set_schema_version_number(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SchemaVersionNumber", value.into());
+            self
+        }
+
+        /// `SchemaVersionNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_version_number(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SchemaVersionNumber")
         }
     }
 
@@ -5565,20 +10666,59 @@ pub mod partition {
             SchemaId { props }
         }
 
-        prop! {
-            /// `RegistryName`: The name of the schema registry that contains the schema.
-            props, "RegistryName", registry_name, set_registry_name, get_registry_name, Val<String>
+        /// `RegistryName`: The name of the schema registry that contains the schema.
+        pub fn registry_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RegistryName", value.into());
+            self
         }
 
-        prop! {
-            /// `SchemaArn`: The Amazon Resource Name (ARN) of the schema. One of SchemaArn or
-            /// SchemaName has to be provided.
-            props, "SchemaArn", schema_arn, set_schema_arn, get_schema_arn, Val<String>
+        /// Sets `RegistryName` in place: [`Self::registry_name`] on a value held by `&mut`.
+        pub fn set_registry_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RegistryName", value.into());
+            self
         }
 
-        prop! {
-            /// `SchemaName`: The name of the schema. One of SchemaArn or SchemaName has to be provided.
-            props, "SchemaName", schema_name, set_schema_name, get_schema_name, Val<String>
+        /// `RegistryName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_registry_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RegistryName")
+        }
+
+        /// `SchemaArn`: The Amazon Resource Name (ARN) of the schema. One of SchemaArn or SchemaName
+        /// has to be provided.
+        pub fn schema_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SchemaArn", value.into());
+            self
+        }
+
+        /// Sets `SchemaArn` in place: [`Self::schema_arn`] on a value held by `&mut`.
+        pub fn set_schema_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SchemaArn", value.into());
+            self
+        }
+
+        /// `SchemaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SchemaArn")
+        }
+
+        /// `SchemaName`: The name of the schema. One of SchemaArn or SchemaName has to be provided.
+        pub fn schema_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SchemaName", value.into());
+            self
+        }
+
+        /// Sets `SchemaName` in place: [`Self::schema_name`] on a value held by `&mut`.
+        pub fn set_schema_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SchemaName", value.into());
+            self
+        }
+
+        /// `SchemaName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SchemaName")
         }
     }
 
@@ -5597,20 +10737,59 @@ pub mod partition {
             SerdeInfo { props }
         }
 
-        prop! {
-            /// `Name`: Name of the SerDe.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: Name of the SerDe.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `SerializationLibrary`: Usually the class that implements the SerDe. An example is
-            /// org.apache.hadoop.hive.serde2.columnar.ColumnarSerDe.
-            props, "SerializationLibrary", serialization_library, set_serialization_library, get_serialization_library, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Parameters`.
+        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
+        }
+
+        /// `SerializationLibrary`: Usually the class that implements the SerDe. An example is
+        /// org.apache.hadoop.hive.serde2.columnar.ColumnarSerDe.
+        pub fn serialization_library(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SerializationLibrary", value.into());
+            self
+        }
+
+        /// Sets `SerializationLibrary` in place: [`Self::serialization_library`] on a value held by `&mut`.
+        pub fn set_serialization_library(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SerializationLibrary", value.into());
+            self
+        }
+
+        /// `SerializationLibrary` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_serialization_library(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SerializationLibrary")
         }
     }
 
@@ -5630,20 +10809,59 @@ pub mod partition {
             SkewedInfo { props }
         }
 
-        prop! {
-            /// `SkewedColumnNames`: A list of values that appear so frequently as to be considered
-            /// skewed.
-            props, "SkewedColumnNames", skewed_column_names, set_skewed_column_names, get_skewed_column_names, Val<List<String>>
+        /// `SkewedColumnNames`: A list of values that appear so frequently as to be considered skewed.
+        pub fn skewed_column_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SkewedColumnNames", value.into());
+            self
         }
 
-        prop! {
-            /// `SkewedColumnValueLocationMaps`.
-            props, "SkewedColumnValueLocationMaps", skewed_column_value_location_maps, set_skewed_column_value_location_maps, get_skewed_column_value_location_maps, Val<Json>
+        /// Sets `SkewedColumnNames` in place: [`Self::skewed_column_names`] on a value held by `&mut`.
+        pub fn set_skewed_column_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SkewedColumnNames", value.into());
+            self
         }
 
-        prop! {
-            /// `SkewedColumnValues`: A list of names of columns that contain skewed values.
-            props, "SkewedColumnValues", skewed_column_values, set_skewed_column_values, get_skewed_column_values, Val<List<String>>
+        /// `SkewedColumnNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_skewed_column_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SkewedColumnNames")
+        }
+
+        /// `SkewedColumnValueLocationMaps`.
+        pub fn skewed_column_value_location_maps(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("SkewedColumnValueLocationMaps", value.into());
+            self
+        }
+
+        /// Sets `SkewedColumnValueLocationMaps` in place: [`Self::skewed_column_value_location_maps`]
+        /// on a value held by `&mut`.
+        pub fn set_skewed_column_value_location_maps(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("SkewedColumnValueLocationMaps", value.into());
+            self
+        }
+
+        /// `SkewedColumnValueLocationMaps` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_skewed_column_value_location_maps(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "SkewedColumnValueLocationMaps")
+        }
+
+        /// `SkewedColumnValues`: A list of names of columns that contain skewed values.
+        pub fn skewed_column_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SkewedColumnValues", value.into());
+            self
+        }
+
+        /// Sets `SkewedColumnValues` in place: [`Self::skewed_column_values`] on a value held by `&mut`.
+        pub fn set_skewed_column_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SkewedColumnValues", value.into());
+            self
+        }
+
+        /// `SkewedColumnValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_skewed_column_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SkewedColumnValues")
         }
     }
 
@@ -5664,15 +10882,35 @@ pub mod partition {
             Order { props }
         }
 
-        prop! {
-            /// `Column`: The name of the column.
-            props, "Column", _, set_column, get_column, Val<String>
+        /// Sets `Column`, which `new` took, in place.
+        pub fn set_column(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Column", value.into());
+            self
         }
 
-        prop! {
-            /// `SortOrder`: Indicates that the column is sorted in ascending order (== 1), or in
-            /// descending order (==0).
-            props, "SortOrder", sort_order, set_sort_order, get_sort_order, Val<i64>
+        /// `Column` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Column")
+        }
+
+        /// `SortOrder`: Indicates that the column is sorted in ascending order (== 1), or in descending
+        /// order (==0).
+        pub fn sort_order(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SortOrder", value.into());
+            self
+        }
+
+        /// Sets `SortOrder` in place: [`Self::sort_order`] on a value held by `&mut`.
+        pub fn set_sort_order(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SortOrder", value.into());
+            self
+        }
+
+        /// `SortOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sort_order(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SortOrder")
         }
     }
 }
@@ -5699,21 +10937,53 @@ impl Registry {
         Registry { core }
     }
 
-    prop! {
-        /// `Description`: A description of the registry. If description is not provided, there will
-        /// not be any default value for this.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description of the registry. If description is not provided, there will not
+    /// be any default value for this.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of the registry to be created of max length of 255, and may only contain
-        /// letters, numbers, hyphen, underscore, dollar sign, or hash mark. No whitespace.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: List of tags to tag the Registry
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: List of tags to tag the Registry
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5757,46 +11027,132 @@ impl Schema {
         Schema { core }
     }
 
-    prop! {
-        /// `CheckpointVersion`: Specify checkpoint version for update. This is only required to
-        /// update the Compatibility.
-        core.props, "CheckpointVersion", checkpoint_version, set_checkpoint_version, get_checkpoint_version, Val<schema::SchemaVersion>
+    /// `CheckpointVersion`: Specify checkpoint version for update. This is only required to update
+    /// the Compatibility.
+    pub fn checkpoint_version(mut self, value: impl Into<Val<schema::SchemaVersion>>) -> Self {
+        self.core.props.set("CheckpointVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Compatibility`: Compatibility setting for the schema.
-        core.props, "Compatibility", _, set_compatibility, get_compatibility, Val<schema::Compatibility>
+    /// Sets `CheckpointVersion` in place: [`Self::checkpoint_version`] on a value held by `&mut`.
+    pub fn set_checkpoint_version(&mut self, value: impl Into<Val<schema::SchemaVersion>>) -> &mut Self {
+        self.core.props.set("CheckpointVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `DataFormat`: Data format name to use for the schema. Accepted values: 'AVRO', 'JSON', 'PROTOBUF'
-        core.props, "DataFormat", _, set_data_format, get_data_format, Val<schema::DataFormat>
+    /// `CheckpointVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_checkpoint_version(&self) -> ::std::option::Option<Val<schema::SchemaVersion>> {
+        crate::cfn::get_prop(&self.core.props, "CheckpointVersion")
     }
 
-    prop! {
-        /// `Description`: A description of the schema. If description is not provided, there will
-        /// not be any default value for this.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Compatibility`, which `new` took, in place.
+    pub fn set_compatibility(&mut self, value: impl Into<Val<schema::Compatibility>>) -> &mut Self {
+        self.core.props.set("Compatibility", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of the schema.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Compatibility` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compatibility(&self) -> ::std::option::Option<Val<schema::Compatibility>> {
+        crate::cfn::get_prop(&self.core.props, "Compatibility")
     }
 
-    prop! {
-        /// `Registry`: Identifier for the registry which the schema is part of.
-        core.props, "Registry", registry, set_registry, get_registry, Val<schema::Registry>
+    /// Sets `DataFormat`, which `new` took, in place.
+    pub fn set_data_format(&mut self, value: impl Into<Val<schema::DataFormat>>) -> &mut Self {
+        self.core.props.set("DataFormat", value.into());
+        self
     }
 
-    prop! {
-        /// `SchemaDefinition`: Definition for the initial schema version in plain-text.
-        core.props, "SchemaDefinition", schema_definition, set_schema_definition, get_schema_definition, Val<String>
+    /// `DataFormat` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_format(&self) -> ::std::option::Option<Val<schema::DataFormat>> {
+        crate::cfn::get_prop(&self.core.props, "DataFormat")
     }
 
-    prop! {
-        /// `Tags`: List of tags to tag the schema
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`: A description of the schema. If description is not provided, there will not
+    /// be any default value for this.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Registry`: Identifier for the registry which the schema is part of.
+    pub fn registry(mut self, value: impl Into<Val<schema::Registry>>) -> Self {
+        self.core.props.set("Registry", value.into());
+        self
+    }
+
+    /// Sets `Registry` in place: [`Self::registry`] on a value held by `&mut`.
+    pub fn set_registry(&mut self, value: impl Into<Val<schema::Registry>>) -> &mut Self {
+        self.core.props.set("Registry", value.into());
+        self
+    }
+
+    /// `Registry` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_registry(&self) -> ::std::option::Option<Val<schema::Registry>> {
+        crate::cfn::get_prop(&self.core.props, "Registry")
+    }
+
+    /// `SchemaDefinition`: Definition for the initial schema version in plain-text.
+    pub fn schema_definition(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SchemaDefinition", value.into());
+        self
+    }
+
+    /// Sets `SchemaDefinition` in place: [`Self::schema_definition`] on a value held by `&mut`.
+    pub fn set_schema_definition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SchemaDefinition", value.into());
+        self
+    }
+
+    /// `SchemaDefinition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema_definition(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SchemaDefinition")
+    }
+
+    /// `Tags`: List of tags to tag the schema
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5838,14 +11194,40 @@ pub mod schema {
             SchemaVersion { props }
         }
 
-        prop! {
-            /// `IsLatest`: Indicates if the latest version needs to be updated.
-            props, "IsLatest", is_latest, set_is_latest, get_is_latest, Val<bool>
+        /// `IsLatest`: Indicates if the latest version needs to be updated.
+        pub fn is_latest(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsLatest", value.into());
+            self
         }
 
-        prop! {
-            /// `VersionNumber`: Indicates the version number in the schema to update.
-            props, "VersionNumber", version_number, set_version_number, get_version_number, Val<i64>
+        /// Sets `IsLatest` in place: [`Self::is_latest`] on a value held by `&mut`.
+        pub fn set_is_latest(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsLatest", value.into());
+            self
+        }
+
+        /// `IsLatest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_latest(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsLatest")
+        }
+
+        /// `VersionNumber`: Indicates the version number in the schema to update.
+        pub fn version_number(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("VersionNumber", value.into());
+            self
+        }
+
+        /// Sets `VersionNumber` in place: [`Self::version_number`] on a value held by `&mut`.
+        pub fn set_version_number(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("VersionNumber", value.into());
+            self
+        }
+
+        /// `VersionNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version_number(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "VersionNumber")
         }
     }
 
@@ -5911,14 +11293,40 @@ pub mod schema {
             Registry { props }
         }
 
-        prop! {
-            /// `Arn`: Amazon Resource Name for the Registry.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`: Amazon Resource Name for the Registry.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: Name of the registry in which the schema will be created.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
+        }
+
+        /// `Name`: Name of the registry in which the schema will be created.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 }
@@ -5949,14 +11357,28 @@ impl SchemaVersion {
         SchemaVersion { core }
     }
 
-    prop! {
-        /// `Schema`: Identifier for the schema where the schema version will be created.
-        core.props, "Schema", _, set_schema, get_schema, Val<schema_version::Schema>
+    /// Sets `Schema`, which `new` took, in place.
+    pub fn set_schema(&mut self, value: impl Into<Val<schema_version::Schema>>) -> &mut Self {
+        self.core.props.set("Schema", value.into());
+        self
     }
 
-    prop! {
-        /// `SchemaDefinition`: Complete definition of the schema in plain-text.
-        core.props, "SchemaDefinition", _, set_schema_definition, get_schema_definition, Val<String>
+    /// `Schema` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema(&self) -> ::std::option::Option<Val<schema_version::Schema>> {
+        crate::cfn::get_prop(&self.core.props, "Schema")
+    }
+
+    /// Sets `SchemaDefinition`, which `new` took, in place.
+    pub fn set_schema_definition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SchemaDefinition", value.into());
+        self
+    }
+
+    /// `SchemaDefinition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema_definition(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SchemaDefinition")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5992,20 +11414,59 @@ pub mod schema_version {
             Schema { props }
         }
 
-        prop! {
-            /// `RegistryName`: Name of the registry to identify where the Schema is located.
-            props, "RegistryName", registry_name, set_registry_name, get_registry_name, Val<String>
+        /// `RegistryName`: Name of the registry to identify where the Schema is located.
+        pub fn registry_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RegistryName", value.into());
+            self
         }
 
-        prop! {
-            /// `SchemaArn`: Amazon Resource Name for the Schema. This attribute can be used to uniquely
-            /// represent the Schema.
-            props, "SchemaArn", schema_arn, set_schema_arn, get_schema_arn, Val<String>
+        /// Sets `RegistryName` in place: [`Self::registry_name`] on a value held by `&mut`.
+        pub fn set_registry_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RegistryName", value.into());
+            self
         }
 
-        prop! {
-            /// `SchemaName`: Name of the schema. This parameter requires RegistryName to be provided.
-            props, "SchemaName", schema_name, set_schema_name, get_schema_name, Val<String>
+        /// `RegistryName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_registry_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RegistryName")
+        }
+
+        /// `SchemaArn`: Amazon Resource Name for the Schema. This attribute can be used to uniquely
+        /// represent the Schema.
+        pub fn schema_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SchemaArn", value.into());
+            self
+        }
+
+        /// Sets `SchemaArn` in place: [`Self::schema_arn`] on a value held by `&mut`.
+        pub fn set_schema_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SchemaArn", value.into());
+            self
+        }
+
+        /// `SchemaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SchemaArn")
+        }
+
+        /// `SchemaName`: Name of the schema. This parameter requires RegistryName to be provided.
+        pub fn schema_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SchemaName", value.into());
+            self
+        }
+
+        /// Sets `SchemaName` in place: [`Self::schema_name`] on a value held by `&mut`.
+        pub fn set_schema_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SchemaName", value.into());
+            self
+        }
+
+        /// `SchemaName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SchemaName")
         }
     }
 }
@@ -6040,19 +11501,40 @@ impl SchemaVersionMetadata {
         SchemaVersionMetadata { core }
     }
 
-    prop! {
-        /// `Key`: Metadata key
-        core.props, "Key", _, set_key, get_key, Val<String>
+    /// Sets `Key`, which `new` took, in place.
+    pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Key", value.into());
+        self
     }
 
-    prop! {
-        /// `SchemaVersionId`: Represents the version ID associated with the schema version.
-        core.props, "SchemaVersionId", _, set_schema_version_id, get_schema_version_id, Val<String>
+    /// `Key` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Key")
     }
 
-    prop! {
-        /// `Value`: Metadata value
-        core.props, "Value", _, set_value, get_value, Val<String>
+    /// Sets `SchemaVersionId`, which `new` took, in place.
+    pub fn set_schema_version_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SchemaVersionId", value.into());
+        self
+    }
+
+    /// `SchemaVersionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schema_version_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SchemaVersionId")
+    }
+
+    /// Sets `Value`, which `new` took, in place.
+    pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Value", value.into());
+        self
+    }
+
+    /// `Value` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Value")
     }
 
     /// `Ref`: the resource's identifier.
@@ -6089,14 +11571,28 @@ impl SecurityConfiguration {
         SecurityConfiguration { core }
     }
 
-    prop! {
-        /// `EncryptionConfiguration`: The encryption configuration for the security configuration.
-        core.props, "EncryptionConfiguration", _, set_encryption_configuration, get_encryption_configuration, Val<security_configuration::EncryptionConfiguration>
+    /// Sets `EncryptionConfiguration`, which `new` took, in place.
+    pub fn set_encryption_configuration(&mut self, value: impl Into<Val<security_configuration::EncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name for the security configuration.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<security_configuration::EncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionConfiguration")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
     /// `Ref`: the resource's identifier.
@@ -6127,20 +11623,60 @@ pub mod security_configuration {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `CloudWatchEncryption`: The encryption configuration for Amazon CloudWatch.
-            props, "CloudWatchEncryption", cloud_watch_encryption, set_cloud_watch_encryption, get_cloud_watch_encryption, Val<CloudWatchEncryption>
+        /// `CloudWatchEncryption`: The encryption configuration for Amazon CloudWatch.
+        pub fn cloud_watch_encryption(mut self, value: impl Into<Val<CloudWatchEncryption>>) -> Self {
+            self.props.set("CloudWatchEncryption", value.into());
+            self
         }
 
-        prop! {
-            /// `JobBookmarksEncryption`: The encryption configuration for job bookmarks.
-            props, "JobBookmarksEncryption", job_bookmarks_encryption, set_job_bookmarks_encryption, get_job_bookmarks_encryption, Val<JobBookmarksEncryption>
+        /// Sets `CloudWatchEncryption` in place: [`Self::cloud_watch_encryption`] on a value held by `&mut`.
+        pub fn set_cloud_watch_encryption(&mut self, value: impl Into<Val<CloudWatchEncryption>>) -> &mut Self {
+            self.props.set("CloudWatchEncryption", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Encryptions`: The encryption configuration for Amazon Simple Storage Service (Amazon
-            /// S3) data.
-            props, "S3Encryptions", s3_encryptions, set_s3_encryptions, get_s3_encryptions, Val<List<S3Encryption>>
+        /// `CloudWatchEncryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_encryption(&self) -> ::std::option::Option<Val<CloudWatchEncryption>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchEncryption")
+        }
+
+        /// `JobBookmarksEncryption`: The encryption configuration for job bookmarks.
+        pub fn job_bookmarks_encryption(mut self, value: impl Into<Val<JobBookmarksEncryption>>) -> Self {
+            self.props.set("JobBookmarksEncryption", value.into());
+            self
+        }
+
+        /// Sets `JobBookmarksEncryption` in place: [`Self::job_bookmarks_encryption`] on a value held
+        /// by `&mut`.
+        pub fn set_job_bookmarks_encryption(&mut self, value: impl Into<Val<JobBookmarksEncryption>>) -> &mut Self {
+            self.props.set("JobBookmarksEncryption", value.into());
+            self
+        }
+
+        /// `JobBookmarksEncryption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_job_bookmarks_encryption(&self) -> ::std::option::Option<Val<JobBookmarksEncryption>> {
+            crate::cfn::get_prop(&self.props, "JobBookmarksEncryption")
+        }
+
+        /// `S3Encryptions`: The encryption configuration for Amazon Simple Storage Service (Amazon S3)
+        /// data.
+        pub fn s3_encryptions(mut self, value: impl Into<Val<List<S3Encryption>>>) -> Self {
+            self.props.set("S3Encryptions", value.into());
+            self
+        }
+
+        /// Sets `S3Encryptions` in place: [`Self::s3_encryptions`] on a value held by `&mut`.
+        pub fn set_s3_encryptions(&mut self, value: impl Into<Val<List<S3Encryption>>>) -> &mut Self {
+            self.props.set("S3Encryptions", value.into());
+            self
+        }
+
+        /// `S3Encryptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_encryptions(&self) -> ::std::option::Option<Val<List<S3Encryption>>> {
+            crate::cfn::get_prop(&self.props, "S3Encryptions")
         }
     }
 
@@ -6160,14 +11696,41 @@ pub mod security_configuration {
             CloudWatchEncryption { props }
         }
 
-        prop! {
-            /// `CloudWatchEncryptionMode`.
-            props, "CloudWatchEncryptionMode", cloud_watch_encryption_mode, set_cloud_watch_encryption_mode, get_cloud_watch_encryption_mode, Val<CloudWatchEncryptionCloudWatchEncryptionMode>
+        /// `CloudWatchEncryptionMode`.
+        pub fn cloud_watch_encryption_mode(mut self, value: impl Into<Val<CloudWatchEncryptionCloudWatchEncryptionMode>>) -> Self {
+            self.props.set("CloudWatchEncryptionMode", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyArn`.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// Sets `CloudWatchEncryptionMode` in place: [`Self::cloud_watch_encryption_mode`] on a value
+        /// held by `&mut`.
+        pub fn set_cloud_watch_encryption_mode(&mut self, value: impl Into<Val<CloudWatchEncryptionCloudWatchEncryptionMode>>) -> &mut Self {
+            self.props.set("CloudWatchEncryptionMode", value.into());
+            self
+        }
+
+        /// `CloudWatchEncryptionMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_encryption_mode(&self) -> ::std::option::Option<Val<CloudWatchEncryptionCloudWatchEncryptionMode>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchEncryptionMode")
+        }
+
+        /// `KmsKeyArn`.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 
@@ -6200,14 +11763,41 @@ pub mod security_configuration {
             JobBookmarksEncryption { props }
         }
 
-        prop! {
-            /// `JobBookmarksEncryptionMode`.
-            props, "JobBookmarksEncryptionMode", job_bookmarks_encryption_mode, set_job_bookmarks_encryption_mode, get_job_bookmarks_encryption_mode, Val<JobBookmarksEncryptionJobBookmarksEncryptionMode>
+        /// `JobBookmarksEncryptionMode`.
+        pub fn job_bookmarks_encryption_mode(mut self, value: impl Into<Val<JobBookmarksEncryptionJobBookmarksEncryptionMode>>) -> Self {
+            self.props.set("JobBookmarksEncryptionMode", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyArn`.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// Sets `JobBookmarksEncryptionMode` in place: [`Self::job_bookmarks_encryption_mode`] on a
+        /// value held by `&mut`.
+        pub fn set_job_bookmarks_encryption_mode(&mut self, value: impl Into<Val<JobBookmarksEncryptionJobBookmarksEncryptionMode>>) -> &mut Self {
+            self.props.set("JobBookmarksEncryptionMode", value.into());
+            self
+        }
+
+        /// `JobBookmarksEncryptionMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_job_bookmarks_encryption_mode(&self) -> ::std::option::Option<Val<JobBookmarksEncryptionJobBookmarksEncryptionMode>> {
+            crate::cfn::get_prop(&self.props, "JobBookmarksEncryptionMode")
+        }
+
+        /// `KmsKeyArn`.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 
@@ -6240,14 +11830,40 @@ pub mod security_configuration {
             S3Encryption { props }
         }
 
-        prop! {
-            /// `KmsKeyArn`.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `KmsKeyArn`.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
         }
 
-        prop! {
-            /// `S3EncryptionMode`.
-            props, "S3EncryptionMode", s3_encryption_mode, set_s3_encryption_mode, get_s3_encryption_mode, Val<String>
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
+        }
+
+        /// `S3EncryptionMode`.
+        pub fn s3_encryption_mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3EncryptionMode", value.into());
+            self
+        }
+
+        /// Sets `S3EncryptionMode` in place: [`Self::s3_encryption_mode`] on a value held by `&mut`.
+        pub fn set_s3_encryption_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3EncryptionMode", value.into());
+            self
+        }
+
+        /// `S3EncryptionMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_encryption_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3EncryptionMode")
         }
     }
 }
@@ -6282,83 +11898,260 @@ impl Session {
         Session { core }
     }
 
-    prop! {
-        /// `Command`: The SessionCommand that runs the job.
-        core.props, "Command", _, set_command, get_command, Val<session::SessionCommand>
+    /// Sets `Command`, which `new` took, in place.
+    pub fn set_command(&mut self, value: impl Into<Val<session::SessionCommand>>) -> &mut Self {
+        self.core.props.set("Command", value.into());
+        self
     }
 
-    prop! {
-        /// `Connections`: Specifies the connections used by the session.
-        core.props, "Connections", connections, set_connections, get_connections, Val<session::ConnectionsList>
+    /// `Command` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_command(&self) -> ::std::option::Option<Val<session::SessionCommand>> {
+        crate::cfn::get_prop(&self.core.props, "Command")
     }
 
-    prop! {
-        /// `DefaultArguments`: A map array of key-value pairs. Max is 75 pairs.
-        core.props, "DefaultArguments", default_arguments, set_default_arguments, get_default_arguments, Val<Map<String>>
+    /// `Connections`: Specifies the connections used by the session.
+    pub fn connections(mut self, value: impl Into<Val<session::ConnectionsList>>) -> Self {
+        self.core.props.set("Connections", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the session.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Connections` in place: [`Self::connections`] on a value held by `&mut`.
+    pub fn set_connections(&mut self, value: impl Into<Val<session::ConnectionsList>>) -> &mut Self {
+        self.core.props.set("Connections", value.into());
+        self
     }
 
-    prop! {
-        /// `GlueVersion`: The Glue version determines the versions of Apache Spark and Python that
-        /// Glue supports. The GlueVersion must be greater than 2.0.
-        core.props, "GlueVersion", glue_version, set_glue_version, get_glue_version, Val<String>
+    /// `Connections` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connections(&self) -> ::std::option::Option<Val<session::ConnectionsList>> {
+        crate::cfn::get_prop(&self.core.props, "Connections")
     }
 
-    prop! {
-        /// `Id`: The ID of the session.
-        core.props, "Id", _, set_id, get_id, Val<String>
+    /// `DefaultArguments`: A map array of key-value pairs. Max is 75 pairs.
+    pub fn default_arguments(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("DefaultArguments", value.into());
+        self
     }
 
-    prop! {
-        /// `IdleTimeout`: The number of minutes when idle before session times out. Default is the
-        /// value of Timeout.
-        core.props, "IdleTimeout", idle_timeout, set_idle_timeout, get_idle_timeout, Val<i64>
+    /// Sets `DefaultArguments` in place: [`Self::default_arguments`] on a value held by `&mut`.
+    pub fn set_default_arguments(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("DefaultArguments", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxCapacity`: The number of Glue data processing units (DPUs) that can be allocated
-        /// when the job runs.
-        core.props, "MaxCapacity", max_capacity, set_max_capacity, get_max_capacity, Val<f64>
+    /// `DefaultArguments` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_arguments(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultArguments")
     }
 
-    prop! {
-        /// `NumberOfWorkers`: The number of workers of a defined WorkerType to use for the session.
-        core.props, "NumberOfWorkers", number_of_workers, set_number_of_workers, get_number_of_workers, Val<i64>
+    /// `Description`: The description of the session.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RequestOrigin`: The origin of the request.
-        core.props, "RequestOrigin", request_origin, set_request_origin, get_request_origin, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Role`: The IAM Role ARN.
-        core.props, "Role", _, set_role, get_role, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `SecurityConfiguration`: The name of the SecurityConfiguration structure to be used with
-        /// the session.
-        core.props, "SecurityConfiguration", security_configuration, set_security_configuration, get_security_configuration, Val<String>
+    /// `GlueVersion`: The Glue version determines the versions of Apache Spark and Python that Glue
+    /// supports. The GlueVersion must be greater than 2.0.
+    pub fn glue_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GlueVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags belonging to the session.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `GlueVersion` in place: [`Self::glue_version`] on a value held by `&mut`.
+    pub fn set_glue_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GlueVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Timeout`: The number of minutes before session times out.
-        core.props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
+    /// `GlueVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_glue_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GlueVersion")
     }
 
-    prop! {
-        /// `WorkerType`: The type of predefined worker that is allocated when a session runs.
-        core.props, "WorkerType", worker_type, set_worker_type, get_worker_type, Val<session::WorkerType>
+    /// Sets `Id`, which `new` took, in place.
+    pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Id", value.into());
+        self
+    }
+
+    /// `Id` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Id")
+    }
+
+    /// `IdleTimeout`: The number of minutes when idle before session times out. Default is the
+    /// value of Timeout.
+    pub fn idle_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("IdleTimeout", value.into());
+        self
+    }
+
+    /// Sets `IdleTimeout` in place: [`Self::idle_timeout`] on a value held by `&mut`.
+    pub fn set_idle_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("IdleTimeout", value.into());
+        self
+    }
+
+    /// `IdleTimeout` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_idle_timeout(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "IdleTimeout")
+    }
+
+    /// `MaxCapacity`: The number of Glue data processing units (DPUs) that can be allocated when
+    /// the job runs.
+    pub fn max_capacity(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("MaxCapacity", value.into());
+        self
+    }
+
+    /// Sets `MaxCapacity` in place: [`Self::max_capacity`] on a value held by `&mut`.
+    pub fn set_max_capacity(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("MaxCapacity", value.into());
+        self
+    }
+
+    /// `MaxCapacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_capacity(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxCapacity")
+    }
+
+    /// `NumberOfWorkers`: The number of workers of a defined WorkerType to use for the session.
+    pub fn number_of_workers(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("NumberOfWorkers", value.into());
+        self
+    }
+
+    /// Sets `NumberOfWorkers` in place: [`Self::number_of_workers`] on a value held by `&mut`.
+    pub fn set_number_of_workers(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("NumberOfWorkers", value.into());
+        self
+    }
+
+    /// `NumberOfWorkers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_number_of_workers(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "NumberOfWorkers")
+    }
+
+    /// `RequestOrigin`: The origin of the request.
+    pub fn request_origin(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RequestOrigin", value.into());
+        self
+    }
+
+    /// Sets `RequestOrigin` in place: [`Self::request_origin`] on a value held by `&mut`.
+    pub fn set_request_origin(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RequestOrigin", value.into());
+        self
+    }
+
+    /// `RequestOrigin` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_request_origin(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RequestOrigin")
+    }
+
+    /// Sets `Role`, which `new` took, in place.
+    pub fn set_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Role", value.into());
+        self
+    }
+
+    /// `Role` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Role")
+    }
+
+    /// `SecurityConfiguration`: The name of the SecurityConfiguration structure to be used with the
+    /// session.
+    pub fn security_configuration(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SecurityConfiguration", value.into());
+        self
+    }
+
+    /// Sets `SecurityConfiguration` in place: [`Self::security_configuration`] on a value held by `&mut`.
+    pub fn set_security_configuration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecurityConfiguration", value.into());
+        self
+    }
+
+    /// `SecurityConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_configuration(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityConfiguration")
+    }
+
+    /// `Tags`: The tags belonging to the session.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Timeout`: The number of minutes before session times out.
+    pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Timeout", value.into());
+        self
+    }
+
+    /// Sets `Timeout` in place: [`Self::timeout`] on a value held by `&mut`.
+    pub fn set_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Timeout", value.into());
+        self
+    }
+
+    /// `Timeout` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_timeout(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Timeout")
+    }
+
+    /// `WorkerType`: The type of predefined worker that is allocated when a session runs.
+    pub fn worker_type(mut self, value: impl Into<Val<session::WorkerType>>) -> Self {
+        self.core.props.set("WorkerType", value.into());
+        self
+    }
+
+    /// Sets `WorkerType` in place: [`Self::worker_type`] on a value held by `&mut`.
+    pub fn set_worker_type(&mut self, value: impl Into<Val<session::WorkerType>>) -> &mut Self {
+        self.core.props.set("WorkerType", value.into());
+        self
+    }
+
+    /// `WorkerType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_worker_type(&self) -> ::std::option::Option<Val<session::WorkerType>> {
+        crate::cfn::get_prop(&self.core.props, "WorkerType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -6412,15 +12205,41 @@ pub mod session {
             SessionCommand { props }
         }
 
-        prop! {
-            /// `Name`: Specifies the name of the SessionCommand. Can be 'glueetl' or 'gluestreaming'.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: Specifies the name of the SessionCommand. Can be 'glueetl' or 'gluestreaming'.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `PythonVersion`: Specifies the Python version. The Python version indicates the version
-            /// supported for jobs of type Spark.
-            props, "PythonVersion", python_version, set_python_version, get_python_version, Val<String>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `PythonVersion`: Specifies the Python version. The Python version indicates the version
+        /// supported for jobs of type Spark.
+        pub fn python_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PythonVersion", value.into());
+            self
+        }
+
+        /// Sets `PythonVersion` in place: [`Self::python_version`] on a value held by `&mut`.
+        pub fn set_python_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PythonVersion", value.into());
+            self
+        }
+
+        /// `PythonVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_python_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PythonVersion")
         }
     }
 
@@ -6439,9 +12258,22 @@ pub mod session {
             ConnectionsList { props }
         }
 
-        prop! {
-            /// `Connections`: A list of connection names used by the session.
-            props, "Connections", connections, set_connections, get_connections, Val<List<String>>
+        /// `Connections`: A list of connection names used by the session.
+        pub fn connections(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Connections", value.into());
+            self
+        }
+
+        /// Sets `Connections` in place: [`Self::connections`] on a value held by `&mut`.
+        pub fn set_connections(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Connections", value.into());
+            self
+        }
+
+        /// `Connections` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connections(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Connections")
         }
     }
 
@@ -6497,32 +12329,84 @@ impl Table {
         Table { core }
     }
 
-    prop! {
-        /// `CatalogId`: The ID of the Data Catalog in which to create the Table.
-        core.props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+    /// Sets `CatalogId`, which `new` took, in place.
+    pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CatalogId", value.into());
+        self
     }
 
-    prop! {
-        /// `DatabaseName`: The name of the database where the table metadata resides. For Hive
-        /// compatibility, this must be all lowercase.
-        core.props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+    /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CatalogId")
     }
 
-    prop! {
-        /// `Name`: The table name. For Hive compatibility, this is folded to lowercase when it is
-        /// stored.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `DatabaseName`, which `new` took, in place.
+    pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatabaseName", value.into());
+        self
     }
 
-    prop! {
-        /// `OpenTableFormatInput`: Specifies an OpenTableFormatInput structure when creating an
-        /// open format table.
-        core.props, "OpenTableFormatInput", open_table_format_input, set_open_table_format_input, get_open_table_format_input, Val<table::OpenTableFormatInput>
+    /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatabaseName")
     }
 
-    prop! {
-        /// `TableInput`: A structure used to define a table.
-        core.props, "TableInput", table_input, set_table_input, get_table_input, Val<table::TableInput>
+    /// `Name`: The table name. For Hive compatibility, this is folded to lowercase when it is
+    /// stored.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OpenTableFormatInput`: Specifies an OpenTableFormatInput structure when creating an open
+    /// format table.
+    pub fn open_table_format_input(mut self, value: impl Into<Val<table::OpenTableFormatInput>>) -> Self {
+        self.core.props.set("OpenTableFormatInput", value.into());
+        self
+    }
+
+    /// Sets `OpenTableFormatInput` in place: [`Self::open_table_format_input`] on a value held by `&mut`.
+    pub fn set_open_table_format_input(&mut self, value: impl Into<Val<table::OpenTableFormatInput>>) -> &mut Self {
+        self.core.props.set("OpenTableFormatInput", value.into());
+        self
+    }
+
+    /// `OpenTableFormatInput` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_open_table_format_input(&self) -> ::std::option::Option<Val<table::OpenTableFormatInput>> {
+        crate::cfn::get_prop(&self.core.props, "OpenTableFormatInput")
+    }
+
+    /// `TableInput`: A structure used to define a table.
+    pub fn table_input(mut self, value: impl Into<Val<table::TableInput>>) -> Self {
+        self.core.props.set("TableInput", value.into());
+        self
+    }
+
+    /// Sets `TableInput` in place: [`Self::table_input`] on a value held by `&mut`.
+    pub fn set_table_input(&mut self, value: impl Into<Val<table::TableInput>>) -> &mut Self {
+        self.core.props.set("TableInput", value.into());
+        self
+    }
+
+    /// `TableInput` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_input(&self) -> ::std::option::Option<Val<table::TableInput>> {
+        crate::cfn::get_prop(&self.core.props, "TableInput")
     }
 
     /// `Ref`: the resource's identifier.
@@ -6553,10 +12437,23 @@ pub mod table {
             OpenTableFormatInput { props }
         }
 
-        prop! {
-            /// `IcebergInput`: Specifies an IcebergInput structure that defines an Apache Iceberg
-            /// metadata table.
-            props, "IcebergInput", iceberg_input, set_iceberg_input, get_iceberg_input, Val<IcebergInput>
+        /// `IcebergInput`: Specifies an IcebergInput structure that defines an Apache Iceberg metadata
+        /// table.
+        pub fn iceberg_input(mut self, value: impl Into<Val<IcebergInput>>) -> Self {
+            self.props.set("IcebergInput", value.into());
+            self
+        }
+
+        /// Sets `IcebergInput` in place: [`Self::iceberg_input`] on a value held by `&mut`.
+        pub fn set_iceberg_input(&mut self, value: impl Into<Val<IcebergInput>>) -> &mut Self {
+            self.props.set("IcebergInput", value.into());
+            self
+        }
+
+        /// `IcebergInput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iceberg_input(&self) -> ::std::option::Option<Val<IcebergInput>> {
+            crate::cfn::get_prop(&self.props, "IcebergInput")
         }
     }
 
@@ -6576,19 +12473,58 @@ pub mod table {
             IcebergInput { props }
         }
 
-        prop! {
-            /// `IcebergTableInput`: Specifies the Iceberg table configuration.
-            props, "IcebergTableInput", iceberg_table_input, set_iceberg_table_input, get_iceberg_table_input, Val<IcebergTableInput>
+        /// `IcebergTableInput`: Specifies the Iceberg table configuration.
+        pub fn iceberg_table_input(mut self, value: impl Into<Val<IcebergTableInput>>) -> Self {
+            self.props.set("IcebergTableInput", value.into());
+            self
         }
 
-        prop! {
-            /// `MetadataOperation`: A required metadata operation. Can only be set to CREATE.
-            props, "MetadataOperation", metadata_operation, set_metadata_operation, get_metadata_operation, Val<MetadataOperation>
+        /// Sets `IcebergTableInput` in place: [`Self::iceberg_table_input`] on a value held by `&mut`.
+        pub fn set_iceberg_table_input(&mut self, value: impl Into<Val<IcebergTableInput>>) -> &mut Self {
+            self.props.set("IcebergTableInput", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`: The table version of the Iceberg table. Defaults to 2.
-            props, "Version", version, set_version, get_version, Val<String>
+        /// `IcebergTableInput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iceberg_table_input(&self) -> ::std::option::Option<Val<IcebergTableInput>> {
+            crate::cfn::get_prop(&self.props, "IcebergTableInput")
+        }
+
+        /// `MetadataOperation`: A required metadata operation. Can only be set to CREATE.
+        pub fn metadata_operation(mut self, value: impl Into<Val<MetadataOperation>>) -> Self {
+            self.props.set("MetadataOperation", value.into());
+            self
+        }
+
+        /// Sets `MetadataOperation` in place: [`Self::metadata_operation`] on a value held by `&mut`.
+        pub fn set_metadata_operation(&mut self, value: impl Into<Val<MetadataOperation>>) -> &mut Self {
+            self.props.set("MetadataOperation", value.into());
+            self
+        }
+
+        /// `MetadataOperation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata_operation(&self) -> ::std::option::Option<Val<MetadataOperation>> {
+            crate::cfn::get_prop(&self.props, "MetadataOperation")
+        }
+
+        /// `Version`: The table version of the Iceberg table. Defaults to 2.
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -6611,29 +12547,82 @@ pub mod table {
             IcebergTableInput { props }
         }
 
-        prop! {
-            /// `Location`: The location of the Iceberg table.
-            props, "Location", _, set_location, get_location, Val<String>
+        /// Sets `Location`, which `new` took, in place.
+        pub fn set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
         }
 
-        prop! {
-            /// `Schema`: The schema for the Iceberg table.
-            props, "Schema", _, set_schema, get_schema, Val<IcebergSchema>
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Location")
         }
 
-        prop! {
-            /// `PartitionSpec`: The partition spec for the Iceberg table.
-            props, "PartitionSpec", partition_spec, set_partition_spec, get_partition_spec, Val<IcebergPartitionSpec>
+        /// Sets `Schema`, which `new` took, in place.
+        pub fn set_schema(&mut self, value: impl Into<Val<IcebergSchema>>) -> &mut Self {
+            self.props.set("Schema", value.into());
+            self
         }
 
-        prop! {
-            /// `Properties`: The properties for the Iceberg table.
-            props, "Properties", properties, set_properties, get_properties, Val<Map<String>>
+        /// `Schema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema(&self) -> ::std::option::Option<Val<IcebergSchema>> {
+            crate::cfn::get_prop(&self.props, "Schema")
         }
 
-        prop! {
-            /// `WriteOrder`: The write order for the Iceberg table.
-            props, "WriteOrder", write_order, set_write_order, get_write_order, Val<IcebergSortOrder>
+        /// `PartitionSpec`: The partition spec for the Iceberg table.
+        pub fn partition_spec(mut self, value: impl Into<Val<IcebergPartitionSpec>>) -> Self {
+            self.props.set("PartitionSpec", value.into());
+            self
+        }
+
+        /// Sets `PartitionSpec` in place: [`Self::partition_spec`] on a value held by `&mut`.
+        pub fn set_partition_spec(&mut self, value: impl Into<Val<IcebergPartitionSpec>>) -> &mut Self {
+            self.props.set("PartitionSpec", value.into());
+            self
+        }
+
+        /// `PartitionSpec` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partition_spec(&self) -> ::std::option::Option<Val<IcebergPartitionSpec>> {
+            crate::cfn::get_prop(&self.props, "PartitionSpec")
+        }
+
+        /// `Properties`: The properties for the Iceberg table.
+        pub fn properties(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// Sets `Properties` in place: [`Self::properties`] on a value held by `&mut`.
+        pub fn set_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// `Properties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Properties")
+        }
+
+        /// `WriteOrder`: The write order for the Iceberg table.
+        pub fn write_order(mut self, value: impl Into<Val<IcebergSortOrder>>) -> Self {
+            self.props.set("WriteOrder", value.into());
+            self
+        }
+
+        /// Sets `WriteOrder` in place: [`Self::write_order`] on a value held by `&mut`.
+        pub fn set_write_order(&mut self, value: impl Into<Val<IcebergSortOrder>>) -> &mut Self {
+            self.props.set("WriteOrder", value.into());
+            self
+        }
+
+        /// `WriteOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_write_order(&self) -> ::std::option::Option<Val<IcebergSortOrder>> {
+            crate::cfn::get_prop(&self.props, "WriteOrder")
         }
     }
 
@@ -6654,14 +12643,34 @@ pub mod table {
             IcebergPartitionSpec { props }
         }
 
-        prop! {
-            /// `Fields`: The partition fields.
-            props, "Fields", _, set_fields, get_fields, Val<List<IcebergPartitionField>>
+        /// Sets `Fields`, which `new` took, in place.
+        pub fn set_fields(&mut self, value: impl Into<Val<List<IcebergPartitionField>>>) -> &mut Self {
+            self.props.set("Fields", value.into());
+            self
         }
 
-        prop! {
-            /// `SpecId`: The spec ID.
-            props, "SpecId", spec_id, set_spec_id, get_spec_id, Val<i64>
+        /// `Fields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fields(&self) -> ::std::option::Option<Val<List<IcebergPartitionField>>> {
+            crate::cfn::get_prop(&self.props, "Fields")
+        }
+
+        /// `SpecId`: The spec ID.
+        pub fn spec_id(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SpecId", value.into());
+            self
+        }
+
+        /// Sets `SpecId` in place: [`Self::spec_id`] on a value held by `&mut`.
+        pub fn set_spec_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SpecId", value.into());
+            self
+        }
+
+        /// `SpecId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spec_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SpecId")
         }
     }
 
@@ -6690,24 +12699,58 @@ pub mod table {
             IcebergPartitionField { props }
         }
 
-        prop! {
-            /// `SourceId`: The source field ID.
-            props, "SourceId", _, set_source_id, get_source_id, Val<i64>
+        /// Sets `SourceId`, which `new` took, in place.
+        pub fn set_source_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SourceId", value.into());
+            self
         }
 
-        prop! {
-            /// `Transform`: The transform to apply.
-            props, "Transform", _, set_transform, get_transform, Val<String>
+        /// `SourceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SourceId")
         }
 
-        prop! {
-            /// `Name`: The partition field name.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Transform`, which `new` took, in place.
+        pub fn set_transform(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Transform", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldId`: The partition field ID.
-            props, "FieldId", field_id, set_field_id, get_field_id, Val<i64>
+        /// `Transform` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transform(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Transform")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `FieldId`: The partition field ID.
+        pub fn field_id(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("FieldId", value.into());
+            self
+        }
+
+        /// Sets `FieldId` in place: [`Self::field_id`] on a value held by `&mut`.
+        pub fn set_field_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FieldId", value.into());
+            self
+        }
+
+        /// `FieldId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FieldId")
         }
     }
 
@@ -6728,24 +12771,70 @@ pub mod table {
             IcebergSchema { props }
         }
 
-        prop! {
-            /// `Fields`: The fields in the schema.
-            props, "Fields", _, set_fields, get_fields, Val<List<IcebergStructField>>
+        /// Sets `Fields`, which `new` took, in place.
+        pub fn set_fields(&mut self, value: impl Into<Val<List<IcebergStructField>>>) -> &mut Self {
+            self.props.set("Fields", value.into());
+            self
         }
 
-        prop! {
-            /// `IdentifierFieldIds`: The identifier field IDs.
-            props, "IdentifierFieldIds", identifier_field_ids, set_identifier_field_ids, get_identifier_field_ids, Val<List<i64>>
+        /// `Fields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fields(&self) -> ::std::option::Option<Val<List<IcebergStructField>>> {
+            crate::cfn::get_prop(&self.props, "Fields")
         }
 
-        prop! {
-            /// `SchemaId`: The schema ID.
-            props, "SchemaId", schema_id, set_schema_id, get_schema_id, Val<i64>
+        /// `IdentifierFieldIds`: The identifier field IDs.
+        pub fn identifier_field_ids(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("IdentifierFieldIds", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of the schema.
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// Sets `IdentifierFieldIds` in place: [`Self::identifier_field_ids`] on a value held by `&mut`.
+        pub fn set_identifier_field_ids(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("IdentifierFieldIds", value.into());
+            self
+        }
+
+        /// `IdentifierFieldIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identifier_field_ids(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "IdentifierFieldIds")
+        }
+
+        /// `SchemaId`: The schema ID.
+        pub fn schema_id(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SchemaId", value.into());
+            self
+        }
+
+        /// Sets `SchemaId` in place: [`Self::schema_id`] on a value held by `&mut`.
+        pub fn set_schema_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SchemaId", value.into());
+            self
+        }
+
+        /// `SchemaId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SchemaId")
+        }
+
+        /// `Type`: The type of the schema.
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -6777,29 +12866,70 @@ pub mod table {
             IcebergStructField { props }
         }
 
-        prop! {
-            /// `Id`: The field ID.
-            props, "Id", _, set_id, get_id, Val<i64>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The field name.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `Type`: The field type.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Required`: Whether the field is required.
-            props, "Required", _, set_required, get_required, Val<bool>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Doc`: Documentation for the field.
-            props, "Doc", doc, set_doc, get_doc, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Required`, which `new` took, in place.
+        pub fn set_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Required", value.into());
+            self
+        }
+
+        /// `Required` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Required")
+        }
+
+        /// `Doc`: Documentation for the field.
+        pub fn doc(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Doc", value.into());
+            self
+        }
+
+        /// Sets `Doc` in place: [`Self::doc`] on a value held by `&mut`.
+        pub fn set_doc(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Doc", value.into());
+            self
+        }
+
+        /// `Doc` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_doc(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Doc")
         }
     }
 
@@ -6825,14 +12955,28 @@ pub mod table {
             IcebergSortOrder { props }
         }
 
-        prop! {
-            /// `OrderId`: The order ID.
-            props, "OrderId", _, set_order_id, get_order_id, Val<i64>
+        /// Sets `OrderId`, which `new` took, in place.
+        pub fn set_order_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("OrderId", value.into());
+            self
         }
 
-        prop! {
-            /// `Fields`: The sort fields.
-            props, "Fields", _, set_fields, get_fields, Val<List<IcebergSortField>>
+        /// `OrderId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_order_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "OrderId")
+        }
+
+        /// Sets `Fields`, which `new` took, in place.
+        pub fn set_fields(&mut self, value: impl Into<Val<List<IcebergSortField>>>) -> &mut Self {
+            self.props.set("Fields", value.into());
+            self
+        }
+
+        /// `Fields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fields(&self) -> ::std::option::Option<Val<List<IcebergSortField>>> {
+            crate::cfn::get_prop(&self.props, "Fields")
         }
     }
 
@@ -6864,24 +13008,52 @@ pub mod table {
             IcebergSortField { props }
         }
 
-        prop! {
-            /// `SourceId`: The source field ID.
-            props, "SourceId", _, set_source_id, get_source_id, Val<i64>
+        /// Sets `SourceId`, which `new` took, in place.
+        pub fn set_source_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SourceId", value.into());
+            self
         }
 
-        prop! {
-            /// `Transform`: The transform to apply.
-            props, "Transform", _, set_transform, get_transform, Val<String>
+        /// `SourceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SourceId")
         }
 
-        prop! {
-            /// `Direction`: The sort direction.
-            props, "Direction", _, set_direction, get_direction, Val<String>
+        /// Sets `Transform`, which `new` took, in place.
+        pub fn set_transform(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Transform", value.into());
+            self
         }
 
-        prop! {
-            /// `NullOrder`: The null ordering.
-            props, "NullOrder", _, set_null_order, get_null_order, Val<String>
+        /// `Transform` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transform(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Transform")
+        }
+
+        /// Sets `Direction`, which `new` took, in place.
+        pub fn set_direction(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Direction", value.into());
+            self
+        }
+
+        /// `Direction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_direction(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Direction")
+        }
+
+        /// Sets `NullOrder`, which `new` took, in place.
+        pub fn set_null_order(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NullOrder", value.into());
+            self
+        }
+
+        /// `NullOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_null_order(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NullOrder")
         }
     }
 
@@ -6910,72 +13082,228 @@ pub mod table {
             TableInput { props }
         }
 
-        prop! {
-            /// `Description`: A description of the table.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Description`: A description of the table.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The table name. For Hive compatibility, this is folded to lowercase when it is
-            /// stored.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Owner`: The table owner. Included for Apache Hive compatibility. Not used in the normal
-            /// course of AWS Glue operations.
-            props, "Owner", owner, set_owner, get_owner, Val<String>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
+        /// `Name`: The table name. For Hive compatibility, this is folded to lowercase when it is
+        /// stored.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `PartitionKeys`: A list of columns by which the table is partitioned. Only primitive
-            /// types are supported as partition keys.
-            props, "PartitionKeys", partition_keys, set_partition_keys, get_partition_keys, Val<List<Column>>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Retention`: The retention time for this table.
-            props, "Retention", retention, set_retention, get_retention, Val<i64>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `StorageDescriptor`: A storage descriptor containing information about the physical
-            /// storage of this table.
-            props, "StorageDescriptor", storage_descriptor, set_storage_descriptor, get_storage_descriptor, Val<StorageDescriptor>
+        /// `Owner`: The table owner. Included for Apache Hive compatibility. Not used in the normal
+        /// course of AWS Glue operations.
+        pub fn owner(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Owner", value.into());
+            self
         }
 
-        prop! {
-            /// `TableType`: The type of this table. AWS Glue will create tables with the EXTERNAL_TABLE
-            /// type. Other services, such as Athena, may create tables with additional table types.
-            props, "TableType", table_type, set_table_type, get_table_type, Val<TableInputTableType>
+        /// Sets `Owner` in place: [`Self::owner`] on a value held by `&mut`.
+        pub fn set_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Owner", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetTable`: A TableIdentifier structure that describes a target table for resource
-            /// linking.
-            props, "TargetTable", target_table, set_target_table, get_target_table, Val<TableIdentifier>
+        /// `Owner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Owner")
         }
 
-        prop! {
-            /// `ViewDefinition`: The view definition for the table.
-            props, "ViewDefinition", view_definition, set_view_definition, get_view_definition, Val<ViewDefinition>
+        /// `Parameters`.
+        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
         }
 
-        prop! {
-            /// `ViewExpandedText`: Included for Apache Hive compatibility. Not used in the normal
-            /// course of AWS Glue operations.
-            props, "ViewExpandedText", view_expanded_text, set_view_expanded_text, get_view_expanded_text, Val<String>
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
         }
 
-        prop! {
-            /// `ViewOriginalText`: Included for Apache Hive compatibility. Not used in the normal
-            /// course of AWS Glue operations.
-            props, "ViewOriginalText", view_original_text, set_view_original_text, get_view_original_text, Val<String>
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
+        }
+
+        /// `PartitionKeys`: A list of columns by which the table is partitioned. Only primitive types
+        /// are supported as partition keys.
+        pub fn partition_keys(mut self, value: impl Into<Val<List<Column>>>) -> Self {
+            self.props.set("PartitionKeys", value.into());
+            self
+        }
+
+        /// Sets `PartitionKeys` in place: [`Self::partition_keys`] on a value held by `&mut`.
+        pub fn set_partition_keys(&mut self, value: impl Into<Val<List<Column>>>) -> &mut Self {
+            self.props.set("PartitionKeys", value.into());
+            self
+        }
+
+        /// `PartitionKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partition_keys(&self) -> ::std::option::Option<Val<List<Column>>> {
+            crate::cfn::get_prop(&self.props, "PartitionKeys")
+        }
+
+        /// `Retention`: The retention time for this table.
+        pub fn retention(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Retention", value.into());
+            self
+        }
+
+        /// Sets `Retention` in place: [`Self::retention`] on a value held by `&mut`.
+        pub fn set_retention(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Retention", value.into());
+            self
+        }
+
+        /// `Retention` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retention(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Retention")
+        }
+
+        /// `StorageDescriptor`: A storage descriptor containing information about the physical storage
+        /// of this table.
+        pub fn storage_descriptor(mut self, value: impl Into<Val<StorageDescriptor>>) -> Self {
+            self.props.set("StorageDescriptor", value.into());
+            self
+        }
+
+        /// Sets `StorageDescriptor` in place: [`Self::storage_descriptor`] on a value held by `&mut`.
+        pub fn set_storage_descriptor(&mut self, value: impl Into<Val<StorageDescriptor>>) -> &mut Self {
+            self.props.set("StorageDescriptor", value.into());
+            self
+        }
+
+        /// `StorageDescriptor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_descriptor(&self) -> ::std::option::Option<Val<StorageDescriptor>> {
+            crate::cfn::get_prop(&self.props, "StorageDescriptor")
+        }
+
+        /// `TableType`: The type of this table. AWS Glue will create tables with the EXTERNAL_TABLE
+        /// type. Other services, such as Athena, may create tables with additional table types.
+        pub fn table_type(mut self, value: impl Into<Val<TableInputTableType>>) -> Self {
+            self.props.set("TableType", value.into());
+            self
+        }
+
+        /// Sets `TableType` in place: [`Self::table_type`] on a value held by `&mut`.
+        pub fn set_table_type(&mut self, value: impl Into<Val<TableInputTableType>>) -> &mut Self {
+            self.props.set("TableType", value.into());
+            self
+        }
+
+        /// `TableType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_type(&self) -> ::std::option::Option<Val<TableInputTableType>> {
+            crate::cfn::get_prop(&self.props, "TableType")
+        }
+
+        /// `TargetTable`: A TableIdentifier structure that describes a target table for resource
+        /// linking.
+        pub fn target_table(mut self, value: impl Into<Val<TableIdentifier>>) -> Self {
+            self.props.set("TargetTable", value.into());
+            self
+        }
+
+        /// Sets `TargetTable` in place: [`Self::target_table`] on a value held by `&mut`.
+        pub fn set_target_table(&mut self, value: impl Into<Val<TableIdentifier>>) -> &mut Self {
+            self.props.set("TargetTable", value.into());
+            self
+        }
+
+        /// `TargetTable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_table(&self) -> ::std::option::Option<Val<TableIdentifier>> {
+            crate::cfn::get_prop(&self.props, "TargetTable")
+        }
+
+        /// `ViewDefinition`: The view definition for the table.
+        pub fn view_definition(mut self, value: impl Into<Val<ViewDefinition>>) -> Self {
+            self.props.set("ViewDefinition", value.into());
+            self
+        }
+
+        /// Sets `ViewDefinition` in place: [`Self::view_definition`] on a value held by `&mut`.
+        pub fn set_view_definition(&mut self, value: impl Into<Val<ViewDefinition>>) -> &mut Self {
+            self.props.set("ViewDefinition", value.into());
+            self
+        }
+
+        /// `ViewDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_view_definition(&self) -> ::std::option::Option<Val<ViewDefinition>> {
+            crate::cfn::get_prop(&self.props, "ViewDefinition")
+        }
+
+        /// `ViewExpandedText`: Included for Apache Hive compatibility. Not used in the normal course of
+        /// AWS Glue operations.
+        pub fn view_expanded_text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ViewExpandedText", value.into());
+            self
+        }
+
+        /// Sets `ViewExpandedText` in place: [`Self::view_expanded_text`] on a value held by `&mut`.
+        pub fn set_view_expanded_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ViewExpandedText", value.into());
+            self
+        }
+
+        /// `ViewExpandedText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_view_expanded_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ViewExpandedText")
+        }
+
+        /// `ViewOriginalText`: Included for Apache Hive compatibility. Not used in the normal course of
+        /// AWS Glue operations.
+        pub fn view_original_text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ViewOriginalText", value.into());
+            self
+        }
+
+        /// Sets `ViewOriginalText` in place: [`Self::view_original_text`] on a value held by `&mut`.
+        pub fn set_view_original_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ViewOriginalText", value.into());
+            self
+        }
+
+        /// `ViewOriginalText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_view_original_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ViewOriginalText")
         }
     }
 
@@ -6996,19 +13324,52 @@ pub mod table {
             Column { props }
         }
 
-        prop! {
-            /// `Name`: The name of the Column.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Comment`: A free-form text comment.
-            props, "Comment", comment, set_comment, get_comment, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Type`: The data type of the Column.
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// `Comment`: A free-form text comment.
+        pub fn comment(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Comment", value.into());
+            self
+        }
+
+        /// Sets `Comment` in place: [`Self::comment`] on a value held by `&mut`.
+        pub fn set_comment(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Comment", value.into());
+            self
+        }
+
+        /// `Comment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comment(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Comment")
+        }
+
+        /// `Type`: The data type of the Column.
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -7027,77 +13388,247 @@ pub mod table {
             StorageDescriptor { props }
         }
 
-        prop! {
-            /// `BucketColumns`: A list of reducer grouping columns, clustering columns, and bucketing
-            /// columns in the table.
-            props, "BucketColumns", bucket_columns, set_bucket_columns, get_bucket_columns, Val<List<String>>
+        /// `BucketColumns`: A list of reducer grouping columns, clustering columns, and bucketing
+        /// columns in the table.
+        pub fn bucket_columns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("BucketColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `Columns`: A list of the Columns in the table.
-            props, "Columns", columns, set_columns, get_columns, Val<List<Column>>
+        /// Sets `BucketColumns` in place: [`Self::bucket_columns`] on a value held by `&mut`.
+        pub fn set_bucket_columns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("BucketColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `Compressed`: True if the data in the table is compressed, or False if not.
-            props, "Compressed", compressed, set_compressed, get_compressed, Val<bool>
+        /// `BucketColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_columns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "BucketColumns")
         }
 
-        prop! {
-            /// `InputFormat`: The input format: SequenceFileInputFormat (binary), or TextInputFormat,
-            /// or a custom format.
-            props, "InputFormat", input_format, set_input_format, get_input_format, Val<String>
+        /// `Columns`: A list of the Columns in the table.
+        pub fn columns(mut self, value: impl Into<Val<List<Column>>>) -> Self {
+            self.props.set("Columns", value.into());
+            self
         }
 
-        prop! {
-            /// `Location`: The physical location of the table. By default, this takes the form of the
-            /// warehouse location, followed by the database location in the warehouse, followed by the
-            /// table name.
-            props, "Location", location, set_location, get_location, Val<String>
+        /// Sets `Columns` in place: [`Self::columns`] on a value held by `&mut`.
+        pub fn set_columns(&mut self, value: impl Into<Val<List<Column>>>) -> &mut Self {
+            self.props.set("Columns", value.into());
+            self
         }
 
-        prop! {
-            /// `NumberOfBuckets`: Must be specified if the table contains any dimension columns.
-            props, "NumberOfBuckets", number_of_buckets, set_number_of_buckets, get_number_of_buckets, Val<i64>
+        /// `Columns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_columns(&self) -> ::std::option::Option<Val<List<Column>>> {
+            crate::cfn::get_prop(&self.props, "Columns")
         }
 
-        prop! {
-            /// `OutputFormat`: The output format: SequenceFileOutputFormat (binary), or
-            /// IgnoreKeyTextOutputFormat, or a custom format.
-            props, "OutputFormat", output_format, set_output_format, get_output_format, Val<String>
+        /// `Compressed`: True if the data in the table is compressed, or False if not.
+        pub fn compressed(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Compressed", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
+        /// Sets `Compressed` in place: [`Self::compressed`] on a value held by `&mut`.
+        pub fn set_compressed(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Compressed", value.into());
+            self
         }
 
-        prop! {
-            /// `SchemaReference`: An object that references a schema stored in the AWS Glue Schema
-            /// Registry.
-            props, "SchemaReference", schema_reference, set_schema_reference, get_schema_reference, Val<SchemaReference>
+        /// `Compressed` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compressed(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Compressed")
         }
 
-        prop! {
-            /// `SerdeInfo`: The serialization/deserialization (SerDe) information.
-            props, "SerdeInfo", serde_info, set_serde_info, get_serde_info, Val<SerdeInfo>
+        /// `InputFormat`: The input format: SequenceFileInputFormat (binary), or TextInputFormat, or a
+        /// custom format.
+        pub fn input_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InputFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `SkewedInfo`: The information about values that appear frequently in a column (skewed
-            /// values).
-            props, "SkewedInfo", skewed_info, set_skewed_info, get_skewed_info, Val<SkewedInfo>
+        /// Sets `InputFormat` in place: [`Self::input_format`] on a value held by `&mut`.
+        pub fn set_input_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InputFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `SortColumns`: A list specifying the sort order of each bucket in the table.
-            props, "SortColumns", sort_columns, set_sort_columns, get_sort_columns, Val<List<Order>>
+        /// `InputFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InputFormat")
         }
 
-        prop! {
-            /// `StoredAsSubDirectories`: True if the table data is stored in subdirectories, or False
-            /// if not.
-            props, "StoredAsSubDirectories", stored_as_sub_directories, set_stored_as_sub_directories, get_stored_as_sub_directories, Val<bool>
+        /// `Location`: The physical location of the table. By default, this takes the form of the
+        /// warehouse location, followed by the database location in the warehouse, followed by the
+        /// table name.
+        pub fn location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// Sets `Location` in place: [`Self::location`] on a value held by `&mut`.
+        pub fn set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Location")
+        }
+
+        /// `NumberOfBuckets`: Must be specified if the table contains any dimension columns.
+        pub fn number_of_buckets(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NumberOfBuckets", value.into());
+            self
+        }
+
+        /// Sets `NumberOfBuckets` in place: [`Self::number_of_buckets`] on a value held by `&mut`.
+        pub fn set_number_of_buckets(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NumberOfBuckets", value.into());
+            self
+        }
+
+        /// `NumberOfBuckets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_buckets(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfBuckets")
+        }
+
+        /// `OutputFormat`: The output format: SequenceFileOutputFormat (binary), or
+        /// IgnoreKeyTextOutputFormat, or a custom format.
+        pub fn output_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutputFormat", value.into());
+            self
+        }
+
+        /// Sets `OutputFormat` in place: [`Self::output_format`] on a value held by `&mut`.
+        pub fn set_output_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputFormat", value.into());
+            self
+        }
+
+        /// `OutputFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputFormat")
+        }
+
+        /// `Parameters`.
+        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
+        }
+
+        /// `SchemaReference`: An object that references a schema stored in the AWS Glue Schema
+        /// Registry.
+        pub fn schema_reference(mut self, value: impl Into<Val<SchemaReference>>) -> Self {
+            self.props.set("SchemaReference", value.into());
+            self
+        }
+
+        /// Sets `SchemaReference` in place: [`Self::schema_reference`] on a value held by `&mut`.
+        pub fn set_schema_reference(&mut self, value: impl Into<Val<SchemaReference>>) -> &mut Self {
+            self.props.set("SchemaReference", value.into());
+            self
+        }
+
+        /// `SchemaReference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_reference(&self) -> ::std::option::Option<Val<SchemaReference>> {
+            crate::cfn::get_prop(&self.props, "SchemaReference")
+        }
+
+        /// `SerdeInfo`: The serialization/deserialization (SerDe) information.
+        pub fn serde_info(mut self, value: impl Into<Val<SerdeInfo>>) -> Self {
+            self.props.set("SerdeInfo", value.into());
+            self
+        }
+
+        /// Sets `SerdeInfo` in place: [`Self::serde_info`] on a value held by `&mut`.
+        pub fn set_serde_info(&mut self, value: impl Into<Val<SerdeInfo>>) -> &mut Self {
+            self.props.set("SerdeInfo", value.into());
+            self
+        }
+
+        /// `SerdeInfo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_serde_info(&self) -> ::std::option::Option<Val<SerdeInfo>> {
+            crate::cfn::get_prop(&self.props, "SerdeInfo")
+        }
+
+        /// `SkewedInfo`: The information about values that appear frequently in a column (skewed
+        /// values).
+        pub fn skewed_info(mut self, value: impl Into<Val<SkewedInfo>>) -> Self {
+            self.props.set("SkewedInfo", value.into());
+            self
+        }
+
+        /// Sets `SkewedInfo` in place: [`Self::skewed_info`] on a value held by `&mut`.
+        pub fn set_skewed_info(&mut self, value: impl Into<Val<SkewedInfo>>) -> &mut Self {
+            self.props.set("SkewedInfo", value.into());
+            self
+        }
+
+        /// `SkewedInfo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_skewed_info(&self) -> ::std::option::Option<Val<SkewedInfo>> {
+            crate::cfn::get_prop(&self.props, "SkewedInfo")
+        }
+
+        /// `SortColumns`: A list specifying the sort order of each bucket in the table.
+        pub fn sort_columns(mut self, value: impl Into<Val<List<Order>>>) -> Self {
+            self.props.set("SortColumns", value.into());
+            self
+        }
+
+        /// Sets `SortColumns` in place: [`Self::sort_columns`] on a value held by `&mut`.
+        pub fn set_sort_columns(&mut self, value: impl Into<Val<List<Order>>>) -> &mut Self {
+            self.props.set("SortColumns", value.into());
+            self
+        }
+
+        /// `SortColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sort_columns(&self) -> ::std::option::Option<Val<List<Order>>> {
+            crate::cfn::get_prop(&self.props, "SortColumns")
+        }
+
+        /// `StoredAsSubDirectories`: True if the table data is stored in subdirectories, or False if
+        /// not.
+        pub fn stored_as_sub_directories(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("StoredAsSubDirectories", value.into());
+            self
+        }
+
+        /// Sets `StoredAsSubDirectories` in place: [`Self::stored_as_sub_directories`] on a value held
+        /// by `&mut`.
+        pub fn set_stored_as_sub_directories(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("StoredAsSubDirectories", value.into());
+            self
+        }
+
+        /// `StoredAsSubDirectories` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stored_as_sub_directories(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "StoredAsSubDirectories")
         }
     }
 
@@ -7117,21 +13648,60 @@ pub mod table {
             SchemaReference { props }
         }
 
-        prop! {
-            /// `SchemaId`: A structure that contains schema identity fields. Either this or the
-            /// SchemaVersionId has to be provided.
-            props, "SchemaId", schema_id, set_schema_id, get_schema_id, Val<SchemaId>
+        /// `SchemaId`: A structure that contains schema identity fields. Either this or the
+        /// SchemaVersionId has to be provided.
+        pub fn schema_id(mut self, value: impl Into<Val<SchemaId>>) -> Self {
+            self.props.set("SchemaId", value.into());
+            self
         }
 
-        prop! {
-            /// `SchemaVersionId`: The unique ID assigned to a version of the schema. Either this or the
-            /// SchemaId has to be provided.
-            props, "SchemaVersionId", schema_version_id, set_schema_version_id, get_schema_version_id, Val<String>
+        /// Sets `SchemaId` in place: [`Self::schema_id`] on a value held by `&mut`.
+        pub fn set_schema_id(&mut self, value: impl Into<Val<SchemaId>>) -> &mut Self {
+            self.props.set("SchemaId", value.into());
+            self
         }
 
-        prop! {
-            /// `SchemaVersionNumber`: The version number of the schema.
-            props, "SchemaVersionNumber", schema_version_number, set_schema_version_number, get_schema_version_number, Val<i64>
+        /// `SchemaId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_id(&self) -> ::std::option::Option<Val<SchemaId>> {
+            crate::cfn::get_prop(&self.props, "SchemaId")
+        }
+
+        /// `SchemaVersionId`: The unique ID assigned to a version of the schema. Either this or the
+        /// SchemaId has to be provided.
+        pub fn schema_version_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SchemaVersionId", value.into());
+            self
+        }
+
+        /// Sets `SchemaVersionId` in place: [`Self::schema_version_id`] on a value held by `&mut`.
+        pub fn set_schema_version_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SchemaVersionId", value.into());
+            self
+        }
+
+        /// `SchemaVersionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_version_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SchemaVersionId")
+        }
+
+        /// `SchemaVersionNumber`: The version number of the schema.
+        pub fn schema_version_number(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SchemaVersionNumber", value.into());
+            self
+        }
+
+        /// Sets `SchemaVersionNumber` in place: [`Self::schema_version_number`] on a value held by `&mut`.
+        pub fn set_schema_version_number(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SchemaVersionNumber", value.into());
+            self
+        }
+
+        /// `SchemaVersionNumber` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_version_number(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SchemaVersionNumber")
         }
     }
 
@@ -7151,20 +13721,59 @@ pub mod table {
             SchemaId { props }
         }
 
-        prop! {
-            /// `RegistryName`: The name of the schema registry that contains the schema.
-            props, "RegistryName", registry_name, set_registry_name, get_registry_name, Val<String>
+        /// `RegistryName`: The name of the schema registry that contains the schema.
+        pub fn registry_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RegistryName", value.into());
+            self
         }
 
-        prop! {
-            /// `SchemaArn`: The Amazon Resource Name (ARN) of the schema. One of SchemaArn or
-            /// SchemaName has to be provided.
-            props, "SchemaArn", schema_arn, set_schema_arn, get_schema_arn, Val<String>
+        /// Sets `RegistryName` in place: [`Self::registry_name`] on a value held by `&mut`.
+        pub fn set_registry_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RegistryName", value.into());
+            self
         }
 
-        prop! {
-            /// `SchemaName`: The name of the schema. One of SchemaArn or SchemaName has to be provided.
-            props, "SchemaName", schema_name, set_schema_name, get_schema_name, Val<String>
+        /// `RegistryName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_registry_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RegistryName")
+        }
+
+        /// `SchemaArn`: The Amazon Resource Name (ARN) of the schema. One of SchemaArn or SchemaName
+        /// has to be provided.
+        pub fn schema_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SchemaArn", value.into());
+            self
+        }
+
+        /// Sets `SchemaArn` in place: [`Self::schema_arn`] on a value held by `&mut`.
+        pub fn set_schema_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SchemaArn", value.into());
+            self
+        }
+
+        /// `SchemaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SchemaArn")
+        }
+
+        /// `SchemaName`: The name of the schema. One of SchemaArn or SchemaName has to be provided.
+        pub fn schema_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SchemaName", value.into());
+            self
+        }
+
+        /// Sets `SchemaName` in place: [`Self::schema_name`] on a value held by `&mut`.
+        pub fn set_schema_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SchemaName", value.into());
+            self
+        }
+
+        /// `SchemaName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SchemaName")
         }
     }
 
@@ -7184,20 +13793,59 @@ pub mod table {
             SerdeInfo { props }
         }
 
-        prop! {
-            /// `Name`: Name of the SerDe.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: Name of the SerDe.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `SerializationLibrary`: Usually the class that implements the SerDe. An example is
-            /// org.apache.hadoop.hive.serde2.columnar.ColumnarSerDe.
-            props, "SerializationLibrary", serialization_library, set_serialization_library, get_serialization_library, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Parameters`.
+        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
+        }
+
+        /// `SerializationLibrary`: Usually the class that implements the SerDe. An example is
+        /// org.apache.hadoop.hive.serde2.columnar.ColumnarSerDe.
+        pub fn serialization_library(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SerializationLibrary", value.into());
+            self
+        }
+
+        /// Sets `SerializationLibrary` in place: [`Self::serialization_library`] on a value held by `&mut`.
+        pub fn set_serialization_library(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SerializationLibrary", value.into());
+            self
+        }
+
+        /// `SerializationLibrary` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_serialization_library(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SerializationLibrary")
         }
     }
 
@@ -7217,19 +13865,59 @@ pub mod table {
             SkewedInfo { props }
         }
 
-        prop! {
-            /// `SkewedColumnNames`: A list of names of columns that contain skewed values.
-            props, "SkewedColumnNames", skewed_column_names, set_skewed_column_names, get_skewed_column_names, Val<List<String>>
+        /// `SkewedColumnNames`: A list of names of columns that contain skewed values.
+        pub fn skewed_column_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SkewedColumnNames", value.into());
+            self
         }
 
-        prop! {
-            /// `SkewedColumnValueLocationMaps`.
-            props, "SkewedColumnValueLocationMaps", skewed_column_value_location_maps, set_skewed_column_value_location_maps, get_skewed_column_value_location_maps, Val<Json>
+        /// Sets `SkewedColumnNames` in place: [`Self::skewed_column_names`] on a value held by `&mut`.
+        pub fn set_skewed_column_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SkewedColumnNames", value.into());
+            self
         }
 
-        prop! {
-            /// `SkewedColumnValues`: A list of names of columns that contain skewed values.
-            props, "SkewedColumnValues", skewed_column_values, set_skewed_column_values, get_skewed_column_values, Val<List<String>>
+        /// `SkewedColumnNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_skewed_column_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SkewedColumnNames")
+        }
+
+        /// `SkewedColumnValueLocationMaps`.
+        pub fn skewed_column_value_location_maps(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("SkewedColumnValueLocationMaps", value.into());
+            self
+        }
+
+        /// Sets `SkewedColumnValueLocationMaps` in place: [`Self::skewed_column_value_location_maps`]
+        /// on a value held by `&mut`.
+        pub fn set_skewed_column_value_location_maps(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("SkewedColumnValueLocationMaps", value.into());
+            self
+        }
+
+        /// `SkewedColumnValueLocationMaps` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_skewed_column_value_location_maps(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "SkewedColumnValueLocationMaps")
+        }
+
+        /// `SkewedColumnValues`: A list of names of columns that contain skewed values.
+        pub fn skewed_column_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SkewedColumnValues", value.into());
+            self
+        }
+
+        /// Sets `SkewedColumnValues` in place: [`Self::skewed_column_values`] on a value held by `&mut`.
+        pub fn set_skewed_column_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SkewedColumnValues", value.into());
+            self
+        }
+
+        /// `SkewedColumnValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_skewed_column_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SkewedColumnValues")
         }
     }
 
@@ -7253,15 +13941,28 @@ pub mod table {
             Order { props }
         }
 
-        prop! {
-            /// `Column`: The name of the column.
-            props, "Column", _, set_column, get_column, Val<String>
+        /// Sets `Column`, which `new` took, in place.
+        pub fn set_column(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Column", value.into());
+            self
         }
 
-        prop! {
-            /// `SortOrder`: Indicates that the column is sorted in ascending order (==1), or in
-            /// descending order (==0).
-            props, "SortOrder", _, set_sort_order, get_sort_order, Val<i64>
+        /// `Column` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Column")
+        }
+
+        /// Sets `SortOrder`, which `new` took, in place.
+        pub fn set_sort_order(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SortOrder", value.into());
+            self
+        }
+
+        /// `SortOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sort_order(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SortOrder")
         }
     }
 
@@ -7295,24 +13996,76 @@ pub mod table {
             TableIdentifier { props }
         }
 
-        prop! {
-            /// `CatalogId`: The ID of the Data Catalog in which the table resides.
-            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
+        /// `CatalogId`: The ID of the Data Catalog in which the table resides.
+        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`: The name of the catalog database that contains the target table.
-            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+        /// Sets `CatalogId` in place: [`Self::catalog_id`] on a value held by `&mut`.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the target table.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
         }
 
-        prop! {
-            /// `Region`: The Region of the table.
-            props, "Region", region, set_region, get_region, Val<String>
+        /// `DatabaseName`: The name of the catalog database that contains the target table.
+        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `Name`: The name of the target table.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Region`: The Region of the table.
+        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
     }
 
@@ -7331,24 +14084,76 @@ pub mod table {
             ViewDefinition { props }
         }
 
-        prop! {
-            /// `Definer`: The definer of the view.
-            props, "Definer", definer, set_definer, get_definer, Val<String>
+        /// `Definer`: The definer of the view.
+        pub fn definer(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Definer", value.into());
+            self
         }
 
-        prop! {
-            /// `IsProtected`: Indicates whether the view is protected.
-            props, "IsProtected", is_protected, set_is_protected, get_is_protected, Val<bool>
+        /// Sets `Definer` in place: [`Self::definer`] on a value held by `&mut`.
+        pub fn set_definer(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Definer", value.into());
+            self
         }
 
-        prop! {
-            /// `Representations`: The representations of the view.
-            props, "Representations", representations, set_representations, get_representations, Val<List<ViewRepresentation>>
+        /// `Definer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_definer(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Definer")
         }
 
-        prop! {
-            /// `SubObjects`: The sub-objects of the view.
-            props, "SubObjects", sub_objects, set_sub_objects, get_sub_objects, Val<List<String>>
+        /// `IsProtected`: Indicates whether the view is protected.
+        pub fn is_protected(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsProtected", value.into());
+            self
+        }
+
+        /// Sets `IsProtected` in place: [`Self::is_protected`] on a value held by `&mut`.
+        pub fn set_is_protected(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsProtected", value.into());
+            self
+        }
+
+        /// `IsProtected` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_protected(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsProtected")
+        }
+
+        /// `Representations`: The representations of the view.
+        pub fn representations(mut self, value: impl Into<Val<List<ViewRepresentation>>>) -> Self {
+            self.props.set("Representations", value.into());
+            self
+        }
+
+        /// Sets `Representations` in place: [`Self::representations`] on a value held by `&mut`.
+        pub fn set_representations(&mut self, value: impl Into<Val<List<ViewRepresentation>>>) -> &mut Self {
+            self.props.set("Representations", value.into());
+            self
+        }
+
+        /// `Representations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_representations(&self) -> ::std::option::Option<Val<List<ViewRepresentation>>> {
+            crate::cfn::get_prop(&self.props, "Representations")
+        }
+
+        /// `SubObjects`: The sub-objects of the view.
+        pub fn sub_objects(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SubObjects", value.into());
+            self
+        }
+
+        /// Sets `SubObjects` in place: [`Self::sub_objects`] on a value held by `&mut`.
+        pub fn set_sub_objects(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SubObjects", value.into());
+            self
+        }
+
+        /// `SubObjects` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sub_objects(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SubObjects")
         }
     }
 
@@ -7367,29 +14172,94 @@ pub mod table {
             ViewRepresentation { props }
         }
 
-        prop! {
-            /// `Dialect`: The dialect of the view representation.
-            props, "Dialect", dialect, set_dialect, get_dialect, Val<ViewRepresentationDialect>
+        /// `Dialect`: The dialect of the view representation.
+        pub fn dialect(mut self, value: impl Into<Val<ViewRepresentationDialect>>) -> Self {
+            self.props.set("Dialect", value.into());
+            self
         }
 
-        prop! {
-            /// `DialectVersion`: The version of the dialect.
-            props, "DialectVersion", dialect_version, set_dialect_version, get_dialect_version, Val<String>
+        /// Sets `Dialect` in place: [`Self::dialect`] on a value held by `&mut`.
+        pub fn set_dialect(&mut self, value: impl Into<Val<ViewRepresentationDialect>>) -> &mut Self {
+            self.props.set("Dialect", value.into());
+            self
         }
 
-        prop! {
-            /// `ValidationConnection`: The connection used for validation.
-            props, "ValidationConnection", validation_connection, set_validation_connection, get_validation_connection, Val<String>
+        /// `Dialect` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dialect(&self) -> ::std::option::Option<Val<ViewRepresentationDialect>> {
+            crate::cfn::get_prop(&self.props, "Dialect")
         }
 
-        prop! {
-            /// `ViewExpandedText`: The expanded text of the view.
-            props, "ViewExpandedText", view_expanded_text, set_view_expanded_text, get_view_expanded_text, Val<String>
+        /// `DialectVersion`: The version of the dialect.
+        pub fn dialect_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DialectVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `ViewOriginalText`: The original text of the view.
-            props, "ViewOriginalText", view_original_text, set_view_original_text, get_view_original_text, Val<String>
+        /// Sets `DialectVersion` in place: [`Self::dialect_version`] on a value held by `&mut`.
+        pub fn set_dialect_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DialectVersion", value.into());
+            self
+        }
+
+        /// `DialectVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dialect_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DialectVersion")
+        }
+
+        /// `ValidationConnection`: The connection used for validation.
+        pub fn validation_connection(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ValidationConnection", value.into());
+            self
+        }
+
+        /// Sets `ValidationConnection` in place: [`Self::validation_connection`] on a value held by `&mut`.
+        pub fn set_validation_connection(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ValidationConnection", value.into());
+            self
+        }
+
+        /// `ValidationConnection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validation_connection(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ValidationConnection")
+        }
+
+        /// `ViewExpandedText`: The expanded text of the view.
+        pub fn view_expanded_text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ViewExpandedText", value.into());
+            self
+        }
+
+        /// Sets `ViewExpandedText` in place: [`Self::view_expanded_text`] on a value held by `&mut`.
+        pub fn set_view_expanded_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ViewExpandedText", value.into());
+            self
+        }
+
+        /// `ViewExpandedText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_view_expanded_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ViewExpandedText")
+        }
+
+        /// `ViewOriginalText`: The original text of the view.
+        pub fn view_original_text(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ViewOriginalText", value.into());
+            self
+        }
+
+        /// Sets `ViewOriginalText` in place: [`Self::view_original_text`] on a value held by `&mut`.
+        pub fn set_view_original_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ViewOriginalText", value.into());
+            self
+        }
+
+        /// `ViewOriginalText` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_view_original_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ViewOriginalText")
         }
     }
 
@@ -7447,30 +14317,64 @@ impl TableOptimizer {
         TableOptimizer { core }
     }
 
-    prop! {
-        /// `CatalogId`: The catalog ID of the table
-        core.props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+    /// Sets `CatalogId`, which `new` took, in place.
+    pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CatalogId", value.into());
+        self
     }
 
-    prop! {
-        /// `DatabaseName`: The name of the database. For Hive compatibility, this is folded to
-        /// lowercase when it is stored.
-        core.props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+    /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CatalogId")
     }
 
-    prop! {
-        /// `TableName`: The table name. For Hive compatibility, this must be entirely lowercase.
-        core.props, "TableName", _, set_table_name, get_table_name, Val<String>
+    /// Sets `DatabaseName`, which `new` took, in place.
+    pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatabaseName", value.into());
+        self
     }
 
-    prop! {
-        /// `TableOptimizerConfiguration`: Specifies configuration details of a table optimizer.
-        core.props, "TableOptimizerConfiguration", _, set_table_optimizer_configuration, get_table_optimizer_configuration, Val<table_optimizer::TableOptimizerConfiguration>
+    /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatabaseName")
     }
 
-    prop! {
-        /// `Type`: The type of table optimizer.
-        core.props, "Type", _, set_type, get_type, Val<table_optimizer::Type>
+    /// Sets `TableName`, which `new` took, in place.
+    pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TableName", value.into());
+        self
+    }
+
+    /// `TableName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TableName")
+    }
+
+    /// Sets `TableOptimizerConfiguration`, which `new` took, in place.
+    pub fn set_table_optimizer_configuration(&mut self, value: impl Into<Val<table_optimizer::TableOptimizerConfiguration>>) -> &mut Self {
+        self.core.props.set("TableOptimizerConfiguration", value.into());
+        self
+    }
+
+    /// `TableOptimizerConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_optimizer_configuration(&self) -> ::std::option::Option<Val<table_optimizer::TableOptimizerConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "TableOptimizerConfiguration")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<table_optimizer::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<table_optimizer::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -7504,43 +14408,110 @@ pub mod table_optimizer {
             TableOptimizerConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`: Whether the table optimization is enabled.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: A role passed by the caller which gives the service permission to update the
-            /// resources associated with the optimizer on the caller's behalf.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `CompactionConfiguration`: The configuration for a compaction optimizer. This
-            /// configuration defines how data files in your table will be compacted to improve query
-            /// performance and reduce storage costs.
-            props, "CompactionConfiguration", compaction_configuration, set_compaction_configuration, get_compaction_configuration, Val<CompactionConfiguration>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `OrphanFileDeletionConfiguration`: OrphanFileDeletionConfiguration is a property that
-            /// can be included within the TableOptimizer resource. It controls the automatic deletion
-            /// of orphaned files - files that are not tracked by the table metadata, and older than the
-            /// configured age limit.
-            props, "OrphanFileDeletionConfiguration", orphan_file_deletion_configuration, set_orphan_file_deletion_configuration, get_orphan_file_deletion_configuration, Val<OrphanFileDeletionConfiguration>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `RetentionConfiguration`: The configuration for a snapshot retention optimizer for
-            /// Apache Iceberg tables.
-            props, "RetentionConfiguration", retention_configuration, set_retention_configuration, get_retention_configuration, Val<RetentionConfiguration>
+        /// `CompactionConfiguration`: The configuration for a compaction optimizer. This configuration
+        /// defines how data files in your table will be compacted to improve query performance and
+        /// reduce storage costs.
+        pub fn compaction_configuration(mut self, value: impl Into<Val<CompactionConfiguration>>) -> Self {
+            self.props.set("CompactionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcConfiguration`: An object that describes the VPC configuration for a table
-            /// optimizer. This configuration is necessary to perform optimization on tables that are in
-            /// a customer VPC.
-            props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<VpcConfiguration>
+        /// Sets `CompactionConfiguration` in place: [`Self::compaction_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_compaction_configuration(&mut self, value: impl Into<Val<CompactionConfiguration>>) -> &mut Self {
+            self.props.set("CompactionConfiguration", value.into());
+            self
+        }
+
+        /// `CompactionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compaction_configuration(&self) -> ::std::option::Option<Val<CompactionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CompactionConfiguration")
+        }
+
+        /// `OrphanFileDeletionConfiguration`: OrphanFileDeletionConfiguration is a property that can be
+        /// included within the TableOptimizer resource. It controls the automatic deletion of orphaned
+        /// files - files that are not tracked by the table metadata, and older than the configured age
+        /// limit.
+        pub fn orphan_file_deletion_configuration(mut self, value: impl Into<Val<OrphanFileDeletionConfiguration>>) -> Self {
+            self.props.set("OrphanFileDeletionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `OrphanFileDeletionConfiguration` in place: [`Self::orphan_file_deletion_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_orphan_file_deletion_configuration(&mut self, value: impl Into<Val<OrphanFileDeletionConfiguration>>) -> &mut Self {
+            self.props.set("OrphanFileDeletionConfiguration", value.into());
+            self
+        }
+
+        /// `OrphanFileDeletionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_orphan_file_deletion_configuration(&self) -> ::std::option::Option<Val<OrphanFileDeletionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "OrphanFileDeletionConfiguration")
+        }
+
+        /// `RetentionConfiguration`: The configuration for a snapshot retention optimizer for Apache
+        /// Iceberg tables.
+        pub fn retention_configuration(mut self, value: impl Into<Val<RetentionConfiguration>>) -> Self {
+            self.props.set("RetentionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `RetentionConfiguration` in place: [`Self::retention_configuration`] on a value held by `&mut`.
+        pub fn set_retention_configuration(&mut self, value: impl Into<Val<RetentionConfiguration>>) -> &mut Self {
+            self.props.set("RetentionConfiguration", value.into());
+            self
+        }
+
+        /// `RetentionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retention_configuration(&self) -> ::std::option::Option<Val<RetentionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "RetentionConfiguration")
+        }
+
+        /// `VpcConfiguration`: An object that describes the VPC configuration for a table optimizer.
+        /// This configuration is necessary to perform optimization on tables that are in a customer
+        /// VPC.
+        pub fn vpc_configuration(mut self, value: impl Into<Val<VpcConfiguration>>) -> Self {
+            self.props.set("VpcConfiguration", value.into());
+            self
+        }
+
+        /// Sets `VpcConfiguration` in place: [`Self::vpc_configuration`] on a value held by `&mut`.
+        pub fn set_vpc_configuration(&mut self, value: impl Into<Val<VpcConfiguration>>) -> &mut Self {
+            self.props.set("VpcConfiguration", value.into());
+            self
+        }
+
+        /// `VpcConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_configuration(&self) -> ::std::option::Option<Val<VpcConfiguration>> {
+            crate::cfn::get_prop(&self.props, "VpcConfiguration")
         }
     }
 
@@ -7559,9 +14530,22 @@ pub mod table_optimizer {
             CompactionConfiguration { props }
         }
 
-        prop! {
-            /// `IcebergConfiguration`: The configuration for an Iceberg compaction optimizer.
-            props, "IcebergConfiguration", iceberg_configuration, set_iceberg_configuration, get_iceberg_configuration, Val<IcebergCompactionConfiguration>
+        /// `IcebergConfiguration`: The configuration for an Iceberg compaction optimizer.
+        pub fn iceberg_configuration(mut self, value: impl Into<Val<IcebergCompactionConfiguration>>) -> Self {
+            self.props.set("IcebergConfiguration", value.into());
+            self
+        }
+
+        /// Sets `IcebergConfiguration` in place: [`Self::iceberg_configuration`] on a value held by `&mut`.
+        pub fn set_iceberg_configuration(&mut self, value: impl Into<Val<IcebergCompactionConfiguration>>) -> &mut Self {
+            self.props.set("IcebergConfiguration", value.into());
+            self
+        }
+
+        /// `IcebergConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iceberg_configuration(&self) -> ::std::option::Option<Val<IcebergCompactionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "IcebergConfiguration")
         }
     }
 
@@ -7580,20 +14564,59 @@ pub mod table_optimizer {
             IcebergCompactionConfiguration { props }
         }
 
-        prop! {
-            /// `DeleteFileThreshold`: The minimum number of deletes in a data file to make it eligible
-            /// for compaction.
-            props, "DeleteFileThreshold", delete_file_threshold, set_delete_file_threshold, get_delete_file_threshold, Val<i64>
+        /// `DeleteFileThreshold`: The minimum number of deletes in a data file to make it eligible for
+        /// compaction.
+        pub fn delete_file_threshold(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DeleteFileThreshold", value.into());
+            self
         }
 
-        prop! {
-            /// `MinInputFiles`: The minimum number of input files before compaction is triggered.
-            props, "MinInputFiles", min_input_files, set_min_input_files, get_min_input_files, Val<i64>
+        /// Sets `DeleteFileThreshold` in place: [`Self::delete_file_threshold`] on a value held by `&mut`.
+        pub fn set_delete_file_threshold(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DeleteFileThreshold", value.into());
+            self
         }
 
-        prop! {
-            /// `Strategy`: The compaction strategy to use. Valid values are binpack, sort, and z-order.
-            props, "Strategy", strategy, set_strategy, get_strategy, Val<IcebergCompactionConfigurationStrategy>
+        /// `DeleteFileThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delete_file_threshold(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DeleteFileThreshold")
+        }
+
+        /// `MinInputFiles`: The minimum number of input files before compaction is triggered.
+        pub fn min_input_files(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinInputFiles", value.into());
+            self
+        }
+
+        /// Sets `MinInputFiles` in place: [`Self::min_input_files`] on a value held by `&mut`.
+        pub fn set_min_input_files(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinInputFiles", value.into());
+            self
+        }
+
+        /// `MinInputFiles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_input_files(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinInputFiles")
+        }
+
+        /// `Strategy`: The compaction strategy to use. Valid values are binpack, sort, and z-order.
+        pub fn strategy(mut self, value: impl Into<Val<IcebergCompactionConfigurationStrategy>>) -> Self {
+            self.props.set("Strategy", value.into());
+            self
+        }
+
+        /// Sets `Strategy` in place: [`Self::strategy`] on a value held by `&mut`.
+        pub fn set_strategy(&mut self, value: impl Into<Val<IcebergCompactionConfigurationStrategy>>) -> &mut Self {
+            self.props.set("Strategy", value.into());
+            self
+        }
+
+        /// `Strategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strategy(&self) -> ::std::option::Option<Val<IcebergCompactionConfigurationStrategy>> {
+            crate::cfn::get_prop(&self.props, "Strategy")
         }
     }
 
@@ -7628,11 +14651,24 @@ pub mod table_optimizer {
             OrphanFileDeletionConfiguration { props }
         }
 
-        prop! {
-            /// `IcebergConfiguration`: The IcebergConfiguration property helps optimize your Iceberg
-            /// tables in AWS Glue by allowing you to specify format-specific settings that control how
-            /// data is stored, compressed, and managed.
-            props, "IcebergConfiguration", iceberg_configuration, set_iceberg_configuration, get_iceberg_configuration, Val<IcebergConfiguration>
+        /// `IcebergConfiguration`: The IcebergConfiguration property helps optimize your Iceberg tables
+        /// in AWS Glue by allowing you to specify format-specific settings that control how data is
+        /// stored, compressed, and managed.
+        pub fn iceberg_configuration(mut self, value: impl Into<Val<IcebergConfiguration>>) -> Self {
+            self.props.set("IcebergConfiguration", value.into());
+            self
+        }
+
+        /// Sets `IcebergConfiguration` in place: [`Self::iceberg_configuration`] on a value held by `&mut`.
+        pub fn set_iceberg_configuration(&mut self, value: impl Into<Val<IcebergConfiguration>>) -> &mut Self {
+            self.props.set("IcebergConfiguration", value.into());
+            self
+        }
+
+        /// `IcebergConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iceberg_configuration(&self) -> ::std::option::Option<Val<IcebergConfiguration>> {
+            crate::cfn::get_prop(&self.props, "IcebergConfiguration")
         }
     }
 
@@ -7651,17 +14687,43 @@ pub mod table_optimizer {
             IcebergConfiguration { props }
         }
 
-        prop! {
-            /// `Location`: Specifies a directory in which to look for orphan files (defaults to the
-            /// table's location). You may choose a sub-directory rather than the top-level table
-            /// location.
-            props, "Location", location, set_location, get_location, Val<String>
+        /// `Location`: Specifies a directory in which to look for orphan files (defaults to the table's
+        /// location). You may choose a sub-directory rather than the top-level table location.
+        pub fn location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Location", value.into());
+            self
         }
 
-        prop! {
-            /// `OrphanFileRetentionPeriodInDays`: The specific number of days you want to keep the
-            /// orphan files.
-            props, "OrphanFileRetentionPeriodInDays", orphan_file_retention_period_in_days, set_orphan_file_retention_period_in_days, get_orphan_file_retention_period_in_days, Val<i64>
+        /// Sets `Location` in place: [`Self::location`] on a value held by `&mut`.
+        pub fn set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Location")
+        }
+
+        /// `OrphanFileRetentionPeriodInDays`: The specific number of days you want to keep the orphan
+        /// files.
+        pub fn orphan_file_retention_period_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("OrphanFileRetentionPeriodInDays", value.into());
+            self
+        }
+
+        /// Sets `OrphanFileRetentionPeriodInDays` in place: [`Self::orphan_file_retention_period_in_days`]
+        /// on a value held by `&mut`.
+        pub fn set_orphan_file_retention_period_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("OrphanFileRetentionPeriodInDays", value.into());
+            self
+        }
+
+        /// `OrphanFileRetentionPeriodInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_orphan_file_retention_period_in_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "OrphanFileRetentionPeriodInDays")
         }
     }
 
@@ -7680,9 +14742,22 @@ pub mod table_optimizer {
             RetentionConfiguration { props }
         }
 
-        prop! {
-            /// `IcebergConfiguration`: The configuration for an Iceberg snapshot retention optimizer.
-            props, "IcebergConfiguration", iceberg_configuration, set_iceberg_configuration, get_iceberg_configuration, Val<IcebergRetentionConfiguration>
+        /// `IcebergConfiguration`: The configuration for an Iceberg snapshot retention optimizer.
+        pub fn iceberg_configuration(mut self, value: impl Into<Val<IcebergRetentionConfiguration>>) -> Self {
+            self.props.set("IcebergConfiguration", value.into());
+            self
+        }
+
+        /// Sets `IcebergConfiguration` in place: [`Self::iceberg_configuration`] on a value held by `&mut`.
+        pub fn set_iceberg_configuration(&mut self, value: impl Into<Val<IcebergRetentionConfiguration>>) -> &mut Self {
+            self.props.set("IcebergConfiguration", value.into());
+            self
+        }
+
+        /// `IcebergConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iceberg_configuration(&self) -> ::std::option::Option<Val<IcebergRetentionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "IcebergConfiguration")
         }
     }
 
@@ -7701,19 +14776,60 @@ pub mod table_optimizer {
             IcebergRetentionConfiguration { props }
         }
 
-        prop! {
-            /// `CleanExpiredFiles`.
-            props, "CleanExpiredFiles", clean_expired_files, set_clean_expired_files, get_clean_expired_files, Val<bool>
+        /// `CleanExpiredFiles`.
+        pub fn clean_expired_files(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CleanExpiredFiles", value.into());
+            self
         }
 
-        prop! {
-            /// `NumberOfSnapshotsToRetain`.
-            props, "NumberOfSnapshotsToRetain", number_of_snapshots_to_retain, set_number_of_snapshots_to_retain, get_number_of_snapshots_to_retain, Val<i64>
+        /// Sets `CleanExpiredFiles` in place: [`Self::clean_expired_files`] on a value held by `&mut`.
+        pub fn set_clean_expired_files(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CleanExpiredFiles", value.into());
+            self
         }
 
-        prop! {
-            /// `SnapshotRetentionPeriodInDays`.
-            props, "SnapshotRetentionPeriodInDays", snapshot_retention_period_in_days, set_snapshot_retention_period_in_days, get_snapshot_retention_period_in_days, Val<i64>
+        /// `CleanExpiredFiles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_clean_expired_files(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CleanExpiredFiles")
+        }
+
+        /// `NumberOfSnapshotsToRetain`.
+        pub fn number_of_snapshots_to_retain(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NumberOfSnapshotsToRetain", value.into());
+            self
+        }
+
+        /// Sets `NumberOfSnapshotsToRetain` in place: [`Self::number_of_snapshots_to_retain`] on a
+        /// value held by `&mut`.
+        pub fn set_number_of_snapshots_to_retain(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NumberOfSnapshotsToRetain", value.into());
+            self
+        }
+
+        /// `NumberOfSnapshotsToRetain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_snapshots_to_retain(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfSnapshotsToRetain")
+        }
+
+        /// `SnapshotRetentionPeriodInDays`.
+        pub fn snapshot_retention_period_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SnapshotRetentionPeriodInDays", value.into());
+            self
+        }
+
+        /// Sets `SnapshotRetentionPeriodInDays` in place: [`Self::snapshot_retention_period_in_days`]
+        /// on a value held by `&mut`.
+        pub fn set_snapshot_retention_period_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SnapshotRetentionPeriodInDays", value.into());
+            self
+        }
+
+        /// `SnapshotRetentionPeriodInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snapshot_retention_period_in_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SnapshotRetentionPeriodInDays")
         }
     }
 
@@ -7732,10 +14848,23 @@ pub mod table_optimizer {
             VpcConfiguration { props }
         }
 
-        prop! {
-            /// `GlueConnectionName`: The name of the AWS Glue connection used for the VPC for the table
-            /// optimizer.
-            props, "GlueConnectionName", glue_connection_name, set_glue_connection_name, get_glue_connection_name, Val<String>
+        /// `GlueConnectionName`: The name of the AWS Glue connection used for the VPC for the table
+        /// optimizer.
+        pub fn glue_connection_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GlueConnectionName", value.into());
+            self
+        }
+
+        /// Sets `GlueConnectionName` in place: [`Self::glue_connection_name`] on a value held by `&mut`.
+        pub fn set_glue_connection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GlueConnectionName", value.into());
+            self
+        }
+
+        /// `GlueConnectionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_glue_connection_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GlueConnectionName")
         }
     }
 
@@ -7781,56 +14910,175 @@ impl Trigger {
         Trigger { core }
     }
 
-    prop! {
-        /// `Actions`: The actions initiated by this trigger.
-        core.props, "Actions", _, set_actions, get_actions, Val<List<trigger::Action>>
+    /// Sets `Actions`, which `new` took, in place.
+    pub fn set_actions(&mut self, value: impl Into<Val<List<trigger::Action>>>) -> &mut Self {
+        self.core.props.set("Actions", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of this trigger.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Actions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions(&self) -> ::std::option::Option<Val<List<trigger::Action>>> {
+        crate::cfn::get_prop(&self.core.props, "Actions")
     }
 
-    prop! {
-        /// `EventBatchingCondition`: Batch condition that must be met (specified number of events
-        /// received or batch time window expired) before EventBridge event trigger fires.
-        core.props, "EventBatchingCondition", event_batching_condition, set_event_batching_condition, get_event_batching_condition, Val<trigger::EventBatchingCondition>
+    /// `Description`: A description of this trigger.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the trigger.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Predicate`: The predicate of this trigger, which defines when it will fire.
-        core.props, "Predicate", predicate, set_predicate, get_predicate, Val<trigger::Predicate>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Schedule`: A cron expression used to specify the schedule.
-        core.props, "Schedule", schedule, set_schedule, get_schedule, Val<String>
+    /// `EventBatchingCondition`: Batch condition that must be met (specified number of events
+    /// received or batch time window expired) before EventBridge event trigger fires.
+    pub fn event_batching_condition(mut self, value: impl Into<Val<trigger::EventBatchingCondition>>) -> Self {
+        self.core.props.set("EventBatchingCondition", value.into());
+        self
     }
 
-    prop! {
-        /// `StartOnCreation`: Set to true to start SCHEDULED and CONDITIONAL triggers when created.
-        /// True is not supported for ON_DEMAND triggers.
-        core.props, "StartOnCreation", start_on_creation, set_start_on_creation, get_start_on_creation, Val<bool>
+    /// Sets `EventBatchingCondition` in place: [`Self::event_batching_condition`] on a value held
+    /// by `&mut`.
+    pub fn set_event_batching_condition(&mut self, value: impl Into<Val<trigger::EventBatchingCondition>>) -> &mut Self {
+        self.core.props.set("EventBatchingCondition", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `EventBatchingCondition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_batching_condition(&self) -> ::std::option::Option<Val<trigger::EventBatchingCondition>> {
+        crate::cfn::get_prop(&self.core.props, "EventBatchingCondition")
     }
 
-    prop! {
-        /// `Type`: The type of trigger that this is.
-        core.props, "Type", _, set_type, get_type, Val<trigger::Type>
+    /// `Name`: The name of the trigger.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkflowName`: The name of the workflow associated with the trigger.
-        core.props, "WorkflowName", workflow_name, set_workflow_name, get_workflow_name, Val<String>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Predicate`: The predicate of this trigger, which defines when it will fire.
+    pub fn predicate(mut self, value: impl Into<Val<trigger::Predicate>>) -> Self {
+        self.core.props.set("Predicate", value.into());
+        self
+    }
+
+    /// Sets `Predicate` in place: [`Self::predicate`] on a value held by `&mut`.
+    pub fn set_predicate(&mut self, value: impl Into<Val<trigger::Predicate>>) -> &mut Self {
+        self.core.props.set("Predicate", value.into());
+        self
+    }
+
+    /// `Predicate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_predicate(&self) -> ::std::option::Option<Val<trigger::Predicate>> {
+        crate::cfn::get_prop(&self.core.props, "Predicate")
+    }
+
+    /// `Schedule`: A cron expression used to specify the schedule.
+    pub fn schedule(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Schedule", value.into());
+        self
+    }
+
+    /// Sets `Schedule` in place: [`Self::schedule`] on a value held by `&mut`.
+    pub fn set_schedule(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Schedule", value.into());
+        self
+    }
+
+    /// `Schedule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Schedule")
+    }
+
+    /// `StartOnCreation`: Set to true to start SCHEDULED and CONDITIONAL triggers when created.
+    /// True is not supported for ON_DEMAND triggers.
+    pub fn start_on_creation(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("StartOnCreation", value.into());
+        self
+    }
+
+    /// Sets `StartOnCreation` in place: [`Self::start_on_creation`] on a value held by `&mut`.
+    pub fn set_start_on_creation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("StartOnCreation", value.into());
+        self
+    }
+
+    /// `StartOnCreation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_start_on_creation(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "StartOnCreation")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<trigger::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<trigger::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
+    }
+
+    /// `WorkflowName`: The name of the workflow associated with the trigger.
+    pub fn workflow_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("WorkflowName", value.into());
+        self
+    }
+
+    /// Sets `WorkflowName` in place: [`Self::workflow_name`] on a value held by `&mut`.
+    pub fn set_workflow_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkflowName", value.into());
+        self
+    }
+
+    /// `WorkflowName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workflow_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkflowName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -7860,37 +15108,115 @@ pub mod trigger {
             Action { props }
         }
 
-        prop! {
-            /// `Arguments`.
-            props, "Arguments", arguments, set_arguments, get_arguments, Val<Json>
+        /// `Arguments`.
+        pub fn arguments(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Arguments", value.into());
+            self
         }
 
-        prop! {
-            /// `CrawlerName`: The name of the crawler to be used with this action.
-            props, "CrawlerName", crawler_name, set_crawler_name, get_crawler_name, Val<String>
+        /// Sets `Arguments` in place: [`Self::arguments`] on a value held by `&mut`.
+        pub fn set_arguments(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Arguments", value.into());
+            self
         }
 
-        prop! {
-            /// `JobName`: The name of a job to be executed.
-            props, "JobName", job_name, set_job_name, get_job_name, Val<String>
+        /// `Arguments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arguments(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Arguments")
         }
 
-        prop! {
-            /// `NotificationProperty`: Specifies configuration properties of a job run notification.
-            props, "NotificationProperty", notification_property, set_notification_property, get_notification_property, Val<NotificationProperty>
+        /// `CrawlerName`: The name of the crawler to be used with this action.
+        pub fn crawler_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrawlerName", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityConfiguration`: The name of the SecurityConfiguration structure to be used with
-            /// this action.
-            props, "SecurityConfiguration", security_configuration, set_security_configuration, get_security_configuration, Val<String>
+        /// Sets `CrawlerName` in place: [`Self::crawler_name`] on a value held by `&mut`.
+        pub fn set_crawler_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrawlerName", value.into());
+            self
         }
 
-        prop! {
-            /// `Timeout`: The JobRun timeout in minutes. This is the maximum time that a job run can
-            /// consume resources before it is terminated and enters TIMEOUT status. The default is 2,880
-            /// minutes (48 hours). This overrides the timeout value set in the parent job.
-            props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
+        /// `CrawlerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crawler_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrawlerName")
+        }
+
+        /// `JobName`: The name of a job to be executed.
+        pub fn job_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("JobName", value.into());
+            self
+        }
+
+        /// Sets `JobName` in place: [`Self::job_name`] on a value held by `&mut`.
+        pub fn set_job_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JobName", value.into());
+            self
+        }
+
+        /// `JobName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_job_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JobName")
+        }
+
+        /// `NotificationProperty`: Specifies configuration properties of a job run notification.
+        pub fn notification_property(mut self, value: impl Into<Val<NotificationProperty>>) -> Self {
+            self.props.set("NotificationProperty", value.into());
+            self
+        }
+
+        /// Sets `NotificationProperty` in place: [`Self::notification_property`] on a value held by `&mut`.
+        pub fn set_notification_property(&mut self, value: impl Into<Val<NotificationProperty>>) -> &mut Self {
+            self.props.set("NotificationProperty", value.into());
+            self
+        }
+
+        /// `NotificationProperty` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_notification_property(&self) -> ::std::option::Option<Val<NotificationProperty>> {
+            crate::cfn::get_prop(&self.props, "NotificationProperty")
+        }
+
+        /// `SecurityConfiguration`: The name of the SecurityConfiguration structure to be used with
+        /// this action.
+        pub fn security_configuration(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecurityConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SecurityConfiguration` in place: [`Self::security_configuration`] on a value held by `&mut`.
+        pub fn set_security_configuration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecurityConfiguration", value.into());
+            self
+        }
+
+        /// `SecurityConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_configuration(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecurityConfiguration")
+        }
+
+        /// `Timeout`: The JobRun timeout in minutes. This is the maximum time that a job run can
+        /// consume resources before it is terminated and enters TIMEOUT status. The default is 2,880
+        /// minutes (48 hours). This overrides the timeout value set in the parent job.
+        pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// Sets `Timeout` in place: [`Self::timeout`] on a value held by `&mut`.
+        pub fn set_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// `Timeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Timeout")
         }
     }
 
@@ -7910,10 +15236,23 @@ pub mod trigger {
             NotificationProperty { props }
         }
 
-        prop! {
-            /// `NotifyDelayAfter`: After a job run starts, the number of minutes to wait before sending
-            /// a job run delay notification
-            props, "NotifyDelayAfter", notify_delay_after, set_notify_delay_after, get_notify_delay_after, Val<i64>
+        /// `NotifyDelayAfter`: After a job run starts, the number of minutes to wait before sending a
+        /// job run delay notification
+        pub fn notify_delay_after(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NotifyDelayAfter", value.into());
+            self
+        }
+
+        /// Sets `NotifyDelayAfter` in place: [`Self::notify_delay_after`] on a value held by `&mut`.
+        pub fn set_notify_delay_after(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NotifyDelayAfter", value.into());
+            self
+        }
+
+        /// `NotifyDelayAfter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_notify_delay_after(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NotifyDelayAfter")
         }
     }
 
@@ -7937,16 +15276,35 @@ pub mod trigger {
             EventBatchingCondition { props }
         }
 
-        prop! {
-            /// `BatchSize`: Number of events that must be received from Amazon EventBridge before
-            /// EventBridge event trigger fires.
-            props, "BatchSize", _, set_batch_size, get_batch_size, Val<i64>
+        /// Sets `BatchSize`, which `new` took, in place.
+        pub fn set_batch_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BatchSize", value.into());
+            self
         }
 
-        prop! {
-            /// `BatchWindow`: Window of time in seconds after which EventBridge event trigger fires.
-            /// Window starts when first event is received.
-            props, "BatchWindow", batch_window, set_batch_window, get_batch_window, Val<i64>
+        /// `BatchSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BatchSize")
+        }
+
+        /// `BatchWindow`: Window of time in seconds after which EventBridge event trigger fires. Window
+        /// starts when first event is received.
+        pub fn batch_window(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BatchWindow", value.into());
+            self
+        }
+
+        /// Sets `BatchWindow` in place: [`Self::batch_window`] on a value held by `&mut`.
+        pub fn set_batch_window(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BatchWindow", value.into());
+            self
+        }
+
+        /// `BatchWindow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_window(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BatchWindow")
         }
     }
 
@@ -7966,15 +15324,41 @@ pub mod trigger {
             Predicate { props }
         }
 
-        prop! {
-            /// `Conditions`: A list of the conditions that determine when the trigger will fire.
-            props, "Conditions", conditions, set_conditions, get_conditions, Val<List<Condition>>
+        /// `Conditions`: A list of the conditions that determine when the trigger will fire.
+        pub fn conditions(mut self, value: impl Into<Val<List<Condition>>>) -> Self {
+            self.props.set("Conditions", value.into());
+            self
         }
 
-        prop! {
-            /// `Logical`: An optional field if only one condition is listed. If multiple conditions are
-            /// listed, then this field is required.
-            props, "Logical", logical, set_logical, get_logical, Val<PredicateLogical>
+        /// Sets `Conditions` in place: [`Self::conditions`] on a value held by `&mut`.
+        pub fn set_conditions(&mut self, value: impl Into<Val<List<Condition>>>) -> &mut Self {
+            self.props.set("Conditions", value.into());
+            self
+        }
+
+        /// `Conditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conditions(&self) -> ::std::option::Option<Val<List<Condition>>> {
+            crate::cfn::get_prop(&self.props, "Conditions")
+        }
+
+        /// `Logical`: An optional field if only one condition is listed. If multiple conditions are
+        /// listed, then this field is required.
+        pub fn logical(mut self, value: impl Into<Val<PredicateLogical>>) -> Self {
+            self.props.set("Logical", value.into());
+            self
+        }
+
+        /// Sets `Logical` in place: [`Self::logical`] on a value held by `&mut`.
+        pub fn set_logical(&mut self, value: impl Into<Val<PredicateLogical>>) -> &mut Self {
+            self.props.set("Logical", value.into());
+            self
+        }
+
+        /// `Logical` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logical(&self) -> ::std::option::Option<Val<PredicateLogical>> {
+            crate::cfn::get_prop(&self.props, "Logical")
         }
     }
 
@@ -7993,31 +15377,96 @@ pub mod trigger {
             Condition { props }
         }
 
-        prop! {
-            /// `CrawlState`: The state of the crawler to which this condition applies.
-            props, "CrawlState", crawl_state, set_crawl_state, get_crawl_state, Val<ConditionCrawlState>
+        /// `CrawlState`: The state of the crawler to which this condition applies.
+        pub fn crawl_state(mut self, value: impl Into<Val<ConditionCrawlState>>) -> Self {
+            self.props.set("CrawlState", value.into());
+            self
         }
 
-        prop! {
-            /// `CrawlerName`: The name of the crawler to which this condition applies.
-            props, "CrawlerName", crawler_name, set_crawler_name, get_crawler_name, Val<String>
+        /// Sets `CrawlState` in place: [`Self::crawl_state`] on a value held by `&mut`.
+        pub fn set_crawl_state(&mut self, value: impl Into<Val<ConditionCrawlState>>) -> &mut Self {
+            self.props.set("CrawlState", value.into());
+            self
         }
 
-        prop! {
-            /// `JobName`: The name of the job whose JobRuns this condition applies to, and on which
-            /// this trigger waits.
-            props, "JobName", job_name, set_job_name, get_job_name, Val<String>
+        /// `CrawlState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crawl_state(&self) -> ::std::option::Option<Val<ConditionCrawlState>> {
+            crate::cfn::get_prop(&self.props, "CrawlState")
         }
 
-        prop! {
-            /// `LogicalOperator`: A logical operator.
-            props, "LogicalOperator", logical_operator, set_logical_operator, get_logical_operator, Val<ConditionLogicalOperator>
+        /// `CrawlerName`: The name of the crawler to which this condition applies.
+        pub fn crawler_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CrawlerName", value.into());
+            self
         }
 
-        prop! {
-            /// `State`: The condition state. Currently, the values supported are SUCCEEDED, STOPPED,
-            /// TIMEOUT, and FAILED.
-            props, "State", state, set_state, get_state, Val<ConditionState>
+        /// Sets `CrawlerName` in place: [`Self::crawler_name`] on a value held by `&mut`.
+        pub fn set_crawler_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CrawlerName", value.into());
+            self
+        }
+
+        /// `CrawlerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crawler_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CrawlerName")
+        }
+
+        /// `JobName`: The name of the job whose JobRuns this condition applies to, and on which this
+        /// trigger waits.
+        pub fn job_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("JobName", value.into());
+            self
+        }
+
+        /// Sets `JobName` in place: [`Self::job_name`] on a value held by `&mut`.
+        pub fn set_job_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JobName", value.into());
+            self
+        }
+
+        /// `JobName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_job_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JobName")
+        }
+
+        /// `LogicalOperator`: A logical operator.
+        pub fn logical_operator(mut self, value: impl Into<Val<ConditionLogicalOperator>>) -> Self {
+            self.props.set("LogicalOperator", value.into());
+            self
+        }
+
+        /// Sets `LogicalOperator` in place: [`Self::logical_operator`] on a value held by `&mut`.
+        pub fn set_logical_operator(&mut self, value: impl Into<Val<ConditionLogicalOperator>>) -> &mut Self {
+            self.props.set("LogicalOperator", value.into());
+            self
+        }
+
+        /// `LogicalOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logical_operator(&self) -> ::std::option::Option<Val<ConditionLogicalOperator>> {
+            crate::cfn::get_prop(&self.props, "LogicalOperator")
+        }
+
+        /// `State`: The condition state. Currently, the values supported are SUCCEEDED, STOPPED,
+        /// TIMEOUT, and FAILED.
+        pub fn state(mut self, value: impl Into<Val<ConditionState>>) -> Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+        pub fn set_state(&mut self, value: impl Into<Val<ConditionState>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<ConditionState>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
     }
 
@@ -8130,24 +15579,70 @@ impl UsageProfile {
         UsageProfile { core }
     }
 
-    prop! {
-        /// `Configuration`: UsageProfile configuration for supported service ex: (Jobs, Sessions).
-        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<usage_profile::ProfileConfiguration>
+    /// `Configuration`: UsageProfile configuration for supported service ex: (Jobs, Sessions).
+    pub fn configuration(mut self, value: impl Into<Val<usage_profile::ProfileConfiguration>>) -> Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the UsageProfile.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Configuration` in place: [`Self::configuration`] on a value held by `&mut`.
+    pub fn set_configuration(&mut self, value: impl Into<Val<usage_profile::ProfileConfiguration>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the UsageProfile.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<usage_profile::ProfileConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `Tags`: The tags to be applied to this UsageProfiles.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`: The description of the UsageProfile.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: The tags to be applied to this UsageProfiles.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -8185,14 +15680,40 @@ pub mod usage_profile {
             ProfileConfiguration { props }
         }
 
-        prop! {
-            /// `JobConfiguration`.
-            props, "JobConfiguration", job_configuration, set_job_configuration, get_job_configuration, Val<Map<ConfigurationObject>>
+        /// `JobConfiguration`.
+        pub fn job_configuration(mut self, value: impl Into<Val<Map<ConfigurationObject>>>) -> Self {
+            self.props.set("JobConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `SessionConfiguration`.
-            props, "SessionConfiguration", session_configuration, set_session_configuration, get_session_configuration, Val<Map<ConfigurationObject>>
+        /// Sets `JobConfiguration` in place: [`Self::job_configuration`] on a value held by `&mut`.
+        pub fn set_job_configuration(&mut self, value: impl Into<Val<Map<ConfigurationObject>>>) -> &mut Self {
+            self.props.set("JobConfiguration", value.into());
+            self
+        }
+
+        /// `JobConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_job_configuration(&self) -> ::std::option::Option<Val<Map<ConfigurationObject>>> {
+            crate::cfn::get_prop(&self.props, "JobConfiguration")
+        }
+
+        /// `SessionConfiguration`.
+        pub fn session_configuration(mut self, value: impl Into<Val<Map<ConfigurationObject>>>) -> Self {
+            self.props.set("SessionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SessionConfiguration` in place: [`Self::session_configuration`] on a value held by `&mut`.
+        pub fn set_session_configuration(&mut self, value: impl Into<Val<Map<ConfigurationObject>>>) -> &mut Self {
+            self.props.set("SessionConfiguration", value.into());
+            self
+        }
+
+        /// `SessionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_configuration(&self) -> ::std::option::Option<Val<Map<ConfigurationObject>>> {
+            crate::cfn::get_prop(&self.props, "SessionConfiguration")
         }
     }
 
@@ -8213,24 +15734,76 @@ pub mod usage_profile {
             ConfigurationObject { props }
         }
 
-        prop! {
-            /// `AllowedValues`.
-            props, "AllowedValues", allowed_values, set_allowed_values, get_allowed_values, Val<List<String>>
+        /// `AllowedValues`.
+        pub fn allowed_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedValues", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultValue`.
-            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
+        /// Sets `AllowedValues` in place: [`Self::allowed_values`] on a value held by `&mut`.
+        pub fn set_allowed_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedValues", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxValue`.
-            props, "MaxValue", max_value, set_max_value, get_max_value, Val<String>
+        /// `AllowedValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedValues")
         }
 
-        prop! {
-            /// `MinValue`.
-            props, "MinValue", min_value, set_min_value, get_min_value, Val<String>
+        /// `DefaultValue`.
+        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// Sets `DefaultValue` in place: [`Self::default_value`] on a value held by `&mut`.
+        pub fn set_default_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
+        }
+
+        /// `MaxValue`.
+        pub fn max_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MaxValue", value.into());
+            self
+        }
+
+        /// Sets `MaxValue` in place: [`Self::max_value`] on a value held by `&mut`.
+        pub fn set_max_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MaxValue", value.into());
+            self
+        }
+
+        /// `MaxValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MaxValue")
+        }
+
+        /// `MinValue`.
+        pub fn min_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MinValue", value.into());
+            self
+        }
+
+        /// Sets `MinValue` in place: [`Self::min_value`] on a value held by `&mut`.
+        pub fn set_min_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MinValue", value.into());
+            self
+        }
+
+        /// `MinValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MinValue")
         }
     }
 }
@@ -8262,39 +15835,118 @@ impl UserDefinedFunction {
         UserDefinedFunction { core }
     }
 
-    prop! {
-        /// `ClassName`: The Java class that contains the function code.
-        core.props, "ClassName", class_name, set_class_name, get_class_name, Val<String>
+    /// `ClassName`: The Java class that contains the function code.
+    pub fn class_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClassName", value.into());
+        self
     }
 
-    prop! {
-        /// `DatabaseName`: The name of the catalog database in which the function is located.
-        core.props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+    /// Sets `ClassName` in place: [`Self::class_name`] on a value held by `&mut`.
+    pub fn set_class_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClassName", value.into());
+        self
     }
 
-    prop! {
-        /// `FunctionName`: The name of the function.
-        core.props, "FunctionName", _, set_function_name, get_function_name, Val<String>
+    /// `ClassName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_class_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClassName")
     }
 
-    prop! {
-        /// `FunctionType`: The type of the function.
-        core.props, "FunctionType", function_type, set_function_type, get_function_type, Val<user_defined_function::FunctionType>
+    /// Sets `DatabaseName`, which `new` took, in place.
+    pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatabaseName", value.into());
+        self
     }
 
-    prop! {
-        /// `OwnerName`: The owner of the function.
-        core.props, "OwnerName", owner_name, set_owner_name, get_owner_name, Val<String>
+    /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatabaseName")
     }
 
-    prop! {
-        /// `OwnerType`: The owner type.
-        core.props, "OwnerType", owner_type, set_owner_type, get_owner_type, Val<user_defined_function::OwnerType>
+    /// Sets `FunctionName`, which `new` took, in place.
+    pub fn set_function_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FunctionName", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceUris`: The resource URIs for the function.
-        core.props, "ResourceUris", resource_uris, set_resource_uris, get_resource_uris, Val<List<user_defined_function::ResourceUri>>
+    /// `FunctionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionName")
+    }
+
+    /// `FunctionType`: The type of the function.
+    pub fn function_type(mut self, value: impl Into<Val<user_defined_function::FunctionType>>) -> Self {
+        self.core.props.set("FunctionType", value.into());
+        self
+    }
+
+    /// Sets `FunctionType` in place: [`Self::function_type`] on a value held by `&mut`.
+    pub fn set_function_type(&mut self, value: impl Into<Val<user_defined_function::FunctionType>>) -> &mut Self {
+        self.core.props.set("FunctionType", value.into());
+        self
+    }
+
+    /// `FunctionType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_type(&self) -> ::std::option::Option<Val<user_defined_function::FunctionType>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionType")
+    }
+
+    /// `OwnerName`: The owner of the function.
+    pub fn owner_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OwnerName", value.into());
+        self
+    }
+
+    /// Sets `OwnerName` in place: [`Self::owner_name`] on a value held by `&mut`.
+    pub fn set_owner_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OwnerName", value.into());
+        self
+    }
+
+    /// `OwnerName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_owner_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OwnerName")
+    }
+
+    /// `OwnerType`: The owner type.
+    pub fn owner_type(mut self, value: impl Into<Val<user_defined_function::OwnerType>>) -> Self {
+        self.core.props.set("OwnerType", value.into());
+        self
+    }
+
+    /// Sets `OwnerType` in place: [`Self::owner_type`] on a value held by `&mut`.
+    pub fn set_owner_type(&mut self, value: impl Into<Val<user_defined_function::OwnerType>>) -> &mut Self {
+        self.core.props.set("OwnerType", value.into());
+        self
+    }
+
+    /// `OwnerType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_owner_type(&self) -> ::std::option::Option<Val<user_defined_function::OwnerType>> {
+        crate::cfn::get_prop(&self.core.props, "OwnerType")
+    }
+
+    /// `ResourceUris`: The resource URIs for the function.
+    pub fn resource_uris(mut self, value: impl Into<Val<List<user_defined_function::ResourceUri>>>) -> Self {
+        self.core.props.set("ResourceUris", value.into());
+        self
+    }
+
+    /// Sets `ResourceUris` in place: [`Self::resource_uris`] on a value held by `&mut`.
+    pub fn set_resource_uris(&mut self, value: impl Into<Val<List<user_defined_function::ResourceUri>>>) -> &mut Self {
+        self.core.props.set("ResourceUris", value.into());
+        self
+    }
+
+    /// `ResourceUris` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_uris(&self) -> ::std::option::Option<Val<List<user_defined_function::ResourceUri>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceUris")
     }
 
     /// `Ref`: the resource's identifier.
@@ -8361,14 +16013,40 @@ pub mod user_defined_function {
             ResourceUri { props }
         }
 
-        prop! {
-            /// `ResourceType`: The type of the resource.
-            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<ResourceUriResourceType>
+        /// `ResourceType`: The type of the resource.
+        pub fn resource_type(mut self, value: impl Into<Val<ResourceUriResourceType>>) -> Self {
+            self.props.set("ResourceType", value.into());
+            self
         }
 
-        prop! {
-            /// `Uri`: The URI for accessing the resource.
-            props, "Uri", uri, set_uri, get_uri, Val<String>
+        /// Sets `ResourceType` in place: [`Self::resource_type`] on a value held by `&mut`.
+        pub fn set_resource_type(&mut self, value: impl Into<Val<ResourceUriResourceType>>) -> &mut Self {
+            self.props.set("ResourceType", value.into());
+            self
+        }
+
+        /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_type(&self) -> ::std::option::Option<Val<ResourceUriResourceType>> {
+            crate::cfn::get_prop(&self.props, "ResourceType")
+        }
+
+        /// `Uri`: The URI for accessing the resource.
+        pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Uri", value.into());
+            self
+        }
+
+        /// Sets `Uri` in place: [`Self::uri`] on a value held by `&mut`.
+        pub fn set_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Uri", value.into());
+            self
+        }
+
+        /// `Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Uri")
         }
     }
 
@@ -8407,32 +16085,97 @@ impl Workflow {
         Workflow { core }
     }
 
-    prop! {
-        /// `DefaultRunProperties`.
-        core.props, "DefaultRunProperties", default_run_properties, set_default_run_properties, get_default_run_properties, Val<Json>
+    /// `DefaultRunProperties`.
+    pub fn default_run_properties(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("DefaultRunProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the workflow
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `DefaultRunProperties` in place: [`Self::default_run_properties`] on a value held by `&mut`.
+    pub fn set_default_run_properties(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("DefaultRunProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxConcurrentRuns`: You can use this parameter to prevent unwanted multiple updates to
-        /// data, to control costs, or in some cases, to prevent exceeding the maximum number of
-        /// concurrent runs of any of the component jobs. If you leave this parameter blank, there
-        /// is no limit to the number of concurrent workflow runs.
-        core.props, "MaxConcurrentRuns", max_concurrent_runs, set_max_concurrent_runs, get_max_concurrent_runs, Val<i64>
+    /// `DefaultRunProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_run_properties(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultRunProperties")
     }
 
-    prop! {
-        /// `Name`: The name of the workflow representing the flow
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Description`: A description of the workflow
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `MaxConcurrentRuns`: You can use this parameter to prevent unwanted multiple updates to
+    /// data, to control costs, or in some cases, to prevent exceeding the maximum number of
+    /// concurrent runs of any of the component jobs. If you leave this parameter blank, there is no
+    /// limit to the number of concurrent workflow runs.
+    pub fn max_concurrent_runs(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxConcurrentRuns", value.into());
+        self
+    }
+
+    /// Sets `MaxConcurrentRuns` in place: [`Self::max_concurrent_runs`] on a value held by `&mut`.
+    pub fn set_max_concurrent_runs(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxConcurrentRuns", value.into());
+        self
+    }
+
+    /// `MaxConcurrentRuns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_concurrent_runs(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxConcurrentRuns")
+    }
+
+    /// `Name`: The name of the workflow representing the flow
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

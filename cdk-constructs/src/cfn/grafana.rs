@@ -58,110 +58,319 @@ impl Workspace {
         Workspace { core }
     }
 
-    prop! {
-        /// `AccountAccessType`: These enums represent valid account access types. Specifically
-        /// these enums determine whether the workspace can access AWS resources in the AWS account
-        /// only, or whether it can also access resources in other accounts in the same
-        /// organization. If the value CURRENT_ACCOUNT is used, a workspace role ARN must be
-        /// provided. If the value is ORGANIZATION, a list of organizational units must be provided.
-        core.props, "AccountAccessType", _, set_account_access_type, get_account_access_type, Val<workspace::AccountAccessType>
+    /// Sets `AccountAccessType`, which `new` took, in place.
+    pub fn set_account_access_type(&mut self, value: impl Into<Val<workspace::AccountAccessType>>) -> &mut Self {
+        self.core.props.set("AccountAccessType", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthenticationProviders`: List of authentication providers to enable.
-        core.props, "AuthenticationProviders", _, set_authentication_providers, get_authentication_providers, Val<List<workspace::AuthenticationProviderTypes>>
+    /// `AccountAccessType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_account_access_type(&self) -> ::std::option::Option<Val<workspace::AccountAccessType>> {
+        crate::cfn::get_prop(&self.core.props, "AccountAccessType")
     }
 
-    prop! {
-        /// `ClientToken`: A unique, case-sensitive, user-provided identifier to ensure the
-        /// idempotency of the request.
-        core.props, "ClientToken", client_token, set_client_token, get_client_token, Val<String>
+    /// Sets `AuthenticationProviders`, which `new` took, in place.
+    pub fn set_authentication_providers(&mut self, value: impl Into<Val<List<workspace::AuthenticationProviderTypes>>>) -> &mut Self {
+        self.core.props.set("AuthenticationProviders", value.into());
+        self
     }
 
-    prop! {
-        /// `DataSources`: List of data sources on the service managed IAM role.
-        core.props, "DataSources", data_sources, set_data_sources, get_data_sources, Val<List<workspace::DataSourceType>>
+    /// `AuthenticationProviders` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authentication_providers(&self) -> ::std::option::Option<Val<List<workspace::AuthenticationProviderTypes>>> {
+        crate::cfn::get_prop(&self.core.props, "AuthenticationProviders")
     }
 
-    prop! {
-        /// `Description`: Description of a workspace.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ClientToken`: A unique, case-sensitive, user-provided identifier to ensure the idempotency
+    /// of the request.
+    pub fn client_token(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `GrafanaVersion`: The version of Grafana to support in your workspace.
-        core.props, "GrafanaVersion", grafana_version, set_grafana_version, get_grafana_version, Val<String>
+    /// Sets `ClientToken` in place: [`Self::client_token`] on a value held by `&mut`.
+    pub fn set_client_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ClientToken", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The user friendly name of a workspace.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `ClientToken` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_token(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ClientToken")
     }
 
-    prop! {
-        /// `NetworkAccessControl`: The configuration settings for Network Access Control.
-        core.props, "NetworkAccessControl", network_access_control, set_network_access_control, get_network_access_control, Val<workspace::NetworkAccessControl>
+    /// `DataSources`: List of data sources on the service managed IAM role.
+    pub fn data_sources(mut self, value: impl Into<Val<List<workspace::DataSourceType>>>) -> Self {
+        self.core.props.set("DataSources", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationDestinations`: List of notification destinations on the customers service
-        /// managed IAM role that the Grafana workspace can query.
-        core.props, "NotificationDestinations", notification_destinations, set_notification_destinations, get_notification_destinations, Val<List<workspace::NotificationDestinationType>>
+    /// Sets `DataSources` in place: [`Self::data_sources`] on a value held by `&mut`.
+    pub fn set_data_sources(&mut self, value: impl Into<Val<List<workspace::DataSourceType>>>) -> &mut Self {
+        self.core.props.set("DataSources", value.into());
+        self
     }
 
-    prop! {
-        /// `OrganizationRoleName`: The name of an IAM role that already exists to use with AWS
-        /// Organizations to access AWS data sources and notification channels in other accounts in
-        /// an organization.
-        core.props, "OrganizationRoleName", organization_role_name, set_organization_role_name, get_organization_role_name, Val<String>
+    /// `DataSources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_sources(&self) -> ::std::option::Option<Val<List<workspace::DataSourceType>>> {
+        crate::cfn::get_prop(&self.core.props, "DataSources")
     }
 
-    prop! {
-        /// `OrganizationalUnits`: List of Organizational Units containing AWS accounts the Grafana
-        /// workspace can pull data from.
-        core.props, "OrganizationalUnits", organizational_units, set_organizational_units, get_organizational_units, Val<List<String>>
+    /// `Description`: Description of a workspace.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PermissionType`: These enums represent valid permission types to use when creating or
-        /// configuring a Grafana workspace. The SERVICE_MANAGED permission type means the Managed
-        /// Grafana service will create a workspace IAM role on your behalf. The CUSTOMER_MANAGED
-        /// permission type means that the customer is expected to provide an IAM role that the
-        /// Grafana workspace can use to query data sources.
-        core.props, "PermissionType", _, set_permission_type, get_permission_type, Val<workspace::PermissionType>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PluginAdminEnabled`: Allow workspace admins to install plugins
-        core.props, "PluginAdminEnabled", plugin_admin_enabled, set_plugin_admin_enabled, get_plugin_admin_enabled, Val<bool>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `RoleArn`: IAM Role that will be used to grant the Grafana workspace access to a
-        /// customers AWS resources.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// `GrafanaVersion`: The version of Grafana to support in your workspace.
+    pub fn grafana_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GrafanaVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `SamlConfiguration`: SAML configuration data associated with an AMG workspace.
-        core.props, "SamlConfiguration", saml_configuration, set_saml_configuration, get_saml_configuration, Val<workspace::SamlConfiguration>
+    /// Sets `GrafanaVersion` in place: [`Self::grafana_version`] on a value held by `&mut`.
+    pub fn set_grafana_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GrafanaVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `StackSetName`: The name of the AWS CloudFormation stack set to use to generate IAM
-        /// roles to be used for this workspace.
-        core.props, "StackSetName", stack_set_name, set_stack_set_name, get_stack_set_name, Val<String>
+    /// `GrafanaVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_grafana_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GrafanaVersion")
     }
 
-    prop! {
-        /// `Tags`: The list of tags associated with the workspace.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name`: The user friendly name of a workspace.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcConfiguration`: The configuration settings for an Amazon VPC that contains data
-        /// sources for your Grafana workspace to connect to.
-        core.props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<workspace::VpcConfiguration>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NetworkAccessControl`: The configuration settings for Network Access Control.
+    pub fn network_access_control(mut self, value: impl Into<Val<workspace::NetworkAccessControl>>) -> Self {
+        self.core.props.set("NetworkAccessControl", value.into());
+        self
+    }
+
+    /// Sets `NetworkAccessControl` in place: [`Self::network_access_control`] on a value held by `&mut`.
+    pub fn set_network_access_control(&mut self, value: impl Into<Val<workspace::NetworkAccessControl>>) -> &mut Self {
+        self.core.props.set("NetworkAccessControl", value.into());
+        self
+    }
+
+    /// `NetworkAccessControl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_access_control(&self) -> ::std::option::Option<Val<workspace::NetworkAccessControl>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkAccessControl")
+    }
+
+    /// `NotificationDestinations`: List of notification destinations on the customers service
+    /// managed IAM role that the Grafana workspace can query.
+    pub fn notification_destinations(mut self, value: impl Into<Val<List<workspace::NotificationDestinationType>>>) -> Self {
+        self.core.props.set("NotificationDestinations", value.into());
+        self
+    }
+
+    /// Sets `NotificationDestinations` in place: [`Self::notification_destinations`] on a value
+    /// held by `&mut`.
+    pub fn set_notification_destinations(&mut self, value: impl Into<Val<List<workspace::NotificationDestinationType>>>) -> &mut Self {
+        self.core.props.set("NotificationDestinations", value.into());
+        self
+    }
+
+    /// `NotificationDestinations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_destinations(&self) -> ::std::option::Option<Val<List<workspace::NotificationDestinationType>>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationDestinations")
+    }
+
+    /// `OrganizationRoleName`: The name of an IAM role that already exists to use with AWS
+    /// Organizations to access AWS data sources and notification channels in other accounts in an
+    /// organization.
+    pub fn organization_role_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OrganizationRoleName", value.into());
+        self
+    }
+
+    /// Sets `OrganizationRoleName` in place: [`Self::organization_role_name`] on a value held by `&mut`.
+    pub fn set_organization_role_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OrganizationRoleName", value.into());
+        self
+    }
+
+    /// `OrganizationRoleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_organization_role_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OrganizationRoleName")
+    }
+
+    /// `OrganizationalUnits`: List of Organizational Units containing AWS accounts the Grafana
+    /// workspace can pull data from.
+    pub fn organizational_units(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("OrganizationalUnits", value.into());
+        self
+    }
+
+    /// Sets `OrganizationalUnits` in place: [`Self::organizational_units`] on a value held by `&mut`.
+    pub fn set_organizational_units(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("OrganizationalUnits", value.into());
+        self
+    }
+
+    /// `OrganizationalUnits` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_organizational_units(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "OrganizationalUnits")
+    }
+
+    /// Sets `PermissionType`, which `new` took, in place.
+    pub fn set_permission_type(&mut self, value: impl Into<Val<workspace::PermissionType>>) -> &mut Self {
+        self.core.props.set("PermissionType", value.into());
+        self
+    }
+
+    /// `PermissionType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permission_type(&self) -> ::std::option::Option<Val<workspace::PermissionType>> {
+        crate::cfn::get_prop(&self.core.props, "PermissionType")
+    }
+
+    /// `PluginAdminEnabled`: Allow workspace admins to install plugins
+    pub fn plugin_admin_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PluginAdminEnabled", value.into());
+        self
+    }
+
+    /// Sets `PluginAdminEnabled` in place: [`Self::plugin_admin_enabled`] on a value held by `&mut`.
+    pub fn set_plugin_admin_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PluginAdminEnabled", value.into());
+        self
+    }
+
+    /// `PluginAdminEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_plugin_admin_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PluginAdminEnabled")
+    }
+
+    /// `RoleArn`: IAM Role that will be used to grant the Grafana workspace access to a customers
+    /// AWS resources.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `SamlConfiguration`: SAML configuration data associated with an AMG workspace.
+    pub fn saml_configuration(mut self, value: impl Into<Val<workspace::SamlConfiguration>>) -> Self {
+        self.core.props.set("SamlConfiguration", value.into());
+        self
+    }
+
+    /// Sets `SamlConfiguration` in place: [`Self::saml_configuration`] on a value held by `&mut`.
+    pub fn set_saml_configuration(&mut self, value: impl Into<Val<workspace::SamlConfiguration>>) -> &mut Self {
+        self.core.props.set("SamlConfiguration", value.into());
+        self
+    }
+
+    /// `SamlConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_saml_configuration(&self) -> ::std::option::Option<Val<workspace::SamlConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "SamlConfiguration")
+    }
+
+    /// `StackSetName`: The name of the AWS CloudFormation stack set to use to generate IAM roles to
+    /// be used for this workspace.
+    pub fn stack_set_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StackSetName", value.into());
+        self
+    }
+
+    /// Sets `StackSetName` in place: [`Self::stack_set_name`] on a value held by `&mut`.
+    pub fn set_stack_set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StackSetName", value.into());
+        self
+    }
+
+    /// `StackSetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stack_set_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StackSetName")
+    }
+
+    /// `Tags`: The list of tags associated with the workspace.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VpcConfiguration`: The configuration settings for an Amazon VPC that contains data sources
+    /// for your Grafana workspace to connect to.
+    pub fn vpc_configuration(mut self, value: impl Into<Val<workspace::VpcConfiguration>>) -> Self {
+        self.core.props.set("VpcConfiguration", value.into());
+        self
+    }
+
+    /// Sets `VpcConfiguration` in place: [`Self::vpc_configuration`] on a value held by `&mut`.
+    pub fn set_vpc_configuration(&mut self, value: impl Into<Val<workspace::VpcConfiguration>>) -> &mut Self {
+        self.core.props.set("VpcConfiguration", value.into());
+        self
+    }
+
+    /// `VpcConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_configuration(&self) -> ::std::option::Option<Val<workspace::VpcConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "VpcConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -477,19 +686,45 @@ pub mod workspace {
             NetworkAccessControl { props }
         }
 
-        prop! {
-            /// `PrefixListIds`: The list of prefix list IDs. A prefix list is a list of CIDR ranges of
-            /// IP addresses. The IP addresses specified are allowed to access your workspace. If the
-            /// list is not included in the configuration then no IP addresses will be allowed to access
-            /// the workspace.
-            props, "PrefixListIds", prefix_list_ids, set_prefix_list_ids, get_prefix_list_ids, Val<List<String>>
+        /// `PrefixListIds`: The list of prefix list IDs. A prefix list is a list of CIDR ranges of IP
+        /// addresses. The IP addresses specified are allowed to access your workspace. If the list is
+        /// not included in the configuration then no IP addresses will be allowed to access the
+        /// workspace.
+        pub fn prefix_list_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("PrefixListIds", value.into());
+            self
         }
 
-        prop! {
-            /// `VpceIds`: The list of Amazon VPC endpoint IDs for the workspace. If a
-            /// NetworkAccessConfiguration is specified then only VPC endpoints specified here will be
-            /// allowed to access the workspace.
-            props, "VpceIds", vpce_ids, set_vpce_ids, get_vpce_ids, Val<List<String>>
+        /// Sets `PrefixListIds` in place: [`Self::prefix_list_ids`] on a value held by `&mut`.
+        pub fn set_prefix_list_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("PrefixListIds", value.into());
+            self
+        }
+
+        /// `PrefixListIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix_list_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "PrefixListIds")
+        }
+
+        /// `VpceIds`: The list of Amazon VPC endpoint IDs for the workspace. If a
+        /// NetworkAccessConfiguration is specified then only VPC endpoints specified here will be
+        /// allowed to access the workspace.
+        pub fn vpce_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("VpceIds", value.into());
+            self
+        }
+
+        /// Sets `VpceIds` in place: [`Self::vpce_ids`] on a value held by `&mut`.
+        pub fn set_vpce_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("VpceIds", value.into());
+            self
+        }
+
+        /// `VpceIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpce_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "VpceIds")
         }
     }
 
@@ -541,30 +776,89 @@ pub mod workspace {
             SamlConfiguration { props }
         }
 
-        prop! {
-            /// `IdpMetadata`: IdP Metadata used to configure SAML authentication in Grafana.
-            props, "IdpMetadata", _, set_idp_metadata, get_idp_metadata, Val<IdpMetadata>
+        /// Sets `IdpMetadata`, which `new` took, in place.
+        pub fn set_idp_metadata(&mut self, value: impl Into<Val<IdpMetadata>>) -> &mut Self {
+            self.props.set("IdpMetadata", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedOrganizations`: List of SAML organizations allowed to access Grafana.
-            props, "AllowedOrganizations", allowed_organizations, set_allowed_organizations, get_allowed_organizations, Val<List<String>>
+        /// `IdpMetadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idp_metadata(&self) -> ::std::option::Option<Val<IdpMetadata>> {
+            crate::cfn::get_prop(&self.props, "IdpMetadata")
         }
 
-        prop! {
-            /// `AssertionAttributes`: Maps Grafana friendly names to the IdPs SAML attributes.
-            props, "AssertionAttributes", assertion_attributes, set_assertion_attributes, get_assertion_attributes, Val<AssertionAttributes>
+        /// `AllowedOrganizations`: List of SAML organizations allowed to access Grafana.
+        pub fn allowed_organizations(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedOrganizations", value.into());
+            self
         }
 
-        prop! {
-            /// `LoginValidityDuration`: The maximum lifetime an authenticated user can be logged in (in
-            /// minutes) before being required to re-authenticate.
-            props, "LoginValidityDuration", login_validity_duration, set_login_validity_duration, get_login_validity_duration, Val<f64>
+        /// Sets `AllowedOrganizations` in place: [`Self::allowed_organizations`] on a value held by `&mut`.
+        pub fn set_allowed_organizations(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedOrganizations", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleValues`: Maps SAML roles to the Grafana Editor and Admin roles.
-            props, "RoleValues", role_values, set_role_values, get_role_values, Val<RoleValues>
+        /// `AllowedOrganizations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_organizations(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedOrganizations")
+        }
+
+        /// `AssertionAttributes`: Maps Grafana friendly names to the IdPs SAML attributes.
+        pub fn assertion_attributes(mut self, value: impl Into<Val<AssertionAttributes>>) -> Self {
+            self.props.set("AssertionAttributes", value.into());
+            self
+        }
+
+        /// Sets `AssertionAttributes` in place: [`Self::assertion_attributes`] on a value held by `&mut`.
+        pub fn set_assertion_attributes(&mut self, value: impl Into<Val<AssertionAttributes>>) -> &mut Self {
+            self.props.set("AssertionAttributes", value.into());
+            self
+        }
+
+        /// `AssertionAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_assertion_attributes(&self) -> ::std::option::Option<Val<AssertionAttributes>> {
+            crate::cfn::get_prop(&self.props, "AssertionAttributes")
+        }
+
+        /// `LoginValidityDuration`: The maximum lifetime an authenticated user can be logged in (in
+        /// minutes) before being required to re-authenticate.
+        pub fn login_validity_duration(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("LoginValidityDuration", value.into());
+            self
+        }
+
+        /// Sets `LoginValidityDuration` in place: [`Self::login_validity_duration`] on a value held by `&mut`.
+        pub fn set_login_validity_duration(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("LoginValidityDuration", value.into());
+            self
+        }
+
+        /// `LoginValidityDuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_login_validity_duration(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "LoginValidityDuration")
+        }
+
+        /// `RoleValues`: Maps SAML roles to the Grafana Editor and Admin roles.
+        pub fn role_values(mut self, value: impl Into<Val<RoleValues>>) -> Self {
+            self.props.set("RoleValues", value.into());
+            self
+        }
+
+        /// Sets `RoleValues` in place: [`Self::role_values`] on a value held by `&mut`.
+        pub fn set_role_values(&mut self, value: impl Into<Val<RoleValues>>) -> &mut Self {
+            self.props.set("RoleValues", value.into());
+            self
+        }
+
+        /// `RoleValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_values(&self) -> ::std::option::Option<Val<RoleValues>> {
+            crate::cfn::get_prop(&self.props, "RoleValues")
         }
     }
 
@@ -584,40 +878,115 @@ pub mod workspace {
             AssertionAttributes { props }
         }
 
-        prop! {
-            /// `Email`: Name of the attribute within the SAML assert to use as the users email in
-            /// Grafana.
-            props, "Email", email, set_email, get_email, Val<String>
+        /// `Email`: Name of the attribute within the SAML assert to use as the users email in Grafana.
+        pub fn email(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Email", value.into());
+            self
         }
 
-        prop! {
-            /// `Groups`: Name of the attribute within the SAML assert to use as the users groups in
-            /// Grafana.
-            props, "Groups", groups, set_groups, get_groups, Val<String>
+        /// Sets `Email` in place: [`Self::email`] on a value held by `&mut`.
+        pub fn set_email(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Email", value.into());
+            self
         }
 
-        prop! {
-            /// `Login`: Name of the attribute within the SAML assert to use as the users login handle
-            /// in Grafana.
-            props, "Login", login, set_login, get_login, Val<String>
+        /// `Email` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Email")
         }
 
-        prop! {
-            /// `Name`: Name of the attribute within the SAML assert to use as the users name in
-            /// Grafana.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Groups`: Name of the attribute within the SAML assert to use as the users groups in
+        /// Grafana.
+        pub fn groups(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Groups", value.into());
+            self
         }
 
-        prop! {
-            /// `Org`: Name of the attribute within the SAML assert to use as the users organizations in
-            /// Grafana.
-            props, "Org", org, set_org, get_org, Val<String>
+        /// Sets `Groups` in place: [`Self::groups`] on a value held by `&mut`.
+        pub fn set_groups(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Groups", value.into());
+            self
         }
 
-        prop! {
-            /// `Role`: Name of the attribute within the SAML assert to use as the users roles in
-            /// Grafana.
-            props, "Role", role, set_role, get_role, Val<String>
+        /// `Groups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_groups(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Groups")
+        }
+
+        /// `Login`: Name of the attribute within the SAML assert to use as the users login handle in
+        /// Grafana.
+        pub fn login(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Login", value.into());
+            self
+        }
+
+        /// Sets `Login` in place: [`Self::login`] on a value held by `&mut`.
+        pub fn set_login(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Login", value.into());
+            self
+        }
+
+        /// `Login` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_login(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Login")
+        }
+
+        /// `Name`: Name of the attribute within the SAML assert to use as the users name in Grafana.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Org`: Name of the attribute within the SAML assert to use as the users organizations in
+        /// Grafana.
+        pub fn org(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Org", value.into());
+            self
+        }
+
+        /// Sets `Org` in place: [`Self::org`] on a value held by `&mut`.
+        pub fn set_org(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Org", value.into());
+            self
+        }
+
+        /// `Org` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_org(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Org")
+        }
+
+        /// `Role`: Name of the attribute within the SAML assert to use as the users roles in Grafana.
+        pub fn role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Role", value.into());
+            self
+        }
+
+        /// Sets `Role` in place: [`Self::role`] on a value held by `&mut`.
+        pub fn set_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Role", value.into());
+            self
+        }
+
+        /// `Role` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Role")
         }
     }
 
@@ -637,14 +1006,40 @@ pub mod workspace {
             IdpMetadata { props }
         }
 
-        prop! {
-            /// `Url`: URL that vends the IdPs metadata.
-            props, "Url", url, set_url, get_url, Val<String>
+        /// `Url`: URL that vends the IdPs metadata.
+        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Url", value.into());
+            self
         }
 
-        prop! {
-            /// `Xml`: XML blob of the IdPs metadata.
-            props, "Xml", xml, set_xml, get_xml, Val<String>
+        /// Sets `Url` in place: [`Self::url`] on a value held by `&mut`.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
+        }
+
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
+        }
+
+        /// `Xml`: XML blob of the IdPs metadata.
+        pub fn xml(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Xml", value.into());
+            self
+        }
+
+        /// Sets `Xml` in place: [`Self::xml`] on a value held by `&mut`.
+        pub fn set_xml(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Xml", value.into());
+            self
+        }
+
+        /// `Xml` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_xml(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Xml")
         }
     }
 
@@ -663,14 +1058,40 @@ pub mod workspace {
             RoleValues { props }
         }
 
-        prop! {
-            /// `Admin`: List of SAML roles which will be mapped into the Grafana Admin role.
-            props, "Admin", admin, set_admin, get_admin, Val<List<String>>
+        /// `Admin`: List of SAML roles which will be mapped into the Grafana Admin role.
+        pub fn admin(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Admin", value.into());
+            self
         }
 
-        prop! {
-            /// `Editor`: List of SAML roles which will be mapped into the Grafana Editor role.
-            props, "Editor", editor, set_editor, get_editor, Val<List<String>>
+        /// Sets `Admin` in place: [`Self::admin`] on a value held by `&mut`.
+        pub fn set_admin(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Admin", value.into());
+            self
+        }
+
+        /// `Admin` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_admin(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Admin")
+        }
+
+        /// `Editor`: List of SAML roles which will be mapped into the Grafana Editor role.
+        pub fn editor(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Editor", value.into());
+            self
+        }
+
+        /// Sets `Editor` in place: [`Self::editor`] on a value held by `&mut`.
+        pub fn set_editor(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Editor", value.into());
+            self
+        }
+
+        /// `Editor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_editor(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Editor")
         }
     }
 
@@ -699,16 +1120,28 @@ pub mod workspace {
             VpcConfiguration { props }
         }
 
-        prop! {
-            /// `SecurityGroupIds`: The list of Amazon EC2 security group IDs attached to the Amazon VPC
-            /// for your Grafana workspace to connect.
-            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `SecurityGroupIds`, which `new` took, in place.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`: The list of Amazon EC2 subnet IDs created in the Amazon VPC for your
-            /// Grafana workspace to connect.
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
     }
 }

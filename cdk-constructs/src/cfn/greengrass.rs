@@ -42,19 +42,52 @@ impl ConnectorDefinition {
         ConnectorDefinition { core }
     }
 
-    prop! {
-        /// `InitialVersion`.
-        core.props, "InitialVersion", initial_version, set_initial_version, get_initial_version, Val<connector_definition::ConnectorDefinitionVersion>
+    /// `InitialVersion`.
+    pub fn initial_version(mut self, value: impl Into<Val<connector_definition::ConnectorDefinitionVersion>>) -> Self {
+        self.core.props.set("InitialVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `InitialVersion` in place: [`Self::initial_version`] on a value held by `&mut`.
+    pub fn set_initial_version(&mut self, value: impl Into<Val<connector_definition::ConnectorDefinitionVersion>>) -> &mut Self {
+        self.core.props.set("InitialVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `InitialVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_initial_version(&self) -> ::std::option::Option<Val<connector_definition::ConnectorDefinitionVersion>> {
+        crate::cfn::get_prop(&self.core.props, "InitialVersion")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -116,9 +149,16 @@ pub mod connector_definition {
             ConnectorDefinitionVersion { props }
         }
 
-        prop! {
-            /// `Connectors`.
-            props, "Connectors", _, set_connectors, get_connectors, Val<List<Connector>>
+        /// Sets `Connectors`, which `new` took, in place.
+        pub fn set_connectors(&mut self, value: impl Into<Val<List<Connector>>>) -> &mut Self {
+            self.props.set("Connectors", value.into());
+            self
+        }
+
+        /// `Connectors` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connectors(&self) -> ::std::option::Option<Val<List<Connector>>> {
+            crate::cfn::get_prop(&self.props, "Connectors")
         }
     }
 
@@ -141,19 +181,46 @@ pub mod connector_definition {
             Connector { props }
         }
 
-        prop! {
-            /// `ConnectorArn`.
-            props, "ConnectorArn", _, set_connector_arn, get_connector_arn, Val<String>
+        /// Sets `ConnectorArn`, which `new` took, in place.
+        pub fn set_connector_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectorArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `ConnectorArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectorArn")
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `Parameters`.
+        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
         }
     }
 }
@@ -184,14 +251,28 @@ impl ConnectorDefinitionVersion {
         ConnectorDefinitionVersion { core }
     }
 
-    prop! {
-        /// `ConnectorDefinitionId`.
-        core.props, "ConnectorDefinitionId", _, set_connector_definition_id, get_connector_definition_id, Val<String>
+    /// Sets `ConnectorDefinitionId`, which `new` took, in place.
+    pub fn set_connector_definition_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectorDefinitionId", value.into());
+        self
     }
 
-    prop! {
-        /// `Connectors`.
-        core.props, "Connectors", _, set_connectors, get_connectors, Val<List<connector_definition_version::Connector>>
+    /// `ConnectorDefinitionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connector_definition_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectorDefinitionId")
+    }
+
+    /// Sets `Connectors`, which `new` took, in place.
+    pub fn set_connectors(&mut self, value: impl Into<Val<List<connector_definition_version::Connector>>>) -> &mut Self {
+        self.core.props.set("Connectors", value.into());
+        self
+    }
+
+    /// `Connectors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connectors(&self) -> ::std::option::Option<Val<List<connector_definition_version::Connector>>> {
+        crate::cfn::get_prop(&self.core.props, "Connectors")
     }
 
     /// `Ref`: the resource's identifier.
@@ -231,19 +312,46 @@ pub mod connector_definition_version {
             Connector { props }
         }
 
-        prop! {
-            /// `ConnectorArn`.
-            props, "ConnectorArn", _, set_connector_arn, get_connector_arn, Val<String>
+        /// Sets `ConnectorArn`, which `new` took, in place.
+        pub fn set_connector_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectorArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `ConnectorArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectorArn")
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `Parameters`.
+        pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
         }
     }
 }
@@ -268,19 +376,52 @@ impl CoreDefinition {
         CoreDefinition { core }
     }
 
-    prop! {
-        /// `InitialVersion`.
-        core.props, "InitialVersion", initial_version, set_initial_version, get_initial_version, Val<core_definition::CoreDefinitionVersion>
+    /// `InitialVersion`.
+    pub fn initial_version(mut self, value: impl Into<Val<core_definition::CoreDefinitionVersion>>) -> Self {
+        self.core.props.set("InitialVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `InitialVersion` in place: [`Self::initial_version`] on a value held by `&mut`.
+    pub fn set_initial_version(&mut self, value: impl Into<Val<core_definition::CoreDefinitionVersion>>) -> &mut Self {
+        self.core.props.set("InitialVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `InitialVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_initial_version(&self) -> ::std::option::Option<Val<core_definition::CoreDefinitionVersion>> {
+        crate::cfn::get_prop(&self.core.props, "InitialVersion")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -342,9 +483,16 @@ pub mod core_definition {
             CoreDefinitionVersion { props }
         }
 
-        prop! {
-            /// `Cores`.
-            props, "Cores", _, set_cores, get_cores, Val<List<Core>>
+        /// Sets `Cores`, which `new` took, in place.
+        pub fn set_cores(&mut self, value: impl Into<Val<List<Core>>>) -> &mut Self {
+            self.props.set("Cores", value.into());
+            self
+        }
+
+        /// `Cores` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cores(&self) -> ::std::option::Option<Val<List<Core>>> {
+            crate::cfn::get_prop(&self.props, "Cores")
         }
     }
 
@@ -373,24 +521,58 @@ pub mod core_definition {
             Core { props }
         }
 
-        prop! {
-            /// `ThingArn`.
-            props, "ThingArn", _, set_thing_arn, get_thing_arn, Val<String>
+        /// Sets `ThingArn`, which `new` took, in place.
+        pub fn set_thing_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ThingArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `ThingArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_thing_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ThingArn")
         }
 
-        prop! {
-            /// `CertificateArn`.
-            props, "CertificateArn", _, set_certificate_arn, get_certificate_arn, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `SyncShadow`.
-            props, "SyncShadow", sync_shadow, set_sync_shadow, get_sync_shadow, Val<bool>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// Sets `CertificateArn`, which `new` took, in place.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
+        }
+
+        /// `SyncShadow`.
+        pub fn sync_shadow(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SyncShadow", value.into());
+            self
+        }
+
+        /// Sets `SyncShadow` in place: [`Self::sync_shadow`] on a value held by `&mut`.
+        pub fn set_sync_shadow(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SyncShadow", value.into());
+            self
+        }
+
+        /// `SyncShadow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sync_shadow(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SyncShadow")
         }
     }
 }
@@ -421,14 +603,28 @@ impl CoreDefinitionVersion {
         CoreDefinitionVersion { core }
     }
 
-    prop! {
-        /// `CoreDefinitionId`.
-        core.props, "CoreDefinitionId", _, set_core_definition_id, get_core_definition_id, Val<String>
+    /// Sets `CoreDefinitionId`, which `new` took, in place.
+    pub fn set_core_definition_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CoreDefinitionId", value.into());
+        self
     }
 
-    prop! {
-        /// `Cores`.
-        core.props, "Cores", _, set_cores, get_cores, Val<List<core_definition_version::Core>>
+    /// `CoreDefinitionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_core_definition_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CoreDefinitionId")
+    }
+
+    /// Sets `Cores`, which `new` took, in place.
+    pub fn set_cores(&mut self, value: impl Into<Val<List<core_definition_version::Core>>>) -> &mut Self {
+        self.core.props.set("Cores", value.into());
+        self
+    }
+
+    /// `Cores` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cores(&self) -> ::std::option::Option<Val<List<core_definition_version::Core>>> {
+        crate::cfn::get_prop(&self.core.props, "Cores")
     }
 
     /// `Ref`: the resource's identifier.
@@ -473,24 +669,58 @@ pub mod core_definition_version {
             Core { props }
         }
 
-        prop! {
-            /// `ThingArn`.
-            props, "ThingArn", _, set_thing_arn, get_thing_arn, Val<String>
+        /// Sets `ThingArn`, which `new` took, in place.
+        pub fn set_thing_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ThingArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `ThingArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_thing_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ThingArn")
         }
 
-        prop! {
-            /// `CertificateArn`.
-            props, "CertificateArn", _, set_certificate_arn, get_certificate_arn, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `SyncShadow`.
-            props, "SyncShadow", sync_shadow, set_sync_shadow, get_sync_shadow, Val<bool>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// Sets `CertificateArn`, which `new` took, in place.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
+        }
+
+        /// `SyncShadow`.
+        pub fn sync_shadow(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SyncShadow", value.into());
+            self
+        }
+
+        /// Sets `SyncShadow` in place: [`Self::sync_shadow`] on a value held by `&mut`.
+        pub fn set_sync_shadow(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SyncShadow", value.into());
+            self
+        }
+
+        /// `SyncShadow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sync_shadow(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SyncShadow")
         }
     }
 }
@@ -516,19 +746,52 @@ impl DeviceDefinition {
         DeviceDefinition { core }
     }
 
-    prop! {
-        /// `InitialVersion`.
-        core.props, "InitialVersion", initial_version, set_initial_version, get_initial_version, Val<device_definition::DeviceDefinitionVersion>
+    /// `InitialVersion`.
+    pub fn initial_version(mut self, value: impl Into<Val<device_definition::DeviceDefinitionVersion>>) -> Self {
+        self.core.props.set("InitialVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `InitialVersion` in place: [`Self::initial_version`] on a value held by `&mut`.
+    pub fn set_initial_version(&mut self, value: impl Into<Val<device_definition::DeviceDefinitionVersion>>) -> &mut Self {
+        self.core.props.set("InitialVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `InitialVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_initial_version(&self) -> ::std::option::Option<Val<device_definition::DeviceDefinitionVersion>> {
+        crate::cfn::get_prop(&self.core.props, "InitialVersion")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -590,9 +853,16 @@ pub mod device_definition {
             DeviceDefinitionVersion { props }
         }
 
-        prop! {
-            /// `Devices`.
-            props, "Devices", _, set_devices, get_devices, Val<List<Device>>
+        /// Sets `Devices`, which `new` took, in place.
+        pub fn set_devices(&mut self, value: impl Into<Val<List<Device>>>) -> &mut Self {
+            self.props.set("Devices", value.into());
+            self
+        }
+
+        /// `Devices` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_devices(&self) -> ::std::option::Option<Val<List<Device>>> {
+            crate::cfn::get_prop(&self.props, "Devices")
         }
     }
 
@@ -621,24 +891,58 @@ pub mod device_definition {
             Device { props }
         }
 
-        prop! {
-            /// `ThingArn`.
-            props, "ThingArn", _, set_thing_arn, get_thing_arn, Val<String>
+        /// Sets `ThingArn`, which `new` took, in place.
+        pub fn set_thing_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ThingArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `ThingArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_thing_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ThingArn")
         }
 
-        prop! {
-            /// `CertificateArn`.
-            props, "CertificateArn", _, set_certificate_arn, get_certificate_arn, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `SyncShadow`.
-            props, "SyncShadow", sync_shadow, set_sync_shadow, get_sync_shadow, Val<bool>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// Sets `CertificateArn`, which `new` took, in place.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
+        }
+
+        /// `SyncShadow`.
+        pub fn sync_shadow(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SyncShadow", value.into());
+            self
+        }
+
+        /// Sets `SyncShadow` in place: [`Self::sync_shadow`] on a value held by `&mut`.
+        pub fn set_sync_shadow(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SyncShadow", value.into());
+            self
+        }
+
+        /// `SyncShadow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sync_shadow(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SyncShadow")
         }
     }
 }
@@ -669,14 +973,28 @@ impl DeviceDefinitionVersion {
         DeviceDefinitionVersion { core }
     }
 
-    prop! {
-        /// `DeviceDefinitionId`.
-        core.props, "DeviceDefinitionId", _, set_device_definition_id, get_device_definition_id, Val<String>
+    /// Sets `DeviceDefinitionId`, which `new` took, in place.
+    pub fn set_device_definition_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeviceDefinitionId", value.into());
+        self
     }
 
-    prop! {
-        /// `Devices`.
-        core.props, "Devices", _, set_devices, get_devices, Val<List<device_definition_version::Device>>
+    /// `DeviceDefinitionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_device_definition_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeviceDefinitionId")
+    }
+
+    /// Sets `Devices`, which `new` took, in place.
+    pub fn set_devices(&mut self, value: impl Into<Val<List<device_definition_version::Device>>>) -> &mut Self {
+        self.core.props.set("Devices", value.into());
+        self
+    }
+
+    /// `Devices` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_devices(&self) -> ::std::option::Option<Val<List<device_definition_version::Device>>> {
+        crate::cfn::get_prop(&self.core.props, "Devices")
     }
 
     /// `Ref`: the resource's identifier.
@@ -721,24 +1039,58 @@ pub mod device_definition_version {
             Device { props }
         }
 
-        prop! {
-            /// `ThingArn`.
-            props, "ThingArn", _, set_thing_arn, get_thing_arn, Val<String>
+        /// Sets `ThingArn`, which `new` took, in place.
+        pub fn set_thing_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ThingArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `ThingArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_thing_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ThingArn")
         }
 
-        prop! {
-            /// `CertificateArn`.
-            props, "CertificateArn", _, set_certificate_arn, get_certificate_arn, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `SyncShadow`.
-            props, "SyncShadow", sync_shadow, set_sync_shadow, get_sync_shadow, Val<bool>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// Sets `CertificateArn`, which `new` took, in place.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
+        }
+
+        /// `SyncShadow`.
+        pub fn sync_shadow(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SyncShadow", value.into());
+            self
+        }
+
+        /// Sets `SyncShadow` in place: [`Self::sync_shadow`] on a value held by `&mut`.
+        pub fn set_sync_shadow(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SyncShadow", value.into());
+            self
+        }
+
+        /// `SyncShadow` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sync_shadow(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SyncShadow")
         }
     }
 }
@@ -764,19 +1116,52 @@ impl FunctionDefinition {
         FunctionDefinition { core }
     }
 
-    prop! {
-        /// `InitialVersion`.
-        core.props, "InitialVersion", initial_version, set_initial_version, get_initial_version, Val<function_definition::FunctionDefinitionVersion>
+    /// `InitialVersion`.
+    pub fn initial_version(mut self, value: impl Into<Val<function_definition::FunctionDefinitionVersion>>) -> Self {
+        self.core.props.set("InitialVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `InitialVersion` in place: [`Self::initial_version`] on a value held by `&mut`.
+    pub fn set_initial_version(&mut self, value: impl Into<Val<function_definition::FunctionDefinitionVersion>>) -> &mut Self {
+        self.core.props.set("InitialVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `InitialVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_initial_version(&self) -> ::std::option::Option<Val<function_definition::FunctionDefinitionVersion>> {
+        crate::cfn::get_prop(&self.core.props, "InitialVersion")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -856,14 +1241,34 @@ pub mod function_definition {
             FunctionDefinitionVersion { props }
         }
 
-        prop! {
-            /// `Functions`.
-            props, "Functions", _, set_functions, get_functions, Val<List<Function>>
+        /// Sets `Functions`, which `new` took, in place.
+        pub fn set_functions(&mut self, value: impl Into<Val<List<Function>>>) -> &mut Self {
+            self.props.set("Functions", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultConfig`.
-            props, "DefaultConfig", default_config, set_default_config, get_default_config, Val<DefaultConfig>
+        /// `Functions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_functions(&self) -> ::std::option::Option<Val<List<Function>>> {
+            crate::cfn::get_prop(&self.props, "Functions")
+        }
+
+        /// `DefaultConfig`.
+        pub fn default_config(mut self, value: impl Into<Val<DefaultConfig>>) -> Self {
+            self.props.set("DefaultConfig", value.into());
+            self
+        }
+
+        /// Sets `DefaultConfig` in place: [`Self::default_config`] on a value held by `&mut`.
+        pub fn set_default_config(&mut self, value: impl Into<Val<DefaultConfig>>) -> &mut Self {
+            self.props.set("DefaultConfig", value.into());
+            self
+        }
+
+        /// `DefaultConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_config(&self) -> ::std::option::Option<Val<DefaultConfig>> {
+            crate::cfn::get_prop(&self.props, "DefaultConfig")
         }
     }
 
@@ -884,9 +1289,16 @@ pub mod function_definition {
             DefaultConfig { props }
         }
 
-        prop! {
-            /// `Execution`.
-            props, "Execution", _, set_execution, get_execution, Val<Execution>
+        /// Sets `Execution`, which `new` took, in place.
+        pub fn set_execution(&mut self, value: impl Into<Val<Execution>>) -> &mut Self {
+            self.props.set("Execution", value.into());
+            self
+        }
+
+        /// `Execution` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution(&self) -> ::std::option::Option<Val<Execution>> {
+            crate::cfn::get_prop(&self.props, "Execution")
         }
     }
 
@@ -905,14 +1317,40 @@ pub mod function_definition {
             Execution { props }
         }
 
-        prop! {
-            /// `IsolationMode`.
-            props, "IsolationMode", isolation_mode, set_isolation_mode, get_isolation_mode, Val<String>
+        /// `IsolationMode`.
+        pub fn isolation_mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IsolationMode", value.into());
+            self
         }
 
-        prop! {
-            /// `RunAs`.
-            props, "RunAs", run_as, set_run_as, get_run_as, Val<RunAs>
+        /// Sets `IsolationMode` in place: [`Self::isolation_mode`] on a value held by `&mut`.
+        pub fn set_isolation_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IsolationMode", value.into());
+            self
+        }
+
+        /// `IsolationMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_isolation_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IsolationMode")
+        }
+
+        /// `RunAs`.
+        pub fn run_as(mut self, value: impl Into<Val<RunAs>>) -> Self {
+            self.props.set("RunAs", value.into());
+            self
+        }
+
+        /// Sets `RunAs` in place: [`Self::run_as`] on a value held by `&mut`.
+        pub fn set_run_as(&mut self, value: impl Into<Val<RunAs>>) -> &mut Self {
+            self.props.set("RunAs", value.into());
+            self
+        }
+
+        /// `RunAs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_run_as(&self) -> ::std::option::Option<Val<RunAs>> {
+            crate::cfn::get_prop(&self.props, "RunAs")
         }
     }
 
@@ -931,14 +1369,40 @@ pub mod function_definition {
             RunAs { props }
         }
 
-        prop! {
-            /// `Gid`.
-            props, "Gid", gid, set_gid, get_gid, Val<i64>
+        /// `Gid`.
+        pub fn gid(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Gid", value.into());
+            self
         }
 
-        prop! {
-            /// `Uid`.
-            props, "Uid", uid, set_uid, get_uid, Val<i64>
+        /// Sets `Gid` in place: [`Self::gid`] on a value held by `&mut`.
+        pub fn set_gid(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Gid", value.into());
+            self
+        }
+
+        /// `Gid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gid(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Gid")
+        }
+
+        /// `Uid`.
+        pub fn uid(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Uid", value.into());
+            self
+        }
+
+        /// Sets `Uid` in place: [`Self::uid`] on a value held by `&mut`.
+        pub fn set_uid(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Uid", value.into());
+            self
+        }
+
+        /// `Uid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uid(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Uid")
         }
     }
 
@@ -967,19 +1431,40 @@ pub mod function_definition {
             Function { props }
         }
 
-        prop! {
-            /// `FunctionArn`.
-            props, "FunctionArn", _, set_function_arn, get_function_arn, Val<String>
+        /// Sets `FunctionArn`, which `new` took, in place.
+        pub fn set_function_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FunctionArn", value.into());
+            self
         }
 
-        prop! {
-            /// `FunctionConfiguration`.
-            props, "FunctionConfiguration", _, set_function_configuration, get_function_configuration, Val<FunctionConfiguration>
+        /// `FunctionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FunctionArn")
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `FunctionConfiguration`, which `new` took, in place.
+        pub fn set_function_configuration(&mut self, value: impl Into<Val<FunctionConfiguration>>) -> &mut Self {
+            self.props.set("FunctionConfiguration", value.into());
+            self
+        }
+
+        /// `FunctionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function_configuration(&self) -> ::std::option::Option<Val<FunctionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FunctionConfiguration")
+        }
+
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
     }
 
@@ -998,39 +1483,130 @@ pub mod function_definition {
             FunctionConfiguration { props }
         }
 
-        prop! {
-            /// `EncodingType`.
-            props, "EncodingType", encoding_type, set_encoding_type, get_encoding_type, Val<String>
+        /// `EncodingType`.
+        pub fn encoding_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EncodingType", value.into());
+            self
         }
 
-        prop! {
-            /// `Environment`.
-            props, "Environment", environment, set_environment, get_environment, Val<Environment>
+        /// Sets `EncodingType` in place: [`Self::encoding_type`] on a value held by `&mut`.
+        pub fn set_encoding_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EncodingType", value.into());
+            self
         }
 
-        prop! {
-            /// `ExecArgs`.
-            props, "ExecArgs", exec_args, set_exec_args, get_exec_args, Val<String>
+        /// `EncodingType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encoding_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EncodingType")
         }
 
-        prop! {
-            /// `Executable`.
-            props, "Executable", executable, set_executable, get_executable, Val<String>
+        /// `Environment`.
+        pub fn environment(mut self, value: impl Into<Val<Environment>>) -> Self {
+            self.props.set("Environment", value.into());
+            self
         }
 
-        prop! {
-            /// `MemorySize`.
-            props, "MemorySize", memory_size, set_memory_size, get_memory_size, Val<i64>
+        /// Sets `Environment` in place: [`Self::environment`] on a value held by `&mut`.
+        pub fn set_environment(&mut self, value: impl Into<Val<Environment>>) -> &mut Self {
+            self.props.set("Environment", value.into());
+            self
         }
 
-        prop! {
-            /// `Pinned`.
-            props, "Pinned", pinned, set_pinned, get_pinned, Val<bool>
+        /// `Environment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment(&self) -> ::std::option::Option<Val<Environment>> {
+            crate::cfn::get_prop(&self.props, "Environment")
         }
 
-        prop! {
-            /// `Timeout`.
-            props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
+        /// `ExecArgs`.
+        pub fn exec_args(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExecArgs", value.into());
+            self
+        }
+
+        /// Sets `ExecArgs` in place: [`Self::exec_args`] on a value held by `&mut`.
+        pub fn set_exec_args(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExecArgs", value.into());
+            self
+        }
+
+        /// `ExecArgs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exec_args(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExecArgs")
+        }
+
+        /// `Executable`.
+        pub fn executable(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Executable", value.into());
+            self
+        }
+
+        /// Sets `Executable` in place: [`Self::executable`] on a value held by `&mut`.
+        pub fn set_executable(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Executable", value.into());
+            self
+        }
+
+        /// `Executable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_executable(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Executable")
+        }
+
+        /// `MemorySize`.
+        pub fn memory_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MemorySize", value.into());
+            self
+        }
+
+        /// Sets `MemorySize` in place: [`Self::memory_size`] on a value held by `&mut`.
+        pub fn set_memory_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MemorySize", value.into());
+            self
+        }
+
+        /// `MemorySize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MemorySize")
+        }
+
+        /// `Pinned`.
+        pub fn pinned(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Pinned", value.into());
+            self
+        }
+
+        /// Sets `Pinned` in place: [`Self::pinned`] on a value held by `&mut`.
+        pub fn set_pinned(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Pinned", value.into());
+            self
+        }
+
+        /// `Pinned` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pinned(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Pinned")
+        }
+
+        /// `Timeout`.
+        pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// Sets `Timeout` in place: [`Self::timeout`] on a value held by `&mut`.
+        pub fn set_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// `Timeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Timeout")
         }
     }
 
@@ -1049,24 +1625,77 @@ pub mod function_definition {
             Environment { props }
         }
 
-        prop! {
-            /// `AccessSysfs`.
-            props, "AccessSysfs", access_sysfs, set_access_sysfs, get_access_sysfs, Val<bool>
+        /// `AccessSysfs`.
+        pub fn access_sysfs(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AccessSysfs", value.into());
+            self
         }
 
-        prop! {
-            /// `Execution`.
-            props, "Execution", execution, set_execution, get_execution, Val<Execution>
+        /// Sets `AccessSysfs` in place: [`Self::access_sysfs`] on a value held by `&mut`.
+        pub fn set_access_sysfs(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AccessSysfs", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceAccessPolicies`.
-            props, "ResourceAccessPolicies", resource_access_policies, set_resource_access_policies, get_resource_access_policies, Val<List<ResourceAccessPolicy>>
+        /// `AccessSysfs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_sysfs(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AccessSysfs")
         }
 
-        prop! {
-            /// `Variables`.
-            props, "Variables", variables, set_variables, get_variables, Val<Json>
+        /// `Execution`.
+        pub fn execution(mut self, value: impl Into<Val<Execution>>) -> Self {
+            self.props.set("Execution", value.into());
+            self
+        }
+
+        /// Sets `Execution` in place: [`Self::execution`] on a value held by `&mut`.
+        pub fn set_execution(&mut self, value: impl Into<Val<Execution>>) -> &mut Self {
+            self.props.set("Execution", value.into());
+            self
+        }
+
+        /// `Execution` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution(&self) -> ::std::option::Option<Val<Execution>> {
+            crate::cfn::get_prop(&self.props, "Execution")
+        }
+
+        /// `ResourceAccessPolicies`.
+        pub fn resource_access_policies(mut self, value: impl Into<Val<List<ResourceAccessPolicy>>>) -> Self {
+            self.props.set("ResourceAccessPolicies", value.into());
+            self
+        }
+
+        /// Sets `ResourceAccessPolicies` in place: [`Self::resource_access_policies`] on a value held
+        /// by `&mut`.
+        pub fn set_resource_access_policies(&mut self, value: impl Into<Val<List<ResourceAccessPolicy>>>) -> &mut Self {
+            self.props.set("ResourceAccessPolicies", value.into());
+            self
+        }
+
+        /// `ResourceAccessPolicies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_access_policies(&self) -> ::std::option::Option<Val<List<ResourceAccessPolicy>>> {
+            crate::cfn::get_prop(&self.props, "ResourceAccessPolicies")
+        }
+
+        /// `Variables`.
+        pub fn variables(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Variables", value.into());
+            self
+        }
+
+        /// Sets `Variables` in place: [`Self::variables`] on a value held by `&mut`.
+        pub fn set_variables(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Variables", value.into());
+            self
+        }
+
+        /// `Variables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variables(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Variables")
         }
     }
 
@@ -1087,14 +1716,34 @@ pub mod function_definition {
             ResourceAccessPolicy { props }
         }
 
-        prop! {
-            /// `ResourceId`.
-            props, "ResourceId", _, set_resource_id, get_resource_id, Val<String>
+        /// Sets `ResourceId`, which `new` took, in place.
+        pub fn set_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceId", value.into());
+            self
         }
 
-        prop! {
-            /// `Permission`.
-            props, "Permission", permission, set_permission, get_permission, Val<String>
+        /// `ResourceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceId")
+        }
+
+        /// `Permission`.
+        pub fn permission(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Permission", value.into());
+            self
+        }
+
+        /// Sets `Permission` in place: [`Self::permission`] on a value held by `&mut`.
+        pub fn set_permission(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Permission", value.into());
+            self
+        }
+
+        /// `Permission` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_permission(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Permission")
         }
     }
 }
@@ -1125,19 +1774,46 @@ impl FunctionDefinitionVersion {
         FunctionDefinitionVersion { core }
     }
 
-    prop! {
-        /// `DefaultConfig`.
-        core.props, "DefaultConfig", default_config, set_default_config, get_default_config, Val<function_definition_version::DefaultConfig>
+    /// `DefaultConfig`.
+    pub fn default_config(mut self, value: impl Into<Val<function_definition_version::DefaultConfig>>) -> Self {
+        self.core.props.set("DefaultConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `FunctionDefinitionId`.
-        core.props, "FunctionDefinitionId", _, set_function_definition_id, get_function_definition_id, Val<String>
+    /// Sets `DefaultConfig` in place: [`Self::default_config`] on a value held by `&mut`.
+    pub fn set_default_config(&mut self, value: impl Into<Val<function_definition_version::DefaultConfig>>) -> &mut Self {
+        self.core.props.set("DefaultConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Functions`.
-        core.props, "Functions", _, set_functions, get_functions, Val<List<function_definition_version::Function>>
+    /// `DefaultConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_config(&self) -> ::std::option::Option<Val<function_definition_version::DefaultConfig>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultConfig")
+    }
+
+    /// Sets `FunctionDefinitionId`, which `new` took, in place.
+    pub fn set_function_definition_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FunctionDefinitionId", value.into());
+        self
+    }
+
+    /// `FunctionDefinitionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_definition_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionDefinitionId")
+    }
+
+    /// Sets `Functions`, which `new` took, in place.
+    pub fn set_functions(&mut self, value: impl Into<Val<List<function_definition_version::Function>>>) -> &mut Self {
+        self.core.props.set("Functions", value.into());
+        self
+    }
+
+    /// `Functions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_functions(&self) -> ::std::option::Option<Val<List<function_definition_version::Function>>> {
+        crate::cfn::get_prop(&self.core.props, "Functions")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1175,9 +1851,16 @@ pub mod function_definition_version {
             DefaultConfig { props }
         }
 
-        prop! {
-            /// `Execution`.
-            props, "Execution", _, set_execution, get_execution, Val<Execution>
+        /// Sets `Execution`, which `new` took, in place.
+        pub fn set_execution(&mut self, value: impl Into<Val<Execution>>) -> &mut Self {
+            self.props.set("Execution", value.into());
+            self
+        }
+
+        /// `Execution` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution(&self) -> ::std::option::Option<Val<Execution>> {
+            crate::cfn::get_prop(&self.props, "Execution")
         }
     }
 
@@ -1196,14 +1879,40 @@ pub mod function_definition_version {
             Execution { props }
         }
 
-        prop! {
-            /// `IsolationMode`.
-            props, "IsolationMode", isolation_mode, set_isolation_mode, get_isolation_mode, Val<String>
+        /// `IsolationMode`.
+        pub fn isolation_mode(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IsolationMode", value.into());
+            self
         }
 
-        prop! {
-            /// `RunAs`.
-            props, "RunAs", run_as, set_run_as, get_run_as, Val<RunAs>
+        /// Sets `IsolationMode` in place: [`Self::isolation_mode`] on a value held by `&mut`.
+        pub fn set_isolation_mode(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IsolationMode", value.into());
+            self
+        }
+
+        /// `IsolationMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_isolation_mode(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IsolationMode")
+        }
+
+        /// `RunAs`.
+        pub fn run_as(mut self, value: impl Into<Val<RunAs>>) -> Self {
+            self.props.set("RunAs", value.into());
+            self
+        }
+
+        /// Sets `RunAs` in place: [`Self::run_as`] on a value held by `&mut`.
+        pub fn set_run_as(&mut self, value: impl Into<Val<RunAs>>) -> &mut Self {
+            self.props.set("RunAs", value.into());
+            self
+        }
+
+        /// `RunAs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_run_as(&self) -> ::std::option::Option<Val<RunAs>> {
+            crate::cfn::get_prop(&self.props, "RunAs")
         }
     }
 
@@ -1222,14 +1931,40 @@ pub mod function_definition_version {
             RunAs { props }
         }
 
-        prop! {
-            /// `Gid`.
-            props, "Gid", gid, set_gid, get_gid, Val<i64>
+        /// `Gid`.
+        pub fn gid(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Gid", value.into());
+            self
         }
 
-        prop! {
-            /// `Uid`.
-            props, "Uid", uid, set_uid, get_uid, Val<i64>
+        /// Sets `Gid` in place: [`Self::gid`] on a value held by `&mut`.
+        pub fn set_gid(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Gid", value.into());
+            self
+        }
+
+        /// `Gid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gid(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Gid")
+        }
+
+        /// `Uid`.
+        pub fn uid(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Uid", value.into());
+            self
+        }
+
+        /// Sets `Uid` in place: [`Self::uid`] on a value held by `&mut`.
+        pub fn set_uid(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Uid", value.into());
+            self
+        }
+
+        /// `Uid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uid(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Uid")
         }
     }
 
@@ -1258,19 +1993,40 @@ pub mod function_definition_version {
             Function { props }
         }
 
-        prop! {
-            /// `FunctionArn`.
-            props, "FunctionArn", _, set_function_arn, get_function_arn, Val<String>
+        /// Sets `FunctionArn`, which `new` took, in place.
+        pub fn set_function_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FunctionArn", value.into());
+            self
         }
 
-        prop! {
-            /// `FunctionConfiguration`.
-            props, "FunctionConfiguration", _, set_function_configuration, get_function_configuration, Val<FunctionConfiguration>
+        /// `FunctionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FunctionArn")
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `FunctionConfiguration`, which `new` took, in place.
+        pub fn set_function_configuration(&mut self, value: impl Into<Val<FunctionConfiguration>>) -> &mut Self {
+            self.props.set("FunctionConfiguration", value.into());
+            self
+        }
+
+        /// `FunctionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function_configuration(&self) -> ::std::option::Option<Val<FunctionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FunctionConfiguration")
+        }
+
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
     }
 
@@ -1289,39 +2045,130 @@ pub mod function_definition_version {
             FunctionConfiguration { props }
         }
 
-        prop! {
-            /// `EncodingType`.
-            props, "EncodingType", encoding_type, set_encoding_type, get_encoding_type, Val<String>
+        /// `EncodingType`.
+        pub fn encoding_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EncodingType", value.into());
+            self
         }
 
-        prop! {
-            /// `Environment`.
-            props, "Environment", environment, set_environment, get_environment, Val<Environment>
+        /// Sets `EncodingType` in place: [`Self::encoding_type`] on a value held by `&mut`.
+        pub fn set_encoding_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EncodingType", value.into());
+            self
         }
 
-        prop! {
-            /// `ExecArgs`.
-            props, "ExecArgs", exec_args, set_exec_args, get_exec_args, Val<String>
+        /// `EncodingType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encoding_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EncodingType")
         }
 
-        prop! {
-            /// `Executable`.
-            props, "Executable", executable, set_executable, get_executable, Val<String>
+        /// `Environment`.
+        pub fn environment(mut self, value: impl Into<Val<Environment>>) -> Self {
+            self.props.set("Environment", value.into());
+            self
         }
 
-        prop! {
-            /// `MemorySize`.
-            props, "MemorySize", memory_size, set_memory_size, get_memory_size, Val<i64>
+        /// Sets `Environment` in place: [`Self::environment`] on a value held by `&mut`.
+        pub fn set_environment(&mut self, value: impl Into<Val<Environment>>) -> &mut Self {
+            self.props.set("Environment", value.into());
+            self
         }
 
-        prop! {
-            /// `Pinned`.
-            props, "Pinned", pinned, set_pinned, get_pinned, Val<bool>
+        /// `Environment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment(&self) -> ::std::option::Option<Val<Environment>> {
+            crate::cfn::get_prop(&self.props, "Environment")
         }
 
-        prop! {
-            /// `Timeout`.
-            props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
+        /// `ExecArgs`.
+        pub fn exec_args(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExecArgs", value.into());
+            self
+        }
+
+        /// Sets `ExecArgs` in place: [`Self::exec_args`] on a value held by `&mut`.
+        pub fn set_exec_args(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExecArgs", value.into());
+            self
+        }
+
+        /// `ExecArgs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exec_args(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExecArgs")
+        }
+
+        /// `Executable`.
+        pub fn executable(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Executable", value.into());
+            self
+        }
+
+        /// Sets `Executable` in place: [`Self::executable`] on a value held by `&mut`.
+        pub fn set_executable(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Executable", value.into());
+            self
+        }
+
+        /// `Executable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_executable(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Executable")
+        }
+
+        /// `MemorySize`.
+        pub fn memory_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MemorySize", value.into());
+            self
+        }
+
+        /// Sets `MemorySize` in place: [`Self::memory_size`] on a value held by `&mut`.
+        pub fn set_memory_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MemorySize", value.into());
+            self
+        }
+
+        /// `MemorySize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MemorySize")
+        }
+
+        /// `Pinned`.
+        pub fn pinned(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Pinned", value.into());
+            self
+        }
+
+        /// Sets `Pinned` in place: [`Self::pinned`] on a value held by `&mut`.
+        pub fn set_pinned(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Pinned", value.into());
+            self
+        }
+
+        /// `Pinned` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pinned(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Pinned")
+        }
+
+        /// `Timeout`.
+        pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// Sets `Timeout` in place: [`Self::timeout`] on a value held by `&mut`.
+        pub fn set_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Timeout", value.into());
+            self
+        }
+
+        /// `Timeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Timeout")
         }
     }
 
@@ -1340,24 +2187,77 @@ pub mod function_definition_version {
             Environment { props }
         }
 
-        prop! {
-            /// `AccessSysfs`.
-            props, "AccessSysfs", access_sysfs, set_access_sysfs, get_access_sysfs, Val<bool>
+        /// `AccessSysfs`.
+        pub fn access_sysfs(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AccessSysfs", value.into());
+            self
         }
 
-        prop! {
-            /// `Execution`.
-            props, "Execution", execution, set_execution, get_execution, Val<Execution>
+        /// Sets `AccessSysfs` in place: [`Self::access_sysfs`] on a value held by `&mut`.
+        pub fn set_access_sysfs(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AccessSysfs", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceAccessPolicies`.
-            props, "ResourceAccessPolicies", resource_access_policies, set_resource_access_policies, get_resource_access_policies, Val<List<ResourceAccessPolicy>>
+        /// `AccessSysfs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_sysfs(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AccessSysfs")
         }
 
-        prop! {
-            /// `Variables`.
-            props, "Variables", variables, set_variables, get_variables, Val<Json>
+        /// `Execution`.
+        pub fn execution(mut self, value: impl Into<Val<Execution>>) -> Self {
+            self.props.set("Execution", value.into());
+            self
+        }
+
+        /// Sets `Execution` in place: [`Self::execution`] on a value held by `&mut`.
+        pub fn set_execution(&mut self, value: impl Into<Val<Execution>>) -> &mut Self {
+            self.props.set("Execution", value.into());
+            self
+        }
+
+        /// `Execution` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution(&self) -> ::std::option::Option<Val<Execution>> {
+            crate::cfn::get_prop(&self.props, "Execution")
+        }
+
+        /// `ResourceAccessPolicies`.
+        pub fn resource_access_policies(mut self, value: impl Into<Val<List<ResourceAccessPolicy>>>) -> Self {
+            self.props.set("ResourceAccessPolicies", value.into());
+            self
+        }
+
+        /// Sets `ResourceAccessPolicies` in place: [`Self::resource_access_policies`] on a value held
+        /// by `&mut`.
+        pub fn set_resource_access_policies(&mut self, value: impl Into<Val<List<ResourceAccessPolicy>>>) -> &mut Self {
+            self.props.set("ResourceAccessPolicies", value.into());
+            self
+        }
+
+        /// `ResourceAccessPolicies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_access_policies(&self) -> ::std::option::Option<Val<List<ResourceAccessPolicy>>> {
+            crate::cfn::get_prop(&self.props, "ResourceAccessPolicies")
+        }
+
+        /// `Variables`.
+        pub fn variables(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("Variables", value.into());
+            self
+        }
+
+        /// Sets `Variables` in place: [`Self::variables`] on a value held by `&mut`.
+        pub fn set_variables(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Variables", value.into());
+            self
+        }
+
+        /// `Variables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variables(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Variables")
         }
     }
 
@@ -1378,14 +2278,34 @@ pub mod function_definition_version {
             ResourceAccessPolicy { props }
         }
 
-        prop! {
-            /// `ResourceId`.
-            props, "ResourceId", _, set_resource_id, get_resource_id, Val<String>
+        /// Sets `ResourceId`, which `new` took, in place.
+        pub fn set_resource_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceId", value.into());
+            self
         }
 
-        prop! {
-            /// `Permission`.
-            props, "Permission", permission, set_permission, get_permission, Val<String>
+        /// `ResourceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceId")
+        }
+
+        /// `Permission`.
+        pub fn permission(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Permission", value.into());
+            self
+        }
+
+        /// Sets `Permission` in place: [`Self::permission`] on a value held by `&mut`.
+        pub fn set_permission(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Permission", value.into());
+            self
+        }
+
+        /// `Permission` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_permission(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Permission")
         }
     }
 }
@@ -1410,24 +2330,70 @@ impl Group {
         Group { core }
     }
 
-    prop! {
-        /// `InitialVersion`.
-        core.props, "InitialVersion", initial_version, set_initial_version, get_initial_version, Val<group::GroupVersion>
+    /// `InitialVersion`.
+    pub fn initial_version(mut self, value: impl Into<Val<group::GroupVersion>>) -> Self {
+        self.core.props.set("InitialVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `InitialVersion` in place: [`Self::initial_version`] on a value held by `&mut`.
+    pub fn set_initial_version(&mut self, value: impl Into<Val<group::GroupVersion>>) -> &mut Self {
+        self.core.props.set("InitialVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// `InitialVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_initial_version(&self) -> ::std::option::Option<Val<group::GroupVersion>> {
+        crate::cfn::get_prop(&self.core.props, "InitialVersion")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RoleArn`.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1534,39 +2500,137 @@ pub mod group {
             GroupVersion { props }
         }
 
-        prop! {
-            /// `ConnectorDefinitionVersionArn`.
-            props, "ConnectorDefinitionVersionArn", connector_definition_version_arn, set_connector_definition_version_arn, get_connector_definition_version_arn, Val<String>
+        /// `ConnectorDefinitionVersionArn`.
+        pub fn connector_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConnectorDefinitionVersionArn", value.into());
+            self
         }
 
-        prop! {
-            /// `CoreDefinitionVersionArn`.
-            props, "CoreDefinitionVersionArn", core_definition_version_arn, set_core_definition_version_arn, get_core_definition_version_arn, Val<String>
+        /// Sets `ConnectorDefinitionVersionArn` in place: [`Self::connector_definition_version_arn`] on
+        /// a value held by `&mut`.
+        pub fn set_connector_definition_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConnectorDefinitionVersionArn", value.into());
+            self
         }
 
-        prop! {
-            /// `DeviceDefinitionVersionArn`.
-            props, "DeviceDefinitionVersionArn", device_definition_version_arn, set_device_definition_version_arn, get_device_definition_version_arn, Val<String>
+        /// `ConnectorDefinitionVersionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connector_definition_version_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConnectorDefinitionVersionArn")
         }
 
-        prop! {
-            /// `FunctionDefinitionVersionArn`.
-            props, "FunctionDefinitionVersionArn", function_definition_version_arn, set_function_definition_version_arn, get_function_definition_version_arn, Val<String>
+        /// `CoreDefinitionVersionArn`.
+        pub fn core_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CoreDefinitionVersionArn", value.into());
+            self
         }
 
-        prop! {
-            /// `LoggerDefinitionVersionArn`.
-            props, "LoggerDefinitionVersionArn", logger_definition_version_arn, set_logger_definition_version_arn, get_logger_definition_version_arn, Val<String>
+        /// Sets `CoreDefinitionVersionArn` in place: [`Self::core_definition_version_arn`] on a value
+        /// held by `&mut`.
+        pub fn set_core_definition_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CoreDefinitionVersionArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceDefinitionVersionArn`.
-            props, "ResourceDefinitionVersionArn", resource_definition_version_arn, set_resource_definition_version_arn, get_resource_definition_version_arn, Val<String>
+        /// `CoreDefinitionVersionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_core_definition_version_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CoreDefinitionVersionArn")
         }
 
-        prop! {
-            /// `SubscriptionDefinitionVersionArn`.
-            props, "SubscriptionDefinitionVersionArn", subscription_definition_version_arn, set_subscription_definition_version_arn, get_subscription_definition_version_arn, Val<String>
+        /// `DeviceDefinitionVersionArn`.
+        pub fn device_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeviceDefinitionVersionArn", value.into());
+            self
+        }
+
+        /// Sets `DeviceDefinitionVersionArn` in place: [`Self::device_definition_version_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_device_definition_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeviceDefinitionVersionArn", value.into());
+            self
+        }
+
+        /// `DeviceDefinitionVersionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_definition_version_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeviceDefinitionVersionArn")
+        }
+
+        /// `FunctionDefinitionVersionArn`.
+        pub fn function_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FunctionDefinitionVersionArn", value.into());
+            self
+        }
+
+        /// Sets `FunctionDefinitionVersionArn` in place: [`Self::function_definition_version_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_function_definition_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FunctionDefinitionVersionArn", value.into());
+            self
+        }
+
+        /// `FunctionDefinitionVersionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function_definition_version_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FunctionDefinitionVersionArn")
+        }
+
+        /// `LoggerDefinitionVersionArn`.
+        pub fn logger_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LoggerDefinitionVersionArn", value.into());
+            self
+        }
+
+        /// Sets `LoggerDefinitionVersionArn` in place: [`Self::logger_definition_version_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_logger_definition_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LoggerDefinitionVersionArn", value.into());
+            self
+        }
+
+        /// `LoggerDefinitionVersionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logger_definition_version_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LoggerDefinitionVersionArn")
+        }
+
+        /// `ResourceDefinitionVersionArn`.
+        pub fn resource_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResourceDefinitionVersionArn", value.into());
+            self
+        }
+
+        /// Sets `ResourceDefinitionVersionArn` in place: [`Self::resource_definition_version_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_resource_definition_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceDefinitionVersionArn", value.into());
+            self
+        }
+
+        /// `ResourceDefinitionVersionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_definition_version_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceDefinitionVersionArn")
+        }
+
+        /// `SubscriptionDefinitionVersionArn`.
+        pub fn subscription_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SubscriptionDefinitionVersionArn", value.into());
+            self
+        }
+
+        /// Sets `SubscriptionDefinitionVersionArn` in place: [`Self::subscription_definition_version_arn`]
+        /// on a value held by `&mut`.
+        pub fn set_subscription_definition_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SubscriptionDefinitionVersionArn", value.into());
+            self
+        }
+
+        /// `SubscriptionDefinitionVersionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subscription_definition_version_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SubscriptionDefinitionVersionArn")
         }
     }
 }
@@ -1591,44 +2655,149 @@ impl GroupVersion {
         GroupVersion { core }
     }
 
-    prop! {
-        /// `ConnectorDefinitionVersionArn`.
-        core.props, "ConnectorDefinitionVersionArn", connector_definition_version_arn, set_connector_definition_version_arn, get_connector_definition_version_arn, Val<String>
+    /// `ConnectorDefinitionVersionArn`.
+    pub fn connector_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ConnectorDefinitionVersionArn", value.into());
+        self
     }
 
-    prop! {
-        /// `CoreDefinitionVersionArn`.
-        core.props, "CoreDefinitionVersionArn", core_definition_version_arn, set_core_definition_version_arn, get_core_definition_version_arn, Val<String>
+    /// Sets `ConnectorDefinitionVersionArn` in place: [`Self::connector_definition_version_arn`] on
+    /// a value held by `&mut`.
+    pub fn set_connector_definition_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectorDefinitionVersionArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DeviceDefinitionVersionArn`.
-        core.props, "DeviceDefinitionVersionArn", device_definition_version_arn, set_device_definition_version_arn, get_device_definition_version_arn, Val<String>
+    /// `ConnectorDefinitionVersionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connector_definition_version_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectorDefinitionVersionArn")
     }
 
-    prop! {
-        /// `FunctionDefinitionVersionArn`.
-        core.props, "FunctionDefinitionVersionArn", function_definition_version_arn, set_function_definition_version_arn, get_function_definition_version_arn, Val<String>
+    /// `CoreDefinitionVersionArn`.
+    pub fn core_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CoreDefinitionVersionArn", value.into());
+        self
     }
 
-    prop! {
-        /// `GroupId`.
-        core.props, "GroupId", _, set_group_id, get_group_id, Val<String>
+    /// Sets `CoreDefinitionVersionArn` in place: [`Self::core_definition_version_arn`] on a value
+    /// held by `&mut`.
+    pub fn set_core_definition_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CoreDefinitionVersionArn", value.into());
+        self
     }
 
-    prop! {
-        /// `LoggerDefinitionVersionArn`.
-        core.props, "LoggerDefinitionVersionArn", logger_definition_version_arn, set_logger_definition_version_arn, get_logger_definition_version_arn, Val<String>
+    /// `CoreDefinitionVersionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_core_definition_version_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CoreDefinitionVersionArn")
     }
 
-    prop! {
-        /// `ResourceDefinitionVersionArn`.
-        core.props, "ResourceDefinitionVersionArn", resource_definition_version_arn, set_resource_definition_version_arn, get_resource_definition_version_arn, Val<String>
+    /// `DeviceDefinitionVersionArn`.
+    pub fn device_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DeviceDefinitionVersionArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SubscriptionDefinitionVersionArn`.
-        core.props, "SubscriptionDefinitionVersionArn", subscription_definition_version_arn, set_subscription_definition_version_arn, get_subscription_definition_version_arn, Val<String>
+    /// Sets `DeviceDefinitionVersionArn` in place: [`Self::device_definition_version_arn`] on a
+    /// value held by `&mut`.
+    pub fn set_device_definition_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeviceDefinitionVersionArn", value.into());
+        self
+    }
+
+    /// `DeviceDefinitionVersionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_device_definition_version_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeviceDefinitionVersionArn")
+    }
+
+    /// `FunctionDefinitionVersionArn`.
+    pub fn function_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FunctionDefinitionVersionArn", value.into());
+        self
+    }
+
+    /// Sets `FunctionDefinitionVersionArn` in place: [`Self::function_definition_version_arn`] on a
+    /// value held by `&mut`.
+    pub fn set_function_definition_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FunctionDefinitionVersionArn", value.into());
+        self
+    }
+
+    /// `FunctionDefinitionVersionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_definition_version_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionDefinitionVersionArn")
+    }
+
+    /// Sets `GroupId`, which `new` took, in place.
+    pub fn set_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GroupId", value.into());
+        self
+    }
+
+    /// `GroupId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_group_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GroupId")
+    }
+
+    /// `LoggerDefinitionVersionArn`.
+    pub fn logger_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LoggerDefinitionVersionArn", value.into());
+        self
+    }
+
+    /// Sets `LoggerDefinitionVersionArn` in place: [`Self::logger_definition_version_arn`] on a
+    /// value held by `&mut`.
+    pub fn set_logger_definition_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LoggerDefinitionVersionArn", value.into());
+        self
+    }
+
+    /// `LoggerDefinitionVersionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logger_definition_version_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LoggerDefinitionVersionArn")
+    }
+
+    /// `ResourceDefinitionVersionArn`.
+    pub fn resource_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceDefinitionVersionArn", value.into());
+        self
+    }
+
+    /// Sets `ResourceDefinitionVersionArn` in place: [`Self::resource_definition_version_arn`] on a
+    /// value held by `&mut`.
+    pub fn set_resource_definition_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceDefinitionVersionArn", value.into());
+        self
+    }
+
+    /// `ResourceDefinitionVersionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_definition_version_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceDefinitionVersionArn")
+    }
+
+    /// `SubscriptionDefinitionVersionArn`.
+    pub fn subscription_definition_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SubscriptionDefinitionVersionArn", value.into());
+        self
+    }
+
+    /// Sets `SubscriptionDefinitionVersionArn` in place: [`Self::subscription_definition_version_arn`]
+    /// on a value held by `&mut`.
+    pub fn set_subscription_definition_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SubscriptionDefinitionVersionArn", value.into());
+        self
+    }
+
+    /// `SubscriptionDefinitionVersionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subscription_definition_version_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SubscriptionDefinitionVersionArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1665,19 +2834,52 @@ impl LoggerDefinition {
         LoggerDefinition { core }
     }
 
-    prop! {
-        /// `InitialVersion`.
-        core.props, "InitialVersion", initial_version, set_initial_version, get_initial_version, Val<logger_definition::LoggerDefinitionVersion>
+    /// `InitialVersion`.
+    pub fn initial_version(mut self, value: impl Into<Val<logger_definition::LoggerDefinitionVersion>>) -> Self {
+        self.core.props.set("InitialVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `InitialVersion` in place: [`Self::initial_version`] on a value held by `&mut`.
+    pub fn set_initial_version(&mut self, value: impl Into<Val<logger_definition::LoggerDefinitionVersion>>) -> &mut Self {
+        self.core.props.set("InitialVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `InitialVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_initial_version(&self) -> ::std::option::Option<Val<logger_definition::LoggerDefinitionVersion>> {
+        crate::cfn::get_prop(&self.core.props, "InitialVersion")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1739,9 +2941,16 @@ pub mod logger_definition {
             LoggerDefinitionVersion { props }
         }
 
-        prop! {
-            /// `Loggers`.
-            props, "Loggers", _, set_loggers, get_loggers, Val<List<Logger>>
+        /// Sets `Loggers`, which `new` took, in place.
+        pub fn set_loggers(&mut self, value: impl Into<Val<List<Logger>>>) -> &mut Self {
+            self.props.set("Loggers", value.into());
+            self
+        }
+
+        /// `Loggers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_loggers(&self) -> ::std::option::Option<Val<List<Logger>>> {
+            crate::cfn::get_prop(&self.props, "Loggers")
         }
     }
 
@@ -1773,29 +2982,70 @@ pub mod logger_definition {
             Logger { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Level`.
-            props, "Level", _, set_level, get_level, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Level`, which `new` took, in place.
+        pub fn set_level(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Level", value.into());
+            self
         }
 
-        prop! {
-            /// `Component`.
-            props, "Component", _, set_component, get_component, Val<String>
+        /// `Level` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_level(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Level")
         }
 
-        prop! {
-            /// `Space`.
-            props, "Space", space, set_space, get_space, Val<i64>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// Sets `Component`, which `new` took, in place.
+        pub fn set_component(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Component", value.into());
+            self
+        }
+
+        /// `Component` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Component")
+        }
+
+        /// `Space`.
+        pub fn space(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Space", value.into());
+            self
+        }
+
+        /// Sets `Space` in place: [`Self::space`] on a value held by `&mut`.
+        pub fn set_space(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Space", value.into());
+            self
+        }
+
+        /// `Space` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_space(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Space")
         }
     }
 }
@@ -1826,14 +3076,28 @@ impl LoggerDefinitionVersion {
         LoggerDefinitionVersion { core }
     }
 
-    prop! {
-        /// `LoggerDefinitionId`.
-        core.props, "LoggerDefinitionId", _, set_logger_definition_id, get_logger_definition_id, Val<String>
+    /// Sets `LoggerDefinitionId`, which `new` took, in place.
+    pub fn set_logger_definition_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LoggerDefinitionId", value.into());
+        self
     }
 
-    prop! {
-        /// `Loggers`.
-        core.props, "Loggers", _, set_loggers, get_loggers, Val<List<logger_definition_version::Logger>>
+    /// `LoggerDefinitionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logger_definition_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LoggerDefinitionId")
+    }
+
+    /// Sets `Loggers`, which `new` took, in place.
+    pub fn set_loggers(&mut self, value: impl Into<Val<List<logger_definition_version::Logger>>>) -> &mut Self {
+        self.core.props.set("Loggers", value.into());
+        self
+    }
+
+    /// `Loggers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_loggers(&self) -> ::std::option::Option<Val<List<logger_definition_version::Logger>>> {
+        crate::cfn::get_prop(&self.core.props, "Loggers")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1881,29 +3145,70 @@ pub mod logger_definition_version {
             Logger { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Level`.
-            props, "Level", _, set_level, get_level, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Level`, which `new` took, in place.
+        pub fn set_level(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Level", value.into());
+            self
         }
 
-        prop! {
-            /// `Component`.
-            props, "Component", _, set_component, get_component, Val<String>
+        /// `Level` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_level(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Level")
         }
 
-        prop! {
-            /// `Space`.
-            props, "Space", space, set_space, get_space, Val<i64>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// Sets `Component`, which `new` took, in place.
+        pub fn set_component(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Component", value.into());
+            self
+        }
+
+        /// `Component` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Component")
+        }
+
+        /// `Space`.
+        pub fn space(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Space", value.into());
+            self
+        }
+
+        /// Sets `Space` in place: [`Self::space`] on a value held by `&mut`.
+        pub fn set_space(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Space", value.into());
+            self
+        }
+
+        /// `Space` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_space(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Space")
         }
     }
 }
@@ -1929,19 +3234,52 @@ impl ResourceDefinition {
         ResourceDefinition { core }
     }
 
-    prop! {
-        /// `InitialVersion`.
-        core.props, "InitialVersion", initial_version, set_initial_version, get_initial_version, Val<resource_definition::ResourceDefinitionVersion>
+    /// `InitialVersion`.
+    pub fn initial_version(mut self, value: impl Into<Val<resource_definition::ResourceDefinitionVersion>>) -> Self {
+        self.core.props.set("InitialVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `InitialVersion` in place: [`Self::initial_version`] on a value held by `&mut`.
+    pub fn set_initial_version(&mut self, value: impl Into<Val<resource_definition::ResourceDefinitionVersion>>) -> &mut Self {
+        self.core.props.set("InitialVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `InitialVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_initial_version(&self) -> ::std::option::Option<Val<resource_definition::ResourceDefinitionVersion>> {
+        crate::cfn::get_prop(&self.core.props, "InitialVersion")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2003,9 +3341,16 @@ pub mod resource_definition {
             ResourceDefinitionVersion { props }
         }
 
-        prop! {
-            /// `Resources`.
-            props, "Resources", _, set_resources, get_resources, Val<List<ResourceInstance>>
+        /// Sets `Resources`, which `new` took, in place.
+        pub fn set_resources(&mut self, value: impl Into<Val<List<ResourceInstance>>>) -> &mut Self {
+            self.props.set("Resources", value.into());
+            self
+        }
+
+        /// `Resources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resources(&self) -> ::std::option::Option<Val<List<ResourceInstance>>> {
+            crate::cfn::get_prop(&self.props, "Resources")
         }
     }
 
@@ -2034,19 +3379,40 @@ pub mod resource_definition {
             ResourceInstance { props }
         }
 
-        prop! {
-            /// `ResourceDataContainer`.
-            props, "ResourceDataContainer", _, set_resource_data_container, get_resource_data_container, Val<ResourceDataContainer>
+        /// Sets `ResourceDataContainer`, which `new` took, in place.
+        pub fn set_resource_data_container(&mut self, value: impl Into<Val<ResourceDataContainer>>) -> &mut Self {
+            self.props.set("ResourceDataContainer", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `ResourceDataContainer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_data_container(&self) -> ::std::option::Option<Val<ResourceDataContainer>> {
+            crate::cfn::get_prop(&self.props, "ResourceDataContainer")
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -2065,29 +3431,99 @@ pub mod resource_definition {
             ResourceDataContainer { props }
         }
 
-        prop! {
-            /// `LocalDeviceResourceData`.
-            props, "LocalDeviceResourceData", local_device_resource_data, set_local_device_resource_data, get_local_device_resource_data, Val<LocalDeviceResourceData>
+        /// `LocalDeviceResourceData`.
+        pub fn local_device_resource_data(mut self, value: impl Into<Val<LocalDeviceResourceData>>) -> Self {
+            self.props.set("LocalDeviceResourceData", value.into());
+            self
         }
 
-        prop! {
-            /// `LocalVolumeResourceData`.
-            props, "LocalVolumeResourceData", local_volume_resource_data, set_local_volume_resource_data, get_local_volume_resource_data, Val<LocalVolumeResourceData>
+        /// Sets `LocalDeviceResourceData` in place: [`Self::local_device_resource_data`] on a value
+        /// held by `&mut`.
+        pub fn set_local_device_resource_data(&mut self, value: impl Into<Val<LocalDeviceResourceData>>) -> &mut Self {
+            self.props.set("LocalDeviceResourceData", value.into());
+            self
         }
 
-        prop! {
-            /// `S3MachineLearningModelResourceData`.
-            props, "S3MachineLearningModelResourceData", s3_machine_learning_model_resource_data, set_s3_machine_learning_model_resource_data, get_s3_machine_learning_model_resource_data, Val<S3MachineLearningModelResourceData>
+        /// `LocalDeviceResourceData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_local_device_resource_data(&self) -> ::std::option::Option<Val<LocalDeviceResourceData>> {
+            crate::cfn::get_prop(&self.props, "LocalDeviceResourceData")
         }
 
-        prop! {
-            /// `SageMakerMachineLearningModelResourceData`.
-            props, "SageMakerMachineLearningModelResourceData", sage_maker_machine_learning_model_resource_data, set_sage_maker_machine_learning_model_resource_data, get_sage_maker_machine_learning_model_resource_data, Val<SageMakerMachineLearningModelResourceData>
+        /// `LocalVolumeResourceData`.
+        pub fn local_volume_resource_data(mut self, value: impl Into<Val<LocalVolumeResourceData>>) -> Self {
+            self.props.set("LocalVolumeResourceData", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerSecretResourceData`.
-            props, "SecretsManagerSecretResourceData", secrets_manager_secret_resource_data, set_secrets_manager_secret_resource_data, get_secrets_manager_secret_resource_data, Val<SecretsManagerSecretResourceData>
+        /// Sets `LocalVolumeResourceData` in place: [`Self::local_volume_resource_data`] on a value
+        /// held by `&mut`.
+        pub fn set_local_volume_resource_data(&mut self, value: impl Into<Val<LocalVolumeResourceData>>) -> &mut Self {
+            self.props.set("LocalVolumeResourceData", value.into());
+            self
+        }
+
+        /// `LocalVolumeResourceData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_local_volume_resource_data(&self) -> ::std::option::Option<Val<LocalVolumeResourceData>> {
+            crate::cfn::get_prop(&self.props, "LocalVolumeResourceData")
+        }
+
+        /// `S3MachineLearningModelResourceData`.
+        pub fn s3_machine_learning_model_resource_data(mut self, value: impl Into<Val<S3MachineLearningModelResourceData>>) -> Self {
+            self.props.set("S3MachineLearningModelResourceData", value.into());
+            self
+        }
+
+        /// Sets `S3MachineLearningModelResourceData` in place: [`Self::s3_machine_learning_model_resource_data`]
+        /// on a value held by `&mut`.
+        pub fn set_s3_machine_learning_model_resource_data(&mut self, value: impl Into<Val<S3MachineLearningModelResourceData>>) -> &mut Self {
+            self.props.set("S3MachineLearningModelResourceData", value.into());
+            self
+        }
+
+        /// `S3MachineLearningModelResourceData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_machine_learning_model_resource_data(&self) -> ::std::option::Option<Val<S3MachineLearningModelResourceData>> {
+            crate::cfn::get_prop(&self.props, "S3MachineLearningModelResourceData")
+        }
+
+        /// `SageMakerMachineLearningModelResourceData`.
+        pub fn sage_maker_machine_learning_model_resource_data(mut self, value: impl Into<Val<SageMakerMachineLearningModelResourceData>>) -> Self {
+            self.props.set("SageMakerMachineLearningModelResourceData", value.into());
+            self
+        }
+
+        /// Sets `SageMakerMachineLearningModelResourceData` in place: [`Self::sage_maker_machine_learning_model_resource_data`]
+        /// on a value held by `&mut`.
+        pub fn set_sage_maker_machine_learning_model_resource_data(&mut self, value: impl Into<Val<SageMakerMachineLearningModelResourceData>>) -> &mut Self {
+            self.props.set("SageMakerMachineLearningModelResourceData", value.into());
+            self
+        }
+
+        /// `SageMakerMachineLearningModelResourceData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sage_maker_machine_learning_model_resource_data(&self) -> ::std::option::Option<Val<SageMakerMachineLearningModelResourceData>> {
+            crate::cfn::get_prop(&self.props, "SageMakerMachineLearningModelResourceData")
+        }
+
+        /// `SecretsManagerSecretResourceData`.
+        pub fn secrets_manager_secret_resource_data(mut self, value: impl Into<Val<SecretsManagerSecretResourceData>>) -> Self {
+            self.props.set("SecretsManagerSecretResourceData", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerSecretResourceData` in place: [`Self::secrets_manager_secret_resource_data`]
+        /// on a value held by `&mut`.
+        pub fn set_secrets_manager_secret_resource_data(&mut self, value: impl Into<Val<SecretsManagerSecretResourceData>>) -> &mut Self {
+            self.props.set("SecretsManagerSecretResourceData", value.into());
+            self
+        }
+
+        /// `SecretsManagerSecretResourceData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_secret_resource_data(&self) -> ::std::option::Option<Val<SecretsManagerSecretResourceData>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerSecretResourceData")
         }
     }
 
@@ -2108,14 +3544,34 @@ pub mod resource_definition {
             LocalDeviceResourceData { props }
         }
 
-        prop! {
-            /// `SourcePath`.
-            props, "SourcePath", _, set_source_path, get_source_path, Val<String>
+        /// Sets `SourcePath`, which `new` took, in place.
+        pub fn set_source_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourcePath", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupOwnerSetting`.
-            props, "GroupOwnerSetting", group_owner_setting, set_group_owner_setting, get_group_owner_setting, Val<GroupOwnerSetting>
+        /// `SourcePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourcePath")
+        }
+
+        /// `GroupOwnerSetting`.
+        pub fn group_owner_setting(mut self, value: impl Into<Val<GroupOwnerSetting>>) -> Self {
+            self.props.set("GroupOwnerSetting", value.into());
+            self
+        }
+
+        /// Sets `GroupOwnerSetting` in place: [`Self::group_owner_setting`] on a value held by `&mut`.
+        pub fn set_group_owner_setting(&mut self, value: impl Into<Val<GroupOwnerSetting>>) -> &mut Self {
+            self.props.set("GroupOwnerSetting", value.into());
+            self
+        }
+
+        /// `GroupOwnerSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_owner_setting(&self) -> ::std::option::Option<Val<GroupOwnerSetting>> {
+            crate::cfn::get_prop(&self.props, "GroupOwnerSetting")
         }
     }
 
@@ -2136,14 +3592,34 @@ pub mod resource_definition {
             GroupOwnerSetting { props }
         }
 
-        prop! {
-            /// `AutoAddGroupOwner`.
-            props, "AutoAddGroupOwner", _, set_auto_add_group_owner, get_auto_add_group_owner, Val<bool>
+        /// Sets `AutoAddGroupOwner`, which `new` took, in place.
+        pub fn set_auto_add_group_owner(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AutoAddGroupOwner", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupOwner`.
-            props, "GroupOwner", group_owner, set_group_owner, get_group_owner, Val<String>
+        /// `AutoAddGroupOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_add_group_owner(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AutoAddGroupOwner")
+        }
+
+        /// `GroupOwner`.
+        pub fn group_owner(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupOwner", value.into());
+            self
+        }
+
+        /// Sets `GroupOwner` in place: [`Self::group_owner`] on a value held by `&mut`.
+        pub fn set_group_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupOwner", value.into());
+            self
+        }
+
+        /// `GroupOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupOwner")
         }
     }
 
@@ -2169,19 +3645,46 @@ pub mod resource_definition {
             LocalVolumeResourceData { props }
         }
 
-        prop! {
-            /// `SourcePath`.
-            props, "SourcePath", _, set_source_path, get_source_path, Val<String>
+        /// Sets `SourcePath`, which `new` took, in place.
+        pub fn set_source_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourcePath", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationPath`.
-            props, "DestinationPath", _, set_destination_path, get_destination_path, Val<String>
+        /// `SourcePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourcePath")
         }
 
-        prop! {
-            /// `GroupOwnerSetting`.
-            props, "GroupOwnerSetting", group_owner_setting, set_group_owner_setting, get_group_owner_setting, Val<GroupOwnerSetting>
+        /// Sets `DestinationPath`, which `new` took, in place.
+        pub fn set_destination_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationPath", value.into());
+            self
+        }
+
+        /// `DestinationPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationPath")
+        }
+
+        /// `GroupOwnerSetting`.
+        pub fn group_owner_setting(mut self, value: impl Into<Val<GroupOwnerSetting>>) -> Self {
+            self.props.set("GroupOwnerSetting", value.into());
+            self
+        }
+
+        /// Sets `GroupOwnerSetting` in place: [`Self::group_owner_setting`] on a value held by `&mut`.
+        pub fn set_group_owner_setting(&mut self, value: impl Into<Val<GroupOwnerSetting>>) -> &mut Self {
+            self.props.set("GroupOwnerSetting", value.into());
+            self
+        }
+
+        /// `GroupOwnerSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_owner_setting(&self) -> ::std::option::Option<Val<GroupOwnerSetting>> {
+            crate::cfn::get_prop(&self.props, "GroupOwnerSetting")
         }
     }
 
@@ -2204,19 +3707,46 @@ pub mod resource_definition {
             S3MachineLearningModelResourceData { props }
         }
 
-        prop! {
-            /// `DestinationPath`.
-            props, "DestinationPath", _, set_destination_path, get_destination_path, Val<String>
+        /// Sets `DestinationPath`, which `new` took, in place.
+        pub fn set_destination_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationPath", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Uri`.
-            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        /// `DestinationPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationPath")
         }
 
-        prop! {
-            /// `OwnerSetting`.
-            props, "OwnerSetting", owner_setting, set_owner_setting, get_owner_setting, Val<ResourceDownloadOwnerSetting>
+        /// Sets `S3Uri`, which `new` took, in place.
+        pub fn set_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Uri", value.into());
+            self
+        }
+
+        /// `S3Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Uri")
+        }
+
+        /// `OwnerSetting`.
+        pub fn owner_setting(mut self, value: impl Into<Val<ResourceDownloadOwnerSetting>>) -> Self {
+            self.props.set("OwnerSetting", value.into());
+            self
+        }
+
+        /// Sets `OwnerSetting` in place: [`Self::owner_setting`] on a value held by `&mut`.
+        pub fn set_owner_setting(&mut self, value: impl Into<Val<ResourceDownloadOwnerSetting>>) -> &mut Self {
+            self.props.set("OwnerSetting", value.into());
+            self
+        }
+
+        /// `OwnerSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_owner_setting(&self) -> ::std::option::Option<Val<ResourceDownloadOwnerSetting>> {
+            crate::cfn::get_prop(&self.props, "OwnerSetting")
         }
     }
 
@@ -2242,14 +3772,28 @@ pub mod resource_definition {
             ResourceDownloadOwnerSetting { props }
         }
 
-        prop! {
-            /// `GroupOwner`.
-            props, "GroupOwner", _, set_group_owner, get_group_owner, Val<String>
+        /// Sets `GroupOwner`, which `new` took, in place.
+        pub fn set_group_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupOwner", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupPermission`.
-            props, "GroupPermission", _, set_group_permission, get_group_permission, Val<String>
+        /// `GroupOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupOwner")
+        }
+
+        /// Sets `GroupPermission`, which `new` took, in place.
+        pub fn set_group_permission(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupPermission", value.into());
+            self
+        }
+
+        /// `GroupPermission` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_permission(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupPermission")
         }
     }
 
@@ -2275,19 +3819,46 @@ pub mod resource_definition {
             SageMakerMachineLearningModelResourceData { props }
         }
 
-        prop! {
-            /// `DestinationPath`.
-            props, "DestinationPath", _, set_destination_path, get_destination_path, Val<String>
+        /// Sets `DestinationPath`, which `new` took, in place.
+        pub fn set_destination_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationPath", value.into());
+            self
         }
 
-        prop! {
-            /// `SageMakerJobArn`.
-            props, "SageMakerJobArn", _, set_sage_maker_job_arn, get_sage_maker_job_arn, Val<String>
+        /// `DestinationPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationPath")
         }
 
-        prop! {
-            /// `OwnerSetting`.
-            props, "OwnerSetting", owner_setting, set_owner_setting, get_owner_setting, Val<ResourceDownloadOwnerSetting>
+        /// Sets `SageMakerJobArn`, which `new` took, in place.
+        pub fn set_sage_maker_job_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SageMakerJobArn", value.into());
+            self
+        }
+
+        /// `SageMakerJobArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sage_maker_job_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SageMakerJobArn")
+        }
+
+        /// `OwnerSetting`.
+        pub fn owner_setting(mut self, value: impl Into<Val<ResourceDownloadOwnerSetting>>) -> Self {
+            self.props.set("OwnerSetting", value.into());
+            self
+        }
+
+        /// Sets `OwnerSetting` in place: [`Self::owner_setting`] on a value held by `&mut`.
+        pub fn set_owner_setting(&mut self, value: impl Into<Val<ResourceDownloadOwnerSetting>>) -> &mut Self {
+            self.props.set("OwnerSetting", value.into());
+            self
+        }
+
+        /// `OwnerSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_owner_setting(&self) -> ::std::option::Option<Val<ResourceDownloadOwnerSetting>> {
+            crate::cfn::get_prop(&self.props, "OwnerSetting")
         }
     }
 
@@ -2308,14 +3879,35 @@ pub mod resource_definition {
             SecretsManagerSecretResourceData { props }
         }
 
-        prop! {
-            /// `ARN`.
-            props, "ARN", _, set_arn, get_arn, Val<String>
+        /// Sets `ARN`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ARN", value.into());
+            self
         }
 
-        prop! {
-            /// `AdditionalStagingLabelsToDownload`.
-            props, "AdditionalStagingLabelsToDownload", additional_staging_labels_to_download, set_additional_staging_labels_to_download, get_additional_staging_labels_to_download, Val<List<String>>
+        /// `ARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ARN")
+        }
+
+        /// `AdditionalStagingLabelsToDownload`.
+        pub fn additional_staging_labels_to_download(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AdditionalStagingLabelsToDownload", value.into());
+            self
+        }
+
+        /// Sets `AdditionalStagingLabelsToDownload` in place: [`Self::additional_staging_labels_to_download`]
+        /// on a value held by `&mut`.
+        pub fn set_additional_staging_labels_to_download(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AdditionalStagingLabelsToDownload", value.into());
+            self
+        }
+
+        /// `AdditionalStagingLabelsToDownload` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_staging_labels_to_download(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AdditionalStagingLabelsToDownload")
         }
     }
 }
@@ -2346,14 +3938,28 @@ impl ResourceDefinitionVersion {
         ResourceDefinitionVersion { core }
     }
 
-    prop! {
-        /// `ResourceDefinitionId`.
-        core.props, "ResourceDefinitionId", _, set_resource_definition_id, get_resource_definition_id, Val<String>
+    /// Sets `ResourceDefinitionId`, which `new` took, in place.
+    pub fn set_resource_definition_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceDefinitionId", value.into());
+        self
     }
 
-    prop! {
-        /// `Resources`.
-        core.props, "Resources", _, set_resources, get_resources, Val<List<resource_definition_version::ResourceInstance>>
+    /// `ResourceDefinitionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_definition_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceDefinitionId")
+    }
+
+    /// Sets `Resources`, which `new` took, in place.
+    pub fn set_resources(&mut self, value: impl Into<Val<List<resource_definition_version::ResourceInstance>>>) -> &mut Self {
+        self.core.props.set("Resources", value.into());
+        self
+    }
+
+    /// `Resources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resources(&self) -> ::std::option::Option<Val<List<resource_definition_version::ResourceInstance>>> {
+        crate::cfn::get_prop(&self.core.props, "Resources")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2399,19 +4005,40 @@ pub mod resource_definition_version {
             ResourceInstance { props }
         }
 
-        prop! {
-            /// `ResourceDataContainer`.
-            props, "ResourceDataContainer", _, set_resource_data_container, get_resource_data_container, Val<ResourceDataContainer>
+        /// Sets `ResourceDataContainer`, which `new` took, in place.
+        pub fn set_resource_data_container(&mut self, value: impl Into<Val<ResourceDataContainer>>) -> &mut Self {
+            self.props.set("ResourceDataContainer", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `ResourceDataContainer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_data_container(&self) -> ::std::option::Option<Val<ResourceDataContainer>> {
+            crate::cfn::get_prop(&self.props, "ResourceDataContainer")
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -2430,29 +4057,99 @@ pub mod resource_definition_version {
             ResourceDataContainer { props }
         }
 
-        prop! {
-            /// `LocalDeviceResourceData`.
-            props, "LocalDeviceResourceData", local_device_resource_data, set_local_device_resource_data, get_local_device_resource_data, Val<LocalDeviceResourceData>
+        /// `LocalDeviceResourceData`.
+        pub fn local_device_resource_data(mut self, value: impl Into<Val<LocalDeviceResourceData>>) -> Self {
+            self.props.set("LocalDeviceResourceData", value.into());
+            self
         }
 
-        prop! {
-            /// `LocalVolumeResourceData`.
-            props, "LocalVolumeResourceData", local_volume_resource_data, set_local_volume_resource_data, get_local_volume_resource_data, Val<LocalVolumeResourceData>
+        /// Sets `LocalDeviceResourceData` in place: [`Self::local_device_resource_data`] on a value
+        /// held by `&mut`.
+        pub fn set_local_device_resource_data(&mut self, value: impl Into<Val<LocalDeviceResourceData>>) -> &mut Self {
+            self.props.set("LocalDeviceResourceData", value.into());
+            self
         }
 
-        prop! {
-            /// `S3MachineLearningModelResourceData`.
-            props, "S3MachineLearningModelResourceData", s3_machine_learning_model_resource_data, set_s3_machine_learning_model_resource_data, get_s3_machine_learning_model_resource_data, Val<S3MachineLearningModelResourceData>
+        /// `LocalDeviceResourceData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_local_device_resource_data(&self) -> ::std::option::Option<Val<LocalDeviceResourceData>> {
+            crate::cfn::get_prop(&self.props, "LocalDeviceResourceData")
         }
 
-        prop! {
-            /// `SageMakerMachineLearningModelResourceData`.
-            props, "SageMakerMachineLearningModelResourceData", sage_maker_machine_learning_model_resource_data, set_sage_maker_machine_learning_model_resource_data, get_sage_maker_machine_learning_model_resource_data, Val<SageMakerMachineLearningModelResourceData>
+        /// `LocalVolumeResourceData`.
+        pub fn local_volume_resource_data(mut self, value: impl Into<Val<LocalVolumeResourceData>>) -> Self {
+            self.props.set("LocalVolumeResourceData", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerSecretResourceData`.
-            props, "SecretsManagerSecretResourceData", secrets_manager_secret_resource_data, set_secrets_manager_secret_resource_data, get_secrets_manager_secret_resource_data, Val<SecretsManagerSecretResourceData>
+        /// Sets `LocalVolumeResourceData` in place: [`Self::local_volume_resource_data`] on a value
+        /// held by `&mut`.
+        pub fn set_local_volume_resource_data(&mut self, value: impl Into<Val<LocalVolumeResourceData>>) -> &mut Self {
+            self.props.set("LocalVolumeResourceData", value.into());
+            self
+        }
+
+        /// `LocalVolumeResourceData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_local_volume_resource_data(&self) -> ::std::option::Option<Val<LocalVolumeResourceData>> {
+            crate::cfn::get_prop(&self.props, "LocalVolumeResourceData")
+        }
+
+        /// `S3MachineLearningModelResourceData`.
+        pub fn s3_machine_learning_model_resource_data(mut self, value: impl Into<Val<S3MachineLearningModelResourceData>>) -> Self {
+            self.props.set("S3MachineLearningModelResourceData", value.into());
+            self
+        }
+
+        /// Sets `S3MachineLearningModelResourceData` in place: [`Self::s3_machine_learning_model_resource_data`]
+        /// on a value held by `&mut`.
+        pub fn set_s3_machine_learning_model_resource_data(&mut self, value: impl Into<Val<S3MachineLearningModelResourceData>>) -> &mut Self {
+            self.props.set("S3MachineLearningModelResourceData", value.into());
+            self
+        }
+
+        /// `S3MachineLearningModelResourceData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_machine_learning_model_resource_data(&self) -> ::std::option::Option<Val<S3MachineLearningModelResourceData>> {
+            crate::cfn::get_prop(&self.props, "S3MachineLearningModelResourceData")
+        }
+
+        /// `SageMakerMachineLearningModelResourceData`.
+        pub fn sage_maker_machine_learning_model_resource_data(mut self, value: impl Into<Val<SageMakerMachineLearningModelResourceData>>) -> Self {
+            self.props.set("SageMakerMachineLearningModelResourceData", value.into());
+            self
+        }
+
+        /// Sets `SageMakerMachineLearningModelResourceData` in place: [`Self::sage_maker_machine_learning_model_resource_data`]
+        /// on a value held by `&mut`.
+        pub fn set_sage_maker_machine_learning_model_resource_data(&mut self, value: impl Into<Val<SageMakerMachineLearningModelResourceData>>) -> &mut Self {
+            self.props.set("SageMakerMachineLearningModelResourceData", value.into());
+            self
+        }
+
+        /// `SageMakerMachineLearningModelResourceData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sage_maker_machine_learning_model_resource_data(&self) -> ::std::option::Option<Val<SageMakerMachineLearningModelResourceData>> {
+            crate::cfn::get_prop(&self.props, "SageMakerMachineLearningModelResourceData")
+        }
+
+        /// `SecretsManagerSecretResourceData`.
+        pub fn secrets_manager_secret_resource_data(mut self, value: impl Into<Val<SecretsManagerSecretResourceData>>) -> Self {
+            self.props.set("SecretsManagerSecretResourceData", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerSecretResourceData` in place: [`Self::secrets_manager_secret_resource_data`]
+        /// on a value held by `&mut`.
+        pub fn set_secrets_manager_secret_resource_data(&mut self, value: impl Into<Val<SecretsManagerSecretResourceData>>) -> &mut Self {
+            self.props.set("SecretsManagerSecretResourceData", value.into());
+            self
+        }
+
+        /// `SecretsManagerSecretResourceData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_secret_resource_data(&self) -> ::std::option::Option<Val<SecretsManagerSecretResourceData>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerSecretResourceData")
         }
     }
 
@@ -2473,14 +4170,34 @@ pub mod resource_definition_version {
             LocalDeviceResourceData { props }
         }
 
-        prop! {
-            /// `SourcePath`.
-            props, "SourcePath", _, set_source_path, get_source_path, Val<String>
+        /// Sets `SourcePath`, which `new` took, in place.
+        pub fn set_source_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourcePath", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupOwnerSetting`.
-            props, "GroupOwnerSetting", group_owner_setting, set_group_owner_setting, get_group_owner_setting, Val<GroupOwnerSetting>
+        /// `SourcePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourcePath")
+        }
+
+        /// `GroupOwnerSetting`.
+        pub fn group_owner_setting(mut self, value: impl Into<Val<GroupOwnerSetting>>) -> Self {
+            self.props.set("GroupOwnerSetting", value.into());
+            self
+        }
+
+        /// Sets `GroupOwnerSetting` in place: [`Self::group_owner_setting`] on a value held by `&mut`.
+        pub fn set_group_owner_setting(&mut self, value: impl Into<Val<GroupOwnerSetting>>) -> &mut Self {
+            self.props.set("GroupOwnerSetting", value.into());
+            self
+        }
+
+        /// `GroupOwnerSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_owner_setting(&self) -> ::std::option::Option<Val<GroupOwnerSetting>> {
+            crate::cfn::get_prop(&self.props, "GroupOwnerSetting")
         }
     }
 
@@ -2501,14 +4218,34 @@ pub mod resource_definition_version {
             GroupOwnerSetting { props }
         }
 
-        prop! {
-            /// `AutoAddGroupOwner`.
-            props, "AutoAddGroupOwner", _, set_auto_add_group_owner, get_auto_add_group_owner, Val<bool>
+        /// Sets `AutoAddGroupOwner`, which `new` took, in place.
+        pub fn set_auto_add_group_owner(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AutoAddGroupOwner", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupOwner`.
-            props, "GroupOwner", group_owner, set_group_owner, get_group_owner, Val<String>
+        /// `AutoAddGroupOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_add_group_owner(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AutoAddGroupOwner")
+        }
+
+        /// `GroupOwner`.
+        pub fn group_owner(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupOwner", value.into());
+            self
+        }
+
+        /// Sets `GroupOwner` in place: [`Self::group_owner`] on a value held by `&mut`.
+        pub fn set_group_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupOwner", value.into());
+            self
+        }
+
+        /// `GroupOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupOwner")
         }
     }
 
@@ -2534,19 +4271,46 @@ pub mod resource_definition_version {
             LocalVolumeResourceData { props }
         }
 
-        prop! {
-            /// `SourcePath`.
-            props, "SourcePath", _, set_source_path, get_source_path, Val<String>
+        /// Sets `SourcePath`, which `new` took, in place.
+        pub fn set_source_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourcePath", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationPath`.
-            props, "DestinationPath", _, set_destination_path, get_destination_path, Val<String>
+        /// `SourcePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourcePath")
         }
 
-        prop! {
-            /// `GroupOwnerSetting`.
-            props, "GroupOwnerSetting", group_owner_setting, set_group_owner_setting, get_group_owner_setting, Val<GroupOwnerSetting>
+        /// Sets `DestinationPath`, which `new` took, in place.
+        pub fn set_destination_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationPath", value.into());
+            self
+        }
+
+        /// `DestinationPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationPath")
+        }
+
+        /// `GroupOwnerSetting`.
+        pub fn group_owner_setting(mut self, value: impl Into<Val<GroupOwnerSetting>>) -> Self {
+            self.props.set("GroupOwnerSetting", value.into());
+            self
+        }
+
+        /// Sets `GroupOwnerSetting` in place: [`Self::group_owner_setting`] on a value held by `&mut`.
+        pub fn set_group_owner_setting(&mut self, value: impl Into<Val<GroupOwnerSetting>>) -> &mut Self {
+            self.props.set("GroupOwnerSetting", value.into());
+            self
+        }
+
+        /// `GroupOwnerSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_owner_setting(&self) -> ::std::option::Option<Val<GroupOwnerSetting>> {
+            crate::cfn::get_prop(&self.props, "GroupOwnerSetting")
         }
     }
 
@@ -2569,19 +4333,46 @@ pub mod resource_definition_version {
             S3MachineLearningModelResourceData { props }
         }
 
-        prop! {
-            /// `DestinationPath`.
-            props, "DestinationPath", _, set_destination_path, get_destination_path, Val<String>
+        /// Sets `DestinationPath`, which `new` took, in place.
+        pub fn set_destination_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationPath", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Uri`.
-            props, "S3Uri", _, set_s3_uri, get_s3_uri, Val<String>
+        /// `DestinationPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationPath")
         }
 
-        prop! {
-            /// `OwnerSetting`.
-            props, "OwnerSetting", owner_setting, set_owner_setting, get_owner_setting, Val<ResourceDownloadOwnerSetting>
+        /// Sets `S3Uri`, which `new` took, in place.
+        pub fn set_s3_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Uri", value.into());
+            self
+        }
+
+        /// `S3Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Uri")
+        }
+
+        /// `OwnerSetting`.
+        pub fn owner_setting(mut self, value: impl Into<Val<ResourceDownloadOwnerSetting>>) -> Self {
+            self.props.set("OwnerSetting", value.into());
+            self
+        }
+
+        /// Sets `OwnerSetting` in place: [`Self::owner_setting`] on a value held by `&mut`.
+        pub fn set_owner_setting(&mut self, value: impl Into<Val<ResourceDownloadOwnerSetting>>) -> &mut Self {
+            self.props.set("OwnerSetting", value.into());
+            self
+        }
+
+        /// `OwnerSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_owner_setting(&self) -> ::std::option::Option<Val<ResourceDownloadOwnerSetting>> {
+            crate::cfn::get_prop(&self.props, "OwnerSetting")
         }
     }
 
@@ -2607,14 +4398,28 @@ pub mod resource_definition_version {
             ResourceDownloadOwnerSetting { props }
         }
 
-        prop! {
-            /// `GroupOwner`.
-            props, "GroupOwner", _, set_group_owner, get_group_owner, Val<String>
+        /// Sets `GroupOwner`, which `new` took, in place.
+        pub fn set_group_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupOwner", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupPermission`.
-            props, "GroupPermission", _, set_group_permission, get_group_permission, Val<String>
+        /// `GroupOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupOwner")
+        }
+
+        /// Sets `GroupPermission`, which `new` took, in place.
+        pub fn set_group_permission(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupPermission", value.into());
+            self
+        }
+
+        /// `GroupPermission` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_permission(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupPermission")
         }
     }
 
@@ -2640,19 +4445,46 @@ pub mod resource_definition_version {
             SageMakerMachineLearningModelResourceData { props }
         }
 
-        prop! {
-            /// `DestinationPath`.
-            props, "DestinationPath", _, set_destination_path, get_destination_path, Val<String>
+        /// Sets `DestinationPath`, which `new` took, in place.
+        pub fn set_destination_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationPath", value.into());
+            self
         }
 
-        prop! {
-            /// `SageMakerJobArn`.
-            props, "SageMakerJobArn", _, set_sage_maker_job_arn, get_sage_maker_job_arn, Val<String>
+        /// `DestinationPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationPath")
         }
 
-        prop! {
-            /// `OwnerSetting`.
-            props, "OwnerSetting", owner_setting, set_owner_setting, get_owner_setting, Val<ResourceDownloadOwnerSetting>
+        /// Sets `SageMakerJobArn`, which `new` took, in place.
+        pub fn set_sage_maker_job_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SageMakerJobArn", value.into());
+            self
+        }
+
+        /// `SageMakerJobArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sage_maker_job_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SageMakerJobArn")
+        }
+
+        /// `OwnerSetting`.
+        pub fn owner_setting(mut self, value: impl Into<Val<ResourceDownloadOwnerSetting>>) -> Self {
+            self.props.set("OwnerSetting", value.into());
+            self
+        }
+
+        /// Sets `OwnerSetting` in place: [`Self::owner_setting`] on a value held by `&mut`.
+        pub fn set_owner_setting(&mut self, value: impl Into<Val<ResourceDownloadOwnerSetting>>) -> &mut Self {
+            self.props.set("OwnerSetting", value.into());
+            self
+        }
+
+        /// `OwnerSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_owner_setting(&self) -> ::std::option::Option<Val<ResourceDownloadOwnerSetting>> {
+            crate::cfn::get_prop(&self.props, "OwnerSetting")
         }
     }
 
@@ -2673,14 +4505,35 @@ pub mod resource_definition_version {
             SecretsManagerSecretResourceData { props }
         }
 
-        prop! {
-            /// `ARN`.
-            props, "ARN", _, set_arn, get_arn, Val<String>
+        /// Sets `ARN`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ARN", value.into());
+            self
         }
 
-        prop! {
-            /// `AdditionalStagingLabelsToDownload`.
-            props, "AdditionalStagingLabelsToDownload", additional_staging_labels_to_download, set_additional_staging_labels_to_download, get_additional_staging_labels_to_download, Val<List<String>>
+        /// `ARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ARN")
+        }
+
+        /// `AdditionalStagingLabelsToDownload`.
+        pub fn additional_staging_labels_to_download(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AdditionalStagingLabelsToDownload", value.into());
+            self
+        }
+
+        /// Sets `AdditionalStagingLabelsToDownload` in place: [`Self::additional_staging_labels_to_download`]
+        /// on a value held by `&mut`.
+        pub fn set_additional_staging_labels_to_download(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AdditionalStagingLabelsToDownload", value.into());
+            self
+        }
+
+        /// `AdditionalStagingLabelsToDownload` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_staging_labels_to_download(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AdditionalStagingLabelsToDownload")
         }
     }
 }
@@ -2706,19 +4559,52 @@ impl SubscriptionDefinition {
         SubscriptionDefinition { core }
     }
 
-    prop! {
-        /// `InitialVersion`.
-        core.props, "InitialVersion", initial_version, set_initial_version, get_initial_version, Val<subscription_definition::SubscriptionDefinitionVersion>
+    /// `InitialVersion`.
+    pub fn initial_version(mut self, value: impl Into<Val<subscription_definition::SubscriptionDefinitionVersion>>) -> Self {
+        self.core.props.set("InitialVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `InitialVersion` in place: [`Self::initial_version`] on a value held by `&mut`.
+    pub fn set_initial_version(&mut self, value: impl Into<Val<subscription_definition::SubscriptionDefinitionVersion>>) -> &mut Self {
+        self.core.props.set("InitialVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Json>
+    /// `InitialVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_initial_version(&self) -> ::std::option::Option<Val<subscription_definition::SubscriptionDefinitionVersion>> {
+        crate::cfn::get_prop(&self.core.props, "InitialVersion")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2780,9 +4666,16 @@ pub mod subscription_definition {
             SubscriptionDefinitionVersion { props }
         }
 
-        prop! {
-            /// `Subscriptions`.
-            props, "Subscriptions", _, set_subscriptions, get_subscriptions, Val<List<Subscription>>
+        /// Sets `Subscriptions`, which `new` took, in place.
+        pub fn set_subscriptions(&mut self, value: impl Into<Val<List<Subscription>>>) -> &mut Self {
+            self.props.set("Subscriptions", value.into());
+            self
+        }
+
+        /// `Subscriptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subscriptions(&self) -> ::std::option::Option<Val<List<Subscription>>> {
+            crate::cfn::get_prop(&self.props, "Subscriptions")
         }
     }
 
@@ -2814,24 +4707,52 @@ pub mod subscription_definition {
             Subscription { props }
         }
 
-        prop! {
-            /// `Target`.
-            props, "Target", _, set_target, get_target, Val<String>
+        /// Sets `Target`, which `new` took, in place.
+        pub fn set_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Target")
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", _, set_source, get_source, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `Subject`.
-            props, "Subject", _, set_subject, get_subject, Val<String>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
+        }
+
+        /// Sets `Subject`, which `new` took, in place.
+        pub fn set_subject(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Subject", value.into());
+            self
+        }
+
+        /// `Subject` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subject(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Subject")
         }
     }
 }
@@ -2862,14 +4783,28 @@ impl SubscriptionDefinitionVersion {
         SubscriptionDefinitionVersion { core }
     }
 
-    prop! {
-        /// `SubscriptionDefinitionId`.
-        core.props, "SubscriptionDefinitionId", _, set_subscription_definition_id, get_subscription_definition_id, Val<String>
+    /// Sets `SubscriptionDefinitionId`, which `new` took, in place.
+    pub fn set_subscription_definition_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SubscriptionDefinitionId", value.into());
+        self
     }
 
-    prop! {
-        /// `Subscriptions`.
-        core.props, "Subscriptions", _, set_subscriptions, get_subscriptions, Val<List<subscription_definition_version::Subscription>>
+    /// `SubscriptionDefinitionId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subscription_definition_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SubscriptionDefinitionId")
+    }
+
+    /// Sets `Subscriptions`, which `new` took, in place.
+    pub fn set_subscriptions(&mut self, value: impl Into<Val<List<subscription_definition_version::Subscription>>>) -> &mut Self {
+        self.core.props.set("Subscriptions", value.into());
+        self
+    }
+
+    /// `Subscriptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subscriptions(&self) -> ::std::option::Option<Val<List<subscription_definition_version::Subscription>>> {
+        crate::cfn::get_prop(&self.core.props, "Subscriptions")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2917,24 +4852,52 @@ pub mod subscription_definition_version {
             Subscription { props }
         }
 
-        prop! {
-            /// `Target`.
-            props, "Target", _, set_target, get_target, Val<String>
+        /// Sets `Target`, which `new` took, in place.
+        pub fn set_target(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Target")
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", _, set_source, get_source, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `Subject`.
-            props, "Subject", _, set_subject, get_subject, Val<String>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
+        }
+
+        /// Sets `Subject`, which `new` took, in place.
+        pub fn set_subject(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Subject", value.into());
+            self
+        }
+
+        /// `Subject` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subject(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Subject")
         }
     }
 }

@@ -39,19 +39,58 @@ impl ComponentVersion {
         ComponentVersion { core }
     }
 
-    prop! {
-        /// `InlineRecipe`.
-        core.props, "InlineRecipe", inline_recipe, set_inline_recipe, get_inline_recipe, Val<String>
+    /// `InlineRecipe`.
+    pub fn inline_recipe(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InlineRecipe", value.into());
+        self
     }
 
-    prop! {
-        /// `LambdaFunction`.
-        core.props, "LambdaFunction", lambda_function, set_lambda_function, get_lambda_function, Val<component_version::LambdaFunctionRecipeSource>
+    /// Sets `InlineRecipe` in place: [`Self::inline_recipe`] on a value held by `&mut`.
+    pub fn set_inline_recipe(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InlineRecipe", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `InlineRecipe` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_inline_recipe(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InlineRecipe")
+    }
+
+    /// `LambdaFunction`.
+    pub fn lambda_function(mut self, value: impl Into<Val<component_version::LambdaFunctionRecipeSource>>) -> Self {
+        self.core.props.set("LambdaFunction", value.into());
+        self
+    }
+
+    /// Sets `LambdaFunction` in place: [`Self::lambda_function`] on a value held by `&mut`.
+    pub fn set_lambda_function(&mut self, value: impl Into<Val<component_version::LambdaFunctionRecipeSource>>) -> &mut Self {
+        self.core.props.set("LambdaFunction", value.into());
+        self
+    }
+
+    /// `LambdaFunction` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lambda_function(&self) -> ::std::option::Option<Val<component_version::LambdaFunctionRecipeSource>> {
+        crate::cfn::get_prop(&self.core.props, "LambdaFunction")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -99,34 +138,113 @@ pub mod component_version {
             LambdaFunctionRecipeSource { props }
         }
 
-        prop! {
-            /// `ComponentDependencies`.
-            props, "ComponentDependencies", component_dependencies, set_component_dependencies, get_component_dependencies, Val<Map<ComponentDependencyRequirement>>
+        /// `ComponentDependencies`.
+        pub fn component_dependencies(mut self, value: impl Into<Val<Map<ComponentDependencyRequirement>>>) -> Self {
+            self.props.set("ComponentDependencies", value.into());
+            self
         }
 
-        prop! {
-            /// `ComponentLambdaParameters`.
-            props, "ComponentLambdaParameters", component_lambda_parameters, set_component_lambda_parameters, get_component_lambda_parameters, Val<LambdaExecutionParameters>
+        /// Sets `ComponentDependencies` in place: [`Self::component_dependencies`] on a value held by `&mut`.
+        pub fn set_component_dependencies(&mut self, value: impl Into<Val<Map<ComponentDependencyRequirement>>>) -> &mut Self {
+            self.props.set("ComponentDependencies", value.into());
+            self
         }
 
-        prop! {
-            /// `ComponentName`.
-            props, "ComponentName", component_name, set_component_name, get_component_name, Val<String>
+        /// `ComponentDependencies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_dependencies(&self) -> ::std::option::Option<Val<Map<ComponentDependencyRequirement>>> {
+            crate::cfn::get_prop(&self.props, "ComponentDependencies")
         }
 
-        prop! {
-            /// `ComponentPlatforms`.
-            props, "ComponentPlatforms", component_platforms, set_component_platforms, get_component_platforms, Val<List<ComponentPlatform>>
+        /// `ComponentLambdaParameters`.
+        pub fn component_lambda_parameters(mut self, value: impl Into<Val<LambdaExecutionParameters>>) -> Self {
+            self.props.set("ComponentLambdaParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `ComponentVersion`.
-            props, "ComponentVersion", component_version, set_component_version, get_component_version, Val<String>
+        /// Sets `ComponentLambdaParameters` in place: [`Self::component_lambda_parameters`] on a value
+        /// held by `&mut`.
+        pub fn set_component_lambda_parameters(&mut self, value: impl Into<Val<LambdaExecutionParameters>>) -> &mut Self {
+            self.props.set("ComponentLambdaParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaArn`.
-            props, "LambdaArn", lambda_arn, set_lambda_arn, get_lambda_arn, Val<String>
+        /// `ComponentLambdaParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_lambda_parameters(&self) -> ::std::option::Option<Val<LambdaExecutionParameters>> {
+            crate::cfn::get_prop(&self.props, "ComponentLambdaParameters")
+        }
+
+        /// `ComponentName`.
+        pub fn component_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComponentName", value.into());
+            self
+        }
+
+        /// Sets `ComponentName` in place: [`Self::component_name`] on a value held by `&mut`.
+        pub fn set_component_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComponentName", value.into());
+            self
+        }
+
+        /// `ComponentName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComponentName")
+        }
+
+        /// `ComponentPlatforms`.
+        pub fn component_platforms(mut self, value: impl Into<Val<List<ComponentPlatform>>>) -> Self {
+            self.props.set("ComponentPlatforms", value.into());
+            self
+        }
+
+        /// Sets `ComponentPlatforms` in place: [`Self::component_platforms`] on a value held by `&mut`.
+        pub fn set_component_platforms(&mut self, value: impl Into<Val<List<ComponentPlatform>>>) -> &mut Self {
+            self.props.set("ComponentPlatforms", value.into());
+            self
+        }
+
+        /// `ComponentPlatforms` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_platforms(&self) -> ::std::option::Option<Val<List<ComponentPlatform>>> {
+            crate::cfn::get_prop(&self.props, "ComponentPlatforms")
+        }
+
+        /// `ComponentVersion`.
+        pub fn component_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComponentVersion", value.into());
+            self
+        }
+
+        /// Sets `ComponentVersion` in place: [`Self::component_version`] on a value held by `&mut`.
+        pub fn set_component_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComponentVersion", value.into());
+            self
+        }
+
+        /// `ComponentVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComponentVersion")
+        }
+
+        /// `LambdaArn`.
+        pub fn lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LambdaArn", value.into());
+            self
+        }
+
+        /// Sets `LambdaArn` in place: [`Self::lambda_arn`] on a value held by `&mut`.
+        pub fn set_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaArn", value.into());
+            self
+        }
+
+        /// `LambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaArn")
         }
     }
 
@@ -145,14 +263,40 @@ pub mod component_version {
             ComponentDependencyRequirement { props }
         }
 
-        prop! {
-            /// `DependencyType`.
-            props, "DependencyType", dependency_type, set_dependency_type, get_dependency_type, Val<ComponentDependencyRequirementDependencyType>
+        /// `DependencyType`.
+        pub fn dependency_type(mut self, value: impl Into<Val<ComponentDependencyRequirementDependencyType>>) -> Self {
+            self.props.set("DependencyType", value.into());
+            self
         }
 
-        prop! {
-            /// `VersionRequirement`.
-            props, "VersionRequirement", version_requirement, set_version_requirement, get_version_requirement, Val<String>
+        /// Sets `DependencyType` in place: [`Self::dependency_type`] on a value held by `&mut`.
+        pub fn set_dependency_type(&mut self, value: impl Into<Val<ComponentDependencyRequirementDependencyType>>) -> &mut Self {
+            self.props.set("DependencyType", value.into());
+            self
+        }
+
+        /// `DependencyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dependency_type(&self) -> ::std::option::Option<Val<ComponentDependencyRequirementDependencyType>> {
+            crate::cfn::get_prop(&self.props, "DependencyType")
+        }
+
+        /// `VersionRequirement`.
+        pub fn version_requirement(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VersionRequirement", value.into());
+            self
+        }
+
+        /// Sets `VersionRequirement` in place: [`Self::version_requirement`] on a value held by `&mut`.
+        pub fn set_version_requirement(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VersionRequirement", value.into());
+            self
+        }
+
+        /// `VersionRequirement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version_requirement(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VersionRequirement")
         }
     }
 
@@ -184,59 +328,204 @@ pub mod component_version {
             LambdaExecutionParameters { props }
         }
 
-        prop! {
-            /// `EnvironmentVariables`.
-            props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<Map<String>>
+        /// `EnvironmentVariables`.
+        pub fn environment_variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("EnvironmentVariables", value.into());
+            self
         }
 
-        prop! {
-            /// `EventSources`.
-            props, "EventSources", event_sources, set_event_sources, get_event_sources, Val<List<LambdaEventSource>>
+        /// Sets `EnvironmentVariables` in place: [`Self::environment_variables`] on a value held by `&mut`.
+        pub fn set_environment_variables(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("EnvironmentVariables", value.into());
+            self
         }
 
-        prop! {
-            /// `ExecArgs`.
-            props, "ExecArgs", exec_args, set_exec_args, get_exec_args, Val<List<String>>
+        /// `EnvironmentVariables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment_variables(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "EnvironmentVariables")
         }
 
-        prop! {
-            /// `InputPayloadEncodingType`.
-            props, "InputPayloadEncodingType", input_payload_encoding_type, set_input_payload_encoding_type, get_input_payload_encoding_type, Val<LambdaExecutionParametersInputPayloadEncodingType>
+        /// `EventSources`.
+        pub fn event_sources(mut self, value: impl Into<Val<List<LambdaEventSource>>>) -> Self {
+            self.props.set("EventSources", value.into());
+            self
         }
 
-        prop! {
-            /// `LinuxProcessParams`.
-            props, "LinuxProcessParams", linux_process_params, set_linux_process_params, get_linux_process_params, Val<LambdaLinuxProcessParams>
+        /// Sets `EventSources` in place: [`Self::event_sources`] on a value held by `&mut`.
+        pub fn set_event_sources(&mut self, value: impl Into<Val<List<LambdaEventSource>>>) -> &mut Self {
+            self.props.set("EventSources", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxIdleTimeInSeconds`.
-            props, "MaxIdleTimeInSeconds", max_idle_time_in_seconds, set_max_idle_time_in_seconds, get_max_idle_time_in_seconds, Val<i64>
+        /// `EventSources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_sources(&self) -> ::std::option::Option<Val<List<LambdaEventSource>>> {
+            crate::cfn::get_prop(&self.props, "EventSources")
         }
 
-        prop! {
-            /// `MaxInstancesCount`.
-            props, "MaxInstancesCount", max_instances_count, set_max_instances_count, get_max_instances_count, Val<i64>
+        /// `ExecArgs`.
+        pub fn exec_args(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExecArgs", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxQueueSize`.
-            props, "MaxQueueSize", max_queue_size, set_max_queue_size, get_max_queue_size, Val<i64>
+        /// Sets `ExecArgs` in place: [`Self::exec_args`] on a value held by `&mut`.
+        pub fn set_exec_args(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExecArgs", value.into());
+            self
         }
 
-        prop! {
-            /// `Pinned`.
-            props, "Pinned", pinned, set_pinned, get_pinned, Val<bool>
+        /// `ExecArgs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exec_args(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExecArgs")
         }
 
-        prop! {
-            /// `StatusTimeoutInSeconds`.
-            props, "StatusTimeoutInSeconds", status_timeout_in_seconds, set_status_timeout_in_seconds, get_status_timeout_in_seconds, Val<i64>
+        /// `InputPayloadEncodingType`.
+        pub fn input_payload_encoding_type(mut self, value: impl Into<Val<LambdaExecutionParametersInputPayloadEncodingType>>) -> Self {
+            self.props.set("InputPayloadEncodingType", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutInSeconds`.
-            props, "TimeoutInSeconds", timeout_in_seconds, set_timeout_in_seconds, get_timeout_in_seconds, Val<i64>
+        /// Sets `InputPayloadEncodingType` in place: [`Self::input_payload_encoding_type`] on a value
+        /// held by `&mut`.
+        pub fn set_input_payload_encoding_type(&mut self, value: impl Into<Val<LambdaExecutionParametersInputPayloadEncodingType>>) -> &mut Self {
+            self.props.set("InputPayloadEncodingType", value.into());
+            self
+        }
+
+        /// `InputPayloadEncodingType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_payload_encoding_type(&self) -> ::std::option::Option<Val<LambdaExecutionParametersInputPayloadEncodingType>> {
+            crate::cfn::get_prop(&self.props, "InputPayloadEncodingType")
+        }
+
+        /// `LinuxProcessParams`.
+        pub fn linux_process_params(mut self, value: impl Into<Val<LambdaLinuxProcessParams>>) -> Self {
+            self.props.set("LinuxProcessParams", value.into());
+            self
+        }
+
+        /// Sets `LinuxProcessParams` in place: [`Self::linux_process_params`] on a value held by `&mut`.
+        pub fn set_linux_process_params(&mut self, value: impl Into<Val<LambdaLinuxProcessParams>>) -> &mut Self {
+            self.props.set("LinuxProcessParams", value.into());
+            self
+        }
+
+        /// `LinuxProcessParams` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_linux_process_params(&self) -> ::std::option::Option<Val<LambdaLinuxProcessParams>> {
+            crate::cfn::get_prop(&self.props, "LinuxProcessParams")
+        }
+
+        /// `MaxIdleTimeInSeconds`.
+        pub fn max_idle_time_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxIdleTimeInSeconds", value.into());
+            self
+        }
+
+        /// Sets `MaxIdleTimeInSeconds` in place: [`Self::max_idle_time_in_seconds`] on a value held by `&mut`.
+        pub fn set_max_idle_time_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxIdleTimeInSeconds", value.into());
+            self
+        }
+
+        /// `MaxIdleTimeInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_idle_time_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxIdleTimeInSeconds")
+        }
+
+        /// `MaxInstancesCount`.
+        pub fn max_instances_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxInstancesCount", value.into());
+            self
+        }
+
+        /// Sets `MaxInstancesCount` in place: [`Self::max_instances_count`] on a value held by `&mut`.
+        pub fn set_max_instances_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxInstancesCount", value.into());
+            self
+        }
+
+        /// `MaxInstancesCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_instances_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxInstancesCount")
+        }
+
+        /// `MaxQueueSize`.
+        pub fn max_queue_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxQueueSize", value.into());
+            self
+        }
+
+        /// Sets `MaxQueueSize` in place: [`Self::max_queue_size`] on a value held by `&mut`.
+        pub fn set_max_queue_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxQueueSize", value.into());
+            self
+        }
+
+        /// `MaxQueueSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_queue_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxQueueSize")
+        }
+
+        /// `Pinned`.
+        pub fn pinned(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Pinned", value.into());
+            self
+        }
+
+        /// Sets `Pinned` in place: [`Self::pinned`] on a value held by `&mut`.
+        pub fn set_pinned(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Pinned", value.into());
+            self
+        }
+
+        /// `Pinned` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pinned(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Pinned")
+        }
+
+        /// `StatusTimeoutInSeconds`.
+        pub fn status_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StatusTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// Sets `StatusTimeoutInSeconds` in place: [`Self::status_timeout_in_seconds`] on a value held
+        /// by `&mut`.
+        pub fn set_status_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StatusTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// `StatusTimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StatusTimeoutInSeconds")
+        }
+
+        /// `TimeoutInSeconds`.
+        pub fn timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutInSeconds", value.into());
+            self
+        }
+
+        /// Sets `TimeoutInSeconds` in place: [`Self::timeout_in_seconds`] on a value held by `&mut`.
+        pub fn set_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutInSeconds", value.into());
+            self
+        }
+
+        /// `TimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutInSeconds")
         }
     }
 
@@ -255,14 +544,40 @@ pub mod component_version {
             LambdaEventSource { props }
         }
 
-        prop! {
-            /// `Topic`.
-            props, "Topic", topic, set_topic, get_topic, Val<String>
+        /// `Topic`.
+        pub fn topic(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Topic", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<LambdaEventSourceType>
+        /// Sets `Topic` in place: [`Self::topic`] on a value held by `&mut`.
+        pub fn set_topic(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Topic", value.into());
+            self
+        }
+
+        /// `Topic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Topic")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<LambdaEventSourceType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<LambdaEventSourceType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<LambdaEventSourceType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -307,14 +622,40 @@ pub mod component_version {
             LambdaLinuxProcessParams { props }
         }
 
-        prop! {
-            /// `ContainerParams`.
-            props, "ContainerParams", container_params, set_container_params, get_container_params, Val<LambdaContainerParams>
+        /// `ContainerParams`.
+        pub fn container_params(mut self, value: impl Into<Val<LambdaContainerParams>>) -> Self {
+            self.props.set("ContainerParams", value.into());
+            self
         }
 
-        prop! {
-            /// `IsolationMode`.
-            props, "IsolationMode", isolation_mode, set_isolation_mode, get_isolation_mode, Val<LambdaLinuxProcessParamsIsolationMode>
+        /// Sets `ContainerParams` in place: [`Self::container_params`] on a value held by `&mut`.
+        pub fn set_container_params(&mut self, value: impl Into<Val<LambdaContainerParams>>) -> &mut Self {
+            self.props.set("ContainerParams", value.into());
+            self
+        }
+
+        /// `ContainerParams` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_params(&self) -> ::std::option::Option<Val<LambdaContainerParams>> {
+            crate::cfn::get_prop(&self.props, "ContainerParams")
+        }
+
+        /// `IsolationMode`.
+        pub fn isolation_mode(mut self, value: impl Into<Val<LambdaLinuxProcessParamsIsolationMode>>) -> Self {
+            self.props.set("IsolationMode", value.into());
+            self
+        }
+
+        /// Sets `IsolationMode` in place: [`Self::isolation_mode`] on a value held by `&mut`.
+        pub fn set_isolation_mode(&mut self, value: impl Into<Val<LambdaLinuxProcessParamsIsolationMode>>) -> &mut Self {
+            self.props.set("IsolationMode", value.into());
+            self
+        }
+
+        /// `IsolationMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_isolation_mode(&self) -> ::std::option::Option<Val<LambdaLinuxProcessParamsIsolationMode>> {
+            crate::cfn::get_prop(&self.props, "IsolationMode")
         }
     }
 
@@ -333,24 +674,76 @@ pub mod component_version {
             LambdaContainerParams { props }
         }
 
-        prop! {
-            /// `Devices`.
-            props, "Devices", devices, set_devices, get_devices, Val<List<LambdaDeviceMount>>
+        /// `Devices`.
+        pub fn devices(mut self, value: impl Into<Val<List<LambdaDeviceMount>>>) -> Self {
+            self.props.set("Devices", value.into());
+            self
         }
 
-        prop! {
-            /// `MemorySizeInKB`.
-            props, "MemorySizeInKB", memory_size_in_kb, set_memory_size_in_kb, get_memory_size_in_kb, Val<i64>
+        /// Sets `Devices` in place: [`Self::devices`] on a value held by `&mut`.
+        pub fn set_devices(&mut self, value: impl Into<Val<List<LambdaDeviceMount>>>) -> &mut Self {
+            self.props.set("Devices", value.into());
+            self
         }
 
-        prop! {
-            /// `MountROSysfs`.
-            props, "MountROSysfs", mount_ro_sysfs, set_mount_ro_sysfs, get_mount_ro_sysfs, Val<bool>
+        /// `Devices` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_devices(&self) -> ::std::option::Option<Val<List<LambdaDeviceMount>>> {
+            crate::cfn::get_prop(&self.props, "Devices")
         }
 
-        prop! {
-            /// `Volumes`.
-            props, "Volumes", volumes, set_volumes, get_volumes, Val<List<LambdaVolumeMount>>
+        /// `MemorySizeInKB`.
+        pub fn memory_size_in_kb(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MemorySizeInKB", value.into());
+            self
+        }
+
+        /// Sets `MemorySizeInKB` in place: [`Self::memory_size_in_kb`] on a value held by `&mut`.
+        pub fn set_memory_size_in_kb(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MemorySizeInKB", value.into());
+            self
+        }
+
+        /// `MemorySizeInKB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory_size_in_kb(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MemorySizeInKB")
+        }
+
+        /// `MountROSysfs`.
+        pub fn mount_ro_sysfs(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("MountROSysfs", value.into());
+            self
+        }
+
+        /// Sets `MountROSysfs` in place: [`Self::mount_ro_sysfs`] on a value held by `&mut`.
+        pub fn set_mount_ro_sysfs(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("MountROSysfs", value.into());
+            self
+        }
+
+        /// `MountROSysfs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mount_ro_sysfs(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "MountROSysfs")
+        }
+
+        /// `Volumes`.
+        pub fn volumes(mut self, value: impl Into<Val<List<LambdaVolumeMount>>>) -> Self {
+            self.props.set("Volumes", value.into());
+            self
+        }
+
+        /// Sets `Volumes` in place: [`Self::volumes`] on a value held by `&mut`.
+        pub fn set_volumes(&mut self, value: impl Into<Val<List<LambdaVolumeMount>>>) -> &mut Self {
+            self.props.set("Volumes", value.into());
+            self
+        }
+
+        /// `Volumes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volumes(&self) -> ::std::option::Option<Val<List<LambdaVolumeMount>>> {
+            crate::cfn::get_prop(&self.props, "Volumes")
         }
     }
 
@@ -369,19 +762,58 @@ pub mod component_version {
             LambdaDeviceMount { props }
         }
 
-        prop! {
-            /// `AddGroupOwner`.
-            props, "AddGroupOwner", add_group_owner, set_add_group_owner, get_add_group_owner, Val<bool>
+        /// `AddGroupOwner`.
+        pub fn add_group_owner(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AddGroupOwner", value.into());
+            self
         }
 
-        prop! {
-            /// `Path`.
-            props, "Path", path, set_path, get_path, Val<String>
+        /// Sets `AddGroupOwner` in place: [`Self::add_group_owner`] on a value held by `&mut`.
+        pub fn set_add_group_owner(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AddGroupOwner", value.into());
+            self
         }
 
-        prop! {
-            /// `Permission`.
-            props, "Permission", permission, set_permission, get_permission, Val<LambdaFilesystemPermission>
+        /// `AddGroupOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_add_group_owner(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AddGroupOwner")
+        }
+
+        /// `Path`.
+        pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Path")
+        }
+
+        /// `Permission`.
+        pub fn permission(mut self, value: impl Into<Val<LambdaFilesystemPermission>>) -> Self {
+            self.props.set("Permission", value.into());
+            self
+        }
+
+        /// Sets `Permission` in place: [`Self::permission`] on a value held by `&mut`.
+        pub fn set_permission(&mut self, value: impl Into<Val<LambdaFilesystemPermission>>) -> &mut Self {
+            self.props.set("Permission", value.into());
+            self
+        }
+
+        /// `Permission` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_permission(&self) -> ::std::option::Option<Val<LambdaFilesystemPermission>> {
+            crate::cfn::get_prop(&self.props, "Permission")
         }
     }
 
@@ -413,24 +845,76 @@ pub mod component_version {
             LambdaVolumeMount { props }
         }
 
-        prop! {
-            /// `AddGroupOwner`.
-            props, "AddGroupOwner", add_group_owner, set_add_group_owner, get_add_group_owner, Val<bool>
+        /// `AddGroupOwner`.
+        pub fn add_group_owner(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AddGroupOwner", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationPath`.
-            props, "DestinationPath", destination_path, set_destination_path, get_destination_path, Val<String>
+        /// Sets `AddGroupOwner` in place: [`Self::add_group_owner`] on a value held by `&mut`.
+        pub fn set_add_group_owner(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AddGroupOwner", value.into());
+            self
         }
 
-        prop! {
-            /// `Permission`.
-            props, "Permission", permission, set_permission, get_permission, Val<LambdaFilesystemPermission>
+        /// `AddGroupOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_add_group_owner(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AddGroupOwner")
         }
 
-        prop! {
-            /// `SourcePath`.
-            props, "SourcePath", source_path, set_source_path, get_source_path, Val<String>
+        /// `DestinationPath`.
+        pub fn destination_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DestinationPath", value.into());
+            self
+        }
+
+        /// Sets `DestinationPath` in place: [`Self::destination_path`] on a value held by `&mut`.
+        pub fn set_destination_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationPath", value.into());
+            self
+        }
+
+        /// `DestinationPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationPath")
+        }
+
+        /// `Permission`.
+        pub fn permission(mut self, value: impl Into<Val<LambdaFilesystemPermission>>) -> Self {
+            self.props.set("Permission", value.into());
+            self
+        }
+
+        /// Sets `Permission` in place: [`Self::permission`] on a value held by `&mut`.
+        pub fn set_permission(&mut self, value: impl Into<Val<LambdaFilesystemPermission>>) -> &mut Self {
+            self.props.set("Permission", value.into());
+            self
+        }
+
+        /// `Permission` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_permission(&self) -> ::std::option::Option<Val<LambdaFilesystemPermission>> {
+            crate::cfn::get_prop(&self.props, "Permission")
+        }
+
+        /// `SourcePath`.
+        pub fn source_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourcePath", value.into());
+            self
+        }
+
+        /// Sets `SourcePath` in place: [`Self::source_path`] on a value held by `&mut`.
+        pub fn set_source_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourcePath", value.into());
+            self
+        }
+
+        /// `SourcePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourcePath")
         }
     }
 
@@ -462,14 +946,40 @@ pub mod component_version {
             ComponentPlatform { props }
         }
 
-        prop! {
-            /// `Attributes`.
-            props, "Attributes", attributes, set_attributes, get_attributes, Val<Map<String>>
+        /// `Attributes`.
+        pub fn attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Attributes", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `Attributes` in place: [`Self::attributes`] on a value held by `&mut`.
+        pub fn set_attributes(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Attributes", value.into());
+            self
+        }
+
+        /// `Attributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attributes(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Attributes")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 }
@@ -494,39 +1004,124 @@ impl Deployment {
         Deployment { core }
     }
 
-    prop! {
-        /// `Components`.
-        core.props, "Components", components, set_components, get_components, Val<Map<deployment::ComponentDeploymentSpecification>>
+    /// `Components`.
+    pub fn components(mut self, value: impl Into<Val<Map<deployment::ComponentDeploymentSpecification>>>) -> Self {
+        self.core.props.set("Components", value.into());
+        self
     }
 
-    prop! {
-        /// `DeploymentName`.
-        core.props, "DeploymentName", deployment_name, set_deployment_name, get_deployment_name, Val<String>
+    /// Sets `Components` in place: [`Self::components`] on a value held by `&mut`.
+    pub fn set_components(&mut self, value: impl Into<Val<Map<deployment::ComponentDeploymentSpecification>>>) -> &mut Self {
+        self.core.props.set("Components", value.into());
+        self
     }
 
-    prop! {
-        /// `DeploymentPolicies`.
-        core.props, "DeploymentPolicies", deployment_policies, set_deployment_policies, get_deployment_policies, Val<deployment::DeploymentPolicies>
+    /// `Components` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_components(&self) -> ::std::option::Option<Val<Map<deployment::ComponentDeploymentSpecification>>> {
+        crate::cfn::get_prop(&self.core.props, "Components")
     }
 
-    prop! {
-        /// `IotJobConfiguration`.
-        core.props, "IotJobConfiguration", iot_job_configuration, set_iot_job_configuration, get_iot_job_configuration, Val<deployment::DeploymentIoTJobConfiguration>
+    /// `DeploymentName`.
+    pub fn deployment_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DeploymentName", value.into());
+        self
     }
 
-    prop! {
-        /// `ParentTargetArn`.
-        core.props, "ParentTargetArn", parent_target_arn, set_parent_target_arn, get_parent_target_arn, Val<String>
+    /// Sets `DeploymentName` in place: [`Self::deployment_name`] on a value held by `&mut`.
+    pub fn set_deployment_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeploymentName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `DeploymentName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentName")
     }
 
-    prop! {
-        /// `TargetArn`.
-        core.props, "TargetArn", _, set_target_arn, get_target_arn, Val<String>
+    /// `DeploymentPolicies`.
+    pub fn deployment_policies(mut self, value: impl Into<Val<deployment::DeploymentPolicies>>) -> Self {
+        self.core.props.set("DeploymentPolicies", value.into());
+        self
+    }
+
+    /// Sets `DeploymentPolicies` in place: [`Self::deployment_policies`] on a value held by `&mut`.
+    pub fn set_deployment_policies(&mut self, value: impl Into<Val<deployment::DeploymentPolicies>>) -> &mut Self {
+        self.core.props.set("DeploymentPolicies", value.into());
+        self
+    }
+
+    /// `DeploymentPolicies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_policies(&self) -> ::std::option::Option<Val<deployment::DeploymentPolicies>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentPolicies")
+    }
+
+    /// `IotJobConfiguration`.
+    pub fn iot_job_configuration(mut self, value: impl Into<Val<deployment::DeploymentIoTJobConfiguration>>) -> Self {
+        self.core.props.set("IotJobConfiguration", value.into());
+        self
+    }
+
+    /// Sets `IotJobConfiguration` in place: [`Self::iot_job_configuration`] on a value held by `&mut`.
+    pub fn set_iot_job_configuration(&mut self, value: impl Into<Val<deployment::DeploymentIoTJobConfiguration>>) -> &mut Self {
+        self.core.props.set("IotJobConfiguration", value.into());
+        self
+    }
+
+    /// `IotJobConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iot_job_configuration(&self) -> ::std::option::Option<Val<deployment::DeploymentIoTJobConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "IotJobConfiguration")
+    }
+
+    /// `ParentTargetArn`.
+    pub fn parent_target_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ParentTargetArn", value.into());
+        self
+    }
+
+    /// Sets `ParentTargetArn` in place: [`Self::parent_target_arn`] on a value held by `&mut`.
+    pub fn set_parent_target_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ParentTargetArn", value.into());
+        self
+    }
+
+    /// `ParentTargetArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parent_target_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ParentTargetArn")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TargetArn`, which `new` took, in place.
+    pub fn set_target_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetArn", value.into());
+        self
+    }
+
+    /// `TargetArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -562,19 +1157,58 @@ pub mod deployment {
             ComponentDeploymentSpecification { props }
         }
 
-        prop! {
-            /// `ComponentVersion`.
-            props, "ComponentVersion", component_version, set_component_version, get_component_version, Val<String>
+        /// `ComponentVersion`.
+        pub fn component_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComponentVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `ConfigurationUpdate`.
-            props, "ConfigurationUpdate", configuration_update, set_configuration_update, get_configuration_update, Val<ComponentConfigurationUpdate>
+        /// Sets `ComponentVersion` in place: [`Self::component_version`] on a value held by `&mut`.
+        pub fn set_component_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComponentVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `RunWith`.
-            props, "RunWith", run_with, set_run_with, get_run_with, Val<ComponentRunWith>
+        /// `ComponentVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComponentVersion")
+        }
+
+        /// `ConfigurationUpdate`.
+        pub fn configuration_update(mut self, value: impl Into<Val<ComponentConfigurationUpdate>>) -> Self {
+            self.props.set("ConfigurationUpdate", value.into());
+            self
+        }
+
+        /// Sets `ConfigurationUpdate` in place: [`Self::configuration_update`] on a value held by `&mut`.
+        pub fn set_configuration_update(&mut self, value: impl Into<Val<ComponentConfigurationUpdate>>) -> &mut Self {
+            self.props.set("ConfigurationUpdate", value.into());
+            self
+        }
+
+        /// `ConfigurationUpdate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_update(&self) -> ::std::option::Option<Val<ComponentConfigurationUpdate>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationUpdate")
+        }
+
+        /// `RunWith`.
+        pub fn run_with(mut self, value: impl Into<Val<ComponentRunWith>>) -> Self {
+            self.props.set("RunWith", value.into());
+            self
+        }
+
+        /// Sets `RunWith` in place: [`Self::run_with`] on a value held by `&mut`.
+        pub fn set_run_with(&mut self, value: impl Into<Val<ComponentRunWith>>) -> &mut Self {
+            self.props.set("RunWith", value.into());
+            self
+        }
+
+        /// `RunWith` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_run_with(&self) -> ::std::option::Option<Val<ComponentRunWith>> {
+            crate::cfn::get_prop(&self.props, "RunWith")
         }
     }
 
@@ -593,14 +1227,40 @@ pub mod deployment {
             ComponentConfigurationUpdate { props }
         }
 
-        prop! {
-            /// `Merge`.
-            props, "Merge", merge, set_merge, get_merge, Val<String>
+        /// `Merge`.
+        pub fn merge(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Merge", value.into());
+            self
         }
 
-        prop! {
-            /// `Reset`.
-            props, "Reset", reset, set_reset, get_reset, Val<List<String>>
+        /// Sets `Merge` in place: [`Self::merge`] on a value held by `&mut`.
+        pub fn set_merge(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Merge", value.into());
+            self
+        }
+
+        /// `Merge` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_merge(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Merge")
+        }
+
+        /// `Reset`.
+        pub fn reset(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Reset", value.into());
+            self
+        }
+
+        /// Sets `Reset` in place: [`Self::reset`] on a value held by `&mut`.
+        pub fn set_reset(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Reset", value.into());
+            self
+        }
+
+        /// `Reset` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reset(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Reset")
         }
     }
 
@@ -619,19 +1279,58 @@ pub mod deployment {
             ComponentRunWith { props }
         }
 
-        prop! {
-            /// `PosixUser`.
-            props, "PosixUser", posix_user, set_posix_user, get_posix_user, Val<String>
+        /// `PosixUser`.
+        pub fn posix_user(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PosixUser", value.into());
+            self
         }
 
-        prop! {
-            /// `SystemResourceLimits`.
-            props, "SystemResourceLimits", system_resource_limits, set_system_resource_limits, get_system_resource_limits, Val<SystemResourceLimits>
+        /// Sets `PosixUser` in place: [`Self::posix_user`] on a value held by `&mut`.
+        pub fn set_posix_user(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PosixUser", value.into());
+            self
         }
 
-        prop! {
-            /// `WindowsUser`.
-            props, "WindowsUser", windows_user, set_windows_user, get_windows_user, Val<String>
+        /// `PosixUser` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_posix_user(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PosixUser")
+        }
+
+        /// `SystemResourceLimits`.
+        pub fn system_resource_limits(mut self, value: impl Into<Val<SystemResourceLimits>>) -> Self {
+            self.props.set("SystemResourceLimits", value.into());
+            self
+        }
+
+        /// Sets `SystemResourceLimits` in place: [`Self::system_resource_limits`] on a value held by `&mut`.
+        pub fn set_system_resource_limits(&mut self, value: impl Into<Val<SystemResourceLimits>>) -> &mut Self {
+            self.props.set("SystemResourceLimits", value.into());
+            self
+        }
+
+        /// `SystemResourceLimits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_system_resource_limits(&self) -> ::std::option::Option<Val<SystemResourceLimits>> {
+            crate::cfn::get_prop(&self.props, "SystemResourceLimits")
+        }
+
+        /// `WindowsUser`.
+        pub fn windows_user(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WindowsUser", value.into());
+            self
+        }
+
+        /// Sets `WindowsUser` in place: [`Self::windows_user`] on a value held by `&mut`.
+        pub fn set_windows_user(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WindowsUser", value.into());
+            self
+        }
+
+        /// `WindowsUser` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_windows_user(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WindowsUser")
         }
     }
 
@@ -650,14 +1349,40 @@ pub mod deployment {
             SystemResourceLimits { props }
         }
 
-        prop! {
-            /// `Cpus`.
-            props, "Cpus", cpus, set_cpus, get_cpus, Val<f64>
+        /// `Cpus`.
+        pub fn cpus(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Cpus", value.into());
+            self
         }
 
-        prop! {
-            /// `Memory`.
-            props, "Memory", memory, set_memory, get_memory, Val<i64>
+        /// Sets `Cpus` in place: [`Self::cpus`] on a value held by `&mut`.
+        pub fn set_cpus(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Cpus", value.into());
+            self
+        }
+
+        /// `Cpus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cpus(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Cpus")
+        }
+
+        /// `Memory`.
+        pub fn memory(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Memory", value.into());
+            self
+        }
+
+        /// Sets `Memory` in place: [`Self::memory`] on a value held by `&mut`.
+        pub fn set_memory(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Memory", value.into());
+            self
+        }
+
+        /// `Memory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_memory(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Memory")
         }
     }
 
@@ -676,19 +1401,59 @@ pub mod deployment {
             DeploymentPolicies { props }
         }
 
-        prop! {
-            /// `ComponentUpdatePolicy`.
-            props, "ComponentUpdatePolicy", component_update_policy, set_component_update_policy, get_component_update_policy, Val<DeploymentComponentUpdatePolicy>
+        /// `ComponentUpdatePolicy`.
+        pub fn component_update_policy(mut self, value: impl Into<Val<DeploymentComponentUpdatePolicy>>) -> Self {
+            self.props.set("ComponentUpdatePolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `ConfigurationValidationPolicy`.
-            props, "ConfigurationValidationPolicy", configuration_validation_policy, set_configuration_validation_policy, get_configuration_validation_policy, Val<DeploymentConfigurationValidationPolicy>
+        /// Sets `ComponentUpdatePolicy` in place: [`Self::component_update_policy`] on a value held by `&mut`.
+        pub fn set_component_update_policy(&mut self, value: impl Into<Val<DeploymentComponentUpdatePolicy>>) -> &mut Self {
+            self.props.set("ComponentUpdatePolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `FailureHandlingPolicy`.
-            props, "FailureHandlingPolicy", failure_handling_policy, set_failure_handling_policy, get_failure_handling_policy, Val<DeploymentPoliciesFailureHandlingPolicy>
+        /// `ComponentUpdatePolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_update_policy(&self) -> ::std::option::Option<Val<DeploymentComponentUpdatePolicy>> {
+            crate::cfn::get_prop(&self.props, "ComponentUpdatePolicy")
+        }
+
+        /// `ConfigurationValidationPolicy`.
+        pub fn configuration_validation_policy(mut self, value: impl Into<Val<DeploymentConfigurationValidationPolicy>>) -> Self {
+            self.props.set("ConfigurationValidationPolicy", value.into());
+            self
+        }
+
+        /// Sets `ConfigurationValidationPolicy` in place: [`Self::configuration_validation_policy`] on
+        /// a value held by `&mut`.
+        pub fn set_configuration_validation_policy(&mut self, value: impl Into<Val<DeploymentConfigurationValidationPolicy>>) -> &mut Self {
+            self.props.set("ConfigurationValidationPolicy", value.into());
+            self
+        }
+
+        /// `ConfigurationValidationPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_validation_policy(&self) -> ::std::option::Option<Val<DeploymentConfigurationValidationPolicy>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationValidationPolicy")
+        }
+
+        /// `FailureHandlingPolicy`.
+        pub fn failure_handling_policy(mut self, value: impl Into<Val<DeploymentPoliciesFailureHandlingPolicy>>) -> Self {
+            self.props.set("FailureHandlingPolicy", value.into());
+            self
+        }
+
+        /// Sets `FailureHandlingPolicy` in place: [`Self::failure_handling_policy`] on a value held by `&mut`.
+        pub fn set_failure_handling_policy(&mut self, value: impl Into<Val<DeploymentPoliciesFailureHandlingPolicy>>) -> &mut Self {
+            self.props.set("FailureHandlingPolicy", value.into());
+            self
+        }
+
+        /// `FailureHandlingPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_handling_policy(&self) -> ::std::option::Option<Val<DeploymentPoliciesFailureHandlingPolicy>> {
+            crate::cfn::get_prop(&self.props, "FailureHandlingPolicy")
         }
     }
 
@@ -707,14 +1472,40 @@ pub mod deployment {
             DeploymentComponentUpdatePolicy { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", action, set_action, get_action, Val<DeploymentComponentUpdatePolicyAction>
+        /// `Action`.
+        pub fn action(mut self, value: impl Into<Val<DeploymentComponentUpdatePolicyAction>>) -> Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutInSeconds`.
-            props, "TimeoutInSeconds", timeout_in_seconds, set_timeout_in_seconds, get_timeout_in_seconds, Val<i64>
+        /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+        pub fn set_action(&mut self, value: impl Into<Val<DeploymentComponentUpdatePolicyAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<DeploymentComponentUpdatePolicyAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// `TimeoutInSeconds`.
+        pub fn timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutInSeconds", value.into());
+            self
+        }
+
+        /// Sets `TimeoutInSeconds` in place: [`Self::timeout_in_seconds`] on a value held by `&mut`.
+        pub fn set_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutInSeconds", value.into());
+            self
+        }
+
+        /// `TimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutInSeconds")
         }
     }
 
@@ -746,9 +1537,22 @@ pub mod deployment {
             DeploymentConfigurationValidationPolicy { props }
         }
 
-        prop! {
-            /// `TimeoutInSeconds`.
-            props, "TimeoutInSeconds", timeout_in_seconds, set_timeout_in_seconds, get_timeout_in_seconds, Val<i64>
+        /// `TimeoutInSeconds`.
+        pub fn timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutInSeconds", value.into());
+            self
+        }
+
+        /// Sets `TimeoutInSeconds` in place: [`Self::timeout_in_seconds`] on a value held by `&mut`.
+        pub fn set_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutInSeconds", value.into());
+            self
+        }
+
+        /// `TimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutInSeconds")
         }
     }
 
@@ -780,19 +1584,59 @@ pub mod deployment {
             DeploymentIoTJobConfiguration { props }
         }
 
-        prop! {
-            /// `AbortConfig`.
-            props, "AbortConfig", abort_config, set_abort_config, get_abort_config, Val<IoTJobAbortConfig>
+        /// `AbortConfig`.
+        pub fn abort_config(mut self, value: impl Into<Val<IoTJobAbortConfig>>) -> Self {
+            self.props.set("AbortConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `JobExecutionsRolloutConfig`.
-            props, "JobExecutionsRolloutConfig", job_executions_rollout_config, set_job_executions_rollout_config, get_job_executions_rollout_config, Val<IoTJobExecutionsRolloutConfig>
+        /// Sets `AbortConfig` in place: [`Self::abort_config`] on a value held by `&mut`.
+        pub fn set_abort_config(&mut self, value: impl Into<Val<IoTJobAbortConfig>>) -> &mut Self {
+            self.props.set("AbortConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutConfig`.
-            props, "TimeoutConfig", timeout_config, set_timeout_config, get_timeout_config, Val<IoTJobTimeoutConfig>
+        /// `AbortConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_abort_config(&self) -> ::std::option::Option<Val<IoTJobAbortConfig>> {
+            crate::cfn::get_prop(&self.props, "AbortConfig")
+        }
+
+        /// `JobExecutionsRolloutConfig`.
+        pub fn job_executions_rollout_config(mut self, value: impl Into<Val<IoTJobExecutionsRolloutConfig>>) -> Self {
+            self.props.set("JobExecutionsRolloutConfig", value.into());
+            self
+        }
+
+        /// Sets `JobExecutionsRolloutConfig` in place: [`Self::job_executions_rollout_config`] on a
+        /// value held by `&mut`.
+        pub fn set_job_executions_rollout_config(&mut self, value: impl Into<Val<IoTJobExecutionsRolloutConfig>>) -> &mut Self {
+            self.props.set("JobExecutionsRolloutConfig", value.into());
+            self
+        }
+
+        /// `JobExecutionsRolloutConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_job_executions_rollout_config(&self) -> ::std::option::Option<Val<IoTJobExecutionsRolloutConfig>> {
+            crate::cfn::get_prop(&self.props, "JobExecutionsRolloutConfig")
+        }
+
+        /// `TimeoutConfig`.
+        pub fn timeout_config(mut self, value: impl Into<Val<IoTJobTimeoutConfig>>) -> Self {
+            self.props.set("TimeoutConfig", value.into());
+            self
+        }
+
+        /// Sets `TimeoutConfig` in place: [`Self::timeout_config`] on a value held by `&mut`.
+        pub fn set_timeout_config(&mut self, value: impl Into<Val<IoTJobTimeoutConfig>>) -> &mut Self {
+            self.props.set("TimeoutConfig", value.into());
+            self
+        }
+
+        /// `TimeoutConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_config(&self) -> ::std::option::Option<Val<IoTJobTimeoutConfig>> {
+            crate::cfn::get_prop(&self.props, "TimeoutConfig")
         }
     }
 
@@ -813,9 +1657,16 @@ pub mod deployment {
             IoTJobAbortConfig { props }
         }
 
-        prop! {
-            /// `CriteriaList`.
-            props, "CriteriaList", _, set_criteria_list, get_criteria_list, Val<List<IoTJobAbortCriteria>>
+        /// Sets `CriteriaList`, which `new` took, in place.
+        pub fn set_criteria_list(&mut self, value: impl Into<Val<List<IoTJobAbortCriteria>>>) -> &mut Self {
+            self.props.set("CriteriaList", value.into());
+            self
+        }
+
+        /// `CriteriaList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_criteria_list(&self) -> ::std::option::Option<Val<List<IoTJobAbortCriteria>>> {
+            crate::cfn::get_prop(&self.props, "CriteriaList")
         }
     }
 
@@ -847,24 +1698,52 @@ pub mod deployment {
             IoTJobAbortCriteria { props }
         }
 
-        prop! {
-            /// `FailureType`.
-            props, "FailureType", _, set_failure_type, get_failure_type, Val<IoTJobAbortCriteriaFailureType>
+        /// Sets `FailureType`, which `new` took, in place.
+        pub fn set_failure_type(&mut self, value: impl Into<Val<IoTJobAbortCriteriaFailureType>>) -> &mut Self {
+            self.props.set("FailureType", value.into());
+            self
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<IoTJobAbortCriteriaAction>
+        /// `FailureType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_type(&self) -> ::std::option::Option<Val<IoTJobAbortCriteriaFailureType>> {
+            crate::cfn::get_prop(&self.props, "FailureType")
         }
 
-        prop! {
-            /// `ThresholdPercentage`.
-            props, "ThresholdPercentage", _, set_threshold_percentage, get_threshold_percentage, Val<f64>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<IoTJobAbortCriteriaAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `MinNumberOfExecutedThings`.
-            props, "MinNumberOfExecutedThings", _, set_min_number_of_executed_things, get_min_number_of_executed_things, Val<i64>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<IoTJobAbortCriteriaAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// Sets `ThresholdPercentage`, which `new` took, in place.
+        pub fn set_threshold_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ThresholdPercentage", value.into());
+            self
+        }
+
+        /// `ThresholdPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold_percentage(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ThresholdPercentage")
+        }
+
+        /// Sets `MinNumberOfExecutedThings`, which `new` took, in place.
+        pub fn set_min_number_of_executed_things(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinNumberOfExecutedThings", value.into());
+            self
+        }
+
+        /// `MinNumberOfExecutedThings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_number_of_executed_things(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinNumberOfExecutedThings")
         }
     }
 
@@ -912,14 +1791,40 @@ pub mod deployment {
             IoTJobExecutionsRolloutConfig { props }
         }
 
-        prop! {
-            /// `ExponentialRate`.
-            props, "ExponentialRate", exponential_rate, set_exponential_rate, get_exponential_rate, Val<IoTJobExponentialRolloutRate>
+        /// `ExponentialRate`.
+        pub fn exponential_rate(mut self, value: impl Into<Val<IoTJobExponentialRolloutRate>>) -> Self {
+            self.props.set("ExponentialRate", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumPerMinute`.
-            props, "MaximumPerMinute", maximum_per_minute, set_maximum_per_minute, get_maximum_per_minute, Val<i64>
+        /// Sets `ExponentialRate` in place: [`Self::exponential_rate`] on a value held by `&mut`.
+        pub fn set_exponential_rate(&mut self, value: impl Into<Val<IoTJobExponentialRolloutRate>>) -> &mut Self {
+            self.props.set("ExponentialRate", value.into());
+            self
+        }
+
+        /// `ExponentialRate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exponential_rate(&self) -> ::std::option::Option<Val<IoTJobExponentialRolloutRate>> {
+            crate::cfn::get_prop(&self.props, "ExponentialRate")
+        }
+
+        /// `MaximumPerMinute`.
+        pub fn maximum_per_minute(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumPerMinute", value.into());
+            self
+        }
+
+        /// Sets `MaximumPerMinute` in place: [`Self::maximum_per_minute`] on a value held by `&mut`.
+        pub fn set_maximum_per_minute(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumPerMinute", value.into());
+            self
+        }
+
+        /// `MaximumPerMinute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_per_minute(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumPerMinute")
         }
     }
 
@@ -948,19 +1853,40 @@ pub mod deployment {
             IoTJobExponentialRolloutRate { props }
         }
 
-        prop! {
-            /// `BaseRatePerMinute`.
-            props, "BaseRatePerMinute", _, set_base_rate_per_minute, get_base_rate_per_minute, Val<i64>
+        /// Sets `BaseRatePerMinute`, which `new` took, in place.
+        pub fn set_base_rate_per_minute(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BaseRatePerMinute", value.into());
+            self
         }
 
-        prop! {
-            /// `IncrementFactor`.
-            props, "IncrementFactor", _, set_increment_factor, get_increment_factor, Val<f64>
+        /// `BaseRatePerMinute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base_rate_per_minute(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BaseRatePerMinute")
         }
 
-        prop! {
-            /// `RateIncreaseCriteria`.
-            props, "RateIncreaseCriteria", _, set_rate_increase_criteria, get_rate_increase_criteria, Val<IoTJobRateIncreaseCriteria>
+        /// Sets `IncrementFactor`, which `new` took, in place.
+        pub fn set_increment_factor(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("IncrementFactor", value.into());
+            self
+        }
+
+        /// `IncrementFactor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_increment_factor(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "IncrementFactor")
+        }
+
+        /// Sets `RateIncreaseCriteria`, which `new` took, in place.
+        pub fn set_rate_increase_criteria(&mut self, value: impl Into<Val<IoTJobRateIncreaseCriteria>>) -> &mut Self {
+            self.props.set("RateIncreaseCriteria", value.into());
+            self
+        }
+
+        /// `RateIncreaseCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rate_increase_criteria(&self) -> ::std::option::Option<Val<IoTJobRateIncreaseCriteria>> {
+            crate::cfn::get_prop(&self.props, "RateIncreaseCriteria")
         }
     }
 
@@ -979,14 +1905,42 @@ pub mod deployment {
             IoTJobRateIncreaseCriteria { props }
         }
 
-        prop! {
-            /// `NumberOfNotifiedThings`.
-            props, "NumberOfNotifiedThings", number_of_notified_things, set_number_of_notified_things, get_number_of_notified_things, Val<i64>
+        /// `NumberOfNotifiedThings`.
+        pub fn number_of_notified_things(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NumberOfNotifiedThings", value.into());
+            self
         }
 
-        prop! {
-            /// `NumberOfSucceededThings`.
-            props, "NumberOfSucceededThings", number_of_succeeded_things, set_number_of_succeeded_things, get_number_of_succeeded_things, Val<i64>
+        /// Sets `NumberOfNotifiedThings` in place: [`Self::number_of_notified_things`] on a value held
+        /// by `&mut`.
+        pub fn set_number_of_notified_things(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NumberOfNotifiedThings", value.into());
+            self
+        }
+
+        /// `NumberOfNotifiedThings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_notified_things(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfNotifiedThings")
+        }
+
+        /// `NumberOfSucceededThings`.
+        pub fn number_of_succeeded_things(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NumberOfSucceededThings", value.into());
+            self
+        }
+
+        /// Sets `NumberOfSucceededThings` in place: [`Self::number_of_succeeded_things`] on a value
+        /// held by `&mut`.
+        pub fn set_number_of_succeeded_things(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NumberOfSucceededThings", value.into());
+            self
+        }
+
+        /// `NumberOfSucceededThings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_succeeded_things(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfSucceededThings")
         }
     }
 
@@ -1005,9 +1959,23 @@ pub mod deployment {
             IoTJobTimeoutConfig { props }
         }
 
-        prop! {
-            /// `InProgressTimeoutInMinutes`.
-            props, "InProgressTimeoutInMinutes", in_progress_timeout_in_minutes, set_in_progress_timeout_in_minutes, get_in_progress_timeout_in_minutes, Val<i64>
+        /// `InProgressTimeoutInMinutes`.
+        pub fn in_progress_timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("InProgressTimeoutInMinutes", value.into());
+            self
+        }
+
+        /// Sets `InProgressTimeoutInMinutes` in place: [`Self::in_progress_timeout_in_minutes`] on a
+        /// value held by `&mut`.
+        pub fn set_in_progress_timeout_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("InProgressTimeoutInMinutes", value.into());
+            self
+        }
+
+        /// `InProgressTimeoutInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_in_progress_timeout_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "InProgressTimeoutInMinutes")
         }
     }
 }

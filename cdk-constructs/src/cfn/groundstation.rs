@@ -46,19 +46,46 @@ impl Config {
         Config { core }
     }
 
-    prop! {
-        /// `ConfigData`.
-        core.props, "ConfigData", _, set_config_data, get_config_data, Val<config::ConfigData>
+    /// Sets `ConfigData`, which `new` took, in place.
+    pub fn set_config_data(&mut self, value: impl Into<Val<config::ConfigData>>) -> &mut Self {
+        self.core.props.set("ConfigData", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `ConfigData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_config_data(&self) -> ::std::option::Option<Val<config::ConfigData>> {
+        crate::cfn::get_prop(&self.core.props, "ConfigData")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -105,44 +132,150 @@ pub mod config {
             ConfigData { props }
         }
 
-        prop! {
-            /// `AntennaDownlinkConfig`.
-            props, "AntennaDownlinkConfig", antenna_downlink_config, set_antenna_downlink_config, get_antenna_downlink_config, Val<AntennaDownlinkConfig>
+        /// `AntennaDownlinkConfig`.
+        pub fn antenna_downlink_config(mut self, value: impl Into<Val<AntennaDownlinkConfig>>) -> Self {
+            self.props.set("AntennaDownlinkConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `AntennaDownlinkDemodDecodeConfig`.
-            props, "AntennaDownlinkDemodDecodeConfig", antenna_downlink_demod_decode_config, set_antenna_downlink_demod_decode_config, get_antenna_downlink_demod_decode_config, Val<AntennaDownlinkDemodDecodeConfig>
+        /// Sets `AntennaDownlinkConfig` in place: [`Self::antenna_downlink_config`] on a value held by `&mut`.
+        pub fn set_antenna_downlink_config(&mut self, value: impl Into<Val<AntennaDownlinkConfig>>) -> &mut Self {
+            self.props.set("AntennaDownlinkConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `AntennaUplinkConfig`.
-            props, "AntennaUplinkConfig", antenna_uplink_config, set_antenna_uplink_config, get_antenna_uplink_config, Val<AntennaUplinkConfig>
+        /// `AntennaDownlinkConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_antenna_downlink_config(&self) -> ::std::option::Option<Val<AntennaDownlinkConfig>> {
+            crate::cfn::get_prop(&self.props, "AntennaDownlinkConfig")
         }
 
-        prop! {
-            /// `DataflowEndpointConfig`.
-            props, "DataflowEndpointConfig", dataflow_endpoint_config, set_dataflow_endpoint_config, get_dataflow_endpoint_config, Val<DataflowEndpointConfig>
+        /// `AntennaDownlinkDemodDecodeConfig`.
+        pub fn antenna_downlink_demod_decode_config(mut self, value: impl Into<Val<AntennaDownlinkDemodDecodeConfig>>) -> Self {
+            self.props.set("AntennaDownlinkDemodDecodeConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `S3RecordingConfig`.
-            props, "S3RecordingConfig", s3_recording_config, set_s3_recording_config, get_s3_recording_config, Val<S3RecordingConfig>
+        /// Sets `AntennaDownlinkDemodDecodeConfig` in place: [`Self::antenna_downlink_demod_decode_config`]
+        /// on a value held by `&mut`.
+        pub fn set_antenna_downlink_demod_decode_config(&mut self, value: impl Into<Val<AntennaDownlinkDemodDecodeConfig>>) -> &mut Self {
+            self.props.set("AntennaDownlinkDemodDecodeConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `TelemetrySinkConfig`.
-            props, "TelemetrySinkConfig", telemetry_sink_config, set_telemetry_sink_config, get_telemetry_sink_config, Val<TelemetrySinkConfig>
+        /// `AntennaDownlinkDemodDecodeConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_antenna_downlink_demod_decode_config(&self) -> ::std::option::Option<Val<AntennaDownlinkDemodDecodeConfig>> {
+            crate::cfn::get_prop(&self.props, "AntennaDownlinkDemodDecodeConfig")
         }
 
-        prop! {
-            /// `TrackingConfig`.
-            props, "TrackingConfig", tracking_config, set_tracking_config, get_tracking_config, Val<TrackingConfig>
+        /// `AntennaUplinkConfig`.
+        pub fn antenna_uplink_config(mut self, value: impl Into<Val<AntennaUplinkConfig>>) -> Self {
+            self.props.set("AntennaUplinkConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `UplinkEchoConfig`.
-            props, "UplinkEchoConfig", uplink_echo_config, set_uplink_echo_config, get_uplink_echo_config, Val<UplinkEchoConfig>
+        /// Sets `AntennaUplinkConfig` in place: [`Self::antenna_uplink_config`] on a value held by `&mut`.
+        pub fn set_antenna_uplink_config(&mut self, value: impl Into<Val<AntennaUplinkConfig>>) -> &mut Self {
+            self.props.set("AntennaUplinkConfig", value.into());
+            self
+        }
+
+        /// `AntennaUplinkConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_antenna_uplink_config(&self) -> ::std::option::Option<Val<AntennaUplinkConfig>> {
+            crate::cfn::get_prop(&self.props, "AntennaUplinkConfig")
+        }
+
+        /// `DataflowEndpointConfig`.
+        pub fn dataflow_endpoint_config(mut self, value: impl Into<Val<DataflowEndpointConfig>>) -> Self {
+            self.props.set("DataflowEndpointConfig", value.into());
+            self
+        }
+
+        /// Sets `DataflowEndpointConfig` in place: [`Self::dataflow_endpoint_config`] on a value held
+        /// by `&mut`.
+        pub fn set_dataflow_endpoint_config(&mut self, value: impl Into<Val<DataflowEndpointConfig>>) -> &mut Self {
+            self.props.set("DataflowEndpointConfig", value.into());
+            self
+        }
+
+        /// `DataflowEndpointConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dataflow_endpoint_config(&self) -> ::std::option::Option<Val<DataflowEndpointConfig>> {
+            crate::cfn::get_prop(&self.props, "DataflowEndpointConfig")
+        }
+
+        /// `S3RecordingConfig`.
+        pub fn s3_recording_config(mut self, value: impl Into<Val<S3RecordingConfig>>) -> Self {
+            self.props.set("S3RecordingConfig", value.into());
+            self
+        }
+
+        /// Sets `S3RecordingConfig` in place: [`Self::s3_recording_config`] on a value held by `&mut`.
+        pub fn set_s3_recording_config(&mut self, value: impl Into<Val<S3RecordingConfig>>) -> &mut Self {
+            self.props.set("S3RecordingConfig", value.into());
+            self
+        }
+
+        /// `S3RecordingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_recording_config(&self) -> ::std::option::Option<Val<S3RecordingConfig>> {
+            crate::cfn::get_prop(&self.props, "S3RecordingConfig")
+        }
+
+        /// `TelemetrySinkConfig`.
+        pub fn telemetry_sink_config(mut self, value: impl Into<Val<TelemetrySinkConfig>>) -> Self {
+            self.props.set("TelemetrySinkConfig", value.into());
+            self
+        }
+
+        /// Sets `TelemetrySinkConfig` in place: [`Self::telemetry_sink_config`] on a value held by `&mut`.
+        pub fn set_telemetry_sink_config(&mut self, value: impl Into<Val<TelemetrySinkConfig>>) -> &mut Self {
+            self.props.set("TelemetrySinkConfig", value.into());
+            self
+        }
+
+        /// `TelemetrySinkConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_telemetry_sink_config(&self) -> ::std::option::Option<Val<TelemetrySinkConfig>> {
+            crate::cfn::get_prop(&self.props, "TelemetrySinkConfig")
+        }
+
+        /// `TrackingConfig`.
+        pub fn tracking_config(mut self, value: impl Into<Val<TrackingConfig>>) -> Self {
+            self.props.set("TrackingConfig", value.into());
+            self
+        }
+
+        /// Sets `TrackingConfig` in place: [`Self::tracking_config`] on a value held by `&mut`.
+        pub fn set_tracking_config(&mut self, value: impl Into<Val<TrackingConfig>>) -> &mut Self {
+            self.props.set("TrackingConfig", value.into());
+            self
+        }
+
+        /// `TrackingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tracking_config(&self) -> ::std::option::Option<Val<TrackingConfig>> {
+            crate::cfn::get_prop(&self.props, "TrackingConfig")
+        }
+
+        /// `UplinkEchoConfig`.
+        pub fn uplink_echo_config(mut self, value: impl Into<Val<UplinkEchoConfig>>) -> Self {
+            self.props.set("UplinkEchoConfig", value.into());
+            self
+        }
+
+        /// Sets `UplinkEchoConfig` in place: [`Self::uplink_echo_config`] on a value held by `&mut`.
+        pub fn set_uplink_echo_config(&mut self, value: impl Into<Val<UplinkEchoConfig>>) -> &mut Self {
+            self.props.set("UplinkEchoConfig", value.into());
+            self
+        }
+
+        /// `UplinkEchoConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uplink_echo_config(&self) -> ::std::option::Option<Val<UplinkEchoConfig>> {
+            crate::cfn::get_prop(&self.props, "UplinkEchoConfig")
         }
     }
 
@@ -161,9 +294,22 @@ pub mod config {
             AntennaDownlinkConfig { props }
         }
 
-        prop! {
-            /// `SpectrumConfig`.
-            props, "SpectrumConfig", spectrum_config, set_spectrum_config, get_spectrum_config, Val<SpectrumConfig>
+        /// `SpectrumConfig`.
+        pub fn spectrum_config(mut self, value: impl Into<Val<SpectrumConfig>>) -> Self {
+            self.props.set("SpectrumConfig", value.into());
+            self
+        }
+
+        /// Sets `SpectrumConfig` in place: [`Self::spectrum_config`] on a value held by `&mut`.
+        pub fn set_spectrum_config(&mut self, value: impl Into<Val<SpectrumConfig>>) -> &mut Self {
+            self.props.set("SpectrumConfig", value.into());
+            self
+        }
+
+        /// `SpectrumConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spectrum_config(&self) -> ::std::option::Option<Val<SpectrumConfig>> {
+            crate::cfn::get_prop(&self.props, "SpectrumConfig")
         }
     }
 
@@ -182,19 +328,58 @@ pub mod config {
             SpectrumConfig { props }
         }
 
-        prop! {
-            /// `Bandwidth`.
-            props, "Bandwidth", bandwidth, set_bandwidth, get_bandwidth, Val<FrequencyBandwidth>
+        /// `Bandwidth`.
+        pub fn bandwidth(mut self, value: impl Into<Val<FrequencyBandwidth>>) -> Self {
+            self.props.set("Bandwidth", value.into());
+            self
         }
 
-        prop! {
-            /// `CenterFrequency`.
-            props, "CenterFrequency", center_frequency, set_center_frequency, get_center_frequency, Val<Frequency>
+        /// Sets `Bandwidth` in place: [`Self::bandwidth`] on a value held by `&mut`.
+        pub fn set_bandwidth(&mut self, value: impl Into<Val<FrequencyBandwidth>>) -> &mut Self {
+            self.props.set("Bandwidth", value.into());
+            self
         }
 
-        prop! {
-            /// `Polarization`.
-            props, "Polarization", polarization, set_polarization, get_polarization, Val<Polarization>
+        /// `Bandwidth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bandwidth(&self) -> ::std::option::Option<Val<FrequencyBandwidth>> {
+            crate::cfn::get_prop(&self.props, "Bandwidth")
+        }
+
+        /// `CenterFrequency`.
+        pub fn center_frequency(mut self, value: impl Into<Val<Frequency>>) -> Self {
+            self.props.set("CenterFrequency", value.into());
+            self
+        }
+
+        /// Sets `CenterFrequency` in place: [`Self::center_frequency`] on a value held by `&mut`.
+        pub fn set_center_frequency(&mut self, value: impl Into<Val<Frequency>>) -> &mut Self {
+            self.props.set("CenterFrequency", value.into());
+            self
+        }
+
+        /// `CenterFrequency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_center_frequency(&self) -> ::std::option::Option<Val<Frequency>> {
+            crate::cfn::get_prop(&self.props, "CenterFrequency")
+        }
+
+        /// `Polarization`.
+        pub fn polarization(mut self, value: impl Into<Val<Polarization>>) -> Self {
+            self.props.set("Polarization", value.into());
+            self
+        }
+
+        /// Sets `Polarization` in place: [`Self::polarization`] on a value held by `&mut`.
+        pub fn set_polarization(&mut self, value: impl Into<Val<Polarization>>) -> &mut Self {
+            self.props.set("Polarization", value.into());
+            self
+        }
+
+        /// `Polarization` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_polarization(&self) -> ::std::option::Option<Val<Polarization>> {
+            crate::cfn::get_prop(&self.props, "Polarization")
         }
     }
 
@@ -213,14 +398,40 @@ pub mod config {
             FrequencyBandwidth { props }
         }
 
-        prop! {
-            /// `Units`.
-            props, "Units", units, set_units, get_units, Val<BandwidthUnits>
+        /// `Units`.
+        pub fn units(mut self, value: impl Into<Val<BandwidthUnits>>) -> Self {
+            self.props.set("Units", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<f64>
+        /// Sets `Units` in place: [`Self::units`] on a value held by `&mut`.
+        pub fn set_units(&mut self, value: impl Into<Val<BandwidthUnits>>) -> &mut Self {
+            self.props.set("Units", value.into());
+            self
+        }
+
+        /// `Units` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_units(&self) -> ::std::option::Option<Val<BandwidthUnits>> {
+            crate::cfn::get_prop(&self.props, "Units")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -255,14 +466,40 @@ pub mod config {
             Frequency { props }
         }
 
-        prop! {
-            /// `Units`.
-            props, "Units", units, set_units, get_units, Val<FrequencyUnits>
+        /// `Units`.
+        pub fn units(mut self, value: impl Into<Val<FrequencyUnits>>) -> Self {
+            self.props.set("Units", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<f64>
+        /// Sets `Units` in place: [`Self::units`] on a value held by `&mut`.
+        pub fn set_units(&mut self, value: impl Into<Val<FrequencyUnits>>) -> &mut Self {
+            self.props.set("Units", value.into());
+            self
+        }
+
+        /// `Units` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_units(&self) -> ::std::option::Option<Val<FrequencyUnits>> {
+            crate::cfn::get_prop(&self.props, "Units")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -313,19 +550,58 @@ pub mod config {
             AntennaDownlinkDemodDecodeConfig { props }
         }
 
-        prop! {
-            /// `DecodeConfig`.
-            props, "DecodeConfig", decode_config, set_decode_config, get_decode_config, Val<DecodeConfig>
+        /// `DecodeConfig`.
+        pub fn decode_config(mut self, value: impl Into<Val<DecodeConfig>>) -> Self {
+            self.props.set("DecodeConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `DemodulationConfig`.
-            props, "DemodulationConfig", demodulation_config, set_demodulation_config, get_demodulation_config, Val<DemodulationConfig>
+        /// Sets `DecodeConfig` in place: [`Self::decode_config`] on a value held by `&mut`.
+        pub fn set_decode_config(&mut self, value: impl Into<Val<DecodeConfig>>) -> &mut Self {
+            self.props.set("DecodeConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `SpectrumConfig`.
-            props, "SpectrumConfig", spectrum_config, set_spectrum_config, get_spectrum_config, Val<SpectrumConfig>
+        /// `DecodeConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_decode_config(&self) -> ::std::option::Option<Val<DecodeConfig>> {
+            crate::cfn::get_prop(&self.props, "DecodeConfig")
+        }
+
+        /// `DemodulationConfig`.
+        pub fn demodulation_config(mut self, value: impl Into<Val<DemodulationConfig>>) -> Self {
+            self.props.set("DemodulationConfig", value.into());
+            self
+        }
+
+        /// Sets `DemodulationConfig` in place: [`Self::demodulation_config`] on a value held by `&mut`.
+        pub fn set_demodulation_config(&mut self, value: impl Into<Val<DemodulationConfig>>) -> &mut Self {
+            self.props.set("DemodulationConfig", value.into());
+            self
+        }
+
+        /// `DemodulationConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_demodulation_config(&self) -> ::std::option::Option<Val<DemodulationConfig>> {
+            crate::cfn::get_prop(&self.props, "DemodulationConfig")
+        }
+
+        /// `SpectrumConfig`.
+        pub fn spectrum_config(mut self, value: impl Into<Val<SpectrumConfig>>) -> Self {
+            self.props.set("SpectrumConfig", value.into());
+            self
+        }
+
+        /// Sets `SpectrumConfig` in place: [`Self::spectrum_config`] on a value held by `&mut`.
+        pub fn set_spectrum_config(&mut self, value: impl Into<Val<SpectrumConfig>>) -> &mut Self {
+            self.props.set("SpectrumConfig", value.into());
+            self
+        }
+
+        /// `SpectrumConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spectrum_config(&self) -> ::std::option::Option<Val<SpectrumConfig>> {
+            crate::cfn::get_prop(&self.props, "SpectrumConfig")
         }
     }
 
@@ -344,9 +620,22 @@ pub mod config {
             DecodeConfig { props }
         }
 
-        prop! {
-            /// `UnvalidatedJSON`.
-            props, "UnvalidatedJSON", unvalidated_json, set_unvalidated_json, get_unvalidated_json, Val<String>
+        /// `UnvalidatedJSON`.
+        pub fn unvalidated_json(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UnvalidatedJSON", value.into());
+            self
+        }
+
+        /// Sets `UnvalidatedJSON` in place: [`Self::unvalidated_json`] on a value held by `&mut`.
+        pub fn set_unvalidated_json(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UnvalidatedJSON", value.into());
+            self
+        }
+
+        /// `UnvalidatedJSON` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unvalidated_json(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UnvalidatedJSON")
         }
     }
 
@@ -365,9 +654,22 @@ pub mod config {
             DemodulationConfig { props }
         }
 
-        prop! {
-            /// `UnvalidatedJSON`.
-            props, "UnvalidatedJSON", unvalidated_json, set_unvalidated_json, get_unvalidated_json, Val<String>
+        /// `UnvalidatedJSON`.
+        pub fn unvalidated_json(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UnvalidatedJSON", value.into());
+            self
+        }
+
+        /// Sets `UnvalidatedJSON` in place: [`Self::unvalidated_json`] on a value held by `&mut`.
+        pub fn set_unvalidated_json(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UnvalidatedJSON", value.into());
+            self
+        }
+
+        /// `UnvalidatedJSON` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unvalidated_json(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UnvalidatedJSON")
         }
     }
 
@@ -386,19 +688,58 @@ pub mod config {
             AntennaUplinkConfig { props }
         }
 
-        prop! {
-            /// `SpectrumConfig`.
-            props, "SpectrumConfig", spectrum_config, set_spectrum_config, get_spectrum_config, Val<UplinkSpectrumConfig>
+        /// `SpectrumConfig`.
+        pub fn spectrum_config(mut self, value: impl Into<Val<UplinkSpectrumConfig>>) -> Self {
+            self.props.set("SpectrumConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetEirp`.
-            props, "TargetEirp", target_eirp, set_target_eirp, get_target_eirp, Val<Eirp>
+        /// Sets `SpectrumConfig` in place: [`Self::spectrum_config`] on a value held by `&mut`.
+        pub fn set_spectrum_config(&mut self, value: impl Into<Val<UplinkSpectrumConfig>>) -> &mut Self {
+            self.props.set("SpectrumConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `TransmitDisabled`.
-            props, "TransmitDisabled", transmit_disabled, set_transmit_disabled, get_transmit_disabled, Val<bool>
+        /// `SpectrumConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_spectrum_config(&self) -> ::std::option::Option<Val<UplinkSpectrumConfig>> {
+            crate::cfn::get_prop(&self.props, "SpectrumConfig")
+        }
+
+        /// `TargetEirp`.
+        pub fn target_eirp(mut self, value: impl Into<Val<Eirp>>) -> Self {
+            self.props.set("TargetEirp", value.into());
+            self
+        }
+
+        /// Sets `TargetEirp` in place: [`Self::target_eirp`] on a value held by `&mut`.
+        pub fn set_target_eirp(&mut self, value: impl Into<Val<Eirp>>) -> &mut Self {
+            self.props.set("TargetEirp", value.into());
+            self
+        }
+
+        /// `TargetEirp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_eirp(&self) -> ::std::option::Option<Val<Eirp>> {
+            crate::cfn::get_prop(&self.props, "TargetEirp")
+        }
+
+        /// `TransmitDisabled`.
+        pub fn transmit_disabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("TransmitDisabled", value.into());
+            self
+        }
+
+        /// Sets `TransmitDisabled` in place: [`Self::transmit_disabled`] on a value held by `&mut`.
+        pub fn set_transmit_disabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("TransmitDisabled", value.into());
+            self
+        }
+
+        /// `TransmitDisabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transmit_disabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "TransmitDisabled")
         }
     }
 
@@ -417,14 +758,40 @@ pub mod config {
             UplinkSpectrumConfig { props }
         }
 
-        prop! {
-            /// `CenterFrequency`.
-            props, "CenterFrequency", center_frequency, set_center_frequency, get_center_frequency, Val<Frequency>
+        /// `CenterFrequency`.
+        pub fn center_frequency(mut self, value: impl Into<Val<Frequency>>) -> Self {
+            self.props.set("CenterFrequency", value.into());
+            self
         }
 
-        prop! {
-            /// `Polarization`.
-            props, "Polarization", polarization, set_polarization, get_polarization, Val<Polarization>
+        /// Sets `CenterFrequency` in place: [`Self::center_frequency`] on a value held by `&mut`.
+        pub fn set_center_frequency(&mut self, value: impl Into<Val<Frequency>>) -> &mut Self {
+            self.props.set("CenterFrequency", value.into());
+            self
+        }
+
+        /// `CenterFrequency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_center_frequency(&self) -> ::std::option::Option<Val<Frequency>> {
+            crate::cfn::get_prop(&self.props, "CenterFrequency")
+        }
+
+        /// `Polarization`.
+        pub fn polarization(mut self, value: impl Into<Val<Polarization>>) -> Self {
+            self.props.set("Polarization", value.into());
+            self
+        }
+
+        /// Sets `Polarization` in place: [`Self::polarization`] on a value held by `&mut`.
+        pub fn set_polarization(&mut self, value: impl Into<Val<Polarization>>) -> &mut Self {
+            self.props.set("Polarization", value.into());
+            self
+        }
+
+        /// `Polarization` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_polarization(&self) -> ::std::option::Option<Val<Polarization>> {
+            crate::cfn::get_prop(&self.props, "Polarization")
         }
     }
 
@@ -443,14 +810,40 @@ pub mod config {
             Eirp { props }
         }
 
-        prop! {
-            /// `Units`.
-            props, "Units", units, set_units, get_units, Val<EirpUnits>
+        /// `Units`.
+        pub fn units(mut self, value: impl Into<Val<EirpUnits>>) -> Self {
+            self.props.set("Units", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<f64>
+        /// Sets `Units` in place: [`Self::units`] on a value held by `&mut`.
+        pub fn set_units(&mut self, value: impl Into<Val<EirpUnits>>) -> &mut Self {
+            self.props.set("Units", value.into());
+            self
+        }
+
+        /// `Units` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_units(&self) -> ::std::option::Option<Val<EirpUnits>> {
+            crate::cfn::get_prop(&self.props, "Units")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -479,14 +872,41 @@ pub mod config {
             DataflowEndpointConfig { props }
         }
 
-        prop! {
-            /// `DataflowEndpointName`.
-            props, "DataflowEndpointName", dataflow_endpoint_name, set_dataflow_endpoint_name, get_dataflow_endpoint_name, Val<String>
+        /// `DataflowEndpointName`.
+        pub fn dataflow_endpoint_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataflowEndpointName", value.into());
+            self
         }
 
-        prop! {
-            /// `DataflowEndpointRegion`.
-            props, "DataflowEndpointRegion", dataflow_endpoint_region, set_dataflow_endpoint_region, get_dataflow_endpoint_region, Val<String>
+        /// Sets `DataflowEndpointName` in place: [`Self::dataflow_endpoint_name`] on a value held by `&mut`.
+        pub fn set_dataflow_endpoint_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataflowEndpointName", value.into());
+            self
+        }
+
+        /// `DataflowEndpointName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dataflow_endpoint_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataflowEndpointName")
+        }
+
+        /// `DataflowEndpointRegion`.
+        pub fn dataflow_endpoint_region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataflowEndpointRegion", value.into());
+            self
+        }
+
+        /// Sets `DataflowEndpointRegion` in place: [`Self::dataflow_endpoint_region`] on a value held
+        /// by `&mut`.
+        pub fn set_dataflow_endpoint_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataflowEndpointRegion", value.into());
+            self
+        }
+
+        /// `DataflowEndpointRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dataflow_endpoint_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataflowEndpointRegion")
         }
     }
 
@@ -505,19 +925,58 @@ pub mod config {
             S3RecordingConfig { props }
         }
 
-        prop! {
-            /// `BucketArn`.
-            props, "BucketArn", bucket_arn, set_bucket_arn, get_bucket_arn, Val<String>
+        /// `BucketArn`.
+        pub fn bucket_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// Sets `BucketArn` in place: [`Self::bucket_arn`] on a value held by `&mut`.
+        pub fn set_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketArn", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `BucketArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketArn")
+        }
+
+        /// `Prefix`.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
+        }
+
+        /// `RoleArn`.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -543,14 +1002,28 @@ pub mod config {
             TelemetrySinkConfig { props }
         }
 
-        prop! {
-            /// `TelemetrySinkType`.
-            props, "TelemetrySinkType", _, set_telemetry_sink_type, get_telemetry_sink_type, Val<TelemetrySinkType>
+        /// Sets `TelemetrySinkType`, which `new` took, in place.
+        pub fn set_telemetry_sink_type(&mut self, value: impl Into<Val<TelemetrySinkType>>) -> &mut Self {
+            self.props.set("TelemetrySinkType", value.into());
+            self
         }
 
-        prop! {
-            /// `TelemetrySinkData`.
-            props, "TelemetrySinkData", _, set_telemetry_sink_data, get_telemetry_sink_data, Val<TelemetrySinkData>
+        /// `TelemetrySinkType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_telemetry_sink_type(&self) -> ::std::option::Option<Val<TelemetrySinkType>> {
+            crate::cfn::get_prop(&self.props, "TelemetrySinkType")
+        }
+
+        /// Sets `TelemetrySinkData`, which `new` took, in place.
+        pub fn set_telemetry_sink_data(&mut self, value: impl Into<Val<TelemetrySinkData>>) -> &mut Self {
+            self.props.set("TelemetrySinkData", value.into());
+            self
+        }
+
+        /// `TelemetrySinkData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_telemetry_sink_data(&self) -> ::std::option::Option<Val<TelemetrySinkData>> {
+            crate::cfn::get_prop(&self.props, "TelemetrySinkData")
         }
     }
 
@@ -571,9 +1044,22 @@ pub mod config {
             TelemetrySinkData { props }
         }
 
-        prop! {
-            /// `KinesisDataStreamData`.
-            props, "KinesisDataStreamData", kinesis_data_stream_data, set_kinesis_data_stream_data, get_kinesis_data_stream_data, Val<KinesisDataStreamData>
+        /// `KinesisDataStreamData`.
+        pub fn kinesis_data_stream_data(mut self, value: impl Into<Val<KinesisDataStreamData>>) -> Self {
+            self.props.set("KinesisDataStreamData", value.into());
+            self
+        }
+
+        /// Sets `KinesisDataStreamData` in place: [`Self::kinesis_data_stream_data`] on a value held by `&mut`.
+        pub fn set_kinesis_data_stream_data(&mut self, value: impl Into<Val<KinesisDataStreamData>>) -> &mut Self {
+            self.props.set("KinesisDataStreamData", value.into());
+            self
+        }
+
+        /// `KinesisDataStreamData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_data_stream_data(&self) -> ::std::option::Option<Val<KinesisDataStreamData>> {
+            crate::cfn::get_prop(&self.props, "KinesisDataStreamData")
         }
     }
 
@@ -599,14 +1085,28 @@ pub mod config {
             KinesisDataStreamData { props }
         }
 
-        prop! {
-            /// `KinesisRoleArn`.
-            props, "KinesisRoleArn", _, set_kinesis_role_arn, get_kinesis_role_arn, Val<String>
+        /// Sets `KinesisRoleArn`, which `new` took, in place.
+        pub fn set_kinesis_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KinesisRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `KinesisDataStreamArn`.
-            props, "KinesisDataStreamArn", _, set_kinesis_data_stream_arn, get_kinesis_data_stream_arn, Val<String>
+        /// `KinesisRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KinesisRoleArn")
+        }
+
+        /// Sets `KinesisDataStreamArn`, which `new` took, in place.
+        pub fn set_kinesis_data_stream_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KinesisDataStreamArn", value.into());
+            self
+        }
+
+        /// `KinesisDataStreamArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_data_stream_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KinesisDataStreamArn")
         }
     }
 
@@ -635,9 +1135,22 @@ pub mod config {
             TrackingConfig { props }
         }
 
-        prop! {
-            /// `Autotrack`.
-            props, "Autotrack", autotrack, set_autotrack, get_autotrack, Val<TrackingConfigAutotrack>
+        /// `Autotrack`.
+        pub fn autotrack(mut self, value: impl Into<Val<TrackingConfigAutotrack>>) -> Self {
+            self.props.set("Autotrack", value.into());
+            self
+        }
+
+        /// Sets `Autotrack` in place: [`Self::autotrack`] on a value held by `&mut`.
+        pub fn set_autotrack(&mut self, value: impl Into<Val<TrackingConfigAutotrack>>) -> &mut Self {
+            self.props.set("Autotrack", value.into());
+            self
+        }
+
+        /// `Autotrack` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_autotrack(&self) -> ::std::option::Option<Val<TrackingConfigAutotrack>> {
+            crate::cfn::get_prop(&self.props, "Autotrack")
         }
     }
 
@@ -672,14 +1185,41 @@ pub mod config {
             UplinkEchoConfig { props }
         }
 
-        prop! {
-            /// `AntennaUplinkConfigArn`.
-            props, "AntennaUplinkConfigArn", antenna_uplink_config_arn, set_antenna_uplink_config_arn, get_antenna_uplink_config_arn, Val<String>
+        /// `AntennaUplinkConfigArn`.
+        pub fn antenna_uplink_config_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AntennaUplinkConfigArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// Sets `AntennaUplinkConfigArn` in place: [`Self::antenna_uplink_config_arn`] on a value held
+        /// by `&mut`.
+        pub fn set_antenna_uplink_config_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AntennaUplinkConfigArn", value.into());
+            self
+        }
+
+        /// `AntennaUplinkConfigArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_antenna_uplink_config_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AntennaUplinkConfigArn")
+        }
+
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 }
@@ -707,30 +1247,78 @@ impl DataflowEndpointGroup {
         DataflowEndpointGroup { core }
     }
 
-    prop! {
-        /// `ContactPostPassDurationSeconds`: Amount of time, in seconds, after a contact ends that
-        /// the Ground Station Dataflow Endpoint Group will be in a POSTPASS state. A Ground Station
-        /// Dataflow Endpoint Group State Change event will be emitted when the Dataflow Endpoint
-        /// Group enters and exits the POSTPASS state.
-        core.props, "ContactPostPassDurationSeconds", contact_post_pass_duration_seconds, set_contact_post_pass_duration_seconds, get_contact_post_pass_duration_seconds, Val<i64>
+    /// `ContactPostPassDurationSeconds`: Amount of time, in seconds, after a contact ends that the
+    /// Ground Station Dataflow Endpoint Group will be in a POSTPASS state. A Ground Station
+    /// Dataflow Endpoint Group State Change event will be emitted when the Dataflow Endpoint Group
+    /// enters and exits the POSTPASS state.
+    pub fn contact_post_pass_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ContactPostPassDurationSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `ContactPrePassDurationSeconds`: Amount of time, in seconds, before a contact starts
-        /// that the Ground Station Dataflow Endpoint Group will be in a PREPASS state. A Ground
-        /// Station Dataflow Endpoint Group State Change event will be emitted when the Dataflow
-        /// Endpoint Group enters and exits the PREPASS state.
-        core.props, "ContactPrePassDurationSeconds", contact_pre_pass_duration_seconds, set_contact_pre_pass_duration_seconds, get_contact_pre_pass_duration_seconds, Val<i64>
+    /// Sets `ContactPostPassDurationSeconds` in place: [`Self::contact_post_pass_duration_seconds`]
+    /// on a value held by `&mut`.
+    pub fn set_contact_post_pass_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ContactPostPassDurationSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `EndpointDetails`.
-        core.props, "EndpointDetails", _, set_endpoint_details, get_endpoint_details, Val<List<dataflow_endpoint_group::EndpointDetails>>
+    /// `ContactPostPassDurationSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contact_post_pass_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ContactPostPassDurationSeconds")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ContactPrePassDurationSeconds`: Amount of time, in seconds, before a contact starts that
+    /// the Ground Station Dataflow Endpoint Group will be in a PREPASS state. A Ground Station
+    /// Dataflow Endpoint Group State Change event will be emitted when the Dataflow Endpoint Group
+    /// enters and exits the PREPASS state.
+    pub fn contact_pre_pass_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ContactPrePassDurationSeconds", value.into());
+        self
+    }
+
+    /// Sets `ContactPrePassDurationSeconds` in place: [`Self::contact_pre_pass_duration_seconds`]
+    /// on a value held by `&mut`.
+    pub fn set_contact_pre_pass_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ContactPrePassDurationSeconds", value.into());
+        self
+    }
+
+    /// `ContactPrePassDurationSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contact_pre_pass_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ContactPrePassDurationSeconds")
+    }
+
+    /// Sets `EndpointDetails`, which `new` took, in place.
+    pub fn set_endpoint_details(&mut self, value: impl Into<Val<List<dataflow_endpoint_group::EndpointDetails>>>) -> &mut Self {
+        self.core.props.set("EndpointDetails", value.into());
+        self
+    }
+
+    /// `EndpointDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_details(&self) -> ::std::option::Option<Val<List<dataflow_endpoint_group::EndpointDetails>>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointDetails")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -774,19 +1362,59 @@ pub mod dataflow_endpoint_group {
             EndpointDetails { props }
         }
 
-        prop! {
-            /// `AwsGroundStationAgentEndpoint`: Information about AwsGroundStationAgentEndpoint.
-            props, "AwsGroundStationAgentEndpoint", aws_ground_station_agent_endpoint, set_aws_ground_station_agent_endpoint, get_aws_ground_station_agent_endpoint, Val<AwsGroundStationAgentEndpoint>
+        /// `AwsGroundStationAgentEndpoint`: Information about AwsGroundStationAgentEndpoint.
+        pub fn aws_ground_station_agent_endpoint(mut self, value: impl Into<Val<AwsGroundStationAgentEndpoint>>) -> Self {
+            self.props.set("AwsGroundStationAgentEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `Endpoint`.
-            props, "Endpoint", endpoint, set_endpoint, get_endpoint, Val<DataflowEndpoint>
+        /// Sets `AwsGroundStationAgentEndpoint` in place: [`Self::aws_ground_station_agent_endpoint`]
+        /// on a value held by `&mut`.
+        pub fn set_aws_ground_station_agent_endpoint(&mut self, value: impl Into<Val<AwsGroundStationAgentEndpoint>>) -> &mut Self {
+            self.props.set("AwsGroundStationAgentEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityDetails`.
-            props, "SecurityDetails", security_details, set_security_details, get_security_details, Val<SecurityDetails>
+        /// `AwsGroundStationAgentEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_ground_station_agent_endpoint(&self) -> ::std::option::Option<Val<AwsGroundStationAgentEndpoint>> {
+            crate::cfn::get_prop(&self.props, "AwsGroundStationAgentEndpoint")
+        }
+
+        /// `Endpoint`.
+        pub fn endpoint(mut self, value: impl Into<Val<DataflowEndpoint>>) -> Self {
+            self.props.set("Endpoint", value.into());
+            self
+        }
+
+        /// Sets `Endpoint` in place: [`Self::endpoint`] on a value held by `&mut`.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<DataflowEndpoint>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
+        }
+
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<DataflowEndpoint>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
+        }
+
+        /// `SecurityDetails`.
+        pub fn security_details(mut self, value: impl Into<Val<SecurityDetails>>) -> Self {
+            self.props.set("SecurityDetails", value.into());
+            self
+        }
+
+        /// Sets `SecurityDetails` in place: [`Self::security_details`] on a value held by `&mut`.
+        pub fn set_security_details(&mut self, value: impl Into<Val<SecurityDetails>>) -> &mut Self {
+            self.props.set("SecurityDetails", value.into());
+            self
+        }
+
+        /// `SecurityDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_details(&self) -> ::std::option::Option<Val<SecurityDetails>> {
+            crate::cfn::get_prop(&self.props, "SecurityDetails")
         }
     }
 
@@ -806,30 +1434,94 @@ pub mod dataflow_endpoint_group {
             AwsGroundStationAgentEndpoint { props }
         }
 
-        prop! {
-            /// `AgentStatus`: The status of AgentEndpoint.
-            props, "AgentStatus", agent_status, set_agent_status, get_agent_status, Val<AgentStatus>
+        /// `AgentStatus`: The status of AgentEndpoint.
+        pub fn agent_status(mut self, value: impl Into<Val<AgentStatus>>) -> Self {
+            self.props.set("AgentStatus", value.into());
+            self
         }
 
-        prop! {
-            /// `AuditResults`: The results of the audit.
-            props, "AuditResults", audit_results, set_audit_results, get_audit_results, Val<AuditResults>
+        /// Sets `AgentStatus` in place: [`Self::agent_status`] on a value held by `&mut`.
+        pub fn set_agent_status(&mut self, value: impl Into<Val<AgentStatus>>) -> &mut Self {
+            self.props.set("AgentStatus", value.into());
+            self
         }
 
-        prop! {
-            /// `EgressAddress`: Egress address of AgentEndpoint with an optional mtu.
-            props, "EgressAddress", egress_address, set_egress_address, get_egress_address, Val<ConnectionDetails>
+        /// `AgentStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_status(&self) -> ::std::option::Option<Val<AgentStatus>> {
+            crate::cfn::get_prop(&self.props, "AgentStatus")
         }
 
-        prop! {
-            /// `IngressAddress`: Ingress address of AgentEndpoint with a port range and an optional
-            /// mtu.
-            props, "IngressAddress", ingress_address, set_ingress_address, get_ingress_address, Val<RangedConnectionDetails>
+        /// `AuditResults`: The results of the audit.
+        pub fn audit_results(mut self, value: impl Into<Val<AuditResults>>) -> Self {
+            self.props.set("AuditResults", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `AuditResults` in place: [`Self::audit_results`] on a value held by `&mut`.
+        pub fn set_audit_results(&mut self, value: impl Into<Val<AuditResults>>) -> &mut Self {
+            self.props.set("AuditResults", value.into());
+            self
+        }
+
+        /// `AuditResults` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audit_results(&self) -> ::std::option::Option<Val<AuditResults>> {
+            crate::cfn::get_prop(&self.props, "AuditResults")
+        }
+
+        /// `EgressAddress`: Egress address of AgentEndpoint with an optional mtu.
+        pub fn egress_address(mut self, value: impl Into<Val<ConnectionDetails>>) -> Self {
+            self.props.set("EgressAddress", value.into());
+            self
+        }
+
+        /// Sets `EgressAddress` in place: [`Self::egress_address`] on a value held by `&mut`.
+        pub fn set_egress_address(&mut self, value: impl Into<Val<ConnectionDetails>>) -> &mut Self {
+            self.props.set("EgressAddress", value.into());
+            self
+        }
+
+        /// `EgressAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_egress_address(&self) -> ::std::option::Option<Val<ConnectionDetails>> {
+            crate::cfn::get_prop(&self.props, "EgressAddress")
+        }
+
+        /// `IngressAddress`: Ingress address of AgentEndpoint with a port range and an optional mtu.
+        pub fn ingress_address(mut self, value: impl Into<Val<RangedConnectionDetails>>) -> Self {
+            self.props.set("IngressAddress", value.into());
+            self
+        }
+
+        /// Sets `IngressAddress` in place: [`Self::ingress_address`] on a value held by `&mut`.
+        pub fn set_ingress_address(&mut self, value: impl Into<Val<RangedConnectionDetails>>) -> &mut Self {
+            self.props.set("IngressAddress", value.into());
+            self
+        }
+
+        /// `IngressAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ingress_address(&self) -> ::std::option::Option<Val<RangedConnectionDetails>> {
+            crate::cfn::get_prop(&self.props, "IngressAddress")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -881,14 +1573,40 @@ pub mod dataflow_endpoint_group {
             ConnectionDetails { props }
         }
 
-        prop! {
-            /// `Mtu`: Maximum transmission unit (MTU) size in bytes of a dataflow endpoint.
-            props, "Mtu", mtu, set_mtu, get_mtu, Val<i64>
+        /// `Mtu`: Maximum transmission unit (MTU) size in bytes of a dataflow endpoint.
+        pub fn mtu(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Mtu", value.into());
+            self
         }
 
-        prop! {
-            /// `SocketAddress`.
-            props, "SocketAddress", socket_address, set_socket_address, get_socket_address, Val<SocketAddress>
+        /// Sets `Mtu` in place: [`Self::mtu`] on a value held by `&mut`.
+        pub fn set_mtu(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Mtu", value.into());
+            self
+        }
+
+        /// `Mtu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mtu(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Mtu")
+        }
+
+        /// `SocketAddress`.
+        pub fn socket_address(mut self, value: impl Into<Val<SocketAddress>>) -> Self {
+            self.props.set("SocketAddress", value.into());
+            self
+        }
+
+        /// Sets `SocketAddress` in place: [`Self::socket_address`] on a value held by `&mut`.
+        pub fn set_socket_address(&mut self, value: impl Into<Val<SocketAddress>>) -> &mut Self {
+            self.props.set("SocketAddress", value.into());
+            self
+        }
+
+        /// `SocketAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_socket_address(&self) -> ::std::option::Option<Val<SocketAddress>> {
+            crate::cfn::get_prop(&self.props, "SocketAddress")
         }
     }
 
@@ -907,14 +1625,40 @@ pub mod dataflow_endpoint_group {
             SocketAddress { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Port`.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
     }
 
@@ -934,14 +1678,40 @@ pub mod dataflow_endpoint_group {
             RangedConnectionDetails { props }
         }
 
-        prop! {
-            /// `Mtu`: Maximum transmission unit (MTU) size in bytes of a dataflow endpoint.
-            props, "Mtu", mtu, set_mtu, get_mtu, Val<i64>
+        /// `Mtu`: Maximum transmission unit (MTU) size in bytes of a dataflow endpoint.
+        pub fn mtu(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Mtu", value.into());
+            self
         }
 
-        prop! {
-            /// `SocketAddress`: A socket address with a port range.
-            props, "SocketAddress", socket_address, set_socket_address, get_socket_address, Val<RangedSocketAddress>
+        /// Sets `Mtu` in place: [`Self::mtu`] on a value held by `&mut`.
+        pub fn set_mtu(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Mtu", value.into());
+            self
+        }
+
+        /// `Mtu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mtu(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Mtu")
+        }
+
+        /// `SocketAddress`: A socket address with a port range.
+        pub fn socket_address(mut self, value: impl Into<Val<RangedSocketAddress>>) -> Self {
+            self.props.set("SocketAddress", value.into());
+            self
+        }
+
+        /// Sets `SocketAddress` in place: [`Self::socket_address`] on a value held by `&mut`.
+        pub fn set_socket_address(&mut self, value: impl Into<Val<RangedSocketAddress>>) -> &mut Self {
+            self.props.set("SocketAddress", value.into());
+            self
+        }
+
+        /// `SocketAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_socket_address(&self) -> ::std::option::Option<Val<RangedSocketAddress>> {
+            crate::cfn::get_prop(&self.props, "SocketAddress")
         }
     }
 
@@ -961,14 +1731,40 @@ pub mod dataflow_endpoint_group {
             RangedSocketAddress { props }
         }
 
-        prop! {
-            /// `Name`: IPv4 socket address.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`: IPv4 socket address.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `PortRange`: Port range of a socket address.
-            props, "PortRange", port_range, set_port_range, get_port_range, Val<IntegerRange>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `PortRange`: Port range of a socket address.
+        pub fn port_range(mut self, value: impl Into<Val<IntegerRange>>) -> Self {
+            self.props.set("PortRange", value.into());
+            self
+        }
+
+        /// Sets `PortRange` in place: [`Self::port_range`] on a value held by `&mut`.
+        pub fn set_port_range(&mut self, value: impl Into<Val<IntegerRange>>) -> &mut Self {
+            self.props.set("PortRange", value.into());
+            self
+        }
+
+        /// `PortRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port_range(&self) -> ::std::option::Option<Val<IntegerRange>> {
+            crate::cfn::get_prop(&self.props, "PortRange")
         }
     }
 
@@ -988,14 +1784,40 @@ pub mod dataflow_endpoint_group {
             IntegerRange { props }
         }
 
-        prop! {
-            /// `Maximum`: A maximum value.
-            props, "Maximum", maximum, set_maximum, get_maximum, Val<i64>
+        /// `Maximum`: A maximum value.
+        pub fn maximum(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Maximum", value.into());
+            self
         }
 
-        prop! {
-            /// `Minimum`: A minimum value.
-            props, "Minimum", minimum, set_minimum, get_minimum, Val<i64>
+        /// Sets `Maximum` in place: [`Self::maximum`] on a value held by `&mut`.
+        pub fn set_maximum(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Maximum", value.into());
+            self
+        }
+
+        /// `Maximum` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Maximum")
+        }
+
+        /// `Minimum`: A minimum value.
+        pub fn minimum(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Minimum", value.into());
+            self
+        }
+
+        /// Sets `Minimum` in place: [`Self::minimum`] on a value held by `&mut`.
+        pub fn set_minimum(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Minimum", value.into());
+            self
+        }
+
+        /// `Minimum` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Minimum")
         }
     }
 
@@ -1014,19 +1836,58 @@ pub mod dataflow_endpoint_group {
             DataflowEndpoint { props }
         }
 
-        prop! {
-            /// `Address`.
-            props, "Address", address, set_address, get_address, Val<SocketAddress>
+        /// `Address`.
+        pub fn address(mut self, value: impl Into<Val<SocketAddress>>) -> Self {
+            self.props.set("Address", value.into());
+            self
         }
 
-        prop! {
-            /// `Mtu`.
-            props, "Mtu", mtu, set_mtu, get_mtu, Val<i64>
+        /// Sets `Address` in place: [`Self::address`] on a value held by `&mut`.
+        pub fn set_address(&mut self, value: impl Into<Val<SocketAddress>>) -> &mut Self {
+            self.props.set("Address", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Address` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_address(&self) -> ::std::option::Option<Val<SocketAddress>> {
+            crate::cfn::get_prop(&self.props, "Address")
+        }
+
+        /// `Mtu`.
+        pub fn mtu(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Mtu", value.into());
+            self
+        }
+
+        /// Sets `Mtu` in place: [`Self::mtu`] on a value held by `&mut`.
+        pub fn set_mtu(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Mtu", value.into());
+            self
+        }
+
+        /// `Mtu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mtu(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Mtu")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1045,19 +1906,58 @@ pub mod dataflow_endpoint_group {
             SecurityDetails { props }
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `RoleArn`.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`.
-            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `SecurityGroupIds`.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `SubnetIds`.
+        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
     }
 }
@@ -1081,30 +1981,84 @@ impl DataflowEndpointGroupV2 {
         DataflowEndpointGroupV2 { core }
     }
 
-    prop! {
-        /// `ContactPostPassDurationSeconds`: Amount of time, in seconds, after a contact ends that
-        /// the Ground Station Dataflow Endpoint Group will be in a POSTPASS state. A Ground Station
-        /// Dataflow Endpoint Group State Change event will be emitted when the Dataflow Endpoint
-        /// Group enters and exits the POSTPASS state.
-        core.props, "ContactPostPassDurationSeconds", contact_post_pass_duration_seconds, set_contact_post_pass_duration_seconds, get_contact_post_pass_duration_seconds, Val<i64>
+    /// `ContactPostPassDurationSeconds`: Amount of time, in seconds, after a contact ends that the
+    /// Ground Station Dataflow Endpoint Group will be in a POSTPASS state. A Ground Station
+    /// Dataflow Endpoint Group State Change event will be emitted when the Dataflow Endpoint Group
+    /// enters and exits the POSTPASS state.
+    pub fn contact_post_pass_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ContactPostPassDurationSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `ContactPrePassDurationSeconds`: Amount of time, in seconds, before a contact starts
-        /// that the Ground Station Dataflow Endpoint Group will be in a PREPASS state. A Ground
-        /// Station Dataflow Endpoint Group State Change event will be emitted when the Dataflow
-        /// Endpoint Group enters and exits the PREPASS state.
-        core.props, "ContactPrePassDurationSeconds", contact_pre_pass_duration_seconds, set_contact_pre_pass_duration_seconds, get_contact_pre_pass_duration_seconds, Val<i64>
+    /// Sets `ContactPostPassDurationSeconds` in place: [`Self::contact_post_pass_duration_seconds`]
+    /// on a value held by `&mut`.
+    pub fn set_contact_post_pass_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ContactPostPassDurationSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `Endpoints`.
-        core.props, "Endpoints", endpoints, set_endpoints, get_endpoints, Val<List<dataflow_endpoint_group_v2::CreateEndpointDetails>>
+    /// `ContactPostPassDurationSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contact_post_pass_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ContactPostPassDurationSeconds")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ContactPrePassDurationSeconds`: Amount of time, in seconds, before a contact starts that
+    /// the Ground Station Dataflow Endpoint Group will be in a PREPASS state. A Ground Station
+    /// Dataflow Endpoint Group State Change event will be emitted when the Dataflow Endpoint Group
+    /// enters and exits the PREPASS state.
+    pub fn contact_pre_pass_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ContactPrePassDurationSeconds", value.into());
+        self
+    }
+
+    /// Sets `ContactPrePassDurationSeconds` in place: [`Self::contact_pre_pass_duration_seconds`]
+    /// on a value held by `&mut`.
+    pub fn set_contact_pre_pass_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ContactPrePassDurationSeconds", value.into());
+        self
+    }
+
+    /// `ContactPrePassDurationSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contact_pre_pass_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ContactPrePassDurationSeconds")
+    }
+
+    /// `Endpoints`.
+    pub fn endpoints(mut self, value: impl Into<Val<List<dataflow_endpoint_group_v2::CreateEndpointDetails>>>) -> Self {
+        self.core.props.set("Endpoints", value.into());
+        self
+    }
+
+    /// Sets `Endpoints` in place: [`Self::endpoints`] on a value held by `&mut`.
+    pub fn set_endpoints(&mut self, value: impl Into<Val<List<dataflow_endpoint_group_v2::CreateEndpointDetails>>>) -> &mut Self {
+        self.core.props.set("Endpoints", value.into());
+        self
+    }
+
+    /// `Endpoints` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoints(&self) -> ::std::option::Option<Val<List<dataflow_endpoint_group_v2::CreateEndpointDetails>>> {
+        crate::cfn::get_prop(&self.core.props, "Endpoints")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1153,16 +2107,44 @@ pub mod dataflow_endpoint_group_v2 {
             CreateEndpointDetails { props }
         }
 
-        prop! {
-            /// `DownlinkAwsGroundStationAgentEndpoint`: Information about
-            /// DownlinkAwsGroundStationAgentEndpoint used for create
-            props, "DownlinkAwsGroundStationAgentEndpoint", downlink_aws_ground_station_agent_endpoint, set_downlink_aws_ground_station_agent_endpoint, get_downlink_aws_ground_station_agent_endpoint, Val<DownlinkAwsGroundStationAgentEndpoint>
+        /// `DownlinkAwsGroundStationAgentEndpoint`: Information about
+        /// DownlinkAwsGroundStationAgentEndpoint used for create
+        pub fn downlink_aws_ground_station_agent_endpoint(mut self, value: impl Into<Val<DownlinkAwsGroundStationAgentEndpoint>>) -> Self {
+            self.props.set("DownlinkAwsGroundStationAgentEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `UplinkAwsGroundStationAgentEndpoint`: Information about
-            /// UplinkAwsGroundStationAgentEndpoint used for create
-            props, "UplinkAwsGroundStationAgentEndpoint", uplink_aws_ground_station_agent_endpoint, set_uplink_aws_ground_station_agent_endpoint, get_uplink_aws_ground_station_agent_endpoint, Val<UplinkAwsGroundStationAgentEndpoint>
+        /// Sets `DownlinkAwsGroundStationAgentEndpoint` in place: [`Self::downlink_aws_ground_station_agent_endpoint`]
+        /// on a value held by `&mut`.
+        pub fn set_downlink_aws_ground_station_agent_endpoint(&mut self, value: impl Into<Val<DownlinkAwsGroundStationAgentEndpoint>>) -> &mut Self {
+            self.props.set("DownlinkAwsGroundStationAgentEndpoint", value.into());
+            self
+        }
+
+        /// `DownlinkAwsGroundStationAgentEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_downlink_aws_ground_station_agent_endpoint(&self) -> ::std::option::Option<Val<DownlinkAwsGroundStationAgentEndpoint>> {
+            crate::cfn::get_prop(&self.props, "DownlinkAwsGroundStationAgentEndpoint")
+        }
+
+        /// `UplinkAwsGroundStationAgentEndpoint`: Information about UplinkAwsGroundStationAgentEndpoint
+        /// used for create
+        pub fn uplink_aws_ground_station_agent_endpoint(mut self, value: impl Into<Val<UplinkAwsGroundStationAgentEndpoint>>) -> Self {
+            self.props.set("UplinkAwsGroundStationAgentEndpoint", value.into());
+            self
+        }
+
+        /// Sets `UplinkAwsGroundStationAgentEndpoint` in place: [`Self::uplink_aws_ground_station_agent_endpoint`]
+        /// on a value held by `&mut`.
+        pub fn set_uplink_aws_ground_station_agent_endpoint(&mut self, value: impl Into<Val<UplinkAwsGroundStationAgentEndpoint>>) -> &mut Self {
+            self.props.set("UplinkAwsGroundStationAgentEndpoint", value.into());
+            self
+        }
+
+        /// `UplinkAwsGroundStationAgentEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uplink_aws_ground_station_agent_endpoint(&self) -> ::std::option::Option<Val<UplinkAwsGroundStationAgentEndpoint>> {
+            crate::cfn::get_prop(&self.props, "UplinkAwsGroundStationAgentEndpoint")
         }
     }
 
@@ -1189,14 +2171,28 @@ pub mod dataflow_endpoint_group_v2 {
             DownlinkAwsGroundStationAgentEndpoint { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `DataflowDetails`: Dataflow details for downlink
-            props, "DataflowDetails", _, set_dataflow_details, get_dataflow_details, Val<DownlinkDataflowDetails>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `DataflowDetails`, which `new` took, in place.
+        pub fn set_dataflow_details(&mut self, value: impl Into<Val<DownlinkDataflowDetails>>) -> &mut Self {
+            self.props.set("DataflowDetails", value.into());
+            self
+        }
+
+        /// `DataflowDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dataflow_details(&self) -> ::std::option::Option<Val<DownlinkDataflowDetails>> {
+            crate::cfn::get_prop(&self.props, "DataflowDetails")
         }
     }
 
@@ -1218,10 +2214,24 @@ pub mod dataflow_endpoint_group_v2 {
             DownlinkDataflowDetails { props }
         }
 
-        prop! {
-            /// `AgentConnectionDetails`: Connection details for downlink, from ground station to agent,
-            /// and customer to agent
-            props, "AgentConnectionDetails", agent_connection_details, set_agent_connection_details, get_agent_connection_details, Val<DownlinkConnectionDetails>
+        /// `AgentConnectionDetails`: Connection details for downlink, from ground station to agent, and
+        /// customer to agent
+        pub fn agent_connection_details(mut self, value: impl Into<Val<DownlinkConnectionDetails>>) -> Self {
+            self.props.set("AgentConnectionDetails", value.into());
+            self
+        }
+
+        /// Sets `AgentConnectionDetails` in place: [`Self::agent_connection_details`] on a value held
+        /// by `&mut`.
+        pub fn set_agent_connection_details(&mut self, value: impl Into<Val<DownlinkConnectionDetails>>) -> &mut Self {
+            self.props.set("AgentConnectionDetails", value.into());
+            self
+        }
+
+        /// `AgentConnectionDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_connection_details(&self) -> ::std::option::Option<Val<DownlinkConnectionDetails>> {
+            crate::cfn::get_prop(&self.props, "AgentConnectionDetails")
         }
     }
 
@@ -1250,16 +2260,28 @@ pub mod dataflow_endpoint_group_v2 {
             DownlinkConnectionDetails { props }
         }
 
-        prop! {
-            /// `EgressAddressAndPort`: Socket address of an uplink or downlink agent endpoint with an
-            /// optional mtu.
-            props, "EgressAddressAndPort", _, set_egress_address_and_port, get_egress_address_and_port, Val<ConnectionDetails>
+        /// Sets `EgressAddressAndPort`, which `new` took, in place.
+        pub fn set_egress_address_and_port(&mut self, value: impl Into<Val<ConnectionDetails>>) -> &mut Self {
+            self.props.set("EgressAddressAndPort", value.into());
+            self
         }
 
-        prop! {
-            /// `AgentIpAndPortAddress`: Socket address of an uplink or downlink agent endpoint with a
-            /// port range and an optional mtu.
-            props, "AgentIpAndPortAddress", _, set_agent_ip_and_port_address, get_agent_ip_and_port_address, Val<RangedConnectionDetails>
+        /// `EgressAddressAndPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_egress_address_and_port(&self) -> ::std::option::Option<Val<ConnectionDetails>> {
+            crate::cfn::get_prop(&self.props, "EgressAddressAndPort")
+        }
+
+        /// Sets `AgentIpAndPortAddress`, which `new` took, in place.
+        pub fn set_agent_ip_and_port_address(&mut self, value: impl Into<Val<RangedConnectionDetails>>) -> &mut Self {
+            self.props.set("AgentIpAndPortAddress", value.into());
+            self
+        }
+
+        /// `AgentIpAndPortAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_ip_and_port_address(&self) -> ::std::option::Option<Val<RangedConnectionDetails>> {
+            crate::cfn::get_prop(&self.props, "AgentIpAndPortAddress")
         }
     }
 
@@ -1281,14 +2303,34 @@ pub mod dataflow_endpoint_group_v2 {
             RangedConnectionDetails { props }
         }
 
-        prop! {
-            /// `SocketAddress`: A socket address with a port range.
-            props, "SocketAddress", _, set_socket_address, get_socket_address, Val<RangedSocketAddress>
+        /// Sets `SocketAddress`, which `new` took, in place.
+        pub fn set_socket_address(&mut self, value: impl Into<Val<RangedSocketAddress>>) -> &mut Self {
+            self.props.set("SocketAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `Mtu`: Maximum transmission unit (MTU) size in bytes of a dataflow endpoint.
-            props, "Mtu", mtu, set_mtu, get_mtu, Val<i64>
+        /// `SocketAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_socket_address(&self) -> ::std::option::Option<Val<RangedSocketAddress>> {
+            crate::cfn::get_prop(&self.props, "SocketAddress")
+        }
+
+        /// `Mtu`: Maximum transmission unit (MTU) size in bytes of a dataflow endpoint.
+        pub fn mtu(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Mtu", value.into());
+            self
+        }
+
+        /// Sets `Mtu` in place: [`Self::mtu`] on a value held by `&mut`.
+        pub fn set_mtu(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Mtu", value.into());
+            self
+        }
+
+        /// `Mtu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mtu(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Mtu")
         }
     }
 
@@ -1312,14 +2354,28 @@ pub mod dataflow_endpoint_group_v2 {
             RangedSocketAddress { props }
         }
 
-        prop! {
-            /// `Name`: IPv4 socket address.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `PortRange`: Port range of a socket address.
-            props, "PortRange", _, set_port_range, get_port_range, Val<IntegerRange>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `PortRange`, which `new` took, in place.
+        pub fn set_port_range(&mut self, value: impl Into<Val<IntegerRange>>) -> &mut Self {
+            self.props.set("PortRange", value.into());
+            self
+        }
+
+        /// `PortRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port_range(&self) -> ::std::option::Option<Val<IntegerRange>> {
+            crate::cfn::get_prop(&self.props, "PortRange")
         }
     }
 
@@ -1343,14 +2399,28 @@ pub mod dataflow_endpoint_group_v2 {
             IntegerRange { props }
         }
 
-        prop! {
-            /// `Minimum`: A minimum value.
-            props, "Minimum", _, set_minimum, get_minimum, Val<i64>
+        /// Sets `Minimum`, which `new` took, in place.
+        pub fn set_minimum(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Minimum", value.into());
+            self
         }
 
-        prop! {
-            /// `Maximum`: A maximum value.
-            props, "Maximum", _, set_maximum, get_maximum, Val<i64>
+        /// `Minimum` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Minimum")
+        }
+
+        /// Sets `Maximum`, which `new` took, in place.
+        pub fn set_maximum(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Maximum", value.into());
+            self
+        }
+
+        /// `Maximum` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Maximum")
         }
     }
 
@@ -1372,14 +2442,34 @@ pub mod dataflow_endpoint_group_v2 {
             ConnectionDetails { props }
         }
 
-        prop! {
-            /// `SocketAddress`.
-            props, "SocketAddress", _, set_socket_address, get_socket_address, Val<SocketAddress>
+        /// Sets `SocketAddress`, which `new` took, in place.
+        pub fn set_socket_address(&mut self, value: impl Into<Val<SocketAddress>>) -> &mut Self {
+            self.props.set("SocketAddress", value.into());
+            self
         }
 
-        prop! {
-            /// `Mtu`: Maximum transmission unit (MTU) size in bytes of a dataflow endpoint.
-            props, "Mtu", mtu, set_mtu, get_mtu, Val<i64>
+        /// `SocketAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_socket_address(&self) -> ::std::option::Option<Val<SocketAddress>> {
+            crate::cfn::get_prop(&self.props, "SocketAddress")
+        }
+
+        /// `Mtu`: Maximum transmission unit (MTU) size in bytes of a dataflow endpoint.
+        pub fn mtu(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Mtu", value.into());
+            self
+        }
+
+        /// Sets `Mtu` in place: [`Self::mtu`] on a value held by `&mut`.
+        pub fn set_mtu(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Mtu", value.into());
+            self
+        }
+
+        /// `Mtu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mtu(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Mtu")
         }
     }
 
@@ -1402,14 +2492,28 @@ pub mod dataflow_endpoint_group_v2 {
             SocketAddress { props }
         }
 
-        prop! {
-            /// `Name`: IPv4 socket address.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`: Port of a socket address.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
     }
 
@@ -1436,14 +2540,28 @@ pub mod dataflow_endpoint_group_v2 {
             UplinkAwsGroundStationAgentEndpoint { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `DataflowDetails`: Dataflow details for uplink
-            props, "DataflowDetails", _, set_dataflow_details, get_dataflow_details, Val<UplinkDataflowDetails>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `DataflowDetails`, which `new` took, in place.
+        pub fn set_dataflow_details(&mut self, value: impl Into<Val<UplinkDataflowDetails>>) -> &mut Self {
+            self.props.set("DataflowDetails", value.into());
+            self
+        }
+
+        /// `DataflowDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dataflow_details(&self) -> ::std::option::Option<Val<UplinkDataflowDetails>> {
+            crate::cfn::get_prop(&self.props, "DataflowDetails")
         }
     }
 
@@ -1465,10 +2583,24 @@ pub mod dataflow_endpoint_group_v2 {
             UplinkDataflowDetails { props }
         }
 
-        prop! {
-            /// `AgentConnectionDetails`: Connection details for uplink, from ground station to agent,
-            /// and customer to agent
-            props, "AgentConnectionDetails", agent_connection_details, set_agent_connection_details, get_agent_connection_details, Val<UplinkConnectionDetails>
+        /// `AgentConnectionDetails`: Connection details for uplink, from ground station to agent, and
+        /// customer to agent
+        pub fn agent_connection_details(mut self, value: impl Into<Val<UplinkConnectionDetails>>) -> Self {
+            self.props.set("AgentConnectionDetails", value.into());
+            self
+        }
+
+        /// Sets `AgentConnectionDetails` in place: [`Self::agent_connection_details`] on a value held
+        /// by `&mut`.
+        pub fn set_agent_connection_details(&mut self, value: impl Into<Val<UplinkConnectionDetails>>) -> &mut Self {
+            self.props.set("AgentConnectionDetails", value.into());
+            self
+        }
+
+        /// `AgentConnectionDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_connection_details(&self) -> ::std::option::Option<Val<UplinkConnectionDetails>> {
+            crate::cfn::get_prop(&self.props, "AgentConnectionDetails")
         }
     }
 
@@ -1497,16 +2629,28 @@ pub mod dataflow_endpoint_group_v2 {
             UplinkConnectionDetails { props }
         }
 
-        prop! {
-            /// `IngressAddressAndPort`: Socket address of an uplink or downlink agent endpoint with an
-            /// optional mtu.
-            props, "IngressAddressAndPort", _, set_ingress_address_and_port, get_ingress_address_and_port, Val<ConnectionDetails>
+        /// Sets `IngressAddressAndPort`, which `new` took, in place.
+        pub fn set_ingress_address_and_port(&mut self, value: impl Into<Val<ConnectionDetails>>) -> &mut Self {
+            self.props.set("IngressAddressAndPort", value.into());
+            self
         }
 
-        prop! {
-            /// `AgentIpAndPortAddress`: Socket address of an uplink or downlink agent endpoint with a
-            /// port range and an optional mtu.
-            props, "AgentIpAndPortAddress", _, set_agent_ip_and_port_address, get_agent_ip_and_port_address, Val<RangedConnectionDetails>
+        /// `IngressAddressAndPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ingress_address_and_port(&self) -> ::std::option::Option<Val<ConnectionDetails>> {
+            crate::cfn::get_prop(&self.props, "IngressAddressAndPort")
+        }
+
+        /// Sets `AgentIpAndPortAddress`, which `new` took, in place.
+        pub fn set_agent_ip_and_port_address(&mut self, value: impl Into<Val<RangedConnectionDetails>>) -> &mut Self {
+            self.props.set("AgentIpAndPortAddress", value.into());
+            self
+        }
+
+        /// `AgentIpAndPortAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_agent_ip_and_port_address(&self) -> ::std::option::Option<Val<RangedConnectionDetails>> {
+            crate::cfn::get_prop(&self.props, "AgentIpAndPortAddress")
         }
     }
 }
@@ -1545,59 +2689,166 @@ impl MissionProfile {
         MissionProfile { core }
     }
 
-    prop! {
-        /// `ContactPostPassDurationSeconds`: Post-pass time needed after the contact.
-        core.props, "ContactPostPassDurationSeconds", contact_post_pass_duration_seconds, set_contact_post_pass_duration_seconds, get_contact_post_pass_duration_seconds, Val<i64>
+    /// `ContactPostPassDurationSeconds`: Post-pass time needed after the contact.
+    pub fn contact_post_pass_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ContactPostPassDurationSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `ContactPrePassDurationSeconds`: Pre-pass time needed before the contact.
-        core.props, "ContactPrePassDurationSeconds", contact_pre_pass_duration_seconds, set_contact_pre_pass_duration_seconds, get_contact_pre_pass_duration_seconds, Val<i64>
+    /// Sets `ContactPostPassDurationSeconds` in place: [`Self::contact_post_pass_duration_seconds`]
+    /// on a value held by `&mut`.
+    pub fn set_contact_post_pass_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ContactPostPassDurationSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `DataflowEdges`.
-        core.props, "DataflowEdges", _, set_dataflow_edges, get_dataflow_edges, Val<List<mission_profile::DataflowEdge>>
+    /// `ContactPostPassDurationSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contact_post_pass_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ContactPostPassDurationSeconds")
     }
 
-    prop! {
-        /// `MinimumViableContactDurationSeconds`: Visibilities with shorter duration than the
-        /// specified minimum viable contact duration will be ignored when searching for available
-        /// contacts.
-        core.props, "MinimumViableContactDurationSeconds", _, set_minimum_viable_contact_duration_seconds, get_minimum_viable_contact_duration_seconds, Val<i64>
+    /// `ContactPrePassDurationSeconds`: Pre-pass time needed before the contact.
+    pub fn contact_pre_pass_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ContactPrePassDurationSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A name used to identify a mission profile.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `ContactPrePassDurationSeconds` in place: [`Self::contact_pre_pass_duration_seconds`]
+    /// on a value held by `&mut`.
+    pub fn set_contact_pre_pass_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ContactPrePassDurationSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `StreamsKmsKey`: The ARN of a KMS Key used for encrypting data during transmission from
-        /// the source to destination locations.
-        core.props, "StreamsKmsKey", streams_kms_key, set_streams_kms_key, get_streams_kms_key, Val<mission_profile::StreamsKmsKey>
+    /// `ContactPrePassDurationSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contact_pre_pass_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ContactPrePassDurationSeconds")
     }
 
-    prop! {
-        /// `StreamsKmsRole`: The ARN of the KMS Key or Alias Key role used to define permissions on
-        /// KMS Key usage.
-        core.props, "StreamsKmsRole", streams_kms_role, set_streams_kms_role, get_streams_kms_role, Val<String>
+    /// Sets `DataflowEdges`, which `new` took, in place.
+    pub fn set_dataflow_edges(&mut self, value: impl Into<Val<List<mission_profile::DataflowEdge>>>) -> &mut Self {
+        self.core.props.set("DataflowEdges", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DataflowEdges` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataflow_edges(&self) -> ::std::option::Option<Val<List<mission_profile::DataflowEdge>>> {
+        crate::cfn::get_prop(&self.core.props, "DataflowEdges")
     }
 
-    prop! {
-        /// `TelemetrySinkConfigArn`: ARN of a Config resource of type TelemetrySinkConfig used for
-        /// telemetry data sink configuration.
-        core.props, "TelemetrySinkConfigArn", telemetry_sink_config_arn, set_telemetry_sink_config_arn, get_telemetry_sink_config_arn, Val<String>
+    /// Sets `MinimumViableContactDurationSeconds`, which `new` took, in place.
+    pub fn set_minimum_viable_contact_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MinimumViableContactDurationSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `TrackingConfigArn`.
-        core.props, "TrackingConfigArn", _, set_tracking_config_arn, get_tracking_config_arn, Val<String>
+    /// `MinimumViableContactDurationSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_minimum_viable_contact_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MinimumViableContactDurationSeconds")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `StreamsKmsKey`: The ARN of a KMS Key used for encrypting data during transmission from the
+    /// source to destination locations.
+    pub fn streams_kms_key(mut self, value: impl Into<Val<mission_profile::StreamsKmsKey>>) -> Self {
+        self.core.props.set("StreamsKmsKey", value.into());
+        self
+    }
+
+    /// Sets `StreamsKmsKey` in place: [`Self::streams_kms_key`] on a value held by `&mut`.
+    pub fn set_streams_kms_key(&mut self, value: impl Into<Val<mission_profile::StreamsKmsKey>>) -> &mut Self {
+        self.core.props.set("StreamsKmsKey", value.into());
+        self
+    }
+
+    /// `StreamsKmsKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_streams_kms_key(&self) -> ::std::option::Option<Val<mission_profile::StreamsKmsKey>> {
+        crate::cfn::get_prop(&self.core.props, "StreamsKmsKey")
+    }
+
+    /// `StreamsKmsRole`: The ARN of the KMS Key or Alias Key role used to define permissions on KMS
+    /// Key usage.
+    pub fn streams_kms_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StreamsKmsRole", value.into());
+        self
+    }
+
+    /// Sets `StreamsKmsRole` in place: [`Self::streams_kms_role`] on a value held by `&mut`.
+    pub fn set_streams_kms_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StreamsKmsRole", value.into());
+        self
+    }
+
+    /// `StreamsKmsRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_streams_kms_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StreamsKmsRole")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TelemetrySinkConfigArn`: ARN of a Config resource of type TelemetrySinkConfig used for
+    /// telemetry data sink configuration.
+    pub fn telemetry_sink_config_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TelemetrySinkConfigArn", value.into());
+        self
+    }
+
+    /// Sets `TelemetrySinkConfigArn` in place: [`Self::telemetry_sink_config_arn`] on a value held
+    /// by `&mut`.
+    pub fn set_telemetry_sink_config_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TelemetrySinkConfigArn", value.into());
+        self
+    }
+
+    /// `TelemetrySinkConfigArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_telemetry_sink_config_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TelemetrySinkConfigArn")
+    }
+
+    /// Sets `TrackingConfigArn`, which `new` took, in place.
+    pub fn set_tracking_config_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TrackingConfigArn", value.into());
+        self
+    }
+
+    /// `TrackingConfigArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tracking_config_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TrackingConfigArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1644,14 +2895,40 @@ pub mod mission_profile {
             DataflowEdge { props }
         }
 
-        prop! {
-            /// `Destination`.
-            props, "Destination", destination, set_destination, get_destination, Val<String>
+        /// `Destination`.
+        pub fn destination(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Destination", value.into());
+            self
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", source, set_source, get_source, Val<String>
+        /// Sets `Destination` in place: [`Self::destination`] on a value held by `&mut`.
+        pub fn set_destination(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
+        }
+
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Destination")
+        }
+
+        /// `Source`.
+        pub fn source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -1672,19 +2949,58 @@ pub mod mission_profile {
             StreamsKmsKey { props }
         }
 
-        prop! {
-            /// `KmsAliasArn`.
-            props, "KmsAliasArn", kms_alias_arn, set_kms_alias_arn, get_kms_alias_arn, Val<String>
+        /// `KmsAliasArn`.
+        pub fn kms_alias_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsAliasArn", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsAliasName`.
-            props, "KmsAliasName", kms_alias_name, set_kms_alias_name, get_kms_alias_name, Val<String>
+        /// Sets `KmsAliasArn` in place: [`Self::kms_alias_arn`] on a value held by `&mut`.
+        pub fn set_kms_alias_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsAliasArn", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyArn`.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `KmsAliasArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_alias_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsAliasArn")
+        }
+
+        /// `KmsAliasName`.
+        pub fn kms_alias_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsAliasName", value.into());
+            self
+        }
+
+        /// Sets `KmsAliasName` in place: [`Self::kms_alias_name`] on a value held by `&mut`.
+        pub fn set_kms_alias_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsAliasName", value.into());
+            self
+        }
+
+        /// `KmsAliasName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_alias_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsAliasName")
+        }
+
+        /// `KmsKeyArn`.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 }

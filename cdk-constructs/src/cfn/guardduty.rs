@@ -49,20 +49,46 @@ impl CustomDetectionRuleAssociation {
         CustomDetectionRuleAssociation { core }
     }
 
-    prop! {
-        /// `Mode`: Whether the rule runs in LIVE mode (generates findings) or DRY_RUN mode (evaluates
-        /// without generating findings).
-        core.props, "Mode", _, set_mode, get_mode, Val<custom_detection_rule_association::Mode>
+    /// Sets `Mode`, which `new` took, in place.
+    pub fn set_mode(&mut self, value: impl Into<Val<custom_detection_rule_association::Mode>>) -> &mut Self {
+        self.core.props.set("Mode", value.into());
+        self
     }
 
-    prop! {
-        /// `RuleId`: The catalog identifier of the custom detection rule to associate.
-        core.props, "RuleId", _, set_rule_id, get_rule_id, Val<String>
+    /// `Mode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mode(&self) -> ::std::option::Option<Val<custom_detection_rule_association::Mode>> {
+        crate::cfn::get_prop(&self.core.props, "Mode")
     }
 
-    prop! {
-        /// `Tags`: The tags applied to the association.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `RuleId`, which `new` took, in place.
+    pub fn set_rule_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleId", value.into());
+        self
+    }
+
+    /// `RuleId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleId")
+    }
+
+    /// `Tags`: The tags applied to the association.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -140,29 +166,89 @@ impl Detector {
         Detector { core }
     }
 
-    prop! {
-        /// `DataSources`.
-        core.props, "DataSources", data_sources, set_data_sources, get_data_sources, Val<detector::CfnDataSourceConfigurations>
+    /// `DataSources`.
+    pub fn data_sources(mut self, value: impl Into<Val<detector::CfnDataSourceConfigurations>>) -> Self {
+        self.core.props.set("DataSources", value.into());
+        self
     }
 
-    prop! {
-        /// `Enable`.
-        core.props, "Enable", _, set_enable, get_enable, Val<bool>
+    /// Sets `DataSources` in place: [`Self::data_sources`] on a value held by `&mut`.
+    pub fn set_data_sources(&mut self, value: impl Into<Val<detector::CfnDataSourceConfigurations>>) -> &mut Self {
+        self.core.props.set("DataSources", value.into());
+        self
     }
 
-    prop! {
-        /// `Features`.
-        core.props, "Features", features, set_features, get_features, Val<List<detector::CfnFeatureConfiguration>>
+    /// `DataSources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_sources(&self) -> ::std::option::Option<Val<detector::CfnDataSourceConfigurations>> {
+        crate::cfn::get_prop(&self.core.props, "DataSources")
     }
 
-    prop! {
-        /// `FindingPublishingFrequency`.
-        core.props, "FindingPublishingFrequency", finding_publishing_frequency, set_finding_publishing_frequency, get_finding_publishing_frequency, Val<detector::FindingPublishingFrequency>
+    /// Sets `Enable`, which `new` took, in place.
+    pub fn set_enable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enable", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Enable` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enable")
+    }
+
+    /// `Features`.
+    pub fn features(mut self, value: impl Into<Val<List<detector::CfnFeatureConfiguration>>>) -> Self {
+        self.core.props.set("Features", value.into());
+        self
+    }
+
+    /// Sets `Features` in place: [`Self::features`] on a value held by `&mut`.
+    pub fn set_features(&mut self, value: impl Into<Val<List<detector::CfnFeatureConfiguration>>>) -> &mut Self {
+        self.core.props.set("Features", value.into());
+        self
+    }
+
+    /// `Features` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_features(&self) -> ::std::option::Option<Val<List<detector::CfnFeatureConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "Features")
+    }
+
+    /// `FindingPublishingFrequency`.
+    pub fn finding_publishing_frequency(mut self, value: impl Into<Val<detector::FindingPublishingFrequency>>) -> Self {
+        self.core.props.set("FindingPublishingFrequency", value.into());
+        self
+    }
+
+    /// Sets `FindingPublishingFrequency` in place: [`Self::finding_publishing_frequency`] on a
+    /// value held by `&mut`.
+    pub fn set_finding_publishing_frequency(&mut self, value: impl Into<Val<detector::FindingPublishingFrequency>>) -> &mut Self {
+        self.core.props.set("FindingPublishingFrequency", value.into());
+        self
+    }
+
+    /// `FindingPublishingFrequency` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_finding_publishing_frequency(&self) -> ::std::option::Option<Val<detector::FindingPublishingFrequency>> {
+        crate::cfn::get_prop(&self.core.props, "FindingPublishingFrequency")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -198,19 +284,58 @@ pub mod detector {
             CfnDataSourceConfigurations { props }
         }
 
-        prop! {
-            /// `Kubernetes`.
-            props, "Kubernetes", kubernetes, set_kubernetes, get_kubernetes, Val<CfnKubernetesConfiguration>
+        /// `Kubernetes`.
+        pub fn kubernetes(mut self, value: impl Into<Val<CfnKubernetesConfiguration>>) -> Self {
+            self.props.set("Kubernetes", value.into());
+            self
         }
 
-        prop! {
-            /// `MalwareProtection`.
-            props, "MalwareProtection", malware_protection, set_malware_protection, get_malware_protection, Val<CfnMalwareProtectionConfiguration>
+        /// Sets `Kubernetes` in place: [`Self::kubernetes`] on a value held by `&mut`.
+        pub fn set_kubernetes(&mut self, value: impl Into<Val<CfnKubernetesConfiguration>>) -> &mut Self {
+            self.props.set("Kubernetes", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Logs`.
-            props, "S3Logs", s3_logs, set_s3_logs, get_s3_logs, Val<Cfns3LogsConfiguration>
+        /// `Kubernetes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kubernetes(&self) -> ::std::option::Option<Val<CfnKubernetesConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Kubernetes")
+        }
+
+        /// `MalwareProtection`.
+        pub fn malware_protection(mut self, value: impl Into<Val<CfnMalwareProtectionConfiguration>>) -> Self {
+            self.props.set("MalwareProtection", value.into());
+            self
+        }
+
+        /// Sets `MalwareProtection` in place: [`Self::malware_protection`] on a value held by `&mut`.
+        pub fn set_malware_protection(&mut self, value: impl Into<Val<CfnMalwareProtectionConfiguration>>) -> &mut Self {
+            self.props.set("MalwareProtection", value.into());
+            self
+        }
+
+        /// `MalwareProtection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_malware_protection(&self) -> ::std::option::Option<Val<CfnMalwareProtectionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MalwareProtection")
+        }
+
+        /// `S3Logs`.
+        pub fn s3_logs(mut self, value: impl Into<Val<Cfns3LogsConfiguration>>) -> Self {
+            self.props.set("S3Logs", value.into());
+            self
+        }
+
+        /// Sets `S3Logs` in place: [`Self::s3_logs`] on a value held by `&mut`.
+        pub fn set_s3_logs(&mut self, value: impl Into<Val<Cfns3LogsConfiguration>>) -> &mut Self {
+            self.props.set("S3Logs", value.into());
+            self
+        }
+
+        /// `S3Logs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_logs(&self) -> ::std::option::Option<Val<Cfns3LogsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3Logs")
         }
     }
 
@@ -231,9 +356,16 @@ pub mod detector {
             CfnKubernetesConfiguration { props }
         }
 
-        prop! {
-            /// `AuditLogs`.
-            props, "AuditLogs", _, set_audit_logs, get_audit_logs, Val<CfnKubernetesAuditLogsConfiguration>
+        /// Sets `AuditLogs`, which `new` took, in place.
+        pub fn set_audit_logs(&mut self, value: impl Into<Val<CfnKubernetesAuditLogsConfiguration>>) -> &mut Self {
+            self.props.set("AuditLogs", value.into());
+            self
+        }
+
+        /// `AuditLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audit_logs(&self) -> ::std::option::Option<Val<CfnKubernetesAuditLogsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AuditLogs")
         }
     }
 
@@ -254,9 +386,16 @@ pub mod detector {
             CfnKubernetesAuditLogsConfiguration { props }
         }
 
-        prop! {
-            /// `Enable`.
-            props, "Enable", _, set_enable, get_enable, Val<bool>
+        /// Sets `Enable`, which `new` took, in place.
+        pub fn set_enable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enable", value.into());
+            self
+        }
+
+        /// `Enable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enable")
         }
     }
 
@@ -275,9 +414,23 @@ pub mod detector {
             CfnMalwareProtectionConfiguration { props }
         }
 
-        prop! {
-            /// `ScanEc2InstanceWithFindings`.
-            props, "ScanEc2InstanceWithFindings", scan_ec2_instance_with_findings, set_scan_ec2_instance_with_findings, get_scan_ec2_instance_with_findings, Val<CfnScanEc2InstanceWithFindingsConfiguration>
+        /// `ScanEc2InstanceWithFindings`.
+        pub fn scan_ec2_instance_with_findings(mut self, value: impl Into<Val<CfnScanEc2InstanceWithFindingsConfiguration>>) -> Self {
+            self.props.set("ScanEc2InstanceWithFindings", value.into());
+            self
+        }
+
+        /// Sets `ScanEc2InstanceWithFindings` in place: [`Self::scan_ec2_instance_with_findings`] on a
+        /// value held by `&mut`.
+        pub fn set_scan_ec2_instance_with_findings(&mut self, value: impl Into<Val<CfnScanEc2InstanceWithFindingsConfiguration>>) -> &mut Self {
+            self.props.set("ScanEc2InstanceWithFindings", value.into());
+            self
+        }
+
+        /// `ScanEc2InstanceWithFindings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scan_ec2_instance_with_findings(&self) -> ::std::option::Option<Val<CfnScanEc2InstanceWithFindingsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ScanEc2InstanceWithFindings")
         }
     }
 
@@ -296,9 +449,22 @@ pub mod detector {
             CfnScanEc2InstanceWithFindingsConfiguration { props }
         }
 
-        prop! {
-            /// `EbsVolumes`.
-            props, "EbsVolumes", ebs_volumes, set_ebs_volumes, get_ebs_volumes, Val<bool>
+        /// `EbsVolumes`.
+        pub fn ebs_volumes(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EbsVolumes", value.into());
+            self
+        }
+
+        /// Sets `EbsVolumes` in place: [`Self::ebs_volumes`] on a value held by `&mut`.
+        pub fn set_ebs_volumes(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EbsVolumes", value.into());
+            self
+        }
+
+        /// `EbsVolumes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs_volumes(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EbsVolumes")
         }
     }
 
@@ -319,9 +485,16 @@ pub mod detector {
             Cfns3LogsConfiguration { props }
         }
 
-        prop! {
-            /// `Enable`.
-            props, "Enable", _, set_enable, get_enable, Val<bool>
+        /// Sets `Enable`, which `new` took, in place.
+        pub fn set_enable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enable", value.into());
+            self
+        }
+
+        /// `Enable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enable")
         }
     }
 
@@ -347,19 +520,47 @@ pub mod detector {
             CfnFeatureConfiguration { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<CfnFeatureConfigurationName>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<CfnFeatureConfigurationName>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`.
-            props, "Status", _, set_status, get_status, Val<CfnFeatureConfigurationStatus>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<CfnFeatureConfigurationName>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `AdditionalConfiguration`.
-            props, "AdditionalConfiguration", additional_configuration, set_additional_configuration, get_additional_configuration, Val<List<CfnFeatureAdditionalConfiguration>>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<CfnFeatureConfigurationStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<CfnFeatureConfigurationStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
+        }
+
+        /// `AdditionalConfiguration`.
+        pub fn additional_configuration(mut self, value: impl Into<Val<List<CfnFeatureAdditionalConfiguration>>>) -> Self {
+            self.props.set("AdditionalConfiguration", value.into());
+            self
+        }
+
+        /// Sets `AdditionalConfiguration` in place: [`Self::additional_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_additional_configuration(&mut self, value: impl Into<Val<List<CfnFeatureAdditionalConfiguration>>>) -> &mut Self {
+            self.props.set("AdditionalConfiguration", value.into());
+            self
+        }
+
+        /// `AdditionalConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_configuration(&self) -> ::std::option::Option<Val<List<CfnFeatureAdditionalConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "AdditionalConfiguration")
         }
     }
 
@@ -378,14 +579,40 @@ pub mod detector {
             CfnFeatureAdditionalConfiguration { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<CfnFeatureAdditionalConfigurationName>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<CfnFeatureAdditionalConfigurationName>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`.
-            props, "Status", status, set_status, get_status, Val<CfnFeatureAdditionalConfigurationStatus>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<CfnFeatureAdditionalConfigurationName>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<CfnFeatureAdditionalConfigurationName>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Status`.
+        pub fn status(mut self, value: impl Into<Val<CfnFeatureAdditionalConfigurationStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<CfnFeatureAdditionalConfigurationStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<CfnFeatureAdditionalConfigurationStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -513,39 +740,112 @@ impl Filter {
         Filter { core }
     }
 
-    prop! {
-        /// `Action`.
-        core.props, "Action", action, set_action, get_action, Val<filter::Action>
+    /// `Action`.
+    pub fn action(mut self, value: impl Into<Val<filter::Action>>) -> Self {
+        self.core.props.set("Action", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+    pub fn set_action(&mut self, value: impl Into<Val<filter::Action>>) -> &mut Self {
+        self.core.props.set("Action", value.into());
+        self
     }
 
-    prop! {
-        /// `DetectorId`.
-        core.props, "DetectorId", _, set_detector_id, get_detector_id, Val<String>
+    /// `Action` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action(&self) -> ::std::option::Option<Val<filter::Action>> {
+        crate::cfn::get_prop(&self.core.props, "Action")
     }
 
-    prop! {
-        /// `FindingCriteria`.
-        core.props, "FindingCriteria", _, set_finding_criteria, get_finding_criteria, Val<filter::FindingCriteria>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Rank`.
-        core.props, "Rank", rank, set_rank, get_rank, Val<i64>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DetectorId`, which `new` took, in place.
+    pub fn set_detector_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DetectorId", value.into());
+        self
+    }
+
+    /// `DetectorId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_detector_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DetectorId")
+    }
+
+    /// Sets `FindingCriteria`, which `new` took, in place.
+    pub fn set_finding_criteria(&mut self, value: impl Into<Val<filter::FindingCriteria>>) -> &mut Self {
+        self.core.props.set("FindingCriteria", value.into());
+        self
+    }
+
+    /// `FindingCriteria` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_finding_criteria(&self) -> ::std::option::Option<Val<filter::FindingCriteria>> {
+        crate::cfn::get_prop(&self.core.props, "FindingCriteria")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Rank`.
+    pub fn rank(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Rank", value.into());
+        self
+    }
+
+    /// Sets `Rank` in place: [`Self::rank`] on a value held by `&mut`.
+    pub fn set_rank(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Rank", value.into());
+        self
+    }
+
+    /// `Rank` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rank(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Rank")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -588,9 +888,22 @@ pub mod filter {
             FindingCriteria { props }
         }
 
-        prop! {
-            /// `Criterion`.
-            props, "Criterion", criterion, set_criterion, get_criterion, Val<Map<Condition>>
+        /// `Criterion`.
+        pub fn criterion(mut self, value: impl Into<Val<Map<Condition>>>) -> Self {
+            self.props.set("Criterion", value.into());
+            self
+        }
+
+        /// Sets `Criterion` in place: [`Self::criterion`] on a value held by `&mut`.
+        pub fn set_criterion(&mut self, value: impl Into<Val<Map<Condition>>>) -> &mut Self {
+            self.props.set("Criterion", value.into());
+            self
+        }
+
+        /// `Criterion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_criterion(&self) -> ::std::option::Option<Val<Map<Condition>>> {
+            crate::cfn::get_prop(&self.props, "Criterion")
         }
     }
 
@@ -609,74 +922,256 @@ pub mod filter {
             Condition { props }
         }
 
-        prop! {
-            /// `Eq`.
-            props, "Eq", eq, set_eq, get_eq, Val<List<String>>
+        /// `Eq`.
+        pub fn eq(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Eq", value.into());
+            self
         }
 
-        prop! {
-            /// `Equals`.
-            props, "Equals", equals, set_equals, get_equals, Val<List<String>>
+        /// Sets `Eq` in place: [`Self::eq`] on a value held by `&mut`.
+        pub fn set_eq(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Eq", value.into());
+            self
         }
 
-        prop! {
-            /// `GreaterThan`.
-            props, "GreaterThan", greater_than, set_greater_than, get_greater_than, Val<i64>
+        /// `Eq` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_eq(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Eq")
         }
 
-        prop! {
-            /// `GreaterThanOrEqual`.
-            props, "GreaterThanOrEqual", greater_than_or_equal, set_greater_than_or_equal, get_greater_than_or_equal, Val<i64>
+        /// `Equals`.
+        pub fn equals(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Equals", value.into());
+            self
         }
 
-        prop! {
-            /// `Gt`.
-            props, "Gt", gt, set_gt, get_gt, Val<i64>
+        /// Sets `Equals` in place: [`Self::equals`] on a value held by `&mut`.
+        pub fn set_equals(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Equals", value.into());
+            self
         }
 
-        prop! {
-            /// `Gte`.
-            props, "Gte", gte, set_gte, get_gte, Val<i64>
+        /// `Equals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_equals(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Equals")
         }
 
-        prop! {
-            /// `LessThan`.
-            props, "LessThan", less_than, set_less_than, get_less_than, Val<i64>
+        /// `GreaterThan`.
+        pub fn greater_than(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("GreaterThan", value.into());
+            self
         }
 
-        prop! {
-            /// `LessThanOrEqual`.
-            props, "LessThanOrEqual", less_than_or_equal, set_less_than_or_equal, get_less_than_or_equal, Val<i64>
+        /// Sets `GreaterThan` in place: [`Self::greater_than`] on a value held by `&mut`.
+        pub fn set_greater_than(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("GreaterThan", value.into());
+            self
         }
 
-        prop! {
-            /// `Lt`.
-            props, "Lt", lt, set_lt, get_lt, Val<i64>
+        /// `GreaterThan` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_greater_than(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "GreaterThan")
         }
 
-        prop! {
-            /// `Lte`.
-            props, "Lte", lte, set_lte, get_lte, Val<i64>
+        /// `GreaterThanOrEqual`.
+        pub fn greater_than_or_equal(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("GreaterThanOrEqual", value.into());
+            self
         }
 
-        prop! {
-            /// `Matches`.
-            props, "Matches", matches, set_matches, get_matches, Val<List<String>>
+        /// Sets `GreaterThanOrEqual` in place: [`Self::greater_than_or_equal`] on a value held by `&mut`.
+        pub fn set_greater_than_or_equal(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("GreaterThanOrEqual", value.into());
+            self
         }
 
-        prop! {
-            /// `Neq`.
-            props, "Neq", neq, set_neq, get_neq, Val<List<String>>
+        /// `GreaterThanOrEqual` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_greater_than_or_equal(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "GreaterThanOrEqual")
         }
 
-        prop! {
-            /// `NotEquals`.
-            props, "NotEquals", not_equals, set_not_equals, get_not_equals, Val<List<String>>
+        /// `Gt`.
+        pub fn gt(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Gt", value.into());
+            self
         }
 
-        prop! {
-            /// `NotMatches`.
-            props, "NotMatches", not_matches, set_not_matches, get_not_matches, Val<List<String>>
+        /// Sets `Gt` in place: [`Self::gt`] on a value held by `&mut`.
+        pub fn set_gt(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Gt", value.into());
+            self
+        }
+
+        /// `Gt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gt(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Gt")
+        }
+
+        /// `Gte`.
+        pub fn gte(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Gte", value.into());
+            self
+        }
+
+        /// Sets `Gte` in place: [`Self::gte`] on a value held by `&mut`.
+        pub fn set_gte(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Gte", value.into());
+            self
+        }
+
+        /// `Gte` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gte(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Gte")
+        }
+
+        /// `LessThan`.
+        pub fn less_than(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("LessThan", value.into());
+            self
+        }
+
+        /// Sets `LessThan` in place: [`Self::less_than`] on a value held by `&mut`.
+        pub fn set_less_than(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("LessThan", value.into());
+            self
+        }
+
+        /// `LessThan` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_less_than(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "LessThan")
+        }
+
+        /// `LessThanOrEqual`.
+        pub fn less_than_or_equal(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("LessThanOrEqual", value.into());
+            self
+        }
+
+        /// Sets `LessThanOrEqual` in place: [`Self::less_than_or_equal`] on a value held by `&mut`.
+        pub fn set_less_than_or_equal(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("LessThanOrEqual", value.into());
+            self
+        }
+
+        /// `LessThanOrEqual` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_less_than_or_equal(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "LessThanOrEqual")
+        }
+
+        /// `Lt`.
+        pub fn lt(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Lt", value.into());
+            self
+        }
+
+        /// Sets `Lt` in place: [`Self::lt`] on a value held by `&mut`.
+        pub fn set_lt(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Lt", value.into());
+            self
+        }
+
+        /// `Lt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lt(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Lt")
+        }
+
+        /// `Lte`.
+        pub fn lte(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Lte", value.into());
+            self
+        }
+
+        /// Sets `Lte` in place: [`Self::lte`] on a value held by `&mut`.
+        pub fn set_lte(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Lte", value.into());
+            self
+        }
+
+        /// `Lte` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lte(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Lte")
+        }
+
+        /// `Matches`.
+        pub fn matches(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Matches", value.into());
+            self
+        }
+
+        /// Sets `Matches` in place: [`Self::matches`] on a value held by `&mut`.
+        pub fn set_matches(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Matches", value.into());
+            self
+        }
+
+        /// `Matches` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_matches(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Matches")
+        }
+
+        /// `Neq`.
+        pub fn neq(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Neq", value.into());
+            self
+        }
+
+        /// Sets `Neq` in place: [`Self::neq`] on a value held by `&mut`.
+        pub fn set_neq(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Neq", value.into());
+            self
+        }
+
+        /// `Neq` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_neq(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Neq")
+        }
+
+        /// `NotEquals`.
+        pub fn not_equals(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NotEquals", value.into());
+            self
+        }
+
+        /// Sets `NotEquals` in place: [`Self::not_equals`] on a value held by `&mut`.
+        pub fn set_not_equals(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NotEquals", value.into());
+            self
+        }
+
+        /// `NotEquals` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not_equals(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NotEquals")
+        }
+
+        /// `NotMatches`.
+        pub fn not_matches(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("NotMatches", value.into());
+            self
+        }
+
+        /// Sets `NotMatches` in place: [`Self::not_matches`] on a value held by `&mut`.
+        pub fn set_not_matches(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("NotMatches", value.into());
+            self
+        }
+
+        /// `NotMatches` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_not_matches(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "NotMatches")
         }
     }
 }
@@ -703,39 +1198,118 @@ impl IpSet {
         IpSet { core }
     }
 
-    prop! {
-        /// `Activate`.
-        core.props, "Activate", activate, set_activate, get_activate, Val<bool>
+    /// `Activate`.
+    pub fn activate(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Activate", value.into());
+        self
     }
 
-    prop! {
-        /// `DetectorId`.
-        core.props, "DetectorId", detector_id, set_detector_id, get_detector_id, Val<String>
+    /// Sets `Activate` in place: [`Self::activate`] on a value held by `&mut`.
+    pub fn set_activate(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Activate", value.into());
+        self
     }
 
-    prop! {
-        /// `ExpectedBucketOwner`.
-        core.props, "ExpectedBucketOwner", expected_bucket_owner, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
+    /// `Activate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_activate(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Activate")
     }
 
-    prop! {
-        /// `Format`.
-        core.props, "Format", _, set_format, get_format, Val<ip_set::Format>
+    /// `DetectorId`.
+    pub fn detector_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DetectorId", value.into());
+        self
     }
 
-    prop! {
-        /// `Location`.
-        core.props, "Location", _, set_location, get_location, Val<String>
+    /// Sets `DetectorId` in place: [`Self::detector_id`] on a value held by `&mut`.
+    pub fn set_detector_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DetectorId", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `DetectorId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_detector_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DetectorId")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExpectedBucketOwner", value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner` in place: [`Self::expected_bucket_owner`] on a value held by `&mut`.
+    pub fn set_expected_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExpectedBucketOwner", value.into());
+        self
+    }
+
+    /// `ExpectedBucketOwner` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_expected_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExpectedBucketOwner")
+    }
+
+    /// Sets `Format`, which `new` took, in place.
+    pub fn set_format(&mut self, value: impl Into<Val<ip_set::Format>>) -> &mut Self {
+        self.core.props.set("Format", value.into());
+        self
+    }
+
+    /// `Format` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_format(&self) -> ::std::option::Option<Val<ip_set::Format>> {
+        crate::cfn::get_prop(&self.core.props, "Format")
+    }
+
+    /// Sets `Location`, which `new` took, in place.
+    pub fn set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Location", value.into());
+        self
+    }
+
+    /// `Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Location")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -808,28 +1382,66 @@ impl MalwareProtectionPlan {
         MalwareProtectionPlan { core }
     }
 
-    prop! {
-        /// `Actions`: Specifies the action that is to be applied to the Malware Protection plan
-        /// resource.
-        core.props, "Actions", actions, set_actions, get_actions, Val<malware_protection_plan::CfnActions>
+    /// `Actions`: Specifies the action that is to be applied to the Malware Protection plan
+    /// resource.
+    pub fn actions(mut self, value: impl Into<Val<malware_protection_plan::CfnActions>>) -> Self {
+        self.core.props.set("Actions", value.into());
+        self
     }
 
-    prop! {
-        /// `ProtectedResource`: Information about the protected resource. Presently, S3Bucket is
-        /// the only supported protected resource.
-        core.props, "ProtectedResource", _, set_protected_resource, get_protected_resource, Val<malware_protection_plan::CfnProtectedResource>
+    /// Sets `Actions` in place: [`Self::actions`] on a value held by `&mut`.
+    pub fn set_actions(&mut self, value: impl Into<Val<malware_protection_plan::CfnActions>>) -> &mut Self {
+        self.core.props.set("Actions", value.into());
+        self
     }
 
-    prop! {
-        /// `Role`: IAM role that includes the permissions required to scan and (optionally) add
-        /// tags to the associated protected resource.
-        core.props, "Role", _, set_role, get_role, Val<String>
+    /// `Actions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions(&self) -> ::std::option::Option<Val<malware_protection_plan::CfnActions>> {
+        crate::cfn::get_prop(&self.core.props, "Actions")
     }
 
-    prop! {
-        /// `Tags`: The tags to be added to the created Malware Protection plan resource. Each tag
-        /// consists of a key and an optional value, both of which you need to specify.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ProtectedResource`, which `new` took, in place.
+    pub fn set_protected_resource(&mut self, value: impl Into<Val<malware_protection_plan::CfnProtectedResource>>) -> &mut Self {
+        self.core.props.set("ProtectedResource", value.into());
+        self
+    }
+
+    /// `ProtectedResource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_protected_resource(&self) -> ::std::option::Option<Val<malware_protection_plan::CfnProtectedResource>> {
+        crate::cfn::get_prop(&self.core.props, "ProtectedResource")
+    }
+
+    /// Sets `Role`, which `new` took, in place.
+    pub fn set_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Role", value.into());
+        self
+    }
+
+    /// `Role` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Role")
+    }
+
+    /// `Tags`: The tags to be added to the created Malware Protection plan resource. Each tag
+    /// consists of a key and an optional value, both of which you need to specify.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -889,10 +1501,23 @@ pub mod malware_protection_plan {
             CfnActions { props }
         }
 
-        prop! {
-            /// `Tagging`: Contains information about tagging status of the Malware Protection plan
-            /// resource.
-            props, "Tagging", tagging, set_tagging, get_tagging, Val<CfnTagging>
+        /// `Tagging`: Contains information about tagging status of the Malware Protection plan
+        /// resource.
+        pub fn tagging(mut self, value: impl Into<Val<CfnTagging>>) -> Self {
+            self.props.set("Tagging", value.into());
+            self
+        }
+
+        /// Sets `Tagging` in place: [`Self::tagging`] on a value held by `&mut`.
+        pub fn set_tagging(&mut self, value: impl Into<Val<CfnTagging>>) -> &mut Self {
+            self.props.set("Tagging", value.into());
+            self
+        }
+
+        /// `Tagging` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tagging(&self) -> ::std::option::Option<Val<CfnTagging>> {
+            crate::cfn::get_prop(&self.props, "Tagging")
         }
     }
 
@@ -911,10 +1536,23 @@ pub mod malware_protection_plan {
             CfnTagging { props }
         }
 
-        prop! {
-            /// `Status`: Indicates whether or not you chose GuardDuty to add a predefined tag to the
-            /// scanned S3 object.
-            props, "Status", status, set_status, get_status, Val<CfnTaggingStatus>
+        /// `Status`: Indicates whether or not you chose GuardDuty to add a predefined tag to the
+        /// scanned S3 object.
+        pub fn status(mut self, value: impl Into<Val<CfnTaggingStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<CfnTaggingStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<CfnTaggingStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -949,9 +1587,16 @@ pub mod malware_protection_plan {
             CfnProtectedResource { props }
         }
 
-        prop! {
-            /// `S3Bucket`: Information about the protected S3 bucket resource.
-            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<CfnProtectedResourceS3Bucket>
+        /// Sets `S3Bucket`, which `new` took, in place.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<CfnProtectedResourceS3Bucket>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
+        }
+
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<CfnProtectedResourceS3Bucket>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
         }
     }
 
@@ -971,15 +1616,41 @@ pub mod malware_protection_plan {
             CfnProtectedResourceS3Bucket { props }
         }
 
-        prop! {
-            /// `BucketName`: Name of the S3 bucket.
-            props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
+        /// `BucketName`: Name of the S3 bucket.
+        pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `ObjectPrefixes`: Information about the specified object prefixes. The S3 object will be
-            /// scanned only if it belongs to any of the specified object prefixes.
-            props, "ObjectPrefixes", object_prefixes, set_object_prefixes, get_object_prefixes, Val<List<String>>
+        /// Sets `BucketName` in place: [`Self::bucket_name`] on a value held by `&mut`.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
+        }
+
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
+        }
+
+        /// `ObjectPrefixes`: Information about the specified object prefixes. The S3 object will be
+        /// scanned only if it belongs to any of the specified object prefixes.
+        pub fn object_prefixes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ObjectPrefixes", value.into());
+            self
+        }
+
+        /// Sets `ObjectPrefixes` in place: [`Self::object_prefixes`] on a value held by `&mut`.
+        pub fn set_object_prefixes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ObjectPrefixes", value.into());
+            self
+        }
+
+        /// `ObjectPrefixes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_prefixes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ObjectPrefixes")
         }
     }
 }
@@ -1006,19 +1677,46 @@ impl Master {
         Master { core }
     }
 
-    prop! {
-        /// `DetectorId`: Unique ID of the detector of the GuardDuty member account.
-        core.props, "DetectorId", _, set_detector_id, get_detector_id, Val<String>
+    /// Sets `DetectorId`, which `new` took, in place.
+    pub fn set_detector_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DetectorId", value.into());
+        self
     }
 
-    prop! {
-        /// `InvitationId`: Value used to validate the master account to the member account.
-        core.props, "InvitationId", invitation_id, set_invitation_id, get_invitation_id, Val<String>
+    /// `DetectorId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_detector_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DetectorId")
     }
 
-    prop! {
-        /// `MasterId`: ID of the account used as the master account.
-        core.props, "MasterId", _, set_master_id, get_master_id, Val<String>
+    /// `InvitationId`: Value used to validate the master account to the member account.
+    pub fn invitation_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InvitationId", value.into());
+        self
+    }
+
+    /// Sets `InvitationId` in place: [`Self::invitation_id`] on a value held by `&mut`.
+    pub fn set_invitation_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InvitationId", value.into());
+        self
+    }
+
+    /// `InvitationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_invitation_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InvitationId")
+    }
+
+    /// Sets `MasterId`, which `new` took, in place.
+    pub fn set_master_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MasterId", value.into());
+        self
+    }
+
+    /// `MasterId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_master_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MasterId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1048,34 +1746,107 @@ impl Member {
         Member { core }
     }
 
-    prop! {
-        /// `DetectorId`.
-        core.props, "DetectorId", detector_id, set_detector_id, get_detector_id, Val<String>
+    /// `DetectorId`.
+    pub fn detector_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DetectorId", value.into());
+        self
     }
 
-    prop! {
-        /// `DisableEmailNotification`.
-        core.props, "DisableEmailNotification", disable_email_notification, set_disable_email_notification, get_disable_email_notification, Val<bool>
+    /// Sets `DetectorId` in place: [`Self::detector_id`] on a value held by `&mut`.
+    pub fn set_detector_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DetectorId", value.into());
+        self
     }
 
-    prop! {
-        /// `Email`.
-        core.props, "Email", _, set_email, get_email, Val<String>
+    /// `DetectorId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_detector_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DetectorId")
     }
 
-    prop! {
-        /// `MemberId`.
-        core.props, "MemberId", member_id, set_member_id, get_member_id, Val<String>
+    /// `DisableEmailNotification`.
+    pub fn disable_email_notification(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DisableEmailNotification", value.into());
+        self
     }
 
-    prop! {
-        /// `Message`.
-        core.props, "Message", message, set_message, get_message, Val<String>
+    /// Sets `DisableEmailNotification` in place: [`Self::disable_email_notification`] on a value
+    /// held by `&mut`.
+    pub fn set_disable_email_notification(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DisableEmailNotification", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`.
-        core.props, "Status", status, set_status, get_status, Val<member::Status>
+    /// `DisableEmailNotification` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disable_email_notification(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DisableEmailNotification")
+    }
+
+    /// Sets `Email`, which `new` took, in place.
+    pub fn set_email(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Email", value.into());
+        self
+    }
+
+    /// `Email` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_email(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Email")
+    }
+
+    /// `MemberId`.
+    pub fn member_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MemberId", value.into());
+        self
+    }
+
+    /// Sets `MemberId` in place: [`Self::member_id`] on a value held by `&mut`.
+    pub fn set_member_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MemberId", value.into());
+        self
+    }
+
+    /// `MemberId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_member_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MemberId")
+    }
+
+    /// `Message`.
+    pub fn message(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Message", value.into());
+        self
+    }
+
+    /// Sets `Message` in place: [`Self::message`] on a value held by `&mut`.
+    pub fn set_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Message", value.into());
+        self
+    }
+
+    /// `Message` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_message(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Message")
+    }
+
+    /// `Status`.
+    pub fn status(mut self, value: impl Into<Val<member::Status>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<member::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<member::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1145,26 +1916,58 @@ impl PublishingDestination {
         PublishingDestination { core }
     }
 
-    prop! {
-        /// `DestinationProperties`.
-        core.props, "DestinationProperties", _, set_destination_properties, get_destination_properties, Val<publishing_destination::CfnDestinationProperties>
+    /// Sets `DestinationProperties`, which `new` took, in place.
+    pub fn set_destination_properties(&mut self, value: impl Into<Val<publishing_destination::CfnDestinationProperties>>) -> &mut Self {
+        self.core.props.set("DestinationProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `DestinationType`: The type of resource for the publishing destination. Currently only
-        /// Amazon S3 buckets are supported.
-        core.props, "DestinationType", _, set_destination_type, get_destination_type, Val<publishing_destination::DestinationType>
+    /// `DestinationProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_properties(&self) -> ::std::option::Option<Val<publishing_destination::CfnDestinationProperties>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationProperties")
     }
 
-    prop! {
-        /// `DetectorId`: The ID of the GuardDuty detector associated with the publishing
-        /// destination.
-        core.props, "DetectorId", _, set_detector_id, get_detector_id, Val<String>
+    /// Sets `DestinationType`, which `new` took, in place.
+    pub fn set_destination_type(&mut self, value: impl Into<Val<publishing_destination::DestinationType>>) -> &mut Self {
+        self.core.props.set("DestinationType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DestinationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_type(&self) -> ::std::option::Option<Val<publishing_destination::DestinationType>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationType")
+    }
+
+    /// Sets `DetectorId`, which `new` took, in place.
+    pub fn set_detector_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DetectorId", value.into());
+        self
+    }
+
+    /// `DetectorId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_detector_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DetectorId")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1211,14 +2014,40 @@ pub mod publishing_destination {
             CfnDestinationProperties { props }
         }
 
-        prop! {
-            /// `DestinationArn`: The ARN of the resource to publish to.
-            props, "DestinationArn", destination_arn, set_destination_arn, get_destination_arn, Val<String>
+        /// `DestinationArn`: The ARN of the resource to publish to.
+        pub fn destination_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DestinationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyArn`: The ARN of the KMS key to use for encryption.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// Sets `DestinationArn` in place: [`Self::destination_arn`] on a value held by `&mut`.
+        pub fn set_destination_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationArn", value.into());
+            self
+        }
+
+        /// `DestinationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationArn")
+        }
+
+        /// `KmsKeyArn`: The ARN of the KMS key to use for encryption.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 
@@ -1259,39 +2088,118 @@ impl ThreatEntitySet {
         ThreatEntitySet { core }
     }
 
-    prop! {
-        /// `Activate`.
-        core.props, "Activate", activate, set_activate, get_activate, Val<bool>
+    /// `Activate`.
+    pub fn activate(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Activate", value.into());
+        self
     }
 
-    prop! {
-        /// `DetectorId`.
-        core.props, "DetectorId", detector_id, set_detector_id, get_detector_id, Val<String>
+    /// Sets `Activate` in place: [`Self::activate`] on a value held by `&mut`.
+    pub fn set_activate(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Activate", value.into());
+        self
     }
 
-    prop! {
-        /// `ExpectedBucketOwner`.
-        core.props, "ExpectedBucketOwner", expected_bucket_owner, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
+    /// `Activate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_activate(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Activate")
     }
 
-    prop! {
-        /// `Format`.
-        core.props, "Format", _, set_format, get_format, Val<threat_entity_set::Format>
+    /// `DetectorId`.
+    pub fn detector_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DetectorId", value.into());
+        self
     }
 
-    prop! {
-        /// `Location`.
-        core.props, "Location", _, set_location, get_location, Val<String>
+    /// Sets `DetectorId` in place: [`Self::detector_id`] on a value held by `&mut`.
+    pub fn set_detector_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DetectorId", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `DetectorId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_detector_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DetectorId")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExpectedBucketOwner", value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner` in place: [`Self::expected_bucket_owner`] on a value held by `&mut`.
+    pub fn set_expected_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExpectedBucketOwner", value.into());
+        self
+    }
+
+    /// `ExpectedBucketOwner` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_expected_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExpectedBucketOwner")
+    }
+
+    /// Sets `Format`, which `new` took, in place.
+    pub fn set_format(&mut self, value: impl Into<Val<threat_entity_set::Format>>) -> &mut Self {
+        self.core.props.set("Format", value.into());
+        self
+    }
+
+    /// `Format` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_format(&self) -> ::std::option::Option<Val<threat_entity_set::Format>> {
+        crate::cfn::get_prop(&self.core.props, "Format")
+    }
+
+    /// Sets `Location`, which `new` took, in place.
+    pub fn set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Location", value.into());
+        self
+    }
+
+    /// `Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Location")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1385,39 +2293,118 @@ impl ThreatIntelSet {
         ThreatIntelSet { core }
     }
 
-    prop! {
-        /// `Activate`.
-        core.props, "Activate", activate, set_activate, get_activate, Val<bool>
+    /// `Activate`.
+    pub fn activate(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Activate", value.into());
+        self
     }
 
-    prop! {
-        /// `DetectorId`.
-        core.props, "DetectorId", detector_id, set_detector_id, get_detector_id, Val<String>
+    /// Sets `Activate` in place: [`Self::activate`] on a value held by `&mut`.
+    pub fn set_activate(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Activate", value.into());
+        self
     }
 
-    prop! {
-        /// `ExpectedBucketOwner`.
-        core.props, "ExpectedBucketOwner", expected_bucket_owner, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
+    /// `Activate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_activate(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Activate")
     }
 
-    prop! {
-        /// `Format`.
-        core.props, "Format", _, set_format, get_format, Val<threat_intel_set::Format>
+    /// `DetectorId`.
+    pub fn detector_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DetectorId", value.into());
+        self
     }
 
-    prop! {
-        /// `Location`.
-        core.props, "Location", _, set_location, get_location, Val<String>
+    /// Sets `DetectorId` in place: [`Self::detector_id`] on a value held by `&mut`.
+    pub fn set_detector_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DetectorId", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `DetectorId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_detector_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DetectorId")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExpectedBucketOwner", value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner` in place: [`Self::expected_bucket_owner`] on a value held by `&mut`.
+    pub fn set_expected_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExpectedBucketOwner", value.into());
+        self
+    }
+
+    /// `ExpectedBucketOwner` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_expected_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExpectedBucketOwner")
+    }
+
+    /// Sets `Format`, which `new` took, in place.
+    pub fn set_format(&mut self, value: impl Into<Val<threat_intel_set::Format>>) -> &mut Self {
+        self.core.props.set("Format", value.into());
+        self
+    }
+
+    /// `Format` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_format(&self) -> ::std::option::Option<Val<threat_intel_set::Format>> {
+        crate::cfn::get_prop(&self.core.props, "Format")
+    }
+
+    /// Sets `Location`, which `new` took, in place.
+    pub fn set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Location", value.into());
+        self
+    }
+
+    /// `Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Location")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1488,39 +2475,118 @@ impl TrustedEntitySet {
         TrustedEntitySet { core }
     }
 
-    prop! {
-        /// `Activate`.
-        core.props, "Activate", activate, set_activate, get_activate, Val<bool>
+    /// `Activate`.
+    pub fn activate(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Activate", value.into());
+        self
     }
 
-    prop! {
-        /// `DetectorId`.
-        core.props, "DetectorId", detector_id, set_detector_id, get_detector_id, Val<String>
+    /// Sets `Activate` in place: [`Self::activate`] on a value held by `&mut`.
+    pub fn set_activate(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Activate", value.into());
+        self
     }
 
-    prop! {
-        /// `ExpectedBucketOwner`.
-        core.props, "ExpectedBucketOwner", expected_bucket_owner, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
+    /// `Activate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_activate(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Activate")
     }
 
-    prop! {
-        /// `Format`.
-        core.props, "Format", _, set_format, get_format, Val<trusted_entity_set::Format>
+    /// `DetectorId`.
+    pub fn detector_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DetectorId", value.into());
+        self
     }
 
-    prop! {
-        /// `Location`.
-        core.props, "Location", _, set_location, get_location, Val<String>
+    /// Sets `DetectorId` in place: [`Self::detector_id`] on a value held by `&mut`.
+    pub fn set_detector_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DetectorId", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `DetectorId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_detector_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DetectorId")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ExpectedBucketOwner`.
+    pub fn expected_bucket_owner(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExpectedBucketOwner", value.into());
+        self
+    }
+
+    /// Sets `ExpectedBucketOwner` in place: [`Self::expected_bucket_owner`] on a value held by `&mut`.
+    pub fn set_expected_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExpectedBucketOwner", value.into());
+        self
+    }
+
+    /// `ExpectedBucketOwner` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_expected_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExpectedBucketOwner")
+    }
+
+    /// Sets `Format`, which `new` took, in place.
+    pub fn set_format(&mut self, value: impl Into<Val<trusted_entity_set::Format>>) -> &mut Self {
+        self.core.props.set("Format", value.into());
+        self
+    }
+
+    /// `Format` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_format(&self) -> ::std::option::Option<Val<trusted_entity_set::Format>> {
+        crate::cfn::get_prop(&self.core.props, "Format")
+    }
+
+    /// Sets `Location`, which `new` took, in place.
+    pub fn set_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Location", value.into());
+        self
+    }
+
+    /// `Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Location")
+    }
+
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

@@ -39,19 +39,58 @@ impl Datastore {
         Datastore { core }
     }
 
-    prop! {
-        /// `DatastoreName`: User friendly name for Datastore.
-        core.props, "DatastoreName", datastore_name, set_datastore_name, get_datastore_name, Val<String>
+    /// `DatastoreName`: User friendly name for Datastore.
+    pub fn datastore_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DatastoreName", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyArn`: ARN referencing a KMS key or KMS key alias.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// Sets `DatastoreName` in place: [`Self::datastore_name`] on a value held by `&mut`.
+    pub fn set_datastore_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatastoreName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A Map of key value pairs for Tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `DatastoreName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_datastore_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatastoreName")
+    }
+
+    /// `KmsKeyArn`: ARN referencing a KMS key or KMS key alias.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// `Tags`: A Map of key value pairs for Tags.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

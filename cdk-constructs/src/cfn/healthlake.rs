@@ -49,38 +49,104 @@ impl DataTransformationProfile {
         DataTransformationProfile { core }
     }
 
-    prop! {
-        /// `KmsKeyId`: The identifier (key ID or ARN) of a customer-managed KMS key used to encrypt
-        /// the profile's template content at rest. If omitted, an AWS owned key is used.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `KmsKeyId`: The identifier (key ID or ARN) of a customer-managed KMS key used to encrypt the
+    /// profile's template content at rest. If omitted, an AWS owned key is used.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `ProfileDescription`: A human-readable description of the profile's purpose.
-        core.props, "ProfileDescription", profile_description, set_profile_description, get_profile_description, Val<String>
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `ProfileName`: The human-readable name of the profile.
-        core.props, "ProfileName", _, set_profile_name, get_profile_name, Val<String>
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
     }
 
-    prop! {
-        /// `Source`: The source from which to create the profile's initial template content.
-        /// Exactly one of the members must be specified. Use StarterProfile (C-CDA only),
-        /// ProfileMapping (C-CDA or CSV), or ExistingVersionedProfileId to clone an existing
-        /// profile. Each produces a published profile.
-        core.props, "Source", source, set_source, get_source, Val<data_transformation_profile::Source>
+    /// `ProfileDescription`: A human-readable description of the profile's purpose.
+    pub fn profile_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProfileDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceFormat`: The source format that this profile converts from.
-        core.props, "SourceFormat", _, set_source_format, get_source_format, Val<data_transformation_profile::SourceFormat>
+    /// Sets `ProfileDescription` in place: [`Self::profile_description`] on a value held by `&mut`.
+    pub fn set_profile_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProfileDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this profile.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ProfileDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_profile_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProfileDescription")
+    }
+
+    /// Sets `ProfileName`, which `new` took, in place.
+    pub fn set_profile_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProfileName", value.into());
+        self
+    }
+
+    /// `ProfileName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_profile_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProfileName")
+    }
+
+    /// `Source`: The source from which to create the profile's initial template content. Exactly
+    /// one of the members must be specified. Use StarterProfile (C-CDA only), ProfileMapping (C-CDA
+    /// or CSV), or ExistingVersionedProfileId to clone an existing profile. Each produces a
+    /// published profile.
+    pub fn source(mut self, value: impl Into<Val<data_transformation_profile::Source>>) -> Self {
+        self.core.props.set("Source", value.into());
+        self
+    }
+
+    /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+    pub fn set_source(&mut self, value: impl Into<Val<data_transformation_profile::Source>>) -> &mut Self {
+        self.core.props.set("Source", value.into());
+        self
+    }
+
+    /// `Source` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source(&self) -> ::std::option::Option<Val<data_transformation_profile::Source>> {
+        crate::cfn::get_prop(&self.core.props, "Source")
+    }
+
+    /// Sets `SourceFormat`, which `new` took, in place.
+    pub fn set_source_format(&mut self, value: impl Into<Val<data_transformation_profile::SourceFormat>>) -> &mut Self {
+        self.core.props.set("SourceFormat", value.into());
+        self
+    }
+
+    /// `SourceFormat` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_format(&self) -> ::std::option::Option<Val<data_transformation_profile::SourceFormat>> {
+        crate::cfn::get_prop(&self.core.props, "SourceFormat")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this profile.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -131,21 +197,61 @@ pub mod data_transformation_profile {
             Source { props }
         }
 
-        prop! {
-            /// `ExistingVersionedProfileId`: Create the profile by cloning a specific version of an
-            /// existing profile.
-            props, "ExistingVersionedProfileId", existing_versioned_profile_id, set_existing_versioned_profile_id, get_existing_versioned_profile_id, Val<ExistingVersionedProfileSource>
+        /// `ExistingVersionedProfileId`: Create the profile by cloning a specific version of an
+        /// existing profile.
+        pub fn existing_versioned_profile_id(mut self, value: impl Into<Val<ExistingVersionedProfileSource>>) -> Self {
+            self.props.set("ExistingVersionedProfileId", value.into());
+            self
         }
 
-        prop! {
-            /// `ProfileMapping`: Create the profile from raw Velocity template mapping content.
-            props, "ProfileMapping", profile_mapping, set_profile_mapping, get_profile_mapping, Val<ProfileMappingSource>
+        /// Sets `ExistingVersionedProfileId` in place: [`Self::existing_versioned_profile_id`] on a
+        /// value held by `&mut`.
+        pub fn set_existing_versioned_profile_id(&mut self, value: impl Into<Val<ExistingVersionedProfileSource>>) -> &mut Self {
+            self.props.set("ExistingVersionedProfileId", value.into());
+            self
         }
 
-        prop! {
-            /// `StarterProfile`: Create the profile from a predefined starter profile of transformation
-            /// templates.
-            props, "StarterProfile", starter_profile, set_starter_profile, get_starter_profile, Val<StarterProfileSource>
+        /// `ExistingVersionedProfileId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_existing_versioned_profile_id(&self) -> ::std::option::Option<Val<ExistingVersionedProfileSource>> {
+            crate::cfn::get_prop(&self.props, "ExistingVersionedProfileId")
+        }
+
+        /// `ProfileMapping`: Create the profile from raw Velocity template mapping content.
+        pub fn profile_mapping(mut self, value: impl Into<Val<ProfileMappingSource>>) -> Self {
+            self.props.set("ProfileMapping", value.into());
+            self
+        }
+
+        /// Sets `ProfileMapping` in place: [`Self::profile_mapping`] on a value held by `&mut`.
+        pub fn set_profile_mapping(&mut self, value: impl Into<Val<ProfileMappingSource>>) -> &mut Self {
+            self.props.set("ProfileMapping", value.into());
+            self
+        }
+
+        /// `ProfileMapping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_profile_mapping(&self) -> ::std::option::Option<Val<ProfileMappingSource>> {
+            crate::cfn::get_prop(&self.props, "ProfileMapping")
+        }
+
+        /// `StarterProfile`: Create the profile from a predefined starter profile of transformation
+        /// templates.
+        pub fn starter_profile(mut self, value: impl Into<Val<StarterProfileSource>>) -> Self {
+            self.props.set("StarterProfile", value.into());
+            self
+        }
+
+        /// Sets `StarterProfile` in place: [`Self::starter_profile`] on a value held by `&mut`.
+        pub fn set_starter_profile(&mut self, value: impl Into<Val<StarterProfileSource>>) -> &mut Self {
+            self.props.set("StarterProfile", value.into());
+            self
+        }
+
+        /// `StarterProfile` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_starter_profile(&self) -> ::std::option::Option<Val<StarterProfileSource>> {
+            crate::cfn::get_prop(&self.props, "StarterProfile")
         }
     }
 
@@ -169,14 +275,28 @@ pub mod data_transformation_profile {
             ExistingVersionedProfileSource { props }
         }
 
-        prop! {
-            /// `ProfileId`: The unique identifier of the source profile to clone.
-            props, "ProfileId", _, set_profile_id, get_profile_id, Val<String>
+        /// Sets `ProfileId`, which `new` took, in place.
+        pub fn set_profile_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProfileId", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`: The version number of the source profile to clone.
-            props, "Version", _, set_version, get_version, Val<i64>
+        /// `ProfileId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_profile_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProfileId")
+        }
+
+        /// Sets `Version`, which `new` took, in place.
+        pub fn set_version(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -199,9 +319,16 @@ pub mod data_transformation_profile {
             ProfileMappingSource { props }
         }
 
-        prop! {
-            /// `ProfileMapping`: Map of template file paths to their Velocity template content.
-            props, "ProfileMapping", _, set_profile_mapping, get_profile_mapping, Val<Map<String>>
+        /// Sets `ProfileMapping`, which `new` took, in place.
+        pub fn set_profile_mapping(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("ProfileMapping", value.into());
+            self
+        }
+
+        /// `ProfileMapping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_profile_mapping(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "ProfileMapping")
         }
     }
 
@@ -224,9 +351,16 @@ pub mod data_transformation_profile {
             StarterProfileSource { props }
         }
 
-        prop! {
-            /// `StarterProfileName`: The name of the starter profile to seed the profile from.
-            props, "StarterProfileName", _, set_starter_profile_name, get_starter_profile_name, Val<String>
+        /// Sets `StarterProfileName`, which `new` took, in place.
+        pub fn set_starter_profile_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StarterProfileName", value.into());
+            self
+        }
+
+        /// `StarterProfileName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_starter_profile_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StarterProfileName")
         }
     }
 
@@ -267,53 +401,164 @@ impl FhirDatastore {
         FhirDatastore { core }
     }
 
-    prop! {
-        /// `AnalyticsConfiguration`: The analytics configuration for the Data Store. Omitted when
-        /// the Data Store can't carry analytics.
-        core.props, "AnalyticsConfiguration", analytics_configuration, set_analytics_configuration, get_analytics_configuration, Val<fhir_datastore::AnalyticsConfiguration>
+    /// `AnalyticsConfiguration`: The analytics configuration for the Data Store. Omitted when the
+    /// Data Store can't carry analytics.
+    pub fn analytics_configuration(mut self, value: impl Into<Val<fhir_datastore::AnalyticsConfiguration>>) -> Self {
+        self.core.props.set("AnalyticsConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `DatastoreName`: The user-generated name for the Data Store.
-        core.props, "DatastoreName", datastore_name, set_datastore_name, get_datastore_name, Val<String>
+    /// Sets `AnalyticsConfiguration` in place: [`Self::analytics_configuration`] on a value held by `&mut`.
+    pub fn set_analytics_configuration(&mut self, value: impl Into<Val<fhir_datastore::AnalyticsConfiguration>>) -> &mut Self {
+        self.core.props.set("AnalyticsConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `DatastoreTypeVersion`: The FHIR version. Only R4 version data is supported.
-        core.props, "DatastoreTypeVersion", _, set_datastore_type_version, get_datastore_type_version, Val<fhir_datastore::DatastoreTypeVersion>
+    /// `AnalyticsConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_analytics_configuration(&self) -> ::std::option::Option<Val<fhir_datastore::AnalyticsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AnalyticsConfiguration")
     }
 
-    prop! {
-        /// `IdentityProviderConfiguration`: The identity provider configuration for the datastore
-        core.props, "IdentityProviderConfiguration", identity_provider_configuration, set_identity_provider_configuration, get_identity_provider_configuration, Val<fhir_datastore::IdentityProviderConfiguration>
+    /// `DatastoreName`: The user-generated name for the Data Store.
+    pub fn datastore_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DatastoreName", value.into());
+        self
     }
 
-    prop! {
-        /// `NlpConfiguration`: The natural language processing (NLP) configuration for the Data
-        /// Store.
-        core.props, "NlpConfiguration", nlp_configuration, set_nlp_configuration, get_nlp_configuration, Val<fhir_datastore::NlpConfiguration>
+    /// Sets `DatastoreName` in place: [`Self::datastore_name`] on a value held by `&mut`.
+    pub fn set_datastore_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatastoreName", value.into());
+        self
     }
 
-    prop! {
-        /// `PreloadDataConfig`: The preloaded data configuration for the Data Store. Only data
-        /// preloaded from Synthea is supported.
-        core.props, "PreloadDataConfig", preload_data_config, set_preload_data_config, get_preload_data_config, Val<fhir_datastore::PreloadDataConfig>
+    /// `DatastoreName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_datastore_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatastoreName")
     }
 
-    prop! {
-        /// `ProfileConfiguration`: The profile configuration for the Data Store.
-        core.props, "ProfileConfiguration", profile_configuration, set_profile_configuration, get_profile_configuration, Val<fhir_datastore::ProfileConfiguration>
+    /// Sets `DatastoreTypeVersion`, which `new` took, in place.
+    pub fn set_datastore_type_version(&mut self, value: impl Into<Val<fhir_datastore::DatastoreTypeVersion>>) -> &mut Self {
+        self.core.props.set("DatastoreTypeVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `SseConfiguration`: The server-side encryption key configuration for a customer provided
-        /// encryption key.
-        core.props, "SseConfiguration", sse_configuration, set_sse_configuration, get_sse_configuration, Val<fhir_datastore::SseConfiguration>
+    /// `DatastoreTypeVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_datastore_type_version(&self) -> ::std::option::Option<Val<fhir_datastore::DatastoreTypeVersion>> {
+        crate::cfn::get_prop(&self.core.props, "DatastoreTypeVersion")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `IdentityProviderConfiguration`: The identity provider configuration for the datastore
+    pub fn identity_provider_configuration(mut self, value: impl Into<Val<fhir_datastore::IdentityProviderConfiguration>>) -> Self {
+        self.core.props.set("IdentityProviderConfiguration", value.into());
+        self
+    }
+
+    /// Sets `IdentityProviderConfiguration` in place: [`Self::identity_provider_configuration`] on
+    /// a value held by `&mut`.
+    pub fn set_identity_provider_configuration(&mut self, value: impl Into<Val<fhir_datastore::IdentityProviderConfiguration>>) -> &mut Self {
+        self.core.props.set("IdentityProviderConfiguration", value.into());
+        self
+    }
+
+    /// `IdentityProviderConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_provider_configuration(&self) -> ::std::option::Option<Val<fhir_datastore::IdentityProviderConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityProviderConfiguration")
+    }
+
+    /// `NlpConfiguration`: The natural language processing (NLP) configuration for the Data Store.
+    pub fn nlp_configuration(mut self, value: impl Into<Val<fhir_datastore::NlpConfiguration>>) -> Self {
+        self.core.props.set("NlpConfiguration", value.into());
+        self
+    }
+
+    /// Sets `NlpConfiguration` in place: [`Self::nlp_configuration`] on a value held by `&mut`.
+    pub fn set_nlp_configuration(&mut self, value: impl Into<Val<fhir_datastore::NlpConfiguration>>) -> &mut Self {
+        self.core.props.set("NlpConfiguration", value.into());
+        self
+    }
+
+    /// `NlpConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_nlp_configuration(&self) -> ::std::option::Option<Val<fhir_datastore::NlpConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "NlpConfiguration")
+    }
+
+    /// `PreloadDataConfig`: The preloaded data configuration for the Data Store. Only data
+    /// preloaded from Synthea is supported.
+    pub fn preload_data_config(mut self, value: impl Into<Val<fhir_datastore::PreloadDataConfig>>) -> Self {
+        self.core.props.set("PreloadDataConfig", value.into());
+        self
+    }
+
+    /// Sets `PreloadDataConfig` in place: [`Self::preload_data_config`] on a value held by `&mut`.
+    pub fn set_preload_data_config(&mut self, value: impl Into<Val<fhir_datastore::PreloadDataConfig>>) -> &mut Self {
+        self.core.props.set("PreloadDataConfig", value.into());
+        self
+    }
+
+    /// `PreloadDataConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preload_data_config(&self) -> ::std::option::Option<Val<fhir_datastore::PreloadDataConfig>> {
+        crate::cfn::get_prop(&self.core.props, "PreloadDataConfig")
+    }
+
+    /// `ProfileConfiguration`: The profile configuration for the Data Store.
+    pub fn profile_configuration(mut self, value: impl Into<Val<fhir_datastore::ProfileConfiguration>>) -> Self {
+        self.core.props.set("ProfileConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ProfileConfiguration` in place: [`Self::profile_configuration`] on a value held by `&mut`.
+    pub fn set_profile_configuration(&mut self, value: impl Into<Val<fhir_datastore::ProfileConfiguration>>) -> &mut Self {
+        self.core.props.set("ProfileConfiguration", value.into());
+        self
+    }
+
+    /// `ProfileConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_profile_configuration(&self) -> ::std::option::Option<Val<fhir_datastore::ProfileConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ProfileConfiguration")
+    }
+
+    /// `SseConfiguration`: The server-side encryption key configuration for a customer provided
+    /// encryption key.
+    pub fn sse_configuration(mut self, value: impl Into<Val<fhir_datastore::SseConfiguration>>) -> Self {
+        self.core.props.set("SseConfiguration", value.into());
+        self
+    }
+
+    /// Sets `SseConfiguration` in place: [`Self::sse_configuration`] on a value held by `&mut`.
+    pub fn set_sse_configuration(&mut self, value: impl Into<Val<fhir_datastore::SseConfiguration>>) -> &mut Self {
+        self.core.props.set("SseConfiguration", value.into());
+        self
+    }
+
+    /// `SseConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sse_configuration(&self) -> ::std::option::Option<Val<fhir_datastore::SseConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "SseConfiguration")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -376,9 +621,16 @@ pub mod fhir_datastore {
             AnalyticsConfiguration { props }
         }
 
-        prop! {
-            /// `Status`: The analytics status for the Data Store.
-            props, "Status", _, set_status, get_status, Val<AnalyticsConfigurationStatus>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<AnalyticsConfigurationStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<AnalyticsConfigurationStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -426,27 +678,73 @@ pub mod fhir_datastore {
             IdentityProviderConfiguration { props }
         }
 
-        prop! {
-            /// `AuthorizationStrategy`: Type of Authorization Strategy. The two types of supported
-            /// Authorization strategies are SMART_ON_FHIR_V1 and AWS_AUTH.
-            props, "AuthorizationStrategy", _, set_authorization_strategy, get_authorization_strategy, Val<IdentityProviderConfigurationAuthorizationStrategy>
+        /// Sets `AuthorizationStrategy`, which `new` took, in place.
+        pub fn set_authorization_strategy(&mut self, value: impl Into<Val<IdentityProviderConfigurationAuthorizationStrategy>>) -> &mut Self {
+            self.props.set("AuthorizationStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `FineGrainedAuthorizationEnabled`: Flag to indicate if fine-grained authorization will
-            /// be enabled for the datastore
-            props, "FineGrainedAuthorizationEnabled", fine_grained_authorization_enabled, set_fine_grained_authorization_enabled, get_fine_grained_authorization_enabled, Val<bool>
+        /// `AuthorizationStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authorization_strategy(&self) -> ::std::option::Option<Val<IdentityProviderConfigurationAuthorizationStrategy>> {
+            crate::cfn::get_prop(&self.props, "AuthorizationStrategy")
         }
 
-        prop! {
-            /// `IdpLambdaArn`: The Amazon Resource Name (ARN) of the Lambda function that will be used
-            /// to decode the access token created by the authorization server.
-            props, "IdpLambdaArn", idp_lambda_arn, set_idp_lambda_arn, get_idp_lambda_arn, Val<String>
+        /// `FineGrainedAuthorizationEnabled`: Flag to indicate if fine-grained authorization will be
+        /// enabled for the datastore
+        pub fn fine_grained_authorization_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("FineGrainedAuthorizationEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Metadata`: The JSON metadata elements for identity provider configuration.
-            props, "Metadata", metadata, set_metadata, get_metadata, Val<String>
+        /// Sets `FineGrainedAuthorizationEnabled` in place: [`Self::fine_grained_authorization_enabled`]
+        /// on a value held by `&mut`.
+        pub fn set_fine_grained_authorization_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("FineGrainedAuthorizationEnabled", value.into());
+            self
+        }
+
+        /// `FineGrainedAuthorizationEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fine_grained_authorization_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "FineGrainedAuthorizationEnabled")
+        }
+
+        /// `IdpLambdaArn`: The Amazon Resource Name (ARN) of the Lambda function that will be used to
+        /// decode the access token created by the authorization server.
+        pub fn idp_lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IdpLambdaArn", value.into());
+            self
+        }
+
+        /// Sets `IdpLambdaArn` in place: [`Self::idp_lambda_arn`] on a value held by `&mut`.
+        pub fn set_idp_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IdpLambdaArn", value.into());
+            self
+        }
+
+        /// `IdpLambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_idp_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IdpLambdaArn")
+        }
+
+        /// `Metadata`: The JSON metadata elements for identity provider configuration.
+        pub fn metadata(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Metadata", value.into());
+            self
+        }
+
+        /// Sets `Metadata` in place: [`Self::metadata`] on a value held by `&mut`.
+        pub fn set_metadata(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Metadata", value.into());
+            self
+        }
+
+        /// `Metadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metadata(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Metadata")
         }
     }
 
@@ -485,9 +783,16 @@ pub mod fhir_datastore {
             NlpConfiguration { props }
         }
 
-        prop! {
-            /// `Status`: The NLP status for the Data Store.
-            props, "Status", _, set_status, get_status, Val<NlpConfigurationStatus>
+        /// Sets `Status`, which `new` took, in place.
+        pub fn set_status(&mut self, value: impl Into<Val<NlpConfigurationStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<NlpConfigurationStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -523,9 +828,16 @@ pub mod fhir_datastore {
             PreloadDataConfig { props }
         }
 
-        prop! {
-            /// `PreloadDataType`: The type of preloaded data. Only Synthea preloaded data is supported.
-            props, "PreloadDataType", _, set_preload_data_type, get_preload_data_type, Val<PreloadDataConfigPreloadDataType>
+        /// Sets `PreloadDataType`, which `new` took, in place.
+        pub fn set_preload_data_type(&mut self, value: impl Into<Val<PreloadDataConfigPreloadDataType>>) -> &mut Self {
+            self.props.set("PreloadDataType", value.into());
+            self
+        }
+
+        /// `PreloadDataType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_preload_data_type(&self) -> ::std::option::Option<Val<PreloadDataConfigPreloadDataType>> {
+            crate::cfn::get_prop(&self.props, "PreloadDataType")
         }
     }
 
@@ -558,10 +870,16 @@ pub mod fhir_datastore {
             ProfileConfiguration { props }
         }
 
-        prop! {
-            /// `DefaultProfiles`: The FHIR profiles the Data Store validates resources against by
-            /// default, for example us-core-3.1.1.
-            props, "DefaultProfiles", _, set_default_profiles, get_default_profiles, Val<List<String>>
+        /// Sets `DefaultProfiles`, which `new` took, in place.
+        pub fn set_default_profiles(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DefaultProfiles", value.into());
+            self
+        }
+
+        /// `DefaultProfiles` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_profiles(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DefaultProfiles")
         }
     }
 
@@ -585,10 +903,16 @@ pub mod fhir_datastore {
             SseConfiguration { props }
         }
 
-        prop! {
-            /// `KmsEncryptionConfig`: The customer-managed-key (CMK) used when creating a Data Store.
-            /// If a customer owned key is not specified, an AWS owned key will be used for encryption.
-            props, "KmsEncryptionConfig", _, set_kms_encryption_config, get_kms_encryption_config, Val<KmsEncryptionConfig>
+        /// Sets `KmsEncryptionConfig`, which `new` took, in place.
+        pub fn set_kms_encryption_config(&mut self, value: impl Into<Val<KmsEncryptionConfig>>) -> &mut Self {
+            self.props.set("KmsEncryptionConfig", value.into());
+            self
+        }
+
+        /// `KmsEncryptionConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_encryption_config(&self) -> ::std::option::Option<Val<KmsEncryptionConfig>> {
+            crate::cfn::get_prop(&self.props, "KmsEncryptionConfig")
         }
     }
 
@@ -612,16 +936,34 @@ pub mod fhir_datastore {
             KmsEncryptionConfig { props }
         }
 
-        prop! {
-            /// `CmkType`: The type of customer-managed-key (CMK) used for encryption. The two types of
-            /// supported CMKs are customer owned CMKs and AWS owned CMKs.
-            props, "CmkType", _, set_cmk_type, get_cmk_type, Val<KmsEncryptionConfigCmkType>
+        /// Sets `CmkType`, which `new` took, in place.
+        pub fn set_cmk_type(&mut self, value: impl Into<Val<KmsEncryptionConfigCmkType>>) -> &mut Self {
+            self.props.set("CmkType", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyId`: The KMS encryption key id/alias used to encrypt the Data Store contents at
-            /// rest.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `CmkType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cmk_type(&self) -> ::std::option::Option<Val<KmsEncryptionConfigCmkType>> {
+            crate::cfn::get_prop(&self.props, "CmkType")
+        }
+
+        /// `KmsKeyId`: The KMS encryption key id/alias used to encrypt the Data Store contents at rest.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
         }
     }
 

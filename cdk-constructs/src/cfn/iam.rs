@@ -41,19 +41,52 @@ impl AccessKey {
         AccessKey { core }
     }
 
-    prop! {
-        /// `Serial`.
-        core.props, "Serial", serial, set_serial, get_serial, Val<i64>
+    /// `Serial`.
+    pub fn serial(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Serial", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`.
-        core.props, "Status", status, set_status, get_status, Val<String>
+    /// Sets `Serial` in place: [`Self::serial`] on a value held by `&mut`.
+    pub fn set_serial(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Serial", value.into());
+        self
     }
 
-    prop! {
-        /// `UserName`.
-        core.props, "UserName", _, set_user_name, get_user_name, Val<String>
+    /// `Serial` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_serial(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Serial")
+    }
+
+    /// `Status`.
+    pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// Sets `UserName`, which `new` took, in place.
+    pub fn set_user_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserName", value.into());
+        self
+    }
+
+    /// `UserName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -95,41 +128,93 @@ impl Group {
         Group { core }
     }
 
-    prop! {
-        /// `GroupName`: The name of the group to create. Do not include the path in this value. The
-        /// group name must be unique within the account. Group names are not distinguished by case.
-        /// For example, you cannot create groups named both "ADMINS" and "admins". If you don't
-        /// specify a name, CFN generates a unique physical ID and uses that ID for the group name.
-        /// If you specify a name, you cannot perform updates that require replacement of this
-        /// resource. You can perform updates that require no or some interruption. If you must
-        /// replace the resource, specify a new name. If you specify a name, you must specify the …
-        core.props, "GroupName", group_name, set_group_name, get_group_name, Val<String>
+    /// `GroupName`: The name of the group to create. Do not include the path in this value. The
+    /// group name must be unique within the account. Group names are not distinguished by case. For
+    /// example, you cannot create groups named both "ADMINS" and "admins". If you don't specify a
+    /// name, CFN generates a unique physical ID and uses that ID for the group name. If you specify
+    /// a name, you cannot perform updates that require replacement of this resource. You can
+    /// perform updates that require no or some interruption. If you must replace the resource,
+    /// specify a new name. If you specify a name, you must specify the …
+    pub fn group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `ManagedPolicyArns`: The Amazon Resource Name (ARN) of the IAM policy you want to
-        /// attach. For more information about ARNs, see Amazon Resource Names (ARNs) (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
-        /// in the *General Reference*.
-        core.props, "ManagedPolicyArns", managed_policy_arns, set_managed_policy_arns, get_managed_policy_arns, Val<List<PolicyArn>>
+    /// Sets `GroupName` in place: [`Self::group_name`] on a value held by `&mut`.
+    pub fn set_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Path`: The path to the group. For more information about paths, see IAM identifiers (<https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html>)
-        /// in the *IAM User Guide*. This parameter is optional. If it is not included, it defaults
-        /// to a slash (/). This parameter allows (through its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>))
-        /// a string of characters consisting of either a forward slash (/) by itself or a string
-        /// that must begin and end with forward slashes. In addition, it can contain any ASCII
-        /// character from the ! (``\\u0021``) through the DEL character …
-        core.props, "Path", path, set_path, get_path, Val<String>
+    /// `GroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GroupName")
     }
 
-    prop! {
-        /// `Policies`: Adds or updates an inline policy document that is embedded in the specified
-        /// IAM group. To view AWS::IAM::Group snippets, see Declaring an Group Resource (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-iam-group>).
-        /// The name of each inline policy for a role, user, or group must be unique. If you don't
-        /// choose unique names, updates to the IAM identity will fail. For information about limits
-        /// on the number of inline policies that you can embed in a group, see \[Limitations on …
-        core.props, "Policies", policies, set_policies, get_policies, Val<List<group::Policy>>
+    /// `ManagedPolicyArns`: The Amazon Resource Name (ARN) of the IAM policy you want to attach.
+    /// For more information about ARNs, see Amazon Resource Names (ARNs) (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
+    /// in the *General Reference*.
+    pub fn managed_policy_arns(mut self, value: impl Into<Val<List<PolicyArn>>>) -> Self {
+        self.core.props.set("ManagedPolicyArns", value.into());
+        self
+    }
+
+    /// Sets `ManagedPolicyArns` in place: [`Self::managed_policy_arns`] on a value held by `&mut`.
+    pub fn set_managed_policy_arns(&mut self, value: impl Into<Val<List<PolicyArn>>>) -> &mut Self {
+        self.core.props.set("ManagedPolicyArns", value.into());
+        self
+    }
+
+    /// `ManagedPolicyArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_managed_policy_arns(&self) -> ::std::option::Option<Val<List<PolicyArn>>> {
+        crate::cfn::get_prop(&self.core.props, "ManagedPolicyArns")
+    }
+
+    /// `Path`: The path to the group. For more information about paths, see IAM identifiers (<https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html>)
+    /// in the *IAM User Guide*. This parameter is optional. If it is not included, it defaults to a
+    /// slash (/). This parameter allows (through its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>))
+    /// a string of characters consisting of either a forward slash (/) by itself or a string that
+    /// must begin and end with forward slashes. In addition, it can contain any ASCII character
+    /// from the ! (``\\u0021``) through the DEL character …
+    pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Path", value.into());
+        self
+    }
+
+    /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+    pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Path", value.into());
+        self
+    }
+
+    /// `Path` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Path")
+    }
+
+    /// `Policies`: Adds or updates an inline policy document that is embedded in the specified IAM
+    /// group. To view AWS::IAM::Group snippets, see Declaring an Group Resource (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-iam-group>).
+    /// The name of each inline policy for a role, user, or group must be unique. If you don't
+    /// choose unique names, updates to the IAM identity will fail. For information about limits on
+    /// the number of inline policies that you can embed in a group, see \[Limitations on …
+    pub fn policies(mut self, value: impl Into<Val<List<group::Policy>>>) -> Self {
+        self.core.props.set("Policies", value.into());
+        self
+    }
+
+    /// Sets `Policies` in place: [`Self::policies`] on a value held by `&mut`.
+    pub fn set_policies(&mut self, value: impl Into<Val<List<group::Policy>>>) -> &mut Self {
+        self.core.props.set("Policies", value.into());
+        self
+    }
+
+    /// `Policies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policies(&self) -> ::std::option::Option<Val<List<group::Policy>>> {
+        crate::cfn::get_prop(&self.core.props, "Policies")
     }
 
     /// `Ref`: the resource's identifier.
@@ -172,14 +257,28 @@ pub mod group {
             Policy { props }
         }
 
-        prop! {
-            /// `PolicyDocument`: The policy document.
-            props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+        /// Sets `PolicyDocument`, which `new` took, in place.
+        pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("PolicyDocument", value.into());
+            self
         }
 
-        prop! {
-            /// `PolicyName`: The friendly name (not ARN) identifying the policy.
-            props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+        /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "PolicyDocument")
+        }
+
+        /// Sets `PolicyName`, which `new` took, in place.
+        pub fn set_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PolicyName", value.into());
+            self
+        }
+
+        /// `PolicyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PolicyName")
         }
     }
 }
@@ -216,25 +315,46 @@ impl GroupPolicy {
         GroupPolicy { core }
     }
 
-    prop! {
-        /// `GroupName`: The name of the group to associate the policy with. This parameter allows (through
-        /// its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a
-        /// string of characters consisting of upper and lowercase alphanumeric characters with no
-        /// spaces. You can also include any of the following characters: _+=,.@-.
-        core.props, "GroupName", _, set_group_name, get_group_name, Val<String>
+    /// Sets `GroupName`, which `new` took, in place.
+    pub fn set_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyDocument`.
-        core.props, "PolicyDocument", policy_document, set_policy_document, get_policy_document, Val<Json>
+    /// `GroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GroupName")
     }
 
-    prop! {
-        /// `PolicyName`: The name of the policy document. This parameter allows (through its regex
-        /// pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a string of
-        /// characters consisting of upper and lowercase alphanumeric characters with no spaces. You
-        /// can also include any of the following characters: _+=,.@-
-        core.props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+    /// `PolicyDocument`.
+    pub fn policy_document(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
+    }
+
+    /// Sets `PolicyDocument` in place: [`Self::policy_document`] on a value held by `&mut`.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
+    }
+
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
+    }
+
+    /// Sets `PolicyName`, which `new` took, in place.
+    pub fn set_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyName", value.into());
+        self
+    }
+
+    /// `PolicyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -269,30 +389,61 @@ impl InstanceProfile {
         InstanceProfile { core }
     }
 
-    prop! {
-        /// `InstanceProfileName`: The name of the instance profile to create. This parameter allows (through
-        /// its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a
-        /// string of characters consisting of upper and lowercase alphanumeric characters with no
-        /// spaces. You can also include any of the following characters: _+=,.@-
-        core.props, "InstanceProfileName", instance_profile_name, set_instance_profile_name, get_instance_profile_name, Val<String>
+    /// `InstanceProfileName`: The name of the instance profile to create. This parameter allows (through
+    /// its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a string
+    /// of characters consisting of upper and lowercase alphanumeric characters with no spaces. You
+    /// can also include any of the following characters: _+=,.@-
+    pub fn instance_profile_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InstanceProfileName", value.into());
+        self
     }
 
-    prop! {
-        /// `Path`: The path to the instance profile. For more information about paths, see IAM
-        /// Identifiers (<https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html>)
-        /// in the *IAM User Guide*. This parameter is optional. If it is not included, it defaults
-        /// to a slash (/). This parameter allows (through its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>))
-        /// a string of characters consisting of either a forward slash (/) by itself or a string
-        /// that must begin and end with forward slashes. In addition, it can contain any ASCII
-        /// character from the ! (``\\u0021``) through the DEL …
-        core.props, "Path", path, set_path, get_path, Val<String>
+    /// Sets `InstanceProfileName` in place: [`Self::instance_profile_name`] on a value held by `&mut`.
+    pub fn set_instance_profile_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceProfileName", value.into());
+        self
     }
 
-    prop! {
-        /// `Roles`: The name of the role to associate with the instance profile. Only one role can
-        /// be assigned to an EC2 instance at a time, and all applications on the instance share the
-        /// same role and permissions.
-        core.props, "Roles", _, set_roles, get_roles, Val<List<String>>
+    /// `InstanceProfileName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_profile_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceProfileName")
+    }
+
+    /// `Path`: The path to the instance profile. For more information about paths, see IAM
+    /// Identifiers (<https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html>) in
+    /// the *IAM User Guide*. This parameter is optional. If it is not included, it defaults to a
+    /// slash (/). This parameter allows (through its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>))
+    /// a string of characters consisting of either a forward slash (/) by itself or a string that
+    /// must begin and end with forward slashes. In addition, it can contain any ASCII character
+    /// from the ! (``\\u0021``) through the DEL …
+    pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Path", value.into());
+        self
+    }
+
+    /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+    pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Path", value.into());
+        self
+    }
+
+    /// `Path` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Path")
+    }
+
+    /// Sets `Roles`, which `new` took, in place.
+    pub fn set_roles(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Roles", value.into());
+        self
+    }
+
+    /// `Roles` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_roles(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Roles")
     }
 
     /// `Ref`: the resource's identifier.
@@ -333,65 +484,149 @@ impl ManagedPolicy {
         ManagedPolicy { core }
     }
 
-    prop! {
-        /// `Description`: A friendly description of the policy. Typically used to store information
-        /// about the permissions defined in the policy. For example, "Grants access to production
-        /// DynamoDB tables." The policy description is immutable. After a value is assigned, it
-        /// cannot be changed.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A friendly description of the policy. Typically used to store information
+    /// about the permissions defined in the policy. For example, "Grants access to production
+    /// DynamoDB tables." The policy description is immutable. After a value is assigned, it cannot
+    /// be changed.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Groups`: The name (friendly name, not ARN) of the group to attach the policy to. This
-        /// parameter allows (through its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>))
-        /// a string of characters consisting of upper and lowercase alphanumeric characters with no
-        /// spaces. You can also include any of the following characters: _+=,.@-
-        core.props, "Groups", groups, set_groups, get_groups, Val<List<String>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ManagedPolicyName`: The friendly name of the policy. If you specify a name, you cannot
-        /// perform updates that require replacement of this resource. You can perform updates that
-        /// require no or some interruption. If you must replace the resource, specify a new name.
-        /// If you specify a name, you must specify the ``CAPABILITY_NAMED_IAM`` value to
-        /// acknowledge your template's capabilities. For more information, see Acknowledging
-        /// Resources in Templates (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-template.html#using-iam-capabilities>).
-        /// Naming an IAM resource can cause an unrecoverable error if …
-        core.props, "ManagedPolicyName", managed_policy_name, set_managed_policy_name, get_managed_policy_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Path`: The path for the policy. For more information about paths, see IAM identifiers (<https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html>)
-        /// in the *IAM User Guide*. This parameter is optional. If it is not included, it defaults
-        /// to a slash (/). This parameter allows (through its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>))
-        /// a string of characters consisting of either a forward slash (/) by itself or a string
-        /// that must begin and end with forward slashes. In addition, it can contain any ASCII
-        /// character from the ! (``\\u0021``) through the DEL …
-        core.props, "Path", path, set_path, get_path, Val<String>
+    /// `Groups`: The name (friendly name, not ARN) of the group to attach the policy to. This
+    /// parameter allows (through its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>))
+    /// a string of characters consisting of upper and lowercase alphanumeric characters with no
+    /// spaces. You can also include any of the following characters: _+=,.@-
+    pub fn groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Groups", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyDocument`.
-        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    /// Sets `Groups` in place: [`Self::groups`] on a value held by `&mut`.
+    pub fn set_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Groups", value.into());
+        self
     }
 
-    prop! {
-        /// `Roles`: The name (friendly name, not ARN) of the role to attach the policy to. This
-        /// parameter allows (per its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>))
-        /// a string of characters consisting of upper and lowercase alphanumeric characters with no
-        /// spaces. You can also include any of the following characters: _+=,.@- If an external
-        /// policy (such as ``AWS::IAM::Policy`` or ``AWS::IAM::ManagedPolicy``) has a ``Ref`` to a
-        /// role and if a resource (such as ``AWS::ECS::Service``) also has a ``Ref`` to the same
-        /// role, add a ``DependsOn`` attribute to the resource to make the …
-        core.props, "Roles", roles, set_roles, get_roles, Val<List<String>>
+    /// `Groups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Groups")
     }
 
-    prop! {
-        /// `Users`: The name (friendly name, not ARN) of the IAM user to attach the policy to. This
-        /// parameter allows (through its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>))
-        /// a string of characters consisting of upper and lowercase alphanumeric characters with no
-        /// spaces. You can also include any of the following characters: _+=,.@-
-        core.props, "Users", users, set_users, get_users, Val<List<String>>
+    /// `ManagedPolicyName`: The friendly name of the policy. If you specify a name, you cannot
+    /// perform updates that require replacement of this resource. You can perform updates that
+    /// require no or some interruption. If you must replace the resource, specify a new name. If
+    /// you specify a name, you must specify the ``CAPABILITY_NAMED_IAM`` value to acknowledge your
+    /// template's capabilities. For more information, see Acknowledging Resources in Templates (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-template.html#using-iam-capabilities>).
+    /// Naming an IAM resource can cause an unrecoverable error if …
+    pub fn managed_policy_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ManagedPolicyName", value.into());
+        self
+    }
+
+    /// Sets `ManagedPolicyName` in place: [`Self::managed_policy_name`] on a value held by `&mut`.
+    pub fn set_managed_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ManagedPolicyName", value.into());
+        self
+    }
+
+    /// `ManagedPolicyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_managed_policy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ManagedPolicyName")
+    }
+
+    /// `Path`: The path for the policy. For more information about paths, see IAM identifiers (<https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html>)
+    /// in the *IAM User Guide*. This parameter is optional. If it is not included, it defaults to a
+    /// slash (/). This parameter allows (through its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>))
+    /// a string of characters consisting of either a forward slash (/) by itself or a string that
+    /// must begin and end with forward slashes. In addition, it can contain any ASCII character
+    /// from the ! (``\\u0021``) through the DEL …
+    pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Path", value.into());
+        self
+    }
+
+    /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+    pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Path", value.into());
+        self
+    }
+
+    /// `Path` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Path")
+    }
+
+    /// Sets `PolicyDocument`, which `new` took, in place.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
+    }
+
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
+    }
+
+    /// `Roles`: The name (friendly name, not ARN) of the role to attach the policy to. This
+    /// parameter allows (per its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>))
+    /// a string of characters consisting of upper and lowercase alphanumeric characters with no
+    /// spaces. You can also include any of the following characters: _+=,.@- If an external policy (such
+    /// as ``AWS::IAM::Policy`` or ``AWS::IAM::ManagedPolicy``) has a ``Ref`` to a role and if a
+    /// resource (such as ``AWS::ECS::Service``) also has a ``Ref`` to the same role, add a ``DependsOn``
+    /// attribute to the resource to make the …
+    pub fn roles(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Roles", value.into());
+        self
+    }
+
+    /// Sets `Roles` in place: [`Self::roles`] on a value held by `&mut`.
+    pub fn set_roles(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Roles", value.into());
+        self
+    }
+
+    /// `Roles` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_roles(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Roles")
+    }
+
+    /// `Users`: The name (friendly name, not ARN) of the IAM user to attach the policy to. This
+    /// parameter allows (through its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>))
+    /// a string of characters consisting of upper and lowercase alphanumeric characters with no
+    /// spaces. You can also include any of the following characters: _+=,.@-
+    pub fn users(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Users", value.into());
+        self
+    }
+
+    /// Sets `Users` in place: [`Self::users`] on a value held by `&mut`.
+    pub fn set_users(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Users", value.into());
+        self
+    }
+
+    /// `Users` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_users(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Users")
     }
 
     /// `Ref`: the resource's identifier.
@@ -467,24 +702,76 @@ impl OidcProvider {
         OidcProvider { core }
     }
 
-    prop! {
-        /// `ClientIdList`.
-        core.props, "ClientIdList", client_id_list, set_client_id_list, get_client_id_list, Val<List<String>>
+    /// `ClientIdList`.
+    pub fn client_id_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ClientIdList", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ClientIdList` in place: [`Self::client_id_list`] on a value held by `&mut`.
+    pub fn set_client_id_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ClientIdList", value.into());
+        self
     }
 
-    prop! {
-        /// `ThumbprintList`.
-        core.props, "ThumbprintList", thumbprint_list, set_thumbprint_list, get_thumbprint_list, Val<List<String>>
+    /// `ClientIdList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_id_list(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ClientIdList")
     }
 
-    prop! {
-        /// `Url`.
-        core.props, "Url", url, set_url, get_url, Val<String>
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `ThumbprintList`.
+    pub fn thumbprint_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ThumbprintList", value.into());
+        self
+    }
+
+    /// Sets `ThumbprintList` in place: [`Self::thumbprint_list`] on a value held by `&mut`.
+    pub fn set_thumbprint_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ThumbprintList", value.into());
+        self
+    }
+
+    /// `ThumbprintList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_thumbprint_list(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ThumbprintList")
+    }
+
+    /// `Url`.
+    pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Url", value.into());
+        self
+    }
+
+    /// Sets `Url` in place: [`Self::url`] on a value held by `&mut`.
+    pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Url", value.into());
+        self
+    }
+
+    /// `Url` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Url")
     }
 
     /// `Ref`: the resource's identifier.
@@ -543,50 +830,94 @@ impl Policy {
         Policy { core }
     }
 
-    prop! {
-        /// `Groups`: The name of the group to associate the policy with. This parameter allows (through
-        /// its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a
-        /// string of characters consisting of upper and lowercase alphanumeric characters with no
-        /// spaces. You can also include any of the following characters: _+=,.@-.
-        core.props, "Groups", groups, set_groups, get_groups, Val<List<String>>
+    /// `Groups`: The name of the group to associate the policy with. This parameter allows (through
+    /// its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a string
+    /// of characters consisting of upper and lowercase alphanumeric characters with no spaces. You
+    /// can also include any of the following characters: _+=,.@-.
+    pub fn groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Groups", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyDocument`: The policy document. You must provide policies in JSON format in IAM.
-        /// However, for CFN templates formatted in YAML, you can provide the policy in JSON or YAML
-        /// format. CFN always converts a YAML policy to JSON format before submitting it to IAM.
-        /// The regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>) used
-        /// to validate this parameter is a string of characters consisting of the following: + Any
-        /// printable ASCII character ranging from the space character (``\\u0020``) through the end
-        /// of the ASCII character range + The printable characters in the Basic Latin and Latin-1 …
-        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    /// Sets `Groups` in place: [`Self::groups`] on a value held by `&mut`.
+    pub fn set_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Groups", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyName`: The name of the policy document. This parameter allows (through its regex
-        /// pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a string of
-        /// characters consisting of upper and lowercase alphanumeric characters with no spaces. You
-        /// can also include any of the following characters: _+=,.@-
-        core.props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+    /// `Groups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Groups")
     }
 
-    prop! {
-        /// `Roles`: The name of the role to associate the policy with. This parameter allows (per
-        /// its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a
-        /// string of characters consisting of upper and lowercase alphanumeric characters with no
-        /// spaces. You can also include any of the following characters: _+=,.@- If an external
-        /// policy (such as ``AWS::IAM::Policy`` or ``AWS::IAM::ManagedPolicy``) has a ``Ref`` to a
-        /// role and if a resource (such as ``AWS::ECS::Service``) also has a ``Ref`` to the same
-        /// role, add a ``DependsOn`` attribute to the resource to make the resource depend on the …
-        core.props, "Roles", roles, set_roles, get_roles, Val<List<String>>
+    /// Sets `PolicyDocument`, which `new` took, in place.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
     }
 
-    prop! {
-        /// `Users`: The name of the user to associate the policy with. This parameter allows (through
-        /// its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a
-        /// string of characters consisting of upper and lowercase alphanumeric characters with no
-        /// spaces. You can also include any of the following characters: _+=,.@-
-        core.props, "Users", users, set_users, get_users, Val<List<String>>
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
+    }
+
+    /// Sets `PolicyName`, which `new` took, in place.
+    pub fn set_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyName", value.into());
+        self
+    }
+
+    /// `PolicyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyName")
+    }
+
+    /// `Roles`: The name of the role to associate the policy with. This parameter allows (per its
+    /// regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a string of
+    /// characters consisting of upper and lowercase alphanumeric characters with no spaces. You can
+    /// also include any of the following characters: _+=,.@- If an external policy (such as ``AWS::IAM::Policy``
+    /// or ``AWS::IAM::ManagedPolicy``) has a ``Ref`` to a role and if a resource (such as ``AWS::ECS::Service``)
+    /// also has a ``Ref`` to the same role, add a ``DependsOn`` attribute to the resource to make
+    /// the resource depend on the …
+    pub fn roles(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Roles", value.into());
+        self
+    }
+
+    /// Sets `Roles` in place: [`Self::roles`] on a value held by `&mut`.
+    pub fn set_roles(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Roles", value.into());
+        self
+    }
+
+    /// `Roles` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_roles(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Roles")
+    }
+
+    /// `Users`: The name of the user to associate the policy with. This parameter allows (through
+    /// its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a string
+    /// of characters consisting of upper and lowercase alphanumeric characters with no spaces. You
+    /// can also include any of the following characters: _+=,.@-
+    pub fn users(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Users", value.into());
+        self
+    }
+
+    /// Sets `Users` in place: [`Self::users`] on a value held by `&mut`.
+    pub fn set_users(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Users", value.into());
+        self
+    }
+
+    /// `Users` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_users(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Users")
     }
 
     /// `Ref`: the resource's identifier.
@@ -632,86 +963,190 @@ impl Role {
         Role { core }
     }
 
-    prop! {
-        /// `AssumeRolePolicyDocument`: The trust policy that is associated with this role. Trust
-        /// policies define which entities can assume the role. You can associate only one trust
-        /// policy with a role. For an example of a policy that can be used to assume a role, see
-        /// Template Examples (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-role.html#aws-resource-iam-role--examples>).
-        /// For more information about the elements that you can use in an IAM policy, see Policy
-        /// Elements Reference (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html>)
-        /// in the *User Guide*.
-        core.props, "AssumeRolePolicyDocument", _, set_assume_role_policy_document, get_assume_role_policy_document, Val<Json>
+    /// Sets `AssumeRolePolicyDocument`, which `new` took, in place.
+    pub fn set_assume_role_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("AssumeRolePolicyDocument", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the role that you provide.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AssumeRolePolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_assume_role_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "AssumeRolePolicyDocument")
     }
 
-    prop! {
-        /// `ManagedPolicyArns`: A list of Amazon Resource Names (ARNs) of the IAM managed policies
-        /// that you want to attach to the role. For more information about ARNs, see Amazon
-        /// Resource Names (ARNs) and Service Namespaces (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
-        /// in the *General Reference*.
-        core.props, "ManagedPolicyArns", managed_policy_arns, set_managed_policy_arns, get_managed_policy_arns, Val<List<PolicyArn>>
+    /// `Description`: A description of the role that you provide.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxSessionDuration`: The maximum session duration (in seconds) that you want to set for
-        /// the specified role. If you do not specify a value for this setting, the default value of
-        /// one hour is applied. This setting can have a value from 1 hour to 12 hours. Anyone who
-        /// assumes the role from the CLI or API can use the ``DurationSeconds`` API parameter or
-        /// the ``duration-seconds``CLI parameter to request a longer session. The ``MaxSessionDuration``
-        /// setting determines the maximum duration that can be requested using the ``DurationSeconds``
-        /// parameter. If users don't specify a value for the ``DurationSeconds`` parameter, …
-        core.props, "MaxSessionDuration", max_session_duration, set_max_session_duration, get_max_session_duration, Val<i64>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Path`: The path to the role. For more information about paths, see IAM Identifiers (<https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html>)
-        /// in the *IAM User Guide*. This parameter is optional. If it is not included, it defaults
-        /// to a slash (/). This parameter allows (through its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>))
-        /// a string of characters consisting of either a forward slash (/) by itself or a string
-        /// that must begin and end with forward slashes. In addition, it can contain any ASCII
-        /// character from the ! (``\\u0021``) through the DEL character …
-        core.props, "Path", path, set_path, get_path, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `PermissionsBoundary`: The ARN of the policy used to set the permissions boundary for
-        /// the role. For more information about permissions boundaries, see Permissions boundaries
-        /// for IAM identities (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>)
-        /// in the *IAM User Guide*.
-        core.props, "PermissionsBoundary", permissions_boundary, set_permissions_boundary, get_permissions_boundary, Val<String>
+    /// `ManagedPolicyArns`: A list of Amazon Resource Names (ARNs) of the IAM managed policies that
+    /// you want to attach to the role. For more information about ARNs, see Amazon Resource Names (ARNs)
+    /// and Service Namespaces (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
+    /// in the *General Reference*.
+    pub fn managed_policy_arns(mut self, value: impl Into<Val<List<PolicyArn>>>) -> Self {
+        self.core.props.set("ManagedPolicyArns", value.into());
+        self
     }
 
-    prop! {
-        /// `Policies`: Adds or updates an inline policy document that is embedded in the specified
-        /// IAM role. When you embed an inline policy in a role, the inline policy is used as part
-        /// of the role's access (permissions) policy. The role's trust policy is created at the
-        /// same time as the role. You can update a role's trust policy later. For more information
-        /// about IAM roles, go to Using Roles to Delegate Permissions and Federate Identities (<https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-toplevel.html>).
-        /// A role can also have an attached managed policy. For information about policies, see \[Managed
-        /// Policies and …
-        core.props, "Policies", policies, set_policies, get_policies, Val<List<role::Policy>>
+    /// Sets `ManagedPolicyArns` in place: [`Self::managed_policy_arns`] on a value held by `&mut`.
+    pub fn set_managed_policy_arns(&mut self, value: impl Into<Val<List<PolicyArn>>>) -> &mut Self {
+        self.core.props.set("ManagedPolicyArns", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleName`: A name for the IAM role, up to 64 characters in length. For valid values,
-        /// see the ``RoleName`` parameter for the CreateRole (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html>)
-        /// action in the *User Guide*. This parameter allows (per its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>))
-        /// a string of characters consisting of upper and lowercase alphanumeric characters with no
-        /// spaces. You can also include any of the following characters: _+=,.@-. The role name
-        /// must be unique within the account. Role names are not distinguished by case. For
-        /// example, …
-        core.props, "RoleName", role_name, set_role_name, get_role_name, Val<String>
+    /// `ManagedPolicyArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_managed_policy_arns(&self) -> ::std::option::Option<Val<List<PolicyArn>>> {
+        crate::cfn::get_prop(&self.core.props, "ManagedPolicyArns")
     }
 
-    prop! {
-        /// `Tags`: A list of tags that are attached to the role. For more information about
-        /// tagging, see Tagging IAM resources (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html>)
-        /// in the *IAM User Guide*.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `MaxSessionDuration`: The maximum session duration (in seconds) that you want to set for the
+    /// specified role. If you do not specify a value for this setting, the default value of one
+    /// hour is applied. This setting can have a value from 1 hour to 12 hours. Anyone who assumes
+    /// the role from the CLI or API can use the ``DurationSeconds`` API parameter or the ``duration-seconds``CLI
+    /// parameter to request a longer session. The ``MaxSessionDuration`` setting determines the
+    /// maximum duration that can be requested using the ``DurationSeconds`` parameter. If users
+    /// don't specify a value for the ``DurationSeconds`` parameter, …
+    pub fn max_session_duration(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxSessionDuration", value.into());
+        self
+    }
+
+    /// Sets `MaxSessionDuration` in place: [`Self::max_session_duration`] on a value held by `&mut`.
+    pub fn set_max_session_duration(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxSessionDuration", value.into());
+        self
+    }
+
+    /// `MaxSessionDuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_session_duration(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxSessionDuration")
+    }
+
+    /// `Path`: The path to the role. For more information about paths, see IAM Identifiers (<https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html>)
+    /// in the *IAM User Guide*. This parameter is optional. If it is not included, it defaults to a
+    /// slash (/). This parameter allows (through its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>))
+    /// a string of characters consisting of either a forward slash (/) by itself or a string that
+    /// must begin and end with forward slashes. In addition, it can contain any ASCII character
+    /// from the ! (``\\u0021``) through the DEL character …
+    pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Path", value.into());
+        self
+    }
+
+    /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+    pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Path", value.into());
+        self
+    }
+
+    /// `Path` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Path")
+    }
+
+    /// `PermissionsBoundary`: The ARN of the policy used to set the permissions boundary for the
+    /// role. For more information about permissions boundaries, see Permissions boundaries for IAM
+    /// identities (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>)
+    /// in the *IAM User Guide*.
+    pub fn permissions_boundary(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PermissionsBoundary", value.into());
+        self
+    }
+
+    /// Sets `PermissionsBoundary` in place: [`Self::permissions_boundary`] on a value held by `&mut`.
+    pub fn set_permissions_boundary(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PermissionsBoundary", value.into());
+        self
+    }
+
+    /// `PermissionsBoundary` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permissions_boundary(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PermissionsBoundary")
+    }
+
+    /// `Policies`: Adds or updates an inline policy document that is embedded in the specified IAM
+    /// role. When you embed an inline policy in a role, the inline policy is used as part of the
+    /// role's access (permissions) policy. The role's trust policy is created at the same time as
+    /// the role. You can update a role's trust policy later. For more information about IAM roles,
+    /// go to Using Roles to Delegate Permissions and Federate Identities (<https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-toplevel.html>).
+    /// A role can also have an attached managed policy. For information about policies, see \[Managed
+    /// Policies and …
+    pub fn policies(mut self, value: impl Into<Val<List<role::Policy>>>) -> Self {
+        self.core.props.set("Policies", value.into());
+        self
+    }
+
+    /// Sets `Policies` in place: [`Self::policies`] on a value held by `&mut`.
+    pub fn set_policies(&mut self, value: impl Into<Val<List<role::Policy>>>) -> &mut Self {
+        self.core.props.set("Policies", value.into());
+        self
+    }
+
+    /// `Policies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policies(&self) -> ::std::option::Option<Val<List<role::Policy>>> {
+        crate::cfn::get_prop(&self.core.props, "Policies")
+    }
+
+    /// `RoleName`: A name for the IAM role, up to 64 characters in length. For valid values, see
+    /// the ``RoleName`` parameter for the CreateRole (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html>)
+    /// action in the *User Guide*. This parameter allows (per its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>))
+    /// a string of characters consisting of upper and lowercase alphanumeric characters with no
+    /// spaces. You can also include any of the following characters: _+=,.@-. The role name must be
+    /// unique within the account. Role names are not distinguished by case. For example, …
+    pub fn role_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleName", value.into());
+        self
+    }
+
+    /// Sets `RoleName` in place: [`Self::role_name`] on a value held by `&mut`.
+    pub fn set_role_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleName", value.into());
+        self
+    }
+
+    /// `RoleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleName")
+    }
+
+    /// `Tags`: A list of tags that are attached to the role. For more information about tagging,
+    /// see Tagging IAM resources (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html>)
+    /// in the *IAM User Guide*.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -761,15 +1196,28 @@ pub mod role {
             Policy { props }
         }
 
-        prop! {
-            /// `PolicyName`: The friendly name (not ARN) identifying the policy.
-            props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+        /// Sets `PolicyName`, which `new` took, in place.
+        pub fn set_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PolicyName", value.into());
+            self
         }
 
-        prop! {
-            /// `PolicyDocument`: The entire contents of the policy that defines permissions. For more
-            /// information, see Overview of JSON policies (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policies-json>).
-            props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+        /// `PolicyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PolicyName")
+        }
+
+        /// Sets `PolicyDocument`, which `new` took, in place.
+        pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("PolicyDocument", value.into());
+            self
+        }
+
+        /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "PolicyDocument")
         }
     }
 }
@@ -807,25 +1255,46 @@ impl RolePolicy {
         RolePolicy { core }
     }
 
-    prop! {
-        /// `PolicyDocument`.
-        core.props, "PolicyDocument", policy_document, set_policy_document, get_policy_document, Val<Json>
+    /// `PolicyDocument`.
+    pub fn policy_document(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyName`: The name of the policy document. This parameter allows (through its regex
-        /// pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a string of
-        /// characters consisting of upper and lowercase alphanumeric characters with no spaces. You
-        /// can also include any of the following characters: _+=,.@-
-        core.props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+    /// Sets `PolicyDocument` in place: [`Self::policy_document`] on a value held by `&mut`.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleName`: The name of the role to associate the policy with. This parameter allows (through
-        /// its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a
-        /// string of characters consisting of upper and lowercase alphanumeric characters with no
-        /// spaces. You can also include any of the following characters: _+=,.@-
-        core.props, "RoleName", _, set_role_name, get_role_name, Val<String>
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
+    }
+
+    /// Sets `PolicyName`, which `new` took, in place.
+    pub fn set_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyName", value.into());
+        self
+    }
+
+    /// `PolicyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyName")
+    }
+
+    /// Sets `RoleName`, which `new` took, in place.
+    pub fn set_role_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleName", value.into());
+        self
+    }
+
+    /// `RoleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -853,39 +1322,131 @@ impl SamlProvider {
         SamlProvider { core }
     }
 
-    prop! {
-        /// `AddPrivateKey`: The private key from your external identity provider
-        core.props, "AddPrivateKey", add_private_key, set_add_private_key, get_add_private_key, Val<String>
+    /// `AddPrivateKey`: The private key from your external identity provider
+    pub fn add_private_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AddPrivateKey", value.into());
+        self
     }
 
-    prop! {
-        /// `AssertionEncryptionMode`: The encryption setting for the SAML provider
-        core.props, "AssertionEncryptionMode", assertion_encryption_mode, set_assertion_encryption_mode, get_assertion_encryption_mode, Val<saml_provider::AssertionEncryptionMode>
+    /// Sets `AddPrivateKey` in place: [`Self::add_private_key`] on a value held by `&mut`.
+    pub fn set_add_private_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AddPrivateKey", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `AddPrivateKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_add_private_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AddPrivateKey")
     }
 
-    prop! {
-        /// `PrivateKeyList`.
-        core.props, "PrivateKeyList", private_key_list, set_private_key_list, get_private_key_list, Val<List<saml_provider::SamlPrivateKey>>
+    /// `AssertionEncryptionMode`: The encryption setting for the SAML provider
+    pub fn assertion_encryption_mode(mut self, value: impl Into<Val<saml_provider::AssertionEncryptionMode>>) -> Self {
+        self.core.props.set("AssertionEncryptionMode", value.into());
+        self
     }
 
-    prop! {
-        /// `RemovePrivateKey`: The Key ID of the private key to remove
-        core.props, "RemovePrivateKey", remove_private_key, set_remove_private_key, get_remove_private_key, Val<String>
+    /// Sets `AssertionEncryptionMode` in place: [`Self::assertion_encryption_mode`] on a value held
+    /// by `&mut`.
+    pub fn set_assertion_encryption_mode(&mut self, value: impl Into<Val<saml_provider::AssertionEncryptionMode>>) -> &mut Self {
+        self.core.props.set("AssertionEncryptionMode", value.into());
+        self
     }
 
-    prop! {
-        /// `SamlMetadataDocument`.
-        core.props, "SamlMetadataDocument", saml_metadata_document, set_saml_metadata_document, get_saml_metadata_document, Val<String>
+    /// `AssertionEncryptionMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_assertion_encryption_mode(&self) -> ::std::option::Option<Val<saml_provider::AssertionEncryptionMode>> {
+        crate::cfn::get_prop(&self.core.props, "AssertionEncryptionMode")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PrivateKeyList`.
+    pub fn private_key_list(mut self, value: impl Into<Val<List<saml_provider::SamlPrivateKey>>>) -> Self {
+        self.core.props.set("PrivateKeyList", value.into());
+        self
+    }
+
+    /// Sets `PrivateKeyList` in place: [`Self::private_key_list`] on a value held by `&mut`.
+    pub fn set_private_key_list(&mut self, value: impl Into<Val<List<saml_provider::SamlPrivateKey>>>) -> &mut Self {
+        self.core.props.set("PrivateKeyList", value.into());
+        self
+    }
+
+    /// `PrivateKeyList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_private_key_list(&self) -> ::std::option::Option<Val<List<saml_provider::SamlPrivateKey>>> {
+        crate::cfn::get_prop(&self.core.props, "PrivateKeyList")
+    }
+
+    /// `RemovePrivateKey`: The Key ID of the private key to remove
+    pub fn remove_private_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RemovePrivateKey", value.into());
+        self
+    }
+
+    /// Sets `RemovePrivateKey` in place: [`Self::remove_private_key`] on a value held by `&mut`.
+    pub fn set_remove_private_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RemovePrivateKey", value.into());
+        self
+    }
+
+    /// `RemovePrivateKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_remove_private_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RemovePrivateKey")
+    }
+
+    /// `SamlMetadataDocument`.
+    pub fn saml_metadata_document(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SamlMetadataDocument", value.into());
+        self
+    }
+
+    /// Sets `SamlMetadataDocument` in place: [`Self::saml_metadata_document`] on a value held by `&mut`.
+    pub fn set_saml_metadata_document(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SamlMetadataDocument", value.into());
+        self
+    }
+
+    /// `SamlMetadataDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_saml_metadata_document(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SamlMetadataDocument")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -945,16 +1506,28 @@ pub mod saml_provider {
             SamlPrivateKey { props }
         }
 
-        prop! {
-            /// `KeyId`: The unique identifier for the SAML private key.
-            props, "KeyId", _, set_key_id, get_key_id, Val<String>
+        /// Sets `KeyId`, which `new` took, in place.
+        pub fn set_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyId", value.into());
+            self
         }
 
-        prop! {
-            /// `Timestamp`: The date and time, in &lt;a
-            /// href=\\"<http://www.iso.org/iso/iso8601\>"&gt;ISO 8601 date-time &lt;/a&gt; format, when
-            /// the private key was uploaded.
-            props, "Timestamp", _, set_timestamp, get_timestamp, Val<String>
+        /// `KeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyId")
+        }
+
+        /// Sets `Timestamp`, which `new` took, in place.
+        pub fn set_timestamp(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Timestamp", value.into());
+            self
+        }
+
+        /// `Timestamp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timestamp(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Timestamp")
         }
     }
 }
@@ -977,34 +1550,112 @@ impl ServerCertificate {
         ServerCertificate { core }
     }
 
-    prop! {
-        /// `CertificateBody`.
-        core.props, "CertificateBody", certificate_body, set_certificate_body, get_certificate_body, Val<String>
+    /// `CertificateBody`.
+    pub fn certificate_body(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CertificateBody", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificateChain`.
-        core.props, "CertificateChain", certificate_chain, set_certificate_chain, get_certificate_chain, Val<String>
+    /// Sets `CertificateBody` in place: [`Self::certificate_body`] on a value held by `&mut`.
+    pub fn set_certificate_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateBody", value.into());
+        self
     }
 
-    prop! {
-        /// `Path`.
-        core.props, "Path", path, set_path, get_path, Val<String>
+    /// `CertificateBody` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_body(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateBody")
     }
 
-    prop! {
-        /// `PrivateKey`.
-        core.props, "PrivateKey", private_key, set_private_key, get_private_key, Val<String>
+    /// `CertificateChain`.
+    pub fn certificate_chain(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CertificateChain", value.into());
+        self
     }
 
-    prop! {
-        /// `ServerCertificateName`.
-        core.props, "ServerCertificateName", server_certificate_name, set_server_certificate_name, get_server_certificate_name, Val<String>
+    /// Sets `CertificateChain` in place: [`Self::certificate_chain`] on a value held by `&mut`.
+    pub fn set_certificate_chain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateChain", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `CertificateChain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_chain(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateChain")
+    }
+
+    /// `Path`.
+    pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Path", value.into());
+        self
+    }
+
+    /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+    pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Path", value.into());
+        self
+    }
+
+    /// `Path` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Path")
+    }
+
+    /// `PrivateKey`.
+    pub fn private_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PrivateKey", value.into());
+        self
+    }
+
+    /// Sets `PrivateKey` in place: [`Self::private_key`] on a value held by `&mut`.
+    pub fn set_private_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrivateKey", value.into());
+        self
+    }
+
+    /// `PrivateKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_private_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrivateKey")
+    }
+
+    /// `ServerCertificateName`.
+    pub fn server_certificate_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ServerCertificateName", value.into());
+        self
+    }
+
+    /// Sets `ServerCertificateName` in place: [`Self::server_certificate_name`] on a value held by `&mut`.
+    pub fn set_server_certificate_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServerCertificateName", value.into());
+        self
+    }
+
+    /// `ServerCertificateName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_certificate_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServerCertificateName")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1038,21 +1689,59 @@ impl ServiceLinkedRole {
         ServiceLinkedRole { core }
     }
 
-    prop! {
-        /// `AWSServiceName`: The service principal for the AWS service to which this role is
-        /// attached.
-        core.props, "AWSServiceName", aws_service_name, set_aws_service_name, get_aws_service_name, Val<String>
+    /// `AWSServiceName`: The service principal for the AWS service to which this role is attached.
+    pub fn aws_service_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AWSServiceName", value.into());
+        self
     }
 
-    prop! {
-        /// `CustomSuffix`: A string that you provide, which is combined with the service-provided
-        /// prefix to form the complete role name.
-        core.props, "CustomSuffix", custom_suffix, set_custom_suffix, get_custom_suffix, Val<String>
+    /// Sets `AWSServiceName` in place: [`Self::aws_service_name`] on a value held by `&mut`.
+    pub fn set_aws_service_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AWSServiceName", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the role.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AWSServiceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_aws_service_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AWSServiceName")
+    }
+
+    /// `CustomSuffix`: A string that you provide, which is combined with the service-provided
+    /// prefix to form the complete role name.
+    pub fn custom_suffix(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CustomSuffix", value.into());
+        self
+    }
+
+    /// Sets `CustomSuffix` in place: [`Self::custom_suffix`] on a value held by `&mut`.
+    pub fn set_custom_suffix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CustomSuffix", value.into());
+        self
+    }
+
+    /// `CustomSuffix` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_suffix(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CustomSuffix")
+    }
+
+    /// `Description`: The description of the role.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1088,80 +1777,180 @@ impl User {
         User { core }
     }
 
-    prop! {
-        /// `Groups`: A list of group names to which you want to add the user.
-        core.props, "Groups", groups, set_groups, get_groups, Val<List<String>>
+    /// `Groups`: A list of group names to which you want to add the user.
+    pub fn groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Groups", value.into());
+        self
     }
 
-    prop! {
-        /// `LoginProfile`: Creates a password for the specified IAM user. A password allows an IAM
-        /// user to access AWS services through the console. You can use the CLI, the AWS API, or
-        /// the *Users* page in the IAM console to create a password for any IAM user. Use
-        /// ChangePassword (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html>)
-        /// to update your own existing password in the *My Security Credentials* page in the
-        /// console. For more information about managing passwords, see Managing passwords (<https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html>)
-        /// in the *User Guide*.
-        core.props, "LoginProfile", login_profile, set_login_profile, get_login_profile, Val<user::LoginProfile>
+    /// Sets `Groups` in place: [`Self::groups`] on a value held by `&mut`.
+    pub fn set_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Groups", value.into());
+        self
     }
 
-    prop! {
-        /// `ManagedPolicyArns`: A list of Amazon Resource Names (ARNs) of the IAM managed policies
-        /// that you want to attach to the user. For more information about ARNs, see Amazon
-        /// Resource Names (ARNs) and Service Namespaces (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
-        /// in the *General Reference*.
-        core.props, "ManagedPolicyArns", managed_policy_arns, set_managed_policy_arns, get_managed_policy_arns, Val<List<PolicyArn>>
+    /// `Groups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Groups")
     }
 
-    prop! {
-        /// `Path`: The path for the user name. For more information about paths, see IAM
-        /// identifiers (<https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html>)
-        /// in the *IAM User Guide*. This parameter is optional. If it is not included, it defaults
-        /// to a slash (/). This parameter allows (through its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>))
-        /// a string of characters consisting of either a forward slash (/) by itself or a string
-        /// that must begin and end with forward slashes. In addition, it can contain any ASCII
-        /// character from the ! (``\\u0021``) through the DEL …
-        core.props, "Path", path, set_path, get_path, Val<String>
+    /// `LoginProfile`: Creates a password for the specified IAM user. A password allows an IAM user
+    /// to access AWS services through the console. You can use the CLI, the AWS API, or the *Users*
+    /// page in the IAM console to create a password for any IAM user. Use ChangePassword (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html>)
+    /// to update your own existing password in the *My Security Credentials* page in the console.
+    /// For more information about managing passwords, see Managing passwords (<https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html>)
+    /// in the *User Guide*.
+    pub fn login_profile(mut self, value: impl Into<Val<user::LoginProfile>>) -> Self {
+        self.core.props.set("LoginProfile", value.into());
+        self
     }
 
-    prop! {
-        /// `PermissionsBoundary`: The ARN of the managed policy that is used to set the permissions
-        /// boundary for the user. A permissions boundary policy defines the maximum permissions
-        /// that identity-based policies can grant to an entity, but does not grant permissions.
-        /// Permissions boundaries do not define the maximum permissions that a resource-based
-        /// policy can grant to an entity. To learn more, see Permissions boundaries for IAM
-        /// entities (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>)
-        /// in the *IAM User Guide*. For more information about policy types, see \[Policy …
-        core.props, "PermissionsBoundary", permissions_boundary, set_permissions_boundary, get_permissions_boundary, Val<String>
+    /// Sets `LoginProfile` in place: [`Self::login_profile`] on a value held by `&mut`.
+    pub fn set_login_profile(&mut self, value: impl Into<Val<user::LoginProfile>>) -> &mut Self {
+        self.core.props.set("LoginProfile", value.into());
+        self
     }
 
-    prop! {
-        /// `Policies`: Adds or updates an inline policy document that is embedded in the specified
-        /// IAM user. To view AWS::IAM::User snippets, see Declaring an User Resource (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-iam-user>).
-        /// The name of each policy for a role, user, or group must be unique. If you don't choose
-        /// unique names, updates to the IAM identity will fail. For information about limits on the
-        /// number of inline policies that you can embed in a user, see Limitations on Entities (<https://docs.aws.amazon.com/IAM/latest/UserGuide/LimitationsOnEntities.html>)
-        /// in the …
-        core.props, "Policies", policies, set_policies, get_policies, Val<List<user::Policy>>
+    /// `LoginProfile` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_login_profile(&self) -> ::std::option::Option<Val<user::LoginProfile>> {
+        crate::cfn::get_prop(&self.core.props, "LoginProfile")
     }
 
-    prop! {
-        /// `Tags`: A list of tags that you want to attach to the new user. Each tag consists of a
-        /// key name and an associated value. For more information about tagging, see Tagging IAM
-        /// resources (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html>) in the *IAM
-        /// User Guide*. If any one of the tags is invalid or if you exceed the allowed maximum
-        /// number of tags, then the entire request fails and the resource is not created.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ManagedPolicyArns`: A list of Amazon Resource Names (ARNs) of the IAM managed policies that
+    /// you want to attach to the user. For more information about ARNs, see Amazon Resource Names (ARNs)
+    /// and Service Namespaces (<https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html>)
+    /// in the *General Reference*.
+    pub fn managed_policy_arns(mut self, value: impl Into<Val<List<PolicyArn>>>) -> Self {
+        self.core.props.set("ManagedPolicyArns", value.into());
+        self
     }
 
-    prop! {
-        /// `UserName`: The name of the user to create. Do not include the path in this value. This
-        /// parameter allows (per its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>))
-        /// a string of characters consisting of upper and lowercase alphanumeric characters with no
-        /// spaces. You can also include any of the following characters: _+=,.@-. The user name
-        /// must be unique within the account. User names are not distinguished by case. For
-        /// example, you cannot create users named both "John" and "john". If you don't specify a
-        /// name, CFN generates a unique physical ID and uses that ID for the user name. …
-        core.props, "UserName", user_name, set_user_name, get_user_name, Val<String>
+    /// Sets `ManagedPolicyArns` in place: [`Self::managed_policy_arns`] on a value held by `&mut`.
+    pub fn set_managed_policy_arns(&mut self, value: impl Into<Val<List<PolicyArn>>>) -> &mut Self {
+        self.core.props.set("ManagedPolicyArns", value.into());
+        self
+    }
+
+    /// `ManagedPolicyArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_managed_policy_arns(&self) -> ::std::option::Option<Val<List<PolicyArn>>> {
+        crate::cfn::get_prop(&self.core.props, "ManagedPolicyArns")
+    }
+
+    /// `Path`: The path for the user name. For more information about paths, see IAM identifiers (<https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_Identifiers.html>)
+    /// in the *IAM User Guide*. This parameter is optional. If it is not included, it defaults to a
+    /// slash (/). This parameter allows (through its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>))
+    /// a string of characters consisting of either a forward slash (/) by itself or a string that
+    /// must begin and end with forward slashes. In addition, it can contain any ASCII character
+    /// from the ! (``\\u0021``) through the DEL …
+    pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Path", value.into());
+        self
+    }
+
+    /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+    pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Path", value.into());
+        self
+    }
+
+    /// `Path` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Path")
+    }
+
+    /// `PermissionsBoundary`: The ARN of the managed policy that is used to set the permissions
+    /// boundary for the user. A permissions boundary policy defines the maximum permissions that
+    /// identity-based policies can grant to an entity, but does not grant permissions. Permissions
+    /// boundaries do not define the maximum permissions that a resource-based policy can grant to
+    /// an entity. To learn more, see Permissions boundaries for IAM entities (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>)
+    /// in the *IAM User Guide*. For more information about policy types, see \[Policy …
+    pub fn permissions_boundary(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PermissionsBoundary", value.into());
+        self
+    }
+
+    /// Sets `PermissionsBoundary` in place: [`Self::permissions_boundary`] on a value held by `&mut`.
+    pub fn set_permissions_boundary(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PermissionsBoundary", value.into());
+        self
+    }
+
+    /// `PermissionsBoundary` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permissions_boundary(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PermissionsBoundary")
+    }
+
+    /// `Policies`: Adds or updates an inline policy document that is embedded in the specified IAM
+    /// user. To view AWS::IAM::User snippets, see Declaring an User Resource (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-iam.html#scenario-iam-user>).
+    /// The name of each policy for a role, user, or group must be unique. If you don't choose
+    /// unique names, updates to the IAM identity will fail. For information about limits on the
+    /// number of inline policies that you can embed in a user, see Limitations on Entities (<https://docs.aws.amazon.com/IAM/latest/UserGuide/LimitationsOnEntities.html>)
+    /// in the …
+    pub fn policies(mut self, value: impl Into<Val<List<user::Policy>>>) -> Self {
+        self.core.props.set("Policies", value.into());
+        self
+    }
+
+    /// Sets `Policies` in place: [`Self::policies`] on a value held by `&mut`.
+    pub fn set_policies(&mut self, value: impl Into<Val<List<user::Policy>>>) -> &mut Self {
+        self.core.props.set("Policies", value.into());
+        self
+    }
+
+    /// `Policies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policies(&self) -> ::std::option::Option<Val<List<user::Policy>>> {
+        crate::cfn::get_prop(&self.core.props, "Policies")
+    }
+
+    /// `Tags`: A list of tags that you want to attach to the new user. Each tag consists of a key
+    /// name and an associated value. For more information about tagging, see Tagging IAM resources (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html>)
+    /// in the *IAM User Guide*. If any one of the tags is invalid or if you exceed the allowed
+    /// maximum number of tags, then the entire request fails and the resource is not created.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UserName`: The name of the user to create. Do not include the path in this value. This
+    /// parameter allows (per its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>))
+    /// a string of characters consisting of upper and lowercase alphanumeric characters with no
+    /// spaces. You can also include any of the following characters: _+=,.@-. The user name must be
+    /// unique within the account. User names are not distinguished by case. For example, you cannot
+    /// create users named both "John" and "john". If you don't specify a name, CFN generates a
+    /// unique physical ID and uses that ID for the user name. …
+    pub fn user_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("UserName", value.into());
+        self
+    }
+
+    /// Sets `UserName` in place: [`Self::user_name`] on a value held by `&mut`.
+    pub fn set_user_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserName", value.into());
+        self
+    }
+
+    /// `UserName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1202,15 +1991,35 @@ pub mod user {
             LoginProfile { props }
         }
 
-        prop! {
-            /// `Password`: The user's password.
-            props, "Password", _, set_password, get_password, Val<String>
+        /// Sets `Password`, which `new` took, in place.
+        pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
         }
 
-        prop! {
-            /// `PasswordResetRequired`: Specifies whether the user is required to set a new password on
-            /// next sign-in.
-            props, "PasswordResetRequired", password_reset_required, set_password_reset_required, get_password_reset_required, Val<bool>
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Password")
+        }
+
+        /// `PasswordResetRequired`: Specifies whether the user is required to set a new password on
+        /// next sign-in.
+        pub fn password_reset_required(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("PasswordResetRequired", value.into());
+            self
+        }
+
+        /// Sets `PasswordResetRequired` in place: [`Self::password_reset_required`] on a value held by `&mut`.
+        pub fn set_password_reset_required(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PasswordResetRequired", value.into());
+            self
+        }
+
+        /// `PasswordResetRequired` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password_reset_required(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PasswordResetRequired")
         }
     }
 
@@ -1237,15 +2046,28 @@ pub mod user {
             Policy { props }
         }
 
-        prop! {
-            /// `PolicyName`: The friendly name (not ARN) identifying the policy.
-            props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+        /// Sets `PolicyName`, which `new` took, in place.
+        pub fn set_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PolicyName", value.into());
+            self
         }
 
-        prop! {
-            /// `PolicyDocument`: The entire contents of the policy that defines permissions. For more
-            /// information, see Overview of JSON policies (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#access_policies-json>).
-            props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+        /// `PolicyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PolicyName")
+        }
+
+        /// Sets `PolicyDocument`, which `new` took, in place.
+        pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("PolicyDocument", value.into());
+            self
+        }
+
+        /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "PolicyDocument")
         }
     }
 }
@@ -1282,25 +2104,46 @@ impl UserPolicy {
         UserPolicy { core }
     }
 
-    prop! {
-        /// `PolicyDocument`.
-        core.props, "PolicyDocument", policy_document, set_policy_document, get_policy_document, Val<Json>
+    /// `PolicyDocument`.
+    pub fn policy_document(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyName`: The name of the policy document. This parameter allows (through its regex
-        /// pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a string of
-        /// characters consisting of upper and lowercase alphanumeric characters with no spaces. You
-        /// can also include any of the following characters: _+=,.@-
-        core.props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+    /// Sets `PolicyDocument` in place: [`Self::policy_document`] on a value held by `&mut`.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
     }
 
-    prop! {
-        /// `UserName`: The name of the user to associate the policy with. This parameter allows (through
-        /// its regex pattern (<https://docs.aws.amazon.com/http://wikipedia.org/wiki/regex>)) a
-        /// string of characters consisting of upper and lowercase alphanumeric characters with no
-        /// spaces. You can also include any of the following characters: _+=,.@-
-        core.props, "UserName", _, set_user_name, get_user_name, Val<String>
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
+    }
+
+    /// Sets `PolicyName`, which `new` took, in place.
+    pub fn set_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyName", value.into());
+        self
+    }
+
+    /// `PolicyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyName")
+    }
+
+    /// Sets `UserName`, which `new` took, in place.
+    pub fn set_user_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserName", value.into());
+        self
+    }
+
+    /// `UserName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1332,14 +2175,28 @@ impl UserToGroupAddition {
         UserToGroupAddition { core }
     }
 
-    prop! {
-        /// `GroupName`.
-        core.props, "GroupName", _, set_group_name, get_group_name, Val<String>
+    /// Sets `GroupName`, which `new` took, in place.
+    pub fn set_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Users`.
-        core.props, "Users", _, set_users, get_users, Val<List<String>>
+    /// `GroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GroupName")
+    }
+
+    /// Sets `Users`, which `new` took, in place.
+    pub fn set_users(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Users", value.into());
+        self
+    }
+
+    /// `Users` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_users(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Users")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1375,24 +2232,70 @@ impl VirtualMfaDevice {
         VirtualMfaDevice { core }
     }
 
-    prop! {
-        /// `Path`.
-        core.props, "Path", path, set_path, get_path, Val<String>
+    /// `Path`.
+    pub fn path(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Path", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+    pub fn set_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Path", value.into());
+        self
     }
 
-    prop! {
-        /// `Users`.
-        core.props, "Users", _, set_users, get_users, Val<List<String>>
+    /// `Path` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_path(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Path")
     }
 
-    prop! {
-        /// `VirtualMfaDeviceName`.
-        core.props, "VirtualMfaDeviceName", virtual_mfa_device_name, set_virtual_mfa_device_name, get_virtual_mfa_device_name, Val<String>
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Users`, which `new` took, in place.
+    pub fn set_users(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Users", value.into());
+        self
+    }
+
+    /// `Users` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_users(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Users")
+    }
+
+    /// `VirtualMfaDeviceName`.
+    pub fn virtual_mfa_device_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VirtualMfaDeviceName", value.into());
+        self
+    }
+
+    /// Sets `VirtualMfaDeviceName` in place: [`Self::virtual_mfa_device_name`] on a value held by `&mut`.
+    pub fn set_virtual_mfa_device_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VirtualMfaDeviceName", value.into());
+        self
+    }
+
+    /// `VirtualMfaDeviceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_virtual_mfa_device_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VirtualMfaDeviceName")
     }
 
     /// `Ref`: the resource's identifier.

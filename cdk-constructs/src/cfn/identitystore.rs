@@ -48,20 +48,46 @@ impl Group {
         Group { core }
     }
 
-    prop! {
-        /// `Description`: A string containing the description of the group.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A string containing the description of the group.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`: A string containing the name of the group. This value is commonly
-        /// displayed when the group is referenced.
-        core.props, "DisplayName", _, set_display_name, get_display_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `IdentityStoreId`: The globally unique identifier for the identity store.
-        core.props, "IdentityStoreId", _, set_identity_store_id, get_identity_store_id, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `DisplayName`, which `new` took, in place.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
+    }
+
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// Sets `IdentityStoreId`, which `new` took, in place.
+    pub fn set_identity_store_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdentityStoreId", value.into());
+        self
+    }
+
+    /// `IdentityStoreId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_store_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityStoreId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -107,19 +133,40 @@ impl GroupMembership {
         GroupMembership { core }
     }
 
-    prop! {
-        /// `GroupId`: The unique identifier for a group in the identity store.
-        core.props, "GroupId", _, set_group_id, get_group_id, Val<String>
+    /// Sets `GroupId`, which `new` took, in place.
+    pub fn set_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GroupId", value.into());
+        self
     }
 
-    prop! {
-        /// `IdentityStoreId`: The globally unique identifier for the identity store.
-        core.props, "IdentityStoreId", _, set_identity_store_id, get_identity_store_id, Val<String>
+    /// `GroupId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_group_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GroupId")
     }
 
-    prop! {
-        /// `MemberId`: An object containing the identifier of a group member.
-        core.props, "MemberId", _, set_member_id, get_member_id, Val<group_membership::MemberId>
+    /// Sets `IdentityStoreId`, which `new` took, in place.
+    pub fn set_identity_store_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdentityStoreId", value.into());
+        self
+    }
+
+    /// `IdentityStoreId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_store_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityStoreId")
+    }
+
+    /// Sets `MemberId`, which `new` took, in place.
+    pub fn set_member_id(&mut self, value: impl Into<Val<group_membership::MemberId>>) -> &mut Self {
+        self.core.props.set("MemberId", value.into());
+        self
+    }
+
+    /// `MemberId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_member_id(&self) -> ::std::option::Option<Val<group_membership::MemberId>> {
+        crate::cfn::get_prop(&self.core.props, "MemberId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -157,9 +204,16 @@ pub mod group_membership {
             MemberId { props }
         }
 
-        prop! {
-            /// `UserId`: The identifier for a user in the identity store.
-            props, "UserId", _, set_user_id, get_user_id, Val<String>
+        /// Sets `UserId`, which `new` took, in place.
+        pub fn set_user_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserId", value.into());
+            self
+        }
+
+        /// `UserId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserId")
         }
     }
 }
@@ -185,94 +239,322 @@ impl User {
         User { core }
     }
 
-    prop! {
-        /// `Addresses`: A list of addresses associated with the user.
-        core.props, "Addresses", addresses, set_addresses, get_addresses, Val<List<user::Addresses>>
+    /// `Addresses`: A list of addresses associated with the user.
+    pub fn addresses(mut self, value: impl Into<Val<List<user::Addresses>>>) -> Self {
+        self.core.props.set("Addresses", value.into());
+        self
     }
 
-    prop! {
-        /// `Birthdate`: The user's birthdate in YYYY-MM-DD format.
-        core.props, "Birthdate", birthdate, set_birthdate, get_birthdate, Val<String>
+    /// Sets `Addresses` in place: [`Self::addresses`] on a value held by `&mut`.
+    pub fn set_addresses(&mut self, value: impl Into<Val<List<user::Addresses>>>) -> &mut Self {
+        self.core.props.set("Addresses", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`: A string containing the name of the user for display.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// `Addresses` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_addresses(&self) -> ::std::option::Option<Val<List<user::Addresses>>> {
+        crate::cfn::get_prop(&self.core.props, "Addresses")
     }
 
-    prop! {
-        /// `Emails`: A list of email addresses associated with the user.
-        core.props, "Emails", emails, set_emails, get_emails, Val<List<user::Emails>>
+    /// `Birthdate`: The user's birthdate in YYYY-MM-DD format.
+    pub fn birthdate(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Birthdate", value.into());
+        self
     }
 
-    prop! {
-        /// `IdentityStoreId`: The globally unique identifier for the identity store.
-        core.props, "IdentityStoreId", _, set_identity_store_id, get_identity_store_id, Val<String>
+    /// Sets `Birthdate` in place: [`Self::birthdate`] on a value held by `&mut`.
+    pub fn set_birthdate(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Birthdate", value.into());
+        self
     }
 
-    prop! {
-        /// `Locale`: The geographical region or location of the user.
-        core.props, "Locale", locale, set_locale, get_locale, Val<String>
+    /// `Birthdate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_birthdate(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Birthdate")
     }
 
-    prop! {
-        /// `Name`: The name of the user.
-        core.props, "Name", name, set_name, get_name, Val<user::Name>
+    /// `DisplayName`: A string containing the name of the user for display.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `NickName`: An alternate name for the user.
-        core.props, "NickName", nick_name, set_nick_name, get_nick_name, Val<String>
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `PhoneNumbers`: A list of phone numbers associated with the user.
-        core.props, "PhoneNumbers", phone_numbers, set_phone_numbers, get_phone_numbers, Val<List<user::PhoneNumbers>>
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
     }
 
-    prop! {
-        /// `Photos`: A list of photos associated with the user.
-        core.props, "Photos", photos, set_photos, get_photos, Val<List<user::Photos>>
+    /// `Emails`: A list of email addresses associated with the user.
+    pub fn emails(mut self, value: impl Into<Val<List<user::Emails>>>) -> Self {
+        self.core.props.set("Emails", value.into());
+        self
     }
 
-    prop! {
-        /// `PreferredLanguage`: The preferred language of the user.
-        core.props, "PreferredLanguage", preferred_language, set_preferred_language, get_preferred_language, Val<String>
+    /// Sets `Emails` in place: [`Self::emails`] on a value held by `&mut`.
+    pub fn set_emails(&mut self, value: impl Into<Val<List<user::Emails>>>) -> &mut Self {
+        self.core.props.set("Emails", value.into());
+        self
     }
 
-    prop! {
-        /// `ProfileUrl`: A URL associated with the user.
-        core.props, "ProfileUrl", profile_url, set_profile_url, get_profile_url, Val<String>
+    /// `Emails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_emails(&self) -> ::std::option::Option<Val<List<user::Emails>>> {
+        crate::cfn::get_prop(&self.core.props, "Emails")
     }
 
-    prop! {
-        /// `Roles`: A list of roles associated with the user.
-        core.props, "Roles", roles, set_roles, get_roles, Val<List<user::Roles>>
+    /// Sets `IdentityStoreId`, which `new` took, in place.
+    pub fn set_identity_store_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdentityStoreId", value.into());
+        self
     }
 
-    prop! {
-        /// `Timezone`: The time zone for the user.
-        core.props, "Timezone", timezone, set_timezone, get_timezone, Val<String>
+    /// `IdentityStoreId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_store_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityStoreId")
     }
 
-    prop! {
-        /// `Title`: The title of the user.
-        core.props, "Title", title, set_title, get_title, Val<String>
+    /// `Locale`: The geographical region or location of the user.
+    pub fn locale(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Locale", value.into());
+        self
     }
 
-    prop! {
-        /// `UserName`: A unique string used to identify the user.
-        core.props, "UserName", user_name, set_user_name, get_user_name, Val<String>
+    /// Sets `Locale` in place: [`Self::locale`] on a value held by `&mut`.
+    pub fn set_locale(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Locale", value.into());
+        self
     }
 
-    prop! {
-        /// `UserType`: A string indicating the type of user.
-        core.props, "UserType", user_type, set_user_type, get_user_type, Val<String>
+    /// `Locale` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_locale(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Locale")
     }
 
-    prop! {
-        /// `Website`: The user's personal website or blog URL.
-        core.props, "Website", website, set_website, get_website, Val<String>
+    /// `Name`: The name of the user.
+    pub fn name(mut self, value: impl Into<Val<user::Name>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<user::Name>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<user::Name>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NickName`: An alternate name for the user.
+    pub fn nick_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NickName", value.into());
+        self
+    }
+
+    /// Sets `NickName` in place: [`Self::nick_name`] on a value held by `&mut`.
+    pub fn set_nick_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NickName", value.into());
+        self
+    }
+
+    /// `NickName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_nick_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NickName")
+    }
+
+    /// `PhoneNumbers`: A list of phone numbers associated with the user.
+    pub fn phone_numbers(mut self, value: impl Into<Val<List<user::PhoneNumbers>>>) -> Self {
+        self.core.props.set("PhoneNumbers", value.into());
+        self
+    }
+
+    /// Sets `PhoneNumbers` in place: [`Self::phone_numbers`] on a value held by `&mut`.
+    pub fn set_phone_numbers(&mut self, value: impl Into<Val<List<user::PhoneNumbers>>>) -> &mut Self {
+        self.core.props.set("PhoneNumbers", value.into());
+        self
+    }
+
+    /// `PhoneNumbers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_phone_numbers(&self) -> ::std::option::Option<Val<List<user::PhoneNumbers>>> {
+        crate::cfn::get_prop(&self.core.props, "PhoneNumbers")
+    }
+
+    /// `Photos`: A list of photos associated with the user.
+    pub fn photos(mut self, value: impl Into<Val<List<user::Photos>>>) -> Self {
+        self.core.props.set("Photos", value.into());
+        self
+    }
+
+    /// Sets `Photos` in place: [`Self::photos`] on a value held by `&mut`.
+    pub fn set_photos(&mut self, value: impl Into<Val<List<user::Photos>>>) -> &mut Self {
+        self.core.props.set("Photos", value.into());
+        self
+    }
+
+    /// `Photos` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_photos(&self) -> ::std::option::Option<Val<List<user::Photos>>> {
+        crate::cfn::get_prop(&self.core.props, "Photos")
+    }
+
+    /// `PreferredLanguage`: The preferred language of the user.
+    pub fn preferred_language(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PreferredLanguage", value.into());
+        self
+    }
+
+    /// Sets `PreferredLanguage` in place: [`Self::preferred_language`] on a value held by `&mut`.
+    pub fn set_preferred_language(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PreferredLanguage", value.into());
+        self
+    }
+
+    /// `PreferredLanguage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preferred_language(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PreferredLanguage")
+    }
+
+    /// `ProfileUrl`: A URL associated with the user.
+    pub fn profile_url(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProfileUrl", value.into());
+        self
+    }
+
+    /// Sets `ProfileUrl` in place: [`Self::profile_url`] on a value held by `&mut`.
+    pub fn set_profile_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProfileUrl", value.into());
+        self
+    }
+
+    /// `ProfileUrl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_profile_url(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProfileUrl")
+    }
+
+    /// `Roles`: A list of roles associated with the user.
+    pub fn roles(mut self, value: impl Into<Val<List<user::Roles>>>) -> Self {
+        self.core.props.set("Roles", value.into());
+        self
+    }
+
+    /// Sets `Roles` in place: [`Self::roles`] on a value held by `&mut`.
+    pub fn set_roles(&mut self, value: impl Into<Val<List<user::Roles>>>) -> &mut Self {
+        self.core.props.set("Roles", value.into());
+        self
+    }
+
+    /// `Roles` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_roles(&self) -> ::std::option::Option<Val<List<user::Roles>>> {
+        crate::cfn::get_prop(&self.core.props, "Roles")
+    }
+
+    /// `Timezone`: The time zone for the user.
+    pub fn timezone(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Timezone", value.into());
+        self
+    }
+
+    /// Sets `Timezone` in place: [`Self::timezone`] on a value held by `&mut`.
+    pub fn set_timezone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Timezone", value.into());
+        self
+    }
+
+    /// `Timezone` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_timezone(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Timezone")
+    }
+
+    /// `Title`: The title of the user.
+    pub fn title(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Title", value.into());
+        self
+    }
+
+    /// Sets `Title` in place: [`Self::title`] on a value held by `&mut`.
+    pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Title", value.into());
+        self
+    }
+
+    /// `Title` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Title")
+    }
+
+    /// `UserName`: A unique string used to identify the user.
+    pub fn user_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("UserName", value.into());
+        self
+    }
+
+    /// Sets `UserName` in place: [`Self::user_name`] on a value held by `&mut`.
+    pub fn set_user_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserName", value.into());
+        self
+    }
+
+    /// `UserName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserName")
+    }
+
+    /// `UserType`: A string indicating the type of user.
+    pub fn user_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("UserType", value.into());
+        self
+    }
+
+    /// Sets `UserType` in place: [`Self::user_type`] on a value held by `&mut`.
+    pub fn set_user_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserType", value.into());
+        self
+    }
+
+    /// `UserType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserType")
+    }
+
+    /// `Website`: The user's personal website or blog URL.
+    pub fn website(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Website", value.into());
+        self
+    }
+
+    /// Sets `Website` in place: [`Self::website`] on a value held by `&mut`.
+    pub fn set_website(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Website", value.into());
+        self
+    }
+
+    /// `Website` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_website(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Website")
     }
 
     /// `Ref`: the resource's identifier.
@@ -343,44 +625,148 @@ pub mod user {
             Addresses { props }
         }
 
-        prop! {
-            /// `Country`: The country of the address.
-            props, "Country", country, set_country, get_country, Val<String>
+        /// `Country`: The country of the address.
+        pub fn country(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Country", value.into());
+            self
         }
 
-        prop! {
-            /// `Formatted`: A formatted version of the address for display.
-            props, "Formatted", formatted, set_formatted, get_formatted, Val<String>
+        /// Sets `Country` in place: [`Self::country`] on a value held by `&mut`.
+        pub fn set_country(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Country", value.into());
+            self
         }
 
-        prop! {
-            /// `Locality`: A string of the address locality.
-            props, "Locality", locality, set_locality, get_locality, Val<String>
+        /// `Country` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_country(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Country")
         }
 
-        prop! {
-            /// `PostalCode`: The postal code of the address.
-            props, "PostalCode", postal_code, set_postal_code, get_postal_code, Val<String>
+        /// `Formatted`: A formatted version of the address for display.
+        pub fn formatted(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Formatted", value.into());
+            self
         }
 
-        prop! {
-            /// `Primary`: Whether this is the primary address.
-            props, "Primary", primary, set_primary, get_primary, Val<bool>
+        /// Sets `Formatted` in place: [`Self::formatted`] on a value held by `&mut`.
+        pub fn set_formatted(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Formatted", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`: The region of the address.
-            props, "Region", region, set_region, get_region, Val<String>
+        /// `Formatted` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_formatted(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Formatted")
         }
 
-        prop! {
-            /// `StreetAddress`: The street of the address.
-            props, "StreetAddress", street_address, set_street_address, get_street_address, Val<String>
+        /// `Locality`: A string of the address locality.
+        pub fn locality(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Locality", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of address.
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// Sets `Locality` in place: [`Self::locality`] on a value held by `&mut`.
+        pub fn set_locality(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Locality", value.into());
+            self
+        }
+
+        /// `Locality` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_locality(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Locality")
+        }
+
+        /// `PostalCode`: The postal code of the address.
+        pub fn postal_code(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PostalCode", value.into());
+            self
+        }
+
+        /// Sets `PostalCode` in place: [`Self::postal_code`] on a value held by `&mut`.
+        pub fn set_postal_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PostalCode", value.into());
+            self
+        }
+
+        /// `PostalCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_postal_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PostalCode")
+        }
+
+        /// `Primary`: Whether this is the primary address.
+        pub fn primary(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Primary", value.into());
+            self
+        }
+
+        /// Sets `Primary` in place: [`Self::primary`] on a value held by `&mut`.
+        pub fn set_primary(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Primary", value.into());
+            self
+        }
+
+        /// `Primary` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Primary")
+        }
+
+        /// `Region`: The region of the address.
+        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
+        }
+
+        /// `StreetAddress`: The street of the address.
+        pub fn street_address(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StreetAddress", value.into());
+            self
+        }
+
+        /// Sets `StreetAddress` in place: [`Self::street_address`] on a value held by `&mut`.
+        pub fn set_street_address(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StreetAddress", value.into());
+            self
+        }
+
+        /// `StreetAddress` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_street_address(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StreetAddress")
+        }
+
+        /// `Type`: The type of address.
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -399,19 +785,58 @@ pub mod user {
             Emails { props }
         }
 
-        prop! {
-            /// `Primary`: Whether this is the primary email address.
-            props, "Primary", primary, set_primary, get_primary, Val<bool>
+        /// `Primary`: Whether this is the primary email address.
+        pub fn primary(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Primary", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of email address.
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// Sets `Primary` in place: [`Self::primary`] on a value held by `&mut`.
+        pub fn set_primary(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Primary", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The email address.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// `Primary` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Primary")
+        }
+
+        /// `Type`: The type of email address.
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Value`: The email address.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -430,34 +855,112 @@ pub mod user {
             Name { props }
         }
 
-        prop! {
-            /// `FamilyName`: The family name of the user.
-            props, "FamilyName", family_name, set_family_name, get_family_name, Val<String>
+        /// `FamilyName`: The family name of the user.
+        pub fn family_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FamilyName", value.into());
+            self
         }
 
-        prop! {
-            /// `Formatted`: A string containing a formatted version of the name for display.
-            props, "Formatted", formatted, set_formatted, get_formatted, Val<String>
+        /// Sets `FamilyName` in place: [`Self::family_name`] on a value held by `&mut`.
+        pub fn set_family_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FamilyName", value.into());
+            self
         }
 
-        prop! {
-            /// `GivenName`: The given name of the user.
-            props, "GivenName", given_name, set_given_name, get_given_name, Val<String>
+        /// `FamilyName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_family_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FamilyName")
         }
 
-        prop! {
-            /// `HonorificPrefix`: The honorific prefix of the user.
-            props, "HonorificPrefix", honorific_prefix, set_honorific_prefix, get_honorific_prefix, Val<String>
+        /// `Formatted`: A string containing a formatted version of the name for display.
+        pub fn formatted(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Formatted", value.into());
+            self
         }
 
-        prop! {
-            /// `HonorificSuffix`: The honorific suffix of the user.
-            props, "HonorificSuffix", honorific_suffix, set_honorific_suffix, get_honorific_suffix, Val<String>
+        /// Sets `Formatted` in place: [`Self::formatted`] on a value held by `&mut`.
+        pub fn set_formatted(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Formatted", value.into());
+            self
         }
 
-        prop! {
-            /// `MiddleName`: The middle name of the user.
-            props, "MiddleName", middle_name, set_middle_name, get_middle_name, Val<String>
+        /// `Formatted` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_formatted(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Formatted")
+        }
+
+        /// `GivenName`: The given name of the user.
+        pub fn given_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GivenName", value.into());
+            self
+        }
+
+        /// Sets `GivenName` in place: [`Self::given_name`] on a value held by `&mut`.
+        pub fn set_given_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GivenName", value.into());
+            self
+        }
+
+        /// `GivenName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_given_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GivenName")
+        }
+
+        /// `HonorificPrefix`: The honorific prefix of the user.
+        pub fn honorific_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HonorificPrefix", value.into());
+            self
+        }
+
+        /// Sets `HonorificPrefix` in place: [`Self::honorific_prefix`] on a value held by `&mut`.
+        pub fn set_honorific_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HonorificPrefix", value.into());
+            self
+        }
+
+        /// `HonorificPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_honorific_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HonorificPrefix")
+        }
+
+        /// `HonorificSuffix`: The honorific suffix of the user.
+        pub fn honorific_suffix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HonorificSuffix", value.into());
+            self
+        }
+
+        /// Sets `HonorificSuffix` in place: [`Self::honorific_suffix`] on a value held by `&mut`.
+        pub fn set_honorific_suffix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HonorificSuffix", value.into());
+            self
+        }
+
+        /// `HonorificSuffix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_honorific_suffix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HonorificSuffix")
+        }
+
+        /// `MiddleName`: The middle name of the user.
+        pub fn middle_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MiddleName", value.into());
+            self
+        }
+
+        /// Sets `MiddleName` in place: [`Self::middle_name`] on a value held by `&mut`.
+        pub fn set_middle_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MiddleName", value.into());
+            self
+        }
+
+        /// `MiddleName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_middle_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MiddleName")
         }
     }
 
@@ -476,19 +979,58 @@ pub mod user {
             PhoneNumbers { props }
         }
 
-        prop! {
-            /// `Primary`: Whether this is the primary phone number.
-            props, "Primary", primary, set_primary, get_primary, Val<bool>
+        /// `Primary`: Whether this is the primary phone number.
+        pub fn primary(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Primary", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of phone number.
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// Sets `Primary` in place: [`Self::primary`] on a value held by `&mut`.
+        pub fn set_primary(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Primary", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The phone number.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// `Primary` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Primary")
+        }
+
+        /// `Type`: The type of phone number.
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Value`: The phone number.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -509,24 +1051,70 @@ pub mod user {
             Photos { props }
         }
 
-        prop! {
-            /// `Value`: The photo data or URL.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Display`: A display name for the photo.
-            props, "Display", display, set_display, get_display, Val<String>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
 
-        prop! {
-            /// `Primary`: Whether this is the primary photo.
-            props, "Primary", primary, set_primary, get_primary, Val<bool>
+        /// `Display`: A display name for the photo.
+        pub fn display(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Display", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of photo.
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// Sets `Display` in place: [`Self::display`] on a value held by `&mut`.
+        pub fn set_display(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Display", value.into());
+            self
+        }
+
+        /// `Display` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_display(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Display")
+        }
+
+        /// `Primary`: Whether this is the primary photo.
+        pub fn primary(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Primary", value.into());
+            self
+        }
+
+        /// Sets `Primary` in place: [`Self::primary`] on a value held by `&mut`.
+        pub fn set_primary(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Primary", value.into());
+            self
+        }
+
+        /// `Primary` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Primary")
+        }
+
+        /// `Type`: The type of photo.
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -545,19 +1133,58 @@ pub mod user {
             Roles { props }
         }
 
-        prop! {
-            /// `Primary`: Whether this is the primary role.
-            props, "Primary", primary, set_primary, get_primary, Val<bool>
+        /// `Primary`: Whether this is the primary role.
+        pub fn primary(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Primary", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of role.
-            props, "Type", type_, set_type, get_type, Val<String>
+        /// Sets `Primary` in place: [`Self::primary`] on a value held by `&mut`.
+        pub fn set_primary(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Primary", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The role name.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// `Primary` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_primary(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Primary")
+        }
+
+        /// `Type`: The type of role.
+        pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Value`: The role name.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 }

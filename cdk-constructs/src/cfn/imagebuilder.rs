@@ -49,54 +49,166 @@ impl Component {
         Component { core }
     }
 
-    prop! {
-        /// `ChangeDescription`: The change description of the component.
-        core.props, "ChangeDescription", change_description, set_change_description, get_change_description, Val<String>
+    /// `ChangeDescription`: The change description of the component.
+    pub fn change_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ChangeDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `Data`: The data of the component.
-        core.props, "Data", data, set_data, get_data, Val<String>
+    /// Sets `ChangeDescription` in place: [`Self::change_description`] on a value held by `&mut`.
+    pub fn set_change_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChangeDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the component.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ChangeDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_change_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChangeDescription")
     }
 
-    prop! {
-        /// `KmsKeyId`: The KMS key identifier used to encrypt the component.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `Data`: The data of the component.
+    pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Data", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the component.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Data` in place: [`Self::data`] on a value held by `&mut`.
+    pub fn set_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Data", value.into());
+        self
     }
 
-    prop! {
-        /// `Platform`: The platform of the component.
-        core.props, "Platform", _, set_platform, get_platform, Val<component::Platform>
+    /// `Data` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Data")
     }
 
-    prop! {
-        /// `SupportedOsVersions`: The operating system (OS) version supported by the component.
-        core.props, "SupportedOsVersions", supported_os_versions, set_supported_os_versions, get_supported_os_versions, Val<List<String>>
+    /// `Description`: The description of the component.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the component.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Uri`: The uri of the component.
-        core.props, "Uri", uri, set_uri, get_uri, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Version`: The version of the component.
-        core.props, "Version", _, set_version, get_version, Val<String>
+    /// `KmsKeyId`: The KMS key identifier used to encrypt the component.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Platform`, which `new` took, in place.
+    pub fn set_platform(&mut self, value: impl Into<Val<component::Platform>>) -> &mut Self {
+        self.core.props.set("Platform", value.into());
+        self
+    }
+
+    /// `Platform` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_platform(&self) -> ::std::option::Option<Val<component::Platform>> {
+        crate::cfn::get_prop(&self.core.props, "Platform")
+    }
+
+    /// `SupportedOsVersions`: The operating system (OS) version supported by the component.
+    pub fn supported_os_versions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SupportedOsVersions", value.into());
+        self
+    }
+
+    /// Sets `SupportedOsVersions` in place: [`Self::supported_os_versions`] on a value held by `&mut`.
+    pub fn set_supported_os_versions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SupportedOsVersions", value.into());
+        self
+    }
+
+    /// `SupportedOsVersions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_supported_os_versions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SupportedOsVersions")
+    }
+
+    /// `Tags`: The tags associated with the component.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Uri`: The uri of the component.
+    pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Uri", value.into());
+        self
+    }
+
+    /// Sets `Uri` in place: [`Self::uri`] on a value held by `&mut`.
+    pub fn set_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Uri", value.into());
+        self
+    }
+
+    /// `Uri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Uri")
+    }
+
+    /// Sets `Version`, which `new` took, in place.
+    pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Version", value.into());
+        self
+    }
+
+    /// `Version` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Version")
     }
 
     /// `Ref`: the resource's identifier.
@@ -248,85 +360,282 @@ impl ContainerRecipe {
         ContainerRecipe { core }
     }
 
-    prop! {
-        /// `Components`: Components for build and test that are included in the container recipe.
-        core.props, "Components", components, set_components, get_components, Val<List<container_recipe::ComponentConfiguration>>
+    /// `Components`: Components for build and test that are included in the container recipe.
+    pub fn components(mut self, value: impl Into<Val<List<container_recipe::ComponentConfiguration>>>) -> Self {
+        self.core.props.set("Components", value.into());
+        self
     }
 
-    prop! {
-        /// `ContainerType`: Specifies the type of container, such as Docker.
-        core.props, "ContainerType", container_type, set_container_type, get_container_type, Val<container_recipe::ContainerType>
+    /// Sets `Components` in place: [`Self::components`] on a value held by `&mut`.
+    pub fn set_components(&mut self, value: impl Into<Val<List<container_recipe::ComponentConfiguration>>>) -> &mut Self {
+        self.core.props.set("Components", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the container recipe.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Components` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_components(&self) -> ::std::option::Option<Val<List<container_recipe::ComponentConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "Components")
     }
 
-    prop! {
-        /// `DockerfileTemplateData`: Dockerfiles are text documents that are used to build Docker
-        /// containers, and ensure that they contain all of the elements required by the application
-        /// running inside. The template data consists of contextual variables where Image Builder
-        /// places build information or scripts, based on your container image recipe.
-        core.props, "DockerfileTemplateData", dockerfile_template_data, set_dockerfile_template_data, get_dockerfile_template_data, Val<String>
+    /// `ContainerType`: Specifies the type of container, such as Docker.
+    pub fn container_type(mut self, value: impl Into<Val<container_recipe::ContainerType>>) -> Self {
+        self.core.props.set("ContainerType", value.into());
+        self
     }
 
-    prop! {
-        /// `DockerfileTemplateUri`: The S3 URI for the Dockerfile that will be used to build your
-        /// container image.
-        core.props, "DockerfileTemplateUri", dockerfile_template_uri, set_dockerfile_template_uri, get_dockerfile_template_uri, Val<String>
+    /// Sets `ContainerType` in place: [`Self::container_type`] on a value held by `&mut`.
+    pub fn set_container_type(&mut self, value: impl Into<Val<container_recipe::ContainerType>>) -> &mut Self {
+        self.core.props.set("ContainerType", value.into());
+        self
     }
 
-    prop! {
-        /// `ImageOsVersionOverride`: Specifies the operating system version for the source image.
-        core.props, "ImageOsVersionOverride", image_os_version_override, set_image_os_version_override, get_image_os_version_override, Val<String>
+    /// `ContainerType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_container_type(&self) -> ::std::option::Option<Val<container_recipe::ContainerType>> {
+        crate::cfn::get_prop(&self.core.props, "ContainerType")
     }
 
-    prop! {
-        /// `InstanceConfiguration`: A group of options that can be used to configure an instance
-        /// for building and testing container images.
-        core.props, "InstanceConfiguration", instance_configuration, set_instance_configuration, get_instance_configuration, Val<container_recipe::InstanceConfiguration>
+    /// `Description`: The description of the container recipe.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: Identifies which KMS key is used to encrypt the container image.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the container recipe.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ParentImage`: The source image for the container recipe.
-        core.props, "ParentImage", parent_image, set_parent_image, get_parent_image, Val<String>
+    /// `DockerfileTemplateData`: Dockerfiles are text documents that are used to build Docker
+    /// containers, and ensure that they contain all of the elements required by the application
+    /// running inside. The template data consists of contextual variables where Image Builder
+    /// places build information or scripts, based on your container image recipe.
+    pub fn dockerfile_template_data(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DockerfileTemplateData", value.into());
+        self
     }
 
-    prop! {
-        /// `PlatformOverride`: Specifies the operating system platform when you use a custom source
-        /// image.
-        core.props, "PlatformOverride", platform_override, set_platform_override, get_platform_override, Val<container_recipe::PlatformOverride>
+    /// Sets `DockerfileTemplateData` in place: [`Self::dockerfile_template_data`] on a value held
+    /// by `&mut`.
+    pub fn set_dockerfile_template_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DockerfileTemplateData", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags that are attached to the container recipe.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `DockerfileTemplateData` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dockerfile_template_data(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DockerfileTemplateData")
     }
 
-    prop! {
-        /// `TargetRepository`: The destination repository for the container image.
-        core.props, "TargetRepository", target_repository, set_target_repository, get_target_repository, Val<container_recipe::TargetContainerRepository>
+    /// `DockerfileTemplateUri`: The S3 URI for the Dockerfile that will be used to build your
+    /// container image.
+    pub fn dockerfile_template_uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DockerfileTemplateUri", value.into());
+        self
     }
 
-    prop! {
-        /// `Version`: The semantic version of the container recipe (&lt;major&gt;.&lt;minor&gt;.&lt;patch&gt;).
-        core.props, "Version", version, set_version, get_version, Val<String>
+    /// Sets `DockerfileTemplateUri` in place: [`Self::dockerfile_template_uri`] on a value held by `&mut`.
+    pub fn set_dockerfile_template_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DockerfileTemplateUri", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkingDirectory`: The working directory to be used during build and test workflows.
-        core.props, "WorkingDirectory", working_directory, set_working_directory, get_working_directory, Val<String>
+    /// `DockerfileTemplateUri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dockerfile_template_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DockerfileTemplateUri")
+    }
+
+    /// `ImageOsVersionOverride`: Specifies the operating system version for the source image.
+    pub fn image_os_version_override(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ImageOsVersionOverride", value.into());
+        self
+    }
+
+    /// Sets `ImageOsVersionOverride` in place: [`Self::image_os_version_override`] on a value held
+    /// by `&mut`.
+    pub fn set_image_os_version_override(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ImageOsVersionOverride", value.into());
+        self
+    }
+
+    /// `ImageOsVersionOverride` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_os_version_override(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ImageOsVersionOverride")
+    }
+
+    /// `InstanceConfiguration`: A group of options that can be used to configure an instance for
+    /// building and testing container images.
+    pub fn instance_configuration(mut self, value: impl Into<Val<container_recipe::InstanceConfiguration>>) -> Self {
+        self.core.props.set("InstanceConfiguration", value.into());
+        self
+    }
+
+    /// Sets `InstanceConfiguration` in place: [`Self::instance_configuration`] on a value held by `&mut`.
+    pub fn set_instance_configuration(&mut self, value: impl Into<Val<container_recipe::InstanceConfiguration>>) -> &mut Self {
+        self.core.props.set("InstanceConfiguration", value.into());
+        self
+    }
+
+    /// `InstanceConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_configuration(&self) -> ::std::option::Option<Val<container_recipe::InstanceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceConfiguration")
+    }
+
+    /// `KmsKeyId`: Identifies which KMS key is used to encrypt the container image.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `Name`: The name of the container recipe.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ParentImage`: The source image for the container recipe.
+    pub fn parent_image(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ParentImage", value.into());
+        self
+    }
+
+    /// Sets `ParentImage` in place: [`Self::parent_image`] on a value held by `&mut`.
+    pub fn set_parent_image(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ParentImage", value.into());
+        self
+    }
+
+    /// `ParentImage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parent_image(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ParentImage")
+    }
+
+    /// `PlatformOverride`: Specifies the operating system platform when you use a custom source
+    /// image.
+    pub fn platform_override(mut self, value: impl Into<Val<container_recipe::PlatformOverride>>) -> Self {
+        self.core.props.set("PlatformOverride", value.into());
+        self
+    }
+
+    /// Sets `PlatformOverride` in place: [`Self::platform_override`] on a value held by `&mut`.
+    pub fn set_platform_override(&mut self, value: impl Into<Val<container_recipe::PlatformOverride>>) -> &mut Self {
+        self.core.props.set("PlatformOverride", value.into());
+        self
+    }
+
+    /// `PlatformOverride` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_platform_override(&self) -> ::std::option::Option<Val<container_recipe::PlatformOverride>> {
+        crate::cfn::get_prop(&self.core.props, "PlatformOverride")
+    }
+
+    /// `Tags`: Tags that are attached to the container recipe.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetRepository`: The destination repository for the container image.
+    pub fn target_repository(mut self, value: impl Into<Val<container_recipe::TargetContainerRepository>>) -> Self {
+        self.core.props.set("TargetRepository", value.into());
+        self
+    }
+
+    /// Sets `TargetRepository` in place: [`Self::target_repository`] on a value held by `&mut`.
+    pub fn set_target_repository(&mut self, value: impl Into<Val<container_recipe::TargetContainerRepository>>) -> &mut Self {
+        self.core.props.set("TargetRepository", value.into());
+        self
+    }
+
+    /// `TargetRepository` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_repository(&self) -> ::std::option::Option<Val<container_recipe::TargetContainerRepository>> {
+        crate::cfn::get_prop(&self.core.props, "TargetRepository")
+    }
+
+    /// `Version`: The semantic version of the container recipe (&lt;major&gt;.&lt;minor&gt;.&lt;patch&gt;).
+    pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Version", value.into());
+        self
+    }
+
+    /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+    pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Version", value.into());
+        self
+    }
+
+    /// `Version` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Version")
+    }
+
+    /// `WorkingDirectory`: The working directory to be used during build and test workflows.
+    pub fn working_directory(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("WorkingDirectory", value.into());
+        self
+    }
+
+    /// Sets `WorkingDirectory` in place: [`Self::working_directory`] on a value held by `&mut`.
+    pub fn set_working_directory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkingDirectory", value.into());
+        self
+    }
+
+    /// `WorkingDirectory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_working_directory(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkingDirectory")
     }
 
     /// `Ref`: the resource's identifier.
@@ -483,15 +792,41 @@ pub mod container_recipe {
             ComponentConfiguration { props }
         }
 
-        prop! {
-            /// `ComponentArn`: The Amazon Resource Name (ARN) of the component.
-            props, "ComponentArn", component_arn, set_component_arn, get_component_arn, Val<String>
+        /// `ComponentArn`: The Amazon Resource Name (ARN) of the component.
+        pub fn component_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComponentArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`: A group of parameter settings that are used to configure the component for
-            /// a specific recipe.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<List<ComponentParameter>>
+        /// Sets `ComponentArn` in place: [`Self::component_arn`] on a value held by `&mut`.
+        pub fn set_component_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComponentArn", value.into());
+            self
+        }
+
+        /// `ComponentArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComponentArn")
+        }
+
+        /// `Parameters`: A group of parameter settings that are used to configure the component for a
+        /// specific recipe.
+        pub fn parameters(mut self, value: impl Into<Val<List<ComponentParameter>>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<List<ComponentParameter>>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<List<ComponentParameter>>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
         }
     }
 
@@ -515,14 +850,28 @@ pub mod container_recipe {
             ComponentParameter { props }
         }
 
-        prop! {
-            /// `Name`: The name of the component parameter to set.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: Sets the value for the named component parameter.
-            props, "Value", _, set_value, get_value, Val<List<String>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -552,16 +901,42 @@ pub mod container_recipe {
             InstanceConfiguration { props }
         }
 
-        prop! {
-            /// `BlockDeviceMappings`: Defines the block devices to attach for building an instance from
-            /// this Image Builder AMI.
-            props, "BlockDeviceMappings", block_device_mappings, set_block_device_mappings, get_block_device_mappings, Val<List<InstanceBlockDeviceMapping>>
+        /// `BlockDeviceMappings`: Defines the block devices to attach for building an instance from
+        /// this Image Builder AMI.
+        pub fn block_device_mappings(mut self, value: impl Into<Val<List<InstanceBlockDeviceMapping>>>) -> Self {
+            self.props.set("BlockDeviceMappings", value.into());
+            self
         }
 
-        prop! {
-            /// `Image`: The AMI ID to use as the base image for a container build and test instance. If
-            /// not specified, Image Builder will use the appropriate ECS-optimized AMI as a base image.
-            props, "Image", image, set_image, get_image, Val<String>
+        /// Sets `BlockDeviceMappings` in place: [`Self::block_device_mappings`] on a value held by `&mut`.
+        pub fn set_block_device_mappings(&mut self, value: impl Into<Val<List<InstanceBlockDeviceMapping>>>) -> &mut Self {
+            self.props.set("BlockDeviceMappings", value.into());
+            self
+        }
+
+        /// `BlockDeviceMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block_device_mappings(&self) -> ::std::option::Option<Val<List<InstanceBlockDeviceMapping>>> {
+            crate::cfn::get_prop(&self.props, "BlockDeviceMappings")
+        }
+
+        /// `Image`: The AMI ID to use as the base image for a container build and test instance. If not
+        /// specified, Image Builder will use the appropriate ECS-optimized AMI as a base image.
+        pub fn image(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Image", value.into());
+            self
+        }
+
+        /// Sets `Image` in place: [`Self::image`] on a value held by `&mut`.
+        pub fn set_image(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Image", value.into());
+            self
+        }
+
+        /// `Image` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Image")
         }
     }
 
@@ -581,24 +956,76 @@ pub mod container_recipe {
             InstanceBlockDeviceMapping { props }
         }
 
-        prop! {
-            /// `DeviceName`: The device to which these mappings apply.
-            props, "DeviceName", device_name, set_device_name, get_device_name, Val<String>
+        /// `DeviceName`: The device to which these mappings apply.
+        pub fn device_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeviceName", value.into());
+            self
         }
 
-        prop! {
-            /// `Ebs`: Use to manage Amazon EBS-specific configuration for this mapping.
-            props, "Ebs", ebs, set_ebs, get_ebs, Val<EbsInstanceBlockDeviceSpecification>
+        /// Sets `DeviceName` in place: [`Self::device_name`] on a value held by `&mut`.
+        pub fn set_device_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeviceName", value.into());
+            self
         }
 
-        prop! {
-            /// `NoDevice`: Use to remove a mapping from the parent image.
-            props, "NoDevice", no_device, set_no_device, get_no_device, Val<String>
+        /// `DeviceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeviceName")
         }
 
-        prop! {
-            /// `VirtualName`: Use to manage instance ephemeral devices.
-            props, "VirtualName", virtual_name, set_virtual_name, get_virtual_name, Val<String>
+        /// `Ebs`: Use to manage Amazon EBS-specific configuration for this mapping.
+        pub fn ebs(mut self, value: impl Into<Val<EbsInstanceBlockDeviceSpecification>>) -> Self {
+            self.props.set("Ebs", value.into());
+            self
+        }
+
+        /// Sets `Ebs` in place: [`Self::ebs`] on a value held by `&mut`.
+        pub fn set_ebs(&mut self, value: impl Into<Val<EbsInstanceBlockDeviceSpecification>>) -> &mut Self {
+            self.props.set("Ebs", value.into());
+            self
+        }
+
+        /// `Ebs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs(&self) -> ::std::option::Option<Val<EbsInstanceBlockDeviceSpecification>> {
+            crate::cfn::get_prop(&self.props, "Ebs")
+        }
+
+        /// `NoDevice`: Use to remove a mapping from the parent image.
+        pub fn no_device(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NoDevice", value.into());
+            self
+        }
+
+        /// Sets `NoDevice` in place: [`Self::no_device`] on a value held by `&mut`.
+        pub fn set_no_device(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NoDevice", value.into());
+            self
+        }
+
+        /// `NoDevice` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_no_device(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NoDevice")
+        }
+
+        /// `VirtualName`: Use to manage instance ephemeral devices.
+        pub fn virtual_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VirtualName", value.into());
+            self
+        }
+
+        /// Sets `VirtualName` in place: [`Self::virtual_name`] on a value held by `&mut`.
+        pub fn set_virtual_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VirtualName", value.into());
+            self
+        }
+
+        /// `VirtualName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_virtual_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VirtualName")
         }
     }
 
@@ -618,44 +1045,148 @@ pub mod container_recipe {
             EbsInstanceBlockDeviceSpecification { props }
         }
 
-        prop! {
-            /// `DeleteOnTermination`: Use to configure delete on termination of the associated device.
-            props, "DeleteOnTermination", delete_on_termination, set_delete_on_termination, get_delete_on_termination, Val<bool>
+        /// `DeleteOnTermination`: Use to configure delete on termination of the associated device.
+        pub fn delete_on_termination(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DeleteOnTermination", value.into());
+            self
         }
 
-        prop! {
-            /// `Encrypted`: Use to configure device encryption.
-            props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
+        /// Sets `DeleteOnTermination` in place: [`Self::delete_on_termination`] on a value held by `&mut`.
+        pub fn set_delete_on_termination(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DeleteOnTermination", value.into());
+            self
         }
 
-        prop! {
-            /// `Iops`: Use to configure device IOPS.
-            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        /// `DeleteOnTermination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delete_on_termination(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DeleteOnTermination")
         }
 
-        prop! {
-            /// `KmsKeyId`: Use to configure the KMS key to use when encrypting the device.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `Encrypted`: Use to configure device encryption.
+        pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Encrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `SnapshotId`: The snapshot that defines the device contents.
-            props, "SnapshotId", snapshot_id, set_snapshot_id, get_snapshot_id, Val<String>
+        /// Sets `Encrypted` in place: [`Self::encrypted`] on a value held by `&mut`.
+        pub fn set_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Encrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `Throughput`: For GP3 volumes only - The throughput in MiB/s that the volume supports.
-            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
+        /// `Encrypted` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Encrypted")
         }
 
-        prop! {
-            /// `VolumeSize`: Use to override the device's volume size.
-            props, "VolumeSize", volume_size, set_volume_size, get_volume_size, Val<i64>
+        /// `Iops`: Use to configure device IOPS.
+        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Iops", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumeType`: Use to override the device's volume type.
-            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<EbsInstanceBlockDeviceSpecificationVolumeType>
+        /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+        pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Iops", value.into());
+            self
+        }
+
+        /// `Iops` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Iops")
+        }
+
+        /// `KmsKeyId`: Use to configure the KMS key to use when encrypting the device.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
+        }
+
+        /// `SnapshotId`: The snapshot that defines the device contents.
+        pub fn snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SnapshotId", value.into());
+            self
+        }
+
+        /// Sets `SnapshotId` in place: [`Self::snapshot_id`] on a value held by `&mut`.
+        pub fn set_snapshot_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SnapshotId", value.into());
+            self
+        }
+
+        /// `SnapshotId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snapshot_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SnapshotId")
+        }
+
+        /// `Throughput`: For GP3 volumes only - The throughput in MiB/s that the volume supports.
+        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// Sets `Throughput` in place: [`Self::throughput`] on a value held by `&mut`.
+        pub fn set_throughput(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// `Throughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throughput(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Throughput")
+        }
+
+        /// `VolumeSize`: Use to override the device's volume size.
+        pub fn volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("VolumeSize", value.into());
+            self
+        }
+
+        /// Sets `VolumeSize` in place: [`Self::volume_size`] on a value held by `&mut`.
+        pub fn set_volume_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("VolumeSize", value.into());
+            self
+        }
+
+        /// `VolumeSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "VolumeSize")
+        }
+
+        /// `VolumeType`: Use to override the device's volume type.
+        pub fn volume_type(mut self, value: impl Into<Val<EbsInstanceBlockDeviceSpecificationVolumeType>>) -> Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// Sets `VolumeType` in place: [`Self::volume_type`] on a value held by `&mut`.
+        pub fn set_volume_type(&mut self, value: impl Into<Val<EbsInstanceBlockDeviceSpecificationVolumeType>>) -> &mut Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// `VolumeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_type(&self) -> ::std::option::Option<Val<EbsInstanceBlockDeviceSpecificationVolumeType>> {
+            crate::cfn::get_prop(&self.props, "VolumeType")
         }
     }
 
@@ -722,15 +1253,41 @@ pub mod container_recipe {
             TargetContainerRepository { props }
         }
 
-        prop! {
-            /// `RepositoryName`: The name of the container repository where the output container image
-            /// is stored. This name is prefixed by the repository location.
-            props, "RepositoryName", repository_name, set_repository_name, get_repository_name, Val<String>
+        /// `RepositoryName`: The name of the container repository where the output container image is
+        /// stored. This name is prefixed by the repository location.
+        pub fn repository_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RepositoryName", value.into());
+            self
         }
 
-        prop! {
-            /// `Service`: Specifies the service in which this image was registered.
-            props, "Service", service, set_service, get_service, Val<TargetContainerRepositoryService>
+        /// Sets `RepositoryName` in place: [`Self::repository_name`] on a value held by `&mut`.
+        pub fn set_repository_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RepositoryName", value.into());
+            self
+        }
+
+        /// `RepositoryName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repository_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RepositoryName")
+        }
+
+        /// `Service`: Specifies the service in which this image was registered.
+        pub fn service(mut self, value: impl Into<Val<TargetContainerRepositoryService>>) -> Self {
+            self.props.set("Service", value.into());
+            self
+        }
+
+        /// Sets `Service` in place: [`Self::service`] on a value held by `&mut`.
+        pub fn set_service(&mut self, value: impl Into<Val<TargetContainerRepositoryService>>) -> &mut Self {
+            self.props.set("Service", value.into());
+            self
+        }
+
+        /// `Service` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service(&self) -> ::std::option::Option<Val<TargetContainerRepositoryService>> {
+            crate::cfn::get_prop(&self.props, "Service")
         }
     }
 
@@ -771,24 +1328,64 @@ impl DistributionConfiguration {
         DistributionConfiguration { core }
     }
 
-    prop! {
-        /// `Description`: The description of the distribution configuration.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the distribution configuration.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Distributions`: The distributions of the distribution configuration.
-        core.props, "Distributions", _, set_distributions, get_distributions, Val<List<distribution_configuration::Distribution>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the distribution configuration.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the component.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `Distributions`, which `new` took, in place.
+    pub fn set_distributions(&mut self, value: impl Into<Val<List<distribution_configuration::Distribution>>>) -> &mut Self {
+        self.core.props.set("Distributions", value.into());
+        self
+    }
+
+    /// `Distributions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_distributions(&self) -> ::std::option::Option<Val<List<distribution_configuration::Distribution>>> {
+        crate::cfn::get_prop(&self.core.props, "Distributions")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: The tags associated with the component.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -845,45 +1442,135 @@ pub mod distribution_configuration {
             Distribution { props }
         }
 
-        prop! {
-            /// `Region`: region
-            props, "Region", _, set_region, get_region, Val<String>
+        /// Sets `Region`, which `new` took, in place.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
         }
 
-        prop! {
-            /// `AmiDistributionConfiguration`: The specific AMI settings (for example, launch
-            /// permissions, AMI tags).
-            props, "AmiDistributionConfiguration", ami_distribution_configuration, set_ami_distribution_configuration, get_ami_distribution_configuration, Val<AmiDistributionConfiguration>
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
         }
 
-        prop! {
-            /// `ContainerDistributionConfiguration`: Container distribution settings for encryption,
-            /// licensing, and sharing in a specific Region.
-            props, "ContainerDistributionConfiguration", container_distribution_configuration, set_container_distribution_configuration, get_container_distribution_configuration, Val<ContainerDistributionConfiguration>
+        /// `AmiDistributionConfiguration`: The specific AMI settings (for example, launch permissions,
+        /// AMI tags).
+        pub fn ami_distribution_configuration(mut self, value: impl Into<Val<AmiDistributionConfiguration>>) -> Self {
+            self.props.set("AmiDistributionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `FastLaunchConfigurations`: The Windows faster-launching configurations to use for AMI
-            /// distribution.
-            props, "FastLaunchConfigurations", fast_launch_configurations, set_fast_launch_configurations, get_fast_launch_configurations, Val<List<FastLaunchConfiguration>>
+        /// Sets `AmiDistributionConfiguration` in place: [`Self::ami_distribution_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_ami_distribution_configuration(&mut self, value: impl Into<Val<AmiDistributionConfiguration>>) -> &mut Self {
+            self.props.set("AmiDistributionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `LaunchTemplateConfigurations`: A group of launchTemplateConfiguration settings that
-            /// apply to image distribution.
-            props, "LaunchTemplateConfigurations", launch_template_configurations, set_launch_template_configurations, get_launch_template_configurations, Val<List<LaunchTemplateConfiguration>>
+        /// `AmiDistributionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ami_distribution_configuration(&self) -> ::std::option::Option<Val<AmiDistributionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AmiDistributionConfiguration")
         }
 
-        prop! {
-            /// `LicenseConfigurationArns`: The License Manager Configuration to associate with the AMI
-            /// in the specified Region.
-            props, "LicenseConfigurationArns", license_configuration_arns, set_license_configuration_arns, get_license_configuration_arns, Val<List<String>>
+        /// `ContainerDistributionConfiguration`: Container distribution settings for encryption,
+        /// licensing, and sharing in a specific Region.
+        pub fn container_distribution_configuration(mut self, value: impl Into<Val<ContainerDistributionConfiguration>>) -> Self {
+            self.props.set("ContainerDistributionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `SsmParameterConfigurations`: The SSM parameter configurations to use for AMI
-            /// distribution.
-            props, "SsmParameterConfigurations", ssm_parameter_configurations, set_ssm_parameter_configurations, get_ssm_parameter_configurations, Val<List<SsmParameterConfiguration>>
+        /// Sets `ContainerDistributionConfiguration` in place: [`Self::container_distribution_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_container_distribution_configuration(&mut self, value: impl Into<Val<ContainerDistributionConfiguration>>) -> &mut Self {
+            self.props.set("ContainerDistributionConfiguration", value.into());
+            self
+        }
+
+        /// `ContainerDistributionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_distribution_configuration(&self) -> ::std::option::Option<Val<ContainerDistributionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ContainerDistributionConfiguration")
+        }
+
+        /// `FastLaunchConfigurations`: The Windows faster-launching configurations to use for AMI
+        /// distribution.
+        pub fn fast_launch_configurations(mut self, value: impl Into<Val<List<FastLaunchConfiguration>>>) -> Self {
+            self.props.set("FastLaunchConfigurations", value.into());
+            self
+        }
+
+        /// Sets `FastLaunchConfigurations` in place: [`Self::fast_launch_configurations`] on a value
+        /// held by `&mut`.
+        pub fn set_fast_launch_configurations(&mut self, value: impl Into<Val<List<FastLaunchConfiguration>>>) -> &mut Self {
+            self.props.set("FastLaunchConfigurations", value.into());
+            self
+        }
+
+        /// `FastLaunchConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fast_launch_configurations(&self) -> ::std::option::Option<Val<List<FastLaunchConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "FastLaunchConfigurations")
+        }
+
+        /// `LaunchTemplateConfigurations`: A group of launchTemplateConfiguration settings that apply
+        /// to image distribution.
+        pub fn launch_template_configurations(mut self, value: impl Into<Val<List<LaunchTemplateConfiguration>>>) -> Self {
+            self.props.set("LaunchTemplateConfigurations", value.into());
+            self
+        }
+
+        /// Sets `LaunchTemplateConfigurations` in place: [`Self::launch_template_configurations`] on a
+        /// value held by `&mut`.
+        pub fn set_launch_template_configurations(&mut self, value: impl Into<Val<List<LaunchTemplateConfiguration>>>) -> &mut Self {
+            self.props.set("LaunchTemplateConfigurations", value.into());
+            self
+        }
+
+        /// `LaunchTemplateConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_template_configurations(&self) -> ::std::option::Option<Val<List<LaunchTemplateConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "LaunchTemplateConfigurations")
+        }
+
+        /// `LicenseConfigurationArns`: The License Manager Configuration to associate with the AMI in
+        /// the specified Region.
+        pub fn license_configuration_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("LicenseConfigurationArns", value.into());
+            self
+        }
+
+        /// Sets `LicenseConfigurationArns` in place: [`Self::license_configuration_arns`] on a value
+        /// held by `&mut`.
+        pub fn set_license_configuration_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("LicenseConfigurationArns", value.into());
+            self
+        }
+
+        /// `LicenseConfigurationArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_license_configuration_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "LicenseConfigurationArns")
+        }
+
+        /// `SsmParameterConfigurations`: The SSM parameter configurations to use for AMI distribution.
+        pub fn ssm_parameter_configurations(mut self, value: impl Into<Val<List<SsmParameterConfiguration>>>) -> Self {
+            self.props.set("SsmParameterConfigurations", value.into());
+            self
+        }
+
+        /// Sets `SsmParameterConfigurations` in place: [`Self::ssm_parameter_configurations`] on a
+        /// value held by `&mut`.
+        pub fn set_ssm_parameter_configurations(&mut self, value: impl Into<Val<List<SsmParameterConfiguration>>>) -> &mut Self {
+            self.props.set("SsmParameterConfigurations", value.into());
+            self
+        }
+
+        /// `SsmParameterConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssm_parameter_configurations(&self) -> ::std::option::Option<Val<List<SsmParameterConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "SsmParameterConfigurations")
         }
     }
 
@@ -903,35 +1590,114 @@ pub mod distribution_configuration {
             AmiDistributionConfiguration { props }
         }
 
-        prop! {
-            /// `AmiTags`: The tags to apply to AMIs distributed to this Region.
-            props, "AmiTags", ami_tags, set_ami_tags, get_ami_tags, Val<Map<String>>
+        /// `AmiTags`: The tags to apply to AMIs distributed to this Region.
+        pub fn ami_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("AmiTags", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: The description of the AMI distribution configuration.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `AmiTags` in place: [`Self::ami_tags`] on a value held by `&mut`.
+        pub fn set_ami_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("AmiTags", value.into());
+            self
         }
 
-        prop! {
-            /// `KmsKeyId`: The KMS key identifier used to encrypt the distributed image.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `AmiTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ami_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "AmiTags")
         }
 
-        prop! {
-            /// `LaunchPermissionConfiguration`: Launch permissions can be used to configure which AWS
-            /// accounts can use the AMI to launch instances.
-            props, "LaunchPermissionConfiguration", launch_permission_configuration, set_launch_permission_configuration, get_launch_permission_configuration, Val<LaunchPermissionConfiguration>
+        /// `Description`: The description of the AMI distribution configuration.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the AMI distribution configuration.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetAccountIds`: The ID of accounts to which you want to distribute an image.
-            props, "TargetAccountIds", target_account_ids, set_target_account_ids, get_target_account_ids, Val<List<String>>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `KmsKeyId`: The KMS key identifier used to encrypt the distributed image.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
+        }
+
+        /// `LaunchPermissionConfiguration`: Launch permissions can be used to configure which AWS
+        /// accounts can use the AMI to launch instances.
+        pub fn launch_permission_configuration(mut self, value: impl Into<Val<LaunchPermissionConfiguration>>) -> Self {
+            self.props.set("LaunchPermissionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `LaunchPermissionConfiguration` in place: [`Self::launch_permission_configuration`] on
+        /// a value held by `&mut`.
+        pub fn set_launch_permission_configuration(&mut self, value: impl Into<Val<LaunchPermissionConfiguration>>) -> &mut Self {
+            self.props.set("LaunchPermissionConfiguration", value.into());
+            self
+        }
+
+        /// `LaunchPermissionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_permission_configuration(&self) -> ::std::option::Option<Val<LaunchPermissionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LaunchPermissionConfiguration")
+        }
+
+        /// `Name`: The name of the AMI distribution configuration.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `TargetAccountIds`: The ID of accounts to which you want to distribute an image.
+        pub fn target_account_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("TargetAccountIds", value.into());
+            self
+        }
+
+        /// Sets `TargetAccountIds` in place: [`Self::target_account_ids`] on a value held by `&mut`.
+        pub fn set_target_account_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TargetAccountIds", value.into());
+            self
+        }
+
+        /// `TargetAccountIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_account_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TargetAccountIds")
         }
     }
 
@@ -951,26 +1717,79 @@ pub mod distribution_configuration {
             LaunchPermissionConfiguration { props }
         }
 
-        prop! {
-            /// `OrganizationArns`: The ARN for an Amazon Web Services Organization that you want to
-            /// share your AMI with.
-            props, "OrganizationArns", organization_arns, set_organization_arns, get_organization_arns, Val<List<String>>
+        /// `OrganizationArns`: The ARN for an Amazon Web Services Organization that you want to share
+        /// your AMI with.
+        pub fn organization_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("OrganizationArns", value.into());
+            self
         }
 
-        prop! {
-            /// `OrganizationalUnitArns`: The ARN for an Organizations organizational unit (OU) that you
-            /// want to share your AMI with.
-            props, "OrganizationalUnitArns", organizational_unit_arns, set_organizational_unit_arns, get_organizational_unit_arns, Val<List<String>>
+        /// Sets `OrganizationArns` in place: [`Self::organization_arns`] on a value held by `&mut`.
+        pub fn set_organization_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("OrganizationArns", value.into());
+            self
         }
 
-        prop! {
-            /// `UserGroups`: The name of the group.
-            props, "UserGroups", user_groups, set_user_groups, get_user_groups, Val<List<String>>
+        /// `OrganizationArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organization_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "OrganizationArns")
         }
 
-        prop! {
-            /// `UserIds`: The AWS account ID.
-            props, "UserIds", user_ids, set_user_ids, get_user_ids, Val<List<String>>
+        /// `OrganizationalUnitArns`: The ARN for an Organizations organizational unit (OU) that you
+        /// want to share your AMI with.
+        pub fn organizational_unit_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("OrganizationalUnitArns", value.into());
+            self
+        }
+
+        /// Sets `OrganizationalUnitArns` in place: [`Self::organizational_unit_arns`] on a value held
+        /// by `&mut`.
+        pub fn set_organizational_unit_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("OrganizationalUnitArns", value.into());
+            self
+        }
+
+        /// `OrganizationalUnitArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organizational_unit_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "OrganizationalUnitArns")
+        }
+
+        /// `UserGroups`: The name of the group.
+        pub fn user_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("UserGroups", value.into());
+            self
+        }
+
+        /// Sets `UserGroups` in place: [`Self::user_groups`] on a value held by `&mut`.
+        pub fn set_user_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("UserGroups", value.into());
+            self
+        }
+
+        /// `UserGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "UserGroups")
+        }
+
+        /// `UserIds`: The AWS account ID.
+        pub fn user_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("UserIds", value.into());
+            self
+        }
+
+        /// Sets `UserIds` in place: [`Self::user_ids`] on a value held by `&mut`.
+        pub fn set_user_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("UserIds", value.into());
+            self
+        }
+
+        /// `UserIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "UserIds")
         }
     }
 
@@ -990,20 +1809,58 @@ pub mod distribution_configuration {
             ContainerDistributionConfiguration { props }
         }
 
-        prop! {
-            /// `ContainerTags`: Tags that are attached to the container distribution configuration.
-            props, "ContainerTags", container_tags, set_container_tags, get_container_tags, Val<List<String>>
+        /// `ContainerTags`: Tags that are attached to the container distribution configuration.
+        pub fn container_tags(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ContainerTags", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: The description of the container distribution configuration.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `ContainerTags` in place: [`Self::container_tags`] on a value held by `&mut`.
+        pub fn set_container_tags(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ContainerTags", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetRepository`: The destination repository for the container distribution
-            /// configuration.
-            props, "TargetRepository", target_repository, set_target_repository, get_target_repository, Val<TargetContainerRepository>
+        /// `ContainerTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_tags(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ContainerTags")
+        }
+
+        /// `Description`: The description of the container distribution configuration.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `TargetRepository`: The destination repository for the container distribution configuration.
+        pub fn target_repository(mut self, value: impl Into<Val<TargetContainerRepository>>) -> Self {
+            self.props.set("TargetRepository", value.into());
+            self
+        }
+
+        /// Sets `TargetRepository` in place: [`Self::target_repository`] on a value held by `&mut`.
+        pub fn set_target_repository(&mut self, value: impl Into<Val<TargetContainerRepository>>) -> &mut Self {
+            self.props.set("TargetRepository", value.into());
+            self
+        }
+
+        /// `TargetRepository` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_repository(&self) -> ::std::option::Option<Val<TargetContainerRepository>> {
+            crate::cfn::get_prop(&self.props, "TargetRepository")
         }
     }
 
@@ -1023,14 +1880,40 @@ pub mod distribution_configuration {
             TargetContainerRepository { props }
         }
 
-        prop! {
-            /// `RepositoryName`: The repository name of target container repository.
-            props, "RepositoryName", repository_name, set_repository_name, get_repository_name, Val<String>
+        /// `RepositoryName`: The repository name of target container repository.
+        pub fn repository_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RepositoryName", value.into());
+            self
         }
 
-        prop! {
-            /// `Service`: The service of target container repository.
-            props, "Service", service, set_service, get_service, Val<TargetContainerRepositoryService>
+        /// Sets `RepositoryName` in place: [`Self::repository_name`] on a value held by `&mut`.
+        pub fn set_repository_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RepositoryName", value.into());
+            self
+        }
+
+        /// `RepositoryName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repository_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RepositoryName")
+        }
+
+        /// `Service`: The service of target container repository.
+        pub fn service(mut self, value: impl Into<Val<TargetContainerRepositoryService>>) -> Self {
+            self.props.set("Service", value.into());
+            self
+        }
+
+        /// Sets `Service` in place: [`Self::service`] on a value held by `&mut`.
+        pub fn set_service(&mut self, value: impl Into<Val<TargetContainerRepositoryService>>) -> &mut Self {
+            self.props.set("Service", value.into());
+            self
+        }
+
+        /// `Service` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service(&self) -> ::std::option::Option<Val<TargetContainerRepositoryService>> {
+            crate::cfn::get_prop(&self.props, "Service")
         }
     }
 
@@ -1060,35 +1943,99 @@ pub mod distribution_configuration {
             FastLaunchConfiguration { props }
         }
 
-        prop! {
-            /// `AccountId`: The owner account ID for the fast-launch enabled Windows AMI.
-            props, "AccountId", account_id, set_account_id, get_account_id, Val<String>
+        /// `AccountId`: The owner account ID for the fast-launch enabled Windows AMI.
+        pub fn account_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`: A Boolean that represents the current state of faster launching for the
-            /// Windows AMI. Set to true to start using Windows faster launching, or false to stop using
-            /// it.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// Sets `AccountId` in place: [`Self::account_id`] on a value held by `&mut`.
+        pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `LaunchTemplate`: The launch template that the fast-launch enabled Windows AMI uses when
-            /// it launches Windows instances to create pre-provisioned snapshots.
-            props, "LaunchTemplate", launch_template, set_launch_template, get_launch_template, Val<FastLaunchLaunchTemplateSpecification>
+        /// `AccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountId")
         }
 
-        prop! {
-            /// `MaxParallelLaunches`: The maximum number of parallel instances that are launched for
-            /// creating resources.
-            props, "MaxParallelLaunches", max_parallel_launches, set_max_parallel_launches, get_max_parallel_launches, Val<i64>
+        /// `Enabled`: A Boolean that represents the current state of faster launching for the Windows
+        /// AMI. Set to true to start using Windows faster launching, or false to stop using it.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `SnapshotConfiguration`: Configuration settings for managing the number of snapshots
-            /// that are created from pre-provisioned instances for the Windows AMI when faster
-            /// launching is enabled.
-            props, "SnapshotConfiguration", snapshot_configuration, set_snapshot_configuration, get_snapshot_configuration, Val<FastLaunchSnapshotConfiguration>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `LaunchTemplate`: The launch template that the fast-launch enabled Windows AMI uses when it
+        /// launches Windows instances to create pre-provisioned snapshots.
+        pub fn launch_template(mut self, value: impl Into<Val<FastLaunchLaunchTemplateSpecification>>) -> Self {
+            self.props.set("LaunchTemplate", value.into());
+            self
+        }
+
+        /// Sets `LaunchTemplate` in place: [`Self::launch_template`] on a value held by `&mut`.
+        pub fn set_launch_template(&mut self, value: impl Into<Val<FastLaunchLaunchTemplateSpecification>>) -> &mut Self {
+            self.props.set("LaunchTemplate", value.into());
+            self
+        }
+
+        /// `LaunchTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_template(&self) -> ::std::option::Option<Val<FastLaunchLaunchTemplateSpecification>> {
+            crate::cfn::get_prop(&self.props, "LaunchTemplate")
+        }
+
+        /// `MaxParallelLaunches`: The maximum number of parallel instances that are launched for
+        /// creating resources.
+        pub fn max_parallel_launches(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxParallelLaunches", value.into());
+            self
+        }
+
+        /// Sets `MaxParallelLaunches` in place: [`Self::max_parallel_launches`] on a value held by `&mut`.
+        pub fn set_max_parallel_launches(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxParallelLaunches", value.into());
+            self
+        }
+
+        /// `MaxParallelLaunches` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_parallel_launches(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxParallelLaunches")
+        }
+
+        /// `SnapshotConfiguration`: Configuration settings for managing the number of snapshots that
+        /// are created from pre-provisioned instances for the Windows AMI when faster launching is
+        /// enabled.
+        pub fn snapshot_configuration(mut self, value: impl Into<Val<FastLaunchSnapshotConfiguration>>) -> Self {
+            self.props.set("SnapshotConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SnapshotConfiguration` in place: [`Self::snapshot_configuration`] on a value held by `&mut`.
+        pub fn set_snapshot_configuration(&mut self, value: impl Into<Val<FastLaunchSnapshotConfiguration>>) -> &mut Self {
+            self.props.set("SnapshotConfiguration", value.into());
+            self
+        }
+
+        /// `SnapshotConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snapshot_configuration(&self) -> ::std::option::Option<Val<FastLaunchSnapshotConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SnapshotConfiguration")
         }
     }
 
@@ -1109,22 +2056,61 @@ pub mod distribution_configuration {
             FastLaunchLaunchTemplateSpecification { props }
         }
 
-        prop! {
-            /// `LaunchTemplateId`: The ID of the launch template to use for faster launching for a
-            /// Windows AMI.
-            props, "LaunchTemplateId", launch_template_id, set_launch_template_id, get_launch_template_id, Val<String>
+        /// `LaunchTemplateId`: The ID of the launch template to use for faster launching for a Windows
+        /// AMI.
+        pub fn launch_template_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LaunchTemplateId", value.into());
+            self
         }
 
-        prop! {
-            /// `LaunchTemplateName`: The name of the launch template to use for faster launching for a
-            /// Windows AMI.
-            props, "LaunchTemplateName", launch_template_name, set_launch_template_name, get_launch_template_name, Val<String>
+        /// Sets `LaunchTemplateId` in place: [`Self::launch_template_id`] on a value held by `&mut`.
+        pub fn set_launch_template_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LaunchTemplateId", value.into());
+            self
         }
 
-        prop! {
-            /// `LaunchTemplateVersion`: The version of the launch template to use for faster launching
-            /// for a Windows AMI.
-            props, "LaunchTemplateVersion", launch_template_version, set_launch_template_version, get_launch_template_version, Val<String>
+        /// `LaunchTemplateId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_template_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LaunchTemplateId")
+        }
+
+        /// `LaunchTemplateName`: The name of the launch template to use for faster launching for a
+        /// Windows AMI.
+        pub fn launch_template_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LaunchTemplateName", value.into());
+            self
+        }
+
+        /// Sets `LaunchTemplateName` in place: [`Self::launch_template_name`] on a value held by `&mut`.
+        pub fn set_launch_template_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LaunchTemplateName", value.into());
+            self
+        }
+
+        /// `LaunchTemplateName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_template_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LaunchTemplateName")
+        }
+
+        /// `LaunchTemplateVersion`: The version of the launch template to use for faster launching for
+        /// a Windows AMI.
+        pub fn launch_template_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LaunchTemplateVersion", value.into());
+            self
+        }
+
+        /// Sets `LaunchTemplateVersion` in place: [`Self::launch_template_version`] on a value held by `&mut`.
+        pub fn set_launch_template_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LaunchTemplateVersion", value.into());
+            self
+        }
+
+        /// `LaunchTemplateVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_template_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LaunchTemplateVersion")
         }
     }
 
@@ -1145,10 +2131,23 @@ pub mod distribution_configuration {
             FastLaunchSnapshotConfiguration { props }
         }
 
-        prop! {
-            /// `TargetResourceCount`: The number of pre-provisioned snapshots to keep on hand for a
-            /// fast-launch enabled Windows AMI.
-            props, "TargetResourceCount", target_resource_count, set_target_resource_count, get_target_resource_count, Val<i64>
+        /// `TargetResourceCount`: The number of pre-provisioned snapshots to keep on hand for a
+        /// fast-launch enabled Windows AMI.
+        pub fn target_resource_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TargetResourceCount", value.into());
+            self
+        }
+
+        /// Sets `TargetResourceCount` in place: [`Self::target_resource_count`] on a value held by `&mut`.
+        pub fn set_target_resource_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TargetResourceCount", value.into());
+            self
+        }
+
+        /// `TargetResourceCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_resource_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TargetResourceCount")
         }
     }
 
@@ -1168,20 +2167,59 @@ pub mod distribution_configuration {
             LaunchTemplateConfiguration { props }
         }
 
-        prop! {
-            /// `AccountId`: The account ID that this configuration applies to.
-            props, "AccountId", account_id, set_account_id, get_account_id, Val<String>
+        /// `AccountId`: The account ID that this configuration applies to.
+        pub fn account_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `LaunchTemplateId`: Identifies the EC2 launch template to use.
-            props, "LaunchTemplateId", launch_template_id, set_launch_template_id, get_launch_template_id, Val<String>
+        /// Sets `AccountId` in place: [`Self::account_id`] on a value held by `&mut`.
+        pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `SetDefaultVersion`: Set the specified EC2 launch template as the default launch
-            /// template for the specified account.
-            props, "SetDefaultVersion", set_default_version, set_set_default_version, get_set_default_version, Val<bool>
+        /// `AccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountId")
+        }
+
+        /// `LaunchTemplateId`: Identifies the EC2 launch template to use.
+        pub fn launch_template_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LaunchTemplateId", value.into());
+            self
+        }
+
+        /// Sets `LaunchTemplateId` in place: [`Self::launch_template_id`] on a value held by `&mut`.
+        pub fn set_launch_template_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LaunchTemplateId", value.into());
+            self
+        }
+
+        /// `LaunchTemplateId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_launch_template_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LaunchTemplateId")
+        }
+
+        /// `SetDefaultVersion`: Set the specified EC2 launch template as the default launch template
+        /// for the specified account.
+        pub fn set_default_version(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SetDefaultVersion", value.into());
+            self
+        }
+
+        /// Sets `SetDefaultVersion` in place: [`Self::set_default_version`] on a value held by `&mut`.
+        pub fn set_set_default_version(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SetDefaultVersion", value.into());
+            self
+        }
+
+        /// `SetDefaultVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_set_default_version(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SetDefaultVersion")
         }
     }
 
@@ -1203,19 +2241,52 @@ pub mod distribution_configuration {
             SsmParameterConfiguration { props }
         }
 
-        prop! {
-            /// `ParameterName`: The name of the SSM parameter.
-            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<String>
+        /// Sets `ParameterName`, which `new` took, in place.
+        pub fn set_parameter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterName", value.into());
+            self
         }
 
-        prop! {
-            /// `AmiAccountId`: The account ID for the AMI to update the parameter with.
-            props, "AmiAccountId", ami_account_id, set_ami_account_id, get_ami_account_id, Val<String>
+        /// `ParameterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterName")
         }
 
-        prop! {
-            /// `DataType`: The data type of the SSM parameter.
-            props, "DataType", data_type, set_data_type, get_data_type, Val<SsmParameterConfigurationDataType>
+        /// `AmiAccountId`: The account ID for the AMI to update the parameter with.
+        pub fn ami_account_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AmiAccountId", value.into());
+            self
+        }
+
+        /// Sets `AmiAccountId` in place: [`Self::ami_account_id`] on a value held by `&mut`.
+        pub fn set_ami_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AmiAccountId", value.into());
+            self
+        }
+
+        /// `AmiAccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ami_account_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AmiAccountId")
+        }
+
+        /// `DataType`: The data type of the SSM parameter.
+        pub fn data_type(mut self, value: impl Into<Val<SsmParameterConfigurationDataType>>) -> Self {
+            self.props.set("DataType", value.into());
+            self
+        }
+
+        /// Sets `DataType` in place: [`Self::data_type`] on a value held by `&mut`.
+        pub fn set_data_type(&mut self, value: impl Into<Val<SsmParameterConfigurationDataType>>) -> &mut Self {
+            self.props.set("DataType", value.into());
+            self
+        }
+
+        /// `DataType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_type(&self) -> ::std::option::Option<Val<SsmParameterConfigurationDataType>> {
+            crate::cfn::get_prop(&self.props, "DataType")
         }
     }
 
@@ -1258,76 +2329,251 @@ impl Image {
         Image { core }
     }
 
-    prop! {
-        /// `ContainerRecipeArn`: The Amazon Resource Name (ARN) of the container recipe that
-        /// defines how images are configured and tested.
-        core.props, "ContainerRecipeArn", container_recipe_arn, set_container_recipe_arn, get_container_recipe_arn, Val<String>
+    /// `ContainerRecipeArn`: The Amazon Resource Name (ARN) of the container recipe that defines
+    /// how images are configured and tested.
+    pub fn container_recipe_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ContainerRecipeArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DeletionSettings`: The deletion settings of the image, indicating whether to delete the
-        /// underlying resources in addition to the image.
-        core.props, "DeletionSettings", deletion_settings, set_deletion_settings, get_deletion_settings, Val<image::DeletionSettings>
+    /// Sets `ContainerRecipeArn` in place: [`Self::container_recipe_arn`] on a value held by `&mut`.
+    pub fn set_container_recipe_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContainerRecipeArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DistributionConfigurationArn`: The Amazon Resource Name (ARN) of the distribution
-        /// configuration.
-        core.props, "DistributionConfigurationArn", distribution_configuration_arn, set_distribution_configuration_arn, get_distribution_configuration_arn, Val<String>
+    /// `ContainerRecipeArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_container_recipe_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContainerRecipeArn")
     }
 
-    prop! {
-        /// `EnhancedImageMetadataEnabled`: Collects additional information about the image being
-        /// created, including the operating system (OS) version and package list.
-        core.props, "EnhancedImageMetadataEnabled", enhanced_image_metadata_enabled, set_enhanced_image_metadata_enabled, get_enhanced_image_metadata_enabled, Val<bool>
+    /// `DeletionSettings`: The deletion settings of the image, indicating whether to delete the
+    /// underlying resources in addition to the image.
+    pub fn deletion_settings(mut self, value: impl Into<Val<image::DeletionSettings>>) -> Self {
+        self.core.props.set("DeletionSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionRole`: The execution role name/ARN for the image build, if provided
-        core.props, "ExecutionRole", execution_role, set_execution_role, get_execution_role, Val<String>
+    /// Sets `DeletionSettings` in place: [`Self::deletion_settings`] on a value held by `&mut`.
+    pub fn set_deletion_settings(&mut self, value: impl Into<Val<image::DeletionSettings>>) -> &mut Self {
+        self.core.props.set("DeletionSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `ImagePipelineExecutionSettings`: The image pipeline execution settings of the image.
-        core.props, "ImagePipelineExecutionSettings", image_pipeline_execution_settings, set_image_pipeline_execution_settings, get_image_pipeline_execution_settings, Val<image::ImagePipelineExecutionSettings>
+    /// `DeletionSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deletion_settings(&self) -> ::std::option::Option<Val<image::DeletionSettings>> {
+        crate::cfn::get_prop(&self.core.props, "DeletionSettings")
     }
 
-    prop! {
-        /// `ImageRecipeArn`: The Amazon Resource Name (ARN) of the image recipe that defines how
-        /// images are configured, tested, and assessed.
-        core.props, "ImageRecipeArn", image_recipe_arn, set_image_recipe_arn, get_image_recipe_arn, Val<String>
+    /// `DistributionConfigurationArn`: The Amazon Resource Name (ARN) of the distribution
+    /// configuration.
+    pub fn distribution_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DistributionConfigurationArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ImageScanningConfiguration`: Contains settings for vulnerability scans that Amazon
-        /// Inspector runs against the test instance during image creation.
-        core.props, "ImageScanningConfiguration", image_scanning_configuration, set_image_scanning_configuration, get_image_scanning_configuration, Val<image::ImageScanningConfiguration>
+    /// Sets `DistributionConfigurationArn` in place: [`Self::distribution_configuration_arn`] on a
+    /// value held by `&mut`.
+    pub fn set_distribution_configuration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DistributionConfigurationArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ImageTestsConfiguration`: The image tests configuration used when creating this image.
-        core.props, "ImageTestsConfiguration", image_tests_configuration, set_image_tests_configuration, get_image_tests_configuration, Val<image::ImageTestsConfiguration>
+    /// `DistributionConfigurationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_distribution_configuration_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DistributionConfigurationArn")
     }
 
-    prop! {
-        /// `InfrastructureConfigurationArn`: The Amazon Resource Name (ARN) of the infrastructure
-        /// configuration.
-        core.props, "InfrastructureConfigurationArn", infrastructure_configuration_arn, set_infrastructure_configuration_arn, get_infrastructure_configuration_arn, Val<String>
+    /// `EnhancedImageMetadataEnabled`: Collects additional information about the image being
+    /// created, including the operating system (OS) version and package list.
+    pub fn enhanced_image_metadata_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnhancedImageMetadataEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `LoggingConfiguration`: The logging configuration settings for the image.
-        core.props, "LoggingConfiguration", logging_configuration, set_logging_configuration, get_logging_configuration, Val<image::ImageLoggingConfiguration>
+    /// Sets `EnhancedImageMetadataEnabled` in place: [`Self::enhanced_image_metadata_enabled`] on a
+    /// value held by `&mut`.
+    pub fn set_enhanced_image_metadata_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnhancedImageMetadataEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the image.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `EnhancedImageMetadataEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enhanced_image_metadata_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnhancedImageMetadataEnabled")
     }
 
-    prop! {
-        /// `Workflows`: Workflows to define the image build process
-        core.props, "Workflows", workflows, set_workflows, get_workflows, Val<List<image::WorkflowConfiguration>>
+    /// `ExecutionRole`: The execution role name/ARN for the image build, if provided
+    pub fn execution_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExecutionRole", value.into());
+        self
+    }
+
+    /// Sets `ExecutionRole` in place: [`Self::execution_role`] on a value held by `&mut`.
+    pub fn set_execution_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRole", value.into());
+        self
+    }
+
+    /// `ExecutionRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRole")
+    }
+
+    /// `ImagePipelineExecutionSettings`: The image pipeline execution settings of the image.
+    pub fn image_pipeline_execution_settings(mut self, value: impl Into<Val<image::ImagePipelineExecutionSettings>>) -> Self {
+        self.core.props.set("ImagePipelineExecutionSettings", value.into());
+        self
+    }
+
+    /// Sets `ImagePipelineExecutionSettings` in place: [`Self::image_pipeline_execution_settings`]
+    /// on a value held by `&mut`.
+    pub fn set_image_pipeline_execution_settings(&mut self, value: impl Into<Val<image::ImagePipelineExecutionSettings>>) -> &mut Self {
+        self.core.props.set("ImagePipelineExecutionSettings", value.into());
+        self
+    }
+
+    /// `ImagePipelineExecutionSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_pipeline_execution_settings(&self) -> ::std::option::Option<Val<image::ImagePipelineExecutionSettings>> {
+        crate::cfn::get_prop(&self.core.props, "ImagePipelineExecutionSettings")
+    }
+
+    /// `ImageRecipeArn`: The Amazon Resource Name (ARN) of the image recipe that defines how images
+    /// are configured, tested, and assessed.
+    pub fn image_recipe_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ImageRecipeArn", value.into());
+        self
+    }
+
+    /// Sets `ImageRecipeArn` in place: [`Self::image_recipe_arn`] on a value held by `&mut`.
+    pub fn set_image_recipe_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ImageRecipeArn", value.into());
+        self
+    }
+
+    /// `ImageRecipeArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_recipe_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ImageRecipeArn")
+    }
+
+    /// `ImageScanningConfiguration`: Contains settings for vulnerability scans that Amazon
+    /// Inspector runs against the test instance during image creation.
+    pub fn image_scanning_configuration(mut self, value: impl Into<Val<image::ImageScanningConfiguration>>) -> Self {
+        self.core.props.set("ImageScanningConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ImageScanningConfiguration` in place: [`Self::image_scanning_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_image_scanning_configuration(&mut self, value: impl Into<Val<image::ImageScanningConfiguration>>) -> &mut Self {
+        self.core.props.set("ImageScanningConfiguration", value.into());
+        self
+    }
+
+    /// `ImageScanningConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_scanning_configuration(&self) -> ::std::option::Option<Val<image::ImageScanningConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ImageScanningConfiguration")
+    }
+
+    /// `ImageTestsConfiguration`: The image tests configuration used when creating this image.
+    pub fn image_tests_configuration(mut self, value: impl Into<Val<image::ImageTestsConfiguration>>) -> Self {
+        self.core.props.set("ImageTestsConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ImageTestsConfiguration` in place: [`Self::image_tests_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_image_tests_configuration(&mut self, value: impl Into<Val<image::ImageTestsConfiguration>>) -> &mut Self {
+        self.core.props.set("ImageTestsConfiguration", value.into());
+        self
+    }
+
+    /// `ImageTestsConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_tests_configuration(&self) -> ::std::option::Option<Val<image::ImageTestsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ImageTestsConfiguration")
+    }
+
+    /// `InfrastructureConfigurationArn`: The Amazon Resource Name (ARN) of the infrastructure
+    /// configuration.
+    pub fn infrastructure_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InfrastructureConfigurationArn", value.into());
+        self
+    }
+
+    /// Sets `InfrastructureConfigurationArn` in place: [`Self::infrastructure_configuration_arn`]
+    /// on a value held by `&mut`.
+    pub fn set_infrastructure_configuration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InfrastructureConfigurationArn", value.into());
+        self
+    }
+
+    /// `InfrastructureConfigurationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_infrastructure_configuration_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InfrastructureConfigurationArn")
+    }
+
+    /// `LoggingConfiguration`: The logging configuration settings for the image.
+    pub fn logging_configuration(mut self, value: impl Into<Val<image::ImageLoggingConfiguration>>) -> Self {
+        self.core.props.set("LoggingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `LoggingConfiguration` in place: [`Self::logging_configuration`] on a value held by `&mut`.
+    pub fn set_logging_configuration(&mut self, value: impl Into<Val<image::ImageLoggingConfiguration>>) -> &mut Self {
+        self.core.props.set("LoggingConfiguration", value.into());
+        self
+    }
+
+    /// `LoggingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_configuration(&self) -> ::std::option::Option<Val<image::ImageLoggingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingConfiguration")
+    }
+
+    /// `Tags`: The tags associated with the image.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Workflows`: Workflows to define the image build process
+    pub fn workflows(mut self, value: impl Into<Val<List<image::WorkflowConfiguration>>>) -> Self {
+        self.core.props.set("Workflows", value.into());
+        self
+    }
+
+    /// Sets `Workflows` in place: [`Self::workflows`] on a value held by `&mut`.
+    pub fn set_workflows(&mut self, value: impl Into<Val<List<image::WorkflowConfiguration>>>) -> &mut Self {
+        self.core.props.set("Workflows", value.into());
+        self
+    }
+
+    /// `Workflows` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workflows(&self) -> ::std::option::Option<Val<List<image::WorkflowConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "Workflows")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1415,10 +2661,16 @@ pub mod image {
             DeletionSettings { props }
         }
 
-        prop! {
-            /// `ExecutionRole`: The execution role to use for deleting the image, as well as underlying
-            /// resources.
-            props, "ExecutionRole", _, set_execution_role, get_execution_role, Val<String>
+        /// Sets `ExecutionRole`, which `new` took, in place.
+        pub fn set_execution_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExecutionRole", value.into());
+            self
+        }
+
+        /// `ExecutionRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExecutionRole")
         }
     }
 
@@ -1438,16 +2690,42 @@ pub mod image {
             ImagePipelineExecutionSettings { props }
         }
 
-        prop! {
-            /// `DeploymentId`: The deployment ID of the pipeline, used to trigger new image pipeline
-            /// executions.
-            props, "DeploymentId", deployment_id, set_deployment_id, get_deployment_id, Val<String>
+        /// `DeploymentId`: The deployment ID of the pipeline, used to trigger new image pipeline
+        /// executions.
+        pub fn deployment_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeploymentId", value.into());
+            self
         }
 
-        prop! {
-            /// `OnUpdate`: Whether to trigger the image pipeline when the pipeline is updated. False by
-            /// default.
-            props, "OnUpdate", on_update, set_on_update, get_on_update, Val<bool>
+        /// Sets `DeploymentId` in place: [`Self::deployment_id`] on a value held by `&mut`.
+        pub fn set_deployment_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeploymentId", value.into());
+            self
+        }
+
+        /// `DeploymentId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deployment_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeploymentId")
+        }
+
+        /// `OnUpdate`: Whether to trigger the image pipeline when the pipeline is updated. False by
+        /// default.
+        pub fn on_update(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("OnUpdate", value.into());
+            self
+        }
+
+        /// Sets `OnUpdate` in place: [`Self::on_update`] on a value held by `&mut`.
+        pub fn set_on_update(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OnUpdate", value.into());
+            self
+        }
+
+        /// `OnUpdate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_update(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OnUpdate")
         }
     }
 
@@ -1467,16 +2745,42 @@ pub mod image {
             ImageScanningConfiguration { props }
         }
 
-        prop! {
-            /// `EcrConfiguration`: Contains ECR settings for vulnerability scans.
-            props, "EcrConfiguration", ecr_configuration, set_ecr_configuration, get_ecr_configuration, Val<EcrConfiguration>
+        /// `EcrConfiguration`: Contains ECR settings for vulnerability scans.
+        pub fn ecr_configuration(mut self, value: impl Into<Val<EcrConfiguration>>) -> Self {
+            self.props.set("EcrConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ImageScanningEnabled`: This sets whether Image Builder keeps a snapshot of the
-            /// vulnerability scans that Amazon Inspector runs against the test instance when you create
-            /// a new image.
-            props, "ImageScanningEnabled", image_scanning_enabled, set_image_scanning_enabled, get_image_scanning_enabled, Val<bool>
+        /// Sets `EcrConfiguration` in place: [`Self::ecr_configuration`] on a value held by `&mut`.
+        pub fn set_ecr_configuration(&mut self, value: impl Into<Val<EcrConfiguration>>) -> &mut Self {
+            self.props.set("EcrConfiguration", value.into());
+            self
+        }
+
+        /// `EcrConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ecr_configuration(&self) -> ::std::option::Option<Val<EcrConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EcrConfiguration")
+        }
+
+        /// `ImageScanningEnabled`: This sets whether Image Builder keeps a snapshot of the
+        /// vulnerability scans that Amazon Inspector runs against the test instance when you create a
+        /// new image.
+        pub fn image_scanning_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ImageScanningEnabled", value.into());
+            self
+        }
+
+        /// Sets `ImageScanningEnabled` in place: [`Self::image_scanning_enabled`] on a value held by `&mut`.
+        pub fn set_image_scanning_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ImageScanningEnabled", value.into());
+            self
+        }
+
+        /// `ImageScanningEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_scanning_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ImageScanningEnabled")
         }
     }
 
@@ -1496,19 +2800,45 @@ pub mod image {
             EcrConfiguration { props }
         }
 
-        prop! {
-            /// `ContainerTags`: Tags for Image Builder to apply the output container image that is
-            /// scanned. Tags can help you identify and manage your scanned images.
-            props, "ContainerTags", container_tags, set_container_tags, get_container_tags, Val<List<String>>
+        /// `ContainerTags`: Tags for Image Builder to apply the output container image that is scanned.
+        /// Tags can help you identify and manage your scanned images.
+        pub fn container_tags(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ContainerTags", value.into());
+            self
         }
 
-        prop! {
-            /// `RepositoryName`: The name of the container repository that Amazon Inspector scans to
-            /// identify findings for your container images. The name includes the path for the
-            /// repository location. If you don’t provide this information, Image Builder creates a
-            /// repository in your account named image-builder-image-scanning-repository to use for
-            /// vulnerability scans for your output container images.
-            props, "RepositoryName", repository_name, set_repository_name, get_repository_name, Val<String>
+        /// Sets `ContainerTags` in place: [`Self::container_tags`] on a value held by `&mut`.
+        pub fn set_container_tags(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ContainerTags", value.into());
+            self
+        }
+
+        /// `ContainerTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_tags(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ContainerTags")
+        }
+
+        /// `RepositoryName`: The name of the container repository that Amazon Inspector scans to
+        /// identify findings for your container images. The name includes the path for the repository
+        /// location. If you don’t provide this information, Image Builder creates a repository in
+        /// your account named image-builder-image-scanning-repository to use for vulnerability scans
+        /// for your output container images.
+        pub fn repository_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RepositoryName", value.into());
+            self
+        }
+
+        /// Sets `RepositoryName` in place: [`Self::repository_name`] on a value held by `&mut`.
+        pub fn set_repository_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RepositoryName", value.into());
+            self
+        }
+
+        /// `RepositoryName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repository_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RepositoryName")
         }
     }
 
@@ -1528,14 +2858,40 @@ pub mod image {
             ImageTestsConfiguration { props }
         }
 
-        prop! {
-            /// `ImageTestsEnabled`: ImageTestsEnabled
-            props, "ImageTestsEnabled", image_tests_enabled, set_image_tests_enabled, get_image_tests_enabled, Val<bool>
+        /// `ImageTestsEnabled`: ImageTestsEnabled
+        pub fn image_tests_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ImageTestsEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutMinutes`: TimeoutMinutes
-            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<i64>
+        /// Sets `ImageTestsEnabled` in place: [`Self::image_tests_enabled`] on a value held by `&mut`.
+        pub fn set_image_tests_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ImageTestsEnabled", value.into());
+            self
+        }
+
+        /// `ImageTestsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_tests_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ImageTestsEnabled")
+        }
+
+        /// `TimeoutMinutes`: TimeoutMinutes
+        pub fn timeout_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutMinutes` in place: [`Self::timeout_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMinutes")
         }
     }
 
@@ -1555,9 +2911,22 @@ pub mod image {
             ImageLoggingConfiguration { props }
         }
 
-        prop! {
-            /// `LogGroupName`: The name of the log group for image build logs.
-            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
+        /// `LogGroupName`: The name of the log group for image build logs.
+        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroupName", value.into());
+            self
+        }
+
+        /// Sets `LogGroupName` in place: [`Self::log_group_name`] on a value held by `&mut`.
+        pub fn set_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupName", value.into());
+            self
+        }
+
+        /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupName")
         }
     }
 
@@ -1576,24 +2945,76 @@ pub mod image {
             WorkflowConfiguration { props }
         }
 
-        prop! {
-            /// `OnFailure`: Define execution decision in case of workflow failure
-            props, "OnFailure", on_failure, set_on_failure, get_on_failure, Val<WorkflowConfigurationOnFailure>
+        /// `OnFailure`: Define execution decision in case of workflow failure
+        pub fn on_failure(mut self, value: impl Into<Val<WorkflowConfigurationOnFailure>>) -> Self {
+            self.props.set("OnFailure", value.into());
+            self
         }
 
-        prop! {
-            /// `ParallelGroup`: The parallel group name
-            props, "ParallelGroup", parallel_group, set_parallel_group, get_parallel_group, Val<String>
+        /// Sets `OnFailure` in place: [`Self::on_failure`] on a value held by `&mut`.
+        pub fn set_on_failure(&mut self, value: impl Into<Val<WorkflowConfigurationOnFailure>>) -> &mut Self {
+            self.props.set("OnFailure", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`: The parameters associated with the workflow
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<List<WorkflowParameter>>
+        /// `OnFailure` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_failure(&self) -> ::std::option::Option<Val<WorkflowConfigurationOnFailure>> {
+            crate::cfn::get_prop(&self.props, "OnFailure")
         }
 
-        prop! {
-            /// `WorkflowArn`: The Amazon Resource Name (ARN) of the workflow
-            props, "WorkflowArn", workflow_arn, set_workflow_arn, get_workflow_arn, Val<String>
+        /// `ParallelGroup`: The parallel group name
+        pub fn parallel_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ParallelGroup", value.into());
+            self
+        }
+
+        /// Sets `ParallelGroup` in place: [`Self::parallel_group`] on a value held by `&mut`.
+        pub fn set_parallel_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParallelGroup", value.into());
+            self
+        }
+
+        /// `ParallelGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parallel_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParallelGroup")
+        }
+
+        /// `Parameters`: The parameters associated with the workflow
+        pub fn parameters(mut self, value: impl Into<Val<List<WorkflowParameter>>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<List<WorkflowParameter>>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<List<WorkflowParameter>>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
+        }
+
+        /// `WorkflowArn`: The Amazon Resource Name (ARN) of the workflow
+        pub fn workflow_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WorkflowArn", value.into());
+            self
+        }
+
+        /// Sets `WorkflowArn` in place: [`Self::workflow_arn`] on a value held by `&mut`.
+        pub fn set_workflow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkflowArn", value.into());
+            self
+        }
+
+        /// `WorkflowArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workflow_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkflowArn")
         }
     }
 
@@ -1625,14 +3046,40 @@ pub mod image {
             WorkflowParameter { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<List<String>>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 }
@@ -1663,90 +3110,303 @@ impl ImagePipeline {
         ImagePipeline { core }
     }
 
-    prop! {
-        /// `ContainerRecipeArn`: The Amazon Resource Name (ARN) of the container recipe that
-        /// defines how images are configured and tested.
-        core.props, "ContainerRecipeArn", container_recipe_arn, set_container_recipe_arn, get_container_recipe_arn, Val<String>
+    /// `ContainerRecipeArn`: The Amazon Resource Name (ARN) of the container recipe that defines
+    /// how images are configured and tested.
+    pub fn container_recipe_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ContainerRecipeArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the image pipeline.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `ContainerRecipeArn` in place: [`Self::container_recipe_arn`] on a value held by `&mut`.
+    pub fn set_container_recipe_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContainerRecipeArn", value.into());
+        self
     }
 
-    prop! {
-        /// `DistributionConfigurationArn`: The Amazon Resource Name (ARN) of the distribution
-        /// configuration associated with this image pipeline.
-        core.props, "DistributionConfigurationArn", distribution_configuration_arn, set_distribution_configuration_arn, get_distribution_configuration_arn, Val<String>
+    /// `ContainerRecipeArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_container_recipe_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContainerRecipeArn")
     }
 
-    prop! {
-        /// `EnhancedImageMetadataEnabled`: Collects additional information about the image being
-        /// created, including the operating system (OS) version and package list.
-        core.props, "EnhancedImageMetadataEnabled", enhanced_image_metadata_enabled, set_enhanced_image_metadata_enabled, get_enhanced_image_metadata_enabled, Val<bool>
+    /// `Description`: The description of the image pipeline.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionRole`: The execution role name/ARN for the image build, if provided
-        core.props, "ExecutionRole", execution_role, set_execution_role, get_execution_role, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ImageRecipeArn`: The Amazon Resource Name (ARN) of the image recipe that defines how
-        /// images are configured, tested, and assessed.
-        core.props, "ImageRecipeArn", image_recipe_arn, set_image_recipe_arn, get_image_recipe_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ImageScanningConfiguration`: Contains settings for vulnerability scans that Amazon
-        /// Inspector runs against the test instance during image creation.
-        core.props, "ImageScanningConfiguration", image_scanning_configuration, set_image_scanning_configuration, get_image_scanning_configuration, Val<image_pipeline::ImageScanningConfiguration>
+    /// `DistributionConfigurationArn`: The Amazon Resource Name (ARN) of the distribution
+    /// configuration associated with this image pipeline.
+    pub fn distribution_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DistributionConfigurationArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ImageTags`: The tags to be applied to images created by this pipeline.
-        core.props, "ImageTags", image_tags, set_image_tags, get_image_tags, Val<Map<String>>
+    /// Sets `DistributionConfigurationArn` in place: [`Self::distribution_configuration_arn`] on a
+    /// value held by `&mut`.
+    pub fn set_distribution_configuration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DistributionConfigurationArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ImageTestsConfiguration`: The image tests configuration of the image pipeline.
-        core.props, "ImageTestsConfiguration", image_tests_configuration, set_image_tests_configuration, get_image_tests_configuration, Val<image_pipeline::ImageTestsConfiguration>
+    /// `DistributionConfigurationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_distribution_configuration_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DistributionConfigurationArn")
     }
 
-    prop! {
-        /// `InfrastructureConfigurationArn`: The Amazon Resource Name (ARN) of the infrastructure
-        /// configuration associated with this image pipeline.
-        core.props, "InfrastructureConfigurationArn", infrastructure_configuration_arn, set_infrastructure_configuration_arn, get_infrastructure_configuration_arn, Val<String>
+    /// `EnhancedImageMetadataEnabled`: Collects additional information about the image being
+    /// created, including the operating system (OS) version and package list.
+    pub fn enhanced_image_metadata_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnhancedImageMetadataEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `LoggingConfiguration`: The logging configuration settings for the image pipeline.
-        core.props, "LoggingConfiguration", logging_configuration, set_logging_configuration, get_logging_configuration, Val<image_pipeline::PipelineLoggingConfiguration>
+    /// Sets `EnhancedImageMetadataEnabled` in place: [`Self::enhanced_image_metadata_enabled`] on a
+    /// value held by `&mut`.
+    pub fn set_enhanced_image_metadata_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnhancedImageMetadataEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the image pipeline.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `EnhancedImageMetadataEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enhanced_image_metadata_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnhancedImageMetadataEnabled")
     }
 
-    prop! {
-        /// `Schedule`: The schedule of the image pipeline.
-        core.props, "Schedule", schedule, set_schedule, get_schedule, Val<image_pipeline::Schedule>
+    /// `ExecutionRole`: The execution role name/ARN for the image build, if provided
+    pub fn execution_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExecutionRole", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`: The status of the image pipeline.
-        core.props, "Status", status, set_status, get_status, Val<image_pipeline::Status>
+    /// Sets `ExecutionRole` in place: [`Self::execution_role`] on a value held by `&mut`.
+    pub fn set_execution_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRole", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags of this image pipeline.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `ExecutionRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRole")
     }
 
-    prop! {
-        /// `Workflows`: Workflows to define the image build process
-        core.props, "Workflows", workflows, set_workflows, get_workflows, Val<List<image_pipeline::WorkflowConfiguration>>
+    /// `ImageRecipeArn`: The Amazon Resource Name (ARN) of the image recipe that defines how images
+    /// are configured, tested, and assessed.
+    pub fn image_recipe_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ImageRecipeArn", value.into());
+        self
+    }
+
+    /// Sets `ImageRecipeArn` in place: [`Self::image_recipe_arn`] on a value held by `&mut`.
+    pub fn set_image_recipe_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ImageRecipeArn", value.into());
+        self
+    }
+
+    /// `ImageRecipeArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_recipe_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ImageRecipeArn")
+    }
+
+    /// `ImageScanningConfiguration`: Contains settings for vulnerability scans that Amazon
+    /// Inspector runs against the test instance during image creation.
+    pub fn image_scanning_configuration(mut self, value: impl Into<Val<image_pipeline::ImageScanningConfiguration>>) -> Self {
+        self.core.props.set("ImageScanningConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ImageScanningConfiguration` in place: [`Self::image_scanning_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_image_scanning_configuration(&mut self, value: impl Into<Val<image_pipeline::ImageScanningConfiguration>>) -> &mut Self {
+        self.core.props.set("ImageScanningConfiguration", value.into());
+        self
+    }
+
+    /// `ImageScanningConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_scanning_configuration(&self) -> ::std::option::Option<Val<image_pipeline::ImageScanningConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ImageScanningConfiguration")
+    }
+
+    /// `ImageTags`: The tags to be applied to images created by this pipeline.
+    pub fn image_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("ImageTags", value.into());
+        self
+    }
+
+    /// Sets `ImageTags` in place: [`Self::image_tags`] on a value held by `&mut`.
+    pub fn set_image_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("ImageTags", value.into());
+        self
+    }
+
+    /// `ImageTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ImageTags")
+    }
+
+    /// `ImageTestsConfiguration`: The image tests configuration of the image pipeline.
+    pub fn image_tests_configuration(mut self, value: impl Into<Val<image_pipeline::ImageTestsConfiguration>>) -> Self {
+        self.core.props.set("ImageTestsConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ImageTestsConfiguration` in place: [`Self::image_tests_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_image_tests_configuration(&mut self, value: impl Into<Val<image_pipeline::ImageTestsConfiguration>>) -> &mut Self {
+        self.core.props.set("ImageTestsConfiguration", value.into());
+        self
+    }
+
+    /// `ImageTestsConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_tests_configuration(&self) -> ::std::option::Option<Val<image_pipeline::ImageTestsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ImageTestsConfiguration")
+    }
+
+    /// `InfrastructureConfigurationArn`: The Amazon Resource Name (ARN) of the infrastructure
+    /// configuration associated with this image pipeline.
+    pub fn infrastructure_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("InfrastructureConfigurationArn", value.into());
+        self
+    }
+
+    /// Sets `InfrastructureConfigurationArn` in place: [`Self::infrastructure_configuration_arn`]
+    /// on a value held by `&mut`.
+    pub fn set_infrastructure_configuration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InfrastructureConfigurationArn", value.into());
+        self
+    }
+
+    /// `InfrastructureConfigurationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_infrastructure_configuration_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InfrastructureConfigurationArn")
+    }
+
+    /// `LoggingConfiguration`: The logging configuration settings for the image pipeline.
+    pub fn logging_configuration(mut self, value: impl Into<Val<image_pipeline::PipelineLoggingConfiguration>>) -> Self {
+        self.core.props.set("LoggingConfiguration", value.into());
+        self
+    }
+
+    /// Sets `LoggingConfiguration` in place: [`Self::logging_configuration`] on a value held by `&mut`.
+    pub fn set_logging_configuration(&mut self, value: impl Into<Val<image_pipeline::PipelineLoggingConfiguration>>) -> &mut Self {
+        self.core.props.set("LoggingConfiguration", value.into());
+        self
+    }
+
+    /// `LoggingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_configuration(&self) -> ::std::option::Option<Val<image_pipeline::PipelineLoggingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingConfiguration")
+    }
+
+    /// `Name`: The name of the image pipeline.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Schedule`: The schedule of the image pipeline.
+    pub fn schedule(mut self, value: impl Into<Val<image_pipeline::Schedule>>) -> Self {
+        self.core.props.set("Schedule", value.into());
+        self
+    }
+
+    /// Sets `Schedule` in place: [`Self::schedule`] on a value held by `&mut`.
+    pub fn set_schedule(&mut self, value: impl Into<Val<image_pipeline::Schedule>>) -> &mut Self {
+        self.core.props.set("Schedule", value.into());
+        self
+    }
+
+    /// `Schedule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule(&self) -> ::std::option::Option<Val<image_pipeline::Schedule>> {
+        crate::cfn::get_prop(&self.core.props, "Schedule")
+    }
+
+    /// `Status`: The status of the image pipeline.
+    pub fn status(mut self, value: impl Into<Val<image_pipeline::Status>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<image_pipeline::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<image_pipeline::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`: The tags of this image pipeline.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Workflows`: Workflows to define the image build process
+    pub fn workflows(mut self, value: impl Into<Val<List<image_pipeline::WorkflowConfiguration>>>) -> Self {
+        self.core.props.set("Workflows", value.into());
+        self
+    }
+
+    /// Sets `Workflows` in place: [`Self::workflows`] on a value held by `&mut`.
+    pub fn set_workflows(&mut self, value: impl Into<Val<List<image_pipeline::WorkflowConfiguration>>>) -> &mut Self {
+        self.core.props.set("Workflows", value.into());
+        self
+    }
+
+    /// `Workflows` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workflows(&self) -> ::std::option::Option<Val<List<image_pipeline::WorkflowConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "Workflows")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1916,16 +3576,42 @@ pub mod image_pipeline {
             ImageScanningConfiguration { props }
         }
 
-        prop! {
-            /// `EcrConfiguration`: Contains ECR settings for vulnerability scans.
-            props, "EcrConfiguration", ecr_configuration, set_ecr_configuration, get_ecr_configuration, Val<EcrConfiguration>
+        /// `EcrConfiguration`: Contains ECR settings for vulnerability scans.
+        pub fn ecr_configuration(mut self, value: impl Into<Val<EcrConfiguration>>) -> Self {
+            self.props.set("EcrConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ImageScanningEnabled`: This sets whether Image Builder keeps a snapshot of the
-            /// vulnerability scans that Amazon Inspector runs against the test instance when you create
-            /// a new image.
-            props, "ImageScanningEnabled", image_scanning_enabled, set_image_scanning_enabled, get_image_scanning_enabled, Val<bool>
+        /// Sets `EcrConfiguration` in place: [`Self::ecr_configuration`] on a value held by `&mut`.
+        pub fn set_ecr_configuration(&mut self, value: impl Into<Val<EcrConfiguration>>) -> &mut Self {
+            self.props.set("EcrConfiguration", value.into());
+            self
+        }
+
+        /// `EcrConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ecr_configuration(&self) -> ::std::option::Option<Val<EcrConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EcrConfiguration")
+        }
+
+        /// `ImageScanningEnabled`: This sets whether Image Builder keeps a snapshot of the
+        /// vulnerability scans that Amazon Inspector runs against the test instance when you create a
+        /// new image.
+        pub fn image_scanning_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ImageScanningEnabled", value.into());
+            self
+        }
+
+        /// Sets `ImageScanningEnabled` in place: [`Self::image_scanning_enabled`] on a value held by `&mut`.
+        pub fn set_image_scanning_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ImageScanningEnabled", value.into());
+            self
+        }
+
+        /// `ImageScanningEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_scanning_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ImageScanningEnabled")
         }
     }
 
@@ -1945,19 +3631,45 @@ pub mod image_pipeline {
             EcrConfiguration { props }
         }
 
-        prop! {
-            /// `ContainerTags`: Tags for Image Builder to apply the output container image that is
-            /// scanned. Tags can help you identify and manage your scanned images.
-            props, "ContainerTags", container_tags, set_container_tags, get_container_tags, Val<List<String>>
+        /// `ContainerTags`: Tags for Image Builder to apply the output container image that is scanned.
+        /// Tags can help you identify and manage your scanned images.
+        pub fn container_tags(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ContainerTags", value.into());
+            self
         }
 
-        prop! {
-            /// `RepositoryName`: The name of the container repository that Amazon Inspector scans to
-            /// identify findings for your container images. The name includes the path for the
-            /// repository location. If you don't provide this information, Image Builder creates a
-            /// repository in your account named image-builder-image-scanning-repository to use for
-            /// vulnerability scans for your output container images.
-            props, "RepositoryName", repository_name, set_repository_name, get_repository_name, Val<String>
+        /// Sets `ContainerTags` in place: [`Self::container_tags`] on a value held by `&mut`.
+        pub fn set_container_tags(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ContainerTags", value.into());
+            self
+        }
+
+        /// `ContainerTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_tags(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ContainerTags")
+        }
+
+        /// `RepositoryName`: The name of the container repository that Amazon Inspector scans to
+        /// identify findings for your container images. The name includes the path for the repository
+        /// location. If you don't provide this information, Image Builder creates a repository in your
+        /// account named image-builder-image-scanning-repository to use for vulnerability scans for
+        /// your output container images.
+        pub fn repository_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RepositoryName", value.into());
+            self
+        }
+
+        /// Sets `RepositoryName` in place: [`Self::repository_name`] on a value held by `&mut`.
+        pub fn set_repository_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RepositoryName", value.into());
+            self
+        }
+
+        /// `RepositoryName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_repository_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RepositoryName")
         }
     }
 
@@ -1976,14 +3688,40 @@ pub mod image_pipeline {
             ImageTestsConfiguration { props }
         }
 
-        prop! {
-            /// `ImageTestsEnabled`: Defines if tests should be executed when building this image.
-            props, "ImageTestsEnabled", image_tests_enabled, set_image_tests_enabled, get_image_tests_enabled, Val<bool>
+        /// `ImageTestsEnabled`: Defines if tests should be executed when building this image.
+        pub fn image_tests_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ImageTestsEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutMinutes`: The maximum time in minutes that tests are permitted to run.
-            props, "TimeoutMinutes", timeout_minutes, set_timeout_minutes, get_timeout_minutes, Val<i64>
+        /// Sets `ImageTestsEnabled` in place: [`Self::image_tests_enabled`] on a value held by `&mut`.
+        pub fn set_image_tests_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ImageTestsEnabled", value.into());
+            self
+        }
+
+        /// `ImageTestsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_tests_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ImageTestsEnabled")
+        }
+
+        /// `TimeoutMinutes`: The maximum time in minutes that tests are permitted to run.
+        pub fn timeout_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `TimeoutMinutes` in place: [`Self::timeout_minutes`] on a value held by `&mut`.
+        pub fn set_timeout_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutMinutes")
         }
     }
 
@@ -2003,14 +3741,40 @@ pub mod image_pipeline {
             PipelineLoggingConfiguration { props }
         }
 
-        prop! {
-            /// `ImageLogGroupName`: The name of the log group for image build logs.
-            props, "ImageLogGroupName", image_log_group_name, set_image_log_group_name, get_image_log_group_name, Val<String>
+        /// `ImageLogGroupName`: The name of the log group for image build logs.
+        pub fn image_log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ImageLogGroupName", value.into());
+            self
         }
 
-        prop! {
-            /// `PipelineLogGroupName`: The name of the log group for pipeline execution logs.
-            props, "PipelineLogGroupName", pipeline_log_group_name, set_pipeline_log_group_name, get_pipeline_log_group_name, Val<String>
+        /// Sets `ImageLogGroupName` in place: [`Self::image_log_group_name`] on a value held by `&mut`.
+        pub fn set_image_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageLogGroupName", value.into());
+            self
+        }
+
+        /// `ImageLogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageLogGroupName")
+        }
+
+        /// `PipelineLogGroupName`: The name of the log group for pipeline execution logs.
+        pub fn pipeline_log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PipelineLogGroupName", value.into());
+            self
+        }
+
+        /// Sets `PipelineLogGroupName` in place: [`Self::pipeline_log_group_name`] on a value held by `&mut`.
+        pub fn set_pipeline_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PipelineLogGroupName", value.into());
+            self
+        }
+
+        /// `PipelineLogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pipeline_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PipelineLogGroupName")
         }
     }
 
@@ -2029,28 +3793,80 @@ pub mod image_pipeline {
             Schedule { props }
         }
 
-        prop! {
-            /// `AutoDisablePolicy`: The auto-disable policy for the image pipeline.
-            props, "AutoDisablePolicy", auto_disable_policy, set_auto_disable_policy, get_auto_disable_policy, Val<AutoDisablePolicy>
+        /// `AutoDisablePolicy`: The auto-disable policy for the image pipeline.
+        pub fn auto_disable_policy(mut self, value: impl Into<Val<AutoDisablePolicy>>) -> Self {
+            self.props.set("AutoDisablePolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `PipelineExecutionStartCondition`: The condition configures when the pipeline should
-            /// trigger a new image build.
-            props, "PipelineExecutionStartCondition", pipeline_execution_start_condition, set_pipeline_execution_start_condition, get_pipeline_execution_start_condition, Val<SchedulePipelineExecutionStartCondition>
+        /// Sets `AutoDisablePolicy` in place: [`Self::auto_disable_policy`] on a value held by `&mut`.
+        pub fn set_auto_disable_policy(&mut self, value: impl Into<Val<AutoDisablePolicy>>) -> &mut Self {
+            self.props.set("AutoDisablePolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `ScheduleExpression`: The expression determines how often EC2 Image Builder evaluates
-            /// your pipelineExecutionStartCondition.
-            props, "ScheduleExpression", schedule_expression, set_schedule_expression, get_schedule_expression, Val<String>
+        /// `AutoDisablePolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_disable_policy(&self) -> ::std::option::Option<Val<AutoDisablePolicy>> {
+            crate::cfn::get_prop(&self.props, "AutoDisablePolicy")
         }
 
-        prop! {
-            /// `Timezone`: The timezone that applies to the scheduling expression, for example "Etc/UTC"
-            /// or "America/Los_Angeles" in IANA timezone format. If not specified, this defaults to
-            /// UTC.
-            props, "Timezone", timezone, set_timezone, get_timezone, Val<String>
+        /// `PipelineExecutionStartCondition`: The condition configures when the pipeline should trigger
+        /// a new image build.
+        pub fn pipeline_execution_start_condition(mut self, value: impl Into<Val<SchedulePipelineExecutionStartCondition>>) -> Self {
+            self.props.set("PipelineExecutionStartCondition", value.into());
+            self
+        }
+
+        /// Sets `PipelineExecutionStartCondition` in place: [`Self::pipeline_execution_start_condition`]
+        /// on a value held by `&mut`.
+        pub fn set_pipeline_execution_start_condition(&mut self, value: impl Into<Val<SchedulePipelineExecutionStartCondition>>) -> &mut Self {
+            self.props.set("PipelineExecutionStartCondition", value.into());
+            self
+        }
+
+        /// `PipelineExecutionStartCondition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pipeline_execution_start_condition(&self) -> ::std::option::Option<Val<SchedulePipelineExecutionStartCondition>> {
+            crate::cfn::get_prop(&self.props, "PipelineExecutionStartCondition")
+        }
+
+        /// `ScheduleExpression`: The expression determines how often EC2 Image Builder evaluates your
+        /// pipelineExecutionStartCondition.
+        pub fn schedule_expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ScheduleExpression", value.into());
+            self
+        }
+
+        /// Sets `ScheduleExpression` in place: [`Self::schedule_expression`] on a value held by `&mut`.
+        pub fn set_schedule_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScheduleExpression", value.into());
+            self
+        }
+
+        /// `ScheduleExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScheduleExpression")
+        }
+
+        /// `Timezone`: The timezone that applies to the scheduling expression, for example "Etc/UTC" or "America/Los_Angeles"
+        /// in IANA timezone format. If not specified, this defaults to UTC.
+        pub fn timezone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Timezone", value.into());
+            self
+        }
+
+        /// Sets `Timezone` in place: [`Self::timezone`] on a value held by `&mut`.
+        pub fn set_timezone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Timezone", value.into());
+            self
+        }
+
+        /// `Timezone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timezone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Timezone")
         }
     }
 
@@ -2073,10 +3889,16 @@ pub mod image_pipeline {
             AutoDisablePolicy { props }
         }
 
-        prop! {
-            /// `FailureCount`: The number of consecutive failures after which the pipeline should be
-            /// automatically disabled.
-            props, "FailureCount", _, set_failure_count, get_failure_count, Val<i64>
+        /// Sets `FailureCount`, which `new` took, in place.
+        pub fn set_failure_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FailureCount", value.into());
+            self
+        }
+
+        /// `FailureCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FailureCount")
         }
     }
 
@@ -2122,24 +3944,76 @@ pub mod image_pipeline {
             WorkflowConfiguration { props }
         }
 
-        prop! {
-            /// `OnFailure`: Define execution decision in case of workflow failure
-            props, "OnFailure", on_failure, set_on_failure, get_on_failure, Val<WorkflowConfigurationOnFailure>
+        /// `OnFailure`: Define execution decision in case of workflow failure
+        pub fn on_failure(mut self, value: impl Into<Val<WorkflowConfigurationOnFailure>>) -> Self {
+            self.props.set("OnFailure", value.into());
+            self
         }
 
-        prop! {
-            /// `ParallelGroup`: The parallel group name
-            props, "ParallelGroup", parallel_group, set_parallel_group, get_parallel_group, Val<String>
+        /// Sets `OnFailure` in place: [`Self::on_failure`] on a value held by `&mut`.
+        pub fn set_on_failure(&mut self, value: impl Into<Val<WorkflowConfigurationOnFailure>>) -> &mut Self {
+            self.props.set("OnFailure", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`: The parameters associated with the workflow
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<List<WorkflowParameter>>
+        /// `OnFailure` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_failure(&self) -> ::std::option::Option<Val<WorkflowConfigurationOnFailure>> {
+            crate::cfn::get_prop(&self.props, "OnFailure")
         }
 
-        prop! {
-            /// `WorkflowArn`: The Amazon Resource Name (ARN) of the workflow
-            props, "WorkflowArn", workflow_arn, set_workflow_arn, get_workflow_arn, Val<String>
+        /// `ParallelGroup`: The parallel group name
+        pub fn parallel_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ParallelGroup", value.into());
+            self
+        }
+
+        /// Sets `ParallelGroup` in place: [`Self::parallel_group`] on a value held by `&mut`.
+        pub fn set_parallel_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParallelGroup", value.into());
+            self
+        }
+
+        /// `ParallelGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parallel_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParallelGroup")
+        }
+
+        /// `Parameters`: The parameters associated with the workflow
+        pub fn parameters(mut self, value: impl Into<Val<List<WorkflowParameter>>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<List<WorkflowParameter>>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<List<WorkflowParameter>>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
+        }
+
+        /// `WorkflowArn`: The Amazon Resource Name (ARN) of the workflow
+        pub fn workflow_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WorkflowArn", value.into());
+            self
+        }
+
+        /// Sets `WorkflowArn` in place: [`Self::workflow_arn`] on a value held by `&mut`.
+        pub fn set_workflow_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkflowArn", value.into());
+            self
+        }
+
+        /// `WorkflowArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_workflow_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkflowArn")
         }
     }
 
@@ -2172,14 +4046,40 @@ pub mod image_pipeline {
             WorkflowParameter { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<List<String>>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 }
@@ -2212,63 +4112,189 @@ impl ImageRecipe {
         ImageRecipe { core }
     }
 
-    prop! {
-        /// `AdditionalInstanceConfiguration`: Specify additional settings and launch scripts for
-        /// your build instances.
-        core.props, "AdditionalInstanceConfiguration", additional_instance_configuration, set_additional_instance_configuration, get_additional_instance_configuration, Val<image_recipe::AdditionalInstanceConfiguration>
+    /// `AdditionalInstanceConfiguration`: Specify additional settings and launch scripts for your
+    /// build instances.
+    pub fn additional_instance_configuration(mut self, value: impl Into<Val<image_recipe::AdditionalInstanceConfiguration>>) -> Self {
+        self.core.props.set("AdditionalInstanceConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `AmiTags`: The tags to apply to the AMI created by this image recipe.
-        core.props, "AmiTags", ami_tags, set_ami_tags, get_ami_tags, Val<Map<String>>
+    /// Sets `AdditionalInstanceConfiguration` in place: [`Self::additional_instance_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_additional_instance_configuration(&mut self, value: impl Into<Val<image_recipe::AdditionalInstanceConfiguration>>) -> &mut Self {
+        self.core.props.set("AdditionalInstanceConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `AmiWatermarks`: The AMI watermark names to attach to the output AMI from this recipe.
-        /// AMI watermarks are lineage markers that automatically propagate to derivative AMIs when
-        /// the source AMI is copied or distributed.
-        core.props, "AmiWatermarks", ami_watermarks, set_ami_watermarks, get_ami_watermarks, Val<List<String>>
+    /// `AdditionalInstanceConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_additional_instance_configuration(&self) -> ::std::option::Option<Val<image_recipe::AdditionalInstanceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AdditionalInstanceConfiguration")
     }
 
-    prop! {
-        /// `BlockDeviceMappings`: The block device mappings to apply when creating images from this
-        /// recipe.
-        core.props, "BlockDeviceMappings", block_device_mappings, set_block_device_mappings, get_block_device_mappings, Val<List<image_recipe::InstanceBlockDeviceMapping>>
+    /// `AmiTags`: The tags to apply to the AMI created by this image recipe.
+    pub fn ami_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("AmiTags", value.into());
+        self
     }
 
-    prop! {
-        /// `Components`: The components of the image recipe.
-        core.props, "Components", components, set_components, get_components, Val<List<image_recipe::ComponentConfiguration>>
+    /// Sets `AmiTags` in place: [`Self::ami_tags`] on a value held by `&mut`.
+    pub fn set_ami_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("AmiTags", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the image recipe.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AmiTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ami_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AmiTags")
     }
 
-    prop! {
-        /// `Name`: The name of the image recipe.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `AmiWatermarks`: The AMI watermark names to attach to the output AMI from this recipe. AMI
+    /// watermarks are lineage markers that automatically propagate to derivative AMIs when the
+    /// source AMI is copied or distributed.
+    pub fn ami_watermarks(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AmiWatermarks", value.into());
+        self
     }
 
-    prop! {
-        /// `ParentImage`: The parent image of the image recipe.
-        core.props, "ParentImage", _, set_parent_image, get_parent_image, Val<String>
+    /// Sets `AmiWatermarks` in place: [`Self::ami_watermarks`] on a value held by `&mut`.
+    pub fn set_ami_watermarks(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AmiWatermarks", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags of the image recipe.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `AmiWatermarks` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ami_watermarks(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AmiWatermarks")
     }
 
-    prop! {
-        /// `Version`: The version of the image recipe.
-        core.props, "Version", _, set_version, get_version, Val<String>
+    /// `BlockDeviceMappings`: The block device mappings to apply when creating images from this
+    /// recipe.
+    pub fn block_device_mappings(mut self, value: impl Into<Val<List<image_recipe::InstanceBlockDeviceMapping>>>) -> Self {
+        self.core.props.set("BlockDeviceMappings", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkingDirectory`: The working directory to be used during build and test workflows.
-        core.props, "WorkingDirectory", working_directory, set_working_directory, get_working_directory, Val<String>
+    /// Sets `BlockDeviceMappings` in place: [`Self::block_device_mappings`] on a value held by `&mut`.
+    pub fn set_block_device_mappings(&mut self, value: impl Into<Val<List<image_recipe::InstanceBlockDeviceMapping>>>) -> &mut Self {
+        self.core.props.set("BlockDeviceMappings", value.into());
+        self
+    }
+
+    /// `BlockDeviceMappings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_block_device_mappings(&self) -> ::std::option::Option<Val<List<image_recipe::InstanceBlockDeviceMapping>>> {
+        crate::cfn::get_prop(&self.core.props, "BlockDeviceMappings")
+    }
+
+    /// `Components`: The components of the image recipe.
+    pub fn components(mut self, value: impl Into<Val<List<image_recipe::ComponentConfiguration>>>) -> Self {
+        self.core.props.set("Components", value.into());
+        self
+    }
+
+    /// Sets `Components` in place: [`Self::components`] on a value held by `&mut`.
+    pub fn set_components(&mut self, value: impl Into<Val<List<image_recipe::ComponentConfiguration>>>) -> &mut Self {
+        self.core.props.set("Components", value.into());
+        self
+    }
+
+    /// `Components` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_components(&self) -> ::std::option::Option<Val<List<image_recipe::ComponentConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "Components")
+    }
+
+    /// `Description`: The description of the image recipe.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `ParentImage`, which `new` took, in place.
+    pub fn set_parent_image(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ParentImage", value.into());
+        self
+    }
+
+    /// `ParentImage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parent_image(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ParentImage")
+    }
+
+    /// `Tags`: The tags of the image recipe.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Version`, which `new` took, in place.
+    pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Version", value.into());
+        self
+    }
+
+    /// `Version` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Version")
+    }
+
+    /// `WorkingDirectory`: The working directory to be used during build and test workflows.
+    pub fn working_directory(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("WorkingDirectory", value.into());
+        self
+    }
+
+    /// Sets `WorkingDirectory` in place: [`Self::working_directory`] on a value held by `&mut`.
+    pub fn set_working_directory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkingDirectory", value.into());
+        self
+    }
+
+    /// `WorkingDirectory` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_working_directory(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkingDirectory")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2389,15 +4415,41 @@ pub mod image_recipe {
             AdditionalInstanceConfiguration { props }
         }
 
-        prop! {
-            /// `SystemsManagerAgent`: Contains settings for the SSM agent on your build instance.
-            props, "SystemsManagerAgent", systems_manager_agent, set_systems_manager_agent, get_systems_manager_agent, Val<SystemsManagerAgent>
+        /// `SystemsManagerAgent`: Contains settings for the SSM agent on your build instance.
+        pub fn systems_manager_agent(mut self, value: impl Into<Val<SystemsManagerAgent>>) -> Self {
+            self.props.set("SystemsManagerAgent", value.into());
+            self
         }
 
-        prop! {
-            /// `UserDataOverride`: Use this property to provide commands or a command script to run
-            /// when you launch your build instance.
-            props, "UserDataOverride", user_data_override, set_user_data_override, get_user_data_override, Val<String>
+        /// Sets `SystemsManagerAgent` in place: [`Self::systems_manager_agent`] on a value held by `&mut`.
+        pub fn set_systems_manager_agent(&mut self, value: impl Into<Val<SystemsManagerAgent>>) -> &mut Self {
+            self.props.set("SystemsManagerAgent", value.into());
+            self
+        }
+
+        /// `SystemsManagerAgent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_systems_manager_agent(&self) -> ::std::option::Option<Val<SystemsManagerAgent>> {
+            crate::cfn::get_prop(&self.props, "SystemsManagerAgent")
+        }
+
+        /// `UserDataOverride`: Use this property to provide commands or a command script to run when
+        /// you launch your build instance.
+        pub fn user_data_override(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserDataOverride", value.into());
+            self
+        }
+
+        /// Sets `UserDataOverride` in place: [`Self::user_data_override`] on a value held by `&mut`.
+        pub fn set_user_data_override(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserDataOverride", value.into());
+            self
+        }
+
+        /// `UserDataOverride` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_data_override(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserDataOverride")
         }
     }
 
@@ -2417,12 +4469,25 @@ pub mod image_recipe {
             SystemsManagerAgent { props }
         }
 
-        prop! {
-            /// `UninstallAfterBuild`: Controls whether the SSM agent is removed from your final build
-            /// image, prior to creating the new AMI. If this is set to true, then the agent is removed
-            /// from the final image. If it's set to false, then the agent is left in, so that it is
-            /// included in the new AMI. The default value is false.
-            props, "UninstallAfterBuild", uninstall_after_build, set_uninstall_after_build, get_uninstall_after_build, Val<bool>
+        /// `UninstallAfterBuild`: Controls whether the SSM agent is removed from your final build
+        /// image, prior to creating the new AMI. If this is set to true, then the agent is removed from
+        /// the final image. If it's set to false, then the agent is left in, so that it is included in
+        /// the new AMI. The default value is false.
+        pub fn uninstall_after_build(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UninstallAfterBuild", value.into());
+            self
+        }
+
+        /// Sets `UninstallAfterBuild` in place: [`Self::uninstall_after_build`] on a value held by `&mut`.
+        pub fn set_uninstall_after_build(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UninstallAfterBuild", value.into());
+            self
+        }
+
+        /// `UninstallAfterBuild` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uninstall_after_build(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UninstallAfterBuild")
         }
     }
 
@@ -2442,24 +4507,76 @@ pub mod image_recipe {
             InstanceBlockDeviceMapping { props }
         }
 
-        prop! {
-            /// `DeviceName`: The device to which these mappings apply.
-            props, "DeviceName", device_name, set_device_name, get_device_name, Val<String>
+        /// `DeviceName`: The device to which these mappings apply.
+        pub fn device_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeviceName", value.into());
+            self
         }
 
-        prop! {
-            /// `Ebs`: Use to manage Amazon EBS-specific configuration for this mapping.
-            props, "Ebs", ebs, set_ebs, get_ebs, Val<EbsInstanceBlockDeviceSpecification>
+        /// Sets `DeviceName` in place: [`Self::device_name`] on a value held by `&mut`.
+        pub fn set_device_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeviceName", value.into());
+            self
         }
 
-        prop! {
-            /// `NoDevice`: Use to remove a mapping from the parent image.
-            props, "NoDevice", no_device, set_no_device, get_no_device, Val<String>
+        /// `DeviceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeviceName")
         }
 
-        prop! {
-            /// `VirtualName`: Use to manage instance ephemeral devices.
-            props, "VirtualName", virtual_name, set_virtual_name, get_virtual_name, Val<String>
+        /// `Ebs`: Use to manage Amazon EBS-specific configuration for this mapping.
+        pub fn ebs(mut self, value: impl Into<Val<EbsInstanceBlockDeviceSpecification>>) -> Self {
+            self.props.set("Ebs", value.into());
+            self
+        }
+
+        /// Sets `Ebs` in place: [`Self::ebs`] on a value held by `&mut`.
+        pub fn set_ebs(&mut self, value: impl Into<Val<EbsInstanceBlockDeviceSpecification>>) -> &mut Self {
+            self.props.set("Ebs", value.into());
+            self
+        }
+
+        /// `Ebs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ebs(&self) -> ::std::option::Option<Val<EbsInstanceBlockDeviceSpecification>> {
+            crate::cfn::get_prop(&self.props, "Ebs")
+        }
+
+        /// `NoDevice`: Use to remove a mapping from the parent image.
+        pub fn no_device(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NoDevice", value.into());
+            self
+        }
+
+        /// Sets `NoDevice` in place: [`Self::no_device`] on a value held by `&mut`.
+        pub fn set_no_device(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NoDevice", value.into());
+            self
+        }
+
+        /// `NoDevice` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_no_device(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NoDevice")
+        }
+
+        /// `VirtualName`: Use to manage instance ephemeral devices.
+        pub fn virtual_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VirtualName", value.into());
+            self
+        }
+
+        /// Sets `VirtualName` in place: [`Self::virtual_name`] on a value held by `&mut`.
+        pub fn set_virtual_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VirtualName", value.into());
+            self
+        }
+
+        /// `VirtualName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_virtual_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VirtualName")
         }
     }
 
@@ -2479,44 +4596,148 @@ pub mod image_recipe {
             EbsInstanceBlockDeviceSpecification { props }
         }
 
-        prop! {
-            /// `DeleteOnTermination`: Use to configure delete on termination of the associated device.
-            props, "DeleteOnTermination", delete_on_termination, set_delete_on_termination, get_delete_on_termination, Val<bool>
+        /// `DeleteOnTermination`: Use to configure delete on termination of the associated device.
+        pub fn delete_on_termination(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DeleteOnTermination", value.into());
+            self
         }
 
-        prop! {
-            /// `Encrypted`: Use to configure device encryption.
-            props, "Encrypted", encrypted, set_encrypted, get_encrypted, Val<bool>
+        /// Sets `DeleteOnTermination` in place: [`Self::delete_on_termination`] on a value held by `&mut`.
+        pub fn set_delete_on_termination(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DeleteOnTermination", value.into());
+            self
         }
 
-        prop! {
-            /// `Iops`: Use to configure device IOPS.
-            props, "Iops", iops, set_iops, get_iops, Val<i64>
+        /// `DeleteOnTermination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delete_on_termination(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DeleteOnTermination")
         }
 
-        prop! {
-            /// `KmsKeyId`: Use to configure the KMS key to use when encrypting the device.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `Encrypted`: Use to configure device encryption.
+        pub fn encrypted(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Encrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `SnapshotId`: The snapshot that defines the device contents.
-            props, "SnapshotId", snapshot_id, set_snapshot_id, get_snapshot_id, Val<String>
+        /// Sets `Encrypted` in place: [`Self::encrypted`] on a value held by `&mut`.
+        pub fn set_encrypted(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Encrypted", value.into());
+            self
         }
 
-        prop! {
-            /// `Throughput`: For GP3 volumes only - The throughput in MiB/s that the volume supports.
-            props, "Throughput", throughput, set_throughput, get_throughput, Val<i64>
+        /// `Encrypted` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encrypted(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Encrypted")
         }
 
-        prop! {
-            /// `VolumeSize`: Use to override the device's volume size.
-            props, "VolumeSize", volume_size, set_volume_size, get_volume_size, Val<i64>
+        /// `Iops`: Use to configure device IOPS.
+        pub fn iops(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Iops", value.into());
+            self
         }
 
-        prop! {
-            /// `VolumeType`: Use to override the device's volume type.
-            props, "VolumeType", volume_type, set_volume_type, get_volume_type, Val<EbsInstanceBlockDeviceSpecificationVolumeType>
+        /// Sets `Iops` in place: [`Self::iops`] on a value held by `&mut`.
+        pub fn set_iops(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Iops", value.into());
+            self
+        }
+
+        /// `Iops` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iops(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Iops")
+        }
+
+        /// `KmsKeyId`: Use to configure the KMS key to use when encrypting the device.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
+        }
+
+        /// `SnapshotId`: The snapshot that defines the device contents.
+        pub fn snapshot_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SnapshotId", value.into());
+            self
+        }
+
+        /// Sets `SnapshotId` in place: [`Self::snapshot_id`] on a value held by `&mut`.
+        pub fn set_snapshot_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SnapshotId", value.into());
+            self
+        }
+
+        /// `SnapshotId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snapshot_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SnapshotId")
+        }
+
+        /// `Throughput`: For GP3 volumes only - The throughput in MiB/s that the volume supports.
+        pub fn throughput(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// Sets `Throughput` in place: [`Self::throughput`] on a value held by `&mut`.
+        pub fn set_throughput(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Throughput", value.into());
+            self
+        }
+
+        /// `Throughput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throughput(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Throughput")
+        }
+
+        /// `VolumeSize`: Use to override the device's volume size.
+        pub fn volume_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("VolumeSize", value.into());
+            self
+        }
+
+        /// Sets `VolumeSize` in place: [`Self::volume_size`] on a value held by `&mut`.
+        pub fn set_volume_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("VolumeSize", value.into());
+            self
+        }
+
+        /// `VolumeSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "VolumeSize")
+        }
+
+        /// `VolumeType`: Use to override the device's volume type.
+        pub fn volume_type(mut self, value: impl Into<Val<EbsInstanceBlockDeviceSpecificationVolumeType>>) -> Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// Sets `VolumeType` in place: [`Self::volume_type`] on a value held by `&mut`.
+        pub fn set_volume_type(&mut self, value: impl Into<Val<EbsInstanceBlockDeviceSpecificationVolumeType>>) -> &mut Self {
+            self.props.set("VolumeType", value.into());
+            self
+        }
+
+        /// `VolumeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_type(&self) -> ::std::option::Option<Val<EbsInstanceBlockDeviceSpecificationVolumeType>> {
+            crate::cfn::get_prop(&self.props, "VolumeType")
         }
     }
 
@@ -2570,15 +4791,41 @@ pub mod image_recipe {
             ComponentConfiguration { props }
         }
 
-        prop! {
-            /// `ComponentArn`: The Amazon Resource Name (ARN) of the component.
-            props, "ComponentArn", component_arn, set_component_arn, get_component_arn, Val<String>
+        /// `ComponentArn`: The Amazon Resource Name (ARN) of the component.
+        pub fn component_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComponentArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`: A group of parameter settings that are used to configure the component for
-            /// a specific recipe.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<List<ComponentParameter>>
+        /// Sets `ComponentArn` in place: [`Self::component_arn`] on a value held by `&mut`.
+        pub fn set_component_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComponentArn", value.into());
+            self
+        }
+
+        /// `ComponentArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComponentArn")
+        }
+
+        /// `Parameters`: A group of parameter settings that are used to configure the component for a
+        /// specific recipe.
+        pub fn parameters(mut self, value: impl Into<Val<List<ComponentParameter>>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<List<ComponentParameter>>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<List<ComponentParameter>>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
         }
     }
 
@@ -2602,14 +4849,28 @@ pub mod image_recipe {
             ComponentParameter { props }
         }
 
-        prop! {
-            /// `Name`: The name of the component parameter to set.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: Sets the value for the named component parameter.
-            props, "Value", _, set_value, get_value, Val<List<String>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 }
@@ -2641,91 +4902,288 @@ impl InfrastructureConfiguration {
         InfrastructureConfiguration { core }
     }
 
-    prop! {
-        /// `Description`: The description of the infrastructure configuration.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the infrastructure configuration.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceMetadataOptions`: The instance metadata option settings for the infrastructure
-        /// configuration.
-        core.props, "InstanceMetadataOptions", instance_metadata_options, set_instance_metadata_options, get_instance_metadata_options, Val<infrastructure_configuration::InstanceMetadataOptions>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceProfileName`: The instance profile of the infrastructure configuration.
-        core.props, "InstanceProfileName", _, set_instance_profile_name, get_instance_profile_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `InstanceTypes`: The instance types of the infrastructure configuration.
-        core.props, "InstanceTypes", instance_types, set_instance_types, get_instance_types, Val<List<String>>
+    /// `InstanceMetadataOptions`: The instance metadata option settings for the infrastructure
+    /// configuration.
+    pub fn instance_metadata_options(mut self, value: impl Into<Val<infrastructure_configuration::InstanceMetadataOptions>>) -> Self {
+        self.core.props.set("InstanceMetadataOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `KeyPair`: The EC2 key pair of the infrastructure configuration..
-        core.props, "KeyPair", key_pair, set_key_pair, get_key_pair, Val<String>
+    /// Sets `InstanceMetadataOptions` in place: [`Self::instance_metadata_options`] on a value held
+    /// by `&mut`.
+    pub fn set_instance_metadata_options(&mut self, value: impl Into<Val<infrastructure_configuration::InstanceMetadataOptions>>) -> &mut Self {
+        self.core.props.set("InstanceMetadataOptions", value.into());
+        self
     }
 
-    prop! {
-        /// `Logging`: The logging configuration of the infrastructure configuration.
-        core.props, "Logging", logging, set_logging, get_logging, Val<infrastructure_configuration::Logging>
+    /// `InstanceMetadataOptions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_metadata_options(&self) -> ::std::option::Option<Val<infrastructure_configuration::InstanceMetadataOptions>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceMetadataOptions")
     }
 
-    prop! {
-        /// `Name`: The name of the infrastructure configuration.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `InstanceProfileName`, which `new` took, in place.
+    pub fn set_instance_profile_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InstanceProfileName", value.into());
+        self
     }
 
-    prop! {
-        /// `ParentInstance`: The Amazon EC2 Auto Scaling group that Image Builder takes the build
-        /// instance from, instead of launching a new instance. This applies only to the build
-        /// phase.
-        core.props, "ParentInstance", parent_instance, set_parent_instance, get_parent_instance, Val<infrastructure_configuration::ParentInstance>
+    /// `InstanceProfileName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_profile_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceProfileName")
     }
 
-    prop! {
-        /// `Placement`: The placement option settings for the infrastructure configuration.
-        core.props, "Placement", placement, set_placement, get_placement, Val<infrastructure_configuration::Placement>
+    /// `InstanceTypes`: The instance types of the infrastructure configuration.
+    pub fn instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("InstanceTypes", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceTags`: The tags attached to the resource created by Image Builder.
-        core.props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<Map<String>>
+    /// Sets `InstanceTypes` in place: [`Self::instance_types`] on a value held by `&mut`.
+    pub fn set_instance_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("InstanceTypes", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityGroupIds`: The security group IDs of the infrastructure configuration.
-        core.props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<String>>
+    /// `InstanceTypes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_types(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceTypes")
     }
 
-    prop! {
-        /// `SnsTopicArn`: The SNS Topic Amazon Resource Name (ARN) of the infrastructure
-        /// configuration.
-        core.props, "SnsTopicArn", sns_topic_arn, set_sns_topic_arn, get_sns_topic_arn, Val<String>
+    /// `KeyPair`: The EC2 key pair of the infrastructure configuration..
+    pub fn key_pair(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KeyPair", value.into());
+        self
     }
 
-    prop! {
-        /// `SubnetId`: The subnet ID of the infrastructure configuration.
-        core.props, "SubnetId", subnet_id, set_subnet_id, get_subnet_id, Val<SubnetId>
+    /// Sets `KeyPair` in place: [`Self::key_pair`] on a value held by `&mut`.
+    pub fn set_key_pair(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KeyPair", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the component.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `KeyPair` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_pair(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KeyPair")
     }
 
-    prop! {
-        /// `TerminateInstanceOnCompletion`: Specifies whether Image Builder terminates build and
-        /// test instances that are still running when image creation ends without a failure. A
-        /// TerminateInstance step in a workflow runs even when this is false.
-        core.props, "TerminateInstanceOnCompletion", terminate_instance_on_completion, set_terminate_instance_on_completion, get_terminate_instance_on_completion, Val<bool>
+    /// `Logging`: The logging configuration of the infrastructure configuration.
+    pub fn logging(mut self, value: impl Into<Val<infrastructure_configuration::Logging>>) -> Self {
+        self.core.props.set("Logging", value.into());
+        self
     }
 
-    prop! {
-        /// `TerminateInstanceOnFailure`: The terminate instance on failure configuration of the
-        /// infrastructure configuration.
-        core.props, "TerminateInstanceOnFailure", terminate_instance_on_failure, set_terminate_instance_on_failure, get_terminate_instance_on_failure, Val<bool>
+    /// Sets `Logging` in place: [`Self::logging`] on a value held by `&mut`.
+    pub fn set_logging(&mut self, value: impl Into<Val<infrastructure_configuration::Logging>>) -> &mut Self {
+        self.core.props.set("Logging", value.into());
+        self
+    }
+
+    /// `Logging` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging(&self) -> ::std::option::Option<Val<infrastructure_configuration::Logging>> {
+        crate::cfn::get_prop(&self.core.props, "Logging")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ParentInstance`: The Amazon EC2 Auto Scaling group that Image Builder takes the build
+    /// instance from, instead of launching a new instance. This applies only to the build phase.
+    pub fn parent_instance(mut self, value: impl Into<Val<infrastructure_configuration::ParentInstance>>) -> Self {
+        self.core.props.set("ParentInstance", value.into());
+        self
+    }
+
+    /// Sets `ParentInstance` in place: [`Self::parent_instance`] on a value held by `&mut`.
+    pub fn set_parent_instance(&mut self, value: impl Into<Val<infrastructure_configuration::ParentInstance>>) -> &mut Self {
+        self.core.props.set("ParentInstance", value.into());
+        self
+    }
+
+    /// `ParentInstance` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parent_instance(&self) -> ::std::option::Option<Val<infrastructure_configuration::ParentInstance>> {
+        crate::cfn::get_prop(&self.core.props, "ParentInstance")
+    }
+
+    /// `Placement`: The placement option settings for the infrastructure configuration.
+    pub fn placement(mut self, value: impl Into<Val<infrastructure_configuration::Placement>>) -> Self {
+        self.core.props.set("Placement", value.into());
+        self
+    }
+
+    /// Sets `Placement` in place: [`Self::placement`] on a value held by `&mut`.
+    pub fn set_placement(&mut self, value: impl Into<Val<infrastructure_configuration::Placement>>) -> &mut Self {
+        self.core.props.set("Placement", value.into());
+        self
+    }
+
+    /// `Placement` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_placement(&self) -> ::std::option::Option<Val<infrastructure_configuration::Placement>> {
+        crate::cfn::get_prop(&self.core.props, "Placement")
+    }
+
+    /// `ResourceTags`: The tags attached to the resource created by Image Builder.
+    pub fn resource_tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("ResourceTags", value.into());
+        self
+    }
+
+    /// Sets `ResourceTags` in place: [`Self::resource_tags`] on a value held by `&mut`.
+    pub fn set_resource_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("ResourceTags", value.into());
+        self
+    }
+
+    /// `ResourceTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceTags")
+    }
+
+    /// `SecurityGroupIds`: The security group IDs of the infrastructure configuration.
+    pub fn security_group_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+    pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("SecurityGroupIds", value.into());
+        self
+    }
+
+    /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityGroupIds")
+    }
+
+    /// `SnsTopicArn`: The SNS Topic Amazon Resource Name (ARN) of the infrastructure configuration.
+    pub fn sns_topic_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SnsTopicArn", value.into());
+        self
+    }
+
+    /// Sets `SnsTopicArn` in place: [`Self::sns_topic_arn`] on a value held by `&mut`.
+    pub fn set_sns_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SnsTopicArn", value.into());
+        self
+    }
+
+    /// `SnsTopicArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sns_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SnsTopicArn")
+    }
+
+    /// `SubnetId`: The subnet ID of the infrastructure configuration.
+    pub fn subnet_id(mut self, value: impl Into<Val<SubnetId>>) -> Self {
+        self.core.props.set("SubnetId", value.into());
+        self
+    }
+
+    /// Sets `SubnetId` in place: [`Self::subnet_id`] on a value held by `&mut`.
+    pub fn set_subnet_id(&mut self, value: impl Into<Val<SubnetId>>) -> &mut Self {
+        self.core.props.set("SubnetId", value.into());
+        self
+    }
+
+    /// `SubnetId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subnet_id(&self) -> ::std::option::Option<Val<SubnetId>> {
+        crate::cfn::get_prop(&self.core.props, "SubnetId")
+    }
+
+    /// `Tags`: The tags associated with the component.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TerminateInstanceOnCompletion`: Specifies whether Image Builder terminates build and test
+    /// instances that are still running when image creation ends without a failure. A
+    /// TerminateInstance step in a workflow runs even when this is false.
+    pub fn terminate_instance_on_completion(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("TerminateInstanceOnCompletion", value.into());
+        self
+    }
+
+    /// Sets `TerminateInstanceOnCompletion` in place: [`Self::terminate_instance_on_completion`] on
+    /// a value held by `&mut`.
+    pub fn set_terminate_instance_on_completion(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("TerminateInstanceOnCompletion", value.into());
+        self
+    }
+
+    /// `TerminateInstanceOnCompletion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_terminate_instance_on_completion(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "TerminateInstanceOnCompletion")
+    }
+
+    /// `TerminateInstanceOnFailure`: The terminate instance on failure configuration of the
+    /// infrastructure configuration.
+    pub fn terminate_instance_on_failure(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("TerminateInstanceOnFailure", value.into());
+        self
+    }
+
+    /// Sets `TerminateInstanceOnFailure` in place: [`Self::terminate_instance_on_failure`] on a
+    /// value held by `&mut`.
+    pub fn set_terminate_instance_on_failure(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("TerminateInstanceOnFailure", value.into());
+        self
+    }
+
+    /// `TerminateInstanceOnFailure` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_terminate_instance_on_failure(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "TerminateInstanceOnFailure")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2881,16 +5339,43 @@ pub mod infrastructure_configuration {
             InstanceMetadataOptions { props }
         }
 
-        prop! {
-            /// `HttpPutResponseHopLimit`: Limit the number of hops that an instance metadata request
-            /// can traverse to reach its destination.
-            props, "HttpPutResponseHopLimit", http_put_response_hop_limit, set_http_put_response_hop_limit, get_http_put_response_hop_limit, Val<i64>
+        /// `HttpPutResponseHopLimit`: Limit the number of hops that an instance metadata request can
+        /// traverse to reach its destination.
+        pub fn http_put_response_hop_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HttpPutResponseHopLimit", value.into());
+            self
         }
 
-        prop! {
-            /// `HttpTokens`: Indicates whether a signed token header is required for instance metadata
-            /// retrieval requests. The values affect the response as follows:
-            props, "HttpTokens", http_tokens, set_http_tokens, get_http_tokens, Val<InstanceMetadataOptionsHttpTokens>
+        /// Sets `HttpPutResponseHopLimit` in place: [`Self::http_put_response_hop_limit`] on a value
+        /// held by `&mut`.
+        pub fn set_http_put_response_hop_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HttpPutResponseHopLimit", value.into());
+            self
+        }
+
+        /// `HttpPutResponseHopLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_put_response_hop_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HttpPutResponseHopLimit")
+        }
+
+        /// `HttpTokens`: Indicates whether a signed token header is required for instance metadata
+        /// retrieval requests. The values affect the response as follows:
+        pub fn http_tokens(mut self, value: impl Into<Val<InstanceMetadataOptionsHttpTokens>>) -> Self {
+            self.props.set("HttpTokens", value.into());
+            self
+        }
+
+        /// Sets `HttpTokens` in place: [`Self::http_tokens`] on a value held by `&mut`.
+        pub fn set_http_tokens(&mut self, value: impl Into<Val<InstanceMetadataOptionsHttpTokens>>) -> &mut Self {
+            self.props.set("HttpTokens", value.into());
+            self
+        }
+
+        /// `HttpTokens` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http_tokens(&self) -> ::std::option::Option<Val<InstanceMetadataOptionsHttpTokens>> {
+            crate::cfn::get_prop(&self.props, "HttpTokens")
         }
     }
 
@@ -2924,9 +5409,22 @@ pub mod infrastructure_configuration {
             Logging { props }
         }
 
-        prop! {
-            /// `S3Logs`: The S3 path in which to store the logs.
-            props, "S3Logs", s3_logs, set_s3_logs, get_s3_logs, Val<S3Logs>
+        /// `S3Logs`: The S3 path in which to store the logs.
+        pub fn s3_logs(mut self, value: impl Into<Val<S3Logs>>) -> Self {
+            self.props.set("S3Logs", value.into());
+            self
+        }
+
+        /// Sets `S3Logs` in place: [`Self::s3_logs`] on a value held by `&mut`.
+        pub fn set_s3_logs(&mut self, value: impl Into<Val<S3Logs>>) -> &mut Self {
+            self.props.set("S3Logs", value.into());
+            self
+        }
+
+        /// `S3Logs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_logs(&self) -> ::std::option::Option<Val<S3Logs>> {
+            crate::cfn::get_prop(&self.props, "S3Logs")
         }
     }
 
@@ -2946,14 +5444,40 @@ pub mod infrastructure_configuration {
             S3Logs { props }
         }
 
-        prop! {
-            /// `S3BucketName`: S3BucketName
-            props, "S3BucketName", s3_bucket_name, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+        /// `S3BucketName`: S3BucketName
+        pub fn s3_bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `S3KeyPrefix`: S3KeyPrefix
-            props, "S3KeyPrefix", s3_key_prefix, set_s3_key_prefix, get_s3_key_prefix, Val<String>
+        /// Sets `S3BucketName` in place: [`Self::s3_bucket_name`] on a value held by `&mut`.
+        pub fn set_s3_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketName", value.into());
+            self
+        }
+
+        /// `S3BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketName")
+        }
+
+        /// `S3KeyPrefix`: S3KeyPrefix
+        pub fn s3_key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3KeyPrefix", value.into());
+            self
+        }
+
+        /// Sets `S3KeyPrefix` in place: [`Self::s3_key_prefix`] on a value held by `&mut`.
+        pub fn set_s3_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3KeyPrefix", value.into());
+            self
+        }
+
+        /// `S3KeyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3KeyPrefix")
         }
     }
 
@@ -2977,10 +5501,16 @@ pub mod infrastructure_configuration {
             ParentInstance { props }
         }
 
-        prop! {
-            /// `AutoScalingGroup`: The Amazon EC2 Auto Scaling group that Image Builder takes the build
-            /// instance from.
-            props, "AutoScalingGroup", _, set_auto_scaling_group, get_auto_scaling_group, Val<AutoScalingGroup>
+        /// Sets `AutoScalingGroup`, which `new` took, in place.
+        pub fn set_auto_scaling_group(&mut self, value: impl Into<Val<AutoScalingGroup>>) -> &mut Self {
+            self.props.set("AutoScalingGroup", value.into());
+            self
+        }
+
+        /// `AutoScalingGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_scaling_group(&self) -> ::std::option::Option<Val<AutoScalingGroup>> {
+            crate::cfn::get_prop(&self.props, "AutoScalingGroup")
         }
     }
 
@@ -3004,17 +5534,37 @@ pub mod infrastructure_configuration {
             AutoScalingGroup { props }
         }
 
-        prop! {
-            /// `Name`: The name of the Auto Scaling group, in the same account and AWS Region as the
-            /// infrastructure configuration.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `CapacityWaitTimeoutSeconds`: The number of seconds that Image Builder waits for an
-            /// instance to become available in the group before the build fails. If you set this value
-            /// to 0 or omit it, the build fails as soon as the group has no instance available.
-            props, "CapacityWaitTimeoutSeconds", capacity_wait_timeout_seconds, set_capacity_wait_timeout_seconds, get_capacity_wait_timeout_seconds, Val<i64>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `CapacityWaitTimeoutSeconds`: The number of seconds that Image Builder waits for an instance
+        /// to become available in the group before the build fails. If you set this value to 0 or omit
+        /// it, the build fails as soon as the group has no instance available.
+        pub fn capacity_wait_timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("CapacityWaitTimeoutSeconds", value.into());
+            self
+        }
+
+        /// Sets `CapacityWaitTimeoutSeconds` in place: [`Self::capacity_wait_timeout_seconds`] on a
+        /// value held by `&mut`.
+        pub fn set_capacity_wait_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CapacityWaitTimeoutSeconds", value.into());
+            self
+        }
+
+        /// `CapacityWaitTimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_wait_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CapacityWaitTimeoutSeconds")
         }
     }
 
@@ -3033,24 +5583,76 @@ pub mod infrastructure_configuration {
             Placement { props }
         }
 
-        prop! {
-            /// `AvailabilityZone`: AvailabilityZone
-            props, "AvailabilityZone", availability_zone, set_availability_zone, get_availability_zone, Val<String>
+        /// `AvailabilityZone`: AvailabilityZone
+        pub fn availability_zone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AvailabilityZone", value.into());
+            self
         }
 
-        prop! {
-            /// `HostId`: HostId
-            props, "HostId", host_id, set_host_id, get_host_id, Val<String>
+        /// Sets `AvailabilityZone` in place: [`Self::availability_zone`] on a value held by `&mut`.
+        pub fn set_availability_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AvailabilityZone", value.into());
+            self
         }
 
-        prop! {
-            /// `HostResourceGroupArn`: HostResourceGroupArn
-            props, "HostResourceGroupArn", host_resource_group_arn, set_host_resource_group_arn, get_host_resource_group_arn, Val<String>
+        /// `AvailabilityZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_availability_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AvailabilityZone")
         }
 
-        prop! {
-            /// `Tenancy`: Tenancy
-            props, "Tenancy", tenancy, set_tenancy, get_tenancy, Val<PlacementTenancy>
+        /// `HostId`: HostId
+        pub fn host_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HostId", value.into());
+            self
+        }
+
+        /// Sets `HostId` in place: [`Self::host_id`] on a value held by `&mut`.
+        pub fn set_host_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostId", value.into());
+            self
+        }
+
+        /// `HostId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostId")
+        }
+
+        /// `HostResourceGroupArn`: HostResourceGroupArn
+        pub fn host_resource_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HostResourceGroupArn", value.into());
+            self
+        }
+
+        /// Sets `HostResourceGroupArn` in place: [`Self::host_resource_group_arn`] on a value held by `&mut`.
+        pub fn set_host_resource_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostResourceGroupArn", value.into());
+            self
+        }
+
+        /// `HostResourceGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_resource_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostResourceGroupArn")
+        }
+
+        /// `Tenancy`: Tenancy
+        pub fn tenancy(mut self, value: impl Into<Val<PlacementTenancy>>) -> Self {
+            self.props.set("Tenancy", value.into());
+            self
+        }
+
+        /// Sets `Tenancy` in place: [`Self::tenancy`] on a value held by `&mut`.
+        pub fn set_tenancy(&mut self, value: impl Into<Val<PlacementTenancy>>) -> &mut Self {
+            self.props.set("Tenancy", value.into());
+            self
+        }
+
+        /// `Tenancy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tenancy(&self) -> ::std::option::Option<Val<PlacementTenancy>> {
+            crate::cfn::get_prop(&self.props, "Tenancy")
         }
     }
 
@@ -3106,44 +5708,118 @@ impl LifecyclePolicy {
         LifecyclePolicy { core }
     }
 
-    prop! {
-        /// `Description`: The description of the lifecycle policy.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the lifecycle policy.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ExecutionRole`: The execution role of the lifecycle policy.
-        core.props, "ExecutionRole", _, set_execution_role, get_execution_role, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the lifecycle policy.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `PolicyDetails`: The policy details of the lifecycle policy.
-        core.props, "PolicyDetails", _, set_policy_details, get_policy_details, Val<List<lifecycle_policy::PolicyDetail>>
+    /// Sets `ExecutionRole`, which `new` took, in place.
+    pub fn set_execution_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExecutionRole", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceSelection`: The resource selection of the lifecycle policy.
-        core.props, "ResourceSelection", _, set_resource_selection, get_resource_selection, Val<lifecycle_policy::ResourceSelection>
+    /// `ExecutionRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_execution_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExecutionRole")
     }
 
-    prop! {
-        /// `ResourceType`: The resource type of the lifecycle policy.
-        core.props, "ResourceType", _, set_resource_type, get_resource_type, Val<lifecycle_policy::ResourceType>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`: The status of the lifecycle policy.
-        core.props, "Status", status, set_status, get_status, Val<lifecycle_policy::Status>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the lifecycle policy.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `PolicyDetails`, which `new` took, in place.
+    pub fn set_policy_details(&mut self, value: impl Into<Val<List<lifecycle_policy::PolicyDetail>>>) -> &mut Self {
+        self.core.props.set("PolicyDetails", value.into());
+        self
+    }
+
+    /// `PolicyDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_details(&self) -> ::std::option::Option<Val<List<lifecycle_policy::PolicyDetail>>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDetails")
+    }
+
+    /// Sets `ResourceSelection`, which `new` took, in place.
+    pub fn set_resource_selection(&mut self, value: impl Into<Val<lifecycle_policy::ResourceSelection>>) -> &mut Self {
+        self.core.props.set("ResourceSelection", value.into());
+        self
+    }
+
+    /// `ResourceSelection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_selection(&self) -> ::std::option::Option<Val<lifecycle_policy::ResourceSelection>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceSelection")
+    }
+
+    /// Sets `ResourceType`, which `new` took, in place.
+    pub fn set_resource_type(&mut self, value: impl Into<Val<lifecycle_policy::ResourceType>>) -> &mut Self {
+        self.core.props.set("ResourceType", value.into());
+        self
+    }
+
+    /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_type(&self) -> ::std::option::Option<Val<lifecycle_policy::ResourceType>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceType")
+    }
+
+    /// `Status`: The status of the lifecycle policy.
+    pub fn status(mut self, value: impl Into<Val<lifecycle_policy::Status>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<lifecycle_policy::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<lifecycle_policy::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`: The tags associated with the lifecycle policy.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3184,19 +5860,46 @@ pub mod lifecycle_policy {
             PolicyDetail { props }
         }
 
-        prop! {
-            /// `Action`: The action of the policy detail.
-            props, "Action", _, set_action, get_action, Val<Action>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<Action>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `Filter`: The filters to apply of the policy detail.
-            props, "Filter", _, set_filter, get_filter, Val<Filter>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<Action>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `ExclusionRules`: The exclusion rules to apply of the policy detail.
-            props, "ExclusionRules", exclusion_rules, set_exclusion_rules, get_exclusion_rules, Val<ExclusionRules>
+        /// Sets `Filter`, which `new` took, in place.
+        pub fn set_filter(&mut self, value: impl Into<Val<Filter>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<Filter>> {
+            crate::cfn::get_prop(&self.props, "Filter")
+        }
+
+        /// `ExclusionRules`: The exclusion rules to apply of the policy detail.
+        pub fn exclusion_rules(mut self, value: impl Into<Val<ExclusionRules>>) -> Self {
+            self.props.set("ExclusionRules", value.into());
+            self
+        }
+
+        /// Sets `ExclusionRules` in place: [`Self::exclusion_rules`] on a value held by `&mut`.
+        pub fn set_exclusion_rules(&mut self, value: impl Into<Val<ExclusionRules>>) -> &mut Self {
+            self.props.set("ExclusionRules", value.into());
+            self
+        }
+
+        /// `ExclusionRules` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusion_rules(&self) -> ::std::option::Option<Val<ExclusionRules>> {
+            crate::cfn::get_prop(&self.props, "ExclusionRules")
         }
     }
 
@@ -3217,14 +5920,34 @@ pub mod lifecycle_policy {
             Action { props }
         }
 
-        prop! {
-            /// `Type`: The action type of the policy detail.
-            props, "Type", _, set_type, get_type, Val<ActionType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ActionType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeResources`: The included resources of the policy detail.
-            props, "IncludeResources", include_resources, set_include_resources, get_include_resources, Val<IncludeResources>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ActionType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `IncludeResources`: The included resources of the policy detail.
+        pub fn include_resources(mut self, value: impl Into<Val<IncludeResources>>) -> Self {
+            self.props.set("IncludeResources", value.into());
+            self
+        }
+
+        /// Sets `IncludeResources` in place: [`Self::include_resources`] on a value held by `&mut`.
+        pub fn set_include_resources(&mut self, value: impl Into<Val<IncludeResources>>) -> &mut Self {
+            self.props.set("IncludeResources", value.into());
+            self
+        }
+
+        /// `IncludeResources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_resources(&self) -> ::std::option::Option<Val<IncludeResources>> {
+            crate::cfn::get_prop(&self.props, "IncludeResources")
         }
     }
 
@@ -3244,19 +5967,58 @@ pub mod lifecycle_policy {
             IncludeResources { props }
         }
 
-        prop! {
-            /// `Amis`: Use to configure lifecycle actions on AMIs.
-            props, "Amis", amis, set_amis, get_amis, Val<bool>
+        /// `Amis`: Use to configure lifecycle actions on AMIs.
+        pub fn amis(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Amis", value.into());
+            self
         }
 
-        prop! {
-            /// `Containers`: Use to configure lifecycle actions on containers.
-            props, "Containers", containers, set_containers, get_containers, Val<bool>
+        /// Sets `Amis` in place: [`Self::amis`] on a value held by `&mut`.
+        pub fn set_amis(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Amis", value.into());
+            self
         }
 
-        prop! {
-            /// `Snapshots`: Use to configure lifecycle actions on snapshots.
-            props, "Snapshots", snapshots, set_snapshots, get_snapshots, Val<bool>
+        /// `Amis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_amis(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Amis")
+        }
+
+        /// `Containers`: Use to configure lifecycle actions on containers.
+        pub fn containers(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Containers", value.into());
+            self
+        }
+
+        /// Sets `Containers` in place: [`Self::containers`] on a value held by `&mut`.
+        pub fn set_containers(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Containers", value.into());
+            self
+        }
+
+        /// `Containers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_containers(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Containers")
+        }
+
+        /// `Snapshots`: Use to configure lifecycle actions on snapshots.
+        pub fn snapshots(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Snapshots", value.into());
+            self
+        }
+
+        /// Sets `Snapshots` in place: [`Self::snapshots`] on a value held by `&mut`.
+        pub fn set_snapshots(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Snapshots", value.into());
+            self
+        }
+
+        /// `Snapshots` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snapshots(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Snapshots")
         }
     }
 
@@ -3292,14 +6054,40 @@ pub mod lifecycle_policy {
             ExclusionRules { props }
         }
 
-        prop! {
-            /// `Amis`: The AMI exclusion rules for the policy detail.
-            props, "Amis", amis, set_amis, get_amis, Val<AmiExclusionRules>
+        /// `Amis`: The AMI exclusion rules for the policy detail.
+        pub fn amis(mut self, value: impl Into<Val<AmiExclusionRules>>) -> Self {
+            self.props.set("Amis", value.into());
+            self
         }
 
-        prop! {
-            /// `TagMap`: The Image Builder tags to filter on.
-            props, "TagMap", tag_map, set_tag_map, get_tag_map, Val<Map<String>>
+        /// Sets `Amis` in place: [`Self::amis`] on a value held by `&mut`.
+        pub fn set_amis(&mut self, value: impl Into<Val<AmiExclusionRules>>) -> &mut Self {
+            self.props.set("Amis", value.into());
+            self
+        }
+
+        /// `Amis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_amis(&self) -> ::std::option::Option<Val<AmiExclusionRules>> {
+            crate::cfn::get_prop(&self.props, "Amis")
+        }
+
+        /// `TagMap`: The Image Builder tags to filter on.
+        pub fn tag_map(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("TagMap", value.into());
+            self
+        }
+
+        /// Sets `TagMap` in place: [`Self::tag_map`] on a value held by `&mut`.
+        pub fn set_tag_map(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("TagMap", value.into());
+            self
+        }
+
+        /// `TagMap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_map(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "TagMap")
         }
     }
 
@@ -3319,32 +6107,96 @@ pub mod lifecycle_policy {
             AmiExclusionRules { props }
         }
 
-        prop! {
-            /// `IsPublic`: Use to apply lifecycle policy actions on whether the AMI is public.
-            props, "IsPublic", is_public, set_is_public, get_is_public, Val<bool>
+        /// `IsPublic`: Use to apply lifecycle policy actions on whether the AMI is public.
+        pub fn is_public(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsPublic", value.into());
+            self
         }
 
-        prop! {
-            /// `LastLaunched`: Use to apply lifecycle policy actions on AMIs launched before a certain
-            /// time.
-            props, "LastLaunched", last_launched, set_last_launched, get_last_launched, Val<LastLaunched>
+        /// Sets `IsPublic` in place: [`Self::is_public`] on a value held by `&mut`.
+        pub fn set_is_public(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsPublic", value.into());
+            self
         }
 
-        prop! {
-            /// `Regions`: Use to apply lifecycle policy actions on AMIs distributed to a set of
-            /// regions.
-            props, "Regions", regions, set_regions, get_regions, Val<List<String>>
+        /// `IsPublic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_public(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsPublic")
         }
 
-        prop! {
-            /// `SharedAccounts`: Use to apply lifecycle policy actions on AMIs shared with a set of
-            /// regions.
-            props, "SharedAccounts", shared_accounts, set_shared_accounts, get_shared_accounts, Val<List<String>>
+        /// `LastLaunched`: Use to apply lifecycle policy actions on AMIs launched before a certain
+        /// time.
+        pub fn last_launched(mut self, value: impl Into<Val<LastLaunched>>) -> Self {
+            self.props.set("LastLaunched", value.into());
+            self
         }
 
-        prop! {
-            /// `TagMap`: The AMIs to select by tag.
-            props, "TagMap", tag_map, set_tag_map, get_tag_map, Val<Map<String>>
+        /// Sets `LastLaunched` in place: [`Self::last_launched`] on a value held by `&mut`.
+        pub fn set_last_launched(&mut self, value: impl Into<Val<LastLaunched>>) -> &mut Self {
+            self.props.set("LastLaunched", value.into());
+            self
+        }
+
+        /// `LastLaunched` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_launched(&self) -> ::std::option::Option<Val<LastLaunched>> {
+            crate::cfn::get_prop(&self.props, "LastLaunched")
+        }
+
+        /// `Regions`: Use to apply lifecycle policy actions on AMIs distributed to a set of regions.
+        pub fn regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Regions", value.into());
+            self
+        }
+
+        /// Sets `Regions` in place: [`Self::regions`] on a value held by `&mut`.
+        pub fn set_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Regions", value.into());
+            self
+        }
+
+        /// `Regions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Regions")
+        }
+
+        /// `SharedAccounts`: Use to apply lifecycle policy actions on AMIs shared with a set of
+        /// regions.
+        pub fn shared_accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SharedAccounts", value.into());
+            self
+        }
+
+        /// Sets `SharedAccounts` in place: [`Self::shared_accounts`] on a value held by `&mut`.
+        pub fn set_shared_accounts(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SharedAccounts", value.into());
+            self
+        }
+
+        /// `SharedAccounts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_shared_accounts(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SharedAccounts")
+        }
+
+        /// `TagMap`: The AMIs to select by tag.
+        pub fn tag_map(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("TagMap", value.into());
+            self
+        }
+
+        /// Sets `TagMap` in place: [`Self::tag_map`] on a value held by `&mut`.
+        pub fn set_tag_map(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("TagMap", value.into());
+            self
+        }
+
+        /// `TagMap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_map(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "TagMap")
         }
     }
 
@@ -3367,14 +6219,28 @@ pub mod lifecycle_policy {
             LastLaunched { props }
         }
 
-        prop! {
-            /// `Value`: The last launched value.
-            props, "Value", _, set_value, get_value, Val<i64>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Unit`: The value's time unit.
-            props, "Unit", _, set_unit, get_unit, Val<TimeUnit>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Unit`, which `new` took, in place.
+        pub fn set_unit(&mut self, value: impl Into<Val<TimeUnit>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<TimeUnit>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -3416,24 +6282,64 @@ pub mod lifecycle_policy {
             Filter { props }
         }
 
-        prop! {
-            /// `Type`: The filter type.
-            props, "Type", _, set_type, get_type, Val<FilterType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<FilterType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The filter value.
-            props, "Value", _, set_value, get_value, Val<i64>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<FilterType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `RetainAtLeast`: The minimum number of Image Builder resources to retain.
-            props, "RetainAtLeast", retain_at_least, set_retain_at_least, get_retain_at_least, Val<i64>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Unit`: The value's time unit.
-            props, "Unit", unit, set_unit, get_unit, Val<TimeUnit>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// `RetainAtLeast`: The minimum number of Image Builder resources to retain.
+        pub fn retain_at_least(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RetainAtLeast", value.into());
+            self
+        }
+
+        /// Sets `RetainAtLeast` in place: [`Self::retain_at_least`] on a value held by `&mut`.
+        pub fn set_retain_at_least(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RetainAtLeast", value.into());
+            self
+        }
+
+        /// `RetainAtLeast` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retain_at_least(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RetainAtLeast")
+        }
+
+        /// `Unit`: The value's time unit.
+        pub fn unit(mut self, value: impl Into<Val<TimeUnit>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<TimeUnit>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<TimeUnit>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -3466,14 +6372,40 @@ pub mod lifecycle_policy {
             ResourceSelection { props }
         }
 
-        prop! {
-            /// `Recipes`: The recipes to select.
-            props, "Recipes", recipes, set_recipes, get_recipes, Val<List<RecipeSelection>>
+        /// `Recipes`: The recipes to select.
+        pub fn recipes(mut self, value: impl Into<Val<List<RecipeSelection>>>) -> Self {
+            self.props.set("Recipes", value.into());
+            self
         }
 
-        prop! {
-            /// `TagMap`: The Image Builder resources to select by tag.
-            props, "TagMap", tag_map, set_tag_map, get_tag_map, Val<Map<String>>
+        /// Sets `Recipes` in place: [`Self::recipes`] on a value held by `&mut`.
+        pub fn set_recipes(&mut self, value: impl Into<Val<List<RecipeSelection>>>) -> &mut Self {
+            self.props.set("Recipes", value.into());
+            self
+        }
+
+        /// `Recipes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recipes(&self) -> ::std::option::Option<Val<List<RecipeSelection>>> {
+            crate::cfn::get_prop(&self.props, "Recipes")
+        }
+
+        /// `TagMap`: The Image Builder resources to select by tag.
+        pub fn tag_map(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("TagMap", value.into());
+            self
+        }
+
+        /// Sets `TagMap` in place: [`Self::tag_map`] on a value held by `&mut`.
+        pub fn set_tag_map(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("TagMap", value.into());
+            self
+        }
+
+        /// `TagMap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_map(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "TagMap")
         }
     }
 
@@ -3497,14 +6429,28 @@ pub mod lifecycle_policy {
             RecipeSelection { props }
         }
 
-        prop! {
-            /// `Name`: The recipe name.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `SemanticVersion`: The recipe version.
-            props, "SemanticVersion", _, set_semantic_version, get_semantic_version, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `SemanticVersion`, which `new` took, in place.
+        pub fn set_semantic_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SemanticVersion", value.into());
+            self
+        }
+
+        /// `SemanticVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_semantic_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SemanticVersion")
         }
     }
 
@@ -3564,50 +6510,148 @@ impl Workflow {
         Workflow { core }
     }
 
-    prop! {
-        /// `ChangeDescription`: The change description of the workflow.
-        core.props, "ChangeDescription", change_description, set_change_description, get_change_description, Val<String>
+    /// `ChangeDescription`: The change description of the workflow.
+    pub fn change_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ChangeDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `Data`: The data of the workflow.
-        core.props, "Data", data, set_data, get_data, Val<String>
+    /// Sets `ChangeDescription` in place: [`Self::change_description`] on a value held by `&mut`.
+    pub fn set_change_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChangeDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the workflow.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ChangeDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_change_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChangeDescription")
     }
 
-    prop! {
-        /// `KmsKeyId`: The KMS key identifier used to encrypt the workflow.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `Data`: The data of the workflow.
+    pub fn data(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Data", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the workflow.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Data` in place: [`Self::data`] on a value held by `&mut`.
+    pub fn set_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Data", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags associated with the workflow.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Data` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Data")
     }
 
-    prop! {
-        /// `Type`: The type of the workflow denotes whether the workflow is used to build, test, or
-        /// distribute.
-        core.props, "Type", _, set_type, get_type, Val<workflow::Type>
+    /// `Description`: The description of the workflow.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Uri`: The uri of the workflow.
-        core.props, "Uri", uri, set_uri, get_uri, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Version`: The version of the workflow.
-        core.props, "Version", _, set_version, get_version, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `KmsKeyId`: The KMS key identifier used to encrypt the workflow.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: The tags associated with the workflow.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<workflow::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<workflow::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
+    }
+
+    /// `Uri`: The uri of the workflow.
+    pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Uri", value.into());
+        self
+    }
+
+    /// Sets `Uri` in place: [`Self::uri`] on a value held by `&mut`.
+    pub fn set_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Uri", value.into());
+        self
+    }
+
+    /// `Uri` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_uri(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Uri")
+    }
+
+    /// Sets `Version`, which `new` took, in place.
+    pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Version", value.into());
+        self
+    }
+
+    /// `Version` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Version")
     }
 
     /// `Ref`: the resource's identifier.

@@ -40,14 +40,40 @@ impl AssessmentTarget {
         AssessmentTarget { core }
     }
 
-    prop! {
-        /// `AssessmentTargetName`.
-        core.props, "AssessmentTargetName", assessment_target_name, set_assessment_target_name, get_assessment_target_name, Val<String>
+    /// `AssessmentTargetName`.
+    pub fn assessment_target_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AssessmentTargetName", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceGroupArn`.
-        core.props, "ResourceGroupArn", resource_group_arn, set_resource_group_arn, get_resource_group_arn, Val<String>
+    /// Sets `AssessmentTargetName` in place: [`Self::assessment_target_name`] on a value held by `&mut`.
+    pub fn set_assessment_target_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssessmentTargetName", value.into());
+        self
+    }
+
+    /// `AssessmentTargetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_assessment_target_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssessmentTargetName")
+    }
+
+    /// `ResourceGroupArn`.
+    pub fn resource_group_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ResourceGroupArn", value.into());
+        self
+    }
+
+    /// Sets `ResourceGroupArn` in place: [`Self::resource_group_arn`] on a value held by `&mut`.
+    pub fn set_resource_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceGroupArn", value.into());
+        self
+    }
+
+    /// `ResourceGroupArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_group_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceGroupArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -92,29 +118,78 @@ impl AssessmentTemplate {
         AssessmentTemplate { core }
     }
 
-    prop! {
-        /// `AssessmentTargetArn`.
-        core.props, "AssessmentTargetArn", _, set_assessment_target_arn, get_assessment_target_arn, Val<String>
+    /// Sets `AssessmentTargetArn`, which `new` took, in place.
+    pub fn set_assessment_target_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssessmentTargetArn", value.into());
+        self
     }
 
-    prop! {
-        /// `AssessmentTemplateName`.
-        core.props, "AssessmentTemplateName", assessment_template_name, set_assessment_template_name, get_assessment_template_name, Val<String>
+    /// `AssessmentTargetArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_assessment_target_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssessmentTargetArn")
     }
 
-    prop! {
-        /// `DurationInSeconds`.
-        core.props, "DurationInSeconds", _, set_duration_in_seconds, get_duration_in_seconds, Val<i64>
+    /// `AssessmentTemplateName`.
+    pub fn assessment_template_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AssessmentTemplateName", value.into());
+        self
     }
 
-    prop! {
-        /// `RulesPackageArns`.
-        core.props, "RulesPackageArns", _, set_rules_package_arns, get_rules_package_arns, Val<List<String>>
+    /// Sets `AssessmentTemplateName` in place: [`Self::assessment_template_name`] on a value held
+    /// by `&mut`.
+    pub fn set_assessment_template_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssessmentTemplateName", value.into());
+        self
     }
 
-    prop! {
-        /// `UserAttributesForFindings`.
-        core.props, "UserAttributesForFindings", user_attributes_for_findings, set_user_attributes_for_findings, get_user_attributes_for_findings, Val<List<Tag>>
+    /// `AssessmentTemplateName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_assessment_template_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssessmentTemplateName")
+    }
+
+    /// Sets `DurationInSeconds`, which `new` took, in place.
+    pub fn set_duration_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DurationInSeconds", value.into());
+        self
+    }
+
+    /// `DurationInSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_duration_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DurationInSeconds")
+    }
+
+    /// Sets `RulesPackageArns`, which `new` took, in place.
+    pub fn set_rules_package_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("RulesPackageArns", value.into());
+        self
+    }
+
+    /// `RulesPackageArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rules_package_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "RulesPackageArns")
+    }
+
+    /// `UserAttributesForFindings`.
+    pub fn user_attributes_for_findings(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("UserAttributesForFindings", value.into());
+        self
+    }
+
+    /// Sets `UserAttributesForFindings` in place: [`Self::user_attributes_for_findings`] on a value
+    /// held by `&mut`.
+    pub fn set_user_attributes_for_findings(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("UserAttributesForFindings", value.into());
+        self
+    }
+
+    /// `UserAttributesForFindings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_attributes_for_findings(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "UserAttributesForFindings")
     }
 
     /// `Ref`: the resource's identifier.
@@ -150,9 +225,16 @@ impl ResourceGroup {
         ResourceGroup { core }
     }
 
-    prop! {
-        /// `ResourceGroupTags`.
-        core.props, "ResourceGroupTags", _, set_resource_group_tags, get_resource_group_tags, Val<List<Tag>>
+    /// Sets `ResourceGroupTags`, which `new` took, in place.
+    pub fn set_resource_group_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("ResourceGroupTags", value.into());
+        self
+    }
+
+    /// `ResourceGroupTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_group_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceGroupTags")
     }
 
     /// `Ref`: the resource's identifier.

@@ -52,29 +52,70 @@ impl CisScanConfiguration {
         CisScanConfiguration { core }
     }
 
-    prop! {
-        /// `ScanName`: Name of the scan
-        core.props, "ScanName", _, set_scan_name, get_scan_name, Val<String>
+    /// Sets `ScanName`, which `new` took, in place.
+    pub fn set_scan_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScanName", value.into());
+        self
     }
 
-    prop! {
-        /// `Schedule`: Choose a Schedule cadence
-        core.props, "Schedule", _, set_schedule, get_schedule, Val<cis_scan_configuration::Schedule>
+    /// `ScanName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scan_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScanName")
     }
 
-    prop! {
-        /// `SecurityLevel`.
-        core.props, "SecurityLevel", _, set_security_level, get_security_level, Val<cis_scan_configuration::CisSecurityLevel>
+    /// Sets `Schedule`, which `new` took, in place.
+    pub fn set_schedule(&mut self, value: impl Into<Val<cis_scan_configuration::Schedule>>) -> &mut Self {
+        self.core.props.set("Schedule", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Schedule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule(&self) -> ::std::option::Option<Val<cis_scan_configuration::Schedule>> {
+        crate::cfn::get_prop(&self.core.props, "Schedule")
     }
 
-    prop! {
-        /// `Targets`.
-        core.props, "Targets", _, set_targets, get_targets, Val<cis_scan_configuration::CisTargets>
+    /// Sets `SecurityLevel`, which `new` took, in place.
+    pub fn set_security_level(&mut self, value: impl Into<Val<cis_scan_configuration::CisSecurityLevel>>) -> &mut Self {
+        self.core.props.set("SecurityLevel", value.into());
+        self
+    }
+
+    /// `SecurityLevel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_level(&self) -> ::std::option::Option<Val<cis_scan_configuration::CisSecurityLevel>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityLevel")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Targets`, which `new` took, in place.
+    pub fn set_targets(&mut self, value: impl Into<Val<cis_scan_configuration::CisTargets>>) -> &mut Self {
+        self.core.props.set("Targets", value.into());
+        self
+    }
+
+    /// `Targets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_targets(&self) -> ::std::option::Option<Val<cis_scan_configuration::CisTargets>> {
+        crate::cfn::get_prop(&self.core.props, "Targets")
     }
 
     /// `Ref`: the resource's identifier.
@@ -110,24 +151,76 @@ pub mod cis_scan_configuration {
             Schedule { props }
         }
 
-        prop! {
-            /// `Daily`.
-            props, "Daily", daily, set_daily, get_daily, Val<DailySchedule>
+        /// `Daily`.
+        pub fn daily(mut self, value: impl Into<Val<DailySchedule>>) -> Self {
+            self.props.set("Daily", value.into());
+            self
         }
 
-        prop! {
-            /// `Monthly`.
-            props, "Monthly", monthly, set_monthly, get_monthly, Val<MonthlySchedule>
+        /// Sets `Daily` in place: [`Self::daily`] on a value held by `&mut`.
+        pub fn set_daily(&mut self, value: impl Into<Val<DailySchedule>>) -> &mut Self {
+            self.props.set("Daily", value.into());
+            self
         }
 
-        prop! {
-            /// `OneTime`.
-            props, "OneTime", one_time, set_one_time, get_one_time, Val<Json>
+        /// `Daily` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_daily(&self) -> ::std::option::Option<Val<DailySchedule>> {
+            crate::cfn::get_prop(&self.props, "Daily")
         }
 
-        prop! {
-            /// `Weekly`.
-            props, "Weekly", weekly, set_weekly, get_weekly, Val<WeeklySchedule>
+        /// `Monthly`.
+        pub fn monthly(mut self, value: impl Into<Val<MonthlySchedule>>) -> Self {
+            self.props.set("Monthly", value.into());
+            self
+        }
+
+        /// Sets `Monthly` in place: [`Self::monthly`] on a value held by `&mut`.
+        pub fn set_monthly(&mut self, value: impl Into<Val<MonthlySchedule>>) -> &mut Self {
+            self.props.set("Monthly", value.into());
+            self
+        }
+
+        /// `Monthly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_monthly(&self) -> ::std::option::Option<Val<MonthlySchedule>> {
+            crate::cfn::get_prop(&self.props, "Monthly")
+        }
+
+        /// `OneTime`.
+        pub fn one_time(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("OneTime", value.into());
+            self
+        }
+
+        /// Sets `OneTime` in place: [`Self::one_time`] on a value held by `&mut`.
+        pub fn set_one_time(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("OneTime", value.into());
+            self
+        }
+
+        /// `OneTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_one_time(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "OneTime")
+        }
+
+        /// `Weekly`.
+        pub fn weekly(mut self, value: impl Into<Val<WeeklySchedule>>) -> Self {
+            self.props.set("Weekly", value.into());
+            self
+        }
+
+        /// Sets `Weekly` in place: [`Self::weekly`] on a value held by `&mut`.
+        pub fn set_weekly(&mut self, value: impl Into<Val<WeeklySchedule>>) -> &mut Self {
+            self.props.set("Weekly", value.into());
+            self
+        }
+
+        /// `Weekly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weekly(&self) -> ::std::option::Option<Val<WeeklySchedule>> {
+            crate::cfn::get_prop(&self.props, "Weekly")
         }
     }
 
@@ -148,9 +241,16 @@ pub mod cis_scan_configuration {
             DailySchedule { props }
         }
 
-        prop! {
-            /// `StartTime`.
-            props, "StartTime", _, set_start_time, get_start_time, Val<Time>
+        /// Sets `StartTime`, which `new` took, in place.
+        pub fn set_start_time(&mut self, value: impl Into<Val<Time>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<Time>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
         }
     }
 
@@ -173,14 +273,28 @@ pub mod cis_scan_configuration {
             Time { props }
         }
 
-        prop! {
-            /// `TimeOfDay`.
-            props, "TimeOfDay", _, set_time_of_day, get_time_of_day, Val<String>
+        /// Sets `TimeOfDay`, which `new` took, in place.
+        pub fn set_time_of_day(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimeOfDay", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeZone`.
-            props, "TimeZone", _, set_time_zone, get_time_zone, Val<String>
+        /// `TimeOfDay` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_of_day(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimeOfDay")
+        }
+
+        /// Sets `TimeZone`, which `new` took, in place.
+        pub fn set_time_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimeZone", value.into());
+            self
+        }
+
+        /// `TimeZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimeZone")
         }
     }
 
@@ -203,14 +317,28 @@ pub mod cis_scan_configuration {
             MonthlySchedule { props }
         }
 
-        prop! {
-            /// `StartTime`.
-            props, "StartTime", _, set_start_time, get_start_time, Val<Time>
+        /// Sets `StartTime`, which `new` took, in place.
+        pub fn set_start_time(&mut self, value: impl Into<Val<Time>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `Day`.
-            props, "Day", _, set_day, get_day, Val<Day>
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<Time>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
+        }
+
+        /// Sets `Day`, which `new` took, in place.
+        pub fn set_day(&mut self, value: impl Into<Val<Day>>) -> &mut Self {
+            self.props.set("Day", value.into());
+            self
+        }
+
+        /// `Day` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_day(&self) -> ::std::option::Option<Val<Day>> {
+            crate::cfn::get_prop(&self.props, "Day")
         }
     }
 
@@ -261,14 +389,28 @@ pub mod cis_scan_configuration {
             WeeklySchedule { props }
         }
 
-        prop! {
-            /// `StartTime`.
-            props, "StartTime", _, set_start_time, get_start_time, Val<Time>
+        /// Sets `StartTime`, which `new` took, in place.
+        pub fn set_start_time(&mut self, value: impl Into<Val<Time>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `Days`.
-            props, "Days", _, set_days, get_days, Val<List<Day>>
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<Time>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
+        }
+
+        /// Sets `Days`, which `new` took, in place.
+        pub fn set_days(&mut self, value: impl Into<Val<List<Day>>>) -> &mut Self {
+            self.props.set("Days", value.into());
+            self
+        }
+
+        /// `Days` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_days(&self) -> ::std::option::Option<Val<List<Day>>> {
+            crate::cfn::get_prop(&self.props, "Days")
         }
     }
 
@@ -307,14 +449,28 @@ pub mod cis_scan_configuration {
             CisTargets { props }
         }
 
-        prop! {
-            /// `AccountIds`.
-            props, "AccountIds", _, set_account_ids, get_account_ids, Val<List<String>>
+        /// Sets `AccountIds`, which `new` took, in place.
+        pub fn set_account_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AccountIds", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetResourceTags`.
-            props, "TargetResourceTags", _, set_target_resource_tags, get_target_resource_tags, Val<Map<List<String>>>
+        /// `AccountIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AccountIds")
+        }
+
+        /// Sets `TargetResourceTags`, which `new` took, in place.
+        pub fn set_target_resource_tags(&mut self, value: impl Into<Val<Map<List<String>>>>) -> &mut Self {
+            self.props.set("TargetResourceTags", value.into());
+            self
+        }
+
+        /// `TargetResourceTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_resource_tags(&self) -> ::std::option::Option<Val<Map<List<String>>>> {
+            crate::cfn::get_prop(&self.props, "TargetResourceTags")
         }
     }
 }
@@ -337,29 +493,96 @@ impl CodeSecurityIntegration {
         CodeSecurityIntegration { core }
     }
 
-    prop! {
-        /// `CreateIntegrationDetails`: Create Integration Details
-        core.props, "CreateIntegrationDetails", create_integration_details, set_create_integration_details, get_create_integration_details, Val<code_security_integration::CreateDetails>
+    /// `CreateIntegrationDetails`: Create Integration Details
+    pub fn create_integration_details(mut self, value: impl Into<Val<code_security_integration::CreateDetails>>) -> Self {
+        self.core.props.set("CreateIntegrationDetails", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Code Security Integration name
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `CreateIntegrationDetails` in place: [`Self::create_integration_details`] on a value
+    /// held by `&mut`.
+    pub fn set_create_integration_details(&mut self, value: impl Into<Val<code_security_integration::CreateDetails>>) -> &mut Self {
+        self.core.props.set("CreateIntegrationDetails", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `CreateIntegrationDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_create_integration_details(&self) -> ::std::option::Option<Val<code_security_integration::CreateDetails>> {
+        crate::cfn::get_prop(&self.core.props, "CreateIntegrationDetails")
     }
 
-    prop! {
-        /// `Type`: Integration Type
-        core.props, "Type", type_, set_type, get_type, Val<code_security_integration::IntegrationType>
+    /// `Name`: Code Security Integration name
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `UpdateIntegrationDetails`: Update Integration Details
-        core.props, "UpdateIntegrationDetails", update_integration_details, set_update_integration_details, get_update_integration_details, Val<code_security_integration::UpdateDetails>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Type`: Integration Type
+    pub fn type_(mut self, value: impl Into<Val<code_security_integration::IntegrationType>>) -> Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+    pub fn set_type(&mut self, value: impl Into<Val<code_security_integration::IntegrationType>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<code_security_integration::IntegrationType>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
+    }
+
+    /// `UpdateIntegrationDetails`: Update Integration Details
+    pub fn update_integration_details(mut self, value: impl Into<Val<code_security_integration::UpdateDetails>>) -> Self {
+        self.core.props.set("UpdateIntegrationDetails", value.into());
+        self
+    }
+
+    /// Sets `UpdateIntegrationDetails` in place: [`Self::update_integration_details`] on a value
+    /// held by `&mut`.
+    pub fn set_update_integration_details(&mut self, value: impl Into<Val<code_security_integration::UpdateDetails>>) -> &mut Self {
+        self.core.props.set("UpdateIntegrationDetails", value.into());
+        self
+    }
+
+    /// `UpdateIntegrationDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_update_integration_details(&self) -> ::std::option::Option<Val<code_security_integration::UpdateDetails>> {
+        crate::cfn::get_prop(&self.core.props, "UpdateIntegrationDetails")
     }
 
     /// `Ref`: the resource's identifier.
@@ -428,9 +651,16 @@ pub mod code_security_integration {
             CreateDetails { props }
         }
 
-        prop! {
-            /// `gitlabSelfManaged`.
-            props, "gitlabSelfManaged", _, set_gitlab_self_managed, get_gitlab_self_managed, Val<CreateGitLabSelfManagedIntegrationDetail>
+        /// Sets `gitlabSelfManaged`, which `new` took, in place.
+        pub fn set_gitlab_self_managed(&mut self, value: impl Into<Val<CreateGitLabSelfManagedIntegrationDetail>>) -> &mut Self {
+            self.props.set("gitlabSelfManaged", value.into());
+            self
+        }
+
+        /// `gitlabSelfManaged` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gitlab_self_managed(&self) -> ::std::option::Option<Val<CreateGitLabSelfManagedIntegrationDetail>> {
+            crate::cfn::get_prop(&self.props, "gitlabSelfManaged")
         }
     }
 
@@ -453,14 +683,28 @@ pub mod code_security_integration {
             CreateGitLabSelfManagedIntegrationDetail { props }
         }
 
-        prop! {
-            /// `instanceUrl`.
-            props, "instanceUrl", _, set_instance_url, get_instance_url, Val<String>
+        /// Sets `instanceUrl`, which `new` took, in place.
+        pub fn set_instance_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("instanceUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `accessToken`.
-            props, "accessToken", _, set_access_token, get_access_token, Val<String>
+        /// `instanceUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "instanceUrl")
+        }
+
+        /// Sets `accessToken`, which `new` took, in place.
+        pub fn set_access_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("accessToken", value.into());
+            self
+        }
+
+        /// `accessToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "accessToken")
         }
     }
 
@@ -494,14 +738,40 @@ pub mod code_security_integration {
             UpdateDetails { props }
         }
 
-        prop! {
-            /// `github`.
-            props, "github", github, set_github, get_github, Val<UpdateGitHubIntegrationDetail>
+        /// `github`.
+        pub fn github(mut self, value: impl Into<Val<UpdateGitHubIntegrationDetail>>) -> Self {
+            self.props.set("github", value.into());
+            self
         }
 
-        prop! {
-            /// `gitlabSelfManaged`.
-            props, "gitlabSelfManaged", gitlab_self_managed, set_gitlab_self_managed, get_gitlab_self_managed, Val<UpdateGitLabSelfManagedIntegrationDetail>
+        /// Sets `github` in place: [`Self::github`] on a value held by `&mut`.
+        pub fn set_github(&mut self, value: impl Into<Val<UpdateGitHubIntegrationDetail>>) -> &mut Self {
+            self.props.set("github", value.into());
+            self
+        }
+
+        /// `github` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_github(&self) -> ::std::option::Option<Val<UpdateGitHubIntegrationDetail>> {
+            crate::cfn::get_prop(&self.props, "github")
+        }
+
+        /// `gitlabSelfManaged`.
+        pub fn gitlab_self_managed(mut self, value: impl Into<Val<UpdateGitLabSelfManagedIntegrationDetail>>) -> Self {
+            self.props.set("gitlabSelfManaged", value.into());
+            self
+        }
+
+        /// Sets `gitlabSelfManaged` in place: [`Self::gitlab_self_managed`] on a value held by `&mut`.
+        pub fn set_gitlab_self_managed(&mut self, value: impl Into<Val<UpdateGitLabSelfManagedIntegrationDetail>>) -> &mut Self {
+            self.props.set("gitlabSelfManaged", value.into());
+            self
+        }
+
+        /// `gitlabSelfManaged` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gitlab_self_managed(&self) -> ::std::option::Option<Val<UpdateGitLabSelfManagedIntegrationDetail>> {
+            crate::cfn::get_prop(&self.props, "gitlabSelfManaged")
         }
     }
 
@@ -524,14 +794,28 @@ pub mod code_security_integration {
             UpdateGitHubIntegrationDetail { props }
         }
 
-        prop! {
-            /// `code`.
-            props, "code", _, set_code, get_code, Val<String>
+        /// Sets `code`, which `new` took, in place.
+        pub fn set_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("code", value.into());
+            self
         }
 
-        prop! {
-            /// `installationId`.
-            props, "installationId", _, set_installation_id, get_installation_id, Val<String>
+        /// `code` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "code")
+        }
+
+        /// Sets `installationId`, which `new` took, in place.
+        pub fn set_installation_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("installationId", value.into());
+            self
+        }
+
+        /// `installationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_installation_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "installationId")
         }
     }
 
@@ -552,9 +836,16 @@ pub mod code_security_integration {
             UpdateGitLabSelfManagedIntegrationDetail { props }
         }
 
-        prop! {
-            /// `authCode`.
-            props, "authCode", _, set_auth_code, get_auth_code, Val<String>
+        /// Sets `authCode`, which `new` took, in place.
+        pub fn set_auth_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("authCode", value.into());
+            self
+        }
+
+        /// `authCode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth_code(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "authCode")
         }
     }
 }
@@ -578,29 +869,94 @@ impl CodeSecurityScanConfiguration {
         CodeSecurityScanConfiguration { core }
     }
 
-    prop! {
-        /// `Configuration`: Code Security Scan Configuration
-        core.props, "Configuration", configuration, set_configuration, get_configuration, Val<code_security_scan_configuration::CodeSecurityScanConfiguration>
+    /// `Configuration`: Code Security Scan Configuration
+    pub fn configuration(mut self, value: impl Into<Val<code_security_scan_configuration::CodeSecurityScanConfiguration>>) -> Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Level`: Configuration Level
-        core.props, "Level", level, set_level, get_level, Val<code_security_scan_configuration::ConfigurationLevel>
+    /// Sets `Configuration` in place: [`Self::configuration`] on a value held by `&mut`.
+    pub fn set_configuration(&mut self, value: impl Into<Val<code_security_scan_configuration::CodeSecurityScanConfiguration>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Code Security Scan Configuration name
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<code_security_scan_configuration::CodeSecurityScanConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `ScopeSettings`: Scope Settings
-        core.props, "ScopeSettings", scope_settings, set_scope_settings, get_scope_settings, Val<code_security_scan_configuration::ScopeSettings>
+    /// `Level`: Configuration Level
+    pub fn level(mut self, value: impl Into<Val<code_security_scan_configuration::ConfigurationLevel>>) -> Self {
+        self.core.props.set("Level", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `Level` in place: [`Self::level`] on a value held by `&mut`.
+    pub fn set_level(&mut self, value: impl Into<Val<code_security_scan_configuration::ConfigurationLevel>>) -> &mut Self {
+        self.core.props.set("Level", value.into());
+        self
+    }
+
+    /// `Level` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_level(&self) -> ::std::option::Option<Val<code_security_scan_configuration::ConfigurationLevel>> {
+        crate::cfn::get_prop(&self.core.props, "Level")
+    }
+
+    /// `Name`: Code Security Scan Configuration name
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ScopeSettings`: Scope Settings
+    pub fn scope_settings(mut self, value: impl Into<Val<code_security_scan_configuration::ScopeSettings>>) -> Self {
+        self.core.props.set("ScopeSettings", value.into());
+        self
+    }
+
+    /// Sets `ScopeSettings` in place: [`Self::scope_settings`] on a value held by `&mut`.
+    pub fn set_scope_settings(&mut self, value: impl Into<Val<code_security_scan_configuration::ScopeSettings>>) -> &mut Self {
+        self.core.props.set("ScopeSettings", value.into());
+        self
+    }
+
+    /// `ScopeSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scope_settings(&self) -> ::std::option::Option<Val<code_security_scan_configuration::ScopeSettings>> {
+        crate::cfn::get_prop(&self.core.props, "ScopeSettings")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -638,19 +994,54 @@ pub mod code_security_scan_configuration {
             CodeSecurityScanConfiguration { props }
         }
 
-        prop! {
-            /// `ruleSetCategories`.
-            props, "ruleSetCategories", _, set_rule_set_categories, get_rule_set_categories, Val<List<RuleSetCategory>>
+        /// Sets `ruleSetCategories`, which `new` took, in place.
+        pub fn set_rule_set_categories(&mut self, value: impl Into<Val<List<RuleSetCategory>>>) -> &mut Self {
+            self.props.set("ruleSetCategories", value.into());
+            self
         }
 
-        prop! {
-            /// `continuousIntegrationScanConfiguration`.
-            props, "continuousIntegrationScanConfiguration", continuous_integration_scan_configuration, set_continuous_integration_scan_configuration, get_continuous_integration_scan_configuration, Val<ContinuousIntegrationScanConfiguration>
+        /// `ruleSetCategories` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_set_categories(&self) -> ::std::option::Option<Val<List<RuleSetCategory>>> {
+            crate::cfn::get_prop(&self.props, "ruleSetCategories")
         }
 
-        prop! {
-            /// `periodicScanConfiguration`.
-            props, "periodicScanConfiguration", periodic_scan_configuration, set_periodic_scan_configuration, get_periodic_scan_configuration, Val<PeriodicScanConfiguration>
+        /// `continuousIntegrationScanConfiguration`.
+        pub fn continuous_integration_scan_configuration(mut self, value: impl Into<Val<ContinuousIntegrationScanConfiguration>>) -> Self {
+            self.props.set("continuousIntegrationScanConfiguration", value.into());
+            self
+        }
+
+        /// Sets `continuousIntegrationScanConfiguration` in place: [`Self::continuous_integration_scan_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_continuous_integration_scan_configuration(&mut self, value: impl Into<Val<ContinuousIntegrationScanConfiguration>>) -> &mut Self {
+            self.props.set("continuousIntegrationScanConfiguration", value.into());
+            self
+        }
+
+        /// `continuousIntegrationScanConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_continuous_integration_scan_configuration(&self) -> ::std::option::Option<Val<ContinuousIntegrationScanConfiguration>> {
+            crate::cfn::get_prop(&self.props, "continuousIntegrationScanConfiguration")
+        }
+
+        /// `periodicScanConfiguration`.
+        pub fn periodic_scan_configuration(mut self, value: impl Into<Val<PeriodicScanConfiguration>>) -> Self {
+            self.props.set("periodicScanConfiguration", value.into());
+            self
+        }
+
+        /// Sets `periodicScanConfiguration` in place: [`Self::periodic_scan_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_periodic_scan_configuration(&mut self, value: impl Into<Val<PeriodicScanConfiguration>>) -> &mut Self {
+            self.props.set("periodicScanConfiguration", value.into());
+            self
+        }
+
+        /// `periodicScanConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_periodic_scan_configuration(&self) -> ::std::option::Option<Val<PeriodicScanConfiguration>> {
+            crate::cfn::get_prop(&self.props, "periodicScanConfiguration")
         }
     }
 
@@ -671,9 +1062,16 @@ pub mod code_security_scan_configuration {
             ContinuousIntegrationScanConfiguration { props }
         }
 
-        prop! {
-            /// `supportedEvents`.
-            props, "supportedEvents", _, set_supported_events, get_supported_events, Val<List<ContinuousIntegrationScanEvent>>
+        /// Sets `supportedEvents`, which `new` took, in place.
+        pub fn set_supported_events(&mut self, value: impl Into<Val<List<ContinuousIntegrationScanEvent>>>) -> &mut Self {
+            self.props.set("supportedEvents", value.into());
+            self
+        }
+
+        /// `supportedEvents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_supported_events(&self) -> ::std::option::Option<Val<List<ContinuousIntegrationScanEvent>>> {
+            crate::cfn::get_prop(&self.props, "supportedEvents")
         }
     }
 
@@ -705,14 +1103,40 @@ pub mod code_security_scan_configuration {
             PeriodicScanConfiguration { props }
         }
 
-        prop! {
-            /// `frequency`.
-            props, "frequency", frequency, set_frequency, get_frequency, Val<PeriodicScanFrequency>
+        /// `frequency`.
+        pub fn frequency(mut self, value: impl Into<Val<PeriodicScanFrequency>>) -> Self {
+            self.props.set("frequency", value.into());
+            self
         }
 
-        prop! {
-            /// `frequencyExpression`.
-            props, "frequencyExpression", frequency_expression, set_frequency_expression, get_frequency_expression, Val<String>
+        /// Sets `frequency` in place: [`Self::frequency`] on a value held by `&mut`.
+        pub fn set_frequency(&mut self, value: impl Into<Val<PeriodicScanFrequency>>) -> &mut Self {
+            self.props.set("frequency", value.into());
+            self
+        }
+
+        /// `frequency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_frequency(&self) -> ::std::option::Option<Val<PeriodicScanFrequency>> {
+            crate::cfn::get_prop(&self.props, "frequency")
+        }
+
+        /// `frequencyExpression`.
+        pub fn frequency_expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("frequencyExpression", value.into());
+            self
+        }
+
+        /// Sets `frequencyExpression` in place: [`Self::frequency_expression`] on a value held by `&mut`.
+        pub fn set_frequency_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("frequencyExpression", value.into());
+            self
+        }
+
+        /// `frequencyExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_frequency_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "frequencyExpression")
         }
     }
 
@@ -776,9 +1200,22 @@ pub mod code_security_scan_configuration {
             ScopeSettings { props }
         }
 
-        prop! {
-            /// `projectSelectionScope`.
-            props, "projectSelectionScope", project_selection_scope, set_project_selection_scope, get_project_selection_scope, Val<ProjectSelectionScope>
+        /// `projectSelectionScope`.
+        pub fn project_selection_scope(mut self, value: impl Into<Val<ProjectSelectionScope>>) -> Self {
+            self.props.set("projectSelectionScope", value.into());
+            self
+        }
+
+        /// Sets `projectSelectionScope` in place: [`Self::project_selection_scope`] on a value held by `&mut`.
+        pub fn set_project_selection_scope(&mut self, value: impl Into<Val<ProjectSelectionScope>>) -> &mut Self {
+            self.props.set("projectSelectionScope", value.into());
+            self
+        }
+
+        /// `projectSelectionScope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_project_selection_scope(&self) -> ::std::option::Option<Val<ProjectSelectionScope>> {
+            crate::cfn::get_prop(&self.props, "projectSelectionScope")
         }
     }
 
@@ -823,29 +1260,76 @@ impl Connector {
         Connector { core }
     }
 
-    prop! {
-        /// `Description`: Optional description of the connector.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Optional description of the connector.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Display name for the connector.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Provider`: The cloud provider for this connector.
-        core.props, "Provider", _, set_provider, get_provider, Val<connector::CloudProvider>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ProviderConfiguration`: Provider-specific configuration including regions and scope.
-        core.props, "ProviderConfiguration", _, set_provider_configuration, get_provider_configuration, Val<connector::ProviderConfiguration>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags to apply to the connector.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Provider`, which `new` took, in place.
+    pub fn set_provider(&mut self, value: impl Into<Val<connector::CloudProvider>>) -> &mut Self {
+        self.core.props.set("Provider", value.into());
+        self
+    }
+
+    /// `Provider` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provider(&self) -> ::std::option::Option<Val<connector::CloudProvider>> {
+        crate::cfn::get_prop(&self.core.props, "Provider")
+    }
+
+    /// Sets `ProviderConfiguration`, which `new` took, in place.
+    pub fn set_provider_configuration(&mut self, value: impl Into<Val<connector::ProviderConfiguration>>) -> &mut Self {
+        self.core.props.set("ProviderConfiguration", value.into());
+        self
+    }
+
+    /// `ProviderConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provider_configuration(&self) -> ::std::option::Option<Val<connector::ProviderConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ProviderConfiguration")
+    }
+
+    /// `Tags`: Tags to apply to the connector.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -959,9 +1443,16 @@ pub mod connector {
             ProviderConfiguration { props }
         }
 
-        prop! {
-            /// `Azure`.
-            props, "Azure", _, set_azure, get_azure, Val<AzureProviderConfiguration>
+        /// Sets `Azure`, which `new` took, in place.
+        pub fn set_azure(&mut self, value: impl Into<Val<AzureProviderConfiguration>>) -> &mut Self {
+            self.props.set("Azure", value.into());
+            self
+        }
+
+        /// `Azure` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_azure(&self) -> ::std::option::Option<Val<AzureProviderConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Azure")
         }
     }
 
@@ -992,26 +1483,58 @@ pub mod connector {
             AzureProviderConfiguration { props }
         }
 
-        prop! {
-            /// `AwsConfigConnectorArn`: The ARN of the AWS Config connector used for Azure resource
-            /// discovery.
-            props, "AwsConfigConnectorArn", _, set_aws_config_connector_arn, get_aws_config_connector_arn, Val<String>
+        /// Sets `AwsConfigConnectorArn`, which `new` took, in place.
+        pub fn set_aws_config_connector_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsConfigConnectorArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ScopeConfiguration`: Defines which resource types to scan and at what scope level.
-            props, "ScopeConfiguration", _, set_scope_configuration, get_scope_configuration, Val<AzureScopeConfigurationMap>
+        /// `AwsConfigConnectorArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_config_connector_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsConfigConnectorArn")
         }
 
-        prop! {
-            /// `AzureRegions`: List of Azure regions to scan.
-            props, "AzureRegions", _, set_azure_regions, get_azure_regions, Val<List<String>>
+        /// Sets `ScopeConfiguration`, which `new` took, in place.
+        pub fn set_scope_configuration(&mut self, value: impl Into<Val<AzureScopeConfigurationMap>>) -> &mut Self {
+            self.props.set("ScopeConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `AutoInstallVMScanner`: Whether to automatically install the VM scanner. Defaults to
-            /// true.
-            props, "AutoInstallVMScanner", auto_install_vm_scanner, set_auto_install_vm_scanner, get_auto_install_vm_scanner, Val<bool>
+        /// `ScopeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope_configuration(&self) -> ::std::option::Option<Val<AzureScopeConfigurationMap>> {
+            crate::cfn::get_prop(&self.props, "ScopeConfiguration")
+        }
+
+        /// Sets `AzureRegions`, which `new` took, in place.
+        pub fn set_azure_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AzureRegions", value.into());
+            self
+        }
+
+        /// `AzureRegions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_azure_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AzureRegions")
+        }
+
+        /// `AutoInstallVMScanner`: Whether to automatically install the VM scanner. Defaults to true.
+        pub fn auto_install_vm_scanner(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AutoInstallVMScanner", value.into());
+            self
+        }
+
+        /// Sets `AutoInstallVMScanner` in place: [`Self::auto_install_vm_scanner`] on a value held by `&mut`.
+        pub fn set_auto_install_vm_scanner(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AutoInstallVMScanner", value.into());
+            self
+        }
+
+        /// `AutoInstallVMScanner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_install_vm_scanner(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AutoInstallVMScanner")
         }
     }
 
@@ -1031,22 +1554,61 @@ pub mod connector {
             AzureScopeConfigurationMap { props }
         }
 
-        prop! {
-            /// `ContainerImageScanning`: Defines the scope of Azure resources to monitor for a specific
-            /// resource type.
-            props, "ContainerImageScanning", container_image_scanning, set_container_image_scanning, get_container_image_scanning, Val<ScopeConfiguration>
+        /// `ContainerImageScanning`: Defines the scope of Azure resources to monitor for a specific
+        /// resource type.
+        pub fn container_image_scanning(mut self, value: impl Into<Val<ScopeConfiguration>>) -> Self {
+            self.props.set("ContainerImageScanning", value.into());
+            self
         }
 
-        prop! {
-            /// `ServerlessScanning`: Defines the scope of Azure resources to monitor for a specific
-            /// resource type.
-            props, "ServerlessScanning", serverless_scanning, set_serverless_scanning, get_serverless_scanning, Val<ScopeConfiguration>
+        /// Sets `ContainerImageScanning` in place: [`Self::container_image_scanning`] on a value held
+        /// by `&mut`.
+        pub fn set_container_image_scanning(&mut self, value: impl Into<Val<ScopeConfiguration>>) -> &mut Self {
+            self.props.set("ContainerImageScanning", value.into());
+            self
         }
 
-        prop! {
-            /// `VmScanning`: Defines the scope of Azure resources to monitor for a specific resource
-            /// type.
-            props, "VmScanning", vm_scanning, set_vm_scanning, get_vm_scanning, Val<ScopeConfiguration>
+        /// `ContainerImageScanning` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_image_scanning(&self) -> ::std::option::Option<Val<ScopeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ContainerImageScanning")
+        }
+
+        /// `ServerlessScanning`: Defines the scope of Azure resources to monitor for a specific
+        /// resource type.
+        pub fn serverless_scanning(mut self, value: impl Into<Val<ScopeConfiguration>>) -> Self {
+            self.props.set("ServerlessScanning", value.into());
+            self
+        }
+
+        /// Sets `ServerlessScanning` in place: [`Self::serverless_scanning`] on a value held by `&mut`.
+        pub fn set_serverless_scanning(&mut self, value: impl Into<Val<ScopeConfiguration>>) -> &mut Self {
+            self.props.set("ServerlessScanning", value.into());
+            self
+        }
+
+        /// `ServerlessScanning` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_serverless_scanning(&self) -> ::std::option::Option<Val<ScopeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ServerlessScanning")
+        }
+
+        /// `VmScanning`: Defines the scope of Azure resources to monitor for a specific resource type.
+        pub fn vm_scanning(mut self, value: impl Into<Val<ScopeConfiguration>>) -> Self {
+            self.props.set("VmScanning", value.into());
+            self
+        }
+
+        /// Sets `VmScanning` in place: [`Self::vm_scanning`] on a value held by `&mut`.
+        pub fn set_vm_scanning(&mut self, value: impl Into<Val<ScopeConfiguration>>) -> &mut Self {
+            self.props.set("VmScanning", value.into());
+            self
+        }
+
+        /// `VmScanning` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vm_scanning(&self) -> ::std::option::Option<Val<ScopeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "VmScanning")
         }
     }
 
@@ -1068,24 +1630,70 @@ pub mod connector {
             ScopeConfiguration { props }
         }
 
-        prop! {
-            /// `ScopeType`.
-            props, "ScopeType", _, set_scope_type, get_scope_type, Val<ScopeType>
+        /// Sets `ScopeType`, which `new` took, in place.
+        pub fn set_scope_type(&mut self, value: impl Into<Val<ScopeType>>) -> &mut Self {
+            self.props.set("ScopeType", value.into());
+            self
         }
 
-        prop! {
-            /// `ScopeValues`: List of subscription IDs. Empty for TENANT scope.
-            props, "ScopeValues", scope_values, set_scope_values, get_scope_values, Val<List<String>>
+        /// `ScopeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope_type(&self) -> ::std::option::Option<Val<ScopeType>> {
+            crate::cfn::get_prop(&self.props, "ScopeType")
         }
 
-        prop! {
-            /// `State`.
-            props, "State", state, set_state, get_state, Val<ScopeState>
+        /// `ScopeValues`: List of subscription IDs. Empty for TENANT scope.
+        pub fn scope_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ScopeValues", value.into());
+            self
         }
 
-        prop! {
-            /// `StateReason`: Reason for the current scope state.
-            props, "StateReason", state_reason, set_state_reason, get_state_reason, Val<String>
+        /// Sets `ScopeValues` in place: [`Self::scope_values`] on a value held by `&mut`.
+        pub fn set_scope_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ScopeValues", value.into());
+            self
+        }
+
+        /// `ScopeValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ScopeValues")
+        }
+
+        /// `State`.
+        pub fn state(mut self, value: impl Into<Val<ScopeState>>) -> Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+        pub fn set_state(&mut self, value: impl Into<Val<ScopeState>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<ScopeState>> {
+            crate::cfn::get_prop(&self.props, "State")
+        }
+
+        /// `StateReason`: Reason for the current scope state.
+        pub fn state_reason(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StateReason", value.into());
+            self
+        }
+
+        /// Sets `StateReason` in place: [`Self::state_reason`] on a value held by `&mut`.
+        pub fn set_state_reason(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StateReason", value.into());
+            self
+        }
+
+        /// `StateReason` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state_reason(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StateReason")
         }
     }
 
@@ -1150,29 +1758,76 @@ impl Filter {
         Filter { core }
     }
 
-    prop! {
-        /// `Description`: Findings filter description.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Findings filter description.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FilterAction`: Findings filter action.
-        core.props, "FilterAction", _, set_filter_action, get_filter_action, Val<filter::FilterAction>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FilterCriteria`: Findings filter criteria.
-        core.props, "FilterCriteria", _, set_filter_criteria, get_filter_criteria, Val<filter::FilterCriteria>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: Findings filter name.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `FilterAction`, which `new` took, in place.
+    pub fn set_filter_action(&mut self, value: impl Into<Val<filter::FilterAction>>) -> &mut Self {
+        self.core.props.set("FilterAction", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `FilterAction` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filter_action(&self) -> ::std::option::Option<Val<filter::FilterAction>> {
+        crate::cfn::get_prop(&self.core.props, "FilterAction")
+    }
+
+    /// Sets `FilterCriteria`, which `new` took, in place.
+    pub fn set_filter_criteria(&mut self, value: impl Into<Val<filter::FilterCriteria>>) -> &mut Self {
+        self.core.props.set("FilterCriteria", value.into());
+        self
+    }
+
+    /// `FilterCriteria` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filter_criteria(&self) -> ::std::option::Option<Val<filter::FilterCriteria>> {
+        crate::cfn::get_prop(&self.core.props, "FilterCriteria")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1221,219 +1876,784 @@ pub mod filter {
             FilterCriteria { props }
         }
 
-        prop! {
-            /// `AwsAccountId`.
-            props, "AwsAccountId", aws_account_id, set_aws_account_id, get_aws_account_id, Val<List<StringFilter>>
+        /// `AwsAccountId`.
+        pub fn aws_account_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("AwsAccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `CodeVulnerabilityDetectorName`.
-            props, "CodeVulnerabilityDetectorName", code_vulnerability_detector_name, set_code_vulnerability_detector_name, get_code_vulnerability_detector_name, Val<List<StringFilter>>
+        /// Sets `AwsAccountId` in place: [`Self::aws_account_id`] on a value held by `&mut`.
+        pub fn set_aws_account_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("AwsAccountId", value.into());
+            self
         }
 
-        prop! {
-            /// `CodeVulnerabilityDetectorTags`.
-            props, "CodeVulnerabilityDetectorTags", code_vulnerability_detector_tags, set_code_vulnerability_detector_tags, get_code_vulnerability_detector_tags, Val<List<StringFilter>>
+        /// `AwsAccountId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_account_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "AwsAccountId")
         }
 
-        prop! {
-            /// `CodeVulnerabilityFilePath`.
-            props, "CodeVulnerabilityFilePath", code_vulnerability_file_path, set_code_vulnerability_file_path, get_code_vulnerability_file_path, Val<List<StringFilter>>
+        /// `CodeVulnerabilityDetectorName`.
+        pub fn code_vulnerability_detector_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("CodeVulnerabilityDetectorName", value.into());
+            self
         }
 
-        prop! {
-            /// `ComponentId`.
-            props, "ComponentId", component_id, set_component_id, get_component_id, Val<List<StringFilter>>
+        /// Sets `CodeVulnerabilityDetectorName` in place: [`Self::code_vulnerability_detector_name`] on
+        /// a value held by `&mut`.
+        pub fn set_code_vulnerability_detector_name(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("CodeVulnerabilityDetectorName", value.into());
+            self
         }
 
-        prop! {
-            /// `ComponentType`.
-            props, "ComponentType", component_type, set_component_type, get_component_type, Val<List<StringFilter>>
+        /// `CodeVulnerabilityDetectorName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_vulnerability_detector_name(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "CodeVulnerabilityDetectorName")
         }
 
-        prop! {
-            /// `Ec2InstanceImageId`.
-            props, "Ec2InstanceImageId", ec2_instance_image_id, set_ec2_instance_image_id, get_ec2_instance_image_id, Val<List<StringFilter>>
+        /// `CodeVulnerabilityDetectorTags`.
+        pub fn code_vulnerability_detector_tags(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("CodeVulnerabilityDetectorTags", value.into());
+            self
         }
 
-        prop! {
-            /// `Ec2InstanceSubnetId`.
-            props, "Ec2InstanceSubnetId", ec2_instance_subnet_id, set_ec2_instance_subnet_id, get_ec2_instance_subnet_id, Val<List<StringFilter>>
+        /// Sets `CodeVulnerabilityDetectorTags` in place: [`Self::code_vulnerability_detector_tags`] on
+        /// a value held by `&mut`.
+        pub fn set_code_vulnerability_detector_tags(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("CodeVulnerabilityDetectorTags", value.into());
+            self
         }
 
-        prop! {
-            /// `Ec2InstanceVpcId`.
-            props, "Ec2InstanceVpcId", ec2_instance_vpc_id, set_ec2_instance_vpc_id, get_ec2_instance_vpc_id, Val<List<StringFilter>>
+        /// `CodeVulnerabilityDetectorTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_vulnerability_detector_tags(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "CodeVulnerabilityDetectorTags")
         }
 
-        prop! {
-            /// `EcrImageArchitecture`.
-            props, "EcrImageArchitecture", ecr_image_architecture, set_ecr_image_architecture, get_ecr_image_architecture, Val<List<StringFilter>>
+        /// `CodeVulnerabilityFilePath`.
+        pub fn code_vulnerability_file_path(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("CodeVulnerabilityFilePath", value.into());
+            self
         }
 
-        prop! {
-            /// `EcrImageHash`.
-            props, "EcrImageHash", ecr_image_hash, set_ecr_image_hash, get_ecr_image_hash, Val<List<StringFilter>>
+        /// Sets `CodeVulnerabilityFilePath` in place: [`Self::code_vulnerability_file_path`] on a value
+        /// held by `&mut`.
+        pub fn set_code_vulnerability_file_path(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("CodeVulnerabilityFilePath", value.into());
+            self
         }
 
-        prop! {
-            /// `EcrImageInUseCount`.
-            props, "EcrImageInUseCount", ecr_image_in_use_count, set_ecr_image_in_use_count, get_ecr_image_in_use_count, Val<List<NumberFilter>>
+        /// `CodeVulnerabilityFilePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_vulnerability_file_path(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "CodeVulnerabilityFilePath")
         }
 
-        prop! {
-            /// `EcrImagePushedAt`.
-            props, "EcrImagePushedAt", ecr_image_pushed_at, set_ecr_image_pushed_at, get_ecr_image_pushed_at, Val<List<DateFilter>>
+        /// `ComponentId`.
+        pub fn component_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ComponentId", value.into());
+            self
         }
 
-        prop! {
-            /// `EcrImageRegistry`.
-            props, "EcrImageRegistry", ecr_image_registry, set_ecr_image_registry, get_ecr_image_registry, Val<List<StringFilter>>
+        /// Sets `ComponentId` in place: [`Self::component_id`] on a value held by `&mut`.
+        pub fn set_component_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ComponentId", value.into());
+            self
         }
 
-        prop! {
-            /// `EcrImageRepositoryName`.
-            props, "EcrImageRepositoryName", ecr_image_repository_name, set_ecr_image_repository_name, get_ecr_image_repository_name, Val<List<StringFilter>>
+        /// `ComponentId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ComponentId")
         }
 
-        prop! {
-            /// `EcrImageTags`.
-            props, "EcrImageTags", ecr_image_tags, set_ecr_image_tags, get_ecr_image_tags, Val<List<StringFilter>>
+        /// `ComponentType`.
+        pub fn component_type(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ComponentType", value.into());
+            self
         }
 
-        prop! {
-            /// `EpssScore`.
-            props, "EpssScore", epss_score, set_epss_score, get_epss_score, Val<List<NumberFilter>>
+        /// Sets `ComponentType` in place: [`Self::component_type`] on a value held by `&mut`.
+        pub fn set_component_type(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ComponentType", value.into());
+            self
         }
 
-        prop! {
-            /// `ExploitAvailable`.
-            props, "ExploitAvailable", exploit_available, set_exploit_available, get_exploit_available, Val<List<StringFilter>>
+        /// `ComponentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_type(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ComponentType")
         }
 
-        prop! {
-            /// `FindingArn`.
-            props, "FindingArn", finding_arn, set_finding_arn, get_finding_arn, Val<List<StringFilter>>
+        /// `Ec2InstanceImageId`.
+        pub fn ec2_instance_image_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("Ec2InstanceImageId", value.into());
+            self
         }
 
-        prop! {
-            /// `FindingStatus`.
-            props, "FindingStatus", finding_status, set_finding_status, get_finding_status, Val<List<StringFilter>>
+        /// Sets `Ec2InstanceImageId` in place: [`Self::ec2_instance_image_id`] on a value held by `&mut`.
+        pub fn set_ec2_instance_image_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("Ec2InstanceImageId", value.into());
+            self
         }
 
-        prop! {
-            /// `FindingType`.
-            props, "FindingType", finding_type, set_finding_type, get_finding_type, Val<List<StringFilter>>
+        /// `Ec2InstanceImageId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ec2_instance_image_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "Ec2InstanceImageId")
         }
 
-        prop! {
-            /// `FirstObservedAt`.
-            props, "FirstObservedAt", first_observed_at, set_first_observed_at, get_first_observed_at, Val<List<DateFilter>>
+        /// `Ec2InstanceSubnetId`.
+        pub fn ec2_instance_subnet_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("Ec2InstanceSubnetId", value.into());
+            self
         }
 
-        prop! {
-            /// `FixAvailable`.
-            props, "FixAvailable", fix_available, set_fix_available, get_fix_available, Val<List<StringFilter>>
+        /// Sets `Ec2InstanceSubnetId` in place: [`Self::ec2_instance_subnet_id`] on a value held by `&mut`.
+        pub fn set_ec2_instance_subnet_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("Ec2InstanceSubnetId", value.into());
+            self
         }
 
-        prop! {
-            /// `InspectorScore`.
-            props, "InspectorScore", inspector_score, set_inspector_score, get_inspector_score, Val<List<NumberFilter>>
+        /// `Ec2InstanceSubnetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ec2_instance_subnet_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "Ec2InstanceSubnetId")
         }
 
-        prop! {
-            /// `LambdaFunctionExecutionRoleArn`.
-            props, "LambdaFunctionExecutionRoleArn", lambda_function_execution_role_arn, set_lambda_function_execution_role_arn, get_lambda_function_execution_role_arn, Val<List<StringFilter>>
+        /// `Ec2InstanceVpcId`.
+        pub fn ec2_instance_vpc_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("Ec2InstanceVpcId", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaFunctionLastModifiedAt`.
-            props, "LambdaFunctionLastModifiedAt", lambda_function_last_modified_at, set_lambda_function_last_modified_at, get_lambda_function_last_modified_at, Val<List<DateFilter>>
+        /// Sets `Ec2InstanceVpcId` in place: [`Self::ec2_instance_vpc_id`] on a value held by `&mut`.
+        pub fn set_ec2_instance_vpc_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("Ec2InstanceVpcId", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaFunctionLayers`.
-            props, "LambdaFunctionLayers", lambda_function_layers, set_lambda_function_layers, get_lambda_function_layers, Val<List<StringFilter>>
+        /// `Ec2InstanceVpcId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ec2_instance_vpc_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "Ec2InstanceVpcId")
         }
 
-        prop! {
-            /// `LambdaFunctionName`.
-            props, "LambdaFunctionName", lambda_function_name, set_lambda_function_name, get_lambda_function_name, Val<List<StringFilter>>
+        /// `EcrImageArchitecture`.
+        pub fn ecr_image_architecture(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("EcrImageArchitecture", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaFunctionRuntime`.
-            props, "LambdaFunctionRuntime", lambda_function_runtime, set_lambda_function_runtime, get_lambda_function_runtime, Val<List<StringFilter>>
+        /// Sets `EcrImageArchitecture` in place: [`Self::ecr_image_architecture`] on a value held by `&mut`.
+        pub fn set_ecr_image_architecture(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("EcrImageArchitecture", value.into());
+            self
         }
 
-        prop! {
-            /// `LastObservedAt`.
-            props, "LastObservedAt", last_observed_at, set_last_observed_at, get_last_observed_at, Val<List<DateFilter>>
+        /// `EcrImageArchitecture` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ecr_image_architecture(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "EcrImageArchitecture")
         }
 
-        prop! {
-            /// `NetworkProtocol`.
-            props, "NetworkProtocol", network_protocol, set_network_protocol, get_network_protocol, Val<List<StringFilter>>
+        /// `EcrImageHash`.
+        pub fn ecr_image_hash(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("EcrImageHash", value.into());
+            self
         }
 
-        prop! {
-            /// `PortRange`.
-            props, "PortRange", port_range, set_port_range, get_port_range, Val<List<PortRangeFilter>>
+        /// Sets `EcrImageHash` in place: [`Self::ecr_image_hash`] on a value held by `&mut`.
+        pub fn set_ecr_image_hash(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("EcrImageHash", value.into());
+            self
         }
 
-        prop! {
-            /// `RelatedVulnerabilities`.
-            props, "RelatedVulnerabilities", related_vulnerabilities, set_related_vulnerabilities, get_related_vulnerabilities, Val<List<StringFilter>>
+        /// `EcrImageHash` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ecr_image_hash(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "EcrImageHash")
         }
 
-        prop! {
-            /// `ResourceId`.
-            props, "ResourceId", resource_id, set_resource_id, get_resource_id, Val<List<StringFilter>>
+        /// `EcrImageInUseCount`.
+        pub fn ecr_image_in_use_count(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
+            self.props.set("EcrImageInUseCount", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceTags`.
-            props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<MapFilter>>
+        /// Sets `EcrImageInUseCount` in place: [`Self::ecr_image_in_use_count`] on a value held by `&mut`.
+        pub fn set_ecr_image_in_use_count(&mut self, value: impl Into<Val<List<NumberFilter>>>) -> &mut Self {
+            self.props.set("EcrImageInUseCount", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceType`.
-            props, "ResourceType", resource_type, set_resource_type, get_resource_type, Val<List<StringFilter>>
+        /// `EcrImageInUseCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ecr_image_in_use_count(&self) -> ::std::option::Option<Val<List<NumberFilter>>> {
+            crate::cfn::get_prop(&self.props, "EcrImageInUseCount")
         }
 
-        prop! {
-            /// `Severity`.
-            props, "Severity", severity, set_severity, get_severity, Val<List<StringFilter>>
+        /// `EcrImagePushedAt`.
+        pub fn ecr_image_pushed_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
+            self.props.set("EcrImagePushedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `Title`.
-            props, "Title", title, set_title, get_title, Val<List<StringFilter>>
+        /// Sets `EcrImagePushedAt` in place: [`Self::ecr_image_pushed_at`] on a value held by `&mut`.
+        pub fn set_ecr_image_pushed_at(&mut self, value: impl Into<Val<List<DateFilter>>>) -> &mut Self {
+            self.props.set("EcrImagePushedAt", value.into());
+            self
         }
 
-        prop! {
-            /// `UpdatedAt`.
-            props, "UpdatedAt", updated_at, set_updated_at, get_updated_at, Val<List<DateFilter>>
+        /// `EcrImagePushedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ecr_image_pushed_at(&self) -> ::std::option::Option<Val<List<DateFilter>>> {
+            crate::cfn::get_prop(&self.props, "EcrImagePushedAt")
         }
 
-        prop! {
-            /// `VendorSeverity`.
-            props, "VendorSeverity", vendor_severity, set_vendor_severity, get_vendor_severity, Val<List<StringFilter>>
+        /// `EcrImageRegistry`.
+        pub fn ecr_image_registry(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("EcrImageRegistry", value.into());
+            self
         }
 
-        prop! {
-            /// `VulnerabilityId`.
-            props, "VulnerabilityId", vulnerability_id, set_vulnerability_id, get_vulnerability_id, Val<List<StringFilter>>
+        /// Sets `EcrImageRegistry` in place: [`Self::ecr_image_registry`] on a value held by `&mut`.
+        pub fn set_ecr_image_registry(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("EcrImageRegistry", value.into());
+            self
         }
 
-        prop! {
-            /// `VulnerabilitySource`.
-            props, "VulnerabilitySource", vulnerability_source, set_vulnerability_source, get_vulnerability_source, Val<List<StringFilter>>
+        /// `EcrImageRegistry` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ecr_image_registry(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "EcrImageRegistry")
         }
 
-        prop! {
-            /// `VulnerablePackages`.
-            props, "VulnerablePackages", vulnerable_packages, set_vulnerable_packages, get_vulnerable_packages, Val<List<PackageFilter>>
+        /// `EcrImageRepositoryName`.
+        pub fn ecr_image_repository_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("EcrImageRepositoryName", value.into());
+            self
+        }
+
+        /// Sets `EcrImageRepositoryName` in place: [`Self::ecr_image_repository_name`] on a value held
+        /// by `&mut`.
+        pub fn set_ecr_image_repository_name(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("EcrImageRepositoryName", value.into());
+            self
+        }
+
+        /// `EcrImageRepositoryName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ecr_image_repository_name(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "EcrImageRepositoryName")
+        }
+
+        /// `EcrImageTags`.
+        pub fn ecr_image_tags(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("EcrImageTags", value.into());
+            self
+        }
+
+        /// Sets `EcrImageTags` in place: [`Self::ecr_image_tags`] on a value held by `&mut`.
+        pub fn set_ecr_image_tags(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("EcrImageTags", value.into());
+            self
+        }
+
+        /// `EcrImageTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ecr_image_tags(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "EcrImageTags")
+        }
+
+        /// `EpssScore`.
+        pub fn epss_score(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
+            self.props.set("EpssScore", value.into());
+            self
+        }
+
+        /// Sets `EpssScore` in place: [`Self::epss_score`] on a value held by `&mut`.
+        pub fn set_epss_score(&mut self, value: impl Into<Val<List<NumberFilter>>>) -> &mut Self {
+            self.props.set("EpssScore", value.into());
+            self
+        }
+
+        /// `EpssScore` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_epss_score(&self) -> ::std::option::Option<Val<List<NumberFilter>>> {
+            crate::cfn::get_prop(&self.props, "EpssScore")
+        }
+
+        /// `ExploitAvailable`.
+        pub fn exploit_available(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ExploitAvailable", value.into());
+            self
+        }
+
+        /// Sets `ExploitAvailable` in place: [`Self::exploit_available`] on a value held by `&mut`.
+        pub fn set_exploit_available(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ExploitAvailable", value.into());
+            self
+        }
+
+        /// `ExploitAvailable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exploit_available(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ExploitAvailable")
+        }
+
+        /// `FindingArn`.
+        pub fn finding_arn(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("FindingArn", value.into());
+            self
+        }
+
+        /// Sets `FindingArn` in place: [`Self::finding_arn`] on a value held by `&mut`.
+        pub fn set_finding_arn(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("FindingArn", value.into());
+            self
+        }
+
+        /// `FindingArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_finding_arn(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "FindingArn")
+        }
+
+        /// `FindingStatus`.
+        pub fn finding_status(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("FindingStatus", value.into());
+            self
+        }
+
+        /// Sets `FindingStatus` in place: [`Self::finding_status`] on a value held by `&mut`.
+        pub fn set_finding_status(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("FindingStatus", value.into());
+            self
+        }
+
+        /// `FindingStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_finding_status(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "FindingStatus")
+        }
+
+        /// `FindingType`.
+        pub fn finding_type(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("FindingType", value.into());
+            self
+        }
+
+        /// Sets `FindingType` in place: [`Self::finding_type`] on a value held by `&mut`.
+        pub fn set_finding_type(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("FindingType", value.into());
+            self
+        }
+
+        /// `FindingType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_finding_type(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "FindingType")
+        }
+
+        /// `FirstObservedAt`.
+        pub fn first_observed_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
+            self.props.set("FirstObservedAt", value.into());
+            self
+        }
+
+        /// Sets `FirstObservedAt` in place: [`Self::first_observed_at`] on a value held by `&mut`.
+        pub fn set_first_observed_at(&mut self, value: impl Into<Val<List<DateFilter>>>) -> &mut Self {
+            self.props.set("FirstObservedAt", value.into());
+            self
+        }
+
+        /// `FirstObservedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_first_observed_at(&self) -> ::std::option::Option<Val<List<DateFilter>>> {
+            crate::cfn::get_prop(&self.props, "FirstObservedAt")
+        }
+
+        /// `FixAvailable`.
+        pub fn fix_available(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("FixAvailable", value.into());
+            self
+        }
+
+        /// Sets `FixAvailable` in place: [`Self::fix_available`] on a value held by `&mut`.
+        pub fn set_fix_available(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("FixAvailable", value.into());
+            self
+        }
+
+        /// `FixAvailable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fix_available(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "FixAvailable")
+        }
+
+        /// `InspectorScore`.
+        pub fn inspector_score(mut self, value: impl Into<Val<List<NumberFilter>>>) -> Self {
+            self.props.set("InspectorScore", value.into());
+            self
+        }
+
+        /// Sets `InspectorScore` in place: [`Self::inspector_score`] on a value held by `&mut`.
+        pub fn set_inspector_score(&mut self, value: impl Into<Val<List<NumberFilter>>>) -> &mut Self {
+            self.props.set("InspectorScore", value.into());
+            self
+        }
+
+        /// `InspectorScore` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inspector_score(&self) -> ::std::option::Option<Val<List<NumberFilter>>> {
+            crate::cfn::get_prop(&self.props, "InspectorScore")
+        }
+
+        /// `LambdaFunctionExecutionRoleArn`.
+        pub fn lambda_function_execution_role_arn(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("LambdaFunctionExecutionRoleArn", value.into());
+            self
+        }
+
+        /// Sets `LambdaFunctionExecutionRoleArn` in place: [`Self::lambda_function_execution_role_arn`]
+        /// on a value held by `&mut`.
+        pub fn set_lambda_function_execution_role_arn(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("LambdaFunctionExecutionRoleArn", value.into());
+            self
+        }
+
+        /// `LambdaFunctionExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_function_execution_role_arn(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "LambdaFunctionExecutionRoleArn")
+        }
+
+        /// `LambdaFunctionLastModifiedAt`.
+        pub fn lambda_function_last_modified_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
+            self.props.set("LambdaFunctionLastModifiedAt", value.into());
+            self
+        }
+
+        /// Sets `LambdaFunctionLastModifiedAt` in place: [`Self::lambda_function_last_modified_at`] on
+        /// a value held by `&mut`.
+        pub fn set_lambda_function_last_modified_at(&mut self, value: impl Into<Val<List<DateFilter>>>) -> &mut Self {
+            self.props.set("LambdaFunctionLastModifiedAt", value.into());
+            self
+        }
+
+        /// `LambdaFunctionLastModifiedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_function_last_modified_at(&self) -> ::std::option::Option<Val<List<DateFilter>>> {
+            crate::cfn::get_prop(&self.props, "LambdaFunctionLastModifiedAt")
+        }
+
+        /// `LambdaFunctionLayers`.
+        pub fn lambda_function_layers(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("LambdaFunctionLayers", value.into());
+            self
+        }
+
+        /// Sets `LambdaFunctionLayers` in place: [`Self::lambda_function_layers`] on a value held by `&mut`.
+        pub fn set_lambda_function_layers(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("LambdaFunctionLayers", value.into());
+            self
+        }
+
+        /// `LambdaFunctionLayers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_function_layers(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "LambdaFunctionLayers")
+        }
+
+        /// `LambdaFunctionName`.
+        pub fn lambda_function_name(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("LambdaFunctionName", value.into());
+            self
+        }
+
+        /// Sets `LambdaFunctionName` in place: [`Self::lambda_function_name`] on a value held by `&mut`.
+        pub fn set_lambda_function_name(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("LambdaFunctionName", value.into());
+            self
+        }
+
+        /// `LambdaFunctionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_function_name(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "LambdaFunctionName")
+        }
+
+        /// `LambdaFunctionRuntime`.
+        pub fn lambda_function_runtime(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("LambdaFunctionRuntime", value.into());
+            self
+        }
+
+        /// Sets `LambdaFunctionRuntime` in place: [`Self::lambda_function_runtime`] on a value held by `&mut`.
+        pub fn set_lambda_function_runtime(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("LambdaFunctionRuntime", value.into());
+            self
+        }
+
+        /// `LambdaFunctionRuntime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_function_runtime(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "LambdaFunctionRuntime")
+        }
+
+        /// `LastObservedAt`.
+        pub fn last_observed_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
+            self.props.set("LastObservedAt", value.into());
+            self
+        }
+
+        /// Sets `LastObservedAt` in place: [`Self::last_observed_at`] on a value held by `&mut`.
+        pub fn set_last_observed_at(&mut self, value: impl Into<Val<List<DateFilter>>>) -> &mut Self {
+            self.props.set("LastObservedAt", value.into());
+            self
+        }
+
+        /// `LastObservedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_last_observed_at(&self) -> ::std::option::Option<Val<List<DateFilter>>> {
+            crate::cfn::get_prop(&self.props, "LastObservedAt")
+        }
+
+        /// `NetworkProtocol`.
+        pub fn network_protocol(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("NetworkProtocol", value.into());
+            self
+        }
+
+        /// Sets `NetworkProtocol` in place: [`Self::network_protocol`] on a value held by `&mut`.
+        pub fn set_network_protocol(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("NetworkProtocol", value.into());
+            self
+        }
+
+        /// `NetworkProtocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_protocol(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "NetworkProtocol")
+        }
+
+        /// `PortRange`.
+        pub fn port_range(mut self, value: impl Into<Val<List<PortRangeFilter>>>) -> Self {
+            self.props.set("PortRange", value.into());
+            self
+        }
+
+        /// Sets `PortRange` in place: [`Self::port_range`] on a value held by `&mut`.
+        pub fn set_port_range(&mut self, value: impl Into<Val<List<PortRangeFilter>>>) -> &mut Self {
+            self.props.set("PortRange", value.into());
+            self
+        }
+
+        /// `PortRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port_range(&self) -> ::std::option::Option<Val<List<PortRangeFilter>>> {
+            crate::cfn::get_prop(&self.props, "PortRange")
+        }
+
+        /// `RelatedVulnerabilities`.
+        pub fn related_vulnerabilities(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("RelatedVulnerabilities", value.into());
+            self
+        }
+
+        /// Sets `RelatedVulnerabilities` in place: [`Self::related_vulnerabilities`] on a value held by `&mut`.
+        pub fn set_related_vulnerabilities(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("RelatedVulnerabilities", value.into());
+            self
+        }
+
+        /// `RelatedVulnerabilities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_related_vulnerabilities(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "RelatedVulnerabilities")
+        }
+
+        /// `ResourceId`.
+        pub fn resource_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceId", value.into());
+            self
+        }
+
+        /// Sets `ResourceId` in place: [`Self::resource_id`] on a value held by `&mut`.
+        pub fn set_resource_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceId", value.into());
+            self
+        }
+
+        /// `ResourceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceId")
+        }
+
+        /// `ResourceTags`.
+        pub fn resource_tags(mut self, value: impl Into<Val<List<MapFilter>>>) -> Self {
+            self.props.set("ResourceTags", value.into());
+            self
+        }
+
+        /// Sets `ResourceTags` in place: [`Self::resource_tags`] on a value held by `&mut`.
+        pub fn set_resource_tags(&mut self, value: impl Into<Val<List<MapFilter>>>) -> &mut Self {
+            self.props.set("ResourceTags", value.into());
+            self
+        }
+
+        /// `ResourceTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_tags(&self) -> ::std::option::Option<Val<List<MapFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceTags")
+        }
+
+        /// `ResourceType`.
+        pub fn resource_type(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("ResourceType", value.into());
+            self
+        }
+
+        /// Sets `ResourceType` in place: [`Self::resource_type`] on a value held by `&mut`.
+        pub fn set_resource_type(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("ResourceType", value.into());
+            self
+        }
+
+        /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_type(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "ResourceType")
+        }
+
+        /// `Severity`.
+        pub fn severity(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("Severity", value.into());
+            self
+        }
+
+        /// Sets `Severity` in place: [`Self::severity`] on a value held by `&mut`.
+        pub fn set_severity(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("Severity", value.into());
+            self
+        }
+
+        /// `Severity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_severity(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "Severity")
+        }
+
+        /// `Title`.
+        pub fn title(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// Sets `Title` in place: [`Self::title`] on a value held by `&mut`.
+        pub fn set_title(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("Title", value.into());
+            self
+        }
+
+        /// `Title` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_title(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "Title")
+        }
+
+        /// `UpdatedAt`.
+        pub fn updated_at(mut self, value: impl Into<Val<List<DateFilter>>>) -> Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// Sets `UpdatedAt` in place: [`Self::updated_at`] on a value held by `&mut`.
+        pub fn set_updated_at(&mut self, value: impl Into<Val<List<DateFilter>>>) -> &mut Self {
+            self.props.set("UpdatedAt", value.into());
+            self
+        }
+
+        /// `UpdatedAt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_updated_at(&self) -> ::std::option::Option<Val<List<DateFilter>>> {
+            crate::cfn::get_prop(&self.props, "UpdatedAt")
+        }
+
+        /// `VendorSeverity`.
+        pub fn vendor_severity(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("VendorSeverity", value.into());
+            self
+        }
+
+        /// Sets `VendorSeverity` in place: [`Self::vendor_severity`] on a value held by `&mut`.
+        pub fn set_vendor_severity(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("VendorSeverity", value.into());
+            self
+        }
+
+        /// `VendorSeverity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vendor_severity(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "VendorSeverity")
+        }
+
+        /// `VulnerabilityId`.
+        pub fn vulnerability_id(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("VulnerabilityId", value.into());
+            self
+        }
+
+        /// Sets `VulnerabilityId` in place: [`Self::vulnerability_id`] on a value held by `&mut`.
+        pub fn set_vulnerability_id(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("VulnerabilityId", value.into());
+            self
+        }
+
+        /// `VulnerabilityId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vulnerability_id(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "VulnerabilityId")
+        }
+
+        /// `VulnerabilitySource`.
+        pub fn vulnerability_source(mut self, value: impl Into<Val<List<StringFilter>>>) -> Self {
+            self.props.set("VulnerabilitySource", value.into());
+            self
+        }
+
+        /// Sets `VulnerabilitySource` in place: [`Self::vulnerability_source`] on a value held by `&mut`.
+        pub fn set_vulnerability_source(&mut self, value: impl Into<Val<List<StringFilter>>>) -> &mut Self {
+            self.props.set("VulnerabilitySource", value.into());
+            self
+        }
+
+        /// `VulnerabilitySource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vulnerability_source(&self) -> ::std::option::Option<Val<List<StringFilter>>> {
+            crate::cfn::get_prop(&self.props, "VulnerabilitySource")
+        }
+
+        /// `VulnerablePackages`.
+        pub fn vulnerable_packages(mut self, value: impl Into<Val<List<PackageFilter>>>) -> Self {
+            self.props.set("VulnerablePackages", value.into());
+            self
+        }
+
+        /// Sets `VulnerablePackages` in place: [`Self::vulnerable_packages`] on a value held by `&mut`.
+        pub fn set_vulnerable_packages(&mut self, value: impl Into<Val<List<PackageFilter>>>) -> &mut Self {
+            self.props.set("VulnerablePackages", value.into());
+            self
+        }
+
+        /// `VulnerablePackages` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vulnerable_packages(&self) -> ::std::option::Option<Val<List<PackageFilter>>> {
+            crate::cfn::get_prop(&self.props, "VulnerablePackages")
         }
     }
 
@@ -1459,14 +2679,28 @@ pub mod filter {
             StringFilter { props }
         }
 
-        prop! {
-            /// `Comparison`.
-            props, "Comparison", _, set_comparison, get_comparison, Val<StringComparison>
+        /// Sets `Comparison`, which `new` took, in place.
+        pub fn set_comparison(&mut self, value: impl Into<Val<StringComparison>>) -> &mut Self {
+            self.props.set("Comparison", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Comparison` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison(&self) -> ::std::option::Option<Val<StringComparison>> {
+            crate::cfn::get_prop(&self.props, "Comparison")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1501,14 +2735,40 @@ pub mod filter {
             NumberFilter { props }
         }
 
-        prop! {
-            /// `LowerInclusive`.
-            props, "LowerInclusive", lower_inclusive, set_lower_inclusive, get_lower_inclusive, Val<f64>
+        /// `LowerInclusive`.
+        pub fn lower_inclusive(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("LowerInclusive", value.into());
+            self
         }
 
-        prop! {
-            /// `UpperInclusive`.
-            props, "UpperInclusive", upper_inclusive, set_upper_inclusive, get_upper_inclusive, Val<f64>
+        /// Sets `LowerInclusive` in place: [`Self::lower_inclusive`] on a value held by `&mut`.
+        pub fn set_lower_inclusive(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("LowerInclusive", value.into());
+            self
+        }
+
+        /// `LowerInclusive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lower_inclusive(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "LowerInclusive")
+        }
+
+        /// `UpperInclusive`.
+        pub fn upper_inclusive(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("UpperInclusive", value.into());
+            self
+        }
+
+        /// Sets `UpperInclusive` in place: [`Self::upper_inclusive`] on a value held by `&mut`.
+        pub fn set_upper_inclusive(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("UpperInclusive", value.into());
+            self
+        }
+
+        /// `UpperInclusive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_upper_inclusive(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "UpperInclusive")
         }
     }
 
@@ -1527,14 +2787,40 @@ pub mod filter {
             DateFilter { props }
         }
 
-        prop! {
-            /// `EndInclusive`.
-            props, "EndInclusive", end_inclusive, set_end_inclusive, get_end_inclusive, Val<i64>
+        /// `EndInclusive`.
+        pub fn end_inclusive(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EndInclusive", value.into());
+            self
         }
 
-        prop! {
-            /// `StartInclusive`.
-            props, "StartInclusive", start_inclusive, set_start_inclusive, get_start_inclusive, Val<i64>
+        /// Sets `EndInclusive` in place: [`Self::end_inclusive`] on a value held by `&mut`.
+        pub fn set_end_inclusive(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EndInclusive", value.into());
+            self
+        }
+
+        /// `EndInclusive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_inclusive(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EndInclusive")
+        }
+
+        /// `StartInclusive`.
+        pub fn start_inclusive(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StartInclusive", value.into());
+            self
+        }
+
+        /// Sets `StartInclusive` in place: [`Self::start_inclusive`] on a value held by `&mut`.
+        pub fn set_start_inclusive(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StartInclusive", value.into());
+            self
+        }
+
+        /// `StartInclusive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_inclusive(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StartInclusive")
         }
     }
 
@@ -1553,14 +2839,40 @@ pub mod filter {
             PortRangeFilter { props }
         }
 
-        prop! {
-            /// `BeginInclusive`.
-            props, "BeginInclusive", begin_inclusive, set_begin_inclusive, get_begin_inclusive, Val<i64>
+        /// `BeginInclusive`.
+        pub fn begin_inclusive(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BeginInclusive", value.into());
+            self
         }
 
-        prop! {
-            /// `EndInclusive`.
-            props, "EndInclusive", end_inclusive, set_end_inclusive, get_end_inclusive, Val<i64>
+        /// Sets `BeginInclusive` in place: [`Self::begin_inclusive`] on a value held by `&mut`.
+        pub fn set_begin_inclusive(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BeginInclusive", value.into());
+            self
+        }
+
+        /// `BeginInclusive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_begin_inclusive(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BeginInclusive")
+        }
+
+        /// `EndInclusive`.
+        pub fn end_inclusive(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("EndInclusive", value.into());
+            self
+        }
+
+        /// Sets `EndInclusive` in place: [`Self::end_inclusive`] on a value held by `&mut`.
+        pub fn set_end_inclusive(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EndInclusive", value.into());
+            self
+        }
+
+        /// `EndInclusive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_inclusive(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EndInclusive")
         }
     }
 
@@ -1581,19 +2893,52 @@ pub mod filter {
             MapFilter { props }
         }
 
-        prop! {
-            /// `Comparison`.
-            props, "Comparison", _, set_comparison, get_comparison, Val<MapComparison>
+        /// Sets `Comparison`, which `new` took, in place.
+        pub fn set_comparison(&mut self, value: impl Into<Val<MapComparison>>) -> &mut Self {
+            self.props.set("Comparison", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `Comparison` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison(&self) -> ::std::option::Option<Val<MapComparison>> {
+            crate::cfn::get_prop(&self.props, "Comparison")
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1622,44 +2967,148 @@ pub mod filter {
             PackageFilter { props }
         }
 
-        prop! {
-            /// `Architecture`.
-            props, "Architecture", architecture, set_architecture, get_architecture, Val<StringFilter>
+        /// `Architecture`.
+        pub fn architecture(mut self, value: impl Into<Val<StringFilter>>) -> Self {
+            self.props.set("Architecture", value.into());
+            self
         }
 
-        prop! {
-            /// `Epoch`.
-            props, "Epoch", epoch, set_epoch, get_epoch, Val<NumberFilter>
+        /// Sets `Architecture` in place: [`Self::architecture`] on a value held by `&mut`.
+        pub fn set_architecture(&mut self, value: impl Into<Val<StringFilter>>) -> &mut Self {
+            self.props.set("Architecture", value.into());
+            self
         }
 
-        prop! {
-            /// `FilePath`.
-            props, "FilePath", file_path, set_file_path, get_file_path, Val<StringFilter>
+        /// `Architecture` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_architecture(&self) -> ::std::option::Option<Val<StringFilter>> {
+            crate::cfn::get_prop(&self.props, "Architecture")
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<StringFilter>
+        /// `Epoch`.
+        pub fn epoch(mut self, value: impl Into<Val<NumberFilter>>) -> Self {
+            self.props.set("Epoch", value.into());
+            self
         }
 
-        prop! {
-            /// `Release`.
-            props, "Release", release, set_release, get_release, Val<StringFilter>
+        /// Sets `Epoch` in place: [`Self::epoch`] on a value held by `&mut`.
+        pub fn set_epoch(&mut self, value: impl Into<Val<NumberFilter>>) -> &mut Self {
+            self.props.set("Epoch", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceLambdaLayerArn`.
-            props, "SourceLambdaLayerArn", source_lambda_layer_arn, set_source_lambda_layer_arn, get_source_lambda_layer_arn, Val<StringFilter>
+        /// `Epoch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_epoch(&self) -> ::std::option::Option<Val<NumberFilter>> {
+            crate::cfn::get_prop(&self.props, "Epoch")
         }
 
-        prop! {
-            /// `SourceLayerHash`.
-            props, "SourceLayerHash", source_layer_hash, set_source_layer_hash, get_source_layer_hash, Val<StringFilter>
+        /// `FilePath`.
+        pub fn file_path(mut self, value: impl Into<Val<StringFilter>>) -> Self {
+            self.props.set("FilePath", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`.
-            props, "Version", version, set_version, get_version, Val<StringFilter>
+        /// Sets `FilePath` in place: [`Self::file_path`] on a value held by `&mut`.
+        pub fn set_file_path(&mut self, value: impl Into<Val<StringFilter>>) -> &mut Self {
+            self.props.set("FilePath", value.into());
+            self
+        }
+
+        /// `FilePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_path(&self) -> ::std::option::Option<Val<StringFilter>> {
+            crate::cfn::get_prop(&self.props, "FilePath")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<StringFilter>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<StringFilter>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<StringFilter>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Release`.
+        pub fn release(mut self, value: impl Into<Val<StringFilter>>) -> Self {
+            self.props.set("Release", value.into());
+            self
+        }
+
+        /// Sets `Release` in place: [`Self::release`] on a value held by `&mut`.
+        pub fn set_release(&mut self, value: impl Into<Val<StringFilter>>) -> &mut Self {
+            self.props.set("Release", value.into());
+            self
+        }
+
+        /// `Release` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_release(&self) -> ::std::option::Option<Val<StringFilter>> {
+            crate::cfn::get_prop(&self.props, "Release")
+        }
+
+        /// `SourceLambdaLayerArn`.
+        pub fn source_lambda_layer_arn(mut self, value: impl Into<Val<StringFilter>>) -> Self {
+            self.props.set("SourceLambdaLayerArn", value.into());
+            self
+        }
+
+        /// Sets `SourceLambdaLayerArn` in place: [`Self::source_lambda_layer_arn`] on a value held by `&mut`.
+        pub fn set_source_lambda_layer_arn(&mut self, value: impl Into<Val<StringFilter>>) -> &mut Self {
+            self.props.set("SourceLambdaLayerArn", value.into());
+            self
+        }
+
+        /// `SourceLambdaLayerArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_lambda_layer_arn(&self) -> ::std::option::Option<Val<StringFilter>> {
+            crate::cfn::get_prop(&self.props, "SourceLambdaLayerArn")
+        }
+
+        /// `SourceLayerHash`.
+        pub fn source_layer_hash(mut self, value: impl Into<Val<StringFilter>>) -> Self {
+            self.props.set("SourceLayerHash", value.into());
+            self
+        }
+
+        /// Sets `SourceLayerHash` in place: [`Self::source_layer_hash`] on a value held by `&mut`.
+        pub fn set_source_layer_hash(&mut self, value: impl Into<Val<StringFilter>>) -> &mut Self {
+            self.props.set("SourceLayerHash", value.into());
+            self
+        }
+
+        /// `SourceLayerHash` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_layer_hash(&self) -> ::std::option::Option<Val<StringFilter>> {
+            crate::cfn::get_prop(&self.props, "SourceLayerHash")
+        }
+
+        /// `Version`.
+        pub fn version(mut self, value: impl Into<Val<StringFilter>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<StringFilter>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<StringFilter>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 }

@@ -43,50 +43,147 @@ impl Connection {
         Connection { core }
     }
 
-    prop! {
-        /// `ActivationKey`: The activation key for accepting a connection proposal from a partner
-        /// CSP. Mutually exclusive with EnvironmentId.
-        core.props, "ActivationKey", activation_key, set_activation_key, get_activation_key, Val<String>
+    /// `ActivationKey`: The activation key for accepting a connection proposal from a partner CSP.
+    /// Mutually exclusive with EnvironmentId.
+    pub fn activation_key(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ActivationKey", value.into());
+        self
     }
 
-    prop! {
-        /// `AttachPoint`: The logical attachment point in your AWS network where the managed
-        /// connection will be connected.
-        core.props, "AttachPoint", _, set_attach_point, get_attach_point, Val<connection::AttachPoint>
+    /// Sets `ActivationKey` in place: [`Self::activation_key`] on a value held by `&mut`.
+    pub fn set_activation_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ActivationKey", value.into());
+        self
     }
 
-    prop! {
-        /// `Bandwidth`: The bandwidth of the connection (e.g., 50Mbps, 1Gbps). Required when
-        /// creating a connection through AWS.
-        core.props, "Bandwidth", bandwidth, set_bandwidth, get_bandwidth, Val<String>
+    /// `ActivationKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_activation_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ActivationKey")
     }
 
-    prop! {
-        /// `Description`: A description of the connection.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AttachPoint`, which `new` took, in place.
+    pub fn set_attach_point(&mut self, value: impl Into<Val<connection::AttachPoint>>) -> &mut Self {
+        self.core.props.set("AttachPoint", value.into());
+        self
     }
 
-    prop! {
-        /// `EnvironmentId`: The ID of the environment for the connection. Required when creating a
-        /// connection through AWS. Mutually exclusive with ActivationKey.
-        core.props, "EnvironmentId", environment_id, set_environment_id, get_environment_id, Val<String>
+    /// `AttachPoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attach_point(&self) -> ::std::option::Option<Val<connection::AttachPoint>> {
+        crate::cfn::get_prop(&self.core.props, "AttachPoint")
     }
 
-    prop! {
-        /// `RemoteAccount`: The remote account identifier for the connection. Required when
-        /// creating a connection through AWS. Replaces RemoteOwnerAccount.
-        core.props, "RemoteAccount", remote_account, set_remote_account, get_remote_account, Val<connection::RemoteAccount>
+    /// `Bandwidth`: The bandwidth of the connection (e.g., 50Mbps, 1Gbps). Required when creating a
+    /// connection through AWS.
+    pub fn bandwidth(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Bandwidth", value.into());
+        self
     }
 
-    prop! {
-        /// `RemoteOwnerAccount`: Deprecated. Use RemoteAccount instead. The account ID of the
-        /// remote owner. Required when creating a connection through AWS.
-        core.props, "RemoteOwnerAccount", remote_owner_account, set_remote_owner_account, get_remote_owner_account, Val<String>
+    /// Sets `Bandwidth` in place: [`Self::bandwidth`] on a value held by `&mut`.
+    pub fn set_bandwidth(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Bandwidth", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Bandwidth` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bandwidth(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Bandwidth")
+    }
+
+    /// `Description`: A description of the connection.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `EnvironmentId`: The ID of the environment for the connection. Required when creating a
+    /// connection through AWS. Mutually exclusive with ActivationKey.
+    pub fn environment_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EnvironmentId", value.into());
+        self
+    }
+
+    /// Sets `EnvironmentId` in place: [`Self::environment_id`] on a value held by `&mut`.
+    pub fn set_environment_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EnvironmentId", value.into());
+        self
+    }
+
+    /// `EnvironmentId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentId")
+    }
+
+    /// `RemoteAccount`: The remote account identifier for the connection. Required when creating a
+    /// connection through AWS. Replaces RemoteOwnerAccount.
+    pub fn remote_account(mut self, value: impl Into<Val<connection::RemoteAccount>>) -> Self {
+        self.core.props.set("RemoteAccount", value.into());
+        self
+    }
+
+    /// Sets `RemoteAccount` in place: [`Self::remote_account`] on a value held by `&mut`.
+    pub fn set_remote_account(&mut self, value: impl Into<Val<connection::RemoteAccount>>) -> &mut Self {
+        self.core.props.set("RemoteAccount", value.into());
+        self
+    }
+
+    /// `RemoteAccount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_remote_account(&self) -> ::std::option::Option<Val<connection::RemoteAccount>> {
+        crate::cfn::get_prop(&self.core.props, "RemoteAccount")
+    }
+
+    /// `RemoteOwnerAccount`: Deprecated. Use RemoteAccount instead. The account ID of the remote
+    /// owner. Required when creating a connection through AWS.
+    pub fn remote_owner_account(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RemoteOwnerAccount", value.into());
+        self
+    }
+
+    /// Sets `RemoteOwnerAccount` in place: [`Self::remote_owner_account`] on a value held by `&mut`.
+    pub fn set_remote_owner_account(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RemoteOwnerAccount", value.into());
+        self
+    }
+
+    /// `RemoteOwnerAccount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_remote_owner_account(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RemoteOwnerAccount")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -164,14 +261,40 @@ pub mod connection {
             AttachPoint { props }
         }
 
-        prop! {
-            /// `Arn`: The ARN of the resource to attach to.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// `Arn`: The ARN of the resource to attach to.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `DirectConnectGateway`: The ID of the Direct Connect Gateway to attach to.
-            props, "DirectConnectGateway", direct_connect_gateway, set_direct_connect_gateway, get_direct_connect_gateway, Val<String>
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
+        }
+
+        /// `DirectConnectGateway`: The ID of the Direct Connect Gateway to attach to.
+        pub fn direct_connect_gateway(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DirectConnectGateway", value.into());
+            self
+        }
+
+        /// Sets `DirectConnectGateway` in place: [`Self::direct_connect_gateway`] on a value held by `&mut`.
+        pub fn set_direct_connect_gateway(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DirectConnectGateway", value.into());
+            self
+        }
+
+        /// `DirectConnectGateway` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_direct_connect_gateway(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DirectConnectGateway")
         }
     }
 
@@ -193,9 +316,16 @@ pub mod connection {
             RemoteAccount { props }
         }
 
-        prop! {
-            /// `Identifier`: The identifier of the remote account.
-            props, "Identifier", _, set_identifier, get_identifier, Val<String>
+        /// Sets `Identifier`, which `new` took, in place.
+        pub fn set_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Identifier", value.into());
+            self
+        }
+
+        /// `Identifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Identifier")
         }
     }
 }

@@ -42,64 +42,217 @@ impl Monitor {
         Monitor { core }
     }
 
-    prop! {
-        /// `HealthEventsConfig`.
-        core.props, "HealthEventsConfig", health_events_config, set_health_events_config, get_health_events_config, Val<monitor::HealthEventsConfig>
+    /// `HealthEventsConfig`.
+    pub fn health_events_config(mut self, value: impl Into<Val<monitor::HealthEventsConfig>>) -> Self {
+        self.core.props.set("HealthEventsConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `IncludeLinkedAccounts`.
-        core.props, "IncludeLinkedAccounts", include_linked_accounts, set_include_linked_accounts, get_include_linked_accounts, Val<bool>
+    /// Sets `HealthEventsConfig` in place: [`Self::health_events_config`] on a value held by `&mut`.
+    pub fn set_health_events_config(&mut self, value: impl Into<Val<monitor::HealthEventsConfig>>) -> &mut Self {
+        self.core.props.set("HealthEventsConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `InternetMeasurementsLogDelivery`.
-        core.props, "InternetMeasurementsLogDelivery", internet_measurements_log_delivery, set_internet_measurements_log_delivery, get_internet_measurements_log_delivery, Val<monitor::InternetMeasurementsLogDelivery>
+    /// `HealthEventsConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_health_events_config(&self) -> ::std::option::Option<Val<monitor::HealthEventsConfig>> {
+        crate::cfn::get_prop(&self.core.props, "HealthEventsConfig")
     }
 
-    prop! {
-        /// `LinkedAccountId`.
-        core.props, "LinkedAccountId", linked_account_id, set_linked_account_id, get_linked_account_id, Val<String>
+    /// `IncludeLinkedAccounts`.
+    pub fn include_linked_accounts(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IncludeLinkedAccounts", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxCityNetworksToMonitor`.
-        core.props, "MaxCityNetworksToMonitor", max_city_networks_to_monitor, set_max_city_networks_to_monitor, get_max_city_networks_to_monitor, Val<i64>
+    /// Sets `IncludeLinkedAccounts` in place: [`Self::include_linked_accounts`] on a value held by `&mut`.
+    pub fn set_include_linked_accounts(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IncludeLinkedAccounts", value.into());
+        self
     }
 
-    prop! {
-        /// `MonitorName`.
-        core.props, "MonitorName", _, set_monitor_name, get_monitor_name, Val<String>
+    /// `IncludeLinkedAccounts` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_include_linked_accounts(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IncludeLinkedAccounts")
     }
 
-    prop! {
-        /// `Resources`.
-        core.props, "Resources", resources, set_resources, get_resources, Val<List<String>>
+    /// `InternetMeasurementsLogDelivery`.
+    pub fn internet_measurements_log_delivery(mut self, value: impl Into<Val<monitor::InternetMeasurementsLogDelivery>>) -> Self {
+        self.core.props.set("InternetMeasurementsLogDelivery", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourcesToAdd`.
-        core.props, "ResourcesToAdd", resources_to_add, set_resources_to_add, get_resources_to_add, Val<List<String>>
+    /// Sets `InternetMeasurementsLogDelivery` in place: [`Self::internet_measurements_log_delivery`]
+    /// on a value held by `&mut`.
+    pub fn set_internet_measurements_log_delivery(&mut self, value: impl Into<Val<monitor::InternetMeasurementsLogDelivery>>) -> &mut Self {
+        self.core.props.set("InternetMeasurementsLogDelivery", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourcesToRemove`.
-        core.props, "ResourcesToRemove", resources_to_remove, set_resources_to_remove, get_resources_to_remove, Val<List<String>>
+    /// `InternetMeasurementsLogDelivery` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_internet_measurements_log_delivery(&self) -> ::std::option::Option<Val<monitor::InternetMeasurementsLogDelivery>> {
+        crate::cfn::get_prop(&self.core.props, "InternetMeasurementsLogDelivery")
     }
 
-    prop! {
-        /// `Status`.
-        core.props, "Status", status, set_status, get_status, Val<monitor::MonitorConfigState>
+    /// `LinkedAccountId`.
+    pub fn linked_account_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LinkedAccountId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `LinkedAccountId` in place: [`Self::linked_account_id`] on a value held by `&mut`.
+    pub fn set_linked_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LinkedAccountId", value.into());
+        self
     }
 
-    prop! {
-        /// `TrafficPercentageToMonitor`.
-        core.props, "TrafficPercentageToMonitor", traffic_percentage_to_monitor, set_traffic_percentage_to_monitor, get_traffic_percentage_to_monitor, Val<i64>
+    /// `LinkedAccountId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_linked_account_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LinkedAccountId")
+    }
+
+    /// `MaxCityNetworksToMonitor`.
+    pub fn max_city_networks_to_monitor(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxCityNetworksToMonitor", value.into());
+        self
+    }
+
+    /// Sets `MaxCityNetworksToMonitor` in place: [`Self::max_city_networks_to_monitor`] on a value
+    /// held by `&mut`.
+    pub fn set_max_city_networks_to_monitor(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxCityNetworksToMonitor", value.into());
+        self
+    }
+
+    /// `MaxCityNetworksToMonitor` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_city_networks_to_monitor(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxCityNetworksToMonitor")
+    }
+
+    /// Sets `MonitorName`, which `new` took, in place.
+    pub fn set_monitor_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MonitorName", value.into());
+        self
+    }
+
+    /// `MonitorName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_monitor_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MonitorName")
+    }
+
+    /// `Resources`.
+    pub fn resources(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Resources", value.into());
+        self
+    }
+
+    /// Sets `Resources` in place: [`Self::resources`] on a value held by `&mut`.
+    pub fn set_resources(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Resources", value.into());
+        self
+    }
+
+    /// `Resources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resources(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Resources")
+    }
+
+    /// `ResourcesToAdd`.
+    pub fn resources_to_add(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ResourcesToAdd", value.into());
+        self
+    }
+
+    /// Sets `ResourcesToAdd` in place: [`Self::resources_to_add`] on a value held by `&mut`.
+    pub fn set_resources_to_add(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ResourcesToAdd", value.into());
+        self
+    }
+
+    /// `ResourcesToAdd` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resources_to_add(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourcesToAdd")
+    }
+
+    /// `ResourcesToRemove`.
+    pub fn resources_to_remove(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ResourcesToRemove", value.into());
+        self
+    }
+
+    /// Sets `ResourcesToRemove` in place: [`Self::resources_to_remove`] on a value held by `&mut`.
+    pub fn set_resources_to_remove(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ResourcesToRemove", value.into());
+        self
+    }
+
+    /// `ResourcesToRemove` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resources_to_remove(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourcesToRemove")
+    }
+
+    /// `Status`.
+    pub fn status(mut self, value: impl Into<Val<monitor::MonitorConfigState>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<monitor::MonitorConfigState>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<monitor::MonitorConfigState>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TrafficPercentageToMonitor`.
+    pub fn traffic_percentage_to_monitor(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("TrafficPercentageToMonitor", value.into());
+        self
+    }
+
+    /// Sets `TrafficPercentageToMonitor` in place: [`Self::traffic_percentage_to_monitor`] on a
+    /// value held by `&mut`.
+    pub fn set_traffic_percentage_to_monitor(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("TrafficPercentageToMonitor", value.into());
+        self
+    }
+
+    /// `TrafficPercentageToMonitor` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_traffic_percentage_to_monitor(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "TrafficPercentageToMonitor")
     }
 
     /// `Ref`: the resource's identifier.
@@ -158,24 +311,80 @@ pub mod monitor {
             HealthEventsConfig { props }
         }
 
-        prop! {
-            /// `AvailabilityLocalHealthEventsConfig`.
-            props, "AvailabilityLocalHealthEventsConfig", availability_local_health_events_config, set_availability_local_health_events_config, get_availability_local_health_events_config, Val<LocalHealthEventsConfig>
+        /// `AvailabilityLocalHealthEventsConfig`.
+        pub fn availability_local_health_events_config(mut self, value: impl Into<Val<LocalHealthEventsConfig>>) -> Self {
+            self.props.set("AvailabilityLocalHealthEventsConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `AvailabilityScoreThreshold`.
-            props, "AvailabilityScoreThreshold", availability_score_threshold, set_availability_score_threshold, get_availability_score_threshold, Val<f64>
+        /// Sets `AvailabilityLocalHealthEventsConfig` in place: [`Self::availability_local_health_events_config`]
+        /// on a value held by `&mut`.
+        pub fn set_availability_local_health_events_config(&mut self, value: impl Into<Val<LocalHealthEventsConfig>>) -> &mut Self {
+            self.props.set("AvailabilityLocalHealthEventsConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `PerformanceLocalHealthEventsConfig`.
-            props, "PerformanceLocalHealthEventsConfig", performance_local_health_events_config, set_performance_local_health_events_config, get_performance_local_health_events_config, Val<LocalHealthEventsConfig>
+        /// `AvailabilityLocalHealthEventsConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_availability_local_health_events_config(&self) -> ::std::option::Option<Val<LocalHealthEventsConfig>> {
+            crate::cfn::get_prop(&self.props, "AvailabilityLocalHealthEventsConfig")
         }
 
-        prop! {
-            /// `PerformanceScoreThreshold`.
-            props, "PerformanceScoreThreshold", performance_score_threshold, set_performance_score_threshold, get_performance_score_threshold, Val<f64>
+        /// `AvailabilityScoreThreshold`.
+        pub fn availability_score_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("AvailabilityScoreThreshold", value.into());
+            self
+        }
+
+        /// Sets `AvailabilityScoreThreshold` in place: [`Self::availability_score_threshold`] on a
+        /// value held by `&mut`.
+        pub fn set_availability_score_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("AvailabilityScoreThreshold", value.into());
+            self
+        }
+
+        /// `AvailabilityScoreThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_availability_score_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "AvailabilityScoreThreshold")
+        }
+
+        /// `PerformanceLocalHealthEventsConfig`.
+        pub fn performance_local_health_events_config(mut self, value: impl Into<Val<LocalHealthEventsConfig>>) -> Self {
+            self.props.set("PerformanceLocalHealthEventsConfig", value.into());
+            self
+        }
+
+        /// Sets `PerformanceLocalHealthEventsConfig` in place: [`Self::performance_local_health_events_config`]
+        /// on a value held by `&mut`.
+        pub fn set_performance_local_health_events_config(&mut self, value: impl Into<Val<LocalHealthEventsConfig>>) -> &mut Self {
+            self.props.set("PerformanceLocalHealthEventsConfig", value.into());
+            self
+        }
+
+        /// `PerformanceLocalHealthEventsConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_performance_local_health_events_config(&self) -> ::std::option::Option<Val<LocalHealthEventsConfig>> {
+            crate::cfn::get_prop(&self.props, "PerformanceLocalHealthEventsConfig")
+        }
+
+        /// `PerformanceScoreThreshold`.
+        pub fn performance_score_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("PerformanceScoreThreshold", value.into());
+            self
+        }
+
+        /// Sets `PerformanceScoreThreshold` in place: [`Self::performance_score_threshold`] on a value
+        /// held by `&mut`.
+        pub fn set_performance_score_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("PerformanceScoreThreshold", value.into());
+            self
+        }
+
+        /// `PerformanceScoreThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_performance_score_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "PerformanceScoreThreshold")
         }
     }
 
@@ -194,19 +403,58 @@ pub mod monitor {
             LocalHealthEventsConfig { props }
         }
 
-        prop! {
-            /// `HealthScoreThreshold`.
-            props, "HealthScoreThreshold", health_score_threshold, set_health_score_threshold, get_health_score_threshold, Val<f64>
+        /// `HealthScoreThreshold`.
+        pub fn health_score_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("HealthScoreThreshold", value.into());
+            self
         }
 
-        prop! {
-            /// `MinTrafficImpact`.
-            props, "MinTrafficImpact", min_traffic_impact, set_min_traffic_impact, get_min_traffic_impact, Val<f64>
+        /// Sets `HealthScoreThreshold` in place: [`Self::health_score_threshold`] on a value held by `&mut`.
+        pub fn set_health_score_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("HealthScoreThreshold", value.into());
+            self
         }
 
-        prop! {
-            /// `Status`.
-            props, "Status", status, set_status, get_status, Val<LocalHealthEventsConfigStatus>
+        /// `HealthScoreThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_health_score_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "HealthScoreThreshold")
+        }
+
+        /// `MinTrafficImpact`.
+        pub fn min_traffic_impact(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MinTrafficImpact", value.into());
+            self
+        }
+
+        /// Sets `MinTrafficImpact` in place: [`Self::min_traffic_impact`] on a value held by `&mut`.
+        pub fn set_min_traffic_impact(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinTrafficImpact", value.into());
+            self
+        }
+
+        /// `MinTrafficImpact` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_traffic_impact(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinTrafficImpact")
+        }
+
+        /// `Status`.
+        pub fn status(mut self, value: impl Into<Val<LocalHealthEventsConfigStatus>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<LocalHealthEventsConfigStatus>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<LocalHealthEventsConfigStatus>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -238,9 +486,22 @@ pub mod monitor {
             InternetMeasurementsLogDelivery { props }
         }
 
-        prop! {
-            /// `S3Config`.
-            props, "S3Config", s3_config, set_s3_config, get_s3_config, Val<S3Config>
+        /// `S3Config`.
+        pub fn s3_config(mut self, value: impl Into<Val<S3Config>>) -> Self {
+            self.props.set("S3Config", value.into());
+            self
+        }
+
+        /// Sets `S3Config` in place: [`Self::s3_config`] on a value held by `&mut`.
+        pub fn set_s3_config(&mut self, value: impl Into<Val<S3Config>>) -> &mut Self {
+            self.props.set("S3Config", value.into());
+            self
+        }
+
+        /// `S3Config` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_config(&self) -> ::std::option::Option<Val<S3Config>> {
+            crate::cfn::get_prop(&self.props, "S3Config")
         }
     }
 
@@ -259,19 +520,58 @@ pub mod monitor {
             S3Config { props }
         }
 
-        prop! {
-            /// `BucketName`.
-            props, "BucketName", bucket_name, set_bucket_name, get_bucket_name, Val<String>
+        /// `BucketName`.
+        pub fn bucket_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `BucketPrefix`.
-            props, "BucketPrefix", bucket_prefix, set_bucket_prefix, get_bucket_prefix, Val<String>
+        /// Sets `BucketName` in place: [`Self::bucket_name`] on a value held by `&mut`.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `LogDeliveryStatus`.
-            props, "LogDeliveryStatus", log_delivery_status, set_log_delivery_status, get_log_delivery_status, Val<S3ConfigLogDeliveryStatus>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
+        }
+
+        /// `BucketPrefix`.
+        pub fn bucket_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// Sets `BucketPrefix` in place: [`Self::bucket_prefix`] on a value held by `&mut`.
+        pub fn set_bucket_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketPrefix", value.into());
+            self
+        }
+
+        /// `BucketPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketPrefix")
+        }
+
+        /// `LogDeliveryStatus`.
+        pub fn log_delivery_status(mut self, value: impl Into<Val<S3ConfigLogDeliveryStatus>>) -> Self {
+            self.props.set("LogDeliveryStatus", value.into());
+            self
+        }
+
+        /// Sets `LogDeliveryStatus` in place: [`Self::log_delivery_status`] on a value held by `&mut`.
+        pub fn set_log_delivery_status(&mut self, value: impl Into<Val<S3ConfigLogDeliveryStatus>>) -> &mut Self {
+            self.props.set("LogDeliveryStatus", value.into());
+            self
+        }
+
+        /// `LogDeliveryStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_delivery_status(&self) -> ::std::option::Option<Val<S3ConfigLogDeliveryStatus>> {
+            crate::cfn::get_prop(&self.props, "LogDeliveryStatus")
         }
     }
 

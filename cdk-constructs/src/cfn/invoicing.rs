@@ -51,34 +51,95 @@ impl InvoiceUnit {
         InvoiceUnit { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `InvoiceReceiver`.
-        core.props, "InvoiceReceiver", _, set_invoice_receiver, get_invoice_receiver, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ResourceTags`.
-        core.props, "ResourceTags", resource_tags, set_resource_tags, get_resource_tags, Val<List<Tag>>
+    /// Sets `InvoiceReceiver`, which `new` took, in place.
+    pub fn set_invoice_receiver(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("InvoiceReceiver", value.into());
+        self
     }
 
-    prop! {
-        /// `Rule`.
-        core.props, "Rule", _, set_rule, get_rule, Val<invoice_unit::Rule>
+    /// `InvoiceReceiver` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_invoice_receiver(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "InvoiceReceiver")
     }
 
-    prop! {
-        /// `TaxInheritanceDisabled`.
-        core.props, "TaxInheritanceDisabled", tax_inheritance_disabled, set_tax_inheritance_disabled, get_tax_inheritance_disabled, Val<bool>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ResourceTags`.
+    pub fn resource_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("ResourceTags", value.into());
+        self
+    }
+
+    /// Sets `ResourceTags` in place: [`Self::resource_tags`] on a value held by `&mut`.
+    pub fn set_resource_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("ResourceTags", value.into());
+        self
+    }
+
+    /// `ResourceTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceTags")
+    }
+
+    /// Sets `Rule`, which `new` took, in place.
+    pub fn set_rule(&mut self, value: impl Into<Val<invoice_unit::Rule>>) -> &mut Self {
+        self.core.props.set("Rule", value.into());
+        self
+    }
+
+    /// `Rule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule(&self) -> ::std::option::Option<Val<invoice_unit::Rule>> {
+        crate::cfn::get_prop(&self.core.props, "Rule")
+    }
+
+    /// `TaxInheritanceDisabled`.
+    pub fn tax_inheritance_disabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("TaxInheritanceDisabled", value.into());
+        self
+    }
+
+    /// Sets `TaxInheritanceDisabled` in place: [`Self::tax_inheritance_disabled`] on a value held
+    /// by `&mut`.
+    pub fn set_tax_inheritance_disabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("TaxInheritanceDisabled", value.into());
+        self
+    }
+
+    /// `TaxInheritanceDisabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tax_inheritance_disabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "TaxInheritanceDisabled")
     }
 
     /// `Ref`: the resource's identifier.
@@ -122,9 +183,16 @@ pub mod invoice_unit {
             Rule { props }
         }
 
-        prop! {
-            /// `LinkedAccounts`.
-            props, "LinkedAccounts", _, set_linked_accounts, get_linked_accounts, Val<List<String>>
+        /// Sets `LinkedAccounts`, which `new` took, in place.
+        pub fn set_linked_accounts(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("LinkedAccounts", value.into());
+            self
+        }
+
+        /// `LinkedAccounts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_linked_accounts(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "LinkedAccounts")
         }
     }
 }
@@ -180,80 +248,214 @@ impl ProcurementPortalPreference {
         ProcurementPortalPreference { core }
     }
 
-    prop! {
-        /// `BuyerDomain`: The domain identifier for the buyer in the procurement portal.
-        core.props, "BuyerDomain", _, set_buyer_domain, get_buyer_domain, Val<procurement_portal_preference::BuyerDomain>
+    /// Sets `BuyerDomain`, which `new` took, in place.
+    pub fn set_buyer_domain(&mut self, value: impl Into<Val<procurement_portal_preference::BuyerDomain>>) -> &mut Self {
+        self.core.props.set("BuyerDomain", value.into());
+        self
     }
 
-    prop! {
-        /// `BuyerIdentifier`: The unique identifier for the buyer in the procurement portal.
-        core.props, "BuyerIdentifier", _, set_buyer_identifier, get_buyer_identifier, Val<String>
+    /// `BuyerDomain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_buyer_domain(&self) -> ::std::option::Option<Val<procurement_portal_preference::BuyerDomain>> {
+        crate::cfn::get_prop(&self.core.props, "BuyerDomain")
     }
 
-    prop! {
-        /// `Contacts`: List of contact information for portal administrators and technical
-        /// contacts.
-        core.props, "Contacts", _, set_contacts, get_contacts, Val<List<procurement_portal_preference::Contact>>
+    /// Sets `BuyerIdentifier`, which `new` took, in place.
+    pub fn set_buyer_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BuyerIdentifier", value.into());
+        self
     }
 
-    prop! {
-        /// `EinvoiceDeliveryEnabled`: Indicates whether e-invoice delivery is enabled for this
-        /// procurement portal preference.
-        core.props, "EinvoiceDeliveryEnabled", _, set_einvoice_delivery_enabled, get_einvoice_delivery_enabled, Val<bool>
+    /// `BuyerIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_buyer_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BuyerIdentifier")
     }
 
-    prop! {
-        /// `EinvoiceDeliveryPreference`: Specifies the preferences for e-invoice delivery.
-        core.props, "EinvoiceDeliveryPreference", einvoice_delivery_preference, set_einvoice_delivery_preference, get_einvoice_delivery_preference, Val<procurement_portal_preference::EinvoiceDeliveryPreference>
+    /// Sets `Contacts`, which `new` took, in place.
+    pub fn set_contacts(&mut self, value: impl Into<Val<List<procurement_portal_preference::Contact>>>) -> &mut Self {
+        self.core.props.set("Contacts", value.into());
+        self
     }
 
-    prop! {
-        /// `ProcurementPortalInstanceEndpoint`: The endpoint URL where e-invoices are delivered to
-        /// the procurement portal.
-        core.props, "ProcurementPortalInstanceEndpoint", procurement_portal_instance_endpoint, set_procurement_portal_instance_endpoint, get_procurement_portal_instance_endpoint, Val<String>
+    /// `Contacts` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_contacts(&self) -> ::std::option::Option<Val<List<procurement_portal_preference::Contact>>> {
+        crate::cfn::get_prop(&self.core.props, "Contacts")
     }
 
-    prop! {
-        /// `ProcurementPortalName`: The name of the procurement portal.
-        core.props, "ProcurementPortalName", _, set_procurement_portal_name, get_procurement_portal_name, Val<procurement_portal_preference::ProcurementPortalName>
+    /// Sets `EinvoiceDeliveryEnabled`, which `new` took, in place.
+    pub fn set_einvoice_delivery_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EinvoiceDeliveryEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `ProcurementPortalSharedSecret`: The shared secret or authentication credential used for
-        /// secure communication with the procurement portal.
-        core.props, "ProcurementPortalSharedSecret", procurement_portal_shared_secret, set_procurement_portal_shared_secret, get_procurement_portal_shared_secret, Val<String>
+    /// `EinvoiceDeliveryEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_einvoice_delivery_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EinvoiceDeliveryEnabled")
     }
 
-    prop! {
-        /// `PurchaseOrderRetrievalEnabled`: Indicates whether purchase order retrieval is enabled
-        /// for this procurement portal preference.
-        core.props, "PurchaseOrderRetrievalEnabled", _, set_purchase_order_retrieval_enabled, get_purchase_order_retrieval_enabled, Val<bool>
+    /// `EinvoiceDeliveryPreference`: Specifies the preferences for e-invoice delivery.
+    pub fn einvoice_delivery_preference(mut self, value: impl Into<Val<procurement_portal_preference::EinvoiceDeliveryPreference>>) -> Self {
+        self.core.props.set("EinvoiceDeliveryPreference", value.into());
+        self
     }
 
-    prop! {
-        /// `Selector`: Specifies criteria for selecting which invoices should be processed.
-        core.props, "Selector", selector, set_selector, get_selector, Val<procurement_portal_preference::ProcurementPortalPreferenceSelector>
+    /// Sets `EinvoiceDeliveryPreference` in place: [`Self::einvoice_delivery_preference`] on a
+    /// value held by `&mut`.
+    pub fn set_einvoice_delivery_preference(&mut self, value: impl Into<Val<procurement_portal_preference::EinvoiceDeliveryPreference>>) -> &mut Self {
+        self.core.props.set("EinvoiceDeliveryPreference", value.into());
+        self
     }
 
-    prop! {
-        /// `SupplierDomain`: The domain identifier for the supplier in the procurement portal.
-        core.props, "SupplierDomain", _, set_supplier_domain, get_supplier_domain, Val<procurement_portal_preference::SupplierDomain>
+    /// `EinvoiceDeliveryPreference` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_einvoice_delivery_preference(&self) -> ::std::option::Option<Val<procurement_portal_preference::EinvoiceDeliveryPreference>> {
+        crate::cfn::get_prop(&self.core.props, "EinvoiceDeliveryPreference")
     }
 
-    prop! {
-        /// `SupplierIdentifier`: The unique identifier for the supplier in the procurement portal.
-        core.props, "SupplierIdentifier", _, set_supplier_identifier, get_supplier_identifier, Val<String>
+    /// `ProcurementPortalInstanceEndpoint`: The endpoint URL where e-invoices are delivered to the
+    /// procurement portal.
+    pub fn procurement_portal_instance_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProcurementPortalInstanceEndpoint", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags associated with this procurement portal preference.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ProcurementPortalInstanceEndpoint` in place: [`Self::procurement_portal_instance_endpoint`]
+    /// on a value held by `&mut`.
+    pub fn set_procurement_portal_instance_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProcurementPortalInstanceEndpoint", value.into());
+        self
     }
 
-    prop! {
-        /// `TestEnvPreference`: Configuration settings for the test environment of the procurement
-        /// portal.
-        core.props, "TestEnvPreference", test_env_preference, set_test_env_preference, get_test_env_preference, Val<procurement_portal_preference::TestEnvPreference>
+    /// `ProcurementPortalInstanceEndpoint` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_procurement_portal_instance_endpoint(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProcurementPortalInstanceEndpoint")
+    }
+
+    /// Sets `ProcurementPortalName`, which `new` took, in place.
+    pub fn set_procurement_portal_name(&mut self, value: impl Into<Val<procurement_portal_preference::ProcurementPortalName>>) -> &mut Self {
+        self.core.props.set("ProcurementPortalName", value.into());
+        self
+    }
+
+    /// `ProcurementPortalName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_procurement_portal_name(&self) -> ::std::option::Option<Val<procurement_portal_preference::ProcurementPortalName>> {
+        crate::cfn::get_prop(&self.core.props, "ProcurementPortalName")
+    }
+
+    /// `ProcurementPortalSharedSecret`: The shared secret or authentication credential used for
+    /// secure communication with the procurement portal.
+    pub fn procurement_portal_shared_secret(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProcurementPortalSharedSecret", value.into());
+        self
+    }
+
+    /// Sets `ProcurementPortalSharedSecret` in place: [`Self::procurement_portal_shared_secret`] on
+    /// a value held by `&mut`.
+    pub fn set_procurement_portal_shared_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProcurementPortalSharedSecret", value.into());
+        self
+    }
+
+    /// `ProcurementPortalSharedSecret` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_procurement_portal_shared_secret(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProcurementPortalSharedSecret")
+    }
+
+    /// Sets `PurchaseOrderRetrievalEnabled`, which `new` took, in place.
+    pub fn set_purchase_order_retrieval_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PurchaseOrderRetrievalEnabled", value.into());
+        self
+    }
+
+    /// `PurchaseOrderRetrievalEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_purchase_order_retrieval_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PurchaseOrderRetrievalEnabled")
+    }
+
+    /// `Selector`: Specifies criteria for selecting which invoices should be processed.
+    pub fn selector(mut self, value: impl Into<Val<procurement_portal_preference::ProcurementPortalPreferenceSelector>>) -> Self {
+        self.core.props.set("Selector", value.into());
+        self
+    }
+
+    /// Sets `Selector` in place: [`Self::selector`] on a value held by `&mut`.
+    pub fn set_selector(&mut self, value: impl Into<Val<procurement_portal_preference::ProcurementPortalPreferenceSelector>>) -> &mut Self {
+        self.core.props.set("Selector", value.into());
+        self
+    }
+
+    /// `Selector` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_selector(&self) -> ::std::option::Option<Val<procurement_portal_preference::ProcurementPortalPreferenceSelector>> {
+        crate::cfn::get_prop(&self.core.props, "Selector")
+    }
+
+    /// Sets `SupplierDomain`, which `new` took, in place.
+    pub fn set_supplier_domain(&mut self, value: impl Into<Val<procurement_portal_preference::SupplierDomain>>) -> &mut Self {
+        self.core.props.set("SupplierDomain", value.into());
+        self
+    }
+
+    /// `SupplierDomain` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_supplier_domain(&self) -> ::std::option::Option<Val<procurement_portal_preference::SupplierDomain>> {
+        crate::cfn::get_prop(&self.core.props, "SupplierDomain")
+    }
+
+    /// Sets `SupplierIdentifier`, which `new` took, in place.
+    pub fn set_supplier_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SupplierIdentifier", value.into());
+        self
+    }
+
+    /// `SupplierIdentifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_supplier_identifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SupplierIdentifier")
+    }
+
+    /// `Tags`: The tags associated with this procurement portal preference.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TestEnvPreference`: Configuration settings for the test environment of the procurement
+    /// portal.
+    pub fn test_env_preference(mut self, value: impl Into<Val<procurement_portal_preference::TestEnvPreference>>) -> Self {
+        self.core.props.set("TestEnvPreference", value.into());
+        self
+    }
+
+    /// Sets `TestEnvPreference` in place: [`Self::test_env_preference`] on a value held by `&mut`.
+    pub fn set_test_env_preference(&mut self, value: impl Into<Val<procurement_portal_preference::TestEnvPreference>>) -> &mut Self {
+        self.core.props.set("TestEnvPreference", value.into());
+        self
+    }
+
+    /// `TestEnvPreference` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_test_env_preference(&self) -> ::std::option::Option<Val<procurement_portal_preference::TestEnvPreference>> {
+        crate::cfn::get_prop(&self.core.props, "TestEnvPreference")
     }
 
     /// `Ref`: the resource's identifier.
@@ -342,14 +544,40 @@ pub mod procurement_portal_preference {
             Contact { props }
         }
 
-        prop! {
-            /// `Email`: The email address of the contact person or role.
-            props, "Email", email, set_email, get_email, Val<String>
+        /// `Email`: The email address of the contact person or role.
+        pub fn email(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Email", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the contact person or role.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `Email` in place: [`Self::email`] on a value held by `&mut`.
+        pub fn set_email(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Email", value.into());
+            self
+        }
+
+        /// `Email` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_email(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Email")
+        }
+
+        /// `Name`: The name of the contact person or role.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -369,37 +597,120 @@ pub mod procurement_portal_preference {
             EinvoiceDeliveryPreference { props }
         }
 
-        prop! {
-            /// `ConnectionTestingMethod`: The method to use for testing the connection to the
-            /// procurement portal.
-            props, "ConnectionTestingMethod", connection_testing_method, set_connection_testing_method, get_connection_testing_method, Val<EinvoiceDeliveryPreferenceConnectionTestingMethod>
+        /// `ConnectionTestingMethod`: The method to use for testing the connection to the procurement
+        /// portal.
+        pub fn connection_testing_method(mut self, value: impl Into<Val<EinvoiceDeliveryPreferenceConnectionTestingMethod>>) -> Self {
+            self.props.set("ConnectionTestingMethod", value.into());
+            self
         }
 
-        prop! {
-            /// `EinvoiceDeliveryActivationDate`: The ISO 8601 date-time when e-invoice delivery should
-            /// be activated.
-            props, "EinvoiceDeliveryActivationDate", einvoice_delivery_activation_date, set_einvoice_delivery_activation_date, get_einvoice_delivery_activation_date, Val<String>
+        /// Sets `ConnectionTestingMethod` in place: [`Self::connection_testing_method`] on a value held
+        /// by `&mut`.
+        pub fn set_connection_testing_method(&mut self, value: impl Into<Val<EinvoiceDeliveryPreferenceConnectionTestingMethod>>) -> &mut Self {
+            self.props.set("ConnectionTestingMethod", value.into());
+            self
         }
 
-        prop! {
-            /// `EinvoiceDeliveryAttachmentTypes`: The types of attachments to include with the
-            /// e-invoice delivery.
-            props, "EinvoiceDeliveryAttachmentTypes", einvoice_delivery_attachment_types, set_einvoice_delivery_attachment_types, get_einvoice_delivery_attachment_types, Val<List<EinvoiceDeliveryPreferenceEinvoiceDeliveryAttachmentTypes>>
+        /// `ConnectionTestingMethod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_testing_method(&self) -> ::std::option::Option<Val<EinvoiceDeliveryPreferenceConnectionTestingMethod>> {
+            crate::cfn::get_prop(&self.props, "ConnectionTestingMethod")
         }
 
-        prop! {
-            /// `EinvoiceDeliveryDocumentTypes`: The types of e-invoice documents to be delivered.
-            props, "EinvoiceDeliveryDocumentTypes", einvoice_delivery_document_types, set_einvoice_delivery_document_types, get_einvoice_delivery_document_types, Val<List<EinvoiceDeliveryPreferenceEinvoiceDeliveryDocumentTypes>>
+        /// `EinvoiceDeliveryActivationDate`: The ISO 8601 date-time when e-invoice delivery should be
+        /// activated.
+        pub fn einvoice_delivery_activation_date(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EinvoiceDeliveryActivationDate", value.into());
+            self
         }
 
-        prop! {
-            /// `Protocol`: The communication protocol to use for e-invoice delivery.
-            props, "Protocol", protocol, set_protocol, get_protocol, Val<EinvoiceDeliveryPreferenceProtocol>
+        /// Sets `EinvoiceDeliveryActivationDate` in place: [`Self::einvoice_delivery_activation_date`]
+        /// on a value held by `&mut`.
+        pub fn set_einvoice_delivery_activation_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EinvoiceDeliveryActivationDate", value.into());
+            self
         }
 
-        prop! {
-            /// `PurchaseOrderDataSources`: The sources of purchase order data.
-            props, "PurchaseOrderDataSources", purchase_order_data_sources, set_purchase_order_data_sources, get_purchase_order_data_sources, Val<List<PurchaseOrderDataSource>>
+        /// `EinvoiceDeliveryActivationDate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_einvoice_delivery_activation_date(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EinvoiceDeliveryActivationDate")
+        }
+
+        /// `EinvoiceDeliveryAttachmentTypes`: The types of attachments to include with the e-invoice
+        /// delivery.
+        pub fn einvoice_delivery_attachment_types(mut self, value: impl Into<Val<List<EinvoiceDeliveryPreferenceEinvoiceDeliveryAttachmentTypes>>>) -> Self {
+            self.props.set("EinvoiceDeliveryAttachmentTypes", value.into());
+            self
+        }
+
+        /// Sets `EinvoiceDeliveryAttachmentTypes` in place: [`Self::einvoice_delivery_attachment_types`]
+        /// on a value held by `&mut`.
+        pub fn set_einvoice_delivery_attachment_types(&mut self, value: impl Into<Val<List<EinvoiceDeliveryPreferenceEinvoiceDeliveryAttachmentTypes>>>) -> &mut Self {
+            self.props.set("EinvoiceDeliveryAttachmentTypes", value.into());
+            self
+        }
+
+        /// `EinvoiceDeliveryAttachmentTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_einvoice_delivery_attachment_types(&self) -> ::std::option::Option<Val<List<EinvoiceDeliveryPreferenceEinvoiceDeliveryAttachmentTypes>>> {
+            crate::cfn::get_prop(&self.props, "EinvoiceDeliveryAttachmentTypes")
+        }
+
+        /// `EinvoiceDeliveryDocumentTypes`: The types of e-invoice documents to be delivered.
+        pub fn einvoice_delivery_document_types(mut self, value: impl Into<Val<List<EinvoiceDeliveryPreferenceEinvoiceDeliveryDocumentTypes>>>) -> Self {
+            self.props.set("EinvoiceDeliveryDocumentTypes", value.into());
+            self
+        }
+
+        /// Sets `EinvoiceDeliveryDocumentTypes` in place: [`Self::einvoice_delivery_document_types`] on
+        /// a value held by `&mut`.
+        pub fn set_einvoice_delivery_document_types(&mut self, value: impl Into<Val<List<EinvoiceDeliveryPreferenceEinvoiceDeliveryDocumentTypes>>>) -> &mut Self {
+            self.props.set("EinvoiceDeliveryDocumentTypes", value.into());
+            self
+        }
+
+        /// `EinvoiceDeliveryDocumentTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_einvoice_delivery_document_types(&self) -> ::std::option::Option<Val<List<EinvoiceDeliveryPreferenceEinvoiceDeliveryDocumentTypes>>> {
+            crate::cfn::get_prop(&self.props, "EinvoiceDeliveryDocumentTypes")
+        }
+
+        /// `Protocol`: The communication protocol to use for e-invoice delivery.
+        pub fn protocol(mut self, value: impl Into<Val<EinvoiceDeliveryPreferenceProtocol>>) -> Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// Sets `Protocol` in place: [`Self::protocol`] on a value held by `&mut`.
+        pub fn set_protocol(&mut self, value: impl Into<Val<EinvoiceDeliveryPreferenceProtocol>>) -> &mut Self {
+            self.props.set("Protocol", value.into());
+            self
+        }
+
+        /// `Protocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol(&self) -> ::std::option::Option<Val<EinvoiceDeliveryPreferenceProtocol>> {
+            crate::cfn::get_prop(&self.props, "Protocol")
+        }
+
+        /// `PurchaseOrderDataSources`: The sources of purchase order data.
+        pub fn purchase_order_data_sources(mut self, value: impl Into<Val<List<PurchaseOrderDataSource>>>) -> Self {
+            self.props.set("PurchaseOrderDataSources", value.into());
+            self
+        }
+
+        /// Sets `PurchaseOrderDataSources` in place: [`Self::purchase_order_data_sources`] on a value
+        /// held by `&mut`.
+        pub fn set_purchase_order_data_sources(&mut self, value: impl Into<Val<List<PurchaseOrderDataSource>>>) -> &mut Self {
+            self.props.set("PurchaseOrderDataSources", value.into());
+            self
+        }
+
+        /// `PurchaseOrderDataSources` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_purchase_order_data_sources(&self) -> ::std::option::Option<Val<List<PurchaseOrderDataSource>>> {
+            crate::cfn::get_prop(&self.props, "PurchaseOrderDataSources")
         }
     }
 
@@ -477,15 +788,43 @@ pub mod procurement_portal_preference {
             PurchaseOrderDataSource { props }
         }
 
-        prop! {
-            /// `EinvoiceDeliveryDocumentType`: The type of e-invoice document that requires purchase
-            /// order data.
-            props, "EinvoiceDeliveryDocumentType", einvoice_delivery_document_type, set_einvoice_delivery_document_type, get_einvoice_delivery_document_type, Val<PurchaseOrderDataSourceEinvoiceDeliveryDocumentType>
+        /// `EinvoiceDeliveryDocumentType`: The type of e-invoice document that requires purchase order
+        /// data.
+        pub fn einvoice_delivery_document_type(mut self, value: impl Into<Val<PurchaseOrderDataSourceEinvoiceDeliveryDocumentType>>) -> Self {
+            self.props.set("EinvoiceDeliveryDocumentType", value.into());
+            self
         }
 
-        prop! {
-            /// `PurchaseOrderDataSourceType`: The type of source for purchase order data.
-            props, "PurchaseOrderDataSourceType", purchase_order_data_source_type, set_purchase_order_data_source_type, get_purchase_order_data_source_type, Val<PurchaseOrderDataSourcePurchaseOrderDataSourceType>
+        /// Sets `EinvoiceDeliveryDocumentType` in place: [`Self::einvoice_delivery_document_type`] on a
+        /// value held by `&mut`.
+        pub fn set_einvoice_delivery_document_type(&mut self, value: impl Into<Val<PurchaseOrderDataSourceEinvoiceDeliveryDocumentType>>) -> &mut Self {
+            self.props.set("EinvoiceDeliveryDocumentType", value.into());
+            self
+        }
+
+        /// `EinvoiceDeliveryDocumentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_einvoice_delivery_document_type(&self) -> ::std::option::Option<Val<PurchaseOrderDataSourceEinvoiceDeliveryDocumentType>> {
+            crate::cfn::get_prop(&self.props, "EinvoiceDeliveryDocumentType")
+        }
+
+        /// `PurchaseOrderDataSourceType`: The type of source for purchase order data.
+        pub fn purchase_order_data_source_type(mut self, value: impl Into<Val<PurchaseOrderDataSourcePurchaseOrderDataSourceType>>) -> Self {
+            self.props.set("PurchaseOrderDataSourceType", value.into());
+            self
+        }
+
+        /// Sets `PurchaseOrderDataSourceType` in place: [`Self::purchase_order_data_source_type`] on a
+        /// value held by `&mut`.
+        pub fn set_purchase_order_data_source_type(&mut self, value: impl Into<Val<PurchaseOrderDataSourcePurchaseOrderDataSourceType>>) -> &mut Self {
+            self.props.set("PurchaseOrderDataSourceType", value.into());
+            self
+        }
+
+        /// `PurchaseOrderDataSourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_purchase_order_data_source_type(&self) -> ::std::option::Option<Val<PurchaseOrderDataSourcePurchaseOrderDataSourceType>> {
+            crate::cfn::get_prop(&self.props, "PurchaseOrderDataSourceType")
         }
     }
 
@@ -553,10 +892,23 @@ pub mod procurement_portal_preference {
             ProcurementPortalPreferenceSelector { props }
         }
 
-        prop! {
-            /// `InvoiceUnitArns`: The Amazon Resource Name (ARN) of invoice unit identifiers to which
-            /// this preference applies.
-            props, "InvoiceUnitArns", invoice_unit_arns, set_invoice_unit_arns, get_invoice_unit_arns, Val<List<String>>
+        /// `InvoiceUnitArns`: The Amazon Resource Name (ARN) of invoice unit identifiers to which this
+        /// preference applies.
+        pub fn invoice_unit_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("InvoiceUnitArns", value.into());
+            self
+        }
+
+        /// Sets `InvoiceUnitArns` in place: [`Self::invoice_unit_arns`] on a value held by `&mut`.
+        pub fn set_invoice_unit_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("InvoiceUnitArns", value.into());
+            self
+        }
+
+        /// `InvoiceUnitArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invoice_unit_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "InvoiceUnitArns")
         }
     }
 
@@ -586,36 +938,116 @@ pub mod procurement_portal_preference {
             TestEnvPreference { props }
         }
 
-        prop! {
-            /// `BuyerDomain`: The domain identifier for the buyer in the test environment.
-            props, "BuyerDomain", buyer_domain, set_buyer_domain, get_buyer_domain, Val<TestEnvPreferenceBuyerDomain>
+        /// `BuyerDomain`: The domain identifier for the buyer in the test environment.
+        pub fn buyer_domain(mut self, value: impl Into<Val<TestEnvPreferenceBuyerDomain>>) -> Self {
+            self.props.set("BuyerDomain", value.into());
+            self
         }
 
-        prop! {
-            /// `BuyerIdentifier`: The unique identifier for the buyer in the test environment.
-            props, "BuyerIdentifier", buyer_identifier, set_buyer_identifier, get_buyer_identifier, Val<String>
+        /// Sets `BuyerDomain` in place: [`Self::buyer_domain`] on a value held by `&mut`.
+        pub fn set_buyer_domain(&mut self, value: impl Into<Val<TestEnvPreferenceBuyerDomain>>) -> &mut Self {
+            self.props.set("BuyerDomain", value.into());
+            self
         }
 
-        prop! {
-            /// `ProcurementPortalInstanceEndpoint`: The endpoint URL for e-invoice delivery in the test
-            /// environment.
-            props, "ProcurementPortalInstanceEndpoint", procurement_portal_instance_endpoint, set_procurement_portal_instance_endpoint, get_procurement_portal_instance_endpoint, Val<String>
+        /// `BuyerDomain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_buyer_domain(&self) -> ::std::option::Option<Val<TestEnvPreferenceBuyerDomain>> {
+            crate::cfn::get_prop(&self.props, "BuyerDomain")
         }
 
-        prop! {
-            /// `ProcurementPortalSharedSecret`: The shared secret for secure communication in the test
-            /// environment.
-            props, "ProcurementPortalSharedSecret", procurement_portal_shared_secret, set_procurement_portal_shared_secret, get_procurement_portal_shared_secret, Val<String>
+        /// `BuyerIdentifier`: The unique identifier for the buyer in the test environment.
+        pub fn buyer_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BuyerIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `SupplierDomain`: The domain identifier for the supplier in the test environment.
-            props, "SupplierDomain", supplier_domain, set_supplier_domain, get_supplier_domain, Val<TestEnvPreferenceSupplierDomain>
+        /// Sets `BuyerIdentifier` in place: [`Self::buyer_identifier`] on a value held by `&mut`.
+        pub fn set_buyer_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BuyerIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `SupplierIdentifier`: The unique identifier for the supplier in the test environment.
-            props, "SupplierIdentifier", supplier_identifier, set_supplier_identifier, get_supplier_identifier, Val<String>
+        /// `BuyerIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_buyer_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BuyerIdentifier")
+        }
+
+        /// `ProcurementPortalInstanceEndpoint`: The endpoint URL for e-invoice delivery in the test
+        /// environment.
+        pub fn procurement_portal_instance_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ProcurementPortalInstanceEndpoint", value.into());
+            self
+        }
+
+        /// Sets `ProcurementPortalInstanceEndpoint` in place: [`Self::procurement_portal_instance_endpoint`]
+        /// on a value held by `&mut`.
+        pub fn set_procurement_portal_instance_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProcurementPortalInstanceEndpoint", value.into());
+            self
+        }
+
+        /// `ProcurementPortalInstanceEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_procurement_portal_instance_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProcurementPortalInstanceEndpoint")
+        }
+
+        /// `ProcurementPortalSharedSecret`: The shared secret for secure communication in the test
+        /// environment.
+        pub fn procurement_portal_shared_secret(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ProcurementPortalSharedSecret", value.into());
+            self
+        }
+
+        /// Sets `ProcurementPortalSharedSecret` in place: [`Self::procurement_portal_shared_secret`] on
+        /// a value held by `&mut`.
+        pub fn set_procurement_portal_shared_secret(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProcurementPortalSharedSecret", value.into());
+            self
+        }
+
+        /// `ProcurementPortalSharedSecret` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_procurement_portal_shared_secret(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProcurementPortalSharedSecret")
+        }
+
+        /// `SupplierDomain`: The domain identifier for the supplier in the test environment.
+        pub fn supplier_domain(mut self, value: impl Into<Val<TestEnvPreferenceSupplierDomain>>) -> Self {
+            self.props.set("SupplierDomain", value.into());
+            self
+        }
+
+        /// Sets `SupplierDomain` in place: [`Self::supplier_domain`] on a value held by `&mut`.
+        pub fn set_supplier_domain(&mut self, value: impl Into<Val<TestEnvPreferenceSupplierDomain>>) -> &mut Self {
+            self.props.set("SupplierDomain", value.into());
+            self
+        }
+
+        /// `SupplierDomain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_supplier_domain(&self) -> ::std::option::Option<Val<TestEnvPreferenceSupplierDomain>> {
+            crate::cfn::get_prop(&self.props, "SupplierDomain")
+        }
+
+        /// `SupplierIdentifier`: The unique identifier for the supplier in the test environment.
+        pub fn supplier_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SupplierIdentifier", value.into());
+            self
+        }
+
+        /// Sets `SupplierIdentifier` in place: [`Self::supplier_identifier`] on a value held by `&mut`.
+        pub fn set_supplier_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SupplierIdentifier", value.into());
+            self
+        }
+
+        /// `SupplierIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_supplier_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SupplierIdentifier")
         }
     }
 

@@ -55,29 +55,60 @@ impl AccountAuditConfiguration {
         AccountAuditConfiguration { core }
     }
 
-    prop! {
-        /// `AccountId`: Your 12-digit account ID (used as the primary identifier for the
-        /// CloudFormation resource).
-        core.props, "AccountId", _, set_account_id, get_account_id, Val<String>
+    /// Sets `AccountId`, which `new` took, in place.
+    pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccountId", value.into());
+        self
     }
 
-    prop! {
-        /// `AuditCheckConfigurations`: Specifies which audit checks are enabled and disabled for
-        /// this account.
-        core.props, "AuditCheckConfigurations", _, set_audit_check_configurations, get_audit_check_configurations, Val<account_audit_configuration::AuditCheckConfigurations>
+    /// `AccountId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccountId")
     }
 
-    prop! {
-        /// `AuditNotificationTargetConfigurations`: Information about the targets to which audit
-        /// notifications are sent.
-        core.props, "AuditNotificationTargetConfigurations", audit_notification_target_configurations, set_audit_notification_target_configurations, get_audit_notification_target_configurations, Val<account_audit_configuration::AuditNotificationTargetConfigurations>
+    /// Sets `AuditCheckConfigurations`, which `new` took, in place.
+    pub fn set_audit_check_configurations(&mut self, value: impl Into<Val<account_audit_configuration::AuditCheckConfigurations>>) -> &mut Self {
+        self.core.props.set("AuditCheckConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: The ARN of the role that grants permission to AWS IoT to access information
-        /// about your devices, policies, certificates and other items as required when performing
-        /// an audit.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `AuditCheckConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_audit_check_configurations(&self) -> ::std::option::Option<Val<account_audit_configuration::AuditCheckConfigurations>> {
+        crate::cfn::get_prop(&self.core.props, "AuditCheckConfigurations")
+    }
+
+    /// `AuditNotificationTargetConfigurations`: Information about the targets to which audit
+    /// notifications are sent.
+    pub fn audit_notification_target_configurations(mut self, value: impl Into<Val<account_audit_configuration::AuditNotificationTargetConfigurations>>) -> Self {
+        self.core.props.set("AuditNotificationTargetConfigurations", value.into());
+        self
+    }
+
+    /// Sets `AuditNotificationTargetConfigurations` in place: [`Self::audit_notification_target_configurations`]
+    /// on a value held by `&mut`.
+    pub fn set_audit_notification_target_configurations(&mut self, value: impl Into<Val<account_audit_configuration::AuditNotificationTargetConfigurations>>) -> &mut Self {
+        self.core.props.set("AuditNotificationTargetConfigurations", value.into());
+        self
+    }
+
+    /// `AuditNotificationTargetConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_audit_notification_target_configurations(&self) -> ::std::option::Option<Val<account_audit_configuration::AuditNotificationTargetConfigurations>> {
+        crate::cfn::get_prop(&self.core.props, "AuditNotificationTargetConfigurations")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -107,96 +138,333 @@ pub mod account_audit_configuration {
             AuditCheckConfigurations { props }
         }
 
-        prop! {
-            /// `AuthenticatedCognitoRoleOverlyPermissiveCheck`: The configuration for a specific audit
-            /// check.
-            props, "AuthenticatedCognitoRoleOverlyPermissiveCheck", authenticated_cognito_role_overly_permissive_check, set_authenticated_cognito_role_overly_permissive_check, get_authenticated_cognito_role_overly_permissive_check, Val<AuditCheckConfiguration>
+        /// `AuthenticatedCognitoRoleOverlyPermissiveCheck`: The configuration for a specific audit
+        /// check.
+        pub fn authenticated_cognito_role_overly_permissive_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
+            self.props.set("AuthenticatedCognitoRoleOverlyPermissiveCheck", value.into());
+            self
         }
 
-        prop! {
-            /// `CaCertificateExpiringCheck`: The configuration for a specific audit check.
-            props, "CaCertificateExpiringCheck", ca_certificate_expiring_check, set_ca_certificate_expiring_check, get_ca_certificate_expiring_check, Val<AuditCheckConfiguration>
+        /// Sets `AuthenticatedCognitoRoleOverlyPermissiveCheck` in place: [`Self::authenticated_cognito_role_overly_permissive_check`]
+        /// on a value held by `&mut`.
+        pub fn set_authenticated_cognito_role_overly_permissive_check(&mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> &mut Self {
+            self.props.set("AuthenticatedCognitoRoleOverlyPermissiveCheck", value.into());
+            self
         }
 
-        prop! {
-            /// `CaCertificateKeyQualityCheck`: The configuration for a specific audit check.
-            props, "CaCertificateKeyQualityCheck", ca_certificate_key_quality_check, set_ca_certificate_key_quality_check, get_ca_certificate_key_quality_check, Val<AuditCheckConfiguration>
+        /// `AuthenticatedCognitoRoleOverlyPermissiveCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authenticated_cognito_role_overly_permissive_check(&self) -> ::std::option::Option<Val<AuditCheckConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AuthenticatedCognitoRoleOverlyPermissiveCheck")
         }
 
-        prop! {
-            /// `ConflictingClientIdsCheck`: The configuration for a specific audit check.
-            props, "ConflictingClientIdsCheck", conflicting_client_ids_check, set_conflicting_client_ids_check, get_conflicting_client_ids_check, Val<AuditCheckConfiguration>
+        /// `CaCertificateExpiringCheck`: The configuration for a specific audit check.
+        pub fn ca_certificate_expiring_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
+            self.props.set("CaCertificateExpiringCheck", value.into());
+            self
         }
 
-        prop! {
-            /// `DeviceCertificateAgeCheck`: A structure containing the configName and corresponding
-            /// configValue for configuring DeviceCertAgeCheck.
-            props, "DeviceCertificateAgeCheck", device_certificate_age_check, set_device_certificate_age_check, get_device_certificate_age_check, Val<DeviceCertAgeAuditCheckConfiguration>
+        /// Sets `CaCertificateExpiringCheck` in place: [`Self::ca_certificate_expiring_check`] on a
+        /// value held by `&mut`.
+        pub fn set_ca_certificate_expiring_check(&mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> &mut Self {
+            self.props.set("CaCertificateExpiringCheck", value.into());
+            self
         }
 
-        prop! {
-            /// `DeviceCertificateExpiringCheck`: A structure containing the configName and
-            /// corresponding configValue for configuring DeviceCertExpirationCheck.
-            props, "DeviceCertificateExpiringCheck", device_certificate_expiring_check, set_device_certificate_expiring_check, get_device_certificate_expiring_check, Val<DeviceCertExpirationAuditCheckConfiguration>
+        /// `CaCertificateExpiringCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ca_certificate_expiring_check(&self) -> ::std::option::Option<Val<AuditCheckConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CaCertificateExpiringCheck")
         }
 
-        prop! {
-            /// `DeviceCertificateKeyQualityCheck`: The configuration for a specific audit check.
-            props, "DeviceCertificateKeyQualityCheck", device_certificate_key_quality_check, set_device_certificate_key_quality_check, get_device_certificate_key_quality_check, Val<AuditCheckConfiguration>
+        /// `CaCertificateKeyQualityCheck`: The configuration for a specific audit check.
+        pub fn ca_certificate_key_quality_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
+            self.props.set("CaCertificateKeyQualityCheck", value.into());
+            self
         }
 
-        prop! {
-            /// `DeviceCertificateSharedCheck`: The configuration for a specific audit check.
-            props, "DeviceCertificateSharedCheck", device_certificate_shared_check, set_device_certificate_shared_check, get_device_certificate_shared_check, Val<AuditCheckConfiguration>
+        /// Sets `CaCertificateKeyQualityCheck` in place: [`Self::ca_certificate_key_quality_check`] on
+        /// a value held by `&mut`.
+        pub fn set_ca_certificate_key_quality_check(&mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> &mut Self {
+            self.props.set("CaCertificateKeyQualityCheck", value.into());
+            self
         }
 
-        prop! {
-            /// `IntermediateCaRevokedForActiveDeviceCertificatesCheck`: The configuration for a
-            /// specific audit check.
-            props, "IntermediateCaRevokedForActiveDeviceCertificatesCheck", intermediate_ca_revoked_for_active_device_certificates_check, set_intermediate_ca_revoked_for_active_device_certificates_check, get_intermediate_ca_revoked_for_active_device_certificates_check, Val<AuditCheckConfiguration>
+        /// `CaCertificateKeyQualityCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ca_certificate_key_quality_check(&self) -> ::std::option::Option<Val<AuditCheckConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CaCertificateKeyQualityCheck")
         }
 
-        prop! {
-            /// `IoTPolicyPotentialMisConfigurationCheck`: The configuration for a specific audit check.
-            props, "IoTPolicyPotentialMisConfigurationCheck", io_t_policy_potential_mis_configuration_check, set_io_t_policy_potential_mis_configuration_check, get_io_t_policy_potential_mis_configuration_check, Val<AuditCheckConfiguration>
+        /// `ConflictingClientIdsCheck`: The configuration for a specific audit check.
+        pub fn conflicting_client_ids_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
+            self.props.set("ConflictingClientIdsCheck", value.into());
+            self
         }
 
-        prop! {
-            /// `IotPolicyOverlyPermissiveCheck`: The configuration for a specific audit check.
-            props, "IotPolicyOverlyPermissiveCheck", iot_policy_overly_permissive_check, set_iot_policy_overly_permissive_check, get_iot_policy_overly_permissive_check, Val<AuditCheckConfiguration>
+        /// Sets `ConflictingClientIdsCheck` in place: [`Self::conflicting_client_ids_check`] on a value
+        /// held by `&mut`.
+        pub fn set_conflicting_client_ids_check(&mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> &mut Self {
+            self.props.set("ConflictingClientIdsCheck", value.into());
+            self
         }
 
-        prop! {
-            /// `IotRoleAliasAllowsAccessToUnusedServicesCheck`: The configuration for a specific audit
-            /// check.
-            props, "IotRoleAliasAllowsAccessToUnusedServicesCheck", iot_role_alias_allows_access_to_unused_services_check, set_iot_role_alias_allows_access_to_unused_services_check, get_iot_role_alias_allows_access_to_unused_services_check, Val<AuditCheckConfiguration>
+        /// `ConflictingClientIdsCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conflicting_client_ids_check(&self) -> ::std::option::Option<Val<AuditCheckConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ConflictingClientIdsCheck")
         }
 
-        prop! {
-            /// `IotRoleAliasOverlyPermissiveCheck`: The configuration for a specific audit check.
-            props, "IotRoleAliasOverlyPermissiveCheck", iot_role_alias_overly_permissive_check, set_iot_role_alias_overly_permissive_check, get_iot_role_alias_overly_permissive_check, Val<AuditCheckConfiguration>
+        /// `DeviceCertificateAgeCheck`: A structure containing the configName and corresponding
+        /// configValue for configuring DeviceCertAgeCheck.
+        pub fn device_certificate_age_check(mut self, value: impl Into<Val<DeviceCertAgeAuditCheckConfiguration>>) -> Self {
+            self.props.set("DeviceCertificateAgeCheck", value.into());
+            self
         }
 
-        prop! {
-            /// `LoggingDisabledCheck`: The configuration for a specific audit check.
-            props, "LoggingDisabledCheck", logging_disabled_check, set_logging_disabled_check, get_logging_disabled_check, Val<AuditCheckConfiguration>
+        /// Sets `DeviceCertificateAgeCheck` in place: [`Self::device_certificate_age_check`] on a value
+        /// held by `&mut`.
+        pub fn set_device_certificate_age_check(&mut self, value: impl Into<Val<DeviceCertAgeAuditCheckConfiguration>>) -> &mut Self {
+            self.props.set("DeviceCertificateAgeCheck", value.into());
+            self
         }
 
-        prop! {
-            /// `RevokedCaCertificateStillActiveCheck`: The configuration for a specific audit check.
-            props, "RevokedCaCertificateStillActiveCheck", revoked_ca_certificate_still_active_check, set_revoked_ca_certificate_still_active_check, get_revoked_ca_certificate_still_active_check, Val<AuditCheckConfiguration>
+        /// `DeviceCertificateAgeCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_certificate_age_check(&self) -> ::std::option::Option<Val<DeviceCertAgeAuditCheckConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DeviceCertificateAgeCheck")
         }
 
-        prop! {
-            /// `RevokedDeviceCertificateStillActiveCheck`: The configuration for a specific audit
-            /// check.
-            props, "RevokedDeviceCertificateStillActiveCheck", revoked_device_certificate_still_active_check, set_revoked_device_certificate_still_active_check, get_revoked_device_certificate_still_active_check, Val<AuditCheckConfiguration>
+        /// `DeviceCertificateExpiringCheck`: A structure containing the configName and corresponding
+        /// configValue for configuring DeviceCertExpirationCheck.
+        pub fn device_certificate_expiring_check(mut self, value: impl Into<Val<DeviceCertExpirationAuditCheckConfiguration>>) -> Self {
+            self.props.set("DeviceCertificateExpiringCheck", value.into());
+            self
         }
 
-        prop! {
-            /// `UnauthenticatedCognitoRoleOverlyPermissiveCheck`: The configuration for a specific
-            /// audit check.
-            props, "UnauthenticatedCognitoRoleOverlyPermissiveCheck", unauthenticated_cognito_role_overly_permissive_check, set_unauthenticated_cognito_role_overly_permissive_check, get_unauthenticated_cognito_role_overly_permissive_check, Val<AuditCheckConfiguration>
+        /// Sets `DeviceCertificateExpiringCheck` in place: [`Self::device_certificate_expiring_check`]
+        /// on a value held by `&mut`.
+        pub fn set_device_certificate_expiring_check(&mut self, value: impl Into<Val<DeviceCertExpirationAuditCheckConfiguration>>) -> &mut Self {
+            self.props.set("DeviceCertificateExpiringCheck", value.into());
+            self
+        }
+
+        /// `DeviceCertificateExpiringCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_certificate_expiring_check(&self) -> ::std::option::Option<Val<DeviceCertExpirationAuditCheckConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DeviceCertificateExpiringCheck")
+        }
+
+        /// `DeviceCertificateKeyQualityCheck`: The configuration for a specific audit check.
+        pub fn device_certificate_key_quality_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
+            self.props.set("DeviceCertificateKeyQualityCheck", value.into());
+            self
+        }
+
+        /// Sets `DeviceCertificateKeyQualityCheck` in place: [`Self::device_certificate_key_quality_check`]
+        /// on a value held by `&mut`.
+        pub fn set_device_certificate_key_quality_check(&mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> &mut Self {
+            self.props.set("DeviceCertificateKeyQualityCheck", value.into());
+            self
+        }
+
+        /// `DeviceCertificateKeyQualityCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_certificate_key_quality_check(&self) -> ::std::option::Option<Val<AuditCheckConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DeviceCertificateKeyQualityCheck")
+        }
+
+        /// `DeviceCertificateSharedCheck`: The configuration for a specific audit check.
+        pub fn device_certificate_shared_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
+            self.props.set("DeviceCertificateSharedCheck", value.into());
+            self
+        }
+
+        /// Sets `DeviceCertificateSharedCheck` in place: [`Self::device_certificate_shared_check`] on a
+        /// value held by `&mut`.
+        pub fn set_device_certificate_shared_check(&mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> &mut Self {
+            self.props.set("DeviceCertificateSharedCheck", value.into());
+            self
+        }
+
+        /// `DeviceCertificateSharedCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_certificate_shared_check(&self) -> ::std::option::Option<Val<AuditCheckConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DeviceCertificateSharedCheck")
+        }
+
+        /// `IntermediateCaRevokedForActiveDeviceCertificatesCheck`: The configuration for a specific
+        /// audit check.
+        pub fn intermediate_ca_revoked_for_active_device_certificates_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
+            self.props.set("IntermediateCaRevokedForActiveDeviceCertificatesCheck", value.into());
+            self
+        }
+
+        /// Sets `IntermediateCaRevokedForActiveDeviceCertificatesCheck` in place: [`Self::intermediate_ca_revoked_for_active_device_certificates_check`]
+        /// on a value held by `&mut`.
+        pub fn set_intermediate_ca_revoked_for_active_device_certificates_check(&mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> &mut Self {
+            self.props.set("IntermediateCaRevokedForActiveDeviceCertificatesCheck", value.into());
+            self
+        }
+
+        /// `IntermediateCaRevokedForActiveDeviceCertificatesCheck` as set (a literal or an intrinsic),
+        /// or `None`.
+        #[inline]
+        pub fn get_intermediate_ca_revoked_for_active_device_certificates_check(&self) -> ::std::option::Option<Val<AuditCheckConfiguration>> {
+            crate::cfn::get_prop(&self.props, "IntermediateCaRevokedForActiveDeviceCertificatesCheck")
+        }
+
+        /// `IoTPolicyPotentialMisConfigurationCheck`: The configuration for a specific audit check.
+        pub fn io_t_policy_potential_mis_configuration_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
+            self.props.set("IoTPolicyPotentialMisConfigurationCheck", value.into());
+            self
+        }
+
+        /// Sets `IoTPolicyPotentialMisConfigurationCheck` in place: [`Self::io_t_policy_potential_mis_configuration_check`]
+        /// on a value held by `&mut`.
+        pub fn set_io_t_policy_potential_mis_configuration_check(&mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> &mut Self {
+            self.props.set("IoTPolicyPotentialMisConfigurationCheck", value.into());
+            self
+        }
+
+        /// `IoTPolicyPotentialMisConfigurationCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_io_t_policy_potential_mis_configuration_check(&self) -> ::std::option::Option<Val<AuditCheckConfiguration>> {
+            crate::cfn::get_prop(&self.props, "IoTPolicyPotentialMisConfigurationCheck")
+        }
+
+        /// `IotPolicyOverlyPermissiveCheck`: The configuration for a specific audit check.
+        pub fn iot_policy_overly_permissive_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
+            self.props.set("IotPolicyOverlyPermissiveCheck", value.into());
+            self
+        }
+
+        /// Sets `IotPolicyOverlyPermissiveCheck` in place: [`Self::iot_policy_overly_permissive_check`]
+        /// on a value held by `&mut`.
+        pub fn set_iot_policy_overly_permissive_check(&mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> &mut Self {
+            self.props.set("IotPolicyOverlyPermissiveCheck", value.into());
+            self
+        }
+
+        /// `IotPolicyOverlyPermissiveCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iot_policy_overly_permissive_check(&self) -> ::std::option::Option<Val<AuditCheckConfiguration>> {
+            crate::cfn::get_prop(&self.props, "IotPolicyOverlyPermissiveCheck")
+        }
+
+        /// `IotRoleAliasAllowsAccessToUnusedServicesCheck`: The configuration for a specific audit
+        /// check.
+        pub fn iot_role_alias_allows_access_to_unused_services_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
+            self.props.set("IotRoleAliasAllowsAccessToUnusedServicesCheck", value.into());
+            self
+        }
+
+        /// Sets `IotRoleAliasAllowsAccessToUnusedServicesCheck` in place: [`Self::iot_role_alias_allows_access_to_unused_services_check`]
+        /// on a value held by `&mut`.
+        pub fn set_iot_role_alias_allows_access_to_unused_services_check(&mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> &mut Self {
+            self.props.set("IotRoleAliasAllowsAccessToUnusedServicesCheck", value.into());
+            self
+        }
+
+        /// `IotRoleAliasAllowsAccessToUnusedServicesCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iot_role_alias_allows_access_to_unused_services_check(&self) -> ::std::option::Option<Val<AuditCheckConfiguration>> {
+            crate::cfn::get_prop(&self.props, "IotRoleAliasAllowsAccessToUnusedServicesCheck")
+        }
+
+        /// `IotRoleAliasOverlyPermissiveCheck`: The configuration for a specific audit check.
+        pub fn iot_role_alias_overly_permissive_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
+            self.props.set("IotRoleAliasOverlyPermissiveCheck", value.into());
+            self
+        }
+
+        /// Sets `IotRoleAliasOverlyPermissiveCheck` in place: [`Self::iot_role_alias_overly_permissive_check`]
+        /// on a value held by `&mut`.
+        pub fn set_iot_role_alias_overly_permissive_check(&mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> &mut Self {
+            self.props.set("IotRoleAliasOverlyPermissiveCheck", value.into());
+            self
+        }
+
+        /// `IotRoleAliasOverlyPermissiveCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iot_role_alias_overly_permissive_check(&self) -> ::std::option::Option<Val<AuditCheckConfiguration>> {
+            crate::cfn::get_prop(&self.props, "IotRoleAliasOverlyPermissiveCheck")
+        }
+
+        /// `LoggingDisabledCheck`: The configuration for a specific audit check.
+        pub fn logging_disabled_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
+            self.props.set("LoggingDisabledCheck", value.into());
+            self
+        }
+
+        /// Sets `LoggingDisabledCheck` in place: [`Self::logging_disabled_check`] on a value held by `&mut`.
+        pub fn set_logging_disabled_check(&mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> &mut Self {
+            self.props.set("LoggingDisabledCheck", value.into());
+            self
+        }
+
+        /// `LoggingDisabledCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logging_disabled_check(&self) -> ::std::option::Option<Val<AuditCheckConfiguration>> {
+            crate::cfn::get_prop(&self.props, "LoggingDisabledCheck")
+        }
+
+        /// `RevokedCaCertificateStillActiveCheck`: The configuration for a specific audit check.
+        pub fn revoked_ca_certificate_still_active_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
+            self.props.set("RevokedCaCertificateStillActiveCheck", value.into());
+            self
+        }
+
+        /// Sets `RevokedCaCertificateStillActiveCheck` in place: [`Self::revoked_ca_certificate_still_active_check`]
+        /// on a value held by `&mut`.
+        pub fn set_revoked_ca_certificate_still_active_check(&mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> &mut Self {
+            self.props.set("RevokedCaCertificateStillActiveCheck", value.into());
+            self
+        }
+
+        /// `RevokedCaCertificateStillActiveCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_revoked_ca_certificate_still_active_check(&self) -> ::std::option::Option<Val<AuditCheckConfiguration>> {
+            crate::cfn::get_prop(&self.props, "RevokedCaCertificateStillActiveCheck")
+        }
+
+        /// `RevokedDeviceCertificateStillActiveCheck`: The configuration for a specific audit check.
+        pub fn revoked_device_certificate_still_active_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
+            self.props.set("RevokedDeviceCertificateStillActiveCheck", value.into());
+            self
+        }
+
+        /// Sets `RevokedDeviceCertificateStillActiveCheck` in place: [`Self::revoked_device_certificate_still_active_check`]
+        /// on a value held by `&mut`.
+        pub fn set_revoked_device_certificate_still_active_check(&mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> &mut Self {
+            self.props.set("RevokedDeviceCertificateStillActiveCheck", value.into());
+            self
+        }
+
+        /// `RevokedDeviceCertificateStillActiveCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_revoked_device_certificate_still_active_check(&self) -> ::std::option::Option<Val<AuditCheckConfiguration>> {
+            crate::cfn::get_prop(&self.props, "RevokedDeviceCertificateStillActiveCheck")
+        }
+
+        /// `UnauthenticatedCognitoRoleOverlyPermissiveCheck`: The configuration for a specific audit
+        /// check.
+        pub fn unauthenticated_cognito_role_overly_permissive_check(mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> Self {
+            self.props.set("UnauthenticatedCognitoRoleOverlyPermissiveCheck", value.into());
+            self
+        }
+
+        /// Sets `UnauthenticatedCognitoRoleOverlyPermissiveCheck` in place: [`Self::unauthenticated_cognito_role_overly_permissive_check`]
+        /// on a value held by `&mut`.
+        pub fn set_unauthenticated_cognito_role_overly_permissive_check(&mut self, value: impl Into<Val<AuditCheckConfiguration>>) -> &mut Self {
+            self.props.set("UnauthenticatedCognitoRoleOverlyPermissiveCheck", value.into());
+            self
+        }
+
+        /// `UnauthenticatedCognitoRoleOverlyPermissiveCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unauthenticated_cognito_role_overly_permissive_check(&self) -> ::std::option::Option<Val<AuditCheckConfiguration>> {
+            crate::cfn::get_prop(&self.props, "UnauthenticatedCognitoRoleOverlyPermissiveCheck")
         }
     }
 
@@ -216,9 +484,22 @@ pub mod account_audit_configuration {
             AuditCheckConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`: True if the check is enabled.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: True if the check is enabled.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -238,15 +519,41 @@ pub mod account_audit_configuration {
             DeviceCertAgeAuditCheckConfiguration { props }
         }
 
-        prop! {
-            /// `Configuration`: A structure containing the configName and corresponding configValue for
-            /// configuring audit checks.
-            props, "Configuration", configuration, set_configuration, get_configuration, Val<CertAgeCheckCustomConfiguration>
+        /// `Configuration`: A structure containing the configName and corresponding configValue for
+        /// configuring audit checks.
+        pub fn configuration(mut self, value: impl Into<Val<CertAgeCheckCustomConfiguration>>) -> Self {
+            self.props.set("Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`: True if the check is enabled.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// Sets `Configuration` in place: [`Self::configuration`] on a value held by `&mut`.
+        pub fn set_configuration(&mut self, value: impl Into<Val<CertAgeCheckCustomConfiguration>>) -> &mut Self {
+            self.props.set("Configuration", value.into());
+            self
+        }
+
+        /// `Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration(&self) -> ::std::option::Option<Val<CertAgeCheckCustomConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Configuration")
+        }
+
+        /// `Enabled`: True if the check is enabled.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -266,9 +573,23 @@ pub mod account_audit_configuration {
             CertAgeCheckCustomConfiguration { props }
         }
 
-        prop! {
-            /// `CertAgeThresholdInDays`: The configValue for configuring audit checks.
-            props, "CertAgeThresholdInDays", cert_age_threshold_in_days, set_cert_age_threshold_in_days, get_cert_age_threshold_in_days, Val<String>
+        /// `CertAgeThresholdInDays`: The configValue for configuring audit checks.
+        pub fn cert_age_threshold_in_days(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertAgeThresholdInDays", value.into());
+            self
+        }
+
+        /// Sets `CertAgeThresholdInDays` in place: [`Self::cert_age_threshold_in_days`] on a value held
+        /// by `&mut`.
+        pub fn set_cert_age_threshold_in_days(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertAgeThresholdInDays", value.into());
+            self
+        }
+
+        /// `CertAgeThresholdInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cert_age_threshold_in_days(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertAgeThresholdInDays")
         }
     }
 
@@ -289,15 +610,41 @@ pub mod account_audit_configuration {
             DeviceCertExpirationAuditCheckConfiguration { props }
         }
 
-        prop! {
-            /// `Configuration`: A structure containing the configName and corresponding configValue for
-            /// configuring audit checks.
-            props, "Configuration", configuration, set_configuration, get_configuration, Val<CertExpirationCheckCustomConfiguration>
+        /// `Configuration`: A structure containing the configName and corresponding configValue for
+        /// configuring audit checks.
+        pub fn configuration(mut self, value: impl Into<Val<CertExpirationCheckCustomConfiguration>>) -> Self {
+            self.props.set("Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`: True if the check is enabled.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// Sets `Configuration` in place: [`Self::configuration`] on a value held by `&mut`.
+        pub fn set_configuration(&mut self, value: impl Into<Val<CertExpirationCheckCustomConfiguration>>) -> &mut Self {
+            self.props.set("Configuration", value.into());
+            self
+        }
+
+        /// `Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration(&self) -> ::std::option::Option<Val<CertExpirationCheckCustomConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Configuration")
+        }
+
+        /// `Enabled`: True if the check is enabled.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -317,9 +664,23 @@ pub mod account_audit_configuration {
             CertExpirationCheckCustomConfiguration { props }
         }
 
-        prop! {
-            /// `CertExpirationThresholdInDays`: The configValue for configuring audit checks.
-            props, "CertExpirationThresholdInDays", cert_expiration_threshold_in_days, set_cert_expiration_threshold_in_days, get_cert_expiration_threshold_in_days, Val<String>
+        /// `CertExpirationThresholdInDays`: The configValue for configuring audit checks.
+        pub fn cert_expiration_threshold_in_days(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertExpirationThresholdInDays", value.into());
+            self
+        }
+
+        /// Sets `CertExpirationThresholdInDays` in place: [`Self::cert_expiration_threshold_in_days`]
+        /// on a value held by `&mut`.
+        pub fn set_cert_expiration_threshold_in_days(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertExpirationThresholdInDays", value.into());
+            self
+        }
+
+        /// `CertExpirationThresholdInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cert_expiration_threshold_in_days(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertExpirationThresholdInDays")
         }
     }
 
@@ -339,9 +700,22 @@ pub mod account_audit_configuration {
             AuditNotificationTargetConfigurations { props }
         }
 
-        prop! {
-            /// `Sns`.
-            props, "Sns", sns, set_sns, get_sns, Val<AuditNotificationTarget>
+        /// `Sns`.
+        pub fn sns(mut self, value: impl Into<Val<AuditNotificationTarget>>) -> Self {
+            self.props.set("Sns", value.into());
+            self
+        }
+
+        /// Sets `Sns` in place: [`Self::sns`] on a value held by `&mut`.
+        pub fn set_sns(&mut self, value: impl Into<Val<AuditNotificationTarget>>) -> &mut Self {
+            self.props.set("Sns", value.into());
+            self
+        }
+
+        /// `Sns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sns(&self) -> ::std::option::Option<Val<AuditNotificationTarget>> {
+            crate::cfn::get_prop(&self.props, "Sns")
         }
     }
 
@@ -360,20 +734,58 @@ pub mod account_audit_configuration {
             AuditNotificationTarget { props }
         }
 
-        prop! {
-            /// `Enabled`: True if notifications to the target are enabled.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: True if notifications to the target are enabled.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the role that grants permission to send notifications to the
-            /// target.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetArn`: The ARN of the target (SNS topic) to which audit notifications are sent.
-            props, "TargetArn", target_arn, set_target_arn, get_target_arn, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `RoleArn`: The ARN of the role that grants permission to send notifications to the target.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `TargetArn`: The ARN of the target (SNS topic) to which audit notifications are sent.
+        pub fn target_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetArn", value.into());
+            self
+        }
+
+        /// Sets `TargetArn` in place: [`Self::target_arn`] on a value held by `&mut`.
+        pub fn set_target_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetArn", value.into());
+            self
+        }
+
+        /// `TargetArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetArn")
         }
     }
 }
@@ -398,44 +810,143 @@ impl Authorizer {
         Authorizer { core }
     }
 
-    prop! {
-        /// `AuthorizerFunctionArn`.
-        core.props, "AuthorizerFunctionArn", _, set_authorizer_function_arn, get_authorizer_function_arn, Val<String>
+    /// Sets `AuthorizerFunctionArn`, which `new` took, in place.
+    pub fn set_authorizer_function_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuthorizerFunctionArn", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthorizerName`.
-        core.props, "AuthorizerName", authorizer_name, set_authorizer_name, get_authorizer_name, Val<String>
+    /// `AuthorizerFunctionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorizer_function_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizerFunctionArn")
     }
 
-    prop! {
-        /// `EnableCachingForHttp`.
-        core.props, "EnableCachingForHttp", enable_caching_for_http, set_enable_caching_for_http, get_enable_caching_for_http, Val<bool>
+    /// `AuthorizerName`.
+    pub fn authorizer_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AuthorizerName", value.into());
+        self
     }
 
-    prop! {
-        /// `SigningDisabled`.
-        core.props, "SigningDisabled", signing_disabled, set_signing_disabled, get_signing_disabled, Val<bool>
+    /// Sets `AuthorizerName` in place: [`Self::authorizer_name`] on a value held by `&mut`.
+    pub fn set_authorizer_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AuthorizerName", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`.
-        core.props, "Status", status, set_status, get_status, Val<authorizer::Status>
+    /// `AuthorizerName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorizer_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizerName")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `EnableCachingForHttp`.
+    pub fn enable_caching_for_http(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableCachingForHttp", value.into());
+        self
     }
 
-    prop! {
-        /// `TokenKeyName`.
-        core.props, "TokenKeyName", token_key_name, set_token_key_name, get_token_key_name, Val<String>
+    /// Sets `EnableCachingForHttp` in place: [`Self::enable_caching_for_http`] on a value held by `&mut`.
+    pub fn set_enable_caching_for_http(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableCachingForHttp", value.into());
+        self
     }
 
-    prop! {
-        /// `TokenSigningPublicKeys`.
-        core.props, "TokenSigningPublicKeys", token_signing_public_keys, set_token_signing_public_keys, get_token_signing_public_keys, Val<Map<String>>
+    /// `EnableCachingForHttp` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_caching_for_http(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableCachingForHttp")
+    }
+
+    /// `SigningDisabled`.
+    pub fn signing_disabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("SigningDisabled", value.into());
+        self
+    }
+
+    /// Sets `SigningDisabled` in place: [`Self::signing_disabled`] on a value held by `&mut`.
+    pub fn set_signing_disabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("SigningDisabled", value.into());
+        self
+    }
+
+    /// `SigningDisabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_signing_disabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "SigningDisabled")
+    }
+
+    /// `Status`.
+    pub fn status(mut self, value: impl Into<Val<authorizer::Status>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<authorizer::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<authorizer::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TokenKeyName`.
+    pub fn token_key_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TokenKeyName", value.into());
+        self
+    }
+
+    /// Sets `TokenKeyName` in place: [`Self::token_key_name`] on a value held by `&mut`.
+    pub fn set_token_key_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TokenKeyName", value.into());
+        self
+    }
+
+    /// `TokenKeyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_token_key_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TokenKeyName")
+    }
+
+    /// `TokenSigningPublicKeys`.
+    pub fn token_signing_public_keys(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("TokenSigningPublicKeys", value.into());
+        self
+    }
+
+    /// Sets `TokenSigningPublicKeys` in place: [`Self::token_signing_public_keys`] on a value held
+    /// by `&mut`.
+    pub fn set_token_signing_public_keys(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("TokenSigningPublicKeys", value.into());
+        self
+    }
+
+    /// `TokenSigningPublicKeys` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_token_signing_public_keys(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "TokenSigningPublicKeys")
     }
 
     /// `Ref`: the resource's identifier.
@@ -486,19 +997,59 @@ impl BillingGroup {
         BillingGroup { core }
     }
 
-    prop! {
-        /// `BillingGroupName`.
-        core.props, "BillingGroupName", billing_group_name, set_billing_group_name, get_billing_group_name, Val<String>
+    /// `BillingGroupName`.
+    pub fn billing_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BillingGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `BillingGroupProperties`.
-        core.props, "BillingGroupProperties", billing_group_properties, set_billing_group_properties, get_billing_group_properties, Val<billing_group::BillingGroupProperties>
+    /// Sets `BillingGroupName` in place: [`Self::billing_group_name`] on a value held by `&mut`.
+    pub fn set_billing_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BillingGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `BillingGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_billing_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BillingGroupName")
+    }
+
+    /// `BillingGroupProperties`.
+    pub fn billing_group_properties(mut self, value: impl Into<Val<billing_group::BillingGroupProperties>>) -> Self {
+        self.core.props.set("BillingGroupProperties", value.into());
+        self
+    }
+
+    /// Sets `BillingGroupProperties` in place: [`Self::billing_group_properties`] on a value held
+    /// by `&mut`.
+    pub fn set_billing_group_properties(&mut self, value: impl Into<Val<billing_group::BillingGroupProperties>>) -> &mut Self {
+        self.core.props.set("BillingGroupProperties", value.into());
+        self
+    }
+
+    /// `BillingGroupProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_billing_group_properties(&self) -> ::std::option::Option<Val<billing_group::BillingGroupProperties>> {
+        crate::cfn::get_prop(&self.core.props, "BillingGroupProperties")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -539,9 +1090,23 @@ pub mod billing_group {
             BillingGroupProperties { props }
         }
 
-        prop! {
-            /// `BillingGroupDescription`.
-            props, "BillingGroupDescription", billing_group_description, set_billing_group_description, get_billing_group_description, Val<String>
+        /// `BillingGroupDescription`.
+        pub fn billing_group_description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BillingGroupDescription", value.into());
+            self
+        }
+
+        /// Sets `BillingGroupDescription` in place: [`Self::billing_group_description`] on a value held
+        /// by `&mut`.
+        pub fn set_billing_group_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BillingGroupDescription", value.into());
+            self
+        }
+
+        /// `BillingGroupDescription` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_billing_group_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BillingGroupDescription")
         }
     }
 }
@@ -571,44 +1136,139 @@ impl CaCertificate {
         CaCertificate { core }
     }
 
-    prop! {
-        /// `AutoRegistrationStatus`.
-        core.props, "AutoRegistrationStatus", auto_registration_status, set_auto_registration_status, get_auto_registration_status, Val<ca_certificate::AutoRegistrationStatus>
+    /// `AutoRegistrationStatus`.
+    pub fn auto_registration_status(mut self, value: impl Into<Val<ca_certificate::AutoRegistrationStatus>>) -> Self {
+        self.core.props.set("AutoRegistrationStatus", value.into());
+        self
     }
 
-    prop! {
-        /// `CACertificatePem`.
-        core.props, "CACertificatePem", _, set_ca_certificate_pem, get_ca_certificate_pem, Val<String>
+    /// Sets `AutoRegistrationStatus` in place: [`Self::auto_registration_status`] on a value held
+    /// by `&mut`.
+    pub fn set_auto_registration_status(&mut self, value: impl Into<Val<ca_certificate::AutoRegistrationStatus>>) -> &mut Self {
+        self.core.props.set("AutoRegistrationStatus", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificateMode`.
-        core.props, "CertificateMode", certificate_mode, set_certificate_mode, get_certificate_mode, Val<ca_certificate::CertificateMode>
+    /// `AutoRegistrationStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_registration_status(&self) -> ::std::option::Option<Val<ca_certificate::AutoRegistrationStatus>> {
+        crate::cfn::get_prop(&self.core.props, "AutoRegistrationStatus")
     }
 
-    prop! {
-        /// `RegistrationConfig`.
-        core.props, "RegistrationConfig", registration_config, set_registration_config, get_registration_config, Val<ca_certificate::RegistrationConfig>
+    /// Sets `CACertificatePem`, which `new` took, in place.
+    pub fn set_ca_certificate_pem(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CACertificatePem", value.into());
+        self
     }
 
-    prop! {
-        /// `RemoveAutoRegistration`.
-        core.props, "RemoveAutoRegistration", remove_auto_registration, set_remove_auto_registration, get_remove_auto_registration, Val<bool>
+    /// `CACertificatePem` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ca_certificate_pem(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CACertificatePem")
     }
 
-    prop! {
-        /// `Status`.
-        core.props, "Status", _, set_status, get_status, Val<ca_certificate::Status>
+    /// `CertificateMode`.
+    pub fn certificate_mode(mut self, value: impl Into<Val<ca_certificate::CertificateMode>>) -> Self {
+        self.core.props.set("CertificateMode", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `CertificateMode` in place: [`Self::certificate_mode`] on a value held by `&mut`.
+    pub fn set_certificate_mode(&mut self, value: impl Into<Val<ca_certificate::CertificateMode>>) -> &mut Self {
+        self.core.props.set("CertificateMode", value.into());
+        self
     }
 
-    prop! {
-        /// `VerificationCertificatePem`: The private key verification certificate.
-        core.props, "VerificationCertificatePem", verification_certificate_pem, set_verification_certificate_pem, get_verification_certificate_pem, Val<String>
+    /// `CertificateMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_mode(&self) -> ::std::option::Option<Val<ca_certificate::CertificateMode>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateMode")
+    }
+
+    /// `RegistrationConfig`.
+    pub fn registration_config(mut self, value: impl Into<Val<ca_certificate::RegistrationConfig>>) -> Self {
+        self.core.props.set("RegistrationConfig", value.into());
+        self
+    }
+
+    /// Sets `RegistrationConfig` in place: [`Self::registration_config`] on a value held by `&mut`.
+    pub fn set_registration_config(&mut self, value: impl Into<Val<ca_certificate::RegistrationConfig>>) -> &mut Self {
+        self.core.props.set("RegistrationConfig", value.into());
+        self
+    }
+
+    /// `RegistrationConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_registration_config(&self) -> ::std::option::Option<Val<ca_certificate::RegistrationConfig>> {
+        crate::cfn::get_prop(&self.core.props, "RegistrationConfig")
+    }
+
+    /// `RemoveAutoRegistration`.
+    pub fn remove_auto_registration(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("RemoveAutoRegistration", value.into());
+        self
+    }
+
+    /// Sets `RemoveAutoRegistration` in place: [`Self::remove_auto_registration`] on a value held
+    /// by `&mut`.
+    pub fn set_remove_auto_registration(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("RemoveAutoRegistration", value.into());
+        self
+    }
+
+    /// `RemoveAutoRegistration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_remove_auto_registration(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "RemoveAutoRegistration")
+    }
+
+    /// Sets `Status`, which `new` took, in place.
+    pub fn set_status(&mut self, value: impl Into<Val<ca_certificate::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<ca_certificate::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VerificationCertificatePem`: The private key verification certificate.
+    pub fn verification_certificate_pem(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VerificationCertificatePem", value.into());
+        self
+    }
+
+    /// Sets `VerificationCertificatePem` in place: [`Self::verification_certificate_pem`] on a
+    /// value held by `&mut`.
+    pub fn set_verification_certificate_pem(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VerificationCertificatePem", value.into());
+        self
+    }
+
+    /// `VerificationCertificatePem` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_verification_certificate_pem(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VerificationCertificatePem")
     }
 
     /// `Ref`: the resource's identifier.
@@ -675,19 +1335,58 @@ pub mod ca_certificate {
             RegistrationConfig { props }
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `RoleArn`.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TemplateBody`.
-            props, "TemplateBody", template_body, set_template_body, get_template_body, Val<String>
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TemplateName`.
-            props, "TemplateName", template_name, set_template_name, get_template_name, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `TemplateBody`.
+        pub fn template_body(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TemplateBody", value.into());
+            self
+        }
+
+        /// Sets `TemplateBody` in place: [`Self::template_body`] on a value held by `&mut`.
+        pub fn set_template_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TemplateBody", value.into());
+            self
+        }
+
+        /// `TemplateBody` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_body(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TemplateBody")
+        }
+
+        /// `TemplateName`.
+        pub fn template_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TemplateName", value.into());
+            self
+        }
+
+        /// Sets `TemplateName` in place: [`Self::template_name`] on a value held by `&mut`.
+        pub fn set_template_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TemplateName", value.into());
+            self
+        }
+
+        /// `TemplateName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TemplateName")
         }
     }
 
@@ -726,29 +1425,89 @@ impl Certificate {
         Certificate { core }
     }
 
-    prop! {
-        /// `CACertificatePem`.
-        core.props, "CACertificatePem", ca_certificate_pem, set_ca_certificate_pem, get_ca_certificate_pem, Val<String>
+    /// `CACertificatePem`.
+    pub fn ca_certificate_pem(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CACertificatePem", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificateMode`.
-        core.props, "CertificateMode", certificate_mode, set_certificate_mode, get_certificate_mode, Val<certificate::CertificateMode>
+    /// Sets `CACertificatePem` in place: [`Self::ca_certificate_pem`] on a value held by `&mut`.
+    pub fn set_ca_certificate_pem(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CACertificatePem", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificatePem`.
-        core.props, "CertificatePem", certificate_pem, set_certificate_pem, get_certificate_pem, Val<String>
+    /// `CACertificatePem` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ca_certificate_pem(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CACertificatePem")
     }
 
-    prop! {
-        /// `CertificateSigningRequest`.
-        core.props, "CertificateSigningRequest", certificate_signing_request, set_certificate_signing_request, get_certificate_signing_request, Val<String>
+    /// `CertificateMode`.
+    pub fn certificate_mode(mut self, value: impl Into<Val<certificate::CertificateMode>>) -> Self {
+        self.core.props.set("CertificateMode", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`.
-        core.props, "Status", _, set_status, get_status, Val<certificate::Status>
+    /// Sets `CertificateMode` in place: [`Self::certificate_mode`] on a value held by `&mut`.
+    pub fn set_certificate_mode(&mut self, value: impl Into<Val<certificate::CertificateMode>>) -> &mut Self {
+        self.core.props.set("CertificateMode", value.into());
+        self
+    }
+
+    /// `CertificateMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_mode(&self) -> ::std::option::Option<Val<certificate::CertificateMode>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateMode")
+    }
+
+    /// `CertificatePem`.
+    pub fn certificate_pem(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CertificatePem", value.into());
+        self
+    }
+
+    /// Sets `CertificatePem` in place: [`Self::certificate_pem`] on a value held by `&mut`.
+    pub fn set_certificate_pem(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificatePem", value.into());
+        self
+    }
+
+    /// `CertificatePem` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_pem(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificatePem")
+    }
+
+    /// `CertificateSigningRequest`.
+    pub fn certificate_signing_request(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CertificateSigningRequest", value.into());
+        self
+    }
+
+    /// Sets `CertificateSigningRequest` in place: [`Self::certificate_signing_request`] on a value
+    /// held by `&mut`.
+    pub fn set_certificate_signing_request(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateSigningRequest", value.into());
+        self
+    }
+
+    /// `CertificateSigningRequest` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_signing_request(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateSigningRequest")
+    }
+
+    /// Sets `Status`, which `new` took, in place.
+    pub fn set_status(&mut self, value: impl Into<Val<certificate::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<certificate::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
     }
 
     /// `Ref`: the resource's identifier.
@@ -835,24 +1594,65 @@ impl CertificateProvider {
         CertificateProvider { core }
     }
 
-    prop! {
-        /// `AccountDefaultForOperations`.
-        core.props, "AccountDefaultForOperations", _, set_account_default_for_operations, get_account_default_for_operations, Val<List<certificate_provider::CertificateProviderOperation>>
+    /// Sets `AccountDefaultForOperations`, which `new` took, in place.
+    pub fn set_account_default_for_operations(&mut self, value: impl Into<Val<List<certificate_provider::CertificateProviderOperation>>>) -> &mut Self {
+        self.core.props.set("AccountDefaultForOperations", value.into());
+        self
     }
 
-    prop! {
-        /// `CertificateProviderName`.
-        core.props, "CertificateProviderName", certificate_provider_name, set_certificate_provider_name, get_certificate_provider_name, Val<String>
+    /// `AccountDefaultForOperations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_account_default_for_operations(&self) -> ::std::option::Option<Val<List<certificate_provider::CertificateProviderOperation>>> {
+        crate::cfn::get_prop(&self.core.props, "AccountDefaultForOperations")
     }
 
-    prop! {
-        /// `LambdaFunctionArn`.
-        core.props, "LambdaFunctionArn", _, set_lambda_function_arn, get_lambda_function_arn, Val<String>
+    /// `CertificateProviderName`.
+    pub fn certificate_provider_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CertificateProviderName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `CertificateProviderName` in place: [`Self::certificate_provider_name`] on a value held
+    /// by `&mut`.
+    pub fn set_certificate_provider_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CertificateProviderName", value.into());
+        self
+    }
+
+    /// `CertificateProviderName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_certificate_provider_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CertificateProviderName")
+    }
+
+    /// Sets `LambdaFunctionArn`, which `new` took, in place.
+    pub fn set_lambda_function_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LambdaFunctionArn", value.into());
+        self
+    }
+
+    /// `LambdaFunctionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lambda_function_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LambdaFunctionArn")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -902,74 +1702,250 @@ impl Command {
         Command { core }
     }
 
-    prop! {
-        /// `CommandId`: The unique identifier for the command.
-        core.props, "CommandId", _, set_command_id, get_command_id, Val<String>
+    /// Sets `CommandId`, which `new` took, in place.
+    pub fn set_command_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CommandId", value.into());
+        self
     }
 
-    prop! {
-        /// `CreatedAt`: The date and time when the command was created.
-        core.props, "CreatedAt", created_at, set_created_at, get_created_at, Val<String>
+    /// `CommandId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_command_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CommandId")
     }
 
-    prop! {
-        /// `Deprecated`: A flag indicating whether the command is deprecated.
-        core.props, "Deprecated", deprecated, set_deprecated, get_deprecated, Val<bool>
+    /// `CreatedAt`: The date and time when the command was created.
+    pub fn created_at(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CreatedAt", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the command.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `CreatedAt` in place: [`Self::created_at`] on a value held by `&mut`.
+    pub fn set_created_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CreatedAt", value.into());
+        self
     }
 
-    prop! {
-        /// `DisplayName`: The display name for the command.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// `CreatedAt` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_created_at(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CreatedAt")
     }
 
-    prop! {
-        /// `LastUpdatedAt`: The date and time when the command was last updated.
-        core.props, "LastUpdatedAt", last_updated_at, set_last_updated_at, get_last_updated_at, Val<String>
+    /// `Deprecated`: A flag indicating whether the command is deprecated.
+    pub fn deprecated(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Deprecated", value.into());
+        self
     }
 
-    prop! {
-        /// `MandatoryParameters`: The list of mandatory parameters for the command.
-        core.props, "MandatoryParameters", mandatory_parameters, set_mandatory_parameters, get_mandatory_parameters, Val<List<command::CommandParameter>>
+    /// Sets `Deprecated` in place: [`Self::deprecated`] on a value held by `&mut`.
+    pub fn set_deprecated(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Deprecated", value.into());
+        self
     }
 
-    prop! {
-        /// `Namespace`: The namespace to which the command belongs.
-        core.props, "Namespace", namespace, set_namespace, get_namespace, Val<command::Namespace>
+    /// `Deprecated` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deprecated(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Deprecated")
     }
 
-    prop! {
-        /// `Payload`: The payload associated with the command.
-        core.props, "Payload", payload, set_payload, get_payload, Val<command::CommandPayload>
+    /// `Description`: The description of the command.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PayloadTemplate`: The payload template associated with the command.
-        core.props, "PayloadTemplate", payload_template, set_payload_template, get_payload_template, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PendingDeletion`: A flag indicating whether the command is pending deletion.
-        core.props, "PendingDeletion", pending_deletion, set_pending_deletion, get_pending_deletion, Val<bool>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Preprocessor`: The command preprocessor configuration.
-        core.props, "Preprocessor", preprocessor, set_preprocessor, get_preprocessor, Val<command::CommandPreprocessor>
+    /// `DisplayName`: The display name for the command.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: The customer role associated with the command.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: The tags to be associated with the command.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
+    }
+
+    /// `LastUpdatedAt`: The date and time when the command was last updated.
+    pub fn last_updated_at(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LastUpdatedAt", value.into());
+        self
+    }
+
+    /// Sets `LastUpdatedAt` in place: [`Self::last_updated_at`] on a value held by `&mut`.
+    pub fn set_last_updated_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LastUpdatedAt", value.into());
+        self
+    }
+
+    /// `LastUpdatedAt` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_last_updated_at(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LastUpdatedAt")
+    }
+
+    /// `MandatoryParameters`: The list of mandatory parameters for the command.
+    pub fn mandatory_parameters(mut self, value: impl Into<Val<List<command::CommandParameter>>>) -> Self {
+        self.core.props.set("MandatoryParameters", value.into());
+        self
+    }
+
+    /// Sets `MandatoryParameters` in place: [`Self::mandatory_parameters`] on a value held by `&mut`.
+    pub fn set_mandatory_parameters(&mut self, value: impl Into<Val<List<command::CommandParameter>>>) -> &mut Self {
+        self.core.props.set("MandatoryParameters", value.into());
+        self
+    }
+
+    /// `MandatoryParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mandatory_parameters(&self) -> ::std::option::Option<Val<List<command::CommandParameter>>> {
+        crate::cfn::get_prop(&self.core.props, "MandatoryParameters")
+    }
+
+    /// `Namespace`: The namespace to which the command belongs.
+    pub fn namespace(mut self, value: impl Into<Val<command::Namespace>>) -> Self {
+        self.core.props.set("Namespace", value.into());
+        self
+    }
+
+    /// Sets `Namespace` in place: [`Self::namespace`] on a value held by `&mut`.
+    pub fn set_namespace(&mut self, value: impl Into<Val<command::Namespace>>) -> &mut Self {
+        self.core.props.set("Namespace", value.into());
+        self
+    }
+
+    /// `Namespace` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_namespace(&self) -> ::std::option::Option<Val<command::Namespace>> {
+        crate::cfn::get_prop(&self.core.props, "Namespace")
+    }
+
+    /// `Payload`: The payload associated with the command.
+    pub fn payload(mut self, value: impl Into<Val<command::CommandPayload>>) -> Self {
+        self.core.props.set("Payload", value.into());
+        self
+    }
+
+    /// Sets `Payload` in place: [`Self::payload`] on a value held by `&mut`.
+    pub fn set_payload(&mut self, value: impl Into<Val<command::CommandPayload>>) -> &mut Self {
+        self.core.props.set("Payload", value.into());
+        self
+    }
+
+    /// `Payload` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_payload(&self) -> ::std::option::Option<Val<command::CommandPayload>> {
+        crate::cfn::get_prop(&self.core.props, "Payload")
+    }
+
+    /// `PayloadTemplate`: The payload template associated with the command.
+    pub fn payload_template(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PayloadTemplate", value.into());
+        self
+    }
+
+    /// Sets `PayloadTemplate` in place: [`Self::payload_template`] on a value held by `&mut`.
+    pub fn set_payload_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PayloadTemplate", value.into());
+        self
+    }
+
+    /// `PayloadTemplate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_payload_template(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PayloadTemplate")
+    }
+
+    /// `PendingDeletion`: A flag indicating whether the command is pending deletion.
+    pub fn pending_deletion(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PendingDeletion", value.into());
+        self
+    }
+
+    /// Sets `PendingDeletion` in place: [`Self::pending_deletion`] on a value held by `&mut`.
+    pub fn set_pending_deletion(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PendingDeletion", value.into());
+        self
+    }
+
+    /// `PendingDeletion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pending_deletion(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PendingDeletion")
+    }
+
+    /// `Preprocessor`: The command preprocessor configuration.
+    pub fn preprocessor(mut self, value: impl Into<Val<command::CommandPreprocessor>>) -> Self {
+        self.core.props.set("Preprocessor", value.into());
+        self
+    }
+
+    /// Sets `Preprocessor` in place: [`Self::preprocessor`] on a value held by `&mut`.
+    pub fn set_preprocessor(&mut self, value: impl Into<Val<command::CommandPreprocessor>>) -> &mut Self {
+        self.core.props.set("Preprocessor", value.into());
+        self
+    }
+
+    /// `Preprocessor` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preprocessor(&self) -> ::std::option::Option<Val<command::CommandPreprocessor>> {
+        crate::cfn::get_prop(&self.core.props, "Preprocessor")
+    }
+
+    /// `RoleArn`: The customer role associated with the command.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: The tags to be associated with the command.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1007,34 +1983,106 @@ pub mod command {
             CommandParameter { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultValue`.
-            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<CommandParameterValue>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `DefaultValue`.
+        pub fn default_value(mut self, value: impl Into<Val<CommandParameterValue>>) -> Self {
+            self.props.set("DefaultValue", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<CommandParameterType>
+        /// Sets `DefaultValue` in place: [`Self::default_value`] on a value held by `&mut`.
+        pub fn set_default_value(&mut self, value: impl Into<Val<CommandParameterValue>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<CommandParameterValue>
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<CommandParameterValue>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
         }
 
-        prop! {
-            /// `ValueConditions`.
-            props, "ValueConditions", value_conditions, set_value_conditions, get_value_conditions, Val<List<CommandParameterValueCondition>>
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<CommandParameterType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<CommandParameterType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<CommandParameterType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<CommandParameterValue>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<CommandParameterValue>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<CommandParameterValue>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// `ValueConditions`.
+        pub fn value_conditions(mut self, value: impl Into<Val<List<CommandParameterValueCondition>>>) -> Self {
+            self.props.set("ValueConditions", value.into());
+            self
+        }
+
+        /// Sets `ValueConditions` in place: [`Self::value_conditions`] on a value held by `&mut`.
+        pub fn set_value_conditions(&mut self, value: impl Into<Val<List<CommandParameterValueCondition>>>) -> &mut Self {
+            self.props.set("ValueConditions", value.into());
+            self
+        }
+
+        /// `ValueConditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_conditions(&self) -> ::std::option::Option<Val<List<CommandParameterValueCondition>>> {
+            crate::cfn::get_prop(&self.props, "ValueConditions")
         }
     }
 
@@ -1053,39 +2101,130 @@ pub mod command {
             CommandParameterValue { props }
         }
 
-        prop! {
-            /// `B`.
-            props, "B", b, set_b, get_b, Val<bool>
+        /// `B`.
+        pub fn b(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("B", value.into());
+            self
         }
 
-        prop! {
-            /// `BIN`.
-            props, "BIN", bin, set_bin, get_bin, Val<String>
+        /// Sets `B` in place: [`Self::b`] on a value held by `&mut`.
+        pub fn set_b(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("B", value.into());
+            self
         }
 
-        prop! {
-            /// `D`.
-            props, "D", d, set_d, get_d, Val<f64>
+        /// `B` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_b(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "B")
         }
 
-        prop! {
-            /// `I`.
-            props, "I", i, set_i, get_i, Val<i64>
+        /// `BIN`.
+        pub fn bin(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BIN", value.into());
+            self
         }
 
-        prop! {
-            /// `L`.
-            props, "L", l, set_l, get_l, Val<String>
+        /// Sets `BIN` in place: [`Self::bin`] on a value held by `&mut`.
+        pub fn set_bin(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BIN", value.into());
+            self
         }
 
-        prop! {
-            /// `S`.
-            props, "S", s, set_s, get_s, Val<String>
+        /// `BIN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bin(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BIN")
         }
 
-        prop! {
-            /// `UL`.
-            props, "UL", ul, set_ul, get_ul, Val<String>
+        /// `D`.
+        pub fn d(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("D", value.into());
+            self
+        }
+
+        /// Sets `D` in place: [`Self::d`] on a value held by `&mut`.
+        pub fn set_d(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("D", value.into());
+            self
+        }
+
+        /// `D` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_d(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "D")
+        }
+
+        /// `I`.
+        pub fn i(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("I", value.into());
+            self
+        }
+
+        /// Sets `I` in place: [`Self::i`] on a value held by `&mut`.
+        pub fn set_i(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("I", value.into());
+            self
+        }
+
+        /// `I` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_i(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "I")
+        }
+
+        /// `L`.
+        pub fn l(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("L", value.into());
+            self
+        }
+
+        /// Sets `L` in place: [`Self::l`] on a value held by `&mut`.
+        pub fn set_l(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("L", value.into());
+            self
+        }
+
+        /// `L` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_l(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "L")
+        }
+
+        /// `S`.
+        pub fn s(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S", value.into());
+            self
+        }
+
+        /// Sets `S` in place: [`Self::s`] on a value held by `&mut`.
+        pub fn set_s(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S", value.into());
+            self
+        }
+
+        /// `S` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S")
+        }
+
+        /// `UL`.
+        pub fn ul(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UL", value.into());
+            self
+        }
+
+        /// Sets `UL` in place: [`Self::ul`] on a value held by `&mut`.
+        pub fn set_ul(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UL", value.into());
+            self
+        }
+
+        /// `UL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ul(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UL")
         }
     }
 
@@ -1139,14 +2278,28 @@ pub mod command {
             CommandParameterValueCondition { props }
         }
 
-        prop! {
-            /// `ComparisonOperator`.
-            props, "ComparisonOperator", _, set_comparison_operator, get_comparison_operator, Val<CommandParameterValueComparisonOperator>
+        /// Sets `ComparisonOperator`, which `new` took, in place.
+        pub fn set_comparison_operator(&mut self, value: impl Into<Val<CommandParameterValueComparisonOperator>>) -> &mut Self {
+            self.props.set("ComparisonOperator", value.into());
+            self
         }
 
-        prop! {
-            /// `Operand`.
-            props, "Operand", _, set_operand, get_operand, Val<CommandParameterValueComparisonOperand>
+        /// `ComparisonOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison_operator(&self) -> ::std::option::Option<Val<CommandParameterValueComparisonOperator>> {
+            crate::cfn::get_prop(&self.props, "ComparisonOperator")
+        }
+
+        /// Sets `Operand`, which `new` took, in place.
+        pub fn set_operand(&mut self, value: impl Into<Val<CommandParameterValueComparisonOperand>>) -> &mut Self {
+            self.props.set("Operand", value.into());
+            self
+        }
+
+        /// `Operand` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operand(&self) -> ::std::option::Option<Val<CommandParameterValueComparisonOperand>> {
+            crate::cfn::get_prop(&self.props, "Operand")
         }
     }
 
@@ -1202,29 +2355,94 @@ pub mod command {
             CommandParameterValueComparisonOperand { props }
         }
 
-        prop! {
-            /// `Number`.
-            props, "Number", number, set_number, get_number, Val<String>
+        /// `Number`.
+        pub fn number(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Number", value.into());
+            self
         }
 
-        prop! {
-            /// `NumberRange`.
-            props, "NumberRange", number_range, set_number_range, get_number_range, Val<CommandParameterValueNumberRange>
+        /// Sets `Number` in place: [`Self::number`] on a value held by `&mut`.
+        pub fn set_number(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Number", value.into());
+            self
         }
 
-        prop! {
-            /// `Numbers`.
-            props, "Numbers", numbers, set_numbers, get_numbers, Val<List<String>>
+        /// `Number` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Number")
         }
 
-        prop! {
-            /// `String`.
-            props, "String", string, set_string, get_string, Val<String>
+        /// `NumberRange`.
+        pub fn number_range(mut self, value: impl Into<Val<CommandParameterValueNumberRange>>) -> Self {
+            self.props.set("NumberRange", value.into());
+            self
         }
 
-        prop! {
-            /// `Strings`.
-            props, "Strings", strings, set_strings, get_strings, Val<List<String>>
+        /// Sets `NumberRange` in place: [`Self::number_range`] on a value held by `&mut`.
+        pub fn set_number_range(&mut self, value: impl Into<Val<CommandParameterValueNumberRange>>) -> &mut Self {
+            self.props.set("NumberRange", value.into());
+            self
+        }
+
+        /// `NumberRange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_range(&self) -> ::std::option::Option<Val<CommandParameterValueNumberRange>> {
+            crate::cfn::get_prop(&self.props, "NumberRange")
+        }
+
+        /// `Numbers`.
+        pub fn numbers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Numbers", value.into());
+            self
+        }
+
+        /// Sets `Numbers` in place: [`Self::numbers`] on a value held by `&mut`.
+        pub fn set_numbers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Numbers", value.into());
+            self
+        }
+
+        /// `Numbers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_numbers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Numbers")
+        }
+
+        /// `String`.
+        pub fn string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("String", value.into());
+            self
+        }
+
+        /// Sets `String` in place: [`Self::string`] on a value held by `&mut`.
+        pub fn set_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("String", value.into());
+            self
+        }
+
+        /// `String` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "String")
+        }
+
+        /// `Strings`.
+        pub fn strings(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Strings", value.into());
+            self
+        }
+
+        /// Sets `Strings` in place: [`Self::strings`] on a value held by `&mut`.
+        pub fn set_strings(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Strings", value.into());
+            self
+        }
+
+        /// `Strings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strings(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Strings")
         }
     }
 
@@ -1247,14 +2465,28 @@ pub mod command {
             CommandParameterValueNumberRange { props }
         }
 
-        prop! {
-            /// `Min`.
-            props, "Min", _, set_min, get_min, Val<String>
+        /// Sets `Min`, which `new` took, in place.
+        pub fn set_min(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
         }
 
-        prop! {
-            /// `Max`.
-            props, "Max", _, set_max, get_max, Val<String>
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Min")
+        }
+
+        /// Sets `Max`, which `new` took, in place.
+        pub fn set_max(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Max")
         }
     }
 
@@ -1286,14 +2518,40 @@ pub mod command {
             CommandPayload { props }
         }
 
-        prop! {
-            /// `Content`.
-            props, "Content", content, set_content, get_content, Val<String>
+        /// `Content`.
+        pub fn content(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Content", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentType`.
-            props, "ContentType", content_type, set_content_type, get_content_type, Val<String>
+        /// Sets `Content` in place: [`Self::content`] on a value held by `&mut`.
+        pub fn set_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Content", value.into());
+            self
+        }
+
+        /// `Content` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Content")
+        }
+
+        /// `ContentType`.
+        pub fn content_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContentType", value.into());
+            self
+        }
+
+        /// Sets `ContentType` in place: [`Self::content_type`] on a value held by `&mut`.
+        pub fn set_content_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContentType", value.into());
+            self
+        }
+
+        /// `ContentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContentType")
         }
     }
 
@@ -1312,9 +2570,22 @@ pub mod command {
             CommandPreprocessor { props }
         }
 
-        prop! {
-            /// `AwsJsonSubstitution`.
-            props, "AwsJsonSubstitution", aws_json_substitution, set_aws_json_substitution, get_aws_json_substitution, Val<AwsJsonSubstitutionCommandPreprocessorConfig>
+        /// `AwsJsonSubstitution`.
+        pub fn aws_json_substitution(mut self, value: impl Into<Val<AwsJsonSubstitutionCommandPreprocessorConfig>>) -> Self {
+            self.props.set("AwsJsonSubstitution", value.into());
+            self
+        }
+
+        /// Sets `AwsJsonSubstitution` in place: [`Self::aws_json_substitution`] on a value held by `&mut`.
+        pub fn set_aws_json_substitution(&mut self, value: impl Into<Val<AwsJsonSubstitutionCommandPreprocessorConfig>>) -> &mut Self {
+            self.props.set("AwsJsonSubstitution", value.into());
+            self
+        }
+
+        /// `AwsJsonSubstitution` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_json_substitution(&self) -> ::std::option::Option<Val<AwsJsonSubstitutionCommandPreprocessorConfig>> {
+            crate::cfn::get_prop(&self.props, "AwsJsonSubstitution")
         }
     }
 
@@ -1335,9 +2606,16 @@ pub mod command {
             AwsJsonSubstitutionCommandPreprocessorConfig { props }
         }
 
-        prop! {
-            /// `OutputFormat`.
-            props, "OutputFormat", _, set_output_format, get_output_format, Val<OutputFormat>
+        /// Sets `OutputFormat`, which `new` took, in place.
+        pub fn set_output_format(&mut self, value: impl Into<Val<OutputFormat>>) -> &mut Self {
+            self.props.set("OutputFormat", value.into());
+            self
+        }
+
+        /// `OutputFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_format(&self) -> ::std::option::Option<Val<OutputFormat>> {
+            crate::cfn::get_prop(&self.props, "OutputFormat")
         }
     }
 
@@ -1376,29 +2654,73 @@ impl CustomMetric {
         CustomMetric { core }
     }
 
-    prop! {
-        /// `DisplayName`: Field represents a friendly name in the console for the custom metric; it
-        /// doesn't have to be unique. Don't use this name as the metric identifier in the device
-        /// metric report. Can be updated once defined.
-        core.props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+    /// `DisplayName`: Field represents a friendly name in the console for the custom metric; it
+    /// doesn't have to be unique. Don't use this name as the metric identifier in the device metric
+    /// report. Can be updated once defined.
+    pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `MetricName`: The name of the custom metric. This will be used in the metric report
-        /// submitted from the device/thing. Shouldn't begin with aws: . Cannot be updated once
-        /// defined.
-        core.props, "MetricName", metric_name, set_metric_name, get_metric_name, Val<String>
+    /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+    pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisplayName", value.into());
+        self
     }
 
-    prop! {
-        /// `MetricType`: The type of the custom metric. Types include string-list, ip-address-list,
-        /// number-list, and number.
-        core.props, "MetricType", _, set_metric_type, get_metric_type, Val<custom_metric::MetricType>
+    /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisplayName")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `MetricName`: The name of the custom metric. This will be used in the metric report
+    /// submitted from the device/thing. Shouldn't begin with aws: . Cannot be updated once defined.
+    pub fn metric_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MetricName", value.into());
+        self
+    }
+
+    /// Sets `MetricName` in place: [`Self::metric_name`] on a value held by `&mut`.
+    pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MetricName", value.into());
+        self
+    }
+
+    /// `MetricName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MetricName")
+    }
+
+    /// Sets `MetricType`, which `new` took, in place.
+    pub fn set_metric_type(&mut self, value: impl Into<Val<custom_metric::MetricType>>) -> &mut Self {
+        self.core.props.set("MetricType", value.into());
+        self
+    }
+
+    /// `MetricType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metric_type(&self) -> ::std::option::Option<Val<custom_metric::MetricType>> {
+        crate::cfn::get_prop(&self.core.props, "MetricType")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1464,24 +2786,64 @@ impl Dimension {
         Dimension { core }
     }
 
-    prop! {
-        /// `Name`: A unique identifier for the dimension.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Name`: A unique identifier for the dimension.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `StringValues`: Specifies the value or list of values for the dimension.
-        core.props, "StringValues", _, set_string_values, get_string_values, Val<List<String>>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Metadata that can be used to manage the dimension.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Type`: Specifies the type of the dimension.
-        core.props, "Type", _, set_type, get_type, Val<dimension::Type>
+    /// Sets `StringValues`, which `new` took, in place.
+    pub fn set_string_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("StringValues", value.into());
+        self
+    }
+
+    /// `StringValues` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_string_values(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "StringValues")
+    }
+
+    /// `Tags`: Metadata that can be used to manage the dimension.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<dimension::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<dimension::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1529,69 +2891,243 @@ impl DomainConfiguration {
         DomainConfiguration { core }
     }
 
-    prop! {
-        /// `ApplicationProtocol`.
-        core.props, "ApplicationProtocol", application_protocol, set_application_protocol, get_application_protocol, Val<domain_configuration::ApplicationProtocol>
+    /// `ApplicationProtocol`.
+    pub fn application_protocol(mut self, value: impl Into<Val<domain_configuration::ApplicationProtocol>>) -> Self {
+        self.core.props.set("ApplicationProtocol", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthenticationType`.
-        core.props, "AuthenticationType", authentication_type, set_authentication_type, get_authentication_type, Val<domain_configuration::AuthenticationType>
+    /// Sets `ApplicationProtocol` in place: [`Self::application_protocol`] on a value held by `&mut`.
+    pub fn set_application_protocol(&mut self, value: impl Into<Val<domain_configuration::ApplicationProtocol>>) -> &mut Self {
+        self.core.props.set("ApplicationProtocol", value.into());
+        self
     }
 
-    prop! {
-        /// `AuthorizerConfig`.
-        core.props, "AuthorizerConfig", authorizer_config, set_authorizer_config, get_authorizer_config, Val<domain_configuration::AuthorizerConfig>
+    /// `ApplicationProtocol` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_protocol(&self) -> ::std::option::Option<Val<domain_configuration::ApplicationProtocol>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationProtocol")
     }
 
-    prop! {
-        /// `ClientCertificateConfig`.
-        core.props, "ClientCertificateConfig", client_certificate_config, set_client_certificate_config, get_client_certificate_config, Val<domain_configuration::ClientCertificateConfig>
+    /// `AuthenticationType`.
+    pub fn authentication_type(mut self, value: impl Into<Val<domain_configuration::AuthenticationType>>) -> Self {
+        self.core.props.set("AuthenticationType", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainConfigurationName`.
-        core.props, "DomainConfigurationName", domain_configuration_name, set_domain_configuration_name, get_domain_configuration_name, Val<String>
+    /// Sets `AuthenticationType` in place: [`Self::authentication_type`] on a value held by `&mut`.
+    pub fn set_authentication_type(&mut self, value: impl Into<Val<domain_configuration::AuthenticationType>>) -> &mut Self {
+        self.core.props.set("AuthenticationType", value.into());
+        self
     }
 
-    prop! {
-        /// `DomainConfigurationStatus`.
-        core.props, "DomainConfigurationStatus", domain_configuration_status, set_domain_configuration_status, get_domain_configuration_status, Val<domain_configuration::DomainConfigurationStatus>
+    /// `AuthenticationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authentication_type(&self) -> ::std::option::Option<Val<domain_configuration::AuthenticationType>> {
+        crate::cfn::get_prop(&self.core.props, "AuthenticationType")
     }
 
-    prop! {
-        /// `DomainName`.
-        core.props, "DomainName", domain_name, set_domain_name, get_domain_name, Val<String>
+    /// `AuthorizerConfig`.
+    pub fn authorizer_config(mut self, value: impl Into<Val<domain_configuration::AuthorizerConfig>>) -> Self {
+        self.core.props.set("AuthorizerConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `ServerCertificateArns`.
-        core.props, "ServerCertificateArns", server_certificate_arns, set_server_certificate_arns, get_server_certificate_arns, Val<List<String>>
+    /// Sets `AuthorizerConfig` in place: [`Self::authorizer_config`] on a value held by `&mut`.
+    pub fn set_authorizer_config(&mut self, value: impl Into<Val<domain_configuration::AuthorizerConfig>>) -> &mut Self {
+        self.core.props.set("AuthorizerConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `ServerCertificateConfig`.
-        core.props, "ServerCertificateConfig", server_certificate_config, set_server_certificate_config, get_server_certificate_config, Val<domain_configuration::ServerCertificateConfig>
+    /// `AuthorizerConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorizer_config(&self) -> ::std::option::Option<Val<domain_configuration::AuthorizerConfig>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizerConfig")
     }
 
-    prop! {
-        /// `ServiceType`.
-        core.props, "ServiceType", service_type, set_service_type, get_service_type, Val<domain_configuration::ServiceType>
+    /// `ClientCertificateConfig`.
+    pub fn client_certificate_config(mut self, value: impl Into<Val<domain_configuration::ClientCertificateConfig>>) -> Self {
+        self.core.props.set("ClientCertificateConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ClientCertificateConfig` in place: [`Self::client_certificate_config`] on a value held
+    /// by `&mut`.
+    pub fn set_client_certificate_config(&mut self, value: impl Into<Val<domain_configuration::ClientCertificateConfig>>) -> &mut Self {
+        self.core.props.set("ClientCertificateConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `TlsConfig`.
-        core.props, "TlsConfig", tls_config, set_tls_config, get_tls_config, Val<domain_configuration::TlsConfig>
+    /// `ClientCertificateConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_client_certificate_config(&self) -> ::std::option::Option<Val<domain_configuration::ClientCertificateConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ClientCertificateConfig")
     }
 
-    prop! {
-        /// `ValidationCertificateArn`.
-        core.props, "ValidationCertificateArn", validation_certificate_arn, set_validation_certificate_arn, get_validation_certificate_arn, Val<String>
+    /// `DomainConfigurationName`.
+    pub fn domain_configuration_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainConfigurationName", value.into());
+        self
+    }
+
+    /// Sets `DomainConfigurationName` in place: [`Self::domain_configuration_name`] on a value held
+    /// by `&mut`.
+    pub fn set_domain_configuration_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainConfigurationName", value.into());
+        self
+    }
+
+    /// `DomainConfigurationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_configuration_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainConfigurationName")
+    }
+
+    /// `DomainConfigurationStatus`.
+    pub fn domain_configuration_status(mut self, value: impl Into<Val<domain_configuration::DomainConfigurationStatus>>) -> Self {
+        self.core.props.set("DomainConfigurationStatus", value.into());
+        self
+    }
+
+    /// Sets `DomainConfigurationStatus` in place: [`Self::domain_configuration_status`] on a value
+    /// held by `&mut`.
+    pub fn set_domain_configuration_status(&mut self, value: impl Into<Val<domain_configuration::DomainConfigurationStatus>>) -> &mut Self {
+        self.core.props.set("DomainConfigurationStatus", value.into());
+        self
+    }
+
+    /// `DomainConfigurationStatus` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_configuration_status(&self) -> ::std::option::Option<Val<domain_configuration::DomainConfigurationStatus>> {
+        crate::cfn::get_prop(&self.core.props, "DomainConfigurationStatus")
+    }
+
+    /// `DomainName`.
+    pub fn domain_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DomainName", value.into());
+        self
+    }
+
+    /// Sets `DomainName` in place: [`Self::domain_name`] on a value held by `&mut`.
+    pub fn set_domain_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DomainName", value.into());
+        self
+    }
+
+    /// `DomainName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_domain_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DomainName")
+    }
+
+    /// `ServerCertificateArns`.
+    pub fn server_certificate_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ServerCertificateArns", value.into());
+        self
+    }
+
+    /// Sets `ServerCertificateArns` in place: [`Self::server_certificate_arns`] on a value held by `&mut`.
+    pub fn set_server_certificate_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ServerCertificateArns", value.into());
+        self
+    }
+
+    /// `ServerCertificateArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_certificate_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ServerCertificateArns")
+    }
+
+    /// `ServerCertificateConfig`.
+    pub fn server_certificate_config(mut self, value: impl Into<Val<domain_configuration::ServerCertificateConfig>>) -> Self {
+        self.core.props.set("ServerCertificateConfig", value.into());
+        self
+    }
+
+    /// Sets `ServerCertificateConfig` in place: [`Self::server_certificate_config`] on a value held
+    /// by `&mut`.
+    pub fn set_server_certificate_config(&mut self, value: impl Into<Val<domain_configuration::ServerCertificateConfig>>) -> &mut Self {
+        self.core.props.set("ServerCertificateConfig", value.into());
+        self
+    }
+
+    /// `ServerCertificateConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_certificate_config(&self) -> ::std::option::Option<Val<domain_configuration::ServerCertificateConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ServerCertificateConfig")
+    }
+
+    /// `ServiceType`.
+    pub fn service_type(mut self, value: impl Into<Val<domain_configuration::ServiceType>>) -> Self {
+        self.core.props.set("ServiceType", value.into());
+        self
+    }
+
+    /// Sets `ServiceType` in place: [`Self::service_type`] on a value held by `&mut`.
+    pub fn set_service_type(&mut self, value: impl Into<Val<domain_configuration::ServiceType>>) -> &mut Self {
+        self.core.props.set("ServiceType", value.into());
+        self
+    }
+
+    /// `ServiceType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_type(&self) -> ::std::option::Option<Val<domain_configuration::ServiceType>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceType")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TlsConfig`.
+    pub fn tls_config(mut self, value: impl Into<Val<domain_configuration::TlsConfig>>) -> Self {
+        self.core.props.set("TlsConfig", value.into());
+        self
+    }
+
+    /// Sets `TlsConfig` in place: [`Self::tls_config`] on a value held by `&mut`.
+    pub fn set_tls_config(&mut self, value: impl Into<Val<domain_configuration::TlsConfig>>) -> &mut Self {
+        self.core.props.set("TlsConfig", value.into());
+        self
+    }
+
+    /// `TlsConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tls_config(&self) -> ::std::option::Option<Val<domain_configuration::TlsConfig>> {
+        crate::cfn::get_prop(&self.core.props, "TlsConfig")
+    }
+
+    /// `ValidationCertificateArn`.
+    pub fn validation_certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ValidationCertificateArn", value.into());
+        self
+    }
+
+    /// Sets `ValidationCertificateArn` in place: [`Self::validation_certificate_arn`] on a value
+    /// held by `&mut`.
+    pub fn set_validation_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ValidationCertificateArn", value.into());
+        self
+    }
+
+    /// `ValidationCertificateArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_validation_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ValidationCertificateArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1679,14 +3215,41 @@ pub mod domain_configuration {
             AuthorizerConfig { props }
         }
 
-        prop! {
-            /// `AllowAuthorizerOverride`.
-            props, "AllowAuthorizerOverride", allow_authorizer_override, set_allow_authorizer_override, get_allow_authorizer_override, Val<bool>
+        /// `AllowAuthorizerOverride`.
+        pub fn allow_authorizer_override(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllowAuthorizerOverride", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultAuthorizerName`.
-            props, "DefaultAuthorizerName", default_authorizer_name, set_default_authorizer_name, get_default_authorizer_name, Val<String>
+        /// Sets `AllowAuthorizerOverride` in place: [`Self::allow_authorizer_override`] on a value held
+        /// by `&mut`.
+        pub fn set_allow_authorizer_override(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowAuthorizerOverride", value.into());
+            self
+        }
+
+        /// `AllowAuthorizerOverride` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_authorizer_override(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowAuthorizerOverride")
+        }
+
+        /// `DefaultAuthorizerName`.
+        pub fn default_authorizer_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultAuthorizerName", value.into());
+            self
+        }
+
+        /// Sets `DefaultAuthorizerName` in place: [`Self::default_authorizer_name`] on a value held by `&mut`.
+        pub fn set_default_authorizer_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultAuthorizerName", value.into());
+            self
+        }
+
+        /// `DefaultAuthorizerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_authorizer_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultAuthorizerName")
         }
     }
 
@@ -1705,9 +3268,23 @@ pub mod domain_configuration {
             ClientCertificateConfig { props }
         }
 
-        prop! {
-            /// `ClientCertificateCallbackArn`.
-            props, "ClientCertificateCallbackArn", client_certificate_callback_arn, set_client_certificate_callback_arn, get_client_certificate_callback_arn, Val<String>
+        /// `ClientCertificateCallbackArn`.
+        pub fn client_certificate_callback_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClientCertificateCallbackArn", value.into());
+            self
+        }
+
+        /// Sets `ClientCertificateCallbackArn` in place: [`Self::client_certificate_callback_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_client_certificate_callback_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClientCertificateCallbackArn", value.into());
+            self
+        }
+
+        /// `ClientCertificateCallbackArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_certificate_callback_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClientCertificateCallbackArn")
         }
     }
 
@@ -1739,19 +3316,59 @@ pub mod domain_configuration {
             ServerCertificateConfig { props }
         }
 
-        prop! {
-            /// `EnableOCSPCheck`.
-            props, "EnableOCSPCheck", enable_ocsp_check, set_enable_ocsp_check, get_enable_ocsp_check, Val<bool>
+        /// `EnableOCSPCheck`.
+        pub fn enable_ocsp_check(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableOCSPCheck", value.into());
+            self
         }
 
-        prop! {
-            /// `OcspAuthorizedResponderArn`.
-            props, "OcspAuthorizedResponderArn", ocsp_authorized_responder_arn, set_ocsp_authorized_responder_arn, get_ocsp_authorized_responder_arn, Val<String>
+        /// Sets `EnableOCSPCheck` in place: [`Self::enable_ocsp_check`] on a value held by `&mut`.
+        pub fn set_enable_ocsp_check(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableOCSPCheck", value.into());
+            self
         }
 
-        prop! {
-            /// `OcspLambdaArn`.
-            props, "OcspLambdaArn", ocsp_lambda_arn, set_ocsp_lambda_arn, get_ocsp_lambda_arn, Val<String>
+        /// `EnableOCSPCheck` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_ocsp_check(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableOCSPCheck")
+        }
+
+        /// `OcspAuthorizedResponderArn`.
+        pub fn ocsp_authorized_responder_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OcspAuthorizedResponderArn", value.into());
+            self
+        }
+
+        /// Sets `OcspAuthorizedResponderArn` in place: [`Self::ocsp_authorized_responder_arn`] on a
+        /// value held by `&mut`.
+        pub fn set_ocsp_authorized_responder_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OcspAuthorizedResponderArn", value.into());
+            self
+        }
+
+        /// `OcspAuthorizedResponderArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ocsp_authorized_responder_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OcspAuthorizedResponderArn")
+        }
+
+        /// `OcspLambdaArn`.
+        pub fn ocsp_lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OcspLambdaArn", value.into());
+            self
+        }
+
+        /// Sets `OcspLambdaArn` in place: [`Self::ocsp_lambda_arn`] on a value held by `&mut`.
+        pub fn set_ocsp_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OcspLambdaArn", value.into());
+            self
+        }
+
+        /// `OcspLambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ocsp_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OcspLambdaArn")
         }
     }
 
@@ -1786,9 +3403,22 @@ pub mod domain_configuration {
             TlsConfig { props }
         }
 
-        prop! {
-            /// `SecurityPolicy`.
-            props, "SecurityPolicy", security_policy, set_security_policy, get_security_policy, Val<String>
+        /// `SecurityPolicy`.
+        pub fn security_policy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecurityPolicy", value.into());
+            self
+        }
+
+        /// Sets `SecurityPolicy` in place: [`Self::security_policy`] on a value held by `&mut`.
+        pub fn set_security_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecurityPolicy", value.into());
+            self
+        }
+
+        /// `SecurityPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_policy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecurityPolicy")
         }
     }
 }
@@ -1814,19 +3444,52 @@ impl EncryptionConfiguration {
         EncryptionConfiguration { core }
     }
 
-    prop! {
-        /// `EncryptionType`.
-        core.props, "EncryptionType", _, set_encryption_type, get_encryption_type, Val<encryption_configuration::EncryptionType>
+    /// Sets `EncryptionType`, which `new` took, in place.
+    pub fn set_encryption_type(&mut self, value: impl Into<Val<encryption_configuration::EncryptionType>>) -> &mut Self {
+        self.core.props.set("EncryptionType", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsAccessRoleArn`.
-        core.props, "KmsAccessRoleArn", kms_access_role_arn, set_kms_access_role_arn, get_kms_access_role_arn, Val<String>
+    /// `EncryptionType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_type(&self) -> ::std::option::Option<Val<encryption_configuration::EncryptionType>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionType")
     }
 
-    prop! {
-        /// `KmsKeyArn`.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// `KmsAccessRoleArn`.
+    pub fn kms_access_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsAccessRoleArn", value.into());
+        self
+    }
+
+    /// Sets `KmsAccessRoleArn` in place: [`Self::kms_access_role_arn`] on a value held by `&mut`.
+    pub fn set_kms_access_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsAccessRoleArn", value.into());
+        self
+    }
+
+    /// `KmsAccessRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_access_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsAccessRoleArn")
+    }
+
+    /// `KmsKeyArn`.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1891,54 +3554,178 @@ impl FleetMetric {
         FleetMetric { core }
     }
 
-    prop! {
-        /// `AggregationField`: The aggregation field to perform aggregation and metric emission
-        core.props, "AggregationField", aggregation_field, set_aggregation_field, get_aggregation_field, Val<String>
+    /// `AggregationField`: The aggregation field to perform aggregation and metric emission
+    pub fn aggregation_field(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AggregationField", value.into());
+        self
     }
 
-    prop! {
-        /// `AggregationType`: Aggregation types supported by Fleet Indexing
-        core.props, "AggregationType", aggregation_type, set_aggregation_type, get_aggregation_type, Val<fleet_metric::AggregationType>
+    /// Sets `AggregationField` in place: [`Self::aggregation_field`] on a value held by `&mut`.
+    pub fn set_aggregation_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AggregationField", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of a fleet metric
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AggregationField` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_aggregation_field(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AggregationField")
     }
 
-    prop! {
-        /// `IndexName`: The index name of a fleet metric
-        core.props, "IndexName", index_name, set_index_name, get_index_name, Val<String>
+    /// `AggregationType`: Aggregation types supported by Fleet Indexing
+    pub fn aggregation_type(mut self, value: impl Into<Val<fleet_metric::AggregationType>>) -> Self {
+        self.core.props.set("AggregationType", value.into());
+        self
     }
 
-    prop! {
-        /// `MetricName`: The name of the fleet metric
-        core.props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+    /// Sets `AggregationType` in place: [`Self::aggregation_type`] on a value held by `&mut`.
+    pub fn set_aggregation_type(&mut self, value: impl Into<Val<fleet_metric::AggregationType>>) -> &mut Self {
+        self.core.props.set("AggregationType", value.into());
+        self
     }
 
-    prop! {
-        /// `Period`: The period of metric emission in seconds
-        core.props, "Period", period, set_period, get_period, Val<i64>
+    /// `AggregationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_aggregation_type(&self) -> ::std::option::Option<Val<fleet_metric::AggregationType>> {
+        crate::cfn::get_prop(&self.core.props, "AggregationType")
     }
 
-    prop! {
-        /// `QueryString`: The Fleet Indexing query used by a fleet metric
-        core.props, "QueryString", query_string, set_query_string, get_query_string, Val<String>
+    /// `Description`: The description of a fleet metric
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `QueryVersion`: The version of a Fleet Indexing query used by a fleet metric
-        core.props, "QueryVersion", query_version, set_query_version, get_query_version, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Unit`: The unit of data points emitted by a fleet metric
-        core.props, "Unit", unit, set_unit, get_unit, Val<fleet_metric::Unit>
+    /// `IndexName`: The index name of a fleet metric
+    pub fn index_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IndexName", value.into());
+        self
+    }
+
+    /// Sets `IndexName` in place: [`Self::index_name`] on a value held by `&mut`.
+    pub fn set_index_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IndexName", value.into());
+        self
+    }
+
+    /// `IndexName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_index_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IndexName")
+    }
+
+    /// Sets `MetricName`, which `new` took, in place.
+    pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MetricName", value.into());
+        self
+    }
+
+    /// `MetricName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MetricName")
+    }
+
+    /// `Period`: The period of metric emission in seconds
+    pub fn period(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Period", value.into());
+        self
+    }
+
+    /// Sets `Period` in place: [`Self::period`] on a value held by `&mut`.
+    pub fn set_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Period", value.into());
+        self
+    }
+
+    /// `Period` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_period(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Period")
+    }
+
+    /// `QueryString`: The Fleet Indexing query used by a fleet metric
+    pub fn query_string(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("QueryString", value.into());
+        self
+    }
+
+    /// Sets `QueryString` in place: [`Self::query_string`] on a value held by `&mut`.
+    pub fn set_query_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("QueryString", value.into());
+        self
+    }
+
+    /// `QueryString` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_string(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "QueryString")
+    }
+
+    /// `QueryVersion`: The version of a Fleet Indexing query used by a fleet metric
+    pub fn query_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("QueryVersion", value.into());
+        self
+    }
+
+    /// Sets `QueryVersion` in place: [`Self::query_version`] on a value held by `&mut`.
+    pub fn set_query_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("QueryVersion", value.into());
+        self
+    }
+
+    /// `QueryVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "QueryVersion")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Unit`: The unit of data points emitted by a fleet metric
+    pub fn unit(mut self, value: impl Into<Val<fleet_metric::Unit>>) -> Self {
+        self.core.props.set("Unit", value.into());
+        self
+    }
+
+    /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+    pub fn set_unit(&mut self, value: impl Into<Val<fleet_metric::Unit>>) -> &mut Self {
+        self.core.props.set("Unit", value.into());
+        self
+    }
+
+    /// `Unit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_unit(&self) -> ::std::option::Option<Val<fleet_metric::Unit>> {
+        crate::cfn::get_prop(&self.core.props, "Unit")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2000,15 +3787,28 @@ pub mod fleet_metric {
             AggregationType { props }
         }
 
-        prop! {
-            /// `Name`: Fleet Indexing aggregation type names such as Statistics, Percentiles and
-            /// Cardinality
-            props, "Name", _, set_name, get_name, Val<AggregationTypeName>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<AggregationTypeName>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`: Fleet Indexing aggregation type values
-            props, "Values", _, set_values, get_values, Val<List<String>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<AggregationTypeName>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Values`, which `new` took, in place.
+        pub fn set_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -2142,92 +3942,290 @@ impl Job {
         Job { core }
     }
 
-    prop! {
-        /// `AbortConfig`: The criteria that determine when and how a job abort takes place.
-        core.props, "AbortConfig", abort_config, set_abort_config, get_abort_config, Val<job::AbortConfig>
+    /// `AbortConfig`: The criteria that determine when and how a job abort takes place.
+    pub fn abort_config(mut self, value: impl Into<Val<job::AbortConfig>>) -> Self {
+        self.core.props.set("AbortConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A short text description of the job.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AbortConfig` in place: [`Self::abort_config`] on a value held by `&mut`.
+    pub fn set_abort_config(&mut self, value: impl Into<Val<job::AbortConfig>>) -> &mut Self {
+        self.core.props.set("AbortConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `DestinationPackageVersions`: The package version Amazon Resource Names (ARNs) that are
-        /// installed on the device when the job successfully completes.
-        core.props, "DestinationPackageVersions", destination_package_versions, set_destination_package_versions, get_destination_package_versions, Val<List<String>>
+    /// `AbortConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_abort_config(&self) -> ::std::option::Option<Val<job::AbortConfig>> {
+        crate::cfn::get_prop(&self.core.props, "AbortConfig")
     }
 
-    prop! {
-        /// `Document`: The job document. Required if you don't specify a value for documentSource.
-        core.props, "Document", document, set_document, get_document, Val<String>
+    /// `Description`: A short text description of the job.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DocumentParameters`: Parameters of an Amazon Web Services managed template that you can
-        /// specify to create the job document.
-        core.props, "DocumentParameters", document_parameters, set_document_parameters, get_document_parameters, Val<Map<String>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DocumentSource`: An S3 link, or S3 object URL, to the job document. The link is an
-        /// Amazon S3 object URL and is required if you don't specify a value for document.
-        core.props, "DocumentSource", document_source, set_document_source, get_document_source, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `JobExecutionsRetryConfig`: The configuration that determines how many retries are
-        /// allowed for each failure type for a job.
-        core.props, "JobExecutionsRetryConfig", job_executions_retry_config, set_job_executions_retry_config, get_job_executions_retry_config, Val<job::JobExecutionsRetryConfig>
+    /// `DestinationPackageVersions`: The package version Amazon Resource Names (ARNs) that are
+    /// installed on the device when the job successfully completes.
+    pub fn destination_package_versions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("DestinationPackageVersions", value.into());
+        self
     }
 
-    prop! {
-        /// `JobExecutionsRolloutConfig`: Allows you to create a staged rollout of a job.
-        core.props, "JobExecutionsRolloutConfig", job_executions_rollout_config, set_job_executions_rollout_config, get_job_executions_rollout_config, Val<job::JobExecutionsRolloutConfig>
+    /// Sets `DestinationPackageVersions` in place: [`Self::destination_package_versions`] on a
+    /// value held by `&mut`.
+    pub fn set_destination_package_versions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("DestinationPackageVersions", value.into());
+        self
     }
 
-    prop! {
-        /// `JobId`: A job identifier which must be unique for your AWS account. We recommend using
-        /// a UUID. Alpha-numeric characters, '-' and '_' are valid for use here.
-        core.props, "JobId", _, set_job_id, get_job_id, Val<String>
+    /// `DestinationPackageVersions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_package_versions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationPackageVersions")
     }
 
-    prop! {
-        /// `JobTemplateArn`: The ARN of the job template used to create the job.
-        core.props, "JobTemplateArn", job_template_arn, set_job_template_arn, get_job_template_arn, Val<String>
+    /// `Document`: The job document. Required if you don't specify a value for documentSource.
+    pub fn document(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Document", value.into());
+        self
     }
 
-    prop! {
-        /// `PresignedUrlConfig`: Configuration for pre-signed S3 URLs.
-        core.props, "PresignedUrlConfig", presigned_url_config, set_presigned_url_config, get_presigned_url_config, Val<job::PresignedUrlConfig>
+    /// Sets `Document` in place: [`Self::document`] on a value held by `&mut`.
+    pub fn set_document(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Document", value.into());
+        self
     }
 
-    prop! {
-        /// `SchedulingConfig`: Specifies the date and time that a job will begin the rollout of the
-        /// job document to all devices in the target group.
-        core.props, "SchedulingConfig", scheduling_config, set_scheduling_config, get_scheduling_config, Val<job::SchedulingConfig>
+    /// `Document` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_document(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Document")
     }
 
-    prop! {
-        /// `Tags`: Metadata which can be used to manage the job.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DocumentParameters`: Parameters of an Amazon Web Services managed template that you can
+    /// specify to create the job document.
+    pub fn document_parameters(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("DocumentParameters", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetSelection`: Specifies whether the job will continue to run (CONTINUOUS), or will
-        /// be complete after all those things specified as targets have completed the job (SNAPSHOT).
-        core.props, "TargetSelection", target_selection, set_target_selection, get_target_selection, Val<job::TargetSelection>
+    /// Sets `DocumentParameters` in place: [`Self::document_parameters`] on a value held by `&mut`.
+    pub fn set_document_parameters(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("DocumentParameters", value.into());
+        self
     }
 
-    prop! {
-        /// `Targets`: A list of things and thing groups to which the job should be sent.
-        core.props, "Targets", _, set_targets, get_targets, Val<List<String>>
+    /// `DocumentParameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_document_parameters(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "DocumentParameters")
     }
 
-    prop! {
-        /// `TimeoutConfig`: Specifies the amount of time each device has to finish its execution of
-        /// the job.
-        core.props, "TimeoutConfig", timeout_config, set_timeout_config, get_timeout_config, Val<job::TimeoutConfig>
+    /// `DocumentSource`: An S3 link, or S3 object URL, to the job document. The link is an Amazon
+    /// S3 object URL and is required if you don't specify a value for document.
+    pub fn document_source(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DocumentSource", value.into());
+        self
+    }
+
+    /// Sets `DocumentSource` in place: [`Self::document_source`] on a value held by `&mut`.
+    pub fn set_document_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DocumentSource", value.into());
+        self
+    }
+
+    /// `DocumentSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_document_source(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DocumentSource")
+    }
+
+    /// `JobExecutionsRetryConfig`: The configuration that determines how many retries are allowed
+    /// for each failure type for a job.
+    pub fn job_executions_retry_config(mut self, value: impl Into<Val<job::JobExecutionsRetryConfig>>) -> Self {
+        self.core.props.set("JobExecutionsRetryConfig", value.into());
+        self
+    }
+
+    /// Sets `JobExecutionsRetryConfig` in place: [`Self::job_executions_retry_config`] on a value
+    /// held by `&mut`.
+    pub fn set_job_executions_retry_config(&mut self, value: impl Into<Val<job::JobExecutionsRetryConfig>>) -> &mut Self {
+        self.core.props.set("JobExecutionsRetryConfig", value.into());
+        self
+    }
+
+    /// `JobExecutionsRetryConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_executions_retry_config(&self) -> ::std::option::Option<Val<job::JobExecutionsRetryConfig>> {
+        crate::cfn::get_prop(&self.core.props, "JobExecutionsRetryConfig")
+    }
+
+    /// `JobExecutionsRolloutConfig`: Allows you to create a staged rollout of a job.
+    pub fn job_executions_rollout_config(mut self, value: impl Into<Val<job::JobExecutionsRolloutConfig>>) -> Self {
+        self.core.props.set("JobExecutionsRolloutConfig", value.into());
+        self
+    }
+
+    /// Sets `JobExecutionsRolloutConfig` in place: [`Self::job_executions_rollout_config`] on a
+    /// value held by `&mut`.
+    pub fn set_job_executions_rollout_config(&mut self, value: impl Into<Val<job::JobExecutionsRolloutConfig>>) -> &mut Self {
+        self.core.props.set("JobExecutionsRolloutConfig", value.into());
+        self
+    }
+
+    /// `JobExecutionsRolloutConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_executions_rollout_config(&self) -> ::std::option::Option<Val<job::JobExecutionsRolloutConfig>> {
+        crate::cfn::get_prop(&self.core.props, "JobExecutionsRolloutConfig")
+    }
+
+    /// Sets `JobId`, which `new` took, in place.
+    pub fn set_job_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("JobId", value.into());
+        self
+    }
+
+    /// `JobId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "JobId")
+    }
+
+    /// `JobTemplateArn`: The ARN of the job template used to create the job.
+    pub fn job_template_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("JobTemplateArn", value.into());
+        self
+    }
+
+    /// Sets `JobTemplateArn` in place: [`Self::job_template_arn`] on a value held by `&mut`.
+    pub fn set_job_template_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("JobTemplateArn", value.into());
+        self
+    }
+
+    /// `JobTemplateArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_template_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "JobTemplateArn")
+    }
+
+    /// `PresignedUrlConfig`: Configuration for pre-signed S3 URLs.
+    pub fn presigned_url_config(mut self, value: impl Into<Val<job::PresignedUrlConfig>>) -> Self {
+        self.core.props.set("PresignedUrlConfig", value.into());
+        self
+    }
+
+    /// Sets `PresignedUrlConfig` in place: [`Self::presigned_url_config`] on a value held by `&mut`.
+    pub fn set_presigned_url_config(&mut self, value: impl Into<Val<job::PresignedUrlConfig>>) -> &mut Self {
+        self.core.props.set("PresignedUrlConfig", value.into());
+        self
+    }
+
+    /// `PresignedUrlConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_presigned_url_config(&self) -> ::std::option::Option<Val<job::PresignedUrlConfig>> {
+        crate::cfn::get_prop(&self.core.props, "PresignedUrlConfig")
+    }
+
+    /// `SchedulingConfig`: Specifies the date and time that a job will begin the rollout of the job
+    /// document to all devices in the target group.
+    pub fn scheduling_config(mut self, value: impl Into<Val<job::SchedulingConfig>>) -> Self {
+        self.core.props.set("SchedulingConfig", value.into());
+        self
+    }
+
+    /// Sets `SchedulingConfig` in place: [`Self::scheduling_config`] on a value held by `&mut`.
+    pub fn set_scheduling_config(&mut self, value: impl Into<Val<job::SchedulingConfig>>) -> &mut Self {
+        self.core.props.set("SchedulingConfig", value.into());
+        self
+    }
+
+    /// `SchedulingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scheduling_config(&self) -> ::std::option::Option<Val<job::SchedulingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "SchedulingConfig")
+    }
+
+    /// `Tags`: Metadata which can be used to manage the job.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetSelection`: Specifies whether the job will continue to run (CONTINUOUS), or will be
+    /// complete after all those things specified as targets have completed the job (SNAPSHOT).
+    pub fn target_selection(mut self, value: impl Into<Val<job::TargetSelection>>) -> Self {
+        self.core.props.set("TargetSelection", value.into());
+        self
+    }
+
+    /// Sets `TargetSelection` in place: [`Self::target_selection`] on a value held by `&mut`.
+    pub fn set_target_selection(&mut self, value: impl Into<Val<job::TargetSelection>>) -> &mut Self {
+        self.core.props.set("TargetSelection", value.into());
+        self
+    }
+
+    /// `TargetSelection` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_selection(&self) -> ::std::option::Option<Val<job::TargetSelection>> {
+        crate::cfn::get_prop(&self.core.props, "TargetSelection")
+    }
+
+    /// Sets `Targets`, which `new` took, in place.
+    pub fn set_targets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Targets", value.into());
+        self
+    }
+
+    /// `Targets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_targets(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Targets")
+    }
+
+    /// `TimeoutConfig`: Specifies the amount of time each device has to finish its execution of the
+    /// job.
+    pub fn timeout_config(mut self, value: impl Into<Val<job::TimeoutConfig>>) -> Self {
+        self.core.props.set("TimeoutConfig", value.into());
+        self
+    }
+
+    /// Sets `TimeoutConfig` in place: [`Self::timeout_config`] on a value held by `&mut`.
+    pub fn set_timeout_config(&mut self, value: impl Into<Val<job::TimeoutConfig>>) -> &mut Self {
+        self.core.props.set("TimeoutConfig", value.into());
+        self
+    }
+
+    /// `TimeoutConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_timeout_config(&self) -> ::std::option::Option<Val<job::TimeoutConfig>> {
+        crate::cfn::get_prop(&self.core.props, "TimeoutConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2273,9 +4271,16 @@ pub mod job {
             AbortConfig { props }
         }
 
-        prop! {
-            /// `CriteriaList`: The list of criteria that determine when and how to abort the job.
-            props, "CriteriaList", _, set_criteria_list, get_criteria_list, Val<List<AbortCriteria>>
+        /// Sets `CriteriaList`, which `new` took, in place.
+        pub fn set_criteria_list(&mut self, value: impl Into<Val<List<AbortCriteria>>>) -> &mut Self {
+            self.props.set("CriteriaList", value.into());
+            self
+        }
+
+        /// `CriteriaList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_criteria_list(&self) -> ::std::option::Option<Val<List<AbortCriteria>>> {
+            crate::cfn::get_prop(&self.props, "CriteriaList")
         }
     }
 
@@ -2311,26 +4316,52 @@ pub mod job {
             AbortCriteria { props }
         }
 
-        prop! {
-            /// `FailureType`: The type of job execution failures that can initiate a job abort.
-            props, "FailureType", _, set_failure_type, get_failure_type, Val<AbortCriteriaFailureType>
+        /// Sets `FailureType`, which `new` took, in place.
+        pub fn set_failure_type(&mut self, value: impl Into<Val<AbortCriteriaFailureType>>) -> &mut Self {
+            self.props.set("FailureType", value.into());
+            self
         }
 
-        prop! {
-            /// `Action`: The type of job action to take to initiate the job abort.
-            props, "Action", _, set_action, get_action, Val<AbortCriteriaAction>
+        /// `FailureType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_type(&self) -> ::std::option::Option<Val<AbortCriteriaFailureType>> {
+            crate::cfn::get_prop(&self.props, "FailureType")
         }
 
-        prop! {
-            /// `ThresholdPercentage`: The minimum percentage of job execution failures that must occur
-            /// to initiate the job abort.
-            props, "ThresholdPercentage", _, set_threshold_percentage, get_threshold_percentage, Val<f64>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<AbortCriteriaAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `MinNumberOfExecutedThings`: The minimum number of things which must receive job
-            /// execution notifications before the job can be aborted.
-            props, "MinNumberOfExecutedThings", _, set_min_number_of_executed_things, get_min_number_of_executed_things, Val<i64>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<AbortCriteriaAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
+        }
+
+        /// Sets `ThresholdPercentage`, which `new` took, in place.
+        pub fn set_threshold_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ThresholdPercentage", value.into());
+            self
+        }
+
+        /// `ThresholdPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold_percentage(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ThresholdPercentage")
+        }
+
+        /// Sets `MinNumberOfExecutedThings`, which `new` took, in place.
+        pub fn set_min_number_of_executed_things(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinNumberOfExecutedThings", value.into());
+            self
+        }
+
+        /// `MinNumberOfExecutedThings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_number_of_executed_things(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinNumberOfExecutedThings")
         }
     }
 
@@ -2382,10 +4413,16 @@ pub mod job {
             JobExecutionsRetryConfig { props }
         }
 
-        prop! {
-            /// `CriteriaList`: The list of criteria that determines how many retries are allowed for
-            /// each failure type for a job.
-            props, "CriteriaList", _, set_criteria_list, get_criteria_list, Val<List<RetryCriteria>>
+        /// Sets `CriteriaList`, which `new` took, in place.
+        pub fn set_criteria_list(&mut self, value: impl Into<Val<List<RetryCriteria>>>) -> &mut Self {
+            self.props.set("CriteriaList", value.into());
+            self
+        }
+
+        /// `CriteriaList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_criteria_list(&self) -> ::std::option::Option<Val<List<RetryCriteria>>> {
+            crate::cfn::get_prop(&self.props, "CriteriaList")
         }
     }
 
@@ -2414,14 +4451,28 @@ pub mod job {
             RetryCriteria { props }
         }
 
-        prop! {
-            /// `FailureType`: The type of job execution failures that can initiate a job retry.
-            props, "FailureType", _, set_failure_type, get_failure_type, Val<RetryCriteriaFailureType>
+        /// Sets `FailureType`, which `new` took, in place.
+        pub fn set_failure_type(&mut self, value: impl Into<Val<RetryCriteriaFailureType>>) -> &mut Self {
+            self.props.set("FailureType", value.into());
+            self
         }
 
-        prop! {
-            /// `NumberOfRetries`: The number of retries allowed for a failure type for the job.
-            props, "NumberOfRetries", _, set_number_of_retries, get_number_of_retries, Val<i64>
+        /// `FailureType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_type(&self) -> ::std::option::Option<Val<RetryCriteriaFailureType>> {
+            crate::cfn::get_prop(&self.props, "FailureType")
+        }
+
+        /// Sets `NumberOfRetries`, which `new` took, in place.
+        pub fn set_number_of_retries(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NumberOfRetries", value.into());
+            self
+        }
+
+        /// `NumberOfRetries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_retries(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfRetries")
         }
     }
 
@@ -2456,15 +4507,41 @@ pub mod job {
             JobExecutionsRolloutConfig { props }
         }
 
-        prop! {
-            /// `ExponentialRate`: Allows you to create an exponential rate of rollout for a job.
-            props, "ExponentialRate", exponential_rate, set_exponential_rate, get_exponential_rate, Val<ExponentialRolloutRate>
+        /// `ExponentialRate`: Allows you to create an exponential rate of rollout for a job.
+        pub fn exponential_rate(mut self, value: impl Into<Val<ExponentialRolloutRate>>) -> Self {
+            self.props.set("ExponentialRate", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumPerMinute`: The maximum number of things that will be notified of a pending job,
-            /// per minute. This parameter allows you to create a staged rollout.
-            props, "MaximumPerMinute", maximum_per_minute, set_maximum_per_minute, get_maximum_per_minute, Val<i64>
+        /// Sets `ExponentialRate` in place: [`Self::exponential_rate`] on a value held by `&mut`.
+        pub fn set_exponential_rate(&mut self, value: impl Into<Val<ExponentialRolloutRate>>) -> &mut Self {
+            self.props.set("ExponentialRate", value.into());
+            self
+        }
+
+        /// `ExponentialRate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exponential_rate(&self) -> ::std::option::Option<Val<ExponentialRolloutRate>> {
+            crate::cfn::get_prop(&self.props, "ExponentialRate")
+        }
+
+        /// `MaximumPerMinute`: The maximum number of things that will be notified of a pending job, per
+        /// minute. This parameter allows you to create a staged rollout.
+        pub fn maximum_per_minute(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumPerMinute", value.into());
+            self
+        }
+
+        /// Sets `MaximumPerMinute` in place: [`Self::maximum_per_minute`] on a value held by `&mut`.
+        pub fn set_maximum_per_minute(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumPerMinute", value.into());
+            self
+        }
+
+        /// `MaximumPerMinute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_per_minute(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumPerMinute")
         }
     }
 
@@ -2497,21 +4574,40 @@ pub mod job {
             ExponentialRolloutRate { props }
         }
 
-        prop! {
-            /// `BaseRatePerMinute`: The minimum number of things that will be notified of a pending
-            /// job, per minute at the start of job rollout.
-            props, "BaseRatePerMinute", _, set_base_rate_per_minute, get_base_rate_per_minute, Val<i64>
+        /// Sets `BaseRatePerMinute`, which `new` took, in place.
+        pub fn set_base_rate_per_minute(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BaseRatePerMinute", value.into());
+            self
         }
 
-        prop! {
-            /// `IncrementFactor`: The exponential factor to increase the rate of rollout for a job.
-            props, "IncrementFactor", _, set_increment_factor, get_increment_factor, Val<f64>
+        /// `BaseRatePerMinute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base_rate_per_minute(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BaseRatePerMinute")
         }
 
-        prop! {
-            /// `RateIncreaseCriteria`: Allows you to define a criteria to initiate the increase in rate
-            /// of rollout for a job.
-            props, "RateIncreaseCriteria", _, set_rate_increase_criteria, get_rate_increase_criteria, Val<RateIncreaseCriteria>
+        /// Sets `IncrementFactor`, which `new` took, in place.
+        pub fn set_increment_factor(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("IncrementFactor", value.into());
+            self
+        }
+
+        /// `IncrementFactor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_increment_factor(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "IncrementFactor")
+        }
+
+        /// Sets `RateIncreaseCriteria`, which `new` took, in place.
+        pub fn set_rate_increase_criteria(&mut self, value: impl Into<Val<RateIncreaseCriteria>>) -> &mut Self {
+            self.props.set("RateIncreaseCriteria", value.into());
+            self
+        }
+
+        /// `RateIncreaseCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rate_increase_criteria(&self) -> ::std::option::Option<Val<RateIncreaseCriteria>> {
+            crate::cfn::get_prop(&self.props, "RateIncreaseCriteria")
         }
     }
 
@@ -2531,16 +4627,44 @@ pub mod job {
             RateIncreaseCriteria { props }
         }
 
-        prop! {
-            /// `NumberOfNotifiedThings`: The threshold for number of notified things that will initiate
-            /// the increase in rate of rollout.
-            props, "NumberOfNotifiedThings", number_of_notified_things, set_number_of_notified_things, get_number_of_notified_things, Val<i64>
+        /// `NumberOfNotifiedThings`: The threshold for number of notified things that will initiate the
+        /// increase in rate of rollout.
+        pub fn number_of_notified_things(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NumberOfNotifiedThings", value.into());
+            self
         }
 
-        prop! {
-            /// `NumberOfSucceededThings`: The threshold for number of succeeded things that will
-            /// initiate the increase in rate of rollout.
-            props, "NumberOfSucceededThings", number_of_succeeded_things, set_number_of_succeeded_things, get_number_of_succeeded_things, Val<i64>
+        /// Sets `NumberOfNotifiedThings` in place: [`Self::number_of_notified_things`] on a value held
+        /// by `&mut`.
+        pub fn set_number_of_notified_things(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NumberOfNotifiedThings", value.into());
+            self
+        }
+
+        /// `NumberOfNotifiedThings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_notified_things(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfNotifiedThings")
+        }
+
+        /// `NumberOfSucceededThings`: The threshold for number of succeeded things that will initiate
+        /// the increase in rate of rollout.
+        pub fn number_of_succeeded_things(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NumberOfSucceededThings", value.into());
+            self
+        }
+
+        /// Sets `NumberOfSucceededThings` in place: [`Self::number_of_succeeded_things`] on a value
+        /// held by `&mut`.
+        pub fn set_number_of_succeeded_things(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NumberOfSucceededThings", value.into());
+            self
+        }
+
+        /// `NumberOfSucceededThings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_succeeded_things(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfSucceededThings")
         }
     }
 
@@ -2559,16 +4683,42 @@ pub mod job {
             PresignedUrlConfig { props }
         }
 
-        prop! {
-            /// `ExpiresInSec`: How long (in seconds) pre-signed URLs are valid. Valid values are 60 - 3600,
-            /// the default value is 3600 seconds.
-            props, "ExpiresInSec", expires_in_sec, set_expires_in_sec, get_expires_in_sec, Val<i64>
+        /// `ExpiresInSec`: How long (in seconds) pre-signed URLs are valid. Valid values are 60 - 3600,
+        /// the default value is 3600 seconds.
+        pub fn expires_in_sec(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ExpiresInSec", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of an IAM role that grants permission to download files from the S3
-            /// bucket where the job data/updates are stored.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// Sets `ExpiresInSec` in place: [`Self::expires_in_sec`] on a value held by `&mut`.
+        pub fn set_expires_in_sec(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ExpiresInSec", value.into());
+            self
+        }
+
+        /// `ExpiresInSec` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expires_in_sec(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ExpiresInSec")
+        }
+
+        /// `RoleArn`: The ARN of an IAM role that grants permission to download files from the S3
+        /// bucket where the job data/updates are stored.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -2588,28 +4738,80 @@ pub mod job {
             SchedulingConfig { props }
         }
 
-        prop! {
-            /// `EndBehavior`: Specifies the end behavior for all job executions after a job reaches the
-            /// selected endTime.
-            props, "EndBehavior", end_behavior, set_end_behavior, get_end_behavior, Val<SchedulingConfigEndBehavior>
+        /// `EndBehavior`: Specifies the end behavior for all job executions after a job reaches the
+        /// selected endTime.
+        pub fn end_behavior(mut self, value: impl Into<Val<SchedulingConfigEndBehavior>>) -> Self {
+            self.props.set("EndBehavior", value.into());
+            self
         }
 
-        prop! {
-            /// `EndTime`: The time a job will stop rollout of the job document to all devices in the
-            /// target group for a job.
-            props, "EndTime", end_time, set_end_time, get_end_time, Val<String>
+        /// Sets `EndBehavior` in place: [`Self::end_behavior`] on a value held by `&mut`.
+        pub fn set_end_behavior(&mut self, value: impl Into<Val<SchedulingConfigEndBehavior>>) -> &mut Self {
+            self.props.set("EndBehavior", value.into());
+            self
         }
 
-        prop! {
-            /// `MaintenanceWindows`: An optional configuration within the SchedulingConfig to setup a
-            /// recurring maintenance window.
-            props, "MaintenanceWindows", maintenance_windows, set_maintenance_windows, get_maintenance_windows, Val<List<MaintenanceWindow>>
+        /// `EndBehavior` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_behavior(&self) -> ::std::option::Option<Val<SchedulingConfigEndBehavior>> {
+            crate::cfn::get_prop(&self.props, "EndBehavior")
         }
 
-        prop! {
-            /// `StartTime`: The time a job will begin rollout of the job document to all devices in the
-            /// target group for a job.
-            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
+        /// `EndTime`: The time a job will stop rollout of the job document to all devices in the target
+        /// group for a job.
+        pub fn end_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EndTime", value.into());
+            self
+        }
+
+        /// Sets `EndTime` in place: [`Self::end_time`] on a value held by `&mut`.
+        pub fn set_end_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndTime", value.into());
+            self
+        }
+
+        /// `EndTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndTime")
+        }
+
+        /// `MaintenanceWindows`: An optional configuration within the SchedulingConfig to setup a
+        /// recurring maintenance window.
+        pub fn maintenance_windows(mut self, value: impl Into<Val<List<MaintenanceWindow>>>) -> Self {
+            self.props.set("MaintenanceWindows", value.into());
+            self
+        }
+
+        /// Sets `MaintenanceWindows` in place: [`Self::maintenance_windows`] on a value held by `&mut`.
+        pub fn set_maintenance_windows(&mut self, value: impl Into<Val<List<MaintenanceWindow>>>) -> &mut Self {
+            self.props.set("MaintenanceWindows", value.into());
+            self
+        }
+
+        /// `MaintenanceWindows` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maintenance_windows(&self) -> ::std::option::Option<Val<List<MaintenanceWindow>>> {
+            crate::cfn::get_prop(&self.props, "MaintenanceWindows")
+        }
+
+        /// `StartTime`: The time a job will begin rollout of the job document to all devices in the
+        /// target group for a job.
+        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// Sets `StartTime` in place: [`Self::start_time`] on a value held by `&mut`.
+        pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
         }
     }
 
@@ -2654,14 +4856,28 @@ pub mod job {
             MaintenanceWindow { props }
         }
 
-        prop! {
-            /// `StartTime`: Displays the start time of the next maintenance window.
-            props, "StartTime", _, set_start_time, get_start_time, Val<String>
+        /// Sets `StartTime`, which `new` took, in place.
+        pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `DurationInMinutes`: Displays the duration of the next maintenance window.
-            props, "DurationInMinutes", _, set_duration_in_minutes, get_duration_in_minutes, Val<i64>
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
+        }
+
+        /// Sets `DurationInMinutes`, which `new` took, in place.
+        pub fn set_duration_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DurationInMinutes", value.into());
+            self
+        }
+
+        /// `DurationInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DurationInMinutes")
         }
     }
 
@@ -2695,11 +4911,25 @@ pub mod job {
             TimeoutConfig { props }
         }
 
-        prop! {
-            /// `InProgressTimeoutInMinutes`: Specifies the amount of time, in minutes, this device has
-            /// to finish execution of this job. The timeout interval can be anywhere between 1 minute
-            /// and 7 days (1 to 10080 minutes).
-            props, "InProgressTimeoutInMinutes", in_progress_timeout_in_minutes, set_in_progress_timeout_in_minutes, get_in_progress_timeout_in_minutes, Val<i64>
+        /// `InProgressTimeoutInMinutes`: Specifies the amount of time, in minutes, this device has to
+        /// finish execution of this job. The timeout interval can be anywhere between 1 minute and 7
+        /// days (1 to 10080 minutes).
+        pub fn in_progress_timeout_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("InProgressTimeoutInMinutes", value.into());
+            self
+        }
+
+        /// Sets `InProgressTimeoutInMinutes` in place: [`Self::in_progress_timeout_in_minutes`] on a
+        /// value held by `&mut`.
+        pub fn set_in_progress_timeout_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("InProgressTimeoutInMinutes", value.into());
+            self
+        }
+
+        /// `InProgressTimeoutInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_in_progress_timeout_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "InProgressTimeoutInMinutes")
         }
     }
 }
@@ -2730,71 +4960,231 @@ impl JobTemplate {
         JobTemplate { core }
     }
 
-    prop! {
-        /// `AbortConfig`: The criteria that determine when and how a job abort takes place.
-        core.props, "AbortConfig", abort_config, set_abort_config, get_abort_config, Val<job_template::AbortConfig>
+    /// `AbortConfig`: The criteria that determine when and how a job abort takes place.
+    pub fn abort_config(mut self, value: impl Into<Val<job_template::AbortConfig>>) -> Self {
+        self.core.props.set("AbortConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the Job Template.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `AbortConfig` in place: [`Self::abort_config`] on a value held by `&mut`.
+    pub fn set_abort_config(&mut self, value: impl Into<Val<job_template::AbortConfig>>) -> &mut Self {
+        self.core.props.set("AbortConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `DestinationPackageVersions`.
-        core.props, "DestinationPackageVersions", destination_package_versions, set_destination_package_versions, get_destination_package_versions, Val<List<String>>
+    /// `AbortConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_abort_config(&self) -> ::std::option::Option<Val<job_template::AbortConfig>> {
+        crate::cfn::get_prop(&self.core.props, "AbortConfig")
     }
 
-    prop! {
-        /// `Document`: The job document. Required if you don't specify a value for documentSource.
-        core.props, "Document", document, set_document, get_document, Val<String>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DocumentSource`: An S3 link to the job document to use in the template. Required if you
-        /// don't specify a value for document.
-        core.props, "DocumentSource", document_source, set_document_source, get_document_source, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `JobArn`: Optional for copying a JobTemplate from a pre-existing Job configuration.
-        core.props, "JobArn", job_arn, set_job_arn, get_job_arn, Val<String>
+    /// `DestinationPackageVersions`.
+    pub fn destination_package_versions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("DestinationPackageVersions", value.into());
+        self
     }
 
-    prop! {
-        /// `JobExecutionsRetryConfig`.
-        core.props, "JobExecutionsRetryConfig", job_executions_retry_config, set_job_executions_retry_config, get_job_executions_retry_config, Val<job_template::JobExecutionsRetryConfig>
+    /// Sets `DestinationPackageVersions` in place: [`Self::destination_package_versions`] on a
+    /// value held by `&mut`.
+    pub fn set_destination_package_versions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("DestinationPackageVersions", value.into());
+        self
     }
 
-    prop! {
-        /// `JobExecutionsRolloutConfig`: Allows you to create a staged rollout of a job.
-        core.props, "JobExecutionsRolloutConfig", job_executions_rollout_config, set_job_executions_rollout_config, get_job_executions_rollout_config, Val<job_template::JobExecutionsRolloutConfig>
+    /// `DestinationPackageVersions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_package_versions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationPackageVersions")
     }
 
-    prop! {
-        /// `JobTemplateId`.
-        core.props, "JobTemplateId", _, set_job_template_id, get_job_template_id, Val<String>
+    /// `Document`: The job document. Required if you don't specify a value for documentSource.
+    pub fn document(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Document", value.into());
+        self
     }
 
-    prop! {
-        /// `MaintenanceWindows`.
-        core.props, "MaintenanceWindows", maintenance_windows, set_maintenance_windows, get_maintenance_windows, Val<List<job_template::MaintenanceWindow>>
+    /// Sets `Document` in place: [`Self::document`] on a value held by `&mut`.
+    pub fn set_document(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Document", value.into());
+        self
     }
 
-    prop! {
-        /// `PresignedUrlConfig`: Configuration for pre-signed S3 URLs.
-        core.props, "PresignedUrlConfig", presigned_url_config, set_presigned_url_config, get_presigned_url_config, Val<job_template::PresignedUrlConfig>
+    /// `Document` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_document(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Document")
     }
 
-    prop! {
-        /// `Tags`: Metadata that can be used to manage the JobTemplate.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DocumentSource`: An S3 link to the job document to use in the template. Required if you
+    /// don't specify a value for document.
+    pub fn document_source(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DocumentSource", value.into());
+        self
     }
 
-    prop! {
-        /// `TimeoutConfig`: Specifies the amount of time each device has to finish its execution of
-        /// the job.
-        core.props, "TimeoutConfig", timeout_config, set_timeout_config, get_timeout_config, Val<job_template::TimeoutConfig>
+    /// Sets `DocumentSource` in place: [`Self::document_source`] on a value held by `&mut`.
+    pub fn set_document_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DocumentSource", value.into());
+        self
+    }
+
+    /// `DocumentSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_document_source(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DocumentSource")
+    }
+
+    /// `JobArn`: Optional for copying a JobTemplate from a pre-existing Job configuration.
+    pub fn job_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("JobArn", value.into());
+        self
+    }
+
+    /// Sets `JobArn` in place: [`Self::job_arn`] on a value held by `&mut`.
+    pub fn set_job_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("JobArn", value.into());
+        self
+    }
+
+    /// `JobArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "JobArn")
+    }
+
+    /// `JobExecutionsRetryConfig`.
+    pub fn job_executions_retry_config(mut self, value: impl Into<Val<job_template::JobExecutionsRetryConfig>>) -> Self {
+        self.core.props.set("JobExecutionsRetryConfig", value.into());
+        self
+    }
+
+    /// Sets `JobExecutionsRetryConfig` in place: [`Self::job_executions_retry_config`] on a value
+    /// held by `&mut`.
+    pub fn set_job_executions_retry_config(&mut self, value: impl Into<Val<job_template::JobExecutionsRetryConfig>>) -> &mut Self {
+        self.core.props.set("JobExecutionsRetryConfig", value.into());
+        self
+    }
+
+    /// `JobExecutionsRetryConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_executions_retry_config(&self) -> ::std::option::Option<Val<job_template::JobExecutionsRetryConfig>> {
+        crate::cfn::get_prop(&self.core.props, "JobExecutionsRetryConfig")
+    }
+
+    /// `JobExecutionsRolloutConfig`: Allows you to create a staged rollout of a job.
+    pub fn job_executions_rollout_config(mut self, value: impl Into<Val<job_template::JobExecutionsRolloutConfig>>) -> Self {
+        self.core.props.set("JobExecutionsRolloutConfig", value.into());
+        self
+    }
+
+    /// Sets `JobExecutionsRolloutConfig` in place: [`Self::job_executions_rollout_config`] on a
+    /// value held by `&mut`.
+    pub fn set_job_executions_rollout_config(&mut self, value: impl Into<Val<job_template::JobExecutionsRolloutConfig>>) -> &mut Self {
+        self.core.props.set("JobExecutionsRolloutConfig", value.into());
+        self
+    }
+
+    /// `JobExecutionsRolloutConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_executions_rollout_config(&self) -> ::std::option::Option<Val<job_template::JobExecutionsRolloutConfig>> {
+        crate::cfn::get_prop(&self.core.props, "JobExecutionsRolloutConfig")
+    }
+
+    /// Sets `JobTemplateId`, which `new` took, in place.
+    pub fn set_job_template_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("JobTemplateId", value.into());
+        self
+    }
+
+    /// `JobTemplateId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_job_template_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "JobTemplateId")
+    }
+
+    /// `MaintenanceWindows`.
+    pub fn maintenance_windows(mut self, value: impl Into<Val<List<job_template::MaintenanceWindow>>>) -> Self {
+        self.core.props.set("MaintenanceWindows", value.into());
+        self
+    }
+
+    /// Sets `MaintenanceWindows` in place: [`Self::maintenance_windows`] on a value held by `&mut`.
+    pub fn set_maintenance_windows(&mut self, value: impl Into<Val<List<job_template::MaintenanceWindow>>>) -> &mut Self {
+        self.core.props.set("MaintenanceWindows", value.into());
+        self
+    }
+
+    /// `MaintenanceWindows` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maintenance_windows(&self) -> ::std::option::Option<Val<List<job_template::MaintenanceWindow>>> {
+        crate::cfn::get_prop(&self.core.props, "MaintenanceWindows")
+    }
+
+    /// `PresignedUrlConfig`: Configuration for pre-signed S3 URLs.
+    pub fn presigned_url_config(mut self, value: impl Into<Val<job_template::PresignedUrlConfig>>) -> Self {
+        self.core.props.set("PresignedUrlConfig", value.into());
+        self
+    }
+
+    /// Sets `PresignedUrlConfig` in place: [`Self::presigned_url_config`] on a value held by `&mut`.
+    pub fn set_presigned_url_config(&mut self, value: impl Into<Val<job_template::PresignedUrlConfig>>) -> &mut Self {
+        self.core.props.set("PresignedUrlConfig", value.into());
+        self
+    }
+
+    /// `PresignedUrlConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_presigned_url_config(&self) -> ::std::option::Option<Val<job_template::PresignedUrlConfig>> {
+        crate::cfn::get_prop(&self.core.props, "PresignedUrlConfig")
+    }
+
+    /// `Tags`: Metadata that can be used to manage the JobTemplate.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TimeoutConfig`: Specifies the amount of time each device has to finish its execution of the
+    /// job.
+    pub fn timeout_config(mut self, value: impl Into<Val<job_template::TimeoutConfig>>) -> Self {
+        self.core.props.set("TimeoutConfig", value.into());
+        self
+    }
+
+    /// Sets `TimeoutConfig` in place: [`Self::timeout_config`] on a value held by `&mut`.
+    pub fn set_timeout_config(&mut self, value: impl Into<Val<job_template::TimeoutConfig>>) -> &mut Self {
+        self.core.props.set("TimeoutConfig", value.into());
+        self
+    }
+
+    /// `TimeoutConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_timeout_config(&self) -> ::std::option::Option<Val<job_template::TimeoutConfig>> {
+        crate::cfn::get_prop(&self.core.props, "TimeoutConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2833,9 +5223,16 @@ pub mod job_template {
             AbortConfig { props }
         }
 
-        prop! {
-            /// `CriteriaList`.
-            props, "CriteriaList", _, set_criteria_list, get_criteria_list, Val<List<AbortCriteria>>
+        /// Sets `CriteriaList`, which `new` took, in place.
+        pub fn set_criteria_list(&mut self, value: impl Into<Val<List<AbortCriteria>>>) -> &mut Self {
+            self.props.set("CriteriaList", value.into());
+            self
+        }
+
+        /// `CriteriaList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_criteria_list(&self) -> ::std::option::Option<Val<List<AbortCriteria>>> {
+            crate::cfn::get_prop(&self.props, "CriteriaList")
         }
     }
 
@@ -2871,26 +5268,52 @@ pub mod job_template {
             AbortCriteria { props }
         }
 
-        prop! {
-            /// `Action`: The type of job action to take to initiate the job abort.
-            props, "Action", _, set_action, get_action, Val<Action>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<Action>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
         }
 
-        prop! {
-            /// `FailureType`: The type of job execution failures that can initiate a job abort.
-            props, "FailureType", _, set_failure_type, get_failure_type, Val<FailureType>
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<Action>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
 
-        prop! {
-            /// `MinNumberOfExecutedThings`: The minimum number of things which must receive job
-            /// execution notifications before the job can be aborted.
-            props, "MinNumberOfExecutedThings", _, set_min_number_of_executed_things, get_min_number_of_executed_things, Val<i64>
+        /// Sets `FailureType`, which `new` took, in place.
+        pub fn set_failure_type(&mut self, value: impl Into<Val<FailureType>>) -> &mut Self {
+            self.props.set("FailureType", value.into());
+            self
         }
 
-        prop! {
-            /// `ThresholdPercentage`: The minimum percentage of job execution failures that must occur
-            /// to initiate the job abort.
-            props, "ThresholdPercentage", _, set_threshold_percentage, get_threshold_percentage, Val<f64>
+        /// `FailureType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_type(&self) -> ::std::option::Option<Val<FailureType>> {
+            crate::cfn::get_prop(&self.props, "FailureType")
+        }
+
+        /// Sets `MinNumberOfExecutedThings`, which `new` took, in place.
+        pub fn set_min_number_of_executed_things(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinNumberOfExecutedThings", value.into());
+            self
+        }
+
+        /// `MinNumberOfExecutedThings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_number_of_executed_things(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinNumberOfExecutedThings")
+        }
+
+        /// Sets `ThresholdPercentage`, which `new` took, in place.
+        pub fn set_threshold_percentage(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ThresholdPercentage", value.into());
+            self
+        }
+
+        /// `ThresholdPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_threshold_percentage(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ThresholdPercentage")
         }
     }
 
@@ -2938,9 +5361,22 @@ pub mod job_template {
             JobExecutionsRetryConfig { props }
         }
 
-        prop! {
-            /// `RetryCriteriaList`.
-            props, "RetryCriteriaList", retry_criteria_list, set_retry_criteria_list, get_retry_criteria_list, Val<List<RetryCriteria>>
+        /// `RetryCriteriaList`.
+        pub fn retry_criteria_list(mut self, value: impl Into<Val<List<RetryCriteria>>>) -> Self {
+            self.props.set("RetryCriteriaList", value.into());
+            self
+        }
+
+        /// Sets `RetryCriteriaList` in place: [`Self::retry_criteria_list`] on a value held by `&mut`.
+        pub fn set_retry_criteria_list(&mut self, value: impl Into<Val<List<RetryCriteria>>>) -> &mut Self {
+            self.props.set("RetryCriteriaList", value.into());
+            self
+        }
+
+        /// `RetryCriteriaList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_criteria_list(&self) -> ::std::option::Option<Val<List<RetryCriteria>>> {
+            crate::cfn::get_prop(&self.props, "RetryCriteriaList")
         }
     }
 
@@ -2960,14 +5396,40 @@ pub mod job_template {
             RetryCriteria { props }
         }
 
-        prop! {
-            /// `FailureType`.
-            props, "FailureType", failure_type, set_failure_type, get_failure_type, Val<JobRetryFailureType>
+        /// `FailureType`.
+        pub fn failure_type(mut self, value: impl Into<Val<JobRetryFailureType>>) -> Self {
+            self.props.set("FailureType", value.into());
+            self
         }
 
-        prop! {
-            /// `NumberOfRetries`.
-            props, "NumberOfRetries", number_of_retries, set_number_of_retries, get_number_of_retries, Val<i64>
+        /// Sets `FailureType` in place: [`Self::failure_type`] on a value held by `&mut`.
+        pub fn set_failure_type(&mut self, value: impl Into<Val<JobRetryFailureType>>) -> &mut Self {
+            self.props.set("FailureType", value.into());
+            self
+        }
+
+        /// `FailureType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_type(&self) -> ::std::option::Option<Val<JobRetryFailureType>> {
+            crate::cfn::get_prop(&self.props, "FailureType")
+        }
+
+        /// `NumberOfRetries`.
+        pub fn number_of_retries(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NumberOfRetries", value.into());
+            self
+        }
+
+        /// Sets `NumberOfRetries` in place: [`Self::number_of_retries`] on a value held by `&mut`.
+        pub fn set_number_of_retries(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NumberOfRetries", value.into());
+            self
+        }
+
+        /// `NumberOfRetries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_retries(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfRetries")
         }
     }
 
@@ -3003,16 +5465,43 @@ pub mod job_template {
             JobExecutionsRolloutConfig { props }
         }
 
-        prop! {
-            /// `ExponentialRolloutRate`: The rate of increase for a job rollout. This parameter allows
-            /// you to define an exponential rate for a job rollout.
-            props, "ExponentialRolloutRate", exponential_rollout_rate, set_exponential_rollout_rate, get_exponential_rollout_rate, Val<ExponentialRolloutRate>
+        /// `ExponentialRolloutRate`: The rate of increase for a job rollout. This parameter allows you
+        /// to define an exponential rate for a job rollout.
+        pub fn exponential_rollout_rate(mut self, value: impl Into<Val<ExponentialRolloutRate>>) -> Self {
+            self.props.set("ExponentialRolloutRate", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumPerMinute`: The maximum number of things that will be notified of a pending job,
-            /// per minute. This parameter allows you to create a staged rollout.
-            props, "MaximumPerMinute", maximum_per_minute, set_maximum_per_minute, get_maximum_per_minute, Val<i64>
+        /// Sets `ExponentialRolloutRate` in place: [`Self::exponential_rollout_rate`] on a value held
+        /// by `&mut`.
+        pub fn set_exponential_rollout_rate(&mut self, value: impl Into<Val<ExponentialRolloutRate>>) -> &mut Self {
+            self.props.set("ExponentialRolloutRate", value.into());
+            self
+        }
+
+        /// `ExponentialRolloutRate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exponential_rollout_rate(&self) -> ::std::option::Option<Val<ExponentialRolloutRate>> {
+            crate::cfn::get_prop(&self.props, "ExponentialRolloutRate")
+        }
+
+        /// `MaximumPerMinute`: The maximum number of things that will be notified of a pending job, per
+        /// minute. This parameter allows you to create a staged rollout.
+        pub fn maximum_per_minute(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumPerMinute", value.into());
+            self
+        }
+
+        /// Sets `MaximumPerMinute` in place: [`Self::maximum_per_minute`] on a value held by `&mut`.
+        pub fn set_maximum_per_minute(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumPerMinute", value.into());
+            self
+        }
+
+        /// `MaximumPerMinute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_per_minute(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumPerMinute")
         }
     }
 
@@ -3046,22 +5535,40 @@ pub mod job_template {
             ExponentialRolloutRate { props }
         }
 
-        prop! {
-            /// `BaseRatePerMinute`: The minimum number of things that will be notified of a pending
-            /// job, per minute at the start of job rollout. This parameter allows you to define the
-            /// initial rate of rollout.
-            props, "BaseRatePerMinute", _, set_base_rate_per_minute, get_base_rate_per_minute, Val<i64>
+        /// Sets `BaseRatePerMinute`, which `new` took, in place.
+        pub fn set_base_rate_per_minute(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BaseRatePerMinute", value.into());
+            self
         }
 
-        prop! {
-            /// `IncrementFactor`: The exponential factor to increase the rate of rollout for a job.
-            props, "IncrementFactor", _, set_increment_factor, get_increment_factor, Val<f64>
+        /// `BaseRatePerMinute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base_rate_per_minute(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BaseRatePerMinute")
         }
 
-        prop! {
-            /// `RateIncreaseCriteria`: The criteria to initiate the increase in rate of rollout for a
-            /// job.
-            props, "RateIncreaseCriteria", _, set_rate_increase_criteria, get_rate_increase_criteria, Val<RateIncreaseCriteria>
+        /// Sets `IncrementFactor`, which `new` took, in place.
+        pub fn set_increment_factor(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("IncrementFactor", value.into());
+            self
+        }
+
+        /// `IncrementFactor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_increment_factor(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "IncrementFactor")
+        }
+
+        /// Sets `RateIncreaseCriteria`, which `new` took, in place.
+        pub fn set_rate_increase_criteria(&mut self, value: impl Into<Val<RateIncreaseCriteria>>) -> &mut Self {
+            self.props.set("RateIncreaseCriteria", value.into());
+            self
+        }
+
+        /// `RateIncreaseCriteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rate_increase_criteria(&self) -> ::std::option::Option<Val<RateIncreaseCriteria>> {
+            crate::cfn::get_prop(&self.props, "RateIncreaseCriteria")
         }
     }
 
@@ -3080,14 +5587,42 @@ pub mod job_template {
             RateIncreaseCriteria { props }
         }
 
-        prop! {
-            /// `NumberOfNotifiedThings`.
-            props, "NumberOfNotifiedThings", number_of_notified_things, set_number_of_notified_things, get_number_of_notified_things, Val<i64>
+        /// `NumberOfNotifiedThings`.
+        pub fn number_of_notified_things(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NumberOfNotifiedThings", value.into());
+            self
         }
 
-        prop! {
-            /// `NumberOfSucceededThings`.
-            props, "NumberOfSucceededThings", number_of_succeeded_things, set_number_of_succeeded_things, get_number_of_succeeded_things, Val<i64>
+        /// Sets `NumberOfNotifiedThings` in place: [`Self::number_of_notified_things`] on a value held
+        /// by `&mut`.
+        pub fn set_number_of_notified_things(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NumberOfNotifiedThings", value.into());
+            self
+        }
+
+        /// `NumberOfNotifiedThings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_notified_things(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfNotifiedThings")
+        }
+
+        /// `NumberOfSucceededThings`.
+        pub fn number_of_succeeded_things(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NumberOfSucceededThings", value.into());
+            self
+        }
+
+        /// Sets `NumberOfSucceededThings` in place: [`Self::number_of_succeeded_things`] on a value
+        /// held by `&mut`.
+        pub fn set_number_of_succeeded_things(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NumberOfSucceededThings", value.into());
+            self
+        }
+
+        /// `NumberOfSucceededThings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_succeeded_things(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfSucceededThings")
         }
     }
 
@@ -3107,14 +5642,40 @@ pub mod job_template {
             MaintenanceWindow { props }
         }
 
-        prop! {
-            /// `DurationInMinutes`.
-            props, "DurationInMinutes", duration_in_minutes, set_duration_in_minutes, get_duration_in_minutes, Val<i64>
+        /// `DurationInMinutes`.
+        pub fn duration_in_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DurationInMinutes", value.into());
+            self
         }
 
-        prop! {
-            /// `StartTime`.
-            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
+        /// Sets `DurationInMinutes` in place: [`Self::duration_in_minutes`] on a value held by `&mut`.
+        pub fn set_duration_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DurationInMinutes", value.into());
+            self
+        }
+
+        /// `DurationInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DurationInMinutes")
+        }
+
+        /// `StartTime`.
+        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// Sets `StartTime` in place: [`Self::start_time`] on a value held by `&mut`.
+        pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
         }
     }
 
@@ -3137,16 +5698,34 @@ pub mod job_template {
             PresignedUrlConfig { props }
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of an IAM role that grants grants permission to download files from
-            /// the S3 bucket where the job data/updates are stored. The role must also grant permission
-            /// for IoT to download the files.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ExpiresInSec`: How number (in seconds) pre-signed URLs are valid.
-            props, "ExpiresInSec", expires_in_sec, set_expires_in_sec, get_expires_in_sec, Val<i64>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `ExpiresInSec`: How number (in seconds) pre-signed URLs are valid.
+        pub fn expires_in_sec(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ExpiresInSec", value.into());
+            self
+        }
+
+        /// Sets `ExpiresInSec` in place: [`Self::expires_in_sec`] on a value held by `&mut`.
+        pub fn set_expires_in_sec(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ExpiresInSec", value.into());
+            self
+        }
+
+        /// `ExpiresInSec` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expires_in_sec(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ExpiresInSec")
         }
     }
 
@@ -3169,10 +5748,16 @@ pub mod job_template {
             TimeoutConfig { props }
         }
 
-        prop! {
-            /// `InProgressTimeoutInMinutes`: Specifies the amount of time, in minutes, this device has
-            /// to finish execution of this job.
-            props, "InProgressTimeoutInMinutes", _, set_in_progress_timeout_in_minutes, get_in_progress_timeout_in_minutes, Val<i64>
+        /// Sets `InProgressTimeoutInMinutes`, which `new` took, in place.
+        pub fn set_in_progress_timeout_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("InProgressTimeoutInMinutes", value.into());
+            self
+        }
+
+        /// `InProgressTimeoutInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_in_progress_timeout_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "InProgressTimeoutInMinutes")
         }
     }
 }
@@ -3209,28 +5794,60 @@ impl Logging {
         Logging { core }
     }
 
-    prop! {
-        /// `AccountId`: Your 12-digit account ID (used as the primary identifier for the
-        /// CloudFormation resource).
-        core.props, "AccountId", _, set_account_id, get_account_id, Val<String>
+    /// Sets `AccountId`, which `new` took, in place.
+    pub fn set_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AccountId", value.into());
+        self
     }
 
-    prop! {
-        /// `DefaultLogLevel`: The log level to use. Valid values are: ERROR, WARN, INFO, DEBUG, or
-        /// DISABLED.
-        core.props, "DefaultLogLevel", _, set_default_log_level, get_default_log_level, Val<logging::DefaultLogLevel>
+    /// `AccountId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_account_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AccountId")
     }
 
-    prop! {
-        /// `EventConfigurations`: Configurations for event-based logging that specifies which event
-        /// types to log and their logging settings. Overrides account-level logging for the
-        /// specified event
-        core.props, "EventConfigurations", event_configurations, set_event_configurations, get_event_configurations, Val<List<logging::EventConfiguration>>
+    /// Sets `DefaultLogLevel`, which `new` took, in place.
+    pub fn set_default_log_level(&mut self, value: impl Into<Val<logging::DefaultLogLevel>>) -> &mut Self {
+        self.core.props.set("DefaultLogLevel", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: The ARN of the role that allows IoT to write to Cloudwatch logs.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `DefaultLogLevel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_log_level(&self) -> ::std::option::Option<Val<logging::DefaultLogLevel>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultLogLevel")
+    }
+
+    /// `EventConfigurations`: Configurations for event-based logging that specifies which event
+    /// types to log and their logging settings. Overrides account-level logging for the specified
+    /// event
+    pub fn event_configurations(mut self, value: impl Into<Val<List<logging::EventConfiguration>>>) -> Self {
+        self.core.props.set("EventConfigurations", value.into());
+        self
+    }
+
+    /// Sets `EventConfigurations` in place: [`Self::event_configurations`] on a value held by `&mut`.
+    pub fn set_event_configurations(&mut self, value: impl Into<Val<List<logging::EventConfiguration>>>) -> &mut Self {
+        self.core.props.set("EventConfigurations", value.into());
+        self
+    }
+
+    /// `EventConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_configurations(&self) -> ::std::option::Option<Val<List<logging::EventConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "EventConfigurations")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3286,24 +5903,55 @@ pub mod logging {
             EventConfiguration { props }
         }
 
-        prop! {
-            /// `EventType`: The type of event to log. These include event types like Connect, Publish,
-            /// and Disconnect.
-            props, "EventType", _, set_event_type, get_event_type, Val<String>
+        /// Sets `EventType`, which `new` took, in place.
+        pub fn set_event_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EventType", value.into());
+            self
         }
 
-        prop! {
-            /// `LogDestination`: CloudWatch Log Group for event-based logging. Specifies where log
-            /// events should be sent. The log destination for event-based logging overrides default Log
-            /// Group for the specified event type and applies to all resources associated with that
-            /// event.
-            props, "LogDestination", log_destination, set_log_destination, get_log_destination, Val<String>
+        /// `EventType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EventType")
         }
 
-        prop! {
-            /// `LogLevel`: The logging level for the specified event type. Determines the verbosity of
-            /// log messages generated for this event type.
-            props, "LogLevel", log_level, set_log_level, get_log_level, Val<EventConfigurationLogLevel>
+        /// `LogDestination`: CloudWatch Log Group for event-based logging. Specifies where log events
+        /// should be sent. The log destination for event-based logging overrides default Log Group for
+        /// the specified event type and applies to all resources associated with that event.
+        pub fn log_destination(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogDestination", value.into());
+            self
+        }
+
+        /// Sets `LogDestination` in place: [`Self::log_destination`] on a value held by `&mut`.
+        pub fn set_log_destination(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogDestination", value.into());
+            self
+        }
+
+        /// `LogDestination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_destination(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogDestination")
+        }
+
+        /// `LogLevel`: The logging level for the specified event type. Determines the verbosity of log
+        /// messages generated for this event type.
+        pub fn log_level(mut self, value: impl Into<Val<EventConfigurationLogLevel>>) -> Self {
+            self.props.set("LogLevel", value.into());
+            self
+        }
+
+        /// Sets `LogLevel` in place: [`Self::log_level`] on a value held by `&mut`.
+        pub fn set_log_level(&mut self, value: impl Into<Val<EventConfigurationLogLevel>>) -> &mut Self {
+            self.props.set("LogLevel", value.into());
+            self
+        }
+
+        /// `LogLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_level(&self) -> ::std::option::Option<Val<EventConfigurationLogLevel>> {
+            crate::cfn::get_prop(&self.props, "LogLevel")
         }
     }
 
@@ -3359,26 +6007,64 @@ impl MitigationAction {
         MitigationAction { core }
     }
 
-    prop! {
-        /// `ActionName`: A unique identifier for the mitigation action.
-        core.props, "ActionName", action_name, set_action_name, get_action_name, Val<String>
+    /// `ActionName`: A unique identifier for the mitigation action.
+    pub fn action_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ActionName", value.into());
+        self
     }
 
-    prop! {
-        /// `ActionParams`: The set of parameters for this mitigation action. You can specify only
-        /// one type of parameter (in other words, you can apply only one action for each defined
-        /// mitigation action).
-        core.props, "ActionParams", _, set_action_params, get_action_params, Val<mitigation_action::ActionParams>
+    /// Sets `ActionName` in place: [`Self::action_name`] on a value held by `&mut`.
+    pub fn set_action_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ActionName", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `ActionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ActionName")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ActionParams`, which `new` took, in place.
+    pub fn set_action_params(&mut self, value: impl Into<Val<mitigation_action::ActionParams>>) -> &mut Self {
+        self.core.props.set("ActionParams", value.into());
+        self
+    }
+
+    /// `ActionParams` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action_params(&self) -> ::std::option::Option<Val<mitigation_action::ActionParams>> {
+        crate::cfn::get_prop(&self.core.props, "ActionParams")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3422,42 +6108,126 @@ pub mod mitigation_action {
             ActionParams { props }
         }
 
-        prop! {
-            /// `AddThingsToThingGroupParams`: Parameters to define a mitigation action that moves
-            /// devices associated with a certificate to one or more specified thing groups, typically
-            /// for quarantine.
-            props, "AddThingsToThingGroupParams", add_things_to_thing_group_params, set_add_things_to_thing_group_params, get_add_things_to_thing_group_params, Val<AddThingsToThingGroupParams>
+        /// `AddThingsToThingGroupParams`: Parameters to define a mitigation action that moves devices
+        /// associated with a certificate to one or more specified thing groups, typically for
+        /// quarantine.
+        pub fn add_things_to_thing_group_params(mut self, value: impl Into<Val<AddThingsToThingGroupParams>>) -> Self {
+            self.props.set("AddThingsToThingGroupParams", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableIoTLoggingParams`: Parameters to define a mitigation action that enables AWS IoT
-            /// logging at a specified level of detail.
-            props, "EnableIoTLoggingParams", enable_io_t_logging_params, set_enable_io_t_logging_params, get_enable_io_t_logging_params, Val<EnableIoTLoggingParams>
+        /// Sets `AddThingsToThingGroupParams` in place: [`Self::add_things_to_thing_group_params`] on a
+        /// value held by `&mut`.
+        pub fn set_add_things_to_thing_group_params(&mut self, value: impl Into<Val<AddThingsToThingGroupParams>>) -> &mut Self {
+            self.props.set("AddThingsToThingGroupParams", value.into());
+            self
         }
 
-        prop! {
-            /// `PublishFindingToSnsParams`: Parameters, to define a mitigation action that publishes
-            /// findings to Amazon SNS. You can implement your own custom actions in response to the
-            /// Amazon SNS messages.
-            props, "PublishFindingToSnsParams", publish_finding_to_sns_params, set_publish_finding_to_sns_params, get_publish_finding_to_sns_params, Val<PublishFindingToSnsParams>
+        /// `AddThingsToThingGroupParams` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_add_things_to_thing_group_params(&self) -> ::std::option::Option<Val<AddThingsToThingGroupParams>> {
+            crate::cfn::get_prop(&self.props, "AddThingsToThingGroupParams")
         }
 
-        prop! {
-            /// `ReplaceDefaultPolicyVersionParams`: Parameters to define a mitigation action that adds
-            /// a blank policy to restrict permissions.
-            props, "ReplaceDefaultPolicyVersionParams", replace_default_policy_version_params, set_replace_default_policy_version_params, get_replace_default_policy_version_params, Val<ReplaceDefaultPolicyVersionParams>
+        /// `EnableIoTLoggingParams`: Parameters to define a mitigation action that enables AWS IoT
+        /// logging at a specified level of detail.
+        pub fn enable_io_t_logging_params(mut self, value: impl Into<Val<EnableIoTLoggingParams>>) -> Self {
+            self.props.set("EnableIoTLoggingParams", value.into());
+            self
         }
 
-        prop! {
-            /// `UpdateCACertificateParams`: Parameters to define a mitigation action that changes the
-            /// state of the CA certificate to inactive.
-            props, "UpdateCACertificateParams", update_ca_certificate_params, set_update_ca_certificate_params, get_update_ca_certificate_params, Val<UpdateCaCertificateParams>
+        /// Sets `EnableIoTLoggingParams` in place: [`Self::enable_io_t_logging_params`] on a value held
+        /// by `&mut`.
+        pub fn set_enable_io_t_logging_params(&mut self, value: impl Into<Val<EnableIoTLoggingParams>>) -> &mut Self {
+            self.props.set("EnableIoTLoggingParams", value.into());
+            self
         }
 
-        prop! {
-            /// `UpdateDeviceCertificateParams`: Parameters to define a mitigation action that changes
-            /// the state of the device certificate to inactive.
-            props, "UpdateDeviceCertificateParams", update_device_certificate_params, set_update_device_certificate_params, get_update_device_certificate_params, Val<UpdateDeviceCertificateParams>
+        /// `EnableIoTLoggingParams` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_io_t_logging_params(&self) -> ::std::option::Option<Val<EnableIoTLoggingParams>> {
+            crate::cfn::get_prop(&self.props, "EnableIoTLoggingParams")
+        }
+
+        /// `PublishFindingToSnsParams`: Parameters, to define a mitigation action that publishes
+        /// findings to Amazon SNS. You can implement your own custom actions in response to the Amazon
+        /// SNS messages.
+        pub fn publish_finding_to_sns_params(mut self, value: impl Into<Val<PublishFindingToSnsParams>>) -> Self {
+            self.props.set("PublishFindingToSnsParams", value.into());
+            self
+        }
+
+        /// Sets `PublishFindingToSnsParams` in place: [`Self::publish_finding_to_sns_params`] on a
+        /// value held by `&mut`.
+        pub fn set_publish_finding_to_sns_params(&mut self, value: impl Into<Val<PublishFindingToSnsParams>>) -> &mut Self {
+            self.props.set("PublishFindingToSnsParams", value.into());
+            self
+        }
+
+        /// `PublishFindingToSnsParams` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_publish_finding_to_sns_params(&self) -> ::std::option::Option<Val<PublishFindingToSnsParams>> {
+            crate::cfn::get_prop(&self.props, "PublishFindingToSnsParams")
+        }
+
+        /// `ReplaceDefaultPolicyVersionParams`: Parameters to define a mitigation action that adds a
+        /// blank policy to restrict permissions.
+        pub fn replace_default_policy_version_params(mut self, value: impl Into<Val<ReplaceDefaultPolicyVersionParams>>) -> Self {
+            self.props.set("ReplaceDefaultPolicyVersionParams", value.into());
+            self
+        }
+
+        /// Sets `ReplaceDefaultPolicyVersionParams` in place: [`Self::replace_default_policy_version_params`]
+        /// on a value held by `&mut`.
+        pub fn set_replace_default_policy_version_params(&mut self, value: impl Into<Val<ReplaceDefaultPolicyVersionParams>>) -> &mut Self {
+            self.props.set("ReplaceDefaultPolicyVersionParams", value.into());
+            self
+        }
+
+        /// `ReplaceDefaultPolicyVersionParams` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replace_default_policy_version_params(&self) -> ::std::option::Option<Val<ReplaceDefaultPolicyVersionParams>> {
+            crate::cfn::get_prop(&self.props, "ReplaceDefaultPolicyVersionParams")
+        }
+
+        /// `UpdateCACertificateParams`: Parameters to define a mitigation action that changes the state
+        /// of the CA certificate to inactive.
+        pub fn update_ca_certificate_params(mut self, value: impl Into<Val<UpdateCaCertificateParams>>) -> Self {
+            self.props.set("UpdateCACertificateParams", value.into());
+            self
+        }
+
+        /// Sets `UpdateCACertificateParams` in place: [`Self::update_ca_certificate_params`] on a value
+        /// held by `&mut`.
+        pub fn set_update_ca_certificate_params(&mut self, value: impl Into<Val<UpdateCaCertificateParams>>) -> &mut Self {
+            self.props.set("UpdateCACertificateParams", value.into());
+            self
+        }
+
+        /// `UpdateCACertificateParams` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_update_ca_certificate_params(&self) -> ::std::option::Option<Val<UpdateCaCertificateParams>> {
+            crate::cfn::get_prop(&self.props, "UpdateCACertificateParams")
+        }
+
+        /// `UpdateDeviceCertificateParams`: Parameters to define a mitigation action that changes the
+        /// state of the device certificate to inactive.
+        pub fn update_device_certificate_params(mut self, value: impl Into<Val<UpdateDeviceCertificateParams>>) -> Self {
+            self.props.set("UpdateDeviceCertificateParams", value.into());
+            self
+        }
+
+        /// Sets `UpdateDeviceCertificateParams` in place: [`Self::update_device_certificate_params`] on
+        /// a value held by `&mut`.
+        pub fn set_update_device_certificate_params(&mut self, value: impl Into<Val<UpdateDeviceCertificateParams>>) -> &mut Self {
+            self.props.set("UpdateDeviceCertificateParams", value.into());
+            self
+        }
+
+        /// `UpdateDeviceCertificateParams` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_update_device_certificate_params(&self) -> ::std::option::Option<Val<UpdateDeviceCertificateParams>> {
+            crate::cfn::get_prop(&self.props, "UpdateDeviceCertificateParams")
         }
     }
 
@@ -3481,16 +6251,35 @@ pub mod mitigation_action {
             AddThingsToThingGroupParams { props }
         }
 
-        prop! {
-            /// `ThingGroupNames`: The list of groups to which you want to add the things that triggered
-            /// the mitigation action.
-            props, "ThingGroupNames", _, set_thing_group_names, get_thing_group_names, Val<List<String>>
+        /// Sets `ThingGroupNames`, which `new` took, in place.
+        pub fn set_thing_group_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ThingGroupNames", value.into());
+            self
         }
 
-        prop! {
-            /// `OverrideDynamicGroups`: Specifies if this mitigation action can move the things that
-            /// triggered the mitigation action out of one or more dynamic thing groups.
-            props, "OverrideDynamicGroups", override_dynamic_groups, set_override_dynamic_groups, get_override_dynamic_groups, Val<bool>
+        /// `ThingGroupNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_thing_group_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ThingGroupNames")
+        }
+
+        /// `OverrideDynamicGroups`: Specifies if this mitigation action can move the things that
+        /// triggered the mitigation action out of one or more dynamic thing groups.
+        pub fn override_dynamic_groups(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("OverrideDynamicGroups", value.into());
+            self
+        }
+
+        /// Sets `OverrideDynamicGroups` in place: [`Self::override_dynamic_groups`] on a value held by `&mut`.
+        pub fn set_override_dynamic_groups(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("OverrideDynamicGroups", value.into());
+            self
+        }
+
+        /// `OverrideDynamicGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_override_dynamic_groups(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "OverrideDynamicGroups")
         }
     }
 
@@ -3517,14 +6306,28 @@ pub mod mitigation_action {
             EnableIoTLoggingParams { props }
         }
 
-        prop! {
-            /// `LogLevel`: Specifies which types of information are logged.
-            props, "LogLevel", _, set_log_level, get_log_level, Val<EnableIoTLoggingParamsLogLevel>
+        /// Sets `LogLevel`, which `new` took, in place.
+        pub fn set_log_level(&mut self, value: impl Into<Val<EnableIoTLoggingParamsLogLevel>>) -> &mut Self {
+            self.props.set("LogLevel", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArnForLogging`: The ARN of the IAM role used for logging.
-            props, "RoleArnForLogging", _, set_role_arn_for_logging, get_role_arn_for_logging, Val<String>
+        /// `LogLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_level(&self) -> ::std::option::Option<Val<EnableIoTLoggingParamsLogLevel>> {
+            crate::cfn::get_prop(&self.props, "LogLevel")
+        }
+
+        /// Sets `RoleArnForLogging`, which `new` took, in place.
+        pub fn set_role_arn_for_logging(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArnForLogging", value.into());
+            self
+        }
+
+        /// `RoleArnForLogging` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn_for_logging(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArnForLogging")
         }
     }
 
@@ -3569,9 +6372,16 @@ pub mod mitigation_action {
             PublishFindingToSnsParams { props }
         }
 
-        prop! {
-            /// `TopicArn`: The ARN of the topic to which you want to publish the findings.
-            props, "TopicArn", _, set_topic_arn, get_topic_arn, Val<String>
+        /// Sets `TopicArn`, which `new` took, in place.
+        pub fn set_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TopicArn", value.into());
+            self
+        }
+
+        /// `TopicArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TopicArn")
         }
     }
 
@@ -3595,9 +6405,16 @@ pub mod mitigation_action {
             ReplaceDefaultPolicyVersionParams { props }
         }
 
-        prop! {
-            /// `TemplateName`.
-            props, "TemplateName", _, set_template_name, get_template_name, Val<ReplaceDefaultPolicyVersionParamsTemplateName>
+        /// Sets `TemplateName`, which `new` took, in place.
+        pub fn set_template_name(&mut self, value: impl Into<Val<ReplaceDefaultPolicyVersionParamsTemplateName>>) -> &mut Self {
+            self.props.set("TemplateName", value.into());
+            self
+        }
+
+        /// `TemplateName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_name(&self) -> ::std::option::Option<Val<ReplaceDefaultPolicyVersionParamsTemplateName>> {
+            crate::cfn::get_prop(&self.props, "TemplateName")
         }
     }
 
@@ -3632,9 +6449,16 @@ pub mod mitigation_action {
             UpdateCaCertificateParams { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<UpdateCaCertificateParamsAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<UpdateCaCertificateParamsAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<UpdateCaCertificateParamsAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
     }
 
@@ -3669,9 +6493,16 @@ pub mod mitigation_action {
             UpdateDeviceCertificateParams { props }
         }
 
-        prop! {
-            /// `Action`.
-            props, "Action", _, set_action, get_action, Val<UpdateDeviceCertificateParamsAction>
+        /// Sets `Action`, which `new` took, in place.
+        pub fn set_action(&mut self, value: impl Into<Val<UpdateDeviceCertificateParamsAction>>) -> &mut Self {
+            self.props.set("Action", value.into());
+            self
+        }
+
+        /// `Action` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action(&self) -> ::std::option::Option<Val<UpdateDeviceCertificateParamsAction>> {
+            crate::cfn::get_prop(&self.props, "Action")
         }
     }
 
@@ -3709,19 +6540,52 @@ impl Policy {
         Policy { core }
     }
 
-    prop! {
-        /// `PolicyDocument`.
-        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    /// Sets `PolicyDocument`, which `new` took, in place.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
     }
 
-    prop! {
-        /// `PolicyName`.
-        core.props, "PolicyName", policy_name, set_policy_name, get_policy_name, Val<String>
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `PolicyName`.
+    pub fn policy_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PolicyName", value.into());
+        self
+    }
+
+    /// Sets `PolicyName` in place: [`Self::policy_name`] on a value held by `&mut`.
+    pub fn set_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyName", value.into());
+        self
+    }
+
+    /// `PolicyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyName")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3767,15 +6631,28 @@ impl PolicyPrincipalAttachment {
         PolicyPrincipalAttachment { core }
     }
 
-    prop! {
-        /// `PolicyName`: The name of the AWS IoT policy
-        core.props, "PolicyName", _, set_policy_name, get_policy_name, Val<String>
+    /// Sets `PolicyName`, which `new` took, in place.
+    pub fn set_policy_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PolicyName", value.into());
+        self
     }
 
-    prop! {
-        /// `Principal`: The principal, which can be a certificate ARN (as returned from the
-        /// CreateCertificate operation) or an Amazon Cognito ID
-        core.props, "Principal", _, set_principal, get_principal, Val<String>
+    /// `PolicyName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyName")
+    }
+
+    /// Sets `Principal`, which `new` took, in place.
+    pub fn set_principal(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Principal", value.into());
+        self
+    }
+
+    /// `Principal` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Principal")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3810,44 +6687,136 @@ impl ProvisioningTemplate {
         ProvisioningTemplate { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Enabled`.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PreProvisioningHook`.
-        core.props, "PreProvisioningHook", pre_provisioning_hook, set_pre_provisioning_hook, get_pre_provisioning_hook, Val<provisioning_template::ProvisioningHook>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ProvisioningRoleArn`.
-        core.props, "ProvisioningRoleArn", _, set_provisioning_role_arn, get_provisioning_role_arn, Val<String>
+    /// `Enabled`.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateBody`.
-        core.props, "TemplateBody", _, set_template_body, get_template_body, Val<String>
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
     }
 
-    prop! {
-        /// `TemplateName`.
-        core.props, "TemplateName", template_name, set_template_name, get_template_name, Val<String>
+    /// `PreProvisioningHook`.
+    pub fn pre_provisioning_hook(mut self, value: impl Into<Val<provisioning_template::ProvisioningHook>>) -> Self {
+        self.core.props.set("PreProvisioningHook", value.into());
+        self
     }
 
-    prop! {
-        /// `TemplateType`.
-        core.props, "TemplateType", template_type, set_template_type, get_template_type, Val<provisioning_template::TemplateType>
+    /// Sets `PreProvisioningHook` in place: [`Self::pre_provisioning_hook`] on a value held by `&mut`.
+    pub fn set_pre_provisioning_hook(&mut self, value: impl Into<Val<provisioning_template::ProvisioningHook>>) -> &mut Self {
+        self.core.props.set("PreProvisioningHook", value.into());
+        self
+    }
+
+    /// `PreProvisioningHook` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pre_provisioning_hook(&self) -> ::std::option::Option<Val<provisioning_template::ProvisioningHook>> {
+        crate::cfn::get_prop(&self.core.props, "PreProvisioningHook")
+    }
+
+    /// Sets `ProvisioningRoleArn`, which `new` took, in place.
+    pub fn set_provisioning_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProvisioningRoleArn", value.into());
+        self
+    }
+
+    /// `ProvisioningRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provisioning_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProvisioningRoleArn")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TemplateBody`, which `new` took, in place.
+    pub fn set_template_body(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateBody", value.into());
+        self
+    }
+
+    /// `TemplateBody` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_body(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateBody")
+    }
+
+    /// `TemplateName`.
+    pub fn template_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("TemplateName", value.into());
+        self
+    }
+
+    /// Sets `TemplateName` in place: [`Self::template_name`] on a value held by `&mut`.
+    pub fn set_template_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TemplateName", value.into());
+        self
+    }
+
+    /// `TemplateName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateName")
+    }
+
+    /// `TemplateType`.
+    pub fn template_type(mut self, value: impl Into<Val<provisioning_template::TemplateType>>) -> Self {
+        self.core.props.set("TemplateType", value.into());
+        self
+    }
+
+    /// Sets `TemplateType` in place: [`Self::template_type`] on a value held by `&mut`.
+    pub fn set_template_type(&mut self, value: impl Into<Val<provisioning_template::TemplateType>>) -> &mut Self {
+        self.core.props.set("TemplateType", value.into());
+        self
+    }
+
+    /// `TemplateType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_template_type(&self) -> ::std::option::Option<Val<provisioning_template::TemplateType>> {
+        crate::cfn::get_prop(&self.core.props, "TemplateType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3882,14 +6851,40 @@ pub mod provisioning_template {
             ProvisioningHook { props }
         }
 
-        prop! {
-            /// `PayloadVersion`.
-            props, "PayloadVersion", payload_version, set_payload_version, get_payload_version, Val<String>
+        /// `PayloadVersion`.
+        pub fn payload_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PayloadVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetArn`.
-            props, "TargetArn", target_arn, set_target_arn, get_target_arn, Val<String>
+        /// Sets `PayloadVersion` in place: [`Self::payload_version`] on a value held by `&mut`.
+        pub fn set_payload_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PayloadVersion", value.into());
+            self
+        }
+
+        /// `PayloadVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_payload_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PayloadVersion")
+        }
+
+        /// `TargetArn`.
+        pub fn target_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetArn", value.into());
+            self
+        }
+
+        /// Sets `TargetArn` in place: [`Self::target_arn`] on a value held by `&mut`.
+        pub fn set_target_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetArn", value.into());
+            self
+        }
+
+        /// `TargetArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetArn")
         }
     }
 
@@ -3938,21 +6933,40 @@ impl ResourceSpecificLogging {
         ResourceSpecificLogging { core }
     }
 
-    prop! {
-        /// `LogLevel`: The log level for a specific target. Valid values are: ERROR, WARN, INFO,
-        /// DEBUG, or DISABLED.
-        core.props, "LogLevel", _, set_log_level, get_log_level, Val<resource_specific_logging::LogLevel>
+    /// Sets `LogLevel`, which `new` took, in place.
+    pub fn set_log_level(&mut self, value: impl Into<Val<resource_specific_logging::LogLevel>>) -> &mut Self {
+        self.core.props.set("LogLevel", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetName`: The target name.
-        core.props, "TargetName", _, set_target_name, get_target_name, Val<String>
+    /// `LogLevel` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_level(&self) -> ::std::option::Option<Val<resource_specific_logging::LogLevel>> {
+        crate::cfn::get_prop(&self.core.props, "LogLevel")
     }
 
-    prop! {
-        /// `TargetType`: The target type. Value must be THING_GROUP, CLIENT_ID, SOURCE_IP,
-        /// PRINCIPAL_ID, or EVENT_TYPE.
-        core.props, "TargetType", _, set_target_type, get_target_type, Val<resource_specific_logging::TargetType>
+    /// Sets `TargetName`, which `new` took, in place.
+    pub fn set_target_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetName", value.into());
+        self
+    }
+
+    /// `TargetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetName")
+    }
+
+    /// Sets `TargetType`, which `new` took, in place.
+    pub fn set_target_type(&mut self, value: impl Into<Val<resource_specific_logging::TargetType>>) -> &mut Self {
+        self.core.props.set("TargetType", value.into());
+        self
+    }
+
+    /// `TargetType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_type(&self) -> ::std::option::Option<Val<resource_specific_logging::TargetType>> {
+        crate::cfn::get_prop(&self.core.props, "TargetType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4038,24 +7052,71 @@ impl RoleAlias {
         RoleAlias { core }
     }
 
-    prop! {
-        /// `CredentialDurationSeconds`.
-        core.props, "CredentialDurationSeconds", credential_duration_seconds, set_credential_duration_seconds, get_credential_duration_seconds, Val<i64>
+    /// `CredentialDurationSeconds`.
+    pub fn credential_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("CredentialDurationSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleAlias`.
-        core.props, "RoleAlias", role_alias, set_role_alias, get_role_alias, Val<String>
+    /// Sets `CredentialDurationSeconds` in place: [`Self::credential_duration_seconds`] on a value
+    /// held by `&mut`.
+    pub fn set_credential_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("CredentialDurationSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `CredentialDurationSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_credential_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "CredentialDurationSeconds")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `RoleAlias`.
+    pub fn role_alias(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleAlias", value.into());
+        self
+    }
+
+    /// Sets `RoleAlias` in place: [`Self::role_alias`] on a value held by `&mut`.
+    pub fn set_role_alias(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleAlias", value.into());
+        self
+    }
+
+    /// `RoleAlias` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_alias(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleAlias")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4099,39 +7160,103 @@ impl ScheduledAudit {
         ScheduledAudit { core }
     }
 
-    prop! {
-        /// `DayOfMonth`: The day of the month on which the scheduled audit takes place. Can be 1
-        /// through 31 or LAST. This field is required if the frequency parameter is set to MONTHLY.
-        core.props, "DayOfMonth", day_of_month, set_day_of_month, get_day_of_month, Val<String>
+    /// `DayOfMonth`: The day of the month on which the scheduled audit takes place. Can be 1
+    /// through 31 or LAST. This field is required if the frequency parameter is set to MONTHLY.
+    pub fn day_of_month(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DayOfMonth", value.into());
+        self
     }
 
-    prop! {
-        /// `DayOfWeek`: The day of the week on which the scheduled audit takes place. Can be one of
-        /// SUN, MON, TUE,WED, THU, FRI, or SAT. This field is required if the frequency parameter
-        /// is set to WEEKLY or BIWEEKLY.
-        core.props, "DayOfWeek", day_of_week, set_day_of_week, get_day_of_week, Val<scheduled_audit::DayOfWeek>
+    /// Sets `DayOfMonth` in place: [`Self::day_of_month`] on a value held by `&mut`.
+    pub fn set_day_of_month(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DayOfMonth", value.into());
+        self
     }
 
-    prop! {
-        /// `Frequency`: How often the scheduled audit takes place. Can be one of DAILY, WEEKLY,
-        /// BIWEEKLY, or MONTHLY.
-        core.props, "Frequency", _, set_frequency, get_frequency, Val<scheduled_audit::Frequency>
+    /// `DayOfMonth` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_day_of_month(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DayOfMonth")
     }
 
-    prop! {
-        /// `ScheduledAuditName`: The name you want to give to the scheduled audit.
-        core.props, "ScheduledAuditName", scheduled_audit_name, set_scheduled_audit_name, get_scheduled_audit_name, Val<String>
+    /// `DayOfWeek`: The day of the week on which the scheduled audit takes place. Can be one of
+    /// SUN, MON, TUE,WED, THU, FRI, or SAT. This field is required if the frequency parameter is
+    /// set to WEEKLY or BIWEEKLY.
+    pub fn day_of_week(mut self, value: impl Into<Val<scheduled_audit::DayOfWeek>>) -> Self {
+        self.core.props.set("DayOfWeek", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DayOfWeek` in place: [`Self::day_of_week`] on a value held by `&mut`.
+    pub fn set_day_of_week(&mut self, value: impl Into<Val<scheduled_audit::DayOfWeek>>) -> &mut Self {
+        self.core.props.set("DayOfWeek", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetCheckNames`: Which checks are performed during the scheduled audit. Checks must
-        /// be enabled for your account.
-        core.props, "TargetCheckNames", _, set_target_check_names, get_target_check_names, Val<List<String>>
+    /// `DayOfWeek` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_day_of_week(&self) -> ::std::option::Option<Val<scheduled_audit::DayOfWeek>> {
+        crate::cfn::get_prop(&self.core.props, "DayOfWeek")
+    }
+
+    /// Sets `Frequency`, which `new` took, in place.
+    pub fn set_frequency(&mut self, value: impl Into<Val<scheduled_audit::Frequency>>) -> &mut Self {
+        self.core.props.set("Frequency", value.into());
+        self
+    }
+
+    /// `Frequency` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_frequency(&self) -> ::std::option::Option<Val<scheduled_audit::Frequency>> {
+        crate::cfn::get_prop(&self.core.props, "Frequency")
+    }
+
+    /// `ScheduledAuditName`: The name you want to give to the scheduled audit.
+    pub fn scheduled_audit_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ScheduledAuditName", value.into());
+        self
+    }
+
+    /// Sets `ScheduledAuditName` in place: [`Self::scheduled_audit_name`] on a value held by `&mut`.
+    pub fn set_scheduled_audit_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ScheduledAuditName", value.into());
+        self
+    }
+
+    /// `ScheduledAuditName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scheduled_audit_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ScheduledAuditName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TargetCheckNames`, which `new` took, in place.
+    pub fn set_target_check_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("TargetCheckNames", value.into());
+        self
+    }
+
+    /// `TargetCheckNames` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_check_names(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "TargetCheckNames")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4223,47 +7348,153 @@ impl SecurityProfile {
         SecurityProfile { core }
     }
 
-    prop! {
-        /// `AdditionalMetricsToRetainV2`: A list of metrics whose data is retained (stored). By
-        /// default, data is retained for any metric used in the profile's behaviors, but it is also
-        /// retained for any metric specified here.
-        core.props, "AdditionalMetricsToRetainV2", additional_metrics_to_retain_v2, set_additional_metrics_to_retain_v2, get_additional_metrics_to_retain_v2, Val<List<security_profile::MetricToRetain>>
+    /// `AdditionalMetricsToRetainV2`: A list of metrics whose data is retained (stored). By
+    /// default, data is retained for any metric used in the profile's behaviors, but it is also
+    /// retained for any metric specified here.
+    pub fn additional_metrics_to_retain_v2(mut self, value: impl Into<Val<List<security_profile::MetricToRetain>>>) -> Self {
+        self.core.props.set("AdditionalMetricsToRetainV2", value.into());
+        self
     }
 
-    prop! {
-        /// `AlertTargets`: Specifies the destinations to which alerts are sent.
-        core.props, "AlertTargets", alert_targets, set_alert_targets, get_alert_targets, Val<Map<security_profile::AlertTarget>>
+    /// Sets `AdditionalMetricsToRetainV2` in place: [`Self::additional_metrics_to_retain_v2`] on a
+    /// value held by `&mut`.
+    pub fn set_additional_metrics_to_retain_v2(&mut self, value: impl Into<Val<List<security_profile::MetricToRetain>>>) -> &mut Self {
+        self.core.props.set("AdditionalMetricsToRetainV2", value.into());
+        self
     }
 
-    prop! {
-        /// `Behaviors`: Specifies the behaviors that, when violated by a device (thing), cause an
-        /// alert.
-        core.props, "Behaviors", behaviors, set_behaviors, get_behaviors, Val<List<security_profile::Behavior>>
+    /// `AdditionalMetricsToRetainV2` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_additional_metrics_to_retain_v2(&self) -> ::std::option::Option<Val<List<security_profile::MetricToRetain>>> {
+        crate::cfn::get_prop(&self.core.props, "AdditionalMetricsToRetainV2")
     }
 
-    prop! {
-        /// `MetricsExportConfig`: A structure containing the mqtt topic for metrics export.
-        core.props, "MetricsExportConfig", metrics_export_config, set_metrics_export_config, get_metrics_export_config, Val<security_profile::MetricsExportConfig>
+    /// `AlertTargets`: Specifies the destinations to which alerts are sent.
+    pub fn alert_targets(mut self, value: impl Into<Val<Map<security_profile::AlertTarget>>>) -> Self {
+        self.core.props.set("AlertTargets", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityProfileDescription`: A description of the security profile.
-        core.props, "SecurityProfileDescription", security_profile_description, set_security_profile_description, get_security_profile_description, Val<String>
+    /// Sets `AlertTargets` in place: [`Self::alert_targets`] on a value held by `&mut`.
+    pub fn set_alert_targets(&mut self, value: impl Into<Val<Map<security_profile::AlertTarget>>>) -> &mut Self {
+        self.core.props.set("AlertTargets", value.into());
+        self
     }
 
-    prop! {
-        /// `SecurityProfileName`: A unique identifier for the security profile.
-        core.props, "SecurityProfileName", security_profile_name, set_security_profile_name, get_security_profile_name, Val<String>
+    /// `AlertTargets` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alert_targets(&self) -> ::std::option::Option<Val<Map<security_profile::AlertTarget>>> {
+        crate::cfn::get_prop(&self.core.props, "AlertTargets")
     }
 
-    prop! {
-        /// `Tags`: Metadata that can be used to manage the security profile.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Behaviors`: Specifies the behaviors that, when violated by a device (thing), cause an
+    /// alert.
+    pub fn behaviors(mut self, value: impl Into<Val<List<security_profile::Behavior>>>) -> Self {
+        self.core.props.set("Behaviors", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetArns`: A set of target ARNs that the security profile is attached to.
-        core.props, "TargetArns", target_arns, set_target_arns, get_target_arns, Val<List<String>>
+    /// Sets `Behaviors` in place: [`Self::behaviors`] on a value held by `&mut`.
+    pub fn set_behaviors(&mut self, value: impl Into<Val<List<security_profile::Behavior>>>) -> &mut Self {
+        self.core.props.set("Behaviors", value.into());
+        self
+    }
+
+    /// `Behaviors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_behaviors(&self) -> ::std::option::Option<Val<List<security_profile::Behavior>>> {
+        crate::cfn::get_prop(&self.core.props, "Behaviors")
+    }
+
+    /// `MetricsExportConfig`: A structure containing the mqtt topic for metrics export.
+    pub fn metrics_export_config(mut self, value: impl Into<Val<security_profile::MetricsExportConfig>>) -> Self {
+        self.core.props.set("MetricsExportConfig", value.into());
+        self
+    }
+
+    /// Sets `MetricsExportConfig` in place: [`Self::metrics_export_config`] on a value held by `&mut`.
+    pub fn set_metrics_export_config(&mut self, value: impl Into<Val<security_profile::MetricsExportConfig>>) -> &mut Self {
+        self.core.props.set("MetricsExportConfig", value.into());
+        self
+    }
+
+    /// `MetricsExportConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metrics_export_config(&self) -> ::std::option::Option<Val<security_profile::MetricsExportConfig>> {
+        crate::cfn::get_prop(&self.core.props, "MetricsExportConfig")
+    }
+
+    /// `SecurityProfileDescription`: A description of the security profile.
+    pub fn security_profile_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SecurityProfileDescription", value.into());
+        self
+    }
+
+    /// Sets `SecurityProfileDescription` in place: [`Self::security_profile_description`] on a
+    /// value held by `&mut`.
+    pub fn set_security_profile_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecurityProfileDescription", value.into());
+        self
+    }
+
+    /// `SecurityProfileDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_profile_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityProfileDescription")
+    }
+
+    /// `SecurityProfileName`: A unique identifier for the security profile.
+    pub fn security_profile_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SecurityProfileName", value.into());
+        self
+    }
+
+    /// Sets `SecurityProfileName` in place: [`Self::security_profile_name`] on a value held by `&mut`.
+    pub fn set_security_profile_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecurityProfileName", value.into());
+        self
+    }
+
+    /// `SecurityProfileName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_security_profile_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecurityProfileName")
+    }
+
+    /// `Tags`: Metadata that can be used to manage the security profile.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TargetArns`: A set of target ARNs that the security profile is attached to.
+    pub fn target_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("TargetArns", value.into());
+        self
+    }
+
+    /// Sets `TargetArns` in place: [`Self::target_arns`] on a value held by `&mut`.
+    pub fn set_target_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("TargetArns", value.into());
+        self
+    }
+
+    /// `TargetArns` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "TargetArns")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4302,19 +7533,52 @@ pub mod security_profile {
             MetricToRetain { props }
         }
 
-        prop! {
-            /// `Metric`: What is measured by the behavior.
-            props, "Metric", _, set_metric, get_metric, Val<String>
+        /// Sets `Metric`, which `new` took, in place.
+        pub fn set_metric(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Metric", value.into());
+            self
         }
 
-        prop! {
-            /// `ExportMetric`: Flag to enable/disable metrics export for metric to be retained.
-            props, "ExportMetric", export_metric, set_export_metric, get_export_metric, Val<bool>
+        /// `Metric` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Metric")
         }
 
-        prop! {
-            /// `MetricDimension`: The dimension of a metric.
-            props, "MetricDimension", metric_dimension, set_metric_dimension, get_metric_dimension, Val<MetricDimension>
+        /// `ExportMetric`: Flag to enable/disable metrics export for metric to be retained.
+        pub fn export_metric(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExportMetric", value.into());
+            self
+        }
+
+        /// Sets `ExportMetric` in place: [`Self::export_metric`] on a value held by `&mut`.
+        pub fn set_export_metric(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExportMetric", value.into());
+            self
+        }
+
+        /// `ExportMetric` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_export_metric(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExportMetric")
+        }
+
+        /// `MetricDimension`: The dimension of a metric.
+        pub fn metric_dimension(mut self, value: impl Into<Val<MetricDimension>>) -> Self {
+            self.props.set("MetricDimension", value.into());
+            self
+        }
+
+        /// Sets `MetricDimension` in place: [`Self::metric_dimension`] on a value held by `&mut`.
+        pub fn set_metric_dimension(&mut self, value: impl Into<Val<MetricDimension>>) -> &mut Self {
+            self.props.set("MetricDimension", value.into());
+            self
+        }
+
+        /// `MetricDimension` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_dimension(&self) -> ::std::option::Option<Val<MetricDimension>> {
+            crate::cfn::get_prop(&self.props, "MetricDimension")
         }
     }
 
@@ -4335,14 +7599,34 @@ pub mod security_profile {
             MetricDimension { props }
         }
 
-        prop! {
-            /// `DimensionName`: A unique identifier for the dimension.
-            props, "DimensionName", _, set_dimension_name, get_dimension_name, Val<String>
+        /// Sets `DimensionName`, which `new` took, in place.
+        pub fn set_dimension_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DimensionName", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`: Defines how the dimensionValues of a dimension are interpreted.
-            props, "Operator", operator, set_operator, get_operator, Val<MetricDimensionOperator>
+        /// `DimensionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimension_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DimensionName")
+        }
+
+        /// `Operator`: Defines how the dimensionValues of a dimension are interpreted.
+        pub fn operator(mut self, value: impl Into<Val<MetricDimensionOperator>>) -> Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// Sets `Operator` in place: [`Self::operator`] on a value held by `&mut`.
+        pub fn set_operator(&mut self, value: impl Into<Val<MetricDimensionOperator>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<MetricDimensionOperator>> {
+            crate::cfn::get_prop(&self.props, "Operator")
         }
     }
 
@@ -4381,15 +7665,28 @@ pub mod security_profile {
             AlertTarget { props }
         }
 
-        prop! {
-            /// `AlertTargetArn`: The ARN of the notification target to which alerts are sent.
-            props, "AlertTargetArn", _, set_alert_target_arn, get_alert_target_arn, Val<String>
+        /// Sets `AlertTargetArn`, which `new` took, in place.
+        pub fn set_alert_target_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AlertTargetArn", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the role that grants permission to send alerts to the notification
-            /// target.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `AlertTargetArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alert_target_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AlertTargetArn")
+        }
+
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -4410,36 +7707,108 @@ pub mod security_profile {
             Behavior { props }
         }
 
-        prop! {
-            /// `Name`: The name for the behavior.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Criteria`: The criteria by which the behavior is determined to be normal.
-            props, "Criteria", criteria, set_criteria, get_criteria, Val<BehaviorCriteria>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `ExportMetric`: Flag to enable/disable metrics export for metric to be retained.
-            props, "ExportMetric", export_metric, set_export_metric, get_export_metric, Val<bool>
+        /// `Criteria`: The criteria by which the behavior is determined to be normal.
+        pub fn criteria(mut self, value: impl Into<Val<BehaviorCriteria>>) -> Self {
+            self.props.set("Criteria", value.into());
+            self
         }
 
-        prop! {
-            /// `Metric`: What is measured by the behavior.
-            props, "Metric", metric, set_metric, get_metric, Val<String>
+        /// Sets `Criteria` in place: [`Self::criteria`] on a value held by `&mut`.
+        pub fn set_criteria(&mut self, value: impl Into<Val<BehaviorCriteria>>) -> &mut Self {
+            self.props.set("Criteria", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricDimension`: The dimension of a metric.
-            props, "MetricDimension", metric_dimension, set_metric_dimension, get_metric_dimension, Val<MetricDimension>
+        /// `Criteria` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_criteria(&self) -> ::std::option::Option<Val<BehaviorCriteria>> {
+            crate::cfn::get_prop(&self.props, "Criteria")
         }
 
-        prop! {
-            /// `SuppressAlerts`: Manage Detect alarm SNS notifications by setting behavior notification
-            /// to on or suppressed. Detect will continue to performing device behavior evaluations.
-            /// However, suppressed alarms wouldn't be forwarded for SNS notification.
-            props, "SuppressAlerts", suppress_alerts, set_suppress_alerts, get_suppress_alerts, Val<bool>
+        /// `ExportMetric`: Flag to enable/disable metrics export for metric to be retained.
+        pub fn export_metric(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExportMetric", value.into());
+            self
+        }
+
+        /// Sets `ExportMetric` in place: [`Self::export_metric`] on a value held by `&mut`.
+        pub fn set_export_metric(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExportMetric", value.into());
+            self
+        }
+
+        /// `ExportMetric` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_export_metric(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExportMetric")
+        }
+
+        /// `Metric`: What is measured by the behavior.
+        pub fn metric(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Metric", value.into());
+            self
+        }
+
+        /// Sets `Metric` in place: [`Self::metric`] on a value held by `&mut`.
+        pub fn set_metric(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Metric", value.into());
+            self
+        }
+
+        /// `Metric` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Metric")
+        }
+
+        /// `MetricDimension`: The dimension of a metric.
+        pub fn metric_dimension(mut self, value: impl Into<Val<MetricDimension>>) -> Self {
+            self.props.set("MetricDimension", value.into());
+            self
+        }
+
+        /// Sets `MetricDimension` in place: [`Self::metric_dimension`] on a value held by `&mut`.
+        pub fn set_metric_dimension(&mut self, value: impl Into<Val<MetricDimension>>) -> &mut Self {
+            self.props.set("MetricDimension", value.into());
+            self
+        }
+
+        /// `MetricDimension` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_dimension(&self) -> ::std::option::Option<Val<MetricDimension>> {
+            crate::cfn::get_prop(&self.props, "MetricDimension")
+        }
+
+        /// `SuppressAlerts`: Manage Detect alarm SNS notifications by setting behavior notification to
+        /// on or suppressed. Detect will continue to performing device behavior evaluations. However,
+        /// suppressed alarms wouldn't be forwarded for SNS notification.
+        pub fn suppress_alerts(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SuppressAlerts", value.into());
+            self
+        }
+
+        /// Sets `SuppressAlerts` in place: [`Self::suppress_alerts`] on a value held by `&mut`.
+        pub fn set_suppress_alerts(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SuppressAlerts", value.into());
+            self
+        }
+
+        /// `SuppressAlerts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_suppress_alerts(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SuppressAlerts")
         }
     }
 
@@ -4459,47 +7828,139 @@ pub mod security_profile {
             BehaviorCriteria { props }
         }
 
-        prop! {
-            /// `ComparisonOperator`: The operator that relates the thing measured (metric) to the
-            /// criteria (containing a value or statisticalThreshold).
-            props, "ComparisonOperator", comparison_operator, set_comparison_operator, get_comparison_operator, Val<BehaviorCriteriaComparisonOperator>
+        /// `ComparisonOperator`: The operator that relates the thing measured (metric) to the criteria (containing
+        /// a value or statisticalThreshold).
+        pub fn comparison_operator(mut self, value: impl Into<Val<BehaviorCriteriaComparisonOperator>>) -> Self {
+            self.props.set("ComparisonOperator", value.into());
+            self
         }
 
-        prop! {
-            /// `ConsecutiveDatapointsToAlarm`: If a device is in violation of the behavior for the
-            /// specified number of consecutive datapoints, an alarm occurs. If not specified, the
-            /// default is 1.
-            props, "ConsecutiveDatapointsToAlarm", consecutive_datapoints_to_alarm, set_consecutive_datapoints_to_alarm, get_consecutive_datapoints_to_alarm, Val<i64>
+        /// Sets `ComparisonOperator` in place: [`Self::comparison_operator`] on a value held by `&mut`.
+        pub fn set_comparison_operator(&mut self, value: impl Into<Val<BehaviorCriteriaComparisonOperator>>) -> &mut Self {
+            self.props.set("ComparisonOperator", value.into());
+            self
         }
 
-        prop! {
-            /// `ConsecutiveDatapointsToClear`: If an alarm has occurred and the offending device is no
-            /// longer in violation of the behavior for the specified number of consecutive datapoints,
-            /// the alarm is cleared. If not specified, the default is 1.
-            props, "ConsecutiveDatapointsToClear", consecutive_datapoints_to_clear, set_consecutive_datapoints_to_clear, get_consecutive_datapoints_to_clear, Val<i64>
+        /// `ComparisonOperator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_comparison_operator(&self) -> ::std::option::Option<Val<BehaviorCriteriaComparisonOperator>> {
+            crate::cfn::get_prop(&self.props, "ComparisonOperator")
         }
 
-        prop! {
-            /// `DurationSeconds`: Use this to specify the time duration over which the behavior is
-            /// evaluated.
-            props, "DurationSeconds", duration_seconds, set_duration_seconds, get_duration_seconds, Val<i64>
+        /// `ConsecutiveDatapointsToAlarm`: If a device is in violation of the behavior for the
+        /// specified number of consecutive datapoints, an alarm occurs. If not specified, the default
+        /// is 1.
+        pub fn consecutive_datapoints_to_alarm(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ConsecutiveDatapointsToAlarm", value.into());
+            self
         }
 
-        prop! {
-            /// `MlDetectionConfig`: The configuration of an ML Detect Security Profile.
-            props, "MlDetectionConfig", ml_detection_config, set_ml_detection_config, get_ml_detection_config, Val<MachineLearningDetectionConfig>
+        /// Sets `ConsecutiveDatapointsToAlarm` in place: [`Self::consecutive_datapoints_to_alarm`] on a
+        /// value held by `&mut`.
+        pub fn set_consecutive_datapoints_to_alarm(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ConsecutiveDatapointsToAlarm", value.into());
+            self
         }
 
-        prop! {
-            /// `StatisticalThreshold`: A statistical ranking (percentile) which indicates a threshold
-            /// value by which a behavior is determined to be in compliance or in violation of the
-            /// behavior.
-            props, "StatisticalThreshold", statistical_threshold, set_statistical_threshold, get_statistical_threshold, Val<StatisticalThreshold>
+        /// `ConsecutiveDatapointsToAlarm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_consecutive_datapoints_to_alarm(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ConsecutiveDatapointsToAlarm")
         }
 
-        prop! {
-            /// `Value`: The value to be compared with the metric.
-            props, "Value", value, set_value, get_value, Val<MetricValue>
+        /// `ConsecutiveDatapointsToClear`: If an alarm has occurred and the offending device is no
+        /// longer in violation of the behavior for the specified number of consecutive datapoints, the
+        /// alarm is cleared. If not specified, the default is 1.
+        pub fn consecutive_datapoints_to_clear(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ConsecutiveDatapointsToClear", value.into());
+            self
+        }
+
+        /// Sets `ConsecutiveDatapointsToClear` in place: [`Self::consecutive_datapoints_to_clear`] on a
+        /// value held by `&mut`.
+        pub fn set_consecutive_datapoints_to_clear(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ConsecutiveDatapointsToClear", value.into());
+            self
+        }
+
+        /// `ConsecutiveDatapointsToClear` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_consecutive_datapoints_to_clear(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ConsecutiveDatapointsToClear")
+        }
+
+        /// `DurationSeconds`: Use this to specify the time duration over which the behavior is
+        /// evaluated.
+        pub fn duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DurationSeconds", value.into());
+            self
+        }
+
+        /// Sets `DurationSeconds` in place: [`Self::duration_seconds`] on a value held by `&mut`.
+        pub fn set_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DurationSeconds", value.into());
+            self
+        }
+
+        /// `DurationSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DurationSeconds")
+        }
+
+        /// `MlDetectionConfig`: The configuration of an ML Detect Security Profile.
+        pub fn ml_detection_config(mut self, value: impl Into<Val<MachineLearningDetectionConfig>>) -> Self {
+            self.props.set("MlDetectionConfig", value.into());
+            self
+        }
+
+        /// Sets `MlDetectionConfig` in place: [`Self::ml_detection_config`] on a value held by `&mut`.
+        pub fn set_ml_detection_config(&mut self, value: impl Into<Val<MachineLearningDetectionConfig>>) -> &mut Self {
+            self.props.set("MlDetectionConfig", value.into());
+            self
+        }
+
+        /// `MlDetectionConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ml_detection_config(&self) -> ::std::option::Option<Val<MachineLearningDetectionConfig>> {
+            crate::cfn::get_prop(&self.props, "MlDetectionConfig")
+        }
+
+        /// `StatisticalThreshold`: A statistical ranking (percentile) which indicates a threshold value
+        /// by which a behavior is determined to be in compliance or in violation of the behavior.
+        pub fn statistical_threshold(mut self, value: impl Into<Val<StatisticalThreshold>>) -> Self {
+            self.props.set("StatisticalThreshold", value.into());
+            self
+        }
+
+        /// Sets `StatisticalThreshold` in place: [`Self::statistical_threshold`] on a value held by `&mut`.
+        pub fn set_statistical_threshold(&mut self, value: impl Into<Val<StatisticalThreshold>>) -> &mut Self {
+            self.props.set("StatisticalThreshold", value.into());
+            self
+        }
+
+        /// `StatisticalThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statistical_threshold(&self) -> ::std::option::Option<Val<StatisticalThreshold>> {
+            crate::cfn::get_prop(&self.props, "StatisticalThreshold")
+        }
+
+        /// `Value`: The value to be compared with the metric.
+        pub fn value(mut self, value: impl Into<Val<MetricValue>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<MetricValue>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<MetricValue>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -4557,10 +8018,23 @@ pub mod security_profile {
             MachineLearningDetectionConfig { props }
         }
 
-        prop! {
-            /// `ConfidenceLevel`: The sensitivity of anomalous behavior evaluation. Can be Low, Medium,
-            /// or High.
-            props, "ConfidenceLevel", confidence_level, set_confidence_level, get_confidence_level, Val<MachineLearningDetectionConfigConfidenceLevel>
+        /// `ConfidenceLevel`: The sensitivity of anomalous behavior evaluation. Can be Low, Medium, or
+        /// High.
+        pub fn confidence_level(mut self, value: impl Into<Val<MachineLearningDetectionConfigConfidenceLevel>>) -> Self {
+            self.props.set("ConfidenceLevel", value.into());
+            self
+        }
+
+        /// Sets `ConfidenceLevel` in place: [`Self::confidence_level`] on a value held by `&mut`.
+        pub fn set_confidence_level(&mut self, value: impl Into<Val<MachineLearningDetectionConfigConfidenceLevel>>) -> &mut Self {
+            self.props.set("ConfidenceLevel", value.into());
+            self
+        }
+
+        /// `ConfidenceLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_confidence_level(&self) -> ::std::option::Option<Val<MachineLearningDetectionConfigConfidenceLevel>> {
+            crate::cfn::get_prop(&self.props, "ConfidenceLevel")
         }
     }
 
@@ -4597,10 +8071,23 @@ pub mod security_profile {
             StatisticalThreshold { props }
         }
 
-        prop! {
-            /// `Statistic`: The percentile which resolves to a threshold value by which compliance with
-            /// a behavior is determined
-            props, "Statistic", statistic, set_statistic, get_statistic, Val<StatisticalThresholdStatistic>
+        /// `Statistic`: The percentile which resolves to a threshold value by which compliance with a
+        /// behavior is determined
+        pub fn statistic(mut self, value: impl Into<Val<StatisticalThresholdStatistic>>) -> Self {
+            self.props.set("Statistic", value.into());
+            self
+        }
+
+        /// Sets `Statistic` in place: [`Self::statistic`] on a value held by `&mut`.
+        pub fn set_statistic(&mut self, value: impl Into<Val<StatisticalThresholdStatistic>>) -> &mut Self {
+            self.props.set("Statistic", value.into());
+            self
+        }
+
+        /// `Statistic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_statistic(&self) -> ::std::option::Option<Val<StatisticalThresholdStatistic>> {
+            crate::cfn::get_prop(&self.props, "Statistic")
         }
     }
 
@@ -4663,37 +8150,115 @@ pub mod security_profile {
             MetricValue { props }
         }
 
-        prop! {
-            /// `Cidrs`: If the ComparisonOperator calls for a set of CIDRs, use this to specify that
-            /// set to be compared with the metric.
-            props, "Cidrs", cidrs, set_cidrs, get_cidrs, Val<List<String>>
+        /// `Cidrs`: If the ComparisonOperator calls for a set of CIDRs, use this to specify that set to
+        /// be compared with the metric.
+        pub fn cidrs(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Cidrs", value.into());
+            self
         }
 
-        prop! {
-            /// `Count`: If the ComparisonOperator calls for a numeric value, use this to specify that (integer)
-            /// numeric value to be compared with the metric.
-            props, "Count", count, set_count, get_count, Val<String>
+        /// Sets `Cidrs` in place: [`Self::cidrs`] on a value held by `&mut`.
+        pub fn set_cidrs(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Cidrs", value.into());
+            self
         }
 
-        prop! {
-            /// `Number`: The numeral value of a metric.
-            props, "Number", number, set_number, get_number, Val<f64>
+        /// `Cidrs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cidrs(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Cidrs")
         }
 
-        prop! {
-            /// `Numbers`: The numeral values of a metric.
-            props, "Numbers", numbers, set_numbers, get_numbers, Val<List<f64>>
+        /// `Count`: If the ComparisonOperator calls for a numeric value, use this to specify that (integer)
+        /// numeric value to be compared with the metric.
+        pub fn count(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Count", value.into());
+            self
         }
 
-        prop! {
-            /// `Ports`: If the ComparisonOperator calls for a set of ports, use this to specify that
-            /// set to be compared with the metric.
-            props, "Ports", ports, set_ports, get_ports, Val<List<i64>>
+        /// Sets `Count` in place: [`Self::count`] on a value held by `&mut`.
+        pub fn set_count(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Count", value.into());
+            self
         }
 
-        prop! {
-            /// `Strings`: The string values of a metric.
-            props, "Strings", strings, set_strings, get_strings, Val<List<String>>
+        /// `Count` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_count(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Count")
+        }
+
+        /// `Number`: The numeral value of a metric.
+        pub fn number(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Number", value.into());
+            self
+        }
+
+        /// Sets `Number` in place: [`Self::number`] on a value held by `&mut`.
+        pub fn set_number(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Number", value.into());
+            self
+        }
+
+        /// `Number` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Number")
+        }
+
+        /// `Numbers`: The numeral values of a metric.
+        pub fn numbers(mut self, value: impl Into<Val<List<f64>>>) -> Self {
+            self.props.set("Numbers", value.into());
+            self
+        }
+
+        /// Sets `Numbers` in place: [`Self::numbers`] on a value held by `&mut`.
+        pub fn set_numbers(&mut self, value: impl Into<Val<List<f64>>>) -> &mut Self {
+            self.props.set("Numbers", value.into());
+            self
+        }
+
+        /// `Numbers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_numbers(&self) -> ::std::option::Option<Val<List<f64>>> {
+            crate::cfn::get_prop(&self.props, "Numbers")
+        }
+
+        /// `Ports`: If the ComparisonOperator calls for a set of ports, use this to specify that set to
+        /// be compared with the metric.
+        pub fn ports(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("Ports", value.into());
+            self
+        }
+
+        /// Sets `Ports` in place: [`Self::ports`] on a value held by `&mut`.
+        pub fn set_ports(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("Ports", value.into());
+            self
+        }
+
+        /// `Ports` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ports(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "Ports")
+        }
+
+        /// `Strings`: The string values of a metric.
+        pub fn strings(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Strings", value.into());
+            self
+        }
+
+        /// Sets `Strings` in place: [`Self::strings`] on a value held by `&mut`.
+        pub fn set_strings(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Strings", value.into());
+            self
+        }
+
+        /// `Strings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_strings(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Strings")
         }
     }
 
@@ -4718,14 +8283,28 @@ pub mod security_profile {
             MetricsExportConfig { props }
         }
 
-        prop! {
-            /// `MqttTopic`: The topic for metrics export.
-            props, "MqttTopic", _, set_mqtt_topic, get_mqtt_topic, Val<String>
+        /// Sets `MqttTopic`, which `new` took, in place.
+        pub fn set_mqtt_topic(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MqttTopic", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The ARN of the role that grants permission to publish to mqtt topic.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `MqttTopic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mqtt_topic(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MqttTopic")
+        }
+
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 }
@@ -4748,19 +8327,58 @@ impl SoftwarePackage {
         SoftwarePackage { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PackageName`.
-        core.props, "PackageName", package_name, set_package_name, get_package_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `PackageName`.
+    pub fn package_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PackageName", value.into());
+        self
+    }
+
+    /// Sets `PackageName` in place: [`Self::package_name`] on a value held by `&mut`.
+    pub fn set_package_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PackageName", value.into());
+        self
+    }
+
+    /// `PackageName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_package_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PackageName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4796,44 +8414,142 @@ impl SoftwarePackageVersion {
         SoftwarePackageVersion { core }
     }
 
-    prop! {
-        /// `Artifact`: The artifact location of the package version
-        core.props, "Artifact", artifact, set_artifact, get_artifact, Val<software_package_version::PackageVersionArtifact>
+    /// `Artifact`: The artifact location of the package version
+    pub fn artifact(mut self, value: impl Into<Val<software_package_version::PackageVersionArtifact>>) -> Self {
+        self.core.props.set("Artifact", value.into());
+        self
     }
 
-    prop! {
-        /// `Attributes`.
-        core.props, "Attributes", attributes, set_attributes, get_attributes, Val<Map<String>>
+    /// Sets `Artifact` in place: [`Self::artifact`] on a value held by `&mut`.
+    pub fn set_artifact(&mut self, value: impl Into<Val<software_package_version::PackageVersionArtifact>>) -> &mut Self {
+        self.core.props.set("Artifact", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Artifact` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_artifact(&self) -> ::std::option::Option<Val<software_package_version::PackageVersionArtifact>> {
+        crate::cfn::get_prop(&self.core.props, "Artifact")
     }
 
-    prop! {
-        /// `PackageName`.
-        core.props, "PackageName", _, set_package_name, get_package_name, Val<String>
+    /// `Attributes`.
+    pub fn attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Attributes", value.into());
+        self
     }
 
-    prop! {
-        /// `Recipe`: The inline json job document associated with a software package version
-        core.props, "Recipe", recipe, set_recipe, get_recipe, Val<String>
+    /// Sets `Attributes` in place: [`Self::attributes`] on a value held by `&mut`.
+    pub fn set_attributes(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Attributes", value.into());
+        self
     }
 
-    prop! {
-        /// `Sbom`: The sbom zip archive location of the package version
-        core.props, "Sbom", sbom, set_sbom, get_sbom, Val<software_package_version::Sbom>
+    /// `Attributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attributes(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Attributes")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `VersionName`.
-        core.props, "VersionName", version_name, set_version_name, get_version_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `PackageName`, which `new` took, in place.
+    pub fn set_package_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PackageName", value.into());
+        self
+    }
+
+    /// `PackageName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_package_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PackageName")
+    }
+
+    /// `Recipe`: The inline json job document associated with a software package version
+    pub fn recipe(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Recipe", value.into());
+        self
+    }
+
+    /// Sets `Recipe` in place: [`Self::recipe`] on a value held by `&mut`.
+    pub fn set_recipe(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Recipe", value.into());
+        self
+    }
+
+    /// `Recipe` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recipe(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Recipe")
+    }
+
+    /// `Sbom`: The sbom zip archive location of the package version
+    pub fn sbom(mut self, value: impl Into<Val<software_package_version::Sbom>>) -> Self {
+        self.core.props.set("Sbom", value.into());
+        self
+    }
+
+    /// Sets `Sbom` in place: [`Self::sbom`] on a value held by `&mut`.
+    pub fn set_sbom(&mut self, value: impl Into<Val<software_package_version::Sbom>>) -> &mut Self {
+        self.core.props.set("Sbom", value.into());
+        self
+    }
+
+    /// `Sbom` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sbom(&self) -> ::std::option::Option<Val<software_package_version::Sbom>> {
+        crate::cfn::get_prop(&self.core.props, "Sbom")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `VersionName`.
+    pub fn version_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("VersionName", value.into());
+        self
+    }
+
+    /// Sets `VersionName` in place: [`Self::version_name`] on a value held by `&mut`.
+    pub fn set_version_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("VersionName", value.into());
+        self
+    }
+
+    /// `VersionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_version_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "VersionName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4889,9 +8605,16 @@ pub mod software_package_version {
             PackageVersionArtifact { props }
         }
 
-        prop! {
-            /// `S3Location`: The Amazon S3 location
-            props, "S3Location", _, set_s3_location, get_s3_location, Val<S3Location>
+        /// Sets `S3Location`, which `new` took, in place.
+        pub fn set_s3_location(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// `S3Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_location(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "S3Location")
         }
     }
 
@@ -4920,19 +8643,40 @@ pub mod software_package_version {
             S3Location { props }
         }
 
-        prop! {
-            /// `Bucket`: The S3 bucket
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`: The S3 key
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `Version`: The S3 version
-            props, "Version", _, set_version, get_version, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// Sets `Version`, which `new` took, in place.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -4954,9 +8698,16 @@ pub mod software_package_version {
             Sbom { props }
         }
 
-        prop! {
-            /// `S3Location`: The Amazon S3 location
-            props, "S3Location", _, set_s3_location, get_s3_location, Val<S3Location>
+        /// Sets `S3Location`, which `new` took, in place.
+        pub fn set_s3_location(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// `S3Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_location(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "S3Location")
         }
     }
 }
@@ -4992,29 +8743,76 @@ impl Stream {
         Stream { core }
     }
 
-    prop! {
-        /// `Description`: The description of the stream.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the stream.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Files`: The files to stream.
-        core.props, "Files", _, set_files, get_files, Val<List<stream::StreamFile>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: An IAM role that allows the IoT service principal to access your S3 files.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `StreamId`: The stream ID.
-        core.props, "StreamId", _, set_stream_id, get_stream_id, Val<String>
+    /// Sets `Files`, which `new` took, in place.
+    pub fn set_files(&mut self, value: impl Into<Val<List<stream::StreamFile>>>) -> &mut Self {
+        self.core.props.set("Files", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Metadata which can be used to manage streams.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Files` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_files(&self) -> ::std::option::Option<Val<List<stream::StreamFile>>> {
+        crate::cfn::get_prop(&self.core.props, "Files")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// Sets `StreamId`, which `new` took, in place.
+    pub fn set_stream_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StreamId", value.into());
+        self
+    }
+
+    /// `StreamId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stream_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StreamId")
+    }
+
+    /// `Tags`: Metadata which can be used to manage streams.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5067,14 +8865,40 @@ pub mod stream {
             StreamFile { props }
         }
 
-        prop! {
-            /// `FileId`: The file ID.
-            props, "FileId", file_id, set_file_id, get_file_id, Val<i64>
+        /// `FileId`: The file ID.
+        pub fn file_id(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("FileId", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Location`: The location of the file in S3.
-            props, "S3Location", s3_location, set_s3_location, get_s3_location, Val<S3Location>
+        /// Sets `FileId` in place: [`Self::file_id`] on a value held by `&mut`.
+        pub fn set_file_id(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FileId", value.into());
+            self
+        }
+
+        /// `FileId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_id(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FileId")
+        }
+
+        /// `S3Location`: The location of the file in S3.
+        pub fn s3_location(mut self, value: impl Into<Val<S3Location>>) -> Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// Sets `S3Location` in place: [`Self::s3_location`] on a value held by `&mut`.
+        pub fn set_s3_location(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// `S3Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_location(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "S3Location")
         }
     }
 
@@ -5093,19 +8917,58 @@ pub mod stream {
             S3Location { props }
         }
 
-        prop! {
-            /// `Bucket`: The S3 bucket.
-            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
+        /// `Bucket`: The S3 bucket.
+        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`: The S3 key.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// Sets `Bucket` in place: [`Self::bucket`] on a value held by `&mut`.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Version`: The S3 bucket version.
-            props, "Version", version, set_version, get_version, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// `Key`: The S3 key.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Version`: The S3 bucket version.
+        pub fn version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// Sets `Version` in place: [`Self::version`] on a value held by `&mut`.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 }
@@ -5128,14 +8991,40 @@ impl Thing {
         Thing { core }
     }
 
-    prop! {
-        /// `AttributePayload`.
-        core.props, "AttributePayload", attribute_payload, set_attribute_payload, get_attribute_payload, Val<thing::AttributePayload>
+    /// `AttributePayload`.
+    pub fn attribute_payload(mut self, value: impl Into<Val<thing::AttributePayload>>) -> Self {
+        self.core.props.set("AttributePayload", value.into());
+        self
     }
 
-    prop! {
-        /// `ThingName`.
-        core.props, "ThingName", thing_name, set_thing_name, get_thing_name, Val<String>
+    /// Sets `AttributePayload` in place: [`Self::attribute_payload`] on a value held by `&mut`.
+    pub fn set_attribute_payload(&mut self, value: impl Into<Val<thing::AttributePayload>>) -> &mut Self {
+        self.core.props.set("AttributePayload", value.into());
+        self
+    }
+
+    /// `AttributePayload` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attribute_payload(&self) -> ::std::option::Option<Val<thing::AttributePayload>> {
+        crate::cfn::get_prop(&self.core.props, "AttributePayload")
+    }
+
+    /// `ThingName`.
+    pub fn thing_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ThingName", value.into());
+        self
+    }
+
+    /// Sets `ThingName` in place: [`Self::thing_name`] on a value held by `&mut`.
+    pub fn set_thing_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ThingName", value.into());
+        self
+    }
+
+    /// `ThingName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_thing_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ThingName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5177,9 +9066,22 @@ pub mod thing {
             AttributePayload { props }
         }
 
-        prop! {
-            /// `Attributes`.
-            props, "Attributes", attributes, set_attributes, get_attributes, Val<Map<String>>
+        /// `Attributes`.
+        pub fn attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Attributes", value.into());
+            self
+        }
+
+        /// Sets `Attributes` in place: [`Self::attributes`] on a value held by `&mut`.
+        pub fn set_attributes(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Attributes", value.into());
+            self
+        }
+
+        /// `Attributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attributes(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Attributes")
         }
     }
 }
@@ -5202,29 +9104,94 @@ impl ThingGroup {
         ThingGroup { core }
     }
 
-    prop! {
-        /// `ParentGroupName`.
-        core.props, "ParentGroupName", parent_group_name, set_parent_group_name, get_parent_group_name, Val<String>
+    /// `ParentGroupName`.
+    pub fn parent_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ParentGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `QueryString`.
-        core.props, "QueryString", query_string, set_query_string, get_query_string, Val<String>
+    /// Sets `ParentGroupName` in place: [`Self::parent_group_name`] on a value held by `&mut`.
+    pub fn set_parent_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ParentGroupName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ParentGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parent_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ParentGroupName")
     }
 
-    prop! {
-        /// `ThingGroupName`.
-        core.props, "ThingGroupName", thing_group_name, set_thing_group_name, get_thing_group_name, Val<String>
+    /// `QueryString`.
+    pub fn query_string(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("QueryString", value.into());
+        self
     }
 
-    prop! {
-        /// `ThingGroupProperties`.
-        core.props, "ThingGroupProperties", thing_group_properties, set_thing_group_properties, get_thing_group_properties, Val<thing_group::ThingGroupProperties>
+    /// Sets `QueryString` in place: [`Self::query_string`] on a value held by `&mut`.
+    pub fn set_query_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("QueryString", value.into());
+        self
+    }
+
+    /// `QueryString` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_string(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "QueryString")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `ThingGroupName`.
+    pub fn thing_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ThingGroupName", value.into());
+        self
+    }
+
+    /// Sets `ThingGroupName` in place: [`Self::thing_group_name`] on a value held by `&mut`.
+    pub fn set_thing_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ThingGroupName", value.into());
+        self
+    }
+
+    /// `ThingGroupName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_thing_group_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ThingGroupName")
+    }
+
+    /// `ThingGroupProperties`.
+    pub fn thing_group_properties(mut self, value: impl Into<Val<thing_group::ThingGroupProperties>>) -> Self {
+        self.core.props.set("ThingGroupProperties", value.into());
+        self
+    }
+
+    /// Sets `ThingGroupProperties` in place: [`Self::thing_group_properties`] on a value held by `&mut`.
+    pub fn set_thing_group_properties(&mut self, value: impl Into<Val<thing_group::ThingGroupProperties>>) -> &mut Self {
+        self.core.props.set("ThingGroupProperties", value.into());
+        self
+    }
+
+    /// `ThingGroupProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_thing_group_properties(&self) -> ::std::option::Option<Val<thing_group::ThingGroupProperties>> {
+        crate::cfn::get_prop(&self.core.props, "ThingGroupProperties")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5266,14 +9233,40 @@ pub mod thing_group {
             ThingGroupProperties { props }
         }
 
-        prop! {
-            /// `AttributePayload`.
-            props, "AttributePayload", attribute_payload, set_attribute_payload, get_attribute_payload, Val<AttributePayload>
+        /// `AttributePayload`.
+        pub fn attribute_payload(mut self, value: impl Into<Val<AttributePayload>>) -> Self {
+            self.props.set("AttributePayload", value.into());
+            self
         }
 
-        prop! {
-            /// `ThingGroupDescription`.
-            props, "ThingGroupDescription", thing_group_description, set_thing_group_description, get_thing_group_description, Val<String>
+        /// Sets `AttributePayload` in place: [`Self::attribute_payload`] on a value held by `&mut`.
+        pub fn set_attribute_payload(&mut self, value: impl Into<Val<AttributePayload>>) -> &mut Self {
+            self.props.set("AttributePayload", value.into());
+            self
+        }
+
+        /// `AttributePayload` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_payload(&self) -> ::std::option::Option<Val<AttributePayload>> {
+            crate::cfn::get_prop(&self.props, "AttributePayload")
+        }
+
+        /// `ThingGroupDescription`.
+        pub fn thing_group_description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ThingGroupDescription", value.into());
+            self
+        }
+
+        /// Sets `ThingGroupDescription` in place: [`Self::thing_group_description`] on a value held by `&mut`.
+        pub fn set_thing_group_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ThingGroupDescription", value.into());
+            self
+        }
+
+        /// `ThingGroupDescription` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_thing_group_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ThingGroupDescription")
         }
     }
 
@@ -5292,9 +9285,22 @@ pub mod thing_group {
             AttributePayload { props }
         }
 
-        prop! {
-            /// `Attributes`.
-            props, "Attributes", attributes, set_attributes, get_attributes, Val<Map<String>>
+        /// `Attributes`.
+        pub fn attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Attributes", value.into());
+            self
+        }
+
+        /// Sets `Attributes` in place: [`Self::attributes`] on a value held by `&mut`.
+        pub fn set_attributes(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Attributes", value.into());
+            self
+        }
+
+        /// `Attributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attributes(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Attributes")
         }
     }
 }
@@ -5323,21 +9329,47 @@ impl ThingPrincipalAttachment {
         ThingPrincipalAttachment { core }
     }
 
-    prop! {
-        /// `Principal`: The principal, which can be a certificate ARN (as returned from the
-        /// CreateCertificate operation) or an Amazon Cognito ID.
-        core.props, "Principal", _, set_principal, get_principal, Val<String>
+    /// Sets `Principal`, which `new` took, in place.
+    pub fn set_principal(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Principal", value.into());
+        self
     }
 
-    prop! {
-        /// `ThingName`: The name of the AWS IoT thing.
-        core.props, "ThingName", _, set_thing_name, get_thing_name, Val<String>
+    /// `Principal` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Principal")
     }
 
-    prop! {
-        /// `ThingPrincipalType`: The type of the relation you want to specify when you attach a
-        /// principal to a thing.
-        core.props, "ThingPrincipalType", thing_principal_type, set_thing_principal_type, get_thing_principal_type, Val<String>
+    /// Sets `ThingName`, which `new` took, in place.
+    pub fn set_thing_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ThingName", value.into());
+        self
+    }
+
+    /// `ThingName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_thing_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ThingName")
+    }
+
+    /// `ThingPrincipalType`: The type of the relation you want to specify when you attach a
+    /// principal to a thing.
+    pub fn thing_principal_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ThingPrincipalType", value.into());
+        self
+    }
+
+    /// Sets `ThingPrincipalType` in place: [`Self::thing_principal_type`] on a value held by `&mut`.
+    pub fn set_thing_principal_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ThingPrincipalType", value.into());
+        self
+    }
+
+    /// `ThingPrincipalType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_thing_principal_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ThingPrincipalType")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5365,24 +9397,76 @@ impl ThingType {
         ThingType { core }
     }
 
-    prop! {
-        /// `DeprecateThingType`.
-        core.props, "DeprecateThingType", deprecate_thing_type, set_deprecate_thing_type, get_deprecate_thing_type, Val<bool>
+    /// `DeprecateThingType`.
+    pub fn deprecate_thing_type(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DeprecateThingType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DeprecateThingType` in place: [`Self::deprecate_thing_type`] on a value held by `&mut`.
+    pub fn set_deprecate_thing_type(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DeprecateThingType", value.into());
+        self
     }
 
-    prop! {
-        /// `ThingTypeName`.
-        core.props, "ThingTypeName", thing_type_name, set_thing_type_name, get_thing_type_name, Val<String>
+    /// `DeprecateThingType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deprecate_thing_type(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DeprecateThingType")
     }
 
-    prop! {
-        /// `ThingTypeProperties`.
-        core.props, "ThingTypeProperties", thing_type_properties, set_thing_type_properties, get_thing_type_properties, Val<thing_type::ThingTypeProperties>
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `ThingTypeName`.
+    pub fn thing_type_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ThingTypeName", value.into());
+        self
+    }
+
+    /// Sets `ThingTypeName` in place: [`Self::thing_type_name`] on a value held by `&mut`.
+    pub fn set_thing_type_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ThingTypeName", value.into());
+        self
+    }
+
+    /// `ThingTypeName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_thing_type_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ThingTypeName")
+    }
+
+    /// `ThingTypeProperties`.
+    pub fn thing_type_properties(mut self, value: impl Into<Val<thing_type::ThingTypeProperties>>) -> Self {
+        self.core.props.set("ThingTypeProperties", value.into());
+        self
+    }
+
+    /// Sets `ThingTypeProperties` in place: [`Self::thing_type_properties`] on a value held by `&mut`.
+    pub fn set_thing_type_properties(&mut self, value: impl Into<Val<thing_type::ThingTypeProperties>>) -> &mut Self {
+        self.core.props.set("ThingTypeProperties", value.into());
+        self
+    }
+
+    /// `ThingTypeProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_thing_type_properties(&self) -> ::std::option::Option<Val<thing_type::ThingTypeProperties>> {
+        crate::cfn::get_prop(&self.core.props, "ThingTypeProperties")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5424,19 +9508,58 @@ pub mod thing_type {
             ThingTypeProperties { props }
         }
 
-        prop! {
-            /// `Mqtt5Configuration`.
-            props, "Mqtt5Configuration", mqtt5_configuration, set_mqtt5_configuration, get_mqtt5_configuration, Val<ThingTypePropertiesMqtt5Configuration>
+        /// `Mqtt5Configuration`.
+        pub fn mqtt5_configuration(mut self, value: impl Into<Val<ThingTypePropertiesMqtt5Configuration>>) -> Self {
+            self.props.set("Mqtt5Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `SearchableAttributes`.
-            props, "SearchableAttributes", searchable_attributes, set_searchable_attributes, get_searchable_attributes, Val<List<String>>
+        /// Sets `Mqtt5Configuration` in place: [`Self::mqtt5_configuration`] on a value held by `&mut`.
+        pub fn set_mqtt5_configuration(&mut self, value: impl Into<Val<ThingTypePropertiesMqtt5Configuration>>) -> &mut Self {
+            self.props.set("Mqtt5Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `ThingTypeDescription`.
-            props, "ThingTypeDescription", thing_type_description, set_thing_type_description, get_thing_type_description, Val<String>
+        /// `Mqtt5Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mqtt5_configuration(&self) -> ::std::option::Option<Val<ThingTypePropertiesMqtt5Configuration>> {
+            crate::cfn::get_prop(&self.props, "Mqtt5Configuration")
+        }
+
+        /// `SearchableAttributes`.
+        pub fn searchable_attributes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SearchableAttributes", value.into());
+            self
+        }
+
+        /// Sets `SearchableAttributes` in place: [`Self::searchable_attributes`] on a value held by `&mut`.
+        pub fn set_searchable_attributes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SearchableAttributes", value.into());
+            self
+        }
+
+        /// `SearchableAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_searchable_attributes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SearchableAttributes")
+        }
+
+        /// `ThingTypeDescription`.
+        pub fn thing_type_description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ThingTypeDescription", value.into());
+            self
+        }
+
+        /// Sets `ThingTypeDescription` in place: [`Self::thing_type_description`] on a value held by `&mut`.
+        pub fn set_thing_type_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ThingTypeDescription", value.into());
+            self
+        }
+
+        /// `ThingTypeDescription` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_thing_type_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ThingTypeDescription")
         }
     }
 
@@ -5455,9 +9578,22 @@ pub mod thing_type {
             ThingTypePropertiesMqtt5Configuration { props }
         }
 
-        prop! {
-            /// `PropagatingAttributes`.
-            props, "PropagatingAttributes", propagating_attributes, set_propagating_attributes, get_propagating_attributes, Val<List<PropagatingAttribute>>
+        /// `PropagatingAttributes`.
+        pub fn propagating_attributes(mut self, value: impl Into<Val<List<PropagatingAttribute>>>) -> Self {
+            self.props.set("PropagatingAttributes", value.into());
+            self
+        }
+
+        /// Sets `PropagatingAttributes` in place: [`Self::propagating_attributes`] on a value held by `&mut`.
+        pub fn set_propagating_attributes(&mut self, value: impl Into<Val<List<PropagatingAttribute>>>) -> &mut Self {
+            self.props.set("PropagatingAttributes", value.into());
+            self
+        }
+
+        /// `PropagatingAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_propagating_attributes(&self) -> ::std::option::Option<Val<List<PropagatingAttribute>>> {
+            crate::cfn::get_prop(&self.props, "PropagatingAttributes")
         }
     }
 
@@ -5478,19 +9614,52 @@ pub mod thing_type {
             PropagatingAttribute { props }
         }
 
-        prop! {
-            /// `UserPropertyKey`.
-            props, "UserPropertyKey", _, set_user_property_key, get_user_property_key, Val<String>
+        /// Sets `UserPropertyKey`, which `new` took, in place.
+        pub fn set_user_property_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserPropertyKey", value.into());
+            self
         }
 
-        prop! {
-            /// `ConnectionAttribute`.
-            props, "ConnectionAttribute", connection_attribute, set_connection_attribute, get_connection_attribute, Val<PropagatingAttributeConnectionAttribute>
+        /// `UserPropertyKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_property_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserPropertyKey")
         }
 
-        prop! {
-            /// `ThingAttribute`.
-            props, "ThingAttribute", thing_attribute, set_thing_attribute, get_thing_attribute, Val<String>
+        /// `ConnectionAttribute`.
+        pub fn connection_attribute(mut self, value: impl Into<Val<PropagatingAttributeConnectionAttribute>>) -> Self {
+            self.props.set("ConnectionAttribute", value.into());
+            self
+        }
+
+        /// Sets `ConnectionAttribute` in place: [`Self::connection_attribute`] on a value held by `&mut`.
+        pub fn set_connection_attribute(&mut self, value: impl Into<Val<PropagatingAttributeConnectionAttribute>>) -> &mut Self {
+            self.props.set("ConnectionAttribute", value.into());
+            self
+        }
+
+        /// `ConnectionAttribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_attribute(&self) -> ::std::option::Option<Val<PropagatingAttributeConnectionAttribute>> {
+            crate::cfn::get_prop(&self.props, "ConnectionAttribute")
+        }
+
+        /// `ThingAttribute`.
+        pub fn thing_attribute(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ThingAttribute", value.into());
+            self
+        }
+
+        /// Sets `ThingAttribute` in place: [`Self::thing_attribute`] on a value held by `&mut`.
+        pub fn set_thing_attribute(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ThingAttribute", value.into());
+            self
+        }
+
+        /// `ThingAttribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_thing_attribute(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ThingAttribute")
         }
     }
 
@@ -5528,19 +9697,52 @@ impl TopicRule {
         TopicRule { core }
     }
 
-    prop! {
-        /// `RuleName`.
-        core.props, "RuleName", rule_name, set_rule_name, get_rule_name, Val<String>
+    /// `RuleName`.
+    pub fn rule_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RuleName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `RuleName` in place: [`Self::rule_name`] on a value held by `&mut`.
+    pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RuleName", value.into());
+        self
     }
 
-    prop! {
-        /// `TopicRulePayload`.
-        core.props, "TopicRulePayload", _, set_topic_rule_payload, get_topic_rule_payload, Val<topic_rule::TopicRulePayload>
+    /// `RuleName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RuleName")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TopicRulePayload`, which `new` took, in place.
+    pub fn set_topic_rule_payload(&mut self, value: impl Into<Val<topic_rule::TopicRulePayload>>) -> &mut Self {
+        self.core.props.set("TopicRulePayload", value.into());
+        self
+    }
+
+    /// `TopicRulePayload` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_topic_rule_payload(&self) -> ::std::option::Option<Val<topic_rule::TopicRulePayload>> {
+        crate::cfn::get_prop(&self.core.props, "TopicRulePayload")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5580,34 +9782,100 @@ pub mod topic_rule {
             TopicRulePayload { props }
         }
 
-        prop! {
-            /// `Actions`.
-            props, "Actions", _, set_actions, get_actions, Val<List<Action>>
+        /// Sets `Actions`, which `new` took, in place.
+        pub fn set_actions(&mut self, value: impl Into<Val<List<Action>>>) -> &mut Self {
+            self.props.set("Actions", value.into());
+            self
         }
 
-        prop! {
-            /// `Sql`.
-            props, "Sql", _, set_sql, get_sql, Val<String>
+        /// `Actions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_actions(&self) -> ::std::option::Option<Val<List<Action>>> {
+            crate::cfn::get_prop(&self.props, "Actions")
         }
 
-        prop! {
-            /// `AwsIotSqlVersion`.
-            props, "AwsIotSqlVersion", aws_iot_sql_version, set_aws_iot_sql_version, get_aws_iot_sql_version, Val<String>
+        /// Sets `Sql`, which `new` took, in place.
+        pub fn set_sql(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Sql", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `Sql` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sql(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Sql")
         }
 
-        prop! {
-            /// `ErrorAction`.
-            props, "ErrorAction", error_action, set_error_action, get_error_action, Val<Action>
+        /// `AwsIotSqlVersion`.
+        pub fn aws_iot_sql_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AwsIotSqlVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `RuleDisabled`.
-            props, "RuleDisabled", rule_disabled, set_rule_disabled, get_rule_disabled, Val<bool>
+        /// Sets `AwsIotSqlVersion` in place: [`Self::aws_iot_sql_version`] on a value held by `&mut`.
+        pub fn set_aws_iot_sql_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AwsIotSqlVersion", value.into());
+            self
+        }
+
+        /// `AwsIotSqlVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_aws_iot_sql_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AwsIotSqlVersion")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `ErrorAction`.
+        pub fn error_action(mut self, value: impl Into<Val<Action>>) -> Self {
+            self.props.set("ErrorAction", value.into());
+            self
+        }
+
+        /// Sets `ErrorAction` in place: [`Self::error_action`] on a value held by `&mut`.
+        pub fn set_error_action(&mut self, value: impl Into<Val<Action>>) -> &mut Self {
+            self.props.set("ErrorAction", value.into());
+            self
+        }
+
+        /// `ErrorAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_action(&self) -> ::std::option::Option<Val<Action>> {
+            crate::cfn::get_prop(&self.props, "ErrorAction")
+        }
+
+        /// `RuleDisabled`.
+        pub fn rule_disabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RuleDisabled", value.into());
+            self
+        }
+
+        /// Sets `RuleDisabled` in place: [`Self::rule_disabled`] on a value held by `&mut`.
+        pub fn set_rule_disabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RuleDisabled", value.into());
+            self
+        }
+
+        /// `RuleDisabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_disabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RuleDisabled")
         }
     }
 
@@ -5626,119 +9894,418 @@ pub mod topic_rule {
             Action { props }
         }
 
-        prop! {
-            /// `CloudwatchAlarm`.
-            props, "CloudwatchAlarm", cloudwatch_alarm, set_cloudwatch_alarm, get_cloudwatch_alarm, Val<CloudwatchAlarmAction>
+        /// `CloudwatchAlarm`.
+        pub fn cloudwatch_alarm(mut self, value: impl Into<Val<CloudwatchAlarmAction>>) -> Self {
+            self.props.set("CloudwatchAlarm", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudwatchLogs`.
-            props, "CloudwatchLogs", cloudwatch_logs, set_cloudwatch_logs, get_cloudwatch_logs, Val<CloudwatchLogsAction>
+        /// Sets `CloudwatchAlarm` in place: [`Self::cloudwatch_alarm`] on a value held by `&mut`.
+        pub fn set_cloudwatch_alarm(&mut self, value: impl Into<Val<CloudwatchAlarmAction>>) -> &mut Self {
+            self.props.set("CloudwatchAlarm", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudwatchMetric`.
-            props, "CloudwatchMetric", cloudwatch_metric, set_cloudwatch_metric, get_cloudwatch_metric, Val<CloudwatchMetricAction>
+        /// `CloudwatchAlarm` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloudwatch_alarm(&self) -> ::std::option::Option<Val<CloudwatchAlarmAction>> {
+            crate::cfn::get_prop(&self.props, "CloudwatchAlarm")
         }
 
-        prop! {
-            /// `DynamoDB`.
-            props, "DynamoDB", dynamo_db, set_dynamo_db, get_dynamo_db, Val<DynamoDbAction>
+        /// `CloudwatchLogs`.
+        pub fn cloudwatch_logs(mut self, value: impl Into<Val<CloudwatchLogsAction>>) -> Self {
+            self.props.set("CloudwatchLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `DynamoDBv2`.
-            props, "DynamoDBv2", dynamo_d_bv2, set_dynamo_d_bv2, get_dynamo_d_bv2, Val<DynamoDBv2Action>
+        /// Sets `CloudwatchLogs` in place: [`Self::cloudwatch_logs`] on a value held by `&mut`.
+        pub fn set_cloudwatch_logs(&mut self, value: impl Into<Val<CloudwatchLogsAction>>) -> &mut Self {
+            self.props.set("CloudwatchLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `Elasticsearch`.
-            props, "Elasticsearch", elasticsearch, set_elasticsearch, get_elasticsearch, Val<ElasticsearchAction>
+        /// `CloudwatchLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloudwatch_logs(&self) -> ::std::option::Option<Val<CloudwatchLogsAction>> {
+            crate::cfn::get_prop(&self.props, "CloudwatchLogs")
         }
 
-        prop! {
-            /// `Firehose`.
-            props, "Firehose", firehose, set_firehose, get_firehose, Val<FirehoseAction>
+        /// `CloudwatchMetric`.
+        pub fn cloudwatch_metric(mut self, value: impl Into<Val<CloudwatchMetricAction>>) -> Self {
+            self.props.set("CloudwatchMetric", value.into());
+            self
         }
 
-        prop! {
-            /// `Http`.
-            props, "Http", http, set_http, get_http, Val<HttpAction>
+        /// Sets `CloudwatchMetric` in place: [`Self::cloudwatch_metric`] on a value held by `&mut`.
+        pub fn set_cloudwatch_metric(&mut self, value: impl Into<Val<CloudwatchMetricAction>>) -> &mut Self {
+            self.props.set("CloudwatchMetric", value.into());
+            self
         }
 
-        prop! {
-            /// `InfluxDB`.
-            props, "InfluxDB", influx_db, set_influx_db, get_influx_db, Val<InfluxDbAction>
+        /// `CloudwatchMetric` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloudwatch_metric(&self) -> ::std::option::Option<Val<CloudwatchMetricAction>> {
+            crate::cfn::get_prop(&self.props, "CloudwatchMetric")
         }
 
-        prop! {
-            /// `IotAnalytics`.
-            props, "IotAnalytics", iot_analytics, set_iot_analytics, get_iot_analytics, Val<IotAnalyticsAction>
+        /// `DynamoDB`.
+        pub fn dynamo_db(mut self, value: impl Into<Val<DynamoDbAction>>) -> Self {
+            self.props.set("DynamoDB", value.into());
+            self
         }
 
-        prop! {
-            /// `IotEvents`.
-            props, "IotEvents", iot_events, set_iot_events, get_iot_events, Val<IotEventsAction>
+        /// Sets `DynamoDB` in place: [`Self::dynamo_db`] on a value held by `&mut`.
+        pub fn set_dynamo_db(&mut self, value: impl Into<Val<DynamoDbAction>>) -> &mut Self {
+            self.props.set("DynamoDB", value.into());
+            self
         }
 
-        prop! {
-            /// `IotSiteWise`.
-            props, "IotSiteWise", iot_site_wise, set_iot_site_wise, get_iot_site_wise, Val<IotSiteWiseAction>
+        /// `DynamoDB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dynamo_db(&self) -> ::std::option::Option<Val<DynamoDbAction>> {
+            crate::cfn::get_prop(&self.props, "DynamoDB")
         }
 
-        prop! {
-            /// `Kafka`.
-            props, "Kafka", kafka, set_kafka, get_kafka, Val<KafkaAction>
+        /// `DynamoDBv2`.
+        pub fn dynamo_d_bv2(mut self, value: impl Into<Val<DynamoDBv2Action>>) -> Self {
+            self.props.set("DynamoDBv2", value.into());
+            self
         }
 
-        prop! {
-            /// `Kinesis`.
-            props, "Kinesis", kinesis, set_kinesis, get_kinesis, Val<KinesisAction>
+        /// Sets `DynamoDBv2` in place: [`Self::dynamo_d_bv2`] on a value held by `&mut`.
+        pub fn set_dynamo_d_bv2(&mut self, value: impl Into<Val<DynamoDBv2Action>>) -> &mut Self {
+            self.props.set("DynamoDBv2", value.into());
+            self
         }
 
-        prop! {
-            /// `Lambda`.
-            props, "Lambda", lambda, set_lambda, get_lambda, Val<LambdaAction>
+        /// `DynamoDBv2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dynamo_d_bv2(&self) -> ::std::option::Option<Val<DynamoDBv2Action>> {
+            crate::cfn::get_prop(&self.props, "DynamoDBv2")
         }
 
-        prop! {
-            /// `Location`.
-            props, "Location", location, set_location, get_location, Val<LocationAction>
+        /// `Elasticsearch`.
+        pub fn elasticsearch(mut self, value: impl Into<Val<ElasticsearchAction>>) -> Self {
+            self.props.set("Elasticsearch", value.into());
+            self
         }
 
-        prop! {
-            /// `OpenSearch`.
-            props, "OpenSearch", open_search, set_open_search, get_open_search, Val<OpenSearchAction>
+        /// Sets `Elasticsearch` in place: [`Self::elasticsearch`] on a value held by `&mut`.
+        pub fn set_elasticsearch(&mut self, value: impl Into<Val<ElasticsearchAction>>) -> &mut Self {
+            self.props.set("Elasticsearch", value.into());
+            self
         }
 
-        prop! {
-            /// `Republish`.
-            props, "Republish", republish, set_republish, get_republish, Val<RepublishAction>
+        /// `Elasticsearch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_elasticsearch(&self) -> ::std::option::Option<Val<ElasticsearchAction>> {
+            crate::cfn::get_prop(&self.props, "Elasticsearch")
         }
 
-        prop! {
-            /// `S3`.
-            props, "S3", s3, set_s3, get_s3, Val<S3Action>
+        /// `Firehose`.
+        pub fn firehose(mut self, value: impl Into<Val<FirehoseAction>>) -> Self {
+            self.props.set("Firehose", value.into());
+            self
         }
 
-        prop! {
-            /// `Sns`.
-            props, "Sns", sns, set_sns, get_sns, Val<SnsAction>
+        /// Sets `Firehose` in place: [`Self::firehose`] on a value held by `&mut`.
+        pub fn set_firehose(&mut self, value: impl Into<Val<FirehoseAction>>) -> &mut Self {
+            self.props.set("Firehose", value.into());
+            self
         }
 
-        prop! {
-            /// `Sqs`.
-            props, "Sqs", sqs, set_sqs, get_sqs, Val<SqsAction>
+        /// `Firehose` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firehose(&self) -> ::std::option::Option<Val<FirehoseAction>> {
+            crate::cfn::get_prop(&self.props, "Firehose")
         }
 
-        prop! {
-            /// `StepFunctions`.
-            props, "StepFunctions", step_functions, set_step_functions, get_step_functions, Val<StepFunctionsAction>
+        /// `Http`.
+        pub fn http(mut self, value: impl Into<Val<HttpAction>>) -> Self {
+            self.props.set("Http", value.into());
+            self
         }
 
-        prop! {
-            /// `Timestream`.
-            props, "Timestream", timestream, set_timestream, get_timestream, Val<TimestreamAction>
+        /// Sets `Http` in place: [`Self::http`] on a value held by `&mut`.
+        pub fn set_http(&mut self, value: impl Into<Val<HttpAction>>) -> &mut Self {
+            self.props.set("Http", value.into());
+            self
+        }
+
+        /// `Http` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_http(&self) -> ::std::option::Option<Val<HttpAction>> {
+            crate::cfn::get_prop(&self.props, "Http")
+        }
+
+        /// `InfluxDB`.
+        pub fn influx_db(mut self, value: impl Into<Val<InfluxDbAction>>) -> Self {
+            self.props.set("InfluxDB", value.into());
+            self
+        }
+
+        /// Sets `InfluxDB` in place: [`Self::influx_db`] on a value held by `&mut`.
+        pub fn set_influx_db(&mut self, value: impl Into<Val<InfluxDbAction>>) -> &mut Self {
+            self.props.set("InfluxDB", value.into());
+            self
+        }
+
+        /// `InfluxDB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_influx_db(&self) -> ::std::option::Option<Val<InfluxDbAction>> {
+            crate::cfn::get_prop(&self.props, "InfluxDB")
+        }
+
+        /// `IotAnalytics`.
+        pub fn iot_analytics(mut self, value: impl Into<Val<IotAnalyticsAction>>) -> Self {
+            self.props.set("IotAnalytics", value.into());
+            self
+        }
+
+        /// Sets `IotAnalytics` in place: [`Self::iot_analytics`] on a value held by `&mut`.
+        pub fn set_iot_analytics(&mut self, value: impl Into<Val<IotAnalyticsAction>>) -> &mut Self {
+            self.props.set("IotAnalytics", value.into());
+            self
+        }
+
+        /// `IotAnalytics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iot_analytics(&self) -> ::std::option::Option<Val<IotAnalyticsAction>> {
+            crate::cfn::get_prop(&self.props, "IotAnalytics")
+        }
+
+        /// `IotEvents`.
+        pub fn iot_events(mut self, value: impl Into<Val<IotEventsAction>>) -> Self {
+            self.props.set("IotEvents", value.into());
+            self
+        }
+
+        /// Sets `IotEvents` in place: [`Self::iot_events`] on a value held by `&mut`.
+        pub fn set_iot_events(&mut self, value: impl Into<Val<IotEventsAction>>) -> &mut Self {
+            self.props.set("IotEvents", value.into());
+            self
+        }
+
+        /// `IotEvents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iot_events(&self) -> ::std::option::Option<Val<IotEventsAction>> {
+            crate::cfn::get_prop(&self.props, "IotEvents")
+        }
+
+        /// `IotSiteWise`.
+        pub fn iot_site_wise(mut self, value: impl Into<Val<IotSiteWiseAction>>) -> Self {
+            self.props.set("IotSiteWise", value.into());
+            self
+        }
+
+        /// Sets `IotSiteWise` in place: [`Self::iot_site_wise`] on a value held by `&mut`.
+        pub fn set_iot_site_wise(&mut self, value: impl Into<Val<IotSiteWiseAction>>) -> &mut Self {
+            self.props.set("IotSiteWise", value.into());
+            self
+        }
+
+        /// `IotSiteWise` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iot_site_wise(&self) -> ::std::option::Option<Val<IotSiteWiseAction>> {
+            crate::cfn::get_prop(&self.props, "IotSiteWise")
+        }
+
+        /// `Kafka`.
+        pub fn kafka(mut self, value: impl Into<Val<KafkaAction>>) -> Self {
+            self.props.set("Kafka", value.into());
+            self
+        }
+
+        /// Sets `Kafka` in place: [`Self::kafka`] on a value held by `&mut`.
+        pub fn set_kafka(&mut self, value: impl Into<Val<KafkaAction>>) -> &mut Self {
+            self.props.set("Kafka", value.into());
+            self
+        }
+
+        /// `Kafka` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kafka(&self) -> ::std::option::Option<Val<KafkaAction>> {
+            crate::cfn::get_prop(&self.props, "Kafka")
+        }
+
+        /// `Kinesis`.
+        pub fn kinesis(mut self, value: impl Into<Val<KinesisAction>>) -> Self {
+            self.props.set("Kinesis", value.into());
+            self
+        }
+
+        /// Sets `Kinesis` in place: [`Self::kinesis`] on a value held by `&mut`.
+        pub fn set_kinesis(&mut self, value: impl Into<Val<KinesisAction>>) -> &mut Self {
+            self.props.set("Kinesis", value.into());
+            self
+        }
+
+        /// `Kinesis` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis(&self) -> ::std::option::Option<Val<KinesisAction>> {
+            crate::cfn::get_prop(&self.props, "Kinesis")
+        }
+
+        /// `Lambda`.
+        pub fn lambda(mut self, value: impl Into<Val<LambdaAction>>) -> Self {
+            self.props.set("Lambda", value.into());
+            self
+        }
+
+        /// Sets `Lambda` in place: [`Self::lambda`] on a value held by `&mut`.
+        pub fn set_lambda(&mut self, value: impl Into<Val<LambdaAction>>) -> &mut Self {
+            self.props.set("Lambda", value.into());
+            self
+        }
+
+        /// `Lambda` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda(&self) -> ::std::option::Option<Val<LambdaAction>> {
+            crate::cfn::get_prop(&self.props, "Lambda")
+        }
+
+        /// `Location`.
+        pub fn location(mut self, value: impl Into<Val<LocationAction>>) -> Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// Sets `Location` in place: [`Self::location`] on a value held by `&mut`.
+        pub fn set_location(&mut self, value: impl Into<Val<LocationAction>>) -> &mut Self {
+            self.props.set("Location", value.into());
+            self
+        }
+
+        /// `Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_location(&self) -> ::std::option::Option<Val<LocationAction>> {
+            crate::cfn::get_prop(&self.props, "Location")
+        }
+
+        /// `OpenSearch`.
+        pub fn open_search(mut self, value: impl Into<Val<OpenSearchAction>>) -> Self {
+            self.props.set("OpenSearch", value.into());
+            self
+        }
+
+        /// Sets `OpenSearch` in place: [`Self::open_search`] on a value held by `&mut`.
+        pub fn set_open_search(&mut self, value: impl Into<Val<OpenSearchAction>>) -> &mut Self {
+            self.props.set("OpenSearch", value.into());
+            self
+        }
+
+        /// `OpenSearch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_open_search(&self) -> ::std::option::Option<Val<OpenSearchAction>> {
+            crate::cfn::get_prop(&self.props, "OpenSearch")
+        }
+
+        /// `Republish`.
+        pub fn republish(mut self, value: impl Into<Val<RepublishAction>>) -> Self {
+            self.props.set("Republish", value.into());
+            self
+        }
+
+        /// Sets `Republish` in place: [`Self::republish`] on a value held by `&mut`.
+        pub fn set_republish(&mut self, value: impl Into<Val<RepublishAction>>) -> &mut Self {
+            self.props.set("Republish", value.into());
+            self
+        }
+
+        /// `Republish` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_republish(&self) -> ::std::option::Option<Val<RepublishAction>> {
+            crate::cfn::get_prop(&self.props, "Republish")
+        }
+
+        /// `S3`.
+        pub fn s3(mut self, value: impl Into<Val<S3Action>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3Action>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3Action>> {
+            crate::cfn::get_prop(&self.props, "S3")
+        }
+
+        /// `Sns`.
+        pub fn sns(mut self, value: impl Into<Val<SnsAction>>) -> Self {
+            self.props.set("Sns", value.into());
+            self
+        }
+
+        /// Sets `Sns` in place: [`Self::sns`] on a value held by `&mut`.
+        pub fn set_sns(&mut self, value: impl Into<Val<SnsAction>>) -> &mut Self {
+            self.props.set("Sns", value.into());
+            self
+        }
+
+        /// `Sns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sns(&self) -> ::std::option::Option<Val<SnsAction>> {
+            crate::cfn::get_prop(&self.props, "Sns")
+        }
+
+        /// `Sqs`.
+        pub fn sqs(mut self, value: impl Into<Val<SqsAction>>) -> Self {
+            self.props.set("Sqs", value.into());
+            self
+        }
+
+        /// Sets `Sqs` in place: [`Self::sqs`] on a value held by `&mut`.
+        pub fn set_sqs(&mut self, value: impl Into<Val<SqsAction>>) -> &mut Self {
+            self.props.set("Sqs", value.into());
+            self
+        }
+
+        /// `Sqs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sqs(&self) -> ::std::option::Option<Val<SqsAction>> {
+            crate::cfn::get_prop(&self.props, "Sqs")
+        }
+
+        /// `StepFunctions`.
+        pub fn step_functions(mut self, value: impl Into<Val<StepFunctionsAction>>) -> Self {
+            self.props.set("StepFunctions", value.into());
+            self
+        }
+
+        /// Sets `StepFunctions` in place: [`Self::step_functions`] on a value held by `&mut`.
+        pub fn set_step_functions(&mut self, value: impl Into<Val<StepFunctionsAction>>) -> &mut Self {
+            self.props.set("StepFunctions", value.into());
+            self
+        }
+
+        /// `StepFunctions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_step_functions(&self) -> ::std::option::Option<Val<StepFunctionsAction>> {
+            crate::cfn::get_prop(&self.props, "StepFunctions")
+        }
+
+        /// `Timestream`.
+        pub fn timestream(mut self, value: impl Into<Val<TimestreamAction>>) -> Self {
+            self.props.set("Timestream", value.into());
+            self
+        }
+
+        /// Sets `Timestream` in place: [`Self::timestream`] on a value held by `&mut`.
+        pub fn set_timestream(&mut self, value: impl Into<Val<TimestreamAction>>) -> &mut Self {
+            self.props.set("Timestream", value.into());
+            self
+        }
+
+        /// `Timestream` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timestream(&self) -> ::std::option::Option<Val<TimestreamAction>> {
+            crate::cfn::get_prop(&self.props, "Timestream")
         }
     }
 
@@ -5770,24 +10337,52 @@ pub mod topic_rule {
             CloudwatchAlarmAction { props }
         }
 
-        prop! {
-            /// `AlarmName`.
-            props, "AlarmName", _, set_alarm_name, get_alarm_name, Val<String>
+        /// Sets `AlarmName`, which `new` took, in place.
+        pub fn set_alarm_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AlarmName", value.into());
+            self
         }
 
-        prop! {
-            /// `StateReason`.
-            props, "StateReason", _, set_state_reason, get_state_reason, Val<String>
+        /// `AlarmName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarm_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AlarmName")
         }
 
-        prop! {
-            /// `StateValue`.
-            props, "StateValue", _, set_state_value, get_state_value, Val<String>
+        /// Sets `StateReason`, which `new` took, in place.
+        pub fn set_state_reason(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StateReason", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `StateReason` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state_reason(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StateReason")
+        }
+
+        /// Sets `StateValue`, which `new` took, in place.
+        pub fn set_state_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StateValue", value.into());
+            self
+        }
+
+        /// `StateValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StateValue")
+        }
+
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -5810,19 +10405,46 @@ pub mod topic_rule {
             CloudwatchLogsAction { props }
         }
 
-        prop! {
-            /// `LogGroupName`.
-            props, "LogGroupName", _, set_log_group_name, get_log_group_name, Val<String>
+        /// Sets `LogGroupName`, which `new` took, in place.
+        pub fn set_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupName", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupName")
         }
 
-        prop! {
-            /// `BatchMode`.
-            props, "BatchMode", batch_mode, set_batch_mode, get_batch_mode, Val<bool>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `BatchMode`.
+        pub fn batch_mode(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BatchMode", value.into());
+            self
+        }
+
+        /// Sets `BatchMode` in place: [`Self::batch_mode`] on a value held by `&mut`.
+        pub fn set_batch_mode(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BatchMode", value.into());
+            self
+        }
+
+        /// `BatchMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_mode(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BatchMode")
         }
     }
 
@@ -5857,34 +10479,82 @@ pub mod topic_rule {
             CloudwatchMetricAction { props }
         }
 
-        prop! {
-            /// `MetricName`.
-            props, "MetricName", _, set_metric_name, get_metric_name, Val<String>
+        /// Sets `MetricName`, which `new` took, in place.
+        pub fn set_metric_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricName", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricValue`.
-            props, "MetricValue", _, set_metric_value, get_metric_value, Val<String>
+        /// `MetricName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricName")
         }
 
-        prop! {
-            /// `MetricNamespace`.
-            props, "MetricNamespace", _, set_metric_namespace, get_metric_namespace, Val<String>
+        /// Sets `MetricValue`, which `new` took, in place.
+        pub fn set_metric_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricValue", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricUnit`.
-            props, "MetricUnit", _, set_metric_unit, get_metric_unit, Val<String>
+        /// `MetricValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricValue")
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `MetricNamespace`, which `new` took, in place.
+        pub fn set_metric_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricNamespace", value.into());
+            self
         }
 
-        prop! {
-            /// `MetricTimestamp`.
-            props, "MetricTimestamp", metric_timestamp, set_metric_timestamp, get_metric_timestamp, Val<String>
+        /// `MetricNamespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricNamespace")
+        }
+
+        /// Sets `MetricUnit`, which `new` took, in place.
+        pub fn set_metric_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricUnit", value.into());
+            self
+        }
+
+        /// `MetricUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricUnit")
+        }
+
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `MetricTimestamp`.
+        pub fn metric_timestamp(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MetricTimestamp", value.into());
+            self
+        }
+
+        /// Sets `MetricTimestamp` in place: [`Self::metric_timestamp`] on a value held by `&mut`.
+        pub fn set_metric_timestamp(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetricTimestamp", value.into());
+            self
+        }
+
+        /// `MetricTimestamp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric_timestamp(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetricTimestamp")
         }
     }
 
@@ -5916,49 +10586,142 @@ pub mod topic_rule {
             DynamoDbAction { props }
         }
 
-        prop! {
-            /// `TableName`.
-            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        /// Sets `TableName`, which `new` took, in place.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
         }
 
-        prop! {
-            /// `HashKeyField`.
-            props, "HashKeyField", _, set_hash_key_field, get_hash_key_field, Val<String>
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
         }
 
-        prop! {
-            /// `HashKeyValue`.
-            props, "HashKeyValue", _, set_hash_key_value, get_hash_key_value, Val<String>
+        /// Sets `HashKeyField`, which `new` took, in place.
+        pub fn set_hash_key_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HashKeyField", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `HashKeyField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hash_key_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HashKeyField")
         }
 
-        prop! {
-            /// `HashKeyType`.
-            props, "HashKeyType", hash_key_type, set_hash_key_type, get_hash_key_type, Val<DynamoDbActionHashKeyType>
+        /// Sets `HashKeyValue`, which `new` took, in place.
+        pub fn set_hash_key_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HashKeyValue", value.into());
+            self
         }
 
-        prop! {
-            /// `PayloadField`.
-            props, "PayloadField", payload_field, set_payload_field, get_payload_field, Val<String>
+        /// `HashKeyValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hash_key_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HashKeyValue")
         }
 
-        prop! {
-            /// `RangeKeyField`.
-            props, "RangeKeyField", range_key_field, set_range_key_field, get_range_key_field, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `RangeKeyType`.
-            props, "RangeKeyType", range_key_type, set_range_key_type, get_range_key_type, Val<DynamoDbActionRangeKeyType>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `RangeKeyValue`.
-            props, "RangeKeyValue", range_key_value, set_range_key_value, get_range_key_value, Val<String>
+        /// `HashKeyType`.
+        pub fn hash_key_type(mut self, value: impl Into<Val<DynamoDbActionHashKeyType>>) -> Self {
+            self.props.set("HashKeyType", value.into());
+            self
+        }
+
+        /// Sets `HashKeyType` in place: [`Self::hash_key_type`] on a value held by `&mut`.
+        pub fn set_hash_key_type(&mut self, value: impl Into<Val<DynamoDbActionHashKeyType>>) -> &mut Self {
+            self.props.set("HashKeyType", value.into());
+            self
+        }
+
+        /// `HashKeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hash_key_type(&self) -> ::std::option::Option<Val<DynamoDbActionHashKeyType>> {
+            crate::cfn::get_prop(&self.props, "HashKeyType")
+        }
+
+        /// `PayloadField`.
+        pub fn payload_field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PayloadField", value.into());
+            self
+        }
+
+        /// Sets `PayloadField` in place: [`Self::payload_field`] on a value held by `&mut`.
+        pub fn set_payload_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PayloadField", value.into());
+            self
+        }
+
+        /// `PayloadField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_payload_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PayloadField")
+        }
+
+        /// `RangeKeyField`.
+        pub fn range_key_field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RangeKeyField", value.into());
+            self
+        }
+
+        /// Sets `RangeKeyField` in place: [`Self::range_key_field`] on a value held by `&mut`.
+        pub fn set_range_key_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RangeKeyField", value.into());
+            self
+        }
+
+        /// `RangeKeyField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_range_key_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RangeKeyField")
+        }
+
+        /// `RangeKeyType`.
+        pub fn range_key_type(mut self, value: impl Into<Val<DynamoDbActionRangeKeyType>>) -> Self {
+            self.props.set("RangeKeyType", value.into());
+            self
+        }
+
+        /// Sets `RangeKeyType` in place: [`Self::range_key_type`] on a value held by `&mut`.
+        pub fn set_range_key_type(&mut self, value: impl Into<Val<DynamoDbActionRangeKeyType>>) -> &mut Self {
+            self.props.set("RangeKeyType", value.into());
+            self
+        }
+
+        /// `RangeKeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_range_key_type(&self) -> ::std::option::Option<Val<DynamoDbActionRangeKeyType>> {
+            crate::cfn::get_prop(&self.props, "RangeKeyType")
+        }
+
+        /// `RangeKeyValue`.
+        pub fn range_key_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RangeKeyValue", value.into());
+            self
+        }
+
+        /// Sets `RangeKeyValue` in place: [`Self::range_key_value`] on a value held by `&mut`.
+        pub fn set_range_key_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RangeKeyValue", value.into());
+            self
+        }
+
+        /// `RangeKeyValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_range_key_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RangeKeyValue")
         }
     }
 
@@ -6003,14 +10766,40 @@ pub mod topic_rule {
             DynamoDBv2Action { props }
         }
 
-        prop! {
-            /// `PutItem`.
-            props, "PutItem", put_item, set_put_item, get_put_item, Val<PutItemInput>
+        /// `PutItem`.
+        pub fn put_item(mut self, value: impl Into<Val<PutItemInput>>) -> Self {
+            self.props.set("PutItem", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// Sets `PutItem` in place: [`Self::put_item`] on a value held by `&mut`.
+        pub fn set_put_item(&mut self, value: impl Into<Val<PutItemInput>>) -> &mut Self {
+            self.props.set("PutItem", value.into());
+            self
+        }
+
+        /// `PutItem` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_put_item(&self) -> ::std::option::Option<Val<PutItemInput>> {
+            crate::cfn::get_prop(&self.props, "PutItem")
+        }
+
+        /// `RoleArn`.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -6031,9 +10820,16 @@ pub mod topic_rule {
             PutItemInput { props }
         }
 
-        prop! {
-            /// `TableName`.
-            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        /// Sets `TableName`, which `new` took, in place.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
         }
     }
 
@@ -6068,29 +10864,64 @@ pub mod topic_rule {
             ElasticsearchAction { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Endpoint`.
-            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Index`.
-            props, "Index", _, set_index, get_index, Val<String>
+        /// Sets `Endpoint`, which `new` took, in place.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `Index`, which `new` took, in place.
+        pub fn set_index(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Index", value.into());
+            self
+        }
+
+        /// `Index` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Index")
+        }
+
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -6116,24 +10947,64 @@ pub mod topic_rule {
             FirehoseAction { props }
         }
 
-        prop! {
-            /// `DeliveryStreamName`.
-            props, "DeliveryStreamName", _, set_delivery_stream_name, get_delivery_stream_name, Val<String>
+        /// Sets `DeliveryStreamName`, which `new` took, in place.
+        pub fn set_delivery_stream_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeliveryStreamName", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `DeliveryStreamName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delivery_stream_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeliveryStreamName")
         }
 
-        prop! {
-            /// `BatchMode`.
-            props, "BatchMode", batch_mode, set_batch_mode, get_batch_mode, Val<bool>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Separator`.
-            props, "Separator", separator, set_separator, get_separator, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `BatchMode`.
+        pub fn batch_mode(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BatchMode", value.into());
+            self
+        }
+
+        /// Sets `BatchMode` in place: [`Self::batch_mode`] on a value held by `&mut`.
+        pub fn set_batch_mode(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BatchMode", value.into());
+            self
+        }
+
+        /// `BatchMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_mode(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BatchMode")
+        }
+
+        /// `Separator`.
+        pub fn separator(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Separator", value.into());
+            self
+        }
+
+        /// Sets `Separator` in place: [`Self::separator`] on a value held by `&mut`.
+        pub fn set_separator(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Separator", value.into());
+            self
+        }
+
+        /// `Separator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_separator(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Separator")
         }
     }
 
@@ -6154,34 +11025,106 @@ pub mod topic_rule {
             HttpAction { props }
         }
 
-        prop! {
-            /// `Url`.
-            props, "Url", _, set_url, get_url, Val<String>
+        /// Sets `Url`, which `new` took, in place.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
         }
 
-        prop! {
-            /// `Auth`.
-            props, "Auth", auth, set_auth, get_auth, Val<HttpAuthorization>
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
 
-        prop! {
-            /// `BatchConfig`.
-            props, "BatchConfig", batch_config, set_batch_config, get_batch_config, Val<BatchConfig>
+        /// `Auth`.
+        pub fn auth(mut self, value: impl Into<Val<HttpAuthorization>>) -> Self {
+            self.props.set("Auth", value.into());
+            self
         }
 
-        prop! {
-            /// `ConfirmationUrl`.
-            props, "ConfirmationUrl", confirmation_url, set_confirmation_url, get_confirmation_url, Val<String>
+        /// Sets `Auth` in place: [`Self::auth`] on a value held by `&mut`.
+        pub fn set_auth(&mut self, value: impl Into<Val<HttpAuthorization>>) -> &mut Self {
+            self.props.set("Auth", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableBatching`.
-            props, "EnableBatching", enable_batching, set_enable_batching, get_enable_batching, Val<bool>
+        /// `Auth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auth(&self) -> ::std::option::Option<Val<HttpAuthorization>> {
+            crate::cfn::get_prop(&self.props, "Auth")
         }
 
-        prop! {
-            /// `Headers`.
-            props, "Headers", headers, set_headers, get_headers, Val<List<Tag>>
+        /// `BatchConfig`.
+        pub fn batch_config(mut self, value: impl Into<Val<BatchConfig>>) -> Self {
+            self.props.set("BatchConfig", value.into());
+            self
+        }
+
+        /// Sets `BatchConfig` in place: [`Self::batch_config`] on a value held by `&mut`.
+        pub fn set_batch_config(&mut self, value: impl Into<Val<BatchConfig>>) -> &mut Self {
+            self.props.set("BatchConfig", value.into());
+            self
+        }
+
+        /// `BatchConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_config(&self) -> ::std::option::Option<Val<BatchConfig>> {
+            crate::cfn::get_prop(&self.props, "BatchConfig")
+        }
+
+        /// `ConfirmationUrl`.
+        pub fn confirmation_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConfirmationUrl", value.into());
+            self
+        }
+
+        /// Sets `ConfirmationUrl` in place: [`Self::confirmation_url`] on a value held by `&mut`.
+        pub fn set_confirmation_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConfirmationUrl", value.into());
+            self
+        }
+
+        /// `ConfirmationUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_confirmation_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConfirmationUrl")
+        }
+
+        /// `EnableBatching`.
+        pub fn enable_batching(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableBatching", value.into());
+            self
+        }
+
+        /// Sets `EnableBatching` in place: [`Self::enable_batching`] on a value held by `&mut`.
+        pub fn set_enable_batching(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableBatching", value.into());
+            self
+        }
+
+        /// `EnableBatching` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_batching(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableBatching")
+        }
+
+        /// `Headers`.
+        pub fn headers(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// Sets `Headers` in place: [`Self::headers`] on a value held by `&mut`.
+        pub fn set_headers(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// `Headers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_headers(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Headers")
         }
     }
 
@@ -6200,9 +11143,22 @@ pub mod topic_rule {
             HttpAuthorization { props }
         }
 
-        prop! {
-            /// `Sigv4`.
-            props, "Sigv4", sigv4, set_sigv4, get_sigv4, Val<SigV4Authorization>
+        /// `Sigv4`.
+        pub fn sigv4(mut self, value: impl Into<Val<SigV4Authorization>>) -> Self {
+            self.props.set("Sigv4", value.into());
+            self
+        }
+
+        /// Sets `Sigv4` in place: [`Self::sigv4`] on a value held by `&mut`.
+        pub fn set_sigv4(&mut self, value: impl Into<Val<SigV4Authorization>>) -> &mut Self {
+            self.props.set("Sigv4", value.into());
+            self
+        }
+
+        /// `Sigv4` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sigv4(&self) -> ::std::option::Option<Val<SigV4Authorization>> {
+            crate::cfn::get_prop(&self.props, "Sigv4")
         }
     }
 
@@ -6231,19 +11187,40 @@ pub mod topic_rule {
             SigV4Authorization { props }
         }
 
-        prop! {
-            /// `ServiceName`.
-            props, "ServiceName", _, set_service_name, get_service_name, Val<String>
+        /// Sets `ServiceName`, which `new` took, in place.
+        pub fn set_service_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceName", value.into());
+            self
         }
 
-        prop! {
-            /// `SigningRegion`.
-            props, "SigningRegion", _, set_signing_region, get_signing_region, Val<String>
+        /// `ServiceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceName")
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `SigningRegion`, which `new` took, in place.
+        pub fn set_signing_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SigningRegion", value.into());
+            self
+        }
+
+        /// `SigningRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_signing_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SigningRegion")
+        }
+
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -6262,24 +11239,76 @@ pub mod topic_rule {
             BatchConfig { props }
         }
 
-        prop! {
-            /// `BatchAcrossTopics`.
-            props, "BatchAcrossTopics", batch_across_topics, set_batch_across_topics, get_batch_across_topics, Val<bool>
+        /// `BatchAcrossTopics`.
+        pub fn batch_across_topics(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BatchAcrossTopics", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxBatchOpenMs`.
-            props, "MaxBatchOpenMs", max_batch_open_ms, set_max_batch_open_ms, get_max_batch_open_ms, Val<i64>
+        /// Sets `BatchAcrossTopics` in place: [`Self::batch_across_topics`] on a value held by `&mut`.
+        pub fn set_batch_across_topics(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BatchAcrossTopics", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxBatchSize`.
-            props, "MaxBatchSize", max_batch_size, set_max_batch_size, get_max_batch_size, Val<i64>
+        /// `BatchAcrossTopics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_across_topics(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BatchAcrossTopics")
         }
 
-        prop! {
-            /// `MaxBatchSizeBytes`.
-            props, "MaxBatchSizeBytes", max_batch_size_bytes, set_max_batch_size_bytes, get_max_batch_size_bytes, Val<i64>
+        /// `MaxBatchOpenMs`.
+        pub fn max_batch_open_ms(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxBatchOpenMs", value.into());
+            self
+        }
+
+        /// Sets `MaxBatchOpenMs` in place: [`Self::max_batch_open_ms`] on a value held by `&mut`.
+        pub fn set_max_batch_open_ms(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxBatchOpenMs", value.into());
+            self
+        }
+
+        /// `MaxBatchOpenMs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_batch_open_ms(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxBatchOpenMs")
+        }
+
+        /// `MaxBatchSize`.
+        pub fn max_batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxBatchSize", value.into());
+            self
+        }
+
+        /// Sets `MaxBatchSize` in place: [`Self::max_batch_size`] on a value held by `&mut`.
+        pub fn set_max_batch_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxBatchSize", value.into());
+            self
+        }
+
+        /// `MaxBatchSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_batch_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxBatchSize")
+        }
+
+        /// `MaxBatchSizeBytes`.
+        pub fn max_batch_size_bytes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxBatchSizeBytes", value.into());
+            self
+        }
+
+        /// Sets `MaxBatchSizeBytes` in place: [`Self::max_batch_size_bytes`] on a value held by `&mut`.
+        pub fn set_max_batch_size_bytes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxBatchSizeBytes", value.into());
+            self
+        }
+
+        /// `MaxBatchSizeBytes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_batch_size_bytes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxBatchSizeBytes")
         }
     }
 
@@ -6311,44 +11340,124 @@ pub mod topic_rule {
             InfluxDbAction { props }
         }
 
-        prop! {
-            /// `DestinationArn`.
-            props, "DestinationArn", _, set_destination_arn, get_destination_arn, Val<String>
+        /// Sets `DestinationArn`, which `new` took, in place.
+        pub fn set_destination_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `DestinationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationArn")
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TableName`.
-            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `BatchConfig`.
-            props, "BatchConfig", batch_config, set_batch_config, get_batch_config, Val<InfluxDbBatchConfig>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `Organization`.
-            props, "Organization", organization, set_organization, get_organization, Val<String>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
         }
 
-        prop! {
-            /// `Tags`.
-            props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+        /// Sets `TableName`, which `new` took, in place.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
         }
 
-        prop! {
-            /// `TimestampUnit`.
-            props, "TimestampUnit", timestamp_unit, set_timestamp_unit, get_timestamp_unit, Val<InfluxDbActionTimestampUnit>
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
+        }
+
+        /// `BatchConfig`.
+        pub fn batch_config(mut self, value: impl Into<Val<InfluxDbBatchConfig>>) -> Self {
+            self.props.set("BatchConfig", value.into());
+            self
+        }
+
+        /// Sets `BatchConfig` in place: [`Self::batch_config`] on a value held by `&mut`.
+        pub fn set_batch_config(&mut self, value: impl Into<Val<InfluxDbBatchConfig>>) -> &mut Self {
+            self.props.set("BatchConfig", value.into());
+            self
+        }
+
+        /// `BatchConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_config(&self) -> ::std::option::Option<Val<InfluxDbBatchConfig>> {
+            crate::cfn::get_prop(&self.props, "BatchConfig")
+        }
+
+        /// `Organization`.
+        pub fn organization(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Organization", value.into());
+            self
+        }
+
+        /// Sets `Organization` in place: [`Self::organization`] on a value held by `&mut`.
+        pub fn set_organization(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Organization", value.into());
+            self
+        }
+
+        /// `Organization` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organization(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Organization")
+        }
+
+        /// `Tags`.
+        pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+        pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Tags", value.into());
+            self
+        }
+
+        /// `Tags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Tags")
+        }
+
+        /// `TimestampUnit`.
+        pub fn timestamp_unit(mut self, value: impl Into<Val<InfluxDbActionTimestampUnit>>) -> Self {
+            self.props.set("TimestampUnit", value.into());
+            self
+        }
+
+        /// Sets `TimestampUnit` in place: [`Self::timestamp_unit`] on a value held by `&mut`.
+        pub fn set_timestamp_unit(&mut self, value: impl Into<Val<InfluxDbActionTimestampUnit>>) -> &mut Self {
+            self.props.set("TimestampUnit", value.into());
+            self
+        }
+
+        /// `TimestampUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timestamp_unit(&self) -> ::std::option::Option<Val<InfluxDbActionTimestampUnit>> {
+            crate::cfn::get_prop(&self.props, "TimestampUnit")
         }
     }
 
@@ -6367,24 +11476,76 @@ pub mod topic_rule {
             InfluxDbBatchConfig { props }
         }
 
-        prop! {
-            /// `BatchAcrossTopics`.
-            props, "BatchAcrossTopics", batch_across_topics, set_batch_across_topics, get_batch_across_topics, Val<bool>
+        /// `BatchAcrossTopics`.
+        pub fn batch_across_topics(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BatchAcrossTopics", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxBatchOpenMs`.
-            props, "MaxBatchOpenMs", max_batch_open_ms, set_max_batch_open_ms, get_max_batch_open_ms, Val<i64>
+        /// Sets `BatchAcrossTopics` in place: [`Self::batch_across_topics`] on a value held by `&mut`.
+        pub fn set_batch_across_topics(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BatchAcrossTopics", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxBatchSize`.
-            props, "MaxBatchSize", max_batch_size, set_max_batch_size, get_max_batch_size, Val<i64>
+        /// `BatchAcrossTopics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_across_topics(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BatchAcrossTopics")
         }
 
-        prop! {
-            /// `MaxBatchSizeBytes`.
-            props, "MaxBatchSizeBytes", max_batch_size_bytes, set_max_batch_size_bytes, get_max_batch_size_bytes, Val<i64>
+        /// `MaxBatchOpenMs`.
+        pub fn max_batch_open_ms(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxBatchOpenMs", value.into());
+            self
+        }
+
+        /// Sets `MaxBatchOpenMs` in place: [`Self::max_batch_open_ms`] on a value held by `&mut`.
+        pub fn set_max_batch_open_ms(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxBatchOpenMs", value.into());
+            self
+        }
+
+        /// `MaxBatchOpenMs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_batch_open_ms(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxBatchOpenMs")
+        }
+
+        /// `MaxBatchSize`.
+        pub fn max_batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxBatchSize", value.into());
+            self
+        }
+
+        /// Sets `MaxBatchSize` in place: [`Self::max_batch_size`] on a value held by `&mut`.
+        pub fn set_max_batch_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxBatchSize", value.into());
+            self
+        }
+
+        /// `MaxBatchSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_batch_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxBatchSize")
+        }
+
+        /// `MaxBatchSizeBytes`.
+        pub fn max_batch_size_bytes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxBatchSizeBytes", value.into());
+            self
+        }
+
+        /// Sets `MaxBatchSizeBytes` in place: [`Self::max_batch_size_bytes`] on a value held by `&mut`.
+        pub fn set_max_batch_size_bytes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxBatchSizeBytes", value.into());
+            self
+        }
+
+        /// `MaxBatchSizeBytes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_batch_size_bytes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxBatchSizeBytes")
         }
     }
 
@@ -6426,19 +11587,46 @@ pub mod topic_rule {
             IotAnalyticsAction { props }
         }
 
-        prop! {
-            /// `ChannelName`.
-            props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
+        /// Sets `ChannelName`, which `new` took, in place.
+        pub fn set_channel_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ChannelName", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `ChannelName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ChannelName")
         }
 
-        prop! {
-            /// `BatchMode`.
-            props, "BatchMode", batch_mode, set_batch_mode, get_batch_mode, Val<bool>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `BatchMode`.
+        pub fn batch_mode(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BatchMode", value.into());
+            self
+        }
+
+        /// Sets `BatchMode` in place: [`Self::batch_mode`] on a value held by `&mut`.
+        pub fn set_batch_mode(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BatchMode", value.into());
+            self
+        }
+
+        /// `BatchMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_mode(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BatchMode")
         }
     }
 
@@ -6461,24 +11649,64 @@ pub mod topic_rule {
             IotEventsAction { props }
         }
 
-        prop! {
-            /// `InputName`.
-            props, "InputName", _, set_input_name, get_input_name, Val<String>
+        /// Sets `InputName`, which `new` took, in place.
+        pub fn set_input_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InputName", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `InputName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InputName")
         }
 
-        prop! {
-            /// `BatchMode`.
-            props, "BatchMode", batch_mode, set_batch_mode, get_batch_mode, Val<bool>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `MessageId`.
-            props, "MessageId", message_id, set_message_id, get_message_id, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `BatchMode`.
+        pub fn batch_mode(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BatchMode", value.into());
+            self
+        }
+
+        /// Sets `BatchMode` in place: [`Self::batch_mode`] on a value held by `&mut`.
+        pub fn set_batch_mode(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BatchMode", value.into());
+            self
+        }
+
+        /// `BatchMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_mode(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BatchMode")
+        }
+
+        /// `MessageId`.
+        pub fn message_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MessageId", value.into());
+            self
+        }
+
+        /// Sets `MessageId` in place: [`Self::message_id`] on a value held by `&mut`.
+        pub fn set_message_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MessageId", value.into());
+            self
+        }
+
+        /// `MessageId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MessageId")
         }
     }
 
@@ -6504,14 +11732,28 @@ pub mod topic_rule {
             IotSiteWiseAction { props }
         }
 
-        prop! {
-            /// `PutAssetPropertyValueEntries`.
-            props, "PutAssetPropertyValueEntries", _, set_put_asset_property_value_entries, get_put_asset_property_value_entries, Val<List<PutAssetPropertyValueEntry>>
+        /// Sets `PutAssetPropertyValueEntries`, which `new` took, in place.
+        pub fn set_put_asset_property_value_entries(&mut self, value: impl Into<Val<List<PutAssetPropertyValueEntry>>>) -> &mut Self {
+            self.props.set("PutAssetPropertyValueEntries", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `PutAssetPropertyValueEntries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_put_asset_property_value_entries(&self) -> ::std::option::Option<Val<List<PutAssetPropertyValueEntry>>> {
+            crate::cfn::get_prop(&self.props, "PutAssetPropertyValueEntries")
+        }
+
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -6532,29 +11774,88 @@ pub mod topic_rule {
             PutAssetPropertyValueEntry { props }
         }
 
-        prop! {
-            /// `PropertyValues`.
-            props, "PropertyValues", _, set_property_values, get_property_values, Val<List<AssetPropertyValue>>
+        /// Sets `PropertyValues`, which `new` took, in place.
+        pub fn set_property_values(&mut self, value: impl Into<Val<List<AssetPropertyValue>>>) -> &mut Self {
+            self.props.set("PropertyValues", value.into());
+            self
         }
 
-        prop! {
-            /// `AssetId`.
-            props, "AssetId", asset_id, set_asset_id, get_asset_id, Val<String>
+        /// `PropertyValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_values(&self) -> ::std::option::Option<Val<List<AssetPropertyValue>>> {
+            crate::cfn::get_prop(&self.props, "PropertyValues")
         }
 
-        prop! {
-            /// `EntryId`.
-            props, "EntryId", entry_id, set_entry_id, get_entry_id, Val<String>
+        /// `AssetId`.
+        pub fn asset_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AssetId", value.into());
+            self
         }
 
-        prop! {
-            /// `PropertyAlias`.
-            props, "PropertyAlias", property_alias, set_property_alias, get_property_alias, Val<String>
+        /// Sets `AssetId` in place: [`Self::asset_id`] on a value held by `&mut`.
+        pub fn set_asset_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AssetId", value.into());
+            self
         }
 
-        prop! {
-            /// `PropertyId`.
-            props, "PropertyId", property_id, set_property_id, get_property_id, Val<String>
+        /// `AssetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asset_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AssetId")
+        }
+
+        /// `EntryId`.
+        pub fn entry_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EntryId", value.into());
+            self
+        }
+
+        /// Sets `EntryId` in place: [`Self::entry_id`] on a value held by `&mut`.
+        pub fn set_entry_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EntryId", value.into());
+            self
+        }
+
+        /// `EntryId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entry_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EntryId")
+        }
+
+        /// `PropertyAlias`.
+        pub fn property_alias(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PropertyAlias", value.into());
+            self
+        }
+
+        /// Sets `PropertyAlias` in place: [`Self::property_alias`] on a value held by `&mut`.
+        pub fn set_property_alias(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PropertyAlias", value.into());
+            self
+        }
+
+        /// `PropertyAlias` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_alias(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PropertyAlias")
+        }
+
+        /// `PropertyId`.
+        pub fn property_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PropertyId", value.into());
+            self
+        }
+
+        /// Sets `PropertyId` in place: [`Self::property_id`] on a value held by `&mut`.
+        pub fn set_property_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PropertyId", value.into());
+            self
+        }
+
+        /// `PropertyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PropertyId")
         }
     }
 
@@ -6580,19 +11881,46 @@ pub mod topic_rule {
             AssetPropertyValue { props }
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<AssetPropertyVariant>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<AssetPropertyVariant>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Timestamp`.
-            props, "Timestamp", _, set_timestamp, get_timestamp, Val<AssetPropertyTimestamp>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<AssetPropertyVariant>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
 
-        prop! {
-            /// `Quality`.
-            props, "Quality", quality, set_quality, get_quality, Val<String>
+        /// Sets `Timestamp`, which `new` took, in place.
+        pub fn set_timestamp(&mut self, value: impl Into<Val<AssetPropertyTimestamp>>) -> &mut Self {
+            self.props.set("Timestamp", value.into());
+            self
+        }
+
+        /// `Timestamp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timestamp(&self) -> ::std::option::Option<Val<AssetPropertyTimestamp>> {
+            crate::cfn::get_prop(&self.props, "Timestamp")
+        }
+
+        /// `Quality`.
+        pub fn quality(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Quality", value.into());
+            self
+        }
+
+        /// Sets `Quality` in place: [`Self::quality`] on a value held by `&mut`.
+        pub fn set_quality(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Quality", value.into());
+            self
+        }
+
+        /// `Quality` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_quality(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Quality")
         }
     }
 
@@ -6613,14 +11941,34 @@ pub mod topic_rule {
             AssetPropertyTimestamp { props }
         }
 
-        prop! {
-            /// `TimeInSeconds`.
-            props, "TimeInSeconds", _, set_time_in_seconds, get_time_in_seconds, Val<String>
+        /// Sets `TimeInSeconds`, which `new` took, in place.
+        pub fn set_time_in_seconds(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimeInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `OffsetInNanos`.
-            props, "OffsetInNanos", offset_in_nanos, set_offset_in_nanos, get_offset_in_nanos, Val<String>
+        /// `TimeInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_in_seconds(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimeInSeconds")
+        }
+
+        /// `OffsetInNanos`.
+        pub fn offset_in_nanos(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OffsetInNanos", value.into());
+            self
+        }
+
+        /// Sets `OffsetInNanos` in place: [`Self::offset_in_nanos`] on a value held by `&mut`.
+        pub fn set_offset_in_nanos(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OffsetInNanos", value.into());
+            self
+        }
+
+        /// `OffsetInNanos` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_offset_in_nanos(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OffsetInNanos")
         }
     }
 
@@ -6639,24 +11987,76 @@ pub mod topic_rule {
             AssetPropertyVariant { props }
         }
 
-        prop! {
-            /// `BooleanValue`.
-            props, "BooleanValue", boolean_value, set_boolean_value, get_boolean_value, Val<String>
+        /// `BooleanValue`.
+        pub fn boolean_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BooleanValue", value.into());
+            self
         }
 
-        prop! {
-            /// `DoubleValue`.
-            props, "DoubleValue", double_value, set_double_value, get_double_value, Val<String>
+        /// Sets `BooleanValue` in place: [`Self::boolean_value`] on a value held by `&mut`.
+        pub fn set_boolean_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BooleanValue", value.into());
+            self
         }
 
-        prop! {
-            /// `IntegerValue`.
-            props, "IntegerValue", integer_value, set_integer_value, get_integer_value, Val<String>
+        /// `BooleanValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_boolean_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BooleanValue")
         }
 
-        prop! {
-            /// `StringValue`.
-            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
+        /// `DoubleValue`.
+        pub fn double_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DoubleValue", value.into());
+            self
+        }
+
+        /// Sets `DoubleValue` in place: [`Self::double_value`] on a value held by `&mut`.
+        pub fn set_double_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DoubleValue", value.into());
+            self
+        }
+
+        /// `DoubleValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_double_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DoubleValue")
+        }
+
+        /// `IntegerValue`.
+        pub fn integer_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IntegerValue", value.into());
+            self
+        }
+
+        /// Sets `IntegerValue` in place: [`Self::integer_value`] on a value held by `&mut`.
+        pub fn set_integer_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IntegerValue", value.into());
+            self
+        }
+
+        /// `IntegerValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_integer_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IntegerValue")
+        }
+
+        /// `StringValue`.
+        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// Sets `StringValue` in place: [`Self::string_value`] on a value held by `&mut`.
+        pub fn set_string_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// `StringValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StringValue")
         }
     }
 
@@ -6685,34 +12085,94 @@ pub mod topic_rule {
             KafkaAction { props }
         }
 
-        prop! {
-            /// `DestinationArn`.
-            props, "DestinationArn", _, set_destination_arn, get_destination_arn, Val<String>
+        /// Sets `DestinationArn`, which `new` took, in place.
+        pub fn set_destination_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Topic`.
-            props, "Topic", _, set_topic, get_topic, Val<String>
+        /// `DestinationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationArn")
         }
 
-        prop! {
-            /// `ClientProperties`.
-            props, "ClientProperties", _, set_client_properties, get_client_properties, Val<Map<String>>
+        /// Sets `Topic`, which `new` took, in place.
+        pub fn set_topic(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Topic", value.into());
+            self
         }
 
-        prop! {
-            /// `Headers`.
-            props, "Headers", headers, set_headers, get_headers, Val<List<Tag>>
+        /// `Topic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Topic")
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// Sets `ClientProperties`, which `new` took, in place.
+        pub fn set_client_properties(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("ClientProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `Partition`.
-            props, "Partition", partition, set_partition, get_partition, Val<String>
+        /// `ClientProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_client_properties(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "ClientProperties")
+        }
+
+        /// `Headers`.
+        pub fn headers(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// Sets `Headers` in place: [`Self::headers`] on a value held by `&mut`.
+        pub fn set_headers(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// `Headers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_headers(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "Headers")
+        }
+
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Partition`.
+        pub fn partition(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Partition", value.into());
+            self
+        }
+
+        /// Sets `Partition` in place: [`Self::partition`] on a value held by `&mut`.
+        pub fn set_partition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Partition", value.into());
+            self
+        }
+
+        /// `Partition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partition(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Partition")
         }
     }
 
@@ -6735,19 +12195,46 @@ pub mod topic_rule {
             KinesisAction { props }
         }
 
-        prop! {
-            /// `StreamName`.
-            props, "StreamName", _, set_stream_name, get_stream_name, Val<String>
+        /// Sets `StreamName`, which `new` took, in place.
+        pub fn set_stream_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StreamName", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `StreamName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StreamName")
         }
 
-        prop! {
-            /// `PartitionKey`.
-            props, "PartitionKey", partition_key, set_partition_key, get_partition_key, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `PartitionKey`.
+        pub fn partition_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PartitionKey", value.into());
+            self
+        }
+
+        /// Sets `PartitionKey` in place: [`Self::partition_key`] on a value held by `&mut`.
+        pub fn set_partition_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PartitionKey", value.into());
+            self
+        }
+
+        /// `PartitionKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partition_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PartitionKey")
         }
     }
 
@@ -6766,9 +12253,22 @@ pub mod topic_rule {
             LambdaAction { props }
         }
 
-        prop! {
-            /// `FunctionArn`.
-            props, "FunctionArn", function_arn, set_function_arn, get_function_arn, Val<String>
+        /// `FunctionArn`.
+        pub fn function_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FunctionArn", value.into());
+            self
+        }
+
+        /// Sets `FunctionArn` in place: [`Self::function_arn`] on a value held by `&mut`.
+        pub fn set_function_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FunctionArn", value.into());
+            self
+        }
+
+        /// `FunctionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FunctionArn")
         }
     }
 
@@ -6803,34 +12303,82 @@ pub mod topic_rule {
             LocationAction { props }
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TrackerName`.
-            props, "TrackerName", _, set_tracker_name, get_tracker_name, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `DeviceId`.
-            props, "DeviceId", _, set_device_id, get_device_id, Val<String>
+        /// Sets `TrackerName`, which `new` took, in place.
+        pub fn set_tracker_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TrackerName", value.into());
+            self
         }
 
-        prop! {
-            /// `Latitude`.
-            props, "Latitude", _, set_latitude, get_latitude, Val<String>
+        /// `TrackerName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tracker_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TrackerName")
         }
 
-        prop! {
-            /// `Longitude`.
-            props, "Longitude", _, set_longitude, get_longitude, Val<String>
+        /// Sets `DeviceId`, which `new` took, in place.
+        pub fn set_device_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeviceId", value.into());
+            self
         }
 
-        prop! {
-            /// `Timestamp`.
-            props, "Timestamp", timestamp, set_timestamp, get_timestamp, Val<Timestamp>
+        /// `DeviceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeviceId")
+        }
+
+        /// Sets `Latitude`, which `new` took, in place.
+        pub fn set_latitude(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Latitude", value.into());
+            self
+        }
+
+        /// `Latitude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_latitude(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Latitude")
+        }
+
+        /// Sets `Longitude`, which `new` took, in place.
+        pub fn set_longitude(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Longitude", value.into());
+            self
+        }
+
+        /// `Longitude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_longitude(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Longitude")
+        }
+
+        /// `Timestamp`.
+        pub fn timestamp(mut self, value: impl Into<Val<Timestamp>>) -> Self {
+            self.props.set("Timestamp", value.into());
+            self
+        }
+
+        /// Sets `Timestamp` in place: [`Self::timestamp`] on a value held by `&mut`.
+        pub fn set_timestamp(&mut self, value: impl Into<Val<Timestamp>>) -> &mut Self {
+            self.props.set("Timestamp", value.into());
+            self
+        }
+
+        /// `Timestamp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timestamp(&self) -> ::std::option::Option<Val<Timestamp>> {
+            crate::cfn::get_prop(&self.props, "Timestamp")
         }
     }
 
@@ -6851,14 +12399,34 @@ pub mod topic_rule {
             Timestamp { props }
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Unit`.
-            props, "Unit", unit, set_unit, get_unit, Val<String>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// `Unit`.
+        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -6893,29 +12461,64 @@ pub mod topic_rule {
             OpenSearchAction { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Endpoint`.
-            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Index`.
-            props, "Index", _, set_index, get_index, Val<String>
+        /// Sets `Endpoint`, which `new` took, in place.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `Index`, which `new` took, in place.
+        pub fn set_index(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Index", value.into());
+            self
+        }
+
+        /// `Index` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Index")
+        }
+
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -6938,24 +12541,64 @@ pub mod topic_rule {
             RepublishAction { props }
         }
 
-        prop! {
-            /// `Topic`.
-            props, "Topic", _, set_topic, get_topic, Val<String>
+        /// Sets `Topic`, which `new` took, in place.
+        pub fn set_topic(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Topic", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `Topic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Topic")
         }
 
-        prop! {
-            /// `Headers`.
-            props, "Headers", headers, set_headers, get_headers, Val<RepublishActionHeaders>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Qos`.
-            props, "Qos", qos, set_qos, get_qos, Val<i64>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `Headers`.
+        pub fn headers(mut self, value: impl Into<Val<RepublishActionHeaders>>) -> Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// Sets `Headers` in place: [`Self::headers`] on a value held by `&mut`.
+        pub fn set_headers(&mut self, value: impl Into<Val<RepublishActionHeaders>>) -> &mut Self {
+            self.props.set("Headers", value.into());
+            self
+        }
+
+        /// `Headers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_headers(&self) -> ::std::option::Option<Val<RepublishActionHeaders>> {
+            crate::cfn::get_prop(&self.props, "Headers")
+        }
+
+        /// `Qos`.
+        pub fn qos(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Qos", value.into());
+            self
+        }
+
+        /// Sets `Qos` in place: [`Self::qos`] on a value held by `&mut`.
+        pub fn set_qos(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Qos", value.into());
+            self
+        }
+
+        /// `Qos` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_qos(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Qos")
         }
     }
 
@@ -6974,34 +12617,113 @@ pub mod topic_rule {
             RepublishActionHeaders { props }
         }
 
-        prop! {
-            /// `ContentType`.
-            props, "ContentType", content_type, set_content_type, get_content_type, Val<String>
+        /// `ContentType`.
+        pub fn content_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContentType", value.into());
+            self
         }
 
-        prop! {
-            /// `CorrelationData`.
-            props, "CorrelationData", correlation_data, set_correlation_data, get_correlation_data, Val<String>
+        /// Sets `ContentType` in place: [`Self::content_type`] on a value held by `&mut`.
+        pub fn set_content_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContentType", value.into());
+            self
         }
 
-        prop! {
-            /// `MessageExpiry`.
-            props, "MessageExpiry", message_expiry, set_message_expiry, get_message_expiry, Val<String>
+        /// `ContentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContentType")
         }
 
-        prop! {
-            /// `PayloadFormatIndicator`.
-            props, "PayloadFormatIndicator", payload_format_indicator, set_payload_format_indicator, get_payload_format_indicator, Val<String>
+        /// `CorrelationData`.
+        pub fn correlation_data(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CorrelationData", value.into());
+            self
         }
 
-        prop! {
-            /// `ResponseTopic`.
-            props, "ResponseTopic", response_topic, set_response_topic, get_response_topic, Val<String>
+        /// Sets `CorrelationData` in place: [`Self::correlation_data`] on a value held by `&mut`.
+        pub fn set_correlation_data(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CorrelationData", value.into());
+            self
         }
 
-        prop! {
-            /// `UserProperties`.
-            props, "UserProperties", user_properties, set_user_properties, get_user_properties, Val<List<Tag>>
+        /// `CorrelationData` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_correlation_data(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CorrelationData")
+        }
+
+        /// `MessageExpiry`.
+        pub fn message_expiry(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MessageExpiry", value.into());
+            self
+        }
+
+        /// Sets `MessageExpiry` in place: [`Self::message_expiry`] on a value held by `&mut`.
+        pub fn set_message_expiry(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MessageExpiry", value.into());
+            self
+        }
+
+        /// `MessageExpiry` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_expiry(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MessageExpiry")
+        }
+
+        /// `PayloadFormatIndicator`.
+        pub fn payload_format_indicator(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PayloadFormatIndicator", value.into());
+            self
+        }
+
+        /// Sets `PayloadFormatIndicator` in place: [`Self::payload_format_indicator`] on a value held
+        /// by `&mut`.
+        pub fn set_payload_format_indicator(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PayloadFormatIndicator", value.into());
+            self
+        }
+
+        /// `PayloadFormatIndicator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_payload_format_indicator(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PayloadFormatIndicator")
+        }
+
+        /// `ResponseTopic`.
+        pub fn response_topic(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ResponseTopic", value.into());
+            self
+        }
+
+        /// Sets `ResponseTopic` in place: [`Self::response_topic`] on a value held by `&mut`.
+        pub fn set_response_topic(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResponseTopic", value.into());
+            self
+        }
+
+        /// `ResponseTopic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_topic(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResponseTopic")
+        }
+
+        /// `UserProperties`.
+        pub fn user_properties(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("UserProperties", value.into());
+            self
+        }
+
+        /// Sets `UserProperties` in place: [`Self::user_properties`] on a value held by `&mut`.
+        pub fn set_user_properties(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("UserProperties", value.into());
+            self
+        }
+
+        /// `UserProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_properties(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "UserProperties")
         }
     }
 
@@ -7030,24 +12752,58 @@ pub mod topic_rule {
             S3Action { props }
         }
 
-        prop! {
-            /// `BucketName`.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `CannedAcl`.
-            props, "CannedAcl", canned_acl, set_canned_acl, get_canned_acl, Val<CannedAccessControlList>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `CannedAcl`.
+        pub fn canned_acl(mut self, value: impl Into<Val<CannedAccessControlList>>) -> Self {
+            self.props.set("CannedAcl", value.into());
+            self
+        }
+
+        /// Sets `CannedAcl` in place: [`Self::canned_acl`] on a value held by `&mut`.
+        pub fn set_canned_acl(&mut self, value: impl Into<Val<CannedAccessControlList>>) -> &mut Self {
+            self.props.set("CannedAcl", value.into());
+            self
+        }
+
+        /// `CannedAcl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_canned_acl(&self) -> ::std::option::Option<Val<CannedAccessControlList>> {
+            crate::cfn::get_prop(&self.props, "CannedAcl")
         }
     }
 
@@ -7101,19 +12857,46 @@ pub mod topic_rule {
             SnsAction { props }
         }
 
-        prop! {
-            /// `TargetArn`.
-            props, "TargetArn", _, set_target_arn, get_target_arn, Val<String>
+        /// Sets `TargetArn`, which `new` took, in place.
+        pub fn set_target_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetArn", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `TargetArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetArn")
         }
 
-        prop! {
-            /// `MessageFormat`.
-            props, "MessageFormat", message_format, set_message_format, get_message_format, Val<SnsActionMessageFormat>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `MessageFormat`.
+        pub fn message_format(mut self, value: impl Into<Val<SnsActionMessageFormat>>) -> Self {
+            self.props.set("MessageFormat", value.into());
+            self
+        }
+
+        /// Sets `MessageFormat` in place: [`Self::message_format`] on a value held by `&mut`.
+        pub fn set_message_format(&mut self, value: impl Into<Val<SnsActionMessageFormat>>) -> &mut Self {
+            self.props.set("MessageFormat", value.into());
+            self
+        }
+
+        /// `MessageFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_format(&self) -> ::std::option::Option<Val<SnsActionMessageFormat>> {
+            crate::cfn::get_prop(&self.props, "MessageFormat")
         }
     }
 
@@ -7149,19 +12932,46 @@ pub mod topic_rule {
             SqsAction { props }
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `QueueUrl`.
-            props, "QueueUrl", _, set_queue_url, get_queue_url, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `UseBase64`.
-            props, "UseBase64", use_base64, set_use_base64, get_use_base64, Val<bool>
+        /// Sets `QueueUrl`, which `new` took, in place.
+        pub fn set_queue_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueueUrl", value.into());
+            self
+        }
+
+        /// `QueueUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_queue_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueueUrl")
+        }
+
+        /// `UseBase64`.
+        pub fn use_base64(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseBase64", value.into());
+            self
+        }
+
+        /// Sets `UseBase64` in place: [`Self::use_base64`] on a value held by `&mut`.
+        pub fn set_use_base64(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseBase64", value.into());
+            self
+        }
+
+        /// `UseBase64` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_base64(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseBase64")
         }
     }
 
@@ -7187,19 +12997,46 @@ pub mod topic_rule {
             StepFunctionsAction { props }
         }
 
-        prop! {
-            /// `StateMachineName`.
-            props, "StateMachineName", _, set_state_machine_name, get_state_machine_name, Val<String>
+        /// Sets `StateMachineName`, which `new` took, in place.
+        pub fn set_state_machine_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StateMachineName", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `StateMachineName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state_machine_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StateMachineName")
         }
 
-        prop! {
-            /// `ExecutionNamePrefix`.
-            props, "ExecutionNamePrefix", execution_name_prefix, set_execution_name_prefix, get_execution_name_prefix, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `ExecutionNamePrefix`.
+        pub fn execution_name_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExecutionNamePrefix", value.into());
+            self
+        }
+
+        /// Sets `ExecutionNamePrefix` in place: [`Self::execution_name_prefix`] on a value held by `&mut`.
+        pub fn set_execution_name_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExecutionNamePrefix", value.into());
+            self
+        }
+
+        /// `ExecutionNamePrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_name_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExecutionNamePrefix")
         }
     }
 
@@ -7231,29 +13068,70 @@ pub mod topic_rule {
             TimestreamAction { props }
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `TableName`.
-            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `Dimensions`.
-            props, "Dimensions", _, set_dimensions, get_dimensions, Val<List<TimestreamDimension>>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
         }
 
-        prop! {
-            /// `Timestamp`.
-            props, "Timestamp", timestamp, set_timestamp, get_timestamp, Val<TimestreamTimestamp>
+        /// Sets `TableName`, which `new` took, in place.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
+        }
+
+        /// Sets `Dimensions`, which `new` took, in place.
+        pub fn set_dimensions(&mut self, value: impl Into<Val<List<TimestreamDimension>>>) -> &mut Self {
+            self.props.set("Dimensions", value.into());
+            self
+        }
+
+        /// `Dimensions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dimensions(&self) -> ::std::option::Option<Val<List<TimestreamDimension>>> {
+            crate::cfn::get_prop(&self.props, "Dimensions")
+        }
+
+        /// `Timestamp`.
+        pub fn timestamp(mut self, value: impl Into<Val<TimestreamTimestamp>>) -> Self {
+            self.props.set("Timestamp", value.into());
+            self
+        }
+
+        /// Sets `Timestamp` in place: [`Self::timestamp`] on a value held by `&mut`.
+        pub fn set_timestamp(&mut self, value: impl Into<Val<TimestreamTimestamp>>) -> &mut Self {
+            self.props.set("Timestamp", value.into());
+            self
+        }
+
+        /// `Timestamp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timestamp(&self) -> ::std::option::Option<Val<TimestreamTimestamp>> {
+            crate::cfn::get_prop(&self.props, "Timestamp")
         }
     }
 
@@ -7276,14 +13154,28 @@ pub mod topic_rule {
             TimestreamDimension { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -7306,14 +13198,28 @@ pub mod topic_rule {
             TimestreamTimestamp { props }
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
         }
 
-        prop! {
-            /// `Unit`.
-            props, "Unit", _, set_unit, get_unit, Val<String>
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// Sets `Unit`, which `new` took, in place.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 }
@@ -7336,24 +13242,76 @@ impl TopicRuleDestination {
         TopicRuleDestination { core }
     }
 
-    prop! {
-        /// `HttpUrlProperties`: HTTP URL destination properties.
-        core.props, "HttpUrlProperties", http_url_properties, set_http_url_properties, get_http_url_properties, Val<topic_rule_destination::HttpUrlDestinationSummary>
+    /// `HttpUrlProperties`: HTTP URL destination properties.
+    pub fn http_url_properties(mut self, value: impl Into<Val<topic_rule_destination::HttpUrlDestinationSummary>>) -> Self {
+        self.core.props.set("HttpUrlProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `InfluxDBProperties`: InfluxDB destination properties.
-        core.props, "InfluxDBProperties", influx_db_properties, set_influx_db_properties, get_influx_db_properties, Val<topic_rule_destination::InfluxDbDestinationProperties>
+    /// Sets `HttpUrlProperties` in place: [`Self::http_url_properties`] on a value held by `&mut`.
+    pub fn set_http_url_properties(&mut self, value: impl Into<Val<topic_rule_destination::HttpUrlDestinationSummary>>) -> &mut Self {
+        self.core.props.set("HttpUrlProperties", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`: The status of the TopicRuleDestination.
-        core.props, "Status", status, set_status, get_status, Val<topic_rule_destination::TopicRuleDestinationStatus>
+    /// `HttpUrlProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_http_url_properties(&self) -> ::std::option::Option<Val<topic_rule_destination::HttpUrlDestinationSummary>> {
+        crate::cfn::get_prop(&self.core.props, "HttpUrlProperties")
     }
 
-    prop! {
-        /// `VpcProperties`: VPC destination properties.
-        core.props, "VpcProperties", vpc_properties, set_vpc_properties, get_vpc_properties, Val<topic_rule_destination::VpcDestinationProperties>
+    /// `InfluxDBProperties`: InfluxDB destination properties.
+    pub fn influx_db_properties(mut self, value: impl Into<Val<topic_rule_destination::InfluxDbDestinationProperties>>) -> Self {
+        self.core.props.set("InfluxDBProperties", value.into());
+        self
+    }
+
+    /// Sets `InfluxDBProperties` in place: [`Self::influx_db_properties`] on a value held by `&mut`.
+    pub fn set_influx_db_properties(&mut self, value: impl Into<Val<topic_rule_destination::InfluxDbDestinationProperties>>) -> &mut Self {
+        self.core.props.set("InfluxDBProperties", value.into());
+        self
+    }
+
+    /// `InfluxDBProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_influx_db_properties(&self) -> ::std::option::Option<Val<topic_rule_destination::InfluxDbDestinationProperties>> {
+        crate::cfn::get_prop(&self.core.props, "InfluxDBProperties")
+    }
+
+    /// `Status`: The status of the TopicRuleDestination.
+    pub fn status(mut self, value: impl Into<Val<topic_rule_destination::TopicRuleDestinationStatus>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<topic_rule_destination::TopicRuleDestinationStatus>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<topic_rule_destination::TopicRuleDestinationStatus>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `VpcProperties`: VPC destination properties.
+    pub fn vpc_properties(mut self, value: impl Into<Val<topic_rule_destination::VpcDestinationProperties>>) -> Self {
+        self.core.props.set("VpcProperties", value.into());
+        self
+    }
+
+    /// Sets `VpcProperties` in place: [`Self::vpc_properties`] on a value held by `&mut`.
+    pub fn set_vpc_properties(&mut self, value: impl Into<Val<topic_rule_destination::VpcDestinationProperties>>) -> &mut Self {
+        self.core.props.set("VpcProperties", value.into());
+        self
+    }
+
+    /// `VpcProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_properties(&self) -> ::std::option::Option<Val<topic_rule_destination::VpcDestinationProperties>> {
+        crate::cfn::get_prop(&self.core.props, "VpcProperties")
     }
 
     /// `Ref`: the resource's identifier.
@@ -7395,9 +13353,22 @@ pub mod topic_rule_destination {
             HttpUrlDestinationSummary { props }
         }
 
-        prop! {
-            /// `ConfirmationUrl`.
-            props, "ConfirmationUrl", confirmation_url, set_confirmation_url, get_confirmation_url, Val<String>
+        /// `ConfirmationUrl`.
+        pub fn confirmation_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConfirmationUrl", value.into());
+            self
+        }
+
+        /// Sets `ConfirmationUrl` in place: [`Self::confirmation_url`] on a value held by `&mut`.
+        pub fn set_confirmation_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConfirmationUrl", value.into());
+            self
+        }
+
+        /// `ConfirmationUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_confirmation_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConfirmationUrl")
         }
     }
 
@@ -7428,30 +13399,76 @@ pub mod topic_rule_destination {
             InfluxDbDestinationProperties { props }
         }
 
-        prop! {
-            /// `Endpoint`: The endpoint URL of the InfluxDB database.
-            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        /// Sets `Endpoint`, which `new` took, in place.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `InfluxDBVersion`: The version of the InfluxDB database (for example, V2 or V3).
-            props, "InfluxDBVersion", _, set_influx_db_version, get_influx_db_version, Val<String>
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
         }
 
-        prop! {
-            /// `SecretId`: The ARN or name of the Secrets Manager secret containing the InfluxDB API
-            /// token.
-            props, "SecretId", _, set_secret_id, get_secret_id, Val<String>
+        /// Sets `InfluxDBVersion`, which `new` took, in place.
+        pub fn set_influx_db_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InfluxDBVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretKey`: The key name within the secret that contains the InfluxDB token.
-            props, "SecretKey", secret_key, set_secret_key, get_secret_key, Val<String>
+        /// `InfluxDBVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_influx_db_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InfluxDBVersion")
         }
 
-        prop! {
-            /// `SecretType`: The type of the secret value (SecretString or SecretBinary).
-            props, "SecretType", secret_type, set_secret_type, get_secret_type, Val<String>
+        /// Sets `SecretId`, which `new` took, in place.
+        pub fn set_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretId", value.into());
+            self
+        }
+
+        /// `SecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretId")
+        }
+
+        /// `SecretKey`: The key name within the secret that contains the InfluxDB token.
+        pub fn secret_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretKey", value.into());
+            self
+        }
+
+        /// Sets `SecretKey` in place: [`Self::secret_key`] on a value held by `&mut`.
+        pub fn set_secret_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretKey", value.into());
+            self
+        }
+
+        /// `SecretKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretKey")
+        }
+
+        /// `SecretType`: The type of the secret value (SecretString or SecretBinary).
+        pub fn secret_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretType", value.into());
+            self
+        }
+
+        /// Sets `SecretType` in place: [`Self::secret_type`] on a value held by `&mut`.
+        pub fn set_secret_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretType", value.into());
+            self
+        }
+
+        /// `SecretType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretType")
         }
     }
 
@@ -7486,24 +13503,76 @@ pub mod topic_rule_destination {
             VpcDestinationProperties { props }
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `RoleArn`.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityGroups`.
-            props, "SecurityGroups", security_groups, set_security_groups, get_security_groups, Val<List<String>>
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`.
-            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
 
-        prop! {
-            /// `VpcId`.
-            props, "VpcId", vpc_id, set_vpc_id, get_vpc_id, Val<VpcId>
+        /// `SecurityGroups`.
+        pub fn security_groups(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SecurityGroups", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroups` in place: [`Self::security_groups`] on a value held by `&mut`.
+        pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroups", value.into());
+            self
+        }
+
+        /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroups")
+        }
+
+        /// `SubnetIds`.
+        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
+        }
+
+        /// `VpcId`.
+        pub fn vpc_id(mut self, value: impl Into<Val<VpcId>>) -> Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// Sets `VpcId` in place: [`Self::vpc_id`] on a value held by `&mut`.
+        pub fn set_vpc_id(&mut self, value: impl Into<Val<VpcId>>) -> &mut Self {
+            self.props.set("VpcId", value.into());
+            self
+        }
+
+        /// `VpcId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_id(&self) -> ::std::option::Option<Val<VpcId>> {
+            crate::cfn::get_prop(&self.props, "VpcId")
         }
     }
 }

@@ -39,24 +39,76 @@ impl Channel {
         Channel { core }
     }
 
-    prop! {
-        /// `ChannelName`.
-        core.props, "ChannelName", channel_name, set_channel_name, get_channel_name, Val<String>
+    /// `ChannelName`.
+    pub fn channel_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ChannelName", value.into());
+        self
     }
 
-    prop! {
-        /// `ChannelStorage`.
-        core.props, "ChannelStorage", channel_storage, set_channel_storage, get_channel_storage, Val<channel::ChannelStorage>
+    /// Sets `ChannelName` in place: [`Self::channel_name`] on a value held by `&mut`.
+    pub fn set_channel_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelName", value.into());
+        self
     }
 
-    prop! {
-        /// `RetentionPeriod`.
-        core.props, "RetentionPeriod", retention_period, set_retention_period, get_retention_period, Val<channel::RetentionPeriod>
+    /// `ChannelName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelName")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ChannelStorage`.
+    pub fn channel_storage(mut self, value: impl Into<Val<channel::ChannelStorage>>) -> Self {
+        self.core.props.set("ChannelStorage", value.into());
+        self
+    }
+
+    /// Sets `ChannelStorage` in place: [`Self::channel_storage`] on a value held by `&mut`.
+    pub fn set_channel_storage(&mut self, value: impl Into<Val<channel::ChannelStorage>>) -> &mut Self {
+        self.core.props.set("ChannelStorage", value.into());
+        self
+    }
+
+    /// `ChannelStorage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_storage(&self) -> ::std::option::Option<Val<channel::ChannelStorage>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelStorage")
+    }
+
+    /// `RetentionPeriod`.
+    pub fn retention_period(mut self, value: impl Into<Val<channel::RetentionPeriod>>) -> Self {
+        self.core.props.set("RetentionPeriod", value.into());
+        self
+    }
+
+    /// Sets `RetentionPeriod` in place: [`Self::retention_period`] on a value held by `&mut`.
+    pub fn set_retention_period(&mut self, value: impl Into<Val<channel::RetentionPeriod>>) -> &mut Self {
+        self.core.props.set("RetentionPeriod", value.into());
+        self
+    }
+
+    /// `RetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_retention_period(&self) -> ::std::option::Option<Val<channel::RetentionPeriod>> {
+        crate::cfn::get_prop(&self.core.props, "RetentionPeriod")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -92,14 +144,40 @@ pub mod channel {
             ChannelStorage { props }
         }
 
-        prop! {
-            /// `CustomerManagedS3`.
-            props, "CustomerManagedS3", customer_managed_s3, set_customer_managed_s3, get_customer_managed_s3, Val<CustomerManagedS3>
+        /// `CustomerManagedS3`.
+        pub fn customer_managed_s3(mut self, value: impl Into<Val<CustomerManagedS3>>) -> Self {
+            self.props.set("CustomerManagedS3", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceManagedS3`.
-            props, "ServiceManagedS3", service_managed_s3, set_service_managed_s3, get_service_managed_s3, Val<Json>
+        /// Sets `CustomerManagedS3` in place: [`Self::customer_managed_s3`] on a value held by `&mut`.
+        pub fn set_customer_managed_s3(&mut self, value: impl Into<Val<CustomerManagedS3>>) -> &mut Self {
+            self.props.set("CustomerManagedS3", value.into());
+            self
+        }
+
+        /// `CustomerManagedS3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customer_managed_s3(&self) -> ::std::option::Option<Val<CustomerManagedS3>> {
+            crate::cfn::get_prop(&self.props, "CustomerManagedS3")
+        }
+
+        /// `ServiceManagedS3`.
+        pub fn service_managed_s3(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("ServiceManagedS3", value.into());
+            self
+        }
+
+        /// Sets `ServiceManagedS3` in place: [`Self::service_managed_s3`] on a value held by `&mut`.
+        pub fn set_service_managed_s3(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("ServiceManagedS3", value.into());
+            self
+        }
+
+        /// `ServiceManagedS3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_managed_s3(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "ServiceManagedS3")
         }
     }
 
@@ -122,19 +200,46 @@ pub mod channel {
             CustomerManagedS3 { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `KeyPrefix`.
-            props, "KeyPrefix", key_prefix, set_key_prefix, get_key_prefix, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `KeyPrefix`.
+        pub fn key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyPrefix", value.into());
+            self
+        }
+
+        /// Sets `KeyPrefix` in place: [`Self::key_prefix`] on a value held by `&mut`.
+        pub fn set_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyPrefix", value.into());
+            self
+        }
+
+        /// `KeyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyPrefix")
         }
     }
 
@@ -153,14 +258,40 @@ pub mod channel {
             RetentionPeriod { props }
         }
 
-        prop! {
-            /// `NumberOfDays`.
-            props, "NumberOfDays", number_of_days, set_number_of_days, get_number_of_days, Val<i64>
+        /// `NumberOfDays`.
+        pub fn number_of_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NumberOfDays", value.into());
+            self
         }
 
-        prop! {
-            /// `Unlimited`.
-            props, "Unlimited", unlimited, set_unlimited, get_unlimited, Val<bool>
+        /// Sets `NumberOfDays` in place: [`Self::number_of_days`] on a value held by `&mut`.
+        pub fn set_number_of_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NumberOfDays", value.into());
+            self
+        }
+
+        /// `NumberOfDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfDays")
+        }
+
+        /// `Unlimited`.
+        pub fn unlimited(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Unlimited", value.into());
+            self
+        }
+
+        /// Sets `Unlimited` in place: [`Self::unlimited`] on a value held by `&mut`.
+        pub fn set_unlimited(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Unlimited", value.into());
+            self
+        }
+
+        /// `Unlimited` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unlimited(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Unlimited")
         }
     }
 }
@@ -185,44 +316,143 @@ impl Dataset {
         Dataset { core }
     }
 
-    prop! {
-        /// `Actions`.
-        core.props, "Actions", _, set_actions, get_actions, Val<List<dataset::Action>>
+    /// Sets `Actions`, which `new` took, in place.
+    pub fn set_actions(&mut self, value: impl Into<Val<List<dataset::Action>>>) -> &mut Self {
+        self.core.props.set("Actions", value.into());
+        self
     }
 
-    prop! {
-        /// `ContentDeliveryRules`.
-        core.props, "ContentDeliveryRules", content_delivery_rules, set_content_delivery_rules, get_content_delivery_rules, Val<List<dataset::DatasetContentDeliveryRule>>
+    /// `Actions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_actions(&self) -> ::std::option::Option<Val<List<dataset::Action>>> {
+        crate::cfn::get_prop(&self.core.props, "Actions")
     }
 
-    prop! {
-        /// `DatasetName`.
-        core.props, "DatasetName", dataset_name, set_dataset_name, get_dataset_name, Val<String>
+    /// `ContentDeliveryRules`.
+    pub fn content_delivery_rules(mut self, value: impl Into<Val<List<dataset::DatasetContentDeliveryRule>>>) -> Self {
+        self.core.props.set("ContentDeliveryRules", value.into());
+        self
     }
 
-    prop! {
-        /// `LateDataRules`.
-        core.props, "LateDataRules", late_data_rules, set_late_data_rules, get_late_data_rules, Val<List<dataset::LateDataRule>>
+    /// Sets `ContentDeliveryRules` in place: [`Self::content_delivery_rules`] on a value held by `&mut`.
+    pub fn set_content_delivery_rules(&mut self, value: impl Into<Val<List<dataset::DatasetContentDeliveryRule>>>) -> &mut Self {
+        self.core.props.set("ContentDeliveryRules", value.into());
+        self
     }
 
-    prop! {
-        /// `RetentionPeriod`.
-        core.props, "RetentionPeriod", retention_period, set_retention_period, get_retention_period, Val<dataset::RetentionPeriod>
+    /// `ContentDeliveryRules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content_delivery_rules(&self) -> ::std::option::Option<Val<List<dataset::DatasetContentDeliveryRule>>> {
+        crate::cfn::get_prop(&self.core.props, "ContentDeliveryRules")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DatasetName`.
+    pub fn dataset_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DatasetName", value.into());
+        self
     }
 
-    prop! {
-        /// `Triggers`.
-        core.props, "Triggers", triggers, set_triggers, get_triggers, Val<List<dataset::Trigger>>
+    /// Sets `DatasetName` in place: [`Self::dataset_name`] on a value held by `&mut`.
+    pub fn set_dataset_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatasetName", value.into());
+        self
     }
 
-    prop! {
-        /// `VersioningConfiguration`.
-        core.props, "VersioningConfiguration", versioning_configuration, set_versioning_configuration, get_versioning_configuration, Val<dataset::VersioningConfiguration>
+    /// `DatasetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataset_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatasetName")
+    }
+
+    /// `LateDataRules`.
+    pub fn late_data_rules(mut self, value: impl Into<Val<List<dataset::LateDataRule>>>) -> Self {
+        self.core.props.set("LateDataRules", value.into());
+        self
+    }
+
+    /// Sets `LateDataRules` in place: [`Self::late_data_rules`] on a value held by `&mut`.
+    pub fn set_late_data_rules(&mut self, value: impl Into<Val<List<dataset::LateDataRule>>>) -> &mut Self {
+        self.core.props.set("LateDataRules", value.into());
+        self
+    }
+
+    /// `LateDataRules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_late_data_rules(&self) -> ::std::option::Option<Val<List<dataset::LateDataRule>>> {
+        crate::cfn::get_prop(&self.core.props, "LateDataRules")
+    }
+
+    /// `RetentionPeriod`.
+    pub fn retention_period(mut self, value: impl Into<Val<dataset::RetentionPeriod>>) -> Self {
+        self.core.props.set("RetentionPeriod", value.into());
+        self
+    }
+
+    /// Sets `RetentionPeriod` in place: [`Self::retention_period`] on a value held by `&mut`.
+    pub fn set_retention_period(&mut self, value: impl Into<Val<dataset::RetentionPeriod>>) -> &mut Self {
+        self.core.props.set("RetentionPeriod", value.into());
+        self
+    }
+
+    /// `RetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_retention_period(&self) -> ::std::option::Option<Val<dataset::RetentionPeriod>> {
+        crate::cfn::get_prop(&self.core.props, "RetentionPeriod")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Triggers`.
+    pub fn triggers(mut self, value: impl Into<Val<List<dataset::Trigger>>>) -> Self {
+        self.core.props.set("Triggers", value.into());
+        self
+    }
+
+    /// Sets `Triggers` in place: [`Self::triggers`] on a value held by `&mut`.
+    pub fn set_triggers(&mut self, value: impl Into<Val<List<dataset::Trigger>>>) -> &mut Self {
+        self.core.props.set("Triggers", value.into());
+        self
+    }
+
+    /// `Triggers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_triggers(&self) -> ::std::option::Option<Val<List<dataset::Trigger>>> {
+        crate::cfn::get_prop(&self.core.props, "Triggers")
+    }
+
+    /// `VersioningConfiguration`.
+    pub fn versioning_configuration(mut self, value: impl Into<Val<dataset::VersioningConfiguration>>) -> Self {
+        self.core.props.set("VersioningConfiguration", value.into());
+        self
+    }
+
+    /// Sets `VersioningConfiguration` in place: [`Self::versioning_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_versioning_configuration(&mut self, value: impl Into<Val<dataset::VersioningConfiguration>>) -> &mut Self {
+        self.core.props.set("VersioningConfiguration", value.into());
+        self
+    }
+
+    /// `VersioningConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_versioning_configuration(&self) -> ::std::option::Option<Val<dataset::VersioningConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "VersioningConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -260,19 +490,52 @@ pub mod dataset {
             Action { props }
         }
 
-        prop! {
-            /// `ActionName`.
-            props, "ActionName", _, set_action_name, get_action_name, Val<String>
+        /// Sets `ActionName`, which `new` took, in place.
+        pub fn set_action_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ActionName", value.into());
+            self
         }
 
-        prop! {
-            /// `ContainerAction`.
-            props, "ContainerAction", container_action, set_container_action, get_container_action, Val<ContainerAction>
+        /// `ActionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_action_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ActionName")
         }
 
-        prop! {
-            /// `QueryAction`.
-            props, "QueryAction", query_action, set_query_action, get_query_action, Val<QueryAction>
+        /// `ContainerAction`.
+        pub fn container_action(mut self, value: impl Into<Val<ContainerAction>>) -> Self {
+            self.props.set("ContainerAction", value.into());
+            self
+        }
+
+        /// Sets `ContainerAction` in place: [`Self::container_action`] on a value held by `&mut`.
+        pub fn set_container_action(&mut self, value: impl Into<Val<ContainerAction>>) -> &mut Self {
+            self.props.set("ContainerAction", value.into());
+            self
+        }
+
+        /// `ContainerAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_action(&self) -> ::std::option::Option<Val<ContainerAction>> {
+            crate::cfn::get_prop(&self.props, "ContainerAction")
+        }
+
+        /// `QueryAction`.
+        pub fn query_action(mut self, value: impl Into<Val<QueryAction>>) -> Self {
+            self.props.set("QueryAction", value.into());
+            self
+        }
+
+        /// Sets `QueryAction` in place: [`Self::query_action`] on a value held by `&mut`.
+        pub fn set_query_action(&mut self, value: impl Into<Val<QueryAction>>) -> &mut Self {
+            self.props.set("QueryAction", value.into());
+            self
+        }
+
+        /// `QueryAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_action(&self) -> ::std::option::Option<Val<QueryAction>> {
+            crate::cfn::get_prop(&self.props, "QueryAction")
         }
     }
 
@@ -301,24 +564,58 @@ pub mod dataset {
             ContainerAction { props }
         }
 
-        prop! {
-            /// `ExecutionRoleArn`.
-            props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
+        /// Sets `ExecutionRoleArn`, which `new` took, in place.
+        pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExecutionRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Image`.
-            props, "Image", _, set_image, get_image, Val<String>
+        /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExecutionRoleArn")
         }
 
-        prop! {
-            /// `ResourceConfiguration`.
-            props, "ResourceConfiguration", _, set_resource_configuration, get_resource_configuration, Val<ResourceConfiguration>
+        /// Sets `Image`, which `new` took, in place.
+        pub fn set_image(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Image", value.into());
+            self
         }
 
-        prop! {
-            /// `Variables`.
-            props, "Variables", variables, set_variables, get_variables, Val<List<Variable>>
+        /// `Image` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Image")
+        }
+
+        /// Sets `ResourceConfiguration`, which `new` took, in place.
+        pub fn set_resource_configuration(&mut self, value: impl Into<Val<ResourceConfiguration>>) -> &mut Self {
+            self.props.set("ResourceConfiguration", value.into());
+            self
+        }
+
+        /// `ResourceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_configuration(&self) -> ::std::option::Option<Val<ResourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ResourceConfiguration")
+        }
+
+        /// `Variables`.
+        pub fn variables(mut self, value: impl Into<Val<List<Variable>>>) -> Self {
+            self.props.set("Variables", value.into());
+            self
+        }
+
+        /// Sets `Variables` in place: [`Self::variables`] on a value held by `&mut`.
+        pub fn set_variables(&mut self, value: impl Into<Val<List<Variable>>>) -> &mut Self {
+            self.props.set("Variables", value.into());
+            self
+        }
+
+        /// `Variables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variables(&self) -> ::std::option::Option<Val<List<Variable>>> {
+            crate::cfn::get_prop(&self.props, "Variables")
         }
     }
 
@@ -344,14 +641,28 @@ pub mod dataset {
             ResourceConfiguration { props }
         }
 
-        prop! {
-            /// `VolumeSizeInGB`.
-            props, "VolumeSizeInGB", _, set_volume_size_in_gb, get_volume_size_in_gb, Val<i64>
+        /// Sets `VolumeSizeInGB`, which `new` took, in place.
+        pub fn set_volume_size_in_gb(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("VolumeSizeInGB", value.into());
+            self
         }
 
-        prop! {
-            /// `ComputeType`.
-            props, "ComputeType", _, set_compute_type, get_compute_type, Val<ResourceConfigurationComputeType>
+        /// `VolumeSizeInGB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_volume_size_in_gb(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "VolumeSizeInGB")
+        }
+
+        /// Sets `ComputeType`, which `new` took, in place.
+        pub fn set_compute_type(&mut self, value: impl Into<Val<ResourceConfigurationComputeType>>) -> &mut Self {
+            self.props.set("ComputeType", value.into());
+            self
+        }
+
+        /// `ComputeType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compute_type(&self) -> ::std::option::Option<Val<ResourceConfigurationComputeType>> {
+            crate::cfn::get_prop(&self.props, "ComputeType")
         }
     }
 
@@ -385,29 +696,89 @@ pub mod dataset {
             Variable { props }
         }
 
-        prop! {
-            /// `VariableName`.
-            props, "VariableName", _, set_variable_name, get_variable_name, Val<String>
+        /// Sets `VariableName`, which `new` took, in place.
+        pub fn set_variable_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VariableName", value.into());
+            self
         }
 
-        prop! {
-            /// `DatasetContentVersionValue`.
-            props, "DatasetContentVersionValue", dataset_content_version_value, set_dataset_content_version_value, get_dataset_content_version_value, Val<DatasetContentVersionValue>
+        /// `VariableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variable_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VariableName")
         }
 
-        prop! {
-            /// `DoubleValue`.
-            props, "DoubleValue", double_value, set_double_value, get_double_value, Val<f64>
+        /// `DatasetContentVersionValue`.
+        pub fn dataset_content_version_value(mut self, value: impl Into<Val<DatasetContentVersionValue>>) -> Self {
+            self.props.set("DatasetContentVersionValue", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputFileUriValue`.
-            props, "OutputFileUriValue", output_file_uri_value, set_output_file_uri_value, get_output_file_uri_value, Val<OutputFileUriValue>
+        /// Sets `DatasetContentVersionValue` in place: [`Self::dataset_content_version_value`] on a
+        /// value held by `&mut`.
+        pub fn set_dataset_content_version_value(&mut self, value: impl Into<Val<DatasetContentVersionValue>>) -> &mut Self {
+            self.props.set("DatasetContentVersionValue", value.into());
+            self
         }
 
-        prop! {
-            /// `StringValue`.
-            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
+        /// `DatasetContentVersionValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dataset_content_version_value(&self) -> ::std::option::Option<Val<DatasetContentVersionValue>> {
+            crate::cfn::get_prop(&self.props, "DatasetContentVersionValue")
+        }
+
+        /// `DoubleValue`.
+        pub fn double_value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("DoubleValue", value.into());
+            self
+        }
+
+        /// Sets `DoubleValue` in place: [`Self::double_value`] on a value held by `&mut`.
+        pub fn set_double_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("DoubleValue", value.into());
+            self
+        }
+
+        /// `DoubleValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_double_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "DoubleValue")
+        }
+
+        /// `OutputFileUriValue`.
+        pub fn output_file_uri_value(mut self, value: impl Into<Val<OutputFileUriValue>>) -> Self {
+            self.props.set("OutputFileUriValue", value.into());
+            self
+        }
+
+        /// Sets `OutputFileUriValue` in place: [`Self::output_file_uri_value`] on a value held by `&mut`.
+        pub fn set_output_file_uri_value(&mut self, value: impl Into<Val<OutputFileUriValue>>) -> &mut Self {
+            self.props.set("OutputFileUriValue", value.into());
+            self
+        }
+
+        /// `OutputFileUriValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_file_uri_value(&self) -> ::std::option::Option<Val<OutputFileUriValue>> {
+            crate::cfn::get_prop(&self.props, "OutputFileUriValue")
+        }
+
+        /// `StringValue`.
+        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// Sets `StringValue` in place: [`Self::string_value`] on a value held by `&mut`.
+        pub fn set_string_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// `StringValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StringValue")
         }
     }
 
@@ -428,9 +799,16 @@ pub mod dataset {
             DatasetContentVersionValue { props }
         }
 
-        prop! {
-            /// `DatasetName`.
-            props, "DatasetName", _, set_dataset_name, get_dataset_name, Val<String>
+        /// Sets `DatasetName`, which `new` took, in place.
+        pub fn set_dataset_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatasetName", value.into());
+            self
+        }
+
+        /// `DatasetName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dataset_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatasetName")
         }
     }
 
@@ -451,9 +829,16 @@ pub mod dataset {
             OutputFileUriValue { props }
         }
 
-        prop! {
-            /// `FileName`.
-            props, "FileName", _, set_file_name, get_file_name, Val<String>
+        /// Sets `FileName`, which `new` took, in place.
+        pub fn set_file_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileName", value.into());
+            self
+        }
+
+        /// `FileName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileName")
         }
     }
 
@@ -474,14 +859,34 @@ pub mod dataset {
             QueryAction { props }
         }
 
-        prop! {
-            /// `SqlQuery`.
-            props, "SqlQuery", _, set_sql_query, get_sql_query, Val<String>
+        /// Sets `SqlQuery`, which `new` took, in place.
+        pub fn set_sql_query(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SqlQuery", value.into());
+            self
         }
 
-        prop! {
-            /// `Filters`.
-            props, "Filters", filters, set_filters, get_filters, Val<List<Filter>>
+        /// `SqlQuery` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sql_query(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SqlQuery")
+        }
+
+        /// `Filters`.
+        pub fn filters(mut self, value: impl Into<Val<List<Filter>>>) -> Self {
+            self.props.set("Filters", value.into());
+            self
+        }
+
+        /// Sets `Filters` in place: [`Self::filters`] on a value held by `&mut`.
+        pub fn set_filters(&mut self, value: impl Into<Val<List<Filter>>>) -> &mut Self {
+            self.props.set("Filters", value.into());
+            self
+        }
+
+        /// `Filters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filters(&self) -> ::std::option::Option<Val<List<Filter>>> {
+            crate::cfn::get_prop(&self.props, "Filters")
         }
     }
 
@@ -500,9 +905,22 @@ pub mod dataset {
             Filter { props }
         }
 
-        prop! {
-            /// `DeltaTime`.
-            props, "DeltaTime", delta_time, set_delta_time, get_delta_time, Val<DeltaTime>
+        /// `DeltaTime`.
+        pub fn delta_time(mut self, value: impl Into<Val<DeltaTime>>) -> Self {
+            self.props.set("DeltaTime", value.into());
+            self
+        }
+
+        /// Sets `DeltaTime` in place: [`Self::delta_time`] on a value held by `&mut`.
+        pub fn set_delta_time(&mut self, value: impl Into<Val<DeltaTime>>) -> &mut Self {
+            self.props.set("DeltaTime", value.into());
+            self
+        }
+
+        /// `DeltaTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delta_time(&self) -> ::std::option::Option<Val<DeltaTime>> {
+            crate::cfn::get_prop(&self.props, "DeltaTime")
         }
     }
 
@@ -528,14 +946,28 @@ pub mod dataset {
             DeltaTime { props }
         }
 
-        prop! {
-            /// `TimeExpression`.
-            props, "TimeExpression", _, set_time_expression, get_time_expression, Val<String>
+        /// Sets `TimeExpression`, which `new` took, in place.
+        pub fn set_time_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimeExpression", value.into());
+            self
         }
 
-        prop! {
-            /// `OffsetSeconds`.
-            props, "OffsetSeconds", _, set_offset_seconds, get_offset_seconds, Val<i64>
+        /// `TimeExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimeExpression")
+        }
+
+        /// Sets `OffsetSeconds`, which `new` took, in place.
+        pub fn set_offset_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("OffsetSeconds", value.into());
+            self
+        }
+
+        /// `OffsetSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_offset_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "OffsetSeconds")
         }
     }
 
@@ -556,14 +988,34 @@ pub mod dataset {
             DatasetContentDeliveryRule { props }
         }
 
-        prop! {
-            /// `Destination`.
-            props, "Destination", _, set_destination, get_destination, Val<DatasetContentDeliveryRuleDestination>
+        /// Sets `Destination`, which `new` took, in place.
+        pub fn set_destination(&mut self, value: impl Into<Val<DatasetContentDeliveryRuleDestination>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
         }
 
-        prop! {
-            /// `EntryName`.
-            props, "EntryName", entry_name, set_entry_name, get_entry_name, Val<String>
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<DatasetContentDeliveryRuleDestination>> {
+            crate::cfn::get_prop(&self.props, "Destination")
+        }
+
+        /// `EntryName`.
+        pub fn entry_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EntryName", value.into());
+            self
+        }
+
+        /// Sets `EntryName` in place: [`Self::entry_name`] on a value held by `&mut`.
+        pub fn set_entry_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EntryName", value.into());
+            self
+        }
+
+        /// `EntryName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entry_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EntryName")
         }
     }
 
@@ -582,14 +1034,42 @@ pub mod dataset {
             DatasetContentDeliveryRuleDestination { props }
         }
 
-        prop! {
-            /// `IotEventsDestinationConfiguration`.
-            props, "IotEventsDestinationConfiguration", iot_events_destination_configuration, set_iot_events_destination_configuration, get_iot_events_destination_configuration, Val<IotEventsDestinationConfiguration>
+        /// `IotEventsDestinationConfiguration`.
+        pub fn iot_events_destination_configuration(mut self, value: impl Into<Val<IotEventsDestinationConfiguration>>) -> Self {
+            self.props.set("IotEventsDestinationConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `S3DestinationConfiguration`.
-            props, "S3DestinationConfiguration", s3_destination_configuration, set_s3_destination_configuration, get_s3_destination_configuration, Val<S3DestinationConfiguration>
+        /// Sets `IotEventsDestinationConfiguration` in place: [`Self::iot_events_destination_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_iot_events_destination_configuration(&mut self, value: impl Into<Val<IotEventsDestinationConfiguration>>) -> &mut Self {
+            self.props.set("IotEventsDestinationConfiguration", value.into());
+            self
+        }
+
+        /// `IotEventsDestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iot_events_destination_configuration(&self) -> ::std::option::Option<Val<IotEventsDestinationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "IotEventsDestinationConfiguration")
+        }
+
+        /// `S3DestinationConfiguration`.
+        pub fn s3_destination_configuration(mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> Self {
+            self.props.set("S3DestinationConfiguration", value.into());
+            self
+        }
+
+        /// Sets `S3DestinationConfiguration` in place: [`Self::s3_destination_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_s3_destination_configuration(&mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> &mut Self {
+            self.props.set("S3DestinationConfiguration", value.into());
+            self
+        }
+
+        /// `S3DestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_destination_configuration(&self) -> ::std::option::Option<Val<S3DestinationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3DestinationConfiguration")
         }
     }
 
@@ -612,14 +1092,28 @@ pub mod dataset {
             IotEventsDestinationConfiguration { props }
         }
 
-        prop! {
-            /// `InputName`.
-            props, "InputName", _, set_input_name, get_input_name, Val<String>
+        /// Sets `InputName`, which `new` took, in place.
+        pub fn set_input_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InputName", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `InputName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InputName")
+        }
+
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -648,24 +1142,58 @@ pub mod dataset {
             S3DestinationConfiguration { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `GlueConfiguration`.
-            props, "GlueConfiguration", glue_configuration, set_glue_configuration, get_glue_configuration, Val<GlueConfiguration>
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `GlueConfiguration`.
+        pub fn glue_configuration(mut self, value: impl Into<Val<GlueConfiguration>>) -> Self {
+            self.props.set("GlueConfiguration", value.into());
+            self
+        }
+
+        /// Sets `GlueConfiguration` in place: [`Self::glue_configuration`] on a value held by `&mut`.
+        pub fn set_glue_configuration(&mut self, value: impl Into<Val<GlueConfiguration>>) -> &mut Self {
+            self.props.set("GlueConfiguration", value.into());
+            self
+        }
+
+        /// `GlueConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_glue_configuration(&self) -> ::std::option::Option<Val<GlueConfiguration>> {
+            crate::cfn::get_prop(&self.props, "GlueConfiguration")
         }
     }
 
@@ -688,14 +1216,28 @@ pub mod dataset {
             GlueConfiguration { props }
         }
 
-        prop! {
-            /// `TableName`.
-            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        /// Sets `TableName`, which `new` took, in place.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
+        }
+
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
         }
     }
 
@@ -716,14 +1258,34 @@ pub mod dataset {
             LateDataRule { props }
         }
 
-        prop! {
-            /// `RuleConfiguration`.
-            props, "RuleConfiguration", _, set_rule_configuration, get_rule_configuration, Val<LateDataRuleConfiguration>
+        /// Sets `RuleConfiguration`, which `new` took, in place.
+        pub fn set_rule_configuration(&mut self, value: impl Into<Val<LateDataRuleConfiguration>>) -> &mut Self {
+            self.props.set("RuleConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `RuleName`.
-            props, "RuleName", rule_name, set_rule_name, get_rule_name, Val<String>
+        /// `RuleConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_configuration(&self) -> ::std::option::Option<Val<LateDataRuleConfiguration>> {
+            crate::cfn::get_prop(&self.props, "RuleConfiguration")
+        }
+
+        /// `RuleName`.
+        pub fn rule_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RuleName", value.into());
+            self
+        }
+
+        /// Sets `RuleName` in place: [`Self::rule_name`] on a value held by `&mut`.
+        pub fn set_rule_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuleName", value.into());
+            self
+        }
+
+        /// `RuleName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuleName")
         }
     }
 
@@ -742,9 +1304,23 @@ pub mod dataset {
             LateDataRuleConfiguration { props }
         }
 
-        prop! {
-            /// `DeltaTimeSessionWindowConfiguration`.
-            props, "DeltaTimeSessionWindowConfiguration", delta_time_session_window_configuration, set_delta_time_session_window_configuration, get_delta_time_session_window_configuration, Val<DeltaTimeSessionWindowConfiguration>
+        /// `DeltaTimeSessionWindowConfiguration`.
+        pub fn delta_time_session_window_configuration(mut self, value: impl Into<Val<DeltaTimeSessionWindowConfiguration>>) -> Self {
+            self.props.set("DeltaTimeSessionWindowConfiguration", value.into());
+            self
+        }
+
+        /// Sets `DeltaTimeSessionWindowConfiguration` in place: [`Self::delta_time_session_window_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_delta_time_session_window_configuration(&mut self, value: impl Into<Val<DeltaTimeSessionWindowConfiguration>>) -> &mut Self {
+            self.props.set("DeltaTimeSessionWindowConfiguration", value.into());
+            self
+        }
+
+        /// `DeltaTimeSessionWindowConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delta_time_session_window_configuration(&self) -> ::std::option::Option<Val<DeltaTimeSessionWindowConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DeltaTimeSessionWindowConfiguration")
         }
     }
 
@@ -765,9 +1341,16 @@ pub mod dataset {
             DeltaTimeSessionWindowConfiguration { props }
         }
 
-        prop! {
-            /// `TimeoutInMinutes`.
-            props, "TimeoutInMinutes", _, set_timeout_in_minutes, get_timeout_in_minutes, Val<i64>
+        /// Sets `TimeoutInMinutes`, which `new` took, in place.
+        pub fn set_timeout_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutInMinutes", value.into());
+            self
+        }
+
+        /// `TimeoutInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutInMinutes")
         }
     }
 
@@ -786,14 +1369,40 @@ pub mod dataset {
             RetentionPeriod { props }
         }
 
-        prop! {
-            /// `NumberOfDays`.
-            props, "NumberOfDays", number_of_days, set_number_of_days, get_number_of_days, Val<i64>
+        /// `NumberOfDays`.
+        pub fn number_of_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NumberOfDays", value.into());
+            self
         }
 
-        prop! {
-            /// `Unlimited`.
-            props, "Unlimited", unlimited, set_unlimited, get_unlimited, Val<bool>
+        /// Sets `NumberOfDays` in place: [`Self::number_of_days`] on a value held by `&mut`.
+        pub fn set_number_of_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NumberOfDays", value.into());
+            self
+        }
+
+        /// `NumberOfDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfDays")
+        }
+
+        /// `Unlimited`.
+        pub fn unlimited(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Unlimited", value.into());
+            self
+        }
+
+        /// Sets `Unlimited` in place: [`Self::unlimited`] on a value held by `&mut`.
+        pub fn set_unlimited(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Unlimited", value.into());
+            self
+        }
+
+        /// `Unlimited` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unlimited(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Unlimited")
         }
     }
 
@@ -812,14 +1421,40 @@ pub mod dataset {
             Trigger { props }
         }
 
-        prop! {
-            /// `Schedule`.
-            props, "Schedule", schedule, set_schedule, get_schedule, Val<Schedule>
+        /// `Schedule`.
+        pub fn schedule(mut self, value: impl Into<Val<Schedule>>) -> Self {
+            self.props.set("Schedule", value.into());
+            self
         }
 
-        prop! {
-            /// `TriggeringDataset`.
-            props, "TriggeringDataset", triggering_dataset, set_triggering_dataset, get_triggering_dataset, Val<TriggeringDataset>
+        /// Sets `Schedule` in place: [`Self::schedule`] on a value held by `&mut`.
+        pub fn set_schedule(&mut self, value: impl Into<Val<Schedule>>) -> &mut Self {
+            self.props.set("Schedule", value.into());
+            self
+        }
+
+        /// `Schedule` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule(&self) -> ::std::option::Option<Val<Schedule>> {
+            crate::cfn::get_prop(&self.props, "Schedule")
+        }
+
+        /// `TriggeringDataset`.
+        pub fn triggering_dataset(mut self, value: impl Into<Val<TriggeringDataset>>) -> Self {
+            self.props.set("TriggeringDataset", value.into());
+            self
+        }
+
+        /// Sets `TriggeringDataset` in place: [`Self::triggering_dataset`] on a value held by `&mut`.
+        pub fn set_triggering_dataset(&mut self, value: impl Into<Val<TriggeringDataset>>) -> &mut Self {
+            self.props.set("TriggeringDataset", value.into());
+            self
+        }
+
+        /// `TriggeringDataset` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_triggering_dataset(&self) -> ::std::option::Option<Val<TriggeringDataset>> {
+            crate::cfn::get_prop(&self.props, "TriggeringDataset")
         }
     }
 
@@ -840,9 +1475,16 @@ pub mod dataset {
             Schedule { props }
         }
 
-        prop! {
-            /// `ScheduleExpression`.
-            props, "ScheduleExpression", _, set_schedule_expression, get_schedule_expression, Val<String>
+        /// Sets `ScheduleExpression`, which `new` took, in place.
+        pub fn set_schedule_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ScheduleExpression", value.into());
+            self
+        }
+
+        /// `ScheduleExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schedule_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ScheduleExpression")
         }
     }
 
@@ -863,9 +1505,16 @@ pub mod dataset {
             TriggeringDataset { props }
         }
 
-        prop! {
-            /// `DatasetName`.
-            props, "DatasetName", _, set_dataset_name, get_dataset_name, Val<String>
+        /// Sets `DatasetName`, which `new` took, in place.
+        pub fn set_dataset_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatasetName", value.into());
+            self
+        }
+
+        /// `DatasetName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dataset_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatasetName")
         }
     }
 
@@ -884,14 +1533,40 @@ pub mod dataset {
             VersioningConfiguration { props }
         }
 
-        prop! {
-            /// `MaxVersions`.
-            props, "MaxVersions", max_versions, set_max_versions, get_max_versions, Val<i64>
+        /// `MaxVersions`.
+        pub fn max_versions(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxVersions", value.into());
+            self
         }
 
-        prop! {
-            /// `Unlimited`.
-            props, "Unlimited", unlimited, set_unlimited, get_unlimited, Val<bool>
+        /// Sets `MaxVersions` in place: [`Self::max_versions`] on a value held by `&mut`.
+        pub fn set_max_versions(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxVersions", value.into());
+            self
+        }
+
+        /// `MaxVersions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_versions(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxVersions")
+        }
+
+        /// `Unlimited`.
+        pub fn unlimited(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Unlimited", value.into());
+            self
+        }
+
+        /// Sets `Unlimited` in place: [`Self::unlimited`] on a value held by `&mut`.
+        pub fn set_unlimited(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Unlimited", value.into());
+            self
+        }
+
+        /// `Unlimited` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unlimited(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Unlimited")
         }
     }
 }
@@ -914,34 +1589,113 @@ impl Datastore {
         Datastore { core }
     }
 
-    prop! {
-        /// `DatastoreName`.
-        core.props, "DatastoreName", datastore_name, set_datastore_name, get_datastore_name, Val<String>
+    /// `DatastoreName`.
+    pub fn datastore_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DatastoreName", value.into());
+        self
     }
 
-    prop! {
-        /// `DatastorePartitions`.
-        core.props, "DatastorePartitions", datastore_partitions, set_datastore_partitions, get_datastore_partitions, Val<datastore::DatastorePartitions>
+    /// Sets `DatastoreName` in place: [`Self::datastore_name`] on a value held by `&mut`.
+    pub fn set_datastore_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatastoreName", value.into());
+        self
     }
 
-    prop! {
-        /// `DatastoreStorage`.
-        core.props, "DatastoreStorage", datastore_storage, set_datastore_storage, get_datastore_storage, Val<datastore::DatastoreStorage>
+    /// `DatastoreName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_datastore_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatastoreName")
     }
 
-    prop! {
-        /// `FileFormatConfiguration`.
-        core.props, "FileFormatConfiguration", file_format_configuration, set_file_format_configuration, get_file_format_configuration, Val<datastore::FileFormatConfiguration>
+    /// `DatastorePartitions`.
+    pub fn datastore_partitions(mut self, value: impl Into<Val<datastore::DatastorePartitions>>) -> Self {
+        self.core.props.set("DatastorePartitions", value.into());
+        self
     }
 
-    prop! {
-        /// `RetentionPeriod`.
-        core.props, "RetentionPeriod", retention_period, set_retention_period, get_retention_period, Val<datastore::RetentionPeriod>
+    /// Sets `DatastorePartitions` in place: [`Self::datastore_partitions`] on a value held by `&mut`.
+    pub fn set_datastore_partitions(&mut self, value: impl Into<Val<datastore::DatastorePartitions>>) -> &mut Self {
+        self.core.props.set("DatastorePartitions", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DatastorePartitions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_datastore_partitions(&self) -> ::std::option::Option<Val<datastore::DatastorePartitions>> {
+        crate::cfn::get_prop(&self.core.props, "DatastorePartitions")
+    }
+
+    /// `DatastoreStorage`.
+    pub fn datastore_storage(mut self, value: impl Into<Val<datastore::DatastoreStorage>>) -> Self {
+        self.core.props.set("DatastoreStorage", value.into());
+        self
+    }
+
+    /// Sets `DatastoreStorage` in place: [`Self::datastore_storage`] on a value held by `&mut`.
+    pub fn set_datastore_storage(&mut self, value: impl Into<Val<datastore::DatastoreStorage>>) -> &mut Self {
+        self.core.props.set("DatastoreStorage", value.into());
+        self
+    }
+
+    /// `DatastoreStorage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_datastore_storage(&self) -> ::std::option::Option<Val<datastore::DatastoreStorage>> {
+        crate::cfn::get_prop(&self.core.props, "DatastoreStorage")
+    }
+
+    /// `FileFormatConfiguration`.
+    pub fn file_format_configuration(mut self, value: impl Into<Val<datastore::FileFormatConfiguration>>) -> Self {
+        self.core.props.set("FileFormatConfiguration", value.into());
+        self
+    }
+
+    /// Sets `FileFormatConfiguration` in place: [`Self::file_format_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_file_format_configuration(&mut self, value: impl Into<Val<datastore::FileFormatConfiguration>>) -> &mut Self {
+        self.core.props.set("FileFormatConfiguration", value.into());
+        self
+    }
+
+    /// `FileFormatConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_format_configuration(&self) -> ::std::option::Option<Val<datastore::FileFormatConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "FileFormatConfiguration")
+    }
+
+    /// `RetentionPeriod`.
+    pub fn retention_period(mut self, value: impl Into<Val<datastore::RetentionPeriod>>) -> Self {
+        self.core.props.set("RetentionPeriod", value.into());
+        self
+    }
+
+    /// Sets `RetentionPeriod` in place: [`Self::retention_period`] on a value held by `&mut`.
+    pub fn set_retention_period(&mut self, value: impl Into<Val<datastore::RetentionPeriod>>) -> &mut Self {
+        self.core.props.set("RetentionPeriod", value.into());
+        self
+    }
+
+    /// `RetentionPeriod` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_retention_period(&self) -> ::std::option::Option<Val<datastore::RetentionPeriod>> {
+        crate::cfn::get_prop(&self.core.props, "RetentionPeriod")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -977,9 +1731,22 @@ pub mod datastore {
             DatastorePartitions { props }
         }
 
-        prop! {
-            /// `Partitions`.
-            props, "Partitions", partitions, set_partitions, get_partitions, Val<List<DatastorePartition>>
+        /// `Partitions`.
+        pub fn partitions(mut self, value: impl Into<Val<List<DatastorePartition>>>) -> Self {
+            self.props.set("Partitions", value.into());
+            self
+        }
+
+        /// Sets `Partitions` in place: [`Self::partitions`] on a value held by `&mut`.
+        pub fn set_partitions(&mut self, value: impl Into<Val<List<DatastorePartition>>>) -> &mut Self {
+            self.props.set("Partitions", value.into());
+            self
+        }
+
+        /// `Partitions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partitions(&self) -> ::std::option::Option<Val<List<DatastorePartition>>> {
+            crate::cfn::get_prop(&self.props, "Partitions")
         }
     }
 
@@ -998,14 +1765,40 @@ pub mod datastore {
             DatastorePartition { props }
         }
 
-        prop! {
-            /// `Partition`.
-            props, "Partition", partition, set_partition, get_partition, Val<Partition>
+        /// `Partition`.
+        pub fn partition(mut self, value: impl Into<Val<Partition>>) -> Self {
+            self.props.set("Partition", value.into());
+            self
         }
 
-        prop! {
-            /// `TimestampPartition`.
-            props, "TimestampPartition", timestamp_partition, set_timestamp_partition, get_timestamp_partition, Val<TimestampPartition>
+        /// Sets `Partition` in place: [`Self::partition`] on a value held by `&mut`.
+        pub fn set_partition(&mut self, value: impl Into<Val<Partition>>) -> &mut Self {
+            self.props.set("Partition", value.into());
+            self
+        }
+
+        /// `Partition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partition(&self) -> ::std::option::Option<Val<Partition>> {
+            crate::cfn::get_prop(&self.props, "Partition")
+        }
+
+        /// `TimestampPartition`.
+        pub fn timestamp_partition(mut self, value: impl Into<Val<TimestampPartition>>) -> Self {
+            self.props.set("TimestampPartition", value.into());
+            self
+        }
+
+        /// Sets `TimestampPartition` in place: [`Self::timestamp_partition`] on a value held by `&mut`.
+        pub fn set_timestamp_partition(&mut self, value: impl Into<Val<TimestampPartition>>) -> &mut Self {
+            self.props.set("TimestampPartition", value.into());
+            self
+        }
+
+        /// `TimestampPartition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timestamp_partition(&self) -> ::std::option::Option<Val<TimestampPartition>> {
+            crate::cfn::get_prop(&self.props, "TimestampPartition")
         }
     }
 
@@ -1026,9 +1819,16 @@ pub mod datastore {
             Partition { props }
         }
 
-        prop! {
-            /// `AttributeName`.
-            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        /// Sets `AttributeName`, which `new` took, in place.
+        pub fn set_attribute_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeName", value.into());
+            self
+        }
+
+        /// `AttributeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeName")
         }
     }
 
@@ -1049,14 +1849,34 @@ pub mod datastore {
             TimestampPartition { props }
         }
 
-        prop! {
-            /// `AttributeName`.
-            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        /// Sets `AttributeName`, which `new` took, in place.
+        pub fn set_attribute_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeName", value.into());
+            self
         }
 
-        prop! {
-            /// `TimestampFormat`.
-            props, "TimestampFormat", timestamp_format, set_timestamp_format, get_timestamp_format, Val<String>
+        /// `AttributeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeName")
+        }
+
+        /// `TimestampFormat`.
+        pub fn timestamp_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TimestampFormat", value.into());
+            self
+        }
+
+        /// Sets `TimestampFormat` in place: [`Self::timestamp_format`] on a value held by `&mut`.
+        pub fn set_timestamp_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimestampFormat", value.into());
+            self
+        }
+
+        /// `TimestampFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timestamp_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimestampFormat")
         }
     }
 
@@ -1075,19 +1895,59 @@ pub mod datastore {
             DatastoreStorage { props }
         }
 
-        prop! {
-            /// `CustomerManagedS3`.
-            props, "CustomerManagedS3", customer_managed_s3, set_customer_managed_s3, get_customer_managed_s3, Val<CustomerManagedS3>
+        /// `CustomerManagedS3`.
+        pub fn customer_managed_s3(mut self, value: impl Into<Val<CustomerManagedS3>>) -> Self {
+            self.props.set("CustomerManagedS3", value.into());
+            self
         }
 
-        prop! {
-            /// `IotSiteWiseMultiLayerStorage`.
-            props, "IotSiteWiseMultiLayerStorage", iot_site_wise_multi_layer_storage, set_iot_site_wise_multi_layer_storage, get_iot_site_wise_multi_layer_storage, Val<IotSiteWiseMultiLayerStorage>
+        /// Sets `CustomerManagedS3` in place: [`Self::customer_managed_s3`] on a value held by `&mut`.
+        pub fn set_customer_managed_s3(&mut self, value: impl Into<Val<CustomerManagedS3>>) -> &mut Self {
+            self.props.set("CustomerManagedS3", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceManagedS3`.
-            props, "ServiceManagedS3", service_managed_s3, set_service_managed_s3, get_service_managed_s3, Val<Json>
+        /// `CustomerManagedS3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customer_managed_s3(&self) -> ::std::option::Option<Val<CustomerManagedS3>> {
+            crate::cfn::get_prop(&self.props, "CustomerManagedS3")
+        }
+
+        /// `IotSiteWiseMultiLayerStorage`.
+        pub fn iot_site_wise_multi_layer_storage(mut self, value: impl Into<Val<IotSiteWiseMultiLayerStorage>>) -> Self {
+            self.props.set("IotSiteWiseMultiLayerStorage", value.into());
+            self
+        }
+
+        /// Sets `IotSiteWiseMultiLayerStorage` in place: [`Self::iot_site_wise_multi_layer_storage`] on
+        /// a value held by `&mut`.
+        pub fn set_iot_site_wise_multi_layer_storage(&mut self, value: impl Into<Val<IotSiteWiseMultiLayerStorage>>) -> &mut Self {
+            self.props.set("IotSiteWiseMultiLayerStorage", value.into());
+            self
+        }
+
+        /// `IotSiteWiseMultiLayerStorage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iot_site_wise_multi_layer_storage(&self) -> ::std::option::Option<Val<IotSiteWiseMultiLayerStorage>> {
+            crate::cfn::get_prop(&self.props, "IotSiteWiseMultiLayerStorage")
+        }
+
+        /// `ServiceManagedS3`.
+        pub fn service_managed_s3(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("ServiceManagedS3", value.into());
+            self
+        }
+
+        /// Sets `ServiceManagedS3` in place: [`Self::service_managed_s3`] on a value held by `&mut`.
+        pub fn set_service_managed_s3(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("ServiceManagedS3", value.into());
+            self
+        }
+
+        /// `ServiceManagedS3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_managed_s3(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "ServiceManagedS3")
         }
     }
 
@@ -1110,19 +1970,46 @@ pub mod datastore {
             CustomerManagedS3 { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `KeyPrefix`.
-            props, "KeyPrefix", key_prefix, set_key_prefix, get_key_prefix, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// `KeyPrefix`.
+        pub fn key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyPrefix", value.into());
+            self
+        }
+
+        /// Sets `KeyPrefix` in place: [`Self::key_prefix`] on a value held by `&mut`.
+        pub fn set_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyPrefix", value.into());
+            self
+        }
+
+        /// `KeyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyPrefix")
         }
     }
 
@@ -1141,9 +2028,23 @@ pub mod datastore {
             IotSiteWiseMultiLayerStorage { props }
         }
 
-        prop! {
-            /// `CustomerManagedS3Storage`.
-            props, "CustomerManagedS3Storage", customer_managed_s3_storage, set_customer_managed_s3_storage, get_customer_managed_s3_storage, Val<CustomerManagedS3Storage>
+        /// `CustomerManagedS3Storage`.
+        pub fn customer_managed_s3_storage(mut self, value: impl Into<Val<CustomerManagedS3Storage>>) -> Self {
+            self.props.set("CustomerManagedS3Storage", value.into());
+            self
+        }
+
+        /// Sets `CustomerManagedS3Storage` in place: [`Self::customer_managed_s3_storage`] on a value
+        /// held by `&mut`.
+        pub fn set_customer_managed_s3_storage(&mut self, value: impl Into<Val<CustomerManagedS3Storage>>) -> &mut Self {
+            self.props.set("CustomerManagedS3Storage", value.into());
+            self
+        }
+
+        /// `CustomerManagedS3Storage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_customer_managed_s3_storage(&self) -> ::std::option::Option<Val<CustomerManagedS3Storage>> {
+            crate::cfn::get_prop(&self.props, "CustomerManagedS3Storage")
         }
     }
 
@@ -1164,14 +2065,34 @@ pub mod datastore {
             CustomerManagedS3Storage { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyPrefix`.
-            props, "KeyPrefix", key_prefix, set_key_prefix, get_key_prefix, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// `KeyPrefix`.
+        pub fn key_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyPrefix", value.into());
+            self
+        }
+
+        /// Sets `KeyPrefix` in place: [`Self::key_prefix`] on a value held by `&mut`.
+        pub fn set_key_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyPrefix", value.into());
+            self
+        }
+
+        /// `KeyPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyPrefix")
         }
     }
 
@@ -1190,14 +2111,40 @@ pub mod datastore {
             FileFormatConfiguration { props }
         }
 
-        prop! {
-            /// `JsonConfiguration`.
-            props, "JsonConfiguration", json_configuration, set_json_configuration, get_json_configuration, Val<Json>
+        /// `JsonConfiguration`.
+        pub fn json_configuration(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("JsonConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ParquetConfiguration`.
-            props, "ParquetConfiguration", parquet_configuration, set_parquet_configuration, get_parquet_configuration, Val<ParquetConfiguration>
+        /// Sets `JsonConfiguration` in place: [`Self::json_configuration`] on a value held by `&mut`.
+        pub fn set_json_configuration(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("JsonConfiguration", value.into());
+            self
+        }
+
+        /// `JsonConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_json_configuration(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "JsonConfiguration")
+        }
+
+        /// `ParquetConfiguration`.
+        pub fn parquet_configuration(mut self, value: impl Into<Val<ParquetConfiguration>>) -> Self {
+            self.props.set("ParquetConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ParquetConfiguration` in place: [`Self::parquet_configuration`] on a value held by `&mut`.
+        pub fn set_parquet_configuration(&mut self, value: impl Into<Val<ParquetConfiguration>>) -> &mut Self {
+            self.props.set("ParquetConfiguration", value.into());
+            self
+        }
+
+        /// `ParquetConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parquet_configuration(&self) -> ::std::option::Option<Val<ParquetConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ParquetConfiguration")
         }
     }
 
@@ -1216,9 +2163,22 @@ pub mod datastore {
             ParquetConfiguration { props }
         }
 
-        prop! {
-            /// `SchemaDefinition`.
-            props, "SchemaDefinition", schema_definition, set_schema_definition, get_schema_definition, Val<SchemaDefinition>
+        /// `SchemaDefinition`.
+        pub fn schema_definition(mut self, value: impl Into<Val<SchemaDefinition>>) -> Self {
+            self.props.set("SchemaDefinition", value.into());
+            self
+        }
+
+        /// Sets `SchemaDefinition` in place: [`Self::schema_definition`] on a value held by `&mut`.
+        pub fn set_schema_definition(&mut self, value: impl Into<Val<SchemaDefinition>>) -> &mut Self {
+            self.props.set("SchemaDefinition", value.into());
+            self
+        }
+
+        /// `SchemaDefinition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_definition(&self) -> ::std::option::Option<Val<SchemaDefinition>> {
+            crate::cfn::get_prop(&self.props, "SchemaDefinition")
         }
     }
 
@@ -1237,9 +2197,22 @@ pub mod datastore {
             SchemaDefinition { props }
         }
 
-        prop! {
-            /// `Columns`.
-            props, "Columns", columns, set_columns, get_columns, Val<List<Column>>
+        /// `Columns`.
+        pub fn columns(mut self, value: impl Into<Val<List<Column>>>) -> Self {
+            self.props.set("Columns", value.into());
+            self
+        }
+
+        /// Sets `Columns` in place: [`Self::columns`] on a value held by `&mut`.
+        pub fn set_columns(&mut self, value: impl Into<Val<List<Column>>>) -> &mut Self {
+            self.props.set("Columns", value.into());
+            self
+        }
+
+        /// `Columns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_columns(&self) -> ::std::option::Option<Val<List<Column>>> {
+            crate::cfn::get_prop(&self.props, "Columns")
         }
     }
 
@@ -1262,14 +2235,28 @@ pub mod datastore {
             Column { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1288,14 +2275,40 @@ pub mod datastore {
             RetentionPeriod { props }
         }
 
-        prop! {
-            /// `NumberOfDays`.
-            props, "NumberOfDays", number_of_days, set_number_of_days, get_number_of_days, Val<i64>
+        /// `NumberOfDays`.
+        pub fn number_of_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NumberOfDays", value.into());
+            self
         }
 
-        prop! {
-            /// `Unlimited`.
-            props, "Unlimited", unlimited, set_unlimited, get_unlimited, Val<bool>
+        /// Sets `NumberOfDays` in place: [`Self::number_of_days`] on a value held by `&mut`.
+        pub fn set_number_of_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NumberOfDays", value.into());
+            self
+        }
+
+        /// `NumberOfDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfDays")
+        }
+
+        /// `Unlimited`.
+        pub fn unlimited(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Unlimited", value.into());
+            self
+        }
+
+        /// Sets `Unlimited` in place: [`Self::unlimited`] on a value held by `&mut`.
+        pub fn set_unlimited(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Unlimited", value.into());
+            self
+        }
+
+        /// `Unlimited` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unlimited(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Unlimited")
         }
     }
 }
@@ -1320,19 +2333,52 @@ impl Pipeline {
         Pipeline { core }
     }
 
-    prop! {
-        /// `PipelineActivities`.
-        core.props, "PipelineActivities", _, set_pipeline_activities, get_pipeline_activities, Val<List<pipeline::Activity>>
+    /// Sets `PipelineActivities`, which `new` took, in place.
+    pub fn set_pipeline_activities(&mut self, value: impl Into<Val<List<pipeline::Activity>>>) -> &mut Self {
+        self.core.props.set("PipelineActivities", value.into());
+        self
     }
 
-    prop! {
-        /// `PipelineName`.
-        core.props, "PipelineName", pipeline_name, set_pipeline_name, get_pipeline_name, Val<String>
+    /// `PipelineActivities` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pipeline_activities(&self) -> ::std::option::Option<Val<List<pipeline::Activity>>> {
+        crate::cfn::get_prop(&self.core.props, "PipelineActivities")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `PipelineName`.
+    pub fn pipeline_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PipelineName", value.into());
+        self
+    }
+
+    /// Sets `PipelineName` in place: [`Self::pipeline_name`] on a value held by `&mut`.
+    pub fn set_pipeline_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PipelineName", value.into());
+        self
+    }
+
+    /// `PipelineName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pipeline_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PipelineName")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1368,54 +2414,184 @@ pub mod pipeline {
             Activity { props }
         }
 
-        prop! {
-            /// `AddAttributes`.
-            props, "AddAttributes", add_attributes, set_add_attributes, get_add_attributes, Val<AddAttributes>
+        /// `AddAttributes`.
+        pub fn add_attributes(mut self, value: impl Into<Val<AddAttributes>>) -> Self {
+            self.props.set("AddAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `Channel`.
-            props, "Channel", channel, set_channel, get_channel, Val<Channel>
+        /// Sets `AddAttributes` in place: [`Self::add_attributes`] on a value held by `&mut`.
+        pub fn set_add_attributes(&mut self, value: impl Into<Val<AddAttributes>>) -> &mut Self {
+            self.props.set("AddAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `Datastore`.
-            props, "Datastore", datastore, set_datastore, get_datastore, Val<Datastore>
+        /// `AddAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_add_attributes(&self) -> ::std::option::Option<Val<AddAttributes>> {
+            crate::cfn::get_prop(&self.props, "AddAttributes")
         }
 
-        prop! {
-            /// `DeviceRegistryEnrich`.
-            props, "DeviceRegistryEnrich", device_registry_enrich, set_device_registry_enrich, get_device_registry_enrich, Val<DeviceRegistryEnrich>
+        /// `Channel`.
+        pub fn channel(mut self, value: impl Into<Val<Channel>>) -> Self {
+            self.props.set("Channel", value.into());
+            self
         }
 
-        prop! {
-            /// `DeviceShadowEnrich`.
-            props, "DeviceShadowEnrich", device_shadow_enrich, set_device_shadow_enrich, get_device_shadow_enrich, Val<DeviceShadowEnrich>
+        /// Sets `Channel` in place: [`Self::channel`] on a value held by `&mut`.
+        pub fn set_channel(&mut self, value: impl Into<Val<Channel>>) -> &mut Self {
+            self.props.set("Channel", value.into());
+            self
         }
 
-        prop! {
-            /// `Filter`.
-            props, "Filter", filter, set_filter, get_filter, Val<Filter>
+        /// `Channel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel(&self) -> ::std::option::Option<Val<Channel>> {
+            crate::cfn::get_prop(&self.props, "Channel")
         }
 
-        prop! {
-            /// `Lambda`.
-            props, "Lambda", lambda, set_lambda, get_lambda, Val<Lambda>
+        /// `Datastore`.
+        pub fn datastore(mut self, value: impl Into<Val<Datastore>>) -> Self {
+            self.props.set("Datastore", value.into());
+            self
         }
 
-        prop! {
-            /// `Math`.
-            props, "Math", math, set_math, get_math, Val<Math>
+        /// Sets `Datastore` in place: [`Self::datastore`] on a value held by `&mut`.
+        pub fn set_datastore(&mut self, value: impl Into<Val<Datastore>>) -> &mut Self {
+            self.props.set("Datastore", value.into());
+            self
         }
 
-        prop! {
-            /// `RemoveAttributes`.
-            props, "RemoveAttributes", remove_attributes, set_remove_attributes, get_remove_attributes, Val<RemoveAttributes>
+        /// `Datastore` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_datastore(&self) -> ::std::option::Option<Val<Datastore>> {
+            crate::cfn::get_prop(&self.props, "Datastore")
         }
 
-        prop! {
-            /// `SelectAttributes`.
-            props, "SelectAttributes", select_attributes, set_select_attributes, get_select_attributes, Val<SelectAttributes>
+        /// `DeviceRegistryEnrich`.
+        pub fn device_registry_enrich(mut self, value: impl Into<Val<DeviceRegistryEnrich>>) -> Self {
+            self.props.set("DeviceRegistryEnrich", value.into());
+            self
+        }
+
+        /// Sets `DeviceRegistryEnrich` in place: [`Self::device_registry_enrich`] on a value held by `&mut`.
+        pub fn set_device_registry_enrich(&mut self, value: impl Into<Val<DeviceRegistryEnrich>>) -> &mut Self {
+            self.props.set("DeviceRegistryEnrich", value.into());
+            self
+        }
+
+        /// `DeviceRegistryEnrich` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_registry_enrich(&self) -> ::std::option::Option<Val<DeviceRegistryEnrich>> {
+            crate::cfn::get_prop(&self.props, "DeviceRegistryEnrich")
+        }
+
+        /// `DeviceShadowEnrich`.
+        pub fn device_shadow_enrich(mut self, value: impl Into<Val<DeviceShadowEnrich>>) -> Self {
+            self.props.set("DeviceShadowEnrich", value.into());
+            self
+        }
+
+        /// Sets `DeviceShadowEnrich` in place: [`Self::device_shadow_enrich`] on a value held by `&mut`.
+        pub fn set_device_shadow_enrich(&mut self, value: impl Into<Val<DeviceShadowEnrich>>) -> &mut Self {
+            self.props.set("DeviceShadowEnrich", value.into());
+            self
+        }
+
+        /// `DeviceShadowEnrich` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_shadow_enrich(&self) -> ::std::option::Option<Val<DeviceShadowEnrich>> {
+            crate::cfn::get_prop(&self.props, "DeviceShadowEnrich")
+        }
+
+        /// `Filter`.
+        pub fn filter(mut self, value: impl Into<Val<Filter>>) -> Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// Sets `Filter` in place: [`Self::filter`] on a value held by `&mut`.
+        pub fn set_filter(&mut self, value: impl Into<Val<Filter>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
+        }
+
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<Filter>> {
+            crate::cfn::get_prop(&self.props, "Filter")
+        }
+
+        /// `Lambda`.
+        pub fn lambda(mut self, value: impl Into<Val<Lambda>>) -> Self {
+            self.props.set("Lambda", value.into());
+            self
+        }
+
+        /// Sets `Lambda` in place: [`Self::lambda`] on a value held by `&mut`.
+        pub fn set_lambda(&mut self, value: impl Into<Val<Lambda>>) -> &mut Self {
+            self.props.set("Lambda", value.into());
+            self
+        }
+
+        /// `Lambda` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda(&self) -> ::std::option::Option<Val<Lambda>> {
+            crate::cfn::get_prop(&self.props, "Lambda")
+        }
+
+        /// `Math`.
+        pub fn math(mut self, value: impl Into<Val<Math>>) -> Self {
+            self.props.set("Math", value.into());
+            self
+        }
+
+        /// Sets `Math` in place: [`Self::math`] on a value held by `&mut`.
+        pub fn set_math(&mut self, value: impl Into<Val<Math>>) -> &mut Self {
+            self.props.set("Math", value.into());
+            self
+        }
+
+        /// `Math` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_math(&self) -> ::std::option::Option<Val<Math>> {
+            crate::cfn::get_prop(&self.props, "Math")
+        }
+
+        /// `RemoveAttributes`.
+        pub fn remove_attributes(mut self, value: impl Into<Val<RemoveAttributes>>) -> Self {
+            self.props.set("RemoveAttributes", value.into());
+            self
+        }
+
+        /// Sets `RemoveAttributes` in place: [`Self::remove_attributes`] on a value held by `&mut`.
+        pub fn set_remove_attributes(&mut self, value: impl Into<Val<RemoveAttributes>>) -> &mut Self {
+            self.props.set("RemoveAttributes", value.into());
+            self
+        }
+
+        /// `RemoveAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_remove_attributes(&self) -> ::std::option::Option<Val<RemoveAttributes>> {
+            crate::cfn::get_prop(&self.props, "RemoveAttributes")
+        }
+
+        /// `SelectAttributes`.
+        pub fn select_attributes(mut self, value: impl Into<Val<SelectAttributes>>) -> Self {
+            self.props.set("SelectAttributes", value.into());
+            self
+        }
+
+        /// Sets `SelectAttributes` in place: [`Self::select_attributes`] on a value held by `&mut`.
+        pub fn set_select_attributes(&mut self, value: impl Into<Val<SelectAttributes>>) -> &mut Self {
+            self.props.set("SelectAttributes", value.into());
+            self
+        }
+
+        /// `SelectAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_select_attributes(&self) -> ::std::option::Option<Val<SelectAttributes>> {
+            crate::cfn::get_prop(&self.props, "SelectAttributes")
         }
     }
 
@@ -1438,19 +2614,46 @@ pub mod pipeline {
             AddAttributes { props }
         }
 
-        prop! {
-            /// `Attributes`.
-            props, "Attributes", _, set_attributes, get_attributes, Val<Map<String>>
+        /// Sets `Attributes`, which `new` took, in place.
+        pub fn set_attributes(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Attributes", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Attributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attributes(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Attributes")
         }
 
-        prop! {
-            /// `Next`.
-            props, "Next", next, set_next, get_next, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Next`.
+        pub fn next(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Next", value.into());
+            self
+        }
+
+        /// Sets `Next` in place: [`Self::next`] on a value held by `&mut`.
+        pub fn set_next(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Next", value.into());
+            self
+        }
+
+        /// `Next` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_next(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Next")
         }
     }
 
@@ -1473,19 +2676,46 @@ pub mod pipeline {
             Channel { props }
         }
 
-        prop! {
-            /// `ChannelName`.
-            props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
+        /// Sets `ChannelName`, which `new` took, in place.
+        pub fn set_channel_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ChannelName", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `ChannelName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ChannelName")
         }
 
-        prop! {
-            /// `Next`.
-            props, "Next", next, set_next, get_next, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Next`.
+        pub fn next(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Next", value.into());
+            self
+        }
+
+        /// Sets `Next` in place: [`Self::next`] on a value held by `&mut`.
+        pub fn set_next(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Next", value.into());
+            self
+        }
+
+        /// `Next` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_next(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Next")
         }
     }
 
@@ -1508,14 +2738,28 @@ pub mod pipeline {
             Datastore { props }
         }
 
-        prop! {
-            /// `DatastoreName`.
-            props, "DatastoreName", _, set_datastore_name, get_datastore_name, Val<String>
+        /// Sets `DatastoreName`, which `new` took, in place.
+        pub fn set_datastore_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatastoreName", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `DatastoreName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_datastore_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatastoreName")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1547,29 +2791,70 @@ pub mod pipeline {
             DeviceRegistryEnrich { props }
         }
 
-        prop! {
-            /// `Attribute`.
-            props, "Attribute", _, set_attribute, get_attribute, Val<String>
+        /// Sets `Attribute`, which `new` took, in place.
+        pub fn set_attribute(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Attribute", value.into());
+            self
         }
 
-        prop! {
-            /// `ThingName`.
-            props, "ThingName", _, set_thing_name, get_thing_name, Val<String>
+        /// `Attribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Attribute")
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `ThingName`, which `new` took, in place.
+        pub fn set_thing_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ThingName", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `ThingName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_thing_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ThingName")
         }
 
-        prop! {
-            /// `Next`.
-            props, "Next", next, set_next, get_next, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Next`.
+        pub fn next(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Next", value.into());
+            self
+        }
+
+        /// Sets `Next` in place: [`Self::next`] on a value held by `&mut`.
+        pub fn set_next(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Next", value.into());
+            self
+        }
+
+        /// `Next` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_next(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Next")
         }
     }
 
@@ -1601,29 +2886,70 @@ pub mod pipeline {
             DeviceShadowEnrich { props }
         }
 
-        prop! {
-            /// `Attribute`.
-            props, "Attribute", _, set_attribute, get_attribute, Val<String>
+        /// Sets `Attribute`, which `new` took, in place.
+        pub fn set_attribute(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Attribute", value.into());
+            self
         }
 
-        prop! {
-            /// `ThingName`.
-            props, "ThingName", _, set_thing_name, get_thing_name, Val<String>
+        /// `Attribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Attribute")
         }
 
-        prop! {
-            /// `RoleArn`.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `ThingName`, which `new` took, in place.
+        pub fn set_thing_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ThingName", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `ThingName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_thing_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ThingName")
         }
 
-        prop! {
-            /// `Next`.
-            props, "Next", next, set_next, get_next, Val<String>
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Next`.
+        pub fn next(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Next", value.into());
+            self
+        }
+
+        /// Sets `Next` in place: [`Self::next`] on a value held by `&mut`.
+        pub fn set_next(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Next", value.into());
+            self
+        }
+
+        /// `Next` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_next(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Next")
         }
     }
 
@@ -1646,19 +2972,46 @@ pub mod pipeline {
             Filter { props }
         }
 
-        prop! {
-            /// `Filter`.
-            props, "Filter", _, set_filter, get_filter, Val<String>
+        /// Sets `Filter`, which `new` took, in place.
+        pub fn set_filter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Filter", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Filter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Filter")
         }
 
-        prop! {
-            /// `Next`.
-            props, "Next", next, set_next, get_next, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Next`.
+        pub fn next(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Next", value.into());
+            self
+        }
+
+        /// Sets `Next` in place: [`Self::next`] on a value held by `&mut`.
+        pub fn set_next(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Next", value.into());
+            self
+        }
+
+        /// `Next` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_next(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Next")
         }
     }
 
@@ -1687,24 +3040,58 @@ pub mod pipeline {
             Lambda { props }
         }
 
-        prop! {
-            /// `LambdaName`.
-            props, "LambdaName", _, set_lambda_name, get_lambda_name, Val<String>
+        /// Sets `LambdaName`, which `new` took, in place.
+        pub fn set_lambda_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaName", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `LambdaName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaName")
         }
 
-        prop! {
-            /// `BatchSize`.
-            props, "BatchSize", _, set_batch_size, get_batch_size, Val<i64>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Next`.
-            props, "Next", next, set_next, get_next, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `BatchSize`, which `new` took, in place.
+        pub fn set_batch_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BatchSize", value.into());
+            self
+        }
+
+        /// `BatchSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_batch_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BatchSize")
+        }
+
+        /// `Next`.
+        pub fn next(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Next", value.into());
+            self
+        }
+
+        /// Sets `Next` in place: [`Self::next`] on a value held by `&mut`.
+        pub fn set_next(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Next", value.into());
+            self
+        }
+
+        /// `Next` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_next(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Next")
         }
     }
 
@@ -1733,24 +3120,58 @@ pub mod pipeline {
             Math { props }
         }
 
-        prop! {
-            /// `Attribute`.
-            props, "Attribute", _, set_attribute, get_attribute, Val<String>
+        /// Sets `Attribute`, which `new` took, in place.
+        pub fn set_attribute(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Attribute", value.into());
+            self
         }
 
-        prop! {
-            /// `Math`.
-            props, "Math", _, set_math, get_math, Val<String>
+        /// `Attribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Attribute")
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Math`, which `new` took, in place.
+        pub fn set_math(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Math", value.into());
+            self
         }
 
-        prop! {
-            /// `Next`.
-            props, "Next", next, set_next, get_next, Val<String>
+        /// `Math` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_math(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Math")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Next`.
+        pub fn next(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Next", value.into());
+            self
+        }
+
+        /// Sets `Next` in place: [`Self::next`] on a value held by `&mut`.
+        pub fn set_next(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Next", value.into());
+            self
+        }
+
+        /// `Next` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_next(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Next")
         }
     }
 
@@ -1773,19 +3194,46 @@ pub mod pipeline {
             RemoveAttributes { props }
         }
 
-        prop! {
-            /// `Attributes`.
-            props, "Attributes", _, set_attributes, get_attributes, Val<List<String>>
+        /// Sets `Attributes`, which `new` took, in place.
+        pub fn set_attributes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Attributes", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `Attributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attributes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Attributes")
         }
 
-        prop! {
-            /// `Next`.
-            props, "Next", next, set_next, get_next, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Next`.
+        pub fn next(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Next", value.into());
+            self
+        }
+
+        /// Sets `Next` in place: [`Self::next`] on a value held by `&mut`.
+        pub fn set_next(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Next", value.into());
+            self
+        }
+
+        /// `Next` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_next(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Next")
         }
     }
 
@@ -1808,19 +3256,46 @@ pub mod pipeline {
             SelectAttributes { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Attributes`.
-            props, "Attributes", _, set_attributes, get_attributes, Val<List<String>>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Next`.
-            props, "Next", next, set_next, get_next, Val<String>
+        /// Sets `Attributes`, which `new` took, in place.
+        pub fn set_attributes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Attributes", value.into());
+            self
+        }
+
+        /// `Attributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attributes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Attributes")
+        }
+
+        /// `Next`.
+        pub fn next(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Next", value.into());
+            self
+        }
+
+        /// Sets `Next` in place: [`Self::next`] on a value held by `&mut`.
+        pub fn set_next(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Next", value.into());
+            self
+        }
+
+        /// `Next` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_next(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Next")
         }
     }
 }

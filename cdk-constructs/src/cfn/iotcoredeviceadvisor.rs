@@ -44,14 +44,34 @@ impl SuiteDefinition {
         SuiteDefinition { core }
     }
 
-    prop! {
-        /// `SuiteDefinitionConfiguration`.
-        core.props, "SuiteDefinitionConfiguration", _, set_suite_definition_configuration, get_suite_definition_configuration, Val<suite_definition::SuiteDefinitionConfiguration>
+    /// Sets `SuiteDefinitionConfiguration`, which `new` took, in place.
+    pub fn set_suite_definition_configuration(&mut self, value: impl Into<Val<suite_definition::SuiteDefinitionConfiguration>>) -> &mut Self {
+        self.core.props.set("SuiteDefinitionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `SuiteDefinitionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_suite_definition_configuration(&self) -> ::std::option::Option<Val<suite_definition::SuiteDefinitionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "SuiteDefinitionConfiguration")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -107,29 +127,83 @@ pub mod suite_definition {
             SuiteDefinitionConfiguration { props }
         }
 
-        prop! {
-            /// `DevicePermissionRoleArn`: The device permission role arn of the test suite.
-            props, "DevicePermissionRoleArn", _, set_device_permission_role_arn, get_device_permission_role_arn, Val<String>
+        /// Sets `DevicePermissionRoleArn`, which `new` took, in place.
+        pub fn set_device_permission_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DevicePermissionRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `RootGroup`: The root group of the test suite.
-            props, "RootGroup", _, set_root_group, get_root_group, Val<String>
+        /// `DevicePermissionRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_permission_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DevicePermissionRoleArn")
         }
 
-        prop! {
-            /// `Devices`: The devices being tested in the test suite
-            props, "Devices", devices, set_devices, get_devices, Val<List<DeviceUnderTest>>
+        /// Sets `RootGroup`, which `new` took, in place.
+        pub fn set_root_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RootGroup", value.into());
+            self
         }
 
-        prop! {
-            /// `IntendedForQualification`: Whether the tests are intended for qualification in a suite.
-            props, "IntendedForQualification", intended_for_qualification, set_intended_for_qualification, get_intended_for_qualification, Val<bool>
+        /// `RootGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_root_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RootGroup")
         }
 
-        prop! {
-            /// `SuiteDefinitionName`: The Name of the suite definition.
-            props, "SuiteDefinitionName", suite_definition_name, set_suite_definition_name, get_suite_definition_name, Val<String>
+        /// `Devices`: The devices being tested in the test suite
+        pub fn devices(mut self, value: impl Into<Val<List<DeviceUnderTest>>>) -> Self {
+            self.props.set("Devices", value.into());
+            self
+        }
+
+        /// Sets `Devices` in place: [`Self::devices`] on a value held by `&mut`.
+        pub fn set_devices(&mut self, value: impl Into<Val<List<DeviceUnderTest>>>) -> &mut Self {
+            self.props.set("Devices", value.into());
+            self
+        }
+
+        /// `Devices` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_devices(&self) -> ::std::option::Option<Val<List<DeviceUnderTest>>> {
+            crate::cfn::get_prop(&self.props, "Devices")
+        }
+
+        /// `IntendedForQualification`: Whether the tests are intended for qualification in a suite.
+        pub fn intended_for_qualification(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IntendedForQualification", value.into());
+            self
+        }
+
+        /// Sets `IntendedForQualification` in place: [`Self::intended_for_qualification`] on a value
+        /// held by `&mut`.
+        pub fn set_intended_for_qualification(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IntendedForQualification", value.into());
+            self
+        }
+
+        /// `IntendedForQualification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_intended_for_qualification(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IntendedForQualification")
+        }
+
+        /// `SuiteDefinitionName`: The Name of the suite definition.
+        pub fn suite_definition_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SuiteDefinitionName", value.into());
+            self
+        }
+
+        /// Sets `SuiteDefinitionName` in place: [`Self::suite_definition_name`] on a value held by `&mut`.
+        pub fn set_suite_definition_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SuiteDefinitionName", value.into());
+            self
+        }
+
+        /// `SuiteDefinitionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_suite_definition_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SuiteDefinitionName")
         }
     }
 
@@ -148,14 +222,40 @@ pub mod suite_definition {
             DeviceUnderTest { props }
         }
 
-        prop! {
-            /// `CertificateArn`.
-            props, "CertificateArn", certificate_arn, set_certificate_arn, get_certificate_arn, Val<String>
+        /// `CertificateArn`.
+        pub fn certificate_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CertificateArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ThingArn`.
-            props, "ThingArn", thing_arn, set_thing_arn, get_thing_arn, Val<String>
+        /// Sets `CertificateArn` in place: [`Self::certificate_arn`] on a value held by `&mut`.
+        pub fn set_certificate_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CertificateArn", value.into());
+            self
+        }
+
+        /// `CertificateArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_certificate_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CertificateArn")
+        }
+
+        /// `ThingArn`.
+        pub fn thing_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ThingArn", value.into());
+            self
+        }
+
+        /// Sets `ThingArn` in place: [`Self::thing_arn`] on a value held by `&mut`.
+        pub fn set_thing_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ThingArn", value.into());
+            self
+        }
+
+        /// `ThingArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_thing_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ThingArn")
         }
     }
 }

@@ -52,99 +52,324 @@ impl Campaign {
         Campaign { core }
     }
 
-    prop! {
-        /// `Action`.
-        core.props, "Action", action, set_action, get_action, Val<campaign::UpdateCampaignAction>
+    /// `Action`.
+    pub fn action(mut self, value: impl Into<Val<campaign::UpdateCampaignAction>>) -> Self {
+        self.core.props.set("Action", value.into());
+        self
     }
 
-    prop! {
-        /// `CollectionScheme`.
-        core.props, "CollectionScheme", _, set_collection_scheme, get_collection_scheme, Val<campaign::CollectionScheme>
+    /// Sets `Action` in place: [`Self::action`] on a value held by `&mut`.
+    pub fn set_action(&mut self, value: impl Into<Val<campaign::UpdateCampaignAction>>) -> &mut Self {
+        self.core.props.set("Action", value.into());
+        self
     }
 
-    prop! {
-        /// `Compression`.
-        core.props, "Compression", compression, set_compression, get_compression, Val<campaign::Compression>
+    /// `Action` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action(&self) -> ::std::option::Option<Val<campaign::UpdateCampaignAction>> {
+        crate::cfn::get_prop(&self.core.props, "Action")
     }
 
-    prop! {
-        /// `DataDestinationConfigs`.
-        core.props, "DataDestinationConfigs", data_destination_configs, set_data_destination_configs, get_data_destination_configs, Val<List<campaign::DataDestinationConfig>>
+    /// Sets `CollectionScheme`, which `new` took, in place.
+    pub fn set_collection_scheme(&mut self, value: impl Into<Val<campaign::CollectionScheme>>) -> &mut Self {
+        self.core.props.set("CollectionScheme", value.into());
+        self
     }
 
-    prop! {
-        /// `DataExtraDimensions`.
-        core.props, "DataExtraDimensions", data_extra_dimensions, set_data_extra_dimensions, get_data_extra_dimensions, Val<List<String>>
+    /// `CollectionScheme` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_collection_scheme(&self) -> ::std::option::Option<Val<campaign::CollectionScheme>> {
+        crate::cfn::get_prop(&self.core.props, "CollectionScheme")
     }
 
-    prop! {
-        /// `DataPartitions`.
-        core.props, "DataPartitions", data_partitions, set_data_partitions, get_data_partitions, Val<List<campaign::DataPartition>>
+    /// `Compression`.
+    pub fn compression(mut self, value: impl Into<Val<campaign::Compression>>) -> Self {
+        self.core.props.set("Compression", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `Compression` in place: [`Self::compression`] on a value held by `&mut`.
+    pub fn set_compression(&mut self, value: impl Into<Val<campaign::Compression>>) -> &mut Self {
+        self.core.props.set("Compression", value.into());
+        self
     }
 
-    prop! {
-        /// `DiagnosticsMode`.
-        core.props, "DiagnosticsMode", diagnostics_mode, set_diagnostics_mode, get_diagnostics_mode, Val<campaign::DiagnosticsMode>
+    /// `Compression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compression(&self) -> ::std::option::Option<Val<campaign::Compression>> {
+        crate::cfn::get_prop(&self.core.props, "Compression")
     }
 
-    prop! {
-        /// `ExpiryTime`.
-        core.props, "ExpiryTime", expiry_time, set_expiry_time, get_expiry_time, Val<String>
+    /// `DataDestinationConfigs`.
+    pub fn data_destination_configs(mut self, value: impl Into<Val<List<campaign::DataDestinationConfig>>>) -> Self {
+        self.core.props.set("DataDestinationConfigs", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `DataDestinationConfigs` in place: [`Self::data_destination_configs`] on a value held
+    /// by `&mut`.
+    pub fn set_data_destination_configs(&mut self, value: impl Into<Val<List<campaign::DataDestinationConfig>>>) -> &mut Self {
+        self.core.props.set("DataDestinationConfigs", value.into());
+        self
     }
 
-    prop! {
-        /// `PostTriggerCollectionDuration`.
-        core.props, "PostTriggerCollectionDuration", post_trigger_collection_duration, set_post_trigger_collection_duration, get_post_trigger_collection_duration, Val<f64>
+    /// `DataDestinationConfigs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_destination_configs(&self) -> ::std::option::Option<Val<List<campaign::DataDestinationConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "DataDestinationConfigs")
     }
 
-    prop! {
-        /// `Priority`.
-        core.props, "Priority", priority, set_priority, get_priority, Val<i64>
+    /// `DataExtraDimensions`.
+    pub fn data_extra_dimensions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("DataExtraDimensions", value.into());
+        self
     }
 
-    prop! {
-        /// `SignalCatalogArn`.
-        core.props, "SignalCatalogArn", _, set_signal_catalog_arn, get_signal_catalog_arn, Val<String>
+    /// Sets `DataExtraDimensions` in place: [`Self::data_extra_dimensions`] on a value held by `&mut`.
+    pub fn set_data_extra_dimensions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("DataExtraDimensions", value.into());
+        self
     }
 
-    prop! {
-        /// `SignalsToCollect`.
-        core.props, "SignalsToCollect", signals_to_collect, set_signals_to_collect, get_signals_to_collect, Val<List<campaign::SignalInformation>>
+    /// `DataExtraDimensions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_extra_dimensions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "DataExtraDimensions")
     }
 
-    prop! {
-        /// `SignalsToFetch`.
-        core.props, "SignalsToFetch", signals_to_fetch, set_signals_to_fetch, get_signals_to_fetch, Val<List<campaign::SignalFetchInformation>>
+    /// `DataPartitions`.
+    pub fn data_partitions(mut self, value: impl Into<Val<List<campaign::DataPartition>>>) -> Self {
+        self.core.props.set("DataPartitions", value.into());
+        self
     }
 
-    prop! {
-        /// `SpoolingMode`.
-        core.props, "SpoolingMode", spooling_mode, set_spooling_mode, get_spooling_mode, Val<campaign::SpoolingMode>
+    /// Sets `DataPartitions` in place: [`Self::data_partitions`] on a value held by `&mut`.
+    pub fn set_data_partitions(&mut self, value: impl Into<Val<List<campaign::DataPartition>>>) -> &mut Self {
+        self.core.props.set("DataPartitions", value.into());
+        self
     }
 
-    prop! {
-        /// `StartTime`.
-        core.props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
+    /// `DataPartitions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_partitions(&self) -> ::std::option::Option<Val<List<campaign::DataPartition>>> {
+        crate::cfn::get_prop(&self.core.props, "DataPartitions")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetArn`.
-        core.props, "TargetArn", _, set_target_arn, get_target_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `DiagnosticsMode`.
+    pub fn diagnostics_mode(mut self, value: impl Into<Val<campaign::DiagnosticsMode>>) -> Self {
+        self.core.props.set("DiagnosticsMode", value.into());
+        self
+    }
+
+    /// Sets `DiagnosticsMode` in place: [`Self::diagnostics_mode`] on a value held by `&mut`.
+    pub fn set_diagnostics_mode(&mut self, value: impl Into<Val<campaign::DiagnosticsMode>>) -> &mut Self {
+        self.core.props.set("DiagnosticsMode", value.into());
+        self
+    }
+
+    /// `DiagnosticsMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_diagnostics_mode(&self) -> ::std::option::Option<Val<campaign::DiagnosticsMode>> {
+        crate::cfn::get_prop(&self.core.props, "DiagnosticsMode")
+    }
+
+    /// `ExpiryTime`.
+    pub fn expiry_time(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ExpiryTime", value.into());
+        self
+    }
+
+    /// Sets `ExpiryTime` in place: [`Self::expiry_time`] on a value held by `&mut`.
+    pub fn set_expiry_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ExpiryTime", value.into());
+        self
+    }
+
+    /// `ExpiryTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_expiry_time(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ExpiryTime")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PostTriggerCollectionDuration`.
+    pub fn post_trigger_collection_duration(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("PostTriggerCollectionDuration", value.into());
+        self
+    }
+
+    /// Sets `PostTriggerCollectionDuration` in place: [`Self::post_trigger_collection_duration`] on
+    /// a value held by `&mut`.
+    pub fn set_post_trigger_collection_duration(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("PostTriggerCollectionDuration", value.into());
+        self
+    }
+
+    /// `PostTriggerCollectionDuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_post_trigger_collection_duration(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "PostTriggerCollectionDuration")
+    }
+
+    /// `Priority`.
+    pub fn priority(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// Sets `Priority` in place: [`Self::priority`] on a value held by `&mut`.
+    pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Priority", value.into());
+        self
+    }
+
+    /// `Priority` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Priority")
+    }
+
+    /// Sets `SignalCatalogArn`, which `new` took, in place.
+    pub fn set_signal_catalog_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SignalCatalogArn", value.into());
+        self
+    }
+
+    /// `SignalCatalogArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_signal_catalog_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SignalCatalogArn")
+    }
+
+    /// `SignalsToCollect`.
+    pub fn signals_to_collect(mut self, value: impl Into<Val<List<campaign::SignalInformation>>>) -> Self {
+        self.core.props.set("SignalsToCollect", value.into());
+        self
+    }
+
+    /// Sets `SignalsToCollect` in place: [`Self::signals_to_collect`] on a value held by `&mut`.
+    pub fn set_signals_to_collect(&mut self, value: impl Into<Val<List<campaign::SignalInformation>>>) -> &mut Self {
+        self.core.props.set("SignalsToCollect", value.into());
+        self
+    }
+
+    /// `SignalsToCollect` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_signals_to_collect(&self) -> ::std::option::Option<Val<List<campaign::SignalInformation>>> {
+        crate::cfn::get_prop(&self.core.props, "SignalsToCollect")
+    }
+
+    /// `SignalsToFetch`.
+    pub fn signals_to_fetch(mut self, value: impl Into<Val<List<campaign::SignalFetchInformation>>>) -> Self {
+        self.core.props.set("SignalsToFetch", value.into());
+        self
+    }
+
+    /// Sets `SignalsToFetch` in place: [`Self::signals_to_fetch`] on a value held by `&mut`.
+    pub fn set_signals_to_fetch(&mut self, value: impl Into<Val<List<campaign::SignalFetchInformation>>>) -> &mut Self {
+        self.core.props.set("SignalsToFetch", value.into());
+        self
+    }
+
+    /// `SignalsToFetch` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_signals_to_fetch(&self) -> ::std::option::Option<Val<List<campaign::SignalFetchInformation>>> {
+        crate::cfn::get_prop(&self.core.props, "SignalsToFetch")
+    }
+
+    /// `SpoolingMode`.
+    pub fn spooling_mode(mut self, value: impl Into<Val<campaign::SpoolingMode>>) -> Self {
+        self.core.props.set("SpoolingMode", value.into());
+        self
+    }
+
+    /// Sets `SpoolingMode` in place: [`Self::spooling_mode`] on a value held by `&mut`.
+    pub fn set_spooling_mode(&mut self, value: impl Into<Val<campaign::SpoolingMode>>) -> &mut Self {
+        self.core.props.set("SpoolingMode", value.into());
+        self
+    }
+
+    /// `SpoolingMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_spooling_mode(&self) -> ::std::option::Option<Val<campaign::SpoolingMode>> {
+        crate::cfn::get_prop(&self.core.props, "SpoolingMode")
+    }
+
+    /// `StartTime`.
+    pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StartTime", value.into());
+        self
+    }
+
+    /// Sets `StartTime` in place: [`Self::start_time`] on a value held by `&mut`.
+    pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StartTime", value.into());
+        self
+    }
+
+    /// `StartTime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StartTime")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TargetArn`, which `new` took, in place.
+    pub fn set_target_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetArn", value.into());
+        self
+    }
+
+    /// `TargetArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -219,14 +444,42 @@ pub mod campaign {
             CollectionScheme { props }
         }
 
-        prop! {
-            /// `TimeBasedCollectionScheme`.
-            props, "TimeBasedCollectionScheme", time_based_collection_scheme, set_time_based_collection_scheme, get_time_based_collection_scheme, Val<TimeBasedCollectionScheme>
+        /// `TimeBasedCollectionScheme`.
+        pub fn time_based_collection_scheme(mut self, value: impl Into<Val<TimeBasedCollectionScheme>>) -> Self {
+            self.props.set("TimeBasedCollectionScheme", value.into());
+            self
         }
 
-        prop! {
-            /// `ConditionBasedCollectionScheme`.
-            props, "ConditionBasedCollectionScheme", condition_based_collection_scheme, set_condition_based_collection_scheme, get_condition_based_collection_scheme, Val<ConditionBasedCollectionScheme>
+        /// Sets `TimeBasedCollectionScheme` in place: [`Self::time_based_collection_scheme`] on a value
+        /// held by `&mut`.
+        pub fn set_time_based_collection_scheme(&mut self, value: impl Into<Val<TimeBasedCollectionScheme>>) -> &mut Self {
+            self.props.set("TimeBasedCollectionScheme", value.into());
+            self
+        }
+
+        /// `TimeBasedCollectionScheme` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_based_collection_scheme(&self) -> ::std::option::Option<Val<TimeBasedCollectionScheme>> {
+            crate::cfn::get_prop(&self.props, "TimeBasedCollectionScheme")
+        }
+
+        /// `ConditionBasedCollectionScheme`.
+        pub fn condition_based_collection_scheme(mut self, value: impl Into<Val<ConditionBasedCollectionScheme>>) -> Self {
+            self.props.set("ConditionBasedCollectionScheme", value.into());
+            self
+        }
+
+        /// Sets `ConditionBasedCollectionScheme` in place: [`Self::condition_based_collection_scheme`]
+        /// on a value held by `&mut`.
+        pub fn set_condition_based_collection_scheme(&mut self, value: impl Into<Val<ConditionBasedCollectionScheme>>) -> &mut Self {
+            self.props.set("ConditionBasedCollectionScheme", value.into());
+            self
+        }
+
+        /// `ConditionBasedCollectionScheme` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition_based_collection_scheme(&self) -> ::std::option::Option<Val<ConditionBasedCollectionScheme>> {
+            crate::cfn::get_prop(&self.props, "ConditionBasedCollectionScheme")
         }
     }
 
@@ -247,9 +500,16 @@ pub mod campaign {
             TimeBasedCollectionScheme { props }
         }
 
-        prop! {
-            /// `PeriodMs`.
-            props, "PeriodMs", _, set_period_ms, get_period_ms, Val<f64>
+        /// Sets `PeriodMs`, which `new` took, in place.
+        pub fn set_period_ms(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("PeriodMs", value.into());
+            self
+        }
+
+        /// `PeriodMs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_period_ms(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "PeriodMs")
         }
     }
 
@@ -270,24 +530,72 @@ pub mod campaign {
             ConditionBasedCollectionScheme { props }
         }
 
-        prop! {
-            /// `Expression`.
-            props, "Expression", _, set_expression, get_expression, Val<String>
+        /// Sets `Expression`, which `new` took, in place.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `ConditionLanguageVersion`.
-            props, "ConditionLanguageVersion", condition_language_version, set_condition_language_version, get_condition_language_version, Val<i64>
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
         }
 
-        prop! {
-            /// `MinimumTriggerIntervalMs`.
-            props, "MinimumTriggerIntervalMs", minimum_trigger_interval_ms, set_minimum_trigger_interval_ms, get_minimum_trigger_interval_ms, Val<f64>
+        /// `ConditionLanguageVersion`.
+        pub fn condition_language_version(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ConditionLanguageVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `TriggerMode`.
-            props, "TriggerMode", trigger_mode, set_trigger_mode, get_trigger_mode, Val<TriggerMode>
+        /// Sets `ConditionLanguageVersion` in place: [`Self::condition_language_version`] on a value
+        /// held by `&mut`.
+        pub fn set_condition_language_version(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ConditionLanguageVersion", value.into());
+            self
+        }
+
+        /// `ConditionLanguageVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition_language_version(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ConditionLanguageVersion")
+        }
+
+        /// `MinimumTriggerIntervalMs`.
+        pub fn minimum_trigger_interval_ms(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MinimumTriggerIntervalMs", value.into());
+            self
+        }
+
+        /// Sets `MinimumTriggerIntervalMs` in place: [`Self::minimum_trigger_interval_ms`] on a value
+        /// held by `&mut`.
+        pub fn set_minimum_trigger_interval_ms(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinimumTriggerIntervalMs", value.into());
+            self
+        }
+
+        /// `MinimumTriggerIntervalMs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_trigger_interval_ms(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinimumTriggerIntervalMs")
+        }
+
+        /// `TriggerMode`.
+        pub fn trigger_mode(mut self, value: impl Into<Val<TriggerMode>>) -> Self {
+            self.props.set("TriggerMode", value.into());
+            self
+        }
+
+        /// Sets `TriggerMode` in place: [`Self::trigger_mode`] on a value held by `&mut`.
+        pub fn set_trigger_mode(&mut self, value: impl Into<Val<TriggerMode>>) -> &mut Self {
+            self.props.set("TriggerMode", value.into());
+            self
+        }
+
+        /// `TriggerMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trigger_mode(&self) -> ::std::option::Option<Val<TriggerMode>> {
+            crate::cfn::get_prop(&self.props, "TriggerMode")
         }
     }
 
@@ -334,19 +642,58 @@ pub mod campaign {
             DataDestinationConfig { props }
         }
 
-        prop! {
-            /// `S3Config`.
-            props, "S3Config", s3_config, set_s3_config, get_s3_config, Val<S3Config>
+        /// `S3Config`.
+        pub fn s3_config(mut self, value: impl Into<Val<S3Config>>) -> Self {
+            self.props.set("S3Config", value.into());
+            self
         }
 
-        prop! {
-            /// `TimestreamConfig`.
-            props, "TimestreamConfig", timestream_config, set_timestream_config, get_timestream_config, Val<TimestreamConfig>
+        /// Sets `S3Config` in place: [`Self::s3_config`] on a value held by `&mut`.
+        pub fn set_s3_config(&mut self, value: impl Into<Val<S3Config>>) -> &mut Self {
+            self.props.set("S3Config", value.into());
+            self
         }
 
-        prop! {
-            /// `MqttTopicConfig`.
-            props, "MqttTopicConfig", mqtt_topic_config, set_mqtt_topic_config, get_mqtt_topic_config, Val<MqttTopicConfig>
+        /// `S3Config` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_config(&self) -> ::std::option::Option<Val<S3Config>> {
+            crate::cfn::get_prop(&self.props, "S3Config")
+        }
+
+        /// `TimestreamConfig`.
+        pub fn timestream_config(mut self, value: impl Into<Val<TimestreamConfig>>) -> Self {
+            self.props.set("TimestreamConfig", value.into());
+            self
+        }
+
+        /// Sets `TimestreamConfig` in place: [`Self::timestream_config`] on a value held by `&mut`.
+        pub fn set_timestream_config(&mut self, value: impl Into<Val<TimestreamConfig>>) -> &mut Self {
+            self.props.set("TimestreamConfig", value.into());
+            self
+        }
+
+        /// `TimestreamConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timestream_config(&self) -> ::std::option::Option<Val<TimestreamConfig>> {
+            crate::cfn::get_prop(&self.props, "TimestreamConfig")
+        }
+
+        /// `MqttTopicConfig`.
+        pub fn mqtt_topic_config(mut self, value: impl Into<Val<MqttTopicConfig>>) -> Self {
+            self.props.set("MqttTopicConfig", value.into());
+            self
+        }
+
+        /// Sets `MqttTopicConfig` in place: [`Self::mqtt_topic_config`] on a value held by `&mut`.
+        pub fn set_mqtt_topic_config(&mut self, value: impl Into<Val<MqttTopicConfig>>) -> &mut Self {
+            self.props.set("MqttTopicConfig", value.into());
+            self
+        }
+
+        /// `MqttTopicConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mqtt_topic_config(&self) -> ::std::option::Option<Val<MqttTopicConfig>> {
+            crate::cfn::get_prop(&self.props, "MqttTopicConfig")
         }
     }
 
@@ -367,24 +714,71 @@ pub mod campaign {
             S3Config { props }
         }
 
-        prop! {
-            /// `BucketArn`.
-            props, "BucketArn", _, set_bucket_arn, get_bucket_arn, Val<String>
+        /// Sets `BucketArn`, which `new` took, in place.
+        pub fn set_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketArn", value.into());
+            self
         }
 
-        prop! {
-            /// `DataFormat`.
-            props, "DataFormat", data_format, set_data_format, get_data_format, Val<DataFormat>
+        /// `BucketArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketArn")
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `DataFormat`.
+        pub fn data_format(mut self, value: impl Into<Val<DataFormat>>) -> Self {
+            self.props.set("DataFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `StorageCompressionFormat`.
-            props, "StorageCompressionFormat", storage_compression_format, set_storage_compression_format, get_storage_compression_format, Val<StorageCompressionFormat>
+        /// Sets `DataFormat` in place: [`Self::data_format`] on a value held by `&mut`.
+        pub fn set_data_format(&mut self, value: impl Into<Val<DataFormat>>) -> &mut Self {
+            self.props.set("DataFormat", value.into());
+            self
+        }
+
+        /// `DataFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_format(&self) -> ::std::option::Option<Val<DataFormat>> {
+            crate::cfn::get_prop(&self.props, "DataFormat")
+        }
+
+        /// `Prefix`.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
+        }
+
+        /// `StorageCompressionFormat`.
+        pub fn storage_compression_format(mut self, value: impl Into<Val<StorageCompressionFormat>>) -> Self {
+            self.props.set("StorageCompressionFormat", value.into());
+            self
+        }
+
+        /// Sets `StorageCompressionFormat` in place: [`Self::storage_compression_format`] on a value
+        /// held by `&mut`.
+        pub fn set_storage_compression_format(&mut self, value: impl Into<Val<StorageCompressionFormat>>) -> &mut Self {
+            self.props.set("StorageCompressionFormat", value.into());
+            self
+        }
+
+        /// `StorageCompressionFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_compression_format(&self) -> ::std::option::Option<Val<StorageCompressionFormat>> {
+            crate::cfn::get_prop(&self.props, "StorageCompressionFormat")
         }
     }
 
@@ -436,14 +830,28 @@ pub mod campaign {
             TimestreamConfig { props }
         }
 
-        prop! {
-            /// `TimestreamTableArn`.
-            props, "TimestreamTableArn", _, set_timestream_table_arn, get_timestream_table_arn, Val<String>
+        /// Sets `TimestreamTableArn`, which `new` took, in place.
+        pub fn set_timestream_table_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TimestreamTableArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ExecutionRoleArn`.
-            props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
+        /// `TimestreamTableArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timestream_table_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TimestreamTableArn")
+        }
+
+        /// Sets `ExecutionRoleArn`, which `new` took, in place.
+        pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExecutionRoleArn", value.into());
+            self
+        }
+
+        /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExecutionRoleArn")
         }
     }
 
@@ -469,14 +877,28 @@ pub mod campaign {
             MqttTopicConfig { props }
         }
 
-        prop! {
-            /// `ExecutionRoleArn`.
-            props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
+        /// Sets `ExecutionRoleArn`, which `new` took, in place.
+        pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExecutionRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `MqttTopicArn`.
-            props, "MqttTopicArn", _, set_mqtt_topic_arn, get_mqtt_topic_arn, Val<String>
+        /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExecutionRoleArn")
+        }
+
+        /// Sets `MqttTopicArn`, which `new` took, in place.
+        pub fn set_mqtt_topic_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MqttTopicArn", value.into());
+            self
+        }
+
+        /// `MqttTopicArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mqtt_topic_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MqttTopicArn")
         }
     }
 
@@ -502,19 +924,46 @@ pub mod campaign {
             DataPartition { props }
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
         }
 
-        prop! {
-            /// `StorageOptions`.
-            props, "StorageOptions", _, set_storage_options, get_storage_options, Val<DataPartitionStorageOptions>
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
 
-        prop! {
-            /// `UploadOptions`.
-            props, "UploadOptions", upload_options, set_upload_options, get_upload_options, Val<DataPartitionUploadOptions>
+        /// Sets `StorageOptions`, which `new` took, in place.
+        pub fn set_storage_options(&mut self, value: impl Into<Val<DataPartitionStorageOptions>>) -> &mut Self {
+            self.props.set("StorageOptions", value.into());
+            self
+        }
+
+        /// `StorageOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_options(&self) -> ::std::option::Option<Val<DataPartitionStorageOptions>> {
+            crate::cfn::get_prop(&self.props, "StorageOptions")
+        }
+
+        /// `UploadOptions`.
+        pub fn upload_options(mut self, value: impl Into<Val<DataPartitionUploadOptions>>) -> Self {
+            self.props.set("UploadOptions", value.into());
+            self
+        }
+
+        /// Sets `UploadOptions` in place: [`Self::upload_options`] on a value held by `&mut`.
+        pub fn set_upload_options(&mut self, value: impl Into<Val<DataPartitionUploadOptions>>) -> &mut Self {
+            self.props.set("UploadOptions", value.into());
+            self
+        }
+
+        /// `UploadOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_upload_options(&self) -> ::std::option::Option<Val<DataPartitionUploadOptions>> {
+            crate::cfn::get_prop(&self.props, "UploadOptions")
         }
     }
 
@@ -543,19 +992,40 @@ pub mod campaign {
             DataPartitionStorageOptions { props }
         }
 
-        prop! {
-            /// `MaximumSize`.
-            props, "MaximumSize", _, set_maximum_size, get_maximum_size, Val<StorageMaximumSize>
+        /// Sets `MaximumSize`, which `new` took, in place.
+        pub fn set_maximum_size(&mut self, value: impl Into<Val<StorageMaximumSize>>) -> &mut Self {
+            self.props.set("MaximumSize", value.into());
+            self
         }
 
-        prop! {
-            /// `MinimumTimeToLive`.
-            props, "MinimumTimeToLive", _, set_minimum_time_to_live, get_minimum_time_to_live, Val<StorageMinimumTimeToLive>
+        /// `MaximumSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_size(&self) -> ::std::option::Option<Val<StorageMaximumSize>> {
+            crate::cfn::get_prop(&self.props, "MaximumSize")
         }
 
-        prop! {
-            /// `StorageLocation`.
-            props, "StorageLocation", _, set_storage_location, get_storage_location, Val<String>
+        /// Sets `MinimumTimeToLive`, which `new` took, in place.
+        pub fn set_minimum_time_to_live(&mut self, value: impl Into<Val<StorageMinimumTimeToLive>>) -> &mut Self {
+            self.props.set("MinimumTimeToLive", value.into());
+            self
+        }
+
+        /// `MinimumTimeToLive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_time_to_live(&self) -> ::std::option::Option<Val<StorageMinimumTimeToLive>> {
+            crate::cfn::get_prop(&self.props, "MinimumTimeToLive")
+        }
+
+        /// Sets `StorageLocation`, which `new` took, in place.
+        pub fn set_storage_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StorageLocation", value.into());
+            self
+        }
+
+        /// `StorageLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StorageLocation")
         }
     }
 
@@ -578,14 +1048,28 @@ pub mod campaign {
             StorageMaximumSize { props }
         }
 
-        prop! {
-            /// `Unit`.
-            props, "Unit", _, set_unit, get_unit, Val<StorageMaximumSizeUnit>
+        /// Sets `Unit`, which `new` took, in place.
+        pub fn set_unit(&mut self, value: impl Into<Val<StorageMaximumSizeUnit>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<i64>
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<StorageMaximumSizeUnit>> {
+            crate::cfn::get_prop(&self.props, "Unit")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -627,14 +1111,28 @@ pub mod campaign {
             StorageMinimumTimeToLive { props }
         }
 
-        prop! {
-            /// `Unit`.
-            props, "Unit", _, set_unit, get_unit, Val<StorageMinimumTimeToLiveUnit>
+        /// Sets `Unit`, which `new` took, in place.
+        pub fn set_unit(&mut self, value: impl Into<Val<StorageMinimumTimeToLiveUnit>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<i64>
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<StorageMinimumTimeToLiveUnit>> {
+            crate::cfn::get_prop(&self.props, "Unit")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -671,14 +1169,35 @@ pub mod campaign {
             DataPartitionUploadOptions { props }
         }
 
-        prop! {
-            /// `Expression`.
-            props, "Expression", _, set_expression, get_expression, Val<String>
+        /// Sets `Expression`, which `new` took, in place.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `ConditionLanguageVersion`.
-            props, "ConditionLanguageVersion", condition_language_version, set_condition_language_version, get_condition_language_version, Val<i64>
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
+        }
+
+        /// `ConditionLanguageVersion`.
+        pub fn condition_language_version(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ConditionLanguageVersion", value.into());
+            self
+        }
+
+        /// Sets `ConditionLanguageVersion` in place: [`Self::condition_language_version`] on a value
+        /// held by `&mut`.
+        pub fn set_condition_language_version(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ConditionLanguageVersion", value.into());
+            self
+        }
+
+        /// `ConditionLanguageVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition_language_version(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ConditionLanguageVersion")
         }
     }
 
@@ -712,24 +1231,71 @@ pub mod campaign {
             SignalInformation { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `DataPartitionId`.
-            props, "DataPartitionId", data_partition_id, set_data_partition_id, get_data_partition_id, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `MaxSampleCount`.
-            props, "MaxSampleCount", max_sample_count, set_max_sample_count, get_max_sample_count, Val<f64>
+        /// `DataPartitionId`.
+        pub fn data_partition_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataPartitionId", value.into());
+            self
         }
 
-        prop! {
-            /// `MinimumSamplingIntervalMs`.
-            props, "MinimumSamplingIntervalMs", minimum_sampling_interval_ms, set_minimum_sampling_interval_ms, get_minimum_sampling_interval_ms, Val<f64>
+        /// Sets `DataPartitionId` in place: [`Self::data_partition_id`] on a value held by `&mut`.
+        pub fn set_data_partition_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataPartitionId", value.into());
+            self
+        }
+
+        /// `DataPartitionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_partition_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataPartitionId")
+        }
+
+        /// `MaxSampleCount`.
+        pub fn max_sample_count(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxSampleCount", value.into());
+            self
+        }
+
+        /// Sets `MaxSampleCount` in place: [`Self::max_sample_count`] on a value held by `&mut`.
+        pub fn set_max_sample_count(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxSampleCount", value.into());
+            self
+        }
+
+        /// `MaxSampleCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_sample_count(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxSampleCount")
+        }
+
+        /// `MinimumSamplingIntervalMs`.
+        pub fn minimum_sampling_interval_ms(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MinimumSamplingIntervalMs", value.into());
+            self
+        }
+
+        /// Sets `MinimumSamplingIntervalMs` in place: [`Self::minimum_sampling_interval_ms`] on a value
+        /// held by `&mut`.
+        pub fn set_minimum_sampling_interval_ms(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MinimumSamplingIntervalMs", value.into());
+            self
+        }
+
+        /// `MinimumSamplingIntervalMs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_sampling_interval_ms(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MinimumSamplingIntervalMs")
         }
     }
 
@@ -758,24 +1324,59 @@ pub mod campaign {
             SignalFetchInformation { props }
         }
 
-        prop! {
-            /// `Actions`.
-            props, "Actions", _, set_actions, get_actions, Val<List<String>>
+        /// Sets `Actions`, which `new` took, in place.
+        pub fn set_actions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Actions", value.into());
+            self
         }
 
-        prop! {
-            /// `FullyQualifiedName`.
-            props, "FullyQualifiedName", _, set_fully_qualified_name, get_fully_qualified_name, Val<String>
+        /// `Actions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_actions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Actions")
         }
 
-        prop! {
-            /// `SignalFetchConfig`.
-            props, "SignalFetchConfig", _, set_signal_fetch_config, get_signal_fetch_config, Val<SignalFetchConfig>
+        /// Sets `FullyQualifiedName`, which `new` took, in place.
+        pub fn set_fully_qualified_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FullyQualifiedName", value.into());
+            self
         }
 
-        prop! {
-            /// `ConditionLanguageVersion`.
-            props, "ConditionLanguageVersion", condition_language_version, set_condition_language_version, get_condition_language_version, Val<f64>
+        /// `FullyQualifiedName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fully_qualified_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FullyQualifiedName")
+        }
+
+        /// Sets `SignalFetchConfig`, which `new` took, in place.
+        pub fn set_signal_fetch_config(&mut self, value: impl Into<Val<SignalFetchConfig>>) -> &mut Self {
+            self.props.set("SignalFetchConfig", value.into());
+            self
+        }
+
+        /// `SignalFetchConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_signal_fetch_config(&self) -> ::std::option::Option<Val<SignalFetchConfig>> {
+            crate::cfn::get_prop(&self.props, "SignalFetchConfig")
+        }
+
+        /// `ConditionLanguageVersion`.
+        pub fn condition_language_version(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ConditionLanguageVersion", value.into());
+            self
+        }
+
+        /// Sets `ConditionLanguageVersion` in place: [`Self::condition_language_version`] on a value
+        /// held by `&mut`.
+        pub fn set_condition_language_version(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ConditionLanguageVersion", value.into());
+            self
+        }
+
+        /// `ConditionLanguageVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition_language_version(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ConditionLanguageVersion")
         }
     }
 
@@ -796,14 +1397,40 @@ pub mod campaign {
             SignalFetchConfig { props }
         }
 
-        prop! {
-            /// `TimeBased`.
-            props, "TimeBased", time_based, set_time_based, get_time_based, Val<TimeBasedSignalFetchConfig>
+        /// `TimeBased`.
+        pub fn time_based(mut self, value: impl Into<Val<TimeBasedSignalFetchConfig>>) -> Self {
+            self.props.set("TimeBased", value.into());
+            self
         }
 
-        prop! {
-            /// `ConditionBased`.
-            props, "ConditionBased", condition_based, set_condition_based, get_condition_based, Val<ConditionBasedSignalFetchConfig>
+        /// Sets `TimeBased` in place: [`Self::time_based`] on a value held by `&mut`.
+        pub fn set_time_based(&mut self, value: impl Into<Val<TimeBasedSignalFetchConfig>>) -> &mut Self {
+            self.props.set("TimeBased", value.into());
+            self
+        }
+
+        /// `TimeBased` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_based(&self) -> ::std::option::Option<Val<TimeBasedSignalFetchConfig>> {
+            crate::cfn::get_prop(&self.props, "TimeBased")
+        }
+
+        /// `ConditionBased`.
+        pub fn condition_based(mut self, value: impl Into<Val<ConditionBasedSignalFetchConfig>>) -> Self {
+            self.props.set("ConditionBased", value.into());
+            self
+        }
+
+        /// Sets `ConditionBased` in place: [`Self::condition_based`] on a value held by `&mut`.
+        pub fn set_condition_based(&mut self, value: impl Into<Val<ConditionBasedSignalFetchConfig>>) -> &mut Self {
+            self.props.set("ConditionBased", value.into());
+            self
+        }
+
+        /// `ConditionBased` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition_based(&self) -> ::std::option::Option<Val<ConditionBasedSignalFetchConfig>> {
+            crate::cfn::get_prop(&self.props, "ConditionBased")
         }
     }
 
@@ -824,9 +1451,16 @@ pub mod campaign {
             TimeBasedSignalFetchConfig { props }
         }
 
-        prop! {
-            /// `ExecutionFrequencyMs`.
-            props, "ExecutionFrequencyMs", _, set_execution_frequency_ms, get_execution_frequency_ms, Val<f64>
+        /// Sets `ExecutionFrequencyMs`, which `new` took, in place.
+        pub fn set_execution_frequency_ms(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ExecutionFrequencyMs", value.into());
+            self
+        }
+
+        /// `ExecutionFrequencyMs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_frequency_ms(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ExecutionFrequencyMs")
         }
     }
 
@@ -852,14 +1486,28 @@ pub mod campaign {
             ConditionBasedSignalFetchConfig { props }
         }
 
-        prop! {
-            /// `ConditionExpression`.
-            props, "ConditionExpression", _, set_condition_expression, get_condition_expression, Val<String>
+        /// Sets `ConditionExpression`, which `new` took, in place.
+        pub fn set_condition_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConditionExpression", value.into());
+            self
         }
 
-        prop! {
-            /// `TriggerMode`.
-            props, "TriggerMode", _, set_trigger_mode, get_trigger_mode, Val<TriggerMode>
+        /// `ConditionExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConditionExpression")
+        }
+
+        /// Sets `TriggerMode`, which `new` took, in place.
+        pub fn set_trigger_mode(&mut self, value: impl Into<Val<TriggerMode>>) -> &mut Self {
+            self.props.set("TriggerMode", value.into());
+            self
+        }
+
+        /// `TriggerMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_trigger_mode(&self) -> ::std::option::Option<Val<TriggerMode>> {
+            crate::cfn::get_prop(&self.props, "TriggerMode")
         }
     }
 
@@ -900,44 +1548,137 @@ impl DecoderManifest {
         DecoderManifest { core }
     }
 
-    prop! {
-        /// `DefaultForUnmappedSignals`.
-        core.props, "DefaultForUnmappedSignals", default_for_unmapped_signals, set_default_for_unmapped_signals, get_default_for_unmapped_signals, Val<decoder_manifest::DefaultForUnmappedSignalsType>
+    /// `DefaultForUnmappedSignals`.
+    pub fn default_for_unmapped_signals(mut self, value: impl Into<Val<decoder_manifest::DefaultForUnmappedSignalsType>>) -> Self {
+        self.core.props.set("DefaultForUnmappedSignals", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `DefaultForUnmappedSignals` in place: [`Self::default_for_unmapped_signals`] on a value
+    /// held by `&mut`.
+    pub fn set_default_for_unmapped_signals(&mut self, value: impl Into<Val<decoder_manifest::DefaultForUnmappedSignalsType>>) -> &mut Self {
+        self.core.props.set("DefaultForUnmappedSignals", value.into());
+        self
     }
 
-    prop! {
-        /// `ModelManifestArn`.
-        core.props, "ModelManifestArn", _, set_model_manifest_arn, get_model_manifest_arn, Val<String>
+    /// `DefaultForUnmappedSignals` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_default_for_unmapped_signals(&self) -> ::std::option::Option<Val<decoder_manifest::DefaultForUnmappedSignalsType>> {
+        crate::cfn::get_prop(&self.core.props, "DefaultForUnmappedSignals")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `NetworkInterfaces`.
-        core.props, "NetworkInterfaces", network_interfaces, set_network_interfaces, get_network_interfaces, Val<List<decoder_manifest::NetworkInterfaces>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SignalDecoders`.
-        core.props, "SignalDecoders", signal_decoders, set_signal_decoders, get_signal_decoders, Val<List<decoder_manifest::SignalDecoders>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Status`.
-        core.props, "Status", status, set_status, get_status, Val<decoder_manifest::ManifestStatus>
+    /// Sets `ModelManifestArn`, which `new` took, in place.
+    pub fn set_model_manifest_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ModelManifestArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ModelManifestArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_model_manifest_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ModelManifestArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NetworkInterfaces`.
+    pub fn network_interfaces(mut self, value: impl Into<Val<List<decoder_manifest::NetworkInterfaces>>>) -> Self {
+        self.core.props.set("NetworkInterfaces", value.into());
+        self
+    }
+
+    /// Sets `NetworkInterfaces` in place: [`Self::network_interfaces`] on a value held by `&mut`.
+    pub fn set_network_interfaces(&mut self, value: impl Into<Val<List<decoder_manifest::NetworkInterfaces>>>) -> &mut Self {
+        self.core.props.set("NetworkInterfaces", value.into());
+        self
+    }
+
+    /// `NetworkInterfaces` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_interfaces(&self) -> ::std::option::Option<Val<List<decoder_manifest::NetworkInterfaces>>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkInterfaces")
+    }
+
+    /// `SignalDecoders`.
+    pub fn signal_decoders(mut self, value: impl Into<Val<List<decoder_manifest::SignalDecoders>>>) -> Self {
+        self.core.props.set("SignalDecoders", value.into());
+        self
+    }
+
+    /// Sets `SignalDecoders` in place: [`Self::signal_decoders`] on a value held by `&mut`.
+    pub fn set_signal_decoders(&mut self, value: impl Into<Val<List<decoder_manifest::SignalDecoders>>>) -> &mut Self {
+        self.core.props.set("SignalDecoders", value.into());
+        self
+    }
+
+    /// `SignalDecoders` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_signal_decoders(&self) -> ::std::option::Option<Val<List<decoder_manifest::SignalDecoders>>> {
+        crate::cfn::get_prop(&self.core.props, "SignalDecoders")
+    }
+
+    /// `Status`.
+    pub fn status(mut self, value: impl Into<Val<decoder_manifest::ManifestStatus>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<decoder_manifest::ManifestStatus>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<decoder_manifest::ManifestStatus>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -997,29 +1738,95 @@ pub mod decoder_manifest {
             NetworkInterfaces { props }
         }
 
-        prop! {
-            /// `CanInterface`.
-            props, "CanInterface", can_interface, set_can_interface, get_can_interface, Val<CanInterface>
+        /// `CanInterface`.
+        pub fn can_interface(mut self, value: impl Into<Val<CanInterface>>) -> Self {
+            self.props.set("CanInterface", value.into());
+            self
         }
 
-        prop! {
-            /// `InterfaceId`.
-            props, "InterfaceId", interface_id, set_interface_id, get_interface_id, Val<String>
+        /// Sets `CanInterface` in place: [`Self::can_interface`] on a value held by `&mut`.
+        pub fn set_can_interface(&mut self, value: impl Into<Val<CanInterface>>) -> &mut Self {
+            self.props.set("CanInterface", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<NetworkInterfacesType>
+        /// `CanInterface` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_can_interface(&self) -> ::std::option::Option<Val<CanInterface>> {
+            crate::cfn::get_prop(&self.props, "CanInterface")
         }
 
-        prop! {
-            /// `ObdInterface`.
-            props, "ObdInterface", obd_interface, set_obd_interface, get_obd_interface, Val<ObdInterface>
+        /// `InterfaceId`.
+        pub fn interface_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InterfaceId", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomDecodingInterface`.
-            props, "CustomDecodingInterface", custom_decoding_interface, set_custom_decoding_interface, get_custom_decoding_interface, Val<CustomDecodingInterface>
+        /// Sets `InterfaceId` in place: [`Self::interface_id`] on a value held by `&mut`.
+        pub fn set_interface_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InterfaceId", value.into());
+            self
+        }
+
+        /// `InterfaceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interface_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InterfaceId")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<NetworkInterfacesType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<NetworkInterfacesType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<NetworkInterfacesType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `ObdInterface`.
+        pub fn obd_interface(mut self, value: impl Into<Val<ObdInterface>>) -> Self {
+            self.props.set("ObdInterface", value.into());
+            self
+        }
+
+        /// Sets `ObdInterface` in place: [`Self::obd_interface`] on a value held by `&mut`.
+        pub fn set_obd_interface(&mut self, value: impl Into<Val<ObdInterface>>) -> &mut Self {
+            self.props.set("ObdInterface", value.into());
+            self
+        }
+
+        /// `ObdInterface` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_obd_interface(&self) -> ::std::option::Option<Val<ObdInterface>> {
+            crate::cfn::get_prop(&self.props, "ObdInterface")
+        }
+
+        /// `CustomDecodingInterface`.
+        pub fn custom_decoding_interface(mut self, value: impl Into<Val<CustomDecodingInterface>>) -> Self {
+            self.props.set("CustomDecodingInterface", value.into());
+            self
+        }
+
+        /// Sets `CustomDecodingInterface` in place: [`Self::custom_decoding_interface`] on a value held
+        /// by `&mut`.
+        pub fn set_custom_decoding_interface(&mut self, value: impl Into<Val<CustomDecodingInterface>>) -> &mut Self {
+            self.props.set("CustomDecodingInterface", value.into());
+            self
+        }
+
+        /// `CustomDecodingInterface` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_decoding_interface(&self) -> ::std::option::Option<Val<CustomDecodingInterface>> {
+            crate::cfn::get_prop(&self.props, "CustomDecodingInterface")
         }
     }
 
@@ -1040,19 +1847,52 @@ pub mod decoder_manifest {
             CanInterface { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `ProtocolName`.
-            props, "ProtocolName", protocol_name, set_protocol_name, get_protocol_name, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `ProtocolVersion`.
-            props, "ProtocolVersion", protocol_version, set_protocol_version, get_protocol_version, Val<String>
+        /// `ProtocolName`.
+        pub fn protocol_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ProtocolName", value.into());
+            self
+        }
+
+        /// Sets `ProtocolName` in place: [`Self::protocol_name`] on a value held by `&mut`.
+        pub fn set_protocol_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProtocolName", value.into());
+            self
+        }
+
+        /// `ProtocolName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProtocolName")
+        }
+
+        /// `ProtocolVersion`.
+        pub fn protocol_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ProtocolVersion", value.into());
+            self
+        }
+
+        /// Sets `ProtocolVersion` in place: [`Self::protocol_version`] on a value held by `&mut`.
+        pub fn set_protocol_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProtocolVersion", value.into());
+            self
+        }
+
+        /// `ProtocolVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_protocol_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProtocolVersion")
         }
     }
 
@@ -1085,39 +1925,120 @@ pub mod decoder_manifest {
             ObdInterface { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `RequestMessageId`.
-            props, "RequestMessageId", _, set_request_message_id, get_request_message_id, Val<Json>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `DtcRequestIntervalSeconds`.
-            props, "DtcRequestIntervalSeconds", dtc_request_interval_seconds, set_dtc_request_interval_seconds, get_dtc_request_interval_seconds, Val<Json>
+        /// Sets `RequestMessageId`, which `new` took, in place.
+        pub fn set_request_message_id(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("RequestMessageId", value.into());
+            self
         }
 
-        prop! {
-            /// `HasTransmissionEcu`.
-            props, "HasTransmissionEcu", has_transmission_ecu, set_has_transmission_ecu, get_has_transmission_ecu, Val<Json>
+        /// `RequestMessageId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_request_message_id(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "RequestMessageId")
         }
 
-        prop! {
-            /// `ObdStandard`.
-            props, "ObdStandard", obd_standard, set_obd_standard, get_obd_standard, Val<String>
+        /// `DtcRequestIntervalSeconds`.
+        pub fn dtc_request_interval_seconds(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("DtcRequestIntervalSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `PidRequestIntervalSeconds`.
-            props, "PidRequestIntervalSeconds", pid_request_interval_seconds, set_pid_request_interval_seconds, get_pid_request_interval_seconds, Val<Json>
+        /// Sets `DtcRequestIntervalSeconds` in place: [`Self::dtc_request_interval_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_dtc_request_interval_seconds(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("DtcRequestIntervalSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `UseExtendedIds`.
-            props, "UseExtendedIds", use_extended_ids, set_use_extended_ids, get_use_extended_ids, Val<Json>
+        /// `DtcRequestIntervalSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dtc_request_interval_seconds(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "DtcRequestIntervalSeconds")
+        }
+
+        /// `HasTransmissionEcu`.
+        pub fn has_transmission_ecu(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("HasTransmissionEcu", value.into());
+            self
+        }
+
+        /// Sets `HasTransmissionEcu` in place: [`Self::has_transmission_ecu`] on a value held by `&mut`.
+        pub fn set_has_transmission_ecu(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("HasTransmissionEcu", value.into());
+            self
+        }
+
+        /// `HasTransmissionEcu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_has_transmission_ecu(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "HasTransmissionEcu")
+        }
+
+        /// `ObdStandard`.
+        pub fn obd_standard(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ObdStandard", value.into());
+            self
+        }
+
+        /// Sets `ObdStandard` in place: [`Self::obd_standard`] on a value held by `&mut`.
+        pub fn set_obd_standard(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObdStandard", value.into());
+            self
+        }
+
+        /// `ObdStandard` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_obd_standard(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObdStandard")
+        }
+
+        /// `PidRequestIntervalSeconds`.
+        pub fn pid_request_interval_seconds(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("PidRequestIntervalSeconds", value.into());
+            self
+        }
+
+        /// Sets `PidRequestIntervalSeconds` in place: [`Self::pid_request_interval_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_pid_request_interval_seconds(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("PidRequestIntervalSeconds", value.into());
+            self
+        }
+
+        /// `PidRequestIntervalSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pid_request_interval_seconds(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "PidRequestIntervalSeconds")
+        }
+
+        /// `UseExtendedIds`.
+        pub fn use_extended_ids(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("UseExtendedIds", value.into());
+            self
+        }
+
+        /// Sets `UseExtendedIds` in place: [`Self::use_extended_ids`] on a value held by `&mut`.
+        pub fn set_use_extended_ids(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("UseExtendedIds", value.into());
+            self
+        }
+
+        /// `UseExtendedIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_extended_ids(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "UseExtendedIds")
         }
     }
 
@@ -1138,9 +2059,16 @@ pub mod decoder_manifest {
             CustomDecodingInterface { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1161,34 +2089,112 @@ pub mod decoder_manifest {
             SignalDecoders { props }
         }
 
-        prop! {
-            /// `CanSignal`.
-            props, "CanSignal", can_signal, set_can_signal, get_can_signal, Val<CanSignal>
+        /// `CanSignal`.
+        pub fn can_signal(mut self, value: impl Into<Val<CanSignal>>) -> Self {
+            self.props.set("CanSignal", value.into());
+            self
         }
 
-        prop! {
-            /// `FullyQualifiedName`.
-            props, "FullyQualifiedName", fully_qualified_name, set_fully_qualified_name, get_fully_qualified_name, Val<String>
+        /// Sets `CanSignal` in place: [`Self::can_signal`] on a value held by `&mut`.
+        pub fn set_can_signal(&mut self, value: impl Into<Val<CanSignal>>) -> &mut Self {
+            self.props.set("CanSignal", value.into());
+            self
         }
 
-        prop! {
-            /// `InterfaceId`.
-            props, "InterfaceId", interface_id, set_interface_id, get_interface_id, Val<String>
+        /// `CanSignal` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_can_signal(&self) -> ::std::option::Option<Val<CanSignal>> {
+            crate::cfn::get_prop(&self.props, "CanSignal")
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", type_, set_type, get_type, Val<SignalDecodersType>
+        /// `FullyQualifiedName`.
+        pub fn fully_qualified_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FullyQualifiedName", value.into());
+            self
         }
 
-        prop! {
-            /// `ObdSignal`.
-            props, "ObdSignal", obd_signal, set_obd_signal, get_obd_signal, Val<ObdSignal>
+        /// Sets `FullyQualifiedName` in place: [`Self::fully_qualified_name`] on a value held by `&mut`.
+        pub fn set_fully_qualified_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FullyQualifiedName", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomDecodingSignal`.
-            props, "CustomDecodingSignal", custom_decoding_signal, set_custom_decoding_signal, get_custom_decoding_signal, Val<CustomDecodingSignal>
+        /// `FullyQualifiedName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fully_qualified_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FullyQualifiedName")
+        }
+
+        /// `InterfaceId`.
+        pub fn interface_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InterfaceId", value.into());
+            self
+        }
+
+        /// Sets `InterfaceId` in place: [`Self::interface_id`] on a value held by `&mut`.
+        pub fn set_interface_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InterfaceId", value.into());
+            self
+        }
+
+        /// `InterfaceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interface_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InterfaceId")
+        }
+
+        /// `Type`.
+        pub fn type_(mut self, value: impl Into<Val<SignalDecodersType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<SignalDecodersType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<SignalDecodersType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `ObdSignal`.
+        pub fn obd_signal(mut self, value: impl Into<Val<ObdSignal>>) -> Self {
+            self.props.set("ObdSignal", value.into());
+            self
+        }
+
+        /// Sets `ObdSignal` in place: [`Self::obd_signal`] on a value held by `&mut`.
+        pub fn set_obd_signal(&mut self, value: impl Into<Val<ObdSignal>>) -> &mut Self {
+            self.props.set("ObdSignal", value.into());
+            self
+        }
+
+        /// `ObdSignal` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_obd_signal(&self) -> ::std::option::Option<Val<ObdSignal>> {
+            crate::cfn::get_prop(&self.props, "ObdSignal")
+        }
+
+        /// `CustomDecodingSignal`.
+        pub fn custom_decoding_signal(mut self, value: impl Into<Val<CustomDecodingSignal>>) -> Self {
+            self.props.set("CustomDecodingSignal", value.into());
+            self
+        }
+
+        /// Sets `CustomDecodingSignal` in place: [`Self::custom_decoding_signal`] on a value held by `&mut`.
+        pub fn set_custom_decoding_signal(&mut self, value: impl Into<Val<CustomDecodingSignal>>) -> &mut Self {
+            self.props.set("CustomDecodingSignal", value.into());
+            self
+        }
+
+        /// `CustomDecodingSignal` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_decoding_signal(&self) -> ::std::option::Option<Val<CustomDecodingSignal>> {
+            crate::cfn::get_prop(&self.props, "CustomDecodingSignal")
         }
     }
 
@@ -1229,49 +2235,124 @@ pub mod decoder_manifest {
             CanSignal { props }
         }
 
-        prop! {
-            /// `Factor`.
-            props, "Factor", _, set_factor, get_factor, Val<Json>
+        /// Sets `Factor`, which `new` took, in place.
+        pub fn set_factor(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Factor", value.into());
+            self
         }
 
-        prop! {
-            /// `IsBigEndian`.
-            props, "IsBigEndian", _, set_is_big_endian, get_is_big_endian, Val<Json>
+        /// `Factor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_factor(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Factor")
         }
 
-        prop! {
-            /// `IsSigned`.
-            props, "IsSigned", _, set_is_signed, get_is_signed, Val<Json>
+        /// Sets `IsBigEndian`, which `new` took, in place.
+        pub fn set_is_big_endian(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("IsBigEndian", value.into());
+            self
         }
 
-        prop! {
-            /// `Length`.
-            props, "Length", _, set_length, get_length, Val<Json>
+        /// `IsBigEndian` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_big_endian(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "IsBigEndian")
         }
 
-        prop! {
-            /// `MessageId`.
-            props, "MessageId", _, set_message_id, get_message_id, Val<Json>
+        /// Sets `IsSigned`, which `new` took, in place.
+        pub fn set_is_signed(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("IsSigned", value.into());
+            self
         }
 
-        prop! {
-            /// `Offset`.
-            props, "Offset", _, set_offset, get_offset, Val<Json>
+        /// `IsSigned` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_signed(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "IsSigned")
         }
 
-        prop! {
-            /// `StartBit`.
-            props, "StartBit", _, set_start_bit, get_start_bit, Val<Json>
+        /// Sets `Length`, which `new` took, in place.
+        pub fn set_length(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Length", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Length` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_length(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Length")
         }
 
-        prop! {
-            /// `SignalValueType`.
-            props, "SignalValueType", signal_value_type, set_signal_value_type, get_signal_value_type, Val<SignalValueType>
+        /// Sets `MessageId`, which `new` took, in place.
+        pub fn set_message_id(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("MessageId", value.into());
+            self
+        }
+
+        /// `MessageId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_id(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "MessageId")
+        }
+
+        /// Sets `Offset`, which `new` took, in place.
+        pub fn set_offset(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Offset", value.into());
+            self
+        }
+
+        /// `Offset` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_offset(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Offset")
+        }
+
+        /// Sets `StartBit`, which `new` took, in place.
+        pub fn set_start_bit(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("StartBit", value.into());
+            self
+        }
+
+        /// `StartBit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_bit(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "StartBit")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `SignalValueType`.
+        pub fn signal_value_type(mut self, value: impl Into<Val<SignalValueType>>) -> Self {
+            self.props.set("SignalValueType", value.into());
+            self
+        }
+
+        /// Sets `SignalValueType` in place: [`Self::signal_value_type`] on a value held by `&mut`.
+        pub fn set_signal_value_type(&mut self, value: impl Into<Val<SignalValueType>>) -> &mut Self {
+            self.props.set("SignalValueType", value.into());
+            self
+        }
+
+        /// `SignalValueType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_signal_value_type(&self) -> ::std::option::Option<Val<SignalValueType>> {
+            crate::cfn::get_prop(&self.props, "SignalValueType")
         }
     }
 
@@ -1335,59 +2416,160 @@ pub mod decoder_manifest {
             ObdSignal { props }
         }
 
-        prop! {
-            /// `ByteLength`.
-            props, "ByteLength", _, set_byte_length, get_byte_length, Val<Json>
+        /// Sets `ByteLength`, which `new` took, in place.
+        pub fn set_byte_length(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("ByteLength", value.into());
+            self
         }
 
-        prop! {
-            /// `Offset`.
-            props, "Offset", _, set_offset, get_offset, Val<Json>
+        /// `ByteLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_byte_length(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "ByteLength")
         }
 
-        prop! {
-            /// `Pid`.
-            props, "Pid", _, set_pid, get_pid, Val<Json>
+        /// Sets `Offset`, which `new` took, in place.
+        pub fn set_offset(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Offset", value.into());
+            self
         }
 
-        prop! {
-            /// `PidResponseLength`.
-            props, "PidResponseLength", _, set_pid_response_length, get_pid_response_length, Val<Json>
+        /// `Offset` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_offset(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Offset")
         }
 
-        prop! {
-            /// `Scaling`.
-            props, "Scaling", _, set_scaling, get_scaling, Val<Json>
+        /// Sets `Pid`, which `new` took, in place.
+        pub fn set_pid(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Pid", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceMode`.
-            props, "ServiceMode", _, set_service_mode, get_service_mode, Val<Json>
+        /// `Pid` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pid(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Pid")
         }
 
-        prop! {
-            /// `StartByte`.
-            props, "StartByte", _, set_start_byte, get_start_byte, Val<Json>
+        /// Sets `PidResponseLength`, which `new` took, in place.
+        pub fn set_pid_response_length(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("PidResponseLength", value.into());
+            self
         }
 
-        prop! {
-            /// `BitMaskLength`.
-            props, "BitMaskLength", bit_mask_length, set_bit_mask_length, get_bit_mask_length, Val<Json>
+        /// `PidResponseLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pid_response_length(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "PidResponseLength")
         }
 
-        prop! {
-            /// `BitRightShift`.
-            props, "BitRightShift", bit_right_shift, set_bit_right_shift, get_bit_right_shift, Val<Json>
+        /// Sets `Scaling`, which `new` took, in place.
+        pub fn set_scaling(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Scaling", value.into());
+            self
         }
 
-        prop! {
-            /// `IsSigned`.
-            props, "IsSigned", is_signed, set_is_signed, get_is_signed, Val<Json>
+        /// `Scaling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scaling(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Scaling")
         }
 
-        prop! {
-            /// `SignalValueType`.
-            props, "SignalValueType", signal_value_type, set_signal_value_type, get_signal_value_type, Val<SignalValueType>
+        /// Sets `ServiceMode`, which `new` took, in place.
+        pub fn set_service_mode(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("ServiceMode", value.into());
+            self
+        }
+
+        /// `ServiceMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_mode(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "ServiceMode")
+        }
+
+        /// Sets `StartByte`, which `new` took, in place.
+        pub fn set_start_byte(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("StartByte", value.into());
+            self
+        }
+
+        /// `StartByte` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_byte(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "StartByte")
+        }
+
+        /// `BitMaskLength`.
+        pub fn bit_mask_length(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("BitMaskLength", value.into());
+            self
+        }
+
+        /// Sets `BitMaskLength` in place: [`Self::bit_mask_length`] on a value held by `&mut`.
+        pub fn set_bit_mask_length(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("BitMaskLength", value.into());
+            self
+        }
+
+        /// `BitMaskLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bit_mask_length(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "BitMaskLength")
+        }
+
+        /// `BitRightShift`.
+        pub fn bit_right_shift(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("BitRightShift", value.into());
+            self
+        }
+
+        /// Sets `BitRightShift` in place: [`Self::bit_right_shift`] on a value held by `&mut`.
+        pub fn set_bit_right_shift(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("BitRightShift", value.into());
+            self
+        }
+
+        /// `BitRightShift` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bit_right_shift(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "BitRightShift")
+        }
+
+        /// `IsSigned`.
+        pub fn is_signed(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("IsSigned", value.into());
+            self
+        }
+
+        /// Sets `IsSigned` in place: [`Self::is_signed`] on a value held by `&mut`.
+        pub fn set_is_signed(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("IsSigned", value.into());
+            self
+        }
+
+        /// `IsSigned` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_signed(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "IsSigned")
+        }
+
+        /// `SignalValueType`.
+        pub fn signal_value_type(mut self, value: impl Into<Val<SignalValueType>>) -> Self {
+            self.props.set("SignalValueType", value.into());
+            self
+        }
+
+        /// Sets `SignalValueType` in place: [`Self::signal_value_type`] on a value held by `&mut`.
+        pub fn set_signal_value_type(&mut self, value: impl Into<Val<SignalValueType>>) -> &mut Self {
+            self.props.set("SignalValueType", value.into());
+            self
+        }
+
+        /// `SignalValueType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_signal_value_type(&self) -> ::std::option::Option<Val<SignalValueType>> {
+            crate::cfn::get_prop(&self.props, "SignalValueType")
         }
     }
 
@@ -1408,9 +2590,16 @@ pub mod decoder_manifest {
             CustomDecodingSignal { props }
         }
 
-        prop! {
-            /// `Id`.
-            props, "Id", _, set_id, get_id, Val<String>
+        /// Sets `Id`, which `new` took, in place.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
     }
 
@@ -1450,24 +2639,64 @@ impl Fleet {
         Fleet { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Id`.
-        core.props, "Id", _, set_id, get_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SignalCatalogArn`.
-        core.props, "SignalCatalogArn", _, set_signal_catalog_arn, get_signal_catalog_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Id`, which `new` took, in place.
+    pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Id", value.into());
+        self
+    }
+
+    /// `Id` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Id")
+    }
+
+    /// Sets `SignalCatalogArn`, which `new` took, in place.
+    pub fn set_signal_catalog_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SignalCatalogArn", value.into());
+        self
+    }
+
+    /// `SignalCatalogArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_signal_catalog_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SignalCatalogArn")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1517,34 +2746,100 @@ impl ModelManifest {
         ModelManifest { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Nodes`.
-        core.props, "Nodes", nodes, set_nodes, get_nodes, Val<List<String>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `SignalCatalogArn`.
-        core.props, "SignalCatalogArn", _, set_signal_catalog_arn, get_signal_catalog_arn, Val<String>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`.
-        core.props, "Status", status, set_status, get_status, Val<model_manifest::ManifestStatus>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Nodes`.
+    pub fn nodes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Nodes", value.into());
+        self
+    }
+
+    /// Sets `Nodes` in place: [`Self::nodes`] on a value held by `&mut`.
+    pub fn set_nodes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Nodes", value.into());
+        self
+    }
+
+    /// `Nodes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_nodes(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Nodes")
+    }
+
+    /// Sets `SignalCatalogArn`, which `new` took, in place.
+    pub fn set_signal_catalog_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SignalCatalogArn", value.into());
+        self
+    }
+
+    /// `SignalCatalogArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_signal_catalog_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SignalCatalogArn")
+    }
+
+    /// `Status`.
+    pub fn status(mut self, value: impl Into<Val<model_manifest::ManifestStatus>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<model_manifest::ManifestStatus>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<model_manifest::ManifestStatus>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1607,29 +2902,94 @@ impl SignalCatalog {
         SignalCatalog { core }
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `NodeCounts`.
-        core.props, "NodeCounts", node_counts, set_node_counts, get_node_counts, Val<signal_catalog::NodeCounts>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Nodes`.
-        core.props, "Nodes", nodes, set_nodes, get_nodes, Val<List<signal_catalog::Node>>
+    /// `Name`.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `NodeCounts`.
+    pub fn node_counts(mut self, value: impl Into<Val<signal_catalog::NodeCounts>>) -> Self {
+        self.core.props.set("NodeCounts", value.into());
+        self
+    }
+
+    /// Sets `NodeCounts` in place: [`Self::node_counts`] on a value held by `&mut`.
+    pub fn set_node_counts(&mut self, value: impl Into<Val<signal_catalog::NodeCounts>>) -> &mut Self {
+        self.core.props.set("NodeCounts", value.into());
+        self
+    }
+
+    /// `NodeCounts` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_node_counts(&self) -> ::std::option::Option<Val<signal_catalog::NodeCounts>> {
+        crate::cfn::get_prop(&self.core.props, "NodeCounts")
+    }
+
+    /// `Nodes`.
+    pub fn nodes(mut self, value: impl Into<Val<List<signal_catalog::Node>>>) -> Self {
+        self.core.props.set("Nodes", value.into());
+        self
+    }
+
+    /// Sets `Nodes` in place: [`Self::nodes`] on a value held by `&mut`.
+    pub fn set_nodes(&mut self, value: impl Into<Val<List<signal_catalog::Node>>>) -> &mut Self {
+        self.core.props.set("Nodes", value.into());
+        self
+    }
+
+    /// `Nodes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_nodes(&self) -> ::std::option::Option<Val<List<signal_catalog::Node>>> {
+        crate::cfn::get_prop(&self.core.props, "Nodes")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1707,29 +3067,94 @@ pub mod signal_catalog {
             NodeCounts { props }
         }
 
-        prop! {
-            /// `TotalActuators`.
-            props, "TotalActuators", total_actuators, set_total_actuators, get_total_actuators, Val<f64>
+        /// `TotalActuators`.
+        pub fn total_actuators(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TotalActuators", value.into());
+            self
         }
 
-        prop! {
-            /// `TotalAttributes`.
-            props, "TotalAttributes", total_attributes, set_total_attributes, get_total_attributes, Val<f64>
+        /// Sets `TotalActuators` in place: [`Self::total_actuators`] on a value held by `&mut`.
+        pub fn set_total_actuators(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TotalActuators", value.into());
+            self
         }
 
-        prop! {
-            /// `TotalBranches`.
-            props, "TotalBranches", total_branches, set_total_branches, get_total_branches, Val<f64>
+        /// `TotalActuators` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_total_actuators(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TotalActuators")
         }
 
-        prop! {
-            /// `TotalNodes`.
-            props, "TotalNodes", total_nodes, set_total_nodes, get_total_nodes, Val<f64>
+        /// `TotalAttributes`.
+        pub fn total_attributes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TotalAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `TotalSensors`.
-            props, "TotalSensors", total_sensors, set_total_sensors, get_total_sensors, Val<f64>
+        /// Sets `TotalAttributes` in place: [`Self::total_attributes`] on a value held by `&mut`.
+        pub fn set_total_attributes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TotalAttributes", value.into());
+            self
+        }
+
+        /// `TotalAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_total_attributes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TotalAttributes")
+        }
+
+        /// `TotalBranches`.
+        pub fn total_branches(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TotalBranches", value.into());
+            self
+        }
+
+        /// Sets `TotalBranches` in place: [`Self::total_branches`] on a value held by `&mut`.
+        pub fn set_total_branches(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TotalBranches", value.into());
+            self
+        }
+
+        /// `TotalBranches` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_total_branches(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TotalBranches")
+        }
+
+        /// `TotalNodes`.
+        pub fn total_nodes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TotalNodes", value.into());
+            self
+        }
+
+        /// Sets `TotalNodes` in place: [`Self::total_nodes`] on a value held by `&mut`.
+        pub fn set_total_nodes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TotalNodes", value.into());
+            self
+        }
+
+        /// `TotalNodes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_total_nodes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TotalNodes")
+        }
+
+        /// `TotalSensors`.
+        pub fn total_sensors(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("TotalSensors", value.into());
+            self
+        }
+
+        /// Sets `TotalSensors` in place: [`Self::total_sensors`] on a value held by `&mut`.
+        pub fn set_total_sensors(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TotalSensors", value.into());
+            self
+        }
+
+        /// `TotalSensors` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_total_sensors(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TotalSensors")
         }
     }
 
@@ -1748,24 +3173,76 @@ pub mod signal_catalog {
             Node { props }
         }
 
-        prop! {
-            /// `Branch`.
-            props, "Branch", branch, set_branch, get_branch, Val<Branch>
+        /// `Branch`.
+        pub fn branch(mut self, value: impl Into<Val<Branch>>) -> Self {
+            self.props.set("Branch", value.into());
+            self
         }
 
-        prop! {
-            /// `Sensor`.
-            props, "Sensor", sensor, set_sensor, get_sensor, Val<Sensor>
+        /// Sets `Branch` in place: [`Self::branch`] on a value held by `&mut`.
+        pub fn set_branch(&mut self, value: impl Into<Val<Branch>>) -> &mut Self {
+            self.props.set("Branch", value.into());
+            self
         }
 
-        prop! {
-            /// `Actuator`.
-            props, "Actuator", actuator, set_actuator, get_actuator, Val<Actuator>
+        /// `Branch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_branch(&self) -> ::std::option::Option<Val<Branch>> {
+            crate::cfn::get_prop(&self.props, "Branch")
         }
 
-        prop! {
-            /// `Attribute`.
-            props, "Attribute", attribute, set_attribute, get_attribute, Val<Attribute>
+        /// `Sensor`.
+        pub fn sensor(mut self, value: impl Into<Val<Sensor>>) -> Self {
+            self.props.set("Sensor", value.into());
+            self
+        }
+
+        /// Sets `Sensor` in place: [`Self::sensor`] on a value held by `&mut`.
+        pub fn set_sensor(&mut self, value: impl Into<Val<Sensor>>) -> &mut Self {
+            self.props.set("Sensor", value.into());
+            self
+        }
+
+        /// `Sensor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sensor(&self) -> ::std::option::Option<Val<Sensor>> {
+            crate::cfn::get_prop(&self.props, "Sensor")
+        }
+
+        /// `Actuator`.
+        pub fn actuator(mut self, value: impl Into<Val<Actuator>>) -> Self {
+            self.props.set("Actuator", value.into());
+            self
+        }
+
+        /// Sets `Actuator` in place: [`Self::actuator`] on a value held by `&mut`.
+        pub fn set_actuator(&mut self, value: impl Into<Val<Actuator>>) -> &mut Self {
+            self.props.set("Actuator", value.into());
+            self
+        }
+
+        /// `Actuator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_actuator(&self) -> ::std::option::Option<Val<Actuator>> {
+            crate::cfn::get_prop(&self.props, "Actuator")
+        }
+
+        /// `Attribute`.
+        pub fn attribute(mut self, value: impl Into<Val<Attribute>>) -> Self {
+            self.props.set("Attribute", value.into());
+            self
+        }
+
+        /// Sets `Attribute` in place: [`Self::attribute`] on a value held by `&mut`.
+        pub fn set_attribute(&mut self, value: impl Into<Val<Attribute>>) -> &mut Self {
+            self.props.set("Attribute", value.into());
+            self
+        }
+
+        /// `Attribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute(&self) -> ::std::option::Option<Val<Attribute>> {
+            crate::cfn::get_prop(&self.props, "Attribute")
         }
     }
 
@@ -1786,14 +3263,34 @@ pub mod signal_catalog {
             Branch { props }
         }
 
-        prop! {
-            /// `FullyQualifiedName`.
-            props, "FullyQualifiedName", _, set_fully_qualified_name, get_fully_qualified_name, Val<String>
+        /// Sets `FullyQualifiedName`, which `new` took, in place.
+        pub fn set_fully_qualified_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FullyQualifiedName", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `FullyQualifiedName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fully_qualified_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FullyQualifiedName")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
     }
 
@@ -1819,39 +3316,118 @@ pub mod signal_catalog {
             Sensor { props }
         }
 
-        prop! {
-            /// `DataType`.
-            props, "DataType", _, set_data_type, get_data_type, Val<NodeDataType>
+        /// Sets `DataType`, which `new` took, in place.
+        pub fn set_data_type(&mut self, value: impl Into<Val<NodeDataType>>) -> &mut Self {
+            self.props.set("DataType", value.into());
+            self
         }
 
-        prop! {
-            /// `FullyQualifiedName`.
-            props, "FullyQualifiedName", _, set_fully_qualified_name, get_fully_qualified_name, Val<String>
+        /// `DataType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_type(&self) -> ::std::option::Option<Val<NodeDataType>> {
+            crate::cfn::get_prop(&self.props, "DataType")
         }
 
-        prop! {
-            /// `AllowedValues`.
-            props, "AllowedValues", allowed_values, set_allowed_values, get_allowed_values, Val<List<String>>
+        /// Sets `FullyQualifiedName`, which `new` took, in place.
+        pub fn set_fully_qualified_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FullyQualifiedName", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `FullyQualifiedName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fully_qualified_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FullyQualifiedName")
         }
 
-        prop! {
-            /// `Max`.
-            props, "Max", max, set_max, get_max, Val<f64>
+        /// `AllowedValues`.
+        pub fn allowed_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedValues", value.into());
+            self
         }
 
-        prop! {
-            /// `Min`.
-            props, "Min", min, set_min, get_min, Val<f64>
+        /// Sets `AllowedValues` in place: [`Self::allowed_values`] on a value held by `&mut`.
+        pub fn set_allowed_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedValues", value.into());
+            self
         }
 
-        prop! {
-            /// `Unit`.
-            props, "Unit", unit, set_unit, get_unit, Val<String>
+        /// `AllowedValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedValues")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Max`.
+        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Max")
+        }
+
+        /// `Min`.
+        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// Sets `Min` in place: [`Self::min`] on a value held by `&mut`.
+        pub fn set_min(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Min")
+        }
+
+        /// `Unit`.
+        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -1965,44 +3541,136 @@ pub mod signal_catalog {
             Actuator { props }
         }
 
-        prop! {
-            /// `DataType`.
-            props, "DataType", _, set_data_type, get_data_type, Val<NodeDataType>
+        /// Sets `DataType`, which `new` took, in place.
+        pub fn set_data_type(&mut self, value: impl Into<Val<NodeDataType>>) -> &mut Self {
+            self.props.set("DataType", value.into());
+            self
         }
 
-        prop! {
-            /// `FullyQualifiedName`.
-            props, "FullyQualifiedName", _, set_fully_qualified_name, get_fully_qualified_name, Val<String>
+        /// `DataType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_type(&self) -> ::std::option::Option<Val<NodeDataType>> {
+            crate::cfn::get_prop(&self.props, "DataType")
         }
 
-        prop! {
-            /// `AllowedValues`.
-            props, "AllowedValues", allowed_values, set_allowed_values, get_allowed_values, Val<List<String>>
+        /// Sets `FullyQualifiedName`, which `new` took, in place.
+        pub fn set_fully_qualified_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FullyQualifiedName", value.into());
+            self
         }
 
-        prop! {
-            /// `AssignedValue`.
-            props, "AssignedValue", assigned_value, set_assigned_value, get_assigned_value, Val<String>
+        /// `FullyQualifiedName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fully_qualified_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FullyQualifiedName")
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `AllowedValues`.
+        pub fn allowed_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedValues", value.into());
+            self
         }
 
-        prop! {
-            /// `Max`.
-            props, "Max", max, set_max, get_max, Val<f64>
+        /// Sets `AllowedValues` in place: [`Self::allowed_values`] on a value held by `&mut`.
+        pub fn set_allowed_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedValues", value.into());
+            self
         }
 
-        prop! {
-            /// `Min`.
-            props, "Min", min, set_min, get_min, Val<f64>
+        /// `AllowedValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedValues")
         }
 
-        prop! {
-            /// `Unit`.
-            props, "Unit", unit, set_unit, get_unit, Val<String>
+        /// `AssignedValue`.
+        pub fn assigned_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AssignedValue", value.into());
+            self
+        }
+
+        /// Sets `AssignedValue` in place: [`Self::assigned_value`] on a value held by `&mut`.
+        pub fn set_assigned_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AssignedValue", value.into());
+            self
+        }
+
+        /// `AssignedValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_assigned_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AssignedValue")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Max`.
+        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Max")
+        }
+
+        /// `Min`.
+        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// Sets `Min` in place: [`Self::min`] on a value held by `&mut`.
+        pub fn set_min(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Min")
+        }
+
+        /// `Unit`.
+        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -2028,49 +3696,154 @@ pub mod signal_catalog {
             Attribute { props }
         }
 
-        prop! {
-            /// `DataType`.
-            props, "DataType", _, set_data_type, get_data_type, Val<NodeDataType>
+        /// Sets `DataType`, which `new` took, in place.
+        pub fn set_data_type(&mut self, value: impl Into<Val<NodeDataType>>) -> &mut Self {
+            self.props.set("DataType", value.into());
+            self
         }
 
-        prop! {
-            /// `FullyQualifiedName`.
-            props, "FullyQualifiedName", _, set_fully_qualified_name, get_fully_qualified_name, Val<String>
+        /// `DataType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_type(&self) -> ::std::option::Option<Val<NodeDataType>> {
+            crate::cfn::get_prop(&self.props, "DataType")
         }
 
-        prop! {
-            /// `AllowedValues`.
-            props, "AllowedValues", allowed_values, set_allowed_values, get_allowed_values, Val<List<String>>
+        /// Sets `FullyQualifiedName`, which `new` took, in place.
+        pub fn set_fully_qualified_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FullyQualifiedName", value.into());
+            self
         }
 
-        prop! {
-            /// `AssignedValue`.
-            props, "AssignedValue", assigned_value, set_assigned_value, get_assigned_value, Val<String>
+        /// `FullyQualifiedName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fully_qualified_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FullyQualifiedName")
         }
 
-        prop! {
-            /// `DefaultValue`.
-            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
+        /// `AllowedValues`.
+        pub fn allowed_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedValues", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// Sets `AllowedValues` in place: [`Self::allowed_values`] on a value held by `&mut`.
+        pub fn set_allowed_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedValues", value.into());
+            self
         }
 
-        prop! {
-            /// `Max`.
-            props, "Max", max, set_max, get_max, Val<f64>
+        /// `AllowedValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedValues")
         }
 
-        prop! {
-            /// `Min`.
-            props, "Min", min, set_min, get_min, Val<f64>
+        /// `AssignedValue`.
+        pub fn assigned_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AssignedValue", value.into());
+            self
         }
 
-        prop! {
-            /// `Unit`.
-            props, "Unit", unit, set_unit, get_unit, Val<String>
+        /// Sets `AssignedValue` in place: [`Self::assigned_value`] on a value held by `&mut`.
+        pub fn set_assigned_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AssignedValue", value.into());
+            self
+        }
+
+        /// `AssignedValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_assigned_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AssignedValue")
+        }
+
+        /// `DefaultValue`.
+        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// Sets `DefaultValue` in place: [`Self::default_value`] on a value held by `&mut`.
+        pub fn set_default_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
+        }
+
+        /// `Description`.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Max`.
+        pub fn max(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// Sets `Max` in place: [`Self::max`] on a value held by `&mut`.
+        pub fn set_max(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Max", value.into());
+            self
+        }
+
+        /// `Max` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Max")
+        }
+
+        /// `Min`.
+        pub fn min(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// Sets `Min` in place: [`Self::min`] on a value held by `&mut`.
+        pub fn set_min(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Min", value.into());
+            self
+        }
+
+        /// `Min` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Min")
+        }
+
+        /// `Unit`.
+        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 }
@@ -2103,39 +3876,113 @@ impl StateTemplate {
         StateTemplate { core }
     }
 
-    prop! {
-        /// `DataExtraDimensions`.
-        core.props, "DataExtraDimensions", data_extra_dimensions, set_data_extra_dimensions, get_data_extra_dimensions, Val<List<String>>
+    /// `DataExtraDimensions`.
+    pub fn data_extra_dimensions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("DataExtraDimensions", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `DataExtraDimensions` in place: [`Self::data_extra_dimensions`] on a value held by `&mut`.
+    pub fn set_data_extra_dimensions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("DataExtraDimensions", value.into());
+        self
     }
 
-    prop! {
-        /// `MetadataExtraDimensions`.
-        core.props, "MetadataExtraDimensions", metadata_extra_dimensions, set_metadata_extra_dimensions, get_metadata_extra_dimensions, Val<List<String>>
+    /// `DataExtraDimensions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_extra_dimensions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "DataExtraDimensions")
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description`.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `SignalCatalogArn`.
-        core.props, "SignalCatalogArn", _, set_signal_catalog_arn, get_signal_catalog_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `StateTemplateProperties`.
-        core.props, "StateTemplateProperties", _, set_state_template_properties, get_state_template_properties, Val<List<String>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `MetadataExtraDimensions`.
+    pub fn metadata_extra_dimensions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("MetadataExtraDimensions", value.into());
+        self
+    }
+
+    /// Sets `MetadataExtraDimensions` in place: [`Self::metadata_extra_dimensions`] on a value held
+    /// by `&mut`.
+    pub fn set_metadata_extra_dimensions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("MetadataExtraDimensions", value.into());
+        self
+    }
+
+    /// `MetadataExtraDimensions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metadata_extra_dimensions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "MetadataExtraDimensions")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `SignalCatalogArn`, which `new` took, in place.
+    pub fn set_signal_catalog_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SignalCatalogArn", value.into());
+        self
+    }
+
+    /// `SignalCatalogArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_signal_catalog_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SignalCatalogArn")
+    }
+
+    /// Sets `StateTemplateProperties`, which `new` took, in place.
+    pub fn set_state_template_properties(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("StateTemplateProperties", value.into());
+        self
+    }
+
+    /// `StateTemplateProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state_template_properties(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "StateTemplateProperties")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2197,39 +4044,112 @@ impl Vehicle {
         Vehicle { core }
     }
 
-    prop! {
-        /// `AssociationBehavior`.
-        core.props, "AssociationBehavior", association_behavior, set_association_behavior, get_association_behavior, Val<vehicle::VehicleAssociationBehavior>
+    /// `AssociationBehavior`.
+    pub fn association_behavior(mut self, value: impl Into<Val<vehicle::VehicleAssociationBehavior>>) -> Self {
+        self.core.props.set("AssociationBehavior", value.into());
+        self
     }
 
-    prop! {
-        /// `Attributes`.
-        core.props, "Attributes", attributes, set_attributes, get_attributes, Val<Map<String>>
+    /// Sets `AssociationBehavior` in place: [`Self::association_behavior`] on a value held by `&mut`.
+    pub fn set_association_behavior(&mut self, value: impl Into<Val<vehicle::VehicleAssociationBehavior>>) -> &mut Self {
+        self.core.props.set("AssociationBehavior", value.into());
+        self
     }
 
-    prop! {
-        /// `DecoderManifestArn`.
-        core.props, "DecoderManifestArn", _, set_decoder_manifest_arn, get_decoder_manifest_arn, Val<String>
+    /// `AssociationBehavior` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_association_behavior(&self) -> ::std::option::Option<Val<vehicle::VehicleAssociationBehavior>> {
+        crate::cfn::get_prop(&self.core.props, "AssociationBehavior")
     }
 
-    prop! {
-        /// `ModelManifestArn`.
-        core.props, "ModelManifestArn", _, set_model_manifest_arn, get_model_manifest_arn, Val<String>
+    /// `Attributes`.
+    pub fn attributes(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Attributes", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Attributes` in place: [`Self::attributes`] on a value held by `&mut`.
+    pub fn set_attributes(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Attributes", value.into());
+        self
     }
 
-    prop! {
-        /// `StateTemplates`.
-        core.props, "StateTemplates", state_templates, set_state_templates, get_state_templates, Val<List<vehicle::StateTemplateAssociation>>
+    /// `Attributes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_attributes(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Attributes")
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DecoderManifestArn`, which `new` took, in place.
+    pub fn set_decoder_manifest_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DecoderManifestArn", value.into());
+        self
+    }
+
+    /// `DecoderManifestArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_decoder_manifest_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DecoderManifestArn")
+    }
+
+    /// Sets `ModelManifestArn`, which `new` took, in place.
+    pub fn set_model_manifest_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ModelManifestArn", value.into());
+        self
+    }
+
+    /// `ModelManifestArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_model_manifest_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ModelManifestArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `StateTemplates`.
+    pub fn state_templates(mut self, value: impl Into<Val<List<vehicle::StateTemplateAssociation>>>) -> Self {
+        self.core.props.set("StateTemplates", value.into());
+        self
+    }
+
+    /// Sets `StateTemplates` in place: [`Self::state_templates`] on a value held by `&mut`.
+    pub fn set_state_templates(&mut self, value: impl Into<Val<List<vehicle::StateTemplateAssociation>>>) -> &mut Self {
+        self.core.props.set("StateTemplates", value.into());
+        self
+    }
+
+    /// `StateTemplates` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_state_templates(&self) -> ::std::option::Option<Val<List<vehicle::StateTemplateAssociation>>> {
+        crate::cfn::get_prop(&self.core.props, "StateTemplates")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2297,14 +4217,28 @@ pub mod vehicle {
             StateTemplateAssociation { props }
         }
 
-        prop! {
-            /// `Identifier`.
-            props, "Identifier", _, set_identifier, get_identifier, Val<String>
+        /// Sets `Identifier`, which `new` took, in place.
+        pub fn set_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Identifier", value.into());
+            self
         }
 
-        prop! {
-            /// `StateTemplateUpdateStrategy`.
-            props, "StateTemplateUpdateStrategy", _, set_state_template_update_strategy, get_state_template_update_strategy, Val<StateTemplateUpdateStrategy>
+        /// `Identifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Identifier")
+        }
+
+        /// Sets `StateTemplateUpdateStrategy`, which `new` took, in place.
+        pub fn set_state_template_update_strategy(&mut self, value: impl Into<Val<StateTemplateUpdateStrategy>>) -> &mut Self {
+            self.props.set("StateTemplateUpdateStrategy", value.into());
+            self
+        }
+
+        /// `StateTemplateUpdateStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state_template_update_strategy(&self) -> ::std::option::Option<Val<StateTemplateUpdateStrategy>> {
+            crate::cfn::get_prop(&self.props, "StateTemplateUpdateStrategy")
         }
     }
 
@@ -2325,14 +4259,40 @@ pub mod vehicle {
             StateTemplateUpdateStrategy { props }
         }
 
-        prop! {
-            /// `Periodic`.
-            props, "Periodic", periodic, set_periodic, get_periodic, Val<PeriodicStateTemplateUpdateStrategy>
+        /// `Periodic`.
+        pub fn periodic(mut self, value: impl Into<Val<PeriodicStateTemplateUpdateStrategy>>) -> Self {
+            self.props.set("Periodic", value.into());
+            self
         }
 
-        prop! {
-            /// `OnChange`.
-            props, "OnChange", on_change, set_on_change, get_on_change, Val<Json>
+        /// Sets `Periodic` in place: [`Self::periodic`] on a value held by `&mut`.
+        pub fn set_periodic(&mut self, value: impl Into<Val<PeriodicStateTemplateUpdateStrategy>>) -> &mut Self {
+            self.props.set("Periodic", value.into());
+            self
+        }
+
+        /// `Periodic` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_periodic(&self) -> ::std::option::Option<Val<PeriodicStateTemplateUpdateStrategy>> {
+            crate::cfn::get_prop(&self.props, "Periodic")
+        }
+
+        /// `OnChange`.
+        pub fn on_change(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("OnChange", value.into());
+            self
+        }
+
+        /// Sets `OnChange` in place: [`Self::on_change`] on a value held by `&mut`.
+        pub fn set_on_change(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("OnChange", value.into());
+            self
+        }
+
+        /// `OnChange` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_change(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "OnChange")
         }
     }
 
@@ -2353,9 +4313,16 @@ pub mod vehicle {
             PeriodicStateTemplateUpdateStrategy { props }
         }
 
-        prop! {
-            /// `StateTemplateUpdateRate`.
-            props, "StateTemplateUpdateRate", _, set_state_template_update_rate, get_state_template_update_rate, Val<TimePeriod>
+        /// Sets `StateTemplateUpdateRate`, which `new` took, in place.
+        pub fn set_state_template_update_rate(&mut self, value: impl Into<Val<TimePeriod>>) -> &mut Self {
+            self.props.set("StateTemplateUpdateRate", value.into());
+            self
+        }
+
+        /// `StateTemplateUpdateRate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state_template_update_rate(&self) -> ::std::option::Option<Val<TimePeriod>> {
+            crate::cfn::get_prop(&self.props, "StateTemplateUpdateRate")
         }
     }
 
@@ -2378,14 +4345,28 @@ pub mod vehicle {
             TimePeriod { props }
         }
 
-        prop! {
-            /// `Unit`.
-            props, "Unit", _, set_unit, get_unit, Val<TimeUnit>
+        /// Sets `Unit`, which `new` took, in place.
+        pub fn set_unit(&mut self, value: impl Into<Val<TimeUnit>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<f64>
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<TimeUnit>> {
+            crate::cfn::get_prop(&self.props, "Unit")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 

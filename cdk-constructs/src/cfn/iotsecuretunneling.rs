@@ -40,24 +40,76 @@ impl Tunnel {
         Tunnel { core }
     }
 
-    prop! {
-        /// `Description`: A short text description of the tunnel.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A short text description of the tunnel.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DestinationConfig`: The destination configuration for the tunnel.
-        core.props, "DestinationConfig", destination_config, set_destination_config, get_destination_config, Val<tunnel::DestinationConfig>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A collection of tag metadata.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `TimeoutConfig`: Timeout configuration for the tunnel.
-        core.props, "TimeoutConfig", timeout_config, set_timeout_config, get_timeout_config, Val<tunnel::TimeoutConfig>
+    /// `DestinationConfig`: The destination configuration for the tunnel.
+    pub fn destination_config(mut self, value: impl Into<Val<tunnel::DestinationConfig>>) -> Self {
+        self.core.props.set("DestinationConfig", value.into());
+        self
+    }
+
+    /// Sets `DestinationConfig` in place: [`Self::destination_config`] on a value held by `&mut`.
+    pub fn set_destination_config(&mut self, value: impl Into<Val<tunnel::DestinationConfig>>) -> &mut Self {
+        self.core.props.set("DestinationConfig", value.into());
+        self
+    }
+
+    /// `DestinationConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_config(&self) -> ::std::option::Option<Val<tunnel::DestinationConfig>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationConfig")
+    }
+
+    /// `Tags`: A collection of tag metadata.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TimeoutConfig`: Timeout configuration for the tunnel.
+    pub fn timeout_config(mut self, value: impl Into<Val<tunnel::TimeoutConfig>>) -> Self {
+        self.core.props.set("TimeoutConfig", value.into());
+        self
+    }
+
+    /// Sets `TimeoutConfig` in place: [`Self::timeout_config`] on a value held by `&mut`.
+    pub fn set_timeout_config(&mut self, value: impl Into<Val<tunnel::TimeoutConfig>>) -> &mut Self {
+        self.core.props.set("TimeoutConfig", value.into());
+        self
+    }
+
+    /// `TimeoutConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_timeout_config(&self) -> ::std::option::Option<Val<tunnel::TimeoutConfig>> {
+        crate::cfn::get_prop(&self.core.props, "TimeoutConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -107,14 +159,34 @@ pub mod tunnel {
             DestinationConfig { props }
         }
 
-        prop! {
-            /// `Services`: A list of service names that identify the target application.
-            props, "Services", _, set_services, get_services, Val<List<String>>
+        /// Sets `Services`, which `new` took, in place.
+        pub fn set_services(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Services", value.into());
+            self
         }
 
-        prop! {
-            /// `ThingName`: The name of the IoT thing to which you want to connect.
-            props, "ThingName", thing_name, set_thing_name, get_thing_name, Val<String>
+        /// `Services` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_services(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Services")
+        }
+
+        /// `ThingName`: The name of the IoT thing to which you want to connect.
+        pub fn thing_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ThingName", value.into());
+            self
+        }
+
+        /// Sets `ThingName` in place: [`Self::thing_name`] on a value held by `&mut`.
+        pub fn set_thing_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ThingName", value.into());
+            self
+        }
+
+        /// `ThingName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_thing_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ThingName")
         }
     }
 
@@ -133,10 +205,24 @@ pub mod tunnel {
             TimeoutConfig { props }
         }
 
-        prop! {
-            /// `MaxLifetimeTimeoutMinutes`: The maximum amount of time (in minutes) a tunnel can remain
-            /// open.
-            props, "MaxLifetimeTimeoutMinutes", max_lifetime_timeout_minutes, set_max_lifetime_timeout_minutes, get_max_lifetime_timeout_minutes, Val<i64>
+        /// `MaxLifetimeTimeoutMinutes`: The maximum amount of time (in minutes) a tunnel can remain
+        /// open.
+        pub fn max_lifetime_timeout_minutes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxLifetimeTimeoutMinutes", value.into());
+            self
+        }
+
+        /// Sets `MaxLifetimeTimeoutMinutes` in place: [`Self::max_lifetime_timeout_minutes`] on a value
+        /// held by `&mut`.
+        pub fn set_max_lifetime_timeout_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxLifetimeTimeoutMinutes", value.into());
+            self
+        }
+
+        /// `MaxLifetimeTimeoutMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_lifetime_timeout_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxLifetimeTimeoutMinutes")
         }
     }
 }

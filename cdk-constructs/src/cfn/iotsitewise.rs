@@ -52,22 +52,40 @@ impl AccessPolicy {
         AccessPolicy { core }
     }
 
-    prop! {
-        /// `AccessPolicyIdentity`: The identity for this access policy. Choose either a user or a
-        /// group but not both.
-        core.props, "AccessPolicyIdentity", _, set_access_policy_identity, get_access_policy_identity, Val<access_policy::AccessPolicyIdentity>
+    /// Sets `AccessPolicyIdentity`, which `new` took, in place.
+    pub fn set_access_policy_identity(&mut self, value: impl Into<Val<access_policy::AccessPolicyIdentity>>) -> &mut Self {
+        self.core.props.set("AccessPolicyIdentity", value.into());
+        self
     }
 
-    prop! {
-        /// `AccessPolicyPermission`: The permission level for this access policy. Valid values are
-        /// ADMINISTRATOR or VIEWER.
-        core.props, "AccessPolicyPermission", _, set_access_policy_permission, get_access_policy_permission, Val<access_policy::AccessPolicyPermission>
+    /// `AccessPolicyIdentity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_policy_identity(&self) -> ::std::option::Option<Val<access_policy::AccessPolicyIdentity>> {
+        crate::cfn::get_prop(&self.core.props, "AccessPolicyIdentity")
     }
 
-    prop! {
-        /// `AccessPolicyResource`: The AWS IoT SiteWise Monitor resource for this access policy.
-        /// Choose either portal or project but not both.
-        core.props, "AccessPolicyResource", _, set_access_policy_resource, get_access_policy_resource, Val<access_policy::AccessPolicyResource>
+    /// Sets `AccessPolicyPermission`, which `new` took, in place.
+    pub fn set_access_policy_permission(&mut self, value: impl Into<Val<access_policy::AccessPolicyPermission>>) -> &mut Self {
+        self.core.props.set("AccessPolicyPermission", value.into());
+        self
+    }
+
+    /// `AccessPolicyPermission` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_policy_permission(&self) -> ::std::option::Option<Val<access_policy::AccessPolicyPermission>> {
+        crate::cfn::get_prop(&self.core.props, "AccessPolicyPermission")
+    }
+
+    /// Sets `AccessPolicyResource`, which `new` took, in place.
+    pub fn set_access_policy_resource(&mut self, value: impl Into<Val<access_policy::AccessPolicyResource>>) -> &mut Self {
+        self.core.props.set("AccessPolicyResource", value.into());
+        self
+    }
+
+    /// `AccessPolicyResource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_access_policy_resource(&self) -> ::std::option::Option<Val<access_policy::AccessPolicyResource>> {
+        crate::cfn::get_prop(&self.core.props, "AccessPolicyResource")
     }
 
     /// `Ref`: the resource's identifier.
@@ -109,19 +127,58 @@ pub mod access_policy {
             AccessPolicyIdentity { props }
         }
 
-        prop! {
-            /// `IamRole`: Contains information for an IAM role identity in an access policy.
-            props, "IamRole", iam_role, set_iam_role, get_iam_role, Val<IamRole>
+        /// `IamRole`: Contains information for an IAM role identity in an access policy.
+        pub fn iam_role(mut self, value: impl Into<Val<IamRole>>) -> Self {
+            self.props.set("IamRole", value.into());
+            self
         }
 
-        prop! {
-            /// `IamUser`: Contains information for an IAM user identity in an access policy.
-            props, "IamUser", iam_user, set_iam_user, get_iam_user, Val<IamUser>
+        /// Sets `IamRole` in place: [`Self::iam_role`] on a value held by `&mut`.
+        pub fn set_iam_role(&mut self, value: impl Into<Val<IamRole>>) -> &mut Self {
+            self.props.set("IamRole", value.into());
+            self
         }
 
-        prop! {
-            /// `User`: Contains information for a user identity in an access policy.
-            props, "User", user, set_user, get_user, Val<User>
+        /// `IamRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_role(&self) -> ::std::option::Option<Val<IamRole>> {
+            crate::cfn::get_prop(&self.props, "IamRole")
+        }
+
+        /// `IamUser`: Contains information for an IAM user identity in an access policy.
+        pub fn iam_user(mut self, value: impl Into<Val<IamUser>>) -> Self {
+            self.props.set("IamUser", value.into());
+            self
+        }
+
+        /// Sets `IamUser` in place: [`Self::iam_user`] on a value held by `&mut`.
+        pub fn set_iam_user(&mut self, value: impl Into<Val<IamUser>>) -> &mut Self {
+            self.props.set("IamUser", value.into());
+            self
+        }
+
+        /// `IamUser` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iam_user(&self) -> ::std::option::Option<Val<IamUser>> {
+            crate::cfn::get_prop(&self.props, "IamUser")
+        }
+
+        /// `User`: Contains information for a user identity in an access policy.
+        pub fn user(mut self, value: impl Into<Val<User>>) -> Self {
+            self.props.set("User", value.into());
+            self
+        }
+
+        /// Sets `User` in place: [`Self::user`] on a value held by `&mut`.
+        pub fn set_user(&mut self, value: impl Into<Val<User>>) -> &mut Self {
+            self.props.set("User", value.into());
+            self
+        }
+
+        /// `User` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user(&self) -> ::std::option::Option<Val<User>> {
+            crate::cfn::get_prop(&self.props, "User")
         }
     }
 
@@ -141,9 +198,22 @@ pub mod access_policy {
             IamRole { props }
         }
 
-        prop! {
-            /// `arn`: The ARN of the IAM role.
-            props, "arn", arn, set_arn, get_arn, Val<String>
+        /// `arn`: The ARN of the IAM role.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("arn", value.into());
+            self
+        }
+
+        /// Sets `arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("arn", value.into());
+            self
+        }
+
+        /// `arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "arn")
         }
     }
 
@@ -163,9 +233,22 @@ pub mod access_policy {
             IamUser { props }
         }
 
-        prop! {
-            /// `arn`: The ARN of the IAM user.
-            props, "arn", arn, set_arn, get_arn, Val<String>
+        /// `arn`: The ARN of the IAM user.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("arn", value.into());
+            self
+        }
+
+        /// Sets `arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("arn", value.into());
+            self
+        }
+
+        /// `arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "arn")
         }
     }
 
@@ -185,9 +268,22 @@ pub mod access_policy {
             User { props }
         }
 
-        prop! {
-            /// `id`: The AWS SSO ID of the user.
-            props, "id", id, set_id, get_id, Val<String>
+        /// `id`: The AWS SSO ID of the user.
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("id", value.into());
+            self
+        }
+
+        /// Sets `id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("id", value.into());
+            self
+        }
+
+        /// `id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "id")
         }
     }
 
@@ -220,14 +316,40 @@ pub mod access_policy {
             AccessPolicyResource { props }
         }
 
-        prop! {
-            /// `Portal`: A portal resource.
-            props, "Portal", portal, set_portal, get_portal, Val<Portal>
+        /// `Portal`: A portal resource.
+        pub fn portal(mut self, value: impl Into<Val<Portal>>) -> Self {
+            self.props.set("Portal", value.into());
+            self
         }
 
-        prop! {
-            /// `Project`: A project resource.
-            props, "Project", project, set_project, get_project, Val<Project>
+        /// Sets `Portal` in place: [`Self::portal`] on a value held by `&mut`.
+        pub fn set_portal(&mut self, value: impl Into<Val<Portal>>) -> &mut Self {
+            self.props.set("Portal", value.into());
+            self
+        }
+
+        /// `Portal` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_portal(&self) -> ::std::option::Option<Val<Portal>> {
+            crate::cfn::get_prop(&self.props, "Portal")
+        }
+
+        /// `Project`: A project resource.
+        pub fn project(mut self, value: impl Into<Val<Project>>) -> Self {
+            self.props.set("Project", value.into());
+            self
+        }
+
+        /// Sets `Project` in place: [`Self::project`] on a value held by `&mut`.
+        pub fn set_project(&mut self, value: impl Into<Val<Project>>) -> &mut Self {
+            self.props.set("Project", value.into());
+            self
+        }
+
+        /// `Project` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_project(&self) -> ::std::option::Option<Val<Project>> {
+            crate::cfn::get_prop(&self.props, "Project")
         }
     }
 
@@ -246,9 +368,22 @@ pub mod access_policy {
             Portal { props }
         }
 
-        prop! {
-            /// `id`: The ID of the portal.
-            props, "id", id, set_id, get_id, Val<String>
+        /// `id`: The ID of the portal.
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("id", value.into());
+            self
+        }
+
+        /// Sets `id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("id", value.into());
+            self
+        }
+
+        /// `id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "id")
         }
     }
 
@@ -267,9 +402,22 @@ pub mod access_policy {
             Project { props }
         }
 
-        prop! {
-            /// `id`: The ID of the project.
-            props, "id", id, set_id, get_id, Val<String>
+        /// `id`: The ID of the project.
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("id", value.into());
+            self
+        }
+
+        /// Sets `id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("id", value.into());
+            self
+        }
+
+        /// `id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "id")
         }
     }
 }
@@ -298,30 +446,83 @@ impl Application {
         Application { core }
     }
 
-    prop! {
-        /// `Description`: A description of the application.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description of the application.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `IdcInstanceArn`: The ARN of the IAM Identity Center instance used to create the
-        /// application.
-        core.props, "IdcInstanceArn", idc_instance_arn, set_idc_instance_arn, get_idc_instance_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the application.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `IdcInstanceArn`: The ARN of the IAM Identity Center instance used to create the
+    /// application.
+    pub fn idc_instance_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("IdcInstanceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkspaceName`: The name of the workspace that the application belongs to.
-        core.props, "WorkspaceName", _, set_workspace_name, get_workspace_name, Val<String>
+    /// Sets `IdcInstanceArn` in place: [`Self::idc_instance_arn`] on a value held by `&mut`.
+    pub fn set_idc_instance_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdcInstanceArn", value.into());
+        self
+    }
+
+    /// `IdcInstanceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_idc_instance_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdcInstanceArn")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `WorkspaceName`, which `new` took, in place.
+    pub fn set_workspace_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkspaceName", value.into());
+        self
+    }
+
+    /// `WorkspaceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkspaceName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -396,39 +597,118 @@ impl Asset {
         Asset { core }
     }
 
-    prop! {
-        /// `AssetDescription`: A description for the asset
-        core.props, "AssetDescription", asset_description, set_asset_description, get_asset_description, Val<String>
+    /// `AssetDescription`: A description for the asset
+    pub fn asset_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AssetDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `AssetExternalId`: The External ID of the asset
-        core.props, "AssetExternalId", asset_external_id, set_asset_external_id, get_asset_external_id, Val<String>
+    /// Sets `AssetDescription` in place: [`Self::asset_description`] on a value held by `&mut`.
+    pub fn set_asset_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssetDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `AssetHierarchies`.
-        core.props, "AssetHierarchies", asset_hierarchies, set_asset_hierarchies, get_asset_hierarchies, Val<List<asset::AssetHierarchy>>
+    /// `AssetDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_asset_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssetDescription")
     }
 
-    prop! {
-        /// `AssetModelId`: The ID of the asset model from which to create the asset.
-        core.props, "AssetModelId", _, set_asset_model_id, get_asset_model_id, Val<String>
+    /// `AssetExternalId`: The External ID of the asset
+    pub fn asset_external_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AssetExternalId", value.into());
+        self
     }
 
-    prop! {
-        /// `AssetName`: A unique, friendly name for the asset.
-        core.props, "AssetName", _, set_asset_name, get_asset_name, Val<String>
+    /// Sets `AssetExternalId` in place: [`Self::asset_external_id`] on a value held by `&mut`.
+    pub fn set_asset_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssetExternalId", value.into());
+        self
     }
 
-    prop! {
-        /// `AssetProperties`.
-        core.props, "AssetProperties", asset_properties, set_asset_properties, get_asset_properties, Val<List<asset::AssetProperty>>
+    /// `AssetExternalId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_asset_external_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssetExternalId")
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the asset.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `AssetHierarchies`.
+    pub fn asset_hierarchies(mut self, value: impl Into<Val<List<asset::AssetHierarchy>>>) -> Self {
+        self.core.props.set("AssetHierarchies", value.into());
+        self
+    }
+
+    /// Sets `AssetHierarchies` in place: [`Self::asset_hierarchies`] on a value held by `&mut`.
+    pub fn set_asset_hierarchies(&mut self, value: impl Into<Val<List<asset::AssetHierarchy>>>) -> &mut Self {
+        self.core.props.set("AssetHierarchies", value.into());
+        self
+    }
+
+    /// `AssetHierarchies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_asset_hierarchies(&self) -> ::std::option::Option<Val<List<asset::AssetHierarchy>>> {
+        crate::cfn::get_prop(&self.core.props, "AssetHierarchies")
+    }
+
+    /// Sets `AssetModelId`, which `new` took, in place.
+    pub fn set_asset_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssetModelId", value.into());
+        self
+    }
+
+    /// `AssetModelId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_asset_model_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssetModelId")
+    }
+
+    /// Sets `AssetName`, which `new` took, in place.
+    pub fn set_asset_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssetName", value.into());
+        self
+    }
+
+    /// `AssetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_asset_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssetName")
+    }
+
+    /// `AssetProperties`.
+    pub fn asset_properties(mut self, value: impl Into<Val<List<asset::AssetProperty>>>) -> Self {
+        self.core.props.set("AssetProperties", value.into());
+        self
+    }
+
+    /// Sets `AssetProperties` in place: [`Self::asset_properties`] on a value held by `&mut`.
+    pub fn set_asset_properties(&mut self, value: impl Into<Val<List<asset::AssetProperty>>>) -> &mut Self {
+        self.core.props.set("AssetProperties", value.into());
+        self
+    }
+
+    /// `AssetProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_asset_properties(&self) -> ::std::option::Option<Val<List<asset::AssetProperty>>> {
+        crate::cfn::get_prop(&self.core.props, "AssetProperties")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the asset.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -472,24 +752,70 @@ pub mod asset {
             AssetHierarchy { props }
         }
 
-        prop! {
-            /// `ChildAssetId`: The ID of the child asset to be associated.
-            props, "ChildAssetId", _, set_child_asset_id, get_child_asset_id, Val<String>
+        /// Sets `ChildAssetId`, which `new` took, in place.
+        pub fn set_child_asset_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ChildAssetId", value.into());
+            self
         }
 
-        prop! {
-            /// `ExternalId`: String-friendly customer provided external ID
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// `ChildAssetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_child_asset_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ChildAssetId")
         }
 
-        prop! {
-            /// `Id`: Customer provided actual UUID for property
-            props, "Id", id, set_id, get_id, Val<String>
+        /// `ExternalId`: String-friendly customer provided external ID
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
         }
 
-        prop! {
-            /// `LogicalId`: The LogicalID of a hierarchy in the parent asset's model.
-            props, "LogicalId", logical_id, set_logical_id, get_logical_id, Val<String>
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `Id`: Customer provided actual UUID for property
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `LogicalId`: The LogicalID of a hierarchy in the parent asset's model.
+        pub fn logical_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogicalId", value.into());
+            self
+        }
+
+        /// Sets `LogicalId` in place: [`Self::logical_id`] on a value held by `&mut`.
+        pub fn set_logical_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogicalId", value.into());
+            self
+        }
+
+        /// `LogicalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logical_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogicalId")
         }
     }
 
@@ -509,37 +835,115 @@ pub mod asset {
             AssetProperty { props }
         }
 
-        prop! {
-            /// `Alias`: The property alias that identifies the property.
-            props, "Alias", alias, set_alias, get_alias, Val<String>
+        /// `Alias`: The property alias that identifies the property.
+        pub fn alias(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Alias", value.into());
+            self
         }
 
-        prop! {
-            /// `ExternalId`: String-friendly customer provided external ID
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// Sets `Alias` in place: [`Self::alias`] on a value held by `&mut`.
+        pub fn set_alias(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Alias", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: Customer provided actual UUID for property
-            props, "Id", id, set_id, get_id, Val<String>
+        /// `Alias` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alias(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Alias")
         }
 
-        prop! {
-            /// `LogicalId`: Customer provided ID for property.
-            props, "LogicalId", logical_id, set_logical_id, get_logical_id, Val<String>
+        /// `ExternalId`: String-friendly customer provided external ID
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
         }
 
-        prop! {
-            /// `NotificationState`: The MQTT notification state (ENABLED or DISABLED) for this asset
-            /// property.
-            props, "NotificationState", notification_state, set_notification_state, get_notification_state, Val<AssetPropertyNotificationState>
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
         }
 
-        prop! {
-            /// `Unit`: The unit of measure (such as Newtons or RPM) of the asset property. If you don't
-            /// specify a value for this parameter, the service uses the value of the assetModelProperty
-            /// in the asset model.
-            props, "Unit", unit, set_unit, get_unit, Val<String>
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `Id`: Customer provided actual UUID for property
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `LogicalId`: Customer provided ID for property.
+        pub fn logical_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogicalId", value.into());
+            self
+        }
+
+        /// Sets `LogicalId` in place: [`Self::logical_id`] on a value held by `&mut`.
+        pub fn set_logical_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogicalId", value.into());
+            self
+        }
+
+        /// `LogicalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logical_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogicalId")
+        }
+
+        /// `NotificationState`: The MQTT notification state (ENABLED or DISABLED) for this asset
+        /// property.
+        pub fn notification_state(mut self, value: impl Into<Val<AssetPropertyNotificationState>>) -> Self {
+            self.props.set("NotificationState", value.into());
+            self
+        }
+
+        /// Sets `NotificationState` in place: [`Self::notification_state`] on a value held by `&mut`.
+        pub fn set_notification_state(&mut self, value: impl Into<Val<AssetPropertyNotificationState>>) -> &mut Self {
+            self.props.set("NotificationState", value.into());
+            self
+        }
+
+        /// `NotificationState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_notification_state(&self) -> ::std::option::Option<Val<AssetPropertyNotificationState>> {
+            crate::cfn::get_prop(&self.props, "NotificationState")
+        }
+
+        /// `Unit`: The unit of measure (such as Newtons or RPM) of the asset property. If you don't
+        /// specify a value for this parameter, the service uses the value of the assetModelProperty in
+        /// the asset model.
+        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -577,55 +981,167 @@ impl AssetModel {
         AssetModel { core }
     }
 
-    prop! {
-        /// `AssetModelCompositeModels`: The composite asset models that are part of this asset
-        /// model. Composite asset models are asset models that contain specific properties.
-        core.props, "AssetModelCompositeModels", asset_model_composite_models, set_asset_model_composite_models, get_asset_model_composite_models, Val<List<asset_model::AssetModelCompositeModel>>
+    /// `AssetModelCompositeModels`: The composite asset models that are part of this asset model.
+    /// Composite asset models are asset models that contain specific properties.
+    pub fn asset_model_composite_models(mut self, value: impl Into<Val<List<asset_model::AssetModelCompositeModel>>>) -> Self {
+        self.core.props.set("AssetModelCompositeModels", value.into());
+        self
     }
 
-    prop! {
-        /// `AssetModelDescription`: A description for the asset model.
-        core.props, "AssetModelDescription", asset_model_description, set_asset_model_description, get_asset_model_description, Val<String>
+    /// Sets `AssetModelCompositeModels` in place: [`Self::asset_model_composite_models`] on a value
+    /// held by `&mut`.
+    pub fn set_asset_model_composite_models(&mut self, value: impl Into<Val<List<asset_model::AssetModelCompositeModel>>>) -> &mut Self {
+        self.core.props.set("AssetModelCompositeModels", value.into());
+        self
     }
 
-    prop! {
-        /// `AssetModelExternalId`: The external ID of the asset model.
-        core.props, "AssetModelExternalId", asset_model_external_id, set_asset_model_external_id, get_asset_model_external_id, Val<String>
+    /// `AssetModelCompositeModels` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_asset_model_composite_models(&self) -> ::std::option::Option<Val<List<asset_model::AssetModelCompositeModel>>> {
+        crate::cfn::get_prop(&self.core.props, "AssetModelCompositeModels")
     }
 
-    prop! {
-        /// `AssetModelHierarchies`: The hierarchy definitions of the asset model. Each hierarchy
-        /// specifies an asset model whose assets can be children of any other assets created from
-        /// this asset model. You can specify up to 10 hierarchies per asset model.
-        core.props, "AssetModelHierarchies", asset_model_hierarchies, set_asset_model_hierarchies, get_asset_model_hierarchies, Val<List<asset_model::AssetModelHierarchy>>
+    /// `AssetModelDescription`: A description for the asset model.
+    pub fn asset_model_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AssetModelDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `AssetModelName`: A unique, friendly name for the asset model.
-        core.props, "AssetModelName", _, set_asset_model_name, get_asset_model_name, Val<String>
+    /// Sets `AssetModelDescription` in place: [`Self::asset_model_description`] on a value held by `&mut`.
+    pub fn set_asset_model_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssetModelDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `AssetModelProperties`: The property definitions of the asset model. You can specify up
-        /// to 200 properties per asset model.
-        core.props, "AssetModelProperties", asset_model_properties, set_asset_model_properties, get_asset_model_properties, Val<List<asset_model::AssetModelProperty>>
+    /// `AssetModelDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_asset_model_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssetModelDescription")
     }
 
-    prop! {
-        /// `AssetModelType`: The type of the asset model (ASSET_MODEL OR COMPONENT_MODEL or
-        /// INTERFACE)
-        core.props, "AssetModelType", asset_model_type, set_asset_model_type, get_asset_model_type, Val<asset_model::AssetModelType>
+    /// `AssetModelExternalId`: The external ID of the asset model.
+    pub fn asset_model_external_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AssetModelExternalId", value.into());
+        self
     }
 
-    prop! {
-        /// `EnforcedAssetModelInterfaceRelationships`: a list of asset model and interface
-        /// relationships
-        core.props, "EnforcedAssetModelInterfaceRelationships", enforced_asset_model_interface_relationships, set_enforced_asset_model_interface_relationships, get_enforced_asset_model_interface_relationships, Val<List<asset_model::EnforcedAssetModelInterfaceRelationship>>
+    /// Sets `AssetModelExternalId` in place: [`Self::asset_model_external_id`] on a value held by `&mut`.
+    pub fn set_asset_model_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssetModelExternalId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `AssetModelExternalId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_asset_model_external_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssetModelExternalId")
+    }
+
+    /// `AssetModelHierarchies`: The hierarchy definitions of the asset model. Each hierarchy
+    /// specifies an asset model whose assets can be children of any other assets created from this
+    /// asset model. You can specify up to 10 hierarchies per asset model.
+    pub fn asset_model_hierarchies(mut self, value: impl Into<Val<List<asset_model::AssetModelHierarchy>>>) -> Self {
+        self.core.props.set("AssetModelHierarchies", value.into());
+        self
+    }
+
+    /// Sets `AssetModelHierarchies` in place: [`Self::asset_model_hierarchies`] on a value held by `&mut`.
+    pub fn set_asset_model_hierarchies(&mut self, value: impl Into<Val<List<asset_model::AssetModelHierarchy>>>) -> &mut Self {
+        self.core.props.set("AssetModelHierarchies", value.into());
+        self
+    }
+
+    /// `AssetModelHierarchies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_asset_model_hierarchies(&self) -> ::std::option::Option<Val<List<asset_model::AssetModelHierarchy>>> {
+        crate::cfn::get_prop(&self.core.props, "AssetModelHierarchies")
+    }
+
+    /// Sets `AssetModelName`, which `new` took, in place.
+    pub fn set_asset_model_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssetModelName", value.into());
+        self
+    }
+
+    /// `AssetModelName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_asset_model_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssetModelName")
+    }
+
+    /// `AssetModelProperties`: The property definitions of the asset model. You can specify up to 200
+    /// properties per asset model.
+    pub fn asset_model_properties(mut self, value: impl Into<Val<List<asset_model::AssetModelProperty>>>) -> Self {
+        self.core.props.set("AssetModelProperties", value.into());
+        self
+    }
+
+    /// Sets `AssetModelProperties` in place: [`Self::asset_model_properties`] on a value held by `&mut`.
+    pub fn set_asset_model_properties(&mut self, value: impl Into<Val<List<asset_model::AssetModelProperty>>>) -> &mut Self {
+        self.core.props.set("AssetModelProperties", value.into());
+        self
+    }
+
+    /// `AssetModelProperties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_asset_model_properties(&self) -> ::std::option::Option<Val<List<asset_model::AssetModelProperty>>> {
+        crate::cfn::get_prop(&self.core.props, "AssetModelProperties")
+    }
+
+    /// `AssetModelType`: The type of the asset model (ASSET_MODEL OR COMPONENT_MODEL or INTERFACE)
+    pub fn asset_model_type(mut self, value: impl Into<Val<asset_model::AssetModelType>>) -> Self {
+        self.core.props.set("AssetModelType", value.into());
+        self
+    }
+
+    /// Sets `AssetModelType` in place: [`Self::asset_model_type`] on a value held by `&mut`.
+    pub fn set_asset_model_type(&mut self, value: impl Into<Val<asset_model::AssetModelType>>) -> &mut Self {
+        self.core.props.set("AssetModelType", value.into());
+        self
+    }
+
+    /// `AssetModelType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_asset_model_type(&self) -> ::std::option::Option<Val<asset_model::AssetModelType>> {
+        crate::cfn::get_prop(&self.core.props, "AssetModelType")
+    }
+
+    /// `EnforcedAssetModelInterfaceRelationships`: a list of asset model and interface
+    /// relationships
+    pub fn enforced_asset_model_interface_relationships(mut self, value: impl Into<Val<List<asset_model::EnforcedAssetModelInterfaceRelationship>>>) -> Self {
+        self.core.props.set("EnforcedAssetModelInterfaceRelationships", value.into());
+        self
+    }
+
+    /// Sets `EnforcedAssetModelInterfaceRelationships` in place: [`Self::enforced_asset_model_interface_relationships`]
+    /// on a value held by `&mut`.
+    pub fn set_enforced_asset_model_interface_relationships(&mut self, value: impl Into<Val<List<asset_model::EnforcedAssetModelInterfaceRelationship>>>) -> &mut Self {
+        self.core.props.set("EnforcedAssetModelInterfaceRelationships", value.into());
+        self
+    }
+
+    /// `EnforcedAssetModelInterfaceRelationships` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enforced_asset_model_interface_relationships(&self) -> ::std::option::Option<Val<List<asset_model::EnforcedAssetModelInterfaceRelationship>>> {
+        crate::cfn::get_prop(&self.core.props, "EnforcedAssetModelInterfaceRelationships")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -674,52 +1190,157 @@ pub mod asset_model {
             AssetModelCompositeModel { props }
         }
 
-        prop! {
-            /// `Name`: A unique, friendly name for the asset composite model.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: The type of the composite model. For alarm composite models, this type is
-            /// AWS/ALARM
-            props, "Type", _, set_type, get_type, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `ComposedAssetModelId`: The component model ID for which the composite model is composed
-            /// of
-            props, "ComposedAssetModelId", composed_asset_model_id, set_composed_asset_model_id, get_composed_asset_model_id, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `CompositeModelProperties`: The property definitions of the asset model. You can specify
-            /// up to 200 properties per asset model.
-            props, "CompositeModelProperties", composite_model_properties, set_composite_model_properties, get_composite_model_properties, Val<List<AssetModelProperty>>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Description`: A description for the asset composite model.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `ComposedAssetModelId`: The component model ID for which the composite model is composed of
+        pub fn composed_asset_model_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComposedAssetModelId", value.into());
+            self
         }
 
-        prop! {
-            /// `ExternalId`: The External ID of the composite model
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// Sets `ComposedAssetModelId` in place: [`Self::composed_asset_model_id`] on a value held by `&mut`.
+        pub fn set_composed_asset_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComposedAssetModelId", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: The Actual ID of the composite model
-            props, "Id", id, set_id, get_id, Val<String>
+        /// `ComposedAssetModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_composed_asset_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComposedAssetModelId")
         }
 
-        prop! {
-            /// `ParentAssetModelCompositeModelExternalId`: The parent composite model External ID
-            props, "ParentAssetModelCompositeModelExternalId", parent_asset_model_composite_model_external_id, set_parent_asset_model_composite_model_external_id, get_parent_asset_model_composite_model_external_id, Val<String>
+        /// `CompositeModelProperties`: The property definitions of the asset model. You can specify up
+        /// to 200 properties per asset model.
+        pub fn composite_model_properties(mut self, value: impl Into<Val<List<AssetModelProperty>>>) -> Self {
+            self.props.set("CompositeModelProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `Path`: The path of the composite model. This is only for derived composite models
-            props, "Path", path, set_path, get_path, Val<List<String>>
+        /// Sets `CompositeModelProperties` in place: [`Self::composite_model_properties`] on a value
+        /// held by `&mut`.
+        pub fn set_composite_model_properties(&mut self, value: impl Into<Val<List<AssetModelProperty>>>) -> &mut Self {
+            self.props.set("CompositeModelProperties", value.into());
+            self
+        }
+
+        /// `CompositeModelProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_composite_model_properties(&self) -> ::std::option::Option<Val<List<AssetModelProperty>>> {
+            crate::cfn::get_prop(&self.props, "CompositeModelProperties")
+        }
+
+        /// `Description`: A description for the asset composite model.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `ExternalId`: The External ID of the composite model
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `Id`: The Actual ID of the composite model
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `ParentAssetModelCompositeModelExternalId`: The parent composite model External ID
+        pub fn parent_asset_model_composite_model_external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ParentAssetModelCompositeModelExternalId", value.into());
+            self
+        }
+
+        /// Sets `ParentAssetModelCompositeModelExternalId` in place: [`Self::parent_asset_model_composite_model_external_id`]
+        /// on a value held by `&mut`.
+        pub fn set_parent_asset_model_composite_model_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParentAssetModelCompositeModelExternalId", value.into());
+            self
+        }
+
+        /// `ParentAssetModelCompositeModelExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parent_asset_model_composite_model_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParentAssetModelCompositeModelExternalId")
+        }
+
+        /// `Path`: The path of the composite model. This is only for derived composite models
+        pub fn path(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// Sets `Path` in place: [`Self::path`] on a value held by `&mut`.
+        pub fn set_path(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Path", value.into());
+            self
+        }
+
+        /// `Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_path(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Path")
         }
     }
 
@@ -749,44 +1370,130 @@ pub mod asset_model {
             AssetModelProperty { props }
         }
 
-        prop! {
-            /// `Name`: The name of the asset model property.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `DataType`: The data type of the asset model property.
-            props, "DataType", _, set_data_type, get_data_type, Val<DataType>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Type`: The property type
-            props, "Type", _, set_type, get_type, Val<PropertyType>
+        /// Sets `DataType`, which `new` took, in place.
+        pub fn set_data_type(&mut self, value: impl Into<Val<DataType>>) -> &mut Self {
+            self.props.set("DataType", value.into());
+            self
         }
 
-        prop! {
-            /// `DataTypeSpec`: The data type of the structure for this property.
-            props, "DataTypeSpec", data_type_spec, set_data_type_spec, get_data_type_spec, Val<DataTypeSpec>
+        /// `DataType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_type(&self) -> ::std::option::Option<Val<DataType>> {
+            crate::cfn::get_prop(&self.props, "DataType")
         }
 
-        prop! {
-            /// `ExternalId`: The External ID of the Asset Model Property
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<PropertyType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: The ID of the Asset Model Property
-            props, "Id", id, set_id, get_id, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<PropertyType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `LogicalId`: Customer provided Logical ID for property.
-            props, "LogicalId", logical_id, set_logical_id, get_logical_id, Val<String>
+        /// `DataTypeSpec`: The data type of the structure for this property.
+        pub fn data_type_spec(mut self, value: impl Into<Val<DataTypeSpec>>) -> Self {
+            self.props.set("DataTypeSpec", value.into());
+            self
         }
 
-        prop! {
-            /// `Unit`: The unit of the asset model property, such as Newtons or RPM.
-            props, "Unit", unit, set_unit, get_unit, Val<String>
+        /// Sets `DataTypeSpec` in place: [`Self::data_type_spec`] on a value held by `&mut`.
+        pub fn set_data_type_spec(&mut self, value: impl Into<Val<DataTypeSpec>>) -> &mut Self {
+            self.props.set("DataTypeSpec", value.into());
+            self
+        }
+
+        /// `DataTypeSpec` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_type_spec(&self) -> ::std::option::Option<Val<DataTypeSpec>> {
+            crate::cfn::get_prop(&self.props, "DataTypeSpec")
+        }
+
+        /// `ExternalId`: The External ID of the Asset Model Property
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `Id`: The ID of the Asset Model Property
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `LogicalId`: Customer provided Logical ID for property.
+        pub fn logical_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogicalId", value.into());
+            self
+        }
+
+        /// Sets `LogicalId` in place: [`Self::logical_id`] on a value held by `&mut`.
+        pub fn set_logical_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogicalId", value.into());
+            self
+        }
+
+        /// `LogicalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logical_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogicalId")
+        }
+
+        /// `Unit`: The unit of the asset model property, such as Newtons or RPM.
+        pub fn unit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// Sets `Unit` in place: [`Self::unit`] on a value held by `&mut`.
+        pub fn set_unit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
+        }
+
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
     }
 
@@ -840,24 +1547,70 @@ pub mod asset_model {
             PropertyType { props }
         }
 
-        prop! {
-            /// `TypeName`.
-            props, "TypeName", _, set_type_name, get_type_name, Val<TypeName>
+        /// Sets `TypeName`, which `new` took, in place.
+        pub fn set_type_name(&mut self, value: impl Into<Val<TypeName>>) -> &mut Self {
+            self.props.set("TypeName", value.into());
+            self
         }
 
-        prop! {
-            /// `Attribute`.
-            props, "Attribute", attribute, set_attribute, get_attribute, Val<Attribute>
+        /// `TypeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type_name(&self) -> ::std::option::Option<Val<TypeName>> {
+            crate::cfn::get_prop(&self.props, "TypeName")
         }
 
-        prop! {
-            /// `Metric`.
-            props, "Metric", metric, set_metric, get_metric, Val<Metric>
+        /// `Attribute`.
+        pub fn attribute(mut self, value: impl Into<Val<Attribute>>) -> Self {
+            self.props.set("Attribute", value.into());
+            self
         }
 
-        prop! {
-            /// `Transform`.
-            props, "Transform", transform, set_transform, get_transform, Val<Transform>
+        /// Sets `Attribute` in place: [`Self::attribute`] on a value held by `&mut`.
+        pub fn set_attribute(&mut self, value: impl Into<Val<Attribute>>) -> &mut Self {
+            self.props.set("Attribute", value.into());
+            self
+        }
+
+        /// `Attribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute(&self) -> ::std::option::Option<Val<Attribute>> {
+            crate::cfn::get_prop(&self.props, "Attribute")
+        }
+
+        /// `Metric`.
+        pub fn metric(mut self, value: impl Into<Val<Metric>>) -> Self {
+            self.props.set("Metric", value.into());
+            self
+        }
+
+        /// Sets `Metric` in place: [`Self::metric`] on a value held by `&mut`.
+        pub fn set_metric(&mut self, value: impl Into<Val<Metric>>) -> &mut Self {
+            self.props.set("Metric", value.into());
+            self
+        }
+
+        /// `Metric` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metric(&self) -> ::std::option::Option<Val<Metric>> {
+            crate::cfn::get_prop(&self.props, "Metric")
+        }
+
+        /// `Transform`.
+        pub fn transform(mut self, value: impl Into<Val<Transform>>) -> Self {
+            self.props.set("Transform", value.into());
+            self
+        }
+
+        /// Sets `Transform` in place: [`Self::transform`] on a value held by `&mut`.
+        pub fn set_transform(&mut self, value: impl Into<Val<Transform>>) -> &mut Self {
+            self.props.set("Transform", value.into());
+            self
+        }
+
+        /// `Transform` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transform(&self) -> ::std::option::Option<Val<Transform>> {
+            crate::cfn::get_prop(&self.props, "Transform")
         }
     }
 
@@ -876,9 +1629,22 @@ pub mod asset_model {
             Attribute { props }
         }
 
-        prop! {
-            /// `DefaultValue`.
-            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<String>
+        /// `DefaultValue`.
+        pub fn default_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// Sets `DefaultValue` in place: [`Self::default_value`] on a value held by `&mut`.
+        pub fn set_default_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
         }
     }
 
@@ -909,21 +1675,40 @@ pub mod asset_model {
             Metric { props }
         }
 
-        prop! {
-            /// `Expression`: The mathematical expression that defines the metric aggregation function.
-            /// You can specify up to 10 functions per expression.
-            props, "Expression", _, set_expression, get_expression, Val<String>
+        /// Sets `Expression`, which `new` took, in place.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `Variables`: The list of variables used in the expression.
-            props, "Variables", _, set_variables, get_variables, Val<List<ExpressionVariable>>
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
         }
 
-        prop! {
-            /// `Window`: The window (time interval) over which AWS IoT SiteWise computes the metric's
-            /// aggregation expression
-            props, "Window", _, set_window, get_window, Val<MetricWindow>
+        /// Sets `Variables`, which `new` took, in place.
+        pub fn set_variables(&mut self, value: impl Into<Val<List<ExpressionVariable>>>) -> &mut Self {
+            self.props.set("Variables", value.into());
+            self
+        }
+
+        /// `Variables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variables(&self) -> ::std::option::Option<Val<List<ExpressionVariable>>> {
+            crate::cfn::get_prop(&self.props, "Variables")
+        }
+
+        /// Sets `Window`, which `new` took, in place.
+        pub fn set_window(&mut self, value: impl Into<Val<MetricWindow>>) -> &mut Self {
+            self.props.set("Window", value.into());
+            self
+        }
+
+        /// `Window` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_window(&self) -> ::std::option::Option<Val<MetricWindow>> {
+            crate::cfn::get_prop(&self.props, "Window")
         }
     }
 
@@ -946,14 +1731,28 @@ pub mod asset_model {
             ExpressionVariable { props }
         }
 
-        prop! {
-            /// `Name`: The friendly name of the variable to be used in the expression.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The variable that identifies an asset property from which to use values.
-            props, "Value", _, set_value, get_value, Val<VariableValue>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<VariableValue>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<VariableValue>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -972,39 +1771,130 @@ pub mod asset_model {
             VariableValue { props }
         }
 
-        prop! {
-            /// `HierarchyExternalId`: The External ID of the hierarchy that is trying to be referenced
-            props, "HierarchyExternalId", hierarchy_external_id, set_hierarchy_external_id, get_hierarchy_external_id, Val<String>
+        /// `HierarchyExternalId`: The External ID of the hierarchy that is trying to be referenced
+        pub fn hierarchy_external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HierarchyExternalId", value.into());
+            self
         }
 
-        prop! {
-            /// `HierarchyId`: The ID of the hierarchy that is trying to be referenced
-            props, "HierarchyId", hierarchy_id, set_hierarchy_id, get_hierarchy_id, Val<String>
+        /// Sets `HierarchyExternalId` in place: [`Self::hierarchy_external_id`] on a value held by `&mut`.
+        pub fn set_hierarchy_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HierarchyExternalId", value.into());
+            self
         }
 
-        prop! {
-            /// `HierarchyLogicalId`.
-            props, "HierarchyLogicalId", hierarchy_logical_id, set_hierarchy_logical_id, get_hierarchy_logical_id, Val<String>
+        /// `HierarchyExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hierarchy_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HierarchyExternalId")
         }
 
-        prop! {
-            /// `PropertyExternalId`: The External ID of the property that is trying to be referenced
-            props, "PropertyExternalId", property_external_id, set_property_external_id, get_property_external_id, Val<String>
+        /// `HierarchyId`: The ID of the hierarchy that is trying to be referenced
+        pub fn hierarchy_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HierarchyId", value.into());
+            self
         }
 
-        prop! {
-            /// `PropertyId`: The ID of the property that is trying to be referenced
-            props, "PropertyId", property_id, set_property_id, get_property_id, Val<String>
+        /// Sets `HierarchyId` in place: [`Self::hierarchy_id`] on a value held by `&mut`.
+        pub fn set_hierarchy_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HierarchyId", value.into());
+            self
         }
 
-        prop! {
-            /// `PropertyLogicalId`.
-            props, "PropertyLogicalId", property_logical_id, set_property_logical_id, get_property_logical_id, Val<String>
+        /// `HierarchyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hierarchy_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HierarchyId")
         }
 
-        prop! {
-            /// `PropertyPath`: The path of the property that is trying to be referenced
-            props, "PropertyPath", property_path, set_property_path, get_property_path, Val<List<PropertyPathDefinition>>
+        /// `HierarchyLogicalId`.
+        pub fn hierarchy_logical_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HierarchyLogicalId", value.into());
+            self
+        }
+
+        /// Sets `HierarchyLogicalId` in place: [`Self::hierarchy_logical_id`] on a value held by `&mut`.
+        pub fn set_hierarchy_logical_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HierarchyLogicalId", value.into());
+            self
+        }
+
+        /// `HierarchyLogicalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hierarchy_logical_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HierarchyLogicalId")
+        }
+
+        /// `PropertyExternalId`: The External ID of the property that is trying to be referenced
+        pub fn property_external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PropertyExternalId", value.into());
+            self
+        }
+
+        /// Sets `PropertyExternalId` in place: [`Self::property_external_id`] on a value held by `&mut`.
+        pub fn set_property_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PropertyExternalId", value.into());
+            self
+        }
+
+        /// `PropertyExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PropertyExternalId")
+        }
+
+        /// `PropertyId`: The ID of the property that is trying to be referenced
+        pub fn property_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PropertyId", value.into());
+            self
+        }
+
+        /// Sets `PropertyId` in place: [`Self::property_id`] on a value held by `&mut`.
+        pub fn set_property_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PropertyId", value.into());
+            self
+        }
+
+        /// `PropertyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PropertyId")
+        }
+
+        /// `PropertyLogicalId`.
+        pub fn property_logical_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PropertyLogicalId", value.into());
+            self
+        }
+
+        /// Sets `PropertyLogicalId` in place: [`Self::property_logical_id`] on a value held by `&mut`.
+        pub fn set_property_logical_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PropertyLogicalId", value.into());
+            self
+        }
+
+        /// `PropertyLogicalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_logical_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PropertyLogicalId")
+        }
+
+        /// `PropertyPath`: The path of the property that is trying to be referenced
+        pub fn property_path(mut self, value: impl Into<Val<List<PropertyPathDefinition>>>) -> Self {
+            self.props.set("PropertyPath", value.into());
+            self
+        }
+
+        /// Sets `PropertyPath` in place: [`Self::property_path`] on a value held by `&mut`.
+        pub fn set_property_path(&mut self, value: impl Into<Val<List<PropertyPathDefinition>>>) -> &mut Self {
+            self.props.set("PropertyPath", value.into());
+            self
+        }
+
+        /// `PropertyPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_path(&self) -> ::std::option::Option<Val<List<PropertyPathDefinition>>> {
+            crate::cfn::get_prop(&self.props, "PropertyPath")
         }
     }
 
@@ -1026,9 +1916,16 @@ pub mod asset_model {
             PropertyPathDefinition { props }
         }
 
-        prop! {
-            /// `Name`: The name of the property
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1048,11 +1945,23 @@ pub mod asset_model {
             MetricWindow { props }
         }
 
-        prop! {
-            /// `Tumbling`: Contains a tumbling window, which is a repeating fixed-sized,
-            /// non-overlapping, and contiguous time interval. This window is used in metric and
-            /// aggregation computations.
-            props, "Tumbling", tumbling, set_tumbling, get_tumbling, Val<TumblingWindow>
+        /// `Tumbling`: Contains a tumbling window, which is a repeating fixed-sized, non-overlapping,
+        /// and contiguous time interval. This window is used in metric and aggregation computations.
+        pub fn tumbling(mut self, value: impl Into<Val<TumblingWindow>>) -> Self {
+            self.props.set("Tumbling", value.into());
+            self
+        }
+
+        /// Sets `Tumbling` in place: [`Self::tumbling`] on a value held by `&mut`.
+        pub fn set_tumbling(&mut self, value: impl Into<Val<TumblingWindow>>) -> &mut Self {
+            self.props.set("Tumbling", value.into());
+            self
+        }
+
+        /// `Tumbling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tumbling(&self) -> ::std::option::Option<Val<TumblingWindow>> {
+            crate::cfn::get_prop(&self.props, "Tumbling")
         }
     }
 
@@ -1075,14 +1984,34 @@ pub mod asset_model {
             TumblingWindow { props }
         }
 
-        prop! {
-            /// `Interval`: The time interval for the tumbling window.
-            props, "Interval", _, set_interval, get_interval, Val<String>
+        /// Sets `Interval`, which `new` took, in place.
+        pub fn set_interval(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Interval", value.into());
+            self
         }
 
-        prop! {
-            /// `Offset`: The shift or reference point on timeline for the contiguous time intervals.
-            props, "Offset", offset, set_offset, get_offset, Val<String>
+        /// `Interval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Interval")
+        }
+
+        /// `Offset`: The shift or reference point on timeline for the contiguous time intervals.
+        pub fn offset(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Offset", value.into());
+            self
+        }
+
+        /// Sets `Offset` in place: [`Self::offset`] on a value held by `&mut`.
+        pub fn set_offset(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Offset", value.into());
+            self
+        }
+
+        /// `Offset` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_offset(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Offset")
         }
     }
 
@@ -1109,15 +2038,28 @@ pub mod asset_model {
             Transform { props }
         }
 
-        prop! {
-            /// `Expression`: The mathematical expression that defines the transformation function. You
-            /// can specify up to 10 functions per expression.
-            props, "Expression", _, set_expression, get_expression, Val<String>
+        /// Sets `Expression`, which `new` took, in place.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `Variables`: The list of variables used in the expression.
-            props, "Variables", _, set_variables, get_variables, Val<List<ExpressionVariable>>
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
+        }
+
+        /// Sets `Variables`, which `new` took, in place.
+        pub fn set_variables(&mut self, value: impl Into<Val<List<ExpressionVariable>>>) -> &mut Self {
+            self.props.set("Variables", value.into());
+            self
+        }
+
+        /// `Variables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variables(&self) -> ::std::option::Option<Val<List<ExpressionVariable>>> {
+            crate::cfn::get_prop(&self.props, "Variables")
         }
     }
 
@@ -1161,30 +2103,82 @@ pub mod asset_model {
             AssetModelHierarchy { props }
         }
 
-        prop! {
-            /// `Name`: The name of the asset model hierarchy.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `ChildAssetModelId`: The ID of the asset model. All assets in this hierarchy must be
-            /// instances of the child AssetModelId asset model.
-            props, "ChildAssetModelId", _, set_child_asset_model_id, get_child_asset_model_id, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `ExternalId`: Customer provided external ID for hierarchy
-            props, "ExternalId", external_id, set_external_id, get_external_id, Val<String>
+        /// Sets `ChildAssetModelId`, which `new` took, in place.
+        pub fn set_child_asset_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ChildAssetModelId", value.into());
+            self
         }
 
-        prop! {
-            /// `Id`: Customer provided actual ID for hierarchy
-            props, "Id", id, set_id, get_id, Val<String>
+        /// `ChildAssetModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_child_asset_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ChildAssetModelId")
         }
 
-        prop! {
-            /// `LogicalId`: Customer provided logical ID for hierarchy.
-            props, "LogicalId", logical_id, set_logical_id, get_logical_id, Val<String>
+        /// `ExternalId`: Customer provided external ID for hierarchy
+        pub fn external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// Sets `ExternalId` in place: [`Self::external_id`] on a value held by `&mut`.
+        pub fn set_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExternalId", value.into());
+            self
+        }
+
+        /// `ExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExternalId")
+        }
+
+        /// `Id`: Customer provided actual ID for hierarchy
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
+        }
+
+        /// `LogicalId`: Customer provided logical ID for hierarchy.
+        pub fn logical_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogicalId", value.into());
+            self
+        }
+
+        /// Sets `LogicalId` in place: [`Self::logical_id`] on a value held by `&mut`.
+        pub fn set_logical_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogicalId", value.into());
+            self
+        }
+
+        /// `LogicalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logical_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogicalId")
         }
     }
 
@@ -1220,15 +2214,41 @@ pub mod asset_model {
             EnforcedAssetModelInterfaceRelationship { props }
         }
 
-        prop! {
-            /// `InterfaceAssetModelId`: The ID of the interface that is enforced to the asset model
-            props, "InterfaceAssetModelId", interface_asset_model_id, set_interface_asset_model_id, get_interface_asset_model_id, Val<String>
+        /// `InterfaceAssetModelId`: The ID of the interface that is enforced to the asset model
+        pub fn interface_asset_model_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InterfaceAssetModelId", value.into());
+            self
         }
 
-        prop! {
-            /// `PropertyMappings`: Contains information about enforced interface property and asset
-            /// model property
-            props, "PropertyMappings", property_mappings, set_property_mappings, get_property_mappings, Val<List<EnforcedAssetModelInterfacePropertyMapping>>
+        /// Sets `InterfaceAssetModelId` in place: [`Self::interface_asset_model_id`] on a value held by `&mut`.
+        pub fn set_interface_asset_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InterfaceAssetModelId", value.into());
+            self
+        }
+
+        /// `InterfaceAssetModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interface_asset_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InterfaceAssetModelId")
+        }
+
+        /// `PropertyMappings`: Contains information about enforced interface property and asset model
+        /// property
+        pub fn property_mappings(mut self, value: impl Into<Val<List<EnforcedAssetModelInterfacePropertyMapping>>>) -> Self {
+            self.props.set("PropertyMappings", value.into());
+            self
+        }
+
+        /// Sets `PropertyMappings` in place: [`Self::property_mappings`] on a value held by `&mut`.
+        pub fn set_property_mappings(&mut self, value: impl Into<Val<List<EnforcedAssetModelInterfacePropertyMapping>>>) -> &mut Self {
+            self.props.set("PropertyMappings", value.into());
+            self
+        }
+
+        /// `PropertyMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_mappings(&self) -> ::std::option::Option<Val<List<EnforcedAssetModelInterfacePropertyMapping>>> {
+            crate::cfn::get_prop(&self.props, "PropertyMappings")
         }
     }
 
@@ -1251,20 +2271,54 @@ pub mod asset_model {
             EnforcedAssetModelInterfacePropertyMapping { props }
         }
 
-        prop! {
-            /// `InterfaceAssetModelPropertyExternalId`: The external ID of the enforced interface
-            /// property
-            props, "InterfaceAssetModelPropertyExternalId", _, set_interface_asset_model_property_external_id, get_interface_asset_model_property_external_id, Val<String>
+        /// Sets `InterfaceAssetModelPropertyExternalId`, which `new` took, in place.
+        pub fn set_interface_asset_model_property_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InterfaceAssetModelPropertyExternalId", value.into());
+            self
         }
 
-        prop! {
-            /// `AssetModelPropertyExternalId`: The external ID of the enforced asset model property
-            props, "AssetModelPropertyExternalId", asset_model_property_external_id, set_asset_model_property_external_id, get_asset_model_property_external_id, Val<String>
+        /// `InterfaceAssetModelPropertyExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interface_asset_model_property_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InterfaceAssetModelPropertyExternalId")
         }
 
-        prop! {
-            /// `AssetModelPropertyLogicalId`: The logical ID of the enforced asset model property
-            props, "AssetModelPropertyLogicalId", asset_model_property_logical_id, set_asset_model_property_logical_id, get_asset_model_property_logical_id, Val<String>
+        /// `AssetModelPropertyExternalId`: The external ID of the enforced asset model property
+        pub fn asset_model_property_external_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AssetModelPropertyExternalId", value.into());
+            self
+        }
+
+        /// Sets `AssetModelPropertyExternalId` in place: [`Self::asset_model_property_external_id`] on
+        /// a value held by `&mut`.
+        pub fn set_asset_model_property_external_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AssetModelPropertyExternalId", value.into());
+            self
+        }
+
+        /// `AssetModelPropertyExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asset_model_property_external_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AssetModelPropertyExternalId")
+        }
+
+        /// `AssetModelPropertyLogicalId`: The logical ID of the enforced asset model property
+        pub fn asset_model_property_logical_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AssetModelPropertyLogicalId", value.into());
+            self
+        }
+
+        /// Sets `AssetModelPropertyLogicalId` in place: [`Self::asset_model_property_logical_id`] on a
+        /// value held by `&mut`.
+        pub fn set_asset_model_property_logical_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AssetModelPropertyLogicalId", value.into());
+            self
+        }
+
+        /// `AssetModelPropertyLogicalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asset_model_property_logical_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AssetModelPropertyLogicalId")
         }
     }
 }
@@ -1299,29 +2353,77 @@ impl ComputationModel {
         ComputationModel { core }
     }
 
-    prop! {
-        /// `ComputationModelConfiguration`: The configuration for the computation model.
-        core.props, "ComputationModelConfiguration", _, set_computation_model_configuration, get_computation_model_configuration, Val<computation_model::ComputationModelConfiguration>
+    /// Sets `ComputationModelConfiguration`, which `new` took, in place.
+    pub fn set_computation_model_configuration(&mut self, value: impl Into<Val<computation_model::ComputationModelConfiguration>>) -> &mut Self {
+        self.core.props.set("ComputationModelConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ComputationModelDataBinding`: The data binding for the computation model.
-        core.props, "ComputationModelDataBinding", _, set_computation_model_data_binding, get_computation_model_data_binding, Val<Map<computation_model::ComputationModelDataBindingValue>>
+    /// `ComputationModelConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_computation_model_configuration(&self) -> ::std::option::Option<Val<computation_model::ComputationModelConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ComputationModelConfiguration")
     }
 
-    prop! {
-        /// `ComputationModelDescription`: A description about the computation model.
-        core.props, "ComputationModelDescription", computation_model_description, set_computation_model_description, get_computation_model_description, Val<String>
+    /// Sets `ComputationModelDataBinding`, which `new` took, in place.
+    pub fn set_computation_model_data_binding(&mut self, value: impl Into<Val<Map<computation_model::ComputationModelDataBindingValue>>>) -> &mut Self {
+        self.core.props.set("ComputationModelDataBinding", value.into());
+        self
     }
 
-    prop! {
-        /// `ComputationModelName`: The name of the computation model.
-        core.props, "ComputationModelName", _, set_computation_model_name, get_computation_model_name, Val<String>
+    /// `ComputationModelDataBinding` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_computation_model_data_binding(&self) -> ::std::option::Option<Val<Map<computation_model::ComputationModelDataBindingValue>>> {
+        crate::cfn::get_prop(&self.core.props, "ComputationModelDataBinding")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ComputationModelDescription`: A description about the computation model.
+    pub fn computation_model_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ComputationModelDescription", value.into());
+        self
+    }
+
+    /// Sets `ComputationModelDescription` in place: [`Self::computation_model_description`] on a
+    /// value held by `&mut`.
+    pub fn set_computation_model_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ComputationModelDescription", value.into());
+        self
+    }
+
+    /// `ComputationModelDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_computation_model_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ComputationModelDescription")
+    }
+
+    /// Sets `ComputationModelName`, which `new` took, in place.
+    pub fn set_computation_model_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ComputationModelName", value.into());
+        self
+    }
+
+    /// `ComputationModelName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_computation_model_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ComputationModelName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1363,9 +2465,22 @@ pub mod computation_model {
             ComputationModelConfiguration { props }
         }
 
-        prop! {
-            /// `AnomalyDetection`: Contains configuration for anomaly detection computation model.
-            props, "AnomalyDetection", anomaly_detection, set_anomaly_detection, get_anomaly_detection, Val<AnomalyDetectionComputationModelConfiguration>
+        /// `AnomalyDetection`: Contains configuration for anomaly detection computation model.
+        pub fn anomaly_detection(mut self, value: impl Into<Val<AnomalyDetectionComputationModelConfiguration>>) -> Self {
+            self.props.set("AnomalyDetection", value.into());
+            self
+        }
+
+        /// Sets `AnomalyDetection` in place: [`Self::anomaly_detection`] on a value held by `&mut`.
+        pub fn set_anomaly_detection(&mut self, value: impl Into<Val<AnomalyDetectionComputationModelConfiguration>>) -> &mut Self {
+            self.props.set("AnomalyDetection", value.into());
+            self
+        }
+
+        /// `AnomalyDetection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_anomaly_detection(&self) -> ::std::option::Option<Val<AnomalyDetectionComputationModelConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AnomalyDetection")
         }
     }
 
@@ -1391,14 +2506,28 @@ pub mod computation_model {
             AnomalyDetectionComputationModelConfiguration { props }
         }
 
-        prop! {
-            /// `InputProperties`: Input properties for anomaly detection.
-            props, "InputProperties", _, set_input_properties, get_input_properties, Val<String>
+        /// Sets `InputProperties`, which `new` took, in place.
+        pub fn set_input_properties(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InputProperties", value.into());
+            self
         }
 
-        prop! {
-            /// `ResultProperty`: Result property for anomaly detection.
-            props, "ResultProperty", _, set_result_property, get_result_property, Val<String>
+        /// `InputProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_properties(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InputProperties")
+        }
+
+        /// Sets `ResultProperty`, which `new` took, in place.
+        pub fn set_result_property(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResultProperty", value.into());
+            self
+        }
+
+        /// `ResultProperty` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_result_property(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResultProperty")
         }
     }
 
@@ -1417,19 +2546,58 @@ pub mod computation_model {
             ComputationModelDataBindingValue { props }
         }
 
-        prop! {
-            /// `AssetModelProperty`: Defines an asset model property binding.
-            props, "AssetModelProperty", asset_model_property, set_asset_model_property, get_asset_model_property, Val<AssetModelPropertyBindingValue>
+        /// `AssetModelProperty`: Defines an asset model property binding.
+        pub fn asset_model_property(mut self, value: impl Into<Val<AssetModelPropertyBindingValue>>) -> Self {
+            self.props.set("AssetModelProperty", value.into());
+            self
         }
 
-        prop! {
-            /// `AssetProperty`: Defines an asset property binding.
-            props, "AssetProperty", asset_property, set_asset_property, get_asset_property, Val<AssetPropertyBindingValue>
+        /// Sets `AssetModelProperty` in place: [`Self::asset_model_property`] on a value held by `&mut`.
+        pub fn set_asset_model_property(&mut self, value: impl Into<Val<AssetModelPropertyBindingValue>>) -> &mut Self {
+            self.props.set("AssetModelProperty", value.into());
+            self
         }
 
-        prop! {
-            /// `List`: Defines a list of computation model binding values.
-            props, "List", list, set_list, get_list, Val<List<ComputationModelDataBindingValue>>
+        /// `AssetModelProperty` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asset_model_property(&self) -> ::std::option::Option<Val<AssetModelPropertyBindingValue>> {
+            crate::cfn::get_prop(&self.props, "AssetModelProperty")
+        }
+
+        /// `AssetProperty`: Defines an asset property binding.
+        pub fn asset_property(mut self, value: impl Into<Val<AssetPropertyBindingValue>>) -> Self {
+            self.props.set("AssetProperty", value.into());
+            self
+        }
+
+        /// Sets `AssetProperty` in place: [`Self::asset_property`] on a value held by `&mut`.
+        pub fn set_asset_property(&mut self, value: impl Into<Val<AssetPropertyBindingValue>>) -> &mut Self {
+            self.props.set("AssetProperty", value.into());
+            self
+        }
+
+        /// `AssetProperty` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asset_property(&self) -> ::std::option::Option<Val<AssetPropertyBindingValue>> {
+            crate::cfn::get_prop(&self.props, "AssetProperty")
+        }
+
+        /// `List`: Defines a list of computation model binding values.
+        pub fn list(mut self, value: impl Into<Val<List<ComputationModelDataBindingValue>>>) -> Self {
+            self.props.set("List", value.into());
+            self
+        }
+
+        /// Sets `List` in place: [`Self::list`] on a value held by `&mut`.
+        pub fn set_list(&mut self, value: impl Into<Val<List<ComputationModelDataBindingValue>>>) -> &mut Self {
+            self.props.set("List", value.into());
+            self
+        }
+
+        /// `List` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_list(&self) -> ::std::option::Option<Val<List<ComputationModelDataBindingValue>>> {
+            crate::cfn::get_prop(&self.props, "List")
         }
     }
 
@@ -1455,14 +2623,28 @@ pub mod computation_model {
             AssetModelPropertyBindingValue { props }
         }
 
-        prop! {
-            /// `AssetModelId`: The ID of the asset model.
-            props, "AssetModelId", _, set_asset_model_id, get_asset_model_id, Val<String>
+        /// Sets `AssetModelId`, which `new` took, in place.
+        pub fn set_asset_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AssetModelId", value.into());
+            self
         }
 
-        prop! {
-            /// `PropertyId`: The ID of the asset model property.
-            props, "PropertyId", _, set_property_id, get_property_id, Val<String>
+        /// `AssetModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asset_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AssetModelId")
+        }
+
+        /// Sets `PropertyId`, which `new` took, in place.
+        pub fn set_property_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PropertyId", value.into());
+            self
+        }
+
+        /// `PropertyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PropertyId")
         }
     }
 
@@ -1485,14 +2667,28 @@ pub mod computation_model {
             AssetPropertyBindingValue { props }
         }
 
-        prop! {
-            /// `AssetId`: The ID of the asset.
-            props, "AssetId", _, set_asset_id, get_asset_id, Val<String>
+        /// Sets `AssetId`, which `new` took, in place.
+        pub fn set_asset_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AssetId", value.into());
+            self
         }
 
-        prop! {
-            /// `PropertyId`: The ID of the asset property.
-            props, "PropertyId", _, set_property_id, get_property_id, Val<String>
+        /// `AssetId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_asset_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AssetId")
+        }
+
+        /// Sets `PropertyId`, which `new` took, in place.
+        pub fn set_property_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PropertyId", value.into());
+            self
+        }
+
+        /// `PropertyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PropertyId")
         }
     }
 }
@@ -1526,29 +2722,76 @@ impl Dashboard {
         Dashboard { core }
     }
 
-    prop! {
-        /// `DashboardDefinition`: The dashboard definition specified in a JSON literal.
-        core.props, "DashboardDefinition", _, set_dashboard_definition, get_dashboard_definition, Val<String>
+    /// Sets `DashboardDefinition`, which `new` took, in place.
+    pub fn set_dashboard_definition(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DashboardDefinition", value.into());
+        self
     }
 
-    prop! {
-        /// `DashboardDescription`: A description for the dashboard.
-        core.props, "DashboardDescription", _, set_dashboard_description, get_dashboard_description, Val<String>
+    /// `DashboardDefinition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dashboard_definition(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DashboardDefinition")
     }
 
-    prop! {
-        /// `DashboardName`: A friendly name for the dashboard.
-        core.props, "DashboardName", _, set_dashboard_name, get_dashboard_name, Val<String>
+    /// Sets `DashboardDescription`, which `new` took, in place.
+    pub fn set_dashboard_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DashboardDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `ProjectId`: The ID of the project in which to create the dashboard.
-        core.props, "ProjectId", project_id, set_project_id, get_project_id, Val<String>
+    /// `DashboardDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dashboard_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DashboardDescription")
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the dashboard.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DashboardName`, which `new` took, in place.
+    pub fn set_dashboard_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DashboardName", value.into());
+        self
+    }
+
+    /// `DashboardName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dashboard_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DashboardName")
+    }
+
+    /// `ProjectId`: The ID of the project in which to create the dashboard.
+    pub fn project_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProjectId", value.into());
+        self
+    }
+
+    /// Sets `ProjectId` in place: [`Self::project_id`] on a value held by `&mut`.
+    pub fn set_project_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProjectId", value.into());
+        self
+    }
+
+    /// `ProjectId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProjectId")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the dashboard.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1590,39 +2833,124 @@ impl Dataset {
         Dataset { core }
     }
 
-    prop! {
-        /// `DatasetConfig`: The configuration for the dataset.
-        core.props, "DatasetConfig", dataset_config, set_dataset_config, get_dataset_config, Val<dataset::DatasetConfig>
+    /// `DatasetConfig`: The configuration for the dataset.
+    pub fn dataset_config(mut self, value: impl Into<Val<dataset::DatasetConfig>>) -> Self {
+        self.core.props.set("DatasetConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `DatasetDescription`: A description about the dataset, and its functionality.
-        core.props, "DatasetDescription", dataset_description, set_dataset_description, get_dataset_description, Val<String>
+    /// Sets `DatasetConfig` in place: [`Self::dataset_config`] on a value held by `&mut`.
+    pub fn set_dataset_config(&mut self, value: impl Into<Val<dataset::DatasetConfig>>) -> &mut Self {
+        self.core.props.set("DatasetConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `DatasetName`: The name of the dataset.
-        core.props, "DatasetName", _, set_dataset_name, get_dataset_name, Val<String>
+    /// `DatasetConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataset_config(&self) -> ::std::option::Option<Val<dataset::DatasetConfig>> {
+        crate::cfn::get_prop(&self.core.props, "DatasetConfig")
     }
 
-    prop! {
-        /// `DatasetSource`: The data source for the dataset.
-        core.props, "DatasetSource", dataset_source, set_dataset_source, get_dataset_source, Val<dataset::DatasetSource>
+    /// `DatasetDescription`: A description about the dataset, and its functionality.
+    pub fn dataset_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DatasetDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `DatasetType`: The type of the dataset.
-        core.props, "DatasetType", dataset_type, set_dataset_type, get_dataset_type, Val<dataset::DatasetType>
+    /// Sets `DatasetDescription` in place: [`Self::dataset_description`] on a value held by `&mut`.
+    pub fn set_dataset_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatasetDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DatasetDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataset_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatasetDescription")
     }
 
-    prop! {
-        /// `WorkspaceName`: The name of the workspace associated with the dataset.
-        core.props, "WorkspaceName", workspace_name, set_workspace_name, get_workspace_name, Val<String>
+    /// Sets `DatasetName`, which `new` took, in place.
+    pub fn set_dataset_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatasetName", value.into());
+        self
+    }
+
+    /// `DatasetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataset_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatasetName")
+    }
+
+    /// `DatasetSource`: The data source for the dataset.
+    pub fn dataset_source(mut self, value: impl Into<Val<dataset::DatasetSource>>) -> Self {
+        self.core.props.set("DatasetSource", value.into());
+        self
+    }
+
+    /// Sets `DatasetSource` in place: [`Self::dataset_source`] on a value held by `&mut`.
+    pub fn set_dataset_source(&mut self, value: impl Into<Val<dataset::DatasetSource>>) -> &mut Self {
+        self.core.props.set("DatasetSource", value.into());
+        self
+    }
+
+    /// `DatasetSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataset_source(&self) -> ::std::option::Option<Val<dataset::DatasetSource>> {
+        crate::cfn::get_prop(&self.core.props, "DatasetSource")
+    }
+
+    /// `DatasetType`: The type of the dataset.
+    pub fn dataset_type(mut self, value: impl Into<Val<dataset::DatasetType>>) -> Self {
+        self.core.props.set("DatasetType", value.into());
+        self
+    }
+
+    /// Sets `DatasetType` in place: [`Self::dataset_type`] on a value held by `&mut`.
+    pub fn set_dataset_type(&mut self, value: impl Into<Val<dataset::DatasetType>>) -> &mut Self {
+        self.core.props.set("DatasetType", value.into());
+        self
+    }
+
+    /// `DatasetType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dataset_type(&self) -> ::std::option::Option<Val<dataset::DatasetType>> {
+        crate::cfn::get_prop(&self.core.props, "DatasetType")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `WorkspaceName`: The name of the workspace associated with the dataset.
+    pub fn workspace_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("WorkspaceName", value.into());
+        self
+    }
+
+    /// Sets `WorkspaceName` in place: [`Self::workspace_name`] on a value held by `&mut`.
+    pub fn set_workspace_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkspaceName", value.into());
+        self
+    }
+
+    /// `WorkspaceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkspaceName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1663,9 +2991,22 @@ pub mod dataset {
             DatasetConfig { props }
         }
 
-        prop! {
-            /// `Session`: The session configuration for a SESSION dataset.
-            props, "Session", session, set_session, get_session, Val<SessionConfig>
+        /// `Session`: The session configuration for a SESSION dataset.
+        pub fn session(mut self, value: impl Into<Val<SessionConfig>>) -> Self {
+            self.props.set("Session", value.into());
+            self
+        }
+
+        /// Sets `Session` in place: [`Self::session`] on a value held by `&mut`.
+        pub fn set_session(&mut self, value: impl Into<Val<SessionConfig>>) -> &mut Self {
+            self.props.set("Session", value.into());
+            self
+        }
+
+        /// `Session` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session(&self) -> ::std::option::Option<Val<SessionConfig>> {
+            crate::cfn::get_prop(&self.props, "Session")
         }
     }
 
@@ -1693,15 +3034,28 @@ pub mod dataset {
             SessionConfig { props }
         }
 
-        prop! {
-            /// `SessionStartTime`: The start time of the session as an ISO 8601 UTC instant, for
-            /// example 2024-01-01T00:00:00Z.
-            props, "SessionStartTime", _, set_session_start_time, get_session_start_time, Val<String>
+        /// Sets `SessionStartTime`, which `new` took, in place.
+        pub fn set_session_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SessionStartTime", value.into());
+            self
         }
 
-        prop! {
-            /// `SessionEndTime`: The end time of the session as an ISO 8601 UTC instant, for example 2024-12-31T23:59:59Z.
-            props, "SessionEndTime", _, set_session_end_time, get_session_end_time, Val<String>
+        /// `SessionStartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SessionStartTime")
+        }
+
+        /// Sets `SessionEndTime`, which `new` took, in place.
+        pub fn set_session_end_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SessionEndTime", value.into());
+            self
+        }
+
+        /// `SessionEndTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_end_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SessionEndTime")
         }
     }
 
@@ -1728,19 +3082,46 @@ pub mod dataset {
             DatasetSource { props }
         }
 
-        prop! {
-            /// `SourceFormat`: The format of the dataset source associated with the dataset.
-            props, "SourceFormat", _, set_source_format, get_source_format, Val<DatasetSourceSourceFormat>
+        /// Sets `SourceFormat`, which `new` took, in place.
+        pub fn set_source_format(&mut self, value: impl Into<Val<DatasetSourceSourceFormat>>) -> &mut Self {
+            self.props.set("SourceFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceType`: The type of data source for the dataset.
-            props, "SourceType", _, set_source_type, get_source_type, Val<DatasetSourceSourceType>
+        /// `SourceFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_format(&self) -> ::std::option::Option<Val<DatasetSourceSourceFormat>> {
+            crate::cfn::get_prop(&self.props, "SourceFormat")
         }
 
-        prop! {
-            /// `SourceDetail`: The details of the dataset source associated with the dataset.
-            props, "SourceDetail", source_detail, set_source_detail, get_source_detail, Val<SourceDetail>
+        /// Sets `SourceType`, which `new` took, in place.
+        pub fn set_source_type(&mut self, value: impl Into<Val<DatasetSourceSourceType>>) -> &mut Self {
+            self.props.set("SourceType", value.into());
+            self
+        }
+
+        /// `SourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_type(&self) -> ::std::option::Option<Val<DatasetSourceSourceType>> {
+            crate::cfn::get_prop(&self.props, "SourceType")
+        }
+
+        /// `SourceDetail`: The details of the dataset source associated with the dataset.
+        pub fn source_detail(mut self, value: impl Into<Val<SourceDetail>>) -> Self {
+            self.props.set("SourceDetail", value.into());
+            self
+        }
+
+        /// Sets `SourceDetail` in place: [`Self::source_detail`] on a value held by `&mut`.
+        pub fn set_source_detail(&mut self, value: impl Into<Val<SourceDetail>>) -> &mut Self {
+            self.props.set("SourceDetail", value.into());
+            self
+        }
+
+        /// `SourceDetail` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_detail(&self) -> ::std::option::Option<Val<SourceDetail>> {
+            crate::cfn::get_prop(&self.props, "SourceDetail")
         }
     }
 
@@ -1759,9 +3140,22 @@ pub mod dataset {
             SourceDetail { props }
         }
 
-        prop! {
-            /// `Kendra`: Contains details about the Kendra dataset source.
-            props, "Kendra", kendra, set_kendra, get_kendra, Val<KendraSourceDetail>
+        /// `Kendra`: Contains details about the Kendra dataset source.
+        pub fn kendra(mut self, value: impl Into<Val<KendraSourceDetail>>) -> Self {
+            self.props.set("Kendra", value.into());
+            self
+        }
+
+        /// Sets `Kendra` in place: [`Self::kendra`] on a value held by `&mut`.
+        pub fn set_kendra(&mut self, value: impl Into<Val<KendraSourceDetail>>) -> &mut Self {
+            self.props.set("Kendra", value.into());
+            self
+        }
+
+        /// `Kendra` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kendra(&self) -> ::std::option::Option<Val<KendraSourceDetail>> {
+            crate::cfn::get_prop(&self.props, "Kendra")
         }
     }
 
@@ -1788,14 +3182,28 @@ pub mod dataset {
             KendraSourceDetail { props }
         }
 
-        prop! {
-            /// `KnowledgeBaseArn`: The knowledgeBaseArn details for the Kendra dataset source.
-            props, "KnowledgeBaseArn", _, set_knowledge_base_arn, get_knowledge_base_arn, Val<String>
+        /// Sets `KnowledgeBaseArn`, which `new` took, in place.
+        pub fn set_knowledge_base_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KnowledgeBaseArn", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleArn`: The roleARN details for the Kendra dataset source.
-            props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+        /// `KnowledgeBaseArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_knowledge_base_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KnowledgeBaseArn")
+        }
+
+        /// Sets `RoleArn`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -1868,31 +3276,84 @@ impl Gateway {
         Gateway { core }
     }
 
-    prop! {
-        /// `GatewayCapabilitySummaries`: A list of gateway capability summaries that each contain a
-        /// namespace and status.
-        core.props, "GatewayCapabilitySummaries", gateway_capability_summaries, set_gateway_capability_summaries, get_gateway_capability_summaries, Val<List<gateway::GatewayCapabilitySummary>>
+    /// `GatewayCapabilitySummaries`: A list of gateway capability summaries that each contain a
+    /// namespace and status.
+    pub fn gateway_capability_summaries(mut self, value: impl Into<Val<List<gateway::GatewayCapabilitySummary>>>) -> Self {
+        self.core.props.set("GatewayCapabilitySummaries", value.into());
+        self
     }
 
-    prop! {
-        /// `GatewayName`: A unique, friendly name for the gateway.
-        core.props, "GatewayName", _, set_gateway_name, get_gateway_name, Val<String>
+    /// Sets `GatewayCapabilitySummaries` in place: [`Self::gateway_capability_summaries`] on a
+    /// value held by `&mut`.
+    pub fn set_gateway_capability_summaries(&mut self, value: impl Into<Val<List<gateway::GatewayCapabilitySummary>>>) -> &mut Self {
+        self.core.props.set("GatewayCapabilitySummaries", value.into());
+        self
     }
 
-    prop! {
-        /// `GatewayPlatform`: The gateway's platform. You can only specify one platform in a
-        /// gateway.
-        core.props, "GatewayPlatform", _, set_gateway_platform, get_gateway_platform, Val<gateway::GatewayPlatform>
+    /// `GatewayCapabilitySummaries` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gateway_capability_summaries(&self) -> ::std::option::Option<Val<List<gateway::GatewayCapabilitySummary>>> {
+        crate::cfn::get_prop(&self.core.props, "GatewayCapabilitySummaries")
     }
 
-    prop! {
-        /// `GatewayVersion`: The version of the gateway you want to create.
-        core.props, "GatewayVersion", gateway_version, set_gateway_version, get_gateway_version, Val<String>
+    /// Sets `GatewayName`, which `new` took, in place.
+    pub fn set_gateway_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GatewayName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the gateway.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `GatewayName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gateway_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GatewayName")
+    }
+
+    /// Sets `GatewayPlatform`, which `new` took, in place.
+    pub fn set_gateway_platform(&mut self, value: impl Into<Val<gateway::GatewayPlatform>>) -> &mut Self {
+        self.core.props.set("GatewayPlatform", value.into());
+        self
+    }
+
+    /// `GatewayPlatform` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gateway_platform(&self) -> ::std::option::Option<Val<gateway::GatewayPlatform>> {
+        crate::cfn::get_prop(&self.core.props, "GatewayPlatform")
+    }
+
+    /// `GatewayVersion`: The version of the gateway you want to create.
+    pub fn gateway_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GatewayVersion", value.into());
+        self
+    }
+
+    /// Sets `GatewayVersion` in place: [`Self::gateway_version`] on a value held by `&mut`.
+    pub fn set_gateway_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GatewayVersion", value.into());
+        self
+    }
+
+    /// `GatewayVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_gateway_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GatewayVersion")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the gateway.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1931,15 +3392,36 @@ pub mod gateway {
             GatewayCapabilitySummary { props }
         }
 
-        prop! {
-            /// `CapabilityNamespace`: The namespace of the capability configuration.
-            props, "CapabilityNamespace", _, set_capability_namespace, get_capability_namespace, Val<String>
+        /// Sets `CapabilityNamespace`, which `new` took, in place.
+        pub fn set_capability_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapabilityNamespace", value.into());
+            self
         }
 
-        prop! {
-            /// `CapabilityConfiguration`: The JSON document that defines the gateway capability's
-            /// configuration.
-            props, "CapabilityConfiguration", capability_configuration, set_capability_configuration, get_capability_configuration, Val<String>
+        /// `CapabilityNamespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capability_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapabilityNamespace")
+        }
+
+        /// `CapabilityConfiguration`: The JSON document that defines the gateway capability's
+        /// configuration.
+        pub fn capability_configuration(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CapabilityConfiguration", value.into());
+            self
+        }
+
+        /// Sets `CapabilityConfiguration` in place: [`Self::capability_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_capability_configuration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapabilityConfiguration", value.into());
+            self
+        }
+
+        /// `CapabilityConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capability_configuration(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapabilityConfiguration")
         }
     }
 
@@ -1960,14 +3442,40 @@ pub mod gateway {
             GatewayPlatform { props }
         }
 
-        prop! {
-            /// `GreengrassV2`: A gateway that runs on AWS IoT Greengrass V2.
-            props, "GreengrassV2", greengrass_v2, set_greengrass_v2, get_greengrass_v2, Val<GreengrassV2>
+        /// `GreengrassV2`: A gateway that runs on AWS IoT Greengrass V2.
+        pub fn greengrass_v2(mut self, value: impl Into<Val<GreengrassV2>>) -> Self {
+            self.props.set("GreengrassV2", value.into());
+            self
         }
 
-        prop! {
-            /// `SiemensIE`: A gateway that runs on Siemens Industrial Edge.
-            props, "SiemensIE", siemens_ie, set_siemens_ie, get_siemens_ie, Val<SiemensIe>
+        /// Sets `GreengrassV2` in place: [`Self::greengrass_v2`] on a value held by `&mut`.
+        pub fn set_greengrass_v2(&mut self, value: impl Into<Val<GreengrassV2>>) -> &mut Self {
+            self.props.set("GreengrassV2", value.into());
+            self
+        }
+
+        /// `GreengrassV2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_greengrass_v2(&self) -> ::std::option::Option<Val<GreengrassV2>> {
+            crate::cfn::get_prop(&self.props, "GreengrassV2")
+        }
+
+        /// `SiemensIE`: A gateway that runs on Siemens Industrial Edge.
+        pub fn siemens_ie(mut self, value: impl Into<Val<SiemensIe>>) -> Self {
+            self.props.set("SiemensIE", value.into());
+            self
+        }
+
+        /// Sets `SiemensIE` in place: [`Self::siemens_ie`] on a value held by `&mut`.
+        pub fn set_siemens_ie(&mut self, value: impl Into<Val<SiemensIe>>) -> &mut Self {
+            self.props.set("SiemensIE", value.into());
+            self
+        }
+
+        /// `SiemensIE` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_siemens_ie(&self) -> ::std::option::Option<Val<SiemensIe>> {
+            crate::cfn::get_prop(&self.props, "SiemensIE")
         }
     }
 
@@ -1990,15 +3498,36 @@ pub mod gateway {
             GreengrassV2 { props }
         }
 
-        prop! {
-            /// `CoreDeviceThingName`: The name of the CoreDevice in GreenGrass V2.
-            props, "CoreDeviceThingName", _, set_core_device_thing_name, get_core_device_thing_name, Val<String>
+        /// Sets `CoreDeviceThingName`, which `new` took, in place.
+        pub fn set_core_device_thing_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CoreDeviceThingName", value.into());
+            self
         }
 
-        prop! {
-            /// `CoreDeviceOperatingSystem`: The operating system of the core device in AWS IoT
-            /// Greengrass V2.
-            props, "CoreDeviceOperatingSystem", core_device_operating_system, set_core_device_operating_system, get_core_device_operating_system, Val<GreengrassV2CoreDeviceOperatingSystem>
+        /// `CoreDeviceThingName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_core_device_thing_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CoreDeviceThingName")
+        }
+
+        /// `CoreDeviceOperatingSystem`: The operating system of the core device in AWS IoT Greengrass
+        /// V2.
+        pub fn core_device_operating_system(mut self, value: impl Into<Val<GreengrassV2CoreDeviceOperatingSystem>>) -> Self {
+            self.props.set("CoreDeviceOperatingSystem", value.into());
+            self
+        }
+
+        /// Sets `CoreDeviceOperatingSystem` in place: [`Self::core_device_operating_system`] on a value
+        /// held by `&mut`.
+        pub fn set_core_device_operating_system(&mut self, value: impl Into<Val<GreengrassV2CoreDeviceOperatingSystem>>) -> &mut Self {
+            self.props.set("CoreDeviceOperatingSystem", value.into());
+            self
+        }
+
+        /// `CoreDeviceOperatingSystem` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_core_device_operating_system(&self) -> ::std::option::Option<Val<GreengrassV2CoreDeviceOperatingSystem>> {
+            crate::cfn::get_prop(&self.props, "CoreDeviceOperatingSystem")
         }
     }
 
@@ -2036,9 +3565,16 @@ pub mod gateway {
             SiemensIe { props }
         }
 
-        prop! {
-            /// `IotCoreThingName`: The name of the IoT Core Thing.
-            props, "IotCoreThingName", _, set_iot_core_thing_name, get_iot_core_thing_name, Val<String>
+        /// Sets `IotCoreThingName`, which `new` took, in place.
+        pub fn set_iot_core_thing_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IotCoreThingName", value.into());
+            self
+        }
+
+        /// `IotCoreThingName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_iot_core_thing_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IotCoreThingName")
         }
     }
 }
@@ -2074,35 +3610,95 @@ impl Pipeline {
         Pipeline { core }
     }
 
-    prop! {
-        /// `Computations`: The list of compute nodes that form the pipeline DAG.
-        core.props, "Computations", _, set_computations, get_computations, Val<List<pipeline::ComputeNode>>
+    /// Sets `Computations`, which `new` took, in place.
+    pub fn set_computations(&mut self, value: impl Into<Val<List<pipeline::ComputeNode>>>) -> &mut Self {
+        self.core.props.set("Computations", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the pipeline.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Computations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_computations(&self) -> ::std::option::Option<Val<List<pipeline::ComputeNode>>> {
+        crate::cfn::get_prop(&self.core.props, "Computations")
     }
 
-    prop! {
-        /// `EnvironmentVariables`: Environment variables shared across all compute nodes in the
-        /// pipeline.
-        core.props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<Map<String>>
+    /// `Description`: A description of the pipeline.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PipelineName`: The name of the pipeline. Must be unique within the workspace.
-        core.props, "PipelineName", _, set_pipeline_name, get_pipeline_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `WorkspaceName`: The name of the workspace.
-        core.props, "WorkspaceName", _, set_workspace_name, get_workspace_name, Val<String>
+    /// `EnvironmentVariables`: Environment variables shared across all compute nodes in the
+    /// pipeline.
+    pub fn environment_variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("EnvironmentVariables", value.into());
+        self
+    }
+
+    /// Sets `EnvironmentVariables` in place: [`Self::environment_variables`] on a value held by `&mut`.
+    pub fn set_environment_variables(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("EnvironmentVariables", value.into());
+        self
+    }
+
+    /// `EnvironmentVariables` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_variables(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentVariables")
+    }
+
+    /// Sets `PipelineName`, which `new` took, in place.
+    pub fn set_pipeline_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PipelineName", value.into());
+        self
+    }
+
+    /// `PipelineName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pipeline_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PipelineName")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `WorkspaceName`, which `new` took, in place.
+    pub fn set_workspace_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkspaceName", value.into());
+        self
+    }
+
+    /// `WorkspaceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkspaceName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2152,25 +3748,65 @@ pub mod pipeline {
             ComputeNode { props }
         }
 
-        prop! {
-            /// `ComputeNodeName`: The unique name for this compute node within the pipeline.
-            props, "ComputeNodeName", _, set_compute_node_name, get_compute_node_name, Val<String>
+        /// Sets `ComputeNodeName`, which `new` took, in place.
+        pub fn set_compute_node_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComputeNodeName", value.into());
+            self
         }
 
-        prop! {
-            /// `TaskName`: The name of the task to execute for this compute node.
-            props, "TaskName", _, set_task_name, get_task_name, Val<String>
+        /// `ComputeNodeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compute_node_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComputeNodeName")
         }
 
-        prop! {
-            /// `DependsOn`: A list of compute node names that must complete successfully before this
-            /// node can start.
-            props, "DependsOn", depends_on, set_depends_on, get_depends_on, Val<List<String>>
+        /// Sets `TaskName`, which `new` took, in place.
+        pub fn set_task_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TaskName", value.into());
+            self
         }
 
-        prop! {
-            /// `EnvironmentVariables`: A map of environment variable key-value pairs.
-            props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<Map<String>>
+        /// `TaskName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TaskName")
+        }
+
+        /// `DependsOn`: A list of compute node names that must complete successfully before this node
+        /// can start.
+        pub fn depends_on(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("DependsOn", value.into());
+            self
+        }
+
+        /// Sets `DependsOn` in place: [`Self::depends_on`] on a value held by `&mut`.
+        pub fn set_depends_on(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DependsOn", value.into());
+            self
+        }
+
+        /// `DependsOn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_depends_on(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DependsOn")
+        }
+
+        /// `EnvironmentVariables`: A map of environment variable key-value pairs.
+        pub fn environment_variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("EnvironmentVariables", value.into());
+            self
+        }
+
+        /// Sets `EnvironmentVariables` in place: [`Self::environment_variables`] on a value held by `&mut`.
+        pub fn set_environment_variables(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("EnvironmentVariables", value.into());
+            self
+        }
+
+        /// `EnvironmentVariables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment_variables(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "EnvironmentVariables")
         }
     }
 }
@@ -2205,59 +3841,172 @@ impl Portal {
         Portal { core }
     }
 
-    prop! {
-        /// `Alarms`: Contains the configuration information of an alarm created in an AWS IoT
-        /// SiteWise Monitor portal. You can use the alarm to monitor an asset property and get
-        /// notified when the asset property value is outside a specified range.
-        core.props, "Alarms", alarms, set_alarms, get_alarms, Val<portal::Alarms>
+    /// `Alarms`: Contains the configuration information of an alarm created in an AWS IoT SiteWise
+    /// Monitor portal. You can use the alarm to monitor an asset property and get notified when the
+    /// asset property value is outside a specified range.
+    pub fn alarms(mut self, value: impl Into<Val<portal::Alarms>>) -> Self {
+        self.core.props.set("Alarms", value.into());
+        self
     }
 
-    prop! {
-        /// `NotificationSenderEmail`: The email address that sends alarm notifications.
-        core.props, "NotificationSenderEmail", notification_sender_email, set_notification_sender_email, get_notification_sender_email, Val<String>
+    /// Sets `Alarms` in place: [`Self::alarms`] on a value held by `&mut`.
+    pub fn set_alarms(&mut self, value: impl Into<Val<portal::Alarms>>) -> &mut Self {
+        self.core.props.set("Alarms", value.into());
+        self
     }
 
-    prop! {
-        /// `PortalAuthMode`: The service to use to authenticate users to the portal. Choose from
-        /// SSO or IAM. You can't change this value after you create a portal.
-        core.props, "PortalAuthMode", portal_auth_mode, set_portal_auth_mode, get_portal_auth_mode, Val<portal::PortalAuthMode>
+    /// `Alarms` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alarms(&self) -> ::std::option::Option<Val<portal::Alarms>> {
+        crate::cfn::get_prop(&self.core.props, "Alarms")
     }
 
-    prop! {
-        /// `PortalContactEmail`: The AWS administrator's contact email address.
-        core.props, "PortalContactEmail", _, set_portal_contact_email, get_portal_contact_email, Val<String>
+    /// `NotificationSenderEmail`: The email address that sends alarm notifications.
+    pub fn notification_sender_email(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("NotificationSenderEmail", value.into());
+        self
     }
 
-    prop! {
-        /// `PortalDescription`: A description for the portal.
-        core.props, "PortalDescription", portal_description, set_portal_description, get_portal_description, Val<String>
+    /// Sets `NotificationSenderEmail` in place: [`Self::notification_sender_email`] on a value held
+    /// by `&mut`.
+    pub fn set_notification_sender_email(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("NotificationSenderEmail", value.into());
+        self
     }
 
-    prop! {
-        /// `PortalName`: A friendly name for the portal.
-        core.props, "PortalName", _, set_portal_name, get_portal_name, Val<String>
+    /// `NotificationSenderEmail` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_notification_sender_email(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "NotificationSenderEmail")
     }
 
-    prop! {
-        /// `PortalType`: The type of portal
-        core.props, "PortalType", portal_type, set_portal_type, get_portal_type, Val<portal::PortalType>
+    /// `PortalAuthMode`: The service to use to authenticate users to the portal. Choose from SSO or
+    /// IAM. You can't change this value after you create a portal.
+    pub fn portal_auth_mode(mut self, value: impl Into<Val<portal::PortalAuthMode>>) -> Self {
+        self.core.props.set("PortalAuthMode", value.into());
+        self
     }
 
-    prop! {
-        /// `PortalTypeConfiguration`: Map to associate detail of configuration related with a
-        /// PortalType.
-        core.props, "PortalTypeConfiguration", portal_type_configuration, set_portal_type_configuration, get_portal_type_configuration, Val<Map<portal::PortalTypeEntry>>
+    /// Sets `PortalAuthMode` in place: [`Self::portal_auth_mode`] on a value held by `&mut`.
+    pub fn set_portal_auth_mode(&mut self, value: impl Into<Val<portal::PortalAuthMode>>) -> &mut Self {
+        self.core.props.set("PortalAuthMode", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: The ARN of a service role that allows the portal's users to access your AWS
-        /// IoT SiteWise resources on your behalf.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `PortalAuthMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_portal_auth_mode(&self) -> ::std::option::Option<Val<portal::PortalAuthMode>> {
+        crate::cfn::get_prop(&self.core.props, "PortalAuthMode")
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the portal.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `PortalContactEmail`, which `new` took, in place.
+    pub fn set_portal_contact_email(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PortalContactEmail", value.into());
+        self
+    }
+
+    /// `PortalContactEmail` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_portal_contact_email(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PortalContactEmail")
+    }
+
+    /// `PortalDescription`: A description for the portal.
+    pub fn portal_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PortalDescription", value.into());
+        self
+    }
+
+    /// Sets `PortalDescription` in place: [`Self::portal_description`] on a value held by `&mut`.
+    pub fn set_portal_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PortalDescription", value.into());
+        self
+    }
+
+    /// `PortalDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_portal_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PortalDescription")
+    }
+
+    /// Sets `PortalName`, which `new` took, in place.
+    pub fn set_portal_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PortalName", value.into());
+        self
+    }
+
+    /// `PortalName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_portal_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PortalName")
+    }
+
+    /// `PortalType`: The type of portal
+    pub fn portal_type(mut self, value: impl Into<Val<portal::PortalType>>) -> Self {
+        self.core.props.set("PortalType", value.into());
+        self
+    }
+
+    /// Sets `PortalType` in place: [`Self::portal_type`] on a value held by `&mut`.
+    pub fn set_portal_type(&mut self, value: impl Into<Val<portal::PortalType>>) -> &mut Self {
+        self.core.props.set("PortalType", value.into());
+        self
+    }
+
+    /// `PortalType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_portal_type(&self) -> ::std::option::Option<Val<portal::PortalType>> {
+        crate::cfn::get_prop(&self.core.props, "PortalType")
+    }
+
+    /// `PortalTypeConfiguration`: Map to associate detail of configuration related with a
+    /// PortalType.
+    pub fn portal_type_configuration(mut self, value: impl Into<Val<Map<portal::PortalTypeEntry>>>) -> Self {
+        self.core.props.set("PortalTypeConfiguration", value.into());
+        self
+    }
+
+    /// Sets `PortalTypeConfiguration` in place: [`Self::portal_type_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_portal_type_configuration(&mut self, value: impl Into<Val<Map<portal::PortalTypeEntry>>>) -> &mut Self {
+        self.core.props.set("PortalTypeConfiguration", value.into());
+        self
+    }
+
+    /// `PortalTypeConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_portal_type_configuration(&self) -> ::std::option::Option<Val<Map<portal::PortalTypeEntry>>> {
+        crate::cfn::get_prop(&self.core.props, "PortalTypeConfiguration")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the portal.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2313,17 +4062,43 @@ pub mod portal {
             Alarms { props }
         }
 
-        prop! {
-            /// `AlarmRoleArn`: The ARN of the IAM role that allows the alarm to perform actions and
-            /// access AWS resources and services, such as AWS IoT Events.
-            props, "AlarmRoleArn", alarm_role_arn, set_alarm_role_arn, get_alarm_role_arn, Val<String>
+        /// `AlarmRoleArn`: The ARN of the IAM role that allows the alarm to perform actions and access
+        /// AWS resources and services, such as AWS IoT Events.
+        pub fn alarm_role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AlarmRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `NotificationLambdaArn`: The ARN of the AWS Lambda function that manages alarm
-            /// notifications. For more information, see Managing alarm notifications in the AWS IoT
-            /// Events Developer Guide.
-            props, "NotificationLambdaArn", notification_lambda_arn, set_notification_lambda_arn, get_notification_lambda_arn, Val<String>
+        /// Sets `AlarmRoleArn` in place: [`Self::alarm_role_arn`] on a value held by `&mut`.
+        pub fn set_alarm_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AlarmRoleArn", value.into());
+            self
+        }
+
+        /// `AlarmRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_alarm_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AlarmRoleArn")
+        }
+
+        /// `NotificationLambdaArn`: The ARN of the AWS Lambda function that manages alarm
+        /// notifications. For more information, see Managing alarm notifications in the AWS IoT Events
+        /// Developer Guide.
+        pub fn notification_lambda_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("NotificationLambdaArn", value.into());
+            self
+        }
+
+        /// Sets `NotificationLambdaArn` in place: [`Self::notification_lambda_arn`] on a value held by `&mut`.
+        pub fn set_notification_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NotificationLambdaArn", value.into());
+            self
+        }
+
+        /// `NotificationLambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_notification_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NotificationLambdaArn")
         }
     }
 
@@ -2371,9 +4146,16 @@ pub mod portal {
             PortalTypeEntry { props }
         }
 
-        prop! {
-            /// `PortalTools`: List of enabled Tools for a certain portal.
-            props, "PortalTools", _, set_portal_tools, get_portal_tools, Val<List<String>>
+        /// Sets `PortalTools`, which `new` took, in place.
+        pub fn set_portal_tools(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("PortalTools", value.into());
+            self
+        }
+
+        /// `PortalTools` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_portal_tools(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "PortalTools")
         }
     }
 }
@@ -2400,29 +4182,82 @@ impl Project {
         Project { core }
     }
 
-    prop! {
-        /// `AssetIds`: The IDs of the assets to be associated to the project.
-        core.props, "AssetIds", asset_ids, set_asset_ids, get_asset_ids, Val<List<String>>
+    /// `AssetIds`: The IDs of the assets to be associated to the project.
+    pub fn asset_ids(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AssetIds", value.into());
+        self
     }
 
-    prop! {
-        /// `PortalId`: The ID of the portal in which to create the project.
-        core.props, "PortalId", _, set_portal_id, get_portal_id, Val<String>
+    /// Sets `AssetIds` in place: [`Self::asset_ids`] on a value held by `&mut`.
+    pub fn set_asset_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AssetIds", value.into());
+        self
     }
 
-    prop! {
-        /// `ProjectDescription`: A description for the project.
-        core.props, "ProjectDescription", project_description, set_project_description, get_project_description, Val<String>
+    /// `AssetIds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_asset_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AssetIds")
     }
 
-    prop! {
-        /// `ProjectName`: A friendly name for the project.
-        core.props, "ProjectName", _, set_project_name, get_project_name, Val<String>
+    /// Sets `PortalId`, which `new` took, in place.
+    pub fn set_portal_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PortalId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the project.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `PortalId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_portal_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PortalId")
+    }
+
+    /// `ProjectDescription`: A description for the project.
+    pub fn project_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ProjectDescription", value.into());
+        self
+    }
+
+    /// Sets `ProjectDescription` in place: [`Self::project_description`] on a value held by `&mut`.
+    pub fn set_project_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProjectDescription", value.into());
+        self
+    }
+
+    /// `ProjectDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProjectDescription")
+    }
+
+    /// Sets `ProjectName`, which `new` took, in place.
+    pub fn set_project_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProjectName", value.into());
+        self
+    }
+
+    /// `ProjectName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_project_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProjectName")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the project.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2473,29 +4308,76 @@ impl Task {
         Task { core }
     }
 
-    prop! {
-        /// `Description`: A description of the task.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description of the task.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `TaskConfiguration`: The task execution configuration.
-        core.props, "TaskConfiguration", _, set_task_configuration, get_task_configuration, Val<task::TaskConfiguration>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `TaskName`: The name of the task. Must be unique within the workspace.
-        core.props, "TaskName", _, set_task_name, get_task_name, Val<String>
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkspaceName`: The name of the workspace.
-        core.props, "WorkspaceName", _, set_workspace_name, get_workspace_name, Val<String>
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `TaskConfiguration`, which `new` took, in place.
+    pub fn set_task_configuration(&mut self, value: impl Into<Val<task::TaskConfiguration>>) -> &mut Self {
+        self.core.props.set("TaskConfiguration", value.into());
+        self
+    }
+
+    /// `TaskConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_task_configuration(&self) -> ::std::option::Option<Val<task::TaskConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "TaskConfiguration")
+    }
+
+    /// Sets `TaskName`, which `new` took, in place.
+    pub fn set_task_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TaskName", value.into());
+        self
+    }
+
+    /// `TaskName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_task_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TaskName")
+    }
+
+    /// Sets `WorkspaceName`, which `new` took, in place.
+    pub fn set_workspace_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkspaceName", value.into());
+        self
+    }
+
+    /// `WorkspaceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkspaceName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2540,10 +4422,16 @@ pub mod task {
             TaskConfiguration { props }
         }
 
-        prop! {
-            /// `ContainerTaskConfiguration`: Configuration for running a custom container image on
-            /// managed compute.
-            props, "ContainerTaskConfiguration", _, set_container_task_configuration, get_container_task_configuration, Val<ContainerTaskConfiguration>
+        /// Sets `ContainerTaskConfiguration`, which `new` took, in place.
+        pub fn set_container_task_configuration(&mut self, value: impl Into<Val<ContainerTaskConfiguration>>) -> &mut Self {
+            self.props.set("ContainerTaskConfiguration", value.into());
+            self
+        }
+
+        /// `ContainerTaskConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_container_task_configuration(&self) -> ::std::option::Option<Val<ContainerTaskConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ContainerTaskConfiguration")
         }
     }
 
@@ -2578,53 +4466,145 @@ pub mod task {
             ContainerTaskConfiguration { props }
         }
 
-        prop! {
-            /// `EcrUri`: The Amazon ECR image URI for the task container.
-            props, "EcrUri", _, set_ecr_uri, get_ecr_uri, Val<String>
+        /// Sets `EcrUri`, which `new` took, in place.
+        pub fn set_ecr_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EcrUri", value.into());
+            self
         }
 
-        prop! {
-            /// `TaskExecutionRole`: The ARN of the IAM role that grants the containerized workload
-            /// permissions to access AWS resources.
-            props, "TaskExecutionRole", _, set_task_execution_role, get_task_execution_role, Val<String>
+        /// `EcrUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ecr_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EcrUri")
         }
 
-        prop! {
-            /// `ProcessingType`: The processing type for compute resources.
-            props, "ProcessingType", _, set_processing_type, get_processing_type, Val<ContainerTaskConfigurationProcessingType>
+        /// Sets `TaskExecutionRole`, which `new` took, in place.
+        pub fn set_task_execution_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TaskExecutionRole", value.into());
+            self
         }
 
-        prop! {
-            /// `ProcessingUnit`: The processing unit allocation that determines vCPU, memory, and GPU
-            /// resources.
-            props, "ProcessingUnit", _, set_processing_unit, get_processing_unit, Val<ContainerTaskConfigurationProcessingUnit>
+        /// `TaskExecutionRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_task_execution_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TaskExecutionRole")
         }
 
-        prop! {
-            /// `Command`: The command to execute in the container.
-            props, "Command", command, set_command, get_command, Val<List<String>>
+        /// Sets `ProcessingType`, which `new` took, in place.
+        pub fn set_processing_type(&mut self, value: impl Into<Val<ContainerTaskConfigurationProcessingType>>) -> &mut Self {
+            self.props.set("ProcessingType", value.into());
+            self
         }
 
-        prop! {
-            /// `EnvironmentVariables`: A map of environment variable key-value pairs.
-            props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<Map<String>>
+        /// `ProcessingType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_processing_type(&self) -> ::std::option::Option<Val<ContainerTaskConfigurationProcessingType>> {
+            crate::cfn::get_prop(&self.props, "ProcessingType")
         }
 
-        prop! {
-            /// `EphemeralStorageConfiguration`: Configuration for ephemeral storage attached to the
-            /// container task.
-            props, "EphemeralStorageConfiguration", ephemeral_storage_configuration, set_ephemeral_storage_configuration, get_ephemeral_storage_configuration, Val<EphemeralStorageConfiguration>
+        /// Sets `ProcessingUnit`, which `new` took, in place.
+        pub fn set_processing_unit(&mut self, value: impl Into<Val<ContainerTaskConfigurationProcessingUnit>>) -> &mut Self {
+            self.props.set("ProcessingUnit", value.into());
+            self
         }
 
-        prop! {
-            /// `Mounts`: Mounts attached to the container filesystem. Each mount exposes an external
-            /// data source as a local directory inside the container.
-            props, "Mounts", mounts, set_mounts, get_mounts, Val<List<Mount>>
+        /// `ProcessingUnit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_processing_unit(&self) -> ::std::option::Option<Val<ContainerTaskConfigurationProcessingUnit>> {
+            crate::cfn::get_prop(&self.props, "ProcessingUnit")
         }
 
-        prop! {
-            /// `TimeoutSeconds`: The timeout in seconds for task execution. Default: 3600 (1 hour).
-            props, "TimeoutSeconds", timeout_seconds, set_timeout_seconds, get_timeout_seconds, Val<i64>
+        /// `Command`: The command to execute in the container.
+        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Command", value.into());
+            self
+        }
+
+        /// Sets `Command` in place: [`Self::command`] on a value held by `&mut`.
+        pub fn set_command(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Command", value.into());
+            self
+        }
+
+        /// `Command` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_command(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Command")
+        }
+
+        /// `EnvironmentVariables`: A map of environment variable key-value pairs.
+        pub fn environment_variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("EnvironmentVariables", value.into());
+            self
+        }
+
+        /// Sets `EnvironmentVariables` in place: [`Self::environment_variables`] on a value held by `&mut`.
+        pub fn set_environment_variables(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("EnvironmentVariables", value.into());
+            self
+        }
+
+        /// `EnvironmentVariables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment_variables(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "EnvironmentVariables")
+        }
+
+        /// `EphemeralStorageConfiguration`: Configuration for ephemeral storage attached to the
+        /// container task.
+        pub fn ephemeral_storage_configuration(mut self, value: impl Into<Val<EphemeralStorageConfiguration>>) -> Self {
+            self.props.set("EphemeralStorageConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EphemeralStorageConfiguration` in place: [`Self::ephemeral_storage_configuration`] on
+        /// a value held by `&mut`.
+        pub fn set_ephemeral_storage_configuration(&mut self, value: impl Into<Val<EphemeralStorageConfiguration>>) -> &mut Self {
+            self.props.set("EphemeralStorageConfiguration", value.into());
+            self
+        }
+
+        /// `EphemeralStorageConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ephemeral_storage_configuration(&self) -> ::std::option::Option<Val<EphemeralStorageConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EphemeralStorageConfiguration")
+        }
+
+        /// `Mounts`: Mounts attached to the container filesystem. Each mount exposes an external data
+        /// source as a local directory inside the container.
+        pub fn mounts(mut self, value: impl Into<Val<List<Mount>>>) -> Self {
+            self.props.set("Mounts", value.into());
+            self
+        }
+
+        /// Sets `Mounts` in place: [`Self::mounts`] on a value held by `&mut`.
+        pub fn set_mounts(&mut self, value: impl Into<Val<List<Mount>>>) -> &mut Self {
+            self.props.set("Mounts", value.into());
+            self
+        }
+
+        /// `Mounts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mounts(&self) -> ::std::option::Option<Val<List<Mount>>> {
+            crate::cfn::get_prop(&self.props, "Mounts")
+        }
+
+        /// `TimeoutSeconds`: The timeout in seconds for task execution. Default: 3600 (1 hour).
+        pub fn timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutSeconds", value.into());
+            self
+        }
+
+        /// Sets `TimeoutSeconds` in place: [`Self::timeout_seconds`] on a value held by `&mut`.
+        pub fn set_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutSeconds", value.into());
+            self
+        }
+
+        /// `TimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutSeconds")
         }
     }
 
@@ -2653,15 +4633,28 @@ pub mod task {
             EphemeralStorageConfiguration { props }
         }
 
-        prop! {
-            /// `StorageClass`: The storage type that determines I/O performance characteristics. Family
-            /// name indicates workload pattern, level number indicates performance within that family.
-            props, "StorageClass", _, set_storage_class, get_storage_class, Val<EphemeralStorageConfigurationStorageClass>
+        /// Sets `StorageClass`, which `new` took, in place.
+        pub fn set_storage_class(&mut self, value: impl Into<Val<EphemeralStorageConfigurationStorageClass>>) -> &mut Self {
+            self.props.set("StorageClass", value.into());
+            self
         }
 
-        prop! {
-            /// `StorageSizeInGiB`: Storage volume size in GiB.
-            props, "StorageSizeInGiB", _, set_storage_size_in_gi_b, get_storage_size_in_gi_b, Val<i64>
+        /// `StorageClass` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_class(&self) -> ::std::option::Option<Val<EphemeralStorageConfigurationStorageClass>> {
+            crate::cfn::get_prop(&self.props, "StorageClass")
+        }
+
+        /// Sets `StorageSizeInGiB`, which `new` took, in place.
+        pub fn set_storage_size_in_gi_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StorageSizeInGiB", value.into());
+            self
+        }
+
+        /// `StorageSizeInGiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_size_in_gi_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StorageSizeInGiB")
         }
     }
 
@@ -2716,25 +4709,52 @@ pub mod task {
             Mount { props }
         }
 
-        prop! {
-            /// `Name`: A unique name for the mount within the task.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `RelativePath`: The relative path under the service-owned mount root where this mount is
-            /// attached inside the container.
-            props, "RelativePath", _, set_relative_path, get_relative_path, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Source`: The data source configuration for a mount.
-            props, "Source", _, set_source, get_source, Val<MountSource>
+        /// Sets `RelativePath`, which `new` took, in place.
+        pub fn set_relative_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RelativePath", value.into());
+            self
         }
 
-        prop! {
-            /// `StorageType`: The type of storage used for the mount inside the container.
-            props, "StorageType", _, set_storage_type, get_storage_type, Val<MountStorageType>
+        /// `RelativePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relative_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RelativePath")
+        }
+
+        /// Sets `Source`, which `new` took, in place.
+        pub fn set_source(&mut self, value: impl Into<Val<MountSource>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<MountSource>> {
+            crate::cfn::get_prop(&self.props, "Source")
+        }
+
+        /// Sets `StorageType`, which `new` took, in place.
+        pub fn set_storage_type(&mut self, value: impl Into<Val<MountStorageType>>) -> &mut Self {
+            self.props.set("StorageType", value.into());
+            self
+        }
+
+        /// `StorageType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_type(&self) -> ::std::option::Option<Val<MountStorageType>> {
+            crate::cfn::get_prop(&self.props, "StorageType")
         }
     }
 
@@ -2756,9 +4776,16 @@ pub mod task {
             MountSource { props }
         }
 
-        prop! {
-            /// `S3AccessPoint`: Configures a mount that reads from an Amazon S3 access point.
-            props, "S3AccessPoint", _, set_s3_access_point, get_s3_access_point, Val<S3AccessPointSource>
+        /// Sets `S3AccessPoint`, which `new` took, in place.
+        pub fn set_s3_access_point(&mut self, value: impl Into<Val<S3AccessPointSource>>) -> &mut Self {
+            self.props.set("S3AccessPoint", value.into());
+            self
+        }
+
+        /// `S3AccessPoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_access_point(&self) -> ::std::option::Option<Val<S3AccessPointSource>> {
+            crate::cfn::get_prop(&self.props, "S3AccessPoint")
         }
     }
 
@@ -2783,18 +4810,35 @@ pub mod task {
             S3AccessPointSource { props }
         }
 
-        prop! {
-            /// `AccessPointArn`: The Amazon Resource Name (ARN) of the Amazon S3 access point. The
-            /// mount reads objects from the bucket associated with this access point. Access is
-            /// governed by the access point policy and the task execution role's IAM permissions.
-            props, "AccessPointArn", _, set_access_point_arn, get_access_point_arn, Val<String>
+        /// Sets `AccessPointArn`, which `new` took, in place.
+        pub fn set_access_point_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessPointArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`: An object key name prefix. If specified, the mount includes only objects whose
-            /// keys begin with this prefix. To include all objects at the access point, omit this
-            /// field.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `AccessPointArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_point_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessPointArn")
+        }
+
+        /// `Prefix`: An object key name prefix. If specified, the mount includes only objects whose
+        /// keys begin with this prefix. To include all objects at the access point, omit this field.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -2898,30 +4942,83 @@ impl Workspace {
         Workspace { core }
     }
 
-    prop! {
-        /// `EncryptionConfiguration`: The encryption configuration for the workspace.
-        core.props, "EncryptionConfiguration", _, set_encryption_configuration, get_encryption_configuration, Val<workspace::EncryptionConfiguration>
+    /// Sets `EncryptionConfiguration`, which `new` took, in place.
+    pub fn set_encryption_configuration(&mut self, value: impl Into<Val<workspace::EncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: The ARN of the AWS KMS key used for KMS_BASED_ENCRYPTION. Required when
-        /// EncryptionConfiguration.EncryptionType is KMS_BASED_ENCRYPTION.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<workspace::EncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionConfiguration")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KmsKeyId`: The ARN of the AWS KMS key used for KMS_BASED_ENCRYPTION. Required when
+    /// EncryptionConfiguration.EncryptionType is KMS_BASED_ENCRYPTION.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkspaceDescription`: A description of the workspace.
-        core.props, "WorkspaceDescription", workspace_description, set_workspace_description, get_workspace_description, Val<String>
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkspaceName`: The name of the workspace.
-        core.props, "WorkspaceName", _, set_workspace_name, get_workspace_name, Val<String>
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `WorkspaceDescription`: A description of the workspace.
+    pub fn workspace_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("WorkspaceDescription", value.into());
+        self
+    }
+
+    /// Sets `WorkspaceDescription` in place: [`Self::workspace_description`] on a value held by `&mut`.
+    pub fn set_workspace_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkspaceDescription", value.into());
+        self
+    }
+
+    /// `WorkspaceDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkspaceDescription")
+    }
+
+    /// Sets `WorkspaceName`, which `new` took, in place.
+    pub fn set_workspace_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkspaceName", value.into());
+        self
+    }
+
+    /// `WorkspaceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkspaceName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2977,9 +5074,16 @@ pub mod workspace {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `EncryptionType`: The type of encryption.
-            props, "EncryptionType", _, set_encryption_type, get_encryption_type, Val<EncryptionConfigurationEncryptionType>
+        /// Sets `EncryptionType`, which `new` took, in place.
+        pub fn set_encryption_type(&mut self, value: impl Into<Val<EncryptionConfigurationEncryptionType>>) -> &mut Self {
+            self.props.set("EncryptionType", value.into());
+            self
+        }
+
+        /// `EncryptionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_type(&self) -> ::std::option::Option<Val<EncryptionConfigurationEncryptionType>> {
+            crate::cfn::get_prop(&self.props, "EncryptionType")
         }
     }
 

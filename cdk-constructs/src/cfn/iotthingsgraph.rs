@@ -41,14 +41,35 @@ impl FlowTemplate {
         FlowTemplate { core }
     }
 
-    prop! {
-        /// `CompatibleNamespaceVersion`.
-        core.props, "CompatibleNamespaceVersion", compatible_namespace_version, set_compatible_namespace_version, get_compatible_namespace_version, Val<f64>
+    /// `CompatibleNamespaceVersion`.
+    pub fn compatible_namespace_version(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("CompatibleNamespaceVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `Definition`.
-        core.props, "Definition", _, set_definition, get_definition, Val<flow_template::DefinitionDocument>
+    /// Sets `CompatibleNamespaceVersion` in place: [`Self::compatible_namespace_version`] on a
+    /// value held by `&mut`.
+    pub fn set_compatible_namespace_version(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("CompatibleNamespaceVersion", value.into());
+        self
+    }
+
+    /// `CompatibleNamespaceVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compatible_namespace_version(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "CompatibleNamespaceVersion")
+    }
+
+    /// Sets `Definition`, which `new` took, in place.
+    pub fn set_definition(&mut self, value: impl Into<Val<flow_template::DefinitionDocument>>) -> &mut Self {
+        self.core.props.set("Definition", value.into());
+        self
+    }
+
+    /// `Definition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_definition(&self) -> ::std::option::Option<Val<flow_template::DefinitionDocument>> {
+        crate::cfn::get_prop(&self.core.props, "Definition")
     }
 
     /// `Ref`: the resource's identifier.
@@ -87,14 +108,28 @@ pub mod flow_template {
             DefinitionDocument { props }
         }
 
-        prop! {
-            /// `Language`.
-            props, "Language", _, set_language, get_language, Val<String>
+        /// Sets `Language`, which `new` took, in place.
+        pub fn set_language(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Language", value.into());
+            self
         }
 
-        prop! {
-            /// `Text`.
-            props, "Text", _, set_text, get_text, Val<String>
+        /// `Language` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_language(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Language")
+        }
+
+        /// Sets `Text`, which `new` took, in place.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
+        }
+
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
         }
     }
 }

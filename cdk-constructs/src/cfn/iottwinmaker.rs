@@ -46,59 +46,178 @@ impl ComponentType {
         ComponentType { core }
     }
 
-    prop! {
-        /// `ComponentTypeId`: The ID of the component type.
-        core.props, "ComponentTypeId", _, set_component_type_id, get_component_type_id, Val<String>
+    /// Sets `ComponentTypeId`, which `new` took, in place.
+    pub fn set_component_type_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ComponentTypeId", value.into());
+        self
     }
 
-    prop! {
-        /// `CompositeComponentTypes`: An map of the composite component types in the component
-        /// type. Each composite component type's key must be unique to this map.
-        core.props, "CompositeComponentTypes", composite_component_types, set_composite_component_types, get_composite_component_types, Val<Map<component_type::CompositeComponentType>>
+    /// `ComponentTypeId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_component_type_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ComponentTypeId")
     }
 
-    prop! {
-        /// `Description`: The description of the component type.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `CompositeComponentTypes`: An map of the composite component types in the component type.
+    /// Each composite component type's key must be unique to this map.
+    pub fn composite_component_types(mut self, value: impl Into<Val<Map<component_type::CompositeComponentType>>>) -> Self {
+        self.core.props.set("CompositeComponentTypes", value.into());
+        self
     }
 
-    prop! {
-        /// `ExtendsFrom`: Specifies the parent component type to extend.
-        core.props, "ExtendsFrom", extends_from, set_extends_from, get_extends_from, Val<List<String>>
+    /// Sets `CompositeComponentTypes` in place: [`Self::composite_component_types`] on a value held
+    /// by `&mut`.
+    pub fn set_composite_component_types(&mut self, value: impl Into<Val<Map<component_type::CompositeComponentType>>>) -> &mut Self {
+        self.core.props.set("CompositeComponentTypes", value.into());
+        self
     }
 
-    prop! {
-        /// `Functions`: a Map of functions in the component type. Each function's key must be
-        /// unique to this map.
-        core.props, "Functions", functions, set_functions, get_functions, Val<Map<component_type::Function>>
+    /// `CompositeComponentTypes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_composite_component_types(&self) -> ::std::option::Option<Val<Map<component_type::CompositeComponentType>>> {
+        crate::cfn::get_prop(&self.core.props, "CompositeComponentTypes")
     }
 
-    prop! {
-        /// `IsSingleton`: A Boolean value that specifies whether an entity can have more than one
-        /// component of this type.
-        core.props, "IsSingleton", is_singleton, set_is_singleton, get_is_singleton, Val<bool>
+    /// `Description`: The description of the component type.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PropertyDefinitions`: An map of the property definitions in the component type. Each
-        /// property definition's key must be unique to this map.
-        core.props, "PropertyDefinitions", property_definitions, set_property_definitions, get_property_definitions, Val<Map<component_type::PropertyDefinition>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PropertyGroups`: An map of the property groups in the component type. Each property
-        /// group's key must be unique to this map.
-        core.props, "PropertyGroups", property_groups, set_property_groups, get_property_groups, Val<Map<component_type::PropertyGroup>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: A map of key-value pairs to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `ExtendsFrom`: Specifies the parent component type to extend.
+    pub fn extends_from(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ExtendsFrom", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkspaceId`: The ID of the workspace that contains the component type.
-        core.props, "WorkspaceId", _, set_workspace_id, get_workspace_id, Val<String>
+    /// Sets `ExtendsFrom` in place: [`Self::extends_from`] on a value held by `&mut`.
+    pub fn set_extends_from(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ExtendsFrom", value.into());
+        self
+    }
+
+    /// `ExtendsFrom` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_extends_from(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ExtendsFrom")
+    }
+
+    /// `Functions`: a Map of functions in the component type. Each function's key must be unique to
+    /// this map.
+    pub fn functions(mut self, value: impl Into<Val<Map<component_type::Function>>>) -> Self {
+        self.core.props.set("Functions", value.into());
+        self
+    }
+
+    /// Sets `Functions` in place: [`Self::functions`] on a value held by `&mut`.
+    pub fn set_functions(&mut self, value: impl Into<Val<Map<component_type::Function>>>) -> &mut Self {
+        self.core.props.set("Functions", value.into());
+        self
+    }
+
+    /// `Functions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_functions(&self) -> ::std::option::Option<Val<Map<component_type::Function>>> {
+        crate::cfn::get_prop(&self.core.props, "Functions")
+    }
+
+    /// `IsSingleton`: A Boolean value that specifies whether an entity can have more than one
+    /// component of this type.
+    pub fn is_singleton(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("IsSingleton", value.into());
+        self
+    }
+
+    /// Sets `IsSingleton` in place: [`Self::is_singleton`] on a value held by `&mut`.
+    pub fn set_is_singleton(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("IsSingleton", value.into());
+        self
+    }
+
+    /// `IsSingleton` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_is_singleton(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "IsSingleton")
+    }
+
+    /// `PropertyDefinitions`: An map of the property definitions in the component type. Each
+    /// property definition's key must be unique to this map.
+    pub fn property_definitions(mut self, value: impl Into<Val<Map<component_type::PropertyDefinition>>>) -> Self {
+        self.core.props.set("PropertyDefinitions", value.into());
+        self
+    }
+
+    /// Sets `PropertyDefinitions` in place: [`Self::property_definitions`] on a value held by `&mut`.
+    pub fn set_property_definitions(&mut self, value: impl Into<Val<Map<component_type::PropertyDefinition>>>) -> &mut Self {
+        self.core.props.set("PropertyDefinitions", value.into());
+        self
+    }
+
+    /// `PropertyDefinitions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_property_definitions(&self) -> ::std::option::Option<Val<Map<component_type::PropertyDefinition>>> {
+        crate::cfn::get_prop(&self.core.props, "PropertyDefinitions")
+    }
+
+    /// `PropertyGroups`: An map of the property groups in the component type. Each property group's
+    /// key must be unique to this map.
+    pub fn property_groups(mut self, value: impl Into<Val<Map<component_type::PropertyGroup>>>) -> Self {
+        self.core.props.set("PropertyGroups", value.into());
+        self
+    }
+
+    /// Sets `PropertyGroups` in place: [`Self::property_groups`] on a value held by `&mut`.
+    pub fn set_property_groups(&mut self, value: impl Into<Val<Map<component_type::PropertyGroup>>>) -> &mut Self {
+        self.core.props.set("PropertyGroups", value.into());
+        self
+    }
+
+    /// `PropertyGroups` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_property_groups(&self) -> ::std::option::Option<Val<Map<component_type::PropertyGroup>>> {
+        crate::cfn::get_prop(&self.core.props, "PropertyGroups")
+    }
+
+    /// `Tags`: A map of key-value pairs to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `WorkspaceId`, which `new` took, in place.
+    pub fn set_workspace_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkspaceId", value.into());
+        self
+    }
+
+    /// `WorkspaceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkspaceId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -165,9 +284,22 @@ pub mod component_type {
             CompositeComponentType { props }
         }
 
-        prop! {
-            /// `ComponentTypeId`: The id of the composite component type.
-            props, "ComponentTypeId", component_type_id, set_component_type_id, get_component_type_id, Val<String>
+        /// `ComponentTypeId`: The id of the composite component type.
+        pub fn component_type_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComponentTypeId", value.into());
+            self
+        }
+
+        /// Sets `ComponentTypeId` in place: [`Self::component_type_id`] on a value held by `&mut`.
+        pub fn set_component_type_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComponentTypeId", value.into());
+            self
+        }
+
+        /// `ComponentTypeId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_type_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComponentTypeId")
         }
     }
 
@@ -186,19 +318,58 @@ pub mod component_type {
             Function { props }
         }
 
-        prop! {
-            /// `ImplementedBy`: The data connector.
-            props, "ImplementedBy", implemented_by, set_implemented_by, get_implemented_by, Val<DataConnector>
+        /// `ImplementedBy`: The data connector.
+        pub fn implemented_by(mut self, value: impl Into<Val<DataConnector>>) -> Self {
+            self.props.set("ImplementedBy", value.into());
+            self
         }
 
-        prop! {
-            /// `RequiredProperties`: The required properties of the function.
-            props, "RequiredProperties", required_properties, set_required_properties, get_required_properties, Val<List<String>>
+        /// Sets `ImplementedBy` in place: [`Self::implemented_by`] on a value held by `&mut`.
+        pub fn set_implemented_by(&mut self, value: impl Into<Val<DataConnector>>) -> &mut Self {
+            self.props.set("ImplementedBy", value.into());
+            self
         }
 
-        prop! {
-            /// `Scope`: The scope of the function.
-            props, "Scope", scope, set_scope, get_scope, Val<FunctionScope>
+        /// `ImplementedBy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_implemented_by(&self) -> ::std::option::Option<Val<DataConnector>> {
+            crate::cfn::get_prop(&self.props, "ImplementedBy")
+        }
+
+        /// `RequiredProperties`: The required properties of the function.
+        pub fn required_properties(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("RequiredProperties", value.into());
+            self
+        }
+
+        /// Sets `RequiredProperties` in place: [`Self::required_properties`] on a value held by `&mut`.
+        pub fn set_required_properties(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("RequiredProperties", value.into());
+            self
+        }
+
+        /// `RequiredProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_required_properties(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "RequiredProperties")
+        }
+
+        /// `Scope`: The scope of the function.
+        pub fn scope(mut self, value: impl Into<Val<FunctionScope>>) -> Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// Sets `Scope` in place: [`Self::scope`] on a value held by `&mut`.
+        pub fn set_scope(&mut self, value: impl Into<Val<FunctionScope>>) -> &mut Self {
+            self.props.set("Scope", value.into());
+            self
+        }
+
+        /// `Scope` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scope(&self) -> ::std::option::Option<Val<FunctionScope>> {
+            crate::cfn::get_prop(&self.props, "Scope")
         }
     }
 
@@ -217,15 +388,41 @@ pub mod component_type {
             DataConnector { props }
         }
 
-        prop! {
-            /// `IsNative`: A Boolean value that specifies whether the data connector is native to IoT
-            /// TwinMaker.
-            props, "IsNative", is_native, set_is_native, get_is_native, Val<bool>
+        /// `IsNative`: A Boolean value that specifies whether the data connector is native to IoT
+        /// TwinMaker.
+        pub fn is_native(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsNative", value.into());
+            self
         }
 
-        prop! {
-            /// `Lambda`: The Lambda function associated with this data connector.
-            props, "Lambda", lambda, set_lambda, get_lambda, Val<LambdaFunction>
+        /// Sets `IsNative` in place: [`Self::is_native`] on a value held by `&mut`.
+        pub fn set_is_native(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsNative", value.into());
+            self
+        }
+
+        /// `IsNative` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_native(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsNative")
+        }
+
+        /// `Lambda`: The Lambda function associated with this data connector.
+        pub fn lambda(mut self, value: impl Into<Val<LambdaFunction>>) -> Self {
+            self.props.set("Lambda", value.into());
+            self
+        }
+
+        /// Sets `Lambda` in place: [`Self::lambda`] on a value held by `&mut`.
+        pub fn set_lambda(&mut self, value: impl Into<Val<LambdaFunction>>) -> &mut Self {
+            self.props.set("Lambda", value.into());
+            self
+        }
+
+        /// `Lambda` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda(&self) -> ::std::option::Option<Val<LambdaFunction>> {
+            crate::cfn::get_prop(&self.props, "Lambda")
         }
     }
 
@@ -246,9 +443,16 @@ pub mod component_type {
             LambdaFunction { props }
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
     }
 
@@ -281,42 +485,133 @@ pub mod component_type {
             PropertyDefinition { props }
         }
 
-        prop! {
-            /// `Configurations`: An object that specifies information about a property.
-            props, "Configurations", configurations, set_configurations, get_configurations, Val<Map<String>>
+        /// `Configurations`: An object that specifies information about a property.
+        pub fn configurations(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Configurations", value.into());
+            self
         }
 
-        prop! {
-            /// `DataType`: An object that contains information about the data type.
-            props, "DataType", data_type, set_data_type, get_data_type, Val<DataType>
+        /// Sets `Configurations` in place: [`Self::configurations`] on a value held by `&mut`.
+        pub fn set_configurations(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Configurations", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultValue`: An object that contains the default value.
-            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<DataValue>
+        /// `Configurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configurations(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Configurations")
         }
 
-        prop! {
-            /// `IsExternalId`: A Boolean value that specifies whether the property ID comes from an
-            /// external data store.
-            props, "IsExternalId", is_external_id, set_is_external_id, get_is_external_id, Val<bool>
+        /// `DataType`: An object that contains information about the data type.
+        pub fn data_type(mut self, value: impl Into<Val<DataType>>) -> Self {
+            self.props.set("DataType", value.into());
+            self
         }
 
-        prop! {
-            /// `IsRequiredInEntity`: A Boolean value that specifies whether the property is required.
-            props, "IsRequiredInEntity", is_required_in_entity, set_is_required_in_entity, get_is_required_in_entity, Val<bool>
+        /// Sets `DataType` in place: [`Self::data_type`] on a value held by `&mut`.
+        pub fn set_data_type(&mut self, value: impl Into<Val<DataType>>) -> &mut Self {
+            self.props.set("DataType", value.into());
+            self
         }
 
-        prop! {
-            /// `IsStoredExternally`: A Boolean value that specifies whether the property is stored
-            /// externally.
-            props, "IsStoredExternally", is_stored_externally, set_is_stored_externally, get_is_stored_externally, Val<bool>
+        /// `DataType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_type(&self) -> ::std::option::Option<Val<DataType>> {
+            crate::cfn::get_prop(&self.props, "DataType")
         }
 
-        prop! {
-            /// `IsTimeSeries`: A Boolean value that specifies whether the property consists of time
-            /// series data.
-            props, "IsTimeSeries", is_time_series, set_is_time_series, get_is_time_series, Val<bool>
+        /// `DefaultValue`: An object that contains the default value.
+        pub fn default_value(mut self, value: impl Into<Val<DataValue>>) -> Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// Sets `DefaultValue` in place: [`Self::default_value`] on a value held by `&mut`.
+        pub fn set_default_value(&mut self, value: impl Into<Val<DataValue>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<DataValue>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
+        }
+
+        /// `IsExternalId`: A Boolean value that specifies whether the property ID comes from an
+        /// external data store.
+        pub fn is_external_id(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsExternalId", value.into());
+            self
+        }
+
+        /// Sets `IsExternalId` in place: [`Self::is_external_id`] on a value held by `&mut`.
+        pub fn set_is_external_id(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsExternalId", value.into());
+            self
+        }
+
+        /// `IsExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_external_id(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsExternalId")
+        }
+
+        /// `IsRequiredInEntity`: A Boolean value that specifies whether the property is required.
+        pub fn is_required_in_entity(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsRequiredInEntity", value.into());
+            self
+        }
+
+        /// Sets `IsRequiredInEntity` in place: [`Self::is_required_in_entity`] on a value held by `&mut`.
+        pub fn set_is_required_in_entity(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsRequiredInEntity", value.into());
+            self
+        }
+
+        /// `IsRequiredInEntity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_required_in_entity(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsRequiredInEntity")
+        }
+
+        /// `IsStoredExternally`: A Boolean value that specifies whether the property is stored
+        /// externally.
+        pub fn is_stored_externally(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsStoredExternally", value.into());
+            self
+        }
+
+        /// Sets `IsStoredExternally` in place: [`Self::is_stored_externally`] on a value held by `&mut`.
+        pub fn set_is_stored_externally(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsStoredExternally", value.into());
+            self
+        }
+
+        /// `IsStoredExternally` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_stored_externally(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsStoredExternally")
+        }
+
+        /// `IsTimeSeries`: A Boolean value that specifies whether the property consists of time series
+        /// data.
+        pub fn is_time_series(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsTimeSeries", value.into());
+            self
+        }
+
+        /// Sets `IsTimeSeries` in place: [`Self::is_time_series`] on a value held by `&mut`.
+        pub fn set_is_time_series(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsTimeSeries", value.into());
+            self
+        }
+
+        /// `IsTimeSeries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_time_series(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsTimeSeries")
         }
     }
 
@@ -338,29 +633,88 @@ pub mod component_type {
             DataType { props }
         }
 
-        prop! {
-            /// `Type`: The underlying type of the data type.
-            props, "Type", _, set_type, get_type, Val<DataTypeType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<DataTypeType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowedValues`: The allowed values for this data type.
-            props, "AllowedValues", allowed_values, set_allowed_values, get_allowed_values, Val<List<DataValue>>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<DataTypeType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `NestedType`: The nested type in the data type.
-            props, "NestedType", nested_type, set_nested_type, get_nested_type, Val<DataType>
+        /// `AllowedValues`: The allowed values for this data type.
+        pub fn allowed_values(mut self, value: impl Into<Val<List<DataValue>>>) -> Self {
+            self.props.set("AllowedValues", value.into());
+            self
         }
 
-        prop! {
-            /// `Relationship`: A relationship that associates a component with another component.
-            props, "Relationship", relationship, set_relationship, get_relationship, Val<Relationship>
+        /// Sets `AllowedValues` in place: [`Self::allowed_values`] on a value held by `&mut`.
+        pub fn set_allowed_values(&mut self, value: impl Into<Val<List<DataValue>>>) -> &mut Self {
+            self.props.set("AllowedValues", value.into());
+            self
         }
 
-        prop! {
-            /// `UnitOfMeasure`: The unit of measure used in this data type.
-            props, "UnitOfMeasure", unit_of_measure, set_unit_of_measure, get_unit_of_measure, Val<String>
+        /// `AllowedValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_values(&self) -> ::std::option::Option<Val<List<DataValue>>> {
+            crate::cfn::get_prop(&self.props, "AllowedValues")
+        }
+
+        /// `NestedType`: The nested type in the data type.
+        pub fn nested_type(mut self, value: impl Into<Val<DataType>>) -> Self {
+            self.props.set("NestedType", value.into());
+            self
+        }
+
+        /// Sets `NestedType` in place: [`Self::nested_type`] on a value held by `&mut`.
+        pub fn set_nested_type(&mut self, value: impl Into<Val<DataType>>) -> &mut Self {
+            self.props.set("NestedType", value.into());
+            self
+        }
+
+        /// `NestedType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nested_type(&self) -> ::std::option::Option<Val<DataType>> {
+            crate::cfn::get_prop(&self.props, "NestedType")
+        }
+
+        /// `Relationship`: A relationship that associates a component with another component.
+        pub fn relationship(mut self, value: impl Into<Val<Relationship>>) -> Self {
+            self.props.set("Relationship", value.into());
+            self
+        }
+
+        /// Sets `Relationship` in place: [`Self::relationship`] on a value held by `&mut`.
+        pub fn set_relationship(&mut self, value: impl Into<Val<Relationship>>) -> &mut Self {
+            self.props.set("Relationship", value.into());
+            self
+        }
+
+        /// `Relationship` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relationship(&self) -> ::std::option::Option<Val<Relationship>> {
+            crate::cfn::get_prop(&self.props, "Relationship")
+        }
+
+        /// `UnitOfMeasure`: The unit of measure used in this data type.
+        pub fn unit_of_measure(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UnitOfMeasure", value.into());
+            self
+        }
+
+        /// Sets `UnitOfMeasure` in place: [`Self::unit_of_measure`] on a value held by `&mut`.
+        pub fn set_unit_of_measure(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UnitOfMeasure", value.into());
+            self
+        }
+
+        /// `UnitOfMeasure` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit_of_measure(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UnitOfMeasure")
         }
     }
 
@@ -380,49 +734,166 @@ pub mod component_type {
             DataValue { props }
         }
 
-        prop! {
-            /// `BooleanValue`: A Boolean value.
-            props, "BooleanValue", boolean_value, set_boolean_value, get_boolean_value, Val<bool>
+        /// `BooleanValue`: A Boolean value.
+        pub fn boolean_value(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BooleanValue", value.into());
+            self
         }
 
-        prop! {
-            /// `DoubleValue`: A double value.
-            props, "DoubleValue", double_value, set_double_value, get_double_value, Val<f64>
+        /// Sets `BooleanValue` in place: [`Self::boolean_value`] on a value held by `&mut`.
+        pub fn set_boolean_value(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BooleanValue", value.into());
+            self
         }
 
-        prop! {
-            /// `Expression`: An expression that produces the value.
-            props, "Expression", expression, set_expression, get_expression, Val<String>
+        /// `BooleanValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_boolean_value(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BooleanValue")
         }
 
-        prop! {
-            /// `IntegerValue`: An integer value.
-            props, "IntegerValue", integer_value, set_integer_value, get_integer_value, Val<i64>
+        /// `DoubleValue`: A double value.
+        pub fn double_value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("DoubleValue", value.into());
+            self
         }
 
-        prop! {
-            /// `ListValue`: A list of multiple values.
-            props, "ListValue", list_value, set_list_value, get_list_value, Val<List<DataValue>>
+        /// Sets `DoubleValue` in place: [`Self::double_value`] on a value held by `&mut`.
+        pub fn set_double_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("DoubleValue", value.into());
+            self
         }
 
-        prop! {
-            /// `LongValue`: A long value.
-            props, "LongValue", long_value, set_long_value, get_long_value, Val<f64>
+        /// `DoubleValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_double_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "DoubleValue")
         }
 
-        prop! {
-            /// `MapValue`: An object that maps strings to multiple DataValue objects.
-            props, "MapValue", map_value, set_map_value, get_map_value, Val<Map<DataValue>>
+        /// `Expression`: An expression that produces the value.
+        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `RelationshipValue`: A value that relates a component to another component.
-            props, "RelationshipValue", relationship_value, set_relationship_value, get_relationship_value, Val<DataValueRelationshipValue>
+        /// Sets `Expression` in place: [`Self::expression`] on a value held by `&mut`.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `StringValue`: A string value.
-            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
+        }
+
+        /// `IntegerValue`: An integer value.
+        pub fn integer_value(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IntegerValue", value.into());
+            self
+        }
+
+        /// Sets `IntegerValue` in place: [`Self::integer_value`] on a value held by `&mut`.
+        pub fn set_integer_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IntegerValue", value.into());
+            self
+        }
+
+        /// `IntegerValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_integer_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IntegerValue")
+        }
+
+        /// `ListValue`: A list of multiple values.
+        pub fn list_value(mut self, value: impl Into<Val<List<DataValue>>>) -> Self {
+            self.props.set("ListValue", value.into());
+            self
+        }
+
+        /// Sets `ListValue` in place: [`Self::list_value`] on a value held by `&mut`.
+        pub fn set_list_value(&mut self, value: impl Into<Val<List<DataValue>>>) -> &mut Self {
+            self.props.set("ListValue", value.into());
+            self
+        }
+
+        /// `ListValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_list_value(&self) -> ::std::option::Option<Val<List<DataValue>>> {
+            crate::cfn::get_prop(&self.props, "ListValue")
+        }
+
+        /// `LongValue`: A long value.
+        pub fn long_value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("LongValue", value.into());
+            self
+        }
+
+        /// Sets `LongValue` in place: [`Self::long_value`] on a value held by `&mut`.
+        pub fn set_long_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("LongValue", value.into());
+            self
+        }
+
+        /// `LongValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_long_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "LongValue")
+        }
+
+        /// `MapValue`: An object that maps strings to multiple DataValue objects.
+        pub fn map_value(mut self, value: impl Into<Val<Map<DataValue>>>) -> Self {
+            self.props.set("MapValue", value.into());
+            self
+        }
+
+        /// Sets `MapValue` in place: [`Self::map_value`] on a value held by `&mut`.
+        pub fn set_map_value(&mut self, value: impl Into<Val<Map<DataValue>>>) -> &mut Self {
+            self.props.set("MapValue", value.into());
+            self
+        }
+
+        /// `MapValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_map_value(&self) -> ::std::option::Option<Val<Map<DataValue>>> {
+            crate::cfn::get_prop(&self.props, "MapValue")
+        }
+
+        /// `RelationshipValue`: A value that relates a component to another component.
+        pub fn relationship_value(mut self, value: impl Into<Val<DataValueRelationshipValue>>) -> Self {
+            self.props.set("RelationshipValue", value.into());
+            self
+        }
+
+        /// Sets `RelationshipValue` in place: [`Self::relationship_value`] on a value held by `&mut`.
+        pub fn set_relationship_value(&mut self, value: impl Into<Val<DataValueRelationshipValue>>) -> &mut Self {
+            self.props.set("RelationshipValue", value.into());
+            self
+        }
+
+        /// `RelationshipValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relationship_value(&self) -> ::std::option::Option<Val<DataValueRelationshipValue>> {
+            crate::cfn::get_prop(&self.props, "RelationshipValue")
+        }
+
+        /// `StringValue`: A string value.
+        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// Sets `StringValue` in place: [`Self::string_value`] on a value held by `&mut`.
+        pub fn set_string_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// `StringValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StringValue")
         }
     }
 
@@ -442,14 +913,40 @@ pub mod component_type {
             DataValueRelationshipValue { props }
         }
 
-        prop! {
-            /// `TargetComponentName`.
-            props, "TargetComponentName", target_component_name, set_target_component_name, get_target_component_name, Val<String>
+        /// `TargetComponentName`.
+        pub fn target_component_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetComponentName", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetEntityId`.
-            props, "TargetEntityId", target_entity_id, set_target_entity_id, get_target_entity_id, Val<String>
+        /// Sets `TargetComponentName` in place: [`Self::target_component_name`] on a value held by `&mut`.
+        pub fn set_target_component_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetComponentName", value.into());
+            self
+        }
+
+        /// `TargetComponentName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_component_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetComponentName")
+        }
+
+        /// `TargetEntityId`.
+        pub fn target_entity_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetEntityId", value.into());
+            self
+        }
+
+        /// Sets `TargetEntityId` in place: [`Self::target_entity_id`] on a value held by `&mut`.
+        pub fn set_target_entity_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetEntityId", value.into());
+            self
+        }
+
+        /// `TargetEntityId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_entity_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetEntityId")
         }
     }
 
@@ -468,15 +965,41 @@ pub mod component_type {
             Relationship { props }
         }
 
-        prop! {
-            /// `RelationshipType`: The type of the relationship.
-            props, "RelationshipType", relationship_type, set_relationship_type, get_relationship_type, Val<String>
+        /// `RelationshipType`: The type of the relationship.
+        pub fn relationship_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RelationshipType", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetComponentTypeId`: The ID of the target component type associated with this
-            /// relationship.
-            props, "TargetComponentTypeId", target_component_type_id, set_target_component_type_id, get_target_component_type_id, Val<String>
+        /// Sets `RelationshipType` in place: [`Self::relationship_type`] on a value held by `&mut`.
+        pub fn set_relationship_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RelationshipType", value.into());
+            self
+        }
+
+        /// `RelationshipType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relationship_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RelationshipType")
+        }
+
+        /// `TargetComponentTypeId`: The ID of the target component type associated with this
+        /// relationship.
+        pub fn target_component_type_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetComponentTypeId", value.into());
+            self
+        }
+
+        /// Sets `TargetComponentTypeId` in place: [`Self::target_component_type_id`] on a value held by `&mut`.
+        pub fn set_target_component_type_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetComponentTypeId", value.into());
+            self
+        }
+
+        /// `TargetComponentTypeId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_component_type_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetComponentTypeId")
         }
     }
 
@@ -527,14 +1050,40 @@ pub mod component_type {
             PropertyGroup { props }
         }
 
-        prop! {
-            /// `GroupType`: The type of property group.
-            props, "GroupType", group_type, set_group_type, get_group_type, Val<PropertyGroupGroupType>
+        /// `GroupType`: The type of property group.
+        pub fn group_type(mut self, value: impl Into<Val<PropertyGroupGroupType>>) -> Self {
+            self.props.set("GroupType", value.into());
+            self
         }
 
-        prop! {
-            /// `PropertyNames`: The list of property names in the property group.
-            props, "PropertyNames", property_names, set_property_names, get_property_names, Val<List<String>>
+        /// Sets `GroupType` in place: [`Self::group_type`] on a value held by `&mut`.
+        pub fn set_group_type(&mut self, value: impl Into<Val<PropertyGroupGroupType>>) -> &mut Self {
+            self.props.set("GroupType", value.into());
+            self
+        }
+
+        /// `GroupType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_type(&self) -> ::std::option::Option<Val<PropertyGroupGroupType>> {
+            crate::cfn::get_prop(&self.props, "GroupType")
+        }
+
+        /// `PropertyNames`: The list of property names in the property group.
+        pub fn property_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("PropertyNames", value.into());
+            self
+        }
+
+        /// Sets `PropertyNames` in place: [`Self::property_names`] on a value held by `&mut`.
+        pub fn set_property_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("PropertyNames", value.into());
+            self
+        }
+
+        /// `PropertyNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "PropertyNames")
         }
     }
 
@@ -571,44 +1120,136 @@ impl Entity {
         Entity { core }
     }
 
-    prop! {
-        /// `Components`: A map that sets information about a component type.
-        core.props, "Components", components, set_components, get_components, Val<Map<entity::Component>>
+    /// `Components`: A map that sets information about a component type.
+    pub fn components(mut self, value: impl Into<Val<Map<entity::Component>>>) -> Self {
+        self.core.props.set("Components", value.into());
+        self
     }
 
-    prop! {
-        /// `CompositeComponents`: A map that sets information about a composite component.
-        core.props, "CompositeComponents", composite_components, set_composite_components, get_composite_components, Val<Map<entity::CompositeComponent>>
+    /// Sets `Components` in place: [`Self::components`] on a value held by `&mut`.
+    pub fn set_components(&mut self, value: impl Into<Val<Map<entity::Component>>>) -> &mut Self {
+        self.core.props.set("Components", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the entity.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Components` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_components(&self) -> ::std::option::Option<Val<Map<entity::Component>>> {
+        crate::cfn::get_prop(&self.core.props, "Components")
     }
 
-    prop! {
-        /// `EntityId`: The ID of the entity.
-        core.props, "EntityId", entity_id, set_entity_id, get_entity_id, Val<String>
+    /// `CompositeComponents`: A map that sets information about a composite component.
+    pub fn composite_components(mut self, value: impl Into<Val<Map<entity::CompositeComponent>>>) -> Self {
+        self.core.props.set("CompositeComponents", value.into());
+        self
     }
 
-    prop! {
-        /// `EntityName`: The name of the entity.
-        core.props, "EntityName", _, set_entity_name, get_entity_name, Val<String>
+    /// Sets `CompositeComponents` in place: [`Self::composite_components`] on a value held by `&mut`.
+    pub fn set_composite_components(&mut self, value: impl Into<Val<Map<entity::CompositeComponent>>>) -> &mut Self {
+        self.core.props.set("CompositeComponents", value.into());
+        self
     }
 
-    prop! {
-        /// `ParentEntityId`: The ID of the parent entity.
-        core.props, "ParentEntityId", parent_entity_id, set_parent_entity_id, get_parent_entity_id, Val<String>
+    /// `CompositeComponents` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_composite_components(&self) -> ::std::option::Option<Val<Map<entity::CompositeComponent>>> {
+        crate::cfn::get_prop(&self.core.props, "CompositeComponents")
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Description`: The description of the entity.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkspaceId`: The ID of the workspace.
-        core.props, "WorkspaceId", _, set_workspace_id, get_workspace_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `EntityId`: The ID of the entity.
+    pub fn entity_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EntityId", value.into());
+        self
+    }
+
+    /// Sets `EntityId` in place: [`Self::entity_id`] on a value held by `&mut`.
+    pub fn set_entity_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EntityId", value.into());
+        self
+    }
+
+    /// `EntityId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_entity_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EntityId")
+    }
+
+    /// Sets `EntityName`, which `new` took, in place.
+    pub fn set_entity_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EntityName", value.into());
+        self
+    }
+
+    /// `EntityName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_entity_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EntityName")
+    }
+
+    /// `ParentEntityId`: The ID of the parent entity.
+    pub fn parent_entity_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ParentEntityId", value.into());
+        self
+    }
+
+    /// Sets `ParentEntityId` in place: [`Self::parent_entity_id`] on a value held by `&mut`.
+    pub fn set_parent_entity_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ParentEntityId", value.into());
+        self
+    }
+
+    /// `ParentEntityId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parent_entity_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ParentEntityId")
+    }
+
+    /// `Tags`: A key-value pair to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `WorkspaceId`, which `new` took, in place.
+    pub fn set_workspace_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkspaceId", value.into());
+        self
+    }
+
+    /// `WorkspaceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkspaceId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -668,41 +1309,132 @@ pub mod entity {
             Component { props }
         }
 
-        prop! {
-            /// `ComponentName`: The name of the component.
-            props, "ComponentName", component_name, set_component_name, get_component_name, Val<String>
+        /// `ComponentName`: The name of the component.
+        pub fn component_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComponentName", value.into());
+            self
         }
 
-        prop! {
-            /// `ComponentTypeId`: The ID of the component type.
-            props, "ComponentTypeId", component_type_id, set_component_type_id, get_component_type_id, Val<String>
+        /// Sets `ComponentName` in place: [`Self::component_name`] on a value held by `&mut`.
+        pub fn set_component_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComponentName", value.into());
+            self
         }
 
-        prop! {
-            /// `DefinedIn`: The name of the property definition set in the component.
-            props, "DefinedIn", defined_in, set_defined_in, get_defined_in, Val<String>
+        /// `ComponentName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComponentName")
         }
 
-        prop! {
-            /// `Description`: The description of the component.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `ComponentTypeId`: The ID of the component type.
+        pub fn component_type_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComponentTypeId", value.into());
+            self
         }
 
-        prop! {
-            /// `Properties`: An object that maps strings to the properties to set in the component
-            /// type. Each string in the mapping must be unique to this object.
-            props, "Properties", properties, set_properties, get_properties, Val<Map<Property>>
+        /// Sets `ComponentTypeId` in place: [`Self::component_type_id`] on a value held by `&mut`.
+        pub fn set_component_type_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComponentTypeId", value.into());
+            self
         }
 
-        prop! {
-            /// `PropertyGroups`: An object that maps strings to the property groups to set in the
-            /// component type. Each string in the mapping must be unique to this object.
-            props, "PropertyGroups", property_groups, set_property_groups, get_property_groups, Val<Map<PropertyGroup>>
+        /// `ComponentTypeId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_type_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComponentTypeId")
         }
 
-        prop! {
-            /// `Status`: The current status of the entity.
-            props, "Status", status, set_status, get_status, Val<Status>
+        /// `DefinedIn`: The name of the property definition set in the component.
+        pub fn defined_in(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DefinedIn", value.into());
+            self
+        }
+
+        /// Sets `DefinedIn` in place: [`Self::defined_in`] on a value held by `&mut`.
+        pub fn set_defined_in(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefinedIn", value.into());
+            self
+        }
+
+        /// `DefinedIn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_defined_in(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefinedIn")
+        }
+
+        /// `Description`: The description of the component.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Properties`: An object that maps strings to the properties to set in the component type.
+        /// Each string in the mapping must be unique to this object.
+        pub fn properties(mut self, value: impl Into<Val<Map<Property>>>) -> Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// Sets `Properties` in place: [`Self::properties`] on a value held by `&mut`.
+        pub fn set_properties(&mut self, value: impl Into<Val<Map<Property>>>) -> &mut Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// `Properties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_properties(&self) -> ::std::option::Option<Val<Map<Property>>> {
+            crate::cfn::get_prop(&self.props, "Properties")
+        }
+
+        /// `PropertyGroups`: An object that maps strings to the property groups to set in the component
+        /// type. Each string in the mapping must be unique to this object.
+        pub fn property_groups(mut self, value: impl Into<Val<Map<PropertyGroup>>>) -> Self {
+            self.props.set("PropertyGroups", value.into());
+            self
+        }
+
+        /// Sets `PropertyGroups` in place: [`Self::property_groups`] on a value held by `&mut`.
+        pub fn set_property_groups(&mut self, value: impl Into<Val<Map<PropertyGroup>>>) -> &mut Self {
+            self.props.set("PropertyGroups", value.into());
+            self
+        }
+
+        /// `PropertyGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_groups(&self) -> ::std::option::Option<Val<Map<PropertyGroup>>> {
+            crate::cfn::get_prop(&self.props, "PropertyGroups")
+        }
+
+        /// `Status`: The current status of the entity.
+        pub fn status(mut self, value: impl Into<Val<Status>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<Status>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<Status>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 
@@ -721,14 +1453,40 @@ pub mod entity {
             Property { props }
         }
 
-        prop! {
-            /// `Definition`: The definition of the property.
-            props, "Definition", definition, set_definition, get_definition, Val<Definition>
+        /// `Definition`: The definition of the property.
+        pub fn definition(mut self, value: impl Into<Val<Definition>>) -> Self {
+            self.props.set("Definition", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: The value of the property.
-            props, "Value", value, set_value, get_value, Val<DataValue>
+        /// Sets `Definition` in place: [`Self::definition`] on a value held by `&mut`.
+        pub fn set_definition(&mut self, value: impl Into<Val<Definition>>) -> &mut Self {
+            self.props.set("Definition", value.into());
+            self
+        }
+
+        /// `Definition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_definition(&self) -> ::std::option::Option<Val<Definition>> {
+            crate::cfn::get_prop(&self.props, "Definition")
+        }
+
+        /// `Value`: The value of the property.
+        pub fn value(mut self, value: impl Into<Val<DataValue>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<DataValue>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<DataValue>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -748,60 +1506,189 @@ pub mod entity {
             Definition { props }
         }
 
-        prop! {
-            /// `Configuration`: An object that specifies information about a property configuration.
-            props, "Configuration", configuration, set_configuration, get_configuration, Val<Map<String>>
+        /// `Configuration`: An object that specifies information about a property configuration.
+        pub fn configuration(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `DataType`: An object that contains information about the data type.
-            props, "DataType", data_type, set_data_type, get_data_type, Val<DataType>
+        /// Sets `Configuration` in place: [`Self::configuration`] on a value held by `&mut`.
+        pub fn set_configuration(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultValue`: An object that contains the default value.
-            props, "DefaultValue", default_value, set_default_value, get_default_value, Val<DataValue>
+        /// `Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "Configuration")
         }
 
-        prop! {
-            /// `IsExternalId`: A Boolean value that specifies whether the property ID comes from an
-            /// external data store.
-            props, "IsExternalId", is_external_id, set_is_external_id, get_is_external_id, Val<bool>
+        /// `DataType`: An object that contains information about the data type.
+        pub fn data_type(mut self, value: impl Into<Val<DataType>>) -> Self {
+            self.props.set("DataType", value.into());
+            self
         }
 
-        prop! {
-            /// `IsFinal`: A Boolean value that specifies whether the property definition can be
-            /// updated.
-            props, "IsFinal", is_final, set_is_final, get_is_final, Val<bool>
+        /// Sets `DataType` in place: [`Self::data_type`] on a value held by `&mut`.
+        pub fn set_data_type(&mut self, value: impl Into<Val<DataType>>) -> &mut Self {
+            self.props.set("DataType", value.into());
+            self
         }
 
-        prop! {
-            /// `IsImported`: A Boolean value that specifies whether the property definition is imported
-            /// from an external data store.
-            props, "IsImported", is_imported, set_is_imported, get_is_imported, Val<bool>
+        /// `DataType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_type(&self) -> ::std::option::Option<Val<DataType>> {
+            crate::cfn::get_prop(&self.props, "DataType")
         }
 
-        prop! {
-            /// `IsInherited`: A Boolean value that specifies whether the property definition is
-            /// inherited from a parent entity.
-            props, "IsInherited", is_inherited, set_is_inherited, get_is_inherited, Val<bool>
+        /// `DefaultValue`: An object that contains the default value.
+        pub fn default_value(mut self, value: impl Into<Val<DataValue>>) -> Self {
+            self.props.set("DefaultValue", value.into());
+            self
         }
 
-        prop! {
-            /// `IsRequiredInEntity`: A Boolean value that specifies whether the property is required.
-            props, "IsRequiredInEntity", is_required_in_entity, set_is_required_in_entity, get_is_required_in_entity, Val<bool>
+        /// Sets `DefaultValue` in place: [`Self::default_value`] on a value held by `&mut`.
+        pub fn set_default_value(&mut self, value: impl Into<Val<DataValue>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
         }
 
-        prop! {
-            /// `IsStoredExternally`: A Boolean value that specifies whether the property is stored
-            /// externally.
-            props, "IsStoredExternally", is_stored_externally, set_is_stored_externally, get_is_stored_externally, Val<bool>
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<DataValue>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
         }
 
-        prop! {
-            /// `IsTimeSeries`: A Boolean value that specifies whether the property consists of time
-            /// series data.
-            props, "IsTimeSeries", is_time_series, set_is_time_series, get_is_time_series, Val<bool>
+        /// `IsExternalId`: A Boolean value that specifies whether the property ID comes from an
+        /// external data store.
+        pub fn is_external_id(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsExternalId", value.into());
+            self
+        }
+
+        /// Sets `IsExternalId` in place: [`Self::is_external_id`] on a value held by `&mut`.
+        pub fn set_is_external_id(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsExternalId", value.into());
+            self
+        }
+
+        /// `IsExternalId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_external_id(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsExternalId")
+        }
+
+        /// `IsFinal`: A Boolean value that specifies whether the property definition can be updated.
+        pub fn is_final(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsFinal", value.into());
+            self
+        }
+
+        /// Sets `IsFinal` in place: [`Self::is_final`] on a value held by `&mut`.
+        pub fn set_is_final(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsFinal", value.into());
+            self
+        }
+
+        /// `IsFinal` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_final(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsFinal")
+        }
+
+        /// `IsImported`: A Boolean value that specifies whether the property definition is imported
+        /// from an external data store.
+        pub fn is_imported(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsImported", value.into());
+            self
+        }
+
+        /// Sets `IsImported` in place: [`Self::is_imported`] on a value held by `&mut`.
+        pub fn set_is_imported(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsImported", value.into());
+            self
+        }
+
+        /// `IsImported` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_imported(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsImported")
+        }
+
+        /// `IsInherited`: A Boolean value that specifies whether the property definition is inherited
+        /// from a parent entity.
+        pub fn is_inherited(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsInherited", value.into());
+            self
+        }
+
+        /// Sets `IsInherited` in place: [`Self::is_inherited`] on a value held by `&mut`.
+        pub fn set_is_inherited(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsInherited", value.into());
+            self
+        }
+
+        /// `IsInherited` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_inherited(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsInherited")
+        }
+
+        /// `IsRequiredInEntity`: A Boolean value that specifies whether the property is required.
+        pub fn is_required_in_entity(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsRequiredInEntity", value.into());
+            self
+        }
+
+        /// Sets `IsRequiredInEntity` in place: [`Self::is_required_in_entity`] on a value held by `&mut`.
+        pub fn set_is_required_in_entity(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsRequiredInEntity", value.into());
+            self
+        }
+
+        /// `IsRequiredInEntity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_required_in_entity(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsRequiredInEntity")
+        }
+
+        /// `IsStoredExternally`: A Boolean value that specifies whether the property is stored
+        /// externally.
+        pub fn is_stored_externally(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsStoredExternally", value.into());
+            self
+        }
+
+        /// Sets `IsStoredExternally` in place: [`Self::is_stored_externally`] on a value held by `&mut`.
+        pub fn set_is_stored_externally(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsStoredExternally", value.into());
+            self
+        }
+
+        /// `IsStoredExternally` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_stored_externally(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsStoredExternally")
+        }
+
+        /// `IsTimeSeries`: A Boolean value that specifies whether the property consists of time series
+        /// data.
+        pub fn is_time_series(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsTimeSeries", value.into());
+            self
+        }
+
+        /// Sets `IsTimeSeries` in place: [`Self::is_time_series`] on a value held by `&mut`.
+        pub fn set_is_time_series(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsTimeSeries", value.into());
+            self
+        }
+
+        /// `IsTimeSeries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_time_series(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsTimeSeries")
         }
     }
 
@@ -820,29 +1707,94 @@ pub mod entity {
             DataType { props }
         }
 
-        prop! {
-            /// `AllowedValues`: The allowed values for this data type.
-            props, "AllowedValues", allowed_values, set_allowed_values, get_allowed_values, Val<List<DataValue>>
+        /// `AllowedValues`: The allowed values for this data type.
+        pub fn allowed_values(mut self, value: impl Into<Val<List<DataValue>>>) -> Self {
+            self.props.set("AllowedValues", value.into());
+            self
         }
 
-        prop! {
-            /// `NestedType`: The nested type in the data type.
-            props, "NestedType", nested_type, set_nested_type, get_nested_type, Val<DataType>
+        /// Sets `AllowedValues` in place: [`Self::allowed_values`] on a value held by `&mut`.
+        pub fn set_allowed_values(&mut self, value: impl Into<Val<List<DataValue>>>) -> &mut Self {
+            self.props.set("AllowedValues", value.into());
+            self
         }
 
-        prop! {
-            /// `Relationship`: A relationship that associates a component with another component.
-            props, "Relationship", relationship, set_relationship, get_relationship, Val<Relationship>
+        /// `AllowedValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_values(&self) -> ::std::option::Option<Val<List<DataValue>>> {
+            crate::cfn::get_prop(&self.props, "AllowedValues")
         }
 
-        prop! {
-            /// `Type`: The underlying type of the data type.
-            props, "Type", type_, set_type, get_type, Val<DataTypeType>
+        /// `NestedType`: The nested type in the data type.
+        pub fn nested_type(mut self, value: impl Into<Val<DataType>>) -> Self {
+            self.props.set("NestedType", value.into());
+            self
         }
 
-        prop! {
-            /// `UnitOfMeasure`: The unit of measure used in this data type.
-            props, "UnitOfMeasure", unit_of_measure, set_unit_of_measure, get_unit_of_measure, Val<String>
+        /// Sets `NestedType` in place: [`Self::nested_type`] on a value held by `&mut`.
+        pub fn set_nested_type(&mut self, value: impl Into<Val<DataType>>) -> &mut Self {
+            self.props.set("NestedType", value.into());
+            self
+        }
+
+        /// `NestedType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nested_type(&self) -> ::std::option::Option<Val<DataType>> {
+            crate::cfn::get_prop(&self.props, "NestedType")
+        }
+
+        /// `Relationship`: A relationship that associates a component with another component.
+        pub fn relationship(mut self, value: impl Into<Val<Relationship>>) -> Self {
+            self.props.set("Relationship", value.into());
+            self
+        }
+
+        /// Sets `Relationship` in place: [`Self::relationship`] on a value held by `&mut`.
+        pub fn set_relationship(&mut self, value: impl Into<Val<Relationship>>) -> &mut Self {
+            self.props.set("Relationship", value.into());
+            self
+        }
+
+        /// `Relationship` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relationship(&self) -> ::std::option::Option<Val<Relationship>> {
+            crate::cfn::get_prop(&self.props, "Relationship")
+        }
+
+        /// `Type`: The underlying type of the data type.
+        pub fn type_(mut self, value: impl Into<Val<DataTypeType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<DataTypeType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<DataTypeType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `UnitOfMeasure`: The unit of measure used in this data type.
+        pub fn unit_of_measure(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UnitOfMeasure", value.into());
+            self
+        }
+
+        /// Sets `UnitOfMeasure` in place: [`Self::unit_of_measure`] on a value held by `&mut`.
+        pub fn set_unit_of_measure(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UnitOfMeasure", value.into());
+            self
+        }
+
+        /// `UnitOfMeasure` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit_of_measure(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UnitOfMeasure")
         }
     }
 
@@ -861,49 +1813,166 @@ pub mod entity {
             DataValue { props }
         }
 
-        prop! {
-            /// `BooleanValue`: A Boolean value.
-            props, "BooleanValue", boolean_value, set_boolean_value, get_boolean_value, Val<bool>
+        /// `BooleanValue`: A Boolean value.
+        pub fn boolean_value(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("BooleanValue", value.into());
+            self
         }
 
-        prop! {
-            /// `DoubleValue`: A double value.
-            props, "DoubleValue", double_value, set_double_value, get_double_value, Val<f64>
+        /// Sets `BooleanValue` in place: [`Self::boolean_value`] on a value held by `&mut`.
+        pub fn set_boolean_value(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("BooleanValue", value.into());
+            self
         }
 
-        prop! {
-            /// `Expression`: An expression that produces the value.
-            props, "Expression", expression, set_expression, get_expression, Val<String>
+        /// `BooleanValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_boolean_value(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "BooleanValue")
         }
 
-        prop! {
-            /// `IntegerValue`: An integer value.
-            props, "IntegerValue", integer_value, set_integer_value, get_integer_value, Val<i64>
+        /// `DoubleValue`: A double value.
+        pub fn double_value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("DoubleValue", value.into());
+            self
         }
 
-        prop! {
-            /// `ListValue`: A list of multiple values.
-            props, "ListValue", list_value, set_list_value, get_list_value, Val<List<DataValue>>
+        /// Sets `DoubleValue` in place: [`Self::double_value`] on a value held by `&mut`.
+        pub fn set_double_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("DoubleValue", value.into());
+            self
         }
 
-        prop! {
-            /// `LongValue`: A long value.
-            props, "LongValue", long_value, set_long_value, get_long_value, Val<f64>
+        /// `DoubleValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_double_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "DoubleValue")
         }
 
-        prop! {
-            /// `MapValue`: An object that maps strings to multiple DataValue objects.
-            props, "MapValue", map_value, set_map_value, get_map_value, Val<Map<DataValue>>
+        /// `Expression`: An expression that produces the value.
+        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `RelationshipValue`: A value that relates a component to another component.
-            props, "RelationshipValue", relationship_value, set_relationship_value, get_relationship_value, Val<DataValueRelationshipValue>
+        /// Sets `Expression` in place: [`Self::expression`] on a value held by `&mut`.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `StringValue`: A string value.
-            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
+        }
+
+        /// `IntegerValue`: An integer value.
+        pub fn integer_value(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IntegerValue", value.into());
+            self
+        }
+
+        /// Sets `IntegerValue` in place: [`Self::integer_value`] on a value held by `&mut`.
+        pub fn set_integer_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IntegerValue", value.into());
+            self
+        }
+
+        /// `IntegerValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_integer_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IntegerValue")
+        }
+
+        /// `ListValue`: A list of multiple values.
+        pub fn list_value(mut self, value: impl Into<Val<List<DataValue>>>) -> Self {
+            self.props.set("ListValue", value.into());
+            self
+        }
+
+        /// Sets `ListValue` in place: [`Self::list_value`] on a value held by `&mut`.
+        pub fn set_list_value(&mut self, value: impl Into<Val<List<DataValue>>>) -> &mut Self {
+            self.props.set("ListValue", value.into());
+            self
+        }
+
+        /// `ListValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_list_value(&self) -> ::std::option::Option<Val<List<DataValue>>> {
+            crate::cfn::get_prop(&self.props, "ListValue")
+        }
+
+        /// `LongValue`: A long value.
+        pub fn long_value(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("LongValue", value.into());
+            self
+        }
+
+        /// Sets `LongValue` in place: [`Self::long_value`] on a value held by `&mut`.
+        pub fn set_long_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("LongValue", value.into());
+            self
+        }
+
+        /// `LongValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_long_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "LongValue")
+        }
+
+        /// `MapValue`: An object that maps strings to multiple DataValue objects.
+        pub fn map_value(mut self, value: impl Into<Val<Map<DataValue>>>) -> Self {
+            self.props.set("MapValue", value.into());
+            self
+        }
+
+        /// Sets `MapValue` in place: [`Self::map_value`] on a value held by `&mut`.
+        pub fn set_map_value(&mut self, value: impl Into<Val<Map<DataValue>>>) -> &mut Self {
+            self.props.set("MapValue", value.into());
+            self
+        }
+
+        /// `MapValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_map_value(&self) -> ::std::option::Option<Val<Map<DataValue>>> {
+            crate::cfn::get_prop(&self.props, "MapValue")
+        }
+
+        /// `RelationshipValue`: A value that relates a component to another component.
+        pub fn relationship_value(mut self, value: impl Into<Val<DataValueRelationshipValue>>) -> Self {
+            self.props.set("RelationshipValue", value.into());
+            self
+        }
+
+        /// Sets `RelationshipValue` in place: [`Self::relationship_value`] on a value held by `&mut`.
+        pub fn set_relationship_value(&mut self, value: impl Into<Val<DataValueRelationshipValue>>) -> &mut Self {
+            self.props.set("RelationshipValue", value.into());
+            self
+        }
+
+        /// `RelationshipValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relationship_value(&self) -> ::std::option::Option<Val<DataValueRelationshipValue>> {
+            crate::cfn::get_prop(&self.props, "RelationshipValue")
+        }
+
+        /// `StringValue`: A string value.
+        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// Sets `StringValue` in place: [`Self::string_value`] on a value held by `&mut`.
+        pub fn set_string_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// `StringValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StringValue")
         }
     }
 
@@ -923,14 +1992,40 @@ pub mod entity {
             DataValueRelationshipValue { props }
         }
 
-        prop! {
-            /// `TargetComponentName`.
-            props, "TargetComponentName", target_component_name, set_target_component_name, get_target_component_name, Val<String>
+        /// `TargetComponentName`.
+        pub fn target_component_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetComponentName", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetEntityId`.
-            props, "TargetEntityId", target_entity_id, set_target_entity_id, get_target_entity_id, Val<String>
+        /// Sets `TargetComponentName` in place: [`Self::target_component_name`] on a value held by `&mut`.
+        pub fn set_target_component_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetComponentName", value.into());
+            self
+        }
+
+        /// `TargetComponentName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_component_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetComponentName")
+        }
+
+        /// `TargetEntityId`.
+        pub fn target_entity_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetEntityId", value.into());
+            self
+        }
+
+        /// Sets `TargetEntityId` in place: [`Self::target_entity_id`] on a value held by `&mut`.
+        pub fn set_target_entity_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetEntityId", value.into());
+            self
+        }
+
+        /// `TargetEntityId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_entity_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetEntityId")
         }
     }
 
@@ -949,15 +2044,41 @@ pub mod entity {
             Relationship { props }
         }
 
-        prop! {
-            /// `RelationshipType`: The type of the relationship.
-            props, "RelationshipType", relationship_type, set_relationship_type, get_relationship_type, Val<String>
+        /// `RelationshipType`: The type of the relationship.
+        pub fn relationship_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RelationshipType", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetComponentTypeId`: The ID of the target component type associated with this
-            /// relationship.
-            props, "TargetComponentTypeId", target_component_type_id, set_target_component_type_id, get_target_component_type_id, Val<String>
+        /// Sets `RelationshipType` in place: [`Self::relationship_type`] on a value held by `&mut`.
+        pub fn set_relationship_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RelationshipType", value.into());
+            self
+        }
+
+        /// `RelationshipType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relationship_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RelationshipType")
+        }
+
+        /// `TargetComponentTypeId`: The ID of the target component type associated with this
+        /// relationship.
+        pub fn target_component_type_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetComponentTypeId", value.into());
+            self
+        }
+
+        /// Sets `TargetComponentTypeId` in place: [`Self::target_component_type_id`] on a value held by `&mut`.
+        pub fn set_target_component_type_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetComponentTypeId", value.into());
+            self
+        }
+
+        /// `TargetComponentTypeId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_component_type_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetComponentTypeId")
         }
     }
 
@@ -1008,14 +2129,40 @@ pub mod entity {
             PropertyGroup { props }
         }
 
-        prop! {
-            /// `GroupType`: The type of property group.
-            props, "GroupType", group_type, set_group_type, get_group_type, Val<PropertyGroupGroupType>
+        /// `GroupType`: The type of property group.
+        pub fn group_type(mut self, value: impl Into<Val<PropertyGroupGroupType>>) -> Self {
+            self.props.set("GroupType", value.into());
+            self
         }
 
-        prop! {
-            /// `PropertyNames`: The list of property names in the property group.
-            props, "PropertyNames", property_names, set_property_names, get_property_names, Val<List<String>>
+        /// Sets `GroupType` in place: [`Self::group_type`] on a value held by `&mut`.
+        pub fn set_group_type(&mut self, value: impl Into<Val<PropertyGroupGroupType>>) -> &mut Self {
+            self.props.set("GroupType", value.into());
+            self
+        }
+
+        /// `GroupType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_type(&self) -> ::std::option::Option<Val<PropertyGroupGroupType>> {
+            crate::cfn::get_prop(&self.props, "GroupType")
+        }
+
+        /// `PropertyNames`: The list of property names in the property group.
+        pub fn property_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("PropertyNames", value.into());
+            self
+        }
+
+        /// Sets `PropertyNames` in place: [`Self::property_names`] on a value held by `&mut`.
+        pub fn set_property_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("PropertyNames", value.into());
+            self
+        }
+
+        /// `PropertyNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "PropertyNames")
         }
     }
 
@@ -1044,14 +2191,40 @@ pub mod entity {
             Status { props }
         }
 
-        prop! {
-            /// `Error`.
-            props, "Error", error, set_error, get_error, Val<StatusError>
+        /// `Error`.
+        pub fn error(mut self, value: impl Into<Val<StatusError>>) -> Self {
+            self.props.set("Error", value.into());
+            self
         }
 
-        prop! {
-            /// `State`.
-            props, "State", state, set_state, get_state, Val<StatusState>
+        /// Sets `Error` in place: [`Self::error`] on a value held by `&mut`.
+        pub fn set_error(&mut self, value: impl Into<Val<StatusError>>) -> &mut Self {
+            self.props.set("Error", value.into());
+            self
+        }
+
+        /// `Error` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error(&self) -> ::std::option::Option<Val<StatusError>> {
+            crate::cfn::get_prop(&self.props, "Error")
+        }
+
+        /// `State`.
+        pub fn state(mut self, value: impl Into<Val<StatusState>>) -> Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// Sets `State` in place: [`Self::state`] on a value held by `&mut`.
+        pub fn set_state(&mut self, value: impl Into<Val<StatusState>>) -> &mut Self {
+            self.props.set("State", value.into());
+            self
+        }
+
+        /// `State` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_state(&self) -> ::std::option::Option<Val<StatusState>> {
+            crate::cfn::get_prop(&self.props, "State")
         }
     }
 
@@ -1070,14 +2243,40 @@ pub mod entity {
             StatusError { props }
         }
 
-        prop! {
-            /// `Code`.
-            props, "Code", code, set_code, get_code, Val<StatusErrorCode>
+        /// `Code`.
+        pub fn code(mut self, value: impl Into<Val<StatusErrorCode>>) -> Self {
+            self.props.set("Code", value.into());
+            self
         }
 
-        prop! {
-            /// `Message`.
-            props, "Message", message, set_message, get_message, Val<String>
+        /// Sets `Code` in place: [`Self::code`] on a value held by `&mut`.
+        pub fn set_code(&mut self, value: impl Into<Val<StatusErrorCode>>) -> &mut Self {
+            self.props.set("Code", value.into());
+            self
+        }
+
+        /// `Code` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code(&self) -> ::std::option::Option<Val<StatusErrorCode>> {
+            crate::cfn::get_prop(&self.props, "Code")
+        }
+
+        /// `Message`.
+        pub fn message(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Message", value.into());
+            self
+        }
+
+        /// Sets `Message` in place: [`Self::message`] on a value held by `&mut`.
+        pub fn set_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Message", value.into());
+            self
+        }
+
+        /// `Message` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Message")
         }
     }
 
@@ -1131,41 +2330,132 @@ pub mod entity {
             CompositeComponent { props }
         }
 
-        prop! {
-            /// `ComponentName`: The name of the component.
-            props, "ComponentName", component_name, set_component_name, get_component_name, Val<String>
+        /// `ComponentName`: The name of the component.
+        pub fn component_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComponentName", value.into());
+            self
         }
 
-        prop! {
-            /// `ComponentPath`: The path of the component.
-            props, "ComponentPath", component_path, set_component_path, get_component_path, Val<String>
+        /// Sets `ComponentName` in place: [`Self::component_name`] on a value held by `&mut`.
+        pub fn set_component_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComponentName", value.into());
+            self
         }
 
-        prop! {
-            /// `ComponentTypeId`: The ID of the component type.
-            props, "ComponentTypeId", component_type_id, set_component_type_id, get_component_type_id, Val<String>
+        /// `ComponentName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComponentName")
         }
 
-        prop! {
-            /// `Description`: The description of the component.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `ComponentPath`: The path of the component.
+        pub fn component_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComponentPath", value.into());
+            self
         }
 
-        prop! {
-            /// `Properties`: An object that maps strings to the properties to set in the component
-            /// type. Each string in the mapping must be unique to this object.
-            props, "Properties", properties, set_properties, get_properties, Val<Map<Property>>
+        /// Sets `ComponentPath` in place: [`Self::component_path`] on a value held by `&mut`.
+        pub fn set_component_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComponentPath", value.into());
+            self
         }
 
-        prop! {
-            /// `PropertyGroups`: An object that maps strings to the property groups to set in the
-            /// component type. Each string in the mapping must be unique to this object.
-            props, "PropertyGroups", property_groups, set_property_groups, get_property_groups, Val<Map<PropertyGroup>>
+        /// `ComponentPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComponentPath")
         }
 
-        prop! {
-            /// `Status`: The current status of the component.
-            props, "Status", status, set_status, get_status, Val<Status>
+        /// `ComponentTypeId`: The ID of the component type.
+        pub fn component_type_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ComponentTypeId", value.into());
+            self
+        }
+
+        /// Sets `ComponentTypeId` in place: [`Self::component_type_id`] on a value held by `&mut`.
+        pub fn set_component_type_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ComponentTypeId", value.into());
+            self
+        }
+
+        /// `ComponentTypeId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_component_type_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ComponentTypeId")
+        }
+
+        /// `Description`: The description of the component.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `Properties`: An object that maps strings to the properties to set in the component type.
+        /// Each string in the mapping must be unique to this object.
+        pub fn properties(mut self, value: impl Into<Val<Map<Property>>>) -> Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// Sets `Properties` in place: [`Self::properties`] on a value held by `&mut`.
+        pub fn set_properties(&mut self, value: impl Into<Val<Map<Property>>>) -> &mut Self {
+            self.props.set("Properties", value.into());
+            self
+        }
+
+        /// `Properties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_properties(&self) -> ::std::option::Option<Val<Map<Property>>> {
+            crate::cfn::get_prop(&self.props, "Properties")
+        }
+
+        /// `PropertyGroups`: An object that maps strings to the property groups to set in the component
+        /// type. Each string in the mapping must be unique to this object.
+        pub fn property_groups(mut self, value: impl Into<Val<Map<PropertyGroup>>>) -> Self {
+            self.props.set("PropertyGroups", value.into());
+            self
+        }
+
+        /// Sets `PropertyGroups` in place: [`Self::property_groups`] on a value held by `&mut`.
+        pub fn set_property_groups(&mut self, value: impl Into<Val<Map<PropertyGroup>>>) -> &mut Self {
+            self.props.set("PropertyGroups", value.into());
+            self
+        }
+
+        /// `PropertyGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_groups(&self) -> ::std::option::Option<Val<Map<PropertyGroup>>> {
+            crate::cfn::get_prop(&self.props, "PropertyGroups")
+        }
+
+        /// `Status`: The current status of the component.
+        pub fn status(mut self, value: impl Into<Val<Status>>) -> Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+        pub fn set_status(&mut self, value: impl Into<Val<Status>>) -> &mut Self {
+            self.props.set("Status", value.into());
+            self
+        }
+
+        /// `Status` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_status(&self) -> ::std::option::Option<Val<Status>> {
+            crate::cfn::get_prop(&self.props, "Status")
         }
     }
 }
@@ -1199,40 +2489,112 @@ impl Scene {
         Scene { core }
     }
 
-    prop! {
-        /// `Capabilities`: A list of capabilities that the scene uses to render.
-        core.props, "Capabilities", capabilities, set_capabilities, get_capabilities, Val<List<String>>
+    /// `Capabilities`: A list of capabilities that the scene uses to render.
+    pub fn capabilities(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Capabilities", value.into());
+        self
     }
 
-    prop! {
-        /// `ContentLocation`: The relative path that specifies the location of the content
-        /// definition file.
-        core.props, "ContentLocation", _, set_content_location, get_content_location, Val<String>
+    /// Sets `Capabilities` in place: [`Self::capabilities`] on a value held by `&mut`.
+    pub fn set_capabilities(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Capabilities", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: The description of the scene.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Capabilities` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capabilities(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Capabilities")
     }
 
-    prop! {
-        /// `SceneId`: The ID of the scene.
-        core.props, "SceneId", _, set_scene_id, get_scene_id, Val<String>
+    /// Sets `ContentLocation`, which `new` took, in place.
+    pub fn set_content_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ContentLocation", value.into());
+        self
     }
 
-    prop! {
-        /// `SceneMetadata`: A key-value pair of scene metadata for the scene.
-        core.props, "SceneMetadata", scene_metadata, set_scene_metadata, get_scene_metadata, Val<Map<String>>
+    /// `ContentLocation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ContentLocation")
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// `Description`: The description of the scene.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkspaceId`: The ID of the scene.
-        core.props, "WorkspaceId", _, set_workspace_id, get_workspace_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `SceneId`, which `new` took, in place.
+    pub fn set_scene_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SceneId", value.into());
+        self
+    }
+
+    /// `SceneId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scene_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SceneId")
+    }
+
+    /// `SceneMetadata`: A key-value pair of scene metadata for the scene.
+    pub fn scene_metadata(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("SceneMetadata", value.into());
+        self
+    }
+
+    /// Sets `SceneMetadata` in place: [`Self::scene_metadata`] on a value held by `&mut`.
+    pub fn set_scene_metadata(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("SceneMetadata", value.into());
+        self
+    }
+
+    /// `SceneMetadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scene_metadata(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "SceneMetadata")
+    }
+
+    /// `Tags`: A key-value pair to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `WorkspaceId`, which `new` took, in place.
+    pub fn set_workspace_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkspaceId", value.into());
+        self
+    }
+
+    /// `WorkspaceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkspaceId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1294,24 +2656,58 @@ impl SyncJob {
         SyncJob { core }
     }
 
-    prop! {
-        /// `SyncRole`: The IAM Role that execute SyncJob.
-        core.props, "SyncRole", _, set_sync_role, get_sync_role, Val<String>
+    /// Sets `SyncRole`, which `new` took, in place.
+    pub fn set_sync_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SyncRole", value.into());
+        self
     }
 
-    prop! {
-        /// `SyncSource`: The source of the SyncJob.
-        core.props, "SyncSource", _, set_sync_source, get_sync_source, Val<String>
+    /// `SyncRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sync_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SyncRole")
     }
 
-    prop! {
-        /// `Tags`: A key-value pair to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `SyncSource`, which `new` took, in place.
+    pub fn set_sync_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SyncSource", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkspaceId`: The ID of the workspace.
-        core.props, "WorkspaceId", _, set_workspace_id, get_workspace_id, Val<String>
+    /// `SyncSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sync_source(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SyncSource")
+    }
+
+    /// `Tags`: A key-value pair to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `WorkspaceId`, which `new` took, in place.
+    pub fn set_workspace_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkspaceId", value.into());
+        self
+    }
+
+    /// `WorkspaceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkspaceId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1374,30 +2770,76 @@ impl Workspace {
         Workspace { core }
     }
 
-    prop! {
-        /// `Description`: The description of the workspace.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the workspace.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Role`: The ARN of the execution role associated with the workspace.
-        core.props, "Role", _, set_role, get_role, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `S3Location`: The ARN of the S3 bucket where resources associated with the workspace are
-        /// stored.
-        core.props, "S3Location", _, set_s3_location, get_s3_location, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: A map of key-value pairs to associate with a resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<Map<String>>
+    /// Sets `Role`, which `new` took, in place.
+    pub fn set_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Role", value.into());
+        self
     }
 
-    prop! {
-        /// `WorkspaceId`: The ID of the workspace.
-        core.props, "WorkspaceId", _, set_workspace_id, get_workspace_id, Val<String>
+    /// `Role` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Role")
+    }
+
+    /// Sets `S3Location`, which `new` took, in place.
+    pub fn set_s3_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("S3Location", value.into());
+        self
+    }
+
+    /// `S3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_location(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "S3Location")
+    }
+
+    /// `Tags`: A map of key-value pairs to associate with a resource.
+    pub fn tags(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `WorkspaceId`, which `new` took, in place.
+    pub fn set_workspace_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkspaceId", value.into());
+        self
+    }
+
+    /// `WorkspaceId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workspace_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkspaceId")
     }
 
     /// `Ref`: the resource's identifier.

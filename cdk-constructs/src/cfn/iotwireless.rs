@@ -50,34 +50,94 @@ impl Destination {
         Destination { core }
     }
 
-    prop! {
-        /// `Description`: Destination description
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Destination description
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Expression`: Destination expression
-        core.props, "Expression", _, set_expression, get_expression, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ExpressionType`: Must be RuleName
-        core.props, "ExpressionType", _, set_expression_type, get_expression_type, Val<destination::ExpressionType>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: Unique name of destination
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Expression`, which `new` took, in place.
+    pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Expression", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: AWS role ARN that grants access
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// `Expression` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Expression")
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the destination.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ExpressionType`, which `new` took, in place.
+    pub fn set_expression_type(&mut self, value: impl Into<Val<destination::ExpressionType>>) -> &mut Self {
+        self.core.props.set("ExpressionType", value.into());
+        self
+    }
+
+    /// `ExpressionType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_expression_type(&self) -> ::std::option::Option<Val<destination::ExpressionType>> {
+        crate::cfn::get_prop(&self.core.props, "ExpressionType")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RoleArn`: AWS role ARN that grants access
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the destination.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -132,20 +192,59 @@ impl DeviceProfile {
         DeviceProfile { core }
     }
 
-    prop! {
-        /// `LoRaWAN`: LoRaWANDeviceProfile supports all LoRa specific attributes for service
-        /// profile for CreateDeviceProfile operation
-        core.props, "LoRaWAN", lo_ra_wan, set_lo_ra_wan, get_lo_ra_wan, Val<device_profile::LoRaWanDeviceProfile>
+    /// `LoRaWAN`: LoRaWANDeviceProfile supports all LoRa specific attributes for service profile
+    /// for CreateDeviceProfile operation
+    pub fn lo_ra_wan(mut self, value: impl Into<Val<device_profile::LoRaWanDeviceProfile>>) -> Self {
+        self.core.props.set("LoRaWAN", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of service profile
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `LoRaWAN` in place: [`Self::lo_ra_wan`] on a value held by `&mut`.
+    pub fn set_lo_ra_wan(&mut self, value: impl Into<Val<device_profile::LoRaWanDeviceProfile>>) -> &mut Self {
+        self.core.props.set("LoRaWAN", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the device profile.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `LoRaWAN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lo_ra_wan(&self) -> ::std::option::Option<Val<device_profile::LoRaWanDeviceProfile>> {
+        crate::cfn::get_prop(&self.core.props, "LoRaWAN")
+    }
+
+    /// `Name`: Name of service profile
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the device profile.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -187,99 +286,347 @@ pub mod device_profile {
             LoRaWanDeviceProfile { props }
         }
 
-        prop! {
-            /// `ClassBTimeout`.
-            props, "ClassBTimeout", class_b_timeout, set_class_b_timeout, get_class_b_timeout, Val<i64>
+        /// `ClassBTimeout`.
+        pub fn class_b_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ClassBTimeout", value.into());
+            self
         }
 
-        prop! {
-            /// `ClassCTimeout`.
-            props, "ClassCTimeout", class_c_timeout, set_class_c_timeout, get_class_c_timeout, Val<i64>
+        /// Sets `ClassBTimeout` in place: [`Self::class_b_timeout`] on a value held by `&mut`.
+        pub fn set_class_b_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ClassBTimeout", value.into());
+            self
         }
 
-        prop! {
-            /// `FactoryPresetFreqsList`.
-            props, "FactoryPresetFreqsList", factory_preset_freqs_list, set_factory_preset_freqs_list, get_factory_preset_freqs_list, Val<List<i64>>
+        /// `ClassBTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_class_b_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ClassBTimeout")
         }
 
-        prop! {
-            /// `MacVersion`.
-            props, "MacVersion", mac_version, set_mac_version, get_mac_version, Val<String>
+        /// `ClassCTimeout`.
+        pub fn class_c_timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ClassCTimeout", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxDutyCycle`.
-            props, "MaxDutyCycle", max_duty_cycle, set_max_duty_cycle, get_max_duty_cycle, Val<i64>
+        /// Sets `ClassCTimeout` in place: [`Self::class_c_timeout`] on a value held by `&mut`.
+        pub fn set_class_c_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ClassCTimeout", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxEirp`.
-            props, "MaxEirp", max_eirp, set_max_eirp, get_max_eirp, Val<i64>
+        /// `ClassCTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_class_c_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ClassCTimeout")
         }
 
-        prop! {
-            /// `PingSlotDr`.
-            props, "PingSlotDr", ping_slot_dr, set_ping_slot_dr, get_ping_slot_dr, Val<i64>
+        /// `FactoryPresetFreqsList`.
+        pub fn factory_preset_freqs_list(mut self, value: impl Into<Val<List<i64>>>) -> Self {
+            self.props.set("FactoryPresetFreqsList", value.into());
+            self
         }
 
-        prop! {
-            /// `PingSlotFreq`.
-            props, "PingSlotFreq", ping_slot_freq, set_ping_slot_freq, get_ping_slot_freq, Val<i64>
+        /// Sets `FactoryPresetFreqsList` in place: [`Self::factory_preset_freqs_list`] on a value held
+        /// by `&mut`.
+        pub fn set_factory_preset_freqs_list(&mut self, value: impl Into<Val<List<i64>>>) -> &mut Self {
+            self.props.set("FactoryPresetFreqsList", value.into());
+            self
         }
 
-        prop! {
-            /// `PingSlotPeriod`.
-            props, "PingSlotPeriod", ping_slot_period, set_ping_slot_period, get_ping_slot_period, Val<i64>
+        /// `FactoryPresetFreqsList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_factory_preset_freqs_list(&self) -> ::std::option::Option<Val<List<i64>>> {
+            crate::cfn::get_prop(&self.props, "FactoryPresetFreqsList")
         }
 
-        prop! {
-            /// `RegParamsRevision`.
-            props, "RegParamsRevision", reg_params_revision, set_reg_params_revision, get_reg_params_revision, Val<String>
+        /// `MacVersion`.
+        pub fn mac_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MacVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `RfRegion`.
-            props, "RfRegion", rf_region, set_rf_region, get_rf_region, Val<String>
+        /// Sets `MacVersion` in place: [`Self::mac_version`] on a value held by `&mut`.
+        pub fn set_mac_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MacVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `RxDataRate2`.
-            props, "RxDataRate2", rx_data_rate2, set_rx_data_rate2, get_rx_data_rate2, Val<i64>
+        /// `MacVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mac_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MacVersion")
         }
 
-        prop! {
-            /// `RxDelay1`.
-            props, "RxDelay1", rx_delay1, set_rx_delay1, get_rx_delay1, Val<i64>
+        /// `MaxDutyCycle`.
+        pub fn max_duty_cycle(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxDutyCycle", value.into());
+            self
         }
 
-        prop! {
-            /// `RxDrOffset1`.
-            props, "RxDrOffset1", rx_dr_offset1, set_rx_dr_offset1, get_rx_dr_offset1, Val<i64>
+        /// Sets `MaxDutyCycle` in place: [`Self::max_duty_cycle`] on a value held by `&mut`.
+        pub fn set_max_duty_cycle(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxDutyCycle", value.into());
+            self
         }
 
-        prop! {
-            /// `RxFreq2`.
-            props, "RxFreq2", rx_freq2, set_rx_freq2, get_rx_freq2, Val<i64>
+        /// `MaxDutyCycle` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_duty_cycle(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxDutyCycle")
         }
 
-        prop! {
-            /// `Supports32BitFCnt`.
-            props, "Supports32BitFCnt", supports32_bit_f_cnt, set_supports32_bit_f_cnt, get_supports32_bit_f_cnt, Val<bool>
+        /// `MaxEirp`.
+        pub fn max_eirp(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxEirp", value.into());
+            self
         }
 
-        prop! {
-            /// `SupportsClassB`.
-            props, "SupportsClassB", supports_class_b, set_supports_class_b, get_supports_class_b, Val<bool>
+        /// Sets `MaxEirp` in place: [`Self::max_eirp`] on a value held by `&mut`.
+        pub fn set_max_eirp(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxEirp", value.into());
+            self
         }
 
-        prop! {
-            /// `SupportsClassC`.
-            props, "SupportsClassC", supports_class_c, set_supports_class_c, get_supports_class_c, Val<bool>
+        /// `MaxEirp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_eirp(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxEirp")
         }
 
-        prop! {
-            /// `SupportsJoin`.
-            props, "SupportsJoin", supports_join, set_supports_join, get_supports_join, Val<bool>
+        /// `PingSlotDr`.
+        pub fn ping_slot_dr(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PingSlotDr", value.into());
+            self
+        }
+
+        /// Sets `PingSlotDr` in place: [`Self::ping_slot_dr`] on a value held by `&mut`.
+        pub fn set_ping_slot_dr(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PingSlotDr", value.into());
+            self
+        }
+
+        /// `PingSlotDr` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ping_slot_dr(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PingSlotDr")
+        }
+
+        /// `PingSlotFreq`.
+        pub fn ping_slot_freq(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PingSlotFreq", value.into());
+            self
+        }
+
+        /// Sets `PingSlotFreq` in place: [`Self::ping_slot_freq`] on a value held by `&mut`.
+        pub fn set_ping_slot_freq(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PingSlotFreq", value.into());
+            self
+        }
+
+        /// `PingSlotFreq` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ping_slot_freq(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PingSlotFreq")
+        }
+
+        /// `PingSlotPeriod`.
+        pub fn ping_slot_period(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PingSlotPeriod", value.into());
+            self
+        }
+
+        /// Sets `PingSlotPeriod` in place: [`Self::ping_slot_period`] on a value held by `&mut`.
+        pub fn set_ping_slot_period(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PingSlotPeriod", value.into());
+            self
+        }
+
+        /// `PingSlotPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ping_slot_period(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PingSlotPeriod")
+        }
+
+        /// `RegParamsRevision`.
+        pub fn reg_params_revision(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RegParamsRevision", value.into());
+            self
+        }
+
+        /// Sets `RegParamsRevision` in place: [`Self::reg_params_revision`] on a value held by `&mut`.
+        pub fn set_reg_params_revision(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RegParamsRevision", value.into());
+            self
+        }
+
+        /// `RegParamsRevision` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reg_params_revision(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RegParamsRevision")
+        }
+
+        /// `RfRegion`.
+        pub fn rf_region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RfRegion", value.into());
+            self
+        }
+
+        /// Sets `RfRegion` in place: [`Self::rf_region`] on a value held by `&mut`.
+        pub fn set_rf_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RfRegion", value.into());
+            self
+        }
+
+        /// `RfRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rf_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RfRegion")
+        }
+
+        /// `RxDataRate2`.
+        pub fn rx_data_rate2(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RxDataRate2", value.into());
+            self
+        }
+
+        /// Sets `RxDataRate2` in place: [`Self::rx_data_rate2`] on a value held by `&mut`.
+        pub fn set_rx_data_rate2(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RxDataRate2", value.into());
+            self
+        }
+
+        /// `RxDataRate2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rx_data_rate2(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RxDataRate2")
+        }
+
+        /// `RxDelay1`.
+        pub fn rx_delay1(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RxDelay1", value.into());
+            self
+        }
+
+        /// Sets `RxDelay1` in place: [`Self::rx_delay1`] on a value held by `&mut`.
+        pub fn set_rx_delay1(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RxDelay1", value.into());
+            self
+        }
+
+        /// `RxDelay1` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rx_delay1(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RxDelay1")
+        }
+
+        /// `RxDrOffset1`.
+        pub fn rx_dr_offset1(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RxDrOffset1", value.into());
+            self
+        }
+
+        /// Sets `RxDrOffset1` in place: [`Self::rx_dr_offset1`] on a value held by `&mut`.
+        pub fn set_rx_dr_offset1(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RxDrOffset1", value.into());
+            self
+        }
+
+        /// `RxDrOffset1` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rx_dr_offset1(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RxDrOffset1")
+        }
+
+        /// `RxFreq2`.
+        pub fn rx_freq2(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RxFreq2", value.into());
+            self
+        }
+
+        /// Sets `RxFreq2` in place: [`Self::rx_freq2`] on a value held by `&mut`.
+        pub fn set_rx_freq2(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RxFreq2", value.into());
+            self
+        }
+
+        /// `RxFreq2` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rx_freq2(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RxFreq2")
+        }
+
+        /// `Supports32BitFCnt`.
+        pub fn supports32_bit_f_cnt(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Supports32BitFCnt", value.into());
+            self
+        }
+
+        /// Sets `Supports32BitFCnt` in place: [`Self::supports32_bit_f_cnt`] on a value held by `&mut`.
+        pub fn set_supports32_bit_f_cnt(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Supports32BitFCnt", value.into());
+            self
+        }
+
+        /// `Supports32BitFCnt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_supports32_bit_f_cnt(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Supports32BitFCnt")
+        }
+
+        /// `SupportsClassB`.
+        pub fn supports_class_b(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SupportsClassB", value.into());
+            self
+        }
+
+        /// Sets `SupportsClassB` in place: [`Self::supports_class_b`] on a value held by `&mut`.
+        pub fn set_supports_class_b(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SupportsClassB", value.into());
+            self
+        }
+
+        /// `SupportsClassB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_supports_class_b(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SupportsClassB")
+        }
+
+        /// `SupportsClassC`.
+        pub fn supports_class_c(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SupportsClassC", value.into());
+            self
+        }
+
+        /// Sets `SupportsClassC` in place: [`Self::supports_class_c`] on a value held by `&mut`.
+        pub fn set_supports_class_c(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SupportsClassC", value.into());
+            self
+        }
+
+        /// `SupportsClassC` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_supports_class_c(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SupportsClassC")
+        }
+
+        /// `SupportsJoin`.
+        pub fn supports_join(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SupportsJoin", value.into());
+            self
+        }
+
+        /// Sets `SupportsJoin` in place: [`Self::supports_join`] on a value held by `&mut`.
+        pub fn set_supports_join(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SupportsJoin", value.into());
+            self
+        }
+
+        /// `SupportsJoin` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_supports_join(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SupportsJoin")
         }
     }
 }
@@ -313,54 +660,170 @@ impl FuotaTask {
         FuotaTask { core }
     }
 
-    prop! {
-        /// `AssociateMulticastGroup`: Multicast group to associate. Only for update request.
-        core.props, "AssociateMulticastGroup", associate_multicast_group, set_associate_multicast_group, get_associate_multicast_group, Val<String>
+    /// `AssociateMulticastGroup`: Multicast group to associate. Only for update request.
+    pub fn associate_multicast_group(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AssociateMulticastGroup", value.into());
+        self
     }
 
-    prop! {
-        /// `AssociateWirelessDevice`: Wireless device to associate. Only for update request.
-        core.props, "AssociateWirelessDevice", associate_wireless_device, set_associate_wireless_device, get_associate_wireless_device, Val<String>
+    /// Sets `AssociateMulticastGroup` in place: [`Self::associate_multicast_group`] on a value held
+    /// by `&mut`.
+    pub fn set_associate_multicast_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssociateMulticastGroup", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: FUOTA task description
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AssociateMulticastGroup` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_associate_multicast_group(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssociateMulticastGroup")
     }
 
-    prop! {
-        /// `DisassociateMulticastGroup`: Multicast group to disassociate. Only for update request.
-        core.props, "DisassociateMulticastGroup", disassociate_multicast_group, set_disassociate_multicast_group, get_disassociate_multicast_group, Val<String>
+    /// `AssociateWirelessDevice`: Wireless device to associate. Only for update request.
+    pub fn associate_wireless_device(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AssociateWirelessDevice", value.into());
+        self
     }
 
-    prop! {
-        /// `DisassociateWirelessDevice`: Wireless device to disassociate. Only for update request.
-        core.props, "DisassociateWirelessDevice", disassociate_wireless_device, set_disassociate_wireless_device, get_disassociate_wireless_device, Val<String>
+    /// Sets `AssociateWirelessDevice` in place: [`Self::associate_wireless_device`] on a value held
+    /// by `&mut`.
+    pub fn set_associate_wireless_device(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssociateWirelessDevice", value.into());
+        self
     }
 
-    prop! {
-        /// `FirmwareUpdateImage`: FUOTA task firmware update image binary S3 link
-        core.props, "FirmwareUpdateImage", _, set_firmware_update_image, get_firmware_update_image, Val<String>
+    /// `AssociateWirelessDevice` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_associate_wireless_device(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssociateWirelessDevice")
     }
 
-    prop! {
-        /// `FirmwareUpdateRole`: FUOTA task firmware IAM role for reading S3
-        core.props, "FirmwareUpdateRole", _, set_firmware_update_role, get_firmware_update_role, Val<String>
+    /// `Description`: FUOTA task description
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `LoRaWAN`: FUOTA task LoRaWAN
-        core.props, "LoRaWAN", _, set_lo_ra_wan, get_lo_ra_wan, Val<fuota_task::LoRaWan>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of FUOTA task
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the FUOTA task.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DisassociateMulticastGroup`: Multicast group to disassociate. Only for update request.
+    pub fn disassociate_multicast_group(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisassociateMulticastGroup", value.into());
+        self
+    }
+
+    /// Sets `DisassociateMulticastGroup` in place: [`Self::disassociate_multicast_group`] on a
+    /// value held by `&mut`.
+    pub fn set_disassociate_multicast_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisassociateMulticastGroup", value.into());
+        self
+    }
+
+    /// `DisassociateMulticastGroup` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disassociate_multicast_group(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisassociateMulticastGroup")
+    }
+
+    /// `DisassociateWirelessDevice`: Wireless device to disassociate. Only for update request.
+    pub fn disassociate_wireless_device(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisassociateWirelessDevice", value.into());
+        self
+    }
+
+    /// Sets `DisassociateWirelessDevice` in place: [`Self::disassociate_wireless_device`] on a
+    /// value held by `&mut`.
+    pub fn set_disassociate_wireless_device(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisassociateWirelessDevice", value.into());
+        self
+    }
+
+    /// `DisassociateWirelessDevice` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disassociate_wireless_device(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisassociateWirelessDevice")
+    }
+
+    /// Sets `FirmwareUpdateImage`, which `new` took, in place.
+    pub fn set_firmware_update_image(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FirmwareUpdateImage", value.into());
+        self
+    }
+
+    /// `FirmwareUpdateImage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_firmware_update_image(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FirmwareUpdateImage")
+    }
+
+    /// Sets `FirmwareUpdateRole`, which `new` took, in place.
+    pub fn set_firmware_update_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FirmwareUpdateRole", value.into());
+        self
+    }
+
+    /// `FirmwareUpdateRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_firmware_update_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FirmwareUpdateRole")
+    }
+
+    /// Sets `LoRaWAN`, which `new` took, in place.
+    pub fn set_lo_ra_wan(&mut self, value: impl Into<Val<fuota_task::LoRaWan>>) -> &mut Self {
+        self.core.props.set("LoRaWAN", value.into());
+        self
+    }
+
+    /// `LoRaWAN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lo_ra_wan(&self) -> ::std::option::Option<Val<fuota_task::LoRaWan>> {
+        crate::cfn::get_prop(&self.core.props, "LoRaWAN")
+    }
+
+    /// `Name`: Name of FUOTA task
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the FUOTA task.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -415,14 +878,34 @@ pub mod fuota_task {
             LoRaWan { props }
         }
 
-        prop! {
-            /// `RfRegion`: FUOTA task LoRaWAN RF region
-            props, "RfRegion", _, set_rf_region, get_rf_region, Val<LoRaWanRfRegion>
+        /// Sets `RfRegion`, which `new` took, in place.
+        pub fn set_rf_region(&mut self, value: impl Into<Val<LoRaWanRfRegion>>) -> &mut Self {
+            self.props.set("RfRegion", value.into());
+            self
         }
 
-        prop! {
-            /// `StartTime`: FUOTA task LoRaWAN start time
-            props, "StartTime", start_time, set_start_time, get_start_time, Val<String>
+        /// `RfRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rf_region(&self) -> ::std::option::Option<Val<LoRaWanRfRegion>> {
+            crate::cfn::get_prop(&self.props, "RfRegion")
+        }
+
+        /// `StartTime`: FUOTA task LoRaWAN start time
+        pub fn start_time(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// Sets `StartTime` in place: [`Self::start_time`] on a value held by `&mut`.
+        pub fn set_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StartTime", value.into());
+            self
+        }
+
+        /// `StartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StartTime")
         }
     }
 
@@ -493,34 +976,108 @@ impl MulticastGroup {
         MulticastGroup { core }
     }
 
-    prop! {
-        /// `AssociateWirelessDevice`: Wireless device to associate. Only for update request.
-        core.props, "AssociateWirelessDevice", associate_wireless_device, set_associate_wireless_device, get_associate_wireless_device, Val<String>
+    /// `AssociateWirelessDevice`: Wireless device to associate. Only for update request.
+    pub fn associate_wireless_device(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("AssociateWirelessDevice", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Multicast group description
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `AssociateWirelessDevice` in place: [`Self::associate_wireless_device`] on a value held
+    /// by `&mut`.
+    pub fn set_associate_wireless_device(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AssociateWirelessDevice", value.into());
+        self
     }
 
-    prop! {
-        /// `DisassociateWirelessDevice`: Wireless device to disassociate. Only for update request.
-        core.props, "DisassociateWirelessDevice", disassociate_wireless_device, set_disassociate_wireless_device, get_disassociate_wireless_device, Val<String>
+    /// `AssociateWirelessDevice` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_associate_wireless_device(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AssociateWirelessDevice")
     }
 
-    prop! {
-        /// `LoRaWAN`: Multicast group LoRaWAN
-        core.props, "LoRaWAN", _, set_lo_ra_wan, get_lo_ra_wan, Val<multicast_group::LoRaWan>
+    /// `Description`: Multicast group description
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of Multicast group
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the Multicast group.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `DisassociateWirelessDevice`: Wireless device to disassociate. Only for update request.
+    pub fn disassociate_wireless_device(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DisassociateWirelessDevice", value.into());
+        self
+    }
+
+    /// Sets `DisassociateWirelessDevice` in place: [`Self::disassociate_wireless_device`] on a
+    /// value held by `&mut`.
+    pub fn set_disassociate_wireless_device(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DisassociateWirelessDevice", value.into());
+        self
+    }
+
+    /// `DisassociateWirelessDevice` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disassociate_wireless_device(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DisassociateWirelessDevice")
+    }
+
+    /// Sets `LoRaWAN`, which `new` took, in place.
+    pub fn set_lo_ra_wan(&mut self, value: impl Into<Val<multicast_group::LoRaWan>>) -> &mut Self {
+        self.core.props.set("LoRaWAN", value.into());
+        self
+    }
+
+    /// `LoRaWAN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lo_ra_wan(&self) -> ::std::option::Option<Val<multicast_group::LoRaWan>> {
+        crate::cfn::get_prop(&self.core.props, "LoRaWAN")
+    }
+
+    /// `Name`: Name of Multicast group
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the Multicast group.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -586,26 +1143,68 @@ pub mod multicast_group {
             LoRaWan { props }
         }
 
-        prop! {
-            /// `RfRegion`: Multicast group LoRaWAN RF region
-            props, "RfRegion", _, set_rf_region, get_rf_region, Val<LoRaWanRfRegion>
+        /// Sets `RfRegion`, which `new` took, in place.
+        pub fn set_rf_region(&mut self, value: impl Into<Val<LoRaWanRfRegion>>) -> &mut Self {
+            self.props.set("RfRegion", value.into());
+            self
         }
 
-        prop! {
-            /// `DlClass`: Multicast group LoRaWAN DL Class
-            props, "DlClass", _, set_dl_class, get_dl_class, Val<LoRaWanDlClass>
+        /// `RfRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rf_region(&self) -> ::std::option::Option<Val<LoRaWanRfRegion>> {
+            crate::cfn::get_prop(&self.props, "RfRegion")
         }
 
-        prop! {
-            /// `NumberOfDevicesInGroup`: Multicast group number of devices in group. Returned after
-            /// successful read.
-            props, "NumberOfDevicesInGroup", number_of_devices_in_group, set_number_of_devices_in_group, get_number_of_devices_in_group, Val<i64>
+        /// Sets `DlClass`, which `new` took, in place.
+        pub fn set_dl_class(&mut self, value: impl Into<Val<LoRaWanDlClass>>) -> &mut Self {
+            self.props.set("DlClass", value.into());
+            self
         }
 
-        prop! {
-            /// `NumberOfDevicesRequested`: Multicast group number of devices requested. Returned after
-            /// successful read.
-            props, "NumberOfDevicesRequested", number_of_devices_requested, set_number_of_devices_requested, get_number_of_devices_requested, Val<i64>
+        /// `DlClass` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dl_class(&self) -> ::std::option::Option<Val<LoRaWanDlClass>> {
+            crate::cfn::get_prop(&self.props, "DlClass")
+        }
+
+        /// `NumberOfDevicesInGroup`: Multicast group number of devices in group. Returned after
+        /// successful read.
+        pub fn number_of_devices_in_group(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NumberOfDevicesInGroup", value.into());
+            self
+        }
+
+        /// Sets `NumberOfDevicesInGroup` in place: [`Self::number_of_devices_in_group`] on a value held
+        /// by `&mut`.
+        pub fn set_number_of_devices_in_group(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NumberOfDevicesInGroup", value.into());
+            self
+        }
+
+        /// `NumberOfDevicesInGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_devices_in_group(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfDevicesInGroup")
+        }
+
+        /// `NumberOfDevicesRequested`: Multicast group number of devices requested. Returned after
+        /// successful read.
+        pub fn number_of_devices_requested(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("NumberOfDevicesRequested", value.into());
+            self
+        }
+
+        /// Sets `NumberOfDevicesRequested` in place: [`Self::number_of_devices_requested`] on a value
+        /// held by `&mut`.
+        pub fn set_number_of_devices_requested(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("NumberOfDevicesRequested", value.into());
+            self
+        }
+
+        /// `NumberOfDevicesRequested` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_number_of_devices_requested(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "NumberOfDevicesRequested")
         }
     }
 
@@ -690,36 +1289,108 @@ impl NetworkAnalyzerConfiguration {
         NetworkAnalyzerConfiguration { core }
     }
 
-    prop! {
-        /// `Description`: The description of the new resource
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: The description of the new resource
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of the network analyzer configuration
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `TraceContent`: Trace content for your wireless gateway and wireless device resources
-        core.props, "TraceContent", trace_content, set_trace_content, get_trace_content, Val<network_analyzer_configuration::TraceContent>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `WirelessDevices`: List of wireless gateway resources that have been added to the
-        /// network analyzer configuration
-        core.props, "WirelessDevices", wireless_devices, set_wireless_devices, get_wireless_devices, Val<List<String>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `WirelessGateways`: List of wireless gateway resources that have been added to the
-        /// network analyzer configuration
-        core.props, "WirelessGateways", wireless_gateways, set_wireless_gateways, get_wireless_gateways, Val<List<String>>
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TraceContent`: Trace content for your wireless gateway and wireless device resources
+    pub fn trace_content(mut self, value: impl Into<Val<network_analyzer_configuration::TraceContent>>) -> Self {
+        self.core.props.set("TraceContent", value.into());
+        self
+    }
+
+    /// Sets `TraceContent` in place: [`Self::trace_content`] on a value held by `&mut`.
+    pub fn set_trace_content(&mut self, value: impl Into<Val<network_analyzer_configuration::TraceContent>>) -> &mut Self {
+        self.core.props.set("TraceContent", value.into());
+        self
+    }
+
+    /// `TraceContent` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_trace_content(&self) -> ::std::option::Option<Val<network_analyzer_configuration::TraceContent>> {
+        crate::cfn::get_prop(&self.core.props, "TraceContent")
+    }
+
+    /// `WirelessDevices`: List of wireless gateway resources that have been added to the network
+    /// analyzer configuration
+    pub fn wireless_devices(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("WirelessDevices", value.into());
+        self
+    }
+
+    /// Sets `WirelessDevices` in place: [`Self::wireless_devices`] on a value held by `&mut`.
+    pub fn set_wireless_devices(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("WirelessDevices", value.into());
+        self
+    }
+
+    /// `WirelessDevices` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_wireless_devices(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "WirelessDevices")
+    }
+
+    /// `WirelessGateways`: List of wireless gateway resources that have been added to the network
+    /// analyzer configuration
+    pub fn wireless_gateways(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("WirelessGateways", value.into());
+        self
+    }
+
+    /// Sets `WirelessGateways` in place: [`Self::wireless_gateways`] on a value held by `&mut`.
+    pub fn set_wireless_gateways(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("WirelessGateways", value.into());
+        self
+    }
+
+    /// `WirelessGateways` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_wireless_gateways(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "WirelessGateways")
     }
 
     /// `Ref`: the resource's identifier.
@@ -755,14 +1426,41 @@ pub mod network_analyzer_configuration {
             TraceContent { props }
         }
 
-        prop! {
-            /// `LogLevel`.
-            props, "LogLevel", log_level, set_log_level, get_log_level, Val<LogLevel>
+        /// `LogLevel`.
+        pub fn log_level(mut self, value: impl Into<Val<LogLevel>>) -> Self {
+            self.props.set("LogLevel", value.into());
+            self
         }
 
-        prop! {
-            /// `WirelessDeviceFrameInfo`.
-            props, "WirelessDeviceFrameInfo", wireless_device_frame_info, set_wireless_device_frame_info, get_wireless_device_frame_info, Val<WirelessDeviceFrameInfo>
+        /// Sets `LogLevel` in place: [`Self::log_level`] on a value held by `&mut`.
+        pub fn set_log_level(&mut self, value: impl Into<Val<LogLevel>>) -> &mut Self {
+            self.props.set("LogLevel", value.into());
+            self
+        }
+
+        /// `LogLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_level(&self) -> ::std::option::Option<Val<LogLevel>> {
+            crate::cfn::get_prop(&self.props, "LogLevel")
+        }
+
+        /// `WirelessDeviceFrameInfo`.
+        pub fn wireless_device_frame_info(mut self, value: impl Into<Val<WirelessDeviceFrameInfo>>) -> Self {
+            self.props.set("WirelessDeviceFrameInfo", value.into());
+            self
+        }
+
+        /// Sets `WirelessDeviceFrameInfo` in place: [`Self::wireless_device_frame_info`] on a value
+        /// held by `&mut`.
+        pub fn set_wireless_device_frame_info(&mut self, value: impl Into<Val<WirelessDeviceFrameInfo>>) -> &mut Self {
+            self.props.set("WirelessDeviceFrameInfo", value.into());
+            self
+        }
+
+        /// `WirelessDeviceFrameInfo` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wireless_device_frame_info(&self) -> ::std::option::Option<Val<WirelessDeviceFrameInfo>> {
+            crate::cfn::get_prop(&self.props, "WirelessDeviceFrameInfo")
         }
     }
 
@@ -814,39 +1512,130 @@ impl PartnerAccount {
         PartnerAccount { core }
     }
 
-    prop! {
-        /// `AccountLinked`: Whether the partner account is linked to the AWS account.
-        core.props, "AccountLinked", account_linked, set_account_linked, get_account_linked, Val<bool>
+    /// `AccountLinked`: Whether the partner account is linked to the AWS account.
+    pub fn account_linked(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AccountLinked", value.into());
+        self
     }
 
-    prop! {
-        /// `PartnerAccountId`: The partner account ID to disassociate from the AWS account
-        core.props, "PartnerAccountId", partner_account_id, set_partner_account_id, get_partner_account_id, Val<String>
+    /// Sets `AccountLinked` in place: [`Self::account_linked`] on a value held by `&mut`.
+    pub fn set_account_linked(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AccountLinked", value.into());
+        self
     }
 
-    prop! {
-        /// `PartnerType`: The partner type
-        core.props, "PartnerType", partner_type, set_partner_type, get_partner_type, Val<partner_account::PartnerType>
+    /// `AccountLinked` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_account_linked(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AccountLinked")
     }
 
-    prop! {
-        /// `Sidewalk`: The Sidewalk account credentials.
-        core.props, "Sidewalk", sidewalk, set_sidewalk, get_sidewalk, Val<partner_account::SidewalkAccountInfo>
+    /// `PartnerAccountId`: The partner account ID to disassociate from the AWS account
+    pub fn partner_account_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PartnerAccountId", value.into());
+        self
     }
 
-    prop! {
-        /// `SidewalkResponse`: The Sidewalk account credentials.
-        core.props, "SidewalkResponse", sidewalk_response, set_sidewalk_response, get_sidewalk_response, Val<partner_account::SidewalkAccountInfoWithFingerprint>
+    /// Sets `PartnerAccountId` in place: [`Self::partner_account_id`] on a value held by `&mut`.
+    pub fn set_partner_account_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PartnerAccountId", value.into());
+        self
     }
 
-    prop! {
-        /// `SidewalkUpdate`: The Sidewalk account credentials.
-        core.props, "SidewalkUpdate", sidewalk_update, set_sidewalk_update, get_sidewalk_update, Val<partner_account::SidewalkUpdateAccount>
+    /// `PartnerAccountId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_partner_account_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PartnerAccountId")
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the destination.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `PartnerType`: The partner type
+    pub fn partner_type(mut self, value: impl Into<Val<partner_account::PartnerType>>) -> Self {
+        self.core.props.set("PartnerType", value.into());
+        self
+    }
+
+    /// Sets `PartnerType` in place: [`Self::partner_type`] on a value held by `&mut`.
+    pub fn set_partner_type(&mut self, value: impl Into<Val<partner_account::PartnerType>>) -> &mut Self {
+        self.core.props.set("PartnerType", value.into());
+        self
+    }
+
+    /// `PartnerType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_partner_type(&self) -> ::std::option::Option<Val<partner_account::PartnerType>> {
+        crate::cfn::get_prop(&self.core.props, "PartnerType")
+    }
+
+    /// `Sidewalk`: The Sidewalk account credentials.
+    pub fn sidewalk(mut self, value: impl Into<Val<partner_account::SidewalkAccountInfo>>) -> Self {
+        self.core.props.set("Sidewalk", value.into());
+        self
+    }
+
+    /// Sets `Sidewalk` in place: [`Self::sidewalk`] on a value held by `&mut`.
+    pub fn set_sidewalk(&mut self, value: impl Into<Val<partner_account::SidewalkAccountInfo>>) -> &mut Self {
+        self.core.props.set("Sidewalk", value.into());
+        self
+    }
+
+    /// `Sidewalk` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sidewalk(&self) -> ::std::option::Option<Val<partner_account::SidewalkAccountInfo>> {
+        crate::cfn::get_prop(&self.core.props, "Sidewalk")
+    }
+
+    /// `SidewalkResponse`: The Sidewalk account credentials.
+    pub fn sidewalk_response(mut self, value: impl Into<Val<partner_account::SidewalkAccountInfoWithFingerprint>>) -> Self {
+        self.core.props.set("SidewalkResponse", value.into());
+        self
+    }
+
+    /// Sets `SidewalkResponse` in place: [`Self::sidewalk_response`] on a value held by `&mut`.
+    pub fn set_sidewalk_response(&mut self, value: impl Into<Val<partner_account::SidewalkAccountInfoWithFingerprint>>) -> &mut Self {
+        self.core.props.set("SidewalkResponse", value.into());
+        self
+    }
+
+    /// `SidewalkResponse` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sidewalk_response(&self) -> ::std::option::Option<Val<partner_account::SidewalkAccountInfoWithFingerprint>> {
+        crate::cfn::get_prop(&self.core.props, "SidewalkResponse")
+    }
+
+    /// `SidewalkUpdate`: The Sidewalk account credentials.
+    pub fn sidewalk_update(mut self, value: impl Into<Val<partner_account::SidewalkUpdateAccount>>) -> Self {
+        self.core.props.set("SidewalkUpdate", value.into());
+        self
+    }
+
+    /// Sets `SidewalkUpdate` in place: [`Self::sidewalk_update`] on a value held by `&mut`.
+    pub fn set_sidewalk_update(&mut self, value: impl Into<Val<partner_account::SidewalkUpdateAccount>>) -> &mut Self {
+        self.core.props.set("SidewalkUpdate", value.into());
+        self
+    }
+
+    /// `SidewalkUpdate` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sidewalk_update(&self) -> ::std::option::Option<Val<partner_account::SidewalkUpdateAccount>> {
+        crate::cfn::get_prop(&self.core.props, "SidewalkUpdate")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the destination.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -899,9 +1688,16 @@ pub mod partner_account {
             SidewalkAccountInfo { props }
         }
 
-        prop! {
-            /// `AppServerPrivateKey`.
-            props, "AppServerPrivateKey", _, set_app_server_private_key, get_app_server_private_key, Val<String>
+        /// Sets `AppServerPrivateKey`, which `new` took, in place.
+        pub fn set_app_server_private_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppServerPrivateKey", value.into());
+            self
+        }
+
+        /// `AppServerPrivateKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_server_private_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppServerPrivateKey")
         }
     }
 
@@ -920,19 +1716,58 @@ pub mod partner_account {
             SidewalkAccountInfoWithFingerprint { props }
         }
 
-        prop! {
-            /// `AmazonId`.
-            props, "AmazonId", amazon_id, set_amazon_id, get_amazon_id, Val<String>
+        /// `AmazonId`.
+        pub fn amazon_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AmazonId", value.into());
+            self
         }
 
-        prop! {
-            /// `Arn`.
-            props, "Arn", arn, set_arn, get_arn, Val<String>
+        /// Sets `AmazonId` in place: [`Self::amazon_id`] on a value held by `&mut`.
+        pub fn set_amazon_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AmazonId", value.into());
+            self
         }
 
-        prop! {
-            /// `Fingerprint`.
-            props, "Fingerprint", fingerprint, set_fingerprint, get_fingerprint, Val<String>
+        /// `AmazonId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_amazon_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AmazonId")
+        }
+
+        /// `Arn`.
+        pub fn arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// Sets `Arn` in place: [`Self::arn`] on a value held by `&mut`.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
+        }
+
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
+        }
+
+        /// `Fingerprint`.
+        pub fn fingerprint(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Fingerprint", value.into());
+            self
+        }
+
+        /// Sets `Fingerprint` in place: [`Self::fingerprint`] on a value held by `&mut`.
+        pub fn set_fingerprint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Fingerprint", value.into());
+            self
+        }
+
+        /// `Fingerprint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fingerprint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Fingerprint")
         }
     }
 
@@ -951,9 +1786,22 @@ pub mod partner_account {
             SidewalkUpdateAccount { props }
         }
 
-        prop! {
-            /// `AppServerPrivateKey`.
-            props, "AppServerPrivateKey", app_server_private_key, set_app_server_private_key, get_app_server_private_key, Val<String>
+        /// `AppServerPrivateKey`.
+        pub fn app_server_private_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AppServerPrivateKey", value.into());
+            self
+        }
+
+        /// Sets `AppServerPrivateKey` in place: [`Self::app_server_private_key`] on a value held by `&mut`.
+        pub fn set_app_server_private_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppServerPrivateKey", value.into());
+            self
+        }
+
+        /// `AppServerPrivateKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_server_private_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppServerPrivateKey")
         }
     }
 }
@@ -977,20 +1825,59 @@ impl ServiceProfile {
         ServiceProfile { core }
     }
 
-    prop! {
-        /// `LoRaWAN`: LoRaWAN supports all LoRa specific attributes for service profile for
-        /// CreateServiceProfile operation
-        core.props, "LoRaWAN", lo_ra_wan, set_lo_ra_wan, get_lo_ra_wan, Val<service_profile::LoRaWanServiceProfile>
+    /// `LoRaWAN`: LoRaWAN supports all LoRa specific attributes for service profile for
+    /// CreateServiceProfile operation
+    pub fn lo_ra_wan(mut self, value: impl Into<Val<service_profile::LoRaWanServiceProfile>>) -> Self {
+        self.core.props.set("LoRaWAN", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of service profile
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `LoRaWAN` in place: [`Self::lo_ra_wan`] on a value held by `&mut`.
+    pub fn set_lo_ra_wan(&mut self, value: impl Into<Val<service_profile::LoRaWanServiceProfile>>) -> &mut Self {
+        self.core.props.set("LoRaWAN", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the service profile.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `LoRaWAN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lo_ra_wan(&self) -> ::std::option::Option<Val<service_profile::LoRaWanServiceProfile>> {
+        crate::cfn::get_prop(&self.core.props, "LoRaWAN")
+    }
+
+    /// `Name`: Name of service profile
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the service profile.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1127,99 +2014,347 @@ pub mod service_profile {
             LoRaWanServiceProfile { props }
         }
 
-        prop! {
-            /// `AddGwMetadata`.
-            props, "AddGwMetadata", add_gw_metadata, set_add_gw_metadata, get_add_gw_metadata, Val<bool>
+        /// `AddGwMetadata`.
+        pub fn add_gw_metadata(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AddGwMetadata", value.into());
+            self
         }
 
-        prop! {
-            /// `ChannelMask`.
-            props, "ChannelMask", channel_mask, set_channel_mask, get_channel_mask, Val<String>
+        /// Sets `AddGwMetadata` in place: [`Self::add_gw_metadata`] on a value held by `&mut`.
+        pub fn set_add_gw_metadata(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AddGwMetadata", value.into());
+            self
         }
 
-        prop! {
-            /// `DevStatusReqFreq`.
-            props, "DevStatusReqFreq", dev_status_req_freq, set_dev_status_req_freq, get_dev_status_req_freq, Val<i64>
+        /// `AddGwMetadata` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_add_gw_metadata(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AddGwMetadata")
         }
 
-        prop! {
-            /// `DlBucketSize`.
-            props, "DlBucketSize", dl_bucket_size, set_dl_bucket_size, get_dl_bucket_size, Val<i64>
+        /// `ChannelMask`.
+        pub fn channel_mask(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ChannelMask", value.into());
+            self
         }
 
-        prop! {
-            /// `DlRate`.
-            props, "DlRate", dl_rate, set_dl_rate, get_dl_rate, Val<i64>
+        /// Sets `ChannelMask` in place: [`Self::channel_mask`] on a value held by `&mut`.
+        pub fn set_channel_mask(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ChannelMask", value.into());
+            self
         }
 
-        prop! {
-            /// `DlRatePolicy`.
-            props, "DlRatePolicy", dl_rate_policy, set_dl_rate_policy, get_dl_rate_policy, Val<String>
+        /// `ChannelMask` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_channel_mask(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ChannelMask")
         }
 
-        prop! {
-            /// `DrMax`.
-            props, "DrMax", dr_max, set_dr_max, get_dr_max, Val<i64>
+        /// `DevStatusReqFreq`.
+        pub fn dev_status_req_freq(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DevStatusReqFreq", value.into());
+            self
         }
 
-        prop! {
-            /// `DrMin`.
-            props, "DrMin", dr_min, set_dr_min, get_dr_min, Val<i64>
+        /// Sets `DevStatusReqFreq` in place: [`Self::dev_status_req_freq`] on a value held by `&mut`.
+        pub fn set_dev_status_req_freq(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DevStatusReqFreq", value.into());
+            self
         }
 
-        prop! {
-            /// `HrAllowed`.
-            props, "HrAllowed", hr_allowed, set_hr_allowed, get_hr_allowed, Val<bool>
+        /// `DevStatusReqFreq` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dev_status_req_freq(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DevStatusReqFreq")
         }
 
-        prop! {
-            /// `MinGwDiversity`.
-            props, "MinGwDiversity", min_gw_diversity, set_min_gw_diversity, get_min_gw_diversity, Val<i64>
+        /// `DlBucketSize`.
+        pub fn dl_bucket_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DlBucketSize", value.into());
+            self
         }
 
-        prop! {
-            /// `NwkGeoLoc`.
-            props, "NwkGeoLoc", nwk_geo_loc, set_nwk_geo_loc, get_nwk_geo_loc, Val<bool>
+        /// Sets `DlBucketSize` in place: [`Self::dl_bucket_size`] on a value held by `&mut`.
+        pub fn set_dl_bucket_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DlBucketSize", value.into());
+            self
         }
 
-        prop! {
-            /// `PrAllowed`.
-            props, "PrAllowed", pr_allowed, set_pr_allowed, get_pr_allowed, Val<bool>
+        /// `DlBucketSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dl_bucket_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DlBucketSize")
         }
 
-        prop! {
-            /// `RaAllowed`.
-            props, "RaAllowed", ra_allowed, set_ra_allowed, get_ra_allowed, Val<bool>
+        /// `DlRate`.
+        pub fn dl_rate(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DlRate", value.into());
+            self
         }
 
-        prop! {
-            /// `ReportDevStatusBattery`.
-            props, "ReportDevStatusBattery", report_dev_status_battery, set_report_dev_status_battery, get_report_dev_status_battery, Val<bool>
+        /// Sets `DlRate` in place: [`Self::dl_rate`] on a value held by `&mut`.
+        pub fn set_dl_rate(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DlRate", value.into());
+            self
         }
 
-        prop! {
-            /// `ReportDevStatusMargin`.
-            props, "ReportDevStatusMargin", report_dev_status_margin, set_report_dev_status_margin, get_report_dev_status_margin, Val<bool>
+        /// `DlRate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dl_rate(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DlRate")
         }
 
-        prop! {
-            /// `TargetPer`.
-            props, "TargetPer", target_per, set_target_per, get_target_per, Val<i64>
+        /// `DlRatePolicy`.
+        pub fn dl_rate_policy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DlRatePolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `UlBucketSize`.
-            props, "UlBucketSize", ul_bucket_size, set_ul_bucket_size, get_ul_bucket_size, Val<i64>
+        /// Sets `DlRatePolicy` in place: [`Self::dl_rate_policy`] on a value held by `&mut`.
+        pub fn set_dl_rate_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DlRatePolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `UlRate`.
-            props, "UlRate", ul_rate, set_ul_rate, get_ul_rate, Val<i64>
+        /// `DlRatePolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dl_rate_policy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DlRatePolicy")
         }
 
-        prop! {
-            /// `UlRatePolicy`.
-            props, "UlRatePolicy", ul_rate_policy, set_ul_rate_policy, get_ul_rate_policy, Val<String>
+        /// `DrMax`.
+        pub fn dr_max(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DrMax", value.into());
+            self
+        }
+
+        /// Sets `DrMax` in place: [`Self::dr_max`] on a value held by `&mut`.
+        pub fn set_dr_max(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DrMax", value.into());
+            self
+        }
+
+        /// `DrMax` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dr_max(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DrMax")
+        }
+
+        /// `DrMin`.
+        pub fn dr_min(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DrMin", value.into());
+            self
+        }
+
+        /// Sets `DrMin` in place: [`Self::dr_min`] on a value held by `&mut`.
+        pub fn set_dr_min(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DrMin", value.into());
+            self
+        }
+
+        /// `DrMin` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dr_min(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DrMin")
+        }
+
+        /// `HrAllowed`.
+        pub fn hr_allowed(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("HrAllowed", value.into());
+            self
+        }
+
+        /// Sets `HrAllowed` in place: [`Self::hr_allowed`] on a value held by `&mut`.
+        pub fn set_hr_allowed(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("HrAllowed", value.into());
+            self
+        }
+
+        /// `HrAllowed` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hr_allowed(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "HrAllowed")
+        }
+
+        /// `MinGwDiversity`.
+        pub fn min_gw_diversity(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinGwDiversity", value.into());
+            self
+        }
+
+        /// Sets `MinGwDiversity` in place: [`Self::min_gw_diversity`] on a value held by `&mut`.
+        pub fn set_min_gw_diversity(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinGwDiversity", value.into());
+            self
+        }
+
+        /// `MinGwDiversity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_gw_diversity(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinGwDiversity")
+        }
+
+        /// `NwkGeoLoc`.
+        pub fn nwk_geo_loc(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("NwkGeoLoc", value.into());
+            self
+        }
+
+        /// Sets `NwkGeoLoc` in place: [`Self::nwk_geo_loc`] on a value held by `&mut`.
+        pub fn set_nwk_geo_loc(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("NwkGeoLoc", value.into());
+            self
+        }
+
+        /// `NwkGeoLoc` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nwk_geo_loc(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "NwkGeoLoc")
+        }
+
+        /// `PrAllowed`.
+        pub fn pr_allowed(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("PrAllowed", value.into());
+            self
+        }
+
+        /// Sets `PrAllowed` in place: [`Self::pr_allowed`] on a value held by `&mut`.
+        pub fn set_pr_allowed(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("PrAllowed", value.into());
+            self
+        }
+
+        /// `PrAllowed` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pr_allowed(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "PrAllowed")
+        }
+
+        /// `RaAllowed`.
+        pub fn ra_allowed(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("RaAllowed", value.into());
+            self
+        }
+
+        /// Sets `RaAllowed` in place: [`Self::ra_allowed`] on a value held by `&mut`.
+        pub fn set_ra_allowed(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RaAllowed", value.into());
+            self
+        }
+
+        /// `RaAllowed` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ra_allowed(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RaAllowed")
+        }
+
+        /// `ReportDevStatusBattery`.
+        pub fn report_dev_status_battery(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReportDevStatusBattery", value.into());
+            self
+        }
+
+        /// Sets `ReportDevStatusBattery` in place: [`Self::report_dev_status_battery`] on a value held
+        /// by `&mut`.
+        pub fn set_report_dev_status_battery(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReportDevStatusBattery", value.into());
+            self
+        }
+
+        /// `ReportDevStatusBattery` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_report_dev_status_battery(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReportDevStatusBattery")
+        }
+
+        /// `ReportDevStatusMargin`.
+        pub fn report_dev_status_margin(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ReportDevStatusMargin", value.into());
+            self
+        }
+
+        /// Sets `ReportDevStatusMargin` in place: [`Self::report_dev_status_margin`] on a value held by `&mut`.
+        pub fn set_report_dev_status_margin(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ReportDevStatusMargin", value.into());
+            self
+        }
+
+        /// `ReportDevStatusMargin` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_report_dev_status_margin(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ReportDevStatusMargin")
+        }
+
+        /// `TargetPer`.
+        pub fn target_per(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TargetPer", value.into());
+            self
+        }
+
+        /// Sets `TargetPer` in place: [`Self::target_per`] on a value held by `&mut`.
+        pub fn set_target_per(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TargetPer", value.into());
+            self
+        }
+
+        /// `TargetPer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_per(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TargetPer")
+        }
+
+        /// `UlBucketSize`.
+        pub fn ul_bucket_size(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("UlBucketSize", value.into());
+            self
+        }
+
+        /// Sets `UlBucketSize` in place: [`Self::ul_bucket_size`] on a value held by `&mut`.
+        pub fn set_ul_bucket_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("UlBucketSize", value.into());
+            self
+        }
+
+        /// `UlBucketSize` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ul_bucket_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "UlBucketSize")
+        }
+
+        /// `UlRate`.
+        pub fn ul_rate(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("UlRate", value.into());
+            self
+        }
+
+        /// Sets `UlRate` in place: [`Self::ul_rate`] on a value held by `&mut`.
+        pub fn set_ul_rate(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("UlRate", value.into());
+            self
+        }
+
+        /// `UlRate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ul_rate(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "UlRate")
+        }
+
+        /// `UlRatePolicy`.
+        pub fn ul_rate_policy(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UlRatePolicy", value.into());
+            self
+        }
+
+        /// Sets `UlRatePolicy` in place: [`Self::ul_rate_policy`] on a value held by `&mut`.
+        pub fn set_ul_rate_policy(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UlRatePolicy", value.into());
+            self
+        }
+
+        /// `UlRatePolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ul_rate_policy(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UlRatePolicy")
         }
     }
 }
@@ -1246,37 +2381,108 @@ impl TaskDefinition {
         TaskDefinition { core }
     }
 
-    prop! {
-        /// `AutoCreateTasks`: Whether to automatically create tasks using this task definition for
-        /// all gateways with the specified current version. If false, the task must me created by
-        /// calling CreateWirelessGatewayTask.
-        core.props, "AutoCreateTasks", _, set_auto_create_tasks, get_auto_create_tasks, Val<bool>
+    /// Sets `AutoCreateTasks`, which `new` took, in place.
+    pub fn set_auto_create_tasks(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoCreateTasks", value.into());
+        self
     }
 
-    prop! {
-        /// `LoRaWANUpdateGatewayTaskEntry`: The list of task definitions.
-        core.props, "LoRaWANUpdateGatewayTaskEntry", lo_ra_wan_update_gateway_task_entry, set_lo_ra_wan_update_gateway_task_entry, get_lo_ra_wan_update_gateway_task_entry, Val<task_definition::LoRaWanUpdateGatewayTaskEntry>
+    /// `AutoCreateTasks` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_create_tasks(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoCreateTasks")
     }
 
-    prop! {
-        /// `Name`: The name of the new resource.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `LoRaWANUpdateGatewayTaskEntry`: The list of task definitions.
+    pub fn lo_ra_wan_update_gateway_task_entry(mut self, value: impl Into<Val<task_definition::LoRaWanUpdateGatewayTaskEntry>>) -> Self {
+        self.core.props.set("LoRaWANUpdateGatewayTaskEntry", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the destination.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `LoRaWANUpdateGatewayTaskEntry` in place: [`Self::lo_ra_wan_update_gateway_task_entry`]
+    /// on a value held by `&mut`.
+    pub fn set_lo_ra_wan_update_gateway_task_entry(&mut self, value: impl Into<Val<task_definition::LoRaWanUpdateGatewayTaskEntry>>) -> &mut Self {
+        self.core.props.set("LoRaWANUpdateGatewayTaskEntry", value.into());
+        self
     }
 
-    prop! {
-        /// `TaskDefinitionType`: A filter to list only the wireless gateway task definitions that
-        /// use this task definition type
-        core.props, "TaskDefinitionType", task_definition_type, set_task_definition_type, get_task_definition_type, Val<task_definition::TaskDefinitionType>
+    /// `LoRaWANUpdateGatewayTaskEntry` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lo_ra_wan_update_gateway_task_entry(&self) -> ::std::option::Option<Val<task_definition::LoRaWanUpdateGatewayTaskEntry>> {
+        crate::cfn::get_prop(&self.core.props, "LoRaWANUpdateGatewayTaskEntry")
     }
 
-    prop! {
-        /// `Update`: Information about the gateways to update.
-        core.props, "Update", update, set_update, get_update, Val<task_definition::UpdateWirelessGatewayTaskCreate>
+    /// `Name`: The name of the new resource.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the destination.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TaskDefinitionType`: A filter to list only the wireless gateway task definitions that use
+    /// this task definition type
+    pub fn task_definition_type(mut self, value: impl Into<Val<task_definition::TaskDefinitionType>>) -> Self {
+        self.core.props.set("TaskDefinitionType", value.into());
+        self
+    }
+
+    /// Sets `TaskDefinitionType` in place: [`Self::task_definition_type`] on a value held by `&mut`.
+    pub fn set_task_definition_type(&mut self, value: impl Into<Val<task_definition::TaskDefinitionType>>) -> &mut Self {
+        self.core.props.set("TaskDefinitionType", value.into());
+        self
+    }
+
+    /// `TaskDefinitionType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_task_definition_type(&self) -> ::std::option::Option<Val<task_definition::TaskDefinitionType>> {
+        crate::cfn::get_prop(&self.core.props, "TaskDefinitionType")
+    }
+
+    /// `Update`: Information about the gateways to update.
+    pub fn update(mut self, value: impl Into<Val<task_definition::UpdateWirelessGatewayTaskCreate>>) -> Self {
+        self.core.props.set("Update", value.into());
+        self
+    }
+
+    /// Sets `Update` in place: [`Self::update`] on a value held by `&mut`.
+    pub fn set_update(&mut self, value: impl Into<Val<task_definition::UpdateWirelessGatewayTaskCreate>>) -> &mut Self {
+        self.core.props.set("Update", value.into());
+        self
+    }
+
+    /// `Update` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_update(&self) -> ::std::option::Option<Val<task_definition::UpdateWirelessGatewayTaskCreate>> {
+        crate::cfn::get_prop(&self.core.props, "Update")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1317,14 +2523,40 @@ pub mod task_definition {
             LoRaWanUpdateGatewayTaskEntry { props }
         }
 
-        prop! {
-            /// `CurrentVersion`.
-            props, "CurrentVersion", current_version, set_current_version, get_current_version, Val<LoRaWanGatewayVersion>
+        /// `CurrentVersion`.
+        pub fn current_version(mut self, value: impl Into<Val<LoRaWanGatewayVersion>>) -> Self {
+            self.props.set("CurrentVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `UpdateVersion`.
-            props, "UpdateVersion", update_version, set_update_version, get_update_version, Val<LoRaWanGatewayVersion>
+        /// Sets `CurrentVersion` in place: [`Self::current_version`] on a value held by `&mut`.
+        pub fn set_current_version(&mut self, value: impl Into<Val<LoRaWanGatewayVersion>>) -> &mut Self {
+            self.props.set("CurrentVersion", value.into());
+            self
+        }
+
+        /// `CurrentVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_current_version(&self) -> ::std::option::Option<Val<LoRaWanGatewayVersion>> {
+            crate::cfn::get_prop(&self.props, "CurrentVersion")
+        }
+
+        /// `UpdateVersion`.
+        pub fn update_version(mut self, value: impl Into<Val<LoRaWanGatewayVersion>>) -> Self {
+            self.props.set("UpdateVersion", value.into());
+            self
+        }
+
+        /// Sets `UpdateVersion` in place: [`Self::update_version`] on a value held by `&mut`.
+        pub fn set_update_version(&mut self, value: impl Into<Val<LoRaWanGatewayVersion>>) -> &mut Self {
+            self.props.set("UpdateVersion", value.into());
+            self
+        }
+
+        /// `UpdateVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_update_version(&self) -> ::std::option::Option<Val<LoRaWanGatewayVersion>> {
+            crate::cfn::get_prop(&self.props, "UpdateVersion")
         }
     }
 
@@ -1343,19 +2575,58 @@ pub mod task_definition {
             LoRaWanGatewayVersion { props }
         }
 
-        prop! {
-            /// `Model`.
-            props, "Model", model, set_model, get_model, Val<String>
+        /// `Model`.
+        pub fn model(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Model", value.into());
+            self
         }
 
-        prop! {
-            /// `PackageVersion`.
-            props, "PackageVersion", package_version, set_package_version, get_package_version, Val<String>
+        /// Sets `Model` in place: [`Self::model`] on a value held by `&mut`.
+        pub fn set_model(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Model", value.into());
+            self
         }
 
-        prop! {
-            /// `Station`.
-            props, "Station", station, set_station, get_station, Val<String>
+        /// `Model` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Model")
+        }
+
+        /// `PackageVersion`.
+        pub fn package_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PackageVersion", value.into());
+            self
+        }
+
+        /// Sets `PackageVersion` in place: [`Self::package_version`] on a value held by `&mut`.
+        pub fn set_package_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PackageVersion", value.into());
+            self
+        }
+
+        /// `PackageVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_package_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PackageVersion")
+        }
+
+        /// `Station`.
+        pub fn station(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Station", value.into());
+            self
+        }
+
+        /// Sets `Station` in place: [`Self::station`] on a value held by `&mut`.
+        pub fn set_station(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Station", value.into());
+            self
+        }
+
+        /// `Station` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_station(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Station")
         }
     }
 
@@ -1385,19 +2656,58 @@ pub mod task_definition {
             UpdateWirelessGatewayTaskCreate { props }
         }
 
-        prop! {
-            /// `LoRaWAN`.
-            props, "LoRaWAN", lo_ra_wan, set_lo_ra_wan, get_lo_ra_wan, Val<LoRaWanUpdateGatewayTaskCreate>
+        /// `LoRaWAN`.
+        pub fn lo_ra_wan(mut self, value: impl Into<Val<LoRaWanUpdateGatewayTaskCreate>>) -> Self {
+            self.props.set("LoRaWAN", value.into());
+            self
         }
 
-        prop! {
-            /// `UpdateDataRole`.
-            props, "UpdateDataRole", update_data_role, set_update_data_role, get_update_data_role, Val<String>
+        /// Sets `LoRaWAN` in place: [`Self::lo_ra_wan`] on a value held by `&mut`.
+        pub fn set_lo_ra_wan(&mut self, value: impl Into<Val<LoRaWanUpdateGatewayTaskCreate>>) -> &mut Self {
+            self.props.set("LoRaWAN", value.into());
+            self
         }
 
-        prop! {
-            /// `UpdateDataSource`.
-            props, "UpdateDataSource", update_data_source, set_update_data_source, get_update_data_source, Val<String>
+        /// `LoRaWAN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lo_ra_wan(&self) -> ::std::option::Option<Val<LoRaWanUpdateGatewayTaskCreate>> {
+            crate::cfn::get_prop(&self.props, "LoRaWAN")
+        }
+
+        /// `UpdateDataRole`.
+        pub fn update_data_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UpdateDataRole", value.into());
+            self
+        }
+
+        /// Sets `UpdateDataRole` in place: [`Self::update_data_role`] on a value held by `&mut`.
+        pub fn set_update_data_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UpdateDataRole", value.into());
+            self
+        }
+
+        /// `UpdateDataRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_update_data_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UpdateDataRole")
+        }
+
+        /// `UpdateDataSource`.
+        pub fn update_data_source(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UpdateDataSource", value.into());
+            self
+        }
+
+        /// Sets `UpdateDataSource` in place: [`Self::update_data_source`] on a value held by `&mut`.
+        pub fn set_update_data_source(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UpdateDataSource", value.into());
+            self
+        }
+
+        /// `UpdateDataSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_update_data_source(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UpdateDataSource")
         }
     }
 
@@ -1416,24 +2726,76 @@ pub mod task_definition {
             LoRaWanUpdateGatewayTaskCreate { props }
         }
 
-        prop! {
-            /// `CurrentVersion`.
-            props, "CurrentVersion", current_version, set_current_version, get_current_version, Val<LoRaWanGatewayVersion>
+        /// `CurrentVersion`.
+        pub fn current_version(mut self, value: impl Into<Val<LoRaWanGatewayVersion>>) -> Self {
+            self.props.set("CurrentVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `SigKeyCrc`.
-            props, "SigKeyCrc", sig_key_crc, set_sig_key_crc, get_sig_key_crc, Val<i64>
+        /// Sets `CurrentVersion` in place: [`Self::current_version`] on a value held by `&mut`.
+        pub fn set_current_version(&mut self, value: impl Into<Val<LoRaWanGatewayVersion>>) -> &mut Self {
+            self.props.set("CurrentVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `UpdateSignature`.
-            props, "UpdateSignature", update_signature, set_update_signature, get_update_signature, Val<String>
+        /// `CurrentVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_current_version(&self) -> ::std::option::Option<Val<LoRaWanGatewayVersion>> {
+            crate::cfn::get_prop(&self.props, "CurrentVersion")
         }
 
-        prop! {
-            /// `UpdateVersion`.
-            props, "UpdateVersion", update_version, set_update_version, get_update_version, Val<LoRaWanGatewayVersion>
+        /// `SigKeyCrc`.
+        pub fn sig_key_crc(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SigKeyCrc", value.into());
+            self
+        }
+
+        /// Sets `SigKeyCrc` in place: [`Self::sig_key_crc`] on a value held by `&mut`.
+        pub fn set_sig_key_crc(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SigKeyCrc", value.into());
+            self
+        }
+
+        /// `SigKeyCrc` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sig_key_crc(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SigKeyCrc")
+        }
+
+        /// `UpdateSignature`.
+        pub fn update_signature(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UpdateSignature", value.into());
+            self
+        }
+
+        /// Sets `UpdateSignature` in place: [`Self::update_signature`] on a value held by `&mut`.
+        pub fn set_update_signature(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UpdateSignature", value.into());
+            self
+        }
+
+        /// `UpdateSignature` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_update_signature(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UpdateSignature")
+        }
+
+        /// `UpdateVersion`.
+        pub fn update_version(mut self, value: impl Into<Val<LoRaWanGatewayVersion>>) -> Self {
+            self.props.set("UpdateVersion", value.into());
+            self
+        }
+
+        /// Sets `UpdateVersion` in place: [`Self::update_version`] on a value held by `&mut`.
+        pub fn set_update_version(&mut self, value: impl Into<Val<LoRaWanGatewayVersion>>) -> &mut Self {
+            self.props.set("UpdateVersion", value.into());
+            self
+        }
+
+        /// `UpdateVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_update_version(&self) -> ::std::option::Option<Val<LoRaWanGatewayVersion>> {
+            crate::cfn::get_prop(&self.props, "UpdateVersion")
         }
     }
 }
@@ -1464,52 +2826,157 @@ impl WirelessDevice {
         WirelessDevice { core }
     }
 
-    prop! {
-        /// `Description`: Wireless device description
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Wireless device description
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DestinationName`: Wireless device destination name
-        core.props, "DestinationName", _, set_destination_name, get_destination_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `LastUplinkReceivedAt`: The date and time when the most recent uplink was received.
-        core.props, "LastUplinkReceivedAt", last_uplink_received_at, set_last_uplink_received_at, get_last_uplink_received_at, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `LoRaWAN`: The combination of Package, Station and Model which represents the version of
-        /// the LoRaWAN Wireless Device.
-        core.props, "LoRaWAN", lo_ra_wan, set_lo_ra_wan, get_lo_ra_wan, Val<wireless_device::LoRaWanDevice>
+    /// Sets `DestinationName`, which `new` took, in place.
+    pub fn set_destination_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DestinationName", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Wireless device name
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `DestinationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationName")
     }
 
-    prop! {
-        /// `Positioning`: FPort values for the GNSS, stream, and ClockSync functions of the
-        /// positioning information.
-        core.props, "Positioning", positioning, set_positioning, get_positioning, Val<wireless_device::Positioning>
+    /// `LastUplinkReceivedAt`: The date and time when the most recent uplink was received.
+    pub fn last_uplink_received_at(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LastUplinkReceivedAt", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the device. Currently not
-        /// supported, will not create if tags are passed.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `LastUplinkReceivedAt` in place: [`Self::last_uplink_received_at`] on a value held by `&mut`.
+    pub fn set_last_uplink_received_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LastUplinkReceivedAt", value.into());
+        self
     }
 
-    prop! {
-        /// `ThingArn`: Thing arn. Passed into update to associate Thing with Wireless device.
-        core.props, "ThingArn", thing_arn, set_thing_arn, get_thing_arn, Val<String>
+    /// `LastUplinkReceivedAt` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_last_uplink_received_at(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LastUplinkReceivedAt")
     }
 
-    prop! {
-        /// `Type`: Wireless device type, currently only Sidewalk and LoRa
-        core.props, "Type", _, set_type, get_type, Val<wireless_device::Type>
+    /// `LoRaWAN`: The combination of Package, Station and Model which represents the version of the
+    /// LoRaWAN Wireless Device.
+    pub fn lo_ra_wan(mut self, value: impl Into<Val<wireless_device::LoRaWanDevice>>) -> Self {
+        self.core.props.set("LoRaWAN", value.into());
+        self
+    }
+
+    /// Sets `LoRaWAN` in place: [`Self::lo_ra_wan`] on a value held by `&mut`.
+    pub fn set_lo_ra_wan(&mut self, value: impl Into<Val<wireless_device::LoRaWanDevice>>) -> &mut Self {
+        self.core.props.set("LoRaWAN", value.into());
+        self
+    }
+
+    /// `LoRaWAN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lo_ra_wan(&self) -> ::std::option::Option<Val<wireless_device::LoRaWanDevice>> {
+        crate::cfn::get_prop(&self.core.props, "LoRaWAN")
+    }
+
+    /// `Name`: Wireless device name
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Positioning`: FPort values for the GNSS, stream, and ClockSync functions of the positioning
+    /// information.
+    pub fn positioning(mut self, value: impl Into<Val<wireless_device::Positioning>>) -> Self {
+        self.core.props.set("Positioning", value.into());
+        self
+    }
+
+    /// Sets `Positioning` in place: [`Self::positioning`] on a value held by `&mut`.
+    pub fn set_positioning(&mut self, value: impl Into<Val<wireless_device::Positioning>>) -> &mut Self {
+        self.core.props.set("Positioning", value.into());
+        self
+    }
+
+    /// `Positioning` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_positioning(&self) -> ::std::option::Option<Val<wireless_device::Positioning>> {
+        crate::cfn::get_prop(&self.core.props, "Positioning")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the device. Currently not
+    /// supported, will not create if tags are passed.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `ThingArn`: Thing arn. Passed into update to associate Thing with Wireless device.
+    pub fn thing_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ThingArn", value.into());
+        self
+    }
+
+    /// Sets `ThingArn` in place: [`Self::thing_arn`] on a value held by `&mut`.
+    pub fn set_thing_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ThingArn", value.into());
+        self
+    }
+
+    /// `ThingArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_thing_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ThingArn")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<wireless_device::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<wireless_device::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1559,44 +3026,148 @@ pub mod wireless_device {
             LoRaWanDevice { props }
         }
 
-        prop! {
-            /// `AbpV10x`.
-            props, "AbpV10x", abp_v10x, set_abp_v10x, get_abp_v10x, Val<AbpV10x>
+        /// `AbpV10x`.
+        pub fn abp_v10x(mut self, value: impl Into<Val<AbpV10x>>) -> Self {
+            self.props.set("AbpV10x", value.into());
+            self
         }
 
-        prop! {
-            /// `AbpV11`.
-            props, "AbpV11", abp_v11, set_abp_v11, get_abp_v11, Val<AbpV11>
+        /// Sets `AbpV10x` in place: [`Self::abp_v10x`] on a value held by `&mut`.
+        pub fn set_abp_v10x(&mut self, value: impl Into<Val<AbpV10x>>) -> &mut Self {
+            self.props.set("AbpV10x", value.into());
+            self
         }
 
-        prop! {
-            /// `DevEui`.
-            props, "DevEui", dev_eui, set_dev_eui, get_dev_eui, Val<String>
+        /// `AbpV10x` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_abp_v10x(&self) -> ::std::option::Option<Val<AbpV10x>> {
+            crate::cfn::get_prop(&self.props, "AbpV10x")
         }
 
-        prop! {
-            /// `DeviceProfileId`.
-            props, "DeviceProfileId", device_profile_id, set_device_profile_id, get_device_profile_id, Val<String>
+        /// `AbpV11`.
+        pub fn abp_v11(mut self, value: impl Into<Val<AbpV11>>) -> Self {
+            self.props.set("AbpV11", value.into());
+            self
         }
 
-        prop! {
-            /// `FPorts`.
-            props, "FPorts", f_ports, set_f_ports, get_f_ports, Val<FPorts>
+        /// Sets `AbpV11` in place: [`Self::abp_v11`] on a value held by `&mut`.
+        pub fn set_abp_v11(&mut self, value: impl Into<Val<AbpV11>>) -> &mut Self {
+            self.props.set("AbpV11", value.into());
+            self
         }
 
-        prop! {
-            /// `OtaaV10x`.
-            props, "OtaaV10x", otaa_v10x, set_otaa_v10x, get_otaa_v10x, Val<OtaaV10x>
+        /// `AbpV11` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_abp_v11(&self) -> ::std::option::Option<Val<AbpV11>> {
+            crate::cfn::get_prop(&self.props, "AbpV11")
         }
 
-        prop! {
-            /// `OtaaV11`.
-            props, "OtaaV11", otaa_v11, set_otaa_v11, get_otaa_v11, Val<OtaaV11>
+        /// `DevEui`.
+        pub fn dev_eui(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DevEui", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceProfileId`.
-            props, "ServiceProfileId", service_profile_id, set_service_profile_id, get_service_profile_id, Val<String>
+        /// Sets `DevEui` in place: [`Self::dev_eui`] on a value held by `&mut`.
+        pub fn set_dev_eui(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DevEui", value.into());
+            self
+        }
+
+        /// `DevEui` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dev_eui(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DevEui")
+        }
+
+        /// `DeviceProfileId`.
+        pub fn device_profile_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeviceProfileId", value.into());
+            self
+        }
+
+        /// Sets `DeviceProfileId` in place: [`Self::device_profile_id`] on a value held by `&mut`.
+        pub fn set_device_profile_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeviceProfileId", value.into());
+            self
+        }
+
+        /// `DeviceProfileId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_profile_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeviceProfileId")
+        }
+
+        /// `FPorts`.
+        pub fn f_ports(mut self, value: impl Into<Val<FPorts>>) -> Self {
+            self.props.set("FPorts", value.into());
+            self
+        }
+
+        /// Sets `FPorts` in place: [`Self::f_ports`] on a value held by `&mut`.
+        pub fn set_f_ports(&mut self, value: impl Into<Val<FPorts>>) -> &mut Self {
+            self.props.set("FPorts", value.into());
+            self
+        }
+
+        /// `FPorts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_f_ports(&self) -> ::std::option::Option<Val<FPorts>> {
+            crate::cfn::get_prop(&self.props, "FPorts")
+        }
+
+        /// `OtaaV10x`.
+        pub fn otaa_v10x(mut self, value: impl Into<Val<OtaaV10x>>) -> Self {
+            self.props.set("OtaaV10x", value.into());
+            self
+        }
+
+        /// Sets `OtaaV10x` in place: [`Self::otaa_v10x`] on a value held by `&mut`.
+        pub fn set_otaa_v10x(&mut self, value: impl Into<Val<OtaaV10x>>) -> &mut Self {
+            self.props.set("OtaaV10x", value.into());
+            self
+        }
+
+        /// `OtaaV10x` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_otaa_v10x(&self) -> ::std::option::Option<Val<OtaaV10x>> {
+            crate::cfn::get_prop(&self.props, "OtaaV10x")
+        }
+
+        /// `OtaaV11`.
+        pub fn otaa_v11(mut self, value: impl Into<Val<OtaaV11>>) -> Self {
+            self.props.set("OtaaV11", value.into());
+            self
+        }
+
+        /// Sets `OtaaV11` in place: [`Self::otaa_v11`] on a value held by `&mut`.
+        pub fn set_otaa_v11(&mut self, value: impl Into<Val<OtaaV11>>) -> &mut Self {
+            self.props.set("OtaaV11", value.into());
+            self
+        }
+
+        /// `OtaaV11` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_otaa_v11(&self) -> ::std::option::Option<Val<OtaaV11>> {
+            crate::cfn::get_prop(&self.props, "OtaaV11")
+        }
+
+        /// `ServiceProfileId`.
+        pub fn service_profile_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ServiceProfileId", value.into());
+            self
+        }
+
+        /// Sets `ServiceProfileId` in place: [`Self::service_profile_id`] on a value held by `&mut`.
+        pub fn set_service_profile_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServiceProfileId", value.into());
+            self
+        }
+
+        /// `ServiceProfileId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_profile_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServiceProfileId")
         }
     }
 
@@ -1622,14 +3193,28 @@ pub mod wireless_device {
             AbpV10x { props }
         }
 
-        prop! {
-            /// `DevAddr`.
-            props, "DevAddr", _, set_dev_addr, get_dev_addr, Val<String>
+        /// Sets `DevAddr`, which `new` took, in place.
+        pub fn set_dev_addr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DevAddr", value.into());
+            self
         }
 
-        prop! {
-            /// `SessionKeys`.
-            props, "SessionKeys", _, set_session_keys, get_session_keys, Val<SessionKeysAbpV10x>
+        /// `DevAddr` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dev_addr(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DevAddr")
+        }
+
+        /// Sets `SessionKeys`, which `new` took, in place.
+        pub fn set_session_keys(&mut self, value: impl Into<Val<SessionKeysAbpV10x>>) -> &mut Self {
+            self.props.set("SessionKeys", value.into());
+            self
+        }
+
+        /// `SessionKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_keys(&self) -> ::std::option::Option<Val<SessionKeysAbpV10x>> {
+            crate::cfn::get_prop(&self.props, "SessionKeys")
         }
     }
 
@@ -1652,14 +3237,28 @@ pub mod wireless_device {
             SessionKeysAbpV10x { props }
         }
 
-        prop! {
-            /// `NwkSKey`.
-            props, "NwkSKey", _, set_nwk_s_key, get_nwk_s_key, Val<String>
+        /// Sets `NwkSKey`, which `new` took, in place.
+        pub fn set_nwk_s_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NwkSKey", value.into());
+            self
         }
 
-        prop! {
-            /// `AppSKey`.
-            props, "AppSKey", _, set_app_s_key, get_app_s_key, Val<String>
+        /// `NwkSKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nwk_s_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NwkSKey")
+        }
+
+        /// Sets `AppSKey`, which `new` took, in place.
+        pub fn set_app_s_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppSKey", value.into());
+            self
+        }
+
+        /// `AppSKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_s_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppSKey")
         }
     }
 
@@ -1685,14 +3284,28 @@ pub mod wireless_device {
             AbpV11 { props }
         }
 
-        prop! {
-            /// `DevAddr`.
-            props, "DevAddr", _, set_dev_addr, get_dev_addr, Val<String>
+        /// Sets `DevAddr`, which `new` took, in place.
+        pub fn set_dev_addr(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DevAddr", value.into());
+            self
         }
 
-        prop! {
-            /// `SessionKeys`.
-            props, "SessionKeys", _, set_session_keys, get_session_keys, Val<SessionKeysAbpV11>
+        /// `DevAddr` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dev_addr(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DevAddr")
+        }
+
+        /// Sets `SessionKeys`, which `new` took, in place.
+        pub fn set_session_keys(&mut self, value: impl Into<Val<SessionKeysAbpV11>>) -> &mut Self {
+            self.props.set("SessionKeys", value.into());
+            self
+        }
+
+        /// `SessionKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_keys(&self) -> ::std::option::Option<Val<SessionKeysAbpV11>> {
+            crate::cfn::get_prop(&self.props, "SessionKeys")
         }
     }
 
@@ -1724,24 +3337,52 @@ pub mod wireless_device {
             SessionKeysAbpV11 { props }
         }
 
-        prop! {
-            /// `FNwkSIntKey`.
-            props, "FNwkSIntKey", _, set_f_nwk_s_int_key, get_f_nwk_s_int_key, Val<String>
+        /// Sets `FNwkSIntKey`, which `new` took, in place.
+        pub fn set_f_nwk_s_int_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FNwkSIntKey", value.into());
+            self
         }
 
-        prop! {
-            /// `SNwkSIntKey`.
-            props, "SNwkSIntKey", _, set_s_nwk_s_int_key, get_s_nwk_s_int_key, Val<String>
+        /// `FNwkSIntKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_f_nwk_s_int_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FNwkSIntKey")
         }
 
-        prop! {
-            /// `NwkSEncKey`.
-            props, "NwkSEncKey", _, set_nwk_s_enc_key, get_nwk_s_enc_key, Val<String>
+        /// Sets `SNwkSIntKey`, which `new` took, in place.
+        pub fn set_s_nwk_s_int_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SNwkSIntKey", value.into());
+            self
         }
 
-        prop! {
-            /// `AppSKey`.
-            props, "AppSKey", _, set_app_s_key, get_app_s_key, Val<String>
+        /// `SNwkSIntKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s_nwk_s_int_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SNwkSIntKey")
+        }
+
+        /// Sets `NwkSEncKey`, which `new` took, in place.
+        pub fn set_nwk_s_enc_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NwkSEncKey", value.into());
+            self
+        }
+
+        /// `NwkSEncKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nwk_s_enc_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NwkSEncKey")
+        }
+
+        /// Sets `AppSKey`, which `new` took, in place.
+        pub fn set_app_s_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppSKey", value.into());
+            self
+        }
+
+        /// `AppSKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_s_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppSKey")
         }
     }
 
@@ -1760,10 +3401,23 @@ pub mod wireless_device {
             FPorts { props }
         }
 
-        prop! {
-            /// `Applications`: A list of optional LoRaWAN application information, which can be used
-            /// for geolocation.
-            props, "Applications", applications, set_applications, get_applications, Val<List<Application>>
+        /// `Applications`: A list of optional LoRaWAN application information, which can be used for
+        /// geolocation.
+        pub fn applications(mut self, value: impl Into<Val<List<Application>>>) -> Self {
+            self.props.set("Applications", value.into());
+            self
+        }
+
+        /// Sets `Applications` in place: [`Self::applications`] on a value held by `&mut`.
+        pub fn set_applications(&mut self, value: impl Into<Val<List<Application>>>) -> &mut Self {
+            self.props.set("Applications", value.into());
+            self
+        }
+
+        /// `Applications` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_applications(&self) -> ::std::option::Option<Val<List<Application>>> {
+            crate::cfn::get_prop(&self.props, "Applications")
         }
     }
 
@@ -1783,21 +3437,60 @@ pub mod wireless_device {
             Application { props }
         }
 
-        prop! {
-            /// `DestinationName`: The name of the position data destination that describes the AWS IoT
-            /// rule that processes the device's position data for use by AWS IoT Core for LoRaWAN.
-            props, "DestinationName", destination_name, set_destination_name, get_destination_name, Val<String>
+        /// `DestinationName`: The name of the position data destination that describes the AWS IoT rule
+        /// that processes the device's position data for use by AWS IoT Core for LoRaWAN.
+        pub fn destination_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DestinationName", value.into());
+            self
         }
 
-        prop! {
-            /// `FPort`: The Fport value.
-            props, "FPort", f_port, set_f_port, get_f_port, Val<i64>
+        /// Sets `DestinationName` in place: [`Self::destination_name`] on a value held by `&mut`.
+        pub fn set_destination_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationName", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`: Application type, which can be specified to obtain real-time position
-            /// information of your LoRaWAN device.
-            props, "Type", type_, set_type, get_type, Val<ApplicationType>
+        /// `DestinationName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationName")
+        }
+
+        /// `FPort`: The Fport value.
+        pub fn f_port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("FPort", value.into());
+            self
+        }
+
+        /// Sets `FPort` in place: [`Self::f_port`] on a value held by `&mut`.
+        pub fn set_f_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FPort", value.into());
+            self
+        }
+
+        /// `FPort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_f_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FPort")
+        }
+
+        /// `Type`: Application type, which can be specified to obtain real-time position information of
+        /// your LoRaWAN device.
+        pub fn type_(mut self, value: impl Into<Val<ApplicationType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<ApplicationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ApplicationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
     }
 
@@ -1840,14 +3533,28 @@ pub mod wireless_device {
             OtaaV10x { props }
         }
 
-        prop! {
-            /// `AppKey`.
-            props, "AppKey", _, set_app_key, get_app_key, Val<String>
+        /// Sets `AppKey`, which `new` took, in place.
+        pub fn set_app_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppKey", value.into());
+            self
         }
 
-        prop! {
-            /// `AppEui`.
-            props, "AppEui", _, set_app_eui, get_app_eui, Val<String>
+        /// `AppKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppKey")
+        }
+
+        /// Sets `AppEui`, which `new` took, in place.
+        pub fn set_app_eui(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppEui", value.into());
+            self
+        }
+
+        /// `AppEui` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_eui(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppEui")
         }
     }
 
@@ -1876,19 +3583,40 @@ pub mod wireless_device {
             OtaaV11 { props }
         }
 
-        prop! {
-            /// `AppKey`.
-            props, "AppKey", _, set_app_key, get_app_key, Val<String>
+        /// Sets `AppKey`, which `new` took, in place.
+        pub fn set_app_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AppKey", value.into());
+            self
         }
 
-        prop! {
-            /// `NwkKey`.
-            props, "NwkKey", _, set_nwk_key, get_nwk_key, Val<String>
+        /// `AppKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_app_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AppKey")
         }
 
-        prop! {
-            /// `JoinEui`.
-            props, "JoinEui", _, set_join_eui, get_join_eui, Val<String>
+        /// Sets `NwkKey`, which `new` took, in place.
+        pub fn set_nwk_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NwkKey", value.into());
+            self
+        }
+
+        /// `NwkKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nwk_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NwkKey")
+        }
+
+        /// Sets `JoinEui`, which `new` took, in place.
+        pub fn set_join_eui(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("JoinEui", value.into());
+            self
+        }
+
+        /// `JoinEui` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_join_eui(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "JoinEui")
         }
     }
 
@@ -1944,19 +3672,46 @@ impl WirelessDeviceImportTask {
         WirelessDeviceImportTask { core }
     }
 
-    prop! {
-        /// `DestinationName`: Destination Name for import task
-        core.props, "DestinationName", _, set_destination_name, get_destination_name, Val<String>
+    /// Sets `DestinationName`, which `new` took, in place.
+    pub fn set_destination_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DestinationName", value.into());
+        self
     }
 
-    prop! {
-        /// `Sidewalk`: sidewalk contain file for created device and role
-        core.props, "Sidewalk", _, set_sidewalk, get_sidewalk, Val<wireless_device_import_task::Sidewalk>
+    /// `DestinationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationName")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Sidewalk`, which `new` took, in place.
+    pub fn set_sidewalk(&mut self, value: impl Into<Val<wireless_device_import_task::Sidewalk>>) -> &mut Self {
+        self.core.props.set("Sidewalk", value.into());
+        self
+    }
+
+    /// `Sidewalk` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sidewalk(&self) -> ::std::option::Option<Val<wireless_device_import_task::Sidewalk>> {
+        crate::cfn::get_prop(&self.core.props, "Sidewalk")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2047,24 +3802,78 @@ pub mod wireless_device_import_task {
             Sidewalk { props }
         }
 
-        prop! {
-            /// `DeviceCreationFile`.
-            props, "DeviceCreationFile", device_creation_file, set_device_creation_file, get_device_creation_file, Val<String>
+        /// `DeviceCreationFile`.
+        pub fn device_creation_file(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeviceCreationFile", value.into());
+            self
         }
 
-        prop! {
-            /// `DeviceCreationFileList`: sidewalk create device's file path
-            props, "DeviceCreationFileList", device_creation_file_list, set_device_creation_file_list, get_device_creation_file_list, Val<List<String>>
+        /// Sets `DeviceCreationFile` in place: [`Self::device_creation_file`] on a value held by `&mut`.
+        pub fn set_device_creation_file(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeviceCreationFile", value.into());
+            self
         }
 
-        prop! {
-            /// `Role`: sidewalk role
-            props, "Role", role, set_role, get_role, Val<String>
+        /// `DeviceCreationFile` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_creation_file(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeviceCreationFile")
         }
 
-        prop! {
-            /// `SidewalkManufacturingSn`.
-            props, "SidewalkManufacturingSn", sidewalk_manufacturing_sn, set_sidewalk_manufacturing_sn, get_sidewalk_manufacturing_sn, Val<String>
+        /// `DeviceCreationFileList`: sidewalk create device's file path
+        pub fn device_creation_file_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("DeviceCreationFileList", value.into());
+            self
+        }
+
+        /// Sets `DeviceCreationFileList` in place: [`Self::device_creation_file_list`] on a value held
+        /// by `&mut`.
+        pub fn set_device_creation_file_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("DeviceCreationFileList", value.into());
+            self
+        }
+
+        /// `DeviceCreationFileList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_device_creation_file_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "DeviceCreationFileList")
+        }
+
+        /// `Role`: sidewalk role
+        pub fn role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Role", value.into());
+            self
+        }
+
+        /// Sets `Role` in place: [`Self::role`] on a value held by `&mut`.
+        pub fn set_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Role", value.into());
+            self
+        }
+
+        /// `Role` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Role")
+        }
+
+        /// `SidewalkManufacturingSn`.
+        pub fn sidewalk_manufacturing_sn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SidewalkManufacturingSn", value.into());
+            self
+        }
+
+        /// Sets `SidewalkManufacturingSn` in place: [`Self::sidewalk_manufacturing_sn`] on a value held
+        /// by `&mut`.
+        pub fn set_sidewalk_manufacturing_sn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SidewalkManufacturingSn", value.into());
+            self
+        }
+
+        /// `SidewalkManufacturingSn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sidewalk_manufacturing_sn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SidewalkManufacturingSn")
         }
     }
 }
@@ -2091,42 +3900,124 @@ impl WirelessGateway {
         WirelessGateway { core }
     }
 
-    prop! {
-        /// `Description`: Description of Wireless Gateway.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Description of Wireless Gateway.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `LastUplinkReceivedAt`: The date and time when the most recent uplink was received.
-        core.props, "LastUplinkReceivedAt", last_uplink_received_at, set_last_uplink_received_at, get_last_uplink_received_at, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `LoRaWAN`: The combination of Package, Station and Model which represents the version of
-        /// the LoRaWAN Wireless Gateway.
-        core.props, "LoRaWAN", _, set_lo_ra_wan, get_lo_ra_wan, Val<wireless_gateway::LoRaWanGateway>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: Name of Wireless Gateway.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `LastUplinkReceivedAt`: The date and time when the most recent uplink was received.
+    pub fn last_uplink_received_at(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LastUplinkReceivedAt", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the gateway.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `LastUplinkReceivedAt` in place: [`Self::last_uplink_received_at`] on a value held by `&mut`.
+    pub fn set_last_uplink_received_at(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LastUplinkReceivedAt", value.into());
+        self
     }
 
-    prop! {
-        /// `ThingArn`: Thing Arn. Passed into Update to associate a Thing with the Wireless
-        /// Gateway.
-        core.props, "ThingArn", thing_arn, set_thing_arn, get_thing_arn, Val<String>
+    /// `LastUplinkReceivedAt` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_last_uplink_received_at(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LastUplinkReceivedAt")
     }
 
-    prop! {
-        /// `ThingName`: Thing Name. If there is a Thing created, this can be returned with a Get
-        /// call.
-        core.props, "ThingName", thing_name, set_thing_name, get_thing_name, Val<String>
+    /// Sets `LoRaWAN`, which `new` took, in place.
+    pub fn set_lo_ra_wan(&mut self, value: impl Into<Val<wireless_gateway::LoRaWanGateway>>) -> &mut Self {
+        self.core.props.set("LoRaWAN", value.into());
+        self
+    }
+
+    /// `LoRaWAN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lo_ra_wan(&self) -> ::std::option::Option<Val<wireless_gateway::LoRaWanGateway>> {
+        crate::cfn::get_prop(&self.core.props, "LoRaWAN")
+    }
+
+    /// `Name`: Name of Wireless Gateway.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the gateway.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `ThingArn`: Thing Arn. Passed into Update to associate a Thing with the Wireless Gateway.
+    pub fn thing_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ThingArn", value.into());
+        self
+    }
+
+    /// Sets `ThingArn` in place: [`Self::thing_arn`] on a value held by `&mut`.
+    pub fn set_thing_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ThingArn", value.into());
+        self
+    }
+
+    /// `ThingArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_thing_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ThingArn")
+    }
+
+    /// `ThingName`: Thing Name. If there is a Thing created, this can be returned with a Get call.
+    pub fn thing_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ThingName", value.into());
+        self
+    }
+
+    /// Sets `ThingName` in place: [`Self::thing_name`] on a value held by `&mut`.
+    pub fn set_thing_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ThingName", value.into());
+        self
+    }
+
+    /// `ThingName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_thing_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ThingName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2171,14 +4062,28 @@ pub mod wireless_gateway {
             LoRaWanGateway { props }
         }
 
-        prop! {
-            /// `GatewayEui`.
-            props, "GatewayEui", _, set_gateway_eui, get_gateway_eui, Val<String>
+        /// Sets `GatewayEui`, which `new` took, in place.
+        pub fn set_gateway_eui(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GatewayEui", value.into());
+            self
         }
 
-        prop! {
-            /// `RfRegion`.
-            props, "RfRegion", _, set_rf_region, get_rf_region, Val<String>
+        /// `GatewayEui` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gateway_eui(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GatewayEui")
+        }
+
+        /// Sets `RfRegion`, which `new` took, in place.
+        pub fn set_rf_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RfRegion", value.into());
+            self
+        }
+
+        /// `RfRegion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rf_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RfRegion")
         }
     }
 }

@@ -47,27 +47,71 @@ impl AdConfiguration {
         AdConfiguration { core }
     }
 
-    prop! {
-        /// `MediaTailorPlaybackConfigurations`: List of integration configurations with MediaTailor
-        /// resources. The first item in the list is the default playback configuration used for the
-        /// ad configuration.
-        core.props, "MediaTailorPlaybackConfigurations", _, set_media_tailor_playback_configurations, get_media_tailor_playback_configurations, Val<List<ad_configuration::MediaTailorPlaybackConfiguration>>
+    /// Sets `MediaTailorPlaybackConfigurations`, which `new` took, in place.
+    pub fn set_media_tailor_playback_configurations(&mut self, value: impl Into<Val<List<ad_configuration::MediaTailorPlaybackConfiguration>>>) -> &mut Self {
+        self.core.props.set("MediaTailorPlaybackConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Ad configuration name. The value does not need to be unique.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `MediaTailorPlaybackConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_media_tailor_playback_configurations(&self) -> ::std::option::Option<Val<List<ad_configuration::MediaTailorPlaybackConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "MediaTailorPlaybackConfigurations")
     }
 
-    prop! {
-        /// `PostRollConfiguration`: Configuration for the post-roll ad break to use for this ad
-        /// configuration.
-        core.props, "PostRollConfiguration", post_roll_configuration, set_post_roll_configuration, get_post_roll_configuration, Val<ad_configuration::PostRollConfiguration>
+    /// `Name`: Ad configuration name. The value does not need to be unique.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags attached to the resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PostRollConfiguration`: Configuration for the post-roll ad break to use for this ad
+    /// configuration.
+    pub fn post_roll_configuration(mut self, value: impl Into<Val<ad_configuration::PostRollConfiguration>>) -> Self {
+        self.core.props.set("PostRollConfiguration", value.into());
+        self
+    }
+
+    /// Sets `PostRollConfiguration` in place: [`Self::post_roll_configuration`] on a value held by `&mut`.
+    pub fn set_post_roll_configuration(&mut self, value: impl Into<Val<ad_configuration::PostRollConfiguration>>) -> &mut Self {
+        self.core.props.set("PostRollConfiguration", value.into());
+        self
+    }
+
+    /// `PostRollConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_post_roll_configuration(&self) -> ::std::option::Option<Val<ad_configuration::PostRollConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "PostRollConfiguration")
+    }
+
+    /// `Tags`: Tags attached to the resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -103,10 +147,24 @@ pub mod ad_configuration {
             MediaTailorPlaybackConfiguration { props }
         }
 
-        prop! {
-            /// `PlaybackConfigurationArn`: ARN of the customer-created EMT PlaybackConfiguration
-            /// resource in the same region and account.
-            props, "PlaybackConfigurationArn", playback_configuration_arn, set_playback_configuration_arn, get_playback_configuration_arn, Val<String>
+        /// `PlaybackConfigurationArn`: ARN of the customer-created EMT PlaybackConfiguration resource
+        /// in the same region and account.
+        pub fn playback_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PlaybackConfigurationArn", value.into());
+            self
+        }
+
+        /// Sets `PlaybackConfigurationArn` in place: [`Self::playback_configuration_arn`] on a value
+        /// held by `&mut`.
+        pub fn set_playback_configuration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PlaybackConfigurationArn", value.into());
+            self
+        }
+
+        /// `PlaybackConfigurationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_playback_configuration_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PlaybackConfigurationArn")
         }
     }
 
@@ -130,14 +188,28 @@ pub mod ad_configuration {
             PostRollConfiguration { props }
         }
 
-        prop! {
-            /// `DurationSeconds`: Duration of the post-roll ad break, in seconds.
-            props, "DurationSeconds", _, set_duration_seconds, get_duration_seconds, Val<i64>
+        /// Sets `DurationSeconds`, which `new` took, in place.
+        pub fn set_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DurationSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`: Whether the post-roll ad configuration is enabled.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// `DurationSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DurationSeconds")
+        }
+
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 }
@@ -160,63 +232,194 @@ impl Channel {
         Channel { core }
     }
 
-    prop! {
-        /// `Authorized`: Whether the channel is authorized.
-        core.props, "Authorized", authorized, set_authorized, get_authorized, Val<bool>
+    /// `Authorized`: Whether the channel is authorized.
+    pub fn authorized(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Authorized", value.into());
+        self
     }
 
-    prop! {
-        /// `ContainerFormat`: Indicates which content-packaging format is used (MPEG-TS or fMP4).
-        /// If multitrackInputConfiguration is specified and enabled is true, then containerFormat
-        /// is required and must be set to FRAGMENTED_MP4. Otherwise, containerFormat may be set to
-        /// TS or FRAGMENTED_MP4. Default: TS.
-        core.props, "ContainerFormat", container_format, set_container_format, get_container_format, Val<channel::ContainerFormat>
+    /// Sets `Authorized` in place: [`Self::authorized`] on a value held by `&mut`.
+    pub fn set_authorized(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Authorized", value.into());
+        self
     }
 
-    prop! {
-        /// `InsecureIngest`: Whether the channel allows insecure ingest.
-        core.props, "InsecureIngest", insecure_ingest, set_insecure_ingest, get_insecure_ingest, Val<bool>
+    /// `Authorized` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorized(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Authorized")
     }
 
-    prop! {
-        /// `LatencyMode`: Channel latency mode.
-        core.props, "LatencyMode", latency_mode, set_latency_mode, get_latency_mode, Val<channel::LatencyMode>
+    /// `ContainerFormat`: Indicates which content-packaging format is used (MPEG-TS or fMP4). If
+    /// multitrackInputConfiguration is specified and enabled is true, then containerFormat is
+    /// required and must be set to FRAGMENTED_MP4. Otherwise, containerFormat may be set to TS or
+    /// FRAGMENTED_MP4. Default: TS.
+    pub fn container_format(mut self, value: impl Into<Val<channel::ContainerFormat>>) -> Self {
+        self.core.props.set("ContainerFormat", value.into());
+        self
     }
 
-    prop! {
-        /// `MultitrackInputConfiguration`.
-        core.props, "MultitrackInputConfiguration", multitrack_input_configuration, set_multitrack_input_configuration, get_multitrack_input_configuration, Val<channel::MultitrackInputConfiguration>
+    /// Sets `ContainerFormat` in place: [`Self::container_format`] on a value held by `&mut`.
+    pub fn set_container_format(&mut self, value: impl Into<Val<channel::ContainerFormat>>) -> &mut Self {
+        self.core.props.set("ContainerFormat", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Channel
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `ContainerFormat` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_container_format(&self) -> ::std::option::Option<Val<channel::ContainerFormat>> {
+        crate::cfn::get_prop(&self.core.props, "ContainerFormat")
     }
 
-    prop! {
-        /// `Preset`: Optional transcode preset for the channel. This is selectable only for
-        /// ADVANCED_HD and ADVANCED_SD channel types. For those channel types, the default preset
-        /// is HIGHER_BANDWIDTH_DELIVERY. For other channel types (BASIC and STANDARD), preset is
-        /// the empty string ("").
-        core.props, "Preset", preset, set_preset, get_preset, Val<channel::Preset>
+    /// `InsecureIngest`: Whether the channel allows insecure ingest.
+    pub fn insecure_ingest(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("InsecureIngest", value.into());
+        self
     }
 
-    prop! {
-        /// `RecordingConfigurationArn`: Recording Configuration ARN. A value other than an empty
-        /// string indicates that recording is enabled. Default: "" (recording is disabled).
-        core.props, "RecordingConfigurationArn", recording_configuration_arn, set_recording_configuration_arn, get_recording_configuration_arn, Val<String>
+    /// Sets `InsecureIngest` in place: [`Self::insecure_ingest`] on a value held by `&mut`.
+    pub fn set_insecure_ingest(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("InsecureIngest", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `InsecureIngest` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_insecure_ingest(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "InsecureIngest")
     }
 
-    prop! {
-        /// `Type`: Channel type, which determines the allowable resolution and bitrate. If you
-        /// exceed the allowable resolution or bitrate, the stream probably will disconnect
-        /// immediately.
-        core.props, "Type", type_, set_type, get_type, Val<channel::Type>
+    /// `LatencyMode`: Channel latency mode.
+    pub fn latency_mode(mut self, value: impl Into<Val<channel::LatencyMode>>) -> Self {
+        self.core.props.set("LatencyMode", value.into());
+        self
+    }
+
+    /// Sets `LatencyMode` in place: [`Self::latency_mode`] on a value held by `&mut`.
+    pub fn set_latency_mode(&mut self, value: impl Into<Val<channel::LatencyMode>>) -> &mut Self {
+        self.core.props.set("LatencyMode", value.into());
+        self
+    }
+
+    /// `LatencyMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_latency_mode(&self) -> ::std::option::Option<Val<channel::LatencyMode>> {
+        crate::cfn::get_prop(&self.core.props, "LatencyMode")
+    }
+
+    /// `MultitrackInputConfiguration`.
+    pub fn multitrack_input_configuration(mut self, value: impl Into<Val<channel::MultitrackInputConfiguration>>) -> Self {
+        self.core.props.set("MultitrackInputConfiguration", value.into());
+        self
+    }
+
+    /// Sets `MultitrackInputConfiguration` in place: [`Self::multitrack_input_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_multitrack_input_configuration(&mut self, value: impl Into<Val<channel::MultitrackInputConfiguration>>) -> &mut Self {
+        self.core.props.set("MultitrackInputConfiguration", value.into());
+        self
+    }
+
+    /// `MultitrackInputConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_multitrack_input_configuration(&self) -> ::std::option::Option<Val<channel::MultitrackInputConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "MultitrackInputConfiguration")
+    }
+
+    /// `Name`: Channel
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Preset`: Optional transcode preset for the channel. This is selectable only for ADVANCED_HD
+    /// and ADVANCED_SD channel types. For those channel types, the default preset is
+    /// HIGHER_BANDWIDTH_DELIVERY. For other channel types (BASIC and STANDARD), preset is the empty
+    /// string ("").
+    pub fn preset(mut self, value: impl Into<Val<channel::Preset>>) -> Self {
+        self.core.props.set("Preset", value.into());
+        self
+    }
+
+    /// Sets `Preset` in place: [`Self::preset`] on a value held by `&mut`.
+    pub fn set_preset(&mut self, value: impl Into<Val<channel::Preset>>) -> &mut Self {
+        self.core.props.set("Preset", value.into());
+        self
+    }
+
+    /// `Preset` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_preset(&self) -> ::std::option::Option<Val<channel::Preset>> {
+        crate::cfn::get_prop(&self.core.props, "Preset")
+    }
+
+    /// `RecordingConfigurationArn`: Recording Configuration ARN. A value other than an empty string
+    /// indicates that recording is enabled. Default: "" (recording is disabled).
+    pub fn recording_configuration_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RecordingConfigurationArn", value.into());
+        self
+    }
+
+    /// Sets `RecordingConfigurationArn` in place: [`Self::recording_configuration_arn`] on a value
+    /// held by `&mut`.
+    pub fn set_recording_configuration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RecordingConfigurationArn", value.into());
+        self
+    }
+
+    /// `RecordingConfigurationArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recording_configuration_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RecordingConfigurationArn")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Type`: Channel type, which determines the allowable resolution and bitrate. If you exceed
+    /// the allowable resolution or bitrate, the stream probably will disconnect immediately.
+    pub fn type_(mut self, value: impl Into<Val<channel::Type>>) -> Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+    pub fn set_type(&mut self, value: impl Into<Val<channel::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<channel::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -292,24 +495,62 @@ pub mod channel {
             MultitrackInputConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`: Indicates whether multitrack input is enabled. Can be set to true only if
-            /// channel type is STANDARD. Setting enabled to true with any other channel type will cause
-            /// an exception. If true, then policy, maximumResolution, and containerFormat are required,
-            /// and containerFormat must be set to FRAGMENTED_MP4. Default: false.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`: Indicates whether multitrack input is enabled. Can be set to true only if channel
+        /// type is STANDARD. Setting enabled to true with any other channel type will cause an
+        /// exception. If true, then policy, maximumResolution, and containerFormat are required, and
+        /// containerFormat must be set to FRAGMENTED_MP4. Default: false.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `MaximumResolution`: Maximum resolution for multitrack input. Required if enabled is
-            /// true.
-            props, "MaximumResolution", maximum_resolution, set_maximum_resolution, get_maximum_resolution, Val<MultitrackInputConfigurationMaximumResolution>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Policy`: Indicates whether multitrack input is allowed or required. Required if enabled
-            /// is true.
-            props, "Policy", policy, set_policy, get_policy, Val<MultitrackInputConfigurationPolicy>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `MaximumResolution`: Maximum resolution for multitrack input. Required if enabled is true.
+        pub fn maximum_resolution(mut self, value: impl Into<Val<MultitrackInputConfigurationMaximumResolution>>) -> Self {
+            self.props.set("MaximumResolution", value.into());
+            self
+        }
+
+        /// Sets `MaximumResolution` in place: [`Self::maximum_resolution`] on a value held by `&mut`.
+        pub fn set_maximum_resolution(&mut self, value: impl Into<Val<MultitrackInputConfigurationMaximumResolution>>) -> &mut Self {
+            self.props.set("MaximumResolution", value.into());
+            self
+        }
+
+        /// `MaximumResolution` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_resolution(&self) -> ::std::option::Option<Val<MultitrackInputConfigurationMaximumResolution>> {
+            crate::cfn::get_prop(&self.props, "MaximumResolution")
+        }
+
+        /// `Policy`: Indicates whether multitrack input is allowed or required. Required if enabled is
+        /// true.
+        pub fn policy(mut self, value: impl Into<Val<MultitrackInputConfigurationPolicy>>) -> Self {
+            self.props.set("Policy", value.into());
+            self
+        }
+
+        /// Sets `Policy` in place: [`Self::policy`] on a value held by `&mut`.
+        pub fn set_policy(&mut self, value: impl Into<Val<MultitrackInputConfigurationPolicy>>) -> &mut Self {
+            self.props.set("Policy", value.into());
+            self
+        }
+
+        /// `Policy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_policy(&self) -> ::std::option::Option<Val<MultitrackInputConfigurationPolicy>> {
+            crate::cfn::get_prop(&self.props, "Policy")
         }
     }
 
@@ -400,20 +641,58 @@ impl EncoderConfiguration {
         EncoderConfiguration { core }
     }
 
-    prop! {
-        /// `Name`: Encoder configuration name.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Name`: Encoder configuration name.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Video`: Video configuration. Default: video resolution 1280x720, bitrate 2500 kbps, 30
-        /// fps
-        core.props, "Video", video, set_video, get_video, Val<encoder_configuration::Video>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Video`: Video configuration. Default: video resolution 1280x720, bitrate 2500 kbps, 30 fps
+    pub fn video(mut self, value: impl Into<Val<encoder_configuration::Video>>) -> Self {
+        self.core.props.set("Video", value.into());
+        self
+    }
+
+    /// Sets `Video` in place: [`Self::video`] on a value held by `&mut`.
+    pub fn set_video(&mut self, value: impl Into<Val<encoder_configuration::Video>>) -> &mut Self {
+        self.core.props.set("Video", value.into());
+        self
+    }
+
+    /// `Video` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_video(&self) -> ::std::option::Option<Val<encoder_configuration::Video>> {
+        crate::cfn::get_prop(&self.core.props, "Video")
     }
 
     /// `Ref`: the resource's identifier.
@@ -449,28 +728,80 @@ pub mod encoder_configuration {
             Video { props }
         }
 
-        prop! {
-            /// `Bitrate`: Bitrate for generated output, in bps. Default: 2500000.
-            props, "Bitrate", bitrate, set_bitrate, get_bitrate, Val<i64>
+        /// `Bitrate`: Bitrate for generated output, in bps. Default: 2500000.
+        pub fn bitrate(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Bitrate", value.into());
+            self
         }
 
-        prop! {
-            /// `Framerate`: Video frame rate, in fps. Default: 30.
-            props, "Framerate", framerate, set_framerate, get_framerate, Val<f64>
+        /// Sets `Bitrate` in place: [`Self::bitrate`] on a value held by `&mut`.
+        pub fn set_bitrate(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Bitrate", value.into());
+            self
         }
 
-        prop! {
-            /// `Height`: Video-resolution height. This must be an even number. Note that the maximum
-            /// value is determined by width times height, such that the maximum total pixels is 2073600 (1920x1080
-            /// or 1080x1920). Default: 720.
-            props, "Height", height, set_height, get_height, Val<i64>
+        /// `Bitrate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bitrate(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Bitrate")
         }
 
-        prop! {
-            /// `Width`: Video-resolution width. This must be an even number. Note that the maximum
-            /// value is determined by width times height, such that the maximum total pixels is 2073600 (1920x1080
-            /// or 1080x1920). Default: 1280.
-            props, "Width", width, set_width, get_width, Val<i64>
+        /// `Framerate`: Video frame rate, in fps. Default: 30.
+        pub fn framerate(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("Framerate", value.into());
+            self
+        }
+
+        /// Sets `Framerate` in place: [`Self::framerate`] on a value held by `&mut`.
+        pub fn set_framerate(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("Framerate", value.into());
+            self
+        }
+
+        /// `Framerate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_framerate(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "Framerate")
+        }
+
+        /// `Height`: Video-resolution height. This must be an even number. Note that the maximum value
+        /// is determined by width times height, such that the maximum total pixels is 2073600 (1920x1080
+        /// or 1080x1920). Default: 720.
+        pub fn height(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Height", value.into());
+            self
+        }
+
+        /// Sets `Height` in place: [`Self::height`] on a value held by `&mut`.
+        pub fn set_height(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Height", value.into());
+            self
+        }
+
+        /// `Height` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_height(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Height")
+        }
+
+        /// `Width`: Video-resolution width. This must be an even number. Note that the maximum value is
+        /// determined by width times height, such that the maximum total pixels is 2073600 (1920x1080
+        /// or 1080x1920). Default: 1280.
+        pub fn width(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Width", value.into());
+            self
+        }
+
+        /// Sets `Width` in place: [`Self::width`] on a value held by `&mut`.
+        pub fn set_width(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Width", value.into());
+            self
+        }
+
+        /// `Width` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_width(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Width")
         }
     }
 }
@@ -493,35 +824,113 @@ impl IngestConfiguration {
         IngestConfiguration { core }
     }
 
-    prop! {
-        /// `IngestProtocol`: Ingest Protocol.
-        core.props, "IngestProtocol", ingest_protocol, set_ingest_protocol, get_ingest_protocol, Val<ingest_configuration::IngestProtocol>
+    /// `IngestProtocol`: Ingest Protocol.
+    pub fn ingest_protocol(mut self, value: impl Into<Val<ingest_configuration::IngestProtocol>>) -> Self {
+        self.core.props.set("IngestProtocol", value.into());
+        self
     }
 
-    prop! {
-        /// `InsecureIngest`: Whether ingest configuration allows insecure ingest.
-        core.props, "InsecureIngest", insecure_ingest, set_insecure_ingest, get_insecure_ingest, Val<bool>
+    /// Sets `IngestProtocol` in place: [`Self::ingest_protocol`] on a value held by `&mut`.
+    pub fn set_ingest_protocol(&mut self, value: impl Into<Val<ingest_configuration::IngestProtocol>>) -> &mut Self {
+        self.core.props.set("IngestProtocol", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: IngestConfiguration
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `IngestProtocol` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ingest_protocol(&self) -> ::std::option::Option<Val<ingest_configuration::IngestProtocol>> {
+        crate::cfn::get_prop(&self.core.props, "IngestProtocol")
     }
 
-    prop! {
-        /// `StageArn`: Stage ARN. A value other than an empty string indicates that stage is linked
-        /// to IngestConfiguration. Default: "" (recording is disabled).
-        core.props, "StageArn", stage_arn, set_stage_arn, get_stage_arn, Val<String>
+    /// `InsecureIngest`: Whether ingest configuration allows insecure ingest.
+    pub fn insecure_ingest(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("InsecureIngest", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `InsecureIngest` in place: [`Self::insecure_ingest`] on a value held by `&mut`.
+    pub fn set_insecure_ingest(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("InsecureIngest", value.into());
+        self
     }
 
-    prop! {
-        /// `UserId`: User defined indentifier for participant associated with IngestConfiguration.
-        core.props, "UserId", user_id, set_user_id, get_user_id, Val<String>
+    /// `InsecureIngest` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_insecure_ingest(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "InsecureIngest")
+    }
+
+    /// `Name`: IngestConfiguration
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `StageArn`: Stage ARN. A value other than an empty string indicates that stage is linked to
+    /// IngestConfiguration. Default: "" (recording is disabled).
+    pub fn stage_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StageArn", value.into());
+        self
+    }
+
+    /// Sets `StageArn` in place: [`Self::stage_arn`] on a value held by `&mut`.
+    pub fn set_stage_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StageArn", value.into());
+        self
+    }
+
+    /// `StageArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stage_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StageArn")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UserId`: User defined indentifier for participant associated with IngestConfiguration.
+    pub fn user_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("UserId", value.into());
+        self
+    }
+
+    /// Sets `UserId` in place: [`Self::user_id`] on a value held by `&mut`.
+    pub fn set_user_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("UserId", value.into());
+        self
+    }
+
+    /// `UserId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "UserId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -590,21 +999,60 @@ impl PlaybackKeyPair {
         PlaybackKeyPair { core }
     }
 
-    prop! {
-        /// `Name`: An arbitrary string (a nickname) assigned to a playback key pair that helps the
-        /// customer identify that resource. The value does not need to be unique.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Name`: An arbitrary string (a nickname) assigned to a playback key pair that helps the
+    /// customer identify that resource. The value does not need to be unique.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `PublicKeyMaterial`: The public portion of a customer-generated key pair. This field is
-        /// required to create the AWS::IVS::PlaybackKeyPair resource.
-        core.props, "PublicKeyMaterial", public_key_material, set_public_key_material, get_public_key_material, Val<String>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PublicKeyMaterial`: The public portion of a customer-generated key pair. This field is
+    /// required to create the AWS::IVS::PlaybackKeyPair resource.
+    pub fn public_key_material(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PublicKeyMaterial", value.into());
+        self
+    }
+
+    /// Sets `PublicKeyMaterial` in place: [`Self::public_key_material`] on a value held by `&mut`.
+    pub fn set_public_key_material(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PublicKeyMaterial", value.into());
+        self
+    }
+
+    /// `PublicKeyMaterial` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_public_key_material(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PublicKeyMaterial")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -645,32 +1093,98 @@ impl PlaybackRestrictionPolicy {
         PlaybackRestrictionPolicy { core }
     }
 
-    prop! {
-        /// `AllowedCountries`: A list of country codes that control geoblocking restriction.
-        /// Allowed values are the officially assigned ISO 3166-1 alpha-2 codes. Default: All
-        /// countries (an empty array).
-        core.props, "AllowedCountries", allowed_countries, set_allowed_countries, get_allowed_countries, Val<List<String>>
+    /// `AllowedCountries`: A list of country codes that control geoblocking restriction. Allowed
+    /// values are the officially assigned ISO 3166-1 alpha-2 codes. Default: All countries (an
+    /// empty array).
+    pub fn allowed_countries(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AllowedCountries", value.into());
+        self
     }
 
-    prop! {
-        /// `AllowedOrigins`: A list of origin sites that control CORS restriction. Allowed values
-        /// are the same as valid values of the Origin header defined at <https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin>
-        core.props, "AllowedOrigins", allowed_origins, set_allowed_origins, get_allowed_origins, Val<List<String>>
+    /// Sets `AllowedCountries` in place: [`Self::allowed_countries`] on a value held by `&mut`.
+    pub fn set_allowed_countries(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AllowedCountries", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableStrictOriginEnforcement`: Whether channel playback is constrained by origin site.
-        core.props, "EnableStrictOriginEnforcement", enable_strict_origin_enforcement, set_enable_strict_origin_enforcement, get_enable_strict_origin_enforcement, Val<bool>
+    /// `AllowedCountries` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allowed_countries(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AllowedCountries")
     }
 
-    prop! {
-        /// `Name`: Playback-restriction-policy name.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `AllowedOrigins`: A list of origin sites that control CORS restriction. Allowed values are
+    /// the same as valid values of the Origin header defined at <https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Origin>
+    pub fn allowed_origins(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AllowedOrigins", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `AllowedOrigins` in place: [`Self::allowed_origins`] on a value held by `&mut`.
+    pub fn set_allowed_origins(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AllowedOrigins", value.into());
+        self
+    }
+
+    /// `AllowedOrigins` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allowed_origins(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AllowedOrigins")
+    }
+
+    /// `EnableStrictOriginEnforcement`: Whether channel playback is constrained by origin site.
+    pub fn enable_strict_origin_enforcement(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableStrictOriginEnforcement", value.into());
+        self
+    }
+
+    /// Sets `EnableStrictOriginEnforcement` in place: [`Self::enable_strict_origin_enforcement`] on
+    /// a value held by `&mut`.
+    pub fn set_enable_strict_origin_enforcement(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableStrictOriginEnforcement", value.into());
+        self
+    }
+
+    /// `EnableStrictOriginEnforcement` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_strict_origin_enforcement(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableStrictOriginEnforcement")
+    }
+
+    /// `Name`: Playback-restriction-policy name.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -704,20 +1218,59 @@ impl PublicKey {
         PublicKey { core }
     }
 
-    prop! {
-        /// `Name`: Name of the public key to be imported. The value does not need to be unique.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Name`: Name of the public key to be imported. The value does not need to be unique.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `PublicKeyMaterial`: The public portion of a customer-generated key pair. This field is
-        /// required to create the AWS::IVS::PublicKey resource.
-        core.props, "PublicKeyMaterial", public_key_material, set_public_key_material, get_public_key_material, Val<String>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `PublicKeyMaterial`: The public portion of a customer-generated key pair. This field is
+    /// required to create the AWS::IVS::PublicKey resource.
+    pub fn public_key_material(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PublicKeyMaterial", value.into());
+        self
+    }
+
+    /// Sets `PublicKeyMaterial` in place: [`Self::public_key_material`] on a value held by `&mut`.
+    pub fn set_public_key_material(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PublicKeyMaterial", value.into());
+        self
+    }
+
+    /// `PublicKeyMaterial` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_public_key_material(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PublicKeyMaterial")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -763,36 +1316,108 @@ impl RecordingConfiguration {
         RecordingConfiguration { core }
     }
 
-    prop! {
-        /// `DestinationConfiguration`: Recording Destination Configuration.
-        core.props, "DestinationConfiguration", _, set_destination_configuration, get_destination_configuration, Val<recording_configuration::DestinationConfiguration>
+    /// Sets `DestinationConfiguration`, which `new` took, in place.
+    pub fn set_destination_configuration(&mut self, value: impl Into<Val<recording_configuration::DestinationConfiguration>>) -> &mut Self {
+        self.core.props.set("DestinationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Recording Configuration Name.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `DestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_configuration(&self) -> ::std::option::Option<Val<recording_configuration::DestinationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationConfiguration")
     }
 
-    prop! {
-        /// `RecordingReconnectWindowSeconds`: Recording Reconnect Window Seconds. (0 means
-        /// disabled)
-        core.props, "RecordingReconnectWindowSeconds", recording_reconnect_window_seconds, set_recording_reconnect_window_seconds, get_recording_reconnect_window_seconds, Val<i64>
+    /// `Name`: Recording Configuration Name.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `RenditionConfiguration`: Rendition Configuration describes which renditions should be
-        /// recorded for a stream.
-        core.props, "RenditionConfiguration", rendition_configuration, set_rendition_configuration, get_rendition_configuration, Val<recording_configuration::RenditionConfiguration>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `ThumbnailConfiguration`: Recording Thumbnail Configuration.
-        core.props, "ThumbnailConfiguration", thumbnail_configuration, set_thumbnail_configuration, get_thumbnail_configuration, Val<recording_configuration::ThumbnailConfiguration>
+    /// `RecordingReconnectWindowSeconds`: Recording Reconnect Window Seconds. (0 means disabled)
+    pub fn recording_reconnect_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("RecordingReconnectWindowSeconds", value.into());
+        self
+    }
+
+    /// Sets `RecordingReconnectWindowSeconds` in place: [`Self::recording_reconnect_window_seconds`]
+    /// on a value held by `&mut`.
+    pub fn set_recording_reconnect_window_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("RecordingReconnectWindowSeconds", value.into());
+        self
+    }
+
+    /// `RecordingReconnectWindowSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recording_reconnect_window_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "RecordingReconnectWindowSeconds")
+    }
+
+    /// `RenditionConfiguration`: Rendition Configuration describes which renditions should be
+    /// recorded for a stream.
+    pub fn rendition_configuration(mut self, value: impl Into<Val<recording_configuration::RenditionConfiguration>>) -> Self {
+        self.core.props.set("RenditionConfiguration", value.into());
+        self
+    }
+
+    /// Sets `RenditionConfiguration` in place: [`Self::rendition_configuration`] on a value held by `&mut`.
+    pub fn set_rendition_configuration(&mut self, value: impl Into<Val<recording_configuration::RenditionConfiguration>>) -> &mut Self {
+        self.core.props.set("RenditionConfiguration", value.into());
+        self
+    }
+
+    /// `RenditionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rendition_configuration(&self) -> ::std::option::Option<Val<recording_configuration::RenditionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "RenditionConfiguration")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `ThumbnailConfiguration`: Recording Thumbnail Configuration.
+    pub fn thumbnail_configuration(mut self, value: impl Into<Val<recording_configuration::ThumbnailConfiguration>>) -> Self {
+        self.core.props.set("ThumbnailConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ThumbnailConfiguration` in place: [`Self::thumbnail_configuration`] on a value held by `&mut`.
+    pub fn set_thumbnail_configuration(&mut self, value: impl Into<Val<recording_configuration::ThumbnailConfiguration>>) -> &mut Self {
+        self.core.props.set("ThumbnailConfiguration", value.into());
+        self
+    }
+
+    /// `ThumbnailConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_thumbnail_configuration(&self) -> ::std::option::Option<Val<recording_configuration::ThumbnailConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ThumbnailConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -835,9 +1460,22 @@ pub mod recording_configuration {
             DestinationConfiguration { props }
         }
 
-        prop! {
-            /// `S3`: Recording S3 Destination Configuration.
-            props, "S3", s3, set_s3, get_s3, Val<S3DestinationConfiguration>
+        /// `S3`: Recording S3 Destination Configuration.
+        pub fn s3(mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3DestinationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3")
         }
     }
 
@@ -859,9 +1497,16 @@ pub mod recording_configuration {
             S3DestinationConfiguration { props }
         }
 
-        prop! {
-            /// `BucketName`.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
+        }
+
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
     }
 
@@ -881,15 +1526,41 @@ pub mod recording_configuration {
             RenditionConfiguration { props }
         }
 
-        prop! {
-            /// `RenditionSelection`: Resolution Selection indicates which set of renditions are
-            /// recorded for a stream.
-            props, "RenditionSelection", rendition_selection, set_rendition_selection, get_rendition_selection, Val<RenditionConfigurationRenditionSelection>
+        /// `RenditionSelection`: Resolution Selection indicates which set of renditions are recorded
+        /// for a stream.
+        pub fn rendition_selection(mut self, value: impl Into<Val<RenditionConfigurationRenditionSelection>>) -> Self {
+            self.props.set("RenditionSelection", value.into());
+            self
         }
 
-        prop! {
-            /// `Renditions`: Renditions indicates which renditions are recorded for a stream.
-            props, "Renditions", renditions, set_renditions, get_renditions, Val<List<RenditionConfigurationRenditions>>
+        /// Sets `RenditionSelection` in place: [`Self::rendition_selection`] on a value held by `&mut`.
+        pub fn set_rendition_selection(&mut self, value: impl Into<Val<RenditionConfigurationRenditionSelection>>) -> &mut Self {
+            self.props.set("RenditionSelection", value.into());
+            self
+        }
+
+        /// `RenditionSelection` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rendition_selection(&self) -> ::std::option::Option<Val<RenditionConfigurationRenditionSelection>> {
+            crate::cfn::get_prop(&self.props, "RenditionSelection")
+        }
+
+        /// `Renditions`: Renditions indicates which renditions are recorded for a stream.
+        pub fn renditions(mut self, value: impl Into<Val<List<RenditionConfigurationRenditions>>>) -> Self {
+            self.props.set("Renditions", value.into());
+            self
+        }
+
+        /// Sets `Renditions` in place: [`Self::renditions`] on a value held by `&mut`.
+        pub fn set_renditions(&mut self, value: impl Into<Val<List<RenditionConfigurationRenditions>>>) -> &mut Self {
+            self.props.set("Renditions", value.into());
+            self
+        }
+
+        /// `Renditions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_renditions(&self) -> ::std::option::Option<Val<List<RenditionConfigurationRenditions>>> {
+            crate::cfn::get_prop(&self.props, "Renditions")
         }
     }
 
@@ -944,26 +1615,78 @@ pub mod recording_configuration {
             ThumbnailConfiguration { props }
         }
 
-        prop! {
-            /// `RecordingMode`: Thumbnail Recording Mode, which determines whether thumbnails are
-            /// recorded at an interval or are disabled.
-            props, "RecordingMode", recording_mode, set_recording_mode, get_recording_mode, Val<ThumbnailConfigurationRecordingMode>
+        /// `RecordingMode`: Thumbnail Recording Mode, which determines whether thumbnails are recorded
+        /// at an interval or are disabled.
+        pub fn recording_mode(mut self, value: impl Into<Val<ThumbnailConfigurationRecordingMode>>) -> Self {
+            self.props.set("RecordingMode", value.into());
+            self
         }
 
-        prop! {
-            /// `Resolution`: Resolution indicates the desired resolution of recorded thumbnails.
-            props, "Resolution", resolution, set_resolution, get_resolution, Val<ThumbnailConfigurationResolution>
+        /// Sets `RecordingMode` in place: [`Self::recording_mode`] on a value held by `&mut`.
+        pub fn set_recording_mode(&mut self, value: impl Into<Val<ThumbnailConfigurationRecordingMode>>) -> &mut Self {
+            self.props.set("RecordingMode", value.into());
+            self
         }
 
-        prop! {
-            /// `Storage`: Storage indicates the format in which thumbnails are recorded.
-            props, "Storage", storage, set_storage, get_storage, Val<List<ThumbnailConfigurationStorage>>
+        /// `RecordingMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recording_mode(&self) -> ::std::option::Option<Val<ThumbnailConfigurationRecordingMode>> {
+            crate::cfn::get_prop(&self.props, "RecordingMode")
         }
 
-        prop! {
-            /// `TargetIntervalSeconds`: Target Interval Seconds defines the interval at which
-            /// thumbnails are recorded. This field is required if RecordingMode is INTERVAL.
-            props, "TargetIntervalSeconds", target_interval_seconds, set_target_interval_seconds, get_target_interval_seconds, Val<i64>
+        /// `Resolution`: Resolution indicates the desired resolution of recorded thumbnails.
+        pub fn resolution(mut self, value: impl Into<Val<ThumbnailConfigurationResolution>>) -> Self {
+            self.props.set("Resolution", value.into());
+            self
+        }
+
+        /// Sets `Resolution` in place: [`Self::resolution`] on a value held by `&mut`.
+        pub fn set_resolution(&mut self, value: impl Into<Val<ThumbnailConfigurationResolution>>) -> &mut Self {
+            self.props.set("Resolution", value.into());
+            self
+        }
+
+        /// `Resolution` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resolution(&self) -> ::std::option::Option<Val<ThumbnailConfigurationResolution>> {
+            crate::cfn::get_prop(&self.props, "Resolution")
+        }
+
+        /// `Storage`: Storage indicates the format in which thumbnails are recorded.
+        pub fn storage(mut self, value: impl Into<Val<List<ThumbnailConfigurationStorage>>>) -> Self {
+            self.props.set("Storage", value.into());
+            self
+        }
+
+        /// Sets `Storage` in place: [`Self::storage`] on a value held by `&mut`.
+        pub fn set_storage(&mut self, value: impl Into<Val<List<ThumbnailConfigurationStorage>>>) -> &mut Self {
+            self.props.set("Storage", value.into());
+            self
+        }
+
+        /// `Storage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage(&self) -> ::std::option::Option<Val<List<ThumbnailConfigurationStorage>>> {
+            crate::cfn::get_prop(&self.props, "Storage")
+        }
+
+        /// `TargetIntervalSeconds`: Target Interval Seconds defines the interval at which thumbnails
+        /// are recorded. This field is required if RecordingMode is INTERVAL.
+        pub fn target_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TargetIntervalSeconds", value.into());
+            self
+        }
+
+        /// Sets `TargetIntervalSeconds` in place: [`Self::target_interval_seconds`] on a value held by `&mut`.
+        pub fn set_target_interval_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TargetIntervalSeconds", value.into());
+            self
+        }
+
+        /// `TargetIntervalSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_interval_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TargetIntervalSeconds")
         }
     }
 
@@ -1032,20 +1755,60 @@ impl Stage {
         Stage { core }
     }
 
-    prop! {
-        /// `AutoParticipantRecordingConfiguration`: Configuration object for individual participant
-        /// recording, to attach to the new stage.
-        core.props, "AutoParticipantRecordingConfiguration", auto_participant_recording_configuration, set_auto_participant_recording_configuration, get_auto_participant_recording_configuration, Val<stage::AutoParticipantRecordingConfiguration>
+    /// `AutoParticipantRecordingConfiguration`: Configuration object for individual participant
+    /// recording, to attach to the new stage.
+    pub fn auto_participant_recording_configuration(mut self, value: impl Into<Val<stage::AutoParticipantRecordingConfiguration>>) -> Self {
+        self.core.props.set("AutoParticipantRecordingConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Stage name
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `AutoParticipantRecordingConfiguration` in place: [`Self::auto_participant_recording_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_auto_participant_recording_configuration(&mut self, value: impl Into<Val<stage::AutoParticipantRecordingConfiguration>>) -> &mut Self {
+        self.core.props.set("AutoParticipantRecordingConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `AutoParticipantRecordingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_participant_recording_configuration(&self) -> ::std::option::Option<Val<stage::AutoParticipantRecordingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AutoParticipantRecordingConfiguration")
+    }
+
+    /// `Name`: Stage name
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1091,34 +1854,93 @@ pub mod stage {
             AutoParticipantRecordingConfiguration { props }
         }
 
-        prop! {
-            /// `StorageConfigurationArn`: ARN of the StorageConfiguration resource to use for
-            /// individual participant recording.
-            props, "StorageConfigurationArn", _, set_storage_configuration_arn, get_storage_configuration_arn, Val<String>
+        /// Sets `StorageConfigurationArn`, which `new` took, in place.
+        pub fn set_storage_configuration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StorageConfigurationArn", value.into());
+            self
         }
 
-        prop! {
-            /// `HlsConfiguration`: HLS configuration object for individual participant recording.
-            props, "HlsConfiguration", hls_configuration, set_hls_configuration, get_hls_configuration, Val<HlsConfiguration>
+        /// `StorageConfigurationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_configuration_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StorageConfigurationArn")
         }
 
-        prop! {
-            /// `MediaTypes`: Types of media to be recorded. Default: AUDIO_VIDEO.
-            props, "MediaTypes", media_types, set_media_types, get_media_types, Val<List<AutoParticipantRecordingConfigurationMediaTypes>>
+        /// `HlsConfiguration`: HLS configuration object for individual participant recording.
+        pub fn hls_configuration(mut self, value: impl Into<Val<HlsConfiguration>>) -> Self {
+            self.props.set("HlsConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordingReconnectWindowSeconds`: If a stage publisher disconnects and then reconnects
-            /// within the specified interval, the multiple recordings will be considered a single
-            /// recording and merged together. The default value is 0, which disables merging.
-            props, "RecordingReconnectWindowSeconds", recording_reconnect_window_seconds, set_recording_reconnect_window_seconds, get_recording_reconnect_window_seconds, Val<i64>
+        /// Sets `HlsConfiguration` in place: [`Self::hls_configuration`] on a value held by `&mut`.
+        pub fn set_hls_configuration(&mut self, value: impl Into<Val<HlsConfiguration>>) -> &mut Self {
+            self.props.set("HlsConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ThumbnailConfiguration`: A complex type that allows you to enable/disable the recording
-            /// of thumbnails for individual participant recording and modify the interval at which
-            /// thumbnails are generated for the live session.
-            props, "ThumbnailConfiguration", thumbnail_configuration, set_thumbnail_configuration, get_thumbnail_configuration, Val<ThumbnailConfiguration>
+        /// `HlsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hls_configuration(&self) -> ::std::option::Option<Val<HlsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "HlsConfiguration")
+        }
+
+        /// `MediaTypes`: Types of media to be recorded. Default: AUDIO_VIDEO.
+        pub fn media_types(mut self, value: impl Into<Val<List<AutoParticipantRecordingConfigurationMediaTypes>>>) -> Self {
+            self.props.set("MediaTypes", value.into());
+            self
+        }
+
+        /// Sets `MediaTypes` in place: [`Self::media_types`] on a value held by `&mut`.
+        pub fn set_media_types(&mut self, value: impl Into<Val<List<AutoParticipantRecordingConfigurationMediaTypes>>>) -> &mut Self {
+            self.props.set("MediaTypes", value.into());
+            self
+        }
+
+        /// `MediaTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_media_types(&self) -> ::std::option::Option<Val<List<AutoParticipantRecordingConfigurationMediaTypes>>> {
+            crate::cfn::get_prop(&self.props, "MediaTypes")
+        }
+
+        /// `RecordingReconnectWindowSeconds`: If a stage publisher disconnects and then reconnects
+        /// within the specified interval, the multiple recordings will be considered a single recording
+        /// and merged together. The default value is 0, which disables merging.
+        pub fn recording_reconnect_window_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RecordingReconnectWindowSeconds", value.into());
+            self
+        }
+
+        /// Sets `RecordingReconnectWindowSeconds` in place: [`Self::recording_reconnect_window_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_recording_reconnect_window_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RecordingReconnectWindowSeconds", value.into());
+            self
+        }
+
+        /// `RecordingReconnectWindowSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recording_reconnect_window_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RecordingReconnectWindowSeconds")
+        }
+
+        /// `ThumbnailConfiguration`: A complex type that allows you to enable/disable the recording of
+        /// thumbnails for individual participant recording and modify the interval at which thumbnails
+        /// are generated for the live session.
+        pub fn thumbnail_configuration(mut self, value: impl Into<Val<ThumbnailConfiguration>>) -> Self {
+            self.props.set("ThumbnailConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ThumbnailConfiguration` in place: [`Self::thumbnail_configuration`] on a value held by `&mut`.
+        pub fn set_thumbnail_configuration(&mut self, value: impl Into<Val<ThumbnailConfiguration>>) -> &mut Self {
+            self.props.set("ThumbnailConfiguration", value.into());
+            self
+        }
+
+        /// `ThumbnailConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_thumbnail_configuration(&self) -> ::std::option::Option<Val<ThumbnailConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ThumbnailConfiguration")
         }
     }
 
@@ -1138,10 +1960,24 @@ pub mod stage {
             HlsConfiguration { props }
         }
 
-        prop! {
-            /// `ParticipantRecordingHlsConfiguration`: An object representing a configuration of
-            /// participant HLS recordings for individual participant recording.
-            props, "ParticipantRecordingHlsConfiguration", participant_recording_hls_configuration, set_participant_recording_hls_configuration, get_participant_recording_hls_configuration, Val<ParticipantRecordingHlsConfiguration>
+        /// `ParticipantRecordingHlsConfiguration`: An object representing a configuration of
+        /// participant HLS recordings for individual participant recording.
+        pub fn participant_recording_hls_configuration(mut self, value: impl Into<Val<ParticipantRecordingHlsConfiguration>>) -> Self {
+            self.props.set("ParticipantRecordingHlsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ParticipantRecordingHlsConfiguration` in place: [`Self::participant_recording_hls_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_participant_recording_hls_configuration(&mut self, value: impl Into<Val<ParticipantRecordingHlsConfiguration>>) -> &mut Self {
+            self.props.set("ParticipantRecordingHlsConfiguration", value.into());
+            self
+        }
+
+        /// `ParticipantRecordingHlsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_participant_recording_hls_configuration(&self) -> ::std::option::Option<Val<ParticipantRecordingHlsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ParticipantRecordingHlsConfiguration")
         }
     }
 
@@ -1161,11 +1997,25 @@ pub mod stage {
             ParticipantRecordingHlsConfiguration { props }
         }
 
-        prop! {
-            /// `TargetSegmentDurationSeconds`: Defines the target duration for recorded segments
-            /// generated when recording a stage participant. Segments may have durations longer than
-            /// the specified value when needed to ensure each segment begins with a keyframe. Default: 6.
-            props, "TargetSegmentDurationSeconds", target_segment_duration_seconds, set_target_segment_duration_seconds, get_target_segment_duration_seconds, Val<i64>
+        /// `TargetSegmentDurationSeconds`: Defines the target duration for recorded segments generated
+        /// when recording a stage participant. Segments may have durations longer than the specified
+        /// value when needed to ensure each segment begins with a keyframe. Default: 6.
+        pub fn target_segment_duration_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TargetSegmentDurationSeconds", value.into());
+            self
+        }
+
+        /// Sets `TargetSegmentDurationSeconds` in place: [`Self::target_segment_duration_seconds`] on a
+        /// value held by `&mut`.
+        pub fn set_target_segment_duration_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TargetSegmentDurationSeconds", value.into());
+            self
+        }
+
+        /// `TargetSegmentDurationSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_segment_duration_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TargetSegmentDurationSeconds")
         }
     }
 
@@ -1199,10 +2049,24 @@ pub mod stage {
             ThumbnailConfiguration { props }
         }
 
-        prop! {
-            /// `ParticipantThumbnailConfiguration`: An object representing a configuration of
-            /// thumbnails for recorded video from an individual participant.
-            props, "ParticipantThumbnailConfiguration", participant_thumbnail_configuration, set_participant_thumbnail_configuration, get_participant_thumbnail_configuration, Val<ThumbnailConfigurationParticipantThumbnailConfiguration>
+        /// `ParticipantThumbnailConfiguration`: An object representing a configuration of thumbnails
+        /// for recorded video from an individual participant.
+        pub fn participant_thumbnail_configuration(mut self, value: impl Into<Val<ThumbnailConfigurationParticipantThumbnailConfiguration>>) -> Self {
+            self.props.set("ParticipantThumbnailConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ParticipantThumbnailConfiguration` in place: [`Self::participant_thumbnail_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_participant_thumbnail_configuration(&mut self, value: impl Into<Val<ThumbnailConfigurationParticipantThumbnailConfiguration>>) -> &mut Self {
+            self.props.set("ParticipantThumbnailConfiguration", value.into());
+            self
+        }
+
+        /// `ParticipantThumbnailConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_participant_thumbnail_configuration(&self) -> ::std::option::Option<Val<ThumbnailConfigurationParticipantThumbnailConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ParticipantThumbnailConfiguration")
         }
     }
 
@@ -1223,24 +2087,63 @@ pub mod stage {
             ThumbnailConfigurationParticipantThumbnailConfiguration { props }
         }
 
-        prop! {
-            /// `RecordingMode`: Thumbnail recording mode. Default: DISABLED.
-            props, "RecordingMode", recording_mode, set_recording_mode, get_recording_mode, Val<ThumbnailConfigurationParticipantThumbnailConfigurationRecordingMode>
+        /// `RecordingMode`: Thumbnail recording mode. Default: DISABLED.
+        pub fn recording_mode(mut self, value: impl Into<Val<ThumbnailConfigurationParticipantThumbnailConfigurationRecordingMode>>) -> Self {
+            self.props.set("RecordingMode", value.into());
+            self
         }
 
-        prop! {
-            /// `Storage`: Indicates the format in which thumbnails are recorded. SEQUENTIAL records all
-            /// generated thumbnails in a serial manner, to the media/thumbnails/high directory. LATEST
-            /// saves the latest thumbnail in media/latest_thumbnail/high/thumb.jpg and overwrites it at
-            /// the interval specified by targetIntervalSeconds. You can enable both SEQUENTIAL and
-            /// LATEST. Default: SEQUENTIAL.
-            props, "Storage", storage, set_storage, get_storage, Val<List<ThumbnailConfigurationParticipantThumbnailConfigurationStorage>>
+        /// Sets `RecordingMode` in place: [`Self::recording_mode`] on a value held by `&mut`.
+        pub fn set_recording_mode(&mut self, value: impl Into<Val<ThumbnailConfigurationParticipantThumbnailConfigurationRecordingMode>>) -> &mut Self {
+            self.props.set("RecordingMode", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetIntervalSeconds`: The targeted thumbnail-generation interval in seconds. This is
-            /// configurable only if recordingMode is INTERVAL. Default: 60.
-            props, "TargetIntervalSeconds", target_interval_seconds, set_target_interval_seconds, get_target_interval_seconds, Val<i64>
+        /// `RecordingMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_recording_mode(&self) -> ::std::option::Option<Val<ThumbnailConfigurationParticipantThumbnailConfigurationRecordingMode>> {
+            crate::cfn::get_prop(&self.props, "RecordingMode")
+        }
+
+        /// `Storage`: Indicates the format in which thumbnails are recorded. SEQUENTIAL records all
+        /// generated thumbnails in a serial manner, to the media/thumbnails/high directory. LATEST
+        /// saves the latest thumbnail in media/latest_thumbnail/high/thumb.jpg and overwrites it at the
+        /// interval specified by targetIntervalSeconds. You can enable both SEQUENTIAL and LATEST.
+        /// Default: SEQUENTIAL.
+        pub fn storage(mut self, value: impl Into<Val<List<ThumbnailConfigurationParticipantThumbnailConfigurationStorage>>>) -> Self {
+            self.props.set("Storage", value.into());
+            self
+        }
+
+        /// Sets `Storage` in place: [`Self::storage`] on a value held by `&mut`.
+        pub fn set_storage(&mut self, value: impl Into<Val<List<ThumbnailConfigurationParticipantThumbnailConfigurationStorage>>>) -> &mut Self {
+            self.props.set("Storage", value.into());
+            self
+        }
+
+        /// `Storage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage(&self) -> ::std::option::Option<Val<List<ThumbnailConfigurationParticipantThumbnailConfigurationStorage>>> {
+            crate::cfn::get_prop(&self.props, "Storage")
+        }
+
+        /// `TargetIntervalSeconds`: The targeted thumbnail-generation interval in seconds. This is
+        /// configurable only if recordingMode is INTERVAL. Default: 60.
+        pub fn target_interval_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TargetIntervalSeconds", value.into());
+            self
+        }
+
+        /// Sets `TargetIntervalSeconds` in place: [`Self::target_interval_seconds`] on a value held by `&mut`.
+        pub fn set_target_interval_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TargetIntervalSeconds", value.into());
+            self
+        }
+
+        /// `TargetIntervalSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_interval_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TargetIntervalSeconds")
         }
     }
 
@@ -1292,19 +2195,52 @@ impl StorageConfiguration {
         StorageConfiguration { core }
     }
 
-    prop! {
-        /// `Name`: Storage Configuration Name.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Name`: Storage Configuration Name.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `S3`: A complex type that describes an S3 location where recorded videos will be stored.
-        core.props, "S3", _, set_s3, get_s3, Val<storage_configuration::S3StorageConfiguration>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `S3`, which `new` took, in place.
+    pub fn set_s3(&mut self, value: impl Into<Val<storage_configuration::S3StorageConfiguration>>) -> &mut Self {
+        self.core.props.set("S3", value.into());
+        self
+    }
+
+    /// `S3` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3(&self) -> ::std::option::Option<Val<storage_configuration::S3StorageConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "S3")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1344,10 +2280,16 @@ pub mod storage_configuration {
             S3StorageConfiguration { props }
         }
 
-        prop! {
-            /// `BucketName`: Location (S3 bucket name) where recorded videos will be stored. Note that
-            /// the StorageConfiguration and S3 bucket must be in the same region as the Composition.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
+        }
+
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
     }
 }
@@ -1372,14 +2314,34 @@ impl StreamKey {
         StreamKey { core }
     }
 
-    prop! {
-        /// `ChannelArn`: Channel ARN for the stream.
-        core.props, "ChannelArn", _, set_channel_arn, get_channel_arn, Val<String>
+    /// Sets `ChannelArn`, which `new` took, in place.
+    pub fn set_channel_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ChannelArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelArn")
+    }
+
+    /// `Tags`: A list of key-value pairs that contain metadata for the asset model.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

@@ -45,19 +45,52 @@ impl LoggingConfiguration {
         LoggingConfiguration { core }
     }
 
-    prop! {
-        /// `DestinationConfiguration`: Destination configuration for IVS Chat logging.
-        core.props, "DestinationConfiguration", _, set_destination_configuration, get_destination_configuration, Val<logging_configuration::DestinationConfiguration>
+    /// Sets `DestinationConfiguration`, which `new` took, in place.
+    pub fn set_destination_configuration(&mut self, value: impl Into<Val<logging_configuration::DestinationConfiguration>>) -> &mut Self {
+        self.core.props.set("DestinationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the logging configuration. The value does not need to be unique.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `DestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_configuration(&self) -> ::std::option::Option<Val<logging_configuration::DestinationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationConfiguration")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name`: The name of the logging configuration. The value does not need to be unique.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -105,19 +138,58 @@ pub mod logging_configuration {
             DestinationConfiguration { props }
         }
 
-        prop! {
-            /// `CloudWatchLogs`: CloudWatch destination configuration for IVS Chat logging.
-            props, "CloudWatchLogs", cloud_watch_logs, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogsDestinationConfiguration>
+        /// `CloudWatchLogs`: CloudWatch destination configuration for IVS Chat logging.
+        pub fn cloud_watch_logs(mut self, value: impl Into<Val<CloudWatchLogsDestinationConfiguration>>) -> Self {
+            self.props.set("CloudWatchLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `Firehose`: Kinesis Firehose destination configuration for IVS Chat logging.
-            props, "Firehose", firehose, set_firehose, get_firehose, Val<FirehoseDestinationConfiguration>
+        /// Sets `CloudWatchLogs` in place: [`Self::cloud_watch_logs`] on a value held by `&mut`.
+        pub fn set_cloud_watch_logs(&mut self, value: impl Into<Val<CloudWatchLogsDestinationConfiguration>>) -> &mut Self {
+            self.props.set("CloudWatchLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `S3`: S3 destination configuration for IVS Chat logging.
-            props, "S3", s3, set_s3, get_s3, Val<S3DestinationConfiguration>
+        /// `CloudWatchLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs(&self) -> ::std::option::Option<Val<CloudWatchLogsDestinationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogs")
+        }
+
+        /// `Firehose`: Kinesis Firehose destination configuration for IVS Chat logging.
+        pub fn firehose(mut self, value: impl Into<Val<FirehoseDestinationConfiguration>>) -> Self {
+            self.props.set("Firehose", value.into());
+            self
+        }
+
+        /// Sets `Firehose` in place: [`Self::firehose`] on a value held by `&mut`.
+        pub fn set_firehose(&mut self, value: impl Into<Val<FirehoseDestinationConfiguration>>) -> &mut Self {
+            self.props.set("Firehose", value.into());
+            self
+        }
+
+        /// `Firehose` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firehose(&self) -> ::std::option::Option<Val<FirehoseDestinationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "Firehose")
+        }
+
+        /// `S3`: S3 destination configuration for IVS Chat logging.
+        pub fn s3(mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3DestinationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3")
         }
     }
 
@@ -140,10 +212,16 @@ pub mod logging_configuration {
             CloudWatchLogsDestinationConfiguration { props }
         }
 
-        prop! {
-            /// `LogGroupName`: Name of the Amazon CloudWatch Logs log group where chat activity will be
-            /// logged.
-            props, "LogGroupName", _, set_log_group_name, get_log_group_name, Val<String>
+        /// Sets `LogGroupName`, which `new` took, in place.
+        pub fn set_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupName", value.into());
+            self
+        }
+
+        /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupName")
         }
     }
 
@@ -166,10 +244,16 @@ pub mod logging_configuration {
             FirehoseDestinationConfiguration { props }
         }
 
-        prop! {
-            /// `DeliveryStreamName`: Name of the Amazon Kinesis Firehose delivery stream where chat
-            /// activity will be logged.
-            props, "DeliveryStreamName", _, set_delivery_stream_name, get_delivery_stream_name, Val<String>
+        /// Sets `DeliveryStreamName`, which `new` took, in place.
+        pub fn set_delivery_stream_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeliveryStreamName", value.into());
+            self
+        }
+
+        /// `DeliveryStreamName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delivery_stream_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeliveryStreamName")
         }
     }
 
@@ -192,9 +276,16 @@ pub mod logging_configuration {
             S3DestinationConfiguration { props }
         }
 
-        prop! {
-            /// `BucketName`: Name of the Amazon S3 bucket where chat activity will be logged.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
+        }
+
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
     }
 }
@@ -217,36 +308,116 @@ impl Room {
         Room { core }
     }
 
-    prop! {
-        /// `LoggingConfigurationIdentifiers`: Array of logging configuration identifiers attached
-        /// to the room.
-        core.props, "LoggingConfigurationIdentifiers", logging_configuration_identifiers, set_logging_configuration_identifiers, get_logging_configuration_identifiers, Val<List<String>>
+    /// `LoggingConfigurationIdentifiers`: Array of logging configuration identifiers attached to
+    /// the room.
+    pub fn logging_configuration_identifiers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("LoggingConfigurationIdentifiers", value.into());
+        self
     }
 
-    prop! {
-        /// `MaximumMessageLength`: The maximum number of characters in a single message.
-        core.props, "MaximumMessageLength", maximum_message_length, set_maximum_message_length, get_maximum_message_length, Val<i64>
+    /// Sets `LoggingConfigurationIdentifiers` in place: [`Self::logging_configuration_identifiers`]
+    /// on a value held by `&mut`.
+    pub fn set_logging_configuration_identifiers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("LoggingConfigurationIdentifiers", value.into());
+        self
     }
 
-    prop! {
-        /// `MaximumMessageRatePerSecond`: The maximum number of messages per second that can be
-        /// sent to the room.
-        core.props, "MaximumMessageRatePerSecond", maximum_message_rate_per_second, set_maximum_message_rate_per_second, get_maximum_message_rate_per_second, Val<i64>
+    /// `LoggingConfigurationIdentifiers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_configuration_identifiers(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingConfigurationIdentifiers")
     }
 
-    prop! {
-        /// `MessageReviewHandler`: Configuration information for optional review of messages.
-        core.props, "MessageReviewHandler", message_review_handler, set_message_review_handler, get_message_review_handler, Val<room::MessageReviewHandler>
+    /// `MaximumMessageLength`: The maximum number of characters in a single message.
+    pub fn maximum_message_length(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaximumMessageLength", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the room. The value does not need to be unique.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `MaximumMessageLength` in place: [`Self::maximum_message_length`] on a value held by `&mut`.
+    pub fn set_maximum_message_length(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaximumMessageLength", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `MaximumMessageLength` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maximum_message_length(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaximumMessageLength")
+    }
+
+    /// `MaximumMessageRatePerSecond`: The maximum number of messages per second that can be sent to
+    /// the room.
+    pub fn maximum_message_rate_per_second(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaximumMessageRatePerSecond", value.into());
+        self
+    }
+
+    /// Sets `MaximumMessageRatePerSecond` in place: [`Self::maximum_message_rate_per_second`] on a
+    /// value held by `&mut`.
+    pub fn set_maximum_message_rate_per_second(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaximumMessageRatePerSecond", value.into());
+        self
+    }
+
+    /// `MaximumMessageRatePerSecond` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maximum_message_rate_per_second(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaximumMessageRatePerSecond")
+    }
+
+    /// `MessageReviewHandler`: Configuration information for optional review of messages.
+    pub fn message_review_handler(mut self, value: impl Into<Val<room::MessageReviewHandler>>) -> Self {
+        self.core.props.set("MessageReviewHandler", value.into());
+        self
+    }
+
+    /// Sets `MessageReviewHandler` in place: [`Self::message_review_handler`] on a value held by `&mut`.
+    pub fn set_message_review_handler(&mut self, value: impl Into<Val<room::MessageReviewHandler>>) -> &mut Self {
+        self.core.props.set("MessageReviewHandler", value.into());
+        self
+    }
+
+    /// `MessageReviewHandler` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_message_review_handler(&self) -> ::std::option::Option<Val<room::MessageReviewHandler>> {
+        crate::cfn::get_prop(&self.core.props, "MessageReviewHandler")
+    }
+
+    /// `Name`: The name of the room. The value does not need to be unique.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -288,15 +459,41 @@ pub mod room {
             MessageReviewHandler { props }
         }
 
-        prop! {
-            /// `FallbackResult`: Specifies the fallback behavior if the handler does not return a valid
-            /// response, encounters an error, or times out.
-            props, "FallbackResult", fallback_result, set_fallback_result, get_fallback_result, Val<MessageReviewHandlerFallbackResult>
+        /// `FallbackResult`: Specifies the fallback behavior if the handler does not return a valid
+        /// response, encounters an error, or times out.
+        pub fn fallback_result(mut self, value: impl Into<Val<MessageReviewHandlerFallbackResult>>) -> Self {
+            self.props.set("FallbackResult", value.into());
+            self
         }
 
-        prop! {
-            /// `Uri`: Identifier of the message review handler.
-            props, "Uri", uri, set_uri, get_uri, Val<String>
+        /// Sets `FallbackResult` in place: [`Self::fallback_result`] on a value held by `&mut`.
+        pub fn set_fallback_result(&mut self, value: impl Into<Val<MessageReviewHandlerFallbackResult>>) -> &mut Self {
+            self.props.set("FallbackResult", value.into());
+            self
+        }
+
+        /// `FallbackResult` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fallback_result(&self) -> ::std::option::Option<Val<MessageReviewHandlerFallbackResult>> {
+            crate::cfn::get_prop(&self.props, "FallbackResult")
+        }
+
+        /// `Uri`: Identifier of the message review handler.
+        pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Uri", value.into());
+            self
+        }
+
+        /// Sets `Uri` in place: [`Self::uri`] on a value held by `&mut`.
+        pub fn set_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Uri", value.into());
+            self
+        }
+
+        /// `Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Uri")
         }
     }
 

@@ -72,78 +72,202 @@ impl Connector {
         Connector { core }
     }
 
-    prop! {
-        /// `Capacity`: Information about the capacity allocated to the connector.
-        core.props, "Capacity", _, set_capacity, get_capacity, Val<connector::Capacity>
+    /// Sets `Capacity`, which `new` took, in place.
+    pub fn set_capacity(&mut self, value: impl Into<Val<connector::Capacity>>) -> &mut Self {
+        self.core.props.set("Capacity", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectorConfiguration`: The configuration for the connector.
-        core.props, "ConnectorConfiguration", _, set_connector_configuration, get_connector_configuration, Val<Map<String>>
+    /// `Capacity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity(&self) -> ::std::option::Option<Val<connector::Capacity>> {
+        crate::cfn::get_prop(&self.core.props, "Capacity")
     }
 
-    prop! {
-        /// `ConnectorDescription`: A summary description of the connector.
-        core.props, "ConnectorDescription", connector_description, set_connector_description, get_connector_description, Val<String>
+    /// Sets `ConnectorConfiguration`, which `new` took, in place.
+    pub fn set_connector_configuration(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("ConnectorConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ConnectorName`: The name of the connector.
-        core.props, "ConnectorName", _, set_connector_name, get_connector_name, Val<String>
+    /// `ConnectorConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connector_configuration(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectorConfiguration")
     }
 
-    prop! {
-        /// `KafkaCluster`: Details of how to connect to the Kafka cluster.
-        core.props, "KafkaCluster", _, set_kafka_cluster, get_kafka_cluster, Val<connector::KafkaCluster>
+    /// `ConnectorDescription`: A summary description of the connector.
+    pub fn connector_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ConnectorDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `KafkaClusterClientAuthentication`: Details of the client authentication used by the
-        /// Kafka cluster.
-        core.props, "KafkaClusterClientAuthentication", _, set_kafka_cluster_client_authentication, get_kafka_cluster_client_authentication, Val<connector::KafkaClusterClientAuthentication>
+    /// Sets `ConnectorDescription` in place: [`Self::connector_description`] on a value held by `&mut`.
+    pub fn set_connector_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectorDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `KafkaClusterEncryptionInTransit`: Details of encryption in transit to the Kafka
-        /// cluster.
-        core.props, "KafkaClusterEncryptionInTransit", _, set_kafka_cluster_encryption_in_transit, get_kafka_cluster_encryption_in_transit, Val<connector::KafkaClusterEncryptionInTransit>
+    /// `ConnectorDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connector_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectorDescription")
     }
 
-    prop! {
-        /// `KafkaConnectVersion`: The version of Kafka Connect. It has to be compatible with both
-        /// the Kafka cluster's version and the plugins.
-        core.props, "KafkaConnectVersion", _, set_kafka_connect_version, get_kafka_connect_version, Val<String>
+    /// Sets `ConnectorName`, which `new` took, in place.
+    pub fn set_connector_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConnectorName", value.into());
+        self
     }
 
-    prop! {
-        /// `LogDelivery`: Details of what logs are delivered and where they are delivered.
-        core.props, "LogDelivery", log_delivery, set_log_delivery, get_log_delivery, Val<connector::LogDelivery>
+    /// `ConnectorName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_connector_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConnectorName")
     }
 
-    prop! {
-        /// `NetworkType`: The network type of the Connector.
-        core.props, "NetworkType", network_type, set_network_type, get_network_type, Val<connector::NetworkType>
+    /// Sets `KafkaCluster`, which `new` took, in place.
+    pub fn set_kafka_cluster(&mut self, value: impl Into<Val<connector::KafkaCluster>>) -> &mut Self {
+        self.core.props.set("KafkaCluster", value.into());
+        self
     }
 
-    prop! {
-        /// `Plugins`: List of plugins to use with the connector.
-        core.props, "Plugins", _, set_plugins, get_plugins, Val<List<connector::Plugin>>
+    /// `KafkaCluster` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kafka_cluster(&self) -> ::std::option::Option<Val<connector::KafkaCluster>> {
+        crate::cfn::get_prop(&self.core.props, "KafkaCluster")
     }
 
-    prop! {
-        /// `ServiceExecutionRoleArn`: The Amazon Resource Name (ARN) of the IAM role used by the
-        /// connector to access Amazon S3 objects and other external resources.
-        core.props, "ServiceExecutionRoleArn", _, set_service_execution_role_arn, get_service_execution_role_arn, Val<String>
+    /// Sets `KafkaClusterClientAuthentication`, which `new` took, in place.
+    pub fn set_kafka_cluster_client_authentication(&mut self, value: impl Into<Val<connector::KafkaClusterClientAuthentication>>) -> &mut Self {
+        self.core.props.set("KafkaClusterClientAuthentication", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A collection of tags associated with a resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KafkaClusterClientAuthentication` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kafka_cluster_client_authentication(&self) -> ::std::option::Option<Val<connector::KafkaClusterClientAuthentication>> {
+        crate::cfn::get_prop(&self.core.props, "KafkaClusterClientAuthentication")
     }
 
-    prop! {
-        /// `WorkerConfiguration`: Specifies the worker configuration to use with the connector.
-        core.props, "WorkerConfiguration", worker_configuration, set_worker_configuration, get_worker_configuration, Val<connector::WorkerConfiguration>
+    /// Sets `KafkaClusterEncryptionInTransit`, which `new` took, in place.
+    pub fn set_kafka_cluster_encryption_in_transit(&mut self, value: impl Into<Val<connector::KafkaClusterEncryptionInTransit>>) -> &mut Self {
+        self.core.props.set("KafkaClusterEncryptionInTransit", value.into());
+        self
+    }
+
+    /// `KafkaClusterEncryptionInTransit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kafka_cluster_encryption_in_transit(&self) -> ::std::option::Option<Val<connector::KafkaClusterEncryptionInTransit>> {
+        crate::cfn::get_prop(&self.core.props, "KafkaClusterEncryptionInTransit")
+    }
+
+    /// Sets `KafkaConnectVersion`, which `new` took, in place.
+    pub fn set_kafka_connect_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KafkaConnectVersion", value.into());
+        self
+    }
+
+    /// `KafkaConnectVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kafka_connect_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KafkaConnectVersion")
+    }
+
+    /// `LogDelivery`: Details of what logs are delivered and where they are delivered.
+    pub fn log_delivery(mut self, value: impl Into<Val<connector::LogDelivery>>) -> Self {
+        self.core.props.set("LogDelivery", value.into());
+        self
+    }
+
+    /// Sets `LogDelivery` in place: [`Self::log_delivery`] on a value held by `&mut`.
+    pub fn set_log_delivery(&mut self, value: impl Into<Val<connector::LogDelivery>>) -> &mut Self {
+        self.core.props.set("LogDelivery", value.into());
+        self
+    }
+
+    /// `LogDelivery` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_log_delivery(&self) -> ::std::option::Option<Val<connector::LogDelivery>> {
+        crate::cfn::get_prop(&self.core.props, "LogDelivery")
+    }
+
+    /// `NetworkType`: The network type of the Connector.
+    pub fn network_type(mut self, value: impl Into<Val<connector::NetworkType>>) -> Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// Sets `NetworkType` in place: [`Self::network_type`] on a value held by `&mut`.
+    pub fn set_network_type(&mut self, value: impl Into<Val<connector::NetworkType>>) -> &mut Self {
+        self.core.props.set("NetworkType", value.into());
+        self
+    }
+
+    /// `NetworkType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_network_type(&self) -> ::std::option::Option<Val<connector::NetworkType>> {
+        crate::cfn::get_prop(&self.core.props, "NetworkType")
+    }
+
+    /// Sets `Plugins`, which `new` took, in place.
+    pub fn set_plugins(&mut self, value: impl Into<Val<List<connector::Plugin>>>) -> &mut Self {
+        self.core.props.set("Plugins", value.into());
+        self
+    }
+
+    /// `Plugins` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_plugins(&self) -> ::std::option::Option<Val<List<connector::Plugin>>> {
+        crate::cfn::get_prop(&self.core.props, "Plugins")
+    }
+
+    /// Sets `ServiceExecutionRoleArn`, which `new` took, in place.
+    pub fn set_service_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceExecutionRoleArn", value.into());
+        self
+    }
+
+    /// `ServiceExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceExecutionRoleArn")
+    }
+
+    /// `Tags`: A collection of tags associated with a resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `WorkerConfiguration`: Specifies the worker configuration to use with the connector.
+    pub fn worker_configuration(mut self, value: impl Into<Val<connector::WorkerConfiguration>>) -> Self {
+        self.core.props.set("WorkerConfiguration", value.into());
+        self
+    }
+
+    /// Sets `WorkerConfiguration` in place: [`Self::worker_configuration`] on a value held by `&mut`.
+    pub fn set_worker_configuration(&mut self, value: impl Into<Val<connector::WorkerConfiguration>>) -> &mut Self {
+        self.core.props.set("WorkerConfiguration", value.into());
+        self
+    }
+
+    /// `WorkerConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_worker_configuration(&self) -> ::std::option::Option<Val<connector::WorkerConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "WorkerConfiguration")
     }
 
     /// `Ref`: the resource's identifier.
@@ -182,14 +306,40 @@ pub mod connector {
             Capacity { props }
         }
 
-        prop! {
-            /// `AutoScaling`: Details about auto scaling of a connector.
-            props, "AutoScaling", auto_scaling, set_auto_scaling, get_auto_scaling, Val<AutoScaling>
+        /// `AutoScaling`: Details about auto scaling of a connector.
+        pub fn auto_scaling(mut self, value: impl Into<Val<AutoScaling>>) -> Self {
+            self.props.set("AutoScaling", value.into());
+            self
         }
 
-        prop! {
-            /// `ProvisionedCapacity`: Details about a fixed capacity allocated to a connector.
-            props, "ProvisionedCapacity", provisioned_capacity, set_provisioned_capacity, get_provisioned_capacity, Val<ProvisionedCapacity>
+        /// Sets `AutoScaling` in place: [`Self::auto_scaling`] on a value held by `&mut`.
+        pub fn set_auto_scaling(&mut self, value: impl Into<Val<AutoScaling>>) -> &mut Self {
+            self.props.set("AutoScaling", value.into());
+            self
+        }
+
+        /// `AutoScaling` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_scaling(&self) -> ::std::option::Option<Val<AutoScaling>> {
+            crate::cfn::get_prop(&self.props, "AutoScaling")
+        }
+
+        /// `ProvisionedCapacity`: Details about a fixed capacity allocated to a connector.
+        pub fn provisioned_capacity(mut self, value: impl Into<Val<ProvisionedCapacity>>) -> Self {
+            self.props.set("ProvisionedCapacity", value.into());
+            self
+        }
+
+        /// Sets `ProvisionedCapacity` in place: [`Self::provisioned_capacity`] on a value held by `&mut`.
+        pub fn set_provisioned_capacity(&mut self, value: impl Into<Val<ProvisionedCapacity>>) -> &mut Self {
+            self.props.set("ProvisionedCapacity", value.into());
+            self
+        }
+
+        /// `ProvisionedCapacity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provisioned_capacity(&self) -> ::std::option::Option<Val<ProvisionedCapacity>> {
+            crate::cfn::get_prop(&self.props, "ProvisionedCapacity")
         }
     }
 
@@ -227,35 +377,84 @@ pub mod connector {
             AutoScaling { props }
         }
 
-        prop! {
-            /// `MaxWorkerCount`: The maximum number of workers for a connector.
-            props, "MaxWorkerCount", _, set_max_worker_count, get_max_worker_count, Val<i64>
+        /// Sets `MaxWorkerCount`, which `new` took, in place.
+        pub fn set_max_worker_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxWorkerCount", value.into());
+            self
         }
 
-        prop! {
-            /// `MinWorkerCount`: The minimum number of workers for a connector.
-            props, "MinWorkerCount", _, set_min_worker_count, get_min_worker_count, Val<i64>
+        /// `MaxWorkerCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_worker_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxWorkerCount")
         }
 
-        prop! {
-            /// `ScaleInPolicy`: Information about the scale in policy of the connector.
-            props, "ScaleInPolicy", _, set_scale_in_policy, get_scale_in_policy, Val<ScaleInPolicy>
+        /// Sets `MinWorkerCount`, which `new` took, in place.
+        pub fn set_min_worker_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinWorkerCount", value.into());
+            self
         }
 
-        prop! {
-            /// `ScaleOutPolicy`: Information about the scale out policy of the connector.
-            props, "ScaleOutPolicy", _, set_scale_out_policy, get_scale_out_policy, Val<ScaleOutPolicy>
+        /// `MinWorkerCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_worker_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinWorkerCount")
         }
 
-        prop! {
-            /// `McuCount`: Specifies how many MSK Connect Units (MCU) as the minimum scaling unit.
-            props, "McuCount", _, set_mcu_count, get_mcu_count, Val<i64>
+        /// Sets `ScaleInPolicy`, which `new` took, in place.
+        pub fn set_scale_in_policy(&mut self, value: impl Into<Val<ScaleInPolicy>>) -> &mut Self {
+            self.props.set("ScaleInPolicy", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxAutoscalingTaskCount`: The maximum number of tasks allocated to the connector during
-            /// autoscaling operations.
-            props, "MaxAutoscalingTaskCount", max_autoscaling_task_count, set_max_autoscaling_task_count, get_max_autoscaling_task_count, Val<i64>
+        /// `ScaleInPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scale_in_policy(&self) -> ::std::option::Option<Val<ScaleInPolicy>> {
+            crate::cfn::get_prop(&self.props, "ScaleInPolicy")
+        }
+
+        /// Sets `ScaleOutPolicy`, which `new` took, in place.
+        pub fn set_scale_out_policy(&mut self, value: impl Into<Val<ScaleOutPolicy>>) -> &mut Self {
+            self.props.set("ScaleOutPolicy", value.into());
+            self
+        }
+
+        /// `ScaleOutPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scale_out_policy(&self) -> ::std::option::Option<Val<ScaleOutPolicy>> {
+            crate::cfn::get_prop(&self.props, "ScaleOutPolicy")
+        }
+
+        /// Sets `McuCount`, which `new` took, in place.
+        pub fn set_mcu_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("McuCount", value.into());
+            self
+        }
+
+        /// `McuCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mcu_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "McuCount")
+        }
+
+        /// `MaxAutoscalingTaskCount`: The maximum number of tasks allocated to the connector during
+        /// autoscaling operations.
+        pub fn max_autoscaling_task_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxAutoscalingTaskCount", value.into());
+            self
+        }
+
+        /// Sets `MaxAutoscalingTaskCount` in place: [`Self::max_autoscaling_task_count`] on a value
+        /// held by `&mut`.
+        pub fn set_max_autoscaling_task_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxAutoscalingTaskCount", value.into());
+            self
+        }
+
+        /// `MaxAutoscalingTaskCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_autoscaling_task_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxAutoscalingTaskCount")
         }
     }
 
@@ -278,10 +477,16 @@ pub mod connector {
             ScaleInPolicy { props }
         }
 
-        prop! {
-            /// `CpuUtilizationPercentage`: Specifies the CPU utilization percentage threshold at which
-            /// connector scale in should trigger.
-            props, "CpuUtilizationPercentage", _, set_cpu_utilization_percentage, get_cpu_utilization_percentage, Val<i64>
+        /// Sets `CpuUtilizationPercentage`, which `new` took, in place.
+        pub fn set_cpu_utilization_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CpuUtilizationPercentage", value.into());
+            self
+        }
+
+        /// `CpuUtilizationPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cpu_utilization_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CpuUtilizationPercentage")
         }
     }
 
@@ -304,10 +509,16 @@ pub mod connector {
             ScaleOutPolicy { props }
         }
 
-        prop! {
-            /// `CpuUtilizationPercentage`: Specifies the CPU utilization percentage threshold at which
-            /// connector scale out should trigger.
-            props, "CpuUtilizationPercentage", _, set_cpu_utilization_percentage, get_cpu_utilization_percentage, Val<i64>
+        /// Sets `CpuUtilizationPercentage`, which `new` took, in place.
+        pub fn set_cpu_utilization_percentage(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CpuUtilizationPercentage", value.into());
+            self
+        }
+
+        /// `CpuUtilizationPercentage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cpu_utilization_percentage(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CpuUtilizationPercentage")
         }
     }
 
@@ -332,14 +543,28 @@ pub mod connector {
             ProvisionedCapacity { props }
         }
 
-        prop! {
-            /// `McuCount`: Specifies how many MSK Connect Units (MCU) are allocated to the connector.
-            props, "McuCount", _, set_mcu_count, get_mcu_count, Val<i64>
+        /// Sets `McuCount`, which `new` took, in place.
+        pub fn set_mcu_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("McuCount", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkerCount`: Number of workers for a connector.
-            props, "WorkerCount", _, set_worker_count, get_worker_count, Val<i64>
+        /// `McuCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mcu_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "McuCount")
+        }
+
+        /// Sets `WorkerCount`, which `new` took, in place.
+        pub fn set_worker_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("WorkerCount", value.into());
+            self
+        }
+
+        /// `WorkerCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_worker_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "WorkerCount")
         }
     }
 
@@ -361,9 +586,16 @@ pub mod connector {
             KafkaCluster { props }
         }
 
-        prop! {
-            /// `ApacheKafkaCluster`: Details of how to connect to an Apache Kafka cluster.
-            props, "ApacheKafkaCluster", _, set_apache_kafka_cluster, get_apache_kafka_cluster, Val<ApacheKafkaCluster>
+        /// Sets `ApacheKafkaCluster`, which `new` took, in place.
+        pub fn set_apache_kafka_cluster(&mut self, value: impl Into<Val<ApacheKafkaCluster>>) -> &mut Self {
+            self.props.set("ApacheKafkaCluster", value.into());
+            self
+        }
+
+        /// `ApacheKafkaCluster` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_apache_kafka_cluster(&self) -> ::std::option::Option<Val<ApacheKafkaCluster>> {
+            crate::cfn::get_prop(&self.props, "ApacheKafkaCluster")
         }
     }
 
@@ -388,14 +620,28 @@ pub mod connector {
             ApacheKafkaCluster { props }
         }
 
-        prop! {
-            /// `BootstrapServers`: The bootstrap servers string of the Apache Kafka cluster.
-            props, "BootstrapServers", _, set_bootstrap_servers, get_bootstrap_servers, Val<String>
+        /// Sets `BootstrapServers`, which `new` took, in place.
+        pub fn set_bootstrap_servers(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BootstrapServers", value.into());
+            self
         }
 
-        prop! {
-            /// `Vpc`: Information about a VPC used with the connector.
-            props, "Vpc", _, set_vpc, get_vpc, Val<Vpc>
+        /// `BootstrapServers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bootstrap_servers(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BootstrapServers")
+        }
+
+        /// Sets `Vpc`, which `new` took, in place.
+        pub fn set_vpc(&mut self, value: impl Into<Val<Vpc>>) -> &mut Self {
+            self.props.set("Vpc", value.into());
+            self
+        }
+
+        /// `Vpc` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc(&self) -> ::std::option::Option<Val<Vpc>> {
+            crate::cfn::get_prop(&self.props, "Vpc")
         }
     }
 
@@ -423,16 +669,28 @@ pub mod connector {
             Vpc { props }
         }
 
-        prop! {
-            /// `SecurityGroups`: The AWS security groups to associate with the elastic network
-            /// interfaces in order to specify what the connector has access to.
-            props, "SecurityGroups", _, set_security_groups, get_security_groups, Val<List<String>>
+        /// Sets `SecurityGroups`, which `new` took, in place.
+        pub fn set_security_groups(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroups", value.into());
+            self
         }
 
-        prop! {
-            /// `Subnets`: The list of subnets to connect to in the virtual private cloud (VPC). AWS
-            /// creates elastic network interfaces inside these subnets.
-            props, "Subnets", _, set_subnets, get_subnets, Val<List<String>>
+        /// `SecurityGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_groups(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroups")
+        }
+
+        /// Sets `Subnets`, which `new` took, in place.
+        pub fn set_subnets(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Subnets", value.into());
+            self
+        }
+
+        /// `Subnets` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnets(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Subnets")
         }
     }
 
@@ -455,10 +713,16 @@ pub mod connector {
             KafkaClusterClientAuthentication { props }
         }
 
-        prop! {
-            /// `AuthenticationType`: The type of client authentication used to connect to the Kafka
-            /// cluster. Value NONE means that no client authentication is used.
-            props, "AuthenticationType", _, set_authentication_type, get_authentication_type, Val<KafkaClusterClientAuthenticationType>
+        /// Sets `AuthenticationType`, which `new` took, in place.
+        pub fn set_authentication_type(&mut self, value: impl Into<Val<KafkaClusterClientAuthenticationType>>) -> &mut Self {
+            self.props.set("AuthenticationType", value.into());
+            self
+        }
+
+        /// `AuthenticationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_type(&self) -> ::std::option::Option<Val<KafkaClusterClientAuthenticationType>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationType")
         }
     }
 
@@ -495,9 +759,16 @@ pub mod connector {
             KafkaClusterEncryptionInTransit { props }
         }
 
-        prop! {
-            /// `EncryptionType`: The type of encryption in transit to the Kafka cluster.
-            props, "EncryptionType", _, set_encryption_type, get_encryption_type, Val<KafkaClusterEncryptionInTransitType>
+        /// Sets `EncryptionType`, which `new` took, in place.
+        pub fn set_encryption_type(&mut self, value: impl Into<Val<KafkaClusterEncryptionInTransitType>>) -> &mut Self {
+            self.props.set("EncryptionType", value.into());
+            self
+        }
+
+        /// `EncryptionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_type(&self) -> ::std::option::Option<Val<KafkaClusterEncryptionInTransitType>> {
+            crate::cfn::get_prop(&self.props, "EncryptionType")
         }
     }
 
@@ -532,9 +803,16 @@ pub mod connector {
             LogDelivery { props }
         }
 
-        prop! {
-            /// `WorkerLogDelivery`: Specifies where worker logs are delivered.
-            props, "WorkerLogDelivery", _, set_worker_log_delivery, get_worker_log_delivery, Val<WorkerLogDelivery>
+        /// Sets `WorkerLogDelivery`, which `new` took, in place.
+        pub fn set_worker_log_delivery(&mut self, value: impl Into<Val<WorkerLogDelivery>>) -> &mut Self {
+            self.props.set("WorkerLogDelivery", value.into());
+            self
+        }
+
+        /// `WorkerLogDelivery` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_worker_log_delivery(&self) -> ::std::option::Option<Val<WorkerLogDelivery>> {
+            crate::cfn::get_prop(&self.props, "WorkerLogDelivery")
         }
     }
 
@@ -553,19 +831,58 @@ pub mod connector {
             WorkerLogDelivery { props }
         }
 
-        prop! {
-            /// `CloudWatchLogs`: Details about delivering logs to Amazon CloudWatch Logs.
-            props, "CloudWatchLogs", cloud_watch_logs, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogsLogDelivery>
+        /// `CloudWatchLogs`: Details about delivering logs to Amazon CloudWatch Logs.
+        pub fn cloud_watch_logs(mut self, value: impl Into<Val<CloudWatchLogsLogDelivery>>) -> Self {
+            self.props.set("CloudWatchLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `Firehose`: Details about delivering logs to Amazon Kinesis Data Firehose.
-            props, "Firehose", firehose, set_firehose, get_firehose, Val<FirehoseLogDelivery>
+        /// Sets `CloudWatchLogs` in place: [`Self::cloud_watch_logs`] on a value held by `&mut`.
+        pub fn set_cloud_watch_logs(&mut self, value: impl Into<Val<CloudWatchLogsLogDelivery>>) -> &mut Self {
+            self.props.set("CloudWatchLogs", value.into());
+            self
         }
 
-        prop! {
-            /// `S3`: Details about delivering logs to Amazon S3.
-            props, "S3", s3, set_s3, get_s3, Val<S3LogDelivery>
+        /// `CloudWatchLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs(&self) -> ::std::option::Option<Val<CloudWatchLogsLogDelivery>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogs")
+        }
+
+        /// `Firehose`: Details about delivering logs to Amazon Kinesis Data Firehose.
+        pub fn firehose(mut self, value: impl Into<Val<FirehoseLogDelivery>>) -> Self {
+            self.props.set("Firehose", value.into());
+            self
+        }
+
+        /// Sets `Firehose` in place: [`Self::firehose`] on a value held by `&mut`.
+        pub fn set_firehose(&mut self, value: impl Into<Val<FirehoseLogDelivery>>) -> &mut Self {
+            self.props.set("Firehose", value.into());
+            self
+        }
+
+        /// `Firehose` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_firehose(&self) -> ::std::option::Option<Val<FirehoseLogDelivery>> {
+            crate::cfn::get_prop(&self.props, "Firehose")
+        }
+
+        /// `S3`: Details about delivering logs to Amazon S3.
+        pub fn s3(mut self, value: impl Into<Val<S3LogDelivery>>) -> Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// Sets `S3` in place: [`Self::s3`] on a value held by `&mut`.
+        pub fn set_s3(&mut self, value: impl Into<Val<S3LogDelivery>>) -> &mut Self {
+            self.props.set("S3", value.into());
+            self
+        }
+
+        /// `S3` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3(&self) -> ::std::option::Option<Val<S3LogDelivery>> {
+            crate::cfn::get_prop(&self.props, "S3")
         }
     }
 
@@ -588,15 +905,34 @@ pub mod connector {
             CloudWatchLogsLogDelivery { props }
         }
 
-        prop! {
-            /// `Enabled`: Specifies whether the logs get sent to the specified CloudWatch Logs
-            /// destination.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `LogGroup`: The CloudWatch log group that is the destination for log delivery.
-            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `LogGroup`: The CloudWatch log group that is the destination for log delivery.
+        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroup", value.into());
+            self
+        }
+
+        /// Sets `LogGroup` in place: [`Self::log_group`] on a value held by `&mut`.
+        pub fn set_log_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroup", value.into());
+            self
+        }
+
+        /// `LogGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroup")
         }
     }
 
@@ -619,16 +955,35 @@ pub mod connector {
             FirehoseLogDelivery { props }
         }
 
-        prop! {
-            /// `Enabled`: Specifies whether the logs get sent to the specified Kinesis Data Firehose
-            /// delivery stream.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `DeliveryStream`: The Kinesis Data Firehose delivery stream that is the destination for
-            /// log delivery.
-            props, "DeliveryStream", delivery_stream, set_delivery_stream, get_delivery_stream, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `DeliveryStream`: The Kinesis Data Firehose delivery stream that is the destination for log
+        /// delivery.
+        pub fn delivery_stream(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DeliveryStream", value.into());
+            self
+        }
+
+        /// Sets `DeliveryStream` in place: [`Self::delivery_stream`] on a value held by `&mut`.
+        pub fn set_delivery_stream(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeliveryStream", value.into());
+            self
+        }
+
+        /// `DeliveryStream` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delivery_stream(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeliveryStream")
         }
     }
 
@@ -650,19 +1005,52 @@ pub mod connector {
             S3LogDelivery { props }
         }
 
-        prop! {
-            /// `Enabled`: Specifies whether the logs get sent to the specified Amazon S3 destination.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Bucket`: The name of the S3 bucket that is the destination for log delivery.
-            props, "Bucket", bucket, set_bucket, get_bucket, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `Prefix`: The S3 prefix that is the destination for log delivery.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `Bucket`: The name of the S3 bucket that is the destination for log delivery.
+        pub fn bucket(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Bucket", value.into());
+            self
+        }
+
+        /// Sets `Bucket` in place: [`Self::bucket`] on a value held by `&mut`.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
+        }
+
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// `Prefix`: The S3 prefix that is the destination for log delivery.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -697,9 +1085,16 @@ pub mod connector {
             Plugin { props }
         }
 
-        prop! {
-            /// `CustomPlugin`: Details about a custom plugin.
-            props, "CustomPlugin", _, set_custom_plugin, get_custom_plugin, Val<CustomPlugin>
+        /// Sets `CustomPlugin`, which `new` took, in place.
+        pub fn set_custom_plugin(&mut self, value: impl Into<Val<CustomPlugin>>) -> &mut Self {
+            self.props.set("CustomPlugin", value.into());
+            self
+        }
+
+        /// `CustomPlugin` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_plugin(&self) -> ::std::option::Option<Val<CustomPlugin>> {
+            crate::cfn::get_prop(&self.props, "CustomPlugin")
         }
     }
 
@@ -723,14 +1118,28 @@ pub mod connector {
             CustomPlugin { props }
         }
 
-        prop! {
-            /// `CustomPluginArn`: The Amazon Resource Name (ARN) of the custom plugin to use.
-            props, "CustomPluginArn", _, set_custom_plugin_arn, get_custom_plugin_arn, Val<String>
+        /// Sets `CustomPluginArn`, which `new` took, in place.
+        pub fn set_custom_plugin_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomPluginArn", value.into());
+            self
         }
 
-        prop! {
-            /// `Revision`: The revision of the custom plugin to use.
-            props, "Revision", _, set_revision, get_revision, Val<i64>
+        /// `CustomPluginArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_plugin_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomPluginArn")
+        }
+
+        /// Sets `Revision`, which `new` took, in place.
+        pub fn set_revision(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Revision", value.into());
+            self
+        }
+
+        /// `Revision` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_revision(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Revision")
         }
     }
 
@@ -758,15 +1167,28 @@ pub mod connector {
             WorkerConfiguration { props }
         }
 
-        prop! {
-            /// `Revision`: The revision of the worker configuration to use.
-            props, "Revision", _, set_revision, get_revision, Val<i64>
+        /// Sets `Revision`, which `new` took, in place.
+        pub fn set_revision(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Revision", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkerConfigurationArn`: The Amazon Resource Name (ARN) of the worker configuration to
-            /// use.
-            props, "WorkerConfigurationArn", _, set_worker_configuration_arn, get_worker_configuration_arn, Val<String>
+        /// `Revision` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_revision(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Revision")
+        }
+
+        /// Sets `WorkerConfigurationArn`, which `new` took, in place.
+        pub fn set_worker_configuration_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkerConfigurationArn", value.into());
+            self
+        }
+
+        /// `WorkerConfigurationArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_worker_configuration_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkerConfigurationArn")
         }
     }
 }
@@ -800,29 +1222,76 @@ impl CustomPlugin {
         CustomPlugin { core }
     }
 
-    prop! {
-        /// `ContentType`: The type of the plugin file.
-        core.props, "ContentType", _, set_content_type, get_content_type, Val<custom_plugin::ContentType>
+    /// Sets `ContentType`, which `new` took, in place.
+    pub fn set_content_type(&mut self, value: impl Into<Val<custom_plugin::ContentType>>) -> &mut Self {
+        self.core.props.set("ContentType", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A summary description of the custom plugin.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `ContentType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content_type(&self) -> ::std::option::Option<Val<custom_plugin::ContentType>> {
+        crate::cfn::get_prop(&self.core.props, "ContentType")
     }
 
-    prop! {
-        /// `Location`: Information about the location of a custom plugin.
-        core.props, "Location", _, set_location, get_location, Val<custom_plugin::CustomPluginLocation>
+    /// `Description`: A summary description of the custom plugin.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the custom plugin.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Location`, which `new` took, in place.
+    pub fn set_location(&mut self, value: impl Into<Val<custom_plugin::CustomPluginLocation>>) -> &mut Self {
+        self.core.props.set("Location", value.into());
+        self
+    }
+
+    /// `Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_location(&self) -> ::std::option::Option<Val<custom_plugin::CustomPluginLocation>> {
+        crate::cfn::get_prop(&self.core.props, "Location")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -886,10 +1355,16 @@ pub mod custom_plugin {
             CustomPluginLocation { props }
         }
 
-        prop! {
-            /// `S3Location`: The S3 bucket Amazon Resource Name (ARN), file key, and object version of
-            /// the plugin file stored in Amazon S3.
-            props, "S3Location", _, set_s3_location, get_s3_location, Val<S3Location>
+        /// Sets `S3Location`, which `new` took, in place.
+        pub fn set_s3_location(&mut self, value: impl Into<Val<S3Location>>) -> &mut Self {
+            self.props.set("S3Location", value.into());
+            self
+        }
+
+        /// `S3Location` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_location(&self) -> ::std::option::Option<Val<S3Location>> {
+            crate::cfn::get_prop(&self.props, "S3Location")
         }
     }
 
@@ -913,19 +1388,46 @@ pub mod custom_plugin {
             S3Location { props }
         }
 
-        prop! {
-            /// `BucketArn`: The Amazon Resource Name (ARN) of an S3 bucket.
-            props, "BucketArn", _, set_bucket_arn, get_bucket_arn, Val<String>
+        /// Sets `BucketArn`, which `new` took, in place.
+        pub fn set_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketArn", value.into());
+            self
         }
 
-        prop! {
-            /// `FileKey`: The file key for an object in an S3 bucket.
-            props, "FileKey", _, set_file_key, get_file_key, Val<String>
+        /// `BucketArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketArn")
         }
 
-        prop! {
-            /// `ObjectVersion`: The version of an object in an S3 bucket.
-            props, "ObjectVersion", object_version, set_object_version, get_object_version, Val<String>
+        /// Sets `FileKey`, which `new` took, in place.
+        pub fn set_file_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileKey", value.into());
+            self
+        }
+
+        /// `FileKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileKey")
+        }
+
+        /// `ObjectVersion`: The version of an object in an S3 bucket.
+        pub fn object_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ObjectVersion", value.into());
+            self
+        }
+
+        /// Sets `ObjectVersion` in place: [`Self::object_version`] on a value held by `&mut`.
+        pub fn set_object_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectVersion", value.into());
+            self
+        }
+
+        /// `ObjectVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectVersion")
         }
     }
 }
@@ -957,24 +1459,64 @@ impl WorkerConfiguration {
         WorkerConfiguration { core }
     }
 
-    prop! {
-        /// `Description`: A summary description of the worker configuration.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A summary description of the worker configuration.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the worker configuration.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `PropertiesFileContent`: Base64 encoded contents of connect-distributed.properties file.
-        core.props, "PropertiesFileContent", _, set_properties_file_content, get_properties_file_content, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: A collection of tags associated with a resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `PropertiesFileContent`, which `new` took, in place.
+    pub fn set_properties_file_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PropertiesFileContent", value.into());
+        self
+    }
+
+    /// `PropertiesFileContent` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_properties_file_content(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PropertiesFileContent")
+    }
+
+    /// `Tags`: A collection of tags associated with a resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

@@ -49,54 +49,168 @@ impl DataSource {
         DataSource { core }
     }
 
-    prop! {
-        /// `CustomDocumentEnrichmentConfiguration`.
-        core.props, "CustomDocumentEnrichmentConfiguration", custom_document_enrichment_configuration, set_custom_document_enrichment_configuration, get_custom_document_enrichment_configuration, Val<data_source::CustomDocumentEnrichmentConfiguration>
+    /// `CustomDocumentEnrichmentConfiguration`.
+    pub fn custom_document_enrichment_configuration(mut self, value: impl Into<Val<data_source::CustomDocumentEnrichmentConfiguration>>) -> Self {
+        self.core.props.set("CustomDocumentEnrichmentConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `DataSourceConfiguration`.
-        core.props, "DataSourceConfiguration", data_source_configuration, set_data_source_configuration, get_data_source_configuration, Val<data_source::DataSourceConfiguration>
+    /// Sets `CustomDocumentEnrichmentConfiguration` in place: [`Self::custom_document_enrichment_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_custom_document_enrichment_configuration(&mut self, value: impl Into<Val<data_source::CustomDocumentEnrichmentConfiguration>>) -> &mut Self {
+        self.core.props.set("CustomDocumentEnrichmentConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: Description of data source
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `CustomDocumentEnrichmentConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_custom_document_enrichment_configuration(&self) -> ::std::option::Option<Val<data_source::CustomDocumentEnrichmentConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "CustomDocumentEnrichmentConfiguration")
     }
 
-    prop! {
-        /// `IndexId`: ID of Index
-        core.props, "IndexId", _, set_index_id, get_index_id, Val<String>
+    /// `DataSourceConfiguration`.
+    pub fn data_source_configuration(mut self, value: impl Into<Val<data_source::DataSourceConfiguration>>) -> Self {
+        self.core.props.set("DataSourceConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `LanguageCode`: The code for a language.
-        core.props, "LanguageCode", language_code, set_language_code, get_language_code, Val<String>
+    /// Sets `DataSourceConfiguration` in place: [`Self::data_source_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_data_source_configuration(&mut self, value: impl Into<Val<data_source::DataSourceConfiguration>>) -> &mut Self {
+        self.core.props.set("DataSourceConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of data source
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DataSourceConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_source_configuration(&self) -> ::std::option::Option<Val<data_source::DataSourceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DataSourceConfiguration")
     }
 
-    prop! {
-        /// `RoleArn`: Role ARN
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// `Description`: Description of data source
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Schedule`: Schedule
-        core.props, "Schedule", schedule, set_schedule, get_schedule, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags for labeling the data source
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Type`: Data source type
-        core.props, "Type", _, set_type, get_type, Val<data_source::Type>
+    /// Sets `IndexId`, which `new` took, in place.
+    pub fn set_index_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IndexId", value.into());
+        self
+    }
+
+    /// `IndexId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_index_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IndexId")
+    }
+
+    /// `LanguageCode`: The code for a language.
+    pub fn language_code(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LanguageCode", value.into());
+        self
+    }
+
+    /// Sets `LanguageCode` in place: [`Self::language_code`] on a value held by `&mut`.
+    pub fn set_language_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LanguageCode", value.into());
+        self
+    }
+
+    /// `LanguageCode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_language_code(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LanguageCode")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RoleArn`: Role ARN
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `Schedule`: Schedule
+    pub fn schedule(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Schedule", value.into());
+        self
+    }
+
+    /// Sets `Schedule` in place: [`Self::schedule`] on a value held by `&mut`.
+    pub fn set_schedule(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Schedule", value.into());
+        self
+    }
+
+    /// `Schedule` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_schedule(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Schedule")
+    }
+
+    /// `Tags`: Tags for labeling the data source
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Type`, which `new` took, in place.
+    pub fn set_type(&mut self, value: impl Into<Val<data_source::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<data_source::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -138,24 +252,78 @@ pub mod data_source {
             CustomDocumentEnrichmentConfiguration { props }
         }
 
-        prop! {
-            /// `InlineConfigurations`: List of InlineCustomDocumentEnrichmentConfigurations
-            props, "InlineConfigurations", inline_configurations, set_inline_configurations, get_inline_configurations, Val<List<InlineCustomDocumentEnrichmentConfiguration>>
+        /// `InlineConfigurations`: List of InlineCustomDocumentEnrichmentConfigurations
+        pub fn inline_configurations(mut self, value: impl Into<Val<List<InlineCustomDocumentEnrichmentConfiguration>>>) -> Self {
+            self.props.set("InlineConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `PostExtractionHookConfiguration`.
-            props, "PostExtractionHookConfiguration", post_extraction_hook_configuration, set_post_extraction_hook_configuration, get_post_extraction_hook_configuration, Val<HookConfiguration>
+        /// Sets `InlineConfigurations` in place: [`Self::inline_configurations`] on a value held by `&mut`.
+        pub fn set_inline_configurations(&mut self, value: impl Into<Val<List<InlineCustomDocumentEnrichmentConfiguration>>>) -> &mut Self {
+            self.props.set("InlineConfigurations", value.into());
+            self
         }
 
-        prop! {
-            /// `PreExtractionHookConfiguration`.
-            props, "PreExtractionHookConfiguration", pre_extraction_hook_configuration, set_pre_extraction_hook_configuration, get_pre_extraction_hook_configuration, Val<HookConfiguration>
+        /// `InlineConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inline_configurations(&self) -> ::std::option::Option<Val<List<InlineCustomDocumentEnrichmentConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "InlineConfigurations")
         }
 
-        prop! {
-            /// `RoleArn`: Role ARN
-            props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `PostExtractionHookConfiguration`.
+        pub fn post_extraction_hook_configuration(mut self, value: impl Into<Val<HookConfiguration>>) -> Self {
+            self.props.set("PostExtractionHookConfiguration", value.into());
+            self
+        }
+
+        /// Sets `PostExtractionHookConfiguration` in place: [`Self::post_extraction_hook_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_post_extraction_hook_configuration(&mut self, value: impl Into<Val<HookConfiguration>>) -> &mut Self {
+            self.props.set("PostExtractionHookConfiguration", value.into());
+            self
+        }
+
+        /// `PostExtractionHookConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_post_extraction_hook_configuration(&self) -> ::std::option::Option<Val<HookConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PostExtractionHookConfiguration")
+        }
+
+        /// `PreExtractionHookConfiguration`.
+        pub fn pre_extraction_hook_configuration(mut self, value: impl Into<Val<HookConfiguration>>) -> Self {
+            self.props.set("PreExtractionHookConfiguration", value.into());
+            self
+        }
+
+        /// Sets `PreExtractionHookConfiguration` in place: [`Self::pre_extraction_hook_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_pre_extraction_hook_configuration(&mut self, value: impl Into<Val<HookConfiguration>>) -> &mut Self {
+            self.props.set("PreExtractionHookConfiguration", value.into());
+            self
+        }
+
+        /// `PreExtractionHookConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pre_extraction_hook_configuration(&self) -> ::std::option::Option<Val<HookConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PreExtractionHookConfiguration")
+        }
+
+        /// `RoleArn`: Role ARN
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleArn", value.into());
+            self
+        }
+
+        /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleArn")
         }
     }
 
@@ -174,19 +342,59 @@ pub mod data_source {
             InlineCustomDocumentEnrichmentConfiguration { props }
         }
 
-        prop! {
-            /// `Condition`.
-            props, "Condition", condition, set_condition, get_condition, Val<DocumentAttributeCondition>
+        /// `Condition`.
+        pub fn condition(mut self, value: impl Into<Val<DocumentAttributeCondition>>) -> Self {
+            self.props.set("Condition", value.into());
+            self
         }
 
-        prop! {
-            /// `DocumentContentDeletion`.
-            props, "DocumentContentDeletion", document_content_deletion, set_document_content_deletion, get_document_content_deletion, Val<bool>
+        /// Sets `Condition` in place: [`Self::condition`] on a value held by `&mut`.
+        pub fn set_condition(&mut self, value: impl Into<Val<DocumentAttributeCondition>>) -> &mut Self {
+            self.props.set("Condition", value.into());
+            self
         }
 
-        prop! {
-            /// `Target`.
-            props, "Target", target, set_target, get_target, Val<DocumentAttributeTarget>
+        /// `Condition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition(&self) -> ::std::option::Option<Val<DocumentAttributeCondition>> {
+            crate::cfn::get_prop(&self.props, "Condition")
+        }
+
+        /// `DocumentContentDeletion`.
+        pub fn document_content_deletion(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DocumentContentDeletion", value.into());
+            self
+        }
+
+        /// Sets `DocumentContentDeletion` in place: [`Self::document_content_deletion`] on a value held
+        /// by `&mut`.
+        pub fn set_document_content_deletion(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DocumentContentDeletion", value.into());
+            self
+        }
+
+        /// `DocumentContentDeletion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_content_deletion(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DocumentContentDeletion")
+        }
+
+        /// `Target`.
+        pub fn target(mut self, value: impl Into<Val<DocumentAttributeTarget>>) -> Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// Sets `Target` in place: [`Self::target`] on a value held by `&mut`.
+        pub fn set_target(&mut self, value: impl Into<Val<DocumentAttributeTarget>>) -> &mut Self {
+            self.props.set("Target", value.into());
+            self
+        }
+
+        /// `Target` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target(&self) -> ::std::option::Option<Val<DocumentAttributeTarget>> {
+            crate::cfn::get_prop(&self.props, "Target")
         }
     }
 
@@ -212,19 +420,46 @@ pub mod data_source {
             DocumentAttributeCondition { props }
         }
 
-        prop! {
-            /// `ConditionDocumentAttributeKey`.
-            props, "ConditionDocumentAttributeKey", _, set_condition_document_attribute_key, get_condition_document_attribute_key, Val<String>
+        /// Sets `ConditionDocumentAttributeKey`, which `new` took, in place.
+        pub fn set_condition_document_attribute_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConditionDocumentAttributeKey", value.into());
+            self
         }
 
-        prop! {
-            /// `Operator`.
-            props, "Operator", _, set_operator, get_operator, Val<ConditionOperator>
+        /// `ConditionDocumentAttributeKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition_document_attribute_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConditionDocumentAttributeKey")
         }
 
-        prop! {
-            /// `ConditionOnValue`.
-            props, "ConditionOnValue", condition_on_value, set_condition_on_value, get_condition_on_value, Val<DocumentAttributeValue>
+        /// Sets `Operator`, which `new` took, in place.
+        pub fn set_operator(&mut self, value: impl Into<Val<ConditionOperator>>) -> &mut Self {
+            self.props.set("Operator", value.into());
+            self
+        }
+
+        /// `Operator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_operator(&self) -> ::std::option::Option<Val<ConditionOperator>> {
+            crate::cfn::get_prop(&self.props, "Operator")
+        }
+
+        /// `ConditionOnValue`.
+        pub fn condition_on_value(mut self, value: impl Into<Val<DocumentAttributeValue>>) -> Self {
+            self.props.set("ConditionOnValue", value.into());
+            self
+        }
+
+        /// Sets `ConditionOnValue` in place: [`Self::condition_on_value`] on a value held by `&mut`.
+        pub fn set_condition_on_value(&mut self, value: impl Into<Val<DocumentAttributeValue>>) -> &mut Self {
+            self.props.set("ConditionOnValue", value.into());
+            self
+        }
+
+        /// `ConditionOnValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition_on_value(&self) -> ::std::option::Option<Val<DocumentAttributeValue>> {
+            crate::cfn::get_prop(&self.props, "ConditionOnValue")
         }
     }
 
@@ -243,24 +478,76 @@ pub mod data_source {
             DocumentAttributeValue { props }
         }
 
-        prop! {
-            /// `DateValue`.
-            props, "DateValue", date_value, set_date_value, get_date_value, Val<String>
+        /// `DateValue`.
+        pub fn date_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DateValue", value.into());
+            self
         }
 
-        prop! {
-            /// `LongValue`.
-            props, "LongValue", long_value, set_long_value, get_long_value, Val<i64>
+        /// Sets `DateValue` in place: [`Self::date_value`] on a value held by `&mut`.
+        pub fn set_date_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DateValue", value.into());
+            self
         }
 
-        prop! {
-            /// `StringListValue`.
-            props, "StringListValue", string_list_value, set_string_list_value, get_string_list_value, Val<List<String>>
+        /// `DateValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DateValue")
         }
 
-        prop! {
-            /// `StringValue`.
-            props, "StringValue", string_value, set_string_value, get_string_value, Val<String>
+        /// `LongValue`.
+        pub fn long_value(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("LongValue", value.into());
+            self
+        }
+
+        /// Sets `LongValue` in place: [`Self::long_value`] on a value held by `&mut`.
+        pub fn set_long_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("LongValue", value.into());
+            self
+        }
+
+        /// `LongValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_long_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "LongValue")
+        }
+
+        /// `StringListValue`.
+        pub fn string_list_value(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("StringListValue", value.into());
+            self
+        }
+
+        /// Sets `StringListValue` in place: [`Self::string_list_value`] on a value held by `&mut`.
+        pub fn set_string_list_value(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("StringListValue", value.into());
+            self
+        }
+
+        /// `StringListValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_list_value(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "StringListValue")
+        }
+
+        /// `StringValue`.
+        pub fn string_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// Sets `StringValue` in place: [`Self::string_value`] on a value held by `&mut`.
+        pub fn set_string_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StringValue", value.into());
+            self
+        }
+
+        /// `StringValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_string_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StringValue")
         }
     }
 
@@ -321,19 +608,54 @@ pub mod data_source {
             DocumentAttributeTarget { props }
         }
 
-        prop! {
-            /// `TargetDocumentAttributeKey`.
-            props, "TargetDocumentAttributeKey", _, set_target_document_attribute_key, get_target_document_attribute_key, Val<String>
+        /// Sets `TargetDocumentAttributeKey`, which `new` took, in place.
+        pub fn set_target_document_attribute_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetDocumentAttributeKey", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetDocumentAttributeValue`.
-            props, "TargetDocumentAttributeValue", target_document_attribute_value, set_target_document_attribute_value, get_target_document_attribute_value, Val<DocumentAttributeValue>
+        /// `TargetDocumentAttributeKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_document_attribute_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetDocumentAttributeKey")
         }
 
-        prop! {
-            /// `TargetDocumentAttributeValueDeletion`.
-            props, "TargetDocumentAttributeValueDeletion", target_document_attribute_value_deletion, set_target_document_attribute_value_deletion, get_target_document_attribute_value_deletion, Val<bool>
+        /// `TargetDocumentAttributeValue`.
+        pub fn target_document_attribute_value(mut self, value: impl Into<Val<DocumentAttributeValue>>) -> Self {
+            self.props.set("TargetDocumentAttributeValue", value.into());
+            self
+        }
+
+        /// Sets `TargetDocumentAttributeValue` in place: [`Self::target_document_attribute_value`] on a
+        /// value held by `&mut`.
+        pub fn set_target_document_attribute_value(&mut self, value: impl Into<Val<DocumentAttributeValue>>) -> &mut Self {
+            self.props.set("TargetDocumentAttributeValue", value.into());
+            self
+        }
+
+        /// `TargetDocumentAttributeValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_document_attribute_value(&self) -> ::std::option::Option<Val<DocumentAttributeValue>> {
+            crate::cfn::get_prop(&self.props, "TargetDocumentAttributeValue")
+        }
+
+        /// `TargetDocumentAttributeValueDeletion`.
+        pub fn target_document_attribute_value_deletion(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("TargetDocumentAttributeValueDeletion", value.into());
+            self
+        }
+
+        /// Sets `TargetDocumentAttributeValueDeletion` in place: [`Self::target_document_attribute_value_deletion`]
+        /// on a value held by `&mut`.
+        pub fn set_target_document_attribute_value_deletion(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("TargetDocumentAttributeValueDeletion", value.into());
+            self
+        }
+
+        /// `TargetDocumentAttributeValueDeletion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_document_attribute_value_deletion(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "TargetDocumentAttributeValueDeletion")
         }
     }
 
@@ -356,19 +678,46 @@ pub mod data_source {
             HookConfiguration { props }
         }
 
-        prop! {
-            /// `LambdaArn`.
-            props, "LambdaArn", _, set_lambda_arn, get_lambda_arn, Val<String>
+        /// Sets `LambdaArn`, which `new` took, in place.
+        pub fn set_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaArn", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Bucket`.
-            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        /// `LambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaArn")
         }
 
-        prop! {
-            /// `InvocationCondition`.
-            props, "InvocationCondition", invocation_condition, set_invocation_condition, get_invocation_condition, Val<DocumentAttributeCondition>
+        /// Sets `S3Bucket`, which `new` took, in place.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
+        }
+
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
+        }
+
+        /// `InvocationCondition`.
+        pub fn invocation_condition(mut self, value: impl Into<Val<DocumentAttributeCondition>>) -> Self {
+            self.props.set("InvocationCondition", value.into());
+            self
+        }
+
+        /// Sets `InvocationCondition` in place: [`Self::invocation_condition`] on a value held by `&mut`.
+        pub fn set_invocation_condition(&mut self, value: impl Into<Val<DocumentAttributeCondition>>) -> &mut Self {
+            self.props.set("InvocationCondition", value.into());
+            self
+        }
+
+        /// `InvocationCondition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_condition(&self) -> ::std::option::Option<Val<DocumentAttributeCondition>> {
+            crate::cfn::get_prop(&self.props, "InvocationCondition")
         }
     }
 
@@ -389,59 +738,208 @@ pub mod data_source {
             DataSourceConfiguration { props }
         }
 
-        prop! {
-            /// `ConfluenceConfiguration`.
-            props, "ConfluenceConfiguration", confluence_configuration, set_confluence_configuration, get_confluence_configuration, Val<ConfluenceConfiguration>
+        /// `ConfluenceConfiguration`.
+        pub fn confluence_configuration(mut self, value: impl Into<Val<ConfluenceConfiguration>>) -> Self {
+            self.props.set("ConfluenceConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseConfiguration`.
-            props, "DatabaseConfiguration", database_configuration, set_database_configuration, get_database_configuration, Val<DatabaseConfiguration>
+        /// Sets `ConfluenceConfiguration` in place: [`Self::confluence_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_confluence_configuration(&mut self, value: impl Into<Val<ConfluenceConfiguration>>) -> &mut Self {
+            self.props.set("ConfluenceConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `GoogleDriveConfiguration`.
-            props, "GoogleDriveConfiguration", google_drive_configuration, set_google_drive_configuration, get_google_drive_configuration, Val<GoogleDriveConfiguration>
+        /// `ConfluenceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_confluence_configuration(&self) -> ::std::option::Option<Val<ConfluenceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ConfluenceConfiguration")
         }
 
-        prop! {
-            /// `OneDriveConfiguration`.
-            props, "OneDriveConfiguration", one_drive_configuration, set_one_drive_configuration, get_one_drive_configuration, Val<OneDriveConfiguration>
+        /// `DatabaseConfiguration`.
+        pub fn database_configuration(mut self, value: impl Into<Val<DatabaseConfiguration>>) -> Self {
+            self.props.set("DatabaseConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Configuration`: S3 data source configuration
-            props, "S3Configuration", s3_configuration, set_s3_configuration, get_s3_configuration, Val<S3DataSourceConfiguration>
+        /// Sets `DatabaseConfiguration` in place: [`Self::database_configuration`] on a value held by `&mut`.
+        pub fn set_database_configuration(&mut self, value: impl Into<Val<DatabaseConfiguration>>) -> &mut Self {
+            self.props.set("DatabaseConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `SalesforceConfiguration`.
-            props, "SalesforceConfiguration", salesforce_configuration, set_salesforce_configuration, get_salesforce_configuration, Val<SalesforceConfiguration>
+        /// `DatabaseConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_configuration(&self) -> ::std::option::Option<Val<DatabaseConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DatabaseConfiguration")
         }
 
-        prop! {
-            /// `ServiceNowConfiguration`.
-            props, "ServiceNowConfiguration", service_now_configuration, set_service_now_configuration, get_service_now_configuration, Val<ServiceNowConfiguration>
+        /// `GoogleDriveConfiguration`.
+        pub fn google_drive_configuration(mut self, value: impl Into<Val<GoogleDriveConfiguration>>) -> Self {
+            self.props.set("GoogleDriveConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `SharePointConfiguration`: SharePoint configuration
-            props, "SharePointConfiguration", share_point_configuration, set_share_point_configuration, get_share_point_configuration, Val<SharePointConfiguration>
+        /// Sets `GoogleDriveConfiguration` in place: [`Self::google_drive_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_google_drive_configuration(&mut self, value: impl Into<Val<GoogleDriveConfiguration>>) -> &mut Self {
+            self.props.set("GoogleDriveConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `TemplateConfiguration`.
-            props, "TemplateConfiguration", template_configuration, set_template_configuration, get_template_configuration, Val<TemplateConfiguration>
+        /// `GoogleDriveConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_google_drive_configuration(&self) -> ::std::option::Option<Val<GoogleDriveConfiguration>> {
+            crate::cfn::get_prop(&self.props, "GoogleDriveConfiguration")
         }
 
-        prop! {
-            /// `WebCrawlerConfiguration`.
-            props, "WebCrawlerConfiguration", web_crawler_configuration, set_web_crawler_configuration, get_web_crawler_configuration, Val<WebCrawlerConfiguration>
+        /// `OneDriveConfiguration`.
+        pub fn one_drive_configuration(mut self, value: impl Into<Val<OneDriveConfiguration>>) -> Self {
+            self.props.set("OneDriveConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkDocsConfiguration`.
-            props, "WorkDocsConfiguration", work_docs_configuration, set_work_docs_configuration, get_work_docs_configuration, Val<WorkDocsConfiguration>
+        /// Sets `OneDriveConfiguration` in place: [`Self::one_drive_configuration`] on a value held by `&mut`.
+        pub fn set_one_drive_configuration(&mut self, value: impl Into<Val<OneDriveConfiguration>>) -> &mut Self {
+            self.props.set("OneDriveConfiguration", value.into());
+            self
+        }
+
+        /// `OneDriveConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_one_drive_configuration(&self) -> ::std::option::Option<Val<OneDriveConfiguration>> {
+            crate::cfn::get_prop(&self.props, "OneDriveConfiguration")
+        }
+
+        /// `S3Configuration`: S3 data source configuration
+        pub fn s3_configuration(mut self, value: impl Into<Val<S3DataSourceConfiguration>>) -> Self {
+            self.props.set("S3Configuration", value.into());
+            self
+        }
+
+        /// Sets `S3Configuration` in place: [`Self::s3_configuration`] on a value held by `&mut`.
+        pub fn set_s3_configuration(&mut self, value: impl Into<Val<S3DataSourceConfiguration>>) -> &mut Self {
+            self.props.set("S3Configuration", value.into());
+            self
+        }
+
+        /// `S3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_configuration(&self) -> ::std::option::Option<Val<S3DataSourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3Configuration")
+        }
+
+        /// `SalesforceConfiguration`.
+        pub fn salesforce_configuration(mut self, value: impl Into<Val<SalesforceConfiguration>>) -> Self {
+            self.props.set("SalesforceConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SalesforceConfiguration` in place: [`Self::salesforce_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_salesforce_configuration(&mut self, value: impl Into<Val<SalesforceConfiguration>>) -> &mut Self {
+            self.props.set("SalesforceConfiguration", value.into());
+            self
+        }
+
+        /// `SalesforceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_salesforce_configuration(&self) -> ::std::option::Option<Val<SalesforceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SalesforceConfiguration")
+        }
+
+        /// `ServiceNowConfiguration`.
+        pub fn service_now_configuration(mut self, value: impl Into<Val<ServiceNowConfiguration>>) -> Self {
+            self.props.set("ServiceNowConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ServiceNowConfiguration` in place: [`Self::service_now_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_service_now_configuration(&mut self, value: impl Into<Val<ServiceNowConfiguration>>) -> &mut Self {
+            self.props.set("ServiceNowConfiguration", value.into());
+            self
+        }
+
+        /// `ServiceNowConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_now_configuration(&self) -> ::std::option::Option<Val<ServiceNowConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ServiceNowConfiguration")
+        }
+
+        /// `SharePointConfiguration`: SharePoint configuration
+        pub fn share_point_configuration(mut self, value: impl Into<Val<SharePointConfiguration>>) -> Self {
+            self.props.set("SharePointConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SharePointConfiguration` in place: [`Self::share_point_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_share_point_configuration(&mut self, value: impl Into<Val<SharePointConfiguration>>) -> &mut Self {
+            self.props.set("SharePointConfiguration", value.into());
+            self
+        }
+
+        /// `SharePointConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_share_point_configuration(&self) -> ::std::option::Option<Val<SharePointConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SharePointConfiguration")
+        }
+
+        /// `TemplateConfiguration`.
+        pub fn template_configuration(mut self, value: impl Into<Val<TemplateConfiguration>>) -> Self {
+            self.props.set("TemplateConfiguration", value.into());
+            self
+        }
+
+        /// Sets `TemplateConfiguration` in place: [`Self::template_configuration`] on a value held by `&mut`.
+        pub fn set_template_configuration(&mut self, value: impl Into<Val<TemplateConfiguration>>) -> &mut Self {
+            self.props.set("TemplateConfiguration", value.into());
+            self
+        }
+
+        /// `TemplateConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template_configuration(&self) -> ::std::option::Option<Val<TemplateConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TemplateConfiguration")
+        }
+
+        /// `WebCrawlerConfiguration`.
+        pub fn web_crawler_configuration(mut self, value: impl Into<Val<WebCrawlerConfiguration>>) -> Self {
+            self.props.set("WebCrawlerConfiguration", value.into());
+            self
+        }
+
+        /// Sets `WebCrawlerConfiguration` in place: [`Self::web_crawler_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_web_crawler_configuration(&mut self, value: impl Into<Val<WebCrawlerConfiguration>>) -> &mut Self {
+            self.props.set("WebCrawlerConfiguration", value.into());
+            self
+        }
+
+        /// `WebCrawlerConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_web_crawler_configuration(&self) -> ::std::option::Option<Val<WebCrawlerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "WebCrawlerConfiguration")
+        }
+
+        /// `WorkDocsConfiguration`.
+        pub fn work_docs_configuration(mut self, value: impl Into<Val<WorkDocsConfiguration>>) -> Self {
+            self.props.set("WorkDocsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `WorkDocsConfiguration` in place: [`Self::work_docs_configuration`] on a value held by `&mut`.
+        pub fn set_work_docs_configuration(&mut self, value: impl Into<Val<WorkDocsConfiguration>>) -> &mut Self {
+            self.props.set("WorkDocsConfiguration", value.into());
+            self
+        }
+
+        /// `WorkDocsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_work_docs_configuration(&self) -> ::std::option::Option<Val<WorkDocsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "WorkDocsConfiguration")
         }
     }
 
@@ -470,54 +968,167 @@ pub mod data_source {
             ConfluenceConfiguration { props }
         }
 
-        prop! {
-            /// `ServerUrl`.
-            props, "ServerUrl", _, set_server_url, get_server_url, Val<String>
+        /// Sets `ServerUrl`, which `new` took, in place.
+        pub fn set_server_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// `ServerUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerUrl")
         }
 
-        prop! {
-            /// `Version`.
-            props, "Version", _, set_version, get_version, Val<ConfluenceVersion>
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `AttachmentConfiguration`.
-            props, "AttachmentConfiguration", attachment_configuration, set_attachment_configuration, get_attachment_configuration, Val<ConfluenceAttachmentConfiguration>
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
 
-        prop! {
-            /// `BlogConfiguration`.
-            props, "BlogConfiguration", blog_configuration, set_blog_configuration, get_blog_configuration, Val<ConfluenceBlogConfiguration>
+        /// Sets `Version`, which `new` took, in place.
+        pub fn set_version(&mut self, value: impl Into<Val<ConfluenceVersion>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
         }
 
-        prop! {
-            /// `ExclusionPatterns`.
-            props, "ExclusionPatterns", exclusion_patterns, set_exclusion_patterns, get_exclusion_patterns, Val<List<String>>
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<ConfluenceVersion>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
 
-        prop! {
-            /// `InclusionPatterns`.
-            props, "InclusionPatterns", inclusion_patterns, set_inclusion_patterns, get_inclusion_patterns, Val<List<String>>
+        /// `AttachmentConfiguration`.
+        pub fn attachment_configuration(mut self, value: impl Into<Val<ConfluenceAttachmentConfiguration>>) -> Self {
+            self.props.set("AttachmentConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `PageConfiguration`.
-            props, "PageConfiguration", page_configuration, set_page_configuration, get_page_configuration, Val<ConfluencePageConfiguration>
+        /// Sets `AttachmentConfiguration` in place: [`Self::attachment_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_attachment_configuration(&mut self, value: impl Into<Val<ConfluenceAttachmentConfiguration>>) -> &mut Self {
+            self.props.set("AttachmentConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `SpaceConfiguration`.
-            props, "SpaceConfiguration", space_configuration, set_space_configuration, get_space_configuration, Val<ConfluenceSpaceConfiguration>
+        /// `AttachmentConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attachment_configuration(&self) -> ::std::option::Option<Val<ConfluenceAttachmentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AttachmentConfiguration")
         }
 
-        prop! {
-            /// `VpcConfiguration`.
-            props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<DataSourceVpcConfiguration>
+        /// `BlogConfiguration`.
+        pub fn blog_configuration(mut self, value: impl Into<Val<ConfluenceBlogConfiguration>>) -> Self {
+            self.props.set("BlogConfiguration", value.into());
+            self
+        }
+
+        /// Sets `BlogConfiguration` in place: [`Self::blog_configuration`] on a value held by `&mut`.
+        pub fn set_blog_configuration(&mut self, value: impl Into<Val<ConfluenceBlogConfiguration>>) -> &mut Self {
+            self.props.set("BlogConfiguration", value.into());
+            self
+        }
+
+        /// `BlogConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_blog_configuration(&self) -> ::std::option::Option<Val<ConfluenceBlogConfiguration>> {
+            crate::cfn::get_prop(&self.props, "BlogConfiguration")
+        }
+
+        /// `ExclusionPatterns`.
+        pub fn exclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExclusionPatterns", value.into());
+            self
+        }
+
+        /// Sets `ExclusionPatterns` in place: [`Self::exclusion_patterns`] on a value held by `&mut`.
+        pub fn set_exclusion_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExclusionPatterns", value.into());
+            self
+        }
+
+        /// `ExclusionPatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusion_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExclusionPatterns")
+        }
+
+        /// `InclusionPatterns`.
+        pub fn inclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("InclusionPatterns", value.into());
+            self
+        }
+
+        /// Sets `InclusionPatterns` in place: [`Self::inclusion_patterns`] on a value held by `&mut`.
+        pub fn set_inclusion_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("InclusionPatterns", value.into());
+            self
+        }
+
+        /// `InclusionPatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inclusion_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "InclusionPatterns")
+        }
+
+        /// `PageConfiguration`.
+        pub fn page_configuration(mut self, value: impl Into<Val<ConfluencePageConfiguration>>) -> Self {
+            self.props.set("PageConfiguration", value.into());
+            self
+        }
+
+        /// Sets `PageConfiguration` in place: [`Self::page_configuration`] on a value held by `&mut`.
+        pub fn set_page_configuration(&mut self, value: impl Into<Val<ConfluencePageConfiguration>>) -> &mut Self {
+            self.props.set("PageConfiguration", value.into());
+            self
+        }
+
+        /// `PageConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_page_configuration(&self) -> ::std::option::Option<Val<ConfluencePageConfiguration>> {
+            crate::cfn::get_prop(&self.props, "PageConfiguration")
+        }
+
+        /// `SpaceConfiguration`.
+        pub fn space_configuration(mut self, value: impl Into<Val<ConfluenceSpaceConfiguration>>) -> Self {
+            self.props.set("SpaceConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SpaceConfiguration` in place: [`Self::space_configuration`] on a value held by `&mut`.
+        pub fn set_space_configuration(&mut self, value: impl Into<Val<ConfluenceSpaceConfiguration>>) -> &mut Self {
+            self.props.set("SpaceConfiguration", value.into());
+            self
+        }
+
+        /// `SpaceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_space_configuration(&self) -> ::std::option::Option<Val<ConfluenceSpaceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SpaceConfiguration")
+        }
+
+        /// `VpcConfiguration`.
+        pub fn vpc_configuration(mut self, value: impl Into<Val<DataSourceVpcConfiguration>>) -> Self {
+            self.props.set("VpcConfiguration", value.into());
+            self
+        }
+
+        /// Sets `VpcConfiguration` in place: [`Self::vpc_configuration`] on a value held by `&mut`.
+        pub fn set_vpc_configuration(&mut self, value: impl Into<Val<DataSourceVpcConfiguration>>) -> &mut Self {
+            self.props.set("VpcConfiguration", value.into());
+            self
+        }
+
+        /// `VpcConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_configuration(&self) -> ::std::option::Option<Val<DataSourceVpcConfiguration>> {
+            crate::cfn::get_prop(&self.props, "VpcConfiguration")
         }
     }
 
@@ -536,14 +1147,41 @@ pub mod data_source {
             ConfluenceAttachmentConfiguration { props }
         }
 
-        prop! {
-            /// `AttachmentFieldMappings`.
-            props, "AttachmentFieldMappings", attachment_field_mappings, set_attachment_field_mappings, get_attachment_field_mappings, Val<List<ConfluenceAttachmentToIndexFieldMapping>>
+        /// `AttachmentFieldMappings`.
+        pub fn attachment_field_mappings(mut self, value: impl Into<Val<List<ConfluenceAttachmentToIndexFieldMapping>>>) -> Self {
+            self.props.set("AttachmentFieldMappings", value.into());
+            self
         }
 
-        prop! {
-            /// `CrawlAttachments`.
-            props, "CrawlAttachments", crawl_attachments, set_crawl_attachments, get_crawl_attachments, Val<bool>
+        /// Sets `AttachmentFieldMappings` in place: [`Self::attachment_field_mappings`] on a value held
+        /// by `&mut`.
+        pub fn set_attachment_field_mappings(&mut self, value: impl Into<Val<List<ConfluenceAttachmentToIndexFieldMapping>>>) -> &mut Self {
+            self.props.set("AttachmentFieldMappings", value.into());
+            self
+        }
+
+        /// `AttachmentFieldMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attachment_field_mappings(&self) -> ::std::option::Option<Val<List<ConfluenceAttachmentToIndexFieldMapping>>> {
+            crate::cfn::get_prop(&self.props, "AttachmentFieldMappings")
+        }
+
+        /// `CrawlAttachments`.
+        pub fn crawl_attachments(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CrawlAttachments", value.into());
+            self
+        }
+
+        /// Sets `CrawlAttachments` in place: [`Self::crawl_attachments`] on a value held by `&mut`.
+        pub fn set_crawl_attachments(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CrawlAttachments", value.into());
+            self
+        }
+
+        /// `CrawlAttachments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crawl_attachments(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CrawlAttachments")
         }
     }
 
@@ -569,19 +1207,46 @@ pub mod data_source {
             ConfluenceAttachmentToIndexFieldMapping { props }
         }
 
-        prop! {
-            /// `DataSourceFieldName`.
-            props, "DataSourceFieldName", _, set_data_source_field_name, get_data_source_field_name, Val<ConfluenceAttachmentFieldName>
+        /// Sets `DataSourceFieldName`, which `new` took, in place.
+        pub fn set_data_source_field_name(&mut self, value: impl Into<Val<ConfluenceAttachmentFieldName>>) -> &mut Self {
+            self.props.set("DataSourceFieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `IndexFieldName`.
-            props, "IndexFieldName", _, set_index_field_name, get_index_field_name, Val<String>
+        /// `DataSourceFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_source_field_name(&self) -> ::std::option::Option<Val<ConfluenceAttachmentFieldName>> {
+            crate::cfn::get_prop(&self.props, "DataSourceFieldName")
         }
 
-        prop! {
-            /// `DateFieldFormat`.
-            props, "DateFieldFormat", date_field_format, set_date_field_format, get_date_field_format, Val<String>
+        /// Sets `IndexFieldName`, which `new` took, in place.
+        pub fn set_index_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexFieldName", value.into());
+            self
+        }
+
+        /// `IndexFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexFieldName")
+        }
+
+        /// `DateFieldFormat`.
+        pub fn date_field_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DateFieldFormat", value.into());
+            self
+        }
+
+        /// Sets `DateFieldFormat` in place: [`Self::date_field_format`] on a value held by `&mut`.
+        pub fn set_date_field_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DateFieldFormat", value.into());
+            self
+        }
+
+        /// `DateFieldFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_field_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DateFieldFormat")
         }
     }
 
@@ -640,9 +1305,22 @@ pub mod data_source {
             ConfluenceBlogConfiguration { props }
         }
 
-        prop! {
-            /// `BlogFieldMappings`.
-            props, "BlogFieldMappings", blog_field_mappings, set_blog_field_mappings, get_blog_field_mappings, Val<List<ConfluenceBlogToIndexFieldMapping>>
+        /// `BlogFieldMappings`.
+        pub fn blog_field_mappings(mut self, value: impl Into<Val<List<ConfluenceBlogToIndexFieldMapping>>>) -> Self {
+            self.props.set("BlogFieldMappings", value.into());
+            self
+        }
+
+        /// Sets `BlogFieldMappings` in place: [`Self::blog_field_mappings`] on a value held by `&mut`.
+        pub fn set_blog_field_mappings(&mut self, value: impl Into<Val<List<ConfluenceBlogToIndexFieldMapping>>>) -> &mut Self {
+            self.props.set("BlogFieldMappings", value.into());
+            self
+        }
+
+        /// `BlogFieldMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_blog_field_mappings(&self) -> ::std::option::Option<Val<List<ConfluenceBlogToIndexFieldMapping>>> {
+            crate::cfn::get_prop(&self.props, "BlogFieldMappings")
         }
     }
 
@@ -668,19 +1346,46 @@ pub mod data_source {
             ConfluenceBlogToIndexFieldMapping { props }
         }
 
-        prop! {
-            /// `DataSourceFieldName`.
-            props, "DataSourceFieldName", _, set_data_source_field_name, get_data_source_field_name, Val<ConfluenceBlogFieldName>
+        /// Sets `DataSourceFieldName`, which `new` took, in place.
+        pub fn set_data_source_field_name(&mut self, value: impl Into<Val<ConfluenceBlogFieldName>>) -> &mut Self {
+            self.props.set("DataSourceFieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `IndexFieldName`.
-            props, "IndexFieldName", _, set_index_field_name, get_index_field_name, Val<String>
+        /// `DataSourceFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_source_field_name(&self) -> ::std::option::Option<Val<ConfluenceBlogFieldName>> {
+            crate::cfn::get_prop(&self.props, "DataSourceFieldName")
         }
 
-        prop! {
-            /// `DateFieldFormat`.
-            props, "DateFieldFormat", date_field_format, set_date_field_format, get_date_field_format, Val<String>
+        /// Sets `IndexFieldName`, which `new` took, in place.
+        pub fn set_index_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexFieldName", value.into());
+            self
+        }
+
+        /// `IndexFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexFieldName")
+        }
+
+        /// `DateFieldFormat`.
+        pub fn date_field_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DateFieldFormat", value.into());
+            self
+        }
+
+        /// Sets `DateFieldFormat` in place: [`Self::date_field_format`] on a value held by `&mut`.
+        pub fn set_date_field_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DateFieldFormat", value.into());
+            self
+        }
+
+        /// `DateFieldFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_field_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DateFieldFormat")
         }
     }
 
@@ -733,9 +1438,22 @@ pub mod data_source {
             ConfluencePageConfiguration { props }
         }
 
-        prop! {
-            /// `PageFieldMappings`.
-            props, "PageFieldMappings", page_field_mappings, set_page_field_mappings, get_page_field_mappings, Val<List<ConfluencePageToIndexFieldMapping>>
+        /// `PageFieldMappings`.
+        pub fn page_field_mappings(mut self, value: impl Into<Val<List<ConfluencePageToIndexFieldMapping>>>) -> Self {
+            self.props.set("PageFieldMappings", value.into());
+            self
+        }
+
+        /// Sets `PageFieldMappings` in place: [`Self::page_field_mappings`] on a value held by `&mut`.
+        pub fn set_page_field_mappings(&mut self, value: impl Into<Val<List<ConfluencePageToIndexFieldMapping>>>) -> &mut Self {
+            self.props.set("PageFieldMappings", value.into());
+            self
+        }
+
+        /// `PageFieldMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_page_field_mappings(&self) -> ::std::option::Option<Val<List<ConfluencePageToIndexFieldMapping>>> {
+            crate::cfn::get_prop(&self.props, "PageFieldMappings")
         }
     }
 
@@ -761,19 +1479,46 @@ pub mod data_source {
             ConfluencePageToIndexFieldMapping { props }
         }
 
-        prop! {
-            /// `DataSourceFieldName`.
-            props, "DataSourceFieldName", _, set_data_source_field_name, get_data_source_field_name, Val<ConfluencePageFieldName>
+        /// Sets `DataSourceFieldName`, which `new` took, in place.
+        pub fn set_data_source_field_name(&mut self, value: impl Into<Val<ConfluencePageFieldName>>) -> &mut Self {
+            self.props.set("DataSourceFieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `IndexFieldName`.
-            props, "IndexFieldName", _, set_index_field_name, get_index_field_name, Val<String>
+        /// `DataSourceFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_source_field_name(&self) -> ::std::option::Option<Val<ConfluencePageFieldName>> {
+            crate::cfn::get_prop(&self.props, "DataSourceFieldName")
         }
 
-        prop! {
-            /// `DateFieldFormat`.
-            props, "DateFieldFormat", date_field_format, set_date_field_format, get_date_field_format, Val<String>
+        /// Sets `IndexFieldName`, which `new` took, in place.
+        pub fn set_index_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexFieldName", value.into());
+            self
+        }
+
+        /// `IndexFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexFieldName")
+        }
+
+        /// `DateFieldFormat`.
+        pub fn date_field_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DateFieldFormat", value.into());
+            self
+        }
+
+        /// Sets `DateFieldFormat` in place: [`Self::date_field_format`] on a value held by `&mut`.
+        pub fn set_date_field_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DateFieldFormat", value.into());
+            self
+        }
+
+        /// `DateFieldFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_field_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DateFieldFormat")
         }
     }
 
@@ -835,29 +1580,94 @@ pub mod data_source {
             ConfluenceSpaceConfiguration { props }
         }
 
-        prop! {
-            /// `CrawlArchivedSpaces`.
-            props, "CrawlArchivedSpaces", crawl_archived_spaces, set_crawl_archived_spaces, get_crawl_archived_spaces, Val<bool>
+        /// `CrawlArchivedSpaces`.
+        pub fn crawl_archived_spaces(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CrawlArchivedSpaces", value.into());
+            self
         }
 
-        prop! {
-            /// `CrawlPersonalSpaces`.
-            props, "CrawlPersonalSpaces", crawl_personal_spaces, set_crawl_personal_spaces, get_crawl_personal_spaces, Val<bool>
+        /// Sets `CrawlArchivedSpaces` in place: [`Self::crawl_archived_spaces`] on a value held by `&mut`.
+        pub fn set_crawl_archived_spaces(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CrawlArchivedSpaces", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludeSpaces`.
-            props, "ExcludeSpaces", exclude_spaces, set_exclude_spaces, get_exclude_spaces, Val<List<String>>
+        /// `CrawlArchivedSpaces` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crawl_archived_spaces(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CrawlArchivedSpaces")
         }
 
-        prop! {
-            /// `IncludeSpaces`.
-            props, "IncludeSpaces", include_spaces, set_include_spaces, get_include_spaces, Val<List<String>>
+        /// `CrawlPersonalSpaces`.
+        pub fn crawl_personal_spaces(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CrawlPersonalSpaces", value.into());
+            self
         }
 
-        prop! {
-            /// `SpaceFieldMappings`.
-            props, "SpaceFieldMappings", space_field_mappings, set_space_field_mappings, get_space_field_mappings, Val<List<ConfluenceSpaceToIndexFieldMapping>>
+        /// Sets `CrawlPersonalSpaces` in place: [`Self::crawl_personal_spaces`] on a value held by `&mut`.
+        pub fn set_crawl_personal_spaces(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CrawlPersonalSpaces", value.into());
+            self
+        }
+
+        /// `CrawlPersonalSpaces` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crawl_personal_spaces(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CrawlPersonalSpaces")
+        }
+
+        /// `ExcludeSpaces`.
+        pub fn exclude_spaces(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludeSpaces", value.into());
+            self
+        }
+
+        /// Sets `ExcludeSpaces` in place: [`Self::exclude_spaces`] on a value held by `&mut`.
+        pub fn set_exclude_spaces(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludeSpaces", value.into());
+            self
+        }
+
+        /// `ExcludeSpaces` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_spaces(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludeSpaces")
+        }
+
+        /// `IncludeSpaces`.
+        pub fn include_spaces(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IncludeSpaces", value.into());
+            self
+        }
+
+        /// Sets `IncludeSpaces` in place: [`Self::include_spaces`] on a value held by `&mut`.
+        pub fn set_include_spaces(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IncludeSpaces", value.into());
+            self
+        }
+
+        /// `IncludeSpaces` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_spaces(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IncludeSpaces")
+        }
+
+        /// `SpaceFieldMappings`.
+        pub fn space_field_mappings(mut self, value: impl Into<Val<List<ConfluenceSpaceToIndexFieldMapping>>>) -> Self {
+            self.props.set("SpaceFieldMappings", value.into());
+            self
+        }
+
+        /// Sets `SpaceFieldMappings` in place: [`Self::space_field_mappings`] on a value held by `&mut`.
+        pub fn set_space_field_mappings(&mut self, value: impl Into<Val<List<ConfluenceSpaceToIndexFieldMapping>>>) -> &mut Self {
+            self.props.set("SpaceFieldMappings", value.into());
+            self
+        }
+
+        /// `SpaceFieldMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_space_field_mappings(&self) -> ::std::option::Option<Val<List<ConfluenceSpaceToIndexFieldMapping>>> {
+            crate::cfn::get_prop(&self.props, "SpaceFieldMappings")
         }
     }
 
@@ -883,19 +1693,46 @@ pub mod data_source {
             ConfluenceSpaceToIndexFieldMapping { props }
         }
 
-        prop! {
-            /// `DataSourceFieldName`.
-            props, "DataSourceFieldName", _, set_data_source_field_name, get_data_source_field_name, Val<ConfluenceSpaceFieldName>
+        /// Sets `DataSourceFieldName`, which `new` took, in place.
+        pub fn set_data_source_field_name(&mut self, value: impl Into<Val<ConfluenceSpaceFieldName>>) -> &mut Self {
+            self.props.set("DataSourceFieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `IndexFieldName`.
-            props, "IndexFieldName", _, set_index_field_name, get_index_field_name, Val<String>
+        /// `DataSourceFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_source_field_name(&self) -> ::std::option::Option<Val<ConfluenceSpaceFieldName>> {
+            crate::cfn::get_prop(&self.props, "DataSourceFieldName")
         }
 
-        prop! {
-            /// `DateFieldFormat`.
-            props, "DateFieldFormat", date_field_format, set_date_field_format, get_date_field_format, Val<String>
+        /// Sets `IndexFieldName`, which `new` took, in place.
+        pub fn set_index_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexFieldName", value.into());
+            self
+        }
+
+        /// `IndexFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexFieldName")
+        }
+
+        /// `DateFieldFormat`.
+        pub fn date_field_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DateFieldFormat", value.into());
+            self
+        }
+
+        /// Sets `DateFieldFormat` in place: [`Self::date_field_format`] on a value held by `&mut`.
+        pub fn set_date_field_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DateFieldFormat", value.into());
+            self
+        }
+
+        /// `DateFieldFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_field_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DateFieldFormat")
         }
     }
 
@@ -953,14 +1790,28 @@ pub mod data_source {
             DataSourceVpcConfiguration { props }
         }
 
-        prop! {
-            /// `SubnetIds`.
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
+        }
+
+        /// Sets `SecurityGroupIds`, which `new` took, in place.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
         }
     }
 
@@ -989,34 +1840,94 @@ pub mod data_source {
             DatabaseConfiguration { props }
         }
 
-        prop! {
-            /// `ConnectionConfiguration`.
-            props, "ConnectionConfiguration", _, set_connection_configuration, get_connection_configuration, Val<ConnectionConfiguration>
+        /// Sets `ConnectionConfiguration`, which `new` took, in place.
+        pub fn set_connection_configuration(&mut self, value: impl Into<Val<ConnectionConfiguration>>) -> &mut Self {
+            self.props.set("ConnectionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ColumnConfiguration`.
-            props, "ColumnConfiguration", _, set_column_configuration, get_column_configuration, Val<ColumnConfiguration>
+        /// `ConnectionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connection_configuration(&self) -> ::std::option::Option<Val<ConnectionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ConnectionConfiguration")
         }
 
-        prop! {
-            /// `DatabaseEngineType`.
-            props, "DatabaseEngineType", _, set_database_engine_type, get_database_engine_type, Val<DatabaseEngineType>
+        /// Sets `ColumnConfiguration`, which `new` took, in place.
+        pub fn set_column_configuration(&mut self, value: impl Into<Val<ColumnConfiguration>>) -> &mut Self {
+            self.props.set("ColumnConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `AclConfiguration`.
-            props, "AclConfiguration", acl_configuration, set_acl_configuration, get_acl_configuration, Val<AclConfiguration>
+        /// `ColumnConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_configuration(&self) -> ::std::option::Option<Val<ColumnConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ColumnConfiguration")
         }
 
-        prop! {
-            /// `SqlConfiguration`.
-            props, "SqlConfiguration", sql_configuration, set_sql_configuration, get_sql_configuration, Val<SqlConfiguration>
+        /// Sets `DatabaseEngineType`, which `new` took, in place.
+        pub fn set_database_engine_type(&mut self, value: impl Into<Val<DatabaseEngineType>>) -> &mut Self {
+            self.props.set("DatabaseEngineType", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcConfiguration`.
-            props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<DataSourceVpcConfiguration>
+        /// `DatabaseEngineType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_engine_type(&self) -> ::std::option::Option<Val<DatabaseEngineType>> {
+            crate::cfn::get_prop(&self.props, "DatabaseEngineType")
+        }
+
+        /// `AclConfiguration`.
+        pub fn acl_configuration(mut self, value: impl Into<Val<AclConfiguration>>) -> Self {
+            self.props.set("AclConfiguration", value.into());
+            self
+        }
+
+        /// Sets `AclConfiguration` in place: [`Self::acl_configuration`] on a value held by `&mut`.
+        pub fn set_acl_configuration(&mut self, value: impl Into<Val<AclConfiguration>>) -> &mut Self {
+            self.props.set("AclConfiguration", value.into());
+            self
+        }
+
+        /// `AclConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_acl_configuration(&self) -> ::std::option::Option<Val<AclConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AclConfiguration")
+        }
+
+        /// `SqlConfiguration`.
+        pub fn sql_configuration(mut self, value: impl Into<Val<SqlConfiguration>>) -> Self {
+            self.props.set("SqlConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SqlConfiguration` in place: [`Self::sql_configuration`] on a value held by `&mut`.
+        pub fn set_sql_configuration(&mut self, value: impl Into<Val<SqlConfiguration>>) -> &mut Self {
+            self.props.set("SqlConfiguration", value.into());
+            self
+        }
+
+        /// `SqlConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sql_configuration(&self) -> ::std::option::Option<Val<SqlConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SqlConfiguration")
+        }
+
+        /// `VpcConfiguration`.
+        pub fn vpc_configuration(mut self, value: impl Into<Val<DataSourceVpcConfiguration>>) -> Self {
+            self.props.set("VpcConfiguration", value.into());
+            self
+        }
+
+        /// Sets `VpcConfiguration` in place: [`Self::vpc_configuration`] on a value held by `&mut`.
+        pub fn set_vpc_configuration(&mut self, value: impl Into<Val<DataSourceVpcConfiguration>>) -> &mut Self {
+            self.props.set("VpcConfiguration", value.into());
+            self
+        }
+
+        /// `VpcConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_configuration(&self) -> ::std::option::Option<Val<DataSourceVpcConfiguration>> {
+            crate::cfn::get_prop(&self.props, "VpcConfiguration")
         }
     }
 
@@ -1037,9 +1948,16 @@ pub mod data_source {
             AclConfiguration { props }
         }
 
-        prop! {
-            /// `AllowedGroupsColumnName`.
-            props, "AllowedGroupsColumnName", _, set_allowed_groups_column_name, get_allowed_groups_column_name, Val<String>
+        /// Sets `AllowedGroupsColumnName`, which `new` took, in place.
+        pub fn set_allowed_groups_column_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AllowedGroupsColumnName", value.into());
+            self
+        }
+
+        /// `AllowedGroupsColumnName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_groups_column_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AllowedGroupsColumnName")
         }
     }
 
@@ -1068,29 +1986,77 @@ pub mod data_source {
             ColumnConfiguration { props }
         }
 
-        prop! {
-            /// `DocumentIdColumnName`.
-            props, "DocumentIdColumnName", _, set_document_id_column_name, get_document_id_column_name, Val<String>
+        /// Sets `DocumentIdColumnName`, which `new` took, in place.
+        pub fn set_document_id_column_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentIdColumnName", value.into());
+            self
         }
 
-        prop! {
-            /// `DocumentDataColumnName`.
-            props, "DocumentDataColumnName", _, set_document_data_column_name, get_document_data_column_name, Val<String>
+        /// `DocumentIdColumnName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_id_column_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentIdColumnName")
         }
 
-        prop! {
-            /// `ChangeDetectingColumns`.
-            props, "ChangeDetectingColumns", _, set_change_detecting_columns, get_change_detecting_columns, Val<List<String>>
+        /// Sets `DocumentDataColumnName`, which `new` took, in place.
+        pub fn set_document_data_column_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentDataColumnName", value.into());
+            self
         }
 
-        prop! {
-            /// `DocumentTitleColumnName`.
-            props, "DocumentTitleColumnName", document_title_column_name, set_document_title_column_name, get_document_title_column_name, Val<String>
+        /// `DocumentDataColumnName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_data_column_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentDataColumnName")
         }
 
-        prop! {
-            /// `FieldMappings`.
-            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
+        /// Sets `ChangeDetectingColumns`, which `new` took, in place.
+        pub fn set_change_detecting_columns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ChangeDetectingColumns", value.into());
+            self
+        }
+
+        /// `ChangeDetectingColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_change_detecting_columns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ChangeDetectingColumns")
+        }
+
+        /// `DocumentTitleColumnName`.
+        pub fn document_title_column_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DocumentTitleColumnName", value.into());
+            self
+        }
+
+        /// Sets `DocumentTitleColumnName` in place: [`Self::document_title_column_name`] on a value
+        /// held by `&mut`.
+        pub fn set_document_title_column_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentTitleColumnName", value.into());
+            self
+        }
+
+        /// `DocumentTitleColumnName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_title_column_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentTitleColumnName")
+        }
+
+        /// `FieldMappings`.
+        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// Sets `FieldMappings` in place: [`Self::field_mappings`] on a value held by `&mut`.
+        pub fn set_field_mappings(&mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> &mut Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// `FieldMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_mappings(&self) -> ::std::option::Option<Val<List<DataSourceToIndexFieldMapping>>> {
+            crate::cfn::get_prop(&self.props, "FieldMappings")
         }
     }
 
@@ -1116,19 +2082,46 @@ pub mod data_source {
             DataSourceToIndexFieldMapping { props }
         }
 
-        prop! {
-            /// `DataSourceFieldName`.
-            props, "DataSourceFieldName", _, set_data_source_field_name, get_data_source_field_name, Val<String>
+        /// Sets `DataSourceFieldName`, which `new` took, in place.
+        pub fn set_data_source_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataSourceFieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `IndexFieldName`.
-            props, "IndexFieldName", _, set_index_field_name, get_index_field_name, Val<String>
+        /// `DataSourceFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_source_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataSourceFieldName")
         }
 
-        prop! {
-            /// `DateFieldFormat`.
-            props, "DateFieldFormat", date_field_format, set_date_field_format, get_date_field_format, Val<String>
+        /// Sets `IndexFieldName`, which `new` took, in place.
+        pub fn set_index_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexFieldName", value.into());
+            self
+        }
+
+        /// `IndexFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexFieldName")
+        }
+
+        /// `DateFieldFormat`.
+        pub fn date_field_format(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DateFieldFormat", value.into());
+            self
+        }
+
+        /// Sets `DateFieldFormat` in place: [`Self::date_field_format`] on a value held by `&mut`.
+        pub fn set_date_field_format(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DateFieldFormat", value.into());
+            self
+        }
+
+        /// `DateFieldFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_date_field_format(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DateFieldFormat")
         }
     }
 
@@ -1163,29 +2156,64 @@ pub mod data_source {
             ConnectionConfiguration { props }
         }
 
-        prop! {
-            /// `DatabaseHost`.
-            props, "DatabaseHost", _, set_database_host, get_database_host, Val<String>
+        /// Sets `DatabaseHost`, which `new` took, in place.
+        pub fn set_database_host(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseHost", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabasePort`.
-            props, "DatabasePort", _, set_database_port, get_database_port, Val<i64>
+        /// `DatabaseHost` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_host(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseHost")
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// Sets `DatabasePort`, which `new` took, in place.
+        pub fn set_database_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DatabasePort", value.into());
+            self
         }
 
-        prop! {
-            /// `TableName`.
-            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        /// `DatabasePort` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DatabasePort")
         }
 
-        prop! {
-            /// `SecretArn`.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// Sets `TableName`, which `new` took, in place.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
+        }
+
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
+        }
+
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
     }
 
@@ -1223,9 +2251,23 @@ pub mod data_source {
             SqlConfiguration { props }
         }
 
-        prop! {
-            /// `QueryIdentifiersEnclosingOption`.
-            props, "QueryIdentifiersEnclosingOption", query_identifiers_enclosing_option, set_query_identifiers_enclosing_option, get_query_identifiers_enclosing_option, Val<QueryIdentifiersEnclosingOption>
+        /// `QueryIdentifiersEnclosingOption`.
+        pub fn query_identifiers_enclosing_option(mut self, value: impl Into<Val<QueryIdentifiersEnclosingOption>>) -> Self {
+            self.props.set("QueryIdentifiersEnclosingOption", value.into());
+            self
+        }
+
+        /// Sets `QueryIdentifiersEnclosingOption` in place: [`Self::query_identifiers_enclosing_option`]
+        /// on a value held by `&mut`.
+        pub fn set_query_identifiers_enclosing_option(&mut self, value: impl Into<Val<QueryIdentifiersEnclosingOption>>) -> &mut Self {
+            self.props.set("QueryIdentifiersEnclosingOption", value.into());
+            self
+        }
+
+        /// `QueryIdentifiersEnclosingOption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_identifiers_enclosing_option(&self) -> ::std::option::Option<Val<QueryIdentifiersEnclosingOption>> {
+            crate::cfn::get_prop(&self.props, "QueryIdentifiersEnclosingOption")
         }
     }
 
@@ -1259,39 +2301,124 @@ pub mod data_source {
             GoogleDriveConfiguration { props }
         }
 
-        prop! {
-            /// `SecretArn`.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludeMimeTypes`.
-            props, "ExcludeMimeTypes", exclude_mime_types, set_exclude_mime_types, get_exclude_mime_types, Val<List<String>>
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
 
-        prop! {
-            /// `ExcludeSharedDrives`.
-            props, "ExcludeSharedDrives", exclude_shared_drives, set_exclude_shared_drives, get_exclude_shared_drives, Val<List<String>>
+        /// `ExcludeMimeTypes`.
+        pub fn exclude_mime_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludeMimeTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludeUserAccounts`.
-            props, "ExcludeUserAccounts", exclude_user_accounts, set_exclude_user_accounts, get_exclude_user_accounts, Val<List<String>>
+        /// Sets `ExcludeMimeTypes` in place: [`Self::exclude_mime_types`] on a value held by `&mut`.
+        pub fn set_exclude_mime_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludeMimeTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `ExclusionPatterns`.
-            props, "ExclusionPatterns", exclusion_patterns, set_exclusion_patterns, get_exclusion_patterns, Val<List<String>>
+        /// `ExcludeMimeTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_mime_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludeMimeTypes")
         }
 
-        prop! {
-            /// `FieldMappings`.
-            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
+        /// `ExcludeSharedDrives`.
+        pub fn exclude_shared_drives(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludeSharedDrives", value.into());
+            self
         }
 
-        prop! {
-            /// `InclusionPatterns`.
-            props, "InclusionPatterns", inclusion_patterns, set_inclusion_patterns, get_inclusion_patterns, Val<List<String>>
+        /// Sets `ExcludeSharedDrives` in place: [`Self::exclude_shared_drives`] on a value held by `&mut`.
+        pub fn set_exclude_shared_drives(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludeSharedDrives", value.into());
+            self
+        }
+
+        /// `ExcludeSharedDrives` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_shared_drives(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludeSharedDrives")
+        }
+
+        /// `ExcludeUserAccounts`.
+        pub fn exclude_user_accounts(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludeUserAccounts", value.into());
+            self
+        }
+
+        /// Sets `ExcludeUserAccounts` in place: [`Self::exclude_user_accounts`] on a value held by `&mut`.
+        pub fn set_exclude_user_accounts(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludeUserAccounts", value.into());
+            self
+        }
+
+        /// `ExcludeUserAccounts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_user_accounts(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludeUserAccounts")
+        }
+
+        /// `ExclusionPatterns`.
+        pub fn exclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExclusionPatterns", value.into());
+            self
+        }
+
+        /// Sets `ExclusionPatterns` in place: [`Self::exclusion_patterns`] on a value held by `&mut`.
+        pub fn set_exclusion_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExclusionPatterns", value.into());
+            self
+        }
+
+        /// `ExclusionPatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusion_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExclusionPatterns")
+        }
+
+        /// `FieldMappings`.
+        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// Sets `FieldMappings` in place: [`Self::field_mappings`] on a value held by `&mut`.
+        pub fn set_field_mappings(&mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> &mut Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// `FieldMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_mappings(&self) -> ::std::option::Option<Val<List<DataSourceToIndexFieldMapping>>> {
+            crate::cfn::get_prop(&self.props, "FieldMappings")
+        }
+
+        /// `InclusionPatterns`.
+        pub fn inclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("InclusionPatterns", value.into());
+            self
+        }
+
+        /// Sets `InclusionPatterns` in place: [`Self::inclusion_patterns`] on a value held by `&mut`.
+        pub fn set_inclusion_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("InclusionPatterns", value.into());
+            self
+        }
+
+        /// `InclusionPatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inclusion_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "InclusionPatterns")
         }
     }
 
@@ -1320,39 +2447,112 @@ pub mod data_source {
             OneDriveConfiguration { props }
         }
 
-        prop! {
-            /// `TenantDomain`.
-            props, "TenantDomain", _, set_tenant_domain, get_tenant_domain, Val<String>
+        /// Sets `TenantDomain`, which `new` took, in place.
+        pub fn set_tenant_domain(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TenantDomain", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// `TenantDomain` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tenant_domain(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TenantDomain")
         }
 
-        prop! {
-            /// `OneDriveUsers`.
-            props, "OneDriveUsers", _, set_one_drive_users, get_one_drive_users, Val<OneDriveUsers>
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `DisableLocalGroups`.
-            props, "DisableLocalGroups", disable_local_groups, set_disable_local_groups, get_disable_local_groups, Val<bool>
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
 
-        prop! {
-            /// `ExclusionPatterns`.
-            props, "ExclusionPatterns", exclusion_patterns, set_exclusion_patterns, get_exclusion_patterns, Val<List<String>>
+        /// Sets `OneDriveUsers`, which `new` took, in place.
+        pub fn set_one_drive_users(&mut self, value: impl Into<Val<OneDriveUsers>>) -> &mut Self {
+            self.props.set("OneDriveUsers", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldMappings`.
-            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
+        /// `OneDriveUsers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_one_drive_users(&self) -> ::std::option::Option<Val<OneDriveUsers>> {
+            crate::cfn::get_prop(&self.props, "OneDriveUsers")
         }
 
-        prop! {
-            /// `InclusionPatterns`.
-            props, "InclusionPatterns", inclusion_patterns, set_inclusion_patterns, get_inclusion_patterns, Val<List<String>>
+        /// `DisableLocalGroups`.
+        pub fn disable_local_groups(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DisableLocalGroups", value.into());
+            self
+        }
+
+        /// Sets `DisableLocalGroups` in place: [`Self::disable_local_groups`] on a value held by `&mut`.
+        pub fn set_disable_local_groups(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DisableLocalGroups", value.into());
+            self
+        }
+
+        /// `DisableLocalGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disable_local_groups(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DisableLocalGroups")
+        }
+
+        /// `ExclusionPatterns`.
+        pub fn exclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExclusionPatterns", value.into());
+            self
+        }
+
+        /// Sets `ExclusionPatterns` in place: [`Self::exclusion_patterns`] on a value held by `&mut`.
+        pub fn set_exclusion_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExclusionPatterns", value.into());
+            self
+        }
+
+        /// `ExclusionPatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusion_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExclusionPatterns")
+        }
+
+        /// `FieldMappings`.
+        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// Sets `FieldMappings` in place: [`Self::field_mappings`] on a value held by `&mut`.
+        pub fn set_field_mappings(&mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> &mut Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// `FieldMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_mappings(&self) -> ::std::option::Option<Val<List<DataSourceToIndexFieldMapping>>> {
+            crate::cfn::get_prop(&self.props, "FieldMappings")
+        }
+
+        /// `InclusionPatterns`.
+        pub fn inclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("InclusionPatterns", value.into());
+            self
+        }
+
+        /// Sets `InclusionPatterns` in place: [`Self::inclusion_patterns`] on a value held by `&mut`.
+        pub fn set_inclusion_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("InclusionPatterns", value.into());
+            self
+        }
+
+        /// `InclusionPatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inclusion_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "InclusionPatterns")
         }
     }
 
@@ -1373,14 +2573,40 @@ pub mod data_source {
             OneDriveUsers { props }
         }
 
-        prop! {
-            /// `OneDriveUserList`.
-            props, "OneDriveUserList", one_drive_user_list, set_one_drive_user_list, get_one_drive_user_list, Val<List<String>>
+        /// `OneDriveUserList`.
+        pub fn one_drive_user_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("OneDriveUserList", value.into());
+            self
         }
 
-        prop! {
-            /// `OneDriveUserS3Path`.
-            props, "OneDriveUserS3Path", one_drive_user_s3_path, set_one_drive_user_s3_path, get_one_drive_user_s3_path, Val<S3Path>
+        /// Sets `OneDriveUserList` in place: [`Self::one_drive_user_list`] on a value held by `&mut`.
+        pub fn set_one_drive_user_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("OneDriveUserList", value.into());
+            self
+        }
+
+        /// `OneDriveUserList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_one_drive_user_list(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "OneDriveUserList")
+        }
+
+        /// `OneDriveUserS3Path`.
+        pub fn one_drive_user_s3_path(mut self, value: impl Into<Val<S3Path>>) -> Self {
+            self.props.set("OneDriveUserS3Path", value.into());
+            self
+        }
+
+        /// Sets `OneDriveUserS3Path` in place: [`Self::one_drive_user_s3_path`] on a value held by `&mut`.
+        pub fn set_one_drive_user_s3_path(&mut self, value: impl Into<Val<S3Path>>) -> &mut Self {
+            self.props.set("OneDriveUserS3Path", value.into());
+            self
+        }
+
+        /// `OneDriveUserS3Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_one_drive_user_s3_path(&self) -> ::std::option::Option<Val<S3Path>> {
+            crate::cfn::get_prop(&self.props, "OneDriveUserS3Path")
         }
     }
 
@@ -1403,14 +2629,28 @@ pub mod data_source {
             S3Path { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
     }
 
@@ -1431,34 +2671,108 @@ pub mod data_source {
             S3DataSourceConfiguration { props }
         }
 
-        prop! {
-            /// `BucketName`.
-            props, "BucketName", _, set_bucket_name, get_bucket_name, Val<String>
+        /// Sets `BucketName`, which `new` took, in place.
+        pub fn set_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `AccessControlListConfiguration`.
-            props, "AccessControlListConfiguration", access_control_list_configuration, set_access_control_list_configuration, get_access_control_list_configuration, Val<AccessControlListConfiguration>
+        /// `BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketName")
         }
 
-        prop! {
-            /// `DocumentsMetadataConfiguration`.
-            props, "DocumentsMetadataConfiguration", documents_metadata_configuration, set_documents_metadata_configuration, get_documents_metadata_configuration, Val<DocumentsMetadataConfiguration>
+        /// `AccessControlListConfiguration`.
+        pub fn access_control_list_configuration(mut self, value: impl Into<Val<AccessControlListConfiguration>>) -> Self {
+            self.props.set("AccessControlListConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ExclusionPatterns`.
-            props, "ExclusionPatterns", exclusion_patterns, set_exclusion_patterns, get_exclusion_patterns, Val<List<String>>
+        /// Sets `AccessControlListConfiguration` in place: [`Self::access_control_list_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_access_control_list_configuration(&mut self, value: impl Into<Val<AccessControlListConfiguration>>) -> &mut Self {
+            self.props.set("AccessControlListConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `InclusionPatterns`.
-            props, "InclusionPatterns", inclusion_patterns, set_inclusion_patterns, get_inclusion_patterns, Val<List<String>>
+        /// `AccessControlListConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_control_list_configuration(&self) -> ::std::option::Option<Val<AccessControlListConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AccessControlListConfiguration")
         }
 
-        prop! {
-            /// `InclusionPrefixes`.
-            props, "InclusionPrefixes", inclusion_prefixes, set_inclusion_prefixes, get_inclusion_prefixes, Val<List<String>>
+        /// `DocumentsMetadataConfiguration`.
+        pub fn documents_metadata_configuration(mut self, value: impl Into<Val<DocumentsMetadataConfiguration>>) -> Self {
+            self.props.set("DocumentsMetadataConfiguration", value.into());
+            self
+        }
+
+        /// Sets `DocumentsMetadataConfiguration` in place: [`Self::documents_metadata_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_documents_metadata_configuration(&mut self, value: impl Into<Val<DocumentsMetadataConfiguration>>) -> &mut Self {
+            self.props.set("DocumentsMetadataConfiguration", value.into());
+            self
+        }
+
+        /// `DocumentsMetadataConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_documents_metadata_configuration(&self) -> ::std::option::Option<Val<DocumentsMetadataConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DocumentsMetadataConfiguration")
+        }
+
+        /// `ExclusionPatterns`.
+        pub fn exclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExclusionPatterns", value.into());
+            self
+        }
+
+        /// Sets `ExclusionPatterns` in place: [`Self::exclusion_patterns`] on a value held by `&mut`.
+        pub fn set_exclusion_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExclusionPatterns", value.into());
+            self
+        }
+
+        /// `ExclusionPatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusion_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExclusionPatterns")
+        }
+
+        /// `InclusionPatterns`.
+        pub fn inclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("InclusionPatterns", value.into());
+            self
+        }
+
+        /// Sets `InclusionPatterns` in place: [`Self::inclusion_patterns`] on a value held by `&mut`.
+        pub fn set_inclusion_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("InclusionPatterns", value.into());
+            self
+        }
+
+        /// `InclusionPatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inclusion_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "InclusionPatterns")
+        }
+
+        /// `InclusionPrefixes`.
+        pub fn inclusion_prefixes(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("InclusionPrefixes", value.into());
+            self
+        }
+
+        /// Sets `InclusionPrefixes` in place: [`Self::inclusion_prefixes`] on a value held by `&mut`.
+        pub fn set_inclusion_prefixes(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("InclusionPrefixes", value.into());
+            self
+        }
+
+        /// `InclusionPrefixes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inclusion_prefixes(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "InclusionPrefixes")
         }
     }
 
@@ -1477,9 +2791,22 @@ pub mod data_source {
             AccessControlListConfiguration { props }
         }
 
-        prop! {
-            /// `KeyPath`.
-            props, "KeyPath", key_path, set_key_path, get_key_path, Val<String>
+        /// `KeyPath`.
+        pub fn key_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyPath", value.into());
+            self
+        }
+
+        /// Sets `KeyPath` in place: [`Self::key_path`] on a value held by `&mut`.
+        pub fn set_key_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyPath", value.into());
+            self
+        }
+
+        /// `KeyPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyPath")
         }
     }
 
@@ -1498,9 +2825,22 @@ pub mod data_source {
             DocumentsMetadataConfiguration { props }
         }
 
-        prop! {
-            /// `S3Prefix`.
-            props, "S3Prefix", s3_prefix, set_s3_prefix, get_s3_prefix, Val<String>
+        /// `S3Prefix`.
+        pub fn s3_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3Prefix", value.into());
+            self
+        }
+
+        /// Sets `S3Prefix` in place: [`Self::s3_prefix`] on a value held by `&mut`.
+        pub fn set_s3_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Prefix", value.into());
+            self
+        }
+
+        /// `S3Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Prefix")
         }
     }
 
@@ -1523,49 +2863,160 @@ pub mod data_source {
             SalesforceConfiguration { props }
         }
 
-        prop! {
-            /// `ServerUrl`.
-            props, "ServerUrl", _, set_server_url, get_server_url, Val<String>
+        /// Sets `ServerUrl`, which `new` took, in place.
+        pub fn set_server_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ServerUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// `ServerUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ServerUrl")
         }
 
-        prop! {
-            /// `ChatterFeedConfiguration`.
-            props, "ChatterFeedConfiguration", chatter_feed_configuration, set_chatter_feed_configuration, get_chatter_feed_configuration, Val<SalesforceChatterFeedConfiguration>
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `CrawlAttachments`.
-            props, "CrawlAttachments", crawl_attachments, set_crawl_attachments, get_crawl_attachments, Val<bool>
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
 
-        prop! {
-            /// `ExcludeAttachmentFilePatterns`.
-            props, "ExcludeAttachmentFilePatterns", exclude_attachment_file_patterns, set_exclude_attachment_file_patterns, get_exclude_attachment_file_patterns, Val<List<String>>
+        /// `ChatterFeedConfiguration`.
+        pub fn chatter_feed_configuration(mut self, value: impl Into<Val<SalesforceChatterFeedConfiguration>>) -> Self {
+            self.props.set("ChatterFeedConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeAttachmentFilePatterns`.
-            props, "IncludeAttachmentFilePatterns", include_attachment_file_patterns, set_include_attachment_file_patterns, get_include_attachment_file_patterns, Val<List<String>>
+        /// Sets `ChatterFeedConfiguration` in place: [`Self::chatter_feed_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_chatter_feed_configuration(&mut self, value: impl Into<Val<SalesforceChatterFeedConfiguration>>) -> &mut Self {
+            self.props.set("ChatterFeedConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `KnowledgeArticleConfiguration`.
-            props, "KnowledgeArticleConfiguration", knowledge_article_configuration, set_knowledge_article_configuration, get_knowledge_article_configuration, Val<SalesforceKnowledgeArticleConfiguration>
+        /// `ChatterFeedConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_chatter_feed_configuration(&self) -> ::std::option::Option<Val<SalesforceChatterFeedConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ChatterFeedConfiguration")
         }
 
-        prop! {
-            /// `StandardObjectAttachmentConfiguration`.
-            props, "StandardObjectAttachmentConfiguration", standard_object_attachment_configuration, set_standard_object_attachment_configuration, get_standard_object_attachment_configuration, Val<SalesforceStandardObjectAttachmentConfiguration>
+        /// `CrawlAttachments`.
+        pub fn crawl_attachments(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CrawlAttachments", value.into());
+            self
         }
 
-        prop! {
-            /// `StandardObjectConfigurations`.
-            props, "StandardObjectConfigurations", standard_object_configurations, set_standard_object_configurations, get_standard_object_configurations, Val<List<SalesforceStandardObjectConfiguration>>
+        /// Sets `CrawlAttachments` in place: [`Self::crawl_attachments`] on a value held by `&mut`.
+        pub fn set_crawl_attachments(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CrawlAttachments", value.into());
+            self
+        }
+
+        /// `CrawlAttachments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crawl_attachments(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CrawlAttachments")
+        }
+
+        /// `ExcludeAttachmentFilePatterns`.
+        pub fn exclude_attachment_file_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludeAttachmentFilePatterns", value.into());
+            self
+        }
+
+        /// Sets `ExcludeAttachmentFilePatterns` in place: [`Self::exclude_attachment_file_patterns`] on
+        /// a value held by `&mut`.
+        pub fn set_exclude_attachment_file_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludeAttachmentFilePatterns", value.into());
+            self
+        }
+
+        /// `ExcludeAttachmentFilePatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_attachment_file_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludeAttachmentFilePatterns")
+        }
+
+        /// `IncludeAttachmentFilePatterns`.
+        pub fn include_attachment_file_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IncludeAttachmentFilePatterns", value.into());
+            self
+        }
+
+        /// Sets `IncludeAttachmentFilePatterns` in place: [`Self::include_attachment_file_patterns`] on
+        /// a value held by `&mut`.
+        pub fn set_include_attachment_file_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IncludeAttachmentFilePatterns", value.into());
+            self
+        }
+
+        /// `IncludeAttachmentFilePatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_attachment_file_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IncludeAttachmentFilePatterns")
+        }
+
+        /// `KnowledgeArticleConfiguration`.
+        pub fn knowledge_article_configuration(mut self, value: impl Into<Val<SalesforceKnowledgeArticleConfiguration>>) -> Self {
+            self.props.set("KnowledgeArticleConfiguration", value.into());
+            self
+        }
+
+        /// Sets `KnowledgeArticleConfiguration` in place: [`Self::knowledge_article_configuration`] on
+        /// a value held by `&mut`.
+        pub fn set_knowledge_article_configuration(&mut self, value: impl Into<Val<SalesforceKnowledgeArticleConfiguration>>) -> &mut Self {
+            self.props.set("KnowledgeArticleConfiguration", value.into());
+            self
+        }
+
+        /// `KnowledgeArticleConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_knowledge_article_configuration(&self) -> ::std::option::Option<Val<SalesforceKnowledgeArticleConfiguration>> {
+            crate::cfn::get_prop(&self.props, "KnowledgeArticleConfiguration")
+        }
+
+        /// `StandardObjectAttachmentConfiguration`.
+        pub fn standard_object_attachment_configuration(mut self, value: impl Into<Val<SalesforceStandardObjectAttachmentConfiguration>>) -> Self {
+            self.props.set("StandardObjectAttachmentConfiguration", value.into());
+            self
+        }
+
+        /// Sets `StandardObjectAttachmentConfiguration` in place: [`Self::standard_object_attachment_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_standard_object_attachment_configuration(&mut self, value: impl Into<Val<SalesforceStandardObjectAttachmentConfiguration>>) -> &mut Self {
+            self.props.set("StandardObjectAttachmentConfiguration", value.into());
+            self
+        }
+
+        /// `StandardObjectAttachmentConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_standard_object_attachment_configuration(&self) -> ::std::option::Option<Val<SalesforceStandardObjectAttachmentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "StandardObjectAttachmentConfiguration")
+        }
+
+        /// `StandardObjectConfigurations`.
+        pub fn standard_object_configurations(mut self, value: impl Into<Val<List<SalesforceStandardObjectConfiguration>>>) -> Self {
+            self.props.set("StandardObjectConfigurations", value.into());
+            self
+        }
+
+        /// Sets `StandardObjectConfigurations` in place: [`Self::standard_object_configurations`] on a
+        /// value held by `&mut`.
+        pub fn set_standard_object_configurations(&mut self, value: impl Into<Val<List<SalesforceStandardObjectConfiguration>>>) -> &mut Self {
+            self.props.set("StandardObjectConfigurations", value.into());
+            self
+        }
+
+        /// `StandardObjectConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_standard_object_configurations(&self) -> ::std::option::Option<Val<List<SalesforceStandardObjectConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "StandardObjectConfigurations")
         }
     }
 
@@ -1586,24 +3037,71 @@ pub mod data_source {
             SalesforceChatterFeedConfiguration { props }
         }
 
-        prop! {
-            /// `DocumentDataFieldName`.
-            props, "DocumentDataFieldName", _, set_document_data_field_name, get_document_data_field_name, Val<String>
+        /// Sets `DocumentDataFieldName`, which `new` took, in place.
+        pub fn set_document_data_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentDataFieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `DocumentTitleFieldName`.
-            props, "DocumentTitleFieldName", document_title_field_name, set_document_title_field_name, get_document_title_field_name, Val<String>
+        /// `DocumentDataFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_data_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentDataFieldName")
         }
 
-        prop! {
-            /// `FieldMappings`.
-            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
+        /// `DocumentTitleFieldName`.
+        pub fn document_title_field_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DocumentTitleFieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeFilterTypes`.
-            props, "IncludeFilterTypes", include_filter_types, set_include_filter_types, get_include_filter_types, Val<List<SalesforceChatterFeedIncludeFilterType>>
+        /// Sets `DocumentTitleFieldName` in place: [`Self::document_title_field_name`] on a value held
+        /// by `&mut`.
+        pub fn set_document_title_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentTitleFieldName", value.into());
+            self
+        }
+
+        /// `DocumentTitleFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_title_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentTitleFieldName")
+        }
+
+        /// `FieldMappings`.
+        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// Sets `FieldMappings` in place: [`Self::field_mappings`] on a value held by `&mut`.
+        pub fn set_field_mappings(&mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> &mut Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// `FieldMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_mappings(&self) -> ::std::option::Option<Val<List<DataSourceToIndexFieldMapping>>> {
+            crate::cfn::get_prop(&self.props, "FieldMappings")
+        }
+
+        /// `IncludeFilterTypes`.
+        pub fn include_filter_types(mut self, value: impl Into<Val<List<SalesforceChatterFeedIncludeFilterType>>>) -> Self {
+            self.props.set("IncludeFilterTypes", value.into());
+            self
+        }
+
+        /// Sets `IncludeFilterTypes` in place: [`Self::include_filter_types`] on a value held by `&mut`.
+        pub fn set_include_filter_types(&mut self, value: impl Into<Val<List<SalesforceChatterFeedIncludeFilterType>>>) -> &mut Self {
+            self.props.set("IncludeFilterTypes", value.into());
+            self
+        }
+
+        /// `IncludeFilterTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_filter_types(&self) -> ::std::option::Option<Val<List<SalesforceChatterFeedIncludeFilterType>>> {
+            crate::cfn::get_prop(&self.props, "IncludeFilterTypes")
         }
     }
 
@@ -1637,19 +3135,54 @@ pub mod data_source {
             SalesforceKnowledgeArticleConfiguration { props }
         }
 
-        prop! {
-            /// `IncludedStates`.
-            props, "IncludedStates", _, set_included_states, get_included_states, Val<List<SalesforceKnowledgeArticleState>>
+        /// Sets `IncludedStates`, which `new` took, in place.
+        pub fn set_included_states(&mut self, value: impl Into<Val<List<SalesforceKnowledgeArticleState>>>) -> &mut Self {
+            self.props.set("IncludedStates", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomKnowledgeArticleTypeConfigurations`.
-            props, "CustomKnowledgeArticleTypeConfigurations", custom_knowledge_article_type_configurations, set_custom_knowledge_article_type_configurations, get_custom_knowledge_article_type_configurations, Val<List<SalesforceCustomKnowledgeArticleTypeConfiguration>>
+        /// `IncludedStates` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_included_states(&self) -> ::std::option::Option<Val<List<SalesforceKnowledgeArticleState>>> {
+            crate::cfn::get_prop(&self.props, "IncludedStates")
         }
 
-        prop! {
-            /// `StandardKnowledgeArticleTypeConfiguration`.
-            props, "StandardKnowledgeArticleTypeConfiguration", standard_knowledge_article_type_configuration, set_standard_knowledge_article_type_configuration, get_standard_knowledge_article_type_configuration, Val<SalesforceStandardKnowledgeArticleTypeConfiguration>
+        /// `CustomKnowledgeArticleTypeConfigurations`.
+        pub fn custom_knowledge_article_type_configurations(mut self, value: impl Into<Val<List<SalesforceCustomKnowledgeArticleTypeConfiguration>>>) -> Self {
+            self.props.set("CustomKnowledgeArticleTypeConfigurations", value.into());
+            self
+        }
+
+        /// Sets `CustomKnowledgeArticleTypeConfigurations` in place: [`Self::custom_knowledge_article_type_configurations`]
+        /// on a value held by `&mut`.
+        pub fn set_custom_knowledge_article_type_configurations(&mut self, value: impl Into<Val<List<SalesforceCustomKnowledgeArticleTypeConfiguration>>>) -> &mut Self {
+            self.props.set("CustomKnowledgeArticleTypeConfigurations", value.into());
+            self
+        }
+
+        /// `CustomKnowledgeArticleTypeConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_knowledge_article_type_configurations(&self) -> ::std::option::Option<Val<List<SalesforceCustomKnowledgeArticleTypeConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "CustomKnowledgeArticleTypeConfigurations")
+        }
+
+        /// `StandardKnowledgeArticleTypeConfiguration`.
+        pub fn standard_knowledge_article_type_configuration(mut self, value: impl Into<Val<SalesforceStandardKnowledgeArticleTypeConfiguration>>) -> Self {
+            self.props.set("StandardKnowledgeArticleTypeConfiguration", value.into());
+            self
+        }
+
+        /// Sets `StandardKnowledgeArticleTypeConfiguration` in place: [`Self::standard_knowledge_article_type_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_standard_knowledge_article_type_configuration(&mut self, value: impl Into<Val<SalesforceStandardKnowledgeArticleTypeConfiguration>>) -> &mut Self {
+            self.props.set("StandardKnowledgeArticleTypeConfiguration", value.into());
+            self
+        }
+
+        /// `StandardKnowledgeArticleTypeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_standard_knowledge_article_type_configuration(&self) -> ::std::option::Option<Val<SalesforceStandardKnowledgeArticleTypeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "StandardKnowledgeArticleTypeConfiguration")
         }
     }
 
@@ -1675,24 +3208,65 @@ pub mod data_source {
             SalesforceCustomKnowledgeArticleTypeConfiguration { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `DocumentDataFieldName`.
-            props, "DocumentDataFieldName", _, set_document_data_field_name, get_document_data_field_name, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `DocumentTitleFieldName`.
-            props, "DocumentTitleFieldName", document_title_field_name, set_document_title_field_name, get_document_title_field_name, Val<String>
+        /// Sets `DocumentDataFieldName`, which `new` took, in place.
+        pub fn set_document_data_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentDataFieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldMappings`.
-            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
+        /// `DocumentDataFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_data_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentDataFieldName")
+        }
+
+        /// `DocumentTitleFieldName`.
+        pub fn document_title_field_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DocumentTitleFieldName", value.into());
+            self
+        }
+
+        /// Sets `DocumentTitleFieldName` in place: [`Self::document_title_field_name`] on a value held
+        /// by `&mut`.
+        pub fn set_document_title_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentTitleFieldName", value.into());
+            self
+        }
+
+        /// `DocumentTitleFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_title_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentTitleFieldName")
+        }
+
+        /// `FieldMappings`.
+        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// Sets `FieldMappings` in place: [`Self::field_mappings`] on a value held by `&mut`.
+        pub fn set_field_mappings(&mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> &mut Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// `FieldMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_mappings(&self) -> ::std::option::Option<Val<List<DataSourceToIndexFieldMapping>>> {
+            crate::cfn::get_prop(&self.props, "FieldMappings")
         }
     }
 
@@ -1729,19 +3303,53 @@ pub mod data_source {
             SalesforceStandardKnowledgeArticleTypeConfiguration { props }
         }
 
-        prop! {
-            /// `DocumentDataFieldName`.
-            props, "DocumentDataFieldName", _, set_document_data_field_name, get_document_data_field_name, Val<String>
+        /// Sets `DocumentDataFieldName`, which `new` took, in place.
+        pub fn set_document_data_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentDataFieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `DocumentTitleFieldName`.
-            props, "DocumentTitleFieldName", document_title_field_name, set_document_title_field_name, get_document_title_field_name, Val<String>
+        /// `DocumentDataFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_data_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentDataFieldName")
         }
 
-        prop! {
-            /// `FieldMappings`.
-            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
+        /// `DocumentTitleFieldName`.
+        pub fn document_title_field_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DocumentTitleFieldName", value.into());
+            self
+        }
+
+        /// Sets `DocumentTitleFieldName` in place: [`Self::document_title_field_name`] on a value held
+        /// by `&mut`.
+        pub fn set_document_title_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentTitleFieldName", value.into());
+            self
+        }
+
+        /// `DocumentTitleFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_title_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentTitleFieldName")
+        }
+
+        /// `FieldMappings`.
+        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// Sets `FieldMappings` in place: [`Self::field_mappings`] on a value held by `&mut`.
+        pub fn set_field_mappings(&mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> &mut Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// `FieldMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_mappings(&self) -> ::std::option::Option<Val<List<DataSourceToIndexFieldMapping>>> {
+            crate::cfn::get_prop(&self.props, "FieldMappings")
         }
     }
 
@@ -1760,14 +3368,41 @@ pub mod data_source {
             SalesforceStandardObjectAttachmentConfiguration { props }
         }
 
-        prop! {
-            /// `DocumentTitleFieldName`.
-            props, "DocumentTitleFieldName", document_title_field_name, set_document_title_field_name, get_document_title_field_name, Val<String>
+        /// `DocumentTitleFieldName`.
+        pub fn document_title_field_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DocumentTitleFieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldMappings`.
-            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
+        /// Sets `DocumentTitleFieldName` in place: [`Self::document_title_field_name`] on a value held
+        /// by `&mut`.
+        pub fn set_document_title_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentTitleFieldName", value.into());
+            self
+        }
+
+        /// `DocumentTitleFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_title_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentTitleFieldName")
+        }
+
+        /// `FieldMappings`.
+        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// Sets `FieldMappings` in place: [`Self::field_mappings`] on a value held by `&mut`.
+        pub fn set_field_mappings(&mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> &mut Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// `FieldMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_mappings(&self) -> ::std::option::Option<Val<List<DataSourceToIndexFieldMapping>>> {
+            crate::cfn::get_prop(&self.props, "FieldMappings")
         }
     }
 
@@ -1793,24 +3428,65 @@ pub mod data_source {
             SalesforceStandardObjectConfiguration { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<SalesforceStandardObjectName>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<SalesforceStandardObjectName>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `DocumentDataFieldName`.
-            props, "DocumentDataFieldName", _, set_document_data_field_name, get_document_data_field_name, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<SalesforceStandardObjectName>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `DocumentTitleFieldName`.
-            props, "DocumentTitleFieldName", document_title_field_name, set_document_title_field_name, get_document_title_field_name, Val<String>
+        /// Sets `DocumentDataFieldName`, which `new` took, in place.
+        pub fn set_document_data_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentDataFieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldMappings`.
-            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
+        /// `DocumentDataFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_data_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentDataFieldName")
+        }
+
+        /// `DocumentTitleFieldName`.
+        pub fn document_title_field_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DocumentTitleFieldName", value.into());
+            self
+        }
+
+        /// Sets `DocumentTitleFieldName` in place: [`Self::document_title_field_name`] on a value held
+        /// by `&mut`.
+        pub fn set_document_title_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentTitleFieldName", value.into());
+            self
+        }
+
+        /// `DocumentTitleFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_title_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentTitleFieldName")
+        }
+
+        /// `FieldMappings`.
+        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// Sets `FieldMappings` in place: [`Self::field_mappings`] on a value held by `&mut`.
+        pub fn set_field_mappings(&mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> &mut Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// `FieldMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_mappings(&self) -> ::std::option::Option<Val<List<DataSourceToIndexFieldMapping>>> {
+            crate::cfn::get_prop(&self.props, "FieldMappings")
         }
     }
 
@@ -1897,34 +3573,96 @@ pub mod data_source {
             ServiceNowConfiguration { props }
         }
 
-        prop! {
-            /// `HostUrl`.
-            props, "HostUrl", _, set_host_url, get_host_url, Val<String>
+        /// Sets `HostUrl`, which `new` took, in place.
+        pub fn set_host_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HostUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// `HostUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HostUrl")
         }
 
-        prop! {
-            /// `ServiceNowBuildVersion`.
-            props, "ServiceNowBuildVersion", _, set_service_now_build_version, get_service_now_build_version, Val<ServiceNowBuildVersionType>
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthenticationType`.
-            props, "AuthenticationType", authentication_type, set_authentication_type, get_authentication_type, Val<ServiceNowAuthenticationType>
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
 
-        prop! {
-            /// `KnowledgeArticleConfiguration`.
-            props, "KnowledgeArticleConfiguration", knowledge_article_configuration, set_knowledge_article_configuration, get_knowledge_article_configuration, Val<ServiceNowKnowledgeArticleConfiguration>
+        /// Sets `ServiceNowBuildVersion`, which `new` took, in place.
+        pub fn set_service_now_build_version(&mut self, value: impl Into<Val<ServiceNowBuildVersionType>>) -> &mut Self {
+            self.props.set("ServiceNowBuildVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `ServiceCatalogConfiguration`.
-            props, "ServiceCatalogConfiguration", service_catalog_configuration, set_service_catalog_configuration, get_service_catalog_configuration, Val<ServiceNowServiceCatalogConfiguration>
+        /// `ServiceNowBuildVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_now_build_version(&self) -> ::std::option::Option<Val<ServiceNowBuildVersionType>> {
+            crate::cfn::get_prop(&self.props, "ServiceNowBuildVersion")
+        }
+
+        /// `AuthenticationType`.
+        pub fn authentication_type(mut self, value: impl Into<Val<ServiceNowAuthenticationType>>) -> Self {
+            self.props.set("AuthenticationType", value.into());
+            self
+        }
+
+        /// Sets `AuthenticationType` in place: [`Self::authentication_type`] on a value held by `&mut`.
+        pub fn set_authentication_type(&mut self, value: impl Into<Val<ServiceNowAuthenticationType>>) -> &mut Self {
+            self.props.set("AuthenticationType", value.into());
+            self
+        }
+
+        /// `AuthenticationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_type(&self) -> ::std::option::Option<Val<ServiceNowAuthenticationType>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationType")
+        }
+
+        /// `KnowledgeArticleConfiguration`.
+        pub fn knowledge_article_configuration(mut self, value: impl Into<Val<ServiceNowKnowledgeArticleConfiguration>>) -> Self {
+            self.props.set("KnowledgeArticleConfiguration", value.into());
+            self
+        }
+
+        /// Sets `KnowledgeArticleConfiguration` in place: [`Self::knowledge_article_configuration`] on
+        /// a value held by `&mut`.
+        pub fn set_knowledge_article_configuration(&mut self, value: impl Into<Val<ServiceNowKnowledgeArticleConfiguration>>) -> &mut Self {
+            self.props.set("KnowledgeArticleConfiguration", value.into());
+            self
+        }
+
+        /// `KnowledgeArticleConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_knowledge_article_configuration(&self) -> ::std::option::Option<Val<ServiceNowKnowledgeArticleConfiguration>> {
+            crate::cfn::get_prop(&self.props, "KnowledgeArticleConfiguration")
+        }
+
+        /// `ServiceCatalogConfiguration`.
+        pub fn service_catalog_configuration(mut self, value: impl Into<Val<ServiceNowServiceCatalogConfiguration>>) -> Self {
+            self.props.set("ServiceCatalogConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ServiceCatalogConfiguration` in place: [`Self::service_catalog_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_service_catalog_configuration(&mut self, value: impl Into<Val<ServiceNowServiceCatalogConfiguration>>) -> &mut Self {
+            self.props.set("ServiceCatalogConfiguration", value.into());
+            self
+        }
+
+        /// `ServiceCatalogConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_service_catalog_configuration(&self) -> ::std::option::Option<Val<ServiceNowServiceCatalogConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ServiceCatalogConfiguration")
         }
     }
 
@@ -1958,39 +3696,127 @@ pub mod data_source {
             ServiceNowKnowledgeArticleConfiguration { props }
         }
 
-        prop! {
-            /// `DocumentDataFieldName`.
-            props, "DocumentDataFieldName", _, set_document_data_field_name, get_document_data_field_name, Val<String>
+        /// Sets `DocumentDataFieldName`, which `new` took, in place.
+        pub fn set_document_data_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentDataFieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `CrawlAttachments`.
-            props, "CrawlAttachments", crawl_attachments, set_crawl_attachments, get_crawl_attachments, Val<bool>
+        /// `DocumentDataFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_data_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentDataFieldName")
         }
 
-        prop! {
-            /// `DocumentTitleFieldName`.
-            props, "DocumentTitleFieldName", document_title_field_name, set_document_title_field_name, get_document_title_field_name, Val<String>
+        /// `CrawlAttachments`.
+        pub fn crawl_attachments(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CrawlAttachments", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludeAttachmentFilePatterns`.
-            props, "ExcludeAttachmentFilePatterns", exclude_attachment_file_patterns, set_exclude_attachment_file_patterns, get_exclude_attachment_file_patterns, Val<List<String>>
+        /// Sets `CrawlAttachments` in place: [`Self::crawl_attachments`] on a value held by `&mut`.
+        pub fn set_crawl_attachments(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CrawlAttachments", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldMappings`.
-            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
+        /// `CrawlAttachments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crawl_attachments(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CrawlAttachments")
         }
 
-        prop! {
-            /// `FilterQuery`.
-            props, "FilterQuery", filter_query, set_filter_query, get_filter_query, Val<String>
+        /// `DocumentTitleFieldName`.
+        pub fn document_title_field_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DocumentTitleFieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `IncludeAttachmentFilePatterns`.
-            props, "IncludeAttachmentFilePatterns", include_attachment_file_patterns, set_include_attachment_file_patterns, get_include_attachment_file_patterns, Val<List<String>>
+        /// Sets `DocumentTitleFieldName` in place: [`Self::document_title_field_name`] on a value held
+        /// by `&mut`.
+        pub fn set_document_title_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentTitleFieldName", value.into());
+            self
+        }
+
+        /// `DocumentTitleFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_title_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentTitleFieldName")
+        }
+
+        /// `ExcludeAttachmentFilePatterns`.
+        pub fn exclude_attachment_file_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludeAttachmentFilePatterns", value.into());
+            self
+        }
+
+        /// Sets `ExcludeAttachmentFilePatterns` in place: [`Self::exclude_attachment_file_patterns`] on
+        /// a value held by `&mut`.
+        pub fn set_exclude_attachment_file_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludeAttachmentFilePatterns", value.into());
+            self
+        }
+
+        /// `ExcludeAttachmentFilePatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_attachment_file_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludeAttachmentFilePatterns")
+        }
+
+        /// `FieldMappings`.
+        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// Sets `FieldMappings` in place: [`Self::field_mappings`] on a value held by `&mut`.
+        pub fn set_field_mappings(&mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> &mut Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// `FieldMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_mappings(&self) -> ::std::option::Option<Val<List<DataSourceToIndexFieldMapping>>> {
+            crate::cfn::get_prop(&self.props, "FieldMappings")
+        }
+
+        /// `FilterQuery`.
+        pub fn filter_query(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FilterQuery", value.into());
+            self
+        }
+
+        /// Sets `FilterQuery` in place: [`Self::filter_query`] on a value held by `&mut`.
+        pub fn set_filter_query(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FilterQuery", value.into());
+            self
+        }
+
+        /// `FilterQuery` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_query(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FilterQuery")
+        }
+
+        /// `IncludeAttachmentFilePatterns`.
+        pub fn include_attachment_file_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IncludeAttachmentFilePatterns", value.into());
+            self
+        }
+
+        /// Sets `IncludeAttachmentFilePatterns` in place: [`Self::include_attachment_file_patterns`] on
+        /// a value held by `&mut`.
+        pub fn set_include_attachment_file_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IncludeAttachmentFilePatterns", value.into());
+            self
+        }
+
+        /// `IncludeAttachmentFilePatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_attachment_file_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IncludeAttachmentFilePatterns")
         }
     }
 
@@ -2011,34 +3837,109 @@ pub mod data_source {
             ServiceNowServiceCatalogConfiguration { props }
         }
 
-        prop! {
-            /// `DocumentDataFieldName`.
-            props, "DocumentDataFieldName", _, set_document_data_field_name, get_document_data_field_name, Val<String>
+        /// Sets `DocumentDataFieldName`, which `new` took, in place.
+        pub fn set_document_data_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentDataFieldName", value.into());
+            self
         }
 
-        prop! {
-            /// `CrawlAttachments`.
-            props, "CrawlAttachments", crawl_attachments, set_crawl_attachments, get_crawl_attachments, Val<bool>
+        /// `DocumentDataFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_data_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentDataFieldName")
         }
 
-        prop! {
-            /// `DocumentTitleFieldName`.
-            props, "DocumentTitleFieldName", document_title_field_name, set_document_title_field_name, get_document_title_field_name, Val<String>
+        /// `CrawlAttachments`.
+        pub fn crawl_attachments(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CrawlAttachments", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludeAttachmentFilePatterns`.
-            props, "ExcludeAttachmentFilePatterns", exclude_attachment_file_patterns, set_exclude_attachment_file_patterns, get_exclude_attachment_file_patterns, Val<List<String>>
+        /// Sets `CrawlAttachments` in place: [`Self::crawl_attachments`] on a value held by `&mut`.
+        pub fn set_crawl_attachments(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CrawlAttachments", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldMappings`.
-            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
+        /// `CrawlAttachments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crawl_attachments(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CrawlAttachments")
         }
 
-        prop! {
-            /// `IncludeAttachmentFilePatterns`.
-            props, "IncludeAttachmentFilePatterns", include_attachment_file_patterns, set_include_attachment_file_patterns, get_include_attachment_file_patterns, Val<List<String>>
+        /// `DocumentTitleFieldName`.
+        pub fn document_title_field_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DocumentTitleFieldName", value.into());
+            self
+        }
+
+        /// Sets `DocumentTitleFieldName` in place: [`Self::document_title_field_name`] on a value held
+        /// by `&mut`.
+        pub fn set_document_title_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentTitleFieldName", value.into());
+            self
+        }
+
+        /// `DocumentTitleFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_title_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentTitleFieldName")
+        }
+
+        /// `ExcludeAttachmentFilePatterns`.
+        pub fn exclude_attachment_file_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludeAttachmentFilePatterns", value.into());
+            self
+        }
+
+        /// Sets `ExcludeAttachmentFilePatterns` in place: [`Self::exclude_attachment_file_patterns`] on
+        /// a value held by `&mut`.
+        pub fn set_exclude_attachment_file_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludeAttachmentFilePatterns", value.into());
+            self
+        }
+
+        /// `ExcludeAttachmentFilePatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude_attachment_file_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludeAttachmentFilePatterns")
+        }
+
+        /// `FieldMappings`.
+        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// Sets `FieldMappings` in place: [`Self::field_mappings`] on a value held by `&mut`.
+        pub fn set_field_mappings(&mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> &mut Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// `FieldMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_mappings(&self) -> ::std::option::Option<Val<List<DataSourceToIndexFieldMapping>>> {
+            crate::cfn::get_prop(&self.props, "FieldMappings")
+        }
+
+        /// `IncludeAttachmentFilePatterns`.
+        pub fn include_attachment_file_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IncludeAttachmentFilePatterns", value.into());
+            self
+        }
+
+        /// Sets `IncludeAttachmentFilePatterns` in place: [`Self::include_attachment_file_patterns`] on
+        /// a value held by `&mut`.
+        pub fn set_include_attachment_file_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IncludeAttachmentFilePatterns", value.into());
+            self
+        }
+
+        /// `IncludeAttachmentFilePatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_attachment_file_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IncludeAttachmentFilePatterns")
         }
     }
 
@@ -2080,64 +3981,203 @@ pub mod data_source {
             SharePointConfiguration { props }
         }
 
-        prop! {
-            /// `Urls`.
-            props, "Urls", _, set_urls, get_urls, Val<List<String>>
+        /// Sets `Urls`, which `new` took, in place.
+        pub fn set_urls(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Urls", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretArn`.
-            props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+        /// `Urls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_urls(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Urls")
         }
 
-        prop! {
-            /// `SharePointVersion`.
-            props, "SharePointVersion", _, set_share_point_version, get_share_point_version, Val<SharePointConfigurationSharePointVersion>
+        /// Sets `SecretArn`, which `new` took, in place.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `CrawlAttachments`.
-            props, "CrawlAttachments", crawl_attachments, set_crawl_attachments, get_crawl_attachments, Val<bool>
+        /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretArn")
         }
 
-        prop! {
-            /// `DisableLocalGroups`.
-            props, "DisableLocalGroups", disable_local_groups, set_disable_local_groups, get_disable_local_groups, Val<bool>
+        /// Sets `SharePointVersion`, which `new` took, in place.
+        pub fn set_share_point_version(&mut self, value: impl Into<Val<SharePointConfigurationSharePointVersion>>) -> &mut Self {
+            self.props.set("SharePointVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `DocumentTitleFieldName`.
-            props, "DocumentTitleFieldName", document_title_field_name, set_document_title_field_name, get_document_title_field_name, Val<String>
+        /// `SharePointVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_share_point_version(&self) -> ::std::option::Option<Val<SharePointConfigurationSharePointVersion>> {
+            crate::cfn::get_prop(&self.props, "SharePointVersion")
         }
 
-        prop! {
-            /// `ExclusionPatterns`.
-            props, "ExclusionPatterns", exclusion_patterns, set_exclusion_patterns, get_exclusion_patterns, Val<List<String>>
+        /// `CrawlAttachments`.
+        pub fn crawl_attachments(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CrawlAttachments", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldMappings`.
-            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
+        /// Sets `CrawlAttachments` in place: [`Self::crawl_attachments`] on a value held by `&mut`.
+        pub fn set_crawl_attachments(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CrawlAttachments", value.into());
+            self
         }
 
-        prop! {
-            /// `InclusionPatterns`.
-            props, "InclusionPatterns", inclusion_patterns, set_inclusion_patterns, get_inclusion_patterns, Val<List<String>>
+        /// `CrawlAttachments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crawl_attachments(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CrawlAttachments")
         }
 
-        prop! {
-            /// `SslCertificateS3Path`.
-            props, "SslCertificateS3Path", ssl_certificate_s3_path, set_ssl_certificate_s3_path, get_ssl_certificate_s3_path, Val<S3Path>
+        /// `DisableLocalGroups`.
+        pub fn disable_local_groups(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("DisableLocalGroups", value.into());
+            self
         }
 
-        prop! {
-            /// `UseChangeLog`.
-            props, "UseChangeLog", use_change_log, set_use_change_log, get_use_change_log, Val<bool>
+        /// Sets `DisableLocalGroups` in place: [`Self::disable_local_groups`] on a value held by `&mut`.
+        pub fn set_disable_local_groups(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DisableLocalGroups", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcConfiguration`.
-            props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<DataSourceVpcConfiguration>
+        /// `DisableLocalGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disable_local_groups(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DisableLocalGroups")
+        }
+
+        /// `DocumentTitleFieldName`.
+        pub fn document_title_field_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DocumentTitleFieldName", value.into());
+            self
+        }
+
+        /// Sets `DocumentTitleFieldName` in place: [`Self::document_title_field_name`] on a value held
+        /// by `&mut`.
+        pub fn set_document_title_field_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DocumentTitleFieldName", value.into());
+            self
+        }
+
+        /// `DocumentTitleFieldName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_title_field_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DocumentTitleFieldName")
+        }
+
+        /// `ExclusionPatterns`.
+        pub fn exclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExclusionPatterns", value.into());
+            self
+        }
+
+        /// Sets `ExclusionPatterns` in place: [`Self::exclusion_patterns`] on a value held by `&mut`.
+        pub fn set_exclusion_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExclusionPatterns", value.into());
+            self
+        }
+
+        /// `ExclusionPatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusion_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExclusionPatterns")
+        }
+
+        /// `FieldMappings`.
+        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// Sets `FieldMappings` in place: [`Self::field_mappings`] on a value held by `&mut`.
+        pub fn set_field_mappings(&mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> &mut Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// `FieldMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_mappings(&self) -> ::std::option::Option<Val<List<DataSourceToIndexFieldMapping>>> {
+            crate::cfn::get_prop(&self.props, "FieldMappings")
+        }
+
+        /// `InclusionPatterns`.
+        pub fn inclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("InclusionPatterns", value.into());
+            self
+        }
+
+        /// Sets `InclusionPatterns` in place: [`Self::inclusion_patterns`] on a value held by `&mut`.
+        pub fn set_inclusion_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("InclusionPatterns", value.into());
+            self
+        }
+
+        /// `InclusionPatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inclusion_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "InclusionPatterns")
+        }
+
+        /// `SslCertificateS3Path`.
+        pub fn ssl_certificate_s3_path(mut self, value: impl Into<Val<S3Path>>) -> Self {
+            self.props.set("SslCertificateS3Path", value.into());
+            self
+        }
+
+        /// Sets `SslCertificateS3Path` in place: [`Self::ssl_certificate_s3_path`] on a value held by `&mut`.
+        pub fn set_ssl_certificate_s3_path(&mut self, value: impl Into<Val<S3Path>>) -> &mut Self {
+            self.props.set("SslCertificateS3Path", value.into());
+            self
+        }
+
+        /// `SslCertificateS3Path` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssl_certificate_s3_path(&self) -> ::std::option::Option<Val<S3Path>> {
+            crate::cfn::get_prop(&self.props, "SslCertificateS3Path")
+        }
+
+        /// `UseChangeLog`.
+        pub fn use_change_log(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseChangeLog", value.into());
+            self
+        }
+
+        /// Sets `UseChangeLog` in place: [`Self::use_change_log`] on a value held by `&mut`.
+        pub fn set_use_change_log(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseChangeLog", value.into());
+            self
+        }
+
+        /// `UseChangeLog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_change_log(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseChangeLog")
+        }
+
+        /// `VpcConfiguration`.
+        pub fn vpc_configuration(mut self, value: impl Into<Val<DataSourceVpcConfiguration>>) -> Self {
+            self.props.set("VpcConfiguration", value.into());
+            self
+        }
+
+        /// Sets `VpcConfiguration` in place: [`Self::vpc_configuration`] on a value held by `&mut`.
+        pub fn set_vpc_configuration(&mut self, value: impl Into<Val<DataSourceVpcConfiguration>>) -> &mut Self {
+            self.props.set("VpcConfiguration", value.into());
+            self
+        }
+
+        /// `VpcConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_configuration(&self) -> ::std::option::Option<Val<DataSourceVpcConfiguration>> {
+            crate::cfn::get_prop(&self.props, "VpcConfiguration")
         }
     }
 
@@ -2174,9 +4214,16 @@ pub mod data_source {
             TemplateConfiguration { props }
         }
 
-        prop! {
-            /// `Template`.
-            props, "Template", _, set_template, get_template, Val<Json>
+        /// Sets `Template`, which `new` took, in place.
+        pub fn set_template(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("Template", value.into());
+            self
+        }
+
+        /// `Template` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_template(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "Template")
         }
     }
 
@@ -2197,49 +4244,163 @@ pub mod data_source {
             WebCrawlerConfiguration { props }
         }
 
-        prop! {
-            /// `Urls`.
-            props, "Urls", _, set_urls, get_urls, Val<WebCrawlerUrls>
+        /// Sets `Urls`, which `new` took, in place.
+        pub fn set_urls(&mut self, value: impl Into<Val<WebCrawlerUrls>>) -> &mut Self {
+            self.props.set("Urls", value.into());
+            self
         }
 
-        prop! {
-            /// `AuthenticationConfiguration`.
-            props, "AuthenticationConfiguration", authentication_configuration, set_authentication_configuration, get_authentication_configuration, Val<WebCrawlerAuthenticationConfiguration>
+        /// `Urls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_urls(&self) -> ::std::option::Option<Val<WebCrawlerUrls>> {
+            crate::cfn::get_prop(&self.props, "Urls")
         }
 
-        prop! {
-            /// `CrawlDepth`.
-            props, "CrawlDepth", crawl_depth, set_crawl_depth, get_crawl_depth, Val<i64>
+        /// `AuthenticationConfiguration`.
+        pub fn authentication_configuration(mut self, value: impl Into<Val<WebCrawlerAuthenticationConfiguration>>) -> Self {
+            self.props.set("AuthenticationConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxContentSizePerPageInMegaBytes`.
-            props, "MaxContentSizePerPageInMegaBytes", max_content_size_per_page_in_mega_bytes, set_max_content_size_per_page_in_mega_bytes, get_max_content_size_per_page_in_mega_bytes, Val<f64>
+        /// Sets `AuthenticationConfiguration` in place: [`Self::authentication_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_authentication_configuration(&mut self, value: impl Into<Val<WebCrawlerAuthenticationConfiguration>>) -> &mut Self {
+            self.props.set("AuthenticationConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxLinksPerPage`.
-            props, "MaxLinksPerPage", max_links_per_page, set_max_links_per_page, get_max_links_per_page, Val<i64>
+        /// `AuthenticationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_configuration(&self) -> ::std::option::Option<Val<WebCrawlerAuthenticationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationConfiguration")
         }
 
-        prop! {
-            /// `MaxUrlsPerMinuteCrawlRate`.
-            props, "MaxUrlsPerMinuteCrawlRate", max_urls_per_minute_crawl_rate, set_max_urls_per_minute_crawl_rate, get_max_urls_per_minute_crawl_rate, Val<i64>
+        /// `CrawlDepth`.
+        pub fn crawl_depth(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("CrawlDepth", value.into());
+            self
         }
 
-        prop! {
-            /// `ProxyConfiguration`.
-            props, "ProxyConfiguration", proxy_configuration, set_proxy_configuration, get_proxy_configuration, Val<ProxyConfiguration>
+        /// Sets `CrawlDepth` in place: [`Self::crawl_depth`] on a value held by `&mut`.
+        pub fn set_crawl_depth(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CrawlDepth", value.into());
+            self
         }
 
-        prop! {
-            /// `UrlExclusionPatterns`.
-            props, "UrlExclusionPatterns", url_exclusion_patterns, set_url_exclusion_patterns, get_url_exclusion_patterns, Val<List<String>>
+        /// `CrawlDepth` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crawl_depth(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CrawlDepth")
         }
 
-        prop! {
-            /// `UrlInclusionPatterns`.
-            props, "UrlInclusionPatterns", url_inclusion_patterns, set_url_inclusion_patterns, get_url_inclusion_patterns, Val<List<String>>
+        /// `MaxContentSizePerPageInMegaBytes`.
+        pub fn max_content_size_per_page_in_mega_bytes(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("MaxContentSizePerPageInMegaBytes", value.into());
+            self
+        }
+
+        /// Sets `MaxContentSizePerPageInMegaBytes` in place: [`Self::max_content_size_per_page_in_mega_bytes`]
+        /// on a value held by `&mut`.
+        pub fn set_max_content_size_per_page_in_mega_bytes(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("MaxContentSizePerPageInMegaBytes", value.into());
+            self
+        }
+
+        /// `MaxContentSizePerPageInMegaBytes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_content_size_per_page_in_mega_bytes(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "MaxContentSizePerPageInMegaBytes")
+        }
+
+        /// `MaxLinksPerPage`.
+        pub fn max_links_per_page(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxLinksPerPage", value.into());
+            self
+        }
+
+        /// Sets `MaxLinksPerPage` in place: [`Self::max_links_per_page`] on a value held by `&mut`.
+        pub fn set_max_links_per_page(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxLinksPerPage", value.into());
+            self
+        }
+
+        /// `MaxLinksPerPage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_links_per_page(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxLinksPerPage")
+        }
+
+        /// `MaxUrlsPerMinuteCrawlRate`.
+        pub fn max_urls_per_minute_crawl_rate(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxUrlsPerMinuteCrawlRate", value.into());
+            self
+        }
+
+        /// Sets `MaxUrlsPerMinuteCrawlRate` in place: [`Self::max_urls_per_minute_crawl_rate`] on a
+        /// value held by `&mut`.
+        pub fn set_max_urls_per_minute_crawl_rate(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxUrlsPerMinuteCrawlRate", value.into());
+            self
+        }
+
+        /// `MaxUrlsPerMinuteCrawlRate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_urls_per_minute_crawl_rate(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxUrlsPerMinuteCrawlRate")
+        }
+
+        /// `ProxyConfiguration`.
+        pub fn proxy_configuration(mut self, value: impl Into<Val<ProxyConfiguration>>) -> Self {
+            self.props.set("ProxyConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ProxyConfiguration` in place: [`Self::proxy_configuration`] on a value held by `&mut`.
+        pub fn set_proxy_configuration(&mut self, value: impl Into<Val<ProxyConfiguration>>) -> &mut Self {
+            self.props.set("ProxyConfiguration", value.into());
+            self
+        }
+
+        /// `ProxyConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_proxy_configuration(&self) -> ::std::option::Option<Val<ProxyConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ProxyConfiguration")
+        }
+
+        /// `UrlExclusionPatterns`.
+        pub fn url_exclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("UrlExclusionPatterns", value.into());
+            self
+        }
+
+        /// Sets `UrlExclusionPatterns` in place: [`Self::url_exclusion_patterns`] on a value held by `&mut`.
+        pub fn set_url_exclusion_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("UrlExclusionPatterns", value.into());
+            self
+        }
+
+        /// `UrlExclusionPatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url_exclusion_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "UrlExclusionPatterns")
+        }
+
+        /// `UrlInclusionPatterns`.
+        pub fn url_inclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("UrlInclusionPatterns", value.into());
+            self
+        }
+
+        /// Sets `UrlInclusionPatterns` in place: [`Self::url_inclusion_patterns`] on a value held by `&mut`.
+        pub fn set_url_inclusion_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("UrlInclusionPatterns", value.into());
+            self
+        }
+
+        /// `UrlInclusionPatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url_inclusion_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "UrlInclusionPatterns")
         }
     }
 
@@ -2258,9 +4419,22 @@ pub mod data_source {
             WebCrawlerAuthenticationConfiguration { props }
         }
 
-        prop! {
-            /// `BasicAuthentication`.
-            props, "BasicAuthentication", basic_authentication, set_basic_authentication, get_basic_authentication, Val<List<WebCrawlerBasicAuthentication>>
+        /// `BasicAuthentication`.
+        pub fn basic_authentication(mut self, value: impl Into<Val<List<WebCrawlerBasicAuthentication>>>) -> Self {
+            self.props.set("BasicAuthentication", value.into());
+            self
+        }
+
+        /// Sets `BasicAuthentication` in place: [`Self::basic_authentication`] on a value held by `&mut`.
+        pub fn set_basic_authentication(&mut self, value: impl Into<Val<List<WebCrawlerBasicAuthentication>>>) -> &mut Self {
+            self.props.set("BasicAuthentication", value.into());
+            self
+        }
+
+        /// `BasicAuthentication` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_basic_authentication(&self) -> ::std::option::Option<Val<List<WebCrawlerBasicAuthentication>>> {
+            crate::cfn::get_prop(&self.props, "BasicAuthentication")
         }
     }
 
@@ -2289,19 +4463,40 @@ pub mod data_source {
             WebCrawlerBasicAuthentication { props }
         }
 
-        prop! {
-            /// `Host`.
-            props, "Host", _, set_host, get_host, Val<String>
+        /// Sets `Host`, which `new` took, in place.
+        pub fn set_host(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Host", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// `Host` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Host")
         }
 
-        prop! {
-            /// `Credentials`.
-            props, "Credentials", _, set_credentials, get_credentials, Val<String>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// Sets `Credentials`, which `new` took, in place.
+        pub fn set_credentials(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Credentials", value.into());
+            self
+        }
+
+        /// `Credentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credentials(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Credentials")
         }
     }
 
@@ -2324,19 +4519,46 @@ pub mod data_source {
             ProxyConfiguration { props }
         }
 
-        prop! {
-            /// `Host`.
-            props, "Host", _, set_host, get_host, Val<String>
+        /// Sets `Host`, which `new` took, in place.
+        pub fn set_host(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Host", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// `Host` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_host(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Host")
         }
 
-        prop! {
-            /// `Credentials`.
-            props, "Credentials", credentials, set_credentials, get_credentials, Val<String>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
+        }
+
+        /// `Credentials`.
+        pub fn credentials(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Credentials", value.into());
+            self
+        }
+
+        /// Sets `Credentials` in place: [`Self::credentials`] on a value held by `&mut`.
+        pub fn set_credentials(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Credentials", value.into());
+            self
+        }
+
+        /// `Credentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_credentials(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Credentials")
         }
     }
 
@@ -2355,14 +4577,40 @@ pub mod data_source {
             WebCrawlerUrls { props }
         }
 
-        prop! {
-            /// `SeedUrlConfiguration`.
-            props, "SeedUrlConfiguration", seed_url_configuration, set_seed_url_configuration, get_seed_url_configuration, Val<WebCrawlerSeedUrlConfiguration>
+        /// `SeedUrlConfiguration`.
+        pub fn seed_url_configuration(mut self, value: impl Into<Val<WebCrawlerSeedUrlConfiguration>>) -> Self {
+            self.props.set("SeedUrlConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `SiteMapsConfiguration`.
-            props, "SiteMapsConfiguration", site_maps_configuration, set_site_maps_configuration, get_site_maps_configuration, Val<WebCrawlerSiteMapsConfiguration>
+        /// Sets `SeedUrlConfiguration` in place: [`Self::seed_url_configuration`] on a value held by `&mut`.
+        pub fn set_seed_url_configuration(&mut self, value: impl Into<Val<WebCrawlerSeedUrlConfiguration>>) -> &mut Self {
+            self.props.set("SeedUrlConfiguration", value.into());
+            self
+        }
+
+        /// `SeedUrlConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_seed_url_configuration(&self) -> ::std::option::Option<Val<WebCrawlerSeedUrlConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SeedUrlConfiguration")
+        }
+
+        /// `SiteMapsConfiguration`.
+        pub fn site_maps_configuration(mut self, value: impl Into<Val<WebCrawlerSiteMapsConfiguration>>) -> Self {
+            self.props.set("SiteMapsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SiteMapsConfiguration` in place: [`Self::site_maps_configuration`] on a value held by `&mut`.
+        pub fn set_site_maps_configuration(&mut self, value: impl Into<Val<WebCrawlerSiteMapsConfiguration>>) -> &mut Self {
+            self.props.set("SiteMapsConfiguration", value.into());
+            self
+        }
+
+        /// `SiteMapsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_site_maps_configuration(&self) -> ::std::option::Option<Val<WebCrawlerSiteMapsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SiteMapsConfiguration")
         }
     }
 
@@ -2383,14 +4631,34 @@ pub mod data_source {
             WebCrawlerSeedUrlConfiguration { props }
         }
 
-        prop! {
-            /// `SeedUrls`.
-            props, "SeedUrls", _, set_seed_urls, get_seed_urls, Val<List<String>>
+        /// Sets `SeedUrls`, which `new` took, in place.
+        pub fn set_seed_urls(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SeedUrls", value.into());
+            self
         }
 
-        prop! {
-            /// `WebCrawlerMode`.
-            props, "WebCrawlerMode", web_crawler_mode, set_web_crawler_mode, get_web_crawler_mode, Val<WebCrawlerSeedUrlConfigurationWebCrawlerMode>
+        /// `SeedUrls` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_seed_urls(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SeedUrls")
+        }
+
+        /// `WebCrawlerMode`.
+        pub fn web_crawler_mode(mut self, value: impl Into<Val<WebCrawlerSeedUrlConfigurationWebCrawlerMode>>) -> Self {
+            self.props.set("WebCrawlerMode", value.into());
+            self
+        }
+
+        /// Sets `WebCrawlerMode` in place: [`Self::web_crawler_mode`] on a value held by `&mut`.
+        pub fn set_web_crawler_mode(&mut self, value: impl Into<Val<WebCrawlerSeedUrlConfigurationWebCrawlerMode>>) -> &mut Self {
+            self.props.set("WebCrawlerMode", value.into());
+            self
+        }
+
+        /// `WebCrawlerMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_web_crawler_mode(&self) -> ::std::option::Option<Val<WebCrawlerSeedUrlConfigurationWebCrawlerMode>> {
+            crate::cfn::get_prop(&self.props, "WebCrawlerMode")
         }
     }
 
@@ -2427,9 +4695,16 @@ pub mod data_source {
             WebCrawlerSiteMapsConfiguration { props }
         }
 
-        prop! {
-            /// `SiteMaps`.
-            props, "SiteMaps", _, set_site_maps, get_site_maps, Val<List<String>>
+        /// Sets `SiteMaps`, which `new` took, in place.
+        pub fn set_site_maps(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SiteMaps", value.into());
+            self
+        }
+
+        /// `SiteMaps` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_site_maps(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SiteMaps")
         }
     }
 
@@ -2450,34 +4725,106 @@ pub mod data_source {
             WorkDocsConfiguration { props }
         }
 
-        prop! {
-            /// `OrganizationId`.
-            props, "OrganizationId", _, set_organization_id, get_organization_id, Val<String>
+        /// Sets `OrganizationId`, which `new` took, in place.
+        pub fn set_organization_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OrganizationId", value.into());
+            self
         }
 
-        prop! {
-            /// `CrawlComments`.
-            props, "CrawlComments", crawl_comments, set_crawl_comments, get_crawl_comments, Val<bool>
+        /// `OrganizationId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_organization_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OrganizationId")
         }
 
-        prop! {
-            /// `ExclusionPatterns`.
-            props, "ExclusionPatterns", exclusion_patterns, set_exclusion_patterns, get_exclusion_patterns, Val<List<String>>
+        /// `CrawlComments`.
+        pub fn crawl_comments(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CrawlComments", value.into());
+            self
         }
 
-        prop! {
-            /// `FieldMappings`.
-            props, "FieldMappings", field_mappings, set_field_mappings, get_field_mappings, Val<List<DataSourceToIndexFieldMapping>>
+        /// Sets `CrawlComments` in place: [`Self::crawl_comments`] on a value held by `&mut`.
+        pub fn set_crawl_comments(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CrawlComments", value.into());
+            self
         }
 
-        prop! {
-            /// `InclusionPatterns`.
-            props, "InclusionPatterns", inclusion_patterns, set_inclusion_patterns, get_inclusion_patterns, Val<List<String>>
+        /// `CrawlComments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_crawl_comments(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CrawlComments")
         }
 
-        prop! {
-            /// `UseChangeLog`.
-            props, "UseChangeLog", use_change_log, set_use_change_log, get_use_change_log, Val<bool>
+        /// `ExclusionPatterns`.
+        pub fn exclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExclusionPatterns", value.into());
+            self
+        }
+
+        /// Sets `ExclusionPatterns` in place: [`Self::exclusion_patterns`] on a value held by `&mut`.
+        pub fn set_exclusion_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExclusionPatterns", value.into());
+            self
+        }
+
+        /// `ExclusionPatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclusion_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExclusionPatterns")
+        }
+
+        /// `FieldMappings`.
+        pub fn field_mappings(mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// Sets `FieldMappings` in place: [`Self::field_mappings`] on a value held by `&mut`.
+        pub fn set_field_mappings(&mut self, value: impl Into<Val<List<DataSourceToIndexFieldMapping>>>) -> &mut Self {
+            self.props.set("FieldMappings", value.into());
+            self
+        }
+
+        /// `FieldMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_field_mappings(&self) -> ::std::option::Option<Val<List<DataSourceToIndexFieldMapping>>> {
+            crate::cfn::get_prop(&self.props, "FieldMappings")
+        }
+
+        /// `InclusionPatterns`.
+        pub fn inclusion_patterns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("InclusionPatterns", value.into());
+            self
+        }
+
+        /// Sets `InclusionPatterns` in place: [`Self::inclusion_patterns`] on a value held by `&mut`.
+        pub fn set_inclusion_patterns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("InclusionPatterns", value.into());
+            self
+        }
+
+        /// `InclusionPatterns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inclusion_patterns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "InclusionPatterns")
+        }
+
+        /// `UseChangeLog`.
+        pub fn use_change_log(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("UseChangeLog", value.into());
+            self
+        }
+
+        /// Sets `UseChangeLog` in place: [`Self::use_change_log`] on a value held by `&mut`.
+        pub fn set_use_change_log(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("UseChangeLog", value.into());
+            self
+        }
+
+        /// `UseChangeLog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_use_change_log(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "UseChangeLog")
         }
     }
 
@@ -2556,44 +4903,124 @@ impl Faq {
         Faq { core }
     }
 
-    prop! {
-        /// `Description`: FAQ description
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: FAQ description
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FileFormat`: FAQ file format
-        core.props, "FileFormat", file_format, set_file_format, get_file_format, Val<faq::FileFormat>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `IndexId`: Index ID
-        core.props, "IndexId", _, set_index_id, get_index_id, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `LanguageCode`: The code for a language.
-        core.props, "LanguageCode", language_code, set_language_code, get_language_code, Val<String>
+    /// `FileFormat`: FAQ file format
+    pub fn file_format(mut self, value: impl Into<Val<faq::FileFormat>>) -> Self {
+        self.core.props.set("FileFormat", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: FAQ name
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `FileFormat` in place: [`Self::file_format`] on a value held by `&mut`.
+    pub fn set_file_format(&mut self, value: impl Into<Val<faq::FileFormat>>) -> &mut Self {
+        self.core.props.set("FileFormat", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: FAQ role ARN
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `FileFormat` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_format(&self) -> ::std::option::Option<Val<faq::FileFormat>> {
+        crate::cfn::get_prop(&self.core.props, "FileFormat")
     }
 
-    prop! {
-        /// `S3Path`: FAQ S3 path
-        core.props, "S3Path", _, set_s3_path, get_s3_path, Val<faq::S3Path>
+    /// Sets `IndexId`, which `new` took, in place.
+    pub fn set_index_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IndexId", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags for labeling the FAQ
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `IndexId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_index_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IndexId")
+    }
+
+    /// `LanguageCode`: The code for a language.
+    pub fn language_code(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LanguageCode", value.into());
+        self
+    }
+
+    /// Sets `LanguageCode` in place: [`Self::language_code`] on a value held by `&mut`.
+    pub fn set_language_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LanguageCode", value.into());
+        self
+    }
+
+    /// `LanguageCode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_language_code(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LanguageCode")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// Sets `S3Path`, which `new` took, in place.
+    pub fn set_s3_path(&mut self, value: impl Into<Val<faq::S3Path>>) -> &mut Self {
+        self.core.props.set("S3Path", value.into());
+        self
+    }
+
+    /// `S3Path` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_path(&self) -> ::std::option::Option<Val<faq::S3Path>> {
+        crate::cfn::get_prop(&self.core.props, "S3Path")
+    }
+
+    /// `Tags`: Tags for labeling the FAQ
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2654,14 +5081,28 @@ pub mod faq {
             S3Path { props }
         }
 
-        prop! {
-            /// `Bucket`.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
     }
 }
@@ -2696,41 +5137,120 @@ impl FeaturedResultsSet {
         FeaturedResultsSet { core }
     }
 
-    prop! {
-        /// `Description`: A description for the set of featured results.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description for the set of featured results.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FeaturedDocuments`: A list of document IDs for the documents you want to feature at the
-        /// top of the search results page.
-        core.props, "FeaturedDocuments", featured_documents, set_featured_documents, get_featured_documents, Val<List<featured_results_set::FeaturedDocument>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FeaturedResultsSetName`: A name for the set of featured results.
-        core.props, "FeaturedResultsSetName", _, set_featured_results_set_name, get_featured_results_set_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `IndexId`: The identifier of the index that you want to use for featuring results.
-        core.props, "IndexId", _, set_index_id, get_index_id, Val<String>
+    /// `FeaturedDocuments`: A list of document IDs for the documents you want to feature at the top
+    /// of the search results page.
+    pub fn featured_documents(mut self, value: impl Into<Val<List<featured_results_set::FeaturedDocument>>>) -> Self {
+        self.core.props.set("FeaturedDocuments", value.into());
+        self
     }
 
-    prop! {
-        /// `QueryTexts`: A list of queries for featuring results.
-        core.props, "QueryTexts", query_texts, set_query_texts, get_query_texts, Val<List<String>>
+    /// Sets `FeaturedDocuments` in place: [`Self::featured_documents`] on a value held by `&mut`.
+    pub fn set_featured_documents(&mut self, value: impl Into<Val<List<featured_results_set::FeaturedDocument>>>) -> &mut Self {
+        self.core.props.set("FeaturedDocuments", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`: The current status of the set of featured results. When the value is ACTIVE,
-        /// featured results are ready for use.
-        core.props, "Status", status, set_status, get_status, Val<featured_results_set::Status>
+    /// `FeaturedDocuments` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_featured_documents(&self) -> ::std::option::Option<Val<List<featured_results_set::FeaturedDocument>>> {
+        crate::cfn::get_prop(&self.core.props, "FeaturedDocuments")
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that identify or categorize the featured results set.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `FeaturedResultsSetName`, which `new` took, in place.
+    pub fn set_featured_results_set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FeaturedResultsSetName", value.into());
+        self
+    }
+
+    /// `FeaturedResultsSetName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_featured_results_set_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FeaturedResultsSetName")
+    }
+
+    /// Sets `IndexId`, which `new` took, in place.
+    pub fn set_index_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IndexId", value.into());
+        self
+    }
+
+    /// `IndexId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_index_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IndexId")
+    }
+
+    /// `QueryTexts`: A list of queries for featuring results.
+    pub fn query_texts(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("QueryTexts", value.into());
+        self
+    }
+
+    /// Sets `QueryTexts` in place: [`Self::query_texts`] on a value held by `&mut`.
+    pub fn set_query_texts(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("QueryTexts", value.into());
+        self
+    }
+
+    /// `QueryTexts` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_query_texts(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "QueryTexts")
+    }
+
+    /// `Status`: The current status of the set of featured results. When the value is ACTIVE,
+    /// featured results are ready for use.
+    pub fn status(mut self, value: impl Into<Val<featured_results_set::Status>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<featured_results_set::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<featured_results_set::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`: A list of key-value pairs that identify or categorize the featured results set.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2772,9 +5292,22 @@ pub mod featured_results_set {
             FeaturedDocument { props }
         }
 
-        prop! {
-            /// `Id`: The identifier of the document to feature in the search results.
-            props, "Id", id, set_id, get_id, Val<String>
+        /// `Id`: The identifier of the document to feature in the search results.
+        pub fn id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// Sets `Id` in place: [`Self::id`] on a value held by `&mut`.
+        pub fn set_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Id", value.into());
+            self
+        }
+
+        /// `Id` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Id")
         }
     }
 
@@ -2821,54 +5354,169 @@ impl Index {
         Index { core }
     }
 
-    prop! {
-        /// `CapacityUnits`: Capacity units
-        core.props, "CapacityUnits", capacity_units, set_capacity_units, get_capacity_units, Val<index::CapacityUnitsConfiguration>
+    /// `CapacityUnits`: Capacity units
+    pub fn capacity_units(mut self, value: impl Into<Val<index::CapacityUnitsConfiguration>>) -> Self {
+        self.core.props.set("CapacityUnits", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description for the index
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `CapacityUnits` in place: [`Self::capacity_units`] on a value held by `&mut`.
+    pub fn set_capacity_units(&mut self, value: impl Into<Val<index::CapacityUnitsConfiguration>>) -> &mut Self {
+        self.core.props.set("CapacityUnits", value.into());
+        self
     }
 
-    prop! {
-        /// `DocumentMetadataConfigurations`: Document metadata configurations
-        core.props, "DocumentMetadataConfigurations", document_metadata_configurations, set_document_metadata_configurations, get_document_metadata_configurations, Val<List<index::DocumentMetadataConfiguration>>
+    /// `CapacityUnits` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity_units(&self) -> ::std::option::Option<Val<index::CapacityUnitsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "CapacityUnits")
     }
 
-    prop! {
-        /// `Edition`: Edition of index
-        core.props, "Edition", _, set_edition, get_edition, Val<index::Edition>
+    /// `Description`: A description for the index
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of index
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`: Role Arn
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ServerSideEncryptionConfiguration`: Server side encryption configuration
-        core.props, "ServerSideEncryptionConfiguration", server_side_encryption_configuration, set_server_side_encryption_configuration, get_server_side_encryption_configuration, Val<index::ServerSideEncryptionConfiguration>
+    /// `DocumentMetadataConfigurations`: Document metadata configurations
+    pub fn document_metadata_configurations(mut self, value: impl Into<Val<List<index::DocumentMetadataConfiguration>>>) -> Self {
+        self.core.props.set("DocumentMetadataConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags for labeling the index
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `DocumentMetadataConfigurations` in place: [`Self::document_metadata_configurations`]
+    /// on a value held by `&mut`.
+    pub fn set_document_metadata_configurations(&mut self, value: impl Into<Val<List<index::DocumentMetadataConfiguration>>>) -> &mut Self {
+        self.core.props.set("DocumentMetadataConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `UserContextPolicy`.
-        core.props, "UserContextPolicy", user_context_policy, set_user_context_policy, get_user_context_policy, Val<index::UserContextPolicy>
+    /// `DocumentMetadataConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_document_metadata_configurations(&self) -> ::std::option::Option<Val<List<index::DocumentMetadataConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "DocumentMetadataConfigurations")
     }
 
-    prop! {
-        /// `UserTokenConfigurations`.
-        core.props, "UserTokenConfigurations", user_token_configurations, set_user_token_configurations, get_user_token_configurations, Val<List<index::UserTokenConfiguration>>
+    /// Sets `Edition`, which `new` took, in place.
+    pub fn set_edition(&mut self, value: impl Into<Val<index::Edition>>) -> &mut Self {
+        self.core.props.set("Edition", value.into());
+        self
+    }
+
+    /// `Edition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_edition(&self) -> ::std::option::Option<Val<index::Edition>> {
+        crate::cfn::get_prop(&self.core.props, "Edition")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `ServerSideEncryptionConfiguration`: Server side encryption configuration
+    pub fn server_side_encryption_configuration(mut self, value: impl Into<Val<index::ServerSideEncryptionConfiguration>>) -> Self {
+        self.core.props.set("ServerSideEncryptionConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ServerSideEncryptionConfiguration` in place: [`Self::server_side_encryption_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_server_side_encryption_configuration(&mut self, value: impl Into<Val<index::ServerSideEncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("ServerSideEncryptionConfiguration", value.into());
+        self
+    }
+
+    /// `ServerSideEncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_server_side_encryption_configuration(&self) -> ::std::option::Option<Val<index::ServerSideEncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ServerSideEncryptionConfiguration")
+    }
+
+    /// `Tags`: Tags for labeling the index
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `UserContextPolicy`.
+    pub fn user_context_policy(mut self, value: impl Into<Val<index::UserContextPolicy>>) -> Self {
+        self.core.props.set("UserContextPolicy", value.into());
+        self
+    }
+
+    /// Sets `UserContextPolicy` in place: [`Self::user_context_policy`] on a value held by `&mut`.
+    pub fn set_user_context_policy(&mut self, value: impl Into<Val<index::UserContextPolicy>>) -> &mut Self {
+        self.core.props.set("UserContextPolicy", value.into());
+        self
+    }
+
+    /// `UserContextPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_context_policy(&self) -> ::std::option::Option<Val<index::UserContextPolicy>> {
+        crate::cfn::get_prop(&self.core.props, "UserContextPolicy")
+    }
+
+    /// `UserTokenConfigurations`.
+    pub fn user_token_configurations(mut self, value: impl Into<Val<List<index::UserTokenConfiguration>>>) -> Self {
+        self.core.props.set("UserTokenConfigurations", value.into());
+        self
+    }
+
+    /// Sets `UserTokenConfigurations` in place: [`Self::user_token_configurations`] on a value held
+    /// by `&mut`.
+    pub fn set_user_token_configurations(&mut self, value: impl Into<Val<List<index::UserTokenConfiguration>>>) -> &mut Self {
+        self.core.props.set("UserTokenConfigurations", value.into());
+        self
+    }
+
+    /// `UserTokenConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_user_token_configurations(&self) -> ::std::option::Option<Val<List<index::UserTokenConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "UserTokenConfigurations")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2917,14 +5565,28 @@ pub mod index {
             CapacityUnitsConfiguration { props }
         }
 
-        prop! {
-            /// `StorageCapacityUnits`.
-            props, "StorageCapacityUnits", _, set_storage_capacity_units, get_storage_capacity_units, Val<i64>
+        /// Sets `StorageCapacityUnits`, which `new` took, in place.
+        pub fn set_storage_capacity_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StorageCapacityUnits", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryCapacityUnits`.
-            props, "QueryCapacityUnits", _, set_query_capacity_units, get_query_capacity_units, Val<i64>
+        /// `StorageCapacityUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_capacity_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StorageCapacityUnits")
+        }
+
+        /// Sets `QueryCapacityUnits`, which `new` took, in place.
+        pub fn set_query_capacity_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("QueryCapacityUnits", value.into());
+            self
+        }
+
+        /// `QueryCapacityUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_capacity_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "QueryCapacityUnits")
         }
     }
 
@@ -2950,24 +5612,64 @@ pub mod index {
             DocumentMetadataConfiguration { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<DocumentAttributeValueType>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Relevance`.
-            props, "Relevance", relevance, set_relevance, get_relevance, Val<Relevance>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<DocumentAttributeValueType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Search`.
-            props, "Search", search, set_search, get_search, Val<Search>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<DocumentAttributeValueType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Relevance`.
+        pub fn relevance(mut self, value: impl Into<Val<Relevance>>) -> Self {
+            self.props.set("Relevance", value.into());
+            self
+        }
+
+        /// Sets `Relevance` in place: [`Self::relevance`] on a value held by `&mut`.
+        pub fn set_relevance(&mut self, value: impl Into<Val<Relevance>>) -> &mut Self {
+            self.props.set("Relevance", value.into());
+            self
+        }
+
+        /// `Relevance` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_relevance(&self) -> ::std::option::Option<Val<Relevance>> {
+            crate::cfn::get_prop(&self.props, "Relevance")
+        }
+
+        /// `Search`.
+        pub fn search(mut self, value: impl Into<Val<Search>>) -> Self {
+            self.props.set("Search", value.into());
+            self
+        }
+
+        /// Sets `Search` in place: [`Self::search`] on a value held by `&mut`.
+        pub fn set_search(&mut self, value: impl Into<Val<Search>>) -> &mut Self {
+            self.props.set("Search", value.into());
+            self
+        }
+
+        /// `Search` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_search(&self) -> ::std::option::Option<Val<Search>> {
+            crate::cfn::get_prop(&self.props, "Search")
         }
     }
 
@@ -2986,29 +5688,94 @@ pub mod index {
             Relevance { props }
         }
 
-        prop! {
-            /// `Duration`.
-            props, "Duration", duration, set_duration, get_duration, Val<String>
+        /// `Duration`.
+        pub fn duration(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Duration", value.into());
+            self
         }
 
-        prop! {
-            /// `Freshness`.
-            props, "Freshness", freshness, set_freshness, get_freshness, Val<bool>
+        /// Sets `Duration` in place: [`Self::duration`] on a value held by `&mut`.
+        pub fn set_duration(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Duration", value.into());
+            self
         }
 
-        prop! {
-            /// `Importance`.
-            props, "Importance", importance, set_importance, get_importance, Val<i64>
+        /// `Duration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Duration")
         }
 
-        prop! {
-            /// `RankOrder`.
-            props, "RankOrder", rank_order, set_rank_order, get_rank_order, Val<Order>
+        /// `Freshness`.
+        pub fn freshness(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Freshness", value.into());
+            self
         }
 
-        prop! {
-            /// `ValueImportanceItems`.
-            props, "ValueImportanceItems", value_importance_items, set_value_importance_items, get_value_importance_items, Val<List<ValueImportanceItem>>
+        /// Sets `Freshness` in place: [`Self::freshness`] on a value held by `&mut`.
+        pub fn set_freshness(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Freshness", value.into());
+            self
+        }
+
+        /// `Freshness` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_freshness(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Freshness")
+        }
+
+        /// `Importance`.
+        pub fn importance(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Importance", value.into());
+            self
+        }
+
+        /// Sets `Importance` in place: [`Self::importance`] on a value held by `&mut`.
+        pub fn set_importance(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Importance", value.into());
+            self
+        }
+
+        /// `Importance` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_importance(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Importance")
+        }
+
+        /// `RankOrder`.
+        pub fn rank_order(mut self, value: impl Into<Val<Order>>) -> Self {
+            self.props.set("RankOrder", value.into());
+            self
+        }
+
+        /// Sets `RankOrder` in place: [`Self::rank_order`] on a value held by `&mut`.
+        pub fn set_rank_order(&mut self, value: impl Into<Val<Order>>) -> &mut Self {
+            self.props.set("RankOrder", value.into());
+            self
+        }
+
+        /// `RankOrder` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rank_order(&self) -> ::std::option::Option<Val<Order>> {
+            crate::cfn::get_prop(&self.props, "RankOrder")
+        }
+
+        /// `ValueImportanceItems`.
+        pub fn value_importance_items(mut self, value: impl Into<Val<List<ValueImportanceItem>>>) -> Self {
+            self.props.set("ValueImportanceItems", value.into());
+            self
+        }
+
+        /// Sets `ValueImportanceItems` in place: [`Self::value_importance_items`] on a value held by `&mut`.
+        pub fn set_value_importance_items(&mut self, value: impl Into<Val<List<ValueImportanceItem>>>) -> &mut Self {
+            self.props.set("ValueImportanceItems", value.into());
+            self
+        }
+
+        /// `ValueImportanceItems` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_importance_items(&self) -> ::std::option::Option<Val<List<ValueImportanceItem>>> {
+            crate::cfn::get_prop(&self.props, "ValueImportanceItems")
         }
     }
 
@@ -3040,14 +5807,40 @@ pub mod index {
             ValueImportanceItem { props }
         }
 
-        prop! {
-            /// `Key`.
-            props, "Key", key, set_key, get_key, Val<String>
+        /// `Key`.
+        pub fn key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Key", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<i64>
+        /// Sets `Key` in place: [`Self::key`] on a value held by `&mut`.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -3066,24 +5859,76 @@ pub mod index {
             Search { props }
         }
 
-        prop! {
-            /// `Displayable`.
-            props, "Displayable", displayable, set_displayable, get_displayable, Val<bool>
+        /// `Displayable`.
+        pub fn displayable(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Displayable", value.into());
+            self
         }
 
-        prop! {
-            /// `Facetable`.
-            props, "Facetable", facetable, set_facetable, get_facetable, Val<bool>
+        /// Sets `Displayable` in place: [`Self::displayable`] on a value held by `&mut`.
+        pub fn set_displayable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Displayable", value.into());
+            self
         }
 
-        prop! {
-            /// `Searchable`.
-            props, "Searchable", searchable, set_searchable, get_searchable, Val<bool>
+        /// `Displayable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_displayable(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Displayable")
         }
 
-        prop! {
-            /// `Sortable`.
-            props, "Sortable", sortable, set_sortable, get_sortable, Val<bool>
+        /// `Facetable`.
+        pub fn facetable(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Facetable", value.into());
+            self
+        }
+
+        /// Sets `Facetable` in place: [`Self::facetable`] on a value held by `&mut`.
+        pub fn set_facetable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Facetable", value.into());
+            self
+        }
+
+        /// `Facetable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_facetable(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Facetable")
+        }
+
+        /// `Searchable`.
+        pub fn searchable(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Searchable", value.into());
+            self
+        }
+
+        /// Sets `Searchable` in place: [`Self::searchable`] on a value held by `&mut`.
+        pub fn set_searchable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Searchable", value.into());
+            self
+        }
+
+        /// `Searchable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_searchable(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Searchable")
+        }
+
+        /// `Sortable`.
+        pub fn sortable(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Sortable", value.into());
+            self
+        }
+
+        /// Sets `Sortable` in place: [`Self::sortable`] on a value held by `&mut`.
+        pub fn set_sortable(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Sortable", value.into());
+            self
+        }
+
+        /// `Sortable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sortable(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Sortable")
         }
     }
 
@@ -3137,9 +5982,22 @@ pub mod index {
             ServerSideEncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `KmsKeyId`.
-            props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+        /// `KmsKeyId`.
+        pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+        pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyId", value.into());
+            self
+        }
+
+        /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyId")
         }
     }
 
@@ -3171,14 +6029,42 @@ pub mod index {
             UserTokenConfiguration { props }
         }
 
-        prop! {
-            /// `JsonTokenTypeConfiguration`.
-            props, "JsonTokenTypeConfiguration", json_token_type_configuration, set_json_token_type_configuration, get_json_token_type_configuration, Val<JsonTokenTypeConfiguration>
+        /// `JsonTokenTypeConfiguration`.
+        pub fn json_token_type_configuration(mut self, value: impl Into<Val<JsonTokenTypeConfiguration>>) -> Self {
+            self.props.set("JsonTokenTypeConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `JwtTokenTypeConfiguration`.
-            props, "JwtTokenTypeConfiguration", jwt_token_type_configuration, set_jwt_token_type_configuration, get_jwt_token_type_configuration, Val<JwtTokenTypeConfiguration>
+        /// Sets `JsonTokenTypeConfiguration` in place: [`Self::json_token_type_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_json_token_type_configuration(&mut self, value: impl Into<Val<JsonTokenTypeConfiguration>>) -> &mut Self {
+            self.props.set("JsonTokenTypeConfiguration", value.into());
+            self
+        }
+
+        /// `JsonTokenTypeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_json_token_type_configuration(&self) -> ::std::option::Option<Val<JsonTokenTypeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "JsonTokenTypeConfiguration")
+        }
+
+        /// `JwtTokenTypeConfiguration`.
+        pub fn jwt_token_type_configuration(mut self, value: impl Into<Val<JwtTokenTypeConfiguration>>) -> Self {
+            self.props.set("JwtTokenTypeConfiguration", value.into());
+            self
+        }
+
+        /// Sets `JwtTokenTypeConfiguration` in place: [`Self::jwt_token_type_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_jwt_token_type_configuration(&mut self, value: impl Into<Val<JwtTokenTypeConfiguration>>) -> &mut Self {
+            self.props.set("JwtTokenTypeConfiguration", value.into());
+            self
+        }
+
+        /// `JwtTokenTypeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_jwt_token_type_configuration(&self) -> ::std::option::Option<Val<JwtTokenTypeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "JwtTokenTypeConfiguration")
         }
     }
 
@@ -3204,14 +6090,28 @@ pub mod index {
             JsonTokenTypeConfiguration { props }
         }
 
-        prop! {
-            /// `UserNameAttributeField`.
-            props, "UserNameAttributeField", _, set_user_name_attribute_field, get_user_name_attribute_field, Val<String>
+        /// Sets `UserNameAttributeField`, which `new` took, in place.
+        pub fn set_user_name_attribute_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserNameAttributeField", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupAttributeField`.
-            props, "GroupAttributeField", _, set_group_attribute_field, get_group_attribute_field, Val<String>
+        /// `UserNameAttributeField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_name_attribute_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserNameAttributeField")
+        }
+
+        /// Sets `GroupAttributeField`, which `new` took, in place.
+        pub fn set_group_attribute_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupAttributeField", value.into());
+            self
+        }
+
+        /// `GroupAttributeField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_attribute_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupAttributeField")
         }
     }
 
@@ -3232,39 +6132,125 @@ pub mod index {
             JwtTokenTypeConfiguration { props }
         }
 
-        prop! {
-            /// `KeyLocation`.
-            props, "KeyLocation", _, set_key_location, get_key_location, Val<KeyLocation>
+        /// Sets `KeyLocation`, which `new` took, in place.
+        pub fn set_key_location(&mut self, value: impl Into<Val<KeyLocation>>) -> &mut Self {
+            self.props.set("KeyLocation", value.into());
+            self
         }
 
-        prop! {
-            /// `ClaimRegex`.
-            props, "ClaimRegex", claim_regex, set_claim_regex, get_claim_regex, Val<String>
+        /// `KeyLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_location(&self) -> ::std::option::Option<Val<KeyLocation>> {
+            crate::cfn::get_prop(&self.props, "KeyLocation")
         }
 
-        prop! {
-            /// `GroupAttributeField`.
-            props, "GroupAttributeField", group_attribute_field, set_group_attribute_field, get_group_attribute_field, Val<String>
+        /// `ClaimRegex`.
+        pub fn claim_regex(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClaimRegex", value.into());
+            self
         }
 
-        prop! {
-            /// `Issuer`.
-            props, "Issuer", issuer, set_issuer, get_issuer, Val<String>
+        /// Sets `ClaimRegex` in place: [`Self::claim_regex`] on a value held by `&mut`.
+        pub fn set_claim_regex(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClaimRegex", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretManagerArn`: Role Arn
-            props, "SecretManagerArn", secret_manager_arn, set_secret_manager_arn, get_secret_manager_arn, Val<String>
+        /// `ClaimRegex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_claim_regex(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClaimRegex")
         }
 
-        prop! {
-            /// `URL`.
-            props, "URL", url, set_url, get_url, Val<String>
+        /// `GroupAttributeField`.
+        pub fn group_attribute_field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GroupAttributeField", value.into());
+            self
         }
 
-        prop! {
-            /// `UserNameAttributeField`.
-            props, "UserNameAttributeField", user_name_attribute_field, set_user_name_attribute_field, get_user_name_attribute_field, Val<String>
+        /// Sets `GroupAttributeField` in place: [`Self::group_attribute_field`] on a value held by `&mut`.
+        pub fn set_group_attribute_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupAttributeField", value.into());
+            self
+        }
+
+        /// `GroupAttributeField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_attribute_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupAttributeField")
+        }
+
+        /// `Issuer`.
+        pub fn issuer(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Issuer", value.into());
+            self
+        }
+
+        /// Sets `Issuer` in place: [`Self::issuer`] on a value held by `&mut`.
+        pub fn set_issuer(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Issuer", value.into());
+            self
+        }
+
+        /// `Issuer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_issuer(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Issuer")
+        }
+
+        /// `SecretManagerArn`: Role Arn
+        pub fn secret_manager_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretManagerArn", value.into());
+            self
+        }
+
+        /// Sets `SecretManagerArn` in place: [`Self::secret_manager_arn`] on a value held by `&mut`.
+        pub fn set_secret_manager_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretManagerArn", value.into());
+            self
+        }
+
+        /// `SecretManagerArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_manager_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretManagerArn")
+        }
+
+        /// `URL`.
+        pub fn url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("URL", value.into());
+            self
+        }
+
+        /// Sets `URL` in place: [`Self::url`] on a value held by `&mut`.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("URL", value.into());
+            self
+        }
+
+        /// `URL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "URL")
+        }
+
+        /// `UserNameAttributeField`.
+        pub fn user_name_attribute_field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UserNameAttributeField", value.into());
+            self
+        }
+
+        /// Sets `UserNameAttributeField` in place: [`Self::user_name_attribute_field`] on a value held
+        /// by `&mut`.
+        pub fn set_user_name_attribute_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UserNameAttributeField", value.into());
+            self
+        }
+
+        /// `UserNameAttributeField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user_name_attribute_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UserNameAttributeField")
         }
     }
 
@@ -3317,35 +6303,88 @@ impl QuerySuggestionsBlockList {
         QuerySuggestionsBlockList { core }
     }
 
-    prop! {
-        /// `Description`: A description for the block list.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description for the block list.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `IndexId`: The identifier of the index for the block list.
-        core.props, "IndexId", _, set_index_id, get_index_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the block list.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `RoleArn`: The Amazon Resource Name (ARN) of an IAM role with permission to access the
-        /// S3 bucket that contains the block list text file.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// Sets `IndexId`, which `new` took, in place.
+    pub fn set_index_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IndexId", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceS3Path`: Information required to find a specific file in an Amazon S3 bucket.
-        core.props, "SourceS3Path", _, set_source_s3_path, get_source_s3_path, Val<query_suggestions_block_list::S3Path>
+    /// `IndexId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_index_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IndexId")
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that identify or categorize the block list.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// Sets `SourceS3Path`, which `new` took, in place.
+    pub fn set_source_s3_path(&mut self, value: impl Into<Val<query_suggestions_block_list::S3Path>>) -> &mut Self {
+        self.core.props.set("SourceS3Path", value.into());
+        self
+    }
+
+    /// `SourceS3Path` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_s3_path(&self) -> ::std::option::Option<Val<query_suggestions_block_list::S3Path>> {
+        crate::cfn::get_prop(&self.core.props, "SourceS3Path")
+    }
+
+    /// `Tags`: A list of key-value pairs that identify or categorize the block list.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3391,14 +6430,28 @@ pub mod query_suggestions_block_list {
             S3Path { props }
         }
 
-        prop! {
-            /// `Bucket`: The name of the S3 bucket that contains the file.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`: The name of the file.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
     }
 }
@@ -3437,35 +6490,88 @@ impl Thesaurus {
         Thesaurus { core }
     }
 
-    prop! {
-        /// `Description`: A description for the thesaurus.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description for the thesaurus.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `IndexId`: The identifier of the index for the thesaurus.
-        core.props, "IndexId", _, set_index_id, get_index_id, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A name for the thesaurus.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `RoleArn`: An IAM role that gives Amazon Kendra permissions to access the thesaurus file
-        /// specified in SourceS3Path.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// Sets `IndexId`, which `new` took, in place.
+    pub fn set_index_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IndexId", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceS3Path`: Information required to find a specific file in an Amazon S3 bucket.
-        core.props, "SourceS3Path", _, set_source_s3_path, get_source_s3_path, Val<thesaurus::S3Path>
+    /// `IndexId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_index_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IndexId")
     }
 
-    prop! {
-        /// `Tags`: A list of key-value pairs that identify or categorize the thesaurus.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// Sets `SourceS3Path`, which `new` took, in place.
+    pub fn set_source_s3_path(&mut self, value: impl Into<Val<thesaurus::S3Path>>) -> &mut Self {
+        self.core.props.set("SourceS3Path", value.into());
+        self
+    }
+
+    /// `SourceS3Path` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_s3_path(&self) -> ::std::option::Option<Val<thesaurus::S3Path>> {
+        crate::cfn::get_prop(&self.core.props, "SourceS3Path")
+    }
+
+    /// `Tags`: A list of key-value pairs that identify or categorize the thesaurus.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3511,14 +6617,28 @@ pub mod thesaurus {
             S3Path { props }
         }
 
-        prop! {
-            /// `Bucket`: The name of the S3 bucket that contains the file.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`: The name of the file.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
+        }
+
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
         }
     }
 }

@@ -41,24 +41,70 @@ impl ExecutionPlan {
         ExecutionPlan { core }
     }
 
-    prop! {
-        /// `CapacityUnits`: Capacity units
-        core.props, "CapacityUnits", capacity_units, set_capacity_units, get_capacity_units, Val<execution_plan::CapacityUnitsConfiguration>
+    /// `CapacityUnits`: Capacity units
+    pub fn capacity_units(mut self, value: impl Into<Val<execution_plan::CapacityUnitsConfiguration>>) -> Self {
+        self.core.props.set("CapacityUnits", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description for the execution plan
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `CapacityUnits` in place: [`Self::capacity_units`] on a value held by `&mut`.
+    pub fn set_capacity_units(&mut self, value: impl Into<Val<execution_plan::CapacityUnitsConfiguration>>) -> &mut Self {
+        self.core.props.set("CapacityUnits", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of kendra ranking rescore execution plan
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `CapacityUnits` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity_units(&self) -> ::std::option::Option<Val<execution_plan::CapacityUnitsConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "CapacityUnits")
     }
 
-    prop! {
-        /// `Tags`: Tags for labeling the execution plan
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description`: A description for the execution plan
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: Tags for labeling the execution plan
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -101,9 +147,16 @@ pub mod execution_plan {
             CapacityUnitsConfiguration { props }
         }
 
-        prop! {
-            /// `RescoreCapacityUnits`.
-            props, "RescoreCapacityUnits", _, set_rescore_capacity_units, get_rescore_capacity_units, Val<i64>
+        /// Sets `RescoreCapacityUnits`, which `new` took, in place.
+        pub fn set_rescore_capacity_units(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RescoreCapacityUnits", value.into());
+            self
+        }
+
+        /// `RescoreCapacityUnits` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rescore_capacity_units(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RescoreCapacityUnits")
         }
     }
 }

@@ -61,55 +61,138 @@ impl Channel {
         Channel { core }
     }
 
-    prop! {
-        /// `ChannelName`: The name of the channel. The name's uniqueness is scoped per AWS account
-        /// and region.
-        core.props, "ChannelName", _, set_channel_name, get_channel_name, Val<String>
+    /// Sets `ChannelName`, which `new` took, in place.
+    pub fn set_channel_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ChannelName", value.into());
+        self
     }
 
-    prop! {
-        /// `EncryptionConfiguration`: Server-side encryption configuration for data at rest.
-        core.props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<channel::EncryptionConfiguration>
+    /// `ChannelName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_channel_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ChannelName")
     }
 
-    prop! {
-        /// `LoggingConfiguration`: Configuration for delivering channel operational logs. Defaults
-        /// to CloudWatch Logs disabled.
-        core.props, "LoggingConfiguration", logging_configuration, set_logging_configuration, get_logging_configuration, Val<channel::LoggingConfiguration>
+    /// `EncryptionConfiguration`: Server-side encryption configuration for data at rest.
+    pub fn encryption_configuration(mut self, value: impl Into<Val<channel::EncryptionConfiguration>>) -> Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `S3DestinationConfiguration`: Configuration for delivery to a vanilla S3 bucket
-        /// destination. Exactly one of S3DestinationConfiguration and
-        /// S3TablesDestinationConfiguration must be specified.
-        core.props, "S3DestinationConfiguration", s3_destination_configuration, set_s3_destination_configuration, get_s3_destination_configuration, Val<channel::S3DestinationConfiguration>
+    /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_encryption_configuration(&mut self, value: impl Into<Val<channel::EncryptionConfiguration>>) -> &mut Self {
+        self.core.props.set("EncryptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `S3TablesDestinationConfiguration`: Configuration for delivery to S3 Tables
-        /// destinations. Exactly one of S3DestinationConfiguration and
-        /// S3TablesDestinationConfiguration must be specified.
-        core.props, "S3TablesDestinationConfiguration", s3_tables_destination_configuration, set_s3_tables_destination_configuration, get_s3_tables_destination_configuration, Val<channel::S3TablesDestinationConfiguration>
+    /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<channel::EncryptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "EncryptionConfiguration")
     }
 
-    prop! {
-        /// `ServiceExecutionRoleARN`: The ARN of the IAM role that the channel assumes to read from
-        /// the source stream, deliver records to the destination, and (when enabled) write
-        /// CloudWatch Logs.
-        core.props, "ServiceExecutionRoleARN", _, set_service_execution_role_arn, get_service_execution_role_arn, Val<String>
+    /// `LoggingConfiguration`: Configuration for delivering channel operational logs. Defaults to
+    /// CloudWatch Logs disabled.
+    pub fn logging_configuration(mut self, value: impl Into<Val<channel::LoggingConfiguration>>) -> Self {
+        self.core.props.set("LoggingConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `StreamConfigurationList`: List of stream configurations associated with the channel. v1
-        /// supports a single element; the list shape allows future extensibility to fan in from
-        /// multiple streams.
-        core.props, "StreamConfigurationList", _, set_stream_configuration_list, get_stream_configuration_list, Val<List<channel::StreamConfiguration>>
+    /// Sets `LoggingConfiguration` in place: [`Self::logging_configuration`] on a value held by `&mut`.
+    pub fn set_logging_configuration(&mut self, value: impl Into<Val<channel::LoggingConfiguration>>) -> &mut Self {
+        self.core.props.set("LoggingConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) to associate with the Kinesis
-        /// channel.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `LoggingConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_configuration(&self) -> ::std::option::Option<Val<channel::LoggingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingConfiguration")
+    }
+
+    /// `S3DestinationConfiguration`: Configuration for delivery to a vanilla S3 bucket destination.
+    /// Exactly one of S3DestinationConfiguration and S3TablesDestinationConfiguration must be
+    /// specified.
+    pub fn s3_destination_configuration(mut self, value: impl Into<Val<channel::S3DestinationConfiguration>>) -> Self {
+        self.core.props.set("S3DestinationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `S3DestinationConfiguration` in place: [`Self::s3_destination_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_s3_destination_configuration(&mut self, value: impl Into<Val<channel::S3DestinationConfiguration>>) -> &mut Self {
+        self.core.props.set("S3DestinationConfiguration", value.into());
+        self
+    }
+
+    /// `S3DestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_destination_configuration(&self) -> ::std::option::Option<Val<channel::S3DestinationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "S3DestinationConfiguration")
+    }
+
+    /// `S3TablesDestinationConfiguration`: Configuration for delivery to S3 Tables destinations.
+    /// Exactly one of S3DestinationConfiguration and S3TablesDestinationConfiguration must be
+    /// specified.
+    pub fn s3_tables_destination_configuration(mut self, value: impl Into<Val<channel::S3TablesDestinationConfiguration>>) -> Self {
+        self.core.props.set("S3TablesDestinationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `S3TablesDestinationConfiguration` in place: [`Self::s3_tables_destination_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_s3_tables_destination_configuration(&mut self, value: impl Into<Val<channel::S3TablesDestinationConfiguration>>) -> &mut Self {
+        self.core.props.set("S3TablesDestinationConfiguration", value.into());
+        self
+    }
+
+    /// `S3TablesDestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_tables_destination_configuration(&self) -> ::std::option::Option<Val<channel::S3TablesDestinationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "S3TablesDestinationConfiguration")
+    }
+
+    /// Sets `ServiceExecutionRoleARN`, which `new` took, in place.
+    pub fn set_service_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceExecutionRoleARN", value.into());
+        self
+    }
+
+    /// `ServiceExecutionRoleARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceExecutionRoleARN")
+    }
+
+    /// Sets `StreamConfigurationList`, which `new` took, in place.
+    pub fn set_stream_configuration_list(&mut self, value: impl Into<Val<List<channel::StreamConfiguration>>>) -> &mut Self {
+        self.core.props.set("StreamConfigurationList", value.into());
+        self
+    }
+
+    /// `StreamConfigurationList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stream_configuration_list(&self) -> ::std::option::Option<Val<List<channel::StreamConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "StreamConfigurationList")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) to associate with the Kinesis channel.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -175,17 +258,28 @@ pub mod channel {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `EncryptionType`: The encryption type. KMS is the only supported value.
-            props, "EncryptionType", _, set_encryption_type, get_encryption_type, Val<EncryptionConfigurationEncryptionType>
+        /// Sets `EncryptionType`, which `new` took, in place.
+        pub fn set_encryption_type(&mut self, value: impl Into<Val<EncryptionConfigurationEncryptionType>>) -> &mut Self {
+            self.props.set("EncryptionType", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyId`: The customer-managed AWS KMS key. Accepts a key GUID, key ARN, alias ARN, or
-            /// alias name prefixed by 'alias/'. The Kinesis Data Streams managed alias 'aws/kinesis' is
-            /// not accepted - the key must be customer-owned so it can also be used by readers of the
-            /// destination.
-            props, "KeyId", _, set_key_id, get_key_id, Val<String>
+        /// `EncryptionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_type(&self) -> ::std::option::Option<Val<EncryptionConfigurationEncryptionType>> {
+            crate::cfn::get_prop(&self.props, "EncryptionType")
+        }
+
+        /// Sets `KeyId`, which `new` took, in place.
+        pub fn set_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyId", value.into());
+            self
+        }
+
+        /// `KeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyId")
         }
     }
 
@@ -218,10 +312,16 @@ pub mod channel {
             LoggingConfiguration { props }
         }
 
-        prop! {
-            /// `CloudWatchLogs`: CloudWatch Logs configuration block. When provided, controls whether
-            /// and where the channel writes operational logs.
-            props, "CloudWatchLogs", _, set_cloud_watch_logs, get_cloud_watch_logs, Val<CloudWatchLogsConfiguration>
+        /// Sets `CloudWatchLogs`, which `new` took, in place.
+        pub fn set_cloud_watch_logs(&mut self, value: impl Into<Val<CloudWatchLogsConfiguration>>) -> &mut Self {
+            self.props.set("CloudWatchLogs", value.into());
+            self
+        }
+
+        /// `CloudWatchLogs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logs(&self) -> ::std::option::Option<Val<CloudWatchLogsConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogs")
         }
     }
 
@@ -244,21 +344,54 @@ pub mod channel {
             CloudWatchLogsConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`: Whether CloudWatch Logs delivery is enabled.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `LogGroupName`: The CloudWatch log group name. When Enabled is true and LogGroupName is
-            /// omitted, the service uses the default '/aws/kinesis/&lt;channelName&gt;/&lt;channelId&gt;'.
-            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `LogStreamName`: The CloudWatch log stream name. Defaults to the literal string 'DestinationDelivery'
-            /// when omitted.
-            props, "LogStreamName", log_stream_name, set_log_stream_name, get_log_stream_name, Val<String>
+        /// `LogGroupName`: The CloudWatch log group name. When Enabled is true and LogGroupName is
+        /// omitted, the service uses the default '/aws/kinesis/&lt;channelName&gt;/&lt;channelId&gt;'.
+        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroupName", value.into());
+            self
+        }
+
+        /// Sets `LogGroupName` in place: [`Self::log_group_name`] on a value held by `&mut`.
+        pub fn set_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupName", value.into());
+            self
+        }
+
+        /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupName")
+        }
+
+        /// `LogStreamName`: The CloudWatch log stream name. Defaults to the literal string 'DestinationDelivery'
+        /// when omitted.
+        pub fn log_stream_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogStreamName", value.into());
+            self
+        }
+
+        /// Sets `LogStreamName` in place: [`Self::log_stream_name`] on a value held by `&mut`.
+        pub fn set_log_stream_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogStreamName", value.into());
+            self
+        }
+
+        /// `LogStreamName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_stream_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogStreamName")
         }
     }
 
@@ -282,23 +415,57 @@ pub mod channel {
             S3DestinationConfiguration { props }
         }
 
-        prop! {
-            /// `StorageConfiguration`: S3 storage configuration including the destination bucket,
-            /// output key template, storage class, and compression type.
-            props, "StorageConfiguration", _, set_storage_configuration, get_storage_configuration, Val<S3StorageConfiguration>
+        /// Sets `StorageConfiguration`, which `new` took, in place.
+        pub fn set_storage_configuration(&mut self, value: impl Into<Val<S3StorageConfiguration>>) -> &mut Self {
+            self.props.set("StorageConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `DataFreshnessInSeconds`: The maximum time in seconds the channel buffers records before
-            /// delivery if the minimum target file size is not reached.
-            props, "DataFreshnessInSeconds", data_freshness_in_seconds, set_data_freshness_in_seconds, get_data_freshness_in_seconds, Val<i64>
+        /// `StorageConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_configuration(&self) -> ::std::option::Option<Val<S3StorageConfiguration>> {
+            crate::cfn::get_prop(&self.props, "StorageConfiguration")
         }
 
-        prop! {
-            /// `DeadLetterQueueS3Configuration`: Optional dead-letter queue (DLQ) configuration for
-            /// records that cannot be delivered to the destination. When omitted, the service
-            /// auto-fills using the storage BucketARN with an error prefix.
-            props, "DeadLetterQueueS3Configuration", dead_letter_queue_s3_configuration, set_dead_letter_queue_s3_configuration, get_dead_letter_queue_s3_configuration, Val<DeadLetterQueueS3Configuration>
+        /// `DataFreshnessInSeconds`: The maximum time in seconds the channel buffers records before
+        /// delivery if the minimum target file size is not reached.
+        pub fn data_freshness_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DataFreshnessInSeconds", value.into());
+            self
+        }
+
+        /// Sets `DataFreshnessInSeconds` in place: [`Self::data_freshness_in_seconds`] on a value held
+        /// by `&mut`.
+        pub fn set_data_freshness_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DataFreshnessInSeconds", value.into());
+            self
+        }
+
+        /// `DataFreshnessInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_freshness_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DataFreshnessInSeconds")
+        }
+
+        /// `DeadLetterQueueS3Configuration`: Optional dead-letter queue (DLQ) configuration for records
+        /// that cannot be delivered to the destination. When omitted, the service auto-fills using the
+        /// storage BucketARN with an error prefix.
+        pub fn dead_letter_queue_s3_configuration(mut self, value: impl Into<Val<DeadLetterQueueS3Configuration>>) -> Self {
+            self.props.set("DeadLetterQueueS3Configuration", value.into());
+            self
+        }
+
+        /// Sets `DeadLetterQueueS3Configuration` in place: [`Self::dead_letter_queue_s3_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_dead_letter_queue_s3_configuration(&mut self, value: impl Into<Val<DeadLetterQueueS3Configuration>>) -> &mut Self {
+            self.props.set("DeadLetterQueueS3Configuration", value.into());
+            self
+        }
+
+        /// `DeadLetterQueueS3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dead_letter_queue_s3_configuration(&self) -> ::std::option::Option<Val<DeadLetterQueueS3Configuration>> {
+            crate::cfn::get_prop(&self.props, "DeadLetterQueueS3Configuration")
         }
     }
 
@@ -326,21 +493,47 @@ pub mod channel {
             DeadLetterQueueS3Configuration { props }
         }
 
-        prop! {
-            /// `BucketARN`: The ARN of the S3 bucket for storing failed records.
-            props, "BucketARN", _, set_bucket_arn, get_bucket_arn, Val<String>
+        /// Sets `BucketARN`, which `new` took, in place.
+        pub fn set_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketARN", value.into());
+            self
         }
 
-        prop! {
-            /// `ExpectedBucketOwner`: The AWS account ID of the expected owner of the dead-letter queue
-            /// S3 bucket. Used to verify bucket ownership before delivery.
-            props, "ExpectedBucketOwner", _, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
+        /// `BucketARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketARN")
         }
 
-        prop! {
-            /// `ErrorOutputPrefix`: Optional S3 key prefix under which error records are organized.
-            /// When omitted, the service uses the default 'kinesis-channel/errors/&lt;channelName&gt;/&lt;channelId&gt;/'.
-            props, "ErrorOutputPrefix", error_output_prefix, set_error_output_prefix, get_error_output_prefix, Val<String>
+        /// Sets `ExpectedBucketOwner`, which `new` took, in place.
+        pub fn set_expected_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExpectedBucketOwner", value.into());
+            self
+        }
+
+        /// `ExpectedBucketOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expected_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExpectedBucketOwner")
+        }
+
+        /// `ErrorOutputPrefix`: Optional S3 key prefix under which error records are organized. When
+        /// omitted, the service uses the default 'kinesis-channel/errors/&lt;channelName&gt;/&lt;channelId&gt;/'.
+        pub fn error_output_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ErrorOutputPrefix", value.into());
+            self
+        }
+
+        /// Sets `ErrorOutputPrefix` in place: [`Self::error_output_prefix`] on a value held by `&mut`.
+        pub fn set_error_output_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ErrorOutputPrefix", value.into());
+            self
+        }
+
+        /// `ErrorOutputPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_output_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ErrorOutputPrefix")
         }
     }
 
@@ -374,35 +567,79 @@ pub mod channel {
             S3StorageConfiguration { props }
         }
 
-        prop! {
-            /// `BucketARN`: The ARN of the S3 bucket for record delivery. Different channels can
-            /// deliver to the same bucket. Buckets can be cross-account but must be in the same region
-            /// as the channel.
-            props, "BucketARN", _, set_bucket_arn, get_bucket_arn, Val<String>
+        /// Sets `BucketARN`, which `new` took, in place.
+        pub fn set_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketARN", value.into());
+            self
         }
 
-        prop! {
-            /// `ExpectedBucketOwner`: The AWS account ID of the expected owner of the destination S3
-            /// bucket. Used to verify bucket ownership before delivery.
-            props, "ExpectedBucketOwner", _, set_expected_bucket_owner, get_expected_bucket_owner, Val<String>
+        /// `BucketARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketARN")
         }
 
-        prop! {
-            /// `CompressionType`: The compression algorithm applied to delivered objects.
-            props, "CompressionType", _, set_compression_type, get_compression_type, Val<S3StorageConfigurationCompressionType>
+        /// Sets `ExpectedBucketOwner`, which `new` took, in place.
+        pub fn set_expected_bucket_owner(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExpectedBucketOwner", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputKeyTemplate`: Optional template for the S3 object key path. Supports placeholders
-            /// in the form !{name}: !{channel-name}, !{channel-id}, !{stream-name}, !{yyyy}, !{yy}, !{MM}, !{dd}, !{HH}, !{mm},
-            /// and !{extension} (a literal file extension can be supplied as !{extension:.json.gz}).
-            /// When omitted, the service uses the default 'kinesis-channel/!{channel-name}/!{channel-id}/!{yyyy}/!{MM}/!{dd}/!{HH}/!{channel-name}-!{channel-id}-!{yyyy}-!{MM}-!{dd}-!{HH}-!{mm}!{extension}'.
-            props, "OutputKeyTemplate", output_key_template, set_output_key_template, get_output_key_template, Val<String>
+        /// `ExpectedBucketOwner` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expected_bucket_owner(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExpectedBucketOwner")
         }
 
-        prop! {
-            /// `StorageClass`: The S3 storage class for delivered objects.
-            props, "StorageClass", storage_class, set_storage_class, get_storage_class, Val<S3StorageConfigurationStorageClass>
+        /// Sets `CompressionType`, which `new` took, in place.
+        pub fn set_compression_type(&mut self, value: impl Into<Val<S3StorageConfigurationCompressionType>>) -> &mut Self {
+            self.props.set("CompressionType", value.into());
+            self
+        }
+
+        /// `CompressionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compression_type(&self) -> ::std::option::Option<Val<S3StorageConfigurationCompressionType>> {
+            crate::cfn::get_prop(&self.props, "CompressionType")
+        }
+
+        /// `OutputKeyTemplate`: Optional template for the S3 object key path. Supports placeholders in
+        /// the form !{name}: !{channel-name}, !{channel-id}, !{stream-name}, !{yyyy}, !{yy}, !{MM}, !{dd}, !{HH}, !{mm},
+        /// and !{extension} (a literal file extension can be supplied as !{extension:.json.gz}). When
+        /// omitted, the service uses the default 'kinesis-channel/!{channel-name}/!{channel-id}/!{yyyy}/!{MM}/!{dd}/!{HH}/!{channel-name}-!{channel-id}-!{yyyy}-!{MM}-!{dd}-!{HH}-!{mm}!{extension}'.
+        pub fn output_key_template(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("OutputKeyTemplate", value.into());
+            self
+        }
+
+        /// Sets `OutputKeyTemplate` in place: [`Self::output_key_template`] on a value held by `&mut`.
+        pub fn set_output_key_template(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("OutputKeyTemplate", value.into());
+            self
+        }
+
+        /// `OutputKeyTemplate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_key_template(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "OutputKeyTemplate")
+        }
+
+        /// `StorageClass`: The S3 storage class for delivered objects.
+        pub fn storage_class(mut self, value: impl Into<Val<S3StorageConfigurationStorageClass>>) -> Self {
+            self.props.set("StorageClass", value.into());
+            self
+        }
+
+        /// Sets `StorageClass` in place: [`Self::storage_class`] on a value held by `&mut`.
+        pub fn set_storage_class(&mut self, value: impl Into<Val<S3StorageConfigurationStorageClass>>) -> &mut Self {
+            self.props.set("StorageClass", value.into());
+            self
+        }
+
+        /// `StorageClass` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_storage_class(&self) -> ::std::option::Option<Val<S3StorageConfigurationStorageClass>> {
+            crate::cfn::get_prop(&self.props, "StorageClass")
         }
     }
 
@@ -467,23 +704,48 @@ pub mod channel {
             S3TablesDestinationConfiguration { props }
         }
 
-        prop! {
-            /// `DeadLetterQueueS3Configuration`: The dead-letter queue (DLQ) configuration for records
-            /// that cannot be delivered to the S3 Tables destination. Required for S3 Tables: there is
-            /// no safe fallback because S3 Tables metadata writes are critical-path.
-            props, "DeadLetterQueueS3Configuration", _, set_dead_letter_queue_s3_configuration, get_dead_letter_queue_s3_configuration, Val<DeadLetterQueueS3Configuration>
+        /// Sets `DeadLetterQueueS3Configuration`, which `new` took, in place.
+        pub fn set_dead_letter_queue_s3_configuration(&mut self, value: impl Into<Val<DeadLetterQueueS3Configuration>>) -> &mut Self {
+            self.props.set("DeadLetterQueueS3Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `S3TablesConfigurationList`: The list of S3 Tables destinations. v1 supports a single
-            /// element; the list shape allows future extensibility to fan out to multiple tables.
-            props, "S3TablesConfigurationList", _, set_s3_tables_configuration_list, get_s3_tables_configuration_list, Val<List<S3TableConfiguration>>
+        /// `DeadLetterQueueS3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dead_letter_queue_s3_configuration(&self) -> ::std::option::Option<Val<DeadLetterQueueS3Configuration>> {
+            crate::cfn::get_prop(&self.props, "DeadLetterQueueS3Configuration")
         }
 
-        prop! {
-            /// `DataFreshnessInSeconds`: The maximum time in seconds the channel buffers records before
-            /// delivery if the minimum target file size is not reached.
-            props, "DataFreshnessInSeconds", data_freshness_in_seconds, set_data_freshness_in_seconds, get_data_freshness_in_seconds, Val<i64>
+        /// Sets `S3TablesConfigurationList`, which `new` took, in place.
+        pub fn set_s3_tables_configuration_list(&mut self, value: impl Into<Val<List<S3TableConfiguration>>>) -> &mut Self {
+            self.props.set("S3TablesConfigurationList", value.into());
+            self
+        }
+
+        /// `S3TablesConfigurationList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_tables_configuration_list(&self) -> ::std::option::Option<Val<List<S3TableConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "S3TablesConfigurationList")
+        }
+
+        /// `DataFreshnessInSeconds`: The maximum time in seconds the channel buffers records before
+        /// delivery if the minimum target file size is not reached.
+        pub fn data_freshness_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DataFreshnessInSeconds", value.into());
+            self
+        }
+
+        /// Sets `DataFreshnessInSeconds` in place: [`Self::data_freshness_in_seconds`] on a value held
+        /// by `&mut`.
+        pub fn set_data_freshness_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DataFreshnessInSeconds", value.into());
+            self
+        }
+
+        /// `DataFreshnessInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_freshness_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DataFreshnessInSeconds")
         }
     }
 
@@ -520,32 +782,70 @@ pub mod channel {
             S3TableConfiguration { props }
         }
 
-        prop! {
-            /// `TableBucketARN`: The ARN of the S3 Tables table bucket for record delivery. Buckets can
-            /// be cross-account but must be in the same region as the channel.
-            props, "TableBucketARN", _, set_table_bucket_arn, get_table_bucket_arn, Val<String>
+        /// Sets `TableBucketARN`, which `new` took, in place.
+        pub fn set_table_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableBucketARN", value.into());
+            self
         }
 
-        prop! {
-            /// `Namespace`: The name of the S3 Tables namespace that contains the destination table.
-            props, "Namespace", _, set_namespace, get_namespace, Val<String>
+        /// `TableBucketARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableBucketARN")
         }
 
-        prop! {
-            /// `TableName`: The name of the destination S3 Tables table. The table is created for the
-            /// customer if it does not yet exist.
-            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        /// Sets `Namespace`, which `new` took, in place.
+        pub fn set_namespace(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Namespace", value.into());
+            self
         }
 
-        prop! {
-            /// `CompressionType`: The compression algorithm applied to objects delivered to the S3
-            /// Tables destination.
-            props, "CompressionType", _, set_compression_type, get_compression_type, Val<S3TableConfigurationCompressionType>
+        /// `Namespace` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_namespace(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Namespace")
         }
 
-        prop! {
-            /// `PartitionSpec`: The partition specification used by the destination Iceberg table.
-            props, "PartitionSpec", partition_spec, set_partition_spec, get_partition_spec, Val<PartitionSpec>
+        /// Sets `TableName`, which `new` took, in place.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
+        }
+
+        /// Sets `CompressionType`, which `new` took, in place.
+        pub fn set_compression_type(&mut self, value: impl Into<Val<S3TableConfigurationCompressionType>>) -> &mut Self {
+            self.props.set("CompressionType", value.into());
+            self
+        }
+
+        /// `CompressionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compression_type(&self) -> ::std::option::Option<Val<S3TableConfigurationCompressionType>> {
+            crate::cfn::get_prop(&self.props, "CompressionType")
+        }
+
+        /// `PartitionSpec`: The partition specification used by the destination Iceberg table.
+        pub fn partition_spec(mut self, value: impl Into<Val<PartitionSpec>>) -> Self {
+            self.props.set("PartitionSpec", value.into());
+            self
+        }
+
+        /// Sets `PartitionSpec` in place: [`Self::partition_spec`] on a value held by `&mut`.
+        pub fn set_partition_spec(&mut self, value: impl Into<Val<PartitionSpec>>) -> &mut Self {
+            self.props.set("PartitionSpec", value.into());
+            self
+        }
+
+        /// `PartitionSpec` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partition_spec(&self) -> ::std::option::Option<Val<PartitionSpec>> {
+            crate::cfn::get_prop(&self.props, "PartitionSpec")
         }
     }
 
@@ -584,10 +884,16 @@ pub mod channel {
             PartitionSpec { props }
         }
 
-        prop! {
-            /// `PartitionFields`: List of partition fields that define how records are partitioned when
-            /// written to the destination table.
-            props, "PartitionFields", _, set_partition_fields, get_partition_fields, Val<List<PartitionField>>
+        /// Sets `PartitionFields`, which `new` took, in place.
+        pub fn set_partition_fields(&mut self, value: impl Into<Val<List<PartitionField>>>) -> &mut Self {
+            self.props.set("PartitionFields", value.into());
+            self
+        }
+
+        /// `PartitionFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partition_fields(&self) -> ::std::option::Option<Val<List<PartitionField>>> {
+            crate::cfn::get_prop(&self.props, "PartitionFields")
         }
     }
 
@@ -615,14 +921,28 @@ pub mod channel {
             PartitionField { props }
         }
 
-        prop! {
-            /// `Transform`: The partitioning transform applied to the SourceName column.
-            props, "Transform", _, set_transform, get_transform, Val<PartitionFieldTransform>
+        /// Sets `Transform`, which `new` took, in place.
+        pub fn set_transform(&mut self, value: impl Into<Val<PartitionFieldTransform>>) -> &mut Self {
+            self.props.set("Transform", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceName`: The name of the source column on which the transform is applied.
-            props, "SourceName", _, set_source_name, get_source_name, Val<String>
+        /// `Transform` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_transform(&self) -> ::std::option::Option<Val<PartitionFieldTransform>> {
+            crate::cfn::get_prop(&self.props, "Transform")
+        }
+
+        /// Sets `SourceName`, which `new` took, in place.
+        pub fn set_source_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceName", value.into());
+            self
+        }
+
+        /// `SourceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceName")
         }
     }
 
@@ -661,16 +981,28 @@ pub mod channel {
             StreamConfiguration { props }
         }
 
-        prop! {
-            /// `StreamARN`: The Amazon resource name (ARN) of the Kinesis data stream that the channel
-            /// reads from.
-            props, "StreamARN", _, set_stream_arn, get_stream_arn, Val<String>
+        /// Sets `StreamARN`, which `new` took, in place.
+        pub fn set_stream_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("StreamARN", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordConfiguration`: The configuration that describes how records on the source stream
-            /// are encoded.
-            props, "RecordConfiguration", _, set_record_configuration, get_record_configuration, Val<RecordConfiguration>
+        /// `StreamARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "StreamARN")
+        }
+
+        /// Sets `RecordConfiguration`, which `new` took, in place.
+        pub fn set_record_configuration(&mut self, value: impl Into<Val<RecordConfiguration>>) -> &mut Self {
+            self.props.set("RecordConfiguration", value.into());
+            self
+        }
+
+        /// `RecordConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_configuration(&self) -> ::std::option::Option<Val<RecordConfiguration>> {
+            crate::cfn::get_prop(&self.props, "RecordConfiguration")
         }
     }
 
@@ -693,19 +1025,38 @@ pub mod channel {
             RecordConfiguration { props }
         }
 
-        prop! {
-            /// `RecordFormatType`: The format used to interpret records read from the source stream.
-            props, "RecordFormatType", _, set_record_format_type, get_record_format_type, Val<RecordConfigurationRecordFormatType>
+        /// Sets `RecordFormatType`, which `new` took, in place.
+        pub fn set_record_format_type(&mut self, value: impl Into<Val<RecordConfigurationRecordFormatType>>) -> &mut Self {
+            self.props.set("RecordFormatType", value.into());
+            self
         }
 
-        prop! {
-            /// `GSRSchemaARN`: The ARN of the AWS Glue Schema Registry (GSR) schema. Required for the
-            /// S3 Tables destination, where it is used to create the S3 Table and to validate that the
-            /// record format matches the table schema. Also used when RecordFormatType is GSR_JSON to
-            /// interpret records read from the source stream. Vanilla S3 delivery writes records as S3
-            /// objects and does not need a schema. The schema must be in the same account and region as
-            /// the channel.
-            props, "GSRSchemaARN", gsr_schema_arn, set_gsr_schema_arn, get_gsr_schema_arn, Val<String>
+        /// `RecordFormatType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_format_type(&self) -> ::std::option::Option<Val<RecordConfigurationRecordFormatType>> {
+            crate::cfn::get_prop(&self.props, "RecordFormatType")
+        }
+
+        /// `GSRSchemaARN`: The ARN of the AWS Glue Schema Registry (GSR) schema. Required for the S3
+        /// Tables destination, where it is used to create the S3 Table and to validate that the record
+        /// format matches the table schema. Also used when RecordFormatType is GSR_JSON to interpret
+        /// records read from the source stream. Vanilla S3 delivery writes records as S3 objects and
+        /// does not need a schema. The schema must be in the same account and region as the channel.
+        pub fn gsr_schema_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("GSRSchemaARN", value.into());
+            self
+        }
+
+        /// Sets `GSRSchemaARN` in place: [`Self::gsr_schema_arn`] on a value held by `&mut`.
+        pub fn set_gsr_schema_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GSRSchemaARN", value.into());
+            self
+        }
+
+        /// `GSRSchemaARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_gsr_schema_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GSRSchemaARN")
         }
     }
 
@@ -758,17 +1109,28 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
-    prop! {
-        /// `ResourceArn`: The ARN of the AWS Kinesis resource to which the policy applies.
-        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    /// Sets `ResourceArn`, which `new` took, in place.
+    pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourcePolicy`: A policy document containing permissions to add to the specified
-        /// resource. In IAM, you must provide policy documents in JSON format. However, in
-        /// CloudFormation you can provide the policy in JSON or YAML format because CloudFormation
-        /// converts YAML to JSON before submitting it to IAM.
-        core.props, "ResourcePolicy", _, set_resource_policy, get_resource_policy, Val<Json>
+    /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArn")
+    }
+
+    /// Sets `ResourcePolicy`, which `new` took, in place.
+    pub fn set_resource_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("ResourcePolicy", value.into());
+        self
+    }
+
+    /// `ResourcePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "ResourcePolicy")
     }
 
     /// `Ref`: the resource's identifier.
@@ -796,60 +1158,192 @@ impl Stream {
         Stream { core }
     }
 
-    prop! {
-        /// `DesiredShardLevelMetrics`: The final list of shard-level metrics
-        core.props, "DesiredShardLevelMetrics", desired_shard_level_metrics, set_desired_shard_level_metrics, get_desired_shard_level_metrics, Val<List<stream::EnhancedMetric>>
+    /// `DesiredShardLevelMetrics`: The final list of shard-level metrics
+    pub fn desired_shard_level_metrics(mut self, value: impl Into<Val<List<stream::EnhancedMetric>>>) -> Self {
+        self.core.props.set("DesiredShardLevelMetrics", value.into());
+        self
     }
 
-    prop! {
-        /// `MaxRecordSizeInKiB`: Maximum size of a data record in KiB allowed to be put into
-        /// Kinesis stream.
-        core.props, "MaxRecordSizeInKiB", max_record_size_in_ki_b, set_max_record_size_in_ki_b, get_max_record_size_in_ki_b, Val<i64>
+    /// Sets `DesiredShardLevelMetrics` in place: [`Self::desired_shard_level_metrics`] on a value
+    /// held by `&mut`.
+    pub fn set_desired_shard_level_metrics(&mut self, value: impl Into<Val<List<stream::EnhancedMetric>>>) -> &mut Self {
+        self.core.props.set("DesiredShardLevelMetrics", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the Kinesis stream.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `DesiredShardLevelMetrics` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_desired_shard_level_metrics(&self) -> ::std::option::Option<Val<List<stream::EnhancedMetric>>> {
+        crate::cfn::get_prop(&self.core.props, "DesiredShardLevelMetrics")
     }
 
-    prop! {
-        /// `RecordDistributionStrategy`: The record distribution strategy for the stream. This
-        /// property can ONLY be set when StreamMode is ON_DEMAND
-        core.props, "RecordDistributionStrategy", record_distribution_strategy, set_record_distribution_strategy, get_record_distribution_strategy, Val<stream::RecordDistributionStrategy>
+    /// `MaxRecordSizeInKiB`: Maximum size of a data record in KiB allowed to be put into Kinesis
+    /// stream.
+    pub fn max_record_size_in_ki_b(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaxRecordSizeInKiB", value.into());
+        self
     }
 
-    prop! {
-        /// `RetentionPeriodHours`: The number of hours for the data records that are stored in
-        /// shards to remain accessible.
-        core.props, "RetentionPeriodHours", retention_period_hours, set_retention_period_hours, get_retention_period_hours, Val<i64>
+    /// Sets `MaxRecordSizeInKiB` in place: [`Self::max_record_size_in_ki_b`] on a value held by `&mut`.
+    pub fn set_max_record_size_in_ki_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaxRecordSizeInKiB", value.into());
+        self
     }
 
-    prop! {
-        /// `ShardCount`: The number of shards that the stream uses. Required when StreamMode =
-        /// PROVISIONED is passed.
-        core.props, "ShardCount", shard_count, set_shard_count, get_shard_count, Val<i64>
+    /// `MaxRecordSizeInKiB` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_max_record_size_in_ki_b(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaxRecordSizeInKiB")
     }
 
-    prop! {
-        /// `StreamEncryption`: When specified, enables or updates server-side encryption using an
-        /// AWS KMS key for a specified stream.
-        core.props, "StreamEncryption", stream_encryption, set_stream_encryption, get_stream_encryption, Val<stream::StreamEncryption>
+    /// `Name`: The name of the Kinesis stream.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `StreamModeDetails`: The mode in which the stream is running.
-        core.props, "StreamModeDetails", stream_mode_details, set_stream_mode_details, get_stream_mode_details, Val<stream::StreamModeDetails>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key-value pairs) to associate with the Kinesis stream.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `WarmThroughputMiBps`: Target warm throughput in MiB/s for the stream. This property can
-        /// ONLY be set when StreamMode is ON_DEMAND.
-        core.props, "WarmThroughputMiBps", warm_throughput_mi_bps, set_warm_throughput_mi_bps, get_warm_throughput_mi_bps, Val<i64>
+    /// `RecordDistributionStrategy`: The record distribution strategy for the stream. This property
+    /// can ONLY be set when StreamMode is ON_DEMAND
+    pub fn record_distribution_strategy(mut self, value: impl Into<Val<stream::RecordDistributionStrategy>>) -> Self {
+        self.core.props.set("RecordDistributionStrategy", value.into());
+        self
+    }
+
+    /// Sets `RecordDistributionStrategy` in place: [`Self::record_distribution_strategy`] on a
+    /// value held by `&mut`.
+    pub fn set_record_distribution_strategy(&mut self, value: impl Into<Val<stream::RecordDistributionStrategy>>) -> &mut Self {
+        self.core.props.set("RecordDistributionStrategy", value.into());
+        self
+    }
+
+    /// `RecordDistributionStrategy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_record_distribution_strategy(&self) -> ::std::option::Option<Val<stream::RecordDistributionStrategy>> {
+        crate::cfn::get_prop(&self.core.props, "RecordDistributionStrategy")
+    }
+
+    /// `RetentionPeriodHours`: The number of hours for the data records that are stored in shards
+    /// to remain accessible.
+    pub fn retention_period_hours(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("RetentionPeriodHours", value.into());
+        self
+    }
+
+    /// Sets `RetentionPeriodHours` in place: [`Self::retention_period_hours`] on a value held by `&mut`.
+    pub fn set_retention_period_hours(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("RetentionPeriodHours", value.into());
+        self
+    }
+
+    /// `RetentionPeriodHours` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_retention_period_hours(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "RetentionPeriodHours")
+    }
+
+    /// `ShardCount`: The number of shards that the stream uses. Required when StreamMode =
+    /// PROVISIONED is passed.
+    pub fn shard_count(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ShardCount", value.into());
+        self
+    }
+
+    /// Sets `ShardCount` in place: [`Self::shard_count`] on a value held by `&mut`.
+    pub fn set_shard_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ShardCount", value.into());
+        self
+    }
+
+    /// `ShardCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_shard_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ShardCount")
+    }
+
+    /// `StreamEncryption`: When specified, enables or updates server-side encryption using an AWS
+    /// KMS key for a specified stream.
+    pub fn stream_encryption(mut self, value: impl Into<Val<stream::StreamEncryption>>) -> Self {
+        self.core.props.set("StreamEncryption", value.into());
+        self
+    }
+
+    /// Sets `StreamEncryption` in place: [`Self::stream_encryption`] on a value held by `&mut`.
+    pub fn set_stream_encryption(&mut self, value: impl Into<Val<stream::StreamEncryption>>) -> &mut Self {
+        self.core.props.set("StreamEncryption", value.into());
+        self
+    }
+
+    /// `StreamEncryption` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stream_encryption(&self) -> ::std::option::Option<Val<stream::StreamEncryption>> {
+        crate::cfn::get_prop(&self.core.props, "StreamEncryption")
+    }
+
+    /// `StreamModeDetails`: The mode in which the stream is running.
+    pub fn stream_mode_details(mut self, value: impl Into<Val<stream::StreamModeDetails>>) -> Self {
+        self.core.props.set("StreamModeDetails", value.into());
+        self
+    }
+
+    /// Sets `StreamModeDetails` in place: [`Self::stream_mode_details`] on a value held by `&mut`.
+    pub fn set_stream_mode_details(&mut self, value: impl Into<Val<stream::StreamModeDetails>>) -> &mut Self {
+        self.core.props.set("StreamModeDetails", value.into());
+        self
+    }
+
+    /// `StreamModeDetails` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stream_mode_details(&self) -> ::std::option::Option<Val<stream::StreamModeDetails>> {
+        crate::cfn::get_prop(&self.core.props, "StreamModeDetails")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key-value pairs) to associate with the Kinesis stream.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `WarmThroughputMiBps`: Target warm throughput in MiB/s for the stream. This property can
+    /// ONLY be set when StreamMode is ON_DEMAND.
+    pub fn warm_throughput_mi_bps(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("WarmThroughputMiBps", value.into());
+        self
+    }
+
+    /// Sets `WarmThroughputMiBps` in place: [`Self::warm_throughput_mi_bps`] on a value held by `&mut`.
+    pub fn set_warm_throughput_mi_bps(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("WarmThroughputMiBps", value.into());
+        self
+    }
+
+    /// `WarmThroughputMiBps` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_warm_throughput_mi_bps(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "WarmThroughputMiBps")
     }
 
     /// `Ref`: the resource's identifier.
@@ -948,17 +1442,28 @@ pub mod stream {
             StreamEncryption { props }
         }
 
-        prop! {
-            /// `EncryptionType`: The encryption type to use. The only valid value is KMS.
-            props, "EncryptionType", _, set_encryption_type, get_encryption_type, Val<StreamEncryptionEncryptionType>
+        /// Sets `EncryptionType`, which `new` took, in place.
+        pub fn set_encryption_type(&mut self, value: impl Into<Val<StreamEncryptionEncryptionType>>) -> &mut Self {
+            self.props.set("EncryptionType", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyId`: The GUID for the customer-managed AWS KMS key to use for encryption. This value
-            /// can be a globally unique identifier, a fully specified Amazon Resource Name (ARN) to
-            /// either an alias or a key, or an alias name prefixed by "alias/".You can also use a
-            /// master key owned by Kinesis Data Streams by specifying the alias aws/kinesis.
-            props, "KeyId", _, set_key_id, get_key_id, Val<String>
+        /// `EncryptionType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_type(&self) -> ::std::option::Option<Val<StreamEncryptionEncryptionType>> {
+            crate::cfn::get_prop(&self.props, "EncryptionType")
+        }
+
+        /// Sets `KeyId`, which `new` took, in place.
+        pub fn set_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyId", value.into());
+            self
+        }
+
+        /// `KeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyId")
         }
     }
 
@@ -990,9 +1495,16 @@ pub mod stream {
             StreamModeDetails { props }
         }
 
-        prop! {
-            /// `StreamMode`: The mode of the stream
-            props, "StreamMode", _, set_stream_mode, get_stream_mode, Val<StreamModeDetailsStreamMode>
+        /// Sets `StreamMode`, which `new` took, in place.
+        pub fn set_stream_mode(&mut self, value: impl Into<Val<StreamModeDetailsStreamMode>>) -> &mut Self {
+            self.props.set("StreamMode", value.into());
+            self
+        }
+
+        /// `StreamMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stream_mode(&self) -> ::std::option::Option<Val<StreamModeDetailsStreamMode>> {
+            crate::cfn::get_prop(&self.props, "StreamMode")
         }
     }
 
@@ -1035,23 +1547,46 @@ impl StreamConsumer {
         StreamConsumer { core }
     }
 
-    prop! {
-        /// `ConsumerName`: The name of the Kinesis Stream Consumer. For a given Kinesis data
-        /// stream, each consumer must have a unique name. However, consumer names don't have to be
-        /// unique across data streams.
-        core.props, "ConsumerName", _, set_consumer_name, get_consumer_name, Val<String>
+    /// Sets `ConsumerName`, which `new` took, in place.
+    pub fn set_consumer_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ConsumerName", value.into());
+        self
     }
 
-    prop! {
-        /// `StreamARN`: The Amazon resource name (ARN) of the Kinesis data stream that you want to
-        /// register the consumer with.
-        core.props, "StreamARN", _, set_stream_arn, get_stream_arn, Val<String>
+    /// `ConsumerName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_consumer_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ConsumerName")
     }
 
-    prop! {
-        /// `Tags`: An arbitrary set of tags (key–value pairs) to associate with the Kinesis
-        /// consumer.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `StreamARN`, which `new` took, in place.
+    pub fn set_stream_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StreamARN", value.into());
+        self
+    }
+
+    /// `StreamARN` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stream_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StreamARN")
+    }
+
+    /// `Tags`: An arbitrary set of tags (key–value pairs) to associate with the Kinesis consumer.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

@@ -42,24 +42,70 @@ impl Application {
         Application { core }
     }
 
-    prop! {
-        /// `ApplicationCode`.
-        core.props, "ApplicationCode", application_code, set_application_code, get_application_code, Val<String>
+    /// `ApplicationCode`.
+    pub fn application_code(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ApplicationCode", value.into());
+        self
     }
 
-    prop! {
-        /// `ApplicationDescription`.
-        core.props, "ApplicationDescription", application_description, set_application_description, get_application_description, Val<String>
+    /// Sets `ApplicationCode` in place: [`Self::application_code`] on a value held by `&mut`.
+    pub fn set_application_code(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationCode", value.into());
+        self
     }
 
-    prop! {
-        /// `ApplicationName`.
-        core.props, "ApplicationName", application_name, set_application_name, get_application_name, Val<String>
+    /// `ApplicationCode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_code(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationCode")
     }
 
-    prop! {
-        /// `Inputs`.
-        core.props, "Inputs", _, set_inputs, get_inputs, Val<List<application::Input>>
+    /// `ApplicationDescription`.
+    pub fn application_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ApplicationDescription", value.into());
+        self
+    }
+
+    /// Sets `ApplicationDescription` in place: [`Self::application_description`] on a value held by `&mut`.
+    pub fn set_application_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationDescription", value.into());
+        self
+    }
+
+    /// `ApplicationDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationDescription")
+    }
+
+    /// `ApplicationName`.
+    pub fn application_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ApplicationName", value.into());
+        self
+    }
+
+    /// Sets `ApplicationName` in place: [`Self::application_name`] on a value held by `&mut`.
+    pub fn set_application_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationName", value.into());
+        self
+    }
+
+    /// `ApplicationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationName")
+    }
+
+    /// Sets `Inputs`, which `new` took, in place.
+    pub fn set_inputs(&mut self, value: impl Into<Val<List<application::Input>>>) -> &mut Self {
+        self.core.props.set("Inputs", value.into());
+        self
+    }
+
+    /// `Inputs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_inputs(&self) -> ::std::option::Option<Val<List<application::Input>>> {
+        crate::cfn::get_prop(&self.core.props, "Inputs")
     }
 
     /// `Ref`: the resource's identifier.
@@ -102,34 +148,101 @@ pub mod application {
             Input { props }
         }
 
-        prop! {
-            /// `NamePrefix`.
-            props, "NamePrefix", _, set_name_prefix, get_name_prefix, Val<String>
+        /// Sets `NamePrefix`, which `new` took, in place.
+        pub fn set_name_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NamePrefix", value.into());
+            self
         }
 
-        prop! {
-            /// `InputSchema`.
-            props, "InputSchema", _, set_input_schema, get_input_schema, Val<InputSchema>
+        /// `NamePrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NamePrefix")
         }
 
-        prop! {
-            /// `InputParallelism`.
-            props, "InputParallelism", input_parallelism, set_input_parallelism, get_input_parallelism, Val<InputParallelism>
+        /// Sets `InputSchema`, which `new` took, in place.
+        pub fn set_input_schema(&mut self, value: impl Into<Val<InputSchema>>) -> &mut Self {
+            self.props.set("InputSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `InputProcessingConfiguration`.
-            props, "InputProcessingConfiguration", input_processing_configuration, set_input_processing_configuration, get_input_processing_configuration, Val<InputProcessingConfiguration>
+        /// `InputSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_schema(&self) -> ::std::option::Option<Val<InputSchema>> {
+            crate::cfn::get_prop(&self.props, "InputSchema")
         }
 
-        prop! {
-            /// `KinesisFirehoseInput`.
-            props, "KinesisFirehoseInput", kinesis_firehose_input, set_kinesis_firehose_input, get_kinesis_firehose_input, Val<KinesisFirehoseInput>
+        /// `InputParallelism`.
+        pub fn input_parallelism(mut self, value: impl Into<Val<InputParallelism>>) -> Self {
+            self.props.set("InputParallelism", value.into());
+            self
         }
 
-        prop! {
-            /// `KinesisStreamsInput`.
-            props, "KinesisStreamsInput", kinesis_streams_input, set_kinesis_streams_input, get_kinesis_streams_input, Val<KinesisStreamsInput>
+        /// Sets `InputParallelism` in place: [`Self::input_parallelism`] on a value held by `&mut`.
+        pub fn set_input_parallelism(&mut self, value: impl Into<Val<InputParallelism>>) -> &mut Self {
+            self.props.set("InputParallelism", value.into());
+            self
+        }
+
+        /// `InputParallelism` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_parallelism(&self) -> ::std::option::Option<Val<InputParallelism>> {
+            crate::cfn::get_prop(&self.props, "InputParallelism")
+        }
+
+        /// `InputProcessingConfiguration`.
+        pub fn input_processing_configuration(mut self, value: impl Into<Val<InputProcessingConfiguration>>) -> Self {
+            self.props.set("InputProcessingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `InputProcessingConfiguration` in place: [`Self::input_processing_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_input_processing_configuration(&mut self, value: impl Into<Val<InputProcessingConfiguration>>) -> &mut Self {
+            self.props.set("InputProcessingConfiguration", value.into());
+            self
+        }
+
+        /// `InputProcessingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_processing_configuration(&self) -> ::std::option::Option<Val<InputProcessingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "InputProcessingConfiguration")
+        }
+
+        /// `KinesisFirehoseInput`.
+        pub fn kinesis_firehose_input(mut self, value: impl Into<Val<KinesisFirehoseInput>>) -> Self {
+            self.props.set("KinesisFirehoseInput", value.into());
+            self
+        }
+
+        /// Sets `KinesisFirehoseInput` in place: [`Self::kinesis_firehose_input`] on a value held by `&mut`.
+        pub fn set_kinesis_firehose_input(&mut self, value: impl Into<Val<KinesisFirehoseInput>>) -> &mut Self {
+            self.props.set("KinesisFirehoseInput", value.into());
+            self
+        }
+
+        /// `KinesisFirehoseInput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_firehose_input(&self) -> ::std::option::Option<Val<KinesisFirehoseInput>> {
+            crate::cfn::get_prop(&self.props, "KinesisFirehoseInput")
+        }
+
+        /// `KinesisStreamsInput`.
+        pub fn kinesis_streams_input(mut self, value: impl Into<Val<KinesisStreamsInput>>) -> Self {
+            self.props.set("KinesisStreamsInput", value.into());
+            self
+        }
+
+        /// Sets `KinesisStreamsInput` in place: [`Self::kinesis_streams_input`] on a value held by `&mut`.
+        pub fn set_kinesis_streams_input(&mut self, value: impl Into<Val<KinesisStreamsInput>>) -> &mut Self {
+            self.props.set("KinesisStreamsInput", value.into());
+            self
+        }
+
+        /// `KinesisStreamsInput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_streams_input(&self) -> ::std::option::Option<Val<KinesisStreamsInput>> {
+            crate::cfn::get_prop(&self.props, "KinesisStreamsInput")
         }
     }
 
@@ -148,9 +261,22 @@ pub mod application {
             InputParallelism { props }
         }
 
-        prop! {
-            /// `Count`.
-            props, "Count", count, set_count, get_count, Val<i64>
+        /// `Count`.
+        pub fn count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Count", value.into());
+            self
+        }
+
+        /// Sets `Count` in place: [`Self::count`] on a value held by `&mut`.
+        pub fn set_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Count", value.into());
+            self
+        }
+
+        /// `Count` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Count")
         }
     }
 
@@ -169,9 +295,22 @@ pub mod application {
             InputProcessingConfiguration { props }
         }
 
-        prop! {
-            /// `InputLambdaProcessor`.
-            props, "InputLambdaProcessor", input_lambda_processor, set_input_lambda_processor, get_input_lambda_processor, Val<InputLambdaProcessor>
+        /// `InputLambdaProcessor`.
+        pub fn input_lambda_processor(mut self, value: impl Into<Val<InputLambdaProcessor>>) -> Self {
+            self.props.set("InputLambdaProcessor", value.into());
+            self
+        }
+
+        /// Sets `InputLambdaProcessor` in place: [`Self::input_lambda_processor`] on a value held by `&mut`.
+        pub fn set_input_lambda_processor(&mut self, value: impl Into<Val<InputLambdaProcessor>>) -> &mut Self {
+            self.props.set("InputLambdaProcessor", value.into());
+            self
+        }
+
+        /// `InputLambdaProcessor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_lambda_processor(&self) -> ::std::option::Option<Val<InputLambdaProcessor>> {
+            crate::cfn::get_prop(&self.props, "InputLambdaProcessor")
         }
     }
 
@@ -194,14 +333,28 @@ pub mod application {
             InputLambdaProcessor { props }
         }
 
-        prop! {
-            /// `ResourceARN`.
-            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        /// Sets `ResourceARN`, which `new` took, in place.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceARN", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleARN`.
-            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        /// `ResourceARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceARN")
+        }
+
+        /// Sets `RoleARN`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
+        }
+
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
         }
     }
 
@@ -227,19 +380,46 @@ pub mod application {
             InputSchema { props }
         }
 
-        prop! {
-            /// `RecordColumns`.
-            props, "RecordColumns", _, set_record_columns, get_record_columns, Val<List<RecordColumn>>
+        /// Sets `RecordColumns`, which `new` took, in place.
+        pub fn set_record_columns(&mut self, value: impl Into<Val<List<RecordColumn>>>) -> &mut Self {
+            self.props.set("RecordColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordFormat`.
-            props, "RecordFormat", _, set_record_format, get_record_format, Val<RecordFormat>
+        /// `RecordColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_columns(&self) -> ::std::option::Option<Val<List<RecordColumn>>> {
+            crate::cfn::get_prop(&self.props, "RecordColumns")
         }
 
-        prop! {
-            /// `RecordEncoding`.
-            props, "RecordEncoding", record_encoding, set_record_encoding, get_record_encoding, Val<String>
+        /// Sets `RecordFormat`, which `new` took, in place.
+        pub fn set_record_format(&mut self, value: impl Into<Val<RecordFormat>>) -> &mut Self {
+            self.props.set("RecordFormat", value.into());
+            self
+        }
+
+        /// `RecordFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_format(&self) -> ::std::option::Option<Val<RecordFormat>> {
+            crate::cfn::get_prop(&self.props, "RecordFormat")
+        }
+
+        /// `RecordEncoding`.
+        pub fn record_encoding(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RecordEncoding", value.into());
+            self
+        }
+
+        /// Sets `RecordEncoding` in place: [`Self::record_encoding`] on a value held by `&mut`.
+        pub fn set_record_encoding(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordEncoding", value.into());
+            self
+        }
+
+        /// `RecordEncoding` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_encoding(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordEncoding")
         }
     }
 
@@ -262,19 +442,46 @@ pub mod application {
             RecordColumn { props }
         }
 
-        prop! {
-            /// `SqlType`.
-            props, "SqlType", _, set_sql_type, get_sql_type, Val<String>
+        /// Sets `SqlType`, which `new` took, in place.
+        pub fn set_sql_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SqlType", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `SqlType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sql_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SqlType")
         }
 
-        prop! {
-            /// `Mapping`.
-            props, "Mapping", mapping, set_mapping, get_mapping, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Mapping`.
+        pub fn mapping(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Mapping", value.into());
+            self
+        }
+
+        /// Sets `Mapping` in place: [`Self::mapping`] on a value held by `&mut`.
+        pub fn set_mapping(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Mapping", value.into());
+            self
+        }
+
+        /// `Mapping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mapping(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Mapping")
         }
     }
 
@@ -295,14 +502,34 @@ pub mod application {
             RecordFormat { props }
         }
 
-        prop! {
-            /// `RecordFormatType`.
-            props, "RecordFormatType", _, set_record_format_type, get_record_format_type, Val<String>
+        /// Sets `RecordFormatType`, which `new` took, in place.
+        pub fn set_record_format_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordFormatType", value.into());
+            self
         }
 
-        prop! {
-            /// `MappingParameters`.
-            props, "MappingParameters", mapping_parameters, set_mapping_parameters, get_mapping_parameters, Val<MappingParameters>
+        /// `RecordFormatType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_format_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordFormatType")
+        }
+
+        /// `MappingParameters`.
+        pub fn mapping_parameters(mut self, value: impl Into<Val<MappingParameters>>) -> Self {
+            self.props.set("MappingParameters", value.into());
+            self
+        }
+
+        /// Sets `MappingParameters` in place: [`Self::mapping_parameters`] on a value held by `&mut`.
+        pub fn set_mapping_parameters(&mut self, value: impl Into<Val<MappingParameters>>) -> &mut Self {
+            self.props.set("MappingParameters", value.into());
+            self
+        }
+
+        /// `MappingParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mapping_parameters(&self) -> ::std::option::Option<Val<MappingParameters>> {
+            crate::cfn::get_prop(&self.props, "MappingParameters")
         }
     }
 
@@ -321,14 +548,40 @@ pub mod application {
             MappingParameters { props }
         }
 
-        prop! {
-            /// `CSVMappingParameters`.
-            props, "CSVMappingParameters", csv_mapping_parameters, set_csv_mapping_parameters, get_csv_mapping_parameters, Val<CsvMappingParameters>
+        /// `CSVMappingParameters`.
+        pub fn csv_mapping_parameters(mut self, value: impl Into<Val<CsvMappingParameters>>) -> Self {
+            self.props.set("CSVMappingParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `JSONMappingParameters`.
-            props, "JSONMappingParameters", json_mapping_parameters, set_json_mapping_parameters, get_json_mapping_parameters, Val<JsonMappingParameters>
+        /// Sets `CSVMappingParameters` in place: [`Self::csv_mapping_parameters`] on a value held by `&mut`.
+        pub fn set_csv_mapping_parameters(&mut self, value: impl Into<Val<CsvMappingParameters>>) -> &mut Self {
+            self.props.set("CSVMappingParameters", value.into());
+            self
+        }
+
+        /// `CSVMappingParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_csv_mapping_parameters(&self) -> ::std::option::Option<Val<CsvMappingParameters>> {
+            crate::cfn::get_prop(&self.props, "CSVMappingParameters")
+        }
+
+        /// `JSONMappingParameters`.
+        pub fn json_mapping_parameters(mut self, value: impl Into<Val<JsonMappingParameters>>) -> Self {
+            self.props.set("JSONMappingParameters", value.into());
+            self
+        }
+
+        /// Sets `JSONMappingParameters` in place: [`Self::json_mapping_parameters`] on a value held by `&mut`.
+        pub fn set_json_mapping_parameters(&mut self, value: impl Into<Val<JsonMappingParameters>>) -> &mut Self {
+            self.props.set("JSONMappingParameters", value.into());
+            self
+        }
+
+        /// `JSONMappingParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_json_mapping_parameters(&self) -> ::std::option::Option<Val<JsonMappingParameters>> {
+            crate::cfn::get_prop(&self.props, "JSONMappingParameters")
         }
     }
 
@@ -354,14 +607,28 @@ pub mod application {
             CsvMappingParameters { props }
         }
 
-        prop! {
-            /// `RecordColumnDelimiter`.
-            props, "RecordColumnDelimiter", _, set_record_column_delimiter, get_record_column_delimiter, Val<String>
+        /// Sets `RecordColumnDelimiter`, which `new` took, in place.
+        pub fn set_record_column_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordColumnDelimiter", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordRowDelimiter`.
-            props, "RecordRowDelimiter", _, set_record_row_delimiter, get_record_row_delimiter, Val<String>
+        /// `RecordColumnDelimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_column_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordColumnDelimiter")
+        }
+
+        /// Sets `RecordRowDelimiter`, which `new` took, in place.
+        pub fn set_record_row_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordRowDelimiter", value.into());
+            self
+        }
+
+        /// `RecordRowDelimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_row_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordRowDelimiter")
         }
     }
 
@@ -382,9 +649,16 @@ pub mod application {
             JsonMappingParameters { props }
         }
 
-        prop! {
-            /// `RecordRowPath`.
-            props, "RecordRowPath", _, set_record_row_path, get_record_row_path, Val<String>
+        /// Sets `RecordRowPath`, which `new` took, in place.
+        pub fn set_record_row_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordRowPath", value.into());
+            self
+        }
+
+        /// `RecordRowPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_row_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordRowPath")
         }
     }
 
@@ -407,14 +681,28 @@ pub mod application {
             KinesisFirehoseInput { props }
         }
 
-        prop! {
-            /// `ResourceARN`.
-            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        /// Sets `ResourceARN`, which `new` took, in place.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceARN", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleARN`.
-            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        /// `ResourceARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceARN")
+        }
+
+        /// Sets `RoleARN`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
+        }
+
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
         }
     }
 
@@ -437,14 +725,28 @@ pub mod application {
             KinesisStreamsInput { props }
         }
 
-        prop! {
-            /// `ResourceARN`.
-            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        /// Sets `ResourceARN`, which `new` took, in place.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceARN", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleARN`.
-            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        /// `ResourceARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceARN")
+        }
+
+        /// Sets `RoleARN`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
+        }
+
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
         }
     }
 }
@@ -475,14 +777,28 @@ impl ApplicationOutput {
         ApplicationOutput { core }
     }
 
-    prop! {
-        /// `ApplicationName`.
-        core.props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
+    /// Sets `ApplicationName`, which `new` took, in place.
+    pub fn set_application_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationName", value.into());
+        self
     }
 
-    prop! {
-        /// `Output`.
-        core.props, "Output", _, set_output, get_output, Val<application_output::Output>
+    /// `ApplicationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationName")
+    }
+
+    /// Sets `Output`, which `new` took, in place.
+    pub fn set_output(&mut self, value: impl Into<Val<application_output::Output>>) -> &mut Self {
+        self.core.props.set("Output", value.into());
+        self
+    }
+
+    /// `Output` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_output(&self) -> ::std::option::Option<Val<application_output::Output>> {
+        crate::cfn::get_prop(&self.core.props, "Output")
     }
 
     /// `Ref`: the resource's identifier.
@@ -519,29 +835,88 @@ pub mod application_output {
             Output { props }
         }
 
-        prop! {
-            /// `DestinationSchema`.
-            props, "DestinationSchema", _, set_destination_schema, get_destination_schema, Val<DestinationSchema>
+        /// Sets `DestinationSchema`, which `new` took, in place.
+        pub fn set_destination_schema(&mut self, value: impl Into<Val<DestinationSchema>>) -> &mut Self {
+            self.props.set("DestinationSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `KinesisFirehoseOutput`.
-            props, "KinesisFirehoseOutput", kinesis_firehose_output, set_kinesis_firehose_output, get_kinesis_firehose_output, Val<KinesisFirehoseOutput>
+        /// `DestinationSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_schema(&self) -> ::std::option::Option<Val<DestinationSchema>> {
+            crate::cfn::get_prop(&self.props, "DestinationSchema")
         }
 
-        prop! {
-            /// `KinesisStreamsOutput`.
-            props, "KinesisStreamsOutput", kinesis_streams_output, set_kinesis_streams_output, get_kinesis_streams_output, Val<KinesisStreamsOutput>
+        /// `KinesisFirehoseOutput`.
+        pub fn kinesis_firehose_output(mut self, value: impl Into<Val<KinesisFirehoseOutput>>) -> Self {
+            self.props.set("KinesisFirehoseOutput", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaOutput`.
-            props, "LambdaOutput", lambda_output, set_lambda_output, get_lambda_output, Val<LambdaOutput>
+        /// Sets `KinesisFirehoseOutput` in place: [`Self::kinesis_firehose_output`] on a value held by `&mut`.
+        pub fn set_kinesis_firehose_output(&mut self, value: impl Into<Val<KinesisFirehoseOutput>>) -> &mut Self {
+            self.props.set("KinesisFirehoseOutput", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `KinesisFirehoseOutput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_firehose_output(&self) -> ::std::option::Option<Val<KinesisFirehoseOutput>> {
+            crate::cfn::get_prop(&self.props, "KinesisFirehoseOutput")
+        }
+
+        /// `KinesisStreamsOutput`.
+        pub fn kinesis_streams_output(mut self, value: impl Into<Val<KinesisStreamsOutput>>) -> Self {
+            self.props.set("KinesisStreamsOutput", value.into());
+            self
+        }
+
+        /// Sets `KinesisStreamsOutput` in place: [`Self::kinesis_streams_output`] on a value held by `&mut`.
+        pub fn set_kinesis_streams_output(&mut self, value: impl Into<Val<KinesisStreamsOutput>>) -> &mut Self {
+            self.props.set("KinesisStreamsOutput", value.into());
+            self
+        }
+
+        /// `KinesisStreamsOutput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_streams_output(&self) -> ::std::option::Option<Val<KinesisStreamsOutput>> {
+            crate::cfn::get_prop(&self.props, "KinesisStreamsOutput")
+        }
+
+        /// `LambdaOutput`.
+        pub fn lambda_output(mut self, value: impl Into<Val<LambdaOutput>>) -> Self {
+            self.props.set("LambdaOutput", value.into());
+            self
+        }
+
+        /// Sets `LambdaOutput` in place: [`Self::lambda_output`] on a value held by `&mut`.
+        pub fn set_lambda_output(&mut self, value: impl Into<Val<LambdaOutput>>) -> &mut Self {
+            self.props.set("LambdaOutput", value.into());
+            self
+        }
+
+        /// `LambdaOutput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_output(&self) -> ::std::option::Option<Val<LambdaOutput>> {
+            crate::cfn::get_prop(&self.props, "LambdaOutput")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -560,9 +935,22 @@ pub mod application_output {
             DestinationSchema { props }
         }
 
-        prop! {
-            /// `RecordFormatType`.
-            props, "RecordFormatType", record_format_type, set_record_format_type, get_record_format_type, Val<String>
+        /// `RecordFormatType`.
+        pub fn record_format_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RecordFormatType", value.into());
+            self
+        }
+
+        /// Sets `RecordFormatType` in place: [`Self::record_format_type`] on a value held by `&mut`.
+        pub fn set_record_format_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordFormatType", value.into());
+            self
+        }
+
+        /// `RecordFormatType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_format_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordFormatType")
         }
     }
 
@@ -585,14 +973,28 @@ pub mod application_output {
             KinesisFirehoseOutput { props }
         }
 
-        prop! {
-            /// `ResourceARN`.
-            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        /// Sets `ResourceARN`, which `new` took, in place.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceARN", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleARN`.
-            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        /// `ResourceARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceARN")
+        }
+
+        /// Sets `RoleARN`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
+        }
+
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
         }
     }
 
@@ -615,14 +1017,28 @@ pub mod application_output {
             KinesisStreamsOutput { props }
         }
 
-        prop! {
-            /// `ResourceARN`.
-            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        /// Sets `ResourceARN`, which `new` took, in place.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceARN", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleARN`.
-            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        /// `ResourceARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceARN")
+        }
+
+        /// Sets `RoleARN`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
+        }
+
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
         }
     }
 
@@ -645,14 +1061,28 @@ pub mod application_output {
             LambdaOutput { props }
         }
 
-        prop! {
-            /// `ResourceARN`.
-            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        /// Sets `ResourceARN`, which `new` took, in place.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceARN", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleARN`.
-            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        /// `ResourceARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceARN")
+        }
+
+        /// Sets `RoleARN`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
+        }
+
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
         }
     }
 }
@@ -683,14 +1113,28 @@ impl ApplicationReferenceDataSource {
         ApplicationReferenceDataSource { core }
     }
 
-    prop! {
-        /// `ApplicationName`.
-        core.props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
+    /// Sets `ApplicationName`, which `new` took, in place.
+    pub fn set_application_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationName", value.into());
+        self
     }
 
-    prop! {
-        /// `ReferenceDataSource`.
-        core.props, "ReferenceDataSource", _, set_reference_data_source, get_reference_data_source, Val<application_reference_data_source::ReferenceDataSource>
+    /// `ApplicationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationName")
+    }
+
+    /// Sets `ReferenceDataSource`, which `new` took, in place.
+    pub fn set_reference_data_source(&mut self, value: impl Into<Val<application_reference_data_source::ReferenceDataSource>>) -> &mut Self {
+        self.core.props.set("ReferenceDataSource", value.into());
+        self
+    }
+
+    /// `ReferenceDataSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_reference_data_source(&self) -> ::std::option::Option<Val<application_reference_data_source::ReferenceDataSource>> {
+        crate::cfn::get_prop(&self.core.props, "ReferenceDataSource")
     }
 
     /// `Ref`: the resource's identifier.
@@ -728,19 +1172,52 @@ pub mod application_reference_data_source {
             ReferenceDataSource { props }
         }
 
-        prop! {
-            /// `ReferenceSchema`.
-            props, "ReferenceSchema", _, set_reference_schema, get_reference_schema, Val<ReferenceSchema>
+        /// Sets `ReferenceSchema`, which `new` took, in place.
+        pub fn set_reference_schema(&mut self, value: impl Into<Val<ReferenceSchema>>) -> &mut Self {
+            self.props.set("ReferenceSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `S3ReferenceDataSource`.
-            props, "S3ReferenceDataSource", s3_reference_data_source, set_s3_reference_data_source, get_s3_reference_data_source, Val<S3ReferenceDataSource>
+        /// `ReferenceSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reference_schema(&self) -> ::std::option::Option<Val<ReferenceSchema>> {
+            crate::cfn::get_prop(&self.props, "ReferenceSchema")
         }
 
-        prop! {
-            /// `TableName`.
-            props, "TableName", table_name, set_table_name, get_table_name, Val<String>
+        /// `S3ReferenceDataSource`.
+        pub fn s3_reference_data_source(mut self, value: impl Into<Val<S3ReferenceDataSource>>) -> Self {
+            self.props.set("S3ReferenceDataSource", value.into());
+            self
+        }
+
+        /// Sets `S3ReferenceDataSource` in place: [`Self::s3_reference_data_source`] on a value held by `&mut`.
+        pub fn set_s3_reference_data_source(&mut self, value: impl Into<Val<S3ReferenceDataSource>>) -> &mut Self {
+            self.props.set("S3ReferenceDataSource", value.into());
+            self
+        }
+
+        /// `S3ReferenceDataSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_reference_data_source(&self) -> ::std::option::Option<Val<S3ReferenceDataSource>> {
+            crate::cfn::get_prop(&self.props, "S3ReferenceDataSource")
+        }
+
+        /// `TableName`.
+        pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// Sets `TableName` in place: [`Self::table_name`] on a value held by `&mut`.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
         }
     }
 
@@ -766,19 +1243,46 @@ pub mod application_reference_data_source {
             ReferenceSchema { props }
         }
 
-        prop! {
-            /// `RecordColumns`.
-            props, "RecordColumns", _, set_record_columns, get_record_columns, Val<List<RecordColumn>>
+        /// Sets `RecordColumns`, which `new` took, in place.
+        pub fn set_record_columns(&mut self, value: impl Into<Val<List<RecordColumn>>>) -> &mut Self {
+            self.props.set("RecordColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordFormat`.
-            props, "RecordFormat", _, set_record_format, get_record_format, Val<RecordFormat>
+        /// `RecordColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_columns(&self) -> ::std::option::Option<Val<List<RecordColumn>>> {
+            crate::cfn::get_prop(&self.props, "RecordColumns")
         }
 
-        prop! {
-            /// `RecordEncoding`.
-            props, "RecordEncoding", record_encoding, set_record_encoding, get_record_encoding, Val<String>
+        /// Sets `RecordFormat`, which `new` took, in place.
+        pub fn set_record_format(&mut self, value: impl Into<Val<RecordFormat>>) -> &mut Self {
+            self.props.set("RecordFormat", value.into());
+            self
+        }
+
+        /// `RecordFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_format(&self) -> ::std::option::Option<Val<RecordFormat>> {
+            crate::cfn::get_prop(&self.props, "RecordFormat")
+        }
+
+        /// `RecordEncoding`.
+        pub fn record_encoding(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RecordEncoding", value.into());
+            self
+        }
+
+        /// Sets `RecordEncoding` in place: [`Self::record_encoding`] on a value held by `&mut`.
+        pub fn set_record_encoding(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordEncoding", value.into());
+            self
+        }
+
+        /// `RecordEncoding` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_encoding(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordEncoding")
         }
     }
 
@@ -801,19 +1305,46 @@ pub mod application_reference_data_source {
             RecordColumn { props }
         }
 
-        prop! {
-            /// `SqlType`.
-            props, "SqlType", _, set_sql_type, get_sql_type, Val<String>
+        /// Sets `SqlType`, which `new` took, in place.
+        pub fn set_sql_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SqlType", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `SqlType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sql_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SqlType")
         }
 
-        prop! {
-            /// `Mapping`.
-            props, "Mapping", mapping, set_mapping, get_mapping, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Mapping`.
+        pub fn mapping(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Mapping", value.into());
+            self
+        }
+
+        /// Sets `Mapping` in place: [`Self::mapping`] on a value held by `&mut`.
+        pub fn set_mapping(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Mapping", value.into());
+            self
+        }
+
+        /// `Mapping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mapping(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Mapping")
         }
     }
 
@@ -834,14 +1365,34 @@ pub mod application_reference_data_source {
             RecordFormat { props }
         }
 
-        prop! {
-            /// `RecordFormatType`.
-            props, "RecordFormatType", _, set_record_format_type, get_record_format_type, Val<String>
+        /// Sets `RecordFormatType`, which `new` took, in place.
+        pub fn set_record_format_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordFormatType", value.into());
+            self
         }
 
-        prop! {
-            /// `MappingParameters`.
-            props, "MappingParameters", mapping_parameters, set_mapping_parameters, get_mapping_parameters, Val<MappingParameters>
+        /// `RecordFormatType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_format_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordFormatType")
+        }
+
+        /// `MappingParameters`.
+        pub fn mapping_parameters(mut self, value: impl Into<Val<MappingParameters>>) -> Self {
+            self.props.set("MappingParameters", value.into());
+            self
+        }
+
+        /// Sets `MappingParameters` in place: [`Self::mapping_parameters`] on a value held by `&mut`.
+        pub fn set_mapping_parameters(&mut self, value: impl Into<Val<MappingParameters>>) -> &mut Self {
+            self.props.set("MappingParameters", value.into());
+            self
+        }
+
+        /// `MappingParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mapping_parameters(&self) -> ::std::option::Option<Val<MappingParameters>> {
+            crate::cfn::get_prop(&self.props, "MappingParameters")
         }
     }
 
@@ -860,14 +1411,40 @@ pub mod application_reference_data_source {
             MappingParameters { props }
         }
 
-        prop! {
-            /// `CSVMappingParameters`.
-            props, "CSVMappingParameters", csv_mapping_parameters, set_csv_mapping_parameters, get_csv_mapping_parameters, Val<CsvMappingParameters>
+        /// `CSVMappingParameters`.
+        pub fn csv_mapping_parameters(mut self, value: impl Into<Val<CsvMappingParameters>>) -> Self {
+            self.props.set("CSVMappingParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `JSONMappingParameters`.
-            props, "JSONMappingParameters", json_mapping_parameters, set_json_mapping_parameters, get_json_mapping_parameters, Val<JsonMappingParameters>
+        /// Sets `CSVMappingParameters` in place: [`Self::csv_mapping_parameters`] on a value held by `&mut`.
+        pub fn set_csv_mapping_parameters(&mut self, value: impl Into<Val<CsvMappingParameters>>) -> &mut Self {
+            self.props.set("CSVMappingParameters", value.into());
+            self
+        }
+
+        /// `CSVMappingParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_csv_mapping_parameters(&self) -> ::std::option::Option<Val<CsvMappingParameters>> {
+            crate::cfn::get_prop(&self.props, "CSVMappingParameters")
+        }
+
+        /// `JSONMappingParameters`.
+        pub fn json_mapping_parameters(mut self, value: impl Into<Val<JsonMappingParameters>>) -> Self {
+            self.props.set("JSONMappingParameters", value.into());
+            self
+        }
+
+        /// Sets `JSONMappingParameters` in place: [`Self::json_mapping_parameters`] on a value held by `&mut`.
+        pub fn set_json_mapping_parameters(&mut self, value: impl Into<Val<JsonMappingParameters>>) -> &mut Self {
+            self.props.set("JSONMappingParameters", value.into());
+            self
+        }
+
+        /// `JSONMappingParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_json_mapping_parameters(&self) -> ::std::option::Option<Val<JsonMappingParameters>> {
+            crate::cfn::get_prop(&self.props, "JSONMappingParameters")
         }
     }
 
@@ -893,14 +1470,28 @@ pub mod application_reference_data_source {
             CsvMappingParameters { props }
         }
 
-        prop! {
-            /// `RecordColumnDelimiter`.
-            props, "RecordColumnDelimiter", _, set_record_column_delimiter, get_record_column_delimiter, Val<String>
+        /// Sets `RecordColumnDelimiter`, which `new` took, in place.
+        pub fn set_record_column_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordColumnDelimiter", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordRowDelimiter`.
-            props, "RecordRowDelimiter", _, set_record_row_delimiter, get_record_row_delimiter, Val<String>
+        /// `RecordColumnDelimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_column_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordColumnDelimiter")
+        }
+
+        /// Sets `RecordRowDelimiter`, which `new` took, in place.
+        pub fn set_record_row_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordRowDelimiter", value.into());
+            self
+        }
+
+        /// `RecordRowDelimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_row_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordRowDelimiter")
         }
     }
 
@@ -921,9 +1512,16 @@ pub mod application_reference_data_source {
             JsonMappingParameters { props }
         }
 
-        prop! {
-            /// `RecordRowPath`.
-            props, "RecordRowPath", _, set_record_row_path, get_record_row_path, Val<String>
+        /// Sets `RecordRowPath`, which `new` took, in place.
+        pub fn set_record_row_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordRowPath", value.into());
+            self
+        }
+
+        /// `RecordRowPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_row_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordRowPath")
         }
     }
 
@@ -952,19 +1550,40 @@ pub mod application_reference_data_source {
             S3ReferenceDataSource { props }
         }
 
-        prop! {
-            /// `BucketARN`.
-            props, "BucketARN", _, set_bucket_arn, get_bucket_arn, Val<String>
+        /// Sets `BucketARN`, which `new` took, in place.
+        pub fn set_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketARN", value.into());
+            self
         }
 
-        prop! {
-            /// `FileKey`.
-            props, "FileKey", _, set_file_key, get_file_key, Val<String>
+        /// `BucketARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketARN")
         }
 
-        prop! {
-            /// `ReferenceRoleARN`.
-            props, "ReferenceRoleARN", _, set_reference_role_arn, get_reference_role_arn, Val<String>
+        /// Sets `FileKey`, which `new` took, in place.
+        pub fn set_file_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileKey", value.into());
+            self
+        }
+
+        /// `FileKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileKey")
+        }
+
+        /// Sets `ReferenceRoleARN`, which `new` took, in place.
+        pub fn set_reference_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReferenceRoleARN", value.into());
+            self
+        }
+
+        /// `ReferenceRoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reference_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReferenceRoleARN")
         }
     }
 }

@@ -48,55 +48,161 @@ impl Application {
         Application { core }
     }
 
-    prop! {
-        /// `ApplicationConfiguration`: Use this parameter to configure the application.
-        core.props, "ApplicationConfiguration", application_configuration, set_application_configuration, get_application_configuration, Val<application::ApplicationConfiguration>
+    /// `ApplicationConfiguration`: Use this parameter to configure the application.
+    pub fn application_configuration(mut self, value: impl Into<Val<application::ApplicationConfiguration>>) -> Self {
+        self.core.props.set("ApplicationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ApplicationDescription`: The description of the application.
-        core.props, "ApplicationDescription", application_description, set_application_description, get_application_description, Val<String>
+    /// Sets `ApplicationConfiguration` in place: [`Self::application_configuration`] on a value
+    /// held by `&mut`.
+    pub fn set_application_configuration(&mut self, value: impl Into<Val<application::ApplicationConfiguration>>) -> &mut Self {
+        self.core.props.set("ApplicationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ApplicationMaintenanceConfiguration`: Used to configure start of maintenance window.
-        core.props, "ApplicationMaintenanceConfiguration", application_maintenance_configuration, set_application_maintenance_configuration, get_application_maintenance_configuration, Val<application::ApplicationMaintenanceConfiguration>
+    /// `ApplicationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_configuration(&self) -> ::std::option::Option<Val<application::ApplicationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationConfiguration")
     }
 
-    prop! {
-        /// `ApplicationMode`: To create a Kinesis Data Analytics Studio notebook, you must set the
-        /// mode to `INTERACTIVE`. However, for a Kinesis Data Analytics for Apache Flink
-        /// application, the mode is optional.
-        core.props, "ApplicationMode", application_mode, set_application_mode, get_application_mode, Val<application::ApplicationMode>
+    /// `ApplicationDescription`: The description of the application.
+    pub fn application_description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ApplicationDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `ApplicationName`: The name of the application.
-        core.props, "ApplicationName", application_name, set_application_name, get_application_name, Val<String>
+    /// Sets `ApplicationDescription` in place: [`Self::application_description`] on a value held by `&mut`.
+    pub fn set_application_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationDescription", value.into());
+        self
     }
 
-    prop! {
-        /// `RunConfiguration`: Specifies run configuration (start parameters) of a Kinesis Data
-        /// Analytics application. Evaluated on update for RUNNING applications an only.
-        core.props, "RunConfiguration", run_configuration, set_run_configuration, get_run_configuration, Val<application::RunConfiguration>
+    /// `ApplicationDescription` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationDescription")
     }
 
-    prop! {
-        /// `RuntimeEnvironment`: The runtime environment for the application.
-        core.props, "RuntimeEnvironment", _, set_runtime_environment, get_runtime_environment, Val<application::RuntimeEnvironment>
+    /// `ApplicationMaintenanceConfiguration`: Used to configure start of maintenance window.
+    pub fn application_maintenance_configuration(mut self, value: impl Into<Val<application::ApplicationMaintenanceConfiguration>>) -> Self {
+        self.core.props.set("ApplicationMaintenanceConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceExecutionRole`: Specifies the IAM role that the application uses to access
-        /// external resources.
-        core.props, "ServiceExecutionRole", _, set_service_execution_role, get_service_execution_role, Val<String>
+    /// Sets `ApplicationMaintenanceConfiguration` in place: [`Self::application_maintenance_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_application_maintenance_configuration(&mut self, value: impl Into<Val<application::ApplicationMaintenanceConfiguration>>) -> &mut Self {
+        self.core.props.set("ApplicationMaintenanceConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of one or more tags to assign to the application. A tag is a key-value
-        /// pair that identifies an application. Note that the maximum number of application tags
-        /// includes system tags. The maximum number of user-defined application tags is 50.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `ApplicationMaintenanceConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_maintenance_configuration(&self) -> ::std::option::Option<Val<application::ApplicationMaintenanceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationMaintenanceConfiguration")
+    }
+
+    /// `ApplicationMode`: To create a Kinesis Data Analytics Studio notebook, you must set the mode
+    /// to `INTERACTIVE`. However, for a Kinesis Data Analytics for Apache Flink application, the
+    /// mode is optional.
+    pub fn application_mode(mut self, value: impl Into<Val<application::ApplicationMode>>) -> Self {
+        self.core.props.set("ApplicationMode", value.into());
+        self
+    }
+
+    /// Sets `ApplicationMode` in place: [`Self::application_mode`] on a value held by `&mut`.
+    pub fn set_application_mode(&mut self, value: impl Into<Val<application::ApplicationMode>>) -> &mut Self {
+        self.core.props.set("ApplicationMode", value.into());
+        self
+    }
+
+    /// `ApplicationMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_mode(&self) -> ::std::option::Option<Val<application::ApplicationMode>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationMode")
+    }
+
+    /// `ApplicationName`: The name of the application.
+    pub fn application_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("ApplicationName", value.into());
+        self
+    }
+
+    /// Sets `ApplicationName` in place: [`Self::application_name`] on a value held by `&mut`.
+    pub fn set_application_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationName", value.into());
+        self
+    }
+
+    /// `ApplicationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationName")
+    }
+
+    /// `RunConfiguration`: Specifies run configuration (start parameters) of a Kinesis Data
+    /// Analytics application. Evaluated on update for RUNNING applications an only.
+    pub fn run_configuration(mut self, value: impl Into<Val<application::RunConfiguration>>) -> Self {
+        self.core.props.set("RunConfiguration", value.into());
+        self
+    }
+
+    /// Sets `RunConfiguration` in place: [`Self::run_configuration`] on a value held by `&mut`.
+    pub fn set_run_configuration(&mut self, value: impl Into<Val<application::RunConfiguration>>) -> &mut Self {
+        self.core.props.set("RunConfiguration", value.into());
+        self
+    }
+
+    /// `RunConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_run_configuration(&self) -> ::std::option::Option<Val<application::RunConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "RunConfiguration")
+    }
+
+    /// Sets `RuntimeEnvironment`, which `new` took, in place.
+    pub fn set_runtime_environment(&mut self, value: impl Into<Val<application::RuntimeEnvironment>>) -> &mut Self {
+        self.core.props.set("RuntimeEnvironment", value.into());
+        self
+    }
+
+    /// `RuntimeEnvironment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_runtime_environment(&self) -> ::std::option::Option<Val<application::RuntimeEnvironment>> {
+        crate::cfn::get_prop(&self.core.props, "RuntimeEnvironment")
+    }
+
+    /// Sets `ServiceExecutionRole`, which `new` took, in place.
+    pub fn set_service_execution_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ServiceExecutionRole", value.into());
+        self
+    }
+
+    /// `ServiceExecutionRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_execution_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceExecutionRole")
+    }
+
+    /// `Tags`: A list of one or more tags to assign to the application. A tag is a key-value pair
+    /// that identifies an application. Note that the maximum number of application tags includes
+    /// system tags. The maximum number of user-defined application tags is 50.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -127,58 +233,182 @@ pub mod application {
             ApplicationConfiguration { props }
         }
 
-        prop! {
-            /// `ApplicationCodeConfiguration`: The code location and type parameters for a Flink-based
-            /// Kinesis Data Analytics application.
-            props, "ApplicationCodeConfiguration", application_code_configuration, set_application_code_configuration, get_application_code_configuration, Val<ApplicationCodeConfiguration>
+        /// `ApplicationCodeConfiguration`: The code location and type parameters for a Flink-based
+        /// Kinesis Data Analytics application.
+        pub fn application_code_configuration(mut self, value: impl Into<Val<ApplicationCodeConfiguration>>) -> Self {
+            self.props.set("ApplicationCodeConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ApplicationEncryptionConfiguration`: Describes whether customer managed key is enabled
-            /// and key details for customer data encryption
-            props, "ApplicationEncryptionConfiguration", application_encryption_configuration, set_application_encryption_configuration, get_application_encryption_configuration, Val<ApplicationEncryptionConfiguration>
+        /// Sets `ApplicationCodeConfiguration` in place: [`Self::application_code_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_application_code_configuration(&mut self, value: impl Into<Val<ApplicationCodeConfiguration>>) -> &mut Self {
+            self.props.set("ApplicationCodeConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ApplicationSnapshotConfiguration`: Describes whether snapshots are enabled for a
-            /// Flink-based Kinesis Data Analytics application.
-            props, "ApplicationSnapshotConfiguration", application_snapshot_configuration, set_application_snapshot_configuration, get_application_snapshot_configuration, Val<ApplicationSnapshotConfiguration>
+        /// `ApplicationCodeConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_code_configuration(&self) -> ::std::option::Option<Val<ApplicationCodeConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ApplicationCodeConfiguration")
         }
 
-        prop! {
-            /// `ApplicationSystemRollbackConfiguration`: Describes whether system initiated rollbacks
-            /// are enabled for a Flink-based Kinesis Data Analytics application.
-            props, "ApplicationSystemRollbackConfiguration", application_system_rollback_configuration, set_application_system_rollback_configuration, get_application_system_rollback_configuration, Val<ApplicationSystemRollbackConfiguration>
+        /// `ApplicationEncryptionConfiguration`: Describes whether customer managed key is enabled and
+        /// key details for customer data encryption
+        pub fn application_encryption_configuration(mut self, value: impl Into<Val<ApplicationEncryptionConfiguration>>) -> Self {
+            self.props.set("ApplicationEncryptionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `EnvironmentProperties`: Describes execution properties for a Flink-based Kinesis Data
-            /// Analytics application.
-            props, "EnvironmentProperties", environment_properties, set_environment_properties, get_environment_properties, Val<EnvironmentProperties>
+        /// Sets `ApplicationEncryptionConfiguration` in place: [`Self::application_encryption_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_application_encryption_configuration(&mut self, value: impl Into<Val<ApplicationEncryptionConfiguration>>) -> &mut Self {
+            self.props.set("ApplicationEncryptionConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `FlinkApplicationConfiguration`: The creation and update parameters for a Flink-based
-            /// Kinesis Data Analytics application.
-            props, "FlinkApplicationConfiguration", flink_application_configuration, set_flink_application_configuration, get_flink_application_configuration, Val<FlinkApplicationConfiguration>
+        /// `ApplicationEncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_encryption_configuration(&self) -> ::std::option::Option<Val<ApplicationEncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ApplicationEncryptionConfiguration")
         }
 
-        prop! {
-            /// `SqlApplicationConfiguration`: The creation and update parameters for a SQL-based
-            /// Kinesis Data Analytics application.
-            props, "SqlApplicationConfiguration", sql_application_configuration, set_sql_application_configuration, get_sql_application_configuration, Val<SqlApplicationConfiguration>
+        /// `ApplicationSnapshotConfiguration`: Describes whether snapshots are enabled for a
+        /// Flink-based Kinesis Data Analytics application.
+        pub fn application_snapshot_configuration(mut self, value: impl Into<Val<ApplicationSnapshotConfiguration>>) -> Self {
+            self.props.set("ApplicationSnapshotConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcConfigurations`: The array of descriptions of VPC configurations available to the
-            /// application.
-            props, "VpcConfigurations", vpc_configurations, set_vpc_configurations, get_vpc_configurations, Val<List<VpcConfiguration>>
+        /// Sets `ApplicationSnapshotConfiguration` in place: [`Self::application_snapshot_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_application_snapshot_configuration(&mut self, value: impl Into<Val<ApplicationSnapshotConfiguration>>) -> &mut Self {
+            self.props.set("ApplicationSnapshotConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ZeppelinApplicationConfiguration`: The configuration parameters for a Kinesis Data
-            /// Analytics Studio notebook.
-            props, "ZeppelinApplicationConfiguration", zeppelin_application_configuration, set_zeppelin_application_configuration, get_zeppelin_application_configuration, Val<ZeppelinApplicationConfiguration>
+        /// `ApplicationSnapshotConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_snapshot_configuration(&self) -> ::std::option::Option<Val<ApplicationSnapshotConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ApplicationSnapshotConfiguration")
+        }
+
+        /// `ApplicationSystemRollbackConfiguration`: Describes whether system initiated rollbacks are
+        /// enabled for a Flink-based Kinesis Data Analytics application.
+        pub fn application_system_rollback_configuration(mut self, value: impl Into<Val<ApplicationSystemRollbackConfiguration>>) -> Self {
+            self.props.set("ApplicationSystemRollbackConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ApplicationSystemRollbackConfiguration` in place: [`Self::application_system_rollback_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_application_system_rollback_configuration(&mut self, value: impl Into<Val<ApplicationSystemRollbackConfiguration>>) -> &mut Self {
+            self.props.set("ApplicationSystemRollbackConfiguration", value.into());
+            self
+        }
+
+        /// `ApplicationSystemRollbackConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_system_rollback_configuration(&self) -> ::std::option::Option<Val<ApplicationSystemRollbackConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ApplicationSystemRollbackConfiguration")
+        }
+
+        /// `EnvironmentProperties`: Describes execution properties for a Flink-based Kinesis Data
+        /// Analytics application.
+        pub fn environment_properties(mut self, value: impl Into<Val<EnvironmentProperties>>) -> Self {
+            self.props.set("EnvironmentProperties", value.into());
+            self
+        }
+
+        /// Sets `EnvironmentProperties` in place: [`Self::environment_properties`] on a value held by `&mut`.
+        pub fn set_environment_properties(&mut self, value: impl Into<Val<EnvironmentProperties>>) -> &mut Self {
+            self.props.set("EnvironmentProperties", value.into());
+            self
+        }
+
+        /// `EnvironmentProperties` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment_properties(&self) -> ::std::option::Option<Val<EnvironmentProperties>> {
+            crate::cfn::get_prop(&self.props, "EnvironmentProperties")
+        }
+
+        /// `FlinkApplicationConfiguration`: The creation and update parameters for a Flink-based
+        /// Kinesis Data Analytics application.
+        pub fn flink_application_configuration(mut self, value: impl Into<Val<FlinkApplicationConfiguration>>) -> Self {
+            self.props.set("FlinkApplicationConfiguration", value.into());
+            self
+        }
+
+        /// Sets `FlinkApplicationConfiguration` in place: [`Self::flink_application_configuration`] on
+        /// a value held by `&mut`.
+        pub fn set_flink_application_configuration(&mut self, value: impl Into<Val<FlinkApplicationConfiguration>>) -> &mut Self {
+            self.props.set("FlinkApplicationConfiguration", value.into());
+            self
+        }
+
+        /// `FlinkApplicationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flink_application_configuration(&self) -> ::std::option::Option<Val<FlinkApplicationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FlinkApplicationConfiguration")
+        }
+
+        /// `SqlApplicationConfiguration`: The creation and update parameters for a SQL-based Kinesis
+        /// Data Analytics application.
+        pub fn sql_application_configuration(mut self, value: impl Into<Val<SqlApplicationConfiguration>>) -> Self {
+            self.props.set("SqlApplicationConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SqlApplicationConfiguration` in place: [`Self::sql_application_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_sql_application_configuration(&mut self, value: impl Into<Val<SqlApplicationConfiguration>>) -> &mut Self {
+            self.props.set("SqlApplicationConfiguration", value.into());
+            self
+        }
+
+        /// `SqlApplicationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sql_application_configuration(&self) -> ::std::option::Option<Val<SqlApplicationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SqlApplicationConfiguration")
+        }
+
+        /// `VpcConfigurations`: The array of descriptions of VPC configurations available to the
+        /// application.
+        pub fn vpc_configurations(mut self, value: impl Into<Val<List<VpcConfiguration>>>) -> Self {
+            self.props.set("VpcConfigurations", value.into());
+            self
+        }
+
+        /// Sets `VpcConfigurations` in place: [`Self::vpc_configurations`] on a value held by `&mut`.
+        pub fn set_vpc_configurations(&mut self, value: impl Into<Val<List<VpcConfiguration>>>) -> &mut Self {
+            self.props.set("VpcConfigurations", value.into());
+            self
+        }
+
+        /// `VpcConfigurations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_configurations(&self) -> ::std::option::Option<Val<List<VpcConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "VpcConfigurations")
+        }
+
+        /// `ZeppelinApplicationConfiguration`: The configuration parameters for a Kinesis Data
+        /// Analytics Studio notebook.
+        pub fn zeppelin_application_configuration(mut self, value: impl Into<Val<ZeppelinApplicationConfiguration>>) -> Self {
+            self.props.set("ZeppelinApplicationConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ZeppelinApplicationConfiguration` in place: [`Self::zeppelin_application_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_zeppelin_application_configuration(&mut self, value: impl Into<Val<ZeppelinApplicationConfiguration>>) -> &mut Self {
+            self.props.set("ZeppelinApplicationConfiguration", value.into());
+            self
+        }
+
+        /// `ZeppelinApplicationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zeppelin_application_configuration(&self) -> ::std::option::Option<Val<ZeppelinApplicationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ZeppelinApplicationConfiguration")
         }
     }
 
@@ -206,14 +436,28 @@ pub mod application {
             ApplicationCodeConfiguration { props }
         }
 
-        prop! {
-            /// `CodeContentType`: Specifies whether the code content is in text or zip format.
-            props, "CodeContentType", _, set_code_content_type, get_code_content_type, Val<ApplicationCodeConfigurationCodeContentType>
+        /// Sets `CodeContentType`, which `new` took, in place.
+        pub fn set_code_content_type(&mut self, value: impl Into<Val<ApplicationCodeConfigurationCodeContentType>>) -> &mut Self {
+            self.props.set("CodeContentType", value.into());
+            self
         }
 
-        prop! {
-            /// `CodeContent`: The location and type of the application code.
-            props, "CodeContent", _, set_code_content, get_code_content, Val<CodeContent>
+        /// `CodeContentType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_content_type(&self) -> ::std::option::Option<Val<ApplicationCodeConfigurationCodeContentType>> {
+            crate::cfn::get_prop(&self.props, "CodeContentType")
+        }
+
+        /// Sets `CodeContent`, which `new` took, in place.
+        pub fn set_code_content(&mut self, value: impl Into<Val<CodeContent>>) -> &mut Self {
+            self.props.set("CodeContent", value.into());
+            self
+        }
+
+        /// `CodeContent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_content(&self) -> ::std::option::Option<Val<CodeContent>> {
+            crate::cfn::get_prop(&self.props, "CodeContent")
         }
     }
 
@@ -234,22 +478,59 @@ pub mod application {
             CodeContent { props }
         }
 
-        prop! {
-            /// `S3ContentLocation`: Information about the Amazon S3 bucket that contains the
-            /// application code.
-            props, "S3ContentLocation", s3_content_location, set_s3_content_location, get_s3_content_location, Val<S3ContentLocation>
+        /// `S3ContentLocation`: Information about the Amazon S3 bucket that contains the application
+        /// code.
+        pub fn s3_content_location(mut self, value: impl Into<Val<S3ContentLocation>>) -> Self {
+            self.props.set("S3ContentLocation", value.into());
+            self
         }
 
-        prop! {
-            /// `TextContent`: The text-format code for a Flink-based Kinesis Data Analytics
-            /// application.
-            props, "TextContent", text_content, set_text_content, get_text_content, Val<String>
+        /// Sets `S3ContentLocation` in place: [`Self::s3_content_location`] on a value held by `&mut`.
+        pub fn set_s3_content_location(&mut self, value: impl Into<Val<S3ContentLocation>>) -> &mut Self {
+            self.props.set("S3ContentLocation", value.into());
+            self
         }
 
-        prop! {
-            /// `ZipFileContent`: The zip-format code for a Flink-based Kinesis Data Analytics
-            /// application.
-            props, "ZipFileContent", zip_file_content, set_zip_file_content, get_zip_file_content, Val<String>
+        /// `S3ContentLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_content_location(&self) -> ::std::option::Option<Val<S3ContentLocation>> {
+            crate::cfn::get_prop(&self.props, "S3ContentLocation")
+        }
+
+        /// `TextContent`: The text-format code for a Flink-based Kinesis Data Analytics application.
+        pub fn text_content(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TextContent", value.into());
+            self
+        }
+
+        /// Sets `TextContent` in place: [`Self::text_content`] on a value held by `&mut`.
+        pub fn set_text_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TextContent", value.into());
+            self
+        }
+
+        /// `TextContent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_content(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TextContent")
+        }
+
+        /// `ZipFileContent`: The zip-format code for a Flink-based Kinesis Data Analytics application.
+        pub fn zip_file_content(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ZipFileContent", value.into());
+            self
+        }
+
+        /// Sets `ZipFileContent` in place: [`Self::zip_file_content`] on a value held by `&mut`.
+        pub fn set_zip_file_content(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ZipFileContent", value.into());
+            self
+        }
+
+        /// `ZipFileContent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zip_file_content(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ZipFileContent")
         }
     }
 
@@ -274,20 +555,46 @@ pub mod application {
             S3ContentLocation { props }
         }
 
-        prop! {
-            /// `BucketARN`: The Amazon Resource Name (ARN) for the S3 bucket containing the application
-            /// code.
-            props, "BucketARN", _, set_bucket_arn, get_bucket_arn, Val<String>
+        /// Sets `BucketARN`, which `new` took, in place.
+        pub fn set_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketARN", value.into());
+            self
         }
 
-        prop! {
-            /// `FileKey`: The file key for the object containing the application code.
-            props, "FileKey", _, set_file_key, get_file_key, Val<String>
+        /// `BucketARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketARN")
         }
 
-        prop! {
-            /// `ObjectVersion`: The version of the object containing the application code.
-            props, "ObjectVersion", object_version, set_object_version, get_object_version, Val<String>
+        /// Sets `FileKey`, which `new` took, in place.
+        pub fn set_file_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileKey", value.into());
+            self
+        }
+
+        /// `FileKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileKey")
+        }
+
+        /// `ObjectVersion`: The version of the object containing the application code.
+        pub fn object_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ObjectVersion", value.into());
+            self
+        }
+
+        /// Sets `ObjectVersion` in place: [`Self::object_version`] on a value held by `&mut`.
+        pub fn set_object_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ObjectVersion", value.into());
+            self
+        }
+
+        /// `ObjectVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_object_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ObjectVersion")
         }
     }
 
@@ -323,16 +630,35 @@ pub mod application {
             ApplicationEncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `KeyType`: Specifies whether application data is encrypted using service key:
-            /// AWS_OWNED_KEY or customer key: CUSTOMER_MANAGED_KEY
-            props, "KeyType", _, set_key_type, get_key_type, Val<ApplicationEncryptionConfigurationKeyType>
+        /// Sets `KeyType`, which `new` took, in place.
+        pub fn set_key_type(&mut self, value: impl Into<Val<ApplicationEncryptionConfigurationKeyType>>) -> &mut Self {
+            self.props.set("KeyType", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyId`: KMS KeyId. Can be either key uuid or full key arn or key alias arn or short key
-            /// alias
-            props, "KeyId", key_id, set_key_id, get_key_id, Val<String>
+        /// `KeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_type(&self) -> ::std::option::Option<Val<ApplicationEncryptionConfigurationKeyType>> {
+            crate::cfn::get_prop(&self.props, "KeyType")
+        }
+
+        /// `KeyId`: KMS KeyId. Can be either key uuid or full key arn or key alias arn or short key
+        /// alias
+        pub fn key_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyId", value.into());
+            self
+        }
+
+        /// Sets `KeyId` in place: [`Self::key_id`] on a value held by `&mut`.
+        pub fn set_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyId", value.into());
+            self
+        }
+
+        /// `KeyId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyId")
         }
     }
 
@@ -369,10 +695,16 @@ pub mod application {
             ApplicationSnapshotConfiguration { props }
         }
 
-        prop! {
-            /// `SnapshotsEnabled`: Describes whether snapshots are enabled for a Flink-based Kinesis
-            /// Data Analytics application.
-            props, "SnapshotsEnabled", _, set_snapshots_enabled, get_snapshots_enabled, Val<bool>
+        /// Sets `SnapshotsEnabled`, which `new` took, in place.
+        pub fn set_snapshots_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SnapshotsEnabled", value.into());
+            self
+        }
+
+        /// `SnapshotsEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snapshots_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SnapshotsEnabled")
         }
     }
 
@@ -396,10 +728,16 @@ pub mod application {
             ApplicationSystemRollbackConfiguration { props }
         }
 
-        prop! {
-            /// `RollbackEnabled`: Describes whether system initiated rollbacks are enabled for a
-            /// Flink-based Kinesis Data Analytics application.
-            props, "RollbackEnabled", _, set_rollback_enabled, get_rollback_enabled, Val<bool>
+        /// Sets `RollbackEnabled`, which `new` took, in place.
+        pub fn set_rollback_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("RollbackEnabled", value.into());
+            self
+        }
+
+        /// `RollbackEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rollback_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "RollbackEnabled")
         }
     }
 
@@ -419,9 +757,22 @@ pub mod application {
             EnvironmentProperties { props }
         }
 
-        prop! {
-            /// `PropertyGroups`: Describes the execution property groups.
-            props, "PropertyGroups", property_groups, set_property_groups, get_property_groups, Val<List<PropertyGroup>>
+        /// `PropertyGroups`: Describes the execution property groups.
+        pub fn property_groups(mut self, value: impl Into<Val<List<PropertyGroup>>>) -> Self {
+            self.props.set("PropertyGroups", value.into());
+            self
+        }
+
+        /// Sets `PropertyGroups` in place: [`Self::property_groups`] on a value held by `&mut`.
+        pub fn set_property_groups(&mut self, value: impl Into<Val<List<PropertyGroup>>>) -> &mut Self {
+            self.props.set("PropertyGroups", value.into());
+            self
+        }
+
+        /// `PropertyGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_groups(&self) -> ::std::option::Option<Val<List<PropertyGroup>>> {
+            crate::cfn::get_prop(&self.props, "PropertyGroups")
         }
     }
 
@@ -441,15 +792,40 @@ pub mod application {
             PropertyGroup { props }
         }
 
-        prop! {
-            /// `PropertyGroupId`: Describes the key of an application execution property key-value
-            /// pair.
-            props, "PropertyGroupId", property_group_id, set_property_group_id, get_property_group_id, Val<String>
+        /// `PropertyGroupId`: Describes the key of an application execution property key-value pair.
+        pub fn property_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PropertyGroupId", value.into());
+            self
         }
 
-        prop! {
-            /// `PropertyMap`: Describes the value of an application execution property key-value pair.
-            props, "PropertyMap", property_map, set_property_map, get_property_map, Val<Map<String>>
+        /// Sets `PropertyGroupId` in place: [`Self::property_group_id`] on a value held by `&mut`.
+        pub fn set_property_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PropertyGroupId", value.into());
+            self
+        }
+
+        /// `PropertyGroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PropertyGroupId")
+        }
+
+        /// `PropertyMap`: Describes the value of an application execution property key-value pair.
+        pub fn property_map(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("PropertyMap", value.into());
+            self
+        }
+
+        /// Sets `PropertyMap` in place: [`Self::property_map`] on a value held by `&mut`.
+        pub fn set_property_map(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("PropertyMap", value.into());
+            self
+        }
+
+        /// `PropertyMap` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_property_map(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "PropertyMap")
         }
     }
 
@@ -470,23 +846,65 @@ pub mod application {
             FlinkApplicationConfiguration { props }
         }
 
-        prop! {
-            /// `CheckpointConfiguration`: Describes an application's checkpointing configuration.
-            /// Checkpointing is the process of persisting application state for fault tolerance. For
-            /// more information, see Checkpoints for Fault Tolerance in the Apache Flink Documentation.
-            props, "CheckpointConfiguration", checkpoint_configuration, set_checkpoint_configuration, get_checkpoint_configuration, Val<CheckpointConfiguration>
+        /// `CheckpointConfiguration`: Describes an application's checkpointing configuration.
+        /// Checkpointing is the process of persisting application state for fault tolerance. For more
+        /// information, see Checkpoints for Fault Tolerance in the Apache Flink Documentation.
+        pub fn checkpoint_configuration(mut self, value: impl Into<Val<CheckpointConfiguration>>) -> Self {
+            self.props.set("CheckpointConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `MonitoringConfiguration`: Describes configuration parameters for Amazon CloudWatch
-            /// logging for an application.
-            props, "MonitoringConfiguration", monitoring_configuration, set_monitoring_configuration, get_monitoring_configuration, Val<MonitoringConfiguration>
+        /// Sets `CheckpointConfiguration` in place: [`Self::checkpoint_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_checkpoint_configuration(&mut self, value: impl Into<Val<CheckpointConfiguration>>) -> &mut Self {
+            self.props.set("CheckpointConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ParallelismConfiguration`: Describes parameters for how an application executes
-            /// multiple tasks simultaneously.
-            props, "ParallelismConfiguration", parallelism_configuration, set_parallelism_configuration, get_parallelism_configuration, Val<ParallelismConfiguration>
+        /// `CheckpointConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_checkpoint_configuration(&self) -> ::std::option::Option<Val<CheckpointConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CheckpointConfiguration")
+        }
+
+        /// `MonitoringConfiguration`: Describes configuration parameters for Amazon CloudWatch logging
+        /// for an application.
+        pub fn monitoring_configuration(mut self, value: impl Into<Val<MonitoringConfiguration>>) -> Self {
+            self.props.set("MonitoringConfiguration", value.into());
+            self
+        }
+
+        /// Sets `MonitoringConfiguration` in place: [`Self::monitoring_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_monitoring_configuration(&mut self, value: impl Into<Val<MonitoringConfiguration>>) -> &mut Self {
+            self.props.set("MonitoringConfiguration", value.into());
+            self
+        }
+
+        /// `MonitoringConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_monitoring_configuration(&self) -> ::std::option::Option<Val<MonitoringConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MonitoringConfiguration")
+        }
+
+        /// `ParallelismConfiguration`: Describes parameters for how an application executes multiple
+        /// tasks simultaneously.
+        pub fn parallelism_configuration(mut self, value: impl Into<Val<ParallelismConfiguration>>) -> Self {
+            self.props.set("ParallelismConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ParallelismConfiguration` in place: [`Self::parallelism_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_parallelism_configuration(&mut self, value: impl Into<Val<ParallelismConfiguration>>) -> &mut Self {
+            self.props.set("ParallelismConfiguration", value.into());
+            self
+        }
+
+        /// `ParallelismConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parallelism_configuration(&self) -> ::std::option::Option<Val<ParallelismConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ParallelismConfiguration")
         }
     }
 
@@ -515,33 +933,76 @@ pub mod application {
             CheckpointConfiguration { props }
         }
 
-        prop! {
-            /// `ConfigurationType`: Describes whether the application uses Kinesis Data Analytics'
-            /// default checkpointing behavior. You must set this property to `CUSTOM` in order to set
-            /// the `CheckpointingEnabled`, `CheckpointInterval`, or `MinPauseBetweenCheckpoints`
-            /// parameters.
-            props, "ConfigurationType", _, set_configuration_type, get_configuration_type, Val<CheckpointConfigurationConfigurationType>
+        /// Sets `ConfigurationType`, which `new` took, in place.
+        pub fn set_configuration_type(&mut self, value: impl Into<Val<CheckpointConfigurationConfigurationType>>) -> &mut Self {
+            self.props.set("ConfigurationType", value.into());
+            self
         }
 
-        prop! {
-            /// `CheckpointInterval`: Describes the interval in milliseconds between checkpoint
-            /// operations.
-            props, "CheckpointInterval", checkpoint_interval, set_checkpoint_interval, get_checkpoint_interval, Val<i64>
+        /// `ConfigurationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_type(&self) -> ::std::option::Option<Val<CheckpointConfigurationConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationType")
         }
 
-        prop! {
-            /// `CheckpointingEnabled`: Describes whether checkpointing is enabled for a Flink-based
-            /// Kinesis Data Analytics application.
-            props, "CheckpointingEnabled", checkpointing_enabled, set_checkpointing_enabled, get_checkpointing_enabled, Val<bool>
+        /// `CheckpointInterval`: Describes the interval in milliseconds between checkpoint operations.
+        pub fn checkpoint_interval(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("CheckpointInterval", value.into());
+            self
         }
 
-        prop! {
-            /// `MinPauseBetweenCheckpoints`: Describes the minimum time in milliseconds after a
-            /// checkpoint operation completes that a new checkpoint operation can start. If a
-            /// checkpoint operation takes longer than the CheckpointInterval, the application otherwise
-            /// performs continual checkpoint operations. For more information, see Tuning Checkpointing
-            /// in the Apache Flink Documentation.
-            props, "MinPauseBetweenCheckpoints", min_pause_between_checkpoints, set_min_pause_between_checkpoints, get_min_pause_between_checkpoints, Val<i64>
+        /// Sets `CheckpointInterval` in place: [`Self::checkpoint_interval`] on a value held by `&mut`.
+        pub fn set_checkpoint_interval(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("CheckpointInterval", value.into());
+            self
+        }
+
+        /// `CheckpointInterval` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_checkpoint_interval(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "CheckpointInterval")
+        }
+
+        /// `CheckpointingEnabled`: Describes whether checkpointing is enabled for a Flink-based Kinesis
+        /// Data Analytics application.
+        pub fn checkpointing_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CheckpointingEnabled", value.into());
+            self
+        }
+
+        /// Sets `CheckpointingEnabled` in place: [`Self::checkpointing_enabled`] on a value held by `&mut`.
+        pub fn set_checkpointing_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CheckpointingEnabled", value.into());
+            self
+        }
+
+        /// `CheckpointingEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_checkpointing_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CheckpointingEnabled")
+        }
+
+        /// `MinPauseBetweenCheckpoints`: Describes the minimum time in milliseconds after a checkpoint
+        /// operation completes that a new checkpoint operation can start. If a checkpoint operation
+        /// takes longer than the CheckpointInterval, the application otherwise performs continual
+        /// checkpoint operations. For more information, see Tuning Checkpointing in the Apache Flink
+        /// Documentation.
+        pub fn min_pause_between_checkpoints(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinPauseBetweenCheckpoints", value.into());
+            self
+        }
+
+        /// Sets `MinPauseBetweenCheckpoints` in place: [`Self::min_pause_between_checkpoints`] on a
+        /// value held by `&mut`.
+        pub fn set_min_pause_between_checkpoints(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinPauseBetweenCheckpoints", value.into());
+            self
+        }
+
+        /// `MinPauseBetweenCheckpoints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_pause_between_checkpoints(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinPauseBetweenCheckpoints")
         }
     }
 
@@ -583,23 +1044,54 @@ pub mod application {
             MonitoringConfiguration { props }
         }
 
-        prop! {
-            /// `ConfigurationType`: Describes whether to use the default CloudWatch logging
-            /// configuration for an application. You must set this property to CUSTOM in order to set
-            /// the LogLevel or MetricsLevel parameters.
-            props, "ConfigurationType", _, set_configuration_type, get_configuration_type, Val<MonitoringConfigurationConfigurationType>
+        /// Sets `ConfigurationType`, which `new` took, in place.
+        pub fn set_configuration_type(&mut self, value: impl Into<Val<MonitoringConfigurationConfigurationType>>) -> &mut Self {
+            self.props.set("ConfigurationType", value.into());
+            self
         }
 
-        prop! {
-            /// `LogLevel`: Describes the verbosity of the CloudWatch Logs for an application.
-            props, "LogLevel", log_level, set_log_level, get_log_level, Val<MonitoringConfigurationLogLevel>
+        /// `ConfigurationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_type(&self) -> ::std::option::Option<Val<MonitoringConfigurationConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationType")
         }
 
-        prop! {
-            /// `MetricsLevel`: Describes the granularity of the CloudWatch Logs for an application. The
-            /// Parallelism level is not recommended for applications with a Parallelism over 64 due to
-            /// excessive costs.
-            props, "MetricsLevel", metrics_level, set_metrics_level, get_metrics_level, Val<MonitoringConfigurationMetricsLevel>
+        /// `LogLevel`: Describes the verbosity of the CloudWatch Logs for an application.
+        pub fn log_level(mut self, value: impl Into<Val<MonitoringConfigurationLogLevel>>) -> Self {
+            self.props.set("LogLevel", value.into());
+            self
+        }
+
+        /// Sets `LogLevel` in place: [`Self::log_level`] on a value held by `&mut`.
+        pub fn set_log_level(&mut self, value: impl Into<Val<MonitoringConfigurationLogLevel>>) -> &mut Self {
+            self.props.set("LogLevel", value.into());
+            self
+        }
+
+        /// `LogLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_level(&self) -> ::std::option::Option<Val<MonitoringConfigurationLogLevel>> {
+            crate::cfn::get_prop(&self.props, "LogLevel")
+        }
+
+        /// `MetricsLevel`: Describes the granularity of the CloudWatch Logs for an application. The
+        /// Parallelism level is not recommended for applications with a Parallelism over 64 due to
+        /// excessive costs.
+        pub fn metrics_level(mut self, value: impl Into<Val<MonitoringConfigurationMetricsLevel>>) -> Self {
+            self.props.set("MetricsLevel", value.into());
+            self
+        }
+
+        /// Sets `MetricsLevel` in place: [`Self::metrics_level`] on a value held by `&mut`.
+        pub fn set_metrics_level(&mut self, value: impl Into<Val<MonitoringConfigurationMetricsLevel>>) -> &mut Self {
+            self.props.set("MetricsLevel", value.into());
+            self
+        }
+
+        /// `MetricsLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metrics_level(&self) -> ::std::option::Option<Val<MonitoringConfigurationMetricsLevel>> {
+            crate::cfn::get_prop(&self.props, "MetricsLevel")
         }
     }
 
@@ -682,32 +1174,75 @@ pub mod application {
             ParallelismConfiguration { props }
         }
 
-        prop! {
-            /// `ConfigurationType`: Describes whether the application uses the default parallelism for
-            /// the Kinesis Data Analytics service. You must set this property to `CUSTOM` in order to
-            /// change your application's `AutoScalingEnabled`, `Parallelism`, or `ParallelismPerKPU`
-            /// properties.
-            props, "ConfigurationType", _, set_configuration_type, get_configuration_type, Val<ParallelismConfigurationConfigurationType>
+        /// Sets `ConfigurationType`, which `new` took, in place.
+        pub fn set_configuration_type(&mut self, value: impl Into<Val<ParallelismConfigurationConfigurationType>>) -> &mut Self {
+            self.props.set("ConfigurationType", value.into());
+            self
         }
 
-        prop! {
-            /// `AutoScalingEnabled`: Describes whether the Kinesis Data Analytics service can increase
-            /// the parallelism of the application in response to increased throughput.
-            props, "AutoScalingEnabled", auto_scaling_enabled, set_auto_scaling_enabled, get_auto_scaling_enabled, Val<bool>
+        /// `ConfigurationType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_configuration_type(&self) -> ::std::option::Option<Val<ParallelismConfigurationConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "ConfigurationType")
         }
 
-        prop! {
-            /// `Parallelism`: Describes the initial number of parallel tasks that a Java-based Kinesis
-            /// Data Analytics application can perform. The Kinesis Data Analytics service can increase
-            /// this number automatically if ParallelismConfiguration:AutoScalingEnabled is set to true.
-            props, "Parallelism", parallelism, set_parallelism, get_parallelism, Val<i64>
+        /// `AutoScalingEnabled`: Describes whether the Kinesis Data Analytics service can increase the
+        /// parallelism of the application in response to increased throughput.
+        pub fn auto_scaling_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AutoScalingEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `ParallelismPerKPU`: Describes the number of parallel tasks that a Java-based Kinesis
-            /// Data Analytics application can perform per Kinesis Processing Unit (KPU) used by the
-            /// application. For more information about KPUs, see Amazon Kinesis Data Analytics Pricing.
-            props, "ParallelismPerKPU", parallelism_per_kpu, set_parallelism_per_kpu, get_parallelism_per_kpu, Val<i64>
+        /// Sets `AutoScalingEnabled` in place: [`Self::auto_scaling_enabled`] on a value held by `&mut`.
+        pub fn set_auto_scaling_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AutoScalingEnabled", value.into());
+            self
+        }
+
+        /// `AutoScalingEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_auto_scaling_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AutoScalingEnabled")
+        }
+
+        /// `Parallelism`: Describes the initial number of parallel tasks that a Java-based Kinesis Data
+        /// Analytics application can perform. The Kinesis Data Analytics service can increase this
+        /// number automatically if ParallelismConfiguration:AutoScalingEnabled is set to true.
+        pub fn parallelism(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Parallelism", value.into());
+            self
+        }
+
+        /// Sets `Parallelism` in place: [`Self::parallelism`] on a value held by `&mut`.
+        pub fn set_parallelism(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Parallelism", value.into());
+            self
+        }
+
+        /// `Parallelism` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parallelism(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Parallelism")
+        }
+
+        /// `ParallelismPerKPU`: Describes the number of parallel tasks that a Java-based Kinesis Data
+        /// Analytics application can perform per Kinesis Processing Unit (KPU) used by the application.
+        /// For more information about KPUs, see Amazon Kinesis Data Analytics Pricing.
+        pub fn parallelism_per_kpu(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ParallelismPerKPU", value.into());
+            self
+        }
+
+        /// Sets `ParallelismPerKPU` in place: [`Self::parallelism_per_kpu`] on a value held by `&mut`.
+        pub fn set_parallelism_per_kpu(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ParallelismPerKPU", value.into());
+            self
+        }
+
+        /// `ParallelismPerKPU` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parallelism_per_kpu(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ParallelismPerKPU")
         }
     }
 
@@ -742,10 +1277,22 @@ pub mod application {
             SqlApplicationConfiguration { props }
         }
 
-        prop! {
-            /// `Inputs`: The array of Input objects describing the input streams used by the
-            /// application.
-            props, "Inputs", inputs, set_inputs, get_inputs, Val<List<Input>>
+        /// `Inputs`: The array of Input objects describing the input streams used by the application.
+        pub fn inputs(mut self, value: impl Into<Val<List<Input>>>) -> Self {
+            self.props.set("Inputs", value.into());
+            self
+        }
+
+        /// Sets `Inputs` in place: [`Self::inputs`] on a value held by `&mut`.
+        pub fn set_inputs(&mut self, value: impl Into<Val<List<Input>>>) -> &mut Self {
+            self.props.set("Inputs", value.into());
+            self
+        }
+
+        /// `Inputs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_inputs(&self) -> ::std::option::Option<Val<List<Input>>> {
+            crate::cfn::get_prop(&self.props, "Inputs")
         }
     }
 
@@ -779,44 +1326,106 @@ pub mod application {
             Input { props }
         }
 
-        prop! {
-            /// `NamePrefix`: The name prefix to use when creating an in-application stream. Suppose
-            /// that you specify a prefix `"MyInApplicationStream"`. Kinesis Data Analytics then creates
-            /// one or more (as per the InputParallelism count you specified) in-application streams
-            /// with the names `"MyInApplicationStream_001"`, `"MyInApplicationStream_002"`, and so on.
-            props, "NamePrefix", _, set_name_prefix, get_name_prefix, Val<String>
+        /// Sets `NamePrefix`, which `new` took, in place.
+        pub fn set_name_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("NamePrefix", value.into());
+            self
         }
 
-        prop! {
-            /// `InputSchema`: Describes the format of the data in the streaming source, and how each
-            /// data element maps to corresponding columns in the in-application stream that is being
-            /// created.
-            props, "InputSchema", _, set_input_schema, get_input_schema, Val<InputSchema>
+        /// `NamePrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "NamePrefix")
         }
 
-        prop! {
-            /// `InputParallelism`: Describes the number of in-application streams to create.
-            props, "InputParallelism", input_parallelism, set_input_parallelism, get_input_parallelism, Val<InputParallelism>
+        /// Sets `InputSchema`, which `new` took, in place.
+        pub fn set_input_schema(&mut self, value: impl Into<Val<InputSchema>>) -> &mut Self {
+            self.props.set("InputSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `InputProcessingConfiguration`: The InputProcessingConfiguration for the input. An input
-            /// processor transforms records as they are received from the stream, before the
-            /// application's SQL code executes. Currently, the only input processing configuration
-            /// available is InputLambdaProcessor.
-            props, "InputProcessingConfiguration", input_processing_configuration, set_input_processing_configuration, get_input_processing_configuration, Val<InputProcessingConfiguration>
+        /// `InputSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_schema(&self) -> ::std::option::Option<Val<InputSchema>> {
+            crate::cfn::get_prop(&self.props, "InputSchema")
         }
 
-        prop! {
-            /// `KinesisFirehoseInput`: If the streaming source is an Amazon Kinesis Data Firehose
-            /// delivery stream, identifies the delivery stream's ARN.
-            props, "KinesisFirehoseInput", kinesis_firehose_input, set_kinesis_firehose_input, get_kinesis_firehose_input, Val<KinesisFirehoseInput>
+        /// `InputParallelism`: Describes the number of in-application streams to create.
+        pub fn input_parallelism(mut self, value: impl Into<Val<InputParallelism>>) -> Self {
+            self.props.set("InputParallelism", value.into());
+            self
         }
 
-        prop! {
-            /// `KinesisStreamsInput`: If the streaming source is an Amazon Kinesis data stream,
-            /// identifies the stream's Amazon Resource Name (ARN).
-            props, "KinesisStreamsInput", kinesis_streams_input, set_kinesis_streams_input, get_kinesis_streams_input, Val<KinesisStreamsInput>
+        /// Sets `InputParallelism` in place: [`Self::input_parallelism`] on a value held by `&mut`.
+        pub fn set_input_parallelism(&mut self, value: impl Into<Val<InputParallelism>>) -> &mut Self {
+            self.props.set("InputParallelism", value.into());
+            self
+        }
+
+        /// `InputParallelism` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_parallelism(&self) -> ::std::option::Option<Val<InputParallelism>> {
+            crate::cfn::get_prop(&self.props, "InputParallelism")
+        }
+
+        /// `InputProcessingConfiguration`: The InputProcessingConfiguration for the input. An input
+        /// processor transforms records as they are received from the stream, before the application's
+        /// SQL code executes. Currently, the only input processing configuration available is
+        /// InputLambdaProcessor.
+        pub fn input_processing_configuration(mut self, value: impl Into<Val<InputProcessingConfiguration>>) -> Self {
+            self.props.set("InputProcessingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `InputProcessingConfiguration` in place: [`Self::input_processing_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_input_processing_configuration(&mut self, value: impl Into<Val<InputProcessingConfiguration>>) -> &mut Self {
+            self.props.set("InputProcessingConfiguration", value.into());
+            self
+        }
+
+        /// `InputProcessingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_processing_configuration(&self) -> ::std::option::Option<Val<InputProcessingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "InputProcessingConfiguration")
+        }
+
+        /// `KinesisFirehoseInput`: If the streaming source is an Amazon Kinesis Data Firehose delivery
+        /// stream, identifies the delivery stream's ARN.
+        pub fn kinesis_firehose_input(mut self, value: impl Into<Val<KinesisFirehoseInput>>) -> Self {
+            self.props.set("KinesisFirehoseInput", value.into());
+            self
+        }
+
+        /// Sets `KinesisFirehoseInput` in place: [`Self::kinesis_firehose_input`] on a value held by `&mut`.
+        pub fn set_kinesis_firehose_input(&mut self, value: impl Into<Val<KinesisFirehoseInput>>) -> &mut Self {
+            self.props.set("KinesisFirehoseInput", value.into());
+            self
+        }
+
+        /// `KinesisFirehoseInput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_firehose_input(&self) -> ::std::option::Option<Val<KinesisFirehoseInput>> {
+            crate::cfn::get_prop(&self.props, "KinesisFirehoseInput")
+        }
+
+        /// `KinesisStreamsInput`: If the streaming source is an Amazon Kinesis data stream, identifies
+        /// the stream's Amazon Resource Name (ARN).
+        pub fn kinesis_streams_input(mut self, value: impl Into<Val<KinesisStreamsInput>>) -> Self {
+            self.props.set("KinesisStreamsInput", value.into());
+            self
+        }
+
+        /// Sets `KinesisStreamsInput` in place: [`Self::kinesis_streams_input`] on a value held by `&mut`.
+        pub fn set_kinesis_streams_input(&mut self, value: impl Into<Val<KinesisStreamsInput>>) -> &mut Self {
+            self.props.set("KinesisStreamsInput", value.into());
+            self
+        }
+
+        /// `KinesisStreamsInput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_streams_input(&self) -> ::std::option::Option<Val<KinesisStreamsInput>> {
+            crate::cfn::get_prop(&self.props, "KinesisStreamsInput")
         }
     }
 
@@ -837,9 +1446,22 @@ pub mod application {
             InputParallelism { props }
         }
 
-        prop! {
-            /// `Count`: The number of in-application streams to create.
-            props, "Count", count, set_count, get_count, Val<i64>
+        /// `Count`: The number of in-application streams to create.
+        pub fn count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Count", value.into());
+            self
+        }
+
+        /// Sets `Count` in place: [`Self::count`] on a value held by `&mut`.
+        pub fn set_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Count", value.into());
+            self
+        }
+
+        /// `Count` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Count")
         }
     }
 
@@ -861,10 +1483,23 @@ pub mod application {
             InputProcessingConfiguration { props }
         }
 
-        prop! {
-            /// `InputLambdaProcessor`: The InputLambdaProcessor that is used to preprocess the records
-            /// in the stream before being processed by your application code.
-            props, "InputLambdaProcessor", input_lambda_processor, set_input_lambda_processor, get_input_lambda_processor, Val<InputLambdaProcessor>
+        /// `InputLambdaProcessor`: The InputLambdaProcessor that is used to preprocess the records in
+        /// the stream before being processed by your application code.
+        pub fn input_lambda_processor(mut self, value: impl Into<Val<InputLambdaProcessor>>) -> Self {
+            self.props.set("InputLambdaProcessor", value.into());
+            self
+        }
+
+        /// Sets `InputLambdaProcessor` in place: [`Self::input_lambda_processor`] on a value held by `&mut`.
+        pub fn set_input_lambda_processor(&mut self, value: impl Into<Val<InputLambdaProcessor>>) -> &mut Self {
+            self.props.set("InputLambdaProcessor", value.into());
+            self
+        }
+
+        /// `InputLambdaProcessor` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_lambda_processor(&self) -> ::std::option::Option<Val<InputLambdaProcessor>> {
+            crate::cfn::get_prop(&self.props, "InputLambdaProcessor")
         }
     }
 
@@ -888,10 +1523,16 @@ pub mod application {
             InputLambdaProcessor { props }
         }
 
-        prop! {
-            /// `ResourceARN`: The ARN of the Amazon Lambda function that operates on records in the
-            /// stream.
-            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        /// Sets `ResourceARN`, which `new` took, in place.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceARN", value.into());
+            self
+        }
+
+        /// `ResourceARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceARN")
         }
     }
 
@@ -920,20 +1561,47 @@ pub mod application {
             InputSchema { props }
         }
 
-        prop! {
-            /// `RecordColumns`: A list of `RecordColumn` objects.
-            props, "RecordColumns", _, set_record_columns, get_record_columns, Val<List<RecordColumn>>
+        /// Sets `RecordColumns`, which `new` took, in place.
+        pub fn set_record_columns(&mut self, value: impl Into<Val<List<RecordColumn>>>) -> &mut Self {
+            self.props.set("RecordColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordFormat`: Specifies the format of the records on the streaming source.
-            props, "RecordFormat", _, set_record_format, get_record_format, Val<RecordFormat>
+        /// `RecordColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_columns(&self) -> ::std::option::Option<Val<List<RecordColumn>>> {
+            crate::cfn::get_prop(&self.props, "RecordColumns")
         }
 
-        prop! {
-            /// `RecordEncoding`: Specifies the encoding of the records in the streaming source. For
-            /// example, UTF-8.
-            props, "RecordEncoding", record_encoding, set_record_encoding, get_record_encoding, Val<InputSchemaRecordEncoding>
+        /// Sets `RecordFormat`, which `new` took, in place.
+        pub fn set_record_format(&mut self, value: impl Into<Val<RecordFormat>>) -> &mut Self {
+            self.props.set("RecordFormat", value.into());
+            self
+        }
+
+        /// `RecordFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_format(&self) -> ::std::option::Option<Val<RecordFormat>> {
+            crate::cfn::get_prop(&self.props, "RecordFormat")
+        }
+
+        /// `RecordEncoding`: Specifies the encoding of the records in the streaming source. For
+        /// example, UTF-8.
+        pub fn record_encoding(mut self, value: impl Into<Val<InputSchemaRecordEncoding>>) -> Self {
+            self.props.set("RecordEncoding", value.into());
+            self
+        }
+
+        /// Sets `RecordEncoding` in place: [`Self::record_encoding`] on a value held by `&mut`.
+        pub fn set_record_encoding(&mut self, value: impl Into<Val<InputSchemaRecordEncoding>>) -> &mut Self {
+            self.props.set("RecordEncoding", value.into());
+            self
+        }
+
+        /// `RecordEncoding` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_encoding(&self) -> ::std::option::Option<Val<InputSchemaRecordEncoding>> {
+            crate::cfn::get_prop(&self.props, "RecordEncoding")
         }
     }
 
@@ -961,22 +1629,47 @@ pub mod application {
             RecordColumn { props }
         }
 
-        prop! {
-            /// `SqlType`: The type of column created in the in-application input stream or reference
-            /// table.
-            props, "SqlType", _, set_sql_type, get_sql_type, Val<String>
+        /// Sets `SqlType`, which `new` took, in place.
+        pub fn set_sql_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SqlType", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the column that is created in the in-application input stream or
-            /// reference table.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `SqlType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sql_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SqlType")
         }
 
-        prop! {
-            /// `Mapping`: A reference to the data element in the streaming input or the reference data
-            /// source.
-            props, "Mapping", mapping, set_mapping, get_mapping, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Mapping`: A reference to the data element in the streaming input or the reference data
+        /// source.
+        pub fn mapping(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Mapping", value.into());
+            self
+        }
+
+        /// Sets `Mapping` in place: [`Self::mapping`] on a value held by `&mut`.
+        pub fn set_mapping(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Mapping", value.into());
+            self
+        }
+
+        /// `Mapping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mapping(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Mapping")
         }
     }
 
@@ -1009,17 +1702,37 @@ pub mod application {
             RecordFormat { props }
         }
 
-        prop! {
-            /// `RecordFormatType`: The type of record format.
-            props, "RecordFormatType", _, set_record_format_type, get_record_format_type, Val<RecordFormatRecordFormatType>
+        /// Sets `RecordFormatType`, which `new` took, in place.
+        pub fn set_record_format_type(&mut self, value: impl Into<Val<RecordFormatRecordFormatType>>) -> &mut Self {
+            self.props.set("RecordFormatType", value.into());
+            self
         }
 
-        prop! {
-            /// `MappingParameters`: When you configure application input at the time of creating or
-            /// updating an application, provides additional mapping information specific to the record
-            /// format (such as JSON, CSV, or record fields delimited by some delimiter) on the
-            /// streaming source.
-            props, "MappingParameters", mapping_parameters, set_mapping_parameters, get_mapping_parameters, Val<MappingParameters>
+        /// `RecordFormatType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_format_type(&self) -> ::std::option::Option<Val<RecordFormatRecordFormatType>> {
+            crate::cfn::get_prop(&self.props, "RecordFormatType")
+        }
+
+        /// `MappingParameters`: When you configure application input at the time of creating or
+        /// updating an application, provides additional mapping information specific to the record
+        /// format (such as JSON, CSV, or record fields delimited by some delimiter) on the streaming
+        /// source.
+        pub fn mapping_parameters(mut self, value: impl Into<Val<MappingParameters>>) -> Self {
+            self.props.set("MappingParameters", value.into());
+            self
+        }
+
+        /// Sets `MappingParameters` in place: [`Self::mapping_parameters`] on a value held by `&mut`.
+        pub fn set_mapping_parameters(&mut self, value: impl Into<Val<MappingParameters>>) -> &mut Self {
+            self.props.set("MappingParameters", value.into());
+            self
+        }
+
+        /// `MappingParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mapping_parameters(&self) -> ::std::option::Option<Val<MappingParameters>> {
+            crate::cfn::get_prop(&self.props, "MappingParameters")
         }
     }
 
@@ -1041,16 +1754,42 @@ pub mod application {
             MappingParameters { props }
         }
 
-        prop! {
-            /// `CSVMappingParameters`: Provides additional mapping information when the record format
-            /// uses delimiters (for example, CSV).
-            props, "CSVMappingParameters", csv_mapping_parameters, set_csv_mapping_parameters, get_csv_mapping_parameters, Val<CsvMappingParameters>
+        /// `CSVMappingParameters`: Provides additional mapping information when the record format uses
+        /// delimiters (for example, CSV).
+        pub fn csv_mapping_parameters(mut self, value: impl Into<Val<CsvMappingParameters>>) -> Self {
+            self.props.set("CSVMappingParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `JSONMappingParameters`: Provides additional mapping information when JSON is the record
-            /// format on the streaming source.
-            props, "JSONMappingParameters", json_mapping_parameters, set_json_mapping_parameters, get_json_mapping_parameters, Val<JsonMappingParameters>
+        /// Sets `CSVMappingParameters` in place: [`Self::csv_mapping_parameters`] on a value held by `&mut`.
+        pub fn set_csv_mapping_parameters(&mut self, value: impl Into<Val<CsvMappingParameters>>) -> &mut Self {
+            self.props.set("CSVMappingParameters", value.into());
+            self
+        }
+
+        /// `CSVMappingParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_csv_mapping_parameters(&self) -> ::std::option::Option<Val<CsvMappingParameters>> {
+            crate::cfn::get_prop(&self.props, "CSVMappingParameters")
+        }
+
+        /// `JSONMappingParameters`: Provides additional mapping information when JSON is the record
+        /// format on the streaming source.
+        pub fn json_mapping_parameters(mut self, value: impl Into<Val<JsonMappingParameters>>) -> Self {
+            self.props.set("JSONMappingParameters", value.into());
+            self
+        }
+
+        /// Sets `JSONMappingParameters` in place: [`Self::json_mapping_parameters`] on a value held by `&mut`.
+        pub fn set_json_mapping_parameters(&mut self, value: impl Into<Val<JsonMappingParameters>>) -> &mut Self {
+            self.props.set("JSONMappingParameters", value.into());
+            self
+        }
+
+        /// `JSONMappingParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_json_mapping_parameters(&self) -> ::std::option::Option<Val<JsonMappingParameters>> {
+            crate::cfn::get_prop(&self.props, "JSONMappingParameters")
         }
     }
 
@@ -1081,16 +1820,28 @@ pub mod application {
             CsvMappingParameters { props }
         }
 
-        prop! {
-            /// `RecordRowDelimiter`: The row delimiter. For example, in a CSV format, '\\n' is the
-            /// typical row delimiter.
-            props, "RecordRowDelimiter", _, set_record_row_delimiter, get_record_row_delimiter, Val<String>
+        /// Sets `RecordRowDelimiter`, which `new` took, in place.
+        pub fn set_record_row_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordRowDelimiter", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordColumnDelimiter`: The column delimiter. For example, in a CSV format, a comma (",")
-            /// is the typical column delimiter.
-            props, "RecordColumnDelimiter", _, set_record_column_delimiter, get_record_column_delimiter, Val<String>
+        /// `RecordRowDelimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_row_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordRowDelimiter")
+        }
+
+        /// Sets `RecordColumnDelimiter`, which `new` took, in place.
+        pub fn set_record_column_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordColumnDelimiter", value.into());
+            self
+        }
+
+        /// `RecordColumnDelimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_column_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordColumnDelimiter")
         }
     }
 
@@ -1114,9 +1865,16 @@ pub mod application {
             JsonMappingParameters { props }
         }
 
-        prop! {
-            /// `RecordRowPath`: The path to the top-level parent that contains the records.
-            props, "RecordRowPath", _, set_record_row_path, get_record_row_path, Val<String>
+        /// Sets `RecordRowPath`, which `new` took, in place.
+        pub fn set_record_row_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordRowPath", value.into());
+            self
+        }
+
+        /// `RecordRowPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_row_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordRowPath")
         }
     }
 
@@ -1152,9 +1910,16 @@ pub mod application {
             KinesisFirehoseInput { props }
         }
 
-        prop! {
-            /// `ResourceARN`: The Amazon Resource Name (ARN) of the delivery stream.
-            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        /// Sets `ResourceARN`, which `new` took, in place.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceARN", value.into());
+            self
+        }
+
+        /// `ResourceARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceARN")
         }
     }
 
@@ -1176,9 +1941,16 @@ pub mod application {
             KinesisStreamsInput { props }
         }
 
-        prop! {
-            /// `ResourceARN`: The ARN of the input Kinesis data stream to read.
-            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        /// Sets `ResourceARN`, which `new` took, in place.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceARN", value.into());
+            self
+        }
+
+        /// `ResourceARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceARN")
         }
     }
 
@@ -1206,14 +1978,28 @@ pub mod application {
             VpcConfiguration { props }
         }
 
-        prop! {
-            /// `SecurityGroupIds`: The array of SecurityGroup IDs used by the VPC configuration.
-            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `SecurityGroupIds`, which `new` took, in place.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`: The array of Subnet IDs used by the VPC configuration.
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
     }
 
@@ -1233,27 +2019,82 @@ pub mod application {
             ZeppelinApplicationConfiguration { props }
         }
 
-        prop! {
-            /// `CatalogConfiguration`: The Amazon Glue Data Catalog that you use in queries in a
-            /// Kinesis Data Analytics Studio notebook.
-            props, "CatalogConfiguration", catalog_configuration, set_catalog_configuration, get_catalog_configuration, Val<CatalogConfiguration>
+        /// `CatalogConfiguration`: The Amazon Glue Data Catalog that you use in queries in a Kinesis
+        /// Data Analytics Studio notebook.
+        pub fn catalog_configuration(mut self, value: impl Into<Val<CatalogConfiguration>>) -> Self {
+            self.props.set("CatalogConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomArtifactsConfiguration`: A list of CustomArtifactConfiguration objects.
-            props, "CustomArtifactsConfiguration", custom_artifacts_configuration, set_custom_artifacts_configuration, get_custom_artifacts_configuration, Val<List<CustomArtifactConfiguration>>
+        /// Sets `CatalogConfiguration` in place: [`Self::catalog_configuration`] on a value held by `&mut`.
+        pub fn set_catalog_configuration(&mut self, value: impl Into<Val<CatalogConfiguration>>) -> &mut Self {
+            self.props.set("CatalogConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `DeployAsApplicationConfiguration`: The information required to deploy a Kinesis Data
-            /// Analytics Studio notebook as an application with durable state.
-            props, "DeployAsApplicationConfiguration", deploy_as_application_configuration, set_deploy_as_application_configuration, get_deploy_as_application_configuration, Val<DeployAsApplicationConfiguration>
+        /// `CatalogConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_configuration(&self) -> ::std::option::Option<Val<CatalogConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CatalogConfiguration")
         }
 
-        prop! {
-            /// `MonitoringConfiguration`: The monitoring configuration of a Kinesis Data Analytics
-            /// Studio notebook.
-            props, "MonitoringConfiguration", monitoring_configuration, set_monitoring_configuration, get_monitoring_configuration, Val<ZeppelinMonitoringConfiguration>
+        /// `CustomArtifactsConfiguration`: A list of CustomArtifactConfiguration objects.
+        pub fn custom_artifacts_configuration(mut self, value: impl Into<Val<List<CustomArtifactConfiguration>>>) -> Self {
+            self.props.set("CustomArtifactsConfiguration", value.into());
+            self
+        }
+
+        /// Sets `CustomArtifactsConfiguration` in place: [`Self::custom_artifacts_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_custom_artifacts_configuration(&mut self, value: impl Into<Val<List<CustomArtifactConfiguration>>>) -> &mut Self {
+            self.props.set("CustomArtifactsConfiguration", value.into());
+            self
+        }
+
+        /// `CustomArtifactsConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_artifacts_configuration(&self) -> ::std::option::Option<Val<List<CustomArtifactConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "CustomArtifactsConfiguration")
+        }
+
+        /// `DeployAsApplicationConfiguration`: The information required to deploy a Kinesis Data
+        /// Analytics Studio notebook as an application with durable state.
+        pub fn deploy_as_application_configuration(mut self, value: impl Into<Val<DeployAsApplicationConfiguration>>) -> Self {
+            self.props.set("DeployAsApplicationConfiguration", value.into());
+            self
+        }
+
+        /// Sets `DeployAsApplicationConfiguration` in place: [`Self::deploy_as_application_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_deploy_as_application_configuration(&mut self, value: impl Into<Val<DeployAsApplicationConfiguration>>) -> &mut Self {
+            self.props.set("DeployAsApplicationConfiguration", value.into());
+            self
+        }
+
+        /// `DeployAsApplicationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deploy_as_application_configuration(&self) -> ::std::option::Option<Val<DeployAsApplicationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DeployAsApplicationConfiguration")
+        }
+
+        /// `MonitoringConfiguration`: The monitoring configuration of a Kinesis Data Analytics Studio
+        /// notebook.
+        pub fn monitoring_configuration(mut self, value: impl Into<Val<ZeppelinMonitoringConfiguration>>) -> Self {
+            self.props.set("MonitoringConfiguration", value.into());
+            self
+        }
+
+        /// Sets `MonitoringConfiguration` in place: [`Self::monitoring_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_monitoring_configuration(&mut self, value: impl Into<Val<ZeppelinMonitoringConfiguration>>) -> &mut Self {
+            self.props.set("MonitoringConfiguration", value.into());
+            self
+        }
+
+        /// `MonitoringConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_monitoring_configuration(&self) -> ::std::option::Option<Val<ZeppelinMonitoringConfiguration>> {
+            crate::cfn::get_prop(&self.props, "MonitoringConfiguration")
         }
     }
 
@@ -1274,11 +2115,25 @@ pub mod application {
             CatalogConfiguration { props }
         }
 
-        prop! {
-            /// `GlueDataCatalogConfiguration`: The configuration parameters for the default Amazon Glue
-            /// database. You use this database for Apache Flink SQL queries and table API transforms
-            /// that you write in a Kinesis Data Analytics Studio notebook.
-            props, "GlueDataCatalogConfiguration", glue_data_catalog_configuration, set_glue_data_catalog_configuration, get_glue_data_catalog_configuration, Val<GlueDataCatalogConfiguration>
+        /// `GlueDataCatalogConfiguration`: The configuration parameters for the default Amazon Glue
+        /// database. You use this database for Apache Flink SQL queries and table API transforms that
+        /// you write in a Kinesis Data Analytics Studio notebook.
+        pub fn glue_data_catalog_configuration(mut self, value: impl Into<Val<GlueDataCatalogConfiguration>>) -> Self {
+            self.props.set("GlueDataCatalogConfiguration", value.into());
+            self
+        }
+
+        /// Sets `GlueDataCatalogConfiguration` in place: [`Self::glue_data_catalog_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_glue_data_catalog_configuration(&mut self, value: impl Into<Val<GlueDataCatalogConfiguration>>) -> &mut Self {
+            self.props.set("GlueDataCatalogConfiguration", value.into());
+            self
+        }
+
+        /// `GlueDataCatalogConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_glue_data_catalog_configuration(&self) -> ::std::option::Option<Val<GlueDataCatalogConfiguration>> {
+            crate::cfn::get_prop(&self.props, "GlueDataCatalogConfiguration")
         }
     }
 
@@ -1299,9 +2154,22 @@ pub mod application {
             GlueDataCatalogConfiguration { props }
         }
 
-        prop! {
-            /// `DatabaseARN`: The Amazon Resource Name (ARN) of the database.
-            props, "DatabaseARN", database_arn, set_database_arn, get_database_arn, Val<String>
+        /// `DatabaseARN`: The Amazon Resource Name (ARN) of the database.
+        pub fn database_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseARN", value.into());
+            self
+        }
+
+        /// Sets `DatabaseARN` in place: [`Self::database_arn`] on a value held by `&mut`.
+        pub fn set_database_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseARN", value.into());
+            self
+        }
+
+        /// `DatabaseARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseARN")
         }
     }
 
@@ -1325,21 +2193,52 @@ pub mod application {
             CustomArtifactConfiguration { props }
         }
 
-        prop! {
-            /// `ArtifactType`: Set this to either `UDF` or `DEPENDENCY_JAR`. `UDF` stands for
-            /// user-defined functions. This type of artifact must be in an S3 bucket. A `DEPENDENCY_JAR`
-            /// can be in either Maven or an S3 bucket.
-            props, "ArtifactType", _, set_artifact_type, get_artifact_type, Val<CustomArtifactConfigurationArtifactType>
+        /// Sets `ArtifactType`, which `new` took, in place.
+        pub fn set_artifact_type(&mut self, value: impl Into<Val<CustomArtifactConfigurationArtifactType>>) -> &mut Self {
+            self.props.set("ArtifactType", value.into());
+            self
         }
 
-        prop! {
-            /// `MavenReference`: The parameters required to fully specify a Maven reference.
-            props, "MavenReference", maven_reference, set_maven_reference, get_maven_reference, Val<MavenReference>
+        /// `ArtifactType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_artifact_type(&self) -> ::std::option::Option<Val<CustomArtifactConfigurationArtifactType>> {
+            crate::cfn::get_prop(&self.props, "ArtifactType")
         }
 
-        prop! {
-            /// `S3ContentLocation`: The location of the custom artifacts.
-            props, "S3ContentLocation", s3_content_location, set_s3_content_location, get_s3_content_location, Val<S3ContentLocation>
+        /// `MavenReference`: The parameters required to fully specify a Maven reference.
+        pub fn maven_reference(mut self, value: impl Into<Val<MavenReference>>) -> Self {
+            self.props.set("MavenReference", value.into());
+            self
+        }
+
+        /// Sets `MavenReference` in place: [`Self::maven_reference`] on a value held by `&mut`.
+        pub fn set_maven_reference(&mut self, value: impl Into<Val<MavenReference>>) -> &mut Self {
+            self.props.set("MavenReference", value.into());
+            self
+        }
+
+        /// `MavenReference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maven_reference(&self) -> ::std::option::Option<Val<MavenReference>> {
+            crate::cfn::get_prop(&self.props, "MavenReference")
+        }
+
+        /// `S3ContentLocation`: The location of the custom artifacts.
+        pub fn s3_content_location(mut self, value: impl Into<Val<S3ContentLocation>>) -> Self {
+            self.props.set("S3ContentLocation", value.into());
+            self
+        }
+
+        /// Sets `S3ContentLocation` in place: [`Self::s3_content_location`] on a value held by `&mut`.
+        pub fn set_s3_content_location(&mut self, value: impl Into<Val<S3ContentLocation>>) -> &mut Self {
+            self.props.set("S3ContentLocation", value.into());
+            self
+        }
+
+        /// `S3ContentLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_content_location(&self) -> ::std::option::Option<Val<S3ContentLocation>> {
+            crate::cfn::get_prop(&self.props, "S3ContentLocation")
         }
     }
 
@@ -1384,19 +2283,40 @@ pub mod application {
             MavenReference { props }
         }
 
-        prop! {
-            /// `ArtifactId`: The artifact ID of the Maven reference.
-            props, "ArtifactId", _, set_artifact_id, get_artifact_id, Val<String>
+        /// Sets `ArtifactId`, which `new` took, in place.
+        pub fn set_artifact_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ArtifactId", value.into());
+            self
         }
 
-        prop! {
-            /// `GroupId`: The group ID of the Maven reference.
-            props, "GroupId", _, set_group_id, get_group_id, Val<String>
+        /// `ArtifactId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_artifact_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ArtifactId")
         }
 
-        prop! {
-            /// `Version`: The version of the Maven reference.
-            props, "Version", _, set_version, get_version, Val<String>
+        /// Sets `GroupId`, which `new` took, in place.
+        pub fn set_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("GroupId", value.into());
+            self
+        }
+
+        /// `GroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "GroupId")
+        }
+
+        /// Sets `Version`, which `new` took, in place.
+        pub fn set_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Version", value.into());
+            self
+        }
+
+        /// `Version` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Version")
         }
     }
 
@@ -1422,12 +2342,16 @@ pub mod application {
             DeployAsApplicationConfiguration { props }
         }
 
-        prop! {
-            /// `S3ContentLocation`: The description of an Amazon S3 object that contains the Amazon
-            /// Data Analytics application, including the Amazon Resource Name (ARN) of the S3 bucket,
-            /// the name of the Amazon S3 object that contains the data, and the version number of the
-            /// Amazon S3 object that contains the data.
-            props, "S3ContentLocation", _, set_s3_content_location, get_s3_content_location, Val<S3ContentBaseLocation>
+        /// Sets `S3ContentLocation`, which `new` took, in place.
+        pub fn set_s3_content_location(&mut self, value: impl Into<Val<S3ContentBaseLocation>>) -> &mut Self {
+            self.props.set("S3ContentLocation", value.into());
+            self
+        }
+
+        /// `S3ContentLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_content_location(&self) -> ::std::option::Option<Val<S3ContentBaseLocation>> {
+            crate::cfn::get_prop(&self.props, "S3ContentLocation")
         }
     }
 
@@ -1449,14 +2373,34 @@ pub mod application {
             S3ContentBaseLocation { props }
         }
 
-        prop! {
-            /// `BucketARN`: The Amazon Resource Name (ARN) of the S3 bucket.
-            props, "BucketARN", _, set_bucket_arn, get_bucket_arn, Val<String>
+        /// Sets `BucketARN`, which `new` took, in place.
+        pub fn set_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketARN", value.into());
+            self
         }
 
-        prop! {
-            /// `BasePath`: The base path for the S3 bucket.
-            props, "BasePath", base_path, set_base_path, get_base_path, Val<String>
+        /// `BucketARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketARN")
+        }
+
+        /// `BasePath`: The base path for the S3 bucket.
+        pub fn base_path(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BasePath", value.into());
+            self
+        }
+
+        /// Sets `BasePath` in place: [`Self::base_path`] on a value held by `&mut`.
+        pub fn set_base_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BasePath", value.into());
+            self
+        }
+
+        /// `BasePath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_base_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BasePath")
         }
     }
 
@@ -1477,10 +2421,23 @@ pub mod application {
             ZeppelinMonitoringConfiguration { props }
         }
 
-        prop! {
-            /// `LogLevel`: The verbosity of the CloudWatch Logs for an application. You can set it to `INFO`, `WARN`, `ERROR`,
-            /// or `DEBUG`.
-            props, "LogLevel", log_level, set_log_level, get_log_level, Val<ZeppelinMonitoringConfigurationLogLevel>
+        /// `LogLevel`: The verbosity of the CloudWatch Logs for an application. You can set it to `INFO`, `WARN`, `ERROR`,
+        /// or `DEBUG`.
+        pub fn log_level(mut self, value: impl Into<Val<ZeppelinMonitoringConfigurationLogLevel>>) -> Self {
+            self.props.set("LogLevel", value.into());
+            self
+        }
+
+        /// Sets `LogLevel` in place: [`Self::log_level`] on a value held by `&mut`.
+        pub fn set_log_level(&mut self, value: impl Into<Val<ZeppelinMonitoringConfigurationLogLevel>>) -> &mut Self {
+            self.props.set("LogLevel", value.into());
+            self
+        }
+
+        /// `LogLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_level(&self) -> ::std::option::Option<Val<ZeppelinMonitoringConfigurationLogLevel>> {
+            crate::cfn::get_prop(&self.props, "LogLevel")
         }
     }
 
@@ -1523,9 +2480,16 @@ pub mod application {
             ApplicationMaintenanceConfiguration { props }
         }
 
-        prop! {
-            /// `ApplicationMaintenanceWindowStartTime`: The start time for the maintenance window.
-            props, "ApplicationMaintenanceWindowStartTime", _, set_application_maintenance_window_start_time, get_application_maintenance_window_start_time, Val<String>
+        /// Sets `ApplicationMaintenanceWindowStartTime`, which `new` took, in place.
+        pub fn set_application_maintenance_window_start_time(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApplicationMaintenanceWindowStartTime", value.into());
+            self
+        }
+
+        /// `ApplicationMaintenanceWindowStartTime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_maintenance_window_start_time(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApplicationMaintenanceWindowStartTime")
         }
     }
 
@@ -1561,16 +2525,43 @@ pub mod application {
             RunConfiguration { props }
         }
 
-        prop! {
-            /// `ApplicationRestoreConfiguration`: Describes the restore behavior of a restarting
-            /// application.
-            props, "ApplicationRestoreConfiguration", application_restore_configuration, set_application_restore_configuration, get_application_restore_configuration, Val<ApplicationRestoreConfiguration>
+        /// `ApplicationRestoreConfiguration`: Describes the restore behavior of a restarting
+        /// application.
+        pub fn application_restore_configuration(mut self, value: impl Into<Val<ApplicationRestoreConfiguration>>) -> Self {
+            self.props.set("ApplicationRestoreConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `FlinkRunConfiguration`: Describes the starting parameters for a Flink-based Kinesis
-            /// Data Analytics application.
-            props, "FlinkRunConfiguration", flink_run_configuration, set_flink_run_configuration, get_flink_run_configuration, Val<FlinkRunConfiguration>
+        /// Sets `ApplicationRestoreConfiguration` in place: [`Self::application_restore_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_application_restore_configuration(&mut self, value: impl Into<Val<ApplicationRestoreConfiguration>>) -> &mut Self {
+            self.props.set("ApplicationRestoreConfiguration", value.into());
+            self
+        }
+
+        /// `ApplicationRestoreConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_restore_configuration(&self) -> ::std::option::Option<Val<ApplicationRestoreConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ApplicationRestoreConfiguration")
+        }
+
+        /// `FlinkRunConfiguration`: Describes the starting parameters for a Flink-based Kinesis Data
+        /// Analytics application.
+        pub fn flink_run_configuration(mut self, value: impl Into<Val<FlinkRunConfiguration>>) -> Self {
+            self.props.set("FlinkRunConfiguration", value.into());
+            self
+        }
+
+        /// Sets `FlinkRunConfiguration` in place: [`Self::flink_run_configuration`] on a value held by `&mut`.
+        pub fn set_flink_run_configuration(&mut self, value: impl Into<Val<FlinkRunConfiguration>>) -> &mut Self {
+            self.props.set("FlinkRunConfiguration", value.into());
+            self
+        }
+
+        /// `FlinkRunConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_flink_run_configuration(&self) -> ::std::option::Option<Val<FlinkRunConfiguration>> {
+            crate::cfn::get_prop(&self.props, "FlinkRunConfiguration")
         }
     }
 
@@ -1595,16 +2586,36 @@ pub mod application {
             ApplicationRestoreConfiguration { props }
         }
 
-        prop! {
-            /// `ApplicationRestoreType`: Specifies how the application should be restored.
-            props, "ApplicationRestoreType", _, set_application_restore_type, get_application_restore_type, Val<ApplicationRestoreConfigurationApplicationRestoreType>
+        /// Sets `ApplicationRestoreType`, which `new` took, in place.
+        pub fn set_application_restore_type(&mut self, value: impl Into<Val<ApplicationRestoreConfigurationApplicationRestoreType>>) -> &mut Self {
+            self.props.set("ApplicationRestoreType", value.into());
+            self
         }
 
-        prop! {
-            /// `SnapshotName`: The identifier of an existing snapshot of application state to use to
-            /// restart an application. The application uses this value if RESTORE_FROM_CUSTOM_SNAPSHOT
-            /// is specified for the ApplicationRestoreType.
-            props, "SnapshotName", snapshot_name, set_snapshot_name, get_snapshot_name, Val<String>
+        /// `ApplicationRestoreType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_restore_type(&self) -> ::std::option::Option<Val<ApplicationRestoreConfigurationApplicationRestoreType>> {
+            crate::cfn::get_prop(&self.props, "ApplicationRestoreType")
+        }
+
+        /// `SnapshotName`: The identifier of an existing snapshot of application state to use to
+        /// restart an application. The application uses this value if RESTORE_FROM_CUSTOM_SNAPSHOT is
+        /// specified for the ApplicationRestoreType.
+        pub fn snapshot_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SnapshotName", value.into());
+            self
+        }
+
+        /// Sets `SnapshotName` in place: [`Self::snapshot_name`] on a value held by `&mut`.
+        pub fn set_snapshot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SnapshotName", value.into());
+            self
+        }
+
+        /// `SnapshotName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snapshot_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SnapshotName")
         }
     }
 
@@ -1640,12 +2651,25 @@ pub mod application {
             FlinkRunConfiguration { props }
         }
 
-        prop! {
-            /// `AllowNonRestoredState`: When restoring from a snapshot, specifies whether the runtime
-            /// is allowed to skip a state that cannot be mapped to the new program. Defaults to false.
-            /// If you update your application without specifying this parameter, AllowNonRestoredState
-            /// will be set to false, even if it was previously set to true.
-            props, "AllowNonRestoredState", allow_non_restored_state, set_allow_non_restored_state, get_allow_non_restored_state, Val<bool>
+        /// `AllowNonRestoredState`: When restoring from a snapshot, specifies whether the runtime is
+        /// allowed to skip a state that cannot be mapped to the new program. Defaults to false. If you
+        /// update your application without specifying this parameter, AllowNonRestoredState will be set
+        /// to false, even if it was previously set to true.
+        pub fn allow_non_restored_state(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllowNonRestoredState", value.into());
+            self
+        }
+
+        /// Sets `AllowNonRestoredState` in place: [`Self::allow_non_restored_state`] on a value held by `&mut`.
+        pub fn set_allow_non_restored_state(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowNonRestoredState", value.into());
+            self
+        }
+
+        /// `AllowNonRestoredState` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_non_restored_state(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowNonRestoredState")
         }
     }
 
@@ -1725,14 +2749,28 @@ impl ApplicationCloudWatchLoggingOption {
         ApplicationCloudWatchLoggingOption { core }
     }
 
-    prop! {
-        /// `ApplicationName`.
-        core.props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
+    /// Sets `ApplicationName`, which `new` took, in place.
+    pub fn set_application_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationName", value.into());
+        self
     }
 
-    prop! {
-        /// `CloudWatchLoggingOption`.
-        core.props, "CloudWatchLoggingOption", _, set_cloud_watch_logging_option, get_cloud_watch_logging_option, Val<application_cloud_watch_logging_option::CloudWatchLoggingOption>
+    /// `ApplicationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationName")
+    }
+
+    /// Sets `CloudWatchLoggingOption`, which `new` took, in place.
+    pub fn set_cloud_watch_logging_option(&mut self, value: impl Into<Val<application_cloud_watch_logging_option::CloudWatchLoggingOption>>) -> &mut Self {
+        self.core.props.set("CloudWatchLoggingOption", value.into());
+        self
+    }
+
+    /// `CloudWatchLoggingOption` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cloud_watch_logging_option(&self) -> ::std::option::Option<Val<application_cloud_watch_logging_option::CloudWatchLoggingOption>> {
+        crate::cfn::get_prop(&self.core.props, "CloudWatchLoggingOption")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1769,9 +2807,16 @@ pub mod application_cloud_watch_logging_option {
             CloudWatchLoggingOption { props }
         }
 
-        prop! {
-            /// `LogStreamARN`.
-            props, "LogStreamARN", _, set_log_stream_arn, get_log_stream_arn, Val<String>
+        /// Sets `LogStreamARN`, which `new` took, in place.
+        pub fn set_log_stream_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogStreamARN", value.into());
+            self
+        }
+
+        /// `LogStreamARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_stream_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogStreamARN")
         }
     }
 }
@@ -1802,14 +2847,28 @@ impl ApplicationOutput {
         ApplicationOutput { core }
     }
 
-    prop! {
-        /// `ApplicationName`.
-        core.props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
+    /// Sets `ApplicationName`, which `new` took, in place.
+    pub fn set_application_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationName", value.into());
+        self
     }
 
-    prop! {
-        /// `Output`.
-        core.props, "Output", _, set_output, get_output, Val<application_output::Output>
+    /// `ApplicationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationName")
+    }
+
+    /// Sets `Output`, which `new` took, in place.
+    pub fn set_output(&mut self, value: impl Into<Val<application_output::Output>>) -> &mut Self {
+        self.core.props.set("Output", value.into());
+        self
+    }
+
+    /// `Output` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_output(&self) -> ::std::option::Option<Val<application_output::Output>> {
+        crate::cfn::get_prop(&self.core.props, "Output")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1846,29 +2905,88 @@ pub mod application_output {
             Output { props }
         }
 
-        prop! {
-            /// `DestinationSchema`.
-            props, "DestinationSchema", _, set_destination_schema, get_destination_schema, Val<DestinationSchema>
+        /// Sets `DestinationSchema`, which `new` took, in place.
+        pub fn set_destination_schema(&mut self, value: impl Into<Val<DestinationSchema>>) -> &mut Self {
+            self.props.set("DestinationSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `KinesisFirehoseOutput`.
-            props, "KinesisFirehoseOutput", kinesis_firehose_output, set_kinesis_firehose_output, get_kinesis_firehose_output, Val<KinesisFirehoseOutput>
+        /// `DestinationSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_schema(&self) -> ::std::option::Option<Val<DestinationSchema>> {
+            crate::cfn::get_prop(&self.props, "DestinationSchema")
         }
 
-        prop! {
-            /// `KinesisStreamsOutput`.
-            props, "KinesisStreamsOutput", kinesis_streams_output, set_kinesis_streams_output, get_kinesis_streams_output, Val<KinesisStreamsOutput>
+        /// `KinesisFirehoseOutput`.
+        pub fn kinesis_firehose_output(mut self, value: impl Into<Val<KinesisFirehoseOutput>>) -> Self {
+            self.props.set("KinesisFirehoseOutput", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaOutput`.
-            props, "LambdaOutput", lambda_output, set_lambda_output, get_lambda_output, Val<LambdaOutput>
+        /// Sets `KinesisFirehoseOutput` in place: [`Self::kinesis_firehose_output`] on a value held by `&mut`.
+        pub fn set_kinesis_firehose_output(&mut self, value: impl Into<Val<KinesisFirehoseOutput>>) -> &mut Self {
+            self.props.set("KinesisFirehoseOutput", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `KinesisFirehoseOutput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_firehose_output(&self) -> ::std::option::Option<Val<KinesisFirehoseOutput>> {
+            crate::cfn::get_prop(&self.props, "KinesisFirehoseOutput")
+        }
+
+        /// `KinesisStreamsOutput`.
+        pub fn kinesis_streams_output(mut self, value: impl Into<Val<KinesisStreamsOutput>>) -> Self {
+            self.props.set("KinesisStreamsOutput", value.into());
+            self
+        }
+
+        /// Sets `KinesisStreamsOutput` in place: [`Self::kinesis_streams_output`] on a value held by `&mut`.
+        pub fn set_kinesis_streams_output(&mut self, value: impl Into<Val<KinesisStreamsOutput>>) -> &mut Self {
+            self.props.set("KinesisStreamsOutput", value.into());
+            self
+        }
+
+        /// `KinesisStreamsOutput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_streams_output(&self) -> ::std::option::Option<Val<KinesisStreamsOutput>> {
+            crate::cfn::get_prop(&self.props, "KinesisStreamsOutput")
+        }
+
+        /// `LambdaOutput`.
+        pub fn lambda_output(mut self, value: impl Into<Val<LambdaOutput>>) -> Self {
+            self.props.set("LambdaOutput", value.into());
+            self
+        }
+
+        /// Sets `LambdaOutput` in place: [`Self::lambda_output`] on a value held by `&mut`.
+        pub fn set_lambda_output(&mut self, value: impl Into<Val<LambdaOutput>>) -> &mut Self {
+            self.props.set("LambdaOutput", value.into());
+            self
+        }
+
+        /// `LambdaOutput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_output(&self) -> ::std::option::Option<Val<LambdaOutput>> {
+            crate::cfn::get_prop(&self.props, "LambdaOutput")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1887,9 +3005,22 @@ pub mod application_output {
             DestinationSchema { props }
         }
 
-        prop! {
-            /// `RecordFormatType`.
-            props, "RecordFormatType", record_format_type, set_record_format_type, get_record_format_type, Val<String>
+        /// `RecordFormatType`.
+        pub fn record_format_type(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RecordFormatType", value.into());
+            self
+        }
+
+        /// Sets `RecordFormatType` in place: [`Self::record_format_type`] on a value held by `&mut`.
+        pub fn set_record_format_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordFormatType", value.into());
+            self
+        }
+
+        /// `RecordFormatType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_format_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordFormatType")
         }
     }
 
@@ -1910,9 +3041,16 @@ pub mod application_output {
             KinesisFirehoseOutput { props }
         }
 
-        prop! {
-            /// `ResourceARN`.
-            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        /// Sets `ResourceARN`, which `new` took, in place.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceARN", value.into());
+            self
+        }
+
+        /// `ResourceARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceARN")
         }
     }
 
@@ -1933,9 +3071,16 @@ pub mod application_output {
             KinesisStreamsOutput { props }
         }
 
-        prop! {
-            /// `ResourceARN`.
-            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        /// Sets `ResourceARN`, which `new` took, in place.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceARN", value.into());
+            self
+        }
+
+        /// `ResourceARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceARN")
         }
     }
 
@@ -1956,9 +3101,16 @@ pub mod application_output {
             LambdaOutput { props }
         }
 
-        prop! {
-            /// `ResourceARN`.
-            props, "ResourceARN", _, set_resource_arn, get_resource_arn, Val<String>
+        /// Sets `ResourceARN`, which `new` took, in place.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceARN", value.into());
+            self
+        }
+
+        /// `ResourceARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceARN")
         }
     }
 }
@@ -1989,14 +3141,28 @@ impl ApplicationReferenceDataSource {
         ApplicationReferenceDataSource { core }
     }
 
-    prop! {
-        /// `ApplicationName`.
-        core.props, "ApplicationName", _, set_application_name, get_application_name, Val<String>
+    /// Sets `ApplicationName`, which `new` took, in place.
+    pub fn set_application_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ApplicationName", value.into());
+        self
     }
 
-    prop! {
-        /// `ReferenceDataSource`.
-        core.props, "ReferenceDataSource", _, set_reference_data_source, get_reference_data_source, Val<application_reference_data_source::ReferenceDataSource>
+    /// `ApplicationName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_application_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ApplicationName")
+    }
+
+    /// Sets `ReferenceDataSource`, which `new` took, in place.
+    pub fn set_reference_data_source(&mut self, value: impl Into<Val<application_reference_data_source::ReferenceDataSource>>) -> &mut Self {
+        self.core.props.set("ReferenceDataSource", value.into());
+        self
+    }
+
+    /// `ReferenceDataSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_reference_data_source(&self) -> ::std::option::Option<Val<application_reference_data_source::ReferenceDataSource>> {
+        crate::cfn::get_prop(&self.core.props, "ReferenceDataSource")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2034,19 +3200,52 @@ pub mod application_reference_data_source {
             ReferenceDataSource { props }
         }
 
-        prop! {
-            /// `ReferenceSchema`.
-            props, "ReferenceSchema", _, set_reference_schema, get_reference_schema, Val<ReferenceSchema>
+        /// Sets `ReferenceSchema`, which `new` took, in place.
+        pub fn set_reference_schema(&mut self, value: impl Into<Val<ReferenceSchema>>) -> &mut Self {
+            self.props.set("ReferenceSchema", value.into());
+            self
         }
 
-        prop! {
-            /// `S3ReferenceDataSource`.
-            props, "S3ReferenceDataSource", s3_reference_data_source, set_s3_reference_data_source, get_s3_reference_data_source, Val<S3ReferenceDataSource>
+        /// `ReferenceSchema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_reference_schema(&self) -> ::std::option::Option<Val<ReferenceSchema>> {
+            crate::cfn::get_prop(&self.props, "ReferenceSchema")
         }
 
-        prop! {
-            /// `TableName`.
-            props, "TableName", table_name, set_table_name, get_table_name, Val<String>
+        /// `S3ReferenceDataSource`.
+        pub fn s3_reference_data_source(mut self, value: impl Into<Val<S3ReferenceDataSource>>) -> Self {
+            self.props.set("S3ReferenceDataSource", value.into());
+            self
+        }
+
+        /// Sets `S3ReferenceDataSource` in place: [`Self::s3_reference_data_source`] on a value held by `&mut`.
+        pub fn set_s3_reference_data_source(&mut self, value: impl Into<Val<S3ReferenceDataSource>>) -> &mut Self {
+            self.props.set("S3ReferenceDataSource", value.into());
+            self
+        }
+
+        /// `S3ReferenceDataSource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_reference_data_source(&self) -> ::std::option::Option<Val<S3ReferenceDataSource>> {
+            crate::cfn::get_prop(&self.props, "S3ReferenceDataSource")
+        }
+
+        /// `TableName`.
+        pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// Sets `TableName` in place: [`Self::table_name`] on a value held by `&mut`.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
         }
     }
 
@@ -2072,19 +3271,46 @@ pub mod application_reference_data_source {
             ReferenceSchema { props }
         }
 
-        prop! {
-            /// `RecordColumns`.
-            props, "RecordColumns", _, set_record_columns, get_record_columns, Val<List<RecordColumn>>
+        /// Sets `RecordColumns`, which `new` took, in place.
+        pub fn set_record_columns(&mut self, value: impl Into<Val<List<RecordColumn>>>) -> &mut Self {
+            self.props.set("RecordColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordFormat`.
-            props, "RecordFormat", _, set_record_format, get_record_format, Val<RecordFormat>
+        /// `RecordColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_columns(&self) -> ::std::option::Option<Val<List<RecordColumn>>> {
+            crate::cfn::get_prop(&self.props, "RecordColumns")
         }
 
-        prop! {
-            /// `RecordEncoding`.
-            props, "RecordEncoding", record_encoding, set_record_encoding, get_record_encoding, Val<String>
+        /// Sets `RecordFormat`, which `new` took, in place.
+        pub fn set_record_format(&mut self, value: impl Into<Val<RecordFormat>>) -> &mut Self {
+            self.props.set("RecordFormat", value.into());
+            self
+        }
+
+        /// `RecordFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_format(&self) -> ::std::option::Option<Val<RecordFormat>> {
+            crate::cfn::get_prop(&self.props, "RecordFormat")
+        }
+
+        /// `RecordEncoding`.
+        pub fn record_encoding(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RecordEncoding", value.into());
+            self
+        }
+
+        /// Sets `RecordEncoding` in place: [`Self::record_encoding`] on a value held by `&mut`.
+        pub fn set_record_encoding(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordEncoding", value.into());
+            self
+        }
+
+        /// `RecordEncoding` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_encoding(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordEncoding")
         }
     }
 
@@ -2107,19 +3333,46 @@ pub mod application_reference_data_source {
             RecordColumn { props }
         }
 
-        prop! {
-            /// `SqlType`.
-            props, "SqlType", _, set_sql_type, get_sql_type, Val<String>
+        /// Sets `SqlType`, which `new` took, in place.
+        pub fn set_sql_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SqlType", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `SqlType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sql_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SqlType")
         }
 
-        prop! {
-            /// `Mapping`.
-            props, "Mapping", mapping, set_mapping, get_mapping, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Mapping`.
+        pub fn mapping(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Mapping", value.into());
+            self
+        }
+
+        /// Sets `Mapping` in place: [`Self::mapping`] on a value held by `&mut`.
+        pub fn set_mapping(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Mapping", value.into());
+            self
+        }
+
+        /// `Mapping` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mapping(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Mapping")
         }
     }
 
@@ -2140,14 +3393,34 @@ pub mod application_reference_data_source {
             RecordFormat { props }
         }
 
-        prop! {
-            /// `RecordFormatType`.
-            props, "RecordFormatType", _, set_record_format_type, get_record_format_type, Val<String>
+        /// Sets `RecordFormatType`, which `new` took, in place.
+        pub fn set_record_format_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordFormatType", value.into());
+            self
         }
 
-        prop! {
-            /// `MappingParameters`.
-            props, "MappingParameters", mapping_parameters, set_mapping_parameters, get_mapping_parameters, Val<MappingParameters>
+        /// `RecordFormatType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_format_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordFormatType")
+        }
+
+        /// `MappingParameters`.
+        pub fn mapping_parameters(mut self, value: impl Into<Val<MappingParameters>>) -> Self {
+            self.props.set("MappingParameters", value.into());
+            self
+        }
+
+        /// Sets `MappingParameters` in place: [`Self::mapping_parameters`] on a value held by `&mut`.
+        pub fn set_mapping_parameters(&mut self, value: impl Into<Val<MappingParameters>>) -> &mut Self {
+            self.props.set("MappingParameters", value.into());
+            self
+        }
+
+        /// `MappingParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mapping_parameters(&self) -> ::std::option::Option<Val<MappingParameters>> {
+            crate::cfn::get_prop(&self.props, "MappingParameters")
         }
     }
 
@@ -2166,14 +3439,40 @@ pub mod application_reference_data_source {
             MappingParameters { props }
         }
 
-        prop! {
-            /// `CSVMappingParameters`.
-            props, "CSVMappingParameters", csv_mapping_parameters, set_csv_mapping_parameters, get_csv_mapping_parameters, Val<CsvMappingParameters>
+        /// `CSVMappingParameters`.
+        pub fn csv_mapping_parameters(mut self, value: impl Into<Val<CsvMappingParameters>>) -> Self {
+            self.props.set("CSVMappingParameters", value.into());
+            self
         }
 
-        prop! {
-            /// `JSONMappingParameters`.
-            props, "JSONMappingParameters", json_mapping_parameters, set_json_mapping_parameters, get_json_mapping_parameters, Val<JsonMappingParameters>
+        /// Sets `CSVMappingParameters` in place: [`Self::csv_mapping_parameters`] on a value held by `&mut`.
+        pub fn set_csv_mapping_parameters(&mut self, value: impl Into<Val<CsvMappingParameters>>) -> &mut Self {
+            self.props.set("CSVMappingParameters", value.into());
+            self
+        }
+
+        /// `CSVMappingParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_csv_mapping_parameters(&self) -> ::std::option::Option<Val<CsvMappingParameters>> {
+            crate::cfn::get_prop(&self.props, "CSVMappingParameters")
+        }
+
+        /// `JSONMappingParameters`.
+        pub fn json_mapping_parameters(mut self, value: impl Into<Val<JsonMappingParameters>>) -> Self {
+            self.props.set("JSONMappingParameters", value.into());
+            self
+        }
+
+        /// Sets `JSONMappingParameters` in place: [`Self::json_mapping_parameters`] on a value held by `&mut`.
+        pub fn set_json_mapping_parameters(&mut self, value: impl Into<Val<JsonMappingParameters>>) -> &mut Self {
+            self.props.set("JSONMappingParameters", value.into());
+            self
+        }
+
+        /// `JSONMappingParameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_json_mapping_parameters(&self) -> ::std::option::Option<Val<JsonMappingParameters>> {
+            crate::cfn::get_prop(&self.props, "JSONMappingParameters")
         }
     }
 
@@ -2199,14 +3498,28 @@ pub mod application_reference_data_source {
             CsvMappingParameters { props }
         }
 
-        prop! {
-            /// `RecordColumnDelimiter`.
-            props, "RecordColumnDelimiter", _, set_record_column_delimiter, get_record_column_delimiter, Val<String>
+        /// Sets `RecordColumnDelimiter`, which `new` took, in place.
+        pub fn set_record_column_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordColumnDelimiter", value.into());
+            self
         }
 
-        prop! {
-            /// `RecordRowDelimiter`.
-            props, "RecordRowDelimiter", _, set_record_row_delimiter, get_record_row_delimiter, Val<String>
+        /// `RecordColumnDelimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_column_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordColumnDelimiter")
+        }
+
+        /// Sets `RecordRowDelimiter`, which `new` took, in place.
+        pub fn set_record_row_delimiter(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordRowDelimiter", value.into());
+            self
+        }
+
+        /// `RecordRowDelimiter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_row_delimiter(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordRowDelimiter")
         }
     }
 
@@ -2227,9 +3540,16 @@ pub mod application_reference_data_source {
             JsonMappingParameters { props }
         }
 
-        prop! {
-            /// `RecordRowPath`.
-            props, "RecordRowPath", _, set_record_row_path, get_record_row_path, Val<String>
+        /// Sets `RecordRowPath`, which `new` took, in place.
+        pub fn set_record_row_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RecordRowPath", value.into());
+            self
+        }
+
+        /// `RecordRowPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_record_row_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RecordRowPath")
         }
     }
 
@@ -2252,14 +3572,28 @@ pub mod application_reference_data_source {
             S3ReferenceDataSource { props }
         }
 
-        prop! {
-            /// `BucketARN`.
-            props, "BucketARN", _, set_bucket_arn, get_bucket_arn, Val<String>
+        /// Sets `BucketARN`, which `new` took, in place.
+        pub fn set_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketARN", value.into());
+            self
         }
 
-        prop! {
-            /// `FileKey`.
-            props, "FileKey", _, set_file_key, get_file_key, Val<String>
+        /// `BucketARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketARN")
+        }
+
+        /// Sets `FileKey`, which `new` took, in place.
+        pub fn set_file_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileKey", value.into());
+            self
+        }
+
+        /// `FileKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileKey")
         }
     }
 }

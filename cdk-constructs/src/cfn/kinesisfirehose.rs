@@ -40,94 +40,343 @@ impl DeliveryStream {
         DeliveryStream { core }
     }
 
-    prop! {
-        /// `AmazonOpenSearchServerlessDestinationConfiguration`.
-        core.props, "AmazonOpenSearchServerlessDestinationConfiguration", amazon_open_search_serverless_destination_configuration, set_amazon_open_search_serverless_destination_configuration, get_amazon_open_search_serverless_destination_configuration, Val<delivery_stream::AmazonOpenSearchServerlessDestinationConfiguration>
+    /// `AmazonOpenSearchServerlessDestinationConfiguration`.
+    pub fn amazon_open_search_serverless_destination_configuration(mut self, value: impl Into<Val<delivery_stream::AmazonOpenSearchServerlessDestinationConfiguration>>) -> Self {
+        self.core.props.set("AmazonOpenSearchServerlessDestinationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `AmazonopensearchserviceDestinationConfiguration`.
-        core.props, "AmazonopensearchserviceDestinationConfiguration", amazonopensearchservice_destination_configuration, set_amazonopensearchservice_destination_configuration, get_amazonopensearchservice_destination_configuration, Val<delivery_stream::AmazonopensearchserviceDestinationConfiguration>
+    /// Sets `AmazonOpenSearchServerlessDestinationConfiguration` in place: [`Self::amazon_open_search_serverless_destination_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_amazon_open_search_serverless_destination_configuration(&mut self, value: impl Into<Val<delivery_stream::AmazonOpenSearchServerlessDestinationConfiguration>>) -> &mut Self {
+        self.core.props.set("AmazonOpenSearchServerlessDestinationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `DatabaseSourceConfiguration`.
-        core.props, "DatabaseSourceConfiguration", database_source_configuration, set_database_source_configuration, get_database_source_configuration, Val<delivery_stream::DatabaseSourceConfiguration>
+    /// `AmazonOpenSearchServerlessDestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_amazon_open_search_serverless_destination_configuration(&self) -> ::std::option::Option<Val<delivery_stream::AmazonOpenSearchServerlessDestinationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AmazonOpenSearchServerlessDestinationConfiguration")
     }
 
-    prop! {
-        /// `DeliveryStreamEncryptionConfigurationInput`.
-        core.props, "DeliveryStreamEncryptionConfigurationInput", delivery_stream_encryption_configuration_input, set_delivery_stream_encryption_configuration_input, get_delivery_stream_encryption_configuration_input, Val<delivery_stream::DeliveryStreamEncryptionConfigurationInput>
+    /// `AmazonopensearchserviceDestinationConfiguration`.
+    pub fn amazonopensearchservice_destination_configuration(mut self, value: impl Into<Val<delivery_stream::AmazonopensearchserviceDestinationConfiguration>>) -> Self {
+        self.core.props.set("AmazonopensearchserviceDestinationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `DeliveryStreamName`.
-        core.props, "DeliveryStreamName", delivery_stream_name, set_delivery_stream_name, get_delivery_stream_name, Val<String>
+    /// Sets `AmazonopensearchserviceDestinationConfiguration` in place: [`Self::amazonopensearchservice_destination_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_amazonopensearchservice_destination_configuration(&mut self, value: impl Into<Val<delivery_stream::AmazonopensearchserviceDestinationConfiguration>>) -> &mut Self {
+        self.core.props.set("AmazonopensearchserviceDestinationConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `DeliveryStreamType`.
-        core.props, "DeliveryStreamType", delivery_stream_type, set_delivery_stream_type, get_delivery_stream_type, Val<delivery_stream::DeliveryStreamType>
+    /// `AmazonopensearchserviceDestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_amazonopensearchservice_destination_configuration(&self) -> ::std::option::Option<Val<delivery_stream::AmazonopensearchserviceDestinationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "AmazonopensearchserviceDestinationConfiguration")
     }
 
-    prop! {
-        /// `DirectPutSourceConfiguration`.
-        core.props, "DirectPutSourceConfiguration", direct_put_source_configuration, set_direct_put_source_configuration, get_direct_put_source_configuration, Val<delivery_stream::DirectPutSourceConfiguration>
+    /// `DatabaseSourceConfiguration`.
+    pub fn database_source_configuration(mut self, value: impl Into<Val<delivery_stream::DatabaseSourceConfiguration>>) -> Self {
+        self.core.props.set("DatabaseSourceConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ElasticsearchDestinationConfiguration`.
-        core.props, "ElasticsearchDestinationConfiguration", elasticsearch_destination_configuration, set_elasticsearch_destination_configuration, get_elasticsearch_destination_configuration, Val<delivery_stream::ElasticsearchDestinationConfiguration>
+    /// Sets `DatabaseSourceConfiguration` in place: [`Self::database_source_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_database_source_configuration(&mut self, value: impl Into<Val<delivery_stream::DatabaseSourceConfiguration>>) -> &mut Self {
+        self.core.props.set("DatabaseSourceConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `ExtendedS3DestinationConfiguration`.
-        core.props, "ExtendedS3DestinationConfiguration", extended_s3_destination_configuration, set_extended_s3_destination_configuration, get_extended_s3_destination_configuration, Val<delivery_stream::ExtendedS3DestinationConfiguration>
+    /// `DatabaseSourceConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database_source_configuration(&self) -> ::std::option::Option<Val<delivery_stream::DatabaseSourceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DatabaseSourceConfiguration")
     }
 
-    prop! {
-        /// `HttpEndpointDestinationConfiguration`.
-        core.props, "HttpEndpointDestinationConfiguration", http_endpoint_destination_configuration, set_http_endpoint_destination_configuration, get_http_endpoint_destination_configuration, Val<delivery_stream::HttpEndpointDestinationConfiguration>
+    /// `DeliveryStreamEncryptionConfigurationInput`.
+    pub fn delivery_stream_encryption_configuration_input(mut self, value: impl Into<Val<delivery_stream::DeliveryStreamEncryptionConfigurationInput>>) -> Self {
+        self.core.props.set("DeliveryStreamEncryptionConfigurationInput", value.into());
+        self
     }
 
-    prop! {
-        /// `IcebergDestinationConfiguration`.
-        core.props, "IcebergDestinationConfiguration", iceberg_destination_configuration, set_iceberg_destination_configuration, get_iceberg_destination_configuration, Val<delivery_stream::IcebergDestinationConfiguration>
+    /// Sets `DeliveryStreamEncryptionConfigurationInput` in place: [`Self::delivery_stream_encryption_configuration_input`]
+    /// on a value held by `&mut`.
+    pub fn set_delivery_stream_encryption_configuration_input(&mut self, value: impl Into<Val<delivery_stream::DeliveryStreamEncryptionConfigurationInput>>) -> &mut Self {
+        self.core.props.set("DeliveryStreamEncryptionConfigurationInput", value.into());
+        self
     }
 
-    prop! {
-        /// `KinesisStreamSourceConfiguration`.
-        core.props, "KinesisStreamSourceConfiguration", kinesis_stream_source_configuration, set_kinesis_stream_source_configuration, get_kinesis_stream_source_configuration, Val<delivery_stream::KinesisStreamSourceConfiguration>
+    /// `DeliveryStreamEncryptionConfigurationInput` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delivery_stream_encryption_configuration_input(&self) -> ::std::option::Option<Val<delivery_stream::DeliveryStreamEncryptionConfigurationInput>> {
+        crate::cfn::get_prop(&self.core.props, "DeliveryStreamEncryptionConfigurationInput")
     }
 
-    prop! {
-        /// `MSKSourceConfiguration`.
-        core.props, "MSKSourceConfiguration", msk_source_configuration, set_msk_source_configuration, get_msk_source_configuration, Val<delivery_stream::MskSourceConfiguration>
+    /// `DeliveryStreamName`.
+    pub fn delivery_stream_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DeliveryStreamName", value.into());
+        self
     }
 
-    prop! {
-        /// `RedshiftDestinationConfiguration`.
-        core.props, "RedshiftDestinationConfiguration", redshift_destination_configuration, set_redshift_destination_configuration, get_redshift_destination_configuration, Val<delivery_stream::RedshiftDestinationConfiguration>
+    /// Sets `DeliveryStreamName` in place: [`Self::delivery_stream_name`] on a value held by `&mut`.
+    pub fn set_delivery_stream_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeliveryStreamName", value.into());
+        self
     }
 
-    prop! {
-        /// `S3DestinationConfiguration`.
-        core.props, "S3DestinationConfiguration", s3_destination_configuration, set_s3_destination_configuration, get_s3_destination_configuration, Val<delivery_stream::S3DestinationConfiguration>
+    /// `DeliveryStreamName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delivery_stream_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeliveryStreamName")
     }
 
-    prop! {
-        /// `SnowflakeDestinationConfiguration`.
-        core.props, "SnowflakeDestinationConfiguration", snowflake_destination_configuration, set_snowflake_destination_configuration, get_snowflake_destination_configuration, Val<delivery_stream::SnowflakeDestinationConfiguration>
+    /// `DeliveryStreamType`.
+    pub fn delivery_stream_type(mut self, value: impl Into<Val<delivery_stream::DeliveryStreamType>>) -> Self {
+        self.core.props.set("DeliveryStreamType", value.into());
+        self
     }
 
-    prop! {
-        /// `SplunkDestinationConfiguration`.
-        core.props, "SplunkDestinationConfiguration", splunk_destination_configuration, set_splunk_destination_configuration, get_splunk_destination_configuration, Val<delivery_stream::SplunkDestinationConfiguration>
+    /// Sets `DeliveryStreamType` in place: [`Self::delivery_stream_type`] on a value held by `&mut`.
+    pub fn set_delivery_stream_type(&mut self, value: impl Into<Val<delivery_stream::DeliveryStreamType>>) -> &mut Self {
+        self.core.props.set("DeliveryStreamType", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `DeliveryStreamType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_delivery_stream_type(&self) -> ::std::option::Option<Val<delivery_stream::DeliveryStreamType>> {
+        crate::cfn::get_prop(&self.core.props, "DeliveryStreamType")
+    }
+
+    /// `DirectPutSourceConfiguration`.
+    pub fn direct_put_source_configuration(mut self, value: impl Into<Val<delivery_stream::DirectPutSourceConfiguration>>) -> Self {
+        self.core.props.set("DirectPutSourceConfiguration", value.into());
+        self
+    }
+
+    /// Sets `DirectPutSourceConfiguration` in place: [`Self::direct_put_source_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_direct_put_source_configuration(&mut self, value: impl Into<Val<delivery_stream::DirectPutSourceConfiguration>>) -> &mut Self {
+        self.core.props.set("DirectPutSourceConfiguration", value.into());
+        self
+    }
+
+    /// `DirectPutSourceConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_direct_put_source_configuration(&self) -> ::std::option::Option<Val<delivery_stream::DirectPutSourceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "DirectPutSourceConfiguration")
+    }
+
+    /// `ElasticsearchDestinationConfiguration`.
+    pub fn elasticsearch_destination_configuration(mut self, value: impl Into<Val<delivery_stream::ElasticsearchDestinationConfiguration>>) -> Self {
+        self.core.props.set("ElasticsearchDestinationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ElasticsearchDestinationConfiguration` in place: [`Self::elasticsearch_destination_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_elasticsearch_destination_configuration(&mut self, value: impl Into<Val<delivery_stream::ElasticsearchDestinationConfiguration>>) -> &mut Self {
+        self.core.props.set("ElasticsearchDestinationConfiguration", value.into());
+        self
+    }
+
+    /// `ElasticsearchDestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_elasticsearch_destination_configuration(&self) -> ::std::option::Option<Val<delivery_stream::ElasticsearchDestinationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ElasticsearchDestinationConfiguration")
+    }
+
+    /// `ExtendedS3DestinationConfiguration`.
+    pub fn extended_s3_destination_configuration(mut self, value: impl Into<Val<delivery_stream::ExtendedS3DestinationConfiguration>>) -> Self {
+        self.core.props.set("ExtendedS3DestinationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `ExtendedS3DestinationConfiguration` in place: [`Self::extended_s3_destination_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_extended_s3_destination_configuration(&mut self, value: impl Into<Val<delivery_stream::ExtendedS3DestinationConfiguration>>) -> &mut Self {
+        self.core.props.set("ExtendedS3DestinationConfiguration", value.into());
+        self
+    }
+
+    /// `ExtendedS3DestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_extended_s3_destination_configuration(&self) -> ::std::option::Option<Val<delivery_stream::ExtendedS3DestinationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ExtendedS3DestinationConfiguration")
+    }
+
+    /// `HttpEndpointDestinationConfiguration`.
+    pub fn http_endpoint_destination_configuration(mut self, value: impl Into<Val<delivery_stream::HttpEndpointDestinationConfiguration>>) -> Self {
+        self.core.props.set("HttpEndpointDestinationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `HttpEndpointDestinationConfiguration` in place: [`Self::http_endpoint_destination_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_http_endpoint_destination_configuration(&mut self, value: impl Into<Val<delivery_stream::HttpEndpointDestinationConfiguration>>) -> &mut Self {
+        self.core.props.set("HttpEndpointDestinationConfiguration", value.into());
+        self
+    }
+
+    /// `HttpEndpointDestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_http_endpoint_destination_configuration(&self) -> ::std::option::Option<Val<delivery_stream::HttpEndpointDestinationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "HttpEndpointDestinationConfiguration")
+    }
+
+    /// `IcebergDestinationConfiguration`.
+    pub fn iceberg_destination_configuration(mut self, value: impl Into<Val<delivery_stream::IcebergDestinationConfiguration>>) -> Self {
+        self.core.props.set("IcebergDestinationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `IcebergDestinationConfiguration` in place: [`Self::iceberg_destination_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_iceberg_destination_configuration(&mut self, value: impl Into<Val<delivery_stream::IcebergDestinationConfiguration>>) -> &mut Self {
+        self.core.props.set("IcebergDestinationConfiguration", value.into());
+        self
+    }
+
+    /// `IcebergDestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_iceberg_destination_configuration(&self) -> ::std::option::Option<Val<delivery_stream::IcebergDestinationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "IcebergDestinationConfiguration")
+    }
+
+    /// `KinesisStreamSourceConfiguration`.
+    pub fn kinesis_stream_source_configuration(mut self, value: impl Into<Val<delivery_stream::KinesisStreamSourceConfiguration>>) -> Self {
+        self.core.props.set("KinesisStreamSourceConfiguration", value.into());
+        self
+    }
+
+    /// Sets `KinesisStreamSourceConfiguration` in place: [`Self::kinesis_stream_source_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_kinesis_stream_source_configuration(&mut self, value: impl Into<Val<delivery_stream::KinesisStreamSourceConfiguration>>) -> &mut Self {
+        self.core.props.set("KinesisStreamSourceConfiguration", value.into());
+        self
+    }
+
+    /// `KinesisStreamSourceConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kinesis_stream_source_configuration(&self) -> ::std::option::Option<Val<delivery_stream::KinesisStreamSourceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "KinesisStreamSourceConfiguration")
+    }
+
+    /// `MSKSourceConfiguration`.
+    pub fn msk_source_configuration(mut self, value: impl Into<Val<delivery_stream::MskSourceConfiguration>>) -> Self {
+        self.core.props.set("MSKSourceConfiguration", value.into());
+        self
+    }
+
+    /// Sets `MSKSourceConfiguration` in place: [`Self::msk_source_configuration`] on a value held
+    /// by `&mut`.
+    pub fn set_msk_source_configuration(&mut self, value: impl Into<Val<delivery_stream::MskSourceConfiguration>>) -> &mut Self {
+        self.core.props.set("MSKSourceConfiguration", value.into());
+        self
+    }
+
+    /// `MSKSourceConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_msk_source_configuration(&self) -> ::std::option::Option<Val<delivery_stream::MskSourceConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "MSKSourceConfiguration")
+    }
+
+    /// `RedshiftDestinationConfiguration`.
+    pub fn redshift_destination_configuration(mut self, value: impl Into<Val<delivery_stream::RedshiftDestinationConfiguration>>) -> Self {
+        self.core.props.set("RedshiftDestinationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `RedshiftDestinationConfiguration` in place: [`Self::redshift_destination_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_redshift_destination_configuration(&mut self, value: impl Into<Val<delivery_stream::RedshiftDestinationConfiguration>>) -> &mut Self {
+        self.core.props.set("RedshiftDestinationConfiguration", value.into());
+        self
+    }
+
+    /// `RedshiftDestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_redshift_destination_configuration(&self) -> ::std::option::Option<Val<delivery_stream::RedshiftDestinationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "RedshiftDestinationConfiguration")
+    }
+
+    /// `S3DestinationConfiguration`.
+    pub fn s3_destination_configuration(mut self, value: impl Into<Val<delivery_stream::S3DestinationConfiguration>>) -> Self {
+        self.core.props.set("S3DestinationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `S3DestinationConfiguration` in place: [`Self::s3_destination_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_s3_destination_configuration(&mut self, value: impl Into<Val<delivery_stream::S3DestinationConfiguration>>) -> &mut Self {
+        self.core.props.set("S3DestinationConfiguration", value.into());
+        self
+    }
+
+    /// `S3DestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_s3_destination_configuration(&self) -> ::std::option::Option<Val<delivery_stream::S3DestinationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "S3DestinationConfiguration")
+    }
+
+    /// `SnowflakeDestinationConfiguration`.
+    pub fn snowflake_destination_configuration(mut self, value: impl Into<Val<delivery_stream::SnowflakeDestinationConfiguration>>) -> Self {
+        self.core.props.set("SnowflakeDestinationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `SnowflakeDestinationConfiguration` in place: [`Self::snowflake_destination_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_snowflake_destination_configuration(&mut self, value: impl Into<Val<delivery_stream::SnowflakeDestinationConfiguration>>) -> &mut Self {
+        self.core.props.set("SnowflakeDestinationConfiguration", value.into());
+        self
+    }
+
+    /// `SnowflakeDestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snowflake_destination_configuration(&self) -> ::std::option::Option<Val<delivery_stream::SnowflakeDestinationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "SnowflakeDestinationConfiguration")
+    }
+
+    /// `SplunkDestinationConfiguration`.
+    pub fn splunk_destination_configuration(mut self, value: impl Into<Val<delivery_stream::SplunkDestinationConfiguration>>) -> Self {
+        self.core.props.set("SplunkDestinationConfiguration", value.into());
+        self
+    }
+
+    /// Sets `SplunkDestinationConfiguration` in place: [`Self::splunk_destination_configuration`]
+    /// on a value held by `&mut`.
+    pub fn set_splunk_destination_configuration(&mut self, value: impl Into<Val<delivery_stream::SplunkDestinationConfiguration>>) -> &mut Self {
+        self.core.props.set("SplunkDestinationConfiguration", value.into());
+        self
+    }
+
+    /// `SplunkDestinationConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_splunk_destination_configuration(&self) -> ::std::option::Option<Val<delivery_stream::SplunkDestinationConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "SplunkDestinationConfiguration")
+    }
+
+    /// `Tags`.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -173,54 +422,168 @@ pub mod delivery_stream {
             AmazonOpenSearchServerlessDestinationConfiguration { props }
         }
 
-        prop! {
-            /// `IndexName`.
-            props, "IndexName", _, set_index_name, get_index_name, Val<String>
+        /// Sets `IndexName`, which `new` took, in place.
+        pub fn set_index_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexName", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Configuration`.
-            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<S3DestinationConfiguration>
+        /// `IndexName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexName")
         }
 
-        prop! {
-            /// `RoleARN`.
-            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `S3Configuration`, which `new` took, in place.
+        pub fn set_s3_configuration(&mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> &mut Self {
+            self.props.set("S3Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `BufferingHints`.
-            props, "BufferingHints", buffering_hints, set_buffering_hints, get_buffering_hints, Val<AmazonOpenSearchServerlessBufferingHints>
+        /// `S3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_configuration(&self) -> ::std::option::Option<Val<S3DestinationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3Configuration")
         }
 
-        prop! {
-            /// `CloudWatchLoggingOptions`.
-            props, "CloudWatchLoggingOptions", cloud_watch_logging_options, set_cloud_watch_logging_options, get_cloud_watch_logging_options, Val<CloudWatchLoggingOptions>
+        /// Sets `RoleARN`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
         }
 
-        prop! {
-            /// `CollectionEndpoint`.
-            props, "CollectionEndpoint", collection_endpoint, set_collection_endpoint, get_collection_endpoint, Val<String>
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
         }
 
-        prop! {
-            /// `ProcessingConfiguration`.
-            props, "ProcessingConfiguration", processing_configuration, set_processing_configuration, get_processing_configuration, Val<ProcessingConfiguration>
+        /// `BufferingHints`.
+        pub fn buffering_hints(mut self, value: impl Into<Val<AmazonOpenSearchServerlessBufferingHints>>) -> Self {
+            self.props.set("BufferingHints", value.into());
+            self
         }
 
-        prop! {
-            /// `RetryOptions`.
-            props, "RetryOptions", retry_options, set_retry_options, get_retry_options, Val<AmazonOpenSearchServerlessRetryOptions>
+        /// Sets `BufferingHints` in place: [`Self::buffering_hints`] on a value held by `&mut`.
+        pub fn set_buffering_hints(&mut self, value: impl Into<Val<AmazonOpenSearchServerlessBufferingHints>>) -> &mut Self {
+            self.props.set("BufferingHints", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BackupMode`.
-            props, "S3BackupMode", s3_backup_mode, set_s3_backup_mode, get_s3_backup_mode, Val<AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode>
+        /// `BufferingHints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_buffering_hints(&self) -> ::std::option::Option<Val<AmazonOpenSearchServerlessBufferingHints>> {
+            crate::cfn::get_prop(&self.props, "BufferingHints")
         }
 
-        prop! {
-            /// `VpcConfiguration`.
-            props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<VpcConfiguration>
+        /// `CloudWatchLoggingOptions`.
+        pub fn cloud_watch_logging_options(mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
+            self.props.set("CloudWatchLoggingOptions", value.into());
+            self
+        }
+
+        /// Sets `CloudWatchLoggingOptions` in place: [`Self::cloud_watch_logging_options`] on a value
+        /// held by `&mut`.
+        pub fn set_cloud_watch_logging_options(&mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> &mut Self {
+            self.props.set("CloudWatchLoggingOptions", value.into());
+            self
+        }
+
+        /// `CloudWatchLoggingOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logging_options(&self) -> ::std::option::Option<Val<CloudWatchLoggingOptions>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLoggingOptions")
+        }
+
+        /// `CollectionEndpoint`.
+        pub fn collection_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CollectionEndpoint", value.into());
+            self
+        }
+
+        /// Sets `CollectionEndpoint` in place: [`Self::collection_endpoint`] on a value held by `&mut`.
+        pub fn set_collection_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CollectionEndpoint", value.into());
+            self
+        }
+
+        /// `CollectionEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_collection_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CollectionEndpoint")
+        }
+
+        /// `ProcessingConfiguration`.
+        pub fn processing_configuration(mut self, value: impl Into<Val<ProcessingConfiguration>>) -> Self {
+            self.props.set("ProcessingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ProcessingConfiguration` in place: [`Self::processing_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_processing_configuration(&mut self, value: impl Into<Val<ProcessingConfiguration>>) -> &mut Self {
+            self.props.set("ProcessingConfiguration", value.into());
+            self
+        }
+
+        /// `ProcessingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_processing_configuration(&self) -> ::std::option::Option<Val<ProcessingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ProcessingConfiguration")
+        }
+
+        /// `RetryOptions`.
+        pub fn retry_options(mut self, value: impl Into<Val<AmazonOpenSearchServerlessRetryOptions>>) -> Self {
+            self.props.set("RetryOptions", value.into());
+            self
+        }
+
+        /// Sets `RetryOptions` in place: [`Self::retry_options`] on a value held by `&mut`.
+        pub fn set_retry_options(&mut self, value: impl Into<Val<AmazonOpenSearchServerlessRetryOptions>>) -> &mut Self {
+            self.props.set("RetryOptions", value.into());
+            self
+        }
+
+        /// `RetryOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_options(&self) -> ::std::option::Option<Val<AmazonOpenSearchServerlessRetryOptions>> {
+            crate::cfn::get_prop(&self.props, "RetryOptions")
+        }
+
+        /// `S3BackupMode`.
+        pub fn s3_backup_mode(mut self, value: impl Into<Val<AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode>>) -> Self {
+            self.props.set("S3BackupMode", value.into());
+            self
+        }
+
+        /// Sets `S3BackupMode` in place: [`Self::s3_backup_mode`] on a value held by `&mut`.
+        pub fn set_s3_backup_mode(&mut self, value: impl Into<Val<AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode>>) -> &mut Self {
+            self.props.set("S3BackupMode", value.into());
+            self
+        }
+
+        /// `S3BackupMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_backup_mode(&self) -> ::std::option::Option<Val<AmazonOpenSearchServerlessDestinationConfigurationS3BackupMode>> {
+            crate::cfn::get_prop(&self.props, "S3BackupMode")
+        }
+
+        /// `VpcConfiguration`.
+        pub fn vpc_configuration(mut self, value: impl Into<Val<VpcConfiguration>>) -> Self {
+            self.props.set("VpcConfiguration", value.into());
+            self
+        }
+
+        /// Sets `VpcConfiguration` in place: [`Self::vpc_configuration`] on a value held by `&mut`.
+        pub fn set_vpc_configuration(&mut self, value: impl Into<Val<VpcConfiguration>>) -> &mut Self {
+            self.props.set("VpcConfiguration", value.into());
+            self
+        }
+
+        /// `VpcConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_configuration(&self) -> ::std::option::Option<Val<VpcConfiguration>> {
+            crate::cfn::get_prop(&self.props, "VpcConfiguration")
         }
     }
 
@@ -239,14 +602,40 @@ pub mod delivery_stream {
             AmazonOpenSearchServerlessBufferingHints { props }
         }
 
-        prop! {
-            /// `IntervalInSeconds`.
-            props, "IntervalInSeconds", interval_in_seconds, set_interval_in_seconds, get_interval_in_seconds, Val<i64>
+        /// `IntervalInSeconds`.
+        pub fn interval_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IntervalInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `SizeInMBs`.
-            props, "SizeInMBs", size_in_m_bs, set_size_in_m_bs, get_size_in_m_bs, Val<i64>
+        /// Sets `IntervalInSeconds` in place: [`Self::interval_in_seconds`] on a value held by `&mut`.
+        pub fn set_interval_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IntervalInSeconds", value.into());
+            self
+        }
+
+        /// `IntervalInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IntervalInSeconds")
+        }
+
+        /// `SizeInMBs`.
+        pub fn size_in_m_bs(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SizeInMBs", value.into());
+            self
+        }
+
+        /// Sets `SizeInMBs` in place: [`Self::size_in_m_bs`] on a value held by `&mut`.
+        pub fn set_size_in_m_bs(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SizeInMBs", value.into());
+            self
+        }
+
+        /// `SizeInMBs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_in_m_bs(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SizeInMBs")
         }
     }
 
@@ -265,19 +654,58 @@ pub mod delivery_stream {
             CloudWatchLoggingOptions { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `LogGroupName`.
-            props, "LogGroupName", log_group_name, set_log_group_name, get_log_group_name, Val<String>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `LogStreamName`.
-            props, "LogStreamName", log_stream_name, set_log_stream_name, get_log_stream_name, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `LogGroupName`.
+        pub fn log_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroupName", value.into());
+            self
+        }
+
+        /// Sets `LogGroupName` in place: [`Self::log_group_name`] on a value held by `&mut`.
+        pub fn set_log_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroupName", value.into());
+            self
+        }
+
+        /// `LogGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroupName")
+        }
+
+        /// `LogStreamName`.
+        pub fn log_stream_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogStreamName", value.into());
+            self
+        }
+
+        /// Sets `LogStreamName` in place: [`Self::log_stream_name`] on a value held by `&mut`.
+        pub fn set_log_stream_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogStreamName", value.into());
+            self
+        }
+
+        /// `LogStreamName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_stream_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogStreamName")
         }
     }
 
@@ -296,14 +724,40 @@ pub mod delivery_stream {
             ProcessingConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `Processors`.
-            props, "Processors", processors, set_processors, get_processors, Val<List<Processor>>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `Processors`.
+        pub fn processors(mut self, value: impl Into<Val<List<Processor>>>) -> Self {
+            self.props.set("Processors", value.into());
+            self
+        }
+
+        /// Sets `Processors` in place: [`Self::processors`] on a value held by `&mut`.
+        pub fn set_processors(&mut self, value: impl Into<Val<List<Processor>>>) -> &mut Self {
+            self.props.set("Processors", value.into());
+            self
+        }
+
+        /// `Processors` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_processors(&self) -> ::std::option::Option<Val<List<Processor>>> {
+            crate::cfn::get_prop(&self.props, "Processors")
         }
     }
 
@@ -324,14 +778,34 @@ pub mod delivery_stream {
             Processor { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<ProcessorType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<ProcessorType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Parameters`.
-            props, "Parameters", parameters, set_parameters, get_parameters, Val<List<ProcessorParameter>>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<ProcessorType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `Parameters`.
+        pub fn parameters(mut self, value: impl Into<Val<List<ProcessorParameter>>>) -> Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+        pub fn set_parameters(&mut self, value: impl Into<Val<List<ProcessorParameter>>>) -> &mut Self {
+            self.props.set("Parameters", value.into());
+            self
+        }
+
+        /// `Parameters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameters(&self) -> ::std::option::Option<Val<List<ProcessorParameter>>> {
+            crate::cfn::get_prop(&self.props, "Parameters")
         }
     }
 
@@ -357,14 +831,28 @@ pub mod delivery_stream {
             ProcessorParameter { props }
         }
 
-        prop! {
-            /// `ParameterValue`.
-            props, "ParameterValue", _, set_parameter_value, get_parameter_value, Val<String>
+        /// Sets `ParameterValue`, which `new` took, in place.
+        pub fn set_parameter_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParameterValue", value.into());
+            self
         }
 
-        prop! {
-            /// `ParameterName`.
-            props, "ParameterName", _, set_parameter_name, get_parameter_name, Val<ProcessorParameterParameterName>
+        /// `ParameterValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParameterValue")
+        }
+
+        /// Sets `ParameterName`, which `new` took, in place.
+        pub fn set_parameter_name(&mut self, value: impl Into<Val<ProcessorParameterParameterName>>) -> &mut Self {
+            self.props.set("ParameterName", value.into());
+            self
+        }
+
+        /// `ParameterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parameter_name(&self) -> ::std::option::Option<Val<ProcessorParameterParameterName>> {
+            crate::cfn::get_prop(&self.props, "ParameterName")
         }
     }
 
@@ -448,9 +936,22 @@ pub mod delivery_stream {
             AmazonOpenSearchServerlessRetryOptions { props }
         }
 
-        prop! {
-            /// `DurationInSeconds`.
-            props, "DurationInSeconds", duration_in_seconds, set_duration_in_seconds, get_duration_in_seconds, Val<i64>
+        /// `DurationInSeconds`.
+        pub fn duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DurationInSeconds", value.into());
+            self
+        }
+
+        /// Sets `DurationInSeconds` in place: [`Self::duration_in_seconds`] on a value held by `&mut`.
+        pub fn set_duration_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DurationInSeconds", value.into());
+            self
+        }
+
+        /// `DurationInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DurationInSeconds")
         }
     }
 
@@ -486,44 +987,138 @@ pub mod delivery_stream {
             S3DestinationConfiguration { props }
         }
 
-        prop! {
-            /// `BucketARN`.
-            props, "BucketARN", _, set_bucket_arn, get_bucket_arn, Val<String>
+        /// Sets `BucketARN`, which `new` took, in place.
+        pub fn set_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketARN", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleARN`.
-            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        /// `BucketARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketARN")
         }
 
-        prop! {
-            /// `BufferingHints`.
-            props, "BufferingHints", buffering_hints, set_buffering_hints, get_buffering_hints, Val<BufferingHints>
+        /// Sets `RoleARN`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudWatchLoggingOptions`.
-            props, "CloudWatchLoggingOptions", cloud_watch_logging_options, set_cloud_watch_logging_options, get_cloud_watch_logging_options, Val<CloudWatchLoggingOptions>
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
         }
 
-        prop! {
-            /// `CompressionFormat`.
-            props, "CompressionFormat", compression_format, set_compression_format, get_compression_format, Val<S3DestinationConfigurationCompressionFormat>
+        /// `BufferingHints`.
+        pub fn buffering_hints(mut self, value: impl Into<Val<BufferingHints>>) -> Self {
+            self.props.set("BufferingHints", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionConfiguration`.
-            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<EncryptionConfiguration>
+        /// Sets `BufferingHints` in place: [`Self::buffering_hints`] on a value held by `&mut`.
+        pub fn set_buffering_hints(&mut self, value: impl Into<Val<BufferingHints>>) -> &mut Self {
+            self.props.set("BufferingHints", value.into());
+            self
         }
 
-        prop! {
-            /// `ErrorOutputPrefix`.
-            props, "ErrorOutputPrefix", error_output_prefix, set_error_output_prefix, get_error_output_prefix, Val<String>
+        /// `BufferingHints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_buffering_hints(&self) -> ::std::option::Option<Val<BufferingHints>> {
+            crate::cfn::get_prop(&self.props, "BufferingHints")
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// `CloudWatchLoggingOptions`.
+        pub fn cloud_watch_logging_options(mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
+            self.props.set("CloudWatchLoggingOptions", value.into());
+            self
+        }
+
+        /// Sets `CloudWatchLoggingOptions` in place: [`Self::cloud_watch_logging_options`] on a value
+        /// held by `&mut`.
+        pub fn set_cloud_watch_logging_options(&mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> &mut Self {
+            self.props.set("CloudWatchLoggingOptions", value.into());
+            self
+        }
+
+        /// `CloudWatchLoggingOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logging_options(&self) -> ::std::option::Option<Val<CloudWatchLoggingOptions>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLoggingOptions")
+        }
+
+        /// `CompressionFormat`.
+        pub fn compression_format(mut self, value: impl Into<Val<S3DestinationConfigurationCompressionFormat>>) -> Self {
+            self.props.set("CompressionFormat", value.into());
+            self
+        }
+
+        /// Sets `CompressionFormat` in place: [`Self::compression_format`] on a value held by `&mut`.
+        pub fn set_compression_format(&mut self, value: impl Into<Val<S3DestinationConfigurationCompressionFormat>>) -> &mut Self {
+            self.props.set("CompressionFormat", value.into());
+            self
+        }
+
+        /// `CompressionFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compression_format(&self) -> ::std::option::Option<Val<S3DestinationConfigurationCompressionFormat>> {
+            crate::cfn::get_prop(&self.props, "CompressionFormat")
+        }
+
+        /// `EncryptionConfiguration`.
+        pub fn encryption_configuration(mut self, value: impl Into<Val<EncryptionConfiguration>>) -> Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_encryption_configuration(&mut self, value: impl Into<Val<EncryptionConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
+        }
+
+        /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<EncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionConfiguration")
+        }
+
+        /// `ErrorOutputPrefix`.
+        pub fn error_output_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ErrorOutputPrefix", value.into());
+            self
+        }
+
+        /// Sets `ErrorOutputPrefix` in place: [`Self::error_output_prefix`] on a value held by `&mut`.
+        pub fn set_error_output_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ErrorOutputPrefix", value.into());
+            self
+        }
+
+        /// `ErrorOutputPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_output_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ErrorOutputPrefix")
+        }
+
+        /// `Prefix`.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
         }
     }
 
@@ -542,14 +1137,40 @@ pub mod delivery_stream {
             BufferingHints { props }
         }
 
-        prop! {
-            /// `IntervalInSeconds`.
-            props, "IntervalInSeconds", interval_in_seconds, set_interval_in_seconds, get_interval_in_seconds, Val<i64>
+        /// `IntervalInSeconds`.
+        pub fn interval_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IntervalInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `SizeInMBs`.
-            props, "SizeInMBs", size_in_m_bs, set_size_in_m_bs, get_size_in_m_bs, Val<i64>
+        /// Sets `IntervalInSeconds` in place: [`Self::interval_in_seconds`] on a value held by `&mut`.
+        pub fn set_interval_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IntervalInSeconds", value.into());
+            self
+        }
+
+        /// `IntervalInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IntervalInSeconds")
+        }
+
+        /// `SizeInMBs`.
+        pub fn size_in_m_bs(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SizeInMBs", value.into());
+            self
+        }
+
+        /// Sets `SizeInMBs` in place: [`Self::size_in_m_bs`] on a value held by `&mut`.
+        pub fn set_size_in_m_bs(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SizeInMBs", value.into());
+            self
+        }
+
+        /// `SizeInMBs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_in_m_bs(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SizeInMBs")
         }
     }
 
@@ -590,14 +1211,40 @@ pub mod delivery_stream {
             EncryptionConfiguration { props }
         }
 
-        prop! {
-            /// `KMSEncryptionConfig`.
-            props, "KMSEncryptionConfig", kms_encryption_config, set_kms_encryption_config, get_kms_encryption_config, Val<KmsEncryptionConfig>
+        /// `KMSEncryptionConfig`.
+        pub fn kms_encryption_config(mut self, value: impl Into<Val<KmsEncryptionConfig>>) -> Self {
+            self.props.set("KMSEncryptionConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `NoEncryptionConfig`.
-            props, "NoEncryptionConfig", no_encryption_config, set_no_encryption_config, get_no_encryption_config, Val<EncryptionConfigurationNoEncryptionConfig>
+        /// Sets `KMSEncryptionConfig` in place: [`Self::kms_encryption_config`] on a value held by `&mut`.
+        pub fn set_kms_encryption_config(&mut self, value: impl Into<Val<KmsEncryptionConfig>>) -> &mut Self {
+            self.props.set("KMSEncryptionConfig", value.into());
+            self
+        }
+
+        /// `KMSEncryptionConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_encryption_config(&self) -> ::std::option::Option<Val<KmsEncryptionConfig>> {
+            crate::cfn::get_prop(&self.props, "KMSEncryptionConfig")
+        }
+
+        /// `NoEncryptionConfig`.
+        pub fn no_encryption_config(mut self, value: impl Into<Val<EncryptionConfigurationNoEncryptionConfig>>) -> Self {
+            self.props.set("NoEncryptionConfig", value.into());
+            self
+        }
+
+        /// Sets `NoEncryptionConfig` in place: [`Self::no_encryption_config`] on a value held by `&mut`.
+        pub fn set_no_encryption_config(&mut self, value: impl Into<Val<EncryptionConfigurationNoEncryptionConfig>>) -> &mut Self {
+            self.props.set("NoEncryptionConfig", value.into());
+            self
+        }
+
+        /// `NoEncryptionConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_no_encryption_config(&self) -> ::std::option::Option<Val<EncryptionConfigurationNoEncryptionConfig>> {
+            crate::cfn::get_prop(&self.props, "NoEncryptionConfig")
         }
     }
 
@@ -618,9 +1265,16 @@ pub mod delivery_stream {
             KmsEncryptionConfig { props }
         }
 
-        prop! {
-            /// `AWSKMSKeyARN`.
-            props, "AWSKMSKeyARN", _, set_awskms_key_arn, get_awskms_key_arn, Val<String>
+        /// Sets `AWSKMSKeyARN`, which `new` took, in place.
+        pub fn set_awskms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AWSKMSKeyARN", value.into());
+            self
+        }
+
+        /// `AWSKMSKeyARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_awskms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AWSKMSKeyARN")
         }
     }
 
@@ -659,19 +1313,40 @@ pub mod delivery_stream {
             VpcConfiguration { props }
         }
 
-        prop! {
-            /// `RoleARN`.
-            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleARN`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`.
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
         }
 
-        prop! {
-            /// `SecurityGroupIds`.
-            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<String>>
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
+        }
+
+        /// Sets `SecurityGroupIds`, which `new` took, in place.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
         }
     }
 
@@ -700,74 +1375,240 @@ pub mod delivery_stream {
             AmazonopensearchserviceDestinationConfiguration { props }
         }
 
-        prop! {
-            /// `IndexName`.
-            props, "IndexName", _, set_index_name, get_index_name, Val<String>
+        /// Sets `IndexName`, which `new` took, in place.
+        pub fn set_index_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexName", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Configuration`.
-            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<S3DestinationConfiguration>
+        /// `IndexName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexName")
         }
 
-        prop! {
-            /// `RoleARN`.
-            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `S3Configuration`, which `new` took, in place.
+        pub fn set_s3_configuration(&mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> &mut Self {
+            self.props.set("S3Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `BufferingHints`.
-            props, "BufferingHints", buffering_hints, set_buffering_hints, get_buffering_hints, Val<AmazonopensearchserviceBufferingHints>
+        /// `S3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_configuration(&self) -> ::std::option::Option<Val<S3DestinationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3Configuration")
         }
 
-        prop! {
-            /// `CloudWatchLoggingOptions`.
-            props, "CloudWatchLoggingOptions", cloud_watch_logging_options, set_cloud_watch_logging_options, get_cloud_watch_logging_options, Val<CloudWatchLoggingOptions>
+        /// Sets `RoleARN`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
         }
 
-        prop! {
-            /// `ClusterEndpoint`.
-            props, "ClusterEndpoint", cluster_endpoint, set_cluster_endpoint, get_cluster_endpoint, Val<String>
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
         }
 
-        prop! {
-            /// `DocumentIdOptions`.
-            props, "DocumentIdOptions", document_id_options, set_document_id_options, get_document_id_options, Val<DocumentIdOptions>
+        /// `BufferingHints`.
+        pub fn buffering_hints(mut self, value: impl Into<Val<AmazonopensearchserviceBufferingHints>>) -> Self {
+            self.props.set("BufferingHints", value.into());
+            self
         }
 
-        prop! {
-            /// `DomainARN`.
-            props, "DomainARN", domain_arn, set_domain_arn, get_domain_arn, Val<String>
+        /// Sets `BufferingHints` in place: [`Self::buffering_hints`] on a value held by `&mut`.
+        pub fn set_buffering_hints(&mut self, value: impl Into<Val<AmazonopensearchserviceBufferingHints>>) -> &mut Self {
+            self.props.set("BufferingHints", value.into());
+            self
         }
 
-        prop! {
-            /// `IndexRotationPeriod`.
-            props, "IndexRotationPeriod", index_rotation_period, set_index_rotation_period, get_index_rotation_period, Val<AmazonopensearchserviceDestinationConfigurationIndexRotationPeriod>
+        /// `BufferingHints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_buffering_hints(&self) -> ::std::option::Option<Val<AmazonopensearchserviceBufferingHints>> {
+            crate::cfn::get_prop(&self.props, "BufferingHints")
         }
 
-        prop! {
-            /// `ProcessingConfiguration`.
-            props, "ProcessingConfiguration", processing_configuration, set_processing_configuration, get_processing_configuration, Val<ProcessingConfiguration>
+        /// `CloudWatchLoggingOptions`.
+        pub fn cloud_watch_logging_options(mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
+            self.props.set("CloudWatchLoggingOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `RetryOptions`.
-            props, "RetryOptions", retry_options, set_retry_options, get_retry_options, Val<AmazonopensearchserviceRetryOptions>
+        /// Sets `CloudWatchLoggingOptions` in place: [`Self::cloud_watch_logging_options`] on a value
+        /// held by `&mut`.
+        pub fn set_cloud_watch_logging_options(&mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> &mut Self {
+            self.props.set("CloudWatchLoggingOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BackupMode`.
-            props, "S3BackupMode", s3_backup_mode, set_s3_backup_mode, get_s3_backup_mode, Val<AmazonopensearchserviceDestinationConfigurationS3BackupMode>
+        /// `CloudWatchLoggingOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logging_options(&self) -> ::std::option::Option<Val<CloudWatchLoggingOptions>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLoggingOptions")
         }
 
-        prop! {
-            /// `TypeName`.
-            props, "TypeName", type_name, set_type_name, get_type_name, Val<String>
+        /// `ClusterEndpoint`.
+        pub fn cluster_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClusterEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcConfiguration`.
-            props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<VpcConfiguration>
+        /// Sets `ClusterEndpoint` in place: [`Self::cluster_endpoint`] on a value held by `&mut`.
+        pub fn set_cluster_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterEndpoint", value.into());
+            self
+        }
+
+        /// `ClusterEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterEndpoint")
+        }
+
+        /// `DocumentIdOptions`.
+        pub fn document_id_options(mut self, value: impl Into<Val<DocumentIdOptions>>) -> Self {
+            self.props.set("DocumentIdOptions", value.into());
+            self
+        }
+
+        /// Sets `DocumentIdOptions` in place: [`Self::document_id_options`] on a value held by `&mut`.
+        pub fn set_document_id_options(&mut self, value: impl Into<Val<DocumentIdOptions>>) -> &mut Self {
+            self.props.set("DocumentIdOptions", value.into());
+            self
+        }
+
+        /// `DocumentIdOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_id_options(&self) -> ::std::option::Option<Val<DocumentIdOptions>> {
+            crate::cfn::get_prop(&self.props, "DocumentIdOptions")
+        }
+
+        /// `DomainARN`.
+        pub fn domain_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DomainARN", value.into());
+            self
+        }
+
+        /// Sets `DomainARN` in place: [`Self::domain_arn`] on a value held by `&mut`.
+        pub fn set_domain_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainARN", value.into());
+            self
+        }
+
+        /// `DomainARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainARN")
+        }
+
+        /// `IndexRotationPeriod`.
+        pub fn index_rotation_period(mut self, value: impl Into<Val<AmazonopensearchserviceDestinationConfigurationIndexRotationPeriod>>) -> Self {
+            self.props.set("IndexRotationPeriod", value.into());
+            self
+        }
+
+        /// Sets `IndexRotationPeriod` in place: [`Self::index_rotation_period`] on a value held by `&mut`.
+        pub fn set_index_rotation_period(&mut self, value: impl Into<Val<AmazonopensearchserviceDestinationConfigurationIndexRotationPeriod>>) -> &mut Self {
+            self.props.set("IndexRotationPeriod", value.into());
+            self
+        }
+
+        /// `IndexRotationPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_rotation_period(&self) -> ::std::option::Option<Val<AmazonopensearchserviceDestinationConfigurationIndexRotationPeriod>> {
+            crate::cfn::get_prop(&self.props, "IndexRotationPeriod")
+        }
+
+        /// `ProcessingConfiguration`.
+        pub fn processing_configuration(mut self, value: impl Into<Val<ProcessingConfiguration>>) -> Self {
+            self.props.set("ProcessingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ProcessingConfiguration` in place: [`Self::processing_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_processing_configuration(&mut self, value: impl Into<Val<ProcessingConfiguration>>) -> &mut Self {
+            self.props.set("ProcessingConfiguration", value.into());
+            self
+        }
+
+        /// `ProcessingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_processing_configuration(&self) -> ::std::option::Option<Val<ProcessingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ProcessingConfiguration")
+        }
+
+        /// `RetryOptions`.
+        pub fn retry_options(mut self, value: impl Into<Val<AmazonopensearchserviceRetryOptions>>) -> Self {
+            self.props.set("RetryOptions", value.into());
+            self
+        }
+
+        /// Sets `RetryOptions` in place: [`Self::retry_options`] on a value held by `&mut`.
+        pub fn set_retry_options(&mut self, value: impl Into<Val<AmazonopensearchserviceRetryOptions>>) -> &mut Self {
+            self.props.set("RetryOptions", value.into());
+            self
+        }
+
+        /// `RetryOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_options(&self) -> ::std::option::Option<Val<AmazonopensearchserviceRetryOptions>> {
+            crate::cfn::get_prop(&self.props, "RetryOptions")
+        }
+
+        /// `S3BackupMode`.
+        pub fn s3_backup_mode(mut self, value: impl Into<Val<AmazonopensearchserviceDestinationConfigurationS3BackupMode>>) -> Self {
+            self.props.set("S3BackupMode", value.into());
+            self
+        }
+
+        /// Sets `S3BackupMode` in place: [`Self::s3_backup_mode`] on a value held by `&mut`.
+        pub fn set_s3_backup_mode(&mut self, value: impl Into<Val<AmazonopensearchserviceDestinationConfigurationS3BackupMode>>) -> &mut Self {
+            self.props.set("S3BackupMode", value.into());
+            self
+        }
+
+        /// `S3BackupMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_backup_mode(&self) -> ::std::option::Option<Val<AmazonopensearchserviceDestinationConfigurationS3BackupMode>> {
+            crate::cfn::get_prop(&self.props, "S3BackupMode")
+        }
+
+        /// `TypeName`.
+        pub fn type_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TypeName", value.into());
+            self
+        }
+
+        /// Sets `TypeName` in place: [`Self::type_name`] on a value held by `&mut`.
+        pub fn set_type_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TypeName", value.into());
+            self
+        }
+
+        /// `TypeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TypeName")
+        }
+
+        /// `VpcConfiguration`.
+        pub fn vpc_configuration(mut self, value: impl Into<Val<VpcConfiguration>>) -> Self {
+            self.props.set("VpcConfiguration", value.into());
+            self
+        }
+
+        /// Sets `VpcConfiguration` in place: [`Self::vpc_configuration`] on a value held by `&mut`.
+        pub fn set_vpc_configuration(&mut self, value: impl Into<Val<VpcConfiguration>>) -> &mut Self {
+            self.props.set("VpcConfiguration", value.into());
+            self
+        }
+
+        /// `VpcConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_configuration(&self) -> ::std::option::Option<Val<VpcConfiguration>> {
+            crate::cfn::get_prop(&self.props, "VpcConfiguration")
         }
     }
 
@@ -786,14 +1627,40 @@ pub mod delivery_stream {
             AmazonopensearchserviceBufferingHints { props }
         }
 
-        prop! {
-            /// `IntervalInSeconds`.
-            props, "IntervalInSeconds", interval_in_seconds, set_interval_in_seconds, get_interval_in_seconds, Val<i64>
+        /// `IntervalInSeconds`.
+        pub fn interval_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IntervalInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `SizeInMBs`.
-            props, "SizeInMBs", size_in_m_bs, set_size_in_m_bs, get_size_in_m_bs, Val<i64>
+        /// Sets `IntervalInSeconds` in place: [`Self::interval_in_seconds`] on a value held by `&mut`.
+        pub fn set_interval_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IntervalInSeconds", value.into());
+            self
+        }
+
+        /// `IntervalInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IntervalInSeconds")
+        }
+
+        /// `SizeInMBs`.
+        pub fn size_in_m_bs(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SizeInMBs", value.into());
+            self
+        }
+
+        /// Sets `SizeInMBs` in place: [`Self::size_in_m_bs`] on a value held by `&mut`.
+        pub fn set_size_in_m_bs(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SizeInMBs", value.into());
+            self
+        }
+
+        /// `SizeInMBs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_in_m_bs(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SizeInMBs")
         }
     }
 
@@ -816,9 +1683,16 @@ pub mod delivery_stream {
             DocumentIdOptions { props }
         }
 
-        prop! {
-            /// `DefaultDocumentIdFormat`.
-            props, "DefaultDocumentIdFormat", _, set_default_document_id_format, get_default_document_id_format, Val<DocumentIdOptionsDefaultDocumentIdFormat>
+        /// Sets `DefaultDocumentIdFormat`, which `new` took, in place.
+        pub fn set_default_document_id_format(&mut self, value: impl Into<Val<DocumentIdOptionsDefaultDocumentIdFormat>>) -> &mut Self {
+            self.props.set("DefaultDocumentIdFormat", value.into());
+            self
+        }
+
+        /// `DefaultDocumentIdFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_document_id_format(&self) -> ::std::option::Option<Val<DocumentIdOptionsDefaultDocumentIdFormat>> {
+            crate::cfn::get_prop(&self.props, "DefaultDocumentIdFormat")
         }
     }
 
@@ -872,9 +1746,22 @@ pub mod delivery_stream {
             AmazonopensearchserviceRetryOptions { props }
         }
 
-        prop! {
-            /// `DurationInSeconds`.
-            props, "DurationInSeconds", duration_in_seconds, set_duration_in_seconds, get_duration_in_seconds, Val<i64>
+        /// `DurationInSeconds`.
+        pub fn duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DurationInSeconds", value.into());
+            self
+        }
+
+        /// Sets `DurationInSeconds` in place: [`Self::duration_in_seconds`] on a value held by `&mut`.
+        pub fn set_duration_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DurationInSeconds", value.into());
+            self
+        }
+
+        /// `DurationInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DurationInSeconds")
         }
     }
 
@@ -931,69 +1818,190 @@ pub mod delivery_stream {
             DatabaseSourceConfiguration { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<DatabaseSourceConfigurationType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<DatabaseSourceConfigurationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `Endpoint`.
-            props, "Endpoint", _, set_endpoint, get_endpoint, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<DatabaseSourceConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", _, set_port, get_port, Val<i64>
+        /// Sets `Endpoint`, which `new` took, in place.
+        pub fn set_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Endpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `Databases`.
-            props, "Databases", _, set_databases, get_databases, Val<Databases>
+        /// `Endpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Endpoint")
         }
 
-        prop! {
-            /// `Tables`.
-            props, "Tables", _, set_tables, get_tables, Val<DatabaseTables>
+        /// Sets `Port`, which `new` took, in place.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
         }
 
-        prop! {
-            /// `SnapshotWatermarkTable`.
-            props, "SnapshotWatermarkTable", _, set_snapshot_watermark_table, get_snapshot_watermark_table, Val<String>
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
 
-        prop! {
-            /// `DatabaseSourceAuthenticationConfiguration`.
-            props, "DatabaseSourceAuthenticationConfiguration", _, set_database_source_authentication_configuration, get_database_source_authentication_configuration, Val<DatabaseSourceAuthenticationConfiguration>
+        /// Sets `Databases`, which `new` took, in place.
+        pub fn set_databases(&mut self, value: impl Into<Val<Databases>>) -> &mut Self {
+            self.props.set("Databases", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseSourceVPCConfiguration`.
-            props, "DatabaseSourceVPCConfiguration", _, set_database_source_vpc_configuration, get_database_source_vpc_configuration, Val<DatabaseSourceVpcConfiguration>
+        /// `Databases` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_databases(&self) -> ::std::option::Option<Val<Databases>> {
+            crate::cfn::get_prop(&self.props, "Databases")
         }
 
-        prop! {
-            /// `Columns`.
-            props, "Columns", columns, set_columns, get_columns, Val<DatabaseColumns>
+        /// Sets `Tables`, which `new` took, in place.
+        pub fn set_tables(&mut self, value: impl Into<Val<DatabaseTables>>) -> &mut Self {
+            self.props.set("Tables", value.into());
+            self
         }
 
-        prop! {
-            /// `Digest`.
-            props, "Digest", digest, set_digest, get_digest, Val<String>
+        /// `Tables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tables(&self) -> ::std::option::Option<Val<DatabaseTables>> {
+            crate::cfn::get_prop(&self.props, "Tables")
         }
 
-        prop! {
-            /// `PublicCertificate`.
-            props, "PublicCertificate", public_certificate, set_public_certificate, get_public_certificate, Val<String>
+        /// Sets `SnapshotWatermarkTable`, which `new` took, in place.
+        pub fn set_snapshot_watermark_table(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SnapshotWatermarkTable", value.into());
+            self
         }
 
-        prop! {
-            /// `SSLMode`.
-            props, "SSLMode", ssl_mode, set_ssl_mode, get_ssl_mode, Val<DatabaseSourceConfigurationSslMode>
+        /// `SnapshotWatermarkTable` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snapshot_watermark_table(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SnapshotWatermarkTable")
         }
 
-        prop! {
-            /// `SurrogateKeys`.
-            props, "SurrogateKeys", surrogate_keys, set_surrogate_keys, get_surrogate_keys, Val<List<String>>
+        /// Sets `DatabaseSourceAuthenticationConfiguration`, which `new` took, in place.
+        pub fn set_database_source_authentication_configuration(&mut self, value: impl Into<Val<DatabaseSourceAuthenticationConfiguration>>) -> &mut Self {
+            self.props.set("DatabaseSourceAuthenticationConfiguration", value.into());
+            self
+        }
+
+        /// `DatabaseSourceAuthenticationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_source_authentication_configuration(&self) -> ::std::option::Option<Val<DatabaseSourceAuthenticationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DatabaseSourceAuthenticationConfiguration")
+        }
+
+        /// Sets `DatabaseSourceVPCConfiguration`, which `new` took, in place.
+        pub fn set_database_source_vpc_configuration(&mut self, value: impl Into<Val<DatabaseSourceVpcConfiguration>>) -> &mut Self {
+            self.props.set("DatabaseSourceVPCConfiguration", value.into());
+            self
+        }
+
+        /// `DatabaseSourceVPCConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_source_vpc_configuration(&self) -> ::std::option::Option<Val<DatabaseSourceVpcConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DatabaseSourceVPCConfiguration")
+        }
+
+        /// `Columns`.
+        pub fn columns(mut self, value: impl Into<Val<DatabaseColumns>>) -> Self {
+            self.props.set("Columns", value.into());
+            self
+        }
+
+        /// Sets `Columns` in place: [`Self::columns`] on a value held by `&mut`.
+        pub fn set_columns(&mut self, value: impl Into<Val<DatabaseColumns>>) -> &mut Self {
+            self.props.set("Columns", value.into());
+            self
+        }
+
+        /// `Columns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_columns(&self) -> ::std::option::Option<Val<DatabaseColumns>> {
+            crate::cfn::get_prop(&self.props, "Columns")
+        }
+
+        /// `Digest`.
+        pub fn digest(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Digest", value.into());
+            self
+        }
+
+        /// Sets `Digest` in place: [`Self::digest`] on a value held by `&mut`.
+        pub fn set_digest(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Digest", value.into());
+            self
+        }
+
+        /// `Digest` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_digest(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Digest")
+        }
+
+        /// `PublicCertificate`.
+        pub fn public_certificate(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PublicCertificate", value.into());
+            self
+        }
+
+        /// Sets `PublicCertificate` in place: [`Self::public_certificate`] on a value held by `&mut`.
+        pub fn set_public_certificate(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PublicCertificate", value.into());
+            self
+        }
+
+        /// `PublicCertificate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_public_certificate(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PublicCertificate")
+        }
+
+        /// `SSLMode`.
+        pub fn ssl_mode(mut self, value: impl Into<Val<DatabaseSourceConfigurationSslMode>>) -> Self {
+            self.props.set("SSLMode", value.into());
+            self
+        }
+
+        /// Sets `SSLMode` in place: [`Self::ssl_mode`] on a value held by `&mut`.
+        pub fn set_ssl_mode(&mut self, value: impl Into<Val<DatabaseSourceConfigurationSslMode>>) -> &mut Self {
+            self.props.set("SSLMode", value.into());
+            self
+        }
+
+        /// `SSLMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssl_mode(&self) -> ::std::option::Option<Val<DatabaseSourceConfigurationSslMode>> {
+            crate::cfn::get_prop(&self.props, "SSLMode")
+        }
+
+        /// `SurrogateKeys`.
+        pub fn surrogate_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("SurrogateKeys", value.into());
+            self
+        }
+
+        /// Sets `SurrogateKeys` in place: [`Self::surrogate_keys`] on a value held by `&mut`.
+        pub fn set_surrogate_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SurrogateKeys", value.into());
+            self
+        }
+
+        /// `SurrogateKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_surrogate_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SurrogateKeys")
         }
     }
 
@@ -1012,14 +2020,40 @@ pub mod delivery_stream {
             DatabaseColumns { props }
         }
 
-        prop! {
-            /// `Exclude`.
-            props, "Exclude", exclude, set_exclude, get_exclude, Val<List<String>>
+        /// `Exclude`.
+        pub fn exclude(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Exclude", value.into());
+            self
         }
 
-        prop! {
-            /// `Include`.
-            props, "Include", include, set_include, get_include, Val<List<String>>
+        /// Sets `Exclude` in place: [`Self::exclude`] on a value held by `&mut`.
+        pub fn set_exclude(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Exclude", value.into());
+            self
+        }
+
+        /// `Exclude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Exclude")
+        }
+
+        /// `Include`.
+        pub fn include(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// Sets `Include` in place: [`Self::include`] on a value held by `&mut`.
+        pub fn set_include(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// `Include` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Include")
         }
     }
 
@@ -1040,9 +2074,16 @@ pub mod delivery_stream {
             DatabaseSourceAuthenticationConfiguration { props }
         }
 
-        prop! {
-            /// `SecretsManagerConfiguration`.
-            props, "SecretsManagerConfiguration", _, set_secrets_manager_configuration, get_secrets_manager_configuration, Val<SecretsManagerConfiguration>
+        /// Sets `SecretsManagerConfiguration`, which `new` took, in place.
+        pub fn set_secrets_manager_configuration(&mut self, value: impl Into<Val<SecretsManagerConfiguration>>) -> &mut Self {
+            self.props.set("SecretsManagerConfiguration", value.into());
+            self
+        }
+
+        /// `SecretsManagerConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_configuration(&self) -> ::std::option::Option<Val<SecretsManagerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerConfiguration")
         }
     }
 
@@ -1063,19 +2104,52 @@ pub mod delivery_stream {
             SecretsManagerConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleARN`.
-            props, "RoleARN", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `SecretARN`.
-            props, "SecretARN", secret_arn, set_secret_arn, get_secret_arn, Val<String>
+        /// `RoleARN`.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleARN", value.into());
+            self
+        }
+
+        /// Sets `RoleARN` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
+        }
+
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
+        }
+
+        /// `SecretARN`.
+        pub fn secret_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SecretARN", value.into());
+            self
+        }
+
+        /// Sets `SecretARN` in place: [`Self::secret_arn`] on a value held by `&mut`.
+        pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretARN", value.into());
+            self
+        }
+
+        /// `SecretARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretARN")
         }
     }
 
@@ -1096,9 +2170,16 @@ pub mod delivery_stream {
             DatabaseSourceVpcConfiguration { props }
         }
 
-        prop! {
-            /// `VpcEndpointServiceName`.
-            props, "VpcEndpointServiceName", _, set_vpc_endpoint_service_name, get_vpc_endpoint_service_name, Val<String>
+        /// Sets `VpcEndpointServiceName`, which `new` took, in place.
+        pub fn set_vpc_endpoint_service_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VpcEndpointServiceName", value.into());
+            self
+        }
+
+        /// `VpcEndpointServiceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_endpoint_service_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VpcEndpointServiceName")
         }
     }
 
@@ -1117,14 +2198,40 @@ pub mod delivery_stream {
             Databases { props }
         }
 
-        prop! {
-            /// `Exclude`.
-            props, "Exclude", exclude, set_exclude, get_exclude, Val<List<String>>
+        /// `Exclude`.
+        pub fn exclude(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Exclude", value.into());
+            self
         }
 
-        prop! {
-            /// `Include`.
-            props, "Include", include, set_include, get_include, Val<List<String>>
+        /// Sets `Exclude` in place: [`Self::exclude`] on a value held by `&mut`.
+        pub fn set_exclude(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Exclude", value.into());
+            self
+        }
+
+        /// `Exclude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Exclude")
+        }
+
+        /// `Include`.
+        pub fn include(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// Sets `Include` in place: [`Self::include`] on a value held by `&mut`.
+        pub fn set_include(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// `Include` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Include")
         }
     }
 
@@ -1156,14 +2263,40 @@ pub mod delivery_stream {
             DatabaseTables { props }
         }
 
-        prop! {
-            /// `Exclude`.
-            props, "Exclude", exclude, set_exclude, get_exclude, Val<List<String>>
+        /// `Exclude`.
+        pub fn exclude(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Exclude", value.into());
+            self
         }
 
-        prop! {
-            /// `Include`.
-            props, "Include", include, set_include, get_include, Val<List<String>>
+        /// Sets `Exclude` in place: [`Self::exclude`] on a value held by `&mut`.
+        pub fn set_exclude(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Exclude", value.into());
+            self
+        }
+
+        /// `Exclude` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exclude(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Exclude")
+        }
+
+        /// `Include`.
+        pub fn include(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// Sets `Include` in place: [`Self::include`] on a value held by `&mut`.
+        pub fn set_include(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Include", value.into());
+            self
+        }
+
+        /// `Include` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Include")
         }
     }
 
@@ -1199,14 +2332,34 @@ pub mod delivery_stream {
             DeliveryStreamEncryptionConfigurationInput { props }
         }
 
-        prop! {
-            /// `KeyType`.
-            props, "KeyType", _, set_key_type, get_key_type, Val<DeliveryStreamEncryptionConfigurationInputKeyType>
+        /// Sets `KeyType`, which `new` took, in place.
+        pub fn set_key_type(&mut self, value: impl Into<Val<DeliveryStreamEncryptionConfigurationInputKeyType>>) -> &mut Self {
+            self.props.set("KeyType", value.into());
+            self
         }
 
-        prop! {
-            /// `KeyARN`.
-            props, "KeyARN", key_arn, set_key_arn, get_key_arn, Val<String>
+        /// `KeyType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_type(&self) -> ::std::option::Option<Val<DeliveryStreamEncryptionConfigurationInputKeyType>> {
+            crate::cfn::get_prop(&self.props, "KeyType")
+        }
+
+        /// `KeyARN`.
+        pub fn key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyARN", value.into());
+            self
+        }
+
+        /// Sets `KeyARN` in place: [`Self::key_arn`] on a value held by `&mut`.
+        pub fn set_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyARN", value.into());
+            self
+        }
+
+        /// `KeyARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyARN")
         }
     }
 
@@ -1257,9 +2410,22 @@ pub mod delivery_stream {
             DirectPutSourceConfiguration { props }
         }
 
-        prop! {
-            /// `ThroughputHintInMBs`.
-            props, "ThroughputHintInMBs", throughput_hint_in_m_bs, set_throughput_hint_in_m_bs, get_throughput_hint_in_m_bs, Val<i64>
+        /// `ThroughputHintInMBs`.
+        pub fn throughput_hint_in_m_bs(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ThroughputHintInMBs", value.into());
+            self
+        }
+
+        /// Sets `ThroughputHintInMBs` in place: [`Self::throughput_hint_in_m_bs`] on a value held by `&mut`.
+        pub fn set_throughput_hint_in_m_bs(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ThroughputHintInMBs", value.into());
+            self
+        }
+
+        /// `ThroughputHintInMBs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_throughput_hint_in_m_bs(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ThroughputHintInMBs")
         }
     }
 
@@ -1288,74 +2454,240 @@ pub mod delivery_stream {
             ElasticsearchDestinationConfiguration { props }
         }
 
-        prop! {
-            /// `IndexName`.
-            props, "IndexName", _, set_index_name, get_index_name, Val<String>
+        /// Sets `IndexName`, which `new` took, in place.
+        pub fn set_index_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexName", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Configuration`.
-            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<S3DestinationConfiguration>
+        /// `IndexName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexName")
         }
 
-        prop! {
-            /// `RoleARN`.
-            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `S3Configuration`, which `new` took, in place.
+        pub fn set_s3_configuration(&mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> &mut Self {
+            self.props.set("S3Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `BufferingHints`.
-            props, "BufferingHints", buffering_hints, set_buffering_hints, get_buffering_hints, Val<ElasticsearchBufferingHints>
+        /// `S3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_configuration(&self) -> ::std::option::Option<Val<S3DestinationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3Configuration")
         }
 
-        prop! {
-            /// `CloudWatchLoggingOptions`.
-            props, "CloudWatchLoggingOptions", cloud_watch_logging_options, set_cloud_watch_logging_options, get_cloud_watch_logging_options, Val<CloudWatchLoggingOptions>
+        /// Sets `RoleARN`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
         }
 
-        prop! {
-            /// `ClusterEndpoint`.
-            props, "ClusterEndpoint", cluster_endpoint, set_cluster_endpoint, get_cluster_endpoint, Val<String>
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
         }
 
-        prop! {
-            /// `DocumentIdOptions`.
-            props, "DocumentIdOptions", document_id_options, set_document_id_options, get_document_id_options, Val<DocumentIdOptions>
+        /// `BufferingHints`.
+        pub fn buffering_hints(mut self, value: impl Into<Val<ElasticsearchBufferingHints>>) -> Self {
+            self.props.set("BufferingHints", value.into());
+            self
         }
 
-        prop! {
-            /// `DomainARN`.
-            props, "DomainARN", domain_arn, set_domain_arn, get_domain_arn, Val<String>
+        /// Sets `BufferingHints` in place: [`Self::buffering_hints`] on a value held by `&mut`.
+        pub fn set_buffering_hints(&mut self, value: impl Into<Val<ElasticsearchBufferingHints>>) -> &mut Self {
+            self.props.set("BufferingHints", value.into());
+            self
         }
 
-        prop! {
-            /// `IndexRotationPeriod`.
-            props, "IndexRotationPeriod", index_rotation_period, set_index_rotation_period, get_index_rotation_period, Val<ElasticsearchDestinationConfigurationIndexRotationPeriod>
+        /// `BufferingHints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_buffering_hints(&self) -> ::std::option::Option<Val<ElasticsearchBufferingHints>> {
+            crate::cfn::get_prop(&self.props, "BufferingHints")
         }
 
-        prop! {
-            /// `ProcessingConfiguration`.
-            props, "ProcessingConfiguration", processing_configuration, set_processing_configuration, get_processing_configuration, Val<ProcessingConfiguration>
+        /// `CloudWatchLoggingOptions`.
+        pub fn cloud_watch_logging_options(mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
+            self.props.set("CloudWatchLoggingOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `RetryOptions`.
-            props, "RetryOptions", retry_options, set_retry_options, get_retry_options, Val<ElasticsearchRetryOptions>
+        /// Sets `CloudWatchLoggingOptions` in place: [`Self::cloud_watch_logging_options`] on a value
+        /// held by `&mut`.
+        pub fn set_cloud_watch_logging_options(&mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> &mut Self {
+            self.props.set("CloudWatchLoggingOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BackupMode`.
-            props, "S3BackupMode", s3_backup_mode, set_s3_backup_mode, get_s3_backup_mode, Val<ElasticsearchDestinationConfigurationS3BackupMode>
+        /// `CloudWatchLoggingOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logging_options(&self) -> ::std::option::Option<Val<CloudWatchLoggingOptions>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLoggingOptions")
         }
 
-        prop! {
-            /// `TypeName`.
-            props, "TypeName", type_name, set_type_name, get_type_name, Val<String>
+        /// `ClusterEndpoint`.
+        pub fn cluster_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ClusterEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `VpcConfiguration`.
-            props, "VpcConfiguration", vpc_configuration, set_vpc_configuration, get_vpc_configuration, Val<VpcConfiguration>
+        /// Sets `ClusterEndpoint` in place: [`Self::cluster_endpoint`] on a value held by `&mut`.
+        pub fn set_cluster_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterEndpoint", value.into());
+            self
+        }
+
+        /// `ClusterEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterEndpoint")
+        }
+
+        /// `DocumentIdOptions`.
+        pub fn document_id_options(mut self, value: impl Into<Val<DocumentIdOptions>>) -> Self {
+            self.props.set("DocumentIdOptions", value.into());
+            self
+        }
+
+        /// Sets `DocumentIdOptions` in place: [`Self::document_id_options`] on a value held by `&mut`.
+        pub fn set_document_id_options(&mut self, value: impl Into<Val<DocumentIdOptions>>) -> &mut Self {
+            self.props.set("DocumentIdOptions", value.into());
+            self
+        }
+
+        /// `DocumentIdOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_document_id_options(&self) -> ::std::option::Option<Val<DocumentIdOptions>> {
+            crate::cfn::get_prop(&self.props, "DocumentIdOptions")
+        }
+
+        /// `DomainARN`.
+        pub fn domain_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DomainARN", value.into());
+            self
+        }
+
+        /// Sets `DomainARN` in place: [`Self::domain_arn`] on a value held by `&mut`.
+        pub fn set_domain_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainARN", value.into());
+            self
+        }
+
+        /// `DomainARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainARN")
+        }
+
+        /// `IndexRotationPeriod`.
+        pub fn index_rotation_period(mut self, value: impl Into<Val<ElasticsearchDestinationConfigurationIndexRotationPeriod>>) -> Self {
+            self.props.set("IndexRotationPeriod", value.into());
+            self
+        }
+
+        /// Sets `IndexRotationPeriod` in place: [`Self::index_rotation_period`] on a value held by `&mut`.
+        pub fn set_index_rotation_period(&mut self, value: impl Into<Val<ElasticsearchDestinationConfigurationIndexRotationPeriod>>) -> &mut Self {
+            self.props.set("IndexRotationPeriod", value.into());
+            self
+        }
+
+        /// `IndexRotationPeriod` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_rotation_period(&self) -> ::std::option::Option<Val<ElasticsearchDestinationConfigurationIndexRotationPeriod>> {
+            crate::cfn::get_prop(&self.props, "IndexRotationPeriod")
+        }
+
+        /// `ProcessingConfiguration`.
+        pub fn processing_configuration(mut self, value: impl Into<Val<ProcessingConfiguration>>) -> Self {
+            self.props.set("ProcessingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ProcessingConfiguration` in place: [`Self::processing_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_processing_configuration(&mut self, value: impl Into<Val<ProcessingConfiguration>>) -> &mut Self {
+            self.props.set("ProcessingConfiguration", value.into());
+            self
+        }
+
+        /// `ProcessingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_processing_configuration(&self) -> ::std::option::Option<Val<ProcessingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ProcessingConfiguration")
+        }
+
+        /// `RetryOptions`.
+        pub fn retry_options(mut self, value: impl Into<Val<ElasticsearchRetryOptions>>) -> Self {
+            self.props.set("RetryOptions", value.into());
+            self
+        }
+
+        /// Sets `RetryOptions` in place: [`Self::retry_options`] on a value held by `&mut`.
+        pub fn set_retry_options(&mut self, value: impl Into<Val<ElasticsearchRetryOptions>>) -> &mut Self {
+            self.props.set("RetryOptions", value.into());
+            self
+        }
+
+        /// `RetryOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_options(&self) -> ::std::option::Option<Val<ElasticsearchRetryOptions>> {
+            crate::cfn::get_prop(&self.props, "RetryOptions")
+        }
+
+        /// `S3BackupMode`.
+        pub fn s3_backup_mode(mut self, value: impl Into<Val<ElasticsearchDestinationConfigurationS3BackupMode>>) -> Self {
+            self.props.set("S3BackupMode", value.into());
+            self
+        }
+
+        /// Sets `S3BackupMode` in place: [`Self::s3_backup_mode`] on a value held by `&mut`.
+        pub fn set_s3_backup_mode(&mut self, value: impl Into<Val<ElasticsearchDestinationConfigurationS3BackupMode>>) -> &mut Self {
+            self.props.set("S3BackupMode", value.into());
+            self
+        }
+
+        /// `S3BackupMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_backup_mode(&self) -> ::std::option::Option<Val<ElasticsearchDestinationConfigurationS3BackupMode>> {
+            crate::cfn::get_prop(&self.props, "S3BackupMode")
+        }
+
+        /// `TypeName`.
+        pub fn type_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TypeName", value.into());
+            self
+        }
+
+        /// Sets `TypeName` in place: [`Self::type_name`] on a value held by `&mut`.
+        pub fn set_type_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TypeName", value.into());
+            self
+        }
+
+        /// `TypeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TypeName")
+        }
+
+        /// `VpcConfiguration`.
+        pub fn vpc_configuration(mut self, value: impl Into<Val<VpcConfiguration>>) -> Self {
+            self.props.set("VpcConfiguration", value.into());
+            self
+        }
+
+        /// Sets `VpcConfiguration` in place: [`Self::vpc_configuration`] on a value held by `&mut`.
+        pub fn set_vpc_configuration(&mut self, value: impl Into<Val<VpcConfiguration>>) -> &mut Self {
+            self.props.set("VpcConfiguration", value.into());
+            self
+        }
+
+        /// `VpcConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_configuration(&self) -> ::std::option::Option<Val<VpcConfiguration>> {
+            crate::cfn::get_prop(&self.props, "VpcConfiguration")
         }
     }
 
@@ -1374,14 +2706,40 @@ pub mod delivery_stream {
             ElasticsearchBufferingHints { props }
         }
 
-        prop! {
-            /// `IntervalInSeconds`.
-            props, "IntervalInSeconds", interval_in_seconds, set_interval_in_seconds, get_interval_in_seconds, Val<i64>
+        /// `IntervalInSeconds`.
+        pub fn interval_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IntervalInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `SizeInMBs`.
-            props, "SizeInMBs", size_in_m_bs, set_size_in_m_bs, get_size_in_m_bs, Val<i64>
+        /// Sets `IntervalInSeconds` in place: [`Self::interval_in_seconds`] on a value held by `&mut`.
+        pub fn set_interval_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IntervalInSeconds", value.into());
+            self
+        }
+
+        /// `IntervalInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IntervalInSeconds")
+        }
+
+        /// `SizeInMBs`.
+        pub fn size_in_m_bs(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SizeInMBs", value.into());
+            self
+        }
+
+        /// Sets `SizeInMBs` in place: [`Self::size_in_m_bs`] on a value held by `&mut`.
+        pub fn set_size_in_m_bs(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SizeInMBs", value.into());
+            self
+        }
+
+        /// `SizeInMBs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_in_m_bs(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SizeInMBs")
         }
     }
 
@@ -1422,9 +2780,22 @@ pub mod delivery_stream {
             ElasticsearchRetryOptions { props }
         }
 
-        prop! {
-            /// `DurationInSeconds`.
-            props, "DurationInSeconds", duration_in_seconds, set_duration_in_seconds, get_duration_in_seconds, Val<i64>
+        /// `DurationInSeconds`.
+        pub fn duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DurationInSeconds", value.into());
+            self
+        }
+
+        /// Sets `DurationInSeconds` in place: [`Self::duration_in_seconds`] on a value held by `&mut`.
+        pub fn set_duration_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DurationInSeconds", value.into());
+            self
+        }
+
+        /// `DurationInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DurationInSeconds")
         }
     }
 
@@ -1460,79 +2831,267 @@ pub mod delivery_stream {
             ExtendedS3DestinationConfiguration { props }
         }
 
-        prop! {
-            /// `BucketARN`.
-            props, "BucketARN", _, set_bucket_arn, get_bucket_arn, Val<String>
+        /// Sets `BucketARN`, which `new` took, in place.
+        pub fn set_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BucketARN", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleARN`.
-            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        /// `BucketARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BucketARN")
         }
 
-        prop! {
-            /// `BufferingHints`.
-            props, "BufferingHints", buffering_hints, set_buffering_hints, get_buffering_hints, Val<BufferingHints>
+        /// Sets `RoleARN`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudWatchLoggingOptions`.
-            props, "CloudWatchLoggingOptions", cloud_watch_logging_options, set_cloud_watch_logging_options, get_cloud_watch_logging_options, Val<CloudWatchLoggingOptions>
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
         }
 
-        prop! {
-            /// `CompressionFormat`.
-            props, "CompressionFormat", compression_format, set_compression_format, get_compression_format, Val<ExtendedS3DestinationConfigurationCompressionFormat>
+        /// `BufferingHints`.
+        pub fn buffering_hints(mut self, value: impl Into<Val<BufferingHints>>) -> Self {
+            self.props.set("BufferingHints", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomTimeZone`.
-            props, "CustomTimeZone", custom_time_zone, set_custom_time_zone, get_custom_time_zone, Val<String>
+        /// Sets `BufferingHints` in place: [`Self::buffering_hints`] on a value held by `&mut`.
+        pub fn set_buffering_hints(&mut self, value: impl Into<Val<BufferingHints>>) -> &mut Self {
+            self.props.set("BufferingHints", value.into());
+            self
         }
 
-        prop! {
-            /// `DataFormatConversionConfiguration`.
-            props, "DataFormatConversionConfiguration", data_format_conversion_configuration, set_data_format_conversion_configuration, get_data_format_conversion_configuration, Val<DataFormatConversionConfiguration>
+        /// `BufferingHints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_buffering_hints(&self) -> ::std::option::Option<Val<BufferingHints>> {
+            crate::cfn::get_prop(&self.props, "BufferingHints")
         }
 
-        prop! {
-            /// `DynamicPartitioningConfiguration`.
-            props, "DynamicPartitioningConfiguration", dynamic_partitioning_configuration, set_dynamic_partitioning_configuration, get_dynamic_partitioning_configuration, Val<DynamicPartitioningConfiguration>
+        /// `CloudWatchLoggingOptions`.
+        pub fn cloud_watch_logging_options(mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
+            self.props.set("CloudWatchLoggingOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `EncryptionConfiguration`.
-            props, "EncryptionConfiguration", encryption_configuration, set_encryption_configuration, get_encryption_configuration, Val<EncryptionConfiguration>
+        /// Sets `CloudWatchLoggingOptions` in place: [`Self::cloud_watch_logging_options`] on a value
+        /// held by `&mut`.
+        pub fn set_cloud_watch_logging_options(&mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> &mut Self {
+            self.props.set("CloudWatchLoggingOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `ErrorOutputPrefix`.
-            props, "ErrorOutputPrefix", error_output_prefix, set_error_output_prefix, get_error_output_prefix, Val<String>
+        /// `CloudWatchLoggingOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logging_options(&self) -> ::std::option::Option<Val<CloudWatchLoggingOptions>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLoggingOptions")
         }
 
-        prop! {
-            /// `FileExtension`.
-            props, "FileExtension", file_extension, set_file_extension, get_file_extension, Val<String>
+        /// `CompressionFormat`.
+        pub fn compression_format(mut self, value: impl Into<Val<ExtendedS3DestinationConfigurationCompressionFormat>>) -> Self {
+            self.props.set("CompressionFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `Prefix`.
-            props, "Prefix", prefix, set_prefix, get_prefix, Val<String>
+        /// Sets `CompressionFormat` in place: [`Self::compression_format`] on a value held by `&mut`.
+        pub fn set_compression_format(&mut self, value: impl Into<Val<ExtendedS3DestinationConfigurationCompressionFormat>>) -> &mut Self {
+            self.props.set("CompressionFormat", value.into());
+            self
         }
 
-        prop! {
-            /// `ProcessingConfiguration`.
-            props, "ProcessingConfiguration", processing_configuration, set_processing_configuration, get_processing_configuration, Val<ProcessingConfiguration>
+        /// `CompressionFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compression_format(&self) -> ::std::option::Option<Val<ExtendedS3DestinationConfigurationCompressionFormat>> {
+            crate::cfn::get_prop(&self.props, "CompressionFormat")
         }
 
-        prop! {
-            /// `S3BackupConfiguration`.
-            props, "S3BackupConfiguration", s3_backup_configuration, set_s3_backup_configuration, get_s3_backup_configuration, Val<S3DestinationConfiguration>
+        /// `CustomTimeZone`.
+        pub fn custom_time_zone(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomTimeZone", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BackupMode`.
-            props, "S3BackupMode", s3_backup_mode, set_s3_backup_mode, get_s3_backup_mode, Val<ExtendedS3DestinationConfigurationS3BackupMode>
+        /// Sets `CustomTimeZone` in place: [`Self::custom_time_zone`] on a value held by `&mut`.
+        pub fn set_custom_time_zone(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomTimeZone", value.into());
+            self
+        }
+
+        /// `CustomTimeZone` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_time_zone(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomTimeZone")
+        }
+
+        /// `DataFormatConversionConfiguration`.
+        pub fn data_format_conversion_configuration(mut self, value: impl Into<Val<DataFormatConversionConfiguration>>) -> Self {
+            self.props.set("DataFormatConversionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `DataFormatConversionConfiguration` in place: [`Self::data_format_conversion_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_data_format_conversion_configuration(&mut self, value: impl Into<Val<DataFormatConversionConfiguration>>) -> &mut Self {
+            self.props.set("DataFormatConversionConfiguration", value.into());
+            self
+        }
+
+        /// `DataFormatConversionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_format_conversion_configuration(&self) -> ::std::option::Option<Val<DataFormatConversionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DataFormatConversionConfiguration")
+        }
+
+        /// `DynamicPartitioningConfiguration`.
+        pub fn dynamic_partitioning_configuration(mut self, value: impl Into<Val<DynamicPartitioningConfiguration>>) -> Self {
+            self.props.set("DynamicPartitioningConfiguration", value.into());
+            self
+        }
+
+        /// Sets `DynamicPartitioningConfiguration` in place: [`Self::dynamic_partitioning_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_dynamic_partitioning_configuration(&mut self, value: impl Into<Val<DynamicPartitioningConfiguration>>) -> &mut Self {
+            self.props.set("DynamicPartitioningConfiguration", value.into());
+            self
+        }
+
+        /// `DynamicPartitioningConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dynamic_partitioning_configuration(&self) -> ::std::option::Option<Val<DynamicPartitioningConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DynamicPartitioningConfiguration")
+        }
+
+        /// `EncryptionConfiguration`.
+        pub fn encryption_configuration(mut self, value: impl Into<Val<EncryptionConfiguration>>) -> Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `EncryptionConfiguration` in place: [`Self::encryption_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_encryption_configuration(&mut self, value: impl Into<Val<EncryptionConfiguration>>) -> &mut Self {
+            self.props.set("EncryptionConfiguration", value.into());
+            self
+        }
+
+        /// `EncryptionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_encryption_configuration(&self) -> ::std::option::Option<Val<EncryptionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EncryptionConfiguration")
+        }
+
+        /// `ErrorOutputPrefix`.
+        pub fn error_output_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ErrorOutputPrefix", value.into());
+            self
+        }
+
+        /// Sets `ErrorOutputPrefix` in place: [`Self::error_output_prefix`] on a value held by `&mut`.
+        pub fn set_error_output_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ErrorOutputPrefix", value.into());
+            self
+        }
+
+        /// `ErrorOutputPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_error_output_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ErrorOutputPrefix")
+        }
+
+        /// `FileExtension`.
+        pub fn file_extension(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FileExtension", value.into());
+            self
+        }
+
+        /// Sets `FileExtension` in place: [`Self::file_extension`] on a value held by `&mut`.
+        pub fn set_file_extension(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FileExtension", value.into());
+            self
+        }
+
+        /// `FileExtension` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_file_extension(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FileExtension")
+        }
+
+        /// `Prefix`.
+        pub fn prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// Sets `Prefix` in place: [`Self::prefix`] on a value held by `&mut`.
+        pub fn set_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Prefix", value.into());
+            self
+        }
+
+        /// `Prefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Prefix")
+        }
+
+        /// `ProcessingConfiguration`.
+        pub fn processing_configuration(mut self, value: impl Into<Val<ProcessingConfiguration>>) -> Self {
+            self.props.set("ProcessingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ProcessingConfiguration` in place: [`Self::processing_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_processing_configuration(&mut self, value: impl Into<Val<ProcessingConfiguration>>) -> &mut Self {
+            self.props.set("ProcessingConfiguration", value.into());
+            self
+        }
+
+        /// `ProcessingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_processing_configuration(&self) -> ::std::option::Option<Val<ProcessingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ProcessingConfiguration")
+        }
+
+        /// `S3BackupConfiguration`.
+        pub fn s3_backup_configuration(mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> Self {
+            self.props.set("S3BackupConfiguration", value.into());
+            self
+        }
+
+        /// Sets `S3BackupConfiguration` in place: [`Self::s3_backup_configuration`] on a value held by `&mut`.
+        pub fn set_s3_backup_configuration(&mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> &mut Self {
+            self.props.set("S3BackupConfiguration", value.into());
+            self
+        }
+
+        /// `S3BackupConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_backup_configuration(&self) -> ::std::option::Option<Val<S3DestinationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3BackupConfiguration")
+        }
+
+        /// `S3BackupMode`.
+        pub fn s3_backup_mode(mut self, value: impl Into<Val<ExtendedS3DestinationConfigurationS3BackupMode>>) -> Self {
+            self.props.set("S3BackupMode", value.into());
+            self
+        }
+
+        /// Sets `S3BackupMode` in place: [`Self::s3_backup_mode`] on a value held by `&mut`.
+        pub fn set_s3_backup_mode(&mut self, value: impl Into<Val<ExtendedS3DestinationConfigurationS3BackupMode>>) -> &mut Self {
+            self.props.set("S3BackupMode", value.into());
+            self
+        }
+
+        /// `S3BackupMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_backup_mode(&self) -> ::std::option::Option<Val<ExtendedS3DestinationConfigurationS3BackupMode>> {
+            crate::cfn::get_prop(&self.props, "S3BackupMode")
         }
     }
 
@@ -1573,24 +3132,78 @@ pub mod delivery_stream {
             DataFormatConversionConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `InputFormatConfiguration`.
-            props, "InputFormatConfiguration", input_format_configuration, set_input_format_configuration, get_input_format_configuration, Val<InputFormatConfiguration>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `OutputFormatConfiguration`.
-            props, "OutputFormatConfiguration", output_format_configuration, set_output_format_configuration, get_output_format_configuration, Val<OutputFormatConfiguration>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `SchemaConfiguration`.
-            props, "SchemaConfiguration", schema_configuration, set_schema_configuration, get_schema_configuration, Val<SchemaConfiguration>
+        /// `InputFormatConfiguration`.
+        pub fn input_format_configuration(mut self, value: impl Into<Val<InputFormatConfiguration>>) -> Self {
+            self.props.set("InputFormatConfiguration", value.into());
+            self
+        }
+
+        /// Sets `InputFormatConfiguration` in place: [`Self::input_format_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_input_format_configuration(&mut self, value: impl Into<Val<InputFormatConfiguration>>) -> &mut Self {
+            self.props.set("InputFormatConfiguration", value.into());
+            self
+        }
+
+        /// `InputFormatConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_format_configuration(&self) -> ::std::option::Option<Val<InputFormatConfiguration>> {
+            crate::cfn::get_prop(&self.props, "InputFormatConfiguration")
+        }
+
+        /// `OutputFormatConfiguration`.
+        pub fn output_format_configuration(mut self, value: impl Into<Val<OutputFormatConfiguration>>) -> Self {
+            self.props.set("OutputFormatConfiguration", value.into());
+            self
+        }
+
+        /// Sets `OutputFormatConfiguration` in place: [`Self::output_format_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_output_format_configuration(&mut self, value: impl Into<Val<OutputFormatConfiguration>>) -> &mut Self {
+            self.props.set("OutputFormatConfiguration", value.into());
+            self
+        }
+
+        /// `OutputFormatConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_format_configuration(&self) -> ::std::option::Option<Val<OutputFormatConfiguration>> {
+            crate::cfn::get_prop(&self.props, "OutputFormatConfiguration")
+        }
+
+        /// `SchemaConfiguration`.
+        pub fn schema_configuration(mut self, value: impl Into<Val<SchemaConfiguration>>) -> Self {
+            self.props.set("SchemaConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SchemaConfiguration` in place: [`Self::schema_configuration`] on a value held by `&mut`.
+        pub fn set_schema_configuration(&mut self, value: impl Into<Val<SchemaConfiguration>>) -> &mut Self {
+            self.props.set("SchemaConfiguration", value.into());
+            self
+        }
+
+        /// `SchemaConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_configuration(&self) -> ::std::option::Option<Val<SchemaConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SchemaConfiguration")
         }
     }
 
@@ -1609,9 +3222,22 @@ pub mod delivery_stream {
             InputFormatConfiguration { props }
         }
 
-        prop! {
-            /// `Deserializer`.
-            props, "Deserializer", deserializer, set_deserializer, get_deserializer, Val<Deserializer>
+        /// `Deserializer`.
+        pub fn deserializer(mut self, value: impl Into<Val<Deserializer>>) -> Self {
+            self.props.set("Deserializer", value.into());
+            self
+        }
+
+        /// Sets `Deserializer` in place: [`Self::deserializer`] on a value held by `&mut`.
+        pub fn set_deserializer(&mut self, value: impl Into<Val<Deserializer>>) -> &mut Self {
+            self.props.set("Deserializer", value.into());
+            self
+        }
+
+        /// `Deserializer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deserializer(&self) -> ::std::option::Option<Val<Deserializer>> {
+            crate::cfn::get_prop(&self.props, "Deserializer")
         }
     }
 
@@ -1630,14 +3256,40 @@ pub mod delivery_stream {
             Deserializer { props }
         }
 
-        prop! {
-            /// `HiveJsonSerDe`.
-            props, "HiveJsonSerDe", hive_json_ser_de, set_hive_json_ser_de, get_hive_json_ser_de, Val<HiveJsonSerDe>
+        /// `HiveJsonSerDe`.
+        pub fn hive_json_ser_de(mut self, value: impl Into<Val<HiveJsonSerDe>>) -> Self {
+            self.props.set("HiveJsonSerDe", value.into());
+            self
         }
 
-        prop! {
-            /// `OpenXJsonSerDe`.
-            props, "OpenXJsonSerDe", open_x_json_ser_de, set_open_x_json_ser_de, get_open_x_json_ser_de, Val<OpenXJsonSerDe>
+        /// Sets `HiveJsonSerDe` in place: [`Self::hive_json_ser_de`] on a value held by `&mut`.
+        pub fn set_hive_json_ser_de(&mut self, value: impl Into<Val<HiveJsonSerDe>>) -> &mut Self {
+            self.props.set("HiveJsonSerDe", value.into());
+            self
+        }
+
+        /// `HiveJsonSerDe` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hive_json_ser_de(&self) -> ::std::option::Option<Val<HiveJsonSerDe>> {
+            crate::cfn::get_prop(&self.props, "HiveJsonSerDe")
+        }
+
+        /// `OpenXJsonSerDe`.
+        pub fn open_x_json_ser_de(mut self, value: impl Into<Val<OpenXJsonSerDe>>) -> Self {
+            self.props.set("OpenXJsonSerDe", value.into());
+            self
+        }
+
+        /// Sets `OpenXJsonSerDe` in place: [`Self::open_x_json_ser_de`] on a value held by `&mut`.
+        pub fn set_open_x_json_ser_de(&mut self, value: impl Into<Val<OpenXJsonSerDe>>) -> &mut Self {
+            self.props.set("OpenXJsonSerDe", value.into());
+            self
+        }
+
+        /// `OpenXJsonSerDe` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_open_x_json_ser_de(&self) -> ::std::option::Option<Val<OpenXJsonSerDe>> {
+            crate::cfn::get_prop(&self.props, "OpenXJsonSerDe")
         }
     }
 
@@ -1656,9 +3308,22 @@ pub mod delivery_stream {
             HiveJsonSerDe { props }
         }
 
-        prop! {
-            /// `TimestampFormats`.
-            props, "TimestampFormats", timestamp_formats, set_timestamp_formats, get_timestamp_formats, Val<List<String>>
+        /// `TimestampFormats`.
+        pub fn timestamp_formats(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("TimestampFormats", value.into());
+            self
+        }
+
+        /// Sets `TimestampFormats` in place: [`Self::timestamp_formats`] on a value held by `&mut`.
+        pub fn set_timestamp_formats(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TimestampFormats", value.into());
+            self
+        }
+
+        /// `TimestampFormats` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timestamp_formats(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TimestampFormats")
         }
     }
 
@@ -1677,19 +3342,60 @@ pub mod delivery_stream {
             OpenXJsonSerDe { props }
         }
 
-        prop! {
-            /// `CaseInsensitive`.
-            props, "CaseInsensitive", case_insensitive, set_case_insensitive, get_case_insensitive, Val<bool>
+        /// `CaseInsensitive`.
+        pub fn case_insensitive(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("CaseInsensitive", value.into());
+            self
         }
 
-        prop! {
-            /// `ColumnToJsonKeyMappings`.
-            props, "ColumnToJsonKeyMappings", column_to_json_key_mappings, set_column_to_json_key_mappings, get_column_to_json_key_mappings, Val<Map<String>>
+        /// Sets `CaseInsensitive` in place: [`Self::case_insensitive`] on a value held by `&mut`.
+        pub fn set_case_insensitive(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("CaseInsensitive", value.into());
+            self
         }
 
-        prop! {
-            /// `ConvertDotsInJsonKeysToUnderscores`.
-            props, "ConvertDotsInJsonKeysToUnderscores", convert_dots_in_json_keys_to_underscores, set_convert_dots_in_json_keys_to_underscores, get_convert_dots_in_json_keys_to_underscores, Val<bool>
+        /// `CaseInsensitive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_case_insensitive(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "CaseInsensitive")
+        }
+
+        /// `ColumnToJsonKeyMappings`.
+        pub fn column_to_json_key_mappings(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("ColumnToJsonKeyMappings", value.into());
+            self
+        }
+
+        /// Sets `ColumnToJsonKeyMappings` in place: [`Self::column_to_json_key_mappings`] on a value
+        /// held by `&mut`.
+        pub fn set_column_to_json_key_mappings(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("ColumnToJsonKeyMappings", value.into());
+            self
+        }
+
+        /// `ColumnToJsonKeyMappings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_to_json_key_mappings(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "ColumnToJsonKeyMappings")
+        }
+
+        /// `ConvertDotsInJsonKeysToUnderscores`.
+        pub fn convert_dots_in_json_keys_to_underscores(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ConvertDotsInJsonKeysToUnderscores", value.into());
+            self
+        }
+
+        /// Sets `ConvertDotsInJsonKeysToUnderscores` in place: [`Self::convert_dots_in_json_keys_to_underscores`]
+        /// on a value held by `&mut`.
+        pub fn set_convert_dots_in_json_keys_to_underscores(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ConvertDotsInJsonKeysToUnderscores", value.into());
+            self
+        }
+
+        /// `ConvertDotsInJsonKeysToUnderscores` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_convert_dots_in_json_keys_to_underscores(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ConvertDotsInJsonKeysToUnderscores")
         }
     }
 
@@ -1708,9 +3414,22 @@ pub mod delivery_stream {
             OutputFormatConfiguration { props }
         }
 
-        prop! {
-            /// `Serializer`.
-            props, "Serializer", serializer, set_serializer, get_serializer, Val<Serializer>
+        /// `Serializer`.
+        pub fn serializer(mut self, value: impl Into<Val<Serializer>>) -> Self {
+            self.props.set("Serializer", value.into());
+            self
+        }
+
+        /// Sets `Serializer` in place: [`Self::serializer`] on a value held by `&mut`.
+        pub fn set_serializer(&mut self, value: impl Into<Val<Serializer>>) -> &mut Self {
+            self.props.set("Serializer", value.into());
+            self
+        }
+
+        /// `Serializer` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_serializer(&self) -> ::std::option::Option<Val<Serializer>> {
+            crate::cfn::get_prop(&self.props, "Serializer")
         }
     }
 
@@ -1729,14 +3448,40 @@ pub mod delivery_stream {
             Serializer { props }
         }
 
-        prop! {
-            /// `OrcSerDe`.
-            props, "OrcSerDe", orc_ser_de, set_orc_ser_de, get_orc_ser_de, Val<OrcSerDe>
+        /// `OrcSerDe`.
+        pub fn orc_ser_de(mut self, value: impl Into<Val<OrcSerDe>>) -> Self {
+            self.props.set("OrcSerDe", value.into());
+            self
         }
 
-        prop! {
-            /// `ParquetSerDe`.
-            props, "ParquetSerDe", parquet_ser_de, set_parquet_ser_de, get_parquet_ser_de, Val<ParquetSerDe>
+        /// Sets `OrcSerDe` in place: [`Self::orc_ser_de`] on a value held by `&mut`.
+        pub fn set_orc_ser_de(&mut self, value: impl Into<Val<OrcSerDe>>) -> &mut Self {
+            self.props.set("OrcSerDe", value.into());
+            self
+        }
+
+        /// `OrcSerDe` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_orc_ser_de(&self) -> ::std::option::Option<Val<OrcSerDe>> {
+            crate::cfn::get_prop(&self.props, "OrcSerDe")
+        }
+
+        /// `ParquetSerDe`.
+        pub fn parquet_ser_de(mut self, value: impl Into<Val<ParquetSerDe>>) -> Self {
+            self.props.set("ParquetSerDe", value.into());
+            self
+        }
+
+        /// Sets `ParquetSerDe` in place: [`Self::parquet_ser_de`] on a value held by `&mut`.
+        pub fn set_parquet_ser_de(&mut self, value: impl Into<Val<ParquetSerDe>>) -> &mut Self {
+            self.props.set("ParquetSerDe", value.into());
+            self
+        }
+
+        /// `ParquetSerDe` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parquet_ser_de(&self) -> ::std::option::Option<Val<ParquetSerDe>> {
+            crate::cfn::get_prop(&self.props, "ParquetSerDe")
         }
     }
 
@@ -1755,54 +3500,186 @@ pub mod delivery_stream {
             OrcSerDe { props }
         }
 
-        prop! {
-            /// `BlockSizeBytes`.
-            props, "BlockSizeBytes", block_size_bytes, set_block_size_bytes, get_block_size_bytes, Val<i64>
+        /// `BlockSizeBytes`.
+        pub fn block_size_bytes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BlockSizeBytes", value.into());
+            self
         }
 
-        prop! {
-            /// `BloomFilterColumns`.
-            props, "BloomFilterColumns", bloom_filter_columns, set_bloom_filter_columns, get_bloom_filter_columns, Val<List<String>>
+        /// Sets `BlockSizeBytes` in place: [`Self::block_size_bytes`] on a value held by `&mut`.
+        pub fn set_block_size_bytes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BlockSizeBytes", value.into());
+            self
         }
 
-        prop! {
-            /// `BloomFilterFalsePositiveProbability`.
-            props, "BloomFilterFalsePositiveProbability", bloom_filter_false_positive_probability, set_bloom_filter_false_positive_probability, get_bloom_filter_false_positive_probability, Val<f64>
+        /// `BlockSizeBytes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block_size_bytes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BlockSizeBytes")
         }
 
-        prop! {
-            /// `Compression`.
-            props, "Compression", compression, set_compression, get_compression, Val<OrcSerDeCompression>
+        /// `BloomFilterColumns`.
+        pub fn bloom_filter_columns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("BloomFilterColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `DictionaryKeyThreshold`.
-            props, "DictionaryKeyThreshold", dictionary_key_threshold, set_dictionary_key_threshold, get_dictionary_key_threshold, Val<f64>
+        /// Sets `BloomFilterColumns` in place: [`Self::bloom_filter_columns`] on a value held by `&mut`.
+        pub fn set_bloom_filter_columns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("BloomFilterColumns", value.into());
+            self
         }
 
-        prop! {
-            /// `EnablePadding`.
-            props, "EnablePadding", enable_padding, set_enable_padding, get_enable_padding, Val<bool>
+        /// `BloomFilterColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bloom_filter_columns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "BloomFilterColumns")
         }
 
-        prop! {
-            /// `FormatVersion`.
-            props, "FormatVersion", format_version, set_format_version, get_format_version, Val<OrcSerDeFormatVersion>
+        /// `BloomFilterFalsePositiveProbability`.
+        pub fn bloom_filter_false_positive_probability(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("BloomFilterFalsePositiveProbability", value.into());
+            self
         }
 
-        prop! {
-            /// `PaddingTolerance`.
-            props, "PaddingTolerance", padding_tolerance, set_padding_tolerance, get_padding_tolerance, Val<f64>
+        /// Sets `BloomFilterFalsePositiveProbability` in place: [`Self::bloom_filter_false_positive_probability`]
+        /// on a value held by `&mut`.
+        pub fn set_bloom_filter_false_positive_probability(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("BloomFilterFalsePositiveProbability", value.into());
+            self
         }
 
-        prop! {
-            /// `RowIndexStride`.
-            props, "RowIndexStride", row_index_stride, set_row_index_stride, get_row_index_stride, Val<i64>
+        /// `BloomFilterFalsePositiveProbability` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bloom_filter_false_positive_probability(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "BloomFilterFalsePositiveProbability")
         }
 
-        prop! {
-            /// `StripeSizeBytes`.
-            props, "StripeSizeBytes", stripe_size_bytes, set_stripe_size_bytes, get_stripe_size_bytes, Val<i64>
+        /// `Compression`.
+        pub fn compression(mut self, value: impl Into<Val<OrcSerDeCompression>>) -> Self {
+            self.props.set("Compression", value.into());
+            self
+        }
+
+        /// Sets `Compression` in place: [`Self::compression`] on a value held by `&mut`.
+        pub fn set_compression(&mut self, value: impl Into<Val<OrcSerDeCompression>>) -> &mut Self {
+            self.props.set("Compression", value.into());
+            self
+        }
+
+        /// `Compression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compression(&self) -> ::std::option::Option<Val<OrcSerDeCompression>> {
+            crate::cfn::get_prop(&self.props, "Compression")
+        }
+
+        /// `DictionaryKeyThreshold`.
+        pub fn dictionary_key_threshold(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("DictionaryKeyThreshold", value.into());
+            self
+        }
+
+        /// Sets `DictionaryKeyThreshold` in place: [`Self::dictionary_key_threshold`] on a value held
+        /// by `&mut`.
+        pub fn set_dictionary_key_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("DictionaryKeyThreshold", value.into());
+            self
+        }
+
+        /// `DictionaryKeyThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dictionary_key_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "DictionaryKeyThreshold")
+        }
+
+        /// `EnablePadding`.
+        pub fn enable_padding(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnablePadding", value.into());
+            self
+        }
+
+        /// Sets `EnablePadding` in place: [`Self::enable_padding`] on a value held by `&mut`.
+        pub fn set_enable_padding(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnablePadding", value.into());
+            self
+        }
+
+        /// `EnablePadding` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_padding(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnablePadding")
+        }
+
+        /// `FormatVersion`.
+        pub fn format_version(mut self, value: impl Into<Val<OrcSerDeFormatVersion>>) -> Self {
+            self.props.set("FormatVersion", value.into());
+            self
+        }
+
+        /// Sets `FormatVersion` in place: [`Self::format_version`] on a value held by `&mut`.
+        pub fn set_format_version(&mut self, value: impl Into<Val<OrcSerDeFormatVersion>>) -> &mut Self {
+            self.props.set("FormatVersion", value.into());
+            self
+        }
+
+        /// `FormatVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_format_version(&self) -> ::std::option::Option<Val<OrcSerDeFormatVersion>> {
+            crate::cfn::get_prop(&self.props, "FormatVersion")
+        }
+
+        /// `PaddingTolerance`.
+        pub fn padding_tolerance(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("PaddingTolerance", value.into());
+            self
+        }
+
+        /// Sets `PaddingTolerance` in place: [`Self::padding_tolerance`] on a value held by `&mut`.
+        pub fn set_padding_tolerance(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("PaddingTolerance", value.into());
+            self
+        }
+
+        /// `PaddingTolerance` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_padding_tolerance(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "PaddingTolerance")
+        }
+
+        /// `RowIndexStride`.
+        pub fn row_index_stride(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RowIndexStride", value.into());
+            self
+        }
+
+        /// Sets `RowIndexStride` in place: [`Self::row_index_stride`] on a value held by `&mut`.
+        pub fn set_row_index_stride(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RowIndexStride", value.into());
+            self
+        }
+
+        /// `RowIndexStride` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_row_index_stride(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RowIndexStride")
+        }
+
+        /// `StripeSizeBytes`.
+        pub fn stripe_size_bytes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StripeSizeBytes", value.into());
+            self
+        }
+
+        /// Sets `StripeSizeBytes` in place: [`Self::stripe_size_bytes`] on a value held by `&mut`.
+        pub fn set_stripe_size_bytes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StripeSizeBytes", value.into());
+            self
+        }
+
+        /// `StripeSizeBytes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_stripe_size_bytes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StripeSizeBytes")
         }
     }
 
@@ -1850,34 +3727,113 @@ pub mod delivery_stream {
             ParquetSerDe { props }
         }
 
-        prop! {
-            /// `BlockSizeBytes`.
-            props, "BlockSizeBytes", block_size_bytes, set_block_size_bytes, get_block_size_bytes, Val<i64>
+        /// `BlockSizeBytes`.
+        pub fn block_size_bytes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("BlockSizeBytes", value.into());
+            self
         }
 
-        prop! {
-            /// `Compression`.
-            props, "Compression", compression, set_compression, get_compression, Val<ParquetSerDeCompression>
+        /// Sets `BlockSizeBytes` in place: [`Self::block_size_bytes`] on a value held by `&mut`.
+        pub fn set_block_size_bytes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("BlockSizeBytes", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableDictionaryCompression`.
-            props, "EnableDictionaryCompression", enable_dictionary_compression, set_enable_dictionary_compression, get_enable_dictionary_compression, Val<bool>
+        /// `BlockSizeBytes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_block_size_bytes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "BlockSizeBytes")
         }
 
-        prop! {
-            /// `MaxPaddingBytes`.
-            props, "MaxPaddingBytes", max_padding_bytes, set_max_padding_bytes, get_max_padding_bytes, Val<i64>
+        /// `Compression`.
+        pub fn compression(mut self, value: impl Into<Val<ParquetSerDeCompression>>) -> Self {
+            self.props.set("Compression", value.into());
+            self
         }
 
-        prop! {
-            /// `PageSizeBytes`.
-            props, "PageSizeBytes", page_size_bytes, set_page_size_bytes, get_page_size_bytes, Val<i64>
+        /// Sets `Compression` in place: [`Self::compression`] on a value held by `&mut`.
+        pub fn set_compression(&mut self, value: impl Into<Val<ParquetSerDeCompression>>) -> &mut Self {
+            self.props.set("Compression", value.into());
+            self
         }
 
-        prop! {
-            /// `WriterVersion`.
-            props, "WriterVersion", writer_version, set_writer_version, get_writer_version, Val<ParquetSerDeWriterVersion>
+        /// `Compression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_compression(&self) -> ::std::option::Option<Val<ParquetSerDeCompression>> {
+            crate::cfn::get_prop(&self.props, "Compression")
+        }
+
+        /// `EnableDictionaryCompression`.
+        pub fn enable_dictionary_compression(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("EnableDictionaryCompression", value.into());
+            self
+        }
+
+        /// Sets `EnableDictionaryCompression` in place: [`Self::enable_dictionary_compression`] on a
+        /// value held by `&mut`.
+        pub fn set_enable_dictionary_compression(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableDictionaryCompression", value.into());
+            self
+        }
+
+        /// `EnableDictionaryCompression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_dictionary_compression(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableDictionaryCompression")
+        }
+
+        /// `MaxPaddingBytes`.
+        pub fn max_padding_bytes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxPaddingBytes", value.into());
+            self
+        }
+
+        /// Sets `MaxPaddingBytes` in place: [`Self::max_padding_bytes`] on a value held by `&mut`.
+        pub fn set_max_padding_bytes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxPaddingBytes", value.into());
+            self
+        }
+
+        /// `MaxPaddingBytes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_padding_bytes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxPaddingBytes")
+        }
+
+        /// `PageSizeBytes`.
+        pub fn page_size_bytes(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PageSizeBytes", value.into());
+            self
+        }
+
+        /// Sets `PageSizeBytes` in place: [`Self::page_size_bytes`] on a value held by `&mut`.
+        pub fn set_page_size_bytes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PageSizeBytes", value.into());
+            self
+        }
+
+        /// `PageSizeBytes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_page_size_bytes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PageSizeBytes")
+        }
+
+        /// `WriterVersion`.
+        pub fn writer_version(mut self, value: impl Into<Val<ParquetSerDeWriterVersion>>) -> Self {
+            self.props.set("WriterVersion", value.into());
+            self
+        }
+
+        /// Sets `WriterVersion` in place: [`Self::writer_version`] on a value held by `&mut`.
+        pub fn set_writer_version(&mut self, value: impl Into<Val<ParquetSerDeWriterVersion>>) -> &mut Self {
+            self.props.set("WriterVersion", value.into());
+            self
+        }
+
+        /// `WriterVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_writer_version(&self) -> ::std::option::Option<Val<ParquetSerDeWriterVersion>> {
+            crate::cfn::get_prop(&self.props, "WriterVersion")
         }
     }
 
@@ -1925,34 +3881,112 @@ pub mod delivery_stream {
             SchemaConfiguration { props }
         }
 
-        prop! {
-            /// `CatalogId`.
-            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
+        /// `CatalogId`.
+        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+        /// Sets `CatalogId` in place: [`Self::catalog_id`] on a value held by `&mut`.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `Region`.
-            props, "Region", region, set_region, get_region, Val<String>
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
         }
 
-        prop! {
-            /// `RoleARN`.
-            props, "RoleARN", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `DatabaseName`.
+        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `TableName`.
-            props, "TableName", table_name, set_table_name, get_table_name, Val<String>
+        /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `VersionId`.
-            props, "VersionId", version_id, set_version_id, get_version_id, Val<String>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `Region`.
+        pub fn region(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// Sets `Region` in place: [`Self::region`] on a value held by `&mut`.
+        pub fn set_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Region", value.into());
+            self
+        }
+
+        /// `Region` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_region(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Region")
+        }
+
+        /// `RoleARN`.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleARN", value.into());
+            self
+        }
+
+        /// Sets `RoleARN` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
+        }
+
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
+        }
+
+        /// `TableName`.
+        pub fn table_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// Sets `TableName` in place: [`Self::table_name`] on a value held by `&mut`.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
+        }
+
+        /// `VersionId`.
+        pub fn version_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VersionId", value.into());
+            self
+        }
+
+        /// Sets `VersionId` in place: [`Self::version_id`] on a value held by `&mut`.
+        pub fn set_version_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VersionId", value.into());
+            self
+        }
+
+        /// `VersionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VersionId")
         }
     }
 
@@ -1971,14 +4005,40 @@ pub mod delivery_stream {
             DynamicPartitioningConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `RetryOptions`.
-            props, "RetryOptions", retry_options, set_retry_options, get_retry_options, Val<RetryOptions>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `RetryOptions`.
+        pub fn retry_options(mut self, value: impl Into<Val<RetryOptions>>) -> Self {
+            self.props.set("RetryOptions", value.into());
+            self
+        }
+
+        /// Sets `RetryOptions` in place: [`Self::retry_options`] on a value held by `&mut`.
+        pub fn set_retry_options(&mut self, value: impl Into<Val<RetryOptions>>) -> &mut Self {
+            self.props.set("RetryOptions", value.into());
+            self
+        }
+
+        /// `RetryOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_options(&self) -> ::std::option::Option<Val<RetryOptions>> {
+            crate::cfn::get_prop(&self.props, "RetryOptions")
         }
     }
 
@@ -1997,9 +4057,22 @@ pub mod delivery_stream {
             RetryOptions { props }
         }
 
-        prop! {
-            /// `DurationInSeconds`.
-            props, "DurationInSeconds", duration_in_seconds, set_duration_in_seconds, get_duration_in_seconds, Val<i64>
+        /// `DurationInSeconds`.
+        pub fn duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DurationInSeconds", value.into());
+            self
+        }
+
+        /// Sets `DurationInSeconds` in place: [`Self::duration_in_seconds`] on a value held by `&mut`.
+        pub fn set_duration_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DurationInSeconds", value.into());
+            self
+        }
+
+        /// `DurationInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DurationInSeconds")
         }
     }
 
@@ -2038,54 +4111,175 @@ pub mod delivery_stream {
             HttpEndpointDestinationConfiguration { props }
         }
 
-        prop! {
-            /// `EndpointConfiguration`.
-            props, "EndpointConfiguration", _, set_endpoint_configuration, get_endpoint_configuration, Val<HttpEndpointConfiguration>
+        /// Sets `EndpointConfiguration`, which `new` took, in place.
+        pub fn set_endpoint_configuration(&mut self, value: impl Into<Val<HttpEndpointConfiguration>>) -> &mut Self {
+            self.props.set("EndpointConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Configuration`.
-            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<S3DestinationConfiguration>
+        /// `EndpointConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoint_configuration(&self) -> ::std::option::Option<Val<HttpEndpointConfiguration>> {
+            crate::cfn::get_prop(&self.props, "EndpointConfiguration")
         }
 
-        prop! {
-            /// `BufferingHints`.
-            props, "BufferingHints", buffering_hints, set_buffering_hints, get_buffering_hints, Val<BufferingHints>
+        /// Sets `S3Configuration`, which `new` took, in place.
+        pub fn set_s3_configuration(&mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> &mut Self {
+            self.props.set("S3Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudWatchLoggingOptions`.
-            props, "CloudWatchLoggingOptions", cloud_watch_logging_options, set_cloud_watch_logging_options, get_cloud_watch_logging_options, Val<CloudWatchLoggingOptions>
+        /// `S3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_configuration(&self) -> ::std::option::Option<Val<S3DestinationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3Configuration")
         }
 
-        prop! {
-            /// `ProcessingConfiguration`.
-            props, "ProcessingConfiguration", processing_configuration, set_processing_configuration, get_processing_configuration, Val<ProcessingConfiguration>
+        /// `BufferingHints`.
+        pub fn buffering_hints(mut self, value: impl Into<Val<BufferingHints>>) -> Self {
+            self.props.set("BufferingHints", value.into());
+            self
         }
 
-        prop! {
-            /// `RequestConfiguration`.
-            props, "RequestConfiguration", request_configuration, set_request_configuration, get_request_configuration, Val<HttpEndpointRequestConfiguration>
+        /// Sets `BufferingHints` in place: [`Self::buffering_hints`] on a value held by `&mut`.
+        pub fn set_buffering_hints(&mut self, value: impl Into<Val<BufferingHints>>) -> &mut Self {
+            self.props.set("BufferingHints", value.into());
+            self
         }
 
-        prop! {
-            /// `RetryOptions`.
-            props, "RetryOptions", retry_options, set_retry_options, get_retry_options, Val<RetryOptions>
+        /// `BufferingHints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_buffering_hints(&self) -> ::std::option::Option<Val<BufferingHints>> {
+            crate::cfn::get_prop(&self.props, "BufferingHints")
         }
 
-        prop! {
-            /// `RoleARN`.
-            props, "RoleARN", role_arn, set_role_arn, get_role_arn, Val<String>
+        /// `CloudWatchLoggingOptions`.
+        pub fn cloud_watch_logging_options(mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
+            self.props.set("CloudWatchLoggingOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BackupMode`.
-            props, "S3BackupMode", s3_backup_mode, set_s3_backup_mode, get_s3_backup_mode, Val<HttpEndpointDestinationConfigurationS3BackupMode>
+        /// Sets `CloudWatchLoggingOptions` in place: [`Self::cloud_watch_logging_options`] on a value
+        /// held by `&mut`.
+        pub fn set_cloud_watch_logging_options(&mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> &mut Self {
+            self.props.set("CloudWatchLoggingOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerConfiguration`.
-            props, "SecretsManagerConfiguration", secrets_manager_configuration, set_secrets_manager_configuration, get_secrets_manager_configuration, Val<SecretsManagerConfiguration>
+        /// `CloudWatchLoggingOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logging_options(&self) -> ::std::option::Option<Val<CloudWatchLoggingOptions>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLoggingOptions")
+        }
+
+        /// `ProcessingConfiguration`.
+        pub fn processing_configuration(mut self, value: impl Into<Val<ProcessingConfiguration>>) -> Self {
+            self.props.set("ProcessingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ProcessingConfiguration` in place: [`Self::processing_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_processing_configuration(&mut self, value: impl Into<Val<ProcessingConfiguration>>) -> &mut Self {
+            self.props.set("ProcessingConfiguration", value.into());
+            self
+        }
+
+        /// `ProcessingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_processing_configuration(&self) -> ::std::option::Option<Val<ProcessingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ProcessingConfiguration")
+        }
+
+        /// `RequestConfiguration`.
+        pub fn request_configuration(mut self, value: impl Into<Val<HttpEndpointRequestConfiguration>>) -> Self {
+            self.props.set("RequestConfiguration", value.into());
+            self
+        }
+
+        /// Sets `RequestConfiguration` in place: [`Self::request_configuration`] on a value held by `&mut`.
+        pub fn set_request_configuration(&mut self, value: impl Into<Val<HttpEndpointRequestConfiguration>>) -> &mut Self {
+            self.props.set("RequestConfiguration", value.into());
+            self
+        }
+
+        /// `RequestConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_request_configuration(&self) -> ::std::option::Option<Val<HttpEndpointRequestConfiguration>> {
+            crate::cfn::get_prop(&self.props, "RequestConfiguration")
+        }
+
+        /// `RetryOptions`.
+        pub fn retry_options(mut self, value: impl Into<Val<RetryOptions>>) -> Self {
+            self.props.set("RetryOptions", value.into());
+            self
+        }
+
+        /// Sets `RetryOptions` in place: [`Self::retry_options`] on a value held by `&mut`.
+        pub fn set_retry_options(&mut self, value: impl Into<Val<RetryOptions>>) -> &mut Self {
+            self.props.set("RetryOptions", value.into());
+            self
+        }
+
+        /// `RetryOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_options(&self) -> ::std::option::Option<Val<RetryOptions>> {
+            crate::cfn::get_prop(&self.props, "RetryOptions")
+        }
+
+        /// `RoleARN`.
+        pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RoleARN", value.into());
+            self
+        }
+
+        /// Sets `RoleARN` in place: [`Self::role_arn`] on a value held by `&mut`.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
+        }
+
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
+        }
+
+        /// `S3BackupMode`.
+        pub fn s3_backup_mode(mut self, value: impl Into<Val<HttpEndpointDestinationConfigurationS3BackupMode>>) -> Self {
+            self.props.set("S3BackupMode", value.into());
+            self
+        }
+
+        /// Sets `S3BackupMode` in place: [`Self::s3_backup_mode`] on a value held by `&mut`.
+        pub fn set_s3_backup_mode(&mut self, value: impl Into<Val<HttpEndpointDestinationConfigurationS3BackupMode>>) -> &mut Self {
+            self.props.set("S3BackupMode", value.into());
+            self
+        }
+
+        /// `S3BackupMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_backup_mode(&self) -> ::std::option::Option<Val<HttpEndpointDestinationConfigurationS3BackupMode>> {
+            crate::cfn::get_prop(&self.props, "S3BackupMode")
+        }
+
+        /// `SecretsManagerConfiguration`.
+        pub fn secrets_manager_configuration(mut self, value: impl Into<Val<SecretsManagerConfiguration>>) -> Self {
+            self.props.set("SecretsManagerConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerConfiguration` in place: [`Self::secrets_manager_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_secrets_manager_configuration(&mut self, value: impl Into<Val<SecretsManagerConfiguration>>) -> &mut Self {
+            self.props.set("SecretsManagerConfiguration", value.into());
+            self
+        }
+
+        /// `SecretsManagerConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_configuration(&self) -> ::std::option::Option<Val<SecretsManagerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerConfiguration")
         }
     }
 
@@ -2106,19 +4300,52 @@ pub mod delivery_stream {
             HttpEndpointConfiguration { props }
         }
 
-        prop! {
-            /// `Url`.
-            props, "Url", _, set_url, get_url, Val<String>
+        /// Sets `Url`, which `new` took, in place.
+        pub fn set_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Url", value.into());
+            self
         }
 
-        prop! {
-            /// `AccessKey`.
-            props, "AccessKey", access_key, set_access_key, get_access_key, Val<String>
+        /// `Url` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Url")
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `AccessKey`.
+        pub fn access_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AccessKey", value.into());
+            self
+        }
+
+        /// Sets `AccessKey` in place: [`Self::access_key`] on a value held by `&mut`.
+        pub fn set_access_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccessKey", value.into());
+            self
+        }
+
+        /// `AccessKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccessKey")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -2137,14 +4364,40 @@ pub mod delivery_stream {
             HttpEndpointRequestConfiguration { props }
         }
 
-        prop! {
-            /// `CommonAttributes`.
-            props, "CommonAttributes", common_attributes, set_common_attributes, get_common_attributes, Val<List<HttpEndpointCommonAttribute>>
+        /// `CommonAttributes`.
+        pub fn common_attributes(mut self, value: impl Into<Val<List<HttpEndpointCommonAttribute>>>) -> Self {
+            self.props.set("CommonAttributes", value.into());
+            self
         }
 
-        prop! {
-            /// `ContentEncoding`.
-            props, "ContentEncoding", content_encoding, set_content_encoding, get_content_encoding, Val<HttpEndpointRequestConfigurationContentEncoding>
+        /// Sets `CommonAttributes` in place: [`Self::common_attributes`] on a value held by `&mut`.
+        pub fn set_common_attributes(&mut self, value: impl Into<Val<List<HttpEndpointCommonAttribute>>>) -> &mut Self {
+            self.props.set("CommonAttributes", value.into());
+            self
+        }
+
+        /// `CommonAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_common_attributes(&self) -> ::std::option::Option<Val<List<HttpEndpointCommonAttribute>>> {
+            crate::cfn::get_prop(&self.props, "CommonAttributes")
+        }
+
+        /// `ContentEncoding`.
+        pub fn content_encoding(mut self, value: impl Into<Val<HttpEndpointRequestConfigurationContentEncoding>>) -> Self {
+            self.props.set("ContentEncoding", value.into());
+            self
+        }
+
+        /// Sets `ContentEncoding` in place: [`Self::content_encoding`] on a value held by `&mut`.
+        pub fn set_content_encoding(&mut self, value: impl Into<Val<HttpEndpointRequestConfigurationContentEncoding>>) -> &mut Self {
+            self.props.set("ContentEncoding", value.into());
+            self
+        }
+
+        /// `ContentEncoding` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_encoding(&self) -> ::std::option::Option<Val<HttpEndpointRequestConfigurationContentEncoding>> {
+            crate::cfn::get_prop(&self.props, "ContentEncoding")
         }
     }
 
@@ -2170,14 +4423,28 @@ pub mod delivery_stream {
             HttpEndpointCommonAttribute { props }
         }
 
-        prop! {
-            /// `AttributeName`.
-            props, "AttributeName", _, set_attribute_name, get_attribute_name, Val<String>
+        /// Sets `AttributeName`, which `new` took, in place.
+        pub fn set_attribute_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeName", value.into());
+            self
         }
 
-        prop! {
-            /// `AttributeValue`.
-            props, "AttributeValue", _, set_attribute_value, get_attribute_value, Val<String>
+        /// `AttributeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeName")
+        }
+
+        /// Sets `AttributeValue`, which `new` took, in place.
+        pub fn set_attribute_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AttributeValue", value.into());
+            self
+        }
+
+        /// `AttributeValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AttributeValue")
         }
     }
 
@@ -2232,64 +4499,207 @@ pub mod delivery_stream {
             IcebergDestinationConfiguration { props }
         }
 
-        prop! {
-            /// `RoleARN`.
-            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleARN`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
         }
 
-        prop! {
-            /// `CatalogConfiguration`.
-            props, "CatalogConfiguration", _, set_catalog_configuration, get_catalog_configuration, Val<CatalogConfiguration>
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
         }
 
-        prop! {
-            /// `S3Configuration`.
-            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<S3DestinationConfiguration>
+        /// Sets `CatalogConfiguration`, which `new` took, in place.
+        pub fn set_catalog_configuration(&mut self, value: impl Into<Val<CatalogConfiguration>>) -> &mut Self {
+            self.props.set("CatalogConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `AppendOnly`.
-            props, "AppendOnly", append_only, set_append_only, get_append_only, Val<bool>
+        /// `CatalogConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_configuration(&self) -> ::std::option::Option<Val<CatalogConfiguration>> {
+            crate::cfn::get_prop(&self.props, "CatalogConfiguration")
         }
 
-        prop! {
-            /// `BufferingHints`.
-            props, "BufferingHints", buffering_hints, set_buffering_hints, get_buffering_hints, Val<BufferingHints>
+        /// Sets `S3Configuration`, which `new` took, in place.
+        pub fn set_s3_configuration(&mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> &mut Self {
+            self.props.set("S3Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudWatchLoggingOptions`.
-            props, "CloudWatchLoggingOptions", cloud_watch_logging_options, set_cloud_watch_logging_options, get_cloud_watch_logging_options, Val<CloudWatchLoggingOptions>
+        /// `S3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_configuration(&self) -> ::std::option::Option<Val<S3DestinationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3Configuration")
         }
 
-        prop! {
-            /// `DestinationTableConfigurationList`.
-            props, "DestinationTableConfigurationList", destination_table_configuration_list, set_destination_table_configuration_list, get_destination_table_configuration_list, Val<List<DestinationTableConfiguration>>
+        /// `AppendOnly`.
+        pub fn append_only(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AppendOnly", value.into());
+            self
         }
 
-        prop! {
-            /// `ProcessingConfiguration`.
-            props, "ProcessingConfiguration", processing_configuration, set_processing_configuration, get_processing_configuration, Val<ProcessingConfiguration>
+        /// Sets `AppendOnly` in place: [`Self::append_only`] on a value held by `&mut`.
+        pub fn set_append_only(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AppendOnly", value.into());
+            self
         }
 
-        prop! {
-            /// `RetryOptions`.
-            props, "RetryOptions", retry_options, set_retry_options, get_retry_options, Val<RetryOptions>
+        /// `AppendOnly` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_append_only(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AppendOnly")
         }
 
-        prop! {
-            /// `SchemaEvolutionConfiguration`.
-            props, "SchemaEvolutionConfiguration", schema_evolution_configuration, set_schema_evolution_configuration, get_schema_evolution_configuration, Val<SchemaEvolutionConfiguration>
+        /// `BufferingHints`.
+        pub fn buffering_hints(mut self, value: impl Into<Val<BufferingHints>>) -> Self {
+            self.props.set("BufferingHints", value.into());
+            self
         }
 
-        prop! {
-            /// `TableCreationConfiguration`.
-            props, "TableCreationConfiguration", table_creation_configuration, set_table_creation_configuration, get_table_creation_configuration, Val<TableCreationConfiguration>
+        /// Sets `BufferingHints` in place: [`Self::buffering_hints`] on a value held by `&mut`.
+        pub fn set_buffering_hints(&mut self, value: impl Into<Val<BufferingHints>>) -> &mut Self {
+            self.props.set("BufferingHints", value.into());
+            self
         }
 
-        prop! {
-            /// `s3BackupMode`.
-            props, "s3BackupMode", s3_backup_mode, set_s3_backup_mode, get_s3_backup_mode, Val<IcebergDestinationConfigurationS3BackupMode>
+        /// `BufferingHints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_buffering_hints(&self) -> ::std::option::Option<Val<BufferingHints>> {
+            crate::cfn::get_prop(&self.props, "BufferingHints")
+        }
+
+        /// `CloudWatchLoggingOptions`.
+        pub fn cloud_watch_logging_options(mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
+            self.props.set("CloudWatchLoggingOptions", value.into());
+            self
+        }
+
+        /// Sets `CloudWatchLoggingOptions` in place: [`Self::cloud_watch_logging_options`] on a value
+        /// held by `&mut`.
+        pub fn set_cloud_watch_logging_options(&mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> &mut Self {
+            self.props.set("CloudWatchLoggingOptions", value.into());
+            self
+        }
+
+        /// `CloudWatchLoggingOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logging_options(&self) -> ::std::option::Option<Val<CloudWatchLoggingOptions>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLoggingOptions")
+        }
+
+        /// `DestinationTableConfigurationList`.
+        pub fn destination_table_configuration_list(mut self, value: impl Into<Val<List<DestinationTableConfiguration>>>) -> Self {
+            self.props.set("DestinationTableConfigurationList", value.into());
+            self
+        }
+
+        /// Sets `DestinationTableConfigurationList` in place: [`Self::destination_table_configuration_list`]
+        /// on a value held by `&mut`.
+        pub fn set_destination_table_configuration_list(&mut self, value: impl Into<Val<List<DestinationTableConfiguration>>>) -> &mut Self {
+            self.props.set("DestinationTableConfigurationList", value.into());
+            self
+        }
+
+        /// `DestinationTableConfigurationList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_table_configuration_list(&self) -> ::std::option::Option<Val<List<DestinationTableConfiguration>>> {
+            crate::cfn::get_prop(&self.props, "DestinationTableConfigurationList")
+        }
+
+        /// `ProcessingConfiguration`.
+        pub fn processing_configuration(mut self, value: impl Into<Val<ProcessingConfiguration>>) -> Self {
+            self.props.set("ProcessingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ProcessingConfiguration` in place: [`Self::processing_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_processing_configuration(&mut self, value: impl Into<Val<ProcessingConfiguration>>) -> &mut Self {
+            self.props.set("ProcessingConfiguration", value.into());
+            self
+        }
+
+        /// `ProcessingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_processing_configuration(&self) -> ::std::option::Option<Val<ProcessingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ProcessingConfiguration")
+        }
+
+        /// `RetryOptions`.
+        pub fn retry_options(mut self, value: impl Into<Val<RetryOptions>>) -> Self {
+            self.props.set("RetryOptions", value.into());
+            self
+        }
+
+        /// Sets `RetryOptions` in place: [`Self::retry_options`] on a value held by `&mut`.
+        pub fn set_retry_options(&mut self, value: impl Into<Val<RetryOptions>>) -> &mut Self {
+            self.props.set("RetryOptions", value.into());
+            self
+        }
+
+        /// `RetryOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_options(&self) -> ::std::option::Option<Val<RetryOptions>> {
+            crate::cfn::get_prop(&self.props, "RetryOptions")
+        }
+
+        /// `SchemaEvolutionConfiguration`.
+        pub fn schema_evolution_configuration(mut self, value: impl Into<Val<SchemaEvolutionConfiguration>>) -> Self {
+            self.props.set("SchemaEvolutionConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SchemaEvolutionConfiguration` in place: [`Self::schema_evolution_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_schema_evolution_configuration(&mut self, value: impl Into<Val<SchemaEvolutionConfiguration>>) -> &mut Self {
+            self.props.set("SchemaEvolutionConfiguration", value.into());
+            self
+        }
+
+        /// `SchemaEvolutionConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_evolution_configuration(&self) -> ::std::option::Option<Val<SchemaEvolutionConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SchemaEvolutionConfiguration")
+        }
+
+        /// `TableCreationConfiguration`.
+        pub fn table_creation_configuration(mut self, value: impl Into<Val<TableCreationConfiguration>>) -> Self {
+            self.props.set("TableCreationConfiguration", value.into());
+            self
+        }
+
+        /// Sets `TableCreationConfiguration` in place: [`Self::table_creation_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_table_creation_configuration(&mut self, value: impl Into<Val<TableCreationConfiguration>>) -> &mut Self {
+            self.props.set("TableCreationConfiguration", value.into());
+            self
+        }
+
+        /// `TableCreationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_creation_configuration(&self) -> ::std::option::Option<Val<TableCreationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "TableCreationConfiguration")
+        }
+
+        /// `s3BackupMode`.
+        pub fn s3_backup_mode(mut self, value: impl Into<Val<IcebergDestinationConfigurationS3BackupMode>>) -> Self {
+            self.props.set("s3BackupMode", value.into());
+            self
+        }
+
+        /// Sets `s3BackupMode` in place: [`Self::s3_backup_mode`] on a value held by `&mut`.
+        pub fn set_s3_backup_mode(&mut self, value: impl Into<Val<IcebergDestinationConfigurationS3BackupMode>>) -> &mut Self {
+            self.props.set("s3BackupMode", value.into());
+            self
+        }
+
+        /// `s3BackupMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_backup_mode(&self) -> ::std::option::Option<Val<IcebergDestinationConfigurationS3BackupMode>> {
+            crate::cfn::get_prop(&self.props, "s3BackupMode")
         }
     }
 
@@ -2308,14 +4718,40 @@ pub mod delivery_stream {
             CatalogConfiguration { props }
         }
 
-        prop! {
-            /// `CatalogArn`.
-            props, "CatalogArn", catalog_arn, set_catalog_arn, get_catalog_arn, Val<String>
+        /// `CatalogArn`.
+        pub fn catalog_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CatalogArn", value.into());
+            self
         }
 
-        prop! {
-            /// `WarehouseLocation`.
-            props, "WarehouseLocation", warehouse_location, set_warehouse_location, get_warehouse_location, Val<String>
+        /// Sets `CatalogArn` in place: [`Self::catalog_arn`] on a value held by `&mut`.
+        pub fn set_catalog_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogArn", value.into());
+            self
+        }
+
+        /// `CatalogArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogArn")
+        }
+
+        /// `WarehouseLocation`.
+        pub fn warehouse_location(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WarehouseLocation", value.into());
+            self
+        }
+
+        /// Sets `WarehouseLocation` in place: [`Self::warehouse_location`] on a value held by `&mut`.
+        pub fn set_warehouse_location(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WarehouseLocation", value.into());
+            self
+        }
+
+        /// `WarehouseLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_warehouse_location(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WarehouseLocation")
         }
     }
 
@@ -2341,29 +4777,82 @@ pub mod delivery_stream {
             DestinationTableConfiguration { props }
         }
 
-        prop! {
-            /// `DestinationDatabaseName`.
-            props, "DestinationDatabaseName", _, set_destination_database_name, get_destination_database_name, Val<String>
+        /// Sets `DestinationDatabaseName`, which `new` took, in place.
+        pub fn set_destination_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationDatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `DestinationTableName`.
-            props, "DestinationTableName", _, set_destination_table_name, get_destination_table_name, Val<String>
+        /// `DestinationDatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationDatabaseName")
         }
 
-        prop! {
-            /// `PartitionSpec`.
-            props, "PartitionSpec", partition_spec, set_partition_spec, get_partition_spec, Val<DestinationTableConfigurationPartitionSpec>
+        /// Sets `DestinationTableName`, which `new` took, in place.
+        pub fn set_destination_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DestinationTableName", value.into());
+            self
         }
 
-        prop! {
-            /// `S3ErrorOutputPrefix`.
-            props, "S3ErrorOutputPrefix", s3_error_output_prefix, set_s3_error_output_prefix, get_s3_error_output_prefix, Val<String>
+        /// `DestinationTableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DestinationTableName")
         }
 
-        prop! {
-            /// `UniqueKeys`.
-            props, "UniqueKeys", unique_keys, set_unique_keys, get_unique_keys, Val<List<String>>
+        /// `PartitionSpec`.
+        pub fn partition_spec(mut self, value: impl Into<Val<DestinationTableConfigurationPartitionSpec>>) -> Self {
+            self.props.set("PartitionSpec", value.into());
+            self
+        }
+
+        /// Sets `PartitionSpec` in place: [`Self::partition_spec`] on a value held by `&mut`.
+        pub fn set_partition_spec(&mut self, value: impl Into<Val<DestinationTableConfigurationPartitionSpec>>) -> &mut Self {
+            self.props.set("PartitionSpec", value.into());
+            self
+        }
+
+        /// `PartitionSpec` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_partition_spec(&self) -> ::std::option::Option<Val<DestinationTableConfigurationPartitionSpec>> {
+            crate::cfn::get_prop(&self.props, "PartitionSpec")
+        }
+
+        /// `S3ErrorOutputPrefix`.
+        pub fn s3_error_output_prefix(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3ErrorOutputPrefix", value.into());
+            self
+        }
+
+        /// Sets `S3ErrorOutputPrefix` in place: [`Self::s3_error_output_prefix`] on a value held by `&mut`.
+        pub fn set_s3_error_output_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3ErrorOutputPrefix", value.into());
+            self
+        }
+
+        /// `S3ErrorOutputPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_error_output_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3ErrorOutputPrefix")
+        }
+
+        /// `UniqueKeys`.
+        pub fn unique_keys(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("UniqueKeys", value.into());
+            self
+        }
+
+        /// Sets `UniqueKeys` in place: [`Self::unique_keys`] on a value held by `&mut`.
+        pub fn set_unique_keys(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("UniqueKeys", value.into());
+            self
+        }
+
+        /// `UniqueKeys` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unique_keys(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "UniqueKeys")
         }
     }
 
@@ -2382,9 +4871,22 @@ pub mod delivery_stream {
             DestinationTableConfigurationPartitionSpec { props }
         }
 
-        prop! {
-            /// `Identity`.
-            props, "Identity", identity, set_identity, get_identity, Val<List<PartitionField>>
+        /// `Identity`.
+        pub fn identity(mut self, value: impl Into<Val<List<PartitionField>>>) -> Self {
+            self.props.set("Identity", value.into());
+            self
+        }
+
+        /// Sets `Identity` in place: [`Self::identity`] on a value held by `&mut`.
+        pub fn set_identity(&mut self, value: impl Into<Val<List<PartitionField>>>) -> &mut Self {
+            self.props.set("Identity", value.into());
+            self
+        }
+
+        /// `Identity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_identity(&self) -> ::std::option::Option<Val<List<PartitionField>>> {
+            crate::cfn::get_prop(&self.props, "Identity")
         }
     }
 
@@ -2405,9 +4907,16 @@ pub mod delivery_stream {
             PartitionField { props }
         }
 
-        prop! {
-            /// `SourceName`.
-            props, "SourceName", _, set_source_name, get_source_name, Val<String>
+        /// Sets `SourceName`, which `new` took, in place.
+        pub fn set_source_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceName", value.into());
+            self
+        }
+
+        /// `SourceName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceName")
         }
     }
 
@@ -2426,9 +4935,22 @@ pub mod delivery_stream {
             SchemaEvolutionConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -2447,9 +4969,22 @@ pub mod delivery_stream {
             TableCreationConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -2488,14 +5023,28 @@ pub mod delivery_stream {
             KinesisStreamSourceConfiguration { props }
         }
 
-        prop! {
-            /// `RoleARN`.
-            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleARN`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
         }
 
-        prop! {
-            /// `KinesisStreamARN`.
-            props, "KinesisStreamARN", _, set_kinesis_stream_arn, get_kinesis_stream_arn, Val<String>
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
+        }
+
+        /// Sets `KinesisStreamARN`, which `new` took, in place.
+        pub fn set_kinesis_stream_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KinesisStreamARN", value.into());
+            self
+        }
+
+        /// `KinesisStreamARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kinesis_stream_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KinesisStreamARN")
         }
     }
 
@@ -2524,24 +5073,58 @@ pub mod delivery_stream {
             MskSourceConfiguration { props }
         }
 
-        prop! {
-            /// `MSKClusterARN`.
-            props, "MSKClusterARN", _, set_msk_cluster_arn, get_msk_cluster_arn, Val<String>
+        /// Sets `MSKClusterARN`, which `new` took, in place.
+        pub fn set_msk_cluster_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MSKClusterARN", value.into());
+            self
         }
 
-        prop! {
-            /// `TopicName`.
-            props, "TopicName", _, set_topic_name, get_topic_name, Val<String>
+        /// `MSKClusterARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_msk_cluster_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MSKClusterARN")
         }
 
-        prop! {
-            /// `AuthenticationConfiguration`.
-            props, "AuthenticationConfiguration", _, set_authentication_configuration, get_authentication_configuration, Val<AuthenticationConfiguration>
+        /// Sets `TopicName`, which `new` took, in place.
+        pub fn set_topic_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TopicName", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadFromTimestamp`.
-            props, "ReadFromTimestamp", read_from_timestamp, set_read_from_timestamp, get_read_from_timestamp, Val<String>
+        /// `TopicName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_topic_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TopicName")
+        }
+
+        /// Sets `AuthenticationConfiguration`, which `new` took, in place.
+        pub fn set_authentication_configuration(&mut self, value: impl Into<Val<AuthenticationConfiguration>>) -> &mut Self {
+            self.props.set("AuthenticationConfiguration", value.into());
+            self
+        }
+
+        /// `AuthenticationConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_authentication_configuration(&self) -> ::std::option::Option<Val<AuthenticationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "AuthenticationConfiguration")
+        }
+
+        /// `ReadFromTimestamp`.
+        pub fn read_from_timestamp(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReadFromTimestamp", value.into());
+            self
+        }
+
+        /// Sets `ReadFromTimestamp` in place: [`Self::read_from_timestamp`] on a value held by `&mut`.
+        pub fn set_read_from_timestamp(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReadFromTimestamp", value.into());
+            self
+        }
+
+        /// `ReadFromTimestamp` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_read_from_timestamp(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReadFromTimestamp")
         }
     }
 
@@ -2567,14 +5150,28 @@ pub mod delivery_stream {
             AuthenticationConfiguration { props }
         }
 
-        prop! {
-            /// `RoleARN`.
-            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `RoleARN`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
         }
 
-        prop! {
-            /// `Connectivity`.
-            props, "Connectivity", _, set_connectivity, get_connectivity, Val<AuthenticationConfigurationConnectivity>
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
+        }
+
+        /// Sets `Connectivity`, which `new` took, in place.
+        pub fn set_connectivity(&mut self, value: impl Into<Val<AuthenticationConfigurationConnectivity>>) -> &mut Self {
+            self.props.set("Connectivity", value.into());
+            self
+        }
+
+        /// `Connectivity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_connectivity(&self) -> ::std::option::Option<Val<AuthenticationConfigurationConnectivity>> {
+            crate::cfn::get_prop(&self.props, "Connectivity")
         }
     }
 
@@ -2619,64 +5216,199 @@ pub mod delivery_stream {
             RedshiftDestinationConfiguration { props }
         }
 
-        prop! {
-            /// `S3Configuration`.
-            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<S3DestinationConfiguration>
+        /// Sets `S3Configuration`, which `new` took, in place.
+        pub fn set_s3_configuration(&mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> &mut Self {
+            self.props.set("S3Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `ClusterJDBCURL`.
-            props, "ClusterJDBCURL", _, set_cluster_jdbcurl, get_cluster_jdbcurl, Val<String>
+        /// `S3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_configuration(&self) -> ::std::option::Option<Val<S3DestinationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3Configuration")
         }
 
-        prop! {
-            /// `CopyCommand`.
-            props, "CopyCommand", _, set_copy_command, get_copy_command, Val<CopyCommand>
+        /// Sets `ClusterJDBCURL`, which `new` took, in place.
+        pub fn set_cluster_jdbcurl(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ClusterJDBCURL", value.into());
+            self
         }
 
-        prop! {
-            /// `RoleARN`.
-            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        /// `ClusterJDBCURL` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cluster_jdbcurl(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ClusterJDBCURL")
         }
 
-        prop! {
-            /// `CloudWatchLoggingOptions`.
-            props, "CloudWatchLoggingOptions", cloud_watch_logging_options, set_cloud_watch_logging_options, get_cloud_watch_logging_options, Val<CloudWatchLoggingOptions>
+        /// Sets `CopyCommand`, which `new` took, in place.
+        pub fn set_copy_command(&mut self, value: impl Into<Val<CopyCommand>>) -> &mut Self {
+            self.props.set("CopyCommand", value.into());
+            self
         }
 
-        prop! {
-            /// `Password`.
-            props, "Password", password, set_password, get_password, Val<String>
+        /// `CopyCommand` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_copy_command(&self) -> ::std::option::Option<Val<CopyCommand>> {
+            crate::cfn::get_prop(&self.props, "CopyCommand")
         }
 
-        prop! {
-            /// `ProcessingConfiguration`.
-            props, "ProcessingConfiguration", processing_configuration, set_processing_configuration, get_processing_configuration, Val<ProcessingConfiguration>
+        /// Sets `RoleARN`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
         }
 
-        prop! {
-            /// `RetryOptions`.
-            props, "RetryOptions", retry_options, set_retry_options, get_retry_options, Val<RedshiftRetryOptions>
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
         }
 
-        prop! {
-            /// `S3BackupConfiguration`.
-            props, "S3BackupConfiguration", s3_backup_configuration, set_s3_backup_configuration, get_s3_backup_configuration, Val<S3DestinationConfiguration>
+        /// `CloudWatchLoggingOptions`.
+        pub fn cloud_watch_logging_options(mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
+            self.props.set("CloudWatchLoggingOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BackupMode`.
-            props, "S3BackupMode", s3_backup_mode, set_s3_backup_mode, get_s3_backup_mode, Val<RedshiftDestinationConfigurationS3BackupMode>
+        /// Sets `CloudWatchLoggingOptions` in place: [`Self::cloud_watch_logging_options`] on a value
+        /// held by `&mut`.
+        pub fn set_cloud_watch_logging_options(&mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> &mut Self {
+            self.props.set("CloudWatchLoggingOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerConfiguration`.
-            props, "SecretsManagerConfiguration", secrets_manager_configuration, set_secrets_manager_configuration, get_secrets_manager_configuration, Val<SecretsManagerConfiguration>
+        /// `CloudWatchLoggingOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logging_options(&self) -> ::std::option::Option<Val<CloudWatchLoggingOptions>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLoggingOptions")
         }
 
-        prop! {
-            /// `Username`.
-            props, "Username", username, set_username, get_username, Val<String>
+        /// `Password`.
+        pub fn password(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// Sets `Password` in place: [`Self::password`] on a value held by `&mut`.
+        pub fn set_password(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Password", value.into());
+            self
+        }
+
+        /// `Password` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_password(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Password")
+        }
+
+        /// `ProcessingConfiguration`.
+        pub fn processing_configuration(mut self, value: impl Into<Val<ProcessingConfiguration>>) -> Self {
+            self.props.set("ProcessingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ProcessingConfiguration` in place: [`Self::processing_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_processing_configuration(&mut self, value: impl Into<Val<ProcessingConfiguration>>) -> &mut Self {
+            self.props.set("ProcessingConfiguration", value.into());
+            self
+        }
+
+        /// `ProcessingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_processing_configuration(&self) -> ::std::option::Option<Val<ProcessingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ProcessingConfiguration")
+        }
+
+        /// `RetryOptions`.
+        pub fn retry_options(mut self, value: impl Into<Val<RedshiftRetryOptions>>) -> Self {
+            self.props.set("RetryOptions", value.into());
+            self
+        }
+
+        /// Sets `RetryOptions` in place: [`Self::retry_options`] on a value held by `&mut`.
+        pub fn set_retry_options(&mut self, value: impl Into<Val<RedshiftRetryOptions>>) -> &mut Self {
+            self.props.set("RetryOptions", value.into());
+            self
+        }
+
+        /// `RetryOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_options(&self) -> ::std::option::Option<Val<RedshiftRetryOptions>> {
+            crate::cfn::get_prop(&self.props, "RetryOptions")
+        }
+
+        /// `S3BackupConfiguration`.
+        pub fn s3_backup_configuration(mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> Self {
+            self.props.set("S3BackupConfiguration", value.into());
+            self
+        }
+
+        /// Sets `S3BackupConfiguration` in place: [`Self::s3_backup_configuration`] on a value held by `&mut`.
+        pub fn set_s3_backup_configuration(&mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> &mut Self {
+            self.props.set("S3BackupConfiguration", value.into());
+            self
+        }
+
+        /// `S3BackupConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_backup_configuration(&self) -> ::std::option::Option<Val<S3DestinationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3BackupConfiguration")
+        }
+
+        /// `S3BackupMode`.
+        pub fn s3_backup_mode(mut self, value: impl Into<Val<RedshiftDestinationConfigurationS3BackupMode>>) -> Self {
+            self.props.set("S3BackupMode", value.into());
+            self
+        }
+
+        /// Sets `S3BackupMode` in place: [`Self::s3_backup_mode`] on a value held by `&mut`.
+        pub fn set_s3_backup_mode(&mut self, value: impl Into<Val<RedshiftDestinationConfigurationS3BackupMode>>) -> &mut Self {
+            self.props.set("S3BackupMode", value.into());
+            self
+        }
+
+        /// `S3BackupMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_backup_mode(&self) -> ::std::option::Option<Val<RedshiftDestinationConfigurationS3BackupMode>> {
+            crate::cfn::get_prop(&self.props, "S3BackupMode")
+        }
+
+        /// `SecretsManagerConfiguration`.
+        pub fn secrets_manager_configuration(mut self, value: impl Into<Val<SecretsManagerConfiguration>>) -> Self {
+            self.props.set("SecretsManagerConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerConfiguration` in place: [`Self::secrets_manager_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_secrets_manager_configuration(&mut self, value: impl Into<Val<SecretsManagerConfiguration>>) -> &mut Self {
+            self.props.set("SecretsManagerConfiguration", value.into());
+            self
+        }
+
+        /// `SecretsManagerConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_configuration(&self) -> ::std::option::Option<Val<SecretsManagerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerConfiguration")
+        }
+
+        /// `Username`.
+        pub fn username(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// Sets `Username` in place: [`Self::username`] on a value held by `&mut`.
+        pub fn set_username(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Username", value.into());
+            self
+        }
+
+        /// `Username` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_username(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Username")
         }
     }
 
@@ -2697,19 +5429,52 @@ pub mod delivery_stream {
             CopyCommand { props }
         }
 
-        prop! {
-            /// `DataTableName`.
-            props, "DataTableName", _, set_data_table_name, get_data_table_name, Val<String>
+        /// Sets `DataTableName`, which `new` took, in place.
+        pub fn set_data_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataTableName", value.into());
+            self
         }
 
-        prop! {
-            /// `CopyOptions`.
-            props, "CopyOptions", copy_options, set_copy_options, get_copy_options, Val<String>
+        /// `DataTableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataTableName")
         }
 
-        prop! {
-            /// `DataTableColumns`.
-            props, "DataTableColumns", data_table_columns, set_data_table_columns, get_data_table_columns, Val<String>
+        /// `CopyOptions`.
+        pub fn copy_options(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CopyOptions", value.into());
+            self
+        }
+
+        /// Sets `CopyOptions` in place: [`Self::copy_options`] on a value held by `&mut`.
+        pub fn set_copy_options(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CopyOptions", value.into());
+            self
+        }
+
+        /// `CopyOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_copy_options(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CopyOptions")
+        }
+
+        /// `DataTableColumns`.
+        pub fn data_table_columns(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataTableColumns", value.into());
+            self
+        }
+
+        /// Sets `DataTableColumns` in place: [`Self::data_table_columns`] on a value held by `&mut`.
+        pub fn set_data_table_columns(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataTableColumns", value.into());
+            self
+        }
+
+        /// `DataTableColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_table_columns(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataTableColumns")
         }
     }
 
@@ -2728,9 +5493,22 @@ pub mod delivery_stream {
             RedshiftRetryOptions { props }
         }
 
-        prop! {
-            /// `DurationInSeconds`.
-            props, "DurationInSeconds", duration_in_seconds, set_duration_in_seconds, get_duration_in_seconds, Val<i64>
+        /// `DurationInSeconds`.
+        pub fn duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DurationInSeconds", value.into());
+            self
+        }
+
+        /// Sets `DurationInSeconds` in place: [`Self::duration_in_seconds`] on a value held by `&mut`.
+        pub fn set_duration_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DurationInSeconds", value.into());
+            self
+        }
+
+        /// `DurationInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DurationInSeconds")
         }
     }
 
@@ -2781,104 +5559,333 @@ pub mod delivery_stream {
             SnowflakeDestinationConfiguration { props }
         }
 
-        prop! {
-            /// `AccountUrl`.
-            props, "AccountUrl", _, set_account_url, get_account_url, Val<String>
+        /// Sets `AccountUrl`, which `new` took, in place.
+        pub fn set_account_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AccountUrl", value.into());
+            self
         }
 
-        prop! {
-            /// `Database`.
-            props, "Database", _, set_database, get_database, Val<String>
+        /// `AccountUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_account_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AccountUrl")
         }
 
-        prop! {
-            /// `Schema`.
-            props, "Schema", _, set_schema, get_schema, Val<String>
+        /// Sets `Database`, which `new` took, in place.
+        pub fn set_database(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Database", value.into());
+            self
         }
 
-        prop! {
-            /// `Table`.
-            props, "Table", _, set_table, get_table, Val<String>
+        /// `Database` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Database")
         }
 
-        prop! {
-            /// `RoleARN`.
-            props, "RoleARN", _, set_role_arn, get_role_arn, Val<String>
+        /// Sets `Schema`, which `new` took, in place.
+        pub fn set_schema(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Schema", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Configuration`.
-            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<S3DestinationConfiguration>
+        /// `Schema` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Schema")
         }
 
-        prop! {
-            /// `BufferingHints`.
-            props, "BufferingHints", buffering_hints, set_buffering_hints, get_buffering_hints, Val<SnowflakeBufferingHints>
+        /// Sets `Table`, which `new` took, in place.
+        pub fn set_table(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Table", value.into());
+            self
         }
 
-        prop! {
-            /// `CloudWatchLoggingOptions`.
-            props, "CloudWatchLoggingOptions", cloud_watch_logging_options, set_cloud_watch_logging_options, get_cloud_watch_logging_options, Val<CloudWatchLoggingOptions>
+        /// `Table` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Table")
         }
 
-        prop! {
-            /// `ContentColumnName`.
-            props, "ContentColumnName", content_column_name, set_content_column_name, get_content_column_name, Val<String>
+        /// Sets `RoleARN`, which `new` took, in place.
+        pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RoleARN", value.into());
+            self
         }
 
-        prop! {
-            /// `DataLoadingOption`.
-            props, "DataLoadingOption", data_loading_option, set_data_loading_option, get_data_loading_option, Val<SnowflakeDestinationConfigurationDataLoadingOption>
+        /// `RoleARN` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RoleARN")
         }
 
-        prop! {
-            /// `KeyPassphrase`.
-            props, "KeyPassphrase", key_passphrase, set_key_passphrase, get_key_passphrase, Val<String>
+        /// Sets `S3Configuration`, which `new` took, in place.
+        pub fn set_s3_configuration(&mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> &mut Self {
+            self.props.set("S3Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `MetaDataColumnName`.
-            props, "MetaDataColumnName", meta_data_column_name, set_meta_data_column_name, get_meta_data_column_name, Val<String>
+        /// `S3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_configuration(&self) -> ::std::option::Option<Val<S3DestinationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3Configuration")
         }
 
-        prop! {
-            /// `PrivateKey`.
-            props, "PrivateKey", private_key, set_private_key, get_private_key, Val<String>
+        /// `BufferingHints`.
+        pub fn buffering_hints(mut self, value: impl Into<Val<SnowflakeBufferingHints>>) -> Self {
+            self.props.set("BufferingHints", value.into());
+            self
         }
 
-        prop! {
-            /// `ProcessingConfiguration`.
-            props, "ProcessingConfiguration", processing_configuration, set_processing_configuration, get_processing_configuration, Val<ProcessingConfiguration>
+        /// Sets `BufferingHints` in place: [`Self::buffering_hints`] on a value held by `&mut`.
+        pub fn set_buffering_hints(&mut self, value: impl Into<Val<SnowflakeBufferingHints>>) -> &mut Self {
+            self.props.set("BufferingHints", value.into());
+            self
         }
 
-        prop! {
-            /// `RetryOptions`.
-            props, "RetryOptions", retry_options, set_retry_options, get_retry_options, Val<SnowflakeRetryOptions>
+        /// `BufferingHints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_buffering_hints(&self) -> ::std::option::Option<Val<SnowflakeBufferingHints>> {
+            crate::cfn::get_prop(&self.props, "BufferingHints")
         }
 
-        prop! {
-            /// `S3BackupMode`.
-            props, "S3BackupMode", s3_backup_mode, set_s3_backup_mode, get_s3_backup_mode, Val<SnowflakeDestinationConfigurationS3BackupMode>
+        /// `CloudWatchLoggingOptions`.
+        pub fn cloud_watch_logging_options(mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
+            self.props.set("CloudWatchLoggingOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerConfiguration`.
-            props, "SecretsManagerConfiguration", secrets_manager_configuration, set_secrets_manager_configuration, get_secrets_manager_configuration, Val<SecretsManagerConfiguration>
+        /// Sets `CloudWatchLoggingOptions` in place: [`Self::cloud_watch_logging_options`] on a value
+        /// held by `&mut`.
+        pub fn set_cloud_watch_logging_options(&mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> &mut Self {
+            self.props.set("CloudWatchLoggingOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `SnowflakeRoleConfiguration`.
-            props, "SnowflakeRoleConfiguration", snowflake_role_configuration, set_snowflake_role_configuration, get_snowflake_role_configuration, Val<SnowflakeRoleConfiguration>
+        /// `CloudWatchLoggingOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logging_options(&self) -> ::std::option::Option<Val<CloudWatchLoggingOptions>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLoggingOptions")
         }
 
-        prop! {
-            /// `SnowflakeVpcConfiguration`.
-            props, "SnowflakeVpcConfiguration", snowflake_vpc_configuration, set_snowflake_vpc_configuration, get_snowflake_vpc_configuration, Val<SnowflakeVpcConfiguration>
+        /// `ContentColumnName`.
+        pub fn content_column_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ContentColumnName", value.into());
+            self
         }
 
-        prop! {
-            /// `User`.
-            props, "User", user, set_user, get_user, Val<String>
+        /// Sets `ContentColumnName` in place: [`Self::content_column_name`] on a value held by `&mut`.
+        pub fn set_content_column_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ContentColumnName", value.into());
+            self
+        }
+
+        /// `ContentColumnName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_content_column_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ContentColumnName")
+        }
+
+        /// `DataLoadingOption`.
+        pub fn data_loading_option(mut self, value: impl Into<Val<SnowflakeDestinationConfigurationDataLoadingOption>>) -> Self {
+            self.props.set("DataLoadingOption", value.into());
+            self
+        }
+
+        /// Sets `DataLoadingOption` in place: [`Self::data_loading_option`] on a value held by `&mut`.
+        pub fn set_data_loading_option(&mut self, value: impl Into<Val<SnowflakeDestinationConfigurationDataLoadingOption>>) -> &mut Self {
+            self.props.set("DataLoadingOption", value.into());
+            self
+        }
+
+        /// `DataLoadingOption` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_loading_option(&self) -> ::std::option::Option<Val<SnowflakeDestinationConfigurationDataLoadingOption>> {
+            crate::cfn::get_prop(&self.props, "DataLoadingOption")
+        }
+
+        /// `KeyPassphrase`.
+        pub fn key_passphrase(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KeyPassphrase", value.into());
+            self
+        }
+
+        /// Sets `KeyPassphrase` in place: [`Self::key_passphrase`] on a value held by `&mut`.
+        pub fn set_key_passphrase(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyPassphrase", value.into());
+            self
+        }
+
+        /// `KeyPassphrase` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_passphrase(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyPassphrase")
+        }
+
+        /// `MetaDataColumnName`.
+        pub fn meta_data_column_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("MetaDataColumnName", value.into());
+            self
+        }
+
+        /// Sets `MetaDataColumnName` in place: [`Self::meta_data_column_name`] on a value held by `&mut`.
+        pub fn set_meta_data_column_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("MetaDataColumnName", value.into());
+            self
+        }
+
+        /// `MetaDataColumnName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_meta_data_column_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "MetaDataColumnName")
+        }
+
+        /// `PrivateKey`.
+        pub fn private_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PrivateKey", value.into());
+            self
+        }
+
+        /// Sets `PrivateKey` in place: [`Self::private_key`] on a value held by `&mut`.
+        pub fn set_private_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrivateKey", value.into());
+            self
+        }
+
+        /// `PrivateKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrivateKey")
+        }
+
+        /// `ProcessingConfiguration`.
+        pub fn processing_configuration(mut self, value: impl Into<Val<ProcessingConfiguration>>) -> Self {
+            self.props.set("ProcessingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ProcessingConfiguration` in place: [`Self::processing_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_processing_configuration(&mut self, value: impl Into<Val<ProcessingConfiguration>>) -> &mut Self {
+            self.props.set("ProcessingConfiguration", value.into());
+            self
+        }
+
+        /// `ProcessingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_processing_configuration(&self) -> ::std::option::Option<Val<ProcessingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ProcessingConfiguration")
+        }
+
+        /// `RetryOptions`.
+        pub fn retry_options(mut self, value: impl Into<Val<SnowflakeRetryOptions>>) -> Self {
+            self.props.set("RetryOptions", value.into());
+            self
+        }
+
+        /// Sets `RetryOptions` in place: [`Self::retry_options`] on a value held by `&mut`.
+        pub fn set_retry_options(&mut self, value: impl Into<Val<SnowflakeRetryOptions>>) -> &mut Self {
+            self.props.set("RetryOptions", value.into());
+            self
+        }
+
+        /// `RetryOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_options(&self) -> ::std::option::Option<Val<SnowflakeRetryOptions>> {
+            crate::cfn::get_prop(&self.props, "RetryOptions")
+        }
+
+        /// `S3BackupMode`.
+        pub fn s3_backup_mode(mut self, value: impl Into<Val<SnowflakeDestinationConfigurationS3BackupMode>>) -> Self {
+            self.props.set("S3BackupMode", value.into());
+            self
+        }
+
+        /// Sets `S3BackupMode` in place: [`Self::s3_backup_mode`] on a value held by `&mut`.
+        pub fn set_s3_backup_mode(&mut self, value: impl Into<Val<SnowflakeDestinationConfigurationS3BackupMode>>) -> &mut Self {
+            self.props.set("S3BackupMode", value.into());
+            self
+        }
+
+        /// `S3BackupMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_backup_mode(&self) -> ::std::option::Option<Val<SnowflakeDestinationConfigurationS3BackupMode>> {
+            crate::cfn::get_prop(&self.props, "S3BackupMode")
+        }
+
+        /// `SecretsManagerConfiguration`.
+        pub fn secrets_manager_configuration(mut self, value: impl Into<Val<SecretsManagerConfiguration>>) -> Self {
+            self.props.set("SecretsManagerConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerConfiguration` in place: [`Self::secrets_manager_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_secrets_manager_configuration(&mut self, value: impl Into<Val<SecretsManagerConfiguration>>) -> &mut Self {
+            self.props.set("SecretsManagerConfiguration", value.into());
+            self
+        }
+
+        /// `SecretsManagerConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_configuration(&self) -> ::std::option::Option<Val<SecretsManagerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerConfiguration")
+        }
+
+        /// `SnowflakeRoleConfiguration`.
+        pub fn snowflake_role_configuration(mut self, value: impl Into<Val<SnowflakeRoleConfiguration>>) -> Self {
+            self.props.set("SnowflakeRoleConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SnowflakeRoleConfiguration` in place: [`Self::snowflake_role_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_snowflake_role_configuration(&mut self, value: impl Into<Val<SnowflakeRoleConfiguration>>) -> &mut Self {
+            self.props.set("SnowflakeRoleConfiguration", value.into());
+            self
+        }
+
+        /// `SnowflakeRoleConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snowflake_role_configuration(&self) -> ::std::option::Option<Val<SnowflakeRoleConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SnowflakeRoleConfiguration")
+        }
+
+        /// `SnowflakeVpcConfiguration`.
+        pub fn snowflake_vpc_configuration(mut self, value: impl Into<Val<SnowflakeVpcConfiguration>>) -> Self {
+            self.props.set("SnowflakeVpcConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SnowflakeVpcConfiguration` in place: [`Self::snowflake_vpc_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_snowflake_vpc_configuration(&mut self, value: impl Into<Val<SnowflakeVpcConfiguration>>) -> &mut Self {
+            self.props.set("SnowflakeVpcConfiguration", value.into());
+            self
+        }
+
+        /// `SnowflakeVpcConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snowflake_vpc_configuration(&self) -> ::std::option::Option<Val<SnowflakeVpcConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SnowflakeVpcConfiguration")
+        }
+
+        /// `User`.
+        pub fn user(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("User", value.into());
+            self
+        }
+
+        /// Sets `User` in place: [`Self::user`] on a value held by `&mut`.
+        pub fn set_user(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("User", value.into());
+            self
+        }
+
+        /// `User` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_user(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "User")
         }
     }
 
@@ -2897,14 +5904,40 @@ pub mod delivery_stream {
             SnowflakeBufferingHints { props }
         }
 
-        prop! {
-            /// `IntervalInSeconds`.
-            props, "IntervalInSeconds", interval_in_seconds, set_interval_in_seconds, get_interval_in_seconds, Val<i64>
+        /// `IntervalInSeconds`.
+        pub fn interval_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IntervalInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `SizeInMBs`.
-            props, "SizeInMBs", size_in_m_bs, set_size_in_m_bs, get_size_in_m_bs, Val<i64>
+        /// Sets `IntervalInSeconds` in place: [`Self::interval_in_seconds`] on a value held by `&mut`.
+        pub fn set_interval_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IntervalInSeconds", value.into());
+            self
+        }
+
+        /// `IntervalInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IntervalInSeconds")
+        }
+
+        /// `SizeInMBs`.
+        pub fn size_in_m_bs(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SizeInMBs", value.into());
+            self
+        }
+
+        /// Sets `SizeInMBs` in place: [`Self::size_in_m_bs`] on a value held by `&mut`.
+        pub fn set_size_in_m_bs(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SizeInMBs", value.into());
+            self
+        }
+
+        /// `SizeInMBs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_in_m_bs(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SizeInMBs")
         }
     }
 
@@ -2939,9 +5972,22 @@ pub mod delivery_stream {
             SnowflakeRetryOptions { props }
         }
 
-        prop! {
-            /// `DurationInSeconds`.
-            props, "DurationInSeconds", duration_in_seconds, set_duration_in_seconds, get_duration_in_seconds, Val<i64>
+        /// `DurationInSeconds`.
+        pub fn duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DurationInSeconds", value.into());
+            self
+        }
+
+        /// Sets `DurationInSeconds` in place: [`Self::duration_in_seconds`] on a value held by `&mut`.
+        pub fn set_duration_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DurationInSeconds", value.into());
+            self
+        }
+
+        /// `DurationInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DurationInSeconds")
         }
     }
 
@@ -2973,14 +6019,40 @@ pub mod delivery_stream {
             SnowflakeRoleConfiguration { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+        /// `Enabled`.
+        pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `SnowflakeRole`.
-            props, "SnowflakeRole", snowflake_role, set_snowflake_role, get_snowflake_role, Val<String>
+        /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `SnowflakeRole`.
+        pub fn snowflake_role(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SnowflakeRole", value.into());
+            self
+        }
+
+        /// Sets `SnowflakeRole` in place: [`Self::snowflake_role`] on a value held by `&mut`.
+        pub fn set_snowflake_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SnowflakeRole", value.into());
+            self
+        }
+
+        /// `SnowflakeRole` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_snowflake_role(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SnowflakeRole")
         }
     }
 
@@ -3001,9 +6073,16 @@ pub mod delivery_stream {
             SnowflakeVpcConfiguration { props }
         }
 
-        prop! {
-            /// `PrivateLinkVpceId`.
-            props, "PrivateLinkVpceId", _, set_private_link_vpce_id, get_private_link_vpce_id, Val<String>
+        /// Sets `PrivateLinkVpceId`, which `new` took, in place.
+        pub fn set_private_link_vpce_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PrivateLinkVpceId", value.into());
+            self
+        }
+
+        /// `PrivateLinkVpceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_private_link_vpce_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PrivateLinkVpceId")
         }
     }
 
@@ -3032,59 +6111,188 @@ pub mod delivery_stream {
             SplunkDestinationConfiguration { props }
         }
 
-        prop! {
-            /// `HECEndpoint`.
-            props, "HECEndpoint", _, set_hec_endpoint, get_hec_endpoint, Val<String>
+        /// Sets `HECEndpoint`, which `new` took, in place.
+        pub fn set_hec_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HECEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Configuration`.
-            props, "S3Configuration", _, set_s3_configuration, get_s3_configuration, Val<S3DestinationConfiguration>
+        /// `HECEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hec_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HECEndpoint")
         }
 
-        prop! {
-            /// `HECEndpointType`.
-            props, "HECEndpointType", _, set_hec_endpoint_type, get_hec_endpoint_type, Val<SplunkDestinationConfigurationHecEndpointType>
+        /// Sets `S3Configuration`, which `new` took, in place.
+        pub fn set_s3_configuration(&mut self, value: impl Into<Val<S3DestinationConfiguration>>) -> &mut Self {
+            self.props.set("S3Configuration", value.into());
+            self
         }
 
-        prop! {
-            /// `BufferingHints`.
-            props, "BufferingHints", buffering_hints, set_buffering_hints, get_buffering_hints, Val<SplunkBufferingHints>
+        /// `S3Configuration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_configuration(&self) -> ::std::option::Option<Val<S3DestinationConfiguration>> {
+            crate::cfn::get_prop(&self.props, "S3Configuration")
         }
 
-        prop! {
-            /// `CloudWatchLoggingOptions`.
-            props, "CloudWatchLoggingOptions", cloud_watch_logging_options, set_cloud_watch_logging_options, get_cloud_watch_logging_options, Val<CloudWatchLoggingOptions>
+        /// Sets `HECEndpointType`, which `new` took, in place.
+        pub fn set_hec_endpoint_type(&mut self, value: impl Into<Val<SplunkDestinationConfigurationHecEndpointType>>) -> &mut Self {
+            self.props.set("HECEndpointType", value.into());
+            self
         }
 
-        prop! {
-            /// `HECAcknowledgmentTimeoutInSeconds`.
-            props, "HECAcknowledgmentTimeoutInSeconds", hec_acknowledgment_timeout_in_seconds, set_hec_acknowledgment_timeout_in_seconds, get_hec_acknowledgment_timeout_in_seconds, Val<i64>
+        /// `HECEndpointType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hec_endpoint_type(&self) -> ::std::option::Option<Val<SplunkDestinationConfigurationHecEndpointType>> {
+            crate::cfn::get_prop(&self.props, "HECEndpointType")
         }
 
-        prop! {
-            /// `HECToken`.
-            props, "HECToken", hec_token, set_hec_token, get_hec_token, Val<String>
+        /// `BufferingHints`.
+        pub fn buffering_hints(mut self, value: impl Into<Val<SplunkBufferingHints>>) -> Self {
+            self.props.set("BufferingHints", value.into());
+            self
         }
 
-        prop! {
-            /// `ProcessingConfiguration`.
-            props, "ProcessingConfiguration", processing_configuration, set_processing_configuration, get_processing_configuration, Val<ProcessingConfiguration>
+        /// Sets `BufferingHints` in place: [`Self::buffering_hints`] on a value held by `&mut`.
+        pub fn set_buffering_hints(&mut self, value: impl Into<Val<SplunkBufferingHints>>) -> &mut Self {
+            self.props.set("BufferingHints", value.into());
+            self
         }
 
-        prop! {
-            /// `RetryOptions`.
-            props, "RetryOptions", retry_options, set_retry_options, get_retry_options, Val<SplunkRetryOptions>
+        /// `BufferingHints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_buffering_hints(&self) -> ::std::option::Option<Val<SplunkBufferingHints>> {
+            crate::cfn::get_prop(&self.props, "BufferingHints")
         }
 
-        prop! {
-            /// `S3BackupMode`.
-            props, "S3BackupMode", s3_backup_mode, set_s3_backup_mode, get_s3_backup_mode, Val<SplunkDestinationConfigurationS3BackupMode>
+        /// `CloudWatchLoggingOptions`.
+        pub fn cloud_watch_logging_options(mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> Self {
+            self.props.set("CloudWatchLoggingOptions", value.into());
+            self
         }
 
-        prop! {
-            /// `SecretsManagerConfiguration`.
-            props, "SecretsManagerConfiguration", secrets_manager_configuration, set_secrets_manager_configuration, get_secrets_manager_configuration, Val<SecretsManagerConfiguration>
+        /// Sets `CloudWatchLoggingOptions` in place: [`Self::cloud_watch_logging_options`] on a value
+        /// held by `&mut`.
+        pub fn set_cloud_watch_logging_options(&mut self, value: impl Into<Val<CloudWatchLoggingOptions>>) -> &mut Self {
+            self.props.set("CloudWatchLoggingOptions", value.into());
+            self
+        }
+
+        /// `CloudWatchLoggingOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_logging_options(&self) -> ::std::option::Option<Val<CloudWatchLoggingOptions>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLoggingOptions")
+        }
+
+        /// `HECAcknowledgmentTimeoutInSeconds`.
+        pub fn hec_acknowledgment_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("HECAcknowledgmentTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// Sets `HECAcknowledgmentTimeoutInSeconds` in place: [`Self::hec_acknowledgment_timeout_in_seconds`]
+        /// on a value held by `&mut`.
+        pub fn set_hec_acknowledgment_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("HECAcknowledgmentTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// `HECAcknowledgmentTimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hec_acknowledgment_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "HECAcknowledgmentTimeoutInSeconds")
+        }
+
+        /// `HECToken`.
+        pub fn hec_token(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("HECToken", value.into());
+            self
+        }
+
+        /// Sets `HECToken` in place: [`Self::hec_token`] on a value held by `&mut`.
+        pub fn set_hec_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("HECToken", value.into());
+            self
+        }
+
+        /// `HECToken` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_hec_token(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "HECToken")
+        }
+
+        /// `ProcessingConfiguration`.
+        pub fn processing_configuration(mut self, value: impl Into<Val<ProcessingConfiguration>>) -> Self {
+            self.props.set("ProcessingConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ProcessingConfiguration` in place: [`Self::processing_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_processing_configuration(&mut self, value: impl Into<Val<ProcessingConfiguration>>) -> &mut Self {
+            self.props.set("ProcessingConfiguration", value.into());
+            self
+        }
+
+        /// `ProcessingConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_processing_configuration(&self) -> ::std::option::Option<Val<ProcessingConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ProcessingConfiguration")
+        }
+
+        /// `RetryOptions`.
+        pub fn retry_options(mut self, value: impl Into<Val<SplunkRetryOptions>>) -> Self {
+            self.props.set("RetryOptions", value.into());
+            self
+        }
+
+        /// Sets `RetryOptions` in place: [`Self::retry_options`] on a value held by `&mut`.
+        pub fn set_retry_options(&mut self, value: impl Into<Val<SplunkRetryOptions>>) -> &mut Self {
+            self.props.set("RetryOptions", value.into());
+            self
+        }
+
+        /// `RetryOptions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retry_options(&self) -> ::std::option::Option<Val<SplunkRetryOptions>> {
+            crate::cfn::get_prop(&self.props, "RetryOptions")
+        }
+
+        /// `S3BackupMode`.
+        pub fn s3_backup_mode(mut self, value: impl Into<Val<SplunkDestinationConfigurationS3BackupMode>>) -> Self {
+            self.props.set("S3BackupMode", value.into());
+            self
+        }
+
+        /// Sets `S3BackupMode` in place: [`Self::s3_backup_mode`] on a value held by `&mut`.
+        pub fn set_s3_backup_mode(&mut self, value: impl Into<Val<SplunkDestinationConfigurationS3BackupMode>>) -> &mut Self {
+            self.props.set("S3BackupMode", value.into());
+            self
+        }
+
+        /// `S3BackupMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_backup_mode(&self) -> ::std::option::Option<Val<SplunkDestinationConfigurationS3BackupMode>> {
+            crate::cfn::get_prop(&self.props, "S3BackupMode")
+        }
+
+        /// `SecretsManagerConfiguration`.
+        pub fn secrets_manager_configuration(mut self, value: impl Into<Val<SecretsManagerConfiguration>>) -> Self {
+            self.props.set("SecretsManagerConfiguration", value.into());
+            self
+        }
+
+        /// Sets `SecretsManagerConfiguration` in place: [`Self::secrets_manager_configuration`] on a
+        /// value held by `&mut`.
+        pub fn set_secrets_manager_configuration(&mut self, value: impl Into<Val<SecretsManagerConfiguration>>) -> &mut Self {
+            self.props.set("SecretsManagerConfiguration", value.into());
+            self
+        }
+
+        /// `SecretsManagerConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_configuration(&self) -> ::std::option::Option<Val<SecretsManagerConfiguration>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerConfiguration")
         }
     }
 
@@ -3103,14 +6311,40 @@ pub mod delivery_stream {
             SplunkBufferingHints { props }
         }
 
-        prop! {
-            /// `IntervalInSeconds`.
-            props, "IntervalInSeconds", interval_in_seconds, set_interval_in_seconds, get_interval_in_seconds, Val<i64>
+        /// `IntervalInSeconds`.
+        pub fn interval_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("IntervalInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `SizeInMBs`.
-            props, "SizeInMBs", size_in_m_bs, set_size_in_m_bs, get_size_in_m_bs, Val<i64>
+        /// Sets `IntervalInSeconds` in place: [`Self::interval_in_seconds`] on a value held by `&mut`.
+        pub fn set_interval_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("IntervalInSeconds", value.into());
+            self
+        }
+
+        /// `IntervalInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interval_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "IntervalInSeconds")
+        }
+
+        /// `SizeInMBs`.
+        pub fn size_in_m_bs(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SizeInMBs", value.into());
+            self
+        }
+
+        /// Sets `SizeInMBs` in place: [`Self::size_in_m_bs`] on a value held by `&mut`.
+        pub fn set_size_in_m_bs(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SizeInMBs", value.into());
+            self
+        }
+
+        /// `SizeInMBs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size_in_m_bs(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SizeInMBs")
         }
     }
 
@@ -3142,9 +6376,22 @@ pub mod delivery_stream {
             SplunkRetryOptions { props }
         }
 
-        prop! {
-            /// `DurationInSeconds`.
-            props, "DurationInSeconds", duration_in_seconds, set_duration_in_seconds, get_duration_in_seconds, Val<i64>
+        /// `DurationInSeconds`.
+        pub fn duration_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("DurationInSeconds", value.into());
+            self
+        }
+
+        /// Sets `DurationInSeconds` in place: [`Self::duration_in_seconds`] on a value held by `&mut`.
+        pub fn set_duration_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DurationInSeconds", value.into());
+            self
+        }
+
+        /// `DurationInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_duration_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DurationInSeconds")
         }
     }
 

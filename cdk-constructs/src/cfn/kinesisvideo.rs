@@ -40,26 +40,78 @@ impl SignalingChannel {
         SignalingChannel { core }
     }
 
-    prop! {
-        /// `MessageTtlSeconds`: The period of time a signaling channel retains undelivered messages
-        /// before they are discarded.
-        core.props, "MessageTtlSeconds", message_ttl_seconds, set_message_ttl_seconds, get_message_ttl_seconds, Val<i64>
+    /// `MessageTtlSeconds`: The period of time a signaling channel retains undelivered messages
+    /// before they are discarded.
+    pub fn message_ttl_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MessageTtlSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the Kinesis Video Signaling Channel.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `MessageTtlSeconds` in place: [`Self::message_ttl_seconds`] on a value held by `&mut`.
+    pub fn set_message_ttl_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MessageTtlSeconds", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `MessageTtlSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_message_ttl_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MessageTtlSeconds")
     }
 
-    prop! {
-        /// `Type`: The type of the Kinesis Video Signaling Channel to create. Currently,
-        /// SINGLE_MASTER is the only supported channel type.
-        core.props, "Type", type_, set_type, get_type, Val<signaling_channel::Type>
+    /// `Name`: The name of the Kinesis Video Signaling Channel.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Type`: The type of the Kinesis Video Signaling Channel to create. Currently, SINGLE_MASTER
+    /// is the only supported channel type.
+    pub fn type_(mut self, value: impl Into<Val<signaling_channel::Type>>) -> Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+    pub fn set_type(&mut self, value: impl Into<Val<signaling_channel::Type>>) -> &mut Self {
+        self.core.props.set("Type", value.into());
+        self
+    }
+
+    /// `Type` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_type(&self) -> ::std::option::Option<Val<signaling_channel::Type>> {
+        crate::cfn::get_prop(&self.core.props, "Type")
     }
 
     /// `Ref`: the resource's identifier.
@@ -108,42 +160,134 @@ impl Stream {
         Stream { core }
     }
 
-    prop! {
-        /// `DataRetentionInHours`: The number of hours till which Kinesis Video will retain the
-        /// data in the stream
-        core.props, "DataRetentionInHours", data_retention_in_hours, set_data_retention_in_hours, get_data_retention_in_hours, Val<i64>
+    /// `DataRetentionInHours`: The number of hours till which Kinesis Video will retain the data in
+    /// the stream
+    pub fn data_retention_in_hours(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("DataRetentionInHours", value.into());
+        self
     }
 
-    prop! {
-        /// `DeviceName`: The name of the device that is writing to the stream.
-        core.props, "DeviceName", device_name, set_device_name, get_device_name, Val<String>
+    /// Sets `DataRetentionInHours` in place: [`Self::data_retention_in_hours`] on a value held by `&mut`.
+    pub fn set_data_retention_in_hours(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("DataRetentionInHours", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyId`: AWS KMS key ID that Kinesis Video Streams uses to encrypt stream data.
-        core.props, "KmsKeyId", kms_key_id, set_kms_key_id, get_kms_key_id, Val<String>
+    /// `DataRetentionInHours` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_retention_in_hours(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "DataRetentionInHours")
     }
 
-    prop! {
-        /// `MediaType`: The media type of the stream. Consumers of the stream can use this
-        /// information when processing the stream.
-        core.props, "MediaType", media_type, set_media_type, get_media_type, Val<String>
+    /// `DeviceName`: The name of the device that is writing to the stream.
+    pub fn device_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("DeviceName", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: The name of the Kinesis Video stream.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// Sets `DeviceName` in place: [`Self::device_name`] on a value held by `&mut`.
+    pub fn set_device_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeviceName", value.into());
+        self
     }
 
-    prop! {
-        /// `StreamStorageConfiguration`: Configuration for the storage tier of the Kinesis Video
-        /// Stream.
-        core.props, "StreamStorageConfiguration", stream_storage_configuration, set_stream_storage_configuration, get_stream_storage_configuration, Val<stream::StreamStorageConfiguration>
+    /// `DeviceName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_device_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeviceName")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs associated with the Kinesis Video Stream.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `KmsKeyId`: AWS KMS key ID that Kinesis Video Streams uses to encrypt stream data.
+    pub fn kms_key_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyId` in place: [`Self::kms_key_id`] on a value held by `&mut`.
+    pub fn set_kms_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyId", value.into());
+        self
+    }
+
+    /// `KmsKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyId")
+    }
+
+    /// `MediaType`: The media type of the stream. Consumers of the stream can use this information
+    /// when processing the stream.
+    pub fn media_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MediaType", value.into());
+        self
+    }
+
+    /// Sets `MediaType` in place: [`Self::media_type`] on a value held by `&mut`.
+    pub fn set_media_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MediaType", value.into());
+        self
+    }
+
+    /// `MediaType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_media_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MediaType")
+    }
+
+    /// `Name`: The name of the Kinesis Video stream.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `StreamStorageConfiguration`: Configuration for the storage tier of the Kinesis Video
+    /// Stream.
+    pub fn stream_storage_configuration(mut self, value: impl Into<Val<stream::StreamStorageConfiguration>>) -> Self {
+        self.core.props.set("StreamStorageConfiguration", value.into());
+        self
+    }
+
+    /// Sets `StreamStorageConfiguration` in place: [`Self::stream_storage_configuration`] on a
+    /// value held by `&mut`.
+    pub fn set_stream_storage_configuration(&mut self, value: impl Into<Val<stream::StreamStorageConfiguration>>) -> &mut Self {
+        self.core.props.set("StreamStorageConfiguration", value.into());
+        self
+    }
+
+    /// `StreamStorageConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_stream_storage_configuration(&self) -> ::std::option::Option<Val<stream::StreamStorageConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "StreamStorageConfiguration")
+    }
+
+    /// `Tags`: An array of key-value pairs associated with the Kinesis Video Stream.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -179,10 +323,23 @@ pub mod stream {
             StreamStorageConfiguration { props }
         }
 
-        prop! {
-            /// `DefaultStorageTier`: The storage tier for the Kinesis Video Stream. Determines the
-            /// storage class used for stream data.
-            props, "DefaultStorageTier", default_storage_tier, set_default_storage_tier, get_default_storage_tier, Val<StreamStorageConfigurationDefaultStorageTier>
+        /// `DefaultStorageTier`: The storage tier for the Kinesis Video Stream. Determines the storage
+        /// class used for stream data.
+        pub fn default_storage_tier(mut self, value: impl Into<Val<StreamStorageConfigurationDefaultStorageTier>>) -> Self {
+            self.props.set("DefaultStorageTier", value.into());
+            self
+        }
+
+        /// Sets `DefaultStorageTier` in place: [`Self::default_storage_tier`] on a value held by `&mut`.
+        pub fn set_default_storage_tier(&mut self, value: impl Into<Val<StreamStorageConfigurationDefaultStorageTier>>) -> &mut Self {
+            self.props.set("DefaultStorageTier", value.into());
+            self
+        }
+
+        /// `DefaultStorageTier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_storage_tier(&self) -> ::std::option::Option<Val<StreamStorageConfigurationDefaultStorageTier>> {
+            crate::cfn::get_prop(&self.props, "DefaultStorageTier")
         }
     }
 

@@ -57,25 +57,28 @@ impl Alias {
         Alias { core }
     }
 
-    prop! {
-        /// `AliasName`: Specifies the alias name. This value must begin with ``alias/`` followed by
-        /// a name, such as ``alias/ExampleAlias``. If you change the value of the ``AliasName``
-        /// property, the existing alias is deleted and a new alias is created for the specified KMS
-        /// key. This change can disrupt applications that use the alias. It can also allow or deny
-        /// access to a KMS key affected by attribute-based access control (ABAC). The alias must be
-        /// string of 1-256 characters. It can contain only alphanumeric characters, forward slashes (/),
-        /// underscores (_), and dashes (-). The alias name cannot begin with …
-        core.props, "AliasName", _, set_alias_name, get_alias_name, Val<String>
+    /// Sets `AliasName`, which `new` took, in place.
+    pub fn set_alias_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("AliasName", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetKeyId`: Associates the alias with the specified  (<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#customer-cmk>).
-        /// The KMS key must be in the same AWS-account and Region. A valid key ID is required. If
-        /// you supply a null or empty string value, this operation returns an error. For help
-        /// finding the key ID and ARN, see Finding the key ID and ARN (<https://docs.aws.amazon.com/kms/latest/developerguide/viewing-keys.html#find-cmk-id-arn>)
-        /// in the *Developer Guide*. Specify the key ID or the key ARN of the KMS key. For example: +
-        /// Key ID: ``1234abcd-12ab-34cd-56ef-1234567890ab`` + Key ARN: …
-        core.props, "TargetKeyId", _, set_target_key_id, get_target_key_id, Val<String>
+    /// `AliasName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_alias_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "AliasName")
+    }
+
+    /// Sets `TargetKeyId`, which `new` took, in place.
+    pub fn set_target_key_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetKeyId", value.into());
+        self
+    }
+
+    /// `TargetKeyId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_key_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetKeyId")
     }
 
     /// `Ref`: the resource's identifier.
@@ -108,124 +111,277 @@ impl Key {
         Key { core }
     }
 
-    prop! {
-        /// `BypassPolicyLockoutSafetyCheck`: Skips ("bypasses") the key policy lockout safety
-        /// check. The default value is false. Setting this value to true increases the risk that
-        /// the KMS key becomes unmanageable. Do not set this value to true indiscriminately. For
-        /// more information, see Default key policy (<https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#prevent-unmanageable-key>)
-        /// in the *Developer Guide*. Use this parameter only when you intend to prevent the
-        /// principal that is making the request from making a subsequent …
-        core.props, "BypassPolicyLockoutSafetyCheck", bypass_policy_lockout_safety_check, set_bypass_policy_lockout_safety_check, get_bypass_policy_lockout_safety_check, Val<bool>
+    /// `BypassPolicyLockoutSafetyCheck`: Skips ("bypasses") the key policy lockout safety check.
+    /// The default value is false. Setting this value to true increases the risk that the KMS key
+    /// becomes unmanageable. Do not set this value to true indiscriminately. For more information,
+    /// see Default key policy (<https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#prevent-unmanageable-key>)
+    /// in the *Developer Guide*. Use this parameter only when you intend to prevent the principal
+    /// that is making the request from making a subsequent …
+    pub fn bypass_policy_lockout_safety_check(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("BypassPolicyLockoutSafetyCheck", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the KMS key. Use a description that helps you to
-        /// distinguish this KMS key from others in the account, such as its intended use.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `BypassPolicyLockoutSafetyCheck` in place: [`Self::bypass_policy_lockout_safety_check`]
+    /// on a value held by `&mut`.
+    pub fn set_bypass_policy_lockout_safety_check(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("BypassPolicyLockoutSafetyCheck", value.into());
+        self
     }
 
-    prop! {
-        /// `EnableKeyRotation`: Enables automatic rotation of the key material for the specified
-        /// KMS key. By default, automatic key rotation is not enabled. KMS supports automatic
-        /// rotation only for symmetric encryption KMS keys (``KeySpec`` = ``SYMMETRIC_DEFAULT``).
-        /// For asymmetric KMS keys, HMAC KMS keys, and KMS keys with Origin ``EXTERNAL``, omit the ``EnableKeyRotation``
-        /// property or set it to ``false``. To enable automatic key rotation of the key material
-        /// for a multi-Region KMS key, set ``EnableKeyRotation`` to ``true`` on the primary key (created
-        /// by using ``AWS::KMS::Key``). KMS copies the rotation status to all replica …
-        core.props, "EnableKeyRotation", enable_key_rotation, set_enable_key_rotation, get_enable_key_rotation, Val<bool>
+    /// `BypassPolicyLockoutSafetyCheck` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bypass_policy_lockout_safety_check(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "BypassPolicyLockoutSafetyCheck")
     }
 
-    prop! {
-        /// `Enabled`: Specifies whether the KMS key is enabled. Disabled KMS keys cannot be used in
-        /// cryptographic operations. When ``Enabled`` is ``true``, the *key state* of the KMS key
-        /// is ``Enabled``. When ``Enabled`` is ``false``, the key state of the KMS key is ``Disabled``.
-        /// The default value is ``true``. The actual key state of the KMS key might be affected by
-        /// actions taken outside of CloudFormation, such as running the EnableKey (<https://docs.aws.amazon.com/kms/latest/APIReference/API_EnableKey.html>),
-        /// DisableKey (<https://docs.aws.amazon.com/kms/latest/APIReference/API_DisableKey.html>),
-        /// or …
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// `Description`: A description of the KMS key. Use a description that helps you to distinguish
+    /// this KMS key from others in the account, such as its intended use.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KeyPolicy`: The key policy to attach to the KMS key. If you provide a key policy, it
-        /// must meet the following criteria: + The key policy must allow the caller to make a
-        /// subsequent PutKeyPolicy (<https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html>)
-        /// request on the KMS key. This reduces the risk that the KMS key becomes unmanageable. For
-        /// more information, see Default key policy (<https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html#key-policy-default-allow-root-enable-iam>)
-        /// in the *Developer Guide*. (To omit this condition, set ``BypassPolicyLockoutSafetyCheck``
-        /// to …
-        core.props, "KeyPolicy", key_policy, set_key_policy, get_key_policy, Val<Json>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KeySpec`: Specifies the type of KMS key to create. The default value, ``SYMMETRIC_DEFAULT``,
-        /// creates a KMS key with a 256-bit symmetric key for encryption and decryption. In China
-        /// Regions, ``SYMMETRIC_DEFAULT`` creates a 128-bit symmetric key that uses SM4 encryption.
-        /// You can't change the ``KeySpec`` value after the KMS key is created. For help choosing a
-        /// key spec for your KMS key, see Choosing a KMS key type (<https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose.html>)
-        /// in the *Developer Guide*. The ``KeySpec`` property determines the type of key material
-        /// in the KMS key and the …
-        core.props, "KeySpec", key_spec, set_key_spec, get_key_spec, Val<key::KeySpec>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `KeyUsage`: Determines the cryptographic operations (<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#cryptographic-operations>)
-        /// for which you can use the KMS key. The default value is ``ENCRYPT_DECRYPT``. This
-        /// property is required for asymmetric KMS keys and HMAC KMS keys. You can't change the ``KeyUsage``
-        /// value after the KMS key is created. If you change the value of the ``KeyUsage`` property
-        /// on an existing KMS key, the update request fails, regardless of the value of the \[UpdateReplacePolicy …
-        core.props, "KeyUsage", key_usage, set_key_usage, get_key_usage, Val<key::KeyUsage>
+    /// `EnableKeyRotation`: Enables automatic rotation of the key material for the specified KMS
+    /// key. By default, automatic key rotation is not enabled. KMS supports automatic rotation only
+    /// for symmetric encryption KMS keys (``KeySpec`` = ``SYMMETRIC_DEFAULT``). For asymmetric KMS
+    /// keys, HMAC KMS keys, and KMS keys with Origin ``EXTERNAL``, omit the ``EnableKeyRotation``
+    /// property or set it to ``false``. To enable automatic key rotation of the key material for a
+    /// multi-Region KMS key, set ``EnableKeyRotation`` to ``true`` on the primary key (created by
+    /// using ``AWS::KMS::Key``). KMS copies the rotation status to all replica …
+    pub fn enable_key_rotation(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("EnableKeyRotation", value.into());
+        self
     }
 
-    prop! {
-        /// `MultiRegion`: Creates a multi-Region primary key that you can replicate in other
-        /// AWS-Regions. You can't change the ``MultiRegion`` value after the KMS key is created.
-        /// For a list of AWS-Regions in which multi-Region keys are supported, see Multi-Region
-        /// keys in (<https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html>)
-        /// in the **. If you change the value of the ``MultiRegion`` property on an existing KMS
-        /// key, the update request fails, regardless of the value of the \[UpdateReplacePolicy …
-        core.props, "MultiRegion", multi_region, set_multi_region, get_multi_region, Val<bool>
+    /// Sets `EnableKeyRotation` in place: [`Self::enable_key_rotation`] on a value held by `&mut`.
+    pub fn set_enable_key_rotation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("EnableKeyRotation", value.into());
+        self
     }
 
-    prop! {
-        /// `Origin`: The source of the key material for the KMS key. You cannot change the origin
-        /// after you create the KMS key. The default is ``AWS_KMS``, which means that KMS creates
-        /// the key material. To create a KMS key with no key material (<https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-create-cmk.html>) (for
-        /// imported key material), set this value to ``EXTERNAL``. For more information about
-        /// importing key material into KMS, see Importing Key Material (<https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html>)
-        /// in the *Developer Guide*. You can ignore ``ENABLED`` when …
-        core.props, "Origin", origin, set_origin, get_origin, Val<key::Origin>
+    /// `EnableKeyRotation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enable_key_rotation(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "EnableKeyRotation")
     }
 
-    prop! {
-        /// `PendingWindowInDays`: Specifies the number of days in the waiting period before KMS
-        /// deletes a KMS key that has been removed from a CloudFormation stack. Enter a value
-        /// between 7 and 30 days. The default value is 30 days. When you remove a KMS key from a
-        /// CloudFormation stack, KMS schedules the KMS key for deletion and starts the mandatory
-        /// waiting period. The ``PendingWindowInDays`` property determines the length of waiting
-        /// period. During the waiting period, the key state of KMS key is ``Pending Deletion`` or ``Pending
-        /// Replica Deletion``, which prevents the KMS key from being used in cryptographic
-        /// operations. When …
-        core.props, "PendingWindowInDays", pending_window_in_days, set_pending_window_in_days, get_pending_window_in_days, Val<i64>
+    /// `Enabled`: Specifies whether the KMS key is enabled. Disabled KMS keys cannot be used in
+    /// cryptographic operations. When ``Enabled`` is ``true``, the *key state* of the KMS key is ``Enabled``.
+    /// When ``Enabled`` is ``false``, the key state of the KMS key is ``Disabled``. The default
+    /// value is ``true``. The actual key state of the KMS key might be affected by actions taken
+    /// outside of CloudFormation, such as running the EnableKey (<https://docs.aws.amazon.com/kms/latest/APIReference/API_EnableKey.html>),
+    /// DisableKey (<https://docs.aws.amazon.com/kms/latest/APIReference/API_DisableKey.html>), or …
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `RotationPeriodInDays`: Specifies a custom period of time between each rotation date. If
-        /// no value is specified, the default value is 365 days. The rotation period defines the
-        /// number of days after you enable automatic key rotation that KMS will rotate your key
-        /// material, and the number of days between each automatic rotation thereafter. You can use
-        /// the kms:RotationPeriodInDays (<https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-rotation-period-in-days>)
-        /// condition key to further constrain the values that principals can specify in the ``RotationPeriodInDays``
-        /// parameter. For more …
-        core.props, "RotationPeriodInDays", rotation_period_in_days, set_rotation_period_in_days, get_rotation_period_in_days, Val<i64>
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Assigns one or more tags to the replica key. Tagging or untagging a KMS key can
-        /// allow or deny permission to the KMS key. For details, see ABAC for (<https://docs.aws.amazon.com/kms/latest/developerguide/abac.html>)
-        /// in the *Developer Guide*. For information about tags in KMS, see Tagging keys (<https://docs.aws.amazon.com/kms/latest/developerguide/tagging-keys.html>)
-        /// in the *Developer Guide*. For information about tags in CloudFormation, see Tag (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
+    }
+
+    /// `KeyPolicy`: The key policy to attach to the KMS key. If you provide a key policy, it must
+    /// meet the following criteria: + The key policy must allow the caller to make a subsequent
+    /// PutKeyPolicy (<https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html>)
+    /// request on the KMS key. This reduces the risk that the KMS key becomes unmanageable. For
+    /// more information, see Default key policy (<https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html#key-policy-default-allow-root-enable-iam>)
+    /// in the *Developer Guide*. (To omit this condition, set ``BypassPolicyLockoutSafetyCheck`` to …
+    pub fn key_policy(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("KeyPolicy", value.into());
+        self
+    }
+
+    /// Sets `KeyPolicy` in place: [`Self::key_policy`] on a value held by `&mut`.
+    pub fn set_key_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("KeyPolicy", value.into());
+        self
+    }
+
+    /// `KeyPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "KeyPolicy")
+    }
+
+    /// `KeySpec`: Specifies the type of KMS key to create. The default value, ``SYMMETRIC_DEFAULT``,
+    /// creates a KMS key with a 256-bit symmetric key for encryption and decryption. In China
+    /// Regions, ``SYMMETRIC_DEFAULT`` creates a 128-bit symmetric key that uses SM4 encryption. You
+    /// can't change the ``KeySpec`` value after the KMS key is created. For help choosing a key
+    /// spec for your KMS key, see Choosing a KMS key type (<https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose.html>)
+    /// in the *Developer Guide*. The ``KeySpec`` property determines the type of key material in
+    /// the KMS key and the …
+    pub fn key_spec(mut self, value: impl Into<Val<key::KeySpec>>) -> Self {
+        self.core.props.set("KeySpec", value.into());
+        self
+    }
+
+    /// Sets `KeySpec` in place: [`Self::key_spec`] on a value held by `&mut`.
+    pub fn set_key_spec(&mut self, value: impl Into<Val<key::KeySpec>>) -> &mut Self {
+        self.core.props.set("KeySpec", value.into());
+        self
+    }
+
+    /// `KeySpec` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_spec(&self) -> ::std::option::Option<Val<key::KeySpec>> {
+        crate::cfn::get_prop(&self.core.props, "KeySpec")
+    }
+
+    /// `KeyUsage`: Determines the cryptographic operations (<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#cryptographic-operations>)
+    /// for which you can use the KMS key. The default value is ``ENCRYPT_DECRYPT``. This property
+    /// is required for asymmetric KMS keys and HMAC KMS keys. You can't change the ``KeyUsage``
+    /// value after the KMS key is created. If you change the value of the ``KeyUsage`` property on
+    /// an existing KMS key, the update request fails, regardless of the value of the \[UpdateReplacePolicy …
+    pub fn key_usage(mut self, value: impl Into<Val<key::KeyUsage>>) -> Self {
+        self.core.props.set("KeyUsage", value.into());
+        self
+    }
+
+    /// Sets `KeyUsage` in place: [`Self::key_usage`] on a value held by `&mut`.
+    pub fn set_key_usage(&mut self, value: impl Into<Val<key::KeyUsage>>) -> &mut Self {
+        self.core.props.set("KeyUsage", value.into());
+        self
+    }
+
+    /// `KeyUsage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_usage(&self) -> ::std::option::Option<Val<key::KeyUsage>> {
+        crate::cfn::get_prop(&self.core.props, "KeyUsage")
+    }
+
+    /// `MultiRegion`: Creates a multi-Region primary key that you can replicate in other
+    /// AWS-Regions. You can't change the ``MultiRegion`` value after the KMS key is created. For a
+    /// list of AWS-Regions in which multi-Region keys are supported, see Multi-Region keys in (<https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html>)
+    /// in the **. If you change the value of the ``MultiRegion`` property on an existing KMS key,
+    /// the update request fails, regardless of the value of the \[UpdateReplacePolicy …
+    pub fn multi_region(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("MultiRegion", value.into());
+        self
+    }
+
+    /// Sets `MultiRegion` in place: [`Self::multi_region`] on a value held by `&mut`.
+    pub fn set_multi_region(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("MultiRegion", value.into());
+        self
+    }
+
+    /// `MultiRegion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_multi_region(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "MultiRegion")
+    }
+
+    /// `Origin`: The source of the key material for the KMS key. You cannot change the origin after
+    /// you create the KMS key. The default is ``AWS_KMS``, which means that KMS creates the key
+    /// material. To create a KMS key with no key material (<https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-create-cmk.html>) (for
+    /// imported key material), set this value to ``EXTERNAL``. For more information about importing
+    /// key material into KMS, see Importing Key Material (<https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html>)
+    /// in the *Developer Guide*. You can ignore ``ENABLED`` when …
+    pub fn origin(mut self, value: impl Into<Val<key::Origin>>) -> Self {
+        self.core.props.set("Origin", value.into());
+        self
+    }
+
+    /// Sets `Origin` in place: [`Self::origin`] on a value held by `&mut`.
+    pub fn set_origin(&mut self, value: impl Into<Val<key::Origin>>) -> &mut Self {
+        self.core.props.set("Origin", value.into());
+        self
+    }
+
+    /// `Origin` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_origin(&self) -> ::std::option::Option<Val<key::Origin>> {
+        crate::cfn::get_prop(&self.core.props, "Origin")
+    }
+
+    /// `PendingWindowInDays`: Specifies the number of days in the waiting period before KMS deletes
+    /// a KMS key that has been removed from a CloudFormation stack. Enter a value between 7 and 30
+    /// days. The default value is 30 days. When you remove a KMS key from a CloudFormation stack,
+    /// KMS schedules the KMS key for deletion and starts the mandatory waiting period. The ``PendingWindowInDays``
+    /// property determines the length of waiting period. During the waiting period, the key state
+    /// of KMS key is ``Pending Deletion`` or ``Pending Replica Deletion``, which prevents the KMS
+    /// key from being used in cryptographic operations. When …
+    pub fn pending_window_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("PendingWindowInDays", value.into());
+        self
+    }
+
+    /// Sets `PendingWindowInDays` in place: [`Self::pending_window_in_days`] on a value held by `&mut`.
+    pub fn set_pending_window_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("PendingWindowInDays", value.into());
+        self
+    }
+
+    /// `PendingWindowInDays` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pending_window_in_days(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "PendingWindowInDays")
+    }
+
+    /// `RotationPeriodInDays`: Specifies a custom period of time between each rotation date. If no
+    /// value is specified, the default value is 365 days. The rotation period defines the number of
+    /// days after you enable automatic key rotation that KMS will rotate your key material, and the
+    /// number of days between each automatic rotation thereafter. You can use the
+    /// kms:RotationPeriodInDays (<https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-rotation-period-in-days>)
+    /// condition key to further constrain the values that principals can specify in the ``RotationPeriodInDays``
+    /// parameter. For more …
+    pub fn rotation_period_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("RotationPeriodInDays", value.into());
+        self
+    }
+
+    /// Sets `RotationPeriodInDays` in place: [`Self::rotation_period_in_days`] on a value held by `&mut`.
+    pub fn set_rotation_period_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("RotationPeriodInDays", value.into());
+        self
+    }
+
+    /// `RotationPeriodInDays` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rotation_period_in_days(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "RotationPeriodInDays")
+    }
+
+    /// `Tags`: Assigns one or more tags to the replica key. Tagging or untagging a KMS key can
+    /// allow or deny permission to the KMS key. For details, see ABAC for (<https://docs.aws.amazon.com/kms/latest/developerguide/abac.html>)
+    /// in the *Developer Guide*. For information about tags in KMS, see Tagging keys (<https://docs.aws.amazon.com/kms/latest/developerguide/tagging-keys.html>)
+    /// in the *Developer Guide*. For information about tags in CloudFormation, see Tag (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html>).
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -383,42 +539,104 @@ impl ReplicaKey {
         ReplicaKey { core }
     }
 
-    prop! {
-        /// `Description`: A description of the AWS KMS key. Use a description that helps you to
-        /// distinguish this AWS KMS key from others in the account, such as its intended use.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description of the AWS KMS key. Use a description that helps you to
+    /// distinguish this AWS KMS key from others in the account, such as its intended use.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Enabled`: Specifies whether the AWS KMS key is enabled. Disabled AWS KMS keys cannot be
-        /// used in cryptographic operations.
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KeyPolicy`: The key policy that authorizes use of the AWS KMS key. The key policy must
-        /// observe the following rules.
-        core.props, "KeyPolicy", _, set_key_policy, get_key_policy, Val<Json>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `PendingWindowInDays`: Specifies the number of days in the waiting period before AWS KMS
-        /// deletes an AWS KMS key that has been removed from a CloudFormation stack. Enter a value
-        /// between 7 and 30 days. The default value is 30 days.
-        core.props, "PendingWindowInDays", pending_window_in_days, set_pending_window_in_days, get_pending_window_in_days, Val<i64>
+    /// `Enabled`: Specifies whether the AWS KMS key is enabled. Disabled AWS KMS keys cannot be
+    /// used in cryptographic operations.
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `PrimaryKeyArn`: Identifies the primary AWS KMS key to create a replica of. Specify the
-        /// Amazon Resource Name (ARN) of the AWS KMS key. You cannot specify an alias or key ID.
-        /// For help finding the ARN, see Finding the Key ID and ARN in the AWS Key Management
-        /// Service Developer Guide.
-        core.props, "PrimaryKeyArn", _, set_primary_key_arn, get_primary_key_arn, Val<String>
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
+    }
+
+    /// Sets `KeyPolicy`, which `new` took, in place.
+    pub fn set_key_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("KeyPolicy", value.into());
+        self
+    }
+
+    /// `KeyPolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_key_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "KeyPolicy")
+    }
+
+    /// `PendingWindowInDays`: Specifies the number of days in the waiting period before AWS KMS
+    /// deletes an AWS KMS key that has been removed from a CloudFormation stack. Enter a value
+    /// between 7 and 30 days. The default value is 30 days.
+    pub fn pending_window_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("PendingWindowInDays", value.into());
+        self
+    }
+
+    /// Sets `PendingWindowInDays` in place: [`Self::pending_window_in_days`] on a value held by `&mut`.
+    pub fn set_pending_window_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("PendingWindowInDays", value.into());
+        self
+    }
+
+    /// `PendingWindowInDays` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_pending_window_in_days(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "PendingWindowInDays")
+    }
+
+    /// Sets `PrimaryKeyArn`, which `new` took, in place.
+    pub fn set_primary_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrimaryKeyArn", value.into());
+        self
+    }
+
+    /// `PrimaryKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_primary_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrimaryKeyArn")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

@@ -54,41 +54,108 @@ impl DataCellsFilter {
         DataCellsFilter { core }
     }
 
-    prop! {
-        /// `ColumnNames`: A list of columns to be included in this Data Cells Filter.
-        core.props, "ColumnNames", column_names, set_column_names, get_column_names, Val<List<String>>
+    /// `ColumnNames`: A list of columns to be included in this Data Cells Filter.
+    pub fn column_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("ColumnNames", value.into());
+        self
     }
 
-    prop! {
-        /// `ColumnWildcard`: An object representing the Data Cells Filter's Columns. Either Column
-        /// Names or a Wildcard is required
-        core.props, "ColumnWildcard", column_wildcard, set_column_wildcard, get_column_wildcard, Val<data_cells_filter::ColumnWildcard>
+    /// Sets `ColumnNames` in place: [`Self::column_names`] on a value held by `&mut`.
+    pub fn set_column_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("ColumnNames", value.into());
+        self
     }
 
-    prop! {
-        /// `DatabaseName`: The name of the Database that the Table resides in.
-        core.props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+    /// `ColumnNames` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_column_names(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "ColumnNames")
     }
 
-    prop! {
-        /// `Name`: The desired name of the Data Cells Filter.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `ColumnWildcard`: An object representing the Data Cells Filter's Columns. Either Column
+    /// Names or a Wildcard is required
+    pub fn column_wildcard(mut self, value: impl Into<Val<data_cells_filter::ColumnWildcard>>) -> Self {
+        self.core.props.set("ColumnWildcard", value.into());
+        self
     }
 
-    prop! {
-        /// `RowFilter`: An object representing the Data Cells Filter's Row Filter. Either a Filter
-        /// Expression or a Wildcard is required
-        core.props, "RowFilter", row_filter, set_row_filter, get_row_filter, Val<data_cells_filter::RowFilter>
+    /// Sets `ColumnWildcard` in place: [`Self::column_wildcard`] on a value held by `&mut`.
+    pub fn set_column_wildcard(&mut self, value: impl Into<Val<data_cells_filter::ColumnWildcard>>) -> &mut Self {
+        self.core.props.set("ColumnWildcard", value.into());
+        self
     }
 
-    prop! {
-        /// `TableCatalogId`: The Catalog Id of the Table on which to create a Data Cells Filter.
-        core.props, "TableCatalogId", _, set_table_catalog_id, get_table_catalog_id, Val<String>
+    /// `ColumnWildcard` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_column_wildcard(&self) -> ::std::option::Option<Val<data_cells_filter::ColumnWildcard>> {
+        crate::cfn::get_prop(&self.core.props, "ColumnWildcard")
     }
 
-    prop! {
-        /// `TableName`: The name of the Table to create a Data Cells Filter for.
-        core.props, "TableName", _, set_table_name, get_table_name, Val<String>
+    /// Sets `DatabaseName`, which `new` took, in place.
+    pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DatabaseName", value.into());
+        self
+    }
+
+    /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DatabaseName")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `RowFilter`: An object representing the Data Cells Filter's Row Filter. Either a Filter
+    /// Expression or a Wildcard is required
+    pub fn row_filter(mut self, value: impl Into<Val<data_cells_filter::RowFilter>>) -> Self {
+        self.core.props.set("RowFilter", value.into());
+        self
+    }
+
+    /// Sets `RowFilter` in place: [`Self::row_filter`] on a value held by `&mut`.
+    pub fn set_row_filter(&mut self, value: impl Into<Val<data_cells_filter::RowFilter>>) -> &mut Self {
+        self.core.props.set("RowFilter", value.into());
+        self
+    }
+
+    /// `RowFilter` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_row_filter(&self) -> ::std::option::Option<Val<data_cells_filter::RowFilter>> {
+        crate::cfn::get_prop(&self.core.props, "RowFilter")
+    }
+
+    /// Sets `TableCatalogId`, which `new` took, in place.
+    pub fn set_table_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TableCatalogId", value.into());
+        self
+    }
+
+    /// `TableCatalogId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TableCatalogId")
+    }
+
+    /// Sets `TableName`, which `new` took, in place.
+    pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TableName", value.into());
+        self
+    }
+
+    /// `TableName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TableName")
     }
 
     /// `Ref`: the resource's identifier.
@@ -119,9 +186,22 @@ pub mod data_cells_filter {
             ColumnWildcard { props }
         }
 
-        prop! {
-            /// `ExcludedColumnNames`: A list of column names to be excluded from the Data Cells Filter.
-            props, "ExcludedColumnNames", excluded_column_names, set_excluded_column_names, get_excluded_column_names, Val<List<String>>
+        /// `ExcludedColumnNames`: A list of column names to be excluded from the Data Cells Filter.
+        pub fn excluded_column_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludedColumnNames", value.into());
+            self
+        }
+
+        /// Sets `ExcludedColumnNames` in place: [`Self::excluded_column_names`] on a value held by `&mut`.
+        pub fn set_excluded_column_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludedColumnNames", value.into());
+            self
+        }
+
+        /// `ExcludedColumnNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded_column_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludedColumnNames")
         }
     }
 
@@ -141,14 +221,40 @@ pub mod data_cells_filter {
             RowFilter { props }
         }
 
-        prop! {
-            /// `AllRowsWildcard`: An empty object representing a row wildcard.
-            props, "AllRowsWildcard", all_rows_wildcard, set_all_rows_wildcard, get_all_rows_wildcard, Val<Json>
+        /// `AllRowsWildcard`: An empty object representing a row wildcard.
+        pub fn all_rows_wildcard(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("AllRowsWildcard", value.into());
+            self
         }
 
-        prop! {
-            /// `FilterExpression`: A PartiQL predicate.
-            props, "FilterExpression", filter_expression, set_filter_expression, get_filter_expression, Val<String>
+        /// Sets `AllRowsWildcard` in place: [`Self::all_rows_wildcard`] on a value held by `&mut`.
+        pub fn set_all_rows_wildcard(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("AllRowsWildcard", value.into());
+            self
+        }
+
+        /// `AllRowsWildcard` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_all_rows_wildcard(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "AllRowsWildcard")
+        }
+
+        /// `FilterExpression`: A PartiQL predicate.
+        pub fn filter_expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("FilterExpression", value.into());
+            self
+        }
+
+        /// Sets `FilterExpression` in place: [`Self::filter_expression`] on a value held by `&mut`.
+        pub fn set_filter_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FilterExpression", value.into());
+            self
+        }
+
+        /// `FilterExpression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filter_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FilterExpression")
         }
     }
 }
@@ -172,59 +278,208 @@ impl DataLakeSettings {
         DataLakeSettings { core }
     }
 
-    prop! {
-        /// `Admins`.
-        core.props, "Admins", admins, set_admins, get_admins, Val<List<data_lake_settings::DataLakePrincipal>>
+    /// `Admins`.
+    pub fn admins(mut self, value: impl Into<Val<List<data_lake_settings::DataLakePrincipal>>>) -> Self {
+        self.core.props.set("Admins", value.into());
+        self
     }
 
-    prop! {
-        /// `AllowExternalDataFiltering`.
-        core.props, "AllowExternalDataFiltering", allow_external_data_filtering, set_allow_external_data_filtering, get_allow_external_data_filtering, Val<bool>
+    /// Sets `Admins` in place: [`Self::admins`] on a value held by `&mut`.
+    pub fn set_admins(&mut self, value: impl Into<Val<List<data_lake_settings::DataLakePrincipal>>>) -> &mut Self {
+        self.core.props.set("Admins", value.into());
+        self
     }
 
-    prop! {
-        /// `AllowFullTableExternalDataAccess`.
-        core.props, "AllowFullTableExternalDataAccess", allow_full_table_external_data_access, set_allow_full_table_external_data_access, get_allow_full_table_external_data_access, Val<bool>
+    /// `Admins` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_admins(&self) -> ::std::option::Option<Val<List<data_lake_settings::DataLakePrincipal>>> {
+        crate::cfn::get_prop(&self.core.props, "Admins")
     }
 
-    prop! {
-        /// `AuthorizedSessionTagValueList`.
-        core.props, "AuthorizedSessionTagValueList", authorized_session_tag_value_list, set_authorized_session_tag_value_list, get_authorized_session_tag_value_list, Val<List<String>>
+    /// `AllowExternalDataFiltering`.
+    pub fn allow_external_data_filtering(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AllowExternalDataFiltering", value.into());
+        self
     }
 
-    prop! {
-        /// `CreateDatabaseDefaultPermissions`.
-        core.props, "CreateDatabaseDefaultPermissions", create_database_default_permissions, set_create_database_default_permissions, get_create_database_default_permissions, Val<List<data_lake_settings::PrincipalPermissions>>
+    /// Sets `AllowExternalDataFiltering` in place: [`Self::allow_external_data_filtering`] on a
+    /// value held by `&mut`.
+    pub fn set_allow_external_data_filtering(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AllowExternalDataFiltering", value.into());
+        self
     }
 
-    prop! {
-        /// `CreateTableDefaultPermissions`.
-        core.props, "CreateTableDefaultPermissions", create_table_default_permissions, set_create_table_default_permissions, get_create_table_default_permissions, Val<List<data_lake_settings::PrincipalPermissions>>
+    /// `AllowExternalDataFiltering` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allow_external_data_filtering(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AllowExternalDataFiltering")
     }
 
-    prop! {
-        /// `ExternalDataFilteringAllowList`.
-        core.props, "ExternalDataFilteringAllowList", external_data_filtering_allow_list, set_external_data_filtering_allow_list, get_external_data_filtering_allow_list, Val<List<data_lake_settings::DataLakePrincipal>>
+    /// `AllowFullTableExternalDataAccess`.
+    pub fn allow_full_table_external_data_access(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AllowFullTableExternalDataAccess", value.into());
+        self
     }
 
-    prop! {
-        /// `MutationType`.
-        core.props, "MutationType", mutation_type, set_mutation_type, get_mutation_type, Val<String>
+    /// Sets `AllowFullTableExternalDataAccess` in place: [`Self::allow_full_table_external_data_access`]
+    /// on a value held by `&mut`.
+    pub fn set_allow_full_table_external_data_access(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AllowFullTableExternalDataAccess", value.into());
+        self
     }
 
-    prop! {
-        /// `Parameters`.
-        core.props, "Parameters", parameters, set_parameters, get_parameters, Val<Json>
+    /// `AllowFullTableExternalDataAccess` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allow_full_table_external_data_access(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AllowFullTableExternalDataAccess")
     }
 
-    prop! {
-        /// `ReadOnlyAdmins`.
-        core.props, "ReadOnlyAdmins", read_only_admins, set_read_only_admins, get_read_only_admins, Val<List<data_lake_settings::DataLakePrincipal>>
+    /// `AuthorizedSessionTagValueList`.
+    pub fn authorized_session_tag_value_list(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("AuthorizedSessionTagValueList", value.into());
+        self
     }
 
-    prop! {
-        /// `TrustedResourceOwners`.
-        core.props, "TrustedResourceOwners", trusted_resource_owners, set_trusted_resource_owners, get_trusted_resource_owners, Val<List<String>>
+    /// Sets `AuthorizedSessionTagValueList` in place: [`Self::authorized_session_tag_value_list`]
+    /// on a value held by `&mut`.
+    pub fn set_authorized_session_tag_value_list(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AuthorizedSessionTagValueList", value.into());
+        self
+    }
+
+    /// `AuthorizedSessionTagValueList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_authorized_session_tag_value_list(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AuthorizedSessionTagValueList")
+    }
+
+    /// `CreateDatabaseDefaultPermissions`.
+    pub fn create_database_default_permissions(mut self, value: impl Into<Val<List<data_lake_settings::PrincipalPermissions>>>) -> Self {
+        self.core.props.set("CreateDatabaseDefaultPermissions", value.into());
+        self
+    }
+
+    /// Sets `CreateDatabaseDefaultPermissions` in place: [`Self::create_database_default_permissions`]
+    /// on a value held by `&mut`.
+    pub fn set_create_database_default_permissions(&mut self, value: impl Into<Val<List<data_lake_settings::PrincipalPermissions>>>) -> &mut Self {
+        self.core.props.set("CreateDatabaseDefaultPermissions", value.into());
+        self
+    }
+
+    /// `CreateDatabaseDefaultPermissions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_create_database_default_permissions(&self) -> ::std::option::Option<Val<List<data_lake_settings::PrincipalPermissions>>> {
+        crate::cfn::get_prop(&self.core.props, "CreateDatabaseDefaultPermissions")
+    }
+
+    /// `CreateTableDefaultPermissions`.
+    pub fn create_table_default_permissions(mut self, value: impl Into<Val<List<data_lake_settings::PrincipalPermissions>>>) -> Self {
+        self.core.props.set("CreateTableDefaultPermissions", value.into());
+        self
+    }
+
+    /// Sets `CreateTableDefaultPermissions` in place: [`Self::create_table_default_permissions`] on
+    /// a value held by `&mut`.
+    pub fn set_create_table_default_permissions(&mut self, value: impl Into<Val<List<data_lake_settings::PrincipalPermissions>>>) -> &mut Self {
+        self.core.props.set("CreateTableDefaultPermissions", value.into());
+        self
+    }
+
+    /// `CreateTableDefaultPermissions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_create_table_default_permissions(&self) -> ::std::option::Option<Val<List<data_lake_settings::PrincipalPermissions>>> {
+        crate::cfn::get_prop(&self.core.props, "CreateTableDefaultPermissions")
+    }
+
+    /// `ExternalDataFilteringAllowList`.
+    pub fn external_data_filtering_allow_list(mut self, value: impl Into<Val<List<data_lake_settings::DataLakePrincipal>>>) -> Self {
+        self.core.props.set("ExternalDataFilteringAllowList", value.into());
+        self
+    }
+
+    /// Sets `ExternalDataFilteringAllowList` in place: [`Self::external_data_filtering_allow_list`]
+    /// on a value held by `&mut`.
+    pub fn set_external_data_filtering_allow_list(&mut self, value: impl Into<Val<List<data_lake_settings::DataLakePrincipal>>>) -> &mut Self {
+        self.core.props.set("ExternalDataFilteringAllowList", value.into());
+        self
+    }
+
+    /// `ExternalDataFilteringAllowList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_external_data_filtering_allow_list(&self) -> ::std::option::Option<Val<List<data_lake_settings::DataLakePrincipal>>> {
+        crate::cfn::get_prop(&self.core.props, "ExternalDataFilteringAllowList")
+    }
+
+    /// `MutationType`.
+    pub fn mutation_type(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("MutationType", value.into());
+        self
+    }
+
+    /// Sets `MutationType` in place: [`Self::mutation_type`] on a value held by `&mut`.
+    pub fn set_mutation_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("MutationType", value.into());
+        self
+    }
+
+    /// `MutationType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_mutation_type(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "MutationType")
+    }
+
+    /// `Parameters`.
+    pub fn parameters(mut self, value: impl Into<Val<Json>>) -> Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// Sets `Parameters` in place: [`Self::parameters`] on a value held by `&mut`.
+    pub fn set_parameters(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Parameters", value.into());
+        self
+    }
+
+    /// `Parameters` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parameters(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Parameters")
+    }
+
+    /// `ReadOnlyAdmins`.
+    pub fn read_only_admins(mut self, value: impl Into<Val<List<data_lake_settings::DataLakePrincipal>>>) -> Self {
+        self.core.props.set("ReadOnlyAdmins", value.into());
+        self
+    }
+
+    /// Sets `ReadOnlyAdmins` in place: [`Self::read_only_admins`] on a value held by `&mut`.
+    pub fn set_read_only_admins(&mut self, value: impl Into<Val<List<data_lake_settings::DataLakePrincipal>>>) -> &mut Self {
+        self.core.props.set("ReadOnlyAdmins", value.into());
+        self
+    }
+
+    /// `ReadOnlyAdmins` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_read_only_admins(&self) -> ::std::option::Option<Val<List<data_lake_settings::DataLakePrincipal>>> {
+        crate::cfn::get_prop(&self.core.props, "ReadOnlyAdmins")
+    }
+
+    /// `TrustedResourceOwners`.
+    pub fn trusted_resource_owners(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("TrustedResourceOwners", value.into());
+        self
+    }
+
+    /// Sets `TrustedResourceOwners` in place: [`Self::trusted_resource_owners`] on a value held by `&mut`.
+    pub fn set_trusted_resource_owners(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("TrustedResourceOwners", value.into());
+        self
+    }
+
+    /// `TrustedResourceOwners` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_trusted_resource_owners(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "TrustedResourceOwners")
     }
 
     /// `Ref`: the resource's identifier.
@@ -262,9 +517,16 @@ pub mod data_lake_settings {
             DataLakePrincipal { props }
         }
 
-        prop! {
-            /// `DataLakePrincipalIdentifier`.
-            props, "DataLakePrincipalIdentifier", _, set_data_lake_principal_identifier, get_data_lake_principal_identifier, Val<String>
+        /// Sets `DataLakePrincipalIdentifier`, which `new` took, in place.
+        pub fn set_data_lake_principal_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataLakePrincipalIdentifier", value.into());
+            self
+        }
+
+        /// `DataLakePrincipalIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_lake_principal_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataLakePrincipalIdentifier")
         }
     }
 
@@ -290,14 +552,28 @@ pub mod data_lake_settings {
             PrincipalPermissions { props }
         }
 
-        prop! {
-            /// `Permissions`.
-            props, "Permissions", _, set_permissions, get_permissions, Val<List<String>>
+        /// Sets `Permissions`, which `new` took, in place.
+        pub fn set_permissions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Permissions", value.into());
+            self
         }
 
-        prop! {
-            /// `Principal`.
-            props, "Principal", _, set_principal, get_principal, Val<DataLakePrincipal>
+        /// `Permissions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_permissions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Permissions")
+        }
+
+        /// Sets `Principal`, which `new` took, in place.
+        pub fn set_principal(&mut self, value: impl Into<Val<DataLakePrincipal>>) -> &mut Self {
+            self.props.set("Principal", value.into());
+            self
+        }
+
+        /// `Principal` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_principal(&self) -> ::std::option::Option<Val<DataLakePrincipal>> {
+            crate::cfn::get_prop(&self.props, "Principal")
         }
     }
 }
@@ -327,24 +603,65 @@ impl Permissions {
         Permissions { core }
     }
 
-    prop! {
-        /// `DataLakePrincipal`.
-        core.props, "DataLakePrincipal", _, set_data_lake_principal, get_data_lake_principal, Val<permissions::DataLakePrincipal>
+    /// Sets `DataLakePrincipal`, which `new` took, in place.
+    pub fn set_data_lake_principal(&mut self, value: impl Into<Val<permissions::DataLakePrincipal>>) -> &mut Self {
+        self.core.props.set("DataLakePrincipal", value.into());
+        self
     }
 
-    prop! {
-        /// `Permissions`.
-        core.props, "Permissions", permissions, set_permissions, get_permissions, Val<List<String>>
+    /// `DataLakePrincipal` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_lake_principal(&self) -> ::std::option::Option<Val<permissions::DataLakePrincipal>> {
+        crate::cfn::get_prop(&self.core.props, "DataLakePrincipal")
     }
 
-    prop! {
-        /// `PermissionsWithGrantOption`.
-        core.props, "PermissionsWithGrantOption", permissions_with_grant_option, set_permissions_with_grant_option, get_permissions_with_grant_option, Val<List<String>>
+    /// `Permissions`.
+    pub fn permissions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Permissions", value.into());
+        self
     }
 
-    prop! {
-        /// `Resource`.
-        core.props, "Resource", _, set_resource, get_resource, Val<permissions::Resource>
+    /// Sets `Permissions` in place: [`Self::permissions`] on a value held by `&mut`.
+    pub fn set_permissions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Permissions", value.into());
+        self
+    }
+
+    /// `Permissions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permissions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Permissions")
+    }
+
+    /// `PermissionsWithGrantOption`.
+    pub fn permissions_with_grant_option(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("PermissionsWithGrantOption", value.into());
+        self
+    }
+
+    /// Sets `PermissionsWithGrantOption` in place: [`Self::permissions_with_grant_option`] on a
+    /// value held by `&mut`.
+    pub fn set_permissions_with_grant_option(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("PermissionsWithGrantOption", value.into());
+        self
+    }
+
+    /// `PermissionsWithGrantOption` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permissions_with_grant_option(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "PermissionsWithGrantOption")
+    }
+
+    /// Sets `Resource`, which `new` took, in place.
+    pub fn set_resource(&mut self, value: impl Into<Val<permissions::Resource>>) -> &mut Self {
+        self.core.props.set("Resource", value.into());
+        self
+    }
+
+    /// `Resource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource(&self) -> ::std::option::Option<Val<permissions::Resource>> {
+        crate::cfn::get_prop(&self.core.props, "Resource")
     }
 
     /// `Ref`: the resource's identifier.
@@ -380,9 +697,23 @@ pub mod permissions {
             DataLakePrincipal { props }
         }
 
-        prop! {
-            /// `DataLakePrincipalIdentifier`.
-            props, "DataLakePrincipalIdentifier", data_lake_principal_identifier, set_data_lake_principal_identifier, get_data_lake_principal_identifier, Val<String>
+        /// `DataLakePrincipalIdentifier`.
+        pub fn data_lake_principal_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataLakePrincipalIdentifier", value.into());
+            self
+        }
+
+        /// Sets `DataLakePrincipalIdentifier` in place: [`Self::data_lake_principal_identifier`] on a
+        /// value held by `&mut`.
+        pub fn set_data_lake_principal_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataLakePrincipalIdentifier", value.into());
+            self
+        }
+
+        /// `DataLakePrincipalIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_lake_principal_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataLakePrincipalIdentifier")
         }
     }
 
@@ -401,24 +732,77 @@ pub mod permissions {
             Resource { props }
         }
 
-        prop! {
-            /// `DataLocationResource`.
-            props, "DataLocationResource", data_location_resource, set_data_location_resource, get_data_location_resource, Val<DataLocationResource>
+        /// `DataLocationResource`.
+        pub fn data_location_resource(mut self, value: impl Into<Val<DataLocationResource>>) -> Self {
+            self.props.set("DataLocationResource", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseResource`.
-            props, "DatabaseResource", database_resource, set_database_resource, get_database_resource, Val<DatabaseResource>
+        /// Sets `DataLocationResource` in place: [`Self::data_location_resource`] on a value held by `&mut`.
+        pub fn set_data_location_resource(&mut self, value: impl Into<Val<DataLocationResource>>) -> &mut Self {
+            self.props.set("DataLocationResource", value.into());
+            self
         }
 
-        prop! {
-            /// `TableResource`.
-            props, "TableResource", table_resource, set_table_resource, get_table_resource, Val<TableResource>
+        /// `DataLocationResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_location_resource(&self) -> ::std::option::Option<Val<DataLocationResource>> {
+            crate::cfn::get_prop(&self.props, "DataLocationResource")
         }
 
-        prop! {
-            /// `TableWithColumnsResource`.
-            props, "TableWithColumnsResource", table_with_columns_resource, set_table_with_columns_resource, get_table_with_columns_resource, Val<TableWithColumnsResource>
+        /// `DatabaseResource`.
+        pub fn database_resource(mut self, value: impl Into<Val<DatabaseResource>>) -> Self {
+            self.props.set("DatabaseResource", value.into());
+            self
+        }
+
+        /// Sets `DatabaseResource` in place: [`Self::database_resource`] on a value held by `&mut`.
+        pub fn set_database_resource(&mut self, value: impl Into<Val<DatabaseResource>>) -> &mut Self {
+            self.props.set("DatabaseResource", value.into());
+            self
+        }
+
+        /// `DatabaseResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_resource(&self) -> ::std::option::Option<Val<DatabaseResource>> {
+            crate::cfn::get_prop(&self.props, "DatabaseResource")
+        }
+
+        /// `TableResource`.
+        pub fn table_resource(mut self, value: impl Into<Val<TableResource>>) -> Self {
+            self.props.set("TableResource", value.into());
+            self
+        }
+
+        /// Sets `TableResource` in place: [`Self::table_resource`] on a value held by `&mut`.
+        pub fn set_table_resource(&mut self, value: impl Into<Val<TableResource>>) -> &mut Self {
+            self.props.set("TableResource", value.into());
+            self
+        }
+
+        /// `TableResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_resource(&self) -> ::std::option::Option<Val<TableResource>> {
+            crate::cfn::get_prop(&self.props, "TableResource")
+        }
+
+        /// `TableWithColumnsResource`.
+        pub fn table_with_columns_resource(mut self, value: impl Into<Val<TableWithColumnsResource>>) -> Self {
+            self.props.set("TableWithColumnsResource", value.into());
+            self
+        }
+
+        /// Sets `TableWithColumnsResource` in place: [`Self::table_with_columns_resource`] on a value
+        /// held by `&mut`.
+        pub fn set_table_with_columns_resource(&mut self, value: impl Into<Val<TableWithColumnsResource>>) -> &mut Self {
+            self.props.set("TableWithColumnsResource", value.into());
+            self
+        }
+
+        /// `TableWithColumnsResource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_with_columns_resource(&self) -> ::std::option::Option<Val<TableWithColumnsResource>> {
+            crate::cfn::get_prop(&self.props, "TableWithColumnsResource")
         }
     }
 
@@ -437,14 +821,40 @@ pub mod permissions {
             DataLocationResource { props }
         }
 
-        prop! {
-            /// `CatalogId`.
-            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
+        /// `CatalogId`.
+        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Resource`.
-            props, "S3Resource", s3_resource, set_s3_resource, get_s3_resource, Val<String>
+        /// Sets `CatalogId` in place: [`Self::catalog_id`] on a value held by `&mut`.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
+        }
+
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
+        }
+
+        /// `S3Resource`.
+        pub fn s3_resource(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3Resource", value.into());
+            self
+        }
+
+        /// Sets `S3Resource` in place: [`Self::s3_resource`] on a value held by `&mut`.
+        pub fn set_s3_resource(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Resource", value.into());
+            self
+        }
+
+        /// `S3Resource` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_resource(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Resource")
         }
     }
 
@@ -463,14 +873,40 @@ pub mod permissions {
             DatabaseResource { props }
         }
 
-        prop! {
-            /// `CatalogId`.
-            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
+        /// `CatalogId`.
+        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `CatalogId` in place: [`Self::catalog_id`] on a value held by `&mut`.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
+        }
+
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -489,24 +925,76 @@ pub mod permissions {
             TableResource { props }
         }
 
-        prop! {
-            /// `CatalogId`.
-            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
+        /// `CatalogId`.
+        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+        /// Sets `CatalogId` in place: [`Self::catalog_id`] on a value held by `&mut`.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
         }
 
-        prop! {
-            /// `TableWildcard`.
-            props, "TableWildcard", table_wildcard, set_table_wildcard, get_table_wildcard, Val<Json>
+        /// `DatabaseName`.
+        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `TableWildcard`.
+        pub fn table_wildcard(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("TableWildcard", value.into());
+            self
+        }
+
+        /// Sets `TableWildcard` in place: [`Self::table_wildcard`] on a value held by `&mut`.
+        pub fn set_table_wildcard(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("TableWildcard", value.into());
+            self
+        }
+
+        /// `TableWildcard` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_wildcard(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "TableWildcard")
         }
     }
 
@@ -525,29 +1013,94 @@ pub mod permissions {
             TableWithColumnsResource { props }
         }
 
-        prop! {
-            /// `CatalogId`.
-            props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
+        /// `CatalogId`.
+        pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `ColumnNames`.
-            props, "ColumnNames", column_names, set_column_names, get_column_names, Val<List<String>>
+        /// Sets `CatalogId` in place: [`Self::catalog_id`] on a value held by `&mut`.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `ColumnWildcard`.
-            props, "ColumnWildcard", column_wildcard, set_column_wildcard, get_column_wildcard, Val<ColumnWildcard>
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+        /// `ColumnNames`.
+        pub fn column_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ColumnNames", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `ColumnNames` in place: [`Self::column_names`] on a value held by `&mut`.
+        pub fn set_column_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ColumnNames", value.into());
+            self
+        }
+
+        /// `ColumnNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ColumnNames")
+        }
+
+        /// `ColumnWildcard`.
+        pub fn column_wildcard(mut self, value: impl Into<Val<ColumnWildcard>>) -> Self {
+            self.props.set("ColumnWildcard", value.into());
+            self
+        }
+
+        /// Sets `ColumnWildcard` in place: [`Self::column_wildcard`] on a value held by `&mut`.
+        pub fn set_column_wildcard(&mut self, value: impl Into<Val<ColumnWildcard>>) -> &mut Self {
+            self.props.set("ColumnWildcard", value.into());
+            self
+        }
+
+        /// `ColumnWildcard` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_wildcard(&self) -> ::std::option::Option<Val<ColumnWildcard>> {
+            crate::cfn::get_prop(&self.props, "ColumnWildcard")
+        }
+
+        /// `DatabaseName`.
+        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -566,9 +1119,22 @@ pub mod permissions {
             ColumnWildcard { props }
         }
 
-        prop! {
-            /// `ExcludedColumnNames`.
-            props, "ExcludedColumnNames", excluded_column_names, set_excluded_column_names, get_excluded_column_names, Val<List<String>>
+        /// `ExcludedColumnNames`.
+        pub fn excluded_column_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludedColumnNames", value.into());
+            self
+        }
+
+        /// Sets `ExcludedColumnNames` in place: [`Self::excluded_column_names`] on a value held by `&mut`.
+        pub fn set_excluded_column_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludedColumnNames", value.into());
+            self
+        }
+
+        /// `ExcludedColumnNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded_column_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludedColumnNames")
         }
     }
 }
@@ -610,32 +1176,72 @@ impl PrincipalPermissions {
         PrincipalPermissions { core }
     }
 
-    prop! {
-        /// `Catalog`: The identifier for the GLUDC. By default, the account ID. The GLUDC is the
-        /// persistent metadata store. It contains database definitions, table definitions, and
-        /// other control information to manage your Lake Formation environment.
-        core.props, "Catalog", catalog, set_catalog, get_catalog, Val<String>
+    /// `Catalog`: The identifier for the GLUDC. By default, the account ID. The GLUDC is the
+    /// persistent metadata store. It contains database definitions, table definitions, and other
+    /// control information to manage your Lake Formation environment.
+    pub fn catalog(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Catalog", value.into());
+        self
     }
 
-    prop! {
-        /// `Permissions`: The permissions granted or revoked.
-        core.props, "Permissions", _, set_permissions, get_permissions, Val<List<principal_permissions::Permission>>
+    /// Sets `Catalog` in place: [`Self::catalog`] on a value held by `&mut`.
+    pub fn set_catalog(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Catalog", value.into());
+        self
     }
 
-    prop! {
-        /// `PermissionsWithGrantOption`: Indicates the ability to grant permissions (as a subset of
-        /// permissions granted).
-        core.props, "PermissionsWithGrantOption", _, set_permissions_with_grant_option, get_permissions_with_grant_option, Val<List<principal_permissions::Permission>>
+    /// `Catalog` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_catalog(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Catalog")
     }
 
-    prop! {
-        /// `Principal`: The principal to be granted a permission.
-        core.props, "Principal", _, set_principal, get_principal, Val<principal_permissions::DataLakePrincipal>
+    /// Sets `Permissions`, which `new` took, in place.
+    pub fn set_permissions(&mut self, value: impl Into<Val<List<principal_permissions::Permission>>>) -> &mut Self {
+        self.core.props.set("Permissions", value.into());
+        self
     }
 
-    prop! {
-        /// `Resource`: The resource to be granted or revoked permissions.
-        core.props, "Resource", _, set_resource, get_resource, Val<principal_permissions::Resource>
+    /// `Permissions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permissions(&self) -> ::std::option::Option<Val<List<principal_permissions::Permission>>> {
+        crate::cfn::get_prop(&self.core.props, "Permissions")
+    }
+
+    /// Sets `PermissionsWithGrantOption`, which `new` took, in place.
+    pub fn set_permissions_with_grant_option(&mut self, value: impl Into<Val<List<principal_permissions::Permission>>>) -> &mut Self {
+        self.core.props.set("PermissionsWithGrantOption", value.into());
+        self
+    }
+
+    /// `PermissionsWithGrantOption` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permissions_with_grant_option(&self) -> ::std::option::Option<Val<List<principal_permissions::Permission>>> {
+        crate::cfn::get_prop(&self.core.props, "PermissionsWithGrantOption")
+    }
+
+    /// Sets `Principal`, which `new` took, in place.
+    pub fn set_principal(&mut self, value: impl Into<Val<principal_permissions::DataLakePrincipal>>) -> &mut Self {
+        self.core.props.set("Principal", value.into());
+        self
+    }
+
+    /// `Principal` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal(&self) -> ::std::option::Option<Val<principal_permissions::DataLakePrincipal>> {
+        crate::cfn::get_prop(&self.core.props, "Principal")
+    }
+
+    /// Sets `Resource`, which `new` took, in place.
+    pub fn set_resource(&mut self, value: impl Into<Val<principal_permissions::Resource>>) -> &mut Self {
+        self.core.props.set("Resource", value.into());
+        self
+    }
+
+    /// `Resource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource(&self) -> ::std::option::Option<Val<principal_permissions::Resource>> {
+        crate::cfn::get_prop(&self.core.props, "Resource")
     }
 
     /// `Ref`: the resource's identifier.
@@ -723,9 +1329,23 @@ pub mod principal_permissions {
             DataLakePrincipal { props }
         }
 
-        prop! {
-            /// `DataLakePrincipalIdentifier`: An identifier for the LFlong principal.
-            props, "DataLakePrincipalIdentifier", data_lake_principal_identifier, set_data_lake_principal_identifier, get_data_lake_principal_identifier, Val<String>
+        /// `DataLakePrincipalIdentifier`: An identifier for the LFlong principal.
+        pub fn data_lake_principal_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DataLakePrincipalIdentifier", value.into());
+            self
+        }
+
+        /// Sets `DataLakePrincipalIdentifier` in place: [`Self::data_lake_principal_identifier`] on a
+        /// value held by `&mut`.
+        pub fn set_data_lake_principal_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DataLakePrincipalIdentifier", value.into());
+            self
+        }
+
+        /// `DataLakePrincipalIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_lake_principal_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DataLakePrincipalIdentifier")
         }
     }
 
@@ -744,52 +1364,155 @@ pub mod principal_permissions {
             Resource { props }
         }
 
-        prop! {
-            /// `Catalog`: The identifier for the Data Catalog. By default, the account ID. The Data
-            /// Catalog is the persistent metadata store. It contains database definitions, table
-            /// definitions, and other control information to manage your LFlong environment.
-            props, "Catalog", catalog, set_catalog, get_catalog, Val<String>
+        /// `Catalog`: The identifier for the Data Catalog. By default, the account ID. The Data Catalog
+        /// is the persistent metadata store. It contains database definitions, table definitions, and
+        /// other control information to manage your LFlong environment.
+        pub fn catalog(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Catalog", value.into());
+            self
         }
 
-        prop! {
-            /// `DataCellsFilter`: A data cell filter.
-            props, "DataCellsFilter", data_cells_filter, set_data_cells_filter, get_data_cells_filter, Val<DataCellsFilterResource>
+        /// Sets `Catalog` in place: [`Self::catalog`] on a value held by `&mut`.
+        pub fn set_catalog(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Catalog", value.into());
+            self
         }
 
-        prop! {
-            /// `DataLocation`: The location of an Amazon S3 path where permissions are granted or
-            /// revoked.
-            props, "DataLocation", data_location, set_data_location, get_data_location, Val<DataLocationResource>
+        /// `Catalog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Catalog")
         }
 
-        prop! {
-            /// `Database`: The database for the resource. Unique to the Data Catalog. A database is a
-            /// set of associated table definitions organized into a logical group. You can Grant and
-            /// Revoke database permissions to a principal.
-            props, "Database", database, set_database, get_database, Val<DatabaseResource>
+        /// `DataCellsFilter`: A data cell filter.
+        pub fn data_cells_filter(mut self, value: impl Into<Val<DataCellsFilterResource>>) -> Self {
+            self.props.set("DataCellsFilter", value.into());
+            self
         }
 
-        prop! {
-            /// `LFTag`: The LF-tag key and values attached to a resource.
-            props, "LFTag", lf_tag, set_lf_tag, get_lf_tag, Val<LfTagKeyResource>
+        /// Sets `DataCellsFilter` in place: [`Self::data_cells_filter`] on a value held by `&mut`.
+        pub fn set_data_cells_filter(&mut self, value: impl Into<Val<DataCellsFilterResource>>) -> &mut Self {
+            self.props.set("DataCellsFilter", value.into());
+            self
         }
 
-        prop! {
-            /// `LFTagPolicy`: A list of LF-tag conditions that define a resource's LF-tag policy.
-            props, "LFTagPolicy", lf_tag_policy, set_lf_tag_policy, get_lf_tag_policy, Val<LfTagPolicyResource>
+        /// `DataCellsFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_cells_filter(&self) -> ::std::option::Option<Val<DataCellsFilterResource>> {
+            crate::cfn::get_prop(&self.props, "DataCellsFilter")
         }
 
-        prop! {
-            /// `Table`: The table for the resource. A table is a metadata definition that represents
-            /// your data. You can Grant and Revoke table privileges to a principal.
-            props, "Table", table, set_table, get_table, Val<TableResource>
+        /// `DataLocation`: The location of an Amazon S3 path where permissions are granted or revoked.
+        pub fn data_location(mut self, value: impl Into<Val<DataLocationResource>>) -> Self {
+            self.props.set("DataLocation", value.into());
+            self
         }
 
-        prop! {
-            /// `TableWithColumns`: The table with columns for the resource. A principal with
-            /// permissions to this resource can select metadata from the columns of a table in the Data
-            /// Catalog and the underlying data in Amazon S3.
-            props, "TableWithColumns", table_with_columns, set_table_with_columns, get_table_with_columns, Val<TableWithColumnsResource>
+        /// Sets `DataLocation` in place: [`Self::data_location`] on a value held by `&mut`.
+        pub fn set_data_location(&mut self, value: impl Into<Val<DataLocationResource>>) -> &mut Self {
+            self.props.set("DataLocation", value.into());
+            self
+        }
+
+        /// `DataLocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_location(&self) -> ::std::option::Option<Val<DataLocationResource>> {
+            crate::cfn::get_prop(&self.props, "DataLocation")
+        }
+
+        /// `Database`: The database for the resource. Unique to the Data Catalog. A database is a set
+        /// of associated table definitions organized into a logical group. You can Grant and Revoke
+        /// database permissions to a principal.
+        pub fn database(mut self, value: impl Into<Val<DatabaseResource>>) -> Self {
+            self.props.set("Database", value.into());
+            self
+        }
+
+        /// Sets `Database` in place: [`Self::database`] on a value held by `&mut`.
+        pub fn set_database(&mut self, value: impl Into<Val<DatabaseResource>>) -> &mut Self {
+            self.props.set("Database", value.into());
+            self
+        }
+
+        /// `Database` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database(&self) -> ::std::option::Option<Val<DatabaseResource>> {
+            crate::cfn::get_prop(&self.props, "Database")
+        }
+
+        /// `LFTag`: The LF-tag key and values attached to a resource.
+        pub fn lf_tag(mut self, value: impl Into<Val<LfTagKeyResource>>) -> Self {
+            self.props.set("LFTag", value.into());
+            self
+        }
+
+        /// Sets `LFTag` in place: [`Self::lf_tag`] on a value held by `&mut`.
+        pub fn set_lf_tag(&mut self, value: impl Into<Val<LfTagKeyResource>>) -> &mut Self {
+            self.props.set("LFTag", value.into());
+            self
+        }
+
+        /// `LFTag` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lf_tag(&self) -> ::std::option::Option<Val<LfTagKeyResource>> {
+            crate::cfn::get_prop(&self.props, "LFTag")
+        }
+
+        /// `LFTagPolicy`: A list of LF-tag conditions that define a resource's LF-tag policy.
+        pub fn lf_tag_policy(mut self, value: impl Into<Val<LfTagPolicyResource>>) -> Self {
+            self.props.set("LFTagPolicy", value.into());
+            self
+        }
+
+        /// Sets `LFTagPolicy` in place: [`Self::lf_tag_policy`] on a value held by `&mut`.
+        pub fn set_lf_tag_policy(&mut self, value: impl Into<Val<LfTagPolicyResource>>) -> &mut Self {
+            self.props.set("LFTagPolicy", value.into());
+            self
+        }
+
+        /// `LFTagPolicy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lf_tag_policy(&self) -> ::std::option::Option<Val<LfTagPolicyResource>> {
+            crate::cfn::get_prop(&self.props, "LFTagPolicy")
+        }
+
+        /// `Table`: The table for the resource. A table is a metadata definition that represents your
+        /// data. You can Grant and Revoke table privileges to a principal.
+        pub fn table(mut self, value: impl Into<Val<TableResource>>) -> Self {
+            self.props.set("Table", value.into());
+            self
+        }
+
+        /// Sets `Table` in place: [`Self::table`] on a value held by `&mut`.
+        pub fn set_table(&mut self, value: impl Into<Val<TableResource>>) -> &mut Self {
+            self.props.set("Table", value.into());
+            self
+        }
+
+        /// `Table` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table(&self) -> ::std::option::Option<Val<TableResource>> {
+            crate::cfn::get_prop(&self.props, "Table")
+        }
+
+        /// `TableWithColumns`: The table with columns for the resource. A principal with permissions to
+        /// this resource can select metadata from the columns of a table in the Data Catalog and the
+        /// underlying data in Amazon S3.
+        pub fn table_with_columns(mut self, value: impl Into<Val<TableWithColumnsResource>>) -> Self {
+            self.props.set("TableWithColumns", value.into());
+            self
+        }
+
+        /// Sets `TableWithColumns` in place: [`Self::table_with_columns`] on a value held by `&mut`.
+        pub fn set_table_with_columns(&mut self, value: impl Into<Val<TableWithColumnsResource>>) -> &mut Self {
+            self.props.set("TableWithColumns", value.into());
+            self
+        }
+
+        /// `TableWithColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_with_columns(&self) -> ::std::option::Option<Val<TableWithColumnsResource>> {
+            crate::cfn::get_prop(&self.props, "TableWithColumns")
         }
     }
 
@@ -822,24 +1545,52 @@ pub mod principal_permissions {
             DataCellsFilterResource { props }
         }
 
-        prop! {
-            /// `TableCatalogId`: The ID of the catalog to which the table belongs.
-            props, "TableCatalogId", _, set_table_catalog_id, get_table_catalog_id, Val<String>
+        /// Sets `TableCatalogId`, which `new` took, in place.
+        pub fn set_table_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableCatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`: A database in the GLUDC.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// `TableCatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableCatalogId")
         }
 
-        prop! {
-            /// `TableName`: The name of the table.
-            props, "TableName", _, set_table_name, get_table_name, Val<String>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name given by the user to the data filter cell.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// Sets `TableName`, which `new` took, in place.
+        pub fn set_table_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TableName", value.into());
+            self
+        }
+
+        /// `TableName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TableName")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -865,15 +1616,28 @@ pub mod principal_permissions {
             DataLocationResource { props }
         }
 
-        prop! {
-            /// `CatalogId`: The identifier for the GLUDC where the location is registered with LFlong.
-            props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+        /// Sets `CatalogId`, which `new` took, in place.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceArn`: The Amazon Resource Name (ARN) that uniquely identifies the data location
-            /// resource.
-            props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
+        }
+
+        /// Sets `ResourceArn`, which `new` took, in place.
+        pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceArn", value.into());
+            self
+        }
+
+        /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceArn")
         }
     }
 
@@ -898,15 +1662,28 @@ pub mod principal_permissions {
             DatabaseResource { props }
         }
 
-        prop! {
-            /// `CatalogId`: The identifier for the Data Catalog. By default, it is the account ID of
-            /// the caller.
-            props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+        /// Sets `CatalogId`, which `new` took, in place.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`: The name of the database resource. Unique to the Data Catalog.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -938,20 +1715,40 @@ pub mod principal_permissions {
             LfTagKeyResource { props }
         }
 
-        prop! {
-            /// `CatalogId`: The identifier for the GLUDC where the location is registered with GLUDC.
-            props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+        /// Sets `CatalogId`, which `new` took, in place.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `TagKey`: The key-name for the LF-tag.
-            props, "TagKey", _, set_tag_key, get_tag_key, Val<String>
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
         }
 
-        prop! {
-            /// `TagValues`: A list of possible values for the corresponding ``TagKey`` of an LF-tag
-            /// key-value pair.
-            props, "TagValues", _, set_tag_values, get_tag_values, Val<List<String>>
+        /// Sets `TagKey`, which `new` took, in place.
+        pub fn set_tag_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TagKey", value.into());
+            self
+        }
+
+        /// `TagKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TagKey")
+        }
+
+        /// Sets `TagValues`, which `new` took, in place.
+        pub fn set_tag_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TagValues", value.into());
+            self
+        }
+
+        /// `TagValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TagValues")
         }
     }
 
@@ -986,21 +1783,40 @@ pub mod principal_permissions {
             LfTagPolicyResource { props }
         }
 
-        prop! {
-            /// `CatalogId`: The identifier for the GLUDC. The GLUDC is the persistent metadata store.
-            /// It contains database definitions, table definitions, and other control information to
-            /// manage your LFlong environment.
-            props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+        /// Sets `CatalogId`, which `new` took, in place.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `ResourceType`: The resource type for which the LF-tag policy applies.
-            props, "ResourceType", _, set_resource_type, get_resource_type, Val<ResourceType>
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
         }
 
-        prop! {
-            /// `Expression`: A list of LF-tag conditions that apply to the resource's LF-tag policy.
-            props, "Expression", _, set_expression, get_expression, Val<List<LfTag>>
+        /// Sets `ResourceType`, which `new` took, in place.
+        pub fn set_resource_type(&mut self, value: impl Into<Val<ResourceType>>) -> &mut Self {
+            self.props.set("ResourceType", value.into());
+            self
+        }
+
+        /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_type(&self) -> ::std::option::Option<Val<ResourceType>> {
+            crate::cfn::get_prop(&self.props, "ResourceType")
+        }
+
+        /// Sets `Expression`, which `new` took, in place.
+        pub fn set_expression(&mut self, value: impl Into<Val<List<LfTag>>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<List<LfTag>>> {
+            crate::cfn::get_prop(&self.props, "Expression")
         }
     }
 
@@ -1020,15 +1836,41 @@ pub mod principal_permissions {
             LfTag { props }
         }
 
-        prop! {
-            /// `TagKey`: The key-name for the LF-tag.
-            props, "TagKey", tag_key, set_tag_key, get_tag_key, Val<String>
+        /// `TagKey`: The key-name for the LF-tag.
+        pub fn tag_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TagKey", value.into());
+            self
         }
 
-        prop! {
-            /// `TagValues`: A list of possible values of the corresponding ``TagKey`` of an LF-tag
-            /// key-value pair.
-            props, "TagValues", tag_values, set_tag_values, get_tag_values, Val<List<String>>
+        /// Sets `TagKey` in place: [`Self::tag_key`] on a value held by `&mut`.
+        pub fn set_tag_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TagKey", value.into());
+            self
+        }
+
+        /// `TagKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TagKey")
+        }
+
+        /// `TagValues`: A list of possible values of the corresponding ``TagKey`` of an LF-tag
+        /// key-value pair.
+        pub fn tag_values(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("TagValues", value.into());
+            self
+        }
+
+        /// Sets `TagValues` in place: [`Self::tag_values`] on a value held by `&mut`.
+        pub fn set_tag_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TagValues", value.into());
+            self
+        }
+
+        /// `TagValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TagValues")
         }
     }
 
@@ -1069,28 +1911,65 @@ pub mod principal_permissions {
             TableResource { props }
         }
 
-        prop! {
-            /// `CatalogId`: The identifier for the Data Catalog. By default, it is the account ID of
-            /// the caller.
-            props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+        /// Sets `CatalogId`, which `new` took, in place.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`: The name of the database for the table. Unique to a Data Catalog. A
-            /// database is a set of associated table definitions organized into a logical group. You
-            /// can Grant and Revoke database privileges to a principal.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
         }
 
-        prop! {
-            /// `Name`: The name of the table.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `TableWildcard`: A wildcard object representing every table under a database. At least
-            /// one of ``TableResource$Name`` or ``TableResource$TableWildcard`` is required.
-            props, "TableWildcard", table_wildcard, set_table_wildcard, get_table_wildcard, Val<Json>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `Name`: The name of the table.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `TableWildcard`: A wildcard object representing every table under a database. At least one
+        /// of ``TableResource$Name`` or ``TableResource$TableWildcard`` is required.
+        pub fn table_wildcard(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("TableWildcard", value.into());
+            self
+        }
+
+        /// Sets `TableWildcard` in place: [`Self::table_wildcard`] on a value held by `&mut`.
+        pub fn set_table_wildcard(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("TableWildcard", value.into());
+            self
+        }
+
+        /// `TableWildcard` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_wildcard(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "TableWildcard")
         }
     }
 
@@ -1126,34 +2005,78 @@ pub mod principal_permissions {
             TableWithColumnsResource { props }
         }
 
-        prop! {
-            /// `CatalogId`: The identifier for the GLUDC where the location is registered with LFlong.
-            props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+        /// Sets `CatalogId`, which `new` took, in place.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`: The name of the database for the table with columns resource. Unique to
-            /// the Data Catalog. A database is a set of associated table definitions organized into a
-            /// logical group. You can Grant and Revoke database privileges to a principal.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
         }
 
-        prop! {
-            /// `Name`: The name of the table resource. A table is a metadata definition that represents
-            /// your data. You can Grant and Revoke table privileges to a principal.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `ColumnNames`: The list of column names for the table. At least one of ``ColumnNames``
-            /// or ``ColumnWildcard`` is required.
-            props, "ColumnNames", column_names, set_column_names, get_column_names, Val<List<String>>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
         }
 
-        prop! {
-            /// `ColumnWildcard`: A wildcard specified by a ``ColumnWildcard`` object. At least one of ``ColumnNames``
-            /// or ``ColumnWildcard`` is required.
-            props, "ColumnWildcard", column_wildcard, set_column_wildcard, get_column_wildcard, Val<ColumnWildcard>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `ColumnNames`: The list of column names for the table. At least one of ``ColumnNames`` or ``ColumnWildcard``
+        /// is required.
+        pub fn column_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ColumnNames", value.into());
+            self
+        }
+
+        /// Sets `ColumnNames` in place: [`Self::column_names`] on a value held by `&mut`.
+        pub fn set_column_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ColumnNames", value.into());
+            self
+        }
+
+        /// `ColumnNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ColumnNames")
+        }
+
+        /// `ColumnWildcard`: A wildcard specified by a ``ColumnWildcard`` object. At least one of ``ColumnNames``
+        /// or ``ColumnWildcard`` is required.
+        pub fn column_wildcard(mut self, value: impl Into<Val<ColumnWildcard>>) -> Self {
+            self.props.set("ColumnWildcard", value.into());
+            self
+        }
+
+        /// Sets `ColumnWildcard` in place: [`Self::column_wildcard`] on a value held by `&mut`.
+        pub fn set_column_wildcard(&mut self, value: impl Into<Val<ColumnWildcard>>) -> &mut Self {
+            self.props.set("ColumnWildcard", value.into());
+            self
+        }
+
+        /// `ColumnWildcard` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_wildcard(&self) -> ::std::option::Option<Val<ColumnWildcard>> {
+            crate::cfn::get_prop(&self.props, "ColumnWildcard")
         }
     }
 
@@ -1173,10 +2096,22 @@ pub mod principal_permissions {
             ColumnWildcard { props }
         }
 
-        prop! {
-            /// `ExcludedColumnNames`: Excludes column names. Any column with this name will be
-            /// excluded.
-            props, "ExcludedColumnNames", excluded_column_names, set_excluded_column_names, get_excluded_column_names, Val<List<String>>
+        /// `ExcludedColumnNames`: Excludes column names. Any column with this name will be excluded.
+        pub fn excluded_column_names(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludedColumnNames", value.into());
+            self
+        }
+
+        /// Sets `ExcludedColumnNames` in place: [`Self::excluded_column_names`] on a value held by `&mut`.
+        pub fn set_excluded_column_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludedColumnNames", value.into());
+            self
+        }
+
+        /// `ExcludedColumnNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded_column_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludedColumnNames")
         }
     }
 }
@@ -1206,29 +2141,82 @@ impl Resource {
         Resource { core }
     }
 
-    prop! {
-        /// `HybridAccessEnabled`.
-        core.props, "HybridAccessEnabled", hybrid_access_enabled, set_hybrid_access_enabled, get_hybrid_access_enabled, Val<bool>
+    /// `HybridAccessEnabled`.
+    pub fn hybrid_access_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("HybridAccessEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceArn`.
-        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    /// Sets `HybridAccessEnabled` in place: [`Self::hybrid_access_enabled`] on a value held by `&mut`.
+    pub fn set_hybrid_access_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("HybridAccessEnabled", value.into());
+        self
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", role_arn, set_role_arn, get_role_arn, Val<String>
+    /// `HybridAccessEnabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hybrid_access_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "HybridAccessEnabled")
     }
 
-    prop! {
-        /// `UseServiceLinkedRole`.
-        core.props, "UseServiceLinkedRole", _, set_use_service_linked_role, get_use_service_linked_role, Val<bool>
+    /// Sets `ResourceArn`, which `new` took, in place.
+    pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `WithFederation`.
-        core.props, "WithFederation", with_federation, set_with_federation, get_with_federation, Val<bool>
+    /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArn")
+    }
+
+    /// `RoleArn`.
+    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// Sets `RoleArn` in place: [`Self::role_arn`] on a value held by `&mut`.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// Sets `UseServiceLinkedRole`, which `new` took, in place.
+    pub fn set_use_service_linked_role(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("UseServiceLinkedRole", value.into());
+        self
+    }
+
+    /// `UseServiceLinkedRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_use_service_linked_role(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "UseServiceLinkedRole")
+    }
+
+    /// `WithFederation`.
+    pub fn with_federation(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("WithFederation", value.into());
+        self
+    }
+
+    /// Sets `WithFederation` in place: [`Self::with_federation`] on a value held by `&mut`.
+    pub fn set_with_federation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("WithFederation", value.into());
+        self
+    }
+
+    /// `WithFederation` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_with_federation(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "WithFederation")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1266,21 +2254,48 @@ impl Tag {
         Tag { core }
     }
 
-    prop! {
-        /// `CatalogId`: The identifier for the Data Catalog. By default, the account ID. The Data
-        /// Catalog is the persistent metadata store. It contains database definitions, table
-        /// definitions, and other control information to manage your Lake Formation environment.
-        core.props, "CatalogId", catalog_id, set_catalog_id, get_catalog_id, Val<String>
+    /// `CatalogId`: The identifier for the Data Catalog. By default, the account ID. The Data
+    /// Catalog is the persistent metadata store. It contains database definitions, table
+    /// definitions, and other control information to manage your Lake Formation environment.
+    pub fn catalog_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CatalogId", value.into());
+        self
     }
 
-    prop! {
-        /// `TagKey`: The key-name for the LF-tag.
-        core.props, "TagKey", _, set_tag_key, get_tag_key, Val<String>
+    /// Sets `CatalogId` in place: [`Self::catalog_id`] on a value held by `&mut`.
+    pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CatalogId", value.into());
+        self
     }
 
-    prop! {
-        /// `TagValues`: A list of possible values an attribute can take.
-        core.props, "TagValues", _, set_tag_values, get_tag_values, Val<List<String>>
+    /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CatalogId")
+    }
+
+    /// Sets `TagKey`, which `new` took, in place.
+    pub fn set_tag_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TagKey", value.into());
+        self
+    }
+
+    /// `TagKey` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tag_key(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TagKey")
+    }
+
+    /// Sets `TagValues`, which `new` took, in place.
+    pub fn set_tag_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("TagValues", value.into());
+        self
+    }
+
+    /// `TagValues` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tag_values(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "TagValues")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1318,14 +2333,28 @@ impl TagAssociation {
         TagAssociation { core }
     }
 
-    prop! {
-        /// `LFTags`: List of Lake Formation Tags to associate with the Lake Formation Resource
-        core.props, "LFTags", _, set_lf_tags, get_lf_tags, Val<List<tag_association::LfTagPair>>
+    /// Sets `LFTags`, which `new` took, in place.
+    pub fn set_lf_tags(&mut self, value: impl Into<Val<List<tag_association::LfTagPair>>>) -> &mut Self {
+        self.core.props.set("LFTags", value.into());
+        self
     }
 
-    prop! {
-        /// `Resource`: Resource to tag with the Lake Formation Tags
-        core.props, "Resource", _, set_resource, get_resource, Val<tag_association::Resource>
+    /// `LFTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_lf_tags(&self) -> ::std::option::Option<Val<List<tag_association::LfTagPair>>> {
+        crate::cfn::get_prop(&self.core.props, "LFTags")
+    }
+
+    /// Sets `Resource`, which `new` took, in place.
+    pub fn set_resource(&mut self, value: impl Into<Val<tag_association::Resource>>) -> &mut Self {
+        self.core.props.set("Resource", value.into());
+        self
+    }
+
+    /// `Resource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource(&self) -> ::std::option::Option<Val<tag_association::Resource>> {
+        crate::cfn::get_prop(&self.core.props, "Resource")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1377,19 +2406,40 @@ pub mod tag_association {
             LfTagPair { props }
         }
 
-        prop! {
-            /// `CatalogId`.
-            props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+        /// Sets `CatalogId`, which `new` took, in place.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `TagKey`.
-            props, "TagKey", _, set_tag_key, get_tag_key, Val<String>
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
         }
 
-        prop! {
-            /// `TagValues`.
-            props, "TagValues", _, set_tag_values, get_tag_values, Val<List<String>>
+        /// Sets `TagKey`, which `new` took, in place.
+        pub fn set_tag_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TagKey", value.into());
+            self
+        }
+
+        /// `TagKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TagKey")
+        }
+
+        /// Sets `TagValues`, which `new` took, in place.
+        pub fn set_tag_values(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("TagValues", value.into());
+            self
+        }
+
+        /// `TagValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tag_values(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "TagValues")
         }
     }
 
@@ -1408,24 +2458,76 @@ pub mod tag_association {
             Resource { props }
         }
 
-        prop! {
-            /// `Catalog`.
-            props, "Catalog", catalog, set_catalog, get_catalog, Val<String>
+        /// `Catalog`.
+        pub fn catalog(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Catalog", value.into());
+            self
         }
 
-        prop! {
-            /// `Database`.
-            props, "Database", database, set_database, get_database, Val<DatabaseResource>
+        /// Sets `Catalog` in place: [`Self::catalog`] on a value held by `&mut`.
+        pub fn set_catalog(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Catalog", value.into());
+            self
         }
 
-        prop! {
-            /// `Table`.
-            props, "Table", table, set_table, get_table, Val<TableResource>
+        /// `Catalog` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Catalog")
         }
 
-        prop! {
-            /// `TableWithColumns`.
-            props, "TableWithColumns", table_with_columns, set_table_with_columns, get_table_with_columns, Val<TableWithColumnsResource>
+        /// `Database`.
+        pub fn database(mut self, value: impl Into<Val<DatabaseResource>>) -> Self {
+            self.props.set("Database", value.into());
+            self
+        }
+
+        /// Sets `Database` in place: [`Self::database`] on a value held by `&mut`.
+        pub fn set_database(&mut self, value: impl Into<Val<DatabaseResource>>) -> &mut Self {
+            self.props.set("Database", value.into());
+            self
+        }
+
+        /// `Database` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database(&self) -> ::std::option::Option<Val<DatabaseResource>> {
+            crate::cfn::get_prop(&self.props, "Database")
+        }
+
+        /// `Table`.
+        pub fn table(mut self, value: impl Into<Val<TableResource>>) -> Self {
+            self.props.set("Table", value.into());
+            self
+        }
+
+        /// Sets `Table` in place: [`Self::table`] on a value held by `&mut`.
+        pub fn set_table(&mut self, value: impl Into<Val<TableResource>>) -> &mut Self {
+            self.props.set("Table", value.into());
+            self
+        }
+
+        /// `Table` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table(&self) -> ::std::option::Option<Val<TableResource>> {
+            crate::cfn::get_prop(&self.props, "Table")
+        }
+
+        /// `TableWithColumns`.
+        pub fn table_with_columns(mut self, value: impl Into<Val<TableWithColumnsResource>>) -> Self {
+            self.props.set("TableWithColumns", value.into());
+            self
+        }
+
+        /// Sets `TableWithColumns` in place: [`Self::table_with_columns`] on a value held by `&mut`.
+        pub fn set_table_with_columns(&mut self, value: impl Into<Val<TableWithColumnsResource>>) -> &mut Self {
+            self.props.set("TableWithColumns", value.into());
+            self
+        }
+
+        /// `TableWithColumns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_with_columns(&self) -> ::std::option::Option<Val<TableWithColumnsResource>> {
+            crate::cfn::get_prop(&self.props, "TableWithColumns")
         }
     }
 
@@ -1448,14 +2550,28 @@ pub mod tag_association {
             DatabaseResource { props }
         }
 
-        prop! {
-            /// `CatalogId`.
-            props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+        /// Sets `CatalogId`, which `new` took, in place.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1478,24 +2594,64 @@ pub mod tag_association {
             TableResource { props }
         }
 
-        prop! {
-            /// `CatalogId`.
-            props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+        /// Sets `CatalogId`, which `new` took, in place.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `TableWildcard`.
-            props, "TableWildcard", table_wildcard, set_table_wildcard, get_table_wildcard, Val<Json>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `TableWildcard`.
+        pub fn table_wildcard(mut self, value: impl Into<Val<Json>>) -> Self {
+            self.props.set("TableWildcard", value.into());
+            self
+        }
+
+        /// Sets `TableWildcard` in place: [`Self::table_wildcard`] on a value held by `&mut`.
+        pub fn set_table_wildcard(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+            self.props.set("TableWildcard", value.into());
+            self
+        }
+
+        /// `TableWildcard` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_table_wildcard(&self) -> ::std::option::Option<Val<Json>> {
+            crate::cfn::get_prop(&self.props, "TableWildcard")
         }
     }
 
@@ -1527,24 +2683,52 @@ pub mod tag_association {
             TableWithColumnsResource { props }
         }
 
-        prop! {
-            /// `CatalogId`.
-            props, "CatalogId", _, set_catalog_id, get_catalog_id, Val<String>
+        /// Sets `CatalogId`, which `new` took, in place.
+        pub fn set_catalog_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CatalogId", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`.
-            props, "DatabaseName", _, set_database_name, get_database_name, Val<String>
+        /// `CatalogId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_catalog_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CatalogId")
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `DatabaseName`, which `new` took, in place.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
         }
 
-        prop! {
-            /// `ColumnNames`.
-            props, "ColumnNames", _, set_column_names, get_column_names, Val<List<String>>
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `ColumnNames`, which `new` took, in place.
+        pub fn set_column_names(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ColumnNames", value.into());
+            self
+        }
+
+        /// `ColumnNames` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_column_names(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ColumnNames")
         }
     }
 }

@@ -49,35 +49,96 @@ impl Alias {
         Alias { core }
     }
 
-    prop! {
-        /// `Description`: A description of the alias.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: A description of the alias.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FunctionName`: The name of the Lambda function.
-        core.props, "FunctionName", _, set_function_name, get_function_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FunctionVersion`: The function version that the alias invokes.
-        core.props, "FunctionVersion", _, set_function_version, get_function_version, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Name`: The name of the alias.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `FunctionName`, which `new` took, in place.
+    pub fn set_function_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FunctionName", value.into());
+        self
     }
 
-    prop! {
-        /// `ProvisionedConcurrencyConfig`: Specifies a provisioned concurrency configuration for a
-        /// function's alias.
-        core.props, "ProvisionedConcurrencyConfig", provisioned_concurrency_config, set_provisioned_concurrency_config, get_provisioned_concurrency_config, Val<alias::ProvisionedConcurrencyConfiguration>
+    /// `FunctionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionName")
     }
 
-    prop! {
-        /// `RoutingConfig`: The routing configuration of the alias.
-        core.props, "RoutingConfig", routing_config, set_routing_config, get_routing_config, Val<alias::AliasRoutingConfiguration>
+    /// Sets `FunctionVersion`, which `new` took, in place.
+    pub fn set_function_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FunctionVersion", value.into());
+        self
+    }
+
+    /// `FunctionVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionVersion")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ProvisionedConcurrencyConfig`: Specifies a provisioned concurrency configuration for a
+    /// function's alias.
+    pub fn provisioned_concurrency_config(mut self, value: impl Into<Val<alias::ProvisionedConcurrencyConfiguration>>) -> Self {
+        self.core.props.set("ProvisionedConcurrencyConfig", value.into());
+        self
+    }
+
+    /// Sets `ProvisionedConcurrencyConfig` in place: [`Self::provisioned_concurrency_config`] on a
+    /// value held by `&mut`.
+    pub fn set_provisioned_concurrency_config(&mut self, value: impl Into<Val<alias::ProvisionedConcurrencyConfiguration>>) -> &mut Self {
+        self.core.props.set("ProvisionedConcurrencyConfig", value.into());
+        self
+    }
+
+    /// `ProvisionedConcurrencyConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provisioned_concurrency_config(&self) -> ::std::option::Option<Val<alias::ProvisionedConcurrencyConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ProvisionedConcurrencyConfig")
+    }
+
+    /// `RoutingConfig`: The routing configuration of the alias.
+    pub fn routing_config(mut self, value: impl Into<Val<alias::AliasRoutingConfiguration>>) -> Self {
+        self.core.props.set("RoutingConfig", value.into());
+        self
+    }
+
+    /// Sets `RoutingConfig` in place: [`Self::routing_config`] on a value held by `&mut`.
+    pub fn set_routing_config(&mut self, value: impl Into<Val<alias::AliasRoutingConfiguration>>) -> &mut Self {
+        self.core.props.set("RoutingConfig", value.into());
+        self
+    }
+
+    /// `RoutingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_routing_config(&self) -> ::std::option::Option<Val<alias::AliasRoutingConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "RoutingConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -117,10 +178,16 @@ pub mod alias {
             ProvisionedConcurrencyConfiguration { props }
         }
 
-        prop! {
-            /// `ProvisionedConcurrentExecutions`: The amount of provisioned concurrency to allocate for
-            /// the alias.
-            props, "ProvisionedConcurrentExecutions", _, set_provisioned_concurrent_executions, get_provisioned_concurrent_executions, Val<i64>
+        /// Sets `ProvisionedConcurrentExecutions`, which `new` took, in place.
+        pub fn set_provisioned_concurrent_executions(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ProvisionedConcurrentExecutions", value.into());
+            self
+        }
+
+        /// `ProvisionedConcurrentExecutions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provisioned_concurrent_executions(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ProvisionedConcurrentExecutions")
         }
     }
 
@@ -140,10 +207,24 @@ pub mod alias {
             AliasRoutingConfiguration { props }
         }
 
-        prop! {
-            /// `AdditionalVersionWeights`: The second version, and the percentage of traffic that's
-            /// routed to it.
-            props, "AdditionalVersionWeights", additional_version_weights, set_additional_version_weights, get_additional_version_weights, Val<List<VersionWeight>>
+        /// `AdditionalVersionWeights`: The second version, and the percentage of traffic that's routed
+        /// to it.
+        pub fn additional_version_weights(mut self, value: impl Into<Val<List<VersionWeight>>>) -> Self {
+            self.props.set("AdditionalVersionWeights", value.into());
+            self
+        }
+
+        /// Sets `AdditionalVersionWeights` in place: [`Self::additional_version_weights`] on a value
+        /// held by `&mut`.
+        pub fn set_additional_version_weights(&mut self, value: impl Into<Val<List<VersionWeight>>>) -> &mut Self {
+            self.props.set("AdditionalVersionWeights", value.into());
+            self
+        }
+
+        /// `AdditionalVersionWeights` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_additional_version_weights(&self) -> ::std::option::Option<Val<List<VersionWeight>>> {
+            crate::cfn::get_prop(&self.props, "AdditionalVersionWeights")
         }
     }
 
@@ -171,14 +252,28 @@ pub mod alias {
             VersionWeight { props }
         }
 
-        prop! {
-            /// `FunctionVersion`: The qualifier of the second version.
-            props, "FunctionVersion", _, set_function_version, get_function_version, Val<String>
+        /// Sets `FunctionVersion`, which `new` took, in place.
+        pub fn set_function_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("FunctionVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `FunctionWeight`: The percentage of traffic that the alias routes to the second version.
-            props, "FunctionWeight", _, set_function_weight, get_function_weight, Val<f64>
+        /// `FunctionVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "FunctionVersion")
+        }
+
+        /// Sets `FunctionWeight`, which `new` took, in place.
+        pub fn set_function_weight(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("FunctionWeight", value.into());
+            self
+        }
+
+        /// `FunctionWeight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_function_weight(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "FunctionWeight")
         }
     }
 }
@@ -210,52 +305,158 @@ impl CapacityProvider {
         CapacityProvider { core }
     }
 
-    prop! {
-        /// `CapacityProviderName`.
-        core.props, "CapacityProviderName", capacity_provider_name, set_capacity_provider_name, get_capacity_provider_name, Val<String>
+    /// `CapacityProviderName`.
+    pub fn capacity_provider_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CapacityProviderName", value.into());
+        self
     }
 
-    prop! {
-        /// `CapacityProviderScalingConfig`: The scaling configuration for the capacity provider.
-        core.props, "CapacityProviderScalingConfig", capacity_provider_scaling_config, set_capacity_provider_scaling_config, get_capacity_provider_scaling_config, Val<capacity_provider::CapacityProviderScalingConfig>
+    /// Sets `CapacityProviderName` in place: [`Self::capacity_provider_name`] on a value held by `&mut`.
+    pub fn set_capacity_provider_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CapacityProviderName", value.into());
+        self
     }
 
-    prop! {
-        /// `InstanceRequirements`: The instance requirements for compute resources managed by the
-        /// capacity provider.
-        core.props, "InstanceRequirements", instance_requirements, set_instance_requirements, get_instance_requirements, Val<capacity_provider::InstanceRequirements>
+    /// `CapacityProviderName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity_provider_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CapacityProviderName")
     }
 
-    prop! {
-        /// `KmsKeyArn`: The ARN of the KMS key used to encrypt the capacity provider's resources.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// `CapacityProviderScalingConfig`: The scaling configuration for the capacity provider.
+    pub fn capacity_provider_scaling_config(mut self, value: impl Into<Val<capacity_provider::CapacityProviderScalingConfig>>) -> Self {
+        self.core.props.set("CapacityProviderScalingConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `PermissionsConfig`: The permissions configuration for the capacity provider.
-        core.props, "PermissionsConfig", _, set_permissions_config, get_permissions_config, Val<capacity_provider::CapacityProviderPermissionsConfig>
+    /// Sets `CapacityProviderScalingConfig` in place: [`Self::capacity_provider_scaling_config`] on
+    /// a value held by `&mut`.
+    pub fn set_capacity_provider_scaling_config(&mut self, value: impl Into<Val<capacity_provider::CapacityProviderScalingConfig>>) -> &mut Self {
+        self.core.props.set("CapacityProviderScalingConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `PropagateTags`: Configuration for tag propagation to managed resources launched by the
-        /// capacity provider.
-        core.props, "PropagateTags", propagate_tags, set_propagate_tags, get_propagate_tags, Val<capacity_provider::PropagateTagsConfig>
+    /// `CapacityProviderScalingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity_provider_scaling_config(&self) -> ::std::option::Option<Val<capacity_provider::CapacityProviderScalingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CapacityProviderScalingConfig")
     }
 
-    prop! {
-        /// `Tags`: A key-value pair that provides metadata for the capacity provider.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `InstanceRequirements`: The instance requirements for compute resources managed by the
+    /// capacity provider.
+    pub fn instance_requirements(mut self, value: impl Into<Val<capacity_provider::InstanceRequirements>>) -> Self {
+        self.core.props.set("InstanceRequirements", value.into());
+        self
     }
 
-    prop! {
-        /// `TelemetryConfig`: The telemetry configuration for the capacity provider, including
-        /// logging settings.
-        core.props, "TelemetryConfig", telemetry_config, set_telemetry_config, get_telemetry_config, Val<capacity_provider::CapacityProviderTelemetryConfig>
+    /// Sets `InstanceRequirements` in place: [`Self::instance_requirements`] on a value held by `&mut`.
+    pub fn set_instance_requirements(&mut self, value: impl Into<Val<capacity_provider::InstanceRequirements>>) -> &mut Self {
+        self.core.props.set("InstanceRequirements", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcConfig`: The VPC configuration for the capacity provider.
-        core.props, "VpcConfig", _, set_vpc_config, get_vpc_config, Val<capacity_provider::CapacityProviderVpcConfig>
+    /// `InstanceRequirements` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_instance_requirements(&self) -> ::std::option::Option<Val<capacity_provider::InstanceRequirements>> {
+        crate::cfn::get_prop(&self.core.props, "InstanceRequirements")
+    }
+
+    /// `KmsKeyArn`: The ARN of the KMS key used to encrypt the capacity provider's resources.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// Sets `PermissionsConfig`, which `new` took, in place.
+    pub fn set_permissions_config(&mut self, value: impl Into<Val<capacity_provider::CapacityProviderPermissionsConfig>>) -> &mut Self {
+        self.core.props.set("PermissionsConfig", value.into());
+        self
+    }
+
+    /// `PermissionsConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_permissions_config(&self) -> ::std::option::Option<Val<capacity_provider::CapacityProviderPermissionsConfig>> {
+        crate::cfn::get_prop(&self.core.props, "PermissionsConfig")
+    }
+
+    /// `PropagateTags`: Configuration for tag propagation to managed resources launched by the
+    /// capacity provider.
+    pub fn propagate_tags(mut self, value: impl Into<Val<capacity_provider::PropagateTagsConfig>>) -> Self {
+        self.core.props.set("PropagateTags", value.into());
+        self
+    }
+
+    /// Sets `PropagateTags` in place: [`Self::propagate_tags`] on a value held by `&mut`.
+    pub fn set_propagate_tags(&mut self, value: impl Into<Val<capacity_provider::PropagateTagsConfig>>) -> &mut Self {
+        self.core.props.set("PropagateTags", value.into());
+        self
+    }
+
+    /// `PropagateTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_propagate_tags(&self) -> ::std::option::Option<Val<capacity_provider::PropagateTagsConfig>> {
+        crate::cfn::get_prop(&self.core.props, "PropagateTags")
+    }
+
+    /// `Tags`: A key-value pair that provides metadata for the capacity provider.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TelemetryConfig`: The telemetry configuration for the capacity provider, including logging
+    /// settings.
+    pub fn telemetry_config(mut self, value: impl Into<Val<capacity_provider::CapacityProviderTelemetryConfig>>) -> Self {
+        self.core.props.set("TelemetryConfig", value.into());
+        self
+    }
+
+    /// Sets `TelemetryConfig` in place: [`Self::telemetry_config`] on a value held by `&mut`.
+    pub fn set_telemetry_config(&mut self, value: impl Into<Val<capacity_provider::CapacityProviderTelemetryConfig>>) -> &mut Self {
+        self.core.props.set("TelemetryConfig", value.into());
+        self
+    }
+
+    /// `TelemetryConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_telemetry_config(&self) -> ::std::option::Option<Val<capacity_provider::CapacityProviderTelemetryConfig>> {
+        crate::cfn::get_prop(&self.core.props, "TelemetryConfig")
+    }
+
+    /// Sets `VpcConfig`, which `new` took, in place.
+    pub fn set_vpc_config(&mut self, value: impl Into<Val<capacity_provider::CapacityProviderVpcConfig>>) -> &mut Self {
+        self.core.props.set("VpcConfig", value.into());
+        self
+    }
+
+    /// `VpcConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_config(&self) -> ::std::option::Option<Val<capacity_provider::CapacityProviderVpcConfig>> {
+        crate::cfn::get_prop(&self.core.props, "VpcConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -298,21 +499,60 @@ pub mod capacity_provider {
             CapacityProviderScalingConfig { props }
         }
 
-        prop! {
-            /// `MaxVCpuCount`: The maximum number of vCPUs that the capacity provider can provision
-            /// across all compute instances.
-            props, "MaxVCpuCount", max_v_cpu_count, set_max_v_cpu_count, get_max_v_cpu_count, Val<i64>
+        /// `MaxVCpuCount`: The maximum number of vCPUs that the capacity provider can provision across
+        /// all compute instances.
+        pub fn max_v_cpu_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxVCpuCount", value.into());
+            self
         }
 
-        prop! {
-            /// `ScalingMode`: The scaling mode that determines how the capacity provider responds to
-            /// changes in demand.
-            props, "ScalingMode", scaling_mode, set_scaling_mode, get_scaling_mode, Val<CapacityProviderScalingMode>
+        /// Sets `MaxVCpuCount` in place: [`Self::max_v_cpu_count`] on a value held by `&mut`.
+        pub fn set_max_v_cpu_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxVCpuCount", value.into());
+            self
         }
 
-        prop! {
-            /// `ScalingPolicies`: A list of target tracking scaling policies for the capacity provider.
-            props, "ScalingPolicies", scaling_policies, set_scaling_policies, get_scaling_policies, Val<List<TargetTrackingScalingPolicy>>
+        /// `MaxVCpuCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_v_cpu_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxVCpuCount")
+        }
+
+        /// `ScalingMode`: The scaling mode that determines how the capacity provider responds to
+        /// changes in demand.
+        pub fn scaling_mode(mut self, value: impl Into<Val<CapacityProviderScalingMode>>) -> Self {
+            self.props.set("ScalingMode", value.into());
+            self
+        }
+
+        /// Sets `ScalingMode` in place: [`Self::scaling_mode`] on a value held by `&mut`.
+        pub fn set_scaling_mode(&mut self, value: impl Into<Val<CapacityProviderScalingMode>>) -> &mut Self {
+            self.props.set("ScalingMode", value.into());
+            self
+        }
+
+        /// `ScalingMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scaling_mode(&self) -> ::std::option::Option<Val<CapacityProviderScalingMode>> {
+            crate::cfn::get_prop(&self.props, "ScalingMode")
+        }
+
+        /// `ScalingPolicies`: A list of target tracking scaling policies for the capacity provider.
+        pub fn scaling_policies(mut self, value: impl Into<Val<List<TargetTrackingScalingPolicy>>>) -> Self {
+            self.props.set("ScalingPolicies", value.into());
+            self
+        }
+
+        /// Sets `ScalingPolicies` in place: [`Self::scaling_policies`] on a value held by `&mut`.
+        pub fn set_scaling_policies(&mut self, value: impl Into<Val<List<TargetTrackingScalingPolicy>>>) -> &mut Self {
+            self.props.set("ScalingPolicies", value.into());
+            self
+        }
+
+        /// `ScalingPolicies` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_scaling_policies(&self) -> ::std::option::Option<Val<List<TargetTrackingScalingPolicy>>> {
+            crate::cfn::get_prop(&self.props, "ScalingPolicies")
         }
     }
 
@@ -355,15 +595,28 @@ pub mod capacity_provider {
             TargetTrackingScalingPolicy { props }
         }
 
-        prop! {
-            /// `PredefinedMetricType`: The predefined metric type to track for scaling decisions.
-            props, "PredefinedMetricType", _, set_predefined_metric_type, get_predefined_metric_type, Val<CapacityProviderPredefinedMetricType>
+        /// Sets `PredefinedMetricType`, which `new` took, in place.
+        pub fn set_predefined_metric_type(&mut self, value: impl Into<Val<CapacityProviderPredefinedMetricType>>) -> &mut Self {
+            self.props.set("PredefinedMetricType", value.into());
+            self
         }
 
-        prop! {
-            /// `TargetValue`: The target value for the metric that the scaling policy attempts to
-            /// maintain through scaling actions.
-            props, "TargetValue", _, set_target_value, get_target_value, Val<f64>
+        /// `PredefinedMetricType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_predefined_metric_type(&self) -> ::std::option::Option<Val<CapacityProviderPredefinedMetricType>> {
+            crate::cfn::get_prop(&self.props, "PredefinedMetricType")
+        }
+
+        /// Sets `TargetValue`, which `new` took, in place.
+        pub fn set_target_value(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("TargetValue", value.into());
+            self
+        }
+
+        /// `TargetValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_value(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "TargetValue")
         }
     }
 
@@ -396,22 +649,61 @@ pub mod capacity_provider {
             InstanceRequirements { props }
         }
 
-        prop! {
-            /// `AllowedInstanceTypes`: A list of EC2 instance types that the capacity provider is
-            /// allowed to use. If not specified, all compatible instance types are allowed.
-            props, "AllowedInstanceTypes", allowed_instance_types, set_allowed_instance_types, get_allowed_instance_types, Val<List<String>>
+        /// `AllowedInstanceTypes`: A list of EC2 instance types that the capacity provider is allowed
+        /// to use. If not specified, all compatible instance types are allowed.
+        pub fn allowed_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowedInstanceTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `Architectures`: A list of supported CPU architectures for compute instances. Valid
-            /// values include ``x86_64`` and ``arm64``.
-            props, "Architectures", architectures, set_architectures, get_architectures, Val<List<Architecture>>
+        /// Sets `AllowedInstanceTypes` in place: [`Self::allowed_instance_types`] on a value held by `&mut`.
+        pub fn set_allowed_instance_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowedInstanceTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `ExcludedInstanceTypes`: A list of EC2 instance types that the capacity provider should
-            /// not use, even if they meet other requirements.
-            props, "ExcludedInstanceTypes", excluded_instance_types, set_excluded_instance_types, get_excluded_instance_types, Val<List<String>>
+        /// `AllowedInstanceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_instance_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowedInstanceTypes")
+        }
+
+        /// `Architectures`: A list of supported CPU architectures for compute instances. Valid values
+        /// include ``x86_64`` and ``arm64``.
+        pub fn architectures(mut self, value: impl Into<Val<List<Architecture>>>) -> Self {
+            self.props.set("Architectures", value.into());
+            self
+        }
+
+        /// Sets `Architectures` in place: [`Self::architectures`] on a value held by `&mut`.
+        pub fn set_architectures(&mut self, value: impl Into<Val<List<Architecture>>>) -> &mut Self {
+            self.props.set("Architectures", value.into());
+            self
+        }
+
+        /// `Architectures` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_architectures(&self) -> ::std::option::Option<Val<List<Architecture>>> {
+            crate::cfn::get_prop(&self.props, "Architectures")
+        }
+
+        /// `ExcludedInstanceTypes`: A list of EC2 instance types that the capacity provider should not
+        /// use, even if they meet other requirements.
+        pub fn excluded_instance_types(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExcludedInstanceTypes", value.into());
+            self
+        }
+
+        /// Sets `ExcludedInstanceTypes` in place: [`Self::excluded_instance_types`] on a value held by `&mut`.
+        pub fn set_excluded_instance_types(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExcludedInstanceTypes", value.into());
+            self
+        }
+
+        /// `ExcludedInstanceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_excluded_instance_types(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExcludedInstanceTypes")
         }
     }
 
@@ -448,10 +740,16 @@ pub mod capacity_provider {
             CapacityProviderPermissionsConfig { props }
         }
 
-        prop! {
-            /// `CapacityProviderOperatorRoleArn`: The ARN of the IAM role that the capacity provider
-            /// uses to manage compute instances and other AWS resources.
-            props, "CapacityProviderOperatorRoleArn", _, set_capacity_provider_operator_role_arn, get_capacity_provider_operator_role_arn, Val<String>
+        /// Sets `CapacityProviderOperatorRoleArn`, which `new` took, in place.
+        pub fn set_capacity_provider_operator_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapacityProviderOperatorRoleArn", value.into());
+            self
+        }
+
+        /// `CapacityProviderOperatorRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_provider_operator_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapacityProviderOperatorRoleArn")
         }
     }
 
@@ -471,16 +769,42 @@ pub mod capacity_provider {
             PropagateTagsConfig { props }
         }
 
-        prop! {
-            /// `ExplicitTags`: A list of tags to explicitly propagate to managed resources. Maximum of 40
-            /// tags.
-            props, "ExplicitTags", explicit_tags, set_explicit_tags, get_explicit_tags, Val<List<Tag>>
+        /// `ExplicitTags`: A list of tags to explicitly propagate to managed resources. Maximum of 40
+        /// tags.
+        pub fn explicit_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("ExplicitTags", value.into());
+            self
         }
 
-        prop! {
-            /// `Mode`: The mode for tag propagation. Use ``Explicit`` to propagate specific tags, or ``None``
-            /// to disable propagation.
-            props, "Mode", mode, set_mode, get_mode, Val<PropagateTagsMode>
+        /// Sets `ExplicitTags` in place: [`Self::explicit_tags`] on a value held by `&mut`.
+        pub fn set_explicit_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("ExplicitTags", value.into());
+            self
+        }
+
+        /// `ExplicitTags` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_explicit_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "ExplicitTags")
+        }
+
+        /// `Mode`: The mode for tag propagation. Use ``Explicit`` to propagate specific tags, or ``None``
+        /// to disable propagation.
+        pub fn mode(mut self, value: impl Into<Val<PropagateTagsMode>>) -> Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// Sets `Mode` in place: [`Self::mode`] on a value held by `&mut`.
+        pub fn set_mode(&mut self, value: impl Into<Val<PropagateTagsMode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<PropagateTagsMode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
         }
     }
 
@@ -513,9 +837,22 @@ pub mod capacity_provider {
             CapacityProviderTelemetryConfig { props }
         }
 
-        prop! {
-            /// `LoggingConfig`: The capacity provider's Amazon CloudWatch Logs configuration settings.
-            props, "LoggingConfig", logging_config, set_logging_config, get_logging_config, Val<CapacityProviderLoggingConfig>
+        /// `LoggingConfig`: The capacity provider's Amazon CloudWatch Logs configuration settings.
+        pub fn logging_config(mut self, value: impl Into<Val<CapacityProviderLoggingConfig>>) -> Self {
+            self.props.set("LoggingConfig", value.into());
+            self
+        }
+
+        /// Sets `LoggingConfig` in place: [`Self::logging_config`] on a value held by `&mut`.
+        pub fn set_logging_config(&mut self, value: impl Into<Val<CapacityProviderLoggingConfig>>) -> &mut Self {
+            self.props.set("LoggingConfig", value.into());
+            self
+        }
+
+        /// `LoggingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logging_config(&self) -> ::std::option::Option<Val<CapacityProviderLoggingConfig>> {
+            crate::cfn::get_prop(&self.props, "LoggingConfig")
         }
     }
 
@@ -535,19 +872,45 @@ pub mod capacity_provider {
             CapacityProviderLoggingConfig { props }
         }
 
-        prop! {
-            /// `LogGroup`: The name of the Amazon CloudWatch log group the capacity provider sends logs
-            /// to. By default, Lambda capacity providers send logs to a default log group named ``/aws/lambda/capacity-provider/&lt;capacity
-            /// provider name&gt;``. To use a different log group, enter an existing log group or enter
-            /// a new log group name.
-            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
+        /// `LogGroup`: The name of the Amazon CloudWatch log group the capacity provider sends logs to.
+        /// By default, Lambda capacity providers send logs to a default log group named ``/aws/lambda/capacity-provider/&lt;capacity
+        /// provider name&gt;``. To use a different log group, enter an existing log group or enter a
+        /// new log group name.
+        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroup", value.into());
+            self
         }
 
-        prop! {
-            /// `SystemLogLevel`: Set this property to filter the system logs for your capacity provider
-            /// that Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of
-            /// detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the lowest.
-            props, "SystemLogLevel", system_log_level, set_system_log_level, get_system_log_level, Val<CapacityProviderLoggingConfigSystemLogLevel>
+        /// Sets `LogGroup` in place: [`Self::log_group`] on a value held by `&mut`.
+        pub fn set_log_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroup", value.into());
+            self
+        }
+
+        /// `LogGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroup")
+        }
+
+        /// `SystemLogLevel`: Set this property to filter the system logs for your capacity provider
+        /// that Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of
+        /// detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the lowest.
+        pub fn system_log_level(mut self, value: impl Into<Val<CapacityProviderLoggingConfigSystemLogLevel>>) -> Self {
+            self.props.set("SystemLogLevel", value.into());
+            self
+        }
+
+        /// Sets `SystemLogLevel` in place: [`Self::system_log_level`] on a value held by `&mut`.
+        pub fn set_system_log_level(&mut self, value: impl Into<Val<CapacityProviderLoggingConfigSystemLogLevel>>) -> &mut Self {
+            self.props.set("SystemLogLevel", value.into());
+            self
+        }
+
+        /// `SystemLogLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_system_log_level(&self) -> ::std::option::Option<Val<CapacityProviderLoggingConfigSystemLogLevel>> {
+            crate::cfn::get_prop(&self.props, "SystemLogLevel")
         }
     }
 
@@ -594,16 +957,28 @@ pub mod capacity_provider {
             CapacityProviderVpcConfig { props }
         }
 
-        prop! {
-            /// `SubnetIds`: A list of subnet IDs where the capacity provider launches compute
-            /// instances.
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityGroupIds`: A list of security group IDs that control network access for compute
-            /// instances managed by the capacity provider.
-            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<SecurityGroupId>>
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
+        }
+
+        /// Sets `SecurityGroupIds`, which `new` took, in place.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<SecurityGroupId>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
         }
     }
 }
@@ -629,25 +1004,70 @@ impl CodeSigningConfig {
         CodeSigningConfig { core }
     }
 
-    prop! {
-        /// `AllowedPublishers`: When the CodeSigningConfig is later on attached to a function, the
-        /// function code will be expected to be signed by profiles from this list
-        core.props, "AllowedPublishers", _, set_allowed_publishers, get_allowed_publishers, Val<code_signing_config::AllowedPublishers>
+    /// Sets `AllowedPublishers`, which `new` took, in place.
+    pub fn set_allowed_publishers(&mut self, value: impl Into<Val<code_signing_config::AllowedPublishers>>) -> &mut Self {
+        self.core.props.set("AllowedPublishers", value.into());
+        self
     }
 
-    prop! {
-        /// `CodeSigningPolicies`: Policies to control how to act if a signature is invalid
-        core.props, "CodeSigningPolicies", code_signing_policies, set_code_signing_policies, get_code_signing_policies, Val<code_signing_config::CodeSigningPolicies>
+    /// `AllowedPublishers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allowed_publishers(&self) -> ::std::option::Option<Val<code_signing_config::AllowedPublishers>> {
+        crate::cfn::get_prop(&self.core.props, "AllowedPublishers")
     }
 
-    prop! {
-        /// `Description`: A description of the CodeSigningConfig
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `CodeSigningPolicies`: Policies to control how to act if a signature is invalid
+    pub fn code_signing_policies(mut self, value: impl Into<Val<code_signing_config::CodeSigningPolicies>>) -> Self {
+        self.core.props.set("CodeSigningPolicies", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of tags to apply to CodeSigningConfig resource
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `CodeSigningPolicies` in place: [`Self::code_signing_policies`] on a value held by `&mut`.
+    pub fn set_code_signing_policies(&mut self, value: impl Into<Val<code_signing_config::CodeSigningPolicies>>) -> &mut Self {
+        self.core.props.set("CodeSigningPolicies", value.into());
+        self
+    }
+
+    /// `CodeSigningPolicies` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_code_signing_policies(&self) -> ::std::option::Option<Val<code_signing_config::CodeSigningPolicies>> {
+        crate::cfn::get_prop(&self.core.props, "CodeSigningPolicies")
+    }
+
+    /// `Description`: A description of the CodeSigningConfig
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `Tags`: A list of tags to apply to CodeSigningConfig resource
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -694,9 +1114,16 @@ pub mod code_signing_config {
             AllowedPublishers { props }
         }
 
-        prop! {
-            /// `SigningProfileVersionArns`: List of Signing profile version Arns
-            props, "SigningProfileVersionArns", _, set_signing_profile_version_arns, get_signing_profile_version_arns, Val<List<String>>
+        /// Sets `SigningProfileVersionArns`, which `new` took, in place.
+        pub fn set_signing_profile_version_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("SigningProfileVersionArns", value.into());
+            self
+        }
+
+        /// `SigningProfileVersionArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_signing_profile_version_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "SigningProfileVersionArns")
         }
     }
 
@@ -722,10 +1149,16 @@ pub mod code_signing_config {
             CodeSigningPolicies { props }
         }
 
-        prop! {
-            /// `UntrustedArtifactOnDeployment`: Indicates how Lambda operations involve updating the
-            /// code artifact will operate. Default to Warn if not provided
-            props, "UntrustedArtifactOnDeployment", _, set_untrusted_artifact_on_deployment, get_untrusted_artifact_on_deployment, Val<CodeSigningPoliciesUntrustedArtifactOnDeployment>
+        /// Sets `UntrustedArtifactOnDeployment`, which `new` took, in place.
+        pub fn set_untrusted_artifact_on_deployment(&mut self, value: impl Into<Val<CodeSigningPoliciesUntrustedArtifactOnDeployment>>) -> &mut Self {
+            self.props.set("UntrustedArtifactOnDeployment", value.into());
+            self
+        }
+
+        /// `UntrustedArtifactOnDeployment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_untrusted_artifact_on_deployment(&self) -> ::std::option::Option<Val<CodeSigningPoliciesUntrustedArtifactOnDeployment>> {
+            crate::cfn::get_prop(&self.props, "UntrustedArtifactOnDeployment")
         }
     }
 
@@ -767,32 +1200,86 @@ impl EventInvokeConfig {
         EventInvokeConfig { core }
     }
 
-    prop! {
-        /// `DestinationConfig`: A destination for events after they have been sent to a function
-        /// for processing.
-        core.props, "DestinationConfig", destination_config, set_destination_config, get_destination_config, Val<event_invoke_config::DestinationConfig>
+    /// `DestinationConfig`: A destination for events after they have been sent to a function for
+    /// processing.
+    pub fn destination_config(mut self, value: impl Into<Val<event_invoke_config::DestinationConfig>>) -> Self {
+        self.core.props.set("DestinationConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `FunctionName`: The name of the Lambda function.
-        core.props, "FunctionName", _, set_function_name, get_function_name, Val<String>
+    /// Sets `DestinationConfig` in place: [`Self::destination_config`] on a value held by `&mut`.
+    pub fn set_destination_config(&mut self, value: impl Into<Val<event_invoke_config::DestinationConfig>>) -> &mut Self {
+        self.core.props.set("DestinationConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `MaximumEventAgeInSeconds`: The maximum age of a request that Lambda sends to a function
-        /// for processing.
-        core.props, "MaximumEventAgeInSeconds", maximum_event_age_in_seconds, set_maximum_event_age_in_seconds, get_maximum_event_age_in_seconds, Val<i64>
+    /// `DestinationConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_config(&self) -> ::std::option::Option<Val<event_invoke_config::DestinationConfig>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationConfig")
     }
 
-    prop! {
-        /// `MaximumRetryAttempts`: The maximum number of times to retry when the function returns
-        /// an error.
-        core.props, "MaximumRetryAttempts", maximum_retry_attempts, set_maximum_retry_attempts, get_maximum_retry_attempts, Val<i64>
+    /// Sets `FunctionName`, which `new` took, in place.
+    pub fn set_function_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FunctionName", value.into());
+        self
     }
 
-    prop! {
-        /// `Qualifier`: The identifier of a version or alias.
-        core.props, "Qualifier", _, set_qualifier, get_qualifier, Val<String>
+    /// `FunctionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionName")
+    }
+
+    /// `MaximumEventAgeInSeconds`: The maximum age of a request that Lambda sends to a function for
+    /// processing.
+    pub fn maximum_event_age_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaximumEventAgeInSeconds", value.into());
+        self
+    }
+
+    /// Sets `MaximumEventAgeInSeconds` in place: [`Self::maximum_event_age_in_seconds`] on a value
+    /// held by `&mut`.
+    pub fn set_maximum_event_age_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaximumEventAgeInSeconds", value.into());
+        self
+    }
+
+    /// `MaximumEventAgeInSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maximum_event_age_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaximumEventAgeInSeconds")
+    }
+
+    /// `MaximumRetryAttempts`: The maximum number of times to retry when the function returns an
+    /// error.
+    pub fn maximum_retry_attempts(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaximumRetryAttempts", value.into());
+        self
+    }
+
+    /// Sets `MaximumRetryAttempts` in place: [`Self::maximum_retry_attempts`] on a value held by `&mut`.
+    pub fn set_maximum_retry_attempts(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaximumRetryAttempts", value.into());
+        self
+    }
+
+    /// `MaximumRetryAttempts` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maximum_retry_attempts(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaximumRetryAttempts")
+    }
+
+    /// Sets `Qualifier`, which `new` took, in place.
+    pub fn set_qualifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Qualifier", value.into());
+        self
+    }
+
+    /// `Qualifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_qualifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Qualifier")
     }
 
     /// `Ref`: the resource's identifier.
@@ -822,14 +1309,40 @@ pub mod event_invoke_config {
             DestinationConfig { props }
         }
 
-        prop! {
-            /// `OnFailure`: The destination configuration for failed invocations.
-            props, "OnFailure", on_failure, set_on_failure, get_on_failure, Val<OnFailure>
+        /// `OnFailure`: The destination configuration for failed invocations.
+        pub fn on_failure(mut self, value: impl Into<Val<OnFailure>>) -> Self {
+            self.props.set("OnFailure", value.into());
+            self
         }
 
-        prop! {
-            /// `OnSuccess`: The destination configuration for successful invocations.
-            props, "OnSuccess", on_success, set_on_success, get_on_success, Val<OnSuccess>
+        /// Sets `OnFailure` in place: [`Self::on_failure`] on a value held by `&mut`.
+        pub fn set_on_failure(&mut self, value: impl Into<Val<OnFailure>>) -> &mut Self {
+            self.props.set("OnFailure", value.into());
+            self
+        }
+
+        /// `OnFailure` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_failure(&self) -> ::std::option::Option<Val<OnFailure>> {
+            crate::cfn::get_prop(&self.props, "OnFailure")
+        }
+
+        /// `OnSuccess`: The destination configuration for successful invocations.
+        pub fn on_success(mut self, value: impl Into<Val<OnSuccess>>) -> Self {
+            self.props.set("OnSuccess", value.into());
+            self
+        }
+
+        /// Sets `OnSuccess` in place: [`Self::on_success`] on a value held by `&mut`.
+        pub fn set_on_success(&mut self, value: impl Into<Val<OnSuccess>>) -> &mut Self {
+            self.props.set("OnSuccess", value.into());
+            self
+        }
+
+        /// `OnSuccess` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_success(&self) -> ::std::option::Option<Val<OnSuccess>> {
+            crate::cfn::get_prop(&self.props, "OnSuccess")
         }
     }
 
@@ -851,9 +1364,16 @@ pub mod event_invoke_config {
             OnFailure { props }
         }
 
-        prop! {
-            /// `Destination`: The Amazon Resource Name (ARN) of the destination resource.
-            props, "Destination", _, set_destination, get_destination, Val<String>
+        /// Sets `Destination`, which `new` took, in place.
+        pub fn set_destination(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
+        }
+
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Destination")
         }
     }
 
@@ -875,9 +1395,16 @@ pub mod event_invoke_config {
             OnSuccess { props }
         }
 
-        prop! {
-            /// `Destination`: The Amazon Resource Name (ARN) of the destination resource.
-            props, "Destination", _, set_destination, get_destination, Val<String>
+        /// Sets `Destination`, which `new` took, in place.
+        pub fn set_destination(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
+        }
+
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Destination")
         }
     }
 }
@@ -911,206 +1438,566 @@ impl EventSourceMapping {
         EventSourceMapping { core }
     }
 
-    prop! {
-        /// `AmazonManagedKafkaEventSourceConfig`: Specific configuration settings for an Amazon
-        /// Managed Streaming for Apache Kafka (Amazon MSK) event source.
-        core.props, "AmazonManagedKafkaEventSourceConfig", amazon_managed_kafka_event_source_config, set_amazon_managed_kafka_event_source_config, get_amazon_managed_kafka_event_source_config, Val<event_source_mapping::AmazonManagedKafkaEventSourceConfig>
+    /// `AmazonManagedKafkaEventSourceConfig`: Specific configuration settings for an Amazon Managed
+    /// Streaming for Apache Kafka (Amazon MSK) event source.
+    pub fn amazon_managed_kafka_event_source_config(mut self, value: impl Into<Val<event_source_mapping::AmazonManagedKafkaEventSourceConfig>>) -> Self {
+        self.core.props.set("AmazonManagedKafkaEventSourceConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `BatchSize`: The maximum number of records in each batch that Lambda pulls from your
-        /// stream or queue and sends to your function. Lambda passes all of the records in the
-        /// batch to the function in a single call, up to the payload limit for synchronous
-        /// invocation (6 MB). + *Amazon Kinesis* – Default 100. Max 10,000. + *Amazon DynamoDB
-        /// Streams* – Default 100. Max 10,000. + *Amazon Simple Queue Service* – Default 10.
-        /// For standard queues the max is 10,000. For FIFO queues the max is 10. + *Amazon Managed
-        /// Streaming for Apache Kafka* – Default 100. Max 10,000. + *Self-managed Apache Kafka* –
-        /// Default 100. Max …
-        core.props, "BatchSize", batch_size, set_batch_size, get_batch_size, Val<i64>
+    /// Sets `AmazonManagedKafkaEventSourceConfig` in place: [`Self::amazon_managed_kafka_event_source_config`]
+    /// on a value held by `&mut`.
+    pub fn set_amazon_managed_kafka_event_source_config(&mut self, value: impl Into<Val<event_source_mapping::AmazonManagedKafkaEventSourceConfig>>) -> &mut Self {
+        self.core.props.set("AmazonManagedKafkaEventSourceConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `BisectBatchOnFunctionError`: (Kinesis and DynamoDB Streams only) If the function
-        /// returns an error, split the batch in two and retry. The default value is false. When
-        /// using ``BisectBatchOnFunctionError``, check the ``BatchSize`` parameter in the ``OnFailure``
-        /// destination message's metadata. The ``BatchSize`` could be greater than 1 since LAM
-        /// consolidates failed messages metadata when writing to the ``OnFailure`` destination.
-        core.props, "BisectBatchOnFunctionError", bisect_batch_on_function_error, set_bisect_batch_on_function_error, get_bisect_batch_on_function_error, Val<bool>
+    /// `AmazonManagedKafkaEventSourceConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_amazon_managed_kafka_event_source_config(&self) -> ::std::option::Option<Val<event_source_mapping::AmazonManagedKafkaEventSourceConfig>> {
+        crate::cfn::get_prop(&self.core.props, "AmazonManagedKafkaEventSourceConfig")
     }
 
-    prop! {
-        /// `DestinationConfig`: (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache
-        /// Kafka) A configuration object that specifies the destination of an event after Lambda
-        /// processes it.
-        core.props, "DestinationConfig", destination_config, set_destination_config, get_destination_config, Val<event_source_mapping::DestinationConfig>
+    /// `BatchSize`: The maximum number of records in each batch that Lambda pulls from your stream
+    /// or queue and sends to your function. Lambda passes all of the records in the batch to the
+    /// function in a single call, up to the payload limit for synchronous invocation (6 MB). + *Amazon
+    /// Kinesis* – Default 100. Max 10,000. + *Amazon DynamoDB Streams* – Default 100. Max 10,000. + *Amazon
+    /// Simple Queue Service* – Default 10. For standard queues the max is 10,000. For FIFO queues
+    /// the max is 10. + *Amazon Managed Streaming for Apache Kafka* – Default 100. Max 10,000. + *Self-managed
+    /// Apache Kafka* – Default 100. Max …
+    pub fn batch_size(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("BatchSize", value.into());
+        self
     }
 
-    prop! {
-        /// `DocumentDBEventSourceConfig`: Specific configuration settings for a DocumentDB event
-        /// source.
-        core.props, "DocumentDBEventSourceConfig", document_db_event_source_config, set_document_db_event_source_config, get_document_db_event_source_config, Val<event_source_mapping::DocumentDbEventSourceConfig>
+    /// Sets `BatchSize` in place: [`Self::batch_size`] on a value held by `&mut`.
+    pub fn set_batch_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("BatchSize", value.into());
+        self
     }
 
-    prop! {
-        /// `Enabled`: When true, the event source mapping is active. When false, Lambda pauses
-        /// polling and invocation. Default: True
-        core.props, "Enabled", enabled, set_enabled, get_enabled, Val<bool>
+    /// `BatchSize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_batch_size(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "BatchSize")
     }
 
-    prop! {
-        /// `EventSourceArn`: The Amazon Resource Name (ARN) of the event source. + *Amazon Kinesis* –
-        /// The ARN of the data stream or a stream consumer. + *Amazon DynamoDB Streams* – The ARN
-        /// of the stream. + *Amazon Simple Queue Service* – The ARN of the queue. + *Amazon
-        /// Managed Streaming for Apache Kafka* – The ARN of the cluster or the ARN of the VPC
-        /// connection (for cross-account event source mappings (<https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#msk-multi-vpc>)). + *Amazon
-        /// MQ* – The ARN of the broker. + *Amazon DocumentDB* – The ARN of the DocumentDB
-        /// change stream.
-        core.props, "EventSourceArn", event_source_arn, set_event_source_arn, get_event_source_arn, Val<String>
+    /// `BisectBatchOnFunctionError`: (Kinesis and DynamoDB Streams only) If the function returns an
+    /// error, split the batch in two and retry. The default value is false. When using ``BisectBatchOnFunctionError``,
+    /// check the ``BatchSize`` parameter in the ``OnFailure`` destination message's metadata. The ``BatchSize``
+    /// could be greater than 1 since LAM consolidates failed messages metadata when writing to the ``OnFailure``
+    /// destination.
+    pub fn bisect_batch_on_function_error(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("BisectBatchOnFunctionError", value.into());
+        self
     }
 
-    prop! {
-        /// `FilterCriteria`: An object that defines the filter criteria that determine whether
-        /// Lambda should process an event. For more information, see Lambda event filtering (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html>).
-        core.props, "FilterCriteria", filter_criteria, set_filter_criteria, get_filter_criteria, Val<event_source_mapping::FilterCriteria>
+    /// Sets `BisectBatchOnFunctionError` in place: [`Self::bisect_batch_on_function_error`] on a
+    /// value held by `&mut`.
+    pub fn set_bisect_batch_on_function_error(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("BisectBatchOnFunctionError", value.into());
+        self
     }
 
-    prop! {
-        /// `FunctionName`: The name or ARN of the Lambda function. **Name formats** + *Function
-        /// name* – ``MyFunction``. + *Function ARN* – ``arn:aws:lambda:us-west-2:123456789012:function:MyFunction``. + *Version
-        /// or Alias ARN* – ``arn:aws:lambda:us-west-2:123456789012:function:MyFunction:PROD``. + *Partial
-        /// ARN* – ``123456789012:function:MyFunction``. The length constraint applies only to the
-        /// full ARN. If you specify only the function name, it's limited to 64 characters in
-        /// length.
-        core.props, "FunctionName", _, set_function_name, get_function_name, Val<String>
+    /// `BisectBatchOnFunctionError` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bisect_batch_on_function_error(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "BisectBatchOnFunctionError")
     }
 
-    prop! {
-        /// `FunctionResponseTypes`: (Kinesis, DynamoDB Streams, and SQS) A list of current response
-        /// type enums applied to the event source mapping. Valid Values: ``ReportBatchItemFailures``
-        core.props, "FunctionResponseTypes", function_response_types, set_function_response_types, get_function_response_types, Val<List<event_source_mapping::FunctionResponseTypes>>
+    /// `DestinationConfig`: (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache Kafka)
+    /// A configuration object that specifies the destination of an event after Lambda processes it.
+    pub fn destination_config(mut self, value: impl Into<Val<event_source_mapping::DestinationConfig>>) -> Self {
+        self.core.props.set("DestinationConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyArn`: The ARN of the KMSlong (KMS) customer managed key that Lambda uses to
-        /// encrypt your function's filter criteria (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics>).
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// Sets `DestinationConfig` in place: [`Self::destination_config`] on a value held by `&mut`.
+    pub fn set_destination_config(&mut self, value: impl Into<Val<event_source_mapping::DestinationConfig>>) -> &mut Self {
+        self.core.props.set("DestinationConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `LoggingConfig`: (Amazon MSK, and self-managed Apache Kafka only) The logging
-        /// configuration for your event source. For more information, see Event source mapping
-        /// logging (<https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html>).
-        core.props, "LoggingConfig", logging_config, set_logging_config, get_logging_config, Val<event_source_mapping::LoggingConfig>
+    /// `DestinationConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_destination_config(&self) -> ::std::option::Option<Val<event_source_mapping::DestinationConfig>> {
+        crate::cfn::get_prop(&self.core.props, "DestinationConfig")
     }
 
-    prop! {
-        /// `MaximumBatchingWindowInSeconds`: The maximum amount of time, in seconds, that Lambda
-        /// spends gathering records before invoking the function. *Default (, , event sources)*: 0 *Default (,
-        /// Kafka, , event sources)*: 500 ms *Related setting:* For SQS event sources, when you set ``BatchSize``
-        /// to a value greater than 10, you must set ``MaximumBatchingWindowInSeconds`` to at least 1.
-        core.props, "MaximumBatchingWindowInSeconds", maximum_batching_window_in_seconds, set_maximum_batching_window_in_seconds, get_maximum_batching_window_in_seconds, Val<i64>
+    /// `DocumentDBEventSourceConfig`: Specific configuration settings for a DocumentDB event
+    /// source.
+    pub fn document_db_event_source_config(mut self, value: impl Into<Val<event_source_mapping::DocumentDbEventSourceConfig>>) -> Self {
+        self.core.props.set("DocumentDBEventSourceConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `MaximumRecordAgeInSeconds`: (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed
-        /// Apache Kafka) Discard records older than the specified age. The default value is -1,
-        /// which sets the maximum age to infinite. When the value is set to infinite, Lambda never
-        /// discards old records. The minimum valid value for maximum record age is 60s. Although
-        /// values less than 60 and greater than -1 fall within the parameter's absolute range, they
-        /// are not allowed
-        core.props, "MaximumRecordAgeInSeconds", maximum_record_age_in_seconds, set_maximum_record_age_in_seconds, get_maximum_record_age_in_seconds, Val<i64>
+    /// Sets `DocumentDBEventSourceConfig` in place: [`Self::document_db_event_source_config`] on a
+    /// value held by `&mut`.
+    pub fn set_document_db_event_source_config(&mut self, value: impl Into<Val<event_source_mapping::DocumentDbEventSourceConfig>>) -> &mut Self {
+        self.core.props.set("DocumentDBEventSourceConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `MaximumRetryAttempts`: (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache
-        /// Kafka) Discard records after the specified number of retries. The default value is -1,
-        /// which sets the maximum number of retries to infinite. When MaximumRetryAttempts is
-        /// infinite, Lambda retries failed records until the record expires in the event source.
-        core.props, "MaximumRetryAttempts", maximum_retry_attempts, set_maximum_retry_attempts, get_maximum_retry_attempts, Val<i64>
+    /// `DocumentDBEventSourceConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_document_db_event_source_config(&self) -> ::std::option::Option<Val<event_source_mapping::DocumentDbEventSourceConfig>> {
+        crate::cfn::get_prop(&self.core.props, "DocumentDBEventSourceConfig")
     }
 
-    prop! {
-        /// `MetricsConfig`: The metrics configuration for your event source. For more information,
-        /// see Event source mapping metrics (<https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics>).
-        core.props, "MetricsConfig", metrics_config, set_metrics_config, get_metrics_config, Val<event_source_mapping::MetricsConfig>
+    /// `Enabled`: When true, the event source mapping is active. When false, Lambda pauses polling
+    /// and invocation. Default: True
+    pub fn enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `ParallelizationFactor`: (Kinesis and DynamoDB Streams only) The number of batches to
-        /// process concurrently from each shard. The default value is 1.
-        core.props, "ParallelizationFactor", parallelization_factor, set_parallelization_factor, get_parallelization_factor, Val<i64>
+    /// Sets `Enabled` in place: [`Self::enabled`] on a value held by `&mut`.
+    pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("Enabled", value.into());
+        self
     }
 
-    prop! {
-        /// `ProvisionedPollerConfig`: (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only)
-        /// The provisioned mode configuration for the event source. For more information, see
-        /// provisioned mode (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode>).
-        core.props, "ProvisionedPollerConfig", provisioned_poller_config, set_provisioned_poller_config, get_provisioned_poller_config, Val<event_source_mapping::ProvisionedPollerConfig>
+    /// `Enabled` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "Enabled")
     }
 
-    prop! {
-        /// `Queues`: (Amazon MQ) The name of the Amazon MQ broker destination queue to consume.
-        core.props, "Queues", queues, set_queues, get_queues, Val<List<String>>
+    /// `EventSourceArn`: The Amazon Resource Name (ARN) of the event source. + *Amazon Kinesis* –
+    /// The ARN of the data stream or a stream consumer. + *Amazon DynamoDB Streams* – The ARN of
+    /// the stream. + *Amazon Simple Queue Service* – The ARN of the queue. + *Amazon Managed
+    /// Streaming for Apache Kafka* – The ARN of the cluster or the ARN of the VPC connection (for
+    /// cross-account event source mappings (<https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#msk-multi-vpc>)). + *Amazon
+    /// MQ* – The ARN of the broker. + *Amazon DocumentDB* – The ARN of the DocumentDB change
+    /// stream.
+    pub fn event_source_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EventSourceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `ScalingConfig`: This property is for Amazon SQS event sources only. You cannot use ``ProvisionedPollerConfig``
-        /// while using ``ScalingConfig``. These options are mutually exclusive. To remove the
-        /// scaling configuration, pass an empty value.
-        core.props, "ScalingConfig", scaling_config, set_scaling_config, get_scaling_config, Val<event_source_mapping::ScalingConfig>
+    /// Sets `EventSourceArn` in place: [`Self::event_source_arn`] on a value held by `&mut`.
+    pub fn set_event_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EventSourceArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SelfManagedEventSource`: The self-managed Apache Kafka cluster for your event source.
-        core.props, "SelfManagedEventSource", self_managed_event_source, set_self_managed_event_source, get_self_managed_event_source, Val<event_source_mapping::SelfManagedEventSource>
+    /// `EventSourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_source_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EventSourceArn")
     }
 
-    prop! {
-        /// `SelfManagedKafkaEventSourceConfig`: Specific configuration settings for a self-managed
-        /// Apache Kafka event source.
-        core.props, "SelfManagedKafkaEventSourceConfig", self_managed_kafka_event_source_config, set_self_managed_kafka_event_source_config, get_self_managed_kafka_event_source_config, Val<event_source_mapping::SelfManagedKafkaEventSourceConfig>
+    /// `FilterCriteria`: An object that defines the filter criteria that determine whether Lambda
+    /// should process an event. For more information, see Lambda event filtering (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html>).
+    pub fn filter_criteria(mut self, value: impl Into<Val<event_source_mapping::FilterCriteria>>) -> Self {
+        self.core.props.set("FilterCriteria", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceAccessConfigurations`: An array of the authentication protocol, VPC components,
-        /// or virtual host to secure and define your event source.
-        core.props, "SourceAccessConfigurations", source_access_configurations, set_source_access_configurations, get_source_access_configurations, Val<List<event_source_mapping::SourceAccessConfiguration>>
+    /// Sets `FilterCriteria` in place: [`Self::filter_criteria`] on a value held by `&mut`.
+    pub fn set_filter_criteria(&mut self, value: impl Into<Val<event_source_mapping::FilterCriteria>>) -> &mut Self {
+        self.core.props.set("FilterCriteria", value.into());
+        self
     }
 
-    prop! {
-        /// `StartingPosition`: The position in a stream from which to start reading. Required for
-        /// Amazon Kinesis and Amazon DynamoDB. + *LATEST* - Read only new records. + *TRIM_HORIZON* -
-        /// Process all available records. + *AT_TIMESTAMP* - Specify a time from which to start
-        /// reading records.
-        core.props, "StartingPosition", starting_position, set_starting_position, get_starting_position, Val<String>
+    /// `FilterCriteria` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_filter_criteria(&self) -> ::std::option::Option<Val<event_source_mapping::FilterCriteria>> {
+        crate::cfn::get_prop(&self.core.props, "FilterCriteria")
     }
 
-    prop! {
-        /// `StartingPositionTimestamp`: With ``StartingPosition`` set to ``AT_TIMESTAMP``, the time
-        /// from which to start reading, in Unix time seconds. ``StartingPositionTimestamp`` cannot
-        /// be in the future.
-        core.props, "StartingPositionTimestamp", starting_position_timestamp, set_starting_position_timestamp, get_starting_position_timestamp, Val<f64>
+    /// Sets `FunctionName`, which `new` took, in place.
+    pub fn set_function_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FunctionName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of tags to add to the event source mapping. You must have the ``lambda:TagResource``, ``lambda:UntagResource``,
-        /// and ``lambda:ListTags`` permissions for your principal (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html>)
-        /// to manage the CFN stack. If you don't have these permissions, there might be unexpected
-        /// behavior with stack-level tags propagating to the resource during resource creation and
-        /// update.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FunctionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionName")
     }
 
-    prop! {
-        /// `Topics`: The name of the Kafka topic.
-        core.props, "Topics", topics, set_topics, get_topics, Val<List<String>>
+    /// `FunctionResponseTypes`: (Kinesis, DynamoDB Streams, and SQS) A list of current response
+    /// type enums applied to the event source mapping. Valid Values: ``ReportBatchItemFailures``
+    pub fn function_response_types(mut self, value: impl Into<Val<List<event_source_mapping::FunctionResponseTypes>>>) -> Self {
+        self.core.props.set("FunctionResponseTypes", value.into());
+        self
     }
 
-    prop! {
-        /// `TumblingWindowInSeconds`: (Kinesis and DynamoDB Streams only) The duration in seconds
-        /// of a processing window for DynamoDB and Kinesis Streams event sources. A value of 0
-        /// seconds indicates no tumbling window.
-        core.props, "TumblingWindowInSeconds", tumbling_window_in_seconds, set_tumbling_window_in_seconds, get_tumbling_window_in_seconds, Val<i64>
+    /// Sets `FunctionResponseTypes` in place: [`Self::function_response_types`] on a value held by `&mut`.
+    pub fn set_function_response_types(&mut self, value: impl Into<Val<List<event_source_mapping::FunctionResponseTypes>>>) -> &mut Self {
+        self.core.props.set("FunctionResponseTypes", value.into());
+        self
+    }
+
+    /// `FunctionResponseTypes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_response_types(&self) -> ::std::option::Option<Val<List<event_source_mapping::FunctionResponseTypes>>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionResponseTypes")
+    }
+
+    /// `KmsKeyArn`: The ARN of the KMSlong (KMS) customer managed key that Lambda uses to encrypt
+    /// your function's filter criteria (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-basics>).
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// `LoggingConfig`: (Amazon MSK, and self-managed Apache Kafka only) The logging configuration
+    /// for your event source. For more information, see Event source mapping logging (<https://docs.aws.amazon.com/lambda/latest/dg/esm-logging.html>).
+    pub fn logging_config(mut self, value: impl Into<Val<event_source_mapping::LoggingConfig>>) -> Self {
+        self.core.props.set("LoggingConfig", value.into());
+        self
+    }
+
+    /// Sets `LoggingConfig` in place: [`Self::logging_config`] on a value held by `&mut`.
+    pub fn set_logging_config(&mut self, value: impl Into<Val<event_source_mapping::LoggingConfig>>) -> &mut Self {
+        self.core.props.set("LoggingConfig", value.into());
+        self
+    }
+
+    /// `LoggingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_config(&self) -> ::std::option::Option<Val<event_source_mapping::LoggingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingConfig")
+    }
+
+    /// `MaximumBatchingWindowInSeconds`: The maximum amount of time, in seconds, that Lambda spends
+    /// gathering records before invoking the function. *Default (, , event sources)*: 0 *Default (,
+    /// Kafka, , event sources)*: 500 ms *Related setting:* For SQS event sources, when you set ``BatchSize``
+    /// to a value greater than 10, you must set ``MaximumBatchingWindowInSeconds`` to at least 1.
+    pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaximumBatchingWindowInSeconds", value.into());
+        self
+    }
+
+    /// Sets `MaximumBatchingWindowInSeconds` in place: [`Self::maximum_batching_window_in_seconds`]
+    /// on a value held by `&mut`.
+    pub fn set_maximum_batching_window_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaximumBatchingWindowInSeconds", value.into());
+        self
+    }
+
+    /// `MaximumBatchingWindowInSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maximum_batching_window_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaximumBatchingWindowInSeconds")
+    }
+
+    /// `MaximumRecordAgeInSeconds`: (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache
+    /// Kafka) Discard records older than the specified age. The default value is -1, which sets the
+    /// maximum age to infinite. When the value is set to infinite, Lambda never discards old
+    /// records. The minimum valid value for maximum record age is 60s. Although values less than 60
+    /// and greater than -1 fall within the parameter's absolute range, they are not allowed
+    pub fn maximum_record_age_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaximumRecordAgeInSeconds", value.into());
+        self
+    }
+
+    /// Sets `MaximumRecordAgeInSeconds` in place: [`Self::maximum_record_age_in_seconds`] on a
+    /// value held by `&mut`.
+    pub fn set_maximum_record_age_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaximumRecordAgeInSeconds", value.into());
+        self
+    }
+
+    /// `MaximumRecordAgeInSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maximum_record_age_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaximumRecordAgeInSeconds")
+    }
+
+    /// `MaximumRetryAttempts`: (Kinesis, DynamoDB Streams, Amazon MSK, and self-managed Apache
+    /// Kafka) Discard records after the specified number of retries. The default value is -1, which
+    /// sets the maximum number of retries to infinite. When MaximumRetryAttempts is infinite,
+    /// Lambda retries failed records until the record expires in the event source.
+    pub fn maximum_retry_attempts(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MaximumRetryAttempts", value.into());
+        self
+    }
+
+    /// Sets `MaximumRetryAttempts` in place: [`Self::maximum_retry_attempts`] on a value held by `&mut`.
+    pub fn set_maximum_retry_attempts(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MaximumRetryAttempts", value.into());
+        self
+    }
+
+    /// `MaximumRetryAttempts` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_maximum_retry_attempts(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MaximumRetryAttempts")
+    }
+
+    /// `MetricsConfig`: The metrics configuration for your event source. For more information, see
+    /// Event source mapping metrics (<https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics>).
+    pub fn metrics_config(mut self, value: impl Into<Val<event_source_mapping::MetricsConfig>>) -> Self {
+        self.core.props.set("MetricsConfig", value.into());
+        self
+    }
+
+    /// Sets `MetricsConfig` in place: [`Self::metrics_config`] on a value held by `&mut`.
+    pub fn set_metrics_config(&mut self, value: impl Into<Val<event_source_mapping::MetricsConfig>>) -> &mut Self {
+        self.core.props.set("MetricsConfig", value.into());
+        self
+    }
+
+    /// `MetricsConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_metrics_config(&self) -> ::std::option::Option<Val<event_source_mapping::MetricsConfig>> {
+        crate::cfn::get_prop(&self.core.props, "MetricsConfig")
+    }
+
+    /// `ParallelizationFactor`: (Kinesis and DynamoDB Streams only) The number of batches to
+    /// process concurrently from each shard. The default value is 1.
+    pub fn parallelization_factor(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ParallelizationFactor", value.into());
+        self
+    }
+
+    /// Sets `ParallelizationFactor` in place: [`Self::parallelization_factor`] on a value held by `&mut`.
+    pub fn set_parallelization_factor(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ParallelizationFactor", value.into());
+        self
+    }
+
+    /// `ParallelizationFactor` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_parallelization_factor(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ParallelizationFactor")
+    }
+
+    /// `ProvisionedPollerConfig`: (Amazon SQS, Amazon MSK, and self-managed Apache Kafka only) The
+    /// provisioned mode configuration for the event source. For more information, see provisioned
+    /// mode (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-provisioned-mode>).
+    pub fn provisioned_poller_config(mut self, value: impl Into<Val<event_source_mapping::ProvisionedPollerConfig>>) -> Self {
+        self.core.props.set("ProvisionedPollerConfig", value.into());
+        self
+    }
+
+    /// Sets `ProvisionedPollerConfig` in place: [`Self::provisioned_poller_config`] on a value held
+    /// by `&mut`.
+    pub fn set_provisioned_poller_config(&mut self, value: impl Into<Val<event_source_mapping::ProvisionedPollerConfig>>) -> &mut Self {
+        self.core.props.set("ProvisionedPollerConfig", value.into());
+        self
+    }
+
+    /// `ProvisionedPollerConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provisioned_poller_config(&self) -> ::std::option::Option<Val<event_source_mapping::ProvisionedPollerConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ProvisionedPollerConfig")
+    }
+
+    /// `Queues`: (Amazon MQ) The name of the Amazon MQ broker destination queue to consume.
+    pub fn queues(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Queues", value.into());
+        self
+    }
+
+    /// Sets `Queues` in place: [`Self::queues`] on a value held by `&mut`.
+    pub fn set_queues(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Queues", value.into());
+        self
+    }
+
+    /// `Queues` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_queues(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Queues")
+    }
+
+    /// `ScalingConfig`: This property is for Amazon SQS event sources only. You cannot use ``ProvisionedPollerConfig``
+    /// while using ``ScalingConfig``. These options are mutually exclusive. To remove the scaling
+    /// configuration, pass an empty value.
+    pub fn scaling_config(mut self, value: impl Into<Val<event_source_mapping::ScalingConfig>>) -> Self {
+        self.core.props.set("ScalingConfig", value.into());
+        self
+    }
+
+    /// Sets `ScalingConfig` in place: [`Self::scaling_config`] on a value held by `&mut`.
+    pub fn set_scaling_config(&mut self, value: impl Into<Val<event_source_mapping::ScalingConfig>>) -> &mut Self {
+        self.core.props.set("ScalingConfig", value.into());
+        self
+    }
+
+    /// `ScalingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scaling_config(&self) -> ::std::option::Option<Val<event_source_mapping::ScalingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ScalingConfig")
+    }
+
+    /// `SelfManagedEventSource`: The self-managed Apache Kafka cluster for your event source.
+    pub fn self_managed_event_source(mut self, value: impl Into<Val<event_source_mapping::SelfManagedEventSource>>) -> Self {
+        self.core.props.set("SelfManagedEventSource", value.into());
+        self
+    }
+
+    /// Sets `SelfManagedEventSource` in place: [`Self::self_managed_event_source`] on a value held
+    /// by `&mut`.
+    pub fn set_self_managed_event_source(&mut self, value: impl Into<Val<event_source_mapping::SelfManagedEventSource>>) -> &mut Self {
+        self.core.props.set("SelfManagedEventSource", value.into());
+        self
+    }
+
+    /// `SelfManagedEventSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_self_managed_event_source(&self) -> ::std::option::Option<Val<event_source_mapping::SelfManagedEventSource>> {
+        crate::cfn::get_prop(&self.core.props, "SelfManagedEventSource")
+    }
+
+    /// `SelfManagedKafkaEventSourceConfig`: Specific configuration settings for a self-managed
+    /// Apache Kafka event source.
+    pub fn self_managed_kafka_event_source_config(mut self, value: impl Into<Val<event_source_mapping::SelfManagedKafkaEventSourceConfig>>) -> Self {
+        self.core.props.set("SelfManagedKafkaEventSourceConfig", value.into());
+        self
+    }
+
+    /// Sets `SelfManagedKafkaEventSourceConfig` in place: [`Self::self_managed_kafka_event_source_config`]
+    /// on a value held by `&mut`.
+    pub fn set_self_managed_kafka_event_source_config(&mut self, value: impl Into<Val<event_source_mapping::SelfManagedKafkaEventSourceConfig>>) -> &mut Self {
+        self.core.props.set("SelfManagedKafkaEventSourceConfig", value.into());
+        self
+    }
+
+    /// `SelfManagedKafkaEventSourceConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_self_managed_kafka_event_source_config(&self) -> ::std::option::Option<Val<event_source_mapping::SelfManagedKafkaEventSourceConfig>> {
+        crate::cfn::get_prop(&self.core.props, "SelfManagedKafkaEventSourceConfig")
+    }
+
+    /// `SourceAccessConfigurations`: An array of the authentication protocol, VPC components, or
+    /// virtual host to secure and define your event source.
+    pub fn source_access_configurations(mut self, value: impl Into<Val<List<event_source_mapping::SourceAccessConfiguration>>>) -> Self {
+        self.core.props.set("SourceAccessConfigurations", value.into());
+        self
+    }
+
+    /// Sets `SourceAccessConfigurations` in place: [`Self::source_access_configurations`] on a
+    /// value held by `&mut`.
+    pub fn set_source_access_configurations(&mut self, value: impl Into<Val<List<event_source_mapping::SourceAccessConfiguration>>>) -> &mut Self {
+        self.core.props.set("SourceAccessConfigurations", value.into());
+        self
+    }
+
+    /// `SourceAccessConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_access_configurations(&self) -> ::std::option::Option<Val<List<event_source_mapping::SourceAccessConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "SourceAccessConfigurations")
+    }
+
+    /// `StartingPosition`: The position in a stream from which to start reading. Required for
+    /// Amazon Kinesis and Amazon DynamoDB. + *LATEST* - Read only new records. + *TRIM_HORIZON* -
+    /// Process all available records. + *AT_TIMESTAMP* - Specify a time from which to start reading
+    /// records.
+    pub fn starting_position(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("StartingPosition", value.into());
+        self
+    }
+
+    /// Sets `StartingPosition` in place: [`Self::starting_position`] on a value held by `&mut`.
+    pub fn set_starting_position(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("StartingPosition", value.into());
+        self
+    }
+
+    /// `StartingPosition` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_starting_position(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "StartingPosition")
+    }
+
+    /// `StartingPositionTimestamp`: With ``StartingPosition`` set to ``AT_TIMESTAMP``, the time
+    /// from which to start reading, in Unix time seconds. ``StartingPositionTimestamp`` cannot be
+    /// in the future.
+    pub fn starting_position_timestamp(mut self, value: impl Into<Val<f64>>) -> Self {
+        self.core.props.set("StartingPositionTimestamp", value.into());
+        self
+    }
+
+    /// Sets `StartingPositionTimestamp` in place: [`Self::starting_position_timestamp`] on a value
+    /// held by `&mut`.
+    pub fn set_starting_position_timestamp(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+        self.core.props.set("StartingPositionTimestamp", value.into());
+        self
+    }
+
+    /// `StartingPositionTimestamp` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_starting_position_timestamp(&self) -> ::std::option::Option<Val<f64>> {
+        crate::cfn::get_prop(&self.core.props, "StartingPositionTimestamp")
+    }
+
+    /// `Tags`: A list of tags to add to the event source mapping. You must have the ``lambda:TagResource``, ``lambda:UntagResource``,
+    /// and ``lambda:ListTags`` permissions for your principal (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html>)
+    /// to manage the CFN stack. If you don't have these permissions, there might be unexpected
+    /// behavior with stack-level tags propagating to the resource during resource creation and
+    /// update.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `Topics`: The name of the Kafka topic.
+    pub fn topics(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Topics", value.into());
+        self
+    }
+
+    /// Sets `Topics` in place: [`Self::topics`] on a value held by `&mut`.
+    pub fn set_topics(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Topics", value.into());
+        self
+    }
+
+    /// `Topics` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_topics(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Topics")
+    }
+
+    /// `TumblingWindowInSeconds`: (Kinesis and DynamoDB Streams only) The duration in seconds of a
+    /// processing window for DynamoDB and Kinesis Streams event sources. A value of 0 seconds
+    /// indicates no tumbling window.
+    pub fn tumbling_window_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("TumblingWindowInSeconds", value.into());
+        self
+    }
+
+    /// Sets `TumblingWindowInSeconds` in place: [`Self::tumbling_window_in_seconds`] on a value
+    /// held by `&mut`.
+    pub fn set_tumbling_window_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("TumblingWindowInSeconds", value.into());
+        self
+    }
+
+    /// `TumblingWindowInSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tumbling_window_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "TumblingWindowInSeconds")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1154,17 +2041,43 @@ pub mod event_source_mapping {
             AmazonManagedKafkaEventSourceConfig { props }
         }
 
-        prop! {
-            /// `ConsumerGroupId`: The identifier for the Kafka consumer group to join. The consumer
-            /// group ID must be unique among all your Kafka event sources. After creating a Kafka event
-            /// source mapping with the consumer group ID specified, you cannot update this value. For
-            /// more information, see Customizable consumer group ID (<https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-consumer-group-id>).
-            props, "ConsumerGroupId", consumer_group_id, set_consumer_group_id, get_consumer_group_id, Val<String>
+        /// `ConsumerGroupId`: The identifier for the Kafka consumer group to join. The consumer group
+        /// ID must be unique among all your Kafka event sources. After creating a Kafka event source
+        /// mapping with the consumer group ID specified, you cannot update this value. For more
+        /// information, see Customizable consumer group ID (<https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-consumer-group-id>).
+        pub fn consumer_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConsumerGroupId", value.into());
+            self
         }
 
-        prop! {
-            /// `SchemaRegistryConfig`: Specific configuration settings for a Kafka schema registry.
-            props, "SchemaRegistryConfig", schema_registry_config, set_schema_registry_config, get_schema_registry_config, Val<SchemaRegistryConfig>
+        /// Sets `ConsumerGroupId` in place: [`Self::consumer_group_id`] on a value held by `&mut`.
+        pub fn set_consumer_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConsumerGroupId", value.into());
+            self
+        }
+
+        /// `ConsumerGroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_consumer_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConsumerGroupId")
+        }
+
+        /// `SchemaRegistryConfig`: Specific configuration settings for a Kafka schema registry.
+        pub fn schema_registry_config(mut self, value: impl Into<Val<SchemaRegistryConfig>>) -> Self {
+            self.props.set("SchemaRegistryConfig", value.into());
+            self
+        }
+
+        /// Sets `SchemaRegistryConfig` in place: [`Self::schema_registry_config`] on a value held by `&mut`.
+        pub fn set_schema_registry_config(&mut self, value: impl Into<Val<SchemaRegistryConfig>>) -> &mut Self {
+            self.props.set("SchemaRegistryConfig", value.into());
+            self
+        }
+
+        /// `SchemaRegistryConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_registry_config(&self) -> ::std::option::Option<Val<SchemaRegistryConfig>> {
+            crate::cfn::get_prop(&self.props, "SchemaRegistryConfig")
         }
     }
 
@@ -1184,33 +2097,85 @@ pub mod event_source_mapping {
             SchemaRegistryConfig { props }
         }
 
-        prop! {
-            /// `AccessConfigs`: An array of access configuration objects that tell Lambda how to
-            /// authenticate with your schema registry.
-            props, "AccessConfigs", access_configs, set_access_configs, get_access_configs, Val<List<SchemaRegistryAccessConfig>>
+        /// `AccessConfigs`: An array of access configuration objects that tell Lambda how to
+        /// authenticate with your schema registry.
+        pub fn access_configs(mut self, value: impl Into<Val<List<SchemaRegistryAccessConfig>>>) -> Self {
+            self.props.set("AccessConfigs", value.into());
+            self
         }
 
-        prop! {
-            /// `EventRecordFormat`: The record format that Lambda delivers to your function after
-            /// schema validation. + Choose ``JSON`` to have Lambda deliver the record to your function
-            /// as a standard JSON object. + Choose ``SOURCE`` to have Lambda deliver the record to your
-            /// function in its original source format. Lambda removes all schema metadata, such as the
-            /// schema ID, before sending the record to your function.
-            props, "EventRecordFormat", event_record_format, set_event_record_format, get_event_record_format, Val<SchemaRegistryConfigEventRecordFormat>
+        /// Sets `AccessConfigs` in place: [`Self::access_configs`] on a value held by `&mut`.
+        pub fn set_access_configs(&mut self, value: impl Into<Val<List<SchemaRegistryAccessConfig>>>) -> &mut Self {
+            self.props.set("AccessConfigs", value.into());
+            self
         }
 
-        prop! {
-            /// `SchemaRegistryURI`: The URI for your schema registry. The correct URI format depends on
-            /// the type of schema registry you're using. + For GLU schema registries, use the ARN of
-            /// the registry. + For Confluent schema registries, use the URL of the registry.
-            props, "SchemaRegistryURI", schema_registry_uri, set_schema_registry_uri, get_schema_registry_uri, Val<String>
+        /// `AccessConfigs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_access_configs(&self) -> ::std::option::Option<Val<List<SchemaRegistryAccessConfig>>> {
+            crate::cfn::get_prop(&self.props, "AccessConfigs")
         }
 
-        prop! {
-            /// `SchemaValidationConfigs`: An array of schema validation configuration objects, which
-            /// tell Lambda the message attributes you want to validate and filter using your schema
-            /// registry.
-            props, "SchemaValidationConfigs", schema_validation_configs, set_schema_validation_configs, get_schema_validation_configs, Val<List<SchemaValidationConfig>>
+        /// `EventRecordFormat`: The record format that Lambda delivers to your function after schema
+        /// validation. + Choose ``JSON`` to have Lambda deliver the record to your function as a
+        /// standard JSON object. + Choose ``SOURCE`` to have Lambda deliver the record to your function
+        /// in its original source format. Lambda removes all schema metadata, such as the schema ID,
+        /// before sending the record to your function.
+        pub fn event_record_format(mut self, value: impl Into<Val<SchemaRegistryConfigEventRecordFormat>>) -> Self {
+            self.props.set("EventRecordFormat", value.into());
+            self
+        }
+
+        /// Sets `EventRecordFormat` in place: [`Self::event_record_format`] on a value held by `&mut`.
+        pub fn set_event_record_format(&mut self, value: impl Into<Val<SchemaRegistryConfigEventRecordFormat>>) -> &mut Self {
+            self.props.set("EventRecordFormat", value.into());
+            self
+        }
+
+        /// `EventRecordFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_event_record_format(&self) -> ::std::option::Option<Val<SchemaRegistryConfigEventRecordFormat>> {
+            crate::cfn::get_prop(&self.props, "EventRecordFormat")
+        }
+
+        /// `SchemaRegistryURI`: The URI for your schema registry. The correct URI format depends on the
+        /// type of schema registry you're using. + For GLU schema registries, use the ARN of the
+        /// registry. + For Confluent schema registries, use the URL of the registry.
+        pub fn schema_registry_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SchemaRegistryURI", value.into());
+            self
+        }
+
+        /// Sets `SchemaRegistryURI` in place: [`Self::schema_registry_uri`] on a value held by `&mut`.
+        pub fn set_schema_registry_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SchemaRegistryURI", value.into());
+            self
+        }
+
+        /// `SchemaRegistryURI` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_registry_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SchemaRegistryURI")
+        }
+
+        /// `SchemaValidationConfigs`: An array of schema validation configuration objects, which tell
+        /// Lambda the message attributes you want to validate and filter using your schema registry.
+        pub fn schema_validation_configs(mut self, value: impl Into<Val<List<SchemaValidationConfig>>>) -> Self {
+            self.props.set("SchemaValidationConfigs", value.into());
+            self
+        }
+
+        /// Sets `SchemaValidationConfigs` in place: [`Self::schema_validation_configs`] on a value held
+        /// by `&mut`.
+        pub fn set_schema_validation_configs(&mut self, value: impl Into<Val<List<SchemaValidationConfig>>>) -> &mut Self {
+            self.props.set("SchemaValidationConfigs", value.into());
+            self
+        }
+
+        /// `SchemaValidationConfigs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_validation_configs(&self) -> ::std::option::Option<Val<List<SchemaValidationConfig>>> {
+            crate::cfn::get_prop(&self.props, "SchemaValidationConfigs")
         }
     }
 
@@ -1234,15 +2199,41 @@ pub mod event_source_mapping {
             SchemaRegistryAccessConfig { props }
         }
 
-        prop! {
-            /// `Type`: The type of authentication Lambda uses to access your schema registry.
-            props, "Type", type_, set_type, get_type, Val<SchemaRegistryAccessConfigType>
+        /// `Type`: The type of authentication Lambda uses to access your schema registry.
+        pub fn type_(mut self, value: impl Into<Val<SchemaRegistryAccessConfigType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `URI`: The URI of the secret (Secrets Manager secret ARN) to authenticate with your
-            /// schema registry.
-            props, "URI", uri, set_uri, get_uri, Val<String>
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<SchemaRegistryAccessConfigType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<SchemaRegistryAccessConfigType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `URI`: The URI of the secret (Secrets Manager secret ARN) to authenticate with your schema
+        /// registry.
+        pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("URI", value.into());
+            self
+        }
+
+        /// Sets `URI` in place: [`Self::uri`] on a value held by `&mut`.
+        pub fn set_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("URI", value.into());
+            self
+        }
+
+        /// `URI` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "URI")
         }
     }
 
@@ -1299,11 +2290,24 @@ pub mod event_source_mapping {
             SchemaValidationConfig { props }
         }
 
-        prop! {
-            /// `Attribute`: The attributes you want your schema registry to validate and filter for. If
-            /// you selected ``JSON`` as the ``EventRecordFormat``, Lambda also deserializes the
-            /// selected message attributes.
-            props, "Attribute", attribute, set_attribute, get_attribute, Val<SchemaValidationConfigAttribute>
+        /// `Attribute`: The attributes you want your schema registry to validate and filter for. If you
+        /// selected ``JSON`` as the ``EventRecordFormat``, Lambda also deserializes the selected
+        /// message attributes.
+        pub fn attribute(mut self, value: impl Into<Val<SchemaValidationConfigAttribute>>) -> Self {
+            self.props.set("Attribute", value.into());
+            self
+        }
+
+        /// Sets `Attribute` in place: [`Self::attribute`] on a value held by `&mut`.
+        pub fn set_attribute(&mut self, value: impl Into<Val<SchemaValidationConfigAttribute>>) -> &mut Self {
+            self.props.set("Attribute", value.into());
+            self
+        }
+
+        /// `Attribute` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_attribute(&self) -> ::std::option::Option<Val<SchemaValidationConfigAttribute>> {
+            crate::cfn::get_prop(&self.props, "Attribute")
         }
     }
 
@@ -1338,9 +2342,22 @@ pub mod event_source_mapping {
             DestinationConfig { props }
         }
 
-        prop! {
-            /// `OnFailure`: The destination configuration for failed invocations.
-            props, "OnFailure", on_failure, set_on_failure, get_on_failure, Val<OnFailure>
+        /// `OnFailure`: The destination configuration for failed invocations.
+        pub fn on_failure(mut self, value: impl Into<Val<OnFailure>>) -> Self {
+            self.props.set("OnFailure", value.into());
+            self
+        }
+
+        /// Sets `OnFailure` in place: [`Self::on_failure`] on a value held by `&mut`.
+        pub fn set_on_failure(&mut self, value: impl Into<Val<OnFailure>>) -> &mut Self {
+            self.props.set("OnFailure", value.into());
+            self
+        }
+
+        /// `OnFailure` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_on_failure(&self) -> ::std::option::Option<Val<OnFailure>> {
+            crate::cfn::get_prop(&self.props, "OnFailure")
         }
     }
 
@@ -1360,15 +2377,27 @@ pub mod event_source_mapping {
             OnFailure { props }
         }
 
-        prop! {
-            /// `Destination`: The Amazon Resource Name (ARN) of the destination resource. To retain
-            /// records of failed invocations from Kinesis (<https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html>),
-            /// DynamoDB (<https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html>), self-managed
-            /// Apache Kafka (<https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html>), or
-            /// Amazon MSK (<https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html>), you
-            /// can configure an Amazon SNS topic, Amazon SQS queue, Amazon S3 bucket, or Kafka topic as
-            /// the destination. Amazon SNS destinations have a message size limit of …
-            props, "Destination", destination, set_destination, get_destination, Val<String>
+        /// `Destination`: The Amazon Resource Name (ARN) of the destination resource. To retain records
+        /// of failed invocations from Kinesis (<https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html>),
+        /// DynamoDB (<https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html>), self-managed Apache
+        /// Kafka (<https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html>), or Amazon MSK (<https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html>),
+        /// you can configure an Amazon SNS topic, Amazon SQS queue, Amazon S3 bucket, or Kafka topic as
+        /// the destination. Amazon SNS destinations have a message size limit of …
+        pub fn destination(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Destination", value.into());
+            self
+        }
+
+        /// Sets `Destination` in place: [`Self::destination`] on a value held by `&mut`.
+        pub fn set_destination(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
+        }
+
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Destination")
         }
     }
 
@@ -1388,23 +2417,62 @@ pub mod event_source_mapping {
             DocumentDbEventSourceConfig { props }
         }
 
-        prop! {
-            /// `CollectionName`: The name of the collection to consume within the database. If you do
-            /// not specify a collection, Lambda consumes all collections.
-            props, "CollectionName", collection_name, set_collection_name, get_collection_name, Val<String>
+        /// `CollectionName`: The name of the collection to consume within the database. If you do not
+        /// specify a collection, Lambda consumes all collections.
+        pub fn collection_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CollectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `DatabaseName`: The name of the database to consume within the DocumentDB cluster.
-            props, "DatabaseName", database_name, set_database_name, get_database_name, Val<String>
+        /// Sets `CollectionName` in place: [`Self::collection_name`] on a value held by `&mut`.
+        pub fn set_collection_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CollectionName", value.into());
+            self
         }
 
-        prop! {
-            /// `FullDocument`: Determines what DocumentDB sends to your event stream during document
-            /// update operations. If set to UpdateLookup, DocumentDB sends a delta describing the
-            /// changes, along with a copy of the entire document. Otherwise, DocumentDB sends only a
-            /// partial document that contains the changes.
-            props, "FullDocument", full_document, set_full_document, get_full_document, Val<DocumentDbEventSourceConfigFullDocument>
+        /// `CollectionName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_collection_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CollectionName")
+        }
+
+        /// `DatabaseName`: The name of the database to consume within the DocumentDB cluster.
+        pub fn database_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// Sets `DatabaseName` in place: [`Self::database_name`] on a value held by `&mut`.
+        pub fn set_database_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DatabaseName", value.into());
+            self
+        }
+
+        /// `DatabaseName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_database_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DatabaseName")
+        }
+
+        /// `FullDocument`: Determines what DocumentDB sends to your event stream during document update
+        /// operations. If set to UpdateLookup, DocumentDB sends a delta describing the changes, along
+        /// with a copy of the entire document. Otherwise, DocumentDB sends only a partial document that
+        /// contains the changes.
+        pub fn full_document(mut self, value: impl Into<Val<DocumentDbEventSourceConfigFullDocument>>) -> Self {
+            self.props.set("FullDocument", value.into());
+            self
+        }
+
+        /// Sets `FullDocument` in place: [`Self::full_document`] on a value held by `&mut`.
+        pub fn set_full_document(&mut self, value: impl Into<Val<DocumentDbEventSourceConfigFullDocument>>) -> &mut Self {
+            self.props.set("FullDocument", value.into());
+            self
+        }
+
+        /// `FullDocument` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_full_document(&self) -> ::std::option::Option<Val<DocumentDbEventSourceConfigFullDocument>> {
+            crate::cfn::get_prop(&self.props, "FullDocument")
         }
     }
 
@@ -1440,9 +2508,22 @@ pub mod event_source_mapping {
             FilterCriteria { props }
         }
 
-        prop! {
-            /// `Filters`: A list of filters.
-            props, "Filters", filters, set_filters, get_filters, Val<List<Filter>>
+        /// `Filters`: A list of filters.
+        pub fn filters(mut self, value: impl Into<Val<List<Filter>>>) -> Self {
+            self.props.set("Filters", value.into());
+            self
+        }
+
+        /// Sets `Filters` in place: [`Self::filters`] on a value held by `&mut`.
+        pub fn set_filters(&mut self, value: impl Into<Val<List<Filter>>>) -> &mut Self {
+            self.props.set("Filters", value.into());
+            self
+        }
+
+        /// `Filters` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_filters(&self) -> ::std::option::Option<Val<List<Filter>>> {
+            crate::cfn::get_prop(&self.props, "Filters")
         }
     }
 
@@ -1462,10 +2543,23 @@ pub mod event_source_mapping {
             Filter { props }
         }
 
-        prop! {
-            /// `Pattern`: A filter pattern. For more information on the syntax of a filter pattern, see
-            /// Filter rule syntax (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax>).
-            props, "Pattern", pattern, set_pattern, get_pattern, Val<String>
+        /// `Pattern`: A filter pattern. For more information on the syntax of a filter pattern, see
+        /// Filter rule syntax (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax>).
+        pub fn pattern(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Pattern", value.into());
+            self
+        }
+
+        /// Sets `Pattern` in place: [`Self::pattern`] on a value held by `&mut`.
+        pub fn set_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Pattern", value.into());
+            self
+        }
+
+        /// `Pattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Pattern")
         }
     }
 
@@ -1495,11 +2589,24 @@ pub mod event_source_mapping {
             LoggingConfig { props }
         }
 
-        prop! {
-            /// `SystemLogLevel`: Set this property to filter the system logs for your function that
-            /// Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of
-            /// detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the lowest.
-            props, "SystemLogLevel", system_log_level, set_system_log_level, get_system_log_level, Val<LoggingConfigSystemLogLevel>
+        /// `SystemLogLevel`: Set this property to filter the system logs for your function that Lambda
+        /// sends to CloudWatch. Lambda only sends system logs at the selected level of detail and
+        /// lower, where ``DEBUG`` is the highest level and ``WARN`` is the lowest.
+        pub fn system_log_level(mut self, value: impl Into<Val<LoggingConfigSystemLogLevel>>) -> Self {
+            self.props.set("SystemLogLevel", value.into());
+            self
+        }
+
+        /// Sets `SystemLogLevel` in place: [`Self::system_log_level`] on a value held by `&mut`.
+        pub fn set_system_log_level(&mut self, value: impl Into<Val<LoggingConfigSystemLogLevel>>) -> &mut Self {
+            self.props.set("SystemLogLevel", value.into());
+            self
+        }
+
+        /// `SystemLogLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_system_log_level(&self) -> ::std::option::Option<Val<LoggingConfigSystemLogLevel>> {
+            crate::cfn::get_prop(&self.props, "SystemLogLevel")
         }
     }
 
@@ -1538,15 +2645,27 @@ pub mod event_source_mapping {
             MetricsConfig { props }
         }
 
-        prop! {
-            /// `Metrics`: The metrics you want your event source mapping to produce, including ``EventCount``, ``ErrorCount``, ``KafkaMetrics``. + ``EventCount``
-            /// to receive metrics related to the number of events processed by your event source
-            /// mapping. + ``ErrorCount`` (Amazon MSK and self-managed Apache Kafka) to receive metrics
-            /// related to the number of errors in your event source mapping processing. + ``KafkaMetrics`` (Amazon
-            /// MSK and self-managed Apache Kafka) to receive metrics related to the Kafka consumers
-            /// from your event source mapping. For more information about these metrics, see \[Event
-            /// source mapping …
-            props, "Metrics", metrics, set_metrics, get_metrics, Val<List<MetricsConfigMetrics>>
+        /// `Metrics`: The metrics you want your event source mapping to produce, including ``EventCount``, ``ErrorCount``, ``KafkaMetrics``. + ``EventCount``
+        /// to receive metrics related to the number of events processed by your event source mapping. + ``ErrorCount`` (Amazon
+        /// MSK and self-managed Apache Kafka) to receive metrics related to the number of errors in
+        /// your event source mapping processing. + ``KafkaMetrics`` (Amazon MSK and self-managed Apache
+        /// Kafka) to receive metrics related to the Kafka consumers from your event source mapping. For
+        /// more information about these metrics, see \[Event source mapping …
+        pub fn metrics(mut self, value: impl Into<Val<List<MetricsConfigMetrics>>>) -> Self {
+            self.props.set("Metrics", value.into());
+            self
+        }
+
+        /// Sets `Metrics` in place: [`Self::metrics`] on a value held by `&mut`.
+        pub fn set_metrics(&mut self, value: impl Into<Val<List<MetricsConfigMetrics>>>) -> &mut Self {
+            self.props.set("Metrics", value.into());
+            self
+        }
+
+        /// `Metrics` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_metrics(&self) -> ::std::option::Option<Val<List<MetricsConfigMetrics>>> {
+            crate::cfn::get_prop(&self.props, "Metrics")
         }
     }
 
@@ -1583,28 +2702,67 @@ pub mod event_source_mapping {
             ProvisionedPollerConfig { props }
         }
 
-        prop! {
-            /// `MaximumPollers`: The maximum number of event pollers this event source can scale up to.
-            /// For Amazon SQS event source mappings, the accepted range is between 2 and 10,000, with a
-            /// default of 200. For Amazon MSK and self-managed Apache Kafka event source mappings, the
-            /// accepted range is between 1 and 2,000, with a default of 200.
-            props, "MaximumPollers", maximum_pollers, set_maximum_pollers, get_maximum_pollers, Val<i64>
+        /// `MaximumPollers`: The maximum number of event pollers this event source can scale up to. For
+        /// Amazon SQS event source mappings, the accepted range is between 2 and 10,000, with a default
+        /// of 200. For Amazon MSK and self-managed Apache Kafka event source mappings, the accepted
+        /// range is between 1 and 2,000, with a default of 200.
+        pub fn maximum_pollers(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumPollers", value.into());
+            self
         }
 
-        prop! {
-            /// `MinimumPollers`: The minimum number of event pollers this event source can scale down
-            /// to. For Amazon SQS events source mappings, default is 2, and minimum 2 required. For
-            /// Amazon MSK and self-managed Apache Kafka event source mappings, default is 1.
-            props, "MinimumPollers", minimum_pollers, set_minimum_pollers, get_minimum_pollers, Val<i64>
+        /// Sets `MaximumPollers` in place: [`Self::maximum_pollers`] on a value held by `&mut`.
+        pub fn set_maximum_pollers(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumPollers", value.into());
+            self
         }
 
-        prop! {
-            /// `PollerGroupName`: (Amazon MSK and self-managed Apache Kafka) The name of the
-            /// provisioned poller group. Use this option to group multiple ESMs within the event
-            /// source's VPC to share Event Poller Unit (EPU) capacity. You can use this option to
-            /// optimize Provisioned mode costs for your ESMs. You can group up to 100 ESMs per poller
-            /// group and aggregate maximum pollers across all ESMs in a group cannot exceed 2000.
-            props, "PollerGroupName", poller_group_name, set_poller_group_name, get_poller_group_name, Val<String>
+        /// `MaximumPollers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_pollers(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumPollers")
+        }
+
+        /// `MinimumPollers`: The minimum number of event pollers this event source can scale down to.
+        /// For Amazon SQS events source mappings, default is 2, and minimum 2 required. For Amazon MSK
+        /// and self-managed Apache Kafka event source mappings, default is 1.
+        pub fn minimum_pollers(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinimumPollers", value.into());
+            self
+        }
+
+        /// Sets `MinimumPollers` in place: [`Self::minimum_pollers`] on a value held by `&mut`.
+        pub fn set_minimum_pollers(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinimumPollers", value.into());
+            self
+        }
+
+        /// `MinimumPollers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_pollers(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinimumPollers")
+        }
+
+        /// `PollerGroupName`: (Amazon MSK and self-managed Apache Kafka) The name of the provisioned
+        /// poller group. Use this option to group multiple ESMs within the event source's VPC to share
+        /// Event Poller Unit (EPU) capacity. You can use this option to optimize Provisioned mode costs
+        /// for your ESMs. You can group up to 100 ESMs per poller group and aggregate maximum pollers
+        /// across all ESMs in a group cannot exceed 2000.
+        pub fn poller_group_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("PollerGroupName", value.into());
+            self
+        }
+
+        /// Sets `PollerGroupName` in place: [`Self::poller_group_name`] on a value held by `&mut`.
+        pub fn set_poller_group_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("PollerGroupName", value.into());
+            self
+        }
+
+        /// `PollerGroupName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_poller_group_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "PollerGroupName")
         }
     }
 
@@ -1624,10 +2782,23 @@ pub mod event_source_mapping {
             ScalingConfig { props }
         }
 
-        prop! {
-            /// `MaximumConcurrency`: Limits the number of concurrent instances that the SQS event
-            /// source can invoke.
-            props, "MaximumConcurrency", maximum_concurrency, set_maximum_concurrency, get_maximum_concurrency, Val<i64>
+        /// `MaximumConcurrency`: Limits the number of concurrent instances that the SQS event source
+        /// can invoke.
+        pub fn maximum_concurrency(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaximumConcurrency", value.into());
+            self
+        }
+
+        /// Sets `MaximumConcurrency` in place: [`Self::maximum_concurrency`] on a value held by `&mut`.
+        pub fn set_maximum_concurrency(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaximumConcurrency", value.into());
+            self
+        }
+
+        /// `MaximumConcurrency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_maximum_concurrency(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaximumConcurrency")
         }
     }
 
@@ -1647,10 +2818,22 @@ pub mod event_source_mapping {
             SelfManagedEventSource { props }
         }
 
-        prop! {
-            /// `Endpoints`: The list of bootstrap servers for your Kafka brokers in the following
-            /// format: ``"KafkaBootstrapServers": \["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"\]``.
-            props, "Endpoints", endpoints, set_endpoints, get_endpoints, Val<Endpoints>
+        /// `Endpoints`: The list of bootstrap servers for your Kafka brokers in the following format: ``"KafkaBootstrapServers": \["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"\]``.
+        pub fn endpoints(mut self, value: impl Into<Val<Endpoints>>) -> Self {
+            self.props.set("Endpoints", value.into());
+            self
+        }
+
+        /// Sets `Endpoints` in place: [`Self::endpoints`] on a value held by `&mut`.
+        pub fn set_endpoints(&mut self, value: impl Into<Val<Endpoints>>) -> &mut Self {
+            self.props.set("Endpoints", value.into());
+            self
+        }
+
+        /// `Endpoints` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_endpoints(&self) -> ::std::option::Option<Val<Endpoints>> {
+            crate::cfn::get_prop(&self.props, "Endpoints")
         }
     }
 
@@ -1670,10 +2853,23 @@ pub mod event_source_mapping {
             Endpoints { props }
         }
 
-        prop! {
-            /// `KafkaBootstrapServers`: The list of bootstrap servers for your Kafka brokers in the
-            /// following format: ``"KafkaBootstrapServers": \["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"\]``.
-            props, "KafkaBootstrapServers", kafka_bootstrap_servers, set_kafka_bootstrap_servers, get_kafka_bootstrap_servers, Val<List<String>>
+        /// `KafkaBootstrapServers`: The list of bootstrap servers for your Kafka brokers in the
+        /// following format: ``"KafkaBootstrapServers": \["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"\]``.
+        pub fn kafka_bootstrap_servers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("KafkaBootstrapServers", value.into());
+            self
+        }
+
+        /// Sets `KafkaBootstrapServers` in place: [`Self::kafka_bootstrap_servers`] on a value held by `&mut`.
+        pub fn set_kafka_bootstrap_servers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("KafkaBootstrapServers", value.into());
+            self
+        }
+
+        /// `KafkaBootstrapServers` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kafka_bootstrap_servers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "KafkaBootstrapServers")
         }
     }
 
@@ -1693,22 +2889,61 @@ pub mod event_source_mapping {
             SelfManagedKafkaEventSourceConfig { props }
         }
 
-        prop! {
-            /// `ConsumerGroupId`: The identifier for the Kafka consumer group to join. The consumer
-            /// group ID must be unique among all your Kafka event sources. After creating a Kafka event
-            /// source mapping with the consumer group ID specified, you cannot update this value. For
-            /// more information, see Customizable consumer group ID (<https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-process.html#services-smaa-topic-add>).
-            props, "ConsumerGroupId", consumer_group_id, set_consumer_group_id, get_consumer_group_id, Val<String>
+        /// `ConsumerGroupId`: The identifier for the Kafka consumer group to join. The consumer group
+        /// ID must be unique among all your Kafka event sources. After creating a Kafka event source
+        /// mapping with the consumer group ID specified, you cannot update this value. For more
+        /// information, see Customizable consumer group ID (<https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-process.html#services-smaa-topic-add>).
+        pub fn consumer_group_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ConsumerGroupId", value.into());
+            self
         }
 
-        prop! {
-            /// `ConsumptionMode`.
-            props, "ConsumptionMode", consumption_mode, set_consumption_mode, get_consumption_mode, Val<ConsumptionMode>
+        /// Sets `ConsumerGroupId` in place: [`Self::consumer_group_id`] on a value held by `&mut`.
+        pub fn set_consumer_group_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ConsumerGroupId", value.into());
+            self
         }
 
-        prop! {
-            /// `SchemaRegistryConfig`: Specific configuration settings for a Kafka schema registry.
-            props, "SchemaRegistryConfig", schema_registry_config, set_schema_registry_config, get_schema_registry_config, Val<SchemaRegistryConfig>
+        /// `ConsumerGroupId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_consumer_group_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ConsumerGroupId")
+        }
+
+        /// `ConsumptionMode`.
+        pub fn consumption_mode(mut self, value: impl Into<Val<ConsumptionMode>>) -> Self {
+            self.props.set("ConsumptionMode", value.into());
+            self
+        }
+
+        /// Sets `ConsumptionMode` in place: [`Self::consumption_mode`] on a value held by `&mut`.
+        pub fn set_consumption_mode(&mut self, value: impl Into<Val<ConsumptionMode>>) -> &mut Self {
+            self.props.set("ConsumptionMode", value.into());
+            self
+        }
+
+        /// `ConsumptionMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_consumption_mode(&self) -> ::std::option::Option<Val<ConsumptionMode>> {
+            crate::cfn::get_prop(&self.props, "ConsumptionMode")
+        }
+
+        /// `SchemaRegistryConfig`: Specific configuration settings for a Kafka schema registry.
+        pub fn schema_registry_config(mut self, value: impl Into<Val<SchemaRegistryConfig>>) -> Self {
+            self.props.set("SchemaRegistryConfig", value.into());
+            self
+        }
+
+        /// Sets `SchemaRegistryConfig` in place: [`Self::schema_registry_config`] on a value held by `&mut`.
+        pub fn set_schema_registry_config(&mut self, value: impl Into<Val<SchemaRegistryConfig>>) -> &mut Self {
+            self.props.set("SchemaRegistryConfig", value.into());
+            self
+        }
+
+        /// `SchemaRegistryConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_schema_registry_config(&self) -> ::std::option::Option<Val<SchemaRegistryConfig>> {
+            crate::cfn::get_prop(&self.props, "SchemaRegistryConfig")
         }
     }
 
@@ -1742,20 +2977,46 @@ pub mod event_source_mapping {
             SourceAccessConfiguration { props }
         }
 
-        prop! {
-            /// `Type`: The type of authentication protocol, VPC components, or virtual host for your
-            /// event source. For example: ``"Type":"SASL_SCRAM_512_AUTH"``. + ``BASIC_AUTH`` – (Amazon
-            /// MQ) The ASMlong secret that stores your broker credentials. + ``BASIC_AUTH`` – (Self-managed
-            /// Apache Kafka) The Secrets Manager ARN of your secret key used for SASL/PLAIN
-            /// authentication of your Apache Kafka brokers. + ``VPC_SUBNET`` – (Self-managed Apache
-            /// Kafka) The subnets associated with your VPC. Lambda connects to these subnets to fetch
-            /// data from your self-managed Apache Kafka cluster. + ``VPC_SECURITY_GROUP`` – (Self-managed …
-            props, "Type", type_, set_type, get_type, Val<SourceAccessConfigurationType>
+        /// `Type`: The type of authentication protocol, VPC components, or virtual host for your event
+        /// source. For example: ``"Type":"SASL_SCRAM_512_AUTH"``. + ``BASIC_AUTH`` – (Amazon MQ) The
+        /// ASMlong secret that stores your broker credentials. + ``BASIC_AUTH`` – (Self-managed
+        /// Apache Kafka) The Secrets Manager ARN of your secret key used for SASL/PLAIN authentication
+        /// of your Apache Kafka brokers. + ``VPC_SUBNET`` – (Self-managed Apache Kafka) The subnets
+        /// associated with your VPC. Lambda connects to these subnets to fetch data from your
+        /// self-managed Apache Kafka cluster. + ``VPC_SECURITY_GROUP`` – (Self-managed …
+        pub fn type_(mut self, value: impl Into<Val<SourceAccessConfigurationType>>) -> Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `URI`: The value for your chosen configuration in ``Type``. For example: ``"URI": "arn:aws:secretsmanager:us-east-1:01234567890:secret:MyBrokerSecretName"``.
-            props, "URI", uri, set_uri, get_uri, Val<String>
+        /// Sets `Type` in place: [`Self::type_`] on a value held by `&mut`.
+        pub fn set_type(&mut self, value: impl Into<Val<SourceAccessConfigurationType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
+        }
+
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<SourceAccessConfigurationType>> {
+            crate::cfn::get_prop(&self.props, "Type")
+        }
+
+        /// `URI`: The value for your chosen configuration in ``Type``. For example: ``"URI": "arn:aws:secretsmanager:us-east-1:01234567890:secret:MyBrokerSecretName"``.
+        pub fn uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("URI", value.into());
+            self
+        }
+
+        /// Sets `URI` in place: [`Self::uri`] on a value held by `&mut`.
+        pub fn set_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("URI", value.into());
+            self
+        }
+
+        /// `URI` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "URI")
         }
     }
 
@@ -1851,231 +3112,619 @@ impl Function {
         Function { core }
     }
 
-    prop! {
-        /// `Architectures`: The instruction set architecture that the function supports. Enter a
-        /// string array with one of the valid values (arm64 or x86_64). The default value is ``x86_64``.
-        core.props, "Architectures", architectures, set_architectures, get_architectures, Val<List<function::Architectures>>
+    /// `Architectures`: The instruction set architecture that the function supports. Enter a string
+    /// array with one of the valid values (arm64 or x86_64). The default value is ``x86_64``.
+    pub fn architectures(mut self, value: impl Into<Val<List<function::Architectures>>>) -> Self {
+        self.core.props.set("Architectures", value.into());
+        self
     }
 
-    prop! {
-        /// `CapacityProviderConfig`: Configuration for the capacity provider that manages compute
-        /// resources for Lambda functions.
-        core.props, "CapacityProviderConfig", capacity_provider_config, set_capacity_provider_config, get_capacity_provider_config, Val<function::CapacityProviderConfig>
+    /// Sets `Architectures` in place: [`Self::architectures`] on a value held by `&mut`.
+    pub fn set_architectures(&mut self, value: impl Into<Val<List<function::Architectures>>>) -> &mut Self {
+        self.core.props.set("Architectures", value.into());
+        self
     }
 
-    prop! {
-        /// `Code`: The code for the function. You can define your function code in multiple ways: +
-        /// For .zip deployment packages, you can specify the S3 location of the .zip file in the ``S3Bucket``, ``S3Key``,
-        /// and ``S3ObjectVersion`` properties. + For .zip deployment packages, you can
-        /// alternatively define the function code inline in the ``ZipFile`` property. This method
-        /// works only for Node.js and Python functions. + For container images, specify the URI of
-        /// your container image in the ECR registry in the ``ImageUri`` property.
-        core.props, "Code", _, set_code, get_code, Val<function::Code>
+    /// `Architectures` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_architectures(&self) -> ::std::option::Option<Val<List<function::Architectures>>> {
+        crate::cfn::get_prop(&self.core.props, "Architectures")
     }
 
-    prop! {
-        /// `CodeSigningConfigArn`: To enable code signing for this function, specify the ARN of a
-        /// code-signing configuration. A code-signing configuration includes a set of signing
-        /// profiles, which define the trusted publishers for this function.
-        core.props, "CodeSigningConfigArn", code_signing_config_arn, set_code_signing_config_arn, get_code_signing_config_arn, Val<String>
+    /// `CapacityProviderConfig`: Configuration for the capacity provider that manages compute
+    /// resources for Lambda functions.
+    pub fn capacity_provider_config(mut self, value: impl Into<Val<function::CapacityProviderConfig>>) -> Self {
+        self.core.props.set("CapacityProviderConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `DeadLetterConfig`: A dead-letter queue configuration that specifies the queue or topic
-        /// where Lambda sends asynchronous events when they fail processing. For more information,
-        /// see Dead-letter queues (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq>).
-        core.props, "DeadLetterConfig", dead_letter_config, set_dead_letter_config, get_dead_letter_config, Val<function::DeadLetterConfig>
+    /// Sets `CapacityProviderConfig` in place: [`Self::capacity_provider_config`] on a value held
+    /// by `&mut`.
+    pub fn set_capacity_provider_config(&mut self, value: impl Into<Val<function::CapacityProviderConfig>>) -> &mut Self {
+        self.core.props.set("CapacityProviderConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the function.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `CapacityProviderConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_capacity_provider_config(&self) -> ::std::option::Option<Val<function::CapacityProviderConfig>> {
+        crate::cfn::get_prop(&self.core.props, "CapacityProviderConfig")
     }
 
-    prop! {
-        /// `DurableConfig`: Configuration settings for durable functions (<https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html>),
-        /// including execution timeout, retention period for execution history, and an optional ARN
-        /// of the KMSlong (KMS) customer managed key that is used to encrypt your durable
-        /// execution's payload data, including input, output, and error payloads.
-        core.props, "DurableConfig", durable_config, set_durable_config, get_durable_config, Val<function::DurableConfig>
+    /// Sets `Code`, which `new` took, in place.
+    pub fn set_code(&mut self, value: impl Into<Val<function::Code>>) -> &mut Self {
+        self.core.props.set("Code", value.into());
+        self
     }
 
-    prop! {
-        /// `Environment`: Environment variables that are accessible from function code during
-        /// execution.
-        core.props, "Environment", environment, set_environment, get_environment, Val<function::Environment>
+    /// `Code` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_code(&self) -> ::std::option::Option<Val<function::Code>> {
+        crate::cfn::get_prop(&self.core.props, "Code")
     }
 
-    prop! {
-        /// `EphemeralStorage`: The size of the function's ``/tmp`` directory in MB. The default
-        /// value is 512, but it can be any whole number between 512 and 10,240 MB.
-        core.props, "EphemeralStorage", ephemeral_storage, set_ephemeral_storage, get_ephemeral_storage, Val<function::EphemeralStorage>
+    /// `CodeSigningConfigArn`: To enable code signing for this function, specify the ARN of a
+    /// code-signing configuration. A code-signing configuration includes a set of signing profiles,
+    /// which define the trusted publishers for this function.
+    pub fn code_signing_config_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CodeSigningConfigArn", value.into());
+        self
     }
 
-    prop! {
-        /// `FileSystemConfigs`: Connection settings for an Amazon EFS or Amazon S3 Files file
-        /// system. To connect a function to a file system, a mount target must be available in
-        /// every Availability Zone that your function connects to. If your template contains an
-        /// AWS::EFS::MountTarget (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-mounttarget.html>)
-        /// or AWS::S3Files::MountTarget (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-mounttarget.html>)
-        /// resource, you must also specify a ``DependsOn`` attribute to ensure that the mount
-        /// target is created or updated …
-        core.props, "FileSystemConfigs", file_system_configs, set_file_system_configs, get_file_system_configs, Val<List<function::FileSystemConfig>>
+    /// Sets `CodeSigningConfigArn` in place: [`Self::code_signing_config_arn`] on a value held by `&mut`.
+    pub fn set_code_signing_config_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CodeSigningConfigArn", value.into());
+        self
     }
 
-    prop! {
-        /// `FunctionName`: The name of the Lambda function, up to 64 characters in length. If you
-        /// don't specify a name, CFN generates one. If you specify a name, you cannot perform
-        /// updates that require replacement of this resource. You can perform updates that require
-        /// no or some interruption. If you must replace the resource, specify a new name.
-        core.props, "FunctionName", function_name, set_function_name, get_function_name, Val<String>
+    /// `CodeSigningConfigArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_code_signing_config_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CodeSigningConfigArn")
     }
 
-    prop! {
-        /// `FunctionScalingConfig`: Configuration that defines the scaling behavior for a Lambda
-        /// Managed Instances function, including the minimum and maximum number of execution
-        /// environments that can be provisioned.
-        core.props, "FunctionScalingConfig", function_scaling_config, set_function_scaling_config, get_function_scaling_config, Val<function::FunctionScalingConfig>
+    /// `DeadLetterConfig`: A dead-letter queue configuration that specifies the queue or topic
+    /// where Lambda sends asynchronous events when they fail processing. For more information, see
+    /// Dead-letter queues (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-dlq>).
+    pub fn dead_letter_config(mut self, value: impl Into<Val<function::DeadLetterConfig>>) -> Self {
+        self.core.props.set("DeadLetterConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Handler`: The name of the method within your code that Lambda calls to run your
-        /// function. Handler is required if the deployment package is a .zip file archive. The
-        /// format includes the file name. It can also include namespaces and other qualifiers,
-        /// depending on the runtime. For more information, see Lambda programming model (<https://docs.aws.amazon.com/lambda/latest/dg/foundation-progmodel.html>).
-        core.props, "Handler", handler, set_handler, get_handler, Val<String>
+    /// Sets `DeadLetterConfig` in place: [`Self::dead_letter_config`] on a value held by `&mut`.
+    pub fn set_dead_letter_config(&mut self, value: impl Into<Val<function::DeadLetterConfig>>) -> &mut Self {
+        self.core.props.set("DeadLetterConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `ImageConfig`: Configuration values that override the container image Dockerfile
-        /// settings. For more information, see Container image settings (<https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms>).
-        core.props, "ImageConfig", image_config, set_image_config, get_image_config, Val<function::ImageConfig>
+    /// `DeadLetterConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_dead_letter_config(&self) -> ::std::option::Option<Val<function::DeadLetterConfig>> {
+        crate::cfn::get_prop(&self.core.props, "DeadLetterConfig")
     }
 
-    prop! {
-        /// `KmsKeyArn`: The ARN of the KMSlong (KMS) customer managed key that's used to encrypt
-        /// the following resources: + The function's environment variables (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-encryption>). +
-        /// The function's Lambda SnapStart (<https://docs.aws.amazon.com/lambda/latest/dg/snapstart-security.html>)
-        /// snapshots. + When used with ``SourceKMSKeyArn``, the unzipped version of the .zip
-        /// deployment package that's used for function invocations. For more information, see \[Specifying
-        /// a customer managed key for …
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// `Description`: A description of the function.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Layers`: A list of function layers (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html>)
-        /// to add to the function's execution environment. Specify each layer by its ARN, including
-        /// the version.
-        core.props, "Layers", layers, set_layers, get_layers, Val<List<String>>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `LoggingConfig`: The function's Amazon CloudWatch Logs configuration settings.
-        core.props, "LoggingConfig", logging_config, set_logging_config, get_logging_config, Val<function::LoggingConfig>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `MemorySize`: The amount of memory available to the function (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-memory-console>)
-        /// at runtime. Increasing the function memory also increases its CPU allocation. The
-        /// default value is 128 MB. The value can be any multiple of 1 MB. Note that new AWS
-        /// accounts have reduced concurrency and memory quotas. AWS raises these quotas
-        /// automatically based on your usage. You can also request a quota increase.
-        core.props, "MemorySize", memory_size, set_memory_size, get_memory_size, Val<i64>
+    /// `DurableConfig`: Configuration settings for durable functions (<https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html>),
+    /// including execution timeout, retention period for execution history, and an optional ARN of
+    /// the KMSlong (KMS) customer managed key that is used to encrypt your durable execution's
+    /// payload data, including input, output, and error payloads.
+    pub fn durable_config(mut self, value: impl Into<Val<function::DurableConfig>>) -> Self {
+        self.core.props.set("DurableConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `PackageType`: The type of deployment package. Set to ``Image`` for container image and
-        /// set ``Zip`` for .zip file archive.
-        core.props, "PackageType", package_type, set_package_type, get_package_type, Val<function::PackageType>
+    /// Sets `DurableConfig` in place: [`Self::durable_config`] on a value held by `&mut`.
+    pub fn set_durable_config(&mut self, value: impl Into<Val<function::DurableConfig>>) -> &mut Self {
+        self.core.props.set("DurableConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `PublishToLatestPublished`.
-        core.props, "PublishToLatestPublished", publish_to_latest_published, set_publish_to_latest_published, get_publish_to_latest_published, Val<bool>
+    /// `DurableConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_durable_config(&self) -> ::std::option::Option<Val<function::DurableConfig>> {
+        crate::cfn::get_prop(&self.core.props, "DurableConfig")
     }
 
-    prop! {
-        /// `RecursiveLoop`: The status of your function's recursive loop detection configuration.
-        /// When this value is set to ``Allow``and Lambda detects your function being invoked as
-        /// part of a recursive loop, it doesn't take any action. When this value is set to ``Terminate``
-        /// and Lambda detects your function being invoked as part of a recursive loop, it stops
-        /// your function being invoked and notifies you.
-        core.props, "RecursiveLoop", recursive_loop, set_recursive_loop, get_recursive_loop, Val<function::RecursiveLoop>
+    /// `Environment`: Environment variables that are accessible from function code during
+    /// execution.
+    pub fn environment(mut self, value: impl Into<Val<function::Environment>>) -> Self {
+        self.core.props.set("Environment", value.into());
+        self
     }
 
-    prop! {
-        /// `ReservedConcurrentExecutions`: The number of simultaneous executions to reserve for the
-        /// function.
-        core.props, "ReservedConcurrentExecutions", reserved_concurrent_executions, set_reserved_concurrent_executions, get_reserved_concurrent_executions, Val<i64>
+    /// Sets `Environment` in place: [`Self::environment`] on a value held by `&mut`.
+    pub fn set_environment(&mut self, value: impl Into<Val<function::Environment>>) -> &mut Self {
+        self.core.props.set("Environment", value.into());
+        self
     }
 
-    prop! {
-        /// `Role`: The Amazon Resource Name (ARN) of the function's execution role.
-        core.props, "Role", _, set_role, get_role, Val<String>
+    /// `Environment` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment(&self) -> ::std::option::Option<Val<function::Environment>> {
+        crate::cfn::get_prop(&self.core.props, "Environment")
     }
 
-    prop! {
-        /// `Runtime`: The identifier of the function's runtime (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html>).
-        /// Runtime is required if the deployment package is a .zip file archive. Specifying a
-        /// runtime results in an error if you're deploying a function using a container image. The
-        /// following list includes deprecated runtimes. Lambda blocks creating new functions and
-        /// updating existing functions shortly after each runtime is deprecated. For more
-        /// information, see Runtime use after deprecation (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels>).
-        /// For a …
-        core.props, "Runtime", runtime, set_runtime, get_runtime, Val<function::Runtime>
+    /// `EphemeralStorage`: The size of the function's ``/tmp`` directory in MB. The default value
+    /// is 512, but it can be any whole number between 512 and 10,240 MB.
+    pub fn ephemeral_storage(mut self, value: impl Into<Val<function::EphemeralStorage>>) -> Self {
+        self.core.props.set("EphemeralStorage", value.into());
+        self
     }
 
-    prop! {
-        /// `RuntimeManagementConfig`: Sets the runtime management configuration for a function's
-        /// version. For more information, see Runtime updates (<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html>).
-        core.props, "RuntimeManagementConfig", runtime_management_config, set_runtime_management_config, get_runtime_management_config, Val<function::RuntimeManagementConfig>
+    /// Sets `EphemeralStorage` in place: [`Self::ephemeral_storage`] on a value held by `&mut`.
+    pub fn set_ephemeral_storage(&mut self, value: impl Into<Val<function::EphemeralStorage>>) -> &mut Self {
+        self.core.props.set("EphemeralStorage", value.into());
+        self
     }
 
-    prop! {
-        /// `SnapStart`: The function's SnapStart (<https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html>)
-        /// setting.
-        core.props, "SnapStart", snap_start, set_snap_start, get_snap_start, Val<function::SnapStart>
+    /// `EphemeralStorage` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_ephemeral_storage(&self) -> ::std::option::Option<Val<function::EphemeralStorage>> {
+        crate::cfn::get_prop(&self.core.props, "EphemeralStorage")
     }
 
-    prop! {
-        /// `Tags`: A list of tags (<https://docs.aws.amazon.com/lambda/latest/dg/tagging.html>) to
-        /// apply to the function. You must have the ``lambda:TagResource``, ``lambda:UntagResource``,
-        /// and ``lambda:ListTags`` permissions for your principal (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html>)
-        /// to manage the CFN stack. If you don't have these permissions, there might be unexpected
-        /// behavior with stack-level tags propagating to the resource during resource creation and
-        /// update.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FileSystemConfigs`: Connection settings for an Amazon EFS or Amazon S3 Files file system.
+    /// To connect a function to a file system, a mount target must be available in every
+    /// Availability Zone that your function connects to. If your template contains an
+    /// AWS::EFS::MountTarget (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-mounttarget.html>)
+    /// or AWS::S3Files::MountTarget (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-mounttarget.html>)
+    /// resource, you must also specify a ``DependsOn`` attribute to ensure that the mount target is
+    /// created or updated …
+    pub fn file_system_configs(mut self, value: impl Into<Val<List<function::FileSystemConfig>>>) -> Self {
+        self.core.props.set("FileSystemConfigs", value.into());
+        self
     }
 
-    prop! {
-        /// `TenancyConfig`: The function's tenant isolation configuration settings. Determines
-        /// whether the Lambda function runs on a shared or dedicated infrastructure per unique
-        /// tenant.
-        core.props, "TenancyConfig", tenancy_config, set_tenancy_config, get_tenancy_config, Val<function::TenancyConfig>
+    /// Sets `FileSystemConfigs` in place: [`Self::file_system_configs`] on a value held by `&mut`.
+    pub fn set_file_system_configs(&mut self, value: impl Into<Val<List<function::FileSystemConfig>>>) -> &mut Self {
+        self.core.props.set("FileSystemConfigs", value.into());
+        self
     }
 
-    prop! {
-        /// `Timeout`: The amount of time (in seconds) that Lambda allows a function to run before
-        /// stopping it. The default is 3 seconds, and the maximum allowed value is 900 seconds. For
-        /// functions using Lambda Managed Instances, asynchronous invocations and event source
-        /// mapping invocations (except Amazon MQ and Amazon DocumentDB) support a maximum allowed
-        /// value of 5,400 seconds (90 minutes). For more information, see Lambda execution
-        /// environment (<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-context.html>).
-        core.props, "Timeout", timeout, set_timeout, get_timeout, Val<i64>
+    /// `FileSystemConfigs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_file_system_configs(&self) -> ::std::option::Option<Val<List<function::FileSystemConfig>>> {
+        crate::cfn::get_prop(&self.core.props, "FileSystemConfigs")
     }
 
-    prop! {
-        /// `TracingConfig`: Set ``Mode`` to ``Active`` to sample and trace a subset of incoming
-        /// requests with X-Ray (<https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html>).
-        core.props, "TracingConfig", tracing_config, set_tracing_config, get_tracing_config, Val<function::TracingConfig>
+    /// `FunctionName`: The name of the Lambda function, up to 64 characters in length. If you don't
+    /// specify a name, CFN generates one. If you specify a name, you cannot perform updates that
+    /// require replacement of this resource. You can perform updates that require no or some
+    /// interruption. If you must replace the resource, specify a new name.
+    pub fn function_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("FunctionName", value.into());
+        self
     }
 
-    prop! {
-        /// `VpcConfig`: For network connectivity to AWS resources in a VPC, specify a list of
-        /// security groups and subnets in the VPC. When you connect a function to a VPC, it can
-        /// access resources and the internet only through that VPC. For more information, see
-        /// Configuring a Lambda function to access resources in a VPC (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html>).
-        core.props, "VpcConfig", vpc_config, set_vpc_config, get_vpc_config, Val<function::VpcConfig>
+    /// Sets `FunctionName` in place: [`Self::function_name`] on a value held by `&mut`.
+    pub fn set_function_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FunctionName", value.into());
+        self
+    }
+
+    /// `FunctionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionName")
+    }
+
+    /// `FunctionScalingConfig`: Configuration that defines the scaling behavior for a Lambda
+    /// Managed Instances function, including the minimum and maximum number of execution
+    /// environments that can be provisioned.
+    pub fn function_scaling_config(mut self, value: impl Into<Val<function::FunctionScalingConfig>>) -> Self {
+        self.core.props.set("FunctionScalingConfig", value.into());
+        self
+    }
+
+    /// Sets `FunctionScalingConfig` in place: [`Self::function_scaling_config`] on a value held by `&mut`.
+    pub fn set_function_scaling_config(&mut self, value: impl Into<Val<function::FunctionScalingConfig>>) -> &mut Self {
+        self.core.props.set("FunctionScalingConfig", value.into());
+        self
+    }
+
+    /// `FunctionScalingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_scaling_config(&self) -> ::std::option::Option<Val<function::FunctionScalingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionScalingConfig")
+    }
+
+    /// `Handler`: The name of the method within your code that Lambda calls to run your function.
+    /// Handler is required if the deployment package is a .zip file archive. The format includes
+    /// the file name. It can also include namespaces and other qualifiers, depending on the
+    /// runtime. For more information, see Lambda programming model (<https://docs.aws.amazon.com/lambda/latest/dg/foundation-progmodel.html>).
+    pub fn handler(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Handler", value.into());
+        self
+    }
+
+    /// Sets `Handler` in place: [`Self::handler`] on a value held by `&mut`.
+    pub fn set_handler(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Handler", value.into());
+        self
+    }
+
+    /// `Handler` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_handler(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Handler")
+    }
+
+    /// `ImageConfig`: Configuration values that override the container image Dockerfile settings.
+    /// For more information, see Container image settings (<https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms>).
+    pub fn image_config(mut self, value: impl Into<Val<function::ImageConfig>>) -> Self {
+        self.core.props.set("ImageConfig", value.into());
+        self
+    }
+
+    /// Sets `ImageConfig` in place: [`Self::image_config`] on a value held by `&mut`.
+    pub fn set_image_config(&mut self, value: impl Into<Val<function::ImageConfig>>) -> &mut Self {
+        self.core.props.set("ImageConfig", value.into());
+        self
+    }
+
+    /// `ImageConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_image_config(&self) -> ::std::option::Option<Val<function::ImageConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ImageConfig")
+    }
+
+    /// `KmsKeyArn`: The ARN of the KMSlong (KMS) customer managed key that's used to encrypt the
+    /// following resources: + The function's environment variables (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-encryption>). +
+    /// The function's Lambda SnapStart (<https://docs.aws.amazon.com/lambda/latest/dg/snapstart-security.html>)
+    /// snapshots. + When used with ``SourceKMSKeyArn``, the unzipped version of the .zip deployment
+    /// package that's used for function invocations. For more information, see \[Specifying a
+    /// customer managed key for …
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// `Layers`: A list of function layers (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html>)
+    /// to add to the function's execution environment. Specify each layer by its ARN, including the
+    /// version.
+    pub fn layers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Layers", value.into());
+        self
+    }
+
+    /// Sets `Layers` in place: [`Self::layers`] on a value held by `&mut`.
+    pub fn set_layers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Layers", value.into());
+        self
+    }
+
+    /// `Layers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_layers(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Layers")
+    }
+
+    /// `LoggingConfig`: The function's Amazon CloudWatch Logs configuration settings.
+    pub fn logging_config(mut self, value: impl Into<Val<function::LoggingConfig>>) -> Self {
+        self.core.props.set("LoggingConfig", value.into());
+        self
+    }
+
+    /// Sets `LoggingConfig` in place: [`Self::logging_config`] on a value held by `&mut`.
+    pub fn set_logging_config(&mut self, value: impl Into<Val<function::LoggingConfig>>) -> &mut Self {
+        self.core.props.set("LoggingConfig", value.into());
+        self
+    }
+
+    /// `LoggingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging_config(&self) -> ::std::option::Option<Val<function::LoggingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "LoggingConfig")
+    }
+
+    /// `MemorySize`: The amount of memory available to the function (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-function-common.html#configuration-memory-console>)
+    /// at runtime. Increasing the function memory also increases its CPU allocation. The default
+    /// value is 128 MB. The value can be any multiple of 1 MB. Note that new AWS accounts have
+    /// reduced concurrency and memory quotas. AWS raises these quotas automatically based on your
+    /// usage. You can also request a quota increase.
+    pub fn memory_size(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("MemorySize", value.into());
+        self
+    }
+
+    /// Sets `MemorySize` in place: [`Self::memory_size`] on a value held by `&mut`.
+    pub fn set_memory_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("MemorySize", value.into());
+        self
+    }
+
+    /// `MemorySize` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_memory_size(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "MemorySize")
+    }
+
+    /// `PackageType`: The type of deployment package. Set to ``Image`` for container image and set ``Zip``
+    /// for .zip file archive.
+    pub fn package_type(mut self, value: impl Into<Val<function::PackageType>>) -> Self {
+        self.core.props.set("PackageType", value.into());
+        self
+    }
+
+    /// Sets `PackageType` in place: [`Self::package_type`] on a value held by `&mut`.
+    pub fn set_package_type(&mut self, value: impl Into<Val<function::PackageType>>) -> &mut Self {
+        self.core.props.set("PackageType", value.into());
+        self
+    }
+
+    /// `PackageType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_package_type(&self) -> ::std::option::Option<Val<function::PackageType>> {
+        crate::cfn::get_prop(&self.core.props, "PackageType")
+    }
+
+    /// `PublishToLatestPublished`.
+    pub fn publish_to_latest_published(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("PublishToLatestPublished", value.into());
+        self
+    }
+
+    /// Sets `PublishToLatestPublished` in place: [`Self::publish_to_latest_published`] on a value
+    /// held by `&mut`.
+    pub fn set_publish_to_latest_published(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("PublishToLatestPublished", value.into());
+        self
+    }
+
+    /// `PublishToLatestPublished` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_publish_to_latest_published(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "PublishToLatestPublished")
+    }
+
+    /// `RecursiveLoop`: The status of your function's recursive loop detection configuration. When
+    /// this value is set to ``Allow``and Lambda detects your function being invoked as part of a
+    /// recursive loop, it doesn't take any action. When this value is set to ``Terminate`` and
+    /// Lambda detects your function being invoked as part of a recursive loop, it stops your
+    /// function being invoked and notifies you.
+    pub fn recursive_loop(mut self, value: impl Into<Val<function::RecursiveLoop>>) -> Self {
+        self.core.props.set("RecursiveLoop", value.into());
+        self
+    }
+
+    /// Sets `RecursiveLoop` in place: [`Self::recursive_loop`] on a value held by `&mut`.
+    pub fn set_recursive_loop(&mut self, value: impl Into<Val<function::RecursiveLoop>>) -> &mut Self {
+        self.core.props.set("RecursiveLoop", value.into());
+        self
+    }
+
+    /// `RecursiveLoop` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_recursive_loop(&self) -> ::std::option::Option<Val<function::RecursiveLoop>> {
+        crate::cfn::get_prop(&self.core.props, "RecursiveLoop")
+    }
+
+    /// `ReservedConcurrentExecutions`: The number of simultaneous executions to reserve for the
+    /// function.
+    pub fn reserved_concurrent_executions(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("ReservedConcurrentExecutions", value.into());
+        self
+    }
+
+    /// Sets `ReservedConcurrentExecutions` in place: [`Self::reserved_concurrent_executions`] on a
+    /// value held by `&mut`.
+    pub fn set_reserved_concurrent_executions(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("ReservedConcurrentExecutions", value.into());
+        self
+    }
+
+    /// `ReservedConcurrentExecutions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_reserved_concurrent_executions(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "ReservedConcurrentExecutions")
+    }
+
+    /// Sets `Role`, which `new` took, in place.
+    pub fn set_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Role", value.into());
+        self
+    }
+
+    /// `Role` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Role")
+    }
+
+    /// `Runtime`: The identifier of the function's runtime (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html>).
+    /// Runtime is required if the deployment package is a .zip file archive. Specifying a runtime
+    /// results in an error if you're deploying a function using a container image. The following
+    /// list includes deprecated runtimes. Lambda blocks creating new functions and updating
+    /// existing functions shortly after each runtime is deprecated. For more information, see
+    /// Runtime use after deprecation (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-deprecation-levels>).
+    /// For a …
+    pub fn runtime(mut self, value: impl Into<Val<function::Runtime>>) -> Self {
+        self.core.props.set("Runtime", value.into());
+        self
+    }
+
+    /// Sets `Runtime` in place: [`Self::runtime`] on a value held by `&mut`.
+    pub fn set_runtime(&mut self, value: impl Into<Val<function::Runtime>>) -> &mut Self {
+        self.core.props.set("Runtime", value.into());
+        self
+    }
+
+    /// `Runtime` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_runtime(&self) -> ::std::option::Option<Val<function::Runtime>> {
+        crate::cfn::get_prop(&self.core.props, "Runtime")
+    }
+
+    /// `RuntimeManagementConfig`: Sets the runtime management configuration for a function's
+    /// version. For more information, see Runtime updates (<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html>).
+    pub fn runtime_management_config(mut self, value: impl Into<Val<function::RuntimeManagementConfig>>) -> Self {
+        self.core.props.set("RuntimeManagementConfig", value.into());
+        self
+    }
+
+    /// Sets `RuntimeManagementConfig` in place: [`Self::runtime_management_config`] on a value held
+    /// by `&mut`.
+    pub fn set_runtime_management_config(&mut self, value: impl Into<Val<function::RuntimeManagementConfig>>) -> &mut Self {
+        self.core.props.set("RuntimeManagementConfig", value.into());
+        self
+    }
+
+    /// `RuntimeManagementConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_runtime_management_config(&self) -> ::std::option::Option<Val<function::RuntimeManagementConfig>> {
+        crate::cfn::get_prop(&self.core.props, "RuntimeManagementConfig")
+    }
+
+    /// `SnapStart`: The function's SnapStart (<https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html>)
+    /// setting.
+    pub fn snap_start(mut self, value: impl Into<Val<function::SnapStart>>) -> Self {
+        self.core.props.set("SnapStart", value.into());
+        self
+    }
+
+    /// Sets `SnapStart` in place: [`Self::snap_start`] on a value held by `&mut`.
+    pub fn set_snap_start(&mut self, value: impl Into<Val<function::SnapStart>>) -> &mut Self {
+        self.core.props.set("SnapStart", value.into());
+        self
+    }
+
+    /// `SnapStart` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_snap_start(&self) -> ::std::option::Option<Val<function::SnapStart>> {
+        crate::cfn::get_prop(&self.core.props, "SnapStart")
+    }
+
+    /// `Tags`: A list of tags (<https://docs.aws.amazon.com/lambda/latest/dg/tagging.html>) to
+    /// apply to the function. You must have the ``lambda:TagResource``, ``lambda:UntagResource``,
+    /// and ``lambda:ListTags`` permissions for your principal (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html>)
+    /// to manage the CFN stack. If you don't have these permissions, there might be unexpected
+    /// behavior with stack-level tags propagating to the resource during resource creation and
+    /// update.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// `TenancyConfig`: The function's tenant isolation configuration settings. Determines whether
+    /// the Lambda function runs on a shared or dedicated infrastructure per unique tenant.
+    pub fn tenancy_config(mut self, value: impl Into<Val<function::TenancyConfig>>) -> Self {
+        self.core.props.set("TenancyConfig", value.into());
+        self
+    }
+
+    /// Sets `TenancyConfig` in place: [`Self::tenancy_config`] on a value held by `&mut`.
+    pub fn set_tenancy_config(&mut self, value: impl Into<Val<function::TenancyConfig>>) -> &mut Self {
+        self.core.props.set("TenancyConfig", value.into());
+        self
+    }
+
+    /// `TenancyConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tenancy_config(&self) -> ::std::option::Option<Val<function::TenancyConfig>> {
+        crate::cfn::get_prop(&self.core.props, "TenancyConfig")
+    }
+
+    /// `Timeout`: The amount of time (in seconds) that Lambda allows a function to run before
+    /// stopping it. The default is 3 seconds, and the maximum allowed value is 900 seconds. For
+    /// functions using Lambda Managed Instances, asynchronous invocations and event source mapping
+    /// invocations (except Amazon MQ and Amazon DocumentDB) support a maximum allowed value of 5,400
+    /// seconds (90 minutes). For more information, see Lambda execution environment (<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-context.html>).
+    pub fn timeout(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("Timeout", value.into());
+        self
+    }
+
+    /// Sets `Timeout` in place: [`Self::timeout`] on a value held by `&mut`.
+    pub fn set_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("Timeout", value.into());
+        self
+    }
+
+    /// `Timeout` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_timeout(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "Timeout")
+    }
+
+    /// `TracingConfig`: Set ``Mode`` to ``Active`` to sample and trace a subset of incoming
+    /// requests with X-Ray (<https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html>).
+    pub fn tracing_config(mut self, value: impl Into<Val<function::TracingConfig>>) -> Self {
+        self.core.props.set("TracingConfig", value.into());
+        self
+    }
+
+    /// Sets `TracingConfig` in place: [`Self::tracing_config`] on a value held by `&mut`.
+    pub fn set_tracing_config(&mut self, value: impl Into<Val<function::TracingConfig>>) -> &mut Self {
+        self.core.props.set("TracingConfig", value.into());
+        self
+    }
+
+    /// `TracingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tracing_config(&self) -> ::std::option::Option<Val<function::TracingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "TracingConfig")
+    }
+
+    /// `VpcConfig`: For network connectivity to AWS resources in a VPC, specify a list of security
+    /// groups and subnets in the VPC. When you connect a function to a VPC, it can access resources
+    /// and the internet only through that VPC. For more information, see Configuring a Lambda
+    /// function to access resources in a VPC (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html>).
+    pub fn vpc_config(mut self, value: impl Into<Val<function::VpcConfig>>) -> Self {
+        self.core.props.set("VpcConfig", value.into());
+        self
+    }
+
+    /// Sets `VpcConfig` in place: [`Self::vpc_config`] on a value held by `&mut`.
+    pub fn set_vpc_config(&mut self, value: impl Into<Val<function::VpcConfig>>) -> &mut Self {
+        self.core.props.set("VpcConfig", value.into());
+        self
+    }
+
+    /// `VpcConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_vpc_config(&self) -> ::std::option::Option<Val<function::VpcConfig>> {
+        crate::cfn::get_prop(&self.core.props, "VpcConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -2148,10 +3797,16 @@ pub mod function {
             CapacityProviderConfig { props }
         }
 
-        prop! {
-            /// `LambdaManagedInstancesCapacityProviderConfig`: Configuration for Lambda-managed
-            /// instances used by the capacity provider.
-            props, "LambdaManagedInstancesCapacityProviderConfig", _, set_lambda_managed_instances_capacity_provider_config, get_lambda_managed_instances_capacity_provider_config, Val<LambdaManagedInstancesCapacityProviderConfig>
+        /// Sets `LambdaManagedInstancesCapacityProviderConfig`, which `new` took, in place.
+        pub fn set_lambda_managed_instances_capacity_provider_config(&mut self, value: impl Into<Val<LambdaManagedInstancesCapacityProviderConfig>>) -> &mut Self {
+            self.props.set("LambdaManagedInstancesCapacityProviderConfig", value.into());
+            self
+        }
+
+        /// `LambdaManagedInstancesCapacityProviderConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_managed_instances_capacity_provider_config(&self) -> ::std::option::Option<Val<LambdaManagedInstancesCapacityProviderConfig>> {
+            crate::cfn::get_prop(&self.props, "LambdaManagedInstancesCapacityProviderConfig")
         }
     }
 
@@ -2174,21 +3829,56 @@ pub mod function {
             LambdaManagedInstancesCapacityProviderConfig { props }
         }
 
-        prop! {
-            /// `CapacityProviderArn`: The Amazon Resource Name (ARN) of the capacity provider.
-            props, "CapacityProviderArn", _, set_capacity_provider_arn, get_capacity_provider_arn, Val<String>
+        /// Sets `CapacityProviderArn`, which `new` took, in place.
+        pub fn set_capacity_provider_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CapacityProviderArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ExecutionEnvironmentMemoryGiBPerVCpu`: The amount of memory in GiB allocated per vCPU
-            /// for execution environments.
-            props, "ExecutionEnvironmentMemoryGiBPerVCpu", execution_environment_memory_gi_b_per_v_cpu, set_execution_environment_memory_gi_b_per_v_cpu, get_execution_environment_memory_gi_b_per_v_cpu, Val<f64>
+        /// `CapacityProviderArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capacity_provider_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CapacityProviderArn")
         }
 
-        prop! {
-            /// `PerExecutionEnvironmentMaxConcurrency`: The maximum number of concurrent executions
-            /// that can run on each execution environment.
-            props, "PerExecutionEnvironmentMaxConcurrency", per_execution_environment_max_concurrency, set_per_execution_environment_max_concurrency, get_per_execution_environment_max_concurrency, Val<i64>
+        /// `ExecutionEnvironmentMemoryGiBPerVCpu`: The amount of memory in GiB allocated per vCPU for
+        /// execution environments.
+        pub fn execution_environment_memory_gi_b_per_v_cpu(mut self, value: impl Into<Val<f64>>) -> Self {
+            self.props.set("ExecutionEnvironmentMemoryGiBPerVCpu", value.into());
+            self
+        }
+
+        /// Sets `ExecutionEnvironmentMemoryGiBPerVCpu` in place: [`Self::execution_environment_memory_gi_b_per_v_cpu`]
+        /// on a value held by `&mut`.
+        pub fn set_execution_environment_memory_gi_b_per_v_cpu(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("ExecutionEnvironmentMemoryGiBPerVCpu", value.into());
+            self
+        }
+
+        /// `ExecutionEnvironmentMemoryGiBPerVCpu` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_environment_memory_gi_b_per_v_cpu(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "ExecutionEnvironmentMemoryGiBPerVCpu")
+        }
+
+        /// `PerExecutionEnvironmentMaxConcurrency`: The maximum number of concurrent executions that
+        /// can run on each execution environment.
+        pub fn per_execution_environment_max_concurrency(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("PerExecutionEnvironmentMaxConcurrency", value.into());
+            self
+        }
+
+        /// Sets `PerExecutionEnvironmentMaxConcurrency` in place: [`Self::per_execution_environment_max_concurrency`]
+        /// on a value held by `&mut`.
+        pub fn set_per_execution_environment_max_concurrency(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("PerExecutionEnvironmentMaxConcurrency", value.into());
+            self
+        }
+
+        /// `PerExecutionEnvironmentMaxConcurrency` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_per_execution_environment_max_concurrency(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "PerExecutionEnvironmentMaxConcurrency")
         }
     }
 
@@ -2213,52 +3903,143 @@ pub mod function {
             Code { props }
         }
 
-        prop! {
-            /// `ImageUri`: URI of a container image (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html>)
-            /// in the Amazon ECR registry.
-            props, "ImageUri", image_uri, set_image_uri, get_image_uri, Val<String>
+        /// `ImageUri`: URI of a container image (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-images.html>)
+        /// in the Amazon ECR registry.
+        pub fn image_uri(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ImageUri", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Bucket`: An Amazon S3 bucket in the same AWS-Region as your function. The bucket can
-            /// be in a different AWS-account.
-            props, "S3Bucket", s3_bucket, set_s3_bucket, get_s3_bucket, Val<String>
+        /// Sets `ImageUri` in place: [`Self::image_uri`] on a value held by `&mut`.
+        pub fn set_image_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageUri", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Key`: The Amazon S3 key of the deployment package.
-            props, "S3Key", s3_key, set_s3_key, get_s3_key, Val<String>
+        /// `ImageUri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageUri")
         }
 
-        prop! {
-            /// `S3ObjectStorageMode`: Specifies the storage mode for the deployment package. Use ``COPY``
-            /// to store the package in LAMlong-managed storage. Use ``REFERENCE`` to read the package
-            /// directly from the Amazon S3 bucket. If omitted, the default is ``COPY``.
-            props, "S3ObjectStorageMode", s3_object_storage_mode, set_s3_object_storage_mode, get_s3_object_storage_mode, Val<CodeS3ObjectStorageMode>
+        /// `S3Bucket`: An Amazon S3 bucket in the same AWS-Region as your function. The bucket can be
+        /// in a different AWS-account.
+        pub fn s3_bucket(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `S3ObjectVersion`: For versioned objects, the version of the deployment package object
-            /// to use.
-            props, "S3ObjectVersion", s3_object_version, set_s3_object_version, get_s3_object_version, Val<String>
+        /// Sets `S3Bucket` in place: [`Self::s3_bucket`] on a value held by `&mut`.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `SourceKMSKeyArn`: The ARN of the KMSlong (KMS) customer managed key that's used to
-            /// encrypt your function's .zip deployment package. If you don't provide a customer managed
-            /// key, Lambda uses an owned key (<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk>).
-            props, "SourceKMSKeyArn", source_kms_key_arn, set_source_kms_key_arn, get_source_kms_key_arn, Val<String>
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
         }
 
-        prop! {
-            /// `ZipFile`: (Node.js and Python) The source code of your Lambda function. If you include
-            /// your function source inline with this parameter, CFN places it in a file named ``index``
-            /// and zips it to create a deployment package (<https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html>).
-            /// This zip file cannot exceed 4MB. For the ``Handler`` property, the first part of the
-            /// handler identifier must be ``index``. For example, ``index.handler``. When you specify
-            /// source code inline for a Node.js function, the ``index`` file that CFN creates uses the
-            /// extension ``.js``. This means that Node.js treats the …
-            props, "ZipFile", zip_file, set_zip_file, get_zip_file, Val<String>
+        /// `S3Key`: The Amazon S3 key of the deployment package.
+        pub fn s3_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3Key", value.into());
+            self
+        }
+
+        /// Sets `S3Key` in place: [`Self::s3_key`] on a value held by `&mut`.
+        pub fn set_s3_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Key", value.into());
+            self
+        }
+
+        /// `S3Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Key")
+        }
+
+        /// `S3ObjectStorageMode`: Specifies the storage mode for the deployment package. Use ``COPY``
+        /// to store the package in LAMlong-managed storage. Use ``REFERENCE`` to read the package
+        /// directly from the Amazon S3 bucket. If omitted, the default is ``COPY``.
+        pub fn s3_object_storage_mode(mut self, value: impl Into<Val<CodeS3ObjectStorageMode>>) -> Self {
+            self.props.set("S3ObjectStorageMode", value.into());
+            self
+        }
+
+        /// Sets `S3ObjectStorageMode` in place: [`Self::s3_object_storage_mode`] on a value held by `&mut`.
+        pub fn set_s3_object_storage_mode(&mut self, value: impl Into<Val<CodeS3ObjectStorageMode>>) -> &mut Self {
+            self.props.set("S3ObjectStorageMode", value.into());
+            self
+        }
+
+        /// `S3ObjectStorageMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_object_storage_mode(&self) -> ::std::option::Option<Val<CodeS3ObjectStorageMode>> {
+            crate::cfn::get_prop(&self.props, "S3ObjectStorageMode")
+        }
+
+        /// `S3ObjectVersion`: For versioned objects, the version of the deployment package object to
+        /// use.
+        pub fn s3_object_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3ObjectVersion", value.into());
+            self
+        }
+
+        /// Sets `S3ObjectVersion` in place: [`Self::s3_object_version`] on a value held by `&mut`.
+        pub fn set_s3_object_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3ObjectVersion", value.into());
+            self
+        }
+
+        /// `S3ObjectVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_object_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3ObjectVersion")
+        }
+
+        /// `SourceKMSKeyArn`: The ARN of the KMSlong (KMS) customer managed key that's used to encrypt
+        /// your function's .zip deployment package. If you don't provide a customer managed key, Lambda
+        /// uses an owned key (<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-owned-cmk>).
+        pub fn source_kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SourceKMSKeyArn", value.into());
+            self
+        }
+
+        /// Sets `SourceKMSKeyArn` in place: [`Self::source_kms_key_arn`] on a value held by `&mut`.
+        pub fn set_source_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceKMSKeyArn", value.into());
+            self
+        }
+
+        /// `SourceKMSKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceKMSKeyArn")
+        }
+
+        /// `ZipFile`: (Node.js and Python) The source code of your Lambda function. If you include your
+        /// function source inline with this parameter, CFN places it in a file named ``index`` and zips
+        /// it to create a deployment package (<https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-package.html>).
+        /// This zip file cannot exceed 4MB. For the ``Handler`` property, the first part of the handler
+        /// identifier must be ``index``. For example, ``index.handler``. When you specify source code
+        /// inline for a Node.js function, the ``index`` file that CFN creates uses the extension ``.js``.
+        /// This means that Node.js treats the …
+        pub fn zip_file(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ZipFile", value.into());
+            self
+        }
+
+        /// Sets `ZipFile` in place: [`Self::zip_file`] on a value held by `&mut`.
+        pub fn set_zip_file(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ZipFile", value.into());
+            self
+        }
+
+        /// `ZipFile` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_zip_file(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ZipFile")
         }
     }
 
@@ -2293,9 +4074,22 @@ pub mod function {
             DeadLetterConfig { props }
         }
 
-        prop! {
-            /// `TargetArn`: The Amazon Resource Name (ARN) of an Amazon SQS queue or Amazon SNS topic.
-            props, "TargetArn", target_arn, set_target_arn, get_target_arn, Val<String>
+        /// `TargetArn`: The Amazon Resource Name (ARN) of an Amazon SQS queue or Amazon SNS topic.
+        pub fn target_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("TargetArn", value.into());
+            self
+        }
+
+        /// Sets `TargetArn` in place: [`Self::target_arn`] on a value held by `&mut`.
+        pub fn set_target_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("TargetArn", value.into());
+            self
+        }
+
+        /// `TargetArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_target_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "TargetArn")
         }
     }
 
@@ -2321,24 +4115,55 @@ pub mod function {
             DurableConfig { props }
         }
 
-        prop! {
-            /// `ExecutionTimeout`: The maximum time (in seconds) that a durable execution can run
-            /// before timing out. This timeout applies to the entire durable execution, not individual
-            /// function invocations.
-            props, "ExecutionTimeout", _, set_execution_timeout, get_execution_timeout, Val<i64>
+        /// Sets `ExecutionTimeout`, which `new` took, in place.
+        pub fn set_execution_timeout(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ExecutionTimeout", value.into());
+            self
         }
 
-        prop! {
-            /// `KMSKeyArn`: The ARN of the KMSlong (KMS) customer managed key that is used to encrypt
-            /// your durable execution's payload data, including input, output, and error payloads.
-            props, "KMSKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// `ExecutionTimeout` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_timeout(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ExecutionTimeout")
         }
 
-        prop! {
-            /// `RetentionPeriodInDays`: The number of days to retain execution history after a durable
-            /// execution completes. After this period, execution history is no longer available through
-            /// the GetDurableExecutionHistory API.
-            props, "RetentionPeriodInDays", retention_period_in_days, set_retention_period_in_days, get_retention_period_in_days, Val<i64>
+        /// `KMSKeyArn`: The ARN of the KMSlong (KMS) customer managed key that is used to encrypt your
+        /// durable execution's payload data, including input, output, and error payloads.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KMSKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KMSKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KMSKeyArn", value.into());
+            self
+        }
+
+        /// `KMSKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KMSKeyArn")
+        }
+
+        /// `RetentionPeriodInDays`: The number of days to retain execution history after a durable
+        /// execution completes. After this period, execution history is no longer available through the
+        /// GetDurableExecutionHistory API.
+        pub fn retention_period_in_days(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RetentionPeriodInDays", value.into());
+            self
+        }
+
+        /// Sets `RetentionPeriodInDays` in place: [`Self::retention_period_in_days`] on a value held by `&mut`.
+        pub fn set_retention_period_in_days(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RetentionPeriodInDays", value.into());
+            self
+        }
+
+        /// `RetentionPeriodInDays` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_retention_period_in_days(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RetentionPeriodInDays")
         }
     }
 
@@ -2360,12 +4185,25 @@ pub mod function {
             Environment { props }
         }
 
-        prop! {
-            /// `Variables`: Environment variable key-value pairs. For more information, see Using
-            /// Lambda environment variables (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html>).
-            /// If the value of the environment variable is a time or a duration, enclose the value in
-            /// quotes.
-            props, "Variables", variables, set_variables, get_variables, Val<Map<Json>>
+        /// `Variables`: Environment variable key-value pairs. For more information, see Using Lambda
+        /// environment variables (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html>).
+        /// If the value of the environment variable is a time or a duration, enclose the value in
+        /// quotes.
+        pub fn variables(mut self, value: impl Into<Val<Map<Json>>>) -> Self {
+            self.props.set("Variables", value.into());
+            self
+        }
+
+        /// Sets `Variables` in place: [`Self::variables`] on a value held by `&mut`.
+        pub fn set_variables(&mut self, value: impl Into<Val<Map<Json>>>) -> &mut Self {
+            self.props.set("Variables", value.into());
+            self
+        }
+
+        /// `Variables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variables(&self) -> ::std::option::Option<Val<Map<Json>>> {
+            crate::cfn::get_prop(&self.props, "Variables")
         }
     }
 
@@ -2387,9 +4225,16 @@ pub mod function {
             EphemeralStorage { props }
         }
 
-        prop! {
-            /// `Size`: The size of the function's ``/tmp`` directory.
-            props, "Size", _, set_size, get_size, Val<i64>
+        /// Sets `Size`, which `new` took, in place.
+        pub fn set_size(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Size", value.into());
+            self
+        }
+
+        /// `Size` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_size(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Size")
         }
     }
 
@@ -2416,23 +4261,49 @@ pub mod function {
             FileSystemConfig { props }
         }
 
-        prop! {
-            /// `Arn`: The Amazon Resource Name (ARN) of the Amazon EFS or Amazon S3 Files access point
-            /// that provides access to the file system.
-            props, "Arn", _, set_arn, get_arn, Val<String>
+        /// Sets `Arn`, which `new` took, in place.
+        pub fn set_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Arn", value.into());
+            self
         }
 
-        prop! {
-            /// `LocalMountPath`: The path where the function can access the file system, starting with ``/mnt/``.
-            props, "LocalMountPath", _, set_local_mount_path, get_local_mount_path, Val<String>
+        /// `Arn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Arn")
         }
 
-        prop! {
-            /// `S3FilesConfig`: The configuration for how your function accesses data on an Amazon S3
-            /// file system. Valid only when the file system access point ARN is an Amazon S3 Files
-            /// access point. If you specify a different access point type (for example, Amazon Elastic
-            /// File System), the operation returns an ``InvalidParameterException``.
-            props, "S3FilesConfig", s3_files_config, set_s3_files_config, get_s3_files_config, Val<S3FilesConfig>
+        /// Sets `LocalMountPath`, which `new` took, in place.
+        pub fn set_local_mount_path(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LocalMountPath", value.into());
+            self
+        }
+
+        /// `LocalMountPath` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_local_mount_path(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LocalMountPath")
+        }
+
+        /// `S3FilesConfig`: The configuration for how your function accesses data on an Amazon S3 file
+        /// system. Valid only when the file system access point ARN is an Amazon S3 Files access point.
+        /// If you specify a different access point type (for example, Amazon Elastic File System), the
+        /// operation returns an ``InvalidParameterException``.
+        pub fn s3_files_config(mut self, value: impl Into<Val<S3FilesConfig>>) -> Self {
+            self.props.set("S3FilesConfig", value.into());
+            self
+        }
+
+        /// Sets `S3FilesConfig` in place: [`Self::s3_files_config`] on a value held by `&mut`.
+        pub fn set_s3_files_config(&mut self, value: impl Into<Val<S3FilesConfig>>) -> &mut Self {
+            self.props.set("S3FilesConfig", value.into());
+            self
+        }
+
+        /// `S3FilesConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_files_config(&self) -> ::std::option::Option<Val<S3FilesConfig>> {
+            crate::cfn::get_prop(&self.props, "S3FilesConfig")
         }
     }
 
@@ -2452,16 +4323,28 @@ pub mod function {
             S3FilesConfig { props }
         }
 
-        prop! {
-            /// `DirectS3Read`: Specifies if a function reads from the file system for the lowest
-            /// latency, or through Amazon S3 Files feature "direct Amazon S3 bucket reads" for the
-            /// highest throughput. Valid values: + ``AUTO`` (default) – Direct reads are active for
-            /// functions you configure with 512 MB or more of memory. + ``ENABLED`` – Enforces all
-            /// reads are directly from the Amazon S3 bucket, regardless of available memory (less than 512
-            /// MB). + ``DISABLED`` – Routes all reads through the file system, regardless of memory
-            /// configuration. To use direct reads, you must grant the execution role the ``s3:GetObject``
-            /// and …
-            props, "DirectS3Read", direct_s3_read, set_direct_s3_read, get_direct_s3_read, Val<S3FilesConfigDirectS3Read>
+        /// `DirectS3Read`: Specifies if a function reads from the file system for the lowest latency,
+        /// or through Amazon S3 Files feature "direct Amazon S3 bucket reads" for the highest
+        /// throughput. Valid values: + ``AUTO`` (default) – Direct reads are active for functions you
+        /// configure with 512 MB or more of memory. + ``ENABLED`` – Enforces all reads are directly
+        /// from the Amazon S3 bucket, regardless of available memory (less than 512 MB). + ``DISABLED`` –
+        /// Routes all reads through the file system, regardless of memory configuration. To use direct
+        /// reads, you must grant the execution role the ``s3:GetObject`` and …
+        pub fn direct_s3_read(mut self, value: impl Into<Val<S3FilesConfigDirectS3Read>>) -> Self {
+            self.props.set("DirectS3Read", value.into());
+            self
+        }
+
+        /// Sets `DirectS3Read` in place: [`Self::direct_s3_read`] on a value held by `&mut`.
+        pub fn set_direct_s3_read(&mut self, value: impl Into<Val<S3FilesConfigDirectS3Read>>) -> &mut Self {
+            self.props.set("DirectS3Read", value.into());
+            self
+        }
+
+        /// `DirectS3Read` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_direct_s3_read(&self) -> ::std::option::Option<Val<S3FilesConfigDirectS3Read>> {
+            crate::cfn::get_prop(&self.props, "DirectS3Read")
         }
     }
 
@@ -2504,16 +4387,44 @@ pub mod function {
             FunctionScalingConfig { props }
         }
 
-        prop! {
-            /// `MaxExecutionEnvironments`: The maximum number of execution environments that can be
-            /// provisioned for the function.
-            props, "MaxExecutionEnvironments", max_execution_environments, set_max_execution_environments, get_max_execution_environments, Val<i64>
+        /// `MaxExecutionEnvironments`: The maximum number of execution environments that can be
+        /// provisioned for the function.
+        pub fn max_execution_environments(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxExecutionEnvironments", value.into());
+            self
         }
 
-        prop! {
-            /// `MinExecutionEnvironments`: The minimum number of execution environments to maintain for
-            /// the function.
-            props, "MinExecutionEnvironments", min_execution_environments, set_min_execution_environments, get_min_execution_environments, Val<i64>
+        /// Sets `MaxExecutionEnvironments` in place: [`Self::max_execution_environments`] on a value
+        /// held by `&mut`.
+        pub fn set_max_execution_environments(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxExecutionEnvironments", value.into());
+            self
+        }
+
+        /// `MaxExecutionEnvironments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_execution_environments(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxExecutionEnvironments")
+        }
+
+        /// `MinExecutionEnvironments`: The minimum number of execution environments to maintain for the
+        /// function.
+        pub fn min_execution_environments(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinExecutionEnvironments", value.into());
+            self
+        }
+
+        /// Sets `MinExecutionEnvironments` in place: [`Self::min_execution_environments`] on a value
+        /// held by `&mut`.
+        pub fn set_min_execution_environments(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinExecutionEnvironments", value.into());
+            self
+        }
+
+        /// `MinExecutionEnvironments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_execution_environments(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinExecutionEnvironments")
         }
     }
 
@@ -2533,23 +4444,62 @@ pub mod function {
             ImageConfig { props }
         }
 
-        prop! {
-            /// `Command`: Specifies parameters that you want to pass in with ENTRYPOINT. You can
-            /// specify a maximum of 1,500 parameters in the list.
-            props, "Command", command, set_command, get_command, Val<List<String>>
+        /// `Command`: Specifies parameters that you want to pass in with ENTRYPOINT. You can specify a
+        /// maximum of 1,500 parameters in the list.
+        pub fn command(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `EntryPoint`: Specifies the entry point to their application, which is typically the
-            /// location of the runtime executable. You can specify a maximum of 1,500 string entries in
-            /// the list.
-            props, "EntryPoint", entry_point, set_entry_point, get_entry_point, Val<List<String>>
+        /// Sets `Command` in place: [`Self::command`] on a value held by `&mut`.
+        pub fn set_command(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("Command", value.into());
+            self
         }
 
-        prop! {
-            /// `WorkingDirectory`: Specifies the working directory. The length of the directory string
-            /// cannot exceed 1,000 characters.
-            props, "WorkingDirectory", working_directory, set_working_directory, get_working_directory, Val<String>
+        /// `Command` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_command(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "Command")
+        }
+
+        /// `EntryPoint`: Specifies the entry point to their application, which is typically the
+        /// location of the runtime executable. You can specify a maximum of 1,500 string entries in the
+        /// list.
+        pub fn entry_point(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("EntryPoint", value.into());
+            self
+        }
+
+        /// Sets `EntryPoint` in place: [`Self::entry_point`] on a value held by `&mut`.
+        pub fn set_entry_point(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("EntryPoint", value.into());
+            self
+        }
+
+        /// `EntryPoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_entry_point(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "EntryPoint")
+        }
+
+        /// `WorkingDirectory`: Specifies the working directory. The length of the directory string
+        /// cannot exceed 1,000 characters.
+        pub fn working_directory(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("WorkingDirectory", value.into());
+            self
+        }
+
+        /// Sets `WorkingDirectory` in place: [`Self::working_directory`] on a value held by `&mut`.
+        pub fn set_working_directory(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("WorkingDirectory", value.into());
+            self
+        }
+
+        /// `WorkingDirectory` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_working_directory(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "WorkingDirectory")
         }
     }
 
@@ -2569,33 +4519,84 @@ pub mod function {
             LoggingConfig { props }
         }
 
-        prop! {
-            /// `ApplicationLogLevel`: Set this property to filter the application logs for your
-            /// function that Lambda sends to CloudWatch. Lambda only sends application logs at the
-            /// selected level of detail and lower, where ``TRACE`` is the highest level and ``FATAL``
-            /// is the lowest.
-            props, "ApplicationLogLevel", application_log_level, set_application_log_level, get_application_log_level, Val<LoggingConfigApplicationLogLevel>
+        /// `ApplicationLogLevel`: Set this property to filter the application logs for your function
+        /// that Lambda sends to CloudWatch. Lambda only sends application logs at the selected level of
+        /// detail and lower, where ``TRACE`` is the highest level and ``FATAL`` is the lowest.
+        pub fn application_log_level(mut self, value: impl Into<Val<LoggingConfigApplicationLogLevel>>) -> Self {
+            self.props.set("ApplicationLogLevel", value.into());
+            self
         }
 
-        prop! {
-            /// `LogFormat`: The format in which Lambda sends your function's application and system
-            /// logs to CloudWatch. Select between plain text and structured JSON.
-            props, "LogFormat", log_format, set_log_format, get_log_format, Val<LoggingConfigLogFormat>
+        /// Sets `ApplicationLogLevel` in place: [`Self::application_log_level`] on a value held by `&mut`.
+        pub fn set_application_log_level(&mut self, value: impl Into<Val<LoggingConfigApplicationLogLevel>>) -> &mut Self {
+            self.props.set("ApplicationLogLevel", value.into());
+            self
         }
 
-        prop! {
-            /// `LogGroup`: The name of the Amazon CloudWatch log group the function sends logs to. By
-            /// default, Lambda functions send logs to a default log group named ``/aws/lambda/&lt;function
-            /// name&gt;``. To use a different log group, enter an existing log group or enter a new log
-            /// group name.
-            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
+        /// `ApplicationLogLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_log_level(&self) -> ::std::option::Option<Val<LoggingConfigApplicationLogLevel>> {
+            crate::cfn::get_prop(&self.props, "ApplicationLogLevel")
         }
 
-        prop! {
-            /// `SystemLogLevel`: Set this property to filter the system logs for your function that
-            /// Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of
-            /// detail and lower, where ``DEBUG`` is the highest level and ``WARN`` is the lowest.
-            props, "SystemLogLevel", system_log_level, set_system_log_level, get_system_log_level, Val<LoggingConfigSystemLogLevel>
+        /// `LogFormat`: The format in which Lambda sends your function's application and system logs to
+        /// CloudWatch. Select between plain text and structured JSON.
+        pub fn log_format(mut self, value: impl Into<Val<LoggingConfigLogFormat>>) -> Self {
+            self.props.set("LogFormat", value.into());
+            self
+        }
+
+        /// Sets `LogFormat` in place: [`Self::log_format`] on a value held by `&mut`.
+        pub fn set_log_format(&mut self, value: impl Into<Val<LoggingConfigLogFormat>>) -> &mut Self {
+            self.props.set("LogFormat", value.into());
+            self
+        }
+
+        /// `LogFormat` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_format(&self) -> ::std::option::Option<Val<LoggingConfigLogFormat>> {
+            crate::cfn::get_prop(&self.props, "LogFormat")
+        }
+
+        /// `LogGroup`: The name of the Amazon CloudWatch log group the function sends logs to. By
+        /// default, Lambda functions send logs to a default log group named ``/aws/lambda/&lt;function
+        /// name&gt;``. To use a different log group, enter an existing log group or enter a new log
+        /// group name.
+        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroup", value.into());
+            self
+        }
+
+        /// Sets `LogGroup` in place: [`Self::log_group`] on a value held by `&mut`.
+        pub fn set_log_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroup", value.into());
+            self
+        }
+
+        /// `LogGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroup")
+        }
+
+        /// `SystemLogLevel`: Set this property to filter the system logs for your function that Lambda
+        /// sends to CloudWatch. Lambda only sends system logs at the selected level of detail and
+        /// lower, where ``DEBUG`` is the highest level and ``WARN`` is the lowest.
+        pub fn system_log_level(mut self, value: impl Into<Val<LoggingConfigSystemLogLevel>>) -> Self {
+            self.props.set("SystemLogLevel", value.into());
+            self
+        }
+
+        /// Sets `SystemLogLevel` in place: [`Self::system_log_level`] on a value held by `&mut`.
+        pub fn set_system_log_level(&mut self, value: impl Into<Val<LoggingConfigSystemLogLevel>>) -> &mut Self {
+            self.props.set("SystemLogLevel", value.into());
+            self
+        }
+
+        /// `SystemLogLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_system_log_level(&self) -> ::std::option::Option<Val<LoggingConfigSystemLogLevel>> {
+            crate::cfn::get_prop(&self.props, "SystemLogLevel")
         }
     }
 
@@ -2875,21 +4876,35 @@ pub mod function {
             RuntimeManagementConfig { props }
         }
 
-        prop! {
-            /// `UpdateRuntimeOn`: Specify the runtime update mode. + *Auto (default)* - Automatically
-            /// update to the most recent and secure runtime version using a Two-phase runtime version
-            /// rollout (<https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html#runtime-management-two-phase>).
-            /// This is the best choice for most customers to ensure they always benefit from runtime
-            /// updates. + *FunctionUpdate* - LAM updates the runtime of you function to the most recent
-            /// and secure runtime version when you update your function. This approach synchronizes
-            /// runtime updates with function deployments, giving you control over when …
-            props, "UpdateRuntimeOn", _, set_update_runtime_on, get_update_runtime_on, Val<RuntimeManagementConfigUpdateRuntimeOn>
+        /// Sets `UpdateRuntimeOn`, which `new` took, in place.
+        pub fn set_update_runtime_on(&mut self, value: impl Into<Val<RuntimeManagementConfigUpdateRuntimeOn>>) -> &mut Self {
+            self.props.set("UpdateRuntimeOn", value.into());
+            self
         }
 
-        prop! {
-            /// `RuntimeVersionArn`: The ARN of the runtime version you want the function to use. This
-            /// is only required if you're using the *Manual* runtime update mode.
-            props, "RuntimeVersionArn", runtime_version_arn, set_runtime_version_arn, get_runtime_version_arn, Val<String>
+        /// `UpdateRuntimeOn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_update_runtime_on(&self) -> ::std::option::Option<Val<RuntimeManagementConfigUpdateRuntimeOn>> {
+            crate::cfn::get_prop(&self.props, "UpdateRuntimeOn")
+        }
+
+        /// `RuntimeVersionArn`: The ARN of the runtime version you want the function to use. This is
+        /// only required if you're using the *Manual* runtime update mode.
+        pub fn runtime_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RuntimeVersionArn", value.into());
+            self
+        }
+
+        /// Sets `RuntimeVersionArn` in place: [`Self::runtime_version_arn`] on a value held by `&mut`.
+        pub fn set_runtime_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuntimeVersionArn", value.into());
+            self
+        }
+
+        /// `RuntimeVersionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime_version_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuntimeVersionArn")
         }
     }
 
@@ -2933,10 +4948,16 @@ pub mod function {
             SnapStart { props }
         }
 
-        prop! {
-            /// `ApplyOn`: Set ``ApplyOn`` to ``PublishedVersions`` to create a snapshot of the
-            /// initialized execution environment when you publish a function version.
-            props, "ApplyOn", _, set_apply_on, get_apply_on, Val<SnapStartApplyOn>
+        /// Sets `ApplyOn`, which `new` took, in place.
+        pub fn set_apply_on(&mut self, value: impl Into<Val<SnapStartApplyOn>>) -> &mut Self {
+            self.props.set("ApplyOn", value.into());
+            self
+        }
+
+        /// `ApplyOn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_apply_on(&self) -> ::std::option::Option<Val<SnapStartApplyOn>> {
+            crate::cfn::get_prop(&self.props, "ApplyOn")
         }
     }
 
@@ -2976,10 +4997,16 @@ pub mod function {
             TenancyConfig { props }
         }
 
-        prop! {
-            /// `TenantIsolationMode`: Tenant isolation mode allows for invocation to be sent to a
-            /// corresponding execution environment dedicated to a specific tenant ID.
-            props, "TenantIsolationMode", _, set_tenant_isolation_mode, get_tenant_isolation_mode, Val<TenancyConfigTenantIsolationMode>
+        /// Sets `TenantIsolationMode`, which `new` took, in place.
+        pub fn set_tenant_isolation_mode(&mut self, value: impl Into<Val<TenancyConfigTenantIsolationMode>>) -> &mut Self {
+            self.props.set("TenantIsolationMode", value.into());
+            self
+        }
+
+        /// `TenantIsolationMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_tenant_isolation_mode(&self) -> ::std::option::Option<Val<TenancyConfigTenantIsolationMode>> {
+            crate::cfn::get_prop(&self.props, "TenantIsolationMode")
         }
     }
 
@@ -3010,9 +5037,22 @@ pub mod function {
             TracingConfig { props }
         }
 
-        prop! {
-            /// `Mode`: The tracing mode.
-            props, "Mode", mode, set_mode, get_mode, Val<TracingConfigMode>
+        /// `Mode`: The tracing mode.
+        pub fn mode(mut self, value: impl Into<Val<TracingConfigMode>>) -> Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// Sets `Mode` in place: [`Self::mode`] on a value held by `&mut`.
+        pub fn set_mode(&mut self, value: impl Into<Val<TracingConfigMode>>) -> &mut Self {
+            self.props.set("Mode", value.into());
+            self
+        }
+
+        /// `Mode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_mode(&self) -> ::std::option::Option<Val<TracingConfigMode>> {
+            crate::cfn::get_prop(&self.props, "Mode")
         }
     }
 
@@ -3050,20 +5090,60 @@ pub mod function {
             VpcConfig { props }
         }
 
-        prop! {
-            /// `Ipv6AllowedForDualStack`: Allows outbound IPv6 traffic on VPC functions that are
-            /// connected to dual-stack subnets.
-            props, "Ipv6AllowedForDualStack", ipv6_allowed_for_dual_stack, set_ipv6_allowed_for_dual_stack, get_ipv6_allowed_for_dual_stack, Val<bool>
+        /// `Ipv6AllowedForDualStack`: Allows outbound IPv6 traffic on VPC functions that are connected
+        /// to dual-stack subnets.
+        pub fn ipv6_allowed_for_dual_stack(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Ipv6AllowedForDualStack", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityGroupIds`: A list of VPC security group IDs.
-            props, "SecurityGroupIds", security_group_ids, set_security_group_ids, get_security_group_ids, Val<List<SecurityGroupId>>
+        /// Sets `Ipv6AllowedForDualStack` in place: [`Self::ipv6_allowed_for_dual_stack`] on a value
+        /// held by `&mut`.
+        pub fn set_ipv6_allowed_for_dual_stack(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Ipv6AllowedForDualStack", value.into());
+            self
         }
 
-        prop! {
-            /// `SubnetIds`: A list of VPC subnet IDs.
-            props, "SubnetIds", subnet_ids, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// `Ipv6AllowedForDualStack` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ipv6_allowed_for_dual_stack(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Ipv6AllowedForDualStack")
+        }
+
+        /// `SecurityGroupIds`: A list of VPC security group IDs.
+        pub fn security_group_ids(mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// Sets `SecurityGroupIds` in place: [`Self::security_group_ids`] on a value held by `&mut`.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
+        }
+
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<SecurityGroupId>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// `SubnetIds`: A list of VPC subnet IDs.
+        pub fn subnet_ids(mut self, value: impl Into<Val<List<SubnetId>>>) -> Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// Sets `SubnetIds` in place: [`Self::subnet_ids`] on a value held by `&mut`.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
+        }
+
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
     }
 }
@@ -3088,35 +5168,108 @@ impl LayerVersion {
         LayerVersion { core }
     }
 
-    prop! {
-        /// `CompatibleArchitectures`: A list of compatible instruction set architectures.
-        core.props, "CompatibleArchitectures", compatible_architectures, set_compatible_architectures, get_compatible_architectures, Val<List<layer_version::CompatibleArchitectures>>
+    /// `CompatibleArchitectures`: A list of compatible instruction set architectures.
+    pub fn compatible_architectures(mut self, value: impl Into<Val<List<layer_version::CompatibleArchitectures>>>) -> Self {
+        self.core.props.set("CompatibleArchitectures", value.into());
+        self
     }
 
-    prop! {
-        /// `CompatibleRuntimes`: A list of compatible function runtimes. Used for filtering with
-        /// ListLayers and ListLayerVersions.
-        core.props, "CompatibleRuntimes", compatible_runtimes, set_compatible_runtimes, get_compatible_runtimes, Val<List<layer_version::CompatibleRuntimes>>
+    /// Sets `CompatibleArchitectures` in place: [`Self::compatible_architectures`] on a value held
+    /// by `&mut`.
+    pub fn set_compatible_architectures(&mut self, value: impl Into<Val<List<layer_version::CompatibleArchitectures>>>) -> &mut Self {
+        self.core.props.set("CompatibleArchitectures", value.into());
+        self
     }
 
-    prop! {
-        /// `Content`: The function layer archive.
-        core.props, "Content", _, set_content, get_content, Val<layer_version::Content>
+    /// `CompatibleArchitectures` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compatible_architectures(&self) -> ::std::option::Option<Val<List<layer_version::CompatibleArchitectures>>> {
+        crate::cfn::get_prop(&self.core.props, "CompatibleArchitectures")
     }
 
-    prop! {
-        /// `Description`: The description of the version.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `CompatibleRuntimes`: A list of compatible function runtimes. Used for filtering with
+    /// ListLayers and ListLayerVersions.
+    pub fn compatible_runtimes(mut self, value: impl Into<Val<List<layer_version::CompatibleRuntimes>>>) -> Self {
+        self.core.props.set("CompatibleRuntimes", value.into());
+        self
     }
 
-    prop! {
-        /// `LayerName`: The name or Amazon Resource Name (ARN) of the layer.
-        core.props, "LayerName", layer_name, set_layer_name, get_layer_name, Val<String>
+    /// Sets `CompatibleRuntimes` in place: [`Self::compatible_runtimes`] on a value held by `&mut`.
+    pub fn set_compatible_runtimes(&mut self, value: impl Into<Val<List<layer_version::CompatibleRuntimes>>>) -> &mut Self {
+        self.core.props.set("CompatibleRuntimes", value.into());
+        self
     }
 
-    prop! {
-        /// `LicenseInfo`: The layer's software license.
-        core.props, "LicenseInfo", license_info, set_license_info, get_license_info, Val<String>
+    /// `CompatibleRuntimes` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_compatible_runtimes(&self) -> ::std::option::Option<Val<List<layer_version::CompatibleRuntimes>>> {
+        crate::cfn::get_prop(&self.core.props, "CompatibleRuntimes")
+    }
+
+    /// Sets `Content`, which `new` took, in place.
+    pub fn set_content(&mut self, value: impl Into<Val<layer_version::Content>>) -> &mut Self {
+        self.core.props.set("Content", value.into());
+        self
+    }
+
+    /// `Content` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_content(&self) -> ::std::option::Option<Val<layer_version::Content>> {
+        crate::cfn::get_prop(&self.core.props, "Content")
+    }
+
+    /// `Description`: The description of the version.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `LayerName`: The name or Amazon Resource Name (ARN) of the layer.
+    pub fn layer_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LayerName", value.into());
+        self
+    }
+
+    /// Sets `LayerName` in place: [`Self::layer_name`] on a value held by `&mut`.
+    pub fn set_layer_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LayerName", value.into());
+        self
+    }
+
+    /// `LayerName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_layer_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LayerName")
+    }
+
+    /// `LicenseInfo`: The layer's software license.
+    pub fn license_info(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LicenseInfo", value.into());
+        self
+    }
+
+    /// Sets `LicenseInfo` in place: [`Self::license_info`] on a value held by `&mut`.
+    pub fn set_license_info(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LicenseInfo", value.into());
+        self
+    }
+
+    /// `LicenseInfo` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_license_info(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LicenseInfo")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3328,26 +5481,65 @@ pub mod layer_version {
             Content { props }
         }
 
-        prop! {
-            /// `S3Bucket`: The Amazon S3 bucket of the layer archive.
-            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        /// Sets `S3Bucket`, which `new` took, in place.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `S3Key`: The Amazon S3 key of the layer archive.
-            props, "S3Key", _, set_s3_key, get_s3_key, Val<String>
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
         }
 
-        prop! {
-            /// `S3ObjectStorageMode`: Specifies whether Lambda should copy the deployment package to
-            /// its internal storage (COPY) or reference it directly from your S3 bucket (REFERENCE).
-            props, "S3ObjectStorageMode", s3_object_storage_mode, set_s3_object_storage_mode, get_s3_object_storage_mode, Val<ContentS3ObjectStorageMode>
+        /// Sets `S3Key`, which `new` took, in place.
+        pub fn set_s3_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Key", value.into());
+            self
         }
 
-        prop! {
-            /// `S3ObjectVersion`: For versioned objects, the version of the layer archive object to
-            /// use.
-            props, "S3ObjectVersion", s3_object_version, set_s3_object_version, get_s3_object_version, Val<String>
+        /// `S3Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Key")
+        }
+
+        /// `S3ObjectStorageMode`: Specifies whether Lambda should copy the deployment package to its
+        /// internal storage (COPY) or reference it directly from your S3 bucket (REFERENCE).
+        pub fn s3_object_storage_mode(mut self, value: impl Into<Val<ContentS3ObjectStorageMode>>) -> Self {
+            self.props.set("S3ObjectStorageMode", value.into());
+            self
+        }
+
+        /// Sets `S3ObjectStorageMode` in place: [`Self::s3_object_storage_mode`] on a value held by `&mut`.
+        pub fn set_s3_object_storage_mode(&mut self, value: impl Into<Val<ContentS3ObjectStorageMode>>) -> &mut Self {
+            self.props.set("S3ObjectStorageMode", value.into());
+            self
+        }
+
+        /// `S3ObjectStorageMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_object_storage_mode(&self) -> ::std::option::Option<Val<ContentS3ObjectStorageMode>> {
+            crate::cfn::get_prop(&self.props, "S3ObjectStorageMode")
+        }
+
+        /// `S3ObjectVersion`: For versioned objects, the version of the layer archive object to use.
+        pub fn s3_object_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3ObjectVersion", value.into());
+            self
+        }
+
+        /// Sets `S3ObjectVersion` in place: [`Self::s3_object_version`] on a value held by `&mut`.
+        pub fn set_s3_object_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3ObjectVersion", value.into());
+            self
+        }
+
+        /// `S3ObjectVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_object_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3ObjectVersion")
         }
     }
 
@@ -3396,26 +5588,59 @@ impl LayerVersionPermission {
         LayerVersionPermission { core }
     }
 
-    prop! {
-        /// `Action`: The API action that grants access to the layer.
-        core.props, "Action", _, set_action, get_action, Val<String>
+    /// Sets `Action`, which `new` took, in place.
+    pub fn set_action(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Action", value.into());
+        self
     }
 
-    prop! {
-        /// `LayerVersionArn`: The name or Amazon Resource Name (ARN) of the layer.
-        core.props, "LayerVersionArn", _, set_layer_version_arn, get_layer_version_arn, Val<String>
+    /// `Action` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Action")
     }
 
-    prop! {
-        /// `OrganizationId`: With the principal set to *, grant permission to all accounts in the
-        /// specified organization.
-        core.props, "OrganizationId", organization_id, set_organization_id, get_organization_id, Val<String>
+    /// Sets `LayerVersionArn`, which `new` took, in place.
+    pub fn set_layer_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LayerVersionArn", value.into());
+        self
     }
 
-    prop! {
-        /// `Principal`: An account ID, or * to grant layer usage permission to all accounts in an
-        /// organization, or all AWS accounts (if organizationId is not specified).
-        core.props, "Principal", _, set_principal, get_principal, Val<String>
+    /// `LayerVersionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_layer_version_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LayerVersionArn")
+    }
+
+    /// `OrganizationId`: With the principal set to *, grant permission to all accounts in the
+    /// specified organization.
+    pub fn organization_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OrganizationId", value.into());
+        self
+    }
+
+    /// Sets `OrganizationId` in place: [`Self::organization_id`] on a value held by `&mut`.
+    pub fn set_organization_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OrganizationId", value.into());
+        self
+    }
+
+    /// `OrganizationId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_organization_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OrganizationId")
+    }
+
+    /// Sets `Principal`, which `new` took, in place.
+    pub fn set_principal(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Principal", value.into());
+        self
+    }
+
+    /// `Principal` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Principal")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3492,76 +5717,178 @@ impl MicrovmImage {
         MicrovmImage { core }
     }
 
-    prop! {
-        /// `AdditionalOsCapabilities`.
-        core.props, "AdditionalOsCapabilities", _, set_additional_os_capabilities, get_additional_os_capabilities, Val<List<microvm_image::AdditionalOsCapabilities>>
+    /// Sets `AdditionalOsCapabilities`, which `new` took, in place.
+    pub fn set_additional_os_capabilities(&mut self, value: impl Into<Val<List<microvm_image::AdditionalOsCapabilities>>>) -> &mut Self {
+        self.core.props.set("AdditionalOsCapabilities", value.into());
+        self
     }
 
-    prop! {
-        /// `BaseImageArn`: ARN of the base MicroVM image.
-        core.props, "BaseImageArn", _, set_base_image_arn, get_base_image_arn, Val<String>
+    /// `AdditionalOsCapabilities` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_additional_os_capabilities(&self) -> ::std::option::Option<Val<List<microvm_image::AdditionalOsCapabilities>>> {
+        crate::cfn::get_prop(&self.core.props, "AdditionalOsCapabilities")
     }
 
-    prop! {
-        /// `BaseImageVersion`: Specific version of the base MicroVM image to use.
-        core.props, "BaseImageVersion", _, set_base_image_version, get_base_image_version, Val<String>
+    /// Sets `BaseImageArn`, which `new` took, in place.
+    pub fn set_base_image_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BaseImageArn", value.into());
+        self
     }
 
-    prop! {
-        /// `BuildRoleArn`: ARN of the IAM build role.
-        core.props, "BuildRoleArn", _, set_build_role_arn, get_build_role_arn, Val<String>
+    /// `BaseImageArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_base_image_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BaseImageArn")
     }
 
-    prop! {
-        /// `CodeArtifact`: Code artifact for the active MicroVM image.
-        core.props, "CodeArtifact", _, set_code_artifact, get_code_artifact, Val<microvm_image::CodeArtifact>
+    /// Sets `BaseImageVersion`, which `new` took, in place.
+    pub fn set_base_image_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BaseImageVersion", value.into());
+        self
     }
 
-    prop! {
-        /// `CpuConfigurations`.
-        core.props, "CpuConfigurations", _, set_cpu_configurations, get_cpu_configurations, Val<List<microvm_image::CpuConfiguration>>
+    /// `BaseImageVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_base_image_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BaseImageVersion")
     }
 
-    prop! {
-        /// `Description`: Human-readable description of the MicroVM image and its purpose.
-        core.props, "Description", _, set_description, get_description, Val<String>
+    /// Sets `BuildRoleArn`, which `new` took, in place.
+    pub fn set_build_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BuildRoleArn", value.into());
+        self
     }
 
-    prop! {
-        /// `EgressNetworkConnectors`.
-        core.props, "EgressNetworkConnectors", _, set_egress_network_connectors, get_egress_network_connectors, Val<List<String>>
+    /// `BuildRoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_build_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BuildRoleArn")
     }
 
-    prop! {
-        /// `EnvironmentVariables`: Environment variables to set in the container during the
-        /// snapshot build.
-        core.props, "EnvironmentVariables", _, set_environment_variables, get_environment_variables, Val<List<Tag>>
+    /// Sets `CodeArtifact`, which `new` took, in place.
+    pub fn set_code_artifact(&mut self, value: impl Into<Val<microvm_image::CodeArtifact>>) -> &mut Self {
+        self.core.props.set("CodeArtifact", value.into());
+        self
     }
 
-    prop! {
-        /// `Hooks`.
-        core.props, "Hooks", _, set_hooks, get_hooks, Val<microvm_image::Hooks>
+    /// `CodeArtifact` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_code_artifact(&self) -> ::std::option::Option<Val<microvm_image::CodeArtifact>> {
+        crate::cfn::get_prop(&self.core.props, "CodeArtifact")
     }
 
-    prop! {
-        /// `Logging`: Configuration for MicroVM image logging.
-        core.props, "Logging", _, set_logging, get_logging, Val<microvm_image::Logging>
+    /// Sets `CpuConfigurations`, which `new` took, in place.
+    pub fn set_cpu_configurations(&mut self, value: impl Into<Val<List<microvm_image::CpuConfiguration>>>) -> &mut Self {
+        self.core.props.set("CpuConfigurations", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Unique name for the MicroVM image within the account.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `CpuConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cpu_configurations(&self) -> ::std::option::Option<Val<List<microvm_image::CpuConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "CpuConfigurations")
     }
 
-    prop! {
-        /// `Resources`.
-        core.props, "Resources", _, set_resources, get_resources, Val<List<microvm_image::Resources>>
+    /// Sets `Description`, which `new` took, in place.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Key-value pairs to associate with the MicroVM image for organization and
-        /// management.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `EgressNetworkConnectors`, which `new` took, in place.
+    pub fn set_egress_network_connectors(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("EgressNetworkConnectors", value.into());
+        self
+    }
+
+    /// `EgressNetworkConnectors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_egress_network_connectors(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "EgressNetworkConnectors")
+    }
+
+    /// Sets `EnvironmentVariables`, which `new` took, in place.
+    pub fn set_environment_variables(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("EnvironmentVariables", value.into());
+        self
+    }
+
+    /// `EnvironmentVariables` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_environment_variables(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "EnvironmentVariables")
+    }
+
+    /// Sets `Hooks`, which `new` took, in place.
+    pub fn set_hooks(&mut self, value: impl Into<Val<microvm_image::Hooks>>) -> &mut Self {
+        self.core.props.set("Hooks", value.into());
+        self
+    }
+
+    /// `Hooks` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_hooks(&self) -> ::std::option::Option<Val<microvm_image::Hooks>> {
+        crate::cfn::get_prop(&self.core.props, "Hooks")
+    }
+
+    /// Sets `Logging`, which `new` took, in place.
+    pub fn set_logging(&mut self, value: impl Into<Val<microvm_image::Logging>>) -> &mut Self {
+        self.core.props.set("Logging", value.into());
+        self
+    }
+
+    /// `Logging` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_logging(&self) -> ::std::option::Option<Val<microvm_image::Logging>> {
+        crate::cfn::get_prop(&self.core.props, "Logging")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Resources`, which `new` took, in place.
+    pub fn set_resources(&mut self, value: impl Into<Val<List<microvm_image::Resources>>>) -> &mut Self {
+        self.core.props.set("Resources", value.into());
+        self
+    }
+
+    /// `Resources` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resources(&self) -> ::std::option::Option<Val<List<microvm_image::Resources>>> {
+        crate::cfn::get_prop(&self.core.props, "Resources")
+    }
+
+    /// `Tags`: Key-value pairs to associate with the MicroVM image for organization and management.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3638,9 +5965,16 @@ pub mod microvm_image {
             CodeArtifact { props }
         }
 
-        prop! {
-            /// `Uri`.
-            props, "Uri", _, set_uri, get_uri, Val<String>
+        /// Sets `Uri`, which `new` took, in place.
+        pub fn set_uri(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Uri", value.into());
+            self
+        }
+
+        /// `Uri` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_uri(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Uri")
         }
     }
 
@@ -3661,9 +5995,16 @@ pub mod microvm_image {
             CpuConfiguration { props }
         }
 
-        prop! {
-            /// `Architecture`.
-            props, "Architecture", _, set_architecture, get_architecture, Val<CpuConfigurationArchitecture>
+        /// Sets `Architecture`, which `new` took, in place.
+        pub fn set_architecture(&mut self, value: impl Into<Val<CpuConfigurationArchitecture>>) -> &mut Self {
+            self.props.set("Architecture", value.into());
+            self
+        }
+
+        /// `Architecture` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_architecture(&self) -> ::std::option::Option<Val<CpuConfigurationArchitecture>> {
+            crate::cfn::get_prop(&self.props, "Architecture")
         }
     }
 
@@ -3692,19 +6033,58 @@ pub mod microvm_image {
             Hooks { props }
         }
 
-        prop! {
-            /// `MicrovmHooks`.
-            props, "MicrovmHooks", microvm_hooks, set_microvm_hooks, get_microvm_hooks, Val<MicrovmHooks>
+        /// `MicrovmHooks`.
+        pub fn microvm_hooks(mut self, value: impl Into<Val<MicrovmHooks>>) -> Self {
+            self.props.set("MicrovmHooks", value.into());
+            self
         }
 
-        prop! {
-            /// `MicrovmImageHooks`.
-            props, "MicrovmImageHooks", microvm_image_hooks, set_microvm_image_hooks, get_microvm_image_hooks, Val<MicrovmImageHooks>
+        /// Sets `MicrovmHooks` in place: [`Self::microvm_hooks`] on a value held by `&mut`.
+        pub fn set_microvm_hooks(&mut self, value: impl Into<Val<MicrovmHooks>>) -> &mut Self {
+            self.props.set("MicrovmHooks", value.into());
+            self
         }
 
-        prop! {
-            /// `Port`.
-            props, "Port", port, set_port, get_port, Val<i64>
+        /// `MicrovmHooks` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_microvm_hooks(&self) -> ::std::option::Option<Val<MicrovmHooks>> {
+            crate::cfn::get_prop(&self.props, "MicrovmHooks")
+        }
+
+        /// `MicrovmImageHooks`.
+        pub fn microvm_image_hooks(mut self, value: impl Into<Val<MicrovmImageHooks>>) -> Self {
+            self.props.set("MicrovmImageHooks", value.into());
+            self
+        }
+
+        /// Sets `MicrovmImageHooks` in place: [`Self::microvm_image_hooks`] on a value held by `&mut`.
+        pub fn set_microvm_image_hooks(&mut self, value: impl Into<Val<MicrovmImageHooks>>) -> &mut Self {
+            self.props.set("MicrovmImageHooks", value.into());
+            self
+        }
+
+        /// `MicrovmImageHooks` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_microvm_image_hooks(&self) -> ::std::option::Option<Val<MicrovmImageHooks>> {
+            crate::cfn::get_prop(&self.props, "MicrovmImageHooks")
+        }
+
+        /// `Port`.
+        pub fn port(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// Sets `Port` in place: [`Self::port`] on a value held by `&mut`.
+        pub fn set_port(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Port", value.into());
+            self
+        }
+
+        /// `Port` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_port(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Port")
         }
     }
 
@@ -3723,44 +6103,151 @@ pub mod microvm_image {
             MicrovmHooks { props }
         }
 
-        prop! {
-            /// `Resume`.
-            props, "Resume", resume, set_resume, get_resume, Val<HookState>
+        /// `Resume`.
+        pub fn resume(mut self, value: impl Into<Val<HookState>>) -> Self {
+            self.props.set("Resume", value.into());
+            self
         }
 
-        prop! {
-            /// `ResumeTimeoutInSeconds`.
-            props, "ResumeTimeoutInSeconds", resume_timeout_in_seconds, set_resume_timeout_in_seconds, get_resume_timeout_in_seconds, Val<i64>
+        /// Sets `Resume` in place: [`Self::resume`] on a value held by `&mut`.
+        pub fn set_resume(&mut self, value: impl Into<Val<HookState>>) -> &mut Self {
+            self.props.set("Resume", value.into());
+            self
         }
 
-        prop! {
-            /// `Run`.
-            props, "Run", run, set_run, get_run, Val<HookState>
+        /// `Resume` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resume(&self) -> ::std::option::Option<Val<HookState>> {
+            crate::cfn::get_prop(&self.props, "Resume")
         }
 
-        prop! {
-            /// `RunTimeoutInSeconds`.
-            props, "RunTimeoutInSeconds", run_timeout_in_seconds, set_run_timeout_in_seconds, get_run_timeout_in_seconds, Val<i64>
+        /// `ResumeTimeoutInSeconds`.
+        pub fn resume_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ResumeTimeoutInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `Suspend`.
-            props, "Suspend", suspend, set_suspend, get_suspend, Val<HookState>
+        /// Sets `ResumeTimeoutInSeconds` in place: [`Self::resume_timeout_in_seconds`] on a value held
+        /// by `&mut`.
+        pub fn set_resume_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ResumeTimeoutInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `SuspendTimeoutInSeconds`.
-            props, "SuspendTimeoutInSeconds", suspend_timeout_in_seconds, set_suspend_timeout_in_seconds, get_suspend_timeout_in_seconds, Val<i64>
+        /// `ResumeTimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resume_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ResumeTimeoutInSeconds")
         }
 
-        prop! {
-            /// `Terminate`.
-            props, "Terminate", terminate, set_terminate, get_terminate, Val<HookState>
+        /// `Run`.
+        pub fn run(mut self, value: impl Into<Val<HookState>>) -> Self {
+            self.props.set("Run", value.into());
+            self
         }
 
-        prop! {
-            /// `TerminateTimeoutInSeconds`.
-            props, "TerminateTimeoutInSeconds", terminate_timeout_in_seconds, set_terminate_timeout_in_seconds, get_terminate_timeout_in_seconds, Val<i64>
+        /// Sets `Run` in place: [`Self::run`] on a value held by `&mut`.
+        pub fn set_run(&mut self, value: impl Into<Val<HookState>>) -> &mut Self {
+            self.props.set("Run", value.into());
+            self
+        }
+
+        /// `Run` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_run(&self) -> ::std::option::Option<Val<HookState>> {
+            crate::cfn::get_prop(&self.props, "Run")
+        }
+
+        /// `RunTimeoutInSeconds`.
+        pub fn run_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RunTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// Sets `RunTimeoutInSeconds` in place: [`Self::run_timeout_in_seconds`] on a value held by `&mut`.
+        pub fn set_run_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RunTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// `RunTimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_run_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RunTimeoutInSeconds")
+        }
+
+        /// `Suspend`.
+        pub fn suspend(mut self, value: impl Into<Val<HookState>>) -> Self {
+            self.props.set("Suspend", value.into());
+            self
+        }
+
+        /// Sets `Suspend` in place: [`Self::suspend`] on a value held by `&mut`.
+        pub fn set_suspend(&mut self, value: impl Into<Val<HookState>>) -> &mut Self {
+            self.props.set("Suspend", value.into());
+            self
+        }
+
+        /// `Suspend` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_suspend(&self) -> ::std::option::Option<Val<HookState>> {
+            crate::cfn::get_prop(&self.props, "Suspend")
+        }
+
+        /// `SuspendTimeoutInSeconds`.
+        pub fn suspend_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("SuspendTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// Sets `SuspendTimeoutInSeconds` in place: [`Self::suspend_timeout_in_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_suspend_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("SuspendTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// `SuspendTimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_suspend_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "SuspendTimeoutInSeconds")
+        }
+
+        /// `Terminate`.
+        pub fn terminate(mut self, value: impl Into<Val<HookState>>) -> Self {
+            self.props.set("Terminate", value.into());
+            self
+        }
+
+        /// Sets `Terminate` in place: [`Self::terminate`] on a value held by `&mut`.
+        pub fn set_terminate(&mut self, value: impl Into<Val<HookState>>) -> &mut Self {
+            self.props.set("Terminate", value.into());
+            self
+        }
+
+        /// `Terminate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_terminate(&self) -> ::std::option::Option<Val<HookState>> {
+            crate::cfn::get_prop(&self.props, "Terminate")
+        }
+
+        /// `TerminateTimeoutInSeconds`.
+        pub fn terminate_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TerminateTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// Sets `TerminateTimeoutInSeconds` in place: [`Self::terminate_timeout_in_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_terminate_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TerminateTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// `TerminateTimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_terminate_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TerminateTimeoutInSeconds")
         }
     }
 
@@ -3792,24 +6279,77 @@ pub mod microvm_image {
             MicrovmImageHooks { props }
         }
 
-        prop! {
-            /// `Ready`.
-            props, "Ready", ready, set_ready, get_ready, Val<HookState>
+        /// `Ready`.
+        pub fn ready(mut self, value: impl Into<Val<HookState>>) -> Self {
+            self.props.set("Ready", value.into());
+            self
         }
 
-        prop! {
-            /// `ReadyTimeoutInSeconds`.
-            props, "ReadyTimeoutInSeconds", ready_timeout_in_seconds, set_ready_timeout_in_seconds, get_ready_timeout_in_seconds, Val<i64>
+        /// Sets `Ready` in place: [`Self::ready`] on a value held by `&mut`.
+        pub fn set_ready(&mut self, value: impl Into<Val<HookState>>) -> &mut Self {
+            self.props.set("Ready", value.into());
+            self
         }
 
-        prop! {
-            /// `Validate`.
-            props, "Validate", validate, set_validate, get_validate, Val<HookState>
+        /// `Ready` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ready(&self) -> ::std::option::Option<Val<HookState>> {
+            crate::cfn::get_prop(&self.props, "Ready")
         }
 
-        prop! {
-            /// `ValidateTimeoutInSeconds`.
-            props, "ValidateTimeoutInSeconds", validate_timeout_in_seconds, set_validate_timeout_in_seconds, get_validate_timeout_in_seconds, Val<i64>
+        /// `ReadyTimeoutInSeconds`.
+        pub fn ready_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ReadyTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// Sets `ReadyTimeoutInSeconds` in place: [`Self::ready_timeout_in_seconds`] on a value held by `&mut`.
+        pub fn set_ready_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ReadyTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// `ReadyTimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ready_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ReadyTimeoutInSeconds")
+        }
+
+        /// `Validate`.
+        pub fn validate(mut self, value: impl Into<Val<HookState>>) -> Self {
+            self.props.set("Validate", value.into());
+            self
+        }
+
+        /// Sets `Validate` in place: [`Self::validate`] on a value held by `&mut`.
+        pub fn set_validate(&mut self, value: impl Into<Val<HookState>>) -> &mut Self {
+            self.props.set("Validate", value.into());
+            self
+        }
+
+        /// `Validate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validate(&self) -> ::std::option::Option<Val<HookState>> {
+            crate::cfn::get_prop(&self.props, "Validate")
+        }
+
+        /// `ValidateTimeoutInSeconds`.
+        pub fn validate_timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ValidateTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// Sets `ValidateTimeoutInSeconds` in place: [`Self::validate_timeout_in_seconds`] on a value
+        /// held by `&mut`.
+        pub fn set_validate_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ValidateTimeoutInSeconds", value.into());
+            self
+        }
+
+        /// `ValidateTimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_validate_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ValidateTimeoutInSeconds")
         }
     }
 
@@ -3828,14 +6368,40 @@ pub mod microvm_image {
             Logging { props }
         }
 
-        prop! {
-            /// `CloudWatch`.
-            props, "CloudWatch", cloud_watch, set_cloud_watch, get_cloud_watch, Val<CloudWatchLogging>
+        /// `CloudWatch`.
+        pub fn cloud_watch(mut self, value: impl Into<Val<CloudWatchLogging>>) -> Self {
+            self.props.set("CloudWatch", value.into());
+            self
         }
 
-        prop! {
-            /// `Disabled`.
-            props, "Disabled", disabled, set_disabled, get_disabled, Val<bool>
+        /// Sets `CloudWatch` in place: [`Self::cloud_watch`] on a value held by `&mut`.
+        pub fn set_cloud_watch(&mut self, value: impl Into<Val<CloudWatchLogging>>) -> &mut Self {
+            self.props.set("CloudWatch", value.into());
+            self
+        }
+
+        /// `CloudWatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch(&self) -> ::std::option::Option<Val<CloudWatchLogging>> {
+            crate::cfn::get_prop(&self.props, "CloudWatch")
+        }
+
+        /// `Disabled`.
+        pub fn disabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Disabled", value.into());
+            self
+        }
+
+        /// Sets `Disabled` in place: [`Self::disabled`] on a value held by `&mut`.
+        pub fn set_disabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Disabled", value.into());
+            self
+        }
+
+        /// `Disabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_disabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Disabled")
         }
     }
 
@@ -3854,14 +6420,40 @@ pub mod microvm_image {
             CloudWatchLogging { props }
         }
 
-        prop! {
-            /// `LogGroup`.
-            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
+        /// `LogGroup`.
+        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroup", value.into());
+            self
         }
 
-        prop! {
-            /// `LogStream`.
-            props, "LogStream", log_stream, set_log_stream, get_log_stream, Val<String>
+        /// Sets `LogGroup` in place: [`Self::log_group`] on a value held by `&mut`.
+        pub fn set_log_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroup", value.into());
+            self
+        }
+
+        /// `LogGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroup")
+        }
+
+        /// `LogStream`.
+        pub fn log_stream(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogStream", value.into());
+            self
+        }
+
+        /// Sets `LogStream` in place: [`Self::log_stream`] on a value held by `&mut`.
+        pub fn set_log_stream(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogStream", value.into());
+            self
+        }
+
+        /// `LogStream` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_stream(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogStream")
         }
     }
 
@@ -3882,9 +6474,16 @@ pub mod microvm_image {
             Resources { props }
         }
 
-        prop! {
-            /// `MinimumMemoryInMiB`.
-            props, "MinimumMemoryInMiB", _, set_minimum_memory_in_mi_b, get_minimum_memory_in_mi_b, Val<i64>
+        /// Sets `MinimumMemoryInMiB`, which `new` took, in place.
+        pub fn set_minimum_memory_in_mi_b(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinimumMemoryInMiB", value.into());
+            self
+        }
+
+        /// `MinimumMemoryInMiB` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_memory_in_mi_b(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinimumMemoryInMiB")
         }
     }
 }
@@ -3910,29 +6509,74 @@ impl NetworkConnector {
         NetworkConnector { core }
     }
 
-    prop! {
-        /// `Configuration`: The network configuration for the connector. Specify a
-        /// VpcEgressConfiguration to enable outbound traffic routing through your VPC.
-        core.props, "Configuration", _, set_configuration, get_configuration, Val<network_connector::Config>
+    /// Sets `Configuration`, which `new` took, in place.
+    pub fn set_configuration(&mut self, value: impl Into<Val<network_connector::Config>>) -> &mut Self {
+        self.core.props.set("Configuration", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: A unique name for the network connector within your account and Region. Must be 1
-        /// to 64 alphanumeric characters, hyphens, or underscores.
-        core.props, "Name", name, set_name, get_name, Val<String>
+    /// `Configuration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_configuration(&self) -> ::std::option::Option<Val<network_connector::Config>> {
+        crate::cfn::get_prop(&self.core.props, "Configuration")
     }
 
-    prop! {
-        /// `OperatorRole`: The ARN of the IAM role that Lambda assumes to manage elastic network
-        /// interfaces in your VPC. This role must have permissions for ec2:CreateNetworkInterface
-        /// and related describe operations.
-        core.props, "OperatorRole", operator_role, set_operator_role, get_operator_role, Val<String>
+    /// `Name`: A unique name for the network connector within your account and Region. Must be 1 to 64
+    /// alphanumeric characters, hyphens, or underscores.
+    pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of tags to apply to the network connector. Use tags to categorize network
-        /// connectors for cost allocation, access control, or operational management.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `OperatorRole`: The ARN of the IAM role that Lambda assumes to manage elastic network
+    /// interfaces in your VPC. This role must have permissions for ec2:CreateNetworkInterface and
+    /// related describe operations.
+    pub fn operator_role(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("OperatorRole", value.into());
+        self
+    }
+
+    /// Sets `OperatorRole` in place: [`Self::operator_role`] on a value held by `&mut`.
+    pub fn set_operator_role(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("OperatorRole", value.into());
+        self
+    }
+
+    /// `OperatorRole` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_operator_role(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "OperatorRole")
+    }
+
+    /// `Tags`: A list of tags to apply to the network connector. Use tags to categorize network
+    /// connectors for cost allocation, access control, or operational management.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -3991,11 +6635,16 @@ pub mod network_connector {
             Config { props }
         }
 
-        prop! {
-            /// `VpcEgressConfiguration`: The VPC egress configuration for the network connector.
-            /// Specifies the subnets, security groups, and network protocol for routing outbound
-            /// traffic through your VPC.
-            props, "VpcEgressConfiguration", _, set_vpc_egress_configuration, get_vpc_egress_configuration, Val<VpcEgressConfiguration>
+        /// Sets `VpcEgressConfiguration`, which `new` took, in place.
+        pub fn set_vpc_egress_configuration(&mut self, value: impl Into<Val<VpcEgressConfiguration>>) -> &mut Self {
+            self.props.set("VpcEgressConfiguration", value.into());
+            self
+        }
+
+        /// `VpcEgressConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_vpc_egress_configuration(&self) -> ::std::option::Option<Val<VpcEgressConfiguration>> {
+            crate::cfn::get_prop(&self.props, "VpcEgressConfiguration")
         }
     }
 
@@ -4034,28 +6683,52 @@ pub mod network_connector {
             VpcEgressConfiguration { props }
         }
 
-        prop! {
-            /// `SubnetIds`: The IDs of the VPC subnets where Lambda provisions elastic network
-            /// interfaces (ENIs). Specify 1 to 16 subnets. All subnets must be in the same VPC.
-            props, "SubnetIds", _, set_subnet_ids, get_subnet_ids, Val<List<SubnetId>>
+        /// Sets `SubnetIds`, which `new` took, in place.
+        pub fn set_subnet_ids(&mut self, value: impl Into<Val<List<SubnetId>>>) -> &mut Self {
+            self.props.set("SubnetIds", value.into());
+            self
         }
 
-        prop! {
-            /// `SecurityGroupIds`: The IDs of the VPC security groups to attach to the ENIs. All
-            /// security groups must be in the same VPC as the subnets.
-            props, "SecurityGroupIds", _, set_security_group_ids, get_security_group_ids, Val<List<SecurityGroupId>>
+        /// `SubnetIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subnet_ids(&self) -> ::std::option::Option<Val<List<SubnetId>>> {
+            crate::cfn::get_prop(&self.props, "SubnetIds")
         }
 
-        prop! {
-            /// `NetworkProtocol`: The network protocol for the connector. Specify IPv4 for IPv4-only
-            /// networking, or DualStack for both IPv4 and IPv6.
-            props, "NetworkProtocol", _, set_network_protocol, get_network_protocol, Val<VpcEgressConfigurationNetworkProtocol>
+        /// Sets `SecurityGroupIds`, which `new` took, in place.
+        pub fn set_security_group_ids(&mut self, value: impl Into<Val<List<SecurityGroupId>>>) -> &mut Self {
+            self.props.set("SecurityGroupIds", value.into());
+            self
         }
 
-        prop! {
-            /// `AssociatedComputeResourceTypes`: The types of Lambda compute resources that can use
-            /// this connector. Supported values are MicroVm and WebFunction.
-            props, "AssociatedComputeResourceTypes", _, set_associated_compute_resource_types, get_associated_compute_resource_types, Val<List<VpcEgressConfigurationAssociatedComputeResourceTypes>>
+        /// `SecurityGroupIds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_security_group_ids(&self) -> ::std::option::Option<Val<List<SecurityGroupId>>> {
+            crate::cfn::get_prop(&self.props, "SecurityGroupIds")
+        }
+
+        /// Sets `NetworkProtocol`, which `new` took, in place.
+        pub fn set_network_protocol(&mut self, value: impl Into<Val<VpcEgressConfigurationNetworkProtocol>>) -> &mut Self {
+            self.props.set("NetworkProtocol", value.into());
+            self
+        }
+
+        /// `NetworkProtocol` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_network_protocol(&self) -> ::std::option::Option<Val<VpcEgressConfigurationNetworkProtocol>> {
+            crate::cfn::get_prop(&self.props, "NetworkProtocol")
+        }
+
+        /// Sets `AssociatedComputeResourceTypes`, which `new` took, in place.
+        pub fn set_associated_compute_resource_types(&mut self, value: impl Into<Val<List<VpcEgressConfigurationAssociatedComputeResourceTypes>>>) -> &mut Self {
+            self.props.set("AssociatedComputeResourceTypes", value.into());
+            self
+        }
+
+        /// `AssociatedComputeResourceTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_associated_compute_resource_types(&self) -> ::std::option::Option<Val<List<VpcEgressConfigurationAssociatedComputeResourceTypes>>> {
+            crate::cfn::get_prop(&self.props, "AssociatedComputeResourceTypes")
         }
     }
 
@@ -4129,68 +6802,158 @@ impl Permission {
         Permission { core }
     }
 
-    prop! {
-        /// `Action`: The action that the principal can use on the function. For example, ``lambda:InvokeFunction``
-        /// or ``lambda:GetFunction``.
-        core.props, "Action", _, set_action, get_action, Val<String>
+    /// Sets `Action`, which `new` took, in place.
+    pub fn set_action(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Action", value.into());
+        self
     }
 
-    prop! {
-        /// `EventSourceToken`: For Alexa Smart Home functions, a token that the invoker must
-        /// supply.
-        core.props, "EventSourceToken", event_source_token, set_event_source_token, get_event_source_token, Val<String>
+    /// `Action` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_action(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Action")
     }
 
-    prop! {
-        /// `FunctionName`: The name or ARN of the Lambda function, version, or alias. **Name
-        /// formats** + *Function name* – ``my-function`` (name-only), ``my-function:v1`` (with
-        /// alias). + *Function ARN* – ``arn:aws:lambda:us-west-2:123456789012:function:my-function``. + *Partial
-        /// ARN* – ``123456789012:function:my-function``. You can append a version number or alias
-        /// to any of the formats. The length constraint applies only to the full ARN. If you
-        /// specify only the function name, it is limited to 64 characters in length.
-        core.props, "FunctionName", _, set_function_name, get_function_name, Val<String>
+    /// `EventSourceToken`: For Alexa Smart Home functions, a token that the invoker must supply.
+    pub fn event_source_token(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("EventSourceToken", value.into());
+        self
     }
 
-    prop! {
-        /// `FunctionUrlAuthType`: The type of authentication that your function URL uses. Set to ``AWS_IAM``
-        /// if you want to restrict access to authenticated users only. Set to ``NONE`` if you want
-        /// to bypass IAM authentication to create a public endpoint. For more information, see
-        /// Control access to Lambda function URLs (<https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html>).
-        core.props, "FunctionUrlAuthType", function_url_auth_type, set_function_url_auth_type, get_function_url_auth_type, Val<permission::FunctionUrlAuthType>
+    /// Sets `EventSourceToken` in place: [`Self::event_source_token`] on a value held by `&mut`.
+    pub fn set_event_source_token(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EventSourceToken", value.into());
+        self
     }
 
-    prop! {
-        /// `InvokedViaFunctionUrl`: Indicates whether the permission applies when the function is
-        /// invoked through a function URL.
-        core.props, "InvokedViaFunctionUrl", invoked_via_function_url, set_invoked_via_function_url, get_invoked_via_function_url, Val<bool>
+    /// `EventSourceToken` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_event_source_token(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EventSourceToken")
     }
 
-    prop! {
-        /// `Principal`: The AWS-service, AWS-account, IAM user, or IAM role that invokes the
-        /// function. If you specify a service, use ``SourceArn`` or ``SourceAccount`` to limit who
-        /// can invoke the function through that service.
-        core.props, "Principal", _, set_principal, get_principal, Val<String>
+    /// Sets `FunctionName`, which `new` took, in place.
+    pub fn set_function_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FunctionName", value.into());
+        self
     }
 
-    prop! {
-        /// `PrincipalOrgID`: The identifier for your organization in AOlong. Use this to grant
-        /// permissions to all the AWS-accounts under this organization.
-        core.props, "PrincipalOrgID", principal_org_id, set_principal_org_id, get_principal_org_id, Val<String>
+    /// `FunctionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionName")
     }
 
-    prop! {
-        /// `SourceAccount`: For AWS-service, the ID of the AWS-account that owns the resource. Use
-        /// this together with ``SourceArn`` to ensure that the specified account owns the resource.
-        /// It is possible for an Amazon S3 bucket to be deleted by its owner and recreated by
-        /// another account.
-        core.props, "SourceAccount", source_account, set_source_account, get_source_account, Val<String>
+    /// `FunctionUrlAuthType`: The type of authentication that your function URL uses. Set to ``AWS_IAM``
+    /// if you want to restrict access to authenticated users only. Set to ``NONE`` if you want to
+    /// bypass IAM authentication to create a public endpoint. For more information, see Control
+    /// access to Lambda function URLs (<https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html>).
+    pub fn function_url_auth_type(mut self, value: impl Into<Val<permission::FunctionUrlAuthType>>) -> Self {
+        self.core.props.set("FunctionUrlAuthType", value.into());
+        self
     }
 
-    prop! {
-        /// `SourceArn`: For AWS-services, the ARN of the AWS resource that invokes the function.
-        /// For example, an Amazon S3 bucket or Amazon SNS topic. Note that Lambda configures the
-        /// comparison using the ``StringLike`` operator.
-        core.props, "SourceArn", source_arn, set_source_arn, get_source_arn, Val<String>
+    /// Sets `FunctionUrlAuthType` in place: [`Self::function_url_auth_type`] on a value held by `&mut`.
+    pub fn set_function_url_auth_type(&mut self, value: impl Into<Val<permission::FunctionUrlAuthType>>) -> &mut Self {
+        self.core.props.set("FunctionUrlAuthType", value.into());
+        self
+    }
+
+    /// `FunctionUrlAuthType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_url_auth_type(&self) -> ::std::option::Option<Val<permission::FunctionUrlAuthType>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionUrlAuthType")
+    }
+
+    /// `InvokedViaFunctionUrl`: Indicates whether the permission applies when the function is
+    /// invoked through a function URL.
+    pub fn invoked_via_function_url(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("InvokedViaFunctionUrl", value.into());
+        self
+    }
+
+    /// Sets `InvokedViaFunctionUrl` in place: [`Self::invoked_via_function_url`] on a value held by `&mut`.
+    pub fn set_invoked_via_function_url(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("InvokedViaFunctionUrl", value.into());
+        self
+    }
+
+    /// `InvokedViaFunctionUrl` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_invoked_via_function_url(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "InvokedViaFunctionUrl")
+    }
+
+    /// Sets `Principal`, which `new` took, in place.
+    pub fn set_principal(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Principal", value.into());
+        self
+    }
+
+    /// `Principal` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Principal")
+    }
+
+    /// `PrincipalOrgID`: The identifier for your organization in AOlong. Use this to grant
+    /// permissions to all the AWS-accounts under this organization.
+    pub fn principal_org_id(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("PrincipalOrgID", value.into());
+        self
+    }
+
+    /// Sets `PrincipalOrgID` in place: [`Self::principal_org_id`] on a value held by `&mut`.
+    pub fn set_principal_org_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("PrincipalOrgID", value.into());
+        self
+    }
+
+    /// `PrincipalOrgID` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principal_org_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "PrincipalOrgID")
+    }
+
+    /// `SourceAccount`: For AWS-service, the ID of the AWS-account that owns the resource. Use this
+    /// together with ``SourceArn`` to ensure that the specified account owns the resource. It is
+    /// possible for an Amazon S3 bucket to be deleted by its owner and recreated by another
+    /// account.
+    pub fn source_account(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceAccount", value.into());
+        self
+    }
+
+    /// Sets `SourceAccount` in place: [`Self::source_account`] on a value held by `&mut`.
+    pub fn set_source_account(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceAccount", value.into());
+        self
+    }
+
+    /// `SourceAccount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_account(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceAccount")
+    }
+
+    /// `SourceArn`: For AWS-services, the ARN of the AWS resource that invokes the function. For
+    /// example, an Amazon S3 bucket or Amazon SNS topic. Note that Lambda configures the comparison
+    /// using the ``StringLike`` operator.
+    pub fn source_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("SourceArn", value.into());
+        self
+    }
+
+    /// Sets `SourceArn` in place: [`Self::source_arn`] on a value held by `&mut`.
+    pub fn set_source_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SourceArn", value.into());
+        self
+    }
+
+    /// `SourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_source_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SourceArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4259,17 +7022,28 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
-    prop! {
-        /// `PolicyDocument`: The policy document you want to add to your LAM resource. This is
-        /// formatted as a JSON string. For more information, see Working with resource-based
-        /// policies in (<https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html>)
-        /// in the *Developer Guide*.
-        core.props, "PolicyDocument", _, set_policy_document, get_policy_document, Val<Json>
+    /// Sets `PolicyDocument`, which `new` took, in place.
+    pub fn set_policy_document(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("PolicyDocument", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceArn`.
-        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    /// `PolicyDocument` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy_document(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "PolicyDocument")
+    }
+
+    /// Sets `ResourceArn`, which `new` took, in place.
+    pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceArn", value.into());
+        self
+    }
+
+    /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4306,35 +7080,86 @@ impl Url {
         Url { core }
     }
 
-    prop! {
-        /// `AuthType`: Can be either AWS_IAM if the requests are authorized via IAM, or NONE if no
-        /// authorization is configured on the Function URL.
-        core.props, "AuthType", _, set_auth_type, get_auth_type, Val<url::AuthType>
+    /// Sets `AuthType`, which `new` took, in place.
+    pub fn set_auth_type(&mut self, value: impl Into<Val<url::AuthType>>) -> &mut Self {
+        self.core.props.set("AuthType", value.into());
+        self
     }
 
-    prop! {
-        /// `Cors`.
-        core.props, "Cors", cors, set_cors, get_cors, Val<url::Cors>
+    /// `AuthType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auth_type(&self) -> ::std::option::Option<Val<url::AuthType>> {
+        crate::cfn::get_prop(&self.core.props, "AuthType")
     }
 
-    prop! {
-        /// `InvokeMode`: The invocation mode for the function's URL. Set to BUFFERED if you want to
-        /// buffer responses before returning them to the client. Set to RESPONSE_STREAM if you want
-        /// to stream responses, allowing faster time to first byte and larger response payload
-        /// sizes. If not set, defaults to BUFFERED.
-        core.props, "InvokeMode", invoke_mode, set_invoke_mode, get_invoke_mode, Val<url::InvokeMode>
+    /// `Cors`.
+    pub fn cors(mut self, value: impl Into<Val<url::Cors>>) -> Self {
+        self.core.props.set("Cors", value.into());
+        self
     }
 
-    prop! {
-        /// `Qualifier`: The alias qualifier for the target function. If TargetFunctionArn is
-        /// unqualified then Qualifier must be passed.
-        core.props, "Qualifier", qualifier, set_qualifier, get_qualifier, Val<String>
+    /// Sets `Cors` in place: [`Self::cors`] on a value held by `&mut`.
+    pub fn set_cors(&mut self, value: impl Into<Val<url::Cors>>) -> &mut Self {
+        self.core.props.set("Cors", value.into());
+        self
     }
 
-    prop! {
-        /// `TargetFunctionArn`: The Amazon Resource Name (ARN) of the function associated with the
-        /// Function URL.
-        core.props, "TargetFunctionArn", _, set_target_function_arn, get_target_function_arn, Val<String>
+    /// `Cors` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_cors(&self) -> ::std::option::Option<Val<url::Cors>> {
+        crate::cfn::get_prop(&self.core.props, "Cors")
+    }
+
+    /// `InvokeMode`: The invocation mode for the function's URL. Set to BUFFERED if you want to
+    /// buffer responses before returning them to the client. Set to RESPONSE_STREAM if you want to
+    /// stream responses, allowing faster time to first byte and larger response payload sizes. If
+    /// not set, defaults to BUFFERED.
+    pub fn invoke_mode(mut self, value: impl Into<Val<url::InvokeMode>>) -> Self {
+        self.core.props.set("InvokeMode", value.into());
+        self
+    }
+
+    /// Sets `InvokeMode` in place: [`Self::invoke_mode`] on a value held by `&mut`.
+    pub fn set_invoke_mode(&mut self, value: impl Into<Val<url::InvokeMode>>) -> &mut Self {
+        self.core.props.set("InvokeMode", value.into());
+        self
+    }
+
+    /// `InvokeMode` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_invoke_mode(&self) -> ::std::option::Option<Val<url::InvokeMode>> {
+        crate::cfn::get_prop(&self.core.props, "InvokeMode")
+    }
+
+    /// `Qualifier`: The alias qualifier for the target function. If TargetFunctionArn is
+    /// unqualified then Qualifier must be passed.
+    pub fn qualifier(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Qualifier", value.into());
+        self
+    }
+
+    /// Sets `Qualifier` in place: [`Self::qualifier`] on a value held by `&mut`.
+    pub fn set_qualifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Qualifier", value.into());
+        self
+    }
+
+    /// `Qualifier` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_qualifier(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Qualifier")
+    }
+
+    /// Sets `TargetFunctionArn`, which `new` took, in place.
+    pub fn set_target_function_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("TargetFunctionArn", value.into());
+        self
+    }
+
+    /// `TargetFunctionArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_target_function_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "TargetFunctionArn")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4390,34 +7215,112 @@ pub mod url {
             Cors { props }
         }
 
-        prop! {
-            /// `AllowCredentials`: Specifies whether credentials are included in the CORS request.
-            props, "AllowCredentials", allow_credentials, set_allow_credentials, get_allow_credentials, Val<bool>
+        /// `AllowCredentials`: Specifies whether credentials are included in the CORS request.
+        pub fn allow_credentials(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllowCredentials", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowHeaders`: Represents a collection of allowed headers.
-            props, "AllowHeaders", allow_headers, set_allow_headers, get_allow_headers, Val<List<String>>
+        /// Sets `AllowCredentials` in place: [`Self::allow_credentials`] on a value held by `&mut`.
+        pub fn set_allow_credentials(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowCredentials", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowMethods`: Represents a collection of allowed HTTP methods.
-            props, "AllowMethods", allow_methods, set_allow_methods, get_allow_methods, Val<List<AllowMethods>>
+        /// `AllowCredentials` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_credentials(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowCredentials")
         }
 
-        prop! {
-            /// `AllowOrigins`: Represents a collection of allowed origins.
-            props, "AllowOrigins", allow_origins, set_allow_origins, get_allow_origins, Val<List<String>>
+        /// `AllowHeaders`: Represents a collection of allowed headers.
+        pub fn allow_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowHeaders", value.into());
+            self
         }
 
-        prop! {
-            /// `ExposeHeaders`: Represents a collection of exposed headers.
-            props, "ExposeHeaders", expose_headers, set_expose_headers, get_expose_headers, Val<List<String>>
+        /// Sets `AllowHeaders` in place: [`Self::allow_headers`] on a value held by `&mut`.
+        pub fn set_allow_headers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowHeaders", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxAge`.
-            props, "MaxAge", max_age, set_max_age, get_max_age, Val<i64>
+        /// `AllowHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_headers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowHeaders")
+        }
+
+        /// `AllowMethods`: Represents a collection of allowed HTTP methods.
+        pub fn allow_methods(mut self, value: impl Into<Val<List<AllowMethods>>>) -> Self {
+            self.props.set("AllowMethods", value.into());
+            self
+        }
+
+        /// Sets `AllowMethods` in place: [`Self::allow_methods`] on a value held by `&mut`.
+        pub fn set_allow_methods(&mut self, value: impl Into<Val<List<AllowMethods>>>) -> &mut Self {
+            self.props.set("AllowMethods", value.into());
+            self
+        }
+
+        /// `AllowMethods` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_methods(&self) -> ::std::option::Option<Val<List<AllowMethods>>> {
+            crate::cfn::get_prop(&self.props, "AllowMethods")
+        }
+
+        /// `AllowOrigins`: Represents a collection of allowed origins.
+        pub fn allow_origins(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("AllowOrigins", value.into());
+            self
+        }
+
+        /// Sets `AllowOrigins` in place: [`Self::allow_origins`] on a value held by `&mut`.
+        pub fn set_allow_origins(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("AllowOrigins", value.into());
+            self
+        }
+
+        /// `AllowOrigins` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_origins(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "AllowOrigins")
+        }
+
+        /// `ExposeHeaders`: Represents a collection of exposed headers.
+        pub fn expose_headers(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ExposeHeaders", value.into());
+            self
+        }
+
+        /// Sets `ExposeHeaders` in place: [`Self::expose_headers`] on a value held by `&mut`.
+        pub fn set_expose_headers(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ExposeHeaders", value.into());
+            self
+        }
+
+        /// `ExposeHeaders` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expose_headers(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ExposeHeaders")
+        }
+
+        /// `MaxAge`.
+        pub fn max_age(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxAge", value.into());
+            self
+        }
+
+        /// Sets `MaxAge` in place: [`Self::max_age`] on a value held by `&mut`.
+        pub fn set_max_age(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxAge", value.into());
+            self
+        }
+
+        /// `MaxAge` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_age(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxAge")
         }
     }
 
@@ -4486,40 +7389,113 @@ impl Version {
         Version { core }
     }
 
-    prop! {
-        /// `CodeSha256`: Only publish a version if the hash value matches the value that's
-        /// specified. Use this option to avoid publishing a version if the function code has
-        /// changed since you last updated it. Updates are not supported for this property.
-        core.props, "CodeSha256", code_sha256, set_code_sha256, get_code_sha256, Val<String>
+    /// `CodeSha256`: Only publish a version if the hash value matches the value that's specified.
+    /// Use this option to avoid publishing a version if the function code has changed since you
+    /// last updated it. Updates are not supported for this property.
+    pub fn code_sha256(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("CodeSha256", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description for the version to override the description in the function
-        /// configuration. Updates are not supported for this property.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `CodeSha256` in place: [`Self::code_sha256`] on a value held by `&mut`.
+    pub fn set_code_sha256(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("CodeSha256", value.into());
+        self
     }
 
-    prop! {
-        /// `FunctionName`: The name of the Lambda function.
-        core.props, "FunctionName", _, set_function_name, get_function_name, Val<String>
+    /// `CodeSha256` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_code_sha256(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "CodeSha256")
     }
 
-    prop! {
-        /// `FunctionScalingConfig`: The scaling configuration to apply to the function, including
-        /// minimum and maximum execution environment limits.
-        core.props, "FunctionScalingConfig", function_scaling_config, set_function_scaling_config, get_function_scaling_config, Val<version::FunctionScalingConfig>
+    /// `Description`: A description for the version to override the description in the function
+    /// configuration. Updates are not supported for this property.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ProvisionedConcurrencyConfig`: Specifies a provisioned concurrency configuration for a
-        /// function's version. Updates are not supported for this property.
-        core.props, "ProvisionedConcurrencyConfig", provisioned_concurrency_config, set_provisioned_concurrency_config, get_provisioned_concurrency_config, Val<version::ProvisionedConcurrencyConfiguration>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `RuntimePolicy`: Specifies the runtime management configuration of a function. Displays
-        /// runtimeVersionArn only for Manual.
-        core.props, "RuntimePolicy", runtime_policy, set_runtime_policy, get_runtime_policy, Val<version::RuntimePolicy>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `FunctionName`, which `new` took, in place.
+    pub fn set_function_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FunctionName", value.into());
+        self
+    }
+
+    /// `FunctionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionName")
+    }
+
+    /// `FunctionScalingConfig`: The scaling configuration to apply to the function, including
+    /// minimum and maximum execution environment limits.
+    pub fn function_scaling_config(mut self, value: impl Into<Val<version::FunctionScalingConfig>>) -> Self {
+        self.core.props.set("FunctionScalingConfig", value.into());
+        self
+    }
+
+    /// Sets `FunctionScalingConfig` in place: [`Self::function_scaling_config`] on a value held by `&mut`.
+    pub fn set_function_scaling_config(&mut self, value: impl Into<Val<version::FunctionScalingConfig>>) -> &mut Self {
+        self.core.props.set("FunctionScalingConfig", value.into());
+        self
+    }
+
+    /// `FunctionScalingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_scaling_config(&self) -> ::std::option::Option<Val<version::FunctionScalingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionScalingConfig")
+    }
+
+    /// `ProvisionedConcurrencyConfig`: Specifies a provisioned concurrency configuration for a
+    /// function's version. Updates are not supported for this property.
+    pub fn provisioned_concurrency_config(mut self, value: impl Into<Val<version::ProvisionedConcurrencyConfiguration>>) -> Self {
+        self.core.props.set("ProvisionedConcurrencyConfig", value.into());
+        self
+    }
+
+    /// Sets `ProvisionedConcurrencyConfig` in place: [`Self::provisioned_concurrency_config`] on a
+    /// value held by `&mut`.
+    pub fn set_provisioned_concurrency_config(&mut self, value: impl Into<Val<version::ProvisionedConcurrencyConfiguration>>) -> &mut Self {
+        self.core.props.set("ProvisionedConcurrencyConfig", value.into());
+        self
+    }
+
+    /// `ProvisionedConcurrencyConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_provisioned_concurrency_config(&self) -> ::std::option::Option<Val<version::ProvisionedConcurrencyConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ProvisionedConcurrencyConfig")
+    }
+
+    /// `RuntimePolicy`: Specifies the runtime management configuration of a function. Displays
+    /// runtimeVersionArn only for Manual.
+    pub fn runtime_policy(mut self, value: impl Into<Val<version::RuntimePolicy>>) -> Self {
+        self.core.props.set("RuntimePolicy", value.into());
+        self
+    }
+
+    /// Sets `RuntimePolicy` in place: [`Self::runtime_policy`] on a value held by `&mut`.
+    pub fn set_runtime_policy(&mut self, value: impl Into<Val<version::RuntimePolicy>>) -> &mut Self {
+        self.core.props.set("RuntimePolicy", value.into());
+        self
+    }
+
+    /// `RuntimePolicy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_runtime_policy(&self) -> ::std::option::Option<Val<version::RuntimePolicy>> {
+        crate::cfn::get_prop(&self.core.props, "RuntimePolicy")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4562,16 +7538,44 @@ pub mod version {
             FunctionScalingConfig { props }
         }
 
-        prop! {
-            /// `MaxExecutionEnvironments`: The maximum number of execution environments that can be
-            /// provisioned for the function.
-            props, "MaxExecutionEnvironments", max_execution_environments, set_max_execution_environments, get_max_execution_environments, Val<i64>
+        /// `MaxExecutionEnvironments`: The maximum number of execution environments that can be
+        /// provisioned for the function.
+        pub fn max_execution_environments(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxExecutionEnvironments", value.into());
+            self
         }
 
-        prop! {
-            /// `MinExecutionEnvironments`: The minimum number of execution environments to maintain for
-            /// the function.
-            props, "MinExecutionEnvironments", min_execution_environments, set_min_execution_environments, get_min_execution_environments, Val<i64>
+        /// Sets `MaxExecutionEnvironments` in place: [`Self::max_execution_environments`] on a value
+        /// held by `&mut`.
+        pub fn set_max_execution_environments(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxExecutionEnvironments", value.into());
+            self
+        }
+
+        /// `MaxExecutionEnvironments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_execution_environments(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxExecutionEnvironments")
+        }
+
+        /// `MinExecutionEnvironments`: The minimum number of execution environments to maintain for the
+        /// function.
+        pub fn min_execution_environments(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinExecutionEnvironments", value.into());
+            self
+        }
+
+        /// Sets `MinExecutionEnvironments` in place: [`Self::min_execution_environments`] on a value
+        /// held by `&mut`.
+        pub fn set_min_execution_environments(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinExecutionEnvironments", value.into());
+            self
+        }
+
+        /// `MinExecutionEnvironments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_min_execution_environments(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinExecutionEnvironments")
         }
     }
 
@@ -4594,10 +7598,16 @@ pub mod version {
             ProvisionedConcurrencyConfiguration { props }
         }
 
-        prop! {
-            /// `ProvisionedConcurrentExecutions`: The amount of provisioned concurrency to allocate for
-            /// the version.
-            props, "ProvisionedConcurrentExecutions", _, set_provisioned_concurrent_executions, get_provisioned_concurrent_executions, Val<i64>
+        /// Sets `ProvisionedConcurrentExecutions`, which `new` took, in place.
+        pub fn set_provisioned_concurrent_executions(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ProvisionedConcurrentExecutions", value.into());
+            self
+        }
+
+        /// `ProvisionedConcurrentExecutions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provisioned_concurrent_executions(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ProvisionedConcurrentExecutions")
         }
     }
 
@@ -4618,15 +7628,35 @@ pub mod version {
             RuntimePolicy { props }
         }
 
-        prop! {
-            /// `UpdateRuntimeOn`: The runtime update mode.
-            props, "UpdateRuntimeOn", _, set_update_runtime_on, get_update_runtime_on, Val<String>
+        /// Sets `UpdateRuntimeOn`, which `new` took, in place.
+        pub fn set_update_runtime_on(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UpdateRuntimeOn", value.into());
+            self
         }
 
-        prop! {
-            /// `RuntimeVersionArn`: The ARN of the runtime the function is configured to use. If the
-            /// runtime update mode is manual, the ARN is returned, otherwise null is returned.
-            props, "RuntimeVersionArn", runtime_version_arn, set_runtime_version_arn, get_runtime_version_arn, Val<String>
+        /// `UpdateRuntimeOn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_update_runtime_on(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UpdateRuntimeOn")
+        }
+
+        /// `RuntimeVersionArn`: The ARN of the runtime the function is configured to use. If the
+        /// runtime update mode is manual, the ARN is returned, otherwise null is returned.
+        pub fn runtime_version_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("RuntimeVersionArn", value.into());
+            self
+        }
+
+        /// Sets `RuntimeVersionArn` in place: [`Self::runtime_version_arn`] on a value held by `&mut`.
+        pub fn set_runtime_version_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RuntimeVersionArn", value.into());
+            self
+        }
+
+        /// `RuntimeVersionArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime_version_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RuntimeVersionArn")
         }
     }
 }
@@ -4655,17 +7685,34 @@ impl WebFunction {
         WebFunction { core }
     }
 
-    prop! {
-        /// `FunctionName`: The name of the web function. The name can contain letters, numbers,
-        /// hyphens (-), and underscores (_), and cannot begin or end with a hyphen or an
-        /// underscore. The length constraint applies only to the full ARN. If you specify only the
-        /// function name, it is limited to 64 characters in length.
-        core.props, "FunctionName", _, set_function_name, get_function_name, Val<String>
+    /// Sets `FunctionName`, which `new` took, in place.
+    pub fn set_function_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FunctionName", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: A list of tags to apply to the function.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `FunctionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionName")
+    }
+
+    /// `Tags`: A list of tags to apply to the function.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4741,56 +7788,146 @@ impl WebFunctionEndpoint {
         WebFunctionEndpoint { core }
     }
 
-    prop! {
-        /// `AuthType`: The authentication type for the endpoint.
-        core.props, "AuthType", _, set_auth_type, get_auth_type, Val<web_function_endpoint::AuthType>
+    /// Sets `AuthType`, which `new` took, in place.
+    pub fn set_auth_type(&mut self, value: impl Into<Val<web_function_endpoint::AuthType>>) -> &mut Self {
+        self.core.props.set("AuthType", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the endpoint.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AuthType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auth_type(&self) -> ::std::option::Option<Val<web_function_endpoint::AuthType>> {
+        crate::cfn::get_prop(&self.core.props, "AuthType")
     }
 
-    prop! {
-        /// `EndpointName`: The name of the endpoint.
-        core.props, "EndpointName", _, set_endpoint_name, get_endpoint_name, Val<String>
+    /// `Description`: A description of the endpoint.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `EndpointType`: The type of the endpoint.
-        core.props, "EndpointType", _, set_endpoint_type, get_endpoint_type, Val<web_function_endpoint::EndpointType>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `FunctionName`: The name of the web function this endpoint belongs to. The length
-        /// constraint applies only to the full ARN. If you specify only the function name, it is
-        /// limited to 64 characters in length.
-        core.props, "FunctionName", _, set_function_name, get_function_name, Val<String>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Regions`: The list of AWS Regions for the endpoint.
-        core.props, "Regions", regions, set_regions, get_regions, Val<List<String>>
+    /// Sets `EndpointName`, which `new` took, in place.
+    pub fn set_endpoint_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("EndpointName", value.into());
+        self
     }
 
-    prop! {
-        /// `RevisionWeights`: List of revision routing entries. 1 or 2 entries. With 1 entry,
-        /// weight must be 100. With 2 entries, weights must sum to 100.
-        core.props, "RevisionWeights", revision_weights, set_revision_weights, get_revision_weights, Val<List<web_function_endpoint::RevisionWeight>>
+    /// `EndpointName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointName")
     }
 
-    prop! {
-        /// `ScalingConfig`: The scaling configuration for the endpoint. Optionally constrains how
-        /// many concurrent execution environments the endpoint can use, in addition to your
-        /// account's vCPU quota.
-        core.props, "ScalingConfig", scaling_config, set_scaling_config, get_scaling_config, Val<web_function_endpoint::ScalingConfig>
+    /// Sets `EndpointType`, which `new` took, in place.
+    pub fn set_endpoint_type(&mut self, value: impl Into<Val<web_function_endpoint::EndpointType>>) -> &mut Self {
+        self.core.props.set("EndpointType", value.into());
+        self
     }
 
-    prop! {
-        /// `ThrottleConfig`: The throttling configuration for the endpoint. Optionally constrains
-        /// the request rate that the endpoint accepts, in addition to your account's rate limit
-        /// quota.
-        core.props, "ThrottleConfig", throttle_config, set_throttle_config, get_throttle_config, Val<web_function_endpoint::ThrottleConfig>
+    /// `EndpointType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_endpoint_type(&self) -> ::std::option::Option<Val<web_function_endpoint::EndpointType>> {
+        crate::cfn::get_prop(&self.core.props, "EndpointType")
+    }
+
+    /// Sets `FunctionName`, which `new` took, in place.
+    pub fn set_function_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FunctionName", value.into());
+        self
+    }
+
+    /// `FunctionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionName")
+    }
+
+    /// `Regions`: The list of AWS Regions for the endpoint.
+    pub fn regions(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Regions", value.into());
+        self
+    }
+
+    /// Sets `Regions` in place: [`Self::regions`] on a value held by `&mut`.
+    pub fn set_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Regions", value.into());
+        self
+    }
+
+    /// `Regions` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Regions")
+    }
+
+    /// `RevisionWeights`: List of revision routing entries. 1 or 2 entries. With 1 entry, weight
+    /// must be 100. With 2 entries, weights must sum to 100.
+    pub fn revision_weights(mut self, value: impl Into<Val<List<web_function_endpoint::RevisionWeight>>>) -> Self {
+        self.core.props.set("RevisionWeights", value.into());
+        self
+    }
+
+    /// Sets `RevisionWeights` in place: [`Self::revision_weights`] on a value held by `&mut`.
+    pub fn set_revision_weights(&mut self, value: impl Into<Val<List<web_function_endpoint::RevisionWeight>>>) -> &mut Self {
+        self.core.props.set("RevisionWeights", value.into());
+        self
+    }
+
+    /// `RevisionWeights` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_revision_weights(&self) -> ::std::option::Option<Val<List<web_function_endpoint::RevisionWeight>>> {
+        crate::cfn::get_prop(&self.core.props, "RevisionWeights")
+    }
+
+    /// `ScalingConfig`: The scaling configuration for the endpoint. Optionally constrains how many
+    /// concurrent execution environments the endpoint can use, in addition to your account's vCPU
+    /// quota.
+    pub fn scaling_config(mut self, value: impl Into<Val<web_function_endpoint::ScalingConfig>>) -> Self {
+        self.core.props.set("ScalingConfig", value.into());
+        self
+    }
+
+    /// Sets `ScalingConfig` in place: [`Self::scaling_config`] on a value held by `&mut`.
+    pub fn set_scaling_config(&mut self, value: impl Into<Val<web_function_endpoint::ScalingConfig>>) -> &mut Self {
+        self.core.props.set("ScalingConfig", value.into());
+        self
+    }
+
+    /// `ScalingConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_scaling_config(&self) -> ::std::option::Option<Val<web_function_endpoint::ScalingConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ScalingConfig")
+    }
+
+    /// `ThrottleConfig`: The throttling configuration for the endpoint. Optionally constrains the
+    /// request rate that the endpoint accepts, in addition to your account's rate limit quota.
+    pub fn throttle_config(mut self, value: impl Into<Val<web_function_endpoint::ThrottleConfig>>) -> Self {
+        self.core.props.set("ThrottleConfig", value.into());
+        self
+    }
+
+    /// Sets `ThrottleConfig` in place: [`Self::throttle_config`] on a value held by `&mut`.
+    pub fn set_throttle_config(&mut self, value: impl Into<Val<web_function_endpoint::ThrottleConfig>>) -> &mut Self {
+        self.core.props.set("ThrottleConfig", value.into());
+        self
+    }
+
+    /// `ThrottleConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_throttle_config(&self) -> ::std::option::Option<Val<web_function_endpoint::ThrottleConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ThrottleConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4912,14 +8049,28 @@ pub mod web_function_endpoint {
             RevisionWeight { props }
         }
 
-        prop! {
-            /// `RevisionId`: The revision identifier.
-            props, "RevisionId", _, set_revision_id, get_revision_id, Val<String>
+        /// Sets `RevisionId`, which `new` took, in place.
+        pub fn set_revision_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("RevisionId", value.into());
+            self
         }
 
-        prop! {
-            /// `Weight`: The traffic weight for this revision.
-            props, "Weight", _, set_weight, get_weight, Val<i64>
+        /// `RevisionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_revision_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "RevisionId")
+        }
+
+        /// Sets `Weight`, which `new` took, in place.
+        pub fn set_weight(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
         }
     }
 
@@ -4940,11 +8091,24 @@ pub mod web_function_endpoint {
             ScalingConfig { props }
         }
 
-        prop! {
-            /// `MaxEnvironments`: The maximum number of concurrent execution environments for the
-            /// endpoint. This optional limit further constrains the endpoint's scaling. When omitted,
-            /// the endpoint's scaling is limited only by your account's vCPU quota.
-            props, "MaxEnvironments", max_environments, set_max_environments, get_max_environments, Val<i64>
+        /// `MaxEnvironments`: The maximum number of concurrent execution environments for the endpoint.
+        /// This optional limit further constrains the endpoint's scaling. When omitted, the endpoint's
+        /// scaling is limited only by your account's vCPU quota.
+        pub fn max_environments(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxEnvironments", value.into());
+            self
+        }
+
+        /// Sets `MaxEnvironments` in place: [`Self::max_environments`] on a value held by `&mut`.
+        pub fn set_max_environments(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxEnvironments", value.into());
+            self
+        }
+
+        /// `MaxEnvironments` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_environments(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxEnvironments")
         }
     }
 
@@ -4965,14 +8129,27 @@ pub mod web_function_endpoint {
             ThrottleConfig { props }
         }
 
-        prop! {
-            /// `RateLimit`: The maximum request rate per second for the endpoint, up to a maximum of 10000.
-            /// This optional limit further constrains the endpoint's request rate. When omitted, the
-            /// endpoint's request rate is limited only by your account's rate limit quota. Specify 0 to
-            /// reject all new requests. Other supported values are 100 through 1000 in increments of 100,
-            /// and 2000 through 10000 in increments of 1000. Supported values can vary by Region; if
-            /// you specify an unsupported value, the error lists the values available in that Region.
-            props, "RateLimit", rate_limit, set_rate_limit, get_rate_limit, Val<i64>
+        /// `RateLimit`: The maximum request rate per second for the endpoint, up to a maximum of 10000.
+        /// This optional limit further constrains the endpoint's request rate. When omitted, the
+        /// endpoint's request rate is limited only by your account's rate limit quota. Specify 0 to
+        /// reject all new requests. Other supported values are 100 through 1000 in increments of 100,
+        /// and 2000 through 10000 in increments of 1000. Supported values can vary by Region; if you
+        /// specify an unsupported value, the error lists the values available in that Region.
+        pub fn rate_limit(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("RateLimit", value.into());
+            self
+        }
+
+        /// Sets `RateLimit` in place: [`Self::rate_limit`] on a value held by `&mut`.
+        pub fn set_rate_limit(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("RateLimit", value.into());
+            self
+        }
+
+        /// `RateLimit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rate_limit(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "RateLimit")
         }
     }
 }
@@ -5009,31 +8186,76 @@ impl WebFunctionRevision {
         WebFunctionRevision { core }
     }
 
-    prop! {
-        /// `BuildConfig`: The build configuration for the revision.
-        core.props, "BuildConfig", _, set_build_config, get_build_config, Val<web_function_revision::BuildConfig>
+    /// Sets `BuildConfig`, which `new` took, in place.
+    pub fn set_build_config(&mut self, value: impl Into<Val<web_function_revision::BuildConfig>>) -> &mut Self {
+        self.core.props.set("BuildConfig", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the revision.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `BuildConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_build_config(&self) -> ::std::option::Option<Val<web_function_revision::BuildConfig>> {
+        crate::cfn::get_prop(&self.core.props, "BuildConfig")
     }
 
-    prop! {
-        /// `FunctionName`: The name of the web function this revision belongs to. The length
-        /// constraint applies only to the full ARN. If you specify only the function name, it is
-        /// limited to 64 characters in length.
-        core.props, "FunctionName", _, set_function_name, get_function_name, Val<String>
+    /// `Description`: A description of the revision.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `KmsKeyArn`: The ARN of the KMS key used to encrypt the revision.
-        core.props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ServiceConfig`: The service configuration for the revision.
-        core.props, "ServiceConfig", _, set_service_config, get_service_config, Val<web_function_revision::ServiceConfig>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// Sets `FunctionName`, which `new` took, in place.
+    pub fn set_function_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("FunctionName", value.into());
+        self
+    }
+
+    /// `FunctionName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_function_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "FunctionName")
+    }
+
+    /// `KmsKeyArn`: The ARN of the KMS key used to encrypt the revision.
+    pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+    pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("KmsKeyArn", value.into());
+        self
+    }
+
+    /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "KmsKeyArn")
+    }
+
+    /// Sets `ServiceConfig`, which `new` took, in place.
+    pub fn set_service_config(&mut self, value: impl Into<Val<web_function_revision::ServiceConfig>>) -> &mut Self {
+        self.core.props.set("ServiceConfig", value.into());
+        self
+    }
+
+    /// `ServiceConfig` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_service_config(&self) -> ::std::option::Option<Val<web_function_revision::ServiceConfig>> {
+        crate::cfn::get_prop(&self.core.props, "ServiceConfig")
     }
 
     /// `Ref`: the resource's identifier.
@@ -5106,14 +8328,28 @@ pub mod web_function_revision {
             BuildConfig { props }
         }
 
-        prop! {
-            /// `CodeConfig`: The code configuration for the revision.
-            props, "CodeConfig", _, set_code_config, get_code_config, Val<BuildConfigCodeConfig>
+        /// Sets `CodeConfig`, which `new` took, in place.
+        pub fn set_code_config(&mut self, value: impl Into<Val<BuildConfigCodeConfig>>) -> &mut Self {
+            self.props.set("CodeConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `RuntimeConfig`: The runtime configuration for the revision.
-            props, "RuntimeConfig", _, set_runtime_config, get_runtime_config, Val<BuildConfigRuntimeConfig>
+        /// `CodeConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_config(&self) -> ::std::option::Option<Val<BuildConfigCodeConfig>> {
+            crate::cfn::get_prop(&self.props, "CodeConfig")
+        }
+
+        /// Sets `RuntimeConfig`, which `new` took, in place.
+        pub fn set_runtime_config(&mut self, value: impl Into<Val<BuildConfigRuntimeConfig>>) -> &mut Self {
+            self.props.set("RuntimeConfig", value.into());
+            self
+        }
+
+        /// `RuntimeConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime_config(&self) -> ::std::option::Option<Val<BuildConfigRuntimeConfig>> {
+            crate::cfn::get_prop(&self.props, "RuntimeConfig")
         }
     }
 
@@ -5135,9 +8371,16 @@ pub mod web_function_revision {
             BuildConfigCodeConfig { props }
         }
 
-        prop! {
-            /// `S3Object`: The Amazon S3 location of the deployment artifact.
-            props, "S3Object", _, set_s3_object, get_s3_object, Val<S3Object>
+        /// Sets `S3Object`, which `new` took, in place.
+        pub fn set_s3_object(&mut self, value: impl Into<Val<S3Object>>) -> &mut Self {
+            self.props.set("S3Object", value.into());
+            self
+        }
+
+        /// `S3Object` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_object(&self) -> ::std::option::Option<Val<S3Object>> {
+            crate::cfn::get_prop(&self.props, "S3Object")
         }
     }
 
@@ -5160,19 +8403,46 @@ pub mod web_function_revision {
             S3Object { props }
         }
 
-        prop! {
-            /// `Bucket`: The S3 bucket name.
-            props, "Bucket", _, set_bucket, get_bucket, Val<String>
+        /// Sets `Bucket`, which `new` took, in place.
+        pub fn set_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `Key`: The S3 object key.
-            props, "Key", _, set_key, get_key, Val<String>
+        /// `Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Bucket")
         }
 
-        prop! {
-            /// `VersionId`: The S3 object version ID.
-            props, "VersionId", version_id, set_version_id, get_version_id, Val<String>
+        /// Sets `Key`, which `new` took, in place.
+        pub fn set_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Key", value.into());
+            self
+        }
+
+        /// `Key` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Key")
+        }
+
+        /// `VersionId`: The S3 object version ID.
+        pub fn version_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VersionId", value.into());
+            self
+        }
+
+        /// Sets `VersionId` in place: [`Self::version_id`] on a value held by `&mut`.
+        pub fn set_version_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VersionId", value.into());
+            self
+        }
+
+        /// `VersionId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_version_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VersionId")
         }
     }
 
@@ -5194,9 +8464,16 @@ pub mod web_function_revision {
             BuildConfigRuntimeConfig { props }
         }
 
-        prop! {
-            /// `Runtime`: The runtime identifier.
-            props, "Runtime", _, set_runtime, get_runtime, Val<String>
+        /// Sets `Runtime`, which `new` took, in place.
+        pub fn set_runtime(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Runtime", value.into());
+            self
+        }
+
+        /// `Runtime` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Runtime")
         }
     }
 
@@ -5218,35 +8495,109 @@ pub mod web_function_revision {
             ServiceConfig { props }
         }
 
-        prop! {
-            /// `ExecutionRoleArn`: The ARN of the execution role.
-            props, "ExecutionRoleArn", _, set_execution_role_arn, get_execution_role_arn, Val<String>
+        /// Sets `ExecutionRoleArn`, which `new` took, in place.
+        pub fn set_execution_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExecutionRoleArn", value.into());
+            self
         }
 
-        prop! {
-            /// `EgressNetworkConnectorArn`: The versioned ARN of the network connector used for
-            /// outbound network access from the revision.
-            props, "EgressNetworkConnectorArn", egress_network_connector_arn, set_egress_network_connector_arn, get_egress_network_connector_arn, Val<String>
+        /// `ExecutionRoleArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_execution_role_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExecutionRoleArn")
         }
 
-        prop! {
-            /// `EnvironmentVariables`: Environment variables for the function.
-            props, "EnvironmentVariables", environment_variables, set_environment_variables, get_environment_variables, Val<Map<String>>
+        /// `EgressNetworkConnectorArn`: The versioned ARN of the network connector used for outbound
+        /// network access from the revision.
+        pub fn egress_network_connector_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("EgressNetworkConnectorArn", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxConcurrencyPerEnvironment`: The maximum concurrency per environment.
-            props, "MaxConcurrencyPerEnvironment", max_concurrency_per_environment, set_max_concurrency_per_environment, get_max_concurrency_per_environment, Val<i64>
+        /// Sets `EgressNetworkConnectorArn` in place: [`Self::egress_network_connector_arn`] on a value
+        /// held by `&mut`.
+        pub fn set_egress_network_connector_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EgressNetworkConnectorArn", value.into());
+            self
         }
 
-        prop! {
-            /// `TelemetryConfig`: The telemetry configuration.
-            props, "TelemetryConfig", telemetry_config, set_telemetry_config, get_telemetry_config, Val<ServiceConfigTelemetryConfig>
+        /// `EgressNetworkConnectorArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_egress_network_connector_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EgressNetworkConnectorArn")
         }
 
-        prop! {
-            /// `TimeoutSeconds`: The function timeout in seconds.
-            props, "TimeoutSeconds", timeout_seconds, set_timeout_seconds, get_timeout_seconds, Val<i64>
+        /// `EnvironmentVariables`: Environment variables for the function.
+        pub fn environment_variables(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+            self.props.set("EnvironmentVariables", value.into());
+            self
+        }
+
+        /// Sets `EnvironmentVariables` in place: [`Self::environment_variables`] on a value held by `&mut`.
+        pub fn set_environment_variables(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+            self.props.set("EnvironmentVariables", value.into());
+            self
+        }
+
+        /// `EnvironmentVariables` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_environment_variables(&self) -> ::std::option::Option<Val<Map<String>>> {
+            crate::cfn::get_prop(&self.props, "EnvironmentVariables")
+        }
+
+        /// `MaxConcurrencyPerEnvironment`: The maximum concurrency per environment.
+        pub fn max_concurrency_per_environment(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxConcurrencyPerEnvironment", value.into());
+            self
+        }
+
+        /// Sets `MaxConcurrencyPerEnvironment` in place: [`Self::max_concurrency_per_environment`] on a
+        /// value held by `&mut`.
+        pub fn set_max_concurrency_per_environment(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxConcurrencyPerEnvironment", value.into());
+            self
+        }
+
+        /// `MaxConcurrencyPerEnvironment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_concurrency_per_environment(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxConcurrencyPerEnvironment")
+        }
+
+        /// `TelemetryConfig`: The telemetry configuration.
+        pub fn telemetry_config(mut self, value: impl Into<Val<ServiceConfigTelemetryConfig>>) -> Self {
+            self.props.set("TelemetryConfig", value.into());
+            self
+        }
+
+        /// Sets `TelemetryConfig` in place: [`Self::telemetry_config`] on a value held by `&mut`.
+        pub fn set_telemetry_config(&mut self, value: impl Into<Val<ServiceConfigTelemetryConfig>>) -> &mut Self {
+            self.props.set("TelemetryConfig", value.into());
+            self
+        }
+
+        /// `TelemetryConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_telemetry_config(&self) -> ::std::option::Option<Val<ServiceConfigTelemetryConfig>> {
+            crate::cfn::get_prop(&self.props, "TelemetryConfig")
+        }
+
+        /// `TimeoutSeconds`: The function timeout in seconds.
+        pub fn timeout_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutSeconds", value.into());
+            self
+        }
+
+        /// Sets `TimeoutSeconds` in place: [`Self::timeout_seconds`] on a value held by `&mut`.
+        pub fn set_timeout_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutSeconds", value.into());
+            self
+        }
+
+        /// `TimeoutSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutSeconds")
         }
     }
 
@@ -5266,9 +8617,22 @@ pub mod web_function_revision {
             ServiceConfigTelemetryConfig { props }
         }
 
-        prop! {
-            /// `LoggingConfig`: The logging configuration for the web function.
-            props, "LoggingConfig", logging_config, set_logging_config, get_logging_config, Val<LoggingConfig>
+        /// `LoggingConfig`: The logging configuration for the web function.
+        pub fn logging_config(mut self, value: impl Into<Val<LoggingConfig>>) -> Self {
+            self.props.set("LoggingConfig", value.into());
+            self
+        }
+
+        /// Sets `LoggingConfig` in place: [`Self::logging_config`] on a value held by `&mut`.
+        pub fn set_logging_config(&mut self, value: impl Into<Val<LoggingConfig>>) -> &mut Self {
+            self.props.set("LoggingConfig", value.into());
+            self
+        }
+
+        /// `LoggingConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_logging_config(&self) -> ::std::option::Option<Val<LoggingConfig>> {
+            crate::cfn::get_prop(&self.props, "LoggingConfig")
         }
     }
 
@@ -5287,19 +8651,58 @@ pub mod web_function_revision {
             LoggingConfig { props }
         }
 
-        prop! {
-            /// `ApplicationLogLevel`: The application log level.
-            props, "ApplicationLogLevel", application_log_level, set_application_log_level, get_application_log_level, Val<LoggingConfigApplicationLogLevel>
+        /// `ApplicationLogLevel`: The application log level.
+        pub fn application_log_level(mut self, value: impl Into<Val<LoggingConfigApplicationLogLevel>>) -> Self {
+            self.props.set("ApplicationLogLevel", value.into());
+            self
         }
 
-        prop! {
-            /// `LogGroup`: The CloudWatch log group name.
-            props, "LogGroup", log_group, set_log_group, get_log_group, Val<String>
+        /// Sets `ApplicationLogLevel` in place: [`Self::application_log_level`] on a value held by `&mut`.
+        pub fn set_application_log_level(&mut self, value: impl Into<Val<LoggingConfigApplicationLogLevel>>) -> &mut Self {
+            self.props.set("ApplicationLogLevel", value.into());
+            self
         }
 
-        prop! {
-            /// `SystemLogLevel`: The system log level.
-            props, "SystemLogLevel", system_log_level, set_system_log_level, get_system_log_level, Val<LoggingConfigSystemLogLevel>
+        /// `ApplicationLogLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_application_log_level(&self) -> ::std::option::Option<Val<LoggingConfigApplicationLogLevel>> {
+            crate::cfn::get_prop(&self.props, "ApplicationLogLevel")
+        }
+
+        /// `LogGroup`: The CloudWatch log group name.
+        pub fn log_group(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("LogGroup", value.into());
+            self
+        }
+
+        /// Sets `LogGroup` in place: [`Self::log_group`] on a value held by `&mut`.
+        pub fn set_log_group(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogGroup", value.into());
+            self
+        }
+
+        /// `LogGroup` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_group(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogGroup")
+        }
+
+        /// `SystemLogLevel`: The system log level.
+        pub fn system_log_level(mut self, value: impl Into<Val<LoggingConfigSystemLogLevel>>) -> Self {
+            self.props.set("SystemLogLevel", value.into());
+            self
+        }
+
+        /// Sets `SystemLogLevel` in place: [`Self::system_log_level`] on a value held by `&mut`.
+        pub fn set_system_log_level(&mut self, value: impl Into<Val<LoggingConfigSystemLogLevel>>) -> &mut Self {
+            self.props.set("SystemLogLevel", value.into());
+            self
+        }
+
+        /// `SystemLogLevel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_system_log_level(&self) -> ::std::option::Option<Val<LoggingConfigSystemLogLevel>> {
+            crate::cfn::get_prop(&self.props, "SystemLogLevel")
         }
     }
 

@@ -49,29 +49,76 @@ impl Deployment {
         Deployment { core }
     }
 
-    prop! {
-        /// `DeploymentPatternName`: Workload deployment pattern name
-        core.props, "DeploymentPatternName", _, set_deployment_pattern_name, get_deployment_pattern_name, Val<String>
+    /// Sets `DeploymentPatternName`, which `new` took, in place.
+    pub fn set_deployment_pattern_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("DeploymentPatternName", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of LaunchWizard deployment
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// `DeploymentPatternName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_deployment_pattern_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "DeploymentPatternName")
     }
 
-    prop! {
-        /// `Specifications`: LaunchWizard deployment specifications
-        core.props, "Specifications", specifications, set_specifications, get_specifications, Val<Map<String>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
     }
 
-    prop! {
-        /// `Tags`: Tags for LaunchWizard deployment
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
     }
 
-    prop! {
-        /// `WorkloadName`: Workload Name for LaunchWizard deployment
-        core.props, "WorkloadName", _, set_workload_name, get_workload_name, Val<String>
+    /// `Specifications`: LaunchWizard deployment specifications
+    pub fn specifications(mut self, value: impl Into<Val<Map<String>>>) -> Self {
+        self.core.props.set("Specifications", value.into());
+        self
+    }
+
+    /// Sets `Specifications` in place: [`Self::specifications`] on a value held by `&mut`.
+    pub fn set_specifications(&mut self, value: impl Into<Val<Map<String>>>) -> &mut Self {
+        self.core.props.set("Specifications", value.into());
+        self
+    }
+
+    /// `Specifications` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_specifications(&self) -> ::std::option::Option<Val<Map<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Specifications")
+    }
+
+    /// `Tags`: Tags for LaunchWizard deployment
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `WorkloadName`, which `new` took, in place.
+    pub fn set_workload_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("WorkloadName", value.into());
+        self
+    }
+
+    /// `WorkloadName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_workload_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "WorkloadName")
     }
 
     /// `Ref`: the resource's identifier.

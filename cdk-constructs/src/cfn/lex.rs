@@ -53,79 +53,250 @@ impl Bot {
         Bot { core }
     }
 
-    prop! {
-        /// `AutoBuildBotLocales`.
-        core.props, "AutoBuildBotLocales", auto_build_bot_locales, set_auto_build_bot_locales, get_auto_build_bot_locales, Val<bool>
+    /// `AutoBuildBotLocales`.
+    pub fn auto_build_bot_locales(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("AutoBuildBotLocales", value.into());
+        self
     }
 
-    prop! {
-        /// `BotFileS3Location`.
-        core.props, "BotFileS3Location", bot_file_s3_location, set_bot_file_s3_location, get_bot_file_s3_location, Val<bot::S3Location>
+    /// Sets `AutoBuildBotLocales` in place: [`Self::auto_build_bot_locales`] on a value held by `&mut`.
+    pub fn set_auto_build_bot_locales(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("AutoBuildBotLocales", value.into());
+        self
     }
 
-    prop! {
-        /// `BotLocales`.
-        core.props, "BotLocales", bot_locales, set_bot_locales, get_bot_locales, Val<List<bot::BotLocale>>
+    /// `AutoBuildBotLocales` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_auto_build_bot_locales(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "AutoBuildBotLocales")
     }
 
-    prop! {
-        /// `BotMembers`: The list of bot members in a network to be created.
-        core.props, "BotMembers", bot_members, set_bot_members, get_bot_members, Val<List<bot::BotMember>>
+    /// `BotFileS3Location`.
+    pub fn bot_file_s3_location(mut self, value: impl Into<Val<bot::S3Location>>) -> Self {
+        self.core.props.set("BotFileS3Location", value.into());
+        self
     }
 
-    prop! {
-        /// `BotTags`.
-        core.props, "BotTags", bot_tags, set_bot_tags, get_bot_tags, Val<List<Tag>>
+    /// Sets `BotFileS3Location` in place: [`Self::bot_file_s3_location`] on a value held by `&mut`.
+    pub fn set_bot_file_s3_location(&mut self, value: impl Into<Val<bot::S3Location>>) -> &mut Self {
+        self.core.props.set("BotFileS3Location", value.into());
+        self
     }
 
-    prop! {
-        /// `BotType`: The type of a bot to create.
-        core.props, "BotType", bot_type, set_bot_type, get_bot_type, Val<bot::BotType>
+    /// `BotFileS3Location` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bot_file_s3_location(&self) -> ::std::option::Option<Val<bot::S3Location>> {
+        crate::cfn::get_prop(&self.core.props, "BotFileS3Location")
     }
 
-    prop! {
-        /// `DataPrivacy`.
-        core.props, "DataPrivacy", _, set_data_privacy, get_data_privacy, Val<bot::DataPrivacy>
+    /// `BotLocales`.
+    pub fn bot_locales(mut self, value: impl Into<Val<List<bot::BotLocale>>>) -> Self {
+        self.core.props.set("BotLocales", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the resource
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `BotLocales` in place: [`Self::bot_locales`] on a value held by `&mut`.
+    pub fn set_bot_locales(&mut self, value: impl Into<Val<List<bot::BotLocale>>>) -> &mut Self {
+        self.core.props.set("BotLocales", value.into());
+        self
     }
 
-    prop! {
-        /// `ErrorLogSettings`.
-        core.props, "ErrorLogSettings", error_log_settings, set_error_log_settings, get_error_log_settings, Val<bot::ErrorLogSettings>
+    /// `BotLocales` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bot_locales(&self) -> ::std::option::Option<Val<List<bot::BotLocale>>> {
+        crate::cfn::get_prop(&self.core.props, "BotLocales")
     }
 
-    prop! {
-        /// `IdleSessionTTLInSeconds`.
-        core.props, "IdleSessionTTLInSeconds", _, set_idle_session_ttl_in_seconds, get_idle_session_ttl_in_seconds, Val<i64>
+    /// `BotMembers`: The list of bot members in a network to be created.
+    pub fn bot_members(mut self, value: impl Into<Val<List<bot::BotMember>>>) -> Self {
+        self.core.props.set("BotMembers", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `BotMembers` in place: [`Self::bot_members`] on a value held by `&mut`.
+    pub fn set_bot_members(&mut self, value: impl Into<Val<List<bot::BotMember>>>) -> &mut Self {
+        self.core.props.set("BotMembers", value.into());
+        self
     }
 
-    prop! {
-        /// `Replication`.
-        core.props, "Replication", replication, set_replication, get_replication, Val<bot::Replication>
+    /// `BotMembers` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bot_members(&self) -> ::std::option::Option<Val<List<bot::BotMember>>> {
+        crate::cfn::get_prop(&self.core.props, "BotMembers")
     }
 
-    prop! {
-        /// `RoleArn`.
-        core.props, "RoleArn", _, set_role_arn, get_role_arn, Val<String>
+    /// `BotTags`.
+    pub fn bot_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("BotTags", value.into());
+        self
     }
 
-    prop! {
-        /// `TestBotAliasSettings`.
-        core.props, "TestBotAliasSettings", test_bot_alias_settings, set_test_bot_alias_settings, get_test_bot_alias_settings, Val<bot::TestBotAliasSettings>
+    /// Sets `BotTags` in place: [`Self::bot_tags`] on a value held by `&mut`.
+    pub fn set_bot_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("BotTags", value.into());
+        self
     }
 
-    prop! {
-        /// `TestBotAliasTags`.
-        core.props, "TestBotAliasTags", test_bot_alias_tags, set_test_bot_alias_tags, get_test_bot_alias_tags, Val<List<Tag>>
+    /// `BotTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bot_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "BotTags")
+    }
+
+    /// `BotType`: The type of a bot to create.
+    pub fn bot_type(mut self, value: impl Into<Val<bot::BotType>>) -> Self {
+        self.core.props.set("BotType", value.into());
+        self
+    }
+
+    /// Sets `BotType` in place: [`Self::bot_type`] on a value held by `&mut`.
+    pub fn set_bot_type(&mut self, value: impl Into<Val<bot::BotType>>) -> &mut Self {
+        self.core.props.set("BotType", value.into());
+        self
+    }
+
+    /// `BotType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bot_type(&self) -> ::std::option::Option<Val<bot::BotType>> {
+        crate::cfn::get_prop(&self.core.props, "BotType")
+    }
+
+    /// Sets `DataPrivacy`, which `new` took, in place.
+    pub fn set_data_privacy(&mut self, value: impl Into<Val<bot::DataPrivacy>>) -> &mut Self {
+        self.core.props.set("DataPrivacy", value.into());
+        self
+    }
+
+    /// `DataPrivacy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_data_privacy(&self) -> ::std::option::Option<Val<bot::DataPrivacy>> {
+        crate::cfn::get_prop(&self.core.props, "DataPrivacy")
+    }
+
+    /// `Description`: A description of the resource
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `ErrorLogSettings`.
+    pub fn error_log_settings(mut self, value: impl Into<Val<bot::ErrorLogSettings>>) -> Self {
+        self.core.props.set("ErrorLogSettings", value.into());
+        self
+    }
+
+    /// Sets `ErrorLogSettings` in place: [`Self::error_log_settings`] on a value held by `&mut`.
+    pub fn set_error_log_settings(&mut self, value: impl Into<Val<bot::ErrorLogSettings>>) -> &mut Self {
+        self.core.props.set("ErrorLogSettings", value.into());
+        self
+    }
+
+    /// `ErrorLogSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_error_log_settings(&self) -> ::std::option::Option<Val<bot::ErrorLogSettings>> {
+        crate::cfn::get_prop(&self.core.props, "ErrorLogSettings")
+    }
+
+    /// Sets `IdleSessionTTLInSeconds`, which `new` took, in place.
+    pub fn set_idle_session_ttl_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("IdleSessionTTLInSeconds", value.into());
+        self
+    }
+
+    /// `IdleSessionTTLInSeconds` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_idle_session_ttl_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "IdleSessionTTLInSeconds")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Replication`.
+    pub fn replication(mut self, value: impl Into<Val<bot::Replication>>) -> Self {
+        self.core.props.set("Replication", value.into());
+        self
+    }
+
+    /// Sets `Replication` in place: [`Self::replication`] on a value held by `&mut`.
+    pub fn set_replication(&mut self, value: impl Into<Val<bot::Replication>>) -> &mut Self {
+        self.core.props.set("Replication", value.into());
+        self
+    }
+
+    /// `Replication` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_replication(&self) -> ::std::option::Option<Val<bot::Replication>> {
+        crate::cfn::get_prop(&self.core.props, "Replication")
+    }
+
+    /// Sets `RoleArn`, which `new` took, in place.
+    pub fn set_role_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("RoleArn", value.into());
+        self
+    }
+
+    /// `RoleArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_role_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "RoleArn")
+    }
+
+    /// `TestBotAliasSettings`.
+    pub fn test_bot_alias_settings(mut self, value: impl Into<Val<bot::TestBotAliasSettings>>) -> Self {
+        self.core.props.set("TestBotAliasSettings", value.into());
+        self
+    }
+
+    /// Sets `TestBotAliasSettings` in place: [`Self::test_bot_alias_settings`] on a value held by `&mut`.
+    pub fn set_test_bot_alias_settings(&mut self, value: impl Into<Val<bot::TestBotAliasSettings>>) -> &mut Self {
+        self.core.props.set("TestBotAliasSettings", value.into());
+        self
+    }
+
+    /// `TestBotAliasSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_test_bot_alias_settings(&self) -> ::std::option::Option<Val<bot::TestBotAliasSettings>> {
+        crate::cfn::get_prop(&self.core.props, "TestBotAliasSettings")
+    }
+
+    /// `TestBotAliasTags`.
+    pub fn test_bot_alias_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("TestBotAliasTags", value.into());
+        self
+    }
+
+    /// Sets `TestBotAliasTags` in place: [`Self::test_bot_alias_tags`] on a value held by `&mut`.
+    pub fn set_test_bot_alias_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("TestBotAliasTags", value.into());
+        self
+    }
+
+    /// `TestBotAliasTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_test_bot_alias_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "TestBotAliasTags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -171,19 +342,46 @@ pub mod bot {
             S3Location { props }
         }
 
-        prop! {
-            /// `S3Bucket`.
-            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<String>
+        /// Sets `S3Bucket`, which `new` took, in place.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
         }
 
-        prop! {
-            /// `S3ObjectKey`.
-            props, "S3ObjectKey", _, set_s3_object_key, get_s3_object_key, Val<String>
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
         }
 
-        prop! {
-            /// `S3ObjectVersion`.
-            props, "S3ObjectVersion", s3_object_version, set_s3_object_version, get_s3_object_version, Val<String>
+        /// Sets `S3ObjectKey`, which `new` took, in place.
+        pub fn set_s3_object_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3ObjectKey", value.into());
+            self
+        }
+
+        /// `S3ObjectKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_object_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3ObjectKey")
+        }
+
+        /// `S3ObjectVersion`.
+        pub fn s3_object_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("S3ObjectVersion", value.into());
+            self
+        }
+
+        /// Sets `S3ObjectVersion` in place: [`Self::s3_object_version`] on a value held by `&mut`.
+        pub fn set_s3_object_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3ObjectVersion", value.into());
+            self
+        }
+
+        /// `S3ObjectVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_object_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3ObjectVersion")
         }
     }
 
@@ -209,64 +407,210 @@ pub mod bot {
             BotLocale { props }
         }
 
-        prop! {
-            /// `LocaleId`.
-            props, "LocaleId", _, set_locale_id, get_locale_id, Val<String>
+        /// Sets `LocaleId`, which `new` took, in place.
+        pub fn set_locale_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LocaleId", value.into());
+            self
         }
 
-        prop! {
-            /// `NluConfidenceThreshold`.
-            props, "NluConfidenceThreshold", _, set_nlu_confidence_threshold, get_nlu_confidence_threshold, Val<f64>
+        /// `LocaleId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_locale_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LocaleId")
         }
 
-        prop! {
-            /// `AudioFillerSettings`.
-            props, "AudioFillerSettings", audio_filler_settings, set_audio_filler_settings, get_audio_filler_settings, Val<AudioFillerSettings>
+        /// Sets `NluConfidenceThreshold`, which `new` took, in place.
+        pub fn set_nlu_confidence_threshold(&mut self, value: impl Into<Val<f64>>) -> &mut Self {
+            self.props.set("NluConfidenceThreshold", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomVocabulary`.
-            props, "CustomVocabulary", custom_vocabulary, set_custom_vocabulary, get_custom_vocabulary, Val<CustomVocabulary>
+        /// `NluConfidenceThreshold` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nlu_confidence_threshold(&self) -> ::std::option::Option<Val<f64>> {
+            crate::cfn::get_prop(&self.props, "NluConfidenceThreshold")
         }
 
-        prop! {
-            /// `Description`: A description of the resource
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `AudioFillerSettings`.
+        pub fn audio_filler_settings(mut self, value: impl Into<Val<AudioFillerSettings>>) -> Self {
+            self.props.set("AudioFillerSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `GenerativeAISettings`.
-            props, "GenerativeAISettings", generative_ai_settings, set_generative_ai_settings, get_generative_ai_settings, Val<GenerativeAiSettings>
+        /// Sets `AudioFillerSettings` in place: [`Self::audio_filler_settings`] on a value held by `&mut`.
+        pub fn set_audio_filler_settings(&mut self, value: impl Into<Val<AudioFillerSettings>>) -> &mut Self {
+            self.props.set("AudioFillerSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `Intents`.
-            props, "Intents", intents, set_intents, get_intents, Val<List<Intent>>
+        /// `AudioFillerSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audio_filler_settings(&self) -> ::std::option::Option<Val<AudioFillerSettings>> {
+            crate::cfn::get_prop(&self.props, "AudioFillerSettings")
         }
 
-        prop! {
-            /// `SlotTypes`.
-            props, "SlotTypes", slot_types, set_slot_types, get_slot_types, Val<List<SlotType>>
+        /// `CustomVocabulary`.
+        pub fn custom_vocabulary(mut self, value: impl Into<Val<CustomVocabulary>>) -> Self {
+            self.props.set("CustomVocabulary", value.into());
+            self
         }
 
-        prop! {
-            /// `SpeechDetectionSensitivity`.
-            props, "SpeechDetectionSensitivity", speech_detection_sensitivity, set_speech_detection_sensitivity, get_speech_detection_sensitivity, Val<SpeechDetectionSensitivity>
+        /// Sets `CustomVocabulary` in place: [`Self::custom_vocabulary`] on a value held by `&mut`.
+        pub fn set_custom_vocabulary(&mut self, value: impl Into<Val<CustomVocabulary>>) -> &mut Self {
+            self.props.set("CustomVocabulary", value.into());
+            self
         }
 
-        prop! {
-            /// `SpeechRecognitionSettings`.
-            props, "SpeechRecognitionSettings", speech_recognition_settings, set_speech_recognition_settings, get_speech_recognition_settings, Val<SpeechRecognitionSettings>
+        /// `CustomVocabulary` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_vocabulary(&self) -> ::std::option::Option<Val<CustomVocabulary>> {
+            crate::cfn::get_prop(&self.props, "CustomVocabulary")
         }
 
-        prop! {
-            /// `UnifiedSpeechSettings`.
-            props, "UnifiedSpeechSettings", unified_speech_settings, set_unified_speech_settings, get_unified_speech_settings, Val<UnifiedSpeechSettings>
+        /// `Description`: A description of the resource
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `VoiceSettings`.
-            props, "VoiceSettings", voice_settings, set_voice_settings, get_voice_settings, Val<VoiceSettings>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `GenerativeAISettings`.
+        pub fn generative_ai_settings(mut self, value: impl Into<Val<GenerativeAiSettings>>) -> Self {
+            self.props.set("GenerativeAISettings", value.into());
+            self
+        }
+
+        /// Sets `GenerativeAISettings` in place: [`Self::generative_ai_settings`] on a value held by `&mut`.
+        pub fn set_generative_ai_settings(&mut self, value: impl Into<Val<GenerativeAiSettings>>) -> &mut Self {
+            self.props.set("GenerativeAISettings", value.into());
+            self
+        }
+
+        /// `GenerativeAISettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_generative_ai_settings(&self) -> ::std::option::Option<Val<GenerativeAiSettings>> {
+            crate::cfn::get_prop(&self.props, "GenerativeAISettings")
+        }
+
+        /// `Intents`.
+        pub fn intents(mut self, value: impl Into<Val<List<Intent>>>) -> Self {
+            self.props.set("Intents", value.into());
+            self
+        }
+
+        /// Sets `Intents` in place: [`Self::intents`] on a value held by `&mut`.
+        pub fn set_intents(&mut self, value: impl Into<Val<List<Intent>>>) -> &mut Self {
+            self.props.set("Intents", value.into());
+            self
+        }
+
+        /// `Intents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_intents(&self) -> ::std::option::Option<Val<List<Intent>>> {
+            crate::cfn::get_prop(&self.props, "Intents")
+        }
+
+        /// `SlotTypes`.
+        pub fn slot_types(mut self, value: impl Into<Val<List<SlotType>>>) -> Self {
+            self.props.set("SlotTypes", value.into());
+            self
+        }
+
+        /// Sets `SlotTypes` in place: [`Self::slot_types`] on a value held by `&mut`.
+        pub fn set_slot_types(&mut self, value: impl Into<Val<List<SlotType>>>) -> &mut Self {
+            self.props.set("SlotTypes", value.into());
+            self
+        }
+
+        /// `SlotTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slot_types(&self) -> ::std::option::Option<Val<List<SlotType>>> {
+            crate::cfn::get_prop(&self.props, "SlotTypes")
+        }
+
+        /// `SpeechDetectionSensitivity`.
+        pub fn speech_detection_sensitivity(mut self, value: impl Into<Val<SpeechDetectionSensitivity>>) -> Self {
+            self.props.set("SpeechDetectionSensitivity", value.into());
+            self
+        }
+
+        /// Sets `SpeechDetectionSensitivity` in place: [`Self::speech_detection_sensitivity`] on a
+        /// value held by `&mut`.
+        pub fn set_speech_detection_sensitivity(&mut self, value: impl Into<Val<SpeechDetectionSensitivity>>) -> &mut Self {
+            self.props.set("SpeechDetectionSensitivity", value.into());
+            self
+        }
+
+        /// `SpeechDetectionSensitivity` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_speech_detection_sensitivity(&self) -> ::std::option::Option<Val<SpeechDetectionSensitivity>> {
+            crate::cfn::get_prop(&self.props, "SpeechDetectionSensitivity")
+        }
+
+        /// `SpeechRecognitionSettings`.
+        pub fn speech_recognition_settings(mut self, value: impl Into<Val<SpeechRecognitionSettings>>) -> Self {
+            self.props.set("SpeechRecognitionSettings", value.into());
+            self
+        }
+
+        /// Sets `SpeechRecognitionSettings` in place: [`Self::speech_recognition_settings`] on a value
+        /// held by `&mut`.
+        pub fn set_speech_recognition_settings(&mut self, value: impl Into<Val<SpeechRecognitionSettings>>) -> &mut Self {
+            self.props.set("SpeechRecognitionSettings", value.into());
+            self
+        }
+
+        /// `SpeechRecognitionSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_speech_recognition_settings(&self) -> ::std::option::Option<Val<SpeechRecognitionSettings>> {
+            crate::cfn::get_prop(&self.props, "SpeechRecognitionSettings")
+        }
+
+        /// `UnifiedSpeechSettings`.
+        pub fn unified_speech_settings(mut self, value: impl Into<Val<UnifiedSpeechSettings>>) -> Self {
+            self.props.set("UnifiedSpeechSettings", value.into());
+            self
+        }
+
+        /// Sets `UnifiedSpeechSettings` in place: [`Self::unified_speech_settings`] on a value held by `&mut`.
+        pub fn set_unified_speech_settings(&mut self, value: impl Into<Val<UnifiedSpeechSettings>>) -> &mut Self {
+            self.props.set("UnifiedSpeechSettings", value.into());
+            self
+        }
+
+        /// `UnifiedSpeechSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unified_speech_settings(&self) -> ::std::option::Option<Val<UnifiedSpeechSettings>> {
+            crate::cfn::get_prop(&self.props, "UnifiedSpeechSettings")
+        }
+
+        /// `VoiceSettings`.
+        pub fn voice_settings(mut self, value: impl Into<Val<VoiceSettings>>) -> Self {
+            self.props.set("VoiceSettings", value.into());
+            self
+        }
+
+        /// Sets `VoiceSettings` in place: [`Self::voice_settings`] on a value held by `&mut`.
+        pub fn set_voice_settings(&mut self, value: impl Into<Val<VoiceSettings>>) -> &mut Self {
+            self.props.set("VoiceSettings", value.into());
+            self
+        }
+
+        /// `VoiceSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_voice_settings(&self) -> ::std::option::Option<Val<VoiceSettings>> {
+            crate::cfn::get_prop(&self.props, "VoiceSettings")
         }
     }
 
@@ -287,29 +631,91 @@ pub mod bot {
             AudioFillerSettings { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `AudioType`.
-            props, "AudioType", audio_type, set_audio_type, get_audio_type, Val<AudioFillerSettingsAudioType>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `MinimumPlayDurationInMilliseconds`.
-            props, "MinimumPlayDurationInMilliseconds", minimum_play_duration_in_milliseconds, set_minimum_play_duration_in_milliseconds, get_minimum_play_duration_in_milliseconds, Val<i64>
+        /// `AudioType`.
+        pub fn audio_type(mut self, value: impl Into<Val<AudioFillerSettingsAudioType>>) -> Self {
+            self.props.set("AudioType", value.into());
+            self
         }
 
-        prop! {
-            /// `ResponseDeliveryDelayInMilliseconds`.
-            props, "ResponseDeliveryDelayInMilliseconds", response_delivery_delay_in_milliseconds, set_response_delivery_delay_in_milliseconds, get_response_delivery_delay_in_milliseconds, Val<i64>
+        /// Sets `AudioType` in place: [`Self::audio_type`] on a value held by `&mut`.
+        pub fn set_audio_type(&mut self, value: impl Into<Val<AudioFillerSettingsAudioType>>) -> &mut Self {
+            self.props.set("AudioType", value.into());
+            self
         }
 
-        prop! {
-            /// `StartDelayInMilliseconds`.
-            props, "StartDelayInMilliseconds", start_delay_in_milliseconds, set_start_delay_in_milliseconds, get_start_delay_in_milliseconds, Val<i64>
+        /// `AudioType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audio_type(&self) -> ::std::option::Option<Val<AudioFillerSettingsAudioType>> {
+            crate::cfn::get_prop(&self.props, "AudioType")
+        }
+
+        /// `MinimumPlayDurationInMilliseconds`.
+        pub fn minimum_play_duration_in_milliseconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MinimumPlayDurationInMilliseconds", value.into());
+            self
+        }
+
+        /// Sets `MinimumPlayDurationInMilliseconds` in place: [`Self::minimum_play_duration_in_milliseconds`]
+        /// on a value held by `&mut`.
+        pub fn set_minimum_play_duration_in_milliseconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MinimumPlayDurationInMilliseconds", value.into());
+            self
+        }
+
+        /// `MinimumPlayDurationInMilliseconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_minimum_play_duration_in_milliseconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MinimumPlayDurationInMilliseconds")
+        }
+
+        /// `ResponseDeliveryDelayInMilliseconds`.
+        pub fn response_delivery_delay_in_milliseconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("ResponseDeliveryDelayInMilliseconds", value.into());
+            self
+        }
+
+        /// Sets `ResponseDeliveryDelayInMilliseconds` in place: [`Self::response_delivery_delay_in_milliseconds`]
+        /// on a value held by `&mut`.
+        pub fn set_response_delivery_delay_in_milliseconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("ResponseDeliveryDelayInMilliseconds", value.into());
+            self
+        }
+
+        /// `ResponseDeliveryDelayInMilliseconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response_delivery_delay_in_milliseconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "ResponseDeliveryDelayInMilliseconds")
+        }
+
+        /// `StartDelayInMilliseconds`.
+        pub fn start_delay_in_milliseconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("StartDelayInMilliseconds", value.into());
+            self
+        }
+
+        /// Sets `StartDelayInMilliseconds` in place: [`Self::start_delay_in_milliseconds`] on a value
+        /// held by `&mut`.
+        pub fn set_start_delay_in_milliseconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StartDelayInMilliseconds", value.into());
+            self
+        }
+
+        /// `StartDelayInMilliseconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_delay_in_milliseconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StartDelayInMilliseconds")
         }
     }
 
@@ -358,9 +764,16 @@ pub mod bot {
             CustomVocabulary { props }
         }
 
-        prop! {
-            /// `CustomVocabularyItems`.
-            props, "CustomVocabularyItems", _, set_custom_vocabulary_items, get_custom_vocabulary_items, Val<List<CustomVocabularyItem>>
+        /// Sets `CustomVocabularyItems`, which `new` took, in place.
+        pub fn set_custom_vocabulary_items(&mut self, value: impl Into<Val<List<CustomVocabularyItem>>>) -> &mut Self {
+            self.props.set("CustomVocabularyItems", value.into());
+            self
+        }
+
+        /// `CustomVocabularyItems` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_vocabulary_items(&self) -> ::std::option::Option<Val<List<CustomVocabularyItem>>> {
+            crate::cfn::get_prop(&self.props, "CustomVocabularyItems")
         }
     }
 
@@ -381,19 +794,52 @@ pub mod bot {
             CustomVocabularyItem { props }
         }
 
-        prop! {
-            /// `Phrase`.
-            props, "Phrase", _, set_phrase, get_phrase, Val<String>
+        /// Sets `Phrase`, which `new` took, in place.
+        pub fn set_phrase(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Phrase", value.into());
+            self
         }
 
-        prop! {
-            /// `DisplayAs`.
-            props, "DisplayAs", display_as, set_display_as, get_display_as, Val<String>
+        /// `Phrase` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_phrase(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Phrase")
         }
 
-        prop! {
-            /// `Weight`.
-            props, "Weight", weight, set_weight, get_weight, Val<i64>
+        /// `DisplayAs`.
+        pub fn display_as(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DisplayAs", value.into());
+            self
+        }
+
+        /// Sets `DisplayAs` in place: [`Self::display_as`] on a value held by `&mut`.
+        pub fn set_display_as(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DisplayAs", value.into());
+            self
+        }
+
+        /// `DisplayAs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_display_as(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DisplayAs")
+        }
+
+        /// `Weight`.
+        pub fn weight(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// Sets `Weight` in place: [`Self::weight`] on a value held by `&mut`.
+        pub fn set_weight(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Weight", value.into());
+            self
+        }
+
+        /// `Weight` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_weight(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Weight")
         }
     }
 
@@ -412,14 +858,40 @@ pub mod bot {
             GenerativeAiSettings { props }
         }
 
-        prop! {
-            /// `BuildtimeSettings`.
-            props, "BuildtimeSettings", buildtime_settings, set_buildtime_settings, get_buildtime_settings, Val<GenerativeAiSettingsBuildtimeSettings>
+        /// `BuildtimeSettings`.
+        pub fn buildtime_settings(mut self, value: impl Into<Val<GenerativeAiSettingsBuildtimeSettings>>) -> Self {
+            self.props.set("BuildtimeSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `RuntimeSettings`.
-            props, "RuntimeSettings", runtime_settings, set_runtime_settings, get_runtime_settings, Val<GenerativeAiSettingsRuntimeSettings>
+        /// Sets `BuildtimeSettings` in place: [`Self::buildtime_settings`] on a value held by `&mut`.
+        pub fn set_buildtime_settings(&mut self, value: impl Into<Val<GenerativeAiSettingsBuildtimeSettings>>) -> &mut Self {
+            self.props.set("BuildtimeSettings", value.into());
+            self
+        }
+
+        /// `BuildtimeSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_buildtime_settings(&self) -> ::std::option::Option<Val<GenerativeAiSettingsBuildtimeSettings>> {
+            crate::cfn::get_prop(&self.props, "BuildtimeSettings")
+        }
+
+        /// `RuntimeSettings`.
+        pub fn runtime_settings(mut self, value: impl Into<Val<GenerativeAiSettingsRuntimeSettings>>) -> Self {
+            self.props.set("RuntimeSettings", value.into());
+            self
+        }
+
+        /// Sets `RuntimeSettings` in place: [`Self::runtime_settings`] on a value held by `&mut`.
+        pub fn set_runtime_settings(&mut self, value: impl Into<Val<GenerativeAiSettingsRuntimeSettings>>) -> &mut Self {
+            self.props.set("RuntimeSettings", value.into());
+            self
+        }
+
+        /// `RuntimeSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_runtime_settings(&self) -> ::std::option::Option<Val<GenerativeAiSettingsRuntimeSettings>> {
+            crate::cfn::get_prop(&self.props, "RuntimeSettings")
         }
     }
 
@@ -438,14 +910,42 @@ pub mod bot {
             GenerativeAiSettingsBuildtimeSettings { props }
         }
 
-        prop! {
-            /// `DescriptiveBotBuilderSpecification`.
-            props, "DescriptiveBotBuilderSpecification", descriptive_bot_builder_specification, set_descriptive_bot_builder_specification, get_descriptive_bot_builder_specification, Val<GenerativeAiSettingsBuildtimeSettingsDescriptiveBotBuilderSpecification>
+        /// `DescriptiveBotBuilderSpecification`.
+        pub fn descriptive_bot_builder_specification(mut self, value: impl Into<Val<GenerativeAiSettingsBuildtimeSettingsDescriptiveBotBuilderSpecification>>) -> Self {
+            self.props.set("DescriptiveBotBuilderSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `SampleUtteranceGenerationSpecification`.
-            props, "SampleUtteranceGenerationSpecification", sample_utterance_generation_specification, set_sample_utterance_generation_specification, get_sample_utterance_generation_specification, Val<GenerativeAiSettingsBuildtimeSettingsSampleUtteranceGenerationSpecification>
+        /// Sets `DescriptiveBotBuilderSpecification` in place: [`Self::descriptive_bot_builder_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_descriptive_bot_builder_specification(&mut self, value: impl Into<Val<GenerativeAiSettingsBuildtimeSettingsDescriptiveBotBuilderSpecification>>) -> &mut Self {
+            self.props.set("DescriptiveBotBuilderSpecification", value.into());
+            self
+        }
+
+        /// `DescriptiveBotBuilderSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_descriptive_bot_builder_specification(&self) -> ::std::option::Option<Val<GenerativeAiSettingsBuildtimeSettingsDescriptiveBotBuilderSpecification>> {
+            crate::cfn::get_prop(&self.props, "DescriptiveBotBuilderSpecification")
+        }
+
+        /// `SampleUtteranceGenerationSpecification`.
+        pub fn sample_utterance_generation_specification(mut self, value: impl Into<Val<GenerativeAiSettingsBuildtimeSettingsSampleUtteranceGenerationSpecification>>) -> Self {
+            self.props.set("SampleUtteranceGenerationSpecification", value.into());
+            self
+        }
+
+        /// Sets `SampleUtteranceGenerationSpecification` in place: [`Self::sample_utterance_generation_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_sample_utterance_generation_specification(&mut self, value: impl Into<Val<GenerativeAiSettingsBuildtimeSettingsSampleUtteranceGenerationSpecification>>) -> &mut Self {
+            self.props.set("SampleUtteranceGenerationSpecification", value.into());
+            self
+        }
+
+        /// `SampleUtteranceGenerationSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sample_utterance_generation_specification(&self) -> ::std::option::Option<Val<GenerativeAiSettingsBuildtimeSettingsSampleUtteranceGenerationSpecification>> {
+            crate::cfn::get_prop(&self.props, "SampleUtteranceGenerationSpecification")
         }
     }
 
@@ -466,14 +966,35 @@ pub mod bot {
             GenerativeAiSettingsBuildtimeSettingsDescriptiveBotBuilderSpecification { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `BedrockModelSpecification`.
-            props, "BedrockModelSpecification", bedrock_model_specification, set_bedrock_model_specification, get_bedrock_model_specification, Val<BedrockModelSpecification>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `BedrockModelSpecification`.
+        pub fn bedrock_model_specification(mut self, value: impl Into<Val<BedrockModelSpecification>>) -> Self {
+            self.props.set("BedrockModelSpecification", value.into());
+            self
+        }
+
+        /// Sets `BedrockModelSpecification` in place: [`Self::bedrock_model_specification`] on a value
+        /// held by `&mut`.
+        pub fn set_bedrock_model_specification(&mut self, value: impl Into<Val<BedrockModelSpecification>>) -> &mut Self {
+            self.props.set("BedrockModelSpecification", value.into());
+            self
+        }
+
+        /// `BedrockModelSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_model_specification(&self) -> ::std::option::Option<Val<BedrockModelSpecification>> {
+            crate::cfn::get_prop(&self.props, "BedrockModelSpecification")
         }
     }
 
@@ -494,24 +1015,72 @@ pub mod bot {
             BedrockModelSpecification { props }
         }
 
-        prop! {
-            /// `ModelArn`.
-            props, "ModelArn", _, set_model_arn, get_model_arn, Val<String>
+        /// Sets `ModelArn`, which `new` took, in place.
+        pub fn set_model_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelArn", value.into());
+            self
         }
 
-        prop! {
-            /// `BedrockGuardrailConfiguration`.
-            props, "BedrockGuardrailConfiguration", bedrock_guardrail_configuration, set_bedrock_guardrail_configuration, get_bedrock_guardrail_configuration, Val<BedrockModelSpecificationBedrockGuardrailConfiguration>
+        /// `ModelArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelArn")
         }
 
-        prop! {
-            /// `BedrockModelCustomPrompt`.
-            props, "BedrockModelCustomPrompt", bedrock_model_custom_prompt, set_bedrock_model_custom_prompt, get_bedrock_model_custom_prompt, Val<String>
+        /// `BedrockGuardrailConfiguration`.
+        pub fn bedrock_guardrail_configuration(mut self, value: impl Into<Val<BedrockModelSpecificationBedrockGuardrailConfiguration>>) -> Self {
+            self.props.set("BedrockGuardrailConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `BedrockTraceStatus`.
-            props, "BedrockTraceStatus", bedrock_trace_status, set_bedrock_trace_status, get_bedrock_trace_status, Val<BedrockModelSpecificationBedrockTraceStatus>
+        /// Sets `BedrockGuardrailConfiguration` in place: [`Self::bedrock_guardrail_configuration`] on
+        /// a value held by `&mut`.
+        pub fn set_bedrock_guardrail_configuration(&mut self, value: impl Into<Val<BedrockModelSpecificationBedrockGuardrailConfiguration>>) -> &mut Self {
+            self.props.set("BedrockGuardrailConfiguration", value.into());
+            self
+        }
+
+        /// `BedrockGuardrailConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_guardrail_configuration(&self) -> ::std::option::Option<Val<BedrockModelSpecificationBedrockGuardrailConfiguration>> {
+            crate::cfn::get_prop(&self.props, "BedrockGuardrailConfiguration")
+        }
+
+        /// `BedrockModelCustomPrompt`.
+        pub fn bedrock_model_custom_prompt(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BedrockModelCustomPrompt", value.into());
+            self
+        }
+
+        /// Sets `BedrockModelCustomPrompt` in place: [`Self::bedrock_model_custom_prompt`] on a value
+        /// held by `&mut`.
+        pub fn set_bedrock_model_custom_prompt(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BedrockModelCustomPrompt", value.into());
+            self
+        }
+
+        /// `BedrockModelCustomPrompt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_model_custom_prompt(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BedrockModelCustomPrompt")
+        }
+
+        /// `BedrockTraceStatus`.
+        pub fn bedrock_trace_status(mut self, value: impl Into<Val<BedrockModelSpecificationBedrockTraceStatus>>) -> Self {
+            self.props.set("BedrockTraceStatus", value.into());
+            self
+        }
+
+        /// Sets `BedrockTraceStatus` in place: [`Self::bedrock_trace_status`] on a value held by `&mut`.
+        pub fn set_bedrock_trace_status(&mut self, value: impl Into<Val<BedrockModelSpecificationBedrockTraceStatus>>) -> &mut Self {
+            self.props.set("BedrockTraceStatus", value.into());
+            self
+        }
+
+        /// `BedrockTraceStatus` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_trace_status(&self) -> ::std::option::Option<Val<BedrockModelSpecificationBedrockTraceStatus>> {
+            crate::cfn::get_prop(&self.props, "BedrockTraceStatus")
         }
     }
 
@@ -530,14 +1099,42 @@ pub mod bot {
             BedrockModelSpecificationBedrockGuardrailConfiguration { props }
         }
 
-        prop! {
-            /// `BedrockGuardrailIdentifier`.
-            props, "BedrockGuardrailIdentifier", bedrock_guardrail_identifier, set_bedrock_guardrail_identifier, get_bedrock_guardrail_identifier, Val<String>
+        /// `BedrockGuardrailIdentifier`.
+        pub fn bedrock_guardrail_identifier(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BedrockGuardrailIdentifier", value.into());
+            self
         }
 
-        prop! {
-            /// `BedrockGuardrailVersion`.
-            props, "BedrockGuardrailVersion", bedrock_guardrail_version, set_bedrock_guardrail_version, get_bedrock_guardrail_version, Val<String>
+        /// Sets `BedrockGuardrailIdentifier` in place: [`Self::bedrock_guardrail_identifier`] on a
+        /// value held by `&mut`.
+        pub fn set_bedrock_guardrail_identifier(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BedrockGuardrailIdentifier", value.into());
+            self
+        }
+
+        /// `BedrockGuardrailIdentifier` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_guardrail_identifier(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BedrockGuardrailIdentifier")
+        }
+
+        /// `BedrockGuardrailVersion`.
+        pub fn bedrock_guardrail_version(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BedrockGuardrailVersion", value.into());
+            self
+        }
+
+        /// Sets `BedrockGuardrailVersion` in place: [`Self::bedrock_guardrail_version`] on a value held
+        /// by `&mut`.
+        pub fn set_bedrock_guardrail_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BedrockGuardrailVersion", value.into());
+            self
+        }
+
+        /// `BedrockGuardrailVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_guardrail_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BedrockGuardrailVersion")
         }
     }
 
@@ -571,14 +1168,35 @@ pub mod bot {
             GenerativeAiSettingsBuildtimeSettingsSampleUtteranceGenerationSpecification { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `BedrockModelSpecification`.
-            props, "BedrockModelSpecification", bedrock_model_specification, set_bedrock_model_specification, get_bedrock_model_specification, Val<BedrockModelSpecification>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `BedrockModelSpecification`.
+        pub fn bedrock_model_specification(mut self, value: impl Into<Val<BedrockModelSpecification>>) -> Self {
+            self.props.set("BedrockModelSpecification", value.into());
+            self
+        }
+
+        /// Sets `BedrockModelSpecification` in place: [`Self::bedrock_model_specification`] on a value
+        /// held by `&mut`.
+        pub fn set_bedrock_model_specification(&mut self, value: impl Into<Val<BedrockModelSpecification>>) -> &mut Self {
+            self.props.set("BedrockModelSpecification", value.into());
+            self
+        }
+
+        /// `BedrockModelSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_model_specification(&self) -> ::std::option::Option<Val<BedrockModelSpecification>> {
+            crate::cfn::get_prop(&self.props, "BedrockModelSpecification")
         }
     }
 
@@ -597,14 +1215,42 @@ pub mod bot {
             GenerativeAiSettingsRuntimeSettings { props }
         }
 
-        prop! {
-            /// `NluImprovementSpecification`.
-            props, "NluImprovementSpecification", nlu_improvement_specification, set_nlu_improvement_specification, get_nlu_improvement_specification, Val<GenerativeAiSettingsRuntimeSettingsNluImprovementSpecification>
+        /// `NluImprovementSpecification`.
+        pub fn nlu_improvement_specification(mut self, value: impl Into<Val<GenerativeAiSettingsRuntimeSettingsNluImprovementSpecification>>) -> Self {
+            self.props.set("NluImprovementSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `SlotResolutionImprovementSpecification`.
-            props, "SlotResolutionImprovementSpecification", slot_resolution_improvement_specification, set_slot_resolution_improvement_specification, get_slot_resolution_improvement_specification, Val<GenerativeAiSettingsRuntimeSettingsSlotResolutionImprovementSpecification>
+        /// Sets `NluImprovementSpecification` in place: [`Self::nlu_improvement_specification`] on a
+        /// value held by `&mut`.
+        pub fn set_nlu_improvement_specification(&mut self, value: impl Into<Val<GenerativeAiSettingsRuntimeSettingsNluImprovementSpecification>>) -> &mut Self {
+            self.props.set("NluImprovementSpecification", value.into());
+            self
+        }
+
+        /// `NluImprovementSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_nlu_improvement_specification(&self) -> ::std::option::Option<Val<GenerativeAiSettingsRuntimeSettingsNluImprovementSpecification>> {
+            crate::cfn::get_prop(&self.props, "NluImprovementSpecification")
+        }
+
+        /// `SlotResolutionImprovementSpecification`.
+        pub fn slot_resolution_improvement_specification(mut self, value: impl Into<Val<GenerativeAiSettingsRuntimeSettingsSlotResolutionImprovementSpecification>>) -> Self {
+            self.props.set("SlotResolutionImprovementSpecification", value.into());
+            self
+        }
+
+        /// Sets `SlotResolutionImprovementSpecification` in place: [`Self::slot_resolution_improvement_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_slot_resolution_improvement_specification(&mut self, value: impl Into<Val<GenerativeAiSettingsRuntimeSettingsSlotResolutionImprovementSpecification>>) -> &mut Self {
+            self.props.set("SlotResolutionImprovementSpecification", value.into());
+            self
+        }
+
+        /// `SlotResolutionImprovementSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slot_resolution_improvement_specification(&self) -> ::std::option::Option<Val<GenerativeAiSettingsRuntimeSettingsSlotResolutionImprovementSpecification>> {
+            crate::cfn::get_prop(&self.props, "SlotResolutionImprovementSpecification")
         }
     }
 
@@ -625,19 +1271,53 @@ pub mod bot {
             GenerativeAiSettingsRuntimeSettingsNluImprovementSpecification { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `AssistedNluMode`.
-            props, "AssistedNluMode", assisted_nlu_mode, set_assisted_nlu_mode, get_assisted_nlu_mode, Val<GenerativeAiSettingsRuntimeSettingsNluImprovementSpecificationAssistedNluMode>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `IntentDisambiguationSettings`.
-            props, "IntentDisambiguationSettings", intent_disambiguation_settings, set_intent_disambiguation_settings, get_intent_disambiguation_settings, Val<IntentDisambiguationSettings>
+        /// `AssistedNluMode`.
+        pub fn assisted_nlu_mode(mut self, value: impl Into<Val<GenerativeAiSettingsRuntimeSettingsNluImprovementSpecificationAssistedNluMode>>) -> Self {
+            self.props.set("AssistedNluMode", value.into());
+            self
+        }
+
+        /// Sets `AssistedNluMode` in place: [`Self::assisted_nlu_mode`] on a value held by `&mut`.
+        pub fn set_assisted_nlu_mode(&mut self, value: impl Into<Val<GenerativeAiSettingsRuntimeSettingsNluImprovementSpecificationAssistedNluMode>>) -> &mut Self {
+            self.props.set("AssistedNluMode", value.into());
+            self
+        }
+
+        /// `AssistedNluMode` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_assisted_nlu_mode(&self) -> ::std::option::Option<Val<GenerativeAiSettingsRuntimeSettingsNluImprovementSpecificationAssistedNluMode>> {
+            crate::cfn::get_prop(&self.props, "AssistedNluMode")
+        }
+
+        /// `IntentDisambiguationSettings`.
+        pub fn intent_disambiguation_settings(mut self, value: impl Into<Val<IntentDisambiguationSettings>>) -> Self {
+            self.props.set("IntentDisambiguationSettings", value.into());
+            self
+        }
+
+        /// Sets `IntentDisambiguationSettings` in place: [`Self::intent_disambiguation_settings`] on a
+        /// value held by `&mut`.
+        pub fn set_intent_disambiguation_settings(&mut self, value: impl Into<Val<IntentDisambiguationSettings>>) -> &mut Self {
+            self.props.set("IntentDisambiguationSettings", value.into());
+            self
+        }
+
+        /// `IntentDisambiguationSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_intent_disambiguation_settings(&self) -> ::std::option::Option<Val<IntentDisambiguationSettings>> {
+            crate::cfn::get_prop(&self.props, "IntentDisambiguationSettings")
         }
     }
 
@@ -671,19 +1351,54 @@ pub mod bot {
             IntentDisambiguationSettings { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `CustomDisambiguationMessage`.
-            props, "CustomDisambiguationMessage", custom_disambiguation_message, set_custom_disambiguation_message, get_custom_disambiguation_message, Val<String>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `MaxDisambiguationIntents`.
-            props, "MaxDisambiguationIntents", max_disambiguation_intents, set_max_disambiguation_intents, get_max_disambiguation_intents, Val<i64>
+        /// `CustomDisambiguationMessage`.
+        pub fn custom_disambiguation_message(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("CustomDisambiguationMessage", value.into());
+            self
+        }
+
+        /// Sets `CustomDisambiguationMessage` in place: [`Self::custom_disambiguation_message`] on a
+        /// value held by `&mut`.
+        pub fn set_custom_disambiguation_message(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CustomDisambiguationMessage", value.into());
+            self
+        }
+
+        /// `CustomDisambiguationMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_disambiguation_message(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CustomDisambiguationMessage")
+        }
+
+        /// `MaxDisambiguationIntents`.
+        pub fn max_disambiguation_intents(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxDisambiguationIntents", value.into());
+            self
+        }
+
+        /// Sets `MaxDisambiguationIntents` in place: [`Self::max_disambiguation_intents`] on a value
+        /// held by `&mut`.
+        pub fn set_max_disambiguation_intents(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxDisambiguationIntents", value.into());
+            self
+        }
+
+        /// `MaxDisambiguationIntents` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_disambiguation_intents(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxDisambiguationIntents")
         }
     }
 
@@ -704,14 +1419,35 @@ pub mod bot {
             GenerativeAiSettingsRuntimeSettingsSlotResolutionImprovementSpecification { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `BedrockModelSpecification`.
-            props, "BedrockModelSpecification", bedrock_model_specification, set_bedrock_model_specification, get_bedrock_model_specification, Val<BedrockModelSpecification>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `BedrockModelSpecification`.
+        pub fn bedrock_model_specification(mut self, value: impl Into<Val<BedrockModelSpecification>>) -> Self {
+            self.props.set("BedrockModelSpecification", value.into());
+            self
+        }
+
+        /// Sets `BedrockModelSpecification` in place: [`Self::bedrock_model_specification`] on a value
+        /// held by `&mut`.
+        pub fn set_bedrock_model_specification(&mut self, value: impl Into<Val<BedrockModelSpecification>>) -> &mut Self {
+            self.props.set("BedrockModelSpecification", value.into());
+            self
+        }
+
+        /// `BedrockModelSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_model_specification(&self) -> ::std::option::Option<Val<BedrockModelSpecification>> {
+            crate::cfn::get_prop(&self.props, "BedrockModelSpecification")
         }
     }
 
@@ -732,94 +1468,327 @@ pub mod bot {
             Intent { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `BedrockAgentIntentConfiguration`.
-            props, "BedrockAgentIntentConfiguration", bedrock_agent_intent_configuration, set_bedrock_agent_intent_configuration, get_bedrock_agent_intent_configuration, Val<BedrockAgentIntentConfiguration>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Description`: Resource Type definition for the intent.
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `BedrockAgentIntentConfiguration`.
+        pub fn bedrock_agent_intent_configuration(mut self, value: impl Into<Val<BedrockAgentIntentConfiguration>>) -> Self {
+            self.props.set("BedrockAgentIntentConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `DialogCodeHook`.
-            props, "DialogCodeHook", dialog_code_hook, set_dialog_code_hook, get_dialog_code_hook, Val<DialogCodeHookSetting>
+        /// Sets `BedrockAgentIntentConfiguration` in place: [`Self::bedrock_agent_intent_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_bedrock_agent_intent_configuration(&mut self, value: impl Into<Val<BedrockAgentIntentConfiguration>>) -> &mut Self {
+            self.props.set("BedrockAgentIntentConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `DisplayName`.
-            props, "DisplayName", display_name, set_display_name, get_display_name, Val<String>
+        /// `BedrockAgentIntentConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_agent_intent_configuration(&self) -> ::std::option::Option<Val<BedrockAgentIntentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "BedrockAgentIntentConfiguration")
         }
 
-        prop! {
-            /// `FulfillmentCodeHook`.
-            props, "FulfillmentCodeHook", fulfillment_code_hook, set_fulfillment_code_hook, get_fulfillment_code_hook, Val<FulfillmentCodeHookSetting>
+        /// `Description`: Resource Type definition for the intent.
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `InitialResponseSetting`.
-            props, "InitialResponseSetting", initial_response_setting, set_initial_response_setting, get_initial_response_setting, Val<InitialResponseSetting>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `InputContexts`.
-            props, "InputContexts", input_contexts, set_input_contexts, get_input_contexts, Val<List<InputContext>>
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
         }
 
-        prop! {
-            /// `IntentClosingSetting`.
-            props, "IntentClosingSetting", intent_closing_setting, set_intent_closing_setting, get_intent_closing_setting, Val<IntentClosingSetting>
+        /// `DialogCodeHook`.
+        pub fn dialog_code_hook(mut self, value: impl Into<Val<DialogCodeHookSetting>>) -> Self {
+            self.props.set("DialogCodeHook", value.into());
+            self
         }
 
-        prop! {
-            /// `IntentConfirmationSetting`.
-            props, "IntentConfirmationSetting", intent_confirmation_setting, set_intent_confirmation_setting, get_intent_confirmation_setting, Val<IntentConfirmationSetting>
+        /// Sets `DialogCodeHook` in place: [`Self::dialog_code_hook`] on a value held by `&mut`.
+        pub fn set_dialog_code_hook(&mut self, value: impl Into<Val<DialogCodeHookSetting>>) -> &mut Self {
+            self.props.set("DialogCodeHook", value.into());
+            self
         }
 
-        prop! {
-            /// `KendraConfiguration`.
-            props, "KendraConfiguration", kendra_configuration, set_kendra_configuration, get_kendra_configuration, Val<KendraConfiguration>
+        /// `DialogCodeHook` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dialog_code_hook(&self) -> ::std::option::Option<Val<DialogCodeHookSetting>> {
+            crate::cfn::get_prop(&self.props, "DialogCodeHook")
         }
 
-        prop! {
-            /// `OutputContexts`.
-            props, "OutputContexts", output_contexts, set_output_contexts, get_output_contexts, Val<List<OutputContext>>
+        /// `DisplayName`.
+        pub fn display_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DisplayName", value.into());
+            self
         }
 
-        prop! {
-            /// `ParentIntentSignature`.
-            props, "ParentIntentSignature", parent_intent_signature, set_parent_intent_signature, get_parent_intent_signature, Val<String>
+        /// Sets `DisplayName` in place: [`Self::display_name`] on a value held by `&mut`.
+        pub fn set_display_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DisplayName", value.into());
+            self
         }
 
-        prop! {
-            /// `QInConnectIntentConfiguration`.
-            props, "QInConnectIntentConfiguration", q_in_connect_intent_configuration, set_q_in_connect_intent_configuration, get_q_in_connect_intent_configuration, Val<QInConnectIntentConfiguration>
+        /// `DisplayName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_display_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DisplayName")
         }
 
-        prop! {
-            /// `QnAIntentConfiguration`.
-            props, "QnAIntentConfiguration", qn_a_intent_configuration, set_qn_a_intent_configuration, get_qn_a_intent_configuration, Val<QnAIntentConfiguration>
+        /// `FulfillmentCodeHook`.
+        pub fn fulfillment_code_hook(mut self, value: impl Into<Val<FulfillmentCodeHookSetting>>) -> Self {
+            self.props.set("FulfillmentCodeHook", value.into());
+            self
         }
 
-        prop! {
-            /// `SampleUtterances`.
-            props, "SampleUtterances", sample_utterances, set_sample_utterances, get_sample_utterances, Val<List<SampleUtterance>>
+        /// Sets `FulfillmentCodeHook` in place: [`Self::fulfillment_code_hook`] on a value held by `&mut`.
+        pub fn set_fulfillment_code_hook(&mut self, value: impl Into<Val<FulfillmentCodeHookSetting>>) -> &mut Self {
+            self.props.set("FulfillmentCodeHook", value.into());
+            self
         }
 
-        prop! {
-            /// `SlotPriorities`.
-            props, "SlotPriorities", slot_priorities, set_slot_priorities, get_slot_priorities, Val<List<SlotPriority>>
+        /// `FulfillmentCodeHook` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fulfillment_code_hook(&self) -> ::std::option::Option<Val<FulfillmentCodeHookSetting>> {
+            crate::cfn::get_prop(&self.props, "FulfillmentCodeHook")
         }
 
-        prop! {
-            /// `Slots`.
-            props, "Slots", slots, set_slots, get_slots, Val<List<Slot>>
+        /// `InitialResponseSetting`.
+        pub fn initial_response_setting(mut self, value: impl Into<Val<InitialResponseSetting>>) -> Self {
+            self.props.set("InitialResponseSetting", value.into());
+            self
+        }
+
+        /// Sets `InitialResponseSetting` in place: [`Self::initial_response_setting`] on a value held
+        /// by `&mut`.
+        pub fn set_initial_response_setting(&mut self, value: impl Into<Val<InitialResponseSetting>>) -> &mut Self {
+            self.props.set("InitialResponseSetting", value.into());
+            self
+        }
+
+        /// `InitialResponseSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_initial_response_setting(&self) -> ::std::option::Option<Val<InitialResponseSetting>> {
+            crate::cfn::get_prop(&self.props, "InitialResponseSetting")
+        }
+
+        /// `InputContexts`.
+        pub fn input_contexts(mut self, value: impl Into<Val<List<InputContext>>>) -> Self {
+            self.props.set("InputContexts", value.into());
+            self
+        }
+
+        /// Sets `InputContexts` in place: [`Self::input_contexts`] on a value held by `&mut`.
+        pub fn set_input_contexts(&mut self, value: impl Into<Val<List<InputContext>>>) -> &mut Self {
+            self.props.set("InputContexts", value.into());
+            self
+        }
+
+        /// `InputContexts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_input_contexts(&self) -> ::std::option::Option<Val<List<InputContext>>> {
+            crate::cfn::get_prop(&self.props, "InputContexts")
+        }
+
+        /// `IntentClosingSetting`.
+        pub fn intent_closing_setting(mut self, value: impl Into<Val<IntentClosingSetting>>) -> Self {
+            self.props.set("IntentClosingSetting", value.into());
+            self
+        }
+
+        /// Sets `IntentClosingSetting` in place: [`Self::intent_closing_setting`] on a value held by `&mut`.
+        pub fn set_intent_closing_setting(&mut self, value: impl Into<Val<IntentClosingSetting>>) -> &mut Self {
+            self.props.set("IntentClosingSetting", value.into());
+            self
+        }
+
+        /// `IntentClosingSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_intent_closing_setting(&self) -> ::std::option::Option<Val<IntentClosingSetting>> {
+            crate::cfn::get_prop(&self.props, "IntentClosingSetting")
+        }
+
+        /// `IntentConfirmationSetting`.
+        pub fn intent_confirmation_setting(mut self, value: impl Into<Val<IntentConfirmationSetting>>) -> Self {
+            self.props.set("IntentConfirmationSetting", value.into());
+            self
+        }
+
+        /// Sets `IntentConfirmationSetting` in place: [`Self::intent_confirmation_setting`] on a value
+        /// held by `&mut`.
+        pub fn set_intent_confirmation_setting(&mut self, value: impl Into<Val<IntentConfirmationSetting>>) -> &mut Self {
+            self.props.set("IntentConfirmationSetting", value.into());
+            self
+        }
+
+        /// `IntentConfirmationSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_intent_confirmation_setting(&self) -> ::std::option::Option<Val<IntentConfirmationSetting>> {
+            crate::cfn::get_prop(&self.props, "IntentConfirmationSetting")
+        }
+
+        /// `KendraConfiguration`.
+        pub fn kendra_configuration(mut self, value: impl Into<Val<KendraConfiguration>>) -> Self {
+            self.props.set("KendraConfiguration", value.into());
+            self
+        }
+
+        /// Sets `KendraConfiguration` in place: [`Self::kendra_configuration`] on a value held by `&mut`.
+        pub fn set_kendra_configuration(&mut self, value: impl Into<Val<KendraConfiguration>>) -> &mut Self {
+            self.props.set("KendraConfiguration", value.into());
+            self
+        }
+
+        /// `KendraConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kendra_configuration(&self) -> ::std::option::Option<Val<KendraConfiguration>> {
+            crate::cfn::get_prop(&self.props, "KendraConfiguration")
+        }
+
+        /// `OutputContexts`.
+        pub fn output_contexts(mut self, value: impl Into<Val<List<OutputContext>>>) -> Self {
+            self.props.set("OutputContexts", value.into());
+            self
+        }
+
+        /// Sets `OutputContexts` in place: [`Self::output_contexts`] on a value held by `&mut`.
+        pub fn set_output_contexts(&mut self, value: impl Into<Val<List<OutputContext>>>) -> &mut Self {
+            self.props.set("OutputContexts", value.into());
+            self
+        }
+
+        /// `OutputContexts` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_output_contexts(&self) -> ::std::option::Option<Val<List<OutputContext>>> {
+            crate::cfn::get_prop(&self.props, "OutputContexts")
+        }
+
+        /// `ParentIntentSignature`.
+        pub fn parent_intent_signature(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ParentIntentSignature", value.into());
+            self
+        }
+
+        /// Sets `ParentIntentSignature` in place: [`Self::parent_intent_signature`] on a value held by `&mut`.
+        pub fn set_parent_intent_signature(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParentIntentSignature", value.into());
+            self
+        }
+
+        /// `ParentIntentSignature` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parent_intent_signature(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParentIntentSignature")
+        }
+
+        /// `QInConnectIntentConfiguration`.
+        pub fn q_in_connect_intent_configuration(mut self, value: impl Into<Val<QInConnectIntentConfiguration>>) -> Self {
+            self.props.set("QInConnectIntentConfiguration", value.into());
+            self
+        }
+
+        /// Sets `QInConnectIntentConfiguration` in place: [`Self::q_in_connect_intent_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_q_in_connect_intent_configuration(&mut self, value: impl Into<Val<QInConnectIntentConfiguration>>) -> &mut Self {
+            self.props.set("QInConnectIntentConfiguration", value.into());
+            self
+        }
+
+        /// `QInConnectIntentConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_q_in_connect_intent_configuration(&self) -> ::std::option::Option<Val<QInConnectIntentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "QInConnectIntentConfiguration")
+        }
+
+        /// `QnAIntentConfiguration`.
+        pub fn qn_a_intent_configuration(mut self, value: impl Into<Val<QnAIntentConfiguration>>) -> Self {
+            self.props.set("QnAIntentConfiguration", value.into());
+            self
+        }
+
+        /// Sets `QnAIntentConfiguration` in place: [`Self::qn_a_intent_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_qn_a_intent_configuration(&mut self, value: impl Into<Val<QnAIntentConfiguration>>) -> &mut Self {
+            self.props.set("QnAIntentConfiguration", value.into());
+            self
+        }
+
+        /// `QnAIntentConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_qn_a_intent_configuration(&self) -> ::std::option::Option<Val<QnAIntentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "QnAIntentConfiguration")
+        }
+
+        /// `SampleUtterances`.
+        pub fn sample_utterances(mut self, value: impl Into<Val<List<SampleUtterance>>>) -> Self {
+            self.props.set("SampleUtterances", value.into());
+            self
+        }
+
+        /// Sets `SampleUtterances` in place: [`Self::sample_utterances`] on a value held by `&mut`.
+        pub fn set_sample_utterances(&mut self, value: impl Into<Val<List<SampleUtterance>>>) -> &mut Self {
+            self.props.set("SampleUtterances", value.into());
+            self
+        }
+
+        /// `SampleUtterances` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sample_utterances(&self) -> ::std::option::Option<Val<List<SampleUtterance>>> {
+            crate::cfn::get_prop(&self.props, "SampleUtterances")
+        }
+
+        /// `SlotPriorities`.
+        pub fn slot_priorities(mut self, value: impl Into<Val<List<SlotPriority>>>) -> Self {
+            self.props.set("SlotPriorities", value.into());
+            self
+        }
+
+        /// Sets `SlotPriorities` in place: [`Self::slot_priorities`] on a value held by `&mut`.
+        pub fn set_slot_priorities(&mut self, value: impl Into<Val<List<SlotPriority>>>) -> &mut Self {
+            self.props.set("SlotPriorities", value.into());
+            self
+        }
+
+        /// `SlotPriorities` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slot_priorities(&self) -> ::std::option::Option<Val<List<SlotPriority>>> {
+            crate::cfn::get_prop(&self.props, "SlotPriorities")
+        }
+
+        /// `Slots`.
+        pub fn slots(mut self, value: impl Into<Val<List<Slot>>>) -> Self {
+            self.props.set("Slots", value.into());
+            self
+        }
+
+        /// Sets `Slots` in place: [`Self::slots`] on a value held by `&mut`.
+        pub fn set_slots(&mut self, value: impl Into<Val<List<Slot>>>) -> &mut Self {
+            self.props.set("Slots", value.into());
+            self
+        }
+
+        /// `Slots` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slots(&self) -> ::std::option::Option<Val<List<Slot>>> {
+            crate::cfn::get_prop(&self.props, "Slots")
         }
     }
 
@@ -838,14 +1807,42 @@ pub mod bot {
             BedrockAgentIntentConfiguration { props }
         }
 
-        prop! {
-            /// `BedrockAgentConfiguration`.
-            props, "BedrockAgentConfiguration", bedrock_agent_configuration, set_bedrock_agent_configuration, get_bedrock_agent_configuration, Val<BedrockAgentIntentConfigurationBedrockAgentConfiguration>
+        /// `BedrockAgentConfiguration`.
+        pub fn bedrock_agent_configuration(mut self, value: impl Into<Val<BedrockAgentIntentConfigurationBedrockAgentConfiguration>>) -> Self {
+            self.props.set("BedrockAgentConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `BedrockAgentIntentKnowledgeBaseConfiguration`.
-            props, "BedrockAgentIntentKnowledgeBaseConfiguration", bedrock_agent_intent_knowledge_base_configuration, set_bedrock_agent_intent_knowledge_base_configuration, get_bedrock_agent_intent_knowledge_base_configuration, Val<BedrockAgentIntentConfigurationBedrockAgentIntentKnowledgeBaseConfiguration>
+        /// Sets `BedrockAgentConfiguration` in place: [`Self::bedrock_agent_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_bedrock_agent_configuration(&mut self, value: impl Into<Val<BedrockAgentIntentConfigurationBedrockAgentConfiguration>>) -> &mut Self {
+            self.props.set("BedrockAgentConfiguration", value.into());
+            self
+        }
+
+        /// `BedrockAgentConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_agent_configuration(&self) -> ::std::option::Option<Val<BedrockAgentIntentConfigurationBedrockAgentConfiguration>> {
+            crate::cfn::get_prop(&self.props, "BedrockAgentConfiguration")
+        }
+
+        /// `BedrockAgentIntentKnowledgeBaseConfiguration`.
+        pub fn bedrock_agent_intent_knowledge_base_configuration(mut self, value: impl Into<Val<BedrockAgentIntentConfigurationBedrockAgentIntentKnowledgeBaseConfiguration>>) -> Self {
+            self.props.set("BedrockAgentIntentKnowledgeBaseConfiguration", value.into());
+            self
+        }
+
+        /// Sets `BedrockAgentIntentKnowledgeBaseConfiguration` in place: [`Self::bedrock_agent_intent_knowledge_base_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_bedrock_agent_intent_knowledge_base_configuration(&mut self, value: impl Into<Val<BedrockAgentIntentConfigurationBedrockAgentIntentKnowledgeBaseConfiguration>>) -> &mut Self {
+            self.props.set("BedrockAgentIntentKnowledgeBaseConfiguration", value.into());
+            self
+        }
+
+        /// `BedrockAgentIntentKnowledgeBaseConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_agent_intent_knowledge_base_configuration(&self) -> ::std::option::Option<Val<BedrockAgentIntentConfigurationBedrockAgentIntentKnowledgeBaseConfiguration>> {
+            crate::cfn::get_prop(&self.props, "BedrockAgentIntentKnowledgeBaseConfiguration")
         }
     }
 
@@ -864,14 +1861,40 @@ pub mod bot {
             BedrockAgentIntentConfigurationBedrockAgentConfiguration { props }
         }
 
-        prop! {
-            /// `BedrockAgentAliasId`.
-            props, "BedrockAgentAliasId", bedrock_agent_alias_id, set_bedrock_agent_alias_id, get_bedrock_agent_alias_id, Val<String>
+        /// `BedrockAgentAliasId`.
+        pub fn bedrock_agent_alias_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BedrockAgentAliasId", value.into());
+            self
         }
 
-        prop! {
-            /// `BedrockAgentId`.
-            props, "BedrockAgentId", bedrock_agent_id, set_bedrock_agent_id, get_bedrock_agent_id, Val<String>
+        /// Sets `BedrockAgentAliasId` in place: [`Self::bedrock_agent_alias_id`] on a value held by `&mut`.
+        pub fn set_bedrock_agent_alias_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BedrockAgentAliasId", value.into());
+            self
+        }
+
+        /// `BedrockAgentAliasId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_agent_alias_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BedrockAgentAliasId")
+        }
+
+        /// `BedrockAgentId`.
+        pub fn bedrock_agent_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BedrockAgentId", value.into());
+            self
+        }
+
+        /// Sets `BedrockAgentId` in place: [`Self::bedrock_agent_id`] on a value held by `&mut`.
+        pub fn set_bedrock_agent_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BedrockAgentId", value.into());
+            self
+        }
+
+        /// `BedrockAgentId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_agent_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BedrockAgentId")
         }
     }
 
@@ -897,14 +1920,28 @@ pub mod bot {
             BedrockAgentIntentConfigurationBedrockAgentIntentKnowledgeBaseConfiguration { props }
         }
 
-        prop! {
-            /// `BedrockKnowledgeBaseArn`.
-            props, "BedrockKnowledgeBaseArn", _, set_bedrock_knowledge_base_arn, get_bedrock_knowledge_base_arn, Val<String>
+        /// Sets `BedrockKnowledgeBaseArn`, which `new` took, in place.
+        pub fn set_bedrock_knowledge_base_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BedrockKnowledgeBaseArn", value.into());
+            self
         }
 
-        prop! {
-            /// `BedrockModelConfiguration`.
-            props, "BedrockModelConfiguration", _, set_bedrock_model_configuration, get_bedrock_model_configuration, Val<BedrockModelSpecification>
+        /// `BedrockKnowledgeBaseArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_knowledge_base_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BedrockKnowledgeBaseArn")
+        }
+
+        /// Sets `BedrockModelConfiguration`, which `new` took, in place.
+        pub fn set_bedrock_model_configuration(&mut self, value: impl Into<Val<BedrockModelSpecification>>) -> &mut Self {
+            self.props.set("BedrockModelConfiguration", value.into());
+            self
+        }
+
+        /// `BedrockModelConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_model_configuration(&self) -> ::std::option::Option<Val<BedrockModelSpecification>> {
+            crate::cfn::get_prop(&self.props, "BedrockModelConfiguration")
         }
     }
 
@@ -925,9 +1962,16 @@ pub mod bot {
             DialogCodeHookSetting { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -948,24 +1992,72 @@ pub mod bot {
             FulfillmentCodeHookSetting { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `FulfillmentUpdatesSpecification`.
-            props, "FulfillmentUpdatesSpecification", fulfillment_updates_specification, set_fulfillment_updates_specification, get_fulfillment_updates_specification, Val<FulfillmentUpdatesSpecification>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
 
-        prop! {
-            /// `IsActive`.
-            props, "IsActive", is_active, set_is_active, get_is_active, Val<bool>
+        /// `FulfillmentUpdatesSpecification`.
+        pub fn fulfillment_updates_specification(mut self, value: impl Into<Val<FulfillmentUpdatesSpecification>>) -> Self {
+            self.props.set("FulfillmentUpdatesSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `PostFulfillmentStatusSpecification`.
-            props, "PostFulfillmentStatusSpecification", post_fulfillment_status_specification, set_post_fulfillment_status_specification, get_post_fulfillment_status_specification, Val<PostFulfillmentStatusSpecification>
+        /// Sets `FulfillmentUpdatesSpecification` in place: [`Self::fulfillment_updates_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_fulfillment_updates_specification(&mut self, value: impl Into<Val<FulfillmentUpdatesSpecification>>) -> &mut Self {
+            self.props.set("FulfillmentUpdatesSpecification", value.into());
+            self
+        }
+
+        /// `FulfillmentUpdatesSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_fulfillment_updates_specification(&self) -> ::std::option::Option<Val<FulfillmentUpdatesSpecification>> {
+            crate::cfn::get_prop(&self.props, "FulfillmentUpdatesSpecification")
+        }
+
+        /// `IsActive`.
+        pub fn is_active(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsActive", value.into());
+            self
+        }
+
+        /// Sets `IsActive` in place: [`Self::is_active`] on a value held by `&mut`.
+        pub fn set_is_active(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsActive", value.into());
+            self
+        }
+
+        /// `IsActive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_active(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsActive")
+        }
+
+        /// `PostFulfillmentStatusSpecification`.
+        pub fn post_fulfillment_status_specification(mut self, value: impl Into<Val<PostFulfillmentStatusSpecification>>) -> Self {
+            self.props.set("PostFulfillmentStatusSpecification", value.into());
+            self
+        }
+
+        /// Sets `PostFulfillmentStatusSpecification` in place: [`Self::post_fulfillment_status_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_post_fulfillment_status_specification(&mut self, value: impl Into<Val<PostFulfillmentStatusSpecification>>) -> &mut Self {
+            self.props.set("PostFulfillmentStatusSpecification", value.into());
+            self
+        }
+
+        /// `PostFulfillmentStatusSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_post_fulfillment_status_specification(&self) -> ::std::option::Option<Val<PostFulfillmentStatusSpecification>> {
+            crate::cfn::get_prop(&self.props, "PostFulfillmentStatusSpecification")
         }
     }
 
@@ -986,24 +2078,70 @@ pub mod bot {
             FulfillmentUpdatesSpecification { props }
         }
 
-        prop! {
-            /// `Active`.
-            props, "Active", _, set_active, get_active, Val<bool>
+        /// Sets `Active`, which `new` took, in place.
+        pub fn set_active(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Active", value.into());
+            self
         }
 
-        prop! {
-            /// `StartResponse`.
-            props, "StartResponse", start_response, set_start_response, get_start_response, Val<FulfillmentStartResponseSpecification>
+        /// `Active` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_active(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Active")
         }
 
-        prop! {
-            /// `TimeoutInSeconds`.
-            props, "TimeoutInSeconds", timeout_in_seconds, set_timeout_in_seconds, get_timeout_in_seconds, Val<i64>
+        /// `StartResponse`.
+        pub fn start_response(mut self, value: impl Into<Val<FulfillmentStartResponseSpecification>>) -> Self {
+            self.props.set("StartResponse", value.into());
+            self
         }
 
-        prop! {
-            /// `UpdateResponse`.
-            props, "UpdateResponse", update_response, set_update_response, get_update_response, Val<FulfillmentUpdateResponseSpecification>
+        /// Sets `StartResponse` in place: [`Self::start_response`] on a value held by `&mut`.
+        pub fn set_start_response(&mut self, value: impl Into<Val<FulfillmentStartResponseSpecification>>) -> &mut Self {
+            self.props.set("StartResponse", value.into());
+            self
+        }
+
+        /// `StartResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_response(&self) -> ::std::option::Option<Val<FulfillmentStartResponseSpecification>> {
+            crate::cfn::get_prop(&self.props, "StartResponse")
+        }
+
+        /// `TimeoutInSeconds`.
+        pub fn timeout_in_seconds(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("TimeoutInSeconds", value.into());
+            self
+        }
+
+        /// Sets `TimeoutInSeconds` in place: [`Self::timeout_in_seconds`] on a value held by `&mut`.
+        pub fn set_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutInSeconds", value.into());
+            self
+        }
+
+        /// `TimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutInSeconds")
+        }
+
+        /// `UpdateResponse`.
+        pub fn update_response(mut self, value: impl Into<Val<FulfillmentUpdateResponseSpecification>>) -> Self {
+            self.props.set("UpdateResponse", value.into());
+            self
+        }
+
+        /// Sets `UpdateResponse` in place: [`Self::update_response`] on a value held by `&mut`.
+        pub fn set_update_response(&mut self, value: impl Into<Val<FulfillmentUpdateResponseSpecification>>) -> &mut Self {
+            self.props.set("UpdateResponse", value.into());
+            self
+        }
+
+        /// `UpdateResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_update_response(&self) -> ::std::option::Option<Val<FulfillmentUpdateResponseSpecification>> {
+            crate::cfn::get_prop(&self.props, "UpdateResponse")
         }
     }
 
@@ -1029,19 +2167,46 @@ pub mod bot {
             FulfillmentStartResponseSpecification { props }
         }
 
-        prop! {
-            /// `DelayInSeconds`.
-            props, "DelayInSeconds", _, set_delay_in_seconds, get_delay_in_seconds, Val<i64>
+        /// Sets `DelayInSeconds`, which `new` took, in place.
+        pub fn set_delay_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("DelayInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `MessageGroups`.
-            props, "MessageGroups", _, set_message_groups, get_message_groups, Val<List<MessageGroup>>
+        /// `DelayInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_delay_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "DelayInSeconds")
         }
 
-        prop! {
-            /// `AllowInterrupt`.
-            props, "AllowInterrupt", allow_interrupt, set_allow_interrupt, get_allow_interrupt, Val<bool>
+        /// Sets `MessageGroups`, which `new` took, in place.
+        pub fn set_message_groups(&mut self, value: impl Into<Val<List<MessageGroup>>>) -> &mut Self {
+            self.props.set("MessageGroups", value.into());
+            self
+        }
+
+        /// `MessageGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_groups(&self) -> ::std::option::Option<Val<List<MessageGroup>>> {
+            crate::cfn::get_prop(&self.props, "MessageGroups")
+        }
+
+        /// `AllowInterrupt`.
+        pub fn allow_interrupt(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllowInterrupt", value.into());
+            self
+        }
+
+        /// Sets `AllowInterrupt` in place: [`Self::allow_interrupt`] on a value held by `&mut`.
+        pub fn set_allow_interrupt(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowInterrupt", value.into());
+            self
+        }
+
+        /// `AllowInterrupt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_interrupt(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowInterrupt")
         }
     }
 
@@ -1062,14 +2227,34 @@ pub mod bot {
             MessageGroup { props }
         }
 
-        prop! {
-            /// `Message`.
-            props, "Message", _, set_message, get_message, Val<Message>
+        /// Sets `Message`, which `new` took, in place.
+        pub fn set_message(&mut self, value: impl Into<Val<Message>>) -> &mut Self {
+            self.props.set("Message", value.into());
+            self
         }
 
-        prop! {
-            /// `Variations`.
-            props, "Variations", variations, set_variations, get_variations, Val<List<Message>>
+        /// `Message` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message(&self) -> ::std::option::Option<Val<Message>> {
+            crate::cfn::get_prop(&self.props, "Message")
+        }
+
+        /// `Variations`.
+        pub fn variations(mut self, value: impl Into<Val<List<Message>>>) -> Self {
+            self.props.set("Variations", value.into());
+            self
+        }
+
+        /// Sets `Variations` in place: [`Self::variations`] on a value held by `&mut`.
+        pub fn set_variations(&mut self, value: impl Into<Val<List<Message>>>) -> &mut Self {
+            self.props.set("Variations", value.into());
+            self
+        }
+
+        /// `Variations` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_variations(&self) -> ::std::option::Option<Val<List<Message>>> {
+            crate::cfn::get_prop(&self.props, "Variations")
         }
     }
 
@@ -1088,24 +2273,76 @@ pub mod bot {
             Message { props }
         }
 
-        prop! {
-            /// `CustomPayload`.
-            props, "CustomPayload", custom_payload, set_custom_payload, get_custom_payload, Val<CustomPayload>
+        /// `CustomPayload`.
+        pub fn custom_payload(mut self, value: impl Into<Val<CustomPayload>>) -> Self {
+            self.props.set("CustomPayload", value.into());
+            self
         }
 
-        prop! {
-            /// `ImageResponseCard`.
-            props, "ImageResponseCard", image_response_card, set_image_response_card, get_image_response_card, Val<ImageResponseCard>
+        /// Sets `CustomPayload` in place: [`Self::custom_payload`] on a value held by `&mut`.
+        pub fn set_custom_payload(&mut self, value: impl Into<Val<CustomPayload>>) -> &mut Self {
+            self.props.set("CustomPayload", value.into());
+            self
         }
 
-        prop! {
-            /// `PlainTextMessage`.
-            props, "PlainTextMessage", plain_text_message, set_plain_text_message, get_plain_text_message, Val<PlainTextMessage>
+        /// `CustomPayload` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_custom_payload(&self) -> ::std::option::Option<Val<CustomPayload>> {
+            crate::cfn::get_prop(&self.props, "CustomPayload")
         }
 
-        prop! {
-            /// `SSMLMessage`.
-            props, "SSMLMessage", ssml_message, set_ssml_message, get_ssml_message, Val<SsmlMessage>
+        /// `ImageResponseCard`.
+        pub fn image_response_card(mut self, value: impl Into<Val<ImageResponseCard>>) -> Self {
+            self.props.set("ImageResponseCard", value.into());
+            self
+        }
+
+        /// Sets `ImageResponseCard` in place: [`Self::image_response_card`] on a value held by `&mut`.
+        pub fn set_image_response_card(&mut self, value: impl Into<Val<ImageResponseCard>>) -> &mut Self {
+            self.props.set("ImageResponseCard", value.into());
+            self
+        }
+
+        /// `ImageResponseCard` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_response_card(&self) -> ::std::option::Option<Val<ImageResponseCard>> {
+            crate::cfn::get_prop(&self.props, "ImageResponseCard")
+        }
+
+        /// `PlainTextMessage`.
+        pub fn plain_text_message(mut self, value: impl Into<Val<PlainTextMessage>>) -> Self {
+            self.props.set("PlainTextMessage", value.into());
+            self
+        }
+
+        /// Sets `PlainTextMessage` in place: [`Self::plain_text_message`] on a value held by `&mut`.
+        pub fn set_plain_text_message(&mut self, value: impl Into<Val<PlainTextMessage>>) -> &mut Self {
+            self.props.set("PlainTextMessage", value.into());
+            self
+        }
+
+        /// `PlainTextMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_plain_text_message(&self) -> ::std::option::Option<Val<PlainTextMessage>> {
+            crate::cfn::get_prop(&self.props, "PlainTextMessage")
+        }
+
+        /// `SSMLMessage`.
+        pub fn ssml_message(mut self, value: impl Into<Val<SsmlMessage>>) -> Self {
+            self.props.set("SSMLMessage", value.into());
+            self
+        }
+
+        /// Sets `SSMLMessage` in place: [`Self::ssml_message`] on a value held by `&mut`.
+        pub fn set_ssml_message(&mut self, value: impl Into<Val<SsmlMessage>>) -> &mut Self {
+            self.props.set("SSMLMessage", value.into());
+            self
+        }
+
+        /// `SSMLMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_ssml_message(&self) -> ::std::option::Option<Val<SsmlMessage>> {
+            crate::cfn::get_prop(&self.props, "SSMLMessage")
         }
     }
 
@@ -1126,9 +2363,16 @@ pub mod bot {
             CustomPayload { props }
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1149,24 +2393,70 @@ pub mod bot {
             ImageResponseCard { props }
         }
 
-        prop! {
-            /// `Title`.
-            props, "Title", _, set_title, get_title, Val<String>
+        /// Sets `Title`, which `new` took, in place.
+        pub fn set_title(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Title", value.into());
+            self
         }
 
-        prop! {
-            /// `Buttons`.
-            props, "Buttons", buttons, set_buttons, get_buttons, Val<List<Button>>
+        /// `Title` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_title(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Title")
         }
 
-        prop! {
-            /// `ImageUrl`.
-            props, "ImageUrl", image_url, set_image_url, get_image_url, Val<String>
+        /// `Buttons`.
+        pub fn buttons(mut self, value: impl Into<Val<List<Button>>>) -> Self {
+            self.props.set("Buttons", value.into());
+            self
         }
 
-        prop! {
-            /// `Subtitle`.
-            props, "Subtitle", subtitle, set_subtitle, get_subtitle, Val<String>
+        /// Sets `Buttons` in place: [`Self::buttons`] on a value held by `&mut`.
+        pub fn set_buttons(&mut self, value: impl Into<Val<List<Button>>>) -> &mut Self {
+            self.props.set("Buttons", value.into());
+            self
+        }
+
+        /// `Buttons` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_buttons(&self) -> ::std::option::Option<Val<List<Button>>> {
+            crate::cfn::get_prop(&self.props, "Buttons")
+        }
+
+        /// `ImageUrl`.
+        pub fn image_url(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ImageUrl", value.into());
+            self
+        }
+
+        /// Sets `ImageUrl` in place: [`Self::image_url`] on a value held by `&mut`.
+        pub fn set_image_url(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ImageUrl", value.into());
+            self
+        }
+
+        /// `ImageUrl` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_image_url(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ImageUrl")
+        }
+
+        /// `Subtitle`.
+        pub fn subtitle(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Subtitle", value.into());
+            self
+        }
+
+        /// Sets `Subtitle` in place: [`Self::subtitle`] on a value held by `&mut`.
+        pub fn set_subtitle(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Subtitle", value.into());
+            self
+        }
+
+        /// `Subtitle` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_subtitle(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Subtitle")
         }
     }
 
@@ -1189,14 +2479,28 @@ pub mod bot {
             Button { props }
         }
 
-        prop! {
-            /// `Text`.
-            props, "Text", _, set_text, get_text, Val<String>
+        /// Sets `Text`, which `new` took, in place.
+        pub fn set_text(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Text", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Text` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Text")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1217,9 +2521,16 @@ pub mod bot {
             PlainTextMessage { props }
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1240,9 +2551,16 @@ pub mod bot {
             SsmlMessage { props }
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -1268,19 +2586,46 @@ pub mod bot {
             FulfillmentUpdateResponseSpecification { props }
         }
 
-        prop! {
-            /// `FrequencyInSeconds`.
-            props, "FrequencyInSeconds", _, set_frequency_in_seconds, get_frequency_in_seconds, Val<i64>
+        /// Sets `FrequencyInSeconds`, which `new` took, in place.
+        pub fn set_frequency_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FrequencyInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `MessageGroups`.
-            props, "MessageGroups", _, set_message_groups, get_message_groups, Val<List<MessageGroup>>
+        /// `FrequencyInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_frequency_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FrequencyInSeconds")
         }
 
-        prop! {
-            /// `AllowInterrupt`.
-            props, "AllowInterrupt", allow_interrupt, set_allow_interrupt, get_allow_interrupt, Val<bool>
+        /// Sets `MessageGroups`, which `new` took, in place.
+        pub fn set_message_groups(&mut self, value: impl Into<Val<List<MessageGroup>>>) -> &mut Self {
+            self.props.set("MessageGroups", value.into());
+            self
+        }
+
+        /// `MessageGroups` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_groups(&self) -> ::std::option::Option<Val<List<MessageGroup>>> {
+            crate::cfn::get_prop(&self.props, "MessageGroups")
+        }
+
+        /// `AllowInterrupt`.
+        pub fn allow_interrupt(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllowInterrupt", value.into());
+            self
+        }
+
+        /// Sets `AllowInterrupt` in place: [`Self::allow_interrupt`] on a value held by `&mut`.
+        pub fn set_allow_interrupt(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowInterrupt", value.into());
+            self
+        }
+
+        /// `AllowInterrupt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_interrupt(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowInterrupt")
         }
     }
 
@@ -1299,49 +2644,166 @@ pub mod bot {
             PostFulfillmentStatusSpecification { props }
         }
 
-        prop! {
-            /// `FailureConditional`.
-            props, "FailureConditional", failure_conditional, set_failure_conditional, get_failure_conditional, Val<ConditionalSpecification>
+        /// `FailureConditional`.
+        pub fn failure_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
+            self.props.set("FailureConditional", value.into());
+            self
         }
 
-        prop! {
-            /// `FailureNextStep`.
-            props, "FailureNextStep", failure_next_step, set_failure_next_step, get_failure_next_step, Val<DialogState>
+        /// Sets `FailureConditional` in place: [`Self::failure_conditional`] on a value held by `&mut`.
+        pub fn set_failure_conditional(&mut self, value: impl Into<Val<ConditionalSpecification>>) -> &mut Self {
+            self.props.set("FailureConditional", value.into());
+            self
         }
 
-        prop! {
-            /// `FailureResponse`.
-            props, "FailureResponse", failure_response, set_failure_response, get_failure_response, Val<ResponseSpecification>
+        /// `FailureConditional` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_conditional(&self) -> ::std::option::Option<Val<ConditionalSpecification>> {
+            crate::cfn::get_prop(&self.props, "FailureConditional")
         }
 
-        prop! {
-            /// `SuccessConditional`.
-            props, "SuccessConditional", success_conditional, set_success_conditional, get_success_conditional, Val<ConditionalSpecification>
+        /// `FailureNextStep`.
+        pub fn failure_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
+            self.props.set("FailureNextStep", value.into());
+            self
         }
 
-        prop! {
-            /// `SuccessNextStep`.
-            props, "SuccessNextStep", success_next_step, set_success_next_step, get_success_next_step, Val<DialogState>
+        /// Sets `FailureNextStep` in place: [`Self::failure_next_step`] on a value held by `&mut`.
+        pub fn set_failure_next_step(&mut self, value: impl Into<Val<DialogState>>) -> &mut Self {
+            self.props.set("FailureNextStep", value.into());
+            self
         }
 
-        prop! {
-            /// `SuccessResponse`.
-            props, "SuccessResponse", success_response, set_success_response, get_success_response, Val<ResponseSpecification>
+        /// `FailureNextStep` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_next_step(&self) -> ::std::option::Option<Val<DialogState>> {
+            crate::cfn::get_prop(&self.props, "FailureNextStep")
         }
 
-        prop! {
-            /// `TimeoutConditional`.
-            props, "TimeoutConditional", timeout_conditional, set_timeout_conditional, get_timeout_conditional, Val<ConditionalSpecification>
+        /// `FailureResponse`.
+        pub fn failure_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
+            self.props.set("FailureResponse", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutNextStep`.
-            props, "TimeoutNextStep", timeout_next_step, set_timeout_next_step, get_timeout_next_step, Val<DialogState>
+        /// Sets `FailureResponse` in place: [`Self::failure_response`] on a value held by `&mut`.
+        pub fn set_failure_response(&mut self, value: impl Into<Val<ResponseSpecification>>) -> &mut Self {
+            self.props.set("FailureResponse", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutResponse`.
-            props, "TimeoutResponse", timeout_response, set_timeout_response, get_timeout_response, Val<ResponseSpecification>
+        /// `FailureResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_response(&self) -> ::std::option::Option<Val<ResponseSpecification>> {
+            crate::cfn::get_prop(&self.props, "FailureResponse")
+        }
+
+        /// `SuccessConditional`.
+        pub fn success_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
+            self.props.set("SuccessConditional", value.into());
+            self
+        }
+
+        /// Sets `SuccessConditional` in place: [`Self::success_conditional`] on a value held by `&mut`.
+        pub fn set_success_conditional(&mut self, value: impl Into<Val<ConditionalSpecification>>) -> &mut Self {
+            self.props.set("SuccessConditional", value.into());
+            self
+        }
+
+        /// `SuccessConditional` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_success_conditional(&self) -> ::std::option::Option<Val<ConditionalSpecification>> {
+            crate::cfn::get_prop(&self.props, "SuccessConditional")
+        }
+
+        /// `SuccessNextStep`.
+        pub fn success_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
+            self.props.set("SuccessNextStep", value.into());
+            self
+        }
+
+        /// Sets `SuccessNextStep` in place: [`Self::success_next_step`] on a value held by `&mut`.
+        pub fn set_success_next_step(&mut self, value: impl Into<Val<DialogState>>) -> &mut Self {
+            self.props.set("SuccessNextStep", value.into());
+            self
+        }
+
+        /// `SuccessNextStep` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_success_next_step(&self) -> ::std::option::Option<Val<DialogState>> {
+            crate::cfn::get_prop(&self.props, "SuccessNextStep")
+        }
+
+        /// `SuccessResponse`.
+        pub fn success_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
+            self.props.set("SuccessResponse", value.into());
+            self
+        }
+
+        /// Sets `SuccessResponse` in place: [`Self::success_response`] on a value held by `&mut`.
+        pub fn set_success_response(&mut self, value: impl Into<Val<ResponseSpecification>>) -> &mut Self {
+            self.props.set("SuccessResponse", value.into());
+            self
+        }
+
+        /// `SuccessResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_success_response(&self) -> ::std::option::Option<Val<ResponseSpecification>> {
+            crate::cfn::get_prop(&self.props, "SuccessResponse")
+        }
+
+        /// `TimeoutConditional`.
+        pub fn timeout_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
+            self.props.set("TimeoutConditional", value.into());
+            self
+        }
+
+        /// Sets `TimeoutConditional` in place: [`Self::timeout_conditional`] on a value held by `&mut`.
+        pub fn set_timeout_conditional(&mut self, value: impl Into<Val<ConditionalSpecification>>) -> &mut Self {
+            self.props.set("TimeoutConditional", value.into());
+            self
+        }
+
+        /// `TimeoutConditional` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_conditional(&self) -> ::std::option::Option<Val<ConditionalSpecification>> {
+            crate::cfn::get_prop(&self.props, "TimeoutConditional")
+        }
+
+        /// `TimeoutNextStep`.
+        pub fn timeout_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
+            self.props.set("TimeoutNextStep", value.into());
+            self
+        }
+
+        /// Sets `TimeoutNextStep` in place: [`Self::timeout_next_step`] on a value held by `&mut`.
+        pub fn set_timeout_next_step(&mut self, value: impl Into<Val<DialogState>>) -> &mut Self {
+            self.props.set("TimeoutNextStep", value.into());
+            self
+        }
+
+        /// `TimeoutNextStep` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_next_step(&self) -> ::std::option::Option<Val<DialogState>> {
+            crate::cfn::get_prop(&self.props, "TimeoutNextStep")
+        }
+
+        /// `TimeoutResponse`.
+        pub fn timeout_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
+            self.props.set("TimeoutResponse", value.into());
+            self
+        }
+
+        /// Sets `TimeoutResponse` in place: [`Self::timeout_response`] on a value held by `&mut`.
+        pub fn set_timeout_response(&mut self, value: impl Into<Val<ResponseSpecification>>) -> &mut Self {
+            self.props.set("TimeoutResponse", value.into());
+            self
+        }
+
+        /// `TimeoutResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_response(&self) -> ::std::option::Option<Val<ResponseSpecification>> {
+            crate::cfn::get_prop(&self.props, "TimeoutResponse")
         }
     }
 
@@ -1370,19 +2832,40 @@ pub mod bot {
             ConditionalSpecification { props }
         }
 
-        prop! {
-            /// `IsActive`.
-            props, "IsActive", _, set_is_active, get_is_active, Val<bool>
+        /// Sets `IsActive`, which `new` took, in place.
+        pub fn set_is_active(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsActive", value.into());
+            self
         }
 
-        prop! {
-            /// `ConditionalBranches`.
-            props, "ConditionalBranches", _, set_conditional_branches, get_conditional_branches, Val<List<ConditionalBranch>>
+        /// `IsActive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_active(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsActive")
         }
 
-        prop! {
-            /// `DefaultBranch`.
-            props, "DefaultBranch", _, set_default_branch, get_default_branch, Val<DefaultConditionalBranch>
+        /// Sets `ConditionalBranches`, which `new` took, in place.
+        pub fn set_conditional_branches(&mut self, value: impl Into<Val<List<ConditionalBranch>>>) -> &mut Self {
+            self.props.set("ConditionalBranches", value.into());
+            self
+        }
+
+        /// `ConditionalBranches` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conditional_branches(&self) -> ::std::option::Option<Val<List<ConditionalBranch>>> {
+            crate::cfn::get_prop(&self.props, "ConditionalBranches")
+        }
+
+        /// Sets `DefaultBranch`, which `new` took, in place.
+        pub fn set_default_branch(&mut self, value: impl Into<Val<DefaultConditionalBranch>>) -> &mut Self {
+            self.props.set("DefaultBranch", value.into());
+            self
+        }
+
+        /// `DefaultBranch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_branch(&self) -> ::std::option::Option<Val<DefaultConditionalBranch>> {
+            crate::cfn::get_prop(&self.props, "DefaultBranch")
         }
     }
 
@@ -1411,24 +2894,58 @@ pub mod bot {
             ConditionalBranch { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Condition`.
-            props, "Condition", _, set_condition, get_condition, Val<Condition>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `NextStep`.
-            props, "NextStep", _, set_next_step, get_next_step, Val<DialogState>
+        /// Sets `Condition`, which `new` took, in place.
+        pub fn set_condition(&mut self, value: impl Into<Val<Condition>>) -> &mut Self {
+            self.props.set("Condition", value.into());
+            self
         }
 
-        prop! {
-            /// `Response`.
-            props, "Response", response, set_response, get_response, Val<ResponseSpecification>
+        /// `Condition` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_condition(&self) -> ::std::option::Option<Val<Condition>> {
+            crate::cfn::get_prop(&self.props, "Condition")
+        }
+
+        /// Sets `NextStep`, which `new` took, in place.
+        pub fn set_next_step(&mut self, value: impl Into<Val<DialogState>>) -> &mut Self {
+            self.props.set("NextStep", value.into());
+            self
+        }
+
+        /// `NextStep` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_next_step(&self) -> ::std::option::Option<Val<DialogState>> {
+            crate::cfn::get_prop(&self.props, "NextStep")
+        }
+
+        /// `Response`.
+        pub fn response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
+            self.props.set("Response", value.into());
+            self
+        }
+
+        /// Sets `Response` in place: [`Self::response`] on a value held by `&mut`.
+        pub fn set_response(&mut self, value: impl Into<Val<ResponseSpecification>>) -> &mut Self {
+            self.props.set("Response", value.into());
+            self
+        }
+
+        /// `Response` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response(&self) -> ::std::option::Option<Val<ResponseSpecification>> {
+            crate::cfn::get_prop(&self.props, "Response")
         }
     }
 
@@ -1449,9 +2966,16 @@ pub mod bot {
             Condition { props }
         }
 
-        prop! {
-            /// `ExpressionString`.
-            props, "ExpressionString", _, set_expression_string, get_expression_string, Val<String>
+        /// Sets `ExpressionString`, which `new` took, in place.
+        pub fn set_expression_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ExpressionString", value.into());
+            self
+        }
+
+        /// `ExpressionString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ExpressionString")
         }
     }
 
@@ -1470,19 +2994,58 @@ pub mod bot {
             DialogState { props }
         }
 
-        prop! {
-            /// `DialogAction`.
-            props, "DialogAction", dialog_action, set_dialog_action, get_dialog_action, Val<DialogAction>
+        /// `DialogAction`.
+        pub fn dialog_action(mut self, value: impl Into<Val<DialogAction>>) -> Self {
+            self.props.set("DialogAction", value.into());
+            self
         }
 
-        prop! {
-            /// `Intent`.
-            props, "Intent", intent, set_intent, get_intent, Val<IntentOverride>
+        /// Sets `DialogAction` in place: [`Self::dialog_action`] on a value held by `&mut`.
+        pub fn set_dialog_action(&mut self, value: impl Into<Val<DialogAction>>) -> &mut Self {
+            self.props.set("DialogAction", value.into());
+            self
         }
 
-        prop! {
-            /// `SessionAttributes`.
-            props, "SessionAttributes", session_attributes, set_session_attributes, get_session_attributes, Val<List<Tag>>
+        /// `DialogAction` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dialog_action(&self) -> ::std::option::Option<Val<DialogAction>> {
+            crate::cfn::get_prop(&self.props, "DialogAction")
+        }
+
+        /// `Intent`.
+        pub fn intent(mut self, value: impl Into<Val<IntentOverride>>) -> Self {
+            self.props.set("Intent", value.into());
+            self
+        }
+
+        /// Sets `Intent` in place: [`Self::intent`] on a value held by `&mut`.
+        pub fn set_intent(&mut self, value: impl Into<Val<IntentOverride>>) -> &mut Self {
+            self.props.set("Intent", value.into());
+            self
+        }
+
+        /// `Intent` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_intent(&self) -> ::std::option::Option<Val<IntentOverride>> {
+            crate::cfn::get_prop(&self.props, "Intent")
+        }
+
+        /// `SessionAttributes`.
+        pub fn session_attributes(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+            self.props.set("SessionAttributes", value.into());
+            self
+        }
+
+        /// Sets `SessionAttributes` in place: [`Self::session_attributes`] on a value held by `&mut`.
+        pub fn set_session_attributes(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+            self.props.set("SessionAttributes", value.into());
+            self
+        }
+
+        /// `SessionAttributes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_session_attributes(&self) -> ::std::option::Option<Val<List<Tag>>> {
+            crate::cfn::get_prop(&self.props, "SessionAttributes")
         }
     }
 
@@ -1503,19 +3066,52 @@ pub mod bot {
             DialogAction { props }
         }
 
-        prop! {
-            /// `Type`.
-            props, "Type", _, set_type, get_type, Val<DialogActionType>
+        /// Sets `Type`, which `new` took, in place.
+        pub fn set_type(&mut self, value: impl Into<Val<DialogActionType>>) -> &mut Self {
+            self.props.set("Type", value.into());
+            self
         }
 
-        prop! {
-            /// `SlotToElicit`.
-            props, "SlotToElicit", slot_to_elicit, set_slot_to_elicit, get_slot_to_elicit, Val<String>
+        /// `Type` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_type(&self) -> ::std::option::Option<Val<DialogActionType>> {
+            crate::cfn::get_prop(&self.props, "Type")
         }
 
-        prop! {
-            /// `SuppressNextMessage`.
-            props, "SuppressNextMessage", suppress_next_message, set_suppress_next_message, get_suppress_next_message, Val<bool>
+        /// `SlotToElicit`.
+        pub fn slot_to_elicit(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SlotToElicit", value.into());
+            self
+        }
+
+        /// Sets `SlotToElicit` in place: [`Self::slot_to_elicit`] on a value held by `&mut`.
+        pub fn set_slot_to_elicit(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SlotToElicit", value.into());
+            self
+        }
+
+        /// `SlotToElicit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slot_to_elicit(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SlotToElicit")
+        }
+
+        /// `SuppressNextMessage`.
+        pub fn suppress_next_message(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("SuppressNextMessage", value.into());
+            self
+        }
+
+        /// Sets `SuppressNextMessage` in place: [`Self::suppress_next_message`] on a value held by `&mut`.
+        pub fn set_suppress_next_message(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("SuppressNextMessage", value.into());
+            self
+        }
+
+        /// `SuppressNextMessage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_suppress_next_message(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "SuppressNextMessage")
         }
     }
 
@@ -1568,14 +3164,40 @@ pub mod bot {
             IntentOverride { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", name, set_name, get_name, Val<String>
+        /// `Name`.
+        pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Slots`.
-            props, "Slots", slots, set_slots, get_slots, Val<List<SlotValueOverrideMap>>
+        /// Sets `Name` in place: [`Self::name`] on a value held by `&mut`.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `Slots`.
+        pub fn slots(mut self, value: impl Into<Val<List<SlotValueOverrideMap>>>) -> Self {
+            self.props.set("Slots", value.into());
+            self
+        }
+
+        /// Sets `Slots` in place: [`Self::slots`] on a value held by `&mut`.
+        pub fn set_slots(&mut self, value: impl Into<Val<List<SlotValueOverrideMap>>>) -> &mut Self {
+            self.props.set("Slots", value.into());
+            self
+        }
+
+        /// `Slots` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slots(&self) -> ::std::option::Option<Val<List<SlotValueOverrideMap>>> {
+            crate::cfn::get_prop(&self.props, "Slots")
         }
     }
 
@@ -1594,14 +3216,40 @@ pub mod bot {
             SlotValueOverrideMap { props }
         }
 
-        prop! {
-            /// `SlotName`.
-            props, "SlotName", slot_name, set_slot_name, get_slot_name, Val<String>
+        /// `SlotName`.
+        pub fn slot_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SlotName", value.into());
+            self
         }
 
-        prop! {
-            /// `SlotValueOverride`.
-            props, "SlotValueOverride", slot_value_override, set_slot_value_override, get_slot_value_override, Val<SlotValueOverride>
+        /// Sets `SlotName` in place: [`Self::slot_name`] on a value held by `&mut`.
+        pub fn set_slot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SlotName", value.into());
+            self
+        }
+
+        /// `SlotName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slot_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SlotName")
+        }
+
+        /// `SlotValueOverride`.
+        pub fn slot_value_override(mut self, value: impl Into<Val<SlotValueOverride>>) -> Self {
+            self.props.set("SlotValueOverride", value.into());
+            self
+        }
+
+        /// Sets `SlotValueOverride` in place: [`Self::slot_value_override`] on a value held by `&mut`.
+        pub fn set_slot_value_override(&mut self, value: impl Into<Val<SlotValueOverride>>) -> &mut Self {
+            self.props.set("SlotValueOverride", value.into());
+            self
+        }
+
+        /// `SlotValueOverride` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slot_value_override(&self) -> ::std::option::Option<Val<SlotValueOverride>> {
+            crate::cfn::get_prop(&self.props, "SlotValueOverride")
         }
     }
 
@@ -1620,19 +3268,58 @@ pub mod bot {
             SlotValueOverride { props }
         }
 
-        prop! {
-            /// `Shape`.
-            props, "Shape", shape, set_shape, get_shape, Val<SlotShape>
+        /// `Shape`.
+        pub fn shape(mut self, value: impl Into<Val<SlotShape>>) -> Self {
+            self.props.set("Shape", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<SlotValue>
+        /// Sets `Shape` in place: [`Self::shape`] on a value held by `&mut`.
+        pub fn set_shape(&mut self, value: impl Into<Val<SlotShape>>) -> &mut Self {
+            self.props.set("Shape", value.into());
+            self
         }
 
-        prop! {
-            /// `Values`.
-            props, "Values", values, set_values, get_values, Val<List<SlotValueOverride>>
+        /// `Shape` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_shape(&self) -> ::std::option::Option<Val<SlotShape>> {
+            crate::cfn::get_prop(&self.props, "Shape")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<SlotValue>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<SlotValue>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<SlotValue>> {
+            crate::cfn::get_prop(&self.props, "Value")
+        }
+
+        /// `Values`.
+        pub fn values(mut self, value: impl Into<Val<List<SlotValueOverride>>>) -> Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// Sets `Values` in place: [`Self::values`] on a value held by `&mut`.
+        pub fn set_values(&mut self, value: impl Into<Val<List<SlotValueOverride>>>) -> &mut Self {
+            self.props.set("Values", value.into());
+            self
+        }
+
+        /// `Values` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_values(&self) -> ::std::option::Option<Val<List<SlotValueOverride>>> {
+            crate::cfn::get_prop(&self.props, "Values")
         }
     }
 
@@ -1664,9 +3351,22 @@ pub mod bot {
             SlotValue { props }
         }
 
-        prop! {
-            /// `InterpretedValue`.
-            props, "InterpretedValue", interpreted_value, set_interpreted_value, get_interpreted_value, Val<String>
+        /// `InterpretedValue`.
+        pub fn interpreted_value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InterpretedValue", value.into());
+            self
+        }
+
+        /// Sets `InterpretedValue` in place: [`Self::interpreted_value`] on a value held by `&mut`.
+        pub fn set_interpreted_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InterpretedValue", value.into());
+            self
+        }
+
+        /// `InterpretedValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_interpreted_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InterpretedValue")
         }
     }
 
@@ -1687,14 +3387,34 @@ pub mod bot {
             ResponseSpecification { props }
         }
 
-        prop! {
-            /// `MessageGroupsList`.
-            props, "MessageGroupsList", _, set_message_groups_list, get_message_groups_list, Val<List<MessageGroup>>
+        /// Sets `MessageGroupsList`, which `new` took, in place.
+        pub fn set_message_groups_list(&mut self, value: impl Into<Val<List<MessageGroup>>>) -> &mut Self {
+            self.props.set("MessageGroupsList", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowInterrupt`.
-            props, "AllowInterrupt", allow_interrupt, set_allow_interrupt, get_allow_interrupt, Val<bool>
+        /// `MessageGroupsList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_groups_list(&self) -> ::std::option::Option<Val<List<MessageGroup>>> {
+            crate::cfn::get_prop(&self.props, "MessageGroupsList")
+        }
+
+        /// `AllowInterrupt`.
+        pub fn allow_interrupt(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllowInterrupt", value.into());
+            self
+        }
+
+        /// Sets `AllowInterrupt` in place: [`Self::allow_interrupt`] on a value held by `&mut`.
+        pub fn set_allow_interrupt(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowInterrupt", value.into());
+            self
+        }
+
+        /// `AllowInterrupt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_interrupt(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowInterrupt")
         }
     }
 
@@ -1713,14 +3433,40 @@ pub mod bot {
             DefaultConditionalBranch { props }
         }
 
-        prop! {
-            /// `NextStep`.
-            props, "NextStep", next_step, set_next_step, get_next_step, Val<DialogState>
+        /// `NextStep`.
+        pub fn next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
+            self.props.set("NextStep", value.into());
+            self
         }
 
-        prop! {
-            /// `Response`.
-            props, "Response", response, set_response, get_response, Val<ResponseSpecification>
+        /// Sets `NextStep` in place: [`Self::next_step`] on a value held by `&mut`.
+        pub fn set_next_step(&mut self, value: impl Into<Val<DialogState>>) -> &mut Self {
+            self.props.set("NextStep", value.into());
+            self
+        }
+
+        /// `NextStep` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_next_step(&self) -> ::std::option::Option<Val<DialogState>> {
+            crate::cfn::get_prop(&self.props, "NextStep")
+        }
+
+        /// `Response`.
+        pub fn response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
+            self.props.set("Response", value.into());
+            self
+        }
+
+        /// Sets `Response` in place: [`Self::response`] on a value held by `&mut`.
+        pub fn set_response(&mut self, value: impl Into<Val<ResponseSpecification>>) -> &mut Self {
+            self.props.set("Response", value.into());
+            self
+        }
+
+        /// `Response` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_response(&self) -> ::std::option::Option<Val<ResponseSpecification>> {
+            crate::cfn::get_prop(&self.props, "Response")
         }
     }
 
@@ -1739,24 +3485,76 @@ pub mod bot {
             InitialResponseSetting { props }
         }
 
-        prop! {
-            /// `CodeHook`.
-            props, "CodeHook", code_hook, set_code_hook, get_code_hook, Val<DialogCodeHookInvocationSetting>
+        /// `CodeHook`.
+        pub fn code_hook(mut self, value: impl Into<Val<DialogCodeHookInvocationSetting>>) -> Self {
+            self.props.set("CodeHook", value.into());
+            self
         }
 
-        prop! {
-            /// `Conditional`.
-            props, "Conditional", conditional, set_conditional, get_conditional, Val<ConditionalSpecification>
+        /// Sets `CodeHook` in place: [`Self::code_hook`] on a value held by `&mut`.
+        pub fn set_code_hook(&mut self, value: impl Into<Val<DialogCodeHookInvocationSetting>>) -> &mut Self {
+            self.props.set("CodeHook", value.into());
+            self
         }
 
-        prop! {
-            /// `InitialResponse`.
-            props, "InitialResponse", initial_response, set_initial_response, get_initial_response, Val<ResponseSpecification>
+        /// `CodeHook` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_hook(&self) -> ::std::option::Option<Val<DialogCodeHookInvocationSetting>> {
+            crate::cfn::get_prop(&self.props, "CodeHook")
         }
 
-        prop! {
-            /// `NextStep`.
-            props, "NextStep", next_step, set_next_step, get_next_step, Val<DialogState>
+        /// `Conditional`.
+        pub fn conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
+            self.props.set("Conditional", value.into());
+            self
+        }
+
+        /// Sets `Conditional` in place: [`Self::conditional`] on a value held by `&mut`.
+        pub fn set_conditional(&mut self, value: impl Into<Val<ConditionalSpecification>>) -> &mut Self {
+            self.props.set("Conditional", value.into());
+            self
+        }
+
+        /// `Conditional` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conditional(&self) -> ::std::option::Option<Val<ConditionalSpecification>> {
+            crate::cfn::get_prop(&self.props, "Conditional")
+        }
+
+        /// `InitialResponse`.
+        pub fn initial_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
+            self.props.set("InitialResponse", value.into());
+            self
+        }
+
+        /// Sets `InitialResponse` in place: [`Self::initial_response`] on a value held by `&mut`.
+        pub fn set_initial_response(&mut self, value: impl Into<Val<ResponseSpecification>>) -> &mut Self {
+            self.props.set("InitialResponse", value.into());
+            self
+        }
+
+        /// `InitialResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_initial_response(&self) -> ::std::option::Option<Val<ResponseSpecification>> {
+            crate::cfn::get_prop(&self.props, "InitialResponse")
+        }
+
+        /// `NextStep`.
+        pub fn next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
+            self.props.set("NextStep", value.into());
+            self
+        }
+
+        /// Sets `NextStep` in place: [`Self::next_step`] on a value held by `&mut`.
+        pub fn set_next_step(&mut self, value: impl Into<Val<DialogState>>) -> &mut Self {
+            self.props.set("NextStep", value.into());
+            self
+        }
+
+        /// `NextStep` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_next_step(&self) -> ::std::option::Option<Val<DialogState>> {
+            crate::cfn::get_prop(&self.props, "NextStep")
         }
     }
 
@@ -1785,24 +3583,58 @@ pub mod bot {
             DialogCodeHookInvocationSetting { props }
         }
 
-        prop! {
-            /// `IsActive`.
-            props, "IsActive", _, set_is_active, get_is_active, Val<bool>
+        /// Sets `IsActive`, which `new` took, in place.
+        pub fn set_is_active(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsActive", value.into());
+            self
         }
 
-        prop! {
-            /// `EnableCodeHookInvocation`.
-            props, "EnableCodeHookInvocation", _, set_enable_code_hook_invocation, get_enable_code_hook_invocation, Val<bool>
+        /// `IsActive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_active(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsActive")
         }
 
-        prop! {
-            /// `PostCodeHookSpecification`.
-            props, "PostCodeHookSpecification", _, set_post_code_hook_specification, get_post_code_hook_specification, Val<PostDialogCodeHookInvocationSpecification>
+        /// Sets `EnableCodeHookInvocation`, which `new` took, in place.
+        pub fn set_enable_code_hook_invocation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableCodeHookInvocation", value.into());
+            self
         }
 
-        prop! {
-            /// `InvocationLabel`.
-            props, "InvocationLabel", invocation_label, set_invocation_label, get_invocation_label, Val<String>
+        /// `EnableCodeHookInvocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_code_hook_invocation(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableCodeHookInvocation")
+        }
+
+        /// Sets `PostCodeHookSpecification`, which `new` took, in place.
+        pub fn set_post_code_hook_specification(&mut self, value: impl Into<Val<PostDialogCodeHookInvocationSpecification>>) -> &mut Self {
+            self.props.set("PostCodeHookSpecification", value.into());
+            self
+        }
+
+        /// `PostCodeHookSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_post_code_hook_specification(&self) -> ::std::option::Option<Val<PostDialogCodeHookInvocationSpecification>> {
+            crate::cfn::get_prop(&self.props, "PostCodeHookSpecification")
+        }
+
+        /// `InvocationLabel`.
+        pub fn invocation_label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InvocationLabel", value.into());
+            self
+        }
+
+        /// Sets `InvocationLabel` in place: [`Self::invocation_label`] on a value held by `&mut`.
+        pub fn set_invocation_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InvocationLabel", value.into());
+            self
+        }
+
+        /// `InvocationLabel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InvocationLabel")
         }
     }
 
@@ -1821,49 +3653,166 @@ pub mod bot {
             PostDialogCodeHookInvocationSpecification { props }
         }
 
-        prop! {
-            /// `FailureConditional`.
-            props, "FailureConditional", failure_conditional, set_failure_conditional, get_failure_conditional, Val<ConditionalSpecification>
+        /// `FailureConditional`.
+        pub fn failure_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
+            self.props.set("FailureConditional", value.into());
+            self
         }
 
-        prop! {
-            /// `FailureNextStep`.
-            props, "FailureNextStep", failure_next_step, set_failure_next_step, get_failure_next_step, Val<DialogState>
+        /// Sets `FailureConditional` in place: [`Self::failure_conditional`] on a value held by `&mut`.
+        pub fn set_failure_conditional(&mut self, value: impl Into<Val<ConditionalSpecification>>) -> &mut Self {
+            self.props.set("FailureConditional", value.into());
+            self
         }
 
-        prop! {
-            /// `FailureResponse`.
-            props, "FailureResponse", failure_response, set_failure_response, get_failure_response, Val<ResponseSpecification>
+        /// `FailureConditional` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_conditional(&self) -> ::std::option::Option<Val<ConditionalSpecification>> {
+            crate::cfn::get_prop(&self.props, "FailureConditional")
         }
 
-        prop! {
-            /// `SuccessConditional`.
-            props, "SuccessConditional", success_conditional, set_success_conditional, get_success_conditional, Val<ConditionalSpecification>
+        /// `FailureNextStep`.
+        pub fn failure_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
+            self.props.set("FailureNextStep", value.into());
+            self
         }
 
-        prop! {
-            /// `SuccessNextStep`.
-            props, "SuccessNextStep", success_next_step, set_success_next_step, get_success_next_step, Val<DialogState>
+        /// Sets `FailureNextStep` in place: [`Self::failure_next_step`] on a value held by `&mut`.
+        pub fn set_failure_next_step(&mut self, value: impl Into<Val<DialogState>>) -> &mut Self {
+            self.props.set("FailureNextStep", value.into());
+            self
         }
 
-        prop! {
-            /// `SuccessResponse`.
-            props, "SuccessResponse", success_response, set_success_response, get_success_response, Val<ResponseSpecification>
+        /// `FailureNextStep` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_next_step(&self) -> ::std::option::Option<Val<DialogState>> {
+            crate::cfn::get_prop(&self.props, "FailureNextStep")
         }
 
-        prop! {
-            /// `TimeoutConditional`.
-            props, "TimeoutConditional", timeout_conditional, set_timeout_conditional, get_timeout_conditional, Val<ConditionalSpecification>
+        /// `FailureResponse`.
+        pub fn failure_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
+            self.props.set("FailureResponse", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutNextStep`.
-            props, "TimeoutNextStep", timeout_next_step, set_timeout_next_step, get_timeout_next_step, Val<DialogState>
+        /// Sets `FailureResponse` in place: [`Self::failure_response`] on a value held by `&mut`.
+        pub fn set_failure_response(&mut self, value: impl Into<Val<ResponseSpecification>>) -> &mut Self {
+            self.props.set("FailureResponse", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeoutResponse`.
-            props, "TimeoutResponse", timeout_response, set_timeout_response, get_timeout_response, Val<ResponseSpecification>
+        /// `FailureResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_response(&self) -> ::std::option::Option<Val<ResponseSpecification>> {
+            crate::cfn::get_prop(&self.props, "FailureResponse")
+        }
+
+        /// `SuccessConditional`.
+        pub fn success_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
+            self.props.set("SuccessConditional", value.into());
+            self
+        }
+
+        /// Sets `SuccessConditional` in place: [`Self::success_conditional`] on a value held by `&mut`.
+        pub fn set_success_conditional(&mut self, value: impl Into<Val<ConditionalSpecification>>) -> &mut Self {
+            self.props.set("SuccessConditional", value.into());
+            self
+        }
+
+        /// `SuccessConditional` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_success_conditional(&self) -> ::std::option::Option<Val<ConditionalSpecification>> {
+            crate::cfn::get_prop(&self.props, "SuccessConditional")
+        }
+
+        /// `SuccessNextStep`.
+        pub fn success_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
+            self.props.set("SuccessNextStep", value.into());
+            self
+        }
+
+        /// Sets `SuccessNextStep` in place: [`Self::success_next_step`] on a value held by `&mut`.
+        pub fn set_success_next_step(&mut self, value: impl Into<Val<DialogState>>) -> &mut Self {
+            self.props.set("SuccessNextStep", value.into());
+            self
+        }
+
+        /// `SuccessNextStep` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_success_next_step(&self) -> ::std::option::Option<Val<DialogState>> {
+            crate::cfn::get_prop(&self.props, "SuccessNextStep")
+        }
+
+        /// `SuccessResponse`.
+        pub fn success_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
+            self.props.set("SuccessResponse", value.into());
+            self
+        }
+
+        /// Sets `SuccessResponse` in place: [`Self::success_response`] on a value held by `&mut`.
+        pub fn set_success_response(&mut self, value: impl Into<Val<ResponseSpecification>>) -> &mut Self {
+            self.props.set("SuccessResponse", value.into());
+            self
+        }
+
+        /// `SuccessResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_success_response(&self) -> ::std::option::Option<Val<ResponseSpecification>> {
+            crate::cfn::get_prop(&self.props, "SuccessResponse")
+        }
+
+        /// `TimeoutConditional`.
+        pub fn timeout_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
+            self.props.set("TimeoutConditional", value.into());
+            self
+        }
+
+        /// Sets `TimeoutConditional` in place: [`Self::timeout_conditional`] on a value held by `&mut`.
+        pub fn set_timeout_conditional(&mut self, value: impl Into<Val<ConditionalSpecification>>) -> &mut Self {
+            self.props.set("TimeoutConditional", value.into());
+            self
+        }
+
+        /// `TimeoutConditional` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_conditional(&self) -> ::std::option::Option<Val<ConditionalSpecification>> {
+            crate::cfn::get_prop(&self.props, "TimeoutConditional")
+        }
+
+        /// `TimeoutNextStep`.
+        pub fn timeout_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
+            self.props.set("TimeoutNextStep", value.into());
+            self
+        }
+
+        /// Sets `TimeoutNextStep` in place: [`Self::timeout_next_step`] on a value held by `&mut`.
+        pub fn set_timeout_next_step(&mut self, value: impl Into<Val<DialogState>>) -> &mut Self {
+            self.props.set("TimeoutNextStep", value.into());
+            self
+        }
+
+        /// `TimeoutNextStep` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_next_step(&self) -> ::std::option::Option<Val<DialogState>> {
+            crate::cfn::get_prop(&self.props, "TimeoutNextStep")
+        }
+
+        /// `TimeoutResponse`.
+        pub fn timeout_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
+            self.props.set("TimeoutResponse", value.into());
+            self
+        }
+
+        /// Sets `TimeoutResponse` in place: [`Self::timeout_response`] on a value held by `&mut`.
+        pub fn set_timeout_response(&mut self, value: impl Into<Val<ResponseSpecification>>) -> &mut Self {
+            self.props.set("TimeoutResponse", value.into());
+            self
+        }
+
+        /// `TimeoutResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_response(&self) -> ::std::option::Option<Val<ResponseSpecification>> {
+            crate::cfn::get_prop(&self.props, "TimeoutResponse")
         }
     }
 
@@ -1884,9 +3833,16 @@ pub mod bot {
             InputContext { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
+        }
+
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
     }
 
@@ -1905,24 +3861,76 @@ pub mod bot {
             IntentClosingSetting { props }
         }
 
-        prop! {
-            /// `ClosingResponse`.
-            props, "ClosingResponse", closing_response, set_closing_response, get_closing_response, Val<ResponseSpecification>
+        /// `ClosingResponse`.
+        pub fn closing_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
+            self.props.set("ClosingResponse", value.into());
+            self
         }
 
-        prop! {
-            /// `Conditional`.
-            props, "Conditional", conditional, set_conditional, get_conditional, Val<ConditionalSpecification>
+        /// Sets `ClosingResponse` in place: [`Self::closing_response`] on a value held by `&mut`.
+        pub fn set_closing_response(&mut self, value: impl Into<Val<ResponseSpecification>>) -> &mut Self {
+            self.props.set("ClosingResponse", value.into());
+            self
         }
 
-        prop! {
-            /// `IsActive`.
-            props, "IsActive", is_active, set_is_active, get_is_active, Val<bool>
+        /// `ClosingResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_closing_response(&self) -> ::std::option::Option<Val<ResponseSpecification>> {
+            crate::cfn::get_prop(&self.props, "ClosingResponse")
         }
 
-        prop! {
-            /// `NextStep`.
-            props, "NextStep", next_step, set_next_step, get_next_step, Val<DialogState>
+        /// `Conditional`.
+        pub fn conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
+            self.props.set("Conditional", value.into());
+            self
+        }
+
+        /// Sets `Conditional` in place: [`Self::conditional`] on a value held by `&mut`.
+        pub fn set_conditional(&mut self, value: impl Into<Val<ConditionalSpecification>>) -> &mut Self {
+            self.props.set("Conditional", value.into());
+            self
+        }
+
+        /// `Conditional` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conditional(&self) -> ::std::option::Option<Val<ConditionalSpecification>> {
+            crate::cfn::get_prop(&self.props, "Conditional")
+        }
+
+        /// `IsActive`.
+        pub fn is_active(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsActive", value.into());
+            self
+        }
+
+        /// Sets `IsActive` in place: [`Self::is_active`] on a value held by `&mut`.
+        pub fn set_is_active(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsActive", value.into());
+            self
+        }
+
+        /// `IsActive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_active(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsActive")
+        }
+
+        /// `NextStep`.
+        pub fn next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
+            self.props.set("NextStep", value.into());
+            self
+        }
+
+        /// Sets `NextStep` in place: [`Self::next_step`] on a value held by `&mut`.
+        pub fn set_next_step(&mut self, value: impl Into<Val<DialogState>>) -> &mut Self {
+            self.props.set("NextStep", value.into());
+            self
+        }
+
+        /// `NextStep` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_next_step(&self) -> ::std::option::Option<Val<DialogState>> {
+            crate::cfn::get_prop(&self.props, "NextStep")
         }
     }
 
@@ -1943,69 +3951,233 @@ pub mod bot {
             IntentConfirmationSetting { props }
         }
 
-        prop! {
-            /// `PromptSpecification`.
-            props, "PromptSpecification", _, set_prompt_specification, get_prompt_specification, Val<PromptSpecification>
+        /// Sets `PromptSpecification`, which `new` took, in place.
+        pub fn set_prompt_specification(&mut self, value: impl Into<Val<PromptSpecification>>) -> &mut Self {
+            self.props.set("PromptSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `CodeHook`.
-            props, "CodeHook", code_hook, set_code_hook, get_code_hook, Val<DialogCodeHookInvocationSetting>
+        /// `PromptSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prompt_specification(&self) -> ::std::option::Option<Val<PromptSpecification>> {
+            crate::cfn::get_prop(&self.props, "PromptSpecification")
         }
 
-        prop! {
-            /// `ConfirmationConditional`.
-            props, "ConfirmationConditional", confirmation_conditional, set_confirmation_conditional, get_confirmation_conditional, Val<ConditionalSpecification>
+        /// `CodeHook`.
+        pub fn code_hook(mut self, value: impl Into<Val<DialogCodeHookInvocationSetting>>) -> Self {
+            self.props.set("CodeHook", value.into());
+            self
         }
 
-        prop! {
-            /// `ConfirmationNextStep`.
-            props, "ConfirmationNextStep", confirmation_next_step, set_confirmation_next_step, get_confirmation_next_step, Val<DialogState>
+        /// Sets `CodeHook` in place: [`Self::code_hook`] on a value held by `&mut`.
+        pub fn set_code_hook(&mut self, value: impl Into<Val<DialogCodeHookInvocationSetting>>) -> &mut Self {
+            self.props.set("CodeHook", value.into());
+            self
         }
 
-        prop! {
-            /// `ConfirmationResponse`.
-            props, "ConfirmationResponse", confirmation_response, set_confirmation_response, get_confirmation_response, Val<ResponseSpecification>
+        /// `CodeHook` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_hook(&self) -> ::std::option::Option<Val<DialogCodeHookInvocationSetting>> {
+            crate::cfn::get_prop(&self.props, "CodeHook")
         }
 
-        prop! {
-            /// `DeclinationConditional`.
-            props, "DeclinationConditional", declination_conditional, set_declination_conditional, get_declination_conditional, Val<ConditionalSpecification>
+        /// `ConfirmationConditional`.
+        pub fn confirmation_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
+            self.props.set("ConfirmationConditional", value.into());
+            self
         }
 
-        prop! {
-            /// `DeclinationNextStep`.
-            props, "DeclinationNextStep", declination_next_step, set_declination_next_step, get_declination_next_step, Val<DialogState>
+        /// Sets `ConfirmationConditional` in place: [`Self::confirmation_conditional`] on a value held
+        /// by `&mut`.
+        pub fn set_confirmation_conditional(&mut self, value: impl Into<Val<ConditionalSpecification>>) -> &mut Self {
+            self.props.set("ConfirmationConditional", value.into());
+            self
         }
 
-        prop! {
-            /// `DeclinationResponse`.
-            props, "DeclinationResponse", declination_response, set_declination_response, get_declination_response, Val<ResponseSpecification>
+        /// `ConfirmationConditional` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_confirmation_conditional(&self) -> ::std::option::Option<Val<ConditionalSpecification>> {
+            crate::cfn::get_prop(&self.props, "ConfirmationConditional")
         }
 
-        prop! {
-            /// `ElicitationCodeHook`.
-            props, "ElicitationCodeHook", elicitation_code_hook, set_elicitation_code_hook, get_elicitation_code_hook, Val<ElicitationCodeHookInvocationSetting>
+        /// `ConfirmationNextStep`.
+        pub fn confirmation_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
+            self.props.set("ConfirmationNextStep", value.into());
+            self
         }
 
-        prop! {
-            /// `FailureConditional`.
-            props, "FailureConditional", failure_conditional, set_failure_conditional, get_failure_conditional, Val<ConditionalSpecification>
+        /// Sets `ConfirmationNextStep` in place: [`Self::confirmation_next_step`] on a value held by `&mut`.
+        pub fn set_confirmation_next_step(&mut self, value: impl Into<Val<DialogState>>) -> &mut Self {
+            self.props.set("ConfirmationNextStep", value.into());
+            self
         }
 
-        prop! {
-            /// `FailureNextStep`.
-            props, "FailureNextStep", failure_next_step, set_failure_next_step, get_failure_next_step, Val<DialogState>
+        /// `ConfirmationNextStep` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_confirmation_next_step(&self) -> ::std::option::Option<Val<DialogState>> {
+            crate::cfn::get_prop(&self.props, "ConfirmationNextStep")
         }
 
-        prop! {
-            /// `FailureResponse`.
-            props, "FailureResponse", failure_response, set_failure_response, get_failure_response, Val<ResponseSpecification>
+        /// `ConfirmationResponse`.
+        pub fn confirmation_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
+            self.props.set("ConfirmationResponse", value.into());
+            self
         }
 
-        prop! {
-            /// `IsActive`.
-            props, "IsActive", is_active, set_is_active, get_is_active, Val<bool>
+        /// Sets `ConfirmationResponse` in place: [`Self::confirmation_response`] on a value held by `&mut`.
+        pub fn set_confirmation_response(&mut self, value: impl Into<Val<ResponseSpecification>>) -> &mut Self {
+            self.props.set("ConfirmationResponse", value.into());
+            self
+        }
+
+        /// `ConfirmationResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_confirmation_response(&self) -> ::std::option::Option<Val<ResponseSpecification>> {
+            crate::cfn::get_prop(&self.props, "ConfirmationResponse")
+        }
+
+        /// `DeclinationConditional`.
+        pub fn declination_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
+            self.props.set("DeclinationConditional", value.into());
+            self
+        }
+
+        /// Sets `DeclinationConditional` in place: [`Self::declination_conditional`] on a value held by `&mut`.
+        pub fn set_declination_conditional(&mut self, value: impl Into<Val<ConditionalSpecification>>) -> &mut Self {
+            self.props.set("DeclinationConditional", value.into());
+            self
+        }
+
+        /// `DeclinationConditional` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_declination_conditional(&self) -> ::std::option::Option<Val<ConditionalSpecification>> {
+            crate::cfn::get_prop(&self.props, "DeclinationConditional")
+        }
+
+        /// `DeclinationNextStep`.
+        pub fn declination_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
+            self.props.set("DeclinationNextStep", value.into());
+            self
+        }
+
+        /// Sets `DeclinationNextStep` in place: [`Self::declination_next_step`] on a value held by `&mut`.
+        pub fn set_declination_next_step(&mut self, value: impl Into<Val<DialogState>>) -> &mut Self {
+            self.props.set("DeclinationNextStep", value.into());
+            self
+        }
+
+        /// `DeclinationNextStep` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_declination_next_step(&self) -> ::std::option::Option<Val<DialogState>> {
+            crate::cfn::get_prop(&self.props, "DeclinationNextStep")
+        }
+
+        /// `DeclinationResponse`.
+        pub fn declination_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
+            self.props.set("DeclinationResponse", value.into());
+            self
+        }
+
+        /// Sets `DeclinationResponse` in place: [`Self::declination_response`] on a value held by `&mut`.
+        pub fn set_declination_response(&mut self, value: impl Into<Val<ResponseSpecification>>) -> &mut Self {
+            self.props.set("DeclinationResponse", value.into());
+            self
+        }
+
+        /// `DeclinationResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_declination_response(&self) -> ::std::option::Option<Val<ResponseSpecification>> {
+            crate::cfn::get_prop(&self.props, "DeclinationResponse")
+        }
+
+        /// `ElicitationCodeHook`.
+        pub fn elicitation_code_hook(mut self, value: impl Into<Val<ElicitationCodeHookInvocationSetting>>) -> Self {
+            self.props.set("ElicitationCodeHook", value.into());
+            self
+        }
+
+        /// Sets `ElicitationCodeHook` in place: [`Self::elicitation_code_hook`] on a value held by `&mut`.
+        pub fn set_elicitation_code_hook(&mut self, value: impl Into<Val<ElicitationCodeHookInvocationSetting>>) -> &mut Self {
+            self.props.set("ElicitationCodeHook", value.into());
+            self
+        }
+
+        /// `ElicitationCodeHook` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_elicitation_code_hook(&self) -> ::std::option::Option<Val<ElicitationCodeHookInvocationSetting>> {
+            crate::cfn::get_prop(&self.props, "ElicitationCodeHook")
+        }
+
+        /// `FailureConditional`.
+        pub fn failure_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
+            self.props.set("FailureConditional", value.into());
+            self
+        }
+
+        /// Sets `FailureConditional` in place: [`Self::failure_conditional`] on a value held by `&mut`.
+        pub fn set_failure_conditional(&mut self, value: impl Into<Val<ConditionalSpecification>>) -> &mut Self {
+            self.props.set("FailureConditional", value.into());
+            self
+        }
+
+        /// `FailureConditional` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_conditional(&self) -> ::std::option::Option<Val<ConditionalSpecification>> {
+            crate::cfn::get_prop(&self.props, "FailureConditional")
+        }
+
+        /// `FailureNextStep`.
+        pub fn failure_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
+            self.props.set("FailureNextStep", value.into());
+            self
+        }
+
+        /// Sets `FailureNextStep` in place: [`Self::failure_next_step`] on a value held by `&mut`.
+        pub fn set_failure_next_step(&mut self, value: impl Into<Val<DialogState>>) -> &mut Self {
+            self.props.set("FailureNextStep", value.into());
+            self
+        }
+
+        /// `FailureNextStep` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_next_step(&self) -> ::std::option::Option<Val<DialogState>> {
+            crate::cfn::get_prop(&self.props, "FailureNextStep")
+        }
+
+        /// `FailureResponse`.
+        pub fn failure_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
+            self.props.set("FailureResponse", value.into());
+            self
+        }
+
+        /// Sets `FailureResponse` in place: [`Self::failure_response`] on a value held by `&mut`.
+        pub fn set_failure_response(&mut self, value: impl Into<Val<ResponseSpecification>>) -> &mut Self {
+            self.props.set("FailureResponse", value.into());
+            self
+        }
+
+        /// `FailureResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_response(&self) -> ::std::option::Option<Val<ResponseSpecification>> {
+            crate::cfn::get_prop(&self.props, "FailureResponse")
+        }
+
+        /// `IsActive`.
+        pub fn is_active(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsActive", value.into());
+            self
+        }
+
+        /// Sets `IsActive` in place: [`Self::is_active`] on a value held by `&mut`.
+        pub fn set_is_active(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsActive", value.into());
+            self
+        }
+
+        /// `IsActive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_active(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsActive")
         }
     }
 
@@ -2026,14 +4198,34 @@ pub mod bot {
             ElicitationCodeHookInvocationSetting { props }
         }
 
-        prop! {
-            /// `EnableCodeHookInvocation`.
-            props, "EnableCodeHookInvocation", _, set_enable_code_hook_invocation, get_enable_code_hook_invocation, Val<bool>
+        /// Sets `EnableCodeHookInvocation`, which `new` took, in place.
+        pub fn set_enable_code_hook_invocation(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("EnableCodeHookInvocation", value.into());
+            self
         }
 
-        prop! {
-            /// `InvocationLabel`.
-            props, "InvocationLabel", invocation_label, set_invocation_label, get_invocation_label, Val<String>
+        /// `EnableCodeHookInvocation` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enable_code_hook_invocation(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "EnableCodeHookInvocation")
+        }
+
+        /// `InvocationLabel`.
+        pub fn invocation_label(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("InvocationLabel", value.into());
+            self
+        }
+
+        /// Sets `InvocationLabel` in place: [`Self::invocation_label`] on a value held by `&mut`.
+        pub fn set_invocation_label(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("InvocationLabel", value.into());
+            self
+        }
+
+        /// `InvocationLabel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_invocation_label(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "InvocationLabel")
         }
     }
 
@@ -2059,29 +4251,84 @@ pub mod bot {
             PromptSpecification { props }
         }
 
-        prop! {
-            /// `MessageGroupsList`.
-            props, "MessageGroupsList", _, set_message_groups_list, get_message_groups_list, Val<List<MessageGroup>>
+        /// Sets `MessageGroupsList`, which `new` took, in place.
+        pub fn set_message_groups_list(&mut self, value: impl Into<Val<List<MessageGroup>>>) -> &mut Self {
+            self.props.set("MessageGroupsList", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxRetries`.
-            props, "MaxRetries", _, set_max_retries, get_max_retries, Val<i64>
+        /// `MessageGroupsList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_groups_list(&self) -> ::std::option::Option<Val<List<MessageGroup>>> {
+            crate::cfn::get_prop(&self.props, "MessageGroupsList")
         }
 
-        prop! {
-            /// `AllowInterrupt`.
-            props, "AllowInterrupt", allow_interrupt, set_allow_interrupt, get_allow_interrupt, Val<bool>
+        /// Sets `MaxRetries`, which `new` took, in place.
+        pub fn set_max_retries(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxRetries", value.into());
+            self
         }
 
-        prop! {
-            /// `MessageSelectionStrategy`.
-            props, "MessageSelectionStrategy", message_selection_strategy, set_message_selection_strategy, get_message_selection_strategy, Val<MessageSelectionStrategy>
+        /// `MaxRetries` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_retries(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxRetries")
         }
 
-        prop! {
-            /// `PromptAttemptsSpecification`.
-            props, "PromptAttemptsSpecification", prompt_attempts_specification, set_prompt_attempts_specification, get_prompt_attempts_specification, Val<Map<PromptAttemptSpecification>>
+        /// `AllowInterrupt`.
+        pub fn allow_interrupt(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllowInterrupt", value.into());
+            self
+        }
+
+        /// Sets `AllowInterrupt` in place: [`Self::allow_interrupt`] on a value held by `&mut`.
+        pub fn set_allow_interrupt(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowInterrupt", value.into());
+            self
+        }
+
+        /// `AllowInterrupt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_interrupt(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowInterrupt")
+        }
+
+        /// `MessageSelectionStrategy`.
+        pub fn message_selection_strategy(mut self, value: impl Into<Val<MessageSelectionStrategy>>) -> Self {
+            self.props.set("MessageSelectionStrategy", value.into());
+            self
+        }
+
+        /// Sets `MessageSelectionStrategy` in place: [`Self::message_selection_strategy`] on a value
+        /// held by `&mut`.
+        pub fn set_message_selection_strategy(&mut self, value: impl Into<Val<MessageSelectionStrategy>>) -> &mut Self {
+            self.props.set("MessageSelectionStrategy", value.into());
+            self
+        }
+
+        /// `MessageSelectionStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_selection_strategy(&self) -> ::std::option::Option<Val<MessageSelectionStrategy>> {
+            crate::cfn::get_prop(&self.props, "MessageSelectionStrategy")
+        }
+
+        /// `PromptAttemptsSpecification`.
+        pub fn prompt_attempts_specification(mut self, value: impl Into<Val<Map<PromptAttemptSpecification>>>) -> Self {
+            self.props.set("PromptAttemptsSpecification", value.into());
+            self
+        }
+
+        /// Sets `PromptAttemptsSpecification` in place: [`Self::prompt_attempts_specification`] on a
+        /// value held by `&mut`.
+        pub fn set_prompt_attempts_specification(&mut self, value: impl Into<Val<Map<PromptAttemptSpecification>>>) -> &mut Self {
+            self.props.set("PromptAttemptsSpecification", value.into());
+            self
+        }
+
+        /// `PromptAttemptsSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prompt_attempts_specification(&self) -> ::std::option::Option<Val<Map<PromptAttemptSpecification>>> {
+            crate::cfn::get_prop(&self.props, "PromptAttemptsSpecification")
         }
     }
 
@@ -2115,24 +4362,72 @@ pub mod bot {
             PromptAttemptSpecification { props }
         }
 
-        prop! {
-            /// `AllowedInputTypes`.
-            props, "AllowedInputTypes", _, set_allowed_input_types, get_allowed_input_types, Val<AllowedInputTypes>
+        /// Sets `AllowedInputTypes`, which `new` took, in place.
+        pub fn set_allowed_input_types(&mut self, value: impl Into<Val<AllowedInputTypes>>) -> &mut Self {
+            self.props.set("AllowedInputTypes", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowInterrupt`.
-            props, "AllowInterrupt", allow_interrupt, set_allow_interrupt, get_allow_interrupt, Val<bool>
+        /// `AllowedInputTypes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allowed_input_types(&self) -> ::std::option::Option<Val<AllowedInputTypes>> {
+            crate::cfn::get_prop(&self.props, "AllowedInputTypes")
         }
 
-        prop! {
-            /// `AudioAndDTMFInputSpecification`.
-            props, "AudioAndDTMFInputSpecification", audio_and_dtmf_input_specification, set_audio_and_dtmf_input_specification, get_audio_and_dtmf_input_specification, Val<AudioAndDtmfInputSpecification>
+        /// `AllowInterrupt`.
+        pub fn allow_interrupt(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllowInterrupt", value.into());
+            self
         }
 
-        prop! {
-            /// `TextInputSpecification`.
-            props, "TextInputSpecification", text_input_specification, set_text_input_specification, get_text_input_specification, Val<TextInputSpecification>
+        /// Sets `AllowInterrupt` in place: [`Self::allow_interrupt`] on a value held by `&mut`.
+        pub fn set_allow_interrupt(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowInterrupt", value.into());
+            self
+        }
+
+        /// `AllowInterrupt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_interrupt(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowInterrupt")
+        }
+
+        /// `AudioAndDTMFInputSpecification`.
+        pub fn audio_and_dtmf_input_specification(mut self, value: impl Into<Val<AudioAndDtmfInputSpecification>>) -> Self {
+            self.props.set("AudioAndDTMFInputSpecification", value.into());
+            self
+        }
+
+        /// Sets `AudioAndDTMFInputSpecification` in place: [`Self::audio_and_dtmf_input_specification`]
+        /// on a value held by `&mut`.
+        pub fn set_audio_and_dtmf_input_specification(&mut self, value: impl Into<Val<AudioAndDtmfInputSpecification>>) -> &mut Self {
+            self.props.set("AudioAndDTMFInputSpecification", value.into());
+            self
+        }
+
+        /// `AudioAndDTMFInputSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audio_and_dtmf_input_specification(&self) -> ::std::option::Option<Val<AudioAndDtmfInputSpecification>> {
+            crate::cfn::get_prop(&self.props, "AudioAndDTMFInputSpecification")
+        }
+
+        /// `TextInputSpecification`.
+        pub fn text_input_specification(mut self, value: impl Into<Val<TextInputSpecification>>) -> Self {
+            self.props.set("TextInputSpecification", value.into());
+            self
+        }
+
+        /// Sets `TextInputSpecification` in place: [`Self::text_input_specification`] on a value held
+        /// by `&mut`.
+        pub fn set_text_input_specification(&mut self, value: impl Into<Val<TextInputSpecification>>) -> &mut Self {
+            self.props.set("TextInputSpecification", value.into());
+            self
+        }
+
+        /// `TextInputSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_input_specification(&self) -> ::std::option::Option<Val<TextInputSpecification>> {
+            crate::cfn::get_prop(&self.props, "TextInputSpecification")
         }
     }
 
@@ -2158,14 +4453,28 @@ pub mod bot {
             AllowedInputTypes { props }
         }
 
-        prop! {
-            /// `AllowAudioInput`.
-            props, "AllowAudioInput", _, set_allow_audio_input, get_allow_audio_input, Val<bool>
+        /// Sets `AllowAudioInput`, which `new` took, in place.
+        pub fn set_allow_audio_input(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowAudioInput", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowDTMFInput`.
-            props, "AllowDTMFInput", _, set_allow_dtmf_input, get_allow_dtmf_input, Val<bool>
+        /// `AllowAudioInput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_audio_input(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowAudioInput")
+        }
+
+        /// Sets `AllowDTMFInput`, which `new` took, in place.
+        pub fn set_allow_dtmf_input(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowDTMFInput", value.into());
+            self
+        }
+
+        /// `AllowDTMFInput` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_dtmf_input(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowDTMFInput")
         }
     }
 
@@ -2186,19 +4495,52 @@ pub mod bot {
             AudioAndDtmfInputSpecification { props }
         }
 
-        prop! {
-            /// `StartTimeoutMs`.
-            props, "StartTimeoutMs", _, set_start_timeout_ms, get_start_timeout_ms, Val<i64>
+        /// Sets `StartTimeoutMs`, which `new` took, in place.
+        pub fn set_start_timeout_ms(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StartTimeoutMs", value.into());
+            self
         }
 
-        prop! {
-            /// `AudioSpecification`.
-            props, "AudioSpecification", audio_specification, set_audio_specification, get_audio_specification, Val<AudioSpecification>
+        /// `StartTimeoutMs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_timeout_ms(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StartTimeoutMs")
         }
 
-        prop! {
-            /// `DTMFSpecification`.
-            props, "DTMFSpecification", dtmf_specification, set_dtmf_specification, get_dtmf_specification, Val<DtmfSpecification>
+        /// `AudioSpecification`.
+        pub fn audio_specification(mut self, value: impl Into<Val<AudioSpecification>>) -> Self {
+            self.props.set("AudioSpecification", value.into());
+            self
+        }
+
+        /// Sets `AudioSpecification` in place: [`Self::audio_specification`] on a value held by `&mut`.
+        pub fn set_audio_specification(&mut self, value: impl Into<Val<AudioSpecification>>) -> &mut Self {
+            self.props.set("AudioSpecification", value.into());
+            self
+        }
+
+        /// `AudioSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audio_specification(&self) -> ::std::option::Option<Val<AudioSpecification>> {
+            crate::cfn::get_prop(&self.props, "AudioSpecification")
+        }
+
+        /// `DTMFSpecification`.
+        pub fn dtmf_specification(mut self, value: impl Into<Val<DtmfSpecification>>) -> Self {
+            self.props.set("DTMFSpecification", value.into());
+            self
+        }
+
+        /// Sets `DTMFSpecification` in place: [`Self::dtmf_specification`] on a value held by `&mut`.
+        pub fn set_dtmf_specification(&mut self, value: impl Into<Val<DtmfSpecification>>) -> &mut Self {
+            self.props.set("DTMFSpecification", value.into());
+            self
+        }
+
+        /// `DTMFSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_dtmf_specification(&self) -> ::std::option::Option<Val<DtmfSpecification>> {
+            crate::cfn::get_prop(&self.props, "DTMFSpecification")
         }
     }
 
@@ -2221,14 +4563,28 @@ pub mod bot {
             AudioSpecification { props }
         }
 
-        prop! {
-            /// `EndTimeoutMs`.
-            props, "EndTimeoutMs", _, set_end_timeout_ms, get_end_timeout_ms, Val<i64>
+        /// Sets `EndTimeoutMs`, which `new` took, in place.
+        pub fn set_end_timeout_ms(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EndTimeoutMs", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxLengthMs`.
-            props, "MaxLengthMs", _, set_max_length_ms, get_max_length_ms, Val<i64>
+        /// `EndTimeoutMs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_timeout_ms(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EndTimeoutMs")
+        }
+
+        /// Sets `MaxLengthMs`, which `new` took, in place.
+        pub fn set_max_length_ms(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxLengthMs", value.into());
+            self
+        }
+
+        /// `MaxLengthMs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_length_ms(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxLengthMs")
         }
     }
 
@@ -2260,24 +4616,52 @@ pub mod bot {
             DtmfSpecification { props }
         }
 
-        prop! {
-            /// `DeletionCharacter`.
-            props, "DeletionCharacter", _, set_deletion_character, get_deletion_character, Val<String>
+        /// Sets `DeletionCharacter`, which `new` took, in place.
+        pub fn set_deletion_character(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DeletionCharacter", value.into());
+            self
         }
 
-        prop! {
-            /// `EndCharacter`.
-            props, "EndCharacter", _, set_end_character, get_end_character, Val<String>
+        /// `DeletionCharacter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deletion_character(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DeletionCharacter")
         }
 
-        prop! {
-            /// `EndTimeoutMs`.
-            props, "EndTimeoutMs", _, set_end_timeout_ms, get_end_timeout_ms, Val<i64>
+        /// Sets `EndCharacter`, which `new` took, in place.
+        pub fn set_end_character(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("EndCharacter", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxLength`.
-            props, "MaxLength", _, set_max_length, get_max_length, Val<i64>
+        /// `EndCharacter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_character(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "EndCharacter")
+        }
+
+        /// Sets `EndTimeoutMs`, which `new` took, in place.
+        pub fn set_end_timeout_ms(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("EndTimeoutMs", value.into());
+            self
+        }
+
+        /// `EndTimeoutMs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end_timeout_ms(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "EndTimeoutMs")
+        }
+
+        /// Sets `MaxLength`, which `new` took, in place.
+        pub fn set_max_length(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxLength", value.into());
+            self
+        }
+
+        /// `MaxLength` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_length(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxLength")
         }
     }
 
@@ -2298,9 +4682,16 @@ pub mod bot {
             TextInputSpecification { props }
         }
 
-        prop! {
-            /// `StartTimeoutMs`.
-            props, "StartTimeoutMs", _, set_start_timeout_ms, get_start_timeout_ms, Val<i64>
+        /// Sets `StartTimeoutMs`, which `new` took, in place.
+        pub fn set_start_timeout_ms(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("StartTimeoutMs", value.into());
+            self
+        }
+
+        /// `StartTimeoutMs` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_start_timeout_ms(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "StartTimeoutMs")
         }
     }
 
@@ -2321,19 +4712,53 @@ pub mod bot {
             KendraConfiguration { props }
         }
 
-        prop! {
-            /// `KendraIndex`.
-            props, "KendraIndex", _, set_kendra_index, get_kendra_index, Val<String>
+        /// Sets `KendraIndex`, which `new` took, in place.
+        pub fn set_kendra_index(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KendraIndex", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryFilterString`.
-            props, "QueryFilterString", query_filter_string, set_query_filter_string, get_query_filter_string, Val<String>
+        /// `KendraIndex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kendra_index(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KendraIndex")
         }
 
-        prop! {
-            /// `QueryFilterStringEnabled`.
-            props, "QueryFilterStringEnabled", query_filter_string_enabled, set_query_filter_string_enabled, get_query_filter_string_enabled, Val<bool>
+        /// `QueryFilterString`.
+        pub fn query_filter_string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("QueryFilterString", value.into());
+            self
+        }
+
+        /// Sets `QueryFilterString` in place: [`Self::query_filter_string`] on a value held by `&mut`.
+        pub fn set_query_filter_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueryFilterString", value.into());
+            self
+        }
+
+        /// `QueryFilterString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_filter_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueryFilterString")
+        }
+
+        /// `QueryFilterStringEnabled`.
+        pub fn query_filter_string_enabled(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("QueryFilterStringEnabled", value.into());
+            self
+        }
+
+        /// Sets `QueryFilterStringEnabled` in place: [`Self::query_filter_string_enabled`] on a value
+        /// held by `&mut`.
+        pub fn set_query_filter_string_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("QueryFilterStringEnabled", value.into());
+            self
+        }
+
+        /// `QueryFilterStringEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_filter_string_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "QueryFilterStringEnabled")
         }
     }
 
@@ -2362,19 +4787,40 @@ pub mod bot {
             OutputContext { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `TimeToLiveInSeconds`.
-            props, "TimeToLiveInSeconds", _, set_time_to_live_in_seconds, get_time_to_live_in_seconds, Val<i64>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `TurnsToLive`.
-            props, "TurnsToLive", _, set_turns_to_live, get_turns_to_live, Val<i64>
+        /// Sets `TimeToLiveInSeconds`, which `new` took, in place.
+        pub fn set_time_to_live_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeToLiveInSeconds", value.into());
+            self
+        }
+
+        /// `TimeToLiveInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_time_to_live_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeToLiveInSeconds")
+        }
+
+        /// Sets `TurnsToLive`, which `new` took, in place.
+        pub fn set_turns_to_live(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TurnsToLive", value.into());
+            self
+        }
+
+        /// `TurnsToLive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_turns_to_live(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TurnsToLive")
         }
     }
 
@@ -2393,9 +4839,23 @@ pub mod bot {
             QInConnectIntentConfiguration { props }
         }
 
-        prop! {
-            /// `QInConnectAssistantConfiguration`.
-            props, "QInConnectAssistantConfiguration", q_in_connect_assistant_configuration, set_q_in_connect_assistant_configuration, get_q_in_connect_assistant_configuration, Val<QInConnectIntentConfigurationQInConnectAssistantConfiguration>
+        /// `QInConnectAssistantConfiguration`.
+        pub fn q_in_connect_assistant_configuration(mut self, value: impl Into<Val<QInConnectIntentConfigurationQInConnectAssistantConfiguration>>) -> Self {
+            self.props.set("QInConnectAssistantConfiguration", value.into());
+            self
+        }
+
+        /// Sets `QInConnectAssistantConfiguration` in place: [`Self::q_in_connect_assistant_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_q_in_connect_assistant_configuration(&mut self, value: impl Into<Val<QInConnectIntentConfigurationQInConnectAssistantConfiguration>>) -> &mut Self {
+            self.props.set("QInConnectAssistantConfiguration", value.into());
+            self
+        }
+
+        /// `QInConnectAssistantConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_q_in_connect_assistant_configuration(&self) -> ::std::option::Option<Val<QInConnectIntentConfigurationQInConnectAssistantConfiguration>> {
+            crate::cfn::get_prop(&self.props, "QInConnectAssistantConfiguration")
         }
     }
 
@@ -2416,9 +4876,16 @@ pub mod bot {
             QInConnectIntentConfigurationQInConnectAssistantConfiguration { props }
         }
 
-        prop! {
-            /// `AssistantArn`.
-            props, "AssistantArn", _, set_assistant_arn, get_assistant_arn, Val<String>
+        /// Sets `AssistantArn`, which `new` took, in place.
+        pub fn set_assistant_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AssistantArn", value.into());
+            self
+        }
+
+        /// `AssistantArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_assistant_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AssistantArn")
         }
     }
 
@@ -2444,14 +4911,28 @@ pub mod bot {
             QnAIntentConfiguration { props }
         }
 
-        prop! {
-            /// `DataSourceConfiguration`.
-            props, "DataSourceConfiguration", _, set_data_source_configuration, get_data_source_configuration, Val<QnAIntentConfigurationDataSourceConfiguration>
+        /// Sets `DataSourceConfiguration`, which `new` took, in place.
+        pub fn set_data_source_configuration(&mut self, value: impl Into<Val<QnAIntentConfigurationDataSourceConfiguration>>) -> &mut Self {
+            self.props.set("DataSourceConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `BedrockModelConfiguration`.
-            props, "BedrockModelConfiguration", _, set_bedrock_model_configuration, get_bedrock_model_configuration, Val<BedrockModelSpecification>
+        /// `DataSourceConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_data_source_configuration(&self) -> ::std::option::Option<Val<QnAIntentConfigurationDataSourceConfiguration>> {
+            crate::cfn::get_prop(&self.props, "DataSourceConfiguration")
+        }
+
+        /// Sets `BedrockModelConfiguration`, which `new` took, in place.
+        pub fn set_bedrock_model_configuration(&mut self, value: impl Into<Val<BedrockModelSpecification>>) -> &mut Self {
+            self.props.set("BedrockModelConfiguration", value.into());
+            self
+        }
+
+        /// `BedrockModelConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_model_configuration(&self) -> ::std::option::Option<Val<BedrockModelSpecification>> {
+            crate::cfn::get_prop(&self.props, "BedrockModelConfiguration")
         }
     }
 
@@ -2470,19 +4951,60 @@ pub mod bot {
             QnAIntentConfigurationDataSourceConfiguration { props }
         }
 
-        prop! {
-            /// `BedrockKnowledgeStoreConfiguration`.
-            props, "BedrockKnowledgeStoreConfiguration", bedrock_knowledge_store_configuration, set_bedrock_knowledge_store_configuration, get_bedrock_knowledge_store_configuration, Val<QnAIntentConfigurationDataSourceConfigurationBedrockKnowledgeStoreConfiguration>
+        /// `BedrockKnowledgeStoreConfiguration`.
+        pub fn bedrock_knowledge_store_configuration(mut self, value: impl Into<Val<QnAIntentConfigurationDataSourceConfigurationBedrockKnowledgeStoreConfiguration>>) -> Self {
+            self.props.set("BedrockKnowledgeStoreConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `KendraConfiguration`.
-            props, "KendraConfiguration", kendra_configuration, set_kendra_configuration, get_kendra_configuration, Val<QnAKendraConfiguration>
+        /// Sets `BedrockKnowledgeStoreConfiguration` in place: [`Self::bedrock_knowledge_store_configuration`]
+        /// on a value held by `&mut`.
+        pub fn set_bedrock_knowledge_store_configuration(&mut self, value: impl Into<Val<QnAIntentConfigurationDataSourceConfigurationBedrockKnowledgeStoreConfiguration>>) -> &mut Self {
+            self.props.set("BedrockKnowledgeStoreConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `OpensearchConfiguration`.
-            props, "OpensearchConfiguration", opensearch_configuration, set_opensearch_configuration, get_opensearch_configuration, Val<QnAIntentConfigurationDataSourceConfigurationOpensearchConfiguration>
+        /// `BedrockKnowledgeStoreConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_knowledge_store_configuration(&self) -> ::std::option::Option<Val<QnAIntentConfigurationDataSourceConfigurationBedrockKnowledgeStoreConfiguration>> {
+            crate::cfn::get_prop(&self.props, "BedrockKnowledgeStoreConfiguration")
+        }
+
+        /// `KendraConfiguration`.
+        pub fn kendra_configuration(mut self, value: impl Into<Val<QnAKendraConfiguration>>) -> Self {
+            self.props.set("KendraConfiguration", value.into());
+            self
+        }
+
+        /// Sets `KendraConfiguration` in place: [`Self::kendra_configuration`] on a value held by `&mut`.
+        pub fn set_kendra_configuration(&mut self, value: impl Into<Val<QnAKendraConfiguration>>) -> &mut Self {
+            self.props.set("KendraConfiguration", value.into());
+            self
+        }
+
+        /// `KendraConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kendra_configuration(&self) -> ::std::option::Option<Val<QnAKendraConfiguration>> {
+            crate::cfn::get_prop(&self.props, "KendraConfiguration")
+        }
+
+        /// `OpensearchConfiguration`.
+        pub fn opensearch_configuration(mut self, value: impl Into<Val<QnAIntentConfigurationDataSourceConfigurationOpensearchConfiguration>>) -> Self {
+            self.props.set("OpensearchConfiguration", value.into());
+            self
+        }
+
+        /// Sets `OpensearchConfiguration` in place: [`Self::opensearch_configuration`] on a value held
+        /// by `&mut`.
+        pub fn set_opensearch_configuration(&mut self, value: impl Into<Val<QnAIntentConfigurationDataSourceConfigurationOpensearchConfiguration>>) -> &mut Self {
+            self.props.set("OpensearchConfiguration", value.into());
+            self
+        }
+
+        /// `OpensearchConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_opensearch_configuration(&self) -> ::std::option::Option<Val<QnAIntentConfigurationDataSourceConfigurationOpensearchConfiguration>> {
+            crate::cfn::get_prop(&self.props, "OpensearchConfiguration")
         }
     }
 
@@ -2501,19 +5023,60 @@ pub mod bot {
             QnAIntentConfigurationDataSourceConfigurationBedrockKnowledgeStoreConfiguration { props }
         }
 
-        prop! {
-            /// `BKBExactResponseFields`.
-            props, "BKBExactResponseFields", bkb_exact_response_fields, set_bkb_exact_response_fields, get_bkb_exact_response_fields, Val<QnAIntentConfigurationDataSourceConfigurationBedrockKnowledgeStoreConfigurationBkbExactResponseFields>
+        /// `BKBExactResponseFields`.
+        pub fn bkb_exact_response_fields(mut self, value: impl Into<Val<QnAIntentConfigurationDataSourceConfigurationBedrockKnowledgeStoreConfigurationBkbExactResponseFields>>) -> Self {
+            self.props.set("BKBExactResponseFields", value.into());
+            self
         }
 
-        prop! {
-            /// `BedrockKnowledgeBaseArn`.
-            props, "BedrockKnowledgeBaseArn", bedrock_knowledge_base_arn, set_bedrock_knowledge_base_arn, get_bedrock_knowledge_base_arn, Val<String>
+        /// Sets `BKBExactResponseFields` in place: [`Self::bkb_exact_response_fields`] on a value held
+        /// by `&mut`.
+        pub fn set_bkb_exact_response_fields(&mut self, value: impl Into<Val<QnAIntentConfigurationDataSourceConfigurationBedrockKnowledgeStoreConfigurationBkbExactResponseFields>>) -> &mut Self {
+            self.props.set("BKBExactResponseFields", value.into());
+            self
         }
 
-        prop! {
-            /// `ExactResponse`.
-            props, "ExactResponse", exact_response, set_exact_response, get_exact_response, Val<bool>
+        /// `BKBExactResponseFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bkb_exact_response_fields(&self) -> ::std::option::Option<Val<QnAIntentConfigurationDataSourceConfigurationBedrockKnowledgeStoreConfigurationBkbExactResponseFields>> {
+            crate::cfn::get_prop(&self.props, "BKBExactResponseFields")
+        }
+
+        /// `BedrockKnowledgeBaseArn`.
+        pub fn bedrock_knowledge_base_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("BedrockKnowledgeBaseArn", value.into());
+            self
+        }
+
+        /// Sets `BedrockKnowledgeBaseArn` in place: [`Self::bedrock_knowledge_base_arn`] on a value
+        /// held by `&mut`.
+        pub fn set_bedrock_knowledge_base_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BedrockKnowledgeBaseArn", value.into());
+            self
+        }
+
+        /// `BedrockKnowledgeBaseArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bedrock_knowledge_base_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BedrockKnowledgeBaseArn")
+        }
+
+        /// `ExactResponse`.
+        pub fn exact_response(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExactResponse", value.into());
+            self
+        }
+
+        /// Sets `ExactResponse` in place: [`Self::exact_response`] on a value held by `&mut`.
+        pub fn set_exact_response(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExactResponse", value.into());
+            self
+        }
+
+        /// `ExactResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact_response(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExactResponse")
         }
     }
 
@@ -2532,9 +5095,22 @@ pub mod bot {
             QnAIntentConfigurationDataSourceConfigurationBedrockKnowledgeStoreConfigurationBkbExactResponseFields { props }
         }
 
-        prop! {
-            /// `AnswerField`.
-            props, "AnswerField", answer_field, set_answer_field, get_answer_field, Val<String>
+        /// `AnswerField`.
+        pub fn answer_field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AnswerField", value.into());
+            self
+        }
+
+        /// Sets `AnswerField` in place: [`Self::answer_field`] on a value held by `&mut`.
+        pub fn set_answer_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AnswerField", value.into());
+            self
+        }
+
+        /// `AnswerField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_answer_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AnswerField")
         }
     }
 
@@ -2563,24 +5139,58 @@ pub mod bot {
             QnAKendraConfiguration { props }
         }
 
-        prop! {
-            /// `KendraIndex`.
-            props, "KendraIndex", _, set_kendra_index, get_kendra_index, Val<String>
+        /// Sets `KendraIndex`, which `new` took, in place.
+        pub fn set_kendra_index(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KendraIndex", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryFilterStringEnabled`.
-            props, "QueryFilterStringEnabled", _, set_query_filter_string_enabled, get_query_filter_string_enabled, Val<bool>
+        /// `KendraIndex` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kendra_index(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KendraIndex")
         }
 
-        prop! {
-            /// `ExactResponse`.
-            props, "ExactResponse", _, set_exact_response, get_exact_response, Val<bool>
+        /// Sets `QueryFilterStringEnabled`, which `new` took, in place.
+        pub fn set_query_filter_string_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("QueryFilterStringEnabled", value.into());
+            self
         }
 
-        prop! {
-            /// `QueryFilterString`.
-            props, "QueryFilterString", query_filter_string, set_query_filter_string, get_query_filter_string, Val<String>
+        /// `QueryFilterStringEnabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_filter_string_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "QueryFilterStringEnabled")
+        }
+
+        /// Sets `ExactResponse`, which `new` took, in place.
+        pub fn set_exact_response(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExactResponse", value.into());
+            self
+        }
+
+        /// `ExactResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact_response(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExactResponse")
+        }
+
+        /// `QueryFilterString`.
+        pub fn query_filter_string(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("QueryFilterString", value.into());
+            self
+        }
+
+        /// Sets `QueryFilterString` in place: [`Self::query_filter_string`] on a value held by `&mut`.
+        pub fn set_query_filter_string(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QueryFilterString", value.into());
+            self
+        }
+
+        /// `QueryFilterString` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_query_filter_string(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QueryFilterString")
         }
     }
 
@@ -2599,29 +5209,94 @@ pub mod bot {
             QnAIntentConfigurationDataSourceConfigurationOpensearchConfiguration { props }
         }
 
-        prop! {
-            /// `DomainEndpoint`.
-            props, "DomainEndpoint", domain_endpoint, set_domain_endpoint, get_domain_endpoint, Val<String>
+        /// `DomainEndpoint`.
+        pub fn domain_endpoint(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("DomainEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `ExactResponse`.
-            props, "ExactResponse", exact_response, set_exact_response, get_exact_response, Val<bool>
+        /// Sets `DomainEndpoint` in place: [`Self::domain_endpoint`] on a value held by `&mut`.
+        pub fn set_domain_endpoint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DomainEndpoint", value.into());
+            self
         }
 
-        prop! {
-            /// `ExactResponseFields`.
-            props, "ExactResponseFields", exact_response_fields, set_exact_response_fields, get_exact_response_fields, Val<QnAIntentConfigurationDataSourceConfigurationOpensearchConfigurationExactResponseFields>
+        /// `DomainEndpoint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_domain_endpoint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DomainEndpoint")
         }
 
-        prop! {
-            /// `IncludeFields`.
-            props, "IncludeFields", include_fields, set_include_fields, get_include_fields, Val<List<String>>
+        /// `ExactResponse`.
+        pub fn exact_response(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("ExactResponse", value.into());
+            self
         }
 
-        prop! {
-            /// `IndexName`.
-            props, "IndexName", index_name, set_index_name, get_index_name, Val<String>
+        /// Sets `ExactResponse` in place: [`Self::exact_response`] on a value held by `&mut`.
+        pub fn set_exact_response(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ExactResponse", value.into());
+            self
+        }
+
+        /// `ExactResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact_response(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ExactResponse")
+        }
+
+        /// `ExactResponseFields`.
+        pub fn exact_response_fields(mut self, value: impl Into<Val<QnAIntentConfigurationDataSourceConfigurationOpensearchConfigurationExactResponseFields>>) -> Self {
+            self.props.set("ExactResponseFields", value.into());
+            self
+        }
+
+        /// Sets `ExactResponseFields` in place: [`Self::exact_response_fields`] on a value held by `&mut`.
+        pub fn set_exact_response_fields(&mut self, value: impl Into<Val<QnAIntentConfigurationDataSourceConfigurationOpensearchConfigurationExactResponseFields>>) -> &mut Self {
+            self.props.set("ExactResponseFields", value.into());
+            self
+        }
+
+        /// `ExactResponseFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_exact_response_fields(&self) -> ::std::option::Option<Val<QnAIntentConfigurationDataSourceConfigurationOpensearchConfigurationExactResponseFields>> {
+            crate::cfn::get_prop(&self.props, "ExactResponseFields")
+        }
+
+        /// `IncludeFields`.
+        pub fn include_fields(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("IncludeFields", value.into());
+            self
+        }
+
+        /// Sets `IncludeFields` in place: [`Self::include_fields`] on a value held by `&mut`.
+        pub fn set_include_fields(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("IncludeFields", value.into());
+            self
+        }
+
+        /// `IncludeFields` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_include_fields(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "IncludeFields")
+        }
+
+        /// `IndexName`.
+        pub fn index_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("IndexName", value.into());
+            self
+        }
+
+        /// Sets `IndexName` in place: [`Self::index_name`] on a value held by `&mut`.
+        pub fn set_index_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("IndexName", value.into());
+            self
+        }
+
+        /// `IndexName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_index_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "IndexName")
         }
     }
 
@@ -2640,14 +5315,40 @@ pub mod bot {
             QnAIntentConfigurationDataSourceConfigurationOpensearchConfigurationExactResponseFields { props }
         }
 
-        prop! {
-            /// `AnswerField`.
-            props, "AnswerField", answer_field, set_answer_field, get_answer_field, Val<String>
+        /// `AnswerField`.
+        pub fn answer_field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("AnswerField", value.into());
+            self
         }
 
-        prop! {
-            /// `QuestionField`.
-            props, "QuestionField", question_field, set_question_field, get_question_field, Val<String>
+        /// Sets `AnswerField` in place: [`Self::answer_field`] on a value held by `&mut`.
+        pub fn set_answer_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("AnswerField", value.into());
+            self
+        }
+
+        /// `AnswerField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_answer_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "AnswerField")
+        }
+
+        /// `QuestionField`.
+        pub fn question_field(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("QuestionField", value.into());
+            self
+        }
+
+        /// Sets `QuestionField` in place: [`Self::question_field`] on a value held by `&mut`.
+        pub fn set_question_field(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("QuestionField", value.into());
+            self
+        }
+
+        /// `QuestionField` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_question_field(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "QuestionField")
         }
     }
 
@@ -2668,9 +5369,16 @@ pub mod bot {
             SampleUtterance { props }
         }
 
-        prop! {
-            /// `Utterance`.
-            props, "Utterance", _, set_utterance, get_utterance, Val<String>
+        /// Sets `Utterance`, which `new` took, in place.
+        pub fn set_utterance(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Utterance", value.into());
+            self
+        }
+
+        /// `Utterance` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_utterance(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Utterance")
         }
     }
 
@@ -2693,14 +5401,28 @@ pub mod bot {
             SlotPriority { props }
         }
 
-        prop! {
-            /// `SlotName`.
-            props, "SlotName", _, set_slot_name, get_slot_name, Val<String>
+        /// Sets `SlotName`, which `new` took, in place.
+        pub fn set_slot_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SlotName", value.into());
+            self
         }
 
-        prop! {
-            /// `Priority`.
-            props, "Priority", _, set_priority, get_priority, Val<i64>
+        /// `SlotName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slot_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SlotName")
+        }
+
+        /// Sets `Priority`, which `new` took, in place.
+        pub fn set_priority(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Priority", value.into());
+            self
+        }
+
+        /// `Priority` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_priority(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Priority")
         }
     }
 
@@ -2729,39 +5451,112 @@ pub mod bot {
             Slot { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `SlotTypeName`.
-            props, "SlotTypeName", _, set_slot_type_name, get_slot_type_name, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `ValueElicitationSetting`.
-            props, "ValueElicitationSetting", _, set_value_elicitation_setting, get_value_elicitation_setting, Val<SlotValueElicitationSetting>
+        /// Sets `SlotTypeName`, which `new` took, in place.
+        pub fn set_slot_type_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SlotTypeName", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: A description of the resource
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `SlotTypeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slot_type_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SlotTypeName")
         }
 
-        prop! {
-            /// `MultipleValuesSetting`.
-            props, "MultipleValuesSetting", multiple_values_setting, set_multiple_values_setting, get_multiple_values_setting, Val<MultipleValuesSetting>
+        /// Sets `ValueElicitationSetting`, which `new` took, in place.
+        pub fn set_value_elicitation_setting(&mut self, value: impl Into<Val<SlotValueElicitationSetting>>) -> &mut Self {
+            self.props.set("ValueElicitationSetting", value.into());
+            self
         }
 
-        prop! {
-            /// `ObfuscationSetting`.
-            props, "ObfuscationSetting", obfuscation_setting, set_obfuscation_setting, get_obfuscation_setting, Val<ObfuscationSetting>
+        /// `ValueElicitationSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_elicitation_setting(&self) -> ::std::option::Option<Val<SlotValueElicitationSetting>> {
+            crate::cfn::get_prop(&self.props, "ValueElicitationSetting")
         }
 
-        prop! {
-            /// `SubSlotSetting`.
-            props, "SubSlotSetting", sub_slot_setting, set_sub_slot_setting, get_sub_slot_setting, Val<SubSlotSetting>
+        /// `Description`: A description of the resource
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `MultipleValuesSetting`.
+        pub fn multiple_values_setting(mut self, value: impl Into<Val<MultipleValuesSetting>>) -> Self {
+            self.props.set("MultipleValuesSetting", value.into());
+            self
+        }
+
+        /// Sets `MultipleValuesSetting` in place: [`Self::multiple_values_setting`] on a value held by `&mut`.
+        pub fn set_multiple_values_setting(&mut self, value: impl Into<Val<MultipleValuesSetting>>) -> &mut Self {
+            self.props.set("MultipleValuesSetting", value.into());
+            self
+        }
+
+        /// `MultipleValuesSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_multiple_values_setting(&self) -> ::std::option::Option<Val<MultipleValuesSetting>> {
+            crate::cfn::get_prop(&self.props, "MultipleValuesSetting")
+        }
+
+        /// `ObfuscationSetting`.
+        pub fn obfuscation_setting(mut self, value: impl Into<Val<ObfuscationSetting>>) -> Self {
+            self.props.set("ObfuscationSetting", value.into());
+            self
+        }
+
+        /// Sets `ObfuscationSetting` in place: [`Self::obfuscation_setting`] on a value held by `&mut`.
+        pub fn set_obfuscation_setting(&mut self, value: impl Into<Val<ObfuscationSetting>>) -> &mut Self {
+            self.props.set("ObfuscationSetting", value.into());
+            self
+        }
+
+        /// `ObfuscationSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_obfuscation_setting(&self) -> ::std::option::Option<Val<ObfuscationSetting>> {
+            crate::cfn::get_prop(&self.props, "ObfuscationSetting")
+        }
+
+        /// `SubSlotSetting`.
+        pub fn sub_slot_setting(mut self, value: impl Into<Val<SubSlotSetting>>) -> Self {
+            self.props.set("SubSlotSetting", value.into());
+            self
+        }
+
+        /// Sets `SubSlotSetting` in place: [`Self::sub_slot_setting`] on a value held by `&mut`.
+        pub fn set_sub_slot_setting(&mut self, value: impl Into<Val<SubSlotSetting>>) -> &mut Self {
+            self.props.set("SubSlotSetting", value.into());
+            self
+        }
+
+        /// `SubSlotSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sub_slot_setting(&self) -> ::std::option::Option<Val<SubSlotSetting>> {
+            crate::cfn::get_prop(&self.props, "SubSlotSetting")
         }
     }
 
@@ -2780,9 +5575,22 @@ pub mod bot {
             MultipleValuesSetting { props }
         }
 
-        prop! {
-            /// `AllowMultipleValues`.
-            props, "AllowMultipleValues", allow_multiple_values, set_allow_multiple_values, get_allow_multiple_values, Val<bool>
+        /// `AllowMultipleValues`.
+        pub fn allow_multiple_values(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllowMultipleValues", value.into());
+            self
+        }
+
+        /// Sets `AllowMultipleValues` in place: [`Self::allow_multiple_values`] on a value held by `&mut`.
+        pub fn set_allow_multiple_values(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowMultipleValues", value.into());
+            self
+        }
+
+        /// `AllowMultipleValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_multiple_values(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowMultipleValues")
         }
     }
 
@@ -2805,9 +5613,16 @@ pub mod bot {
             ObfuscationSetting { props }
         }
 
-        prop! {
-            /// `ObfuscationSettingType`.
-            props, "ObfuscationSettingType", _, set_obfuscation_setting_type, get_obfuscation_setting_type, Val<ObfuscationSettingObfuscationSettingType>
+        /// Sets `ObfuscationSettingType`, which `new` took, in place.
+        pub fn set_obfuscation_setting_type(&mut self, value: impl Into<Val<ObfuscationSettingObfuscationSettingType>>) -> &mut Self {
+            self.props.set("ObfuscationSettingType", value.into());
+            self
+        }
+
+        /// `ObfuscationSettingType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_obfuscation_setting_type(&self) -> ::std::option::Option<Val<ObfuscationSettingObfuscationSettingType>> {
+            crate::cfn::get_prop(&self.props, "ObfuscationSettingType")
         }
     }
 
@@ -2839,14 +5654,40 @@ pub mod bot {
             SubSlotSetting { props }
         }
 
-        prop! {
-            /// `Expression`.
-            props, "Expression", expression, set_expression, get_expression, Val<String>
+        /// `Expression`.
+        pub fn expression(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Expression", value.into());
+            self
         }
 
-        prop! {
-            /// `SlotSpecifications`.
-            props, "SlotSpecifications", slot_specifications, set_slot_specifications, get_slot_specifications, Val<Map<Specifications>>
+        /// Sets `Expression` in place: [`Self::expression`] on a value held by `&mut`.
+        pub fn set_expression(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Expression", value.into());
+            self
+        }
+
+        /// `Expression` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_expression(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Expression")
+        }
+
+        /// `SlotSpecifications`.
+        pub fn slot_specifications(mut self, value: impl Into<Val<Map<Specifications>>>) -> Self {
+            self.props.set("SlotSpecifications", value.into());
+            self
+        }
+
+        /// Sets `SlotSpecifications` in place: [`Self::slot_specifications`] on a value held by `&mut`.
+        pub fn set_slot_specifications(&mut self, value: impl Into<Val<Map<Specifications>>>) -> &mut Self {
+            self.props.set("SlotSpecifications", value.into());
+            self
+        }
+
+        /// `SlotSpecifications` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slot_specifications(&self) -> ::std::option::Option<Val<Map<Specifications>>> {
+            crate::cfn::get_prop(&self.props, "SlotSpecifications")
         }
     }
 
@@ -2869,19 +5710,52 @@ pub mod bot {
             Specifications { props }
         }
 
-        prop! {
-            /// `ValueElicitationSetting`.
-            props, "ValueElicitationSetting", _, set_value_elicitation_setting, get_value_elicitation_setting, Val<SubSlotValueElicitationSetting>
+        /// Sets `ValueElicitationSetting`, which `new` took, in place.
+        pub fn set_value_elicitation_setting(&mut self, value: impl Into<Val<SubSlotValueElicitationSetting>>) -> &mut Self {
+            self.props.set("ValueElicitationSetting", value.into());
+            self
         }
 
-        prop! {
-            /// `SlotTypeId`.
-            props, "SlotTypeId", slot_type_id, set_slot_type_id, get_slot_type_id, Val<String>
+        /// `ValueElicitationSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_elicitation_setting(&self) -> ::std::option::Option<Val<SubSlotValueElicitationSetting>> {
+            crate::cfn::get_prop(&self.props, "ValueElicitationSetting")
         }
 
-        prop! {
-            /// `SlotTypeName`.
-            props, "SlotTypeName", slot_type_name, set_slot_type_name, get_slot_type_name, Val<String>
+        /// `SlotTypeId`.
+        pub fn slot_type_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SlotTypeId", value.into());
+            self
+        }
+
+        /// Sets `SlotTypeId` in place: [`Self::slot_type_id`] on a value held by `&mut`.
+        pub fn set_slot_type_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SlotTypeId", value.into());
+            self
+        }
+
+        /// `SlotTypeId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slot_type_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SlotTypeId")
+        }
+
+        /// `SlotTypeName`.
+        pub fn slot_type_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SlotTypeName", value.into());
+            self
+        }
+
+        /// Sets `SlotTypeName` in place: [`Self::slot_type_name`] on a value held by `&mut`.
+        pub fn set_slot_type_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SlotTypeName", value.into());
+            self
+        }
+
+        /// `SlotTypeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slot_type_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SlotTypeName")
         }
     }
 
@@ -2900,24 +5774,78 @@ pub mod bot {
             SubSlotValueElicitationSetting { props }
         }
 
-        prop! {
-            /// `DefaultValueSpecification`.
-            props, "DefaultValueSpecification", default_value_specification, set_default_value_specification, get_default_value_specification, Val<SlotDefaultValueSpecification>
+        /// `DefaultValueSpecification`.
+        pub fn default_value_specification(mut self, value: impl Into<Val<SlotDefaultValueSpecification>>) -> Self {
+            self.props.set("DefaultValueSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `PromptSpecification`.
-            props, "PromptSpecification", prompt_specification, set_prompt_specification, get_prompt_specification, Val<PromptSpecification>
+        /// Sets `DefaultValueSpecification` in place: [`Self::default_value_specification`] on a value
+        /// held by `&mut`.
+        pub fn set_default_value_specification(&mut self, value: impl Into<Val<SlotDefaultValueSpecification>>) -> &mut Self {
+            self.props.set("DefaultValueSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `SampleUtterances`.
-            props, "SampleUtterances", sample_utterances, set_sample_utterances, get_sample_utterances, Val<List<SampleUtterance>>
+        /// `DefaultValueSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value_specification(&self) -> ::std::option::Option<Val<SlotDefaultValueSpecification>> {
+            crate::cfn::get_prop(&self.props, "DefaultValueSpecification")
         }
 
-        prop! {
-            /// `WaitAndContinueSpecification`.
-            props, "WaitAndContinueSpecification", wait_and_continue_specification, set_wait_and_continue_specification, get_wait_and_continue_specification, Val<WaitAndContinueSpecification>
+        /// `PromptSpecification`.
+        pub fn prompt_specification(mut self, value: impl Into<Val<PromptSpecification>>) -> Self {
+            self.props.set("PromptSpecification", value.into());
+            self
+        }
+
+        /// Sets `PromptSpecification` in place: [`Self::prompt_specification`] on a value held by `&mut`.
+        pub fn set_prompt_specification(&mut self, value: impl Into<Val<PromptSpecification>>) -> &mut Self {
+            self.props.set("PromptSpecification", value.into());
+            self
+        }
+
+        /// `PromptSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prompt_specification(&self) -> ::std::option::Option<Val<PromptSpecification>> {
+            crate::cfn::get_prop(&self.props, "PromptSpecification")
+        }
+
+        /// `SampleUtterances`.
+        pub fn sample_utterances(mut self, value: impl Into<Val<List<SampleUtterance>>>) -> Self {
+            self.props.set("SampleUtterances", value.into());
+            self
+        }
+
+        /// Sets `SampleUtterances` in place: [`Self::sample_utterances`] on a value held by `&mut`.
+        pub fn set_sample_utterances(&mut self, value: impl Into<Val<List<SampleUtterance>>>) -> &mut Self {
+            self.props.set("SampleUtterances", value.into());
+            self
+        }
+
+        /// `SampleUtterances` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sample_utterances(&self) -> ::std::option::Option<Val<List<SampleUtterance>>> {
+            crate::cfn::get_prop(&self.props, "SampleUtterances")
+        }
+
+        /// `WaitAndContinueSpecification`.
+        pub fn wait_and_continue_specification(mut self, value: impl Into<Val<WaitAndContinueSpecification>>) -> Self {
+            self.props.set("WaitAndContinueSpecification", value.into());
+            self
+        }
+
+        /// Sets `WaitAndContinueSpecification` in place: [`Self::wait_and_continue_specification`] on a
+        /// value held by `&mut`.
+        pub fn set_wait_and_continue_specification(&mut self, value: impl Into<Val<WaitAndContinueSpecification>>) -> &mut Self {
+            self.props.set("WaitAndContinueSpecification", value.into());
+            self
+        }
+
+        /// `WaitAndContinueSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wait_and_continue_specification(&self) -> ::std::option::Option<Val<WaitAndContinueSpecification>> {
+            crate::cfn::get_prop(&self.props, "WaitAndContinueSpecification")
         }
     }
 
@@ -2938,9 +5866,16 @@ pub mod bot {
             SlotDefaultValueSpecification { props }
         }
 
-        prop! {
-            /// `DefaultValueList`.
-            props, "DefaultValueList", _, set_default_value_list, get_default_value_list, Val<List<SlotDefaultValue>>
+        /// Sets `DefaultValueList`, which `new` took, in place.
+        pub fn set_default_value_list(&mut self, value: impl Into<Val<List<SlotDefaultValue>>>) -> &mut Self {
+            self.props.set("DefaultValueList", value.into());
+            self
+        }
+
+        /// `DefaultValueList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value_list(&self) -> ::std::option::Option<Val<List<SlotDefaultValue>>> {
+            crate::cfn::get_prop(&self.props, "DefaultValueList")
         }
     }
 
@@ -2961,9 +5896,16 @@ pub mod bot {
             SlotDefaultValue { props }
         }
 
-        prop! {
-            /// `DefaultValue`.
-            props, "DefaultValue", _, set_default_value, get_default_value, Val<String>
+        /// Sets `DefaultValue`, which `new` took, in place.
+        pub fn set_default_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("DefaultValue", value.into());
+            self
+        }
+
+        /// `DefaultValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "DefaultValue")
         }
     }
 
@@ -2989,24 +5931,64 @@ pub mod bot {
             WaitAndContinueSpecification { props }
         }
 
-        prop! {
-            /// `WaitingResponse`.
-            props, "WaitingResponse", _, set_waiting_response, get_waiting_response, Val<ResponseSpecification>
+        /// Sets `WaitingResponse`, which `new` took, in place.
+        pub fn set_waiting_response(&mut self, value: impl Into<Val<ResponseSpecification>>) -> &mut Self {
+            self.props.set("WaitingResponse", value.into());
+            self
         }
 
-        prop! {
-            /// `ContinueResponse`.
-            props, "ContinueResponse", _, set_continue_response, get_continue_response, Val<ResponseSpecification>
+        /// `WaitingResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_waiting_response(&self) -> ::std::option::Option<Val<ResponseSpecification>> {
+            crate::cfn::get_prop(&self.props, "WaitingResponse")
         }
 
-        prop! {
-            /// `IsActive`.
-            props, "IsActive", is_active, set_is_active, get_is_active, Val<bool>
+        /// Sets `ContinueResponse`, which `new` took, in place.
+        pub fn set_continue_response(&mut self, value: impl Into<Val<ResponseSpecification>>) -> &mut Self {
+            self.props.set("ContinueResponse", value.into());
+            self
         }
 
-        prop! {
-            /// `StillWaitingResponse`.
-            props, "StillWaitingResponse", still_waiting_response, set_still_waiting_response, get_still_waiting_response, Val<StillWaitingResponseSpecification>
+        /// `ContinueResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_continue_response(&self) -> ::std::option::Option<Val<ResponseSpecification>> {
+            crate::cfn::get_prop(&self.props, "ContinueResponse")
+        }
+
+        /// `IsActive`.
+        pub fn is_active(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("IsActive", value.into());
+            self
+        }
+
+        /// Sets `IsActive` in place: [`Self::is_active`] on a value held by `&mut`.
+        pub fn set_is_active(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("IsActive", value.into());
+            self
+        }
+
+        /// `IsActive` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_is_active(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "IsActive")
+        }
+
+        /// `StillWaitingResponse`.
+        pub fn still_waiting_response(mut self, value: impl Into<Val<StillWaitingResponseSpecification>>) -> Self {
+            self.props.set("StillWaitingResponse", value.into());
+            self
+        }
+
+        /// Sets `StillWaitingResponse` in place: [`Self::still_waiting_response`] on a value held by `&mut`.
+        pub fn set_still_waiting_response(&mut self, value: impl Into<Val<StillWaitingResponseSpecification>>) -> &mut Self {
+            self.props.set("StillWaitingResponse", value.into());
+            self
+        }
+
+        /// `StillWaitingResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_still_waiting_response(&self) -> ::std::option::Option<Val<StillWaitingResponseSpecification>> {
+            crate::cfn::get_prop(&self.props, "StillWaitingResponse")
         }
     }
 
@@ -3035,24 +6017,58 @@ pub mod bot {
             StillWaitingResponseSpecification { props }
         }
 
-        prop! {
-            /// `MessageGroupsList`.
-            props, "MessageGroupsList", _, set_message_groups_list, get_message_groups_list, Val<List<MessageGroup>>
+        /// Sets `MessageGroupsList`, which `new` took, in place.
+        pub fn set_message_groups_list(&mut self, value: impl Into<Val<List<MessageGroup>>>) -> &mut Self {
+            self.props.set("MessageGroupsList", value.into());
+            self
         }
 
-        prop! {
-            /// `FrequencyInSeconds`.
-            props, "FrequencyInSeconds", _, set_frequency_in_seconds, get_frequency_in_seconds, Val<i64>
+        /// `MessageGroupsList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_message_groups_list(&self) -> ::std::option::Option<Val<List<MessageGroup>>> {
+            crate::cfn::get_prop(&self.props, "MessageGroupsList")
         }
 
-        prop! {
-            /// `TimeoutInSeconds`.
-            props, "TimeoutInSeconds", _, set_timeout_in_seconds, get_timeout_in_seconds, Val<i64>
+        /// Sets `FrequencyInSeconds`, which `new` took, in place.
+        pub fn set_frequency_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("FrequencyInSeconds", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowInterrupt`.
-            props, "AllowInterrupt", allow_interrupt, set_allow_interrupt, get_allow_interrupt, Val<bool>
+        /// `FrequencyInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_frequency_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "FrequencyInSeconds")
+        }
+
+        /// Sets `TimeoutInSeconds`, which `new` took, in place.
+        pub fn set_timeout_in_seconds(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("TimeoutInSeconds", value.into());
+            self
+        }
+
+        /// `TimeoutInSeconds` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_timeout_in_seconds(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "TimeoutInSeconds")
+        }
+
+        /// `AllowInterrupt`.
+        pub fn allow_interrupt(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllowInterrupt", value.into());
+            self
+        }
+
+        /// Sets `AllowInterrupt` in place: [`Self::allow_interrupt`] on a value held by `&mut`.
+        pub fn set_allow_interrupt(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowInterrupt", value.into());
+            self
+        }
+
+        /// `AllowInterrupt` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_interrupt(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowInterrupt")
         }
     }
 
@@ -3073,34 +6089,108 @@ pub mod bot {
             SlotValueElicitationSetting { props }
         }
 
-        prop! {
-            /// `SlotConstraint`.
-            props, "SlotConstraint", _, set_slot_constraint, get_slot_constraint, Val<SlotConstraint>
+        /// Sets `SlotConstraint`, which `new` took, in place.
+        pub fn set_slot_constraint(&mut self, value: impl Into<Val<SlotConstraint>>) -> &mut Self {
+            self.props.set("SlotConstraint", value.into());
+            self
         }
 
-        prop! {
-            /// `DefaultValueSpecification`.
-            props, "DefaultValueSpecification", default_value_specification, set_default_value_specification, get_default_value_specification, Val<SlotDefaultValueSpecification>
+        /// `SlotConstraint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slot_constraint(&self) -> ::std::option::Option<Val<SlotConstraint>> {
+            crate::cfn::get_prop(&self.props, "SlotConstraint")
         }
 
-        prop! {
-            /// `PromptSpecification`.
-            props, "PromptSpecification", prompt_specification, set_prompt_specification, get_prompt_specification, Val<PromptSpecification>
+        /// `DefaultValueSpecification`.
+        pub fn default_value_specification(mut self, value: impl Into<Val<SlotDefaultValueSpecification>>) -> Self {
+            self.props.set("DefaultValueSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `SampleUtterances`.
-            props, "SampleUtterances", sample_utterances, set_sample_utterances, get_sample_utterances, Val<List<SampleUtterance>>
+        /// Sets `DefaultValueSpecification` in place: [`Self::default_value_specification`] on a value
+        /// held by `&mut`.
+        pub fn set_default_value_specification(&mut self, value: impl Into<Val<SlotDefaultValueSpecification>>) -> &mut Self {
+            self.props.set("DefaultValueSpecification", value.into());
+            self
         }
 
-        prop! {
-            /// `SlotCaptureSetting`.
-            props, "SlotCaptureSetting", slot_capture_setting, set_slot_capture_setting, get_slot_capture_setting, Val<SlotCaptureSetting>
+        /// `DefaultValueSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_default_value_specification(&self) -> ::std::option::Option<Val<SlotDefaultValueSpecification>> {
+            crate::cfn::get_prop(&self.props, "DefaultValueSpecification")
         }
 
-        prop! {
-            /// `WaitAndContinueSpecification`.
-            props, "WaitAndContinueSpecification", wait_and_continue_specification, set_wait_and_continue_specification, get_wait_and_continue_specification, Val<WaitAndContinueSpecification>
+        /// `PromptSpecification`.
+        pub fn prompt_specification(mut self, value: impl Into<Val<PromptSpecification>>) -> Self {
+            self.props.set("PromptSpecification", value.into());
+            self
+        }
+
+        /// Sets `PromptSpecification` in place: [`Self::prompt_specification`] on a value held by `&mut`.
+        pub fn set_prompt_specification(&mut self, value: impl Into<Val<PromptSpecification>>) -> &mut Self {
+            self.props.set("PromptSpecification", value.into());
+            self
+        }
+
+        /// `PromptSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_prompt_specification(&self) -> ::std::option::Option<Val<PromptSpecification>> {
+            crate::cfn::get_prop(&self.props, "PromptSpecification")
+        }
+
+        /// `SampleUtterances`.
+        pub fn sample_utterances(mut self, value: impl Into<Val<List<SampleUtterance>>>) -> Self {
+            self.props.set("SampleUtterances", value.into());
+            self
+        }
+
+        /// Sets `SampleUtterances` in place: [`Self::sample_utterances`] on a value held by `&mut`.
+        pub fn set_sample_utterances(&mut self, value: impl Into<Val<List<SampleUtterance>>>) -> &mut Self {
+            self.props.set("SampleUtterances", value.into());
+            self
+        }
+
+        /// `SampleUtterances` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sample_utterances(&self) -> ::std::option::Option<Val<List<SampleUtterance>>> {
+            crate::cfn::get_prop(&self.props, "SampleUtterances")
+        }
+
+        /// `SlotCaptureSetting`.
+        pub fn slot_capture_setting(mut self, value: impl Into<Val<SlotCaptureSetting>>) -> Self {
+            self.props.set("SlotCaptureSetting", value.into());
+            self
+        }
+
+        /// Sets `SlotCaptureSetting` in place: [`Self::slot_capture_setting`] on a value held by `&mut`.
+        pub fn set_slot_capture_setting(&mut self, value: impl Into<Val<SlotCaptureSetting>>) -> &mut Self {
+            self.props.set("SlotCaptureSetting", value.into());
+            self
+        }
+
+        /// `SlotCaptureSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slot_capture_setting(&self) -> ::std::option::Option<Val<SlotCaptureSetting>> {
+            crate::cfn::get_prop(&self.props, "SlotCaptureSetting")
+        }
+
+        /// `WaitAndContinueSpecification`.
+        pub fn wait_and_continue_specification(mut self, value: impl Into<Val<WaitAndContinueSpecification>>) -> Self {
+            self.props.set("WaitAndContinueSpecification", value.into());
+            self
+        }
+
+        /// Sets `WaitAndContinueSpecification` in place: [`Self::wait_and_continue_specification`] on a
+        /// value held by `&mut`.
+        pub fn set_wait_and_continue_specification(&mut self, value: impl Into<Val<WaitAndContinueSpecification>>) -> &mut Self {
+            self.props.set("WaitAndContinueSpecification", value.into());
+            self
+        }
+
+        /// `WaitAndContinueSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_wait_and_continue_specification(&self) -> ::std::option::Option<Val<WaitAndContinueSpecification>> {
+            crate::cfn::get_prop(&self.props, "WaitAndContinueSpecification")
         }
     }
 
@@ -3119,44 +6209,148 @@ pub mod bot {
             SlotCaptureSetting { props }
         }
 
-        prop! {
-            /// `CaptureConditional`.
-            props, "CaptureConditional", capture_conditional, set_capture_conditional, get_capture_conditional, Val<ConditionalSpecification>
+        /// `CaptureConditional`.
+        pub fn capture_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
+            self.props.set("CaptureConditional", value.into());
+            self
         }
 
-        prop! {
-            /// `CaptureNextStep`.
-            props, "CaptureNextStep", capture_next_step, set_capture_next_step, get_capture_next_step, Val<DialogState>
+        /// Sets `CaptureConditional` in place: [`Self::capture_conditional`] on a value held by `&mut`.
+        pub fn set_capture_conditional(&mut self, value: impl Into<Val<ConditionalSpecification>>) -> &mut Self {
+            self.props.set("CaptureConditional", value.into());
+            self
         }
 
-        prop! {
-            /// `CaptureResponse`.
-            props, "CaptureResponse", capture_response, set_capture_response, get_capture_response, Val<ResponseSpecification>
+        /// `CaptureConditional` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capture_conditional(&self) -> ::std::option::Option<Val<ConditionalSpecification>> {
+            crate::cfn::get_prop(&self.props, "CaptureConditional")
         }
 
-        prop! {
-            /// `CodeHook`.
-            props, "CodeHook", code_hook, set_code_hook, get_code_hook, Val<DialogCodeHookInvocationSetting>
+        /// `CaptureNextStep`.
+        pub fn capture_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
+            self.props.set("CaptureNextStep", value.into());
+            self
         }
 
-        prop! {
-            /// `ElicitationCodeHook`.
-            props, "ElicitationCodeHook", elicitation_code_hook, set_elicitation_code_hook, get_elicitation_code_hook, Val<ElicitationCodeHookInvocationSetting>
+        /// Sets `CaptureNextStep` in place: [`Self::capture_next_step`] on a value held by `&mut`.
+        pub fn set_capture_next_step(&mut self, value: impl Into<Val<DialogState>>) -> &mut Self {
+            self.props.set("CaptureNextStep", value.into());
+            self
         }
 
-        prop! {
-            /// `FailureConditional`.
-            props, "FailureConditional", failure_conditional, set_failure_conditional, get_failure_conditional, Val<ConditionalSpecification>
+        /// `CaptureNextStep` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capture_next_step(&self) -> ::std::option::Option<Val<DialogState>> {
+            crate::cfn::get_prop(&self.props, "CaptureNextStep")
         }
 
-        prop! {
-            /// `FailureNextStep`.
-            props, "FailureNextStep", failure_next_step, set_failure_next_step, get_failure_next_step, Val<DialogState>
+        /// `CaptureResponse`.
+        pub fn capture_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
+            self.props.set("CaptureResponse", value.into());
+            self
         }
 
-        prop! {
-            /// `FailureResponse`.
-            props, "FailureResponse", failure_response, set_failure_response, get_failure_response, Val<ResponseSpecification>
+        /// Sets `CaptureResponse` in place: [`Self::capture_response`] on a value held by `&mut`.
+        pub fn set_capture_response(&mut self, value: impl Into<Val<ResponseSpecification>>) -> &mut Self {
+            self.props.set("CaptureResponse", value.into());
+            self
+        }
+
+        /// `CaptureResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_capture_response(&self) -> ::std::option::Option<Val<ResponseSpecification>> {
+            crate::cfn::get_prop(&self.props, "CaptureResponse")
+        }
+
+        /// `CodeHook`.
+        pub fn code_hook(mut self, value: impl Into<Val<DialogCodeHookInvocationSetting>>) -> Self {
+            self.props.set("CodeHook", value.into());
+            self
+        }
+
+        /// Sets `CodeHook` in place: [`Self::code_hook`] on a value held by `&mut`.
+        pub fn set_code_hook(&mut self, value: impl Into<Val<DialogCodeHookInvocationSetting>>) -> &mut Self {
+            self.props.set("CodeHook", value.into());
+            self
+        }
+
+        /// `CodeHook` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_hook(&self) -> ::std::option::Option<Val<DialogCodeHookInvocationSetting>> {
+            crate::cfn::get_prop(&self.props, "CodeHook")
+        }
+
+        /// `ElicitationCodeHook`.
+        pub fn elicitation_code_hook(mut self, value: impl Into<Val<ElicitationCodeHookInvocationSetting>>) -> Self {
+            self.props.set("ElicitationCodeHook", value.into());
+            self
+        }
+
+        /// Sets `ElicitationCodeHook` in place: [`Self::elicitation_code_hook`] on a value held by `&mut`.
+        pub fn set_elicitation_code_hook(&mut self, value: impl Into<Val<ElicitationCodeHookInvocationSetting>>) -> &mut Self {
+            self.props.set("ElicitationCodeHook", value.into());
+            self
+        }
+
+        /// `ElicitationCodeHook` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_elicitation_code_hook(&self) -> ::std::option::Option<Val<ElicitationCodeHookInvocationSetting>> {
+            crate::cfn::get_prop(&self.props, "ElicitationCodeHook")
+        }
+
+        /// `FailureConditional`.
+        pub fn failure_conditional(mut self, value: impl Into<Val<ConditionalSpecification>>) -> Self {
+            self.props.set("FailureConditional", value.into());
+            self
+        }
+
+        /// Sets `FailureConditional` in place: [`Self::failure_conditional`] on a value held by `&mut`.
+        pub fn set_failure_conditional(&mut self, value: impl Into<Val<ConditionalSpecification>>) -> &mut Self {
+            self.props.set("FailureConditional", value.into());
+            self
+        }
+
+        /// `FailureConditional` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_conditional(&self) -> ::std::option::Option<Val<ConditionalSpecification>> {
+            crate::cfn::get_prop(&self.props, "FailureConditional")
+        }
+
+        /// `FailureNextStep`.
+        pub fn failure_next_step(mut self, value: impl Into<Val<DialogState>>) -> Self {
+            self.props.set("FailureNextStep", value.into());
+            self
+        }
+
+        /// Sets `FailureNextStep` in place: [`Self::failure_next_step`] on a value held by `&mut`.
+        pub fn set_failure_next_step(&mut self, value: impl Into<Val<DialogState>>) -> &mut Self {
+            self.props.set("FailureNextStep", value.into());
+            self
+        }
+
+        /// `FailureNextStep` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_next_step(&self) -> ::std::option::Option<Val<DialogState>> {
+            crate::cfn::get_prop(&self.props, "FailureNextStep")
+        }
+
+        /// `FailureResponse`.
+        pub fn failure_response(mut self, value: impl Into<Val<ResponseSpecification>>) -> Self {
+            self.props.set("FailureResponse", value.into());
+            self
+        }
+
+        /// Sets `FailureResponse` in place: [`Self::failure_response`] on a value held by `&mut`.
+        pub fn set_failure_response(&mut self, value: impl Into<Val<ResponseSpecification>>) -> &mut Self {
+            self.props.set("FailureResponse", value.into());
+            self
+        }
+
+        /// `FailureResponse` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_failure_response(&self) -> ::std::option::Option<Val<ResponseSpecification>> {
+            crate::cfn::get_prop(&self.props, "FailureResponse")
         }
     }
 
@@ -3190,39 +6384,126 @@ pub mod bot {
             SlotType { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `CompositeSlotTypeSetting`.
-            props, "CompositeSlotTypeSetting", composite_slot_type_setting, set_composite_slot_type_setting, get_composite_slot_type_setting, Val<CompositeSlotTypeSetting>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `Description`: A description of the resource
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `CompositeSlotTypeSetting`.
+        pub fn composite_slot_type_setting(mut self, value: impl Into<Val<CompositeSlotTypeSetting>>) -> Self {
+            self.props.set("CompositeSlotTypeSetting", value.into());
+            self
         }
 
-        prop! {
-            /// `ExternalSourceSetting`.
-            props, "ExternalSourceSetting", external_source_setting, set_external_source_setting, get_external_source_setting, Val<ExternalSourceSetting>
+        /// Sets `CompositeSlotTypeSetting` in place: [`Self::composite_slot_type_setting`] on a value
+        /// held by `&mut`.
+        pub fn set_composite_slot_type_setting(&mut self, value: impl Into<Val<CompositeSlotTypeSetting>>) -> &mut Self {
+            self.props.set("CompositeSlotTypeSetting", value.into());
+            self
         }
 
-        prop! {
-            /// `ParentSlotTypeSignature`.
-            props, "ParentSlotTypeSignature", parent_slot_type_signature, set_parent_slot_type_signature, get_parent_slot_type_signature, Val<String>
+        /// `CompositeSlotTypeSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_composite_slot_type_setting(&self) -> ::std::option::Option<Val<CompositeSlotTypeSetting>> {
+            crate::cfn::get_prop(&self.props, "CompositeSlotTypeSetting")
         }
 
-        prop! {
-            /// `SlotTypeValues`.
-            props, "SlotTypeValues", slot_type_values, set_slot_type_values, get_slot_type_values, Val<List<SlotTypeValue>>
+        /// `Description`: A description of the resource
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
         }
 
-        prop! {
-            /// `ValueSelectionSetting`.
-            props, "ValueSelectionSetting", value_selection_setting, set_value_selection_setting, get_value_selection_setting, Val<SlotValueSelectionSetting>
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `ExternalSourceSetting`.
+        pub fn external_source_setting(mut self, value: impl Into<Val<ExternalSourceSetting>>) -> Self {
+            self.props.set("ExternalSourceSetting", value.into());
+            self
+        }
+
+        /// Sets `ExternalSourceSetting` in place: [`Self::external_source_setting`] on a value held by `&mut`.
+        pub fn set_external_source_setting(&mut self, value: impl Into<Val<ExternalSourceSetting>>) -> &mut Self {
+            self.props.set("ExternalSourceSetting", value.into());
+            self
+        }
+
+        /// `ExternalSourceSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_external_source_setting(&self) -> ::std::option::Option<Val<ExternalSourceSetting>> {
+            crate::cfn::get_prop(&self.props, "ExternalSourceSetting")
+        }
+
+        /// `ParentSlotTypeSignature`.
+        pub fn parent_slot_type_signature(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ParentSlotTypeSignature", value.into());
+            self
+        }
+
+        /// Sets `ParentSlotTypeSignature` in place: [`Self::parent_slot_type_signature`] on a value
+        /// held by `&mut`.
+        pub fn set_parent_slot_type_signature(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ParentSlotTypeSignature", value.into());
+            self
+        }
+
+        /// `ParentSlotTypeSignature` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_parent_slot_type_signature(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ParentSlotTypeSignature")
+        }
+
+        /// `SlotTypeValues`.
+        pub fn slot_type_values(mut self, value: impl Into<Val<List<SlotTypeValue>>>) -> Self {
+            self.props.set("SlotTypeValues", value.into());
+            self
+        }
+
+        /// Sets `SlotTypeValues` in place: [`Self::slot_type_values`] on a value held by `&mut`.
+        pub fn set_slot_type_values(&mut self, value: impl Into<Val<List<SlotTypeValue>>>) -> &mut Self {
+            self.props.set("SlotTypeValues", value.into());
+            self
+        }
+
+        /// `SlotTypeValues` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slot_type_values(&self) -> ::std::option::Option<Val<List<SlotTypeValue>>> {
+            crate::cfn::get_prop(&self.props, "SlotTypeValues")
+        }
+
+        /// `ValueSelectionSetting`.
+        pub fn value_selection_setting(mut self, value: impl Into<Val<SlotValueSelectionSetting>>) -> Self {
+            self.props.set("ValueSelectionSetting", value.into());
+            self
+        }
+
+        /// Sets `ValueSelectionSetting` in place: [`Self::value_selection_setting`] on a value held by `&mut`.
+        pub fn set_value_selection_setting(&mut self, value: impl Into<Val<SlotValueSelectionSetting>>) -> &mut Self {
+            self.props.set("ValueSelectionSetting", value.into());
+            self
+        }
+
+        /// `ValueSelectionSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_selection_setting(&self) -> ::std::option::Option<Val<SlotValueSelectionSetting>> {
+            crate::cfn::get_prop(&self.props, "ValueSelectionSetting")
         }
     }
 
@@ -3241,9 +6522,22 @@ pub mod bot {
             CompositeSlotTypeSetting { props }
         }
 
-        prop! {
-            /// `SubSlots`.
-            props, "SubSlots", sub_slots, set_sub_slots, get_sub_slots, Val<List<SubSlotTypeComposition>>
+        /// `SubSlots`.
+        pub fn sub_slots(mut self, value: impl Into<Val<List<SubSlotTypeComposition>>>) -> Self {
+            self.props.set("SubSlots", value.into());
+            self
+        }
+
+        /// Sets `SubSlots` in place: [`Self::sub_slots`] on a value held by `&mut`.
+        pub fn set_sub_slots(&mut self, value: impl Into<Val<List<SubSlotTypeComposition>>>) -> &mut Self {
+            self.props.set("SubSlots", value.into());
+            self
+        }
+
+        /// `SubSlots` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sub_slots(&self) -> ::std::option::Option<Val<List<SubSlotTypeComposition>>> {
+            crate::cfn::get_prop(&self.props, "SubSlots")
         }
     }
 
@@ -3266,19 +6560,52 @@ pub mod bot {
             SubSlotTypeComposition { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `SlotTypeId`.
-            props, "SlotTypeId", slot_type_id, set_slot_type_id, get_slot_type_id, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `SlotTypeName`.
-            props, "SlotTypeName", slot_type_name, set_slot_type_name, get_slot_type_name, Val<String>
+        /// `SlotTypeId`.
+        pub fn slot_type_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SlotTypeId", value.into());
+            self
+        }
+
+        /// Sets `SlotTypeId` in place: [`Self::slot_type_id`] on a value held by `&mut`.
+        pub fn set_slot_type_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SlotTypeId", value.into());
+            self
+        }
+
+        /// `SlotTypeId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slot_type_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SlotTypeId")
+        }
+
+        /// `SlotTypeName`.
+        pub fn slot_type_name(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SlotTypeName", value.into());
+            self
+        }
+
+        /// Sets `SlotTypeName` in place: [`Self::slot_type_name`] on a value held by `&mut`.
+        pub fn set_slot_type_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SlotTypeName", value.into());
+            self
+        }
+
+        /// `SlotTypeName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_slot_type_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SlotTypeName")
         }
     }
 
@@ -3297,9 +6624,23 @@ pub mod bot {
             ExternalSourceSetting { props }
         }
 
-        prop! {
-            /// `GrammarSlotTypeSetting`.
-            props, "GrammarSlotTypeSetting", grammar_slot_type_setting, set_grammar_slot_type_setting, get_grammar_slot_type_setting, Val<GrammarSlotTypeSetting>
+        /// `GrammarSlotTypeSetting`.
+        pub fn grammar_slot_type_setting(mut self, value: impl Into<Val<GrammarSlotTypeSetting>>) -> Self {
+            self.props.set("GrammarSlotTypeSetting", value.into());
+            self
+        }
+
+        /// Sets `GrammarSlotTypeSetting` in place: [`Self::grammar_slot_type_setting`] on a value held
+        /// by `&mut`.
+        pub fn set_grammar_slot_type_setting(&mut self, value: impl Into<Val<GrammarSlotTypeSetting>>) -> &mut Self {
+            self.props.set("GrammarSlotTypeSetting", value.into());
+            self
+        }
+
+        /// `GrammarSlotTypeSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_grammar_slot_type_setting(&self) -> ::std::option::Option<Val<GrammarSlotTypeSetting>> {
+            crate::cfn::get_prop(&self.props, "GrammarSlotTypeSetting")
         }
     }
 
@@ -3318,9 +6659,22 @@ pub mod bot {
             GrammarSlotTypeSetting { props }
         }
 
-        prop! {
-            /// `Source`.
-            props, "Source", source, set_source, get_source, Val<GrammarSlotTypeSource>
+        /// `Source`.
+        pub fn source(mut self, value: impl Into<Val<GrammarSlotTypeSource>>) -> Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// Sets `Source` in place: [`Self::source`] on a value held by `&mut`.
+        pub fn set_source(&mut self, value: impl Into<Val<GrammarSlotTypeSource>>) -> &mut Self {
+            self.props.set("Source", value.into());
+            self
+        }
+
+        /// `Source` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source(&self) -> ::std::option::Option<Val<GrammarSlotTypeSource>> {
+            crate::cfn::get_prop(&self.props, "Source")
         }
     }
 
@@ -3346,19 +6700,46 @@ pub mod bot {
             GrammarSlotTypeSource { props }
         }
 
-        prop! {
-            /// `S3BucketName`.
-            props, "S3BucketName", _, set_s3_bucket_name, get_s3_bucket_name, Val<String>
+        /// Sets `S3BucketName`, which `new` took, in place.
+        pub fn set_s3_bucket_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketName", value.into());
+            self
         }
 
-        prop! {
-            /// `S3ObjectKey`.
-            props, "S3ObjectKey", _, set_s3_object_key, get_s3_object_key, Val<String>
+        /// `S3BucketName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketName")
         }
 
-        prop! {
-            /// `KmsKeyArn`.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// Sets `S3ObjectKey`, which `new` took, in place.
+        pub fn set_s3_object_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3ObjectKey", value.into());
+            self
+        }
+
+        /// `S3ObjectKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_object_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3ObjectKey")
+        }
+
+        /// `KmsKeyArn`.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 
@@ -3379,14 +6760,34 @@ pub mod bot {
             SlotTypeValue { props }
         }
 
-        prop! {
-            /// `SampleValue`.
-            props, "SampleValue", _, set_sample_value, get_sample_value, Val<SampleValue>
+        /// Sets `SampleValue`, which `new` took, in place.
+        pub fn set_sample_value(&mut self, value: impl Into<Val<SampleValue>>) -> &mut Self {
+            self.props.set("SampleValue", value.into());
+            self
         }
 
-        prop! {
-            /// `Synonyms`.
-            props, "Synonyms", synonyms, set_synonyms, get_synonyms, Val<List<SampleValue>>
+        /// `SampleValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sample_value(&self) -> ::std::option::Option<Val<SampleValue>> {
+            crate::cfn::get_prop(&self.props, "SampleValue")
+        }
+
+        /// `Synonyms`.
+        pub fn synonyms(mut self, value: impl Into<Val<List<SampleValue>>>) -> Self {
+            self.props.set("Synonyms", value.into());
+            self
+        }
+
+        /// Sets `Synonyms` in place: [`Self::synonyms`] on a value held by `&mut`.
+        pub fn set_synonyms(&mut self, value: impl Into<Val<List<SampleValue>>>) -> &mut Self {
+            self.props.set("Synonyms", value.into());
+            self
+        }
+
+        /// `Synonyms` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_synonyms(&self) -> ::std::option::Option<Val<List<SampleValue>>> {
+            crate::cfn::get_prop(&self.props, "Synonyms")
         }
     }
 
@@ -3407,9 +6808,16 @@ pub mod bot {
             SampleValue { props }
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -3430,19 +6838,53 @@ pub mod bot {
             SlotValueSelectionSetting { props }
         }
 
-        prop! {
-            /// `ResolutionStrategy`.
-            props, "ResolutionStrategy", _, set_resolution_strategy, get_resolution_strategy, Val<SlotValueResolutionStrategy>
+        /// Sets `ResolutionStrategy`, which `new` took, in place.
+        pub fn set_resolution_strategy(&mut self, value: impl Into<Val<SlotValueResolutionStrategy>>) -> &mut Self {
+            self.props.set("ResolutionStrategy", value.into());
+            self
         }
 
-        prop! {
-            /// `AdvancedRecognitionSetting`.
-            props, "AdvancedRecognitionSetting", advanced_recognition_setting, set_advanced_recognition_setting, get_advanced_recognition_setting, Val<AdvancedRecognitionSetting>
+        /// `ResolutionStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resolution_strategy(&self) -> ::std::option::Option<Val<SlotValueResolutionStrategy>> {
+            crate::cfn::get_prop(&self.props, "ResolutionStrategy")
         }
 
-        prop! {
-            /// `RegexFilter`.
-            props, "RegexFilter", regex_filter, set_regex_filter, get_regex_filter, Val<SlotValueRegexFilter>
+        /// `AdvancedRecognitionSetting`.
+        pub fn advanced_recognition_setting(mut self, value: impl Into<Val<AdvancedRecognitionSetting>>) -> Self {
+            self.props.set("AdvancedRecognitionSetting", value.into());
+            self
+        }
+
+        /// Sets `AdvancedRecognitionSetting` in place: [`Self::advanced_recognition_setting`] on a
+        /// value held by `&mut`.
+        pub fn set_advanced_recognition_setting(&mut self, value: impl Into<Val<AdvancedRecognitionSetting>>) -> &mut Self {
+            self.props.set("AdvancedRecognitionSetting", value.into());
+            self
+        }
+
+        /// `AdvancedRecognitionSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_advanced_recognition_setting(&self) -> ::std::option::Option<Val<AdvancedRecognitionSetting>> {
+            crate::cfn::get_prop(&self.props, "AdvancedRecognitionSetting")
+        }
+
+        /// `RegexFilter`.
+        pub fn regex_filter(mut self, value: impl Into<Val<SlotValueRegexFilter>>) -> Self {
+            self.props.set("RegexFilter", value.into());
+            self
+        }
+
+        /// Sets `RegexFilter` in place: [`Self::regex_filter`] on a value held by `&mut`.
+        pub fn set_regex_filter(&mut self, value: impl Into<Val<SlotValueRegexFilter>>) -> &mut Self {
+            self.props.set("RegexFilter", value.into());
+            self
+        }
+
+        /// `RegexFilter` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_regex_filter(&self) -> ::std::option::Option<Val<SlotValueRegexFilter>> {
+            crate::cfn::get_prop(&self.props, "RegexFilter")
         }
     }
 
@@ -3461,9 +6903,23 @@ pub mod bot {
             AdvancedRecognitionSetting { props }
         }
 
-        prop! {
-            /// `AudioRecognitionStrategy`.
-            props, "AudioRecognitionStrategy", audio_recognition_strategy, set_audio_recognition_strategy, get_audio_recognition_strategy, Val<AudioRecognitionStrategy>
+        /// `AudioRecognitionStrategy`.
+        pub fn audio_recognition_strategy(mut self, value: impl Into<Val<AudioRecognitionStrategy>>) -> Self {
+            self.props.set("AudioRecognitionStrategy", value.into());
+            self
+        }
+
+        /// Sets `AudioRecognitionStrategy` in place: [`Self::audio_recognition_strategy`] on a value
+        /// held by `&mut`.
+        pub fn set_audio_recognition_strategy(&mut self, value: impl Into<Val<AudioRecognitionStrategy>>) -> &mut Self {
+            self.props.set("AudioRecognitionStrategy", value.into());
+            self
+        }
+
+        /// `AudioRecognitionStrategy` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audio_recognition_strategy(&self) -> ::std::option::Option<Val<AudioRecognitionStrategy>> {
+            crate::cfn::get_prop(&self.props, "AudioRecognitionStrategy")
         }
     }
 
@@ -3494,9 +6950,16 @@ pub mod bot {
             SlotValueRegexFilter { props }
         }
 
-        prop! {
-            /// `Pattern`.
-            props, "Pattern", _, set_pattern, get_pattern, Val<String>
+        /// Sets `Pattern`, which `new` took, in place.
+        pub fn set_pattern(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Pattern", value.into());
+            self
+        }
+
+        /// `Pattern` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_pattern(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Pattern")
         }
     }
 
@@ -3547,14 +7010,40 @@ pub mod bot {
             SpeechRecognitionSettings { props }
         }
 
-        prop! {
-            /// `SpeechModelConfig`.
-            props, "SpeechModelConfig", speech_model_config, set_speech_model_config, get_speech_model_config, Val<SpeechModelConfig>
+        /// `SpeechModelConfig`.
+        pub fn speech_model_config(mut self, value: impl Into<Val<SpeechModelConfig>>) -> Self {
+            self.props.set("SpeechModelConfig", value.into());
+            self
         }
 
-        prop! {
-            /// `SpeechModelPreference`.
-            props, "SpeechModelPreference", speech_model_preference, set_speech_model_preference, get_speech_model_preference, Val<SpeechModelPreference>
+        /// Sets `SpeechModelConfig` in place: [`Self::speech_model_config`] on a value held by `&mut`.
+        pub fn set_speech_model_config(&mut self, value: impl Into<Val<SpeechModelConfig>>) -> &mut Self {
+            self.props.set("SpeechModelConfig", value.into());
+            self
+        }
+
+        /// `SpeechModelConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_speech_model_config(&self) -> ::std::option::Option<Val<SpeechModelConfig>> {
+            crate::cfn::get_prop(&self.props, "SpeechModelConfig")
+        }
+
+        /// `SpeechModelPreference`.
+        pub fn speech_model_preference(mut self, value: impl Into<Val<SpeechModelPreference>>) -> Self {
+            self.props.set("SpeechModelPreference", value.into());
+            self
+        }
+
+        /// Sets `SpeechModelPreference` in place: [`Self::speech_model_preference`] on a value held by `&mut`.
+        pub fn set_speech_model_preference(&mut self, value: impl Into<Val<SpeechModelPreference>>) -> &mut Self {
+            self.props.set("SpeechModelPreference", value.into());
+            self
+        }
+
+        /// `SpeechModelPreference` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_speech_model_preference(&self) -> ::std::option::Option<Val<SpeechModelPreference>> {
+            crate::cfn::get_prop(&self.props, "SpeechModelPreference")
         }
     }
 
@@ -3573,9 +7062,22 @@ pub mod bot {
             SpeechModelConfig { props }
         }
 
-        prop! {
-            /// `DeepgramConfig`.
-            props, "DeepgramConfig", deepgram_config, set_deepgram_config, get_deepgram_config, Val<DeepgramSpeechModelConfig>
+        /// `DeepgramConfig`.
+        pub fn deepgram_config(mut self, value: impl Into<Val<DeepgramSpeechModelConfig>>) -> Self {
+            self.props.set("DeepgramConfig", value.into());
+            self
+        }
+
+        /// Sets `DeepgramConfig` in place: [`Self::deepgram_config`] on a value held by `&mut`.
+        pub fn set_deepgram_config(&mut self, value: impl Into<Val<DeepgramSpeechModelConfig>>) -> &mut Self {
+            self.props.set("DeepgramConfig", value.into());
+            self
+        }
+
+        /// `DeepgramConfig` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_deepgram_config(&self) -> ::std::option::Option<Val<DeepgramSpeechModelConfig>> {
+            crate::cfn::get_prop(&self.props, "DeepgramConfig")
         }
     }
 
@@ -3596,14 +7098,34 @@ pub mod bot {
             DeepgramSpeechModelConfig { props }
         }
 
-        prop! {
-            /// `ApiTokenSecretArn`.
-            props, "ApiTokenSecretArn", _, set_api_token_secret_arn, get_api_token_secret_arn, Val<String>
+        /// Sets `ApiTokenSecretArn`, which `new` took, in place.
+        pub fn set_api_token_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ApiTokenSecretArn", value.into());
+            self
         }
 
-        prop! {
-            /// `ModelId`.
-            props, "ModelId", model_id, set_model_id, get_model_id, Val<String>
+        /// `ApiTokenSecretArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_api_token_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ApiTokenSecretArn")
+        }
+
+        /// `ModelId`.
+        pub fn model_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ModelId", value.into());
+            self
+        }
+
+        /// Sets `ModelId` in place: [`Self::model_id`] on a value held by `&mut`.
+        pub fn set_model_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelId", value.into());
+            self
+        }
+
+        /// `ModelId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelId")
         }
     }
 
@@ -3645,9 +7167,16 @@ pub mod bot {
             UnifiedSpeechSettings { props }
         }
 
-        prop! {
-            /// `SpeechFoundationModel`.
-            props, "SpeechFoundationModel", _, set_speech_foundation_model, get_speech_foundation_model, Val<UnifiedSpeechSettingsSpeechFoundationModel>
+        /// Sets `SpeechFoundationModel`, which `new` took, in place.
+        pub fn set_speech_foundation_model(&mut self, value: impl Into<Val<UnifiedSpeechSettingsSpeechFoundationModel>>) -> &mut Self {
+            self.props.set("SpeechFoundationModel", value.into());
+            self
+        }
+
+        /// `SpeechFoundationModel` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_speech_foundation_model(&self) -> ::std::option::Option<Val<UnifiedSpeechSettingsSpeechFoundationModel>> {
+            crate::cfn::get_prop(&self.props, "SpeechFoundationModel")
         }
     }
 
@@ -3668,14 +7197,34 @@ pub mod bot {
             UnifiedSpeechSettingsSpeechFoundationModel { props }
         }
 
-        prop! {
-            /// `ModelArn`.
-            props, "ModelArn", _, set_model_arn, get_model_arn, Val<String>
+        /// Sets `ModelArn`, which `new` took, in place.
+        pub fn set_model_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ModelArn", value.into());
+            self
         }
 
-        prop! {
-            /// `VoiceId`.
-            props, "VoiceId", voice_id, set_voice_id, get_voice_id, Val<String>
+        /// `ModelArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_model_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ModelArn")
+        }
+
+        /// `VoiceId`.
+        pub fn voice_id(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("VoiceId", value.into());
+            self
+        }
+
+        /// Sets `VoiceId` in place: [`Self::voice_id`] on a value held by `&mut`.
+        pub fn set_voice_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VoiceId", value.into());
+            self
+        }
+
+        /// `VoiceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_voice_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VoiceId")
         }
     }
 
@@ -3696,14 +7245,34 @@ pub mod bot {
             VoiceSettings { props }
         }
 
-        prop! {
-            /// `VoiceId`.
-            props, "VoiceId", _, set_voice_id, get_voice_id, Val<String>
+        /// Sets `VoiceId`, which `new` took, in place.
+        pub fn set_voice_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("VoiceId", value.into());
+            self
         }
 
-        prop! {
-            /// `Engine`.
-            props, "Engine", engine, set_engine, get_engine, Val<VoiceSettingsEngine>
+        /// `VoiceId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_voice_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "VoiceId")
+        }
+
+        /// `Engine`.
+        pub fn engine(mut self, value: impl Into<Val<VoiceSettingsEngine>>) -> Self {
+            self.props.set("Engine", value.into());
+            self
+        }
+
+        /// Sets `Engine` in place: [`Self::engine`] on a value held by `&mut`.
+        pub fn set_engine(&mut self, value: impl Into<Val<VoiceSettingsEngine>>) -> &mut Self {
+            self.props.set("Engine", value.into());
+            self
+        }
+
+        /// `Engine` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_engine(&self) -> ::std::option::Option<Val<VoiceSettingsEngine>> {
+            crate::cfn::get_prop(&self.props, "Engine")
         }
     }
 
@@ -3762,29 +7331,64 @@ pub mod bot {
             BotMember { props }
         }
 
-        prop! {
-            /// `BotMemberAliasId`: The alias ID of a bot that is a member of this network of bots.
-            props, "BotMemberAliasId", _, set_bot_member_alias_id, get_bot_member_alias_id, Val<String>
+        /// Sets `BotMemberAliasId`, which `new` took, in place.
+        pub fn set_bot_member_alias_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BotMemberAliasId", value.into());
+            self
         }
 
-        prop! {
-            /// `BotMemberAliasName`: The alias name of a bot that is a member of this network of bots.
-            props, "BotMemberAliasName", _, set_bot_member_alias_name, get_bot_member_alias_name, Val<String>
+        /// `BotMemberAliasId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bot_member_alias_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BotMemberAliasId")
         }
 
-        prop! {
-            /// `BotMemberId`: The unique ID of a bot that is a member of this network of bots.
-            props, "BotMemberId", _, set_bot_member_id, get_bot_member_id, Val<String>
+        /// Sets `BotMemberAliasName`, which `new` took, in place.
+        pub fn set_bot_member_alias_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BotMemberAliasName", value.into());
+            self
         }
 
-        prop! {
-            /// `BotMemberName`: The unique name of a bot that is a member of this network of bots.
-            props, "BotMemberName", _, set_bot_member_name, get_bot_member_name, Val<String>
+        /// `BotMemberAliasName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bot_member_alias_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BotMemberAliasName")
         }
 
-        prop! {
-            /// `BotMemberVersion`: The version of a bot that is a member of this network of bots.
-            props, "BotMemberVersion", _, set_bot_member_version, get_bot_member_version, Val<String>
+        /// Sets `BotMemberId`, which `new` took, in place.
+        pub fn set_bot_member_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BotMemberId", value.into());
+            self
+        }
+
+        /// `BotMemberId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bot_member_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BotMemberId")
+        }
+
+        /// Sets `BotMemberName`, which `new` took, in place.
+        pub fn set_bot_member_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BotMemberName", value.into());
+            self
+        }
+
+        /// `BotMemberName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bot_member_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BotMemberName")
+        }
+
+        /// Sets `BotMemberVersion`, which `new` took, in place.
+        pub fn set_bot_member_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("BotMemberVersion", value.into());
+            self
+        }
+
+        /// `BotMemberVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bot_member_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "BotMemberVersion")
         }
     }
 
@@ -3818,9 +7422,16 @@ pub mod bot {
             DataPrivacy { props }
         }
 
-        prop! {
-            /// `ChildDirected`.
-            props, "ChildDirected", _, set_child_directed, get_child_directed, Val<bool>
+        /// Sets `ChildDirected`, which `new` took, in place.
+        pub fn set_child_directed(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("ChildDirected", value.into());
+            self
+        }
+
+        /// `ChildDirected` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_child_directed(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "ChildDirected")
         }
     }
 
@@ -3841,9 +7452,16 @@ pub mod bot {
             ErrorLogSettings { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -3864,9 +7482,16 @@ pub mod bot {
             Replication { props }
         }
 
-        prop! {
-            /// `ReplicaRegions`.
-            props, "ReplicaRegions", _, set_replica_regions, get_replica_regions, Val<List<String>>
+        /// Sets `ReplicaRegions`, which `new` took, in place.
+        pub fn set_replica_regions(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ReplicaRegions", value.into());
+            self
+        }
+
+        /// `ReplicaRegions` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_replica_regions(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ReplicaRegions")
         }
     }
 
@@ -3885,24 +7510,79 @@ pub mod bot {
             TestBotAliasSettings { props }
         }
 
-        prop! {
-            /// `BotAliasLocaleSettings`.
-            props, "BotAliasLocaleSettings", bot_alias_locale_settings, set_bot_alias_locale_settings, get_bot_alias_locale_settings, Val<List<BotAliasLocaleSettingsItem>>
+        /// `BotAliasLocaleSettings`.
+        pub fn bot_alias_locale_settings(mut self, value: impl Into<Val<List<BotAliasLocaleSettingsItem>>>) -> Self {
+            self.props.set("BotAliasLocaleSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `ConversationLogSettings`.
-            props, "ConversationLogSettings", conversation_log_settings, set_conversation_log_settings, get_conversation_log_settings, Val<ConversationLogSettings>
+        /// Sets `BotAliasLocaleSettings` in place: [`Self::bot_alias_locale_settings`] on a value held
+        /// by `&mut`.
+        pub fn set_bot_alias_locale_settings(&mut self, value: impl Into<Val<List<BotAliasLocaleSettingsItem>>>) -> &mut Self {
+            self.props.set("BotAliasLocaleSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `Description`: A description of the resource
-            props, "Description", description, set_description, get_description, Val<String>
+        /// `BotAliasLocaleSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bot_alias_locale_settings(&self) -> ::std::option::Option<Val<List<BotAliasLocaleSettingsItem>>> {
+            crate::cfn::get_prop(&self.props, "BotAliasLocaleSettings")
         }
 
-        prop! {
-            /// `SentimentAnalysisSettings`.
-            props, "SentimentAnalysisSettings", sentiment_analysis_settings, set_sentiment_analysis_settings, get_sentiment_analysis_settings, Val<TestBotAliasSettingsSentimentAnalysisSettings>
+        /// `ConversationLogSettings`.
+        pub fn conversation_log_settings(mut self, value: impl Into<Val<ConversationLogSettings>>) -> Self {
+            self.props.set("ConversationLogSettings", value.into());
+            self
+        }
+
+        /// Sets `ConversationLogSettings` in place: [`Self::conversation_log_settings`] on a value held
+        /// by `&mut`.
+        pub fn set_conversation_log_settings(&mut self, value: impl Into<Val<ConversationLogSettings>>) -> &mut Self {
+            self.props.set("ConversationLogSettings", value.into());
+            self
+        }
+
+        /// `ConversationLogSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_conversation_log_settings(&self) -> ::std::option::Option<Val<ConversationLogSettings>> {
+            crate::cfn::get_prop(&self.props, "ConversationLogSettings")
+        }
+
+        /// `Description`: A description of the resource
+        pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+        pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Description", value.into());
+            self
+        }
+
+        /// `Description` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Description")
+        }
+
+        /// `SentimentAnalysisSettings`.
+        pub fn sentiment_analysis_settings(mut self, value: impl Into<Val<TestBotAliasSettingsSentimentAnalysisSettings>>) -> Self {
+            self.props.set("SentimentAnalysisSettings", value.into());
+            self
+        }
+
+        /// Sets `SentimentAnalysisSettings` in place: [`Self::sentiment_analysis_settings`] on a value
+        /// held by `&mut`.
+        pub fn set_sentiment_analysis_settings(&mut self, value: impl Into<Val<TestBotAliasSettingsSentimentAnalysisSettings>>) -> &mut Self {
+            self.props.set("SentimentAnalysisSettings", value.into());
+            self
+        }
+
+        /// `SentimentAnalysisSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sentiment_analysis_settings(&self) -> ::std::option::Option<Val<TestBotAliasSettingsSentimentAnalysisSettings>> {
+            crate::cfn::get_prop(&self.props, "SentimentAnalysisSettings")
         }
     }
 
@@ -3928,14 +7608,28 @@ pub mod bot {
             BotAliasLocaleSettingsItem { props }
         }
 
-        prop! {
-            /// `LocaleId`.
-            props, "LocaleId", _, set_locale_id, get_locale_id, Val<String>
+        /// Sets `LocaleId`, which `new` took, in place.
+        pub fn set_locale_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LocaleId", value.into());
+            self
         }
 
-        prop! {
-            /// `BotAliasLocaleSetting`.
-            props, "BotAliasLocaleSetting", _, set_bot_alias_locale_setting, get_bot_alias_locale_setting, Val<BotAliasLocaleSettings>
+        /// `LocaleId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_locale_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LocaleId")
+        }
+
+        /// Sets `BotAliasLocaleSetting`, which `new` took, in place.
+        pub fn set_bot_alias_locale_setting(&mut self, value: impl Into<Val<BotAliasLocaleSettings>>) -> &mut Self {
+            self.props.set("BotAliasLocaleSetting", value.into());
+            self
+        }
+
+        /// `BotAliasLocaleSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bot_alias_locale_setting(&self) -> ::std::option::Option<Val<BotAliasLocaleSettings>> {
+            crate::cfn::get_prop(&self.props, "BotAliasLocaleSetting")
         }
     }
 
@@ -3956,14 +7650,34 @@ pub mod bot {
             BotAliasLocaleSettings { props }
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `CodeHookSpecification`.
-            props, "CodeHookSpecification", code_hook_specification, set_code_hook_specification, get_code_hook_specification, Val<CodeHookSpecification>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `CodeHookSpecification`.
+        pub fn code_hook_specification(mut self, value: impl Into<Val<CodeHookSpecification>>) -> Self {
+            self.props.set("CodeHookSpecification", value.into());
+            self
+        }
+
+        /// Sets `CodeHookSpecification` in place: [`Self::code_hook_specification`] on a value held by `&mut`.
+        pub fn set_code_hook_specification(&mut self, value: impl Into<Val<CodeHookSpecification>>) -> &mut Self {
+            self.props.set("CodeHookSpecification", value.into());
+            self
+        }
+
+        /// `CodeHookSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_hook_specification(&self) -> ::std::option::Option<Val<CodeHookSpecification>> {
+            crate::cfn::get_prop(&self.props, "CodeHookSpecification")
         }
     }
 
@@ -3984,9 +7698,16 @@ pub mod bot {
             CodeHookSpecification { props }
         }
 
-        prop! {
-            /// `LambdaCodeHook`.
-            props, "LambdaCodeHook", _, set_lambda_code_hook, get_lambda_code_hook, Val<LambdaCodeHook>
+        /// Sets `LambdaCodeHook`, which `new` took, in place.
+        pub fn set_lambda_code_hook(&mut self, value: impl Into<Val<LambdaCodeHook>>) -> &mut Self {
+            self.props.set("LambdaCodeHook", value.into());
+            self
+        }
+
+        /// `LambdaCodeHook` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_code_hook(&self) -> ::std::option::Option<Val<LambdaCodeHook>> {
+            crate::cfn::get_prop(&self.props, "LambdaCodeHook")
         }
     }
 
@@ -4012,14 +7733,28 @@ pub mod bot {
             LambdaCodeHook { props }
         }
 
-        prop! {
-            /// `CodeHookInterfaceVersion`.
-            props, "CodeHookInterfaceVersion", _, set_code_hook_interface_version, get_code_hook_interface_version, Val<String>
+        /// Sets `CodeHookInterfaceVersion`, which `new` took, in place.
+        pub fn set_code_hook_interface_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CodeHookInterfaceVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaArn`.
-            props, "LambdaArn", _, set_lambda_arn, get_lambda_arn, Val<String>
+        /// `CodeHookInterfaceVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_hook_interface_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CodeHookInterfaceVersion")
+        }
+
+        /// Sets `LambdaArn`, which `new` took, in place.
+        pub fn set_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaArn", value.into());
+            self
+        }
+
+        /// `LambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaArn")
         }
     }
 
@@ -4038,14 +7773,40 @@ pub mod bot {
             ConversationLogSettings { props }
         }
 
-        prop! {
-            /// `AudioLogSettings`.
-            props, "AudioLogSettings", audio_log_settings, set_audio_log_settings, get_audio_log_settings, Val<List<AudioLogSetting>>
+        /// `AudioLogSettings`.
+        pub fn audio_log_settings(mut self, value: impl Into<Val<List<AudioLogSetting>>>) -> Self {
+            self.props.set("AudioLogSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `TextLogSettings`.
-            props, "TextLogSettings", text_log_settings, set_text_log_settings, get_text_log_settings, Val<List<TextLogSetting>>
+        /// Sets `AudioLogSettings` in place: [`Self::audio_log_settings`] on a value held by `&mut`.
+        pub fn set_audio_log_settings(&mut self, value: impl Into<Val<List<AudioLogSetting>>>) -> &mut Self {
+            self.props.set("AudioLogSettings", value.into());
+            self
+        }
+
+        /// `AudioLogSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audio_log_settings(&self) -> ::std::option::Option<Val<List<AudioLogSetting>>> {
+            crate::cfn::get_prop(&self.props, "AudioLogSettings")
+        }
+
+        /// `TextLogSettings`.
+        pub fn text_log_settings(mut self, value: impl Into<Val<List<TextLogSetting>>>) -> Self {
+            self.props.set("TextLogSettings", value.into());
+            self
+        }
+
+        /// Sets `TextLogSettings` in place: [`Self::text_log_settings`] on a value held by `&mut`.
+        pub fn set_text_log_settings(&mut self, value: impl Into<Val<List<TextLogSetting>>>) -> &mut Self {
+            self.props.set("TextLogSettings", value.into());
+            self
+        }
+
+        /// `TextLogSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_log_settings(&self) -> ::std::option::Option<Val<List<TextLogSetting>>> {
+            crate::cfn::get_prop(&self.props, "TextLogSettings")
         }
     }
 
@@ -4071,14 +7832,28 @@ pub mod bot {
             AudioLogSetting { props }
         }
 
-        prop! {
-            /// `Destination`.
-            props, "Destination", _, set_destination, get_destination, Val<AudioLogDestination>
+        /// Sets `Destination`, which `new` took, in place.
+        pub fn set_destination(&mut self, value: impl Into<Val<AudioLogDestination>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<AudioLogDestination>> {
+            crate::cfn::get_prop(&self.props, "Destination")
+        }
+
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -4099,9 +7874,16 @@ pub mod bot {
             AudioLogDestination { props }
         }
 
-        prop! {
-            /// `S3Bucket`.
-            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<S3BucketLogDestination>
+        /// Sets `S3Bucket`, which `new` took, in place.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<S3BucketLogDestination>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
+        }
+
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<S3BucketLogDestination>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
         }
     }
 
@@ -4124,19 +7906,46 @@ pub mod bot {
             S3BucketLogDestination { props }
         }
 
-        prop! {
-            /// `LogPrefix`.
-            props, "LogPrefix", _, set_log_prefix, get_log_prefix, Val<String>
+        /// Sets `LogPrefix`, which `new` took, in place.
+        pub fn set_log_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogPrefix", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BucketArn`.
-            props, "S3BucketArn", _, set_s3_bucket_arn, get_s3_bucket_arn, Val<String>
+        /// `LogPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogPrefix")
         }
 
-        prop! {
-            /// `KmsKeyArn`.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// Sets `S3BucketArn`, which `new` took, in place.
+        pub fn set_s3_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketArn", value.into());
+            self
+        }
+
+        /// `S3BucketArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketArn")
+        }
+
+        /// `KmsKeyArn`.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 
@@ -4162,14 +7971,28 @@ pub mod bot {
             TextLogSetting { props }
         }
 
-        prop! {
-            /// `Destination`.
-            props, "Destination", _, set_destination, get_destination, Val<TextLogDestination>
+        /// Sets `Destination`, which `new` took, in place.
+        pub fn set_destination(&mut self, value: impl Into<Val<TextLogDestination>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<TextLogDestination>> {
+            crate::cfn::get_prop(&self.props, "Destination")
+        }
+
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -4190,9 +8013,16 @@ pub mod bot {
             TextLogDestination { props }
         }
 
-        prop! {
-            /// `CloudWatch`.
-            props, "CloudWatch", _, set_cloud_watch, get_cloud_watch, Val<CloudWatchLogGroupLogDestination>
+        /// Sets `CloudWatch`, which `new` took, in place.
+        pub fn set_cloud_watch(&mut self, value: impl Into<Val<CloudWatchLogGroupLogDestination>>) -> &mut Self {
+            self.props.set("CloudWatch", value.into());
+            self
+        }
+
+        /// `CloudWatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch(&self) -> ::std::option::Option<Val<CloudWatchLogGroupLogDestination>> {
+            crate::cfn::get_prop(&self.props, "CloudWatch")
         }
     }
 
@@ -4218,14 +8048,28 @@ pub mod bot {
             CloudWatchLogGroupLogDestination { props }
         }
 
-        prop! {
-            /// `CloudWatchLogGroupArn`.
-            props, "CloudWatchLogGroupArn", _, set_cloud_watch_log_group_arn, get_cloud_watch_log_group_arn, Val<String>
+        /// Sets `CloudWatchLogGroupArn`, which `new` took, in place.
+        pub fn set_cloud_watch_log_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CloudWatchLogGroupArn", value.into());
+            self
         }
 
-        prop! {
-            /// `LogPrefix`.
-            props, "LogPrefix", _, set_log_prefix, get_log_prefix, Val<String>
+        /// `CloudWatchLogGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_log_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogGroupArn")
+        }
+
+        /// Sets `LogPrefix`, which `new` took, in place.
+        pub fn set_log_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogPrefix", value.into());
+            self
+        }
+
+        /// `LogPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogPrefix")
         }
     }
 
@@ -4246,9 +8090,16 @@ pub mod bot {
             TestBotAliasSettingsSentimentAnalysisSettings { props }
         }
 
-        prop! {
-            /// `DetectSentiment`.
-            props, "DetectSentiment", _, set_detect_sentiment, get_detect_sentiment, Val<bool>
+        /// Sets `DetectSentiment`, which `new` took, in place.
+        pub fn set_detect_sentiment(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DetectSentiment", value.into());
+            self
+        }
+
+        /// `DetectSentiment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_detect_sentiment(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DetectSentiment")
         }
     }
 }
@@ -4276,47 +8127,142 @@ impl BotAlias {
         BotAlias { core }
     }
 
-    prop! {
-        /// `BotAliasLocaleSettings`: A list of bot alias locale settings to add to the bot alias.
-        core.props, "BotAliasLocaleSettings", bot_alias_locale_settings, set_bot_alias_locale_settings, get_bot_alias_locale_settings, Val<List<bot_alias::BotAliasLocaleSettingsItem>>
+    /// `BotAliasLocaleSettings`: A list of bot alias locale settings to add to the bot alias.
+    pub fn bot_alias_locale_settings(mut self, value: impl Into<Val<List<bot_alias::BotAliasLocaleSettingsItem>>>) -> Self {
+        self.core.props.set("BotAliasLocaleSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `BotAliasName`: A unique identifier for a resource.
-        core.props, "BotAliasName", _, set_bot_alias_name, get_bot_alias_name, Val<String>
+    /// Sets `BotAliasLocaleSettings` in place: [`Self::bot_alias_locale_settings`] on a value held
+    /// by `&mut`.
+    pub fn set_bot_alias_locale_settings(&mut self, value: impl Into<Val<List<bot_alias::BotAliasLocaleSettingsItem>>>) -> &mut Self {
+        self.core.props.set("BotAliasLocaleSettings", value.into());
+        self
     }
 
-    prop! {
-        /// `BotAliasTags`: A list of tags to add to the bot alias.
-        core.props, "BotAliasTags", bot_alias_tags, set_bot_alias_tags, get_bot_alias_tags, Val<List<Tag>>
+    /// `BotAliasLocaleSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bot_alias_locale_settings(&self) -> ::std::option::Option<Val<List<bot_alias::BotAliasLocaleSettingsItem>>> {
+        crate::cfn::get_prop(&self.core.props, "BotAliasLocaleSettings")
     }
 
-    prop! {
-        /// `BotId`: Unique ID of resource
-        core.props, "BotId", _, set_bot_id, get_bot_id, Val<String>
+    /// Sets `BotAliasName`, which `new` took, in place.
+    pub fn set_bot_alias_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BotAliasName", value.into());
+        self
     }
 
-    prop! {
-        /// `BotVersion`: The version of a bot.
-        core.props, "BotVersion", bot_version, set_bot_version, get_bot_version, Val<String>
+    /// `BotAliasName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bot_alias_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BotAliasName")
     }
 
-    prop! {
-        /// `ConversationLogSettings`: Contains information about code hooks that Amazon Lex calls
-        /// during a conversation.
-        core.props, "ConversationLogSettings", conversation_log_settings, set_conversation_log_settings, get_conversation_log_settings, Val<bot_alias::ConversationLogSettings>
+    /// `BotAliasTags`: A list of tags to add to the bot alias.
+    pub fn bot_alias_tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("BotAliasTags", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: A description of the bot alias. Use the description to help identify the
-        /// bot alias in lists.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `BotAliasTags` in place: [`Self::bot_alias_tags`] on a value held by `&mut`.
+    pub fn set_bot_alias_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("BotAliasTags", value.into());
+        self
     }
 
-    prop! {
-        /// `SentimentAnalysisSettings`: Determines whether Amazon Lex will use Amazon Comprehend to
-        /// detect the sentiment of user utterances.
-        core.props, "SentimentAnalysisSettings", sentiment_analysis_settings, set_sentiment_analysis_settings, get_sentiment_analysis_settings, Val<bot_alias::SentimentAnalysisSettings>
+    /// `BotAliasTags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bot_alias_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "BotAliasTags")
+    }
+
+    /// Sets `BotId`, which `new` took, in place.
+    pub fn set_bot_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BotId", value.into());
+        self
+    }
+
+    /// `BotId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bot_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BotId")
+    }
+
+    /// `BotVersion`: The version of a bot.
+    pub fn bot_version(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("BotVersion", value.into());
+        self
+    }
+
+    /// Sets `BotVersion` in place: [`Self::bot_version`] on a value held by `&mut`.
+    pub fn set_bot_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BotVersion", value.into());
+        self
+    }
+
+    /// `BotVersion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bot_version(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BotVersion")
+    }
+
+    /// `ConversationLogSettings`: Contains information about code hooks that Amazon Lex calls
+    /// during a conversation.
+    pub fn conversation_log_settings(mut self, value: impl Into<Val<bot_alias::ConversationLogSettings>>) -> Self {
+        self.core.props.set("ConversationLogSettings", value.into());
+        self
+    }
+
+    /// Sets `ConversationLogSettings` in place: [`Self::conversation_log_settings`] on a value held
+    /// by `&mut`.
+    pub fn set_conversation_log_settings(&mut self, value: impl Into<Val<bot_alias::ConversationLogSettings>>) -> &mut Self {
+        self.core.props.set("ConversationLogSettings", value.into());
+        self
+    }
+
+    /// `ConversationLogSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_conversation_log_settings(&self) -> ::std::option::Option<Val<bot_alias::ConversationLogSettings>> {
+        crate::cfn::get_prop(&self.core.props, "ConversationLogSettings")
+    }
+
+    /// `Description`: A description of the bot alias. Use the description to help identify the bot
+    /// alias in lists.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
+    }
+
+    /// `SentimentAnalysisSettings`: Determines whether Amazon Lex will use Amazon Comprehend to
+    /// detect the sentiment of user utterances.
+    pub fn sentiment_analysis_settings(mut self, value: impl Into<Val<bot_alias::SentimentAnalysisSettings>>) -> Self {
+        self.core.props.set("SentimentAnalysisSettings", value.into());
+        self
+    }
+
+    /// Sets `SentimentAnalysisSettings` in place: [`Self::sentiment_analysis_settings`] on a value
+    /// held by `&mut`.
+    pub fn set_sentiment_analysis_settings(&mut self, value: impl Into<Val<bot_alias::SentimentAnalysisSettings>>) -> &mut Self {
+        self.core.props.set("SentimentAnalysisSettings", value.into());
+        self
+    }
+
+    /// `SentimentAnalysisSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_sentiment_analysis_settings(&self) -> ::std::option::Option<Val<bot_alias::SentimentAnalysisSettings>> {
+        crate::cfn::get_prop(&self.core.props, "SentimentAnalysisSettings")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4372,15 +8318,28 @@ pub mod bot_alias {
             BotAliasLocaleSettingsItem { props }
         }
 
-        prop! {
-            /// `LocaleId`: A string used to identify the locale
-            props, "LocaleId", _, set_locale_id, get_locale_id, Val<String>
+        /// Sets `LocaleId`, which `new` took, in place.
+        pub fn set_locale_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LocaleId", value.into());
+            self
         }
 
-        prop! {
-            /// `BotAliasLocaleSetting`: You can use this parameter to specify a specific Lambda
-            /// function to run different functions in different locales.
-            props, "BotAliasLocaleSetting", _, set_bot_alias_locale_setting, get_bot_alias_locale_setting, Val<BotAliasLocaleSettings>
+        /// `LocaleId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_locale_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LocaleId")
+        }
+
+        /// Sets `BotAliasLocaleSetting`, which `new` took, in place.
+        pub fn set_bot_alias_locale_setting(&mut self, value: impl Into<Val<BotAliasLocaleSettings>>) -> &mut Self {
+            self.props.set("BotAliasLocaleSetting", value.into());
+            self
+        }
+
+        /// `BotAliasLocaleSetting` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bot_alias_locale_setting(&self) -> ::std::option::Option<Val<BotAliasLocaleSettings>> {
+            crate::cfn::get_prop(&self.props, "BotAliasLocaleSetting")
         }
     }
 
@@ -4402,15 +8361,35 @@ pub mod bot_alias {
             BotAliasLocaleSettings { props }
         }
 
-        prop! {
-            /// `Enabled`: Whether the Lambda code hook is enabled
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
         }
 
-        prop! {
-            /// `CodeHookSpecification`: Contains information about code hooks that Amazon Lex calls
-            /// during a conversation.
-            props, "CodeHookSpecification", code_hook_specification, set_code_hook_specification, get_code_hook_specification, Val<CodeHookSpecification>
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
+        }
+
+        /// `CodeHookSpecification`: Contains information about code hooks that Amazon Lex calls during
+        /// a conversation.
+        pub fn code_hook_specification(mut self, value: impl Into<Val<CodeHookSpecification>>) -> Self {
+            self.props.set("CodeHookSpecification", value.into());
+            self
+        }
+
+        /// Sets `CodeHookSpecification` in place: [`Self::code_hook_specification`] on a value held by `&mut`.
+        pub fn set_code_hook_specification(&mut self, value: impl Into<Val<CodeHookSpecification>>) -> &mut Self {
+            self.props.set("CodeHookSpecification", value.into());
+            self
+        }
+
+        /// `CodeHookSpecification` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_hook_specification(&self) -> ::std::option::Option<Val<CodeHookSpecification>> {
+            crate::cfn::get_prop(&self.props, "CodeHookSpecification")
         }
     }
 
@@ -4433,10 +8412,16 @@ pub mod bot_alias {
             CodeHookSpecification { props }
         }
 
-        prop! {
-            /// `LambdaCodeHook`: Contains information about code hooks that Amazon Lex calls during a
-            /// conversation.
-            props, "LambdaCodeHook", _, set_lambda_code_hook, get_lambda_code_hook, Val<LambdaCodeHook>
+        /// Sets `LambdaCodeHook`, which `new` took, in place.
+        pub fn set_lambda_code_hook(&mut self, value: impl Into<Val<LambdaCodeHook>>) -> &mut Self {
+            self.props.set("LambdaCodeHook", value.into());
+            self
+        }
+
+        /// `LambdaCodeHook` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_code_hook(&self) -> ::std::option::Option<Val<LambdaCodeHook>> {
+            crate::cfn::get_prop(&self.props, "LambdaCodeHook")
         }
     }
 
@@ -4464,15 +8449,28 @@ pub mod bot_alias {
             LambdaCodeHook { props }
         }
 
-        prop! {
-            /// `CodeHookInterfaceVersion`: The version of the request-response that you want Amazon Lex
-            /// to use to invoke your Lambda function.
-            props, "CodeHookInterfaceVersion", _, set_code_hook_interface_version, get_code_hook_interface_version, Val<String>
+        /// Sets `CodeHookInterfaceVersion`, which `new` took, in place.
+        pub fn set_code_hook_interface_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CodeHookInterfaceVersion", value.into());
+            self
         }
 
-        prop! {
-            /// `LambdaArn`: The Amazon Resource Name (ARN) of the Lambda function.
-            props, "LambdaArn", _, set_lambda_arn, get_lambda_arn, Val<String>
+        /// `CodeHookInterfaceVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_code_hook_interface_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CodeHookInterfaceVersion")
+        }
+
+        /// Sets `LambdaArn`, which `new` took, in place.
+        pub fn set_lambda_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LambdaArn", value.into());
+            self
+        }
+
+        /// `LambdaArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_lambda_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LambdaArn")
         }
     }
 
@@ -4492,14 +8490,40 @@ pub mod bot_alias {
             ConversationLogSettings { props }
         }
 
-        prop! {
-            /// `AudioLogSettings`: List of audio log settings
-            props, "AudioLogSettings", audio_log_settings, set_audio_log_settings, get_audio_log_settings, Val<List<AudioLogSetting>>
+        /// `AudioLogSettings`: List of audio log settings
+        pub fn audio_log_settings(mut self, value: impl Into<Val<List<AudioLogSetting>>>) -> Self {
+            self.props.set("AudioLogSettings", value.into());
+            self
         }
 
-        prop! {
-            /// `TextLogSettings`: List of text log settings
-            props, "TextLogSettings", text_log_settings, set_text_log_settings, get_text_log_settings, Val<List<TextLogSetting>>
+        /// Sets `AudioLogSettings` in place: [`Self::audio_log_settings`] on a value held by `&mut`.
+        pub fn set_audio_log_settings(&mut self, value: impl Into<Val<List<AudioLogSetting>>>) -> &mut Self {
+            self.props.set("AudioLogSettings", value.into());
+            self
+        }
+
+        /// `AudioLogSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_audio_log_settings(&self) -> ::std::option::Option<Val<List<AudioLogSetting>>> {
+            crate::cfn::get_prop(&self.props, "AudioLogSettings")
+        }
+
+        /// `TextLogSettings`: List of text log settings
+        pub fn text_log_settings(mut self, value: impl Into<Val<List<TextLogSetting>>>) -> Self {
+            self.props.set("TextLogSettings", value.into());
+            self
+        }
+
+        /// Sets `TextLogSettings` in place: [`Self::text_log_settings`] on a value held by `&mut`.
+        pub fn set_text_log_settings(&mut self, value: impl Into<Val<List<TextLogSetting>>>) -> &mut Self {
+            self.props.set("TextLogSettings", value.into());
+            self
+        }
+
+        /// `TextLogSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_text_log_settings(&self) -> ::std::option::Option<Val<List<TextLogSetting>>> {
+            crate::cfn::get_prop(&self.props, "TextLogSettings")
         }
     }
 
@@ -4528,15 +8552,28 @@ pub mod bot_alias {
             AudioLogSetting { props }
         }
 
-        prop! {
-            /// `Destination`: The location of audio log files collected when conversation logging is
-            /// enabled for a bot.
-            props, "Destination", _, set_destination, get_destination, Val<AudioLogDestination>
+        /// Sets `Destination`, which `new` took, in place.
+        pub fn set_destination(&mut self, value: impl Into<Val<AudioLogDestination>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<AudioLogDestination>> {
+            crate::cfn::get_prop(&self.props, "Destination")
+        }
+
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -4558,9 +8595,16 @@ pub mod bot_alias {
             AudioLogDestination { props }
         }
 
-        prop! {
-            /// `S3Bucket`: Specifies an Amazon S3 bucket for logging audio conversations
-            props, "S3Bucket", _, set_s3_bucket, get_s3_bucket, Val<S3BucketLogDestination>
+        /// Sets `S3Bucket`, which `new` took, in place.
+        pub fn set_s3_bucket(&mut self, value: impl Into<Val<S3BucketLogDestination>>) -> &mut Self {
+            self.props.set("S3Bucket", value.into());
+            self
+        }
+
+        /// `S3Bucket` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket(&self) -> ::std::option::Option<Val<S3BucketLogDestination>> {
+            crate::cfn::get_prop(&self.props, "S3Bucket")
         }
     }
 
@@ -4585,21 +8629,47 @@ pub mod bot_alias {
             S3BucketLogDestination { props }
         }
 
-        prop! {
-            /// `LogPrefix`: The Amazon S3 key of the deployment package.
-            props, "LogPrefix", _, set_log_prefix, get_log_prefix, Val<String>
+        /// Sets `LogPrefix`, which `new` took, in place.
+        pub fn set_log_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogPrefix", value.into());
+            self
         }
 
-        prop! {
-            /// `S3BucketArn`: The Amazon Resource Name (ARN) of an Amazon S3 bucket where audio log
-            /// files are stored.
-            props, "S3BucketArn", _, set_s3_bucket_arn, get_s3_bucket_arn, Val<String>
+        /// `LogPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogPrefix")
         }
 
-        prop! {
-            /// `KmsKeyArn`: The Amazon Resource Name (ARN) of an AWS Key Management Service (KMS) key
-            /// for encrypting audio log files stored in an S3 bucket.
-            props, "KmsKeyArn", kms_key_arn, set_kms_key_arn, get_kms_key_arn, Val<String>
+        /// Sets `S3BucketArn`, which `new` took, in place.
+        pub fn set_s3_bucket_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("S3BucketArn", value.into());
+            self
+        }
+
+        /// `S3BucketArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_s3_bucket_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "S3BucketArn")
+        }
+
+        /// `KmsKeyArn`: The Amazon Resource Name (ARN) of an AWS Key Management Service (KMS) key for
+        /// encrypting audio log files stored in an S3 bucket.
+        pub fn kms_key_arn(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// Sets `KmsKeyArn` in place: [`Self::kms_key_arn`] on a value held by `&mut`.
+        pub fn set_kms_key_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KmsKeyArn", value.into());
+            self
+        }
+
+        /// `KmsKeyArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_kms_key_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KmsKeyArn")
         }
     }
 
@@ -4627,15 +8697,28 @@ pub mod bot_alias {
             TextLogSetting { props }
         }
 
-        prop! {
-            /// `Destination`: Defines the Amazon CloudWatch Logs destination log group for conversation
-            /// text logs.
-            props, "Destination", _, set_destination, get_destination, Val<TextLogDestination>
+        /// Sets `Destination`, which `new` took, in place.
+        pub fn set_destination(&mut self, value: impl Into<Val<TextLogDestination>>) -> &mut Self {
+            self.props.set("Destination", value.into());
+            self
         }
 
-        prop! {
-            /// `Enabled`.
-            props, "Enabled", _, set_enabled, get_enabled, Val<bool>
+        /// `Destination` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_destination(&self) -> ::std::option::Option<Val<TextLogDestination>> {
+            crate::cfn::get_prop(&self.props, "Destination")
+        }
+
+        /// Sets `Enabled`, which `new` took, in place.
+        pub fn set_enabled(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Enabled", value.into());
+            self
+        }
+
+        /// `Enabled` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_enabled(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Enabled")
         }
     }
 
@@ -4657,9 +8740,16 @@ pub mod bot_alias {
             TextLogDestination { props }
         }
 
-        prop! {
-            /// `CloudWatch`.
-            props, "CloudWatch", _, set_cloud_watch, get_cloud_watch, Val<CloudWatchLogGroupLogDestination>
+        /// Sets `CloudWatch`, which `new` took, in place.
+        pub fn set_cloud_watch(&mut self, value: impl Into<Val<CloudWatchLogGroupLogDestination>>) -> &mut Self {
+            self.props.set("CloudWatch", value.into());
+            self
+        }
+
+        /// `CloudWatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch(&self) -> ::std::option::Option<Val<CloudWatchLogGroupLogDestination>> {
+            crate::cfn::get_prop(&self.props, "CloudWatch")
         }
     }
 
@@ -4686,15 +8776,28 @@ pub mod bot_alias {
             CloudWatchLogGroupLogDestination { props }
         }
 
-        prop! {
-            /// `CloudWatchLogGroupArn`: A string used to identify the groupArn for the Cloudwatch Log
-            /// Group
-            props, "CloudWatchLogGroupArn", _, set_cloud_watch_log_group_arn, get_cloud_watch_log_group_arn, Val<String>
+        /// Sets `CloudWatchLogGroupArn`, which `new` took, in place.
+        pub fn set_cloud_watch_log_group_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("CloudWatchLogGroupArn", value.into());
+            self
         }
 
-        prop! {
-            /// `LogPrefix`: A string containing the value for the Log Prefix
-            props, "LogPrefix", _, set_log_prefix, get_log_prefix, Val<String>
+        /// `CloudWatchLogGroupArn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_cloud_watch_log_group_arn(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "CloudWatchLogGroupArn")
+        }
+
+        /// Sets `LogPrefix`, which `new` took, in place.
+        pub fn set_log_prefix(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LogPrefix", value.into());
+            self
+        }
+
+        /// `LogPrefix` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_log_prefix(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LogPrefix")
         }
     }
 
@@ -4717,9 +8820,16 @@ pub mod bot_alias {
             SentimentAnalysisSettings { props }
         }
 
-        prop! {
-            /// `DetectSentiment`: Enable to call Amazon Comprehend for Sentiment natively within Lex
-            props, "DetectSentiment", _, set_detect_sentiment, get_detect_sentiment, Val<bool>
+        /// Sets `DetectSentiment`, which `new` took, in place.
+        pub fn set_detect_sentiment(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("DetectSentiment", value.into());
+            self
+        }
+
+        /// `DetectSentiment` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_detect_sentiment(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "DetectSentiment")
         }
     }
 }
@@ -4753,22 +8863,47 @@ impl BotVersion {
         BotVersion { core }
     }
 
-    prop! {
-        /// `BotId`: Unique ID of resource
-        core.props, "BotId", _, set_bot_id, get_bot_id, Val<String>
+    /// Sets `BotId`, which `new` took, in place.
+    pub fn set_bot_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("BotId", value.into());
+        self
     }
 
-    prop! {
-        /// `BotVersionLocaleSpecification`: Specifies the locales that Amazon Lex adds to this
-        /// version. You can choose the Draft version or any other previously published version for
-        /// each locale.
-        core.props, "BotVersionLocaleSpecification", _, set_bot_version_locale_specification, get_bot_version_locale_specification, Val<List<bot_version::BotVersionLocaleSpecification>>
+    /// `BotId` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bot_id(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "BotId")
     }
 
-    prop! {
-        /// `Description`: A description of the version. Use the description to help identify the
-        /// version in lists.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// Sets `BotVersionLocaleSpecification`, which `new` took, in place.
+    pub fn set_bot_version_locale_specification(&mut self, value: impl Into<Val<List<bot_version::BotVersionLocaleSpecification>>>) -> &mut Self {
+        self.core.props.set("BotVersionLocaleSpecification", value.into());
+        self
+    }
+
+    /// `BotVersionLocaleSpecification` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_bot_version_locale_specification(&self) -> ::std::option::Option<Val<List<bot_version::BotVersionLocaleSpecification>>> {
+        crate::cfn::get_prop(&self.core.props, "BotVersionLocaleSpecification")
+    }
+
+    /// `Description`: A description of the version. Use the description to help identify the
+    /// version in lists.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
+    }
+
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
     /// `Ref`: the resource's identifier.
@@ -4812,14 +8947,28 @@ pub mod bot_version {
             BotVersionLocaleSpecification { props }
         }
 
-        prop! {
-            /// `LocaleId`: The identifier of the language and locale that the bot will be used in.
-            props, "LocaleId", _, set_locale_id, get_locale_id, Val<String>
+        /// Sets `LocaleId`, which `new` took, in place.
+        pub fn set_locale_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("LocaleId", value.into());
+            self
         }
 
-        prop! {
-            /// `BotVersionLocaleDetails`: The version of a bot used for a bot locale.
-            props, "BotVersionLocaleDetails", _, set_bot_version_locale_details, get_bot_version_locale_details, Val<BotVersionLocaleDetails>
+        /// `LocaleId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_locale_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "LocaleId")
+        }
+
+        /// Sets `BotVersionLocaleDetails`, which `new` took, in place.
+        pub fn set_bot_version_locale_details(&mut self, value: impl Into<Val<BotVersionLocaleDetails>>) -> &mut Self {
+            self.props.set("BotVersionLocaleDetails", value.into());
+            self
+        }
+
+        /// `BotVersionLocaleDetails` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_bot_version_locale_details(&self) -> ::std::option::Option<Val<BotVersionLocaleDetails>> {
+            crate::cfn::get_prop(&self.props, "BotVersionLocaleDetails")
         }
     }
 
@@ -4840,9 +8989,16 @@ pub mod bot_version {
             BotVersionLocaleDetails { props }
         }
 
-        prop! {
-            /// `SourceBotVersion`: The version of a bot.
-            props, "SourceBotVersion", _, set_source_bot_version, get_source_bot_version, Val<String>
+        /// Sets `SourceBotVersion`, which `new` took, in place.
+        pub fn set_source_bot_version(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SourceBotVersion", value.into());
+            self
+        }
+
+        /// `SourceBotVersion` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_source_bot_version(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SourceBotVersion")
         }
     }
 }
@@ -4871,15 +9027,28 @@ impl ResourcePolicy {
         ResourcePolicy { core }
     }
 
-    prop! {
-        /// `Policy`.
-        core.props, "Policy", _, set_policy, get_policy, Val<Json>
+    /// Sets `Policy`, which `new` took, in place.
+    pub fn set_policy(&mut self, value: impl Into<Val<Json>>) -> &mut Self {
+        self.core.props.set("Policy", value.into());
+        self
     }
 
-    prop! {
-        /// `ResourceArn`: The Amazon Resource Name (ARN) of the bot or bot alias that the resource
-        /// policy is attached to.
-        core.props, "ResourceArn", _, set_resource_arn, get_resource_arn, Val<String>
+    /// `Policy` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_policy(&self) -> ::std::option::Option<Val<Json>> {
+        crate::cfn::get_prop(&self.core.props, "Policy")
+    }
+
+    /// Sets `ResourceArn`, which `new` took, in place.
+    pub fn set_resource_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ResourceArn", value.into());
+        self
+    }
+
+    /// `ResourceArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_resource_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ResourceArn")
     }
 
     /// `Ref`: the resource's identifier.

@@ -40,39 +40,130 @@ impl Grant {
         Grant { core }
     }
 
-    prop! {
-        /// `AllowedOperations`.
-        core.props, "AllowedOperations", allowed_operations, set_allowed_operations, get_allowed_operations, Val<List<grant::AllowedOperations>>
+    /// `AllowedOperations`.
+    pub fn allowed_operations(mut self, value: impl Into<Val<List<grant::AllowedOperations>>>) -> Self {
+        self.core.props.set("AllowedOperations", value.into());
+        self
     }
 
-    prop! {
-        /// `GrantName`: Name for the created Grant.
-        core.props, "GrantName", grant_name, set_grant_name, get_grant_name, Val<String>
+    /// Sets `AllowedOperations` in place: [`Self::allowed_operations`] on a value held by `&mut`.
+    pub fn set_allowed_operations(&mut self, value: impl Into<Val<List<grant::AllowedOperations>>>) -> &mut Self {
+        self.core.props.set("AllowedOperations", value.into());
+        self
     }
 
-    prop! {
-        /// `HomeRegion`: Home region for the created grant.
-        core.props, "HomeRegion", home_region, set_home_region, get_home_region, Val<String>
+    /// `AllowedOperations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_allowed_operations(&self) -> ::std::option::Option<Val<List<grant::AllowedOperations>>> {
+        crate::cfn::get_prop(&self.core.props, "AllowedOperations")
     }
 
-    prop! {
-        /// `LicenseArn`: License Arn for the grant.
-        core.props, "LicenseArn", license_arn, set_license_arn, get_license_arn, Val<String>
+    /// `GrantName`: Name for the created Grant.
+    pub fn grant_name(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("GrantName", value.into());
+        self
     }
 
-    prop! {
-        /// `Principals`.
-        core.props, "Principals", principals, set_principals, get_principals, Val<List<String>>
+    /// Sets `GrantName` in place: [`Self::grant_name`] on a value held by `&mut`.
+    pub fn set_grant_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("GrantName", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`.
-        core.props, "Status", status, set_status, get_status, Val<grant::Status>
+    /// `GrantName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_grant_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "GrantName")
     }
 
-    prop! {
-        /// `Tags`: A list of tags to attach.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `HomeRegion`: Home region for the created grant.
+    pub fn home_region(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("HomeRegion", value.into());
+        self
+    }
+
+    /// Sets `HomeRegion` in place: [`Self::home_region`] on a value held by `&mut`.
+    pub fn set_home_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HomeRegion", value.into());
+        self
+    }
+
+    /// `HomeRegion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_home_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HomeRegion")
+    }
+
+    /// `LicenseArn`: License Arn for the grant.
+    pub fn license_arn(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("LicenseArn", value.into());
+        self
+    }
+
+    /// Sets `LicenseArn` in place: [`Self::license_arn`] on a value held by `&mut`.
+    pub fn set_license_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LicenseArn", value.into());
+        self
+    }
+
+    /// `LicenseArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_license_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LicenseArn")
+    }
+
+    /// `Principals`.
+    pub fn principals(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("Principals", value.into());
+        self
+    }
+
+    /// Sets `Principals` in place: [`Self::principals`] on a value held by `&mut`.
+    pub fn set_principals(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("Principals", value.into());
+        self
+    }
+
+    /// `Principals` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_principals(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "Principals")
+    }
+
+    /// `Status`.
+    pub fn status(mut self, value: impl Into<Val<grant::Status>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<grant::Status>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<grant::Status>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`: A list of tags to attach.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -206,64 +297,166 @@ impl License {
         License { core }
     }
 
-    prop! {
-        /// `Beneficiary`: Beneficiary of the license.
-        core.props, "Beneficiary", _, set_beneficiary, get_beneficiary, Val<String>
+    /// Sets `Beneficiary`, which `new` took, in place.
+    pub fn set_beneficiary(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Beneficiary", value.into());
+        self
     }
 
-    prop! {
-        /// `ConsumptionConfiguration`.
-        core.props, "ConsumptionConfiguration", _, set_consumption_configuration, get_consumption_configuration, Val<license::ConsumptionConfiguration>
+    /// `Beneficiary` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_beneficiary(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Beneficiary")
     }
 
-    prop! {
-        /// `Entitlements`.
-        core.props, "Entitlements", _, set_entitlements, get_entitlements, Val<List<license::Entitlement>>
+    /// Sets `ConsumptionConfiguration`, which `new` took, in place.
+    pub fn set_consumption_configuration(&mut self, value: impl Into<Val<license::ConsumptionConfiguration>>) -> &mut Self {
+        self.core.props.set("ConsumptionConfiguration", value.into());
+        self
     }
 
-    prop! {
-        /// `HomeRegion`: Home region for the created license.
-        core.props, "HomeRegion", _, set_home_region, get_home_region, Val<String>
+    /// `ConsumptionConfiguration` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_consumption_configuration(&self) -> ::std::option::Option<Val<license::ConsumptionConfiguration>> {
+        crate::cfn::get_prop(&self.core.props, "ConsumptionConfiguration")
     }
 
-    prop! {
-        /// `Issuer`.
-        core.props, "Issuer", _, set_issuer, get_issuer, Val<license::IssuerData>
+    /// Sets `Entitlements`, which `new` took, in place.
+    pub fn set_entitlements(&mut self, value: impl Into<Val<List<license::Entitlement>>>) -> &mut Self {
+        self.core.props.set("Entitlements", value.into());
+        self
     }
 
-    prop! {
-        /// `LicenseMetadata`.
-        core.props, "LicenseMetadata", license_metadata, set_license_metadata, get_license_metadata, Val<List<license::Metadata>>
+    /// `Entitlements` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_entitlements(&self) -> ::std::option::Option<Val<List<license::Entitlement>>> {
+        crate::cfn::get_prop(&self.core.props, "Entitlements")
     }
 
-    prop! {
-        /// `LicenseName`: Name for the created license.
-        core.props, "LicenseName", _, set_license_name, get_license_name, Val<String>
+    /// Sets `HomeRegion`, which `new` took, in place.
+    pub fn set_home_region(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("HomeRegion", value.into());
+        self
     }
 
-    prop! {
-        /// `ProductName`: Product name for the created license.
-        core.props, "ProductName", _, set_product_name, get_product_name, Val<String>
+    /// `HomeRegion` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_home_region(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "HomeRegion")
     }
 
-    prop! {
-        /// `ProductSKU`: ProductSKU of the license.
-        core.props, "ProductSKU", _, set_product_sku, get_product_sku, Val<String>
+    /// Sets `Issuer`, which `new` took, in place.
+    pub fn set_issuer(&mut self, value: impl Into<Val<license::IssuerData>>) -> &mut Self {
+        self.core.props.set("Issuer", value.into());
+        self
     }
 
-    prop! {
-        /// `Status`.
-        core.props, "Status", status, set_status, get_status, Val<String>
+    /// `Issuer` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_issuer(&self) -> ::std::option::Option<Val<license::IssuerData>> {
+        crate::cfn::get_prop(&self.core.props, "Issuer")
     }
 
-    prop! {
-        /// `Tags`: A list of tags to attach.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `LicenseMetadata`.
+    pub fn license_metadata(mut self, value: impl Into<Val<List<license::Metadata>>>) -> Self {
+        self.core.props.set("LicenseMetadata", value.into());
+        self
     }
 
-    prop! {
-        /// `Validity`.
-        core.props, "Validity", _, set_validity, get_validity, Val<license::ValidityDateFormat>
+    /// Sets `LicenseMetadata` in place: [`Self::license_metadata`] on a value held by `&mut`.
+    pub fn set_license_metadata(&mut self, value: impl Into<Val<List<license::Metadata>>>) -> &mut Self {
+        self.core.props.set("LicenseMetadata", value.into());
+        self
+    }
+
+    /// `LicenseMetadata` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_license_metadata(&self) -> ::std::option::Option<Val<List<license::Metadata>>> {
+        crate::cfn::get_prop(&self.core.props, "LicenseMetadata")
+    }
+
+    /// Sets `LicenseName`, which `new` took, in place.
+    pub fn set_license_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("LicenseName", value.into());
+        self
+    }
+
+    /// `LicenseName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_license_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "LicenseName")
+    }
+
+    /// Sets `ProductName`, which `new` took, in place.
+    pub fn set_product_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProductName", value.into());
+        self
+    }
+
+    /// `ProductName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_product_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProductName")
+    }
+
+    /// Sets `ProductSKU`, which `new` took, in place.
+    pub fn set_product_sku(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ProductSKU", value.into());
+        self
+    }
+
+    /// `ProductSKU` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_product_sku(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ProductSKU")
+    }
+
+    /// `Status`.
+    pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// Sets `Status` in place: [`Self::status`] on a value held by `&mut`.
+    pub fn set_status(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Status", value.into());
+        self
+    }
+
+    /// `Status` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_status(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Status")
+    }
+
+    /// `Tags`: A list of tags to attach.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
+    }
+
+    /// Sets `Validity`, which `new` took, in place.
+    pub fn set_validity(&mut self, value: impl Into<Val<license::ValidityDateFormat>>) -> &mut Self {
+        self.core.props.set("Validity", value.into());
+        self
+    }
+
+    /// `Validity` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_validity(&self) -> ::std::option::Option<Val<license::ValidityDateFormat>> {
+        crate::cfn::get_prop(&self.core.props, "Validity")
     }
 
     /// `Ref`: the resource's identifier.
@@ -304,19 +497,59 @@ pub mod license {
             ConsumptionConfiguration { props }
         }
 
-        prop! {
-            /// `BorrowConfiguration`.
-            props, "BorrowConfiguration", borrow_configuration, set_borrow_configuration, get_borrow_configuration, Val<BorrowConfiguration>
+        /// `BorrowConfiguration`.
+        pub fn borrow_configuration(mut self, value: impl Into<Val<BorrowConfiguration>>) -> Self {
+            self.props.set("BorrowConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `ProvisionalConfiguration`.
-            props, "ProvisionalConfiguration", provisional_configuration, set_provisional_configuration, get_provisional_configuration, Val<ProvisionalConfiguration>
+        /// Sets `BorrowConfiguration` in place: [`Self::borrow_configuration`] on a value held by `&mut`.
+        pub fn set_borrow_configuration(&mut self, value: impl Into<Val<BorrowConfiguration>>) -> &mut Self {
+            self.props.set("BorrowConfiguration", value.into());
+            self
         }
 
-        prop! {
-            /// `RenewType`.
-            props, "RenewType", renew_type, set_renew_type, get_renew_type, Val<ConsumptionConfigurationRenewType>
+        /// `BorrowConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_borrow_configuration(&self) -> ::std::option::Option<Val<BorrowConfiguration>> {
+            crate::cfn::get_prop(&self.props, "BorrowConfiguration")
+        }
+
+        /// `ProvisionalConfiguration`.
+        pub fn provisional_configuration(mut self, value: impl Into<Val<ProvisionalConfiguration>>) -> Self {
+            self.props.set("ProvisionalConfiguration", value.into());
+            self
+        }
+
+        /// Sets `ProvisionalConfiguration` in place: [`Self::provisional_configuration`] on a value
+        /// held by `&mut`.
+        pub fn set_provisional_configuration(&mut self, value: impl Into<Val<ProvisionalConfiguration>>) -> &mut Self {
+            self.props.set("ProvisionalConfiguration", value.into());
+            self
+        }
+
+        /// `ProvisionalConfiguration` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_provisional_configuration(&self) -> ::std::option::Option<Val<ProvisionalConfiguration>> {
+            crate::cfn::get_prop(&self.props, "ProvisionalConfiguration")
+        }
+
+        /// `RenewType`.
+        pub fn renew_type(mut self, value: impl Into<Val<ConsumptionConfigurationRenewType>>) -> Self {
+            self.props.set("RenewType", value.into());
+            self
+        }
+
+        /// Sets `RenewType` in place: [`Self::renew_type`] on a value held by `&mut`.
+        pub fn set_renew_type(&mut self, value: impl Into<Val<ConsumptionConfigurationRenewType>>) -> &mut Self {
+            self.props.set("RenewType", value.into());
+            self
+        }
+
+        /// `RenewType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_renew_type(&self) -> ::std::option::Option<Val<ConsumptionConfigurationRenewType>> {
+            crate::cfn::get_prop(&self.props, "RenewType")
         }
     }
 
@@ -342,14 +575,28 @@ pub mod license {
             BorrowConfiguration { props }
         }
 
-        prop! {
-            /// `MaxTimeToLiveInMinutes`.
-            props, "MaxTimeToLiveInMinutes", _, set_max_time_to_live_in_minutes, get_max_time_to_live_in_minutes, Val<i64>
+        /// Sets `MaxTimeToLiveInMinutes`, which `new` took, in place.
+        pub fn set_max_time_to_live_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxTimeToLiveInMinutes", value.into());
+            self
         }
 
-        prop! {
-            /// `AllowEarlyCheckIn`.
-            props, "AllowEarlyCheckIn", _, set_allow_early_check_in, get_allow_early_check_in, Val<bool>
+        /// `MaxTimeToLiveInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_time_to_live_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxTimeToLiveInMinutes")
+        }
+
+        /// Sets `AllowEarlyCheckIn`, which `new` took, in place.
+        pub fn set_allow_early_check_in(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowEarlyCheckIn", value.into());
+            self
+        }
+
+        /// `AllowEarlyCheckIn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_early_check_in(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowEarlyCheckIn")
         }
     }
 
@@ -370,9 +617,16 @@ pub mod license {
             ProvisionalConfiguration { props }
         }
 
-        prop! {
-            /// `MaxTimeToLiveInMinutes`.
-            props, "MaxTimeToLiveInMinutes", _, set_max_time_to_live_in_minutes, get_max_time_to_live_in_minutes, Val<i64>
+        /// Sets `MaxTimeToLiveInMinutes`, which `new` took, in place.
+        pub fn set_max_time_to_live_in_minutes(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxTimeToLiveInMinutes", value.into());
+            self
+        }
+
+        /// `MaxTimeToLiveInMinutes` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_time_to_live_in_minutes(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxTimeToLiveInMinutes")
         }
     }
 
@@ -411,34 +665,100 @@ pub mod license {
             Entitlement { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Unit`.
-            props, "Unit", _, set_unit, get_unit, Val<EntitlementUnit>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
         }
 
-        prop! {
-            /// `AllowCheckIn`.
-            props, "AllowCheckIn", allow_check_in, set_allow_check_in, get_allow_check_in, Val<bool>
+        /// Sets `Unit`, which `new` took, in place.
+        pub fn set_unit(&mut self, value: impl Into<Val<EntitlementUnit>>) -> &mut Self {
+            self.props.set("Unit", value.into());
+            self
         }
 
-        prop! {
-            /// `MaxCount`.
-            props, "MaxCount", max_count, set_max_count, get_max_count, Val<i64>
+        /// `Unit` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_unit(&self) -> ::std::option::Option<Val<EntitlementUnit>> {
+            crate::cfn::get_prop(&self.props, "Unit")
         }
 
-        prop! {
-            /// `Overage`.
-            props, "Overage", overage, set_overage, get_overage, Val<bool>
+        /// `AllowCheckIn`.
+        pub fn allow_check_in(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("AllowCheckIn", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", value, set_value, get_value, Val<String>
+        /// Sets `AllowCheckIn` in place: [`Self::allow_check_in`] on a value held by `&mut`.
+        pub fn set_allow_check_in(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("AllowCheckIn", value.into());
+            self
+        }
+
+        /// `AllowCheckIn` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_allow_check_in(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "AllowCheckIn")
+        }
+
+        /// `MaxCount`.
+        pub fn max_count(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("MaxCount", value.into());
+            self
+        }
+
+        /// Sets `MaxCount` in place: [`Self::max_count`] on a value held by `&mut`.
+        pub fn set_max_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("MaxCount", value.into());
+            self
+        }
+
+        /// `MaxCount` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_max_count(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "MaxCount")
+        }
+
+        /// `Overage`.
+        pub fn overage(mut self, value: impl Into<Val<bool>>) -> Self {
+            self.props.set("Overage", value.into());
+            self
+        }
+
+        /// Sets `Overage` in place: [`Self::overage`] on a value held by `&mut`.
+        pub fn set_overage(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+            self.props.set("Overage", value.into());
+            self
+        }
+
+        /// `Overage` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_overage(&self) -> ::std::option::Option<Val<bool>> {
+            crate::cfn::get_prop(&self.props, "Overage")
+        }
+
+        /// `Value`.
+        pub fn value(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -547,14 +867,34 @@ pub mod license {
             IssuerData { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `SignKey`.
-            props, "SignKey", sign_key, set_sign_key, get_sign_key, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// `SignKey`.
+        pub fn sign_key(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("SignKey", value.into());
+            self
+        }
+
+        /// Sets `SignKey` in place: [`Self::sign_key`] on a value held by `&mut`.
+        pub fn set_sign_key(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SignKey", value.into());
+            self
+        }
+
+        /// `SignKey` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_sign_key(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SignKey")
         }
     }
 
@@ -577,14 +917,28 @@ pub mod license {
             Metadata { props }
         }
 
-        prop! {
-            /// `Name`.
-            props, "Name", _, set_name, get_name, Val<String>
+        /// Sets `Name`, which `new` took, in place.
+        pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Name", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`.
-            props, "Value", _, set_value, get_value, Val<String>
+        /// `Name` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Name")
+        }
+
+        /// Sets `Value`, which `new` took, in place.
+        pub fn set_value(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 
@@ -607,14 +961,28 @@ pub mod license {
             ValidityDateFormat { props }
         }
 
-        prop! {
-            /// `Begin`: Validity begin date for the license.
-            props, "Begin", _, set_begin, get_begin, Val<String>
+        /// Sets `Begin`, which `new` took, in place.
+        pub fn set_begin(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Begin", value.into());
+            self
         }
 
-        prop! {
-            /// `End`: Validity begin date for the license.
-            props, "End", _, set_end, get_end, Val<String>
+        /// `Begin` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_begin(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Begin")
+        }
+
+        /// Sets `End`, which `new` took, in place.
+        pub fn set_end(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("End", value.into());
+            self
+        }
+
+        /// `End` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_end(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "End")
         }
     }
 }
@@ -650,34 +1018,94 @@ impl LicenseAssetGroup {
         LicenseAssetGroup { core }
     }
 
-    prop! {
-        /// `AssociatedLicenseAssetRulesetARNs`: ARNs of associated license asset rulesets.
-        core.props, "AssociatedLicenseAssetRulesetARNs", _, set_associated_license_asset_ruleset_ar_ns, get_associated_license_asset_ruleset_ar_ns, Val<List<String>>
+    /// Sets `AssociatedLicenseAssetRulesetARNs`, which `new` took, in place.
+    pub fn set_associated_license_asset_ruleset_ar_ns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("AssociatedLicenseAssetRulesetARNs", value.into());
+        self
     }
 
-    prop! {
-        /// `Description`: License asset group description.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `AssociatedLicenseAssetRulesetARNs` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_associated_license_asset_ruleset_ar_ns(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "AssociatedLicenseAssetRulesetARNs")
     }
 
-    prop! {
-        /// `LicenseAssetGroupConfigurations`: License asset group configurations.
-        core.props, "LicenseAssetGroupConfigurations", _, set_license_asset_group_configurations, get_license_asset_group_configurations, Val<List<license_asset_group::LicenseAssetGroupConfiguration>>
+    /// `Description`: License asset group description.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: License asset group name.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Properties`: License asset group properties.
-        core.props, "Properties", properties, set_properties, get_properties, Val<List<Tag>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: Tags to add to the license asset group.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `LicenseAssetGroupConfigurations`, which `new` took, in place.
+    pub fn set_license_asset_group_configurations(&mut self, value: impl Into<Val<List<license_asset_group::LicenseAssetGroupConfiguration>>>) -> &mut Self {
+        self.core.props.set("LicenseAssetGroupConfigurations", value.into());
+        self
+    }
+
+    /// `LicenseAssetGroupConfigurations` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_license_asset_group_configurations(&self) -> ::std::option::Option<Val<List<license_asset_group::LicenseAssetGroupConfiguration>>> {
+        crate::cfn::get_prop(&self.core.props, "LicenseAssetGroupConfigurations")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `Properties`: License asset group properties.
+    pub fn properties(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Properties", value.into());
+        self
+    }
+
+    /// Sets `Properties` in place: [`Self::properties`] on a value held by `&mut`.
+    pub fn set_properties(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Properties", value.into());
+        self
+    }
+
+    /// `Properties` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_properties(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Properties")
+    }
+
+    /// `Tags`: Tags to add to the license asset group.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -712,9 +1140,22 @@ pub mod license_asset_group {
             LicenseAssetGroupConfiguration { props }
         }
 
-        prop! {
-            /// `UsageDimension`.
-            props, "UsageDimension", usage_dimension, set_usage_dimension, get_usage_dimension, Val<String>
+        /// `UsageDimension`.
+        pub fn usage_dimension(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("UsageDimension", value.into());
+            self
+        }
+
+        /// Sets `UsageDimension` in place: [`Self::usage_dimension`] on a value held by `&mut`.
+        pub fn set_usage_dimension(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("UsageDimension", value.into());
+            self
+        }
+
+        /// `UsageDimension` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_usage_dimension(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "UsageDimension")
         }
     }
 }
@@ -745,24 +1186,64 @@ impl LicenseAssetRuleSet {
         LicenseAssetRuleSet { core }
     }
 
-    prop! {
-        /// `Description`: License asset ruleset description.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: License asset ruleset description.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: License asset ruleset name.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `Rules`: License asset rules.
-        core.props, "Rules", _, set_rules, get_rules, Val<List<license_asset_rule_set::LicenseAssetRule>>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `Tags`: Tags to add to the license asset ruleset.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// Sets `Rules`, which `new` took, in place.
+    pub fn set_rules(&mut self, value: impl Into<Val<List<license_asset_rule_set::LicenseAssetRule>>>) -> &mut Self {
+        self.core.props.set("Rules", value.into());
+        self
+    }
+
+    /// `Rules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_rules(&self) -> ::std::option::Option<Val<List<license_asset_rule_set::LicenseAssetRule>>> {
+        crate::cfn::get_prop(&self.core.props, "Rules")
+    }
+
+    /// `Tags`: Tags to add to the license asset ruleset.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -801,10 +1282,16 @@ pub mod license_asset_rule_set {
             LicenseAssetRule { props }
         }
 
-        prop! {
-            /// `RuleStatement`: Rule statement. Specify exactly one of InstanceRuleStatement,
-            /// LicenseRuleStatement, or LicenseConfigurationRuleStatement.
-            props, "RuleStatement", _, set_rule_statement, get_rule_statement, Val<RuleStatement>
+        /// Sets `RuleStatement`, which `new` took, in place.
+        pub fn set_rule_statement(&mut self, value: impl Into<Val<RuleStatement>>) -> &mut Self {
+            self.props.set("RuleStatement", value.into());
+            self
+        }
+
+        /// `RuleStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rule_statement(&self) -> ::std::option::Option<Val<RuleStatement>> {
+            crate::cfn::get_prop(&self.props, "RuleStatement")
         }
     }
 
@@ -824,19 +1311,59 @@ pub mod license_asset_rule_set {
             RuleStatement { props }
         }
 
-        prop! {
-            /// `InstanceRuleStatement`: Instance rule statement.
-            props, "InstanceRuleStatement", instance_rule_statement, set_instance_rule_statement, get_instance_rule_statement, Val<InstanceRuleStatement>
+        /// `InstanceRuleStatement`: Instance rule statement.
+        pub fn instance_rule_statement(mut self, value: impl Into<Val<InstanceRuleStatement>>) -> Self {
+            self.props.set("InstanceRuleStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `LicenseConfigurationRuleStatement`: License configuration rule statement.
-            props, "LicenseConfigurationRuleStatement", license_configuration_rule_statement, set_license_configuration_rule_statement, get_license_configuration_rule_statement, Val<LicenseConfigurationRuleStatement>
+        /// Sets `InstanceRuleStatement` in place: [`Self::instance_rule_statement`] on a value held by `&mut`.
+        pub fn set_instance_rule_statement(&mut self, value: impl Into<Val<InstanceRuleStatement>>) -> &mut Self {
+            self.props.set("InstanceRuleStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `LicenseRuleStatement`: License rule statement.
-            props, "LicenseRuleStatement", license_rule_statement, set_license_rule_statement, get_license_rule_statement, Val<LicenseRuleStatement>
+        /// `InstanceRuleStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_instance_rule_statement(&self) -> ::std::option::Option<Val<InstanceRuleStatement>> {
+            crate::cfn::get_prop(&self.props, "InstanceRuleStatement")
+        }
+
+        /// `LicenseConfigurationRuleStatement`: License configuration rule statement.
+        pub fn license_configuration_rule_statement(mut self, value: impl Into<Val<LicenseConfigurationRuleStatement>>) -> Self {
+            self.props.set("LicenseConfigurationRuleStatement", value.into());
+            self
+        }
+
+        /// Sets `LicenseConfigurationRuleStatement` in place: [`Self::license_configuration_rule_statement`]
+        /// on a value held by `&mut`.
+        pub fn set_license_configuration_rule_statement(&mut self, value: impl Into<Val<LicenseConfigurationRuleStatement>>) -> &mut Self {
+            self.props.set("LicenseConfigurationRuleStatement", value.into());
+            self
+        }
+
+        /// `LicenseConfigurationRuleStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_license_configuration_rule_statement(&self) -> ::std::option::Option<Val<LicenseConfigurationRuleStatement>> {
+            crate::cfn::get_prop(&self.props, "LicenseConfigurationRuleStatement")
+        }
+
+        /// `LicenseRuleStatement`: License rule statement.
+        pub fn license_rule_statement(mut self, value: impl Into<Val<LicenseRuleStatement>>) -> Self {
+            self.props.set("LicenseRuleStatement", value.into());
+            self
+        }
+
+        /// Sets `LicenseRuleStatement` in place: [`Self::license_rule_statement`] on a value held by `&mut`.
+        pub fn set_license_rule_statement(&mut self, value: impl Into<Val<LicenseRuleStatement>>) -> &mut Self {
+            self.props.set("LicenseRuleStatement", value.into());
+            self
+        }
+
+        /// `LicenseRuleStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_license_rule_statement(&self) -> ::std::option::Option<Val<LicenseRuleStatement>> {
+            crate::cfn::get_prop(&self.props, "LicenseRuleStatement")
         }
     }
 
@@ -855,19 +1382,58 @@ pub mod license_asset_rule_set {
             InstanceRuleStatement { props }
         }
 
-        prop! {
-            /// `AndRuleStatement`: AND rule statement.
-            props, "AndRuleStatement", and_rule_statement, set_and_rule_statement, get_and_rule_statement, Val<AndRuleStatement>
+        /// `AndRuleStatement`: AND rule statement.
+        pub fn and_rule_statement(mut self, value: impl Into<Val<AndRuleStatement>>) -> Self {
+            self.props.set("AndRuleStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchingRuleStatement`: Matching rule statement.
-            props, "MatchingRuleStatement", matching_rule_statement, set_matching_rule_statement, get_matching_rule_statement, Val<MatchingRuleStatement>
+        /// Sets `AndRuleStatement` in place: [`Self::and_rule_statement`] on a value held by `&mut`.
+        pub fn set_and_rule_statement(&mut self, value: impl Into<Val<AndRuleStatement>>) -> &mut Self {
+            self.props.set("AndRuleStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `OrRuleStatement`: OR rule statement.
-            props, "OrRuleStatement", or_rule_statement, set_or_rule_statement, get_or_rule_statement, Val<OrRuleStatement>
+        /// `AndRuleStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_and_rule_statement(&self) -> ::std::option::Option<Val<AndRuleStatement>> {
+            crate::cfn::get_prop(&self.props, "AndRuleStatement")
+        }
+
+        /// `MatchingRuleStatement`: Matching rule statement.
+        pub fn matching_rule_statement(mut self, value: impl Into<Val<MatchingRuleStatement>>) -> Self {
+            self.props.set("MatchingRuleStatement", value.into());
+            self
+        }
+
+        /// Sets `MatchingRuleStatement` in place: [`Self::matching_rule_statement`] on a value held by `&mut`.
+        pub fn set_matching_rule_statement(&mut self, value: impl Into<Val<MatchingRuleStatement>>) -> &mut Self {
+            self.props.set("MatchingRuleStatement", value.into());
+            self
+        }
+
+        /// `MatchingRuleStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_matching_rule_statement(&self) -> ::std::option::Option<Val<MatchingRuleStatement>> {
+            crate::cfn::get_prop(&self.props, "MatchingRuleStatement")
+        }
+
+        /// `OrRuleStatement`: OR rule statement.
+        pub fn or_rule_statement(mut self, value: impl Into<Val<OrRuleStatement>>) -> Self {
+            self.props.set("OrRuleStatement", value.into());
+            self
+        }
+
+        /// Sets `OrRuleStatement` in place: [`Self::or_rule_statement`] on a value held by `&mut`.
+        pub fn set_or_rule_statement(&mut self, value: impl Into<Val<OrRuleStatement>>) -> &mut Self {
+            self.props.set("OrRuleStatement", value.into());
+            self
+        }
+
+        /// `OrRuleStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_or_rule_statement(&self) -> ::std::option::Option<Val<OrRuleStatement>> {
+            crate::cfn::get_prop(&self.props, "OrRuleStatement")
         }
     }
 
@@ -886,9 +1452,23 @@ pub mod license_asset_rule_set {
             AndRuleStatement { props }
         }
 
-        prop! {
-            /// `MatchingRuleStatements`.
-            props, "MatchingRuleStatements", matching_rule_statements, set_matching_rule_statements, get_matching_rule_statements, Val<List<MatchingRuleStatement>>
+        /// `MatchingRuleStatements`.
+        pub fn matching_rule_statements(mut self, value: impl Into<Val<List<MatchingRuleStatement>>>) -> Self {
+            self.props.set("MatchingRuleStatements", value.into());
+            self
+        }
+
+        /// Sets `MatchingRuleStatements` in place: [`Self::matching_rule_statements`] on a value held
+        /// by `&mut`.
+        pub fn set_matching_rule_statements(&mut self, value: impl Into<Val<List<MatchingRuleStatement>>>) -> &mut Self {
+            self.props.set("MatchingRuleStatements", value.into());
+            self
+        }
+
+        /// `MatchingRuleStatements` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_matching_rule_statements(&self) -> ::std::option::Option<Val<List<MatchingRuleStatement>>> {
+            crate::cfn::get_prop(&self.props, "MatchingRuleStatements")
         }
     }
 
@@ -917,19 +1497,40 @@ pub mod license_asset_rule_set {
             MatchingRuleStatement { props }
         }
 
-        prop! {
-            /// `KeyToMatch`: Key to match.
-            props, "KeyToMatch", _, set_key_to_match, get_key_to_match, Val<String>
+        /// Sets `KeyToMatch`, which `new` took, in place.
+        pub fn set_key_to_match(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("KeyToMatch", value.into());
+            self
         }
 
-        prop! {
-            /// `Constraint`: Constraint (e.g. Equals, Not_Equals).
-            props, "Constraint", _, set_constraint, get_constraint, Val<String>
+        /// `KeyToMatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_key_to_match(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "KeyToMatch")
         }
 
-        prop! {
-            /// `ValueToMatch`: Values to match.
-            props, "ValueToMatch", _, set_value_to_match, get_value_to_match, Val<List<String>>
+        /// Sets `Constraint`, which `new` took, in place.
+        pub fn set_constraint(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("Constraint", value.into());
+            self
+        }
+
+        /// `Constraint` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_constraint(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "Constraint")
+        }
+
+        /// Sets `ValueToMatch`, which `new` took, in place.
+        pub fn set_value_to_match(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ValueToMatch", value.into());
+            self
+        }
+
+        /// `ValueToMatch` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value_to_match(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ValueToMatch")
         }
     }
 
@@ -948,9 +1549,23 @@ pub mod license_asset_rule_set {
             OrRuleStatement { props }
         }
 
-        prop! {
-            /// `MatchingRuleStatements`.
-            props, "MatchingRuleStatements", matching_rule_statements, set_matching_rule_statements, get_matching_rule_statements, Val<List<MatchingRuleStatement>>
+        /// `MatchingRuleStatements`.
+        pub fn matching_rule_statements(mut self, value: impl Into<Val<List<MatchingRuleStatement>>>) -> Self {
+            self.props.set("MatchingRuleStatements", value.into());
+            self
+        }
+
+        /// Sets `MatchingRuleStatements` in place: [`Self::matching_rule_statements`] on a value held
+        /// by `&mut`.
+        pub fn set_matching_rule_statements(&mut self, value: impl Into<Val<List<MatchingRuleStatement>>>) -> &mut Self {
+            self.props.set("MatchingRuleStatements", value.into());
+            self
+        }
+
+        /// `MatchingRuleStatements` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_matching_rule_statements(&self) -> ::std::option::Option<Val<List<MatchingRuleStatement>>> {
+            crate::cfn::get_prop(&self.props, "MatchingRuleStatements")
         }
     }
 
@@ -970,19 +1585,58 @@ pub mod license_asset_rule_set {
             LicenseConfigurationRuleStatement { props }
         }
 
-        prop! {
-            /// `AndRuleStatement`: AND rule statement.
-            props, "AndRuleStatement", and_rule_statement, set_and_rule_statement, get_and_rule_statement, Val<AndRuleStatement>
+        /// `AndRuleStatement`: AND rule statement.
+        pub fn and_rule_statement(mut self, value: impl Into<Val<AndRuleStatement>>) -> Self {
+            self.props.set("AndRuleStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchingRuleStatement`: Matching rule statement.
-            props, "MatchingRuleStatement", matching_rule_statement, set_matching_rule_statement, get_matching_rule_statement, Val<MatchingRuleStatement>
+        /// Sets `AndRuleStatement` in place: [`Self::and_rule_statement`] on a value held by `&mut`.
+        pub fn set_and_rule_statement(&mut self, value: impl Into<Val<AndRuleStatement>>) -> &mut Self {
+            self.props.set("AndRuleStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `OrRuleStatement`: OR rule statement.
-            props, "OrRuleStatement", or_rule_statement, set_or_rule_statement, get_or_rule_statement, Val<OrRuleStatement>
+        /// `AndRuleStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_and_rule_statement(&self) -> ::std::option::Option<Val<AndRuleStatement>> {
+            crate::cfn::get_prop(&self.props, "AndRuleStatement")
+        }
+
+        /// `MatchingRuleStatement`: Matching rule statement.
+        pub fn matching_rule_statement(mut self, value: impl Into<Val<MatchingRuleStatement>>) -> Self {
+            self.props.set("MatchingRuleStatement", value.into());
+            self
+        }
+
+        /// Sets `MatchingRuleStatement` in place: [`Self::matching_rule_statement`] on a value held by `&mut`.
+        pub fn set_matching_rule_statement(&mut self, value: impl Into<Val<MatchingRuleStatement>>) -> &mut Self {
+            self.props.set("MatchingRuleStatement", value.into());
+            self
+        }
+
+        /// `MatchingRuleStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_matching_rule_statement(&self) -> ::std::option::Option<Val<MatchingRuleStatement>> {
+            crate::cfn::get_prop(&self.props, "MatchingRuleStatement")
+        }
+
+        /// `OrRuleStatement`: OR rule statement.
+        pub fn or_rule_statement(mut self, value: impl Into<Val<OrRuleStatement>>) -> Self {
+            self.props.set("OrRuleStatement", value.into());
+            self
+        }
+
+        /// Sets `OrRuleStatement` in place: [`Self::or_rule_statement`] on a value held by `&mut`.
+        pub fn set_or_rule_statement(&mut self, value: impl Into<Val<OrRuleStatement>>) -> &mut Self {
+            self.props.set("OrRuleStatement", value.into());
+            self
+        }
+
+        /// `OrRuleStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_or_rule_statement(&self) -> ::std::option::Option<Val<OrRuleStatement>> {
+            crate::cfn::get_prop(&self.props, "OrRuleStatement")
         }
     }
 
@@ -1001,19 +1655,58 @@ pub mod license_asset_rule_set {
             LicenseRuleStatement { props }
         }
 
-        prop! {
-            /// `AndRuleStatement`: AND rule statement.
-            props, "AndRuleStatement", and_rule_statement, set_and_rule_statement, get_and_rule_statement, Val<AndRuleStatement>
+        /// `AndRuleStatement`: AND rule statement.
+        pub fn and_rule_statement(mut self, value: impl Into<Val<AndRuleStatement>>) -> Self {
+            self.props.set("AndRuleStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `MatchingRuleStatement`: Matching rule statement.
-            props, "MatchingRuleStatement", matching_rule_statement, set_matching_rule_statement, get_matching_rule_statement, Val<MatchingRuleStatement>
+        /// Sets `AndRuleStatement` in place: [`Self::and_rule_statement`] on a value held by `&mut`.
+        pub fn set_and_rule_statement(&mut self, value: impl Into<Val<AndRuleStatement>>) -> &mut Self {
+            self.props.set("AndRuleStatement", value.into());
+            self
         }
 
-        prop! {
-            /// `OrRuleStatement`: OR rule statement.
-            props, "OrRuleStatement", or_rule_statement, set_or_rule_statement, get_or_rule_statement, Val<OrRuleStatement>
+        /// `AndRuleStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_and_rule_statement(&self) -> ::std::option::Option<Val<AndRuleStatement>> {
+            crate::cfn::get_prop(&self.props, "AndRuleStatement")
+        }
+
+        /// `MatchingRuleStatement`: Matching rule statement.
+        pub fn matching_rule_statement(mut self, value: impl Into<Val<MatchingRuleStatement>>) -> Self {
+            self.props.set("MatchingRuleStatement", value.into());
+            self
+        }
+
+        /// Sets `MatchingRuleStatement` in place: [`Self::matching_rule_statement`] on a value held by `&mut`.
+        pub fn set_matching_rule_statement(&mut self, value: impl Into<Val<MatchingRuleStatement>>) -> &mut Self {
+            self.props.set("MatchingRuleStatement", value.into());
+            self
+        }
+
+        /// `MatchingRuleStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_matching_rule_statement(&self) -> ::std::option::Option<Val<MatchingRuleStatement>> {
+            crate::cfn::get_prop(&self.props, "MatchingRuleStatement")
+        }
+
+        /// `OrRuleStatement`: OR rule statement.
+        pub fn or_rule_statement(mut self, value: impl Into<Val<OrRuleStatement>>) -> Self {
+            self.props.set("OrRuleStatement", value.into());
+            self
+        }
+
+        /// Sets `OrRuleStatement` in place: [`Self::or_rule_statement`] on a value held by `&mut`.
+        pub fn set_or_rule_statement(&mut self, value: impl Into<Val<OrRuleStatement>>) -> &mut Self {
+            self.props.set("OrRuleStatement", value.into());
+            self
+        }
+
+        /// `OrRuleStatement` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_or_rule_statement(&self) -> ::std::option::Option<Val<OrRuleStatement>> {
+            crate::cfn::get_prop(&self.props, "OrRuleStatement")
         }
     }
 }
@@ -1046,56 +1739,176 @@ impl LicenseConfiguration {
         LicenseConfiguration { core }
     }
 
-    prop! {
-        /// `Description`: Description of the license configuration.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Description of the license configuration.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `DisassociateWhenNotFound`: When true, disassociates a resource when software is
-        /// uninstalled.
-        core.props, "DisassociateWhenNotFound", disassociate_when_not_found, set_disassociate_when_not_found, get_disassociate_when_not_found, Val<bool>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `LicenseCount`: Number of licenses managed by the license configuration.
-        core.props, "LicenseCount", license_count, set_license_count, get_license_count, Val<i64>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `LicenseCountHardLimit`: Indicates whether hard or soft license enforcement is used.
-        /// Exceeding a hard limit blocks the launch of new instances.
-        core.props, "LicenseCountHardLimit", license_count_hard_limit, set_license_count_hard_limit, get_license_count_hard_limit, Val<bool>
+    /// `DisassociateWhenNotFound`: When true, disassociates a resource when software is
+    /// uninstalled.
+    pub fn disassociate_when_not_found(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("DisassociateWhenNotFound", value.into());
+        self
     }
 
-    prop! {
-        /// `LicenseCountingType`: Dimension used to track the license inventory.
-        core.props, "LicenseCountingType", _, set_license_counting_type, get_license_counting_type, Val<license_configuration::LicenseCountingType>
+    /// Sets `DisassociateWhenNotFound` in place: [`Self::disassociate_when_not_found`] on a value
+    /// held by `&mut`.
+    pub fn set_disassociate_when_not_found(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("DisassociateWhenNotFound", value.into());
+        self
     }
 
-    prop! {
-        /// `LicenseExpiry`: License configuration expiry as an epoch timestamp (seconds since 1970-01-01T00:00:00Z).
-        core.props, "LicenseExpiry", license_expiry, set_license_expiry, get_license_expiry, Val<i64>
+    /// `DisassociateWhenNotFound` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_disassociate_when_not_found(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "DisassociateWhenNotFound")
     }
 
-    prop! {
-        /// `LicenseRules`: License rules. The syntax is #name=value (for example, #allowedTenancy=EC2-DedicatedHost).
-        core.props, "LicenseRules", license_rules, set_license_rules, get_license_rules, Val<List<String>>
+    /// `LicenseCount`: Number of licenses managed by the license configuration.
+    pub fn license_count(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("LicenseCount", value.into());
+        self
     }
 
-    prop! {
-        /// `Name`: Name of the license configuration.
-        core.props, "Name", _, set_name, get_name, Val<String>
+    /// Sets `LicenseCount` in place: [`Self::license_count`] on a value held by `&mut`.
+    pub fn set_license_count(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("LicenseCount", value.into());
+        self
     }
 
-    prop! {
-        /// `ProductInformationList`: Product information.
-        core.props, "ProductInformationList", product_information_list, set_product_information_list, get_product_information_list, Val<List<license_configuration::ProductInformation>>
+    /// `LicenseCount` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_license_count(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "LicenseCount")
     }
 
-    prop! {
-        /// `Tags`: Tags to add to the license configuration.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `LicenseCountHardLimit`: Indicates whether hard or soft license enforcement is used.
+    /// Exceeding a hard limit blocks the launch of new instances.
+    pub fn license_count_hard_limit(mut self, value: impl Into<Val<bool>>) -> Self {
+        self.core.props.set("LicenseCountHardLimit", value.into());
+        self
+    }
+
+    /// Sets `LicenseCountHardLimit` in place: [`Self::license_count_hard_limit`] on a value held by `&mut`.
+    pub fn set_license_count_hard_limit(&mut self, value: impl Into<Val<bool>>) -> &mut Self {
+        self.core.props.set("LicenseCountHardLimit", value.into());
+        self
+    }
+
+    /// `LicenseCountHardLimit` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_license_count_hard_limit(&self) -> ::std::option::Option<Val<bool>> {
+        crate::cfn::get_prop(&self.core.props, "LicenseCountHardLimit")
+    }
+
+    /// Sets `LicenseCountingType`, which `new` took, in place.
+    pub fn set_license_counting_type(&mut self, value: impl Into<Val<license_configuration::LicenseCountingType>>) -> &mut Self {
+        self.core.props.set("LicenseCountingType", value.into());
+        self
+    }
+
+    /// `LicenseCountingType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_license_counting_type(&self) -> ::std::option::Option<Val<license_configuration::LicenseCountingType>> {
+        crate::cfn::get_prop(&self.core.props, "LicenseCountingType")
+    }
+
+    /// `LicenseExpiry`: License configuration expiry as an epoch timestamp (seconds since 1970-01-01T00:00:00Z).
+    pub fn license_expiry(mut self, value: impl Into<Val<i64>>) -> Self {
+        self.core.props.set("LicenseExpiry", value.into());
+        self
+    }
+
+    /// Sets `LicenseExpiry` in place: [`Self::license_expiry`] on a value held by `&mut`.
+    pub fn set_license_expiry(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+        self.core.props.set("LicenseExpiry", value.into());
+        self
+    }
+
+    /// `LicenseExpiry` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_license_expiry(&self) -> ::std::option::Option<Val<i64>> {
+        crate::cfn::get_prop(&self.core.props, "LicenseExpiry")
+    }
+
+    /// `LicenseRules`: License rules. The syntax is #name=value (for example, #allowedTenancy=EC2-DedicatedHost).
+    pub fn license_rules(mut self, value: impl Into<Val<List<String>>>) -> Self {
+        self.core.props.set("LicenseRules", value.into());
+        self
+    }
+
+    /// Sets `LicenseRules` in place: [`Self::license_rules`] on a value held by `&mut`.
+    pub fn set_license_rules(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+        self.core.props.set("LicenseRules", value.into());
+        self
+    }
+
+    /// `LicenseRules` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_license_rules(&self) -> ::std::option::Option<Val<List<String>>> {
+        crate::cfn::get_prop(&self.core.props, "LicenseRules")
+    }
+
+    /// Sets `Name`, which `new` took, in place.
+    pub fn set_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Name", value.into());
+        self
+    }
+
+    /// `Name` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Name")
+    }
+
+    /// `ProductInformationList`: Product information.
+    pub fn product_information_list(mut self, value: impl Into<Val<List<license_configuration::ProductInformation>>>) -> Self {
+        self.core.props.set("ProductInformationList", value.into());
+        self
+    }
+
+    /// Sets `ProductInformationList` in place: [`Self::product_information_list`] on a value held
+    /// by `&mut`.
+    pub fn set_product_information_list(&mut self, value: impl Into<Val<List<license_configuration::ProductInformation>>>) -> &mut Self {
+        self.core.props.set("ProductInformationList", value.into());
+        self
+    }
+
+    /// `ProductInformationList` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_product_information_list(&self) -> ::std::option::Option<Val<List<license_configuration::ProductInformation>>> {
+        crate::cfn::get_prop(&self.core.props, "ProductInformationList")
+    }
+
+    /// `Tags`: Tags to add to the license configuration.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1177,14 +1990,28 @@ pub mod license_configuration {
             ProductInformation { props }
         }
 
-        prop! {
-            /// `ResourceType`: Resource type. The possible values are SSM_MANAGED | RDS.
-            props, "ResourceType", _, set_resource_type, get_resource_type, Val<String>
+        /// Sets `ResourceType`, which `new` took, in place.
+        pub fn set_resource_type(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ResourceType", value.into());
+            self
         }
 
-        prop! {
-            /// `ProductInformationFilterList`: A product information filter list.
-            props, "ProductInformationFilterList", _, set_product_information_filter_list, get_product_information_filter_list, Val<List<ProductInformationFilter>>
+        /// `ResourceType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_resource_type(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ResourceType")
+        }
+
+        /// Sets `ProductInformationFilterList`, which `new` took, in place.
+        pub fn set_product_information_filter_list(&mut self, value: impl Into<Val<List<ProductInformationFilter>>>) -> &mut Self {
+            self.props.set("ProductInformationFilterList", value.into());
+            self
+        }
+
+        /// `ProductInformationFilterList` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_product_information_filter_list(&self) -> ::std::option::Option<Val<List<ProductInformationFilter>>> {
+            crate::cfn::get_prop(&self.props, "ProductInformationFilterList")
         }
     }
 
@@ -1212,19 +2039,47 @@ pub mod license_configuration {
             ProductInformationFilter { props }
         }
 
-        prop! {
-            /// `ProductInformationFilterName`: Filter name.
-            props, "ProductInformationFilterName", _, set_product_information_filter_name, get_product_information_filter_name, Val<String>
+        /// Sets `ProductInformationFilterName`, which `new` took, in place.
+        pub fn set_product_information_filter_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProductInformationFilterName", value.into());
+            self
         }
 
-        prop! {
-            /// `ProductInformationFilterComparator`: Logical operator.
-            props, "ProductInformationFilterComparator", _, set_product_information_filter_comparator, get_product_information_filter_comparator, Val<String>
+        /// `ProductInformationFilterName` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_product_information_filter_name(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProductInformationFilterName")
         }
 
-        prop! {
-            /// `ProductInformationFilterValue`: Filter value.
-            props, "ProductInformationFilterValue", product_information_filter_value, set_product_information_filter_value, get_product_information_filter_value, Val<List<String>>
+        /// Sets `ProductInformationFilterComparator`, which `new` took, in place.
+        pub fn set_product_information_filter_comparator(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ProductInformationFilterComparator", value.into());
+            self
+        }
+
+        /// `ProductInformationFilterComparator` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_product_information_filter_comparator(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ProductInformationFilterComparator")
+        }
+
+        /// `ProductInformationFilterValue`: Filter value.
+        pub fn product_information_filter_value(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("ProductInformationFilterValue", value.into());
+            self
+        }
+
+        /// Sets `ProductInformationFilterValue` in place: [`Self::product_information_filter_value`] on
+        /// a value held by `&mut`.
+        pub fn set_product_information_filter_value(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("ProductInformationFilterValue", value.into());
+            self
+        }
+
+        /// `ProductInformationFilterValue` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_product_information_filter_value(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "ProductInformationFilterValue")
         }
     }
 }
@@ -1263,36 +2118,88 @@ impl ReportGenerator {
         ReportGenerator { core }
     }
 
-    prop! {
-        /// `Description`: Description of the report generator.
-        core.props, "Description", description, set_description, get_description, Val<String>
+    /// `Description`: Description of the report generator.
+    pub fn description(mut self, value: impl Into<Val<String>>) -> Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ReportContext`: Details of the license configurations and asset groups that this
-        /// generator reports on.
-        core.props, "ReportContext", _, set_report_context, get_report_context, Val<report_generator::ReportContext>
+    /// Sets `Description` in place: [`Self::description`] on a value held by `&mut`.
+    pub fn set_description(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("Description", value.into());
+        self
     }
 
-    prop! {
-        /// `ReportFrequency`: Details about how frequently reports are generated.
-        core.props, "ReportFrequency", _, set_report_frequency, get_report_frequency, Val<report_generator::ReportFrequency>
+    /// `Description` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_description(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "Description")
     }
 
-    prop! {
-        /// `ReportGeneratorName`: Name of the report generator.
-        core.props, "ReportGeneratorName", _, set_report_generator_name, get_report_generator_name, Val<String>
+    /// Sets `ReportContext`, which `new` took, in place.
+    pub fn set_report_context(&mut self, value: impl Into<Val<report_generator::ReportContext>>) -> &mut Self {
+        self.core.props.set("ReportContext", value.into());
+        self
     }
 
-    prop! {
-        /// `ReportType`: Type of reports to generate. The report type determines the data reported
-        /// on.
-        core.props, "ReportType", _, set_report_type, get_report_type, Val<List<report_generator::ReportType>>
+    /// `ReportContext` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_report_context(&self) -> ::std::option::Option<Val<report_generator::ReportContext>> {
+        crate::cfn::get_prop(&self.core.props, "ReportContext")
     }
 
-    prop! {
-        /// `Tags`: An array of key-value pairs to apply to this resource.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `ReportFrequency`, which `new` took, in place.
+    pub fn set_report_frequency(&mut self, value: impl Into<Val<report_generator::ReportFrequency>>) -> &mut Self {
+        self.core.props.set("ReportFrequency", value.into());
+        self
+    }
+
+    /// `ReportFrequency` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_report_frequency(&self) -> ::std::option::Option<Val<report_generator::ReportFrequency>> {
+        crate::cfn::get_prop(&self.core.props, "ReportFrequency")
+    }
+
+    /// Sets `ReportGeneratorName`, which `new` took, in place.
+    pub fn set_report_generator_name(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("ReportGeneratorName", value.into());
+        self
+    }
+
+    /// `ReportGeneratorName` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_report_generator_name(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "ReportGeneratorName")
+    }
+
+    /// Sets `ReportType`, which `new` took, in place.
+    pub fn set_report_type(&mut self, value: impl Into<Val<List<report_generator::ReportType>>>) -> &mut Self {
+        self.core.props.set("ReportType", value.into());
+        self
+    }
+
+    /// `ReportType` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_report_type(&self) -> ::std::option::Option<Val<List<report_generator::ReportType>>> {
+        crate::cfn::get_prop(&self.core.props, "ReportType")
+    }
+
+    /// `Tags`: An array of key-value pairs to apply to this resource.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -1347,26 +2254,79 @@ pub mod report_generator {
             ReportContext { props }
         }
 
-        prop! {
-            /// `LicenseAssetGroupArns`: Amazon Resource Names (ARNs) of the license asset groups to
-            /// include in the report.
-            props, "LicenseAssetGroupArns", license_asset_group_arns, set_license_asset_group_arns, get_license_asset_group_arns, Val<List<String>>
+        /// `LicenseAssetGroupArns`: Amazon Resource Names (ARNs) of the license asset groups to include
+        /// in the report.
+        pub fn license_asset_group_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("LicenseAssetGroupArns", value.into());
+            self
         }
 
-        prop! {
-            /// `LicenseConfigurationArns`: Amazon Resource Names (ARNs) of the license configurations
-            /// that this generator reports on.
-            props, "LicenseConfigurationArns", license_configuration_arns, set_license_configuration_arns, get_license_configuration_arns, Val<List<String>>
+        /// Sets `LicenseAssetGroupArns` in place: [`Self::license_asset_group_arns`] on a value held by `&mut`.
+        pub fn set_license_asset_group_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("LicenseAssetGroupArns", value.into());
+            self
         }
 
-        prop! {
-            /// `ReportEndDate`: End date for the report data collection period.
-            props, "ReportEndDate", report_end_date, set_report_end_date, get_report_end_date, Val<String>
+        /// `LicenseAssetGroupArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_license_asset_group_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "LicenseAssetGroupArns")
         }
 
-        prop! {
-            /// `ReportStartDate`: Start date for the report data collection period.
-            props, "ReportStartDate", report_start_date, set_report_start_date, get_report_start_date, Val<String>
+        /// `LicenseConfigurationArns`: Amazon Resource Names (ARNs) of the license configurations that
+        /// this generator reports on.
+        pub fn license_configuration_arns(mut self, value: impl Into<Val<List<String>>>) -> Self {
+            self.props.set("LicenseConfigurationArns", value.into());
+            self
+        }
+
+        /// Sets `LicenseConfigurationArns` in place: [`Self::license_configuration_arns`] on a value
+        /// held by `&mut`.
+        pub fn set_license_configuration_arns(&mut self, value: impl Into<Val<List<String>>>) -> &mut Self {
+            self.props.set("LicenseConfigurationArns", value.into());
+            self
+        }
+
+        /// `LicenseConfigurationArns` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_license_configuration_arns(&self) -> ::std::option::Option<Val<List<String>>> {
+            crate::cfn::get_prop(&self.props, "LicenseConfigurationArns")
+        }
+
+        /// `ReportEndDate`: End date for the report data collection period.
+        pub fn report_end_date(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReportEndDate", value.into());
+            self
+        }
+
+        /// Sets `ReportEndDate` in place: [`Self::report_end_date`] on a value held by `&mut`.
+        pub fn set_report_end_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReportEndDate", value.into());
+            self
+        }
+
+        /// `ReportEndDate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_report_end_date(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReportEndDate")
+        }
+
+        /// `ReportStartDate`: Start date for the report data collection period.
+        pub fn report_start_date(mut self, value: impl Into<Val<String>>) -> Self {
+            self.props.set("ReportStartDate", value.into());
+            self
+        }
+
+        /// Sets `ReportStartDate` in place: [`Self::report_start_date`] on a value held by `&mut`.
+        pub fn set_report_start_date(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("ReportStartDate", value.into());
+            self
+        }
+
+        /// `ReportStartDate` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_report_start_date(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "ReportStartDate")
         }
     }
 
@@ -1386,15 +2346,41 @@ pub mod report_generator {
             ReportFrequency { props }
         }
 
-        prop! {
-            /// `Period`: Time period between each report. The period can be daily, weekly, or monthly.
-            props, "Period", period, set_period, get_period, Val<ReportFrequencyPeriod>
+        /// `Period`: Time period between each report. The period can be daily, weekly, or monthly.
+        pub fn period(mut self, value: impl Into<Val<ReportFrequencyPeriod>>) -> Self {
+            self.props.set("Period", value.into());
+            self
         }
 
-        prop! {
-            /// `Value`: Number of times within the frequency period that a report is generated. The
-            /// only supported value is 1.
-            props, "Value", value, set_value, get_value, Val<i64>
+        /// Sets `Period` in place: [`Self::period`] on a value held by `&mut`.
+        pub fn set_period(&mut self, value: impl Into<Val<ReportFrequencyPeriod>>) -> &mut Self {
+            self.props.set("Period", value.into());
+            self
+        }
+
+        /// `Period` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_period(&self) -> ::std::option::Option<Val<ReportFrequencyPeriod>> {
+            crate::cfn::get_prop(&self.props, "Period")
+        }
+
+        /// `Value`: Number of times within the frequency period that a report is generated. The only
+        /// supported value is 1.
+        pub fn value(mut self, value: impl Into<Val<i64>>) -> Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// Sets `Value` in place: [`Self::value`] on a value held by `&mut`.
+        pub fn set_value(&mut self, value: impl Into<Val<i64>>) -> &mut Self {
+            self.props.set("Value", value.into());
+            self
+        }
+
+        /// `Value` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_value(&self) -> ::std::option::Option<Val<i64>> {
+            crate::cfn::get_prop(&self.props, "Value")
         }
     }
 

@@ -51,21 +51,46 @@ impl SubscriptionProvider {
         SubscriptionProvider { core }
     }
 
-    prop! {
-        /// `SecretArn`: The Amazon Resource Name (ARN) of the Secrets Manager secret that contains
-        /// the access token for the third-party Linux subscription provider.
-        core.props, "SecretArn", _, set_secret_arn, get_secret_arn, Val<String>
+    /// Sets `SecretArn`, which `new` took, in place.
+    pub fn set_secret_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("SecretArn", value.into());
+        self
     }
 
-    prop! {
-        /// `SubscriptionProviderSource`: The Linux subscription provider that the registration is
-        /// for.
-        core.props, "SubscriptionProviderSource", _, set_subscription_provider_source, get_subscription_provider_source, Val<subscription_provider::SubscriptionProviderSource>
+    /// `SecretArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_secret_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "SecretArn")
     }
 
-    prop! {
-        /// `Tags`: The metadata tags assigned to the registered subscription provider.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// Sets `SubscriptionProviderSource`, which `new` took, in place.
+    pub fn set_subscription_provider_source(&mut self, value: impl Into<Val<subscription_provider::SubscriptionProviderSource>>) -> &mut Self {
+        self.core.props.set("SubscriptionProviderSource", value.into());
+        self
+    }
+
+    /// `SubscriptionProviderSource` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_subscription_provider_source(&self) -> ::std::option::Option<Val<subscription_provider::SubscriptionProviderSource>> {
+        crate::cfn::get_prop(&self.core.props, "SubscriptionProviderSource")
+    }
+
+    /// `Tags`: The metadata tags assigned to the registered subscription provider.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.

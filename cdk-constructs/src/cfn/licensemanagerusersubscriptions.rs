@@ -47,22 +47,52 @@ impl LicenseServerEndpoint {
         LicenseServerEndpoint { core }
     }
 
-    prop! {
-        /// `IdentityProviderArn`: The Amazon Resource Name (ARN) that identifies the registered
-        /// identity provider the license server endpoint is created for. For Active Directory, that
-        /// can be a self-managed Active Directory or an AWS Managed Microsoft AD.
-        core.props, "IdentityProviderArn", _, set_identity_provider_arn, get_identity_provider_arn, Val<String>
+    /// Sets `IdentityProviderArn`, which `new` took, in place.
+    pub fn set_identity_provider_arn(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+        self.core.props.set("IdentityProviderArn", value.into());
+        self
     }
 
-    prop! {
-        /// `LicenseServerSettings`: The settings of the RDS license server to create the endpoint
-        /// for.
-        core.props, "LicenseServerSettings", license_server_settings, set_license_server_settings, get_license_server_settings, Val<license_server_endpoint::LicenseServerSettings>
+    /// `IdentityProviderArn` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_identity_provider_arn(&self) -> ::std::option::Option<Val<String>> {
+        crate::cfn::get_prop(&self.core.props, "IdentityProviderArn")
     }
 
-    prop! {
-        /// `Tags`: The tags that apply for the license server endpoint. A maximum of 50 tags.
-        core.props, "Tags", tags, set_tags, get_tags, Val<List<Tag>>
+    /// `LicenseServerSettings`: The settings of the RDS license server to create the endpoint for.
+    pub fn license_server_settings(mut self, value: impl Into<Val<license_server_endpoint::LicenseServerSettings>>) -> Self {
+        self.core.props.set("LicenseServerSettings", value.into());
+        self
+    }
+
+    /// Sets `LicenseServerSettings` in place: [`Self::license_server_settings`] on a value held by `&mut`.
+    pub fn set_license_server_settings(&mut self, value: impl Into<Val<license_server_endpoint::LicenseServerSettings>>) -> &mut Self {
+        self.core.props.set("LicenseServerSettings", value.into());
+        self
+    }
+
+    /// `LicenseServerSettings` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_license_server_settings(&self) -> ::std::option::Option<Val<license_server_endpoint::LicenseServerSettings>> {
+        crate::cfn::get_prop(&self.core.props, "LicenseServerSettings")
+    }
+
+    /// `Tags`: The tags that apply for the license server endpoint. A maximum of 50 tags.
+    pub fn tags(mut self, value: impl Into<Val<List<Tag>>>) -> Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// Sets `Tags` in place: [`Self::tags`] on a value held by `&mut`.
+    pub fn set_tags(&mut self, value: impl Into<Val<List<Tag>>>) -> &mut Self {
+        self.core.props.set("Tags", value.into());
+        self
+    }
+
+    /// `Tags` as set (a literal or an intrinsic), or `None`.
+    #[inline]
+    pub fn get_tags(&self) -> ::std::option::Option<Val<List<Tag>>> {
+        crate::cfn::get_prop(&self.core.props, "Tags")
     }
 
     /// `Ref`: the resource's identifier.
@@ -141,14 +171,28 @@ pub mod license_server_endpoint {
             LicenseServerSettings { props }
         }
 
-        prop! {
-            /// `ServerType`: The type of license server.
-            props, "ServerType", _, set_server_type, get_server_type, Val<LicenseServerSettingsServerType>
+        /// Sets `ServerType`, which `new` took, in place.
+        pub fn set_server_type(&mut self, value: impl Into<Val<LicenseServerSettingsServerType>>) -> &mut Self {
+            self.props.set("ServerType", value.into());
+            self
         }
 
-        prop! {
-            /// `ServerSettings`: The settings of a license server, by server type.
-            props, "ServerSettings", _, set_server_settings, get_server_settings, Val<ServerSettings>
+        /// `ServerType` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_type(&self) -> ::std::option::Option<Val<LicenseServerSettingsServerType>> {
+            crate::cfn::get_prop(&self.props, "ServerType")
+        }
+
+        /// Sets `ServerSettings`, which `new` took, in place.
+        pub fn set_server_settings(&mut self, value: impl Into<Val<ServerSettings>>) -> &mut Self {
+            self.props.set("ServerSettings", value.into());
+            self
+        }
+
+        /// `ServerSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_server_settings(&self) -> ::std::option::Option<Val<ServerSettings>> {
+            crate::cfn::get_prop(&self.props, "ServerSettings")
         }
     }
 
@@ -171,10 +215,16 @@ pub mod license_server_endpoint {
             ServerSettings { props }
         }
 
-        prop! {
-            /// `RdsSalSettings`: The settings of a Remote Desktop Services Subscriber Access License
-            /// server.
-            props, "RdsSalSettings", _, set_rds_sal_settings, get_rds_sal_settings, Val<RdsSalSettings>
+        /// Sets `RdsSalSettings`, which `new` took, in place.
+        pub fn set_rds_sal_settings(&mut self, value: impl Into<Val<RdsSalSettings>>) -> &mut Self {
+            self.props.set("RdsSalSettings", value.into());
+            self
+        }
+
+        /// `RdsSalSettings` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rds_sal_settings(&self) -> ::std::option::Option<Val<RdsSalSettings>> {
+            crate::cfn::get_prop(&self.props, "RdsSalSettings")
         }
     }
 
@@ -197,10 +247,16 @@ pub mod license_server_endpoint {
             RdsSalSettings { props }
         }
 
-        prop! {
-            /// `RdsSalCredentialsProvider`: The source of the credentials that License Manager uses to
-            /// reach the license server.
-            props, "RdsSalCredentialsProvider", _, set_rds_sal_credentials_provider, get_rds_sal_credentials_provider, Val<CredentialsProvider>
+        /// Sets `RdsSalCredentialsProvider`, which `new` took, in place.
+        pub fn set_rds_sal_credentials_provider(&mut self, value: impl Into<Val<CredentialsProvider>>) -> &mut Self {
+            self.props.set("RdsSalCredentialsProvider", value.into());
+            self
+        }
+
+        /// `RdsSalCredentialsProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_rds_sal_credentials_provider(&self) -> ::std::option::Option<Val<CredentialsProvider>> {
+            crate::cfn::get_prop(&self.props, "RdsSalCredentialsProvider")
         }
     }
 
@@ -225,9 +281,16 @@ pub mod license_server_endpoint {
             CredentialsProvider { props }
         }
 
-        prop! {
-            /// `SecretsManagerCredentialsProvider`: Credentials held in AWS Secrets Manager.
-            props, "SecretsManagerCredentialsProvider", _, set_secrets_manager_credentials_provider, get_secrets_manager_credentials_provider, Val<SecretsManagerCredentialsProvider>
+        /// Sets `SecretsManagerCredentialsProvider`, which `new` took, in place.
+        pub fn set_secrets_manager_credentials_provider(&mut self, value: impl Into<Val<SecretsManagerCredentialsProvider>>) -> &mut Self {
+            self.props.set("SecretsManagerCredentialsProvider", value.into());
+            self
+        }
+
+        /// `SecretsManagerCredentialsProvider` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secrets_manager_credentials_provider(&self) -> ::std::option::Option<Val<SecretsManagerCredentialsProvider>> {
+            crate::cfn::get_prop(&self.props, "SecretsManagerCredentialsProvider")
         }
     }
 
@@ -251,11 +314,16 @@ pub mod license_server_endpoint {
             SecretsManagerCredentialsProvider { props }
         }
 
-        prop! {
-            /// `SecretId`: The identifier of the Secrets Manager secret that holds the license server
-            /// administrator credentials. The name of the secret must begin with the prefix
-            /// license-manager-user-.
-            props, "SecretId", _, set_secret_id, get_secret_id, Val<String>
+        /// Sets `SecretId`, which `new` took, in place.
+        pub fn set_secret_id(&mut self, value: impl Into<Val<String>>) -> &mut Self {
+            self.props.set("SecretId", value.into());
+            self
+        }
+
+        /// `SecretId` as set (a literal or an intrinsic), or `None`.
+        #[inline]
+        pub fn get_secret_id(&self) -> ::std::option::Option<Val<String>> {
+            crate::cfn::get_prop(&self.props, "SecretId")
         }
     }
 
